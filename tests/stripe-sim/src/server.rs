@@ -1,0 +1,236 @@
+//! The HTTP front: accept loop, then for each request: faults, rate limit, auth, idempotency,
+//! dispatch under the state lock, request log, persistence and webhook queueing.
+
+use crate::api::{self, Req};
+use crate::error::ApiError;
+use crate::faults::FaultKind;
+use crate::state::{IdempotentResponse, ReqMeta, API_VERSION};
+use crate::util::random_base62;
+use crate::{control, form, webhooks, LoggedRequest, Shared};
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Returned by the service to make hyper close the connection without a response.
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req| handle(shared.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                });
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
+pub type Resp = Response<Full<Bytes>>;
+
+pub fn json_response(status: u16, body: &Value) -> Resp {
+    let bytes = serde_json::to_vec_pretty(body).unwrap_or_default();
+    let mut resp = Response::new(Full::new(Bytes::from(bytes)));
+    *resp.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    resp
+}
+
+fn error_response(err: &ApiError) -> Resp {
+    json_response(err.status, &err.body())
+}
+
+fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// The API key from `Authorization: Bearer KEY` or basic auth with the key as user name.
+fn api_key(auth: Option<&str>) -> Option<String> {
+    let auth = auth?.trim();
+    if let Some(key) = auth.strip_prefix("Bearer ") {
+        return Some(key.trim().to_string());
+    }
+    let raw = auth.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(raw.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    Some(text.split(':').next().unwrap_or_default().to_string())
+}
+
+fn check_auth(shared: &Shared, auth: Option<&str>) -> Result<String, ApiError> {
+    let Some(key) = api_key(auth).filter(|k| !k.is_empty()) else {
+        return Err(ApiError::invalid("You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.").status(401));
+    };
+    if !shared.api_keys.contains(&key) {
+        let tail: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let prefix: String = key.chars().take(8).collect();
+        return Err(ApiError::invalid(format!("Invalid API Key provided: {prefix}{}{tail}", "*".repeat(8))).status(401));
+    }
+    Ok(key)
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dropped> {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or_default().as_bytes().to_vec();
+    let auth = header(&req, "authorization");
+    let idem_key = header(&req, "idempotency-key").filter(|k| !k.is_empty());
+    let version = header(&req, "stripe-version");
+    let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let request_id = format!("req_{}", random_base62(14));
+
+    let mut params = match form::decode(&query) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let decoded_body = form::decode(&body);
+    if let Ok(Value::Object(m)) = &decoded_body {
+        params.extend(m.clone());
+    }
+
+    if path.starts_with("/_sim/") {
+        return Ok(control::handle(&shared, &method, &path, &body));
+    }
+
+    let mut entry = LoggedRequest {
+        request_id: request_id.clone(),
+        method: method.clone(),
+        path: path.clone(),
+        params: Value::Object(params.clone()),
+        idempotency_key: idem_key.clone(),
+        status: 0,
+        fault: None,
+        replayed: false,
+    };
+    let fault = shared.faults().take(&method, &path);
+    let mut drop_after = false;
+    if let Some(kind) = &fault {
+        entry.fault = Some(format!("{kind:?}"));
+        match kind {
+            FaultKind::ServerError => {
+                let err = ApiError::api_error("An unknown error occurred (injected by stripe-sim).");
+                return Ok(finish(&shared, entry, error_response(&err), &request_id, version.as_deref()));
+            }
+            FaultKind::RateLimited { should_retry } => {
+                let mut resp = error_response(&rate_limit_error());
+                if let Some(retry) = should_retry {
+                    resp.headers_mut().insert("stripe-should-retry", HeaderValue::from_static(if *retry { "true" } else { "false" }));
+                }
+                return Ok(finish(&shared, entry, resp, &request_id, version.as_deref()));
+            }
+            FaultKind::DropConnection => {
+                shared.log(entry);
+                return Err(Dropped);
+            }
+            FaultKind::Delay { millis } => tokio::time::sleep(std::time::Duration::from_millis(*millis)).await,
+            FaultKind::DropAfterProcessing => drop_after = true,
+        }
+    }
+    if !shared.faults().admit(Instant::now()) {
+        return Ok(finish(&shared, entry, error_response(&rate_limit_error()), &request_id, version.as_deref()));
+    }
+    let key = match check_auth(&shared, auth.as_deref()) {
+        Ok(k) => k,
+        Err(e) => return Ok(finish(&shared, entry, error_response(&e), &request_id, version.as_deref())),
+    };
+    if let Err(msg) = decoded_body {
+        let err = ApiError::invalid(msg);
+        return Ok(finish(&shared, entry, error_response(&err), &request_id, version.as_deref()));
+    }
+
+    let api_req = Req { method: method.clone(), path: path.clone(), params, meta: ReqMeta { request_id: request_id.clone(), idempotency_key: idem_key.clone() } };
+    let (resp, replayed, mutated) = run(&shared, &key, &api_req);
+    entry.replayed = replayed;
+    let mut resp = resp;
+    if let Some(k) = &idem_key {
+        if let Ok(v) = HeaderValue::from_str(k) {
+            resp.headers_mut().insert("idempotency-key", v);
+        }
+    }
+    if replayed {
+        resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    if mutated {
+        shared.persist();
+        webhooks::enqueue_outbox(&shared);
+    }
+    let resp = finish(&shared, entry, resp, &request_id, version.as_deref());
+    if drop_after {
+        return Err(Dropped);
+    }
+    Ok(resp)
+}
+
+fn rate_limit_error() -> ApiError {
+    ApiError::invalid("Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.")
+        .code("rate_limit")
+        .status(429)
+}
+
+/// Runs the handler under the state lock with Stripe's idempotency rules: the same key and
+/// parameters replay the stored response; the same key with other parameters is a 400.
+/// Returns the response, whether it was replayed, and whether state changed.
+fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
+    let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    let writes = req.method == "POST" || req.method == "DELETE";
+    let scoped = req.meta.idempotency_key.as_ref().filter(|_| writes).map(|k| format!("{api_key}\u{0}{k}"));
+    let params = Value::Object(req.params.clone());
+    if let Some(scope) = &scoped {
+        if let Some(prev) = st.idempotency.get(scope) {
+            if prev.method == req.method && prev.path == req.path && prev.params == params {
+                return (json_response(prev.status, &prev.body), true, false);
+            }
+            let key = req.meta.idempotency_key.as_deref().unwrap_or_default();
+            let err = ApiError::invalid(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."))
+                .code("idempotency_key_in_use");
+            let mut err = err;
+            err.kind = "idempotency_error";
+            return (error_response(&err), false, false);
+        }
+    }
+    let before_events = st.events.len();
+    match api::dispatch(&mut st, req) {
+        Ok(body) => {
+            if let Some(scope) = scoped {
+                st.idempotency.insert(scope, IdempotentResponse { method: req.method.clone(), path: req.path.clone(), params, status: 200, body: body.clone() });
+            }
+            let mutated = writes || st.events.len() != before_events;
+            (json_response(200, &body), false, mutated)
+        }
+        Err(e) => (error_response(&e), false, false),
+    }
+}
+
+fn finish(shared: &Shared, mut entry: LoggedRequest, mut resp: Resp, request_id: &str, version: Option<&str>) -> Resp {
+    entry.status = resp.status().as_u16();
+    shared.log(entry);
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(version.unwrap_or(API_VERSION)) {
+        h.insert("stripe-version", v);
+    }
+    resp
+}
