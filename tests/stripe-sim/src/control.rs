@@ -53,9 +53,15 @@ pub fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Resp {
             shared.persist();
             Ok(json!({"reset": true}))
         }
-        ("POST", ["checkout", "sessions", id, "complete"]) => shared.mutate(|st| crate::api::complete_session(st, id)),
-        ("POST", ["subscriptions", id, "advance"]) => shared.mutate(|st| crate::api::advance_period(st, id)),
-        ("POST", ["webhooks", "retry"]) => Ok(json!({ "queued": shared.retry_failed_deliveries() })),
+        ("POST", ["checkout", "sessions", id, "complete"]) => {
+            shared.mutate(|st| crate::api::complete_session(st, id))
+        }
+        ("POST", ["subscriptions", id, "advance"]) => {
+            shared.mutate(|st| crate::api::advance_period(st, id))
+        }
+        ("POST", ["webhooks", "retry"]) => {
+            Ok(json!({ "queued": shared.retry_failed_deliveries() }))
+        }
         _ => Err(ApiError::not_found_url(method, path)),
     };
     match result {

@@ -15,7 +15,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn invalid(message: impl Into<String>) -> Self {
-        ApiError { status: 400, kind: "invalid_request_error", code: None, message: message.into(), param: None }
+        ApiError {
+            status: 400,
+            kind: "invalid_request_error",
+            code: None,
+            message: message.into(),
+            param: None,
+        }
     }
 
     pub fn code(mut self, code: &'static str) -> Self {
@@ -34,19 +40,28 @@ impl ApiError {
     }
 
     pub fn missing(param: &str) -> Self {
-        Self::invalid(format!("Missing required param: {param}.")).code("parameter_missing").param(param)
+        Self::invalid(format!("Missing required param: {param}."))
+            .code("parameter_missing")
+            .param(param)
     }
 
     pub fn unknown_param(param: &str) -> Self {
-        Self::invalid(format!("Received unknown parameter: {param}")).code("parameter_unknown").param(param)
+        Self::invalid(format!("Received unknown parameter: {param}"))
+            .code("parameter_unknown")
+            .param(param)
     }
 
     pub fn bad_value(param: &str, value: &str) -> Self {
-        Self::invalid(format!("Invalid value for {param}: {value:?}.")).code("parameter_invalid_string").param(param)
+        Self::invalid(format!("Invalid value for {param}: {value:?}."))
+            .code("parameter_invalid_string")
+            .param(param)
     }
 
     pub fn no_such(object: &str, id: &str, param: &str) -> Self {
-        Self::invalid(format!("No such {object}: '{id}'")).code("resource_missing").param(param).status(404)
+        Self::invalid(format!("No such {object}: '{id}'"))
+            .code("resource_missing")
+            .param(param)
+            .status(404)
     }
 
     pub fn not_found_url(method: &str, path: &str) -> Self {
@@ -54,15 +69,24 @@ impl ApiError {
             .status(404)
     }
 
-    pub fn api_error(message: impl Into<String>) -> Self {
-        ApiError { status: 500, kind: "api_error", code: None, message: message.into(), param: None }
+    pub fn server(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 500,
+            kind: "api_error",
+            code: None,
+            message: message.into(),
+            param: None,
+        }
     }
 
     pub fn body(&self) -> Value {
         let mut err = json!({"type": self.kind, "message": self.message});
         if let Some(code) = self.code {
             err["code"] = json!(code);
-            err["doc_url"] = json!(format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")));
+            err["doc_url"] = json!(format!(
+                "https://stripe.com/docs/error-codes/{}",
+                code.replace('_', "-")
+            ));
         }
         if let Some(param) = &self.param {
             err["param"] = json!(param);

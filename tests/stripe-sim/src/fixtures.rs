@@ -8,7 +8,8 @@ static FIXTURES: OnceLock<Value> = OnceLock::new();
 
 fn all() -> &'static Value {
     FIXTURES.get_or_init(|| {
-        serde_json::from_str(include_str!("../fixtures/fixtures3.json")).expect("fixtures3.json is valid JSON")
+        serde_json::from_str(include_str!("../fixtures/fixtures3.json"))
+            .expect("fixtures3.json is valid JSON")
     })
 }
 

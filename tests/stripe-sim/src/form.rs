@@ -40,7 +40,12 @@ fn split_key(key: &str) -> Result<Vec<String>, String> {
     Ok(path)
 }
 
-fn insert(map: &mut Map<String, Value>, path: &[String], value: String, key: &str) -> Result<(), String> {
+fn insert(
+    map: &mut Map<String, Value>,
+    path: &[String],
+    value: String,
+    key: &str,
+) -> Result<(), String> {
     let seg = if path[0].is_empty() {
         // `[]`: append at the next free index; turned into an array afterwards.
         map.len().to_string()
@@ -62,7 +67,9 @@ fn insert(map: &mut Map<String, Value>, path: &[String], value: String, key: &st
                 _ => unreachable!("just set to an object"),
             }
         }
-        _ => Err(format!("Invalid parameter name: {key} (conflicts with a scalar value)")),
+        _ => Err(format!(
+            "Invalid parameter name: {key} (conflicts with a scalar value)"
+        )),
     }
 }
 
@@ -102,7 +109,10 @@ mod tests {
     #[test]
     fn indices_sort_numerically_and_metadata_keeps_numeric_keys() {
         let v = decode(b"a[10]=k&a[2]=j&metadata[0]=zero&name=T%20shirt+x").unwrap();
-        assert_eq!(v, json!({"a": ["j", "k"], "metadata": {"0": "zero"}, "name": "T shirt x"}));
+        assert_eq!(
+            v,
+            json!({"a": ["j", "k"], "metadata": {"0": "zero"}, "name": "T shirt x"})
+        );
     }
 
     #[test]

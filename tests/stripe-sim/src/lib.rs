@@ -105,7 +105,10 @@ impl Shared {
     }
 
     /// Runs a state change outside the `/v1` pipeline, then persists and queues webhooks.
-    fn mutate(&self, f: impl FnOnce(&mut State) -> Result<Value, ApiError>) -> Result<Value, ApiError> {
+    fn mutate(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<Value, ApiError>,
+    ) -> Result<Value, ApiError> {
         let out = f(&mut self.lock());
         self.persist();
         webhooks::enqueue_outbox(self);
@@ -116,10 +119,22 @@ impl Shared {
     fn retry_failed_deliveries(&self) -> usize {
         let jobs: Vec<webhooks::Job> = {
             let st = self.lock();
-            let mut pairs: Vec<(String, String)> = st.deliveries.iter().filter(|d| !d.ok).map(|d| (d.event.clone(), d.endpoint.clone())).collect();
+            let mut pairs: Vec<(String, String)> = st
+                .deliveries
+                .iter()
+                .filter(|d| !d.ok)
+                .map(|d| (d.event.clone(), d.endpoint.clone()))
+                .collect();
             pairs.dedup();
-            pairs.retain(|(e, w)| !st.deliveries.iter().any(|d| d.ok && &d.event == e && &d.endpoint == w));
-            pairs.into_iter().map(|(event, endpoint)| webhooks::Job { event, endpoint }).collect()
+            pairs.retain(|(e, w)| {
+                !st.deliveries
+                    .iter()
+                    .any(|d| d.ok && &d.event == e && &d.endpoint == w)
+            });
+            pairs
+                .into_iter()
+                .map(|(event, endpoint)| webhooks::Job { event, endpoint })
+                .collect()
         };
         let n = jobs.len();
         for job in jobs {
@@ -153,7 +168,12 @@ pub struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { port: 0, state_file: None, api_keys: vec![DEFAULT_API_KEY.into(), DEFAULT_RESTRICTED_KEY.into()], rate_limit: None }
+        Builder {
+            port: 0,
+            state_file: None,
+            api_keys: vec![DEFAULT_API_KEY.into(), DEFAULT_RESTRICTED_KEY.into()],
+            rate_limit: None,
+        }
     }
 }
 
@@ -187,7 +207,8 @@ impl Builder {
         let state = match &self.state_file {
             Some(p) if p.exists() => {
                 let text = std::fs::read(p)?;
-                serde_json::from_slice(&text).map_err(|e| std::io::Error::other(format!("{}: {e}", p.display())))?
+                serde_json::from_slice(&text)
+                    .map_err(|e| std::io::Error::other(format!("{}: {e}", p.display())))?
             }
             _ => State::default(),
         };
@@ -205,21 +226,31 @@ impl Builder {
             idle: Condvar::new(),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
         let worker_shared = shared.clone();
         let server_shared = shared.clone();
-        let thread = std::thread::Builder::new().name("stripe-sim".into()).spawn(move || {
-            runtime.block_on(async move {
-                let listener = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => l,
-                    Err(_) => return,
-                };
-                tokio::spawn(webhooks::worker(worker_shared, queue_rx));
-                server::serve(listener, server_shared, stop_rx).await;
-            });
-            runtime.shutdown_timeout(Duration::from_secs(1));
-        })?;
-        Ok(StripeSim { shared, addr, stop: stop_tx, thread: Some(thread) })
+        let thread = std::thread::Builder::new()
+            .name("stripe-sim".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(_) => return,
+                    };
+                    tokio::spawn(webhooks::worker(worker_shared, queue_rx));
+                    server::serve(listener, server_shared, stop_rx).await;
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        Ok(StripeSim {
+            shared,
+            addr,
+            stop: stop_tx,
+            thread: Some(thread),
+        })
     }
 }
 
@@ -237,7 +268,9 @@ impl StripeSim {
     /// # Panics
     /// When no local port can be bound: a broken test machine, not a test failure.
     pub fn start() -> StripeSim {
-        Builder::default().start().expect("stripe-sim: failed to bind 127.0.0.1")
+        Builder::default()
+            .start()
+            .expect("stripe-sim: failed to bind 127.0.0.1")
     }
 
     pub fn builder() -> Builder {
@@ -255,7 +288,11 @@ impl StripeSim {
 
     /// The default secret key; requests with it authenticate.
     pub fn api_key(&self) -> &str {
-        self.shared.api_keys.first().map(String::as_str).unwrap_or(DEFAULT_API_KEY)
+        self.shared
+            .api_keys
+            .first()
+            .map(String::as_str)
+            .unwrap_or(DEFAULT_API_KEY)
     }
 
     /// Locks and returns the state, to read or to seed it. Do not hold it across a request.
@@ -288,7 +325,8 @@ impl StripeSim {
 
     /// Completes an open Checkout Session as if the customer paid.
     pub fn complete_checkout(&self, session_id: &str) -> Result<Value, ApiError> {
-        self.shared.mutate(|st| api::complete_session(st, session_id))
+        self.shared
+            .mutate(|st| api::complete_session(st, session_id))
     }
 
     /// Rolls a subscription into its next period.
@@ -311,7 +349,12 @@ impl StripeSim {
             if left.is_zero() {
                 return false;
             }
-            n = self.shared.idle.wait_timeout(n, left).unwrap_or_else(|e| e.into_inner()).0;
+            n = self
+                .shared
+                .idle
+                .wait_timeout(n, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
         true
     }

@@ -10,7 +10,11 @@ fn limit(p: &Params) -> Result<usize, ApiError> {
     match p.int("limit")? {
         None => Ok(10),
         Some(n) if (1..=100).contains(&n) => Ok(n as usize),
-        Some(n) => Err(ApiError::invalid(format!("Invalid limit: {n}: must be between 1 and 100")).code("parameter_invalid_integer").param("limit")),
+        Some(n) => Err(
+            ApiError::invalid(format!("Invalid limit: {n}: must be between 1 and 100"))
+                .code("parameter_invalid_integer")
+                .param("limit"),
+        ),
     }
 }
 
@@ -29,19 +33,31 @@ pub fn page(items: Vec<&Value>, p: &Params, url: &str) -> Result<Value, ApiError
     };
     let (data, has_more): (Vec<&Value>, bool) = if let Some(i) = pos("starting_after")? {
         let rest = &items[i + 1..];
-        (rest.iter().take(limit).copied().collect(), rest.len() > limit)
+        (
+            rest.iter().take(limit).copied().collect(),
+            rest.len() > limit,
+        )
     } else if let Some(i) = pos("ending_before")? {
         let before = &items[..i];
         let start = before.len().saturating_sub(limit);
         (before[start..].to_vec(), start > 0)
     } else {
-        (items.iter().take(limit).copied().collect(), items.len() > limit)
+        (
+            items.iter().take(limit).copied().collect(),
+            items.len() > limit,
+        )
     };
     Ok(json!({"object": "list", "data": data, "has_more": has_more, "url": url}))
 }
 
 /// One page of a search over `items` (newest first), given the searchable fields.
-pub fn search(items: Vec<&Value>, p: &Params, url: &str, fields: &[&str], resource: &str) -> Result<Value, ApiError> {
+pub fn search(
+    items: Vec<&Value>,
+    p: &Params,
+    url: &str,
+    fields: &[&str],
+    resource: &str,
+) -> Result<Value, ApiError> {
     let query = p.req_str("query")?;
     let q = Query::parse(query, fields, resource)?;
     let limit = limit(p)?;
@@ -94,12 +110,18 @@ pub struct Query {
 impl Query {
     pub fn parse(input: &str, fields: &[&str], resource: &str) -> Result<Query, ApiError> {
         let err = |m: String| ApiError::invalid(m).param("query");
-        let mut s = Scanner { chars: input.chars().collect(), i: 0 };
+        let mut s = Scanner {
+            chars: input.chars().collect(),
+            i: 0,
+        };
         let mut clauses = Vec::new();
         let mut joins = Vec::new();
         loop {
             s.skip_ws();
-            clauses.push(s.clause().map_err(|m| err(format!("{m} in query {input:?}")))?);
+            clauses.push(
+                s.clause()
+                    .map_err(|m| err(format!("{m} in query {input:?}")))?,
+            );
             s.skip_ws();
             if s.done() {
                 break;
@@ -108,7 +130,12 @@ impl Query {
             match word.as_str() {
                 "AND" | "and" => joins.push(false),
                 "OR" | "or" => joins.push(true),
-                _ => return Err(err(format!("Expected AND or OR at position {} in query {input:?}", s.i))),
+                _ => {
+                    return Err(err(format!(
+                        "Expected AND or OR at position {} in query {input:?}",
+                        s.i
+                    )))
+                }
             }
         }
         if joins.windows(2).any(|w| w[0] != w[1]) {
@@ -116,10 +143,16 @@ impl Query {
         }
         for c in &clauses {
             if !fields.contains(&c.field.as_str()) {
-                return Err(err(format!("Field `{}` is an unsupported search field for resource `{resource}`.", c.field)));
+                return Err(err(format!(
+                    "Field `{}` is an unsupported search field for resource `{resource}`.",
+                    c.field
+                )));
             }
         }
-        Ok(Query { clauses, any: joins.first().copied().unwrap_or(false) })
+        Ok(Query {
+            clauses,
+            any: joins.first().copied().unwrap_or(false),
+        })
     }
 
     pub fn matches(&self, obj: &Value) -> bool {
@@ -178,7 +211,10 @@ impl Scanner {
     }
     fn word(&mut self) -> String {
         let start = self.i;
-        while self.peek().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
             self.i += 1;
         }
         self.chars[start..self.i].iter().collect()
@@ -238,7 +274,13 @@ impl Scanner {
         };
         self.i += if matches!(op, Op::Ge | Op::Le) { 2 } else { 1 };
         let value = self.quoted()?;
-        Ok(Clause { negate, metadata_key, field, op, value })
+        Ok(Clause {
+            negate,
+            metadata_key,
+            field,
+            op,
+            value,
+        })
     }
 }
 
@@ -249,7 +291,8 @@ mod tests {
     #[test]
     fn query_subset() {
         let fields = ["active", "metadata", "email", "created"];
-        let obj = json!({"active": true, "email": "a@b.co", "created": 10, "metadata": {"tier": "pro"}});
+        let obj =
+            json!({"active": true, "email": "a@b.co", "created": 10, "metadata": {"tier": "pro"}});
         let q = |s: &str| Query::parse(s, &fields, "x").unwrap().matches(&obj);
         assert!(q("active:'true' AND metadata['tier']:'pro'"));
         assert!(q("metadata[\"tier\"]:\"pro\""));

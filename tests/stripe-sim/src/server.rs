@@ -32,7 +32,11 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -53,8 +57,10 @@ pub type Resp = Response<Full<Bytes>>;
 pub fn json_response(status: u16, body: &Value) -> Resp {
     let bytes = serde_json::to_vec_pretty(body).unwrap_or_default();
     let mut resp = Response::new(Full::new(Bytes::from(bytes)));
-    *resp.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    *resp.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
     resp
 }
 
@@ -63,7 +69,10 @@ fn error_response(err: &ApiError) -> Resp {
 }
 
 fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// The API key from `Authorization: Bearer KEY` or basic auth with the key as user name.
@@ -73,7 +82,9 @@ fn api_key(auth: Option<&str>) -> Option<String> {
         return Some(key.trim().to_string());
     }
     let raw = auth.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(raw.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(raw.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     Some(text.split(':').next().unwrap_or_default().to_string())
 }
@@ -83,9 +94,20 @@ fn check_auth(shared: &Shared, auth: Option<&str>) -> Result<String, ApiError> {
         return Err(ApiError::invalid("You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.").status(401));
     };
     if !shared.api_keys.contains(&key) {
-        let tail: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = key
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let prefix: String = key.chars().take(8).collect();
-        return Err(ApiError::invalid(format!("Invalid API Key provided: {prefix}{}{tail}", "*".repeat(8))).status(401));
+        return Err(ApiError::invalid(format!(
+            "Invalid API Key provided: {prefix}{}{tail}",
+            "*".repeat(8)
+        ))
+        .status(401));
     }
     Ok(key)
 }
@@ -97,7 +119,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     let auth = header(&req, "authorization");
     let idem_key = header(&req, "idempotency-key").filter(|k| !k.is_empty());
     let version = header(&req, "stripe-version");
-    let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let request_id = format!("req_{}", random_base62(14));
 
     let mut params = match form::decode(&query) {
@@ -129,37 +156,82 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         entry.fault = Some(format!("{kind:?}"));
         match kind {
             FaultKind::ServerError => {
-                let err = ApiError::api_error("An unknown error occurred (injected by stripe-sim).");
-                return Ok(finish(&shared, entry, error_response(&err), &request_id, version.as_deref()));
+                let err = ApiError::server("An unknown error occurred (injected by stripe-sim).");
+                return Ok(finish(
+                    &shared,
+                    entry,
+                    error_response(&err),
+                    &request_id,
+                    version.as_deref(),
+                ));
             }
             FaultKind::RateLimited { should_retry } => {
                 let mut resp = error_response(&rate_limit_error());
                 if let Some(retry) = should_retry {
-                    resp.headers_mut().insert("stripe-should-retry", HeaderValue::from_static(if *retry { "true" } else { "false" }));
+                    resp.headers_mut().insert(
+                        "stripe-should-retry",
+                        HeaderValue::from_static(if *retry { "true" } else { "false" }),
+                    );
                 }
-                return Ok(finish(&shared, entry, resp, &request_id, version.as_deref()));
+                return Ok(finish(
+                    &shared,
+                    entry,
+                    resp,
+                    &request_id,
+                    version.as_deref(),
+                ));
             }
             FaultKind::DropConnection => {
                 shared.log(entry);
                 return Err(Dropped);
             }
-            FaultKind::Delay { millis } => tokio::time::sleep(std::time::Duration::from_millis(*millis)).await,
+            FaultKind::Delay { millis } => {
+                tokio::time::sleep(std::time::Duration::from_millis(*millis)).await
+            }
             FaultKind::DropAfterProcessing => drop_after = true,
         }
     }
     if !shared.faults().admit(Instant::now()) {
-        return Ok(finish(&shared, entry, error_response(&rate_limit_error()), &request_id, version.as_deref()));
+        return Ok(finish(
+            &shared,
+            entry,
+            error_response(&rate_limit_error()),
+            &request_id,
+            version.as_deref(),
+        ));
     }
     let key = match check_auth(&shared, auth.as_deref()) {
         Ok(k) => k,
-        Err(e) => return Ok(finish(&shared, entry, error_response(&e), &request_id, version.as_deref())),
+        Err(e) => {
+            return Ok(finish(
+                &shared,
+                entry,
+                error_response(&e),
+                &request_id,
+                version.as_deref(),
+            ))
+        }
     };
     if let Err(msg) = decoded_body {
         let err = ApiError::invalid(msg);
-        return Ok(finish(&shared, entry, error_response(&err), &request_id, version.as_deref()));
+        return Ok(finish(
+            &shared,
+            entry,
+            error_response(&err),
+            &request_id,
+            version.as_deref(),
+        ));
     }
 
-    let api_req = Req { method: method.clone(), path: path.clone(), params, meta: ReqMeta { request_id: request_id.clone(), idempotency_key: idem_key.clone() } };
+    let api_req = Req {
+        method: method.clone(),
+        path: path.clone(),
+        params,
+        meta: ReqMeta {
+            request_id: request_id.clone(),
+            idempotency_key: idem_key.clone(),
+        },
+    };
     let (resp, replayed, mutated) = run(&shared, &key, &api_req);
     entry.replayed = replayed;
     let mut resp = resp;
@@ -169,7 +241,8 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         }
     }
     if replayed {
-        resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        resp.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     if mutated {
         shared.persist();
@@ -194,7 +267,12 @@ fn rate_limit_error() -> ApiError {
 fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
     let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     let writes = req.method == "POST" || req.method == "DELETE";
-    let scoped = req.meta.idempotency_key.as_ref().filter(|_| writes).map(|k| format!("{api_key}\u{0}{k}"));
+    let scoped = req
+        .meta
+        .idempotency_key
+        .as_ref()
+        .filter(|_| writes)
+        .map(|k| format!("{api_key}\u{0}{k}"));
     let params = Value::Object(req.params.clone());
     if let Some(scope) = &scoped {
         if let Some(prev) = st.idempotency.get(scope) {
@@ -202,9 +280,7 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
                 return (json_response(prev.status, &prev.body), true, false);
             }
             let key = req.meta.idempotency_key.as_deref().unwrap_or_default();
-            let err = ApiError::invalid(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."))
-                .code("idempotency_key_in_use");
-            let mut err = err;
+            let mut err = ApiError::invalid(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
             err.kind = "idempotency_error";
             return (error_response(&err), false, false);
         }
@@ -213,7 +289,16 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
     match api::dispatch(&mut st, req) {
         Ok(body) => {
             if let Some(scope) = scoped {
-                st.idempotency.insert(scope, IdempotentResponse { method: req.method.clone(), path: req.path.clone(), params, status: 200, body: body.clone() });
+                st.idempotency.insert(
+                    scope,
+                    IdempotentResponse {
+                        method: req.method.clone(),
+                        path: req.path.clone(),
+                        params,
+                        status: 200,
+                        body: body.clone(),
+                    },
+                );
             }
             let mutated = writes || st.events.len() != before_events;
             (json_response(200, &body), false, mutated)
@@ -222,7 +307,13 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
     }
 }
 
-fn finish(shared: &Shared, mut entry: LoggedRequest, mut resp: Resp, request_id: &str, version: Option<&str>) -> Resp {
+fn finish(
+    shared: &Shared,
+    mut entry: LoggedRequest,
+    mut resp: Resp,
+    request_id: &str,
+    version: Option<&str>,
+) -> Resp {
     entry.status = resp.status().as_u16();
     shared.log(entry);
     let h = resp.headers_mut();

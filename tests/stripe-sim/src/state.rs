@@ -71,7 +71,13 @@ pub struct ReqMeta {
 
 impl State {
     /// Records an Event of `kind` for `object` and queues it for webhook delivery.
-    pub fn emit(&mut self, kind: &str, object: &Value, previous: Option<Value>, meta: &ReqMeta) -> String {
+    pub fn emit(
+        &mut self,
+        kind: &str,
+        object: &Value,
+        previous: Option<Value>,
+        meta: &ReqMeta,
+    ) -> String {
         let mut event = fixture("event");
         let id = new_id("evt");
         event["id"] = json!(id);
@@ -87,7 +93,11 @@ impl State {
             "id": if meta.request_id.is_empty() { Value::Null } else { json!(meta.request_id) },
             "idempotency_key": meta.idempotency_key,
         });
-        let pending = self.webhook_endpoints.values().filter(|we| endpoint_wants(we, kind)).count();
+        let pending = self
+            .webhook_endpoints
+            .values()
+            .filter(|we| endpoint_wants(we, kind))
+            .count();
         event["pending_webhooks"] = json!(pending);
         self.events.insert(id.clone(), event);
         self.outbox.push(id.clone());
@@ -95,8 +105,14 @@ impl State {
     }
 
     /// Looks an object up by id in one of the collections, or answers Stripe's 404.
-    pub fn get<'a>(map: &'a IndexMap<String, Value>, object: &str, id: &str, param: &str) -> Result<&'a Value, crate::ApiError> {
-        map.get(id).ok_or_else(|| crate::ApiError::no_such(object, id, param))
+    pub fn get<'a>(
+        map: &'a IndexMap<String, Value>,
+        object: &str,
+        id: &str,
+        param: &str,
+    ) -> Result<&'a Value, crate::ApiError> {
+        map.get(id)
+            .ok_or_else(|| crate::ApiError::no_such(object, id, param))
     }
 }
 

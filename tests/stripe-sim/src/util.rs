@@ -10,19 +10,28 @@ const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 /// A random base62 string of `len` characters.
 pub fn random_base62(len: usize) -> String {
     let mut rng = rand::rng();
-    (0..len).map(|_| BASE62[rng.random_range(0..BASE62.len())] as char).collect()
+    (0..len)
+        .map(|_| BASE62[rng.random_range(0..BASE62.len())] as char)
+        .collect()
 }
 
 /// A new object id such as `prod_Qx7...` (Stripe ids are prefix + 14 or 24 characters).
 pub fn new_id(prefix: &str) -> String {
-    let len = if prefix.starts_with("cs_") || prefix == "whsec" { 58 } else { 24 };
+    let len = if prefix.starts_with("cs_") || prefix == "whsec" {
+        58
+    } else {
+        24
+    };
     let sep = if prefix.ends_with('_') { "" } else { "_" };
     format!("{prefix}{sep}{}", random_base62(len))
 }
 
 /// Current UTC time in unix seconds.
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Days since 1970-01-01 to (year, month, day); Howard Hinnant's civil_from_days.
@@ -62,7 +71,11 @@ pub fn add_interval(ts: i64, interval: &str, count: i64) -> i64 {
         "day" => ts + 86_400 * count,
         "week" => ts + 7 * 86_400 * count,
         "month" | "year" => {
-            let months = if interval == "year" { 12 * count } else { count };
+            let months = if interval == "year" {
+                12 * count
+            } else {
+                count
+            };
             let (y, m, d) = civil_from_days(days);
             let total = y * 12 + (m as i64 - 1) + months;
             let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
@@ -113,12 +126,19 @@ impl<'a> Params<'a> {
     }
 
     pub fn str_list(&self, key: &str) -> Vec<&'a str> {
-        self.list(key).into_iter().filter_map(Value::as_str).collect()
+        self.list(key)
+            .into_iter()
+            .filter_map(Value::as_str)
+            .collect()
     }
 
     /// Rejects any top-level parameter not in `allowed`, as Stripe does.
     pub fn allow_only(&self, allowed: &[&str]) -> Result<(), ApiError> {
-        match self.0.keys().find(|k| !allowed.contains(&k.as_str()) && k.as_str() != "expand") {
+        match self
+            .0
+            .keys()
+            .find(|k| !allowed.contains(&k.as_str()) && k.as_str() != "expand")
+        {
             Some(k) => Err(ApiError::unknown_param(k)),
             None => Ok(()),
         }
@@ -130,28 +150,35 @@ pub fn parse_bool(v: Option<&Value>, key: &str) -> Result<Option<bool>, ApiError
         None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
-        Some(other) => Err(ApiError::invalid(format!("Invalid boolean: {other}")).code("parameter_invalid_boolean").param(key)),
+        Some(other) => Err(ApiError::invalid(format!("Invalid boolean: {other}"))
+            .code("parameter_invalid_boolean")
+            .param(key)),
     }
 }
 
 pub fn parse_int(v: Option<&Value>, key: &str) -> Result<Option<i64>, ApiError> {
     match v.and_then(Value::as_str) {
         None => Ok(None),
-        Some(s) => s
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::invalid(format!("Invalid integer: {s}")).code("parameter_invalid_integer").param(key)),
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
+            ApiError::invalid(format!("Invalid integer: {s}"))
+                .code("parameter_invalid_integer")
+                .param(key)
+        }),
     }
 }
 
 /// Applies `metadata[k]=v` updates: an empty value removes the key, an empty `metadata=` clears
 /// all, as Stripe documents for metadata updates.
 pub fn apply_metadata(target: &mut Value, params: &Params) -> Result<(), ApiError> {
-    let Some(update) = params.0.get("metadata") else { return Ok(()) };
+    let Some(update) = params.0.get("metadata") else {
+        return Ok(());
+    };
     if !target["metadata"].is_object() {
         target["metadata"] = Value::Object(Map::new());
     }
-    let meta = target["metadata"].as_object_mut().expect("set to an object above");
+    let meta = target["metadata"]
+        .as_object_mut()
+        .expect("set to an object above");
     match update {
         Value::String(s) if s.is_empty() => meta.clear(),
         Value::Object(kv) => {
@@ -163,14 +190,24 @@ pub fn apply_metadata(target: &mut Value, params: &Params) -> Result<(), ApiErro
                     Some(s) => {
                         meta.insert(k.clone(), Value::String(s.to_string()));
                     }
-                    None => return Err(ApiError::invalid("Invalid metadata value").param(format!("metadata[{k}]"))),
+                    None => {
+                        return Err(ApiError::invalid("Invalid metadata value")
+                            .param(format!("metadata[{k}]")))
+                    }
                 }
             }
             if meta.len() > 50 {
-                return Err(ApiError::invalid("You can specify up to 50 keys in metadata.").param("metadata"));
+                return Err(
+                    ApiError::invalid("You can specify up to 50 keys in metadata.")
+                        .param("metadata"),
+                );
             }
         }
-        _ => return Err(ApiError::invalid("Invalid hash").code("parameter_invalid_string").param("metadata")),
+        _ => {
+            return Err(ApiError::invalid("Invalid hash")
+                .code("parameter_invalid_string")
+                .param("metadata"))
+        }
     }
     Ok(())
 }
@@ -183,8 +220,14 @@ mod tests {
     fn months_clamp_to_the_end_of_short_months() {
         // 2026-01-31T10:00:00Z + 1 month = 2026-02-28T10:00:00Z
         let jan31 = days_from_civil(2026, 1, 31) * 86_400 + 36_000;
-        assert_eq!(add_interval(jan31, "month", 1), days_from_civil(2026, 2, 28) * 86_400 + 36_000);
-        assert_eq!(add_interval(jan31, "year", 1), days_from_civil(2027, 1, 31) * 86_400 + 36_000);
+        assert_eq!(
+            add_interval(jan31, "month", 1),
+            days_from_civil(2026, 2, 28) * 86_400 + 36_000
+        );
+        assert_eq!(
+            add_interval(jan31, "year", 1),
+            days_from_civil(2027, 1, 31) * 86_400 + 36_000
+        );
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(add_interval(0, "week", 2), 14 * 86_400);
     }

@@ -19,18 +19,41 @@ pub const IDENTIFIER_WINDOW: i64 = 24 * 3600;
 
 pub fn create_meter(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
-    p.allow_only(&["display_name", "event_name", "default_aggregation", "customer_mapping", "value_settings", "event_time_window"])?;
+    p.allow_only(&[
+        "display_name",
+        "event_name",
+        "default_aggregation",
+        "customer_mapping",
+        "value_settings",
+        "event_time_window",
+    ])?;
     let display = p.req_str("display_name")?;
     let event_name = p.req_str("event_name")?;
-    let formula = p.obj("default_aggregation").and_then(|a| a.str("formula")).ok_or_else(|| ApiError::missing("default_aggregation[formula]"))?;
+    let formula = p
+        .obj("default_aggregation")
+        .and_then(|a| a.str("formula"))
+        .ok_or_else(|| ApiError::missing("default_aggregation[formula]"))?;
     if !["sum", "count", "last"].contains(&formula) {
         return Err(ApiError::bad_value("default_aggregation[formula]", formula));
     }
-    if state.meters.values().any(|m| m["event_name"] == event_name && m["status"] == "active") {
-        return Err(ApiError::invalid(format!("An active meter with event_name `{event_name}` already exists.")).param("event_name"));
+    if state
+        .meters
+        .values()
+        .any(|m| m["event_name"] == event_name && m["status"] == "active")
+    {
+        return Err(ApiError::invalid(format!(
+            "An active meter with event_name `{event_name}` already exists."
+        ))
+        .param("event_name"));
     }
-    let customer_key = p.obj("customer_mapping").and_then(|c| c.str("event_payload_key")).unwrap_or("stripe_customer_id");
-    let value_key = p.obj("value_settings").and_then(|v| v.str("event_payload_key")).unwrap_or("value");
+    let customer_key = p
+        .obj("customer_mapping")
+        .and_then(|c| c.str("event_payload_key"))
+        .unwrap_or("stripe_customer_id");
+    let value_key = p
+        .obj("value_settings")
+        .and_then(|v| v.str("event_payload_key"))
+        .unwrap_or("value");
     let window = match p.str("event_time_window") {
         None => Value::Null,
         Some(w @ ("day" | "hour")) => json!(w),
@@ -71,20 +94,44 @@ pub fn update_meter(state: &mut State, req: &Req, id: &str) -> Result<Value, Api
     if m != before {
         m["updated"] = json!(now());
         state.meters.insert(id.to_string(), m.clone());
-        state.emit("billing.meter.updated", &m, Some(previous_attributes(&before, &m)), &req.meta);
+        state.emit(
+            "billing.meter.updated",
+            &m,
+            Some(previous_attributes(&before, &m)),
+            &req.meta,
+        );
     }
     Ok(m)
 }
 
-pub fn set_meter_status(state: &mut State, req: &Req, id: &str, active: bool) -> Result<Value, ApiError> {
+pub fn set_meter_status(
+    state: &mut State,
+    req: &Req,
+    id: &str,
+    active: bool,
+) -> Result<Value, ApiError> {
     req.p().allow_only(&[])?;
     let mut m = State::get(&state.meters, "billing.meter", id, "id")?.clone();
-    let (want, kind) = if active { ("active", "billing.meter.reactivated") } else { ("inactive", "billing.meter.deactivated") };
+    let (want, kind) = if active {
+        ("active", "billing.meter.reactivated")
+    } else {
+        ("inactive", "billing.meter.deactivated")
+    };
     if m["status"] == want {
-        return Err(ApiError::invalid(format!("The meter {id} is already {want}.")));
+        return Err(ApiError::invalid(format!(
+            "The meter {id} is already {want}."
+        )));
     }
-    if active && state.meters.values().any(|o| o["event_name"] == m["event_name"] && o["status"] == "active") {
-        return Err(ApiError::invalid(format!("An active meter with event_name `{}` already exists.", m["event_name"].as_str().unwrap_or(""))));
+    if active
+        && state
+            .meters
+            .values()
+            .any(|o| o["event_name"] == m["event_name"] && o["status"] == "active")
+    {
+        return Err(ApiError::invalid(format!(
+            "An active meter with event_name `{}` already exists.",
+            m["event_name"].as_str().unwrap_or("")
+        )));
     }
     let t = now();
     m["status"] = json!(want);
@@ -98,46 +145,74 @@ pub fn set_meter_status(state: &mut State, req: &Req, id: &str, active: bool) ->
 pub fn list_meters(state: &State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     let status = p.str("status");
-    list::page(newest_first(&state.meters, |m| status.is_none_or(|s| m["status"] == s)), &p, "/v1/billing/meters")
+    list::page(
+        newest_first(&state.meters, |m| status.is_none_or(|s| m["status"] == s)),
+        &p,
+        "/v1/billing/meters",
+    )
 }
 
 pub fn create_meter_event(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     p.allow_only(&["event_name", "payload", "identifier", "timestamp"])?;
     let event_name = p.req_str("event_name")?;
-    let payload = p.obj("payload").ok_or_else(|| ApiError::missing("payload"))?;
+    let payload = p
+        .obj("payload")
+        .ok_or_else(|| ApiError::missing("payload"))?;
     let t = now();
     let ts = p.int("timestamp")?.unwrap_or(t);
     if ts < t - PAST_WINDOW {
-        return Err(ApiError::invalid("Timestamp must be within the past 35 calendar days.").code("timestamp_too_far_in_past").param("timestamp"));
+        return Err(
+            ApiError::invalid("Timestamp must be within the past 35 calendar days.")
+                .code("timestamp_too_far_in_past")
+                .param("timestamp"),
+        );
     }
     if ts > t + FUTURE_WINDOW {
-        return Err(ApiError::invalid("Timestamp must not be more than 5 minutes in the future.").code("timestamp_in_future").param("timestamp"));
+        return Err(
+            ApiError::invalid("Timestamp must not be more than 5 minutes in the future.")
+                .code("timestamp_in_future")
+                .param("timestamp"),
+        );
     }
     // The meter decides which payload keys carry the customer and the value.
-    let meter = state.meters.values().find(|m| m["event_name"] == event_name && m["status"] == "active");
-    let customer_key = meter.and_then(|m| m["customer_mapping"]["event_payload_key"].as_str()).unwrap_or("stripe_customer_id");
-    let value_key = meter.and_then(|m| m["value_settings"]["event_payload_key"].as_str()).unwrap_or("value");
+    let meter = state
+        .meters
+        .values()
+        .find(|m| m["event_name"] == event_name && m["status"] == "active");
+    let customer_key = meter
+        .and_then(|m| m["customer_mapping"]["event_payload_key"].as_str())
+        .unwrap_or("stripe_customer_id");
+    let value_key = meter
+        .and_then(|m| m["value_settings"]["event_payload_key"].as_str())
+        .unwrap_or("value");
     if payload.str(customer_key).is_none_or(str::is_empty) {
         return Err(ApiError::missing(&format!("payload[{customer_key}]")));
     }
     if let Some(v) = payload.str(value_key) {
         if v.parse::<f64>().map_or(true, |x| !x.is_finite()) {
-            return Err(ApiError::invalid(format!("Invalid value `{v}`: must be a number.")).param(format!("payload[{value_key}]")));
+            return Err(
+                ApiError::invalid(format!("Invalid value `{v}`: must be a number."))
+                    .param(format!("payload[{value_key}]")),
+            );
         }
     }
     let identifier = match p.str("identifier") {
         Some(id) if !id.is_empty() => id.to_string(),
         _ => new_id("mev"),
     };
-    let dup = state
-        .meter_events
-        .iter()
-        .any(|e| e["identifier"] == identifier.as_str() && e["created"].as_i64().is_some_and(|c| c > t - IDENTIFIER_WINDOW));
+    let dup = state.meter_events.iter().any(|e| {
+        e["identifier"] == identifier.as_str()
+            && e["created"]
+                .as_i64()
+                .is_some_and(|c| c > t - IDENTIFIER_WINDOW)
+    });
     if dup {
-        return Err(ApiError::invalid(format!("An event with identifier `{identifier}` was already processed in the last 24 hours."))
-            .code("duplicate_meter_event")
-            .param("identifier"));
+        return Err(ApiError::invalid(format!(
+            "An event with identifier `{identifier}` was already processed in the last 24 hours."
+        ))
+        .code("duplicate_meter_event")
+        .param("identifier"));
     }
     let mut e = fixture("billing.meter_event");
     e["created"] = json!(t);
@@ -153,7 +228,15 @@ pub fn create_meter_event(state: &mut State, req: &Req) -> Result<Value, ApiErro
 fn aligned(p: &crate::util::Params, key: &str, unit: i64) -> Result<i64, ApiError> {
     let v = p.int(key)?.ok_or_else(|| ApiError::missing(key))?;
     if v % unit != 0 {
-        return Err(ApiError::invalid(format!("{key} must be aligned with {} boundaries.", if unit == 60 { "minute" } else { "the grouping window" })).param(key));
+        return Err(ApiError::invalid(format!(
+            "{key} must be aligned with {} boundaries.",
+            if unit == 60 {
+                "minute"
+            } else {
+                "the grouping window"
+            }
+        ))
+        .param(key));
     }
     Ok(v)
 }
@@ -173,16 +256,27 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
     if end <= start {
         return Err(ApiError::invalid("end_time must be after start_time.").param("end_time"));
     }
-    let customer_key = meter["customer_mapping"]["event_payload_key"].as_str().unwrap_or("stripe_customer_id");
-    let value_key = meter["value_settings"]["event_payload_key"].as_str().unwrap_or("value");
-    let formula = meter["default_aggregation"]["formula"].as_str().unwrap_or("sum");
+    let customer_key = meter["customer_mapping"]["event_payload_key"]
+        .as_str()
+        .unwrap_or("stripe_customer_id");
+    let value_key = meter["value_settings"]["event_payload_key"]
+        .as_str()
+        .unwrap_or("value");
+    let formula = meter["default_aggregation"]["formula"]
+        .as_str()
+        .unwrap_or("sum");
     let mut events: Vec<(i64, f64)> = state
         .meter_events
         .iter()
-        .filter(|e| e["event_name"] == meter["event_name"] && e["payload"][customer_key] == customer)
+        .filter(|e| {
+            e["event_name"] == meter["event_name"] && e["payload"][customer_key] == customer
+        })
         .filter_map(|e| {
             let ts = e["timestamp"].as_i64()?;
-            let v = e["payload"][value_key].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or(1.0);
+            let v = e["payload"][value_key]
+                .as_str()
+                .and_then(|s| s.parse::<f64>().ok())
+                .unwrap_or(1.0);
             (start..end).contains(&ts).then_some((ts, v))
         })
         .collect();
@@ -198,7 +292,11 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
         .into_iter()
         .rev()
         .map(|(s, e)| {
-            let vals: Vec<f64> = events.iter().filter(|(ts, _)| (s..e).contains(ts)).map(|(_, v)| *v).collect();
+            let vals: Vec<f64> = events
+                .iter()
+                .filter(|(ts, _)| (s..e).contains(ts))
+                .map(|(_, v)| *v)
+                .collect();
             let agg = match formula {
                 "count" => vals.len() as f64,
                 "last" => vals.last().copied().unwrap_or(0.0),
@@ -214,5 +312,9 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
             sum
         })
         .collect();
-    list::page(summaries.iter().collect(), &p, &format!("/v1/billing/meters/{id}/event_summaries"))
+    list::page(
+        summaries.iter().collect(),
+        &p,
+        &format!("/v1/billing/meters/{id}/event_summaries"),
+    )
 }

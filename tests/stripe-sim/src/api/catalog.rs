@@ -11,14 +11,34 @@ use crate::util::{apply_metadata, new_id, now, Params};
 use serde_json::{json, Value};
 
 const PRODUCT_WRITABLE: &[&str] = &[
-    "name", "active", "description", "metadata", "marketing_features", "tax_code", "unit_label",
-    "statement_descriptor", "url", "images", "shippable",
+    "name",
+    "active",
+    "description",
+    "metadata",
+    "marketing_features",
+    "tax_code",
+    "unit_label",
+    "statement_descriptor",
+    "url",
+    "images",
+    "shippable",
 ];
 
 fn set_product_fields(product: &mut Value, p: &Params) -> Result<(), ApiError> {
-    for key in ["name", "description", "tax_code", "unit_label", "statement_descriptor", "url"] {
+    for key in [
+        "name",
+        "description",
+        "tax_code",
+        "unit_label",
+        "statement_descriptor",
+        "url",
+    ] {
         if let Some(v) = p.str(key) {
-            product[key] = if v.is_empty() && key != "name" { Value::Null } else { json!(v) };
+            product[key] = if v.is_empty() && key != "name" {
+                Value::Null
+            } else {
+                json!(v)
+            };
         }
     }
     for key in ["active", "shippable"] {
@@ -52,7 +72,9 @@ pub fn create_product(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         _ => new_id("prod"),
     };
     if state.products.contains_key(&id) {
-        return Err(ApiError::invalid("Product already exists.").code("resource_already_exists").param("id"));
+        return Err(ApiError::invalid("Product already exists.")
+            .code("resource_already_exists")
+            .param("id"));
     }
     let mut product = fixture("product");
     let t = now();
@@ -67,7 +89,14 @@ pub fn create_product(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     product["metadata"] = json!({});
     product["images"] = json!([]);
     product["marketing_features"] = json!([]);
-    for key in ["description", "shippable", "statement_descriptor", "tax_code", "unit_label", "url"] {
+    for key in [
+        "description",
+        "shippable",
+        "statement_descriptor",
+        "tax_code",
+        "unit_label",
+        "url",
+    ] {
         product[key] = Value::Null;
     }
     set_product_fields(&mut product, &p)?;
@@ -94,7 +123,10 @@ pub fn update_product(state: &mut State, req: &Req, id: &str) -> Result<Value, A
         } else {
             let price = State::get(&state.prices, "price", price_id, "default_price")?;
             if price["product"] != id {
-                return Err(ApiError::invalid(format!("The price `{price_id}` does not belong to product `{id}`.")).param("default_price"));
+                return Err(ApiError::invalid(format!(
+                    "The price `{price_id}` does not belong to product `{id}`."
+                ))
+                .param("default_price"));
             }
             product["default_price"] = json!(price_id);
         }
@@ -102,7 +134,12 @@ pub fn update_product(state: &mut State, req: &Req, id: &str) -> Result<Value, A
     if product != before {
         product["updated"] = json!(now());
         state.products.insert(id.to_string(), product.clone());
-        state.emit("product.updated", &product, Some(previous_attributes(&before, &product)), &req.meta);
+        state.emit(
+            "product.updated",
+            &product,
+            Some(previous_attributes(&before, &product)),
+            &req.meta,
+        );
     }
     Ok(product)
 }
@@ -110,7 +147,9 @@ pub fn update_product(state: &mut State, req: &Req, id: &str) -> Result<Value, A
 pub fn delete_product(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
     let product = State::get(&state.products, "product", id, "id")?.clone();
     if state.prices.values().any(|pr| pr["product"] == id) {
-        return Err(ApiError::invalid("This product cannot be deleted because it has one or more user-created prices."));
+        return Err(ApiError::invalid(
+            "This product cannot be deleted because it has one or more user-created prices.",
+        ));
     }
     state.products.shift_remove(id);
     state.emit("product.deleted", &product, None, &req.meta);
@@ -124,17 +163,41 @@ pub fn list_products(state: &State, req: &Req) -> Result<Value, ApiError> {
     let active = p.bool("active")?;
     let ids = p.str_list("ids");
     let items = newest_first(&state.products, |o| {
-        active.is_none_or(|a| o["active"] == a) && (ids.is_empty() || ids.iter().any(|i| o["id"] == *i))
+        active.is_none_or(|a| o["active"] == a)
+            && (ids.is_empty() || ids.iter().any(|i| o["id"] == *i))
     });
     list::page(items, &p, "/v1/products")
 }
 
 pub fn search_products(state: &State, req: &Req) -> Result<Value, ApiError> {
-    let fields = ["active", "created", "description", "metadata", "name", "shippable", "url", "id"];
-    list::search(newest_first(&state.products, |_| true), &req.p(), "/v1/products/search", &fields, "products")
+    let fields = [
+        "active",
+        "created",
+        "description",
+        "metadata",
+        "name",
+        "shippable",
+        "url",
+        "id",
+    ];
+    list::search(
+        newest_first(&state.products, |_| true),
+        &req.p(),
+        "/v1/products/search",
+        &fields,
+        "products",
+    )
 }
 
-const PRICE_UPDATABLE: &[&str] = &["active", "lookup_key", "transfer_lookup_key", "metadata", "nickname", "tax_behavior", "currency_options"];
+const PRICE_UPDATABLE: &[&str] = &[
+    "active",
+    "lookup_key",
+    "transfer_lookup_key",
+    "metadata",
+    "nickname",
+    "tax_behavior",
+    "currency_options",
+];
 
 fn tax_behavior(p: &Params) -> Result<Option<&'static str>, ApiError> {
     match p.str("tax_behavior") {
@@ -147,7 +210,13 @@ fn tax_behavior(p: &Params) -> Result<Option<&'static str>, ApiError> {
 }
 
 /// Gives `lookup_key` to `price_id`, taking it from the price that holds it when `transfer`.
-fn claim_lookup_key(state: &mut State, req: &Req, key: &str, price_id: &str, transfer: bool) -> Result<(), ApiError> {
+fn claim_lookup_key(
+    state: &mut State,
+    req: &Req,
+    key: &str,
+    price_id: &str,
+    transfer: bool,
+) -> Result<(), ApiError> {
     let holder = state
         .prices
         .values()
@@ -155,25 +224,39 @@ fn claim_lookup_key(state: &mut State, req: &Req, key: &str, price_id: &str, tra
         .map(|pr| pr["id"].as_str().unwrap_or_default().to_string());
     let Some(holder) = holder else { return Ok(()) };
     if !transfer {
-        return Err(ApiError::invalid(format!("A price (`{holder}`) already uses that lookup key."))
-            .code("lookup_key_already_used")
-            .param("lookup_key"));
+        return Err(ApiError::invalid(format!(
+            "A price (`{holder}`) already uses that lookup key."
+        ))
+        .code("lookup_key_already_used")
+        .param("lookup_key"));
     }
     let old = state.prices[&holder].clone();
     let mut moved = old.clone();
     moved["lookup_key"] = Value::Null;
     state.prices.insert(holder, moved.clone());
-    state.emit("price.updated", &moved, Some(previous_attributes(&old, &moved)), &req.meta);
+    state.emit(
+        "price.updated",
+        &moved,
+        Some(previous_attributes(&old, &moved)),
+        &req.meta,
+    );
     Ok(())
 }
 
 fn recurring(p: &Params, state: &State) -> Result<Option<Value>, ApiError> {
-    let Some(r) = p.obj("recurring") else { return Ok(None) };
-    let interval = r.str("interval").ok_or_else(|| ApiError::missing("recurring[interval]"))?;
+    let Some(r) = p.obj("recurring") else {
+        return Ok(None);
+    };
+    let interval = r
+        .str("interval")
+        .ok_or_else(|| ApiError::missing("recurring[interval]"))?;
     if !["day", "week", "month", "year"].contains(&interval) {
         return Err(ApiError::bad_value("recurring[interval]", interval));
     }
-    let count = r.int("interval_count").map_err(|e| e.param("recurring[interval_count]"))?.unwrap_or(1);
+    let count = r
+        .int("interval_count")
+        .map_err(|e| e.param("recurring[interval_count]"))?
+        .unwrap_or(1);
     let max = match interval {
         "day" => 1095,
         "week" => 156,
@@ -181,7 +264,10 @@ fn recurring(p: &Params, state: &State) -> Result<Option<Value>, ApiError> {
         _ => 3,
     };
     if count < 1 || count > max {
-        return Err(ApiError::invalid("Invalid recurring[interval_count]: the maximum billing period is three years.").param("recurring[interval_count]"));
+        return Err(ApiError::invalid(
+            "Invalid recurring[interval_count]: the maximum billing period is three years.",
+        )
+        .param("recurring[interval_count]"));
     }
     let usage = r.str("usage_type").unwrap_or("licensed");
     if !["licensed", "metered"].contains(&usage) {
@@ -191,7 +277,10 @@ fn recurring(p: &Params, state: &State) -> Result<Option<Value>, ApiError> {
     match (usage, meter) {
         ("metered", None) => return Err(ApiError::missing("recurring[meter]")),
         ("licensed", Some(_)) => {
-            return Err(ApiError::invalid("recurring[meter] can only be set when recurring[usage_type] is metered.").param("recurring[meter]"))
+            return Err(ApiError::invalid(
+                "recurring[meter] can only be set when recurring[usage_type] is metered.",
+            )
+            .param("recurring[meter]"))
         }
         (_, Some(m)) => {
             State::get(&state.meters, "billing.meter", m, "recurring[meter]")?;
@@ -207,57 +296,104 @@ fn recurring(p: &Params, state: &State) -> Result<Option<Value>, ApiError> {
 pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     p.allow_only(&[
-        "product", "product_data", "unit_amount", "unit_amount_decimal", "currency", "recurring", "lookup_key",
-        "transfer_lookup_key", "nickname", "metadata", "tax_behavior", "active", "billing_scheme",
+        "product",
+        "product_data",
+        "unit_amount",
+        "unit_amount_decimal",
+        "currency",
+        "recurring",
+        "lookup_key",
+        "transfer_lookup_key",
+        "nickname",
+        "metadata",
+        "tax_behavior",
+        "active",
+        "billing_scheme",
     ])?;
     let currency = p.req_str("currency")?.to_ascii_lowercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(ApiError::bad_value("currency", &currency).code("parameter_invalid_string"));
     }
     let amount = match (p.int("unit_amount")?, p.str("unit_amount_decimal")) {
-        (Some(a), _) if a < 0 => return Err(ApiError::invalid("Invalid unit_amount: must be at least 0").param("unit_amount")),
+        (Some(a), _) if a < 0 => {
+            return Err(
+                ApiError::invalid("Invalid unit_amount: must be at least 0").param("unit_amount")
+            )
+        }
         (Some(a), _) => a.to_string(),
         (None, Some(d)) if d.parse::<f64>().is_ok_and(|x| x >= 0.0) => d.to_string(),
         (None, Some(d)) => return Err(ApiError::bad_value("unit_amount_decimal", d)),
         (None, None) => return Err(ApiError::missing("unit_amount")),
     };
     if p.str("billing_scheme").is_some_and(|b| b != "per_unit") {
-        return Err(ApiError::invalid("Only billing_scheme=per_unit is supported by the simulator.").param("billing_scheme"));
+        return Err(ApiError::invalid(
+            "Only billing_scheme=per_unit is supported by the simulator.",
+        )
+        .param("billing_scheme"));
     }
+    let lookup_key = p.str("lookup_key").filter(|k| !k.is_empty());
+    let transfer = p.bool("transfer_lookup_key")?.unwrap_or(false);
+    if let Some(key) = lookup_key {
+        if key.len() > 200 {
+            return Err(
+                ApiError::invalid("lookup_key must be at most 200 characters.").param("lookup_key"),
+            );
+        }
+        if !transfer {
+            // Refuse before anything (such as a product_data product) is created.
+            claim_lookup_key(state, req, key, "", false)?;
+        }
+    }
+    let recurring = recurring(&p, state)?;
+    apply_metadata(&mut json!({}), &p)?;
     let product_id = match (p.str("product"), p.obj("product_data")) {
-        (Some(id), _) if !id.is_empty() => State::get(&state.products, "product", id, "product")?["id"].clone(),
+        (Some(id), _) if !id.is_empty() => {
+            State::get(&state.products, "product", id, "product")?["id"].clone()
+        }
         (_, Some(pd)) => {
-            let sub = Req { method: req.method.clone(), path: "/v1/products".into(), params: pd.0.clone(), meta: req.meta.clone() };
+            let sub = Req {
+                method: req.method.clone(),
+                path: "/v1/products".into(),
+                params: pd.0.clone(),
+                meta: req.meta.clone(),
+            };
             create_product(state, &sub).map_err(|e| e.param("product_data"))?["id"].clone()
         }
         _ => return Err(ApiError::missing("product")),
     };
-    let recurring = recurring(&p, state)?;
     let id = new_id("price");
-    if let Some(key) = p.str("lookup_key").filter(|k| !k.is_empty()) {
-        if key.len() > 200 {
-            return Err(ApiError::invalid("lookup_key must be at most 200 characters.").param("lookup_key"));
-        }
-        claim_lookup_key(state, req, key, &id, p.bool("transfer_lookup_key")?.unwrap_or(false))?;
-    }
     let mut price = fixture("price");
     price["id"] = json!(id);
     price["created"] = json!(now());
     price["livemode"] = json!(false);
     price["product"] = product_id;
     price["currency"] = json!(currency);
-    price["unit_amount"] = amount.parse::<i64>().map(Value::from).unwrap_or(Value::Null);
+    price["unit_amount"] = amount
+        .parse::<i64>()
+        .map(Value::from)
+        .unwrap_or(Value::Null);
     price["unit_amount_decimal"] = json!(amount);
     price["custom_unit_amount"] = Value::Null;
     price["transform_quantity"] = Value::Null;
-    price["type"] = json!(if recurring.is_some() { "recurring" } else { "one_time" });
+    price["type"] = json!(if recurring.is_some() {
+        "recurring"
+    } else {
+        "one_time"
+    });
     price["recurring"] = recurring.unwrap_or(Value::Null);
-    price["lookup_key"] = p.str("lookup_key").filter(|k| !k.is_empty()).map(Value::from).unwrap_or(Value::Null);
+    price["lookup_key"] = p
+        .str("lookup_key")
+        .filter(|k| !k.is_empty())
+        .map(Value::from)
+        .unwrap_or(Value::Null);
     price["nickname"] = p.str("nickname").map(Value::from).unwrap_or(Value::Null);
     price["tax_behavior"] = json!(tax_behavior(&p)?.unwrap_or("unspecified"));
     price["active"] = json!(p.bool("active")?.unwrap_or(true));
     price["metadata"] = json!({});
     apply_metadata(&mut price, &p)?;
+    if let Some(key) = lookup_key {
+        claim_lookup_key(state, req, key, &id, transfer)?;
+    }
     state.prices.insert(id, price.clone());
     state.emit("price.created", &price, None, &req.meta);
     Ok(price)
@@ -281,7 +417,10 @@ pub fn update_price(state: &mut State, req: &Req, id: &str) -> Result<Value, Api
     }
     if let Some(t) = tax_behavior(&p)? {
         if before["tax_behavior"] != "unspecified" && before["tax_behavior"] != t {
-            return Err(ApiError::invalid("tax_behavior cannot be changed once it is set to inclusive or exclusive.").param("tax_behavior"));
+            return Err(ApiError::invalid(
+                "tax_behavior cannot be changed once it is set to inclusive or exclusive.",
+            )
+            .param("tax_behavior"));
         }
         price["tax_behavior"] = json!(t);
     }
@@ -290,13 +429,24 @@ pub fn update_price(state: &mut State, req: &Req, id: &str) -> Result<Value, Api
         if key.is_empty() {
             price["lookup_key"] = Value::Null;
         } else {
-            claim_lookup_key(state, req, key, id, p.bool("transfer_lookup_key")?.unwrap_or(false))?;
+            claim_lookup_key(
+                state,
+                req,
+                key,
+                id,
+                p.bool("transfer_lookup_key")?.unwrap_or(false),
+            )?;
             price["lookup_key"] = json!(key);
         }
     }
     if price != before {
         state.prices.insert(id.to_string(), price.clone());
-        state.emit("price.updated", &price, Some(previous_attributes(&before, &price)), &req.meta);
+        state.emit(
+            "price.updated",
+            &price,
+            Some(previous_attributes(&before, &price)),
+            &req.meta,
+        );
     }
     Ok(price)
 }
@@ -319,6 +469,21 @@ pub fn list_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
 }
 
 pub fn search_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
-    let fields = ["active", "created", "currency", "lookup_key", "metadata", "product", "type", "id"];
-    list::search(newest_first(&state.prices, |_| true), &req.p(), "/v1/prices/search", &fields, "prices")
+    let fields = [
+        "active",
+        "created",
+        "currency",
+        "lookup_key",
+        "metadata",
+        "product",
+        "type",
+        "id",
+    ];
+    list::search(
+        newest_first(&state.prices, |_| true),
+        &req.p(),
+        "/v1/prices/search",
+        &fields,
+        "prices",
+    )
 }

@@ -9,7 +9,14 @@ use crate::state::{previous_attributes, ReqMeta, State};
 use crate::util::{apply_metadata, new_id, now, random_base62, Params};
 use serde_json::{json, Value};
 
-const WRITABLE: &[&str] = &["email", "name", "description", "phone", "metadata", "preferred_locales"];
+const WRITABLE: &[&str] = &[
+    "email",
+    "name",
+    "description",
+    "phone",
+    "metadata",
+    "preferred_locales",
+];
 
 fn set_fields(customer: &mut Value, p: &Params) -> Result<(), ApiError> {
     for key in ["email", "name", "description", "phone"] {
@@ -19,7 +26,9 @@ fn set_fields(customer: &mut Value, p: &Params) -> Result<(), ApiError> {
     }
     if let Some(email) = p.str("email").filter(|e| !e.is_empty()) {
         if !email.contains('@') || email.len() > 512 {
-            return Err(ApiError::invalid(format!("Invalid email address: {email}")).code("email_invalid").param("email"));
+            return Err(ApiError::invalid(format!("Invalid email address: {email}"))
+                .code("email_invalid")
+                .param("email"));
         }
     }
     if p.has("preferred_locales") {
@@ -76,7 +85,12 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
     set_fields(&mut c, &p)?;
     if c != before {
         state.customers.insert(id.to_string(), c.clone());
-        state.emit("customer.updated", &c, Some(previous_attributes(&before, &c)), &req.meta);
+        state.emit(
+            "customer.updated",
+            &c,
+            Some(previous_attributes(&before, &c)),
+            &req.meta,
+        );
     }
     Ok(c)
 }
@@ -102,12 +116,20 @@ pub fn delete(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
 pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     let email = p.str("email");
-    let items = newest_first(&state.customers, |c| c["deleted"] != true && email.is_none_or(|e| c["email"] == e));
+    let items = newest_first(&state.customers, |c| {
+        c["deleted"] != true && email.is_none_or(|e| c["email"] == e)
+    });
     list::page(items, &p, "/v1/customers")
 }
 
 pub fn search(state: &State, req: &Req) -> Result<Value, ApiError> {
     let fields = ["created", "email", "metadata", "name", "phone", "id"];
     let items = newest_first(&state.customers, |c| c["deleted"] != true);
-    list::search(items, &req.p(), "/v1/customers/search", &fields, "customers")
+    list::search(
+        items,
+        &req.p(),
+        "/v1/customers/search",
+        &fields,
+        "customers",
+    )
 }

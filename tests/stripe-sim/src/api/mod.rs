@@ -73,9 +73,15 @@ pub fn dispatch(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         ("GET", ["v1", "billing", "meters"]) => billing::list_meters(state, req),
         ("GET", ["v1", "billing", "meters", id]) => billing::retrieve_meter(state, id),
         ("POST", ["v1", "billing", "meters", id]) => billing::update_meter(state, req, id),
-        ("POST", ["v1", "billing", "meters", id, "deactivate"]) => billing::set_meter_status(state, req, id, false),
-        ("POST", ["v1", "billing", "meters", id, "reactivate"]) => billing::set_meter_status(state, req, id, true),
-        ("GET", ["v1", "billing", "meters", id, "event_summaries"]) => billing::event_summaries(state, req, id),
+        ("POST", ["v1", "billing", "meters", id, "deactivate"]) => {
+            billing::set_meter_status(state, req, id, false)
+        }
+        ("POST", ["v1", "billing", "meters", id, "reactivate"]) => {
+            billing::set_meter_status(state, req, id, true)
+        }
+        ("GET", ["v1", "billing", "meters", id, "event_summaries"]) => {
+            billing::event_summaries(state, req, id)
+        }
         ("POST", ["v1", "billing", "meter_events"]) => billing::create_meter_event(state, req),
 
         ("GET", ["v1", "events"]) => events::list(state, req),
@@ -91,9 +97,9 @@ pub fn dispatch(state: &mut State, req: &Req) -> Result<Value, ApiError> {
 }
 
 /// Objects of a collection, newest first, that pass `keep`.
-pub(crate) fn newest_first<'a>(
-    map: &'a indexmap::IndexMap<String, Value>,
+pub(crate) fn newest_first(
+    map: &indexmap::IndexMap<String, Value>,
     keep: impl Fn(&Value) -> bool,
-) -> Vec<&'a Value> {
+) -> Vec<&Value> {
     map.values().rev().filter(|o| keep(o)).collect()
 }

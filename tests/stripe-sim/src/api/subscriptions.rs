@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 /// The plan object Stripe still embeds beside the price on subscription items.
 fn plan_for(price: &Value) -> Value {
     let mut plan = fixture("plan");
-    for key in ["id", "active", "created", "currency", "livemode", "metadata", "nickname", "product"] {
+    for key in [
+        "id", "active", "created", "currency", "livemode", "metadata", "nickname", "product",
+    ] {
         plan[key] = price[key].clone();
     }
     plan["amount"] = price["unit_amount"].clone();
@@ -34,7 +36,10 @@ fn recurring_price(state: &State, id: &str, param: &str) -> Result<Value, ApiErr
         return Err(ApiError::invalid(format!("The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`: {id}")).param(param));
     }
     if price["active"] != true {
-        return Err(ApiError::invalid(format!("The price specified is inactive. This field only accepts active prices: {id}")).param(param));
+        return Err(ApiError::invalid(format!(
+            "The price specified is inactive. This field only accepts active prices: {id}"
+        ))
+        .param(param));
     }
     Ok(price.clone())
 }
@@ -55,7 +60,11 @@ fn new_item(sub_id: &str, price: &Value, quantity: i64, start: i64) -> Value {
 fn set_item_price(item: &mut Value, price: &Value, quantity: i64, start: i64) {
     item["price"] = price.clone();
     item["plan"] = plan_for(price);
-    item["quantity"] = if price["recurring"]["usage_type"] == "metered" { Value::Null } else { json!(quantity) };
+    item["quantity"] = if price["recurring"]["usage_type"] == "metered" {
+        Value::Null
+    } else {
+        json!(quantity)
+    };
     let interval = price["recurring"]["interval"].as_str().unwrap_or("month");
     let count = price["recurring"]["interval_count"].as_i64().unwrap_or(1);
     item["current_period_start"] = json!(start);
@@ -74,11 +83,20 @@ fn set_items(sub: &mut Value, items: Vec<Value>) {
 /// The period shared by the items: Stripe keeps items of one subscription on one cycle.
 fn period(sub: &Value) -> (i64, i64) {
     let first = &sub["items"]["data"][0];
-    (first["current_period_start"].as_i64().unwrap_or(0), first["current_period_end"].as_i64().unwrap_or(0))
+    (
+        first["current_period_start"].as_i64().unwrap_or(0),
+        first["current_period_end"].as_i64().unwrap_or(0),
+    )
 }
 
 /// Creates a subscription for `customer` on `(price, quantity)` pairs, with its first invoice.
-pub fn insert_new(state: &mut State, customer: &str, prices: &[(Value, i64)], p: &Params, meta: &ReqMeta) -> Result<Value, ApiError> {
+pub fn insert_new(
+    state: &mut State,
+    customer: &str,
+    prices: &[(Value, i64)],
+    p: &Params,
+    meta: &ReqMeta,
+) -> Result<Value, ApiError> {
     let t = now();
     let mut sub = fixture("subscription");
     let id = new_id("sub");
@@ -94,9 +112,21 @@ pub fn insert_new(state: &mut State, customer: &str, prices: &[(Value, i64)], p:
     sub["metadata"] = json!({});
     sub["description"] = p.str("description").map(Value::from).unwrap_or(Value::Null);
     for key in [
-        "cancel_at", "canceled_at", "ended_at", "trial_end", "trial_start", "next_pending_invoice_item_invoice",
-        "pause_collection", "pending_update", "transfer_data", "schedule", "billing_thresholds",
-        "pending_invoice_item_interval", "latest_invoice", "default_payment_method", "default_source",
+        "cancel_at",
+        "canceled_at",
+        "ended_at",
+        "trial_end",
+        "trial_start",
+        "next_pending_invoice_item_invoice",
+        "pause_collection",
+        "pending_update",
+        "transfer_data",
+        "schedule",
+        "billing_thresholds",
+        "pending_invoice_item_interval",
+        "latest_invoice",
+        "default_payment_method",
+        "default_source",
     ] {
         sub[key] = Value::Null;
     }
@@ -104,7 +134,10 @@ pub fn insert_new(state: &mut State, customer: &str, prices: &[(Value, i64)], p:
     sub["cancellation_details"] = json!({"comment": null, "feedback": null, "reason": null});
     sub["discounts"] = json!([]);
     sub["billing_schedules"] = json!([]);
-    let items = prices.iter().map(|(price, q)| new_item(&id, price, *q, t)).collect();
+    let items = prices
+        .iter()
+        .map(|(price, q)| new_item(&id, price, *q, t))
+        .collect();
     set_items(&mut sub, items);
     apply_metadata(&mut sub, p)?;
     if p.bool("cancel_at_period_end")? == Some(true) {
@@ -128,17 +161,34 @@ pub fn priced_items(state: &State, p: &Params, param: &str) -> Result<Vec<(Value
     let mut out = Vec::new();
     for (i, item) in raw.iter().enumerate() {
         let at = format!("{param}[{i}][price]");
-        let price_id = item.get("price").and_then(Value::as_str).ok_or_else(|| ApiError::missing(&at))?;
+        let price_id = item
+            .get("price")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ApiError::missing(&at))?;
         let price = recurring_price(state, price_id, &at)?;
-        let q = crate::util::parse_int(item.get("quantity"), &format!("{param}[{i}][quantity]"))?.unwrap_or(1);
+        let q = crate::util::parse_int(item.get("quantity"), &format!("{param}[{i}][quantity]"))?
+            .unwrap_or(1);
         if q < 0 {
-            return Err(ApiError::invalid("Quantity must be at least 0").param(format!("{param}[{i}][quantity]")));
+            return Err(ApiError::invalid("Quantity must be at least 0")
+                .param(format!("{param}[{i}][quantity]")));
         }
-        if out.iter().any(|(pr, _): &(Value, i64)| pr["id"] == price["id"]) {
-            return Err(ApiError::invalid("Cannot add multiple subscription items with the same price.").param(at));
+        if out
+            .iter()
+            .any(|(pr, _): &(Value, i64)| pr["id"] == price["id"])
+        {
+            return Err(ApiError::invalid(
+                "Cannot add multiple subscription items with the same price.",
+            )
+            .param(at));
         }
-        if out.first().is_some_and(|(pr, _)| pr["currency"] != price["currency"]) {
-            return Err(ApiError::invalid("All prices on a subscription must have the same currency.").param(at));
+        if out
+            .first()
+            .is_some_and(|(pr, _)| pr["currency"] != price["currency"])
+        {
+            return Err(ApiError::invalid(
+                "All prices on a subscription must have the same currency.",
+            )
+            .param(at));
         }
         out.push((price, q));
     }
@@ -148,8 +198,16 @@ pub fn priced_items(state: &State, p: &Params, param: &str) -> Result<Vec<(Value
 pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     p.allow_only(&[
-        "customer", "items", "metadata", "cancel_at_period_end", "proration_behavior", "payment_behavior",
-        "description", "collection_method", "default_payment_method", "off_session",
+        "customer",
+        "items",
+        "metadata",
+        "cancel_at_period_end",
+        "proration_behavior",
+        "payment_behavior",
+        "description",
+        "collection_method",
+        "default_payment_method",
+        "off_session",
     ])?;
     let customer = p.req_str("customer")?;
     customers::live(state, customer, "customer")?;
@@ -185,7 +243,9 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
                 let pos = items
                     .iter()
                     .position(|it| it["id"] == item_id)
-                    .ok_or_else(|| ApiError::no_such("subscription_item", item_id, at("id").as_str()))?;
+                    .ok_or_else(|| {
+                        ApiError::no_such("subscription_item", item_id, at("id").as_str())
+                    })?;
                 if change.get("deleted").and_then(Value::as_str) == Some("true") {
                     items.remove(pos);
                     continue;
@@ -194,7 +254,10 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
                 let q = quantity.or(item["quantity"].as_i64()).unwrap_or(1);
                 let price = price.unwrap_or_else(|| item["price"].clone());
                 // A price change keeps the billing cycle: the item keeps its period.
-                let (s, e) = (item["current_period_start"].clone(), item["current_period_end"].clone());
+                let (s, e) = (
+                    item["current_period_start"].clone(),
+                    item["current_period_end"].clone(),
+                );
                 set_item_price(item, &price, q, start);
                 item["current_period_start"] = s;
                 item["current_period_end"] = e;
@@ -208,7 +271,9 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
         }
     }
     if items.is_empty() {
-        return Err(ApiError::invalid("A subscription must have at least one active plan.").param("items"));
+        return Err(
+            ApiError::invalid("A subscription must have at least one active plan.").param("items"),
+        );
     }
     set_items(sub, items);
     Ok(())
@@ -217,21 +282,39 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
 pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
     let p = req.p();
     p.allow_only(&[
-        "items", "cancel_at_period_end", "proration_behavior", "metadata", "description", "cancel_at",
-        "payment_behavior", "cancellation_details", "default_payment_method", "off_session",
+        "items",
+        "cancel_at_period_end",
+        "proration_behavior",
+        "metadata",
+        "description",
+        "cancel_at",
+        "payment_behavior",
+        "cancellation_details",
+        "default_payment_method",
+        "off_session",
     ])?;
     let before = State::get(&state.subscriptions, "subscription", id, "id")?.clone();
     let behavior = proration(&p)?.to_string();
     let mut sub = before.clone();
-    if before["status"] == "canceled" && p.0.keys().any(|k| k != "metadata" && k != "cancellation_details" && k != "expand") {
-        return Err(ApiError::invalid("A canceled subscription can only update its cancellation_details and metadata."));
+    if before["status"] == "canceled"
+        && p.0
+            .keys()
+            .any(|k| k != "metadata" && k != "cancellation_details" && k != "expand")
+    {
+        return Err(ApiError::invalid(
+            "A canceled subscription can only update its cancellation_details and metadata.",
+        ));
     }
     if p.has("items") {
         update_items(state, &mut sub, &p)?;
     }
     if let Some(flag) = p.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(flag);
-        sub["cancel_at"] = if flag { json!(period(&sub).1) } else { Value::Null };
+        sub["cancel_at"] = if flag {
+            json!(period(&sub).1)
+        } else {
+            Value::Null
+        };
     }
     if let Some(d) = p.str("description") {
         sub["description"] = if d.is_empty() { Value::Null } else { json!(d) };
@@ -254,7 +337,12 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
         invoice = Some(inv);
     }
     state.subscriptions.insert(id.to_string(), sub.clone());
-    state.emit("customer.subscription.updated", &sub, Some(previous_attributes(&before, &sub)), &req.meta);
+    state.emit(
+        "customer.subscription.updated",
+        &sub,
+        Some(previous_attributes(&before, &sub)),
+        &req.meta,
+    );
     if let Some(inv) = invoice {
         emit_invoice_events(state, &inv, &req.meta);
     }
@@ -278,7 +366,8 @@ pub fn cancel_now(state: &mut State, meta: &ReqMeta, id: &str) -> Result<Value, 
 }
 
 pub fn cancel(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
-    req.p().allow_only(&["invoice_now", "prorate", "cancellation_details"])?;
+    req.p()
+        .allow_only(&["invoice_now", "prorate", "cancellation_details"])?;
     cancel_now(state, &req.meta, id)
 }
 
@@ -305,7 +394,12 @@ pub fn advance_period(state: &mut State, id: &str) -> Result<Value, ApiError> {
     let invoice = issue_invoice(state, &sub, "subscription_cycle", &meta)?;
     sub["latest_invoice"] = invoice["id"].clone();
     state.subscriptions.insert(id.to_string(), sub.clone());
-    state.emit("customer.subscription.updated", &sub, Some(previous_attributes(&before, &sub)), &meta);
+    state.emit(
+        "customer.subscription.updated",
+        &sub,
+        Some(previous_attributes(&before, &sub)),
+        &meta,
+    );
     emit_invoice_events(state, &invoice, &meta);
     Ok(sub)
 }
@@ -315,7 +409,18 @@ pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
     let customer = p.str("customer");
     let price = p.str("price");
     let status = p.str("status");
-    let statuses = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"];
+    let statuses = [
+        "active",
+        "all",
+        "canceled",
+        "ended",
+        "incomplete",
+        "incomplete_expired",
+        "past_due",
+        "paused",
+        "trialing",
+        "unpaid",
+    ];
     if let Some(s) = status.filter(|s| !statuses.contains(s)) {
         return Err(ApiError::bad_value("status", s));
     }
@@ -352,7 +457,12 @@ pub fn retrieve_item(state: &State, id: &str) -> Result<Value, ApiError> {
 }
 
 /// A paid invoice for the subscription's current period (one line per item).
-fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) -> Result<Value, ApiError> {
+fn issue_invoice(
+    state: &mut State,
+    sub: &Value,
+    reason: &str,
+    _meta: &ReqMeta,
+) -> Result<Value, ApiError> {
     let customer_id = sub["customer"].as_str().unwrap_or_default().to_string();
     let customer = customers::live(state, &customer_id, "customer")?.clone();
     let (start, end) = period(sub);
@@ -361,7 +471,8 @@ fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) 
     let mut lines = Vec::new();
     let mut total = 0i64;
     for item in items_of(sub) {
-        let amount = item["price"]["unit_amount"].as_i64().unwrap_or(0) * item["quantity"].as_i64().unwrap_or(0);
+        let amount = item["price"]["unit_amount"].as_i64().unwrap_or(0)
+            * item["quantity"].as_i64().unwrap_or(0);
         total += amount;
         let mut line = fixture("invoice")["lines"]["data"][0].clone();
         line["id"] = json!(new_id("il"));
@@ -369,7 +480,11 @@ fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) 
         line["amount"] = json!(amount);
         line["subtotal"] = json!(amount);
         line["currency"] = item["price"]["currency"].clone();
-        line["description"] = json!(format!("{} × {}", item["quantity"].as_i64().unwrap_or(0), item["price"]["product"].as_str().unwrap_or("")));
+        line["description"] = json!(format!(
+            "{} × {}",
+            item["quantity"].as_i64().unwrap_or(0),
+            item["price"]["product"].as_str().unwrap_or("")
+        ));
         line["period"] = json!({"start": start, "end": end});
         line["quantity"] = item["quantity"].clone();
         line["subscription"] = sub["id"].clone();
@@ -388,7 +503,11 @@ fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) 
     state.customers.insert(customer_id.clone(), updated);
     let mut inv = fixture("invoice");
     inv["id"] = json!(id);
-    inv["number"] = json!(format!("{}-{:04}", customer["invoice_prefix"].as_str().unwrap_or("SIM"), seq));
+    inv["number"] = json!(format!(
+        "{}-{:04}",
+        customer["invoice_prefix"].as_str().unwrap_or("SIM"),
+        seq
+    ));
     inv["customer"] = json!(customer_id);
     inv["customer_email"] = customer["email"].clone();
     inv["customer_name"] = customer["name"].clone();
@@ -400,7 +519,14 @@ fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) 
     inv["status"] = json!("paid");
     inv["attempted"] = json!(true);
     inv["attempt_count"] = json!(1);
-    for key in ["amount_due", "amount_paid", "subtotal", "subtotal_excluding_tax", "total", "total_excluding_tax"] {
+    for key in [
+        "amount_due",
+        "amount_paid",
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total",
+        "total_excluding_tax",
+    ] {
         inv[key] = json!(total);
     }
     inv["amount_remaining"] = json!(0);
@@ -408,12 +534,22 @@ fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) 
     inv["period_start"] = json!(start);
     inv["period_end"] = json!(end);
     inv["hosted_invoice_url"] = json!(format!("https://invoice.stripe.com/i/acct_sim/test_{id}"));
-    inv["invoice_pdf"] = json!(format!("https://pay.stripe.com/invoice/acct_sim/test_{id}/pdf"));
+    inv["invoice_pdf"] = json!(format!(
+        "https://pay.stripe.com/invoice/acct_sim/test_{id}/pdf"
+    ));
     inv["status_transitions"] = json!({"finalized_at": t, "marked_uncollectible_at": null, "paid_at": t, "voided_at": null});
     inv["parent"] = json!({"type": "subscription_details", "quote_details": null,
                            "subscription_details": {"metadata": sub["metadata"], "subscription": sub["id"]}});
     inv["lines"] = json!({"object": "list", "data": lines, "has_more": false, "url": format!("/v1/invoices/{id}/lines")});
-    for key in ["due_date", "from_invoice", "last_finalization_error", "next_payment_attempt", "shipping_cost", "webhooks_delivered_at", "subscription"] {
+    for key in [
+        "due_date",
+        "from_invoice",
+        "last_finalization_error",
+        "next_payment_attempt",
+        "shipping_cost",
+        "webhooks_delivered_at",
+        "subscription",
+    ] {
         inv[key] = Value::Null;
     }
     state.invoices.insert(id, inv.clone());
@@ -421,7 +557,12 @@ fn issue_invoice(state: &mut State, sub: &Value, reason: &str, _meta: &ReqMeta) 
 }
 
 fn emit_invoice_events(state: &mut State, invoice: &Value, meta: &ReqMeta) {
-    for kind in ["invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"] {
+    for kind in [
+        "invoice.created",
+        "invoice.finalized",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+    ] {
         state.emit(kind, invoice, None, meta);
     }
 }

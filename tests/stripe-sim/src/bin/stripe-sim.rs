@@ -41,8 +41,14 @@ fn main() -> std::process::ExitCode {
         }
     };
     println!("{}", sim.base_url());
-    eprintln!("stripe-sim: serving; API key {} (Ctrl-C to stop)", sim.api_key());
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    eprintln!(
+        "stripe-sim: serving; API key {} (Ctrl-C to stop)",
+        sim.api_key()
+    );
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("stripe-sim: {e}");
