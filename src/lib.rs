@@ -3,7 +3,11 @@
 //! The binary is a thin shell over [`run`]; every command lives in this library so that it can
 //! be tested and embedded.
 
+pub mod catalog;
 pub mod cli;
+pub mod config;
+pub mod secrets;
+pub mod stripe;
 
 use std::process::ExitCode;
 

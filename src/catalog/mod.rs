@@ -1,0 +1,137 @@
+//! The product catalog, declaratively: what the config wants (tiers and prices), what Stripe
+//! has (as observed), and the plan that turns one into the other. Pure: no I/O here.
+//!
+//! Stripe prices are immutable in amount, currency and interval, so a change there is a
+//! *replacement*: a new price takes the lookup key (`transfer_lookup_key`) and the old one is
+//! archived. The new price carries `billctl_replaces=<old id>` until the old one is archived,
+//! so a run killed between the two steps is finished by the next run.
+
+mod plan;
+
+pub use plan::{plan, Action, Change, Plan};
+
+use crate::config::{PriceSpec, Tier};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Product metadata key naming the tier a product belongs to.
+pub const META_TIER: &str = "billctl_tier";
+/// Price metadata key marking a replacement whose old price is not yet archived.
+pub const META_REPLACES: &str = "billctl_replaces";
+
+/// A product as Stripe has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteProduct {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub active: bool,
+    pub metadata: BTreeMap<String, String>,
+    pub features: Vec<String>,
+}
+
+/// A price as Stripe has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemotePrice {
+    pub id: String,
+    pub product: String,
+    pub active: bool,
+    pub lookup_key: Option<String>,
+    pub amount: Option<i64>,
+    pub currency: String,
+    pub interval: Option<String>,
+    pub interval_count: Option<u64>,
+    pub nickname: Option<String>,
+    pub tax_behavior: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// What setup-products read from Stripe.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// Prices holding the configured lookup keys.
+    pub prices: Vec<RemotePrice>,
+    /// The configured products and the products of those prices.
+    pub products: Vec<RemoteProduct>,
+    /// With `--prune`: active billctl products whose tier is no longer configured, with their
+    /// active prices.
+    pub orphans: Vec<(RemoteProduct, Vec<RemotePrice>)>,
+}
+
+/// The product fields billctl manages for a tier.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProductFields {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub features: Vec<String>,
+}
+
+impl ProductFields {
+    pub fn of(tier: &Tier) -> ProductFields {
+        let mut metadata = tier.metadata.clone();
+        metadata.insert(META_TIER.into(), tier.id.clone());
+        metadata.insert(
+            "billctl_quota".into(),
+            tier.quota.map_or("unlimited".into(), |q| q.to_string()),
+        );
+        metadata.insert(
+            "billctl_rate_limit_per_minute".into(),
+            tier.rate_limit_per_minute.to_string(),
+        );
+        if let Some(seats) = tier.seats {
+            metadata.insert("billctl_seats".into(), seats.to_string());
+        }
+        ProductFields {
+            id: tier.product_id.clone(),
+            name: tier.name.clone(),
+            description: tier.description.clone(),
+            metadata,
+            features: tier.features.clone(),
+        }
+    }
+}
+
+/// The metadata billctl puts on a price.
+pub fn price_metadata(tier: &Tier, spec: &PriceSpec) -> BTreeMap<String, String> {
+    let mut m = spec.metadata.clone();
+    m.insert(META_TIER.into(), tier.id.clone());
+    m
+}
+
+/// An idempotency key derived from what a write is meant to achieve, so that a re-run of the
+/// same plan step (after a crash or a lost response) is recognised by Stripe as a repeat.
+pub fn idempotency_key(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+    format!("billctl-{hex}")
+}
+
+/// A hash of a tier's desired state, recorded in the store after a sync.
+pub fn state_hash(tier: &Tier) -> String {
+    let p = ProductFields::of(tier);
+    let mut parts = vec![serde_json::to_string(&p).unwrap_or_default()];
+    for s in &tier.prices {
+        parts.push(format!(
+            "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}",
+            s.lookup_key,
+            s.amount,
+            s.currency,
+            s.interval.as_str(),
+            s.interval_count,
+            s.nickname,
+            s.tax_behavior,
+            s.metadata
+        ));
+    }
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    idempotency_key(&refs)
+        .trim_start_matches("billctl-")
+        .to_string()
+}

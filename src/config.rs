@@ -1,0 +1,734 @@
+//! Configuration: the TOML file (catalog of tiers and prices, Stripe and Checkout settings),
+//! parsed strictly, validated, and reported with file, line and key on any mistake.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The default catalog (Pro, Team, Enterprise), used when no config file is found.
+pub const DEFAULT_CONFIG: &str = include_str!("../config/billctl.toml");
+const DEFAULT_CONFIG_NAME: &str = "<built-in config/billctl.toml>";
+
+/// A configuration mistake, located in its file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// Dotted key path, such as `tiers.pro.price.amount`; empty when unknown.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.key.is_empty() {
+            write!(f, "{}: ", self.key)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Billing interval of a recurring price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Interval {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Interval {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interval::Day => "day",
+            Interval::Week => "week",
+            Interval::Month => "month",
+            Interval::Year => "year",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Interval> {
+        Some(match s {
+            "day" => Interval::Day,
+            "week" => Interval::Week,
+            "month" => Interval::Month,
+            "year" => Interval::Year,
+            _ => return None,
+        })
+    }
+
+    /// The most intervals Stripe allows between bills (three years).
+    fn max_count(self) -> i64 {
+        match self {
+            Interval::Day => 1095,
+            Interval::Week => 156,
+            Interval::Month => 36,
+            Interval::Year => 3,
+        }
+    }
+}
+
+/// One price of a tier, as desired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceSpec {
+    pub lookup_key: String,
+    /// Integer minor units.
+    pub amount: i64,
+    pub currency: String,
+    pub interval: Interval,
+    pub interval_count: u32,
+    pub nickname: Option<String>,
+    pub tax_behavior: Option<String>,
+    /// Variable name in env files (`PRICE_PRO`).
+    pub env: String,
+    pub metadata: BTreeMap<String, String>,
+    /// True for the tier's primary price.
+    pub primary: bool,
+}
+
+/// One plan that billctl sells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub product_id: String,
+    /// API calls per billing period; `None` means unlimited.
+    pub quota: Option<u64>,
+    pub rate_limit_per_minute: u32,
+    pub seats: Option<u32>,
+    pub features: Vec<String>,
+    pub metadata: BTreeMap<String, String>,
+    /// The primary price first, then the extra prices in file order.
+    pub prices: Vec<PriceSpec>,
+}
+
+impl Tier {
+    pub fn primary(&self) -> &PriceSpec {
+        &self.prices[0]
+    }
+}
+
+/// Stripe connection settings from the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StripeSettings {
+    pub api_base: Option<String>,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub profile: String,
+}
+
+/// Checkout redirect URLs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkout {
+    pub success_url: String,
+    pub cancel_url: String,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Where it came from: a path, or the built-in default.
+    pub source: String,
+    pub data_dir: Option<PathBuf>,
+    pub stripe: StripeSettings,
+    pub checkout: Option<Checkout>,
+    pub tiers: Vec<Tier>,
+}
+
+impl Config {
+    pub fn tier(&self, id: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.id == id)
+    }
+
+    /// Every configured price with its tier.
+    pub fn prices(&self) -> impl Iterator<Item = (&Tier, &PriceSpec)> {
+        self.tiers
+            .iter()
+            .flat_map(|t| t.prices.iter().map(move |p| (t, p)))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    stripe: RawStripe,
+    product_id_prefix: Option<Spanned<String>>,
+    checkout: Option<Spanned<RawCheckout>>,
+    tiers: Spanned<IndexMap<String, Spanned<RawTier>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStripe {
+    api_base: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<i64>>,
+    max_attempts: Option<Spanned<i64>>,
+    profile: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheckout {
+    success_url: Spanned<String>,
+    cancel_url: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawQuota {
+    Calls(i64),
+    Word(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    name: Spanned<String>,
+    description: Option<String>,
+    product_id: Option<Spanned<String>>,
+    quota: Spanned<RawQuota>,
+    rate_limit_per_minute: Spanned<i64>,
+    seats: Option<Spanned<i64>>,
+    #[serde(default)]
+    features: Vec<String>,
+    metadata: Option<Spanned<BTreeMap<String, String>>>,
+    price: Spanned<RawPrice>,
+    #[serde(default)]
+    extra_prices: Vec<Spanned<RawPrice>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrice {
+    lookup_key: Spanned<String>,
+    amount: Spanned<i64>,
+    currency: Spanned<String>,
+    interval: Spanned<String>,
+    interval_count: Option<Spanned<i64>>,
+    nickname: Option<String>,
+    tax_behavior: Option<Spanned<String>>,
+    env: Option<Spanned<String>>,
+    metadata: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// Three-letter currency codes Stripe accepts for prices.
+/// See <https://docs.stripe.com/currencies>.
+const CURRENCIES: &[&str] = &[
+    "usd", "aed", "afn", "all", "amd", "ang", "aoa", "ars", "aud", "awg", "azn", "bam", "bbd",
+    "bdt", "bgn", "bhd", "bif", "bmd", "bnd", "bob", "brl", "bsd", "bwp", "byn", "bzd", "cad",
+    "cdf", "chf", "clp", "cny", "cop", "crc", "cve", "czk", "djf", "dkk", "dop", "dzd", "egp",
+    "etb", "eur", "fjd", "fkp", "gbp", "gel", "gip", "gmd", "gnf", "gtq", "gyd", "hkd", "hnl",
+    "htg", "huf", "idr", "ils", "inr", "isk", "jmd", "jod", "jpy", "kes", "kgs", "khr", "kmf",
+    "krw", "kwd", "kyd", "kzt", "lak", "lbp", "lkr", "lrd", "lsl", "mad", "mdl", "mga", "mkd",
+    "mmk", "mnt", "mop", "mur", "mvr", "mwk", "mxn", "myr", "mzn", "nad", "ngn", "nio", "nok",
+    "npr", "nzd", "omr", "pab", "pen", "pgk", "php", "pkr", "pln", "pyg", "qar", "ron", "rsd",
+    "rub", "rwf", "sar", "sbd", "scr", "sek", "sgd", "shp", "sle", "sos", "srd", "std", "szl",
+    "thb", "tjs", "tnd", "top", "try", "ttd", "twd", "tzs", "uah", "ugx", "uyu", "uzs", "vnd",
+    "vuv", "wst", "xaf", "xcd", "xof", "xpf", "yer", "zar", "zmw",
+];
+
+/// Currencies without a minor unit: amounts are whole units.
+pub const ZERO_DECIMAL: &[&str] = &[
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
+
+/// The largest unit_amount Stripe accepts (eight digits).
+const MAX_AMOUNT: i64 = 99_999_999;
+
+struct Ctx<'a> {
+    file: &'a str,
+    src: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(
+        &self,
+        span: std::ops::Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let before = &self.src[..span.start.min(self.src.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        ConfigError {
+            file: self.file.to_string(),
+            line,
+            column,
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Where the config comes from: `--config`/`BILLCTL_CONFIG` (already merged by clap), else the
+/// XDG config file if present, else the built-in default.
+pub fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let candidate = base.join("billctl").join("billctl.toml");
+    candidate.is_file().then_some(candidate)
+}
+
+/// Reads and validates the config at `path`, or the built-in default when `None`.
+pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("failed to read config file {}: {e}", p.display()))?;
+            Ok(parse(&text, &p.display().to_string())?)
+        }
+        None => Ok(parse(DEFAULT_CONFIG, DEFAULT_CONFIG_NAME)?),
+    }
+}
+
+/// Parses and validates config text; `file` names it in errors.
+pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
+    let cx = Ctx { file, src };
+    let raw: RawConfig = toml::from_str(src).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        cx.err(span, "", e.message().trim().to_string())
+    })?;
+    let prefix = raw
+        .product_id_prefix
+        .as_ref()
+        .map_or("billctl_".to_string(), |p| p.get_ref().clone());
+    if let Some(p) = &raw.product_id_prefix {
+        if !valid_id_chars(p.get_ref()) {
+            return Err(cx.err(
+                p.span(),
+                "product_id_prefix",
+                "use only letters, digits, '_' and '-'",
+            ));
+        }
+    }
+    let stripe = stripe_settings(&cx, raw.stripe)?;
+    let checkout = match raw.checkout {
+        None => None,
+        Some(c) => {
+            let c = c.into_inner();
+            for (key, url) in [
+                ("checkout.success_url", &c.success_url),
+                ("checkout.cancel_url", &c.cancel_url),
+            ] {
+                if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://"))
+                {
+                    return Err(cx.err(url.span(), key, "must be an http:// or https:// URL"));
+                }
+            }
+            Some(Checkout {
+                success_url: c.success_url.into_inner(),
+                cancel_url: c.cancel_url.into_inner(),
+            })
+        }
+    };
+    let tiers_span = raw.tiers.span();
+    let raw_tiers = raw.tiers.into_inner();
+    if raw_tiers.is_empty() {
+        return Err(cx.err(tiers_span, "tiers", "declare at least one tier"));
+    }
+    let mut tiers = Vec::new();
+    let mut lookup_keys = HashSet::new();
+    let mut envs = HashSet::new();
+    let mut product_ids = HashSet::new();
+    for (id, raw_tier) in raw_tiers {
+        let span = raw_tier.span();
+        let tier = tier(
+            &cx,
+            &id,
+            span.clone(),
+            raw_tier.into_inner(),
+            &prefix,
+            &mut lookup_keys,
+            &mut envs,
+        )?;
+        if !product_ids.insert(tier.product_id.clone()) {
+            return Err(cx.err(
+                span,
+                format!("tiers.{id}.product_id"),
+                format!("product id {} is used by another tier", tier.product_id),
+            ));
+        }
+        tiers.push(tier);
+    }
+    Ok(Config {
+        source: file.to_string(),
+        data_dir: raw.data_dir,
+        stripe,
+        checkout,
+        tiers,
+    })
+}
+
+fn valid_id_chars(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn stripe_settings(cx: &Ctx, raw: RawStripe) -> Result<StripeSettings, ConfigError> {
+    if let Some(b) = &raw.api_base {
+        if !(b.get_ref().starts_with("https://") || b.get_ref().starts_with("http://")) {
+            return Err(cx.err(
+                b.span(),
+                "stripe.api_base",
+                "must be an http:// or https:// URL",
+            ));
+        }
+    }
+    let positive =
+        |v: &Option<Spanned<i64>>, key: &str, default: i64, max: i64| -> Result<i64, ConfigError> {
+            match v {
+                None => Ok(default),
+                Some(s) if (1..=max).contains(s.get_ref()) => Ok(*s.get_ref()),
+                Some(s) => Err(cx.err(s.span(), key, format!("must be between 1 and {max}"))),
+            }
+        };
+    Ok(StripeSettings {
+        api_base: raw.api_base.map(Spanned::into_inner),
+        timeout_secs: positive(&raw.timeout_secs, "stripe.timeout_secs", 30, 600)? as u64,
+        max_attempts: positive(&raw.max_attempts, "stripe.max_attempts", 4, 10)? as u32,
+        profile: raw.profile.unwrap_or_else(|| "default".into()),
+    })
+}
+
+fn metadata(
+    cx: &Ctx,
+    raw: Option<Spanned<BTreeMap<String, String>>>,
+    key: &str,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(BTreeMap::new());
+    };
+    let span = raw.span();
+    let map = raw.into_inner();
+    for (k, v) in &map {
+        if k.starts_with("billctl_") {
+            return Err(cx.err(
+                span.clone(),
+                format!("{key}.{k}"),
+                "keys starting with billctl_ are reserved for billctl",
+            ));
+        }
+        if k.len() > 40 || v.len() > 500 {
+            return Err(cx.err(
+                span.clone(),
+                format!("{key}.{k}"),
+                "Stripe allows metadata keys of up to 40 and values of up to 500 characters",
+            ));
+        }
+    }
+    Ok(map)
+}
+
+fn tier(
+    cx: &Ctx,
+    id: &str,
+    span: std::ops::Range<usize>,
+    raw: RawTier,
+    prefix: &str,
+    lookup_keys: &mut HashSet<String>,
+    envs: &mut HashSet<String>,
+) -> Result<Tier, ConfigError> {
+    let key = format!("tiers.{id}");
+    let id_ok = id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !id_ok {
+        return Err(cx.err(
+            span,
+            key,
+            "tier ids use lower-case letters, digits and '_', starting with a letter",
+        ));
+    }
+    if raw.name.get_ref().trim().is_empty() {
+        return Err(cx.err(raw.name.span(), format!("{key}.name"), "must not be empty"));
+    }
+    let quota = match raw.quota.get_ref() {
+        RawQuota::Calls(n) if *n >= 0 => Some(*n as u64),
+        RawQuota::Word(w) if w == "unlimited" => None,
+        _ => {
+            return Err(cx.err(
+                raw.quota.span(),
+                format!("{key}.quota"),
+                "must be a whole number of calls (>= 0) or \"unlimited\"",
+            ))
+        }
+    };
+    let rate = *raw.rate_limit_per_minute.get_ref();
+    if !(1..=i64::from(u32::MAX)).contains(&rate) {
+        return Err(cx.err(
+            raw.rate_limit_per_minute.span(),
+            format!("{key}.rate_limit_per_minute"),
+            "must be a whole number >= 1",
+        ));
+    }
+    let seats = match &raw.seats {
+        None => None,
+        Some(s) if (1..=i64::from(u32::MAX)).contains(s.get_ref()) => Some(*s.get_ref() as u32),
+        Some(s) => {
+            return Err(cx.err(
+                s.span(),
+                format!("{key}.seats"),
+                "must be a whole number >= 1",
+            ))
+        }
+    };
+    let product_id = match &raw.product_id {
+        Some(p) if valid_id_chars(p.get_ref()) => p.get_ref().clone(),
+        Some(p) => {
+            return Err(cx.err(
+                p.span(),
+                format!("{key}.product_id"),
+                "use only letters, digits, '_' and '-'",
+            ))
+        }
+        None => format!("{prefix}{id}"),
+    };
+    let mut prices = vec![price(
+        cx,
+        &format!("{key}.price"),
+        raw.price,
+        Some(id),
+        lookup_keys,
+        envs,
+    )?];
+    for (i, extra) in raw.extra_prices.into_iter().enumerate() {
+        prices.push(price(
+            cx,
+            &format!("{key}.extra_prices[{i}]"),
+            extra,
+            None,
+            lookup_keys,
+            envs,
+        )?);
+    }
+    Ok(Tier {
+        id: id.to_string(),
+        name: raw.name.into_inner(),
+        description: raw.description.filter(|d| !d.is_empty()),
+        product_id,
+        quota,
+        rate_limit_per_minute: rate as u32,
+        seats,
+        features: raw.features,
+        metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
+        prices,
+    })
+}
+
+fn price(
+    cx: &Ctx,
+    key: &str,
+    raw: Spanned<RawPrice>,
+    primary_of: Option<&str>,
+    lookup_keys: &mut HashSet<String>,
+    envs: &mut HashSet<String>,
+) -> Result<PriceSpec, ConfigError> {
+    let raw = raw.into_inner();
+    let lk = raw.lookup_key.get_ref();
+    if lk.is_empty() || lk.len() > 200 {
+        return Err(cx.err(
+            raw.lookup_key.span(),
+            format!("{key}.lookup_key"),
+            "must be 1 to 200 characters",
+        ));
+    }
+    if !lookup_keys.insert(lk.clone()) {
+        return Err(cx.err(
+            raw.lookup_key.span(),
+            format!("{key}.lookup_key"),
+            format!("duplicate lookup key {lk:?}: lookup keys are unique across all prices"),
+        ));
+    }
+    let amount = *raw.amount.get_ref();
+    if !(0..=MAX_AMOUNT).contains(&amount) {
+        return Err(cx.err(
+            raw.amount.span(),
+            format!("{key}.amount"),
+            format!("must be between 0 and {MAX_AMOUNT} (integer minor units, 9900 = $99.00)"),
+        ));
+    }
+    let currency = raw.currency.get_ref().to_ascii_lowercase();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(cx.err(raw.currency.span(), format!("{key}.currency"), format!("unknown currency {:?}: use a lower-case ISO 4217 code that Stripe supports, such as \"usd\"", raw.currency.get_ref())));
+    }
+    let interval = Interval::parse(raw.interval.get_ref()).ok_or_else(|| {
+        cx.err(
+            raw.interval.span(),
+            format!("{key}.interval"),
+            "must be day, week, month or year",
+        )
+    })?;
+    let interval_count = match &raw.interval_count {
+        None => 1,
+        Some(c) if (1..=interval.max_count()).contains(c.get_ref()) => *c.get_ref() as u32,
+        Some(c) => {
+            return Err(cx.err(
+                c.span(),
+                format!("{key}.interval_count"),
+                format!(
+                    "must be between 1 and {} for interval {}",
+                    interval.max_count(),
+                    interval.as_str()
+                ),
+            ))
+        }
+    };
+    if let Some(t) = &raw.tax_behavior {
+        if !["inclusive", "exclusive", "unspecified"].contains(&t.get_ref().as_str()) {
+            return Err(cx.err(
+                t.span(),
+                format!("{key}.tax_behavior"),
+                "must be inclusive, exclusive or unspecified",
+            ));
+        }
+    }
+    let env = match &raw.env {
+        Some(e) => {
+            let ok = e.get_ref().starts_with(|c: char| c.is_ascii_uppercase())
+                && e.get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !ok {
+                return Err(cx.err(
+                    e.span(),
+                    format!("{key}.env"),
+                    "use upper-case letters, digits and '_'",
+                ));
+            }
+            e.get_ref().clone()
+        }
+        None => env_name(primary_of.unwrap_or(lk)),
+    };
+    if !envs.insert(env.clone()) {
+        let span = raw.env.as_ref().map_or(raw.lookup_key.span(), |e| e.span());
+        return Err(cx.err(
+            span,
+            format!("{key}.env"),
+            format!("variable name {env} is used by another price"),
+        ));
+    }
+    Ok(PriceSpec {
+        lookup_key: lk.clone(),
+        amount,
+        currency,
+        interval,
+        interval_count,
+        nickname: raw.nickname.filter(|n| !n.is_empty()),
+        tax_behavior: raw.tax_behavior.map(Spanned::into_inner),
+        env,
+        metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
+        primary: primary_of.is_some(),
+    })
+}
+
+/// `pro` -> `PRICE_PRO`; `pro-yearly.v2` -> `PRICE_PRO_YEARLY_V2`.
+fn env_name(base: &str) -> String {
+    let mut s: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s.insert_str(0, "PRICE_");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_catalog_has_the_three_tiers() {
+        let c = parse(DEFAULT_CONFIG, "default").unwrap();
+        let ids: Vec<&str> = c.tiers.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["pro", "team", "enterprise"]);
+        let pro = c.tier("pro").unwrap();
+        assert_eq!(
+            (
+                pro.primary().amount,
+                pro.primary().currency.as_str(),
+                pro.primary().interval
+            ),
+            (9900, "usd", Interval::Month)
+        );
+        assert_eq!(
+            (
+                pro.quota,
+                pro.product_id.as_str(),
+                pro.primary().env.as_str()
+            ),
+            (Some(10_000), "billctl_pro", "PRICE_PRO")
+        );
+        assert_eq!(c.tier("team").unwrap().quota, Some(100_000));
+        assert_eq!(c.tier("team").unwrap().seats, Some(10));
+        assert_eq!(c.tier("enterprise").unwrap().quota, None);
+        assert_eq!(c.tier("enterprise").unwrap().primary().amount, 500_000);
+    }
+
+    #[test]
+    fn the_example_documents_a_valid_config_with_an_extra_price() {
+        let c = parse(include_str!("../config/billctl.example.toml"), "example").unwrap();
+        let pro = c.tier("pro").unwrap();
+        assert_eq!(pro.prices.len(), 2);
+        assert_eq!(
+            (
+                pro.prices[1].env.as_str(),
+                pro.prices[1].interval,
+                pro.prices[1].primary
+            ),
+            ("PRICE_PRO_YEARLY", Interval::Year, false)
+        );
+    }
+
+    fn err(src: &str) -> ConfigError {
+        parse(src, "t.toml").unwrap_err()
+    }
+
+    const TIER: &str = "[tiers.pro]\nname = \"Pro\"\nquota = 1\nrate_limit_per_minute = 1\n[tiers.pro.price]\nlookup_key = \"pro_monthly\"\ncurrency = \"usd\"\ninterval = \"month\"\n";
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let e = err(&format!("{TIER}amount = -5\n"));
+        assert_eq!(
+            (e.file.as_str(), e.line, e.key.as_str()),
+            ("t.toml", 9, "tiers.pro.price.amount")
+        );
+        let e = err(&format!("{TIER}amount = 5\ncolour = \"red\"\n"));
+        assert_eq!(e.line, 10);
+        assert!(e.message.contains("colour"), "{e}");
+        let e = err(TIER);
+        assert!(e.message.contains("amount"), "missing field named: {e}");
+        let e = err(&format!("{TIER}amount = 5\n").replace("usd", "usx"));
+        assert_eq!((e.line, e.key.as_str()), (7, "tiers.pro.price.currency"));
+        let dup = format!("{TIER}amount = 5\n[tiers.team]\nname = \"T\"\nquota = 1\nrate_limit_per_minute = 1\n[tiers.team.price]\nlookup_key = \"pro_monthly\"\namount = 1\ncurrency = \"usd\"\ninterval = \"month\"\n");
+        let e = err(&dup);
+        assert_eq!(
+            (e.line, e.key.as_str()),
+            (15, "tiers.team.price.lookup_key")
+        );
+        assert!(e.to_string().starts_with("t.toml:15:"), "{e}");
+        let e = err(&format!("{TIER}amount = 5\n").replace("quota = 1", "quota = \"lots\""));
+        assert_eq!(e.key, "tiers.pro.quota");
+    }
+}

@@ -1,0 +1,217 @@
+//! The Stripe secret key: where it comes from (environment first, then the OS keyring), what
+//! it is (test/live, secret/restricted), and a `Secret` type that never prints its value.
+
+use std::fmt;
+
+/// Environment variable holding the Stripe key; it wins over the keyring.
+pub const KEY_ENV: &str = "BILLCTL_STRIPE_API_KEY";
+const KEYRING_SERVICE: &str = "billctl";
+
+/// A secret string whose Debug and Display print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    /// The value itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Test,
+    Live,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum KeyKind {
+    /// `sk_`: full access.
+    #[serde(rename = "sk")]
+    Secret,
+    /// `rk_`: restricted, with the permissions chosen in the Dashboard.
+    #[serde(rename = "rk")]
+    Restricted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "source", rename_all = "lowercase")]
+pub enum Source {
+    Env,
+    Keyring { profile: String },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Env => write!(f, "environment ({KEY_ENV})"),
+            Source::Keyring { profile } => write!(f, "OS keyring (profile {profile})"),
+        }
+    }
+}
+
+/// A Stripe API key with what can be told from its prefix.
+#[derive(Debug, Clone)]
+pub struct StripeKey {
+    pub secret: Secret,
+    pub mode: Mode,
+    pub kind: KeyKind,
+    pub source: Source,
+}
+
+impl StripeKey {
+    /// Parses `sk_test_...`, `sk_live_...`, `rk_test_...` or `rk_live_...`. The error never
+    /// contains the key.
+    pub fn parse(raw: &str, source: Source) -> Result<StripeKey, String> {
+        let raw = raw.trim();
+        let (kind, rest) = if let Some(r) = raw.strip_prefix("sk_") {
+            (KeyKind::Secret, r)
+        } else if let Some(r) = raw.strip_prefix("rk_") {
+            (KeyKind::Restricted, r)
+        } else if raw.starts_with("pk_") {
+            return Err("that is a publishable key (pk_...); billctl needs a secret (sk_...) or restricted (rk_...) key".into());
+        } else {
+            return Err("not a Stripe secret key: it should start with sk_test_, sk_live_, rk_test_ or rk_live_".into());
+        };
+        let (mode, body) = if let Some(b) = rest.strip_prefix("test_") {
+            (Mode::Test, b)
+        } else if let Some(b) = rest.strip_prefix("live_") {
+            (Mode::Live, b)
+        } else {
+            return Err(
+                "not a Stripe secret key: the prefix should be followed by test_ or live_".into(),
+            );
+        };
+        if body.len() < 8 || !body.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(
+                "not a Stripe secret key: it is too short or contains unexpected characters".into(),
+            );
+        }
+        Ok(StripeKey {
+            secret: Secret::new(raw),
+            mode,
+            kind,
+            source,
+        })
+    }
+
+    /// The last four characters, the only part billctl ever shows.
+    pub fn last4(&self) -> &str {
+        let s = self.secret.expose();
+        &s[s.len().saturating_sub(4)..]
+    }
+}
+
+/// What `resolve` found.
+pub enum Lookup {
+    Found(StripeKey),
+    /// No key; the string says why the keyring could not help, if it failed.
+    Missing(Option<String>),
+}
+
+/// The key to use: `BILLCTL_STRIPE_API_KEY` if set, else the keyring entry for `profile`.
+pub fn resolve(profile: &str) -> Result<Lookup, String> {
+    if let Some(raw) = std::env::var(KEY_ENV).ok().filter(|v| !v.trim().is_empty()) {
+        return StripeKey::parse(&raw, Source::Env)
+            .map(Lookup::Found)
+            .map_err(|e| format!("{KEY_ENV}: {e}"));
+    }
+    match keyring_entry(profile).and_then(|e| e.get_password().map_err(describe)) {
+        Ok(raw) => StripeKey::parse(
+            &raw,
+            Source::Keyring {
+                profile: profile.into(),
+            },
+        )
+        .map(Lookup::Found)
+        .map_err(|e| format!("keyring profile {profile}: {e}")),
+        Err(KeyringFailure::NoEntry) => Ok(Lookup::Missing(None)),
+        Err(KeyringFailure::Unavailable(why)) => Ok(Lookup::Missing(Some(why))),
+    }
+}
+
+/// Stores `key` under `profile` in the OS keyring.
+pub fn store(profile: &str, key: &StripeKey) -> Result<(), String> {
+    keyring_entry(profile)
+        .and_then(|e| e.set_password(key.secret.expose()).map_err(describe))
+        .map_err(|f| match f {
+            KeyringFailure::NoEntry => "the OS keyring refused to store the key".to_string(),
+            KeyringFailure::Unavailable(why) => why,
+        })
+}
+
+/// Removes the key of `profile`; `Ok(false)` when there was none.
+pub fn remove(profile: &str) -> Result<bool, String> {
+    match keyring_entry(profile).and_then(|e| e.delete_credential().map_err(describe)) {
+        Ok(()) => Ok(true),
+        Err(KeyringFailure::NoEntry) => Ok(false),
+        Err(KeyringFailure::Unavailable(why)) => Err(why),
+    }
+}
+
+enum KeyringFailure {
+    NoEntry,
+    Unavailable(String),
+}
+
+fn keyring_entry(profile: &str) -> Result<keyring::Entry, KeyringFailure> {
+    keyring::Entry::new(KEYRING_SERVICE, profile).map_err(describe)
+}
+
+/// Any keyring error other than "no entry" means the keyring cannot be used here (no
+/// session keyring, no D-Bus...): say so and point at the environment variable.
+fn describe(e: keyring::Error) -> KeyringFailure {
+    match e {
+        keyring::Error::NoEntry => KeyringFailure::NoEntry,
+        other => KeyringFailure::Unavailable(format!(
+            "the OS keyring is unavailable ({other}); set {KEY_ENV} instead, or on Linux run inside a session keyring ('keyctl session -')"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_classified_by_prefix_and_never_printed() {
+        let k = StripeKey::parse("sk_test_51abcdEFGH1234", Source::Env).unwrap();
+        assert_eq!(
+            (k.mode, k.kind, k.last4()),
+            (Mode::Test, KeyKind::Secret, "1234")
+        );
+        let k = StripeKey::parse("rk_live_abcdefgh9876", Source::Env).unwrap();
+        assert_eq!((k.mode, k.kind), (Mode::Live, KeyKind::Restricted));
+        assert_eq!(
+            format!("{:?} {}", k.secret, k.secret),
+            "[redacted] [redacted]"
+        );
+        assert!(!format!("{k:?}").contains("abcdefgh"));
+        for bad in [
+            "pk_test_abcdefgh",
+            "sk_prod_abcdefgh",
+            "sk_test_abc",
+            "sk_test_abc def ghi",
+            "whsec_abcdefgh",
+        ] {
+            let e = StripeKey::parse(bad, Source::Env).unwrap_err();
+            assert!(!e.contains(&bad[8..]), "error leaks the key: {e}");
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Stripe access: the only module that uses async-stripe. Domain methods return billctl's own
+//! types (`catalog::RemotePrice`, ...), every write carries an idempotency key chosen by the
+//! caller, and the transport retries safely (see `transport`).
+
+pub mod error;
+pub mod transport;
+
+pub use error::Error;
+pub use transport::{Settings, Transport};
+
+use crate::catalog::{ProductFields, RemotePrice, RemoteProduct};
+use crate::config::PriceSpec;
+use crate::secrets::StripeKey;
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use stripe_client_core::{IdempotencyKey, RequestStrategy, StripeRequest};
+use stripe_product::price::{
+    CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, ListPrice, UpdatePrice,
+};
+use stripe_product::product::{CreateProduct, Features, ListProduct, UpdateProduct};
+
+/// Stripe documents at most 10 `lookup_keys` per price list call.
+const LOOKUP_KEYS_PER_CALL: usize = 10;
+/// The largest page Stripe serves.
+const PAGE: i64 = 100;
+
+/// A Stripe account reached through one pooled transport.
+#[derive(Clone)]
+pub struct Stripe {
+    transport: Transport,
+}
+
+fn strategy(key: &str) -> Result<RequestStrategy, Error> {
+    IdempotencyKey::new(key)
+        .map(RequestStrategy::Idempotent)
+        .map_err(|e| Error::Decode(format!("bad idempotency key {key}: {e:?}")))
+}
+
+fn product_of(p: stripe_shared::Product) -> RemoteProduct {
+    RemoteProduct {
+        id: p.id.to_string(),
+        name: p.name,
+        description: p.description,
+        active: p.active,
+        metadata: p.metadata.into_iter().collect(),
+        features: p
+            .marketing_features
+            .into_iter()
+            .filter_map(|f| f.name)
+            .collect(),
+    }
+}
+
+fn price_of(p: stripe_shared::Price) -> RemotePrice {
+    RemotePrice {
+        id: p.id.to_string(),
+        product: p.product.id().to_string(),
+        active: p.active,
+        lookup_key: p.lookup_key,
+        amount: p.unit_amount,
+        currency: p.currency.to_string(),
+        interval: p
+            .recurring
+            .as_ref()
+            .map(|r| r.interval.as_str().to_string()),
+        interval_count: p.recurring.as_ref().map(|r| r.interval_count),
+        nickname: p.nickname,
+        tax_behavior: p.tax_behavior.map(|t| t.as_str().to_string()),
+        metadata: p.metadata.into_iter().collect(),
+    }
+}
+
+fn hash(m: &BTreeMap<String, String>) -> HashMap<String, String> {
+    m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn features(names: &[String]) -> Vec<Features> {
+    names.iter().map(|n| Features::new(n.clone())).collect()
+}
+
+impl Stripe {
+    pub fn new(key: &StripeKey, settings: Settings) -> Result<Stripe, Error> {
+        Ok(Stripe {
+            transport: Transport::new(&key.secret, settings)?,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        self.transport.base()
+    }
+
+    /// Prices holding any of `keys`, active or not, in as few calls as Stripe allows.
+    pub async fn prices_by_lookup_keys(&self, keys: &[String]) -> Result<Vec<RemotePrice>, Error> {
+        let mut out = Vec::new();
+        for chunk in keys.chunks(LOOKUP_KEYS_PER_CALL) {
+            let mut after: Option<String> = None;
+            loop {
+                let mut req = ListPrice::new().lookup_keys(chunk.to_vec()).limit(PAGE);
+                if let Some(a) = &after {
+                    req = req.starting_after(a.clone());
+                }
+                let page = req.send(&self.transport).await?;
+                after = page.data.last().map(|p| p.id.to_string());
+                out.extend(page.data.into_iter().map(price_of));
+                if !page.has_more || after.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The products with these ids that exist (one call for up to 100 ids).
+    pub async fn products_by_ids(&self, ids: &[String]) -> Result<Vec<RemoteProduct>, Error> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(PAGE as usize) {
+            let page = ListProduct::new()
+                .ids(chunk.to_vec())
+                .limit(PAGE)
+                .send(&self.transport)
+                .await?;
+            out.extend(page.data.into_iter().map(product_of));
+        }
+        Ok(out)
+    }
+
+    /// Every active product carrying `metadata[key]`, across all pages.
+    pub async fn active_products_with_metadata(
+        &self,
+        key: &str,
+    ) -> Result<Vec<RemoteProduct>, Error> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut req = ListProduct::new().active(true).limit(PAGE);
+            if let Some(a) = &after {
+                req = req.starting_after(a.clone());
+            }
+            let page = req.send(&self.transport).await?;
+            after = page.data.last().map(|p| p.id.to_string());
+            out.extend(
+                page.data
+                    .into_iter()
+                    .map(product_of)
+                    .filter(|p| p.metadata.contains_key(key)),
+            );
+            if !page.has_more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The active prices of a product.
+    pub async fn active_prices_of(&self, product: &str) -> Result<Vec<RemotePrice>, Error> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut req = ListPrice::new()
+                .product(product.to_string())
+                .active(true)
+                .limit(PAGE);
+            if let Some(a) = &after {
+                req = req.starting_after(a.clone());
+            }
+            let page = req.send(&self.transport).await?;
+            after = page.data.last().map(|p| p.id.to_string());
+            out.extend(page.data.into_iter().map(price_of));
+            if !page.has_more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    pub async fn create_product(
+        &self,
+        f: &ProductFields,
+        key: &str,
+    ) -> Result<RemoteProduct, Error> {
+        let mut req = CreateProduct::new(f.name.clone())
+            .id(f.id.clone())
+            .metadata(hash(&f.metadata))
+            .marketing_features(features(&f.features));
+        if let Some(d) = &f.description {
+            req = req.description(d.clone());
+        }
+        Ok(product_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+
+    /// Sets every managed field of the product to `f` (and reactivates it).
+    pub async fn update_product(
+        &self,
+        id: &str,
+        f: &ProductFields,
+        key: &str,
+    ) -> Result<RemoteProduct, Error> {
+        let req = UpdateProduct::new(id.to_string())
+            .name(f.name.clone())
+            .description(f.description.clone().unwrap_or_default())
+            .active(true)
+            .metadata(hash(&f.metadata))
+            .marketing_features(features(&f.features));
+        Ok(product_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+
+    pub async fn archive_product(&self, id: &str, key: &str) -> Result<RemoteProduct, Error> {
+        let req = UpdateProduct::new(id.to_string()).active(false);
+        Ok(product_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+
+    /// Creates a price; with `transfer`, the lookup key moves to it from whichever price holds it.
+    pub async fn create_price(
+        &self,
+        product: &str,
+        spec: &PriceSpec,
+        metadata: &BTreeMap<String, String>,
+        transfer: bool,
+        key: &str,
+    ) -> Result<RemotePrice, Error> {
+        let currency = stripe_types::Currency::from_str(&spec.currency)
+            .map_err(|_| Error::Decode(format!("unknown currency {}", spec.currency)))?;
+        let interval = CreatePriceRecurringInterval::from_str(spec.interval.as_str())
+            .map_err(|_| Error::Decode("bad interval".into()))?;
+        let recurring = CreatePriceRecurring {
+            interval_count: Some(spec.interval_count.into()),
+            ..CreatePriceRecurring::new(interval)
+        };
+        let mut req = CreatePrice::new(currency)
+            .product(product.to_string())
+            .unit_amount(spec.amount)
+            .recurring(recurring)
+            .lookup_key(spec.lookup_key.clone())
+            .metadata(hash(metadata));
+        if transfer {
+            req = req.transfer_lookup_key(true);
+        }
+        if let Some(n) = &spec.nickname {
+            req = req.nickname(n.clone());
+        }
+        if let Some(t) = &spec.tax_behavior {
+            req = req.tax_behavior(
+                stripe_shared::PriceTaxBehavior::from_str(t)
+                    .map_err(|_| Error::Decode(format!("bad tax_behavior {t}")))?,
+            );
+        }
+        Ok(price_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+
+    /// Updates the fields Stripe allows on a price: active, nickname, tax_behavior, metadata.
+    pub async fn update_price(
+        &self,
+        id: &str,
+        spec: &PriceSpec,
+        metadata: &BTreeMap<String, String>,
+        key: &str,
+    ) -> Result<RemotePrice, Error> {
+        let mut req = UpdatePrice::new(id.to_string())
+            .active(true)
+            .metadata(hash(metadata));
+        if let Some(n) = &spec.nickname {
+            req = req.nickname(n.clone());
+        }
+        if let Some(t) = &spec.tax_behavior {
+            req = req.tax_behavior(
+                stripe_shared::PriceTaxBehavior::from_str(t)
+                    .map_err(|_| Error::Decode(format!("bad tax_behavior {t}")))?,
+            );
+        }
+        Ok(price_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+
+    pub async fn archive_price(&self, id: &str, key: &str) -> Result<RemotePrice, Error> {
+        let req = UpdatePrice::new(id.to_string()).active(false);
+        Ok(price_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+
+    /// Sets (or, with an empty value, removes) one metadata key of a price.
+    pub async fn set_price_metadata(
+        &self,
+        id: &str,
+        k: &str,
+        v: &str,
+        key: &str,
+    ) -> Result<RemotePrice, Error> {
+        let m: HashMap<String, String> = [(k.to_string(), v.to_string())].into();
+        let req = UpdatePrice::new(id.to_string()).metadata(m);
+        Ok(price_of(
+            req.customize()
+                .request_strategy(strategy(key)?)
+                .send(&self.transport)
+                .await?,
+        ))
+    }
+}

@@ -1,0 +1,254 @@
+//! billctl's HTTP transport for the async-stripe request types.
+//!
+//! async-stripe's bundled client opens a new connection per request, sends no idempotency key
+//! on its retry strategies and makes one attempt with a key of your own, and drops error
+//! detail (see shared/crate-notes.md). This transport implements its `StripeClient` trait
+//! instead: pooled keep-alive connections, a retry loop that re-sends the caller's
+//! `Idempotency-Key` and honours `Stripe-Should-Retry`, backoff on network errors, 429 and
+//! 5xx, a per-attempt timeout, and errors that keep status, code and request id.
+//! See <https://docs.stripe.com/error-low-level#idempotency>.
+
+use super::error::Error;
+use crate::secrets::Secret;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use rand::RngExt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// Connection settings for [`Transport`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// API base, ending in `/` (`https://api.stripe.com/`).
+    pub base: String,
+    pub timeout: Duration,
+    /// Attempts per request, counting the first.
+    pub max_attempts: u32,
+    /// First backoff delay; doubles per retry, capped at 8 s, with jitter.
+    pub backoff: Duration,
+    /// Log each attempt (method, path, status, request id, time) to stderr.
+    pub verbose: bool,
+}
+
+/// A cheap-to-clone handle on one pooled HTTP client.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: Client<Https, Full<Bytes>>,
+    settings: Settings,
+    auth: HeaderValue,
+}
+
+impl Transport {
+    pub fn new(key: &Secret, settings: Settings) -> Result<Transport, Error> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let http = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build(https);
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+                Error::Decode("the Stripe key contains characters that cannot be sent".into())
+            })?;
+        auth.set_sensitive(true);
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                http,
+                settings,
+                auth,
+            }),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.inner.settings.base
+    }
+}
+
+impl StripeClient for Transport {
+    type Err = Error;
+
+    fn execute(
+        &self,
+        req: CustomizedStripeRequest,
+    ) -> impl Future<Output = Result<Bytes, Error>> + Send {
+        let inner = self.inner.clone();
+        async move { inner.execute(req).await }
+    }
+}
+
+enum Attempt {
+    Done(Result<Bytes, Error>),
+    Retry(Error),
+}
+
+impl Inner {
+    async fn execute(&self, req: CustomizedStripeRequest) -> Result<Bytes, Error> {
+        let (rb, config) = req.into_pieces();
+        let key = config
+            .request_strategy
+            .as_ref()
+            .and_then(|s| s.get_key())
+            .map(|k| k.as_str().to_string());
+        let method = match rb.method {
+            StripeMethod::Get => hyper::Method::GET,
+            StripeMethod::Post => hyper::Method::POST,
+            StripeMethod::Delete => hyper::Method::DELETE,
+        };
+        // Only requests that cannot take effect twice are retried: reads, and writes that
+        // carry an idempotency key.
+        let retryable = method == hyper::Method::GET || key.is_some();
+        let mut url = format!("{}v1{}", self.settings.base, rb.path);
+        if let Some(q) = rb.query.as_deref().filter(|q| !q.is_empty()) {
+            url.push('?');
+            url.push_str(q);
+        }
+        let body = Bytes::from(rb.body.unwrap_or_default());
+        let mut attempt = 1;
+        loop {
+            let outcome = self
+                .attempt(
+                    &method,
+                    &url,
+                    &rb.path,
+                    body.clone(),
+                    key.as_deref(),
+                    attempt,
+                )
+                .await;
+            match outcome {
+                Attempt::Done(r) => return r,
+                Attempt::Retry(err) if retryable && attempt < self.settings.max_attempts => {
+                    let delay = self.backoff(attempt);
+                    if self.settings.verbose {
+                        eprintln!(
+                            "billctl: retrying {method} {} in {} ms: {err}",
+                            rb.path,
+                            delay.as_millis()
+                        );
+                    }
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Attempt::Retry(err) => return Err(err),
+            }
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.settings.backoff.as_millis() as u64;
+        let exp = base.saturating_mul(1 << (attempt - 1).min(10)).min(8_000);
+        Duration::from_millis(rand::rng().random_range(exp / 2..=exp.max(1)))
+    }
+
+    async fn attempt(
+        &self,
+        method: &hyper::Method,
+        url: &str,
+        path: &str,
+        body: Bytes,
+        key: Option<&str>,
+        n: u32,
+    ) -> Attempt {
+        let mut builder = hyper::Request::builder()
+            .method(method.clone())
+            .uri(url)
+            .header(AUTHORIZATION, self.auth.clone())
+            .header(USER_AGENT, concat!("billctl/", env!("CARGO_PKG_VERSION")))
+            .header("stripe-version", stripe_client_core::VERSION.as_str());
+        if !body.is_empty() {
+            builder = builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        if let Some(k) = key {
+            builder = builder.header("idempotency-key", k);
+        }
+        let request = match builder.body(Full::new(body)) {
+            Ok(r) => r,
+            Err(e) => {
+                return Attempt::Done(Err(Error::Decode(format!(
+                    "cannot build request for {url}: {e}"
+                ))))
+            }
+        };
+        let started = Instant::now();
+        let sent = tokio::time::timeout(self.settings.timeout, async {
+            let resp = self.http.request(request).await?;
+            let (parts, body) = resp.into_parts();
+            let bytes = body.collect().await?.to_bytes();
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((parts, bytes))
+        })
+        .await;
+        let (parts, bytes) = match sent {
+            Err(_) => {
+                return Attempt::Retry(Error::Timeout {
+                    secs: self.settings.timeout.as_secs(),
+                })
+            }
+            Ok(Err(e)) => {
+                return Attempt::Retry(Error::Network {
+                    base: self.settings.base.clone(),
+                    detail: cause_chain(e.as_ref()),
+                })
+            }
+            Ok(Ok(x)) => x,
+        };
+        let status = parts.status.as_u16();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+        };
+        let request_id = header("request-id");
+        if self.settings.verbose {
+            eprintln!(
+                "billctl: {method} {path} -> {status} {} ({} ms, attempt {n})",
+                request_id.as_deref().unwrap_or("-"),
+                started.elapsed().as_millis()
+            );
+        }
+        if (200..300).contains(&status) {
+            return Attempt::Done(Ok(bytes));
+        }
+        let err = Error::from_response(status, &bytes, request_id);
+        let should_retry = match header("stripe-should-retry").as_deref() {
+            Some("true") => true,
+            Some("false") => false,
+            _ => status == 429 || status == 409 || status >= 500,
+        };
+        if should_retry {
+            Attempt::Retry(err)
+        } else {
+            Attempt::Done(Err(err))
+        }
+    }
+}
+
+/// "client error (Connect): tcp connect error: Connection refused (os error 111)".
+fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
