@@ -75,7 +75,7 @@ impl Interval {
 }
 
 /// One price of a tier, as desired.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PriceSpec {
     pub lookup_key: String,
     /// Integer minor units.

@@ -5,8 +5,12 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod context;
+pub mod output;
 pub mod secrets;
+pub mod store;
 pub mod stripe;
 
 use std::process::ExitCode;
@@ -14,12 +18,19 @@ use std::process::ExitCode;
 /// Runs a parsed command line and returns the process exit code
 /// (0 ok, 1 a check found a problem, 2 usage or runtime error).
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
-        None => {
-            use clap::CommandFactory;
-            eprintln!("{}", cli::Cli::command().render_help());
-            Ok(ExitCode::from(2))
-        }
-        Some(command) => match command {},
-    }
+    let Some(command) = cli.command else {
+        use clap::CommandFactory;
+        eprintln!("{}", cli::Cli::command().render_help());
+        return Ok(ExitCode::from(2));
+    };
+    let mut ctx = context::Ctx::new(cli.global);
+    commands::dispatch(&mut ctx, command)
+}
+
+/// True when `err` is a write to a closed pipe (`billctl ... | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

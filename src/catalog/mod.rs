@@ -8,7 +8,7 @@
 
 mod plan;
 
-pub use plan::{plan, Action, Change, Plan};
+pub use plan::{plan, tier_product, Action, Change, Plan};
 
 use crate::config::{PriceSpec, Tier};
 use sha2::{Digest, Sha256};

@@ -188,7 +188,7 @@ pub fn plan(config: &Config, observed: &Observed) -> Plan {
 /// The product a tier lives on: the one its primary price is on (adopting what exists), else
 /// the configured product id, else the product of any of its prices, else the configured id
 /// (to be created).
-fn tier_product(tier: &Tier, observed: &Observed) -> String {
+pub fn tier_product(tier: &Tier, observed: &Observed) -> String {
     let holder = |key: &str| {
         observed
             .prices

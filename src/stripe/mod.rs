@@ -2,6 +2,7 @@
 //! types (`catalog::RemotePrice`, ...), every write carries an idempotency key chosen by the
 //! caller, and the transport retries safely (see `transport`).
 
+mod catalog;
 pub mod error;
 pub mod transport;
 

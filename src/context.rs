@@ -1,0 +1,175 @@
+//! The context commands run in: output settings now, and the config, the store and the Stripe
+//! client only when a command asks for them (so `--help`, `--version` and `completions` touch
+//! none of them).
+
+use crate::cli::Global;
+use crate::config::{self, Config};
+use crate::output::Output;
+use crate::secrets::{self, Lookup, Mode, StripeKey};
+use crate::store::Store;
+use crate::stripe::{Settings, Stripe};
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Stripe's API base, unless `BILLCTL_STRIPE_API_BASE` or `stripe.api_base` says otherwise.
+pub const DEFAULT_API_BASE: &str = "https://api.stripe.com/";
+/// Environment override of the API base (how tests and demos reach the simulator).
+pub const API_BASE_ENV: &str = "BILLCTL_STRIPE_API_BASE";
+
+pub struct Ctx {
+    pub global: Global,
+    pub output: Output,
+    config: Option<Config>,
+    store: Option<Store>,
+    stripe: Option<(Stripe, StripeKey)>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Ctx {
+    pub fn new(global: Global) -> Ctx {
+        let output = Output::new(global.json, global.quiet, global.verbose, global.color);
+        Ctx {
+            global,
+            output,
+            config: None,
+            store: None,
+            stripe: None,
+            runtime: None,
+        }
+    }
+
+    /// The validated config (loaded on first use).
+    pub fn config(&mut self) -> Result<&Config> {
+        if self.config.is_none() {
+            let path = config::locate(self.global.config.as_deref());
+            self.config = Some(config::load(path.as_deref())?);
+        }
+        Ok(self.config.as_ref().expect("loaded above"))
+    }
+
+    /// The keyring profile: flag/env, then the config, then "default".
+    pub fn profile(&mut self) -> Result<String> {
+        if let Some(p) = &self.global.profile {
+            return Ok(p.clone());
+        }
+        Ok(self.config()?.stripe.profile.clone())
+    }
+
+    /// The data dir: --data-dir / BILLCTL_DATA_DIR, then `data_dir` in the config, then XDG.
+    pub fn data_dir(&mut self) -> Result<PathBuf> {
+        if let Some(d) = &self.global.data_dir {
+            return Ok(d.clone());
+        }
+        if let Some(d) = &self.config()?.data_dir {
+            return Ok(d.clone());
+        }
+        let base = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .ok_or_else(|| {
+                anyhow!("cannot find a data dir: set BILLCTL_DATA_DIR or pass --data-dir")
+            })?;
+        Ok(base.join("billctl"))
+    }
+
+    /// The store (opened and migrated on first use).
+    pub fn store(&mut self) -> Result<&mut Store> {
+        if self.store.is_none() {
+            let dir = self.data_dir()?;
+            self.store = Some(Store::open(&dir)?);
+        }
+        Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    /// The Stripe key in use, or an error that says how to set one.
+    pub fn stripe_key(&mut self) -> Result<StripeKey> {
+        let profile = self.profile()?;
+        match secrets::resolve(&profile).map_err(|e| anyhow!(e))? {
+            Lookup::Found(k) => Ok(k),
+            Lookup::Missing(why) => {
+                let mut msg = format!(
+                    "no Stripe API key: set {} or run 'billctl auth login' (profile {profile})",
+                    secrets::KEY_ENV
+                );
+                if let Some(w) = why {
+                    msg.push_str(&format!("\nnote: {w}"));
+                }
+                bail!(msg)
+            }
+        }
+    }
+
+    /// A Stripe client for reading.
+    pub fn stripe(&mut self) -> Result<Stripe> {
+        if self.stripe.is_none() {
+            let key = self.stripe_key()?;
+            let settings = self.stripe_settings()?;
+            let client = Stripe::new(&key, settings).map_err(|e| anyhow!(e))?;
+            self.stripe = Some((client, key));
+        }
+        Ok(self.stripe.as_ref().expect("built above").0.clone())
+    }
+
+    /// A Stripe client for writing. With a live-mode key it needs `--live`, and then a
+    /// confirmation (or `--yes`); `--yes` alone does not unlock live mode.
+    pub fn stripe_for_write(&mut self, what: &str) -> Result<Stripe> {
+        let client = self.stripe()?;
+        let key = &self.stripe.as_ref().expect("built above").1;
+        if key.mode == Mode::Live {
+            if !self.global.live {
+                bail!(
+                    "refusing to {what} with a live-mode key (…{}): pass --live to write to live Stripe data",
+                    key.last4()
+                );
+            }
+            let question = format!("{what} in LIVE mode (key …{})?", key.last4());
+            if !self.output.confirm(&question, self.global.yes)? {
+                bail!("aborted");
+            }
+        }
+        Ok(client)
+    }
+
+    /// The mode of the key in use (after `stripe()` or `stripe_key()`).
+    pub fn mode(&self) -> Option<Mode> {
+        self.stripe.as_ref().map(|(_, k)| k.mode)
+    }
+
+    fn stripe_settings(&mut self) -> Result<Settings> {
+        let verbose = self.global.verbose;
+        let cfg = &self.config()?.stripe;
+        let mut base = std::env::var(API_BASE_ENV)
+            .ok()
+            .filter(|b| !b.is_empty())
+            .or_else(|| cfg.api_base.clone())
+            .unwrap_or_else(|| DEFAULT_API_BASE.to_string());
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            bail!("{API_BASE_ENV} must be an http:// or https:// URL, got {base:?}");
+        }
+        // async-stripe paths are appended as "v1/...": the base must end in '/'.
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        Ok(Settings {
+            base,
+            timeout: Duration::from_secs(cfg.timeout_secs),
+            max_attempts: cfg.max_attempts,
+            backoff: Duration::from_millis(500),
+            verbose,
+        })
+    }
+
+    /// Runs a future to completion on a runtime built on first use.
+    pub fn block_on<F: std::future::Future>(&mut self, fut: F) -> Result<F::Output> {
+        if self.runtime.is_none() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("failed to start the async runtime")?;
+            self.runtime = Some(rt);
+        }
+        Ok(self.runtime.as_ref().expect("built above").block_on(fut))
+    }
+}

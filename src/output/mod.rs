@@ -1,0 +1,162 @@
+//! Everything billctl shows: data on stdout (tables or JSON), status and warnings on stderr,
+//! progress bars and confirmation prompts. Commands never print directly.
+
+mod money;
+
+pub use money::money;
+
+use anyhow::{bail, Result};
+use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+
+/// `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output settings decided once from the global flags and the terminal.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    color: bool,
+    interactive: bool,
+    progress: bool,
+}
+
+impl Output {
+    pub fn new(json: bool, quiet: bool, verbose: bool, color: ColorChoice) -> Output {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_tty && !dumb && !no_color,
+        };
+        let stderr_tty = std::io::stderr().is_terminal();
+        Output {
+            json,
+            quiet,
+            verbose,
+            color,
+            // dialoguer reads the terminal through stderr; both must be terminals to ask.
+            interactive: std::io::stdin().is_terminal() && stderr_tty,
+            progress: stderr_tty && !quiet,
+        }
+    }
+
+    /// True when a question can be asked and answered.
+    pub fn interactive(&self) -> bool {
+        self.interactive
+    }
+
+    /// Writes data to stdout. A closed pipe (`billctl ... | head`) surfaces as an
+    /// `io::ErrorKind::BrokenPipe` error, which main turns into exit 0.
+    pub fn data(&self, text: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    /// One JSON document on stdout.
+    pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
+        self.data(&serde_json::to_string_pretty(value)?)
+    }
+
+    /// A status line on stderr, unless `-q`.
+    pub fn status(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    /// A warning on stderr, always.
+    pub fn warn(&self, msg: impl AsRef<str>) {
+        eprintln!("warning: {}", msg.as_ref());
+    }
+
+    /// A table with a header row; cells may be colored with [`Output::paint`].
+    pub fn table(&self, header: &[&str], rows: Vec<Vec<Cell>>) -> String {
+        let mut t = Table::new();
+        t.load_style(presets::UTF8_FULL_CONDENSED);
+        // A dynamic arrangement squashes columns when the terminal reports no width.
+        let width = terminal_width();
+        if let Some(w) = width {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
+        if !self.color {
+            t.force_no_tty();
+        } else {
+            t.enforce_styling();
+        }
+        t.set_header(header.iter().map(|h| Cell::new(h)));
+        for r in rows {
+            t.add_row(r);
+        }
+        t.to_string()
+    }
+
+    /// A cell colored when color is on.
+    pub fn paint(&self, text: impl ToString, color: Color) -> Cell {
+        let c = Cell::new(text.to_string());
+        if self.color {
+            c.fg(color)
+        } else {
+            c
+        }
+    }
+
+    /// A progress bar on stderr, hidden when stderr is not a terminal or with `-q`.
+    pub fn progress(&self, len: u64, msg: &str) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(
+            Some(len),
+            if self.progress {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            },
+        );
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(msg.to_string());
+        bar
+    }
+
+    /// Asks a yes/no question; `--yes` answers yes. Without a terminal and without `--yes`
+    /// this is an error naming the flag, never a silent yes or no.
+    pub fn confirm(&self, question: &str, yes: bool) -> Result<bool> {
+        if yes {
+            return Ok(true);
+        }
+        if !self.interactive {
+            bail!("{question}\nrefusing to continue without confirmation: pass --yes to confirm (stdin is not a terminal)");
+        }
+        Ok(dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()?)
+    }
+}
+
+fn terminal_width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w > 20)
+}

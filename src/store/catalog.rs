@@ -1,0 +1,173 @@
+//! The catalog mirror: what setup-products last synced (tier -> product id, price ids,
+//! desired-state hash).
+
+use super::Store;
+use anyhow::Result;
+use rusqlite::params;
+
+/// One tier as synced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CatalogRow {
+    pub tier: String,
+    pub product_id: String,
+    pub name: String,
+    pub quota: Option<i64>,
+    pub rate_limit_per_minute: i64,
+    pub state_hash: String,
+    pub prices: Vec<PriceRow>,
+}
+
+/// One price as synced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PriceRow {
+    pub lookup_key: String,
+    pub price_id: String,
+    pub env: String,
+    pub primary: bool,
+    pub amount: i64,
+    pub currency: String,
+    pub interval: String,
+    pub interval_count: i64,
+}
+
+impl Store {
+    /// Replaces the mirror with `rows`, in one transaction.
+    pub fn record_catalog(&mut self, rows: &[CatalogRow], at: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM catalog_tiers", [])?;
+        {
+            let mut tier = tx.prepare_cached(
+                "INSERT INTO catalog_tiers (tier, product_id, name, quota, rate_limit_per_minute, state_hash, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut price = tx.prepare_cached(
+                "INSERT INTO catalog_prices (lookup_key, tier, price_id, env, is_primary, amount, currency, interval, interval_count, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for r in rows {
+                tier.execute(params![
+                    r.tier,
+                    r.product_id,
+                    r.name,
+                    r.quota,
+                    r.rate_limit_per_minute,
+                    r.state_hash,
+                    at
+                ])?;
+                for p in &r.prices {
+                    price.execute(params![
+                        p.lookup_key,
+                        r.tier,
+                        p.price_id,
+                        p.env,
+                        p.primary,
+                        p.amount,
+                        p.currency,
+                        p.interval,
+                        p.interval_count,
+                        at
+                    ])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The mirror, tiers in name order.
+    pub fn catalog(&self) -> Result<Vec<CatalogRow>> {
+        let mut tiers = self.conn.prepare_cached(
+            "SELECT tier, product_id, name, quota, rate_limit_per_minute, state_hash FROM catalog_tiers ORDER BY tier",
+        )?;
+        let mut prices = self.conn.prepare_cached(
+            "SELECT lookup_key, price_id, env, is_primary, amount, currency, interval, interval_count FROM catalog_prices WHERE tier = ?1 ORDER BY is_primary DESC, lookup_key",
+        )?;
+        let mut out: Vec<CatalogRow> = tiers
+            .query_map([], |r| {
+                Ok(CatalogRow {
+                    tier: r.get(0)?,
+                    product_id: r.get(1)?,
+                    name: r.get(2)?,
+                    quota: r.get(3)?,
+                    rate_limit_per_minute: r.get(4)?,
+                    state_hash: r.get(5)?,
+                    prices: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for row in &mut out {
+            row.prices = prices
+                .query_map([&row.tier], |r| {
+                    Ok(PriceRow {
+                        lookup_key: r.get(0)?,
+                        price_id: r.get(1)?,
+                        env: r.get(2)?,
+                        primary: r.get(3)?,
+                        amount: r.get(4)?,
+                        currency: r.get(5)?,
+                        interval: r.get(6)?,
+                        interval_count: r.get(7)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mirror_round_trips_and_is_replaced_whole() {
+        let dir = std::env::temp_dir().join(format!("billctl-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut s = Store::open(&dir).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 1);
+        let price = PriceRow {
+            lookup_key: "pro_monthly".into(),
+            price_id: "price_1".into(),
+            env: "PRICE_PRO".into(),
+            primary: true,
+            amount: 9900,
+            currency: "usd".into(),
+            interval: "month".into(),
+            interval_count: 1,
+        };
+        let row = CatalogRow {
+            tier: "pro".into(),
+            product_id: "billctl_pro".into(),
+            name: "Pro".into(),
+            quota: Some(10_000),
+            rate_limit_per_minute: 60,
+            state_hash: "h".into(),
+            prices: vec![price],
+        };
+        s.record_catalog(std::slice::from_ref(&row), 1).unwrap();
+        assert_eq!(s.catalog().unwrap(), vec![row.clone()]);
+        let mut team = row.clone();
+        team.tier = "team".into();
+        team.prices.clear();
+        s.record_catalog(&[team.clone()], 2).unwrap();
+        assert_eq!(s.catalog().unwrap(), vec![team]);
+        let counts = s.row_counts().unwrap();
+        assert_eq!(
+            counts,
+            vec![
+                ("catalog_prices".to_string(), 0),
+                ("catalog_tiers".to_string(), 1)
+            ]
+        );
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        assert_eq!(
+            std::fs::metadata(s.path()).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,144 @@
+//! The local SQLite store: opening (private file modes, WAL, busy timeout, foreign keys),
+//! append-only migrations on `PRAGMA user_version`, status and online backup.
+
+mod catalog;
+
+pub use catalog::{CatalogRow, PriceRow};
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// File name of the store inside the data dir.
+pub const FILE_NAME: &str = "billctl.db";
+
+/// Migrations, applied in order; never edit a shipped one, only append.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_catalog.sql")];
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create data dir {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("failed to make data dir {} private", dir.display()))
+}
+
+/// Sets mode 0600 on a file the store created (SQLite creates it with the umask).
+fn private_file(path: &Path) -> Result<()> {
+    if path.exists() {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("failed to make {} private", path.display()))?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<Store> {
+        private_dir(dir)?;
+        let path = dir.join(FILE_NAME);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .with_context(|| format!("failed to open store at {}", path.display()))?;
+        let mut store = Store { conn, path };
+        store
+            .configure()
+            .with_context(|| format!("failed to configure store at {}", store.path.display()))?;
+        store
+            .migrate()
+            .with_context(|| format!("failed to migrate store at {}", store.path.display()))?;
+        for suffix in ["", "-wal", "-shm"] {
+            private_file(&PathBuf::from(format!("{}{suffix}", store.path.display())))?;
+        }
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a committed sync or usage batch must survive a power cut.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            bail!("the store has schema version {current}, newer than this billctl knows ({known}); upgrade billctl");
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)
+                .with_context(|| format!("migration {} failed", i + 1))?;
+        }
+        tx.pragma_update(None, "user_version", known)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Row counts of every table, by name.
+    pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        names
+            .into_iter()
+            .map(|n| {
+                // Table names come from sqlite_schema, not from input.
+                let count: i64 =
+                    self.conn
+                        .query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0))?;
+                Ok((n, count))
+            })
+            .collect()
+    }
+
+    /// Copies the live database to `dest` with SQLite's online backup API, through a temporary
+    /// file, so `dest` is either the old file or a complete backup.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        let tmp = dest.with_file_name(format!(
+            ".{}.tmp",
+            dest.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("backup")
+        ));
+        let _ = std::fs::remove_file(&tmp);
+        {
+            let mut out = Connection::open(&tmp)
+                .with_context(|| format!("failed to create {}", tmp.display()))?;
+            private_file(&tmp)?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            backup
+                .run_to_completion(256, Duration::from_millis(5), None)
+                .context("backup failed")?;
+        }
+        std::fs::rename(&tmp, dest).with_context(|| {
+            format!("failed to move the backup into place at {}", dest.display())
+        })?;
+        Ok(())
+    }
+}
