@@ -100,7 +100,7 @@ impl Output {
         } else {
             t.enforce_styling();
         }
-        t.set_header(header.iter().map(|h| Cell::new(h)));
+        t.set_header(header.iter().map(Cell::new));
         for r in rows {
             t.add_row(r);
         }

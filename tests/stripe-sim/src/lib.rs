@@ -40,7 +40,8 @@ use tokio::sync::{mpsc, watch};
 
 /// The secret key the simulator accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "sk_test_stripesim0000000000000000000000000000";
-/// A restricted key the simulator also accepts by default.
+/// A read-only restricted key the simulator also accepts by default: GETs work, writes get
+/// Stripe's 403 permission error.
 pub const DEFAULT_RESTRICTED_KEY: &str = "rk_test_stripesim0000000000000000000000000000";
 
 /// One request as the simulator saw it, for assertions such as "the second run made no POSTs".
@@ -66,6 +67,7 @@ pub struct Shared {
     log: Mutex<Vec<LoggedRequest>>,
     faults: Mutex<faults::Faults>,
     api_keys: Vec<String>,
+    read_only_keys: Vec<String>,
     state_file: Option<PathBuf>,
     queue_tx: mpsc::UnboundedSender<webhooks::Job>,
     in_flight: Mutex<usize>,
@@ -163,6 +165,7 @@ pub struct Builder {
     port: u16,
     state_file: Option<PathBuf>,
     api_keys: Vec<String>,
+    read_only_keys: Vec<String>,
     rate_limit: Option<u32>,
 }
 
@@ -171,7 +174,8 @@ impl Default for Builder {
         Builder {
             port: 0,
             state_file: None,
-            api_keys: vec![DEFAULT_API_KEY.into(), DEFAULT_RESTRICTED_KEY.into()],
+            api_keys: vec![DEFAULT_API_KEY.into()],
+            read_only_keys: vec![DEFAULT_RESTRICTED_KEY.into()],
             rate_limit: None,
         }
     }
@@ -188,9 +192,15 @@ impl Builder {
         self.state_file = Some(path.into());
         self
     }
-    /// Accept only these API keys (replacing the defaults).
+    /// Accept only these API keys (replacing the defaults, including the read-only one).
     pub fn api_keys(mut self, keys: Vec<String>) -> Self {
         self.api_keys = keys;
+        self.read_only_keys.clear();
+        self
+    }
+    /// Also accept these keys, for reads only (a restricted key with read permissions).
+    pub fn read_only_keys(mut self, keys: Vec<String>) -> Self {
+        self.read_only_keys = keys;
         self
     }
     /// Answer 429 past this many requests per second.
@@ -220,6 +230,7 @@ impl Builder {
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(faults),
             api_keys: self.api_keys,
+            read_only_keys: self.read_only_keys,
             state_file: self.state_file,
             queue_tx,
             in_flight: Mutex::new(0),

@@ -65,6 +65,21 @@ fn missing_or_wrong_key_is_a_401_in_stripes_error_shape() {
 }
 
 #[test]
+fn the_default_restricted_key_reads_but_cannot_write() {
+    let sim = StripeSim::start();
+    let mut api = Api::new(&sim);
+    api.key = Some(stripe_sim::DEFAULT_RESTRICTED_KEY.into());
+    assert_eq!(api.get("/v1/prices", &[]).status, 200);
+    let r = api.post("/v1/products", &[("name", "x")]);
+    assert_eq!(r.status, 403);
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("does not have the required permissions"));
+    assert!(sim.state().products.is_empty());
+}
+
+#[test]
 fn responses_carry_request_id_and_stripe_version_and_unknown_urls_404() {
     let sim = StripeSim::start();
     let api = Api::new(&sim);

@@ -1,0 +1,155 @@
+//! Test harness: a simulator, temp dirs for config and data, and the billctl binary run in an
+//! isolated environment (no inherited HOME, keys or config).
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use stripe_sim::StripeSim;
+
+pub const DEFAULT_CONFIG: &str = billctl::config::DEFAULT_CONFIG;
+
+pub struct Env {
+    pub sim: StripeSim,
+    pub tmp: tempfile::TempDir,
+    pub key: Option<String>,
+}
+
+/// What a run printed and how it exited.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected exit 0\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn code(self, want: i32) -> Run {
+        assert_eq!(
+            self.code, want,
+            "expected exit {want}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env::with_sim(StripeSim::start())
+    }
+
+    pub fn with_sim(sim: StripeSim) -> Env {
+        let key = Some(sim.api_key().to_string());
+        Env {
+            sim,
+            tmp: tempfile::tempdir().expect("temp dir"),
+            key,
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.path("data")
+    }
+
+    /// Writes a config file and returns its path.
+    pub fn config(&self, text: &str) -> PathBuf {
+        let p = self.path("billctl.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_billctl"));
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"))
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .env("BILLCTL_DATA_DIR", self.data_dir())
+            .env("BILLCTL_STRIPE_API_BASE", self.sim.base_url())
+            // A profile no other test or person uses, so a real keyring never answers.
+            .env(
+                "BILLCTL_PROFILE",
+                format!("billctl-test-{}", std::process::id()),
+            )
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        if let Some(k) = &self.key {
+            c.env("BILLCTL_STRIPE_API_KEY", k);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run(self.command().args(args))
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        let mut c = self.command();
+        c.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("billctl starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        to_run(out)
+    }
+
+    /// POSTs in the simulator's request log since the last clear.
+    pub fn posts(&self) -> usize {
+        self.sim
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    }
+
+    pub fn store(&self) -> billctl::store::Store {
+        billctl::store::Store::open(&self.data_dir()).expect("store opens")
+    }
+}
+
+pub fn run(c: &mut Command) -> Run {
+    to_run(c.output().expect("billctl runs"))
+}
+
+fn to_run(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
