@@ -301,7 +301,8 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     let cx = Ctx { file, src };
     let raw: RawConfig = toml::from_str(src).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        cx.err(span, "", e.message().trim().to_string())
+        let message = e.message().trim().to_string();
+        cx.err(span.clone(), key_of(src, span.start, &message), message)
     })?;
     let prefix = raw
         .product_id_prefix
@@ -372,6 +373,38 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         checkout,
         tiers,
     })
+}
+
+/// The dotted key a parse error is about: the enclosing `[table]` header plus the field that
+/// serde names in `missing field `x`` / `unknown field `x``.
+fn key_of(src: &str, pos: usize, message: &str) -> String {
+    let upto = &src[..src[pos.min(src.len())..]
+        .find('\n')
+        .map_or(src.len(), |i| pos + i)];
+    let table = upto
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default();
+    let field = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next());
+    match (table.is_empty(), field) {
+        (false, Some(f)) => format!("{table}.{f}"),
+        (true, Some(f)) => f.to_string(),
+        (false, None) => table,
+        (true, None) => String::new(),
+    }
 }
 
 fn valid_id_chars(s: &str) -> bool {
@@ -718,7 +751,13 @@ mod tests {
         assert_eq!(e.line, 10);
         assert!(e.message.contains("colour"), "{e}");
         let e = err(TIER);
-        assert!(e.message.contains("amount"), "missing field named: {e}");
+        assert_eq!(
+            (e.line, e.key.as_str()),
+            (5, "tiers.pro.price.amount"),
+            "{e}"
+        );
+        let e = err(&format!("{TIER}amount = 5\ncolour = \"red\"\n"));
+        assert_eq!(e.key, "tiers.pro.price.colour", "{e}");
         let e = err(&format!("{TIER}amount = 5\n").replace("usd", "usx"));
         assert_eq!((e.line, e.key.as_str()), (7, "tiers.pro.price.currency"));
         let dup = format!("{TIER}amount = 5\n[tiers.team]\nname = \"T\"\nquota = 1\nrate_limit_per_minute = 1\n[tiers.team.price]\nlookup_key = \"pro_monthly\"\namount = 1\ncurrency = \"usd\"\ninterval = \"month\"\n");

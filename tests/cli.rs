@@ -1,39 +1,103 @@
-//! The billctl binary's top-level behaviour: help, version and usage errors.
+//! The binary's top level: help, version, usage errors, completions (fresh, and touching no
+//! store, config, keyring or Stripe), and broken pipes.
 
-use assert_cmd::Command;
+mod common;
 
-fn billctl() -> Command {
-    let mut cmd = Command::cargo_bin("billctl").expect("billctl binary is built");
-    cmd.env_clear().env("NO_COLOR", "1");
-    cmd
-}
+use common::Env;
 
 #[test]
 fn help_describes_the_tool_and_exits_0() {
-    let out = billctl().arg("--help").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("Usage: billctl"), "{stdout}");
-    assert!(stdout.contains("Stripe"), "{stdout}");
+    let env = Env::new();
+    let r = env.run(&["--help"]).ok();
+    assert!(r.stdout.contains("Usage: billctl"), "{}", r.stdout);
+    for cmd in ["setup-products", "prices", "auth", "db", "completions"] {
+        assert!(r.stdout.contains(cmd), "{cmd} in help");
+    }
+    let r = env.run(&["setup-products", "--help"]).ok();
+    assert!(r.stdout.contains("--prune") && r.stdout.contains("--write-env"));
 }
 
 #[test]
 fn version_prints_the_package_version() {
-    let out = billctl().arg("--version").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let r = Env::new().run(&["--version"]).ok();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap().trim(),
+        r.stdout.trim(),
         format!("billctl {}", env!("CARGO_PKG_VERSION"))
     );
 }
 
 #[test]
 fn no_command_or_an_unknown_flag_is_a_usage_error_with_exit_2() {
-    let out = billctl().output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "nothing on stdout");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: billctl"));
-    let out = billctl().arg("--frobnicate").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--frobnicate"));
+    let env = Env::new();
+    let r = env.run(&[]).code(2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("Usage: billctl"));
+    let r = env.run(&["--frobnicate"]).code(2);
+    assert!(r.stderr.contains("--frobnicate"));
+    let r = env.run(&["--color", "sometimes", "db", "status"]).code(2);
+    assert!(r.stderr.contains("sometimes"));
+}
+
+#[test]
+fn checked_in_completions_are_fresh() {
+    use clap_complete::Shell;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let bless = std::env::var_os("BILLCTL_BLESS").is_some();
+    for (shell, file) in [
+        (Shell::Bash, "billctl.bash"),
+        (Shell::Zsh, "_billctl"),
+        (Shell::Fish, "billctl.fish"),
+        (Shell::PowerShell, "_billctl.ps1"),
+        (Shell::Elvish, "billctl.elv"),
+    ] {
+        let want = billctl::commands::completions::script(shell);
+        let path = dir.join(file);
+        if bless {
+            std::fs::write(&path, &want).unwrap();
+            continue;
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "{} is stale: run BILLCTL_BLESS=1 cargo test --test cli checked_in_completions_are_fresh", path.display());
+    }
+}
+
+#[test]
+fn help_version_and_completions_touch_no_store_config_keyring_or_stripe() {
+    let env = Env::new();
+    let data = env.path("never-created");
+    for args in [
+        &["--help"][..],
+        &["--version"][..],
+        &["completions", "bash"][..],
+        &["completions", "zsh"][..],
+    ] {
+        let r = common::run(
+            env.command()
+                .env("BILLCTL_DATA_DIR", &data)
+                .env("BILLCTL_CONFIG", "/nonexistent/broken.toml")
+                .env("BILLCTL_STRIPE_API_BASE", "http://127.0.0.1:9/")
+                .env_remove("BILLCTL_STRIPE_API_KEY")
+                .args(args),
+        );
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    assert!(!data.exists(), "no store was created");
+    assert!(env.sim.requests().is_empty());
+    let r = env.run(&["completions", "bash"]).ok();
+    assert!(
+        r.stdout.contains("_billctl()"),
+        "a bash completion function"
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let env = Env::new();
+    let mut c = env.command();
+    c.args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
 }

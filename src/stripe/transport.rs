@@ -136,7 +136,7 @@ impl Inner {
                     let delay = self.backoff(attempt);
                     if self.settings.verbose {
                         eprintln!(
-                            "billctl: retrying {method} {} in {} ms: {err}",
+                            "billctl: retrying {method} /v1{} in {} ms: {err}",
                             rb.path,
                             delay.as_millis()
                         );
@@ -217,7 +217,7 @@ impl Inner {
         let request_id = header("request-id");
         if self.settings.verbose {
             eprintln!(
-                "billctl: {method} {path} -> {status} {} ({} ms, attempt {n})",
+                "billctl: {method} /v1{path} -> {status} {} ({} ms, attempt {n})",
                 request_id.as_deref().unwrap_or("-"),
                 started.elapsed().as_millis()
             );

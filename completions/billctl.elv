@@ -1,0 +1,354 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[billctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'billctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'billctl'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup-products 'Create or update the products and prices in Stripe to match the config'
+            cand prices 'Check and list the configured prices against Stripe'
+            cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
+            cand db 'Inspect or back up the local store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;setup-products'= {
+            cand --write-env 'After applying, write PRICE_<TIER>=price_... lines to FILE for the application'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --plan 'Print the plan and change nothing'
+            cand --prune 'Archive products (and their prices) of tiers no longer in the config'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;prices'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Verify every tier''s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
+            cand list 'Show the configured prices beside what Stripe has'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;prices;check'= {
+            cand --expect 'Also verify the application''s env file: each PRICE_*=price_... must be that price'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;prices;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;prices;help'= {
+            cand check 'Verify every tier''s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
+            cand list 'Show the configured prices beside what Stripe has'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;prices;help;check'= {
+        }
+        &'billctl;prices;help;list'= {
+        }
+        &'billctl;prices;help;help'= {
+        }
+        &'billctl;auth'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
+            cand status 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+            cand logout 'Remove the stored key of the profile from the OS keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;auth;login'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --stdin 'Read the key from the first line of stdin instead of prompting'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;auth;status'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;auth;logout'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;auth;help'= {
+            cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
+            cand status 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+            cand logout 'Remove the stored key of the profile from the OS keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;auth;help;login'= {
+        }
+        &'billctl;auth;help;status'= {
+        }
+        &'billctl;auth;help;logout'= {
+        }
+        &'billctl;auth;help;help'= {
+        }
+        &'billctl;db'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Show the store''s path, schema version and row counts'
+            cand backup 'Copy the store to FILE with SQLite''s online backup API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;db;status'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;db;backup'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;db;help'= {
+            cand status 'Show the store''s path, schema version and row counts'
+            cand backup 'Copy the store to FILE with SQLite''s online backup API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;db;help;status'= {
+        }
+        &'billctl;db;help;backup'= {
+        }
+        &'billctl;db;help;help'= {
+        }
+        &'billctl;completions'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;help'= {
+            cand setup-products 'Create or update the products and prices in Stripe to match the config'
+            cand prices 'Check and list the configured prices against Stripe'
+            cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
+            cand db 'Inspect or back up the local store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;help;setup-products'= {
+        }
+        &'billctl;help;prices'= {
+            cand check 'Verify every tier''s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
+            cand list 'Show the configured prices beside what Stripe has'
+        }
+        &'billctl;help;prices;check'= {
+        }
+        &'billctl;help;prices;list'= {
+        }
+        &'billctl;help;auth'= {
+            cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
+            cand status 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+            cand logout 'Remove the stored key of the profile from the OS keyring'
+        }
+        &'billctl;help;auth;login'= {
+        }
+        &'billctl;help;auth;status'= {
+        }
+        &'billctl;help;auth;logout'= {
+        }
+        &'billctl;help;db'= {
+            cand status 'Show the store''s path, schema version and row counts'
+            cand backup 'Copy the store to FILE with SQLite''s online backup API'
+        }
+        &'billctl;help;db;status'= {
+        }
+        &'billctl;help;db;backup'= {
+        }
+        &'billctl;help;completions'= {
+        }
+        &'billctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

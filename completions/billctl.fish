@@ -1,0 +1,239 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_billctl_global_optspecs
+    string join \n config= data-dir= profile= json color= q/quiet v/verbose y/yes live h/help V/version
+end
+
+function __fish_billctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_billctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_billctl_using_subcommand
+    set -l cmd (__fish_billctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c billctl -n "__fish_billctl_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_needs_command" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_needs_command" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_needs_command" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_needs_command" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_needs_command" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_needs_command" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_needs_command" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_needs_command" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c billctl -n "__fish_billctl_needs_command" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "prices" -d 'Check and list the configured prices against Stripe'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "db" -d 'Inspect or back up the local store'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l write-env -d 'After applying, write PRICE_<TIER>=price_... lines to FILE for the application' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l plan -d 'Print the plan and change nothing'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l prune -d 'Archive products (and their prices) of tiers no longer in the config'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c billctl -n "__fish_billctl_using_subcommand setup-products" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -f -a "list" -d 'Show the configured prices beside what Stripe has'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and not __fish_seen_subcommand_from check list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l expect -d 'Also verify the application\'s env file: each PRICE_*=price_... must be that price' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show the configured prices beside what Stripe has'
+complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l stdin -d 'Read the key from the first line of stdin instead of prompting'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -f -a "status" -d 'Show the store\'s path, schema version and row counts'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -f -a "backup" -d 'Copy the store to FILE with SQLite\'s online backup API'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the store\'s path, schema version and row counts'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Copy the store to FILE with SQLite\'s online backup API'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "list" -d 'Show the configured prices beside what Stripe has'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the store\'s path, schema version and row counts'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Copy the store to FILE with SQLite\'s online backup API'

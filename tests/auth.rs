@@ -1,0 +1,141 @@
+//! `billctl auth`: the real kernel keyring round trip (inside `keyctl session -`), status,
+//! and keys that are never echoed.
+
+mod common;
+
+use common::Env;
+use std::process::Command;
+
+const KEY: &str = "sk_test_keyringroundtrip00000000000042";
+
+/// Runs `script` with sh inside a fresh kernel session keyring, in the test's environment
+/// (without the env key, so the keyring is the source).
+fn in_session_keyring(env: &Env, script: &str) -> Option<common::Run> {
+    if Command::new("keyctl").arg("--version").output().is_err() {
+        if std::env::var_os("BILLCTL_SKIP_KEYRING_TESTS").is_some() {
+            eprintln!("skipping: keyctl not installed and BILLCTL_SKIP_KEYRING_TESTS is set");
+            return None;
+        }
+        panic!("keyctl is not installed (Debian package keyutils); install it or set BILLCTL_SKIP_KEYRING_TESTS=1");
+    }
+    let template = env.command();
+    let mut keyctl = Command::new("keyctl");
+    keyctl.env_clear();
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            keyctl.env(k, v);
+        }
+    }
+    keyctl
+        .env_remove("BILLCTL_STRIPE_API_KEY")
+        .env("BILLCTL", env!("CARGO_BIN_EXE_billctl"))
+        .env("KEY", KEY)
+        .current_dir(env.tmp.path())
+        .args(["session", "-", "sh", "-ec", script]);
+    Some(common::run(&mut keyctl))
+}
+
+#[test]
+fn keyring_round_trip_across_processes() {
+    let env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    let script = r#"
+        printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin
+        "$BILLCTL" auth status --json > status.json
+        "$BILLCTL" setup-products --plan --json > plan.json
+        "$BILLCTL" auth logout --yes
+        if "$BILLCTL" auth status; then echo "status after logout should fail"; exit 9; fi
+        echo round-trip-done
+    "#;
+    let Some(r) = in_session_keyring(&env, script) else {
+        return;
+    };
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("round-trip-done"));
+    let status: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    assert_eq!(status["configured"], true);
+    assert_eq!(status["source"], "keyring");
+    assert_eq!(status["mode"], "test");
+    assert_eq!(status["type"], "sk");
+    assert_eq!(status["last4"], "0042");
+    let plan: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
+    assert_eq!(
+        plan["changes"], 6,
+        "the keyring key authenticated against the simulator"
+    );
+    assert!(
+        !r.stderr.contains(KEY) && !r.stdout.contains(KEY),
+        "the key is never printed"
+    );
+    assert!(r.stderr.contains("…0042"), "{}", r.stderr);
+}
+
+#[test]
+fn status_shows_the_env_key_masked() {
+    let env = Env::new();
+    let r = env.run(&["auth", "status"]).ok();
+    assert!(
+        r.stdout.contains("environment (BILLCTL_STRIPE_API_KEY)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("mode:    test") && r.stdout.contains("0000"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(stripe_sim::DEFAULT_API_KEY));
+    let j = env.run(&["auth", "status", "--json"]).ok().json();
+    assert_eq!(
+        (
+            j["source"].as_str(),
+            j["type"].as_str(),
+            j["last4"].as_str()
+        ),
+        (Some("env"), Some("sk"), Some("0000"))
+    );
+}
+
+#[test]
+fn status_without_a_key_exits_1_with_the_hint() {
+    let mut env = Env::new();
+    env.key = None;
+    let r = env.run(&["auth", "status", "--json"]).code(1);
+    assert_eq!(r.json()["configured"], false);
+    assert!(r.stderr.contains("billctl auth login"), "{}", r.stderr);
+}
+
+#[test]
+fn login_rejects_bad_keys_without_echoing_them_and_never_prompts_without_a_terminal() {
+    let env = Env::new();
+    let r = env
+        .run_with_stdin(
+            &["auth", "login", "--stdin"],
+            "pk_test_publishablesecret123\n",
+        )
+        .code(2);
+    assert!(r.stderr.contains("publishable"), "{}", r.stderr);
+    assert!(!r.stderr.contains("publishablesecret123"), "{}", r.stderr);
+    let r = env.run(&["auth", "login"]).code(2);
+    assert!(r.stderr.contains("--stdin"), "{}", r.stderr);
+    let r = env.run(&["auth", "logout"]).code(2);
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+}
+
+#[test]
+fn the_key_is_never_accepted_on_the_command_line() {
+    let env = Env::new();
+    for args in [
+        &["auth", "login", "--key", "sk_test_abcdefgh1234"][..],
+        &["--api-key", "sk_test_abcdefgh1234", "prices", "check"][..],
+    ] {
+        let r = env.run(args).code(2);
+        assert!(r.stderr.contains("unexpected argument"), "{}", r.stderr);
+    }
+}
