@@ -75,6 +75,11 @@ fn hash(m: &BTreeMap<String, String>) -> HashMap<String, String> {
     m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
+fn tax_behavior(t: &str) -> Result<stripe_shared::PriceTaxBehavior, Error> {
+    stripe_shared::PriceTaxBehavior::from_str(t)
+        .map_err(|_| Error::Decode(format!("bad tax_behavior {t}")))
+}
+
 fn features(names: &[String]) -> Vec<Features> {
     names.iter().map(|n| Features::new(n.clone())).collect()
 }
@@ -88,6 +93,18 @@ impl Stripe {
 
     pub fn base(&self) -> &str {
         self.transport.base()
+    }
+
+    /// Sends a write with the caller's idempotency key (the transport retries with it).
+    async fn write<R>(&self, req: R, key: &str) -> Result<R::Output, Error>
+    where
+        R: StripeRequest,
+        R::Output: miniserde::Deserialize,
+    {
+        req.customize()
+            .request_strategy(strategy(key)?)
+            .send(&self.transport)
+            .await
     }
 
     /// Prices holding any of `keys`, active or not, in as few calls as Stripe allows.
@@ -184,12 +201,7 @@ impl Stripe {
         if let Some(d) = &f.description {
             req = req.description(d.clone());
         }
-        Ok(product_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(product_of(self.write(req, key).await?))
     }
 
     /// Sets every managed field of the product to `f` (and reactivates it).
@@ -205,22 +217,12 @@ impl Stripe {
             .active(true)
             .metadata(hash(&f.metadata))
             .marketing_features(features(&f.features));
-        Ok(product_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(product_of(self.write(req, key).await?))
     }
 
     pub async fn archive_product(&self, id: &str, key: &str) -> Result<RemoteProduct, Error> {
         let req = UpdateProduct::new(id.to_string()).active(false);
-        Ok(product_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(product_of(self.write(req, key).await?))
     }
 
     /// Creates a price; with `transfer`, the lookup key moves to it from whichever price holds it.
@@ -253,17 +255,9 @@ impl Stripe {
             req = req.nickname(n.clone());
         }
         if let Some(t) = &spec.tax_behavior {
-            req = req.tax_behavior(
-                stripe_shared::PriceTaxBehavior::from_str(t)
-                    .map_err(|_| Error::Decode(format!("bad tax_behavior {t}")))?,
-            );
+            req = req.tax_behavior(tax_behavior(t)?);
         }
-        Ok(price_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(price_of(self.write(req, key).await?))
     }
 
     /// Updates the fields Stripe allows on a price: active, nickname, tax_behavior, metadata.
@@ -281,27 +275,14 @@ impl Stripe {
             req = req.nickname(n.clone());
         }
         if let Some(t) = &spec.tax_behavior {
-            req = req.tax_behavior(
-                stripe_shared::PriceTaxBehavior::from_str(t)
-                    .map_err(|_| Error::Decode(format!("bad tax_behavior {t}")))?,
-            );
+            req = req.tax_behavior(tax_behavior(t)?);
         }
-        Ok(price_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(price_of(self.write(req, key).await?))
     }
 
     pub async fn archive_price(&self, id: &str, key: &str) -> Result<RemotePrice, Error> {
         let req = UpdatePrice::new(id.to_string()).active(false);
-        Ok(price_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(price_of(self.write(req, key).await?))
     }
 
     /// Sets (or, with an empty value, removes) one metadata key of a price.
@@ -314,11 +295,6 @@ impl Stripe {
     ) -> Result<RemotePrice, Error> {
         let m: HashMap<String, String> = [(k.to_string(), v.to_string())].into();
         let req = UpdatePrice::new(id.to_string()).metadata(m);
-        Ok(price_of(
-            req.customize()
-                .request_strategy(strategy(key)?)
-                .send(&self.transport)
-                .await?,
-        ))
+        Ok(price_of(self.write(req, key).await?))
     }
 }
