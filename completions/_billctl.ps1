@@ -39,6 +39,10 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('setup-products', 'setup-products', [CompletionResultType]::ParameterValue, 'Create or update the products and prices in Stripe to match the config')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Check and list the configured prices against Stripe')
+            [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Create, list and show customers')
+            [CompletionResult]::new('subscriptions', 'subscriptions', [CompletionResultType]::ParameterValue, 'Create, change, cancel, list and sync subscriptions')
+            [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Create Stripe Checkout links for a tier')
+            [CompletionResult]::new('invoices', 'invoices', [CompletionResultType]::ParameterValue, 'List a customer''s invoices')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Store, inspect or remove the Stripe key in the OS keyring')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Inspect or back up the local store')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -141,6 +145,395 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;prices;help;help' {
+            break
+        }
+        'billctl;customers' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a customer (asks first when the email is already used)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List customers, every page')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a customer with its subscriptions, tier and API-key count')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;customers;create' {
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Email address')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name')
+            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'Metadata as KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;customers;list' {
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Only customers with this exact email')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;customers;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;customers;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a customer (asks first when the email is already used)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List customers, every page')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a customer with its subscriptions, tier and API-key count')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;customers;help;create' {
+            break
+        }
+        'billctl;customers;help;list' {
+            break
+        }
+        'billctl;customers;help;show' {
+            break
+        }
+        'billctl;customers;help;help' {
+            break
+        }
+        'billctl;subscriptions' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Subscribe a customer to a tier (refused if the customer already has one: use change)')
+            [CompletionResult]::new('change', 'change', [CompletionResultType]::ParameterValue, 'Move a subscription to another tier (upgrade or downgrade)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;subscriptions;create' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Customer id (cus_...)')
+            [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'Tier id from the config (pro, team, enterprise...)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;change' {
+            [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'The tier to move to')
+            [CompletionResult]::new('--proration', '--proration', [CompletionResultType]::ParameterName, 'How to bill the change')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;cancel' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--at-period-end', '--at-period-end', [CompletionResultType]::ParameterName, 'Keep it until the end of the current period instead of ending it now')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;list' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only this customer''s subscriptions')
+            [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'Only subscriptions on this tier ("unknown" for prices outside the catalog)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this Stripe status (active, canceled, past_due, trialing...); default: all')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;sync' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Subscribe a customer to a tier (refused if the customer already has one: use change)')
+            [CompletionResult]::new('change', 'change', [CompletionResultType]::ParameterValue, 'Move a subscription to another tier (upgrade or downgrade)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;subscriptions;help;create' {
+            break
+        }
+        'billctl;subscriptions;help;change' {
+            break
+        }
+        'billctl;subscriptions;help;cancel' {
+            break
+        }
+        'billctl;subscriptions;help;list' {
+            break
+        }
+        'billctl;subscriptions;help;show' {
+            break
+        }
+        'billctl;subscriptions;help;sync' {
+            break
+        }
+        'billctl;subscriptions;help;help' {
+            break
+        }
+        'billctl;checkout' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a Checkout Session for a tier and print its URL')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;checkout;create' {
+            [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'Tier id from the config')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'An existing customer (cus_...)')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Email for a new customer, created by Stripe when they pay')
+            [CompletionResult]::new('--client-reference-id', '--client-reference-id', [CompletionResultType]::ParameterName, 'Your own reference, returned on the session and its webhook')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;checkout;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a Checkout Session for a tier and print its URL')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;checkout;help;create' {
+            break
+        }
+        'billctl;checkout;help;help' {
+            break
+        }
+        'billctl;invoices' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a customer''s invoices, newest first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;invoices;list' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Customer id (cus_...)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log every Stripe request (method, path, status, request id) to stderr')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;invoices;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a customer''s invoices, newest first')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'billctl;invoices;help;list' {
+            break
+        }
+        'billctl;invoices;help;help' {
             break
         }
         'billctl;auth' {
@@ -340,6 +733,10 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         'billctl;help' {
             [CompletionResult]::new('setup-products', 'setup-products', [CompletionResultType]::ParameterValue, 'Create or update the products and prices in Stripe to match the config')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Check and list the configured prices against Stripe')
+            [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Create, list and show customers')
+            [CompletionResult]::new('subscriptions', 'subscriptions', [CompletionResultType]::ParameterValue, 'Create, change, cancel, list and sync subscriptions')
+            [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Create Stripe Checkout links for a tier')
+            [CompletionResult]::new('invoices', 'invoices', [CompletionResultType]::ParameterValue, 'List a customer''s invoices')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Store, inspect or remove the Stripe key in the OS keyring')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Inspect or back up the local store')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -358,6 +755,62 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;help;prices;list' {
+            break
+        }
+        'billctl;help;customers' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a customer (asks first when the email is already used)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List customers, every page')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a customer with its subscriptions, tier and API-key count')
+            break
+        }
+        'billctl;help;customers;create' {
+            break
+        }
+        'billctl;help;customers;list' {
+            break
+        }
+        'billctl;help;customers;show' {
+            break
+        }
+        'billctl;help;subscriptions' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Subscribe a customer to a tier (refused if the customer already has one: use change)')
+            [CompletionResult]::new('change', 'change', [CompletionResultType]::ParameterValue, 'Move a subscription to another tier (upgrade or downgrade)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
+            break
+        }
+        'billctl;help;subscriptions;create' {
+            break
+        }
+        'billctl;help;subscriptions;change' {
+            break
+        }
+        'billctl;help;subscriptions;cancel' {
+            break
+        }
+        'billctl;help;subscriptions;list' {
+            break
+        }
+        'billctl;help;subscriptions;show' {
+            break
+        }
+        'billctl;help;subscriptions;sync' {
+            break
+        }
+        'billctl;help;checkout' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a Checkout Session for a tier and print its URL')
+            break
+        }
+        'billctl;help;checkout;create' {
+            break
+        }
+        'billctl;help;invoices' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a customer''s invoices, newest first')
+            break
+        }
+        'billctl;help;invoices;list' {
             break
         }
         'billctl;help;auth' {

@@ -36,6 +36,10 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
             cand setup-products 'Create or update the products and prices in Stripe to match the config'
             cand prices 'Check and list the configured prices against Stripe'
+            cand customers 'Create, list and show customers'
+            cand subscriptions 'Create, change, cancel, list and sync subscriptions'
+            cand checkout 'Create Stripe Checkout links for a tier'
+            cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
             cand completions 'Print a shell completion script'
@@ -130,6 +134,361 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;prices;help;list'= {
         }
         &'billctl;prices;help;help'= {
+        }
+        &'billctl;customers'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a customer (asks first when the email is already used)'
+            cand list 'List customers, every page'
+            cand show 'Show a customer with its subscriptions, tier and API-key count'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;customers;create'= {
+            cand --email 'Email address'
+            cand --name 'Name'
+            cand --metadata 'Metadata as KEY=VALUE (repeatable)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;customers;list'= {
+            cand --email 'Only customers with this exact email'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;customers;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;customers;help'= {
+            cand create 'Create a customer (asks first when the email is already used)'
+            cand list 'List customers, every page'
+            cand show 'Show a customer with its subscriptions, tier and API-key count'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;customers;help;create'= {
+        }
+        &'billctl;customers;help;list'= {
+        }
+        &'billctl;customers;help;show'= {
+        }
+        &'billctl;customers;help;help'= {
+        }
+        &'billctl;subscriptions'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+            cand change 'Move a subscription to another tier (upgrade or downgrade)'
+            cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
+            cand list 'List subscriptions from Stripe, every page'
+            cand show 'Show one subscription'
+            cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;subscriptions;create'= {
+            cand --customer 'Customer id (cus_...)'
+            cand --tier 'Tier id from the config (pro, team, enterprise...)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;change'= {
+            cand --tier 'The tier to move to'
+            cand --proration 'How to bill the change'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;cancel'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --at-period-end 'Keep it until the end of the current period instead of ending it now'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;list'= {
+            cand --customer 'Only this customer''s subscriptions'
+            cand --tier 'Only subscriptions on this tier ("unknown" for prices outside the catalog)'
+            cand --status 'Only this Stripe status (active, canceled, past_due, trialing...); default: all'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;sync'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;help'= {
+            cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+            cand change 'Move a subscription to another tier (upgrade or downgrade)'
+            cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
+            cand list 'List subscriptions from Stripe, every page'
+            cand show 'Show one subscription'
+            cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;subscriptions;help;create'= {
+        }
+        &'billctl;subscriptions;help;change'= {
+        }
+        &'billctl;subscriptions;help;cancel'= {
+        }
+        &'billctl;subscriptions;help;list'= {
+        }
+        &'billctl;subscriptions;help;show'= {
+        }
+        &'billctl;subscriptions;help;sync'= {
+        }
+        &'billctl;subscriptions;help;help'= {
+        }
+        &'billctl;checkout'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a Checkout Session for a tier and print its URL'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;checkout;create'= {
+            cand --tier 'Tier id from the config'
+            cand --customer 'An existing customer (cus_...)'
+            cand --email 'Email for a new customer, created by Stripe when they pay'
+            cand --client-reference-id 'Your own reference, returned on the session and its webhook'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;checkout;help'= {
+            cand create 'Create a Checkout Session for a tier and print its URL'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;checkout;help;create'= {
+        }
+        &'billctl;checkout;help;help'= {
+        }
+        &'billctl;invoices'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List a customer''s invoices, newest first'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;invoices;list'= {
+            cand --customer 'Customer id (cus_...)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand --verbose 'Log every Stripe request (method, path, status, request id) to stderr'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;invoices;help'= {
+            cand list 'List a customer''s invoices, newest first'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;invoices;help;list'= {
+        }
+        &'billctl;invoices;help;help'= {
         }
         &'billctl;auth'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
@@ -311,6 +670,10 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help'= {
             cand setup-products 'Create or update the products and prices in Stripe to match the config'
             cand prices 'Check and list the configured prices against Stripe'
+            cand customers 'Create, list and show customers'
+            cand subscriptions 'Create, change, cancel, list and sync subscriptions'
+            cand checkout 'Create Stripe Checkout links for a tier'
+            cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
             cand completions 'Print a shell completion script'
@@ -325,6 +688,47 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;prices;check'= {
         }
         &'billctl;help;prices;list'= {
+        }
+        &'billctl;help;customers'= {
+            cand create 'Create a customer (asks first when the email is already used)'
+            cand list 'List customers, every page'
+            cand show 'Show a customer with its subscriptions, tier and API-key count'
+        }
+        &'billctl;help;customers;create'= {
+        }
+        &'billctl;help;customers;list'= {
+        }
+        &'billctl;help;customers;show'= {
+        }
+        &'billctl;help;subscriptions'= {
+            cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+            cand change 'Move a subscription to another tier (upgrade or downgrade)'
+            cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
+            cand list 'List subscriptions from Stripe, every page'
+            cand show 'Show one subscription'
+            cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
+        }
+        &'billctl;help;subscriptions;create'= {
+        }
+        &'billctl;help;subscriptions;change'= {
+        }
+        &'billctl;help;subscriptions;cancel'= {
+        }
+        &'billctl;help;subscriptions;list'= {
+        }
+        &'billctl;help;subscriptions;show'= {
+        }
+        &'billctl;help;subscriptions;sync'= {
+        }
+        &'billctl;help;checkout'= {
+            cand create 'Create a Checkout Session for a tier and print its URL'
+        }
+        &'billctl;help;checkout;create'= {
+        }
+        &'billctl;help;invoices'= {
+            cand list 'List a customer''s invoices, newest first'
+        }
+        &'billctl;help;invoices;list'= {
         }
         &'billctl;help;auth'= {
             cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'

@@ -39,6 +39,10 @@ complete -c billctl -n "__fish_billctl_needs_command" -s h -l help -d 'Print hel
 complete -c billctl -n "__fish_billctl_needs_command" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "prices" -d 'Check and list the configured prices against Stripe'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "customers" -d 'Create, list and show customers'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "invoices" -d 'List a customer\'s invoices'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "db" -d 'Inspect or back up the local store'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -105,6 +109,250 @@ complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_
 complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
 complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show the configured prices beside what Stripe has'
 complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "list" -d 'List customers, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "show" -d 'Show a customer with its subscriptions, tier and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l email -d 'Email address' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l name -d 'Name' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l metadata -d 'Metadata as KEY=VALUE (repeatable)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l email -d 'Only customers with this exact email' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List customers, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a customer with its subscriptions, tier and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "list" -d 'List subscriptions from Stripe, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config (pro, team, enterprise...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l tier -d 'The tier to move to' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l proration -d 'How to bill the change' -r -f -a "create-prorations\t'Credit and charge the difference on the next invoice (Stripe\'s default)'
+none\t'No proration: the new price applies from the next period\'s invoice'
+always-invoice\t'Invoice the difference now'"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l at-period-end -d 'Keep it until the end of the current period instead of ending it now'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l customer -d 'Only this customer\'s subscriptions' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l tier -d 'Only subscriptions on this tier ("unknown" for prices outside the catalog)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l status -d 'Only this Stripe status (active, canceled, past_due, trialing...); default: all' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions from Stripe, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Create a Checkout Session for a tier and print its URL'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l customer -d 'An existing customer (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l email -d 'Email for a new customer, created by Stripe when they pay' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l client-reference-id -d 'Your own reference, returned on the session and its webhook' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a Checkout Session for a tier and print its URL'
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List a customer\'s invoices, newest first'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log every Stripe request (method, path, status, request id) to stderr'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a customer\'s invoices, newest first'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -224,14 +472,29 @@ complete -c billctl -n "__fish_billctl_using_subcommand completions" -s y -l yes
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "customers" -d 'Create, list and show customers'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "invoices" -d 'List a customer\'s invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout invoices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "list" -d 'Show the configured prices beside what Stripe has'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "list" -d 'List customers, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "show" -d 'Show a customer with its subscriptions, tier and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "list" -d 'List subscriptions from Stripe, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from checkout" -f -a "create" -d 'Create a Checkout Session for a tier and print its URL'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "list" -d 'List a customer\'s invoices, newest first'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'

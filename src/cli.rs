@@ -64,6 +64,18 @@ pub enum Command {
     /// Check and list the configured prices against Stripe
     #[command(subcommand)]
     Prices(PricesCommand),
+    /// Create, list and show customers
+    #[command(subcommand)]
+    Customers(CustomersCommand),
+    /// Create, change, cancel, list and sync subscriptions
+    #[command(subcommand)]
+    Subscriptions(SubscriptionsCommand),
+    /// Create Stripe Checkout links for a tier
+    #[command(subcommand)]
+    Checkout(CheckoutCommand),
+    /// List a customer's invoices
+    #[command(subcommand)]
+    Invoices(InvoicesCommand),
     /// Store, inspect or remove the Stripe key in the OS keyring
     #[command(subcommand)]
     Auth(AuthCommand),
@@ -138,4 +150,169 @@ pub struct DbBackupArgs {
 pub struct CompletionsArgs {
     /// Shell to generate for
     pub shell: clap_complete::Shell,
+}
+
+/// `KEY=VALUE`, for `--metadata`.
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && k.len() <= 40 && v.len() <= 500 => {
+            Ok((k.to_string(), v.to_string()))
+        }
+        _ => Err(format!(
+            "expected KEY=VALUE (key up to 40, value up to 500 characters), got {s:?}"
+        )),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomersCommand {
+    /// Create a customer (asks first when the email is already used)
+    Create(CustomersCreateArgs),
+    /// List customers, every page
+    List(CustomersListArgs),
+    /// Show a customer with its subscriptions, tier and API-key count
+    Show(IdArg),
+}
+
+#[derive(Debug, Args)]
+pub struct CustomersCreateArgs {
+    /// Email address
+    #[arg(long)]
+    pub email: String,
+    /// Name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Metadata as KEY=VALUE (repeatable)
+    #[arg(long = "metadata", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub metadata: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct CustomersListArgs {
+    /// Only customers with this exact email
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// Stripe id
+    pub id: String,
+}
+
+/// How Stripe bills a mid-period change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Proration {
+    /// Credit and charge the difference on the next invoice (Stripe's default)
+    CreateProrations,
+    /// No proration: the new price applies from the next period's invoice
+    None,
+    /// Invoice the difference now
+    AlwaysInvoice,
+}
+
+impl Proration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proration::CreateProrations => "create_prorations",
+            Proration::None => "none",
+            Proration::AlwaysInvoice => "always_invoice",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriptionsCommand {
+    /// Subscribe a customer to a tier (refused if the customer already has one: use change)
+    Create(SubscriptionsCreateArgs),
+    /// Move a subscription to another tier (upgrade or downgrade)
+    Change(SubscriptionsChangeArgs),
+    /// Cancel a subscription now, or at the end of its period (asks first)
+    Cancel(SubscriptionsCancelArgs),
+    /// List subscriptions from Stripe, every page
+    List(SubscriptionsListArgs),
+    /// Show one subscription
+    Show(IdArg),
+    /// Refresh the local mirror of customers and subscriptions from Stripe
+    Sync,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsCreateArgs {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
+    /// Tier id from the config (pro, team, enterprise...)
+    #[arg(long)]
+    pub tier: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsChangeArgs {
+    /// Subscription id (sub_...)
+    pub id: String,
+    /// The tier to move to
+    #[arg(long)]
+    pub tier: String,
+    /// How to bill the change
+    #[arg(long, value_enum, default_value_t = Proration::CreateProrations)]
+    pub proration: Proration,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsCancelArgs {
+    /// Subscription id (sub_...)
+    pub id: String,
+    /// Keep it until the end of the current period instead of ending it now
+    #[arg(long)]
+    pub at_period_end: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsListArgs {
+    /// Only this customer's subscriptions
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Only subscriptions on this tier ("unknown" for prices outside the catalog)
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Only this Stripe status (active, canceled, past_due, trialing...); default: all
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckoutCommand {
+    /// Create a Checkout Session for a tier and print its URL
+    Create(CheckoutCreateArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["customer", "email"])))]
+pub struct CheckoutCreateArgs {
+    /// Tier id from the config
+    #[arg(long)]
+    pub tier: String,
+    /// An existing customer (cus_...)
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Email for a new customer, created by Stripe when they pay
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Your own reference, returned on the session and its webhook
+    #[arg(long)]
+    pub client_reference_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvoicesCommand {
+    /// List a customer's invoices, newest first
+    List(InvoicesListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InvoicesListArgs {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
 }

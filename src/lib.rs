@@ -3,11 +3,13 @@
 //! The binary is a thin shell over [`run`]; every command lives in this library so that it can
 //! be tested and embedded.
 
+pub mod billing;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod idempotency;
 pub mod output;
 pub mod secrets;
 pub mod store;

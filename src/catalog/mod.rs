@@ -11,7 +11,6 @@ mod plan;
 pub use plan::{plan, tier_product, Action, Change, Plan};
 
 use crate::config::{PriceSpec, Tier};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Product metadata key naming the tier a product belongs to.
@@ -100,19 +99,6 @@ pub fn price_metadata(tier: &Tier, spec: &PriceSpec) -> BTreeMap<String, String>
     m
 }
 
-/// An idempotency key derived from what a write is meant to achieve, so that a re-run of the
-/// same plan step (after a crash or a lost response) is recognised by Stripe as a repeat.
-pub fn idempotency_key(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0u8]);
-    }
-    let digest = h.finalize();
-    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
-    format!("billctl-{hex}")
-}
-
 /// A hash of a tier's desired state, recorded in the store after a sync.
 pub fn state_hash(tier: &Tier) -> String {
     let p = ProductFields::of(tier);
@@ -131,7 +117,7 @@ pub fn state_hash(tier: &Tier) -> String {
         ));
     }
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-    idempotency_key(&refs)
+    crate::idempotency::derived(&refs)
         .trim_start_matches("billctl-")
         .to_string()
 }

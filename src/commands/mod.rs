@@ -1,12 +1,16 @@
 //! One file per command group: arguments in, domain calls, output out.
 
 pub mod auth;
+pub mod checkout;
 pub mod completions;
+pub mod customers;
 pub mod db;
+pub mod invoices;
 pub mod prices;
 pub mod setup_products;
+pub mod subscriptions;
 
-use crate::cli::{Command, PricesCommand};
+use crate::cli::{CheckoutCommand, Command, InvoicesCommand, PricesCommand};
 use crate::context::Ctx;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -16,6 +20,10 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::SetupProducts(args) => setup_products::run(ctx, &args),
         Command::Prices(PricesCommand::Check(args)) => prices::check(ctx, &args),
         Command::Prices(PricesCommand::List) => prices::list(ctx),
+        Command::Customers(cmd) => customers::run(ctx, cmd),
+        Command::Subscriptions(cmd) => subscriptions::run(ctx, cmd),
+        Command::Checkout(CheckoutCommand::Create(args)) => checkout::create(ctx, &args),
+        Command::Invoices(InvoicesCommand::List(args)) => invoices::list(ctx, &args),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),
         Command::Completions(args) => completions::run(ctx, &args),
@@ -44,4 +52,51 @@ pub(crate) fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
         .and_then(|_| f.sync_all())
         .with_context(|| format!("failed to write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))
+}
+
+/// Current UTC time in unix seconds.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A configured tier, or an error listing the tiers that exist.
+pub(crate) fn tier<'a>(
+    config: &'a crate::config::Config,
+    id: &str,
+) -> Result<&'a crate::config::Tier> {
+    config.tier(id).ok_or_else(|| {
+        let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
+        anyhow::anyhow!(
+            "unknown tier {id:?}: the config ({}) defines {}",
+            config.source,
+            known.join(", ")
+        )
+    })
+}
+
+/// The active Stripe price a tier sells, resolved through its lookup key.
+pub(crate) fn tier_price(
+    ctx: &mut Ctx,
+    tier: &crate::config::Tier,
+) -> Result<crate::catalog::RemotePrice> {
+    use anyhow::Context;
+    let stripe = ctx.stripe()?;
+    let key = tier.primary().lookup_key.clone();
+    let found = ctx
+        .block_on(stripe.prices_by_lookup_keys(std::slice::from_ref(&key)))?
+        .with_context(|| format!("failed to look up price {key}"))?;
+    match found.into_iter().find(|p| p.lookup_key.as_deref() == Some(key.as_str())) {
+        Some(p) if p.active => Ok(p),
+        Some(p) => anyhow::bail!("tier {}'s price {key} ({}) is archived\nhint: run 'billctl setup-products' to restore the catalog", tier.id, p.id),
+        None => anyhow::bail!("tier {}'s lookup key {key} does not resolve to a price in Stripe\nhint: run 'billctl setup-products' first", tier.id),
+    }
+}
+
+/// The price-to-tier map from the config and the catalog mirror.
+pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
+    let config = ctx.config()?.clone();
+    let catalog = ctx.store()?.catalog()?;
+    Ok(crate::billing::TierMap::new(&config, &catalog))
 }

@@ -2,8 +2,10 @@
 //! progress bars and confirmation prompts. Commands never print directly.
 
 mod money;
+mod time;
 
 pub use money::money;
+pub use time::{utc_date, utc_datetime};
 
 use anyhow::{bail, Result};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};

@@ -2,6 +2,7 @@
 //! append-only migrations on `PRAGMA user_version`, status and online backup.
 
 mod catalog;
+mod subscriptions;
 
 pub use catalog::{CatalogRow, PriceRow};
 
@@ -15,7 +16,10 @@ use std::time::Duration;
 pub const FILE_NAME: &str = "billctl.db";
 
 /// Migrations, applied in order; never edit a shipped one, only append.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_catalog.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_catalog.sql"),
+    include_str!("migrations/0002_subscriptions.sql"),
+];
 
 /// An open store.
 pub struct Store {

@@ -2,8 +2,9 @@
 //! action with idempotency keys derived from what it is meant to achieve.
 
 use super::{Error, Stripe};
-use crate::catalog::{idempotency_key, Action, Observed, META_REPLACES, META_TIER};
+use crate::catalog::{Action, Observed, META_REPLACES, META_TIER};
 use crate::config::Config;
+use crate::idempotency::derived as idempotency_key;
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()

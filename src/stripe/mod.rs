@@ -2,10 +2,12 @@
 //! types (`catalog::RemotePrice`, ...), every write carries an idempotency key chosen by the
 //! caller, and the transport retries safely (see `transport`).
 
+mod billing;
 mod catalog;
 pub mod error;
 pub mod transport;
 
+pub use billing::{CheckoutFor, CheckoutSession};
 pub use error::Error;
 pub use transport::{Settings, Transport};
 
@@ -23,15 +25,15 @@ use stripe_product::product::{CreateProduct, Features, ListProduct, UpdateProduc
 /// Stripe documents at most 10 `lookup_keys` per price list call.
 const LOOKUP_KEYS_PER_CALL: usize = 10;
 /// The largest page Stripe serves.
-const PAGE: i64 = 100;
+pub(crate) const PAGE: i64 = 100;
 
 /// A Stripe account reached through one pooled transport.
 #[derive(Clone)]
 pub struct Stripe {
-    transport: Transport,
+    pub(crate) transport: Transport,
 }
 
-fn strategy(key: &str) -> Result<RequestStrategy, Error> {
+pub(crate) fn strategy(key: &str) -> Result<RequestStrategy, Error> {
     IdempotencyKey::new(key)
         .map(RequestStrategy::Idempotent)
         .map_err(|e| Error::Decode(format!("bad idempotency key {key}: {e:?}")))
@@ -52,7 +54,7 @@ fn product_of(p: stripe_shared::Product) -> RemoteProduct {
     }
 }
 
-fn price_of(p: stripe_shared::Price) -> RemotePrice {
+pub(crate) fn price_of(p: stripe_shared::Price) -> RemotePrice {
     RemotePrice {
         id: p.id.to_string(),
         product: p.product.id().to_string(),
@@ -96,7 +98,7 @@ impl Stripe {
     }
 
     /// Sends a write with the caller's idempotency key (the transport retries with it).
-    async fn write<R>(&self, req: R, key: &str) -> Result<R::Output, Error>
+    pub(crate) async fn write<R>(&self, req: R, key: &str) -> Result<R::Output, Error>
     where
         R: StripeRequest,
         R::Output: miniserde::Deserialize,

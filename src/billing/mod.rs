@@ -1,0 +1,260 @@
+//! Customers and subscriptions as billctl sees them: which tier a subscription is on, and
+//! what a sync changes in the local mirror. Pure: no I/O here.
+
+use crate::config::Config;
+use crate::store::CatalogRow;
+use serde::Serialize;
+
+/// The tier name for a price that is not in the catalog.
+pub const UNKNOWN_TIER: &str = "unknown";
+
+/// Statuses that count as "has a subscription" (Stripe's non-terminal states).
+pub const LIVE_STATUSES: &[&str] = &[
+    "active",
+    "trialing",
+    "past_due",
+    "unpaid",
+    "incomplete",
+    "paused",
+];
+
+/// A customer as Stripe has it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Customer {
+    pub id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub created: i64,
+}
+
+/// One subscription item: a price and what it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub price_id: String,
+    pub lookup_key: Option<String>,
+    pub product: String,
+    pub amount: Option<i64>,
+    pub currency: String,
+    pub interval: Option<String>,
+    pub quantity: Option<u64>,
+}
+
+/// A subscription as Stripe has it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subscription {
+    pub id: String,
+    pub customer: String,
+    pub status: String,
+    pub items: Vec<Item>,
+    pub current_period_start: i64,
+    pub current_period_end: i64,
+    pub cancel_at_period_end: bool,
+    pub cancel_at: Option<i64>,
+    pub canceled_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub created: i64,
+    pub latest_invoice: Option<String>,
+}
+
+impl Subscription {
+    pub fn is_live(&self) -> bool {
+        LIVE_STATUSES.contains(&self.status.as_str())
+    }
+}
+
+/// An invoice as Stripe has it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Invoice {
+    pub id: String,
+    pub number: Option<String>,
+    pub status: Option<String>,
+    pub currency: String,
+    pub amount_due: i64,
+    pub amount_paid: i64,
+    pub period_start: i64,
+    pub period_end: i64,
+    pub hosted_invoice_url: Option<String>,
+    pub created: i64,
+}
+
+/// Maps prices to tiers: by lookup key in the config, then by product (the configured product
+/// ids and those recorded by setup-products), so a subscription on a replaced price keeps its
+/// tier. Anything else is `unknown`.
+pub struct TierMap {
+    by_key: Vec<(String, String)>,
+    by_product: Vec<(String, String)>,
+}
+
+impl TierMap {
+    pub fn new(config: &Config, catalog: &[CatalogRow]) -> TierMap {
+        let by_key = config
+            .prices()
+            .map(|(t, p)| (p.lookup_key.clone(), t.id.clone()))
+            .collect();
+        let mut by_product: Vec<(String, String)> = catalog
+            .iter()
+            .map(|r| (r.product_id.clone(), r.tier.clone()))
+            .collect();
+        by_product.extend(
+            config
+                .tiers
+                .iter()
+                .map(|t| (t.product_id.clone(), t.id.clone())),
+        );
+        TierMap { by_key, by_product }
+    }
+
+    pub fn tier_of(&self, item: &Item) -> String {
+        let by_key = item
+            .lookup_key
+            .as_ref()
+            .and_then(|k| self.by_key.iter().find(|(key, _)| key == k));
+        let by_product = || self.by_product.iter().find(|(p, _)| *p == item.product);
+        by_key
+            .or_else(by_product)
+            .map_or_else(|| UNKNOWN_TIER.to_string(), |(_, t)| t.clone())
+    }
+
+    /// The item that decides the subscription's tier: the first one on a known tier, else
+    /// the first item.
+    pub fn main_item<'a>(&self, sub: &'a Subscription) -> Option<&'a Item> {
+        sub.items
+            .iter()
+            .find(|i| self.tier_of(i) != UNKNOWN_TIER)
+            .or(sub.items.first())
+    }
+}
+
+/// One subscription as the mirror keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MirrorRow {
+    pub id: String,
+    pub customer_id: String,
+    pub status: String,
+    pub tier: String,
+    pub price_id: String,
+    pub item_id: String,
+    pub current_period_start: i64,
+    pub current_period_end: i64,
+    pub cancel_at_period_end: bool,
+    pub cancel_at: Option<i64>,
+    pub canceled_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub created: i64,
+}
+
+impl MirrorRow {
+    pub fn of(sub: &Subscription, tiers: &TierMap) -> MirrorRow {
+        let item = tiers.main_item(sub);
+        MirrorRow {
+            id: sub.id.clone(),
+            customer_id: sub.customer.clone(),
+            status: sub.status.clone(),
+            tier: item.map_or_else(|| UNKNOWN_TIER.to_string(), |i| tiers.tier_of(i)),
+            price_id: item.map(|i| i.price_id.clone()).unwrap_or_default(),
+            item_id: item.map(|i| i.id.clone()).unwrap_or_default(),
+            current_period_start: sub.current_period_start,
+            current_period_end: sub.current_period_end,
+            cancel_at_period_end: sub.cancel_at_period_end,
+            cancel_at: sub.cancel_at,
+            canceled_at: sub.canceled_at,
+            ended_at: sub.ended_at,
+            created: sub.created,
+        }
+    }
+}
+
+/// What a sync changed in one table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+impl Counts {
+    pub fn changed(&self) -> usize {
+        self.added + self.updated + self.removed
+    }
+}
+
+/// Compares the mirror (`have`) with Stripe (`want`) by id.
+pub fn diff<T: PartialEq>(have: &[T], want: &[T], id: impl Fn(&T) -> &str) -> Counts {
+    let mut c = Counts::default();
+    for w in want {
+        match have.iter().find(|h| id(h) == id(w)) {
+            None => c.added += 1,
+            Some(h) if h == w => c.unchanged += 1,
+            Some(_) => c.updated += 1,
+        }
+    }
+    c.removed = have
+        .iter()
+        .filter(|h| !want.iter().any(|w| id(w) == id(h)))
+        .count();
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{parse, DEFAULT_CONFIG};
+
+    fn item(lookup: Option<&str>, product: &str) -> Item {
+        Item {
+            id: "si_1".into(),
+            price_id: "price_1".into(),
+            lookup_key: lookup.map(String::from),
+            product: product.into(),
+            amount: Some(1),
+            currency: "usd".into(),
+            interval: Some("month".into()),
+            quantity: Some(1),
+        }
+    }
+
+    #[test]
+    fn tiers_come_from_lookup_keys_then_products_else_unknown() {
+        let config = parse(DEFAULT_CONFIG, "d").unwrap();
+        let catalog = vec![CatalogRow {
+            tier: "team".into(),
+            product_id: "prod_adopted".into(),
+            name: "Team".into(),
+            quota: None,
+            rate_limit_per_minute: 1,
+            state_hash: String::new(),
+            prices: vec![],
+        }];
+        let m = TierMap::new(&config, &catalog);
+        assert_eq!(m.tier_of(&item(Some("pro_monthly"), "x")), "pro");
+        assert_eq!(
+            m.tier_of(&item(None, "billctl_enterprise")),
+            "enterprise",
+            "a replaced price keeps its tier through its product"
+        );
+        assert_eq!(m.tier_of(&item(None, "prod_adopted")), "team");
+        assert_eq!(
+            m.tier_of(&item(Some("gold_monthly"), "prod_gold")),
+            UNKNOWN_TIER
+        );
+    }
+
+    #[test]
+    fn diff_counts_each_kind_of_change() {
+        let have = vec![("a", 1), ("b", 2), ("c", 3)];
+        let want = vec![("a", 1), ("b", 9), ("d", 4)];
+        let c = diff(&have, &want, |x| x.0);
+        assert_eq!(
+            c,
+            Counts {
+                added: 1,
+                updated: 1,
+                removed: 1,
+                unchanged: 1
+            }
+        );
+        assert_eq!(diff(&want, &want, |x| x.0).changed(), 0);
+    }
+}

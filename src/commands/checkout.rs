@@ -1,0 +1,84 @@
+//! `billctl checkout create`.
+
+use super::tier;
+use crate::cli::CheckoutCreateArgs;
+use crate::context::Ctx;
+use crate::stripe::CheckoutFor;
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+#[derive(Serialize)]
+struct View {
+    id: String,
+    url: Option<String>,
+    tier: String,
+    price_id: String,
+    customer: Option<String>,
+    customer_email: Option<String>,
+    expires_at: i64,
+}
+
+pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
+    let config = ctx.config()?.clone();
+    let tier = tier(&config, &args.tier)?;
+    let urls = config.checkout.clone().ok_or_else(|| {
+        anyhow!("checkout.success_url and checkout.cancel_url are not set in {}\nhint: add a [checkout] table (see config/billctl.example.toml)", config.source)
+    })?;
+    if let Some(email) = &args.email {
+        if !email.contains('@') || email.contains(char::is_whitespace) {
+            bail!("invalid --email {email:?}: expected an address like ada@example.com");
+        }
+    }
+    let stripe = ctx.stripe()?;
+    if let Some(c) = &args.customer {
+        ctx.block_on(stripe.customer(c))?
+            .with_context(|| format!("failed to read customer {c}"))?
+            .ok_or_else(|| {
+                anyhow!("no such customer {c} in Stripe (it does not exist or was deleted)")
+            })?;
+    }
+    let price = super::tier_price(ctx, tier)?;
+    let stripe = ctx.stripe_for_write("create a Checkout Session")?;
+    let who = match (&args.customer, &args.email) {
+        (Some(c), _) => CheckoutFor::Customer(c),
+        (None, Some(e)) => CheckoutFor::Email(e),
+        (None, None) => bail!("pass --customer or --email"),
+    };
+    let metadata: HashMap<String, String> = [("billctl_tier".to_string(), tier.id.clone())].into();
+    // Every invocation is a new link; retries inside it reuse the key.
+    let key = crate::idempotency::random();
+    let s = ctx
+        .block_on(stripe.create_checkout(
+            who,
+            &price.id,
+            &urls.success_url,
+            &urls.cancel_url,
+            args.client_reference_id.as_deref(),
+            &metadata,
+            &key,
+        ))?
+        .context("failed to create the Checkout Session")?;
+    let view = View {
+        id: s.id,
+        url: s.url,
+        tier: tier.id.clone(),
+        price_id: price.id,
+        customer: s.customer,
+        customer_email: s.customer_email,
+        expires_at: s.expires_at,
+    };
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+    } else {
+        ctx.output.data(view.url.as_deref().unwrap_or(""))?;
+        ctx.output.status(format!(
+            "Checkout Session {} for {} expires {}.",
+            view.id,
+            tier.id,
+            crate::output::utc_datetime(view.expires_at)
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,178 @@
+//! The customer/subscription mirror.
+
+use super::Store;
+use crate::billing::{diff, Counts, Customer, MirrorRow};
+use anyhow::Result;
+use rusqlite::{params, Row, Transaction};
+
+fn customer_row(r: &Row) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        name: r.get(2)?,
+        created: r.get(3)?,
+    })
+}
+
+fn sub_row(r: &Row) -> rusqlite::Result<MirrorRow> {
+    Ok(MirrorRow {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        status: r.get(2)?,
+        tier: r.get(3)?,
+        price_id: r.get(4)?,
+        item_id: r.get(5)?,
+        current_period_start: r.get(6)?,
+        current_period_end: r.get(7)?,
+        cancel_at_period_end: r.get(8)?,
+        cancel_at: r.get(9)?,
+        canceled_at: r.get(10)?,
+        ended_at: r.get(11)?,
+        created: r.get(12)?,
+    })
+}
+
+const SUB_COLUMNS: &str = "id, customer_id, status, tier, price_id, item_id, current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at, created";
+
+fn put_customer(tx: &Transaction, c: &Customer, at: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO customers (id, email, name, created, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(id) DO UPDATE SET email = excluded.email, name = excluded.name, created = excluded.created, synced_at = excluded.synced_at",
+    )?
+    .execute(params![c.id, c.email, c.name, c.created, at])?;
+    Ok(())
+}
+
+fn put_subscription(tx: &Transaction, s: &MirrorRow, at: i64) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO subscriptions ({SUB_COLUMNS}, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status, tier = excluded.tier,
+           price_id = excluded.price_id, item_id = excluded.item_id, current_period_start = excluded.current_period_start,
+           current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end,
+           cancel_at = excluded.cancel_at, canceled_at = excluded.canceled_at, ended_at = excluded.ended_at,
+           created = excluded.created, synced_at = excluded.synced_at"
+    ))?
+    .execute(params![
+        s.id, s.customer_id, s.status, s.tier, s.price_id, s.item_id, s.current_period_start, s.current_period_end,
+        s.cancel_at_period_end, s.cancel_at, s.canceled_at, s.ended_at, s.created, at
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Records a customer and (optionally) its subscriptions, in one transaction.
+    pub fn record(&mut self, customer: &Customer, subs: &[MirrorRow], at: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        put_customer(&tx, customer, at)?;
+        for s in subs {
+            put_subscription(&tx, s, at)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Makes the mirror equal to a full listing from Stripe; returns what changed.
+    pub fn replace_mirror(
+        &mut self,
+        customers: &[Customer],
+        subs: &[MirrorRow],
+        at: i64,
+    ) -> Result<(Counts, Counts)> {
+        let (have_c, have_s) = (self.customers()?, self.subscriptions(None)?);
+        let cust_counts = diff(&have_c, customers, |c| &c.id);
+        let sub_counts = diff(&have_s, subs, |s| &s.id);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)",
+            [],
+        )?;
+        tx.execute("DELETE FROM seen", [])?;
+        for c in customers {
+            put_customer(&tx, c, at)?;
+        }
+        for s in subs {
+            if customers.iter().any(|c| c.id == s.customer_id) {
+                put_subscription(&tx, s, at)?;
+            }
+        }
+        {
+            let mut seen = tx.prepare_cached("INSERT OR IGNORE INTO seen (id) VALUES (?1)")?;
+            for id in customers
+                .iter()
+                .map(|c| &c.id)
+                .chain(subs.iter().map(|s| &s.id))
+            {
+                seen.execute([id])?;
+            }
+        }
+        tx.execute(
+            "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)",
+            [],
+        )?;
+        tx.execute("DELETE FROM seen", [])?;
+        tx.commit()?;
+        Ok((cust_counts, sub_counts))
+    }
+
+    pub fn customers(&self) -> Result<Vec<Customer>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, email, name, created FROM customers ORDER BY created, id",
+        )?;
+        let rows = stmt
+            .query_map([], customer_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn customer(&self, id: &str) -> Result<Option<Customer>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, email, name, created FROM customers WHERE id = ?1")?;
+        let mut rows = stmt.query_map([id], customer_row)?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// Subscriptions in the mirror, optionally of one customer, newest first.
+    pub fn subscriptions(&self, customer: Option<&str>) -> Result<Vec<MirrorRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUB_COLUMNS} FROM subscriptions WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY created DESC, id"
+        ))?;
+        let rows = stmt
+            .query_map([customer], sub_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn subscription(&self, id: &str) -> Result<Option<MirrorRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUB_COLUMNS} FROM subscriptions WHERE id = ?1"
+        ))?;
+        let mut rows = stmt.query_map([id], sub_row)?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// API keys issued to a customer (0 until keys exist in this store).
+    pub fn api_key_count(&self, customer: &str) -> Result<i64> {
+        let has_table: bool = self.conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'api_keys'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_table {
+            return Ok(0);
+        }
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM api_keys WHERE customer_id = ?1",
+            [customer],
+            |r| r.get(0),
+        )?)
+    }
+}

@@ -1,0 +1,316 @@
+//! Customers, subscriptions, invoices and Checkout Sessions.
+
+use super::{price_of, Error, Stripe, PAGE};
+use crate::billing::{Customer, Invoice, Item, Subscription};
+use std::collections::HashMap;
+use std::str::FromStr;
+use stripe_billing::invoice::ListInvoice;
+use stripe_billing::subscription::{
+    CancelSubscription, CreateSubscription, CreateSubscriptionItems, ListSubscription,
+    ListSubscriptionStatus, RetrieveSubscription, UpdateSubscription, UpdateSubscriptionItems,
+    UpdateSubscriptionProrationBehavior,
+};
+use stripe_checkout::checkout_session::{
+    CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionSubscriptionData,
+};
+use stripe_core::customer::{
+    CreateCustomer, ListCustomer, RetrieveCustomer, RetrieveCustomerReturned,
+};
+
+fn customer_of(c: stripe_shared::Customer) -> Customer {
+    Customer {
+        id: c.id.to_string(),
+        email: c.email,
+        name: c.name,
+        created: c.created,
+    }
+}
+
+fn subscription_of(s: stripe_shared::Subscription) -> Subscription {
+    // In this API version the billing period lives on the items; they share one cycle.
+    let first = s
+        .items
+        .data
+        .first()
+        .map_or((0, 0), |i| (i.current_period_start, i.current_period_end));
+    let items: Vec<Item> = s
+        .items
+        .data
+        .into_iter()
+        .map(|i| {
+            let p = price_of(i.price);
+            Item {
+                id: i.id.to_string(),
+                price_id: p.id,
+                lookup_key: p.lookup_key,
+                product: p.product,
+                amount: p.amount,
+                currency: p.currency,
+                interval: p.interval,
+                quantity: i.quantity,
+            }
+        })
+        .collect();
+    Subscription {
+        id: s.id.to_string(),
+        customer: s.customer.id().to_string(),
+        status: s.status.as_str().to_string(),
+        items,
+        current_period_start: first.0,
+        current_period_end: first.1,
+        cancel_at_period_end: s.cancel_at_period_end,
+        cancel_at: s.cancel_at,
+        canceled_at: s.canceled_at,
+        ended_at: s.ended_at,
+        created: s.created,
+        latest_invoice: s
+            .latest_invoice
+            .and_then(|i| i.id().as_ref().map(|x| x.to_string())),
+    }
+}
+
+fn invoice_of(i: stripe_shared::Invoice) -> Invoice {
+    Invoice {
+        id: i.id.map(|x| x.to_string()).unwrap_or_default(),
+        number: i.number,
+        status: i.status.map(|s| s.as_str().to_string()),
+        currency: i.currency.to_string(),
+        amount_due: i.amount_due,
+        amount_paid: i.amount_paid,
+        period_start: i.period_start,
+        period_end: i.period_end,
+        hosted_invoice_url: i.hosted_invoice_url,
+        created: i.created,
+    }
+}
+
+/// A created Checkout Session.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckoutSession {
+    pub id: String,
+    pub url: Option<String>,
+    pub customer: Option<String>,
+    pub customer_email: Option<String>,
+    pub expires_at: i64,
+}
+
+/// Which customer a Checkout Session is for.
+pub enum CheckoutFor<'a> {
+    Customer(&'a str),
+    Email(&'a str),
+}
+
+impl Stripe {
+    pub async fn create_customer(
+        &self,
+        email: &str,
+        name: Option<&str>,
+        metadata: &HashMap<String, String>,
+        key: &str,
+    ) -> Result<Customer, Error> {
+        let mut req = CreateCustomer::new()
+            .email(email.to_string())
+            .metadata(metadata.clone());
+        if let Some(n) = name {
+            req = req.name(n.to_string());
+        }
+        Ok(customer_of(self.write(req, key).await?))
+    }
+
+    /// The customer, or `None` when it does not exist or was deleted.
+    pub async fn customer(&self, id: &str) -> Result<Option<Customer>, Error> {
+        match RetrieveCustomer::new(id.to_string())
+            .send(&self.transport)
+            .await
+        {
+            Ok(RetrieveCustomerReturned::Customer(c)) => Ok(Some(customer_of(c))),
+            Ok(RetrieveCustomerReturned::DeletedCustomer(_)) => Ok(None),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every customer (optionally with this email), across all pages; `on_page` sees progress.
+    pub async fn customers(
+        &self,
+        email: Option<&str>,
+        mut on_page: impl FnMut(usize),
+    ) -> Result<Vec<Customer>, Error> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut req = ListCustomer::new().limit(PAGE);
+            if let Some(e) = email {
+                req = req.email(e.to_string());
+            }
+            if let Some(a) = &after {
+                req = req.starting_after(a.clone());
+            }
+            let page = req.send(&self.transport).await?;
+            after = page.data.last().map(|c| c.id.to_string());
+            out.extend(page.data.into_iter().map(customer_of));
+            on_page(out.len());
+            if !page.has_more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Every subscription, of any status (optionally of one customer), across all pages.
+    pub async fn subscriptions(
+        &self,
+        customer: Option<&str>,
+        mut on_page: impl FnMut(usize),
+    ) -> Result<Vec<Subscription>, Error> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut req = ListSubscription::new()
+                .status(ListSubscriptionStatus::All)
+                .limit(PAGE);
+            if let Some(c) = customer {
+                req = req.customer(c.to_string());
+            }
+            if let Some(a) = &after {
+                req = req.starting_after(a.clone());
+            }
+            let page = req.send(&self.transport).await?;
+            after = page.data.last().map(|s| s.id.to_string());
+            out.extend(page.data.into_iter().map(subscription_of));
+            on_page(out.len());
+            if !page.has_more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The subscription, or `None` when it does not exist.
+    pub async fn subscription(&self, id: &str) -> Result<Option<Subscription>, Error> {
+        match RetrieveSubscription::new(id.to_string())
+            .send(&self.transport)
+            .await
+        {
+            Ok(s) => Ok(Some(subscription_of(s))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn create_subscription(
+        &self,
+        customer: &str,
+        price: &str,
+        metadata: &HashMap<String, String>,
+        key: &str,
+    ) -> Result<Subscription, Error> {
+        let mut item = CreateSubscriptionItems::new();
+        item.price = Some(price.to_string());
+        let req = CreateSubscription::new()
+            .customer(customer.to_string())
+            .items(vec![item])
+            .metadata(metadata.clone());
+        Ok(subscription_of(self.write(req, key).await?))
+    }
+
+    /// Moves one item to another price.
+    pub async fn change_price(
+        &self,
+        sub: &str,
+        item: &str,
+        price: &str,
+        proration: &str,
+        metadata: &HashMap<String, String>,
+        key: &str,
+    ) -> Result<Subscription, Error> {
+        let mut change = UpdateSubscriptionItems::new();
+        change.id = Some(item.to_string());
+        change.price = Some(price.to_string());
+        let proration = UpdateSubscriptionProrationBehavior::from_str(proration)
+            .map_err(|_| Error::Decode(format!("bad proration behaviour {proration}")))?;
+        let req = UpdateSubscription::new(sub.to_string())
+            .items(vec![change])
+            .proration_behavior(proration)
+            .metadata(metadata.clone());
+        Ok(subscription_of(self.write(req, key).await?))
+    }
+
+    pub async fn set_cancel_at_period_end(
+        &self,
+        sub: &str,
+        on: bool,
+        key: &str,
+    ) -> Result<Subscription, Error> {
+        let req = UpdateSubscription::new(sub.to_string()).cancel_at_period_end(on);
+        Ok(subscription_of(self.write(req, key).await?))
+    }
+
+    pub async fn cancel_subscription(&self, sub: &str, key: &str) -> Result<Subscription, Error> {
+        Ok(subscription_of(
+            self.write(CancelSubscription::new(sub.to_string()), key)
+                .await?,
+        ))
+    }
+
+    /// Every invoice of a customer, newest first.
+    pub async fn invoices(&self, customer: &str) -> Result<Vec<Invoice>, Error> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut req = ListInvoice::new()
+                .customer(customer.to_string())
+                .limit(PAGE);
+            if let Some(a) = &after {
+                req = req.starting_after(a.clone());
+            }
+            let page = req.send(&self.transport).await?;
+            after = page
+                .data
+                .last()
+                .and_then(|i| i.id.as_ref().map(|x| x.to_string()));
+            out.extend(page.data.into_iter().map(invoice_of));
+            if !page.has_more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_checkout(
+        &self,
+        who: CheckoutFor<'_>,
+        price: &str,
+        success_url: &str,
+        cancel_url: &str,
+        client_reference_id: Option<&str>,
+        metadata: &HashMap<String, String>,
+        key: &str,
+    ) -> Result<CheckoutSession, Error> {
+        let mut line = CreateCheckoutSessionLineItems::new();
+        line.price = Some(price.to_string());
+        line.quantity = Some(1);
+        let mut sub_data = CreateCheckoutSessionSubscriptionData::new();
+        sub_data.metadata = Some(metadata.clone());
+        let mut req = CreateCheckoutSession::new()
+            .mode(stripe_shared::CheckoutSessionMode::Subscription)
+            .line_items(vec![line])
+            .success_url(success_url.to_string())
+            .cancel_url(cancel_url.to_string())
+            .metadata(metadata.clone())
+            .subscription_data(sub_data);
+        req = match who {
+            CheckoutFor::Customer(c) => req.customer(c.to_string()),
+            CheckoutFor::Email(e) => req.customer_email(e.to_string()),
+        };
+        if let Some(r) = client_reference_id {
+            req = req.client_reference_id(r.to_string());
+        }
+        let s = self.write(req, key).await?;
+        Ok(CheckoutSession {
+            id: s.id.to_string(),
+            url: s.url,
+            customer: s.customer.map(|c| c.id().to_string()),
+            customer_email: s.customer_email,
+            expires_at: s.expires_at,
+        })
+    }
+}
