@@ -40,9 +40,10 @@ pub struct Global {
     /// Print only data and errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Log every Stripe request (method, path, status, request id) to stderr
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
+    /// More detail on stderr: -v logs every Stripe request (method, path, status, request id),
+    /// -vv and -vvv add billctl's own steps. Secrets are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Answer yes to confirmations (with a live-mode key, only together with --live)
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
@@ -73,6 +74,12 @@ pub enum Command {
     /// Create Stripe Checkout links for a tier
     #[command(subcommand)]
     Checkout(CheckoutCommand),
+    /// Issue, list, rotate, revoke and verify API keys (stored only as hashes)
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Read the audit log of administrative actions
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// List a customer's invoices
     #[command(subcommand)]
     Invoices(InvoicesCommand),
@@ -315,4 +322,94 @@ pub struct InvoicesListArgs {
     /// Customer id (cus_...)
     #[arg(long)]
     pub customer: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Issue a key to a customer; the key is printed once and never again
+    Issue(KeysIssueArgs),
+    /// List keys (never their secrets)
+    List(KeysListArgs),
+    /// Show one key's record
+    Show(IdArg),
+    /// Revoke keys now (asks first)
+    Revoke(KeysRevokeArgs),
+    /// Replace a key: the new one copies name, customer and expiry policy; the old one keeps
+    /// working until the grace period ends
+    Rotate(KeysRotateArgs),
+    /// Check a key read from stdin (never from the command line); exit 0 valid, 1 invalid
+    Verify(KeysVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysIssueArgs {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
+    /// A name to tell keys apart ("production", "ci")
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Lifetime, like 90d, 12h or 2w; default: no expiry
+    #[arg(long, value_name = "DURATION")]
+    pub expires_in: Option<String>,
+}
+
+/// Key states for `keys list --status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyStatus {
+    Active,
+    Revoked,
+    Expired,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysListArgs {
+    /// Only this customer's keys
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Only keys in this state
+    #[arg(long, value_enum)]
+    pub status: Option<KeyStatus>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysRevokeArgs {
+    /// Key ids (the 8 characters after bk_test_ / bk_live_)
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Why, for the audit log
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysRotateArgs {
+    /// Key id
+    pub id: String,
+    /// How long the old key keeps working, like 24h or 0s
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub grace: String,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysVerifyArgs {
+    /// Also record one usage event when the key is valid
+    #[arg(long)]
+    pub record: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit entries, oldest first
+    List(AuditListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditListArgs {
+    /// Only entries since this time: a date (2026-11-24), unix seconds, or an age like 7d
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only this action (key.issue, key.rotate, key.revoke, catalog.apply)
+    #[arg(long)]
+    pub action: Option<String>,
 }

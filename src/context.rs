@@ -83,6 +83,12 @@ impl Ctx {
         Ok(self.store.as_mut().expect("opened above"))
     }
 
+    /// The store by value, for an owner such as the `Verifier`.
+    pub fn take_store(&mut self) -> Result<Store> {
+        self.store()?;
+        Ok(self.store.take().expect("opened above"))
+    }
+
     /// The Stripe key in use, or an error that says how to set one.
     pub fn stripe_key(&mut self) -> Result<StripeKey> {
         let profile = self.profile()?;
@@ -138,7 +144,7 @@ impl Ctx {
     }
 
     fn stripe_settings(&mut self) -> Result<Settings> {
-        let verbose = self.global.verbose;
+        let verbose = self.global.verbose > 0;
         let cfg = &self.config()?.stripe;
         let mut base = std::env::var(API_BASE_ENV)
             .ok()

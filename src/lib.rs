@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod context;
 pub mod idempotency;
+pub mod keys;
 pub mod output;
 pub mod secrets;
 pub mod store;

@@ -1,16 +1,18 @@
 //! One file per command group: arguments in, domain calls, output out.
 
+pub mod audit;
 pub mod auth;
 pub mod checkout;
 pub mod completions;
 pub mod customers;
 pub mod db;
 pub mod invoices;
+pub mod keys;
 pub mod prices;
 pub mod setup_products;
 pub mod subscriptions;
 
-use crate::cli::{CheckoutCommand, Command, InvoicesCommand, PricesCommand};
+use crate::cli::{AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand};
 use crate::context::Ctx;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -24,6 +26,8 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Subscriptions(cmd) => subscriptions::run(ctx, cmd),
         Command::Checkout(CheckoutCommand::Create(args)) => checkout::create(ctx, &args),
         Command::Invoices(InvoicesCommand::List(args)) => invoices::list(ctx, &args),
+        Command::Keys(cmd) => keys::run(ctx, cmd),
+        Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),
         Command::Completions(args) => completions::run(ctx, &args),
@@ -99,4 +103,21 @@ pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
     let config = ctx.config()?.clone();
     let catalog = ctx.store()?.catalog()?;
     Ok(crate::billing::TierMap::new(&config, &catalog))
+}
+
+/// Who is acting, for the audit log: the OS user of this process (by uid, from /etc/passwd),
+/// else `$USER`, else `uid:N`.
+pub(crate) fn actor() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
+    let from_passwd = uid.and_then(|uid| {
+        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+        passwd.lines().find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.len() > 2 && f[2] == uid.to_string()).then(|| f[0].to_string())
+        })
+    });
+    from_passwd
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| uid.map_or("unknown".into(), |u| format!("uid:{u}")))
 }

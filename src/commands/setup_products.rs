@@ -297,6 +297,23 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         if !left.is_empty() {
             ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", left.actions.len()));
         }
+        let detail = serde_json::json!({
+            "changes": plan.actions.len(),
+            "writes": plan.writes(),
+            "actions": plan_view(&plan).actions.iter().map(|a| format!("{} {} {}", a.action, a.tier, a.object)).collect::<Vec<_>>(),
+        });
+        let actor = super::actor();
+        let audit = crate::store::Audit {
+            actor: &actor,
+            action: "catalog.apply",
+            key_id: None,
+            customer_id: None,
+            reason: None,
+            detail: Some(detail),
+        };
+        ctx.store()?
+            .append_audit(&audit, super::now())
+            .context("failed to record the apply in the audit log")?;
         ctx.output
             .status(format!("Applied {} changes.", plan.actions.len()));
         after

@@ -25,14 +25,14 @@ pub enum ColorChoice {
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
-    pub verbose: bool,
+    pub verbose: u8,
     color: bool,
     interactive: bool,
     progress: bool,
 }
 
 impl Output {
-    pub fn new(json: bool, quiet: bool, verbose: bool, color: ColorChoice) -> Output {
+    pub fn new(json: bool, quiet: bool, verbose: u8, color: ColorChoice) -> Output {
         let stdout_tty = std::io::stdout().is_terminal();
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -79,6 +79,13 @@ impl Output {
     pub fn status(&self, msg: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    /// A debug line on stderr at `-v` level `level` or more. Never pass a secret.
+    pub fn debug(&self, level: u8, msg: impl AsRef<str>) {
+        if self.verbose >= level {
+            eprintln!("billctl: {}", msg.as_ref());
         }
     }
 

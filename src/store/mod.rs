@@ -2,9 +2,11 @@
 //! append-only migrations on `PRAGMA user_version`, status and online backup.
 
 mod catalog;
+mod keys;
 mod subscriptions;
 
 pub use catalog::{CatalogRow, PriceRow};
+pub use keys::{Audit, AuditRow, KeyRecord, UsageEvent};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -19,6 +21,7 @@ pub const FILE_NAME: &str = "billctl.db";
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_catalog.sql"),
     include_str!("migrations/0002_subscriptions.sql"),
+    include_str!("migrations/0003_keys_usage_audit.sql"),
 ];
 
 /// An open store.
@@ -27,20 +30,46 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// Sets `mode` on `path` if it exists with another mode (no write when it is already right).
+fn ensure_mode(path: &Path, mode: u32) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.permissions().mode() & 0o777 != mode => {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                .with_context(|| format!("failed to make {} private", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn private_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("failed to create data dir {}", dir.display()))?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("failed to make data dir {} private", dir.display()))
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create data dir {}", dir.display()))?;
+    }
+    ensure_mode(dir, 0o700)
 }
 
 /// Sets mode 0600 on a file the store created (SQLite creates it with the umask).
 fn private_file(path: &Path) -> Result<()> {
-    if path.exists() {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("failed to make {} private", path.display()))?;
+    ensure_mode(path, 0o600)
+}
+
+/// Keeps the WAL and shared-memory files when the last connection closes (the WAL is
+/// truncated to zero bytes instead, see `journal_size_limit`), so that each short-lived
+/// process (`keys verify` runs once per call) neither recreates and resizes them nor re-reads
+/// old frames.
+fn persist_wal(conn: &Connection) {
+    let mut on: std::os::raw::c_int = 1;
+    // SAFETY: the handle is valid for the life of `conn`; the file control reads an int that
+    // outlives the call.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&mut on as *mut std::os::raw::c_int).cast(),
+        );
     }
-    Ok(())
 }
 
 impl Store {
@@ -68,6 +97,10 @@ impl Store {
 
     fn configure(&mut self) -> Result<()> {
         self.conn.busy_timeout(Duration::from_secs(5))?;
+        persist_wal(&self.conn);
+        self.conn.pragma_update(None, "journal_size_limit", 0)?;
+        // Keep hot pages (API keys, usage indexes) in memory.
+        self.conn.pragma_update(None, "cache_size", -32_768)?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a committed sync or usage batch must survive a power cut.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -76,6 +109,12 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current == MIGRATIONS.len() as i64 {
+            return Ok(());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;

@@ -140,14 +140,21 @@ impl Store {
         Ok(rows.next().transpose()?)
     }
 
-    /// Subscriptions in the mirror, optionally of one customer, newest first.
+    /// Subscriptions in the mirror, optionally of one customer, newest first. (Two statements,
+    /// so that the per-customer one can use the customer index.)
     pub fn subscriptions(&self, customer: Option<&str>) -> Result<Vec<MirrorRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUB_COLUMNS} FROM subscriptions WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY created DESC, id"
-        ))?;
-        let rows = stmt
-            .query_map([customer], sub_row)?
-            .collect::<rusqlite::Result<_>>()?;
+        let rows = match customer {
+            Some(c) => self
+                .conn
+                .prepare_cached(&format!("SELECT {SUB_COLUMNS} FROM subscriptions WHERE customer_id = ?1 ORDER BY created DESC, id"))?
+                .query_map([c], sub_row)?
+                .collect::<rusqlite::Result<_>>()?,
+            None => self
+                .conn
+                .prepare_cached(&format!("SELECT {SUB_COLUMNS} FROM subscriptions ORDER BY created DESC, id"))?
+                .query_map([], sub_row)?
+                .collect::<rusqlite::Result<_>>()?,
+        };
         Ok(rows)
     }
 

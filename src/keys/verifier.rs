@@ -1,0 +1,510 @@
+//! [`Verifier`]: checks presented API keys for an API service, in-process.
+//!
+//! It opens the store, caches key records and customers' tier and usage, enforces each key's
+//! per-minute rate limit with a token bucket, checks the customer's quota for the current
+//! billing period, and records usage in batches.
+//!
+//! **Freshness bound.** Cached keys and customers are re-read from the store once the store
+//! snapshot they came from is older than the refresh interval ([`DEFAULT_REFRESH`], 1 second,
+//! see [`Verifier::with_refresh`]); so a revocation, rotation, expiry change or tier change made
+//! by another process is seen within that interval. Consecutive cache misses share one read
+//! snapshot (for at most half the interval), so a burst of first-seen keys costs one set of
+//! locks; the snapshot ends at the first call served from the cache, or on flush and drop. Recorded usage is written at least every refresh interval and every 1,000
+//! events, on [`Verifier::flush`], and on drop.
+//!
+//! ```no_run
+//! use billctl::keys::{Code, Verifier};
+//! # fn main() -> anyhow::Result<()> {
+//! let config = billctl::config::load(None)?;
+//! let mut verifier = Verifier::open(std::path::Path::new("/var/lib/billctl"), &config)?;
+//! // In a request handler, with the key from the Authorization header:
+//! let v = verifier.verify_and_record("bk_test_...", 1);
+//! match v.code {
+//!     Code::Valid => { /* serve the request */ }
+//!     Code::RateLimited | Code::QuotaExceeded => { /* 429 */ }
+//!     _ => { /* 401 */ }
+//! }
+//! # Ok(()) }
+//! ```
+
+use super::{ct_eq, hash, parse, Code};
+use crate::config::Config;
+use crate::store::{KeyRecord, Store, UsageEvent};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How stale a cached key or customer may be.
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(1);
+const FLUSH_EVENTS: usize = 1_000;
+
+/// Quota for the current billing period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaView {
+    pub used: i64,
+    /// `None`: unlimited.
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    pub period_start: i64,
+    pub period_end: i64,
+}
+
+/// Rate limit of the key, per minute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateView {
+    pub limit: u32,
+    pub remaining: u32,
+}
+
+/// The answer for one presented key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verification {
+    pub valid: bool,
+    pub code: Code,
+    /// Why, for codes that need it (mode mismatch, tier outside the catalog...).
+    pub reason: Option<String>,
+    pub key_id: Option<String>,
+    pub customer: Option<String>,
+    pub tier: Option<String>,
+    pub quota: Option<QuotaView>,
+    pub rate_limit: Option<RateView>,
+}
+
+impl Verification {
+    /// The answer for a key that fails the offline format or checksum check.
+    pub fn malformed() -> Verification {
+        Verification::fail(Code::Malformed)
+    }
+
+    fn fail(code: Code) -> Verification {
+        Verification {
+            valid: false,
+            code,
+            reason: None,
+            key_id: None,
+            customer: None,
+            tier: None,
+            quota: None,
+            rate_limit: None,
+        }
+    }
+}
+
+struct Cached<T> {
+    value: T,
+    /// When the store snapshot this came from was taken.
+    loaded: Instant,
+}
+
+#[derive(Clone)]
+struct CustomerState {
+    /// `None` without a live subscription.
+    tier: Option<String>,
+    period: (i64, i64),
+    used: i64,
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Checks presented API keys; see the module docs for the freshness bound.
+pub struct Verifier {
+    store: Store,
+    limits: HashMap<String, (Option<u64>, u32)>,
+    refresh: Duration,
+    mode: Cached<Option<String>>,
+    keys: HashMap<String, Cached<Arc<KeyRecord>>>,
+    customers: HashMap<String, Cached<Arc<CustomerState>>>,
+    buckets: HashMap<String, Bucket>,
+    pending: Vec<UsageEvent>,
+    last_flush: Instant,
+    /// When the open read transaction (shared by cache misses) began.
+    snapshot: Option<Instant>,
+    /// Whether the current call read the store.
+    missed: bool,
+    seq: u64,
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Verifier {
+    /// Opens the store in `data_dir` (creating or migrating it if needed).
+    pub fn open(data_dir: &Path, config: &Config) -> Result<Verifier> {
+        Verifier::from_store(Store::open(data_dir)?, config)
+    }
+
+    pub fn from_store(store: Store, config: &Config) -> Result<Verifier> {
+        let limits = config
+            .tiers
+            .iter()
+            .map(|t| (t.id.clone(), (t.quota, t.rate_limit_per_minute)))
+            .collect();
+        let mode = store.setting("mode")?;
+        Ok(Verifier {
+            store,
+            limits,
+            refresh: DEFAULT_REFRESH,
+            mode: Cached {
+                value: mode,
+                loaded: Instant::now(),
+            },
+            keys: HashMap::new(),
+            customers: HashMap::new(),
+            buckets: HashMap::new(),
+            pending: Vec::new(),
+            last_flush: Instant::now(),
+            snapshot: None,
+            missed: false,
+            seq: 0,
+        })
+    }
+
+    /// Sets how stale cached data may be (the bound on seeing revocations and tier changes).
+    pub fn with_refresh(mut self, refresh: Duration) -> Verifier {
+        self.refresh = refresh;
+        self
+    }
+
+    /// Checks a key for one call without recording usage.
+    pub fn verify(&mut self, key: &str) -> Verification {
+        self.check(key, 1, false)
+    }
+
+    /// Checks a key for a call of `quantity` units and, when valid, records it.
+    pub fn verify_and_record(&mut self, key: &str, quantity: i64) -> Verification {
+        self.check(key, quantity.max(1), true)
+    }
+
+    /// Revokes keys through this verifier: the very next verify of them fails here, and other
+    /// processes see it within their refresh interval.
+    pub fn revoke(&mut self, ids: &[String], reason: Option<&str>, actor: &str) -> Result<()> {
+        self.end_snapshot();
+        self.store.revoke_keys(ids, reason, actor, unix_now())?;
+        for id in ids {
+            self.keys.remove(id);
+        }
+        Ok(())
+    }
+
+    /// Writes buffered usage to the store; returns how many events were new.
+    pub fn flush(&mut self) -> Result<usize> {
+        self.end_snapshot();
+        self.last_flush = Instant::now();
+        if self.pending.is_empty() {
+            return Ok(0);
+        }
+        let events = std::mem::take(&mut self.pending);
+        match self.store.record_usage(&events, unix_now()) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                // Keep them for the next attempt rather than lose counted calls.
+                self.pending = events;
+                Err(e)
+            }
+        }
+    }
+
+    fn end_snapshot(&mut self) {
+        if self.snapshot.take().is_some() {
+            let _ = self.store.end_read();
+        }
+    }
+
+    /// The read snapshot to load from: the open one while it is younger than half the refresh
+    /// interval, else a new one. Returns when it was taken.
+    fn snapshot(&mut self, t: Instant) -> Result<Instant> {
+        self.missed = true;
+        if let Some(s) = self.snapshot {
+            if t.duration_since(s) < self.refresh / 2 {
+                return Ok(s);
+            }
+            self.end_snapshot();
+        }
+        self.store.begin_read()?;
+        self.snapshot = Some(t);
+        Ok(t)
+    }
+
+    fn fresh(&self, loaded: Instant, t: Instant) -> bool {
+        t.saturating_duration_since(loaded) < self.refresh
+    }
+
+    fn key_record(&mut self, id: &str, t: Instant) -> Result<Option<Arc<KeyRecord>>> {
+        if let Some(c) = self.keys.get(id) {
+            if self.fresh(c.loaded, t) {
+                return Ok(Some(c.value.clone()));
+            }
+        }
+        let loaded = self.snapshot(t)?;
+        match self.store.key(id)? {
+            Some(r) => {
+                let r = Arc::new(r);
+                self.keys.insert(
+                    id.to_string(),
+                    Cached {
+                        value: r.clone(),
+                        loaded,
+                    },
+                );
+                Ok(Some(r))
+            }
+            None => {
+                self.keys.remove(id);
+                Ok(None)
+            }
+        }
+    }
+
+    fn customer(&mut self, id: &str, now: i64, t: Instant) -> Result<Arc<CustomerState>> {
+        if let Some(c) = self.customers.get(id) {
+            if self.fresh(c.loaded, t) && now < c.value.period.1 {
+                return Ok(c.value.clone());
+            }
+        }
+        let loaded = self.snapshot(t)?;
+        let state = Arc::new(match self.store.live_subscription(id)? {
+            None => CustomerState {
+                tier: None,
+                period: (0, 0),
+                used: 0,
+            },
+            Some(sub) => {
+                let (from, to) = (sub.current_period_start, sub.current_period_end);
+                let pending: i64 = self
+                    .pending
+                    .iter()
+                    .filter(|e| e.customer_id == id && e.ts >= from && e.ts < to)
+                    .map(|e| e.quantity)
+                    .sum();
+                CustomerState {
+                    tier: Some(sub.tier),
+                    period: (from, to),
+                    used: self.store.usage_sum(id, from, to)? + pending,
+                }
+            }
+        });
+        self.customers.insert(
+            id.to_string(),
+            Cached {
+                value: state.clone(),
+                loaded,
+            },
+        );
+        Ok(state)
+    }
+
+    fn store_mode(&mut self, t: Instant) -> Result<Option<String>> {
+        if !self.fresh(self.mode.loaded, t) {
+            let loaded = self.snapshot(t)?;
+            self.mode = Cached {
+                value: self.store.setting("mode")?,
+                loaded,
+            };
+        }
+        Ok(self.mode.value.clone())
+    }
+
+    /// Takes a token from the key's bucket (capacity = the per-minute limit, refilled
+    /// continuously); on first sight the bucket is charged with the key's uses in the last
+    /// minute, so the limit holds across processes too.
+    fn take_token(
+        &mut self,
+        rec: &KeyRecord,
+        limit: u32,
+        now: i64,
+        t: Instant,
+    ) -> Result<Option<u32>> {
+        let cap = f64::from(limit);
+        if !self.buckets.contains_key(&rec.id) {
+            let recent = if rec.last_used_at.is_some_and(|u| u >= now - 60) {
+                self.snapshot(t)?;
+                self.store.key_uses_since(&rec.id, now - 60)?
+            } else {
+                0
+            };
+            self.buckets.insert(
+                rec.id.clone(),
+                Bucket {
+                    tokens: (cap - recent as f64).max(0.0),
+                    at: t,
+                },
+            );
+        }
+        let b = self.buckets.get_mut(&rec.id).expect("inserted above");
+        b.tokens =
+            (b.tokens + t.saturating_duration_since(b.at).as_secs_f64() * cap / 60.0).min(cap);
+        b.at = t;
+        if b.tokens < 1.0 {
+            return Ok(None);
+        }
+        b.tokens -= 1.0;
+        Ok(Some(b.tokens.floor() as u32))
+    }
+
+    fn check(&mut self, key: &str, quantity: i64, record: bool) -> Verification {
+        let key = key.trim();
+        // Offline checks first: a malformed key or a bad checksum never reaches the store.
+        let Some(parsed) = parse(key) else {
+            return Verification::fail(Code::Malformed);
+        };
+        let t = Instant::now();
+        self.missed = false;
+        let result = self.try_check(key, parsed.id, parsed.live, quantity, record, t);
+        // A call served from the cache ends a shared read snapshot: it is only kept while
+        // cache misses follow each other, never while the verifier is busy with hot keys.
+        if !self.missed {
+            self.end_snapshot();
+        }
+        if record
+            && (self.pending.len() >= FLUSH_EVENTS
+                || t.saturating_duration_since(self.last_flush) >= self.refresh)
+        {
+            // Usage stays buffered if this fails, and is retried on the next flush.
+            let _ = self.flush();
+        }
+        match result {
+            Ok(v) => v,
+            Err(e) => {
+                // A store failure must not let calls through: report the key as not verifiable.
+                self.end_snapshot();
+                let mut v = Verification::fail(Code::NotFound);
+                v.reason = Some(format!("the store could not be read: {e}"));
+                v
+            }
+        }
+    }
+
+    fn try_check(
+        &mut self,
+        key: &str,
+        id: &str,
+        live: bool,
+        quantity: i64,
+        record: bool,
+        t: Instant,
+    ) -> Result<Verification> {
+        let key_mode = if live { "live" } else { "test" };
+        let mut v = Verification::fail(Code::NotFound);
+        v.key_id = Some(id.to_string());
+        match self.store_mode(t)? {
+            Some(m) if m != key_mode => {
+                v.reason = Some(format!(
+                    "a {key_mode}-mode key was presented to a {m}-mode store"
+                ));
+                return Ok(v);
+            }
+            None => return Ok(v),
+            Some(_) => {}
+        }
+        let Some(rec) = self.key_record(id, t)? else {
+            return Ok(v);
+        };
+        if !ct_eq(&hash(key), &rec.hash) || rec.mode != key_mode {
+            return Ok(v);
+        }
+        let now = unix_now();
+        v.customer = Some(rec.customer_id.clone());
+        match rec.status(now) {
+            "revoked" => {
+                v.code = Code::Revoked;
+                v.reason = rec.revoked_reason.clone();
+                return Ok(v);
+            }
+            "expired" => {
+                v.code = Code::Expired;
+                return Ok(v);
+            }
+            _ => {}
+        }
+        let cust = self.customer(&rec.customer_id, now, t)?;
+        let Some(tier) = cust.tier.clone() else {
+            v.code = Code::NoActiveSubscription;
+            return Ok(v);
+        };
+        let Some(&(quota, rate)) = self.limits.get(&tier) else {
+            v.code = Code::NoActiveSubscription;
+            v.reason = Some(format!(
+                "the subscription is on tier {tier}, which is not in the config"
+            ));
+            v.tier = Some(tier);
+            return Ok(v);
+        };
+        v.tier = Some(tier);
+        let remaining = |used: i64| quota.map(|q| q.saturating_sub(used.max(0) as u64));
+        let (p0, p1) = cust.period;
+        v.quota = Some(QuotaView {
+            used: cust.used,
+            limit: quota,
+            remaining: remaining(cust.used),
+            period_start: p0,
+            period_end: p1,
+        });
+        if quota.is_some_and(|q| cust.used + quantity > q as i64) {
+            v.code = Code::QuotaExceeded;
+            v.rate_limit = Some(RateView {
+                limit: rate,
+                remaining: self
+                    .buckets
+                    .get(&rec.id)
+                    .map_or(rate, |b| b.tokens.floor() as u32),
+            });
+            return Ok(v);
+        }
+        let Some(left) = self.take_token(&rec, rate, now, t)? else {
+            v.code = Code::RateLimited;
+            v.rate_limit = Some(RateView {
+                limit: rate,
+                remaining: 0,
+            });
+            return Ok(v);
+        };
+        v.rate_limit = Some(RateView {
+            limit: rate,
+            remaining: left,
+        });
+        v.code = Code::Valid;
+        v.valid = true;
+        if record {
+            self.seq += 1;
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            self.pending.push(UsageEvent {
+                event_id: format!("v-{}-{nanos}-{}", rec.id, self.seq),
+                customer_id: rec.customer_id.clone(),
+                key_id: Some(rec.id.clone()),
+                quantity,
+                ts: now,
+                endpoint: None,
+                meta: None,
+            });
+            if let Some(c) = self.customers.get_mut(&rec.customer_id) {
+                Arc::make_mut(&mut c.value).used += quantity;
+            }
+            let used = cust.used + quantity;
+            v.quota = Some(QuotaView {
+                used,
+                limit: quota,
+                remaining: remaining(used),
+                period_start: p0,
+                period_end: p1,
+            });
+        }
+        Ok(v)
+    }
+}
+
+impl Drop for Verifier {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}

@@ -1,0 +1,364 @@
+//! API keys, usage events, the audit log and store settings.
+
+use super::Store;
+use anyhow::{bail, Result};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::Serialize;
+
+/// An API key as stored: everything but the key itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyRecord {
+    pub id: String,
+    #[serde(skip)]
+    pub hash: Vec<u8>,
+    pub mode: String,
+    pub customer_id: String,
+    pub name: Option<String>,
+    pub created_at: i64,
+    pub created_by: String,
+    pub expires_at: Option<i64>,
+    pub ttl_secs: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub revoked_reason: Option<String>,
+    pub last_used_at: Option<i64>,
+    pub replaces: Option<String>,
+    pub replaced_by: Option<String>,
+}
+
+impl KeyRecord {
+    /// `revoked`, `expired` or `active` at `now`.
+    pub fn status(&self, now: i64) -> &'static str {
+        if self.revoked_at.is_some_and(|t| t <= now) {
+            "revoked"
+        } else if self.expires_at.is_some_and(|t| t <= now) {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+}
+
+/// One usage event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageEvent {
+    pub event_id: String,
+    pub customer_id: String,
+    pub key_id: Option<String>,
+    pub quantity: i64,
+    pub ts: i64,
+    pub endpoint: Option<String>,
+    pub meta: Option<String>,
+}
+
+/// One audit entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub key_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub reason: Option<String>,
+    pub detail: Option<serde_json::Value>,
+}
+
+/// An action to append to the audit log.
+pub struct Audit<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub key_id: Option<&'a str>,
+    pub customer_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub detail: Option<serde_json::Value>,
+}
+
+macro_rules! key_columns {
+    () => {
+        "id, hash, mode, customer_id, name, created_at, created_by, expires_at, ttl_secs, revoked_at, revoked_reason, last_used_at, replaces, replaced_by"
+    };
+}
+const KEY_COLUMNS: &str = key_columns!();
+/// The verify hot path: a constant statement, found in the statement cache without formatting.
+const KEY_BY_ID: &str = concat!("SELECT ", key_columns!(), " FROM api_keys WHERE id = ?1");
+
+fn key_row(r: &Row) -> rusqlite::Result<KeyRecord> {
+    Ok(KeyRecord {
+        id: r.get(0)?,
+        hash: r.get(1)?,
+        mode: r.get(2)?,
+        customer_id: r.get(3)?,
+        name: r.get(4)?,
+        created_at: r.get(5)?,
+        created_by: r.get(6)?,
+        expires_at: r.get(7)?,
+        ttl_secs: r.get(8)?,
+        revoked_at: r.get(9)?,
+        revoked_reason: r.get(10)?,
+        last_used_at: r.get(11)?,
+        replaces: r.get(12)?,
+        replaced_by: r.get(13)?,
+    })
+}
+
+fn append_audit(tx: &Transaction, at: i64, a: &Audit) -> Result<()> {
+    tx.prepare_cached("INSERT INTO audit (at, actor, action, key_id, customer_id, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+        .execute(params![at, a.actor, a.action, a.key_id, a.customer_id, a.reason, a.detail.as_ref().map(|d| d.to_string())])?;
+    Ok(())
+}
+
+fn insert_key(tx: &Transaction, k: &KeyRecord) -> Result<()> {
+    tx.prepare_cached(&format!("INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"))?.execute(params![
+        k.id,
+        k.hash,
+        k.mode,
+        k.customer_id,
+        k.name,
+        k.created_at,
+        k.created_by,
+        k.expires_at,
+        k.ttl_secs,
+        k.revoked_at,
+        k.revoked_reason,
+        k.last_used_at,
+        k.replaces,
+        k.replaced_by
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The store's mode (`test`/`live`), fixed by the first key issued; a key of the other
+    /// mode is refused.
+    pub fn claim_mode(&mut self, mode: &str) -> Result<()> {
+        match self.setting("mode")? {
+            Some(m) if m == mode => Ok(()),
+            Some(m) => bail!("this store holds {m}-mode API keys; the Stripe key in use is {mode}-mode\nhint: use a separate --data-dir for each mode"),
+            None => {
+                self.conn.execute("INSERT INTO settings (key, value) VALUES ('mode', ?1)", [mode])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Stores a new key and its audit entry together.
+    pub fn issue_key(&mut self, k: &KeyRecord, audit: &Audit, at: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        insert_key(&tx, k)?;
+        append_audit(&tx, at, audit)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores many new keys and one audit entry in a single transaction.
+    pub fn issue_keys(&mut self, keys: &[KeyRecord], audit: &Audit, at: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for k in keys {
+            insert_key(&tx, k)?;
+        }
+        append_audit(&tx, at, audit)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores the replacement, ends the old key at `old_until`, and audits, in one transaction.
+    pub fn rotate_key(
+        &mut self,
+        old: &str,
+        new: &KeyRecord,
+        old_until: i64,
+        audit: &Audit,
+        at: i64,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        insert_key(&tx, new)?;
+        tx.execute(
+            "UPDATE api_keys SET expires_at = min(coalesce(expires_at, ?2), ?2), replaced_by = ?3 WHERE id = ?1",
+            params![old, old_until, new.id],
+        )?;
+        append_audit(&tx, at, audit)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Revokes keys (effective at `at`) with one audit entry each, all or none.
+    pub fn revoke_keys(
+        &mut self,
+        ids: &[String],
+        reason: Option<&str>,
+        actor: &str,
+        at: i64,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for id in ids {
+            let customer: Option<String> = tx
+                .query_row(
+                    "SELECT customer_id FROM api_keys WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(customer) = customer else {
+                bail!("no API key with id {id}")
+            };
+            tx.execute("UPDATE api_keys SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL", params![id, at, reason])?;
+            append_audit(
+                &tx,
+                at,
+                &Audit {
+                    actor,
+                    action: "key.revoke",
+                    key_id: Some(id),
+                    customer_id: Some(&customer),
+                    reason,
+                    detail: None,
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn key(&self, id: &str) -> Result<Option<KeyRecord>> {
+        Ok(self
+            .conn
+            .prepare_cached(KEY_BY_ID)?
+            .query_row([id], key_row)
+            .optional()?)
+    }
+
+    /// Keys, optionally of one customer, newest first.
+    pub fn keys(&self, customer: Option<&str>) -> Result<Vec<KeyRecord>> {
+        let rows = match customer {
+            Some(c) => self
+                .conn
+                .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"))?
+                .query_map([c], key_row)?
+                .collect::<rusqlite::Result<_>>()?,
+            None => self
+                .conn
+                .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at DESC, id"))?
+                .query_map([], key_row)?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        Ok(rows)
+    }
+
+    /// Records usage events (a repeated event id is ignored) and the keys' last use, in one
+    /// transaction; returns how many were new.
+    pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut inserted = 0;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut used = tx.prepare_cached("UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1")?;
+            for e in events {
+                inserted += ins.execute(params![
+                    e.event_id,
+                    e.customer_id,
+                    e.key_id,
+                    e.quantity,
+                    e.ts,
+                    e.endpoint,
+                    e.meta,
+                    at
+                ])?;
+                if let Some(k) = &e.key_id {
+                    used.execute(params![k, e.ts])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(inserted)
+    }
+
+    /// Starts a read transaction, so that several lookups share one snapshot and one set of
+    /// locks (the verify path); end it with [`Store::end_read`].
+    pub fn begin_read(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN")?;
+        Ok(())
+    }
+
+    pub fn end_read(&self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Calls (sum of quantities) of a customer with `from <= ts < to`.
+    pub fn usage_sum(&self, customer: &str, from: i64, to: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1 AND ts >= ?2 AND ts < ?3")?
+            .query_row(params![customer, from, to], |r| r.get(0))?)
+    }
+
+    /// Calls made with a key since `since`.
+    pub fn key_uses_since(&self, key: &str, since: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = ?1 AND ts >= ?2")?
+            .query_row(params![key, since], |r| r.get(0))?)
+    }
+
+    /// The customer's live subscription in the mirror (the newest, if several).
+    pub fn live_subscription(&self, customer: &str) -> Result<Option<crate::billing::MirrorRow>> {
+        Ok(self
+            .subscriptions(Some(customer))?
+            .into_iter()
+            .find(|s| crate::billing::LIVE_STATUSES.contains(&s.status.as_str())))
+    }
+
+    pub fn append_audit(&mut self, audit: &Audit, at: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        append_audit(&tx, at, audit)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Audit entries at or after `since`, optionally of one action, oldest first.
+    pub fn audit(&self, since: Option<i64>, action: Option<&str>) -> Result<Vec<AuditRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, actor, action, key_id, customer_id, reason, detail FROM audit WHERE at >= ?1 AND (?2 IS NULL OR action = ?2) ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![since.unwrap_or(i64::MIN), action], |r| {
+                let detail: Option<String> = r.get(7)?;
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    key_id: r.get(4)?,
+                    customer_id: r.get(5)?,
+                    reason: r.get(6)?,
+                    detail: detail.and_then(|d| serde_json::from_str(&d).ok()),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
