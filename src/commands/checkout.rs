@@ -31,13 +31,8 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
             bail!("invalid --email {email:?}: expected an address like ada@example.com");
         }
     }
-    let stripe = ctx.stripe()?;
     if let Some(c) = &args.customer {
-        ctx.block_on(stripe.customer(c))?
-            .with_context(|| format!("failed to read customer {c}"))?
-            .ok_or_else(|| {
-                anyhow!("no such customer {c} in Stripe (it does not exist or was deleted)")
-            })?;
+        super::existing_customer(ctx, c)?;
     }
     let price = super::tier_price(ctx, tier)?;
     let stripe = ctx.stripe_for_write("create a Checkout Session")?;

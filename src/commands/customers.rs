@@ -5,7 +5,7 @@ use crate::billing::{Customer, MirrorRow, UNKNOWN_TIER};
 use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs};
 use crate::context::Ctx;
 use crate::output::utc_date;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use comfy_table::Cell;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -105,12 +105,7 @@ struct ShowView {
 
 fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
-    let customer = ctx
-        .block_on(stripe.customer(id))?
-        .with_context(|| format!("failed to read customer {id}"))?
-        .ok_or_else(|| {
-            anyhow!("no such customer {id} in Stripe (it does not exist or was deleted)")
-        })?;
+    let customer = super::existing_customer(ctx, id)?;
     let subs = ctx
         .block_on(stripe.subscriptions(Some(id), |_| {}))?
         .context("failed to list the customer's subscriptions")?;

@@ -3,20 +3,13 @@
 use crate::cli::InvoicesListArgs;
 use crate::context::Ctx;
 use crate::output::{money, utc_date};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use comfy_table::Cell;
 use std::process::ExitCode;
 
 pub fn list(ctx: &mut Ctx, args: &InvoicesListArgs) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
-    ctx.block_on(stripe.customer(&args.customer))?
-        .with_context(|| format!("failed to read customer {}", args.customer))?
-        .ok_or_else(|| {
-            anyhow!(
-                "no such customer {} in Stripe (it does not exist or was deleted)",
-                args.customer
-            )
-        })?;
+    super::existing_customer(ctx, &args.customer)?;
     let invoices = ctx
         .block_on(stripe.invoices(&args.customer))?
         .context("failed to list invoices")?;

@@ -74,16 +74,7 @@ fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
     let mode_name = if mode == Mode::Live { "live" } else { "test" };
     // The customer must exist: from the mirror, else from Stripe (and then mirrored).
     if ctx.store()?.customer(&args.customer)?.is_none() {
-        let stripe = ctx.stripe()?;
-        let c = ctx
-            .block_on(stripe.customer(&args.customer))?
-            .with_context(|| format!("failed to read customer {}", args.customer))?
-            .ok_or_else(|| {
-                anyhow!(
-                    "no such customer {} in Stripe (it does not exist or was deleted)",
-                    args.customer
-                )
-            })?;
+        let c = super::existing_customer(ctx, &args.customer)?;
         ctx.store()?.record(&c, &[], now())?;
     }
     ctx.store()?.claim_mode(mode_name)?;

@@ -121,3 +121,14 @@ pub(crate) fn actor() -> String {
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| uid.map_or("unknown".into(), |u| format!("uid:{u}")))
 }
+
+/// The customer from Stripe, or an error that says it does not exist (or was deleted).
+pub(crate) fn existing_customer(ctx: &mut Ctx, id: &str) -> Result<crate::billing::Customer> {
+    use anyhow::Context;
+    let stripe = ctx.stripe()?;
+    ctx.block_on(stripe.customer(id))?
+        .with_context(|| format!("failed to read customer {id}"))?
+        .ok_or_else(|| {
+            anyhow::anyhow!("no such customer {id} in Stripe (it does not exist or was deleted)")
+        })
+}

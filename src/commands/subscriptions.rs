@@ -127,15 +127,7 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
     let stripe = ctx.stripe()?;
-    let customer = ctx
-        .block_on(stripe.customer(&args.customer))?
-        .with_context(|| format!("failed to read customer {}", args.customer))?
-        .ok_or_else(|| {
-            anyhow!(
-                "no such customer {} in Stripe (it does not exist or was deleted)",
-                args.customer
-            )
-        })?;
+    let customer = super::existing_customer(ctx, &args.customer)?;
     let existing = ctx
         .block_on(stripe.subscriptions(Some(&customer.id), |_| {}))?
         .context("failed to list the customer's subscriptions")?;
