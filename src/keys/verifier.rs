@@ -117,7 +117,8 @@ pub struct Verifier {
     store: Store,
     limits: HashMap<String, (Option<u64>, u32)>,
     refresh: Duration,
-    mode: Cached<Option<String>>,
+    /// The store's mode, read lazily inside the first snapshot.
+    mode: Option<Cached<Option<String>>>,
     keys: HashMap<String, Cached<Arc<KeyRecord>>>,
     customers: HashMap<String, Cached<Arc<CustomerState>>>,
     buckets: HashMap<String, Bucket>,
@@ -148,15 +149,11 @@ impl Verifier {
             .iter()
             .map(|t| (t.id.clone(), (t.quota, t.rate_limit_per_minute)))
             .collect();
-        let mode = store.setting("mode")?;
         Ok(Verifier {
             store,
             limits,
             refresh: DEFAULT_REFRESH,
-            mode: Cached {
-                value: mode,
-                loaded: Instant::now(),
-            },
+            mode: None,
             keys: HashMap::new(),
             customers: HashMap::new(),
             buckets: HashMap::new(),
@@ -303,14 +300,15 @@ impl Verifier {
     }
 
     fn store_mode(&mut self, t: Instant) -> Result<Option<String>> {
-        if !self.fresh(self.mode.loaded, t) {
+        let stale = self.mode.as_ref().is_none_or(|m| !self.fresh(m.loaded, t));
+        if stale {
             let loaded = self.snapshot(t)?;
-            self.mode = Cached {
+            self.mode = Some(Cached {
                 value: self.store.setting("mode")?,
                 loaded,
-            };
+            });
         }
-        Ok(self.mode.value.clone())
+        Ok(self.mode.as_ref().and_then(|m| m.value.clone()))
     }
 
     /// Takes a token from the key's bucket (capacity = the per-minute limit, refilled

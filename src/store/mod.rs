@@ -101,7 +101,6 @@ impl Store {
         self.conn.pragma_update(None, "journal_size_limit", 0)?;
         // Keep hot pages (API keys, usage indexes) in memory.
         self.conn.pragma_update(None, "cache_size", -32_768)?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a committed sync or usage batch must survive a power cut.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -115,6 +114,9 @@ impl Store {
         if current == MIGRATIONS.len() as i64 {
             return Ok(());
         }
+        // WAL is recorded in the file, so it is set once, when the store is created or migrated,
+        // not on every open (it takes locks, and `keys verify` opens the store once per call).
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
