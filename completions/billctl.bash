@@ -52,6 +52,9 @@ _billctl() {
             billctl,subscriptions)
                 cmd="billctl__subcmd__subscriptions"
                 ;;
+            billctl,usage)
+                cmd="billctl__subcmd__usage"
+                ;;
             billctl__subcmd__audit,help)
                 cmd="billctl__subcmd__audit__subcmd__help"
                 ;;
@@ -178,6 +181,9 @@ _billctl() {
             billctl__subcmd__help,subscriptions)
                 cmd="billctl__subcmd__help__subcmd__subscriptions"
                 ;;
+            billctl__subcmd__help,usage)
+                cmd="billctl__subcmd__help__subcmd__usage"
+                ;;
             billctl__subcmd__help__subcmd__audit,list)
                 cmd="billctl__subcmd__help__subcmd__audit__subcmd__list"
                 ;;
@@ -252,6 +258,12 @@ _billctl() {
                 ;;
             billctl__subcmd__help__subcmd__subscriptions,sync)
                 cmd="billctl__subcmd__help__subcmd__subscriptions__subcmd__sync"
+                ;;
+            billctl__subcmd__help__subcmd__usage,import)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__import"
+                ;;
+            billctl__subcmd__help__subcmd__usage,record)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__record"
                 ;;
             billctl__subcmd__invoices,help)
                 cmd="billctl__subcmd__invoices__subcmd__help"
@@ -367,6 +379,24 @@ _billctl() {
             billctl__subcmd__subscriptions__subcmd__help,sync)
                 cmd="billctl__subcmd__subscriptions__subcmd__help__subcmd__sync"
                 ;;
+            billctl__subcmd__usage,help)
+                cmd="billctl__subcmd__usage__subcmd__help"
+                ;;
+            billctl__subcmd__usage,import)
+                cmd="billctl__subcmd__usage__subcmd__import"
+                ;;
+            billctl__subcmd__usage,record)
+                cmd="billctl__subcmd__usage__subcmd__record"
+                ;;
+            billctl__subcmd__usage__subcmd__help,help)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__help"
+                ;;
+            billctl__subcmd__usage__subcmd__help,import)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__import"
+                ;;
+            billctl__subcmd__usage__subcmd__help,record)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__record"
+                ;;
             *)
                 ;;
         esac
@@ -374,7 +404,7 @@ _billctl() {
 
     case "${cmd}" in
         billctl)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers subscriptions checkout keys audit invoices auth db completions help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,7 +1234,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help)
-            opts="setup-products prices customers subscriptions checkout keys audit invoices auth db completions help"
+            opts="setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1722,6 +1752,48 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__subscriptions__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage)
+            opts="record import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__record)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2702,6 +2774,180 @@ _billctl() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help)
+            opts="record import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__record)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__import)
+            opts="-q -v -y -h -V --format --derive-ids --skip-invalid --rejects --batch-size --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__record)
+            opts="-q -v -y -h -V --key --quantity --at --id --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quantity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand checkout 'Create Stripe Checkout links for a tier'
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
+            cand usage 'Record and import API usage events'
             cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
@@ -657,6 +658,83 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;audit;help;help'= {
         }
+        &'billctl;usage'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand record 'Record one usage event for a key'
+            cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;usage;record'= {
+            cand --key 'Key id (the 8 characters after bk_test_ / bk_live_)'
+            cand --quantity 'Units of usage'
+            cand --at 'When the call happened: RFC 3339 or unix seconds [default: now]'
+            cand --id 'Event id; an id already recorded is counted once [default: a new random id]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;usage;import'= {
+            cand --format 'Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]'
+            cand --rejects 'Where --skip-invalid writes rejected lines, with reasons (JSON lines)'
+            cand --batch-size 'Events per transaction'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --derive-ids 'Give events without an id one made from a hash of their fields'
+            cand --skip-invalid 'Commit the valid events and write the invalid ones to --rejects'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;usage;help'= {
+            cand record 'Record one usage event for a key'
+            cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;usage;help;record'= {
+        }
+        &'billctl;usage;help;import'= {
+        }
+        &'billctl;usage;help;help'= {
+        }
         &'billctl;invoices'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -889,6 +967,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand checkout 'Create Stripe Checkout links for a tier'
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
+            cand usage 'Record and import API usage events'
             cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
@@ -965,6 +1044,14 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand list 'List audit entries, oldest first'
         }
         &'billctl;help;audit;list'= {
+        }
+        &'billctl;help;usage'= {
+            cand record 'Record one usage event for a key'
+            cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+        }
+        &'billctl;help;usage;record'= {
+        }
+        &'billctl;help;usage;import'= {
         }
         &'billctl;help;invoices'= {
             cand list 'List a customer''s invoices, newest first'

@@ -44,6 +44,7 @@ complete -c billctl -n "__fish_billctl_needs_command" -f -a "subscriptions" -d '
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "audit" -d 'Read the audit log of administrative actions'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "usage" -d 'Record and import API usage events'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "invoices" -d 'List a customer\'s invoices'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "db" -d 'Inspect or back up the local store'
@@ -471,6 +472,61 @@ complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit entries, oldest first'
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -f -a "record" -d 'Record one usage event for a key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l key -d 'Key id (the 8 characters after bk_test_ / bk_live_)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l quantity -d 'Units of usage' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l at -d 'When the call happened: RFC 3339 or unix seconds [default: now]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l id -d 'Event id; an id already recorded is counted once [default: a new random id]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l format -d 'Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]' -r -f -a "ndjson\t''
+csv\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l rejects -d 'Where --skip-invalid writes rejected lines, with reasons (JSON lines)' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l batch-size -d 'Events per transaction' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l derive-ids -d 'Give events without an id one made from a hash of their fields'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l skip-invalid -d 'Commit the valid events and write the invalid ones to --rejects'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "record" -d 'Record one usage event for a key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -621,18 +677,19 @@ complete -c billctl -n "__fish_billctl_using_subcommand completions" -s y -l yes
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "customers" -d 'Create, list and show customers'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "audit" -d 'Read the audit log of administrative actions'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "invoices" -d 'List a customer\'s invoices'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit invoices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "customers" -d 'Create, list and show customers'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "audit" -d 'Read the audit log of administrative actions'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "usage" -d 'Record and import API usage events'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "invoices" -d 'List a customer\'s invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "list" -d 'Show the configured prices beside what Stripe has'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
@@ -652,6 +709,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Replace a key: the new one copies name, customer and expiry policy; the old one keeps working until the grace period ends'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "verify" -d 'Check a key read from stdin (never from the command line); exit 0 valid, 1 invalid'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit entries, oldest first'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "record" -d 'Record one usage event for a key'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "list" -d 'List a customer\'s invoices, newest first'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'

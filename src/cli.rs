@@ -80,6 +80,9 @@ pub enum Command {
     /// Read the audit log of administrative actions
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Record and import API usage events
+    #[command(subcommand)]
+    Usage(UsageCommand),
     /// List a customer's invoices
     #[command(subcommand)]
     Invoices(InvoicesCommand),
@@ -412,4 +415,49 @@ pub struct AuditListArgs {
     /// Only this action (key.issue, key.rotate, key.revoke, catalog.apply)
     #[arg(long)]
     pub action: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsageCommand {
+    /// Record one usage event for a key
+    Record(UsageRecordArgs),
+    /// Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)
+    Import(UsageImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsageRecordArgs {
+    /// Key id (the 8 characters after bk_test_ / bk_live_)
+    #[arg(long)]
+    pub key: String,
+    /// Units of usage
+    #[arg(long, default_value_t = 1)]
+    pub quantity: i64,
+    /// When the call happened: RFC 3339 or unix seconds [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Event id; an id already recorded is counted once [default: a new random id]
+    #[arg(long, value_name = "EVENT_ID")]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageImportArgs {
+    /// File to read, or - for stdin
+    pub file: String,
+    /// Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]
+    #[arg(long, value_enum)]
+    pub format: Option<crate::usage::Format>,
+    /// Give events without an id one made from a hash of their fields
+    #[arg(long)]
+    pub derive_ids: bool,
+    /// Commit the valid events and write the invalid ones to --rejects
+    #[arg(long, requires = "rejects")]
+    pub skip_invalid: bool,
+    /// Where --skip-invalid writes rejected lines, with reasons (JSON lines)
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<std::path::PathBuf>,
+    /// Events per transaction
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub batch_size: usize,
 }

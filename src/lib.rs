@@ -15,6 +15,7 @@ pub mod output;
 pub mod secrets;
 pub mod store;
 pub mod stripe;
+pub mod usage;
 
 use std::process::ExitCode;
 

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod prices;
 pub mod setup_products;
 pub mod subscriptions;
+pub mod usage;
 
 use crate::cli::{AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand};
 use crate::context::Ctx;
@@ -28,6 +29,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Invoices(InvoicesCommand::List(args)) => invoices::list(ctx, &args),
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
+        Command::Usage(cmd) => usage::run(ctx, cmd),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),
         Command::Completions(args) => completions::run(ctx, &args),

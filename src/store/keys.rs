@@ -260,36 +260,45 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records usage events (a repeated event id is ignored) and the keys' last use, in one
-    /// transaction; returns how many were new.
+    /// Records usage events (a repeated event id is ignored), their rollups and the keys'
+    /// last use, all in one transaction; returns how many were new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut inserted = 0;
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT OR IGNORE INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            let mut used = tx.prepare_cached("UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1")?;
-            for e in events {
-                inserted += ins.execute(params![
-                    e.event_id,
-                    e.customer_id,
-                    e.key_id,
-                    e.quantity,
-                    e.ts,
-                    e.endpoint,
-                    e.meta,
-                    at
-                ])?;
-                if let Some(k) = &e.key_id {
-                    used.execute(params![k, e.ts])?;
-                }
-            }
-        }
+        let inserted = insert_usage(&tx, events, at)?;
         tx.commit()?;
         Ok(inserted)
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Total quantity of the raw events of a customer (all time).
+    pub fn usage_total(&self, customer: &str) -> Result<i64> {
+        self.usage_sum(customer, i64::MIN, i64::MAX)
+    }
+
+    /// Rolled-up quantity of `scope` (`customer`/`key`) `subject` at `grain` (`hour`/`day`)
+    /// for buckets starting in `from <= bucket < to`.
+    pub fn rollup_sum(
+        &self,
+        scope: &str,
+        subject: &str,
+        grain: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(quantity), 0) FROM usage_rollups WHERE scope = ?1 AND subject = ?2 AND grain = ?3 AND bucket >= ?4 AND bucket < ?5",
+            )?
+            .query_row(params![scope, subject, grain, from, to], |r| r.get(0))?)
     }
 
     /// Starts a read transaction, so that several lookups share one snapshot and one set of
@@ -361,4 +370,70 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// Inserts events inside the caller's transaction and adds the newly inserted ones to the
+/// hourly and daily rollups of their customer and key; returns how many were new.
+pub(crate) fn insert_usage<'a>(
+    tx: &Transaction,
+    events: &'a [UsageEvent],
+    at: i64,
+) -> Result<usize> {
+    use std::collections::HashMap;
+    let mut inserted = 0;
+    let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64)> = HashMap::new();
+    let mut last_use: HashMap<&'a str, i64> = HashMap::new();
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for e in events {
+            if ins.execute(params![
+                e.event_id,
+                e.customer_id,
+                e.key_id,
+                e.quantity,
+                e.ts,
+                e.endpoint,
+                e.meta,
+                at
+            ])? == 0
+            {
+                continue;
+            }
+            inserted += 1;
+            let hour = e.ts.div_euclid(3600) * 3600;
+            let day = e.ts.div_euclid(86_400) * 86_400;
+            let mut subjects: Vec<(&'static str, &'a str)> =
+                vec![("customer", e.customer_id.as_str())];
+            if let Some(k) = &e.key_id {
+                subjects.push(("key", k.as_str()));
+            }
+            for (scope, subject) in subjects {
+                for (grain, bucket) in [("hour", hour), ("day", day)] {
+                    let s = sums.entry((scope, subject, grain, bucket)).or_default();
+                    s.0 += e.quantity;
+                    s.1 += 1;
+                }
+            }
+            if let Some(k) = &e.key_id {
+                let t = last_use.entry(k.as_str()).or_insert(e.ts);
+                *t = (*t).max(e.ts);
+            }
+        }
+    }
+    let mut up = tx.prepare_cached(
+        "INSERT INTO usage_rollups (scope, subject, grain, bucket, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (scope, subject, grain, bucket) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+    )?;
+    for ((scope, subject, grain, bucket), (q, n)) in &sums {
+        up.execute(params![scope, subject, grain, bucket, q, n])?;
+    }
+    let mut used = tx.prepare_cached(
+        "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1",
+    )?;
+    for (k, t) in &last_use {
+        used.execute(params![k, t])?;
+    }
+    Ok(inserted)
 }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_catalog.sql"),
     include_str!("migrations/0002_subscriptions.sql"),
     include_str!("migrations/0003_keys_usage_audit.sql"),
+    include_str!("migrations/0004_usage_rollups.sql"),
 ];
 
 /// An open store.

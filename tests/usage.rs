@@ -1,0 +1,354 @@
+//! Usage ingestion: record and import (NDJSON and CSV), dedup by id, all-or-nothing validation
+//! with line numbers, --skip-invalid, derived ids, rollups kept exact, and kill -9 safety.
+
+mod common;
+
+use common::Env;
+use std::fmt::Write as _;
+
+struct Usage {
+    env: Env,
+    customer: String,
+    key_id: String,
+}
+
+fn setup() -> Usage {
+    let env = Env::new();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    let customer = env
+        .run(&["customers", "create", "--email", "u@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &customer,
+        "--tier",
+        "pro",
+        "-q",
+    ])
+    .ok();
+    let key = env
+        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    Usage {
+        env,
+        customer,
+        key_id,
+    }
+}
+
+impl Usage {
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.env.path(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+    /// Raw total, and the rollup totals by customer/day and key/hour, which must agree.
+    fn totals(&self) -> (i64, i64, i64) {
+        let s = self.env.store();
+        (
+            s.usage_total(&self.customer).unwrap(),
+            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX)
+                .unwrap(),
+            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX)
+                .unwrap(),
+        )
+    }
+}
+
+const T0: i64 = 1_795_500_000; // 2026-11-24T06:00:00Z
+
+#[test]
+fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
+    let u = setup();
+    let mut text = String::new();
+    for i in 0..500 {
+        writeln!(
+            text,
+            r#"{{"id":"e{i}","key":"{}","timestamp":{},"quantity":{},"endpoint":"/v1/search"}}"#,
+            u.key_id,
+            T0 + i * 60,
+            1 + i % 3
+        )
+        .unwrap();
+    }
+    // A repeated id inside the file, and a customer-level event in RFC 3339.
+    writeln!(
+        text,
+        r#"{{"id":"e0","key":"{}","timestamp":{T0},"quantity":1}}"#,
+        u.key_id
+    )
+    .unwrap();
+    writeln!(text, r#"{{"id":"c1","customer":"{}","timestamp":"2026-11-24T07:30:00Z","quantity":10,"meta":{{"job":"batch"}}}}"#, u.customer).unwrap();
+    let f = u.file("events.ndjson", &text);
+    let s = u
+        .env
+        .run(&["usage", "import", &f, "--json", "--batch-size", "64"])
+        .ok()
+        .json();
+    assert_eq!(
+        (
+            s["read"].as_i64(),
+            s["inserted"].as_i64(),
+            s["duplicates"].as_i64(),
+            s["rejected"].as_i64()
+        ),
+        (Some(502), Some(501), Some(1), Some(0))
+    );
+    let want: i64 = (0..500).map(|i| 1 + i % 3).sum::<i64>() + 10;
+    assert_eq!(u.totals(), (want, want, want - 10));
+    // Importing the same file again changes nothing.
+    let again = u.env.run(&["usage", "import", &f, "--json"]).ok().json();
+    assert_eq!(
+        (again["inserted"].as_i64(), again["duplicates"].as_i64()),
+        (Some(0), Some(502))
+    );
+    assert_eq!(u.totals(), (want, want, want - 10));
+    let human = u.env.run(&["usage", "import", &f]).ok();
+    assert!(
+        human
+            .stdout
+            .contains("inserted 0, duplicates 502, rejected 0"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn csv_import_reads_the_header_and_quoted_fields() {
+    let u = setup();
+    let text = format!("id,key,timestamp,quantity,meta\nx1,{k},{T0},5,\"{{\"\"a\"\"\"\":1}}\"\nx2,{k},2026-11-24T06:01:00Z,7,\n", k = u.key_id);
+    let f = u.file("events.csv", &text);
+    let s = u.env.run(&["usage", "import", &f, "--json"]).ok().json();
+    assert_eq!(s["inserted"], 2);
+    assert_eq!(u.totals().0, 12);
+}
+
+#[test]
+fn validation_is_all_or_nothing_and_names_every_bad_line() {
+    let u = setup();
+    let k = &u.key_id;
+    let text = format!(
+        "{{\"id\":\"ok1\",\"key\":\"{k}\",\"timestamp\":{T0}}}\n\
+         {{\"id\":\"b2\",\"key\":\"{k}\",\"timestamp\":\"2026-02-30T00:00:00Z\"}}\n\
+         {{\"id\":\"b3\",\"key\":\"{k}\",\"timestamp\":{T0},\"quantity\":-4}}\n\
+         {{\"id\":\"b4\",\"key\":\"nokey123\",\"timestamp\":{T0}}}\n\
+         {{\"id\":\"b5\",\"key\":\"{k}\",\"timestamp\":{T0},\"quantity\":92233720368547758070}}\n\
+         {{\"key\":\"{k}\",\"timestamp\":{T0}}}\n\
+         {{\"id\":\"ok7\",\"key\":\"{k}\",\"timestamp\":{T0}}}\n"
+    );
+    let f = u.file("bad.ndjson", &text);
+    let r = u.env.run(&["usage", "import", &f]).code(2);
+    for (line, reason) in [
+        (2, "malformed timestamp"),
+        (3, "negative quantity"),
+        (4, "unknown key nokey123"),
+        (5, "overflows a 64-bit integer"),
+        (6, "no id"),
+    ] {
+        assert!(
+            r.stderr.contains(&format!("bad.ndjson:{line}: ")) && r.stderr.contains(reason),
+            "line {line} ({reason}) in:\n{}",
+            r.stderr
+        );
+    }
+    assert!(r.stderr.contains("nothing was imported"), "{}", r.stderr);
+    assert_eq!(u.totals().0, 0, "no event was committed");
+
+    // --skip-invalid commits the good lines and writes the bad ones with reasons.
+    let rejects = u.env.path("rejects.jsonl");
+    let s = u
+        .env
+        .run(&[
+            "usage",
+            "import",
+            &f,
+            "--skip-invalid",
+            "--rejects",
+            rejects.to_str().unwrap(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (s["inserted"].as_i64(), s["rejected"].as_i64()),
+        (Some(2), Some(5))
+    );
+    let lines: Vec<serde_json::Value> = common::read(&rejects)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l["line"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 3, 4, 5, 6]
+    );
+    assert!(lines[2]["input"].as_str().unwrap().contains("nokey123"));
+    let r = u
+        .env
+        .run(&["usage", "import", &f, "--skip-invalid"])
+        .code(2);
+    assert!(r.stderr.contains("--rejects"), "{}", r.stderr);
+    let r = u.env.run(&["usage", "import", "-"]).code(2);
+    assert!(r.stderr.contains("--format"), "{}", r.stderr);
+}
+
+#[test]
+fn derived_ids_count_identical_lines_once() {
+    let u = setup();
+    let line = format!(
+        "{{\"key\":\"{}\",\"timestamp\":{T0},\"quantity\":3}}\n",
+        u.key_id
+    );
+    let other = format!(
+        "{{\"key\":\"{}\",\"timestamp\":{},\"quantity\":3}}\n",
+        u.key_id,
+        T0 + 1
+    );
+    let f = u.file("noid.ndjson", &format!("{line}{line}{other}"));
+    let s = u
+        .env
+        .run(&["usage", "import", &f, "--derive-ids", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (s["inserted"].as_i64(), s["duplicates"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(u.totals().0, 6);
+}
+
+#[test]
+fn record_counts_an_id_once_and_feeds_verify() {
+    let u = setup();
+    let r = u
+        .env
+        .run(&[
+            "usage",
+            "record",
+            "--key",
+            &u.key_id,
+            "--quantity",
+            "40",
+            "--id",
+            "once",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (r["inserted"].as_bool(), r["customer"].as_str()),
+        (Some(true), Some(u.customer.as_str()))
+    );
+    let r = u
+        .env
+        .run(&[
+            "usage",
+            "record",
+            "--key",
+            &u.key_id,
+            "--quantity",
+            "40",
+            "--id",
+            "once",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["duplicate"], true);
+    assert_eq!(u.totals(), (40, 40, 40));
+    let r = u.env.run(&["usage", "record", "--key", "nokey123"]).code(2);
+    assert!(
+        r.stderr.contains("no API key with id nokey123"),
+        "{}",
+        r.stderr
+    );
+    let r = u
+        .env
+        .run(&["usage", "record", "--key", &u.key_id, "--at", "tomorrow"])
+        .code(2);
+    assert!(
+        r.stderr.contains("--at") && r.stderr.contains("malformed timestamp"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
+    let u = setup();
+    let n = 30_000i64;
+    let mut text = String::with_capacity(100 * n as usize);
+    for i in 0..n {
+        writeln!(
+            text,
+            r#"{{"id":"k{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
+            u.key_id,
+            T0 + i,
+            1 + i % 5
+        )
+        .unwrap();
+    }
+    let want: i64 = (0..n).map(|i| 1 + i % 5).sum();
+    let f = u.file("big.ndjson", &text);
+    // Pseudo-random kill delays, reproducible.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut partial = 0;
+    for round in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = std::time::Duration::from_millis(30 + seed % 400);
+        let mut child = u
+            .env
+            .command()
+            .args(["usage", "import", &f, "--batch-size", "500", "-q"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let (raw, by_day, by_hour) = u.totals();
+        assert!(raw <= want, "round {round}: more than was imported");
+        if raw > 0 && raw < want {
+            partial += 1;
+        }
+        assert_eq!(
+            (raw, by_day),
+            (by_hour, by_hour),
+            "round {round}: rollups match the committed events"
+        );
+        u.env.run(&["usage", "import", &f, "-q"]).ok();
+        assert_eq!(
+            u.totals(),
+            (want, want, want),
+            "round {round}: exact after re-running"
+        );
+        assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
+        // Start the next round from empty usage tables again.
+        reset_usage(&u);
+    }
+    assert!(
+        partial >= 5,
+        "only {partial} of 20 kills landed mid-import: the test did not test much"
+    );
+}
+
+/// Empties the usage tables between rounds (test-only SQL on the real store file).
+fn reset_usage(u: &Usage) {
+    let c = rusqlite::Connection::open(u.env.data_dir().join("billctl.db")).unwrap();
+    c.execute_batch("DELETE FROM usage_events; DELETE FROM usage_rollups;")
+        .unwrap();
+}
