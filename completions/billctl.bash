@@ -259,11 +259,17 @@ _billctl() {
             billctl__subcmd__help__subcmd__subscriptions,sync)
                 cmd="billctl__subcmd__help__subcmd__subscriptions__subcmd__sync"
                 ;;
+            billctl__subcmd__help__subcmd__usage,alerts)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__alerts"
+                ;;
             billctl__subcmd__help__subcmd__usage,import)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__import"
                 ;;
             billctl__subcmd__help__subcmd__usage,record)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__record"
+                ;;
+            billctl__subcmd__help__subcmd__usage,report)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__report"
                 ;;
             billctl__subcmd__invoices,help)
                 cmd="billctl__subcmd__invoices__subcmd__help"
@@ -379,6 +385,9 @@ _billctl() {
             billctl__subcmd__subscriptions__subcmd__help,sync)
                 cmd="billctl__subcmd__subscriptions__subcmd__help__subcmd__sync"
                 ;;
+            billctl__subcmd__usage,alerts)
+                cmd="billctl__subcmd__usage__subcmd__alerts"
+                ;;
             billctl__subcmd__usage,help)
                 cmd="billctl__subcmd__usage__subcmd__help"
                 ;;
@@ -388,6 +397,12 @@ _billctl() {
             billctl__subcmd__usage,record)
                 cmd="billctl__subcmd__usage__subcmd__record"
                 ;;
+            billctl__subcmd__usage,report)
+                cmd="billctl__subcmd__usage__subcmd__report"
+                ;;
+            billctl__subcmd__usage__subcmd__help,alerts)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__alerts"
+                ;;
             billctl__subcmd__usage__subcmd__help,help)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__help"
                 ;;
@@ -396,6 +411,9 @@ _billctl() {
                 ;;
             billctl__subcmd__usage__subcmd__help,record)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__record"
+                ;;
+            billctl__subcmd__usage__subcmd__help,report)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__report"
                 ;;
             *)
                 ;;
@@ -1766,8 +1784,22 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage)
-            opts="record import"
+            opts="record import report alerts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1794,6 +1826,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage__subcmd__record)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2798,7 +2844,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import report alerts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2827,9 +2873,57 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        billctl__subcmd__usage__subcmd__help)
-            opts="record import help"
+        billctl__subcmd__usage__subcmd__alerts)
+            opts="-q -v -y -h -V --threshold --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help)
+            opts="record import report alerts help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2870,6 +2964,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage__subcmd__help__subcmd__record)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2946,6 +3054,60 @@ _billctl() {
                     ;;
                 --id)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__report)
+            opts="-q -v -y -h -V --customer --key --period --from --to --by --csv --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --customer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "customer key day" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -677,6 +677,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
             cand record 'Record one usage event for a key'
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+            cand report 'Usage against each tier''s quota for a billing period'
+            cand alerts 'List customers at or above a share of their quota (exit 1 when any)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;usage;record'= {
@@ -724,14 +726,64 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;usage;report'= {
+            cand --customer 'Only this customer'
+            cand --key 'Only this key id (its customer''s period and quota)'
+            cand --period '`current` (each customer''s billing period, else the calendar month) or a month YYYY-MM'
+            cand --from 'Start of an explicit period (RFC 3339 or unix seconds)'
+            cand --to 'End of an explicit period, exclusive'
+            cand --by 'One row per customer, per key, or per day'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --csv 'Print CSV instead of a table'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;usage;alerts'= {
+            cand --threshold 'Percent of the quota at or above which a customer is listed (100 = over quota)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;usage;help'= {
             cand record 'Record one usage event for a key'
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+            cand report 'Usage against each tier''s quota for a billing period'
+            cand alerts 'List customers at or above a share of their quota (exit 1 when any)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;usage;help;record'= {
         }
         &'billctl;usage;help;import'= {
+        }
+        &'billctl;usage;help;report'= {
+        }
+        &'billctl;usage;help;alerts'= {
         }
         &'billctl;usage;help;help'= {
         }
@@ -1048,10 +1100,16 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage'= {
             cand record 'Record one usage event for a key'
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+            cand report 'Usage against each tier''s quota for a billing period'
+            cand alerts 'List customers at or above a share of their quota (exit 1 when any)'
         }
         &'billctl;help;usage;record'= {
         }
         &'billctl;help;usage;import'= {
+        }
+        &'billctl;help;usage;report'= {
+        }
+        &'billctl;help;usage;alerts'= {
         }
         &'billctl;help;invoices'= {
             cand list 'List a customer''s invoices, newest first'

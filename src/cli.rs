@@ -423,6 +423,50 @@ pub enum UsageCommand {
     Record(UsageRecordArgs),
     /// Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)
     Import(UsageImportArgs),
+    /// Usage against each tier's quota for a billing period
+    Report(UsageReportArgs),
+    /// List customers at or above a share of their quota (exit 1 when any)
+    Alerts(UsageAlertsArgs),
+}
+
+/// How `usage report` groups rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportBy {
+    Customer,
+    Key,
+    Day,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageReportArgs {
+    /// Only this customer
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Only this key id (its customer's period and quota)
+    #[arg(long)]
+    pub key: Option<String>,
+    /// `current` (each customer's billing period, else the calendar month) or a month YYYY-MM
+    #[arg(long, default_value = "current", conflicts_with_all = ["from", "to"])]
+    pub period: String,
+    /// Start of an explicit period (RFC 3339 or unix seconds)
+    #[arg(long, requires = "to", value_name = "TIME")]
+    pub from: Option<String>,
+    /// End of an explicit period, exclusive
+    #[arg(long, requires = "from", value_name = "TIME")]
+    pub to: Option<String>,
+    /// One row per customer, per key, or per day
+    #[arg(long, value_enum, default_value_t = ReportBy::Customer)]
+    pub by: ReportBy,
+    /// Print CSV instead of a table
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageAlertsArgs {
+    /// Percent of the quota at or above which a customer is listed (100 = over quota)
+    #[arg(long, default_value_t = 80.0)]
+    pub threshold: f64,
 }
 
 #[derive(Debug, Args)]

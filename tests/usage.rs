@@ -352,3 +352,175 @@ fn reset_usage(u: &Usage) {
     c.execute_batch("DELETE FROM usage_events; DELETE FROM usage_rollups;")
         .unwrap();
 }
+
+/// Imports `(id, timestamp, quantity)` events for the test key.
+fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
+    let mut text = String::new();
+    for (id, ts, q) in events {
+        writeln!(
+            text,
+            r#"{{"id":"{id}","key":"{}","timestamp":{ts},"quantity":{q}}}"#,
+            u.key_id
+        )
+        .unwrap();
+    }
+    let f = u.file(name, &text);
+    u.env.run(&["usage", "import", &f, "-q"]).ok();
+}
+
+#[test]
+fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
+    let u = setup();
+    let sub = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap();
+    let (start, end) = (sub.current_period_start, sub.current_period_end);
+    // Around both edges, inside partial hours and whole days, and outside the period.
+    let events: Vec<(String, i64, i64)> = [
+        (start - 7200, 1000),
+        (start - 1, 1000),
+        (start, 1),
+        (start + 10, 2),
+        (start + 3599, 3),
+        (start + 2 * 86_400 + 5 * 3600, 40),
+        (start + 9 * 86_400, 500),
+        (end - 3601, 6),
+        (end - 30, 7),
+        (end - 1, 8),
+        (end, 1000),
+        (end + 86_400, 1000),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (ts, q))| (format!("p{i}"), *ts, *q))
+    .collect();
+    import(&u, "edges.ndjson", &events);
+    let want: i64 = events
+        .iter()
+        .filter(|(_, ts, _)| *ts >= start && *ts < end)
+        .map(|(_, _, q)| q)
+        .sum();
+    assert_eq!(want, 567);
+    let rows = u.env.run(&["usage", "report", "--json"]).ok().json();
+    let r = &rows[0];
+    assert_eq!(
+        (r["customer"].as_str(), r["tier"].as_str()),
+        (Some(u.customer.as_str()), Some("pro"))
+    );
+    assert_eq!(
+        (
+            r["used"].as_i64(),
+            r["quota"].as_i64(),
+            r["remaining"].as_i64(),
+            r["overage"].as_i64()
+        ),
+        (Some(want), Some(10_000), Some(10_000 - want), Some(0))
+    );
+    assert_eq!(
+        (r["period_start"].as_i64(), r["period_end"].as_i64()),
+        (Some(start), Some(end))
+    );
+    assert!((r["percent"].as_f64().unwrap() - 5.67).abs() < 1e-9);
+    let days = u
+        .env
+        .run(&["usage", "report", "--by", "day", "--json"])
+        .ok()
+        .json();
+    let by_day: i64 = days
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["used"].as_i64().unwrap())
+        .sum();
+    assert_eq!(by_day, want, "days add up to the period");
+    let keys = u
+        .env
+        .run(&["usage", "report", "--by", "key", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (keys[0]["key"].as_str(), keys[0]["used"].as_i64()),
+        (Some(u.key_id.as_str()), Some(want))
+    );
+    let explicit = u
+        .env
+        .run(&[
+            "usage",
+            "report",
+            "--from",
+            &start.to_string(),
+            "--to",
+            &(start + 3600).to_string(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(explicit[0]["used"], 6);
+    let csv = u.env.run(&["usage", "report", "--csv"]).ok().stdout;
+    assert!(
+        csv.starts_with(
+            "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "{},,,pro,{start},{end},{want},10000,5.67,{},0",
+            u.customer,
+            10_000 - want
+        )),
+        "{csv}"
+    );
+    let table = u.env.run(&["usage", "report"]).ok().stdout;
+    assert!(table.contains("5.7%") && table.contains("█"), "{table}");
+    let r = u
+        .env
+        .run(&["usage", "report", "--customer", "cus_nope"])
+        .code(2);
+    assert!(r.stderr.contains("cus_nope"), "{}", r.stderr);
+    let r = u
+        .env
+        .run(&["usage", "report", "--period", "2026-13"])
+        .code(2);
+    assert!(r.stderr.contains("--period"), "{}", r.stderr);
+}
+
+#[test]
+fn alerts_list_customers_over_the_threshold_and_exit_1() {
+    let u = setup();
+    let sub = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap();
+    let t = sub.current_period_start + 60;
+    u.env.run(&["usage", "alerts"]).ok();
+    import(&u, "a.ndjson", &[("a1".into(), t, 8_500)]);
+    let r = u
+        .env
+        .run(&["usage", "alerts", "--threshold", "80", "--json"])
+        .code(1);
+    let listed = r.json();
+    assert_eq!(
+        (
+            listed[0]["customer"].as_str(),
+            listed[0]["percent"].as_f64()
+        ),
+        (Some(u.customer.as_str()), Some(85.0))
+    );
+    u.env.run(&["usage", "alerts", "--threshold", "90"]).ok();
+    import(&u, "b.ndjson", &[("a2".into(), t, 2_000)]);
+    let over = u
+        .env
+        .run(&["usage", "alerts", "--threshold", "100", "--json"])
+        .code(1)
+        .json();
+    assert_eq!(
+        (over[0]["used"].as_i64(), over[0]["overage"].as_i64()),
+        (Some(10_500), Some(500))
+    );
+}

@@ -9,6 +9,7 @@ pub mod db;
 pub mod invoices;
 pub mod keys;
 pub mod prices;
+pub mod report;
 pub mod setup_products;
 pub mod subscriptions;
 pub mod usage;

@@ -16,6 +16,8 @@ pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
     match cmd {
         UsageCommand::Record(args) => record(ctx, &args),
         UsageCommand::Import(args) => import(ctx, &args),
+        UsageCommand::Report(args) => super::report::report(ctx, &args),
+        UsageCommand::Alerts(args) => super::report::alerts(ctx, &args),
     }
 }
 

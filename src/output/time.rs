@@ -1,7 +1,7 @@
 //! UTC timestamps for people: `2026-11-24` and `2026-11-24 06:25 UTC`.
 
 /// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's civil_from_days).
-fn civil(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

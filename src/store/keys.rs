@@ -271,6 +271,60 @@ impl Store {
         Ok(inserted)
     }
 
+    /// Exact quantity of `scope` (`customer`/`key`) `subject` with `from <= ts < to`, read from
+    /// rollups: whole UTC days from the daily ones, whole hours at the edges from the hourly
+    /// ones, and only the partial hours at both ends from raw events.
+    pub fn usage_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
+        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+        let (h0, h1) = (ceil(from, 3600), floor(to, 3600));
+        if h0 >= h1 {
+            return self.raw_in(scope, subject, from, to);
+        }
+        let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
+        let mut total =
+            self.raw_in(scope, subject, from, h0)? + self.raw_in(scope, subject, h1, to)?;
+        if d0 < d1 {
+            total += self.rollup_sum(scope, subject, "day", d0, d1)?;
+            total += self.rollup_sum(scope, subject, "hour", h0, d0)?;
+            total += self.rollup_sum(scope, subject, "hour", d1, h1)?;
+        } else {
+            total += self.rollup_sum(scope, subject, "hour", h0, h1)?;
+        }
+        Ok(total)
+    }
+
+    /// Daily totals (bucket start, quantity) of a subject with buckets in `[from, to)`.
+    pub fn daily(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT bucket, quantity FROM usage_rollups WHERE scope = ?1 AND subject = ?2 AND grain = 'day' AND bucket >= ?3 AND bucket < ?4 ORDER BY bucket",
+        )?;
+        let rows = stmt
+            .query_map(params![scope, subject, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn raw_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let sql = if scope == "key" {
+            "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3"
+        } else {
+            "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1 AND ts >= ?2 AND ts < ?3"
+        };
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_row(params![subject, from, to], |r| r.get(0))?)
+    }
+
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

@@ -300,6 +300,30 @@ pub fn parse_csv(header: &[String], line: &str) -> Result<RawEvent, String> {
     })
 }
 
+/// `[start, end)` of the UTC calendar month `YYYY-MM`.
+pub fn month(s: &str) -> Result<(i64, i64), String> {
+    let bad = || format!("invalid month {s:?}: expected YYYY-MM, like 2026-11");
+    let (y, m) = s.split_once('-').ok_or_else(bad)?;
+    let (y, m) = (
+        num(y, "year").map_err(|_| bad())?,
+        num(m, "month").map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1970..=9999).contains(&y) {
+        return Err(bad());
+    }
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    Ok((
+        days_from_civil(y, m, 1) * 86_400,
+        days_from_civil(ny, nm, 1) * 86_400,
+    ))
+}
+
+/// `[start, end)` of the UTC calendar month containing `ts`.
+pub fn month_of(ts: i64) -> (i64, i64) {
+    let (y, m, _) = crate::output::civil(ts.div_euclid(86_400));
+    month(&format!("{y:04}-{m:02}")).unwrap_or((ts, ts))
+}
+
 /// An id made from the event's fields (`--derive-ids`): identical lines get the same id and
 /// so count once.
 pub fn derive_id(e: &RawEvent) -> String {
@@ -325,6 +349,14 @@ pub fn derive_id(e: &RawEvent) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_are_utc_calendar_months() {
+        assert_eq!(month("2026-11"), Ok((1_793_491_200, 1_796_083_200)));
+        assert_eq!(month("2024-12").unwrap().1, month("2025-01").unwrap().0);
+        assert_eq!(month_of(1_795_500_000), month("2026-11").unwrap());
+        assert!(month("2026-13").is_err() && month("nov").is_err());
+    }
 
     #[test]
     fn timestamps_parse_as_rfc3339_or_unix_seconds() {

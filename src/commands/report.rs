@@ -1,0 +1,332 @@
+//! `billctl usage report` and `billctl usage alerts`: usage against each tier's quota, read
+//! from the rollups (exact at period edges, see `Store::usage_in`).
+
+use super::now;
+use crate::billing::Customer;
+use crate::cli::{ReportBy, UsageAlertsArgs, UsageReportArgs};
+use crate::context::Ctx;
+use crate::output::{utc_date, Output};
+use crate::usage;
+use anyhow::{anyhow, bail, Result};
+use comfy_table::{Cell, Color};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// One row of a report.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub customer: String,
+    pub key: Option<String>,
+    /// Start of the UTC day, for `--by day`.
+    pub day: Option<i64>,
+    pub tier: String,
+    pub period_start: i64,
+    pub period_end: i64,
+    pub used: i64,
+    /// `None`: unlimited (or not applicable to a day row).
+    pub quota: Option<u64>,
+    pub percent: Option<f64>,
+    pub remaining: Option<u64>,
+    pub overage: i64,
+}
+
+/// A customer's tier, quota and period.
+struct Plan {
+    tier: String,
+    quota: Option<u64>,
+    period: (i64, i64),
+}
+
+fn plan_of(
+    ctx: &mut Ctx,
+    customer: &str,
+    period: &str,
+    explicit: Option<(i64, i64)>,
+) -> Result<Plan> {
+    let config = ctx.config()?.clone();
+    let live = ctx.store()?.live_subscription(customer)?;
+    let (tier, quota) = match &live {
+        Some(s) => (s.tier.clone(), config.tier(&s.tier).and_then(|t| t.quota)),
+        None => ("none".to_string(), None),
+    };
+    let unlimited_or_none = live.is_none() || config.tier(&tier).is_none();
+    let quota = if unlimited_or_none { None } else { quota };
+    let period = match (explicit, period) {
+        (Some(p), _) => p,
+        (None, "current") => live.as_ref().map_or_else(
+            || usage::month_of(now()),
+            |s| (s.current_period_start, s.current_period_end),
+        ),
+        (None, m) => usage::month(m).map_err(|e| anyhow!("--period: {e}"))?,
+    };
+    Ok(Plan {
+        tier,
+        quota,
+        period,
+    })
+}
+
+fn row(
+    customer: &str,
+    key: Option<&str>,
+    day: Option<i64>,
+    plan: &Plan,
+    used: i64,
+    with_quota: bool,
+) -> Row {
+    let quota = if with_quota { plan.quota } else { None };
+    Row {
+        customer: customer.to_string(),
+        key: key.map(String::from),
+        day,
+        tier: plan.tier.clone(),
+        period_start: plan.period.0,
+        period_end: plan.period.1,
+        used,
+        quota,
+        percent: quota.map(|q| {
+            if q == 0 {
+                100.0
+            } else {
+                used as f64 * 100.0 / q as f64
+            }
+        }),
+        remaining: quota.map(|q| q.saturating_sub(used.max(0) as u64)),
+        overage: quota.map_or(0, |q| (used - q as i64).max(0)),
+    }
+}
+
+fn customers(ctx: &mut Ctx, only: Option<&str>) -> Result<Vec<Customer>> {
+    match only {
+        Some(c) => Ok(vec![ctx.store()?.customer(c)?.ok_or_else(|| {
+            anyhow!("no customer {c} in the local mirror\nhint: run 'billctl subscriptions sync'")
+        })?]),
+        None => ctx.store()?.customers(),
+    }
+}
+
+fn rows(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<Vec<Row>> {
+    let explicit = match (&args.from, &args.to) {
+        (Some(f), Some(t)) => {
+            let (f, t) = (
+                usage::parse_timestamp(f).map_err(|e| anyhow!("--from: {e}"))?,
+                usage::parse_timestamp(t).map_err(|e| anyhow!("--to: {e}"))?,
+            );
+            if t <= f {
+                bail!("--to must be after --from");
+            }
+            Some((f, t))
+        }
+        _ => None,
+    };
+    // With --key, the key's own usage within its customer's period.
+    let key = match &args.key {
+        Some(k) => Some(
+            ctx.store()?
+                .key(k)?
+                .ok_or_else(|| anyhow!("no API key with id {k}"))?,
+        ),
+        None => None,
+    };
+    let only = key
+        .as_ref()
+        .map(|k| k.customer_id.clone())
+        .or(args.customer.clone());
+    let mut out = Vec::new();
+    for c in customers(ctx, only.as_deref())? {
+        let plan = plan_of(ctx, &c.id, &args.period, explicit)?;
+        let (from, to) = plan.period;
+        let store = ctx.store()?;
+        let (scope, subject) = match &key {
+            Some(k) => ("key", k.id.clone()),
+            None => ("customer", c.id.clone()),
+        };
+        match args.by {
+            ReportBy::Customer => out.push(row(
+                &c.id,
+                key.as_ref().map(|k| k.id.as_str()),
+                None,
+                &plan,
+                store.usage_in(scope, &subject, from, to)?,
+                true,
+            )),
+            ReportBy::Key => {
+                let keys = match &key {
+                    Some(k) => vec![k.clone()],
+                    None => store.keys(Some(&c.id))?,
+                };
+                for k in keys {
+                    out.push(row(
+                        &c.id,
+                        Some(&k.id),
+                        None,
+                        &plan,
+                        store.usage_in("key", &k.id, from, to)?,
+                        false,
+                    ));
+                }
+            }
+            ReportBy::Day => {
+                for (day, _) in
+                    store.daily(scope, &subject, from.div_euclid(86_400) * 86_400, to)?
+                {
+                    let used =
+                        store.usage_in(scope, &subject, day.max(from), (day + 86_400).min(to))?;
+                    out.push(row(
+                        &c.id,
+                        key.as_ref().map(|k| k.id.as_str()),
+                        Some(day),
+                        &plan,
+                        used,
+                        false,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `█████░░░░░` for a percentage (capped at 100).
+fn bar(percent: Option<f64>) -> String {
+    match percent {
+        None => "-".into(),
+        Some(p) => {
+            let filled = ((p.clamp(0.0, 100.0) / 10.0).round()) as usize;
+            format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
+        }
+    }
+}
+
+fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
+    let first = match by {
+        ReportBy::Customer => "CUSTOMER",
+        ReportBy::Key => "KEY",
+        ReportBy::Day => "DAY (UTC)",
+    };
+    let body = rows
+        .iter()
+        .map(|r| {
+            let label = match by {
+                ReportBy::Customer => r.customer.clone(),
+                ReportBy::Key => format!("{} ({})", r.key.as_deref().unwrap_or("-"), r.customer),
+                ReportBy::Day => format!("{} ({})", r.day.map_or("-".into(), utc_date), r.customer),
+            };
+            let pct = r.percent.map_or("-".into(), |p| format!("{p:.1}%"));
+            let over = if r.overage > 0 {
+                out.paint(r.overage, Color::Red)
+            } else {
+                Cell::new(r.overage)
+            };
+            vec![
+                Cell::new(label),
+                Cell::new(&r.tier),
+                Cell::new(format!(
+                    "{} .. {}",
+                    utc_date(r.period_start),
+                    utc_date(r.period_end)
+                )),
+                Cell::new(r.used),
+                Cell::new(r.quota.map_or("unlimited".into(), |q| q.to_string())),
+                Cell::new(pct),
+                Cell::new(bar(r.percent)),
+                Cell::new(r.remaining.map_or("-".into(), |q| q.to_string())),
+                over,
+            ]
+        })
+        .collect();
+    out.table(
+        &[
+            first,
+            "TIER",
+            "PERIOD (UTC)",
+            "USED",
+            "QUOTA",
+            "%",
+            "",
+            "REMAINING",
+            "OVERAGE",
+        ],
+        body,
+    )
+}
+
+fn csv(rows: &[Row]) -> String {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut s = String::from(
+        "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            r.customer,
+            opt(r.key.clone()),
+            opt(r.day.map(|d| d.to_string())),
+            r.tier,
+            r.period_start,
+            r.period_end,
+            r.used,
+            opt(r.quota.map(|q| q.to_string())),
+            opt(r.percent.map(|p| format!("{p:.2}"))),
+            opt(r.remaining.map(|q| q.to_string())),
+            r.overage
+        ));
+    }
+    s
+}
+
+pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
+    let rows = rows(ctx, args)?;
+    if ctx.output.json {
+        ctx.output.json(&rows)?;
+    } else if args.csv {
+        ctx.output.data(&csv(&rows))?;
+    } else {
+        ctx.output.data(&table(&ctx.output, &rows, args.by))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn alerts(ctx: &mut Ctx, args: &UsageAlertsArgs) -> Result<ExitCode> {
+    if !(args.threshold.is_finite() && args.threshold >= 0.0) {
+        bail!(
+            "invalid --threshold {}: a percentage, 0 or more",
+            args.threshold
+        );
+    }
+    let mut listed = Vec::new();
+    for c in ctx.store()?.customers()? {
+        let plan = plan_of(ctx, &c.id, "current", None)?;
+        if plan.quota.is_none() {
+            continue;
+        }
+        let used = ctx
+            .store()?
+            .usage_in("customer", &c.id, plan.period.0, plan.period.1)?;
+        let r = row(&c.id, None, None, &plan, used, true);
+        if r.percent.is_some_and(|p| p >= args.threshold) {
+            listed.push(r);
+        }
+    }
+    listed.sort_by(|a, b| {
+        b.percent
+            .partial_cmp(&a.percent)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    if ctx.output.json {
+        ctx.output.json(&listed)?;
+    } else if listed.is_empty() {
+        ctx.output.status(format!(
+            "No customer is at or above {}% of their quota.",
+            args.threshold
+        ));
+    } else {
+        ctx.output
+            .data(&table(&ctx.output, &listed, ReportBy::Customer))?;
+    }
+    Ok(if listed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
