@@ -524,3 +524,52 @@ fn alerts_list_customers_over_the_threshold_and_exit_1() {
         (Some(10_500), Some(500))
     );
 }
+
+#[test]
+fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
+    let u = setup();
+    // Four files of 20,000 events each, every file overlapping the next by half.
+    let mut files = Vec::new();
+    for f in 0..4i64 {
+        let mut text = String::new();
+        for i in (f * 10_000)..(f * 10_000 + 20_000) {
+            writeln!(
+                text,
+                r#"{{"id":"c{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
+                u.key_id,
+                T0 + i,
+                1 + i % 3
+            )
+            .unwrap();
+        }
+        files.push(u.file(&format!("part{f}.ndjson"), &text));
+    }
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            u.env
+                .command()
+                .args(["usage", "import", f, "--batch-size", "2000", "--json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut inserted = 0;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "an importer failed: {stderr}");
+        assert!(!stderr.contains("locked"), "{stderr}");
+        let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        inserted += s["inserted"].as_i64().unwrap();
+    }
+    let want: i64 = (0..50_000i64).map(|i| 1 + i % 3).sum();
+    assert_eq!(
+        inserted, 50_000,
+        "each distinct id inserted by exactly one importer"
+    );
+    assert_eq!(u.totals(), (want, want, want));
+    assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
+}
