@@ -797,6 +797,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start of an explicit period (RFC 3339 or unix seconds)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End of an explicit period, exclusive')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per customer, per key, or per day')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write one self-contained HTML page (no network, no scripts) with an SVG chart of daily usage per customer against the quota line')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')

@@ -3080,7 +3080,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage__subcmd__report)
-            opts="-q -v -y -h -V --customer --key --period --from --to --by --csv --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --customer --key --period --from --to --by --csv --html --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3108,6 +3108,10 @@ _billctl() {
                     ;;
                 --by)
                     COMPREPLY=($(compgen -W "customer key day" -- "${cur}"))
+                    return 0
+                    ;;
+                --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

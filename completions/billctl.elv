@@ -733,6 +733,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --from 'Start of an explicit period (RFC 3339 or unix seconds)'
             cand --to 'End of an explicit period, exclusive'
             cand --by 'One row per customer, per key, or per day'
+            cand --html 'Also write one self-contained HTML page (no network, no scripts) with an SVG chart of daily usage per customer against the quota line'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'

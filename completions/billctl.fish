@@ -534,6 +534,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l by -d 'One row per customer, per key, or per day' -r -f -a "customer\t''
 key\t''
 day\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l html -d 'Also write one self-contained HTML page (no network, no scripts) with an SVG chart of daily usage per customer against the quota line' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r

@@ -460,6 +460,10 @@ pub struct UsageReportArgs {
     /// Print CSV instead of a table
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+    /// Also write one self-contained HTML page (no network, no scripts) with an SVG chart of
+    /// daily usage per customer against the quota line
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -573,3 +573,43 @@ fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
     assert_eq!(u.totals(), (want, want, want));
     assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
 }
+
+#[test]
+fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
+    let u = setup();
+    let sub = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap();
+    import(
+        &u,
+        "h.ndjson",
+        &[
+            ("h1".into(), sub.current_period_start + 60, 4_000),
+            ("h2".into(), sub.current_period_start + 2 * 86_400, 3_000),
+        ],
+    );
+    let page = u.env.path("report.html");
+    u.env
+        .run(&["usage", "report", "--html", page.to_str().unwrap(), "-q"])
+        .ok();
+    let html = common::read(&page);
+    assert!(
+        html.starts_with("<!doctype html>") && html.contains("<svg") && html.contains("<polyline"),
+        "a chart"
+    );
+    assert!(
+        html.contains(&u.customer) && html.contains("used 7000 of 10000"),
+        "{html}"
+    );
+    assert!(html.contains("quota 10000"), "the quota line");
+    for external in ["<script", "http://", "https://", "src=", "@import", "url("] {
+        let found = html.replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !found.contains(external),
+            "the page must not load anything: found {external}"
+        );
+    }
+}
