@@ -15,24 +15,8 @@ struct Keys {
 
 /// Catalog applied, a customer on `tier`.
 fn setup(tier: &str) -> Keys {
-    let env = Env::new();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
-    let customer = env
-        .run(&["customers", "create", "--email", "keys@example.com", "-q"])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &customer,
-        "--tier",
-        tier,
-        "-q",
-    ])
-    .ok();
+    let env = Env::with_catalog();
+    let customer = env.subscribed("keys@example.com", tier);
     Keys { env, customer }
 }
 

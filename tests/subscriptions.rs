@@ -9,9 +9,7 @@ use stripe_sim::Fault;
 
 /// An env with the catalog applied.
 fn catalog() -> Env {
-    let env = Env::new();
-    env.run(&["setup-products", "--yes"]).ok();
-    env
+    Env::with_catalog()
 }
 
 fn customer(env: &Env, email: &str) -> String {

@@ -13,24 +13,8 @@ struct Usage {
 }
 
 fn setup() -> Usage {
-    let env = Env::new();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
-    let customer = env
-        .run(&["customers", "create", "--email", "u@example.com", "-q"])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &customer,
-        "--tier",
-        "pro",
-        "-q",
-    ])
-    .ok();
+    let env = Env::with_catalog();
+    let customer = env.subscribed("u@example.com", "pro");
     let key = env
         .run(&["keys", "issue", "--customer", &customer, "-q"])
         .ok()

@@ -66,6 +66,34 @@ impl Env {
         }
     }
 
+    /// A simulator with the default catalog already applied.
+    pub fn with_catalog() -> Env {
+        let env = Env::new();
+        env.run(&["setup-products", "--yes", "-q"]).ok();
+        env
+    }
+
+    /// Creates a customer and subscribes it to `tier`; returns the customer id.
+    pub fn subscribed(&self, email: &str, tier: &str) -> String {
+        let customer = self
+            .run(&["customers", "create", "--email", email, "-q"])
+            .ok()
+            .stdout
+            .trim()
+            .to_string();
+        self.run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &customer,
+            "--tier",
+            tier,
+            "-q",
+        ])
+        .ok();
+        customer
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)
     }
