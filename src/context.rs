@@ -138,6 +138,29 @@ impl Ctx {
         Ok(client)
     }
 
+    /// A Stripe client for a write the command confirms itself: one question, marked as LIVE
+    /// when the key is live (which also needs `--live`). `Ok(None)` when the answer is no.
+    pub fn stripe_for_confirmed_write(
+        &mut self,
+        what: &str,
+        question: &str,
+    ) -> Result<Option<Stripe>> {
+        let client = self.stripe()?;
+        let key = &self.stripe.as_ref().expect("built above").1;
+        let question = if key.mode == Mode::Live {
+            if !self.global.live {
+                bail!("refusing to {what} with a live-mode key (…{}): pass --live to write to live Stripe data", key.last4());
+            }
+            format!("{question} [LIVE mode, key …{}]", key.last4())
+        } else {
+            question.to_string()
+        };
+        Ok(self
+            .output
+            .confirm(&question, self.global.yes)?
+            .then_some(client))
+    }
+
     /// The mode of the key in use (after `stripe()` or `stripe_key()`).
     pub fn mode(&self) -> Option<Mode> {
         self.stripe.as_ref().map(|(_, k)| k.mode)

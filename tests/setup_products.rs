@@ -515,6 +515,53 @@ fn a_live_key_needs_live_and_yes() {
     env.run(&["setup-products", "--plan"]).ok();
     env.run(&["setup-products", "--live", "--yes"]).ok();
     assert_eq!(env.sim.state().products.len(), 3);
+    // Commands that confirm themselves ask one question, marked LIVE.
+    let cus = env
+        .run(&[
+            "customers",
+            "create",
+            "--email",
+            "live@example.com",
+            "--live",
+            "--yes",
+            "-q",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let sub = env
+        .run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "pro",
+            "--live",
+            "--yes",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let id = sub["id"].as_str().unwrap();
+    let r = env.run(&["subscriptions", "cancel", id, "--yes"]).code(2);
+    assert!(r.stderr.contains("--live"), "{}", r.stderr);
+    let r = env.run(&["subscriptions", "cancel", id, "--live"]).code(2);
+    assert!(
+        r.stderr.contains("[LIVE mode, key …0000]") && r.stderr.contains("--yes"),
+        "one question, marked LIVE: {}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("Cancel ").count(),
+        1,
+        "asked once: {}",
+        r.stderr
+    );
+    env.run(&["subscriptions", "cancel", id, "--live", "--yes"])
+        .ok();
+    assert_eq!(env.sim.state().subscriptions[id]["status"], "canceled");
 }
 
 #[test]

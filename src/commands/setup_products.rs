@@ -284,11 +284,10 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
             plan.actions.len(),
             plan.writes()
         );
-        let stripe = ctx.stripe_for_write("apply the catalog")?;
-        if !ctx.output.confirm(&question, ctx.global.yes)? {
+        let Some(stripe) = ctx.stripe_for_confirmed_write("apply the catalog", &question)? else {
             ctx.output.status("Aborted: nothing was changed.");
             return Ok(ExitCode::from(2));
-        }
+        };
         apply(ctx, &stripe, &plan)?;
         let after = ctx
             .block_on(stripe.observe(&config, args.prune))?

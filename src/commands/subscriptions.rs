@@ -240,12 +240,11 @@ fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
     } else {
         format!("Cancel {} ({who}) now? Access ends immediately.", sub.id)
     };
-    let stripe = ctx.stripe_for_write("cancel a subscription")?;
-    if !ctx.output.confirm(&question, ctx.global.yes)? {
+    let Some(stripe) = ctx.stripe_for_confirmed_write("cancel a subscription", &question)? else {
         ctx.output
             .status("Aborted: the subscription was not changed.");
         return Ok(ExitCode::from(2));
-    }
+    };
     let done = if args.at_period_end {
         let key = derived(&[
             "subscription-cancel-at-period-end",
