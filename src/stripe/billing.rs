@@ -1,6 +1,6 @@
 //! Customers, subscriptions, invoices and Checkout Sessions.
 
-use super::{price_of, Error, Stripe, PAGE};
+use super::{all_pages, price_of, Error, Stripe, PAGE};
 use crate::billing::{Customer, Invoice, Item, Subscription};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -134,54 +134,42 @@ impl Stripe {
     pub async fn customers(
         &self,
         email: Option<&str>,
-        mut on_page: impl FnMut(usize),
+        on_page: impl FnMut(usize),
     ) -> Result<Vec<Customer>, Error> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
+        let fetch = |after: Option<String>| {
             let mut req = ListCustomer::new().limit(PAGE);
             if let Some(e) = email {
                 req = req.email(e.to_string());
             }
-            if let Some(a) = &after {
-                req = req.starting_after(a.clone());
+            if let Some(a) = after {
+                req = req.starting_after(a);
             }
-            let page = req.send(&self.transport).await?;
-            after = page.data.last().map(|c| c.id.to_string());
-            out.extend(page.data.into_iter().map(customer_of));
-            on_page(out.len());
-            if !page.has_more || after.is_none() {
-                return Ok(out);
-            }
-        }
+            let transport = &self.transport;
+            async move { req.send(transport).await }
+        };
+        all_pages(fetch, |c| Some(c.id.to_string()), customer_of, on_page).await
     }
 
     /// Every subscription, of any status (optionally of one customer), across all pages.
     pub async fn subscriptions(
         &self,
         customer: Option<&str>,
-        mut on_page: impl FnMut(usize),
+        on_page: impl FnMut(usize),
     ) -> Result<Vec<Subscription>, Error> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
+        let fetch = |after: Option<String>| {
             let mut req = ListSubscription::new()
                 .status(ListSubscriptionStatus::All)
                 .limit(PAGE);
             if let Some(c) = customer {
                 req = req.customer(c.to_string());
             }
-            if let Some(a) = &after {
-                req = req.starting_after(a.clone());
+            if let Some(a) = after {
+                req = req.starting_after(a);
             }
-            let page = req.send(&self.transport).await?;
-            after = page.data.last().map(|s| s.id.to_string());
-            out.extend(page.data.into_iter().map(subscription_of));
-            on_page(out.len());
-            if !page.has_more || after.is_none() {
-                return Ok(out);
-            }
-        }
+            let transport = &self.transport;
+            async move { req.send(transport).await }
+        };
+        all_pages(fetch, |s| Some(s.id.to_string()), subscription_of, on_page).await
     }
 
     /// The subscription, or `None` when it does not exist.
@@ -253,25 +241,23 @@ impl Stripe {
 
     /// Every invoice of a customer, newest first.
     pub async fn invoices(&self, customer: &str) -> Result<Vec<Invoice>, Error> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
+        let fetch = |after: Option<String>| {
             let mut req = ListInvoice::new()
                 .customer(customer.to_string())
                 .limit(PAGE);
-            if let Some(a) = &after {
-                req = req.starting_after(a.clone());
+            if let Some(a) = after {
+                req = req.starting_after(a);
             }
-            let page = req.send(&self.transport).await?;
-            after = page
-                .data
-                .last()
-                .and_then(|i| i.id.as_ref().map(|x| x.to_string()));
-            out.extend(page.data.into_iter().map(invoice_of));
-            if !page.has_more || after.is_none() {
-                return Ok(out);
-            }
-        }
+            let transport = &self.transport;
+            async move { req.send(transport).await }
+        };
+        all_pages(
+            fetch,
+            |i| i.id.as_ref().map(|x| x.to_string()),
+            invoice_of,
+            |_| {},
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -27,6 +27,30 @@ const LOOKUP_KEYS_PER_CALL: usize = 10;
 /// The largest page Stripe serves.
 pub(crate) const PAGE: i64 = 100;
 
+/// Every item of a Stripe list: fetches pages with `fetch(starting_after)` until `has_more`
+/// is false, maps each item, and reports the running count to `on_page`.
+pub(crate) async fn all_pages<T, U, Fut>(
+    mut fetch: impl FnMut(Option<String>) -> Fut,
+    id: impl Fn(&T) -> Option<String>,
+    map: impl Fn(T) -> U,
+    mut on_page: impl FnMut(usize),
+) -> Result<Vec<U>, Error>
+where
+    Fut: std::future::Future<Output = Result<stripe_types::List<T>, Error>>,
+{
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = fetch(after.take()).await?;
+        after = page.data.last().and_then(&id);
+        out.extend(page.data.into_iter().map(&map));
+        on_page(out.len());
+        if !page.has_more || after.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
 /// A Stripe account reached through one pooled transport.
 #[derive(Clone)]
 pub struct Stripe {
@@ -113,19 +137,15 @@ impl Stripe {
     pub async fn prices_by_lookup_keys(&self, keys: &[String]) -> Result<Vec<RemotePrice>, Error> {
         let mut out = Vec::new();
         for chunk in keys.chunks(LOOKUP_KEYS_PER_CALL) {
-            let mut after: Option<String> = None;
-            loop {
+            let fetch = |after: Option<String>| {
                 let mut req = ListPrice::new().lookup_keys(chunk.to_vec()).limit(PAGE);
-                if let Some(a) = &after {
-                    req = req.starting_after(a.clone());
+                if let Some(a) = after {
+                    req = req.starting_after(a);
                 }
-                let page = req.send(&self.transport).await?;
-                after = page.data.last().map(|p| p.id.to_string());
-                out.extend(page.data.into_iter().map(price_of));
-                if !page.has_more || after.is_none() {
-                    break;
-                }
-            }
+                let transport = &self.transport;
+                async move { req.send(transport).await }
+            };
+            out.extend(all_pages(fetch, |p| Some(p.id.to_string()), price_of, |_| {}).await?);
         }
         Ok(out)
     }
@@ -149,46 +169,35 @@ impl Stripe {
         &self,
         key: &str,
     ) -> Result<Vec<RemoteProduct>, Error> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
+        let fetch = |after: Option<String>| {
             let mut req = ListProduct::new().active(true).limit(PAGE);
-            if let Some(a) = &after {
-                req = req.starting_after(a.clone());
+            if let Some(a) = after {
+                req = req.starting_after(a);
             }
-            let page = req.send(&self.transport).await?;
-            after = page.data.last().map(|p| p.id.to_string());
-            out.extend(
-                page.data
-                    .into_iter()
-                    .map(product_of)
-                    .filter(|p| p.metadata.contains_key(key)),
-            );
-            if !page.has_more || after.is_none() {
-                return Ok(out);
-            }
-        }
+            let transport = &self.transport;
+            async move { req.send(transport).await }
+        };
+        let all = all_pages(fetch, |p| Some(p.id.to_string()), product_of, |_| {}).await?;
+        Ok(all
+            .into_iter()
+            .filter(|p| p.metadata.contains_key(key))
+            .collect())
     }
 
     /// The active prices of a product.
     pub async fn active_prices_of(&self, product: &str) -> Result<Vec<RemotePrice>, Error> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
+        let fetch = |after: Option<String>| {
             let mut req = ListPrice::new()
                 .product(product.to_string())
                 .active(true)
                 .limit(PAGE);
-            if let Some(a) = &after {
-                req = req.starting_after(a.clone());
+            if let Some(a) = after {
+                req = req.starting_after(a);
             }
-            let page = req.send(&self.transport).await?;
-            after = page.data.last().map(|p| p.id.to_string());
-            out.extend(page.data.into_iter().map(price_of));
-            if !page.has_more || after.is_none() {
-                return Ok(out);
-            }
-        }
+            let transport = &self.transport;
+            async move { req.send(transport).await }
+        };
+        all_pages(fetch, |p| Some(p.id.to_string()), price_of, |_| {}).await
     }
 
     pub async fn create_product(
