@@ -314,15 +314,11 @@ impl Store {
         if to <= from {
             return Ok(0);
         }
-        let sql = if scope == "key" {
-            "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3"
+        if scope == "key" {
+            self.key_usage(subject, from, to)
         } else {
-            "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1 AND ts >= ?2 AND ts < ?3"
-        };
-        Ok(self
-            .conn
-            .prepare_cached(sql)?
-            .query_row(params![subject, from, to], |r| r.get(0))?)
+            self.usage_sum(subject, from, to)
+        }
     }
 
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.
@@ -379,10 +375,15 @@ impl Store {
 
     /// Calls made with a key since `since`.
     pub fn key_uses_since(&self, key: &str, since: i64) -> Result<i64> {
+        self.key_usage(key, since, i64::MAX)
+    }
+
+    /// Calls (sum of quantities) made with a key with `from <= ts < to`.
+    pub fn key_usage(&self, key: &str, from: i64, to: i64) -> Result<i64> {
         Ok(self
             .conn
-            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = ?1 AND ts >= ?2")?
-            .query_row(params![key, since], |r| r.get(0))?)
+            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3")?
+            .query_row(params![key, from, to], |r| r.get(0))?)
     }
 
     /// The customer's live subscription in the mirror (the newest, if several).
