@@ -20,22 +20,13 @@ fn since(s: &str) -> Result<i64> {
     if let [y, m, d] = parts.as_slice() {
         if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) {
             if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                return Ok(days_from_civil(y, m, d) * 86_400);
+                return Ok(crate::output::days_from_civil(y, m, d) * 86_400);
             }
         }
     }
     Err(anyhow!(
         "invalid --since {s:?}: use a date (2026-11-24), unix seconds, or an age like 7d"
     ))
-}
-
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from(if m > 2 { m - 3 } else { m + 9 });
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
 pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {

@@ -5,7 +5,7 @@ mod money;
 mod time;
 
 pub use money::money;
-pub(crate) use time::civil;
+pub(crate) use time::{civil, days_from_civil};
 pub use time::{utc_date, utc_datetime};
 
 use anyhow::{bail, Result};

@@ -13,6 +13,16 @@ pub(crate) fn civil(days: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// (year, month, day) to days since 1970-01-01 (Howard Hinnant's days_from_civil).
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from(if m > 2 { m - 3 } else { m + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
 pub fn utc_date(ts: i64) -> String {
     let (y, m, d) = civil(ts.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
@@ -35,5 +45,9 @@ mod tests {
         assert_eq!(super::utc_date(0), "1970-01-01");
         assert_eq!(super::utc_datetime(1_795_500_000), "2026-11-24 06:00 UTC");
         assert_eq!(super::utc_date(951_782_400), "2000-02-29");
+        for days in [-1, 0, 10_957, 20_781, 2_932_896] {
+            let (y, m, d) = super::civil(days);
+            assert_eq!(super::days_from_civil(y, m, d), days);
+        }
     }
 }

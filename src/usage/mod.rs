@@ -2,6 +2,7 @@
 //! names the field, timestamps as RFC 3339 or unix seconds, and ids derived from the fields
 //! when asked. Pure: no I/O here.
 
+use crate::output::days_from_civil;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -33,15 +34,6 @@ const FIELDS: &[&str] = &[
     "endpoint",
     "meta",
 ];
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
 
 fn num(s: &str, what: &str) -> Result<i64, String> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -133,7 +125,7 @@ pub fn parse_timestamp(s: &str) -> Result<i64, String> {
         }
         _ => return Err(bad("expected a Z or ±HH:MM offset")),
     };
-    Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se.min(59) - offset)
+    Ok(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + se.min(59) - offset)
 }
 
 fn quantity_of(v: &Value) -> Result<i64, String> {
@@ -313,8 +305,8 @@ pub fn month(s: &str) -> Result<(i64, i64), String> {
     }
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     Ok((
-        days_from_civil(y, m, 1) * 86_400,
-        days_from_civil(ny, nm, 1) * 86_400,
+        days_from_civil(y, m as u32, 1) * 86_400,
+        days_from_civil(ny, nm as u32, 1) * 86_400,
     ))
 }
 
