@@ -239,11 +239,7 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
 }
 
 fn rotate(ctx: &mut Ctx, args: &KeysRotateArgs) -> Result<ExitCode> {
-    let grace = if args.grace.trim() == "0" || args.grace.trim() == "0s" {
-        0
-    } else {
-        parse_duration(&args.grace).map_err(|e| anyhow!("--grace: {e}"))?
-    };
+    let grace = keys::parse_span(&args.grace).map_err(|e| anyhow!("--grace: {e}"))?;
     let old = find(ctx, &args.id)?;
     let at = now();
     if old.status(at) != "active" {

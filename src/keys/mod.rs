@@ -143,9 +143,20 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-/// Parses durations like `90d`, `24h`, `30m`, `45s`, `2w` into seconds.
+/// Parses durations like `90d`, `24h`, `30m`, `45s`, `2w` into seconds; must be positive.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
+    match parse_span(s)? {
+        0 => Err(format!("invalid duration {:?}: must be positive", s.trim())),
+        n => Ok(n),
+    }
+}
+
+/// Like [`parse_duration`], but zero is allowed (`0`, `0s`, `0h`...), as for a grace period.
+pub fn parse_span(s: &str) -> Result<i64, String> {
     let s = s.trim();
+    if s == "0" {
+        return Ok(0);
+    }
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: i64 = num.parse().map_err(|_| {
@@ -164,8 +175,7 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         }
     };
     n.checked_mul(mult)
-        .filter(|v| *v > 0)
-        .ok_or_else(|| format!("invalid duration {s:?}: must be positive"))
+        .ok_or_else(|| format!("invalid duration {s:?}: too long"))
 }
 
 #[cfg(test)]
@@ -261,6 +271,18 @@ mod tests {
         assert_eq!(parse_duration("24h"), Ok(86_400));
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("0d").is_err());
+        assert!(parse_duration("0").is_err());
+        assert_eq!(
+            (
+                parse_span("0"),
+                parse_span("0s"),
+                parse_span("0h"),
+                parse_span("2h")
+            ),
+            (Ok(0), Ok(0), Ok(0), Ok(7200))
+        );
+        assert!(parse_span("10").is_err() && parse_span("-1h").is_err());
+        assert!(parse_duration("99999999999999999w").is_err());
         assert!(parse_duration("5y").is_err());
     }
 }
