@@ -323,11 +323,8 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
             "some configured lookup keys still do not resolve in Stripe; run setup-products --plan"
         )
     })?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
     ctx.store()?
-        .record_catalog(&rows, now)
+        .record_catalog(&rows, super::now())
         .context("failed to record the catalog in the store")?;
     if let Some(path) = &args.write_env {
         super::write_private(path, &env_file(&rows))?;
