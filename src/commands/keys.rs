@@ -291,9 +291,8 @@ fn verify(ctx: &mut Ctx, record: bool) -> Result<ExitCode> {
     let v = if keys::parse(&key).is_none() {
         Verification::malformed()
     } else {
-        let config = ctx.config()?.clone();
         let store = ctx.take_store()?;
-        let mut verifier = Verifier::from_store(store, &config)?;
+        let mut verifier = Verifier::from_store(store, ctx.config()?)?;
         let v = if record {
             verifier.verify_and_record(&key, 1)
         } else {
@@ -303,9 +302,19 @@ fn verify(ctx: &mut Ctx, record: bool) -> Result<ExitCode> {
             verifier
                 .flush()
                 .context("failed to record the usage event")?;
+        } else {
+            // Nothing was written: closing the connection would only try a checkpoint of an
+            // empty WAL and free the caches, which the process exit does for free (SQLite
+            // needs no close for durability; the locks go with the process).
+            std::mem::forget(verifier);
+            return finish_verify(ctx, v);
         }
         v
     };
+    finish_verify(ctx, v)
+}
+
+fn finish_verify(ctx: &Ctx, v: Verification) -> Result<ExitCode> {
     ctx.output.debug(
         2,
         format!(
