@@ -90,6 +90,71 @@ pub struct PriceSpec {
     pub metadata: BTreeMap<String, String>,
     /// True for the tier's primary price.
     pub primary: bool,
+    /// For a tier's overage price: usage-based through the catalog's meter, free up to the
+    /// quota, then `amount` per `per` calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metered: Option<Metered>,
+}
+
+/// The usage-based shape of an overage price: a graduated two-tier price on the meter.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Metered {
+    /// Calls included in the subscription (the tier's quota): the first Stripe tier, free.
+    pub included: u64,
+    /// `amount` (minor units) is charged per this many calls above `included`; a power of ten.
+    pub per: u64,
+}
+
+impl PriceSpec {
+    /// Minor units per call above the quota, as Stripe's `unit_amount_decimal` (exact: `per`
+    /// is a power of ten).
+    pub fn per_call_decimal(&self) -> Option<String> {
+        let m = self.metered.as_ref()?;
+        Some(decimal_div(self.amount, m.per))
+    }
+}
+
+/// `amount / per` in decimal, exactly, for `per` a power of ten ("100"/1000 -> "0.1").
+pub fn decimal_div(amount: i64, per: u64) -> String {
+    let digits = per.to_string().len() - 1;
+    if digits == 0 {
+        return amount.to_string();
+    }
+    let s = format!("{:0>width$}", amount, width = digits + 1);
+    let (int, frac) = s.split_at(s.len() - digits);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// The Stripe billing meter usage is sent to (`usage sync`) and overage prices bill on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeterSpec {
+    /// The meter's event name: what meter events carry. Unique among active meters.
+    pub event_name: String,
+    pub display_name: String,
+}
+
+/// Usage settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageSettings {
+    /// Days for which event ids are kept for deduplication; `usage compact` keeps raw events
+    /// this recent.
+    pub dedup_window_days: u32,
+    /// Meter events per second `usage sync` sends at most.
+    pub sync_rate: u32,
+}
+
+impl Default for UsageSettings {
+    fn default() -> Self {
+        UsageSettings {
+            dedup_window_days: 35,
+            sync_rate: 25,
+        }
+    }
 }
 
 /// One plan that billctl sells.
@@ -140,6 +205,8 @@ pub struct Config {
     pub stripe: StripeSettings,
     pub checkout: Option<Checkout>,
     pub tiers: Vec<Tier>,
+    pub meter: Option<MeterSpec>,
+    pub usage: UsageSettings,
 }
 
 impl Config {
@@ -164,6 +231,35 @@ struct RawConfig {
     product_id_prefix: Option<Spanned<String>>,
     checkout: Option<Spanned<RawCheckout>>,
     tiers: Spanned<IndexMap<String, Spanned<RawTier>>>,
+    meter: Option<Spanned<RawMeter>>,
+    #[serde(default)]
+    usage: RawUsage,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeter {
+    event_name: Spanned<String>,
+    display_name: Option<Spanned<String>>,
+    aggregation: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawUsage {
+    dedup_window_days: Option<Spanned<i64>>,
+    sync_rate: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverage {
+    lookup_key: Spanned<String>,
+    amount: Spanned<i64>,
+    per: Option<Spanned<i64>>,
+    nickname: Option<String>,
+    env: Option<Spanned<String>>,
+    metadata: Option<Spanned<BTreeMap<String, String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -204,6 +300,7 @@ struct RawTier {
     price: Spanned<RawPrice>,
     #[serde(default)]
     extra_prices: Vec<Spanned<RawPrice>>,
+    overage: Option<Spanned<RawOverage>>,
 }
 
 #[derive(Deserialize)]
@@ -337,6 +434,11 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
             })
         }
     };
+    let meter = match raw.meter {
+        None => None,
+        Some(m) => Some(meter(&cx, m)?),
+    };
+    let usage = usage_settings(&cx, raw.usage)?;
     let tiers_span = raw.tiers.span();
     let raw_tiers = raw.tiers.into_inner();
     if raw_tiers.is_empty() {
@@ -354,6 +456,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
             span.clone(),
             raw_tier.into_inner(),
             &prefix,
+            meter.is_some(),
             &mut lookup_keys,
             &mut envs,
         )?;
@@ -372,6 +475,73 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         stripe,
         checkout,
         tiers,
+        meter,
+        usage,
+    })
+}
+
+fn meter(cx: &Ctx, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
+    let raw = raw.into_inner();
+    let name = raw.event_name.get_ref();
+    // Stripe: event names are up to 100 characters.
+    let ok = !name.is_empty()
+        && name.len() <= 100
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if !ok {
+        return Err(cx.err(
+            raw.event_name.span(),
+            "meter.event_name",
+            "use 1 to 100 letters, digits, '_', '-' or '.'",
+        ));
+    }
+    if let Some(a) = &raw.aggregation {
+        if a.get_ref() != "sum" {
+            return Err(cx.err(
+                a.span(),
+                "meter.aggregation",
+                "must be \"sum\": billctl sends aggregated counts per window",
+            ));
+        }
+    }
+    let display_name = match &raw.display_name {
+        Some(d) if d.get_ref().trim().is_empty() || d.get_ref().len() > 250 => {
+            return Err(cx.err(
+                d.span(),
+                "meter.display_name",
+                "must be 1 to 250 characters",
+            ))
+        }
+        Some(d) => d.get_ref().clone(),
+        None => name.clone(),
+    };
+    Ok(MeterSpec {
+        event_name: name.clone(),
+        display_name,
+    })
+}
+
+fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError> {
+    let d = UsageSettings::default();
+    let ranged = |v: &Option<Spanned<i64>>, key: &str, default: u32, min: i64, max: i64| {
+        match v {
+            None => Ok(default),
+            Some(s) if (min..=max).contains(s.get_ref()) => Ok(*s.get_ref() as u32),
+            Some(s) => Err(cx.err(s.span(), key, format!("must be between {min} and {max}"))),
+        }
+    };
+    Ok(UsageSettings {
+        // Stripe keeps meter events for 35 days; the window is at least one day.
+        dedup_window_days: ranged(
+            &raw.dedup_window_days,
+            "usage.dedup_window_days",
+            d.dedup_window_days,
+            1,
+            3650,
+        )?,
+        // Stripe's meter event endpoint allows 1,000 calls per second in live mode.
+        sync_rate: ranged(&raw.sync_rate, "usage.sync_rate", d.sync_rate, 1, 1000)?,
     })
 }
 
@@ -474,6 +644,7 @@ fn tier(
     span: std::ops::Range<usize>,
     raw: RawTier,
     prefix: &str,
+    has_meter: bool,
     lookup_keys: &mut HashSet<String>,
     envs: &mut HashSet<String>,
 ) -> Result<Tier, ConfigError> {
@@ -550,6 +721,68 @@ fn tier(
             lookup_keys,
             envs,
         )?);
+    }
+    if let Some(raw_over) = raw.overage {
+        let span = raw_over.span();
+        let okey = format!("{key}.overage");
+        if !has_meter {
+            return Err(cx.err(
+                span,
+                okey,
+                "an overage price bills through a meter: declare a [meter] table",
+            ));
+        }
+        let Some(included) = quota else {
+            return Err(cx.err(
+                span,
+                okey,
+                "an unlimited tier has no overage: remove this table or set a quota",
+            ));
+        };
+        let o = raw_over.into_inner();
+        let per = match &o.per {
+            None => 1,
+            Some(p) if p.get_ref().to_string().trim_start_matches('1').chars().all(|c| c == '0')
+                && p.get_ref().to_string().starts_with('1')
+                && *p.get_ref() <= 1_000_000_000_000 =>
+            {
+                *p.get_ref() as u64
+            }
+            Some(p) => {
+                return Err(cx.err(
+                    p.span(),
+                    format!("{okey}.per"),
+                    "must be a power of ten from 1 to 1000000000000 (calls the amount is for)",
+                ))
+            }
+        };
+        let primary = &prices[0];
+        let raw_price = RawPrice {
+            lookup_key: o.lookup_key,
+            amount: o.amount,
+            currency: Spanned::new(0..0, primary.currency.clone()),
+            interval: Spanned::new(0..0, primary.interval.as_str().to_string()),
+            interval_count: Some(Spanned::new(0..0, i64::from(primary.interval_count))),
+            nickname: o.nickname,
+            tax_behavior: primary
+                .tax_behavior
+                .clone()
+                .map(|t| Spanned::new(0..0, t)),
+            env: o.env,
+            metadata: o.metadata,
+        };
+        let default_env = format!("{id}_overage");
+        let mut spec = price(
+            cx,
+            &okey,
+            Spanned::new(span, raw_price),
+            Some(&default_env),
+            lookup_keys,
+            envs,
+        )?;
+        spec.primary = false;
+        spec.metered = Some(Metered { included, per });
+        prices.push(spec);
     }
     Ok(Tier {
         id: id.to_string(),
@@ -668,6 +901,7 @@ fn price(
         env,
         metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
         primary: primary_of.is_some(),
+        metered: None,
     })
 }
 
@@ -690,6 +924,15 @@ fn env_name(base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_call_amounts_are_exact_decimals() {
+        assert_eq!(decimal_div(1, 1), "1");
+        assert_eq!(decimal_div(100, 1000), "0.1");
+        assert_eq!(decimal_div(150, 1000), "0.15");
+        assert_eq!(decimal_div(7, 1_000_000), "0.000007");
+        assert_eq!(decimal_div(2500, 100), "25");
+    }
 
     #[test]
     fn the_default_catalog_has_the_three_tiers() {

@@ -589,3 +589,96 @@ fn a_read_only_restricted_key_cannot_apply() {
     );
     assert!(env.sim.state().products.is_empty());
 }
+
+#[test]
+fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
+    let env = Env::new();
+    let cfg = env.config(&common::metered_config());
+    let cfg = cfg.to_str().unwrap();
+    let plan = env
+        .run(&["--config", cfg, "setup-products", "--plan", "--json"])
+        .ok()
+        .json();
+    assert_eq!(plan["changes"], 9, "{plan}");
+    assert_eq!(plan["actions"][0]["action"], "create meter");
+    env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    let meter_id = {
+        let st = env.sim.state();
+        assert_eq!(st.meters.len(), 1);
+        let m = st.meters.values().next().unwrap().clone();
+        assert_eq!(m["event_name"], "api_calls");
+        assert_eq!(m["default_aggregation"]["formula"], "sum");
+        assert_eq!(m["customer_mapping"]["event_payload_key"], "stripe_customer_id");
+        m["id"].as_str().unwrap().to_string()
+    };
+    let team = price_by_key(&env, "team_overage");
+    assert_eq!(team["recurring"]["usage_type"], "metered");
+    assert_eq!(team["recurring"]["meter"], meter_id.as_str());
+    assert_eq!(team["billing_scheme"], "tiered");
+    assert_eq!(team["tiers_mode"], "graduated");
+    assert_eq!(team["tiers"][0]["up_to"], 100_000);
+    assert_eq!(team["tiers"][0]["unit_amount"], 0);
+    assert_eq!(team["tiers"][1]["up_to"], Value::Null);
+    assert_eq!(team["tiers"][1]["unit_amount_decimal"], "0.1");
+    let pro = price_by_key(&env, "pro_overage");
+    assert_eq!(pro["tiers"][0]["up_to"], 10_000);
+    assert_eq!(pro["tiers"][1]["unit_amount_decimal"], "1");
+    assert_eq!(pro["product"], price_by_key(&env, "pro_monthly")["product"]);
+    assert_eq!(active_prices(&env).len(), 5);
+
+    // The re-run reads (prices with their tiers, products, meters) and writes nothing.
+    let before = env.posts();
+    let again = env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    assert!(again.stderr.contains("No changes"), "{}", again.stderr);
+    assert_eq!(env.posts(), before);
+    env.run(&["--config", cfg, "prices", "check"]).ok();
+
+    // A new overage amount replaces the price (Stripe's tiers are immutable); the meter stays.
+    let changed = common::metered_config().replace("amount = 100\nper = 1000", "amount = 150\nper = 1000");
+    let cfg2 = env.path("changed.toml");
+    std::fs::write(&cfg2, changed).unwrap();
+    let cfg2 = cfg2.to_str().unwrap();
+    let drift = env.run(&["--config", cfg2, "prices", "check"]).code(1);
+    assert!(drift.stdout.contains("tiers"), "{}", drift.stdout);
+    let plan = env
+        .run(&["--config", cfg2, "setup-products", "--plan", "--json"])
+        .ok()
+        .json();
+    assert_eq!(plan["changes"], 1, "{plan}");
+    assert_eq!(plan["actions"][0]["action"], "replace price");
+    env.run(&["--config", cfg2, "setup-products", "--yes"]).ok();
+    assert_eq!(price_by_key(&env, "team_overage")["tiers"][1]["unit_amount_decimal"], "0.15");
+    assert_eq!(env.sim.state().meters.len(), 1);
+    assert_eq!(active_prices(&env).len(), 5);
+}
+
+#[test]
+fn overage_config_mistakes_name_the_line() {
+    let env = Env::new();
+    for (extra, want) in [
+        (
+            "[tiers.pro.overage]\nlookup_key = \"x\"\namount = 1\n",
+            "tiers.pro.overage: an overage price bills through a meter",
+        ),
+        (
+            "[meter]\nevent_name = \"api\"\n[tiers.enterprise.overage]\nlookup_key = \"x\"\namount = 1\n",
+            "tiers.enterprise.overage: an unlimited tier has no overage",
+        ),
+        (
+            "[meter]\nevent_name = \"api\"\n[tiers.pro.overage]\nlookup_key = \"x\"\namount = 1\nper = 300\n",
+            "tiers.pro.overage.per: must be a power of ten",
+        ),
+        (
+            "[meter]\nevent_name = \"api\"\naggregation = \"count\"\n",
+            "meter.aggregation: must be \"sum\"",
+        ),
+    ] {
+        let cfg = env.config(&format!("{DEFAULT_CONFIG}\n{extra}"));
+        let r = env
+            .run(&["--config", cfg.to_str().unwrap(), "setup-products", "--plan"])
+            .code(2);
+        assert!(r.stderr.contains("billctl.toml:"), "{}", r.stderr);
+        assert!(r.stderr.contains(want), "want {want:?} in {}", r.stderr);
+    }
+    assert!(env.sim.requests().is_empty());
+}

@@ -8,9 +8,10 @@
 
 mod plan;
 
-pub use plan::{plan, tier_product, Action, Change, Plan};
+pub use plan::{plan, shape_changes, tier_product, Action, Change, Plan};
 
-use crate::config::{PriceSpec, Tier};
+use crate::config::{MeterSpec, PriceSpec, Tier};
+use crate::output::money;
 use std::collections::BTreeMap;
 
 /// Product metadata key naming the tier a product belongs to.
@@ -43,6 +44,99 @@ pub struct RemotePrice {
     pub nickname: Option<String>,
     pub tax_behavior: Option<String>,
     pub metadata: BTreeMap<String, String>,
+    /// `licensed` or `metered` for recurring prices.
+    pub usage_type: Option<String>,
+    /// The billing meter of a metered price.
+    pub meter: Option<String>,
+    /// The tiers of a tiered price (`expand[]=data.tiers`), else empty.
+    pub tiers: Vec<RemoteTier>,
+}
+
+/// One tier of a tiered price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteTier {
+    /// `None` is the last tier (`inf`).
+    pub up_to: Option<i64>,
+    /// Per unit, in minor units, as Stripe's decimal string.
+    pub unit_amount_decimal: Option<String>,
+    pub flat_amount: Option<i64>,
+}
+
+/// A billing meter as Stripe has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteMeter {
+    pub id: String,
+    pub event_name: String,
+    pub display_name: String,
+    pub active: bool,
+    /// `sum`, `count` or `last`.
+    pub formula: String,
+}
+
+impl RemoteMeter {
+    /// Differences from the configured meter that Stripe cannot update in place.
+    pub fn fixed_differences(&self) -> Vec<String> {
+        let mut d = Vec::new();
+        if self.formula != "sum" {
+            d.push(format!("aggregation is {}, billctl needs sum", self.formula));
+        }
+        d
+    }
+}
+
+/// A decimal string without trailing zeros ("1.500" -> "1.5", "2.0" -> "2").
+pub fn norm_decimal(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// "$99.00 / month", or for an overage price "$1.00 per 1,000 calls over 10,000 / month".
+pub fn describe_spec(s: &PriceSpec) -> String {
+    let every = if s.interval_count == 1 {
+        s.interval.as_str().to_string()
+    } else {
+        format!("{} {}s", s.interval_count, s.interval.as_str())
+    };
+    match &s.metered {
+        None => format!("{} / {every}", money(s.amount, &s.currency)),
+        Some(m) => format!(
+            "{} per {} over {} / {every}",
+            money(s.amount, &s.currency),
+            calls(m.per),
+            grouped(m.included)
+        ),
+    }
+}
+
+fn calls(n: u64) -> String {
+    if n == 1 {
+        "call".into()
+    } else {
+        format!("{} calls", grouped(n))
+    }
+}
+
+/// 10000 -> "10,000".
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The meter a config wants, by event name, among those Stripe has: the active one, else an
+/// inactive one to reactivate.
+pub fn find_meter<'a>(meters: &'a [RemoteMeter], spec: &MeterSpec) -> Option<&'a RemoteMeter> {
+    let named = || meters.iter().filter(|m| m.event_name == spec.event_name);
+    named().find(|m| m.active).or_else(|| named().next())
 }
 
 /// What setup-products read from Stripe.
@@ -55,6 +149,8 @@ pub struct Observed {
     /// With `--prune`: active billctl products whose tier is no longer configured, with their
     /// active prices.
     pub orphans: Vec<(RemoteProduct, Vec<RemotePrice>)>,
+    /// The configured meter, when the config declares one and Stripe has it.
+    pub meter: Option<RemoteMeter>,
 }
 
 /// The product fields billctl manages for a tier.
@@ -115,6 +211,9 @@ pub fn state_hash(tier: &Tier) -> String {
             s.tax_behavior,
             s.metadata
         ));
+        if let Some(m) = &s.metered {
+            parts.push(format!("metered|{}|{}", m.included, m.per));
+        }
     }
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
     crate::idempotency::derived(&refs)

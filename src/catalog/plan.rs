@@ -1,7 +1,10 @@
 //! Desired catalog + observed Stripe state -> the ordered list of changes.
 
-use super::{price_metadata, Observed, ProductFields, RemotePrice, RemoteProduct, META_REPLACES};
-use crate::config::{Config, PriceSpec, Tier};
+use super::{
+    norm_decimal, price_metadata, Observed, ProductFields, RemotePrice, RemoteProduct,
+    META_REPLACES,
+};
+use crate::config::{Config, MeterSpec, PriceSpec, Tier};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -24,6 +27,19 @@ fn change(field: &str, from: impl ToString, to: impl ToString) -> Change {
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// Create the billing meter (sum of the events' values, customer by id).
+    CreateMeter {
+        spec: MeterSpec,
+    },
+    UpdateMeter {
+        id: String,
+        spec: MeterSpec,
+        changes: Vec<Change>,
+    },
+    ReactivateMeter {
+        id: String,
+        spec: MeterSpec,
+    },
     CreateProduct {
         tier: String,
         fields: ProductFields,
@@ -78,6 +94,9 @@ pub enum Action {
 impl Action {
     pub fn tier(&self) -> &str {
         match self {
+            Action::CreateMeter { .. }
+            | Action::UpdateMeter { .. }
+            | Action::ReactivateMeter { .. } => "-",
             Action::CreateProduct { tier, .. }
             | Action::UpdateProduct { tier, .. }
             | Action::CreatePrice { tier, .. }
@@ -92,6 +111,9 @@ impl Action {
     /// Short verb phrase for tables and JSON (`create price`, `replace price`...).
     pub fn verb(&self) -> &'static str {
         match self {
+            Action::CreateMeter { .. } => "create meter",
+            Action::UpdateMeter { .. } => "update meter",
+            Action::ReactivateMeter { .. } => "reactivate meter",
             Action::CreateProduct { .. } => "create product",
             Action::UpdateProduct { .. } => "update product",
             Action::CreatePrice { .. } => "create price",
@@ -113,7 +135,7 @@ impl Action {
     }
 }
 
-/// The ordered changes: products first, then prices, then archivals.
+/// The ordered changes: the meter, products, then prices, then archivals.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     pub actions: Vec<Action>,
@@ -130,6 +152,28 @@ impl Plan {
 
 /// Computes the plan that makes Stripe match `config`.
 pub fn plan(config: &Config, observed: &Observed) -> Plan {
+    let mut meters = Vec::new();
+    if let Some(spec) = &config.meter {
+        match &observed.meter {
+            None => meters.push(Action::CreateMeter { spec: spec.clone() }),
+            Some(m) => {
+                if !m.active {
+                    meters.push(Action::ReactivateMeter {
+                        id: m.id.clone(),
+                        spec: spec.clone(),
+                    });
+                }
+                if m.display_name != spec.display_name {
+                    meters.push(Action::UpdateMeter {
+                        id: m.id.clone(),
+                        spec: spec.clone(),
+                        changes: vec![change("display_name", &m.display_name, &spec.display_name)],
+                    });
+                }
+            }
+        }
+    }
+    let meter_id = observed.meter.as_ref().map(|m| m.id.as_str());
     let mut products = Vec::new();
     let mut prices = Vec::new();
     let mut archives = Vec::new();
@@ -157,7 +201,7 @@ pub fn plan(config: &Config, observed: &Observed) -> Plan {
             }
         }
         for spec in &tier.prices {
-            plan_price(tier, spec, &product_id, observed, &mut prices);
+            plan_price(tier, spec, &product_id, observed, meter_id, &mut prices);
         }
     }
     for (product, product_prices) in &observed.orphans {
@@ -180,9 +224,10 @@ pub fn plan(config: &Config, observed: &Observed) -> Plan {
             });
         }
     }
-    products.extend(prices);
-    products.extend(archives);
-    Plan { actions: products }
+    meters.extend(products);
+    meters.extend(prices);
+    meters.extend(archives);
+    Plan { actions: meters }
 }
 
 /// The product a tier lives on: the one its primary price is on (adopting what exists), else
@@ -246,6 +291,7 @@ fn plan_price(
     spec: &PriceSpec,
     product: &str,
     observed: &Observed,
+    meter_id: Option<&str>,
     out: &mut Vec<Action>,
 ) {
     let metadata = price_metadata(tier, spec);
@@ -271,7 +317,7 @@ fn plan_price(
             old: old.clone(),
         });
     }
-    let fixed = immutable_changes(have, spec, product);
+    let fixed = immutable_changes(have, spec, product, meter_id);
     if !fixed.is_empty() {
         out.push(Action::ReplacePrice {
             tier: t,
@@ -296,11 +342,76 @@ fn plan_price(
 }
 
 /// Differences that Stripe cannot update in place.
-fn immutable_changes(have: &RemotePrice, spec: &PriceSpec, product: &str) -> Vec<Change> {
+fn immutable_changes(
+    have: &RemotePrice,
+    spec: &PriceSpec,
+    product: &str,
+    meter_id: Option<&str>,
+) -> Vec<Change> {
+    let mut c = shape_changes(have, spec, meter_id);
+    if have.product != product {
+        c.push(change("product", &have.product, product));
+    }
+    // Stripe lets tax_behavior change only while it is unspecified.
+    let want_tax = spec.tax_behavior.as_deref().unwrap_or("unspecified");
+    let have_tax = have.tax_behavior.as_deref().unwrap_or("unspecified");
+    if have_tax != want_tax && have_tax != "unspecified" {
+        c.push(change("tax_behavior", have_tax, want_tax));
+    }
+    c
+}
+
+/// How a price differs in what it charges: amount (or, for an overage price, the free tier up
+/// to the quota, the per-call amount and the meter), currency and interval. `meter_id` is the
+/// configured meter's id when Stripe has it (`None`: it is about to be created).
+pub fn shape_changes(have: &RemotePrice, spec: &PriceSpec, meter_id: Option<&str>) -> Vec<Change> {
     let mut c = Vec::new();
     let show = |a: Option<i64>| a.map_or("none".to_string(), |a| a.to_string());
-    if have.amount != Some(spec.amount) {
-        c.push(change("amount", show(have.amount), spec.amount));
+    let usage = have.usage_type.as_deref().unwrap_or("licensed");
+    match (&spec.metered, spec.per_call_decimal()) {
+        (Some(m), Some(per_call)) => {
+            if usage != "metered" {
+                c.push(change("usage_type", usage, "metered"));
+            }
+            let want_meter = meter_id.unwrap_or("(new meter)");
+            if have.meter.as_deref() != Some(want_meter) {
+                c.push(change(
+                    "meter",
+                    have.meter.as_deref().unwrap_or("none"),
+                    want_meter,
+                ));
+            }
+            let shown = |t: &[super::RemoteTier]| {
+                t.iter()
+                    .map(|t| {
+                        format!(
+                            "{}@{}{}",
+                            t.up_to.map_or("inf".to_string(), |u| u.to_string()),
+                            t.unit_amount_decimal.as_deref().map_or("0".into(), norm_decimal),
+                            t.flat_amount.filter(|f| *f != 0).map_or(String::new(), |f| format!("+{f}"))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let want = format!("{}@0, inf@{}", m.included, norm_decimal(&per_call));
+            let have_tiers = shown(&have.tiers);
+            if have_tiers != want {
+                c.push(change(
+                    "tiers",
+                    if have_tiers.is_empty() { "none".into() } else { have_tiers },
+                    want,
+                ));
+            }
+        }
+        _ => {
+            if have.amount != Some(spec.amount) {
+                c.push(change("amount", show(have.amount), spec.amount));
+            }
+            if usage != "licensed" {
+                c.push(change("usage_type", usage, "licensed"));
+            }
+        }
     }
     if have.currency != spec.currency {
         c.push(change("currency", &have.currency, &spec.currency));
@@ -318,15 +429,6 @@ fn immutable_changes(have: &RemotePrice, spec: &PriceSpec, product: &str) -> Vec
             have.interval_count.unwrap_or(0),
             spec.interval_count,
         ));
-    }
-    if have.product != product {
-        c.push(change("product", &have.product, product));
-    }
-    // Stripe lets tax_behavior change only while it is unspecified.
-    let want_tax = spec.tax_behavior.as_deref().unwrap_or("unspecified");
-    let have_tax = have.tax_behavior.as_deref().unwrap_or("unspecified");
-    if have_tax != want_tax && have_tax != "unspecified" {
-        c.push(change("tax_behavior", have_tax, want_tax));
     }
     c
 }
@@ -402,6 +504,9 @@ mod tests {
                     nickname: s.nickname.clone(),
                     tax_behavior: Some("unspecified".into()),
                     metadata: price_metadata(tier, s),
+                    usage_type: Some("licensed".into()),
+                    meter: None,
+                    tiers: vec![],
                 });
             }
         }

@@ -47,16 +47,17 @@ fn describe(p: &RemotePrice) -> String {
             every(i, p.interval_count.unwrap_or(1))
         ),
         (Some(a), None) => format!("{} one-time", money(a, &p.currency)),
+        (None, Some(i)) if p.usage_type.as_deref() == Some("metered") => format!(
+            "metered on {} / {}",
+            p.meter.as_deref().unwrap_or("no meter"),
+            every(i, p.interval_count.unwrap_or(1))
+        ),
         _ => "no fixed amount".into(),
     }
 }
 
 fn want(s: &PriceSpec) -> String {
-    format!(
-        "{} / {}",
-        money(s.amount, &s.currency),
-        every(s.interval.as_str(), s.interval_count.into())
-    )
+    crate::catalog::describe_spec(s)
 }
 
 fn holder<'a>(observed: &'a Observed, key: &str) -> Option<&'a RemotePrice> {
@@ -78,15 +79,18 @@ fn check_price(tier: &Tier, spec: &PriceSpec, observed: &Observed) -> Finding {
             if !p.active {
                 problems.push(format!("price {} is archived", p.id));
             }
-            if p.amount != Some(spec.amount)
-                || p.currency != spec.currency
-                || p.interval.as_deref() != Some(spec.interval.as_str())
-                || p.interval_count != Some(spec.interval_count.into())
-            {
+            let meter = observed.meter.as_ref().map(|m| m.id.as_str());
+            let shape = crate::catalog::shape_changes(p, spec, meter);
+            if !shape.is_empty() {
+                let fields: Vec<String> = shape
+                    .iter()
+                    .map(|c| format!("{} {} (config: {})", c.field, c.from, c.to))
+                    .collect();
                 problems.push(format!(
-                    "price is {}, config says {}",
+                    "price is {}, config says {}: {}",
                     describe(p),
-                    want(spec)
+                    want(spec),
+                    fields.join("; ")
                 ));
             }
             match observed.products.iter().find(|pr| pr.id == p.product) {
@@ -192,6 +196,29 @@ pub fn check(ctx: &mut Ctx, args: &PricesCheckArgs) -> Result<ExitCode> {
         .prices()
         .map(|(t, s)| check_price(t, s, &observed))
         .collect();
+    if let Some(spec) = &config.meter {
+        let mut problems = Vec::new();
+        match &observed.meter {
+            None => problems.push(format!("no meter for event {} in Stripe", spec.event_name)),
+            Some(m) => {
+                if !m.active {
+                    problems.push(format!("meter {} is inactive", m.id));
+                }
+                problems.extend(m.fixed_differences());
+            }
+        }
+        findings.insert(
+            0,
+            Finding {
+                tier: "-".into(),
+                lookup_key: format!("meter {}", spec.event_name),
+                env: String::new(),
+                price_id: observed.meter.as_ref().map(|m| m.id.clone()),
+                ok: problems.is_empty(),
+                problems,
+            },
+        );
+    }
     let mut extra = Vec::new();
     if let Some(path) = &args.expect {
         check_expect(&config, &mut findings, &mut extra, path)?;

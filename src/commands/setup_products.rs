@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::context::Ctx;
 use crate::output::{money, Output};
 use crate::store::{CatalogRow, PriceRow};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -28,14 +28,7 @@ struct ActionView<'a> {
 }
 
 fn object_and_detail(a: &Action) -> (String, String, Vec<catalog::Change>) {
-    let price = |s: &crate::config::PriceSpec| {
-        let every = if s.interval_count == 1 {
-            s.interval.as_str().to_string()
-        } else {
-            format!("{} {}s", s.interval_count, s.interval.as_str())
-        };
-        format!("{} / {every}", money(s.amount, &s.currency))
-    };
+    let price = catalog::describe_spec;
     let list = |c: &[catalog::Change]| {
         c.iter()
             .map(|c| format!("{}: {:?} -> {:?}", c.field, c.from, c.to))
@@ -43,6 +36,21 @@ fn object_and_detail(a: &Action) -> (String, String, Vec<catalog::Change>) {
             .join("; ")
     };
     match a {
+        Action::CreateMeter { spec } => (
+            spec.event_name.clone(),
+            format!("meter {:?}: sum of event values per customer", spec.display_name),
+            vec![],
+        ),
+        Action::UpdateMeter { id, changes, .. } => (
+            id.clone(),
+            list(changes),
+            changes.clone(),
+        ),
+        Action::ReactivateMeter { id, spec } => (
+            id.clone(),
+            format!("meter for {} is inactive; reactivate it", spec.event_name),
+            vec![],
+        ),
         Action::CreateProduct { fields, .. } => {
             (fields.id.clone(), format!("name {:?}", fields.name), vec![])
         }
@@ -115,7 +123,9 @@ fn plan_table(out: &Output, plan: &Plan) -> String {
         .map(|a| {
             let (object, detail, _) = object_and_detail(a);
             let color = match a {
-                Action::CreateProduct { .. } | Action::CreatePrice { .. } => Color::Green,
+                Action::CreateProduct { .. }
+                | Action::CreatePrice { .. }
+                | Action::CreateMeter { .. } => Color::Green,
                 Action::ArchivePrice { .. }
                 | Action::ArchiveProduct { .. }
                 | Action::FinishReplace { .. } => Color::Red,
@@ -202,7 +212,7 @@ fn result_view<'a>(changes: usize, rows: &'a [CatalogRow]) -> ResultView<'a> {
     ResultView { changes, tiers }
 }
 
-fn result_table(out: &Output, rows: &[CatalogRow]) -> String {
+fn result_table(out: &Output, config: &Config, rows: &[CatalogRow]) -> String {
     let mut table_rows = Vec::new();
     for r in rows {
         for p in &r.prices {
@@ -216,7 +226,15 @@ fn result_table(out: &Output, rows: &[CatalogRow]) -> String {
                 Cell::new(&r.product_id),
                 Cell::new(&p.lookup_key),
                 Cell::new(&p.price_id),
-                Cell::new(format!("{} / {every}", money(p.amount, &p.currency))),
+                Cell::new(
+                    config
+                        .prices()
+                        .find(|(_, s)| s.lookup_key == p.lookup_key)
+                        .map_or_else(
+                            || format!("{} / {every}", money(p.amount, &p.currency)),
+                            |(_, s)| catalog::describe_spec(s),
+                        ),
+                ),
                 Cell::new(&p.env),
             ]);
         }
@@ -254,6 +272,17 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     let observed = ctx
         .block_on(stripe.observe(&config, args.prune))?
         .context("failed to read the catalog from Stripe")?;
+    if let Some(m) = &observed.meter {
+        let problems = m.fixed_differences();
+        if !problems.is_empty() {
+            bail!(
+                "the Stripe meter {} for event {} cannot be used: {}\nhint: deactivate it in Stripe (or choose another meter.event_name) and re-run",
+                m.id,
+                m.event_name,
+                problems.join("; ")
+            );
+        }
+    }
     let plan = catalog::plan(&config, &observed);
 
     if args.plan {
@@ -288,7 +317,12 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
             ctx.output.status("Aborted: nothing was changed.");
             return Ok(ExitCode::from(2));
         };
-        apply(ctx, &stripe, &plan)?;
+        apply(
+            ctx,
+            &stripe,
+            &plan,
+            observed.meter.as_ref().map(|m| m.id.clone()),
+        )?;
         let after = ctx
             .block_on(stripe.observe(&config, args.prune))?
             .context("failed to re-read the catalog from Stripe")?;
@@ -333,17 +367,22 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     if ctx.output.json {
         ctx.output.json(&result_view(plan.actions.len(), &rows))?;
     } else {
-        ctx.output.data(&result_table(&ctx.output, &rows))?;
+        ctx.output.data(&result_table(&ctx.output, &config, &rows))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn apply(ctx: &mut Ctx, stripe: &crate::stripe::Stripe, plan: &Plan) -> Result<()> {
+fn apply(
+    ctx: &mut Ctx,
+    stripe: &crate::stripe::Stripe,
+    plan: &Plan,
+    mut meter: Option<String>,
+) -> Result<()> {
     let bar = ctx.output.progress(plan.writes(), "Applying");
     for action in &plan.actions {
         let (object, _, _) = object_and_detail(action);
         bar.set_message(format!("{} {object}", action.verb()));
-        let result = ctx.block_on(stripe.apply(action))?;
+        let result = ctx.block_on(stripe.apply(action, &mut meter))?;
         if let Err(e) = result {
             bar.abandon();
             return Err(anyhow!(e)).with_context(|| {

@@ -38,17 +38,36 @@ impl Stripe {
                 }
             }
         }
+        let meter = match &config.meter {
+            Some(spec) => self.find_meter(spec).await?,
+            None => None,
+        };
         Ok(Observed {
             prices,
             products,
             orphans,
+            meter,
         })
     }
 
     /// Applies one action. Every POST carries a key derived from the desired state, so
     /// repeating the step (after a crash or a lost response) cannot create a second object.
-    pub async fn apply(&self, action: &Action) -> Result<(), Error> {
+    /// `meter` is the catalog meter's id: known from observing, or set by a `CreateMeter` step
+    /// for the overage prices after it.
+    pub async fn apply(&self, action: &Action, meter: &mut Option<String>) -> Result<(), Error> {
         match action {
+            Action::CreateMeter { spec } => {
+                let key = idempotency_key(&["create-meter", &spec.event_name, &spec.display_name]);
+                *meter = Some(self.create_meter(spec, &key).await?.id);
+            }
+            Action::UpdateMeter { id, spec, .. } => {
+                let key = idempotency_key(&["update-meter", id, &spec.display_name]);
+                self.update_meter(id, spec, &key).await?;
+            }
+            Action::ReactivateMeter { id, .. } => {
+                self.reactivate_meter(id, &idempotency_key(&["reactivate-meter", id]))
+                    .await?;
+            }
             Action::CreateProduct { fields, .. } => {
                 self.create_product(fields, &idempotency_key(&["create-product", &json(fields)]))
                     .await?;
@@ -69,7 +88,7 @@ impl Stripe {
                 ..
             } => {
                 let key = idempotency_key(&["create-price", product, &json(spec), &json(metadata)]);
-                self.create_price(product, spec, metadata, false, &key)
+                self.create_price(product, spec, metadata, false, meter.as_deref(), &key)
                     .await?;
             }
             Action::ReplacePrice {
@@ -93,7 +112,14 @@ impl Stripe {
                 let mut marked = metadata.clone();
                 marked.insert(META_REPLACES.into(), old.clone());
                 let new = self
-                    .create_price(product, spec, &marked, true, &step("create"))
+                    .create_price(
+                        product,
+                        spec,
+                        &marked,
+                        true,
+                        meter.as_deref(),
+                        &step("create"),
+                    )
                     .await?;
                 self.archive_price(old, &step("archive")).await?;
                 self.set_price_metadata(&new.id, META_REPLACES, "", &step("clear"))

@@ -4,6 +4,7 @@
 
 mod billing;
 mod catalog;
+pub mod meters;
 pub mod error;
 pub mod transport;
 
@@ -18,7 +19,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use stripe_client_core::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_product::price::{
-    CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, ListPrice, UpdatePrice,
+    CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval,
+    CreatePriceRecurringUsageType, CreatePriceTiers, CreatePriceTiersUpTo, ListPrice,
+    UpdatePrice,
 };
 use stripe_product::product::{CreateProduct, Features, ListProduct, UpdateProduct};
 
@@ -94,6 +97,23 @@ pub(crate) fn price_of(p: stripe_shared::Price) -> RemotePrice {
         nickname: p.nickname,
         tax_behavior: p.tax_behavior.map(|t| t.as_str().to_string()),
         metadata: p.metadata.into_iter().collect(),
+        usage_type: p
+            .recurring
+            .as_ref()
+            .map(|r| r.usage_type.as_str().to_string()),
+        meter: p.recurring.as_ref().and_then(|r| r.meter.clone()),
+        tiers: p
+            .tiers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| crate::catalog::RemoteTier {
+                up_to: t.up_to,
+                unit_amount_decimal: t
+                    .unit_amount_decimal
+                    .or_else(|| t.unit_amount.map(|a| a.to_string())),
+                flat_amount: t.flat_amount,
+            })
+            .collect(),
     }
 }
 
@@ -138,7 +158,11 @@ impl Stripe {
         let mut out = Vec::new();
         for chunk in keys.chunks(LOOKUP_KEYS_PER_CALL) {
             let fetch = |after: Option<String>| {
-                let mut req = ListPrice::new().lookup_keys(chunk.to_vec()).limit(PAGE);
+                // Stripe leaves a price's tiers out unless asked for.
+                let mut req = ListPrice::new()
+                    .lookup_keys(chunk.to_vec())
+                    .expand(vec!["data.tiers".to_string()])
+                    .limit(PAGE);
                 if let Some(a) = after {
                     req = req.starting_after(a);
                 }
@@ -237,25 +261,52 @@ impl Stripe {
     }
 
     /// Creates a price; with `transfer`, the lookup key moves to it from whichever price holds it.
+    /// An overage price (`spec.metered`) is metered on `meter`, graduated: free up to the quota,
+    /// then the per-call amount.
     pub async fn create_price(
         &self,
         product: &str,
         spec: &PriceSpec,
         metadata: &BTreeMap<String, String>,
         transfer: bool,
+        meter: Option<&str>,
         key: &str,
     ) -> Result<RemotePrice, Error> {
         let currency = stripe_types::Currency::from_str(&spec.currency)
             .map_err(|_| Error::Decode(format!("unknown currency {}", spec.currency)))?;
         let interval = CreatePriceRecurringInterval::from_str(spec.interval.as_str())
             .map_err(|_| Error::Decode("bad interval".into()))?;
-        let recurring = CreatePriceRecurring {
+        let mut recurring = CreatePriceRecurring {
             interval_count: Some(spec.interval_count.into()),
             ..CreatePriceRecurring::new(interval)
         };
-        let mut req = CreatePrice::new(currency)
-            .product(product.to_string())
-            .unit_amount(spec.amount)
+        let mut req = CreatePrice::new(currency).product(product.to_string());
+        match (&spec.metered, spec.per_call_decimal()) {
+            (Some(m), Some(per_call)) => {
+                let meter = meter.ok_or_else(|| {
+                    Error::Decode(format!(
+                        "no meter to bill overage price {} on",
+                        spec.lookup_key
+                    ))
+                })?;
+                recurring.usage_type = Some(CreatePriceRecurringUsageType::Metered);
+                recurring.meter = Some(meter.to_string());
+                let free = CreatePriceTiers {
+                    unit_amount: Some(0),
+                    ..CreatePriceTiers::new(CreatePriceTiersUpTo::I64(m.included as i64))
+                };
+                let over = CreatePriceTiers {
+                    unit_amount_decimal: Some(per_call),
+                    ..CreatePriceTiers::new(CreatePriceTiersUpTo::Inf)
+                };
+                req = req
+                    .billing_scheme(stripe_shared::PriceBillingScheme::Tiered)
+                    .tiers_mode(stripe_shared::PriceTiersMode::Graduated)
+                    .tiers(vec![free, over]);
+            }
+            _ => req = req.unit_amount(spec.amount),
+        }
+        let mut req = req
             .recurring(recurring)
             .lookup_key(spec.lookup_key.clone())
             .metadata(hash(metadata));

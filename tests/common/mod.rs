@@ -181,3 +181,24 @@ fn to_run(out: Output) -> Run {
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
+
+/// The default catalog plus a meter and overage prices for Pro (1 cent a call over 10,000) and
+/// Team ($1 per 1,000 calls over 100,000).
+pub fn metered_config() -> String {
+    format!(
+        r#"{DEFAULT_CONFIG}
+[meter]
+event_name = "api_calls"
+display_name = "API calls"
+
+[tiers.pro.overage]
+lookup_key = "pro_overage"
+amount = 1
+
+[tiers.team.overage]
+lookup_key = "team_overage"
+amount = 100
+per = 1000
+"#
+    )
+}

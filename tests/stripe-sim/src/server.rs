@@ -320,6 +320,7 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
                 );
             }
             let mutated = writes || st.events.len() != before_events;
+            let body = crate::api::expand(body, &req.params);
             (json_response(200, &body), false, mutated)
         }
         Err(e) => (error_response(&e), false, false),

@@ -243,6 +243,77 @@ fn claim_lookup_key(
     Ok(())
 }
 
+/// The `tiers` of a tiered price: ascending `up_to`, the last one `inf`, each with a unit
+/// and/or flat amount. Stripe returns them only when expanded (see `crate::expand`).
+fn price_tiers(p: &Params) -> Result<Value, ApiError> {
+    match p.str("tiers_mode") {
+        Some("graduated" | "volume") => {}
+        Some(m) => return Err(ApiError::bad_value("tiers_mode", m)),
+        None => return Err(ApiError::missing("tiers_mode")),
+    }
+    let raw = p.list("tiers");
+    if raw.is_empty() {
+        return Err(ApiError::missing("tiers"));
+    }
+    let mut out = Vec::new();
+    let mut last: Option<i64> = None;
+    for (i, t) in raw.iter().enumerate() {
+        let t = t
+            .as_object()
+            .map(Params)
+            .ok_or_else(|| ApiError::bad_value(&format!("tiers[{i}]"), "not an object"))?;
+        let up_to = match t.str("up_to") {
+            Some("inf") => None,
+            Some(_) => Some(
+                t.int("up_to")
+                    .map_err(|e| e.param(format!("tiers[{i}][up_to]")))?
+                    .unwrap_or(0),
+            ),
+            None => return Err(ApiError::missing(&format!("tiers[{i}][up_to]"))),
+        };
+        let is_last = i + 1 == raw.len();
+        match (up_to, is_last) {
+            (None, false) => {
+                return Err(ApiError::invalid("Only the last tier may have up_to=inf.")
+                    .param(format!("tiers[{i}][up_to]")))
+            }
+            (Some(_), true) => {
+                return Err(ApiError::invalid("The last tier must have up_to=inf.")
+                    .param(format!("tiers[{i}][up_to]")))
+            }
+            (Some(u), _) if u < 1 || last.is_some_and(|l| u <= l) => {
+                return Err(ApiError::invalid("Tiers must have ascending up_to values.")
+                    .param(format!("tiers[{i}][up_to]")))
+            }
+            _ => {}
+        }
+        if up_to.is_some() {
+            last = up_to;
+        }
+        let unit = match (t.int("unit_amount")?, t.str("unit_amount_decimal")) {
+            (Some(a), _) if a >= 0 => Some(a.to_string()),
+            (None, Some(d)) if d.parse::<f64>().is_ok_and(|x| x >= 0.0) => Some(d.to_string()),
+            (None, None) => None,
+            _ => {
+                return Err(ApiError::invalid("Invalid tier amount.")
+                    .param(format!("tiers[{i}][unit_amount]")))
+            }
+        };
+        let flat = t.int("flat_amount")?;
+        if unit.is_none() && flat.is_none() {
+            return Err(ApiError::missing(&format!("tiers[{i}][unit_amount]")));
+        }
+        out.push(json!({
+            "flat_amount": flat,
+            "flat_amount_decimal": flat.map(|f| f.to_string()),
+            "unit_amount": unit.as_ref().and_then(|u| u.parse::<i64>().ok()),
+            "unit_amount_decimal": unit,
+            "up_to": up_to,
+        }));
+    }
+    Ok(Value::Array(out))
+}
+
 fn recurring(p: &Params, state: &State) -> Result<Option<Value>, ApiError> {
     let Some(r) = p.obj("recurring") else {
         return Ok(None);
@@ -309,12 +380,23 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         "tax_behavior",
         "active",
         "billing_scheme",
+        "tiers",
+        "tiers_mode",
     ])?;
     let currency = p.req_str("currency")?.to_ascii_lowercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(ApiError::bad_value("currency", &currency).code("parameter_invalid_string"));
     }
+    let tiered = p.str("billing_scheme") == Some("tiered");
+    let tiers = if tiered { Some(price_tiers(&p)?) } else { None };
     let amount = match (p.int("unit_amount")?, p.str("unit_amount_decimal")) {
+        (None, None) if tiered => String::new(),
+        (Some(_), _) | (_, Some(_)) if tiered => {
+            return Err(ApiError::invalid(
+                "unit_amount cannot be combined with billing_scheme=tiered; set the amounts on tiers.",
+            )
+            .param("unit_amount"))
+        }
         (Some(a), _) if a < 0 => {
             return Err(
                 ApiError::invalid("Invalid unit_amount: must be at least 0").param("unit_amount")
@@ -325,11 +407,8 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         (None, Some(d)) => return Err(ApiError::bad_value("unit_amount_decimal", d)),
         (None, None) => return Err(ApiError::missing("unit_amount")),
     };
-    if p.str("billing_scheme").is_some_and(|b| b != "per_unit") {
-        return Err(ApiError::invalid(
-            "Only billing_scheme=per_unit is supported by the simulator.",
-        )
-        .param("billing_scheme"));
+    if let Some(b) = p.str("billing_scheme").filter(|b| !["per_unit", "tiered"].contains(b)) {
+        return Err(ApiError::bad_value("billing_scheme", b));
     }
     let lookup_key = p.str("lookup_key").filter(|k| !k.is_empty());
     let transfer = p.bool("transfer_lookup_key")?.unwrap_or(false);
@@ -372,8 +451,20 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         .parse::<i64>()
         .map(Value::from)
         .unwrap_or(Value::Null);
-    price["unit_amount_decimal"] = json!(amount);
+    price["unit_amount_decimal"] = if amount.is_empty() {
+        Value::Null
+    } else {
+        json!(amount)
+    };
     price["custom_unit_amount"] = Value::Null;
+    price["billing_scheme"] = json!(if tiered { "tiered" } else { "per_unit" });
+    price["tiers_mode"] = match &tiers {
+        Some(_) => json!(p.str("tiers_mode")),
+        None => Value::Null,
+    };
+    if let Some(t) = tiers {
+        price["tiers"] = t;
+    }
     price["transform_quantity"] = Value::Null;
     price["type"] = json!(if recurring.is_some() {
         "recurring"

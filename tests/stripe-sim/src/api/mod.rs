@@ -96,6 +96,33 @@ pub fn dispatch(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     }
 }
 
+/// Leaves out what Stripe includes only on request (`expand[]`): a price's `tiers`.
+pub fn expand(mut body: Value, params: &Map<String, Value>) -> Value {
+    let wanted = Params(params)
+        .str_list("expand")
+        .iter()
+        .any(|e| *e == "tiers" || e.ends_with(".tiers"));
+    if !wanted {
+        strip_tiers(&mut body);
+    }
+    body
+}
+
+fn strip_tiers(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if m.get("object").and_then(Value::as_str) == Some("price") {
+                m.remove("tiers");
+            }
+            for child in m.values_mut() {
+                strip_tiers(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_tiers),
+        _ => {}
+    }
+}
+
 /// Objects of a collection, newest first, that pass `keep`.
 pub(crate) fn newest_first(
     map: &indexmap::IndexMap<String, Value>,
