@@ -740,6 +740,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Usage against each tier''s quota for a billing period')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'List customers at or above a share of their quota (exit 1 when any)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Send usage not yet sent to the Stripe meter, one event per customer and hour')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Drop raw events before a date, keeping rollups (and so reports) exact')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -837,11 +840,80 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'billctl;usage;sync' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe''s limit, 35 days ago]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Meter events per second at most [default: usage.sync_rate in the config, else 25]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent; send and record nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;usage;reconcile' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'First UTC day (YYYY-MM-DD) [default: 30 days before --to]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only this customer')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;usage;compact' {
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Events deleted per transaction')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'billctl;usage;help' {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record one usage event for a key')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Usage against each tier''s quota for a billing period')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'List customers at or above a share of their quota (exit 1 when any)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Send usage not yet sent to the Stripe meter, one event per customer and hour')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Drop raw events before a date, keeping rollups (and so reports) exact')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -855,6 +927,15 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;usage;help;alerts' {
+            break
+        }
+        'billctl;usage;help;sync' {
+            break
+        }
+        'billctl;usage;help;reconcile' {
+            break
+        }
+        'billctl;usage;help;compact' {
             break
         }
         'billctl;usage;help;help' {
@@ -1224,6 +1305,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Usage against each tier''s quota for a billing period')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'List customers at or above a share of their quota (exit 1 when any)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Send usage not yet sent to the Stripe meter, one event per customer and hour')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Drop raw events before a date, keeping rollups (and so reports) exact')
             break
         }
         'billctl;help;usage;record' {
@@ -1236,6 +1320,15 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;help;usage;alerts' {
+            break
+        }
+        'billctl;help;usage;sync' {
+            break
+        }
+        'billctl;help;usage;reconcile' {
+            break
+        }
+        'billctl;help;usage;compact' {
             break
         }
         'billctl;help;invoices' {

@@ -262,14 +262,23 @@ _billctl() {
             billctl__subcmd__help__subcmd__usage,alerts)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__alerts"
                 ;;
+            billctl__subcmd__help__subcmd__usage,compact)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__compact"
+                ;;
             billctl__subcmd__help__subcmd__usage,import)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__import"
+                ;;
+            billctl__subcmd__help__subcmd__usage,reconcile)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__reconcile"
                 ;;
             billctl__subcmd__help__subcmd__usage,record)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__record"
                 ;;
             billctl__subcmd__help__subcmd__usage,report)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__report"
+                ;;
+            billctl__subcmd__help__subcmd__usage,sync)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__sync"
                 ;;
             billctl__subcmd__invoices,help)
                 cmd="billctl__subcmd__invoices__subcmd__help"
@@ -388,11 +397,17 @@ _billctl() {
             billctl__subcmd__usage,alerts)
                 cmd="billctl__subcmd__usage__subcmd__alerts"
                 ;;
+            billctl__subcmd__usage,compact)
+                cmd="billctl__subcmd__usage__subcmd__compact"
+                ;;
             billctl__subcmd__usage,help)
                 cmd="billctl__subcmd__usage__subcmd__help"
                 ;;
             billctl__subcmd__usage,import)
                 cmd="billctl__subcmd__usage__subcmd__import"
+                ;;
+            billctl__subcmd__usage,reconcile)
+                cmd="billctl__subcmd__usage__subcmd__reconcile"
                 ;;
             billctl__subcmd__usage,record)
                 cmd="billctl__subcmd__usage__subcmd__record"
@@ -400,8 +415,14 @@ _billctl() {
             billctl__subcmd__usage,report)
                 cmd="billctl__subcmd__usage__subcmd__report"
                 ;;
+            billctl__subcmd__usage,sync)
+                cmd="billctl__subcmd__usage__subcmd__sync"
+                ;;
             billctl__subcmd__usage__subcmd__help,alerts)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__alerts"
+                ;;
+            billctl__subcmd__usage__subcmd__help,compact)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__compact"
                 ;;
             billctl__subcmd__usage__subcmd__help,help)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__help"
@@ -409,11 +430,17 @@ _billctl() {
             billctl__subcmd__usage__subcmd__help,import)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__import"
                 ;;
+            billctl__subcmd__usage__subcmd__help,reconcile)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__reconcile"
+                ;;
             billctl__subcmd__usage__subcmd__help,record)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__record"
                 ;;
             billctl__subcmd__usage__subcmd__help,report)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__report"
+                ;;
+            billctl__subcmd__usage__subcmd__help,sync)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__sync"
                 ;;
             *)
                 ;;
@@ -1784,7 +1811,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage)
-            opts="record import report alerts"
+            opts="record import report alerts sync reconcile compact"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1811,7 +1838,35 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__help__subcmd__usage__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__reconcile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1840,6 +1895,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2844,7 +2913,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import report alerts help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import report alerts sync reconcile compact help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2907,8 +2976,46 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__usage__subcmd__compact)
+            opts="-q -v -y -h -V --before --batch-size --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__usage__subcmd__help)
-            opts="record import report alerts help"
+            opts="record import report alerts sync reconcile compact help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2922,6 +3029,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage__subcmd__help__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__compact)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2963,6 +3084,20 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__reconcile)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__usage__subcmd__help__subcmd__record)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2978,6 +3113,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3007,6 +3156,48 @@ _billctl() {
                     return 0
                     ;;
                 --batch-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__reconcile)
+            opts="-q -v -y -h -V --from --to --customer --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3111,6 +3302,48 @@ _billctl() {
                     return 0
                     ;;
                 --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__sync)
+            opts="-q -v -y -h -V --since --rate --concurrency --dry-run --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -679,6 +679,9 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
             cand report 'Usage against each tier''s quota for a billing period'
             cand alerts 'List customers at or above a share of their quota (exit 1 when any)'
+            cand sync 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
+            cand reconcile 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)'
+            cand compact 'Drop raw events before a date, keeping rollups (and so reports) exact'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;usage;record'= {
@@ -771,11 +774,77 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;usage;sync'= {
+            cand --since 'Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe''s limit, 35 days ago]'
+            cand --rate 'Meter events per second at most [default: usage.sync_rate in the config, else 25]'
+            cand --concurrency 'Requests in flight at once'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --dry-run 'Show what would be sent; send and record nothing'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;usage;reconcile'= {
+            cand --from 'First UTC day (YYYY-MM-DD) [default: 30 days before --to]'
+            cand --to 'Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]'
+            cand --customer 'Only this customer'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;usage;compact'= {
+            cand --before 'Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window'
+            cand --batch-size 'Events deleted per transaction'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;usage;help'= {
             cand record 'Record one usage event for a key'
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
             cand report 'Usage against each tier''s quota for a billing period'
             cand alerts 'List customers at or above a share of their quota (exit 1 when any)'
+            cand sync 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
+            cand reconcile 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)'
+            cand compact 'Drop raw events before a date, keeping rollups (and so reports) exact'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;usage;help;record'= {
@@ -785,6 +854,12 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;usage;help;report'= {
         }
         &'billctl;usage;help;alerts'= {
+        }
+        &'billctl;usage;help;sync'= {
+        }
+        &'billctl;usage;help;reconcile'= {
+        }
+        &'billctl;usage;help;compact'= {
         }
         &'billctl;usage;help;help'= {
         }
@@ -1103,6 +1178,9 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
             cand report 'Usage against each tier''s quota for a billing period'
             cand alerts 'List customers at or above a share of their quota (exit 1 when any)'
+            cand sync 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
+            cand reconcile 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)'
+            cand compact 'Drop raw events before a date, keeping rollups (and so reports) exact'
         }
         &'billctl;help;usage;record'= {
         }
@@ -1111,6 +1189,12 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage;report'= {
         }
         &'billctl;help;usage;alerts'= {
+        }
+        &'billctl;help;usage;sync'= {
+        }
+        &'billctl;help;usage;reconcile'= {
+        }
+        &'billctl;help;usage;compact'= {
         }
         &'billctl;help;invoices'= {
             cand list 'List a customer''s invoices, newest first'

@@ -472,24 +472,27 @@ complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit entries, oldest first'
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -l color -d 'When to color tables' -r -f -a "auto\t''
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -s q -l quiet -d 'Print only data and errors'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -s h -l help -d 'Print help'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -f -a "record" -d 'Record one usage event for a key'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -f -a "report" -d 'Usage against each tier\'s quota for a billing period'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -f -a "alerts" -d 'List customers at or above a share of their quota (exit 1 when any)'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "record" -d 'Record one usage event for a key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "report" -d 'Usage against each tier\'s quota for a billing period'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "alerts" -d 'List customers at or above a share of their quota (exit 1 when any)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "sync" -d 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "reconcile" -d 'Compare local daily totals per customer with Stripe\'s meter summaries (exit 1 on any difference)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "compact" -d 'Drop raw events before a date, keeping rollups (and so reports) exact'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l key -d 'Key id (the 8 characters after bk_test_ / bk_live_)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l quantity -d 'Units of usage' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l at -d 'When the call happened: RFC 3339 or unix seconds [default: now]' -r
@@ -563,10 +566,61 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from alerts" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from alerts" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from alerts" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l since -d 'Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe\'s limit, 35 days ago]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l rate -d 'Meter events per second at most [default: usage.sync_rate in the config, else 25]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l concurrency -d 'Requests in flight at once' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l dry-run -d 'Show what would be sent; send and record nothing'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l from -d 'First UTC day (YYYY-MM-DD) [default: 30 days before --to]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l to -d 'Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l customer -d 'Only this customer' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l before -d 'Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l batch-size -d 'Events deleted per transaction' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "record" -d 'Record one usage event for a key'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "report" -d 'Usage against each tier\'s quota for a billing period'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "alerts" -d 'List customers at or above a share of their quota (exit 1 when any)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "reconcile" -d 'Compare local daily totals per customer with Stripe\'s meter summaries (exit 1 on any difference)'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "compact" -d 'Drop raw events before a date, keeping rollups (and so reports) exact'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -754,6 +808,9 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "import" -d 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "report" -d 'Usage against each tier\'s quota for a billing period'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "alerts" -d 'List customers at or above a share of their quota (exit 1 when any)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "sync" -d 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "reconcile" -d 'Compare local daily totals per customer with Stripe\'s meter summaries (exit 1 on any difference)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "compact" -d 'Drop raw events before a date, keeping rollups (and so reports) exact'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "list" -d 'List a customer\'s invoices, newest first'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'

@@ -427,6 +427,52 @@ pub enum UsageCommand {
     Report(UsageReportArgs),
     /// List customers at or above a share of their quota (exit 1 when any)
     Alerts(UsageAlertsArgs),
+    /// Send usage not yet sent to the Stripe meter, one event per customer and hour
+    Sync(UsageSyncArgs),
+    /// Compare local daily totals per customer with Stripe's meter summaries (exit 1 on any
+    /// difference)
+    Reconcile(UsageReconcileArgs),
+    /// Drop raw events before a date, keeping rollups (and so reports) exact
+    Compact(UsageCompactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsageSyncArgs {
+    /// Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe's limit, 35 days ago]
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Meter events per second at most [default: usage.sync_rate in the config, else 25]
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+    /// Requests in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// Show what would be sent; send and record nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageReconcileArgs {
+    /// First UTC day (YYYY-MM-DD) [default: 30 days before --to]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this customer
+    #[arg(long)]
+    pub customer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageCompactArgs {
+    /// Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
+    /// Events deleted per transaction
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub batch_size: usize,
 }
 
 /// How `usage report` groups rows.

@@ -966,7 +966,21 @@ mod tests {
     fn the_example_documents_a_valid_config_with_an_extra_price() {
         let c = parse(include_str!("../config/billctl.example.toml"), "example").unwrap();
         let pro = c.tier("pro").unwrap();
-        assert_eq!(pro.prices.len(), 2);
+        assert_eq!(pro.prices.len(), 3);
+        let over = &pro.prices[2];
+        assert_eq!(
+            (over.env.as_str(), over.metered.clone(), over.per_call_decimal()),
+            (
+                "PRICE_PRO_OVERAGE",
+                Some(Metered {
+                    included: 10_000,
+                    per: 1000
+                }),
+                Some("0.1".to_string())
+            )
+        );
+        assert_eq!(c.meter.as_ref().unwrap().event_name, "api_calls");
+        assert_eq!(c.usage, UsageSettings::default());
         assert_eq!(
             (
                 pro.prices[1].env.as_str(),

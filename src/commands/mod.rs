@@ -12,6 +12,7 @@ pub mod prices;
 pub mod report;
 pub mod setup_products;
 pub mod subscriptions;
+pub mod sync;
 pub mod usage;
 
 use crate::cli::{AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand};

@@ -18,6 +18,9 @@ pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
         UsageCommand::Import(args) => import(ctx, &args),
         UsageCommand::Report(args) => super::report::report(ctx, &args),
         UsageCommand::Alerts(args) => super::report::alerts(ctx, &args),
+        UsageCommand::Sync(args) => super::sync::sync(ctx, &args),
+        UsageCommand::Reconcile(args) => super::sync::reconcile(ctx, &args),
+        UsageCommand::Compact(args) => super::sync::compact(ctx, &args),
     }
 }
 
@@ -211,7 +214,20 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     let mut key_customer: HashMap<String, Option<String>> = HashMap::new();
     let mut known_customer: HashMap<String, bool> = HashMap::new();
     let mut events = Vec::with_capacity(parsed.len());
+    let horizon = store.compacted_before()?;
     for (n, e) in parsed {
+        if let Some(h) = horizon.filter(|h| e.timestamp < *h) {
+            rejects.push(Reject {
+                line: n,
+                reason: format!(
+                    "timestamp {} is before the compacted horizon {}: raw events before it were dropped, so its id cannot be checked for duplicates",
+                    crate::output::utc_datetime(e.timestamp),
+                    crate::output::utc_date(h)
+                ),
+                input: line(n),
+            });
+            continue;
+        }
         let customer = match (&e.key, &e.customer) {
             (Some(k), _) => {
                 if !key_customer.contains_key(k) {

@@ -2,7 +2,7 @@
 //! progress bars and confirmation prompts. Commands never print directly.
 
 mod money;
-mod time;
+pub(crate) mod time;
 
 pub use money::money;
 pub(crate) use time::{civil, days_from_civil};

@@ -274,7 +274,21 @@ impl Store {
     /// Exact quantity of `scope` (`customer`/`key`) `subject` with `from <= ts < to`, read from
     /// rollups: whole UTC days from the daily ones, whole hours at the edges from the hourly
     /// ones, and only the partial hours at both ends from raw events.
+    ///
+    /// Where raw events were compacted away (before `compacted_before`), an edge inside an hour
+    /// resolves to the hour's start: each compacted hour counts in the period holding its start,
+    /// so consecutive periods still add up exactly.
     pub fn usage_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let (from, to) = match self.compacted_before()? {
+            Some(h) => {
+                let snap = |t: i64| if t < h { t.div_euclid(3600) * 3600 } else { t };
+                (snap(from), snap(to))
+            }
+            None => (from, to),
+        };
         if to <= from {
             return Ok(0);
         }
@@ -435,6 +449,18 @@ pub(crate) fn insert_usage<'a>(
     at: i64,
 ) -> Result<usize> {
     use std::collections::HashMap;
+    // Read inside the write transaction, so a compaction cannot slip in between the check and
+    // the insert: ids before the horizon can no longer be checked for duplicates.
+    if let Some(h) = horizon(tx)? {
+        if let Some(e) = events.iter().find(|e| e.ts < h) {
+            anyhow::bail!(
+                "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
+                e.event_id,
+                crate::output::time::utc_datetime(e.ts),
+                crate::output::time::utc_date(h)
+            );
+        }
+    }
     let mut inserted = 0;
     let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64)> = HashMap::new();
     let mut last_use: HashMap<&'a str, i64> = HashMap::new();
@@ -491,4 +517,85 @@ pub(crate) fn insert_usage<'a>(
         used.execute(params![k, t])?;
     }
     Ok(inserted)
+}
+
+/// The setting that records `usage compact`'s horizon.
+pub(crate) const HORIZON_KEY: &str = "usage.compacted_before";
+
+fn horizon(conn: &rusqlite::Connection) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [HORIZON_KEY],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .and_then(|v| v.parse().ok()))
+}
+
+impl Store {
+    /// Raw events before this time were dropped by `usage compact` (rollups are kept).
+    pub fn compacted_before(&self) -> Result<Option<i64>> {
+        if let Some(h) = self.horizon.get() {
+            return Ok(*h);
+        }
+        let h = horizon(&self.conn)?;
+        let _ = self.horizon.set(h);
+        Ok(h)
+    }
+
+    /// Moves the horizon to `before` (never back); from then on, events before it are refused.
+    pub fn set_compaction_horizon(&mut self, before: i64) -> Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let h = horizon(&tx)?.map_or(before, |h| h.max(before));
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![HORIZON_KEY, h.to_string()],
+        )?;
+        tx.commit()?;
+        self.horizon = std::cell::OnceCell::new();
+        Ok(h)
+    }
+
+    /// Raw events before `before`.
+    pub fn raw_events_before(&self, before: i64) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM usage_events WHERE ts < ?1",
+            [before],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Deletes up to `limit` raw events before `before` with `seq > after`, in one transaction;
+    /// returns how many and the last seq looked at (for the next call), or `None` when done.
+    pub fn delete_raw_before(
+        &mut self,
+        before: i64,
+        after: i64,
+        limit: usize,
+    ) -> Result<(usize, Option<i64>)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let seqs: Vec<i64> = {
+            let mut stmt = tx.prepare(
+                "SELECT seq FROM usage_events WHERE seq > ?1 AND ts < ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = stmt
+                .query_map(params![after, before, limit as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows
+        };
+        let mut deleted = 0;
+        {
+            let mut del = tx.prepare("DELETE FROM usage_events WHERE seq = ?1")?;
+            for s in &seqs {
+                deleted += del.execute([s])?;
+            }
+        }
+        tx.commit()?;
+        Ok((deleted, (seqs.len() == limit).then(|| *seqs.last().unwrap_or(&after))))
+    }
 }

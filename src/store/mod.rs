@@ -3,10 +3,12 @@
 
 mod catalog;
 mod keys;
+mod ledger;
 mod subscriptions;
 
 pub use catalog::{CatalogRow, PriceRow};
 pub use keys::{Audit, AuditRow, KeyRecord, UsageEvent};
+pub use ledger::{LedgerRow, WindowDelta};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -23,12 +25,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_subscriptions.sql"),
     include_str!("migrations/0003_keys_usage_audit.sql"),
     include_str!("migrations/0004_usage_rollups.sql"),
+    include_str!("migrations/0005_meter_ledger.sql"),
 ];
 
 /// An open store.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// `usage compact`'s horizon, read once (see `Store::compacted_before`).
+    horizon: std::cell::OnceCell<Option<i64>>,
 }
 
 /// Sets `mode` on `path` if it exists with another mode (no write when it is already right).
@@ -83,7 +88,11 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )
         .with_context(|| format!("failed to open store at {}", path.display()))?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            horizon: std::cell::OnceCell::new(),
+        };
         store
             .configure()
             .with_context(|| format!("failed to configure store at {}", store.path.display()))?;

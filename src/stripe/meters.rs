@@ -117,18 +117,25 @@ impl Stripe {
         Ok(())
     }
 
-    /// The meter's daily (UTC) totals for one customer over [start, end), day-aligned.
-    pub async fn daily_summaries(
+    /// The meter's totals for one customer over [start, end) by UTC day (or hour), aligned
+    /// to the window.
+    pub async fn summaries(
         &self,
         meter: &str,
         customer: &str,
         start: i64,
         end: i64,
+        hourly: bool,
     ) -> Result<Vec<Summary>, Error> {
+        let window = if hourly {
+            ListIdBillingMeterEventSummaryValueGroupingWindow::Hour
+        } else {
+            ListIdBillingMeterEventSummaryValueGroupingWindow::Day
+        };
         let fetch = |after: Option<String>| {
             let mut req =
                 ListIdBillingMeterEventSummary::new(meter.to_string(), customer, end, start)
-                    .value_grouping_window(ListIdBillingMeterEventSummaryValueGroupingWindow::Day)
+                    .value_grouping_window(window.clone())
                     .limit(PAGE);
             if let Some(a) = after {
                 req = req.starting_after(a);

@@ -42,6 +42,29 @@ fn num(s: &str, what: &str) -> Result<i64, String> {
     s.parse().map_err(|_| format!("bad {what} {s:?}"))
 }
 
+/// A UTC day `YYYY-MM-DD` to the unix second it starts at.
+pub fn parse_day(s: &str) -> Result<i64, String> {
+    let bad = || format!("malformed date {s:?}: use YYYY-MM-DD (a UTC day)");
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let (y, m, d): (i64, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    let days = crate::output::time::days_from_civil(y, m, d);
+    // Round trip rejects 2026-02-30 and month 13.
+    if !(1..=12).contains(&m) || crate::output::time::civil(days) != (y, m, d) {
+        return Err(bad());
+    }
+    Ok(days * 86_400)
+}
+
 /// Unix seconds, or RFC 3339 (`2026-11-24T06:25:00Z`, `...T08:25:00.5+02:00`), to unix seconds.
 pub fn parse_timestamp(s: &str) -> Result<i64, String> {
     let s = s.trim();
