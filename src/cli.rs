@@ -552,6 +552,6 @@ pub struct UsageImportArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<std::path::PathBuf>,
     /// Events per transaction
-    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub batch_size: usize,
 }

@@ -144,6 +144,12 @@ impl Store {
         Ok(())
     }
 
+    /// Sets this connection's page cache (bulk work over a large store).
+    pub fn set_cache_mib(&self, mib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -mib * 1024)?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

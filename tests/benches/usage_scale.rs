@@ -41,10 +41,12 @@ fn customer(i: i64) -> String {
     format!("cus_bench{:05}", i % CUSTOMERS)
 }
 
-/// Event `i`: a unique id, a customer, a time in the last 30 days, a quantity 1..5.
+/// Event `i`: a unique id, a customer, a time in the last 30 days, a quantity 1..5. Events come
+/// in time order, as an API's request log does, from all customers interleaved; the last
+/// million (the import into the full store) are the newest.
 fn event(i: i64, now: i64) -> (String, String, i64, i64) {
-    // Spread over 30 days; a large odd stride mixes customers and times.
-    let ts = now - 30 * 86_400 + (i.wrapping_mul(7_919) % (30 * 86_400 - 60));
+    let span = 30 * 86_400 - 60;
+    let ts = now - 30 * 86_400 + i * span / (fill() + batch());
     (format!("evt-{i:010}"), customer(i), ts, 1 + i % 5)
 }
 
@@ -83,7 +85,12 @@ fn billctl(data: &Path, args: &[&str]) -> anyhow::Result<(Duration, String)> {
 }
 
 fn import(data: &Path, file: &str) -> anyhow::Result<f64> {
-    let (took, out) = billctl(data, &["usage", "import", file, "--json", "-q"])?;
+    let mut args = vec!["usage", "import", file, "--json", "-q"];
+    let batch_size = std::env::var("BILLCTL_BENCH_IMPORT_BATCH").unwrap_or_default();
+    if !batch_size.is_empty() {
+        args.extend(["--batch-size", &batch_size]);
+    }
+    let (took, out) = billctl(data, &args)?;
     let v: serde_json::Value = serde_json::from_str(&out)?;
     anyhow::ensure!(v["inserted"] == batch(), "inserted {}", v["inserted"]);
     Ok(batch() as f64 / took.as_secs_f64())
@@ -219,9 +226,10 @@ fn main() -> anyhow::Result<()> {
         sqlite3(
             &base_db,
             &format!(
-                "WITH RECURSIVE n(i) AS (SELECT {} UNION ALL SELECT i + 1 FROM n WHERE i < {}) INSERT INTO ev SELECT printf('evt-%010d', i), 'cus_bench' || printf('%05d', i % {CUSTOMERS}), {now} - 2592000 + (i * 7919) % 2591940, 1 + i % 5 FROM n;\n",
+                "WITH RECURSIVE n(i) AS (SELECT {} UNION ALL SELECT i + 1 FROM n WHERE i < {}) INSERT INTO ev SELECT printf('evt-%010d', i), 'cus_bench' || printf('%05d', i % {CUSTOMERS}), {now} - 2592000 + i * 2591940 / {}, 1 + i % 5 FROM n;\n",
                 batch(),
-                fill() - 1
+                fill() - 1,
+                fill() + batch()
             ),
         )?;
         println!(
