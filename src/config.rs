@@ -524,12 +524,10 @@ fn meter(cx: &Ctx, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
 
 fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError> {
     let d = UsageSettings::default();
-    let ranged = |v: &Option<Spanned<i64>>, key: &str, default: u32, min: i64, max: i64| {
-        match v {
-            None => Ok(default),
-            Some(s) if (min..=max).contains(s.get_ref()) => Ok(*s.get_ref() as u32),
-            Some(s) => Err(cx.err(s.span(), key, format!("must be between {min} and {max}"))),
-        }
+    let ranged = |v: &Option<Spanned<i64>>, key: &str, default: u32, min: i64, max: i64| match v {
+        None => Ok(default),
+        Some(s) if (min..=max).contains(s.get_ref()) => Ok(*s.get_ref() as u32),
+        Some(s) => Err(cx.err(s.span(), key, format!("must be between {min} and {max}"))),
     };
     Ok(UsageSettings {
         // Stripe keeps meter events for 35 days; the window is at least one day.
@@ -742,9 +740,14 @@ fn tier(
         let o = raw_over.into_inner();
         let per = match &o.per {
             None => 1,
-            Some(p) if p.get_ref().to_string().trim_start_matches('1').chars().all(|c| c == '0')
-                && p.get_ref().to_string().starts_with('1')
-                && *p.get_ref() <= 1_000_000_000_000 =>
+            Some(p)
+                if p.get_ref()
+                    .to_string()
+                    .trim_start_matches('1')
+                    .chars()
+                    .all(|c| c == '0')
+                    && p.get_ref().to_string().starts_with('1')
+                    && *p.get_ref() <= 1_000_000_000_000 =>
             {
                 *p.get_ref() as u64
             }
@@ -764,10 +767,7 @@ fn tier(
             interval: Spanned::new(0..0, primary.interval.as_str().to_string()),
             interval_count: Some(Spanned::new(0..0, i64::from(primary.interval_count))),
             nickname: o.nickname,
-            tax_behavior: primary
-                .tax_behavior
-                .clone()
-                .map(|t| Spanned::new(0..0, t)),
+            tax_behavior: primary.tax_behavior.clone().map(|t| Spanned::new(0..0, t)),
             env: o.env,
             metadata: o.metadata,
         };
@@ -969,7 +969,11 @@ mod tests {
         assert_eq!(pro.prices.len(), 3);
         let over = &pro.prices[2];
         assert_eq!(
-            (over.env.as_str(), over.metered.clone(), over.per_call_decimal()),
+            (
+                over.env.as_str(),
+                over.metered.clone(),
+                over.per_call_decimal()
+            ),
             (
                 "PRICE_PRO_OVERAGE",
                 Some(Metered {

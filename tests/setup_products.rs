@@ -608,7 +608,10 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
         let m = st.meters.values().next().unwrap().clone();
         assert_eq!(m["event_name"], "api_calls");
         assert_eq!(m["default_aggregation"]["formula"], "sum");
-        assert_eq!(m["customer_mapping"]["event_payload_key"], "stripe_customer_id");
+        assert_eq!(
+            m["customer_mapping"]["event_payload_key"],
+            "stripe_customer_id"
+        );
         m["id"].as_str().unwrap().to_string()
     };
     let team = price_by_key(&env, "team_overage");
@@ -634,7 +637,8 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
     env.run(&["--config", cfg, "prices", "check"]).ok();
 
     // A new overage amount replaces the price (Stripe's tiers are immutable); the meter stays.
-    let changed = common::metered_config().replace("amount = 100\nper = 1000", "amount = 150\nper = 1000");
+    let changed =
+        common::metered_config().replace("amount = 100\nper = 1000", "amount = 150\nper = 1000");
     let cfg2 = env.path("changed.toml");
     std::fs::write(&cfg2, changed).unwrap();
     let cfg2 = cfg2.to_str().unwrap();
@@ -647,7 +651,10 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
     assert_eq!(plan["changes"], 1, "{plan}");
     assert_eq!(plan["actions"][0]["action"], "replace price");
     env.run(&["--config", cfg2, "setup-products", "--yes"]).ok();
-    assert_eq!(price_by_key(&env, "team_overage")["tiers"][1]["unit_amount_decimal"], "0.15");
+    assert_eq!(
+        price_by_key(&env, "team_overage")["tiers"][1]["unit_amount_decimal"],
+        "0.15"
+    );
     assert_eq!(env.sim.state().meters.len(), 1);
     assert_eq!(active_prices(&env).len(), 5);
 }

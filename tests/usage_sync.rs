@@ -49,7 +49,12 @@ fn setup(customers: usize, extra_config: &str) -> Metered {
 
 impl Metered {
     fn run(&self, args: &[&str]) -> Run {
-        common::run(self.env.command().env("BILLCTL_CONFIG", &self.cfg).args(args))
+        common::run(
+            self.env
+                .command()
+                .env("BILLCTL_CONFIG", &self.cfg)
+                .args(args),
+        )
     }
 
     fn subscribed(&self, email: &str) -> String {
@@ -59,8 +64,16 @@ impl Metered {
             .stdout
             .trim()
             .to_string();
-        self.run(&["subscriptions", "create", "--customer", &c, "--tier", "team", "-q"])
-            .ok();
+        self.run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &c,
+            "--tier",
+            "team",
+            "-q",
+        ])
+        .ok();
         c
     }
 
@@ -76,14 +89,18 @@ impl Metered {
         }
         let p = self.env.path("events.ndjson");
         std::fs::write(&p, text).unwrap();
-        self.run(&["usage", "import", p.to_str().unwrap(), "-q"]).ok();
+        self.run(&["usage", "import", p.to_str().unwrap(), "-q"])
+            .ok();
     }
 
     /// The simulator's meter totals per customer.
     fn meter_totals(&self) -> BTreeMap<String, f64> {
         let mut out = BTreeMap::new();
         for e in &self.env.sim.state().meter_events {
-            let c = e["payload"]["stripe_customer_id"].as_str().unwrap().to_string();
+            let c = e["payload"]["stripe_customer_id"]
+                .as_str()
+                .unwrap()
+                .to_string();
             let v: f64 = e["payload"]["value"].as_str().unwrap().parse().unwrap();
             *out.entry(c).or_default() += v;
         }
@@ -110,7 +127,8 @@ impl Metered {
 
     fn sql(&self, q: &str) {
         let conn = rusqlite::Connection::open(self.env.data_dir().join("billctl.db")).unwrap();
-        conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
         conn.execute_batch(q).unwrap();
     }
 }
@@ -177,7 +195,10 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
         .state()
         .meter_events
         .iter()
-        .any(|e| e["identifier"] == format!("billctl-{c0}-{h1}-2").as_str() && e["payload"]["value"] == "4"));
+        .any(
+            |e| e["identifier"] == format!("billctl-{c0}-{h1}-2").as_str()
+                && e["payload"]["value"] == "4"
+        ));
     assert_eq!(m.meter_totals(), m.local_totals());
     let ledger = m.env.store().ledger("api_calls", Some(&c0)).unwrap();
     assert_eq!(ledger.len(), 3);
@@ -215,7 +236,12 @@ fn faults_during_sync_still_give_exact_meter_totals_without_duplicate_identifier
     for (i, c) in m.customers.iter().enumerate() {
         for h in 0..5 {
             for k in 0..3 {
-                events.push((format!("f{i}-{h}-{k}"), c.clone(), hour_ago(40 + h) + k * 60, 1 + k));
+                events.push((
+                    format!("f{i}-{h}-{k}"),
+                    c.clone(),
+                    hour_ago(40 + h) + k * 60,
+                    1 + k,
+                ));
             }
         }
     }
@@ -230,16 +256,26 @@ fn faults_during_sync_still_give_exact_meter_totals_without_duplicate_identifier
     ] {
         m.env.sim.inject(f.on("POST", path));
     }
-    let out = m.run(&["usage", "sync", "--json", "--concurrency", "4"]).ok().json();
+    let out = m
+        .run(&["usage", "sync", "--json", "--concurrency", "4"])
+        .ok()
+        .json();
     assert_eq!(out["sent"], 30, "{out}");
     assert_eq!(out["failed"], 0);
     assert_eq!(m.meter_totals(), m.local_totals());
     let posts = m.meter_event_posts();
-    assert!(posts.iter().any(|r| r.fault.is_some()), "faults were injected");
+    assert!(
+        posts.iter().any(|r| r.fault.is_some()),
+        "faults were injected"
+    );
     assert!(
         posts.iter().all(|r| r.status != 400),
         "no identifier rejected as a duplicate: {:?}",
-        posts.iter().filter(|r| r.status == 400).map(|r| &r.params).collect::<Vec<_>>()
+        posts
+            .iter()
+            .filter(|r| r.status == 400)
+            .map(|r| &r.params)
+            .collect::<Vec<_>>()
     );
     assert_eq!(m.env.sim.state().meter_events.len(), 30);
 }
@@ -284,7 +320,9 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
     m.env
         .sim
         .inject(Fault::drop_after_processing().times(4).on("POST", path));
-    m.env.sim.inject(Fault::drop_connection().times(4).on("POST", path));
+    m.env
+        .sim
+        .inject(Fault::drop_connection().times(4).on("POST", path));
     let out = m
         .run(&["usage", "sync", "--json", "--concurrency", "1"])
         .code(1)
@@ -314,7 +352,10 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
     }
     let out = m.run(&["usage", "sync", "--json"]).ok().json();
     assert_eq!(out["resolved_stale"], 2, "{out}");
-    assert_eq!(out["sent"], 1, "only the one Stripe never got is sent again");
+    assert_eq!(
+        out["sent"], 1,
+        "only the one Stripe never got is sent again"
+    );
     assert_eq!(m.meter_totals(), m.local_totals());
     let statuses = |c: &str| -> Vec<(String, i64)> {
         m.env
@@ -325,7 +366,11 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
             .map(|r| (r.status.clone(), r.seq))
             .collect()
     };
-    let (got, lost) = if arrived == c0 { (&c0, &c1) } else { (&c1, &c0) };
+    let (got, lost) = if arrived == c0 {
+        (&c0, &c1)
+    } else {
+        (&c1, &c0)
+    };
     assert_eq!(statuses(got), [("sent".to_string(), 1)]);
     assert_eq!(
         statuses(lost),
@@ -342,7 +387,11 @@ fn sync_without_a_meter_explains_what_to_add() {
     let m = setup(0, "");
     m.env.sim.state().meters.clear();
     let r = m.run(&["usage", "sync"]).code(2);
-    assert!(r.stderr.contains("no meter for event api_calls"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no meter for event api_calls"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("setup-products"), "{}", r.stderr);
 }
 
@@ -354,22 +403,43 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     let mut events = Vec::new();
     for i in 0..40 {
         // Ten days of old usage, then a little recent usage.
-        events.push((format!("o{i}"), c.clone(), old_day + (i % 10) * DAY + 3 * HOUR + i, 2));
+        events.push((
+            format!("o{i}"),
+            c.clone(),
+            old_day + (i % 10) * DAY + 3 * HOUR + i,
+            2,
+        ));
     }
     events.push(("r1".into(), c.clone(), hour_ago(2), 7));
     m.import(&events);
     let from = old_day.to_string();
     let to = (old_day + 20 * DAY).to_string();
     let report = |m: &Metered| {
-        m.run(&["usage", "report", "--customer", &c, "--from", &from, "--to", &to, "--json"])
-            .ok()
-            .json()
+        m.run(&[
+            "usage",
+            "report",
+            "--customer",
+            &c,
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--json",
+        ])
+        .ok()
+        .json()
     };
     let before = report(&m);
     let day = billctl_date;
     // Inside the dedup window: refused, nothing dropped.
     let r = m
-        .run(&["usage", "compact", "--before", &day(now() - 10 * DAY), "--yes"])
+        .run(&[
+            "usage",
+            "compact",
+            "--before",
+            &day(now() - 10 * DAY),
+            "--yes",
+        ])
         .code(2);
     assert!(r.stderr.contains("dedup window"), "{}", r.stderr);
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 41);
@@ -378,7 +448,16 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     m.run(&["usage", "compact", "--before", &cut]).code(2);
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 41);
     let out = m
-        .run(&["usage", "compact", "--before", &cut, "--yes", "--json", "--batch-size", "7"])
+        .run(&[
+            "usage",
+            "compact",
+            "--before",
+            &cut,
+            "--yes",
+            "--json",
+            "--batch-size",
+            "7",
+        ])
         .ok()
         .json();
     assert_eq!(out["deleted"], 20, "{out}");
@@ -399,7 +478,9 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     assert!(r.stderr.contains("old.ndjson:1:"), "{}", r.stderr);
     assert!(r.stderr.contains("compacted horizon"), "{}", r.stderr);
     assert_eq!(report(&m), before);
-    let r = m.run(&["usage", "compact", "--before", "2026-02-30", "--yes"]).code(2);
+    let r = m
+        .run(&["usage", "compact", "--before", "2026-02-30", "--yes"])
+        .code(2);
     assert!(r.stderr.contains("--before"), "{}", r.stderr);
 }
 

@@ -78,7 +78,10 @@ impl RemoteMeter {
     pub fn fixed_differences(&self) -> Vec<String> {
         let mut d = Vec::new();
         if self.formula != "sum" {
-            d.push(format!("aggregation is {}, billctl needs sum", self.formula));
+            d.push(format!(
+                "aggregation is {}, billctl needs sum",
+                self.formula
+            ));
         }
         d
     }

@@ -387,8 +387,12 @@ pub fn shape_changes(have: &RemotePrice, spec: &PriceSpec, meter_id: Option<&str
                         format!(
                             "{}@{}{}",
                             t.up_to.map_or("inf".to_string(), |u| u.to_string()),
-                            t.unit_amount_decimal.as_deref().map_or("0".into(), norm_decimal),
-                            t.flat_amount.filter(|f| *f != 0).map_or(String::new(), |f| format!("+{f}"))
+                            t.unit_amount_decimal
+                                .as_deref()
+                                .map_or("0".into(), norm_decimal),
+                            t.flat_amount
+                                .filter(|f| *f != 0)
+                                .map_or(String::new(), |f| format!("+{f}"))
                         )
                     })
                     .collect::<Vec<_>>()
@@ -399,7 +403,11 @@ pub fn shape_changes(have: &RemotePrice, spec: &PriceSpec, meter_id: Option<&str
             if have_tiers != want {
                 c.push(change(
                     "tiers",
-                    if have_tiers.is_empty() { "none".into() } else { have_tiers },
+                    if have_tiers.is_empty() {
+                        "none".into()
+                    } else {
+                        have_tiers
+                    },
                     want,
                 ));
             }

@@ -38,14 +38,13 @@ fn object_and_detail(a: &Action) -> (String, String, Vec<catalog::Change>) {
     match a {
         Action::CreateMeter { spec } => (
             spec.event_name.clone(),
-            format!("meter {:?}: sum of event values per customer", spec.display_name),
+            format!(
+                "meter {:?}: sum of event values per customer",
+                spec.display_name
+            ),
             vec![],
         ),
-        Action::UpdateMeter { id, changes, .. } => (
-            id.clone(),
-            list(changes),
-            changes.clone(),
-        ),
+        Action::UpdateMeter { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
         Action::ReactivateMeter { id, spec } => (
             id.clone(),
             format!("meter for {} is inactive; reactivate it", spec.event_name),
@@ -367,7 +366,8 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     if ctx.output.json {
         ctx.output.json(&result_view(plan.actions.len(), &rows))?;
     } else {
-        ctx.output.data(&result_table(&ctx.output, &config, &rows))?;
+        ctx.output
+            .data(&result_table(&ctx.output, &config, &rows))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -73,7 +73,9 @@ fn classify(result: Result<(), StripeError>) -> Sent {
             // Stripe already has this identifier: it was sent by an earlier, interrupted run.
             Sent::Ok
         }
-        Err(e @ StripeError::Api { status, .. }) if (400..500).contains(&status) && status != 429 => {
+        Err(e @ StripeError::Api { status, .. })
+            if (400..500).contains(&status) && status != 429 =>
+        {
             Sent::Refused(e.to_string())
         }
         Err(e) => Sent::Unknown(e.to_string()),
@@ -116,19 +118,21 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     };
     let spec = meter_spec(ctx)?;
     let t = now();
-    let oldest = t - STRIPE_PAST_WINDOW + 3600;
+    // The first whole hour Stripe still accepts events for, with an hour to spare.
+    let oldest = (t - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600;
     let since = match &args.since {
         Some(s) => usage::parse_timestamp(s).map_err(|e| anyhow!("--since: {e}"))?,
         None => oldest,
-    };
-    let since = since.div_euclid(3600) * 3600;
-    if since < oldest - 3600 {
+    }
+    .div_euclid(3600)
+        * 3600;
+    if since < oldest {
         bail!(
-            "--since {} is older than Stripe accepts meter events (35 days)",
-            utc_datetime(since)
+            "--since {} is older than Stripe accepts meter events (35 days): use {} or later",
+            utc_datetime(since),
+            utc_datetime(oldest)
         );
     }
-    let since = since.max(oldest.div_euclid(3600) * 3600 + 3600);
 
     if args.dry_run {
         let deltas = ctx.store()?.unsent_windows(&spec.event_name, since)?;
@@ -157,10 +161,10 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
                     ]
                 })
                 .collect();
-            ctx.output.data(&ctx.output.table(
-                &["CUSTOMER", "HOUR", "LOCAL", "SENT", "TO SEND"],
-                rows,
-            ))?;
+            ctx.output.data(
+                &ctx.output
+                    .table(&["CUSTOMER", "HOUR", "LOCAL", "SENT", "TO SEND"], rows),
+            )?;
             ctx.output.status(format!(
                 "Dry run: would send {} meter events ({} units) to {}, plus {} pending from earlier runs.",
                 view.windows, view.quantity_sent, spec.event_name, view.pending
@@ -186,7 +190,13 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
         .collect();
     for row in &stale {
         let summaries = ctx
-            .block_on(stripe.summaries(&meter_id, &row.customer, row.window, row.window + 3600, true))?
+            .block_on(stripe.summaries(
+                &meter_id,
+                &row.customer,
+                row.window,
+                row.window + 3600,
+                true,
+            ))?
             .context("failed to read the meter's summaries from Stripe")?;
         let in_stripe: f64 = summaries.iter().map(|s| s.value).sum();
         let sent = ctx
@@ -222,8 +232,9 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
 
     // 3. Send every pending event (new ones and those an interrupted run left).
     let pending = ctx.store()?.pending_meter_events(&spec.event_name)?;
-    let (sendable, too_old): (Vec<LedgerRow>, Vec<LedgerRow>) =
-        pending.into_iter().partition(|r| r.window >= t - STRIPE_PAST_WINDOW);
+    let (sendable, too_old): (Vec<LedgerRow>, Vec<LedgerRow>) = pending
+        .into_iter()
+        .partition(|r| r.window >= t - STRIPE_PAST_WINDOW);
     if !too_old.is_empty() {
         let outcomes: Vec<_> = too_old
             .iter()
@@ -237,7 +248,8 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
         ctx.store()?.settle_meter_events(&outcomes, now())?;
         for r in &too_old {
             view.failed += 1;
-            view.failures.push(failure(r, "older than the 35 days Stripe accepts"));
+            view.failures
+                .push(failure(r, "older than the 35 days Stripe accepts"));
         }
     }
     view.windows = sendable
@@ -245,7 +257,9 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
         .map(|r| (&r.customer, r.window))
         .collect::<BTreeSet<_>>()
         .len();
-    let bar = ctx.output.progress(sendable.len() as u64, "Sending meter events");
+    let bar = ctx
+        .output
+        .progress(sendable.len() as u64, "Sending meter events");
     let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
     let mut next_slot = tokio::time::Instant::now();
     for chunk in sendable.chunks(SETTLE_EVERY) {
@@ -365,10 +379,8 @@ async fn send_chunk(
                 results[i] = Some(sent);
                 bar.inc(1);
             }
-            Some(Err(e)) => {
-                // A panicked task: its event stays pending.
-                let _ = e;
-            }
+            // A panicked task: its event stays pending (reported as without an answer).
+            Some(Err(_)) => {}
             None => break,
         }
     }
@@ -406,7 +418,11 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     let to = day(&args.to, "--to")?.unwrap_or(today + 86_400);
     let from = day(&args.from, "--from")?.unwrap_or(to - 30 * 86_400);
     if to <= from {
-        bail!("--to {} must be after --from {}", utc_date(to), utc_date(from));
+        bail!(
+            "--to {} must be after --from {}",
+            utc_date(to),
+            utc_date(from)
+        );
     }
     let spec = meter_spec(ctx)?;
     let stripe = ctx.stripe()?;

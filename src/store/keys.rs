@@ -596,6 +596,9 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok((deleted, (seqs.len() == limit).then(|| *seqs.last().unwrap_or(&after))))
+        Ok((
+            deleted,
+            (seqs.len() == limit).then(|| *seqs.last().unwrap_or(&after)),
+        ))
     }
 }

@@ -105,9 +105,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
             )?;
             for d in deltas.iter().filter(|d| d.local > d.accounted) {
-                let seq: i64 = next.query_row(params![event_name, d.customer, d.window], |r| {
-                    r.get(0)
-                })?;
+                let seq: i64 =
+                    next.query_row(params![event_name, d.customer, d.window], |r| r.get(0))?;
                 let id = identifier(event_name, &d.customer, d.window, seq);
                 let quantity = d.local - d.accounted;
                 insert.execute(params![

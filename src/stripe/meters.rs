@@ -9,8 +9,7 @@ use std::collections::HashMap;
 use stripe_billing::billing_meter::{
     CreateBillingMeter, CreateBillingMeterCustomerMapping, CreateBillingMeterCustomerMappingType,
     CreateBillingMeterDefaultAggregation, CreateBillingMeterDefaultAggregationFormula,
-    CreateBillingMeterValueSettings, ListBillingMeter, ReactivateBillingMeter,
-    UpdateBillingMeter,
+    CreateBillingMeterValueSettings, ListBillingMeter, ReactivateBillingMeter, UpdateBillingMeter,
 };
 use stripe_billing::billing_meter_event::CreateBillingMeterEvent;
 use stripe_billing::billing_meter_event_summary::{

@@ -4,8 +4,8 @@
 
 mod billing;
 mod catalog;
-pub mod meters;
 pub mod error;
+pub mod meters;
 pub mod transport;
 
 pub use billing::{CheckoutFor, CheckoutSession};
@@ -19,9 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use stripe_client_core::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_product::price::{
-    CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval,
-    CreatePriceRecurringUsageType, CreatePriceTiers, CreatePriceTiersUpTo, ListPrice,
-    UpdatePrice,
+    CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, CreatePriceRecurringUsageType,
+    CreatePriceTiers, CreatePriceTiersUpTo, ListPrice, UpdatePrice,
 };
 use stripe_product::product::{CreateProduct, Features, ListProduct, UpdateProduct};
 

@@ -51,10 +51,16 @@ fn event(i: i64, now: i64) -> (String, String, i64, i64) {
 }
 
 fn write_batch(dir: &Path, name: &str, from: i64, now: i64) -> anyhow::Result<(String, String)> {
-    let (mut nd, mut csv) = (String::new(), String::from("id,customer,timestamp,quantity\n"));
+    let (mut nd, mut csv) = (
+        String::new(),
+        String::from("id,customer,timestamp,quantity\n"),
+    );
     for i in from..from + batch() {
         let (id, c, ts, q) = event(i, now);
-        writeln!(nd, r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#)?;
+        writeln!(
+            nd,
+            r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#
+        )?;
         writeln!(csv, "{id},{c},{ts},{q}")?;
     }
     let nd_path = dir.join(format!("{name}.ndjson"));
@@ -132,8 +138,10 @@ fn sqlite3(db: &Path, script: &str) -> anyhow::Result<Option<f64>> {
 }
 
 fn baseline_import(db: &Path, csv: &str) -> anyhow::Result<Option<f64>> {
-    Ok(sqlite3(db, &format!(".mode csv\n.import --skip 1 {csv} ev\n"))?
-        .map(|s| batch() as f64 / s))
+    Ok(
+        sqlite3(db, &format!(".mode csv\n.import --skip 1 {csv} ev\n"))?
+            .map(|s| batch() as f64 / s),
+    )
 }
 
 fn main() -> anyhow::Result<()> {
@@ -220,7 +228,11 @@ fn main() -> anyhow::Result<()> {
         }
         store.record_usage(&events, now)?;
     }
-    println!("filled the store to {} events in {:.1} s", fill(), t.elapsed().as_secs_f64());
+    println!(
+        "filled the store to {} events in {:.1} s",
+        fill(),
+        t.elapsed().as_secs_f64()
+    );
     if have_sqlite3 {
         let t = Instant::now();
         sqlite3(

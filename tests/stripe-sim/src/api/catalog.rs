@@ -391,12 +391,10 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let tiers = if tiered { Some(price_tiers(&p)?) } else { None };
     let amount = match (p.int("unit_amount")?, p.str("unit_amount_decimal")) {
         (None, None) if tiered => String::new(),
-        (Some(_), _) | (_, Some(_)) if tiered => {
-            return Err(ApiError::invalid(
-                "unit_amount cannot be combined with billing_scheme=tiered; set the amounts on tiers.",
-            )
-            .param("unit_amount"))
-        }
+        (Some(_), _) | (_, Some(_)) if tiered => return Err(ApiError::invalid(
+            "unit_amount cannot be combined with billing_scheme=tiered; set the amounts on tiers.",
+        )
+        .param("unit_amount")),
         (Some(a), _) if a < 0 => {
             return Err(
                 ApiError::invalid("Invalid unit_amount: must be at least 0").param("unit_amount")
@@ -407,7 +405,10 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         (None, Some(d)) => return Err(ApiError::bad_value("unit_amount_decimal", d)),
         (None, None) => return Err(ApiError::missing("unit_amount")),
     };
-    if let Some(b) = p.str("billing_scheme").filter(|b| !["per_unit", "tiered"].contains(b)) {
+    if let Some(b) = p
+        .str("billing_scheme")
+        .filter(|b| !["per_unit", "tiered"].contains(b))
+    {
         return Err(ApiError::bad_value("billing_scheme", b));
     }
     let lookup_key = p.str("lookup_key").filter(|k| !k.is_empty());
