@@ -55,6 +55,9 @@ _billctl() {
             billctl,usage)
                 cmd="billctl__subcmd__usage"
                 ;;
+            billctl,webhooks)
+                cmd="billctl__subcmd__webhooks"
+                ;;
             billctl__subcmd__audit,help)
                 cmd="billctl__subcmd__audit__subcmd__help"
                 ;;
@@ -184,6 +187,9 @@ _billctl() {
             billctl__subcmd__help,usage)
                 cmd="billctl__subcmd__help__subcmd__usage"
                 ;;
+            billctl__subcmd__help,webhooks)
+                cmd="billctl__subcmd__help__subcmd__webhooks"
+                ;;
             billctl__subcmd__help__subcmd__audit,list)
                 cmd="billctl__subcmd__help__subcmd__audit__subcmd__list"
                 ;;
@@ -279,6 +285,9 @@ _billctl() {
                 ;;
             billctl__subcmd__help__subcmd__usage,sync)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__sync"
+                ;;
+            billctl__subcmd__help__subcmd__webhooks,verify)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__verify"
                 ;;
             billctl__subcmd__invoices,help)
                 cmd="billctl__subcmd__invoices__subcmd__help"
@@ -442,6 +451,18 @@ _billctl() {
             billctl__subcmd__usage__subcmd__help,sync)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__sync"
                 ;;
+            billctl__subcmd__webhooks,help)
+                cmd="billctl__subcmd__webhooks__subcmd__help"
+                ;;
+            billctl__subcmd__webhooks,verify)
+                cmd="billctl__subcmd__webhooks__subcmd__verify"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help,help)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__help"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help,verify)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__verify"
+                ;;
             *)
                 ;;
         esac
@@ -449,7 +470,7 @@ _billctl() {
 
     case "${cmd}" in
         billctl)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,7 +1300,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help)
-            opts="setup-products prices customers subscriptions checkout keys audit usage invoices auth db completions help"
+            opts="setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1909,6 +1930,34 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3344,6 +3393,120 @@ _billctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__verify)
+            opts="-q -v -y -h -V --secret-env --header --tolerance --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

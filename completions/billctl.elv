@@ -42,6 +42,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record and import API usage events'
+            cand webhooks 'Stripe webhooks: check signatures'
             cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
@@ -863,6 +864,55 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;usage;help;help'= {
         }
+        &'billctl;webhooks'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;webhooks;verify'= {
+            cand --secret-env 'Environment variable holding an endpoint secret (whsec_...); repeat it for the secrets of a rotation. Secrets never go on the command line'
+            cand --header 'The Stripe-Signature header value (t=...,v1=...)'
+            cand --tolerance 'Seconds the signature''s timestamp may be from now'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;help'= {
+            cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;webhooks;help;verify'= {
+        }
+        &'billctl;webhooks;help;help'= {
+        }
         &'billctl;invoices'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -1096,6 +1146,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record and import API usage events'
+            cand webhooks 'Stripe webhooks: check signatures'
             cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
@@ -1195,6 +1246,11 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage;reconcile'= {
         }
         &'billctl;help;usage;compact'= {
+        }
+        &'billctl;help;webhooks'= {
+            cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+        }
+        &'billctl;help;webhooks;verify'= {
         }
         &'billctl;help;invoices'= {
             cand list 'List a customer''s invoices, newest first'

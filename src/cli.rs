@@ -83,6 +83,9 @@ pub enum Command {
     /// Record and import API usage events
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Stripe webhooks: check signatures
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
     /// List a customer's invoices
     #[command(subcommand)]
     Invoices(InvoicesCommand),
@@ -554,4 +557,24 @@ pub struct UsageImportArgs {
     /// Events per transaction
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub batch_size: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Check a Stripe-Signature header against a body read from stdin (for debugging)
+    Verify(WebhooksVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksVerifyArgs {
+    /// Environment variable holding an endpoint secret (whsec_...); repeat it for the secrets
+    /// of a rotation. Secrets never go on the command line.
+    #[arg(long = "secret-env", value_name = "VAR", required = true)]
+    pub secret_env: Vec<String>,
+    /// The Stripe-Signature header value (t=...,v1=...)
+    #[arg(long, value_name = "HEADER")]
+    pub header: String,
+    /// Seconds the signature's timestamp may be from now
+    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS")]
+    pub tolerance: i64,
 }

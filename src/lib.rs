@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod store;
 pub mod stripe;
 pub mod usage;
+pub mod webhooks;
 
 use std::process::ExitCode;
 

@@ -14,8 +14,11 @@ pub mod setup_products;
 pub mod subscriptions;
 pub mod sync;
 pub mod usage;
+pub mod webhooks;
 
-use crate::cli::{AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand};
+use crate::cli::{
+    AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand, WebhooksCommand,
+};
 use crate::context::Ctx;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -32,6 +35,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
         Command::Usage(cmd) => usage::run(ctx, cmd),
+        Command::Webhooks(WebhooksCommand::Verify(args)) => webhooks::verify(ctx, &args),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),
         Command::Completions(args) => completions::run(ctx, &args),
