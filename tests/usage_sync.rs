@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{metered_config, Env, Run};
+use common::{metered_config, now, Env, Run};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,13 +17,6 @@ struct Metered {
     env: Env,
     cfg: PathBuf,
     customers: Vec<String>,
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 /// Start of the UTC hour `hours_ago` hours before this one.
@@ -430,7 +423,7 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
         .json()
     };
     let before = report(&m);
-    let day = billctl_date;
+    let day = billctl::output::utc_date;
     // Inside the dedup window: refused, nothing dropped.
     let r = m
         .run(&[
@@ -482,18 +475,4 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
         .run(&["usage", "compact", "--before", "2026-02-30", "--yes"])
         .code(2);
     assert!(r.stderr.contains("--before"), "{}", r.stderr);
-}
-
-/// `YYYY-MM-DD` of a unix time (UTC).
-fn billctl_date(ts: i64) -> String {
-    let z = ts.div_euclid(DAY) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(mo <= 2);
-    format!("{y:04}-{mo:02}-{d:02}")
 }

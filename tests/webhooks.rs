@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Env, Run};
+use common::{now, Env, Run};
 use std::io::Write;
 use std::process::Stdio;
 use stripe_sim::webhooks::{sign, signature_header};
@@ -15,13 +15,6 @@ fn payload() -> String {
     let v: serde_json::Value =
         serde_json::from_str(include_str!("stripe-sim/testdata/webhook-signatures.json")).unwrap();
     v["payload"].as_str().unwrap().to_string()
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 /// Runs `webhooks verify` with the secrets in WH_CURRENT / WH_ROLLED and the body on stdin.

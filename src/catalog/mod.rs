@@ -11,7 +11,7 @@ mod plan;
 pub use plan::{plan, shape_changes, tier_product, Action, Change, Plan};
 
 use crate::config::{MeterSpec, PriceSpec, Tier};
-use crate::output::money;
+use crate::output::{group, money};
 use std::collections::BTreeMap;
 
 /// Product metadata key naming the tier a product belongs to.
@@ -109,7 +109,7 @@ pub fn describe_spec(s: &PriceSpec) -> String {
             "{} per {} over {} / {every}",
             money(s.amount, &s.currency),
             calls(m.per),
-            grouped(m.included)
+            group(m.included)
         ),
     }
 }
@@ -118,21 +118,8 @@ fn calls(n: u64) -> String {
     if n == 1 {
         "call".into()
     } else {
-        format!("{} calls", grouped(n))
+        format!("{} calls", group(n))
     }
-}
-
-/// 10000 -> "10,000".
-pub fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The meter a config wants, by event name, among those Stripe has: the active one, else an

@@ -4,7 +4,7 @@
 mod money;
 pub(crate) mod time;
 
-pub use money::money;
+pub use money::{group, money};
 pub(crate) use time::{civil, days_from_civil};
 pub use time::{utc_date, utc_datetime};
 

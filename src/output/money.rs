@@ -3,7 +3,8 @@
 
 use crate::config::ZERO_DECIMAL;
 
-fn group(n: u64) -> String {
+/// 10000 -> "10,000".
+pub fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {

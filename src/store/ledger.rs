@@ -2,7 +2,7 @@
 
 use super::Store;
 use anyhow::Result;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 /// One meter event billctl sent or is about to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,16 +203,5 @@ impl Store {
             .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
-    }
-
-    /// A value from the settings table.
-    pub fn setting_i64(&self, key: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-            .and_then(|v| v.parse().ok()))
     }
 }
