@@ -578,3 +578,108 @@ pub struct WebhooksVerifyArgs {
     #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS")]
     pub tolerance: i64,
 }
+
+/// Parses `billctl keys verify [FLAGS]` with a grammar of just that path, or returns `None`
+/// for anything else (including `--help` and every error), which the caller then parses with
+/// the whole tree.
+///
+/// `keys verify` runs once per API call in some deployments. Building clap's full command tree
+/// and propagating the global flags through it costs more instructions than the verification
+/// itself; this grammar is a strict subset of the full one (same argument definitions, same
+/// global flags and environment variables), so whatever it accepts means the same there.
+pub fn parse_keys_verify(args: &[std::ffi::OsString]) -> Option<Cli> {
+    use clap::FromArgMatches as _;
+    if args.get(1..3)? != ["keys", "verify"] {
+        return None;
+    }
+    // The global flags sit on `verify` itself, not global: propagating global flags through
+    // the levels is most of clap's cost, and here they can only come after `verify`.
+    let verify = Global::augment_args(KeysVerifyArgs::augment_args(clap::Command::new("verify")))
+        .mut_args(|a| a.global(false));
+    let keys = clap::Command::new("keys")
+        .subcommand_required(true)
+        .subcommand(verify);
+    let matches = clap::Command::new("billctl")
+        .subcommand_required(true)
+        .subcommand(keys)
+        .try_get_matches_from(args)
+        .ok()?;
+    let (_, keys) = matches.subcommand().filter(|(n, _)| *n == "keys")?;
+    let (_, verify) = keys.subcommand().filter(|(n, _)| *n == "verify")?;
+    Some(Cli {
+        global: Global::from_arg_matches(verify).ok()?,
+        command: Some(Command::Keys(KeysCommand::Verify(
+            KeysVerifyArgs::from_arg_matches(verify).ok()?,
+        ))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, FromArgMatches};
+
+    fn full(args: &[&str]) -> Option<Cli> {
+        let m = Cli::command().try_get_matches_from(args).ok()?;
+        Cli::from_arg_matches(&m).ok()
+    }
+
+    fn fast(args: &[&str]) -> Option<Cli> {
+        let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        parse_keys_verify(&args)
+    }
+
+    #[test]
+    fn the_keys_verify_grammar_agrees_with_the_whole_tree() {
+        for args in [
+            &["billctl", "keys", "verify"][..],
+            &["billctl", "keys", "verify", "--record"],
+            &["billctl", "keys", "verify", "--json", "-vvv", "--record"],
+            &[
+                "billctl",
+                "keys",
+                "verify",
+                "--profile",
+                "p",
+                "--data-dir",
+                "/tmp/x",
+            ],
+            &[
+                "billctl",
+                "keys",
+                "verify",
+                "--config=a.toml",
+                "--color",
+                "never",
+                "-q",
+                "-y",
+            ],
+        ] {
+            let want = full(args).expect("the whole tree accepts it");
+            let got = fast(args).unwrap_or_else(|| panic!("{args:?} not taken by the fast path"));
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn everything_else_falls_back_to_the_whole_tree() {
+        for args in [
+            &["billctl", "keys", "list"][..],
+            // Flags before `verify` are left to the whole tree (still correct, not fast).
+            &["billctl", "--json", "keys", "verify"],
+            &["billctl", "keys", "--data-dir", "/tmp/x", "verify"],
+            &["billctl", "keys", "verify", "--help"],
+            &["billctl", "keys", "verify", "--version"],
+            &["billctl", "keys", "verify", "extra"],
+            &["billctl", "keys", "verify", "--nope"],
+            &["billctl", "--profile", "keys", "verify"],
+            &["billctl", "keys", "verify", "-q", "-v"],
+            &["billctl", "usage", "keys", "verify"],
+        ] {
+            assert!(
+                fast(args).is_none(),
+                "{args:?} must be parsed by the whole tree"
+            );
+        }
+    }
+}

@@ -163,5 +163,12 @@ fn main() -> anyhow::Result<()> {
     let version = time(&["--version"], None)?;
     let verify = time(&["keys", "verify"], Some(&key_file))?;
     println!("process: billctl --version {:.2} ms, billctl keys verify {:.2} ms: ratio {:.2} (mean of {PROCESS_RUNS} runs)", version.as_secs_f64() * 1e3, verify.as_secs_f64() * 1e3, verify.as_secs_f64() / version.as_secs_f64());
+    if std::env::var_os("BILLCTL_BENCH_KEEP").is_some() {
+        // For profiling the process path by hand (strace, callgrind) on the same store.
+        println!(
+            "kept the store, config and key file in {}",
+            dir.keep().display()
+        );
+    }
     Ok(())
 }
