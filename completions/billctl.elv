@@ -881,8 +881,120 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
+            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+            cand reprocess 'Re-apply stored events, oldest first (all matching, or only --failed)'
+            cand list 'List stored events (or rejected requests with --status rejected), oldest first'
+            cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;webhooks;listen'= {
+            cand --bind 'Address to listen on (port 0 picks a free one; the address is printed first)'
+            cand --path 'URL path that receives deliveries'
+            cand --secret-env 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets ''webhooks endpoint create'' stored in the keyring'
+            cand --tolerance 'Seconds the signature''s timestamp may be from now'
+            cand --max-body 'Largest body accepted, in bytes (larger ones get 413)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --refetch 'Apply the object as Stripe has it now (fetched with the Stripe key) instead of the event''s copy'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;ingest'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --refetch 'Apply the objects as Stripe has them now instead of the events'' copies'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;reprocess'= {
+            cand --type 'Only event types matching this glob (customer.subscription.*)'
+            cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
+            cand --until 'Only events created before this time (same forms as --since)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --failed 'Only events whose last apply failed'
+            cand --refetch 'Apply the objects as Stripe has them now instead of the events'' copies'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;list'= {
+            cand --type 'Only event types matching this glob (invoice.*)'
+            cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
+            cand --until 'Only events created before this time (same forms as --since)'
+            cand --status 'Only events with this outcome, or the rejected requests'
+            cand --limit 'At most this many rows (the oldest matching)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'billctl;webhooks;verify'= {
             cand --secret-env 'Environment variable holding an endpoint secret (whsec_...); repeat it for the secrets of a rotation. Secrets never go on the command line'
@@ -906,8 +1018,23 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;webhooks;help'= {
+            cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
+            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+            cand reprocess 'Re-apply stored events, oldest first (all matching, or only --failed)'
+            cand list 'List stored events (or rejected requests with --status rejected), oldest first'
+            cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;webhooks;help;listen'= {
+        }
+        &'billctl;webhooks;help;ingest'= {
+        }
+        &'billctl;webhooks;help;reprocess'= {
+        }
+        &'billctl;webhooks;help;list'= {
+        }
+        &'billctl;webhooks;help;show'= {
         }
         &'billctl;webhooks;help;verify'= {
         }
@@ -1248,7 +1375,22 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage;compact'= {
         }
         &'billctl;help;webhooks'= {
+            cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
+            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+            cand reprocess 'Re-apply stored events, oldest first (all matching, or only --failed)'
+            cand list 'List stored events (or rejected requests with --status rejected), oldest first'
+            cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+        }
+        &'billctl;help;webhooks;listen'= {
+        }
+        &'billctl;help;webhooks;ingest'= {
+        }
+        &'billctl;help;webhooks;reprocess'= {
+        }
+        &'billctl;help;webhooks;list'= {
+        }
+        &'billctl;help;webhooks;show'= {
         }
         &'billctl;help;webhooks;verify'= {
         }

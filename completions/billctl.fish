@@ -623,21 +623,112 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "reconcile" -d 'Compare local daily totals per customer with Stripe\'s meter summaries (exit 1 on any difference)'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "compact" -d 'Drop raw events before a date, keeping rollups (and so reports) exact'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -l color -d 'When to color tables' -r -f -a "auto\t''
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -s q -l quiet -d 'Print only data and errors'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -s h -l help -d 'Print help'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -f -a "verify" -d 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "listen" -d 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "ingest" -d 'Store events from a file (one JSON event or NDJSON, \'-\' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "reprocess" -d 'Re-apply stored events, oldest first (all matching, or only --failed)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "list" -d 'List stored events (or rejected requests with --status rejected), oldest first'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "show" -d 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "verify" -d 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and not __fish_seen_subcommand_from listen ingest reprocess list show verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l bind -d 'Address to listen on (port 0 picks a free one; the address is printed first)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l path -d 'URL path that receives deliveries' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l secret-env -d 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets \'webhooks endpoint create\' stored in the keyring' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l tolerance -d 'Seconds the signature\'s timestamp may be from now' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-body -d 'Largest body accepted, in bytes (larger ones get 413)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l refetch -d 'Apply the object as Stripe has it now (fetched with the Stripe key) instead of the event\'s copy'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l refetch -d 'Apply the objects as Stripe has them now instead of the events\' copies'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l type -d 'Only event types matching this glob (customer.subscription.*)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l until -d 'Only events created before this time (same forms as --since)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l failed -d 'Only events whose last apply failed'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l refetch -d 'Apply the objects as Stripe has them now instead of the events\' copies'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l type -d 'Only event types matching this glob (invoice.*)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l until -d 'Only events created before this time (same forms as --since)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l status -d 'Only events with this outcome, or the rejected requests' -r -f -a "applied\t''
+ignored\t''
+failed\t''
+pending\t''
+rejected\t'Requests listen refused (bad signature, malformed, too large)'"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows (the oldest matching)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -l secret-env -d 'Environment variable holding an endpoint secret (whsec_...); repeat it for the secrets of a rotation. Secrets never go on the command line' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -l header -d 'The Stripe-Signature header value (t=...,v1=...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -l tolerance -d 'Seconds the signature\'s timestamp may be from now' -r
@@ -654,6 +745,11 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "ingest" -d 'Store events from a file (one JSON event or NDJSON, \'-\' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "reprocess" -d 'Re-apply stored events, oldest first (all matching, or only --failed)'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List stored events (or rejected requests with --status rejected), oldest first'
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
@@ -846,6 +942,11 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "sync" -d 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "reconcile" -d 'Compare local daily totals per customer with Stripe\'s meter summaries (exit 1 on any difference)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from usage" -f -a "compact" -d 'Drop raw events before a date, keeping rollups (and so reports) exact'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "listen" -d 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "ingest" -d 'Store events from a file (one JSON event or NDJSON, \'-\' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "reprocess" -d 'Re-apply stored events, oldest first (all matching, or only --failed)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List stored events (or rejected requests with --status rejected), oldest first'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "show" -d 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "verify" -d 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "list" -d 'List a customer\'s invoices, newest first'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'

@@ -561,8 +561,118 @@ pub struct UsageImportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
+    /// Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply
+    ///
+    /// Every request is recorded (headers, result, receive time); a bad or stale signature,
+    /// malformed JSON or an oversized body gets a 4xx and is never applied. Events are stored
+    /// once per id. Secrets come from --secret-env variables or the keyring entries that
+    /// 'webhooks endpoint create' saved. Stops on Ctrl-C or SIGTERM.
+    Listen(WebhooksListenArgs),
+    /// Store events from a file (one JSON event or NDJSON, '-' for stdin) and apply them, as
+    /// listen would (no signature: the file is trusted)
+    Ingest(WebhooksIngestArgs),
+    /// Re-apply stored events, oldest first (all matching, or only --failed)
+    Reprocess(WebhooksReprocessArgs),
+    /// List stored events (or rejected requests with --status rejected), oldest first
+    List(WebhooksListArgs),
+    /// Show one stored event: its outcome, the requests that brought it, replays, and the
+    /// payload
+    Show(WebhooksShowArgs),
     /// Check a Stripe-Signature header against a body read from stdin (for debugging)
     Verify(WebhooksVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksListenArgs {
+    /// Address to listen on (port 0 picks a free one; the address is printed first)
+    #[arg(long, default_value = "127.0.0.1:4242", value_name = "ADDR:PORT")]
+    pub bind: String,
+    /// URL path that receives deliveries
+    #[arg(long, default_value = "/stripe/webhooks", value_name = "PATH")]
+    pub path: String,
+    /// Environment variable holding an endpoint secret (whsec_...); repeat it during a
+    /// rotation. Default: the secrets 'webhooks endpoint create' stored in the keyring.
+    #[arg(long = "secret-env", value_name = "VAR")]
+    pub secret_env: Vec<String>,
+    /// Seconds the signature's timestamp may be from now
+    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS")]
+    pub tolerance: i64,
+    /// Largest body accepted, in bytes (larger ones get 413)
+    #[arg(long, default_value_t = 1_048_576, value_name = "BYTES")]
+    pub max_body: usize,
+    /// Apply the object as Stripe has it now (fetched with the Stripe key) instead of the
+    /// event's copy
+    #[arg(long)]
+    pub refetch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksIngestArgs {
+    /// File of events: one JSON event, or one event per line; '-' reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Apply the objects as Stripe has them now instead of the events' copies
+    #[arg(long)]
+    pub refetch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksReprocessArgs {
+    /// Only these events
+    #[arg(value_name = "EVT_ID")]
+    pub ids: Vec<String>,
+    /// Only events whose last apply failed
+    #[arg(long)]
+    pub failed: bool,
+    /// Only event types matching this glob (customer.subscription.*)
+    #[arg(long = "type", value_name = "GLOB")]
+    pub kind: Option<String>,
+    /// Only events created since: a date, unix seconds, RFC 3339, or an age like 72h
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events created before this time (same forms as --since)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Apply the objects as Stripe has them now instead of the events' copies
+    #[arg(long)]
+    pub refetch: bool,
+}
+
+/// `--status` of `webhooks list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventStatus {
+    Applied,
+    Ignored,
+    Failed,
+    Pending,
+    /// Requests listen refused (bad signature, malformed, too large)
+    Rejected,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksListArgs {
+    /// Only event types matching this glob (invoice.*)
+    #[arg(long = "type", value_name = "GLOB")]
+    pub kind: Option<String>,
+    /// Only events created since: a date, unix seconds, RFC 3339, or an age like 72h
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events created before this time (same forms as --since)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only events with this outcome, or the rejected requests
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<EventStatus>,
+    /// At most this many rows (the oldest matching)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksShowArgs {
+    /// Event id (evt_...)
+    #[arg(value_name = "EVT_ID")]
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

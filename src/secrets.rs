@@ -165,6 +165,64 @@ pub fn remove(profile: &str) -> Result<bool, String> {
     }
 }
 
+/// The keyring entry of `profile`'s webhook endpoint secrets: one "we_... whsec_..." per line.
+fn webhook_entry(profile: &str) -> Result<keyring::Entry, KeyringFailure> {
+    keyring::Entry::new(KEYRING_SERVICE, &format!("{profile}:webhooks")).map_err(describe)
+}
+
+/// The webhook endpoint secrets stored for `profile`, as (endpoint id, secret).
+pub fn webhook_secrets(profile: &str) -> Result<Vec<(String, Secret)>, String> {
+    match webhook_entry(profile).and_then(|e| e.get_password().map_err(describe)) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(id, s)| (id.to_string(), Secret::new(s.trim())))
+            .collect()),
+        Err(KeyringFailure::NoEntry) => Ok(Vec::new()),
+        Err(KeyringFailure::Unavailable(why)) => Err(why),
+    }
+}
+
+fn write_webhook_secrets(profile: &str, all: &[(String, Secret)]) -> Result<(), String> {
+    let entry = webhook_entry(profile).map_err(|f| match f {
+        KeyringFailure::NoEntry => "the OS keyring refused the entry".to_string(),
+        KeyringFailure::Unavailable(why) => why,
+    })?;
+    let r = if all.is_empty() {
+        entry.delete_credential().map_err(describe)
+    } else {
+        let text: Vec<String> = all
+            .iter()
+            .map(|(id, s)| format!("{id} {}", s.expose()))
+            .collect();
+        entry.set_password(&text.join("\n")).map_err(describe)
+    };
+    match r {
+        Ok(()) | Err(KeyringFailure::NoEntry) => Ok(()),
+        Err(KeyringFailure::Unavailable(why)) => Err(why),
+    }
+}
+
+/// Stores (or replaces) the secret of webhook endpoint `endpoint` for `profile`.
+pub fn save_webhook_secret(profile: &str, endpoint: &str, secret: &Secret) -> Result<(), String> {
+    let mut all = webhook_secrets(profile)?;
+    all.retain(|(id, _)| id != endpoint);
+    all.push((endpoint.to_string(), secret.clone()));
+    write_webhook_secrets(profile, &all)
+}
+
+/// Forgets the secret of `endpoint`; `Ok(false)` when none was stored.
+pub fn remove_webhook_secret(profile: &str, endpoint: &str) -> Result<bool, String> {
+    let mut all = webhook_secrets(profile)?;
+    let before = all.len();
+    all.retain(|(id, _)| id != endpoint);
+    if all.len() == before {
+        return Ok(false);
+    }
+    write_webhook_secrets(profile, &all)?;
+    Ok(true)
+}
+
 enum KeyringFailure {
     NoEntry,
     Unavailable(String),

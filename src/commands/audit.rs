@@ -3,34 +3,16 @@
 use crate::cli::AuditListArgs;
 use crate::context::Ctx;
 use crate::output::utc_datetime;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use comfy_table::Cell;
 use std::process::ExitCode;
 
-/// `2026-11-24`, unix seconds, or an age such as `7d` (seven days ago).
-fn since(s: &str) -> Result<i64> {
-    let s = s.trim();
-    if let Ok(n) = s.parse::<i64>() {
-        return Ok(n);
-    }
-    if let Ok(age) = crate::keys::parse_duration(s) {
-        return Ok(super::now() - age);
-    }
-    let parts: Vec<&str> = s.split('-').collect();
-    if let [y, m, d] = parts.as_slice() {
-        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) {
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                return Ok(crate::output::days_from_civil(y, m, d) * 86_400);
-            }
-        }
-    }
-    Err(anyhow!(
-        "invalid --since {s:?}: use a date (2026-11-24), unix seconds, or an age like 7d"
-    ))
-}
-
 pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
-    let from = args.since.as_deref().map(since).transpose()?;
+    let from = args
+        .since
+        .as_deref()
+        .map(|s| super::instant("--since", s))
+        .transpose()?;
     let rows = ctx.store()?.audit(from, args.action.as_deref())?;
     if ctx.output.json {
         ctx.output.json(&rows)?;
@@ -60,9 +42,15 @@ pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
 mod tests {
     #[test]
     fn since_accepts_dates_seconds_and_ages() {
-        assert_eq!(super::since("2026-11-24").unwrap(), 1_795_478_400);
-        assert_eq!(super::since("1700000000").unwrap(), 1_700_000_000);
-        assert!(super::since("7d").unwrap() < super::super::now());
-        assert!(super::since("yesterday").is_err());
+        assert_eq!(
+            super::super::instant("--since", "2026-11-24").unwrap(),
+            1_795_478_400
+        );
+        assert_eq!(
+            super::super::instant("--since", "1700000000").unwrap(),
+            1_700_000_000
+        );
+        assert!(super::super::instant("--since", "7d").unwrap() < super::super::now());
+        assert!(super::super::instant("--since", "yesterday").is_err());
     }
 }

@@ -16,9 +16,7 @@ pub mod sync;
 pub mod usage;
 pub mod webhooks;
 
-use crate::cli::{
-    AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand, WebhooksCommand,
-};
+use crate::cli::{AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand};
 use crate::context::Ctx;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -35,7 +33,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
         Command::Usage(cmd) => usage::run(ctx, cmd),
-        Command::Webhooks(WebhooksCommand::Verify(args)) => webhooks::verify(ctx, &args),
+        Command::Webhooks(cmd) => webhooks::run(ctx, cmd),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),
         Command::Completions(args) => completions::run(ctx, &args),
@@ -64,6 +62,29 @@ pub(crate) fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
         .and_then(|_| f.sync_all())
         .with_context(|| format!("failed to write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))
+}
+
+/// A point in time given to `flag`: a date (2026-11-24, midnight UTC), unix seconds, RFC 3339,
+/// or an age such as `7d` or `72h` (that long ago).
+pub(crate) fn instant(flag: &str, s: &str) -> Result<i64> {
+    let s = s.trim();
+    if let Ok(t) = crate::usage::parse_timestamp(s) {
+        return Ok(t);
+    }
+    if let Ok(age) = crate::keys::parse_duration(s) {
+        return Ok(now() - age);
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    if let [y, m, d] = parts.as_slice() {
+        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) {
+            if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                return Ok(crate::output::days_from_civil(y, m, d) * 86_400);
+            }
+        }
+    }
+    anyhow::bail!(
+        "invalid {flag} {s:?}: use a date (2026-11-24), unix seconds, RFC 3339 (2026-11-24T06:25:00Z), or an age like 7d or 72h"
+    )
 }
 
 /// Current UTC time in unix seconds.

@@ -225,6 +225,20 @@ pub fn check(ctx: &mut Ctx, args: &PricesCheckArgs) -> Result<ExitCode> {
     }
     findings.extend(extra);
     let drift = findings.iter().filter(|f| !f.ok).count();
+    // Catalog changes Stripe reported by webhook since the last setup-products: a hint of
+    // what to look at (the check above is what decides).
+    let noted = ctx.store()?.catalog_drift()?;
+    if !noted.is_empty() {
+        let objects: Vec<String> = noted
+            .iter()
+            .map(|n| format!("{} {}", n.kind, n.object_id))
+            .collect();
+        ctx.output.warn(format!(
+            "webhooks reported {} catalog change(s) since the last setup-products: {}",
+            noted.len(),
+            objects.join(", ")
+        ));
+    }
     if ctx.output.json {
         ctx.output.json(&CheckView {
             ok: drift == 0,

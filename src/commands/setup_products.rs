@@ -359,6 +359,8 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     ctx.store()?
         .record_catalog(&rows, super::now())
         .context("failed to record the catalog in the store")?;
+    // Catalog changes webhooks reported before this apply are now reconciled.
+    ctx.store()?.clear_catalog_drift()?;
     if let Some(path) = &args.write_env {
         super::write_private(path, &env_file(&rows))?;
         ctx.output.status(format!("Wrote {}.", path.display()));

@@ -1,14 +1,611 @@
-//! `billctl webhooks`: signature checks (receiving, storing and replaying come later).
+//! `billctl webhooks`: listen, ingest, reprocess, list, show and verify.
 
 use super::now;
-use crate::cli::WebhooksVerifyArgs;
+use crate::billing::{Subscription, TierMap};
+use crate::cli::{
+    EventStatus, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs, WebhooksListenArgs,
+    WebhooksReprocessArgs, WebhooksShowArgs, WebhooksVerifyArgs,
+};
 use crate::context::Ctx;
 use crate::output::utc_datetime;
+use crate::store::Store;
 use crate::webhooks;
-use anyhow::{bail, Context, Result};
+use crate::webhooks::apply::{Applier, Fetch};
+use crate::webhooks::listen::{self, Logged, Stats, Writer};
+use crate::webhooks::store::{Envelope, EventRow, EventStore, Filter, Incoming, Outcome};
+use anyhow::{anyhow, bail, Context, Result};
+use comfy_table::Cell;
 use serde::Serialize;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
+    match cmd {
+        WebhooksCommand::Listen(a) => listen_cmd(ctx, &a),
+        WebhooksCommand::Ingest(a) => ingest(ctx, &a),
+        WebhooksCommand::Reprocess(a) => reprocess(ctx, &a),
+        WebhooksCommand::List(a) => list(ctx, &a),
+        WebhooksCommand::Show(a) => show(ctx, &a),
+        WebhooksCommand::Verify(a) => verify(ctx, &a),
+    }
+}
+
+/// Secrets from `--secret-env` variables, else the keyring entries of the profile.
+fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<Vec<String>> {
+    let mut secrets = Vec::new();
+    for var in vars {
+        match std::env::var(var) {
+            Ok(s) if !s.trim().is_empty() => secrets.push(s.trim().to_string()),
+            _ => bail!("--secret-env {var}: the variable is not set (export it with the endpoint's whsec_ secret)"),
+        }
+    }
+    if secrets.is_empty() {
+        let profile = ctx.profile()?;
+        secrets = crate::secrets::webhook_secrets(&profile)
+            .map_err(|why| anyhow!("no --secret-env given and {why}"))?
+            .into_iter()
+            .map(|(_, s)| s.expose().to_string())
+            .collect();
+        if secrets.is_empty() {
+            bail!("no webhook secret: pass --secret-env VAR, a variable holding the endpoint's whsec_ secret (repeat it for each secret of a rotation)");
+        }
+    }
+    Ok(secrets)
+}
+
+/// `--refetch`: reads current objects from Stripe on a runtime of its own (the apply side
+/// runs on the writer thread, outside any async context).
+struct StripeFetch {
+    stripe: crate::stripe::Stripe,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Fetch for StripeFetch {
+    fn subscription(&mut self, id: &str) -> Result<Option<Subscription>, String> {
+        self.rt
+            .block_on(self.stripe.subscription(id))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// What applying needs: the main store, the tier map, and a fetcher with `--refetch`.
+struct ApplySide {
+    store: Store,
+    tiers: TierMap,
+    fetch: Option<StripeFetch>,
+}
+
+impl ApplySide {
+    fn new(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
+        let fetch = if refetch {
+            let stripe = ctx.stripe()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("failed to start the async runtime")?;
+            Some(StripeFetch { stripe, rt })
+        } else {
+            None
+        };
+        let catalog = ctx.store()?.catalog()?;
+        let tiers = TierMap::new(ctx.config()?, &catalog);
+        Ok(ApplySide {
+            store: ctx.take_store()?,
+            tiers,
+            fetch,
+        })
+    }
+
+    fn apply(&mut self, env: &Envelope, body: &[u8]) -> Outcome {
+        Applier {
+            store: &mut self.store,
+            tiers: &self.tiers,
+            fetch: self.fetch.as_mut().map(|f| f as &mut dyn Fetch),
+        }
+        .apply(env, body)
+    }
+}
+
+fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
+    EventStore::open(&ctx.data_dir()?)
+}
+
+/// Applies stored events in order and records each outcome.
+fn apply_all(
+    side: &mut ApplySide,
+    events: &mut EventStore,
+    items: Vec<(Envelope, Vec<u8>)>,
+    bar: &indicatif::ProgressBar,
+) -> Result<Vec<(String, Outcome)>> {
+    let mut outcomes = Vec::with_capacity(items.len());
+    for (env, body) in items {
+        let o = side.apply(&env, &body);
+        outcomes.push((env.id, o));
+        bar.inc(1);
+        if outcomes.len() % 1000 == 0 {
+            events.set_outcomes(&outcomes[outcomes.len() - 1000..])?;
+        }
+    }
+    let done = outcomes.len() - outcomes.len() % 1000;
+    events.set_outcomes(&outcomes[done..])?;
+    Ok(outcomes)
+}
+
+#[derive(Serialize, Default)]
+struct ApplySummary {
+    applied: usize,
+    ignored: usize,
+    failed: usize,
+}
+
+impl ApplySummary {
+    fn of(outcomes: &[(String, Outcome)]) -> ApplySummary {
+        let mut s = ApplySummary::default();
+        for (_, o) in outcomes {
+            match o {
+                Outcome::Applied(_) => s.applied += 1,
+                Outcome::Ignored(_) => s.ignored += 1,
+                Outcome::Failed(_) => s.failed += 1,
+            }
+        }
+        s
+    }
+}
+
+fn envelope_of(row: &EventRow) -> Envelope {
+    Envelope {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        created: row.created,
+        livemode: row.livemode,
+        object_id: row.object_id.clone(),
+    }
+}
+
+fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
+    if args.tolerance < 0 {
+        bail!(
+            "invalid --tolerance {}: must be 0 or more seconds",
+            args.tolerance
+        );
+    }
+    if !args.path.starts_with('/') {
+        bail!("invalid --path {:?}: must start with '/'", args.path);
+    }
+    if args.max_body == 0 {
+        bail!("invalid --max-body 0: must be at least 1 byte");
+    }
+    let secrets = endpoint_secrets(ctx, &args.secret_env)?;
+    let mut events = open_events(ctx)?;
+    let mut side = ApplySide::new(ctx, args.refetch)?;
+    // Events stored but not applied when a previous listen stopped.
+    let pending = events.events_with_bodies(&Filter {
+        status: Some("pending".into()),
+        ..Filter::default()
+    })?;
+    if !pending.is_empty() {
+        ctx.output.status(format!(
+            "applying {} event(s) stored but not applied before",
+            pending.len()
+        ));
+        let items = pending
+            .into_iter()
+            .map(|(r, b)| (envelope_of(&r), b))
+            .collect();
+        apply_all(
+            &mut side,
+            &mut events,
+            items,
+            &indicatif::ProgressBar::hidden(),
+        )?;
+    }
+    let listener = std::net::TcpListener::bind(&args.bind)
+        .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}{}", args.path);
+    let json = ctx.output.json;
+    let quiet = ctx.output.quiet;
+    if json {
+        println!("{}", serde_json::json!({ "listening": url }));
+    } else {
+        println!("listening on {url}");
+    }
+    std::io::stdout().flush()?;
+    let stats = Arc::new(Stats::default());
+    let log = move |l: &Logged| {
+        if quiet {
+            return;
+        }
+        let line = if json {
+            serde_json::to_string(l).unwrap_or_default()
+        } else {
+            let what = match &l.applied {
+                Some(o) => format!("{}: {}", o.status(), o.detail()),
+                None => l.reason.clone().unwrap_or_default(),
+            };
+            format!(
+                "{}  {}  {:<9}  {}  {}  {}",
+                utc_datetime(l.received_at_ms / 1000),
+                l.http_status,
+                l.outcome,
+                l.event_id.as_deref().unwrap_or("-"),
+                l.kind.as_deref().unwrap_or("-"),
+                what
+            )
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    };
+    let writer = Writer::start(events, move |e, b| side.apply(e, b), log, stats.clone());
+    let settings = Arc::new(listen::Settings {
+        path: args.path.clone(),
+        secrets,
+        tolerance: args.tolerance,
+        max_body: args.max_body,
+    });
+    ctx.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        listen::serve(listener, settings, &writer, shutdown_signal()).await;
+        Ok::<_, anyhow::Error>(())
+    })??;
+    writer.finish()?;
+    ctx.output.status(format!(
+        "stopped: {} stored, {} duplicate(s), {} rejected, {} not stored (answered 503)",
+        stats.stored.load(Ordering::Relaxed),
+        stats.duplicates.load(Ordering::Relaxed),
+        stats.rejected.load(Ordering::Relaxed),
+        stats.failed_to_store.load(Ordering::Relaxed)
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
+}
+
+/// Splits a file into events: one JSON document, or one per line. Every bad line is listed.
+fn read_events(name: &str, text: &[u8]) -> Result<Vec<Incoming>> {
+    let trimmed = text.trim_ascii();
+    let single = trimmed.starts_with(b"{")
+        && serde_json::from_slice::<serde_json::Value>(trimmed).is_ok_and(|v| v.is_object());
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    if single {
+        match Envelope::parse(trimmed) {
+            Ok(envelope) => out.push(Incoming {
+                envelope,
+                body: trimmed.to_vec(),
+                source: "ingest",
+            }),
+            Err(why) => bad.push(format!("{name}: {why}")),
+        }
+    } else {
+        for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+            let line = line.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            match Envelope::parse(line) {
+                Ok(envelope) => out.push(Incoming {
+                    envelope,
+                    body: line.to_vec(),
+                    source: "ingest",
+                }),
+                Err(why) => bad.push(format!("{name}:{}: {why}", i + 1)),
+            }
+        }
+    }
+    if !bad.is_empty() {
+        bail!(
+            "{} bad event(s), nothing stored:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct IngestView {
+    read: usize,
+    stored: usize,
+    already_stored: usize,
+    #[serde(flatten)]
+    applied: ApplySummary,
+}
+
+fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
+    let (name, text) = if args.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .context("failed to read events from stdin")?;
+        ("<stdin>".to_string(), buf)
+    } else {
+        let name = args.file.display().to_string();
+        let buf = std::fs::read(&args.file).with_context(|| format!("failed to read {name}"))?;
+        (name, buf)
+    };
+    let incoming = read_events(&name, &text)?;
+    let mut events = open_events(ctx)?;
+    let mut side = ApplySide::new(ctx, args.refetch)?;
+    let fresh = events.store(&incoming, &[])?;
+    let mut items: Vec<(Envelope, Vec<u8>)> = incoming
+        .into_iter()
+        .zip(&fresh)
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| (i.envelope, i.body))
+        .collect();
+    items.sort_by_key(|(e, _)| e.created);
+    let stored = items.len();
+    let bar = ctx.output.progress(stored as u64, "applying");
+    let outcomes = apply_all(&mut side, &mut events, items, &bar)?;
+    bar.finish_and_clear();
+    let view = IngestView {
+        read: fresh.len(),
+        stored,
+        already_stored: fresh.len() - stored,
+        applied: ApplySummary::of(&outcomes),
+    };
+    report_outcomes(ctx, &outcomes)?;
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+    } else {
+        ctx.output.data(&format!(
+            "read {} event(s): {} stored, {} already stored; applied {}, ignored {}, failed {}\n",
+            view.read,
+            view.stored,
+            view.already_stored,
+            view.applied.applied,
+            view.applied.ignored,
+            view.applied.failed
+        ))?;
+    }
+    Ok(exit_for(&view.applied))
+}
+
+fn exit_for(s: &ApplySummary) -> ExitCode {
+    if s.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Names every failure on stderr (the summary only counts them).
+fn report_outcomes(ctx: &Ctx, outcomes: &[(String, Outcome)]) -> Result<()> {
+    for (id, o) in outcomes {
+        match o {
+            Outcome::Failed(e) => ctx.output.warn(format!("{id}: failed: {e}")),
+            other => ctx
+                .output
+                .debug(1, format!("{id}: {}: {}", other.status(), other.detail())),
+        }
+    }
+    Ok(())
+}
+
+fn filter_of(
+    ids: &[String],
+    kind: &Option<String>,
+    since: &Option<String>,
+    until: &Option<String>,
+) -> Result<Filter> {
+    Ok(Filter {
+        ids: ids.to_vec(),
+        kind: kind.clone(),
+        since: since
+            .as_deref()
+            .map(|s| super::instant("--since", s))
+            .transpose()?,
+        until: until
+            .as_deref()
+            .map(|s| super::instant("--until", s))
+            .transpose()?,
+        status: None,
+    })
+}
+
+#[derive(Serialize)]
+struct ReprocessView {
+    selected: usize,
+    #[serde(flatten)]
+    applied: ApplySummary,
+}
+
+fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
+    let mut filter = filter_of(&args.ids, &args.kind, &args.since, &args.until)?;
+    if args.failed {
+        filter.status = Some("failed".into());
+    }
+    let mut events = open_events(ctx)?;
+    let rows = events.events_with_bodies(&filter)?;
+    if let Some(missing) = args
+        .ids
+        .iter()
+        .find(|id| !rows.iter().any(|(r, _)| &r.id == *id))
+    {
+        if !args.failed {
+            bail!("no event {missing} in the webhook store");
+        }
+    }
+    let mut side = ApplySide::new(ctx, args.refetch)?;
+    let items: Vec<(Envelope, Vec<u8>)> = rows
+        .into_iter()
+        .map(|(r, b)| (envelope_of(&r), b))
+        .collect();
+    let bar = ctx.output.progress(items.len() as u64, "re-applying");
+    let outcomes = apply_all(&mut side, &mut events, items, &bar)?;
+    bar.finish_and_clear();
+    report_outcomes(ctx, &outcomes)?;
+    let view = ReprocessView {
+        selected: outcomes.len(),
+        applied: ApplySummary::of(&outcomes),
+    };
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+    } else {
+        ctx.output.data(&format!(
+            "re-applied {} event(s): applied {}, ignored {}, failed {}\n",
+            view.selected, view.applied.applied, view.applied.ignored, view.applied.failed
+        ))?;
+    }
+    Ok(exit_for(&view.applied))
+}
+
+fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
+    let mut filter = filter_of(&[], &args.kind, &args.since, &args.until)?;
+    let events = open_events(ctx)?;
+    if args.status == Some(EventStatus::Rejected) {
+        let mut rows = events.rejected(filter.since, filter.until)?;
+        if let Some(l) = args.limit {
+            rows.truncate(l);
+        }
+        if ctx.output.json {
+            return ctx.output.json(&rows).map(|_| ExitCode::SUCCESS);
+        }
+        if rows.is_empty() {
+            ctx.output.status("no rejected requests");
+            return Ok(ExitCode::SUCCESS);
+        }
+        let table = ctx.output.table(
+            &["#", "received", "http", "event", "reason"],
+            rows.iter()
+                .map(|r| {
+                    vec![
+                        Cell::new(r.seq),
+                        Cell::new(utc_datetime(r.received_at_ms / 1000)),
+                        Cell::new(r.http_status),
+                        Cell::new(r.event_id.as_deref().unwrap_or("-")),
+                        Cell::new(r.reason.as_deref().unwrap_or("")),
+                    ]
+                })
+                .collect(),
+        );
+        ctx.output.data(&format!("{table}\n"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    filter.status = args.status.map(|s| {
+        match s {
+            EventStatus::Applied => "applied",
+            EventStatus::Ignored => "ignored",
+            EventStatus::Failed => "failed",
+            EventStatus::Pending | EventStatus::Rejected => "pending",
+        }
+        .to_string()
+    });
+    let rows = events.events(&filter, args.limit)?;
+    if ctx.output.json {
+        return ctx.output.json(&rows).map(|_| ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        ctx.output.status("no events match");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table = ctx.output.table(
+        &["id", "type", "created", "received", "status", "detail"],
+        rows.iter()
+            .map(|r| {
+                let mut detail = r.detail.clone().unwrap_or_default();
+                if detail.chars().count() > 80 {
+                    detail = detail.chars().take(77).collect::<String>() + "...";
+                }
+                vec![
+                    Cell::new(&r.id),
+                    Cell::new(&r.kind),
+                    Cell::new(utc_datetime(r.created)),
+                    Cell::new(r.received),
+                    Cell::new(&r.status),
+                    Cell::new(detail),
+                ]
+            })
+            .collect(),
+    );
+    ctx.output.data(&format!("{table}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct ShowView {
+    #[serde(flatten)]
+    event: EventRow,
+    receipts: Vec<webhooks::store::ReceiptRow>,
+    replays: Vec<webhooks::store::Delivery>,
+    payload: serde_json::Value,
+}
+
+fn show(ctx: &mut Ctx, args: &WebhooksShowArgs) -> Result<ExitCode> {
+    let events = open_events(ctx)?;
+    let Some((event, body)) = events.event(&args.id)? else {
+        bail!(
+            "no event {} in the webhook store ('billctl webhooks list' shows what is there)",
+            args.id
+        );
+    };
+    let view = ShowView {
+        receipts: events.receipts_of(&event.id)?,
+        replays: events.deliveries_of(&event.id)?,
+        payload: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+        event,
+    };
+    if ctx.output.json {
+        return ctx.output.json(&view).map(|_| ExitCode::SUCCESS);
+    }
+    let e = &view.event;
+    let mut out = format!(
+        "id:        {}\ntype:      {}\ncreated:   {}\nlivemode:  {}\nobject:    {}\nsource:    {}\nreceived:  {} ({} time(s))\nstatus:    {}\n",
+        e.id,
+        e.kind,
+        utc_datetime(e.created),
+        e.livemode,
+        e.object_id.as_deref().unwrap_or("-"),
+        e.source,
+        utc_datetime(e.received_at_ms / 1000),
+        e.received,
+        e.status
+    );
+    if let Some(d) = &e.detail {
+        out.push_str(&format!("detail:    {d}\n"));
+    }
+    for r in &view.receipts {
+        out.push_str(&format!(
+            "request:   {} -> {} {}\n",
+            utc_datetime(r.received_at_ms / 1000),
+            r.http_status,
+            r.outcome
+        ));
+    }
+    for d in &view.replays {
+        out.push_str(&format!(
+            "replay:    {} {} -> {} ({} ms)\n",
+            d.run_id,
+            utc_datetime(d.attempted_at_ms / 1000),
+            d.http_status
+                .map_or("no answer".to_string(), |s| s.to_string()),
+            d.latency_ms
+        ));
+    }
+    out.push_str("payload:\n");
+    out.push_str(&serde_json::to_string_pretty(&view.payload)?);
+    out.push('\n');
+    ctx.output.data(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
 
 #[derive(Serialize)]
 struct VerifyView {

@@ -172,3 +172,64 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// A catalog change Stripe reported by webhook (`product.*`, `price.*`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DriftNote {
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub object_id: String,
+    pub created: i64,
+}
+
+/// The setting that holds the drift notes (a JSON array, newest last).
+const DRIFT_KEY: &str = "catalog.drift";
+/// Notes kept; older ones are dropped (the count of the rest is still reported).
+const DRIFT_KEEP: usize = 100;
+
+impl Store {
+    /// Notes a catalog change reported by webhook, once per event; `setup-products` clears them.
+    pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut notes: Vec<DriftNote> = tx
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [DRIFT_KEY],
+                |r| r.get::<_, String>(0),
+            )
+            .ok()
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        if notes.iter().any(|n| n.event_id == note.event_id) {
+            return Ok(());
+        }
+        notes.push(note.clone());
+        if notes.len() > DRIFT_KEEP {
+            notes.drain(..notes.len() - DRIFT_KEEP);
+        }
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![DRIFT_KEY, serde_json::to_string(&notes)?],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Catalog changes reported by webhook since the last `setup-products`.
+    pub fn catalog_drift(&self) -> Result<Vec<DriftNote>> {
+        Ok(self
+            .setting(DRIFT_KEY)?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    }
+
+    /// Forgets the drift notes (after `setup-products` applied the config).
+    pub fn clear_catalog_drift(&mut self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [DRIFT_KEY])?;
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@ mod keys;
 mod ledger;
 mod subscriptions;
 
-pub use catalog::{CatalogRow, PriceRow};
+pub use catalog::{CatalogRow, DriftNote, PriceRow};
 pub use keys::{Audit, AuditRow, KeyRecord, UsageEvent};
 pub use ledger::{LedgerRow, WindowDelta};
 
@@ -78,70 +78,73 @@ fn persist_wal(conn: &Connection) {
     }
 }
 
+/// Opens (creating if needed) the SQLite file `name` in `dir` with billctl's settings (private
+/// modes, WAL, busy timeout, FULL sync, foreign keys) and applies `migrations` it lacks.
+pub(crate) fn open_db(
+    dir: &Path,
+    name: &str,
+    migrations: &[&str],
+) -> Result<(Connection, PathBuf)> {
+    private_dir(dir)?;
+    let path = dir.join(name);
+    let mut conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .with_context(|| format!("failed to open store at {}", path.display()))?;
+    configure(&conn).with_context(|| format!("failed to configure store at {}", path.display()))?;
+    migrate(&mut conn, migrations)
+        .with_context(|| format!("failed to migrate store at {}", path.display()))?;
+    for suffix in ["", "-wal", "-shm"] {
+        private_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
+    }
+    Ok((conn, path))
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    persist_wal(conn);
+    conn.pragma_update(None, "journal_size_limit", 0)?;
+    // Keep hot pages (API keys, usage indexes) in memory.
+    conn.pragma_update(None, "cache_size", -32_768)?;
+    // FULL: a committed sync, usage batch or webhook must survive a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == migrations.len() as i64 {
+        return Ok(());
+    }
+    // WAL is recorded in the file, so it is set once, when the store is created or migrated,
+    // not on every open (it takes locks, and `keys verify` opens the store once per call).
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = migrations.len() as i64;
+    if current > known {
+        bail!("the store has schema version {current}, newer than this billctl knows ({known}); upgrade billctl");
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {} failed", i + 1))?;
+    }
+    tx.pragma_update(None, "user_version", known)?;
+    tx.commit()?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Store> {
-        private_dir(dir)?;
-        let path = dir.join(FILE_NAME);
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .with_context(|| format!("failed to open store at {}", path.display()))?;
-        let mut store = Store {
+        let (conn, path) = open_db(dir, FILE_NAME, MIGRATIONS)?;
+        Ok(Store {
             conn,
             path,
             horizon: std::cell::OnceCell::new(),
-        };
-        store
-            .configure()
-            .with_context(|| format!("failed to configure store at {}", store.path.display()))?;
-        store
-            .migrate()
-            .with_context(|| format!("failed to migrate store at {}", store.path.display()))?;
-        for suffix in ["", "-wal", "-shm"] {
-            private_file(&PathBuf::from(format!("{}{suffix}", store.path.display())))?;
-        }
-        Ok(store)
-    }
-
-    fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(5))?;
-        persist_wal(&self.conn);
-        self.conn.pragma_update(None, "journal_size_limit", 0)?;
-        // Keep hot pages (API keys, usage indexes) in memory.
-        self.conn.pragma_update(None, "cache_size", -32_768)?;
-        // FULL: a committed sync or usage batch must survive a power cut.
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(())
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let current: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if current == MIGRATIONS.len() as i64 {
-            return Ok(());
-        }
-        // WAL is recorded in the file, so it is set once, when the store is created or migrated,
-        // not on every open (it takes locks, and `keys verify` opens the store once per call).
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let known = MIGRATIONS.len() as i64;
-        if current > known {
-            bail!("the store has schema version {current}, newer than this billctl knows ({known}); upgrade billctl");
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            tx.execute_batch(sql)
-                .with_context(|| format!("migration {} failed", i + 1))?;
-        }
-        tx.pragma_update(None, "user_version", known)?;
-        tx.commit()?;
-        Ok(())
+        })
     }
 
     /// Sets this connection's page cache (bulk work over a large store).

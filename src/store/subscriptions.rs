@@ -3,7 +3,7 @@
 use super::Store;
 use crate::billing::{diff, Counts, Customer, MirrorRow};
 use anyhow::Result;
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 fn customer_row(r: &Row) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -41,6 +41,16 @@ fn put_customer(tx: &Transaction, c: &Customer, at: i64) -> Result<()> {
     )?
     .execute(params![c.id, c.email, c.name, c.created, at])?;
     Ok(())
+}
+
+fn add_customer_if_missing(tx: &Transaction, c: &Customer, at: i64) -> Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO customers (id, email, name, created, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute(params![c.id, c.email, c.name, c.created, at])?;
+    Ok(n == 1)
 }
 
 fn put_subscription(tx: &Transaction, s: &MirrorRow, at: i64) -> Result<()> {
@@ -164,6 +174,83 @@ impl Store {
         ))?;
         let mut rows = stmt.query_map([id], sub_row)?;
         Ok(rows.next().transpose()?)
+    }
+
+    /// The mirror's state of one subscription for ordering webhook events: status and the
+    /// time its row reflects (`synced_at`: a listing's time, or the applied event's `created`).
+    pub fn subscription_as_of(&self, id: &str) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Writes `row` as of `as_of` if `decide` (given the current status and as-of time, if
+    /// any) agrees, in one transaction; the customer is added from `customer` when missing.
+    /// Returns `decide`'s refusal.
+    pub fn put_subscription_if(
+        &mut self,
+        row: &MirrorRow,
+        customer: &Customer,
+        as_of: i64,
+        decide: impl FnOnce(Option<(&str, i64)>) -> Result<(), String>,
+    ) -> Result<Result<(), String>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: Option<(String, i64)> = tx
+            .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
+            .query_row([&row.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Err(why) = decide(current.as_ref().map(|(s, t)| (s.as_str(), *t))) {
+            return Ok(Err(why));
+        }
+        add_customer_if_missing(&tx, customer, as_of)?;
+        put_subscription(&tx, row, as_of)?;
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// Sets a subscription's status as of `as_of` when `decide` (given the current status
+    /// and as-of time) returns a new one; `None` when the subscription is not mirrored.
+    pub fn set_subscription_status_if(
+        &mut self,
+        id: &str,
+        as_of: i64,
+        decide: impl FnOnce(&str, i64) -> Result<String, String>,
+    ) -> Result<Option<Result<(String, String), String>>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: Option<(String, i64)> = tx
+            .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((status, at)) = current else {
+            return Ok(None);
+        };
+        let new = match decide(&status, at) {
+            Ok(s) => s,
+            Err(why) => return Ok(Some(Err(why))),
+        };
+        tx.execute(
+            "UPDATE subscriptions SET status = ?2, synced_at = ?3 WHERE id = ?1",
+            params![id, new, as_of],
+        )?;
+        tx.commit()?;
+        Ok(Some(Ok((status, new))))
+    }
+
+    /// Adds a customer that is not yet mirrored (an existing row is left as it is); returns
+    /// whether it was added.
+    pub fn add_customer(&mut self, customer: &Customer, at: i64) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let added = add_customer_if_missing(&tx, customer, at)?;
+        tx.commit()?;
+        Ok(added)
     }
 
     /// API keys issued to a customer (0 until keys exist in this store).

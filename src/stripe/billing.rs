@@ -26,7 +26,7 @@ fn customer_of(c: stripe_shared::Customer) -> Customer {
     }
 }
 
-fn subscription_of(s: stripe_shared::Subscription) -> Subscription {
+pub(crate) fn subscription_of(s: stripe_shared::Subscription) -> Subscription {
     // In this API version the billing period lives on the items; they share one cycle.
     let first = s
         .items

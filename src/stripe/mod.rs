@@ -8,6 +8,7 @@ pub mod error;
 pub mod meters;
 pub mod transport;
 
+pub(crate) use billing::subscription_of;
 pub use billing::{CheckoutFor, CheckoutSession};
 pub use error::Error;
 pub use transport::{Settings, Transport};

@@ -6,6 +6,10 @@
 //! endpoint's current secrets (several during a rotation) and `t` is within the tolerance.
 //! See <https://docs.stripe.com/webhooks#verify-manually>.
 
+pub mod apply;
+pub mod listen;
+pub mod store;
+
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 

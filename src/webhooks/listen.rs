@@ -1,0 +1,395 @@
+//! `webhooks listen`: an HTTP/1.1 receiver for Stripe webhook deliveries.
+//!
+//! Each request is checked (path, method, size, `Stripe-Signature`, event envelope) and then
+//! handed to one writer thread, which stores whole groups of concurrent deliveries in one
+//! transaction (group commit: one fsync for many deliveries) and answers each only after its
+//! group is durable. Rejected requests are recorded too, with the reason, before the 4xx goes
+//! out. After answering, the writer applies the newly stored events to the local state and
+//! records each outcome, so a slow apply never delays Stripe's acknowledgement.
+
+use super::store::{now_ms, Envelope, EventStore, Incoming, Outcome, Receipt};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as Body;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// How `listen` checks requests.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub path: String,
+    pub secrets: Vec<String>,
+    pub tolerance: i64,
+    pub max_body: usize,
+}
+
+/// Headers never stored (a proxy in front may add credentials).
+const REDACTED_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorization"];
+
+/// Most deliveries stored in one transaction.
+const GROUP: usize = 512;
+
+/// What the writer reports for each request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Logged {
+    pub received_at_ms: i64,
+    pub http_status: u16,
+    /// stored | duplicate | rejected
+    pub outcome: &'static str,
+    pub event_id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub reason: Option<String>,
+    /// applied | ignored | failed, once applied
+    pub applied: Option<Outcome>,
+}
+
+/// Counters for the summary.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub stored: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub rejected: AtomicU64,
+    pub failed_to_store: AtomicU64,
+}
+
+struct Job {
+    incoming: Option<Incoming>,
+    receipt: Receipt,
+    reply: oneshot::Sender<Result<bool, String>>,
+}
+
+/// The writer side: the webhook store plus what to do with each newly stored event.
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+    handle: std::thread::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Writer {
+    /// Starts the writer thread. `apply` runs on it for each newly stored event, in order of
+    /// arrival within a group (by `created`); `log` gets one line per request.
+    pub fn start(
+        mut events: EventStore,
+        mut apply: impl FnMut(&Envelope, &[u8]) -> Outcome + Send + 'static,
+        log: impl Fn(&Logged) + Send + 'static,
+        stats: Arc<Stats>,
+    ) -> Writer {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let handle = std::thread::spawn(move || -> anyhow::Result<()> {
+            while let Ok(first) = rx.recv() {
+                let mut jobs = vec![first];
+                while jobs.len() < GROUP {
+                    match rx.try_recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let incoming: Vec<Incoming> =
+                    jobs.iter().filter_map(|j| j.incoming.clone()).collect();
+                let mut receipts: Vec<Receipt> = jobs.iter().map(|j| j.receipt.clone()).collect();
+                // Which receipts are duplicates is known only inside the insert; a second
+                // delivery of the same id within one group is a duplicate too.
+                let mut seen = std::collections::HashSet::new();
+                let known = events
+                    .known(
+                        &incoming
+                            .iter()
+                            .map(|i| i.envelope.id.clone())
+                            .collect::<Vec<_>>(),
+                    )
+                    .unwrap_or_default();
+                for (r, j) in receipts.iter_mut().zip(&jobs) {
+                    if let Some(i) = &j.incoming {
+                        let dup =
+                            known.contains(&i.envelope.id) || !seen.insert(i.envelope.id.clone());
+                        r.outcome = if dup { "duplicate" } else { "stored" };
+                    }
+                }
+                let stored = events.store(&incoming, &receipts);
+                let mut fresh_events = Vec::new();
+                match stored {
+                    Ok(fresh) => {
+                        let mut fresh = fresh.into_iter();
+                        for (job, r) in jobs.into_iter().zip(&receipts) {
+                            let mut line = Logged {
+                                received_at_ms: r.received_at_ms,
+                                http_status: r.http_status,
+                                outcome: r.outcome,
+                                event_id: r.event_id.clone(),
+                                kind: job.incoming.as_ref().map(|i| i.envelope.kind.clone()),
+                                reason: r.reason.clone(),
+                                applied: None,
+                            };
+                            match job.incoming {
+                                Some(i) => {
+                                    let is_new = fresh.next().unwrap_or(false);
+                                    if is_new {
+                                        stats.stored.fetch_add(1, Ordering::Relaxed);
+                                        fresh_events.push((i, line));
+                                    } else {
+                                        stats.duplicates.fetch_add(1, Ordering::Relaxed);
+                                        line.outcome = "duplicate";
+                                        log(&line);
+                                    }
+                                    let _ = job.reply.send(Ok(is_new));
+                                }
+                                None => {
+                                    stats.rejected.fetch_add(1, Ordering::Relaxed);
+                                    log(&line);
+                                    let _ = job.reply.send(Ok(false));
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let msg = format!("{e:#}");
+                        for job in jobs {
+                            stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
+                            let _ = job.reply.send(Err(msg.clone()));
+                        }
+                        continue;
+                    }
+                }
+                fresh_events.sort_by_key(|(i, _)| i.envelope.created);
+                let mut outcomes = Vec::with_capacity(fresh_events.len());
+                for (i, mut line) in fresh_events {
+                    let o = apply(&i.envelope, &i.body);
+                    line.applied = Some(o.clone());
+                    log(&line);
+                    outcomes.push((i.envelope.id, o));
+                }
+                events.set_outcomes(&outcomes)?;
+            }
+            Ok(())
+        });
+        Writer { tx, handle }
+    }
+
+    /// Waits until every request handed over is stored and applied.
+    pub fn finish(self) -> anyhow::Result<()> {
+        drop(self.tx);
+        self.handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the webhook writer thread panicked"))?
+    }
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    settings: Arc<Settings>,
+    writer: &Writer,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => break,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let _ = stream.set_nodelay(true);
+        let settings = settings.clone();
+        let tx = writer.tx.clone();
+        conns.spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let settings = settings.clone();
+                let tx = tx.clone();
+                async move { Ok::<_, std::convert::Infallible>(handle(req, &settings, &tx).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+        // Reap finished connections so the set does not grow without bound.
+        while conns.try_join_next().is_some() {}
+    }
+    conns.abort_all();
+}
+
+fn answer(status: StatusCode, body: serde_json::Value) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+fn headers_json(req: &Request<Body>) -> String {
+    let mut map = serde_json::Map::new();
+    for (name, value) in req.headers() {
+        let v = if REDACTED_HEADERS.contains(&name.as_str()) {
+            "[redacted]".to_string()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        map.insert(name.as_str().to_string(), serde_json::Value::String(v));
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+async fn handle(
+    req: Request<Body>,
+    settings: &Settings,
+    tx: &mpsc::Sender<Job>,
+) -> Response<Full<Bytes>> {
+    if req.uri().path() != settings.path {
+        return answer(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({"error": format!("not found; deliveries go to {}", settings.path)}),
+        );
+    }
+    if req.method() != hyper::Method::POST {
+        return answer(
+            StatusCode::METHOD_NOT_ALLOWED,
+            serde_json::json!({"error": "webhook deliveries are POSTs"}),
+        );
+    }
+    let received_at_ms = now_ms();
+    let headers = headers_json(&req);
+    let signature = req
+        .headers()
+        .get("stripe-signature")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let reject = |status: StatusCode,
+                  reason: String,
+                  event_id: Option<String>,
+                  body: Option<Vec<u8>>| Receipt {
+        received_at_ms,
+        event_id,
+        http_status: status.as_u16(),
+        outcome: "rejected",
+        reason: Some(reason),
+        headers: headers.clone(),
+        body,
+    };
+    let too_large = |n: String| {
+        format!(
+            "body too large: {n} bytes, over the {} byte limit (--max-body)",
+            settings.max_body
+        )
+    };
+    if let Some(n) = declared.filter(|n| *n > settings.max_body as u64) {
+        let r = reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            too_large(n.to_string()),
+            None,
+            None,
+        );
+        return record(tx, None, r).await;
+    }
+    let body = match Limited::new(req.into_body(), settings.max_body)
+        .collect()
+        .await
+    {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            let (status, reason) = if e.is::<http_body_util::LengthLimitError>() {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    too_large("more than that".into()),
+                )
+            } else {
+                (
+                    StatusCode::BAD_REQUEST,
+                    format!("failed to read the body: {e}"),
+                )
+            };
+            return record(tx, None, reject(status, reason, None, None)).await;
+        }
+    };
+    if let Err(e) = super::verify(
+        &signature,
+        &body,
+        &settings.secrets,
+        received_at_ms / 1000,
+        settings.tolerance,
+    ) {
+        let id = Envelope::parse(&body).ok().map(|e| e.id);
+        let r = reject(
+            StatusCode::BAD_REQUEST,
+            e.to_string(),
+            id,
+            Some(body.to_vec()),
+        );
+        return record(tx, None, r).await;
+    }
+    let envelope = match Envelope::parse(&body) {
+        Ok(e) => e,
+        Err(why) => {
+            let r = reject(StatusCode::BAD_REQUEST, why, None, Some(body.to_vec()));
+            return record(tx, None, r).await;
+        }
+    };
+    let receipt = Receipt {
+        received_at_ms,
+        event_id: Some(envelope.id.clone()),
+        http_status: 200,
+        outcome: "stored",
+        reason: None,
+        headers,
+        body: None,
+    };
+    let incoming = Incoming {
+        envelope,
+        body: body.to_vec(),
+        source: "listen",
+    };
+    record(tx, Some(incoming), receipt).await
+}
+
+/// Hands a request to the writer and answers once it is durable.
+async fn record(
+    tx: &mpsc::Sender<Job>,
+    incoming: Option<Incoming>,
+    receipt: Receipt,
+) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(receipt.http_status).unwrap_or(StatusCode::BAD_REQUEST);
+    let reason = receipt.reason.clone();
+    let (reply, rx) = oneshot::channel();
+    let id = incoming.as_ref().map(|i| i.envelope.id.clone());
+    if tx
+        .send(Job {
+            incoming,
+            receipt,
+            reply,
+        })
+        .is_err()
+    {
+        return answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({"error": "shutting down"}),
+        );
+    }
+    match rx.await {
+        Ok(Ok(fresh)) if status.is_success() => answer(
+            StatusCode::OK,
+            serde_json::json!({"received": true, "id": id, "duplicate": !fresh}),
+        ),
+        Ok(Ok(_)) => answer(status, serde_json::json!({"error": reason})),
+        // Not stored: a 5xx makes Stripe retry later.
+        Ok(Err(e)) => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({"error": format!("failed to store the event: {e}")}),
+        ),
+        Err(_) => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({"error": "the store writer stopped"}),
+        ),
+    }
+}

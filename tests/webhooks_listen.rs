@@ -1,0 +1,521 @@
+//! `billctl webhooks listen / ingest / list / show / reprocess`: the simulator delivers signed
+//! events to a running receiver, which stores, deduplicates and applies them; bad requests are
+//! refused and recorded; events applied out of order end in the right state.
+
+mod common;
+
+use common::{now, Env, Run};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+use stripe_sim::webhooks::{sign, signature_header};
+
+const OLD: &str = "whsec_old_secret_of_the_rotation";
+const NEW: &str = "whsec_new_secret_of_the_rotation";
+
+/// A running `webhooks listen` with its own data dir (so its mirror only learns from events).
+struct Listener {
+    child: Child,
+    url: String,
+    data: std::path::PathBuf,
+}
+
+impl Listener {
+    fn start(env: &Env) -> Listener {
+        let data = env.path("listen-data");
+        let mut child = env
+            .command()
+            .env("BILLCTL_DATA_DIR", &data)
+            .env("WH_OLD", OLD)
+            .env("WH_NEW", NEW)
+            .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json"])
+            .args(["--secret-env", "WH_OLD", "--secret-env", "WH_NEW"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        Listener { child, url, data }
+    }
+
+    /// Stops it with SIGTERM and returns its output.
+    fn stop(self) -> Run {
+        let pid = self.child.id().to_string();
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let out = self.child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        }
+    }
+
+    fn store(&self) -> billctl::store::Store {
+        billctl::store::Store::open(&self.data).unwrap()
+    }
+
+    fn events(&self) -> billctl::webhooks::store::EventStore {
+        billctl::webhooks::store::EventStore::open(&self.data).unwrap()
+    }
+
+    /// Waits until every stored event has been applied (the answer goes out before the apply).
+    fn settled(&self) -> Vec<billctl::webhooks::store::EventRow> {
+        for _ in 0..200 {
+            let rows = self.events().events(&Default::default(), None).unwrap();
+            if rows.iter().all(|e| e.status != "pending") {
+                return rows;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("events still pending after 10 s");
+    }
+}
+
+/// One HTTP/1.1 POST over a fresh connection; returns the status and the body.
+fn post(url: &str, signature: Option<&str>, body: &[u8]) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let mut s = TcpStream::connect(authority).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if let Some(sig) = signature {
+        head.push_str(&format!("Stripe-Signature: {sig}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    // A server may answer (413) and close before a huge body is all sent.
+    let _ = s.write_all(body);
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let text = String::from_utf8_lossy(&resp).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
+    let body = text
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (status, body)
+}
+
+fn register(env: &Env, url: &str, secret: &str) {
+    let mut st = env.sim.state();
+    let id = "we_test_listen".to_string();
+    st.webhook_secrets.insert(id.clone(), secret.to_string());
+    st.webhook_endpoints.insert(
+        id.clone(),
+        json!({"id": id, "object": "webhook_endpoint", "url": url, "status": "enabled", "enabled_events": ["*"]}),
+    );
+}
+
+/// The body the simulator delivers for an event (pretty JSON of the stored event).
+fn sim_body(env: &Env, id: &str) -> Vec<u8> {
+    let ev = env.sim.state().events[id].clone();
+    serde_json::to_vec_pretty(&ev).unwrap()
+}
+
+#[test]
+fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
+    let env = Env::with_catalog();
+    let l = Listener::start(&env);
+    register(&env, &l.url, NEW);
+    let customer = env.subscribed("listen@example.com", "pro");
+    assert!(env.sim.wait_for_webhooks(Duration::from_secs(20)));
+    let (delivered, sub_id): (Vec<String>, String) = {
+        let st = env.sim.state();
+        assert!(!st.deliveries.is_empty());
+        for d in &st.deliveries {
+            assert_eq!(
+                d.status,
+                Some(200),
+                "delivery of {} answered {:?}",
+                d.event,
+                d.status
+            );
+        }
+        let sub = st
+            .subscriptions
+            .values()
+            .find(|s| s["customer"] == customer.as_str())
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (st.deliveries.iter().map(|d| d.event.clone()).collect(), sub)
+    };
+    // Every delivered event is stored once, and the mirror learned the subscription from them.
+    let stored = l.settled();
+    let mut want = delivered.clone();
+    want.sort();
+    want.dedup();
+    let mut have: Vec<String> = stored.iter().map(|e| e.id.clone()).collect();
+    have.sort();
+    assert_eq!(have, want);
+    assert!(stored.iter().all(|e| e.status != "failed"), "{stored:#?}");
+    let created = stored
+        .iter()
+        .find(|e| e.kind == "customer.subscription.created")
+        .unwrap();
+    assert_eq!(created.status, "applied", "{created:?}");
+    let mirror = l
+        .store()
+        .subscription(&sub_id)
+        .unwrap()
+        .expect("mirrored from the event");
+    assert_eq!(
+        (
+            mirror.customer_id.as_str(),
+            mirror.tier.as_str(),
+            mirror.status.as_str()
+        ),
+        (customer.as_str(), "pro", "active")
+    );
+
+    // The same delivery twice more, signed with the old secret of the rotation: one row.
+    let body = sim_body(&env, &created.id);
+    for _ in 0..2 {
+        let sig = signature_header(OLD, now(), &body);
+        let (status, answer) = post(&l.url, Some(&sig), &body);
+        assert_eq!(status, 200, "{answer}");
+        assert!(answer.contains("\"duplicate\":true"), "{answer}");
+    }
+    let again = l.events().event(&created.id).unwrap().unwrap().0;
+    assert_eq!(again.received, 3);
+    assert_eq!(
+        l.events().events(&Default::default(), None).unwrap().len(),
+        want.len()
+    );
+
+    let out = l.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("duplicate(s)"), "{}", out.stderr);
+    // One JSON line per request after the address.
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), delivered.len() + 2, "{}", out.stdout);
+    assert_eq!(
+        lines.iter().filter(|l| l["outcome"] == "duplicate").count(),
+        2
+    );
+}
+
+#[test]
+fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serving() {
+    let env = Env::with_catalog();
+    let l = Listener::start(&env);
+    let ev = json!({
+        "id": "evt_bad_1", "object": "event", "type": "customer.created",
+        "created": now(), "livemode": false, "data": {"object": {"id": "cus_x"}}
+    });
+    let body = serde_json::to_vec(&ev).unwrap();
+    let t = now();
+    let cases: Vec<(Option<String>, &str)> = vec![
+        (
+            Some(signature_header("whsec_wrong", t, &body)),
+            "no v1 signature matches",
+        ),
+        (
+            Some(signature_header(NEW, t - 600, &body)),
+            "outside the 300 s tolerance",
+        ),
+        (
+            Some(format!("t={t},v0={}", sign(NEW, t, &body))),
+            "no v1 signature",
+        ),
+        (None, "no Stripe-Signature header"),
+    ];
+    for (sig, reason) in &cases {
+        let (status, answer) = post(&l.url, sig.as_deref(), &body);
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer.contains(reason), "{answer} lacks {reason}");
+    }
+    // Signed but not JSON, and 10 MB.
+    let junk = b"{\"id\": \"evt_";
+    let (status, answer) = post(&l.url, Some(&signature_header(NEW, t, junk)), junk);
+    assert_eq!(status, 400);
+    assert!(answer.contains("malformed JSON"), "{answer}");
+    let huge = vec![b' '; 10 * 1024 * 1024];
+    let (status, answer) = post(&l.url, Some(&signature_header(NEW, t, &huge)), &huge);
+    assert_eq!(status, 413, "{answer}");
+    // Still serving: a good delivery is stored (and ignored: billctl does not act on it).
+    let (status, answer) = post(&l.url, Some(&signature_header(NEW, now(), &body)), &body);
+    assert_eq!(status, 200, "{answer}");
+
+    let stored = l.settled();
+    let out = l.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rejected = env
+        .command()
+        .env("BILLCTL_DATA_DIR", env.path("listen-data"))
+        .args(["webhooks", "list", "--status", "rejected", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&rejected.stdout).unwrap();
+    assert_eq!(rows.len(), 6, "{rows:#?}");
+    assert_eq!(rows.iter().filter(|r| r["http_status"] == 400).count(), 5);
+    assert_eq!(rows.iter().filter(|r| r["http_status"] == 413).count(), 1);
+    assert!(rows[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no v1 signature matches"));
+    // The rejected ones were never applied: the only event is the good delivery.
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].received, 1);
+    assert_eq!(stored[0].status, "ignored");
+}
+
+/// A subscription event for `sub` (a simulator subscription object) with another status.
+fn sub_event(id: &str, kind: &str, created: i64, sub: &Value, status: &str) -> String {
+    let mut object = sub.clone();
+    object["status"] = json!(status);
+    json!({
+        "id": id, "object": "event", "type": kind, "created": created, "livemode": false,
+        "api_version": "2025-03-31.basil", "data": {"object": object}
+    })
+    .to_string()
+}
+
+#[test]
+fn events_applied_out_of_order_end_in_the_right_state() {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("order@example.com", "team");
+    let sub = env
+        .sim
+        .state()
+        .subscriptions
+        .values()
+        .find(|s| s["customer"] == customer.as_str())
+        .unwrap()
+        .clone();
+    let sub_id = sub["id"].as_str().unwrap().to_string();
+    let t = now() + 100; // later than the mirror's own state from 'subscriptions create'
+    let created = sub_event(
+        "evt_o_1",
+        "customer.subscription.created",
+        t,
+        &sub,
+        "incomplete",
+    );
+    let updated = sub_event(
+        "evt_o_2",
+        "customer.subscription.updated",
+        t + 5,
+        &sub,
+        "past_due",
+    );
+    // The update arrives first, then the older creation.
+    let first = env
+        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &updated)
+        .ok()
+        .json();
+    assert_eq!(first["applied"].as_i64(), Some(1), "{first}");
+    let second = env
+        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &created)
+        .ok()
+        .json();
+    assert_eq!(second["ignored"].as_i64(), Some(1), "{second}");
+    let m = env.store().subscription(&sub_id).unwrap().unwrap();
+    assert_eq!((m.status.as_str(), m.tier.as_str()), ("past_due", "team"));
+    let shown = env
+        .run(&["webhooks", "show", "evt_o_1", "--json"])
+        .ok()
+        .json();
+    assert!(
+        shown["detail"]
+            .as_str()
+            .unwrap()
+            .contains("older than the mirror"),
+        "{shown}"
+    );
+
+    // Within one file, events are applied oldest first whatever the line order.
+    let file = env.path("events.ndjson");
+    std::fs::write(&file, format!("{updated}\n{created}\n")).unwrap();
+
+    // A later update, then a stale one: the stale one is ignored.
+    let later = sub_event(
+        "evt_o_3",
+        "customer.subscription.updated",
+        t + 20,
+        &sub,
+        "active",
+    );
+    let stale = sub_event(
+        "evt_o_4",
+        "customer.subscription.updated",
+        t + 10,
+        &sub,
+        "unpaid",
+    );
+    env.run_with_stdin(&["webhooks", "ingest", "-"], &later)
+        .ok();
+    env.run_with_stdin(&["webhooks", "ingest", "-"], &stale)
+        .ok();
+    assert_eq!(
+        env.store().subscription(&sub_id).unwrap().unwrap().status,
+        "active"
+    );
+    let shown = env
+        .run(&["webhooks", "show", "evt_o_4", "--json"])
+        .ok()
+        .json();
+    assert_eq!(shown["status"], "ignored");
+    assert!(
+        shown["detail"]
+            .as_str()
+            .unwrap()
+            .contains("older than the mirror"),
+        "{shown}"
+    );
+    assert_eq!(shown["payload"]["data"]["object"]["status"], "unpaid");
+
+    // Ingesting events already stored stores nothing new and changes nothing.
+    let again = env
+        .run(&["webhooks", "ingest", file.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (again["stored"].as_i64(), again["already_stored"].as_i64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(
+        env.store().subscription(&sub_id).unwrap().unwrap().status,
+        "active"
+    );
+
+    // A payment failure moves it to past_due; the later paid invoice back to active.
+    let invoice = |id: &str, kind: &str, at: i64| {
+        json!({"id": id, "object": "event", "type": kind, "created": at, "livemode": false,
+               "data": {"object": {"id": format!("in_{id}"), "object": "invoice", "subscription": sub_id}}})
+        .to_string()
+    };
+    let file2 = env.path("invoices.ndjson");
+    std::fs::write(
+        &file2,
+        format!(
+            "{}\n{}\n",
+            invoice("evt_i_2", "invoice.paid", t + 40),
+            invoice("evt_i_1", "invoice.payment_failed", t + 30)
+        ),
+    )
+    .unwrap();
+    env.run(&["webhooks", "ingest", file2.to_str().unwrap()])
+        .ok();
+    assert_eq!(
+        env.store().subscription(&sub_id).unwrap().unwrap().status,
+        "active"
+    );
+    let list = env
+        .run(&["webhooks", "list", "--type", "invoice.*", "--json"])
+        .ok()
+        .json();
+    let statuses: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    // Applied oldest first: failed (active -> past_due), then paid (past_due -> active).
+    assert_eq!(statuses, ["applied", "applied"], "{list}");
+}
+
+#[test]
+fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
+    let env = Env::with_catalog();
+    let file = env.path("bad.ndjson");
+    std::fs::write(
+        &file,
+        "{\"id\":\"evt_ok\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1,\"data\":{\"object\":{}}}\n{not json\n{\"object\":\"event\",\"type\":\"x\",\"created\":1,\"data\":{\"object\":{}}}\n",
+    )
+    .unwrap();
+    let run = env
+        .run(&["webhooks", "ingest", file.to_str().unwrap()])
+        .code(2);
+    assert!(
+        run.stderr.contains("bad.ndjson:2: malformed JSON"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("bad.ndjson:3: not an event: no id"),
+        "{}",
+        run.stderr
+    );
+    let list = env.run(&["webhooks", "list", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 0);
+
+    // A subscription event whose object billctl cannot read fails, is listed, and stays failed
+    // when re-applied (exit 1 both times).
+    let broken = r#"{"id":"evt_broken","object":"event","type":"customer.subscription.updated","created":5,"data":{"object":{"id":"sub_zz","object":"subscription"}}}"#;
+    env.run_with_stdin(&["webhooks", "ingest", "-"], broken)
+        .code(1);
+    let failed = env
+        .run(&["webhooks", "list", "--status", "failed", "--json"])
+        .ok()
+        .json();
+    assert_eq!(failed[0]["id"], "evt_broken");
+    assert!(
+        failed[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not a subscription"),
+        "{failed}"
+    );
+    let re = env
+        .run(&["webhooks", "reprocess", "--failed", "--json"])
+        .code(1)
+        .json();
+    assert_eq!(
+        (re["selected"].as_i64(), re["failed"].as_i64()),
+        (Some(1), Some(1))
+    );
+    env.run(&["webhooks", "show", "evt_nope"]).code(2);
+    env.run(&["webhooks", "list", "--since", "yesterday"])
+        .code(2);
+}
+
+#[test]
+fn catalog_events_mark_drift_until_setup_products_runs() {
+    let env = Env::with_catalog();
+    let ev = r#"{"id":"evt_price_1","object":"event","type":"price.updated","created":5,"data":{"object":{"id":"price_changed","object":"price"}}}"#;
+    let v = env
+        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], ev)
+        .ok()
+        .json();
+    assert_eq!(v["applied"].as_i64(), Some(1));
+    let check = env.run(&["prices", "check"]).ok();
+    assert!(
+        check.stderr.contains("webhooks reported 1 catalog change(s) since the last setup-products: price.updated price_changed"),
+        "{}",
+        check.stderr
+    );
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    let check = env.run(&["prices", "check"]).ok();
+    assert!(
+        !check.stderr.contains("webhooks reported"),
+        "{}",
+        check.stderr
+    );
+}
