@@ -1014,7 +1014,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;webhooks;reprocess' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*, invoice.*)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events created before this time (same forms as --since)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
@@ -1038,7 +1038,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;webhooks;list' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (invoice.*)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*, invoice.*)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events created before this time (same forms as --since)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only events with this outcome, or the rejected requests')

@@ -933,7 +933,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;webhooks;reprocess'= {
-            cand --type 'Only event types matching this glob (customer.subscription.*)'
+            cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
             cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
             cand --until 'Only events created before this time (same forms as --since)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
@@ -956,7 +956,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;webhooks;list'= {
-            cand --type 'Only event types matching this glob (invoice.*)'
+            cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
             cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
             cand --until 'Only events created before this time (same forms as --since)'
             cand --status 'Only events with this outcome, or the rejected requests'

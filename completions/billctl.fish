@@ -676,7 +676,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l type -d 'Only event types matching this glob (customer.subscription.*)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l type -d 'Only event types matching this glob (customer.subscription.*, invoice.*)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l until -d 'Only events created before this time (same forms as --since)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
@@ -694,7 +694,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l type -d 'Only event types matching this glob (invoice.*)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l type -d 'Only event types matching this glob (customer.subscription.*, invoice.*)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l until -d 'Only events created before this time (same forms as --since)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l status -d 'Only events with this outcome, or the rejected requests' -r -f -a "applied\t''

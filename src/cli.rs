@@ -624,7 +624,17 @@ pub struct WebhooksReprocessArgs {
     /// Only events whose last apply failed
     #[arg(long)]
     pub failed: bool,
-    /// Only event types matching this glob (customer.subscription.*)
+    #[command(flatten)]
+    pub window: EventWindow,
+    /// Apply the objects as Stripe has them now instead of the events' copies
+    #[arg(long)]
+    pub refetch: bool,
+}
+
+/// Which stored events, by type and creation time.
+#[derive(Debug, Args)]
+pub struct EventWindow {
+    /// Only event types matching this glob (customer.subscription.*, invoice.*)
     #[arg(long = "type", value_name = "GLOB")]
     pub kind: Option<String>,
     /// Only events created since: a date, unix seconds, RFC 3339, or an age like 72h
@@ -633,9 +643,6 @@ pub struct WebhooksReprocessArgs {
     /// Only events created before this time (same forms as --since)
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Apply the objects as Stripe has them now instead of the events' copies
-    #[arg(long)]
-    pub refetch: bool,
 }
 
 /// `--status` of `webhooks list`.
@@ -651,15 +658,8 @@ pub enum EventStatus {
 
 #[derive(Debug, Args)]
 pub struct WebhooksListArgs {
-    /// Only event types matching this glob (invoice.*)
-    #[arg(long = "type", value_name = "GLOB")]
-    pub kind: Option<String>,
-    /// Only events created since: a date, unix seconds, RFC 3339, or an age like 72h
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
-    /// Only events created before this time (same forms as --since)
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub window: EventWindow,
     /// Only events with this outcome, or the rejected requests
     #[arg(long, value_enum, value_name = "STATUS")]
     pub status: Option<EventStatus>,

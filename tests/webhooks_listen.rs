@@ -297,6 +297,14 @@ fn sub_event(id: &str, kind: &str, created: i64, sub: &Value, status: &str) -> S
     .to_string()
 }
 
+/// Asserts `webhooks show ID` says the event was older than the mirror; returns the view.
+fn ignored_as_older(env: &Env, id: &str) -> Value {
+    let shown = env.run(&["webhooks", "show", id, "--json"]).ok().json();
+    let detail = shown["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("older than the mirror"), "{shown}");
+    shown
+}
+
 #[test]
 fn events_applied_out_of_order_end_in_the_right_state() {
     let env = Env::with_catalog();
@@ -338,17 +346,7 @@ fn events_applied_out_of_order_end_in_the_right_state() {
     assert_eq!(second["ignored"].as_i64(), Some(1), "{second}");
     let m = env.store().subscription(&sub_id).unwrap().unwrap();
     assert_eq!((m.status.as_str(), m.tier.as_str()), ("past_due", "team"));
-    let shown = env
-        .run(&["webhooks", "show", "evt_o_1", "--json"])
-        .ok()
-        .json();
-    assert!(
-        shown["detail"]
-            .as_str()
-            .unwrap()
-            .contains("older than the mirror"),
-        "{shown}"
-    );
+    ignored_as_older(&env, "evt_o_1");
 
     // Within one file, events are applied oldest first whatever the line order.
     let file = env.path("events.ndjson");
@@ -377,18 +375,8 @@ fn events_applied_out_of_order_end_in_the_right_state() {
         env.store().subscription(&sub_id).unwrap().unwrap().status,
         "active"
     );
-    let shown = env
-        .run(&["webhooks", "show", "evt_o_4", "--json"])
-        .ok()
-        .json();
+    let shown = ignored_as_older(&env, "evt_o_4");
     assert_eq!(shown["status"], "ignored");
-    assert!(
-        shown["detail"]
-            .as_str()
-            .unwrap()
-            .contains("older than the mirror"),
-        "{shown}"
-    );
     assert_eq!(shown["payload"]["data"]["object"]["status"], "unpaid");
 
     // Ingesting events already stored stores nothing new and changes nothing.

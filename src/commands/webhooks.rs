@@ -3,8 +3,8 @@
 use super::now;
 use crate::billing::{Subscription, TierMap};
 use crate::cli::{
-    EventStatus, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs, WebhooksListenArgs,
-    WebhooksReprocessArgs, WebhooksShowArgs, WebhooksVerifyArgs,
+    EventStatus, EventWindow, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
+    WebhooksListenArgs, WebhooksReprocessArgs, WebhooksShowArgs, WebhooksVerifyArgs,
 };
 use crate::context::Ctx;
 use crate::output::utc_datetime;
@@ -400,20 +400,17 @@ fn report_outcomes(ctx: &Ctx, outcomes: &[(String, Outcome)]) -> Result<()> {
     Ok(())
 }
 
-fn filter_of(
-    ids: &[String],
-    kind: &Option<String>,
-    since: &Option<String>,
-    until: &Option<String>,
-) -> Result<Filter> {
+fn filter_of(ids: &[String], w: &EventWindow) -> Result<Filter> {
     Ok(Filter {
         ids: ids.to_vec(),
-        kind: kind.clone(),
-        since: since
+        kind: w.kind.clone(),
+        since: w
+            .since
             .as_deref()
             .map(|s| super::instant("--since", s))
             .transpose()?,
-        until: until
+        until: w
+            .until
             .as_deref()
             .map(|s| super::instant("--until", s))
             .transpose()?,
@@ -429,7 +426,7 @@ struct ReprocessView {
 }
 
 fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
-    let mut filter = filter_of(&args.ids, &args.kind, &args.since, &args.until)?;
+    let mut filter = filter_of(&args.ids, &args.window)?;
     if args.failed {
         filter.status = Some("failed".into());
     }
@@ -469,7 +466,7 @@ fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
 }
 
 fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
-    let mut filter = filter_of(&[], &args.kind, &args.since, &args.until)?;
+    let mut filter = filter_of(&[], &args.window)?;
     let events = open_events(ctx)?;
     if args.status == Some(EventStatus::Rejected) {
         let mut rows = events.rejected(filter.since, filter.until)?;

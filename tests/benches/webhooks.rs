@@ -63,7 +63,15 @@ fn main() -> anyhow::Result<()> {
         .env("BILLCTL_DATA_DIR", dir.path())
         .env("BILLCTL_CONFIG", &cfg)
         .env("WHSEC", SECRET)
-        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--secret-env", "WHSEC", "-q"])
+        .args([
+            "webhooks",
+            "listen",
+            "--bind",
+            "127.0.0.1:0",
+            "--secret-env",
+            "WHSEC",
+            "-q",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
@@ -124,11 +132,17 @@ fn main() -> anyhow::Result<()> {
         ok += h.join().expect("client thread")?;
     }
     let elapsed = start.elapsed();
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     child.wait()?;
     let events = billctl::webhooks::store::EventStore::open(dir.path())?;
     let stored = events.events(&Default::default(), None)?.len();
-    assert_eq!((ok, stored), (DELIVERIES, DELIVERIES), "every delivery answered 200 and stored");
+    assert_eq!(
+        (ok, stored),
+        (DELIVERIES, DELIVERIES),
+        "every delivery answered 200 and stored"
+    );
     println!(
         "listen, durable: {DELIVERIES} deliveries of 2 KB from {CLIENTS} clients in {:.2} s: {:.0} deliveries/s",
         elapsed.as_secs_f64(),
