@@ -74,13 +74,8 @@ pub(crate) fn instant(flag: &str, s: &str) -> Result<i64> {
     if let Ok(age) = crate::keys::parse_duration(s) {
         return Ok(now() - age);
     }
-    let parts: Vec<&str> = s.split('-').collect();
-    if let [y, m, d] = parts.as_slice() {
-        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) {
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                return Ok(crate::output::days_from_civil(y, m, d) * 86_400);
-            }
-        }
+    if let Ok(day) = crate::usage::parse_day(s) {
+        return Ok(day);
     }
     anyhow::bail!(
         "invalid {flag} {s:?}: use a date (2026-11-24), unix seconds, RFC 3339 (2026-11-24T06:25:00Z), or an age like 7d or 72h"
