@@ -32,15 +32,19 @@ pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
     }
 }
 
+/// The secrets held by the `--secret-env` variables, in order; an unset one is an error.
+fn secrets_from_env(vars: &[String]) -> Result<Vec<String>> {
+    vars.iter()
+        .map(|var| match std::env::var(var) {
+            Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+            _ => Err(anyhow!("--secret-env {var}: the variable is not set (export it with the endpoint's whsec_ secret)")),
+        })
+        .collect()
+}
+
 /// Secrets from `--secret-env` variables, else the keyring entries of the profile.
 fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<Vec<String>> {
-    let mut secrets = Vec::new();
-    for var in vars {
-        match std::env::var(var) {
-            Ok(s) if !s.trim().is_empty() => secrets.push(s.trim().to_string()),
-            _ => bail!("--secret-env {var}: the variable is not set (export it with the endpoint's whsec_ secret)"),
-        }
-    }
+    let mut secrets = secrets_from_env(vars)?;
     if secrets.is_empty() {
         let profile = ctx.profile()?;
         secrets = crate::secrets::webhook_secrets(&profile)
@@ -119,17 +123,19 @@ fn apply_all(
     items: Vec<(Envelope, Vec<u8>)>,
     bar: &indicatif::ProgressBar,
 ) -> Result<Vec<(String, Outcome)>> {
+    // Outcomes are recorded every 1,000 events, so an interrupted run keeps most of them.
     let mut outcomes = Vec::with_capacity(items.len());
+    let mut recorded = 0;
     for (env, body) in items {
         let o = side.apply(&env, &body);
         outcomes.push((env.id, o));
         bar.inc(1);
-        if outcomes.len() % 1000 == 0 {
-            events.set_outcomes(&outcomes[outcomes.len() - 1000..])?;
+        if outcomes.len() - recorded == 1000 {
+            events.set_outcomes(&outcomes[recorded..])?;
+            recorded = outcomes.len();
         }
     }
-    let done = outcomes.len() - outcomes.len() % 1000;
-    events.set_outcomes(&outcomes[done..])?;
+    events.set_outcomes(&outcomes[recorded..])?;
     Ok(outcomes)
 }
 
@@ -344,7 +350,7 @@ fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
     let incoming = read_events(&name, &text)?;
     let mut events = open_events(ctx)?;
     let mut side = ApplySide::new(ctx, args.refetch)?;
-    let fresh = events.store(&incoming, &[])?;
+    let fresh = events.store(&incoming, &mut [])?;
     let mut items: Vec<(Envelope, Vec<u8>)> = incoming
         .into_iter()
         .zip(&fresh)
@@ -622,13 +628,7 @@ pub fn verify(ctx: &mut Ctx, args: &WebhooksVerifyArgs) -> Result<ExitCode> {
             args.tolerance
         );
     }
-    let mut secrets = Vec::new();
-    for var in &args.secret_env {
-        match std::env::var(var) {
-            Ok(s) if !s.trim().is_empty() => secrets.push(s.trim().to_string()),
-            _ => bail!("--secret-env {var}: the variable is not set (export it with the endpoint's whsec_ secret)"),
-        }
-    }
+    let secrets = secrets_from_env(&args.secret_env)?;
     let mut body = Vec::new();
     std::io::stdin()
         .lock()

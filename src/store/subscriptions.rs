@@ -43,6 +43,15 @@ fn put_customer(tx: &Transaction, c: &Customer, at: i64) -> Result<()> {
     Ok(())
 }
 
+/// A mirrored subscription's status and the time its state is from (`synced_at`: the listing
+/// time of a sync or lifecycle command, or the `created` of the last event applied to it).
+fn state_of(tx: &Transaction, id: &str) -> Result<Option<(String, i64)>> {
+    Ok(tx
+        .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 fn add_customer_if_missing(tx: &Transaction, c: &Customer, at: i64) -> Result<bool> {
     let n = tx
         .prepare_cached(
@@ -176,16 +185,6 @@ impl Store {
         Ok(rows.next().transpose()?)
     }
 
-    /// The mirror's state of one subscription for ordering webhook events: status and the
-    /// time its row reflects (`synced_at`: a listing's time, or the applied event's `created`).
-    pub fn subscription_as_of(&self, id: &str) -> Result<Option<(String, i64)>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    }
-
     /// Writes `row` as of `as_of` if `decide` (given the current status and as-of time, if
     /// any) agrees, in one transaction; the customer is added from `customer` when missing.
     /// Returns `decide`'s refusal.
@@ -199,10 +198,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let current: Option<(String, i64)> = tx
-            .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
-            .query_row([&row.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let current = state_of(&tx, &row.id)?;
         if let Err(why) = decide(current.as_ref().map(|(s, t)| (s.as_str(), *t))) {
             return Ok(Err(why));
         }
@@ -223,10 +219,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let current: Option<(String, i64)> = tx
-            .prepare_cached("SELECT status, synced_at FROM subscriptions WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let current = state_of(&tx, id)?;
         let Some((status, at)) = current else {
             return Ok(None);
         };

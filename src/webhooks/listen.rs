@@ -89,71 +89,56 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
-                let incoming: Vec<Incoming> =
-                    jobs.iter().filter_map(|j| j.incoming.clone()).collect();
-                let mut receipts: Vec<Receipt> = jobs.iter().map(|j| j.receipt.clone()).collect();
-                // Which receipts are duplicates is known only inside the insert; a second
-                // delivery of the same id within one group is a duplicate too.
-                let mut seen = std::collections::HashSet::new();
-                let known = events
-                    .known(
-                        &incoming
-                            .iter()
-                            .map(|i| i.envelope.id.clone())
-                            .collect::<Vec<_>>(),
-                    )
-                    .unwrap_or_default();
-                for (r, j) in receipts.iter_mut().zip(&jobs) {
-                    if let Some(i) = &j.incoming {
-                        let dup =
-                            known.contains(&i.envelope.id) || !seen.insert(i.envelope.id.clone());
-                        r.outcome = if dup { "duplicate" } else { "stored" };
-                    }
+                let mut incoming = Vec::new();
+                let mut receipts = Vec::with_capacity(jobs.len());
+                let mut replies = Vec::with_capacity(jobs.len());
+                for j in jobs {
+                    incoming.extend(j.incoming);
+                    receipts.push(j.receipt);
+                    replies.push(j.reply);
                 }
-                let stored = events.store(&incoming, &receipts);
-                let mut fresh_events = Vec::new();
-                match stored {
-                    Ok(fresh) => {
-                        let mut fresh = fresh.into_iter();
-                        for (job, r) in jobs.into_iter().zip(&receipts) {
-                            let mut line = Logged {
-                                received_at_ms: r.received_at_ms,
-                                http_status: r.http_status,
-                                outcome: r.outcome,
-                                event_id: r.event_id.clone(),
-                                kind: job.incoming.as_ref().map(|i| i.envelope.kind.clone()),
-                                reason: r.reason.clone(),
-                                applied: None,
-                            };
-                            match job.incoming {
-                                Some(i) => {
-                                    let is_new = fresh.next().unwrap_or(false);
-                                    if is_new {
-                                        stats.stored.fetch_add(1, Ordering::Relaxed);
-                                        fresh_events.push((i, line));
-                                    } else {
-                                        stats.duplicates.fetch_add(1, Ordering::Relaxed);
-                                        line.outcome = "duplicate";
-                                        log(&line);
-                                    }
-                                    let _ = job.reply.send(Ok(is_new));
-                                }
-                                None => {
-                                    stats.rejected.fetch_add(1, Ordering::Relaxed);
-                                    log(&line);
-                                    let _ = job.reply.send(Ok(false));
-                                }
-                            }
-                        }
-                    }
+                let fresh = match events.store(&incoming, &mut receipts) {
+                    Ok(fresh) => fresh,
                     Err(e) => {
                         let msg = format!("{e:#}");
-                        for job in jobs {
+                        for reply in replies {
                             stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
-                            let _ = job.reply.send(Err(msg.clone()));
+                            let _ = reply.send(Err(msg.clone()));
                         }
                         continue;
                     }
+                };
+                // Accepted requests brought the events, in order; rejected ones brought none.
+                let mut accepted = incoming.into_iter().zip(fresh);
+                let mut fresh_events = Vec::new();
+                for (r, reply) in receipts.iter().zip(replies) {
+                    let mut line = Logged {
+                        received_at_ms: r.received_at_ms,
+                        http_status: r.http_status,
+                        outcome: r.outcome,
+                        event_id: r.event_id.clone(),
+                        kind: None,
+                        reason: r.reason.clone(),
+                        applied: None,
+                    };
+                    if r.outcome == "rejected" {
+                        stats.rejected.fetch_add(1, Ordering::Relaxed);
+                        log(&line);
+                        let _ = reply.send(Ok(false));
+                        continue;
+                    }
+                    let Some((i, is_new)) = accepted.next() else {
+                        anyhow::bail!("an accepted request without its event");
+                    };
+                    line.kind = Some(i.envelope.kind.clone());
+                    if is_new {
+                        stats.stored.fetch_add(1, Ordering::Relaxed);
+                        fresh_events.push((i, line));
+                    } else {
+                        stats.duplicates.fetch_add(1, Ordering::Relaxed);
+                        log(&line);
+                    }
+                    let _ = reply.send(Ok(is_new));
                 }
                 fresh_events.sort_by_key(|(i, _)| i.envelope.created);
                 let mut outcomes = Vec::with_capacity(fresh_events.len());

@@ -241,7 +241,10 @@ impl EventStore {
 
     /// Stores events and receipts in one transaction. An event whose id is already stored
     /// only has its `received` count raised. Returns, per event, whether it was new.
-    pub fn store(&mut self, events: &[Incoming], receipts: &[Receipt]) -> Result<Vec<bool>> {
+    ///
+    /// Receipts of accepted requests (any outcome but `rejected`) get their outcome here:
+    /// `stored` for the first request that brought a new event, `duplicate` for the others.
+    pub fn store(&mut self, events: &[Incoming], receipts: &mut [Receipt]) -> Result<Vec<bool>> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -269,6 +272,16 @@ impl EventStore {
                     again.execute([&e.envelope.id])?;
                 }
                 fresh.push(n == 1);
+            }
+            let mut brought: std::collections::HashSet<&str> = events
+                .iter()
+                .zip(&fresh)
+                .filter(|(_, f)| **f)
+                .map(|(e, _)| e.envelope.id.as_str())
+                .collect();
+            for r in receipts.iter_mut().filter(|r| r.outcome != "rejected") {
+                let first = r.event_id.as_deref().is_some_and(|id| brought.remove(id));
+                r.outcome = if first { "stored" } else { "duplicate" };
             }
             let mut receipt = tx.prepare_cached(
                 "INSERT INTO receipts (received_at, event_id, http_status, outcome, reason, headers, body)
@@ -309,20 +322,6 @@ impl EventStore {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    /// Event ids among `ids` already stored.
-    pub fn known(&self, ids: &[String]) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
-        let mut have = std::collections::HashSet::new();
-        for id in ids {
-            if stmt.exists([id])? {
-                have.insert(id.clone());
-            }
-        }
-        Ok(have)
     }
 
     /// Events matching `filter`, oldest first (by created, then arrival).
@@ -598,10 +597,26 @@ mod tests {
             body,
             source: "ingest",
         };
-        assert_eq!(s.store(&[inc.clone()], &[]).unwrap(), vec![true]);
-        assert_eq!(s.store(&[inc], &[]).unwrap(), vec![false]);
+        let receipt = |outcome| Receipt {
+            received_at_ms: 1,
+            event_id: Some("evt_1".into()),
+            http_status: 200,
+            outcome,
+            reason: None,
+            headers: "{}".into(),
+            body: None,
+        };
+        // Two deliveries of a new event in one group: the first stored, the second a duplicate.
+        let mut receipts = vec![receipt("stored"), receipt("stored"), receipt("rejected")];
+        assert_eq!(
+            s.store(&[inc.clone(), inc.clone()], &mut receipts).unwrap(),
+            vec![true, false]
+        );
+        let outcomes: Vec<&str> = receipts.iter().map(|r| r.outcome).collect();
+        assert_eq!(outcomes, ["stored", "duplicate", "rejected"]);
+        assert_eq!(s.store(&[inc], &mut []).unwrap(), vec![false]);
         let rows = s.events(&Filter::default(), None).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].received, rows[0].status.as_str()), (2, "pending"));
+        assert_eq!((rows[0].received, rows[0].status.as_str()), (3, "pending"));
     }
 }
