@@ -35,7 +35,7 @@ fn setup(customers: usize, extra_config: &str) -> Metered {
     };
     m.run(&["setup-products", "--yes", "-q"]).ok();
     let customers = (0..customers)
-        .map(|i| m.subscribed(&format!("c{i}@example.com")))
+        .map(|i| common::subscribe(|a| m.run(a), &format!("c{i}@example.com"), "team"))
         .collect();
     Metered { customers, ..m }
 }
@@ -48,26 +48,6 @@ impl Metered {
                 .env("BILLCTL_CONFIG", &self.cfg)
                 .args(args),
         )
-    }
-
-    fn subscribed(&self, email: &str) -> String {
-        let c = self
-            .run(&["customers", "create", "--email", email, "-q"])
-            .ok()
-            .stdout
-            .trim()
-            .to_string();
-        self.run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &c,
-            "--tier",
-            "team",
-            "-q",
-        ])
-        .ok();
-        c
     }
 
     /// Imports `(id, customer, timestamp, quantity)` events.

@@ -75,23 +75,7 @@ impl Env {
 
     /// Creates a customer and subscribes it to `tier`; returns the customer id.
     pub fn subscribed(&self, email: &str, tier: &str) -> String {
-        let customer = self
-            .run(&["customers", "create", "--email", email, "-q"])
-            .ok()
-            .stdout
-            .trim()
-            .to_string();
-        self.run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &customer,
-            "--tier",
-            tier,
-            "-q",
-        ])
-        .ok();
-        customer
+        subscribe(|args| self.run(args), email, tier)
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -164,6 +148,27 @@ impl Env {
     pub fn store(&self) -> billctl::store::Store {
         billctl::store::Store::open(&self.data_dir()).expect("store opens")
     }
+}
+
+/// Creates a customer and subscribes it to `tier` through `run` (billctl with some
+/// environment); returns the customer id.
+pub fn subscribe(run: impl Fn(&[&str]) -> Run, email: &str, tier: &str) -> String {
+    let customer = run(&["customers", "create", "--email", email, "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &customer,
+        "--tier",
+        tier,
+        "-q",
+    ])
+    .ok();
+    customer
 }
 
 pub fn run(c: &mut Command) -> Run {
