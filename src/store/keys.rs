@@ -311,10 +311,10 @@ impl Store {
         Ok(total)
     }
 
-    /// Daily totals (bucket start, quantity) of a subject with buckets in `[from, to)`.
+    /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
     pub fn daily(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT bucket, quantity FROM usage_rollups WHERE scope = ?1 AND subject = ?2 AND grain = 'day' AND bucket >= ?3 AND bucket < ?4 ORDER BY bucket",
+            "SELECT day, quantity FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4 ORDER BY day",
         )?;
         let rows = stmt
             .query_map(params![scope, subject, from, to], |r| {
@@ -324,15 +324,43 @@ impl Store {
         Ok(rows)
     }
 
+    /// Quantity of the raw events of `scope` (`customer`/`key`) `subject` with
+    /// `from <= ts < to`. The index is by hour first, so the first hours of the range are one
+    /// seek each and any later hours one scan of every event in them; the callers ask for short
+    /// ranges (a period's partial-hour edges, the last minute's calls).
     fn raw_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        const SEEK_HOURS: i64 = 4;
         if to <= from {
             return Ok(0);
         }
-        if scope == "key" {
-            self.key_usage(subject, from, to)
+        let (seek, scan) = if scope == "key" {
+            (
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
+            )
         } else {
-            self.usage_sum(subject, from, to)
+            (
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = ?3 AND ts >= ?4 AND ts < ?5",
+            )
+        };
+        // The index's own hour, `ts / 3600` (SQLite, like Rust, truncates toward zero).
+        let (first, last) = (from / 3600, (to - 1) / 3600);
+        let seek_last = last.min(first.saturating_add(SEEK_HOURS - 1));
+        let mut total = 0i64;
+        let mut stmt = self.conn.prepare_cached(seek)?;
+        for hour in first..=seek_last {
+            total += stmt.query_row(params![hour, subject, from, to], |r| r.get::<_, i64>(0))?;
         }
+        if last > seek_last {
+            total += self
+                .conn
+                .prepare_cached(scan)?
+                .query_row(params![seek_last, last, subject, from, to], |r| {
+                    r.get::<_, i64>(0)
+                })?;
+        }
+        Ok(total)
     }
 
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.
@@ -342,9 +370,14 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
-    /// Total quantity of the raw events of a customer (all time).
+    /// Total quantity of the raw events of a customer (all time; a full scan, for checks).
     pub fn usage_total(&self, customer: &str) -> Result<i64> {
-        self.usage_sum(customer, i64::MIN, i64::MAX)
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1",
+            )?
+            .query_row([customer], |r| r.get(0))?)
     }
 
     /// Rolled-up quantity of `scope` (`customer`/`key`) `subject` at `grain` (`hour`/`day`)
@@ -357,12 +390,35 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(quantity), 0) FROM usage_rollups WHERE scope = ?1 AND subject = ?2 AND grain = ?3 AND bucket >= ?4 AND bucket < ?5",
-            )?
-            .query_row(params![scope, subject, grain, from, to], |r| r.get(0))?)
+        if to <= from {
+            return Ok(0);
+        }
+        let one = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<i64> {
+            Ok(self.conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
+        };
+        if grain == "day" {
+            return one(
+                "SELECT coalesce(sum(quantity), 0) FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4",
+                params![scope, subject, from, to],
+            );
+        }
+        // Hours are clustered by day: one seek per day for a short range (a period's edges).
+        let day = |t: i64| t.div_euclid(86_400).saturating_mul(86_400);
+        let (first, last) = (day(from), day(to - 1));
+        if last.saturating_sub(first) <= 3 * 86_400 {
+            let mut total = 0;
+            for d in (first..=last).step_by(86_400) {
+                total += one(
+                    "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
+                    params![d, scope, subject, from, to],
+                )?;
+            }
+            return Ok(total);
+        }
+        one(
+            "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day >= ?1 AND day <= ?2 AND scope = ?3 AND subject = ?4 AND hour >= ?5 AND hour < ?6",
+            params![first, last, scope, subject, from, to],
+        )
     }
 
     /// Starts a read transaction, so that several lookups share one snapshot and one set of
@@ -379,12 +435,9 @@ impl Store {
         Ok(())
     }
 
-    /// Calls (sum of quantities) of a customer with `from <= ts < to`.
+    /// Calls (sum of quantities) of a customer with `from <= ts < to`, from the raw events.
     pub fn usage_sum(&self, customer: &str, from: i64, to: i64) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1 AND ts >= ?2 AND ts < ?3")?
-            .query_row(params![customer, from, to], |r| r.get(0))?)
+        self.raw_in("customer", customer, from, to)
     }
 
     /// Calls made with a key since `since`.
@@ -392,12 +445,9 @@ impl Store {
         self.key_usage(key, since, i64::MAX)
     }
 
-    /// Calls (sum of quantities) made with a key with `from <= ts < to`.
+    /// Calls (sum of quantities) made with a key with `from <= ts < to`, from the raw events.
     pub fn key_usage(&self, key: &str, from: i64, to: i64) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3")?
-            .query_row(params![key, from, to], |r| r.get(0))?)
+        self.raw_in("key", key, from, to)
     }
 
     /// The customer's live subscription in the mirror (the newest, if several).
@@ -462,8 +512,9 @@ pub(crate) fn insert_usage<'a>(
         }
     }
     let mut inserted = 0;
-    let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64)> = HashMap::new();
-    let mut last_use: HashMap<&'a str, i64> = HashMap::new();
+    let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64), Fx> =
+        HashMap::default();
+    let mut last_use: HashMap<&'a str, i64, Fx> = HashMap::default();
     {
         let mut ins = tx.prepare_cached(
             "INSERT OR IGNORE INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -503,12 +554,26 @@ pub(crate) fn insert_usage<'a>(
             }
         }
     }
-    let mut up = tx.prepare_cached(
-        "INSERT INTO usage_rollups (scope, subject, grain, bucket, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (scope, subject, grain, bucket) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+    // In key order, so consecutive upserts land on the same pages.
+    let mut sums: Vec<_> = sums.into_iter().collect();
+    sums.sort_unstable_by_key(|&((scope, subject, grain, bucket), _)| {
+        (grain, bucket.div_euclid(86_400), scope, subject, bucket)
+    });
+    let mut hourly = tx.prepare_cached(
+        "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+    )?;
+    let mut daily = tx.prepare_cached(
+        "INSERT INTO usage_daily (scope, subject, day, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
     )?;
     for ((scope, subject, grain, bucket), (q, n)) in &sums {
-        up.execute(params![scope, subject, grain, bucket, q, n])?;
+        if *grain == "hour" {
+            let day = bucket.div_euclid(86_400) * 86_400;
+            hourly.execute(params![day, scope, subject, bucket, q, n])?;
+        } else {
+            daily.execute(params![scope, subject, bucket, q, n])?;
+        }
     }
     let mut used = tx.prepare_cached(
         "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1",
@@ -517,6 +582,34 @@ pub(crate) fn insert_usage<'a>(
         used.execute(params![k, t])?;
     }
     Ok(inserted)
+}
+
+/// The Fx hash (rustc's own): a few instructions per word where SipHash costs tens. The rollup
+/// maps are keyed by customer and key ids already checked against the store, so there is no
+/// flooding to defend against, and an import hashes several keys per event.
+type Fx = std::hash::BuildHasherDefault<FxHasher>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// The setting that records `usage compact`'s horizon.

@@ -58,23 +58,30 @@ impl Store {
     /// has sent or is sending for the meter.
     pub fn unsent_windows(&self, event_name: &str, since: i64) -> Result<Vec<WindowDelta>> {
         let mut stmt = self.conn.prepare(
-            "SELECT r.subject, r.bucket, r.quantity,
+            "SELECT r.subject, r.hour, r.quantity,
                     COALESCE((SELECT sum(l.quantity) FROM meter_ledger l
                               WHERE l.event_name = ?1 AND l.customer_id = r.subject
-                                AND l.window = r.bucket AND l.status IN ('pending', 'sent')), 0)
-             FROM usage_rollups r
-             WHERE r.scope = 'customer' AND r.grain = 'hour' AND r.bucket >= ?2
-             ORDER BY r.subject, r.bucket",
+                                AND l.window = r.hour AND l.status IN ('pending', 'sent')), 0)
+             FROM usage_hourly r
+             WHERE r.day >= ?3 AND r.scope = 'customer' AND r.hour >= ?2
+             ORDER BY r.subject, r.hour",
         )?;
         let rows = stmt
-            .query_map(params![event_name, since], |r| {
-                Ok(WindowDelta {
-                    customer: r.get(0)?,
-                    window: r.get(1)?,
-                    local: r.get(2)?,
-                    accounted: r.get(3)?,
-                })
-            })?
+            .query_map(
+                params![
+                    event_name,
+                    since,
+                    since.div_euclid(86_400).saturating_mul(86_400)
+                ],
+                |r| {
+                    Ok(WindowDelta {
+                        customer: r.get(0)?,
+                        window: r.get(1)?,
+                        local: r.get(2)?,
+                        accounted: r.get(3)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows
             .into_iter()
@@ -195,9 +202,9 @@ impl Store {
     /// Local per-customer daily totals over [from, to) (day rollups), for reconcile.
     pub fn daily_totals(&self, from: i64, to: i64) -> Result<Vec<(String, i64, i64)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT subject, bucket, quantity FROM usage_rollups
-             WHERE scope = 'customer' AND grain = 'day' AND bucket >= ?1 AND bucket < ?2
-             ORDER BY subject, bucket",
+            "SELECT subject, day, quantity FROM usage_daily
+             WHERE scope = 'customer' AND day >= ?1 AND day < ?2
+             ORDER BY subject, day",
         )?;
         let rows = stmt
             .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
