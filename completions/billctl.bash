@@ -286,6 +286,12 @@ _billctl() {
             billctl__subcmd__help__subcmd__usage,sync)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__sync"
                 ;;
+            billctl__subcmd__help__subcmd__webhooks,backfill)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__backfill"
+                ;;
+            billctl__subcmd__help__subcmd__webhooks,endpoint)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint"
+                ;;
             billctl__subcmd__help__subcmd__webhooks,ingest)
                 cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__ingest"
                 ;;
@@ -295,6 +301,9 @@ _billctl() {
             billctl__subcmd__help__subcmd__webhooks,listen)
                 cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__listen"
                 ;;
+            billctl__subcmd__help__subcmd__webhooks,replay)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__replay"
+                ;;
             billctl__subcmd__help__subcmd__webhooks,reprocess)
                 cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__reprocess"
                 ;;
@@ -303,6 +312,15 @@ _billctl() {
                 ;;
             billctl__subcmd__help__subcmd__webhooks,verify)
                 cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__verify"
+                ;;
+            billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint,create)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint__subcmd__create"
+                ;;
+            billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint,delete)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint__subcmd__delete"
+                ;;
+            billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint,list)
+                cmd="billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint__subcmd__list"
                 ;;
             billctl__subcmd__invoices,help)
                 cmd="billctl__subcmd__invoices__subcmd__help"
@@ -466,6 +484,12 @@ _billctl() {
             billctl__subcmd__usage__subcmd__help,sync)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__sync"
                 ;;
+            billctl__subcmd__webhooks,backfill)
+                cmd="billctl__subcmd__webhooks__subcmd__backfill"
+                ;;
+            billctl__subcmd__webhooks,endpoint)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint"
+                ;;
             billctl__subcmd__webhooks,help)
                 cmd="billctl__subcmd__webhooks__subcmd__help"
                 ;;
@@ -478,6 +502,9 @@ _billctl() {
             billctl__subcmd__webhooks,listen)
                 cmd="billctl__subcmd__webhooks__subcmd__listen"
                 ;;
+            billctl__subcmd__webhooks,replay)
+                cmd="billctl__subcmd__webhooks__subcmd__replay"
+                ;;
             billctl__subcmd__webhooks,reprocess)
                 cmd="billctl__subcmd__webhooks__subcmd__reprocess"
                 ;;
@@ -486,6 +513,36 @@ _billctl() {
                 ;;
             billctl__subcmd__webhooks,verify)
                 cmd="billctl__subcmd__webhooks__subcmd__verify"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint,create)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__create"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint,delete)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__delete"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint,help)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint,list)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__list"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help,create)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__create"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help,delete)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__delete"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help,help)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__help"
+                ;;
+            billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help,list)
+                cmd="billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__list"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help,backfill)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__backfill"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help,endpoint)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint"
                 ;;
             billctl__subcmd__webhooks__subcmd__help,help)
                 cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__help"
@@ -499,6 +556,9 @@ _billctl() {
             billctl__subcmd__webhooks__subcmd__help,listen)
                 cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__listen"
                 ;;
+            billctl__subcmd__webhooks__subcmd__help,replay)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__replay"
+                ;;
             billctl__subcmd__webhooks__subcmd__help,reprocess)
                 cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__reprocess"
                 ;;
@@ -507,6 +567,15 @@ _billctl() {
                 ;;
             billctl__subcmd__webhooks__subcmd__help,verify)
                 cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__verify"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint,create)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint__subcmd__create"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint,delete)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint__subcmd__delete"
+                ;;
+            billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint,list)
+                cmd="billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint__subcmd__list"
                 ;;
             *)
                 ;;
@@ -1989,8 +2058,78 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__webhooks)
-            opts="listen ingest reprocess list show verify"
+            opts="listen ingest reprocess list show verify replay backfill endpoint"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__backfill)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint)
+            opts="create list delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__endpoint__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2031,6 +2170,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__webhooks__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__webhooks__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3535,7 +3688,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version listen ingest reprocess list show verify help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version listen ingest reprocess list show verify replay backfill endpoint help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3564,9 +3717,315 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        billctl__subcmd__webhooks__subcmd__help)
-            opts="listen ingest reprocess list show verify help"
+        billctl__subcmd__webhooks__subcmd__backfill)
+            opts="-q -v -y -h -V --since --type --no-apply --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version create list delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__create)
+            opts="-q -v -y -h -V --url --description --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__delete)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help)
+            opts="create list delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__endpoint__subcmd__list)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help)
+            opts="listen ingest reprocess list show verify replay backfill endpoint help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__backfill)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint)
+            opts="create list delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__endpoint__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3621,6 +4080,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3780,6 +4253,72 @@ _billctl() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__webhooks__subcmd__replay)
+            opts="-q -v -y -h -V --failed --type --since --until --to --secret-env --concurrency --rate --timeout --dry-run --resume --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resume)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

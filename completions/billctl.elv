@@ -887,6 +887,9 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand list 'List stored events (or rejected requests with --status rejected), oldest first'
             cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+            cand replay 'POST stored events to a URL again, each re-signed with a fresh timestamp'
+            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on'
+            cand endpoint 'Register, list and delete the Stripe webhook endpoints billctl receives on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;webhooks;listen'= {
@@ -1017,6 +1020,148 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;webhooks;replay'= {
+            cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
+            cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
+            cand --until 'Only events created before this time (same forms as --since)'
+            cand --to 'Where to POST (http:// or https://); with --resume, the run''s URL is used'
+            cand --secret-env 'Environment variable holding the secret to sign with (whsec_...). Default: the first webhook secret in the keyring'
+            cand --concurrency 'Deliveries in flight at once'
+            cand --rate 'At most this many deliveries per second (N or N/s)'
+            cand --timeout 'Seconds to wait for each answer'
+            cand --resume 'Continue run RUN_ID: same URL and selection, skipping events it delivered'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --failed 'Only events whose last apply failed'
+            cand --dry-run 'List what would be sent, send nothing'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;backfill'= {
+            cand --since 'How far back: an age like 72h or 7d, a date, unix seconds or RFC 3339 (Stripe keeps events for 30 days)'
+            cand --type 'Only event types matching this glob (customer.subscription.*)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --no-apply 'Store the missing events without applying them'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;endpoint'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a Stripe webhook endpoint for the event types billctl applies, and keep its signing secret in the keyring (listen and replay use it from there)'
+            cand list 'List the account''s webhook endpoints'
+            cand delete 'Delete a webhook endpoint (asks first) and forget its secret'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;webhooks;endpoint;create'= {
+            cand --url 'The public URL Stripe will POST to (https://.../stripe/webhooks)'
+            cand --description 'A description shown in the Stripe Dashboard'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;endpoint;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;endpoint;delete'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;webhooks;endpoint;help'= {
+            cand create 'Create a Stripe webhook endpoint for the event types billctl applies, and keep its signing secret in the keyring (listen and replay use it from there)'
+            cand list 'List the account''s webhook endpoints'
+            cand delete 'Delete a webhook endpoint (asks first) and forget its secret'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;webhooks;endpoint;help;create'= {
+        }
+        &'billctl;webhooks;endpoint;help;list'= {
+        }
+        &'billctl;webhooks;endpoint;help;delete'= {
+        }
+        &'billctl;webhooks;endpoint;help;help'= {
+        }
         &'billctl;webhooks;help'= {
             cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
             cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
@@ -1024,6 +1169,9 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand list 'List stored events (or rejected requests with --status rejected), oldest first'
             cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+            cand replay 'POST stored events to a URL again, each re-signed with a fresh timestamp'
+            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on'
+            cand endpoint 'Register, list and delete the Stripe webhook endpoints billctl receives on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;webhooks;help;listen'= {
@@ -1037,6 +1185,21 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;webhooks;help;show'= {
         }
         &'billctl;webhooks;help;verify'= {
+        }
+        &'billctl;webhooks;help;replay'= {
+        }
+        &'billctl;webhooks;help;backfill'= {
+        }
+        &'billctl;webhooks;help;endpoint'= {
+            cand create 'Create a Stripe webhook endpoint for the event types billctl applies, and keep its signing secret in the keyring (listen and replay use it from there)'
+            cand list 'List the account''s webhook endpoints'
+            cand delete 'Delete a webhook endpoint (asks first) and forget its secret'
+        }
+        &'billctl;webhooks;help;endpoint;create'= {
+        }
+        &'billctl;webhooks;help;endpoint;list'= {
+        }
+        &'billctl;webhooks;help;endpoint;delete'= {
         }
         &'billctl;webhooks;help;help'= {
         }
@@ -1381,6 +1544,9 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand list 'List stored events (or rejected requests with --status rejected), oldest first'
             cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
+            cand replay 'POST stored events to a URL again, each re-signed with a fresh timestamp'
+            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on'
+            cand endpoint 'Register, list and delete the Stripe webhook endpoints billctl receives on'
         }
         &'billctl;help;webhooks;listen'= {
         }
@@ -1393,6 +1559,21 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;webhooks;show'= {
         }
         &'billctl;help;webhooks;verify'= {
+        }
+        &'billctl;help;webhooks;replay'= {
+        }
+        &'billctl;help;webhooks;backfill'= {
+        }
+        &'billctl;help;webhooks;endpoint'= {
+            cand create 'Create a Stripe webhook endpoint for the event types billctl applies, and keep its signing secret in the keyring (listen and replay use it from there)'
+            cand list 'List the account''s webhook endpoints'
+            cand delete 'Delete a webhook endpoint (asks first) and forget its secret'
+        }
+        &'billctl;help;webhooks;endpoint;create'= {
+        }
+        &'billctl;help;webhooks;endpoint;list'= {
+        }
+        &'billctl;help;webhooks;endpoint;delete'= {
         }
         &'billctl;help;invoices'= {
             cand list 'List a customer''s invoices, newest first'

@@ -580,6 +580,94 @@ pub enum WebhooksCommand {
     Show(WebhooksShowArgs),
     /// Check a Stripe-Signature header against a body read from stdin (for debugging)
     Verify(WebhooksVerifyArgs),
+    /// POST stored events to a URL again, each re-signed with a fresh timestamp
+    ///
+    /// Every delivery is recorded (status, latency, start of the answer) under a run id;
+    /// --resume RUN_ID sends only what that run has not delivered yet. Exits 1 if any
+    /// delivery failed. Each run is appended to the audit log.
+    Replay(WebhooksReplayArgs),
+    /// Page through Stripe's /v1/events (kept 30 days) and store and apply the events this
+    /// store lacks, oldest first: after listen was down, then 'replay' pushes them on
+    Backfill(WebhooksBackfillArgs),
+    /// Register, list and delete the Stripe webhook endpoints billctl receives on
+    #[command(subcommand)]
+    Endpoint(EndpointCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksReplayArgs {
+    /// Only these events
+    #[arg(value_name = "EVT_ID")]
+    pub ids: Vec<String>,
+    /// Only events whose last apply failed
+    #[arg(long)]
+    pub failed: bool,
+    #[command(flatten)]
+    pub window: EventWindow,
+    /// Where to POST (http:// or https://); with --resume, the run's URL is used
+    #[arg(long, value_name = "URL", required_unless_present = "resume")]
+    pub to: Option<String>,
+    /// Environment variable holding the secret to sign with (whsec_...). Default: the first
+    /// webhook secret in the keyring
+    #[arg(long = "secret-env", value_name = "VAR")]
+    pub secret_env: Option<String>,
+    /// Deliveries in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// At most this many deliveries per second (N or N/s)
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
+    /// Seconds to wait for each answer
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub timeout: u64,
+    /// List what would be sent, send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Continue run RUN_ID: same URL and selection, skipping events it delivered
+    #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["ids", "failed", "kind", "since", "until"])]
+    pub resume: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhooksBackfillArgs {
+    /// How far back: an age like 72h or 7d, a date, unix seconds or RFC 3339 (Stripe keeps
+    /// events for 30 days)
+    #[arg(long, default_value = "72h", value_name = "TIME")]
+    pub since: String,
+    /// Only event types matching this glob (customer.subscription.*)
+    #[arg(long = "type", value_name = "GLOB")]
+    pub kind: Option<String>,
+    /// Store the missing events without applying them
+    #[arg(long)]
+    pub no_apply: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EndpointCommand {
+    /// Create a Stripe webhook endpoint for the event types billctl applies, and keep its
+    /// signing secret in the keyring (listen and replay use it from there)
+    Create(EndpointCreateArgs),
+    /// List the account's webhook endpoints
+    List,
+    /// Delete a webhook endpoint (asks first) and forget its secret
+    Delete(EndpointDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EndpointCreateArgs {
+    /// The public URL Stripe will POST to (https://.../stripe/webhooks)
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// A description shown in the Stripe Dashboard
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EndpointDeleteArgs {
+    /// Endpoint id (we_...)
+    #[arg(value_name = "WE_ID")]
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

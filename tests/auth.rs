@@ -4,35 +4,13 @@
 mod common;
 
 use common::Env;
-use std::process::Command;
 
 const KEY: &str = "sk_test_keyringroundtrip00000000000042";
 
-/// Runs `script` with sh inside a fresh kernel session keyring, in the test's environment
-/// (without the env key, so the keyring is the source).
+/// Runs `script` inside a fresh kernel session keyring, without the env key, so the keyring
+/// is the source of the Stripe key.
 fn in_session_keyring(env: &Env, script: &str) -> Option<common::Run> {
-    if Command::new("keyctl").arg("--version").output().is_err() {
-        if std::env::var_os("BILLCTL_SKIP_KEYRING_TESTS").is_some() {
-            eprintln!("skipping: keyctl not installed and BILLCTL_SKIP_KEYRING_TESTS is set");
-            return None;
-        }
-        panic!("keyctl is not installed (Debian package keyutils); install it or set BILLCTL_SKIP_KEYRING_TESTS=1");
-    }
-    let template = env.command();
-    let mut keyctl = Command::new("keyctl");
-    keyctl.env_clear();
-    for (k, v) in template.get_envs() {
-        if let Some(v) = v {
-            keyctl.env(k, v);
-        }
-    }
-    keyctl
-        .env_remove("BILLCTL_STRIPE_API_KEY")
-        .env("BILLCTL", env!("CARGO_BIN_EXE_billctl"))
-        .env("KEY", KEY)
-        .current_dir(env.tmp.path())
-        .args(["session", "-", "sh", "-ec", script]);
-    Some(common::run(&mut keyctl))
+    common::in_session_keyring(env, script, false, &[("KEY", KEY)])
 }
 
 #[test]

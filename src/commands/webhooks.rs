@@ -3,8 +3,10 @@
 use super::now;
 use crate::billing::{Subscription, TierMap};
 use crate::cli::{
-    EventStatus, EventWindow, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
-    WebhooksListenArgs, WebhooksReprocessArgs, WebhooksShowArgs, WebhooksVerifyArgs,
+    EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
+    WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
+    WebhooksListenArgs, WebhooksReplayArgs, WebhooksReprocessArgs, WebhooksShowArgs,
+    WebhooksVerifyArgs,
 };
 use crate::context::Ctx;
 use crate::output::utc_datetime;
@@ -29,6 +31,9 @@ pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
         WebhooksCommand::List(a) => list(ctx, &a),
         WebhooksCommand::Show(a) => show(ctx, &a),
         WebhooksCommand::Verify(a) => verify(ctx, &a),
+        WebhooksCommand::Replay(a) => replay(ctx, &a),
+        WebhooksCommand::Backfill(a) => backfill(ctx, &a),
+        WebhooksCommand::Endpoint(c) => endpoint(ctx, c),
     }
 }
 
@@ -671,4 +676,526 @@ pub fn verify(ctx: &mut Ctx, args: &WebhooksVerifyArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[derive(Serialize)]
+struct ReplaySummary {
+    run: String,
+    target: String,
+    selected: usize,
+    skipped_already_delivered: usize,
+    sent: usize,
+    delivered: usize,
+    failed: usize,
+    elapsed_ms: u128,
+    per_sec: f64,
+}
+
+fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
+    use crate::webhooks::replay::{self, Job, Plan};
+    if args.concurrency == 0 {
+        bail!("invalid --concurrency 0: must be at least 1");
+    }
+    if args.timeout == 0 {
+        bail!("invalid --timeout 0: must be at least 1 second");
+    }
+    let rate = args
+        .rate
+        .as_deref()
+        .map(replay::parse_rate)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    let mut events = open_events(ctx)?;
+    // A new run, or the one being resumed with its URL and selection.
+    let (run_id, target, filter, done) = match &args.resume {
+        Some(id) => {
+            let run = events
+                .run(id)?
+                .ok_or_else(|| anyhow!("--resume {id}: no such replay run (see 'webhooks show EVT_ID' for the runs of an event)"))?;
+            if let Some(to) = args.to.as_deref().filter(|to| *to != run.target) {
+                bail!(
+                    "--to {to} differs from run {id}'s URL {}: leave --to out to resume, or start a new run",
+                    run.target
+                );
+            }
+            let done = events.delivered(id)?;
+            (run.id, run.target, run.selection, done)
+        }
+        None => {
+            let mut filter = filter_of(&args.ids, &args.window)?;
+            if args.failed {
+                filter.status = Some("failed".into());
+            }
+            let run_id = format!("rpl_{:016x}", rand::random::<u64>());
+            let to = args
+                .to
+                .clone()
+                .expect("clap requires --to without --resume");
+            (run_id, to, filter, Default::default())
+        }
+    };
+    let url = replay::parse_url(&target).map_err(|e| anyhow!(e))?;
+    let rows = events.events_with_bodies(&filter)?;
+    if let Some(missing) = filter
+        .ids
+        .iter()
+        .find(|id| !rows.iter().any(|(r, _)| &r.id == *id))
+    {
+        if filter.status.is_none() {
+            bail!("no event {missing} in the webhook store (see 'webhooks list', or 'webhooks backfill' to fetch it)");
+        }
+    }
+    let selected = rows.len();
+    let to_send: Vec<(EventRow, Vec<u8>)> = rows
+        .into_iter()
+        .filter(|(r, _)| !done.contains(&r.id))
+        .collect();
+    let skipped = selected - to_send.len();
+    if args.dry_run {
+        for (r, _) in &to_send {
+            if ctx.output.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": target, "dry_run": true})
+                );
+            } else {
+                ctx.output.data(&format!(
+                    "would send {}  {}  {}\n",
+                    r.id,
+                    r.kind,
+                    utc_datetime(r.created)
+                ))?;
+            }
+        }
+        ctx.output.status(format!(
+            "dry run: {} event(s) would be sent to {target}{}",
+            to_send.len(),
+            if skipped > 0 {
+                format!(" ({skipped} already delivered by {run_id})")
+            } else {
+                String::new()
+            }
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let secret = match &args.secret_env {
+        Some(var) => secrets_from_env(std::slice::from_ref(var))?.remove(0),
+        None => endpoint_secrets(ctx, &[])?.remove(0),
+    };
+    if args.resume.is_none() {
+        events.create_run(&run_id, &target, &filter, &super::actor())?;
+    }
+    // The audit log says who replayed what, before anything is sent.
+    ctx.store()?.append_audit(
+        &crate::store::Audit {
+            actor: &super::actor(),
+            action: "webhooks.replay",
+            key_id: None,
+            customer_id: None,
+            reason: None,
+            detail: Some(serde_json::json!({
+                "run": run_id,
+                "target": target,
+                "selection": filter,
+                "events": to_send.len(),
+                "resumed": args.resume.is_some(),
+            })),
+        },
+        now(),
+    )?;
+    let jobs: Vec<Job> = to_send
+        .into_iter()
+        .map(|(r, b)| Job {
+            event_id: r.id,
+            body: bytes::Bytes::from(b),
+        })
+        .collect();
+    let sent = jobs.len();
+    let plan = Plan {
+        run_id: run_id.clone(),
+        url,
+        secret,
+        concurrency: args.concurrency,
+        rate,
+        timeout: std::time::Duration::from_secs(args.timeout),
+    };
+    let bar = ctx.output.progress(sent as u64, "replaying");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {pos}/{len} events ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let json = ctx.output.json;
+    let started = std::time::Instant::now();
+    let (mut delivered, mut failed) = (0usize, 0usize);
+    let mut pending: Vec<webhooks::store::Delivery> = Vec::new();
+    let mut last_flush = std::time::Instant::now();
+    let mut store_error: Option<anyhow::Error> = None;
+    ctx.block_on(replay::run(plan, jobs, |d| {
+        if d.ok {
+            delivered += 1;
+        } else {
+            failed += 1;
+            if !json {
+                bar.suspend(|| {
+                    eprintln!(
+                        "billctl: {}: {} {}",
+                        d.event_id,
+                        d.http_status
+                            .map_or("no answer".to_string(), |s| format!("HTTP {s}")),
+                        d.excerpt.as_deref().unwrap_or("")
+                    )
+                });
+            }
+        }
+        if json {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", serde_json::to_string(&d).unwrap_or_default());
+        }
+        bar.inc(1);
+        pending.push(d);
+        // Deliveries are recorded in groups, so a large replay is not one commit per event.
+        if pending.len() >= 512 || last_flush.elapsed().as_millis() >= 200 {
+            if let Err(e) = events.record_deliveries(&pending) {
+                store_error.get_or_insert(e);
+            }
+            pending.clear();
+            last_flush = std::time::Instant::now();
+        }
+    }))?;
+    bar.finish_and_clear();
+    events.record_deliveries(&pending)?;
+    if let Some(e) = store_error {
+        return Err(e.context("failed to record replay deliveries"));
+    }
+    events.finish_run(&run_id)?;
+    let elapsed = started.elapsed();
+    let summary = ReplaySummary {
+        run: run_id.clone(),
+        target,
+        selected,
+        skipped_already_delivered: skipped,
+        sent,
+        delivered,
+        failed,
+        elapsed_ms: elapsed.as_millis(),
+        per_sec: (sent as f64 / elapsed.as_secs_f64().max(1e-9) * 10.0).round() / 10.0,
+    };
+    if json {
+        println!("{}", serde_json::json!({ "summary": summary }));
+    } else {
+        ctx.output.data(&format!(
+            "run {}: sent {} to {} in {:.2}s ({:.0}/s): {} delivered, {} failed{}\n",
+            summary.run,
+            summary.sent,
+            summary.target,
+            elapsed.as_secs_f64(),
+            summary.per_sec,
+            summary.delivered,
+            summary.failed,
+            if skipped > 0 {
+                format!(", {skipped} skipped (delivered before)")
+            } else {
+                String::new()
+            }
+        ))?;
+        if failed > 0 {
+            ctx.output.warn(format!(
+                "{failed} deliveries failed: run 'billctl webhooks replay --resume {run_id}' to retry them"
+            ));
+        }
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `*` (any run) and `?` (any one character), as SQLite's GLOB for event types.
+fn glob(pattern: &str, s: &str) -> bool {
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*', rest)) => (0..=s.len()).any(|i| go(rest, &s[i..])),
+            Some((b'?', rest)) => !s.is_empty() && go(rest, &s[1..]),
+            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+        }
+    }
+    go(pattern.as_bytes(), s.as_bytes())
+}
+
+#[derive(Serialize)]
+struct BackfillView {
+    since: i64,
+    listed: usize,
+    already_stored: usize,
+    stored: usize,
+    #[serde(flatten)]
+    applied: ApplySummary,
+    stored_ids: Vec<String>,
+}
+
+fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
+    let since = super::instant("--since", &args.since)?;
+    let oldest = now() - 30 * 86_400;
+    if since < oldest {
+        ctx.output.warn(format!(
+            "--since {} is more than 30 days ago: Stripe keeps events for 30 days, so older ones cannot be backfilled",
+            args.since
+        ));
+    }
+    // Stripe's `type` filter takes an exact type or a `prefix*` wildcard; any other glob is
+    // applied here.
+    let stripe_type = args.kind.as_deref().filter(|k| {
+        let body = k.strip_suffix('*').unwrap_or(k);
+        !body.contains(['*', '?', '['])
+    });
+    let stripe = ctx.stripe()?;
+    let bar = ctx.output.spinner("listing events from Stripe");
+    let listed = ctx.block_on(stripe.events_since(since, stripe_type, |n| {
+        bar.set_message(format!("listing events from Stripe: {n}"))
+    }))??;
+    bar.finish_and_clear();
+    let mut incoming = Vec::new();
+    for e in &listed {
+        if args
+            .kind
+            .as_deref()
+            .is_some_and(|k| !glob(k, e["type"].as_str().unwrap_or_default()))
+        {
+            continue;
+        }
+        let body = serde_json::to_vec(e)?;
+        let envelope = Envelope::parse(&body).map_err(|why| {
+            anyhow!(
+                "Stripe listed an event billctl cannot read ({}): {why}",
+                e["id"].as_str().unwrap_or("no id")
+            )
+        })?;
+        incoming.push(Incoming {
+            envelope,
+            body,
+            source: "backfill",
+        });
+    }
+    // Oldest first, so the apply side sees them in the order they happened.
+    incoming.sort_by(|a, b| {
+        (a.envelope.created, &a.envelope.id).cmp(&(b.envelope.created, &b.envelope.id))
+    });
+    let mut events = open_events(ctx)?;
+    let fresh = events.store(&incoming, &mut [])?;
+    let items: Vec<(Envelope, Vec<u8>)> = incoming
+        .into_iter()
+        .zip(&fresh)
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| (i.envelope, i.body))
+        .collect();
+    let stored_ids: Vec<String> = items.iter().map(|(e, _)| e.id.clone()).collect();
+    let outcomes = if args.no_apply || items.is_empty() {
+        Vec::new()
+    } else {
+        let mut side = ApplySide::new(ctx, false)?;
+        let bar = ctx.output.progress(items.len() as u64, "applying");
+        let o = apply_all(&mut side, &mut events, items, &bar)?;
+        bar.finish_and_clear();
+        o
+    };
+    report_outcomes(ctx, &outcomes)?;
+    let view = BackfillView {
+        since,
+        listed: fresh.len(),
+        already_stored: fresh.len() - stored_ids.len(),
+        stored: stored_ids.len(),
+        applied: ApplySummary::of(&outcomes),
+        stored_ids,
+    };
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+    } else {
+        ctx.output.data(&format!(
+            "listed {} event(s) since {}: {} new stored, {} already stored; applied {}, ignored {}, failed {}\n",
+            view.listed,
+            utc_datetime(since),
+            view.stored,
+            view.already_stored,
+            view.applied.applied,
+            view.applied.ignored,
+            view.applied.failed
+        ))?;
+        if view.stored > 0 {
+            ctx.output.status(format!(
+                "push them to your application with: billctl webhooks replay --since {} --to URL",
+                since
+            ));
+        }
+    }
+    Ok(exit_for(&view.applied))
+}
+
+fn endpoint(ctx: &mut Ctx, cmd: EndpointCommand) -> Result<ExitCode> {
+    match cmd {
+        EndpointCommand::Create(a) => endpoint_create(ctx, &a),
+        EndpointCommand::List => endpoint_list(ctx),
+        EndpointCommand::Delete(a) => endpoint_delete(ctx, &a),
+    }
+}
+
+#[derive(Serialize)]
+struct EndpointView {
+    id: String,
+    url: String,
+    status: String,
+    enabled_events: Vec<String>,
+    /// Whether this profile's keyring holds the endpoint's signing secret.
+    secret_in_keyring: bool,
+}
+
+fn endpoint_view(v: &serde_json::Value, kept: &[String]) -> EndpointView {
+    let id = v["id"].as_str().unwrap_or_default().to_string();
+    EndpointView {
+        secret_in_keyring: kept.contains(&id),
+        id,
+        url: v["url"].as_str().unwrap_or_default().to_string(),
+        status: v["status"].as_str().unwrap_or_default().to_string(),
+        enabled_events: v["enabled_events"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
+    crate::webhooks::replay::parse_url(&args.url)
+        .map_err(|e| anyhow!(e.replace("--to", "--url")))?;
+    let profile = ctx.profile()?;
+    // Fail before creating anything if the keyring cannot be read (nowhere to keep the secret).
+    crate::secrets::webhook_secrets(&profile)
+        .map_err(|why| anyhow!("cannot keep the endpoint's secret: {why}; nothing was created"))?;
+    let stripe = ctx.stripe()?;
+    let key = format!("billctl-we-{:016x}", rand::random::<u64>());
+    let created = ctx.block_on(stripe.create_webhook_endpoint(
+        &args.url,
+        webhooks::apply::HANDLED,
+        args.description.as_deref(),
+        &key,
+    ))??;
+    let id = created["id"].as_str().unwrap_or_default().to_string();
+    let secret = created["secret"]
+        .as_str()
+        .ok_or_else(|| anyhow!("Stripe created endpoint {id} but sent no secret"))?;
+    if let Err(why) = crate::secrets::save_webhook_secret(
+        &profile,
+        &id,
+        &crate::secrets::Secret::new(secret.to_string()),
+    ) {
+        bail!("created endpoint {id} but could not keep its secret: {why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again (Stripe shows a secret only once here; the Dashboard can reveal it)");
+    }
+    ctx.store()?.append_audit(
+        &crate::store::Audit {
+            actor: &super::actor(),
+            action: "webhooks.endpoint.create",
+            key_id: None,
+            customer_id: None,
+            reason: None,
+            detail: Some(serde_json::json!({"endpoint": id, "url": args.url})),
+        },
+        now(),
+    )?;
+    let view = endpoint_view(&created, std::slice::from_ref(&id));
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+    } else {
+        ctx.output.data(&format!(
+            "created webhook endpoint {} for {} ({} event types); its signing secret is in the keyring (profile {profile})\n",
+            view.id,
+            view.url,
+            view.enabled_events.len()
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn kept_secrets(ctx: &mut Ctx) -> Vec<String> {
+    ctx.profile()
+        .ok()
+        .and_then(|p| crate::secrets::webhook_secrets(&p).ok())
+        .map(|all| all.into_iter().map(|(id, _)| id).collect())
+        .unwrap_or_default()
+}
+
+fn endpoint_list(ctx: &mut Ctx) -> Result<ExitCode> {
+    let stripe = ctx.stripe()?;
+    let all = ctx.block_on(stripe.webhook_endpoints())??;
+    let kept = kept_secrets(ctx);
+    let views: Vec<EndpointView> = all.iter().map(|v| endpoint_view(v, &kept)).collect();
+    if ctx.output.json {
+        return ctx.output.json(&views).map(|_| ExitCode::SUCCESS);
+    }
+    if views.is_empty() {
+        ctx.output.status("no webhook endpoints");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table = ctx.output.table(
+        &["id", "url", "status", "events", "secret"],
+        views
+            .iter()
+            .map(|v| {
+                vec![
+                    Cell::new(&v.id),
+                    Cell::new(&v.url),
+                    Cell::new(&v.status),
+                    Cell::new(v.enabled_events.len()),
+                    Cell::new(if v.secret_in_keyring { "keyring" } else { "-" }),
+                ]
+            })
+            .collect(),
+    );
+    ctx.output.data(&format!("{table}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode> {
+    let stripe = ctx.stripe()?;
+    let question = format!(
+        "Delete webhook endpoint {}? Stripe stops delivering to it at once.",
+        args.id
+    );
+    if !ctx.output.confirm(&question, ctx.global.yes)? {
+        ctx.output.status("nothing deleted");
+        return Ok(ExitCode::from(1));
+    }
+    ctx.block_on(stripe.delete_webhook_endpoint(&args.id))??;
+    let profile = ctx.profile()?;
+    let forgot = crate::secrets::remove_webhook_secret(&profile, &args.id).unwrap_or(false);
+    ctx.store()?.append_audit(
+        &crate::store::Audit {
+            actor: &super::actor(),
+            action: "webhooks.endpoint.delete",
+            key_id: None,
+            customer_id: None,
+            reason: None,
+            detail: Some(serde_json::json!({"endpoint": args.id})),
+        },
+        now(),
+    )?;
+    if ctx.output.json {
+        ctx.output
+            .json(&serde_json::json!({"deleted": args.id, "secret_removed": forgot}))?;
+    } else {
+        ctx.output.data(&format!(
+            "deleted webhook endpoint {}{}\n",
+            args.id,
+            if forgot {
+                " and removed its secret from the keyring"
+            } else {
+                ""
+            }
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

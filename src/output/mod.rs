@@ -145,6 +145,21 @@ impl Output {
         bar
     }
 
+    /// A spinner on stderr for work of unknown length (hidden as `progress` is).
+    pub fn spinner(&self, msg: &str) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(
+            None,
+            if self.progress {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            },
+        );
+        bar.set_message(msg.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+
     /// Asks a yes/no question; `--yes` answers yes. Without a terminal and without `--yes`
     /// this is an error naming the flag, never a silent yes or no.
     pub fn confirm(&self, question: &str, yes: bool) -> Result<bool> {

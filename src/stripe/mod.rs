@@ -5,6 +5,7 @@
 mod billing;
 mod catalog;
 pub mod error;
+mod events;
 pub mod meters;
 pub mod transport;
 

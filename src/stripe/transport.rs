@@ -77,6 +77,27 @@ impl Transport {
     pub fn base(&self) -> &str {
         &self.inner.settings.base
     }
+
+    /// Sends a request that has no async-stripe type billctl uses (raw event JSON, webhook
+    /// endpoints), with the same pooling, retries and errors; returns the body.
+    pub async fn raw(
+        &self,
+        method: StripeMethod,
+        path: &str,
+        query: Option<String>,
+        form: Option<String>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Bytes, Error> {
+        self.inner
+            .send(
+                method,
+                path,
+                query,
+                form,
+                idempotency_key.map(str::to_string),
+            )
+            .await
+    }
 }
 
 impl StripeClient for Transport {
@@ -104,7 +125,18 @@ impl Inner {
             .as_ref()
             .and_then(|s| s.get_key())
             .map(|k| k.as_str().to_string());
-        let method = match rb.method {
+        self.send(rb.method, &rb.path, rb.query, rb.body, key).await
+    }
+
+    async fn send(
+        &self,
+        method: StripeMethod,
+        path: &str,
+        query: Option<String>,
+        form: Option<String>,
+        key: Option<String>,
+    ) -> Result<Bytes, Error> {
+        let method = match method {
             StripeMethod::Get => hyper::Method::GET,
             StripeMethod::Post => hyper::Method::POST,
             StripeMethod::Delete => hyper::Method::DELETE,
@@ -112,23 +144,16 @@ impl Inner {
         // Only requests that cannot take effect twice are retried: reads, and writes that
         // carry an idempotency key.
         let retryable = method == hyper::Method::GET || key.is_some();
-        let mut url = format!("{}v1{}", self.settings.base, rb.path);
-        if let Some(q) = rb.query.as_deref().filter(|q| !q.is_empty()) {
+        let mut url = format!("{}v1{}", self.settings.base, path);
+        if let Some(q) = query.as_deref().filter(|q| !q.is_empty()) {
             url.push('?');
             url.push_str(q);
         }
-        let body = Bytes::from(rb.body.unwrap_or_default());
+        let body = Bytes::from(form.unwrap_or_default());
         let mut attempt = 1;
         loop {
             let outcome = self
-                .attempt(
-                    &method,
-                    &url,
-                    &rb.path,
-                    body.clone(),
-                    key.as_deref(),
-                    attempt,
-                )
+                .attempt(&method, &url, path, body.clone(), key.as_deref(), attempt)
                 .await;
             match outcome {
                 Attempt::Done(r) => return r,
@@ -137,7 +162,7 @@ impl Inner {
                     if self.settings.verbose {
                         eprintln!(
                             "billctl: retrying {method} /v1{} in {} ms: {err}",
-                            rb.path,
+                            path,
                             delay.as_millis()
                         );
                     }

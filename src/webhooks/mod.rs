@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod listen;
+pub mod replay;
 pub mod store;
 
 use hmac::{Hmac, KeyInit, Mac};

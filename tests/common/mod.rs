@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use stripe_sim::StripeSim;
 
+pub mod receiver;
+
 pub const DEFAULT_CONFIG: &str = billctl::config::DEFAULT_CONFIG;
 
 pub struct Env {
@@ -214,4 +216,40 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
+}
+
+/// Runs `script` with sh inside a fresh kernel session keyring (`keyctl session -`), in the
+/// test's environment plus `vars`, with `$BILLCTL` the binary, in the test's temp dir. Without
+/// `env_key` the Stripe key variable is removed. `None` only when keyctl is missing and
+/// BILLCTL_SKIP_KEYRING_TESTS is set.
+pub fn in_session_keyring(
+    env: &Env,
+    script: &str,
+    env_key: bool,
+    vars: &[(&str, &str)],
+) -> Option<Run> {
+    if Command::new("keyctl").arg("--version").output().is_err() {
+        if std::env::var_os("BILLCTL_SKIP_KEYRING_TESTS").is_some() {
+            eprintln!("skipping: keyctl not installed and BILLCTL_SKIP_KEYRING_TESTS is set");
+            return None;
+        }
+        panic!("keyctl is not installed (Debian package keyutils); install it or set BILLCTL_SKIP_KEYRING_TESTS=1");
+    }
+    let template = env.command();
+    let mut keyctl = Command::new("keyctl");
+    keyctl.env_clear();
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            keyctl.env(k, v);
+        }
+    }
+    if !env_key {
+        keyctl.env_remove("BILLCTL_STRIPE_API_KEY");
+    }
+    keyctl
+        .envs(vars.iter().copied())
+        .env("BILLCTL", env!("CARGO_BIN_EXE_billctl"))
+        .current_dir(env.tmp.path())
+        .args(["session", "-", "sh", "-ec", script]);
+    Some(run(&mut keyctl))
 }

@@ -1,0 +1,139 @@
+//! Events and webhook endpoints, kept as Stripe's raw JSON: `webhooks backfill` stores an event
+//! exactly as the API gives it, and a webhook endpoint's secret is only in the create answer.
+//! See <https://docs.stripe.com/api/events/list> and
+//! <https://docs.stripe.com/api/webhook_endpoints>.
+
+use super::error::Error;
+use super::Stripe;
+use serde_json::Value;
+use stripe_client_core::StripeMethod;
+
+/// Percent-encodes a query or form value (everything but RFC 3986's unreserved characters).
+pub(crate) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn json(bytes: &[u8]) -> Result<Value, Error> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Decode(format!("unexpected answer: {e}")))
+}
+
+impl Stripe {
+    /// Events created at or after `since`, newest first as Stripe lists them, every page.
+    /// `kind` is passed as Stripe's `type` filter (an exact type or `prefix.*`).
+    /// `on_page` gets the running count after each page.
+    pub async fn events_since(
+        &self,
+        since: i64,
+        kind: Option<&str>,
+        mut on_page: impl FnMut(usize),
+    ) -> Result<Vec<Value>, Error> {
+        let mut out: Vec<Value> = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut q = format!("limit=100&created%5Bgte%5D={since}");
+            if let Some(k) = kind {
+                q.push_str(&format!("&type={}", encode(k).replace("%2A", "*")));
+            }
+            if let Some(a) = &after {
+                q.push_str(&format!("&starting_after={}", encode(a)));
+            }
+            let page = json(
+                &self
+                    .transport
+                    .raw(StripeMethod::Get, "/events", Some(q), None, None)
+                    .await?,
+            )?;
+            let data = page["data"].as_array().cloned().unwrap_or_default();
+            let more = page["has_more"].as_bool().unwrap_or(false);
+            after = data
+                .last()
+                .and_then(|e| e["id"].as_str())
+                .map(str::to_string);
+            out.extend(data);
+            on_page(out.len());
+            if !more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Creates a webhook endpoint; the answer is the only place its `secret` appears.
+    pub async fn create_webhook_endpoint(
+        &self,
+        url: &str,
+        events: &[&str],
+        description: Option<&str>,
+        idempotency_key: &str,
+    ) -> Result<Value, Error> {
+        let mut form = format!("url={}", encode(url));
+        for e in events {
+            form.push_str(&format!("&enabled_events%5B%5D={}", encode(e)));
+        }
+        if let Some(d) = description {
+            form.push_str(&format!("&description={}", encode(d)));
+        }
+        form.push_str("&metadata%5Bcreated_by%5D=billctl");
+        json(
+            &self
+                .transport
+                .raw(
+                    StripeMethod::Post,
+                    "/webhook_endpoints",
+                    None,
+                    Some(form),
+                    Some(idempotency_key),
+                )
+                .await?,
+        )
+    }
+
+    /// Every webhook endpoint of the account.
+    pub async fn webhook_endpoints(&self) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut q = "limit=100".to_string();
+            if let Some(a) = &after {
+                q.push_str(&format!("&starting_after={}", encode(a)));
+            }
+            let page = json(
+                &self
+                    .transport
+                    .raw(StripeMethod::Get, "/webhook_endpoints", Some(q), None, None)
+                    .await?,
+            )?;
+            let data = page["data"].as_array().cloned().unwrap_or_default();
+            after = data
+                .last()
+                .and_then(|e| e["id"].as_str())
+                .map(str::to_string);
+            out.extend(data);
+            if !page["has_more"].as_bool().unwrap_or(false) || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    pub async fn delete_webhook_endpoint(&self, id: &str) -> Result<Value, Error> {
+        json(
+            &self
+                .transport
+                .raw(
+                    StripeMethod::Delete,
+                    &format!("/webhook_endpoints/{}", encode(id)),
+                    None,
+                    None,
+                    None,
+                )
+                .await?,
+        )
+    }
+}

@@ -1,0 +1,197 @@
+//! `webhooks replay`: POSTs stored events to a URL again, each re-signed with a fresh
+//! timestamp, from `concurrency` workers on keep-alive connections, optionally paced to a
+//! rate. Results come back to the caller one by one, in the order they finish.
+
+use super::store::Delivery;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::header::{CONTENT_TYPE, USER_AGENT};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Characters of an answer (or error) kept with each delivery.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// One event to send.
+pub struct Job {
+    pub event_id: String,
+    pub body: Bytes,
+}
+
+/// How to send.
+pub struct Plan {
+    pub run_id: String,
+    pub url: hyper::Uri,
+    pub secret: String,
+    pub concurrency: usize,
+    /// Deliveries per second at most.
+    pub rate: Option<f64>,
+    pub timeout: Duration,
+}
+
+/// Parses `--to`: an absolute http:// or https:// URL with a host.
+pub fn parse_url(s: &str) -> Result<hyper::Uri, String> {
+    let uri: hyper::Uri = s.parse().map_err(|e| format!("invalid --to {s:?}: {e}"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(h)) if !h.is_empty() => Ok(uri),
+        _ => Err(format!(
+            "invalid --to {s:?}: expected an http:// or https:// URL, like http://localhost:3000/stripe/webhooks"
+        )),
+    }
+}
+
+/// Parses `--rate`: `N` or `N/s`, N > 0.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    let n = s.trim().strip_suffix("/s").unwrap_or(s.trim());
+    match n.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "invalid --rate {s:?}: expected deliveries per second, like 50 or 50/s"
+        )),
+    }
+}
+
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// Sends every job; `on_delivery` runs on the calling task for each result.
+pub async fn run(plan: Plan, jobs: Vec<Job>, mut on_delivery: impl FnMut(Delivery)) {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let client: Client<Https, Full<Bytes>> = Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(plan.concurrency)
+        .build(https);
+    let plan = Arc::new(plan);
+    let jobs = Arc::new(jobs);
+    let next = Arc::new(AtomicUsize::new(0));
+    // The next free send slot when pacing.
+    let pace = Arc::new(Mutex::new(Instant::now()));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    for _ in 0..plan.concurrency.min(jobs.len()).max(1) {
+        let (client, plan, jobs, next, pace, tx) = (
+            client.clone(),
+            plan.clone(),
+            jobs.clone(),
+            next.clone(),
+            pace.clone(),
+            tx.clone(),
+        );
+        tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                if let Some(rate) = plan.rate {
+                    let slot = {
+                        let mut p = pace.lock().expect("pace lock");
+                        let slot = (*p).max(Instant::now());
+                        *p = slot + Duration::from_secs_f64(1.0 / rate);
+                        slot
+                    };
+                    tokio::time::sleep_until(slot.into()).await;
+                }
+                let d = deliver(&client, &plan, job).await;
+                if tx.send(d).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
+    while let Some(d) = rx.recv().await {
+        on_delivery(d);
+    }
+}
+
+async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) -> Delivery {
+    let attempted_at_ms = super::store::now_ms();
+    let started = Instant::now();
+    let t = attempted_at_ms / 1000;
+    let req = hyper::Request::post(plan.url.clone())
+        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+        .header(
+            USER_AGENT,
+            concat!("billctl/", env!("CARGO_PKG_VERSION"), " (webhooks replay)"),
+        )
+        .header(
+            "stripe-signature",
+            super::header(&plan.secret, t, &job.body),
+        )
+        .body(Full::new(job.body.clone()));
+    let outcome = match req {
+        Err(e) => Err(e.to_string()),
+        Ok(req) => match tokio::time::timeout(plan.timeout, async {
+            let resp = client.request(req).await.map_err(|e| {
+                // The error's source says what went wrong (refused, reset, DNS).
+                let mut msg = e.to_string();
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    msg = format!("{msg}: {s}");
+                    src = s.source();
+                }
+                msg
+            })?;
+            let status = resp.status().as_u16();
+            let body = Limited::new(resp.into_body(), 64 * 1024)
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            Ok::<_, String>((status, body))
+        })
+        .await
+        {
+            Err(_) => Err(format!("no answer within {} s", plan.timeout.as_secs())),
+            Ok(r) => r,
+        },
+    };
+    let latency_ms = started.elapsed().as_millis() as i64;
+    let (http_status, ok, excerpt) = match outcome {
+        Ok((status, body)) => {
+            let text: String = String::from_utf8_lossy(&body)
+                .chars()
+                .take(EXCERPT_CHARS)
+                .collect();
+            (
+                Some(status),
+                (200..300).contains(&status),
+                (!text.is_empty()).then_some(text),
+            )
+        }
+        Err(e) => (None, false, Some(e.chars().take(EXCERPT_CHARS).collect())),
+    };
+    Delivery {
+        run_id: plan.run_id.clone(),
+        event_id: job.event_id.clone(),
+        attempted_at_ms,
+        http_status,
+        latency_ms,
+        ok,
+        excerpt,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_rates_are_checked() {
+        assert!(parse_url("http://127.0.0.1:3000/hooks").is_ok());
+        assert!(parse_url("https://example.com/stripe").is_ok());
+        for bad in ["ftp://x/y", "/just/a/path", "localhost:3000", "not a url"] {
+            assert!(parse_url(bad).unwrap_err().contains("--to"), "{bad}");
+        }
+        assert_eq!(parse_rate("50").unwrap(), 50.0);
+        assert_eq!(parse_rate("2.5/s").unwrap(), 2.5);
+        for bad in ["0", "-3", "fast", "10/m", ""] {
+            assert!(parse_rate(bad).unwrap_err().contains("--rate"), "{bad}");
+        }
+    }
+}
