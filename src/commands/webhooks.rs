@@ -786,22 +786,16 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         events.create_run(&run_id, &target, &filter, &super::actor())?;
     }
     // The audit log says who replayed what, before anything is sent.
-    ctx.store()?.append_audit(
-        &crate::store::Audit {
-            actor: &super::actor(),
-            action: "webhooks.replay",
-            key_id: None,
-            customer_id: None,
-            reason: None,
-            detail: Some(serde_json::json!({
-                "run": run_id,
-                "target": target,
-                "selection": filter,
-                "events": to_send.len(),
-                "resumed": args.resume.is_some(),
-            })),
-        },
-        now(),
+    audit(
+        ctx,
+        "webhooks.replay",
+        serde_json::json!({
+            "run": run_id,
+            "target": target,
+            "selection": filter,
+            "events": to_send.len(),
+            "resumed": args.resume.is_some(),
+        }),
     )?;
     let jobs: Vec<Job> = to_send
         .into_iter()
@@ -1095,16 +1089,10 @@ fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode>
     ) {
         bail!("created endpoint {id} but could not keep its secret: {why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again (Stripe shows a secret only once here; the Dashboard can reveal it)");
     }
-    ctx.store()?.append_audit(
-        &crate::store::Audit {
-            actor: &super::actor(),
-            action: "webhooks.endpoint.create",
-            key_id: None,
-            customer_id: None,
-            reason: None,
-            detail: Some(serde_json::json!({"endpoint": id, "url": args.url})),
-        },
-        now(),
+    audit(
+        ctx,
+        "webhooks.endpoint.create",
+        serde_json::json!({"endpoint": id, "url": args.url}),
     )?;
     let view = endpoint_view(&created, std::slice::from_ref(&id));
     if ctx.output.json {
@@ -1172,16 +1160,10 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
     ctx.block_on(stripe.delete_webhook_endpoint(&args.id))??;
     let profile = ctx.profile()?;
     let forgot = crate::secrets::remove_webhook_secret(&profile, &args.id).unwrap_or(false);
-    ctx.store()?.append_audit(
-        &crate::store::Audit {
-            actor: &super::actor(),
-            action: "webhooks.endpoint.delete",
-            key_id: None,
-            customer_id: None,
-            reason: None,
-            detail: Some(serde_json::json!({"endpoint": args.id})),
-        },
-        now(),
+    audit(
+        ctx,
+        "webhooks.endpoint.delete",
+        serde_json::json!({"endpoint": args.id}),
     )?;
     if ctx.output.json {
         ctx.output
@@ -1198,4 +1180,19 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
         ))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends a webhooks action by the current OS user to the main store's audit log.
+fn audit(ctx: &mut Ctx, action: &str, detail: serde_json::Value) -> Result<()> {
+    ctx.store()?.append_audit(
+        &crate::store::Audit {
+            actor: &super::actor(),
+            action,
+            key_id: None,
+            customer_id: None,
+            reason: None,
+            detail: Some(detail),
+        },
+        now(),
+    )
 }

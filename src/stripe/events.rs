@@ -26,43 +26,53 @@ fn json(bytes: &[u8]) -> Result<Value, Error> {
 }
 
 impl Stripe {
-    /// Events created at or after `since`, newest first as Stripe lists them, every page.
-    /// `kind` is passed as Stripe's `type` filter (an exact type or `prefix.*`).
-    /// `on_page` gets the running count after each page.
-    pub async fn events_since(
+    /// Every item of a list endpoint (`query` without paging), page by page; `on_page` gets
+    /// the running count.
+    async fn all_raw(
         &self,
-        since: i64,
-        kind: Option<&str>,
+        path: &str,
+        query: &str,
         mut on_page: impl FnMut(usize),
     ) -> Result<Vec<Value>, Error> {
         let mut out: Vec<Value> = Vec::new();
         let mut after: Option<String> = None;
         loop {
-            let mut q = format!("limit=100&created%5Bgte%5D={since}");
-            if let Some(k) = kind {
-                q.push_str(&format!("&type={}", encode(k).replace("%2A", "*")));
-            }
+            let mut q = format!("limit=100{query}");
             if let Some(a) = &after {
                 q.push_str(&format!("&starting_after={}", encode(a)));
             }
             let page = json(
                 &self
                     .transport
-                    .raw(StripeMethod::Get, "/events", Some(q), None, None)
+                    .raw(StripeMethod::Get, path, Some(q), None, None)
                     .await?,
             )?;
             let data = page["data"].as_array().cloned().unwrap_or_default();
-            let more = page["has_more"].as_bool().unwrap_or(false);
             after = data
                 .last()
                 .and_then(|e| e["id"].as_str())
                 .map(str::to_string);
             out.extend(data);
             on_page(out.len());
-            if !more || after.is_none() {
+            if !page["has_more"].as_bool().unwrap_or(false) || after.is_none() {
                 return Ok(out);
             }
         }
+    }
+
+    /// Events created at or after `since`, newest first as Stripe lists them, every page.
+    /// `kind` is passed as Stripe's `type` filter (an exact type or `prefix.*`).
+    pub async fn events_since(
+        &self,
+        since: i64,
+        kind: Option<&str>,
+        on_page: impl FnMut(usize),
+    ) -> Result<Vec<Value>, Error> {
+        let mut q = format!("&created%5Bgte%5D={since}");
+        if let Some(k) = kind {
+            q.push_str(&format!("&type={}", encode(k).replace("%2A", "*")));
+        }
+        self.all_raw("/events", &q, on_page).await
     }
 
     /// Creates a webhook endpoint; the answer is the only place its `secret` appears.
@@ -97,29 +107,7 @@ impl Stripe {
 
     /// Every webhook endpoint of the account.
     pub async fn webhook_endpoints(&self) -> Result<Vec<Value>, Error> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let mut q = "limit=100".to_string();
-            if let Some(a) = &after {
-                q.push_str(&format!("&starting_after={}", encode(a)));
-            }
-            let page = json(
-                &self
-                    .transport
-                    .raw(StripeMethod::Get, "/webhook_endpoints", Some(q), None, None)
-                    .await?,
-            )?;
-            let data = page["data"].as_array().cloned().unwrap_or_default();
-            after = data
-                .last()
-                .and_then(|e| e["id"].as_str())
-                .map(str::to_string);
-            out.extend(data);
-            if !page["has_more"].as_bool().unwrap_or(false) || after.is_none() {
-                return Ok(out);
-            }
-        }
+        self.all_raw("/webhook_endpoints", "", |_| {}).await
     }
 
     pub async fn delete_webhook_endpoint(&self, id: &str) -> Result<Value, Error> {
