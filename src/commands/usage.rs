@@ -131,11 +131,10 @@ fn format_of(args: &UsageImportArgs) -> Result<Format> {
 /// line order. Lines are parsed on all cores (the store's inserts cannot start before every line
 /// is known good, so parsing is pure latency).
 fn parse_all(
-    text: &str,
+    lines: &[&str],
     format: Format,
     derive_ids: bool,
 ) -> (Vec<(usize, RawEvent)>, Vec<Reject>) {
-    let lines: Vec<&str> = text.lines().collect();
     let mut rejects = Vec::new();
     // A CSV file's first non-blank line that is a valid header (bad ones are rejected).
     let mut start = 0;
@@ -249,9 +248,9 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     } else {
         args.file.clone()
     };
-    let (parsed, mut rejects) = parse_all(&text, format, args.derive_ids);
-    let read = parsed.len() + rejects.len();
     let lines: Vec<&str> = text.lines().collect();
+    let (parsed, mut rejects) = parse_all(&lines, format, args.derive_ids);
+    let read = parsed.len() + rejects.len();
     let line = |n: usize| lines.get(n - 1).copied().unwrap_or("").to_string();
 
     // Resolve keys to customers and check customers, against the store.
@@ -417,7 +416,8 @@ mod tests {
                     ));
                 }
             }
-            let (events, rejects) = parse_all(&text, format, false);
+            let lines: Vec<&str> = text.lines().collect();
+            let (events, rejects) = parse_all(&lines, format, false);
             assert_eq!(
                 rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
                 bad,

@@ -144,6 +144,34 @@ fn apply_all(
     Ok(outcomes)
 }
 
+/// Stores events once per id and returns the ids that were new. With `side`, also applies the
+/// new ones oldest first (same-second events in the given order), records and reports each
+/// outcome.
+fn store_new(
+    ctx: &Ctx,
+    events: &mut EventStore,
+    incoming: Vec<Incoming>,
+    side: Option<&mut ApplySide>,
+) -> Result<(Vec<String>, Vec<(String, Outcome)>)> {
+    let fresh = events.store(&incoming, &mut [])?;
+    let mut items: Vec<(Envelope, Vec<u8>)> = incoming
+        .into_iter()
+        .zip(&fresh)
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| (i.envelope, i.body))
+        .collect();
+    items.sort_by_key(|(e, _)| e.created);
+    let ids = items.iter().map(|(e, _)| e.id.clone()).collect();
+    let Some(side) = side else {
+        return Ok((ids, Vec::new()));
+    };
+    let bar = ctx.output.progress(items.len() as u64, "applying");
+    let outcomes = apply_all(side, events, items, &bar)?;
+    bar.finish_and_clear();
+    report_outcomes(ctx, &outcomes)?;
+    Ok((ids, outcomes))
+}
+
 #[derive(Serialize, Default)]
 struct ApplySummary {
     applied: usize,
@@ -353,27 +381,17 @@ fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
         (name, buf)
     };
     let incoming = read_events(&name, &text)?;
+    let read = incoming.len();
     let mut events = open_events(ctx)?;
     let mut side = ApplySide::new(ctx, args.refetch)?;
-    let fresh = events.store(&incoming, &mut [])?;
-    let mut items: Vec<(Envelope, Vec<u8>)> = incoming
-        .into_iter()
-        .zip(&fresh)
-        .filter(|(_, f)| **f)
-        .map(|(i, _)| (i.envelope, i.body))
-        .collect();
-    items.sort_by_key(|(e, _)| e.created);
-    let stored = items.len();
-    let bar = ctx.output.progress(stored as u64, "applying");
-    let outcomes = apply_all(&mut side, &mut events, items, &bar)?;
-    bar.finish_and_clear();
+    let (stored_ids, outcomes) = store_new(ctx, &mut events, incoming, Some(&mut side))?;
+    let stored = stored_ids.len();
     let view = IngestView {
-        read: fresh.len(),
+        read,
         stored,
-        already_stored: fresh.len() - stored,
+        already_stored: read - stored,
         applied: ApplySummary::of(&outcomes),
     };
-    report_outcomes(ctx, &outcomes)?;
     if ctx.output.json {
         ctx.output.json(&view)?;
     } else {
@@ -429,6 +447,22 @@ fn filter_of(ids: &[String], w: &EventWindow) -> Result<Filter> {
     })
 }
 
+/// The stored events `filter` selects, with their bodies. An id named in the filter that is not
+/// stored is an error, unless a status narrows the selection (then it may be left out).
+fn select(events: &EventStore, filter: &Filter) -> Result<Vec<(EventRow, Vec<u8>)>> {
+    let rows = events.events_with_bodies(filter)?;
+    if filter.status.is_none() {
+        if let Some(missing) = filter
+            .ids
+            .iter()
+            .find(|id| !rows.iter().any(|(r, _)| &r.id == *id))
+        {
+            bail!("no event {missing} in the webhook store (see 'webhooks list', or 'webhooks backfill' to fetch it)");
+        }
+    }
+    Ok(rows)
+}
+
 #[derive(Serialize)]
 struct ReprocessView {
     selected: usize,
@@ -442,16 +476,7 @@ fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
         filter.status = Some("failed".into());
     }
     let mut events = open_events(ctx)?;
-    let rows = events.events_with_bodies(&filter)?;
-    if let Some(missing) = args
-        .ids
-        .iter()
-        .find(|id| !rows.iter().any(|(r, _)| &r.id == *id))
-    {
-        if !args.failed {
-            bail!("no event {missing} in the webhook store");
-        }
-    }
+    let rows = select(&events, &filter)?;
     let mut side = ApplySide::new(ctx, args.refetch)?;
     let items: Vec<(Envelope, Vec<u8>)> = rows
         .into_iter()
@@ -734,17 +759,8 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
             (run_id, to, filter, Default::default())
         }
     };
-    let url = replay::parse_url(&target).map_err(|e| anyhow!(e))?;
-    let rows = events.events_with_bodies(&filter)?;
-    if let Some(missing) = filter
-        .ids
-        .iter()
-        .find(|id| !rows.iter().any(|(r, _)| &r.id == *id))
-    {
-        if filter.status.is_none() {
-            bail!("no event {missing} in the webhook store (see 'webhooks list', or 'webhooks backfill' to fetch it)");
-        }
-    }
+    let url = replay::parse_url("--to", &target).map_err(|e| anyhow!(e))?;
+    let rows = select(&events, &filter)?;
     let selected = rows.len();
     let to_send: Vec<(EventRow, Vec<u8>)> = rows
         .into_iter()
@@ -906,19 +922,6 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     })
 }
 
-/// `*` (any run) and `?` (any one character), as SQLite's GLOB for event types.
-fn glob(pattern: &str, s: &str) -> bool {
-    fn go(p: &[u8], s: &[u8]) -> bool {
-        match p.split_first() {
-            None => s.is_empty(),
-            Some((b'*', rest)) => (0..=s.len()).any(|i| go(rest, &s[i..])),
-            Some((b'?', rest)) => !s.is_empty() && go(rest, &s[1..]),
-            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
-        }
-    }
-    go(pattern.as_bytes(), s.as_bytes())
-}
-
 #[derive(Serialize)]
 struct BackfillView {
     since: i64,
@@ -951,14 +954,14 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
         bar.set_message(format!("listing events from Stripe: {n}"))
     }))??;
     bar.finish_and_clear();
+    let mut events = open_events(ctx)?;
     let mut incoming = Vec::new();
     for e in &listed {
-        if args
-            .kind
-            .as_deref()
-            .is_some_and(|k| !glob(k, e["type"].as_str().unwrap_or_default()))
-        {
-            continue;
+        let kind = e["type"].as_str().unwrap_or_default();
+        if let Some(k) = &args.kind {
+            if !events.type_matches(k, kind)? {
+                continue;
+            }
         }
         let body = serde_json::to_vec(e)?;
         let envelope = Envelope::parse(&body).map_err(|why| {
@@ -973,33 +976,21 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
             source: "backfill",
         });
     }
-    // Oldest first, so the apply side sees them in the order they happened.
+    // Same-second events in id order (store_new keeps it), so a re-run applies alike.
     incoming.sort_by(|a, b| {
         (a.envelope.created, &a.envelope.id).cmp(&(b.envelope.created, &b.envelope.id))
     });
-    let mut events = open_events(ctx)?;
-    let fresh = events.store(&incoming, &mut [])?;
-    let items: Vec<(Envelope, Vec<u8>)> = incoming
-        .into_iter()
-        .zip(&fresh)
-        .filter(|(_, f)| **f)
-        .map(|(i, _)| (i.envelope, i.body))
-        .collect();
-    let stored_ids: Vec<String> = items.iter().map(|(e, _)| e.id.clone()).collect();
-    let outcomes = if args.no_apply || items.is_empty() {
-        Vec::new()
+    let listed = incoming.len();
+    let mut side = if args.no_apply {
+        None
     } else {
-        let mut side = ApplySide::new(ctx, false)?;
-        let bar = ctx.output.progress(items.len() as u64, "applying");
-        let o = apply_all(&mut side, &mut events, items, &bar)?;
-        bar.finish_and_clear();
-        o
+        Some(ApplySide::new(ctx, false)?)
     };
-    report_outcomes(ctx, &outcomes)?;
+    let (stored_ids, outcomes) = store_new(ctx, &mut events, incoming, side.as_mut())?;
     let view = BackfillView {
         since,
-        listed: fresh.len(),
-        already_stored: fresh.len() - stored_ids.len(),
+        listed,
+        already_stored: listed - stored_ids.len(),
         stored: stored_ids.len(),
         applied: ApplySummary::of(&outcomes),
         stored_ids,
@@ -1064,8 +1055,7 @@ fn endpoint_view(v: &serde_json::Value, kept: &[String]) -> EndpointView {
 }
 
 fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
-    crate::webhooks::replay::parse_url(&args.url)
-        .map_err(|e| anyhow!(e.replace("--to", "--url")))?;
+    crate::webhooks::replay::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
     let profile = ctx.profile()?;
     // Fail before creating anything if the keyring cannot be read (nowhere to keep the secret).
     crate::secrets::webhook_secrets(&profile)

@@ -22,7 +22,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+pub(crate) type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// A pooled keep-alive HTTP/1.1 client for http:// and https:// URLs (webpki roots): the
+/// Stripe transport's, and `webhooks replay`'s.
+pub(crate) fn https_client() -> Client<Https, Full<Bytes>> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build(https)
+}
 
 /// Connection settings for [`Transport`].
 #[derive(Debug, Clone)]
@@ -52,14 +65,7 @@ struct Inner {
 
 impl Transport {
     pub fn new(key: &Secret, settings: Settings) -> Result<Transport, Error> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let http = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(https);
+        let http = https_client();
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
                 Error::Decode("the Stripe key contains characters that cannot be sent".into())
@@ -265,7 +271,7 @@ impl Inner {
 }
 
 /// "client error (Connect): tcp connect error: Connection refused (os error 111)".
-fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut cur = e.source();
     while let Some(s) = cur {

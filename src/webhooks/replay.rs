@@ -3,12 +3,11 @@
 //! rate. Results come back to the caller one by one, in the order they finish.
 
 use super::store::Delivery;
+use crate::stripe::transport::{cause_chain, https_client, Https};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::header::{CONTENT_TYPE, USER_AGENT};
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,13 +32,15 @@ pub struct Plan {
     pub timeout: Duration,
 }
 
-/// Parses `--to`: an absolute http:// or https:// URL with a host.
-pub fn parse_url(s: &str) -> Result<hyper::Uri, String> {
-    let uri: hyper::Uri = s.parse().map_err(|e| format!("invalid --to {s:?}: {e}"))?;
+/// Parses the URL given to `flag`: absolute http:// or https:// with a host.
+pub fn parse_url(flag: &str, s: &str) -> Result<hyper::Uri, String> {
+    let uri: hyper::Uri = s
+        .parse()
+        .map_err(|e| format!("invalid {flag} {s:?}: {e}"))?;
     match (uri.scheme_str(), uri.host()) {
         (Some("http" | "https"), Some(h)) if !h.is_empty() => Ok(uri),
         _ => Err(format!(
-            "invalid --to {s:?}: expected an http:// or https:// URL, like http://localhost:3000/stripe/webhooks"
+            "invalid {flag} {s:?}: expected an http:// or https:// URL, like http://localhost:3000/stripe/webhooks"
         )),
     }
 }
@@ -55,19 +56,9 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
     }
 }
 
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
-
 /// Sends every job; `on_delivery` runs on the calling task for each result.
 pub async fn run(plan: Plan, jobs: Vec<Job>, mut on_delivery: impl FnMut(Delivery)) {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<Https, Full<Bytes>> = Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(plan.concurrency)
-        .build(https);
+    let client = https_client();
     let plan = Arc::new(plan);
     let jobs = Arc::new(jobs);
     let next = Arc::new(AtomicUsize::new(0));
@@ -127,16 +118,8 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
     let outcome = match req {
         Err(e) => Err(e.to_string()),
         Ok(req) => match tokio::time::timeout(plan.timeout, async {
-            let resp = client.request(req).await.map_err(|e| {
-                // The error's source says what went wrong (refused, reset, DNS).
-                let mut msg = e.to_string();
-                let mut src = std::error::Error::source(&e);
-                while let Some(s) = src {
-                    msg = format!("{msg}: {s}");
-                    src = s.source();
-                }
-                msg
-            })?;
+            // The error's causes say what went wrong (refused, reset, DNS).
+            let resp = client.request(req).await.map_err(|e| cause_chain(&e))?;
             let status = resp.status().as_u16();
             let body = Limited::new(resp.into_body(), 64 * 1024)
                 .collect()
@@ -183,11 +166,17 @@ mod tests {
 
     #[test]
     fn urls_and_rates_are_checked() {
-        assert!(parse_url("http://127.0.0.1:3000/hooks").is_ok());
-        assert!(parse_url("https://example.com/stripe").is_ok());
+        assert!(parse_url("--to", "http://127.0.0.1:3000/hooks").is_ok());
+        assert!(parse_url("--to", "https://example.com/stripe").is_ok());
         for bad in ["ftp://x/y", "/just/a/path", "localhost:3000", "not a url"] {
-            assert!(parse_url(bad).unwrap_err().contains("--to"), "{bad}");
+            assert!(
+                parse_url("--to", bad).unwrap_err().contains("--to"),
+                "{bad}"
+            );
         }
+        assert!(parse_url("--url", "ftp://x/y")
+            .unwrap_err()
+            .contains("--url"));
         assert_eq!(parse_rate("50").unwrap(), 50.0);
         assert_eq!(parse_rate("2.5/s").unwrap(), 2.5);
         for bad in ["0", "-3", "fast", "10/m", ""] {

@@ -401,6 +401,15 @@ impl EventStore {
         Ok(rows)
     }
 
+    /// Whether event type `kind` matches `pattern` by SQLite's GLOB, the way `--type` filters
+    /// stored events.
+    pub fn type_matches(&self, pattern: &str, kind: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT ?2 GLOB ?1")?
+            .query_row(params![pattern, kind], |r| r.get(0))?)
+    }
+
     /// Starts a replay run.
     pub fn create_run(
         &mut self,

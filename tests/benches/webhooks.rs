@@ -33,6 +33,16 @@ fn payload(i: usize) -> Vec<u8> {
     body.into_bytes()
 }
 
+/// The release binary with only the bench's data dir, config and webhook secret.
+fn billctl(data: &std::path::Path, cfg: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_billctl"));
+    c.env_clear()
+        .env("BILLCTL_DATA_DIR", data)
+        .env("BILLCTL_CONFIG", cfg)
+        .env("WHSEC", SECRET);
+    c
+}
+
 fn main() -> anyhow::Result<()> {
     // 1. In-process verification.
     let body = payload(0);
@@ -64,11 +74,7 @@ fn main() -> anyhow::Result<()> {
         &cfg,
         "[tiers.bench]\nname = \"Bench\"\nquota = \"unlimited\"\nrate_limit_per_minute = 1000\n[tiers.bench.price]\nlookup_key = \"bench_monthly\"\namount = 0\ncurrency = \"usd\"\ninterval = \"month\"\n",
     )?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_billctl"))
-        .env_clear()
-        .env("BILLCTL_DATA_DIR", dir.path())
-        .env("BILLCTL_CONFIG", &cfg)
-        .env("WHSEC", SECRET)
+    let mut child = billctl(dir.path(), &cfg)
         .args([
             "webhooks",
             "listen",
@@ -158,11 +164,7 @@ fn main() -> anyhow::Result<()> {
     // 3. replay to a loopback receiver.
     let recv = receiver::Receiver::start(false);
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_billctl"))
-        .env_clear()
-        .env("BILLCTL_DATA_DIR", dir.path())
-        .env("BILLCTL_CONFIG", &cfg)
-        .env("WHSEC", SECRET)
+    let out = billctl(dir.path(), &cfg)
         .args([
             "webhooks",
             "replay",
