@@ -6,9 +6,11 @@
 pub mod billing;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod faults;
 pub mod idempotency;
 pub mod keys;
 pub mod output;

@@ -3,6 +3,7 @@
 
 mod common;
 
+use billctl::clock::Clock;
 use billctl::keys::{Code, Verifier};
 use billctl::store::UsageEvent;
 use common::Env;
@@ -168,12 +169,17 @@ fn verify_reads_stdin_only_and_reports_every_code() {
 #[test]
 fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_elsewhere() {
     let k = setup("team");
+    // One time for the CLI and the verifiers; it moves only when the test moves it.
+    let t0 = common::now();
+    k.env.set_now(t0);
+    let clock = Clock::manual(t0 * 1000);
     let key = k.issue(&[]);
     let id = id_of(&key);
     // A long-running verifier elsewhere, with a 300 ms freshness bound.
     let mut running = Verifier::open(&k.env.data_dir(), &k.config())
         .unwrap()
-        .with_refresh(Duration::from_millis(300));
+        .with_refresh(Duration::from_millis(300))
+        .with_clock(clock.clone());
     assert_eq!(running.verify(&key).code, Code::Valid);
     let r = k.env.run(&["keys", "revoke", &id]).code(2);
     assert!(
@@ -190,18 +196,25 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
         (1, Some("REVOKED"), Some("leaked")),
         "the next CLI verify fails"
     );
-    std::thread::sleep(Duration::from_millis(350));
+    clock.advance(Duration::from_millis(299));
+    assert_eq!(
+        running.verify(&key).code,
+        Code::Valid,
+        "a running verifier may serve its cache for just under its bound"
+    );
+    clock.advance(Duration::from_millis(1));
     assert_eq!(
         running.verify(&key).code,
         Code::Revoked,
-        "seen by a running verifier within its bound"
+        "and sees the revocation once the bound has passed"
     );
 
     // Revoking through a verifier takes effect on its very next call.
     let key2 = k.issue(&[]);
     let mut v = Verifier::open(&k.env.data_dir(), &k.config())
         .unwrap()
-        .with_refresh(Duration::from_secs(3600));
+        .with_refresh(Duration::from_secs(3600))
+        .with_clock(clock.clone());
     assert_eq!(v.verify(&key2).code, Code::Valid);
     v.revoke(&[id_of(&key2)], Some("test"), "tester").unwrap();
     assert_eq!(v.verify(&key2).code, Code::Revoked);
@@ -223,7 +236,9 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
 #[test]
 fn keys_expire_and_rotation_grace_works_both_ways() {
     let k = setup("pro");
-    // Timestamps are whole seconds: lifetimes here leave a second of slack.
+    // billctl's clock stands at t0 and moves only when set: the edges are exact.
+    let t0 = common::now();
+    k.env.set_now(t0);
     let short = k.issue(&["--expires-in", "4s", "--name", "short"]);
     assert_eq!(k.verify(&short, false).1["code"], "VALID");
     let rotated = k
@@ -235,15 +250,30 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     assert_eq!(rotated["replaces"].as_str().unwrap(), id_of(&short));
     assert_eq!(rotated["name"], "short", "the name is copied");
     assert_eq!(rotated["ttl_secs"], 4, "the expiry policy is copied");
-    // During the grace period both keys work.
-    assert_eq!(k.verify(&short, false).1["code"], "VALID");
-    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
-    std::thread::sleep(Duration::from_millis(2100));
+    // During the grace period both keys work, to its last second.
+    for t in [t0, t0 + 1] {
+        k.env.set_now(t);
+        assert_eq!(
+            k.verify(&short, false).1["code"],
+            "VALID",
+            "at t0+{}",
+            t - t0
+        );
+        assert_eq!(
+            k.verify(&fresh, false).1["code"],
+            "VALID",
+            "at t0+{}",
+            t - t0
+        );
+    }
     // After it only the new one does...
+    k.env.set_now(t0 + 2);
     assert_eq!(k.verify(&short, false).1["code"], "EXPIRED");
     assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
-    // ...until its own copied lifetime ends.
-    std::thread::sleep(Duration::from_millis(2100));
+    k.env.set_now(t0 + 3);
+    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    // ...until its own copied lifetime (4 s from the rotation) ends.
+    k.env.set_now(t0 + 4);
     assert_eq!(k.verify(&fresh, false).1["code"], "EXPIRED");
     let shown = k
         .env
@@ -456,15 +486,36 @@ fn the_quota_allows_exactly_the_limit() {
 #[test]
 fn the_rate_limit_trips_at_the_configured_count() {
     let k = setup("pro");
+    let t0 = common::now();
+    k.env.set_now(t0);
     let key = k.issue(&[]);
-    // In-process: Pro allows 60 a minute.
-    let mut v = Verifier::open(&k.env.data_dir(), &k.config()).unwrap();
+    // In-process: Pro allows 60 a minute, refilled continuously (one a second).
+    let clock = Clock::manual(t0 * 1000);
+    let mut v = Verifier::open(&k.env.data_dir(), &k.config())
+        .unwrap()
+        .with_clock(clock.clone());
     for i in 1..=60 {
         let r = v.verify(&key);
         assert_eq!(r.code, Code::Valid, "call {i}");
         assert_eq!(r.rate_limit.as_ref().unwrap().remaining, 60 - i);
     }
     assert_eq!(v.verify(&key).code, Code::RateLimited, "call 61");
+    clock.advance(Duration::from_millis(999));
+    assert_eq!(
+        v.verify(&key).code,
+        Code::RateLimited,
+        "not yet a whole token"
+    );
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(v.verify(&key).code, Code::Valid, "one token a second");
+    assert_eq!(v.verify(&key).code, Code::RateLimited);
+    clock.advance(Duration::from_secs(3600));
+    let r = v.verify(&key);
+    assert_eq!(
+        (r.code, r.rate_limit.unwrap().remaining),
+        (Code::Valid, 59),
+        "an idle hour refills the bucket to its capacity, no more"
+    );
     // Across processes, with a tier configured at 3 a minute: recorded calls count.
     let text = billctl::config::DEFAULT_CONFIG.replacen(
         "rate_limit_per_minute = 60",
@@ -502,15 +553,40 @@ fn the_rate_limit_trips_at_the_configured_count() {
         )
         .code(1);
     assert_eq!(r.json()["code"], "RATE_LIMITED");
+    // The cross-process window is the last minute of recorded calls.
+    let verify2 = |t: i64| {
+        k.env.set_now(t);
+        k.env
+            .run_with_stdin(
+                &[
+                    "--config",
+                    cfg.to_str().unwrap(),
+                    "keys",
+                    "verify",
+                    "--json",
+                ],
+                &format!("{key2}\n"),
+            )
+            .json()["code"]
+            .clone()
+    };
+    assert_eq!(
+        verify2(t0 + 60),
+        "RATE_LIMITED",
+        "calls at t0 are within the minute"
+    );
+    assert_eq!(verify2(t0 + 61), "VALID", "and out of it a second later");
 }
 
 #[test]
 fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
     let k = setup("pro");
     let key = k.issue(&[]);
+    let clock = Clock::manual(common::now() * 1000);
     let mut v = Verifier::open(&k.env.data_dir(), &k.config())
         .unwrap()
-        .with_refresh(Duration::from_millis(300));
+        .with_refresh(Duration::from_millis(300))
+        .with_clock(clock.clone());
     assert_eq!(v.verify(&key).tier.as_deref(), Some("pro"));
     let sub = k
         .env
@@ -521,7 +597,12 @@ fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
     k.env
         .run(&["subscriptions", "change", &sub.id, "--tier", "team", "-q"])
         .ok();
-    std::thread::sleep(Duration::from_millis(350));
+    assert_eq!(
+        v.verify(&key).tier.as_deref(),
+        Some("pro"),
+        "cached within the bound"
+    );
+    clock.advance(Duration::from_millis(300));
     let r = v.verify(&key);
     assert_eq!(
         (r.tier.as_deref(), r.quota.unwrap().limit),

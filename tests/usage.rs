@@ -270,8 +270,11 @@ fn record_counts_an_id_once_and_feeds_verify() {
 
 #[test]
 fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
+    use std::os::unix::process::ExitStatusExt;
     let u = setup();
-    let n = 30_000i64;
+    let (n, batch) = (30_000i64, 500i64);
+    let batches = n / batch;
+    let quantity = |i: i64| 1 + i % 5;
     let mut text = String::with_capacity(100 * n as usize);
     for i in 0..n {
         writeln!(
@@ -279,41 +282,53 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
             r#"{{"id":"k{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
             u.key_id,
             T0 + i,
-            1 + i % 5
+            quantity(i)
         )
         .unwrap();
     }
-    let want: i64 = (0..n).map(|i| 1 + i % 5).sum();
+    let want: i64 = (0..n).map(quantity).sum();
     let f = u.file("big.ndjson", &text);
-    // Pseudo-random kill delays, reproducible.
+    // Pseudo-random kill points, reproducible: each round dies inside batch `at`'s transaction,
+    // after its rows are written and before it commits (a test build's fault point), so every
+    // round lands mid-import by construction.
     let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut partial = 0;
     for round in 0..20 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = std::time::Duration::from_millis(30 + seed % 400);
-        let mut child = u
+        let at = 1 + (seed % (batches as u64 - 1)) as i64; // 1..batches-1: never the last
+        let out = u
             .env
             .command()
-            .args(["usage", "import", &f, "--batch-size", "500", "-q"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
+            .args([
+                "usage",
+                "import",
+                &f,
+                "--batch-size",
+                &batch.to_string(),
+                "-q",
+            ])
+            .env(billctl::faults::FAULT_ENV, format!("usage.commit@{at}"))
+            .output()
             .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        let (raw, by_day, by_hour) = u.totals();
-        assert!(raw <= want, "round {round}: more than was imported");
-        if raw > 0 && raw < want {
-            partial += 1;
-        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
-            (raw, by_day),
-            (by_hour, by_hour),
-            "round {round}: rollups match the committed events"
+            out.status.signal(),
+            Some(6),
+            "round {round}: the import died at the fault point (SIGABRT): {stderr}"
         );
+        assert!(
+            stderr.contains(&format!("fault point usage.commit: hit {at}")),
+            "round {round}: {stderr}"
+        );
+        // Exactly the batches before the one it died in are there, rollups included.
+        let committed: i64 = (0..(at - 1) * batch).map(quantity).sum();
+        assert_eq!(
+            u.totals(),
+            (committed, committed, committed),
+            "round {round}: killed in batch {at} of {batches}"
+        );
+        assert!(committed < want);
         u.env.run(&["usage", "import", &f, "-q"]).ok();
         assert_eq!(
             u.totals(),
@@ -324,10 +339,6 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
         // Start the next round from empty usage tables again.
         reset_usage(&u);
     }
-    assert!(
-        partial >= 5,
-        "only {partial} of 20 kills landed mid-import: the test did not test much"
-    );
 }
 
 /// Empties the usage tables between rounds (test-only SQL on the real store file).

@@ -50,7 +50,7 @@ mod tests {
             super::super::instant("--since", "1700000000").unwrap(),
             1_700_000_000
         );
-        assert!(super::super::instant("--since", "7d").unwrap() < super::super::now());
+        assert!(super::super::instant("--since", "7d").unwrap() < crate::clock::now());
         assert!(super::super::instant("--since", "yesterday").is_err());
     }
 }

@@ -1,8 +1,9 @@
 //! `billctl customers create|list|show`.
 
-use super::{now, tier_map};
+use super::tier_map;
 use crate::billing::{Customer, MirrorRow, UNKNOWN_TIER};
 use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs};
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::output::utc_date;
 use anyhow::{bail, Context, Result};

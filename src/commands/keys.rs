@@ -1,9 +1,10 @@
 //! `billctl keys issue|list|show|revoke|rotate|verify`.
 
-use super::{actor, now};
+use super::actor;
 use crate::cli::{
     KeyStatus, KeysCommand, KeysIssueArgs, KeysListArgs, KeysRevokeArgs, KeysRotateArgs,
 };
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::keys::{self, parse_duration, Verification, Verifier};
 use crate::output::{utc_date, utc_datetime};

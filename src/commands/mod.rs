@@ -72,7 +72,7 @@ pub(crate) fn instant(flag: &str, s: &str) -> Result<i64> {
         return Ok(t);
     }
     if let Ok(age) = crate::keys::parse_duration(s) {
-        return Ok(now() - age);
+        return Ok(crate::clock::now() - age);
     }
     if let Ok(day) = crate::usage::parse_day(s) {
         return Ok(day);
@@ -80,13 +80,6 @@ pub(crate) fn instant(flag: &str, s: &str) -> Result<i64> {
     anyhow::bail!(
         "invalid {flag} {s:?}: use a date (2026-11-24), unix seconds, RFC 3339 (2026-11-24T06:25:00Z), or an age like 7d or 72h"
     )
-}
-
-/// Current UTC time in unix seconds.
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// A configured tier, or an error listing the tiers that exist.

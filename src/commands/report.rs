@@ -1,9 +1,9 @@
 //! `billctl usage report` and `billctl usage alerts`: usage against each tier's quota, read
 //! from the rollups (exact at period edges, see `Store::usage_in`).
 
-use super::now;
 use crate::billing::Customer;
 use crate::cli::{ReportBy, UsageAlertsArgs, UsageReportArgs};
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::output::{utc_date, Output};
 use crate::usage;

@@ -344,7 +344,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
             detail: Some(detail),
         };
         ctx.store()?
-            .append_audit(&audit, super::now())
+            .append_audit(&audit, crate::clock::now())
             .context("failed to record the apply in the audit log")?;
         ctx.output
             .status(format!("Applied {} changes.", plan.actions.len()));
@@ -357,7 +357,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         )
     })?;
     ctx.store()?
-        .record_catalog(&rows, super::now())
+        .record_catalog(&rows, crate::clock::now())
         .context("failed to record the catalog in the store")?;
     // Catalog changes webhooks reported before this apply are now reconciled.
     ctx.store()?.clear_catalog_drift()?;

@@ -1,11 +1,12 @@
 //! `billctl subscriptions create|change|cancel|list|show|sync`.
 
-use super::{now, tier, tier_map, tier_price};
+use super::{tier, tier_map, tier_price};
 use crate::billing::{Customer, MirrorRow, Subscription, UNKNOWN_TIER};
 use crate::cli::{
     SubscriptionsCancelArgs, SubscriptionsChangeArgs, SubscriptionsCommand,
     SubscriptionsCreateArgs, SubscriptionsListArgs,
 };
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::idempotency::derived;
 use crate::output::{utc_date, Output};

@@ -2,8 +2,8 @@
 //! (local daily totals against Stripe's meter summaries) and `usage compact` (drop old raw
 //! events, keep rollups).
 
-use super::now;
 use crate::cli::{UsageCompactArgs, UsageReconcileArgs, UsageSyncArgs};
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::output::{utc_date, utc_datetime};
 use crate::store::LedgerRow;

@@ -1,7 +1,7 @@
 //! `billctl usage record|import`.
 
-use super::now;
 use crate::cli::{UsageCommand, UsageImportArgs, UsageRecordArgs};
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::store::UsageEvent;
 use crate::usage::{self, Format, RawEvent};

@@ -1,6 +1,5 @@
 //! `billctl webhooks`: listen, ingest, reprocess, list, show and verify.
 
-use super::now;
 use crate::billing::{Subscription, TierMap};
 use crate::cli::{
     EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
@@ -8,6 +7,7 @@ use crate::cli::{
     WebhooksListenArgs, WebhooksReplayArgs, WebhooksReprocessArgs, WebhooksShowArgs,
     WebhooksVerifyArgs,
 };
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::output::utc_datetime;
 use crate::store::Store;

@@ -28,6 +28,7 @@
 //! ```
 
 use super::{ct_eq, hash, parse, Code};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::{KeyRecord, Store, UsageEvent};
 use anyhow::Result;
@@ -35,7 +36,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// How stale a cached key or customer may be.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(1);
@@ -129,12 +130,10 @@ pub struct Verifier {
     /// Whether the current call read the store.
     missed: bool,
     seq: u64,
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    /// Random per verifier: with `seq`, makes recorded event ids unique across processes even
+    /// when their clocks read the same.
+    origin: u64,
+    clock: Clock,
 }
 
 impl Verifier {
@@ -158,16 +157,26 @@ impl Verifier {
             customers: HashMap::new(),
             buckets: HashMap::new(),
             pending: Vec::new(),
-            last_flush: Instant::now(),
+            last_flush: crate::clock::process().instant(),
             snapshot: None,
             missed: false,
             seq: 0,
+            origin: rand::random(),
+            clock: crate::clock::process().clone(),
         })
     }
 
     /// Sets how stale cached data may be (the bound on seeing revocations and tier changes).
     pub fn with_refresh(mut self, refresh: Duration) -> Verifier {
         self.refresh = refresh;
+        self
+    }
+
+    /// Reads the time from `clock` instead of the process clock (expiry, rate-limit windows,
+    /// billing-period edges and the freshness bound all follow it).
+    pub fn with_clock(mut self, clock: Clock) -> Verifier {
+        self.last_flush = clock.instant();
+        self.clock = clock;
         self
     }
 
@@ -185,7 +194,8 @@ impl Verifier {
     /// processes see it within their refresh interval.
     pub fn revoke(&mut self, ids: &[String], reason: Option<&str>, actor: &str) -> Result<()> {
         self.end_snapshot();
-        self.store.revoke_keys(ids, reason, actor, unix_now())?;
+        self.store
+            .revoke_keys(ids, reason, actor, self.clock.now())?;
         for id in ids {
             self.keys.remove(id);
         }
@@ -195,12 +205,12 @@ impl Verifier {
     /// Writes buffered usage to the store; returns how many events were new.
     pub fn flush(&mut self) -> Result<usize> {
         self.end_snapshot();
-        self.last_flush = Instant::now();
+        self.last_flush = self.clock.instant();
         if self.pending.is_empty() {
             return Ok(0);
         }
         let events = std::mem::take(&mut self.pending);
-        match self.store.record_usage(&events, unix_now()) {
+        match self.store.record_usage(&events, self.clock.now()) {
             Ok(n) => Ok(n),
             Err(e) => {
                 // Keep them for the next attempt rather than lose counted calls.
@@ -355,7 +365,7 @@ impl Verifier {
         let Some(parsed) = parse(key) else {
             return Verification::fail(Code::Malformed);
         };
-        let t = Instant::now();
+        let t = self.clock.instant();
         self.missed = false;
         let result = self.try_check(key, parsed.id, parsed.live, quantity, record, t);
         // A call served from the cache ends a shared read snapshot: it is only kept while
@@ -410,7 +420,7 @@ impl Verifier {
         if !ct_eq(&hash(key), &rec.hash) || rec.mode != key_mode {
             return Ok(v);
         }
-        let now = unix_now();
+        let now = self.clock.now();
         v.customer = Some(rec.customer_id.clone());
         match rec.status(now) {
             "revoked" => {
@@ -474,11 +484,8 @@ impl Verifier {
         v.valid = true;
         if record {
             self.seq += 1;
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
             self.pending.push(UsageEvent {
-                event_id: format!("v-{}-{nanos}-{}", rec.id, self.seq),
+                event_id: format!("v-{}-{:016x}-{}", rec.id, self.origin, self.seq),
                 customer_id: rec.customer_id.clone(),
                 key_id: Some(rec.id.clone()),
                 quantity,

@@ -267,6 +267,7 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let inserted = insert_usage(&tx, events, at)?;
+        crate::faults::point("usage.commit");
         tx.commit()?;
         Ok(inserted)
     }

@@ -133,7 +133,7 @@ impl Applier<'_> {
             return Ok(Outcome::Ignored(format!("{id} no longer exists in Stripe")));
         };
         let row = MirrorRow::of(&sub, self.tiers);
-        let now = crate::commands::now();
+        let now = crate::clock::now();
         self.store
             .put_subscription_if(
                 &row,

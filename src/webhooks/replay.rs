@@ -101,7 +101,7 @@ pub async fn run(plan: Plan, jobs: Vec<Job>, mut on_delivery: impl FnMut(Deliver
 }
 
 async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) -> Delivery {
-    let attempted_at_ms = super::store::now_ms();
+    let attempted_at_ms = crate::clock::now_ms();
     let started = Instant::now();
     let t = attempted_at_ms / 1000;
     let req = hyper::Request::post(plan.url.clone())

@@ -256,7 +256,7 @@ impl EventStore {
             )?;
             let mut again =
                 tx.prepare_cached("UPDATE events SET received = received + 1 WHERE id = ?1")?;
-            let now = now_ms();
+            let now = crate::clock::now_ms();
             for e in events {
                 let n = insert.execute(params![
                     e.envelope.id,
@@ -315,7 +315,7 @@ impl EventStore {
             let mut set = tx.prepare_cached(
                 "UPDATE events SET status = ?2, detail = ?3, applied_at = ?4 WHERE id = ?1",
             )?;
-            let now = now_ms();
+            let now = crate::clock::now_ms();
             for (id, o) in outcomes {
                 set.execute(params![id, o.status(), o.detail(), now])?;
             }
@@ -420,7 +420,7 @@ impl EventStore {
     ) -> Result<()> {
         self.conn.execute(
             "INSERT INTO replay_runs (id, target, selection, actor, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, target, serde_json::to_string(selection)?, actor, now_ms()],
+            params![id, target, serde_json::to_string(selection)?, actor, crate::clock::now_ms()],
         )?;
         Ok(())
     }
@@ -449,7 +449,7 @@ impl EventStore {
     pub fn finish_run(&mut self, id: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE replay_runs SET finished_at = ?2 WHERE id = ?1",
-            params![id, now_ms()],
+            params![id, crate::clock::now_ms()],
         )?;
         Ok(())
     }
@@ -557,13 +557,6 @@ fn select_sql(
         sql.push_str(&format!(" LIMIT {l}"));
     }
     (sql, args)
-}
-
-/// Unix milliseconds, UTC.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 #[cfg(test)]

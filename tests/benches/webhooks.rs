@@ -48,7 +48,7 @@ fn main() -> anyhow::Result<()> {
     let body = payload(0);
     assert_eq!(body.len(), 2048);
     let secrets = vec![SECRET.to_string()];
-    let t = billctl::webhooks::store::now_ms() / 1000;
+    let t = billctl::clock::now();
     let header = billctl::webhooks::header(SECRET, t, &body);
     let start = Instant::now();
     for _ in 0..VERIFY_ROUNDS {
@@ -108,7 +108,7 @@ fn main() -> anyhow::Result<()> {
                 let mut ok = 0;
                 for i in (c..bodies.len()).step_by(CLIENTS) {
                     let body = &bodies[i];
-                    let sig = billctl::webhooks::header(SECRET, billctl::webhooks::store::now_ms() / 1000, body);
+                    let sig = billctl::webhooks::header(SECRET, billctl::clock::now(), body);
                     let head = format!(
                         "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\n\r\n",
                         body.len()

@@ -16,6 +16,9 @@ pub struct Env {
     pub sim: StripeSim,
     pub tmp: tempfile::TempDir,
     pub key: Option<String>,
+    /// The time billctl's clock reads in every command run from now on (`BILLCTL_TEST_NOW`);
+    /// `i64::MIN`: the system clock.
+    pub pinned_now: std::sync::atomic::AtomicI64,
 }
 
 /// What a run printed and how it exited.
@@ -65,7 +68,15 @@ impl Env {
             sim,
             tmp: tempfile::tempdir().expect("temp dir"),
             key,
+            pinned_now: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
+    }
+
+    /// Pins billctl's clock at `unix` seconds for every command run after this (the simulator
+    /// keeps its own time).
+    pub fn set_now(&self, unix: i64) {
+        self.pinned_now
+            .store(unix, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// A simulator with the default catalog already applied.
@@ -111,6 +122,10 @@ impl Env {
             )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
+        let pinned = self.pinned_now.load(std::sync::atomic::Ordering::SeqCst);
+        if pinned != i64::MIN {
+            c.env(billctl::clock::TEST_NOW_ENV, pinned.to_string());
+        }
         if let Some(k) = &self.key {
             c.env("BILLCTL_STRIPE_API_KEY", k);
         }
@@ -218,38 +233,46 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
-/// Runs `script` with sh inside a fresh kernel session keyring (`keyctl session -`), in the
-/// test's environment plus `vars`, with `$BILLCTL` the binary, in the test's temp dir. Without
-/// `env_key` the Stripe key variable is removed. `None` only when keyctl is missing and
-/// BILLCTL_SKIP_KEYRING_TESTS is set.
-pub fn in_session_keyring(
-    env: &Env,
-    script: &str,
-    env_key: bool,
-    vars: &[(&str, &str)],
-) -> Option<Run> {
-    if Command::new("keyctl").arg("--version").output().is_err() {
-        if std::env::var_os("BILLCTL_SKIP_KEYRING_TESTS").is_some() {
-            eprintln!("skipping: keyctl not installed and BILLCTL_SKIP_KEYRING_TESTS is set");
-            return None;
-        }
-        panic!("keyctl is not installed (Debian package keyutils); install it or set BILLCTL_SKIP_KEYRING_TESTS=1");
-    }
+/// Runs `script` with sh inside a fresh kernel session keyring, in the test's environment plus
+/// `vars`, with `$BILLCTL` the binary, in the test's temp dir. Without `env_key` the Stripe key
+/// variable is removed.
+///
+/// The child joins a new anonymous session keyring through the keyctl system call
+/// (`KEYCTL_JOIN_SESSION_KEYRING`, what `keyctl session -` does) between fork and exec, so the
+/// test needs the kernel's keyring and nothing else: no keyutils package. Everything the script
+/// starts shares that keyring, and it is gone when they exit.
+pub fn in_session_keyring(env: &Env, script: &str, env_key: bool, vars: &[(&str, &str)]) -> Run {
+    use std::os::unix::process::CommandExt;
     let template = env.command();
-    let mut keyctl = Command::new("keyctl");
-    keyctl.env_clear();
+    let mut sh = Command::new("sh");
+    sh.env_clear();
     for (k, v) in template.get_envs() {
         if let Some(v) = v {
-            keyctl.env(k, v);
+            sh.env(k, v);
         }
     }
     if !env_key {
-        keyctl.env_remove("BILLCTL_STRIPE_API_KEY");
+        sh.env_remove("BILLCTL_STRIPE_API_KEY");
     }
-    keyctl
-        .envs(vars.iter().copied())
+    sh.envs(vars.iter().copied())
         .env("BILLCTL", env!("CARGO_BIN_EXE_billctl"))
         .current_dir(env.tmp.path())
-        .args(["session", "-", "sh", "-ec", script]);
-    Some(run(&mut keyctl))
+        .args(["-ec", script]);
+    // SAFETY: the closure runs in the forked child before exec and makes one system call,
+    // which is async-signal-safe; it allocates nothing and touches no lock.
+    unsafe {
+        sh.pre_exec(|| {
+            let name: *const libc::c_char = std::ptr::null();
+            if libc::syscall(libc::SYS_keyctl, libc::KEYCTL_JOIN_SESSION_KEYRING, name) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    match sh.output() {
+        Ok(out) => to_run(out),
+        Err(e) => {
+            panic!("could not start sh in a new session keyring (keyctl JOIN_SESSION_KEYRING): {e}")
+        }
+    }
 }
