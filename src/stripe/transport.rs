@@ -22,11 +22,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
-pub(crate) type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+pub type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// A pooled keep-alive HTTP/1.1 client for http:// and https:// URLs (webpki roots): the
 /// Stripe transport's, and `webhooks replay`'s.
-pub(crate) fn https_client() -> Client<Https, Full<Bytes>> {
+pub fn https_client() -> Client<Https, Full<Bytes>> {
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_webpki_roots()
         .https_or_http()
