@@ -626,3 +626,69 @@ fn malformed_keys_are_refused_without_touching_the_store() {
     assert_eq!(r.json()["code"], "MALFORMED");
     assert!(!missing.exists(), "no store was opened or created");
 }
+
+#[test]
+fn the_quota_period_turns_over_exactly_at_the_period_end() {
+    let k = setup("pro");
+    let key = k.issue(&[]);
+    let id = id_of(&key);
+    let sub = k
+        .env
+        .store()
+        .live_subscription(&k.customer)
+        .unwrap()
+        .unwrap();
+    let (p0, end) = (sub.current_period_start, sub.current_period_end);
+    // A verifier that caches for an hour, its clock ten seconds before the period ends.
+    let clock = Clock::manual((end - 10) * 1000);
+    let mut v = Verifier::open(&k.env.data_dir(), &k.config())
+        .unwrap()
+        .with_refresh(Duration::from_secs(3600))
+        .with_clock(clock.clone());
+    let r = v.verify_and_record(&key, 3);
+    assert_eq!(r.code, Code::Valid);
+    assert_eq!(r.quota.as_ref().unwrap().period_end, end);
+    v.flush().unwrap();
+    // Stripe renews the subscription; the mirror learns it; calls land either side of the edge.
+    k.env.sim.advance_subscription(&sub.id).unwrap();
+    k.env.set_now(end);
+    k.env.run(&["subscriptions", "sync", "-q"]).ok();
+    for (qty, at) in [("7", end - 1), ("11", end)] {
+        k.env
+            .run(&[
+                "usage",
+                "record",
+                "--key",
+                &id,
+                "--quantity",
+                qty,
+                "--at",
+                &at.to_string(),
+            ])
+            .ok();
+    }
+    // One second before the edge the cached period still holds...
+    clock.advance(Duration::from_secs(9));
+    let q = v.verify(&key).quota.unwrap();
+    assert_eq!((q.period_start, q.period_end), (p0, end));
+    // ...and at the edge the verifier re-reads at once, within its hour-long cache: the new
+    // period holds only the call made at the edge.
+    clock.advance(Duration::from_secs(1));
+    let q = v.verify(&key).quota.unwrap();
+    assert_eq!((q.period_start, q.used), (end, 11));
+    let store = k.env.store();
+    assert_eq!(
+        store.usage_in("customer", &k.customer, p0, end).unwrap(),
+        3 + 7,
+        "the old period keeps the calls before its end"
+    );
+    // The CLI, its clock pinned at the edge, agrees.
+    let r = k
+        .env
+        .run_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let q = &r.json()["quota"];
+    assert_eq!(
+        (q["period_start"].as_i64(), q["used"].as_i64()),
+        (Some(end), Some(11))
+    );
+}
