@@ -44,8 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Create Stripe Checkout links for a tier')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit log of administrative actions')
-            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Record and import API usage events')
-            [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Stripe webhooks: check signatures')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact')
+            [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint')
             [CompletionResult]::new('invoices', 'invoices', [CompletionResultType]::ParameterValue, 'List a customer''s invoices')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Store, inspect or remove the Stripe key in the OS keyring')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Inspect or back up the local store')
@@ -517,7 +517,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         'billctl;keys;issue' {
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Customer id (cus_...)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name to tell keys apart ("production", "ci")')
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime, like 90d, 12h or 2w; default: no expiry')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime, like 90d, 12h or 2w (at most 100 years); default: no expiry')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
@@ -689,7 +689,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;audit;list' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries since this time: a date (2026-11-24), unix seconds, or an age like 7d')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries since this time: RFC 3339, a date (2026-11-24), unix seconds, or an age like 7d')
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only this action (key.issue, key.rotate, key.revoke, catalog.apply)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -750,7 +750,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         'billctl;usage;record' {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key id (the 8 characters after bk_test_ / bk_live_)')
             [CompletionResult]::new('--quantity', '--quantity', [CompletionResultType]::ParameterName, 'Units of usage')
-            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the call happened: RFC 3339 or unix seconds [default: now]')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Event id; an id already recorded is counted once [default: a new random id]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -798,8 +798,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only this customer')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Only this key id (its customer''s period and quota)')
             [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, '`current` (each customer''s billing period, else the calendar month) or a month YYYY-MM')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start of an explicit period (RFC 3339 or unix seconds)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End of an explicit period, exclusive')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End of an explicit period, exclusive (same forms as --from)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per customer, per key, or per day')
             [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write one self-contained HTML page (no network, no scripts) with an SVG chart of daily usage per customer against the quota line')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
@@ -842,7 +842,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;usage;sync' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe''s limit, 35 days ago]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Oldest usage to consider: RFC 3339, a date, unix seconds, or an age like 7d [default: Stripe''s limit, 35 days ago]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Meter events per second at most [default: usage.sync_rate in the config, else 25]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
@@ -865,8 +865,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;usage;reconcile' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'First UTC day (YYYY-MM-DD) [default: 30 days before --to]')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'First UTC day: a date (2026-11-24), or any time (RFC 3339, unix seconds, an age like 30d) within it [default: 30 days before --to]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Day after the last one compared (exclusive; same forms as --from) [default: tomorrow]')
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only this customer')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -887,7 +887,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;usage;compact' {
-            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Drop raw events before this UTC day: a date (2026-11-24), or any time within it (RFC 3339, unix seconds, an age like 60d); it must be older than the dedup window')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Events deleted per transaction')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -1018,7 +1018,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;webhooks;reprocess' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*, invoice.*)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events created before this time (same forms as --since)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -1042,7 +1042,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;webhooks;list' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*, invoice.*)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events created before this time (same forms as --since)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only events with this outcome, or the rejected requests')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many rows (the oldest matching)')
@@ -1107,7 +1107,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;webhooks;replay' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*, invoice.*)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events created before this time (same forms as --since)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to POST (http:// or https://); with --resume, the run''s URL is used')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Environment variable holding the secret to sign with (whsec_...). Default: the first webhook secret in the keyring')
@@ -1567,8 +1567,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('checkout', 'checkout', [CompletionResultType]::ParameterValue, 'Create Stripe Checkout links for a tier')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit log of administrative actions')
-            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Record and import API usage events')
-            [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Stripe webhooks: check signatures')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact')
+            [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint')
             [CompletionResult]::new('invoices', 'invoices', [CompletionResultType]::ParameterValue, 'List a customer''s invoices')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Store, inspect or remove the Stripe key in the OS keyring')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Inspect or back up the local store')

@@ -41,8 +41,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand checkout 'Create Stripe Checkout links for a tier'
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
-            cand usage 'Record and import API usage events'
-            cand webhooks 'Stripe webhooks: check signatures'
+            cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+            cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
             cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
@@ -475,7 +475,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;keys;issue'= {
             cand --customer 'Customer id (cus_...)'
             cand --name 'A name to tell keys apart ("production", "ci")'
-            cand --expires-in 'Lifetime, like 90d, 12h or 2w; default: no expiry'
+            cand --expires-in 'Lifetime, like 90d, 12h or 2w (at most 100 years); default: no expiry'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -632,7 +632,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;audit;list'= {
-            cand --since 'Only entries since this time: a date (2026-11-24), unix seconds, or an age like 7d'
+            cand --since 'Only entries since this time: RFC 3339, a date (2026-11-24), unix seconds, or an age like 7d'
             cand --action 'Only this action (key.issue, key.rotate, key.revoke, catalog.apply)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -688,7 +688,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;usage;record'= {
             cand --key 'Key id (the 8 characters after bk_test_ / bk_live_)'
             cand --quantity 'Units of usage'
-            cand --at 'When the call happened: RFC 3339 or unix seconds [default: now]'
+            cand --at 'When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]'
             cand --id 'Event id; an id already recorded is counted once [default: a new random id]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -734,8 +734,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --customer 'Only this customer'
             cand --key 'Only this key id (its customer''s period and quota)'
             cand --period '`current` (each customer''s billing period, else the calendar month) or a month YYYY-MM'
-            cand --from 'Start of an explicit period (RFC 3339 or unix seconds)'
-            cand --to 'End of an explicit period, exclusive'
+            cand --from 'Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d'
+            cand --to 'End of an explicit period, exclusive (same forms as --from)'
             cand --by 'One row per customer, per key, or per day'
             cand --html 'Also write one self-contained HTML page (no network, no scripts) with an SVG chart of daily usage per customer against the quota line'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
@@ -776,7 +776,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;usage;sync'= {
-            cand --since 'Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe''s limit, 35 days ago]'
+            cand --since 'Oldest usage to consider: RFC 3339, a date, unix seconds, or an age like 7d [default: Stripe''s limit, 35 days ago]'
             cand --rate 'Meter events per second at most [default: usage.sync_rate in the config, else 25]'
             cand --concurrency 'Requests in flight at once'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
@@ -798,8 +798,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;usage;reconcile'= {
-            cand --from 'First UTC day (YYYY-MM-DD) [default: 30 days before --to]'
-            cand --to 'Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]'
+            cand --from 'First UTC day: a date (2026-11-24), or any time (RFC 3339, unix seconds, an age like 30d) within it [default: 30 days before --to]'
+            cand --to 'Day after the last one compared (exclusive; same forms as --from) [default: tomorrow]'
             cand --customer 'Only this customer'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -819,7 +819,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;usage;compact'= {
-            cand --before 'Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window'
+            cand --before 'Drop raw events before this UTC day: a date (2026-11-24), or any time within it (RFC 3339, unix seconds, an age like 60d); it must be older than the dedup window'
             cand --batch-size 'Events deleted per transaction'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -937,7 +937,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;webhooks;reprocess'= {
             cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
-            cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
+            cand --since 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h'
             cand --until 'Only events created before this time (same forms as --since)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -960,7 +960,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;webhooks;list'= {
             cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
-            cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
+            cand --since 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h'
             cand --until 'Only events created before this time (same forms as --since)'
             cand --status 'Only events with this outcome, or the rejected requests'
             cand --limit 'At most this many rows (the oldest matching)'
@@ -1022,7 +1022,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;webhooks;replay'= {
             cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
-            cand --since 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h'
+            cand --since 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h'
             cand --until 'Only events created before this time (same forms as --since)'
             cand --to 'Where to POST (http:// or https://); with --resume, the run''s URL is used'
             cand --secret-env 'Environment variable holding the secret to sign with (whsec_...). Default: the first webhook secret in the keyring'
@@ -1435,8 +1435,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand checkout 'Create Stripe Checkout links for a tier'
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
-            cand usage 'Record and import API usage events'
-            cand webhooks 'Stripe webhooks: check signatures'
+            cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+            cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
             cand invoices 'List a customer''s invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'

@@ -44,8 +44,8 @@ complete -c billctl -n "__fish_billctl_needs_command" -f -a "subscriptions" -d '
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "audit" -d 'Read the audit log of administrative actions'
-complete -c billctl -n "__fish_billctl_needs_command" -f -a "usage" -d 'Record and import API usage events'
-complete -c billctl -n "__fish_billctl_needs_command" -f -a "webhooks" -d 'Stripe webhooks: check signatures'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "usage" -d 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "webhooks" -d 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "invoices" -d 'List a customer\'s invoices'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "db" -d 'Inspect or back up the local store'
@@ -348,7 +348,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand keys; and not __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand keys; and not __fish_seen_subcommand_from issue list show revoke rotate verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l customer -d 'Customer id (cus_...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l name -d 'A name to tell keys apart ("production", "ci")' -r
-complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l expires-in -d 'Lifetime, like 90d, 12h or 2w; default: no expiry' -r
+complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l expires-in -d 'Lifetime, like 90d, 12h or 2w (at most 100 years); default: no expiry' -r
 complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand keys; and __fish_seen_subcommand_from issue" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -456,7 +456,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand audit; and not __fish_se
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List audit entries, oldest first'
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only entries since this time: a date (2026-11-24), unix seconds, or an age like 7d' -r
+complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only entries since this time: RFC 3339, a date (2026-11-24), unix seconds, or an age like 7d' -r
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only this action (key.issue, key.rotate, key.revoke, catalog.apply)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand audit; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -496,7 +496,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_se
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and not __fish_seen_subcommand_from record import report alerts sync reconcile compact help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l key -d 'Key id (the 8 characters after bk_test_ / bk_live_)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l quantity -d 'Units of usage' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l at -d 'When the call happened: RFC 3339 or unix seconds [default: now]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l at -d 'When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l id -d 'Event id; an id already recorded is counted once [default: a new random id]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -533,8 +533,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l customer -d 'Only this customer' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l key -d 'Only this key id (its customer\'s period and quota)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l period -d '`current` (each customer\'s billing period, else the calendar month) or a month YYYY-MM' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l from -d 'Start of an explicit period (RFC 3339 or unix seconds)' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l to -d 'End of an explicit period, exclusive' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l from -d 'Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l to -d 'End of an explicit period, exclusive (same forms as --from)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l by -d 'One row per customer, per key, or per day' -r -f -a "customer\t''
 key\t''
 day\t''"
@@ -567,7 +567,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from alerts" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from alerts" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from alerts" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l since -d 'Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe\'s limit, 35 days ago]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l since -d 'Oldest usage to consider: RFC 3339, a date, unix seconds, or an age like 7d [default: Stripe\'s limit, 35 days ago]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l rate -d 'Meter events per second at most [default: usage.sync_rate in the config, else 25]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l concurrency -d 'Requests in flight at once' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
@@ -584,8 +584,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from sync" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l from -d 'First UTC day (YYYY-MM-DD) [default: 30 days before --to]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l to -d 'Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l from -d 'First UTC day: a date (2026-11-24), or any time (RFC 3339, unix seconds, an age like 30d) within it [default: 30 days before --to]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l to -d 'Day after the last one compared (exclusive; same forms as --from) [default: tomorrow]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l customer -d 'Only this customer' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -600,7 +600,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from reconcile" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l before -d 'Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l before -d 'Drop raw events before this UTC day: a date (2026-11-24), or any time within it (RFC 3339, unix seconds, an age like 60d); it must be older than the dedup window' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l batch-size -d 'Events deleted per transaction' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from compact" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -680,7 +680,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from ingest" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l type -d 'Only event types matching this glob (customer.subscription.*, invoice.*)' -r
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l since -d 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l until -d 'Only events created before this time (same forms as --since)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -698,7 +698,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from reprocess" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l type -d 'Only event types matching this glob (customer.subscription.*, invoice.*)' -r
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l since -d 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l until -d 'Only events created before this time (same forms as --since)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l status -d 'Only events with this outcome, or the rejected requests' -r -f -a "applied\t''
 ignored\t''
@@ -749,7 +749,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l type -d 'Only event types matching this glob (customer.subscription.*, invoice.*)' -r
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l since -d 'Only events created since: a date, unix seconds, RFC 3339, or an age like 72h' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l since -d 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l until -d 'Only events created before this time (same forms as --since)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l to -d 'Where to POST (http:// or https://); with --resume, the run\'s URL is used' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l secret-env -d 'Environment variable holding the secret to sign with (whsec_...). Default: the first webhook secret in the keyring' -r
@@ -972,8 +972,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "audit" -d 'Read the audit log of administrative actions'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "usage" -d 'Record and import API usage events'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "webhooks" -d 'Stripe webhooks: check signatures'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "usage" -d 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "webhooks" -d 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "invoices" -d 'List a customer\'s invoices'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'

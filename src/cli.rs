@@ -19,8 +19,9 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Flags every command takes.
+/// Flags every command takes (shown under their own heading, after a command's own options).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]
     #[arg(long, global = true, value_name = "PATH", env = "BILLCTL_CONFIG")]
@@ -80,10 +81,10 @@ pub enum Command {
     /// Read the audit log of administrative actions
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Record and import API usage events
+    /// Record, import and report API usage; alert on quotas; sync to Stripe meters; compact
     #[command(subcommand)]
     Usage(UsageCommand),
-    /// Stripe webhooks: check signatures
+    /// Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
     /// List a customer's invoices
@@ -355,9 +356,9 @@ pub struct KeysIssueArgs {
     /// A name to tell keys apart ("production", "ci")
     #[arg(long)]
     pub name: Option<String>,
-    /// Lifetime, like 90d, 12h or 2w; default: no expiry
-    #[arg(long, value_name = "DURATION")]
-    pub expires_in: Option<String>,
+    /// Lifetime, like 90d, 12h or 2w (at most 100 years); default: no expiry
+    #[arg(long, value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub expires_in: Option<i64>,
 }
 
 /// Key states for `keys list --status`.
@@ -393,8 +394,8 @@ pub struct KeysRotateArgs {
     /// Key id
     pub id: String,
     /// How long the old key keeps working, like 24h or 0s
-    #[arg(long, default_value = "24h", value_name = "DURATION")]
-    pub grace: String,
+    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = crate::time::span)]
+    pub grace: i64,
 }
 
 #[derive(Debug, Args)]
@@ -412,9 +413,9 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct AuditListArgs {
-    /// Only entries since this time: a date (2026-11-24), unix seconds, or an age like 7d
-    #[arg(long)]
-    pub since: Option<String>,
+    /// Only entries since this time: RFC 3339, a date (2026-11-24), unix seconds, or an age like 7d
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    pub since: Option<i64>,
     /// Only this action (key.issue, key.rotate, key.revoke, catalog.apply)
     #[arg(long)]
     pub action: Option<String>,
@@ -441,9 +442,10 @@ pub enum UsageCommand {
 
 #[derive(Debug, Args)]
 pub struct UsageSyncArgs {
-    /// Oldest usage to consider (RFC 3339 or unix seconds) [default: Stripe's limit, 35 days ago]
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
+    /// Oldest usage to consider: RFC 3339, a date, unix seconds, or an age like 7d
+    /// [default: Stripe's limit, 35 days ago]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    pub since: Option<i64>,
     /// Meter events per second at most [default: usage.sync_rate in the config, else 25]
     #[arg(long, value_name = "N")]
     pub rate: Option<u32>,
@@ -457,12 +459,13 @@ pub struct UsageSyncArgs {
 
 #[derive(Debug, Args)]
 pub struct UsageReconcileArgs {
-    /// First UTC day (YYYY-MM-DD) [default: 30 days before --to]
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Day after the last one compared (YYYY-MM-DD, exclusive) [default: tomorrow]
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    /// First UTC day: a date (2026-11-24), or any time (RFC 3339, unix seconds, an age like
+    /// 30d) within it [default: 30 days before --to]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
+    pub from: Option<i64>,
+    /// Day after the last one compared (exclusive; same forms as --from) [default: tomorrow]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
+    pub to: Option<i64>,
     /// Only this customer
     #[arg(long)]
     pub customer: Option<String>,
@@ -470,9 +473,10 @@ pub struct UsageReconcileArgs {
 
 #[derive(Debug, Args)]
 pub struct UsageCompactArgs {
-    /// Drop raw events before this UTC day (YYYY-MM-DD); it must be older than the dedup window
-    #[arg(long, value_name = "DATE")]
-    pub before: String,
+    /// Drop raw events before this UTC day: a date (2026-11-24), or any time within it (RFC
+    /// 3339, unix seconds, an age like 60d); it must be older than the dedup window
+    #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
+    pub before: i64,
     /// Events deleted per transaction
     #[arg(long, default_value_t = 50_000, value_name = "N")]
     pub batch_size: usize,
@@ -497,12 +501,12 @@ pub struct UsageReportArgs {
     /// `current` (each customer's billing period, else the calendar month) or a month YYYY-MM
     #[arg(long, default_value = "current", conflicts_with_all = ["from", "to"])]
     pub period: String,
-    /// Start of an explicit period (RFC 3339 or unix seconds)
-    #[arg(long, requires = "to", value_name = "TIME")]
-    pub from: Option<String>,
-    /// End of an explicit period, exclusive
-    #[arg(long, requires = "from", value_name = "TIME")]
-    pub to: Option<String>,
+    /// Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d
+    #[arg(long, requires = "to", value_name = "TIME", value_parser = crate::time::moment)]
+    pub from: Option<i64>,
+    /// End of an explicit period, exclusive (same forms as --from)
+    #[arg(long, requires = "from", value_name = "TIME", value_parser = crate::time::moment)]
+    pub to: Option<i64>,
     /// One row per customer, per key, or per day
     #[arg(long, value_enum, default_value_t = ReportBy::Customer)]
     pub by: ReportBy,
@@ -530,9 +534,9 @@ pub struct UsageRecordArgs {
     /// Units of usage
     #[arg(long, default_value_t = 1)]
     pub quantity: i64,
-    /// When the call happened: RFC 3339 or unix seconds [default: now]
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
+    /// When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    pub at: Option<i64>,
     /// Event id; an id already recorded is counted once [default: a new random id]
     #[arg(long, value_name = "EVENT_ID")]
     pub id: Option<String>,
@@ -632,8 +636,8 @@ pub struct WebhooksReplayArgs {
 pub struct WebhooksBackfillArgs {
     /// How far back: an age like 72h or 7d, a date, unix seconds or RFC 3339 (Stripe keeps
     /// events for 30 days)
-    #[arg(long, default_value = "72h", value_name = "TIME")]
-    pub since: String,
+    #[arg(long, default_value = "72h", value_name = "TIME", value_parser = crate::time::moment)]
+    pub since: i64,
     /// Only event types matching this glob (customer.subscription.*)
     #[arg(long = "type", value_name = "GLOB")]
     pub kind: Option<String>,
@@ -725,12 +729,12 @@ pub struct EventWindow {
     /// Only event types matching this glob (customer.subscription.*, invoice.*)
     #[arg(long = "type", value_name = "GLOB")]
     pub kind: Option<String>,
-    /// Only events created since: a date, unix seconds, RFC 3339, or an age like 72h
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
+    /// Only events created since: RFC 3339, a date, unix seconds, or an age like 72h
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    pub since: Option<i64>,
     /// Only events created before this time (same forms as --since)
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    pub until: Option<i64>,
 }
 
 /// `--status` of `webhooks list`.

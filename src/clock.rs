@@ -121,7 +121,7 @@ fn from_env() -> Clock {
         return Clock::system();
     };
     let text = v.to_string_lossy();
-    match crate::usage::parse_timestamp(text.trim()) {
+    match crate::time::parse_timestamp(text.trim()) {
         Ok(t) => Clock::manual(t.saturating_mul(1000)),
         Err(e) => {
             // A test harness set it wrong: nothing sensible can run on a half-set clock.

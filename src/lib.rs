@@ -13,10 +13,12 @@ pub mod context;
 pub mod faults;
 pub mod idempotency;
 pub mod keys;
+pub mod money;
 pub mod output;
 pub mod secrets;
 pub mod store;
 pub mod stripe;
+pub mod time;
 pub mod usage;
 pub mod webhooks;
 

@@ -18,6 +18,27 @@ fn help_describes_the_tool_and_exits_0() {
 }
 
 #[test]
+fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_heading() {
+    let env = Env::new();
+    let r = env.run(&["usage", "report", "--help"]).ok();
+    let own = r.stdout.find("--customer").expect("its own option");
+    let heading = r
+        .stdout
+        .find("Global options:")
+        .unwrap_or_else(|| panic!("a Global options heading:\n{}", r.stdout));
+    let global = r.stdout.find("--data-dir").expect("a global option");
+    assert!(own < heading && heading < global, "{}", r.stdout);
+    // Group descriptions say what the group does.
+    let r = env.run(&["--help"]).ok();
+    assert!(
+        r.stdout
+            .contains("Receive, store, apply, list, replay and backfill Stripe webhooks"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn version_prints_the_package_version() {
     let r = Env::new().run(&["--version"]).ok();
     assert_eq!(

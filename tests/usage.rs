@@ -608,3 +608,77 @@ fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
         );
     }
 }
+
+#[test]
+fn importing_a_missing_file_names_the_file_and_its_cause() {
+    let u = setup();
+    let r = u
+        .env
+        .run(&["usage", "import", "/nonexistent/events"])
+        .code(2);
+    assert!(
+        r.stderr.contains("failed to read /nonexistent/events")
+            && r.stderr.contains("No such file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(u.totals(), (0, 0, 0));
+}
+
+#[test]
+fn every_time_flag_takes_one_grammar_with_ranges_checked() {
+    let u = setup();
+    u.env.set_now(T0 + 7_200);
+    // An age counts back from billctl's clock; a date is its UTC midnight; RFC 3339 any offset.
+    for (at, id, want) in [
+        ("90m", "a1", T0 + 1_800),
+        ("2026-11-24", "a2", T0 - 6 * 3_600),
+        ("2026-11-24T08:00:00+02:00", "a3", T0),
+        ("1795500000", "a4", T0),
+    ] {
+        let r = u
+            .env
+            .run(&[
+                "usage", "record", "--key", &u.key_id, "--at", at, "--id", id, "--json",
+            ])
+            .ok()
+            .json();
+        assert_eq!(r["timestamp"].as_i64(), Some(want), "--at {at}: {r}");
+    }
+    // Out of range or malformed: exit 2, the flag and the reason named, nothing stored.
+    for (flag, bad, why) in [
+        ("--at", "2026-11-24T06:00:00+99:99", "offset"),
+        ("--at", "0000-01-01", "out of range"),
+        ("--at", "tomorrow", "malformed timestamp"),
+    ] {
+        let r = u
+            .env
+            .run(&["usage", "record", "--key", &u.key_id, flag, bad])
+            .code(2);
+        assert!(
+            r.stderr.contains(flag) && r.stderr.contains(why),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(u.totals().0, 4, "only the four good events");
+    let r = u
+        .env
+        .run(&["audit", "list", "--since", "7d", "--json"])
+        .ok();
+    assert!(r.json().is_array());
+    let r = u
+        .env
+        .run(&[
+            "usage",
+            "report",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "0s",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r[0]["used"].as_i64(), Some(4), "{r}");
+}

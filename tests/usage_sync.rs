@@ -403,7 +403,7 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
         .json()
     };
     let before = report(&m);
-    let day = billctl::output::utc_date;
+    let day = billctl::time::utc_date;
     // Inside the dedup window: refused, nothing dropped.
     let r = m
         .run(&[

@@ -11,7 +11,7 @@ mod plan;
 pub use plan::{plan, shape_changes, tier_product, Action, Change, Plan};
 
 use crate::config::{MeterSpec, PriceSpec, Tier};
-use crate::output::{group, money};
+use crate::money::{group, money};
 use std::collections::BTreeMap;
 
 /// Product metadata key naming the tier a product belongs to.

@@ -2,17 +2,13 @@
 
 use crate::cli::AuditListArgs;
 use crate::context::Ctx;
-use crate::output::utc_datetime;
+use crate::time::utc_datetime;
 use anyhow::Result;
 use comfy_table::Cell;
 use std::process::ExitCode;
 
 pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
-    let from = args
-        .since
-        .as_deref()
-        .map(|s| super::instant("--since", s))
-        .transpose()?;
+    let from = args.since;
     let rows = ctx.store()?.audit(from, args.action.as_deref())?;
     if ctx.output.json {
         ctx.output.json(&rows)?;
@@ -36,21 +32,4 @@ pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
         table,
     ))?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn since_accepts_dates_seconds_and_ages() {
-        assert_eq!(
-            super::super::instant("--since", "2026-11-24").unwrap(),
-            1_795_478_400
-        );
-        assert_eq!(
-            super::super::instant("--since", "1700000000").unwrap(),
-            1_700_000_000
-        );
-        assert!(super::super::instant("--since", "7d").unwrap() < crate::clock::now());
-        assert!(super::super::instant("--since", "yesterday").is_err());
-    }
 }

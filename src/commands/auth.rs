@@ -149,8 +149,7 @@ fn logout(ctx: &mut Ctx) -> Result<ExitCode> {
         &format!("Remove the Stripe key of profile {profile} from the OS keyring?"),
         ctx.global.yes,
     )? {
-        ctx.output.status("Aborted: the key was kept.");
-        return Ok(ExitCode::from(2));
+        return super::declined(ctx, "the key was kept");
     }
     match secrets::remove(&profile).map_err(|e| anyhow!("failed to remove the key: {e}"))? {
         true => ctx.output.status(format!(

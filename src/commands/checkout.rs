@@ -72,7 +72,7 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
             "Checkout Session {} for {} expires {}.",
             view.id,
             tier.id,
-            crate::output::utc_datetime(view.expires_at)
+            crate::time::utc_datetime(view.expires_at)
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -5,7 +5,7 @@ use crate::billing::{Customer, MirrorRow, UNKNOWN_TIER};
 use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::output::utc_date;
+use crate::time::utc_date;
 use anyhow::{bail, Context, Result};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -44,8 +44,7 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
             &format!("Create another customer with email {email}?"),
             ctx.global.yes,
         )? {
-            ctx.output.status("Aborted: no customer was created.");
-            return Ok(ExitCode::from(2));
+            return super::declined(ctx, "no customer was created");
         }
     }
     let stripe = ctx.stripe_for_write("create a customer")?;

@@ -52,8 +52,7 @@ fn backup(ctx: &mut Ctx, dest: &std::path::Path) -> Result<ExitCode> {
             ctx.global.yes,
         )?
     {
-        ctx.output.status("Aborted: nothing was written.");
-        return Ok(ExitCode::from(2));
+        return super::declined(ctx, "nothing was written");
     }
     let store = ctx.store()?;
     store.backup(dest).with_context(|| {

@@ -2,7 +2,8 @@
 
 use crate::cli::InvoicesListArgs;
 use crate::context::Ctx;
-use crate::output::{money, utc_date};
+use crate::money::money;
+use crate::time::utc_date;
 use anyhow::{Context, Result};
 use comfy_table::Cell;
 use std::process::ExitCode;

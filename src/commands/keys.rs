@@ -6,10 +6,10 @@ use crate::cli::{
 };
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::keys::{self, parse_duration, Verification, Verifier};
-use crate::output::{utc_date, utc_datetime};
+use crate::keys::{self, Verification, Verifier};
 use crate::secrets::Mode;
 use crate::store::{Audit, KeyRecord};
+use crate::time::{utc_date, utc_datetime};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -65,12 +65,7 @@ fn new_key(ctx: &mut Ctx, live: bool, template: &KeyRecord) -> Result<(String, K
 }
 
 fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
-    let ttl = args
-        .expires_in
-        .as_deref()
-        .map(parse_duration)
-        .transpose()
-        .map_err(|e| anyhow!("--expires-in: {e}"))?;
+    let ttl = args.expires_in;
     let mode = ctx.stripe_key()?.mode;
     let mode_name = if mode == Mode::Live { "live" } else { "test" };
     // The customer must exist: from the mirror, else from Stripe (and then mirrored).
@@ -224,8 +219,7 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
         args.ids.join(", ")
     );
     if !ctx.output.confirm(&question, ctx.global.yes)? {
-        ctx.output.status("Aborted: no key was revoked.");
-        return Ok(ExitCode::from(2));
+        return super::declined(ctx, "no key was revoked");
     }
     ctx.store()?
         .revoke_keys(&args.ids, args.reason.as_deref(), &actor(), now())
@@ -240,7 +234,7 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
 }
 
 fn rotate(ctx: &mut Ctx, args: &KeysRotateArgs) -> Result<ExitCode> {
-    let grace = keys::parse_span(&args.grace).map_err(|e| anyhow!("--grace: {e}"))?;
+    let grace = args.grace;
     let old = find(ctx, &args.id)?;
     let at = now();
     if old.status(at) != "active" {

@@ -64,22 +64,11 @@ pub(crate) fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))
 }
 
-/// A point in time given to `flag`: a date (2026-11-24, midnight UTC), unix seconds, RFC 3339,
-/// or an age such as `7d` or `72h` (that long ago).
-pub(crate) fn instant(flag: &str, s: &str) -> Result<i64> {
-    let s = s.trim();
-    if let Ok(t) = crate::usage::parse_timestamp(s) {
-        return Ok(t);
-    }
-    if let Ok(age) = crate::keys::parse_duration(s) {
-        return Ok(crate::clock::now() - age);
-    }
-    if let Ok(day) = crate::usage::parse_day(s) {
-        return Ok(day);
-    }
-    anyhow::bail!(
-        "invalid {flag} {s:?}: use a date (2026-11-24), unix seconds, RFC 3339 (2026-11-24T06:25:00Z), or an age like 7d or 72h"
-    )
+/// What a command returns when its confirmation was declined: it says what was left as it was,
+/// and exits 2, as every declined prompt does.
+pub(crate) fn declined(ctx: &Ctx, kept: &str) -> Result<ExitCode> {
+    ctx.output.status(format!("Aborted: {kept}."));
+    Ok(ExitCode::from(2))
 }
 
 /// A configured tier, or an error listing the tiers that exist.

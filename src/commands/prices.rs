@@ -4,7 +4,7 @@ use crate::catalog::{Observed, RemotePrice, META_TIER};
 use crate::cli::PricesCheckArgs;
 use crate::config::{Config, PriceSpec, Tier};
 use crate::context::Ctx;
-use crate::output::money;
+use crate::money::money;
 use anyhow::{bail, Context, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;

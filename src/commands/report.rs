@@ -5,8 +5,8 @@ use crate::billing::Customer;
 use crate::cli::{ReportBy, UsageAlertsArgs, UsageReportArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::output::{utc_date, Output};
-use crate::usage;
+use crate::output::Output;
+use crate::time::utc_date;
 use anyhow::{anyhow, bail, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -54,10 +54,10 @@ fn plan_of(
     let period = match (explicit, period) {
         (Some(p), _) => p,
         (None, "current") => live.as_ref().map_or_else(
-            || usage::month_of(now()),
+            || crate::time::month_of(now()),
             |s| (s.current_period_start, s.current_period_end),
         ),
-        (None, m) => usage::month(m).map_err(|e| anyhow!("--period: {e}"))?,
+        (None, m) => crate::time::parse_month(m).map_err(|e| anyhow!("--period: {e}"))?,
     };
     Ok(Plan {
         tier,
@@ -108,10 +108,7 @@ fn customers(ctx: &mut Ctx, only: Option<&str>) -> Result<Vec<Customer>> {
 fn rows(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<Vec<Row>> {
     let explicit = match (&args.from, &args.to) {
         (Some(f), Some(t)) => {
-            let (f, t) = (
-                usage::parse_timestamp(f).map_err(|e| anyhow!("--from: {e}"))?,
-                usage::parse_timestamp(t).map_err(|e| anyhow!("--to: {e}"))?,
-            );
+            let (f, t) = (*f, *t);
             if t <= f {
                 bail!("--to must be after --from");
             }
@@ -417,7 +414,7 @@ fn html_page(ctx: &mut Ctx, args: &UsageReportArgs, rows: &[Row]) -> Result<Stri
     }
     Ok(format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>billctl usage report</title>\n<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#111}}section{{margin-bottom:2rem}}h2{{font-size:1rem;margin:0 0 .25rem}}p{{margin:0 0 .5rem;color:#444}}</style></head>\n<body><h1>Usage against quota</h1><p>Generated {} by billctl {}.</p>\n{body}</body></html>\n",
-        crate::output::utc_datetime(now()),
+        crate::time::utc_datetime(now()),
         env!("CARGO_PKG_VERSION")
     ))
 }

@@ -4,7 +4,8 @@ use crate::catalog::{self, tier_product, Action, Observed, Plan};
 use crate::cli::SetupProductsArgs;
 use crate::config::Config;
 use crate::context::Ctx;
-use crate::output::{money, Output};
+use crate::money::money;
+use crate::output::Output;
 use crate::store::{CatalogRow, PriceRow};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
@@ -313,8 +314,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
             plan.writes()
         );
         let Some(stripe) = ctx.stripe_for_confirmed_write("apply the catalog", &question)? else {
-            ctx.output.status("Aborted: nothing was changed.");
-            return Ok(ExitCode::from(2));
+            return super::declined(ctx, "nothing was changed");
         };
         apply(
             ctx,

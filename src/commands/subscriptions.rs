@@ -9,7 +9,8 @@ use crate::cli::{
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::idempotency::derived;
-use crate::output::{utc_date, Output};
+use crate::output::Output;
+use crate::time::utc_date;
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -242,9 +243,7 @@ fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
         format!("Cancel {} ({who}) now? Access ends immediately.", sub.id)
     };
     let Some(stripe) = ctx.stripe_for_confirmed_write("cancel a subscription", &question)? else {
-        ctx.output
-            .status("Aborted: the subscription was not changed.");
-        return Ok(ExitCode::from(2));
+        return super::declined(ctx, "the subscription was not changed");
     };
     let done = if args.at_period_end {
         let key = derived(&[

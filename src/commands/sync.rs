@@ -5,10 +5,9 @@
 use crate::cli::{UsageCompactArgs, UsageReconcileArgs, UsageSyncArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::output::{utc_date, utc_datetime};
 use crate::store::LedgerRow;
 use crate::stripe::{Error as StripeError, Stripe};
-use crate::usage;
+use crate::time::{utc_date, utc_datetime};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -120,12 +119,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     let t = now();
     // The first whole hour Stripe still accepts events for, with an hour to spare.
     let oldest = (t - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600;
-    let since = match &args.since {
-        Some(s) => usage::parse_timestamp(s).map_err(|e| anyhow!("--since: {e}"))?,
-        None => oldest,
-    }
-    .div_euclid(3600)
-        * 3600;
+    let since = args.since.unwrap_or(oldest).div_euclid(3600) * 3600;
     if since < oldest {
         bail!(
             "--since {} is older than Stripe accepts meter events (35 days): use {} or later",
@@ -409,14 +403,9 @@ struct ReconcileView {
 }
 
 pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
-    let day = |s: &Option<String>, flag: &str| -> Result<Option<i64>> {
-        s.as_deref()
-            .map(|v| usage::parse_day(v).map_err(|e| anyhow!("{flag}: {e}")))
-            .transpose()
-    };
     let today = now().div_euclid(86_400) * 86_400;
-    let to = day(&args.to, "--to")?.unwrap_or(today + 86_400);
-    let from = day(&args.from, "--from")?.unwrap_or(to - 30 * 86_400);
+    let to = args.to.unwrap_or(today + 86_400);
+    let from = args.from.unwrap_or(to - 30 * 86_400);
     if to <= from {
         bail!(
             "--to {} must be after --from {}",
@@ -524,7 +513,7 @@ struct CompactView {
 
 pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let before = usage::parse_day(&args.before).map_err(|e| anyhow!("--before: {e}"))?;
+    let before = args.before;
     if args.batch_size == 0 {
         bail!("invalid --batch-size 0: must be at least 1");
     }
@@ -543,8 +532,7 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
         utc_date(before)
     );
     if !ctx.output.confirm(&question, ctx.global.yes)? {
-        ctx.output.status("Aborted: nothing was changed.");
-        return Ok(ExitCode::from(2));
+        return super::declined(ctx, "nothing was changed");
     }
     // The horizon first: from now on, imports refuse events before it, so none can slip in
     // behind the deletion and escape deduplication.

@@ -39,10 +39,7 @@ fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     if args.quantity < 0 {
         bail!("invalid --quantity {}: must be 0 or more", args.quantity);
     }
-    let ts = match &args.at {
-        Some(t) => usage::parse_timestamp(t).map_err(|e| anyhow!("--at: {e}"))?,
-        None => now(),
-    };
+    let ts = args.at.unwrap_or_else(now);
     let key = ctx.store()?.key(&args.key)?.ok_or_else(|| {
         anyhow!(
             "no API key with id {} (--key takes the key id, not the key)",
@@ -229,6 +226,10 @@ fn parse_lines(
 
 fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    // A missing or unreadable file is the first thing to say, before guessing its format.
+    if args.file != "-" {
+        std::fs::File::open(&args.file).with_context(|| format!("failed to read {}", args.file))?;
+    }
     let format = format_of(args)?;
     if args.batch_size == 0 {
         bail!("invalid --batch-size 0: must be at least 1");
@@ -269,8 +270,8 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
                 line: n,
                 reason: format!(
                     "timestamp {} is before the compacted horizon {}: raw events before it were dropped, so its id cannot be checked for duplicates",
-                    crate::output::utc_datetime(e.timestamp),
-                    crate::output::utc_date(h)
+                    crate::time::utc_datetime(e.timestamp),
+                    crate::time::utc_date(h)
                 ),
                 input: line(n),
             });

@@ -9,8 +9,8 @@ use crate::cli::{
 };
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::output::utc_datetime;
 use crate::store::Store;
+use crate::time::utc_datetime;
 use crate::webhooks;
 use crate::webhooks::apply::{Applier, Fetch};
 use crate::webhooks::listen::{self, Logged, Stats, Writer};
@@ -433,16 +433,8 @@ fn filter_of(ids: &[String], w: &EventWindow) -> Result<Filter> {
     Ok(Filter {
         ids: ids.to_vec(),
         kind: w.kind.clone(),
-        since: w
-            .since
-            .as_deref()
-            .map(|s| super::instant("--since", s))
-            .transpose()?,
-        until: w
-            .until
-            .as_deref()
-            .map(|s| super::instant("--until", s))
-            .transpose()?,
+        since: w.since,
+        until: w.until,
         status: None,
     })
 }
@@ -934,7 +926,7 @@ struct BackfillView {
 }
 
 fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
-    let since = super::instant("--since", &args.since)?;
+    let since = args.since;
     let oldest = now() - 30 * 86_400;
     if since < oldest {
         ctx.output.warn(format!(
@@ -1144,8 +1136,7 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
         args.id
     );
     if !ctx.output.confirm(&question, ctx.global.yes)? {
-        ctx.output.status("nothing deleted");
-        return Ok(ExitCode::from(1));
+        return super::declined(ctx, "nothing was deleted");
     }
     ctx.block_on(stripe.delete_webhook_endpoint(&args.id))??;
     let profile = ctx.profile()?;

@@ -143,45 +143,18 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-/// Parses durations like `90d`, `24h`, `30m`, `45s`, `2w` into seconds; must be positive.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
-    match parse_span(s)? {
-        0 => Err(format!("invalid duration {:?}: must be positive", s.trim())),
-        n => Ok(n),
-    }
-}
-
-/// Like [`parse_duration`], but zero is allowed (`0`, `0s`, `0h`...), as for a grace period.
-pub fn parse_span(s: &str) -> Result<i64, String> {
-    let s = s.trim();
-    if s == "0" {
-        return Ok(0);
-    }
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: i64 = num.parse().map_err(|_| {
-        format!("invalid duration {s:?}: expected a number and a unit, like 90d, 24h, 30m")
-    })?;
-    let mult = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => {
-            return Err(format!(
-                "invalid duration {s:?}: the unit must be s, m, h, d or w"
-            ))
-        }
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("invalid duration {s:?}: too long"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn hashes_compare_in_constant_time() {
+        let a = hash("a");
+        assert!(ct_eq(&a, &hash("a")));
+        assert!(!ct_eq(&a, &hash("b")));
+        assert!(!ct_eq(&a, &a[..31]));
+    }
 
     #[test]
     fn generated_keys_parse_and_carry_their_mode_and_id() {
@@ -259,30 +232,5 @@ mod tests {
         ] {
             assert!(parse(bad).is_none(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn hashes_compare_in_constant_time_and_durations_parse() {
-        let a = hash("a");
-        assert!(ct_eq(&a, &hash("a")));
-        assert!(!ct_eq(&a, &hash("b")));
-        assert!(!ct_eq(&a, &a[..31]));
-        assert_eq!(parse_duration("90d"), Ok(90 * 86_400));
-        assert_eq!(parse_duration("24h"), Ok(86_400));
-        assert!(parse_duration("10").is_err());
-        assert!(parse_duration("0d").is_err());
-        assert!(parse_duration("0").is_err());
-        assert_eq!(
-            (
-                parse_span("0"),
-                parse_span("0s"),
-                parse_span("0h"),
-                parse_span("2h")
-            ),
-            (Ok(0), Ok(0), Ok(0), Ok(7200))
-        );
-        assert!(parse_span("10").is_err() && parse_span("-1h").is_err());
-        assert!(parse_duration("99999999999999999w").is_err());
-        assert!(parse_duration("5y").is_err());
     }
 }

@@ -1,13 +1,6 @@
 //! Everything billctl shows: data on stdout (tables or JSON), status and warnings on stderr,
 //! progress bars and confirmation prompts. Commands never print directly.
 
-mod money;
-pub(crate) mod time;
-
-pub use money::{group, money};
-pub(crate) use time::{civil, days_from_civil};
-pub use time::{utc_date, utc_datetime};
-
 use anyhow::{bail, Result};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -507,8 +507,8 @@ pub(crate) fn insert_usage<'a>(
             anyhow::bail!(
                 "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
                 e.event_id,
-                crate::output::time::utc_datetime(e.ts),
-                crate::output::time::utc_date(h)
+                crate::time::utc_datetime(e.ts),
+                crate::time::utc_date(h)
             );
         }
     }

@@ -2,7 +2,7 @@
 //! names the field, timestamps as RFC 3339 or unix seconds, and ids derived from the fields
 //! when asked. Pure: no I/O here.
 
-use crate::output::days_from_civil;
+use crate::time::parse_timestamp;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -34,122 +34,6 @@ const FIELDS: &[&str] = &[
     "endpoint",
     "meta",
 ];
-
-fn num(s: &str, what: &str) -> Result<i64, String> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("bad {what} {s:?}"));
-    }
-    s.parse().map_err(|_| format!("bad {what} {s:?}"))
-}
-
-/// A UTC day `YYYY-MM-DD` to the unix second it starts at.
-pub fn parse_day(s: &str) -> Result<i64, String> {
-    let bad = || format!("malformed date {s:?}: use YYYY-MM-DD (a UTC day)");
-    let parts: Vec<&str> = s.trim().split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let (y, m, d): (i64, u32, u32) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    let days = crate::output::time::days_from_civil(y, m, d);
-    // Round trip rejects 2026-02-30 and month 13.
-    if !(1..=12).contains(&m) || crate::output::time::civil(days) != (y, m, d) {
-        return Err(bad());
-    }
-    Ok(days * 86_400)
-}
-
-/// Unix seconds, or RFC 3339 (`2026-11-24T06:25:00Z`, `...T08:25:00.5+02:00`), to unix seconds.
-pub fn parse_timestamp(s: &str) -> Result<i64, String> {
-    let s = s.trim();
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s
-            .parse()
-            .map_err(|_| format!("timestamp {s:?} is out of range"));
-    }
-    let bad = |why: &str| {
-        format!(
-            "malformed timestamp {s:?}: {why}; use RFC 3339 (2026-11-24T06:25:00Z) or unix seconds"
-        )
-    };
-    if s.len() < 20 || !s.is_ascii() {
-        return Err(bad("too short"));
-    }
-    let b = s.as_bytes();
-    if b[4] != b'-'
-        || b[7] != b'-'
-        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return Err(bad("expected YYYY-MM-DDTHH:MM:SS"));
-    }
-    let (y, mo, d) = (
-        num(&s[0..4], "year").map_err(|e| bad(&e))?,
-        num(&s[5..7], "month").map_err(|e| bad(&e))?,
-        num(&s[8..10], "day").map_err(|e| bad(&e))?,
-    );
-    let (h, mi, se) = (
-        num(&s[11..13], "hour").map_err(|e| bad(&e))?,
-        num(&s[14..16], "minute").map_err(|e| bad(&e))?,
-        num(&s[17..19], "second").map_err(|e| bad(&e))?,
-    );
-    let month_days = [
-        31,
-        if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
-            29
-        } else {
-            28
-        },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&mo)
-        || d < 1
-        || d > month_days[(mo - 1) as usize]
-        || h > 23
-        || mi > 59
-        || se > 60
-    {
-        return Err(bad("a date or time field is out of range"));
-    }
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return Err(bad("empty fraction of a second"));
-        }
-        rest = &frac[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6
-            && (rest.starts_with('+') || rest.starts_with('-'))
-            && rest.as_bytes()[3] == b':' =>
-        {
-            let oh = num(&rest[1..3], "offset").map_err(|e| bad(&e))?;
-            let om = num(&rest[4..6], "offset").map_err(|e| bad(&e))?;
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            sign * (oh * 3600 + om * 60)
-        }
-        _ => return Err(bad("expected a Z or ±HH:MM offset")),
-    };
-    Ok(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + se.min(59) - offset)
-}
 
 fn quantity_of(v: &Value) -> Result<i64, String> {
     if let Some(q) = v.as_i64() {
@@ -315,30 +199,6 @@ pub fn parse_csv(header: &[String], line: &str) -> Result<RawEvent, String> {
     })
 }
 
-/// `[start, end)` of the UTC calendar month `YYYY-MM`.
-pub fn month(s: &str) -> Result<(i64, i64), String> {
-    let bad = || format!("invalid month {s:?}: expected YYYY-MM, like 2026-11");
-    let (y, m) = s.split_once('-').ok_or_else(bad)?;
-    let (y, m) = (
-        num(y, "year").map_err(|_| bad())?,
-        num(m, "month").map_err(|_| bad())?,
-    );
-    if !(1..=12).contains(&m) || !(1970..=9999).contains(&y) {
-        return Err(bad());
-    }
-    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    Ok((
-        days_from_civil(y, m as u32, 1) * 86_400,
-        days_from_civil(ny, nm as u32, 1) * 86_400,
-    ))
-}
-
-/// `[start, end)` of the UTC calendar month containing `ts`.
-pub fn month_of(ts: i64) -> (i64, i64) {
-    let (y, m, _) = crate::output::civil(ts.div_euclid(86_400));
-    month(&format!("{y:04}-{m:02}")).unwrap_or((ts, ts))
-}
-
 /// An id made from the event's fields (`--derive-ids`): identical lines get the same id and
 /// so count once.
 pub fn derive_id(e: &RawEvent) -> String {
@@ -364,38 +224,6 @@ pub fn derive_id(e: &RawEvent) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn months_are_utc_calendar_months() {
-        assert_eq!(month("2026-11"), Ok((1_793_491_200, 1_796_083_200)));
-        assert_eq!(month("2024-12").unwrap().1, month("2025-01").unwrap().0);
-        assert_eq!(month_of(1_795_500_000), month("2026-11").unwrap());
-        assert!(month("2026-13").is_err() && month("nov").is_err());
-    }
-
-    #[test]
-    fn timestamps_parse_as_rfc3339_or_unix_seconds() {
-        assert_eq!(parse_timestamp("1795500000"), Ok(1_795_500_000));
-        assert_eq!(parse_timestamp("2026-11-24T06:00:00Z"), Ok(1_795_500_000));
-        assert_eq!(
-            parse_timestamp("2026-11-24T08:00:00.250+02:00"),
-            Ok(1_795_500_000)
-        );
-        assert_eq!(
-            parse_timestamp("2026-11-24 01:00:00-05:00"),
-            Ok(1_795_500_000)
-        );
-        for bad in [
-            "2026-13-01T00:00:00Z",
-            "2026-02-30T00:00:00Z",
-            "yesterday",
-            "2026-11-24T06:00:00",
-            "2026-11-24T06:00:00+2",
-            "",
-        ] {
-            assert!(parse_timestamp(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn ndjson_lines_are_checked_field_by_field() {

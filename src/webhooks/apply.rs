@@ -90,8 +90,8 @@ impl Applier<'_> {
                     return Err(format!(
                         "older than the mirror's state of {} (event at {}, mirror as of {})",
                         row.id,
-                        crate::output::utc_datetime(t),
-                        crate::output::utc_datetime(as_of)
+                        crate::time::utc_datetime(t),
+                        crate::time::utc_datetime(as_of)
                     ));
                 }
                 if t == as_of && kind == "created" {
@@ -209,8 +209,8 @@ impl Applier<'_> {
                 if t < as_of {
                     return Err(format!(
                         "older than the mirror's state of {sub} (event at {}, mirror as of {})",
-                        crate::output::utc_datetime(t),
-                        crate::output::utc_datetime(as_of)
+                        crate::time::utc_datetime(t),
+                        crate::time::utc_datetime(as_of)
                     ));
                 }
                 // Stripe's own transitions: a failed renewal makes an active subscription
