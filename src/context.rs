@@ -167,7 +167,10 @@ impl Ctx {
     }
 
     fn stripe_settings(&mut self) -> Result<Settings> {
-        let verbose = self.global.verbose > 0;
+        let log = (self.global.verbose > 0).then(|| {
+            let output = self.output.clone();
+            crate::stripe::transport::Log::new(move |line| output.debug(1, line))
+        });
         let cfg = &self.config()?.stripe;
         let mut base = std::env::var(API_BASE_ENV)
             .ok()
@@ -186,7 +189,7 @@ impl Ctx {
             timeout: Duration::from_secs(cfg.timeout_secs),
             max_attempts: cfg.max_attempts,
             backoff: Duration::from_millis(500),
-            verbose,
+            log,
         })
     }
 

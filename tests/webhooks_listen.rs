@@ -632,3 +632,23 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("--since"), "{}", r.stderr);
 }
+
+#[test]
+fn a_closed_stdout_stops_listen_with_exit_0_after_storing() {
+    let env = Env::new();
+    let mut l = Listener::start(&env);
+    drop(l.child.stdout.take()); // like `listen | head -1`
+    let body = json!({
+        "id": "evt_pipe", "object": "event", "type": "customer.created", "api_version": "2026-09-30.endive",
+        "created": now(), "livemode": false, "data": {"object": {"id": "cus_pipe"}}
+    })
+    .to_string()
+    .into_bytes();
+    let (status, _) = post(&l.url, Some(&signature_header(NEW, now(), &body)), &body);
+    assert_eq!(status, 200, "stored and answered before the log line fails");
+    // The failed log line stops the receiver: it exits by itself, with 0.
+    let status = l.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let ev = billctl::webhooks::store::EventStore::open(&l.data).unwrap();
+    assert_eq!(ev.events(&Default::default(), None).unwrap().len(), 1);
+}

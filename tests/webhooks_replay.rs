@@ -318,3 +318,48 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
     assert!(actions.contains(&"webhooks.endpoint.create"), "{actions:?}");
     assert!(actions.contains(&"webhooks.endpoint.delete"), "{actions:?}");
 }
+
+#[test]
+fn a_closed_stdout_stops_a_json_replay_with_exit_0() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let n = 2_000;
+    stored_events(&env, n);
+    let recv = Receiver::start(false);
+    let mut child = env
+        .command()
+        .env("WH_APP", SECRET)
+        .args([
+            "webhooks",
+            "replay",
+            "--to",
+            &recv.url,
+            "--secret-env",
+            "WH_APP",
+        ])
+        .args(["--concurrency", "1", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one delivery line (an observed point), then close the pipe, like `| head -1`.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("\"event_id\""), "{first}");
+    drop(out);
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    // It stopped: at most what the pipe's buffer took (64 KiB of ~300-byte lines) was sent
+    // after the line that was read, far from all 2,000.
+    assert!(
+        recv.count() < n / 4,
+        "{} of {n} were sent after stdout closed",
+        recv.count()
+    );
+}

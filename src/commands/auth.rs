@@ -130,13 +130,13 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
         ))?;
     }
     if !view.configured {
-        eprintln!(
+        ctx.output.notice(format!(
             "no Stripe API key: set {} or run 'billctl auth login' (profile {})",
             secrets::KEY_ENV,
             view.profile
-        );
+        ));
         if let Some(n) = note {
-            eprintln!("note: {n}");
+            ctx.output.notice(format!("note: {n}"));
         }
         return Ok(ExitCode::from(1));
     }

@@ -306,7 +306,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         observed
     } else {
         if !ctx.output.quiet && !ctx.output.json {
-            eprintln!("{}", plan_table(&ctx.output, &plan));
+            ctx.output.notice(plan_table(&ctx.output, &plan));
         }
         let question = format!(
             "Apply {} changes ({} writes) to Stripe ({mode} mode)?",

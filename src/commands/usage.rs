@@ -324,7 +324,8 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
 
     if !rejects.is_empty() && !args.skip_invalid {
         for r in &rejects {
-            eprintln!("{source}:{}: {}", r.line, r.reason);
+            ctx.output
+                .notice(format!("{source}:{}: {}", r.line, r.reason));
         }
         bail!("{} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines", rejects.len());
     }

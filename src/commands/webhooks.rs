@@ -18,7 +18,7 @@ use crate::webhooks::store::{Envelope, EventRow, EventStore, Filter, Incoming, O
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::Cell;
 use serde::Serialize;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -248,12 +248,17 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     let json = ctx.output.json;
     let quiet = ctx.output.quiet;
     if json {
-        println!("{}", serde_json::json!({ "listening": url }));
+        ctx.output
+            .json_line(&serde_json::json!({ "listening": url }))?;
     } else {
-        println!("listening on {url}");
+        ctx.output.data(&format!("listening on {url}"))?;
     }
-    std::io::stdout().flush()?;
     let stats = Arc::new(Stats::default());
+    // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
+    let closed = Arc::new(tokio::sync::Notify::new());
+    let pipe_error: Arc<std::sync::Mutex<Option<anyhow::Error>>> = Arc::default();
+    let output = ctx.output.clone();
+    let (closed_tx, pipe_error_tx) = (closed.clone(), pipe_error.clone());
     let log = move |l: &Logged| {
         if quiet {
             return;
@@ -275,9 +280,13 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
                 what
             )
         };
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
+        if let Err(e) = output.data(&line) {
+            let mut first = pipe_error_tx.lock().unwrap_or_else(|p| p.into_inner());
+            if first.is_none() {
+                *first = Some(e);
+                closed_tx.notify_one();
+            }
+        }
     };
     let writer = Writer::start(events, move |e, b| side.apply(e, b), log, stats.clone());
     let settings = Arc::new(listen::Settings {
@@ -288,10 +297,19 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     });
     ctx.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        listen::serve(listener, settings, &writer, shutdown_signal()).await;
+        let stop = async {
+            tokio::select! {
+                () = shutdown_signal() => {}
+                () = closed.notified() => {}
+            }
+        };
+        listen::serve(listener, settings, &writer, stop).await;
         Ok::<_, anyhow::Error>(())
     })??;
     writer.finish()?;
+    if let Some(e) = pipe_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e);
+    }
     ctx.output.status(format!(
         "stopped: {} stored, {} duplicate(s), {} rejected, {} not stored (answered 503)",
         stats.stored.load(Ordering::Relaxed),
@@ -762,10 +780,9 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     if args.dry_run {
         for (r, _) in &to_send {
             if ctx.output.json {
-                println!(
-                    "{}",
-                    serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": target, "dry_run": true})
-                );
+                ctx.output.json_line(
+                    &serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": target, "dry_run": true}),
+                )?;
             } else {
                 ctx.output.data(&format!(
                     "would send {}  {}  {}\n",
@@ -833,6 +850,9 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     let mut pending: Vec<webhooks::store::Delivery> = Vec::new();
     let mut last_flush = std::time::Instant::now();
     let mut store_error: Option<anyhow::Error> = None;
+    // A closed stdout stops the run: no more deliveries are started, and it exits 0.
+    let mut pipe_error: Option<anyhow::Error> = None;
+    let output = ctx.output.clone();
     ctx.block_on(replay::run(plan, jobs, |d| {
         if d.ok {
             delivered += 1;
@@ -840,19 +860,20 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
             failed += 1;
             if !json {
                 bar.suspend(|| {
-                    eprintln!(
-                        "billctl: {}: {} {}",
+                    output.item_failed(format!(
+                        "{}: {} {}",
                         d.event_id,
                         d.http_status
                             .map_or("no answer".to_string(), |s| format!("HTTP {s}")),
                         d.excerpt.as_deref().unwrap_or("")
-                    )
+                    ))
                 });
             }
         }
         if json {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", serde_json::to_string(&d).unwrap_or_default());
+            if let Err(e) = output.json_line(&d) {
+                pipe_error.get_or_insert(e);
+            }
         }
         bar.inc(1);
         pending.push(d);
@@ -864,9 +885,17 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
             pending.clear();
             last_flush = std::time::Instant::now();
         }
+        if pipe_error.is_some() {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
     }))?;
     bar.finish_and_clear();
     events.record_deliveries(&pending)?;
+    if let Some(e) = pipe_error {
+        return Err(e);
+    }
     if let Some(e) = store_error {
         return Err(e.context("failed to record replay deliveries"));
     }
@@ -884,7 +913,8 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         per_sec: (sent as f64 / elapsed.as_secs_f64().max(1e-9) * 10.0).round() / 10.0,
     };
     if json {
-        println!("{}", serde_json::json!({ "summary": summary }));
+        ctx.output
+            .json_line(&serde_json::json!({ "summary": summary }))?;
     } else {
         ctx.output.data(&format!(
             "run {}: sent {} to {} in {:.2}s ({:.0}/s): {} delivered, {} failed{}\n",

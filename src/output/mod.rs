@@ -69,6 +69,23 @@ impl Output {
         self.data(&serde_json::to_string_pretty(value)?)
     }
 
+    /// One JSON value on one line of stdout, flushed (JSON Lines, for streams such as replay
+    /// and listen). A closed pipe is an error, as with [`Output::data`].
+    pub fn json_line<T: serde::Serialize>(&self, value: &T) -> Result<()> {
+        self.data(&serde_json::to_string(value)?)
+    }
+
+    /// Text on stderr that the user needs even with `-q`: a plan before its prompt, the
+    /// reasons a command refused its input.
+    pub fn notice(&self, text: impl AsRef<str>) {
+        eprintln!("{}", text.as_ref());
+    }
+
+    /// A line on stderr about one item of a batch that went wrong (a failed delivery).
+    pub fn item_failed(&self, msg: impl AsRef<str>) {
+        eprintln!("billctl: {}", msg.as_ref());
+    }
+
     /// A status line on stderr, unless `-q`.
     pub fn status(&self, msg: impl AsRef<str>) {
         if !self.quiet {

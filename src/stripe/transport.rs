@@ -47,8 +47,29 @@ pub struct Settings {
     pub max_attempts: u32,
     /// First backoff delay; doubles per retry, capped at 8 s, with jitter.
     pub backoff: Duration,
-    /// Log each attempt (method, path, status, request id, time) to stderr.
-    pub verbose: bool,
+    /// Where each attempt is logged (method, path, status, request id, time), if anywhere:
+    /// the caller's output, so that this module prints nothing itself.
+    pub log: Option<Log>,
+}
+
+/// A sink for request log lines. Never given a secret.
+#[derive(Clone)]
+pub struct Log(Arc<dyn Fn(&str) + Send + Sync>);
+
+impl Log {
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Log {
+        Log(Arc::new(f))
+    }
+
+    fn line(&self, text: &str) {
+        (self.0)(text)
+    }
+}
+
+impl std::fmt::Debug for Log {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Log")
+    }
 }
 
 /// A cheap-to-clone handle on one pooled HTTP client.
@@ -165,12 +186,12 @@ impl Inner {
                 Attempt::Done(r) => return r,
                 Attempt::Retry(err) if retryable && attempt < self.settings.max_attempts => {
                     let delay = self.backoff(attempt);
-                    if self.settings.verbose {
-                        eprintln!(
-                            "billctl: retrying {method} /v1{} in {} ms: {err}",
+                    if let Some(log) = &self.settings.log {
+                        log.line(&format!(
+                            "retrying {method} /v1{} in {} ms: {err}",
                             path,
                             delay.as_millis()
-                        );
+                        ));
                     }
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -246,12 +267,12 @@ impl Inner {
                 .map(String::from)
         };
         let request_id = header("request-id");
-        if self.settings.verbose {
-            eprintln!(
-                "billctl: {method} /v1{path} -> {status} {} ({} ms, attempt {n})",
+        if let Some(log) = &self.settings.log {
+            log.line(&format!(
+                "{method} /v1{path} -> {status} {} ({} ms, attempt {n})",
                 request_id.as_deref().unwrap_or("-"),
                 started.elapsed().as_millis()
-            );
+            ));
         }
         if (200..300).contains(&status) {
             return Attempt::Done(Ok(bytes));

@@ -174,6 +174,8 @@ pub async fn serve(
 ) {
     tokio::pin!(shutdown);
     let mut conns = tokio::task::JoinSet::new();
+    // Tells every connection to finish its request in flight and close.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
@@ -183,22 +185,40 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let settings = settings.clone();
         let tx = writer.tx.clone();
+        let mut stop = stop_rx.clone();
         conns.spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let settings = settings.clone();
                 let tx = tx.clone();
                 async move { Ok::<_, std::convert::Infallible>(handle(req, &settings, &tx).await) }
             });
-            let _ = hyper::server::conn::http1::Builder::new()
+            let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop.changed() => {}
+            }
+            // Shutting down: answer the request in flight, then close.
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
         });
         // Reap finished connections so the set does not grow without bound.
         while conns.try_join_next().is_some() {}
     }
-    conns.abort_all();
+    // Requests in flight are answered; a connection that does not finish within the drain
+    // time is dropped. Either way every task (and its handle on the writer) is gone after.
+    let _ = stop_tx.send(true);
+    let drained =
+        tokio::time::timeout(DRAIN, async { while conns.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        conns.shutdown().await;
+    }
 }
+
+/// How long a stopping receiver waits for requests in flight.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(body.to_string())));

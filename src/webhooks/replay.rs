@@ -56,8 +56,13 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Sends every job; `on_delivery` runs on the calling task for each result.
-pub async fn run(plan: Plan, jobs: Vec<Job>, mut on_delivery: impl FnMut(Delivery)) {
+/// Sends every job; `on_delivery` runs on the calling task for each result. When it answers
+/// `Break`, no further job is started and the run returns once the workers stop.
+pub async fn run(
+    plan: Plan,
+    jobs: Vec<Job>,
+    mut on_delivery: impl FnMut(Delivery) -> std::ops::ControlFlow<()>,
+) {
     let client = https_client();
     let plan = Arc::new(plan);
     let jobs = Arc::new(jobs);
@@ -96,7 +101,11 @@ pub async fn run(plan: Plan, jobs: Vec<Job>, mut on_delivery: impl FnMut(Deliver
     }
     drop(tx);
     while let Some(d) = rx.recv().await {
-        on_delivery(d);
+        if on_delivery(d).is_break() {
+            // Workers stop at their next send. Requests still in flight are not recorded, so
+            // a resumed run sends them again (webhook receivers must take duplicates anyway).
+            break;
+        }
     }
 }
 
