@@ -396,10 +396,32 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
 /// Parses and validates config text; `file` names it in errors.
 pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     let cx = Ctx { file, src };
-    let raw: RawConfig = toml::from_str(src).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
+    let syntax = |e: toml::de::Error| {
         let message = e.message().trim().to_string();
-        cx.err(span.clone(), key_of(src, span.start, &message), message)
+        cx.err(e.span().unwrap_or(0..0), "", message)
+    };
+    let de = toml::Deserializer::parse(src).map_err(syntax)?;
+    // serde_path_to_error knows the key path where deserializing failed.
+    let raw: RawConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+        // toml's `Spanned` wraps each value in a private key: leave those out of the path.
+        let path: Vec<String> = e
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Map { key }
+                    if key.starts_with("$__serde_spanned") =>
+                {
+                    None
+                }
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                other => Some(other.to_string()),
+            })
+            .filter(|k| !k.is_empty() && k != "?")
+            .collect();
+        let path = path.join(".");
+        let e = e.into_inner();
+        let message = e.message().trim().to_string();
+        cx.err(e.span().unwrap_or(0..0), key_of(&path, &message), message)
     })?;
     let prefix = raw
         .product_id_prefix
@@ -543,35 +565,16 @@ fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError>
     })
 }
 
-/// The dotted key a parse error is about: the enclosing `[table]` header plus the field that
-/// serde names in `missing field `x`` / `unknown field `x``.
-fn key_of(src: &str, pos: usize, message: &str) -> String {
-    let upto = &src[..src[pos.min(src.len())..]
-        .find('\n')
-        .map_or(src.len(), |i| pos + i)];
-    let table = upto
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| {
-            l.trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        })
-        .unwrap_or_default();
-    let field = ["missing field `", "unknown field `"]
-        .iter()
-        .find_map(|p| message.strip_prefix(p))
+/// The dotted key a parse error is about: the path serde was at, plus the field a
+/// `missing field `x`` error names (the path then stops at its table).
+fn key_of(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next());
-    match (table.is_empty(), field) {
-        (false, Some(f)) => format!("{table}.{f}"),
+    match (path.is_empty(), missing) {
+        (false, Some(f)) => format!("{path}.{f}"),
         (true, Some(f)) => f.to_string(),
-        (false, None) => table,
-        (true, None) => String::new(),
+        (_, None) => path.to_string(),
     }
 }
 

@@ -7,10 +7,6 @@
 use rand::RngExt;
 use sha2::{Digest, Sha256};
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// `billctl-` + 40 hex characters of SHA-256 over the parts.
 pub fn derived(parts: &[&str]) -> String {
     let mut h = Sha256::new();
@@ -18,14 +14,14 @@ pub fn derived(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    format!("billctl-{}", hex(&h.finalize()[..20]))
+    format!("billctl-{}", hex::encode(&h.finalize()[..20]))
 }
 
 /// `billctl-` + 40 random hex characters from the OS CSPRNG.
 pub fn random() -> String {
     let mut bytes = [0u8; 20];
     rand::rng().fill(&mut bytes);
-    format!("billctl-{}", hex(&bytes))
+    format!("billctl-{}", hex::encode(&bytes))
 }
 
 #[cfg(test)]

@@ -111,21 +111,16 @@ pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
     Ok(crate::billing::TierMap::new(&config, &catalog))
 }
 
-/// Who is acting, for the audit log: the OS user of this process (by uid, from /etc/passwd),
-/// else `$USER`, else `uid:N`.
+/// Who is acting, for the audit log: the OS user of this process (by uid, from the user
+/// database), else `$USER`, else `uid:N`.
 pub(crate) fn actor() -> String {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
-    let from_passwd = uid.and_then(|uid| {
-        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-        passwd.lines().find_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            (f.len() > 2 && f[2] == uid.to_string()).then(|| f[0].to_string())
-        })
-    });
-    from_passwd
+    let uid = nix::unistd::Uid::current();
+    nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|u| u.name)
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-        .unwrap_or_else(|| uid.map_or("unknown".into(), |u| format!("uid:{u}")))
+        .unwrap_or_else(|| format!("uid:{uid}"))
 }
 
 /// The customer from Stripe, or an error that says it does not exist (or was deleted).

@@ -585,33 +585,10 @@ pub(crate) fn insert_usage<'a>(
     Ok(inserted)
 }
 
-/// The Fx hash (rustc's own): a few instructions per word where SipHash costs tens. The rollup
-/// maps are keyed by customer and key ids already checked against the store, so there is no
-/// flooding to defend against, and an import hashes several keys per event.
-type Fx = std::hash::BuildHasherDefault<FxHasher>;
-
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        for &b in chunks.remainder() {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// The Fx hash (rustc's own, from rustc-hash): a few instructions per word where SipHash costs
+/// tens. The rollup maps are keyed by customer and key ids already checked against the store,
+/// so there is no flooding to defend against, and an import hashes several keys per event.
+type Fx = rustc_hash::FxBuildHasher;
 
 /// The setting that records `usage compact`'s horizon.
 pub(crate) const HORIZON_KEY: &str = "usage.compacted_before";

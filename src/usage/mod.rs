@@ -214,11 +214,7 @@ pub fn derive_id(e: &RawEvent) -> String {
         h.update(part.unwrap_or("\u{0}").as_bytes());
         h.update([0x1f]);
     }
-    let hex: String = h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("d-{hex}")
+    format!("d-{}", hex::encode(&h.finalize()[..16]))
 }
 
 #[cfg(test)]

@@ -41,14 +41,7 @@ pub struct Verified {
 
 /// The `v1` signature of `body` at `t` under `secret`, as lower-case hex.
 pub fn sign(secret: &str, t: i64, body: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = mac(secret, t, body).finalize().into_bytes();
-    let mut out = String::with_capacity(2 * digest.len());
-    for b in digest {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    out
+    hex::encode(mac(secret, t, body).finalize().into_bytes())
 }
 
 /// A complete `Stripe-Signature` header value for `body` signed now-ish at `t`.
@@ -67,22 +60,8 @@ fn mac(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
 /// A `v1` value as the 32 bytes of an HMAC-SHA256; `None` unless it is 64 hex digits (no
 /// other value can match, so it is skipped without being compared).
 fn unhex32(s: &str) -> Option<[u8; 32]> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let s = s.as_bytes();
-    if s.len() != 64 {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
-        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
+    hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
 
