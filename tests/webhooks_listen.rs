@@ -67,12 +67,12 @@ impl Listener {
         billctl::store::Store::open(&self.data).unwrap()
     }
 
-    fn events(&self) -> billctl::webhooks::store::EventStore {
-        billctl::webhooks::store::EventStore::open(&self.data).unwrap()
+    fn events(&self) -> billctl::store::webhooks::EventStore {
+        billctl::store::webhooks::EventStore::open(&self.data).unwrap()
     }
 
     /// Waits until every stored event has been applied (the answer goes out before the apply).
-    fn settled(&self) -> Vec<billctl::webhooks::store::EventRow> {
+    fn settled(&self) -> Vec<billctl::store::webhooks::EventRow> {
         // Polls for the observed state, with no deadline of its own: a slow machine only
         // makes this slower, never a failure.
         loop {
@@ -572,7 +572,7 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     assert_eq!(stored, missing, "exactly the events listen missed");
     assert_eq!(v["already_stored"], received.len());
     assert_eq!(v["failed"], 0);
-    let events = billctl::webhooks::store::EventStore::open(&data).unwrap();
+    let events = billctl::store::webhooks::EventStore::open(&data).unwrap();
     for id in &missing {
         let (row, body) = events.event(id).unwrap().unwrap();
         assert_eq!(row.source, "backfill");
@@ -649,6 +649,6 @@ fn a_closed_stdout_stops_listen_with_exit_0_after_storing() {
     // The failed log line stops the receiver: it exits by itself, with 0.
     let status = l.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
-    let ev = billctl::webhooks::store::EventStore::open(&l.data).unwrap();
+    let ev = billctl::store::webhooks::EventStore::open(&l.data).unwrap();
     assert_eq!(ev.events(&Default::default(), None).unwrap().len(), 1);
 }

@@ -2,8 +2,32 @@
 //! what a sync changes in the local mirror. Pure: no I/O here.
 
 use crate::config::Config;
-use crate::store::CatalogRow;
 use serde::Serialize;
+
+/// One tier as setup-products last synced it (the catalog mirror's row).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CatalogRow {
+    pub tier: String,
+    pub product_id: String,
+    pub name: String,
+    pub quota: Option<i64>,
+    pub rate_limit_per_minute: i64,
+    pub state_hash: String,
+    pub prices: Vec<PriceRow>,
+}
+
+/// One price as setup-products last synced it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PriceRow {
+    pub lookup_key: String,
+    pub price_id: String,
+    pub env: String,
+    pub primary: bool,
+    pub amount: i64,
+    pub currency: String,
+    pub interval: String,
+    pub interval_count: i64,
+}
 
 /// The tier name for a price that is not in the catalog.
 pub const UNKNOWN_TIER: &str = "unknown";

@@ -9,12 +9,12 @@ use crate::cli::{
 };
 use crate::clock::now;
 use crate::context::Ctx;
+use crate::store::webhooks::{Envelope, EventRow, EventStore, Filter, Incoming, Outcome};
 use crate::store::Store;
 use crate::time::utc_datetime;
 use crate::webhooks;
 use crate::webhooks::apply::{Applier, Fetch};
 use crate::webhooks::listen::{self, Logged, Stats, Writer};
-use crate::webhooks::store::{Envelope, EventRow, EventStore, Filter, Incoming, Outcome};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -587,8 +587,8 @@ fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
 struct ShowView {
     #[serde(flatten)]
     event: EventRow,
-    receipts: Vec<webhooks::store::ReceiptRow>,
-    replays: Vec<webhooks::store::Delivery>,
+    receipts: Vec<crate::store::webhooks::ReceiptRow>,
+    replays: Vec<crate::store::webhooks::Delivery>,
     payload: serde_json::Value,
 }
 
@@ -847,7 +847,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     let json = ctx.output.json;
     let started = std::time::Instant::now();
     let (mut delivered, mut failed) = (0usize, 0usize);
-    let mut pending: Vec<webhooks::store::Delivery> = Vec::new();
+    let mut pending: Vec<crate::store::webhooks::Delivery> = Vec::new();
     let mut last_flush = std::time::Instant::now();
     let mut store_error: Option<anyhow::Error> = None;
     // A closed stdout stops the run: no more deliveries are started, and it exits 0.

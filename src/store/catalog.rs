@@ -2,33 +2,9 @@
 //! desired-state hash).
 
 use super::Store;
+use crate::billing::{CatalogRow, PriceRow};
 use anyhow::Result;
 use rusqlite::params;
-
-/// One tier as synced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct CatalogRow {
-    pub tier: String,
-    pub product_id: String,
-    pub name: String,
-    pub quota: Option<i64>,
-    pub rate_limit_per_minute: i64,
-    pub state_hash: String,
-    pub prices: Vec<PriceRow>,
-}
-
-/// One price as synced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PriceRow {
-    pub lookup_key: String,
-    pub price_id: String,
-    pub env: String,
-    pub primary: bool,
-    pub amount: i64,
-    pub currency: String,
-    pub interval: String,
-    pub interval_count: i64,
-}
 
 impl Store {
     /// Replaces the mirror with `rows`, in one transaction.

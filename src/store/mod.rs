@@ -1,14 +1,22 @@
 //! The local SQLite store: opening (private file modes, WAL, busy timeout, foreign keys),
 //! append-only migrations on `PRAGMA user_version`, status and online backup.
 
+mod audit;
 mod catalog;
 mod keys;
 mod ledger;
+mod settings;
 mod subscriptions;
+mod usage;
+pub mod webhooks;
 
-pub use catalog::{CatalogRow, DriftNote, PriceRow};
-pub use keys::{Audit, AuditRow, KeyRecord, UsageEvent};
+/// The mirror's row types live with the domain; the store only keeps them.
+pub use crate::billing::{CatalogRow, PriceRow};
+pub use audit::{Audit, AuditRow};
+pub use catalog::DriftNote;
+pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
+pub use usage::UsageEvent;
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -208,6 +216,29 @@ impl Store {
         std::fs::rename(&tmp, dest).with_context(|| {
             format!("failed to move the backup into place at {}", dest.display())
         })?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Starts a read transaction, so that several lookups share one snapshot and one set of
+    /// locks (the verify path); end it with [`Store::end_read`].
+    pub fn begin_read(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN")?;
+        Ok(())
+    }
+
+    pub fn end_read(&self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
         Ok(())
     }
 }

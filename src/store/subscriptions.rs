@@ -263,3 +263,13 @@ impl Store {
         )?)
     }
 }
+
+impl Store {
+    /// The customer's live subscription in the mirror (the newest, if several).
+    pub fn live_subscription(&self, customer: &str) -> Result<Option<crate::billing::MirrorRow>> {
+        Ok(self
+            .subscriptions(Some(customer))?
+            .into_iter()
+            .find(|s| crate::billing::LIVE_STATUSES.contains(&s.status.as_str())))
+    }
+}

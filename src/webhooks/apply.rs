@@ -9,8 +9,8 @@
 //! event wins. With `--refetch`, billctl fetches the current object from Stripe instead and
 //! applies that, which is always right whatever the order.
 
-use super::store::{Envelope, Outcome};
 use crate::billing::{Customer, MirrorRow, Subscription, TierMap};
+use crate::store::webhooks::{Envelope, Outcome};
 use crate::store::Store;
 use serde_json::Value;
 

@@ -7,8 +7,8 @@
 //! out. After answering, the writer applies the newly stored events to the local state and
 //! records each outcome, so a slow apply never delays Stripe's acknowledgement.
 
-use super::store::{Envelope, EventStore, Incoming, Outcome, Receipt};
 use crate::clock::now_ms;
+use crate::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;

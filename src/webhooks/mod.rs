@@ -9,7 +9,6 @@
 pub mod apply;
 pub mod listen;
 pub mod replay;
-pub mod store;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;

@@ -2,7 +2,7 @@
 //! timestamp, from `concurrency` workers on keep-alive connections, optionally paced to a
 //! rate. Results come back to the caller one by one, in the order they finish.
 
-use super::store::Delivery;
+use crate::store::webhooks::Delivery;
 use crate::stripe::transport::{cause_chain, https_client, Https};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};

@@ -121,7 +121,7 @@ fn main() -> anyhow::Result<()> {
         .args(["-TERM", &child.id().to_string()])
         .status();
     child.wait()?;
-    let events = billctl::webhooks::store::EventStore::open(dir.path())?;
+    let events = billctl::store::webhooks::EventStore::open(dir.path())?;
     let stored = events.events(&Default::default(), None)?.len();
     assert_eq!(
         (ok, stored),
@@ -169,7 +169,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_default()
         .trim_end_matches(':')
         .to_string();
-    let recorded = billctl::webhooks::store::EventStore::open(dir.path())?
+    let recorded = billctl::store::webhooks::EventStore::open(dir.path())?
         .delivered(&run)?
         .len();
     assert_eq!(

@@ -1,6 +1,6 @@
 //! The webhook store, `webhooks.db`: events, the requests `listen` answered, replay runs.
 
-use crate::store::open_db;
+use super::open_db;
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// File name of the webhook store inside the data dir.
 pub const FILE_NAME: &str = "webhooks.db";
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_events.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/webhooks/0001_events.sql")];
 
 /// The parts of an event billctl indexes; the body is kept as it came.
 #[derive(Debug, Clone, PartialEq, Eq)]

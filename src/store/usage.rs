@@ -1,0 +1,373 @@
+//! Usage events and their rollups: recording (counted once per id), exact sums over any
+//! period from the rollups, and compaction of old raw events behind a horizon.
+
+use super::Store;
+use anyhow::Result;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+/// One usage event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageEvent {
+    pub event_id: String,
+    pub customer_id: String,
+    pub key_id: Option<String>,
+    pub quantity: i64,
+    pub ts: i64,
+    pub endpoint: Option<String>,
+    pub meta: Option<String>,
+}
+
+impl Store {
+    /// Records usage events (a repeated event id is ignored), their rollups and the keys'
+    /// last use, all in one transaction; returns how many were new.
+    pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let inserted = insert_usage(&tx, events, at)?;
+        crate::faults::point("usage.commit");
+        tx.commit()?;
+        Ok(inserted)
+    }
+
+    /// Exact quantity of `scope` (`customer`/`key`) `subject` with `from <= ts < to`, read from
+    /// rollups: whole UTC days from the daily ones, whole hours at the edges from the hourly
+    /// ones, and only the partial hours at both ends from raw events.
+    ///
+    /// Where raw events were compacted away (before `compacted_before`), an edge inside an hour
+    /// resolves to the hour's start: each compacted hour counts in the period holding its start,
+    /// so consecutive periods still add up exactly.
+    pub fn usage_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let (from, to) = match self.compacted_before()? {
+            Some(h) => {
+                let snap = |t: i64| if t < h { t.div_euclid(3600) * 3600 } else { t };
+                (snap(from), snap(to))
+            }
+            None => (from, to),
+        };
+        if to <= from {
+            return Ok(0);
+        }
+        let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
+        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+        let (h0, h1) = (ceil(from, 3600), floor(to, 3600));
+        if h0 >= h1 {
+            return self.raw_in(scope, subject, from, to);
+        }
+        let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
+        let mut total =
+            self.raw_in(scope, subject, from, h0)? + self.raw_in(scope, subject, h1, to)?;
+        if d0 < d1 {
+            total += self.rollup_sum(scope, subject, "day", d0, d1)?;
+            total += self.rollup_sum(scope, subject, "hour", h0, d0)?;
+            total += self.rollup_sum(scope, subject, "hour", d1, h1)?;
+        } else {
+            total += self.rollup_sum(scope, subject, "hour", h0, h1)?;
+        }
+        Ok(total)
+    }
+
+    /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
+    pub fn daily(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, quantity FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4 ORDER BY day",
+        )?;
+        let rows = stmt
+            .query_map(params![scope, subject, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Quantity of the raw events of `scope` (`customer`/`key`) `subject` with
+    /// `from <= ts < to`. The index is by hour first, so the first hours of the range are one
+    /// seek each and any later hours one scan of every event in them; the callers ask for short
+    /// ranges (a period's partial-hour edges, the last minute's calls).
+    fn raw_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        const SEEK_HOURS: i64 = 4;
+        if to <= from {
+            return Ok(0);
+        }
+        let (seek, scan) = if scope == "key" {
+            (
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
+            )
+        } else {
+            (
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = ?3 AND ts >= ?4 AND ts < ?5",
+            )
+        };
+        // The index's own hour, `ts / 3600` (SQLite, like Rust, truncates toward zero).
+        let (first, last) = (from / 3600, (to - 1) / 3600);
+        let seek_last = last.min(first.saturating_add(SEEK_HOURS - 1));
+        let mut total = 0i64;
+        let mut stmt = self.conn.prepare_cached(seek)?;
+        for hour in first..=seek_last {
+            total += stmt.query_row(params![hour, subject, from, to], |r| r.get::<_, i64>(0))?;
+        }
+        if last > seek_last {
+            total += self
+                .conn
+                .prepare_cached(scan)?
+                .query_row(params![seek_last, last, subject, from, to], |r| {
+                    r.get::<_, i64>(0)
+                })?;
+        }
+        Ok(total)
+    }
+
+    /// Total quantity of the raw events of a customer (all time; a full scan, for checks).
+    pub fn usage_total(&self, customer: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1",
+            )?
+            .query_row([customer], |r| r.get(0))?)
+    }
+
+    /// Rolled-up quantity of `scope` (`customer`/`key`) `subject` at `grain` (`hour`/`day`)
+    /// for buckets starting in `from <= bucket < to`.
+    pub fn rollup_sum(
+        &self,
+        scope: &str,
+        subject: &str,
+        grain: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let one = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<i64> {
+            Ok(self.conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
+        };
+        if grain == "day" {
+            return one(
+                "SELECT coalesce(sum(quantity), 0) FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4",
+                params![scope, subject, from, to],
+            );
+        }
+        // Hours are clustered by day: one seek per day for a short range (a period's edges).
+        let day = |t: i64| t.div_euclid(86_400).saturating_mul(86_400);
+        let (first, last) = (day(from), day(to - 1));
+        if last.saturating_sub(first) <= 3 * 86_400 {
+            let mut total = 0;
+            for d in (first..=last).step_by(86_400) {
+                total += one(
+                    "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
+                    params![d, scope, subject, from, to],
+                )?;
+            }
+            return Ok(total);
+        }
+        one(
+            "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day >= ?1 AND day <= ?2 AND scope = ?3 AND subject = ?4 AND hour >= ?5 AND hour < ?6",
+            params![first, last, scope, subject, from, to],
+        )
+    }
+
+    /// Calls (sum of quantities) of a customer with `from <= ts < to`, from the raw events.
+    pub fn usage_sum(&self, customer: &str, from: i64, to: i64) -> Result<i64> {
+        self.raw_in("customer", customer, from, to)
+    }
+
+    /// Calls made with a key since `since`.
+    pub fn key_uses_since(&self, key: &str, since: i64) -> Result<i64> {
+        self.key_usage(key, since, i64::MAX)
+    }
+
+    /// Calls (sum of quantities) made with a key with `from <= ts < to`, from the raw events.
+    pub fn key_usage(&self, key: &str, from: i64, to: i64) -> Result<i64> {
+        self.raw_in("key", key, from, to)
+    }
+}
+
+/// Inserts events inside the caller's transaction and adds the newly inserted ones to the
+/// hourly and daily rollups of their customer and key; returns how many were new.
+pub(crate) fn insert_usage<'a>(
+    tx: &Transaction,
+    events: &'a [UsageEvent],
+    at: i64,
+) -> Result<usize> {
+    use std::collections::HashMap;
+    // Read inside the write transaction, so a compaction cannot slip in between the check and
+    // the insert: ids before the horizon can no longer be checked for duplicates.
+    if let Some(h) = horizon(tx)? {
+        if let Some(e) = events.iter().find(|e| e.ts < h) {
+            anyhow::bail!(
+                "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
+                e.event_id,
+                crate::time::utc_datetime(e.ts),
+                crate::time::utc_date(h)
+            );
+        }
+    }
+    let mut inserted = 0;
+    let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64), Fx> =
+        HashMap::default();
+    let mut last_use: HashMap<&'a str, i64, Fx> = HashMap::default();
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for e in events {
+            if ins.execute(params![
+                e.event_id,
+                e.customer_id,
+                e.key_id,
+                e.quantity,
+                e.ts,
+                e.endpoint,
+                e.meta,
+                at
+            ])? == 0
+            {
+                continue;
+            }
+            inserted += 1;
+            let hour = e.ts.div_euclid(3600) * 3600;
+            let day = e.ts.div_euclid(86_400) * 86_400;
+            let mut subjects: Vec<(&'static str, &'a str)> =
+                vec![("customer", e.customer_id.as_str())];
+            if let Some(k) = &e.key_id {
+                subjects.push(("key", k.as_str()));
+            }
+            for (scope, subject) in subjects {
+                for (grain, bucket) in [("hour", hour), ("day", day)] {
+                    let s = sums.entry((scope, subject, grain, bucket)).or_default();
+                    s.0 += e.quantity;
+                    s.1 += 1;
+                }
+            }
+            if let Some(k) = &e.key_id {
+                let t = last_use.entry(k.as_str()).or_insert(e.ts);
+                *t = (*t).max(e.ts);
+            }
+        }
+    }
+    // In key order, so consecutive upserts land on the same pages.
+    let mut sums: Vec<_> = sums.into_iter().collect();
+    sums.sort_unstable_by_key(|&((scope, subject, grain, bucket), _)| {
+        (grain, bucket.div_euclid(86_400), scope, subject, bucket)
+    });
+    let mut hourly = tx.prepare_cached(
+        "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+    )?;
+    let mut daily = tx.prepare_cached(
+        "INSERT INTO usage_daily (scope, subject, day, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+    )?;
+    for ((scope, subject, grain, bucket), (q, n)) in &sums {
+        if *grain == "hour" {
+            let day = bucket.div_euclid(86_400) * 86_400;
+            hourly.execute(params![day, scope, subject, bucket, q, n])?;
+        } else {
+            daily.execute(params![scope, subject, bucket, q, n])?;
+        }
+    }
+    let mut used = tx.prepare_cached(
+        "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1",
+    )?;
+    for (k, t) in &last_use {
+        used.execute(params![k, t])?;
+    }
+    Ok(inserted)
+}
+
+/// The Fx hash (rustc's own, from rustc-hash): a few instructions per word where SipHash costs
+/// tens. The rollup maps are keyed by customer and key ids already checked against the store,
+/// so there is no flooding to defend against, and an import hashes several keys per event.
+type Fx = rustc_hash::FxBuildHasher;
+
+/// The setting that records `usage compact`'s horizon.
+pub(crate) const HORIZON_KEY: &str = "usage.compacted_before";
+
+fn horizon(conn: &rusqlite::Connection) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [HORIZON_KEY],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .and_then(|v| v.parse().ok()))
+}
+
+impl Store {
+    /// Raw events before this time were dropped by `usage compact` (rollups are kept).
+    pub fn compacted_before(&self) -> Result<Option<i64>> {
+        if let Some(h) = self.horizon.get() {
+            return Ok(*h);
+        }
+        let h = horizon(&self.conn)?;
+        let _ = self.horizon.set(h);
+        Ok(h)
+    }
+
+    /// Moves the horizon to `before` (never back); from then on, events before it are refused.
+    pub fn set_compaction_horizon(&mut self, before: i64) -> Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let h = horizon(&tx)?.map_or(before, |h| h.max(before));
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![HORIZON_KEY, h.to_string()],
+        )?;
+        tx.commit()?;
+        self.horizon = std::cell::OnceCell::new();
+        Ok(h)
+    }
+
+    /// Raw events before `before`.
+    pub fn raw_events_before(&self, before: i64) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM usage_events WHERE ts < ?1",
+            [before],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Deletes up to `limit` raw events before `before` with `seq > after`, in one transaction;
+    /// returns how many and the last seq looked at (for the next call), or `None` when done.
+    pub fn delete_raw_before(
+        &mut self,
+        before: i64,
+        after: i64,
+        limit: usize,
+    ) -> Result<(usize, Option<i64>)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let seqs: Vec<i64> = {
+            let mut stmt = tx.prepare(
+                "SELECT seq FROM usage_events WHERE seq > ?1 AND ts < ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = stmt
+                .query_map(params![after, before, limit as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows
+        };
+        let mut deleted = 0;
+        {
+            let mut del = tx.prepare("DELETE FROM usage_events WHERE seq = ?1")?;
+            for s in &seqs {
+                deleted += del.execute([s])?;
+            }
+        }
+        tx.commit()?;
+        Ok((
+            deleted,
+            (seqs.len() == limit).then(|| *seqs.last().unwrap_or(&after)),
+        ))
+    }
+}
