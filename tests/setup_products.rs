@@ -137,6 +137,23 @@ fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
         .idempotency_key
         .as_deref()
         .is_some_and(|k| k.starts_with("billctl-"))));
+    // Two reads (prices by lookup key, products by id) before the writes, none after: the
+    // writes' answers are the new state. Products go out before the prices that need them.
+    let log = env.sim.requests();
+    let reads = log.iter().filter(|r| r.method == "GET").count();
+    assert_eq!(
+        reads,
+        2,
+        "{:?}",
+        log.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    let last_product = log
+        .iter()
+        .rposition(|r| r.method == "POST" && r.path == "/v1/products");
+    let first_price = log
+        .iter()
+        .position(|r| r.method == "POST" && r.path == "/v1/prices");
+    assert!(last_product < first_price, "products before prices");
     // The store mirrors the catalog.
     let mirror = env.store().catalog().unwrap();
     assert_eq!(mirror.len(), 3);

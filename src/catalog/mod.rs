@@ -143,6 +143,53 @@ pub struct Observed {
     pub meter: Option<RemoteMeter>,
 }
 
+/// An object an applied action wrote, as Stripe answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    Meter(RemoteMeter),
+    Product(RemoteProduct),
+    Price(RemotePrice),
+}
+
+impl Observed {
+    /// Takes in what an apply wrote, so the state after it is known without reading Stripe
+    /// again: Stripe's answers to writes are the objects as they now are.
+    pub fn absorb(&mut self, written: Written) {
+        match written {
+            Written::Meter(m) => self.meter = Some(m),
+            Written::Product(p) => {
+                if self.orphans.iter().any(|(o, _)| o.id == p.id) {
+                    // An archived orphan is no longer one.
+                    self.orphans.retain(|(o, _)| o.id != p.id || p.active);
+                    return;
+                }
+                match self.products.iter_mut().find(|q| q.id == p.id) {
+                    Some(q) => *q = p,
+                    None => self.products.push(p),
+                }
+            }
+            Written::Price(p) => {
+                for (_, prices) in &mut self.orphans {
+                    prices.retain(|q| q.id != p.id || p.active);
+                }
+                // A lookup key lives on one price: one that moved leaves its old holder.
+                if let Some(k) = &p.lookup_key {
+                    for q in self.prices.iter_mut().filter(|q| q.id != p.id) {
+                        if q.lookup_key.as_ref() == Some(k) {
+                            q.lookup_key = None;
+                        }
+                    }
+                }
+                match self.prices.iter_mut().find(|q| q.id == p.id) {
+                    Some(q) => *q = p,
+                    None => self.prices.push(p),
+                }
+                self.prices.retain(|q| q.lookup_key.is_some());
+            }
+        }
+    }
+}
+
 /// The product fields billctl manages for a tier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProductFields {

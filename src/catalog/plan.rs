@@ -135,6 +135,27 @@ impl Action {
     }
 }
 
+impl Action {
+    /// Which wave of an apply the action belongs to: actions of one wave are independent of
+    /// each other and can be sent together; each wave needs the ones before it (a price needs
+    /// its product and the meter; archiving a product comes after its prices).
+    pub fn wave(&self) -> usize {
+        match self {
+            Action::CreateMeter { .. }
+            | Action::UpdateMeter { .. }
+            | Action::ReactivateMeter { .. }
+            | Action::CreateProduct { .. }
+            | Action::UpdateProduct { .. } => 0,
+            Action::CreatePrice { .. }
+            | Action::ReplacePrice { .. }
+            | Action::UpdatePrice { .. }
+            | Action::FinishReplace { .. }
+            | Action::ArchivePrice { .. } => 1,
+            Action::ArchiveProduct { .. } => 2,
+        }
+    }
+}
+
 /// The ordered changes: the meter, products, then prices, then archivals.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
@@ -147,6 +168,16 @@ impl Plan {
     }
     pub fn writes(&self) -> u64 {
         self.actions.iter().map(Action::writes).sum()
+    }
+
+    /// The actions in waves (see [`Action::wave`]), each in plan order; empty waves left out.
+    pub fn waves(&self) -> Vec<Vec<&Action>> {
+        let mut waves: Vec<Vec<&Action>> = vec![Vec::new(); 3];
+        for a in &self.actions {
+            waves[a.wave()].push(a);
+        }
+        waves.retain(|w| !w.is_empty());
+        waves
     }
 }
 

@@ -320,15 +320,30 @@ struct SyncView {
 
 fn sync(ctx: &mut Ctx) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
-    let bar = ctx.output.progress(0, "Reading customers");
-    let customers = ctx
-        .block_on(stripe.customers(None, |n| bar.set_position(n as u64)))?
-        .context("failed to list customers")?;
-    bar.set_message("Reading subscriptions");
-    bar.set_position(0);
-    let subs = ctx
-        .block_on(stripe.subscriptions(None, |n| bar.set_position(n as u64)))?
-        .context("failed to list subscriptions")?;
+    let bar = ctx
+        .output
+        .progress(0, "Reading customers and subscriptions");
+    // The two lists are independent: read them together (pages of each stay in order).
+    let read = [
+        std::sync::atomic::AtomicUsize::new(0),
+        std::sync::atomic::AtomicUsize::new(0),
+    ];
+    let count = |i: usize, n: usize| {
+        read[i].store(n, std::sync::atomic::Ordering::Relaxed);
+        let total: usize = read
+            .iter()
+            .map(|r| r.load(std::sync::atomic::Ordering::Relaxed))
+            .sum();
+        bar.set_position(total as u64);
+    };
+    let (customers, subs) = ctx.block_on(async {
+        tokio::join!(
+            stripe.customers(None, |n| count(0, n)),
+            stripe.subscriptions(None, |n| count(1, n))
+        )
+    })?;
+    let customers = customers.context("failed to list customers")?;
+    let subs = subs.context("failed to list subscriptions")?;
     bar.finish_and_clear();
     let tiers = tier_map(ctx)?;
     let rows: Vec<MirrorRow> = subs.iter().map(|s| MirrorRow::of(s, &tiers)).collect();

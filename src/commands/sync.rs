@@ -436,9 +436,21 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
         .progress(local.len() as u64, "Reading meter summaries");
     let mut differences = Vec::new();
     let mut days_compared = 0;
-    for (customer, days) in &local {
-        let summaries = ctx
-            .block_on(stripe.summaries(&meter_id, customer, from, to, false))?
+    // One summaries read per customer, independent of each other: up to 8 in flight.
+    let all_summaries = ctx.block_on(async {
+        use futures_util::stream::{self, StreamExt};
+        stream::iter(
+            local
+                .keys()
+                .map(|c| stripe.summaries(&meter_id, c, from, to, false)),
+        )
+        .buffered(8)
+        .inspect(|_| bar.inc(1))
+        .collect::<Vec<_>>()
+        .await
+    })?;
+    for ((customer, days), summaries) in local.iter().zip(all_summaries) {
+        let summaries = summaries
             .with_context(|| format!("failed to read the meter summaries of {customer}"))?;
         let remote: BTreeMap<i64, f64> = summaries.iter().map(|s| (s.start, s.value)).collect();
         let all: BTreeSet<i64> = days.keys().chain(remote.keys()).copied().collect();
@@ -456,7 +468,6 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
                 });
             }
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     let view = ReconcileView {

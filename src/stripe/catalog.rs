@@ -2,7 +2,7 @@
 //! action with idempotency keys derived from what it is meant to achieve.
 
 use super::{Error, Stripe};
-use crate::catalog::{Action, Observed, META_REPLACES, META_TIER};
+use crate::catalog::{Action, Observed, Written, META_REPLACES, META_TIER};
 use crate::config::Config;
 use crate::idempotency::derived as idempotency_key;
 
@@ -11,67 +11,102 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 impl Stripe {
-    /// One price list call per 10 lookup keys, one product list call by ids; with `prune`, the
-    /// active billctl products whose tier is gone, and their active prices.
+    /// The catalog's state in one round trip when it is converged: the prices by lookup key
+    /// (one call per 10 keys), the configured products and the meter are read together; a
+    /// second read only for products that prices point to outside the config. With `prune`,
+    /// the active billctl products whose tier is gone, and their active prices.
     pub async fn observe(&self, config: &Config, prune: bool) -> Result<Observed, Error> {
         let keys: Vec<String> = config.prices().map(|(_, p)| p.lookup_key.clone()).collect();
-        let prices: Vec<_> = self
-            .prices_by_lookup_keys(&keys)
-            .await?
+        let configured: Vec<String> = config.tiers.iter().map(|t| t.product_id.clone()).collect();
+        let meter = async {
+            match &config.meter {
+                Some(spec) => self.find_meter(spec).await,
+                None => Ok(None),
+            }
+        };
+        let tagged = async {
+            if prune {
+                self.active_products_with_metadata(META_TIER).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (prices, mut products, meter, tagged) = tokio::try_join!(
+            self.prices_by_lookup_keys(&keys),
+            self.products_by_ids(&configured),
+            meter,
+            tagged
+        )?;
+        let prices: Vec<_> = prices
             .into_iter()
             .filter(|p| p.lookup_key.as_ref().is_some_and(|k| keys.contains(k)))
             .collect();
-        let mut ids: Vec<String> = config.tiers.iter().map(|t| t.product_id.clone()).collect();
+        let mut others: Vec<String> = Vec::new();
         for p in &prices {
-            if !ids.contains(&p.product) {
-                ids.push(p.product.clone());
+            if !configured.contains(&p.product) && !others.contains(&p.product) {
+                others.push(p.product.clone());
             }
         }
-        let products = self.products_by_ids(&ids).await?;
-        let mut orphans = Vec::new();
-        if prune {
-            for product in self.active_products_with_metadata(META_TIER).await? {
+        if !others.is_empty() {
+            products.extend(self.products_by_ids(&others).await?);
+        }
+        let known: Vec<&String> = configured.iter().chain(&others).collect();
+        let orphan_products: Vec<_> = tagged
+            .into_iter()
+            .filter(|product| {
                 let tier = product.metadata.get(META_TIER).cloned().unwrap_or_default();
-                if config.tier(&tier).is_none() && !ids.contains(&product.id) {
-                    let prices = self.active_prices_of(&product.id).await?;
-                    orphans.push((product, prices));
-                }
-            }
-        }
-        let meter = match &config.meter {
-            Some(spec) => self.find_meter(spec).await?,
-            None => None,
-        };
+                config.tier(&tier).is_none() && !known.contains(&&product.id)
+            })
+            .collect();
+        let orphan_prices = futures_util::future::try_join_all(
+            orphan_products.iter().map(|p| self.active_prices_of(&p.id)),
+        )
+        .await?;
         Ok(Observed {
             prices,
             products,
-            orphans,
+            orphans: orphan_products.into_iter().zip(orphan_prices).collect(),
             meter,
         })
     }
 
-    /// Applies one action. Every POST carries a key derived from the desired state, so
-    /// repeating the step (after a crash or a lost response) cannot create a second object.
-    /// `meter` is the catalog meter's id: known from observing, or set by a `CreateMeter` step
-    /// for the overage prices after it.
-    pub async fn apply(&self, action: &Action, meter: &mut Option<String>) -> Result<(), Error> {
-        match action {
+    /// Applies one wave of actions (independent of each other), at most `concurrency` at a
+    /// time; returns each action's outcome, in the wave's order.
+    pub async fn apply_wave(
+        &self,
+        wave: &[&Action],
+        meter: Option<&str>,
+        concurrency: usize,
+    ) -> Vec<Result<Vec<Written>, Error>> {
+        use futures_util::stream::{self, StreamExt};
+        stream::iter(wave.iter().map(|a| self.apply(a, meter)))
+            .buffered(concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    /// Applies one action and returns what it wrote, as Stripe answered. Every POST carries a
+    /// key derived from the desired state, so repeating the step (after a crash or a lost
+    /// response) cannot create a second object. `meter` is the catalog meter's id (known from
+    /// observing, or from the wave that created it), for the overage prices.
+    pub async fn apply(&self, action: &Action, meter: Option<&str>) -> Result<Vec<Written>, Error> {
+        Ok(match action {
             Action::CreateMeter { spec } => {
                 let key = idempotency_key(&["create-meter", &spec.event_name, &spec.display_name]);
-                *meter = Some(self.create_meter(spec, &key).await?.id);
+                vec![Written::Meter(self.create_meter(spec, &key).await?)]
             }
             Action::UpdateMeter { id, spec, .. } => {
                 let key = idempotency_key(&["update-meter", id, &spec.display_name]);
-                self.update_meter(id, spec, &key).await?;
+                vec![Written::Meter(self.update_meter(id, spec, &key).await?)]
             }
-            Action::ReactivateMeter { id, .. } => {
+            Action::ReactivateMeter { id, .. } => vec![Written::Meter(
                 self.reactivate_meter(id, &idempotency_key(&["reactivate-meter", id]))
-                    .await?;
-            }
-            Action::CreateProduct { fields, .. } => {
+                    .await?,
+            )],
+            Action::CreateProduct { fields, .. } => vec![Written::Product(
                 self.create_product(fields, &idempotency_key(&["create-product", &json(fields)]))
-                    .await?;
-            }
+                    .await?,
+            )],
             Action::UpdateProduct {
                 id,
                 fields,
@@ -79,7 +114,9 @@ impl Stripe {
                 ..
             } => {
                 let key = idempotency_key(&["update-product", id, &json(fields), &json(changes)]);
-                self.update_product(id, fields, &key).await?;
+                vec![Written::Product(
+                    self.update_product(id, fields, &key).await?,
+                )]
             }
             Action::CreatePrice {
                 product,
@@ -88,8 +125,10 @@ impl Stripe {
                 ..
             } => {
                 let key = idempotency_key(&["create-price", product, &json(spec), &json(metadata)]);
-                self.create_price(product, spec, metadata, false, meter.as_deref(), &key)
-                    .await?;
+                vec![Written::Price(
+                    self.create_price(product, spec, metadata, false, meter, &key)
+                        .await?,
+                )]
             }
             Action::ReplacePrice {
                 product,
@@ -112,18 +151,13 @@ impl Stripe {
                 let mut marked = metadata.clone();
                 marked.insert(META_REPLACES.into(), old.clone());
                 let new = self
-                    .create_price(
-                        product,
-                        spec,
-                        &marked,
-                        true,
-                        meter.as_deref(),
-                        &step("create"),
-                    )
+                    .create_price(product, spec, &marked, true, meter, &step("create"))
                     .await?;
-                self.archive_price(old, &step("archive")).await?;
-                self.set_price_metadata(&new.id, META_REPLACES, "", &step("clear"))
+                let archived = self.archive_price(old, &step("archive")).await?;
+                let cleared = self
+                    .set_price_metadata(&new.id, META_REPLACES, "", &step("clear"))
                     .await?;
+                vec![Written::Price(archived), Written::Price(cleared)]
             }
             Action::UpdatePrice {
                 id,
@@ -139,31 +173,35 @@ impl Stripe {
                     &json(metadata),
                     &json(changes),
                 ]);
-                self.update_price(id, spec, metadata, &key).await?;
+                vec![Written::Price(
+                    self.update_price(id, spec, metadata, &key).await?,
+                )]
             }
             Action::FinishReplace { id, old, .. } => {
-                self.archive_price(
-                    old,
-                    &idempotency_key(&["finish-replace", id, old, "archive"]),
-                )
-                .await?;
-                self.set_price_metadata(
-                    id,
-                    META_REPLACES,
-                    "",
-                    &idempotency_key(&["finish-replace", id, old, "clear"]),
-                )
-                .await?;
+                let archived = self
+                    .archive_price(
+                        old,
+                        &idempotency_key(&["finish-replace", id, old, "archive"]),
+                    )
+                    .await?;
+                let cleared = self
+                    .set_price_metadata(
+                        id,
+                        META_REPLACES,
+                        "",
+                        &idempotency_key(&["finish-replace", id, old, "clear"]),
+                    )
+                    .await?;
+                vec![Written::Price(archived), Written::Price(cleared)]
             }
-            Action::ArchivePrice { id, .. } => {
+            Action::ArchivePrice { id, .. } => vec![Written::Price(
                 self.archive_price(id, &idempotency_key(&["archive-price", id]))
-                    .await?;
-            }
-            Action::ArchiveProduct { id, .. } => {
+                    .await?,
+            )],
+            Action::ArchiveProduct { id, .. } => vec![Written::Product(
                 self.archive_product(id, &idempotency_key(&["archive-product", id]))
-                    .await?;
-            }
-        }
-        Ok(())
+                    .await?,
+            )],
+        })
     }
 }
