@@ -239,7 +239,7 @@ fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
     assert_eq!(plan["actions"][0]["action"], "replace price");
     assert_eq!(
         plan["actions"][0]["changes"][0],
-        serde_json::json!({"field": "amount", "from": "9900", "to": "10900"})
+        serde_json::json!({"field": "amount", "stripe": "9900", "config": "10900"})
     );
 
     env.sim.clear_requests();

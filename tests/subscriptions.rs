@@ -84,7 +84,7 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
             "ended_at",
             "created",
             "items",
-            "latest_invoice"
+            "latest_invoice_id"
         ],
         "the JSON shape is stable"
     );

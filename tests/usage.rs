@@ -231,7 +231,7 @@ fn record_counts_an_id_once_and_feeds_verify() {
         .ok()
         .json();
     assert_eq!(
-        (r["inserted"].as_bool(), r["customer"].as_str()),
+        (r["inserted"].as_bool(), r["customer_id"].as_str()),
         (Some(true), Some(u.customer.as_str()))
     );
     let r = u
@@ -402,7 +402,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
     let rows = u.env.run(&["usage", "report", "--json"]).ok().json();
     let r = &rows[0];
     assert_eq!(
-        (r["customer"].as_str(), r["tier"].as_str()),
+        (r["customer_id"].as_str(), r["tier"].as_str()),
         (Some(u.customer.as_str()), Some("pro"))
     );
     assert_eq!(
@@ -437,7 +437,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         .ok()
         .json();
     assert_eq!(
-        (keys[0]["key"].as_str(), keys[0]["used"].as_i64()),
+        (keys[0]["key_id"].as_str(), keys[0]["used"].as_i64()),
         (Some(u.key_id.as_str()), Some(want))
     );
     let explicit = u
@@ -502,7 +502,7 @@ fn alerts_list_customers_over_the_threshold_and_exit_1() {
     let listed = r.json();
     assert_eq!(
         (
-            listed[0]["customer"].as_str(),
+            listed[0]["customer_id"].as_str(),
             listed[0]["percent"].as_f64()
         ),
         (Some(u.customer.as_str()), Some(85.0))

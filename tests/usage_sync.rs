@@ -183,7 +183,12 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
     let diff = m.run(&["usage", "reconcile", "--json"]).code(1).json();
     let d = &diff["differences"];
     assert_eq!(d.as_array().unwrap().len(), 1, "{diff}");
-    assert_eq!(d[0]["customer"], c1.as_str());
+    assert_eq!(d[0]["customer_id"], c1.as_str());
+    assert_eq!(
+        d[0]["day"],
+        (h2 + 60).div_euclid(86_400) * 86_400,
+        "days are unix seconds"
+    );
     assert_eq!(d[0]["difference"], 7.0);
     m.run(&["usage", "sync", "-q"]).ok();
     m.run(&["usage", "reconcile"]).ok();

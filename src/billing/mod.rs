@@ -57,6 +57,7 @@ pub struct Item {
     pub id: String,
     pub price_id: String,
     pub lookup_key: Option<String>,
+    #[serde(rename = "product_id")]
     pub product: String,
     pub amount: Option<i64>,
     pub currency: String,
@@ -68,6 +69,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Subscription {
     pub id: String,
+    #[serde(rename = "customer_id")]
     pub customer: String,
     pub status: String,
     pub items: Vec<Item>,
@@ -78,6 +80,7 @@ pub struct Subscription {
     pub canceled_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub created: i64,
+    #[serde(rename = "latest_invoice_id")]
     pub latest_invoice: Option<String>,
 }
 

@@ -12,7 +12,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     pub field: String,
+    /// What Stripe has (`from` and `to` name moments elsewhere in billctl's JSON).
+    #[serde(rename = "stripe")]
     pub from: String,
+    /// What the config wants.
+    #[serde(rename = "config")]
     pub to: String,
 }
 

@@ -15,7 +15,7 @@ struct View {
     url: Option<String>,
     tier: String,
     price_id: String,
-    customer: Option<String>,
+    customer_id: Option<String>,
     customer_email: Option<String>,
     expires_at: i64,
 }
@@ -60,7 +60,7 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
         url: s.url,
         tier: tier.id.clone(),
         price_id: price.id,
-        customer: s.customer,
+        customer_id: s.customer,
         customer_email: s.customer_email,
         expires_at: s.expires_at,
     };

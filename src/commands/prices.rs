@@ -304,7 +304,7 @@ struct ConfigSide {
 #[derive(Serialize)]
 struct StripeSide {
     price_id: String,
-    product: String,
+    product_id: String,
     active: bool,
     amount: Option<i64>,
     currency: String,
@@ -331,7 +331,7 @@ pub fn list(ctx: &mut Ctx) -> Result<ExitCode> {
                 },
                 stripe: have.map(|p| StripeSide {
                     price_id: p.id.clone(),
-                    product: p.product.clone(),
+                    product_id: p.product.clone(),
                     active: p.active,
                     amount: p.amount,
                     currency: p.currency.clone(),

@@ -15,7 +15,9 @@ use std::process::ExitCode;
 /// One row of a report.
 #[derive(Debug, Serialize)]
 pub struct Row {
+    #[serde(rename = "customer_id")]
     pub customer: String,
+    #[serde(rename = "key_id")]
     pub key: Option<String>,
     /// Start of the UTC day, for `--by day`.
     pub day: Option<i64>,

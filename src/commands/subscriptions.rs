@@ -77,6 +77,7 @@ fn print_one(ctx: &Ctx, row: &MirrorRow, sub: &Subscription) -> Result<()> {
             #[serde(flatten)]
             row: &'a MirrorRow,
             items: &'a [crate::billing::Item],
+            #[serde(rename = "latest_invoice_id")]
             latest_invoice: &'a Option<String>,
         }
         return ctx.output.json(&View {

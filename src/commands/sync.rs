@@ -84,6 +84,8 @@ fn classify(result: Result<(), StripeError>) -> Sent {
 #[derive(Serialize, Default)]
 struct SyncView {
     dry_run: bool,
+    /// The meter's event name.
+    #[serde(rename = "event_name")]
     meter: String,
     windows: usize,
     sent: usize,
@@ -92,14 +94,14 @@ struct SyncView {
     pending: usize,
     /// Pending events older than Stripe's identifier window found in (or missing from) the meter.
     resolved_stale: usize,
-    elapsed_secs: f64,
+    elapsed_ms: u128,
     failures: Vec<FailureView>,
 }
 
 #[derive(Serialize)]
 struct FailureView {
-    customer: String,
-    window: String,
+    customer_id: String,
+    window: i64,
     identifier: String,
     quantity: i64,
     error: String,
@@ -137,7 +139,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
             windows: unsent.len(),
             quantity_sent: unsent.iter().map(|d| d.local - d.accounted).sum(),
             pending: ctx.store()?.pending_meter_events(&spec.event_name)?.len(),
-            elapsed_secs: started.elapsed().as_secs_f64(),
+            elapsed_ms: started.elapsed().as_millis(),
             ..SyncView::default()
         };
         if ctx.output.json {
@@ -291,7 +293,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     view.pending = ctx.store()?.pending_meter_events(&spec.event_name)?.len();
-    view.elapsed_secs = started.elapsed().as_secs_f64();
+    view.elapsed_ms = started.elapsed().as_millis();
 
     if ctx.output.json {
         ctx.output.json(&view)?;
@@ -299,7 +301,11 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
         for f in &view.failures {
             ctx.output.warn(format!(
                 "{} {} ({} units, {}): {}",
-                f.customer, f.window, f.quantity, f.identifier, f.error
+                f.customer_id,
+                utc_datetime(f.window),
+                f.quantity,
+                f.identifier,
+                f.error
             ));
         }
         ctx.output.status(format!(
@@ -308,7 +314,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
             view.quantity_sent,
             spec.event_name,
             view.windows,
-            view.elapsed_secs,
+            view.elapsed_ms as f64 / 1000.0,
             view.failed,
             view.pending
         ));
@@ -327,8 +333,8 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
 
 fn failure(r: &LedgerRow, error: &str) -> FailureView {
     FailureView {
-        customer: r.customer.clone(),
-        window: utc_datetime(r.window),
+        customer_id: r.customer.clone(),
+        window: r.window,
         identifier: r.identifier.clone(),
         quantity: r.quantity,
         error: error.to_string(),
@@ -386,8 +392,8 @@ async fn send_chunk(
 
 #[derive(Serialize)]
 struct Difference {
-    customer: String,
-    day: String,
+    customer_id: String,
+    day: i64,
     local: i64,
     stripe: f64,
     difference: f64,
@@ -395,8 +401,8 @@ struct Difference {
 
 #[derive(Serialize)]
 struct ReconcileView {
-    from: String,
-    to: String,
+    from: i64,
+    to: i64,
     customers: usize,
     days_compared: usize,
     differences: Vec<Difference>,
@@ -460,8 +466,8 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
             let r = remote.get(&d).copied().unwrap_or(0.0);
             if (l as f64 - r).abs() > 1e-9 {
                 differences.push(Difference {
-                    customer: customer.clone(),
-                    day: utc_date(d),
+                    customer_id: customer.clone(),
+                    day: d,
                     local: l,
                     stripe: r,
                     difference: l as f64 - r,
@@ -471,8 +477,8 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     let view = ReconcileView {
-        from: utc_date(from),
-        to: utc_date(to),
+        from,
+        to,
         customers: local.len(),
         days_compared,
         differences,
@@ -482,7 +488,11 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     } else if view.differences.is_empty() {
         ctx.output.data(&format!(
             "No differences: {} customers, {} customer-days from {} to {} match the meter {}.",
-            view.customers, view.days_compared, view.from, view.to, spec.event_name
+            view.customers,
+            view.days_compared,
+            utc_date(view.from),
+            utc_date(view.to),
+            spec.event_name
         ))?;
     } else {
         let rows = view
@@ -490,8 +500,8 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
             .iter()
             .map(|d| {
                 vec![
-                    Cell::new(&d.customer),
-                    Cell::new(&d.day),
+                    Cell::new(&d.customer_id),
+                    Cell::new(utc_date(d.day)),
                     Cell::new(d.local),
                     Cell::new(d.stripe),
                     ctx.output.paint(format!("{:+}", d.difference), Color::Red),
@@ -516,10 +526,10 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
 
 #[derive(Serialize)]
 struct CompactView {
-    before: String,
-    horizon: String,
+    before: i64,
+    horizon: i64,
     deleted: usize,
-    elapsed_secs: f64,
+    elapsed_ms: u128,
 }
 
 pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
@@ -567,17 +577,19 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     let view = CompactView {
-        before: utc_date(before),
-        horizon: utc_date(horizon),
+        before,
+        horizon,
         deleted,
-        elapsed_secs: started.elapsed().as_secs_f64(),
+        elapsed_ms: started.elapsed().as_millis(),
     };
     if ctx.output.json {
         ctx.output.json(&view)?;
     } else {
         ctx.output.status(format!(
             "Dropped {deleted} raw events before {} in {:.1}s; rollups are unchanged. Events before {} are now refused.",
-            view.before, view.elapsed_secs, view.horizon
+            utc_date(view.before),
+            view.elapsed_ms as f64 / 1000.0,
+            utc_date(view.horizon)
         ));
     }
     Ok(ExitCode::SUCCESS)

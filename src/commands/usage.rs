@@ -29,8 +29,8 @@ struct Recorded<'a> {
     id: &'a str,
     inserted: bool,
     duplicate: bool,
-    customer: &'a str,
-    key: &'a str,
+    customer_id: &'a str,
+    key_id: &'a str,
     quantity: i64,
     timestamp: i64,
 }
@@ -70,8 +70,8 @@ fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
         id: &id,
         inserted,
         duplicate: !inserted,
-        customer: &key.customer_id,
-        key: &key.id,
+        customer_id: &key.customer_id,
+        key_id: &key.id,
         quantity: args.quantity,
         timestamp: ts,
     };

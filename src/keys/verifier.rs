@@ -72,6 +72,7 @@ pub struct Verification {
     /// Why, for codes that need it (mode mismatch, tier outside the catalog...).
     pub reason: Option<String>,
     pub key_id: Option<String>,
+    #[serde(rename = "customer_id")]
     pub customer: Option<String>,
     pub tier: Option<String>,
     pub quota: Option<QuotaView>,
