@@ -375,16 +375,7 @@ fn every_json_output_follows_one_vocabulary() {
     let mut child = verify.spawn().unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), body).unwrap();
     let out = child.wait_with_output().unwrap();
-    keep(
-        "webhooks verify",
-        common::Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-        }
-        .ok(),
-        false,
-    );
+    keep("webhooks verify", common::to_run(out).ok(), false);
     keep(
         "webhooks backfill",
         run(&["webhooks", "backfill", "--since", "1h", "--json"]).ok(),

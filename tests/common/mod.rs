@@ -192,7 +192,7 @@ pub fn run(c: &mut Command) -> Run {
     to_run(c.output().expect("billctl runs"))
 }
 
-fn to_run(out: Output) -> Run {
+pub fn to_run(out: Output) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
