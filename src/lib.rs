@@ -14,6 +14,7 @@ pub mod faults;
 pub mod idempotency;
 pub mod keys;
 pub mod money;
+pub mod ops;
 pub mod output;
 pub mod secrets;
 pub mod store;

@@ -3,14 +3,13 @@
 use crate::cli::{UsageCommand, UsageImportArgs, UsageRecordArgs};
 use crate::clock::now;
 use crate::context::Ctx;
+use crate::ops;
 use crate::store::UsageEvent;
-use crate::usage::{self, Format, RawEvent};
+use crate::usage::Format;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::Read;
 use std::process::ExitCode;
-use std::time::Instant;
 
 pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
     match cmd {
@@ -89,24 +88,6 @@ fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A line that could not be imported.
-#[derive(Serialize)]
-struct Reject {
-    line: usize,
-    reason: String,
-    input: String,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    read: usize,
-    inserted: usize,
-    duplicates: usize,
-    rejected: usize,
-    elapsed_ms: u128,
-    events_per_sec: u64,
-}
-
 fn format_of(args: &UsageImportArgs) -> Result<Format> {
     if let Some(f) = args.format {
         return Ok(f);
@@ -124,113 +105,17 @@ fn format_of(args: &UsageImportArgs) -> Result<Format> {
     }
 }
 
-/// Parses every line; returns the events (with their line numbers) and the rejects, both in
-/// line order. Lines are parsed on all cores (the store's inserts cannot start before every line
-/// is known good, so parsing is pure latency).
-fn parse_all(
-    lines: &[&str],
-    format: Format,
-    derive_ids: bool,
-) -> (Vec<(usize, RawEvent)>, Vec<Reject>) {
-    let mut rejects = Vec::new();
-    // A CSV file's first non-blank line that is a valid header (bad ones are rejected).
-    let mut start = 0;
-    let mut header: Option<Vec<String>> = None;
-    if format == Format::Csv {
-        while start < lines.len() && header.is_none() {
-            let line = lines[start];
-            start += 1;
-            if line.trim().is_empty() {
-                continue;
-            }
-            match usage::csv_header(line) {
-                Ok(h) => header = Some(h),
-                Err(e) => rejects.push(Reject {
-                    line: start,
-                    reason: e,
-                    input: line.into(),
-                }),
-            }
-        }
-        if header.is_none() {
-            return (Vec::new(), rejects);
-        }
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = (lines.len() - start).div_ceil(threads).max(50_000);
-    let parts: Vec<_> = std::thread::scope(|s| {
-        let header = header.as_deref();
-        let workers: Vec<_> = lines[start..]
-            .chunks(chunk)
-            .enumerate()
-            .map(|(i, part)| {
-                let first = start + i * chunk + 1;
-                s.spawn(move || parse_lines(part, first, header, derive_ids))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a parser thread panicked"))
-            .collect()
-    });
-    let mut events = Vec::with_capacity(lines.len());
-    for (e, r) in parts {
-        events.extend(e);
-        rejects.extend(r);
-    }
-    (events, rejects)
-}
-
-/// Parses `lines`, the first of which is line `first`: CSV records under `header`, else NDJSON.
-fn parse_lines(
-    lines: &[&str],
-    first: usize,
-    header: Option<&[String]>,
-    derive_ids: bool,
-) -> (Vec<(usize, RawEvent)>, Vec<Reject>) {
-    let mut events = Vec::with_capacity(lines.len());
-    let mut rejects = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let n = first + i;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = match header {
-            None => usage::parse_ndjson(line),
-            Some(h) => usage::parse_csv(h, line),
-        };
-        match parsed {
-            Ok(mut e) => {
-                if e.id.is_none() {
-                    if !derive_ids {
-                        rejects.push(Reject {
-                            line: n,
-                            reason: "no id (pass --derive-ids to make one from the fields)".into(),
-                            input: (*line).into(),
-                        });
-                        continue;
-                    }
-                    e.id = Some(usage::derive_id(&e));
-                }
-                events.push((n, e));
-            }
-            Err(reason) => rejects.push(Reject {
-                line: n,
-                reason,
-                input: (*line).into(),
-            }),
-        }
-    }
-    (events, rejects)
-}
-
 fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
-    let started = Instant::now();
     // A missing or unreadable file is the first thing to say, before guessing its format.
     if args.file != "-" {
         std::fs::File::open(&args.file).with_context(|| format!("failed to read {}", args.file))?;
     }
-    let format = format_of(args)?;
+    let opts = ops::import::Options {
+        format: format_of(args)?,
+        derive_ids: args.derive_ids,
+        skip_invalid: args.skip_invalid,
+        batch_size: args.batch_size,
+    };
     if args.batch_size == 0 {
         bail!("invalid --batch-size 0: must be at least 1");
     }
@@ -245,192 +130,56 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
             .with_context(|| format!("failed to read {}", args.file))?;
     }
     let source = if args.file == "-" {
-        "<stdin>".to_string()
+        "<stdin>"
     } else {
-        args.file.clone()
+        args.file.as_str()
     };
-    let lines: Vec<&str> = text.lines().collect();
-    let (parsed, mut rejects) = parse_all(&lines, format, args.derive_ids);
-    let read = parsed.len() + rejects.len();
-    let line = |n: usize| lines.get(n - 1).copied().unwrap_or("").to_string();
-
-    // Resolve keys to customers and check customers, against the store.
-    let store = ctx.store()?;
-    // Each batch updates the customers' index entries and rollup rows all over the store: a
-    // page cache that holds them all writes each dirty page once per commit instead of
-    // spilling and re-reading it (256 MiB at most, for this import only).
-    store.set_cache_mib(256)?;
-    let mut key_customer: HashMap<String, Option<String>> = HashMap::new();
-    let mut known_customer: HashMap<String, bool> = HashMap::new();
-    let mut events = Vec::with_capacity(parsed.len());
-    let horizon = store.compacted_before()?;
-    for (n, e) in parsed {
-        if let Some(h) = horizon.filter(|h| e.timestamp < *h) {
-            rejects.push(Reject {
-                line: n,
-                reason: format!(
-                    "timestamp {} is before the compacted horizon {}: raw events before it were dropped, so its id cannot be checked for duplicates",
-                    crate::time::utc_datetime(e.timestamp),
-                    crate::time::utc_date(h)
-                ),
-                input: line(n),
-            });
-            continue;
-        }
-        let customer = match (&e.key, &e.customer) {
-            (Some(k), _) => {
-                if !key_customer.contains_key(k) {
-                    key_customer.insert(k.clone(), store.key(k)?.map(|r| r.customer_id));
-                }
-                match &key_customer[k] {
-                    Some(c) => c.clone(),
-                    None => {
-                        rejects.push(Reject {
-                            line: n,
-                            reason: format!("unknown key {k}"),
-                            input: line(n),
-                        });
-                        continue;
-                    }
-                }
-            }
-            (None, Some(c)) => {
-                if !known_customer.contains_key(c) {
-                    known_customer.insert(c.clone(), store.customer(c)?.is_some());
-                }
-                if !known_customer[c] {
-                    rejects.push(Reject {
-                        line: n,
-                        reason: format!("unknown customer {c} (run 'billctl subscriptions sync')"),
-                        input: line(n),
-                    });
-                    continue;
-                }
-                c.clone()
-            }
-            (None, None) => unreachable!("parse requires a key or a customer"),
-        };
-        events.push(UsageEvent {
-            event_id: e.id.unwrap_or_default(),
-            customer_id: customer,
-            key_id: e.key,
-            quantity: e.quantity,
-            ts: e.timestamp,
-            endpoint: e.endpoint,
-            meta: e.meta,
-        });
-    }
-    rejects.sort_by_key(|r| r.line);
-
-    if !rejects.is_empty() && !args.skip_invalid {
-        for r in &rejects {
-            ctx.output
-                .notice(format!("{source}:{}: {}", r.line, r.reason));
-        }
-        bail!("{} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines", rejects.len());
-    }
-    if let Some(path) = &args.rejects {
-        let mut out = String::new();
-        for r in &rejects {
-            out.push_str(&serde_json::to_string(r)?);
-            out.push('\n');
-        }
-        super::write_private(path, &out)?;
-    }
-
-    let bar = ctx.output.progress(events.len() as u64, "Importing");
+    let bar = ctx.output.progress(0, "Importing");
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{msg} [{bar:30}] {pos}/{len} events ({per_sec}, {eta} left)",
     ) {
         bar.set_style(style.progress_chars("=> "));
     }
-    let mut inserted = 0;
-    let at = now();
     let store = ctx.store()?;
-    for batch in events.chunks(args.batch_size) {
-        inserted += store.record_usage(batch, at).context("failed to commit a batch of events (batches already committed stay; re-running the import is safe)")?;
-        bar.inc(batch.len() as u64);
-    }
-    bar.finish_and_clear();
-    let elapsed = started.elapsed();
-    let summary = Summary {
-        read,
-        inserted,
-        duplicates: events.len() - inserted,
-        rejected: rejects.len(),
-        elapsed_ms: elapsed.as_millis(),
-        events_per_sec: (events.len() as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
+    let report = match ops::import::import(store, &text, &opts, &bar, now())? {
+        ops::import::Outcome::Refused { read, rejects } => {
+            bar.finish_and_clear();
+            for r in &rejects {
+                ctx.output
+                    .notice(format!("{source}:{}: {}", r.line, r.reason));
+            }
+            bail!("{} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines", rejects.len());
+        }
+        ops::import::Outcome::Imported(report) => report,
     };
+    bar.finish_and_clear();
+    if let Some(path) = &args.rejects {
+        let mut out = String::new();
+        for r in &report.rejects {
+            out.push_str(&serde_json::to_string(r)?);
+            out.push('\n');
+        }
+        super::write_private(path, &out)?;
+    }
     if ctx.output.json {
-        ctx.output.json(&summary)?;
+        ctx.output.json(&report)?;
     } else {
         ctx.output.data(&format!(
             "read {}, inserted {}, duplicates {}, rejected {} in {:.2}s ({} events/s)",
-            summary.read,
-            summary.inserted,
-            summary.duplicates,
-            summary.rejected,
-            elapsed.as_secs_f64(),
-            summary.events_per_sec
+            report.read,
+            report.inserted,
+            report.duplicates,
+            report.rejected,
+            report.elapsed_ms as f64 / 1000.0,
+            report.events_per_sec
         ))?;
-        if !rejects.is_empty() {
-            if let Some(p) = &args.rejects {
-                ctx.output.warn(format!(
-                    "{} rejected lines written to {}",
-                    rejects.len(),
-                    p.display()
-                ));
-            }
+        if let (Some(p), false) = (&args.rejects, report.rejects.is_empty()) {
+            ctx.output.warn(format!(
+                "{} rejected lines written to {}",
+                report.rejects.len(),
+                p.display()
+            ));
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Lines split across parser threads keep their own line numbers and file order.
-    #[test]
-    fn parallel_parsing_keeps_line_numbers_and_order() {
-        let bad = [3usize, 60_001, 119_999];
-        for format in [Format::Ndjson, Format::Csv] {
-            let mut text = String::new();
-            if format == Format::Csv {
-                text.push_str("id,customer,timestamp,quantity\n");
-            }
-            let first = if format == Format::Csv { 2 } else { 1 };
-            for n in first..=120_000usize {
-                let ts = if bad.contains(&n) {
-                    "nope".to_string()
-                } else {
-                    (1_790_000_000 + n).to_string()
-                };
-                if format == Format::Csv {
-                    text.push_str(&format!("e{n},cus_1,{ts},1\n"));
-                } else if bad.contains(&n) {
-                    text.push_str(&format!(
-                        "{{\"id\":\"e{n}\",\"customer\":\"cus_1\",\"timestamp\":\"{ts}\"}}\n"
-                    ));
-                } else {
-                    text.push_str(&format!(
-                        "{{\"id\":\"e{n}\",\"customer\":\"cus_1\",\"timestamp\":{ts}}}\n"
-                    ));
-                }
-            }
-            let lines: Vec<&str> = text.lines().collect();
-            let (events, rejects) = parse_all(&lines, format, false);
-            assert_eq!(
-                rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
-                bad,
-                "{format:?}"
-            );
-            assert_eq!(events.len(), 120_000 - first + 1 - bad.len());
-            assert!(events.windows(2).all(|w| w[0].0 < w[1].0));
-            for (n, e) in &events {
-                assert_eq!(e.id.as_deref(), Some(format!("e{n}").as_str()));
-                assert_eq!(e.timestamp, 1_790_000_000 + *n as i64);
-            }
-        }
-    }
 }
