@@ -8,7 +8,7 @@
 
 mod plan;
 
-pub use plan::{plan, shape_changes, tier_product, Action, Change, Plan};
+pub use plan::{describe, plan, shape_changes, tier_product, Action, Change, Plan};
 
 use crate::config::{MeterSpec, PriceSpec, Tier};
 use crate::money::{group, money};

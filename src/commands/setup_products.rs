@@ -1,13 +1,15 @@
 //! `billctl setup-products`: plan and apply the catalog.
 
-use crate::catalog::{self, tier_product, Action, Observed, Plan};
+use crate::catalog::{self, Action, Plan};
 use crate::cli::SetupProductsArgs;
+use crate::clock::now;
 use crate::config::Config;
 use crate::context::Ctx;
 use crate::money::money;
+use crate::ops;
 use crate::output::Output;
 use crate::store::{CatalogRow, PriceRow};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::Result;
 use comfy_table::{Cell, Color};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -28,73 +30,6 @@ struct ActionView<'a> {
     changes: Vec<catalog::Change>,
 }
 
-fn object_and_detail(a: &Action) -> (String, String, Vec<catalog::Change>) {
-    let price = catalog::describe_spec;
-    let list = |c: &[catalog::Change]| {
-        c.iter()
-            .map(|c| format!("{}: {:?} -> {:?}", c.field, c.from, c.to))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    match a {
-        Action::CreateMeter { spec } => (
-            spec.event_name.clone(),
-            format!(
-                "meter {:?}: sum of event values per customer",
-                spec.display_name
-            ),
-            vec![],
-        ),
-        Action::UpdateMeter { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
-        Action::ReactivateMeter { id, spec } => (
-            id.clone(),
-            format!("meter for {} is inactive; reactivate it", spec.event_name),
-            vec![],
-        ),
-        Action::CreateProduct { fields, .. } => {
-            (fields.id.clone(), format!("name {:?}", fields.name), vec![])
-        }
-        Action::UpdateProduct { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
-        Action::CreatePrice { spec, product, .. } => (
-            spec.lookup_key.clone(),
-            format!("{} on {product}", price(spec)),
-            vec![],
-        ),
-        Action::ReplacePrice {
-            spec, old, changes, ..
-        } => (
-            spec.lookup_key.clone(),
-            format!(
-                "{}; new price takes the lookup key, {old} is archived",
-                list(changes)
-            ),
-            changes.clone(),
-        ),
-        Action::UpdatePrice {
-            spec, id, changes, ..
-        } => (
-            spec.lookup_key.clone(),
-            format!("{id}: {}", list(changes)),
-            changes.clone(),
-        ),
-        Action::FinishReplace {
-            lookup_key, old, ..
-        } => (
-            lookup_key.clone(),
-            format!("{old} was replaced; archive it"),
-            vec![],
-        ),
-        Action::ArchivePrice { id, lookup_key, .. } => (
-            lookup_key.clone().unwrap_or_else(|| id.clone()),
-            format!("{id} (tier removed)"),
-            vec![],
-        ),
-        Action::ArchiveProduct { id, .. } => {
-            (id.clone(), "tier removed from the config".into(), vec![])
-        }
-    }
-}
-
 fn plan_view(plan: &Plan) -> PlanView<'_> {
     PlanView {
         changes: plan.actions.len(),
@@ -103,7 +38,7 @@ fn plan_view(plan: &Plan) -> PlanView<'_> {
             .actions
             .iter()
             .map(|a| {
-                let (object, detail, changes) = object_and_detail(a);
+                let (object, detail, changes) = catalog::describe(a);
                 ActionView {
                     action: a.verb(),
                     tier: a.tier(),
@@ -121,7 +56,7 @@ fn plan_table(out: &Output, plan: &Plan) -> String {
         .actions
         .iter()
         .map(|a| {
-            let (object, detail, _) = object_and_detail(a);
+            let (object, detail, _) = catalog::describe(a);
             let color = match a {
                 Action::CreateProduct { .. }
                 | Action::CreatePrice { .. }
@@ -143,44 +78,6 @@ fn plan_table(out: &Output, plan: &Plan) -> String {
 }
 
 /// Tier -> product and prices as Stripe now has them; `None` when a price does not resolve.
-fn resolved(config: &Config, observed: &Observed) -> Option<Vec<CatalogRow>> {
-    config
-        .tiers
-        .iter()
-        .map(|t| {
-            let prices = t
-                .prices
-                .iter()
-                .map(|s| {
-                    let have = observed
-                        .prices
-                        .iter()
-                        .find(|p| p.lookup_key.as_deref() == Some(s.lookup_key.as_str()))?;
-                    Some(PriceRow {
-                        lookup_key: s.lookup_key.clone(),
-                        price_id: have.id.clone(),
-                        env: s.env.clone(),
-                        primary: s.primary,
-                        amount: s.amount,
-                        currency: s.currency.clone(),
-                        interval: s.interval.as_str().into(),
-                        interval_count: s.interval_count.into(),
-                    })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            Some(CatalogRow {
-                tier: t.id.clone(),
-                product_id: tier_product(t, observed),
-                name: t.name.clone(),
-                quota: t.quota.map(|q| q as i64),
-                rate_limit_per_minute: t.rate_limit_per_minute.into(),
-                state_hash: catalog::state_hash(t),
-                prices,
-            })
-        })
-        .collect()
-}
-
 #[derive(Serialize)]
 struct TierView<'a> {
     product_id: &'a str,
@@ -269,21 +166,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         "Reading the catalog from Stripe ({mode} mode, {})...",
         stripe.base()
     ));
-    let observed = ctx
-        .block_on(stripe.observe(&config, args.prune))?
-        .context("failed to read the catalog from Stripe")?;
-    if let Some(m) = &observed.meter {
-        let problems = m.fixed_differences();
-        if !problems.is_empty() {
-            bail!(
-                "the Stripe meter {} for event {} cannot be used: {}\nhint: deactivate it in Stripe (or choose another meter.event_name) and re-run",
-                m.id,
-                m.event_name,
-                problems.join("; ")
-            );
-        }
-    }
-    let plan = catalog::plan(&config, &observed);
+    let (observed, plan) = ctx.block_on(ops::setup::observe(&stripe, &config, args.prune))??;
 
     if args.plan {
         if ctx.output.json {
@@ -316,51 +199,32 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         let Some(stripe) = ctx.stripe_for_confirmed_write("apply the catalog", &question)? else {
             return super::declined(ctx, "nothing was changed");
         };
-        let mut after = observed;
-        apply(ctx, &stripe, &plan, &mut after)?;
-        // Stripe's answers to the writes are the state now; read it again only when they do
-        // not add up to the config (then the read says what is left).
-        if !catalog::plan(&config, &after).is_empty() {
-            after = ctx
-                .block_on(stripe.observe(&config, args.prune))?
-                .context("failed to re-read the catalog from Stripe")?;
-        }
-        let left = catalog::plan(&config, &after);
-        if !left.is_empty() {
-            ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", left.actions.len()));
-        }
-        let detail = serde_json::json!({
-            "changes": plan.actions.len(),
-            "writes": plan.writes(),
-            "actions": plan_view(&plan).actions.iter().map(|a| format!("{} {} {}", a.action, a.tier, a.object)).collect::<Vec<_>>(),
-        });
-        let actor = super::actor();
-        let audit = crate::store::Audit {
-            actor: &actor,
-            action: "catalog.apply",
-            key_id: None,
-            customer_id: None,
-            reason: None,
-            detail: Some(detail),
+        let bar = ctx.output.progress(plan.writes(), "Applying");
+        let applied = ctx.block_on(ops::setup::apply(
+            &stripe, &config, args.prune, &plan, observed, &bar,
+        ))?;
+        let applied = match applied {
+            Ok(a) => a,
+            Err(e) => {
+                bar.abandon();
+                return Err(e);
+            }
         };
-        ctx.store()?
-            .append_audit(&audit, crate::clock::now())
-            .context("failed to record the apply in the audit log")?;
+        bar.finish_and_clear();
+        if applied.left > 0 {
+            ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", applied.left));
+        }
+        let actions: Vec<String> = plan_view(&plan)
+            .actions
+            .iter()
+            .map(|a| format!("{} {} {}", a.action, a.tier, a.object))
+            .collect();
+        ops::setup::record_apply(ctx.store()?, &plan, actions, &super::actor(), now())?;
         ctx.output
             .status(format!("Applied {} changes.", plan.actions.len()));
-        after
+        applied.after
     };
-
-    let rows = resolved(&config, &observed).ok_or_else(|| {
-        anyhow!(
-            "some configured lookup keys still do not resolve in Stripe; run setup-products --plan"
-        )
-    })?;
-    ctx.store()?
-        .record_catalog(&rows, crate::clock::now())
-        .context("failed to record the catalog in the store")?;
-    // Catalog changes webhooks reported before this apply are now reconciled.
-    ctx.store()?.clear_catalog_drift()?;
+    let rows = ops::setup::record_catalog(ctx.store()?, &config, &observed, now())?;
     if let Some(path) = &args.write_env {
         super::write_private(path, &env_file(&rows))?;
         ctx.output.status(format!("Wrote {}.", path.display()));
@@ -372,49 +236,4 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
             .data(&result_table(&ctx.output, &config, &rows))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Requests of one wave in flight at once: well inside Stripe's rate limits (25 a second in
-/// test mode, 100 in live mode); the transport backs off on a 429 anyway.
-const CONCURRENCY: usize = 8;
-
-/// Applies the plan wave by wave, the actions of a wave together, taking Stripe's answers
-/// into `state`.
-fn apply(
-    ctx: &mut Ctx,
-    stripe: &crate::stripe::Stripe,
-    plan: &Plan,
-    state: &mut Observed,
-) -> Result<()> {
-    let bar = ctx.output.progress(plan.writes(), "Applying");
-    for wave in plan.waves() {
-        bar.set_message(format!("{} changes", wave.len()));
-        let meter = state.meter.as_ref().map(|m| m.id.clone());
-        let results = ctx.block_on(stripe.apply_wave(&wave, meter.as_deref(), CONCURRENCY))?;
-        let mut failed = None;
-        for (action, result) in wave.iter().zip(results) {
-            match result {
-                Ok(written) => {
-                    written.into_iter().for_each(|w| state.absorb(w));
-                    bar.inc(action.writes());
-                }
-                Err(e) => {
-                    failed.get_or_insert((action, e));
-                }
-            }
-        }
-        if let Some((action, e)) = failed {
-            bar.abandon();
-            let (object, _, _) = object_and_detail(action);
-            return Err(anyhow!(e)).with_context(|| {
-                format!(
-                    "failed to {} {object} (tier {})\nhint: fix the cause and re-run 'billctl setup-products': finished steps are not repeated",
-                    action.verb(),
-                    action.tier()
-                )
-            });
-        }
-    }
-    bar.finish_and_clear();
-    Ok(())
 }

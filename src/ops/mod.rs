@@ -3,3 +3,4 @@
 //! `commands/` turns flags into a call and renders the report.
 
 pub mod import;
+pub mod setup;

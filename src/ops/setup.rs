@@ -1,0 +1,240 @@
+//! `setup-products` as a workflow: observe the catalog and plan; apply the plan in waves,
+//! taking Stripe's answers as the new state; record the result (audit log, catalog mirror).
+//! The confirmation between planning and applying stays with the command. Prints nothing.
+
+use crate::catalog::{self, tier_product, Observed, Plan};
+use crate::config::Config;
+use crate::store::{CatalogRow, PriceRow, Store};
+use crate::stripe::Stripe;
+use anyhow::{anyhow, bail, Context, Result};
+
+/// Requests of one wave in flight at once: well inside Stripe's rate limits (25 a second in
+/// test mode, 100 in live mode); the transport backs off on a 429 anyway.
+const CONCURRENCY: usize = 8;
+
+/// Reads the catalog from Stripe (one round trip when converged) and plans the changes.
+pub async fn observe(stripe: &Stripe, config: &Config, prune: bool) -> Result<(Observed, Plan)> {
+    let observed = stripe
+        .observe(config, prune)
+        .await
+        .context("failed to read the catalog from Stripe")?;
+    if let Some(m) = &observed.meter {
+        let problems = m.fixed_differences();
+        if !problems.is_empty() {
+            bail!(
+                "the Stripe meter {} for event {} cannot be used: {}\nhint: deactivate it in Stripe (or choose another meter.event_name) and re-run",
+                m.id,
+                m.event_name,
+                problems.join("; ")
+            );
+        }
+    }
+    let plan = catalog::plan(config, &observed);
+    Ok((observed, plan))
+}
+
+/// What an apply left.
+pub struct Applied {
+    /// The catalog as Stripe now has it.
+    pub after: Observed,
+    /// Changes still needed (0 when Stripe matches the config).
+    pub left: usize,
+}
+
+/// Applies `plan` wave by wave, the actions of a wave together; `progress` counts writes.
+/// Stripe's answers are the new state; the catalog is read again only when they do not add
+/// up to the config.
+pub async fn apply(
+    stripe: &Stripe,
+    config: &Config,
+    prune: bool,
+    plan: &Plan,
+    mut state: Observed,
+    progress: &indicatif::ProgressBar,
+) -> Result<Applied> {
+    for wave in plan.waves() {
+        progress.set_message(format!("{} changes", wave.len()));
+        let meter = state.meter.as_ref().map(|m| m.id.clone());
+        let results = stripe
+            .apply_wave(&wave, meter.as_deref(), CONCURRENCY)
+            .await;
+        let mut failed = None;
+        for (action, result) in wave.iter().zip(results) {
+            match result {
+                Ok(written) => {
+                    written.into_iter().for_each(|w| state.absorb(w));
+                    progress.inc(action.writes());
+                }
+                Err(e) => {
+                    failed.get_or_insert((action, e));
+                }
+            }
+        }
+        if let Some((action, e)) = failed {
+            let (object, _, _) = catalog::describe(action);
+            return Err(anyhow!(e)).with_context(|| {
+                format!(
+                    "failed to {} {object} (tier {})\nhint: fix the cause and re-run 'billctl setup-products': finished steps are not repeated",
+                    action.verb(),
+                    action.tier()
+                )
+            });
+        }
+    }
+    if !catalog::plan(config, &state).is_empty() {
+        state = stripe
+            .observe(config, prune)
+            .await
+            .context("failed to re-read the catalog from Stripe")?;
+    }
+    let left = catalog::plan(config, &state).actions.len();
+    Ok(Applied { after: state, left })
+}
+
+/// Appends the apply to the audit log: its counts and one line per action.
+pub fn record_apply(
+    store: &mut Store,
+    plan: &Plan,
+    actions: Vec<String>,
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    let detail = serde_json::json!({
+        "changes": plan.actions.len(),
+        "writes": plan.writes(),
+        "actions": actions,
+    });
+    let audit = crate::store::Audit {
+        actor,
+        action: "catalog.apply",
+        key_id: None,
+        customer_id: None,
+        reason: None,
+        detail: Some(detail),
+    };
+    store
+        .append_audit(&audit, now)
+        .context("failed to record the apply in the audit log")
+}
+
+/// Records the catalog as Stripe has it in the store's mirror and clears the drift notes that
+/// webhooks left (they are reconciled now); returns the rows.
+pub fn record_catalog(
+    store: &mut Store,
+    config: &Config,
+    observed: &Observed,
+    now: i64,
+) -> Result<Vec<CatalogRow>> {
+    let rows = resolved(config, observed).ok_or_else(|| {
+        anyhow!(
+            "some configured lookup keys still do not resolve in Stripe; run setup-products --plan"
+        )
+    })?;
+    store
+        .record_catalog(&rows, now)
+        .context("failed to record the catalog in the store")?;
+    store.clear_catalog_drift()?;
+    Ok(rows)
+}
+
+/// The configured tiers with the ids Stripe gave them; `None` while a lookup key is missing.
+pub fn resolved(config: &Config, observed: &Observed) -> Option<Vec<CatalogRow>> {
+    config
+        .tiers
+        .iter()
+        .map(|t| {
+            let prices = t
+                .prices
+                .iter()
+                .map(|s| {
+                    let have = observed
+                        .prices
+                        .iter()
+                        .find(|p| p.lookup_key.as_deref() == Some(s.lookup_key.as_str()))?;
+                    Some(PriceRow {
+                        lookup_key: s.lookup_key.clone(),
+                        price_id: have.id.clone(),
+                        env: s.env.clone(),
+                        primary: s.primary,
+                        amount: s.amount,
+                        currency: s.currency.clone(),
+                        interval: s.interval.as_str().into(),
+                        interval_count: s.interval_count.into(),
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(CatalogRow {
+                tier: t.id.clone(),
+                product_id: tier_product(t, observed),
+                name: t.name.clone(),
+                quota: t.quota.map(|q| q as i64),
+                rate_limit_per_minute: t.rate_limit_per_minute.into(),
+                state_hash: catalog::state_hash(t),
+                prices,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{Source, StripeKey};
+    use crate::stripe::Settings;
+    use std::time::Duration;
+
+    /// The workflow in process, against the simulator and a temp store: a first apply takes
+    /// two reads and six writes and leaves nothing to do; the mirror gets Stripe's ids; a
+    /// second observe plans nothing.
+    #[test]
+    fn applies_the_default_catalog_to_the_simulator_in_two_reads() {
+        let sim = stripe_sim::StripeSim::start();
+        let key = StripeKey::parse(sim.api_key(), Source::Env).unwrap();
+        let settings = Settings {
+            base: sim.base_url(),
+            timeout: Duration::from_secs(30),
+            max_attempts: 3,
+            backoff: Duration::from_millis(10),
+            log: None,
+        };
+        let stripe = Stripe::new(&key, settings).unwrap();
+        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (observed, plan) = rt.block_on(observe(&stripe, &config, false)).unwrap();
+        assert_eq!((plan.actions.len(), plan.writes()), (6, 6));
+        let bar = indicatif::ProgressBar::hidden();
+        let applied = rt
+            .block_on(apply(&stripe, &config, false, &plan, observed, &bar))
+            .unwrap();
+        assert_eq!(applied.left, 0);
+        assert_eq!(bar.position(), 6);
+        let log = sim.requests();
+        let count = |m: &str| log.iter().filter(|r| r.method == m).count();
+        assert_eq!(
+            (count("GET"), count("POST")),
+            (2, 6),
+            "no re-read after the writes"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let rows = record_catalog(&mut store, &config, &applied.after, 1_795_500_000).unwrap();
+        {
+            let st = sim.state(); // holds the simulator's lock: let go before the next request
+            for row in &rows {
+                let price = &row.prices[0];
+                assert_eq!(
+                    st.prices[&price.price_id]["lookup_key"].as_str(),
+                    Some(price.lookup_key.as_str()),
+                    "the mirror holds Stripe's price ids"
+                );
+            }
+        }
+        assert_eq!(store.catalog().unwrap().len(), 3);
+        let (_, again) = rt.block_on(observe(&stripe, &config, false)).unwrap();
+        assert!(again.is_empty(), "{again:?}");
+    }
+}
