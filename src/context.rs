@@ -83,6 +83,17 @@ impl Ctx {
         Ok(self.store.as_mut().expect("opened above"))
     }
 
+    /// The store and the async runtime together, for a workflow that alternates between them
+    /// (it blocks on one Stripe call at a time and never holds the store across an await).
+    pub fn store_and_runtime(&mut self) -> Result<(&mut Store, &tokio::runtime::Runtime)> {
+        self.store()?;
+        self.block_on(async {})?;
+        Ok((
+            self.store.as_mut().expect("opened above"),
+            self.runtime.as_ref().expect("built above"),
+        ))
+    }
+
     /// The store by value, for an owner such as the `Verifier`.
     pub fn take_store(&mut self) -> Result<Store> {
         self.store()?;

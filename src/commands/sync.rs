@@ -5,23 +5,15 @@
 use crate::cli::{UsageCompactArgs, UsageReconcileArgs, UsageSyncArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::store::LedgerRow;
-use crate::stripe::{Error as StripeError, Stripe};
+use crate::ops;
+use crate::stripe::Stripe;
 use crate::time::{utc_date, utc_datetime};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
-
-/// Stripe accepts meter events up to 35 days old.
-const STRIPE_PAST_WINDOW: i64 = 35 * 86_400;
-/// Stripe deduplicates identifiers for at least 24 hours; a pending event older than this is
-/// checked against the meter's summaries instead of being re-sent blindly.
-const IDENTIFIER_WINDOW: i64 = 23 * 3600;
-/// Ledger outcomes are committed after this many sends (and at the end).
-const SETTLE_EVERY: usize = 200;
+use std::time::Instant;
 
 fn meter_spec(ctx: &mut Ctx) -> Result<crate::config::MeterSpec> {
     let config = ctx.config()?;
@@ -51,62 +43,6 @@ fn live_meter(ctx: &mut Ctx, stripe: &Stripe, spec: &crate::config::MeterSpec) -
     }
 }
 
-/// What happened to one send.
-enum Sent {
-    Ok,
-    /// Stripe refused it for good (4xx): recorded as failed.
-    Refused(String),
-    /// No definite answer (network, 5xx, 429 after the retries): stays pending.
-    Unknown(String),
-}
-
-fn classify(result: Result<(), StripeError>) -> Sent {
-    match result {
-        Ok(()) => Sent::Ok,
-        Err(StripeError::Api { code, .. })
-            if matches!(
-                code.as_deref(),
-                Some("duplicate_meter_event" | "resource_already_exists")
-            ) =>
-        {
-            // Stripe already has this identifier: it was sent by an earlier, interrupted run.
-            Sent::Ok
-        }
-        Err(e @ StripeError::Api { status, .. })
-            if (400..500).contains(&status) && status != 429 =>
-        {
-            Sent::Refused(e.to_string())
-        }
-        Err(e) => Sent::Unknown(e.to_string()),
-    }
-}
-
-#[derive(Serialize, Default)]
-struct SyncView {
-    dry_run: bool,
-    /// The meter's event name.
-    #[serde(rename = "event_name")]
-    meter: String,
-    windows: usize,
-    sent: usize,
-    quantity_sent: i64,
-    failed: usize,
-    pending: usize,
-    /// Pending events older than Stripe's identifier window found in (or missing from) the meter.
-    resolved_stale: usize,
-    elapsed_ms: u128,
-    failures: Vec<FailureView>,
-}
-
-#[derive(Serialize)]
-struct FailureView {
-    customer_id: String,
-    window: i64,
-    identifier: String,
-    quantity: i64,
-    error: String,
-}
-
 pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     let started = Instant::now();
     if args.concurrency == 0 {
@@ -118,9 +54,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
         None => ctx.config()?.usage.sync_rate,
     };
     let spec = meter_spec(ctx)?;
-    let t = now();
-    // The first whole hour Stripe still accepts events for, with an hour to spare.
-    let oldest = (t - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600;
+    let oldest = ops::sync::oldest_hour(now());
     let since = args.since.unwrap_or(oldest).div_euclid(3600) * 3600;
     if since < oldest {
         bail!(
@@ -129,91 +63,31 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
             utc_datetime(oldest)
         );
     }
-
     if args.dry_run {
-        let deltas = ctx.store()?.unsent_windows(&spec.event_name, since)?;
-        let unsent: Vec<_> = deltas.iter().filter(|d| d.local > d.accounted).collect();
-        let view = SyncView {
-            dry_run: true,
-            meter: spec.event_name.clone(),
-            windows: unsent.len(),
-            quantity_sent: unsent.iter().map(|d| d.local - d.accounted).sum(),
-            pending: ctx.store()?.pending_meter_events(&spec.event_name)?.len(),
-            elapsed_ms: started.elapsed().as_millis(),
-            ..SyncView::default()
-        };
-        if ctx.output.json {
-            ctx.output.json(&view)?;
-        } else {
-            let rows = unsent
-                .iter()
-                .map(|d| {
-                    vec![
-                        Cell::new(&d.customer),
-                        Cell::new(utc_datetime(d.window)),
-                        Cell::new(d.local),
-                        Cell::new(d.accounted),
-                        Cell::new(d.local - d.accounted),
-                    ]
-                })
-                .collect();
-            ctx.output.data(
-                &ctx.output
-                    .table(&["CUSTOMER", "HOUR", "LOCAL", "SENT", "TO SEND"], rows),
-            )?;
-            ctx.output.status(format!(
-                "Dry run: would send {} meter events ({} units) to {}, plus {} pending from earlier runs.",
-                view.windows, view.quantity_sent, spec.event_name, view.pending
-            ));
-        }
-        return Ok(ExitCode::SUCCESS);
+        return dry_run(ctx, &spec.event_name, since, started);
     }
-
     let stripe = ctx.stripe_for_write("send usage to the Stripe meter")?;
     let meter_id = live_meter(ctx, &stripe, &spec)?;
-    let mut view = SyncView {
-        meter: spec.event_name.clone(),
-        ..SyncView::default()
+    let opts = ops::sync::Options {
+        since,
+        rate,
+        concurrency: args.concurrency,
     };
-
-    // 1. Pending events older than Stripe's identifier window: re-sending them under the same
-    //    identifier could count twice, so ask the meter whether they arrived.
-    let stale: Vec<LedgerRow> = ctx
-        .store()?
-        .pending_meter_events(&spec.event_name)?
-        .into_iter()
-        .filter(|r| t - r.created_at > IDENTIFIER_WINDOW)
-        .collect();
-    for row in &stale {
-        let summaries = ctx
-            .block_on(stripe.summaries(
-                &meter_id,
-                &row.customer,
-                row.window,
-                row.window + 3600,
-                true,
-            ))?
-            .context("failed to read the meter's summaries from Stripe")?;
-        let in_stripe: f64 = summaries.iter().map(|s| s.value).sum();
-        let sent = ctx
-            .store()?
-            .sent_in_window(&spec.event_name, &row.customer, row.window)?;
-        let outcome = if in_stripe >= (sent + row.quantity) as f64 {
-            Ok(())
-        } else {
-            Err(format!(
-                "not in Stripe's meter after {} hours; its usage is sent again under a new identifier",
-                (t - row.created_at) / 3600
-            ))
-        };
-        ctx.store()?
-            .settle_meter_events(&[(row.identifier.clone(), outcome)], now())?;
-        view.resolved_stale += 1;
-    }
-
-    // 2. Usage not yet sent or pending, per customer and hour, becomes new pending events.
-    let deltas = ctx.store()?.unsent_windows(&spec.event_name, since)?;
-    for d in deltas.iter().filter(|d| d.local < d.accounted) {
+    let bar = ctx.output.progress(0, "Sending meter events");
+    let (store, rt) = ctx.store_and_runtime()?;
+    let mut view = ops::sync::run(
+        store,
+        rt,
+        &stripe,
+        &spec.event_name,
+        &meter_id,
+        &opts,
+        &bar,
+        now,
+    )?;
+    bar.finish_and_clear();
+    view.elapsed_ms = started.elapsed().as_millis();
+    for d in &view.ahead {
         ctx.output.warn(format!(
             "{} {}: the ledger has sent {} but local usage is {}; Stripe's meter is ahead (see 'usage reconcile')",
             d.customer,
@@ -222,79 +96,6 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
             d.local
         ));
     }
-    ctx.store()?
-        .plan_meter_events(&spec.event_name, &deltas, t)
-        .context("failed to record the meter events to send")?;
-
-    // 3. Send every pending event (new ones and those an interrupted run left).
-    let pending = ctx.store()?.pending_meter_events(&spec.event_name)?;
-    let (sendable, too_old): (Vec<LedgerRow>, Vec<LedgerRow>) = pending
-        .into_iter()
-        .partition(|r| r.window >= t - STRIPE_PAST_WINDOW);
-    if !too_old.is_empty() {
-        let outcomes: Vec<_> = too_old
-            .iter()
-            .map(|r| {
-                (
-                    r.identifier.clone(),
-                    Err("older than the 35 days Stripe accepts meter events for".to_string()),
-                )
-            })
-            .collect();
-        ctx.store()?.settle_meter_events(&outcomes, now())?;
-        for r in &too_old {
-            view.failed += 1;
-            view.failures
-                .push(failure(r, "older than the 35 days Stripe accepts"));
-        }
-    }
-    view.windows = sendable
-        .iter()
-        .map(|r| (&r.customer, r.window))
-        .collect::<BTreeSet<_>>()
-        .len();
-    let bar = ctx
-        .output
-        .progress(sendable.len() as u64, "Sending meter events");
-    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
-    let mut next_slot = tokio::time::Instant::now();
-    for chunk in sendable.chunks(SETTLE_EVERY) {
-        let results = ctx.block_on(send_chunk(
-            &stripe,
-            &spec.event_name,
-            chunk,
-            args.concurrency,
-            interval,
-            &mut next_slot,
-            &bar,
-        ))?;
-        let mut outcomes = Vec::new();
-        for (row, result) in chunk.iter().zip(results) {
-            match result {
-                Sent::Ok => {
-                    view.sent += 1;
-                    view.quantity_sent += row.quantity;
-                    outcomes.push((row.identifier.clone(), Ok(())));
-                }
-                Sent::Refused(e) => {
-                    view.failed += 1;
-                    view.failures.push(failure(row, &e));
-                    outcomes.push((row.identifier.clone(), Err(e)));
-                }
-                Sent::Unknown(e) => {
-                    view.failed += 1;
-                    view.failures.push(failure(row, &e));
-                }
-            }
-        }
-        ctx.store()?
-            .settle_meter_events(&outcomes, now())
-            .context("failed to record sent meter events in the ledger")?;
-    }
-    bar.finish_and_clear();
-    view.pending = ctx.store()?.pending_meter_events(&spec.event_name)?.len();
-    view.elapsed_ms = started.elapsed().as_millis();
-
     if ctx.output.json {
         ctx.output.json(&view)?;
     } else {
@@ -331,63 +132,35 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     })
 }
 
-fn failure(r: &LedgerRow, error: &str) -> FailureView {
-    FailureView {
-        customer_id: r.customer.clone(),
-        window: r.window,
-        identifier: r.identifier.clone(),
-        quantity: r.quantity,
-        error: error.to_string(),
+/// `usage sync --dry-run`: what would be sent, from the store alone.
+fn dry_run(ctx: &mut Ctx, event_name: &str, since: i64, started: Instant) -> Result<ExitCode> {
+    let (mut view, unsent) = ops::sync::dry_run(ctx.store()?, event_name, since)?;
+    view.elapsed_ms = started.elapsed().as_millis();
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+        return Ok(ExitCode::SUCCESS);
     }
-}
-
-/// Sends `rows` with at most `concurrency` in flight and at most one start per `interval`;
-/// returns the outcomes in the order of `rows`.
-async fn send_chunk(
-    stripe: &Stripe,
-    event_name: &str,
-    rows: &[LedgerRow],
-    concurrency: usize,
-    interval: Duration,
-    next_slot: &mut tokio::time::Instant,
-    bar: &indicatif::ProgressBar,
-) -> Vec<Sent> {
-    let mut set = tokio::task::JoinSet::new();
-    let mut results: Vec<Option<Sent>> = (0..rows.len()).map(|_| None).collect();
-    let mut queued = rows.iter().enumerate();
-    loop {
-        while set.len() < concurrency {
-            let Some((i, row)) = queued.next() else { break };
-            tokio::time::sleep_until(*next_slot).await;
-            *next_slot = (*next_slot + interval).max(tokio::time::Instant::now());
-            let stripe = stripe.clone();
-            let (name, customer, id) = (
-                event_name.to_string(),
-                row.customer.clone(),
-                row.identifier.clone(),
-            );
-            let (quantity, window) = (row.quantity, row.window);
-            set.spawn(async move {
-                let r = stripe
-                    .send_meter_event(&name, &customer, quantity, window, &id)
-                    .await;
-                (i, classify(r))
-            });
-        }
-        match set.join_next().await {
-            Some(Ok((i, sent))) => {
-                results[i] = Some(sent);
-                bar.inc(1);
-            }
-            // A panicked task: its event stays pending (reported as without an answer).
-            Some(Err(_)) => {}
-            None => break,
-        }
-    }
-    results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Sent::Unknown("the send did not finish".into())))
-        .collect()
+    let rows = unsent
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::new(&d.customer),
+                Cell::new(utc_datetime(d.window)),
+                Cell::new(d.local),
+                Cell::new(d.accounted),
+                Cell::new(d.local - d.accounted),
+            ]
+        })
+        .collect();
+    ctx.output.data(
+        &ctx.output
+            .table(&["CUSTOMER", "HOUR", "LOCAL", "SENT", "TO SEND"], rows),
+    )?;
+    ctx.output.status(format!(
+        "Dry run: would send {} meter events ({} units) to {}, plus {} pending from earlier runs.",
+        view.windows, view.quantity_sent, event_name, view.pending
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Serialize)]

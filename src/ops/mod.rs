@@ -4,3 +4,4 @@
 
 pub mod import;
 pub mod setup;
+pub mod sync;

@@ -1,0 +1,456 @@
+//! `usage sync` as a workflow: usage not yet sent becomes pending meter events in the ledger
+//! (deterministic identifiers), pending events older than Stripe's identifier window are
+//! checked against the meter's summaries, and every pending event is sent at a rate and
+//! concurrency, with Stripe's answers classified (sent, refused for good, or unknown and kept
+//! pending). It never holds the store across an await: it blocks on one Stripe step at a time.
+//! Prints nothing.
+
+use crate::store::{LedgerRow, Store, WindowDelta};
+use crate::stripe::{Error as StripeError, Stripe};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// Stripe accepts meter events up to 35 days old.
+const STRIPE_PAST_WINDOW: i64 = 35 * 86_400;
+/// Stripe deduplicates identifiers for at least 24 hours; a pending event older than this is
+/// checked against the meter's summaries instead of being re-sent blindly.
+const IDENTIFIER_WINDOW: i64 = 23 * 3600;
+/// Ledger outcomes are committed after this many sends (and at the end).
+const SETTLE_EVERY: usize = 200;
+
+/// The first whole hour Stripe still accepts meter events for at `now`, with an hour to spare.
+pub fn oldest_hour(now: i64) -> i64 {
+    (now - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600
+}
+
+/// How to sync.
+pub struct Options {
+    /// The first hour to send usage for.
+    pub since: i64,
+    /// Events started per second, at most.
+    pub rate: u32,
+    /// Events in flight, at most.
+    pub concurrency: usize,
+}
+
+/// What happened to one send.
+enum Sent {
+    Ok,
+    /// Stripe refused it for good (4xx): recorded as failed.
+    Refused(String),
+    /// No definite answer (network, 5xx, 429 after the retries): stays pending.
+    Unknown(String),
+}
+
+fn classify(result: Result<(), StripeError>) -> Sent {
+    match result {
+        Ok(()) => Sent::Ok,
+        Err(StripeError::Api { code, .. })
+            if matches!(
+                code.as_deref(),
+                Some("duplicate_meter_event" | "resource_already_exists")
+            ) =>
+        {
+            // Stripe already has this identifier: it was sent by an earlier, interrupted run.
+            Sent::Ok
+        }
+        Err(e @ StripeError::Api { status, .. })
+            if (400..500).contains(&status) && status != 429 =>
+        {
+            Sent::Refused(e.to_string())
+        }
+        Err(e) => Sent::Unknown(e.to_string()),
+    }
+}
+
+#[derive(Serialize, Default)]
+pub struct SyncView {
+    pub dry_run: bool,
+    /// The meter's event name.
+    #[serde(rename = "event_name")]
+    pub meter: String,
+    pub windows: usize,
+    pub sent: usize,
+    pub quantity_sent: i64,
+    pub failed: usize,
+    pub pending: usize,
+    /// Pending events older than Stripe's identifier window found in (or missing from) the meter.
+    pub resolved_stale: usize,
+    pub elapsed_ms: u128,
+    pub failures: Vec<FailureView>,
+    /// Customer-hours where the ledger has sent more than local usage now holds.
+    #[serde(skip)]
+    pub ahead: Vec<WindowDelta>,
+}
+
+#[derive(Serialize)]
+pub struct FailureView {
+    pub customer_id: String,
+    pub window: i64,
+    pub identifier: String,
+    pub quantity: i64,
+    pub error: String,
+}
+
+/// What a sync would send, from the store alone: the report and the customer-hours.
+pub fn dry_run(
+    store: &mut Store,
+    event_name: &str,
+    since: i64,
+) -> Result<(SyncView, Vec<WindowDelta>)> {
+    let deltas = store.unsent_windows(event_name, since)?;
+    let unsent: Vec<WindowDelta> = deltas
+        .into_iter()
+        .filter(|d| d.local > d.accounted)
+        .collect();
+    let view = SyncView {
+        dry_run: true,
+        meter: event_name.to_string(),
+        windows: unsent.len(),
+        quantity_sent: unsent.iter().map(|d| d.local - d.accounted).sum(),
+        pending: store.pending_meter_events(event_name)?.len(),
+        ..SyncView::default()
+    };
+    Ok((view, unsent))
+}
+
+/// Sends usage to the meter `meter_id` (for `event_name`); `progress` follows the sends and
+/// `now` is the clock.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    store: &mut Store,
+    rt: &tokio::runtime::Runtime,
+    stripe: &Stripe,
+    event_name: &str,
+    meter_id: &str,
+    opts: &Options,
+    progress: &indicatif::ProgressBar,
+    now: impl Fn() -> i64,
+) -> Result<SyncView> {
+    let t = now();
+    let since = opts.since;
+    let mut view = SyncView {
+        meter: event_name.to_string(),
+        ..SyncView::default()
+    };
+
+    // 1. Pending events older than Stripe's identifier window: re-sending them under the same
+    //    identifier could count twice, so ask the meter whether they arrived.
+    let stale: Vec<LedgerRow> = store
+        .pending_meter_events(event_name)?
+        .into_iter()
+        .filter(|r| t - r.created_at > IDENTIFIER_WINDOW)
+        .collect();
+    for row in &stale {
+        let summaries = rt
+            .block_on(stripe.summaries(
+                meter_id,
+                &row.customer,
+                row.window,
+                row.window + 3600,
+                true,
+            ))
+            .context("failed to read the meter's summaries from Stripe")?;
+        let in_stripe: f64 = summaries.iter().map(|s| s.value).sum();
+        let sent = store.sent_in_window(event_name, &row.customer, row.window)?;
+        let outcome = if in_stripe >= (sent + row.quantity) as f64 {
+            Ok(())
+        } else {
+            Err(format!(
+                "not in Stripe's meter after {} hours; its usage is sent again under a new identifier",
+                (t - row.created_at) / 3600
+            ))
+        };
+        store.settle_meter_events(&[(row.identifier.clone(), outcome)], now())?;
+        view.resolved_stale += 1;
+    }
+
+    // 2. Usage not yet sent or pending, per customer and hour, becomes new pending events.
+    let deltas = store.unsent_windows(event_name, since)?;
+    // The ledger ahead of local usage: Stripe's meter has more (the caller warns).
+    view.ahead = deltas
+        .iter()
+        .filter(|d| d.local < d.accounted)
+        .cloned()
+        .collect();
+    store
+        .plan_meter_events(event_name, &deltas, t)
+        .context("failed to record the meter events to send")?;
+
+    // 3. Send every pending event (new ones and those an interrupted run left).
+    let pending = store.pending_meter_events(event_name)?;
+    let (sendable, too_old): (Vec<LedgerRow>, Vec<LedgerRow>) = pending
+        .into_iter()
+        .partition(|r| r.window >= t - STRIPE_PAST_WINDOW);
+    if !too_old.is_empty() {
+        let outcomes: Vec<_> = too_old
+            .iter()
+            .map(|r| {
+                (
+                    r.identifier.clone(),
+                    Err("older than the 35 days Stripe accepts meter events for".to_string()),
+                )
+            })
+            .collect();
+        store.settle_meter_events(&outcomes, now())?;
+        for r in &too_old {
+            view.failed += 1;
+            view.failures
+                .push(failure(r, "older than the 35 days Stripe accepts"));
+        }
+    }
+    view.windows = sendable
+        .iter()
+        .map(|r| (&r.customer, r.window))
+        .collect::<BTreeSet<_>>()
+        .len();
+    progress.set_length(sendable.len() as u64);
+    let interval = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
+    let mut next_slot = tokio::time::Instant::now();
+    for chunk in sendable.chunks(SETTLE_EVERY) {
+        let results = rt.block_on(send_chunk(
+            &stripe,
+            event_name,
+            chunk,
+            opts.concurrency,
+            interval,
+            &mut next_slot,
+            progress,
+        ));
+        let mut outcomes = Vec::new();
+        for (row, result) in chunk.iter().zip(results) {
+            match result {
+                Sent::Ok => {
+                    view.sent += 1;
+                    view.quantity_sent += row.quantity;
+                    outcomes.push((row.identifier.clone(), Ok(())));
+                }
+                Sent::Refused(e) => {
+                    view.failed += 1;
+                    view.failures.push(failure(row, &e));
+                    outcomes.push((row.identifier.clone(), Err(e)));
+                }
+                Sent::Unknown(e) => {
+                    view.failed += 1;
+                    view.failures.push(failure(row, &e));
+                }
+            }
+        }
+        store
+            .settle_meter_events(&outcomes, now())
+            .context("failed to record sent meter events in the ledger")?;
+    }
+    view.pending = store.pending_meter_events(event_name)?.len();
+    Ok(view)
+}
+
+fn failure(r: &LedgerRow, error: &str) -> FailureView {
+    FailureView {
+        customer_id: r.customer.clone(),
+        window: r.window,
+        identifier: r.identifier.clone(),
+        quantity: r.quantity,
+        error: error.to_string(),
+    }
+}
+
+/// Sends `rows` with at most `concurrency` in flight and at most one start per `interval`;
+/// returns the outcomes in the order of `rows`.
+async fn send_chunk(
+    stripe: &Stripe,
+    event_name: &str,
+    rows: &[LedgerRow],
+    concurrency: usize,
+    interval: Duration,
+    next_slot: &mut tokio::time::Instant,
+    bar: &indicatif::ProgressBar,
+) -> Vec<Sent> {
+    let mut set = tokio::task::JoinSet::new();
+    let mut results: Vec<Option<Sent>> = (0..rows.len()).map(|_| None).collect();
+    let mut queued = rows.iter().enumerate();
+    loop {
+        while set.len() < concurrency {
+            let Some((i, row)) = queued.next() else { break };
+            tokio::time::sleep_until(*next_slot).await;
+            *next_slot = (*next_slot + interval).max(tokio::time::Instant::now());
+            let stripe = stripe.clone();
+            let (name, customer, id) = (
+                event_name.to_string(),
+                row.customer.clone(),
+                row.identifier.clone(),
+            );
+            let (quantity, window) = (row.quantity, row.window);
+            set.spawn(async move {
+                let r = stripe
+                    .send_meter_event(&name, &customer, quantity, window, &id)
+                    .await;
+                (i, classify(r))
+            });
+        }
+        match set.join_next().await {
+            Some(Ok((i, sent))) => {
+                results[i] = Some(sent);
+                bar.inc(1);
+            }
+            // A panicked task: its event stays pending (reported as without an answer).
+            Some(Err(_)) => {}
+            None => break,
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Sent::Unknown("the send did not finish".into())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{Source, StripeKey};
+    use crate::store::UsageEvent;
+
+    /// The workflow in process, against the simulator and a temp store: usage becomes one
+    /// meter event per customer and hour; a send without a definite answer stays pending and
+    /// goes out on the next run; nothing is sent twice.
+    #[test]
+    fn sends_each_customer_hour_once_and_keeps_unanswered_ones_pending() {
+        let sim = stripe_sim::StripeSim::start();
+        let key = StripeKey::parse(sim.api_key(), Source::Env).unwrap();
+        let stripe = Stripe::new(
+            &key,
+            crate::stripe::Settings {
+                base: sim.base_url(),
+                timeout: Duration::from_secs(30),
+                max_attempts: 3,
+                backoff: Duration::from_millis(10),
+                log: None,
+            },
+        )
+        .unwrap();
+        let text = format!(
+            "{}\n[meter]\nevent_name = \"api_calls\"\ndisplay_name = \"API calls\"\n",
+            crate::config::DEFAULT_CONFIG
+        );
+        let config = crate::config::parse(&text, "metered").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        let (observed, plan) = rt
+            .block_on(crate::ops::setup::observe(&stripe, &config, false))
+            .unwrap();
+        let applied = rt
+            .block_on(crate::ops::setup::apply(
+                &stripe, &config, false, &plan, observed, &bar,
+            ))
+            .unwrap();
+        let meter_id = applied.after.meter.expect("the meter was created").id;
+        let customer = rt
+            .block_on(stripe.create_customer(
+                "m@example.com",
+                None,
+                &Default::default(),
+                "k-sync-test",
+            ))
+            .unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let now = crate::clock::now();
+        let hour = now.div_euclid(3600) * 3600 - 3 * 3600;
+        store.record(&customer, &[], now).unwrap();
+        let ghost = crate::billing::Customer {
+            id: "cus_ghost".into(),
+            email: None,
+            name: None,
+            created: now,
+        };
+        store.record(&ghost, &[], now).unwrap();
+        let event = |id: &str, c: &str, ts: i64, q: i64| UsageEvent {
+            event_id: id.into(),
+            customer_id: c.into(),
+            key_id: None,
+            quantity: q,
+            ts,
+            endpoint: None,
+            meta: None,
+        };
+        store
+            .record_usage(
+                &[
+                    event("a", &customer.id, hour + 10, 2),
+                    event("b", &customer.id, hour + 20, 3),
+                    event("c", &customer.id, hour + 3600, 4),
+                    event("d", "cus_ghost", hour, 1),
+                ],
+                now,
+            )
+            .unwrap();
+        let opts = Options {
+            since: oldest_hour(now),
+            rate: 1000,
+            concurrency: 1,
+        };
+        let clock = || now;
+        // Stripe takes meter events for any customer id and reports unknown ones later, so the
+        // ghost's event is sent. The first send meets 500s through all its attempts: no
+        // definite answer, so it stays pending and the next run sends it.
+        sim.inject(
+            stripe_sim::Fault::server_error()
+                .times(3)
+                .on("POST", "/v1/billing/meter_events"),
+        );
+        let r = run(
+            &mut store,
+            &rt,
+            &stripe,
+            "api_calls",
+            &meter_id,
+            &opts,
+            &bar,
+            clock,
+        )
+        .unwrap();
+        assert_eq!((r.windows, r.sent, r.failed, r.pending), (3, 2, 1, 1));
+        let again = run(
+            &mut store,
+            &rt,
+            &stripe,
+            "api_calls",
+            &meter_id,
+            &opts,
+            &bar,
+            clock,
+        )
+        .unwrap();
+        assert_eq!(
+            (again.sent, again.failed, again.pending),
+            (1, 0, 0),
+            "the pending one, once"
+        );
+        assert_eq!(r.quantity_sent + again.quantity_sent, 10);
+        let third = run(
+            &mut store,
+            &rt,
+            &stripe,
+            "api_calls",
+            &meter_id,
+            &opts,
+            &bar,
+            clock,
+        )
+        .unwrap();
+        assert_eq!((third.windows, third.sent), (0, 0), "nothing twice");
+        let posts = sim
+            .requests()
+            .iter()
+            .filter(|r| {
+                r.method == "POST" && r.path == "/v1/billing/meter_events" && r.status == 200
+            })
+            .count();
+        assert_eq!(posts, 3, "one accepted event per customer-hour");
+    }
+}
