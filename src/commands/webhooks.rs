@@ -9,6 +9,7 @@ use crate::cli::{
 };
 use crate::clock::now;
 use crate::context::Ctx;
+use crate::ops;
 use crate::store::webhooks::{Envelope, EventRow, EventStore, Filter, Incoming, Outcome};
 use crate::store::Store;
 use crate::time::utc_datetime;
@@ -457,22 +458,6 @@ fn filter_of(ids: &[String], w: &EventWindow) -> Result<Filter> {
     })
 }
 
-/// The stored events `filter` selects, with their bodies. An id named in the filter that is not
-/// stored is an error, unless a status narrows the selection (then it may be left out).
-fn select(events: &EventStore, filter: &Filter) -> Result<Vec<(EventRow, Vec<u8>)>> {
-    let rows = events.events_with_bodies(filter)?;
-    if filter.status.is_none() {
-        if let Some(missing) = filter
-            .ids
-            .iter()
-            .find(|id| !rows.iter().any(|(r, _)| &r.id == *id))
-        {
-            bail!("no event {missing} in the webhook store (see 'webhooks list', or 'webhooks backfill' to fetch it)");
-        }
-    }
-    Ok(rows)
-}
-
 #[derive(Serialize)]
 struct ReprocessView {
     selected: usize,
@@ -486,7 +471,7 @@ fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
         filter.status = Some("failed".into());
     }
     let mut events = open_events(ctx)?;
-    let rows = select(&events, &filter)?;
+    let rows = ops::replay::select(&events, &filter)?;
     let mut side = ApplySide::new(ctx, args.refetch)?;
     let items: Vec<(Envelope, Vec<u8>)> = rows
         .into_iter()
@@ -713,21 +698,8 @@ pub fn verify(ctx: &mut Ctx, args: &WebhooksVerifyArgs) -> Result<ExitCode> {
     })
 }
 
-#[derive(Serialize)]
-struct ReplaySummary {
-    run: String,
-    target: String,
-    selected: usize,
-    skipped_already_delivered: usize,
-    sent: usize,
-    delivered: usize,
-    failed: usize,
-    elapsed_ms: u128,
-    per_sec: f64,
-}
-
 fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
-    use crate::webhooks::replay::{self, Job, Plan};
+    use crate::webhooks::replay;
     if args.concurrency == 0 {
         bail!("invalid --concurrency 0: must be at least 1");
     }
@@ -741,178 +713,113 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         .transpose()
         .map_err(|e| anyhow!(e))?;
     let mut events = open_events(ctx)?;
-    // A new run, or the one being resumed with its URL and selection.
-    let (run_id, target, filter, done) = match &args.resume {
-        Some(id) => {
-            let run = events
-                .run(id)?
-                .ok_or_else(|| anyhow!("--resume {id}: no such replay run (see 'webhooks show EVT_ID' for the runs of an event)"))?;
-            if let Some(to) = args.to.as_deref().filter(|to| *to != run.target) {
-                bail!(
-                    "--to {to} differs from run {id}'s URL {}: leave --to out to resume, or start a new run",
-                    run.target
-                );
-            }
-            let done = events.delivered(id)?;
-            (run.id, run.target, run.selection, done)
-        }
-        None => {
-            let mut filter = filter_of(&args.ids, &args.window)?;
-            if args.failed {
-                filter.status = Some("failed".into());
-            }
-            let run_id = format!("rpl_{:016x}", rand::random::<u64>());
-            let to = args
-                .to
-                .clone()
-                .expect("clap requires --to without --resume");
-            (run_id, to, filter, Default::default())
-        }
-    };
-    let url = replay::parse_url("--to", &target).map_err(|e| anyhow!(e))?;
-    let rows = select(&events, &filter)?;
-    let selected = rows.len();
-    let to_send: Vec<(EventRow, Vec<u8>)> = rows
-        .into_iter()
-        .filter(|(r, _)| !done.contains(&r.id))
-        .collect();
-    let skipped = selected - to_send.len();
+    let mut filter = filter_of(&args.ids, &args.window)?;
+    if args.failed {
+        filter.status = Some("failed".into());
+    }
+    let sel = ops::replay::choose(&events, args.resume.as_deref(), args.to.as_deref(), filter)?;
+    let url = replay::parse_url("--to", &sel.target).map_err(|e| anyhow!(e))?;
     if args.dry_run {
-        for (r, _) in &to_send {
-            if ctx.output.json {
-                ctx.output.json_line(
-                    &serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": target, "dry_run": true}),
-                )?;
-            } else {
-                ctx.output.data(&format!(
-                    "would send {}  {}  {}\n",
-                    r.id,
-                    r.kind,
-                    utc_datetime(r.created)
-                ))?;
-            }
-        }
-        ctx.output.status(format!(
-            "dry run: {} event(s) would be sent to {target}{}",
-            to_send.len(),
-            if skipped > 0 {
-                format!(" ({skipped} already delivered by {run_id})")
-            } else {
-                String::new()
-            }
-        ));
-        return Ok(ExitCode::SUCCESS);
+        return replay_dry_run(ctx, &sel);
     }
     let secret = match &args.secret_env {
         Some(var) => secrets_from_env(std::slice::from_ref(var))?.remove(0),
         None => endpoint_secrets(ctx, &[])?.remove(0),
     };
-    if args.resume.is_none() {
-        events.create_run(&run_id, &target, &filter, &super::actor())?;
-    }
+    ops::replay::start(&mut events, &sel, &super::actor())?;
     // The audit log says who replayed what, before anything is sent.
     audit(
         ctx,
         "webhooks.replay",
         serde_json::json!({
-            "run": run_id,
-            "target": target,
-            "selection": filter,
-            "events": to_send.len(),
-            "resumed": args.resume.is_some(),
+            "run": sel.run_id,
+            "target": sel.target,
+            "selection": sel.filter,
+            "events": sel.to_send.len(),
+            "resumed": sel.resumed,
         }),
     )?;
-    let jobs: Vec<Job> = to_send
-        .into_iter()
-        .map(|(r, b)| Job {
-            event_id: r.id,
-            body: bytes::Bytes::from(b),
-        })
-        .collect();
-    let sent = jobs.len();
-    let plan = Plan {
-        run_id: run_id.clone(),
+    let bar = ctx.output.progress(sel.to_send.len() as u64, "replaying");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {pos}/{len} events ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let settings = ops::replay::Settings {
         url,
         secret,
         concurrency: args.concurrency,
         rate,
         timeout: std::time::Duration::from_secs(args.timeout),
     };
-    let bar = ctx.output.progress(sent as u64, "replaying");
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {pos}/{len} events ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    let json = ctx.output.json;
-    let started = std::time::Instant::now();
-    let (mut delivered, mut failed) = (0usize, 0usize);
-    let mut pending: Vec<crate::store::webhooks::Delivery> = Vec::new();
-    let mut last_flush = std::time::Instant::now();
-    let mut store_error: Option<anyhow::Error> = None;
+    let (json, output) = (ctx.output.json, ctx.output.clone());
     // A closed stdout stops the run: no more deliveries are started, and it exits 0.
     let mut pipe_error: Option<anyhow::Error> = None;
-    let output = ctx.output.clone();
-    ctx.block_on(replay::run(plan, jobs, |d| {
-        if d.ok {
-            delivered += 1;
-        } else {
-            failed += 1;
-            if !json {
-                bar.suspend(|| {
-                    output.item_failed(format!(
-                        "{}: {} {}",
-                        d.event_id,
-                        d.http_status
-                            .map_or("no answer".to_string(), |s| format!("HTTP {s}")),
-                        d.excerpt.as_deref().unwrap_or("")
-                    ))
-                });
-            }
-        }
+    let on_delivery = |d: &crate::store::webhooks::Delivery| {
         if json {
-            if let Err(e) = output.json_line(&d) {
+            if let Err(e) = output.json_line(d) {
                 pipe_error.get_or_insert(e);
+                return std::ops::ControlFlow::Break(());
             }
+        } else if !d.ok {
+            bar.suspend(|| {
+                output.item_failed(format!(
+                    "{}: {} {}",
+                    d.event_id,
+                    d.http_status
+                        .map_or("no answer".to_string(), |s| format!("HTTP {s}")),
+                    d.excerpt.as_deref().unwrap_or("")
+                ))
+            });
         }
-        bar.inc(1);
-        pending.push(d);
-        // Deliveries are recorded in groups, so a large replay is not one commit per event.
-        if pending.len() >= 512 || last_flush.elapsed().as_millis() >= 200 {
-            if let Err(e) = events.record_deliveries(&pending) {
-                store_error.get_or_insert(e);
-            }
-            pending.clear();
-            last_flush = std::time::Instant::now();
-        }
-        if pipe_error.is_some() {
-            std::ops::ControlFlow::Break(())
-        } else {
-            std::ops::ControlFlow::Continue(())
-        }
-    }))?;
+        std::ops::ControlFlow::Continue(())
+    };
+    let summary = ctx.block_on(ops::replay::run(
+        &mut events,
+        sel,
+        settings,
+        &bar,
+        on_delivery,
+    ))?;
     bar.finish_and_clear();
-    events.record_deliveries(&pending)?;
     if let Some(e) = pipe_error {
         return Err(e);
     }
-    if let Some(e) = store_error {
-        return Err(e.context("failed to record replay deliveries"));
+    let summary = summary?;
+    replay_summary(ctx, &summary)
+}
+
+/// `webhooks replay --dry-run`: what would be sent.
+fn replay_dry_run(ctx: &mut Ctx, sel: &ops::replay::Selection) -> Result<ExitCode> {
+    for (r, _) in &sel.to_send {
+        if ctx.output.json {
+            ctx.output.json_line(
+                &serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": sel.target, "dry_run": true}),
+            )?;
+        } else {
+            ctx.output.data(&format!(
+                "would send {}  {}  {}\n",
+                r.id,
+                r.kind,
+                utc_datetime(r.created)
+            ))?;
+        }
     }
-    events.finish_run(&run_id)?;
-    let elapsed = started.elapsed();
-    let summary = ReplaySummary {
-        run: run_id.clone(),
-        target,
-        selected,
-        skipped_already_delivered: skipped,
-        sent,
-        delivered,
-        failed,
-        elapsed_ms: elapsed.as_millis(),
-        per_sec: (sent as f64 / elapsed.as_secs_f64().max(1e-9) * 10.0).round() / 10.0,
-    };
-    if json {
+    ctx.output.status(format!(
+        "dry run: {} event(s) would be sent to {}{}",
+        sel.to_send.len(),
+        sel.target,
+        if sel.skipped > 0 {
+            format!(" ({} already delivered by {})", sel.skipped, sel.run_id)
+        } else {
+            String::new()
+        }
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay_summary(ctx: &mut Ctx, summary: &ops::replay::Summary) -> Result<ExitCode> {
+    if ctx.output.json {
         ctx.output
             .json_line(&serde_json::json!({ "summary": summary }))?;
     } else {
@@ -921,23 +828,27 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
             summary.run,
             summary.sent,
             summary.target,
-            elapsed.as_secs_f64(),
+            summary.elapsed_ms as f64 / 1000.0,
             summary.per_sec,
             summary.delivered,
             summary.failed,
-            if skipped > 0 {
-                format!(", {skipped} skipped (delivered before)")
+            if summary.skipped_already_delivered > 0 {
+                format!(
+                    ", {} skipped (delivered before)",
+                    summary.skipped_already_delivered
+                )
             } else {
                 String::new()
             }
         ))?;
-        if failed > 0 {
+        if summary.failed > 0 {
             ctx.output.warn(format!(
-                "{failed} deliveries failed: run 'billctl webhooks replay --resume {run_id}' to retry them"
+                "{} deliveries failed: run 'billctl webhooks replay --resume {}' to retry them",
+                summary.failed, summary.run
             ));
         }
     }
-    Ok(if failed > 0 {
+    Ok(if summary.failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

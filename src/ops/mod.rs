@@ -3,5 +3,6 @@
 //! `commands/` turns flags into a call and renders the report.
 
 pub mod import;
+pub mod replay;
 pub mod setup;
 pub mod sync;
