@@ -32,6 +32,52 @@ pub struct PriceRow {
 /// The tier name for a price that is not in the catalog.
 pub const UNKNOWN_TIER: &str = "unknown";
 
+/// Where usage stands against a quota.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    /// Calls left in the period (`None`: unlimited).
+    pub remaining: Option<u64>,
+    /// Share of the quota used, in percent (`None`: unlimited; a zero quota is 100% used).
+    pub percent: Option<f64>,
+    /// Calls beyond the quota.
+    pub overage: i64,
+}
+
+/// Where `used` calls stand against `quota` (`None`: unlimited). Negative usage counts as 0.
+pub fn standing(used: i64, quota: Option<u64>) -> Standing {
+    let used_u = u64::try_from(used.max(0)).unwrap_or(0);
+    Standing {
+        remaining: quota.map(|q| q.saturating_sub(used_u)),
+        percent: quota.map(|q| {
+            if q == 0 {
+                100.0
+            } else {
+                used_u as f64 * 100.0 / q as f64
+            }
+        }),
+        overage: quota.map_or(0, |q| {
+            i64::try_from(used_u.saturating_sub(q)).unwrap_or(i64::MAX)
+        }),
+    }
+}
+
+/// Whether `quantity` more calls fit in `quota` after `used` (always, when unlimited). Sums
+/// that overflow do not fit.
+pub fn fits(used: i64, quantity: i64, quota: Option<u64>) -> bool {
+    match quota {
+        None => true,
+        Some(q) => used
+            .checked_add(quantity)
+            .is_some_and(|total| total <= i64::try_from(q).unwrap_or(i64::MAX)),
+    }
+}
+
+/// A customer holds one live subscription at a time: the one among `existing` that stands in
+/// the way of another.
+pub fn live_subscription(existing: &[Subscription]) -> Option<&Subscription> {
+    existing.iter().find(|s| s.is_live())
+}
+
 /// Statuses that count as "has a subscription" (Stripe's non-terminal states).
 pub const LIVE_STATUSES: &[&str] = &[
     "active",
@@ -227,6 +273,33 @@ pub fn diff<T: PartialEq>(have: &[T], want: &[T], id: impl Fn(&T) -> &str) -> Co
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standing_and_fits_share_one_rule() {
+        let s = standing(12_000, Some(10_000));
+        assert_eq!((s.remaining, s.overage), (Some(0), 2_000));
+        assert_eq!(s.percent, Some(120.0));
+        assert_eq!(
+            standing(-5, Some(10)).remaining,
+            Some(10),
+            "negative usage counts as 0"
+        );
+        assert_eq!(
+            standing(7, None),
+            Standing {
+                remaining: None,
+                percent: None,
+                overage: 0
+            }
+        );
+        assert_eq!(standing(0, Some(0)).percent, Some(100.0));
+        assert!(fits(9_999, 1, Some(10_000)) && !fits(10_000, 1, Some(10_000)));
+        assert!(fits(i64::MAX, 1, None));
+        assert!(
+            !fits(i64::MAX, 1, Some(u64::MAX)),
+            "an overflowing sum does not fit"
+        );
+    }
     use crate::config::{parse, DEFAULT_CONFIG};
 
     fn item(lookup: Option<&str>, product: &str) -> Item {

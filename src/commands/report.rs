@@ -77,6 +77,7 @@ fn row(
     with_quota: bool,
 ) -> Row {
     let quota = if with_quota { plan.quota } else { None };
+    let standing = crate::billing::standing(used, quota);
     Row {
         customer: customer.to_string(),
         key: key.map(String::from),
@@ -86,15 +87,9 @@ fn row(
         period_end: plan.period.1,
         used,
         quota,
-        percent: quota.map(|q| {
-            if q == 0 {
-                100.0
-            } else {
-                used as f64 * 100.0 / q as f64
-            }
-        }),
-        remaining: quota.map(|q| q.saturating_sub(used.max(0) as u64)),
-        overage: quota.map_or(0, |q| (used - q as i64).max(0)),
+        percent: standing.percent,
+        remaining: standing.remaining,
+        overage: standing.overage,
     }
 }
 

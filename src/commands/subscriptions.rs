@@ -134,7 +134,7 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let existing = ctx
         .block_on(stripe.subscriptions(Some(&customer.id), |_| {}))?
         .context("failed to list the customer's subscriptions")?;
-    if let Some(live) = existing.iter().find(|s| s.is_live()) {
+    if let Some(live) = crate::billing::live_subscription(&existing) {
         let tiers = tier_map(ctx)?;
         let on = MirrorRow::of(live, &tiers).tier;
         bail!(

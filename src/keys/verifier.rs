@@ -453,7 +453,7 @@ impl Verifier {
             return Ok(v);
         };
         v.tier = Some(tier);
-        let remaining = |used: i64| quota.map(|q| q.saturating_sub(used.max(0) as u64));
+        let remaining = |used: i64| crate::billing::standing(used, quota).remaining;
         let (p0, p1) = cust.period;
         v.quota = Some(QuotaView {
             used: cust.used,
@@ -462,7 +462,7 @@ impl Verifier {
             period_start: p0,
             period_end: p1,
         });
-        if quota.is_some_and(|q| cust.used + quantity > q as i64) {
+        if !crate::billing::fits(cust.used, quantity, quota) {
             v.code = Code::QuotaExceeded;
             v.rate_limit = Some(RateView {
                 limit: rate,
@@ -506,7 +506,7 @@ impl Verifier {
             if let Some(c) = self.customers.get_mut(&rec.customer_id) {
                 Arc::make_mut(&mut c.value).used += quantity;
             }
-            let used = cust.used + quantity;
+            let used = cust.used.saturating_add(quantity);
             v.quota = Some(QuotaView {
                 used,
                 limit: quota,
