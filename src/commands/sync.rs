@@ -10,8 +10,6 @@ use crate::stripe::Stripe;
 use crate::time::{utc_date, utc_datetime};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::{Cell, Color};
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -163,24 +161,6 @@ fn dry_run(ctx: &mut Ctx, event_name: &str, since: i64, started: Instant) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Serialize)]
-struct Difference {
-    customer_id: String,
-    day: i64,
-    local: i64,
-    stripe: f64,
-    difference: f64,
-}
-
-#[derive(Serialize)]
-struct ReconcileView {
-    from: i64,
-    to: i64,
-    customers: usize,
-    days_compared: usize,
-    differences: Vec<Difference>,
-}
-
 pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     let today = now().div_euclid(86_400) * 86_400;
     let to = args.to.unwrap_or(today + 86_400);
@@ -195,67 +175,21 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     let spec = meter_spec(ctx)?;
     let stripe = ctx.stripe()?;
     let meter_id = live_meter(ctx, &stripe, &spec)?;
-    // Local daily totals per customer; customers the ledger sent for are compared too (a
-    // meter total with no local usage is a difference).
-    let mut local: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
-    for (c, d, q) in ctx.store()?.daily_totals(from, to)? {
-        local.entry(c).or_default().insert(d, q);
-    }
-    for r in ctx.store()?.ledger(&spec.event_name, None)? {
-        if r.window >= from && r.window < to {
-            local.entry(r.customer).or_default();
-        }
-    }
-    if let Some(c) = &args.customer {
-        local.retain(|k, _| k == c);
-        local.entry(c.clone()).or_default();
-    }
-    let bar = ctx
-        .output
-        .progress(local.len() as u64, "Reading meter summaries");
-    let mut differences = Vec::new();
-    let mut days_compared = 0;
-    // One summaries read per customer, independent of each other: up to 8 in flight.
-    let all_summaries = ctx.block_on(async {
-        use futures_util::stream::{self, StreamExt};
-        stream::iter(
-            local
-                .keys()
-                .map(|c| stripe.summaries(&meter_id, c, from, to, false)),
-        )
-        .buffered(8)
-        .inspect(|_| bar.inc(1))
-        .collect::<Vec<_>>()
-        .await
-    })?;
-    for ((customer, days), summaries) in local.iter().zip(all_summaries) {
-        let summaries = summaries
-            .with_context(|| format!("failed to read the meter summaries of {customer}"))?;
-        let remote: BTreeMap<i64, f64> = summaries.iter().map(|s| (s.start, s.value)).collect();
-        let all: BTreeSet<i64> = days.keys().chain(remote.keys()).copied().collect();
-        for d in all {
-            days_compared += 1;
-            let l = days.get(&d).copied().unwrap_or(0);
-            let r = remote.get(&d).copied().unwrap_or(0.0);
-            if (l as f64 - r).abs() > 1e-9 {
-                differences.push(Difference {
-                    customer_id: customer.clone(),
-                    day: d,
-                    local: l,
-                    stripe: r,
-                    difference: l as f64 - r,
-                });
-            }
-        }
-    }
+    let bar = ctx.output.progress(0, "Reading meter summaries");
+    let range = (from, to);
+    let customer = args.customer.as_deref();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let view = ops::sync::reconcile(
+        store,
+        rt,
+        &stripe,
+        &spec.event_name,
+        &meter_id,
+        range,
+        customer,
+        &bar,
+    )?;
     bar.finish_and_clear();
-    let view = ReconcileView {
-        from,
-        to,
-        customers: local.len(),
-        days_compared,
-        differences,
-    };
     if ctx.output.json {
         ctx.output.json(&view)?;
     } else if view.differences.is_empty() {
@@ -297,14 +231,6 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     })
 }
 
-#[derive(Serialize)]
-struct CompactView {
-    before: i64,
-    horizon: i64,
-    deleted: usize,
-    elapsed_ms: u128,
-}
-
 pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let before = args.before;
@@ -328,33 +254,13 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
     if !ctx.output.confirm(&question, ctx.global.yes)? {
         return super::declined(ctx, "nothing was changed");
     }
-    // The horizon first: from now on, imports refuse events before it, so none can slip in
-    // behind the deletion and escape deduplication.
-    let horizon = ctx.store()?.set_compaction_horizon(before)?;
     let bar = ctx
         .output
         .progress(count.max(0) as u64, "Dropping raw events");
-    let mut deleted = 0;
-    let mut after = 0;
-    loop {
-        let (n, next) = ctx
-            .store()?
-            .delete_raw_before(before, after, args.batch_size)
-            .context("failed to delete raw events")?;
-        deleted += n;
-        bar.inc(n as u64);
-        match next {
-            Some(s) => after = s,
-            None => break,
-        }
-    }
+    let mut view = ops::sync::compact(ctx.store()?, before, args.batch_size, &bar)?;
     bar.finish_and_clear();
-    let view = CompactView {
-        before,
-        horizon,
-        deleted,
-        elapsed_ms: started.elapsed().as_millis(),
-    };
+    view.elapsed_ms = started.elapsed().as_millis();
+    let deleted = view.deleted;
     if ctx.output.json {
         ctx.output.json(&view)?;
     } else {

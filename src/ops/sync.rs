@@ -9,7 +9,7 @@ use crate::store::{LedgerRow, Store, WindowDelta};
 use crate::stripe::{Error as StripeError, Stripe};
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// Stripe accepts meter events up to 35 days old.
@@ -305,9 +305,182 @@ async fn send_chunk(
         .collect()
 }
 
+#[derive(Serialize)]
+pub struct Difference {
+    pub customer_id: String,
+    pub day: i64,
+    pub local: i64,
+    pub stripe: f64,
+    pub difference: f64,
+}
+
+#[derive(Serialize)]
+pub struct ReconcileView {
+    pub from: i64,
+    pub to: i64,
+    pub customers: usize,
+    pub days_compared: usize,
+    pub differences: Vec<Difference>,
+}
+
+/// Compares local daily totals per customer over `range` (customers the ledger sent for
+/// included; `only` narrows to one) with the meter's daily summaries, up to 8 customers read
+/// at once; `progress` counts customers.
+#[allow(clippy::too_many_arguments)]
+pub fn reconcile(
+    store: &mut Store,
+    rt: &tokio::runtime::Runtime,
+    stripe: &Stripe,
+    event_name: &str,
+    meter_id: &str,
+    range: (i64, i64),
+    only: Option<&str>,
+    progress: &indicatif::ProgressBar,
+) -> Result<ReconcileView> {
+    let (from, to) = range;
+    // Local daily totals per customer; customers the ledger sent for are compared too (a
+    // meter total with no local usage is a difference).
+    let mut local: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
+    for (c, d, q) in store.daily_totals(from, to)? {
+        local.entry(c).or_default().insert(d, q);
+    }
+    for r in store.ledger(event_name, None)? {
+        if r.window >= from && r.window < to {
+            local.entry(r.customer).or_default();
+        }
+    }
+    if let Some(c) = only {
+        local.retain(|k, _| k == c);
+        local.entry(c.to_string()).or_default();
+    }
+    progress.set_length(local.len() as u64);
+    let mut differences = Vec::new();
+    let mut days_compared = 0;
+    // One summaries read per customer, independent of each other: up to 8 in flight.
+    let all_summaries = rt.block_on(async {
+        use futures_util::stream::{self, StreamExt};
+        stream::iter(
+            local
+                .keys()
+                .map(|c| stripe.summaries(meter_id, c, from, to, false)),
+        )
+        .buffered(8)
+        .inspect(|_| progress.inc(1))
+        .collect::<Vec<_>>()
+        .await
+    });
+    for ((customer, days), summaries) in local.iter().zip(all_summaries) {
+        let summaries = summaries
+            .with_context(|| format!("failed to read the meter summaries of {customer}"))?;
+        let remote: BTreeMap<i64, f64> = summaries.iter().map(|s| (s.start, s.value)).collect();
+        let all: BTreeSet<i64> = days.keys().chain(remote.keys()).copied().collect();
+        for d in all {
+            days_compared += 1;
+            let l = days.get(&d).copied().unwrap_or(0);
+            let r = remote.get(&d).copied().unwrap_or(0.0);
+            if (l as f64 - r).abs() > 1e-9 {
+                differences.push(Difference {
+                    customer_id: customer.clone(),
+                    day: d,
+                    local: l,
+                    stripe: r,
+                    difference: l as f64 - r,
+                });
+            }
+        }
+    }
+    Ok(ReconcileView {
+        from,
+        to,
+        customers: local.len(),
+        days_compared,
+        differences,
+    })
+}
+
+#[derive(Serialize)]
+pub struct CompactView {
+    pub before: i64,
+    pub horizon: i64,
+    pub deleted: usize,
+    pub elapsed_ms: u128,
+}
+
+/// Drops raw events before `before` in batches, after setting the compaction horizon (so no
+/// import can slip an event in behind the deletion); `progress` counts deleted events.
+pub fn compact(
+    store: &mut Store,
+    before: i64,
+    batch_size: usize,
+    progress: &indicatif::ProgressBar,
+) -> Result<CompactView> {
+    // The horizon first: from now on, imports refuse events before it, so none can slip in
+    // behind the deletion and escape deduplication.
+    let horizon = store.set_compaction_horizon(before)?;
+    let mut deleted = 0;
+    let mut after = 0;
+    loop {
+        let (n, next) = store
+            .delete_raw_before(before, after, batch_size)
+            .context("failed to delete raw events")?;
+        deleted += n;
+        progress.inc(n as u64);
+        match next {
+            Some(s) => after = s,
+            None => break,
+        }
+    }
+    Ok(CompactView {
+        before,
+        horizon,
+        deleted,
+        elapsed_ms: 0,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Compaction in process: the horizon is set, raw events before it go in batches, and
+    /// the rollups (so the totals) stay.
+    #[test]
+    fn compact_drops_old_raw_events_in_batches_and_keeps_rollups() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let c = crate::billing::Customer {
+            id: "cus_1".into(),
+            email: None,
+            name: None,
+            created: 0,
+        };
+        store.record(&c, &[], 1_700_000_000).unwrap();
+        let events: Vec<UsageEvent> = (0..25)
+            .map(|i| UsageEvent {
+                event_id: format!("e{i}"),
+                customer_id: "cus_1".into(),
+                key_id: None,
+                quantity: 2,
+                ts: 1_700_000_000 + i * 86_400,
+                endpoint: None,
+                meta: None,
+            })
+            .collect();
+        store.record_usage(&events, 1_800_000_000).unwrap();
+        let before = 1_700_000_000 + 20 * 86_400;
+        let bar = indicatif::ProgressBar::hidden();
+        let v = compact(&mut store, before, 7, &bar).unwrap();
+        assert_eq!((v.deleted, v.before, v.horizon), (20, before, before));
+        assert_eq!(store.raw_events_before(before).unwrap(), 0);
+        assert_eq!(store.compacted_before().unwrap(), Some(before));
+        assert_eq!(
+            store
+                .usage_in("customer", "cus_1", 0, 2_000_000_000)
+                .unwrap(),
+            50,
+            "rollups keep every call"
+        );
+    }
     use crate::secrets::{Source, StripeKey};
     use crate::store::UsageEvent;
 
@@ -452,5 +625,50 @@ mod tests {
             })
             .count();
         assert_eq!(posts, 3, "one accepted event per customer-hour");
+        // Reconcile agrees, then finds usage that was never sent, naming customer and day.
+        let day = (hour - 3600).div_euclid(86_400) * 86_400;
+        let range = (day, day + 3 * 86_400);
+        let v = reconcile(
+            &mut store,
+            &rt,
+            &stripe,
+            "api_calls",
+            &meter_id,
+            range,
+            None,
+            &bar,
+        )
+        .unwrap();
+        assert!(
+            v.differences.is_empty(),
+            "{:?}",
+            v.differences
+                .iter()
+                .map(|d| (&d.customer_id, d.day))
+                .collect::<Vec<_>>()
+        );
+        store
+            .record_usage(&[event("e", &customer.id, hour + 30, 6)], now)
+            .unwrap();
+        let v = reconcile(
+            &mut store,
+            &rt,
+            &stripe,
+            "api_calls",
+            &meter_id,
+            range,
+            Some(&customer.id),
+            &bar,
+        )
+        .unwrap();
+        assert_eq!(v.customers, 1);
+        assert_eq!(v.differences.len(), 1);
+        assert_eq!(
+            (
+                v.differences[0].customer_id.as_str(),
+                v.differences[0].difference
+            ),
+            (customer.id.as_str(), 6.0)
+        );
     }
 }
