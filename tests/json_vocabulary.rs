@@ -373,7 +373,7 @@ fn every_json_output_follows_one_vocabulary() {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped());
     let mut child = verify.spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), body).unwrap();
+    common::feed(&mut child, body);
     let out = child.wait_with_output().unwrap();
     keep("webhooks verify", common::to_run(out).ok(), false);
     keep(

@@ -4,7 +4,6 @@
 mod common;
 
 use common::{now, Env, Run};
-use std::io::Write;
 use std::process::Stdio;
 use stripe_sim::webhooks::{sign, signature_header};
 
@@ -28,18 +27,8 @@ fn verify(env: &Env, args: &[&str], body: &str) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(body.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
+    common::feed(&mut child, body.as_bytes());
+    common::to_run(child.wait_with_output().unwrap())
 }
 
 #[test]

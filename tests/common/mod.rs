@@ -143,12 +143,7 @@ impl Env {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = c.spawn().expect("billctl starts");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        feed(&mut child, input.as_bytes());
         let out = child.wait_with_output().unwrap();
         to_run(out)
     }
@@ -190,6 +185,17 @@ pub fn subscribe(run: impl Fn(&[&str]) -> Run, email: &str, tier: &str) -> Strin
 
 pub fn run(c: &mut Command) -> Run {
     to_run(c.output().expect("billctl runs"))
+}
+
+/// Writes `input` to the child's stdin and closes it. A child that decides without reading
+/// its stdin (a usage error, say) may have exited already: a broken pipe is not the test's
+/// failure, the child's exit code and output say what happened.
+pub fn feed(child: &mut std::process::Child, input: &[u8]) {
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    match stdin.write_all(input) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing stdin: {e}"),
+        _ => {}
+    }
 }
 
 pub fn to_run(out: Output) -> Run {
