@@ -401,28 +401,19 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         cx.err(e.span().unwrap_or(0..0), "", message)
     };
     let de = toml::Deserializer::parse(src).map_err(syntax)?;
-    // serde_path_to_error knows the key path where deserializing failed.
-    let raw: RawConfig = serde_path_to_error::deserialize(de).map_err(|e| {
-        // toml's `Spanned` wraps each value in a private key: leave those out of the path.
-        let path: Vec<String> = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Map { key }
-                    if key.starts_with("$__serde_spanned") =>
-                {
-                    None
-                }
-                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-                other => Some(other.to_string()),
-            })
-            .filter(|k| !k.is_empty() && k != "?")
-            .collect();
-        let path = path.join(".");
-        let e = e.into_inner();
-        let message = e.message().trim().to_string();
-        cx.err(e.span().unwrap_or(0..0), key_of(&path, &message), message)
-    })?;
+    // The plain parse first: every `keys verify` reads the config, and tracking the key path
+    // costs on every value. Only a config that fails is parsed again, with serde_path_to_error,
+    // which knows the key path where deserializing failed.
+    let raw: RawConfig = match RawConfig::deserialize(de) {
+        Ok(raw) => raw,
+        Err(_) => {
+            let de = toml::Deserializer::parse(src).map_err(syntax)?;
+            match serde_path_to_error::deserialize::<_, RawConfig>(de) {
+                Ok(raw) => raw,
+                Err(e) => return Err(path_error(&cx, e)),
+            }
+        }
+    };
     let prefix = raw
         .product_id_prefix
         .as_ref()
@@ -563,6 +554,27 @@ fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError>
         // Stripe's meter event endpoint allows 1,000 calls per second in live mode.
         sync_rate: ranged(&raw.sync_rate, "usage.sync_rate", d.sync_rate, 1, 1000)?,
     })
+}
+
+/// A deserializing error with the dotted key path serde_path_to_error tracked.
+fn path_error(cx: &Ctx, e: serde_path_to_error::Error<toml::de::Error>) -> ConfigError {
+    // toml's `Spanned` wraps each value in a private key: leave those out of the path.
+    let path: Vec<String> = e
+        .path()
+        .iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Map { key } if key.starts_with("$__serde_spanned") => {
+                None
+            }
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            other => Some(other.to_string()),
+        })
+        .filter(|k| !k.is_empty() && k != "?")
+        .collect();
+    let path = path.join(".");
+    let e = e.into_inner();
+    let message = e.message().trim().to_string();
+    cx.err(e.span().unwrap_or(0..0), key_of(&path, &message), message)
 }
 
 /// The dotted key a parse error is about: the path serde was at, plus the field a
