@@ -1,6 +1,6 @@
 //! `billctl webhooks`: listen, ingest, reprocess, list, show and verify.
 
-use crate::billing::{Subscription, TierMap};
+use crate::billing::TierMap;
 use crate::cli::{
     EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
     WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
@@ -11,13 +11,12 @@ use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
 use crate::store::webhooks::{Envelope, EventRow, EventStore, Filter, Incoming, Outcome};
-use crate::store::Store;
 use crate::time::utc_datetime;
 use crate::webhooks;
-use crate::webhooks::apply::{Applier, Fetch};
 use crate::webhooks::listen::{self, Logged, Stats, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use comfy_table::Cell;
+use ops::webhooks::{apply_all, envelope_of, ApplySide, ApplySummary, StripeFetch};
 use serde::Serialize;
 use std::io::Read;
 use std::process::ExitCode;
@@ -65,143 +64,35 @@ fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<Vec<String>> {
     Ok(secrets)
 }
 
-/// `--refetch`: reads current objects from Stripe on a runtime of its own (the apply side
-/// runs on the writer thread, outside any async context).
-struct StripeFetch {
-    stripe: crate::stripe::Stripe,
-    rt: tokio::runtime::Runtime,
+/// What applying needs, from the context: the main store, the tier map, and with `--refetch`
+/// a Stripe client on a runtime of its own.
+fn apply_side(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
+    let fetch = if refetch {
+        Some(StripeFetch::new(ctx.stripe()?)?)
+    } else {
+        None
+    };
+    let catalog = ctx.store()?.catalog()?;
+    let tiers = TierMap::new(ctx.config()?, &catalog);
+    Ok(ApplySide::new(ctx.take_store()?, tiers, fetch))
 }
 
-impl Fetch for StripeFetch {
-    fn subscription(&mut self, id: &str) -> Result<Option<Subscription>, String> {
-        self.rt
-            .block_on(self.stripe.subscription(id))
-            .map_err(|e| e.to_string())
-    }
-}
-
-/// What applying needs: the main store, the tier map, and a fetcher with `--refetch`.
-struct ApplySide {
-    store: Store,
-    tiers: TierMap,
-    fetch: Option<StripeFetch>,
-}
-
-impl ApplySide {
-    fn new(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
-        let fetch = if refetch {
-            let stripe = ctx.stripe()?;
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("failed to start the async runtime")?;
-            Some(StripeFetch { stripe, rt })
-        } else {
-            None
-        };
-        let catalog = ctx.store()?.catalog()?;
-        let tiers = TierMap::new(ctx.config()?, &catalog);
-        Ok(ApplySide {
-            store: ctx.take_store()?,
-            tiers,
-            fetch,
-        })
-    }
-
-    fn apply(&mut self, env: &Envelope, body: &[u8]) -> Outcome {
-        Applier {
-            store: &mut self.store,
-            tiers: &self.tiers,
-            fetch: self.fetch.as_mut().map(|f| f as &mut dyn Fetch),
-        }
-        .apply(env, body)
-    }
-}
-
-fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
-    EventStore::open(&ctx.data_dir()?)
-}
-
-/// Applies stored events in order and records each outcome.
-fn apply_all(
-    side: &mut ApplySide,
-    events: &mut EventStore,
-    items: Vec<(Envelope, Vec<u8>)>,
-    bar: &indicatif::ProgressBar,
-) -> Result<Vec<(String, Outcome)>> {
-    // Outcomes are recorded every 1,000 events, so an interrupted run keeps most of them.
-    let mut outcomes = Vec::with_capacity(items.len());
-    let mut recorded = 0;
-    for (env, body) in items {
-        let o = side.apply(&env, &body);
-        outcomes.push((env.id, o));
-        bar.inc(1);
-        if outcomes.len() - recorded == 1000 {
-            events.set_outcomes(&outcomes[recorded..])?;
-            recorded = outcomes.len();
-        }
-    }
-    events.set_outcomes(&outcomes[recorded..])?;
-    Ok(outcomes)
-}
-
-/// Stores events once per id and returns the ids that were new. With `side`, also applies the
-/// new ones oldest first (same-second events in the given order), records and reports each
-/// outcome.
+/// Stores events once per id; with `side`, applies the new ones and reports each outcome.
 fn store_new(
     ctx: &Ctx,
     events: &mut EventStore,
     incoming: Vec<Incoming>,
     side: Option<&mut ApplySide>,
 ) -> Result<(Vec<String>, Vec<(String, Outcome)>)> {
-    let fresh = events.store(&incoming, &mut [])?;
-    let mut items: Vec<(Envelope, Vec<u8>)> = incoming
-        .into_iter()
-        .zip(&fresh)
-        .filter(|(_, f)| **f)
-        .map(|(i, _)| (i.envelope, i.body))
-        .collect();
-    items.sort_by_key(|(e, _)| e.created);
-    let ids = items.iter().map(|(e, _)| e.id.clone()).collect();
-    let Some(side) = side else {
-        return Ok((ids, Vec::new()));
-    };
-    let bar = ctx.output.progress(items.len() as u64, "applying");
-    let outcomes = apply_all(side, events, items, &bar)?;
+    let bar = ctx.output.progress(0, "applying");
+    let (ids, outcomes) = ops::webhooks::store_new(events, incoming, side, &bar)?;
     bar.finish_and_clear();
     report_outcomes(ctx, &outcomes)?;
     Ok((ids, outcomes))
 }
 
-#[derive(Serialize, Default)]
-struct ApplySummary {
-    applied: usize,
-    ignored: usize,
-    failed: usize,
-}
-
-impl ApplySummary {
-    fn of(outcomes: &[(String, Outcome)]) -> ApplySummary {
-        let mut s = ApplySummary::default();
-        for (_, o) in outcomes {
-            match o {
-                Outcome::Applied(_) => s.applied += 1,
-                Outcome::Ignored(_) => s.ignored += 1,
-                Outcome::Failed(_) => s.failed += 1,
-            }
-        }
-        s
-    }
-}
-
-fn envelope_of(row: &EventRow) -> Envelope {
-    Envelope {
-        id: row.id.clone(),
-        kind: row.kind.clone(),
-        created: row.created,
-        livemode: row.livemode,
-        object_id: row.object_id.clone(),
-    }
+fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
+    EventStore::open(&ctx.data_dir()?)
 }
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
@@ -219,7 +110,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     }
     let secrets = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
-    let mut side = ApplySide::new(ctx, args.refetch)?;
+    let mut side = apply_side(ctx, args.refetch)?;
     // Events stored but not applied when a previous listen stopped.
     let pending = events.events_with_bodies(&Filter {
         status: Some("pending".into()),
@@ -402,7 +293,7 @@ fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
     let incoming = read_events(&name, &text)?;
     let read = incoming.len();
     let mut events = open_events(ctx)?;
-    let mut side = ApplySide::new(ctx, args.refetch)?;
+    let mut side = apply_side(ctx, args.refetch)?;
     let (stored_ids, outcomes) = store_new(ctx, &mut events, incoming, Some(&mut side))?;
     let stored = stored_ids.len();
     let view = IngestView {
@@ -472,7 +363,7 @@ fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
     }
     let mut events = open_events(ctx)?;
     let rows = ops::replay::select(&events, &filter)?;
-    let mut side = ApplySide::new(ctx, args.refetch)?;
+    let mut side = apply_side(ctx, args.refetch)?;
     let items: Vec<(Envelope, Vec<u8>)> = rows
         .into_iter()
         .map(|(r, b)| (envelope_of(&r), b))
@@ -917,7 +808,7 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     let mut side = if args.no_apply {
         None
     } else {
-        Some(ApplySide::new(ctx, false)?)
+        Some(apply_side(ctx, false)?)
     };
     let (stored_ids, outcomes) = store_new(ctx, &mut events, incoming, side.as_mut())?;
     let view = BackfillView {

@@ -6,3 +6,4 @@ pub mod import;
 pub mod replay;
 pub mod setup;
 pub mod sync;
+pub mod webhooks;
