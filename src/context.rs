@@ -87,7 +87,7 @@ impl Ctx {
     /// (it blocks on one Stripe call at a time and never holds the store across an await).
     pub fn store_and_runtime(&mut self) -> Result<(&mut Store, &tokio::runtime::Runtime)> {
         self.store()?;
-        self.block_on(async {})?;
+        self.runtime()?;
         Ok((
             self.store.as_mut().expect("opened above"),
             self.runtime.as_ref().expect("built above"),
@@ -204,8 +204,8 @@ impl Ctx {
         })
     }
 
-    /// Runs a future to completion on a runtime built on first use.
-    pub fn block_on<F: std::future::Future>(&mut self, fut: F) -> Result<F::Output> {
+    /// The async runtime (current-thread), built on first use.
+    fn runtime(&mut self) -> Result<&tokio::runtime::Runtime> {
         if self.runtime.is_none() {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -213,6 +213,11 @@ impl Ctx {
                 .context("failed to start the async runtime")?;
             self.runtime = Some(rt);
         }
-        Ok(self.runtime.as_ref().expect("built above").block_on(fut))
+        Ok(self.runtime.as_ref().expect("built above"))
+    }
+
+    /// Runs a future to completion on the runtime.
+    pub fn block_on<F: std::future::Future>(&mut self, fut: F) -> Result<F::Output> {
+        Ok(self.runtime()?.block_on(fut))
     }
 }

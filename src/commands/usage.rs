@@ -107,9 +107,10 @@ fn format_of(args: &UsageImportArgs) -> Result<Format> {
 
 fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     // A missing or unreadable file is the first thing to say, before guessing its format.
-    if args.file != "-" {
-        std::fs::File::open(&args.file).with_context(|| format!("failed to read {}", args.file))?;
-    }
+    let file = match args.file.as_str() {
+        "-" => None,
+        path => Some(std::fs::File::open(path).with_context(|| format!("failed to read {path}"))?),
+    };
     let opts = ops::import::Options {
         format: format_of(args)?,
         derive_ids: args.derive_ids,
@@ -120,15 +121,15 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         bail!("invalid --batch-size 0: must be at least 1");
     }
     let mut text = String::new();
-    if args.file == "-" {
-        std::io::stdin()
+    match file {
+        None => std::io::stdin()
             .lock()
             .read_to_string(&mut text)
-            .context("failed to read stdin")?;
-    } else {
-        text = std::fs::read_to_string(&args.file)
-            .with_context(|| format!("failed to read {}", args.file))?;
-    }
+            .context("failed to read stdin")?,
+        Some(mut f) => f
+            .read_to_string(&mut text)
+            .with_context(|| format!("failed to read {}", args.file))?,
+    };
     let source = if args.file == "-" {
         "<stdin>"
     } else {

@@ -7,3 +7,26 @@ pub mod replay;
 pub mod setup;
 pub mod sync;
 pub mod webhooks;
+
+/// For in-process workflow tests: a Stripe client for `sim`, and a current-thread runtime
+/// to drive it, as `Ctx` would build them.
+#[cfg(test)]
+pub(crate) fn sim_client(
+    sim: &stripe_sim::StripeSim,
+) -> (crate::stripe::Stripe, tokio::runtime::Runtime) {
+    use crate::secrets::{Source, StripeKey};
+    let key = StripeKey::parse(sim.api_key(), Source::Env).expect("the simulator's key");
+    let settings = crate::stripe::Settings {
+        base: sim.base_url(),
+        timeout: std::time::Duration::from_secs(30),
+        max_attempts: 3,
+        backoff: std::time::Duration::from_millis(10),
+        log: None,
+    };
+    let stripe = crate::stripe::Stripe::new(&key, settings).expect("a client");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    (stripe, rt)
+}

@@ -179,9 +179,6 @@ pub fn resolved(config: &Config, observed: &Observed) -> Option<Vec<CatalogRow>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::{Source, StripeKey};
-    use crate::stripe::Settings;
-    use std::time::Duration;
 
     /// The workflow in process, against the simulator and a temp store: a first apply takes
     /// two reads and six writes and leaves nothing to do; the mirror gets Stripe's ids; a
@@ -189,20 +186,8 @@ mod tests {
     #[test]
     fn applies_the_default_catalog_to_the_simulator_in_two_reads() {
         let sim = stripe_sim::StripeSim::start();
-        let key = StripeKey::parse(sim.api_key(), Source::Env).unwrap();
-        let settings = Settings {
-            base: sim.base_url(),
-            timeout: Duration::from_secs(30),
-            max_attempts: 3,
-            backoff: Duration::from_millis(10),
-            log: None,
-        };
-        let stripe = Stripe::new(&key, settings).unwrap();
+        let (stripe, rt) = crate::ops::sim_client(&sim);
         let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
         let (observed, plan) = rt.block_on(observe(&stripe, &config, false)).unwrap();
         assert_eq!((plan.actions.len(), plan.writes()), (6, 6));
         let bar = indicatif::ProgressBar::hidden();

@@ -481,7 +481,6 @@ mod tests {
             "rollups keep every call"
         );
     }
-    use crate::secrets::{Source, StripeKey};
     use crate::store::UsageEvent;
 
     /// The workflow in process, against the simulator and a temp store: usage becomes one
@@ -490,27 +489,12 @@ mod tests {
     #[test]
     fn sends_each_customer_hour_once_and_keeps_unanswered_ones_pending() {
         let sim = stripe_sim::StripeSim::start();
-        let key = StripeKey::parse(sim.api_key(), Source::Env).unwrap();
-        let stripe = Stripe::new(
-            &key,
-            crate::stripe::Settings {
-                base: sim.base_url(),
-                timeout: Duration::from_secs(30),
-                max_attempts: 3,
-                backoff: Duration::from_millis(10),
-                log: None,
-            },
-        )
-        .unwrap();
+        let (stripe, rt) = crate::ops::sim_client(&sim);
         let text = format!(
             "{}\n[meter]\nevent_name = \"api_calls\"\ndisplay_name = \"API calls\"\n",
             crate::config::DEFAULT_CONFIG
         );
         let config = crate::config::parse(&text, "metered").unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
         let bar = indicatif::ProgressBar::hidden();
         let (observed, plan) = rt
             .block_on(crate::ops::setup::observe(&stripe, &config, false))
@@ -568,6 +552,19 @@ mod tests {
             concurrency: 1,
         };
         let clock = || now;
+        let sync = |store: &mut Store| {
+            run(
+                store,
+                &rt,
+                &stripe,
+                "api_calls",
+                &meter_id,
+                &opts,
+                &bar,
+                clock,
+            )
+            .unwrap()
+        };
         // Stripe takes meter events for any customer id and reports unknown ones later, so the
         // ghost's event is sent. The first send meets 500s through all its attempts: no
         // definite answer, so it stays pending and the next run sends it.
@@ -576,46 +573,16 @@ mod tests {
                 .times(3)
                 .on("POST", "/v1/billing/meter_events"),
         );
-        let r = run(
-            &mut store,
-            &rt,
-            &stripe,
-            "api_calls",
-            &meter_id,
-            &opts,
-            &bar,
-            clock,
-        )
-        .unwrap();
+        let r = sync(&mut store);
         assert_eq!((r.windows, r.sent, r.failed, r.pending), (3, 2, 1, 1));
-        let again = run(
-            &mut store,
-            &rt,
-            &stripe,
-            "api_calls",
-            &meter_id,
-            &opts,
-            &bar,
-            clock,
-        )
-        .unwrap();
+        let again = sync(&mut store);
         assert_eq!(
             (again.sent, again.failed, again.pending),
             (1, 0, 0),
             "the pending one, once"
         );
         assert_eq!(r.quantity_sent + again.quantity_sent, 10);
-        let third = run(
-            &mut store,
-            &rt,
-            &stripe,
-            "api_calls",
-            &meter_id,
-            &opts,
-            &bar,
-            clock,
-        )
-        .unwrap();
+        let third = sync(&mut store);
         assert_eq!((third.windows, third.sent), (0, 0), "nothing twice");
         let posts = sim
             .requests()
