@@ -447,10 +447,10 @@ pub struct UsageSyncArgs {
     #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
     pub since: Option<i64>,
     /// Meter events per second at most [default: usage.sync_rate in the config, else 25]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one::<u32>)]
     pub rate: Option<u32>,
     /// Requests in flight at once
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = at_least_one::<usize>)]
     pub concurrency: usize,
     /// Show what would be sent; send and record nothing
     #[arg(long)]
@@ -478,17 +478,11 @@ pub struct UsageCompactArgs {
     #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
     pub before: i64,
     /// Events deleted per transaction
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    #[arg(long, default_value_t = 50_000, value_name = "N", value_parser = at_least_one::<usize>)]
     pub batch_size: usize,
 }
 
-/// How `usage report` groups rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportBy {
-    Customer,
-    Key,
-    Day,
-}
+pub use crate::ops::report::ReportBy;
 
 #[derive(Debug, Args)]
 pub struct UsageReportArgs {
@@ -559,7 +553,7 @@ pub struct UsageImportArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<std::path::PathBuf>,
     /// Events per transaction
-    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    #[arg(long, default_value_t = 100_000, value_name = "N", value_parser = at_least_one::<usize>)]
     pub batch_size: usize,
 }
 
@@ -616,13 +610,13 @@ pub struct WebhooksReplayArgs {
     #[arg(long = "secret-env", value_name = "VAR")]
     pub secret_env: Option<String>,
     /// Deliveries in flight at once
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = at_least_one::<usize>)]
     pub concurrency: usize,
     /// At most this many deliveries per second (N or N/s)
-    #[arg(long, value_name = "N/s")]
-    pub rate: Option<String>,
+    #[arg(long, value_name = "N/s", value_parser = crate::webhooks::replay::parse_rate)]
+    pub rate: Option<f64>,
     /// Seconds to wait for each answer
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = at_least_one::<u64>)]
     pub timeout: u64,
     /// List what would be sent, send nothing
     #[arg(long)]
@@ -687,10 +681,10 @@ pub struct WebhooksListenArgs {
     #[arg(long = "secret-env", value_name = "VAR")]
     pub secret_env: Vec<String>,
     /// Seconds the signature's timestamp may be from now
-    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS")]
+    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
     pub tolerance: i64,
     /// Largest body accepted, in bytes (larger ones get 413)
-    #[arg(long, default_value_t = 1_048_576, value_name = "BYTES")]
+    #[arg(long, default_value_t = 1_048_576, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body: usize,
     /// Apply the object as Stripe has it now (fetched with the Stripe key) instead of the
     /// event's copy
@@ -777,7 +771,7 @@ pub struct WebhooksVerifyArgs {
     #[arg(long, value_name = "HEADER")]
     pub header: String,
     /// Seconds the signature's timestamp may be from now
-    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS")]
+    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
     pub tolerance: i64,
 }
 
@@ -883,5 +877,17 @@ mod tests {
                 "{args:?} must be parsed by the whole tree"
             );
         }
+    }
+}
+
+/// A count that must be 1 or more (`--concurrency`, `--batch-size`, `--timeout`...).
+fn at_least_one<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+{
+    match s.trim().parse::<T>() {
+        Ok(n) if n >= T::from(1) => Ok(n),
+        Ok(_) => Err("must be at least 1".into()),
+        Err(_) => Err("expected a whole number, 1 or more".into()),
     }
 }

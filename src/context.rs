@@ -205,7 +205,7 @@ impl Ctx {
     }
 
     /// The async runtime (current-thread), built on first use.
-    fn runtime(&mut self) -> Result<&tokio::runtime::Runtime> {
+    pub fn runtime(&mut self) -> Result<&tokio::runtime::Runtime> {
         if self.runtime.is_none() {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -243,6 +243,32 @@ fn describe(e: keyring::Error) -> KeyringFailure {
     }
 }
 
+/// The secrets held by the `--secret-env` variables, in order; an unset one is an error.
+pub fn secrets_from_env(vars: &[String]) -> anyhow::Result<Vec<String>> {
+    vars.iter()
+        .map(|var| match std::env::var(var) {
+            Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+            _ => Err(anyhow::anyhow!("--secret-env {var}: the variable is not set (export it with the endpoint's whsec_ secret)")),
+        })
+        .collect()
+}
+
+/// Secrets from `--secret-env` variables, else the keyring entries of `profile`.
+pub fn endpoint_secrets(vars: &[String], profile: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let mut secrets = secrets_from_env(vars)?;
+    if let (true, Some(profile)) = (secrets.is_empty(), profile) {
+        secrets = webhook_secrets(profile)
+            .map_err(|why| anyhow::anyhow!("no --secret-env given and {why}"))?
+            .into_iter()
+            .map(|(_, s)| s.expose().to_string())
+            .collect();
+    }
+    if secrets.is_empty() {
+        anyhow::bail!("no webhook secret: pass --secret-env VAR, a variable holding the endpoint's whsec_ secret (repeat it for each secret of a rotation)");
+    }
+    Ok(secrets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,6 +114,32 @@ pub fn describe_spec(s: &PriceSpec) -> String {
     }
 }
 
+fn every(interval: &str, count: u64) -> String {
+    if count == 1 {
+        interval.to_string()
+    } else {
+        format!("{count} {interval}s")
+    }
+}
+
+/// What a Stripe price charges: "$99.00 / month", "metered on api_calls / month".
+pub fn describe_price(p: &RemotePrice) -> String {
+    match (p.amount, &p.interval) {
+        (Some(a), Some(i)) => format!(
+            "{} / {}",
+            money(a, &p.currency),
+            every(i, p.interval_count.unwrap_or(1))
+        ),
+        (Some(a), None) => format!("{} one-time", money(a, &p.currency)),
+        (None, Some(i)) if p.usage_type.as_deref() == Some("metered") => format!(
+            "metered on {} / {}",
+            p.meter.as_deref().unwrap_or("no meter"),
+            every(i, p.interval_count.unwrap_or(1))
+        ),
+        _ => "no fixed amount".into(),
+    }
+}
+
 fn calls(n: u64) -> String {
     if n == 1 {
         "call".into()

@@ -140,7 +140,7 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
         view.api_keys
     );
     if !view.subscriptions.is_empty() {
-        text.push_str(&super::subscriptions::table(out, &view.subscriptions));
+        text.push_str(&crate::output::subscription_table(out, &view.subscriptions));
     }
     out.data(&text)?;
     Ok(ExitCode::SUCCESS)

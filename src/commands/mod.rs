@@ -91,17 +91,8 @@ pub(crate) fn tier_price(
     ctx: &mut Ctx,
     tier: &crate::config::Tier,
 ) -> Result<crate::catalog::RemotePrice> {
-    use anyhow::Context;
     let stripe = ctx.stripe()?;
-    let key = tier.primary().lookup_key.clone();
-    let found = ctx
-        .block_on(stripe.prices_by_lookup_keys(std::slice::from_ref(&key)))?
-        .with_context(|| format!("failed to look up price {key}"))?;
-    match found.into_iter().find(|p| p.lookup_key.as_deref() == Some(key.as_str())) {
-        Some(p) if p.active => Ok(p),
-        Some(p) => anyhow::bail!("tier {}'s price {key} ({}) is archived\nhint: run 'billctl setup-products' to restore the catalog", tier.id, p.id),
-        None => anyhow::bail!("tier {}'s lookup key {key} does not resolve to a price in Stripe\nhint: run 'billctl setup-products' first", tier.id),
-    }
+    ctx.block_on(crate::ops::subscriptions::tier_price(&stripe, tier))?
 }
 
 /// The price-to-tier map from the config and the catalog mirror.
@@ -125,11 +116,6 @@ pub(crate) fn actor() -> String {
 
 /// The customer from Stripe, or an error that says it does not exist (or was deleted).
 pub(crate) fn existing_customer(ctx: &mut Ctx, id: &str) -> Result<crate::billing::Customer> {
-    use anyhow::Context;
     let stripe = ctx.stripe()?;
-    ctx.block_on(stripe.customer(id))?
-        .with_context(|| format!("failed to read customer {id}"))?
-        .ok_or_else(|| {
-            anyhow::anyhow!("no such customer {id} in Stripe (it does not exist or was deleted)")
-        })
+    ctx.block_on(crate::ops::subscriptions::existing_customer(&stripe, id))?
 }

@@ -1,6 +1,6 @@
 //! `billctl subscriptions create|change|cancel|list|show|sync`.
 
-use super::{tier, tier_map, tier_price};
+use super::{tier, tier_map};
 use crate::billing::{Customer, MirrorRow, Subscription, UNKNOWN_TIER};
 use crate::cli::{
     SubscriptionsCancelArgs, SubscriptionsChangeArgs, SubscriptionsCommand,
@@ -9,12 +9,11 @@ use crate::cli::{
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::idempotency::derived;
-use crate::output::Output;
+use crate::ops;
+use crate::output::subscription_table;
 use crate::time::utc_date;
-use anyhow::{anyhow, bail, Context, Result};
-use comfy_table::{Cell, Color};
+use anyhow::{anyhow, Context, Result};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
@@ -26,48 +25,6 @@ pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
         SubscriptionsCommand::Show(args) => show(ctx, &args.id),
         SubscriptionsCommand::Sync => sync(ctx),
     }
-}
-
-/// The mirror rows as a table (tier `unknown` in red: it is not silently ignored).
-pub fn table(out: &Output, rows: &[MirrorRow]) -> String {
-    let rows = rows
-        .iter()
-        .map(|r| {
-            let tier = if r.tier == UNKNOWN_TIER {
-                out.paint(&r.tier, Color::Red)
-            } else {
-                Cell::new(&r.tier)
-            };
-            let cancel = match (r.cancel_at_period_end, r.canceled_at) {
-                (_, Some(t)) => format!("canceled {}", utc_date(t)),
-                (true, None) => format!("at period end ({})", utc_date(r.current_period_end)),
-                _ => "-".into(),
-            };
-            vec![
-                Cell::new(&r.id),
-                Cell::new(&r.customer_id),
-                tier,
-                Cell::new(&r.status),
-                Cell::new(format!(
-                    "{} .. {}",
-                    utc_date(r.current_period_start),
-                    utc_date(r.current_period_end)
-                )),
-                Cell::new(cancel),
-            ]
-        })
-        .collect();
-    out.table(
-        &[
-            "SUBSCRIPTION",
-            "CUSTOMER",
-            "TIER",
-            "STATUS",
-            "PERIOD (UTC)",
-            "CANCEL",
-        ],
-        rows,
-    )
 }
 
 fn print_one(ctx: &Ctx, row: &MirrorRow, sub: &Subscription) -> Result<()> {
@@ -87,7 +44,7 @@ fn print_one(ctx: &Ctx, row: &MirrorRow, sub: &Subscription) -> Result<()> {
         });
     }
     ctx.output
-        .data(&table(&ctx.output, std::slice::from_ref(row)))
+        .data(&subscription_table(&ctx.output, std::slice::from_ref(row)))
 }
 
 /// Reads a subscription and its customer, or says clearly which one does not exist.
@@ -129,89 +86,42 @@ fn finish(
 fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
-    let stripe = ctx.stripe()?;
-    let customer = super::existing_customer(ctx, &args.customer)?;
-    let existing = ctx
-        .block_on(stripe.subscriptions(Some(&customer.id), |_| {}))?
-        .context("failed to list the customer's subscriptions")?;
-    if let Some(live) = crate::billing::live_subscription(&existing) {
-        let tiers = tier_map(ctx)?;
-        let on = MirrorRow::of(live, &tiers).tier;
-        bail!(
-            "customer {} already has a {} subscription {} (tier {on})\nhint: move it with 'billctl subscriptions change {} --tier {}'",
-            customer.id,
-            live.status,
-            live.id,
-            live.id,
-            tier.id
-        );
-    }
-    let price = tier_price(ctx, tier)?;
+    let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
+    let new = ctx.block_on(ops::subscriptions::prepare_create(
+        &stripe,
+        &args.customer,
+        tier,
+        &tiers,
+    ))??;
     let stripe = ctx.stripe_for_write("create a subscription")?;
-    // Derived from the customer, the price and the subscriptions the customer had: a retried or
-    // re-run command is the same request, a later re-subscription after a cancel is not.
-    let mut history: Vec<&str> = existing.iter().map(|s| s.id.as_str()).collect();
-    history.sort_unstable();
-    let key = derived(&[
-        "subscription-create",
-        &customer.id,
-        &price.id,
-        &history.join(","),
-    ]);
-    let metadata: HashMap<String, String> = [("billctl_tier".to_string(), tier.id.clone())].into();
-    let sub = ctx
-        .block_on(stripe.create_subscription(&customer.id, &price.id, &metadata, &key))?
-        .context("failed to create the subscription")?;
-    let msg = format!("Subscribed {} to {} ({}).", customer.id, tier.id, sub.id);
-    finish(ctx, &sub, &customer, msg)
+    let sub = ctx.block_on(ops::subscriptions::create(&stripe, &new))??;
+    let msg = format!(
+        "Subscribed {} to {} ({}).",
+        new.customer.id, tier.id, sub.id
+    );
+    finish(ctx, &sub, &new.customer, msg)
 }
 
 fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
     let (sub, customer) = fetch(ctx, &args.id)?;
-    if !sub.is_live() {
-        bail!("subscription {} is {}: it cannot change tier\nhint: subscribe the customer again with 'billctl subscriptions create'", sub.id, sub.status);
-    }
-    let tiers = tier_map(ctx)?;
-    let item = tiers
-        .main_item(&sub)
-        .ok_or_else(|| anyhow!("subscription {} has no items", sub.id))?
-        .clone();
-    let price = tier_price(ctx, tier)?;
-    if item.price_id == price.id {
-        let msg = format!(
-            "{} is already on {} ({}): nothing to change.",
-            sub.id, tier.id, price.id
-        );
+    let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
+    let Some(change) = ctx.block_on(ops::subscriptions::prepare_change(
+        &stripe, &sub, tier, &tiers,
+    ))??
+    else {
+        let msg = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
         return finish(ctx, &sub, &customer, msg);
-    }
-    let from = tiers.tier_of(&item);
+    };
     let stripe = ctx.stripe_for_write("change a subscription")?;
-    let key = derived(&[
-        "subscription-change",
-        &sub.id,
-        &item.id,
-        &item.price_id,
-        &price.id,
-        args.proration.as_str(),
-    ]);
-    let metadata: HashMap<String, String> = [("billctl_tier".to_string(), tier.id.clone())].into();
-    let changed = ctx
-        .block_on(stripe.change_price(
-            &sub.id,
-            &item.id,
-            &price.id,
-            args.proration.as_str(),
-            &metadata,
-            &key,
-        ))?
-        .with_context(|| format!("failed to change subscription {}", sub.id))?;
+    let proration = args.proration.as_str();
+    let changed = ctx.block_on(ops::subscriptions::change(
+        &stripe, &sub, &change, &tier.id, proration,
+    ))??;
     let msg = format!(
-        "Moved {} from {from} to {} (proration: {}).",
-        sub.id,
-        tier.id,
-        args.proration.as_str()
+        "Moved {} from {} to {} (proration: {proration}).",
+        sub.id, change.from, tier.id
     );
     finish(ctx, &changed, &customer, msg)
 }
@@ -296,7 +206,7 @@ fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {
     if ctx.output.json {
         ctx.output.json(&rows)?;
     } else {
-        ctx.output.data(&table(&ctx.output, &rows))?;
+        ctx.output.data(&subscription_table(&ctx.output, &rows))?;
         ctx.output.status(format!("{} subscriptions.", rows.len()));
     }
     Ok(ExitCode::SUCCESS)
@@ -312,77 +222,21 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Serialize)]
-struct SyncView {
-    customers: crate::billing::Counts,
-    subscriptions: crate::billing::Counts,
-    unknown_tier: Vec<MirrorRow>,
-}
-
 fn sync(ctx: &mut Ctx) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
+    let tiers = tier_map(ctx)?;
     let bar = ctx
         .output
         .progress(0, "Reading customers and subscriptions");
-    // The two lists are independent: read them together (pages of each stay in order).
-    let read = [
-        std::sync::atomic::AtomicUsize::new(0),
-        std::sync::atomic::AtomicUsize::new(0),
-    ];
-    let count = |i: usize, n: usize| {
-        read[i].store(n, std::sync::atomic::Ordering::Relaxed);
-        let total: usize = read
-            .iter()
-            .map(|r| r.load(std::sync::atomic::Ordering::Relaxed))
-            .sum();
-        bar.set_position(total as u64);
-    };
-    let (customers, subs) = ctx.block_on(async {
-        tokio::join!(
-            stripe.customers(None, |n| count(0, n)),
-            stripe.subscriptions(None, |n| count(1, n))
-        )
-    })?;
-    let customers = customers.context("failed to list customers")?;
-    let subs = subs.context("failed to list subscriptions")?;
+    let (store, rt) = ctx.store_and_runtime()?;
+    let report = ops::subscriptions::sync(store, rt, &stripe, &tiers, &bar, now())?;
     bar.finish_and_clear();
-    let tiers = tier_map(ctx)?;
-    let rows: Vec<MirrorRow> = subs.iter().map(|s| MirrorRow::of(s, &tiers)).collect();
-    let (c, s) = ctx
-        .store()?
-        .replace_mirror(&customers, &rows, now())
-        .context("failed to update the local mirror")?;
-    let unknown: Vec<MirrorRow> = rows
-        .into_iter()
-        .filter(|r| r.tier == UNKNOWN_TIER)
-        .collect();
-    for r in &unknown {
+    for r in &report.unknown_tier {
         ctx.output.warn(format!(
             "{} ({}) is on price {}, which is not in the catalog: tier unknown",
             r.id, r.status, r.price_id
         ));
     }
-    if ctx.output.json {
-        ctx.output.json(&SyncView {
-            customers: c,
-            subscriptions: s,
-            unknown_tier: unknown,
-        })?;
-    } else {
-        let line = |name: &str, k: &crate::billing::Counts| {
-            format!(
-                "{name}: {} added, {} updated, {} removed, {} unchanged",
-                k.added, k.updated, k.removed, k.unchanged
-            )
-        };
-        ctx.output.data(&format!(
-            "{}\n{}",
-            line("customers", &c),
-            line("subscriptions", &s)
-        ))?;
-        if c.changed() + s.changed() == 0 {
-            ctx.output.status("No changes: the mirror matches Stripe.");
-        }
-    }
+    ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
 }

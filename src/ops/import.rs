@@ -43,6 +43,92 @@ pub struct Report {
     pub rejects: Vec<Reject>,
 }
 
+/// The skipped lines as JSON Lines, for `--rejects FILE`.
+pub fn rejects_jsonl(rejects: &[Reject]) -> Result<String> {
+    let mut out = String::new();
+    for r in rejects {
+        out.push_str(&serde_json::to_string(r)?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The format a file's name says, else `None`.
+pub fn format_of_name(name: &str) -> Option<Format> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") {
+        Some(Format::Csv)
+    } else if [".ndjson", ".jsonl", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        Some(Format::Ndjson)
+    } else {
+        None
+    }
+}
+
+/// A usage event recorded by hand (`usage record`).
+#[derive(Serialize)]
+pub struct Recorded {
+    pub id: String,
+    pub inserted: bool,
+    pub duplicate: bool,
+    pub customer_id: String,
+    pub key_id: String,
+    pub quantity: i64,
+    pub timestamp: i64,
+}
+
+/// `usage record`: one event for the key `key_id` (its id given, else a random one), counted
+/// once per id.
+pub fn record(
+    store: &mut Store,
+    key_id: &str,
+    id: Option<&str>,
+    quantity: i64,
+    at: i64,
+    now: i64,
+) -> Result<Recorded> {
+    if quantity < 0 {
+        anyhow::bail!("invalid --quantity {quantity}: must be 0 or more");
+    }
+    let key = store.key(key_id)?.ok_or_else(|| {
+        anyhow::anyhow!("no API key with id {key_id} (--key takes the key id, not the key)")
+    })?;
+    let id = id.map_or_else(
+        || {
+            format!(
+                "r-{}",
+                crate::idempotency::random().trim_start_matches("billctl-")
+            )
+        },
+        String::from,
+    );
+    let event = UsageEvent {
+        event_id: id.clone(),
+        customer_id: key.customer_id.clone(),
+        key_id: Some(key.id.clone()),
+        quantity,
+        ts: at,
+        endpoint: None,
+        meta: None,
+    };
+    let inserted = store
+        .record_usage(std::slice::from_ref(&event), now)
+        .context("failed to record the event")?
+        == 1;
+    Ok(Recorded {
+        id,
+        inserted,
+        duplicate: !inserted,
+        customer_id: key.customer_id,
+        key_id: key.id,
+        quantity,
+        timestamp: at,
+    })
+}
+
 /// Imported, or refused because some lines are invalid (and nothing was written).
 pub enum Outcome {
     Imported(Report),

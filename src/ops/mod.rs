@@ -3,8 +3,13 @@
 //! `commands/` turns flags into a call and renders the report.
 
 pub mod import;
+pub mod keys;
+pub mod prices;
+
 pub mod replay;
+pub mod report;
 pub mod setup;
+pub mod subscriptions;
 pub mod sync;
 pub mod webhooks;
 

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::store::{CatalogRow, PriceRow, Store};
 use crate::stripe::Stripe;
 use anyhow::{anyhow, bail, Context, Result};
+use serde::Serialize;
 
 /// Requests of one wave in flight at once: well inside Stripe's rate limits (25 a second in
 /// test mode, 100 in live mode); the transport backs off on a 429 anyway.
@@ -174,6 +175,117 @@ pub fn resolved(config: &Config, observed: &Observed) -> Option<Vec<CatalogRow>>
             })
         })
         .collect()
+}
+
+#[derive(Serialize)]
+pub struct PlanView<'a> {
+    pub changes: usize,
+    pub writes: u64,
+    pub actions: Vec<ActionView<'a>>,
+    #[serde(skip)]
+    pub plan: &'a Plan,
+}
+
+#[derive(Serialize)]
+pub struct ActionView<'a> {
+    pub action: &'static str,
+    pub tier: &'a str,
+    pub object: String,
+    pub detail: String,
+    pub changes: Vec<catalog::Change>,
+}
+
+/// The plan as a report.
+pub fn plan_view(plan: &Plan) -> PlanView<'_> {
+    PlanView {
+        changes: plan.actions.len(),
+        writes: plan.writes(),
+        actions: plan
+            .actions
+            .iter()
+            .map(|a| {
+                let (object, detail, changes) = catalog::describe(a);
+                ActionView {
+                    action: a.verb(),
+                    tier: a.tier(),
+                    object,
+                    detail,
+                    changes,
+                }
+            })
+            .collect(),
+        plan,
+    }
+}
+
+/// Tier -> product and prices as Stripe now has them.
+#[derive(Serialize)]
+pub struct TierView {
+    pub product_id: String,
+    pub price_id: String,
+    pub lookup_key: String,
+    pub prices: Vec<PriceRow>,
+}
+
+/// What `setup-products` leaves: the catalog by tier.
+#[derive(Serialize)]
+pub struct ResultView {
+    pub changes: usize,
+    pub tiers: indexmap::IndexMap<String, TierView>,
+    /// Each price in words (the config's description where it has the price).
+    #[serde(skip)]
+    pub described: Vec<String>,
+}
+
+/// The catalog mirror's rows as the result of a run with `changes` changes.
+pub fn result_view(changes: usize, rows: &[CatalogRow], config: &Config) -> ResultView {
+    let tiers = rows
+        .iter()
+        .map(|r| {
+            let primary = r.prices.iter().find(|p| p.primary).or(r.prices.first());
+            let view = TierView {
+                product_id: r.product_id.clone(),
+                price_id: primary.map_or(String::new(), |p| p.price_id.clone()),
+                lookup_key: primary.map_or(String::new(), |p| p.lookup_key.clone()),
+                prices: r.prices.clone(),
+            };
+            (r.tier.clone(), view)
+        })
+        .collect();
+    let described = rows
+        .iter()
+        .flat_map(|r| &r.prices)
+        .map(|p| {
+            let every = if p.interval_count == 1 {
+                p.interval.clone()
+            } else {
+                format!("{} {}s", p.interval_count, p.interval)
+            };
+            config
+                .prices()
+                .find(|(_, s)| s.lookup_key == p.lookup_key)
+                .map_or_else(
+                    || format!("{} / {every}", crate::money::money(p.amount, &p.currency)),
+                    |(_, s)| catalog::describe_spec(s),
+                )
+        })
+        .collect();
+    ResultView {
+        changes,
+        tiers,
+        described,
+    }
+}
+
+/// The env file `--write-env` writes: one `PRICE_…=price_…` line per price.
+pub fn env_file(rows: &[CatalogRow]) -> String {
+    let mut text = String::from("# Written by billctl setup-products: Stripe price ids by tier.\n");
+    for r in rows {
+        for p in &r.prices {
+            text.push_str(&format!("{}={}\n", p.env, p.price_id));
+        }
+    }
+    text
 }
 
 #[cfg(test)]

@@ -25,6 +25,21 @@ pub fn oldest_hour(now: i64) -> i64 {
     (now - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600
 }
 
+/// The hour `--since` starts at (default: the oldest Stripe accepts), or an error when Stripe
+/// would refuse it.
+pub fn since_hour(since: Option<i64>, now: i64) -> Result<i64> {
+    let oldest = oldest_hour(now);
+    let since = since.unwrap_or(oldest).div_euclid(3600) * 3600;
+    if since < oldest {
+        anyhow::bail!(
+            "--since {} is older than Stripe accepts meter events (35 days): use {} or later",
+            crate::time::utc_datetime(since),
+            crate::time::utc_datetime(oldest)
+        );
+    }
+    Ok(since)
+}
+
 /// How to sync.
 pub struct Options {
     /// The first hour to send usage for.
@@ -83,6 +98,9 @@ pub struct SyncView {
     /// Customer-hours where the ledger has sent more than local usage now holds.
     #[serde(skip)]
     pub ahead: Vec<WindowDelta>,
+    /// With `dry_run`: the customer-hours that would be sent.
+    #[serde(skip)]
+    pub unsent: Vec<WindowDelta>,
 }
 
 #[derive(Serialize)]
@@ -95,11 +113,7 @@ pub struct FailureView {
 }
 
 /// What a sync would send, from the store alone: the report and the customer-hours.
-pub fn dry_run(
-    store: &mut Store,
-    event_name: &str,
-    since: i64,
-) -> Result<(SyncView, Vec<WindowDelta>)> {
+pub fn dry_run(store: &mut Store, event_name: &str, since: i64) -> Result<SyncView> {
     let deltas = store.unsent_windows(event_name, since)?;
     let unsent: Vec<WindowDelta> = deltas
         .into_iter()
@@ -111,9 +125,10 @@ pub fn dry_run(
         windows: unsent.len(),
         quantity_sent: unsent.iter().map(|d| d.local - d.accounted).sum(),
         pending: store.pending_meter_events(event_name)?.len(),
+        unsent,
         ..SyncView::default()
     };
-    Ok((view, unsent))
+    Ok(view)
 }
 
 /// Sends usage to the meter `meter_id` (for `event_name`); `progress` follows the sends and
@@ -316,6 +331,8 @@ pub struct Difference {
 
 #[derive(Serialize)]
 pub struct ReconcileView {
+    /// The meter's event name.
+    pub event_name: String,
     pub from: i64,
     pub to: i64,
     pub customers: usize,
@@ -390,6 +407,7 @@ pub fn reconcile(
         }
     }
     Ok(ReconcileView {
+        event_name: event_name.to_string(),
         from,
         to,
         customers: local.len(),

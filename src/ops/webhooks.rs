@@ -3,12 +3,16 @@
 //! applying in order with outcomes recorded, and storing once per id. Prints nothing.
 
 use crate::billing::{Subscription, TierMap};
-use crate::store::webhooks::{Envelope, EventRow, EventStore, Incoming, Outcome};
+use crate::store::webhooks::{
+    Delivery, Envelope, EventRow, EventStore, Filter, Incoming, Outcome, ReceiptRow,
+};
 use crate::store::Store;
 use crate::stripe::Stripe;
 use crate::webhooks::apply::{Applier, Fetch};
+use crate::webhooks::listen;
 use anyhow::{Context, Result};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// `--refetch`: reads current objects from Stripe on a runtime of its own (the apply side
 /// runs on the writer thread, outside any async context).
@@ -142,6 +146,365 @@ pub fn envelope_of(row: &EventRow) -> Envelope {
         object_id: row.object_id.clone(),
     }
 }
+
+/// Splits a file into events: one JSON document, or one per line. Every bad line is listed,
+/// and then nothing is returned.
+pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<Incoming>> {
+    let trimmed = text.trim_ascii();
+    let single = trimmed.starts_with(b"{")
+        && serde_json::from_slice::<serde_json::Value>(trimmed).is_ok_and(|v| v.is_object());
+    let lines: Vec<(String, &[u8])> = if single {
+        vec![(name.to_string(), trimmed)]
+    } else {
+        text.split(|b| *b == b'\n')
+            .enumerate()
+            .map(|(i, l)| (format!("{name}:{}", i + 1), l.trim_ascii()))
+            .filter(|(_, l)| !l.is_empty())
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for (place, line) in lines {
+        match Envelope::parse(line) {
+            Ok(envelope) => out.push(Incoming {
+                envelope,
+                body: line.to_vec(),
+                source,
+            }),
+            Err(why) => bad.push(format!("{place}: {why}")),
+        }
+    }
+    if !bad.is_empty() {
+        anyhow::bail!(
+            "{} bad event(s), nothing stored:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+    Ok(out)
+}
+
+/// What `webhooks ingest` did.
+#[derive(Serialize)]
+pub struct IngestReport {
+    pub read: usize,
+    pub stored: usize,
+    pub already_stored: usize,
+    #[serde(flatten)]
+    pub applied: ApplySummary,
+}
+
+/// `webhooks ingest`: stores the events once per id and applies the new ones.
+pub fn ingest(
+    events: &mut EventStore,
+    side: &mut ApplySide,
+    incoming: Vec<Incoming>,
+    progress: &indicatif::ProgressBar,
+) -> Result<(IngestReport, Vec<(String, Outcome)>)> {
+    let read = incoming.len();
+    let (stored_ids, outcomes) = store_new(events, incoming, Some(side), progress)?;
+    let report = IngestReport {
+        read,
+        stored: stored_ids.len(),
+        already_stored: read - stored_ids.len(),
+        applied: ApplySummary::of(&outcomes),
+    };
+    Ok((report, outcomes))
+}
+
+/// What `webhooks reprocess` did.
+#[derive(Serialize)]
+pub struct ReprocessReport {
+    pub selected: usize,
+    #[serde(flatten)]
+    pub applied: ApplySummary,
+}
+
+/// `webhooks reprocess`: applies the stored events `filter` selects again, in order.
+pub fn reprocess(
+    events: &mut EventStore,
+    side: &mut ApplySide,
+    filter: &Filter,
+    progress: &indicatif::ProgressBar,
+) -> Result<(ReprocessReport, Vec<(String, Outcome)>)> {
+    let items: Vec<(Envelope, Vec<u8>)> = crate::ops::replay::select(events, filter)?
+        .into_iter()
+        .map(|(r, b)| (envelope_of(&r), b))
+        .collect();
+    progress.set_length(items.len() as u64);
+    let outcomes = apply_all(side, events, items, progress)?;
+    let report = ReprocessReport {
+        selected: outcomes.len(),
+        applied: ApplySummary::of(&outcomes),
+    };
+    Ok((report, outcomes))
+}
+
+/// Applies the events an earlier `listen` stored but did not apply; returns how many.
+pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<usize> {
+    let pending = events.events_with_bodies(&Filter {
+        status: Some("pending".into()),
+        ..Filter::default()
+    })?;
+    let items: Vec<(Envelope, Vec<u8>)> = pending
+        .into_iter()
+        .map(|(r, b)| (envelope_of(&r), b))
+        .collect();
+    let n = items.len();
+    apply_all(side, events, items, &indicatif::ProgressBar::hidden())?;
+    Ok(n)
+}
+
+/// `webhooks listen`: receives on `listener` until `stop` resolves (then lets requests in
+/// flight finish), storing each event once and applying it on the writer thread; `log` hears
+/// of every request. Returns the counters.
+pub fn listen(
+    rt: &tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+    settings: listen::Settings,
+    events: EventStore,
+    mut side: ApplySide,
+    log: impl Fn(&listen::Logged) + Send + 'static,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<Arc<listen::Stats>> {
+    let stats = Arc::new(listen::Stats::default());
+    let writer = listen::Writer::start(events, move |e, b| side.apply(e, b), log, stats.clone());
+    let settings = Arc::new(settings);
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        listen::serve(listener, settings, &writer, stop).await;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    writer.finish()?;
+    Ok(stats)
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
+}
+
+/// What `webhooks backfill` did.
+#[derive(Serialize)]
+pub struct BackfillReport {
+    pub since: i64,
+    pub listed: usize,
+    pub already_stored: usize,
+    pub stored: usize,
+    #[serde(flatten)]
+    pub applied: ApplySummary,
+    pub stored_ids: Vec<String>,
+}
+
+/// Stripe's `type` filter takes an exact type or a `prefix*` wildcard; any other glob is
+/// applied locally (see [`backfill`]).
+pub fn stripe_type_filter(kind: Option<&str>) -> Option<&str> {
+    kind.filter(|k| {
+        let body = k.strip_suffix('*').unwrap_or(k);
+        !body.contains(['*', '?', '['])
+    })
+}
+
+/// `webhooks backfill`: stores the events Stripe listed (those matching `kind`), oldest
+/// first, once per id; with `side`, applies the new ones.
+pub fn backfill(
+    events: &mut EventStore,
+    side: Option<&mut ApplySide>,
+    listed: &[serde_json::Value],
+    kind: Option<&str>,
+    since: i64,
+    progress: &indicatif::ProgressBar,
+) -> Result<(BackfillReport, Vec<(String, Outcome)>)> {
+    let mut incoming = Vec::new();
+    for e in listed {
+        let t = e["type"].as_str().unwrap_or_default();
+        if let Some(k) = kind {
+            if !events.type_matches(k, t)? {
+                continue;
+            }
+        }
+        let body = serde_json::to_vec(e)?;
+        let envelope = Envelope::parse(&body).map_err(|why| {
+            anyhow::anyhow!(
+                "Stripe listed an event billctl cannot read ({}): {why}",
+                e["id"].as_str().unwrap_or("no id")
+            )
+        })?;
+        incoming.push(Incoming {
+            envelope,
+            body,
+            source: "backfill",
+        });
+    }
+    // Same-second events in id order (store_new keeps it), so a re-run applies alike.
+    incoming.sort_by(|a, b| {
+        (a.envelope.created, &a.envelope.id).cmp(&(b.envelope.created, &b.envelope.id))
+    });
+    let listed = incoming.len();
+    let (stored_ids, outcomes) = store_new(events, incoming, side, progress)?;
+    let report = BackfillReport {
+        since,
+        listed,
+        already_stored: listed - stored_ids.len(),
+        stored: stored_ids.len(),
+        applied: ApplySummary::of(&outcomes),
+        stored_ids,
+    };
+    Ok((report, outcomes))
+}
+
+/// `webhooks show`: one stored event with its receipts, replays and payload.
+#[derive(Serialize)]
+pub struct ShowReport {
+    #[serde(flatten)]
+    pub event: EventRow,
+    pub receipts: Vec<ReceiptRow>,
+    pub replays: Vec<Delivery>,
+    pub payload: serde_json::Value,
+}
+
+/// The stored event `id`, or `None`.
+pub fn show(events: &EventStore, id: &str) -> Result<Option<ShowReport>> {
+    let Some((event, body)) = events.event(id)? else {
+        return Ok(None);
+    };
+    Ok(Some(ShowReport {
+        receipts: events.receipts_of(&event.id)?,
+        replays: events.deliveries_of(&event.id)?,
+        payload: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+        event,
+    }))
+}
+
+/// Stored events, for `webhooks list`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct EventList(pub Vec<EventRow>);
+
+/// Rejected requests, for `webhooks list --status rejected`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct RejectedList(pub Vec<ReceiptRow>);
+
+/// `webhooks verify`: whether a signature header matches a body.
+#[derive(Serialize)]
+pub struct VerifyReport {
+    pub valid: bool,
+    pub timestamp: Option<i64>,
+    pub age_secs: Option<i64>,
+    /// The variable whose secret matched.
+    pub secret_env: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Checks `header` against `body` under each secret (named by `names`, in order) at `now`.
+pub fn verify(
+    header: &str,
+    body: &[u8],
+    secrets: &[String],
+    names: &[String],
+    now: i64,
+    tolerance: i64,
+) -> VerifyReport {
+    match crate::webhooks::verify(header, body, secrets, now, tolerance) {
+        Ok(v) => VerifyReport {
+            valid: true,
+            timestamp: Some(v.timestamp),
+            age_secs: Some(now - v.timestamp),
+            secret_env: names.get(v.secret_index).cloned(),
+            reason: None,
+        },
+        Err(e) => VerifyReport {
+            valid: false,
+            timestamp: None,
+            age_secs: None,
+            secret_env: None,
+            reason: Some(e.to_string()),
+        },
+    }
+}
+
+/// A Stripe webhook endpoint, as `webhooks endpoint` shows it.
+#[derive(Serialize)]
+pub struct EndpointView {
+    pub id: String,
+    pub url: String,
+    pub status: String,
+    pub enabled_events: Vec<String>,
+    /// Whether this profile's keyring holds the endpoint's signing secret.
+    pub secret_in_keyring: bool,
+}
+
+impl EndpointView {
+    /// From Stripe's endpoint object; `kept` lists the endpoint ids whose secret is kept.
+    pub fn of(v: &serde_json::Value, kept: &[String]) -> EndpointView {
+        let id = v["id"].as_str().unwrap_or_default().to_string();
+        EndpointView {
+            secret_in_keyring: kept.contains(&id),
+            id,
+            url: v["url"].as_str().unwrap_or_default().to_string(),
+            status: v["status"].as_str().unwrap_or_default().to_string(),
+            enabled_events: v["enabled_events"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| e.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `webhooks endpoint create`: a Stripe endpoint for `url` sending the events billctl
+/// applies, its signing secret kept in `profile`'s keyring. Checks the keyring first, so a
+/// keyring that cannot be read creates nothing.
+pub async fn create_endpoint(
+    stripe: &Stripe,
+    profile: &str,
+    url: &str,
+    description: Option<&str>,
+) -> Result<EndpointView> {
+    use crate::secrets::{save_webhook_secret, webhook_secrets, Secret};
+    webhook_secrets(profile).map_err(|why| {
+        anyhow::anyhow!("cannot keep the endpoint's secret: {why}; nothing was created")
+    })?;
+    let key = format!("billctl-we-{:016x}", rand::random::<u64>());
+    let handled = crate::webhooks::apply::HANDLED;
+    let created = stripe
+        .create_webhook_endpoint(url, handled, description, &key)
+        .await?;
+    let id = created["id"].as_str().unwrap_or_default().to_string();
+    let secret = created["secret"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("Stripe created endpoint {id} but sent no secret"))?;
+    if let Err(why) = save_webhook_secret(profile, &id, &Secret::new(secret.to_string())) {
+        anyhow::bail!("created endpoint {id} but could not keep its secret: {why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again (Stripe shows a secret only once here; the Dashboard can reveal it)");
+    }
+    Ok(EndpointView::of(&created, std::slice::from_ref(&id)))
+}
+
+/// What `webhooks endpoint delete` did.
+#[derive(Serialize)]
+pub struct Deleted {
+    pub deleted: String,
+    /// Whether the keyring held its secret (now removed).
+    pub secret_removed: bool,
+}
+
+/// Endpoints, for `webhooks endpoint list`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct EndpointList(pub Vec<EndpointView>);
 
 #[cfg(test)]
 mod tests {

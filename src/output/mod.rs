@@ -5,6 +5,69 @@ use anyhow::{bail, Result};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+mod catalog;
+mod keys;
+mod subscriptions;
+mod usage;
+mod webhooks;
+
+pub use catalog::plan_table;
+pub use subscriptions::subscription_table;
+pub use usage::{csv, html_report, sync_warnings};
+pub use webhooks::{delivery_printer, listen_line};
+
+/// The human form of a report: what stdout shows without `--json`.
+pub trait Render {
+    /// The text for stdout (a table or lines).
+    fn render(&self, out: &Output) -> String;
+
+    /// Lines for stderr after the data (totals, hints), unless `-q`.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A stream of lines on stdout from another thread (listen's log): the first write that fails
+/// (a closed pipe) is kept and the stream says it is closed, so the caller can stop and exit.
+#[derive(Clone)]
+pub struct Stream {
+    output: Output,
+    closed: Arc<tokio::sync::Notify>,
+    error: Arc<Mutex<Option<anyhow::Error>>>,
+}
+
+impl Stream {
+    pub fn new(output: &Output) -> Stream {
+        Stream {
+            output: output.clone(),
+            closed: Arc::default(),
+            error: Arc::default(),
+        }
+    }
+
+    /// Writes one line; after a failed write, later lines are dropped.
+    pub fn line(&self, text: &str) {
+        if let Err(e) = self.output.data(text) {
+            let mut first = self.error.lock().unwrap_or_else(|p| p.into_inner());
+            if first.is_none() {
+                *first = Some(e);
+                self.closed.notify_one();
+            }
+        }
+    }
+
+    /// Resolves when a write has failed.
+    pub async fn closed(&self) {
+        self.closed.notified().await;
+    }
+
+    /// The failed write's error, if any (a broken pipe, which main turns into exit 0).
+    pub fn take_error(&self) -> Option<anyhow::Error> {
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
 
 /// `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,6 +130,21 @@ impl Output {
     /// One JSON document on stdout.
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
         self.data(&serde_json::to_string_pretty(value)?)
+    }
+
+    /// A report: JSON with `--json`, else its rendering on stdout and its notes on stderr.
+    pub fn show<T: serde::Serialize + Render>(&self, report: &T) -> Result<()> {
+        if self.json {
+            return self.json(report);
+        }
+        let text = report.render(self);
+        if !text.is_empty() {
+            self.data(&text)?;
+        }
+        for n in report.notes() {
+            self.status(n);
+        }
+        Ok(())
     }
 
     /// One JSON value on one line of stdout, flushed (JSON Lines, for streams such as replay
@@ -153,6 +231,15 @@ impl Output {
         }
         bar.set_message(msg.to_string());
         bar
+    }
+
+    /// Gives `bar` a style with the rate and time left, counting `unit`.
+    pub fn rate_style(&self, bar: &ProgressBar, unit: &str) {
+        let template =
+            format!("{{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)");
+        if let Ok(style) = ProgressStyle::with_template(&template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
     }
 
     /// A spinner on stderr for work of unknown length (hidden as `progress` is).

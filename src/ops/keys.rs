@@ -1,0 +1,218 @@
+//! API key lifecycle as workflows: issue, rotate and list. The plaintext key exists only in
+//! the report of `issue` and `rotate`; the store keeps its hash. Prints nothing.
+
+use crate::keys;
+use crate::store::{Audit, KeyRecord, Store};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Serialize;
+
+/// A key as issued: the only time its plaintext exists outside the caller's hands.
+#[derive(Serialize)]
+pub struct Issued {
+    pub key: String,
+    #[serde(flatten)]
+    pub record: KeyRecord,
+    /// "Issued" or "Rotated to", for the status line.
+    #[serde(skip)]
+    pub verb: &'static str,
+    /// After a rotation: the old key and when it stops working.
+    #[serde(skip)]
+    pub old_until: Option<(String, i64)>,
+}
+
+/// A new key record from `template` (retrying on the rare id collision).
+fn new_key(store: &Store, live: bool, template: &KeyRecord) -> Result<(String, KeyRecord)> {
+    for _ in 0..5 {
+        let (id, key) = keys::generate(live).map_err(|e| anyhow!(e))?;
+        if store.key(&id)?.is_none() {
+            let rec = KeyRecord {
+                id,
+                hash: keys::hash(&key).to_vec(),
+                ..template.clone()
+            };
+            return Ok((key, rec));
+        }
+    }
+    bail!("could not find a free key id after 5 tries")
+}
+
+/// What a new key is for.
+pub struct NewKey<'a> {
+    pub customer: &'a str,
+    pub name: Option<&'a str>,
+    /// Lifetime in seconds; `None`: never expires.
+    pub ttl: Option<i64>,
+    /// The Stripe mode the key belongs to: `live` or `test`.
+    pub mode: &'a str,
+}
+
+/// `keys issue`: a new key for a customer, stored as a hash with its audit entry.
+pub fn issue(store: &mut Store, new: &NewKey, actor: &str, at: i64) -> Result<Issued> {
+    store.claim_mode(new.mode)?;
+    let expires_at = match new.ttl {
+        Some(t) => Some(at.checked_add(t).context("--expires-in is too far ahead")?),
+        None => None,
+    };
+    let template = KeyRecord {
+        id: String::new(),
+        hash: Vec::new(),
+        mode: new.mode.into(),
+        customer_id: new.customer.to_string(),
+        name: new.name.map(String::from),
+        created_at: at,
+        created_by: actor.to_string(),
+        expires_at,
+        ttl_secs: new.ttl,
+        revoked_at: None,
+        revoked_reason: None,
+        last_used_at: None,
+        replaces: None,
+        replaced_by: None,
+    };
+    let (key, record) = new_key(store, new.mode == "live", &template)?;
+    let audit = Audit {
+        actor,
+        action: "key.issue",
+        key_id: Some(&record.id),
+        customer_id: Some(&record.customer_id),
+        reason: None,
+        detail: Some(serde_json::json!({"name": record.name, "expires_at": record.expires_at})),
+    };
+    store
+        .issue_key(&record, &audit, at)
+        .context("failed to store the key")?;
+    Ok(Issued {
+        key,
+        record,
+        verb: "Issued",
+        old_until: None,
+    })
+}
+
+/// `keys rotate`: a new key in the old one's place; the old one keeps working for `grace`
+/// seconds.
+pub fn rotate(
+    store: &mut Store,
+    old: &KeyRecord,
+    grace: i64,
+    actor: &str,
+    at: i64,
+) -> Result<Issued> {
+    if old.status(at) != "active" {
+        bail!("key {} is {}: only an active key can be rotated; issue a new one with 'billctl keys issue'", old.id, old.status(at));
+    }
+    let expires_at = match old.ttl_secs {
+        Some(t) => Some(
+            at.checked_add(t)
+                .context("the key's lifetime is too long")?,
+        ),
+        None => None,
+    };
+    let template = KeyRecord {
+        created_at: at,
+        created_by: actor.to_string(),
+        expires_at,
+        revoked_at: None,
+        revoked_reason: None,
+        last_used_at: None,
+        replaces: Some(old.id.clone()),
+        replaced_by: None,
+        ..old.clone()
+    };
+    let (key, record) = new_key(store, old.mode == "live", &template)?;
+    let until = at.checked_add(grace).context("--grace is too long")?;
+    let audit = Audit {
+        actor,
+        action: "key.rotate",
+        key_id: Some(&record.id),
+        customer_id: Some(&record.customer_id),
+        reason: None,
+        detail: Some(serde_json::json!({"old": old.id, "old_until": until, "grace_secs": grace})),
+    };
+    store
+        .rotate_key(&old.id, &record, until, &audit, at)
+        .context("failed to store the rotated key")?;
+    Ok(Issued {
+        key,
+        record,
+        verb: "Rotated to",
+        old_until: Some((old.id.clone(), until)),
+    })
+}
+
+/// A key with its status now.
+#[derive(Serialize)]
+pub struct KeyView {
+    #[serde(flatten)]
+    pub record: KeyRecord,
+    pub status: &'static str,
+}
+
+/// Keys, for `keys list`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct KeyList(pub Vec<KeyView>);
+
+/// `keys list`: the keys (of one customer), with their status at `at` (only `status`, if given).
+pub fn list(
+    store: &Store,
+    customer: Option<&str>,
+    status: Option<&str>,
+    at: i64,
+) -> Result<KeyList> {
+    let views = store
+        .keys(customer)?
+        .into_iter()
+        .map(|k| KeyView {
+            status: k.status(at),
+            record: k,
+        })
+        .filter(|v| status.is_none_or(|w| v.status == w))
+        .collect();
+    Ok(KeyList(views))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In process, on a temp store: an issued key is stored as its hash only; a rotation links
+    /// old and new and keeps the old one working for the grace; only an active key rotates.
+    #[test]
+    fn issue_stores_a_hash_and_rotate_links_the_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let customer = crate::billing::Customer {
+            id: "cus_1".into(),
+            email: None,
+            name: None,
+            created: 0,
+        };
+        store.record(&customer, &[], 1_000).unwrap();
+        let new = NewKey {
+            customer: "cus_1",
+            name: Some("ci"),
+            ttl: Some(3600),
+            mode: "test",
+        };
+        let at = 1_800_000_000;
+        let issued = issue(&mut store, &new, "tester", at).unwrap();
+        let stored = store.key(&issued.record.id).unwrap().unwrap();
+        assert_eq!(stored.hash, keys::hash(&issued.key).to_vec());
+        assert_eq!(stored.expires_at, Some(at + 3600));
+        assert!(!format!("{stored:?}").contains(&issued.key), "no plaintext");
+        let rotated = rotate(&mut store, &stored, 600, "tester", at + 10).unwrap();
+        let old = store.key(&stored.id).unwrap().unwrap();
+        assert_eq!(old.replaced_by.as_deref(), Some(rotated.record.id.as_str()));
+        assert_eq!(rotated.record.replaces.as_deref(), Some(stored.id.as_str()));
+        assert_eq!(old.status(at + 10 + 599), "active");
+        assert_ne!(old.status(at + 10 + 600), "active");
+        let listed = list(&store, Some("cus_1"), Some("active"), at + 10 + 600).unwrap();
+        let ids: Vec<&str> = listed.0.iter().map(|v| v.record.id.as_str()).collect();
+        assert_eq!(ids, [rotated.record.id.as_str()]);
+        let Err(err) = rotate(&mut store, &old, 600, "tester", at + 10 + 600) else {
+            panic!("a replaced key rotated again");
+        };
+        assert!(err.to_string().contains("only an active key"), "{err}");
+    }
+}

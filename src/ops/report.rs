@@ -1,0 +1,347 @@
+//! `usage report` and `usage alerts`: usage against each tier's quota, read from the rollups
+//! (exact at period edges, see `Store::usage_in`). Prints nothing.
+
+use crate::billing::Customer;
+use crate::config::Config;
+use crate::store::Store;
+use anyhow::{anyhow, bail, Result};
+use serde::Serialize;
+
+/// How `usage report` groups rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportBy {
+    Customer,
+    Key,
+    Day,
+}
+
+/// One row of a report.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    #[serde(rename = "customer_id")]
+    pub customer: String,
+    #[serde(rename = "key_id")]
+    pub key: Option<String>,
+    /// Start of the UTC day, for `--by day`.
+    pub day: Option<i64>,
+    pub tier: String,
+    pub period_start: i64,
+    pub period_end: i64,
+    pub used: i64,
+    /// `None`: unlimited (or not applicable to a day row).
+    pub quota: Option<u64>,
+    pub percent: Option<f64>,
+    pub remaining: Option<u64>,
+    pub overage: i64,
+}
+
+/// Rows of a report, with how they are grouped.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Report {
+    pub rows: Vec<Row>,
+    #[serde(skip)]
+    pub by: ReportBy,
+}
+
+/// What a report covers.
+pub struct Query<'a> {
+    pub customer: Option<&'a str>,
+    pub key: Option<&'a str>,
+    /// `current`, or a month `YYYY-MM`; ignored when `range` is given.
+    pub period: &'a str,
+    pub range: Option<(i64, i64)>,
+    pub by: ReportBy,
+}
+
+/// A customer's tier, quota and period.
+struct Plan {
+    tier: String,
+    quota: Option<u64>,
+    period: (i64, i64),
+}
+
+fn plan_of(
+    store: &Store,
+    config: &Config,
+    customer: &str,
+    period: &str,
+    explicit: Option<(i64, i64)>,
+    now: i64,
+) -> Result<Plan> {
+    let live = store.live_subscription(customer)?;
+    let tier = live
+        .as_ref()
+        .map_or("none", |s| s.tier.as_str())
+        .to_string();
+    let quota = live
+        .as_ref()
+        .and_then(|s| config.tier(&s.tier))
+        .and_then(|t| t.quota);
+    let period = match (explicit, period) {
+        (Some(p), _) => p,
+        (None, "current") => live.as_ref().map_or_else(
+            || crate::time::month_of(now),
+            |s| (s.current_period_start, s.current_period_end),
+        ),
+        (None, m) => crate::time::parse_month(m).map_err(|e| anyhow!("--period: {e}"))?,
+    };
+    Ok(Plan {
+        tier,
+        quota,
+        period,
+    })
+}
+
+fn row(customer: &str, key: Option<&str>, day: Option<i64>, plan: &Plan, used: i64) -> Row {
+    // Quotas hold per customer and period, not per key or day.
+    let quota = if key.is_none() && day.is_none() {
+        plan.quota
+    } else {
+        None
+    };
+    let standing = crate::billing::standing(used, quota);
+    Row {
+        customer: customer.to_string(),
+        key: key.map(String::from),
+        day,
+        tier: plan.tier.clone(),
+        period_start: plan.period.0,
+        period_end: plan.period.1,
+        used,
+        quota,
+        percent: standing.percent,
+        remaining: standing.remaining,
+        overage: standing.overage,
+    }
+}
+
+fn customers(store: &Store, only: Option<&str>) -> Result<Vec<Customer>> {
+    match only {
+        Some(c) => Ok(vec![store.customer(c)?.ok_or_else(|| {
+            anyhow!("no customer {c} in the local mirror\nhint: run 'billctl subscriptions sync'")
+        })?]),
+        None => store.customers(),
+    }
+}
+
+/// `usage report`: one row per customer, key or day, as `q.by` says.
+pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Report> {
+    if let Some((f, t)) = q.range {
+        if t <= f {
+            bail!("--to must be after --from");
+        }
+    }
+    // With a key, the key's own usage within its customer's period.
+    let key = match q.key {
+        Some(k) => Some(
+            store
+                .key(k)?
+                .ok_or_else(|| anyhow!("no API key with id {k}"))?,
+        ),
+        None => None,
+    };
+    let only = key.as_ref().map(|k| k.customer_id.as_str()).or(q.customer);
+    let mut rows = Vec::new();
+    for c in customers(store, only)? {
+        let plan = plan_of(store, config, &c.id, q.period, q.range, now)?;
+        let subject = key.as_ref().map_or(c.id.as_str(), |k| k.id.as_str());
+        let scope = if key.is_some() { "key" } else { "customer" };
+        let key_id = key.as_ref().map(|k| k.id.as_str());
+        rows.extend(rows_of(
+            store,
+            &c.id,
+            key_id,
+            (scope, subject),
+            &plan,
+            q.by,
+        )?);
+    }
+    Ok(Report { rows, by: q.by })
+}
+
+/// One customer's rows (`key`: only that key's usage).
+fn rows_of(
+    store: &Store,
+    customer: &str,
+    key: Option<&str>,
+    (scope, subject): (&str, &str),
+    plan: &Plan,
+    by: ReportBy,
+) -> Result<Vec<Row>> {
+    let (from, to) = plan.period;
+    let mut out = Vec::new();
+    match by {
+        ReportBy::Customer => {
+            let used = store.usage_in(scope, subject, from, to)?;
+            let mut r = row(customer, None, None, plan, used);
+            r.key = key.map(String::from);
+            out.push(r);
+        }
+        ReportBy::Key => {
+            let keys = match key {
+                Some(k) => vec![k.to_string()],
+                None => store
+                    .keys(Some(customer))?
+                    .into_iter()
+                    .map(|k| k.id)
+                    .collect(),
+            };
+            for k in keys {
+                let used = store.usage_in("key", &k, from, to)?;
+                out.push(row(customer, Some(&k), None, plan, used));
+            }
+        }
+        ReportBy::Day => {
+            for (day, _) in store.daily(scope, subject, from.div_euclid(86_400) * 86_400, to)? {
+                let used = store.usage_in(scope, subject, day.max(from), (day + 86_400).min(to))?;
+                let mut r = row(customer, None, Some(day), plan, used);
+                r.key = key.map(String::from);
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `usage alerts`: customers at or above `threshold` percent of their quota this period,
+/// highest first.
+pub fn alerts(store: &Store, config: &Config, threshold: f64, now: i64) -> Result<Report> {
+    let mut listed = Vec::new();
+    for c in store.customers()? {
+        let plan = plan_of(store, config, &c.id, "current", None, now)?;
+        if plan.quota.is_none() {
+            continue;
+        }
+        let used = store.usage_in("customer", &c.id, plan.period.0, plan.period.1)?;
+        let r = row(&c.id, None, None, &plan, used);
+        if r.percent.is_some_and(|p| p >= threshold) {
+            listed.push(r);
+        }
+    }
+    listed.sort_by(|a, b| {
+        b.percent
+            .partial_cmp(&a.percent)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok(Report {
+        rows: listed,
+        by: ReportBy::Customer,
+    })
+}
+
+/// One customer's chart for `usage report --html`: daily usage over the period and the quota.
+pub struct Chart {
+    pub customer: String,
+    pub tier: String,
+    pub period: (i64, i64),
+    pub days: Vec<(i64, i64)>,
+    pub quota: Option<u64>,
+}
+
+/// A chart per customer of the report (the key's usage when `key` is given).
+pub fn charts(
+    store: &Store,
+    config: &Config,
+    report: &Report,
+    q: &Query,
+    now: i64,
+) -> Result<Vec<Chart>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &report.rows {
+        if !seen.insert(r.customer.clone()) {
+            continue;
+        }
+        let (scope, subject) = match q.key {
+            Some(k) => ("key", k),
+            None => ("customer", r.customer.as_str()),
+        };
+        let start = r.period_start.div_euclid(86_400) * 86_400;
+        let days = store.daily(scope, subject, start, r.period_end)?;
+        let quota = if q.by == ReportBy::Customer {
+            r.quota
+        } else {
+            plan_of(store, config, &r.customer, q.period, None, now)
+                .ok()
+                .and_then(|p| p.quota)
+        };
+        out.push(Chart {
+            customer: r.customer.clone(),
+            tier: r.tier.clone(),
+            period: (r.period_start, r.period_end),
+            days,
+            quota,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::billing::{Customer, MirrorRow};
+    use crate::store::UsageEvent;
+
+    /// In process, on a temp store: usage within the subscription's period counts against the
+    /// tier's quota (events outside it do not), and alerts list the customer over a threshold.
+    #[test]
+    fn reports_usage_against_the_tier_quota_in_the_period() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let (start, end) = (1_798_761_600, 1_801_440_000); // 2027-01-01 .. 2027-02-01
+        let customer = Customer {
+            id: "cus_1".into(),
+            email: None,
+            name: None,
+            created: 0,
+        };
+        let sub = MirrorRow {
+            id: "sub_1".into(),
+            customer_id: "cus_1".into(),
+            status: "active".into(),
+            tier: "pro".into(),
+            price_id: "price_pro".into(),
+            item_id: "si_1".into(),
+            current_period_start: start,
+            current_period_end: end,
+            cancel_at_period_end: false,
+            cancel_at: None,
+            canceled_at: None,
+            ended_at: None,
+            created: start,
+        };
+        store.record(&customer, &[sub], start).unwrap();
+        let event = |id: &str, quantity: i64, ts: i64| UsageEvent {
+            event_id: id.into(),
+            customer_id: "cus_1".into(),
+            key_id: None,
+            quantity,
+            ts,
+            endpoint: None,
+            meta: None,
+        };
+        let events = [
+            event("a", 8_000, start + 10),
+            event("b", 1_000, end - 1),
+            event("c", 5_000, end),
+        ];
+        store.record_usage(&events, end).unwrap();
+        let q = Query {
+            customer: None,
+            key: None,
+            period: "current",
+            range: None,
+            by: ReportBy::Customer,
+        };
+        let report = report(&store, &config, &q, start + 100).unwrap();
+        assert_eq!(report.rows.len(), 1);
+        let r = &report.rows[0];
+        assert_eq!((r.used, r.quota, r.remaining), (9_000, Some(10_000), Some(1_000)));
+        assert_eq!(r.tier, "pro");
+        let listed = alerts(&store, &config, 80.0, start + 100).unwrap();
+        assert_eq!(listed.rows.len(), 1);
+        assert!(alerts(&store, &config, 95.0, start + 100).unwrap().rows.is_empty());
+    }
+}

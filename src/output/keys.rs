@@ -1,0 +1,125 @@
+//! How API keys and verifications read on a terminal.
+
+use super::{Output, Render};
+use crate::keys::Verification;
+use crate::ops::keys::{Issued, KeyList, KeyView};
+use crate::time::{utc_date, utc_datetime};
+use comfy_table::{Cell, Color};
+
+impl Render for Issued {
+    fn render(&self, _: &Output) -> String {
+        self.key.clone()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let rec = &self.record;
+        let expiry = rec.expires_at.map_or("never expires".to_string(), |t| {
+            format!("expires {}", utc_datetime(t))
+        });
+        let mut notes = vec![format!("{} key {} for {} ({expiry}). Store it now: billctl keeps only its hash and cannot show it again.", self.verb, rec.id, rec.customer_id)];
+        if let Some((old, until)) = &self.old_until {
+            notes.push(format!(
+                "The old key {old} keeps working until {}.",
+                utc_datetime(*until)
+            ));
+        }
+        notes
+    }
+}
+
+impl Render for KeyList {
+    fn render(&self, out: &Output) -> String {
+        let rows = self
+            .0
+            .iter()
+            .map(|v| {
+                let k = &v.record;
+                let status = match v.status {
+                    "active" => out.paint("active", Color::Green),
+                    other => out.paint(other, Color::Red),
+                };
+                vec![
+                    Cell::new(&k.id),
+                    Cell::new(k.name.as_deref().unwrap_or("-")),
+                    Cell::new(&k.customer_id),
+                    status,
+                    Cell::new(utc_date(k.created_at)),
+                    Cell::new(k.expires_at.map_or("never".into(), utc_datetime)),
+                    Cell::new(k.last_used_at.map_or("never".into(), utc_datetime)),
+                ]
+            })
+            .collect();
+        let header = [
+            "ID",
+            "NAME",
+            "CUSTOMER",
+            "STATUS",
+            "CREATED",
+            "EXPIRES",
+            "LAST USED",
+        ];
+        out.table(&header, rows)
+    }
+}
+
+impl Render for KeyView {
+    fn render(&self, _: &Output) -> String {
+        let k = &self.record;
+        let opt = |t: Option<i64>| t.map_or("-".to_string(), utc_datetime);
+        format!(
+            "id:           {}\nstatus:       {}\nmode:         {}\ncustomer:     {}\nname:         {}\ncreated:      {} by {}\nexpires:      {}\nlast used:    {}\nrevoked:      {}{}\nreplaces:     {}\nreplaced by:  {}",
+            k.id,
+            self.status,
+            k.mode,
+            k.customer_id,
+            k.name.as_deref().unwrap_or("-"),
+            utc_datetime(k.created_at),
+            k.created_by,
+            opt(k.expires_at),
+            opt(k.last_used_at),
+            opt(k.revoked_at),
+            k.revoked_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+            k.replaces.as_deref().unwrap_or("-"),
+            k.replaced_by.as_deref().unwrap_or("-"),
+        )
+    }
+}
+
+impl Render for Verification {
+    fn render(&self, _: &Output) -> String {
+        let v = self;
+        let mut text = format!("valid:    {}\ncode:     {}\n", v.valid, v.code.as_str());
+        if let Some(r) = &v.reason {
+            text.push_str(&format!("reason:   {r}\n"));
+        }
+        for (label, val) in [
+            ("key id", &v.key_id),
+            ("customer", &v.customer),
+            ("tier", &v.tier),
+        ] {
+            if let Some(x) = val {
+                let pad = " ".repeat(10 - label.len() - 1);
+                text.push_str(&format!("{label}:{pad}{x}\n"));
+            }
+        }
+        if let Some(q) = &v.quota {
+            let limit = q.limit.map_or("unlimited".to_string(), |l| l.to_string());
+            let remaining = q
+                .remaining
+                .map_or("unlimited".to_string(), |r| r.to_string());
+            text.push_str(&format!(
+                "quota:    {} used of {limit}, {remaining} remaining ({} .. {})\n",
+                q.used,
+                utc_date(q.period_start),
+                utc_date(q.period_end)
+            ));
+        }
+        if let Some(r) = &v.rate_limit {
+            text.push_str(&format!(
+                "rate:     {} of {} per minute remaining\n",
+                r.remaining, r.limit
+            ));
+        }
+        text
+    }
+}

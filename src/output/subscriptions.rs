@@ -1,0 +1,72 @@
+//! How subscriptions read on a terminal.
+
+use super::{Output, Render};
+use crate::billing::{MirrorRow, UNKNOWN_TIER};
+use crate::ops::subscriptions::SyncReport;
+use crate::time::utc_date;
+use comfy_table::{Cell, Color};
+
+/// The mirror rows as a table (tier `unknown` in red: it is not silently ignored).
+pub fn subscription_table(out: &Output, rows: &[MirrorRow]) -> String {
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let tier = if r.tier == UNKNOWN_TIER {
+                out.paint(&r.tier, Color::Red)
+            } else {
+                Cell::new(&r.tier)
+            };
+            let cancel = match (r.cancel_at_period_end, r.canceled_at) {
+                (_, Some(t)) => format!("canceled {}", utc_date(t)),
+                (true, None) => format!("at period end ({})", utc_date(r.current_period_end)),
+                _ => "-".into(),
+            };
+            let period = format!(
+                "{} .. {}",
+                utc_date(r.current_period_start),
+                utc_date(r.current_period_end)
+            );
+            vec![
+                Cell::new(&r.id),
+                Cell::new(&r.customer_id),
+                tier,
+                Cell::new(&r.status),
+                Cell::new(period),
+                Cell::new(cancel),
+            ]
+        })
+        .collect();
+    let header = [
+        "SUBSCRIPTION",
+        "CUSTOMER",
+        "TIER",
+        "STATUS",
+        "PERIOD (UTC)",
+        "CANCEL",
+    ];
+    out.table(&header, rows)
+}
+
+impl Render for SyncReport {
+    fn render(&self, _: &Output) -> String {
+        let line = |name: &str, k: &crate::billing::Counts| {
+            format!(
+                "{name}: {} added, {} updated, {} removed, {} unchanged",
+                k.added, k.updated, k.removed, k.unchanged
+            )
+        };
+        format!(
+            "{}\n{}",
+            line("customers", &self.customers),
+            line("subscriptions", &self.subscriptions)
+        )
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.customers.changed() + self.subscriptions.changed() == 0 {
+            vec!["No changes: the mirror matches Stripe.".into()]
+        } else {
+            Vec::new()
+        }
+    }
+}

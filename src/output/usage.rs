@@ -1,0 +1,330 @@
+//! How usage reports read on a terminal, as CSV and as an HTML page.
+
+use super::{Output, Render};
+use crate::ops::report::{Chart, Report, ReportBy, Row};
+use crate::ops::sync::{CompactView, ReconcileView, SyncView};
+use crate::time::{utc_date, utc_datetime};
+use comfy_table::{Cell, Color};
+
+impl Render for Report {
+    fn render(&self, out: &Output) -> String {
+        table(out, &self.rows, self.by)
+    }
+}
+
+/// `█████░░░░░` for a percentage (capped at 100).
+fn bar(percent: Option<f64>) -> String {
+    match percent {
+        None => "-".into(),
+        Some(p) => {
+            let filled = ((p.clamp(0.0, 100.0) / 10.0).round()) as usize;
+            format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
+        }
+    }
+}
+
+fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
+    let first = match by {
+        ReportBy::Customer => "CUSTOMER",
+        ReportBy::Key => "KEY",
+        ReportBy::Day => "DAY (UTC)",
+    };
+    let body = rows
+        .iter()
+        .map(|r| {
+            let label = match by {
+                ReportBy::Customer => r.customer.clone(),
+                ReportBy::Key => format!("{} ({})", r.key.as_deref().unwrap_or("-"), r.customer),
+                ReportBy::Day => format!("{} ({})", r.day.map_or("-".into(), utc_date), r.customer),
+            };
+            let pct = r.percent.map_or("-".into(), |p| format!("{p:.1}%"));
+            let over = if r.overage > 0 {
+                out.paint(r.overage, Color::Red)
+            } else {
+                Cell::new(r.overage)
+            };
+            vec![
+                Cell::new(label),
+                Cell::new(&r.tier),
+                Cell::new(format!(
+                    "{} .. {}",
+                    utc_date(r.period_start),
+                    utc_date(r.period_end)
+                )),
+                Cell::new(r.used),
+                Cell::new(r.quota.map_or("unlimited".into(), |q| q.to_string())),
+                Cell::new(pct),
+                Cell::new(bar(r.percent)),
+                Cell::new(r.remaining.map_or("-".into(), |q| q.to_string())),
+                over,
+            ]
+        })
+        .collect();
+    out.table(
+        &[
+            first,
+            "TIER",
+            "PERIOD (UTC)",
+            "USED",
+            "QUOTA",
+            "%",
+            "",
+            "REMAINING",
+            "OVERAGE",
+        ],
+        body,
+    )
+}
+
+/// The rows as CSV, one header line first.
+pub fn csv(rows: &[Row]) -> String {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut s = String::from(
+        "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            r.customer,
+            opt(r.key.clone()),
+            opt(r.day.map(|d| d.to_string())),
+            r.tier,
+            r.period_start,
+            r.period_end,
+            r.used,
+            opt(r.quota.map(|q| q.to_string())),
+            opt(r.percent.map(|p| format!("{p:.2}"))),
+            opt(r.remaining.map(|q| q.to_string())),
+            r.overage
+        ));
+    }
+    s
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One customer's chart: cumulative daily usage over the period against the quota line.
+fn svg_chart(days: &[(i64, i64)], from: i64, to: i64, quota: Option<u64>) -> String {
+    let (w, h, pad) = (640.0, 200.0, 30.0);
+    let span = ((to - from) as f64).max(1.0);
+    let mut cumulative = Vec::new();
+    let mut total = 0i64;
+    for (day, q) in days {
+        total += q;
+        cumulative.push((*day, total));
+    }
+    let top = (total as f64).max(quota.unwrap_or(0) as f64).max(1.0) * 1.1;
+    let x = |t: i64| pad + (((t - from) as f64 / span).clamp(0.0, 1.0)) * (w - 2.0 * pad);
+    let y = |v: f64| h - pad - v / top * (h - 2.0 * pad);
+    let mut points = format!("{:.1},{:.1}", x(from), y(0.0));
+    for (day, v) in &cumulative {
+        points.push_str(&format!(" {:.1},{:.1}", x(*day + 86_400), y(*v as f64)));
+    }
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">"##
+    );
+    svg.push_str(&format!(
+        r##"<rect x="0" y="0" width="{w}" height="{h}" fill="#fff" stroke="#ddd"/>"##
+    ));
+    svg.push_str(&format!(
+        r##"<polyline fill="none" stroke="#2563eb" stroke-width="2" points="{points}"/>"##
+    ));
+    if let Some(q) = quota {
+        let qy = y(q as f64);
+        svg.push_str(&format!(r##"<line x1="{pad}" y1="{qy:.1}" x2="{:.1}" y2="{qy:.1}" stroke="#dc2626" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#dc2626" text-anchor="end">quota {q}</text>"##, w - pad, w - pad, qy - 4.0));
+    }
+    svg.push_str(&format!(r##"<text x="{pad}" y="{:.1}" font-size="11" fill="#555">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="end">{}</text>"##, h - 8.0, utc_date(from), w - pad, h - 8.0, utc_date(to)));
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A self-contained page: inline CSS and SVG only, nothing fetched.
+pub fn html_report(charts: &[Chart], now: i64) -> String {
+    let mut body = String::new();
+    for c in charts {
+        let used: i64 = c.days.iter().map(|(_, q)| q).sum();
+        body.push_str(&format!(
+            "<section><h2>{}</h2><p>tier {} · {} .. {} (UTC) · used {} of {}</p>{}</section>\n",
+            escape(&c.customer),
+            escape(&c.tier),
+            utc_date(c.period.0),
+            utc_date(c.period.1),
+            used,
+            c.quota.map_or("unlimited".into(), |q| q.to_string()),
+            svg_chart(&c.days, c.period.0, c.period.1, c.quota)
+        ));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>billctl usage report</title>\n<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#111}}section{{margin-bottom:2rem}}h2{{font-size:1rem;margin:0 0 .25rem}}p{{margin:0 0 .5rem;color:#444}}</style></head>\n<body><h1>Usage against quota</h1><p>Generated {} by billctl {}.</p>\n{body}</body></html>\n",
+        crate::time::utc_datetime(now),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+impl Render for SyncView {
+    fn render(&self, out: &Output) -> String {
+        if !self.dry_run {
+            return String::new();
+        }
+        let rows = self
+            .unsent
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::new(&d.customer),
+                    Cell::new(utc_datetime(d.window)),
+                    Cell::new(d.local),
+                    Cell::new(d.accounted),
+                    Cell::new(d.local - d.accounted),
+                ]
+            })
+            .collect();
+        out.table(&["CUSTOMER", "HOUR", "LOCAL", "SENT", "TO SEND"], rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.dry_run {
+            return vec![format!(
+                "Dry run: would send {} meter events ({} units) to {}, plus {} pending from earlier runs.",
+                self.windows, self.quantity_sent, self.meter, self.pending
+            )];
+        }
+        let mut notes = vec![format!(
+            "Sent {} meter events ({} units) to {} over {} customer-hours in {:.1}s; {} failed, {} still pending.",
+            self.sent,
+            self.quantity_sent,
+            self.meter,
+            self.windows,
+            self.elapsed_ms as f64 / 1000.0,
+            self.failed,
+            self.pending
+        )];
+        if self.failed > 0 {
+            notes.push("Events without an answer stay pending and are sent again, under the same identifier, by the next 'billctl usage sync'.".into());
+        }
+        notes
+    }
+}
+
+impl Render for ReconcileView {
+    fn render(&self, out: &Output) -> String {
+        if self.differences.is_empty() {
+            return format!(
+                "No differences: {} customers, {} customer-days from {} to {} match the meter {}.",
+                self.customers,
+                self.days_compared,
+                utc_date(self.from),
+                utc_date(self.to),
+                self.event_name
+            );
+        }
+        let rows = self
+            .differences
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::new(&d.customer_id),
+                    Cell::new(utc_date(d.day)),
+                    Cell::new(d.local),
+                    Cell::new(d.stripe),
+                    out.paint(format!("{:+}", d.difference), Color::Red),
+                ]
+            })
+            .collect();
+        let header = ["CUSTOMER", "DAY", "LOCAL", "STRIPE", "LOCAL - STRIPE"];
+        out.table(&header, rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.differences.is_empty() {
+            return Vec::new();
+        }
+        vec![format!(
+            "{} differences. Unsent usage shows as positive: run 'billctl usage sync'. Stripe processes meter events asynchronously, so the last minutes may lag.",
+            self.differences.len()
+        )]
+    }
+}
+
+impl Render for CompactView {
+    fn render(&self, _: &Output) -> String {
+        String::new()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!(
+            "Dropped {} raw events before {} in {:.1}s; rollups are unchanged. Events before {} are now refused.",
+            self.deleted,
+            utc_date(self.before),
+            self.elapsed_ms as f64 / 1000.0,
+            utc_date(self.horizon)
+        )]
+    }
+}
+
+/// Warnings after a sync: customer-hours where Stripe's meter is ahead, and (without `--json`,
+/// whose report lists them) each failed send.
+pub fn sync_warnings(view: &SyncView, json: bool) -> Vec<String> {
+    let mut out: Vec<String> = view
+        .ahead
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}: the ledger has sent {} but local usage is {}; Stripe's meter is ahead (see 'usage reconcile')",
+                d.customer,
+                utc_datetime(d.window),
+                d.accounted,
+                d.local
+            )
+        })
+        .collect();
+    if !json {
+        out.extend(view.failures.iter().map(|f| {
+            format!(
+                "{} {} ({} units, {}): {}",
+                f.customer_id,
+                utc_datetime(f.window),
+                f.quantity,
+                f.identifier,
+                f.error
+            )
+        }));
+    }
+    out
+}
+
+impl Render for crate::ops::import::Report {
+    fn render(&self, _: &Output) -> String {
+        format!(
+            "read {}, inserted {}, duplicates {}, rejected {} in {:.2}s ({} events/s)",
+            self.read,
+            self.inserted,
+            self.duplicates,
+            self.rejected,
+            self.elapsed_ms as f64 / 1000.0,
+            self.events_per_sec
+        )
+    }
+}
+
+impl Render for crate::ops::import::Recorded {
+    fn render(&self, _: &Output) -> String {
+        String::new()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![if self.inserted {
+            format!(
+                "Recorded {} for key {} ({}): event {}.",
+                self.quantity, self.key_id, self.customer_id, self.id
+            )
+        } else {
+            format!("Event {} was already recorded: counted once.", self.id)
+        }]
+    }
+}

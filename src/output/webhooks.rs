@@ -1,0 +1,307 @@
+//! How webhook reports read on a terminal.
+
+use super::{Output, Render};
+use crate::ops::replay::Summary;
+use crate::ops::webhooks::{
+    BackfillReport, Deleted, EndpointList, EndpointView, EventList, IngestReport, RejectedList,
+    ReprocessReport, ShowReport, VerifyReport,
+};
+use crate::time::utc_datetime;
+use crate::webhooks::listen::Logged;
+use comfy_table::Cell;
+
+/// One line of `webhooks listen`'s log: JSON with `--json`, else columns.
+pub fn listen_line(l: &Logged, json: bool) -> String {
+    if json {
+        return serde_json::to_string(l).unwrap_or_default();
+    }
+    let what = match &l.applied {
+        Some(o) => format!("{}: {}", o.status(), o.detail()),
+        None => l.reason.clone().unwrap_or_default(),
+    };
+    format!(
+        "{}  {}  {:<9}  {}  {}  {}",
+        utc_datetime(l.received_at_ms / 1000),
+        l.http_status,
+        l.outcome,
+        l.event_id.as_deref().unwrap_or("-"),
+        l.kind.as_deref().unwrap_or("-"),
+        what
+    )
+}
+
+/// Each delivery as a JSON line with `--json`, else its failure on stderr. A failed write
+/// (a closed stdout) is kept in `pipe_error` and stops the run.
+pub fn delivery_printer<'a>(
+    output: &'a Output,
+    bar: &'a indicatif::ProgressBar,
+    pipe_error: &'a mut Option<anyhow::Error>,
+) -> impl FnMut(&crate::store::webhooks::Delivery) -> std::ops::ControlFlow<()> + 'a {
+    move |d| {
+        if output.json {
+            if let Err(e) = output.json_line(d) {
+                pipe_error.get_or_insert(e);
+                return std::ops::ControlFlow::Break(());
+            }
+        } else if !d.ok {
+            let status = d
+                .http_status
+                .map_or("no answer".to_string(), |s| format!("HTTP {s}"));
+            let excerpt = d.excerpt.as_deref().unwrap_or("");
+            bar.suspend(|| output.item_failed(format!("{}: {status} {excerpt}", d.event_id)));
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+impl Render for IngestReport {
+    fn render(&self, _: &Output) -> String {
+        format!(
+            "read {} event(s): {} stored, {} already stored; applied {}, ignored {}, failed {}\n",
+            self.read,
+            self.stored,
+            self.already_stored,
+            self.applied.applied,
+            self.applied.ignored,
+            self.applied.failed
+        )
+    }
+}
+
+impl Render for ReprocessReport {
+    fn render(&self, _: &Output) -> String {
+        format!(
+            "re-applied {} event(s): applied {}, ignored {}, failed {}\n",
+            self.selected, self.applied.applied, self.applied.ignored, self.applied.failed
+        )
+    }
+}
+
+impl Render for BackfillReport {
+    fn render(&self, _: &Output) -> String {
+        format!(
+            "listed {} event(s) since {}: {} new stored, {} already stored; applied {}, ignored {}, failed {}\n",
+            self.listed,
+            utc_datetime(self.since),
+            self.stored,
+            self.already_stored,
+            self.applied.applied,
+            self.applied.ignored,
+            self.applied.failed
+        )
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.stored == 0 {
+            return Vec::new();
+        }
+        vec![format!(
+            "push them to your application with: billctl webhooks replay --since {} --to URL",
+            self.since
+        )]
+    }
+}
+
+impl Render for EventList {
+    fn render(&self, out: &Output) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let rows = self
+            .0
+            .iter()
+            .map(|r| {
+                let mut detail = r.detail.clone().unwrap_or_default();
+                if detail.chars().count() > 80 {
+                    detail = detail.chars().take(77).collect::<String>() + "...";
+                }
+                vec![
+                    Cell::new(&r.id),
+                    Cell::new(&r.kind),
+                    Cell::new(utc_datetime(r.created)),
+                    Cell::new(r.received),
+                    Cell::new(&r.status),
+                    Cell::new(detail),
+                ]
+            })
+            .collect();
+        out.table(
+            &["id", "type", "created", "received", "status", "detail"],
+            rows,
+        )
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.0.is_empty() {
+            vec!["no events match".into()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Render for RejectedList {
+    fn render(&self, out: &Output) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let rows = self
+            .0
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::new(r.seq),
+                    Cell::new(utc_datetime(r.received_at_ms / 1000)),
+                    Cell::new(r.http_status),
+                    Cell::new(r.event_id.as_deref().unwrap_or("-")),
+                    Cell::new(r.reason.as_deref().unwrap_or("")),
+                ]
+            })
+            .collect();
+        out.table(&["#", "received", "http", "event", "reason"], rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.0.is_empty() {
+            vec!["no rejected requests".into()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Render for ShowReport {
+    fn render(&self, _: &Output) -> String {
+        let e = &self.event;
+        let mut out = format!(
+            "id:        {}\ntype:      {}\ncreated:   {}\nlivemode:  {}\nobject:    {}\nsource:    {}\nreceived:  {} ({} time(s))\nstatus:    {}\n",
+            e.id,
+            e.kind,
+            utc_datetime(e.created),
+            e.livemode,
+            e.object_id.as_deref().unwrap_or("-"),
+            e.source,
+            utc_datetime(e.received_at_ms / 1000),
+            e.received,
+            e.status
+        );
+        if let Some(d) = &e.detail {
+            out.push_str(&format!("detail:    {d}\n"));
+        }
+        for r in &self.receipts {
+            out.push_str(&format!(
+                "request:   {} -> {} {}\n",
+                utc_datetime(r.received_at_ms / 1000),
+                r.http_status,
+                r.outcome
+            ));
+        }
+        for d in &self.replays {
+            out.push_str(&format!(
+                "replay:    {} {} -> {} ({} ms)\n",
+                d.run_id,
+                utc_datetime(d.attempted_at_ms / 1000),
+                d.http_status
+                    .map_or("no answer".to_string(), |s| s.to_string()),
+                d.latency_ms
+            ));
+        }
+        out.push_str("payload:\n");
+        out.push_str(&serde_json::to_string_pretty(&self.payload).unwrap_or_default());
+        out.push('\n');
+        out
+    }
+}
+
+impl Render for VerifyReport {
+    fn render(&self, _: &Output) -> String {
+        if self.valid {
+            format!(
+                "valid:     true\nsigned at: {} ({} s ago)\nsecret:    ${}\n",
+                utc_datetime(self.timestamp.unwrap_or(0)),
+                self.age_secs.unwrap_or(0),
+                self.secret_env.as_deref().unwrap_or("")
+            )
+        } else {
+            format!(
+                "valid:     false\nreason:    {}\n",
+                self.reason.as_deref().unwrap_or("")
+            )
+        }
+    }
+}
+
+impl Render for EndpointList {
+    fn render(&self, out: &Output) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let rows = self
+            .0
+            .iter()
+            .map(|v| {
+                vec![
+                    Cell::new(&v.id),
+                    Cell::new(&v.url),
+                    Cell::new(&v.status),
+                    Cell::new(v.enabled_events.len()),
+                    Cell::new(if v.secret_in_keyring { "keyring" } else { "-" }),
+                ]
+            })
+            .collect();
+        out.table(&["id", "url", "status", "events", "secret"], rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.0.is_empty() {
+            vec!["no webhook endpoints".into()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Render for Summary {
+    fn render(&self, _: &Output) -> String {
+        format!(
+            "run {}: sent {} to {} in {:.2}s ({:.0}/s): {} delivered, {} failed{}\n",
+            self.run,
+            self.sent,
+            self.target,
+            self.elapsed_ms as f64 / 1000.0,
+            self.per_sec,
+            self.delivered,
+            self.failed,
+            if self.skipped_already_delivered > 0 {
+                format!(
+                    ", {} skipped (delivered before)",
+                    self.skipped_already_delivered
+                )
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+impl Render for EndpointView {
+    fn render(&self, _: &Output) -> String {
+        format!(
+            "created webhook endpoint {} for {} ({} event types); its signing secret is in the keyring\n",
+            self.id,
+            self.url,
+            self.enabled_events.len()
+        )
+    }
+}
+
+impl Render for Deleted {
+    fn render(&self, _: &Output) -> String {
+        let secret = if self.secret_removed {
+            " and removed its secret from the keyring"
+        } else {
+            ""
+        };
+        format!("deleted webhook endpoint {}{secret}\n", self.deleted)
+    }
+}
