@@ -12,12 +12,15 @@ fn catalog() -> Env {
     Env::with_catalog()
 }
 
+/// A customer paying by card (Stripe's Visa test card as the invoice default).
 fn customer(env: &Env, email: &str) -> String {
     let c = env
         .run(&["customers", "create", "--email", email, "--json"])
         .ok()
         .json();
-    c["id"].as_str().unwrap().to_string()
+    let id = c["id"].as_str().unwrap().to_string();
+    env.add_card(&id);
+    id
 }
 
 fn mirror(env: &Env, id: &str) -> billctl::billing::MirrorRow {

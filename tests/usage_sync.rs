@@ -35,7 +35,14 @@ fn setup(customers: usize, extra_config: &str) -> Metered {
     };
     m.run(&["setup-products", "--yes", "-q"]).ok();
     let customers = (0..customers)
-        .map(|i| common::subscribe(|a| m.run(a), &format!("c{i}@example.com"), "team"))
+        .map(|i| {
+            common::subscribe(
+                &m.env.sim,
+                |a| m.run(a),
+                &format!("c{i}@example.com"),
+                "team",
+            )
+        })
         .collect();
     Metered { customers, ..m }
 }

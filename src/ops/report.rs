@@ -338,10 +338,16 @@ mod tests {
         let report = report(&store, &config, &q, start + 100).unwrap();
         assert_eq!(report.rows.len(), 1);
         let r = &report.rows[0];
-        assert_eq!((r.used, r.quota, r.remaining), (9_000, Some(10_000), Some(1_000)));
+        assert_eq!(
+            (r.used, r.quota, r.remaining),
+            (9_000, Some(10_000), Some(1_000))
+        );
         assert_eq!(r.tier, "pro");
         let listed = alerts(&store, &config, 80.0, start + 100).unwrap();
         assert_eq!(listed.rows.len(), 1);
-        assert!(alerts(&store, &config, 95.0, start + 100).unwrap().rows.is_empty());
+        assert!(alerts(&store, &config, 95.0, start + 100)
+            .unwrap()
+            .rows
+            .is_empty());
     }
 }

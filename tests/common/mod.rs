@@ -86,9 +86,17 @@ impl Env {
         env
     }
 
-    /// Creates a customer and subscribes it to `tier`; returns the customer id.
+    /// Creates a customer paying by card and subscribes it to `tier`; returns the customer id.
     pub fn subscribed(&self, email: &str, tier: &str) -> String {
-        subscribe(|args| self.run(args), email, tier)
+        subscribe(&self.sim, |args| self.run(args), email, tier)
+    }
+
+    /// Gives `customer` Stripe's Visa test card as the invoice default, as the customer would
+    /// in the billing portal.
+    pub fn add_card(&self, customer: &str) {
+        self.sim
+            .add_card(customer, "pm_card_visa")
+            .expect("the simulator attaches a test card");
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -162,14 +170,17 @@ impl Env {
     }
 }
 
-/// Creates a customer and subscribes it to `tier` through `run` (billctl with some
-/// environment); returns the customer id.
-pub fn subscribe(run: impl Fn(&[&str]) -> Run, email: &str, tier: &str) -> String {
+/// Creates a customer paying by card (Stripe's Visa test card, attached in `sim`) and
+/// subscribes it to `tier` through `run` (billctl with some environment); returns the
+/// customer id.
+pub fn subscribe(sim: &StripeSim, run: impl Fn(&[&str]) -> Run, email: &str, tier: &str) -> String {
     let customer = run(&["customers", "create", "--email", email, "-q"])
         .ok()
         .stdout
         .trim()
         .to_string();
+    sim.add_card(&customer, "pm_card_visa")
+        .expect("the simulator attaches a test card");
     run(&[
         "subscriptions",
         "create",

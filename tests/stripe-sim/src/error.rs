@@ -11,6 +11,8 @@ pub struct ApiError {
     pub code: Option<&'static str>,
     pub message: String,
     pub param: Option<String>,
+    /// For card errors: the issuer's reason (`generic_decline`, `insufficient_funds`...).
+    pub decline_code: Option<&'static str>,
 }
 
 impl ApiError {
@@ -21,6 +23,23 @@ impl ApiError {
             code: None,
             message: message.into(),
             param: None,
+            decline_code: None,
+        }
+    }
+
+    /// Stripe's 402 `card_error`: `code` such as `card_declined`, with the decline code.
+    pub fn card(
+        message: impl Into<String>,
+        code: &'static str,
+        decline: Option<&'static str>,
+    ) -> Self {
+        ApiError {
+            status: 402,
+            kind: "card_error",
+            code: Some(code),
+            message: message.into(),
+            param: None,
+            decline_code: decline,
         }
     }
 
@@ -76,6 +95,7 @@ impl ApiError {
             code: None,
             message: message.into(),
             param: None,
+            decline_code: None,
         }
     }
 
@@ -90,6 +110,9 @@ impl ApiError {
         }
         if let Some(param) = &self.param {
             err["param"] = json!(param);
+        }
+        if let Some(d) = self.decline_code {
+            err["decline_code"] = json!(d);
         }
         json!({ "error": err })
     }

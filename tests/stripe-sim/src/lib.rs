@@ -15,6 +15,7 @@
 //! ```
 
 mod api;
+pub mod clock;
 mod control;
 pub mod error;
 pub mod faults;
@@ -167,6 +168,7 @@ pub struct Builder {
     api_keys: Vec<String>,
     read_only_keys: Vec<String>,
     rate_limit: Option<u32>,
+    settings: state::Settings,
 }
 
 impl Default for Builder {
@@ -177,6 +179,7 @@ impl Default for Builder {
             api_keys: vec![DEFAULT_API_KEY.into()],
             read_only_keys: vec![DEFAULT_RESTRICTED_KEY.into()],
             rate_limit: None,
+            settings: state::Settings::default(),
         }
     }
 }
@@ -203,6 +206,17 @@ impl Builder {
         self.read_only_keys = keys;
         self
     }
+    /// Delay search visibility of new objects by this many milliseconds (Stripe documents up to
+    /// a minute).
+    pub fn search_lag_ms(mut self, ms: u64) -> Self {
+        self.settings.search_lag_ms = ms;
+        self
+    }
+    /// The account's settings (retry schedule, what happens when retries run out).
+    pub fn settings(mut self, settings: state::Settings) -> Self {
+        self.settings = settings;
+        self
+    }
     /// Answer 429 past this many requests per second.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = Some(per_second);
@@ -222,6 +236,8 @@ impl Builder {
             }
             _ => State::default(),
         };
+        let mut state = state;
+        state.settings = self.settings.clone();
         let (queue_tx, queue_rx) = mpsc::unbounded_channel();
         let mut faults = faults::Faults::default();
         faults.set_rate_limit(self.rate_limit);
@@ -334,10 +350,50 @@ impl StripeSim {
         self.shared.faults().set_rate_limit(per_second)
     }
 
-    /// Completes an open Checkout Session as if the customer paid.
+    /// Completes an open Checkout Session as if the customer paid with a Visa test card.
     pub fn complete_checkout(&self, session_id: &str) -> Result<Value, ApiError> {
         self.shared
-            .mutate(|st| api::complete_session(st, session_id))
+            .mutate(|st| api::complete_session(st, session_id, None))
+    }
+
+    /// Completes an open Checkout Session with the test card `card` (`pm_card_…`).
+    pub fn complete_checkout_with(&self, session_id: &str, card: &str) -> Result<Value, ApiError> {
+        self.shared
+            .mutate(|st| api::complete_session(st, session_id, Some(card)))
+    }
+
+    /// The simulated time, unix seconds.
+    pub fn now(&self) -> i64 {
+        self.shared.lock().now()
+    }
+
+    /// Moves the simulated clock forward by `secs`, running renewals, trial ends, retries and
+    /// expiries that fall due on the way, each at its own moment. Returns the new time.
+    pub fn advance_clock(&self, secs: i64) -> Result<i64, ApiError> {
+        self.shared
+            .mutate(|st| clock::advance(st, Some(secs), None))
+            .map(|v| v["now"].as_i64().unwrap_or_default())
+    }
+
+    /// Sets the account's settings (retry schedule, what happens when retries run out, the
+    /// search lag).
+    pub fn set_settings(&self, settings: state::Settings) {
+        self.shared.lock().settings = settings;
+    }
+
+    /// Attaches test card `card` (`pm_card_…`) to `customer` and makes it the invoice default,
+    /// as a customer entering it in the billing portal would. Returns the new method's id.
+    pub fn add_card(&self, customer: &str, card: &str) -> Result<String, ApiError> {
+        self.shared
+            .mutate(|st| {
+                let meta = state::ReqMeta::default();
+                let pm = api::payments::attach_to(st, card, customer, &meta)?;
+                if let Some(c) = st.customers.get_mut(customer) {
+                    c["invoice_settings"]["default_payment_method"] = pm["id"].clone();
+                }
+                Ok(pm)
+            })
+            .map(|pm| pm["id"].as_str().unwrap_or_default().to_string())
     }
 
     /// Rolls a subscription into its next period.

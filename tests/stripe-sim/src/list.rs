@@ -18,8 +18,38 @@ fn limit(p: &Params) -> Result<usize, ApiError> {
     }
 }
 
-/// One page of `items`, which must already be filtered and ordered newest first.
+/// The `created` filter every list takes: an exact time or `created[gt|gte|lt|lte]`.
+pub fn created_filter(p: &Params) -> Result<impl Fn(i64) -> bool, ApiError> {
+    let mut bounds = (i64::MIN, i64::MAX);
+    if let Some(exact) = p.int("created")? {
+        bounds = (exact, exact);
+    }
+    if let Some(c) = p.obj("created") {
+        let get = |k: &str| c.int(k).map_err(|e| e.param(format!("created[{k}]")));
+        if let Some(v) = get("gte")? {
+            bounds.0 = bounds.0.max(v);
+        }
+        if let Some(v) = get("gt")? {
+            bounds.0 = bounds.0.max(v.saturating_add(1));
+        }
+        if let Some(v) = get("lte")? {
+            bounds.1 = bounds.1.min(v);
+        }
+        if let Some(v) = get("lt")? {
+            bounds.1 = bounds.1.min(v.saturating_sub(1));
+        }
+    }
+    Ok(move |t: i64| t >= bounds.0 && t <= bounds.1)
+}
+
+/// One page of `items`, which must already be filtered and ordered newest first; the
+/// `created` filter is applied here, for every list.
 pub fn page(items: Vec<&Value>, p: &Params, url: &str) -> Result<Value, ApiError> {
+    let created = created_filter(p)?;
+    let items: Vec<&Value> = items
+        .into_iter()
+        .filter(|o| o["created"].as_i64().is_none_or(&created))
+        .collect();
     let limit = limit(p)?;
     let pos = |param: &str| -> Result<Option<usize>, ApiError> {
         match p.str(param) {
@@ -77,7 +107,6 @@ pub fn search(
         "has_more": has_more,
         "next_page": if has_more { json!(format!("page_{}", offset + data.len())) } else { Value::Null },
         "url": url,
-        "total_count": hits.len(),
     }))
 }
 
@@ -159,6 +188,10 @@ impl Query {
         let hit = |c: &Clause| {
             let v = match &c.metadata_key {
                 Some(k) => &obj["metadata"][k],
+                // An invoice names its subscription under `parent` in this API version.
+                None if c.field == "subscription" && obj["object"] == "invoice" => {
+                    &obj["parent"]["subscription_details"]["subscription"]
+                }
                 None => &obj[&c.field],
             };
             c.negate != compare(v, c.op, &c.value)
@@ -178,7 +211,8 @@ fn compare(v: &Value, op: Op, want: &str) -> bool {
         other => other.to_string(),
     };
     match op {
-        Op::Eq => text == want,
+        // Stripe's `:` is an exact match, case-insensitive.
+        Op::Eq => text.to_lowercase() == want.to_lowercase(),
         Op::Contains => text.to_lowercase().contains(&want.to_lowercase()),
         _ => match (v.as_f64(), want.parse::<f64>()) {
             (Some(a), Ok(b)) => match op {

@@ -200,6 +200,22 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
             version.as_deref(),
         ));
     }
+    if let Some(v) = version
+        .as_deref()
+        .filter(|v| !crate::state::known_version(v))
+    {
+        let err = ApiError::invalid(format!(
+            "Invalid Stripe API version: {v}. Versions look like 2025-03-31.basil; see https://docs.stripe.com/upgrades."
+        ))
+        .code("api_version_invalid");
+        return Ok(finish(
+            &shared,
+            entry,
+            error_response(&err),
+            &request_id,
+            None,
+        ));
+    }
     let key = match check_auth(&shared, auth.as_deref()) {
         Ok(k) => k,
         Err(e) => {
@@ -305,6 +321,9 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
         }
     }
     let before_events = st.events.len();
+    // What fell due since the last request (renewals, retries, expiries) happens first.
+    let now = st.now();
+    crate::clock::run_due(&mut st, now);
     match api::dispatch(&mut st, req) {
         Ok(body) => {
             if let Some(scope) = scoped {
@@ -320,8 +339,10 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
                 );
             }
             let mutated = writes || st.events.len() != before_events;
-            let body = crate::api::expand(body, &req.params);
-            (json_response(200, &body), false, mutated)
+            match crate::api::expand(&st, body, &req.params) {
+                Ok(body) => (json_response(200, &body), false, mutated),
+                Err(e) => (error_response(&e), false, mutated),
+            }
         }
         Err(e) => (error_response(&e), false, false),
     }

@@ -11,6 +11,74 @@ use std::collections::HashMap;
 /// The Stripe API version the simulator reports (the one async-stripe 1.0.0-rc.10 pins).
 pub const API_VERSION: &str = "2026-09-30.endive";
 
+/// API versions the simulator accepts in `Stripe-Version` and on webhook endpoints: Stripe's
+/// published versions since 2020 (a version not listed is a 400, as on Stripe).
+pub const KNOWN_VERSIONS: &[&str] = &[
+    "2020-08-27",
+    "2022-08-01",
+    "2022-11-15",
+    "2023-08-16",
+    "2023-10-16",
+    "2024-04-10",
+    "2024-06-20",
+    "2024-09-30.acacia",
+    "2024-10-28.acacia",
+    "2024-11-20.acacia",
+    "2024-12-18.acacia",
+    "2025-01-27.acacia",
+    "2025-02-24.acacia",
+    "2025-03-31.basil",
+    "2025-04-30.basil",
+    "2025-05-28.basil",
+    "2025-06-30.basil",
+    "2025-07-30.basil",
+    "2025-08-27.basil",
+    "2025-09-30.clover",
+    "2025-10-29.clover",
+    "2025-11-17.clover",
+    "2025-12-15.clover",
+    "2026-01-28.clover",
+    "2026-02-25.clover",
+    "2026-03-25.dahlia",
+    "2026-04-22.dahlia",
+    "2026-05-27.dahlia",
+    "2026-06-24.dahlia",
+    "2026-07-29.dahlia",
+    "2026-08-26.dahlia",
+    API_VERSION,
+];
+
+/// The first version where a subscription's period moved from the subscription to its items.
+pub const PERIOD_ON_ITEMS_SINCE: &str = "2025-03-31";
+
+/// Whether `version` is one the simulator knows.
+pub fn known_version(version: &str) -> bool {
+    KNOWN_VERSIONS.contains(&version)
+}
+
+/// `object` (an event's `data.object`) as an endpoint pinned to `version` receives it: before
+/// 2025-03-31.basil, a subscription carries `current_period_start`/`current_period_end` itself
+/// and its items do not.
+pub fn shape_for_version(object: &Value, version: &str) -> Value {
+    let mut out = object.clone();
+    if version.get(..10).is_some_and(|d| d < PERIOD_ON_ITEMS_SINCE)
+        && out["object"] == "subscription"
+    {
+        let first = out["items"]["data"][0].clone();
+        out["current_period_start"] = first["current_period_start"].clone();
+        out["current_period_end"] = first["current_period_end"].clone();
+        if let Some(items) = out["items"]["data"].as_array_mut() {
+            for item in items {
+                if let Some(o) = item.as_object_mut() {
+                    o.remove("current_period_start");
+                    o.remove("current_period_end");
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Objects per resource, in creation order (lists return them newest first).
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct State {
@@ -36,6 +104,51 @@ pub struct State {
     /// Events created but not yet queued for webhook delivery.
     #[serde(skip)]
     pub outbox: Vec<String>,
+    /// Seconds the simulated clock is ahead of the wall clock (`/_sim/clock/advance`).
+    #[serde(default)]
+    pub clock_offset: i64,
+    /// While due work runs at a past moment of an advance: the time it runs at.
+    #[serde(skip)]
+    pub frozen_at: Option<i64>,
+    #[serde(default)]
+    pub payment_methods: IndexMap<String, Value>,
+    #[serde(default)]
+    pub payment_intents: IndexMap<String, Value>,
+    #[serde(default)]
+    pub invoice_payments: IndexMap<String, Value>,
+    #[serde(default)]
+    pub portal_sessions: IndexMap<String, Value>,
+    /// Subscriptions whose `trial_will_end` was sent, with the trial end it was sent for.
+    #[serde(default)]
+    pub trial_notified: HashMap<String, i64>,
+    /// When each searchable object was written (wall clock, ms), for the search lag.
+    #[serde(default)]
+    pub indexed_at_ms: HashMap<String, i64>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// How the simulated account is set up, as a Dashboard would set it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Settings {
+    /// Days after each failed attempt that the next retry runs (Stripe's custom retry
+    /// schedule); after the last, `after_all_retries_fail` applies.
+    pub retry_days: Vec<i64>,
+    /// The subscription status when all retries fail: `canceled` (Stripe's default),
+    /// `unpaid` or `past_due` (Dashboard: Billing > Revenue recovery > Retries).
+    pub after_all_retries_fail: String,
+    /// Milliseconds before a written object shows in search (Stripe documents up to a minute).
+    pub search_lag_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            retry_days: vec![3, 5, 7],
+            after_all_retries_fail: "canceled".into(),
+            search_lag_ms: 0,
+        }
+    }
 }
 
 /// One attempt to deliver an event to a webhook endpoint.
@@ -70,6 +183,28 @@ pub struct ReqMeta {
 }
 
 impl State {
+    /// The simulated time in unix seconds: the wall clock plus the offset from advances, or
+    /// the moment due work runs at during an advance.
+    pub fn now(&self) -> i64 {
+        self.frozen_at.unwrap_or_else(|| now() + self.clock_offset)
+    }
+
+    /// Marks an object as written now, for the search lag.
+    pub fn indexed(&mut self, id: &str) {
+        self.indexed_at_ms
+            .insert(id.to_string(), crate::util::now_ms());
+    }
+
+    /// Whether a search can see the object yet.
+    pub fn searchable(&self, obj: &Value) -> bool {
+        let lag = self.settings.search_lag_ms as i64;
+        lag == 0
+            || obj["id"]
+                .as_str()
+                .and_then(|id| self.indexed_at_ms.get(id))
+                .is_none_or(|t| crate::util::now_ms() - t >= lag)
+    }
+
     /// Records an Event of `kind` for `object` and queues it for webhook delivery.
     pub fn emit(
         &mut self,
@@ -82,7 +217,7 @@ impl State {
         let id = new_id("evt");
         event["id"] = json!(id);
         event["type"] = json!(kind);
-        event["created"] = json!(now());
+        event["created"] = json!(self.now());
         event["api_version"] = json!(API_VERSION);
         event["livemode"] = json!(false);
         event["data"] = json!({ "object": object });

@@ -34,6 +34,14 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Wall-clock time in unix milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// Days since 1970-01-01 to (year, month, day); Howard Hinnant's civil_from_days.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;

@@ -91,7 +91,7 @@ async fn deliver(shared: &Shared, job: &Job) {
             st.webhook_secrets.get(&job.endpoint),
         ) {
             (Some(evt), Some(we), Some(secret)) => Some((
-                evt.clone(),
+                versioned(evt, we["api_version"].as_str()),
                 we["url"].as_str().unwrap_or_default().to_string(),
                 secret.clone(),
             )),
@@ -125,6 +125,18 @@ async fn deliver(shared: &Shared, job: &Job) {
             evt["pending_webhooks"] = (pending - 1).max(0).into();
         }
     }
+}
+
+/// The event as an endpoint pinned to `version` receives it: `api_version` set to it, and
+/// `data.object` in that version's shape.
+pub fn versioned(event: &serde_json::Value, version: Option<&str>) -> serde_json::Value {
+    let Some(version) = version else {
+        return event.clone();
+    };
+    let mut out = event.clone();
+    out["api_version"] = serde_json::json!(version);
+    out["data"]["object"] = crate::state::shape_for_version(&event["data"]["object"], version);
+    out
 }
 
 /// POSTs a JSON payload over plain HTTP/1.1 and returns the status code.

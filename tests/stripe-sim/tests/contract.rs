@@ -164,10 +164,14 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         1
     );
 
-    // Customers.
+    // Customers (with a card, so the subscription below is paid for).
+    let mut settings = stripe_core::customer::CreateCustomerInvoiceSettings::new();
+    settings.default_payment_method = Some("pm_card_visa".into());
     let customer = CreateCustomer::new()
         .email("ada@example.com")
         .name("Ada")
+        .payment_method("pm_card_visa")
+        .invoice_settings(settings)
         .send(&c)
         .await
         .expect("customer create");
@@ -473,4 +477,195 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
             .id
             == endpoint.id
     );
+}
+
+/// The payment kinds: payment methods (create from a test token, attach, list, detach),
+/// invoices that fail, are paid, voided, finalized and sent, their PaymentIntents and
+/// InvoicePayments, portal sessions, and subscription and invoice search.
+#[tokio::test]
+async fn payment_kinds_deserialize_into_async_stripe_types() {
+    use stripe_billing::billing_portal_session::CreateBillingPortalSession;
+    use stripe_billing::invoice::{
+        FinalizeInvoiceInvoice, PayInvoice, SearchInvoice, SendInvoiceInvoice, VoidInvoiceInvoice,
+    };
+    use stripe_billing::invoice_payment::ListInvoicePayment;
+    use stripe_billing::subscription::SearchSubscription;
+    use stripe_core::customer::ListPaymentMethodsCustomer;
+    use stripe_core::payment_intent::RetrievePaymentIntent;
+    use stripe_payment::payment_method::{
+        AttachPaymentMethod, CreatePaymentMethod, CreatePaymentMethodCard,
+        CreatePaymentMethodTokenParams, CreatePaymentMethodType, DetachPaymentMethod,
+        ListPaymentMethod, RetrievePaymentMethod,
+    };
+    let sim = StripeSim::start();
+    let c = client(&sim);
+    let price = CreatePrice::new(Currency::USD)
+        .product_data(stripe_product::price::CreatePriceProductData::new("Pro"))
+        .unit_amount(9900)
+        .recurring(CreatePriceRecurring::new(
+            CreatePriceRecurringInterval::Month,
+        ))
+        .send(&c)
+        .await
+        .expect("price");
+    let customer = CreateCustomer::new()
+        .email("bo@example.com")
+        .send(&c)
+        .await
+        .expect("customer");
+
+    // Payment methods.
+    let pm = CreatePaymentMethod::new()
+        .type_(CreatePaymentMethodType::Card)
+        .card(CreatePaymentMethodCard::TokenParams(
+            CreatePaymentMethodTokenParams {
+                token: "tok_mastercard".into(),
+            },
+        ))
+        .send(&c)
+        .await
+        .expect("payment method create");
+    assert_eq!(pm.card.as_ref().map(|c| c.last4.as_str()), Some("4444"));
+    let attached = AttachPaymentMethod::new(pm.id.clone())
+        .customer(customer.id.to_string())
+        .send(&c)
+        .await
+        .expect("attach");
+    assert!(attached.customer.is_some());
+    let visa = AttachPaymentMethod::new("pm_card_visa")
+        .customer(customer.id.to_string())
+        .send(&c)
+        .await
+        .expect("attach a test method");
+    assert_ne!(
+        visa.id.as_str(),
+        "pm_card_visa",
+        "a copy of the customer's own"
+    );
+    RetrievePaymentMethod::new(visa.id.clone())
+        .send(&c)
+        .await
+        .expect("payment method retrieve");
+    let listed = ListPaymentMethod::new()
+        .customer(customer.id.to_string())
+        .send(&c)
+        .await
+        .expect("payment method list");
+    assert_eq!(listed.data.len(), 2);
+    assert_eq!(
+        ListPaymentMethodsCustomer::new(customer.id.clone())
+            .send(&c)
+            .await
+            .expect("customer payment methods")
+            .data
+            .len(),
+        2
+    );
+    let detached = DetachPaymentMethod::new(pm.id.clone())
+        .send(&c)
+        .await
+        .expect("detach");
+    assert!(detached.customer.is_none());
+    match AttachPaymentMethod::new("pm_card_chargeDeclined")
+        .customer(customer.id.to_string())
+        .send(&c)
+        .await
+    {
+        Err(StripeError::Stripe(err, 402)) => {
+            assert_eq!(err.decline_code.as_deref(), Some("generic_decline"))
+        }
+        other => panic!("expected a 402 card_error, got {other:?}"),
+    }
+
+    // No default method: incomplete, open invoice; paying it with the card activates.
+    let mut item = CreateSubscriptionItems::new();
+    item.price = Some(price.id.to_string());
+    let sub = CreateSubscription::new()
+        .customer(customer.id.to_string())
+        .items(vec![item.clone()])
+        .send(&c)
+        .await
+        .expect("subscription create");
+    assert_eq!(sub.status, stripe_shared::SubscriptionStatus::Incomplete);
+    let inv_id = match &sub.latest_invoice {
+        Some(stripe_types::Expandable::Id(id)) => id.clone().expect("an invoice id"),
+        other => panic!("expected the invoice id, got {other:?}"),
+    };
+    let payments = ListInvoicePayment::new()
+        .invoice(inv_id.to_string())
+        .send(&c)
+        .await
+        .expect("invoice payments");
+    assert_eq!(payments.data.len(), 1);
+    let pi = match &payments.data[0].payment.payment_intent {
+        Some(stripe_types::Expandable::Id(id)) => id.clone(),
+        other => panic!("expected a payment intent id, got {other:?}"),
+    };
+    let intent = RetrievePaymentIntent::new(pi)
+        .send(&c)
+        .await
+        .expect("payment intent");
+    assert_eq!(
+        intent.status,
+        stripe_shared::PaymentIntentStatus::RequiresPaymentMethod
+    );
+    let paid = PayInvoice::new(inv_id.clone())
+        .payment_method(visa.id.to_string())
+        .send(&c)
+        .await
+        .expect("pay");
+    assert_eq!(paid.status, Some(stripe_shared::InvoiceStatus::Paid));
+    let after = RetrieveSubscription::new(sub.id.clone())
+        .send(&c)
+        .await
+        .expect("subscription");
+    assert_eq!(after.status, stripe_shared::SubscriptionStatus::Active);
+
+    // send_invoice: an open invoice to send, finalize (already) refused, void.
+    let sent_sub = CreateSubscription::new()
+        .customer(customer.id.to_string())
+        .items(vec![item])
+        .collection_method(stripe_shared::SubscriptionCollectionMethod::SendInvoice)
+        .days_until_due(30u32)
+        .send(&c)
+        .await
+        .expect("send_invoice subscription");
+    assert_eq!(sent_sub.status, stripe_shared::SubscriptionStatus::Active);
+    let open_id = match &sent_sub.latest_invoice {
+        Some(stripe_types::Expandable::Id(id)) => id.clone().expect("an invoice id"),
+        other => panic!("expected the invoice id, got {other:?}"),
+    };
+    let sent = SendInvoiceInvoice::new(open_id.clone())
+        .send(&c)
+        .await
+        .expect("send");
+    assert!(sent.due_date.is_some());
+    assert!(FinalizeInvoiceInvoice::new(open_id.clone())
+        .send(&c)
+        .await
+        .is_err());
+    let voided = VoidInvoiceInvoice::new(open_id)
+        .send(&c)
+        .await
+        .expect("void");
+    assert_eq!(voided.status, Some(stripe_shared::InvoiceStatus::Void));
+
+    // Portal and search.
+    let portal = CreateBillingPortalSession::new()
+        .customer(customer.id.to_string())
+        .return_url("https://example.com/account")
+        .send(&c)
+        .await
+        .expect("portal session");
+    assert!(portal.url.starts_with("https://billing.stripe.com/"));
+    let subs = SearchSubscription::new("status:'ACTIVE'")
+        .send(&c)
+        .await
+        .expect("subscription search");
+    assert_eq!(subs.data.len(), 2, "`:` is case-insensitive");
+    let invoices = SearchInvoice::new(format!("customer:'{}'", customer.id))
+        .send(&c)
+        .await
+        .expect("invoice search");
+    assert_eq!(invoices.data.len(), 2);
 }

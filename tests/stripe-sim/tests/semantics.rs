@@ -481,7 +481,14 @@ fn subscription_lifecycle_updates_items_periods_and_emits_events() {
     product(&api, "pro");
     let pro = price(&api, "pro", "9900", Some("pro_monthly"));
     let team = price(&api, "pro", "49900", Some("team_monthly"));
-    let cus = api.ok("/v1/customers", &[("email", "sub@example.com")]);
+    let cus = api.ok(
+        "/v1/customers",
+        &[
+            ("email", "sub@example.com"),
+            ("payment_method", "pm_card_visa"),
+            ("invoice_settings[default_payment_method]", "pm_card_visa"),
+        ],
+    );
     let cus_id = cus["id"].as_str().unwrap();
     let sub = api.ok(
         "/v1/subscriptions",
@@ -597,7 +604,14 @@ fn advancing_a_period_renews_with_an_invoice_or_ends_a_scheduled_cancel() {
     let api = Api::new(&sim);
     product(&api, "pro");
     let pro = price(&api, "pro", "9900", None);
-    let cus = api.ok("/v1/customers", &[("email", "r@example.com")]);
+    let cus = api.ok(
+        "/v1/customers",
+        &[
+            ("email", "r@example.com"),
+            ("payment_method", "pm_card_visa"),
+            ("invoice_settings[default_payment_method]", "pm_card_visa"),
+        ],
+    );
     let sub = api.ok(
         "/v1/subscriptions",
         &[

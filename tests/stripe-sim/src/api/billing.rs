@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::fixtures::fixture;
 use crate::list;
 use crate::state::{previous_attributes, State};
-use crate::util::{new_id, now, random_base62};
+use crate::util::{new_id, random_base62};
 use serde_json::{json, Value};
 
 /// Meter events may be at most this old (35 days) ...
@@ -59,7 +59,7 @@ pub fn create_meter(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         Some(w @ ("day" | "hour")) => json!(w),
         Some(w) => return Err(ApiError::bad_value("event_time_window", w)),
     };
-    let t = now();
+    let t = state.now();
     let mut m = fixture("billing.meter");
     let id = format!("mtr_test_{}", random_base62(32));
     m["id"] = json!(id);
@@ -92,7 +92,7 @@ pub fn update_meter(state: &mut State, req: &Req, id: &str) -> Result<Value, Api
         m["display_name"] = json!(d);
     }
     if m != before {
-        m["updated"] = json!(now());
+        m["updated"] = json!(state.now());
         state.meters.insert(id.to_string(), m.clone());
         state.emit(
             "billing.meter.updated",
@@ -133,7 +133,7 @@ pub fn set_meter_status(
             m["event_name"].as_str().unwrap_or("")
         )));
     }
-    let t = now();
+    let t = state.now();
     m["status"] = json!(want);
     m["updated"] = json!(t);
     m["status_transitions"]["deactivated_at"] = if active { Value::Null } else { json!(t) };
@@ -159,7 +159,7 @@ pub fn create_meter_event(state: &mut State, req: &Req) -> Result<Value, ApiErro
     let payload = p
         .obj("payload")
         .ok_or_else(|| ApiError::missing("payload"))?;
-    let t = now();
+    let t = state.now();
     let ts = p.int("timestamp")?.unwrap_or(t);
     if ts < t - PAST_WINDOW {
         return Err(

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::fixtures::fixture;
 use crate::list;
 use crate::state::{previous_attributes, State};
-use crate::util::{apply_metadata, new_id, now, Params};
+use crate::util::{apply_metadata, new_id, Params};
 use serde_json::{json, Value};
 
 const PRODUCT_WRITABLE: &[&str] = &[
@@ -77,7 +77,7 @@ pub fn create_product(state: &mut State, req: &Req) -> Result<Value, ApiError> {
             .param("id"));
     }
     let mut product = fixture("product");
-    let t = now();
+    let t = state.now();
     product["id"] = json!(id);
     product["name"] = json!(name);
     product["created"] = json!(t);
@@ -100,6 +100,7 @@ pub fn create_product(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         product[key] = Value::Null;
     }
     set_product_fields(&mut product, &p)?;
+    state.indexed(&id);
     state.products.insert(id, product.clone());
     state.emit("product.created", &product, None, &req.meta);
     Ok(product)
@@ -132,7 +133,7 @@ pub fn update_product(state: &mut State, req: &Req, id: &str) -> Result<Value, A
         }
     }
     if product != before {
-        product["updated"] = json!(now());
+        product["updated"] = json!(state.now());
         state.products.insert(id.to_string(), product.clone());
         state.emit(
             "product.updated",
@@ -181,7 +182,7 @@ pub fn search_products(state: &State, req: &Req) -> Result<Value, ApiError> {
         "id",
     ];
     list::search(
-        newest_first(&state.products, |_| true),
+        newest_first(&state.products, |o| state.searchable(o)),
         &req.p(),
         "/v1/products/search",
         &fields,
@@ -444,7 +445,7 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let id = new_id("price");
     let mut price = fixture("price");
     price["id"] = json!(id);
-    price["created"] = json!(now());
+    price["created"] = json!(state.now());
     price["livemode"] = json!(false);
     price["product"] = product_id;
     price["currency"] = json!(currency);
@@ -486,6 +487,7 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     if let Some(key) = lookup_key {
         claim_lookup_key(state, req, key, &id, transfer)?;
     }
+    state.indexed(&id);
     state.prices.insert(id, price.clone());
     state.emit("price.created", &price, None, &req.meta);
     Ok(price)
@@ -548,14 +550,30 @@ pub fn list_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
     let active = p.bool("active")?;
     let product = p.str("product");
     let keys = p.str_list("lookup_keys");
+    if keys.len() > 10 {
+        return Err(ApiError::invalid("You can pass at most 10 lookup_keys.").param("lookup_keys"));
+    }
     let kind = p.str("type");
+    if let Some(k) = kind.filter(|k| !["one_time", "recurring"].contains(k)) {
+        return Err(ApiError::bad_value("type", k));
+    }
     let currency = p.str("currency");
+    let recurring = p.obj("recurring");
+    let interval = recurring.as_ref().and_then(|r| r.str("interval"));
+    if let Some(i) = interval.filter(|i| !["day", "week", "month", "year"].contains(i)) {
+        return Err(ApiError::bad_value("recurring[interval]", i));
+    }
+    let usage = recurring.as_ref().and_then(|r| r.str("usage_type"));
+    let meter = recurring.as_ref().and_then(|r| r.str("meter"));
     let items = newest_first(&state.prices, |o| {
         active.is_none_or(|a| o["active"] == a)
             && product.is_none_or(|pr| o["product"] == pr)
             && (keys.is_empty() || keys.iter().any(|k| o["lookup_key"] == *k))
             && kind.is_none_or(|t| o["type"] == t)
             && currency.is_none_or(|c| o["currency"] == c)
+            && interval.is_none_or(|i| o["recurring"]["interval"] == i)
+            && usage.is_none_or(|u| o["recurring"]["usage_type"] == u)
+            && meter.is_none_or(|m| o["recurring"]["meter"] == m)
     });
     list::page(items, &p, "/v1/prices")
 }
@@ -572,7 +590,7 @@ pub fn search_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
         "id",
     ];
     list::search(
-        newest_first(&state.prices, |_| true),
+        newest_first(&state.prices, |o| state.searchable(o)),
         &req.p(),
         "/v1/prices/search",
         &fields,

@@ -6,17 +6,75 @@ use crate::error::ApiError;
 use crate::fixtures::fixture;
 use crate::list;
 use crate::state::{previous_attributes, ReqMeta, State};
-use crate::util::{apply_metadata, new_id, now, random_base62, Params};
+use crate::util::{apply_metadata, new_id, random_base62, Params};
 use serde_json::{json, Value};
 
-const WRITABLE: &[&str] = &[
-    "email",
-    "name",
+/// Parameters Stripe documents for creating a customer.
+const CREATE_PARAMS: &[&str] = &[
+    "address",
+    "balance",
+    "business_name",
+    "cash_balance",
     "description",
-    "phone",
+    "email",
+    "individual_name",
+    "invoice_prefix",
+    "invoice_settings",
     "metadata",
+    "name",
+    "next_invoice_sequence",
+    "payment_method",
+    "phone",
     "preferred_locales",
+    "shipping",
+    "source",
+    "tax",
+    "tax_exempt",
+    "tax_id_data",
+    "test_clock",
 ];
+
+/// Parameters Stripe documents for updating a customer.
+const UPDATE_PARAMS: &[&str] = &[
+    "address",
+    "balance",
+    "business_name",
+    "cash_balance",
+    "default_source",
+    "description",
+    "email",
+    "individual_name",
+    "invoice_prefix",
+    "invoice_settings",
+    "metadata",
+    "name",
+    "next_invoice_sequence",
+    "phone",
+    "preferred_locales",
+    "shipping",
+    "source",
+    "tax",
+    "tax_exempt",
+];
+
+/// `invoice_settings[default_payment_method]`: a method attached to this customer, or empty
+/// to clear it.
+fn set_invoice_default(state: &State, customer: &mut Value, p: &Params) -> Result<(), ApiError> {
+    let Some(settings) = p.obj("invoice_settings") else {
+        return Ok(());
+    };
+    if let Some(pm) = settings.str("default_payment_method") {
+        let id = customer["id"].as_str().unwrap_or_default().to_string();
+        customer["invoice_settings"]["default_payment_method"] = if pm.is_empty() {
+            Value::Null
+        } else {
+            super::payments::owned(state, pm, &id, "invoice_settings[default_payment_method]")?
+                ["id"]
+                .clone()
+        };
+    }
+    Ok(())
+}
 
 fn set_fields(customer: &mut Value, p: &Params) -> Result<(), ApiError> {
     for key in ["email", "name", "description", "phone"] {
@@ -41,7 +99,7 @@ fn set_fields(customer: &mut Value, p: &Params) -> Result<(), ApiError> {
 pub fn insert_new(state: &mut State, p: &Params, meta: &ReqMeta) -> Result<Value, ApiError> {
     let mut c = fixture("customer");
     c["id"] = json!(new_id("cus"));
-    c["created"] = json!(now());
+    c["created"] = json!(state.now());
     c["livemode"] = json!(false);
     c["discount"] = Value::Null;
     c["address"] = Value::Null;
@@ -52,16 +110,67 @@ pub fn insert_new(state: &mut State, p: &Params, meta: &ReqMeta) -> Result<Value
         c[key] = Value::Null;
     }
     c["metadata"] = json!({});
+    c["invoice_settings"] = json!({"custom_fields": null, "default_payment_method": null, "footer": null, "rendering_options": null});
+    c["test_clock"] = Value::Null;
     set_fields(&mut c, p)?;
+    if let Some(n) = p.int("next_invoice_sequence")? {
+        c["next_invoice_sequence"] = json!(n);
+    }
+    if let Some(prefix) = p.str("invoice_prefix") {
+        if !(3..=12).contains(&prefix.len()) || !prefix.chars().all(|ch| ch.is_ascii_alphanumeric())
+        {
+            return Err(
+                ApiError::invalid("invoice_prefix must be 3 to 12 letters or digits.")
+                    .param("invoice_prefix"),
+            );
+        }
+        c["invoice_prefix"] = json!(prefix.to_ascii_uppercase());
+    }
     let id = c["id"].as_str().unwrap_or_default().to_string();
-    state.customers.insert(id, c.clone());
+    // The payment method is checked (a declined card is a 402) before anything is stored.
+    let card = match p.str("payment_method").filter(|s| !s.is_empty()) {
+        Some(pm) => {
+            let found = super::payments::retrieve(state, pm)?;
+            if let super::payments::Behavior::DeclinedOnAttach(code) =
+                super::payments::behavior(&found)
+            {
+                return Err(ApiError::card(
+                    "Your card was declined.",
+                    "card_declined",
+                    Some(code),
+                ));
+            }
+            Some(pm.to_string())
+        }
+        None => None,
+    };
+    state.indexed(&id);
+    state.customers.insert(id.clone(), c.clone());
     state.emit("customer.created", &c, None, meta);
+    let mut attached = None;
+    if let Some(pm) = &card {
+        attached = super::payments::attach_to(state, pm, &id, meta)?["id"]
+            .as_str()
+            .map(String::from);
+    }
+    let mut c = state.customers[&id].clone();
+    let wanted = p
+        .obj("invoice_settings")
+        .and_then(|s| s.str("default_payment_method"));
+    match (wanted, &card, &attached) {
+        // `payment_method=pm_card_visa` with the same default: the attached copy.
+        (Some(w), Some(given), Some(new_id)) if w == given => {
+            c["invoice_settings"]["default_payment_method"] = json!(new_id);
+        }
+        _ => set_invoice_default(state, &mut c, p)?,
+    }
+    state.customers.insert(id.clone(), c.clone());
     Ok(c)
 }
 
 pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
-    p.allow_only(WRITABLE)?;
+    p.allow_only(CREATE_PARAMS)?;
     insert_new(state, &p, &req.meta)
 }
 
@@ -79,10 +188,11 @@ pub fn retrieve(state: &State, id: &str) -> Result<Value, ApiError> {
 
 pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
     let p = req.p();
-    p.allow_only(WRITABLE)?;
+    p.allow_only(UPDATE_PARAMS)?;
     let before = live(state, id, "id")?.clone();
     let mut c = before.clone();
     set_fields(&mut c, &p)?;
+    set_invoice_default(state, &mut c, &p)?;
     if c != before {
         state.customers.insert(id.to_string(), c.clone());
         state.emit(
@@ -124,7 +234,9 @@ pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
 
 pub fn search(state: &State, req: &Req) -> Result<Value, ApiError> {
     let fields = ["created", "email", "metadata", "name", "phone", "id"];
-    let items = newest_first(&state.customers, |c| c["deleted"] != true);
+    let items = newest_first(&state.customers, |c| {
+        c["deleted"] != true && state.searchable(c)
+    });
     list::search(
         items,
         &req.p(),

@@ -6,31 +6,8 @@ use crate::error::ApiError;
 use crate::fixtures::fixture;
 use crate::list;
 use crate::state::State;
-use crate::util::{apply_metadata, new_id, now, random_base62, Params};
+use crate::util::{apply_metadata, new_id, random_base62, Params};
 use serde_json::{json, Value};
-
-fn created_filter(p: &Params) -> Result<impl Fn(i64) -> bool, ApiError> {
-    let mut bounds = (i64::MIN, i64::MAX);
-    if let Some(exact) = p.int("created")? {
-        bounds = (exact, exact);
-    }
-    if let Some(c) = p.obj("created") {
-        let get = |k: &str| c.int(k).map_err(|e| e.param(format!("created[{k}]")));
-        if let Some(v) = get("gte")? {
-            bounds.0 = bounds.0.max(v);
-        }
-        if let Some(v) = get("gt")? {
-            bounds.0 = bounds.0.max(v + 1);
-        }
-        if let Some(v) = get("lte")? {
-            bounds.1 = bounds.1.min(v);
-        }
-        if let Some(v) = get("lt")? {
-            bounds.1 = bounds.1.min(v - 1);
-        }
-    }
-    Ok(move |t: i64| t >= bounds.0 && t <= bounds.1)
-}
 
 fn type_matches(pattern: &str, kind: &str) -> bool {
     match pattern.strip_suffix('*') {
@@ -52,7 +29,7 @@ pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
     if types.len() > 20 {
         return Err(ApiError::invalid("You may pass at most 20 types.").param("types"));
     }
-    let created = created_filter(&p)?;
+    let created = list::created_filter(&p)?;
     let delivered = p.bool("delivery_success")?;
     let items = newest_first(&state.events, |e| {
         let t = e["type"].as_str().unwrap_or_default();
@@ -106,10 +83,16 @@ pub fn create_endpoint(state: &mut State, req: &Req) -> Result<Value, ApiError> 
     let url = p.req_str("url")?;
     check_url(url)?;
     let events = enabled_events(&p)?.ok_or_else(|| ApiError::missing("enabled_events"))?;
+    if let Some(v) = p
+        .str("api_version")
+        .filter(|v| !crate::state::known_version(v))
+    {
+        return Err(ApiError::invalid(format!("Invalid API version: {v}")).param("api_version"));
+    }
     let mut we = fixture("webhook_endpoint");
     let id = new_id("we");
     we["id"] = json!(id);
-    we["created"] = json!(now());
+    we["created"] = json!(state.now());
     we["livemode"] = json!(false);
     we["url"] = json!(url);
     we["enabled_events"] = json!(events);

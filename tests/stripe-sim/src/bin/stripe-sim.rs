@@ -19,6 +19,21 @@ struct Args {
     /// Answer 429 past this many requests per second (Stripe's test mode allows 25).
     #[arg(long, value_name = "N")]
     rate_limit: Option<u32>,
+    /// Milliseconds before a new object shows in search results (Stripe documents up to a
+    /// minute)
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    search_lag_ms: u64,
+    /// Days between payment retries, comma-separated (Stripe's custom retry schedule)
+    #[arg(
+        long,
+        value_name = "DAYS",
+        value_delimiter = ',',
+        default_value = "3,5,7"
+    )]
+    retry_days: Vec<i64>,
+    /// A subscription's status when every retry has failed
+    #[arg(long, value_name = "STATUS", default_value = "canceled", value_parser = ["canceled", "unpaid", "past_due"])]
+    after_all_retries_fail: String,
 }
 
 fn main() -> std::process::ExitCode {
@@ -33,6 +48,15 @@ fn main() -> std::process::ExitCode {
     if let Some(n) = args.rate_limit {
         b = b.rate_limit(n);
     }
+    if args.retry_days.iter().any(|d| *d < 1) {
+        eprintln!("stripe-sim: --retry-days: each retry is at least 1 day after the previous one");
+        return std::process::ExitCode::from(2);
+    }
+    b = b.settings(stripe_sim::state::Settings {
+        retry_days: args.retry_days.clone(),
+        after_all_retries_fail: args.after_all_retries_fail.clone(),
+        search_lag_ms: args.search_lag_ms,
+    });
     let sim = match b.start() {
         Ok(sim) => sim,
         Err(e) => {
