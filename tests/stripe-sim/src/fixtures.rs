@@ -41,6 +41,10 @@ pub const USED: &[&str] = &[
     "event",
     "webhook_endpoint",
     "deleted_webhook_endpoint",
+    "payment_method",
+    "payment_intent",
+    "invoice_payment",
+    "billing_portal.session",
 ];
 
 #[cfg(test)]
