@@ -36,14 +36,16 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
             cand setup-products 'Create or update the products and prices in Stripe to match the config'
             cand prices 'Check and list the configured prices against Stripe'
-            cand customers 'Create, list and show customers'
+            cand customers 'Create, update, list and show customers'
+            cand payment-methods 'List, attach, detach and choose customers'' payment methods'
+            cand portal 'Create a Stripe billing portal link, where a customer manages cards, invoices and plan'
             cand subscriptions 'Create, change, cancel, list and sync subscriptions'
             cand checkout 'Create Stripe Checkout links for a tier'
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
             cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
-            cand invoices 'List a customer''s invoices'
+            cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
             cand completions 'Print a shell completion script'
@@ -158,7 +160,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
             cand create 'Create a customer (asks first when the email is already used)'
             cand list 'List customers, every page'
-            cand show 'Show a customer with its subscriptions, tier and API-key count'
+            cand show 'Show a customer with its subscriptions, tier, access, payment state and API-key count'
+            cand update 'Change a customer''s email, name or metadata'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;customers;create'= {
@@ -219,10 +222,33 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;customers;update'= {
+            cand --email 'New email address'
+            cand --name 'New name'
+            cand --metadata 'Set metadata KEY=VALUE (repeatable)'
+            cand --unset-metadata 'Remove metadata KEY (repeatable)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;customers;help'= {
             cand create 'Create a customer (asks first when the email is already used)'
             cand list 'List customers, every page'
-            cand show 'Show a customer with its subscriptions, tier and API-key count'
+            cand show 'Show a customer with its subscriptions, tier, access, payment state and API-key count'
+            cand update 'Change a customer''s email, name or metadata'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;customers;help;create'= {
@@ -231,7 +257,173 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;customers;help;show'= {
         }
+        &'billctl;customers;help;update'= {
+        }
         &'billctl;customers;help;help'= {
+        }
+        &'billctl;payment-methods'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List a customer''s payment methods (brand and last four only)'
+            cand attach 'Attach a payment method to a customer (in test mode, Stripe''s test methods such as pm_card_visa; billctl never takes card numbers)'
+            cand detach 'Detach a payment method from its customer'
+            cand default 'Make a payment method the customer''s default for invoices'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;payment-methods;list'= {
+            cand --customer 'Customer id (cus_...)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;payment-methods;attach'= {
+            cand --customer 'Customer id (cus_...)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --default 'Also make it the customer''s default for invoices'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;payment-methods;detach'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;payment-methods;default'= {
+            cand --customer 'Customer id (cus_...)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;payment-methods;help'= {
+            cand list 'List a customer''s payment methods (brand and last four only)'
+            cand attach 'Attach a payment method to a customer (in test mode, Stripe''s test methods such as pm_card_visa; billctl never takes card numbers)'
+            cand detach 'Detach a payment method from its customer'
+            cand default 'Make a payment method the customer''s default for invoices'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;payment-methods;help;list'= {
+        }
+        &'billctl;payment-methods;help;attach'= {
+        }
+        &'billctl;payment-methods;help;detach'= {
+        }
+        &'billctl;payment-methods;help;default'= {
+        }
+        &'billctl;payment-methods;help;help'= {
+        }
+        &'billctl;portal'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a billing portal session and print its URL (valid for a short while)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;portal;create'= {
+            cand --customer 'Customer id (cus_...)'
+            cand --return-url 'Where the portal''s return link goes [default: portal.return_url in the config]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;portal;help'= {
+            cand create 'Create a billing portal session and print its URL (valid for a short while)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;portal;help;create'= {
+        }
+        &'billctl;portal;help;help'= {
         }
         &'billctl;subscriptions'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
@@ -261,6 +453,10 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;subscriptions;create'= {
             cand --customer 'Customer id (cus_...)'
             cand --tier 'Tier id from the config (pro, team, enterprise...)'
+            cand --trial-days 'Days of free trial [default: the tier''s trial_days in the config, else none]'
+            cand --collection 'How the invoices are paid: charged to the default payment method, or sent to the customer to pay by a due date'
+            cand --days-until-due 'With --collection invoice: days the customer has to pay each invoice'
+            cand --payment-behavior 'What to do when the first payment does not go through'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -273,8 +469,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
             cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
             cand --live 'Allow writes with a live-mode Stripe key'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -320,7 +516,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;subscriptions;list'= {
             cand --customer 'Only this customer''s subscriptions'
             cand --tier 'Only subscriptions on this tier ("unknown" for prices outside the catalog)'
-            cand --status 'Only this Stripe status (active, canceled, past_due, trialing...); default: all'
+            cand --status 'Only these Stripe statuses, comma-separated (active, past_due, unpaid, trialing, incomplete, canceled...); default: all'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -418,10 +614,11 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;checkout;create'= {
-            cand --tier 'Tier id from the config'
+            cand --tier 'Tier id from the config (needed in subscription mode)'
             cand --customer 'An existing customer (cus_...)'
             cand --email 'Email for a new customer, created by Stripe when they pay'
             cand --client-reference-id 'Your own reference, returned on the session and its webhook'
+            cand --mode 'subscription: the customer subscribes to the tier; setup: the customer only enters a card for later charges (needs --customer)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -1221,10 +1418,88 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List a customer''s invoices, newest first'
+            cand show 'Show one invoice, with why its payment failed when it did'
+            cand pay 'Charge an open invoice now (asks first: money moves)'
+            cand void 'Void an open invoice for good (asks first)'
+            cand send 'E-mail an open send-invoice invoice to the customer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;invoices;list'= {
             cand --customer 'Customer id (cus_...)'
+            cand --status 'Only invoices with this status'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;invoices;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;invoices;pay'= {
+            cand --payment-method 'Charge this payment method instead of the default (pm_...)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;invoices;void'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;invoices;send'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -1244,9 +1519,21 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;invoices;help'= {
             cand list 'List a customer''s invoices, newest first'
+            cand show 'Show one invoice, with why its payment failed when it did'
+            cand pay 'Charge an open invoice now (asks first: money moves)'
+            cand void 'Void an open invoice for good (asks first)'
+            cand send 'E-mail an open send-invoice invoice to the customer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;invoices;help;list'= {
+        }
+        &'billctl;invoices;help;show'= {
+        }
+        &'billctl;invoices;help;pay'= {
+        }
+        &'billctl;invoices;help;void'= {
+        }
+        &'billctl;invoices;help;send'= {
         }
         &'billctl;invoices;help;help'= {
         }
@@ -1430,14 +1717,16 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help'= {
             cand setup-products 'Create or update the products and prices in Stripe to match the config'
             cand prices 'Check and list the configured prices against Stripe'
-            cand customers 'Create, list and show customers'
+            cand customers 'Create, update, list and show customers'
+            cand payment-methods 'List, attach, detach and choose customers'' payment methods'
+            cand portal 'Create a Stripe billing portal link, where a customer manages cards, invoices and plan'
             cand subscriptions 'Create, change, cancel, list and sync subscriptions'
             cand checkout 'Create Stripe Checkout links for a tier'
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
             cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
-            cand invoices 'List a customer''s invoices'
+            cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
             cand completions 'Print a shell completion script'
@@ -1456,13 +1745,35 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;customers'= {
             cand create 'Create a customer (asks first when the email is already used)'
             cand list 'List customers, every page'
-            cand show 'Show a customer with its subscriptions, tier and API-key count'
+            cand show 'Show a customer with its subscriptions, tier, access, payment state and API-key count'
+            cand update 'Change a customer''s email, name or metadata'
         }
         &'billctl;help;customers;create'= {
         }
         &'billctl;help;customers;list'= {
         }
         &'billctl;help;customers;show'= {
+        }
+        &'billctl;help;customers;update'= {
+        }
+        &'billctl;help;payment-methods'= {
+            cand list 'List a customer''s payment methods (brand and last four only)'
+            cand attach 'Attach a payment method to a customer (in test mode, Stripe''s test methods such as pm_card_visa; billctl never takes card numbers)'
+            cand detach 'Detach a payment method from its customer'
+            cand default 'Make a payment method the customer''s default for invoices'
+        }
+        &'billctl;help;payment-methods;list'= {
+        }
+        &'billctl;help;payment-methods;attach'= {
+        }
+        &'billctl;help;payment-methods;detach'= {
+        }
+        &'billctl;help;payment-methods;default'= {
+        }
+        &'billctl;help;portal'= {
+            cand create 'Create a billing portal session and print its URL (valid for a short while)'
+        }
+        &'billctl;help;portal;create'= {
         }
         &'billctl;help;subscriptions'= {
             cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
@@ -1577,8 +1888,20 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;help;invoices'= {
             cand list 'List a customer''s invoices, newest first'
+            cand show 'Show one invoice, with why its payment failed when it did'
+            cand pay 'Charge an open invoice now (asks first: money moves)'
+            cand void 'Void an open invoice for good (asks first)'
+            cand send 'E-mail an open send-invoice invoice to the customer'
         }
         &'billctl;help;invoices;list'= {
+        }
+        &'billctl;help;invoices;show'= {
+        }
+        &'billctl;help;invoices;pay'= {
+        }
+        &'billctl;help;invoices;void'= {
+        }
+        &'billctl;help;invoices;send'= {
         }
         &'billctl;help;auth'= {
             cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'

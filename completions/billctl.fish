@@ -39,14 +39,16 @@ complete -c billctl -n "__fish_billctl_needs_command" -s h -l help -d 'Print hel
 complete -c billctl -n "__fish_billctl_needs_command" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "prices" -d 'Check and list the configured prices against Stripe'
-complete -c billctl -n "__fish_billctl_needs_command" -f -a "customers" -d 'Create, list and show customers'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "customers" -d 'Create, update, list and show customers'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "payment-methods" -d 'List, attach, detach and choose customers\' payment methods'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "portal" -d 'Create a Stripe billing portal link, where a customer manages cards, invoices and plan'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "audit" -d 'Read the audit log of administrative actions'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "usage" -d 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "webhooks" -d 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
-complete -c billctl -n "__fish_billctl_needs_command" -f -a "invoices" -d 'List a customer\'s invoices'
+complete -c billctl -n "__fish_billctl_needs_command" -f -a "invoices" -d 'List, show, pay, void and send invoices'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "db" -d 'Inspect or back up the local store'
 complete -c billctl -n "__fish_billctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -113,23 +115,24 @@ complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_
 complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
 complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show the configured prices beside what Stripe has'
 complete -c billctl -n "__fish_billctl_using_subcommand prices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l color -d 'When to color tables' -r -f -a "auto\t''
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s q -l quiet -d 'Print only data and errors'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s h -l help -d 'Print help'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "list" -d 'List customers, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "show" -d 'Show a customer with its subscriptions, tier and API-key count'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -f -a "list" -d 'List customers, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -f -a "show" -d 'Show a customer with its subscriptions, tier, access, payment state and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -f -a "update" -d 'Change a customer\'s email, name or metadata'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and not __fish_seen_subcommand_from create list show update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l email -d 'Email address' -r
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l name -d 'Name' -r
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from create" -l metadata -d 'Metadata as KEY=VALUE (repeatable)' -r
@@ -173,10 +176,139 @@ complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_se
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l email -d 'New email address' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l name -d 'New name' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l metadata -d 'Set metadata KEY=VALUE (repeatable)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l unset-metadata -d 'Remove metadata KEY (repeatable)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List customers, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a customer with its subscriptions, tier and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a customer with its subscriptions, tier, access, payment state and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a customer\'s email, name or metadata'
 complete -c billctl -n "__fish_billctl_using_subcommand customers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -f -a "list" -d 'List a customer\'s payment methods (brand and last four only)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -f -a "attach" -d 'Attach a payment method to a customer (in test mode, Stripe\'s test methods such as pm_card_visa; billctl never takes card numbers)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -f -a "detach" -d 'Detach a payment method from its customer'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -f -a "default" -d 'Make a payment method the customer\'s default for invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and not __fish_seen_subcommand_from list attach detach default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l default -d 'Also make it the customer\'s default for invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from detach" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from default" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a customer\'s payment methods (brand and last four only)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from help" -f -a "attach" -d 'Attach a payment method to a customer (in test mode, Stripe\'s test methods such as pm_card_visa; billctl never takes card numbers)'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from help" -f -a "detach" -d 'Detach a payment method from its customer'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from help" -f -a "default" -d 'Make a payment method the customer\'s default for invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand payment-methods; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Create a billing portal session and print its URL (valid for a short while)'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l return-url -d 'Where the portal\'s return link goes [default: portal.return_url in the config]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a billing portal session and print its URL (valid for a short while)'
+complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -199,6 +331,13 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not _
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l customer -d 'Customer id (cus_...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config (pro, team, enterprise...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l trial-days -d 'Days of free trial [default: the tier\'s trial_days in the config, else none]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l collection -d 'How the invoices are paid: charged to the default payment method, or sent to the customer to pay by a due date' -r -f -a "charge\t'Charged automatically to the default payment method'
+invoice\t'Sent to the customer, who pays by the due date'"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l days-until-due -d 'With --collection invoice: days the customer has to pay each invoice' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l payment-behavior -d 'What to do when the first payment does not go through' -r -f -a "allow-incomplete\t'Create it even when the first payment fails (status incomplete)'
+default-incomplete\t'Create it incomplete without trying to charge; the customer pays the first invoice'
+error-if-incomplete\t'Create nothing when the first payment fails'"
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -210,7 +349,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l tier -d 'The tier to move to' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l proration -d 'How to bill the change' -r -f -a "create-prorations\t'Credit and charge the difference on the next invoice (Stripe\'s default)'
@@ -245,7 +384,14 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l customer -d 'Only this customer\'s subscriptions' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l tier -d 'Only subscriptions on this tier ("unknown" for prices outside the catalog)' -r
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l status -d 'Only this Stripe status (active, canceled, past_due, trialing...); default: all' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l status -d 'Only these Stripe statuses, comma-separated (active, past_due, unpaid, trialing, incomplete, canceled...); default: all' -r -f -a "active\t''
+trialing\t''
+past_due\t''
+unpaid\t''
+incomplete\t''
+incomplete_expired\t''
+paused\t''
+canceled\t''"
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -307,10 +453,12 @@ complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Create a Checkout Session for a tier and print its URL'
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config (needed in subscription mode)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l customer -d 'An existing customer (cus_...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l email -d 'Email for a new customer, created by Stripe when they pay' -r
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l client-reference-id -d 'Your own reference, returned on the session and its webhook' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l mode -d 'subscription: the customer subscribes to the tier; setup: the customer only enters a card for later charges (needs --customer)' -r -f -a "subscription\t''
+setup\t''"
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -815,22 +963,31 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "backfill" -d 'Page through Stripe\'s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then \'replay\' pushes them on'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "endpoint" -d 'Register, list and delete the Stripe webhook endpoints billctl receives on'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l color -d 'When to color tables' -r -f -a "auto\t''
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Print only data and errors'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List a customer\'s invoices, newest first'
-complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -f -a "list" -d 'List a customer\'s invoices, newest first'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -f -a "show" -d 'Show one invoice, with why its payment failed when it did'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -f -a "pay" -d 'Charge an open invoice now (asks first: money moves)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -f -a "void" -d 'Void an open invoice for good (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -f -a "send" -d 'E-mail an open send-invoice invoice to the customer'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and not __fish_seen_subcommand_from list show pay void send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l customer -d 'Customer id (cus_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l status -d 'Only invoices with this status' -r -f -a "draft\t''
+open\t''
+paid\t''
+void\t''
+uncollectible\t''"
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -844,7 +1001,64 @@ complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l payment-method -d 'Charge this payment method instead of the default (pm_...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from pay" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from void" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a customer\'s invoices, newest first'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one invoice, with why its payment failed when it did'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "pay" -d 'Charge an open invoice now (asks first: money moves)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "void" -d 'Void an open invoice for good (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "send" -d 'E-mail an open send-invoice invoice to the customer'
 complete -c billctl -n "__fish_billctl_using_subcommand invoices; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -965,25 +1179,33 @@ complete -c billctl -n "__fish_billctl_using_subcommand completions" -s y -l yes
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "customers" -d 'Create, list and show customers'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "audit" -d 'Read the audit log of administrative actions'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "usage" -d 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "webhooks" -d 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "invoices" -d 'List a customer\'s invoices'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "setup-products" -d 'Create or update the products and prices in Stripe to match the config'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "prices" -d 'Check and list the configured prices against Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "customers" -d 'Create, update, list and show customers'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "payment-methods" -d 'List, attach, detach and choose customers\' payment methods'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "portal" -d 'Create a Stripe billing portal link, where a customer manages cards, invoices and plan'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "subscriptions" -d 'Create, change, cancel, list and sync subscriptions'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "checkout" -d 'Create Stripe Checkout links for a tier'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "keys" -d 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "audit" -d 'Read the audit log of administrative actions'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "usage" -d 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "webhooks" -d 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "invoices" -d 'List, show, pay, void and send invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "auth" -d 'Store, inspect or remove the Stripe key in the OS keyring'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "db" -d 'Inspect or back up the local store'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and not __fish_seen_subcommand_from setup-products prices customers payment-methods portal subscriptions checkout keys audit usage webhooks invoices auth db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "check" -d 'Verify every tier\'s lookup key resolves to an active price of the configured amount, currency and interval on an active product (exit 1 on drift)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from prices" -f -a "list" -d 'Show the configured prices beside what Stripe has'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "create" -d 'Create a customer (asks first when the email is already used)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "list" -d 'List customers, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "show" -d 'Show a customer with its subscriptions, tier and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "show" -d 'Show a customer with its subscriptions, tier, access, payment state and API-key count'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from customers" -f -a "update" -d 'Change a customer\'s email, name or metadata'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from payment-methods" -f -a "list" -d 'List a customer\'s payment methods (brand and last four only)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from payment-methods" -f -a "attach" -d 'Attach a payment method to a customer (in test mode, Stripe\'s test methods such as pm_card_visa; billctl never takes card numbers)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from payment-methods" -f -a "detach" -d 'Detach a payment method from its customer'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from payment-methods" -f -a "default" -d 'Make a payment method the customer\'s default for invoices'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from portal" -f -a "create" -d 'Create a billing portal session and print its URL (valid for a short while)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
@@ -1015,6 +1237,10 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "backfill" -d 'Page through Stripe\'s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then \'replay\' pushes them on'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "endpoint" -d 'Register, list and delete the Stripe webhook endpoints billctl receives on'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "list" -d 'List a customer\'s invoices, newest first'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "show" -d 'Show one invoice, with why its payment failed when it did'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "pay" -d 'Charge an open invoice now (asks first: money moves)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "void" -d 'Void an open invoice for good (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "send" -d 'E-mail an open send-invoice invoice to the customer'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'

@@ -66,9 +66,15 @@ pub enum Command {
     /// Check and list the configured prices against Stripe
     #[command(subcommand)]
     Prices(PricesCommand),
-    /// Create, list and show customers
+    /// Create, update, list and show customers
     #[command(subcommand)]
     Customers(CustomersCommand),
+    /// List, attach, detach and choose customers' payment methods
+    #[command(subcommand, name = "payment-methods")]
+    PaymentMethods(PaymentMethodsCommand),
+    /// Create a Stripe billing portal link, where a customer manages cards, invoices and plan
+    #[command(subcommand)]
+    Portal(PortalCommand),
     /// Create, change, cancel, list and sync subscriptions
     #[command(subcommand)]
     Subscriptions(SubscriptionsCommand),
@@ -87,7 +93,7 @@ pub enum Command {
     /// Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
-    /// List a customer's invoices
+    /// List, show, pay, void and send invoices
     #[command(subcommand)]
     Invoices(InvoicesCommand),
     /// Store, inspect or remove the Stripe key in the OS keyring
@@ -184,8 +190,92 @@ pub enum CustomersCommand {
     Create(CustomersCreateArgs),
     /// List customers, every page
     List(CustomersListArgs),
-    /// Show a customer with its subscriptions, tier and API-key count
+    /// Show a customer with its subscriptions, tier, access, payment state and API-key count
     Show(IdArg),
+    /// Change a customer's email, name or metadata
+    Update(CustomersUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CustomersUpdateArgs {
+    /// Customer id (cus_...)
+    pub id: String,
+    /// New email address
+    #[arg(long)]
+    pub email: Option<String>,
+    /// New name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Set metadata KEY=VALUE (repeatable)
+    #[arg(long = "metadata", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub metadata: Vec<(String, String)>,
+    /// Remove metadata KEY (repeatable)
+    #[arg(long = "unset-metadata", value_name = "KEY")]
+    pub unset_metadata: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentMethodsCommand {
+    /// List a customer's payment methods (brand and last four only)
+    List(CustomerArg),
+    /// Attach a payment method to a customer (in test mode, Stripe's test methods such as
+    /// pm_card_visa; billctl never takes card numbers)
+    Attach(PaymentMethodAttachArgs),
+    /// Detach a payment method from its customer
+    Detach(PaymentMethodArg),
+    /// Make a payment method the customer's default for invoices
+    Default(PaymentMethodDefaultArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerArg {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentMethodArg {
+    /// Payment method id (pm_...)
+    pub payment_method: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentMethodAttachArgs {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
+    /// Payment method id (pm_...; in test mode also pm_card_visa and Stripe's other test
+    /// methods)
+    pub payment_method: String,
+    /// Also make it the customer's default for invoices
+    #[arg(long)]
+    pub default: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentMethodDefaultArgs {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
+    /// Payment method id (pm_...)
+    pub payment_method: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalCommand {
+    /// Create a billing portal session and print its URL (valid for a short while)
+    Create(PortalCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortalCreateArgs {
+    /// Customer id (cus_...)
+    #[arg(long)]
+    pub customer: String,
+    /// Where the portal's return link goes [default: portal.return_url in the config]
+    #[arg(long, value_name = "URL")]
+    pub return_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +349,49 @@ pub struct SubscriptionsCreateArgs {
     /// Tier id from the config (pro, team, enterprise...)
     #[arg(long)]
     pub tier: String,
+    /// Days of free trial [default: the tier's trial_days in the config, else none]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=730))]
+    pub trial_days: Option<u32>,
+    /// How the invoices are paid: charged to the default payment method, or sent to the
+    /// customer to pay by a due date
+    #[arg(long, value_enum, default_value_t = Collection::Charge)]
+    pub collection: Collection,
+    /// With --collection invoice: days the customer has to pay each invoice
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=730))]
+    pub days_until_due: u32,
+    /// What to do when the first payment does not go through
+    #[arg(long, value_enum, default_value_t = PaymentBehavior::AllowIncomplete)]
+    pub payment_behavior: PaymentBehavior,
+}
+
+/// How a subscription's invoices are paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Collection {
+    /// Charged automatically to the default payment method
+    Charge,
+    /// Sent to the customer, who pays by the due date
+    Invoice,
+}
+
+/// Stripe's `payment_behavior` for a new subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaymentBehavior {
+    /// Create it even when the first payment fails (status incomplete)
+    AllowIncomplete,
+    /// Create it incomplete without trying to charge; the customer pays the first invoice
+    DefaultIncomplete,
+    /// Create nothing when the first payment fails
+    ErrorIfIncomplete,
+}
+
+impl PaymentBehavior {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentBehavior::AllowIncomplete => "allow_incomplete",
+            PaymentBehavior::DefaultIncomplete => "default_incomplete",
+            PaymentBehavior::ErrorIfIncomplete => "error_if_incomplete",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -290,9 +423,10 @@ pub struct SubscriptionsListArgs {
     /// Only subscriptions on this tier ("unknown" for prices outside the catalog)
     #[arg(long)]
     pub tier: Option<String>,
-    /// Only this Stripe status (active, canceled, past_due, trialing...); default: all
-    #[arg(long)]
-    pub status: Option<String>,
+    /// Only these Stripe statuses, comma-separated (active, past_due, unpaid, trialing,
+    /// incomplete, canceled...); default: all
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(crate::config::SUBSCRIPTION_STATUSES))]
+    pub status: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -304,9 +438,9 @@ pub enum CheckoutCommand {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("who").required(true).args(["customer", "email"])))]
 pub struct CheckoutCreateArgs {
-    /// Tier id from the config
-    #[arg(long)]
-    pub tier: String,
+    /// Tier id from the config (needed in subscription mode)
+    #[arg(long, required_if_eq("mode", "subscription"))]
+    pub tier: Option<String>,
     /// An existing customer (cus_...)
     #[arg(long)]
     pub customer: Option<String>,
@@ -316,12 +450,46 @@ pub struct CheckoutCreateArgs {
     /// Your own reference, returned on the session and its webhook
     #[arg(long)]
     pub client_reference_id: Option<String>,
+    /// subscription: the customer subscribes to the tier; setup: the customer only enters a
+    /// card for later charges (needs --customer)
+    #[arg(long, value_enum, default_value_t = CheckoutMode::Subscription)]
+    pub mode: CheckoutMode,
+}
+
+/// What a Checkout Session is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckoutMode {
+    Subscription,
+    Setup,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum InvoicesCommand {
     /// List a customer's invoices, newest first
     List(InvoicesListArgs),
+    /// Show one invoice, with why its payment failed when it did
+    Show(InvoiceArg),
+    /// Charge an open invoice now (asks first: money moves)
+    Pay(InvoicePayArgs),
+    /// Void an open invoice for good (asks first)
+    Void(InvoiceArg),
+    /// E-mail an open send-invoice invoice to the customer
+    Send(InvoiceArg),
+}
+
+#[derive(Debug, Args)]
+pub struct InvoiceArg {
+    /// Invoice id (in_...)
+    pub invoice: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InvoicePayArgs {
+    /// Invoice id (in_...)
+    pub invoice: String,
+    /// Charge this payment method instead of the default (pm_...)
+    #[arg(long, value_name = "PM")]
+    pub payment_method: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +497,9 @@ pub struct InvoicesListArgs {
     /// Customer id (cus_...)
     #[arg(long)]
     pub customer: String,
+    /// Only invoices with this status
+    #[arg(long, value_parser = ["draft", "open", "paid", "void", "uncollectible"])]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -172,6 +172,8 @@ pub struct Tier {
     pub metadata: BTreeMap<String, String>,
     /// The primary price first, then the extra prices in file order.
     pub prices: Vec<PriceSpec>,
+    /// Days of free trial for new subscriptions (`subscriptions create --trial-days` overrides).
+    pub trial_days: Option<u32>,
 }
 
 impl Tier {
@@ -207,7 +209,47 @@ pub struct Config {
     pub tiers: Vec<Tier>,
     pub meter: Option<MeterSpec>,
     pub usage: UsageSettings,
+    pub access: AccessPolicy,
+    pub portal: Portal,
 }
+
+/// `[access]`: which subscription statuses grant API access.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicy {
+    /// Statuses that grant access outright (default `active`, `trialing`).
+    pub statuses: Vec<String>,
+    /// How long `past_due` keeps access, counted from the first failed payment (seconds;
+    /// default 7 days; 0: none).
+    pub past_due_grace_secs: i64,
+}
+
+impl Default for AccessPolicy {
+    fn default() -> Self {
+        AccessPolicy {
+            statuses: vec!["active".into(), "trialing".into()],
+            past_due_grace_secs: 7 * 86_400,
+        }
+    }
+}
+
+/// `[portal]`: the Stripe billing portal.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Portal {
+    /// Where the portal's "return" link goes.
+    pub return_url: Option<String>,
+}
+
+/// Every status Stripe gives a subscription.
+pub const SUBSCRIPTION_STATUSES: &[&str] = &[
+    "active",
+    "trialing",
+    "past_due",
+    "unpaid",
+    "incomplete",
+    "incomplete_expired",
+    "paused",
+    "canceled",
+];
 
 impl Config {
     pub fn tier(&self, id: &str) -> Option<&Tier> {
@@ -234,6 +276,21 @@ struct RawConfig {
     meter: Option<Spanned<RawMeter>>,
     #[serde(default)]
     usage: RawUsage,
+    access: Option<Spanned<RawAccess>>,
+    portal: Option<Spanned<RawPortal>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccess {
+    statuses: Option<Spanned<Vec<String>>>,
+    past_due_grace: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPortal {
+    return_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -301,6 +358,7 @@ struct RawTier {
     #[serde(default)]
     extra_prices: Vec<Spanned<RawPrice>>,
     overage: Option<Spanned<RawOverage>>,
+    trial_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -452,6 +510,24 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         Some(m) => Some(meter(&cx, m)?),
     };
     let usage = usage_settings(&cx, raw.usage)?;
+    let access = access_policy(&cx, raw.access)?;
+    let portal = match raw.portal.map(Spanned::into_inner) {
+        None => Portal::default(),
+        Some(p) => match p.return_url {
+            Some(u)
+                if !(u.get_ref().starts_with("https://") || u.get_ref().starts_with("http://")) =>
+            {
+                return Err(cx.err(
+                    u.span(),
+                    "portal.return_url",
+                    "must be an http:// or https:// URL",
+                ));
+            }
+            u => Portal {
+                return_url: u.map(Spanned::into_inner),
+            },
+        },
+    };
     let tiers_span = raw.tiers.span();
     let raw_tiers = raw.tiers.into_inner();
     if raw_tiers.is_empty() {
@@ -490,7 +566,45 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         tiers,
         meter,
         usage,
+        access,
+        portal,
     })
+}
+
+fn access_policy(cx: &Ctx, raw: Option<Spanned<RawAccess>>) -> Result<AccessPolicy, ConfigError> {
+    let mut policy = AccessPolicy::default();
+    let Some(raw) = raw.map(Spanned::into_inner) else {
+        return Ok(policy);
+    };
+    if let Some(st) = raw.statuses {
+        for s in st.get_ref() {
+            if !SUBSCRIPTION_STATUSES.contains(&s.as_str()) {
+                return Err(cx.err(
+                    st.span(),
+                    "access.statuses",
+                    format!(
+                        "{s:?} is not a subscription status; Stripe's are {}",
+                        SUBSCRIPTION_STATUSES.join(", ")
+                    ),
+                ));
+            }
+        }
+        policy.statuses = st.into_inner();
+    }
+    if let Some(g) = raw.past_due_grace {
+        policy.past_due_grace_secs = if g.get_ref() == "0" {
+            0
+        } else {
+            crate::time::span(g.get_ref()).map_err(|e| {
+                cx.err(
+                    g.span(),
+                    "access.past_due_grace",
+                    format!("{e} (or \"0\" for none)"),
+                )
+            })?
+        };
+    }
+    Ok(policy)
 }
 
 fn meter(cx: &Ctx, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
@@ -810,6 +924,17 @@ fn tier(
         features: raw.features,
         metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
         prices,
+        trial_days: match raw.trial_days {
+            None => None,
+            Some(d) if (1..=730).contains(d.get_ref()) => Some(*d.get_ref() as u32),
+            Some(d) => {
+                return Err(cx.err(
+                    d.span(),
+                    format!("{key}.trial_days"),
+                    "must be 1 to 730 days (Stripe's limit)",
+                ))
+            }
+        },
     })
 }
 

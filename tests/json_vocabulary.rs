@@ -168,6 +168,7 @@ fn every_json_output_follows_one_vocabulary() {
         false,
     );
     let customer = c["id"].as_str().unwrap().to_string();
+    env.add_card(&customer);
     let s = keep(
         "subscriptions create",
         run(&[

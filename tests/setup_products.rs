@@ -547,6 +547,7 @@ fn a_live_key_needs_live_and_yes() {
         .stdout
         .trim()
         .to_string();
+    env.add_card(&cus);
     let sub = env
         .run(&[
             "subscriptions",

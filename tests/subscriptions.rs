@@ -87,7 +87,9 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
             "ended_at",
             "created",
             "items",
-            "latest_invoice_id"
+            "latest_invoice_id",
+            "trial_end",
+            "invoice"
         ],
         "the JSON shape is stable"
     );

@@ -457,7 +457,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
     let csv = u.env.run(&["usage", "report", "--csv"]).ok().stdout;
     assert!(
         csv.starts_with(
-            "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage\n"
+            "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage,access\n"
         ),
         "{csv}"
     );

@@ -293,7 +293,7 @@ fn sub_event(id: &str, kind: &str, created: i64, sub: &Value, status: &str) -> S
     object["status"] = json!(status);
     json!({
         "id": id, "object": "event", "type": kind, "created": created, "livemode": false,
-        "api_version": "2025-03-31.basil", "data": {"object": object}
+        "api_version": billctl::stripe::API_VERSION, "data": {"object": object}
     })
     .to_string()
 }

@@ -78,6 +78,48 @@ pub fn live_subscription(existing: &[Subscription]) -> Option<&Subscription> {
     existing.iter().find(|s| s.is_live())
 }
 
+/// What a subscription's status gives its customer's API keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Granted,
+    /// `past_due` within the grace period, which ends at this time.
+    Grace {
+        until: i64,
+    },
+    /// The status does not grant access (or the grace is over).
+    PaymentRequired,
+}
+
+impl Access {
+    pub fn granted(&self) -> bool {
+        !matches!(self, Access::PaymentRequired)
+    }
+}
+
+/// The access policy applied to one subscription at `now`: its status grants access, or it
+/// is `past_due` for less than the grace since the first failed payment (`failed_at`, else the
+/// period start, when the renewal invoice was first tried).
+pub fn access(
+    policy: &crate::config::AccessPolicy,
+    status: &str,
+    failed_at: Option<i64>,
+    period_start: i64,
+    now: i64,
+) -> Access {
+    if policy.statuses.iter().any(|s| s == status) {
+        return Access::Granted;
+    }
+    if status == "past_due" && policy.past_due_grace_secs > 0 {
+        let until = failed_at
+            .unwrap_or(period_start)
+            .saturating_add(policy.past_due_grace_secs);
+        if now < until {
+            return Access::Grace { until };
+        }
+    }
+    Access::PaymentRequired
+}
+
 /// Statuses that count as "has a subscription" (Stripe's non-terminal states).
 pub const LIVE_STATUSES: &[&str] = &[
     "active",

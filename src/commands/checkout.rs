@@ -1,7 +1,7 @@
 //! `billctl checkout create`.
 
 use super::tier;
-use crate::cli::CheckoutCreateArgs;
+use crate::cli::{CheckoutCreateArgs, CheckoutMode};
 use crate::context::Ctx;
 use crate::stripe::CheckoutFor;
 use anyhow::{anyhow, bail, Context, Result};
@@ -22,10 +22,13 @@ struct View {
 
 pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
-    let tier = tier(&config, &args.tier)?;
     let urls = config.checkout.clone().ok_or_else(|| {
         anyhow!("checkout.success_url and checkout.cancel_url are not set in {}\nhint: add a [checkout] table (see config/billctl.example.toml)", config.source)
     })?;
+    if args.mode == CheckoutMode::Setup {
+        return setup(ctx, args, &urls);
+    }
+    let tier = tier(&config, args.tier.as_deref().unwrap_or_default())?;
     if let Some(email) = &args.email {
         if !email.contains('@') || email.contains(char::is_whitespace) {
             bail!("invalid --email {email:?}: expected an address like ada@example.com");
@@ -74,6 +77,40 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
             tier.id,
             crate::time::utc_datetime(view.expires_at)
         ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--mode setup`: a link where the customer enters a card for later charges (the way to
+/// collect one in live mode).
+fn setup(
+    ctx: &mut Ctx,
+    args: &CheckoutCreateArgs,
+    urls: &crate::config::Checkout,
+) -> Result<ExitCode> {
+    let Some(customer) = &args.customer else {
+        bail!("--mode setup needs --customer: the card is saved to an existing customer");
+    };
+    super::existing_customer(ctx, customer)?;
+    let currency = ctx.config()?.tiers[0].primary().currency.clone();
+    let stripe = ctx.stripe_for_write("create a Checkout Session")?;
+    let key = crate::idempotency::random();
+    let (id, url) = ctx
+        .block_on(stripe.setup_checkout(
+            customer,
+            &urls.success_url,
+            &urls.cancel_url,
+            &currency,
+            &key,
+        ))?
+        .context("failed to create the Checkout Session")?;
+    if ctx.output.json {
+        ctx.output.json(
+            &serde_json::json!({"id": id, "url": url, "mode": "setup", "customer_id": customer}),
+        )?;
+    } else {
+        ctx.output.data(&url)?;
+        ctx.output.status(format!("Checkout Session {id}: {customer} enters a card there; make it the default with 'billctl payment-methods default' if Stripe did not."));
     }
     Ok(ExitCode::SUCCESS)
 }

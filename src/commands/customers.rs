@@ -1,14 +1,14 @@
 //! `billctl customers create|list|show`.
 
 use super::tier_map;
-use crate::billing::{Customer, MirrorRow, UNKNOWN_TIER};
-use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs};
+use crate::billing::MirrorRow;
+use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs, CustomersUpdateArgs};
 use crate::clock::now;
 use crate::context::Ctx;
+use crate::ops;
 use crate::time::utc_date;
 use anyhow::{bail, Context, Result};
 use comfy_table::Cell;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -17,7 +17,47 @@ pub fn run(ctx: &mut Ctx, cmd: CustomersCommand) -> Result<ExitCode> {
         CustomersCommand::Create(args) => create(ctx, &args),
         CustomersCommand::List(args) => list(ctx, &args),
         CustomersCommand::Show(args) => show(ctx, &args.id),
+        CustomersCommand::Update(args) => update(ctx, &args),
     }
+}
+
+fn update(ctx: &mut Ctx, args: &CustomersUpdateArgs) -> Result<ExitCode> {
+    if let Some(email) = &args.email {
+        if !email.contains('@') || email.contains(char::is_whitespace) {
+            bail!("invalid --email {email:?}: expected an address like ada@example.com");
+        }
+    }
+    let mut metadata: std::collections::BTreeMap<String, Option<String>> = args
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.clone(), Some(v.clone())))
+        .collect();
+    for k in &args.unset_metadata {
+        if metadata.insert(k.clone(), None).is_some() {
+            bail!("--metadata and --unset-metadata both name {k:?}");
+        }
+    }
+    if args.email.is_none() && args.name.is_none() && metadata.is_empty() {
+        bail!(
+            "nothing to change: pass --email, --name, --metadata KEY=VALUE or --unset-metadata KEY"
+        );
+    }
+    super::existing_customer(ctx, &args.id)?;
+    let stripe = ctx.stripe_for_write("update a customer")?;
+    let key = crate::idempotency::random();
+    let (email, name) = (args.email.as_deref(), args.name.as_deref());
+    let customer = ctx
+        .block_on(stripe.update_customer(&args.id, email, name, &metadata, &key))?
+        .with_context(|| format!("failed to update customer {}", args.id))?;
+    ctx.store()?.record(&customer, &[], now())?;
+    let detail = serde_json::json!({"email": args.email, "name": args.name, "metadata": metadata});
+    super::audit(ctx, "customer.update", Some(&args.id), detail)?;
+    if ctx.output.json {
+        ctx.output.json(&customer)?;
+    } else {
+        ctx.output.status(format!("Updated {}.", customer.id));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
@@ -93,55 +133,33 @@ fn list(ctx: &mut Ctx, args: &CustomersListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Serialize)]
-struct ShowView {
-    #[serde(flatten)]
-    customer: Customer,
-    /// The tier of the customer's live subscription; "none" without one.
-    tier: String,
-    api_keys: i64,
-    subscriptions: Vec<MirrorRow>,
-}
-
 fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
     let customer = super::existing_customer(ctx, id)?;
-    let subs = ctx
-        .block_on(stripe.subscriptions(Some(id), |_| {}))?
-        .context("failed to list the customer's subscriptions")?;
+    let (subs, methods, open) = ctx.block_on(async {
+        tokio::join!(
+            stripe.subscriptions(Some(id), |_| {}),
+            stripe.payment_methods(id),
+            stripe.invoices_of(id, Some("open"))
+        )
+    })?;
+    let subs = subs.context("failed to list the customer's subscriptions")?;
     let tiers = tier_map(ctx)?;
     let rows: Vec<MirrorRow> = subs.iter().map(|s| MirrorRow::of(s, &tiers)).collect();
     ctx.store()?.record(&customer, &rows, now())?;
-    let live = subs
-        .iter()
-        .zip(&rows)
-        .find(|(s, _)| s.is_live())
-        .map(|(_, r)| r.tier.clone());
-    let view = ShowView {
-        tier: live.unwrap_or_else(|| "none".into()),
+    let policy = ctx.config()?.access.clone();
+    let report = ops::payments::CustomerReport {
+        standing: ops::payments::standing(ctx.store()?, &policy, id, now())?,
+        tier: ops::payments::tier_of(&subs, &rows),
         api_keys: ctx.store()?.api_key_count(id)?,
+        default_payment_method: methods
+            .context("failed to list payment methods")?
+            .into_iter()
+            .find(|m| m.default),
+        open_invoices: open.context("failed to list open invoices")?,
         customer,
         subscriptions: rows,
     };
-    if ctx.output.json {
-        ctx.output.json(&view)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let out = &ctx.output;
-    let mut text =
-        format!(
-        "id:       {}\nemail:    {}\nname:     {}\ncreated:  {}\ntier:     {}{}\napi keys: {}\n",
-        view.customer.id,
-        view.customer.email.as_deref().unwrap_or("-"),
-        view.customer.name.as_deref().unwrap_or("-"),
-        utc_date(view.customer.created),
-        view.tier,
-        if view.tier == UNKNOWN_TIER { " (price not in the catalog)" } else { "" },
-        view.api_keys
-    );
-    if !view.subscriptions.is_empty() {
-        text.push_str(&crate::output::subscription_table(out, &view.subscriptions));
-    }
-    out.data(&text)?;
+    ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
 }

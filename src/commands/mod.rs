@@ -8,6 +8,7 @@ pub mod customers;
 pub mod db;
 pub mod invoices;
 pub mod keys;
+pub mod payments;
 pub mod prices;
 pub mod report;
 pub mod setup_products;
@@ -16,7 +17,7 @@ pub mod sync;
 pub mod usage;
 pub mod webhooks;
 
-use crate::cli::{AuditCommand, CheckoutCommand, Command, InvoicesCommand, PricesCommand};
+use crate::cli::{AuditCommand, CheckoutCommand, Command, PricesCommand};
 use crate::context::Ctx;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -29,7 +30,9 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Customers(cmd) => customers::run(ctx, cmd),
         Command::Subscriptions(cmd) => subscriptions::run(ctx, cmd),
         Command::Checkout(CheckoutCommand::Create(args)) => checkout::create(ctx, &args),
-        Command::Invoices(InvoicesCommand::List(args)) => invoices::list(ctx, &args),
+        Command::Invoices(cmd) => invoices::run(ctx, cmd),
+        Command::PaymentMethods(cmd) => payments::payment_methods(ctx, cmd),
+        Command::Portal(cmd) => payments::portal(ctx, cmd),
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
         Command::Usage(cmd) => usage::run(ctx, cmd),
@@ -118,4 +121,24 @@ pub(crate) fn actor() -> String {
 pub(crate) fn existing_customer(ctx: &mut Ctx, id: &str) -> Result<crate::billing::Customer> {
     let stripe = ctx.stripe()?;
     ctx.block_on(crate::ops::subscriptions::existing_customer(&stripe, id))?
+}
+
+/// Appends an action by the current OS user to the audit log.
+pub(crate) fn audit(
+    ctx: &mut Ctx,
+    action: &str,
+    customer: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    ctx.store()?.append_audit(
+        &crate::store::Audit {
+            actor: &actor(),
+            action,
+            key_id: None,
+            customer_id: customer,
+            reason: None,
+            detail: Some(detail),
+        },
+        crate::clock::now(),
+    )
 }

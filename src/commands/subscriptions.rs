@@ -3,7 +3,7 @@
 use super::{tier, tier_map};
 use crate::billing::{Customer, MirrorRow, Subscription, UNKNOWN_TIER};
 use crate::cli::{
-    SubscriptionsCancelArgs, SubscriptionsChangeArgs, SubscriptionsCommand,
+    Collection, SubscriptionsCancelArgs, SubscriptionsChangeArgs, SubscriptionsCommand,
     SubscriptionsCreateArgs, SubscriptionsListArgs,
 };
 use crate::clock::now;
@@ -94,12 +94,26 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
         &tiers,
     ))??;
     let stripe = ctx.stripe_for_write("create a subscription")?;
-    let sub = ctx.block_on(ops::subscriptions::create(&stripe, &new))??;
-    let msg = format!(
-        "Subscribed {} to {} ({}).",
-        new.customer.id, tier.id, sub.id
-    );
-    finish(ctx, &sub, &new.customer, msg)
+    let terms = ops::subscriptions::Terms {
+        trial_days: args.trial_days.or(tier.trial_days).filter(|d| *d > 0),
+        send_invoice_days: (args.collection == Collection::Invoice).then_some(args.days_until_due),
+        payment_behavior: args.payment_behavior.as_str().to_string(),
+    };
+    let sub = ctx.block_on(ops::subscriptions::create(&stripe, &new, &terms))??;
+    let row = MirrorRow::of(&sub, &tiers);
+    ctx.store()?
+        .record(&new.customer, std::slice::from_ref(&row), now())
+        .context("failed to update the local mirror")?;
+    let trial_end = terms
+        .trial_days
+        .map(|d| sub.created + i64::from(d) * 86_400);
+    let outcome = ctx.block_on(ops::payments::outcome(&stripe, &sub, &row, trial_end))??;
+    ctx.output.status(format!(
+        "Subscribed {} to {} ({}): {}.",
+        new.customer.id, tier.id, sub.id, sub.status
+    ));
+    ctx.output.show(&outcome)?;
+    Ok(ExitCode::from(u8::from(sub.status == "incomplete")))
 }
 
 fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
@@ -200,7 +214,7 @@ fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {
         .map(|s| MirrorRow::of(s, &tiers))
         .filter(|r| {
             args.tier.as_ref().is_none_or(|t| &r.tier == t)
-                && args.status.as_ref().is_none_or(|s| &r.status == s)
+                && (args.status.is_empty() || args.status.contains(&r.status))
         })
         .collect();
     if ctx.output.json {

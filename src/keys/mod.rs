@@ -38,6 +38,9 @@ pub enum Code {
     Revoked,
     Expired,
     NoActiveSubscription,
+    /// The subscription's status does not grant access (`incomplete`, `unpaid`, `canceled`,
+    /// `past_due` after the grace...); the reason names it.
+    PaymentRequired,
     QuotaExceeded,
     RateLimited,
 }
@@ -51,6 +54,7 @@ impl Code {
             Code::Revoked => "REVOKED",
             Code::Expired => "EXPIRED",
             Code::NoActiveSubscription => "NO_ACTIVE_SUBSCRIPTION",
+            Code::PaymentRequired => "PAYMENT_REQUIRED",
             Code::QuotaExceeded => "QUOTA_EXCEEDED",
             Code::RateLimited => "RATE_LIMITED",
         }

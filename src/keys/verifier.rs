@@ -99,6 +99,21 @@ impl Verification {
     }
 }
 
+/// Why a subscription gives no access: its status, and for `past_due` when the grace ended.
+fn payment_required_reason(c: &CustomerState, policy: &crate::config::AccessPolicy) -> String {
+    if c.status == "past_due" && policy.past_due_grace_secs > 0 {
+        let since = c.failed_at.unwrap_or(c.period.0);
+        return format!(
+            "subscription {} is past_due since {}; the grace of {} days ended at {}",
+            c.subscription,
+            crate::time::utc_datetime(since),
+            policy.past_due_grace_secs / 86_400,
+            crate::time::utc_datetime(since.saturating_add(policy.past_due_grace_secs))
+        );
+    }
+    format!("subscription {} is {}", c.subscription, c.status)
+}
+
 struct Cached<T> {
     value: T,
     /// When the store snapshot this came from was taken.
@@ -107,8 +122,12 @@ struct Cached<T> {
 
 #[derive(Clone)]
 struct CustomerState {
-    /// `None` without a live subscription.
+    /// `None` without any subscription.
     tier: Option<String>,
+    /// The current subscription, its status and when its payments began failing.
+    subscription: String,
+    status: String,
+    failed_at: Option<i64>,
     period: (i64, i64),
     used: i64,
 }
@@ -122,6 +141,7 @@ struct Bucket {
 pub struct Verifier {
     store: Store,
     limits: Map<(Option<u64>, u32)>,
+    access: crate::config::AccessPolicy,
     refresh: Duration,
     /// The store's mode, read lazily inside the first snapshot.
     mode: Option<Cached<Option<String>>>,
@@ -156,6 +176,7 @@ impl Verifier {
         Ok(Verifier {
             store,
             limits,
+            access: config.access.clone(),
             refresh: DEFAULT_REFRESH,
             mode: None,
             keys: Map::default(),
@@ -283,13 +304,16 @@ impl Verifier {
             }
         }
         let loaded = self.snapshot(t)?;
-        let state = Arc::new(match self.store.live_subscription(id)? {
+        let state = Arc::new(match self.store.current_subscription(id)? {
             None => CustomerState {
                 tier: None,
+                subscription: String::new(),
+                status: String::new(),
+                failed_at: None,
                 period: (0, 0),
                 used: 0,
             },
-            Some(sub) => {
+            Some(crate::store::Current { row: sub, payment }) => {
                 let (from, to) = (sub.current_period_start, sub.current_period_end);
                 let pending: i64 = self
                     .pending
@@ -299,6 +323,9 @@ impl Verifier {
                     .sum();
                 CustomerState {
                     tier: Some(sub.tier),
+                    subscription: sub.id,
+                    status: sub.status,
+                    failed_at: payment.failed_at,
                     period: (from, to),
                     // From the rollups: the cost does not grow with the customer's calls.
                     used: self.store.usage_in("customer", id, from, to)? + pending,
@@ -444,6 +471,19 @@ impl Verifier {
             v.code = Code::NoActiveSubscription;
             return Ok(v);
         };
+        let access = crate::billing::access(
+            &self.access,
+            &cust.status,
+            cust.failed_at,
+            cust.period.0,
+            now,
+        );
+        if !access.granted() {
+            v.code = Code::PaymentRequired;
+            v.reason = Some(payment_required_reason(&cust, &self.access));
+            v.tier = Some(tier);
+            return Ok(v);
+        }
         let Some(&(quota, rate)) = self.limits.get(&tier) else {
             v.code = Code::NoActiveSubscription;
             v.reason = Some(format!(

@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod keys;
+pub mod payments;
 pub mod prices;
 
 pub mod replay;

@@ -33,6 +33,9 @@ pub struct Row {
     pub percent: Option<f64>,
     pub remaining: Option<u64>,
     pub overage: i64,
+    /// What the access policy gives the customer's keys now: `granted`, `grace`,
+    /// `payment_required` or `none`.
+    pub access: &'static str,
 }
 
 /// Rows of a report, with how they are grouped.
@@ -54,11 +57,12 @@ pub struct Query<'a> {
     pub by: ReportBy,
 }
 
-/// A customer's tier, quota and period.
+/// A customer's tier, quota, period and access.
 struct Plan {
     tier: String,
     quota: Option<u64>,
     period: (i64, i64),
+    access: &'static str,
 }
 
 fn plan_of(
@@ -86,10 +90,12 @@ fn plan_of(
         ),
         (None, m) => crate::time::parse_month(m).map_err(|e| anyhow!("--period: {e}"))?,
     };
+    let access = crate::ops::payments::standing(store, &config.access, customer, now)?.access;
     Ok(Plan {
         tier,
         quota,
         period,
+        access,
     })
 }
 
@@ -113,6 +119,7 @@ fn row(customer: &str, key: Option<&str>, day: Option<i64>, plan: &Plan, used: i
         percent: standing.percent,
         remaining: standing.remaining,
         overage: standing.overage,
+        access: plan.access,
     }
 }
 

@@ -136,16 +136,38 @@ pub async fn prepare_create(
     })
 }
 
-/// Creates the checked subscription.
-pub async fn create(stripe: &Stripe, new: &NewSubscription) -> Result<Subscription> {
+/// How a new subscription is paid for.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    pub trial_days: Option<u32>,
+    /// `send_invoice` with these days until due; `None`: charged automatically.
+    pub send_invoice_days: Option<u32>,
+    /// Stripe's `payment_behavior`.
+    pub payment_behavior: String,
+}
+
+/// Creates the checked subscription on `terms`. A refused first payment
+/// (`error_if_incomplete`) is Stripe's card error, and nothing is created.
+pub async fn create(stripe: &Stripe, new: &NewSubscription, terms: &Terms) -> Result<Subscription> {
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), new.tier.clone())].into();
+    let req = crate::stripe::NewSubscription {
+        customer: new.customer.id.clone(),
+        price: new.price.id.clone(),
+        metadata,
+        trial_days: terms.trial_days,
+        send_invoice_days: terms.send_invoice_days,
+        payment_behavior: terms.payment_behavior.clone(),
+    };
+    let key = derived(&[
+        &new.idempotency_key,
+        &terms.trial_days.map_or(String::new(), |d| d.to_string()),
+        &terms
+            .send_invoice_days
+            .map_or(String::new(), |d| d.to_string()),
+        &terms.payment_behavior,
+    ]);
     stripe
-        .create_subscription(
-            &new.customer.id,
-            &new.price.id,
-            &metadata,
-            &new.idempotency_key,
-        )
+        .create_subscription_with(&req, &key)
         .await
         .context("failed to create the subscription")
 }

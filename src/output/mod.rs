@@ -9,11 +9,13 @@ use std::sync::{Arc, Mutex};
 
 mod catalog;
 mod keys;
+mod payments;
 mod subscriptions;
 mod usage;
 mod webhooks;
 
 pub use catalog::plan_table;
+pub use payments::card;
 pub use subscriptions::subscription_table;
 pub use usage::{csv, html_report, sync_warnings};
 pub use webhooks::{delivery_printer, listen_line};

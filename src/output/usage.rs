@@ -57,6 +57,11 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
                 Cell::new(bar(r.percent)),
                 Cell::new(r.remaining.map_or("-".into(), |q| q.to_string())),
                 over,
+                if r.access == "payment_required" {
+                    out.paint(r.access, Color::Red)
+                } else {
+                    Cell::new(r.access)
+                },
             ]
         })
         .collect();
@@ -71,6 +76,7 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
             "",
             "REMAINING",
             "OVERAGE",
+            "ACCESS",
         ],
         body,
     )
@@ -80,11 +86,11 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
 pub fn csv(rows: &[Row]) -> String {
     let opt = |v: Option<String>| v.unwrap_or_default();
     let mut s = String::from(
-        "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage\n",
+        "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage,access\n",
     );
     for r in rows {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.customer,
             opt(r.key.clone()),
             opt(r.day.map(|d| d.to_string())),
@@ -95,7 +101,8 @@ pub fn csv(rows: &[Row]) -> String {
             opt(r.quota.map(|q| q.to_string())),
             opt(r.percent.map(|p| format!("{p:.2}"))),
             opt(r.remaining.map(|q| q.to_string())),
-            r.overage
+            r.overage,
+            r.access
         ));
     }
     s

@@ -100,7 +100,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("billctl-store-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut s = Store::open(&dir).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 6);
+        assert_eq!(s.schema_version().unwrap(), 7);
         let price = PriceRow {
             lookup_key: "pro_monthly".into(),
             price_id: "price_1".into(),

@@ -16,6 +16,7 @@ pub use audit::{Audit, AuditRow};
 pub use catalog::DriftNote;
 pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
+pub use subscriptions::{Current, PaymentState};
 pub use usage::UsageEvent;
 
 use anyhow::{bail, Context, Result};
@@ -35,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_usage_rollups.sql"),
     include_str!("migrations/0005_meter_ledger.sql"),
     include_str!("migrations/0006_usage_by_time.sql"),
+    include_str!("migrations/0007_payment_state.sql"),
 ];
 
 /// An open store.

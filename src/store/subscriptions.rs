@@ -43,6 +43,25 @@ fn put_customer(tx: &Transaction, c: &Customer, at: i64) -> Result<()> {
     Ok(())
 }
 
+/// What the mirror knows of a subscription's payments.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PaymentState {
+    /// When the current run of failed payments began; `None` when none is failing.
+    pub failed_at: Option<i64>,
+    pub failed_attempts: i64,
+    /// When Stripe retries next.
+    pub next_attempt: Option<i64>,
+    /// The invoice that failed.
+    pub invoice_id: Option<String>,
+}
+
+/// A customer's current subscription and its payment state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    pub row: crate::billing::MirrorRow,
+    pub payment: PaymentState,
+}
+
 /// A mirrored subscription's status and the time its state is from (`synced_at`: the listing
 /// time of a sync or lifecycle command, or the `created` of the last event applied to it).
 fn state_of(tx: &Transaction, id: &str) -> Result<Option<(String, i64)>> {
@@ -69,7 +88,13 @@ fn put_subscription(tx: &Transaction, s: &MirrorRow, at: i64) -> Result<()> {
            price_id = excluded.price_id, item_id = excluded.item_id, current_period_start = excluded.current_period_start,
            current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end,
            cancel_at = excluded.cancel_at, canceled_at = excluded.canceled_at, ended_at = excluded.ended_at,
-           created = excluded.created, synced_at = excluded.synced_at"
+           created = excluded.created, synced_at = excluded.synced_at,
+           payment_failed_at = CASE WHEN excluded.status IN ('active', 'trialing') THEN NULL
+             WHEN excluded.status = 'past_due' THEN COALESCE(payment_failed_at, excluded.current_period_start)
+             ELSE payment_failed_at END,
+           failed_attempts = CASE WHEN excluded.status IN ('active', 'trialing') THEN 0 ELSE failed_attempts END,
+           next_payment_attempt = CASE WHEN excluded.status IN ('active', 'trialing') THEN NULL ELSE next_payment_attempt END,
+           unpaid_invoice_id = CASE WHEN excluded.status IN ('active', 'trialing') THEN NULL ELSE unpaid_invoice_id END"
     ))?
     .execute(params![
         s.id, s.customer_id, s.status, s.tier, s.price_id, s.item_id, s.current_period_start, s.current_period_end,
@@ -266,6 +291,62 @@ impl Store {
 
 impl Store {
     /// The customer's live subscription in the mirror (the newest, if several).
+    /// The subscription that decides a customer's access: the live one, else the latest one
+    /// (any status), with its payment state; `None` when the customer never subscribed.
+    pub fn current_subscription(&self, customer: &str) -> Result<Option<Current>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUB_COLUMNS}, payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
+             FROM subscriptions WHERE customer_id = ?1
+             ORDER BY status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') DESC, created DESC, id"
+        ))?;
+        let mut rows = stmt.query_map([customer], |r| {
+            Ok(Current {
+                row: sub_row(r)?,
+                payment: PaymentState {
+                    failed_at: r.get(13)?,
+                    failed_attempts: r.get(14)?,
+                    next_attempt: r.get(15)?,
+                    invoice_id: r.get(16)?,
+                },
+            })
+        })?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// Records a failed payment of `invoice` for subscription `sub`: the run of failures
+    /// starts at `at` unless it already started; attempts and the next retry as Stripe says.
+    /// `false` when the subscription is not in the mirror.
+    pub fn record_payment_failed(
+        &mut self,
+        sub: &str,
+        invoice: &str,
+        at: i64,
+        attempts: i64,
+        next_attempt: Option<i64>,
+    ) -> Result<bool> {
+        let n = self.conn.prepare_cached(
+            "UPDATE subscriptions SET payment_failed_at = COALESCE(payment_failed_at, ?2),
+               failed_attempts = MAX(failed_attempts, ?3), next_payment_attempt = ?4, unpaid_invoice_id = ?5
+             WHERE id = ?1",
+        )?
+        .execute(params![sub, at, attempts, next_attempt, invoice])?;
+        Ok(n == 1)
+    }
+
+    /// Records that `invoice` of subscription `sub` was paid: the run of failures (if it was
+    /// about this invoice, or none is recorded) ends.
+    pub fn record_invoice_paid(&mut self, sub: &str, invoice: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
+               next_payment_attempt = NULL, unpaid_invoice_id = NULL
+             WHERE id = ?1 AND (unpaid_invoice_id IS NULL OR unpaid_invoice_id = ?2)",
+            )?
+            .execute(params![sub, invoice])?;
+        Ok(n == 1)
+    }
+
     pub fn live_subscription(&self, customer: &str) -> Result<Option<crate::billing::MirrorRow>> {
         Ok(self
             .subscriptions(Some(customer))?

@@ -91,6 +91,8 @@ impl Stripe {
             form.push_str(&format!("&description={}", encode(d)));
         }
         form.push_str("&metadata%5Bcreated_by%5D=billctl");
+        // Events come in the version billctl's types read.
+        form.push_str(&format!("&api_version={}", encode(super::API_VERSION)));
         json(
             &self
                 .transport

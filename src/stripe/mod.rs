@@ -7,11 +7,13 @@ mod catalog;
 pub mod error;
 mod events;
 pub mod meters;
+mod payments;
 pub mod transport;
 
 pub(crate) use billing::subscription_of;
 pub use billing::{CheckoutFor, CheckoutSession};
 pub use error::Error;
+pub use payments::{InvoiceInfo, NewSubscription, PaymentMethodInfo};
 pub use transport::{Settings, Transport};
 
 use crate::catalog::{ProductFields, RemotePrice, RemoteProduct};
@@ -25,6 +27,10 @@ use stripe_product::price::{
     CreatePriceTiers, CreatePriceTiersUpTo, ListPrice, UpdatePrice,
 };
 use stripe_product::product::{CreateProduct, Features, ListProduct, UpdateProduct};
+
+/// The Stripe API version billctl's types are built for (async-stripe's pin, sent on every
+/// request); `webhooks endpoint create` pins endpoints to it.
+pub const API_VERSION: &str = "2026-09-30.endive";
 
 /// Stripe documents at most 10 `lookup_keys` per price list call.
 const LOOKUP_KEYS_PER_CALL: usize = 10;

@@ -24,7 +24,7 @@ fn handle(verifier: &mut Verifier, authorization: &str) -> Response {
     let v: Verification = verifier.verify_and_record(key, 1);
     let status = match v.code {
         Code::Valid => 200,
-        Code::NoActiveSubscription => 402,
+        Code::NoActiveSubscription | Code::PaymentRequired => 402,
         Code::RateLimited | Code::QuotaExceeded => 429,
         Code::Malformed | Code::NotFound | Code::Revoked | Code::Expired => 401,
     };

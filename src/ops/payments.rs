@@ -1,0 +1,198 @@
+//! Payments as workflows: payment methods, invoice actions, a subscription's outcome told
+//! honestly, and a customer's payment standing (access, default card, open invoices, dunning).
+//! Prints nothing.
+
+use crate::billing::{access, Access, MirrorRow};
+use crate::config::AccessPolicy;
+use crate::store::{PaymentState, Store};
+use crate::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+/// Refuses what billctl never takes: card numbers anywhere, and Stripe's test methods in live
+/// mode (there a card is collected with `checkout create --mode setup` or `portal create`).
+pub fn check_method(pm: &str, live: bool) -> Result<()> {
+    let digits = pm.chars().filter(char::is_ascii_digit).count();
+    if digits >= 12
+        && pm
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    {
+        bail!("billctl never takes card numbers: attach a payment method id (pm_...); in test mode Stripe's test methods such as pm_card_visa stand in for cards");
+    }
+    if !(pm.starts_with("pm_") || pm.starts_with("card_") || pm.starts_with("src_")) {
+        bail!("{pm:?} is not a payment method id (pm_...)");
+    }
+    if live && pm.starts_with("pm_card_") {
+        bail!("{pm} is a Stripe test method and this is a live-mode key: collect the card with 'billctl checkout create --mode setup --customer CUS' or 'billctl portal create --customer CUS'");
+    }
+    Ok(())
+}
+
+/// A customer's payment methods, for `payment-methods list`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct MethodList(pub Vec<PaymentMethodInfo>);
+
+/// `payment-methods attach`: attaches, and with `default` makes it the invoice default.
+pub async fn attach(
+    stripe: &Stripe,
+    customer: &str,
+    pm: &str,
+    default: bool,
+    key: &str,
+) -> Result<PaymentMethodInfo> {
+    let mut info = stripe
+        .attach_payment_method(pm, customer, key)
+        .await
+        .with_context(|| format!("failed to attach {pm} to {customer}"))?;
+    if default {
+        stripe
+            .set_default_payment_method(customer, &info.id, &format!("{key}-default"))
+            .await
+            .with_context(|| format!("attached {} but failed to make it the default", info.id))?;
+        info.default = true;
+    }
+    Ok(info)
+}
+
+/// Invoices, for `invoices list`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct InvoiceList(pub Vec<InvoiceInfo>);
+
+/// What creating a subscription came to, told as it is.
+#[derive(Debug, Serialize)]
+pub struct SubscriptionOutcome {
+    #[serde(flatten)]
+    pub row: MirrorRow,
+    pub items: Vec<crate::billing::Item>,
+    #[serde(rename = "latest_invoice_id")]
+    pub latest_invoice: Option<String>,
+    pub trial_end: Option<i64>,
+    /// The first invoice: for `incomplete`, what went wrong and where the customer can pay.
+    pub invoice: Option<InvoiceInfo>,
+}
+
+impl SubscriptionOutcome {
+    /// Why an `incomplete` subscription is not paid for: the invoice's payment problem, or
+    /// "not attempted" (`default_incomplete`).
+    pub fn reason(&self) -> String {
+        self.invoice
+            .as_ref()
+            .and_then(|i| i.payment_problem.clone())
+            .unwrap_or_else(|| "the first invoice is not paid".into())
+    }
+}
+
+/// The outcome of a new subscription: its first invoice read back when it is not paid for.
+pub async fn outcome(
+    stripe: &Stripe,
+    sub: &crate::billing::Subscription,
+    row: &MirrorRow,
+    trial_end: Option<i64>,
+) -> Result<SubscriptionOutcome> {
+    let invoice = match (row.status.as_str(), sub.latest_invoice.as_deref()) {
+        ("incomplete" | "past_due", Some(id)) => stripe
+            .invoice(id)
+            .await
+            .with_context(|| format!("failed to read invoice {id}"))?,
+        _ => None,
+    };
+    Ok(SubscriptionOutcome {
+        row: row.clone(),
+        items: sub.items.clone(),
+        latest_invoice: sub.latest_invoice.clone(),
+        trial_end,
+        invoice,
+    })
+}
+
+/// A customer's standing: what the access policy gives, and the state of payments.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Standing {
+    /// `granted`, `grace` or `payment_required`; `none` without any subscription.
+    pub access: &'static str,
+    /// With `grace`: when it ends.
+    pub grace_until: Option<i64>,
+    #[serde(rename = "subscription_id")]
+    pub subscription: Option<String>,
+    pub status: Option<String>,
+    #[serde(flatten)]
+    pub payment: PaymentState,
+}
+
+/// The access policy applied to a customer's current subscription at `now`, from the mirror.
+pub fn standing(
+    store: &Store,
+    policy: &AccessPolicy,
+    customer: &str,
+    now: i64,
+) -> Result<Standing> {
+    let Some(cur) = store.current_subscription(customer)? else {
+        return Ok(Standing {
+            access: "none",
+            grace_until: None,
+            subscription: None,
+            status: None,
+            payment: PaymentState::default(),
+        });
+    };
+    let a = access(
+        policy,
+        &cur.row.status,
+        cur.payment.failed_at,
+        cur.row.current_period_start,
+        now,
+    );
+    let (label, until) = match a {
+        Access::Granted => ("granted", None),
+        Access::Grace { until } => ("grace", Some(until)),
+        Access::PaymentRequired => ("payment_required", None),
+    };
+    Ok(Standing {
+        access: label,
+        grace_until: until,
+        subscription: Some(cur.row.id),
+        status: Some(cur.row.status),
+        payment: cur.payment,
+    })
+}
+
+/// `customers show`: the customer, tier, access and payment state, subscriptions, keys.
+#[derive(Serialize)]
+pub struct CustomerReport {
+    #[serde(flatten)]
+    pub customer: crate::billing::Customer,
+    /// The tier of the customer's live subscription; "none" without one.
+    pub tier: String,
+    pub api_keys: i64,
+    #[serde(flatten)]
+    pub standing: Standing,
+    pub default_payment_method: Option<PaymentMethodInfo>,
+    pub open_invoices: Vec<InvoiceInfo>,
+    pub subscriptions: Vec<MirrorRow>,
+}
+
+/// The tier of the live subscription among `subs` (mirrored as `rows`), else "none".
+pub fn tier_of(subs: &[crate::billing::Subscription], rows: &[MirrorRow]) -> String {
+    subs.iter()
+        .zip(rows)
+        .find(|(s, _)| s.is_live())
+        .map_or_else(|| "none".into(), |(_, r)| r.tier.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_numbers_and_live_test_methods_are_refused() {
+        assert!(check_method("4242424242424242", false).is_err());
+        assert!(check_method("4242 4242 4242 4242", false).is_err());
+        assert!(check_method("pm_card_visa", true).is_err());
+        assert!(check_method("pm_card_visa", false).is_ok());
+        assert!(check_method("pm_1Abc", true).is_ok());
+        assert!(check_method("visa", false).is_err());
+    }
+}

@@ -1,0 +1,213 @@
+//! How payment methods, invoices, subscription outcomes and payment standing read on a
+//! terminal.
+
+use super::{Output, Render};
+use crate::money::money;
+use crate::ops::payments::{
+    CustomerReport, InvoiceList, MethodList, Standing, SubscriptionOutcome,
+};
+use crate::stripe::{InvoiceInfo, PaymentMethodInfo};
+use crate::time::{utc_date, utc_datetime};
+use comfy_table::Cell;
+
+/// "visa …4242 (08/2030)".
+pub fn card(pm: &PaymentMethodInfo) -> String {
+    let exp = match (pm.exp_month, pm.exp_year) {
+        (Some(m), Some(y)) => format!(" ({m:02}/{y})"),
+        _ => String::new(),
+    };
+    format!(
+        "{} …{}{exp}",
+        pm.brand.as_deref().unwrap_or(&pm.kind),
+        pm.last4.as_deref().unwrap_or("????")
+    )
+}
+
+impl Render for PaymentMethodInfo {
+    fn render(&self, _: &Output) -> String {
+        let default = if self.default {
+            ", the invoice default"
+        } else {
+            ""
+        };
+        let owner = self.customer.as_deref().unwrap_or("no customer");
+        format!("{}  {}  {owner}{default}", self.id, card(self))
+    }
+}
+
+impl Render for MethodList {
+    fn render(&self, out: &Output) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let rows = self
+            .0
+            .iter()
+            .map(|pm| {
+                vec![
+                    Cell::new(&pm.id),
+                    Cell::new(card(pm)),
+                    Cell::new(if pm.default { "yes" } else { "" }),
+                ]
+            })
+            .collect();
+        out.table(&["PAYMENT METHOD", "CARD", "DEFAULT"], rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.0.is_empty() {
+            vec!["No payment methods: invoices cannot be charged. In test mode attach one with 'billctl payment-methods attach --customer CUS pm_card_visa --default'; otherwise send 'billctl portal create' or 'billctl checkout create --mode setup'.".into()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Render for InvoiceInfo {
+    fn render(&self, _: &Output) -> String {
+        let mut s = format!(
+            "id:         {}\nnumber:     {}\nstatus:     {}\ncustomer:   {}\nsubscription: {}\ndue:        {} (paid {}, remaining {})\ncreated:    {}\nattempts:   {}\n",
+            self.id,
+            self.number.as_deref().unwrap_or("-"),
+            self.status.as_deref().unwrap_or("-"),
+            self.customer,
+            self.subscription.as_deref().unwrap_or("-"),
+            money(self.amount_due, &self.currency),
+            money(self.amount_paid, &self.currency),
+            money(self.amount_remaining, &self.currency),
+            utc_datetime(self.created),
+            self.attempt_count
+        );
+        if let Some(t) = self.next_payment_attempt {
+            s.push_str(&format!("next retry: {}\n", utc_datetime(t)));
+        }
+        if let Some(t) = self.due_date {
+            s.push_str(&format!("due date:   {}\n", utc_date(t)));
+        }
+        if let Some(p) = &self.payment_problem {
+            s.push_str(&format!("problem:    {p}\n"));
+        }
+        if let Some(u) = &self.hosted_invoice_url {
+            s.push_str(&format!("pay at:     {u}\n"));
+        }
+        s
+    }
+}
+
+impl Render for InvoiceList {
+    fn render(&self, out: &Output) -> String {
+        let rows = self
+            .0
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::new(&i.id),
+                    Cell::new(i.number.as_deref().unwrap_or("-")),
+                    Cell::new(i.status.as_deref().unwrap_or("-")),
+                    Cell::new(money(i.amount_due, &i.currency)),
+                    Cell::new(money(i.amount_paid, &i.currency)),
+                    Cell::new(utc_date(i.created)),
+                    Cell::new(i.hosted_invoice_url.as_deref().unwrap_or("-")),
+                ]
+            })
+            .collect();
+        out.table(
+            &[
+                "INVOICE",
+                "NUMBER",
+                "STATUS",
+                "DUE",
+                "PAID",
+                "CREATED (UTC)",
+                "URL",
+            ],
+            rows,
+        )
+    }
+}
+
+impl Render for SubscriptionOutcome {
+    fn render(&self, out: &Output) -> String {
+        super::subscription_table(out, std::slice::from_ref(&self.row))
+    }
+
+    fn notes(&self) -> Vec<String> {
+        match self.row.status.as_str() {
+            "trialing" => vec![format!(
+                "Trial until {}; the first charge is then.",
+                self.trial_end.map_or("-".into(), utc_datetime)
+            )],
+            "incomplete" => {
+                let mut n = vec![format!(
+                    "Not paid for: {}. The subscription stays incomplete (no API access) until its first invoice is paid, and expires after 23 hours.",
+                    self.reason()
+                )];
+                if let Some(u) = self
+                    .invoice
+                    .as_ref()
+                    .and_then(|i| i.hosted_invoice_url.as_ref())
+                {
+                    n.push(format!("Send the customer the invoice to pay: {u}"));
+                }
+                n
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Render for Standing {
+    fn render(&self, _: &Output) -> String {
+        let mut s = format!("access:   {}", self.access);
+        if let Some(u) = self.grace_until {
+            s.push_str(&format!(" (past_due grace until {})", utc_datetime(u)));
+        }
+        if self.payment.failed_attempts > 0 || self.payment.failed_at.is_some() {
+            s.push_str(&format!(
+                "\ndunning:  {} failed attempt(s) since {}, next retry {}",
+                self.payment.failed_attempts,
+                self.payment.failed_at.map_or("-".into(), utc_datetime),
+                self.payment
+                    .next_attempt
+                    .map_or("none".into(), utc_datetime)
+            ));
+        }
+        s
+    }
+}
+
+impl Render for CustomerReport {
+    fn render(&self, out: &Output) -> String {
+        let c = &self.customer;
+        let unknown = if self.tier == crate::billing::UNKNOWN_TIER {
+            " (price not in the catalog)"
+        } else {
+            ""
+        };
+        let mut text = format!(
+            "id:       {}\nemail:    {}\nname:     {}\ncreated:  {}\ntier:     {}{unknown}\n{}\ncard:     {}\napi keys: {}\n",
+            c.id,
+            c.email.as_deref().unwrap_or("-"),
+            c.name.as_deref().unwrap_or("-"),
+            utc_date(c.created),
+            self.tier,
+            self.standing.render(out),
+            self.default_payment_method.as_ref().map_or("none (no default payment method)".into(), card),
+            self.api_keys
+        );
+        for i in &self.open_invoices {
+            text.push_str(&format!(
+                "open:     {} {} due{}\n",
+                i.id,
+                money(i.amount_remaining, &i.currency),
+                i.hosted_invoice_url
+                    .as_deref()
+                    .map_or(String::new(), |u| format!(", pay at {u}"))
+            ));
+        }
+        if !self.subscriptions.is_empty() {
+            text.push_str(&super::subscription_table(out, &self.subscriptions));
+        }
+        text
+    }
+}
