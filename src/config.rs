@@ -1171,4 +1171,53 @@ mod tests {
         let e = err(&format!("{TIER}amount = 5\n").replace("quota = 1", "quota = \"lots\""));
         assert_eq!(e.key, "tiers.pro.quota");
     }
+
+    #[test]
+    fn access_portal_and_trials_are_read_and_checked() {
+        let base = DEFAULT_CONFIG;
+        let c = parse(base, "default").unwrap();
+        assert_eq!(c.access, AccessPolicy::default());
+        assert_eq!(c.access.past_due_grace_secs, 7 * 86_400);
+        let with = format!("[access]\nstatuses = [\"active\"]\npast_due_grace = \"72h\"\n[portal]\nreturn_url = \"https://x.example/a\"\n{base}");
+        let c = parse(&with, "t.toml").unwrap();
+        assert_eq!(c.access.statuses, ["active"]);
+        assert_eq!(c.access.past_due_grace_secs, 72 * 3600);
+        assert_eq!(c.portal.return_url.as_deref(), Some("https://x.example/a"));
+        let bad = parse(
+            &format!("[access]\nstatuses = [\"paid\"]\n{base}"),
+            "t.toml",
+        )
+        .unwrap_err();
+        assert_eq!(bad.key, "access.statuses");
+        let bad = parse(
+            &format!("[access]\npast_due_grace = \"soon\"\n{base}"),
+            "t.toml",
+        )
+        .unwrap_err();
+        assert_eq!(bad.key, "access.past_due_grace");
+        let none = parse(
+            &format!("[access]\npast_due_grace = \"0\"\n{base}"),
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(none.access.past_due_grace_secs, 0);
+        let trial = base.replacen(
+            "rate_limit_per_minute",
+            "trial_days = 14\nrate_limit_per_minute",
+            1,
+        );
+        assert_eq!(
+            parse(&trial, "t.toml").unwrap().tiers[0].trial_days,
+            Some(14)
+        );
+        let bad = base.replacen(
+            "rate_limit_per_minute",
+            "trial_days = 0\nrate_limit_per_minute",
+            1,
+        );
+        assert!(parse(&bad, "t.toml")
+            .unwrap_err()
+            .key
+            .ends_with("trial_days"));
+    }
 }

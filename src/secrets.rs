@@ -119,6 +119,49 @@ impl StripeKey {
 }
 
 /// What `resolve` found.
+/// What `auth status` shows of the key: never the key itself.
+#[derive(Debug, serde::Serialize)]
+pub struct KeyStatus {
+    pub configured: bool,
+    #[serde(flatten)]
+    pub source: Option<Source>,
+    pub mode: Option<Mode>,
+    #[serde(rename = "type")]
+    pub kind: Option<KeyKind>,
+    pub last4: Option<String>,
+    pub profile: String,
+}
+
+impl KeyStatus {
+    /// The status of a lookup, with why the keyring could not help when it failed.
+    pub fn of(lookup: Lookup, profile: String) -> (KeyStatus, Option<String>) {
+        match lookup {
+            Lookup::Found(k) => (
+                KeyStatus {
+                    configured: true,
+                    source: Some(k.source.clone()),
+                    mode: Some(k.mode),
+                    kind: Some(k.kind),
+                    last4: Some(k.last4().into()),
+                    profile,
+                },
+                None,
+            ),
+            Lookup::Missing(why) => (
+                KeyStatus {
+                    configured: false,
+                    source: None,
+                    mode: None,
+                    kind: None,
+                    last4: None,
+                    profile,
+                },
+                why,
+            ),
+        }
+    }
+}
+
 pub enum Lookup {
     Found(StripeKey),
     /// No key; the string says why the keyring could not help, if it failed.

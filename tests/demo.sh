@@ -129,13 +129,9 @@ step prices check --expect prices.env
 # --- A customer on Pro ---------------------------------------------------------------------
 step_keep customers create --email ada@example.com --name "Ada Lovelace" -q
 customer=$out
-# Ada pays by card: Stripe's Visa test method, attached and made her invoice default (with
-# Stripe's public API; without a card, Stripe leaves a new subscription incomplete).
-printf '\n$ # attach Stripe test card pm_card_visa to %s as the invoice default\n' "$customer"
-card=$(stripe_post "v1/payment_methods/pm_card_visa/attach" "customer=$customer")
-card_id=$(printf '%s' "$card" | sed -n 's/.*"id": *"\(pm_[A-Za-z0-9]*\)".*/\1/p' | head -n 1)
-[ -n "$card_id" ] || fail "the card was not attached: $card"
-stripe_post "v1/customers/$customer" "invoice_settings%5Bdefault_payment_method%5D=$card_id" >/dev/null
+# Ada pays by card: Stripe's Visa test method, attached as her invoice default (in live mode a
+# card comes through 'billctl portal create' or 'billctl checkout create --mode setup').
+step payment-methods attach --customer "$customer" pm_card_visa --default
 step subscriptions create --customer "$customer" --tier pro --yes
 step subscriptions list
 

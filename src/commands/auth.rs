@@ -2,9 +2,8 @@
 
 use crate::cli::{AuthCommand, AuthLoginArgs};
 use crate::context::Ctx;
-use crate::secrets::{self, KeyKind, Lookup, Mode, Source, StripeKey};
+use crate::secrets::{self, KeyKind, Mode, Source, StripeKey};
 use anyhow::{anyhow, bail, Context, Result};
-use serde::Serialize;
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -46,9 +45,17 @@ fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
     secrets::store(&profile, &key).map_err(|e| anyhow!("failed to store the key: {e}"))?;
     ctx.output.status(format!(
         "Stored {} key …{} ({} mode) in the OS keyring, profile {profile}.",
-        kind_prefix(key.kind),
+        if key.kind == KeyKind::Secret {
+            "sk"
+        } else {
+            "rk"
+        },
         key.last4(),
-        mode_name(key.mode)
+        if key.mode == Mode::Live {
+            "live"
+        } else {
+            "test"
+        }
     ));
     if std::env::var(secrets::KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {
         ctx.output.warn(format!(
@@ -59,75 +66,12 @@ fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn kind_prefix(k: KeyKind) -> &'static str {
-    match k {
-        KeyKind::Secret => "sk",
-        KeyKind::Restricted => "rk",
-    }
-}
-
-fn mode_name(m: Mode) -> &'static str {
-    match m {
-        Mode::Test => "test",
-        Mode::Live => "live",
-    }
-}
-
-#[derive(Serialize)]
-struct StatusView {
-    configured: bool,
-    #[serde(flatten)]
-    source: Option<Source>,
-    mode: Option<Mode>,
-    #[serde(rename = "type")]
-    kind: Option<KeyKind>,
-    last4: Option<String>,
-    profile: String,
-}
-
 fn status(ctx: &mut Ctx) -> Result<ExitCode> {
     let profile = ctx.profile()?;
-    let (view, note) = match secrets::resolve(&profile).map_err(|e| anyhow!(e))? {
-        Lookup::Found(k) => (
-            StatusView {
-                configured: true,
-                source: Some(k.source.clone()),
-                mode: Some(k.mode),
-                kind: Some(k.kind),
-                last4: Some(k.last4().into()),
-                profile,
-            },
-            None,
-        ),
-        Lookup::Missing(why) => (
-            StatusView {
-                configured: false,
-                source: None,
-                mode: None,
-                kind: None,
-                last4: None,
-                profile,
-            },
-            why,
-        ),
-    };
-    if ctx.output.json {
-        ctx.output.json(&view)?;
-    } else if let (Some(source), Some(mode), Some(kind), Some(last4)) =
-        (&view.source, view.mode, view.kind, &view.last4)
-    {
-        ctx.output.data(&format!(
-            "source:  {source}\nmode:    {}\ntype:    {} ({})\nkey:     {}_{}_…{last4}",
-            mode_name(mode),
-            kind_prefix(kind),
-            if kind == KeyKind::Secret {
-                "secret key"
-            } else {
-                "restricted key"
-            },
-            kind_prefix(kind),
-            mode_name(mode)
-        ))?;
+    let lookup = secrets::resolve(&profile).map_err(|e| anyhow!(e))?;
+    let (view, note) = secrets::KeyStatus::of(lookup, profile);
+    if ctx.output.json || view.configured {
+        ctx.output.show(&view)?;
     }
     if !view.configured {
         ctx.output.notice(format!(

@@ -3,22 +3,11 @@
 use super::tier;
 use crate::cli::{CheckoutCreateArgs, CheckoutMode};
 use crate::context::Ctx;
+use crate::ops;
 use crate::stripe::CheckoutFor;
 use anyhow::{anyhow, bail, Context, Result};
-use serde::Serialize;
 use std::collections::HashMap;
 use std::process::ExitCode;
-
-#[derive(Serialize)]
-struct View {
-    id: String,
-    url: Option<String>,
-    tier: String,
-    price_id: String,
-    customer_id: Option<String>,
-    customer_email: Option<String>,
-    expires_at: i64,
-}
 
 pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
@@ -58,7 +47,7 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
             &key,
         ))?
         .context("failed to create the Checkout Session")?;
-    let view = View {
+    let view = ops::payments::CheckoutLink {
         id: s.id,
         url: s.url,
         tier: tier.id.clone(),
@@ -67,17 +56,7 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
         customer_email: s.customer_email,
         expires_at: s.expires_at,
     };
-    if ctx.output.json {
-        ctx.output.json(&view)?;
-    } else {
-        ctx.output.data(view.url.as_deref().unwrap_or(""))?;
-        ctx.output.status(format!(
-            "Checkout Session {} for {} expires {}.",
-            view.id,
-            tier.id,
-            crate::time::utc_datetime(view.expires_at)
-        ));
-    }
+    ctx.output.show(&view)?;
     Ok(ExitCode::SUCCESS)
 }
 

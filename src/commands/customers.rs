@@ -6,9 +6,7 @@ use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs, Custo
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
-use crate::time::utc_date;
 use anyhow::{bail, Context, Result};
-use comfy_table::Cell;
 use std::collections::HashMap;
 use std::process::ExitCode;
 
@@ -112,24 +110,7 @@ fn list(ctx: &mut Ctx, args: &CustomersListArgs) -> Result<ExitCode> {
         .block_on(stripe.customers(args.email.as_deref(), |n| bar.set_position(n as u64)))?
         .context("failed to list customers")?;
     bar.finish_and_clear();
-    if ctx.output.json {
-        ctx.output.json(&customers)?;
-    } else {
-        let rows = customers
-            .iter()
-            .map(|c| {
-                vec![
-                    Cell::new(&c.id),
-                    Cell::new(c.email.as_deref().unwrap_or("-")),
-                    Cell::new(c.name.as_deref().unwrap_or("-")),
-                    Cell::new(utc_date(c.created)),
-                ]
-            })
-            .collect();
-        ctx.output
-            .data(&ctx.output.table(&["ID", "EMAIL", "NAME", "CREATED"], rows))?;
-        ctx.output.status(format!("{} customers.", customers.len()));
-    }
+    ctx.output.show(&crate::output::CustomerList(customers))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -43,29 +43,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
     }
 }
 
-/// Writes `text` to `path` atomically (temporary file + rename) with mode 0600.
-pub(crate) fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
-    use anyhow::Context;
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("billctl")
-    ));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .with_context(|| format!("failed to create {}", tmp.display()))?;
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("failed to write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))
-}
+pub(crate) use crate::output::write_private;
 
 /// What a command returns when its confirmation was declined: it says what was left as it was,
 /// and exits 2, as every declined prompt does.

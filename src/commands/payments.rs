@@ -1,6 +1,6 @@
 //! `billctl payment-methods list|attach|detach|default` and `billctl portal create`.
 
-use crate::cli::{PaymentMethodsCommand, PortalCommand, PortalCreateArgs};
+use crate::cli::{PaymentMethodAttachArgs, PaymentMethodsCommand, PortalCommand, PortalCreateArgs};
 use crate::context::Ctx;
 use crate::ops;
 use crate::secrets::Mode;
@@ -9,68 +9,69 @@ use std::process::ExitCode;
 
 pub fn payment_methods(ctx: &mut Ctx, cmd: PaymentMethodsCommand) -> Result<ExitCode> {
     match cmd {
-        PaymentMethodsCommand::List(a) => {
-            super::existing_customer(ctx, &a.customer)?;
-            let stripe = ctx.stripe()?;
-            let methods = ctx
-                .block_on(stripe.payment_methods(&a.customer))?
-                .context("failed to list payment methods")?;
-            ctx.output.show(&ops::payments::MethodList(methods))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        PaymentMethodsCommand::Attach(a) => {
-            let live = ctx.stripe_key()?.mode == Mode::Live;
-            ops::payments::check_method(&a.payment_method, live)?;
-            super::existing_customer(ctx, &a.customer)?;
-            let stripe = ctx.stripe_for_write("attach a payment method")?;
-            let key = crate::idempotency::derived(&["pm-attach", &a.customer, &a.payment_method]);
-            let (customer, pm) = (&a.customer, &a.payment_method);
-            let info = ctx.block_on(ops::payments::attach(
-                &stripe, customer, pm, a.default, &key,
-            ))??;
-            let detail = serde_json::json!({"payment_method": info.id, "default": info.default});
-            super::audit(ctx, "payment_method.attach", Some(customer), detail)?;
-            ctx.output.show(&info)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        PaymentMethodsCommand::Detach(a) => {
-            let question = format!(
-                "Detach {}? Invoices can no longer be charged to it.",
-                a.payment_method
-            );
-            let Some(stripe) =
-                ctx.stripe_for_confirmed_write("detach a payment method", &question)?
-            else {
-                return super::declined(ctx, "the payment method stays attached");
-            };
-            let key = crate::idempotency::random();
-            let info = ctx
-                .block_on(stripe.detach_payment_method(&a.payment_method, &key))?
-                .with_context(|| format!("failed to detach {}", a.payment_method))?;
-            let detail = serde_json::json!({"payment_method": info.id});
-            super::audit(ctx, "payment_method.detach", None, detail)?;
-            ctx.output.show(&info)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        PaymentMethodsCommand::List(a) => list(ctx, &a.customer),
+        PaymentMethodsCommand::Attach(a) => attach(ctx, &a),
+        PaymentMethodsCommand::Detach(a) => detach(ctx, &a.payment_method),
         PaymentMethodsCommand::Default(a) => {
             let stripe = ctx.stripe_for_write("set a default payment method")?;
-            let key = crate::idempotency::derived(&["pm-default", &a.customer, &a.payment_method]);
-            ctx.block_on(stripe.set_default_payment_method(&a.customer, &a.payment_method, &key))?
-                .with_context(|| {
-                    format!(
-                        "failed to make {} the default of {}",
-                        a.payment_method, a.customer
-                    )
-                })?;
-            let detail = serde_json::json!({"payment_method": a.payment_method});
-            super::audit(ctx, "payment_method.default", Some(&a.customer), detail)?;
-            let methods = ctx
-                .block_on(stripe.payment_methods(&a.customer))?
-                .context("failed to list payment methods")?;
-            ctx.output.show(&ops::payments::MethodList(methods))?;
-            Ok(ExitCode::SUCCESS)
+            let (cus, pm) = (&a.customer, &a.payment_method);
+            let key = crate::idempotency::derived(&["pm-default", cus, pm]);
+            ctx.block_on(stripe.set_default_payment_method(cus, pm, &key))?
+                .with_context(|| format!("failed to make {pm} the default of {cus}"))?;
+            super::audit(
+                ctx,
+                "payment_method.default",
+                Some(cus),
+                serde_json::json!({"payment_method": pm}),
+            )?;
+            list(ctx, cus)
         }
     }
+}
+
+fn list(ctx: &mut Ctx, customer: &str) -> Result<ExitCode> {
+    super::existing_customer(ctx, customer)?;
+    let stripe = ctx.stripe()?;
+    let methods = ctx
+        .block_on(stripe.payment_methods(customer))?
+        .context("failed to list payment methods")?;
+    ctx.output.show(&ops::payments::MethodList(methods))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn attach(ctx: &mut Ctx, a: &PaymentMethodAttachArgs) -> Result<ExitCode> {
+    let live = ctx.stripe_key()?.mode == Mode::Live;
+    ops::payments::check_method(&a.payment_method, live)?;
+    super::existing_customer(ctx, &a.customer)?;
+    let stripe = ctx.stripe_for_write("attach a payment method")?;
+    let (customer, pm) = (&a.customer, &a.payment_method);
+    let key = crate::idempotency::derived(&["pm-attach", customer, pm]);
+    let info = ctx.block_on(ops::payments::attach(
+        &stripe, customer, pm, a.default, &key,
+    ))??;
+    let detail = serde_json::json!({"payment_method": info.id, "default": info.default});
+    super::audit(ctx, "payment_method.attach", Some(customer), detail)?;
+    ctx.output.show(&info)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn detach(ctx: &mut Ctx, pm: &str) -> Result<ExitCode> {
+    let question = format!("Detach {pm}? Invoices can no longer be charged to it.");
+    let Some(stripe) = ctx.stripe_for_confirmed_write("detach a payment method", &question)? else {
+        return super::declined(ctx, "the payment method stays attached");
+    };
+    let key = crate::idempotency::random();
+    let info = ctx
+        .block_on(stripe.detach_payment_method(pm, &key))?
+        .with_context(|| format!("failed to detach {pm}"))?;
+    super::audit(
+        ctx,
+        "payment_method.detach",
+        None,
+        serde_json::json!({"payment_method": info.id}),
+    )?;
+    ctx.output.show(&info)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn portal(ctx: &mut Ctx, cmd: PortalCommand) -> Result<ExitCode> {

@@ -13,7 +13,6 @@ use crate::ops;
 use crate::output::subscription_table;
 use crate::time::utc_date;
 use anyhow::{anyhow, Context, Result};
-use serde::Serialize;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
@@ -28,23 +27,8 @@ pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
 }
 
 fn print_one(ctx: &Ctx, row: &MirrorRow, sub: &Subscription) -> Result<()> {
-    if ctx.output.json {
-        #[derive(Serialize)]
-        struct View<'a> {
-            #[serde(flatten)]
-            row: &'a MirrorRow,
-            items: &'a [crate::billing::Item],
-            #[serde(rename = "latest_invoice_id")]
-            latest_invoice: &'a Option<String>,
-        }
-        return ctx.output.json(&View {
-            row,
-            items: &sub.items,
-            latest_invoice: &sub.latest_invoice,
-        });
-    }
     ctx.output
-        .data(&subscription_table(&ctx.output, std::slice::from_ref(row)))
+        .show(&ops::subscriptions::SubscriptionView::of(row, sub))
 }
 
 /// Reads a subscription and its customer, or says clearly which one does not exist.

@@ -9,36 +9,16 @@ use crate::ops;
 use crate::output::sync_warnings;
 use crate::stripe::Stripe;
 use crate::time::utc_date;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Result};
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn meter_spec(ctx: &mut Ctx) -> Result<crate::config::MeterSpec> {
-    let config = ctx.config()?;
-    config.meter.clone().ok_or_else(|| {
-        anyhow!(
-            "{} declares no [meter]: usage sync and reconcile need one\nhint: add a [meter] table with an event_name (see config/billctl.example.toml) and run 'billctl setup-products'",
-            config.source
-        )
-    })
+    ops::sync::meter_spec(ctx.config()?)
 }
 
 fn live_meter(ctx: &mut Ctx, stripe: &Stripe, spec: &crate::config::MeterSpec) -> Result<String> {
-    let meter = ctx
-        .block_on(stripe.find_meter(spec))?
-        .context("failed to read the meters from Stripe")?;
-    match meter {
-        Some(m) if m.active => Ok(m.id),
-        Some(m) => bail!(
-            "the Stripe meter {} for event {} is inactive\nhint: run 'billctl setup-products' to reactivate it",
-            m.id,
-            spec.event_name
-        ),
-        None => bail!(
-            "Stripe has no meter for event {}\nhint: run 'billctl setup-products' to create it",
-            spec.event_name
-        ),
-    }
+    ctx.block_on(ops::sync::live_meter(stripe, spec))?
 }
 
 pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {

@@ -12,7 +12,6 @@ use crate::context::Ctx;
 use crate::ops;
 use crate::output::{delivery_printer, listen_line, Stream};
 use crate::store::webhooks::{EventStore, Filter, Outcome};
-use crate::time::utc_datetime;
 use crate::webhooks::listen;
 use anyhow::{anyhow, bail, Context, Result};
 use ops::webhooks::{ApplySide, ApplySummary, EndpointView, StripeFetch};
@@ -293,29 +292,10 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
 /// `webhooks replay --dry-run`: what would be sent.
 fn replay_dry_run(ctx: &mut Ctx, sel: &ops::replay::Selection) -> Result<ExitCode> {
     for (r, _) in &sel.to_send {
-        if ctx.output.json {
-            ctx.output.json_line(
-                &serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": sel.target, "dry_run": true}),
-            )?;
-        } else {
-            ctx.output.data(&format!(
-                "would send {}  {}  {}\n",
-                r.id,
-                r.kind,
-                utc_datetime(r.created)
-            ))?;
-        }
+        ctx.output
+            .data(&crate::output::would_send(r, &sel.target, ctx.output.json))?;
     }
-    ctx.output.status(format!(
-        "dry run: {} event(s) would be sent to {}{}",
-        sel.to_send.len(),
-        sel.target,
-        if sel.skipped > 0 {
-            format!(" ({} already delivered by {})", sel.skipped, sel.run_id)
-        } else {
-            String::new()
-        }
-    ));
+    ctx.output.status(crate::output::dry_run_summary(sel));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -419,25 +399,14 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
         "webhooks.endpoint.delete",
         serde_json::json!({"endpoint": args.id}),
     )?;
-    let deleted = ops::webhooks::Deleted {
-        deleted: args.id.clone(),
-        secret_removed: forgot,
-    };
-    ctx.output.show(&deleted)?;
+    let (deleted, secret_removed) = (args.id.clone(), forgot);
+    ctx.output.show(&ops::webhooks::Deleted {
+        deleted,
+        secret_removed,
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Appends a webhooks action by the current OS user to the main store's audit log.
 fn audit(ctx: &mut Ctx, action: &str, detail: serde_json::Value) -> Result<()> {
-    ctx.store()?.append_audit(
-        &crate::store::Audit {
-            actor: &super::actor(),
-            action,
-            key_id: None,
-            customer_id: None,
-            reason: None,
-            detail: Some(detail),
-        },
-        now(),
-    )
+    super::audit(ctx, action, None, detail)
 }

@@ -56,6 +56,18 @@ pub async fn attach(
     Ok(info)
 }
 
+/// A Checkout link for a tier, for `checkout create`.
+#[derive(Serialize)]
+pub struct CheckoutLink {
+    pub id: String,
+    pub url: Option<String>,
+    pub tier: String,
+    pub price_id: String,
+    pub customer_id: Option<String>,
+    pub customer_email: Option<String>,
+    pub expires_at: i64,
+}
+
 /// Invoices, for `invoices list`.
 #[derive(Serialize)]
 #[serde(transparent)]

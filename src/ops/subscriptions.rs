@@ -13,6 +13,26 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// One subscription as the mirror has it, with its items and latest invoice.
+#[derive(Serialize)]
+pub struct SubscriptionView {
+    #[serde(flatten)]
+    pub row: MirrorRow,
+    pub items: Vec<Item>,
+    #[serde(rename = "latest_invoice_id")]
+    pub latest_invoice: Option<String>,
+}
+
+impl SubscriptionView {
+    pub fn of(row: &MirrorRow, sub: &Subscription) -> SubscriptionView {
+        SubscriptionView {
+            row: row.clone(),
+            items: sub.items.clone(),
+            latest_invoice: sub.latest_invoice.clone(),
+        }
+    }
+}
+
 /// What `subscriptions sync` changed.
 #[derive(Serialize)]
 pub struct SyncReport {

@@ -25,6 +25,36 @@ pub fn oldest_hour(now: i64) -> i64 {
     (now - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600
 }
 
+/// The config's `[meter]`, which sync and reconcile need.
+pub fn meter_spec(config: &crate::config::Config) -> Result<crate::config::MeterSpec> {
+    config.meter.clone().ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} declares no [meter]: usage sync and reconcile need one\nhint: add a [meter] table with an event_name (see config/billctl.example.toml) and run 'billctl setup-products'",
+            config.source
+        )
+    })
+}
+
+/// The id of the active Stripe meter for `spec`, or why there is none.
+pub async fn live_meter(stripe: &Stripe, spec: &crate::config::MeterSpec) -> Result<String> {
+    let meter = stripe
+        .find_meter(spec)
+        .await
+        .context("failed to read the meters from Stripe")?;
+    match meter {
+        Some(m) if m.active => Ok(m.id),
+        Some(m) => anyhow::bail!(
+            "the Stripe meter {} for event {} is inactive\nhint: run 'billctl setup-products' to reactivate it",
+            m.id,
+            spec.event_name
+        ),
+        None => anyhow::bail!(
+            "Stripe has no meter for event {}\nhint: run 'billctl setup-products' to create it",
+            spec.event_name
+        ),
+    }
+}
+
 /// The hour `--since` starts at (default: the oldest Stripe accepts), or an error when Stripe
 /// would refuse it.
 pub fn since_hour(since: Option<i64>, now: i64) -> Result<i64> {

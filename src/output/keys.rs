@@ -123,3 +123,20 @@ impl Render for Verification {
         text
     }
 }
+
+impl Render for crate::secrets::KeyStatus {
+    fn render(&self, _: &Output) -> String {
+        use crate::secrets::{KeyKind, Mode};
+        let (Some(source), Some(mode), Some(kind), Some(last4)) =
+            (&self.source, self.mode, self.kind, &self.last4)
+        else {
+            return String::new();
+        };
+        let mode = if mode == Mode::Live { "live" } else { "test" };
+        let (prefix, what) = match kind {
+            KeyKind::Secret => ("sk", "secret key"),
+            KeyKind::Restricted => ("rk", "restricted key"),
+        };
+        format!("source:  {source}\nmode:    {mode}\ntype:    {prefix} ({what})\nkey:     {prefix}_{mode}_…{last4}")
+    }
+}

@@ -15,10 +15,10 @@ mod usage;
 mod webhooks;
 
 pub use catalog::plan_table;
-pub use payments::card;
+pub use payments::{card, CustomerList};
 pub use subscriptions::subscription_table;
 pub use usage::{csv, html_report, sync_warnings};
-pub use webhooks::{delivery_printer, listen_line};
+pub use webhooks::{delivery_printer, dry_run_summary, listen_line, would_send};
 
 /// The human form of a report: what stdout shows without `--json`.
 pub trait Render {
@@ -283,4 +283,28 @@ fn terminal_width() -> Option<u16> {
         .ok()
         .and_then(|c| c.parse().ok())
         .filter(|w| *w > 20)
+}
+
+/// Writes a file the user asked for (`--html`, `--write-env`, `--rejects`): `text` to `path` atomically (temporary file + rename) with mode 0600.
+pub fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("billctl")
+    ));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .with_context(|| format!("failed to create {}", tmp.display()))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .with_context(|| format!("failed to write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))
 }

@@ -211,3 +211,45 @@ impl Render for CustomerReport {
         text
     }
 }
+
+/// Customers, for `customers list`.
+#[derive(serde::Serialize)]
+#[serde(transparent)]
+pub struct CustomerList(pub Vec<crate::billing::Customer>);
+
+impl Render for CustomerList {
+    fn render(&self, out: &Output) -> String {
+        let rows = self
+            .0
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::new(&c.id),
+                    Cell::new(c.email.as_deref().unwrap_or("-")),
+                    Cell::new(c.name.as_deref().unwrap_or("-")),
+                    Cell::new(utc_date(c.created)),
+                ]
+            })
+            .collect();
+        out.table(&["ID", "EMAIL", "NAME", "CREATED"], rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!("{} customers.", self.0.len())]
+    }
+}
+
+impl Render for crate::ops::payments::CheckoutLink {
+    fn render(&self, _: &Output) -> String {
+        self.url.clone().unwrap_or_default()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!(
+            "Checkout Session {} for {} expires {}.",
+            self.id,
+            self.tier,
+            utc_datetime(self.expires_at)
+        )]
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{Output, Render};
 use crate::billing::{MirrorRow, UNKNOWN_TIER};
-use crate::ops::subscriptions::SyncReport;
+use crate::ops::subscriptions::{SubscriptionView, SyncReport};
 use crate::time::utc_date;
 use comfy_table::{Cell, Color};
 
@@ -68,5 +68,11 @@ impl Render for SyncReport {
         } else {
             Vec::new()
         }
+    }
+}
+
+impl Render for SubscriptionView {
+    fn render(&self, out: &Output) -> String {
+        subscription_table(out, std::slice::from_ref(&self.row))
     }
 }

@@ -305,3 +305,30 @@ impl Render for Deleted {
         format!("deleted webhook endpoint {}{secret}\n", self.deleted)
     }
 }
+
+/// One line of `webhooks replay --dry-run`: JSON with `--json`, else words.
+pub fn would_send(r: &crate::store::webhooks::EventRow, target: &str, json: bool) -> String {
+    if json {
+        return serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": target, "dry_run": true}).to_string();
+    }
+    format!(
+        "would send {}  {}  {}\n",
+        r.id,
+        r.kind,
+        utc_datetime(r.created)
+    )
+}
+
+/// The status line after `webhooks replay --dry-run`.
+pub fn dry_run_summary(sel: &crate::ops::replay::Selection) -> String {
+    let skipped = if sel.skipped > 0 {
+        format!(" ({} already delivered by {})", sel.skipped, sel.run_id)
+    } else {
+        String::new()
+    };
+    format!(
+        "dry run: {} event(s) would be sent to {}{skipped}",
+        sel.to_send.len(),
+        sel.target
+    )
+}

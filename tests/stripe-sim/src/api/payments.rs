@@ -420,7 +420,7 @@ pub fn charge(
             return Ok(Attempt::NoMethod);
         }
         let err = ApiError::invalid("This customer has no attached payment source or default payment method. Please consider adding a default payment method.").code("resource_missing");
-        record_failure(state, &mut inv, &pi_id, None, &err, meta);
+        record_failure(state, &mut inv, &pi_id, None, &err, why, meta);
         return Ok(Attempt::Failed(err));
     };
     let pm_id = pm["id"].as_str().unwrap_or_default().to_string();
@@ -431,7 +431,7 @@ pub fn charge(
         }
         Behavior::DeclinedOnAttach(code) => {
             let err = ApiError::card(decline_message(code), "card_declined", Some(code));
-            record_failure(state, &mut inv, &pi_id, Some(&pm_id), &err, meta);
+            record_failure(state, &mut inv, &pi_id, Some(&pm_id), &err, why, meta);
             Ok(Attempt::Failed(err))
         }
         Behavior::ChargesFail => {
@@ -440,7 +440,7 @@ pub fn charge(
                 "card_declined",
                 Some("generic_decline"),
             );
-            record_failure(state, &mut inv, &pi_id, Some(&pm_id), &err, meta);
+            record_failure(state, &mut inv, &pi_id, Some(&pm_id), &err, why, meta);
             Ok(Attempt::Failed(err))
         }
         Behavior::NeedsAuthentication => {
@@ -464,11 +464,22 @@ fn record_failure(
     pi_id: &str,
     pm_id: Option<&str>,
     err: &ApiError,
+    why: Why,
     meta: &ReqMeta,
 ) {
     let id = inv["id"].as_str().unwrap_or_default().to_string();
     inv["attempted"] = json!(true);
-    inv["attempt_count"] = json!(inv["attempt_count"].as_i64().unwrap_or(0) + 1);
+    let attempts = inv["attempt_count"].as_i64().unwrap_or(0) + 1;
+    inv["attempt_count"] = json!(attempts);
+    // An automatic charge that fails is retried on the account's schedule; the event says when.
+    if why == Why::Automatic && inv["collection_method"] == "charge_automatically" {
+        let next = state
+            .settings
+            .retry_days
+            .get((attempts - 1).max(0) as usize)
+            .map(|d| state.now() + d * 86_400);
+        inv["next_payment_attempt"] = next.map(Value::from).unwrap_or(Value::Null);
+    }
     state.invoices.insert(id, inv.clone());
     let mut last = err.body()["error"].clone();
     last["payment_method"] = match pm_id.and_then(|p| state.payment_methods.get(p)) {
