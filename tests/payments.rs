@@ -152,6 +152,27 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
         .ok()
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    let l = &listed[0];
+    assert_eq!(
+        (
+            l["access"].as_str(),
+            l["payment"]["failed_attempts"].as_i64()
+        ),
+        (Some("grace"), Some(1))
+    );
+    assert_eq!(
+        l["default_payment_method"]["last4"], "0341",
+        "the card that fails"
+    );
+    assert!(l["payment"]["next_attempt"].is_i64());
+    let human = env
+        .run(&["subscriptions", "list", "--status", "past_due"])
+        .ok();
+    assert!(
+        human.stdout.contains("1 failed attempt(s)"),
+        "{}",
+        human.stdout
+    );
     // After the grace (counted from the failed payment): refused.
     let failed_at = m.payment.failed_at.unwrap();
     env.set_now(failed_at + 7 * DAY);

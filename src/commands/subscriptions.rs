@@ -10,7 +10,6 @@ use crate::clock::now;
 use crate::context::Ctx;
 use crate::idempotency::derived;
 use crate::ops;
-use crate::output::subscription_table;
 use crate::time::utc_date;
 use anyhow::{anyhow, Context, Result};
 use std::process::ExitCode;
@@ -201,12 +200,10 @@ fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {
                 && (args.status.is_empty() || args.status.contains(&r.status))
         })
         .collect();
-    if ctx.output.json {
-        ctx.output.json(&rows)?;
-    } else {
-        ctx.output.data(&subscription_table(&ctx.output, &rows))?;
-        ctx.output.status(format!("{} subscriptions.", rows.len()));
-    }
+    let policy = ctx.config()?.access.clone();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let listed = ops::payments::with_payment_state(store, rt, &stripe, &policy, rows, now())?;
+    ctx.output.show(&listed)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -56,6 +56,87 @@ pub async fn attach(
     Ok(info)
 }
 
+/// A listed subscription with what its payments are doing.
+#[derive(Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub row: MirrorRow,
+    /// What the access policy gives the customer's keys now.
+    pub access: &'static str,
+    pub grace_until: Option<i64>,
+    pub payment: PaymentState,
+    /// For subscriptions in trouble (incomplete, past_due, unpaid): the customer's default
+    /// payment method.
+    pub default_payment_method: Option<PaymentMethodInfo>,
+}
+
+/// `subscriptions list`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct ListedSubscriptions(pub Vec<Listed>);
+
+/// Adds the mirror's payment state and the access policy's verdict to each row, and for rows
+/// in trouble the customer's default card (read from Stripe, 8 customers at a time).
+pub fn with_payment_state(
+    store: &Store,
+    rt: &tokio::runtime::Runtime,
+    stripe: &Stripe,
+    policy: &AccessPolicy,
+    rows: Vec<MirrorRow>,
+    now: i64,
+) -> Result<ListedSubscriptions> {
+    use futures_util::stream::{self, StreamExt};
+    let trouble = |r: &MirrorRow| matches!(r.status.as_str(), "incomplete" | "past_due" | "unpaid");
+    let mut customers: Vec<String> = rows
+        .iter()
+        .filter(|r| trouble(r))
+        .map(|r| r.customer_id.clone())
+        .collect();
+    customers.sort();
+    customers.dedup();
+    let cards: std::collections::HashMap<String, Option<PaymentMethodInfo>> = rt
+        .block_on(
+            stream::iter(customers)
+                .map(|c| async move {
+                    let card = stripe
+                        .payment_methods(&c)
+                        .await
+                        .map(|m| m.into_iter().find(|p| p.default));
+                    (c, card)
+                })
+                .buffer_unordered(8)
+                .collect::<Vec<_>>(),
+        )
+        .into_iter()
+        .map(|(c, r)| r.map(|card| (c, card)))
+        .collect::<Result<_, _>>()
+        .context("failed to read the customers' payment methods")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let payment = store.subscription_payment(&row.id)?.unwrap_or_default();
+        let verdict = access(
+            policy,
+            &row.status,
+            payment.failed_at,
+            row.current_period_start,
+            now,
+        );
+        let (label, until) = match verdict {
+            Access::Granted => ("granted", None),
+            Access::Grace { until } => ("grace", Some(until)),
+            Access::PaymentRequired => ("payment_required", None),
+        };
+        out.push(Listed {
+            default_payment_method: cards.get(&row.customer_id).cloned().flatten(),
+            row,
+            access: label,
+            grace_until: until,
+            payment,
+        });
+    }
+    Ok(ListedSubscriptions(out))
+}
+
 /// A Checkout link for a tier, for `checkout create`.
 #[derive(Serialize)]
 pub struct CheckoutLink {

@@ -76,3 +76,36 @@ impl Render for SubscriptionView {
         subscription_table(out, std::slice::from_ref(&self.row))
     }
 }
+
+impl Render for crate::ops::payments::ListedSubscriptions {
+    fn render(&self, out: &Output) -> String {
+        let rows: Vec<MirrorRow> = self.0.iter().map(|l| l.row.clone()).collect();
+        let mut text = subscription_table(out, &rows);
+        for l in self
+            .0
+            .iter()
+            .filter(|l| l.access != "granted" || l.payment.failed_attempts > 0)
+        {
+            let card = l
+                .default_payment_method
+                .as_ref()
+                .map_or("no default card".to_string(), super::card);
+            let retry = l
+                .payment
+                .next_attempt
+                .map_or("none".into(), crate::time::utc_datetime);
+            let grace = l.grace_until.map_or(String::new(), |g| {
+                format!(", grace until {}", crate::time::utc_datetime(g))
+            });
+            text.push_str(&format!(
+                "\n{}: access {}{grace}; {} failed attempt(s), next retry {retry}; {card}",
+                l.row.id, l.access, l.payment.failed_attempts
+            ));
+        }
+        text
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!("{} subscriptions.", self.0.len())]
+    }
+}

@@ -313,6 +313,23 @@ impl Store {
         Ok(rows.next().transpose()?)
     }
 
+    /// The payment state of one mirrored subscription.
+    pub fn subscription_payment(&self, id: &str) -> Result<Option<PaymentState>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
+             FROM subscriptions WHERE id = ?1",
+        )?;
+        let mut rows = stmt.query_map([id], |r| {
+            Ok(PaymentState {
+                failed_at: r.get(0)?,
+                failed_attempts: r.get(1)?,
+                next_attempt: r.get(2)?,
+                invoice_id: r.get(3)?,
+            })
+        })?;
+        Ok(rows.next().transpose()?)
+    }
+
     /// Records a failed payment of `invoice` for subscription `sub`: the run of failures
     /// starts at `at` unless it already started; attempts and the next retry as Stripe says.
     /// `false` when the subscription is not in the mirror.
