@@ -128,6 +128,9 @@ struct CustomerState {
     subscription: String,
     status: String,
     failed_at: Option<i64>,
+    /// The access policy's verdict, decided once at load: access until this time (`i64::MAX`:
+    /// for good, `i64::MIN`: none); only a `past_due` grace ends in between.
+    access_until: i64,
     period: (i64, i64),
     used: i64,
 }
@@ -310,6 +313,7 @@ impl Verifier {
                 subscription: String::new(),
                 status: String::new(),
                 failed_at: None,
+                access_until: i64::MIN,
                 period: (0, 0),
                 used: 0,
             },
@@ -321,11 +325,23 @@ impl Verifier {
                     .filter(|e| e.customer_id == id && e.ts >= from && e.ts < to)
                     .map(|e| e.quantity)
                     .sum();
+                let access_until = match crate::billing::access(
+                    &self.access,
+                    &sub.status,
+                    payment.failed_at,
+                    from,
+                    i64::MIN,
+                ) {
+                    crate::billing::Access::Granted => i64::MAX,
+                    crate::billing::Access::Grace { until } => until,
+                    crate::billing::Access::PaymentRequired => i64::MIN,
+                };
                 CustomerState {
                     tier: Some(sub.tier),
                     subscription: sub.id,
                     status: sub.status,
                     failed_at: payment.failed_at,
+                    access_until,
                     period: (from, to),
                     // From the rollups: the cost does not grow with the customer's calls.
                     used: self.store.usage_in("customer", id, from, to)? + pending,
@@ -471,14 +487,7 @@ impl Verifier {
             v.code = Code::NoActiveSubscription;
             return Ok(v);
         };
-        let access = crate::billing::access(
-            &self.access,
-            &cust.status,
-            cust.failed_at,
-            cust.period.0,
-            now,
-        );
-        if !access.granted() {
+        if now >= cust.access_until {
             v.code = Code::PaymentRequired;
             v.reason = Some(payment_required_reason(&cust, &self.access));
             v.tier = Some(tier);
