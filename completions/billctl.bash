@@ -5132,7 +5132,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__listen)
-            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5155,6 +5155,14 @@ _billctl() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rejected)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejected-retention)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5182,7 +5190,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__replay)
-            opts="-q -v -y -h -V --failed --type --since --until --to --secret-env --concurrency --rate --timeout --dry-run --resume --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --include-unverified --failed --type --since --until --to --secret-env --concurrency --rate --timeout --dry-run --resume --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

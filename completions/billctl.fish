@@ -799,6 +799,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l secret-env -d 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets \'webhooks endpoint create\' stored in the keyring' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l tolerance -d 'Seconds the signature\'s timestamp may be from now' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-body -d 'Largest body accepted, in bytes (larger ones get 413)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-rejected -d 'Refused (unsigned or bad) requests kept at most, for \'webhooks list --status rejected\'; only their time, path, reason, length and digest are kept, never their body' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l rejected-retention -d 'How long refused requests are kept' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -911,6 +913,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l include-unverified -d 'Also send events that came in through \'webhooks ingest\' (their origin was never verified; they are signed with the endpoint secret all the same)'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l failed -d 'Only events whose last apply failed'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l dry-run -d 'List what would be sent, send nothing'
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from replay" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'

@@ -768,6 +768,10 @@ pub struct WebhooksReplayArgs {
     /// Only these events
     #[arg(value_name = "EVT_ID")]
     pub ids: Vec<String>,
+    /// Also send events that came in through 'webhooks ingest' (their origin was never
+    /// verified; they are signed with the endpoint secret all the same)
+    #[arg(long)]
+    pub include_unverified: bool,
     /// Only events whose last apply failed
     #[arg(long)]
     pub failed: bool,
@@ -857,6 +861,13 @@ pub struct WebhooksListenArgs {
     /// Largest body accepted, in bytes (larger ones get 413)
     #[arg(long, default_value_t = 1_048_576, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body: usize,
+    /// Refused (unsigned or bad) requests kept at most, for 'webhooks list --status rejected';
+    /// only their time, path, reason, length and digest are kept, never their body
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub max_rejected: u64,
+    /// How long refused requests are kept
+    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub rejected_retention: i64,
     /// Apply the object as Stripe has it now (fetched with the Stripe key) instead of the
     /// event's copy
     #[arg(long)]

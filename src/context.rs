@@ -16,6 +16,37 @@ use std::time::Duration;
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com/";
 /// Environment override of the API base (how tests and demos reach the simulator).
 pub const API_BASE_ENV: &str = "BILLCTL_STRIPE_API_BASE";
+/// Test builds only: lets a live-mode key reach a local simulator, for the live-mode tests.
+pub const TEST_ALLOW_LIVE_BASE_ENV: &str = "BILLCTL_TEST_ALLOW_LIVE_BASE";
+
+/// Where the Stripe key may be sent. Plain http only to loopback (the simulator); a config
+/// file may name only api.stripe.com (another host must come from `BILLCTL_STRIPE_API_BASE`,
+/// so a changed config cannot send the key elsewhere); a live-mode key only to api.stripe.com.
+fn check_api_base(base: &str, config_file: Option<&str>, live: bool) -> Result<()> {
+    let uri: hyper::Uri = base
+        .parse()
+        .map_err(|e| anyhow!("invalid Stripe API base {base:?}: {e}"))?;
+    let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
+    let loopback = matches!(host, "localhost" | "::1") || host.starts_with("127.");
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if loopback => {}
+        Some("http") => bail!("refusing to send the Stripe key over plain http to {host}: http is allowed only to loopback (a local simulator); use https"),
+        _ => bail!("{API_BASE_ENV} must be an http:// or https:// URL, got {base:?}"),
+    }
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        bail!("the Stripe API base must not carry credentials");
+    }
+    let stripe = host == "api.stripe.com";
+    if let (Some(file), false) = (config_file, stripe) {
+        bail!("stripe.api_base in {file} points at {host}: a config file may only name api.stripe.com, so that a changed config cannot send the Stripe key elsewhere\nhint: set {API_BASE_ENV} to use another host");
+    }
+    let allow_test = cfg!(debug_assertions) && std::env::var_os(TEST_ALLOW_LIVE_BASE_ENV).is_some();
+    if live && !stripe && !allow_test {
+        bail!("refusing to send a live-mode key to {host}: live keys go only to api.stripe.com");
+    }
+    Ok(())
+}
 
 pub struct Ctx {
     pub global: Global,
@@ -182,15 +213,16 @@ impl Ctx {
             let output = self.output.clone();
             crate::stripe::transport::Log::new(move |line| output.debug(1, line))
         });
+        let live = self.stripe_key()?.mode == Mode::Live;
+        let from_env = std::env::var(API_BASE_ENV).ok().filter(|b| !b.is_empty());
+        let source = self.config()?.source.clone();
         let cfg = &self.config()?.stripe;
-        let mut base = std::env::var(API_BASE_ENV)
-            .ok()
-            .filter(|b| !b.is_empty())
-            .or_else(|| cfg.api_base.clone())
-            .unwrap_or_else(|| DEFAULT_API_BASE.to_string());
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            bail!("{API_BASE_ENV} must be an http:// or https:// URL, got {base:?}");
-        }
+        let (mut base, from_config) = match (from_env, &cfg.api_base) {
+            (Some(b), _) => (b, false),
+            (None, Some(b)) => (b.clone(), true),
+            (None, None) => (DEFAULT_API_BASE.to_string(), false),
+        };
+        check_api_base(&base, from_config.then_some(source.as_str()), live)?;
         // async-stripe paths are appended as "v1/...": the base must end in '/'.
         if !base.ends_with('/') {
             base.push('/');

@@ -389,6 +389,7 @@ fn every_json_output_follows_one_vocabulary() {
             cfg.as_str(),
             "webhooks",
             "replay",
+            "--include-unverified",
             "evt_vocab",
             "--to",
             &recv.url,

@@ -20,31 +20,65 @@ struct Listener {
     child: Child,
     url: String,
     data: std::path::PathBuf,
+    /// The rest of its stdout, read as it comes (a full pipe would stall its log).
+    rest: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Listener {
     fn start(env: &Env) -> Listener {
+        Listener::start_with(env, &[], &[], false)
+    }
+
+    /// With extra flags and environment; `drain` reads its stdout as it comes (for many log
+    /// lines), else stdout stays with the child handle (a test may close it).
+    fn start_with(env: &Env, extra: &[&str], vars: &[(&str, &str)], drain: bool) -> Listener {
         let data = env.path("listen-data");
         let mut child = env
             .command()
             .env("BILLCTL_DATA_DIR", &data)
             .env("WH_OLD", OLD)
             .env("WH_NEW", NEW)
+            .envs(vars.iter().copied())
             .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json"])
             .args(["--secret-env", "WH_OLD", "--secret-env", "WH_NEW"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let mut first = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        if !drain {
+            BufReader::new(child.stdout.as_mut().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no address in {first:?}"))
+                .to_string();
+            return Listener {
+                child,
+                url,
+                data,
+                rest: None,
+            };
+        }
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut first).unwrap();
         let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
             .as_str()
             .unwrap_or_else(|| panic!("no address in {first:?}"))
             .to_string();
-        Listener { child, url, data }
+        let rest = Some(std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = out.read_to_string(&mut text);
+            text
+        }));
+        Listener {
+            child,
+            url,
+            data,
+            rest,
+        }
     }
 
     /// Stops it with SIGTERM and returns its output.
@@ -58,7 +92,10 @@ impl Listener {
         let out = self.child.wait_with_output().unwrap();
         Run {
             code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stdout: match self.rest {
+                Some(r) => r.join().unwrap(),
+                None => String::from_utf8_lossy(&out.stdout).into(),
+            },
             stderr: String::from_utf8_lossy(&out.stderr).into(),
         }
     }
@@ -87,6 +124,16 @@ impl Listener {
 
 /// One HTTP/1.1 POST over a fresh connection; returns the status and the body.
 fn post(url: &str, signature: Option<&str>, body: &[u8]) -> (u16, String) {
+    post_with(url, signature, body, &[])
+}
+
+/// As [`post`], with extra request headers.
+fn post_with(
+    url: &str,
+    signature: Option<&str>,
+    body: &[u8],
+    extra: &[(&str, &str)],
+) -> (u16, String) {
     let rest = url.strip_prefix("http://").unwrap();
     let (authority, path) = rest.split_at(rest.find('/').unwrap());
     let mut s = TcpStream::connect(authority).unwrap();
@@ -97,6 +144,9 @@ fn post(url: &str, signature: Option<&str>, body: &[u8]) -> (u16, String) {
     );
     if let Some(sig) = signature {
         head.push_str(&format!("Stripe-Signature: {sig}\r\n"));
+    }
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
     s.write_all(head.as_bytes()).unwrap();
@@ -651,4 +701,176 @@ fn a_closed_stdout_stops_listen_with_exit_0_after_storing() {
     assert_eq!(status.code(), Some(0));
     let ev = billctl::store::webhooks::EventStore::open(&l.data).unwrap();
     assert_eq!(ev.events(&Default::default(), None).unwrap().len(), 1);
+}
+
+/// Unverified requests are never parsed and never kept whole: only time, reason, length and
+/// digest, capped by count; headers by allow-list, never credentials or the signature value;
+/// control characters from outside are printed escaped.
+#[test]
+fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
+    let env = Env::with_catalog();
+    let l = Listener::start_with(&env, &["--max-rejected", "5"], &[], true);
+    let db = l.data.join("webhooks.db");
+    let before = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    // 300 unsigned 1 MiB bodies naming a real-looking event id with an escape sequence.
+    let mut forged = format!(
+        "{{\"id\":\"evt_\\u001b[31mforged\",\"object\":\"event\",\"type\":\"customer.created\",\"created\":1,\"data\":{{\"object\":{{}}}},\"pad\":\""
+    )
+    .into_bytes();
+    forged.resize(1_048_000, b'x');
+    forged.extend_from_slice(b"\"}");
+    for i in 0..300 {
+        let (status, body) = post_with(
+            &l.url,
+            None,
+            &forged,
+            &[
+                ("X-Api-Key", "sk_live_secret_header"),
+                ("Authorization", "Bearer top-secret"),
+            ],
+        );
+        assert_eq!(status, 400, "request {i}: {body}");
+    }
+    // A signed event whose id and type carry control characters.
+    let t = now();
+    let body = json!({"id": "evt_\u{1b}]0;pwned\u{7}", "object": "event", "type": "x.\u{1b}[2J", "created": t,
+        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "x"}}})
+    .to_string();
+    let sig = signature_header(NEW, t, body.as_bytes());
+    assert_eq!(
+        post_with(
+            &l.url,
+            Some(&sig),
+            body.as_bytes(),
+            &[("Authorization", "Bearer top-secret")]
+        )
+        .0,
+        200
+    );
+    l.settled();
+    let data = l.data.clone();
+    let out = l.stop();
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no raw escape reaches the terminal: {:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\\u001b"),
+        "JSON Lines escape it: {}",
+        out.stdout
+    );
+    let after = std::fs::metadata(&db).unwrap().len();
+    let wal = std::fs::metadata(data.join("webhooks.db-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    assert!(
+        after + wal < before + 5_000_000,
+        "300 MB of refused bodies grew the store by {} bytes",
+        after + wal - before
+    );
+    let mut cmd = env.command();
+    cmd.env("BILLCTL_DATA_DIR", &data)
+        .args(["webhooks", "list", "--status", "rejected", "--json"]);
+    let rejected = common::run(&mut cmd).ok().json();
+    let rows = rejected.as_array().unwrap();
+    assert_eq!(rows.len(), 5, "capped by --max-rejected");
+    for r in rows {
+        assert!(
+            r["event_id"].is_null(),
+            "an unverified body is never parsed: {r}"
+        );
+        let reason = r["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("sha256") && reason.contains("bytes"),
+            "{reason}"
+        );
+    }
+    let conn = rusqlite::Connection::open(data.join("webhooks.db")).unwrap();
+    let (bodies, headers): (i64, String) = conn
+        .query_row(
+            "SELECT COUNT(body), group_concat(headers, ' ') FROM receipts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(bodies, 0, "no receipt keeps a body");
+    assert!(
+        !headers.contains("secret"),
+        "credentials never stored: {headers}"
+    );
+    assert!(
+        !headers.contains("authorization") && !headers.contains("x-api-key"),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("[present]") && !headers.contains("v1="),
+        "the signature value is not kept: {headers}"
+    );
+    let shown = {
+        let mut cmd = env.command();
+        cmd.env("BILLCTL_DATA_DIR", &data)
+            .args(["webhooks", "list"]);
+        common::run(&mut cmd).ok().stdout
+    };
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    assert!(shown.contains("\\u{1b}"), "shown escaped: {shown}");
+}
+
+/// A slow apply (a --refetch against a Stripe that does not answer) holds up no answer: a
+/// second, unrelated delivery is acknowledged while the first is still being applied.
+#[test]
+fn applying_never_holds_up_an_acknowledgement() {
+    let env = Env::with_catalog();
+    // "Stripe" accepts connections and answers nothing until the test drops them.
+    let stalled = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/", stalled.local_addr().unwrap());
+    let l = Listener::start_with(
+        &env,
+        &["--refetch"],
+        &[("BILLCTL_STRIPE_API_BASE", base.as_str())],
+        true,
+    );
+    let t = now();
+    let first = json!({"id": "evt_slow", "object": "event", "type": "customer.subscription.updated", "created": t,
+        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "sub_slow", "object": "subscription"}}})
+    .to_string();
+    assert_eq!(
+        post(
+            &l.url,
+            Some(&signature_header(NEW, t, first.as_bytes())),
+            first.as_bytes()
+        )
+        .0,
+        200
+    );
+    // The apply of evt_slow is now waiting on "Stripe": observed, not slept for.
+    let (held, _) = stalled.accept().unwrap();
+    let second = json!({"id": "evt_quick", "object": "event", "type": "customer.created", "created": t,
+        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_q"}}})
+    .to_string();
+    assert_eq!(
+        post(
+            &l.url,
+            Some(&signature_header(NEW, t, second.as_bytes())),
+            second.as_bytes()
+        )
+        .0,
+        200
+    );
+    let rows = l.events().events(&Default::default(), None).unwrap();
+    let slow = rows.iter().find(|r| r.id == "evt_slow").unwrap();
+    assert_eq!(
+        slow.status, "pending",
+        "the first is still being applied while the second was answered"
+    );
+    assert!(
+        rows.iter().any(|r| r.id == "evt_quick"),
+        "the second is stored"
+    );
+    drop(held);
+    drop(stalled);
+    let settled = l.settled();
+    assert!(settled.iter().all(|r| r.status != "pending"));
+    l.stop();
 }

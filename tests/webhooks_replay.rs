@@ -91,7 +91,13 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     let mut dry = env.command();
     dry.env("WH_APP", SECRET)
         .args([
-            "webhooks", "replay", "--type", "charge.*", "--to", &recv.url,
+            "webhooks",
+            "replay",
+            "--include-unverified",
+            "--type",
+            "charge.*",
+            "--to",
+            &recv.url,
         ])
         .args(["--secret-env", "WH_APP", "--dry-run", "--json"]);
     let dry = common::run(&mut dry);
@@ -103,7 +109,13 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     let mut cmd = env.command();
     cmd.env("WH_APP", SECRET)
         .args([
-            "webhooks", "replay", "--type", "charge.*", "--to", &recv.url,
+            "webhooks",
+            "replay",
+            "--include-unverified",
+            "--type",
+            "charge.*",
+            "--to",
+            &recv.url,
         ])
         .args(["--secret-env", "WH_APP", "--concurrency", "4", "--json"]);
     let r = common::run(&mut cmd);
@@ -174,7 +186,13 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     recv.fail(&[]);
     let mut cmd = env.command();
     cmd.env("WH_APP", SECRET)
-        .args(["webhooks", "replay", "--resume", &run_id])
+        .args([
+            "webhooks",
+            "replay",
+            "--include-unverified",
+            "--resume",
+            &run_id,
+        ])
         .args(["--secret-env", "WH_APP", "--json"]);
     let r = common::run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -217,7 +235,7 @@ fn replay_refuses_bad_input_without_sending() {
             .collect();
         let mut cmd = env.command();
         cmd.env("WH_APP", SECRET)
-            .args(["webhooks", "replay"])
+            .args(["webhooks", "replay", "--include-unverified"])
             .args(&args);
         if !args.contains(&"--secret-env") {
             cmd.args(["--secret-env", "WH_APP"]);
@@ -240,13 +258,13 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
         "$BILLCTL" webhooks endpoint create --url https://app.example.com/stripe/webhooks --json > created.json
         "$BILLCTL" webhooks endpoint list --json > listed.json
         WE=$(sed -n 's/.*"id": *"\(we_[^"]*\)".*/\1/p' created.json | head -1)
-        "$BILLCTL" webhooks replay --to "$RECV" --json > replay.jsonl
+        "$BILLCTL" webhooks replay --include-unverified --to "$RECV" --json > replay.jsonl
         touch replayed
         while [ ! -f go ]; do sleep 0.05; done
         if "$BILLCTL" webhooks endpoint delete "$WE" < /dev/null; then echo "delete without --yes"; exit 8; fi
         "$BILLCTL" webhooks endpoint delete "$WE" --yes --json > deleted.json
         "$BILLCTL" webhooks endpoint list --json > after.json
-        if "$BILLCTL" webhooks replay --to "$RECV" 2> nosecret.txt; then echo "replay without a secret"; exit 9; fi
+        if "$BILLCTL" webhooks replay --include-unverified --to "$RECV" 2> nosecret.txt; then echo "replay without a secret"; exit 9; fi
         echo endpoint-done
     "#;
     // The simulator forgets an endpoint's secret when it is deleted: read it in between.
@@ -332,6 +350,7 @@ fn a_closed_stdout_stops_a_json_replay_with_exit_0() {
         .args([
             "webhooks",
             "replay",
+            "--include-unverified",
             "--to",
             &recv.url,
             "--secret-env",

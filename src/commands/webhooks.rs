@@ -91,6 +91,8 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         secrets,
         tolerance: args.tolerance,
         max_body: args.max_body,
+        max_rejected: args.max_rejected,
+        rejected_retention_ms: args.rejected_retention.saturating_mul(1000),
     };
     let stop = async {
         tokio::select! {
@@ -239,7 +241,8 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     use crate::webhooks::replay;
     let mut events = open_events(ctx)?;
     let filter = filter_of(&args.ids, &args.window, args.failed);
-    let sel = ops::replay::choose(&events, args.resume.as_deref(), args.to.as_deref(), filter)?;
+    let (resume, to) = (args.resume.as_deref(), args.to.as_deref());
+    let sel = ops::replay::choose(&events, resume, to, filter, args.include_unverified)?;
     let url = replay::parse_url("--to", &sel.target).map_err(|e| anyhow!(e))?;
     if args.dry_run {
         return replay_dry_run(ctx, &sel);

@@ -47,6 +47,7 @@ pub fn choose(
     resume: Option<&str>,
     to: Option<&str>,
     filter: Filter,
+    include_unverified: bool,
 ) -> Result<Selection> {
     let (run_id, target, filter, done, resumed) = match resume {
         Some(id) => {
@@ -69,6 +70,21 @@ pub fn choose(
         }
     };
     let rows = select(events, &filter)?;
+    if !include_unverified {
+        let unverified: Vec<&str> = rows
+            .iter()
+            .filter(|(r, _)| r.source == "ingest")
+            .map(|(r, _)| r.id.as_str())
+            .collect();
+        if !unverified.is_empty() {
+            bail!(
+                "{} of the selected events came in through 'webhooks ingest' and were never verified as Stripe's ({}{}): replaying signs them with the endpoint secret; pass --include-unverified if you trust them, or narrow the selection",
+                unverified.len(),
+                unverified.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+                if unverified.len() > 3 { ", ..." } else { "" }
+            );
+        }
+    }
     let selected = rows.len();
     let to_send: Vec<(EventRow, Vec<u8>)> = rows
         .into_iter()
@@ -286,7 +302,7 @@ mod tests {
             timeout: Duration::from_secs(30),
         };
         let bar = indicatif::ProgressBar::hidden();
-        let sel = choose(&events, None, Some(&url), Filter::default()).unwrap();
+        let sel = choose(&events, None, Some(&url), Filter::default(), true).unwrap();
         assert_eq!((sel.selected, sel.to_send.len()), (5, 5));
         let run_id = sel.run_id.clone();
         start(&mut events, &sel, "tester").unwrap();
@@ -299,7 +315,7 @@ mod tests {
             .unwrap();
         assert_eq!((s.sent, s.delivered, s.failed, seen), (5, 4, 1, 5));
         assert_eq!(events.delivered(&run_id).unwrap().len(), 4);
-        let again = choose(&events, Some(&run_id), None, Filter::default()).unwrap();
+        let again = choose(&events, Some(&run_id), None, Filter::default(), true).unwrap();
         assert_eq!(
             (again.selected, again.skipped, again.to_send.len()),
             (5, 4, 1)
@@ -309,11 +325,12 @@ mod tests {
             &events,
             Some(&run_id),
             Some("http://elsewhere/"),
-            Filter::default()
+            Filter::default(),
+            true
         )
         .is_err());
         // A run stopped by its caller after the first delivery is an error, not a summary.
-        let sel = choose(&events, None, Some(&url), Filter::default()).unwrap();
+        let sel = choose(&events, None, Some(&url), Filter::default(), true).unwrap();
         start(&mut events, &sel, "tester").unwrap();
         let stopped = rt.block_on(run(
             &mut events,

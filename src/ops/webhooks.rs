@@ -264,11 +264,13 @@ pub fn listen(
     settings: listen::Settings,
     events: EventStore,
     mut side: ApplySide,
-    log: impl Fn(&listen::Logged) + Send + 'static,
+    log: impl Fn(&listen::Logged) + Send + Sync + 'static,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
-    let writer = listen::Writer::start(events, move |e, b| side.apply(e, b), log, stats.clone());
+    let retention = (settings.max_rejected, settings.rejected_retention_ms);
+    let apply = move |e: &Envelope, b: &[u8]| side.apply(e, b);
+    let writer = listen::Writer::start(events, apply, log, stats.clone(), retention)?;
     let settings = Arc::new(settings);
     rt.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;

@@ -20,6 +20,24 @@ pub use subscriptions::subscription_table;
 pub use usage::{csv, html_report, sync_warnings};
 pub use webhooks::{delivery_printer, dry_run_summary, listen_line, would_send};
 
+/// Text from outside (event ids, types, reasons, URLs) made safe for a terminal: control
+/// characters, escape sequences included, are shown escaped (`\u{1b}`), never sent raw.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// The human form of a report: what stdout shows without `--json`.
 pub trait Render {
     /// The text for stdout (a table or lines).

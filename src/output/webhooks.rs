@@ -1,6 +1,6 @@
 //! How webhook reports read on a terminal.
 
-use super::{Output, Render};
+use super::{clean, Output, Render};
 use crate::ops::replay::Summary;
 use crate::ops::webhooks::{
     BackfillReport, Deleted, EndpointList, EndpointView, EventList, IngestReport, RejectedList,
@@ -24,9 +24,9 @@ pub fn listen_line(l: &Logged, json: bool) -> String {
         utc_datetime(l.received_at_ms / 1000),
         l.http_status,
         l.outcome,
-        l.event_id.as_deref().unwrap_or("-"),
-        l.kind.as_deref().unwrap_or("-"),
-        what
+        clean(l.event_id.as_deref().unwrap_or("-")),
+        clean(l.kind.as_deref().unwrap_or("-")),
+        clean(&what)
     )
 }
 
@@ -48,7 +48,8 @@ pub fn delivery_printer<'a>(
                 .http_status
                 .map_or("no answer".to_string(), |s| format!("HTTP {s}"));
             let excerpt = d.excerpt.as_deref().unwrap_or("");
-            bar.suspend(|| output.item_failed(format!("{}: {status} {excerpt}", d.event_id)));
+            let line = format!("{}: {status} {excerpt}", d.event_id);
+            bar.suspend(|| output.item_failed(clean(&line)));
         }
         std::ops::ControlFlow::Continue(())
     }
@@ -116,12 +117,12 @@ impl Render for EventList {
                     detail = detail.chars().take(77).collect::<String>() + "...";
                 }
                 vec![
-                    Cell::new(&r.id),
-                    Cell::new(&r.kind),
+                    Cell::new(clean(&r.id)),
+                    Cell::new(clean(&r.kind)),
                     Cell::new(utc_datetime(r.created)),
                     Cell::new(r.received),
                     Cell::new(&r.status),
-                    Cell::new(detail),
+                    Cell::new(clean(&detail)),
                 ]
             })
             .collect();
@@ -153,8 +154,8 @@ impl Render for RejectedList {
                     Cell::new(r.seq),
                     Cell::new(utc_datetime(r.received_at_ms / 1000)),
                     Cell::new(r.http_status),
-                    Cell::new(r.event_id.as_deref().unwrap_or("-")),
-                    Cell::new(r.reason.as_deref().unwrap_or("")),
+                    Cell::new(clean(r.event_id.as_deref().unwrap_or("-"))),
+                    Cell::new(clean(r.reason.as_deref().unwrap_or(""))),
                 ]
             })
             .collect();
@@ -175,18 +176,18 @@ impl Render for ShowReport {
         let e = &self.event;
         let mut out = format!(
             "id:        {}\ntype:      {}\ncreated:   {}\nlivemode:  {}\nobject:    {}\nsource:    {}\nreceived:  {} ({} time(s))\nstatus:    {}\n",
-            e.id,
-            e.kind,
+            clean(&e.id),
+            clean(&e.kind),
             utc_datetime(e.created),
             e.livemode,
-            e.object_id.as_deref().unwrap_or("-"),
+            clean(e.object_id.as_deref().unwrap_or("-")),
             e.source,
             utc_datetime(e.received_at_ms / 1000),
             e.received,
             e.status
         );
         if let Some(d) = &e.detail {
-            out.push_str(&format!("detail:    {d}\n"));
+            out.push_str(&format!("detail:    {}\n", clean(d)));
         }
         for r in &self.receipts {
             out.push_str(&format!(
@@ -207,6 +208,7 @@ impl Render for ShowReport {
             ));
         }
         out.push_str("payload:\n");
+        // JSON escapes control characters in strings; the payload prints as JSON.
         out.push_str(&serde_json::to_string_pretty(&self.payload).unwrap_or_default());
         out.push('\n');
         out
@@ -329,6 +331,6 @@ pub fn dry_run_summary(sel: &crate::ops::replay::Selection) -> String {
     format!(
         "dry run: {} event(s) would be sent to {}{skipped}",
         sel.to_send.len(),
-        sel.target
+        clean(&sel.target)
     )
 }

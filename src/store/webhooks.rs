@@ -303,6 +303,22 @@ impl EventStore {
         Ok(fresh)
     }
 
+    /// Keeps at most `max_count` rejected receipts, none older than `max_age_ms` before
+    /// `now_ms` (so refused requests cannot grow the store); returns how many were dropped.
+    pub fn prune_rejected(
+        &mut self,
+        max_count: u64,
+        max_age_ms: i64,
+        now_ms: i64,
+    ) -> Result<usize> {
+        let n = self.conn.prepare_cached(
+            "DELETE FROM receipts WHERE outcome = 'rejected' AND (received_at < ?1 OR seq <= COALESCE(
+               (SELECT seq FROM receipts WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1 OFFSET ?2), -1))",
+        )?
+        .execute(params![now_ms.saturating_sub(max_age_ms), max_count as i64])?;
+        Ok(n)
+    }
+
     /// Records how applying each event ended.
     pub fn set_outcomes(&mut self, outcomes: &[(String, Outcome)]) -> Result<()> {
         if outcomes.is_empty() {

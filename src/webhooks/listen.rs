@@ -27,10 +27,26 @@ pub struct Settings {
     pub secrets: Vec<String>,
     pub tolerance: i64,
     pub max_body: usize,
+    /// Refused requests kept at most (the oldest go first).
+    pub max_rejected: u64,
+    /// Refused requests are kept this long at most (milliseconds).
+    pub rejected_retention_ms: i64,
 }
 
 /// Headers never stored (a proxy in front may add credentials).
-const REDACTED_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorization"];
+/// Headers kept with a receipt (an allow-list: anything else, credentials a proxy may add
+/// included, is dropped). `stripe-signature` is kept only as present, never its value.
+const KEPT_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "user-agent",
+    "stripe-signature",
+    "x-forwarded-for",
+    "x-request-id",
+];
+
+/// The longest header value kept (a longer one is cut).
+const MAX_HEADER_VALUE: usize = 256;
 
 /// Most deliveries stored in one transaction.
 const GROUP: usize = 512;
@@ -72,14 +88,40 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread. `apply` runs on it for each newly stored event, in order of
-    /// arrival within a group (by `created`); `log` gets one line per request.
+    /// Starts the writer thread, which stores each group of requests and answers them once
+    /// committed, and the applier thread, which applies the newly stored events in order of
+    /// `created` (on a connection of its own, so a slow apply never holds up an answer).
+    /// `log` gets one line per request (an accepted new event's line once it is applied).
     pub fn start(
         mut events: EventStore,
         mut apply: impl FnMut(&Envelope, &[u8]) -> Outcome + Send + 'static,
-        log: impl Fn(&Logged) + Send + 'static,
+        log: impl Fn(&Logged) + Send + Sync + 'static,
         stats: Arc<Stats>,
-    ) -> Writer {
+        retention: (u64, i64),
+    ) -> anyhow::Result<Writer> {
+        let mut applied_store = EventStore::open(
+            events
+                .path()
+                .parent()
+                .ok_or_else(|| anyhow::anyhow!("the webhook store has no directory"))?,
+        )?;
+        let log = Arc::new(log);
+        let (apply_tx, apply_rx) = mpsc::channel::<Vec<(Incoming, Logged)>>();
+        let apply_log = log.clone();
+        let applier = std::thread::spawn(move || -> anyhow::Result<()> {
+            while let Ok(mut fresh) = apply_rx.recv() {
+                fresh.sort_by_key(|(i, _)| i.envelope.created);
+                let mut outcomes = Vec::with_capacity(fresh.len());
+                for (i, mut line) in fresh {
+                    let o = apply(&i.envelope, &i.body);
+                    line.applied = Some(o.clone());
+                    apply_log(&line);
+                    outcomes.push((i.envelope.id, o));
+                }
+                applied_store.set_outcomes(&outcomes)?;
+            }
+            Ok(())
+        });
         let (tx, rx) = mpsc::channel::<Job>();
         let handle = std::thread::spawn(move || -> anyhow::Result<()> {
             while let Ok(first) = rx.recv() {
@@ -90,70 +132,18 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
-                let mut incoming = Vec::new();
-                let mut receipts = Vec::with_capacity(jobs.len());
-                let mut replies = Vec::with_capacity(jobs.len());
-                for j in jobs {
-                    incoming.extend(j.incoming);
-                    receipts.push(j.receipt);
-                    replies.push(j.reply);
+                let fresh = store_group(&mut events, jobs, &*log, &stats)?;
+                if !fresh.is_empty() && apply_tx.send(fresh).is_err() {
+                    anyhow::bail!("the webhook applier stopped");
                 }
-                let fresh = match events.store(&incoming, &mut receipts) {
-                    Ok(fresh) => fresh,
-                    Err(e) => {
-                        let msg = format!("{e:#}");
-                        for reply in replies {
-                            stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
-                            let _ = reply.send(Err(msg.clone()));
-                        }
-                        continue;
-                    }
-                };
-                // Accepted requests brought the events, in order; rejected ones brought none.
-                let mut accepted = incoming.into_iter().zip(fresh);
-                let mut fresh_events = Vec::new();
-                for (r, reply) in receipts.iter().zip(replies) {
-                    let mut line = Logged {
-                        received_at_ms: r.received_at_ms,
-                        http_status: r.http_status,
-                        outcome: r.outcome,
-                        event_id: r.event_id.clone(),
-                        kind: None,
-                        reason: r.reason.clone(),
-                        applied: None,
-                    };
-                    if r.outcome == "rejected" {
-                        stats.rejected.fetch_add(1, Ordering::Relaxed);
-                        log(&line);
-                        let _ = reply.send(Ok(false));
-                        continue;
-                    }
-                    let Some((i, is_new)) = accepted.next() else {
-                        anyhow::bail!("an accepted request without its event");
-                    };
-                    line.kind = Some(i.envelope.kind.clone());
-                    if is_new {
-                        stats.stored.fetch_add(1, Ordering::Relaxed);
-                        fresh_events.push((i, line));
-                    } else {
-                        stats.duplicates.fetch_add(1, Ordering::Relaxed);
-                        log(&line);
-                    }
-                    let _ = reply.send(Ok(is_new));
-                }
-                fresh_events.sort_by_key(|(i, _)| i.envelope.created);
-                let mut outcomes = Vec::with_capacity(fresh_events.len());
-                for (i, mut line) in fresh_events {
-                    let o = apply(&i.envelope, &i.body);
-                    line.applied = Some(o.clone());
-                    log(&line);
-                    outcomes.push((i.envelope.id, o));
-                }
-                events.set_outcomes(&outcomes)?;
+                let _ = events.prune_rejected(retention.0, retention.1, now_ms());
             }
-            Ok(())
+            drop(apply_tx);
+            applier
+                .join()
+                .map_err(|_| anyhow::anyhow!("the webhook applier thread panicked"))?
         });
-        Writer { tx, handle }
+        Ok(Writer { tx, handle })
     }
 
     /// Waits until every request handed over is stored and applied.
@@ -163,6 +153,68 @@ impl Writer {
             .join()
             .map_err(|_| anyhow::anyhow!("the webhook writer thread panicked"))?
     }
+}
+
+/// Stores one group of requests in one transaction, answers each, and returns the newly
+/// stored events with their log lines (to apply).
+fn store_group(
+    events: &mut EventStore,
+    jobs: Vec<Job>,
+    log: &dyn Fn(&Logged),
+    stats: &Stats,
+) -> anyhow::Result<Vec<(Incoming, Logged)>> {
+    let mut incoming = Vec::new();
+    let mut receipts = Vec::with_capacity(jobs.len());
+    let mut replies = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        incoming.extend(j.incoming);
+        receipts.push(j.receipt);
+        replies.push(j.reply);
+    }
+    let fresh = match events.store(&incoming, &mut receipts) {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            for reply in replies {
+                stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
+                let _ = reply.send(Err(msg.clone()));
+            }
+            return Ok(Vec::new());
+        }
+    };
+    // Accepted requests brought the events, in order; rejected ones brought none.
+    let mut accepted = incoming.into_iter().zip(fresh);
+    let mut fresh_events = Vec::new();
+    for (r, reply) in receipts.iter().zip(replies) {
+        let mut line = Logged {
+            received_at_ms: r.received_at_ms,
+            http_status: r.http_status,
+            outcome: r.outcome,
+            event_id: r.event_id.clone(),
+            kind: None,
+            reason: r.reason.clone(),
+            applied: None,
+        };
+        if r.outcome == "rejected" {
+            stats.rejected.fetch_add(1, Ordering::Relaxed);
+            log(&line);
+            let _ = reply.send(Ok(false));
+            continue;
+        }
+        let Some((i, is_new)) = accepted.next() else {
+            anyhow::bail!("an accepted request without its event");
+        };
+        line.kind = Some(i.envelope.kind.clone());
+        if is_new {
+            stats.stored.fetch_add(1, Ordering::Relaxed);
+            fresh_events.push((i, line));
+        } else {
+            stats.duplicates.fetch_add(1, Ordering::Relaxed);
+            log(&line);
+        }
+        let _ = reply.send(Ok(is_new));
+    }
+    Ok(fresh_events)
 }
 
 /// Serves until `shutdown` resolves.
@@ -233,10 +285,14 @@ fn answer(status: StatusCode, body: serde_json::Value) -> Response<Full<Bytes>> 
 fn headers_json(req: &Request<Body>) -> String {
     let mut map = serde_json::Map::new();
     for (name, value) in req.headers() {
-        let v = if REDACTED_HEADERS.contains(&name.as_str()) {
-            "[redacted]".to_string()
+        if !KEPT_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let v = if name == "stripe-signature" {
+            "[present]".to_string()
         } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
+            let text = String::from_utf8_lossy(value.as_bytes());
+            text.chars().take(MAX_HEADER_VALUE).collect()
         };
         map.insert(name.as_str().to_string(), serde_json::Value::String(v));
     }
@@ -326,13 +382,10 @@ async fn handle(
         received_at_ms / 1000,
         settings.tolerance,
     ) {
-        let id = Envelope::parse(&body).ok().map(|e| e.id);
-        let r = reject(
-            StatusCode::BAD_REQUEST,
-            e.to_string(),
-            id,
-            Some(body.to_vec()),
-        );
+        // Unverified: never parsed, its body never kept; only its length and digest.
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&body));
+        let reason = format!("{e} (body {} bytes, sha256 {digest})", body.len());
+        let r = reject(StatusCode::BAD_REQUEST, reason, None, None);
         return record(tx, None, r).await;
     }
     let envelope = match Envelope::parse(&body) {

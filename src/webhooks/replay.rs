@@ -34,6 +34,16 @@ pub struct Plan {
 
 /// Parses the URL given to `flag`: absolute http:// or https:// with a host.
 pub fn parse_url(flag: &str, s: &str) -> Result<hyper::Uri, String> {
+    // Credentials in the URL would be stored with the run and printed: refused, and the
+    // error does not repeat them.
+    if let Some((scheme, rest)) = s.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if let Some((_, host)) = authority.rsplit_once('@') {
+            return Err(format!(
+                "invalid {flag} {scheme}://…@{host}: credentials in the URL are refused (they would be stored and printed); put them in the receiver's own configuration, or sign-check with the endpoint secret"
+            ));
+        }
+    }
     let uri: hyper::Uri = s
         .parse()
         .map_err(|e| format!("invalid {flag} {s:?}: {e}"))?;

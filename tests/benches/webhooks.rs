@@ -150,6 +150,7 @@ fn main() -> anyhow::Result<()> {
         .args([
             "webhooks",
             "replay",
+            "--include-unverified",
             "--to",
             &recv.url,
             "--secret-env",

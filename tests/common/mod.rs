@@ -136,6 +136,10 @@ impl Env {
         }
         if let Some(k) = &self.key {
             c.env("BILLCTL_STRIPE_API_KEY", k);
+            // Live-mode tests reach the local simulator (test builds only).
+            if k.contains("_live_") {
+                c.env(billctl::context::TEST_ALLOW_LIVE_BASE_ENV, "1");
+            }
         }
         c
     }
