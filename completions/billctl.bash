@@ -5132,7 +5132,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__listen)
-            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5163,6 +5163,26 @@ _billctl() {
                     return 0
                     ;;
                 --rejected-retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -801,6 +801,11 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-body -d 'Largest body accepted, in bytes (larger ones get 413)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-rejected -d 'Refused (unsigned or bad) requests kept at most, for \'webhooks list --status rejected\'; only their time, path, reason, length and digest are kept, never their body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l rejected-retention -d 'How long refused requests are kept' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-connections -d 'Connections at once; past it, new ones are answered 503' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l header-timeout -d 'Time to read a request\'s headers' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l body-timeout -d 'Time to read a request\'s body' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l request-timeout -d 'Time for a whole request, answer included' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l idle-timeout -d 'A keep-alive connection without a request is closed after this' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r

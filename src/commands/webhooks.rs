@@ -93,6 +93,13 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         max_body: args.max_body,
         max_rejected: args.max_rejected,
         rejected_retention_ms: args.rejected_retention.saturating_mul(1000),
+        limits: listen::Limits {
+            max_connections: args.max_connections,
+            header: secs(args.header_timeout),
+            body: secs(args.body_timeout),
+            request: secs(args.request_timeout),
+            idle: secs(args.idle_timeout),
+        },
     };
     let stop = async {
         tokio::select! {
@@ -412,4 +419,8 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
 
 fn audit(ctx: &mut Ctx, action: &str, detail: serde_json::Value) -> Result<()> {
     super::audit(ctx, action, None, detail)
+}
+
+fn secs(n: i64) -> std::time::Duration {
+    std::time::Duration::from_secs(n.max(1) as u64)
 }

@@ -17,6 +17,7 @@ use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -31,6 +32,34 @@ pub struct Settings {
     pub max_rejected: u64,
     /// Refused requests are kept this long at most (milliseconds).
     pub rejected_retention_ms: i64,
+    pub limits: Limits,
+}
+
+/// Time and connection limits of the receiver.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections at once; past it, new ones get 503.
+    pub max_connections: usize,
+    /// To read a request's headers.
+    pub header: Duration,
+    /// To read a request's body.
+    pub body: Duration,
+    /// For a whole request, answer included.
+    pub request: Duration,
+    /// A keep-alive connection without a request is closed after this.
+    pub idle: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 1024,
+            header: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            request: Duration::from_secs(60),
+            idle: Duration::from_secs(60),
+        }
+    }
 }
 
 /// Headers never stored (a proxy in front may add credentials).
@@ -228,33 +257,39 @@ pub async fn serve(
     let mut conns = tokio::task::JoinSet::new();
     // Tells every connection to finish its request in flight and close.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let slots = Arc::new(tokio::sync::Semaphore::new(settings.limits.max_connections));
+    let mut backoff = Duration::from_millis(10);
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
             () = &mut shutdown => break,
         };
-        let Ok((stream, _)) = accepted else { continue };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors (or another accept error): back off instead of
+                // spinning, up to a second, so connections in flight can finish.
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    () = &mut shutdown => break,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(10);
         let _ = stream.set_nodelay(true);
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            // Over --max-connections: a short 503 and close, without reading the request.
+            conns.spawn(refuse_busy(stream));
+            continue;
+        };
         let settings = settings.clone();
         let tx = writer.tx.clone();
-        let mut stop = stop_rx.clone();
+        let stop = stop_rx.clone();
         conns.spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let settings = settings.clone();
-                let tx = tx.clone();
-                async move { Ok::<_, std::convert::Infallible>(handle(req, &settings, &tx).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = stop.changed() => {}
-            }
-            // Shutting down: answer the request in flight, then close.
-            conn.as_mut().graceful_shutdown();
-            let _ = conn.await;
+            serve_connection(stream, settings, tx, stop).await;
+            drop(permit);
         });
         // Reap finished connections so the set does not grow without bound.
         while conns.try_join_next().is_some() {}
@@ -267,6 +302,77 @@ pub async fn serve(
     if drained.is_err() {
         conns.shutdown().await;
     }
+}
+
+/// Answers 503 to a connection over the limit and closes it.
+async fn refuse_busy(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = "{\"error\":\"too many connections; retry later\"}";
+    let resp = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(resp.as_bytes())).await;
+    let _ = stream.shutdown().await;
+}
+
+/// One connection: requests one after another (keep-alive), headers read within the header
+/// timeout, each request within the request timeout, and closed after the idle timeout
+/// without a request in flight.
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    settings: Arc<Settings>,
+    tx: mpsc::Sender<Job>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let limits = settings.limits;
+    let (touch_tx, mut touch_rx) = tokio::sync::watch::channel(tokio::time::Instant::now());
+    let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (svc_busy, svc_touch) = (busy.clone(), Arc::new(touch_tx));
+    let service = hyper::service::service_fn(move |req| {
+        let (settings, tx, busy, touch) = (
+            settings.clone(),
+            tx.clone(),
+            svc_busy.clone(),
+            svc_touch.clone(),
+        );
+        async move {
+            busy.fetch_add(1, Ordering::SeqCst);
+            let _ = touch.send(tokio::time::Instant::now());
+            let answer = tokio::time::timeout(limits.request, handle(req, &settings, &tx)).await;
+            busy.fetch_sub(1, Ordering::SeqCst);
+            let _ = touch.send(tokio::time::Instant::now());
+            Ok::<_, std::convert::Infallible>(answer.unwrap_or_else(|_| {
+                answer_status(StatusCode::REQUEST_TIMEOUT, "the request took too long")
+            }))
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    loop {
+        let idle_until = *touch_rx.borrow() + limits.idle;
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = stop.changed() => break,
+            _ = touch_rx.changed() => continue,
+            () = tokio::time::sleep_until(idle_until) => {
+                if busy.load(Ordering::SeqCst) == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    // Shutting down (or idle): answer the request in flight, then close.
+    conn.as_mut().graceful_shutdown();
+    let _ = tokio::time::timeout(DRAIN, conn).await;
+}
+
+fn answer_status(status: StatusCode, message: &str) -> Response<Full<Bytes>> {
+    answer(status, serde_json::json!({ "error": message }))
 }
 
 /// How long a stopping receiver waits for requests in flight.
@@ -355,10 +461,24 @@ async fn handle(
         );
         return record(tx, None, r).await;
     }
-    let body = match Limited::new(req.into_body(), settings.max_body)
-        .collect()
-        .await
-    {
+    let read = tokio::time::timeout(
+        settings.limits.body,
+        Limited::new(req.into_body(), settings.max_body).collect(),
+    )
+    .await;
+    let Ok(read) = read else {
+        let reason = format!(
+            "the body took over {} s to arrive",
+            settings.limits.body.as_secs()
+        );
+        return record(
+            tx,
+            None,
+            reject(StatusCode::REQUEST_TIMEOUT, reason, None, None),
+        )
+        .await;
+    };
+    let body = match read {
         Ok(b) => b.to_bytes(),
         Err(e) => {
             let (status, reason) = if e.is::<http_body_util::LengthLimitError>() {
