@@ -265,7 +265,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let stream = match accepted {
-            Ok((stream, _)) => stream,
+            Ok((stream, peer)) => (stream, peer),
             Err(_) => {
                 // Out of file descriptors (or another accept error): back off instead of
                 // spinning, up to a second, so connections in flight can finish.
@@ -278,6 +278,7 @@ pub async fn serve(
             }
         };
         backoff = Duration::from_millis(10);
+        let (stream, peer) = stream;
         let _ = stream.set_nodelay(true);
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             // Over --max-connections: a short 503 and close, without reading the request.
@@ -288,7 +289,7 @@ pub async fn serve(
         let tx = writer.tx.clone();
         let stop = stop_rx.clone();
         conns.spawn(async move {
-            serve_connection(stream, settings, tx, stop).await;
+            serve_connection(stream, peer, settings, tx, stop).await;
             drop(permit);
         });
         // Reap finished connections so the set does not grow without bound.
@@ -321,6 +322,7 @@ async fn refuse_busy(mut stream: tokio::net::TcpStream) {
 /// without a request in flight.
 async fn serve_connection(
     stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
     settings: Arc<Settings>,
     tx: mpsc::Sender<Job>,
     mut stop: tokio::sync::watch::Receiver<bool>,
@@ -339,7 +341,8 @@ async fn serve_connection(
         async move {
             busy.fetch_add(1, Ordering::SeqCst);
             let _ = touch.send(tokio::time::Instant::now());
-            let answer = tokio::time::timeout(limits.request, handle(req, &settings, &tx)).await;
+            let answer =
+                tokio::time::timeout(limits.request, handle(req, peer, &settings, &tx)).await;
             busy.fetch_sub(1, Ordering::SeqCst);
             let _ = touch.send(tokio::time::Instant::now());
             Ok::<_, std::convert::Infallible>(answer.unwrap_or_else(|_| {
@@ -388,8 +391,13 @@ fn answer(status: StatusCode, body: serde_json::Value) -> Response<Full<Bytes>> 
     r
 }
 
-fn headers_json(req: &Request<Body>) -> String {
+/// The request's metadata as kept with its receipt: `:peer` and `:path`, and the
+/// allow-listed headers.
+fn headers_json(req: &Request<Body>, peer: std::net::SocketAddr) -> String {
     let mut map = serde_json::Map::new();
+    map.insert(":peer".into(), serde_json::Value::String(peer.to_string()));
+    let path: String = req.uri().path().chars().take(MAX_HEADER_VALUE).collect();
+    map.insert(":path".into(), serde_json::Value::String(path));
     for (name, value) in req.headers() {
         if !KEPT_HEADERS.contains(&name.as_str()) {
             continue;
@@ -407,6 +415,7 @@ fn headers_json(req: &Request<Body>) -> String {
 
 async fn handle(
     req: Request<Body>,
+    peer: std::net::SocketAddr,
     settings: &Settings,
     tx: &mpsc::Sender<Job>,
 ) -> Response<Full<Bytes>> {
@@ -423,7 +432,7 @@ async fn handle(
         );
     }
     let received_at_ms = now_ms();
-    let headers = headers_json(&req);
+    let headers = headers_json(&req, peer);
     let signature = req
         .headers()
         .get("stripe-signature")
