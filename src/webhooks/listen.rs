@@ -153,6 +153,7 @@ impl Writer {
         });
         let (tx, rx) = mpsc::channel::<Job>();
         let handle = std::thread::spawn(move || -> anyhow::Result<()> {
+            let mut groups: u64 = 0;
             while let Ok(first) = rx.recv() {
                 let mut jobs = vec![first];
                 while jobs.len() < GROUP {
@@ -161,11 +162,17 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
+                let refused = jobs.iter().any(|j| j.receipt.outcome == "rejected");
                 let fresh = store_group(&mut events, jobs, &*log, &stats)?;
                 if !fresh.is_empty() && apply_tx.send(fresh).is_err() {
                     anyhow::bail!("the webhook applier stopped");
                 }
-                let _ = events.prune_rejected(retention.0, retention.1, now_ms());
+                // Refused receipts are pruned when new ones arrive (by count), and at least
+                // every 1,024 groups (by age).
+                groups = groups.wrapping_add(1);
+                if refused || groups % 1024 == 0 {
+                    let _ = events.prune_rejected(retention.0, retention.1, now_ms());
+                }
             }
             drop(apply_tx);
             applier
