@@ -126,3 +126,86 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
         .ok();
     assert!(r.stdout.contains("would send evt_ingested"), "{}", r.stdout);
 }
+
+/// A full API key given where an id is expected is refused, and not echoed.
+#[test]
+fn a_full_key_where_an_id_belongs_is_refused_without_echo() {
+    let env = Env::with_catalog();
+    let cus = env.subscribed("echo@example.com", "pro");
+    let key = env
+        .run(&["keys", "issue", "--customer", &cus, "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let secret_tail = &key[key.len() - 12..];
+    for args in [
+        vec!["keys", "show", key.as_str()],
+        vec!["keys", "revoke", key.as_str(), "--yes"],
+        vec!["keys", "rotate", key.as_str()],
+        vec!["usage", "record", "--key", key.as_str()],
+        vec!["usage", "report", "--key", key.as_str()],
+    ] {
+        let r = env.run(&args).code(2);
+        assert!(r.stderr.contains("whole API key"), "{args:?}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains(secret_tail) && !r.stdout.contains(secret_tail),
+            "{args:?} echoed the key"
+        );
+    }
+    let id = billctl::keys::parse(&key).unwrap().id.to_string();
+    assert_eq!(
+        env.run(&["keys", "show", &id, "--json"]).ok().json()["status"],
+        "active",
+        "nothing was revoked"
+    );
+}
+
+/// Files billctl writes on request replace whatever was at the path (a planted symlink, a
+/// 0666 file) with a new 0600 file, and never write through the link.
+#[test]
+fn requested_files_are_written_fresh_and_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::with_catalog();
+    let victim = env.path("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let env_file = env.path("prices.env");
+    std::os::unix::fs::symlink(&victim, &env_file).unwrap();
+    env.run(&[
+        "setup-products",
+        "--yes",
+        "-q",
+        "--write-env",
+        env_file.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "keep me",
+        "the link was not followed"
+    );
+    let meta = std::fs::symlink_metadata(&env_file).unwrap();
+    assert!(
+        meta.file_type().is_file(),
+        "the symlink was replaced by a file"
+    );
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&env_file)
+        .unwrap()
+        .contains("PRICE_PRO="));
+    let html = env.path("report.html");
+    std::fs::write(&html, "old").unwrap();
+    std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o666)).unwrap();
+    env.run(&["usage", "report", "--html", html.to_str().unwrap()])
+        .ok();
+    assert_eq!(
+        std::fs::metadata(&html).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(env.path("."))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".billctl-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left behind");
+}

@@ -62,6 +62,7 @@ fn list(ctx: &mut Ctx, args: &KeysListArgs) -> Result<ExitCode> {
 }
 
 fn find(ctx: &mut Ctx, id: &str) -> Result<KeyRecord> {
+    keys::not_a_full_key("the key argument", id).map_err(|e| anyhow!(e))?;
     ctx.store()?
         .key(id)?
         .ok_or_else(|| anyhow!("no API key with id {id}\nhint: 'billctl keys list' shows the ids"))

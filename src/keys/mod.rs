@@ -61,6 +61,18 @@ impl Code {
     }
 }
 
+/// Refuses a full API key where a key id is expected, without echoing it: the key would
+/// otherwise land in an error message, a log or a terminal's scrollback.
+pub fn not_a_full_key(what: &str, value: &str) -> Result<(), String> {
+    if value.starts_with("bk_") {
+        let id = parse(value).map_or("its 8-character id", |p| p.id);
+        return Err(format!(
+            "{what} takes a key id, and this is a whole API key (not repeated here): use {id} instead, and treat the key as exposed if it was typed where others can see it"
+        ));
+    }
+    Ok(())
+}
+
 /// A key that passed the offline checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parsed<'a> {

@@ -93,6 +93,7 @@ pub fn record(
     if quantity < 0 {
         anyhow::bail!("invalid --quantity {quantity}: must be 0 or more");
     }
+    crate::keys::not_a_full_key("--key", key_id).map_err(|e| anyhow::anyhow!(e))?;
     let key = store.key(key_id)?.ok_or_else(|| {
         anyhow::anyhow!("no API key with id {key_id} (--key takes the key id, not the key)")
     })?;

@@ -140,6 +140,9 @@ pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
         }
     }
     // With a key, the key's own usage within its customer's period.
+    if let Some(k) = q.key {
+        crate::keys::not_a_full_key("--key", k).map_err(|e| anyhow!(e))?;
+    }
     let key = match q.key {
         Some(k) => Some(
             store
