@@ -91,8 +91,22 @@ pub enum Access {
 }
 
 impl Access {
-    pub fn granted(&self) -> bool {
-        !matches!(self, Access::PaymentRequired)
+    /// The time access lasts until: for good, the grace's end, or never (`i64::MIN`).
+    pub fn until(&self) -> i64 {
+        match self {
+            Access::Granted => i64::MAX,
+            Access::Grace { until } => *until,
+            Access::PaymentRequired => i64::MIN,
+        }
+    }
+
+    /// How reports name it (`granted`, `grace`, `payment_required`), with the grace's end.
+    pub fn label(&self) -> (&'static str, Option<i64>) {
+        match self {
+            Access::Granted => ("granted", None),
+            Access::Grace { until } => ("grace", Some(*until)),
+            Access::PaymentRequired => ("payment_required", None),
+        }
     }
 }
 

@@ -325,17 +325,15 @@ impl Verifier {
                     .filter(|e| e.customer_id == id && e.ts >= from && e.ts < to)
                     .map(|e| e.quantity)
                     .sum();
-                let access_until = match crate::billing::access(
+                // Decided as at the dawn of time: what remains is when (if ever) it ends.
+                let access_until = crate::billing::access(
                     &self.access,
                     &sub.status,
                     payment.failed_at,
                     from,
                     i64::MIN,
-                ) {
-                    crate::billing::Access::Granted => i64::MAX,
-                    crate::billing::Access::Grace { until } => until,
-                    crate::billing::Access::PaymentRequired => i64::MIN,
-                };
+                )
+                .until();
                 CustomerState {
                     tier: Some(sub.tier),
                     subscription: sub.id,

@@ -2,7 +2,7 @@
 //! honestly, and a customer's payment standing (access, default card, open invoices, dunning).
 //! Prints nothing.
 
-use crate::billing::{access, Access, MirrorRow};
+use crate::billing::{access, MirrorRow};
 use crate::config::AccessPolicy;
 use crate::store::{PaymentState, Store};
 use crate::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe};
@@ -121,11 +121,7 @@ pub fn with_payment_state(
             row.current_period_start,
             now,
         );
-        let (label, until) = match verdict {
-            Access::Granted => ("granted", None),
-            Access::Grace { until } => ("grace", Some(until)),
-            Access::PaymentRequired => ("payment_required", None),
-        };
+        let (label, until) = verdict.label();
         out.push(Listed {
             default_payment_method: cards.get(&row.customer_id).cloned().flatten(),
             row,
@@ -238,11 +234,7 @@ pub fn standing(
         cur.row.current_period_start,
         now,
     );
-    let (label, until) = match a {
-        Access::Granted => ("granted", None),
-        Access::Grace { until } => ("grace", Some(until)),
-        Access::PaymentRequired => ("payment_required", None),
-    };
+    let (label, until) = a.label();
     Ok(Standing {
         access: label,
         grace_until: until,

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use stripe_billing::invoice::ListInvoice;
 use stripe_billing::subscription::{
-    CancelSubscription, CreateSubscription, CreateSubscriptionItems, ListSubscription,
-    ListSubscriptionStatus, RetrieveSubscription, UpdateSubscription, UpdateSubscriptionItems,
-    UpdateSubscriptionProrationBehavior,
+    CancelSubscription, ListSubscription, ListSubscriptionStatus, RetrieveSubscription,
+    UpdateSubscription, UpdateSubscriptionItems, UpdateSubscriptionProrationBehavior,
 };
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionSubscriptionData,
@@ -182,22 +181,6 @@ impl Stripe {
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
-    }
-
-    pub async fn create_subscription(
-        &self,
-        customer: &str,
-        price: &str,
-        metadata: &HashMap<String, String>,
-        key: &str,
-    ) -> Result<Subscription, Error> {
-        let mut item = CreateSubscriptionItems::new();
-        item.price = Some(price.to_string());
-        let req = CreateSubscription::new()
-            .customer(customer.to_string())
-            .items(vec![item])
-            .metadata(metadata.clone());
-        Ok(subscription_of(self.write(req, key).await?))
     }
 
     /// Moves one item to another price.

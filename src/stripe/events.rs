@@ -21,7 +21,7 @@ pub(crate) fn encode(s: &str) -> String {
     out
 }
 
-fn json(bytes: &[u8]) -> Result<Value, Error> {
+pub(super) fn json(bytes: &[u8]) -> Result<Value, Error> {
     serde_json::from_slice(bytes).map_err(|e| Error::Decode(format!("unexpected answer: {e}")))
 }
 

@@ -4,7 +4,7 @@
 //! and <https://docs.stripe.com/api/customer_portal/sessions>.
 
 use super::error::Error;
-use super::events::encode;
+use super::events::{encode, json};
 use super::{subscription_of, Stripe};
 use crate::billing::Subscription;
 use serde::Serialize;
@@ -71,10 +71,6 @@ pub struct NewSubscription {
     pub send_invoice_days: Option<u32>,
     /// `allow_incomplete`, `default_incomplete` or `error_if_incomplete`.
     pub payment_behavior: String,
-}
-
-fn json(bytes: &[u8]) -> Result<Value, Error> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Decode(format!("unexpected answer: {e}")))
 }
 
 fn id_of(v: &Value) -> Option<String> {

@@ -121,8 +121,7 @@ impl Applier<'_> {
         let sub = if kind.starts_with("customer.subscription.") {
             id_of(&object["id"])
         } else if kind.starts_with("invoice.") {
-            id_of(&object["subscription"])
-                .or_else(|| id_of(&object["parent"]["subscription_details"]["subscription"]))
+            invoice_subscription(object)
         } else {
             id_of(&object["subscription"])
         };
@@ -263,8 +262,7 @@ impl Applier<'_> {
     }
 
     fn invoice_event(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Outcome> {
-        let sub = id_of(&object["subscription"])
-            .or_else(|| id_of(&object["parent"]["subscription_details"]["subscription"]));
+        let sub = invoice_subscription(object);
         let Some(sub) = sub else {
             return Ok(Outcome::Ignored(
                 "the invoice belongs to no subscription".into(),
@@ -343,6 +341,13 @@ fn id_of(v: &Value) -> Option<String> {
         Value::Object(o) => o.get("id").and_then(Value::as_str).map(String::from),
         _ => None,
     }
+}
+
+/// The subscription an invoice belongs to: `subscription` in older API versions,
+/// `parent.subscription_details.subscription` since 2025-03-31.
+fn invoice_subscription(invoice: &Value) -> Option<String> {
+    id_of(&invoice["subscription"])
+        .or_else(|| id_of(&invoice["parent"]["subscription_details"]["subscription"]))
 }
 
 fn customer_stub(id: &str, created: i64) -> Customer {

@@ -251,8 +251,7 @@ pub fn detach(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
             sub["default_payment_method"] = Value::Null;
         }
     }
-    let mut previous = json!({ "customer": customer });
-    previous["customer"] = json!(customer);
+    let previous = json!({ "customer": customer });
     state.emit("payment_method.detached", &pm, Some(previous), &req.meta);
     Ok(pm)
 }
