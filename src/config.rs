@@ -146,6 +146,10 @@ pub struct UsageSettings {
     pub dedup_window_days: u32,
     /// Meter events per second `usage sync` sends at most.
     pub sync_rate: u32,
+    /// The largest quantity one usage event may carry (the smallest is 1).
+    pub max_quantity: i64,
+    /// How far ahead of now an event's timestamp may lie, in seconds.
+    pub max_future_skew_secs: i64,
 }
 
 impl Default for UsageSettings {
@@ -153,6 +157,18 @@ impl Default for UsageSettings {
         UsageSettings {
             dedup_window_days: 35,
             sync_rate: 25,
+            max_quantity: 1_000_000_000,
+            max_future_skew_secs: 300,
+        }
+    }
+}
+
+impl UsageSettings {
+    /// The bounds every usage event is checked against.
+    pub fn bounds(&self) -> crate::usage::Bounds {
+        crate::usage::Bounds {
+            max_quantity: self.max_quantity,
+            max_future_skew: self.max_future_skew_secs,
         }
     }
 }
@@ -306,6 +322,8 @@ struct RawMeter {
 struct RawUsage {
     dedup_window_days: Option<Spanned<i64>>,
     sync_rate: Option<Spanned<i64>>,
+    max_quantity: Option<Spanned<i64>>,
+    max_future_skew: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -649,6 +667,9 @@ fn meter(cx: &Ctx, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
     })
 }
 
+/// The highest `usage.max_quantity` a config may set.
+pub const MAX_QUANTITY_CEILING: i64 = 1_000_000_000_000;
+
 fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError> {
     let d = UsageSettings::default();
     let ranged = |v: &Option<Spanned<i64>>, key: &str, default: u32, min: i64, max: i64| match v {
@@ -667,6 +688,30 @@ fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError>
         )?,
         // Stripe's meter event endpoint allows 1,000 calls per second in live mode.
         sync_rate: ranged(&raw.sync_rate, "usage.sync_rate", d.sync_rate, 1, 1000)?,
+        // Up to 10^12 per event: a million such events still sum far inside an i64.
+        max_quantity: match &raw.max_quantity {
+            None => d.max_quantity,
+            Some(s) if (1..=MAX_QUANTITY_CEILING).contains(s.get_ref()) => *s.get_ref(),
+            Some(s) => {
+                return Err(cx.err(
+                    s.span(),
+                    "usage.max_quantity",
+                    format!("must be between 1 and {MAX_QUANTITY_CEILING}"),
+                ))
+            }
+        },
+        max_future_skew_secs: match &raw.max_future_skew {
+            None => d.max_future_skew_secs,
+            Some(s) => crate::time::parse_span(s.get_ref())
+                .and_then(|v| {
+                    if v <= 86_400 {
+                        Ok(v)
+                    } else {
+                        Err(format!("{:?} is longer than a day", s.get_ref()))
+                    }
+                })
+                .map_err(|e| cx.err(s.span(), "usage.max_future_skew", e))?,
+        },
     })
 }
 

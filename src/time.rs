@@ -153,6 +153,23 @@ pub fn parse_month(s: &str) -> Result<(i64, i64), String> {
     Ok((day_start(first), day_start(next)))
 }
 
+/// `ts` plus `count` Stripe price intervals (`day`, `week`, `month`, `year`) on the UTC
+/// calendar (a month from January 31 is February's last day); `None` past the end of time or
+/// for an unknown unit.
+pub fn add_interval(ts: i64, unit: &str, count: u32) -> Option<i64> {
+    let n = i64::from(count);
+    let span = match unit {
+        "day" => jiff::Span::new().try_days(n).ok()?,
+        "week" => jiff::Span::new().try_weeks(n).ok()?,
+        "month" => jiff::Span::new().try_months(n).ok()?,
+        "year" => jiff::Span::new().try_years(n).ok()?,
+        _ => return None,
+    };
+    let t = Timestamp::from_second(ts).ok()?.to_zoned(TimeZone::UTC);
+    let next = t.checked_add(span).ok()?.timestamp().as_second();
+    (next <= MAX).then_some(next)
+}
+
 /// `[start, end)` of the UTC calendar month containing `ts`.
 pub fn month_of(ts: i64) -> (i64, i64) {
     let d = date(ts);
@@ -268,6 +285,22 @@ mod tests {
         assert!(moment("tomorrow")
             .unwrap_err()
             .contains("malformed timestamp"));
+    }
+
+    #[test]
+    fn intervals_follow_the_calendar() {
+        let jan31 = parse_timestamp("2026-01-31T10:00:00Z").unwrap();
+        assert_eq!(
+            add_interval(jan31, "month", 1),
+            parse_timestamp("2026-02-28T10:00:00Z").ok()
+        );
+        assert_eq!(add_interval(jan31, "week", 2), Some(jan31 + 14 * 86_400));
+        assert_eq!(
+            add_interval(jan31, "year", 1),
+            parse_timestamp("2027-01-31T10:00:00Z").ok()
+        );
+        assert_eq!(add_interval(MAX - 10, "day", 1), None);
+        assert_eq!(add_interval(jan31, "fortnight", 1), None);
     }
 
     #[test]

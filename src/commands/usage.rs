@@ -5,7 +5,6 @@ use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
 use anyhow::{bail, Context, Result};
-use std::io::Read;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
@@ -23,8 +22,9 @@ pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
 fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     let at = args.at.unwrap_or_else(now);
     let id = args.id.as_deref();
+    let bounds = ctx.config()?.usage.bounds();
     let store = ctx.store()?;
-    let recorded = ops::import::record(store, &args.key, id, args.quantity, at, now())?;
+    let recorded = ops::import::record(store, &args.key, id, args.quantity, at, now(), &bounds)?;
     ctx.output.show(&recorded)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -49,29 +49,52 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         derive_ids: args.derive_ids,
         skip_invalid: args.skip_invalid,
         batch_size: args.batch_size,
+        bounds: ctx.config()?.usage.bounds(),
     };
-    let (source, text) = match file {
-        None => ("<stdin>", read_all(std::io::stdin().lock(), "stdin")?),
-        Some(f) => (args.file.as_str(), read_all(f, &args.file)?),
+    let (source, mut input) = match file {
+        Some(f) => (args.file.as_str(), f),
+        // Stdin is read once into an unnamed private temporary file, so the import can check
+        // every line before writing any, in bounded memory.
+        None => ("<stdin>", spool_stdin()?),
+    };
+    let mut rejects = match &args.rejects {
+        Some(path) if args.skip_invalid => Some(crate::output::PrivateFile::create(path)?),
+        _ => None,
     };
     let bar = ctx.output.progress(0, "Importing");
-    ctx.output.rate_style(&bar, "events");
-    let outcome = ops::import::import(ctx.store()?, &text, &opts, &bar, now())?;
+    ctx.output.bytes_style(&bar);
+    let mut sink = |r: &ops::import::Reject| -> Result<()> {
+        if let Some(f) = rejects.as_mut() {
+            let mut line = serde_json::to_vec(r)?;
+            line.push(b'\n');
+            f.write(&line)?;
+        }
+        Ok(())
+    };
+    let outcome = ops::import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
     bar.finish_and_clear();
     let report = match outcome {
-        ops::import::Outcome::Refused { read, rejects } => {
-            for r in &rejects {
+        ops::import::Outcome::Refused {
+            read,
+            rejected,
+            first,
+        } => {
+            for r in &first {
                 ctx.output
                     .notice(format!("{source}:{}: {}", r.line, r.reason));
             }
-            bail!("{} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines", rejects.len());
+            if rejected > first.len() {
+                ctx.output
+                    .notice(format!("... and {} more", rejected - first.len()));
+            }
+            bail!("{rejected} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines");
         }
         ops::import::Outcome::Imported(report) => report,
     };
-    if let Some(path) = &args.rejects {
-        super::write_private(path, &ops::import::rejects_jsonl(&report.rejects)?)?;
-        if !report.rejects.is_empty() && !ctx.output.json {
-            let n = report.rejects.len();
+    if let (Some(f), Some(path)) = (rejects, &args.rejects) {
+        f.persist()?;
+        if report.rejected > 0 && !ctx.output.json {
+            let n = report.rejected;
             ctx.output
                 .warn(format!("{n} rejected lines written to {}", path.display()));
         }
@@ -80,9 +103,11 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_all(mut from: impl Read, name: &str) -> Result<String> {
-    let mut text = String::new();
-    from.read_to_string(&mut text)
-        .with_context(|| format!("failed to read {name}"))?;
-    Ok(text)
+/// Standard input copied into an unnamed temporary file (mode 0600, gone when closed).
+fn spool_stdin() -> Result<std::fs::File> {
+    use std::io::Seek;
+    let mut f = tempfile::tempfile().context("failed to create a temporary file for stdin")?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut f).context("failed to read stdin")?;
+    f.rewind()?;
+    Ok(f)
 }

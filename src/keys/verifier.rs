@@ -1,16 +1,28 @@
 //! [`Verifier`]: checks presented API keys for an API service, in-process.
 //!
 //! It opens the store, caches key records and customers' tier and usage, enforces each key's
-//! per-minute rate limit with a token bucket, checks the customer's quota for the current
-//! billing period, and records usage in batches.
+//! per-minute rate limit, checks the customer's quota for the current billing period, and
+//! records usage.
+//!
+//! **Recorded calls are atomic.** [`Verifier::verify_and_record`] counts the key's calls in the
+//! last minute and the customer's usage in the period, and records the call, in one immediate
+//! store transaction ([`Store::record_within`]): rate limits and quotas hold across processes
+//! and threads, and a recorded call is in the store when the answer is returned. A plain
+//! [`Verifier::verify`] records nothing; its rate limit is a token bucket in this process,
+//! charged at first sight with the key's recorded calls of the last minute.
+//!
+//! **Ended periods roll forward once.** When the mirrored billing period has ended (the renewal
+//! webhook was missed and no sync ran), the quota is counted in the next period, one interval of
+//! the subscription's price later, and the answer's reason says so. A subscription set to cancel
+//! at the period end has no access after it, and neither has one whose mirror is more than one
+//! interval behind (`NO_ACTIVE_SUBSCRIPTION`, with a reason that names the stale mirror).
 //!
 //! **Freshness bound.** Cached keys and customers are re-read from the store once the store
 //! snapshot they came from is older than the refresh interval ([`DEFAULT_REFRESH`], 1 second,
 //! see [`Verifier::with_refresh`]); so a revocation, rotation, expiry change or tier change made
 //! by another process is seen within that interval. Consecutive cache misses share one read
 //! snapshot (for at most half the interval), so a burst of first-seen keys costs one set of
-//! locks; the snapshot ends at the first call served from the cache, or on flush and drop. Recorded usage is written at least every refresh interval and every 1,000
-//! events, on [`Verifier::flush`], and on drop.
+//! locks; the snapshot ends at the first call served from the cache, or on flush and drop.
 //!
 //! ```no_run
 //! use billctl::keys::{Code, Verifier};
@@ -30,7 +42,7 @@
 use super::{ct_eq, hash, parse, Code};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::store::{KeyRecord, Store, UsageEvent};
+use crate::store::{CallLimits, Charge, KeyRecord, Store, UsageEvent};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -44,7 +56,6 @@ use std::time::{Duration, Instant};
 
 /// How stale a cached key or customer may be.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(1);
-const FLUSH_EVENTS: usize = 1_000;
 
 /// Quota for the current billing period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,6 +144,11 @@ struct CustomerState {
     access_until: i64,
     period: (i64, i64),
     used: i64,
+    /// Why the period differs from the mirror's (rolled forward), or why access ended with it.
+    note: Option<String>,
+    /// The mirrored period ended and with it the subscription (set to cancel at its end, or a
+    /// mirror too stale to roll forward).
+    ended: bool,
 }
 
 struct Bucket {
@@ -151,8 +167,7 @@ pub struct Verifier {
     keys: Map<Cached<Arc<KeyRecord>>>,
     customers: Map<Cached<Arc<CustomerState>>>,
     buckets: Map<Bucket>,
-    pending: Vec<UsageEvent>,
-    last_flush: Instant,
+    bounds: crate::usage::Bounds,
     /// When the open read transaction (shared by cache misses) began.
     snapshot: Option<Instant>,
     /// Whether the current call read the store.
@@ -185,8 +200,7 @@ impl Verifier {
             keys: Map::default(),
             customers: Map::default(),
             buckets: Map::default(),
-            pending: Vec::new(),
-            last_flush: crate::clock::process().instant(),
+            bounds: config.usage.bounds(),
             snapshot: None,
             missed: false,
             seq: 0,
@@ -204,7 +218,6 @@ impl Verifier {
     /// Reads the time from `clock` instead of the process clock (expiry, rate-limit windows,
     /// billing-period edges and the freshness bound all follow it).
     pub fn with_clock(mut self, clock: Clock) -> Verifier {
-        self.last_flush = clock.instant();
         self.clock = clock;
         self
     }
@@ -214,7 +227,9 @@ impl Verifier {
         self.check(key, 1, false)
     }
 
-    /// Checks a key for a call of `quantity` units and, when valid, records it.
+    /// Checks a key for a call of `quantity` units (at least 1) and, when valid, records it
+    /// in the same store transaction that checked the limits. A quantity above
+    /// `usage.max_quantity` is refused as `QUOTA_EXCEEDED`, with a reason.
     pub fn verify_and_record(&mut self, key: &str, quantity: i64) -> Verification {
         self.check(key, quantity.max(1), true)
     }
@@ -231,22 +246,11 @@ impl Verifier {
         Ok(())
     }
 
-    /// Writes buffered usage to the store; returns how many events were new.
+    /// Ends a shared read snapshot. Recorded calls are written as they are verified, so
+    /// nothing is ever buffered: this returns 0 (kept for callers that flush before exit).
     pub fn flush(&mut self) -> Result<usize> {
         self.end_snapshot();
-        self.last_flush = self.clock.instant();
-        if self.pending.is_empty() {
-            return Ok(0);
-        }
-        let events = std::mem::take(&mut self.pending);
-        match self.store.record_usage(&events, self.clock.now()) {
-            Ok(n) => Ok(n),
-            Err(e) => {
-                // Keep them for the next attempt rather than lose counted calls.
-                self.pending = events;
-                Err(e)
-            }
-        }
+        Ok(0)
     }
 
     fn end_snapshot(&mut self) {
@@ -316,15 +320,12 @@ impl Verifier {
                 access_until: i64::MIN,
                 period: (0, 0),
                 used: 0,
+                note: None,
+                ended: false,
             },
             Some(crate::store::Current { row: sub, payment }) => {
-                let (from, to) = (sub.current_period_start, sub.current_period_end);
-                let pending: i64 = self
-                    .pending
-                    .iter()
-                    .filter(|e| e.customer_id == id && e.ts >= from && e.ts < to)
-                    .map(|e| e.quantity)
-                    .sum();
+                let (period, note, ended) = self.period_at(&sub, now)?;
+                let (from, to) = period;
                 // Decided as at the dawn of time: what remains is when (if ever) it ends.
                 let access_until = crate::billing::access(
                     &self.access,
@@ -342,7 +343,9 @@ impl Verifier {
                     access_until,
                     period: (from, to),
                     // From the rollups: the cost does not grow with the customer's calls.
-                    used: self.store.usage_in("customer", id, from, to)? + pending,
+                    used: self.store.usage_in("customer", id, from, to)?,
+                    note,
+                    ended,
                 }
             }
         });
@@ -354,6 +357,51 @@ impl Verifier {
             },
         );
         Ok(state)
+    }
+
+    /// The billing period that holds `now`: the mirror's, or, once it has ended, the next one
+    /// (one interval of the price later), with a note that says so; or the note that access
+    /// ended with it (see the module docs).
+    #[allow(clippy::type_complexity)]
+    fn period_at(
+        &self,
+        sub: &crate::billing::MirrorRow,
+        now: i64,
+    ) -> Result<((i64, i64), Option<String>, bool)> {
+        let (from, to) = (sub.current_period_start, sub.current_period_end);
+        if now < to || !crate::billing::LIVE_STATUSES.contains(&sub.status.as_str()) {
+            return Ok(((from, to), None, false));
+        }
+        let ended_at = crate::time::utc_datetime(to);
+        if sub.cancel_at_period_end || sub.cancel_at.is_some_and(|c| c <= to) {
+            let note = format!(
+                "subscription {} was set to cancel at the end of its period, {ended_at}, which has passed (the mirror has not seen it end: run 'billctl subscriptions sync')",
+                sub.id
+            );
+            return Ok(((from, to), Some(note), true));
+        }
+        let next = self
+            .store
+            .price_interval(&sub.price_id)?
+            .and_then(|(unit, count)| crate::time::add_interval(to, &unit, count));
+        match next {
+            Some(next) if now < next => {
+                let note = format!(
+                    "billing period rolled forward: the mirrored period of subscription {} ended {ended_at}; counting {} to {} (one interval of its price) until the mirror catches up ('billctl subscriptions sync')",
+                    sub.id,
+                    ended_at,
+                    crate::time::utc_datetime(next)
+                );
+                Ok(((to, next), Some(note), false))
+            }
+            _ => {
+                let note = format!(
+                    "the subscription mirror is stale: subscription {}'s period ended {ended_at}, more than one interval ago; run 'billctl subscriptions sync'",
+                    sub.id
+                );
+                Ok(((from, to), Some(note), true))
+            }
+        }
     }
 
     fn store_mode(&mut self, t: Instant) -> Result<Option<String>> {
@@ -380,9 +428,16 @@ impl Verifier {
     ) -> Result<Option<u32>> {
         let cap = f64::from(limit);
         if !self.buckets.contains_key(&rec.id) {
-            let recent = if rec.last_used_at.is_some_and(|u| u >= now - 60) {
+            let recent = if rec
+                .last_used_at
+                .is_some_and(|u| u >= now.saturating_sub(60))
+            {
                 self.snapshot(t)?;
-                self.store.key_uses_since(&rec.id, now - 60)?
+                // The window ends where stored events may: at most the allowed skew ahead.
+                let end = now
+                    .saturating_add(self.bounds.max_future_skew)
+                    .saturating_add(1);
+                self.store.key_calls(&rec.id, now.saturating_sub(60), end)?
             } else {
                 0
             };
@@ -418,13 +473,6 @@ impl Verifier {
         // cache misses follow each other, never while the verifier is busy with hot keys.
         if !self.missed {
             self.end_snapshot();
-        }
-        if record
-            && (self.pending.len() >= FLUSH_EVENTS
-                || t.saturating_duration_since(self.last_flush) >= self.refresh)
-        {
-            // Usage stays buffered if this fails, and is retried on the next flush.
-            let _ = self.flush();
         }
         match result {
             Ok(v) => v,
@@ -485,10 +533,15 @@ impl Verifier {
             v.code = Code::NoActiveSubscription;
             return Ok(v);
         };
+        v.tier = Some(tier.clone());
+        if cust.ended {
+            v.code = Code::NoActiveSubscription;
+            v.reason = cust.note.clone();
+            return Ok(v);
+        }
         if now >= cust.access_until {
             v.code = Code::PaymentRequired;
             v.reason = Some(payment_required_reason(&cust, &self.access));
-            v.tier = Some(tier);
             return Ok(v);
         }
         let Some(&(quota, rate)) = self.limits.get(&tier) else {
@@ -496,19 +549,26 @@ impl Verifier {
             v.reason = Some(format!(
                 "the subscription is on tier {tier}, which is not in the config"
             ));
-            v.tier = Some(tier);
             return Ok(v);
         };
-        v.tier = Some(tier);
-        let remaining = |used: i64| crate::billing::standing(used, quota).remaining;
+        v.reason = cust.note.clone();
         let (p0, p1) = cust.period;
-        v.quota = Some(QuotaView {
-            used: cust.used,
+        let view = |used: i64| QuotaView {
+            used,
             limit: quota,
-            remaining: remaining(cust.used),
+            remaining: crate::billing::standing(used, quota).remaining,
             period_start: p0,
             period_end: p1,
-        });
+        };
+        v.quota = Some(view(cust.used));
+        if let Err(e) = self.bounds.quantity(quantity) {
+            v.code = Code::QuotaExceeded;
+            v.reason = Some(e);
+            return Ok(v);
+        }
+        if record {
+            return self.record_call(v, &rec, quota, rate, (p0, p1), quantity, now);
+        }
         if !crate::billing::fits(cust.used, quantity, quota) {
             v.code = Code::QuotaExceeded;
             v.rate_limit = Some(RateView {
@@ -534,34 +594,72 @@ impl Verifier {
         });
         v.code = Code::Valid;
         v.valid = true;
-        if record {
-            self.seq += 1;
-            self.pending.push(UsageEvent {
-                event_id: format!(
-                    "v-{}-{:016x}-{}",
-                    rec.id,
-                    *self.origin.get_or_insert_with(rand::random),
-                    self.seq
-                ),
-                customer_id: rec.customer_id.clone(),
-                key_id: Some(rec.id.clone()),
-                quantity,
-                ts: now,
-                endpoint: None,
-                meta: None,
-            });
-            if let Some(c) = self.customers.get_mut(&rec.customer_id) {
-                Arc::make_mut(&mut c.value).used += quantity;
+        Ok(v)
+    }
+
+    /// Checks the limits and records the call in one store transaction (see the module docs).
+    #[allow(clippy::too_many_arguments)]
+    fn record_call(
+        &mut self,
+        mut v: Verification,
+        rec: &KeyRecord,
+        quota: Option<u64>,
+        rate: u32,
+        period: (i64, i64),
+        quantity: i64,
+        now: i64,
+    ) -> Result<Verification> {
+        self.end_snapshot();
+        self.seq += 1;
+        let event = UsageEvent {
+            event_id: format!(
+                "v-{}-{:016x}-{}",
+                rec.id,
+                *self.origin.get_or_insert_with(rand::random),
+                self.seq
+            ),
+            customer_id: rec.customer_id.clone(),
+            key_id: Some(rec.id.clone()),
+            quantity,
+            ts: now,
+            endpoint: None,
+            meta: None,
+        };
+        let limits = CallLimits {
+            rate_per_minute: rate,
+            quota,
+            period,
+            max_future_skew: self.bounds.max_future_skew,
+        };
+        let charge = self.store.record_within(&event, &limits, now)?;
+        let (used, calls) = match charge {
+            Charge::Recorded { used, calls } => {
+                (used.checked_add(quantity).unwrap_or(i64::MAX), calls + 1)
             }
-            let used = cust.used.saturating_add(quantity);
-            v.quota = Some(QuotaView {
-                used,
-                limit: quota,
-                remaining: remaining(used),
-                period_start: p0,
-                period_end: p1,
-            });
+            Charge::QuotaExceeded { used } => (used, 0),
+            Charge::RateLimited { used, calls } => (used, calls),
+        };
+        // The store's count is the freshest: the cached usage follows it.
+        if let Some(c) = self.customers.get_mut(&rec.customer_id) {
+            Arc::make_mut(&mut c.value).used = used;
         }
+        let q = v.quota.take().map(|q| QuotaView {
+            used,
+            remaining: crate::billing::standing(used, q.limit).remaining,
+            ..q
+        });
+        v.quota = q;
+        let left = u32::try_from(i64::from(rate).saturating_sub(calls).max(0)).unwrap_or(0);
+        v.rate_limit = Some(RateView {
+            limit: rate,
+            remaining: left,
+        });
+        v.code = match charge {
+            Charge::Recorded { .. } => Code::Valid,
+            Charge::QuotaExceeded { .. } => Code::QuotaExceeded,
+            Charge::RateLimited { .. } => Code::RateLimited,
+        };
+        v.valid = v.code == Code::Valid;
         Ok(v)
     }
 }

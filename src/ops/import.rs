@@ -8,6 +8,7 @@ use crate::usage::{self, Format, RawEvent};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
 use std::time::Instant;
 
 /// How to import.
@@ -19,6 +20,8 @@ pub struct Options {
     pub skip_invalid: bool,
     /// Events per committed transaction.
     pub batch_size: usize,
+    /// The bounds each event's quantity and time must keep to.
+    pub bounds: usage::Bounds,
 }
 
 /// A line that could not be imported.
@@ -38,19 +41,6 @@ pub struct Report {
     pub rejected: usize,
     pub elapsed_ms: u128,
     pub events_per_sec: u64,
-    /// The lines skipped (with `skip_invalid`), in line order.
-    #[serde(skip)]
-    pub rejects: Vec<Reject>,
-}
-
-/// The skipped lines as JSON Lines, for `--rejects FILE`.
-pub fn rejects_jsonl(rejects: &[Reject]) -> Result<String> {
-    let mut out = String::new();
-    for r in rejects {
-        out.push_str(&serde_json::to_string(r)?);
-        out.push('\n');
-    }
-    Ok(out)
 }
 
 /// The format a file's name says, else `None`.
@@ -89,10 +79,14 @@ pub fn record(
     quantity: i64,
     at: i64,
     now: i64,
+    bounds: &usage::Bounds,
 ) -> Result<Recorded> {
-    if quantity < 0 {
-        anyhow::bail!("invalid --quantity {quantity}: must be 0 or more");
-    }
+    bounds
+        .quantity(quantity)
+        .map_err(|e| anyhow::anyhow!("invalid --quantity: {e}"))?;
+    bounds
+        .timestamp(at, now)
+        .map_err(|e| anyhow::anyhow!("invalid --at: {e}"))?;
     crate::keys::not_a_full_key("--key", key_id).map_err(|e| anyhow::anyhow!(e))?;
     let key = store.key(key_id)?.ok_or_else(|| {
         anyhow::anyhow!("no API key with id {key_id} (--key takes the key id, not the key)")
@@ -130,83 +124,191 @@ pub fn record(
     })
 }
 
+/// Rejects a refusal keeps to show (the count covers them all).
+pub const SHOWN_REJECTS: usize = 100;
+/// The longest line read; a longer one is a reject (its first bytes are kept to name it).
+pub const MAX_LINE: usize = 64 * 1024;
+/// Lines read and parsed together (or fewer, when they reach [`CHUNK_BYTES`]).
+const CHUNK_LINES: usize = 32_768;
+const CHUNK_BYTES: usize = 8 << 20;
+/// How much of an over-long line a reject keeps.
+const LONG_LINE_KEPT: usize = 200;
+
 /// Imported, or refused because some lines are invalid (and nothing was written).
 pub enum Outcome {
     Imported(Report),
-    Refused { read: usize, rejects: Vec<Reject> },
+    Refused {
+        read: usize,
+        rejected: usize,
+        /// The first [`SHOWN_REJECTS`] of them, in line order.
+        first: Vec<Reject>,
+    },
 }
 
-/// Imports the lines of `text` into `store`, recording them at `now`; `progress` learns the
-/// number of events to write and follows the batches.
-pub fn import(
+/// Imports the lines of `input` into `store`, recording them at `now`.
+///
+/// Memory does not grow with the input: it is read and parsed in chunks while earlier chunks
+/// are written. Without `skip_invalid` it is read twice, the first time only to check every
+/// line, so that an invalid line anywhere means nothing is written; with it, once. `progress`
+/// follows the bytes read (in both passes); `rejected` receives each skipped line, in line
+/// order.
+pub fn import<R: Read + Seek + Send>(
     store: &mut Store,
-    text: &str,
+    input: &mut R,
     opts: &Options,
     progress: &indicatif::ProgressBar,
+    rejected: &mut dyn FnMut(&Reject) -> Result<()>,
     now: i64,
 ) -> Result<Outcome> {
     let started = Instant::now();
-    let lines: Vec<&str> = text.lines().collect();
-    let (parsed, mut rejects) = parse_all(&lines, opts.format, opts.derive_ids);
-    let read = parsed.len() + rejects.len();
-    let line = |n: usize| lines.get(n - 1).copied().unwrap_or("").to_string();
-
-    // Resolve keys to customers and check customers, against the store.
+    let len = input.seek(SeekFrom::End(0))?;
+    input.seek(SeekFrom::Start(0))?;
+    let passes = if opts.skip_invalid { 1 } else { 2 };
+    progress.set_length(len.saturating_mul(passes));
     // Each batch updates the customers' index entries and rollup rows all over the store: a
-    // page cache that holds them all writes each dirty page once per commit instead of
-    // spilling and re-reading it (256 MiB at most, for this import only).
-    store.set_cache_mib(256)?;
-    let mut key_customer: HashMap<String, Option<String>> = HashMap::new();
-    let mut known_customer: HashMap<String, bool> = HashMap::new();
-    let mut events = Vec::with_capacity(parsed.len());
-    let horizon = store.compacted_before()?;
-    for (n, e) in parsed {
-        if let Some(h) = horizon.filter(|h| e.timestamp < *h) {
-            rejects.push(Reject {
-                line: n,
-                reason: format!(
-                    "timestamp {} is before the compacted horizon {}: raw events before it were dropped, so its id cannot be checked for duplicates",
-                    crate::time::utc_datetime(e.timestamp),
-                    crate::time::utc_date(h)
-                ),
-                input: line(n),
+    // page cache that holds them writes each dirty page once per commit instead of spilling
+    // and re-reading it (for this import only, and bounded, so memory stays flat).
+    store.set_cache_mib(128)?;
+    let mut resolver = Resolver::new(store)?;
+
+    if !opts.skip_invalid {
+        let (mut count, mut first) = (0, Vec::new());
+        let read = scan(&mut *input, opts, now, store, &mut resolver, |_, chunk| {
+            for r in chunk.rejects {
+                count += 1;
+                if first.len() < SHOWN_REJECTS {
+                    first.push(r);
+                }
+            }
+            progress.inc(chunk.bytes);
+            Ok(())
+        })?;
+        if count > 0 {
+            return Ok(Outcome::Refused {
+                read,
+                rejected: count,
+                first,
             });
-            continue;
+        }
+        input.seek(SeekFrom::Start(0))?;
+    }
+
+    let (mut inserted, mut written, mut skipped) = (0usize, 0usize, 0usize);
+    let mut batch: Vec<UsageEvent> = Vec::new();
+    let batch_size = opts.batch_size.max(1);
+    let read = scan(
+        &mut *input,
+        opts,
+        now,
+        store,
+        &mut resolver,
+        |store, chunk| {
+            if let (false, Some(r)) = (opts.skip_invalid, chunk.rejects.first()) {
+                // Every line was checked a moment ago: the file or the store changed since.
+                anyhow::bail!(
+                "line {} changed between the check and the import ({}); the batches already committed stay, and re-running the import is safe",
+                r.line,
+                r.reason
+            );
+            }
+            for r in &chunk.rejects {
+                skipped += 1;
+                rejected(r)?;
+            }
+            for e in chunk.events {
+                batch.push(e);
+                if batch.len() >= batch_size {
+                    inserted += commit(store, &batch, now)?;
+                    written += batch.len();
+                    batch.clear();
+                }
+            }
+            progress.inc(chunk.bytes);
+            Ok(())
+        },
+    )?;
+    inserted += commit(store, &batch, now)?;
+    written += batch.len();
+    let elapsed = started.elapsed();
+    Ok(Outcome::Imported(Report {
+        read,
+        inserted,
+        duplicates: written - inserted,
+        rejected: skipped,
+        elapsed_ms: elapsed.as_millis(),
+        events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
+    }))
+}
+
+fn commit(store: &mut Store, batch: &[UsageEvent], now: i64) -> Result<usize> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    store.record_usage(batch, now).context(
+        "failed to commit a batch of events (batches already committed stay; re-running the import is safe)",
+    )
+}
+
+/// One chunk of the input, parsed and resolved: its events, its rejects (both in line order)
+/// and how many bytes of the input it covered.
+struct Resolved {
+    events: Vec<UsageEvent>,
+    rejects: Vec<Reject>,
+    bytes: u64,
+}
+
+/// Keys to customers and customers to whether they exist, asked of the store once each, and
+/// the compaction horizon.
+struct Resolver {
+    key_customer: HashMap<String, Option<String>>,
+    known_customer: HashMap<String, bool>,
+    horizon: Option<i64>,
+}
+
+impl Resolver {
+    fn new(store: &Store) -> Result<Resolver> {
+        Ok(Resolver {
+            key_customer: HashMap::new(),
+            known_customer: HashMap::new(),
+            horizon: store.compacted_before()?,
+        })
+    }
+
+    /// The event as it will be stored, or why it cannot be.
+    fn resolve(&mut self, store: &Store, e: RawEvent) -> Result<Result<UsageEvent, String>> {
+        if let Some(h) = self.horizon.filter(|h| e.timestamp < *h) {
+            return Ok(Err(format!(
+                "timestamp {} is before the compacted horizon {}: raw events before it were dropped, so its id cannot be checked for duplicates",
+                crate::time::utc_datetime(e.timestamp),
+                crate::time::utc_date(h)
+            )));
         }
         let customer = match (&e.key, &e.customer) {
             (Some(k), _) => {
-                if !key_customer.contains_key(k) {
-                    key_customer.insert(k.clone(), store.key(k)?.map(|r| r.customer_id));
+                if !self.key_customer.contains_key(k) {
+                    let c = store.key(k)?.map(|r| r.customer_id);
+                    self.key_customer.insert(k.clone(), c);
                 }
-                match &key_customer[k] {
+                match &self.key_customer[k] {
                     Some(c) => c.clone(),
-                    None => {
-                        rejects.push(Reject {
-                            line: n,
-                            reason: format!("unknown key {k}"),
-                            input: line(n),
-                        });
-                        continue;
-                    }
+                    None => return Ok(Err(format!("unknown key {k}"))),
                 }
             }
             (None, Some(c)) => {
-                if !known_customer.contains_key(c) {
-                    known_customer.insert(c.clone(), store.customer(c)?.is_some());
+                if !self.known_customer.contains_key(c) {
+                    let known = store.customer(c)?.is_some();
+                    self.known_customer.insert(c.clone(), known);
                 }
-                if !known_customer[c] {
-                    rejects.push(Reject {
-                        line: n,
-                        reason: format!("unknown customer {c} (run 'billctl subscriptions sync')"),
-                        input: line(n),
-                    });
-                    continue;
+                if !self.known_customer[c] {
+                    return Ok(Err(format!(
+                        "unknown customer {c} (run 'billctl subscriptions sync')"
+                    )));
                 }
                 c.clone()
             }
             (None, None) => unreachable!("parse requires a key or a customer"),
         };
-        events.push(UsageEvent {
+        Ok(Ok(UsageEvent {
             event_id: e.id.unwrap_or_default(),
             customer_id: customer,
             key_id: e.key,
@@ -214,73 +316,219 @@ pub fn import(
             ts: e.timestamp,
             endpoint: e.endpoint,
             meta: e.meta,
-        });
+        }))
     }
-    rejects.sort_by_key(|r| r.line);
-
-    if !rejects.is_empty() && !opts.skip_invalid {
-        return Ok(Outcome::Refused { read, rejects });
-    }
-    progress.set_length(events.len() as u64);
-    let mut inserted = 0;
-    for batch in events.chunks(opts.batch_size.max(1)) {
-        inserted += store.record_usage(batch, now).context("failed to commit a batch of events (batches already committed stay; re-running the import is safe)")?;
-        progress.inc(batch.len() as u64);
-    }
-    let elapsed = started.elapsed();
-    Ok(Outcome::Imported(Report {
-        read,
-        inserted,
-        duplicates: events.len() - inserted,
-        rejected: rejects.len(),
-        elapsed_ms: elapsed.as_millis(),
-        events_per_sec: (events.len() as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
-        rejects,
-    }))
 }
 
-/// Parses every line; returns the events (with their line numbers) and the rejects, both in
-/// line order. Lines are parsed on all cores (the store's inserts cannot start before every line
-/// is known good, so parsing is pure latency).
-fn parse_all(
-    lines: &[&str],
-    format: Format,
-    derive_ids: bool,
-) -> (Vec<(usize, RawEvent)>, Vec<Reject>) {
-    let mut rejects = Vec::new();
-    // A CSV file's first non-blank line that is a valid header (bad ones are rejected).
-    let mut start = 0;
-    let mut header: Option<Vec<String>> = None;
-    if format == Format::Csv {
-        while start < lines.len() && header.is_none() {
-            let line = lines[start];
-            start += 1;
-            if line.trim().is_empty() {
-                continue;
+/// Reads `input` to its end in chunks: a reader thread reads and parses the next chunks (on
+/// all cores) while this thread resolves each against the store and hands it to `each`.
+/// Returns the number of lines read.
+fn scan<R: Read + Send>(
+    input: &mut R,
+    opts: &Options,
+    now: i64,
+    store: &mut Store,
+    resolver: &mut Resolver,
+    mut each: impl FnMut(&mut Store, Resolved) -> Result<()>,
+) -> Result<usize> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Parsed>>(2);
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let mut lines = LineReader::new(std::io::BufReader::with_capacity(1 << 20, input));
+            let mut header: Option<Vec<String>> = None;
+            loop {
+                let chunk = match lines.chunk() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                };
+                let parsed = parse_chunk(chunk, opts, now, &mut header);
+                if tx.send(Ok(parsed)).is_err() {
+                    return; // the consumer stopped on an error
+                }
             }
-            match usage::csv_header(line) {
-                Ok(h) => header = Some(h),
-                Err(e) => rejects.push(Reject {
-                    line: start,
-                    reason: e,
-                    input: line.into(),
-                }),
+        });
+        let mut read = 0;
+        let result = (|| -> Result<usize> {
+            for parsed in rx.iter() {
+                let mut parsed = parsed.context("failed to read the input")?;
+                read += parsed.lines;
+                let mut rejects = std::mem::take(&mut parsed.rejects);
+                let raw = std::mem::take(&mut parsed.events);
+                let mut events = Vec::with_capacity(raw.len());
+                for (n, e) in raw {
+                    match resolver.resolve(store, e)? {
+                        Ok(ev) => events.push(ev),
+                        Err(reason) => rejects.push(Reject {
+                            line: n,
+                            reason,
+                            input: parsed.text(n),
+                        }),
+                    }
+                }
+                rejects.sort_by_key(|r| r.line);
+                each(
+                    store,
+                    Resolved {
+                        events,
+                        rejects,
+                        bytes: parsed.bytes,
+                    },
+                )?;
             }
-        }
-        if header.is_none() {
-            return (Vec::new(), rejects);
+            Ok(read)
+        })();
+        drop(rx);
+        reader.join().expect("the reader thread panicked");
+        result
+    })
+}
+
+/// A chunk of raw lines: their bytes end to end, where each starts and ends, the number of the
+/// first, and how many bytes of the input they took (newlines and long tails included).
+struct Chunk {
+    buf: Vec<u8>,
+    spans: Vec<(usize, usize, bool)>,
+    first: usize,
+    bytes: u64,
+}
+
+/// A chunk parsed: events with their line numbers, rejects, and the text to quote rejects from.
+struct Parsed {
+    chunk: Chunk,
+    events: Vec<(usize, RawEvent)>,
+    rejects: Vec<Reject>,
+    lines: usize,
+    bytes: u64,
+}
+
+impl Parsed {
+    fn text(&self, n: usize) -> String {
+        let (a, b, _) = self.chunk.spans[n - self.chunk.first];
+        String::from_utf8_lossy(&self.chunk.buf[a..b]).into_owned()
+    }
+}
+
+/// Reads lines of at most [`MAX_LINE`] bytes (the rest of a longer one is skipped), without a
+/// leading UTF-8 byte-order mark or a trailing `\r`.
+struct LineReader<R> {
+    r: R,
+    next_line: usize,
+    at_start: bool,
+}
+
+impl<R: std::io::BufRead> LineReader<R> {
+    fn new(r: R) -> LineReader<R> {
+        LineReader {
+            r,
+            next_line: 1,
+            at_start: true,
         }
     }
+
+    /// The next chunk, or `None` at the end of the input.
+    fn chunk(&mut self) -> std::io::Result<Option<Chunk>> {
+        let mut c = Chunk {
+            buf: Vec::with_capacity(CHUNK_BYTES.min(1 << 20)),
+            spans: Vec::new(),
+            first: self.next_line,
+            bytes: 0,
+        };
+        while c.spans.len() < CHUNK_LINES && c.buf.len() < CHUNK_BYTES {
+            if !self.line(&mut c)? {
+                break;
+            }
+        }
+        self.next_line += c.spans.len();
+        Ok((!c.spans.is_empty()).then_some(c))
+    }
+
+    /// Appends one line to `c`; false at the end of the input.
+    fn line(&mut self, c: &mut Chunk) -> std::io::Result<bool> {
+        let start = c.buf.len();
+        let (mut long, mut any) = (false, false);
+        loop {
+            let avail = match self.r.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                break;
+            }
+            any = true;
+            let (piece, used, done) = match memchr::memchr(b'\n', avail) {
+                Some(i) => (&avail[..i], i + 1, true),
+                None => (avail, avail.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(c.buf.len() - start);
+            if piece.len() > room {
+                long = true;
+            }
+            let keep = if long {
+                LONG_LINE_KEPT
+                    .saturating_sub(c.buf.len() - start)
+                    .min(piece.len())
+            } else {
+                piece.len()
+            };
+            c.buf.extend_from_slice(&piece[..keep]);
+            self.r.consume(used);
+            c.bytes += used as u64;
+            if done {
+                break;
+            }
+        }
+        if !any {
+            return Ok(false);
+        }
+        if self.at_start {
+            self.at_start = false;
+            if c.buf[start..].starts_with(b"\xEF\xBB\xBF") {
+                c.buf.drain(start..start + 3);
+            }
+        }
+        if !long && c.buf.last() == Some(&b'\r') && c.buf.len() > start {
+            c.buf.pop();
+        }
+        c.spans.push((start, c.buf.len(), long));
+        Ok(true)
+    }
+}
+
+/// Parses a chunk on all cores; a CSV header, if not yet seen, is its first non-blank line.
+fn parse_chunk(chunk: Chunk, opts: &Options, now: i64, header: &mut Option<Vec<String>>) -> Parsed {
+    let mut rejects = Vec::new();
+    let mut skip = 0;
+    if opts.format == Format::Csv {
+        while header.is_none() && skip < chunk.spans.len() {
+            let n = chunk.first + skip;
+            let line = line_of(&chunk, skip);
+            skip += 1;
+            match line {
+                Ok(l) if l.trim().is_empty() => {}
+                Ok(l) => match usage::csv_header(l) {
+                    Ok(h) => *header = Some(h),
+                    Err(reason) => rejects.push(reject(&chunk, skip - 1, n, reason)),
+                },
+                Err(reason) => rejects.push(reject(&chunk, skip - 1, n, reason)),
+            }
+        }
+    }
+    let rest = chunk.spans.len() - skip;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = (lines.len() - start).div_ceil(threads).max(50_000);
+    let per = rest.div_ceil(threads).max(4_096);
+    let h = header.as_deref();
     let parts: Vec<_> = std::thread::scope(|s| {
-        let header = header.as_deref();
-        let workers: Vec<_> = lines[start..]
-            .chunks(chunk)
-            .enumerate()
-            .map(|(i, part)| {
-                let first = start + i * chunk + 1;
-                s.spawn(move || parse_lines(part, first, header, derive_ids))
+        let workers: Vec<_> = (skip..chunk.spans.len())
+            .step_by(per.max(1))
+            .map(|from| {
+                let to = (from + per).min(chunk.spans.len());
+                let chunk = &chunk;
+                s.spawn(move || parse_lines(chunk, from..to, h, opts, now))
             })
             .collect();
         workers
@@ -288,52 +536,82 @@ fn parse_all(
             .map(|w| w.join().expect("a parser thread panicked"))
             .collect()
     });
-    let mut events = Vec::with_capacity(lines.len());
+    let mut events = Vec::with_capacity(rest);
     for (e, r) in parts {
         events.extend(e);
         rejects.extend(r);
     }
-    (events, rejects)
+    Parsed {
+        lines: chunk.spans.len(),
+        bytes: chunk.bytes,
+        chunk,
+        events,
+        rejects,
+    }
 }
 
-/// Parses `lines`, the first of which is line `first`: CSV records under `header`, else NDJSON.
+/// Line `i` of a chunk as text, or why it is not.
+fn line_of(chunk: &Chunk, i: usize) -> Result<&str, String> {
+    let (a, b, long) = chunk.spans[i];
+    if long {
+        return Err(format!("line is longer than {MAX_LINE} bytes"));
+    }
+    std::str::from_utf8(&chunk.buf[a..b])
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
+}
+
+fn reject(chunk: &Chunk, i: usize, n: usize, reason: String) -> Reject {
+    let (a, b, _) = chunk.spans[i];
+    Reject {
+        line: n,
+        reason,
+        input: String::from_utf8_lossy(&chunk.buf[a..b]).into_owned(),
+    }
+}
+
+/// Parses lines `range` of `chunk`: CSV records under `header`, else NDJSON; each event is
+/// checked against the usage bounds.
 fn parse_lines(
-    lines: &[&str],
-    first: usize,
+    chunk: &Chunk,
+    range: std::ops::Range<usize>,
     header: Option<&[String]>,
-    derive_ids: bool,
+    opts: &Options,
+    now: i64,
 ) -> (Vec<(usize, RawEvent)>, Vec<Reject>) {
-    let mut events = Vec::with_capacity(lines.len());
+    let mut events = Vec::with_capacity(range.len());
     let mut rejects = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let n = first + i;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for i in range {
+        let n = chunk.first + i;
+        let line = match line_of(chunk, i) {
+            Ok(l) if l.trim().is_empty() => continue,
+            Ok(l) => l,
+            Err(reason) => {
+                rejects.push(reject(chunk, i, n, reason));
+                continue;
+            }
+        };
         let parsed = match header {
             None => usage::parse_ndjson(line),
             Some(h) => usage::parse_csv(h, line),
-        };
+        }
+        .and_then(|e| opts.bounds.event(&e, now).map(|()| e));
         match parsed {
             Ok(mut e) => {
                 if e.id.is_none() {
-                    if !derive_ids {
-                        rejects.push(Reject {
-                            line: n,
-                            reason: "no id (pass --derive-ids to make one from the fields)".into(),
-                            input: (*line).into(),
-                        });
+                    if !opts.derive_ids {
+                        rejects.push(reject(
+                            chunk,
+                            i,
+                            n,
+                            "no id (pass --derive-ids to make one from the fields)".into(),
+                        ));
                         continue;
                     }
                     e.id = Some(usage::derive_id(&e));
                 }
                 events.push((n, e));
             }
-            Err(reason) => rejects.push(Reject {
-                line: n,
-                reason,
-                input: (*line).into(),
-            }),
+            Err(reason) => rejects.push(reject(chunk, i, n, reason)),
         }
     }
     (events, rejects)
@@ -342,11 +620,9 @@ fn parse_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
-    /// The workflow in process, on a real store file: all or nothing unless told to skip, then
-    /// exact counts and totals, and a re-run that only finds duplicates.
-    #[test]
-    fn imports_into_a_temp_store_all_or_nothing_then_exactly_once() {
+    fn store_with_customer() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
         let customer = crate::billing::Customer {
@@ -356,20 +632,57 @@ mod tests {
             created: 1_795_000_000,
         };
         store.record(&customer, &[], 1_795_000_000).unwrap();
+        (dir, store)
+    }
+
+    fn options(format: Format, skip_invalid: bool) -> Options {
+        Options {
+            format,
+            derive_ids: false,
+            skip_invalid,
+            batch_size: 1,
+            bounds: usage::Bounds::default(),
+        }
+    }
+
+    fn run(store: &mut Store, text: &[u8], opts: &Options) -> (Outcome, Vec<Reject>) {
+        let mut seen = Vec::new();
+        let bar = indicatif::ProgressBar::hidden();
+        let outcome = import(
+            store,
+            &mut Cursor::new(text.to_vec()),
+            opts,
+            &bar,
+            &mut |r: &Reject| {
+                seen.push(Reject {
+                    line: r.line,
+                    reason: r.reason.clone(),
+                    input: r.input.clone(),
+                });
+                Ok(())
+            },
+            1_795_600_000,
+        )
+        .unwrap();
+        (outcome, seen)
+    }
+
+    /// The workflow in process, on a real store file: all or nothing unless told to skip, then
+    /// exact counts and totals, and a re-run that only finds duplicates.
+    #[test]
+    fn imports_into_a_temp_store_all_or_nothing_then_exactly_once() {
+        let (_dir, mut store) = store_with_customer();
         let text = "{\"id\":\"a\",\"customer\":\"cus_1\",\"timestamp\":1795500000,\"quantity\":2}\n\
                     {\"id\":\"b\",\"customer\":\"cus_nope\",\"timestamp\":1795500001}\n\
                     {\"id\":\"c\",\"customer\":\"cus_1\",\"timestamp\":1795500002,\"quantity\":5}\n";
-        let mut opts = Options {
-            format: Format::Ndjson,
-            derive_ids: false,
-            skip_invalid: false,
-            batch_size: 1,
-        };
-        let bar = indicatif::ProgressBar::hidden();
-        match import(&mut store, text, &opts, &bar, 1_795_600_000).unwrap() {
-            Outcome::Refused { read, rejects } => {
-                assert_eq!((read, rejects.len(), rejects[0].line), (3, 1, 2));
-                assert!(rejects[0].reason.contains("unknown customer cus_nope"));
+        match run(&mut store, text.as_bytes(), &options(Format::Ndjson, false)).0 {
+            Outcome::Refused {
+                read,
+                rejected,
+                first,
+            } => {
+                assert_eq!((read, rejected, first[0].line), (3, 1, 2));
+                assert!(first[0].reason.contains("unknown customer cus_nope"));
             }
             Outcome::Imported(_) => panic!("an invalid line must refuse the import"),
         }
@@ -378,27 +691,26 @@ mod tests {
             0,
             "nothing was written"
         );
-        opts.skip_invalid = true;
-        let Outcome::Imported(r) = import(&mut store, text, &opts, &bar, 1_795_600_000).unwrap()
-        else {
+        let opts = options(Format::Ndjson, true);
+        let (Outcome::Imported(r), skipped) = run(&mut store, text.as_bytes(), &opts) else {
             panic!("skip_invalid imports the valid lines");
         };
         assert_eq!((r.read, r.inserted, r.duplicates, r.rejected), (3, 2, 0, 1));
+        assert_eq!(skipped.iter().map(|r| r.line).collect::<Vec<_>>(), [2]);
         assert_eq!(store.usage_total("cus_1").unwrap(), 7);
-        let Outcome::Imported(again) =
-            import(&mut store, text, &opts, &bar, 1_795_600_000).unwrap()
-        else {
+        let (Outcome::Imported(again), _) = run(&mut store, text.as_bytes(), &opts) else {
             panic!("a re-run imports");
         };
         assert_eq!((again.inserted, again.duplicates), (0, 2));
         assert_eq!(store.usage_total("cus_1").unwrap(), 7, "counted once");
     }
 
-    /// Lines split across parser threads keep their own line numbers and file order.
+    /// Lines in different chunks (and parser threads) keep their own numbers and file order.
     #[test]
-    fn parallel_parsing_keeps_line_numbers_and_order() {
-        let bad = [3usize, 60_001, 119_999];
+    fn chunked_parsing_keeps_line_numbers_and_order() {
+        let bad = [3usize, 32_768, 32_769, 60_001, 119_999];
         for format in [Format::Ndjson, Format::Csv] {
+            let (_dir, mut store) = store_with_customer();
             let mut text = String::new();
             if format == Format::Csv {
                 text.push_str("id,customer,timestamp,quantity\n");
@@ -412,29 +724,91 @@ mod tests {
                 };
                 if format == Format::Csv {
                     text.push_str(&format!("e{n},cus_1,{ts},1\n"));
-                } else if bad.contains(&n) {
+                } else {
                     text.push_str(&format!(
                         "{{\"id\":\"e{n}\",\"customer\":\"cus_1\",\"timestamp\":\"{ts}\"}}\n"
                     ));
-                } else {
-                    text.push_str(&format!(
-                        "{{\"id\":\"e{n}\",\"customer\":\"cus_1\",\"timestamp\":{ts}}}\n"
-                    ));
                 }
             }
-            let lines: Vec<&str> = text.lines().collect();
-            let (events, rejects) = parse_all(&lines, format, false);
+            if format == Format::Ndjson {
+                text = text
+                    .replace("\"timestamp\":\"1", "\"timestamp\":1")
+                    .replace("\"}\n", "}\n");
+                text = text.replace("\"timestamp\":\"nope}", "\"timestamp\":\"nope\"}");
+            }
+            let mut opts = options(format, true);
+            opts.batch_size = 10_000;
+            let (Outcome::Imported(r), skipped) = run(&mut store, text.as_bytes(), &opts) else {
+                panic!("skip_invalid imports");
+            };
             assert_eq!(
-                rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
+                skipped.iter().map(|r| r.line).collect::<Vec<_>>(),
                 bad,
                 "{format:?}"
             );
-            assert_eq!(events.len(), 120_000 - first + 1 - bad.len());
-            assert!(events.windows(2).all(|w| w[0].0 < w[1].0));
-            for (n, e) in &events {
-                assert_eq!(e.id.as_deref(), Some(format!("e{n}").as_str()));
-                assert_eq!(e.timestamp, 1_790_000_000 + *n as i64);
-            }
+            let want = 120_000 - first + 1 - bad.len();
+            assert_eq!((r.inserted, r.rejected), (want, bad.len()), "{format:?}");
+            let wrong = match run(&mut store, text.as_bytes(), &options(format, false)).0 {
+                Outcome::Refused { first, .. } => first.iter().map(|r| r.line).collect::<Vec<_>>(),
+                Outcome::Imported(_) => panic!("refused"),
+            };
+            assert_eq!(wrong, bad, "{format:?}");
         }
+    }
+
+    /// A byte-order mark, CRLF line ends, invalid UTF-8 and an over-long line: the first two
+    /// read as text, the last two are rejects with their line numbers.
+    #[test]
+    fn bom_crlf_bad_utf8_and_long_lines() {
+        let (_dir, mut store) = store_with_customer();
+        let mut text = b"\xEF\xBB\xBFid,customer,timestamp,quantity\r\n".to_vec();
+        text.extend_from_slice(b"a,cus_1,1795500000,2\r\n");
+        text.extend_from_slice(b"b,cus_1,1795500001,\xFF3\r\n");
+        text.extend_from_slice(b"c,cus_1,1795500002,");
+        text.extend(std::iter::repeat_n(b'9', MAX_LINE));
+        text.extend_from_slice(b"\nd,cus_1,1795500003,4");
+        let (Outcome::Imported(r), skipped) = run(&mut store, &text, &options(Format::Csv, true))
+        else {
+            panic!("imports");
+        };
+        assert_eq!((r.read, r.inserted, r.rejected), (5, 2, 2));
+        assert_eq!(skipped[0].line, 3);
+        assert!(
+            skipped[0].reason.contains("invalid UTF-8 at byte 20"),
+            "{}",
+            skipped[0].reason
+        );
+        assert_eq!(skipped[1].line, 4);
+        assert!(skipped[1].reason.contains("longer than"));
+        assert!(skipped[1].input.len() <= LONG_LINE_KEPT);
+        assert_eq!(store.usage_total("cus_1").unwrap(), 6);
+    }
+
+    /// Quantities and times outside the bounds are rejects naming the bound.
+    #[test]
+    fn quantities_and_times_out_of_bounds_are_rejected() {
+        let (_dir, mut store) = store_with_customer();
+        let now = 1_795_600_000i64;
+        let text = format!(
+            "a,cus_1,{now},0\nb,cus_1,{now},1000000001\nc,cus_1,{},1\nd,cus_1,{},1\ne,cus_1,{now},1000000000\n",
+            now + 301,
+            now + 300
+        );
+        let text = format!("id,customer,timestamp,quantity\n{text}");
+        let (Outcome::Imported(r), skipped) =
+            run(&mut store, text.as_bytes(), &options(Format::Csv, true))
+        else {
+            panic!("imports");
+        };
+        let reasons: Vec<_> = skipped
+            .iter()
+            .map(|r| (r.line, r.reason.as_str()))
+            .collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons[0].1.contains("below 1") && reasons[0].0 == 2);
+        assert!(reasons[1].1.contains("usage.max_quantity") && reasons[1].0 == 3);
+        assert!(reasons[2].1.contains("usage.max_future_skew") && reasons[2].0 == 4);
+        assert_eq!(r.inserted, 2);
+        assert_eq!(store.usage_total("cus_1").unwrap(), 1_000_000_001);
     }
 }

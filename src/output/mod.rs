@@ -262,6 +262,14 @@ impl Output {
         }
     }
 
+    /// Shows a bar's position and length as bytes, with a rate and time left.
+    pub fn bytes_style(&self, bar: &ProgressBar) {
+        let template = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)";
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+    }
+
     /// A spinner on stderr for work of unknown length (hidden as `progress` is).
     pub fn spinner(&self, msg: &str) -> ProgressBar {
         let bar = ProgressBar::with_draw_target(
@@ -303,26 +311,61 @@ fn terminal_width() -> Option<u16> {
         .filter(|w| *w > 20)
 }
 
-/// Writes a file the user asked for (`--html`, `--write-env`, `--rejects`): `text` to `path` atomically (temporary file + rename) with mode 0600.
+/// Writes `text` to `path` as a private file (see [`PrivateFile`]).
 pub fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
-    use anyhow::Context;
-    use std::io::Write;
-    // A fresh random name created with O_EXCL (mode 0600) in the target's directory, then
-    // renamed over the target: a planted symlink or a pre-created file is replaced, never
-    // followed or reused with its mode.
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".billctl-")
-        .tempfile_in(dir)
-        .with_context(|| format!("failed to create a file in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("failed to write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("failed to write {}", path.display()))?;
-    Ok(())
+    let mut f = PrivateFile::create(path)?;
+    f.write(text.as_bytes())?;
+    f.persist()
+}
+
+/// A file the user named (`--html`, `--write-env`, `--rejects`), written as it goes and put in
+/// place at the end: a fresh random name created with O_EXCL (mode 0600) in the target's
+/// directory, renamed over the target by [`PrivateFile::persist`]. A planted symlink or a
+/// pre-created file is replaced, never followed or reused with its mode; dropped unpersisted,
+/// the file is removed and the target left as it was.
+pub struct PrivateFile {
+    path: std::path::PathBuf,
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl PrivateFile {
+    pub fn create(path: &std::path::Path) -> Result<PrivateFile> {
+        use anyhow::Context;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".billctl-")
+            .tempfile_in(dir)
+            .with_context(|| format!("failed to create a file in {}", dir.display()))?;
+        Ok(PrivateFile {
+            path: path.to_path_buf(),
+            out: std::io::BufWriter::new(tmp),
+        })
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        use anyhow::Context;
+        use std::io::Write;
+        self.out
+            .write_all(bytes)
+            .with_context(|| format!("failed to write {}", self.path.display()))
+    }
+
+    /// Syncs the file and renames it over the target.
+    pub fn persist(self) -> Result<()> {
+        use anyhow::Context;
+        let path = self.path;
+        let tmp = self
+            .out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|t| t.as_file().sync_all().map(|()| t))
+            .with_context(|| format!("failed to write {}", path.display()))?;
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("failed to write {}", path.display()))?;
+        Ok(())
+    }
 }

@@ -51,6 +51,18 @@ impl Store {
     }
 
     /// The mirror, tiers in name order.
+    /// The interval (`month`...) and interval count of a synced price, by its Stripe id.
+    pub fn price_interval(&self, price_id: &str) -> Result<Option<(String, u32)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT interval, interval_count FROM catalog_prices WHERE price_id = ?1 LIMIT 1",
+            )?
+            .query_row([price_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     pub fn catalog(&self) -> Result<Vec<CatalogRow>> {
         let mut tiers = self.conn.prepare_cached(
             "SELECT tier, product_id, name, quota, rate_limit_per_minute, state_hash FROM catalog_tiers ORDER BY tier",

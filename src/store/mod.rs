@@ -17,7 +17,7 @@ pub use catalog::DriftNote;
 pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentState};
-pub use usage::UsageEvent;
+pub use usage::{CallLimits, Charge, UsageEvent};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -232,8 +232,10 @@ impl Store {
 
     /// Starts a read transaction, so that several lookups share one snapshot and one set of
     /// locks (the verify path); end it with [`Store::end_read`].
-    pub fn begin_read(&self) -> Result<()> {
+    pub fn begin_read(&mut self) -> Result<()> {
         self.conn.execute_batch("BEGIN")?;
+        // A new snapshot may see a later `usage compact`: read its horizon again.
+        self.horizon = std::cell::OnceCell::new();
         Ok(())
     }
 

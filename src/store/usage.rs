@@ -18,7 +18,91 @@ pub struct UsageEvent {
     pub meta: Option<String>,
 }
 
+/// The limits one recorded call is checked against (see [`Store::record_within`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CallLimits {
+    /// Calls the key may make in a sliding minute.
+    pub rate_per_minute: u32,
+    /// The customer's quota for `period`; `None`: unlimited.
+    pub quota: Option<u64>,
+    pub period: (i64, i64),
+    /// How far ahead of now a stored event may lie (it counts in the minute from now too).
+    pub max_future_skew: i64,
+}
+
+/// What [`Store::record_within`] did: recorded the call, or refused it and wrote nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charge {
+    /// Recorded. `used`: the customer's usage in the period before it; `calls`: the key's
+    /// calls in the minute before it.
+    Recorded {
+        used: i64,
+        calls: i64,
+    },
+    QuotaExceeded {
+        used: i64,
+    },
+    RateLimited {
+        used: i64,
+        calls: i64,
+    },
+}
+
 impl Store {
+    /// Records one call of a key if it keeps to `limits`, as one atomic step: the count of the
+    /// key's calls in the last minute, the customer's usage in the period and the insert happen
+    /// in one immediate (write-locked) transaction, so limits hold across processes and
+    /// threads: 120 parallel calls on a 60-per-minute key record exactly 60.
+    pub fn record_within(
+        &mut self,
+        event: &UsageEvent,
+        limits: &CallLimits,
+        now: i64,
+    ) -> Result<Charge> {
+        let key = event
+            .key_id
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("a call is recorded against a key"))?;
+        let tx = Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        // Read inside the lock: another process may have compacted since.
+        self.horizon = std::cell::OnceCell::new();
+        let (from, to) = limits.period;
+        let used = self.usage_in("customer", &event.customer_id, from, to)?;
+        if !crate::billing::fits(used, event.quantity, limits.quota) {
+            return Ok(Charge::QuotaExceeded { used });
+        }
+        let window_end = now
+            .checked_add(limits.max_future_skew)
+            .and_then(|t| t.checked_add(1))
+            .unwrap_or(i64::MAX);
+        let calls = self.key_calls(key, now.saturating_sub(60), window_end)?;
+        if calls >= i64::from(limits.rate_per_minute) {
+            return Ok(Charge::RateLimited { used, calls });
+        }
+        insert_usage(&tx, std::slice::from_ref(event), now)?;
+        tx.commit()?;
+        Ok(Charge::Recorded { used, calls })
+    }
+
+    /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`: one
+    /// seek per hour of the range (the rate window is a minute plus the allowed skew).
+    pub fn key_calls(&self, key: &str, from: i64, to: i64) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+        )?;
+        let mut total = 0i64;
+        for hour in from / 3600..=(to - 1) / 3600 {
+            let n: i64 = stmt.query_row(params![hour, key, from, to], |r| r.get(0))?;
+            total = total
+                .checked_add(n)
+                .ok_or_else(|| anyhow::anyhow!("call count overflows"))?;
+        }
+        Ok(total)
+    }
+
     /// Records usage events (a repeated event id is ignored), their rollups and the keys'
     /// last use, all in one transaction; returns how many were new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
@@ -59,16 +143,18 @@ impl Store {
             return self.raw_in(scope, subject, from, to);
         }
         let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
-        let mut total =
-            self.raw_in(scope, subject, from, h0)? + self.raw_in(scope, subject, h1, to)?;
+        let mut parts = vec![
+            self.raw_in(scope, subject, from, h0)?,
+            self.raw_in(scope, subject, h1, to)?,
+        ];
         if d0 < d1 {
-            total += self.rollup_sum(scope, subject, "day", d0, d1)?;
-            total += self.rollup_sum(scope, subject, "hour", h0, d0)?;
-            total += self.rollup_sum(scope, subject, "hour", d1, h1)?;
+            parts.push(self.rollup_sum(scope, subject, "day", d0, d1)?);
+            parts.push(self.rollup_sum(scope, subject, "hour", h0, d0)?);
+            parts.push(self.rollup_sum(scope, subject, "hour", d1, h1)?);
         } else {
-            total += self.rollup_sum(scope, subject, "hour", h0, h1)?;
+            parts.push(self.rollup_sum(scope, subject, "hour", h0, h1)?);
         }
-        Ok(total)
+        checked_sum(parts)
     }
 
     /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
@@ -107,20 +193,21 @@ impl Store {
         // The index's own hour, `ts / 3600` (SQLite, like Rust, truncates toward zero).
         let (first, last) = (from / 3600, (to - 1) / 3600);
         let seek_last = last.min(first.saturating_add(SEEK_HOURS - 1));
-        let mut total = 0i64;
+        let mut parts = Vec::with_capacity(SEEK_HOURS as usize + 1);
         let mut stmt = self.conn.prepare_cached(seek)?;
         for hour in first..=seek_last {
-            total += stmt.query_row(params![hour, subject, from, to], |r| r.get::<_, i64>(0))?;
+            parts.push(stmt.query_row(params![hour, subject, from, to], |r| r.get::<_, i64>(0))?);
         }
         if last > seek_last {
-            total += self
-                .conn
-                .prepare_cached(scan)?
-                .query_row(params![seek_last, last, subject, from, to], |r| {
-                    r.get::<_, i64>(0)
-                })?;
+            parts.push(
+                self.conn
+                    .prepare_cached(scan)?
+                    .query_row(params![seek_last, last, subject, from, to], |r| {
+                        r.get::<_, i64>(0)
+                    })?,
+            );
         }
-        Ok(total)
+        checked_sum(parts)
     }
 
     /// Total quantity of the raw events of a customer (all time; a full scan, for checks).
@@ -159,12 +246,12 @@ impl Store {
         let day = |t: i64| t.div_euclid(86_400).saturating_mul(86_400);
         let (first, last) = (day(from), day(to - 1));
         if last.saturating_sub(first) <= 3 * 86_400 {
-            let mut total = 0;
+            let mut total = 0i64;
             for d in (first..=last).step_by(86_400) {
-                total += one(
+                total = add(total, one(
                     "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
                     params![d, scope, subject, from, to],
-                )?;
+                )?)?;
             }
             return Ok(total);
         }
@@ -243,7 +330,7 @@ pub(crate) fn insert_usage<'a>(
             for (scope, subject) in subjects {
                 for (grain, bucket) in [("hour", hour), ("day", day)] {
                     let s = sums.entry((scope, subject, grain, bucket)).or_default();
-                    s.0 += e.quantity;
+                    s.0 = add(s.0, e.quantity)?;
                     s.1 += 1;
                 }
             }
@@ -281,6 +368,17 @@ pub(crate) fn insert_usage<'a>(
         used.execute(params![k, t])?;
     }
     Ok(inserted)
+}
+
+/// `a + b`, or an error instead of a wrap: a usage sum never overflows silently (quantities
+/// are bounded, so this takes billions of the largest events).
+fn add(a: i64, b: i64) -> Result<i64> {
+    a.checked_add(b)
+        .ok_or_else(|| anyhow::anyhow!("usage total overflows a 64-bit integer ({a} + {b})"))
+}
+
+fn checked_sum(parts: impl IntoIterator<Item = i64>) -> Result<i64> {
+    parts.into_iter().try_fold(0, add)
 }
 
 /// The Fx hash (rustc's own, from rustc-hash): a few instructions per word where SipHash costs

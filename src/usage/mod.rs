@@ -35,6 +35,61 @@ const FIELDS: &[&str] = &[
     "meta",
 ];
 
+/// What every usage event must keep to, whichever door it comes in by (import, `usage record`,
+/// `keys verify --record`): a quantity of 1 to `max_quantity`, and a time no later than
+/// `max_future_skew` seconds after now (and, by the time grammar, not before 1970).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub max_quantity: i64,
+    pub max_future_skew: i64,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        crate::config::UsageSettings::default().bounds()
+    }
+}
+
+impl Bounds {
+    /// Checks a quantity.
+    pub fn quantity(&self, q: i64) -> Result<(), String> {
+        if q < 1 {
+            return Err(format!("quantity {q} is below 1"));
+        }
+        if q > self.max_quantity {
+            return Err(format!(
+                "quantity {q} is above usage.max_quantity ({})",
+                self.max_quantity
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a timestamp against `now`.
+    pub fn timestamp(&self, ts: i64, now: i64) -> Result<(), String> {
+        if ts < crate::time::MIN {
+            return Err(format!("timestamp {ts} is before 1970"));
+        }
+        // Saturating: `now` near the end of time still gives a bound, never a wrap.
+        let latest = now.saturating_add(self.max_future_skew);
+        if ts > latest {
+            return Err(format!(
+                "timestamp {} is more than usage.max_future_skew ({}s) ahead of now ({})",
+                crate::time::utc_datetime(ts),
+                self.max_future_skew,
+                crate::time::utc_datetime(now)
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks an event's quantity and timestamp.
+    pub fn event(&self, e: &RawEvent, now: i64) -> Result<(), String> {
+        self.quantity(e.quantity)?;
+        self.timestamp(e.timestamp, now)
+    }
+}
+
 fn quantity_of(v: &Value) -> Result<i64, String> {
     if let Some(q) = v.as_i64() {
         return if q < 0 {
