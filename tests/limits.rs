@@ -447,3 +447,59 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     );
     assert_eq!(before, 10 + 11 + 12);
 }
+
+/// Durations are parsed with range limits (at most 100 years) and deadlines computed with
+/// checked arithmetic: the overflowing `--expires-in` and `--grace` of the review are refused,
+/// and nothing is written.
+#[test]
+fn durations_are_bounded_and_nothing_is_written() {
+    let f = setup("pro");
+    for span in [
+        "15250284452471w",
+        "5300w",
+        "36501d",
+        "99999999999999999999s",
+    ] {
+        let r = f.env.run(&[
+            "keys",
+            "issue",
+            "--customer",
+            &f.customer,
+            "--expires-in",
+            span,
+        ]);
+        assert_eq!(r.code, 2, "--expires-in {span}: {}", r.stderr);
+        assert!(r.stderr.contains("--expires-in"), "{}", r.stderr);
+        let r = f
+            .env
+            .run(&["keys", "rotate", &f.key_id, "--grace", span, "--yes"]);
+        assert_eq!(r.code, 2, "--grace {span}: {}", r.stderr);
+        assert!(r.stderr.contains("--grace"), "{}", r.stderr);
+    }
+    let keys = f.env.run(&["keys", "list", "--json"]).ok().json();
+    assert_eq!(
+        keys.as_array().unwrap().len(),
+        1,
+        "no key issued or rotated"
+    );
+    // The longest allowed span still makes a key that is active now.
+    let key = f
+        .env
+        .run(&[
+            "keys",
+            "issue",
+            "--customer",
+            &f.customer,
+            "--expires-in",
+            "5200w",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let expires = key["expires_at"].as_i64().unwrap();
+    assert_eq!(
+        expires - key["created_at"].as_i64().unwrap(),
+        5200 * 7 * 86_400
+    );
+    assert!(expires > common::now(), "{key}");
+}

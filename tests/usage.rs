@@ -586,14 +586,22 @@ fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
         .live_subscription(&u.customer)
         .unwrap()
         .unwrap();
+    // Events on both sides of each edge, on the edges' own UTC days (the period starts and
+    // ends mid-day): the page's total must be the table's, not whole days'.
+    let (start, end) = (sub.current_period_start, sub.current_period_end);
+    assert!(start % 86_400 > 0 && end % 86_400 < 86_399, "mid-day edges");
     import(
         &u,
         "h.ndjson",
         &[
-            ("h1".into(), sub.current_period_start + 60, 4_000),
-            ("h2".into(), sub.current_period_start + 2 * 86_400, 3_000),
+            ("h0".into(), start - 1, 500),
+            ("h1".into(), start + 60, 4_000),
+            ("h2".into(), start + 2 * 86_400, 3_000),
+            ("h3".into(), end, 900),
         ],
     );
+    let table = u.env.run(&["usage", "report", "--json"]).ok().json();
+    assert_eq!(table[0]["used"], 7000);
     let page = u.env.path("report.html");
     u.env
         .run(&["usage", "report", "--html", page.to_str().unwrap(), "-q"])

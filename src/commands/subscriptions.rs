@@ -89,7 +89,7 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
         .context("failed to update the local mirror")?;
     let trial_end = terms
         .trial_days
-        .map(|d| sub.created + i64::from(d) * 86_400);
+        .and_then(|d| sub.created.checked_add(i64::from(d).checked_mul(86_400)?));
     let outcome = ctx.block_on(ops::payments::outcome(&stripe, &sub, &row, trial_end))??;
     ctx.output.status(format!(
         "Subscribed {} to {} ({}): {}.",

@@ -193,8 +193,7 @@ fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
     let mut filter = filter_of(&[], &args.window, false);
     let events = open_events(ctx)?;
     if args.status == Some(EventStatus::Rejected) {
-        let mut rows = events.rejected(filter.since, filter.until)?;
-        rows.truncate(args.limit.unwrap_or(usize::MAX));
+        let rows = events.rejected(filter.since, filter.until, args.limit)?;
         ctx.output.show(&ops::webhooks::RejectedList(rows))?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -203,13 +203,31 @@ fn rows_of(
             }
         }
         ReportBy::Day => {
-            for (day, _) in store.daily(scope, subject, from.div_euclid(86_400) * 86_400, to)? {
-                let used = store.usage_in(scope, subject, day.max(from), (day + 86_400).min(to))?;
+            for (day, used) in exact_days(store, (scope, subject), (from, to))? {
                 let mut r = row(customer, None, Some(day), plan, used);
                 r.key = key.map(String::from);
                 out.push(r);
             }
         }
+    }
+    Ok(out)
+}
+
+/// A subject's usage per UTC day that has any, clipped to `[from, to)`: the first and last
+/// days count only their part inside the period, so the days add up to the period's total
+/// exactly.
+fn exact_days(
+    store: &Store,
+    (scope, subject): (&str, &str),
+    (from, to): (i64, i64),
+) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for (day, _) in store.daily(scope, subject, from.div_euclid(86_400) * 86_400, to)? {
+        let end = day.checked_add(86_400).unwrap_or(i64::MAX);
+        out.push((
+            day,
+            store.usage_in(scope, subject, day.max(from), end.min(to))?,
+        ));
     }
     Ok(out)
 }
@@ -245,7 +263,10 @@ pub struct Chart {
     pub customer: String,
     pub tier: String,
     pub period: (i64, i64),
+    /// Usage per day, clipped to the period (see `exact_days`).
     pub days: Vec<(i64, i64)>,
+    /// Usage in the period: the report table's figure.
+    pub used: i64,
     pub quota: Option<u64>,
 }
 
@@ -267,8 +288,9 @@ pub fn charts(
             Some(k) => ("key", k),
             None => ("customer", r.customer.as_str()),
         };
-        let start = r.period_start.div_euclid(86_400) * 86_400;
-        let days = store.daily(scope, subject, start, r.period_end)?;
+        let period = (r.period_start, r.period_end);
+        let days = exact_days(store, (scope, subject), period)?;
+        let used = store.usage_in(scope, subject, period.0, period.1)?;
         let quota = if q.by == ReportBy::Customer {
             r.quota
         } else {
@@ -279,8 +301,9 @@ pub fn charts(
         out.push(Chart {
             customer: r.customer.clone(),
             tier: r.tier.clone(),
-            period: (r.period_start, r.period_end),
+            period,
             days,
+            used,
             quota,
         });
     }

@@ -154,7 +154,7 @@ fn svg_chart(days: &[(i64, i64)], from: i64, to: i64, quota: Option<u64>) -> Str
 pub fn html_report(charts: &[Chart], now: i64) -> String {
     let mut body = String::new();
     for c in charts {
-        let used: i64 = c.days.iter().map(|(_, q)| q).sum();
+        let used = c.used;
         body.push_str(&format!(
             "<section><h2>{}</h2><p>tier {} · {} .. {} (UTC) · used {} of {}</p>{}</section>\n",
             escape(&c.customer),

@@ -386,18 +386,27 @@ impl EventStore {
         Ok(rows)
     }
 
-    /// Rejected requests, oldest first; `since`/`until` in unix seconds of arrival.
-    pub fn rejected(&self, since: Option<i64>, until: Option<i64>) -> Result<Vec<ReceiptRow>> {
+    /// Rejected requests, oldest first, at most `limit`; `since`/`until` in unix seconds of
+    /// arrival. A listing: the limit is applied by SQLite and no body is read (receipts stored
+    /// before bodies stopped being kept may hold one).
+    pub fn rejected(
+        &self,
+        since: Option<i64>,
+        until: Option<i64>,
+        limit: Option<usize>,
+    ) -> Result<Vec<ReceiptRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, received_at, event_id, http_status, outcome, reason, headers, body
+            "SELECT seq, received_at, event_id, http_status, outcome, reason, headers, NULL
              FROM receipts WHERE outcome = 'rejected' AND received_at >= ?1 AND received_at < ?2
-             ORDER BY seq",
+             ORDER BY seq LIMIT ?3",
         )?;
+        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let rows = stmt
             .query_map(
                 params![
                     since.map_or(i64::MIN, |s| s.saturating_mul(1000)),
-                    until.map_or(i64::MAX, |u| u.saturating_mul(1000))
+                    until.map_or(i64::MAX, |u| u.saturating_mul(1000)),
+                    limit
                 ],
                 receipt_row,
             )?
@@ -636,5 +645,30 @@ mod tests {
         let rows = s.events(&Filter::default(), None).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].received, rows[0].status.as_str()), (3, "pending"));
+    }
+
+    /// `--limit` is applied by SQLite and a listing reads no bodies, even where old receipts
+    /// kept them.
+    #[test]
+    fn rejected_listing_is_limited_in_sql_and_reads_no_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = EventStore::open(dir.path()).unwrap();
+        let mut receipts: Vec<Receipt> = (0..20)
+            .map(|i| Receipt {
+                received_at_ms: 1_000 + i,
+                event_id: None,
+                http_status: 400,
+                outcome: "rejected",
+                reason: Some(format!("r{i}")),
+                headers: "{}".into(),
+                body: Some(vec![b'x'; 64 * 1024]),
+            })
+            .collect();
+        s.store(&[], &mut receipts).unwrap();
+        let rows = s.rejected(None, None, Some(3)).unwrap();
+        let reasons: Vec<_> = rows.iter().map(|r| r.reason.as_deref().unwrap()).collect();
+        assert_eq!(reasons, ["r0", "r1", "r2"]);
+        assert!(rows.iter().all(|r| r.body.is_none()));
+        assert_eq!(s.rejected(None, None, None).unwrap().len(), 20);
     }
 }

@@ -86,9 +86,15 @@ pub fn verify(
             .ok_or_else(|| SignatureError::Malformed(format!("{part:?} is not key=value")))?;
         match k {
             "t" => {
-                let ts = v.parse::<i64>().map_err(|_| {
-                    SignatureError::Malformed(format!("t={v:?} is not unix seconds"))
-                })?;
+                let ts = v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|t| (crate::time::MIN..=crate::time::MAX).contains(t))
+                    .ok_or_else(|| {
+                        SignatureError::Malformed(format!(
+                            "t={v:?} is not unix seconds between 1970 and 9999"
+                        ))
+                    })?;
                 t = Some(ts);
             }
             "v1" => v1.push(v),
@@ -109,8 +115,9 @@ pub fn verify(
     let Some(secret_index) = matched else {
         return Err(SignatureError::NoMatch);
     };
-    let age = now - t;
-    if age.abs() > tolerance {
+    // Both lie within 1970..9999, so this cannot overflow; checked all the same.
+    let age = now.checked_sub(t).unwrap_or(i64::MAX);
+    if age.checked_abs().is_none_or(|a| a > tolerance) {
         return Err(SignatureError::Stale { age, tolerance });
     }
     Ok(Verified {
@@ -204,6 +211,19 @@ mod tests {
             })
         );
         assert!(at(&h(now - 299), now, &secrets).is_ok());
+        // Timestamps outside 1970..9999 are malformed before any arithmetic (t = now - 2^63
+        // once wrapped into a pass).
+        for t in [
+            i64::MIN,
+            now.wrapping_sub(1 << 62).wrapping_sub(1 << 62),
+            -1,
+            253_402_300_800,
+        ] {
+            assert!(
+                matches!(at(&h(t), now, &secrets), Err(SignatureError::Malformed(_))),
+                "t={t}"
+            );
+        }
         // A changed body fails.
         let mut other = body.to_vec();
         other[10] ^= 1;
