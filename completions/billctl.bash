@@ -148,6 +148,9 @@ _billctl() {
             billctl__subcmd__db,help)
                 cmd="billctl__subcmd__db__subcmd__help"
                 ;;
+            billctl__subcmd__db,restore)
+                cmd="billctl__subcmd__db__subcmd__restore"
+                ;;
             billctl__subcmd__db,status)
                 cmd="billctl__subcmd__db__subcmd__status"
                 ;;
@@ -156,6 +159,9 @@ _billctl() {
                 ;;
             billctl__subcmd__db__subcmd__help,help)
                 cmd="billctl__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            billctl__subcmd__db__subcmd__help,restore)
+                cmd="billctl__subcmd__db__subcmd__help__subcmd__restore"
                 ;;
             billctl__subcmd__db__subcmd__help,status)
                 cmd="billctl__subcmd__db__subcmd__help__subcmd__status"
@@ -237,6 +243,9 @@ _billctl() {
                 ;;
             billctl__subcmd__help__subcmd__db,backup)
                 cmd="billctl__subcmd__help__subcmd__db__subcmd__backup"
+                ;;
+            billctl__subcmd__help__subcmd__db,restore)
+                cmd="billctl__subcmd__help__subcmd__db__subcmd__restore"
                 ;;
             billctl__subcmd__help__subcmd__db,status)
                 cmd="billctl__subcmd__help__subcmd__db__subcmd__status"
@@ -1446,7 +1455,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__db)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version status backup help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version status backup restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1506,7 +1515,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__db__subcmd__help)
-            opts="status backup help"
+            opts="status backup restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1547,6 +1556,20 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__db__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__db__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1554,6 +1577,36 @@ _billctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__db__subcmd__restore)
+            opts="-q -v -y -h -V --check --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1802,7 +1855,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__db)
-            opts="status backup"
+            opts="status backup restore"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1816,6 +1869,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__db__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__db__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -1653,8 +1653,9 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand status 'Show the store''s path, schema version and row counts'
-            cand backup 'Copy the store to FILE with SQLite''s online backup API'
+            cand status 'Show both store files'' paths, schema versions and row counts'
+            cand backup 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
+            cand restore 'Restore both store files from a backup directory (asks first; keeps the current state)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;db;status'= {
@@ -1693,14 +1694,36 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;db;restore'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --check 'Check the backup (manifest, checksums, integrity, schema) and change nothing'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;db;help'= {
-            cand status 'Show the store''s path, schema version and row counts'
-            cand backup 'Copy the store to FILE with SQLite''s online backup API'
+            cand status 'Show both store files'' paths, schema versions and row counts'
+            cand backup 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
+            cand restore 'Restore both store files from a backup directory (asks first; keeps the current state)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;db;help;status'= {
         }
         &'billctl;db;help;backup'= {
+        }
+        &'billctl;db;help;restore'= {
         }
         &'billctl;db;help;help'= {
         }
@@ -1923,12 +1946,15 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;auth;logout'= {
         }
         &'billctl;help;db'= {
-            cand status 'Show the store''s path, schema version and row counts'
-            cand backup 'Copy the store to FILE with SQLite''s online backup API'
+            cand status 'Show both store files'' paths, schema versions and row counts'
+            cand backup 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
+            cand restore 'Restore both store files from a backup directory (asks first; keeps the current state)'
         }
         &'billctl;help;db;status'= {
         }
         &'billctl;help;db;backup'= {
+        }
+        &'billctl;help;db;restore'= {
         }
         &'billctl;help;completions'= {
         }

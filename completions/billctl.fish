@@ -1129,22 +1129,23 @@ complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l color -d 'When to color tables' -r -f -a "auto\t''
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s q -l quiet -d 'Print only data and errors'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s h -l help -d 'Print help'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -f -a "status" -d 'Show the store\'s path, schema version and row counts'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -f -a "backup" -d 'Copy the store to FILE with SQLite\'s online backup API'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -f -a "status" -d 'Show both store files\' paths, schema versions and row counts'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -f -a "backup" -d 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -f -a "restore" -d 'Restore both store files from a backup directory (asks first; keeps the current state)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from status" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -1171,8 +1172,23 @@ complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subc
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the store\'s path, schema version and row counts'
-complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Copy the store to FILE with SQLite\'s online backup API'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l check -d 'Check the backup (manifest, checksums, integrity, schema) and change nothing'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show both store files\' paths, schema versions and row counts'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore both store files from a backup directory (asks first; keeps the current state)'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
@@ -1252,5 +1268,6 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the store\'s path, schema version and row counts'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Copy the store to FILE with SQLite\'s online backup API'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show both store files\' paths, schema versions and row counts'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore both store files from a backup directory (asks first; keeps the current state)'

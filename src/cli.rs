@@ -154,16 +154,27 @@ pub struct AuthLoginArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Show the store's path, schema version and row counts
+    /// Show both store files' paths, schema versions and row counts
     Status,
-    /// Copy the store to FILE with SQLite's online backup API
+    /// Back up both store files (billctl.db and webhooks.db), consistently, into a new directory
     Backup(DbBackupArgs),
+    /// Restore both store files from a backup directory (asks first; keeps the current state)
+    Restore(DbRestoreArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct DbBackupArgs {
-    /// Destination file (asks before replacing an existing one)
-    pub file: PathBuf,
+    /// Destination directory (asks before replacing an existing one)
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DbRestoreArgs {
+    /// A directory written by `db backup`
+    pub dir: PathBuf,
+    /// Check the backup (manifest, checksums, integrity, schema) and change nothing
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

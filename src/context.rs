@@ -110,6 +110,9 @@ impl Ctx {
         if self.store.is_none() {
             let dir = self.data_dir()?;
             self.store = Some(Store::open(&dir)?);
+            if let Some(w) = crate::store::data_dir_warning(&dir) {
+                self.output.warn(w);
+            }
         }
         Ok(self.store.as_mut().expect("opened above"))
     }

@@ -1,7 +1,11 @@
-//! `billctl db status|backup`.
+//! `billctl db status|backup|restore`.
 
-use crate::cli::DbCommand;
+use crate::cli::{DbCommand, DbRestoreArgs};
+use crate::clock::now;
 use crate::context::Ctx;
+use crate::store::backup;
+use crate::store::webhooks::EventStore;
+use crate::store::Store;
 use anyhow::{Context, Result};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -10,64 +14,139 @@ use std::process::ExitCode;
 pub fn run(ctx: &mut Ctx, cmd: DbCommand) -> Result<ExitCode> {
     match cmd {
         DbCommand::Status => status(ctx),
-        DbCommand::Backup(args) => backup(ctx, &args.file),
+        DbCommand::Backup(args) => backup_cmd(ctx, &args.dir),
+        DbCommand::Restore(args) => restore(ctx, &args),
     }
 }
 
 #[derive(Serialize)]
-struct StatusView {
+struct FileStatus {
     path: String,
     schema_version: i64,
     tables: indexmap::IndexMap<String, i64>,
 }
 
+/// `billctl.db` at the top level (as before), `webhooks.db` under `webhooks`.
+#[derive(Serialize)]
+struct StatusView {
+    #[serde(flatten)]
+    store: FileStatus,
+    webhooks: FileStatus,
+}
+
 fn status(ctx: &mut Ctx) -> Result<ExitCode> {
+    let dir = ctx.data_dir()?;
     let store = ctx.store()?;
-    let view = StatusView {
+    let main = FileStatus {
         path: store.path().display().to_string(),
         schema_version: store.schema_version()?,
         tables: store.row_counts()?.into_iter().collect(),
     };
+    let events = EventStore::open(&dir)?;
+    let view = StatusView {
+        store: main,
+        webhooks: FileStatus {
+            path: events.path().display().to_string(),
+            schema_version: events.schema_version()?,
+            tables: events.row_counts()?.into_iter().collect(),
+        },
+    };
     if ctx.output.json {
         ctx.output.json(&view)?;
-    } else {
-        let rows = view
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = String::new();
+    for f in [&view.store, &view.webhooks] {
+        let rows = f
             .tables
             .iter()
             .map(|(t, n)| vec![Cell::new(t), Cell::new(n)])
             .collect();
         let table = ctx.output.table(&["TABLE", "ROWS"], rows);
-        ctx.output.data(&format!(
-            "path:           {}\nschema version: {}\n{table}",
-            view.path, view.schema_version
-        ))?;
+        text.push_str(&format!(
+            "path:           {}\nschema version: {}\n{table}\n",
+            f.path, f.schema_version
+        ));
     }
+    ctx.output.data(text.trim_end())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn backup(ctx: &mut Ctx, dest: &std::path::Path) -> Result<ExitCode> {
-    if dest.exists()
+fn backup_cmd(ctx: &mut Ctx, dest: &std::path::Path) -> Result<ExitCode> {
+    let replace = dest.exists();
+    if replace
         && !ctx.output.confirm(
-            &format!("Replace the existing file {}?", dest.display()),
+            &format!("Replace the existing {}?", dest.display()),
             ctx.global.yes,
         )?
     {
         return super::declined(ctx, "nothing was written");
     }
+    let dir = ctx.data_dir()?;
+    let events = EventStore::open(&dir)?;
     let store = ctx.store()?;
-    store.backup(dest).with_context(|| {
-        format!(
-            "failed to back up {} to {}",
-            store.path().display(),
-            dest.display()
-        )
-    })?;
+    let manifest = backup::backup(store, &events, dest, now(), replace)
+        .with_context(|| format!("failed to back up {} to {}", dir.display(), dest.display()))?;
     if ctx.output.json {
-        ctx.output
-            .json(&serde_json::json!({"backup": dest.display().to_string()}))?;
+        ctx.output.json(&serde_json::json!({
+            "backup": dest.display().to_string(),
+            "manifest": manifest,
+        }))?;
     } else {
-        ctx.output
-            .status(format!("Backed up the store to {}.", dest.display()));
+        let files: Vec<String> = manifest
+            .files
+            .iter()
+            .map(|f| format!("{} ({} bytes)", f.name, f.bytes))
+            .collect();
+        ctx.output.status(format!(
+            "Backed up {} to {}.",
+            files.join(" and "),
+            dest.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
+    let manifest = backup::check(&args.dir)?;
+    let when = crate::time::utc_datetime(manifest.created_at);
+    if args.check {
+        if ctx.output.json {
+            ctx.output.json(&manifest)?;
+        } else {
+            ctx.output.status(format!(
+                "{} is a sound backup from {when} (billctl {}).",
+                args.dir.display(),
+                manifest.billctl_version
+            ));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = ctx.data_dir()?;
+    if !ctx.output.confirm(
+        &format!(
+            "Replace billctl.db and webhooks.db in {} with the backup from {when}? (the current state is kept in a pre-restore backup)",
+            dir.display()
+        ),
+        ctx.global.yes,
+    )? {
+        return super::declined(ctx, "nothing was restored");
+    }
+    let mut events = EventStore::open(&dir)?;
+    let store = ctx.store()?;
+    let restored = backup::restore(store, &mut events, &args.dir, &dir, now())?;
+    // Re-open both, which migrates a backup from an older billctl.
+    drop(events);
+    drop(ctx.take_store()?);
+    Store::open(&dir)?;
+    EventStore::open(&dir)?;
+    if ctx.output.json {
+        ctx.output.json(&restored)?;
+    } else {
+        ctx.output.status(format!(
+            "Restored the backup from {when}; the state before is in {}.",
+            restored.previous.display()
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! append-only migrations on `PRAGMA user_version`, status and online backup.
 
 mod audit;
+pub mod backup;
 mod catalog;
 mod keys;
 mod ledger;
@@ -58,12 +59,30 @@ fn ensure_mode(path: &Path, mode: u32) -> Result<()> {
     }
 }
 
+/// Creates the data dir (and missing parents) with mode 0700. A directory that already exists
+/// keeps its mode: billctl changes only what it created (see [`data_dir_warning`]).
 fn private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
     if !dir.is_dir() {
-        std::fs::create_dir_all(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .with_context(|| format!("failed to create data dir {}", dir.display()))?;
     }
-    ensure_mode(dir, 0o700)
+    Ok(())
+}
+
+/// A warning when the data dir, which billctl did not create, can be entered by others: it
+/// leaves the mode to its owner (it could be `$HOME`), the store files themselves are 0600.
+pub fn data_dir_warning(dir: &Path) -> Option<String> {
+    let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "the data dir {} has mode {mode:04o}: others can list it (the store files are 0600); billctl changes the mode only of directories it creates (chmod 700 it, or use a directory of its own)",
+            dir.display()
+        )
+    })
 }
 
 /// Sets mode 0600 on a file the store created (SQLite creates it with the umask).
@@ -151,6 +170,23 @@ fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Row counts of every table of a database, by name.
+fn row_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    names
+        .into_iter()
+        .map(|n| {
+            // Table names come from sqlite_schema, not from input.
+            let count: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0))?;
+            Ok((n, count))
+        })
+        .collect()
+}
+
 impl Store {
     /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Store> {
@@ -180,45 +216,7 @@ impl Store {
 
     /// Row counts of every table, by name.
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
-        let names: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        names
-            .into_iter()
-            .map(|n| {
-                // Table names come from sqlite_schema, not from input.
-                let count: i64 =
-                    self.conn
-                        .query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0))?;
-                Ok((n, count))
-            })
-            .collect()
-    }
-
-    /// Copies the live database to `dest` with SQLite's online backup API, through a temporary
-    /// file, so `dest` is either the old file or a complete backup.
-    pub fn backup(&self, dest: &Path) -> Result<()> {
-        let tmp = dest.with_file_name(format!(
-            ".{}.tmp",
-            dest.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("backup")
-        ));
-        let _ = std::fs::remove_file(&tmp);
-        {
-            let mut out = Connection::open(&tmp)
-                .with_context(|| format!("failed to create {}", tmp.display()))?;
-            private_file(&tmp)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-            backup
-                .run_to_completion(256, Duration::from_millis(5), None)
-                .context("backup failed")?;
-        }
-        std::fs::rename(&tmp, dest).with_context(|| {
-            format!("failed to move the backup into place at {}", dest.display())
-        })?;
-        Ok(())
+        row_counts(&self.conn)
     }
 }
 

@@ -11,6 +11,11 @@ pub const FILE_NAME: &str = "webhooks.db";
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/webhooks/0001_events.sql")];
 
+/// The schema version this billctl brings `webhooks.db` to.
+pub(super) fn schema_len() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
 /// The parts of an event billctl indexes; the body is kept as it came.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
@@ -237,6 +242,25 @@ impl EventStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(super) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Row counts of every table, by name.
+    pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
+        super::row_counts(&self.conn)
     }
 
     /// Stores events and receipts in one transaction. An event whose id is already stored
