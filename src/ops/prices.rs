@@ -83,10 +83,25 @@ fn check_price(tier: &Tier, spec: &PriceSpec, observed: &Observed) -> Finding {
     }
 }
 
-/// Reads `NAME=value` lines (blank lines, `#` comments and `export ` prefixes allowed).
+/// The largest expect file read: a few lines per price, so 1 MiB is far beyond any.
+const MAX_ENV_FILE: u64 = 1 << 20;
+
+/// Reads an expect file (see [`parse_env`]), refusing one over 1 MiB.
 fn read_env_file(path: &Path) -> Result<BTreeMap<String, (usize, String)>> {
-    let text = std::fs::read_to_string(path)
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_ENV_FILE + 1).read_to_string(&mut text))
         .with_context(|| format!("failed to read {}", path.display()))?;
+    if text.len() as u64 > MAX_ENV_FILE {
+        bail!("{} is over 1 MiB: not an env file", path.display());
+    }
+    parse_env(&text, &path.display().to_string())
+}
+
+/// `NAME=value` lines (blank lines, `#` comments and `export ` prefixes allowed), by name,
+/// with their line numbers; `source` names the file in errors.
+pub fn parse_env(text: &str, source: &str) -> Result<BTreeMap<String, (usize, String)>> {
     let mut vars = BTreeMap::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -95,11 +110,7 @@ fn read_env_file(path: &Path) -> Result<BTreeMap<String, (usize, String)>> {
         }
         let line = line.strip_prefix("export ").unwrap_or(line);
         let Some((name, value)) = line.split_once('=') else {
-            bail!(
-                "{}:{}: expected NAME=value, got {line:?}",
-                path.display(),
-                i + 1
-            );
+            bail!("{source}:{}: expected NAME=value, got {line:?}", i + 1);
         };
         let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
         vars.insert(name.trim().to_string(), (i + 1, value.to_string()));
