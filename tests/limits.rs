@@ -503,3 +503,47 @@ fn durations_are_bounded_and_nothing_is_written() {
     );
     assert!(expires > common::now(), "{key}");
 }
+
+/// `keys verify` reads at most 1 KiB of stdin: 64 MiB without a newline is MALFORMED and never
+/// buffered (the child's peak RSS, from wait4, stays far below the input's size).
+#[test]
+fn keys_verify_bounds_what_it_reads_from_stdin() {
+    let f = setup("pro");
+    let mut child = f
+        .env
+        .command()
+        .args(["keys", "verify", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let block = vec![b'k'; 1 << 20];
+        for _ in 0..64 {
+            if stdin.write_all(&block).is_err() {
+                return; // the reader stopped reading: the bound held
+            }
+        }
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut s).unwrap();
+        s
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let out = reader.join().unwrap();
+    writer.join().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["code"], "MALFORMED");
+    assert_eq!(libc::WEXITSTATUS(status), 1);
+    let peak_mb = usage.ru_maxrss / 1024;
+    assert!(peak_mb < 40, "peak RSS {peak_mb} MB for 64 MiB of stdin");
+}

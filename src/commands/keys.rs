@@ -106,14 +106,21 @@ fn rotate(ctx: &mut Ctx, args: &KeysRotateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The most `keys verify` reads from stdin.
+const MAX_KEY_LINE: u64 = 1024;
+
 /// Reads the key from stdin; touches no Stripe client, no async runtime and no keyring.
 fn verify(ctx: &mut Ctx, record: bool) -> Result<ExitCode> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
+    // One line, read through a bound: a key is 58 bytes, so anything past 1 KiB is not one
+    // (and is answered MALFORMED, never buffered).
+    let mut line = Vec::new();
+    std::io::Read::take(std::io::stdin().lock(), MAX_KEY_LINE)
+        .read_until(b'\n', &mut line)
         .context("failed to read the key from stdin")?;
-    let key = line.trim().to_string();
+    let key = String::from_utf8(line)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     // A malformed key or a bad checksum is answered before any config or store access.
     let v = if keys::parse(&key).is_none() {
         Verification::malformed()
