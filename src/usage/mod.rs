@@ -144,8 +144,102 @@ fn text(v: &Value, field: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// One NDJSON line as typed fields borrowed from the line: the fast path for good lines. Any
+/// line it refuses (an unknown or repeated field, a wrong type) goes to the general parser,
+/// which accepts exactly what this accepts and says what is wrong with the rest.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Typed<'a> {
+    #[serde(borrow, default)]
+    id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    key: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    customer: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    timestamp: Option<Moment<'a>>,
+    #[serde(default)]
+    quantity: Option<i64>,
+    #[serde(borrow, default)]
+    endpoint: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    meta: Option<Value>,
+}
+
+/// A timestamp field: unix seconds or text.
+enum Moment<'a> {
+    Seconds(i64),
+    Text(std::borrow::Cow<'a, str>),
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Moment<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Moment<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("unix seconds or RFC 3339")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Moment::Seconds(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                i64::try_from(v)
+                    .map(Moment::Seconds)
+                    .map_err(|_| E::custom("out of range"))
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Moment::Text(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Moment::Text(std::borrow::Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The typed fast path (see [`Typed`]); `None` sends the line to the general parser.
+fn parse_typed(line: &str) -> Option<Result<RawEvent, String>> {
+    let t: Typed = serde_json::from_str(line).ok()?;
+    let text = |v: Option<std::borrow::Cow<str>>| v.filter(|s| !s.is_empty()).map(String::from);
+    let timestamp = match t.timestamp? {
+        Moment::Seconds(n) if n >= 0 => n,
+        Moment::Seconds(_) => return None,
+        Moment::Text(s) => match parse_timestamp(&s) {
+            Ok(t) => t,
+            Err(e) => return Some(Err(e)),
+        },
+    };
+    let quantity = match t.quantity {
+        None => 1,
+        Some(q) if q >= 0 => q,
+        Some(_) => return None,
+    };
+    Some(check(RawEvent {
+        id: text(t.id),
+        key: text(t.key),
+        customer: text(t.customer),
+        timestamp,
+        quantity,
+        endpoint: text(t.endpoint),
+        meta: t.meta.filter(|m| !m.is_null()).map(|m| m.to_string()),
+    }))
+}
+
 /// One NDJSON line: `{"id": "...", "key": "...", "timestamp": ..., "quantity": 1, ...}`.
 pub fn parse_ndjson(line: &str) -> Result<RawEvent, String> {
+    if let Some(r) = parse_typed(line) {
+        return r;
+    }
+    parse_general(line)
+}
+
+/// The general parser: every line, with a reason for each refusal.
+fn parse_general(line: &str) -> Result<RawEvent, String> {
     let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let obj = v.as_object().ok_or("expected a JSON object")?;
     if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
@@ -306,6 +400,59 @@ mod tests {
             err(r#"{"id":"e","key":"k","timestamp":1,"colour":"red"}"#).contains("unknown field")
         );
         assert!(err("{not json").contains("not JSON"));
+    }
+
+    /// The typed fast path and the general parser agree on every line either accepts.
+    #[test]
+    fn the_fast_path_agrees_with_the_general_parser() {
+        for line in [
+            r#"{"id":"e1","key":"abc","timestamp":"2026-11-24T06:00:00Z","quantity":3,"endpoint":"/v1/x","meta":{"b":2,"a":[1, 2]}}"#,
+            r#"{"id":"e\u0041","customer":"cus_1","timestamp":1795500000}"#,
+            r#"{"id":"","key":"k","timestamp":5,"quantity":null,"meta":null,"endpoint":""}"#,
+            r#"{"id":"e","key":"k","timestamp":5,"id":"f"}"#,
+            r#"{"id":"e","key":"k","timestamp":-5}"#,
+            r#"{"id":"e","key":"k","timestamp":5.0}"#,
+            r#"{"id":"e","key":"k","timestamp":"soon"}"#,
+            r#"{"id":"e","key":"k","timestamp":5,"quantity":-1}"#,
+            r#"{"id":"e","key":"k","timestamp":5,"quantity":18446744073709551615}"#,
+            r#"{"id":"e","key":"k","customer":"c","timestamp":5}"#,
+            r#"{"id":7,"key":"k","timestamp":5}"#,
+        ] {
+            // Where the fast path answers, it answers as the general parser does; where it
+            // does not (None), parse_ndjson asks the general parser.
+            if let Some(fast) = parse_typed(line) {
+                assert_eq!(fast, parse_general(line), "{line}");
+            }
+            assert_eq!(parse_ndjson(line), parse_general(line), "{line}");
+        }
+        assert!(parse_typed(r#"{"id":"e","key":"k","timestamp":5}"#).is_some());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 10_000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// The same agreement on mutated lines.
+        #[test]
+        fn the_fast_path_agrees_on_mutated_lines(
+            edits in proptest::collection::vec((0usize..200, 0u8..128, 0u8..3), 0..6)
+        ) {
+            let mut b = br#"{"id":"e1","key":"abc","timestamp":"2026-11-24T06:00:00Z","quantity":3,"endpoint":"/v1/x","meta":{"a":1}}"#.to_vec();
+            for (at, byte, op) in edits {
+                let i = at % b.len().max(1);
+                match op {
+                    0 => b[i] = byte,
+                    1 => b.insert(i, byte),
+                    _ => { b.remove(i); }
+                }
+            }
+            let line = String::from_utf8_lossy(&b).into_owned();
+            if let Some(fast) = parse_typed(&line) {
+                proptest::prop_assert_eq!(fast, parse_general(&line));
+            }
+        }
     }
 
     #[test]
