@@ -507,6 +507,7 @@ fn durations_are_bounded_and_nothing_is_written() {
 /// `keys verify` reads at most 1 KiB of stdin: 64 MiB without a newline is MALFORMED and never
 /// buffered (the child's peak RSS, from wait4, stays far below the input's size).
 #[test]
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak RSS
 fn keys_verify_bounds_what_it_reads_from_stdin() {
     let f = setup("pro");
     let mut child = f

@@ -223,7 +223,7 @@ fn exact_days(
 ) -> Result<Vec<(i64, i64)>> {
     let mut out = Vec::new();
     for (day, _) in store.daily(scope, subject, from.div_euclid(86_400) * 86_400, to)? {
-        let end = day.checked_add(86_400).unwrap_or(i64::MAX);
+        let end = day.saturating_add(86_400);
         out.push((
             day,
             store.usage_in(scope, subject, day.max(from), end.min(to))?,
