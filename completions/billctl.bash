@@ -145,8 +145,14 @@ _billctl() {
             billctl__subcmd__db,backup)
                 cmd="billctl__subcmd__db__subcmd__backup"
                 ;;
+            billctl__subcmd__db,copy)
+                cmd="billctl__subcmd__db__subcmd__copy"
+                ;;
             billctl__subcmd__db,help)
                 cmd="billctl__subcmd__db__subcmd__help"
+                ;;
+            billctl__subcmd__db,migrate)
+                cmd="billctl__subcmd__db__subcmd__migrate"
                 ;;
             billctl__subcmd__db,restore)
                 cmd="billctl__subcmd__db__subcmd__restore"
@@ -157,8 +163,14 @@ _billctl() {
             billctl__subcmd__db__subcmd__help,backup)
                 cmd="billctl__subcmd__db__subcmd__help__subcmd__backup"
                 ;;
+            billctl__subcmd__db__subcmd__help,copy)
+                cmd="billctl__subcmd__db__subcmd__help__subcmd__copy"
+                ;;
             billctl__subcmd__db__subcmd__help,help)
                 cmd="billctl__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            billctl__subcmd__db__subcmd__help,migrate)
+                cmd="billctl__subcmd__db__subcmd__help__subcmd__migrate"
                 ;;
             billctl__subcmd__db__subcmd__help,restore)
                 cmd="billctl__subcmd__db__subcmd__help__subcmd__restore"
@@ -243,6 +255,12 @@ _billctl() {
                 ;;
             billctl__subcmd__help__subcmd__db,backup)
                 cmd="billctl__subcmd__help__subcmd__db__subcmd__backup"
+                ;;
+            billctl__subcmd__help__subcmd__db,copy)
+                cmd="billctl__subcmd__help__subcmd__db__subcmd__copy"
+                ;;
+            billctl__subcmd__help__subcmd__db,migrate)
+                cmd="billctl__subcmd__help__subcmd__db__subcmd__migrate"
                 ;;
             billctl__subcmd__help__subcmd__db,restore)
                 cmd="billctl__subcmd__help__subcmd__db__subcmd__restore"
@@ -1455,7 +1473,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__db)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version status backup restore help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version status backup restore migrate copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1514,8 +1532,46 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__db__subcmd__copy)
+            opts="-q -v -y -h -V --to --from --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__db__subcmd__help)
-            opts="status backup restore help"
+            opts="status backup restore migrate copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1542,7 +1598,35 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__db__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__db__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1577,6 +1661,36 @@ _billctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__db__subcmd__migrate)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1855,7 +1969,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__db)
-            opts="status backup restore"
+            opts="status backup restore migrate copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1869,6 +1983,34 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__db__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__db__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__db__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -1656,6 +1656,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand status 'Show both store files'' paths, schema versions and row counts'
             cand backup 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
             cand restore 'Restore both store files from a backup directory (asks first; keeps the current state)'
+            cand migrate 'Apply the store''s migrations (SQLite, or Postgres under an advisory lock)'
+            cand copy 'Copy the SQLite store into an empty Postgres database, or back; verified by counts and sums'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;db;status'= {
@@ -1713,10 +1715,50 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;db;migrate'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;db;copy'= {
+            cand --to 'Copy the SQLite store in the data dir into this empty Postgres database (postgres://user@host/db, no password: set BILLCTL_DATABASE_PASSWORD)'
+            cand --from 'Copy this Postgres database into the empty SQLite store in the data dir'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;db;help'= {
             cand status 'Show both store files'' paths, schema versions and row counts'
             cand backup 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
             cand restore 'Restore both store files from a backup directory (asks first; keeps the current state)'
+            cand migrate 'Apply the store''s migrations (SQLite, or Postgres under an advisory lock)'
+            cand copy 'Copy the SQLite store into an empty Postgres database, or back; verified by counts and sums'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;db;help;status'= {
@@ -1724,6 +1766,10 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;db;help;backup'= {
         }
         &'billctl;db;help;restore'= {
+        }
+        &'billctl;db;help;migrate'= {
+        }
+        &'billctl;db;help;copy'= {
         }
         &'billctl;db;help;help'= {
         }
@@ -1949,12 +1995,18 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand status 'Show both store files'' paths, schema versions and row counts'
             cand backup 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'
             cand restore 'Restore both store files from a backup directory (asks first; keeps the current state)'
+            cand migrate 'Apply the store''s migrations (SQLite, or Postgres under an advisory lock)'
+            cand copy 'Copy the SQLite store into an empty Postgres database, or back; verified by counts and sums'
         }
         &'billctl;help;db;status'= {
         }
         &'billctl;help;db;backup'= {
         }
         &'billctl;help;db;restore'= {
+        }
+        &'billctl;help;db;migrate'= {
+        }
+        &'billctl;help;db;copy'= {
         }
         &'billctl;help;completions'= {
         }

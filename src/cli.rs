@@ -160,6 +160,22 @@ pub enum DbCommand {
     Backup(DbBackupArgs),
     /// Restore both store files from a backup directory (asks first; keeps the current state)
     Restore(DbRestoreArgs),
+    /// Apply the store's migrations (SQLite, or Postgres under an advisory lock)
+    Migrate,
+    /// Copy the SQLite store into an empty Postgres database, or back; verified by counts and sums
+    Copy(DbCopyArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("direction").required(true).args(["to", "from"])))]
+pub struct DbCopyArgs {
+    /// Copy the SQLite store in the data dir into this empty Postgres database
+    /// (postgres://user@host/db, no password: set BILLCTL_DATABASE_PASSWORD)
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Copy this Postgres database into the empty SQLite store in the data dir
+    #[arg(long, value_name = "URL")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -220,6 +220,8 @@ pub struct Config {
     /// Where it came from: a path, or the built-in default.
     pub source: String,
     pub data_dir: Option<PathBuf>,
+    /// `store.url`: a PostgreSQL store (`postgres://...`, no password) instead of SQLite.
+    pub store_url: Option<String>,
     pub stripe: StripeSettings,
     pub checkout: Option<Checkout>,
     pub tiers: Vec<Tier>,
@@ -294,6 +296,13 @@ struct RawConfig {
     usage: RawUsage,
     access: Option<Spanned<RawAccess>>,
     portal: Option<Spanned<RawPortal>>,
+    store: Option<Spanned<RawStore>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -529,6 +538,15 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     };
     let usage = usage_settings(&cx, raw.usage)?;
     let access = access_policy(&cx, raw.access)?;
+    // A Postgres URL, checked here so a bad one names its line; never with a password.
+    let store_url = match raw.store.map(Spanned::into_inner).and_then(|s| s.url) {
+        None => None,
+        Some(u) => {
+            crate::store::pg::PgUrl::parse(u.get_ref(), false)
+                .map_err(|e| cx.err(u.span(), "store.url", e))?;
+            Some(u.into_inner())
+        }
+    };
     let portal = match raw.portal.map(Spanned::into_inner) {
         None => Portal::default(),
         Some(p) => match p.return_url {
@@ -579,6 +597,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     Ok(Config {
         source: file.to_string(),
         data_dir: raw.data_dir,
+        store_url,
         stripe,
         checkout,
         tiers,

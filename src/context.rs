@@ -48,6 +48,9 @@ fn check_api_base(base: &str, config_file: Option<&str>, live: bool) -> Result<(
     Ok(())
 }
 
+/// The variable that names a Postgres store (it may hold the password).
+pub const DATABASE_URL_ENV: &str = "BILLCTL_DATABASE_URL";
+
 pub struct Ctx {
     pub global: Global,
     pub output: Output,
@@ -108,6 +111,13 @@ impl Ctx {
     /// The store (opened and migrated on first use).
     pub fn store(&mut self) -> Result<&mut Store> {
         if self.store.is_none() {
+            if let Some(url) = self.database_url()? {
+                bail!(
+                    "{} names a Postgres store ({}), but this billctl moves data to and from Postgres only ('db migrate', 'db copy'); every other command still needs the SQLite store: unset it",
+                    self.database_url_source(),
+                    url.shown()
+                );
+            }
             let dir = self.data_dir()?;
             self.store = Some(Store::open(&dir)?);
             if let Some(w) = crate::store::data_dir_warning(&dir) {
@@ -126,6 +136,33 @@ impl Ctx {
             self.store.as_mut().expect("opened above"),
             self.runtime.as_ref().expect("built above"),
         ))
+    }
+
+    /// The Postgres store named by `BILLCTL_DATABASE_URL` (which may hold a password), else by
+    /// `store.url` in the config (which may not); `None`: the SQLite store.
+    pub fn database_url(&mut self) -> Result<Option<crate::store::pg::PgUrl>> {
+        if let Some(u) = std::env::var_os(DATABASE_URL_ENV).filter(|u| !u.is_empty()) {
+            let u = u
+                .into_string()
+                .map_err(|_| anyhow!("{DATABASE_URL_ENV} is not UTF-8"))?;
+            return crate::store::pg::PgUrl::parse(&u, true)
+                .map(Some)
+                .map_err(|e| anyhow!("{DATABASE_URL_ENV} {e}"));
+        }
+        match self.config()?.store_url.clone() {
+            Some(u) => crate::store::pg::PgUrl::parse(&u, false)
+                .map(Some)
+                .map_err(|e| anyhow!("store.url {e}")),
+            None => Ok(None),
+        }
+    }
+
+    fn database_url_source(&self) -> &'static str {
+        if std::env::var_os(DATABASE_URL_ENV).is_some_and(|u| !u.is_empty()) {
+            DATABASE_URL_ENV
+        } else {
+            "store.url"
+        }
     }
 
     /// The store by value, for an owner such as the `Verifier`.

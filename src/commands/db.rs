@@ -1,6 +1,6 @@
 //! `billctl db status|backup|restore`.
 
-use crate::cli::{DbCommand, DbRestoreArgs};
+use crate::cli::{DbCommand, DbCopyArgs, DbRestoreArgs};
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::store::backup;
@@ -16,6 +16,8 @@ pub fn run(ctx: &mut Ctx, cmd: DbCommand) -> Result<ExitCode> {
         DbCommand::Status => status(ctx),
         DbCommand::Backup(args) => backup_cmd(ctx, &args.dir),
         DbCommand::Restore(args) => restore(ctx, &args),
+        DbCommand::Migrate => migrate(ctx),
+        DbCommand::Copy(args) => copy(ctx, &args),
     }
 }
 
@@ -146,6 +148,71 @@ fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
         ctx.output.status(format!(
             "Restored the backup from {when}; the state before is in {}.",
             restored.previous.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn migrate(ctx: &mut Ctx) -> Result<ExitCode> {
+    let view = match ctx.database_url()? {
+        Some(url) => {
+            let mut client = url.connect()?;
+            let version = crate::store::pg::migrate(&mut client)
+                .with_context(|| format!("failed to migrate {}", url.shown()))?;
+            serde_json::json!({"backend": "postgres", "url": url.shown(), "schema_version": version})
+        }
+        None => {
+            let dir = ctx.data_dir()?;
+            let events = EventStore::open(&dir)?;
+            let store = ctx.store()?;
+            serde_json::json!({
+                "backend": "sqlite",
+                "path": store.path().display().to_string(),
+                "schema_version": store.schema_version()?,
+                "webhooks_schema_version": events.schema_version()?,
+            })
+        }
+    };
+    if ctx.output.json {
+        ctx.output.json(&view)?;
+    } else {
+        let place = view["url"].as_str().or(view["path"].as_str()).unwrap_or("");
+        ctx.output.status(format!(
+            "{} store at {place}: schema version {}.",
+            view["backend"].as_str().unwrap_or(""),
+            view["schema_version"]
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn copy(ctx: &mut Ctx, args: &DbCopyArgs) -> Result<ExitCode> {
+    use crate::store::pg::PgUrl;
+    let dir = ctx.data_dir()?;
+    let parse = |flag: &str, u: &str| {
+        PgUrl::parse(u, false).map_err(|e| anyhow::anyhow!("invalid {flag}: the URL {e}"))
+    };
+    let bar = ctx.output.spinner("Copying");
+    let progress = |table: &str| bar.set_message(format!("Copying {table}"));
+    let copied = match (&args.to, &args.from) {
+        (Some(to), None) => {
+            crate::store::copy::sqlite_to_postgres(&dir, &parse("--to", to)?, &progress)?
+        }
+        (None, Some(from)) => {
+            crate::store::copy::postgres_to_sqlite(&parse("--from", from)?, &dir, &progress)?
+        }
+        _ => unreachable!("clap requires exactly one of --to and --from"),
+    };
+    bar.finish_and_clear();
+    if ctx.output.json {
+        ctx.output.json(&copied)?;
+    } else {
+        ctx.output.status(format!(
+            "Copied {} rows in {} tables from {} to {}; counts and sums match.",
+            copied.rows,
+            copied.tables.len(),
+            copied.from,
+            copied.to
         ));
     }
     Ok(ExitCode::SUCCESS)

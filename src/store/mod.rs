@@ -4,8 +4,10 @@
 mod audit;
 pub mod backup;
 mod catalog;
+pub mod copy;
 mod keys;
 mod ledger;
+pub mod pg;
 mod settings;
 mod subscriptions;
 mod usage;

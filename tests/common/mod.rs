@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use stripe_sim::StripeSim;
 
+pub mod pg;
 pub mod receiver;
 
 pub const DEFAULT_CONFIG: &str = billctl::config::DEFAULT_CONFIG;

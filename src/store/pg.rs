@@ -1,0 +1,195 @@
+//! PostgreSQL, the store for several hosts: its URL (checked, and shown without a password),
+//! connecting (TLS through rustls when the URL's `sslmode` asks for it), append-only
+//! migrations under an advisory lock, and `db copy` between a SQLite data dir and an empty
+//! Postgres database in both directions, each copy verified by row counts and sums.
+//!
+//! The blocking `postgres` client runs its own runtime: it is only called outside billctl's
+//! tokio runtime (commands call the store between Stripe calls, never inside one).
+
+use anyhow::{bail, Context, Result};
+use postgres::Client;
+use std::time::Duration;
+
+/// The migrations, in order (append-only).
+const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_schema.sql")];
+/// The advisory lock key held while migrating: "billctl" in ASCII.
+const MIGRATE_LOCK: i64 = 0x0062_696c_6c63_746c;
+/// How long connecting may take when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The variable that may hold the password of a URL that has none.
+pub const PASSWORD_ENV: &str = "BILLCTL_DATABASE_PASSWORD";
+
+/// A `postgres://` URL, checked.
+#[derive(Clone)]
+pub struct PgUrl {
+    config: postgres::Config,
+    shown: String,
+}
+
+impl std::fmt::Debug for PgUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+impl PgUrl {
+    /// Parses a URL. `password_allowed`: false where the URL came from argv or the config
+    /// file, which must never hold a secret; then the password comes from
+    /// `BILLCTL_DATABASE_PASSWORD` (or `PGPASSWORD`).
+    pub fn parse(url: &str, password_allowed: bool) -> Result<PgUrl, String> {
+        let url = url.trim();
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err("must start with postgres:// or postgresql://".into());
+        }
+        if url.len() > 2048 {
+            return Err("is longer than 2048 characters".into());
+        }
+        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            format!("is not a PostgreSQL URL ({})", redact_error(&e.to_string()))
+        })?;
+        if config.get_password().is_some() && !password_allowed {
+            return Err(format!(
+                "holds a password; a secret never goes in argv or the config file: leave it out and set {PASSWORD_ENV}"
+            ));
+        }
+        if config.get_password().is_none() {
+            if let Some(p) =
+                std::env::var_os(PASSWORD_ENV).or_else(|| std::env::var_os("PGPASSWORD"))
+            {
+                config.password(p.as_encoded_bytes());
+            }
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let shown = shown(&config);
+        Ok(PgUrl { config, shown })
+    }
+
+    /// The URL without its password, for messages.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Connects: over TCP, TLS by rustls (the web's root certificates) when `sslmode` is
+    /// `prefer` (the default, used only if the server offers it) or `require`, none when
+    /// `disable`; over a unix socket, no TLS.
+    pub fn connect(&self) -> Result<Client> {
+        let unix_only = self
+            .config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
+        let connected =
+            if unix_only || self.config.get_ssl_mode() == postgres::config::SslMode::Disable {
+                // A unix socket is local: no TLS (nor a name to check a certificate against).
+                self.config.connect(postgres::NoTls)
+            } else {
+                self.config.connect(rustls_connector()?)
+            };
+        connected.map_err(|e| {
+            anyhow::anyhow!(
+                "failed to connect to {}: {}",
+                self.shown,
+                redact_error(&e.to_string())
+            )
+        })
+    }
+}
+
+/// `postgres://user@host:port/dbname` from a parsed config, never its password.
+fn shown(c: &postgres::Config) -> String {
+    let hosts: Vec<String> = c
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let port = c
+        .get_ports()
+        .first()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    format!(
+        "postgres://{}{}{port}/{}",
+        c.get_user().map(|u| format!("{u}@")).unwrap_or_default(),
+        hosts.join(","),
+        c.get_dbname().unwrap_or("")
+    )
+}
+
+/// An error text from the client with anything after `password=` blanked.
+fn redact_error(e: &str) -> String {
+    match e.find("password") {
+        Some(i) => format!("{} [redacted]", &e[..i]),
+        None => e.to_string(),
+    }
+}
+
+fn rustls_connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(
+        rustls::crypto::ring::default_provider().into(),
+    )
+    .with_safe_default_protocol_versions()
+    .context("TLS set-up failed")?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// The schema version this billctl brings a Postgres store to.
+pub fn schema_len() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Applies the migrations the database lacks, holding an advisory lock so that two hosts
+/// never migrate at once (the second waits, then finds nothing to do). Returns the version.
+pub fn migrate(client: &mut Client) -> Result<i64> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATE_LOCK])?;
+    let result = (|| -> Result<i64> {
+        client.batch_execute(
+            "CREATE TABLE IF NOT EXISTS billctl_schema (version BIGINT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )?;
+        let current: i64 = client
+            .query_one("SELECT coalesce(max(version), 0) FROM billctl_schema", &[])?
+            .get(0);
+        let known = schema_len();
+        if current > known {
+            bail!("the database has billctl schema version {current}, newer than this billctl knows ({known}); upgrade billctl");
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            let mut tx = client.transaction()?;
+            tx.batch_execute(sql)
+                .with_context(|| format!("Postgres migration {version} failed"))?;
+            tx.execute(
+                "INSERT INTO billctl_schema (version) VALUES ($1)",
+                &[&version],
+            )?;
+            tx.commit()?;
+        }
+        Ok(known)
+    })();
+    let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATE_LOCK]);
+    let version = result?;
+    unlocked?;
+    Ok(version)
+}
+
+/// The schema version of a database (0 before the first migration).
+pub fn schema_version(client: &mut Client) -> Result<i64> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('billctl_schema') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    Ok(client
+        .query_one("SELECT coalesce(max(version), 0) FROM billctl_schema", &[])?
+        .get(0))
+}

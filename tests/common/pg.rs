@@ -1,0 +1,233 @@
+//! A throwaway PostgreSQL cluster for the tests: `initdb` into a temporary directory, a unix
+//! socket in it, a free port, trust authentication for a `billctl` superuser, stopped when the
+//! test process exits. Running as root (as CI does), the cluster runs as the unprivileged
+//! `postgres` user (or `nobody`). Each test gets a database of its own.
+//!
+//! Without Postgres's server binaries, [`cluster`] says once, on stderr, that the Postgres tests
+//! are skipped and why, and returns `None`; with `BILLCTL_REQUIRE_POSTGRES=1` (set by
+//! `.ci/run`) a missing Postgres fails instead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// Set to make a missing Postgres a failure rather than a skip.
+pub const REQUIRE_ENV: &str = "BILLCTL_REQUIRE_POSTGRES";
+
+pub struct Cluster {
+    /// Holds the cluster's directory until the process exits.
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    socket_dir: PathBuf,
+    port: u16,
+    bin: PathBuf,
+    run_as: Option<String>,
+}
+
+static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
+static STOP: OnceLock<(PathBuf, PathBuf, Option<String>)> = OnceLock::new();
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+/// The shared cluster, started on first use; `None` when Postgres is not installed (and not
+/// required).
+pub fn cluster() -> Option<&'static Cluster> {
+    CLUSTER
+        .get_or_init(|| match bin_dir() {
+            Some(bin) => Some(Cluster::start(bin)),
+            None if std::env::var_os(REQUIRE_ENV).is_some() => {
+                panic!("{REQUIRE_ENV} is set but no PostgreSQL server binaries (initdb, pg_ctl) were found: install Debian's postgresql package")
+            }
+            None => {
+                eprintln!("note: the Postgres tests are skipped: no PostgreSQL server binaries (initdb, pg_ctl) found in /usr/lib/postgresql/*/bin or on PATH; install Debian's postgresql package (CI sets {REQUIRE_ENV}=1, which makes this a failure)");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// Where `initdb` and `pg_ctl` are: Debian keeps them in /usr/lib/postgresql/N/bin.
+fn bin_dir() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .collect();
+    dirs.sort();
+    dirs.reverse();
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    dirs.into_iter().find(|d| {
+        d.join("initdb").is_file() && d.join("pg_ctl").is_file() && d.join("postgres").is_file()
+    })
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A command for `bin`, run as `user` when given (through runuser).
+fn as_user(user: Option<&str>, bin: &Path) -> Command {
+    match user {
+        Some(u) => {
+            let mut c = Command::new("runuser");
+            c.args(["-u", u, "--"]).arg(bin);
+            c
+        }
+        None => Command::new(bin),
+    }
+}
+
+impl Cluster {
+    fn start(bin: PathBuf) -> Cluster {
+        let run_as = is_root().then(|| {
+            ["postgres", "nobody"]
+                .into_iter()
+                .find(|u| {
+                    Command::new("id")
+                        .arg(u)
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                })
+                .expect("running as root, a user to run Postgres as (postgres or nobody)")
+                .to_string()
+        });
+        let dir = tempfile::Builder::new()
+            .prefix("billctl-pg-")
+            .tempdir()
+            .expect("a temporary directory");
+        let (data, socket_dir) = (dir.path().join("data"), dir.path().join("sock"));
+        std::fs::create_dir(&socket_dir).unwrap();
+        if let Some(u) = &run_as {
+            let status = Command::new("chown")
+                .args(["-R", &format!("{u}:"), dir.path().to_str().unwrap()])
+                .status()
+                .unwrap();
+            assert!(status.success(), "chown the cluster directory to {u}");
+        }
+        let port = free_port();
+        let out = as_user(run_as.as_deref(), &bin.join("initdb"))
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "billctl",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            ])
+            .output()
+            .expect("initdb runs");
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let opts = format!(
+            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            socket_dir.display()
+        );
+        let out = as_user(run_as.as_deref(), &bin.join("pg_ctl"))
+            .args(["-D", data.to_str().unwrap(), "-l"])
+            .arg(dir.path().join("log"))
+            .args(["-o", &opts, "-w", "-t", "120", "start"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(dir.path().join("log")).unwrap_or_default()
+        );
+        let _ = STOP.set((bin.clone(), data.clone(), run_as.clone()));
+        // SAFETY: registering a plain extern "C" function with atexit.
+        unsafe {
+            libc::atexit(stop_cluster);
+        }
+        Cluster {
+            _dir: dir,
+            data,
+            socket_dir,
+            port,
+            bin,
+            run_as,
+        }
+    }
+
+    /// A fresh, empty database; returns its URL (user billctl, no password, the socket).
+    pub fn fresh_db(&self) -> String {
+        let name = format!(
+            "t{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
+            .expect("connect to the test cluster");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create a test database");
+        self.url(&name)
+    }
+
+    /// The URL of database `db`.
+    pub fn url(&self, db: &str) -> String {
+        let host: String = self
+            .socket_dir
+            .to_str()
+            .unwrap()
+            .bytes()
+            .map(|b| match b {
+                b'/' => "%2F".to_string(),
+                b => (b as char).to_string(),
+            })
+            .collect();
+        format!("postgres://billctl@{host}:{}/{db}", self.port)
+    }
+
+    /// A connection to `url`, for checking state.
+    pub fn client(&self, url: &str) -> postgres::Client {
+        postgres::Client::connect(url, postgres::NoTls).expect("connect to the test database")
+    }
+
+    #[allow(dead_code)]
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    #[allow(dead_code)]
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
+    #[allow(dead_code)]
+    pub fn run_as(&self) -> Option<&str> {
+        self.run_as.as_deref()
+    }
+}
+
+extern "C" fn stop_cluster() {
+    if let Some((bin, data, user)) = STOP.get() {
+        let _ = as_user(user.as_deref(), &bin.join("pg_ctl"))
+            .args([
+                "-D",
+                data.to_str().unwrap_or_default(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ])
+            .output();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
