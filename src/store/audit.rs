@@ -37,7 +37,7 @@ pub(super) fn append_audit(tx: &Transaction, at: i64, a: &Audit) -> Result<()> {
 impl Store {
     pub fn append_audit(&mut self, audit: &Audit, at: i64) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         append_audit(&tx, at, audit)?;
         tx.commit()?;
@@ -46,7 +46,7 @@ impl Store {
 
     /// Audit entries at or after `since`, optionally of one action, oldest first.
     pub fn audit(&self, since: Option<i64>, action: Option<&str>) -> Result<Vec<AuditRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sq()?.prepare_cached(
             "SELECT id, at, actor, action, key_id, customer_id, reason, detail FROM audit WHERE at >= ?1 AND (?2 IS NULL OR action = ?2) ORDER BY id",
         )?;
         let rows = stmt

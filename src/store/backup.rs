@@ -78,7 +78,7 @@ pub fn backup(
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir_in(parent)
         .with_context(|| format!("failed to create a directory in {}", parent.display()))?;
-    let conns = [(&store.conn, store.path()), (events.conn(), events.path())];
+    let conns = [(store.sq()?, store.path()), (events.conn(), events.path())];
     pin_snapshots(&conns)?;
     let copied = (|| -> Result<Vec<FileEntry>> {
         let mut files = Vec::new();
@@ -299,7 +299,7 @@ pub fn restore(
     backup(store, events, &previous, now, false)
         .context("failed to keep the current state before restoring (nothing was restored)")?;
     for (name, conn) in [
-        (super::FILE_NAME, &mut store.conn),
+        (super::FILE_NAME, store.sq_mut()?),
         (super::webhooks::FILE_NAME, events.conn_mut()),
     ] {
         let from = Connection::open_with_flags(src.join(name), OpenFlags::SQLITE_OPEN_READ_ONLY)?;

@@ -10,7 +10,7 @@ impl Store {
     /// Replaces the mirror with `rows`, in one transaction.
     pub fn record_catalog(&mut self, rows: &[CatalogRow], at: i64) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM catalog_tiers", [])?;
         {
@@ -55,7 +55,7 @@ impl Store {
     pub fn price_interval(&self, price_id: &str) -> Result<Option<(String, u32)>> {
         use rusqlite::OptionalExtension;
         Ok(self
-            .conn
+            .sq()?
             .prepare_cached(
                 "SELECT interval, interval_count FROM catalog_prices WHERE price_id = ?1 LIMIT 1",
             )?
@@ -64,10 +64,10 @@ impl Store {
     }
 
     pub fn catalog(&self) -> Result<Vec<CatalogRow>> {
-        let mut tiers = self.conn.prepare_cached(
+        let mut tiers = self.sq()?.prepare_cached(
             "SELECT tier, product_id, name, quota, rate_limit_per_minute, state_hash FROM catalog_tiers ORDER BY tier",
         )?;
-        let mut prices = self.conn.prepare_cached(
+        let mut prices = self.sq()?.prepare_cached(
             "SELECT lookup_key, price_id, env, is_primary, amount, currency, interval, interval_count FROM catalog_prices WHERE tier = ?1 ORDER BY is_primary DESC, lookup_key",
         )?;
         let mut out: Vec<CatalogRow> = tiers
@@ -180,7 +180,7 @@ impl Store {
     /// Notes a catalog change reported by webhook, once per event; `setup-products` clears them.
     pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut notes: Vec<DriftNote> = tx
             .query_row(
@@ -216,7 +216,7 @@ impl Store {
 
     /// Forgets the drift notes (after `setup-products` applied the config).
     pub fn clear_catalog_drift(&mut self) -> Result<()> {
-        self.conn
+        self.sq()?
             .execute("DELETE FROM settings WHERE key = ?1", [DRIFT_KEY])?;
         Ok(())
     }

@@ -175,7 +175,7 @@ pub fn sqlite_to_postgres(data_dir: &Path, url: &PgUrl, progress: &dyn Fn(&str))
         bail!("{} is not empty ({existing} rows in billctl's tables): db copy only fills an empty database", url.shown());
     }
     // One snapshot of each file for the whole copy.
-    let sources = [(&store.conn, MAIN), (events.conn(), WEBHOOKS)];
+    let sources = [(store.sq()?, MAIN), (events.conn(), WEBHOOKS)];
     for (conn, _) in &sources {
         conn.execute_batch("BEGIN")?;
     }
@@ -256,7 +256,7 @@ pub fn postgres_to_sqlite(url: &PgUrl, data_dir: &Path, progress: &dyn Fn(&str))
     }
     let mut store = Store::open(data_dir)?;
     let mut events = EventStore::open(data_dir)?;
-    for (conn, names) in [(&store.conn, MAIN), (events.conn(), WEBHOOKS)] {
+    for (conn, names) in [(store.sq()?, MAIN), (events.conn(), WEBHOOKS)] {
         for t in names {
             let n: i64 =
                 conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
@@ -272,7 +272,7 @@ pub fn postgres_to_sqlite(url: &PgUrl, data_dir: &Path, progress: &dyn Fn(&str))
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .start()?;
     let mut tables = Vec::new();
-    for (conn, names) in [(&mut store.conn, MAIN), (events.conn_mut(), WEBHOOKS)] {
+    for (conn, names) in [(store.sq_mut()?, MAIN), (events.conn_mut(), WEBHOOKS)] {
         let tx = conn.transaction()?;
         for &table in names {
             progress(table);

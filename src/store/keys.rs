@@ -93,7 +93,7 @@ impl Store {
     /// Stores a new key and its audit entry together.
     pub fn issue_key(&mut self, k: &KeyRecord, audit: &Audit, at: i64) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         insert_key(&tx, k)?;
         append_audit(&tx, at, audit)?;
@@ -104,7 +104,7 @@ impl Store {
     /// Stores many new keys and one audit entry in a single transaction.
     pub fn issue_keys(&mut self, keys: &[KeyRecord], audit: &Audit, at: i64) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for k in keys {
             insert_key(&tx, k)?;
@@ -124,7 +124,7 @@ impl Store {
         at: i64,
     ) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         insert_key(&tx, new)?;
         tx.execute(
@@ -145,7 +145,7 @@ impl Store {
         at: i64,
     ) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for id in ids {
             let customer: Option<String> = tx
@@ -178,7 +178,7 @@ impl Store {
 
     pub fn key(&self, id: &str) -> Result<Option<KeyRecord>> {
         Ok(self
-            .conn
+            .sq()?
             .prepare_cached(KEY_BY_ID)?
             .query_row([id], key_row)
             .optional()?)
@@ -188,12 +188,12 @@ impl Store {
     pub fn keys(&self, customer: Option<&str>) -> Result<Vec<KeyRecord>> {
         let rows = match customer {
             Some(c) => self
-                .conn
+                .sq()?
                 .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"))?
                 .query_map([c], key_row)?
                 .collect::<rusqlite::Result<_>>()?,
             None => self
-                .conn
+                .sq()?
                 .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at DESC, id"))?
                 .query_map([], key_row)?
                 .collect::<rusqlite::Result<_>>()?,

@@ -57,7 +57,7 @@ impl Store {
     /// Hours from `since` whose local usage (hourly customer rollups) exceeds what the ledger
     /// has sent or is sending for the meter.
     pub fn unsent_windows(&self, event_name: &str, since: i64) -> Result<Vec<WindowDelta>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sq()?.prepare(
             "SELECT r.subject, r.hour, r.quantity,
                     COALESCE((SELECT sum(l.quantity) FROM meter_ledger l
                               WHERE l.event_name = ?1 AND l.customer_id = r.subject
@@ -98,7 +98,7 @@ impl Store {
         now: i64,
     ) -> Result<Vec<LedgerRow>> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::new();
         {
@@ -137,7 +137,7 @@ impl Store {
 
     /// Pending rows of the meter, oldest first.
     pub fn pending_meter_events(&self, event_name: &str) -> Result<Vec<LedgerRow>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sq()?.prepare(&format!(
             "SELECT {LEDGER_COLUMNS} FROM meter_ledger
              WHERE event_name = ?1 AND status = 'pending' ORDER BY created_at, customer_id, window, seq"
         ))?;
@@ -158,7 +158,7 @@ impl Store {
             return Ok(());
         }
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare(
@@ -178,7 +178,7 @@ impl Store {
 
     /// The quantity sent for one customer and hour.
     pub fn sent_in_window(&self, event_name: &str, customer: &str, window: i64) -> Result<i64> {
-        Ok(self.conn.query_row(
+        Ok(self.sq()?.query_row(
             "SELECT COALESCE(sum(quantity), 0) FROM meter_ledger
              WHERE event_name = ?1 AND customer_id = ?2 AND window = ?3 AND status = 'sent'",
             params![event_name, customer, window],
@@ -188,7 +188,7 @@ impl Store {
 
     /// Every ledger row of one customer (for `usage sync --json` details and tests).
     pub fn ledger(&self, event_name: &str, customer: Option<&str>) -> Result<Vec<LedgerRow>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sq()?.prepare(&format!(
             "SELECT {LEDGER_COLUMNS} FROM meter_ledger
              WHERE event_name = ?1 AND (?2 IS NULL OR customer_id = ?2)
              ORDER BY customer_id, window, seq"
@@ -201,7 +201,7 @@ impl Store {
 
     /// Local per-customer daily totals over [from, to) (day rollups), for reconcile.
     pub fn daily_totals(&self, from: i64, to: i64) -> Result<Vec<(String, i64, i64)>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sq()?.prepare(
             "SELECT subject, day, quantity FROM usage_daily
              WHERE scope = 'customer' AND day >= ?1 AND day < ?2
              ORDER BY subject, day",

@@ -5,6 +5,7 @@ mod audit;
 pub mod backup;
 mod catalog;
 pub mod copy;
+pub mod db;
 mod keys;
 mod ledger;
 pub mod pg;
@@ -44,7 +45,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// An open store.
 pub struct Store {
-    conn: Connection,
+    db: db::Db,
     path: PathBuf,
     /// `usage compact`'s horizon, read once (see `Store::compacted_before`).
     horizon: std::cell::OnceCell<Option<i64>>,
@@ -172,6 +173,23 @@ fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
     Ok(())
 }
 
+impl Store {
+    /// The SQLite connection, for code that speaks to SQLite directly (not through `Db`).
+    fn sq(&self) -> Result<&Connection> {
+        match &self.db {
+            db::Db::Sqlite(c) => Ok(c),
+            db::Db::Pg(_) => bail!("this part of the store is not available on Postgres yet"),
+        }
+    }
+
+    fn sq_mut(&mut self) -> Result<&mut Connection> {
+        match &mut self.db {
+            db::Db::Sqlite(c) => Ok(c),
+            db::Db::Pg(_) => bail!("this part of the store is not available on Postgres yet"),
+        }
+    }
+}
+
 /// Row counts of every table of a database, by name.
 fn row_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
@@ -194,7 +212,7 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         let (conn, path) = open_db(dir, FILE_NAME, MIGRATIONS)?;
         Ok(Store {
-            conn,
+            db: db::Db::Sqlite(conn),
             path,
             horizon: std::cell::OnceCell::new(),
         })
@@ -202,7 +220,7 @@ impl Store {
 
     /// Sets this connection's page cache (bulk work over a large store).
     pub fn set_cache_mib(&self, mib: i64) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", -mib * 1024)?;
+        self.sq()?.pragma_update(None, "cache_size", -mib * 1024)?;
         Ok(())
     }
 
@@ -212,13 +230,13 @@ impl Store {
 
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
-            .conn
+            .sq()?
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// Row counts of every table, by name.
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
-        row_counts(&self.conn)
+        row_counts(self.sq()?)
     }
 }
 
@@ -226,23 +244,21 @@ impl Store {
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
-            .conn
+            .sq()?
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     /// Starts a read transaction, so that several lookups share one snapshot and one set of
     /// locks (the verify path); end it with [`Store::end_read`].
     pub fn begin_read(&mut self) -> Result<()> {
-        self.conn.execute_batch("BEGIN")?;
+        self.db.begin_read()?;
         // A new snapshot may see a later `usage compact`: read its horizon again.
         self.horizon = std::cell::OnceCell::new();
         Ok(())
     }
 
     pub fn end_read(&self) -> Result<()> {
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("COMMIT")?;
-        }
+        self.db.end_read()?;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use rusqlite::OptionalExtension;
 impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
-            .conn
+            .sq()?
             .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
             .query_row([key], |r| r.get(0))
             .optional()?)
@@ -20,7 +20,7 @@ impl Store {
             Some(m) if m == mode => Ok(()),
             Some(m) => bail!("this store holds {m}-mode API keys; the Stripe key in use is {mode}-mode\nhint: use a separate --data-dir for each mode"),
             None => {
-                self.conn.execute("INSERT INTO settings (key, value) VALUES ('mode', ?1)", [mode])?;
+                self.sq()?.execute("INSERT INTO settings (key, value) VALUES ('mode', ?1)", [mode])?;
                 Ok(())
             }
         }

@@ -107,7 +107,7 @@ impl Store {
     /// Records a customer and (optionally) its subscriptions, in one transaction.
     pub fn record(&mut self, customer: &Customer, subs: &[MirrorRow], at: i64) -> Result<()> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         put_customer(&tx, customer, at)?;
         for s in subs {
@@ -128,7 +128,7 @@ impl Store {
         let cust_counts = diff(&have_c, customers, |c| &c.id);
         let sub_counts = diff(&have_s, subs, |s| &s.id);
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)",
@@ -167,7 +167,7 @@ impl Store {
     }
 
     pub fn customers(&self) -> Result<Vec<Customer>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sq()?.prepare_cached(
             "SELECT id, email, name, created FROM customers ORDER BY created, id",
         )?;
         let rows = stmt
@@ -178,7 +178,7 @@ impl Store {
 
     pub fn customer(&self, id: &str) -> Result<Option<Customer>> {
         let mut stmt = self
-            .conn
+            .sq()?
             .prepare_cached("SELECT id, email, name, created FROM customers WHERE id = ?1")?;
         let mut rows = stmt.query_map([id], customer_row)?;
         Ok(rows.next().transpose()?)
@@ -189,12 +189,12 @@ impl Store {
     pub fn subscriptions(&self, customer: Option<&str>) -> Result<Vec<MirrorRow>> {
         let rows = match customer {
             Some(c) => self
-                .conn
+                .sq()?
                 .prepare_cached(&format!("SELECT {SUB_COLUMNS} FROM subscriptions WHERE customer_id = ?1 ORDER BY created DESC, id"))?
                 .query_map([c], sub_row)?
                 .collect::<rusqlite::Result<_>>()?,
             None => self
-                .conn
+                .sq()?
                 .prepare_cached(&format!("SELECT {SUB_COLUMNS} FROM subscriptions ORDER BY created DESC, id"))?
                 .query_map([], sub_row)?
                 .collect::<rusqlite::Result<_>>()?,
@@ -203,7 +203,7 @@ impl Store {
     }
 
     pub fn subscription(&self, id: &str) -> Result<Option<MirrorRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = self.sq()?.prepare_cached(&format!(
             "SELECT {SUB_COLUMNS} FROM subscriptions WHERE id = ?1"
         ))?;
         let mut rows = stmt.query_map([id], sub_row)?;
@@ -221,7 +221,7 @@ impl Store {
         decide: impl FnOnce(Option<(&str, i64)>) -> Result<(), String>,
     ) -> Result<Result<(), String>> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let current = state_of(&tx, &row.id)?;
         if let Err(why) = decide(current.as_ref().map(|(s, t)| (s.as_str(), *t))) {
@@ -242,7 +242,7 @@ impl Store {
         decide: impl FnOnce(&str, i64) -> Result<String, String>,
     ) -> Result<Option<Result<(String, String), String>>> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let current = state_of(&tx, id)?;
         let Some((status, at)) = current else {
@@ -264,7 +264,7 @@ impl Store {
     /// whether it was added.
     pub fn add_customer(&mut self, customer: &Customer, at: i64) -> Result<bool> {
         let tx = self
-            .conn
+            .sq_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let added = add_customer_if_missing(&tx, customer, at)?;
         tx.commit()?;
@@ -273,7 +273,7 @@ impl Store {
 
     /// API keys issued to a customer (0 until keys exist in this store).
     pub fn api_key_count(&self, customer: &str) -> Result<i64> {
-        let has_table: bool = self.conn.query_row(
+        let has_table: bool = self.sq()?.query_row(
             "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'api_keys'",
             [],
             |r| r.get(0),
@@ -281,7 +281,7 @@ impl Store {
         if !has_table {
             return Ok(0);
         }
-        Ok(self.conn.query_row(
+        Ok(self.sq()?.query_row(
             "SELECT count(*) FROM api_keys WHERE customer_id = ?1",
             [customer],
             |r| r.get(0),
@@ -294,7 +294,7 @@ impl Store {
     /// The subscription that decides a customer's access: the live one, else the latest one
     /// (any status), with its payment state; `None` when the customer never subscribed.
     pub fn current_subscription(&self, customer: &str) -> Result<Option<Current>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = self.sq()?.prepare_cached(&format!(
             "SELECT {SUB_COLUMNS}, payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
              FROM subscriptions WHERE customer_id = ?1
              ORDER BY status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') DESC, created DESC, id"
@@ -315,7 +315,7 @@ impl Store {
 
     /// The payment state of one mirrored subscription.
     pub fn subscription_payment(&self, id: &str) -> Result<Option<PaymentState>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sq()?.prepare_cached(
             "SELECT payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
              FROM subscriptions WHERE id = ?1",
         )?;
@@ -341,7 +341,7 @@ impl Store {
         attempts: i64,
         next_attempt: Option<i64>,
     ) -> Result<bool> {
-        let n = self.conn.prepare_cached(
+        let n = self.sq()?.prepare_cached(
             "UPDATE subscriptions SET payment_failed_at = COALESCE(payment_failed_at, ?2),
                failed_attempts = MAX(failed_attempts, ?3), next_payment_attempt = ?4, unpaid_invoice_id = ?5
              WHERE id = ?1",
@@ -354,7 +354,7 @@ impl Store {
     /// about this invoice, or none is recorded) ends.
     pub fn record_invoice_paid(&mut self, sub: &str, invoice: &str) -> Result<bool> {
         let n = self
-            .conn
+            .sq()?
             .prepare_cached(
                 "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
                next_payment_attempt = NULL, unpaid_invoice_id = NULL

@@ -3,7 +3,6 @@
 
 use super::Store;
 use anyhow::Result;
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 /// One usage event.
@@ -63,25 +62,29 @@ impl Store {
             .key_id
             .as_deref()
             .ok_or_else(|| anyhow::anyhow!("a call is recorded against a key"))?;
-        let tx = Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         // Read inside the lock: another process may have compacted since.
         self.horizon = std::cell::OnceCell::new();
-        let (from, to) = limits.period;
-        let used = self.usage_in("customer", &event.customer_id, from, to)?;
-        if !crate::billing::fits(used, event.quantity, limits.quota) {
-            return Ok(Charge::QuotaExceeded { used });
-        }
-        let window_end = now
-            .checked_add(limits.max_future_skew)
-            .and_then(|t| t.checked_add(1))
-            .unwrap_or(i64::MAX);
-        let calls = self.key_calls(key, now.saturating_sub(60), window_end)?;
-        if calls >= i64::from(limits.rate_per_minute) {
-            return Ok(Charge::RateLimited { used, calls });
-        }
-        insert_usage(&tx, std::slice::from_ref(event), now)?;
-        tx.commit()?;
-        Ok(Charge::Recorded { used, calls })
+        let this = &*self;
+        this.db.tx(true, |db| {
+            // Postgres: the customer's lock serialises the count and the insert across hosts
+            // (SQLite's write lock already does).
+            db.lock(&format!("usage:{}", event.customer_id))?;
+            let (from, to) = limits.period;
+            let used = this.usage_in("customer", &event.customer_id, from, to)?;
+            if !crate::billing::fits(used, event.quantity, limits.quota) {
+                return Ok(Charge::QuotaExceeded { used });
+            }
+            let window_end = now
+                .checked_add(limits.max_future_skew)
+                .and_then(|t| t.checked_add(1))
+                .unwrap_or(i64::MAX);
+            let calls = this.key_calls(key, now.saturating_sub(60), window_end)?;
+            if calls >= i64::from(limits.rate_per_minute) {
+                return Ok(Charge::RateLimited { used, calls });
+            }
+            insert_usage(db, std::slice::from_ref(event), now)?;
+            Ok(Charge::Recorded { used, calls })
+        })
     }
 
     /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`: one
@@ -90,12 +93,12 @@ impl Store {
         if to <= from {
             return Ok(0);
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
-        )?;
         let mut total = 0i64;
         for hour in from / 3600..=(to - 1) / 3600 {
-            let n: i64 = stmt.query_row(params![hour, key, from, to], |r| r.get(0))?;
+            let n = self.db.int(
+                "SELECT count(*) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                crate::ps![hour, key, from, to],
+            )?;
             total = total
                 .checked_add(n)
                 .ok_or_else(|| anyhow::anyhow!("call count overflows"))?;
@@ -106,13 +109,11 @@ impl Store {
     /// Records usage events (a repeated event id is ignored), their rollups and the keys'
     /// last use, all in one transaction; returns how many were new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let inserted = insert_usage(&tx, events, at)?;
-        crate::faults::point("usage.commit");
-        tx.commit()?;
-        Ok(inserted)
+        self.db.tx(true, |db| {
+            let inserted = insert_usage(db, events, at)?;
+            crate::faults::point("usage.commit");
+            Ok(inserted)
+        })
     }
 
     /// Exact quantity of `scope` (`customer`/`key`) `subject` with `from <= ts < to`, read from
@@ -159,15 +160,11 @@ impl Store {
 
     /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
     pub fn daily(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.db.query(
             "SELECT day, quantity FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4 ORDER BY day",
-        )?;
-        let rows = stmt
-            .query_map(params![scope, subject, from, to], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            crate::ps![scope, subject, from, to],
+            |r| Ok((r.i64(0)?, r.i64(1)?)),
+        )
     }
 
     /// Quantity of the raw events of `scope` (`customer`/`key`) `subject` with
@@ -181,30 +178,26 @@ impl Store {
         }
         let (seek, scan) = if scope == "key" {
             (
-                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
-                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
             )
         } else {
             (
-                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND ts >= ?3 AND ts < ?4",
-                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = ?3 AND ts >= ?4 AND ts < ?5",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = ?3 AND ts >= ?4 AND ts < ?5",
             )
         };
         // The index's own hour, `ts / 3600` (SQLite, like Rust, truncates toward zero).
         let (first, last) = (from / 3600, (to - 1) / 3600);
         let seek_last = last.min(first.saturating_add(SEEK_HOURS - 1));
         let mut parts = Vec::with_capacity(SEEK_HOURS as usize + 1);
-        let mut stmt = self.conn.prepare_cached(seek)?;
         for hour in first..=seek_last {
-            parts.push(stmt.query_row(params![hour, subject, from, to], |r| r.get::<_, i64>(0))?);
+            parts.push(self.db.int(seek, crate::ps![hour, subject, from, to])?);
         }
         if last > seek_last {
             parts.push(
-                self.conn
-                    .prepare_cached(scan)?
-                    .query_row(params![seek_last, last, subject, from, to], |r| {
-                        r.get::<_, i64>(0)
-                    })?,
+                self.db
+                    .int(scan, crate::ps![seek_last, last, subject, from, to])?,
             );
         }
         checked_sum(parts)
@@ -212,12 +205,10 @@ impl Store {
 
     /// Total quantity of the raw events of a customer (all time; a full scan, for checks).
     pub fn usage_total(&self, customer: &str) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE customer_id = ?1",
-            )?
-            .query_row([customer], |r| r.get(0))?)
+        self.db.int(
+            "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE customer_id = ?1",
+            crate::ps![customer],
+        )
     }
 
     /// Rolled-up quantity of `scope` (`customer`/`key`) `subject` at `grain` (`hour`/`day`)
@@ -233,13 +224,11 @@ impl Store {
         if to <= from {
             return Ok(0);
         }
-        let one = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<i64> {
-            Ok(self.conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
+        let one = |sql: &str, p: &[super::db::P]| self.db.int(sql, p);
         if grain == "day" {
             return one(
-                "SELECT coalesce(sum(quantity), 0) FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4",
-                params![scope, subject, from, to],
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4",
+                crate::ps![scope, subject, from, to],
             );
         }
         // Hours are clustered by day: one seek per day for a short range (a period's edges).
@@ -249,15 +238,15 @@ impl Store {
             let mut total = 0i64;
             for d in (first..=last).step_by(86_400) {
                 total = add(total, one(
-                    "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
-                    params![d, scope, subject, from, to],
+                    "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
+                    crate::ps![d, scope, subject, from, to],
                 )?)?;
             }
             return Ok(total);
         }
         one(
-            "SELECT coalesce(sum(quantity), 0) FROM usage_hourly WHERE day >= ?1 AND day <= ?2 AND scope = ?3 AND subject = ?4 AND hour >= ?5 AND hour < ?6",
-            params![first, last, scope, subject, from, to],
+            "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_hourly WHERE day >= ?1 AND day <= ?2 AND scope = ?3 AND subject = ?4 AND hour >= ?5 AND hour < ?6",
+            crate::ps![first, last, scope, subject, from, to],
         )
     }
 
@@ -280,14 +269,14 @@ impl Store {
 /// Inserts events inside the caller's transaction and adds the newly inserted ones to the
 /// hourly and daily rollups of their customer and key; returns how many were new.
 pub(crate) fn insert_usage<'a>(
-    tx: &Transaction,
+    db: &super::db::Db,
     events: &'a [UsageEvent],
     at: i64,
 ) -> Result<usize> {
     use std::collections::HashMap;
     // Read inside the write transaction, so a compaction cannot slip in between the check and
     // the insert: ids before the horizon can no longer be checked for duplicates.
-    if let Some(h) = horizon(tx)? {
+    if let Some(h) = horizon(db)? {
         if let Some(e) = events.iter().find(|e| e.ts < h) {
             anyhow::bail!(
                 "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
@@ -302,18 +291,18 @@ pub(crate) fn insert_usage<'a>(
         HashMap::default();
     let mut last_use: HashMap<&'a str, i64, Fx> = HashMap::default();
     {
-        let mut ins = tx.prepare_cached(
-            "INSERT OR IGNORE INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        let mut ins = db.prepare(
+            "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
         )?;
         for e in events {
-            if ins.execute(params![
-                e.event_id,
-                e.customer_id,
-                e.key_id,
+            if ins.execute(crate::ps![
+                &e.event_id,
+                &e.customer_id,
+                &e.key_id,
                 e.quantity,
                 e.ts,
-                e.endpoint,
-                e.meta,
+                &e.endpoint,
+                &e.meta,
                 at
             ])? == 0
             {
@@ -340,32 +329,33 @@ pub(crate) fn insert_usage<'a>(
             }
         }
     }
-    // In key order, so consecutive upserts land on the same pages.
+    // In key order, so consecutive upserts land on the same pages (and concurrent writers on
+    // Postgres take row locks in one order).
     let mut sums: Vec<_> = sums.into_iter().collect();
     sums.sort_unstable_by_key(|&((scope, subject, grain, bucket), _)| {
         (grain, bucket.div_euclid(86_400), scope, subject, bucket)
     });
-    let mut hourly = tx.prepare_cached(
+    let mut hourly = db.prepare(
         "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+         ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events",
     )?;
-    let mut daily = tx.prepare_cached(
+    let mut daily = db.prepare(
         "INSERT INTO usage_daily (scope, subject, day, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = quantity + excluded.quantity, events = events + excluded.events",
+         ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events",
     )?;
     for ((scope, subject, grain, bucket), (q, n)) in &sums {
         if *grain == "hour" {
             let day = bucket.div_euclid(86_400) * 86_400;
-            hourly.execute(params![day, scope, subject, bucket, q, n])?;
+            hourly.execute(crate::ps![day, *scope, *subject, *bucket, *q, *n])?;
         } else {
-            daily.execute(params![scope, subject, bucket, q, n])?;
+            daily.execute(crate::ps![*scope, *subject, *bucket, *q, *n])?;
         }
     }
-    let mut used = tx.prepare_cached(
-        "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1",
+    let mut used = db.prepare(
+        "UPDATE api_keys SET last_used_at = CASE WHEN coalesce(last_used_at, 0) > ?2 THEN last_used_at ELSE ?2 END WHERE id = ?1",
     )?;
     for (k, t) in &last_use {
-        used.execute(params![k, t])?;
+        used.execute(crate::ps![*k, *t])?;
     }
     Ok(inserted)
 }
@@ -389,14 +379,13 @@ type Fx = rustc_hash::FxBuildHasher;
 /// The setting that records `usage compact`'s horizon.
 pub(crate) const HORIZON_KEY: &str = "usage.compacted_before";
 
-fn horizon(conn: &rusqlite::Connection) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
+fn horizon(db: &super::db::Db) -> Result<Option<i64>> {
+    Ok(db
+        .query_opt(
             "SELECT value FROM settings WHERE key = ?1",
-            [HORIZON_KEY],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
+            crate::ps![HORIZON_KEY],
+            |r| r.text(0),
+        )?
         .and_then(|v| v.parse().ok()))
 }
 
@@ -406,33 +395,32 @@ impl Store {
         if let Some(h) = self.horizon.get() {
             return Ok(*h);
         }
-        let h = horizon(&self.conn)?;
+        let h = horizon(&self.db)?;
         let _ = self.horizon.set(h);
         Ok(h)
     }
 
     /// Moves the horizon to `before` (never back); from then on, events before it are refused.
     pub fn set_compaction_horizon(&mut self, before: i64) -> Result<i64> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let h = horizon(&tx)?.map_or(before, |h| h.max(before));
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![HORIZON_KEY, h.to_string()],
-        )?;
-        tx.commit()?;
+        let h = self.db.tx(true, |db| {
+            db.lock(HORIZON_KEY)?;
+            let h = horizon(db)?.map_or(before, |h| h.max(before));
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                crate::ps![HORIZON_KEY, h.to_string().as_str()],
+            )?;
+            Ok(h)
+        })?;
         self.horizon = std::cell::OnceCell::new();
         Ok(h)
     }
 
     /// Raw events before `before`.
     pub fn raw_events_before(&self, before: i64) -> Result<i64> {
-        Ok(self.conn.query_row(
+        self.db.int(
             "SELECT count(*) FROM usage_events WHERE ts < ?1",
-            [before],
-            |r| r.get(0),
-        )?)
+            crate::ps![before],
+        )
     }
 
     /// Deletes up to `limit` raw events before `before` with `seq > after`, in one transaction;
@@ -443,26 +431,20 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<(usize, Option<i64>)> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let seqs: Vec<i64> = {
-            let mut stmt = tx.prepare(
+        let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
+        let (deleted, seqs) = self.db.tx(true, |db| {
+            let seqs: Vec<i64> = db.query(
                 "SELECT seq FROM usage_events WHERE seq > ?1 AND ts < ?2 ORDER BY seq LIMIT ?3",
+                crate::ps![after, before, limit_i],
+                |r| r.i64(0),
             )?;
-            let rows = stmt
-                .query_map(params![after, before, limit as i64], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            rows
-        };
-        let mut deleted = 0;
-        {
-            let mut del = tx.prepare("DELETE FROM usage_events WHERE seq = ?1")?;
+            let mut deleted = 0;
+            let mut del = db.prepare("DELETE FROM usage_events WHERE seq = ?1")?;
             for s in &seqs {
-                deleted += del.execute([s])?;
+                deleted += del.execute(crate::ps![*s])?;
             }
-        }
-        tx.commit()?;
+            Ok((deleted, seqs))
+        })?;
         Ok((
             deleted,
             (seqs.len() == limit).then(|| *seqs.last().unwrap_or(&after)),

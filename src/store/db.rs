@@ -1,0 +1,425 @@
+//! [`Db`]: the one place that knows which database backs the store, SQLite or PostgreSQL.
+//!
+//! The store's modules speak through it: statements with `?1`, `?2`... placeholders (rewritten
+//! to `$1`, `$2`... for Postgres, once per statement), parameters as [`P`], rows read through
+//! [`R`], and transactions begun by [`Db::begin`]. SQL that both engines read the same way is
+//! written once (`INSERT ... ON CONFLICT ... DO UPDATE SET t.c = t.c + excluded.c`,
+//! `CAST(sum(x) AS BIGINT)`, `coalesce`, `LIMIT ?n`, `RETURNING`); where they differ, a module
+//! asks [`Db::is_pg`].
+
+use anyhow::{Context, Result};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// A statement parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum P<'a> {
+    Null,
+    I(i64),
+    T(&'a str),
+    B(&'a [u8]),
+}
+
+impl From<i64> for P<'_> {
+    fn from(v: i64) -> Self {
+        P::I(v)
+    }
+}
+impl<'a> From<&'a str> for P<'a> {
+    fn from(v: &'a str) -> Self {
+        P::T(v)
+    }
+}
+impl<'a> From<&'a String> for P<'a> {
+    fn from(v: &'a String) -> Self {
+        P::T(v)
+    }
+}
+impl<'a> From<&'a [u8]> for P<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        P::B(v)
+    }
+}
+impl<'a> From<&'a Vec<u8>> for P<'a> {
+    fn from(v: &'a Vec<u8>) -> Self {
+        P::B(v)
+    }
+}
+impl<'a, T: Into<P<'a>> + Copy> From<Option<T>> for P<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(P::Null, Into::into)
+    }
+}
+impl<'a> From<&'a Option<String>> for P<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        v.as_deref().map_or(P::Null, P::T)
+    }
+}
+
+/// Parameters from a list of values: `ps![a, b, c]`.
+#[macro_export]
+macro_rules! ps {
+    ($($v:expr),* $(,)?) => { &[$($crate::store::db::P::from($v)),*][..] };
+}
+
+impl rusqlite::ToSql for P<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            P::Null => ValueRef::Null,
+            P::I(i) => ValueRef::Integer(*i),
+            P::T(t) => ValueRef::Text(t.as_bytes()),
+            P::B(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+impl postgres::types::ToSql for P<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+    {
+        match self {
+            P::Null => Ok(postgres::types::IsNull::Yes),
+            P::I(i) => i.to_sql(ty, out),
+            P::T(t) => t.to_sql(ty, out),
+            P::B(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &postgres::types::Type) -> bool {
+        <i64 as postgres::types::ToSql>::accepts(ty)
+            || <&str as postgres::types::ToSql>::accepts(ty)
+            || <&[u8] as postgres::types::ToSql>::accepts(ty)
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// A row being read.
+pub enum R<'r, 's> {
+    S(&'r rusqlite::Row<'s>),
+    G(&'r postgres::Row),
+}
+
+impl R<'_, '_> {
+    pub fn i64(&self, i: usize) -> Result<i64> {
+        self.opt_i64(i)?
+            .with_context(|| format!("column {i} is NULL"))
+    }
+
+    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>> {
+        Ok(match self {
+            R::S(r) => r.get(i)?,
+            R::G(r) => r.try_get(i)?,
+        })
+    }
+
+    pub fn text(&self, i: usize) -> Result<String> {
+        self.opt_text(i)?
+            .with_context(|| format!("column {i} is NULL"))
+    }
+
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        Ok(match self {
+            R::S(r) => r.get(i)?,
+            R::G(r) => r.try_get(i)?,
+        })
+    }
+
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>> {
+        self.opt_blob(i)?
+            .with_context(|| format!("column {i} is NULL"))
+    }
+
+    pub fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>> {
+        Ok(match self {
+            R::S(r) => r.get(i)?,
+            R::G(r) => r.try_get(i)?,
+        })
+    }
+}
+
+/// A Postgres connection with its prepared statements, by the store's SQL text.
+pub struct Pg {
+    client: postgres::Client,
+    stmts: HashMap<String, postgres::Statement>,
+}
+
+/// The database behind a store.
+pub enum Db {
+    Sqlite(rusqlite::Connection),
+    Pg(RefCell<Pg>),
+}
+
+/// `?1`, `?2`... as `$1`, `$2`... (outside string literals).
+pub fn to_pg(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => out.push('$'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Pg {
+    pub fn new(client: postgres::Client) -> Pg {
+        Pg {
+            client,
+            stmts: HashMap::new(),
+        }
+    }
+
+    fn stmt(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.stmts.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self
+            .client
+            .prepare(&to_pg(sql))
+            .with_context(|| format!("Postgres could not prepare: {sql}"))?;
+        self.stmts.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+fn pg_params<'a>(p: &'a [P<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    p.iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+/// A statement prepared once and run many times (the import's inserts).
+pub enum Prepared<'a> {
+    S(rusqlite::CachedStatement<'a>),
+    G(&'a RefCell<Pg>, postgres::Statement),
+}
+
+impl Prepared<'_> {
+    pub fn execute(&mut self, p: &[P]) -> Result<usize> {
+        match self {
+            Prepared::S(s) => Ok(s.execute(rusqlite::params_from_iter(p))?),
+            Prepared::G(pg, s) => Ok(pg.borrow_mut().client.execute(&*s, &pg_params(p))? as usize),
+        }
+    }
+}
+
+impl Db {
+    /// Prepares `sql` for [`Prepared::execute`].
+    pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
+        Ok(match self {
+            Db::Sqlite(c) => Prepared::S(c.prepare_cached(sql)?),
+            Db::Pg(pg) => {
+                let s = pg.borrow_mut().stmt(sql)?;
+                Prepared::G(pg, s)
+            }
+        })
+    }
+
+    pub fn is_pg(&self) -> bool {
+        matches!(self, Db::Pg(_))
+    }
+
+    /// The SQLite connection, for what only SQLite does (backups, `db copy`'s source).
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Db::Sqlite(c) => Some(c),
+            Db::Pg(_) => None,
+        }
+    }
+
+    /// Runs a statement; returns the rows it changed.
+    pub fn execute(&self, sql: &str, p: &[P]) -> Result<usize> {
+        match self {
+            Db::Sqlite(c) => Ok(c
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(p))?),
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                let s = pg.stmt(sql)?;
+                Ok(pg.client.execute(&s, &pg_params(p))? as usize)
+            }
+        }
+    }
+
+    /// Every row of a query, each read by `f`.
+    pub fn query<T>(
+        &self,
+        sql: &str,
+        p: &[P],
+        mut f: impl FnMut(&R) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        match self {
+            Db::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(p))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(f(&R::S(r))?);
+                }
+                Ok(out)
+            }
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                let s = pg.stmt(sql)?;
+                let rows = pg.client.query(&s, &pg_params(p))?;
+                rows.iter().map(|r| f(&R::G(r))).collect()
+            }
+        }
+    }
+
+    /// The first row of a query, if any.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        p: &[P],
+        f: impl FnOnce(&R) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self {
+            Db::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(p))?;
+                match rows.next()? {
+                    Some(r) => Ok(Some(f(&R::S(r))?)),
+                    None => Ok(None),
+                }
+            }
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                let s = pg.stmt(sql)?;
+                match pg.client.query_opt(&s, &pg_params(p))? {
+                    Some(r) => Ok(Some(f(&R::G(&r))?)),
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// The one row of a query.
+    pub fn query_one<T>(&self, sql: &str, p: &[P], f: impl FnOnce(&R) -> Result<T>) -> Result<T> {
+        self.query_opt(sql, p, f)?
+            .with_context(|| format!("no row from: {sql}"))
+    }
+
+    /// One integer from a query (`count(*)`, a sum cast to BIGINT).
+    pub fn int(&self, sql: &str, p: &[P]) -> Result<i64> {
+        self.query_one(sql, p, |r| r.i64(0))
+    }
+
+    /// Begins a transaction. `write`: one that will write and must not lose a race: SQLite
+    /// takes the write lock at once (`BEGIN IMMEDIATE`); Postgres begins at READ COMMITTED,
+    /// where the statements that need it take row or advisory locks.
+    pub fn begin(&self, write: bool) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => c.execute_batch(if write { "BEGIN IMMEDIATE" } else { "BEGIN" })?,
+            Db::Pg(pg) => pg.borrow_mut().client.batch_execute("BEGIN")?,
+        }
+        Ok(())
+    }
+
+    /// Begins a read-only snapshot that several lookups share (the verify path).
+    pub fn begin_read(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => c.execute_batch("BEGIN")?,
+            Db::Pg(pg) => pg
+                .borrow_mut()
+                .client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
+        }
+        Ok(())
+    }
+
+    /// Ends a snapshot from [`Db::begin_read`], if one is open.
+    pub fn end_read(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => {
+                if !c.is_autocommit() {
+                    c.execute_batch("COMMIT")?;
+                }
+            }
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                if pg.client.is_closed() {
+                    return Ok(());
+                }
+                pg.client.batch_execute("COMMIT")?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn commit(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => c.execute_batch("COMMIT")?,
+            Db::Pg(pg) => pg.borrow_mut().client.batch_execute("COMMIT")?,
+        }
+        Ok(())
+    }
+
+    /// Rolls back an open transaction (nothing when none is open).
+    pub fn rollback(&self) {
+        match self {
+            Db::Sqlite(c) => {
+                if !c.is_autocommit() {
+                    let _ = c.execute_batch("ROLLBACK");
+                }
+            }
+            Db::Pg(pg) => {
+                let _ = pg.borrow_mut().client.batch_execute("ROLLBACK");
+            }
+        }
+    }
+
+    /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.
+    pub fn tx<T>(&self, write: bool, f: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        self.begin(write)?;
+        match f(self) {
+            Ok(v) => {
+                if let Err(e) = self.commit() {
+                    self.rollback();
+                    return Err(e);
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// On Postgres, an advisory lock held to the end of the transaction, keyed by `key` (the
+    /// atomic step of a rate limit or quota); nothing on SQLite, whose write lock covers it.
+    pub fn lock(&self, key: &str) -> Result<()> {
+        if let Db::Pg(_) = self {
+            self.query_one(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))",
+                &[P::T(key)],
+                |_| Ok(()),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_dollars_outside_literals() {
+        assert_eq!(
+            to_pg("SELECT '?1' FROM t WHERE a = ?1 AND b = ?12"),
+            "SELECT '?1' FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+}
