@@ -2,7 +2,6 @@
 
 use super::Store;
 use anyhow::Result;
-use rusqlite::{params, Transaction};
 use serde::Serialize;
 
 /// One audit entry.
@@ -28,42 +27,37 @@ pub struct Audit<'a> {
     pub detail: Option<serde_json::Value>,
 }
 
-pub(super) fn append_audit(tx: &Transaction, at: i64, a: &Audit) -> Result<()> {
-    tx.prepare_cached("INSERT INTO audit (at, actor, action, key_id, customer_id, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
-        .execute(params![at, a.actor, a.action, a.key_id, a.customer_id, a.reason, a.detail.as_ref().map(|d| d.to_string())])?;
+pub(super) fn append_audit(db: &super::db::Db, at: i64, a: &Audit) -> Result<()> {
+    let detail = a.detail.as_ref().map(|d| d.to_string());
+    db.execute(
+        "INSERT INTO audit (at, actor, action, key_id, customer_id, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        crate::ps![at, a.actor, a.action, a.key_id, a.customer_id, a.reason, &detail],
+    )?;
     Ok(())
 }
 
 impl Store {
     pub fn append_audit(&mut self, audit: &Audit, at: i64) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        append_audit(&tx, at, audit)?;
-        tx.commit()?;
-        Ok(())
+        self.db.tx(true, |db| append_audit(db, at, audit))
     }
 
     /// Audit entries at or after `since`, optionally of one action, oldest first.
     pub fn audit(&self, since: Option<i64>, action: Option<&str>) -> Result<Vec<AuditRow>> {
-        let mut stmt = self.sq()?.prepare_cached(
-            "SELECT id, at, actor, action, key_id, customer_id, reason, detail FROM audit WHERE at >= ?1 AND (?2 IS NULL OR action = ?2) ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map(params![since.unwrap_or(i64::MIN), action], |r| {
-                let detail: Option<String> = r.get(7)?;
+        self.db.query(
+            "SELECT id, at, actor, action, key_id, customer_id, reason, detail FROM audit WHERE at >= ?1 AND (CAST(?2 AS TEXT) IS NULL OR action = ?2) ORDER BY id",
+            crate::ps![since.unwrap_or(i64::MIN), action],
+            |r| {
                 Ok(AuditRow {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    key_id: r.get(4)?,
-                    customer_id: r.get(5)?,
-                    reason: r.get(6)?,
-                    detail: detail.and_then(|d| serde_json::from_str(&d).ok()),
+                    id: r.i64(0)?,
+                    at: r.i64(1)?,
+                    actor: r.text(2)?,
+                    action: r.text(3)?,
+                    key_id: r.opt_text(4)?,
+                    customer_id: r.opt_text(5)?,
+                    reason: r.opt_text(6)?,
+                    detail: r.opt_text(7)?.and_then(|d| serde_json::from_str(&d).ok()),
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            },
+        )
     }
 }

@@ -3,7 +3,6 @@
 use super::audit::{append_audit, Audit};
 use super::Store;
 use anyhow::{bail, Result};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 /// An API key as stored: everything but the key itself.
@@ -45,73 +44,68 @@ macro_rules! key_columns {
     };
 }
 
-const KEY_COLUMNS: &str = key_columns!();
-
 /// The verify hot path: a constant statement, found in the statement cache without formatting.
 const KEY_BY_ID: &str = concat!("SELECT ", key_columns!(), " FROM api_keys WHERE id = ?1");
 
-fn key_row(r: &Row) -> rusqlite::Result<KeyRecord> {
+fn key_row(r: &super::db::R) -> Result<KeyRecord> {
     Ok(KeyRecord {
-        id: r.get(0)?,
-        hash: r.get(1)?,
-        mode: r.get(2)?,
-        customer_id: r.get(3)?,
-        name: r.get(4)?,
-        created_at: r.get(5)?,
-        created_by: r.get(6)?,
-        expires_at: r.get(7)?,
-        ttl_secs: r.get(8)?,
-        revoked_at: r.get(9)?,
-        revoked_reason: r.get(10)?,
-        last_used_at: r.get(11)?,
-        replaces: r.get(12)?,
-        replaced_by: r.get(13)?,
+        id: r.text(0)?,
+        hash: r.blob(1)?,
+        mode: r.text(2)?,
+        customer_id: r.text(3)?,
+        name: r.opt_text(4)?,
+        created_at: r.i64(5)?,
+        created_by: r.text(6)?,
+        expires_at: r.opt_i64(7)?,
+        ttl_secs: r.opt_i64(8)?,
+        revoked_at: r.opt_i64(9)?,
+        revoked_reason: r.opt_text(10)?,
+        last_used_at: r.opt_i64(11)?,
+        replaces: r.opt_text(12)?,
+        replaced_by: r.opt_text(13)?,
     })
 }
 
-fn insert_key(tx: &Transaction, k: &KeyRecord) -> Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"))?.execute(params![
-        k.id,
-        k.hash,
-        k.mode,
-        k.customer_id,
-        k.name,
-        k.created_at,
-        k.created_by,
-        k.expires_at,
-        k.ttl_secs,
-        k.revoked_at,
-        k.revoked_reason,
-        k.last_used_at,
-        k.replaces,
-        k.replaced_by
-    ])?;
+fn insert_key(db: &super::db::Db, k: &KeyRecord) -> Result<()> {
+    db.execute(
+        concat!("INSERT INTO api_keys (", key_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+        crate::ps![
+            &k.id,
+            &k.hash,
+            &k.mode,
+            &k.customer_id,
+            &k.name,
+            k.created_at,
+            &k.created_by,
+            k.expires_at,
+            k.ttl_secs,
+            k.revoked_at,
+            &k.revoked_reason,
+            k.last_used_at,
+            &k.replaces,
+            &k.replaced_by
+        ],
+    )?;
     Ok(())
 }
 
 impl Store {
     /// Stores a new key and its audit entry together.
     pub fn issue_key(&mut self, k: &KeyRecord, audit: &Audit, at: i64) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        insert_key(&tx, k)?;
-        append_audit(&tx, at, audit)?;
-        tx.commit()?;
-        Ok(())
+        self.db.tx(true, |db| {
+            insert_key(db, k)?;
+            append_audit(db, at, audit)
+        })
     }
 
     /// Stores many new keys and one audit entry in a single transaction.
     pub fn issue_keys(&mut self, keys: &[KeyRecord], audit: &Audit, at: i64) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for k in keys {
-            insert_key(&tx, k)?;
-        }
-        append_audit(&tx, at, audit)?;
-        tx.commit()?;
-        Ok(())
+        self.db.tx(true, |db| {
+            for k in keys {
+                insert_key(db, k)?;
+            }
+            append_audit(db, at, audit)
+        })
     }
 
     /// Stores the replacement, ends the old key at `old_until`, and audits, in one transaction.
@@ -123,17 +117,14 @@ impl Store {
         audit: &Audit,
         at: i64,
     ) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        insert_key(&tx, new)?;
-        tx.execute(
-            "UPDATE api_keys SET expires_at = min(coalesce(expires_at, ?2), ?2), replaced_by = ?3 WHERE id = ?1",
-            params![old, old_until, new.id],
-        )?;
-        append_audit(&tx, at, audit)?;
-        tx.commit()?;
-        Ok(())
+        self.db.tx(true, |db| {
+            insert_key(db, new)?;
+            db.execute(
+                "UPDATE api_keys SET expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at < ?2 THEN expires_at ELSE ?2 END, replaced_by = ?3 WHERE id = ?1",
+                crate::ps![old, old_until, &new.id],
+            )?;
+            append_audit(db, at, audit)
+        })
     }
 
     /// Revokes keys (effective at `at`) with one audit entry each, all or none.
@@ -144,60 +135,54 @@ impl Store {
         actor: &str,
         at: i64,
     ) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for id in ids {
-            let customer: Option<String> = tx
-                .query_row(
+        self.db.tx(true, |db| {
+            for id in ids {
+                let customer = db.query_opt(
                     "SELECT customer_id FROM api_keys WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(customer) = customer else {
-                bail!("no API key with id {id}")
-            };
-            tx.execute("UPDATE api_keys SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL", params![id, at, reason])?;
-            append_audit(
-                &tx,
-                at,
-                &Audit {
-                    actor,
-                    action: "key.revoke",
-                    key_id: Some(id),
-                    customer_id: Some(&customer),
-                    reason,
-                    detail: None,
-                },
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+                    crate::ps![id],
+                    |r| r.text(0),
+                )?;
+                let Some(customer) = customer else {
+                    bail!("no API key with id {id}")
+                };
+                db.execute(
+                    "UPDATE api_keys SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
+                    crate::ps![id, at, reason],
+                )?;
+                append_audit(
+                    db,
+                    at,
+                    &Audit {
+                        actor,
+                        action: "key.revoke",
+                        key_id: Some(id),
+                        customer_id: Some(&customer),
+                        reason,
+                        detail: None,
+                    },
+                )?;
+            }
+            Ok(())
+        })
     }
 
     pub fn key(&self, id: &str) -> Result<Option<KeyRecord>> {
-        Ok(self
-            .sq()?
-            .prepare_cached(KEY_BY_ID)?
-            .query_row([id], key_row)
-            .optional()?)
+        self.db.query_opt(KEY_BY_ID, crate::ps![id], key_row)
     }
 
     /// Keys, optionally of one customer, newest first.
     pub fn keys(&self, customer: Option<&str>) -> Result<Vec<KeyRecord>> {
-        let rows = match customer {
-            Some(c) => self
-                .sq()?
-                .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"))?
-                .query_map([c], key_row)?
-                .collect::<rusqlite::Result<_>>()?,
-            None => self
-                .sq()?
-                .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at DESC, id"))?
-                .query_map([], key_row)?
-                .collect::<rusqlite::Result<_>>()?,
-        };
-        Ok(rows)
+        match customer {
+            Some(c) => self.db.query(
+                concat!("SELECT ", key_columns!(), " FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"),
+                crate::ps![c],
+                key_row,
+            ),
+            None => self.db.query(
+                concat!("SELECT ", key_columns!(), " FROM api_keys ORDER BY created_at DESC, id"),
+                &[],
+                key_row,
+            ),
+        }
     }
 }

@@ -2,15 +2,14 @@
 
 use super::Store;
 use anyhow::{bail, Result};
-use rusqlite::OptionalExtension;
 
 impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .sq()?
-            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        self.db.query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            crate::ps![key],
+            |r| r.text(0),
+        )
     }
 
     /// The store's mode (`test`/`live`), fixed by the first key issued; a key of the other
@@ -20,8 +19,15 @@ impl Store {
             Some(m) if m == mode => Ok(()),
             Some(m) => bail!("this store holds {m}-mode API keys; the Stripe key in use is {mode}-mode\nhint: use a separate --data-dir for each mode"),
             None => {
-                self.sq()?.execute("INSERT INTO settings (key, value) VALUES ('mode', ?1)", [mode])?;
-                Ok(())
+                // Two hosts claiming at once: the first wins, the second reads its mode.
+                self.db.execute(
+                    "INSERT INTO settings (key, value) VALUES ('mode', ?1) ON CONFLICT (key) DO NOTHING",
+                    crate::ps![mode],
+                )?;
+                match self.setting("mode")? {
+                    Some(m) if m != mode => bail!("this store holds {m}-mode API keys; the Stripe key in use is {mode}-mode"),
+                    _ => Ok(()),
+                }
             }
         }
     }
