@@ -112,11 +112,8 @@ impl Ctx {
     pub fn store(&mut self) -> Result<&mut Store> {
         if self.store.is_none() {
             if let Some(url) = self.database_url()? {
-                bail!(
-                    "{} names a Postgres store ({}), but this billctl moves data to and from Postgres only ('db migrate', 'db copy'); every other command still needs the SQLite store: unset it",
-                    self.database_url_source(),
-                    url.shown()
-                );
+                self.store = Some(Store::open_pg(&url)?);
+                return Ok(self.store.as_mut().expect("opened above"));
             }
             let dir = self.data_dir()?;
             self.store = Some(Store::open(&dir)?);
@@ -155,6 +152,19 @@ impl Ctx {
                 .map_err(|e| anyhow!("store.url {e}")),
             None => Ok(None),
         }
+    }
+
+    /// The webhook store (`webhooks.db` in the data dir). Not on Postgres yet: with a Postgres
+    /// store the webhook commands stop and say so rather than use a local file beside it.
+    pub fn events(&mut self) -> Result<crate::store::webhooks::EventStore> {
+        if let Some(url) = self.database_url()? {
+            bail!(
+                "{} names a Postgres store ({}), and the webhook commands do not run on Postgres yet: unset it to use the SQLite store",
+                self.database_url_source(),
+                url.shown()
+            );
+        }
+        crate::store::webhooks::EventStore::open(&self.data_dir()?)
     }
 
     fn database_url_source(&self) -> &'static str {

@@ -36,7 +36,20 @@ struct StatusView {
     webhooks: FileStatus,
 }
 
+/// `db status/backup/restore` work on the SQLite files; a Postgres store is backed up with its
+/// own tools.
+fn sqlite_only(ctx: &mut Ctx, what: &str) -> Result<()> {
+    if let Some(url) = ctx.database_url()? {
+        anyhow::bail!(
+            "db {what} works on the SQLite store; the store is on Postgres ({}): use pg_dump/pg_restore or psql there",
+            url.shown()
+        );
+    }
+    Ok(())
+}
+
 fn status(ctx: &mut Ctx) -> Result<ExitCode> {
+    sqlite_only(ctx, "status")?;
     let dir = ctx.data_dir()?;
     let store = ctx.store()?;
     let main = FileStatus {
@@ -75,6 +88,7 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
 }
 
 fn backup_cmd(ctx: &mut Ctx, dest: &std::path::Path) -> Result<ExitCode> {
+    sqlite_only(ctx, "backup")?;
     let replace = dest.exists();
     if replace
         && !ctx.output.confirm(
@@ -110,6 +124,7 @@ fn backup_cmd(ctx: &mut Ctx, dest: &std::path::Path) -> Result<ExitCode> {
 }
 
 fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
+    sqlite_only(ctx, "restore")?;
     let manifest = backup::check(&args.dir)?;
     let when = crate::time::utc_datetime(manifest.created_at);
     if args.check {

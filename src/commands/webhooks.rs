@@ -57,7 +57,7 @@ fn apply_side(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
 }
 
 fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
-    EventStore::open(&ctx.data_dir()?)
+    ctx.events()
 }
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {

@@ -4,100 +4,91 @@
 use super::Store;
 use crate::billing::{CatalogRow, PriceRow};
 use anyhow::Result;
-use rusqlite::params;
 
 impl Store {
     /// Replaces the mirror with `rows`, in one transaction.
     pub fn record_catalog(&mut self, rows: &[CatalogRow], at: i64) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM catalog_tiers", [])?;
-        {
-            let mut tier = tx.prepare_cached(
+        self.db.tx(true, |db| {
+            db.lock("catalog")?;
+            db.execute("DELETE FROM catalog_tiers", &[])?;
+            let mut tier = db.prepare(
                 "INSERT INTO catalog_tiers (tier, product_id, name, quota, rate_limit_per_minute, state_hash, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            let mut price = tx.prepare_cached(
-                "INSERT INTO catalog_prices (lookup_key, tier, price_id, env, is_primary, amount, currency, interval, interval_count, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            let mut price = db.prepare(
+                "INSERT INTO catalog_prices (lookup_key, tier, price_id, env, is_primary, amount, currency, \"interval\", interval_count, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             for r in rows {
-                tier.execute(params![
-                    r.tier,
-                    r.product_id,
-                    r.name,
+                tier.execute(crate::ps![
+                    &r.tier,
+                    &r.product_id,
+                    &r.name,
                     r.quota,
                     r.rate_limit_per_minute,
-                    r.state_hash,
+                    &r.state_hash,
                     at
                 ])?;
                 for p in &r.prices {
-                    price.execute(params![
-                        p.lookup_key,
-                        r.tier,
-                        p.price_id,
-                        p.env,
-                        p.primary,
+                    price.execute(crate::ps![
+                        &p.lookup_key,
+                        &r.tier,
+                        &p.price_id,
+                        &p.env,
+                        i64::from(p.primary),
                         p.amount,
-                        p.currency,
-                        p.interval,
+                        &p.currency,
+                        &p.interval,
                         p.interval_count,
                         at
                     ])?;
                 }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
+    }
+
+    /// The interval (`month`...) and interval count of a synced price, by its Stripe id.
+    pub fn price_interval(&self, price_id: &str) -> Result<Option<(String, u32)>> {
+        self.db.query_opt(
+            "SELECT \"interval\", interval_count FROM catalog_prices WHERE price_id = ?1 LIMIT 1",
+            crate::ps![price_id],
+            |r| Ok((r.text(0)?, u32::try_from(r.i64(1)?).unwrap_or(u32::MAX))),
+        )
     }
 
     /// The mirror, tiers in name order.
-    /// The interval (`month`...) and interval count of a synced price, by its Stripe id.
-    pub fn price_interval(&self, price_id: &str) -> Result<Option<(String, u32)>> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .sq()?
-            .prepare_cached(
-                "SELECT interval, interval_count FROM catalog_prices WHERE price_id = ?1 LIMIT 1",
-            )?
-            .query_row([price_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    }
-
     pub fn catalog(&self) -> Result<Vec<CatalogRow>> {
-        let mut tiers = self.sq()?.prepare_cached(
+        let mut out: Vec<CatalogRow> = self.db.query(
             "SELECT tier, product_id, name, quota, rate_limit_per_minute, state_hash FROM catalog_tiers ORDER BY tier",
-        )?;
-        let mut prices = self.sq()?.prepare_cached(
-            "SELECT lookup_key, price_id, env, is_primary, amount, currency, interval, interval_count FROM catalog_prices WHERE tier = ?1 ORDER BY is_primary DESC, lookup_key",
-        )?;
-        let mut out: Vec<CatalogRow> = tiers
-            .query_map([], |r| {
+            &[],
+            |r| {
                 Ok(CatalogRow {
-                    tier: r.get(0)?,
-                    product_id: r.get(1)?,
-                    name: r.get(2)?,
-                    quota: r.get(3)?,
-                    rate_limit_per_minute: r.get(4)?,
-                    state_hash: r.get(5)?,
+                    tier: r.text(0)?,
+                    product_id: r.text(1)?,
+                    name: r.text(2)?,
+                    quota: r.opt_i64(3)?,
+                    rate_limit_per_minute: r.i64(4)?,
+                    state_hash: r.text(5)?,
                     prices: Vec::new(),
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            },
+        )?;
         for row in &mut out {
-            row.prices = prices
-                .query_map([&row.tier], |r| {
+            row.prices = self.db.query(
+                "SELECT lookup_key, price_id, env, is_primary, amount, currency, \"interval\", interval_count FROM catalog_prices WHERE tier = ?1 ORDER BY is_primary DESC, lookup_key",
+                crate::ps![&row.tier],
+                |r| {
                     Ok(PriceRow {
-                        lookup_key: r.get(0)?,
-                        price_id: r.get(1)?,
-                        env: r.get(2)?,
-                        primary: r.get(3)?,
-                        amount: r.get(4)?,
-                        currency: r.get(5)?,
-                        interval: r.get(6)?,
-                        interval_count: r.get(7)?,
+                        lookup_key: r.text(0)?,
+                        price_id: r.text(1)?,
+                        env: r.text(2)?,
+                        primary: r.i64(3)? != 0,
+                        amount: r.i64(4)?,
+                        currency: r.text(5)?,
+                        interval: r.text(6)?,
+                        interval_count: r.i64(7)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+                },
+            )?;
         }
         Ok(out)
     }
@@ -179,31 +170,30 @@ const DRIFT_KEEP: usize = 100;
 impl Store {
     /// Notes a catalog change reported by webhook, once per event; `setup-products` clears them.
     pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<()> {
-        let tx = self
-            .sq_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut notes: Vec<DriftNote> = tx
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [DRIFT_KEY],
-                |r| r.get::<_, String>(0),
-            )
-            .ok()
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default();
-        if notes.iter().any(|n| n.event_id == note.event_id) {
-            return Ok(());
-        }
-        notes.push(note.clone());
-        if notes.len() > DRIFT_KEEP {
-            notes.drain(..notes.len() - DRIFT_KEEP);
-        }
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            rusqlite::params![DRIFT_KEY, serde_json::to_string(&notes)?],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.db.tx(true, |db| {
+            db.lock(DRIFT_KEY)?;
+            let mut notes: Vec<DriftNote> = db
+                .query_opt(
+                    "SELECT value FROM settings WHERE key = ?1",
+                    crate::ps![DRIFT_KEY],
+                    |r| r.text(0),
+                )?
+                .and_then(|v| serde_json::from_str(&v).ok())
+                .unwrap_or_default();
+            if notes.iter().any(|n| n.event_id == note.event_id) {
+                return Ok(());
+            }
+            notes.push(note.clone());
+            if notes.len() > DRIFT_KEEP {
+                notes.drain(..notes.len() - DRIFT_KEEP);
+            }
+            let text = serde_json::to_string(&notes)?;
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                crate::ps![DRIFT_KEY, &text],
+            )?;
+            Ok(())
+        })
     }
 
     /// Catalog changes reported by webhook since the last `setup-products`.
@@ -216,8 +206,8 @@ impl Store {
 
     /// Forgets the drift notes (after `setup-products` applied the config).
     pub fn clear_catalog_drift(&mut self) -> Result<()> {
-        self.sq()?
-            .execute("DELETE FROM settings WHERE key = ?1", [DRIFT_KEY])?;
+        self.db
+            .execute("DELETE FROM settings WHERE key = ?1", crate::ps![DRIFT_KEY])?;
         Ok(())
     }
 }

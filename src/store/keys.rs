@@ -68,7 +68,11 @@ fn key_row(r: &super::db::R) -> Result<KeyRecord> {
 
 fn insert_key(db: &super::db::Db, k: &KeyRecord) -> Result<()> {
     db.execute(
-        concat!("INSERT INTO api_keys (", key_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+        concat!(
+            "INSERT INTO api_keys (",
+            key_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        ),
         crate::ps![
             &k.id,
             &k.hash,
@@ -174,12 +178,20 @@ impl Store {
     pub fn keys(&self, customer: Option<&str>) -> Result<Vec<KeyRecord>> {
         match customer {
             Some(c) => self.db.query(
-                concat!("SELECT ", key_columns!(), " FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"),
+                concat!(
+                    "SELECT ",
+                    key_columns!(),
+                    " FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"
+                ),
                 crate::ps![c],
                 key_row,
             ),
             None => self.db.query(
-                concat!("SELECT ", key_columns!(), " FROM api_keys ORDER BY created_at DESC, id"),
+                concat!(
+                    "SELECT ",
+                    key_columns!(),
+                    " FROM api_keys ORDER BY created_at DESC, id"
+                ),
                 &[],
                 key_row,
             ),

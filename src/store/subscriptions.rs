@@ -1,9 +1,9 @@
 //! The customer/subscription mirror.
 
+use super::db::{Db, R};
 use super::Store;
 use crate::billing::{diff, Counts, Customer, MirrorRow};
 use anyhow::Result;
-use super::db::{Db, R};
 
 fn customer_row(r: &R) -> Result<Customer> {
     Ok(Customer {
@@ -133,7 +133,10 @@ impl Store {
         let sub_counts = diff(&have_s, subs, |s| &s.id);
         self.db.tx(true, |db| {
             db.lock("mirror")?;
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)", &[])?;
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)",
+                &[],
+            )?;
             db.execute("DELETE FROM seen", &[])?;
             for c in customers {
                 put_customer(db, c, at)?;
@@ -143,13 +146,24 @@ impl Store {
                     put_subscription(db, s, at)?;
                 }
             }
-            let mut seen = db.prepare("INSERT INTO seen (id) VALUES (?1) ON CONFLICT DO NOTHING")?;
-            for id in customers.iter().map(|c| &c.id).chain(subs.iter().map(|s| &s.id)) {
+            let mut seen =
+                db.prepare("INSERT INTO seen (id) VALUES (?1) ON CONFLICT DO NOTHING")?;
+            for id in customers
+                .iter()
+                .map(|c| &c.id)
+                .chain(subs.iter().map(|s| &s.id))
+            {
                 seen.execute(crate::ps![id])?;
             }
             drop(seen);
-            db.execute("DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)", &[])?;
-            db.execute("DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)", &[])?;
+            db.execute(
+                "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
+                &[],
+            )?;
+            db.execute(
+                "DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)",
+                &[],
+            )?;
             db.execute("DELETE FROM seen", &[])?;
             Ok(())
         })?;
@@ -177,12 +191,20 @@ impl Store {
     pub fn subscriptions(&self, customer: Option<&str>) -> Result<Vec<MirrorRow>> {
         match customer {
             Some(c) => self.db.query(
-                concat!("SELECT ", sub_columns!(), " FROM subscriptions WHERE customer_id = ?1 ORDER BY created DESC, id"),
+                concat!(
+                    "SELECT ",
+                    sub_columns!(),
+                    " FROM subscriptions WHERE customer_id = ?1 ORDER BY created DESC, id"
+                ),
                 crate::ps![c],
                 sub_row,
             ),
             None => self.db.query(
-                concat!("SELECT ", sub_columns!(), " FROM subscriptions ORDER BY created DESC, id"),
+                concat!(
+                    "SELECT ",
+                    sub_columns!(),
+                    " FROM subscriptions ORDER BY created DESC, id"
+                ),
                 &[],
                 sub_row,
             ),
@@ -191,7 +213,11 @@ impl Store {
 
     pub fn subscription(&self, id: &str) -> Result<Option<MirrorRow>> {
         self.db.query_opt(
-            concat!("SELECT ", sub_columns!(), " FROM subscriptions WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                sub_columns!(),
+                " FROM subscriptions WHERE id = ?1"
+            ),
             crate::ps![id],
             sub_row,
         )
@@ -245,7 +271,8 @@ impl Store {
     /// Adds a customer that is not yet mirrored (an existing row is left as it is); returns
     /// whether it was added.
     pub fn add_customer(&mut self, customer: &Customer, at: i64) -> Result<bool> {
-        self.db.tx(true, |db| add_customer_if_missing(db, customer, at))
+        self.db
+            .tx(true, |db| add_customer_if_missing(db, customer, at))
     }
 
     /// API keys issued to a customer.
