@@ -154,24 +154,12 @@ impl Ctx {
         }
     }
 
-    /// The webhook store (`webhooks.db` in the data dir). Not on Postgres yet: with a Postgres
-    /// store the webhook commands stop and say so rather than use a local file beside it.
+    /// The webhook store: `webhooks.db` in the data dir, or the Postgres store.
     pub fn events(&mut self) -> Result<crate::store::webhooks::EventStore> {
-        if let Some(url) = self.database_url()? {
-            bail!(
-                "{} names a Postgres store ({}), and the webhook commands do not run on Postgres yet: unset it to use the SQLite store",
-                self.database_url_source(),
-                url.shown()
-            );
-        }
-        crate::store::webhooks::EventStore::open(&self.data_dir()?)
-    }
-
-    fn database_url_source(&self) -> &'static str {
-        if std::env::var_os(DATABASE_URL_ENV).is_some_and(|u| !u.is_empty()) {
-            DATABASE_URL_ENV
-        } else {
-            "store.url"
+        use crate::store::webhooks::{EventStore, Location};
+        match self.database_url()? {
+            Some(url) => EventStore::open_at(&Location::Pg(url)),
+            None => EventStore::open(&self.data_dir()?),
         }
     }
 

@@ -188,18 +188,13 @@ fn migrations_run_once_under_an_advisory_lock() {
         .unwrap()
         .get(0);
     assert_eq!(rows, 1, "one migration row");
-    // The webhook commands do not run on Postgres yet: they say so rather than use a file.
+    // A host with a Postgres store makes no SQLite files beside it.
     let r = common::run(
         env.command()
-            .args(["webhooks", "list"])
+            .args(["webhooks", "list", "--json"])
             .env("BILLCTL_DATABASE_URL", &url),
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("BILLCTL_DATABASE_URL") && r.stderr.contains("webhook commands"),
-        "{}",
-        r.stderr
-    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         !env.data_dir().join("webhooks.db").exists(),
         "no local file was made"
@@ -415,4 +410,117 @@ fn four_hosts_share_one_store_exactly() {
     )
     .json();
     assert_eq!(v["code"], "REVOKED", "{v}");
+}
+
+/// POSTs `body` with a signature to `url` (http://host:port/path); returns the status code.
+fn post(url: &str, signature: &str, body: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let mut s = std::net::TcpStream::connect(authority).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {signature}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    resp.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Two `webhooks listen` processes behind one "load balancer" share one Postgres store: the
+/// same event delivered to both is stored once (the other receipt is a duplicate), applied
+/// once, and listed from any host.
+#[test]
+fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
+    use std::io::BufRead;
+    let Some(pg) = common::pg::cluster() else {
+        return;
+    };
+    let url = pg.fresh_db();
+    let env = Env::new();
+    const SECRET: &str = "whsec_shared_by_both_listeners";
+    let listeners: Vec<(std::process::Child, String)> = (0..2)
+        .map(|n| {
+            let mut child = env
+                .command()
+                .env("BILLCTL_DATABASE_URL", &url)
+                .env("WH_SECRET", SECRET)
+                .arg("--data-dir")
+                .arg(env.path(&format!("lb{n}")))
+                .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json"])
+                .args(["--secret-env", "WH_SECRET"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = String::new();
+            std::io::BufReader::new(child.stdout.as_mut().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first:?}"));
+            (child, v["listening"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let now = common::now();
+    let body = format!(
+        r#"{{"id":"evt_lb1","object":"event","type":"customer.updated","created":{now},"livemode":false,"api_version":"2026-09-30.endive","data":{{"object":{{"id":"cus_lb","object":"customer"}}}}}}"#
+    );
+    let sig = billctl::webhooks::header(SECRET, now, body.as_bytes());
+    for (_, addr) in &listeners {
+        assert_eq!(post(addr, &sig, body.as_bytes()), 200);
+    }
+    for (mut child, _) in listeners {
+        // SIGTERM: listen drains and stops.
+        // SAFETY: signalling our own child.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut client = pg.client(&url);
+    let (events, received): (i64, i64) = {
+        let r = client
+            .query_one(
+                "SELECT count(*), CAST(sum(received) AS BIGINT) FROM events",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!((events, received), (1, 2), "stored once, received twice");
+    let outcomes: Vec<String> = client
+        .query(
+            "SELECT outcome FROM receipts WHERE event_id = 'evt_lb1' ORDER BY outcome",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(outcomes, ["duplicate", "stored"]);
+    // Any host lists it, applied once.
+    let listed = common::run(
+        env.command()
+            .env("BILLCTL_DATABASE_URL", &url)
+            .args(["webhooks", "list", "--json"]),
+    )
+    .ok()
+    .json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["id"], "evt_lb1");
+    assert_ne!(listed[0]["status"], "pending", "applied: {listed}");
 }

@@ -129,6 +129,13 @@ impl R<'_, '_> {
         })
     }
 
+    pub fn bool(&self, i: usize) -> Result<bool> {
+        Ok(match self {
+            R::S(r) => r.get(i)?,
+            R::G(r) => r.try_get(i)?,
+        })
+    }
+
     pub fn blob(&self, i: usize) -> Result<Vec<u8>> {
         self.opt_blob(i)?
             .with_context(|| format!("column {i} is NULL"))

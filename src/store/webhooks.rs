@@ -1,8 +1,8 @@
 //! The webhook store, `webhooks.db`: events, the requests `listen` answered, replay runs.
 
+use super::db::{Db, P, R};
 use super::open_db;
 use anyhow::{Context, Result};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -119,19 +119,19 @@ pub struct EventRow {
 
 const EVENT_COLUMNS: &str = "id, type, created, livemode, object_id, source, received_at, received, status, detail, applied_at";
 
-fn event_row(r: &Row) -> rusqlite::Result<EventRow> {
+fn event_row(r: &R) -> Result<EventRow> {
     Ok(EventRow {
-        id: r.get(0)?,
-        kind: r.get(1)?,
-        created: r.get(2)?,
-        livemode: r.get(3)?,
-        object_id: r.get(4)?,
-        source: r.get(5)?,
-        received_at_ms: r.get(6)?,
-        received: r.get(7)?,
-        status: r.get(8)?,
-        detail: r.get(9)?,
-        applied_at_ms: r.get(10)?,
+        id: r.text(0)?,
+        kind: r.text(1)?,
+        created: r.i64(2)?,
+        livemode: r.i64(3)? != 0,
+        object_id: r.opt_text(4)?,
+        source: r.text(5)?,
+        received_at_ms: r.i64(6)?,
+        received: r.i64(7)?,
+        status: r.text(8)?,
+        detail: r.opt_text(9)?,
+        applied_at_ms: r.opt_i64(10)?,
     })
 }
 
@@ -149,17 +149,16 @@ pub struct ReceiptRow {
     pub body: Option<Vec<u8>>,
 }
 
-fn receipt_row(r: &Row) -> rusqlite::Result<ReceiptRow> {
-    let headers: String = r.get(6)?;
+fn receipt_row(r: &R) -> Result<ReceiptRow> {
     Ok(ReceiptRow {
-        seq: r.get(0)?,
-        received_at_ms: r.get(1)?,
-        event_id: r.get(2)?,
-        http_status: r.get(3)?,
-        outcome: r.get(4)?,
-        reason: r.get(5)?,
-        headers: serde_json::from_str(&headers).unwrap_or(serde_json::Value::Null),
-        body: r.get(7)?,
+        seq: r.i64(0)?,
+        received_at_ms: r.i64(1)?,
+        event_id: r.opt_text(2)?,
+        http_status: u16::try_from(r.i64(3)?).unwrap_or(0),
+        outcome: r.text(4)?,
+        reason: r.opt_text(5)?,
+        headers: serde_json::from_str(&r.text(6)?).unwrap_or(serde_json::Value::Null),
+        body: r.opt_blob(7)?,
     })
 }
 
@@ -227,104 +226,143 @@ pub struct RunRow {
     pub finished_at_ms: Option<i64>,
 }
 
+/// Where the webhook store lives: `webhooks.db` in a data dir, or the Postgres store.
+#[derive(Debug, Clone)]
+pub enum Location {
+    Dir(PathBuf),
+    Pg(super::pg::PgUrl),
+}
+
 /// The open webhook store.
 pub struct EventStore {
-    conn: Connection,
+    db: Db,
     path: PathBuf,
+    location: Location,
 }
 
 impl EventStore {
     /// Opens (creating if needed) `webhooks.db` in `dir`.
     pub fn open(dir: &Path) -> Result<EventStore> {
         let (conn, path) = open_db(dir, FILE_NAME, MIGRATIONS)?;
-        Ok(EventStore { conn, path })
+        Ok(EventStore {
+            db: Db::Sqlite(conn),
+            path,
+            location: Location::Dir(dir.to_path_buf()),
+        })
+    }
+
+    /// Opens the store at `location` (a Postgres store is migrated on first use).
+    pub fn open_at(location: &Location) -> Result<EventStore> {
+        match location {
+            Location::Dir(d) => EventStore::open(d),
+            Location::Pg(url) => {
+                let mut client = url.connect()?;
+                super::pg::migrate(&mut client)
+                    .with_context(|| format!("failed to migrate {}", url.shown()))?;
+                Ok(EventStore {
+                    db: Db::Pg(std::cell::RefCell::new(super::db::Pg::new(client))),
+                    path: PathBuf::from(url.shown()),
+                    location: location.clone(),
+                })
+            }
+        }
+    }
+
+    /// Where this store lives (to open another connection to it).
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub(super) fn conn(&self) -> &Connection {
-        &self.conn
+    pub(super) fn conn(&self) -> &rusqlite::Connection {
+        self.db.sqlite().expect("a SQLite webhook store")
     }
 
-    pub(super) fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    pub(super) fn conn_mut(&mut self) -> &mut rusqlite::Connection {
+        match &mut self.db {
+            Db::Sqlite(c) => c,
+            Db::Pg(_) => panic!("a SQLite webhook store"),
+        }
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        match self.db.sqlite() {
+            Some(c) => Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            None => self
+                .db
+                .int("SELECT coalesce(max(version), 0) FROM billctl_schema", &[]),
+        }
     }
 
     /// Row counts of every table, by name.
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
-        super::row_counts(&self.conn)
+        super::row_counts(self.conn())
     }
 
     /// Stores events and receipts in one transaction. An event whose id is already stored
-    /// only has its `received` count raised. Returns, per event, whether it was new.
+    /// only has its `received` count raised (on Postgres too, where several `listen`
+    /// processes share the table: the primary key decides which one stored it). Returns, per
+    /// event, whether it was new.
     ///
     /// Receipts of accepted requests (any outcome but `rejected`) get their outcome here:
     /// `stored` for the first request that brought a new event, `duplicate` for the others.
     pub fn store(&mut self, events: &[Incoming], receipts: &mut [Receipt]) -> Result<Vec<bool>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut fresh = Vec::with_capacity(events.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO events (id, type, created, livemode, object_id, body, source, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
-            )?;
-            let mut again =
-                tx.prepare_cached("UPDATE events SET received = received + 1 WHERE id = ?1")?;
-            let now = crate::clock::now_ms();
-            for e in events {
-                let n = insert.execute(params![
-                    e.envelope.id,
-                    e.envelope.kind,
-                    e.envelope.created,
-                    e.envelope.livemode,
-                    e.envelope.object_id,
-                    e.body,
-                    e.source,
-                    now
-                ])?;
-                if n == 0 {
-                    again.execute([&e.envelope.id])?;
+        self.db
+            .tx(true, |db| {
+                let mut fresh = Vec::with_capacity(events.len());
+                let mut insert = db.prepare(
+                    "INSERT INTO events (id, type, created, livemode, object_id, body, source, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
+                )?;
+                let mut again = db.prepare("UPDATE events SET received = received + 1 WHERE id = ?1")?;
+                let now = crate::clock::now_ms();
+                for e in events {
+                    let n = insert.execute(crate::ps![
+                        &e.envelope.id,
+                        &e.envelope.kind,
+                        e.envelope.created,
+                        i64::from(e.envelope.livemode),
+                        &e.envelope.object_id,
+                        &e.body,
+                        e.source,
+                        now
+                    ])?;
+                    if n == 0 {
+                        again.execute(crate::ps![&e.envelope.id])?;
+                    }
+                    fresh.push(n == 1);
                 }
-                fresh.push(n == 1);
-            }
-            let mut brought: std::collections::HashSet<&str> = events
-                .iter()
-                .zip(&fresh)
-                .filter(|(_, f)| **f)
-                .map(|(e, _)| e.envelope.id.as_str())
-                .collect();
-            for r in receipts.iter_mut().filter(|r| r.outcome != "rejected") {
-                let first = r.event_id.as_deref().is_some_and(|id| brought.remove(id));
-                r.outcome = if first { "stored" } else { "duplicate" };
-            }
-            let mut receipt = tx.prepare_cached(
-                "INSERT INTO receipts (received_at, event_id, http_status, outcome, reason, headers, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for r in receipts {
-                receipt.execute(params![
-                    r.received_at_ms,
-                    r.event_id,
-                    r.http_status,
-                    r.outcome,
-                    r.reason,
-                    r.headers,
-                    r.body
-                ])?;
-            }
-        }
-        tx.commit().context("failed to commit webhook events")?;
-        Ok(fresh)
+                let mut brought: std::collections::HashSet<&str> = events
+                    .iter()
+                    .zip(&fresh)
+                    .filter(|(_, f)| **f)
+                    .map(|(e, _)| e.envelope.id.as_str())
+                    .collect();
+                for r in receipts.iter_mut().filter(|r| r.outcome != "rejected") {
+                    let first = r.event_id.as_deref().is_some_and(|id| brought.remove(id));
+                    r.outcome = if first { "stored" } else { "duplicate" };
+                }
+                let mut receipt = db.prepare(
+                    "INSERT INTO receipts (received_at, event_id, http_status, outcome, reason, headers, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                for r in receipts.iter() {
+                    receipt.execute(crate::ps![
+                        r.received_at_ms,
+                        &r.event_id,
+                        i64::from(r.http_status),
+                        r.outcome,
+                        &r.reason,
+                        &r.headers,
+                        r.body.as_ref()
+                    ])?;
+                }
+                Ok(fresh)
+            })
+            .context("failed to commit webhook events")
     }
 
     /// Keeps at most `max_count` rejected receipts, none older than `max_age_ms` before
@@ -335,12 +373,14 @@ impl EventStore {
         max_age_ms: i64,
         now_ms: i64,
     ) -> Result<usize> {
-        let n = self.conn.prepare_cached(
+        self.db.execute(
             "DELETE FROM receipts WHERE outcome = 'rejected' AND (received_at < ?1 OR seq <= COALESCE(
                (SELECT seq FROM receipts WHERE outcome = 'rejected' ORDER BY seq DESC LIMIT 1 OFFSET ?2), -1))",
-        )?
-        .execute(params![now_ms.saturating_sub(max_age_ms), max_count as i64])?;
-        Ok(n)
+            crate::ps![
+                now_ms.saturating_sub(max_age_ms),
+                i64::try_from(max_count).unwrap_or(i64::MAX)
+            ],
+        )
     }
 
     /// Records how applying each event ended.
@@ -348,115 +388,106 @@ impl EventStore {
         if outcomes.is_empty() {
             return Ok(());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
-            let mut set = tx.prepare_cached(
+        self.db.tx(true, |db| {
+            let mut set = db.prepare(
                 "UPDATE events SET status = ?2, detail = ?3, applied_at = ?4 WHERE id = ?1",
             )?;
             let now = crate::clock::now_ms();
             for (id, o) in outcomes {
-                set.execute(params![id, o.status(), o.detail(), now])?;
+                let detail = o.detail();
+                set.execute(crate::ps![id, o.status(), detail, now])?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Events matching `filter`, oldest first (by created, then arrival).
     pub fn events(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<EventRow>> {
-        let (sql, args) = select_sql(EVENT_COLUMNS, filter, limit);
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), event_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let (sql, args) = select_sql(EVENT_COLUMNS, filter, limit, self.db.is_pg());
+        let p: Vec<P> = args.iter().map(Arg::p).collect();
+        self.db.query(&sql, &p, event_row)
     }
 
     /// Events matching `filter` with their bodies, oldest first.
     pub fn events_with_bodies(&self, filter: &Filter) -> Result<Vec<(EventRow, Vec<u8>)>> {
-        let (sql, args) = select_sql(&format!("{EVENT_COLUMNS}, body"), filter, None);
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((event_row(r)?, r.get::<_, Vec<u8>>(11)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let (sql, args) = select_sql(
+            &format!("{EVENT_COLUMNS}, body"),
+            filter,
+            None,
+            self.db.is_pg(),
+        );
+        let p: Vec<P> = args.iter().map(Arg::p).collect();
+        self.db
+            .query(&sql, &p, |r| Ok((event_row(r)?, r.blob(11)?)))
     }
 
     /// One event and its body.
     pub fn event(&self, id: &str) -> Result<Option<(EventRow, Vec<u8>)>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {EVENT_COLUMNS}, body FROM events WHERE id = ?1"),
-                [id],
-                |r| Ok((event_row(r)?, r.get::<_, Vec<u8>>(11)?)),
-            )
-            .optional()?)
+        self.db.query_opt(
+            &format!("SELECT {EVENT_COLUMNS}, body FROM events WHERE id = ?1"),
+            crate::ps![id],
+            |r| Ok((event_row(r)?, r.blob(11)?)),
+        )
     }
 
     /// The requests `listen` answered for one event, oldest first.
     pub fn receipts_of(&self, event_id: &str) -> Result<Vec<ReceiptRow>> {
-        let mut stmt = self.conn.prepare(
+        self.db.query(
             "SELECT seq, received_at, event_id, http_status, outcome, reason, headers, body
              FROM receipts WHERE event_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt
-            .query_map([event_id], receipt_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            crate::ps![event_id],
+            receipt_row,
+        )
     }
 
     /// Rejected requests, oldest first, at most `limit`; `since`/`until` in unix seconds of
-    /// arrival. A listing: the limit is applied by SQLite and no body is read (receipts stored
-    /// before bodies stopped being kept may hold one).
+    /// arrival. A listing: the limit is applied by the database and no body is read (receipts
+    /// stored before bodies stopped being kept may hold one).
     pub fn rejected(
         &self,
         since: Option<i64>,
         until: Option<i64>,
         limit: Option<usize>,
     ) -> Result<Vec<ReceiptRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, received_at, event_id, http_status, outcome, reason, headers, NULL
+        let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        self.db.query(
+            "SELECT seq, received_at, event_id, http_status, outcome, reason, headers, CAST(NULL AS BYTEA)
              FROM receipts WHERE outcome = 'rejected' AND received_at >= ?1 AND received_at < ?2
              ORDER BY seq LIMIT ?3",
-        )?;
-        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-        let rows = stmt
-            .query_map(
-                params![
-                    since.map_or(i64::MIN, |s| s.saturating_mul(1000)),
-                    until.map_or(i64::MAX, |u| u.saturating_mul(1000)),
-                    limit
-                ],
-                receipt_row,
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            crate::ps![
+                since.map_or(i64::MIN, |s| s.saturating_mul(1000)),
+                until.map_or(i64::MAX, |u| u.saturating_mul(1000)),
+                limit
+            ],
+            receipt_row,
+        )
     }
 
     /// Counts of events by status and of rejected requests.
     pub fn counts(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn.prepare(
+        self.db.query(
             "SELECT status, count(*) FROM events GROUP BY status
              UNION ALL SELECT 'rejected', count(*) FROM receipts WHERE outcome = 'rejected'",
-        )?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            &[],
+            |r| Ok((r.text(0)?, r.i64(1)?)),
+        )
     }
 
-    /// Whether event type `kind` matches `pattern` by SQLite's GLOB, the way `--type` filters
-    /// stored events.
+    /// Whether event type `kind` matches `pattern` the way `--type` filters stored events (a
+    /// shell glob: SQLite's GLOB; on Postgres, the same glob as a regular expression).
     pub fn type_matches(&self, pattern: &str, kind: &str) -> Result<bool> {
+        if self.db.is_pg() {
+            let re = glob_regex(pattern);
+            return self.db.query_one(
+                "SELECT CAST(?2 AS TEXT) ~ CAST(?1 AS TEXT)",
+                crate::ps![re.as_str(), kind],
+                |r| Ok(r.bool(0)?),
+            );
+        }
         Ok(self
-            .conn
-            .prepare_cached("SELECT ?2 GLOB ?1")?
-            .query_row(params![pattern, kind], |r| r.get(0))?)
+            .db
+            .int("SELECT ?2 GLOB ?1", crate::ps![pattern, kind])?
+            != 0)
     }
 
     /// Starts a replay run.
@@ -467,38 +498,35 @@ impl EventStore {
         selection: &Filter,
         actor: &str,
     ) -> Result<()> {
-        self.conn.execute(
+        let sel = serde_json::to_string(selection)?;
+        self.db.execute(
             "INSERT INTO replay_runs (id, target, selection, actor, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, target, serde_json::to_string(selection)?, actor, crate::clock::now_ms()],
+            crate::ps![id, target, &sel, actor, crate::clock::now_ms()],
         )?;
         Ok(())
     }
 
     pub fn run(&self, id: &str) -> Result<Option<RunRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id, target, selection, actor, started_at, finished_at FROM replay_runs WHERE id = ?1",
-                [id],
-                |r| {
-                    let sel: String = r.get(2)?;
-                    Ok(RunRow {
-                        id: r.get(0)?,
-                        target: r.get(1)?,
-                        selection: serde_json::from_str(&sel).unwrap_or_default(),
-                        actor: r.get(3)?,
-                        started_at_ms: r.get(4)?,
-                        finished_at_ms: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.db.query_opt(
+            "SELECT id, target, selection, actor, started_at, finished_at FROM replay_runs WHERE id = ?1",
+            crate::ps![id],
+            |r| {
+                Ok(RunRow {
+                    id: r.text(0)?,
+                    target: r.text(1)?,
+                    selection: serde_json::from_str(&r.text(2)?).unwrap_or_default(),
+                    actor: r.text(3)?,
+                    started_at_ms: r.i64(4)?,
+                    finished_at_ms: r.opt_i64(5)?,
+                })
+            },
+        )
     }
 
     pub fn finish_run(&mut self, id: &str) -> Result<()> {
-        self.conn.execute(
+        self.db.execute(
             "UPDATE replay_runs SET finished_at = ?2 WHERE id = ?1",
-            params![id, crate::clock::now_ms()],
+            crate::ps![id, crate::clock::now_ms()],
         )?;
         Ok(())
     }
@@ -508,93 +536,139 @@ impl EventStore {
         if deliveries.is_empty() {
             return Ok(());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
-            let mut ins = tx.prepare_cached(
+        self.db.tx(true, |db| {
+            let mut ins = db.prepare(
                 "INSERT INTO replay_deliveries (run_id, event_id, attempted_at, http_status, latency_ms, ok, excerpt)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for d in deliveries {
-                ins.execute(params![
-                    d.run_id,
-                    d.event_id,
+                ins.execute(crate::ps![
+                    &d.run_id,
+                    &d.event_id,
                     d.attempted_at_ms,
-                    d.http_status,
+                    d.http_status.map(i64::from),
                     d.latency_ms,
-                    d.ok,
-                    d.excerpt
+                    i64::from(d.ok),
+                    &d.excerpt
                 ])?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Event ids a run has delivered successfully.
     pub fn delivered(&self, run_id: &str) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT event_id FROM replay_deliveries WHERE run_id = ?1 AND ok = 1",
-        )?;
-        let ids = stmt
-            .query_map([run_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(ids)
+        Ok(self
+            .db
+            .query(
+                "SELECT DISTINCT event_id FROM replay_deliveries WHERE run_id = ?1 AND ok = 1",
+                crate::ps![run_id],
+                |r| r.text(0),
+            )?
+            .into_iter()
+            .collect())
     }
 
     /// Replay deliveries of one event, oldest first.
     pub fn deliveries_of(&self, event_id: &str) -> Result<Vec<Delivery>> {
-        let mut stmt = self.conn.prepare(
+        self.db.query(
             "SELECT run_id, event_id, attempted_at, http_status, latency_ms, ok, excerpt
              FROM replay_deliveries WHERE event_id = ?1 ORDER BY attempted_at",
-        )?;
-        let rows = stmt
-            .query_map([event_id], |r| {
+            crate::ps![event_id],
+            |r| {
                 Ok(Delivery {
-                    run_id: r.get(0)?,
-                    event_id: r.get(1)?,
-                    attempted_at_ms: r.get(2)?,
-                    http_status: r.get(3)?,
-                    latency_ms: r.get(4)?,
-                    ok: r.get(5)?,
-                    excerpt: r.get(6)?,
+                    run_id: r.text(0)?,
+                    event_id: r.text(1)?,
+                    attempted_at_ms: r.i64(2)?,
+                    http_status: r.opt_i64(3)?.and_then(|s| u16::try_from(s).ok()),
+                    latency_ms: r.i64(4)?,
+                    ok: r.i64(5)? != 0,
+                    excerpt: r.opt_text(6)?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            },
+        )
     }
 }
 
+/// An owned statement argument (for statements built from a filter).
+enum Arg {
+    I(i64),
+    T(String),
+}
+
+impl Arg {
+    fn p(&self) -> P<'_> {
+        match self {
+            Arg::I(i) => P::I(*i),
+            Arg::T(t) => P::T(t),
+        }
+    }
+}
+
+/// A shell glob (`*`, `?`, `[...]`) as an anchored POSIX regular expression.
+fn glob_regex(glob: &str) -> String {
+    let mut re = String::from("^");
+    let mut in_class = false;
+    for c in glob.chars() {
+        match c {
+            '[' if !in_class => {
+                in_class = true;
+                re.push('[');
+            }
+            ']' if in_class => {
+                in_class = false;
+                re.push(']');
+            }
+            c if in_class => re.push(c),
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c if c.is_ascii_alphanumeric() || c == '_' => re.push(c),
+            c => {
+                re.push('\\');
+                re.push(c);
+            }
+        }
+    }
+    re.push('$');
+    re
+}
+
 /// `SELECT cols FROM events WHERE ...` for a filter; the type filter is a shell glob.
-fn select_sql(
-    cols: &str,
-    f: &Filter,
-    limit: Option<usize>,
-) -> (String, Vec<rusqlite::types::Value>) {
-    use rusqlite::types::Value;
+fn select_sql(cols: &str, f: &Filter, limit: Option<usize>, pg: bool) -> (String, Vec<Arg>) {
     let mut clauses = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let mark = |args: &mut Vec<Arg>, a: Arg| {
+        args.push(a);
+        format!("?{}", args.len())
+    };
     if !f.ids.is_empty() {
-        let marks = vec!["?"; f.ids.len()].join(", ");
-        clauses.push(format!("id IN ({marks})"));
-        args.extend(f.ids.iter().map(|i| Value::Text(i.clone())));
+        let marks: Vec<String> = f
+            .ids
+            .iter()
+            .map(|i| mark(&mut args, Arg::T(i.clone())))
+            .collect();
+        clauses.push(format!("id IN ({})", marks.join(", ")));
     }
     if let Some(k) = &f.kind {
-        clauses.push("type GLOB ?".into());
-        args.push(Value::Text(k.clone()));
+        if pg {
+            let m = mark(&mut args, Arg::T(glob_regex(k)));
+            clauses.push(format!("type ~ {m}"));
+        } else {
+            let m = mark(&mut args, Arg::T(k.clone()));
+            clauses.push(format!("type GLOB {m}"));
+        }
     }
     if let Some(s) = f.since {
-        clauses.push("created >= ?".into());
-        args.push(Value::Integer(s));
+        let m = mark(&mut args, Arg::I(s));
+        clauses.push(format!("created >= {m}"));
     }
     if let Some(u) = f.until {
-        clauses.push("created < ?".into());
-        args.push(Value::Integer(u));
+        let m = mark(&mut args, Arg::I(u));
+        clauses.push(format!("created < {m}"));
     }
     if let Some(st) = &f.status {
-        clauses.push("status = ?".into());
-        args.push(Value::Text(st.clone()));
+        let m = mark(&mut args, Arg::T(st.clone()));
+        clauses.push(format!("status = {m}"));
     }
     let mut sql = format!("SELECT {cols} FROM events");
     if !clauses.is_empty() {

@@ -128,12 +128,7 @@ impl Writer {
         stats: Arc<Stats>,
         retention: (u64, i64),
     ) -> anyhow::Result<Writer> {
-        let mut applied_store = EventStore::open(
-            events
-                .path()
-                .parent()
-                .ok_or_else(|| anyhow::anyhow!("the webhook store has no directory"))?,
-        )?;
+        let mut applied_store = EventStore::open_at(events.location())?;
         let log = Arc::new(log);
         let (apply_tx, apply_rx) = mpsc::channel::<Vec<(Incoming, Logged)>>();
         let apply_log = log.clone();
