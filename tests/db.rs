@@ -7,6 +7,9 @@ use std::os::unix::fs::PermissionsExt;
 
 #[test]
 fn status_shows_path_version_and_counts_and_backup_copies_online() {
+    if common::sqlite_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["setup-products", "--yes"]).ok();
     let s = env.run(&["db", "status", "--json"]).ok().json();
@@ -57,6 +60,9 @@ fn fingerprint(env: &Env) -> (i64, i64, i64) {
 /// current state, and brings both back; a damaged backup is refused with nothing changed.
 #[test]
 fn backup_and_restore_cover_both_files() {
+    if common::sqlite_only() {
+        return;
+    }
     let env = Env::with_catalog();
     let customer = env.subscribed("db@example.com", "pro");
     env.run(&["keys", "issue", "--customer", &customer]).ok();
@@ -174,6 +180,9 @@ fn backup_and_restore_cover_both_files() {
 /// creates is 0700.
 #[test]
 fn the_data_dir_mode_changes_only_when_billctl_created_it() {
+    if common::sqlite_only() {
+        return;
+    }
     let env = Env::new();
     let shared = env.path("shared-home");
     std::fs::create_dir_all(&shared).unwrap();
@@ -212,6 +221,9 @@ fn the_data_dir_mode_changes_only_when_billctl_created_it() {
 
 #[test]
 fn the_data_dir_follows_flag_then_env_then_xdg() {
+    if common::sqlite_only() {
+        return;
+    }
     let env = Env::new();
     let flag_dir = env.path("from-flag");
     let s = env

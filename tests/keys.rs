@@ -176,7 +176,7 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
     let key = k.issue(&[]);
     let id = id_of(&key);
     // A long-running verifier elsewhere, with a 300 ms freshness bound.
-    let mut running = Verifier::open(&k.env.data_dir(), &k.config())
+    let mut running = Verifier::from_store(k.env.store(), &k.config())
         .unwrap()
         .with_refresh(Duration::from_millis(300))
         .with_clock(clock.clone());
@@ -211,7 +211,7 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
 
     // Revoking through a verifier takes effect on its very next call.
     let key2 = k.issue(&[]);
-    let mut v = Verifier::open(&k.env.data_dir(), &k.config())
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
         .unwrap()
         .with_refresh(Duration::from_secs(3600))
         .with_clock(clock.clone());
@@ -491,7 +491,7 @@ fn the_rate_limit_trips_at_the_configured_count() {
     let key = k.issue(&[]);
     // In-process: Pro allows 60 a minute, refilled continuously (one a second).
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::open(&k.env.data_dir(), &k.config())
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
         .unwrap()
         .with_clock(clock.clone());
     for i in 1..=60 {
@@ -583,7 +583,7 @@ fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
     let k = setup("pro");
     let key = k.issue(&[]);
     let clock = Clock::manual(common::now() * 1000);
-    let mut v = Verifier::open(&k.env.data_dir(), &k.config())
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
         .unwrap()
         .with_refresh(Duration::from_millis(300))
         .with_clock(clock.clone());
@@ -641,7 +641,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     let (p0, end) = (sub.current_period_start, sub.current_period_end);
     // A verifier that caches for an hour, its clock ten seconds before the period ends.
     let clock = Clock::manual((end - 10) * 1000);
-    let mut v = Verifier::open(&k.env.data_dir(), &k.config())
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
         .unwrap()
         .with_refresh(Duration::from_secs(3600))
         .with_clock(clock.clone());

@@ -49,13 +49,13 @@ impl Fixture {
     }
 
     fn events(&self) -> i64 {
-        let c = rusqlite::Connection::open(self.env.data_dir().join("billctl.db")).unwrap();
-        c.query_row(
-            "SELECT count(*) FROM usage_events WHERE key_id = ?1",
-            [&self.key_id],
-            |r| r.get(0),
+        self.env.count(
+            &format!(
+                "SELECT count(*) FROM usage_events WHERE key_id = '{}'",
+                self.key_id
+            ),
+            false,
         )
-        .unwrap()
     }
 
     fn config(&self) -> billctl::config::Config {
@@ -103,13 +103,12 @@ fn parallel_processes_get_exactly_the_rate_limit() {
 fn parallel_verifiers_in_threads_get_exactly_the_rate_limit() {
     let f = setup("pro");
     let now = common::now();
-    let dir = f.env.data_dir();
     let valid: usize = std::thread::scope(|s| {
         let workers: Vec<_> = (0..4)
             .map(|_| {
-                let (dir, key, config) = (dir.clone(), f.key.clone(), f.config());
+                let (store, key, config) = (f.env.store(), f.key.clone(), f.config());
                 s.spawn(move || {
-                    let mut v = Verifier::open(&dir, &config)
+                    let mut v = Verifier::from_store(store, &config)
                         .unwrap()
                         .with_clock(Clock::manual(now * 1000));
                     (0..30)
@@ -220,7 +219,7 @@ fn quantities_are_bounded_everywhere() {
         billctl::config::DEFAULT_CONFIG
     );
     let config = billctl::config::parse(&text, "cfg").unwrap();
-    let mut v = Verifier::open(&f.env.data_dir(), &config).unwrap();
+    let mut v = Verifier::from_store(f.env.store(), &config).unwrap();
     let r = v.verify_and_record(&f.key, 6);
     assert_eq!(r.code, Code::QuotaExceeded);
     assert!(r.reason.unwrap().contains("usage.max_quantity (5)"));
@@ -285,12 +284,15 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     );
     assert_eq!(f.verify(false)["rate_limit"]["remaining"], 58);
     // A row planted ten years ahead by hand (an old store) does not count in any window.
-    let c = rusqlite::Connection::open(f.env.data_dir().join("billctl.db")).unwrap();
-    c.execute(
-        "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, recorded_at) VALUES ('planted', ?1, ?2, 1000, ?3, ?4)",
-        rusqlite::params![f.customer, f.key_id, now + 10 * 365 * 86_400, now],
-    )
-    .unwrap();
+    f.env.exec(
+        &format!(
+            "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, recorded_at) VALUES ('planted', '{}', '{}', 1000, {}, {now})",
+            f.customer,
+            f.key_id,
+            now + 10 * 365 * 86_400
+        ),
+        false,
+    );
     let v = f.verify(true);
     assert_eq!(v["code"], "VALID", "{v}");
     assert_eq!(v["rate_limit"]["remaining"], 58, "{v}");
@@ -382,7 +384,7 @@ fn ended_periods_roll_forward_once_or_end_access() {
     );
     // The in-process Verifier agrees, at the same moments.
     let clock = Clock::manual((end - 1) * 1000);
-    let mut verifier = Verifier::open(&f.env.data_dir(), &f.config())
+    let mut verifier = Verifier::from_store(f.env.store(), &f.config())
         .unwrap()
         .with_clock(clock.clone());
     assert_eq!(verifier.verify(&f.key).code, Code::Valid);
@@ -419,7 +421,7 @@ fn a_running_verifier_follows_the_compaction_horizon() {
         .run(&["usage", "import", file.to_str().unwrap(), "-q"])
         .ok();
     let clock = Clock::manual(late * 1000);
-    let mut v = Verifier::open(&f.env.data_dir(), &f.config())
+    let mut v = Verifier::from_store(f.env.store(), &f.config())
         .unwrap()
         .with_refresh(Duration::from_millis(100))
         .with_clock(clock.clone());

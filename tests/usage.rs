@@ -341,11 +341,12 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
     }
 }
 
-/// Empties the usage tables between rounds (test-only SQL on the real store file).
+/// Empties the usage tables between rounds (test-only SQL on the real store).
 fn reset_usage(u: &Usage) {
-    let c = rusqlite::Connection::open(u.env.data_dir().join("billctl.db")).unwrap();
-    c.execute_batch("DELETE FROM usage_events; DELETE FROM usage_hourly; DELETE FROM usage_daily;")
-        .unwrap();
+    u.env.exec(
+        "DELETE FROM usage_events; DELETE FROM usage_hourly; DELETE FROM usage_daily;",
+        false,
+    );
 }
 
 /// Imports `(id, timestamp, quantity)` events for the test key.

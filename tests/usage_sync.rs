@@ -106,10 +106,7 @@ impl Metered {
     }
 
     fn sql(&self, q: &str) {
-        let conn = rusqlite::Connection::open(self.env.data_dir().join("billctl.db")).unwrap();
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .unwrap();
-        conn.execute_batch(q).unwrap();
+        self.env.exec(q, false);
     }
 }
 

@@ -20,8 +20,54 @@ struct Listener {
     child: Child,
     url: String,
     data: std::path::PathBuf,
+    /// The environment's Postgres store, when the suite runs against Postgres.
+    db_url: Option<String>,
     /// The rest of its stdout, read as it comes (a full pipe would stall its log).
     rest: Option<std::thread::JoinHandle<String>>,
+}
+
+/// The listener's own Postgres database when the suite runs against Postgres (one per
+/// environment, as the listener has a data dir of its own on SQLite); `None` on SQLite.
+fn listen_url(env: &Env) -> Option<String> {
+    env.database_url.as_ref()?;
+    let file = env.path("listen-db-url");
+    if let Ok(u) = std::fs::read_to_string(&file) {
+        return Some(u);
+    }
+    let u = common::pg::cluster()?.fresh_db();
+    std::fs::write(&file, &u).unwrap();
+    Some(u)
+}
+
+/// The variables that point a command at the listener's store.
+fn listen_env(env: &Env) -> Vec<(&'static str, String)> {
+    listen_url(env)
+        .map(|u| vec![("BILLCTL_DATABASE_URL", u)])
+        .unwrap_or_default()
+}
+
+/// The store (mirror) the listener applied to.
+fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store::Store {
+    match listen_url(env) {
+        Some(u) => {
+            billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(&u, true).unwrap())
+                .unwrap()
+        }
+        None => billctl::store::Store::open(data).unwrap(),
+    }
+}
+
+/// The webhook store a listener wrote: `webhooks.db` in `data`, or the Postgres store.
+fn open_events(
+    data: &std::path::Path,
+    db_url: &Option<String>,
+) -> billctl::store::webhooks::EventStore {
+    use billctl::store::webhooks::{EventStore, Location};
+    let location = match db_url {
+        Some(u) => Location::Pg(billctl::store::pg::PgUrl::parse(u, true).unwrap()),
+        None => Location::Dir(data.to_path_buf()),
+    };
+    EventStore::open_at(&location).unwrap()
 }
 
 impl Listener {
@@ -36,6 +82,7 @@ impl Listener {
         let mut child = env
             .command()
             .env("BILLCTL_DATA_DIR", &data)
+            .envs(listen_env(env))
             .env("WH_OLD", OLD)
             .env("WH_NEW", NEW)
             .envs(vars.iter().copied())
@@ -59,6 +106,7 @@ impl Listener {
                 child,
                 url,
                 data,
+                db_url: listen_url(env),
                 rest: None,
             };
         }
@@ -77,6 +125,7 @@ impl Listener {
             child,
             url,
             data,
+            db_url: listen_url(env),
             rest,
         }
     }
@@ -101,11 +150,17 @@ impl Listener {
     }
 
     fn store(&self) -> billctl::store::Store {
-        billctl::store::Store::open(&self.data).unwrap()
+        match &self.db_url {
+            Some(u) => {
+                billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(u, true).unwrap())
+                    .unwrap()
+            }
+            None => billctl::store::Store::open(&self.data).unwrap(),
+        }
     }
 
     fn events(&self) -> billctl::store::webhooks::EventStore {
-        billctl::store::webhooks::EventStore::open(&self.data).unwrap()
+        open_events(&self.data, &self.db_url)
     }
 
     /// Waits until every stored event has been applied (the answer goes out before the apply).
@@ -320,6 +375,7 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
     let rejected = env
         .command()
         .env("BILLCTL_DATA_DIR", env.path("listen-data"))
+        .envs(listen_env(&env))
         .args(["webhooks", "list", "--status", "rejected", "--json"])
         .output()
         .unwrap();
@@ -609,6 +665,7 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
 
     let mut cmd = env.command();
     cmd.env("BILLCTL_DATA_DIR", &data)
+        .envs(listen_env(&env))
         .args(["webhooks", "backfill", "--since", "1h", "--json"]);
     let r = common::run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -622,7 +679,7 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     assert_eq!(stored, missing, "exactly the events listen missed");
     assert_eq!(v["already_stored"], received.len());
     assert_eq!(v["failed"], 0);
-    let events = billctl::store::webhooks::EventStore::open(&data).unwrap();
+    let events = open_events(&data, &listen_url(&env));
     for id in &missing {
         let (row, body) = events.event(id).unwrap().unwrap();
         assert_eq!(row.source, "backfill");
@@ -634,7 +691,7 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
         );
     }
     // Applied oldest first: the mirror now has the subscription created while down.
-    let store = billctl::store::Store::open(&data).unwrap();
+    let store = listen_store(&env, &data);
     let mirrored = store.subscription(&sub2).unwrap().expect("backfilled");
     assert_eq!(
         (mirrored.tier.as_str(), mirrored.status.as_str()),
@@ -646,19 +703,23 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     let mut again = env.command();
     again
         .env("BILLCTL_DATA_DIR", &data)
+        .envs(listen_env(&env))
         .args(["webhooks", "backfill", "--since", "1h", "--json"]);
     let v = common::run(&mut again).ok().json();
     assert_eq!(v["stored"], 0);
     let mut typed = env.command();
-    typed.env("BILLCTL_DATA_DIR", &data).args([
-        "webhooks",
-        "backfill",
-        "--since",
-        "1h",
-        "--type",
-        "customer.subscription.*",
-        "--json",
-    ]);
+    typed
+        .env("BILLCTL_DATA_DIR", &data)
+        .envs(listen_env(&env))
+        .args([
+            "webhooks",
+            "backfill",
+            "--since",
+            "1h",
+            "--type",
+            "customer.subscription.*",
+            "--json",
+        ]);
     let v = common::run(&mut typed).ok().json();
     let subs = env
         .sim
@@ -677,6 +738,7 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     // Bad input names the flag and changes nothing.
     let mut bad = env.command();
     bad.env("BILLCTL_DATA_DIR", &data)
+        .envs(listen_env(&env))
         .args(["webhooks", "backfill", "--since", "yesterday-ish"]);
     let r = common::run(&mut bad);
     assert_ne!(r.code, 0);
@@ -699,7 +761,7 @@ fn a_closed_stdout_stops_listen_with_exit_0_after_storing() {
     // The failed log line stops the receiver: it exits by itself, with 0.
     let status = l.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
-    let ev = billctl::store::webhooks::EventStore::open(&l.data).unwrap();
+    let ev = open_events(&l.data, &listen_url(&env));
     assert_eq!(ev.events(&Default::default(), None).unwrap().len(), 1);
 }
 
@@ -760,17 +822,20 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
         "JSON Lines escape it: {}",
         out.stdout
     );
-    let after = std::fs::metadata(&db).unwrap().len();
-    let wal = std::fs::metadata(data.join("webhooks.db-wal"))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    assert!(
-        after + wal < before + 5_000_000,
-        "300 MB of refused bodies grew the store by {} bytes",
-        after + wal - before
-    );
+    if env.database_url.is_none() {
+        let after = std::fs::metadata(&db).unwrap().len();
+        let wal = std::fs::metadata(data.join("webhooks.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(
+            after + wal < before + 5_000_000,
+            "300 MB of refused bodies grew the store by {} bytes",
+            after + wal - before
+        );
+    }
     let mut cmd = env.command();
     cmd.env("BILLCTL_DATA_DIR", &data)
+        .envs(listen_env(&env))
         .args(["webhooks", "list", "--status", "rejected", "--json"]);
     let rejected = common::run(&mut cmd).ok().json();
     let rows = rejected.as_array().unwrap();
@@ -786,14 +851,26 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
             "{reason}"
         );
     }
-    let conn = rusqlite::Connection::open(data.join("webhooks.db")).unwrap();
-    let (bodies, headers): (i64, String) = conn
-        .query_row(
-            "SELECT COUNT(body), group_concat(headers, ' ') FROM receipts",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (bodies, headers): (i64, String) = match &listen_url(&env) {
+        Some(u) => {
+            let mut c = postgres::Client::connect(u, postgres::NoTls).unwrap();
+            let r = c
+                .query_one(
+                    "SELECT COUNT(body), string_agg(headers, ' ') FROM receipts",
+                    &[],
+                )
+                .unwrap();
+            (r.get(0), r.get(1))
+        }
+        None => rusqlite::Connection::open(data.join("webhooks.db"))
+            .unwrap()
+            .query_row(
+                "SELECT COUNT(body), group_concat(headers, ' ') FROM receipts",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap(),
+    };
     assert_eq!(bodies, 0, "no receipt keeps a body");
     assert!(
         !headers.contains("secret"),
@@ -810,6 +887,7 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
     let shown = {
         let mut cmd = env.command();
         cmd.env("BILLCTL_DATA_DIR", &data)
+            .envs(listen_env(&env))
             .args(["webhooks", "list"]);
         common::run(&mut cmd).ok().stdout
     };

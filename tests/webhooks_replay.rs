@@ -79,9 +79,8 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     let recv = Receiver::start(true);
     let failing = ["evt_r003", "evt_r017", "evt_r039"];
     recv.fail(&failing);
-    let data = env.data_dir();
     let bodies: std::collections::HashMap<String, Vec<u8>> = {
-        let ev = billctl::store::webhooks::EventStore::open(&data).unwrap();
+        let ev = env.events();
         ids.iter()
             .map(|id| (id.clone(), ev.event(id).unwrap().unwrap().1))
             .collect()
@@ -157,7 +156,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     assert_eq!(seen.len(), 40);
 
     // Every delivery is in the store with status, latency and the answer's start.
-    let ev = billctl::store::webhooks::EventStore::open(&data).unwrap();
+    let ev = env.events();
     let d = ev.deliveries_of("evt_r017").unwrap();
     assert_eq!(d.len(), 1);
     assert_eq!(
@@ -245,7 +244,7 @@ fn replay_refuses_bad_input_without_sending() {
         assert!(r.stderr.contains(names), "{args:?}: {}", r.stderr);
     }
     assert_eq!(recv.count(), 0);
-    let ev = billctl::store::webhooks::EventStore::open(&env.data_dir()).unwrap();
+    let ev = env.events();
     assert!(ev.deliveries_of("evt_r000").unwrap().is_empty());
 }
 

@@ -49,22 +49,45 @@ fn sqlite_only(ctx: &mut Ctx, what: &str) -> Result<()> {
 }
 
 fn status(ctx: &mut Ctx) -> Result<ExitCode> {
-    sqlite_only(ctx, "status")?;
-    let dir = ctx.data_dir()?;
-    let store = ctx.store()?;
-    let main = FileStatus {
-        path: store.path().display().to_string(),
-        schema_version: store.schema_version()?,
-        tables: store.row_counts()?.into_iter().collect(),
-    };
-    let events = EventStore::open(&dir)?;
-    let view = StatusView {
-        store: main,
-        webhooks: FileStatus {
-            path: events.path().display().to_string(),
-            schema_version: events.schema_version()?,
-            tables: events.row_counts()?.into_iter().collect(),
-        },
+    let on_pg = ctx.database_url()?.is_some();
+    let view = if on_pg {
+        // One database holds both: the webhook tables are listed apart, as on SQLite.
+        let store = ctx.store()?;
+        let (path, version) = (store.path().display().to_string(), store.schema_version()?);
+        let (hooks, main): (Vec<_>, Vec<_>) = store
+            .row_counts()?
+            .into_iter()
+            .filter(|(t, _)| t != "billctl_schema")
+            .partition(|(t, _)| crate::store::copy::WEBHOOK_TABLES.contains(&t.as_str()));
+        StatusView {
+            store: FileStatus {
+                path: path.clone(),
+                schema_version: version,
+                tables: main.into_iter().collect(),
+            },
+            webhooks: FileStatus {
+                path,
+                schema_version: version,
+                tables: hooks.into_iter().collect(),
+            },
+        }
+    } else {
+        let dir = ctx.data_dir()?;
+        let store = ctx.store()?;
+        let main = FileStatus {
+            path: store.path().display().to_string(),
+            schema_version: store.schema_version()?,
+            tables: store.row_counts()?.into_iter().collect(),
+        };
+        let events = EventStore::open(&dir)?;
+        StatusView {
+            store: main,
+            webhooks: FileStatus {
+                path: events.path().display().to_string(),
+                schema_version: events.schema_version()?,
+                tables: events.row_counts()?.into_iter().collect(),
+            },
+        }
     };
     if ctx.output.json {
         ctx.output.json(&view)?;

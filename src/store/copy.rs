@@ -27,7 +27,9 @@ const MAIN: &[&str] = &[
     "meter_ledger",
 ];
 /// The tables of `webhooks.db`, parents before children.
-const WEBHOOKS: &[&str] = &["events", "receipts", "replay_runs", "replay_deliveries"];
+const WEBHOOKS: &[&str] = WEBHOOK_TABLES;
+/// The tables of the webhook store.
+pub const WEBHOOK_TABLES: &[&str] = &["events", "receipts", "replay_runs", "replay_deliveries"];
 /// Columns Postgres numbers itself: set past the copied rows afterwards.
 const IDENTITY: &[(&str, &str)] = &[
     ("usage_events", "seq"),

@@ -190,12 +190,24 @@ impl Pg {
         if let Some(s) = self.stmts.get(sql) {
             return Ok(s.clone());
         }
-        let s = self
-            .client
-            .prepare(&to_pg(sql))
+        let text = to_pg(sql);
+        let client = &mut self.client;
+        let s = off_runtime(|| client.prepare(&text))
             .with_context(|| format!("Postgres could not prepare: {sql}"))?;
         self.stmts.insert(sql.to_string(), s.clone());
         Ok(s)
+    }
+}
+
+/// Runs `f` where the blocking Postgres client may run: on this thread, or, when this thread is
+/// driving billctl's tokio runtime (a replay records its deliveries from inside it), on a
+/// short-lived thread of its own (the client runs a runtime of its own, which cannot start
+/// inside another).
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| s.spawn(f).join().expect("a store thread panicked"))
+    } else {
+        f()
     }
 }
 
@@ -215,9 +227,20 @@ impl Prepared<'_> {
     pub fn execute(&mut self, p: &[P]) -> Result<usize> {
         match self {
             Prepared::S(s) => Ok(s.execute(rusqlite::params_from_iter(p))?),
-            Prepared::G(pg, s) => Ok(pg.borrow_mut().client.execute(&*s, &pg_params(p))? as usize),
+            Prepared::G(pg, s) => {
+                let mut pg = pg.borrow_mut();
+                let client = &mut pg.client;
+                let s = &*s;
+                Ok(off_runtime(|| client.execute(s, &pg_params(p)))? as usize)
+            }
         }
     }
+}
+
+fn batch(pg: &RefCell<Pg>, sql: &str) -> Result<(), postgres::Error> {
+    let mut pg = pg.borrow_mut();
+    let client = &mut pg.client;
+    off_runtime(|| client.batch_execute(sql))
 }
 
 impl Db {
@@ -253,7 +276,8 @@ impl Db {
             Db::Pg(pg) => {
                 let mut pg = pg.borrow_mut();
                 let s = pg.stmt(sql)?;
-                Ok(pg.client.execute(&s, &pg_params(p))? as usize)
+                let client = &mut pg.client;
+                Ok(off_runtime(|| client.execute(&s, &pg_params(p)))? as usize)
             }
         }
     }
@@ -278,7 +302,8 @@ impl Db {
             Db::Pg(pg) => {
                 let mut pg = pg.borrow_mut();
                 let s = pg.stmt(sql)?;
-                let rows = pg.client.query(&s, &pg_params(p))?;
+                let client = &mut pg.client;
+                let rows = off_runtime(|| client.query(&s, &pg_params(p)))?;
                 rows.iter().map(|r| f(&R::G(r))).collect()
             }
         }
@@ -303,7 +328,8 @@ impl Db {
             Db::Pg(pg) => {
                 let mut pg = pg.borrow_mut();
                 let s = pg.stmt(sql)?;
-                match pg.client.query_opt(&s, &pg_params(p))? {
+                let client = &mut pg.client;
+                match off_runtime(|| client.query_opt(&s, &pg_params(p)))? {
                     Some(r) => Ok(Some(f(&R::G(&r))?)),
                     None => Ok(None),
                 }
@@ -328,7 +354,7 @@ impl Db {
     pub fn begin(&self, write: bool) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.execute_batch(if write { "BEGIN IMMEDIATE" } else { "BEGIN" })?,
-            Db::Pg(pg) => pg.borrow_mut().client.batch_execute("BEGIN")?,
+            Db::Pg(pg) => batch(pg, "BEGIN")?,
         }
         Ok(())
     }
@@ -337,10 +363,7 @@ impl Db {
     pub fn begin_read(&self) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.execute_batch("BEGIN")?,
-            Db::Pg(pg) => pg
-                .borrow_mut()
-                .client
-                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
+            Db::Pg(pg) => batch(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
         }
         Ok(())
     }
@@ -354,11 +377,10 @@ impl Db {
                 }
             }
             Db::Pg(pg) => {
-                let mut pg = pg.borrow_mut();
-                if pg.client.is_closed() {
+                if pg.borrow().client.is_closed() {
                     return Ok(());
                 }
-                pg.client.batch_execute("COMMIT")?;
+                batch(pg, "COMMIT")?;
             }
         }
         Ok(())
@@ -367,7 +389,7 @@ impl Db {
     pub fn commit(&self) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.execute_batch("COMMIT")?,
-            Db::Pg(pg) => pg.borrow_mut().client.batch_execute("COMMIT")?,
+            Db::Pg(pg) => batch(pg, "COMMIT")?,
         }
         Ok(())
     }
@@ -381,7 +403,7 @@ impl Db {
                 }
             }
             Db::Pg(pg) => {
-                let _ = pg.borrow_mut().client.batch_execute("ROLLBACK");
+                let _ = batch(pg, "ROLLBACK");
             }
         }
     }

@@ -20,6 +20,27 @@ pub struct Env {
     /// The time billctl's clock reads in every command run from now on (`BILLCTL_TEST_NOW`);
     /// `i64::MIN`: the system clock.
     pub pinned_now: std::sync::atomic::AtomicI64,
+    /// With `BILLCTL_TEST_BACKEND=postgres`: this environment's own Postgres database, which
+    /// every command gets as `BILLCTL_DATABASE_URL`.
+    pub database_url: Option<String>,
+}
+
+/// The variable that runs the suite against Postgres (`postgres`) instead of SQLite.
+pub const BACKEND_ENV: &str = "BILLCTL_TEST_BACKEND";
+
+/// Whether this run of the suite is against Postgres.
+pub fn on_postgres() -> bool {
+    std::env::var(BACKEND_ENV).is_ok_and(|b| b == "postgres")
+}
+
+/// True (with a note) when the suite runs against Postgres and the calling test is about the
+/// SQLite store's files themselves (modes, backups, file sizes): `if common::sqlite_only() {
+/// return; }`.
+pub fn sqlite_only() -> bool {
+    if on_postgres() {
+        eprintln!("skipped on Postgres: this test is about the SQLite store's files");
+    }
+    on_postgres()
 }
 
 /// What a run printed and how it exited.
@@ -65,11 +86,17 @@ impl Env {
 
     pub fn with_sim(sim: StripeSim) -> Env {
         let key = Some(sim.api_key().to_string());
+        let database_url = on_postgres().then(|| {
+            pg::cluster()
+                .expect("BILLCTL_TEST_BACKEND=postgres needs PostgreSQL's server binaries")
+                .fresh_db()
+        });
         Env {
             sim,
             tmp: tempfile::tempdir().expect("temp dir"),
             key,
             pinned_now: std::sync::atomic::AtomicI64::new(i64::MIN),
+            database_url,
         }
     }
 
@@ -135,6 +162,9 @@ impl Env {
         if pinned != i64::MIN {
             c.env(billctl::clock::TEST_NOW_ENV, pinned.to_string());
         }
+        if let Some(u) = &self.database_url {
+            c.env("BILLCTL_DATABASE_URL", u);
+        }
         if let Some(k) = &self.key {
             c.env("BILLCTL_STRIPE_API_KEY", k);
             // Live-mode tests reach the local simulator (test builds only).
@@ -170,8 +200,74 @@ impl Env {
             .count()
     }
 
+    /// The store every command of this environment uses (SQLite in the data dir, or this
+    /// environment's Postgres database).
     pub fn store(&self) -> billctl::store::Store {
-        billctl::store::Store::open(&self.data_dir()).expect("store opens")
+        match &self.database_url {
+            Some(u) => billctl::store::Store::open_pg(
+                &billctl::store::pg::PgUrl::parse(u, true).expect("a test URL"),
+            )
+            .expect("the Postgres store opens"),
+            None => billctl::store::Store::open(&self.data_dir()).expect("store opens"),
+        }
+    }
+
+    /// The webhook store of this environment.
+    pub fn events(&self) -> billctl::store::webhooks::EventStore {
+        use billctl::store::webhooks::{EventStore, Location};
+        let location = match &self.database_url {
+            Some(u) => Location::Pg(billctl::store::pg::PgUrl::parse(u, true).expect("a test URL")),
+            None => Location::Dir(self.data_dir()),
+        };
+        EventStore::open_at(&location).expect("the webhook store opens")
+    }
+
+    /// Runs statements on this environment's store (test set-up the commands cannot make).
+    pub fn exec(&self, sql: &str, webhooks: bool) {
+        match &self.database_url {
+            Some(u) => postgres::Client::connect(u, postgres::NoTls)
+                .expect("connect")
+                .batch_execute(sql)
+                .expect("the statements run"),
+            None => {
+                let file = if webhooks {
+                    "webhooks.db"
+                } else {
+                    "billctl.db"
+                };
+                rusqlite::Connection::open(self.data_dir().join(file))
+                    .expect("open")
+                    .execute_batch(sql)
+                    .expect("the statements run")
+            }
+        }
+    }
+
+    /// One integer from a query on this environment's store (`billctl.db`, or Postgres), for
+    /// checks the commands do not print. `webhooks`: the webhook store (`webhooks.db`).
+    pub fn count(&self, sql: &str, webhooks: bool) -> i64 {
+        match &self.database_url {
+            Some(u) => {
+                let mut c = postgres::Client::connect(u, postgres::NoTls).expect("connect");
+                let row = c
+                    .query_one(&format!("SELECT CAST(({sql}) AS BIGINT)"), &[])
+                    .expect("the query runs");
+                row.get::<_, Option<i64>>(0).unwrap_or(0)
+            }
+            None => {
+                let file = if webhooks {
+                    "webhooks.db"
+                } else {
+                    "billctl.db"
+                };
+                let c = rusqlite::Connection::open(self.data_dir().join(file)).expect("open");
+                c.query_row(&format!("SELECT ({sql})"), [], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .expect("the query runs")
+                .unwrap_or(0)
+            }
+        }
     }
 }
 
