@@ -486,7 +486,7 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     for (_, addr) in &listeners {
         assert_eq!(post(addr, &sig, body.as_bytes()), 200);
     }
-    for (mut child, _) in listeners {
+    for (child, _) in listeners {
         // SIGTERM: listen drains and stops.
         // SAFETY: signalling our own child.
         unsafe {

@@ -130,7 +130,7 @@ fn pg_fingerprint(
 }
 
 /// A value in COPY's text format.
-fn copy_text(out: &mut Vec<u8>, v: ValueRef) {
+pub(super) fn copy_text(out: &mut Vec<u8>, v: ValueRef) {
     match v {
         ValueRef::Null => out.extend_from_slice(b"\\N"),
         ValueRef::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),

@@ -348,6 +348,23 @@ impl Db {
         self.query_one(sql, p, |r| r.i64(0))
     }
 
+    /// Postgres: `COPY ... FROM STDIN` of `data` (COPY's text format). Not for SQLite.
+    pub fn copy_in(&self, sql: &str, data: &[u8]) -> Result<u64> {
+        match self {
+            Db::Sqlite(_) => anyhow::bail!("COPY is Postgres's"),
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                let client = &mut pg.client;
+                off_runtime(|| -> Result<u64> {
+                    use std::io::Write;
+                    let mut w = client.copy_in(sql)?;
+                    w.write_all(data).context("COPY failed")?;
+                    Ok(w.finish()?)
+                })
+            }
+        }
+    }
+
     /// Begins a transaction. `write`: one that will write and must not lose a race: SQLite
     /// takes the write lock at once (`BEGIN IMMEDIATE`); Postgres begins at READ COMMITTED,
     /// where the statements that need it take row or advisory locks.

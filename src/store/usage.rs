@@ -110,7 +110,14 @@ impl Store {
     /// last use, all in one transaction; returns how many were new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
         self.db.tx(true, |db| {
-            let inserted = insert_usage(db, events, at)?;
+            // Postgres takes a batch through COPY into a staging table and one statement that
+            // inserts the new events and adds them to the rollups; row by row it is a round trip
+            // per event.
+            let inserted = if db.is_pg() && events.len() > 8 {
+                copy_usage(db, events, at)?
+            } else {
+                insert_usage(db, events, at)?
+            };
             crate::faults::point("usage.commit");
             Ok(inserted)
         })
@@ -358,6 +365,86 @@ pub(crate) fn insert_usage<'a>(
         used.execute(crate::ps![*k, *t])?;
     }
     Ok(inserted)
+}
+
+/// The batch insert on Postgres: the events are copied into a temporary staging table, then
+/// one statement inserts the new ones (a repeated id is skipped by the unique constraint, also
+/// within the batch), adds exactly those to the hourly and daily rollups of their customer and
+/// key, and moves the keys' last use. Returns how many were new.
+fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usize> {
+    if let Some(h) = horizon(db)? {
+        if let Some(e) = events.iter().find(|e| e.ts < h) {
+            anyhow::bail!(
+                "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
+                e.event_id,
+                crate::time::utc_datetime(e.ts),
+                crate::time::utc_date(h)
+            );
+        }
+    }
+    // Sums are checked here as in `insert_usage`: Postgres errors on a bigint overflow too.
+    events.iter().try_fold(0i64, |a, e| add(a, e.quantity))?;
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS usage_stage (event_id TEXT NOT NULL, customer_id TEXT NOT NULL, key_id TEXT, quantity BIGINT NOT NULL, ts BIGINT NOT NULL, endpoint TEXT, meta TEXT) ON COMMIT DELETE ROWS",
+        &[],
+    )?;
+    let mut text = Vec::with_capacity(events.len() * 96);
+    for e in events {
+        use rusqlite::types::ValueRef as V;
+        let fields = [
+            V::Text(e.event_id.as_bytes()),
+            V::Text(e.customer_id.as_bytes()),
+            e.key_id
+                .as_deref()
+                .map_or(V::Null, |k| V::Text(k.as_bytes())),
+            V::Integer(e.quantity),
+            V::Integer(e.ts),
+            e.endpoint
+                .as_deref()
+                .map_or(V::Null, |k| V::Text(k.as_bytes())),
+            e.meta.as_deref().map_or(V::Null, |k| V::Text(k.as_bytes())),
+        ];
+        for (i, f) in fields.into_iter().enumerate() {
+            if i > 0 {
+                text.push(b'\t');
+            }
+            super::copy::copy_text(&mut text, f);
+        }
+        text.push(b'\n');
+    }
+    db.copy_in(
+        "COPY usage_stage (event_id, customer_id, key_id, quantity, ts, endpoint, meta) FROM STDIN",
+        &text,
+    )?;
+    let inserted = db.int(
+        "WITH ins AS (
+           INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at)
+           SELECT event_id, customer_id, key_id, quantity, ts, endpoint, meta, ?1 FROM usage_stage
+           ON CONFLICT DO NOTHING
+           RETURNING customer_id, key_id, quantity, ts
+         ), subjects AS (
+           SELECT 'customer' AS scope, customer_id AS subject, quantity, ts FROM ins
+           UNION ALL SELECT 'key', key_id, quantity, ts FROM ins WHERE key_id IS NOT NULL
+         ), hourly AS (
+           INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events)
+           SELECT (ts / 86400) * 86400, scope, subject, (ts / 3600) * 3600, sum(quantity), count(*)
+           FROM subjects GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+           ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events
+         ), daily AS (
+           INSERT INTO usage_daily (scope, subject, day, quantity, events)
+           SELECT scope, subject, (ts / 86400) * 86400, sum(quantity), count(*)
+           FROM subjects GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+           ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events
+         ), used AS (
+           UPDATE api_keys k SET last_used_at = GREATEST(coalesce(k.last_used_at, 0), u.last)
+           FROM (SELECT key_id, max(ts) AS last FROM ins WHERE key_id IS NOT NULL GROUP BY key_id) u
+           WHERE k.id = u.key_id
+         )
+         SELECT count(*) FROM ins",
+        crate::ps![at],
+    )?;
+    db.execute("DELETE FROM usage_stage", &[])?;
+    usize::try_from(inserted).map_err(|_| anyhow::anyhow!("negative insert count"))
 }
 
 /// `a + b`, or an error instead of a wrap: a usage sum never overflows silently (quantities

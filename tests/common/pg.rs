@@ -26,7 +26,9 @@ pub struct Cluster {
 }
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
-static STOP: OnceLock<(PathBuf, PathBuf, Option<String>)> = OnceLock::new();
+/// What the exit handler needs: the binaries, the data dir, the user, and the directory to
+/// remove (statics are never dropped, so the `TempDir` would stay behind).
+static STOP: OnceLock<(PathBuf, PathBuf, Option<String>, PathBuf)> = OnceLock::new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
 /// The shared cluster, started on first use; `None` when Postgres is not installed (and not
@@ -144,7 +146,12 @@ impl Cluster {
             String::from_utf8_lossy(&out.stderr),
             std::fs::read_to_string(dir.path().join("log")).unwrap_or_default()
         );
-        let _ = STOP.set((bin.clone(), data.clone(), run_as.clone()));
+        let _ = STOP.set((
+            bin.clone(),
+            data.clone(),
+            run_as.clone(),
+            dir.path().to_path_buf(),
+        ));
         // SAFETY: registering a plain extern "C" function with atexit.
         unsafe {
             libc::atexit(stop_cluster);
@@ -211,7 +218,7 @@ impl Cluster {
 }
 
 extern "C" fn stop_cluster() {
-    if let Some((bin, data, user)) = STOP.get() {
+    if let Some((bin, data, user, dir)) = STOP.get() {
         let _ = as_user(user.as_deref(), &bin.join("pg_ctl"))
             .args([
                 "-D",
@@ -222,6 +229,7 @@ extern "C" fn stop_cluster() {
                 "stop",
             ])
             .output();
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
