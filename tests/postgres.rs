@@ -532,3 +532,49 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     assert_eq!(listed[0]["id"], "evt_lb1");
     assert_ne!(listed[0]["status"], "pending", "applied: {listed}");
 }
+
+/// A long-running Verifier outlives a lost connection (a server restart or failover): the call
+/// that meets the dead connection fails closed, and the next one connects again.
+#[test]
+fn a_verifier_reconnects_after_the_connection_is_lost() {
+    let Some(pg) = common::pg::cluster() else {
+        return;
+    };
+    let url = pg.fresh_db();
+    let env = Env::new();
+    let run =
+        |args: &[&str]| common::run(env.command().env("BILLCTL_DATABASE_URL", &url).args(args));
+    run(&["setup-products", "--yes", "-q"]).ok();
+    let customer = common::subscribe(&env.sim, run, "reconnect@example.com", "pro");
+    let key = run(&["keys", "issue", "--customer", &customer])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let config = billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap();
+    let store =
+        billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(&url, true).unwrap())
+            .unwrap();
+    let mut v = billctl::keys::Verifier::from_store(store, &config)
+        .unwrap()
+        .with_refresh(std::time::Duration::ZERO);
+    assert_eq!(v.verify(&key).code, billctl::keys::Code::Valid);
+    // Every other connection to the database is cut, the Verifier's among them.
+    let mut admin = pg.client(&url);
+    let cut: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(cut >= 1, "the verifier's connection was cut");
+    let first = v.verify(&key);
+    assert!(
+        first.code == billctl::keys::Code::Valid || !first.valid,
+        "fails closed or succeeds: {first:?}"
+    );
+    let second = v.verify(&key);
+    assert_eq!(second.code, billctl::keys::Code::Valid, "{second:?}");
+    assert!(v.verify_and_record(&key, 1).valid, "and records again");
+}

@@ -153,6 +153,9 @@ impl R<'_, '_> {
 pub struct Pg {
     client: postgres::Client,
     stmts: HashMap<String, postgres::Statement>,
+    /// Where to connect again when the connection is lost (a server restart, a failover, an
+    /// idle timeout): a long-running Verifier must not fail every call from then on.
+    url: super::pg::PgUrl,
 }
 
 /// The database behind a store.
@@ -179,14 +182,26 @@ pub fn to_pg(sql: &str) -> String {
 }
 
 impl Pg {
-    pub fn new(client: postgres::Client) -> Pg {
+    pub fn new(client: postgres::Client, url: super::pg::PgUrl) -> Pg {
         Pg {
             client,
             stmts: HashMap::new(),
+            url,
         }
     }
 
+    /// Connects again if the connection was lost. Statements are prepared again; a
+    /// transaction that was open is gone (its statement failed, and so did its caller).
+    fn ensure(&mut self) -> Result<()> {
+        if self.client.is_closed() {
+            self.client = self.url.connect()?;
+            self.stmts.clear();
+        }
+        Ok(())
+    }
+
     fn stmt(&mut self, sql: &str) -> Result<postgres::Statement> {
+        self.ensure()?;
         if let Some(s) = self.stmts.get(sql) {
             return Ok(s.clone());
         }
@@ -237,10 +252,11 @@ impl Prepared<'_> {
     }
 }
 
-fn batch(pg: &RefCell<Pg>, sql: &str) -> Result<(), postgres::Error> {
+fn batch(pg: &RefCell<Pg>, sql: &str) -> Result<()> {
     let mut pg = pg.borrow_mut();
+    pg.ensure()?;
     let client = &mut pg.client;
-    off_runtime(|| client.batch_execute(sql))
+    Ok(off_runtime(|| client.batch_execute(sql))?)
 }
 
 impl Db {
@@ -354,6 +370,7 @@ impl Db {
             Db::Sqlite(_) => anyhow::bail!("COPY is Postgres's"),
             Db::Pg(pg) => {
                 let mut pg = pg.borrow_mut();
+                pg.ensure()?;
                 let client = &mut pg.client;
                 off_runtime(|| -> Result<u64> {
                     use std::io::Write;

@@ -224,7 +224,7 @@ impl Store {
         let mut client = url.connect()?;
         pg::migrate(&mut client).with_context(|| format!("failed to migrate {}", url.shown()))?;
         Ok(Store {
-            db: db::Db::Pg(std::cell::RefCell::new(db::Pg::new(client))),
+            db: db::Db::Pg(std::cell::RefCell::new(db::Pg::new(client, url.clone()))),
             path: PathBuf::from(url.shown()),
             horizon: std::cell::OnceCell::new(),
         })

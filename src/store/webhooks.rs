@@ -260,7 +260,10 @@ impl EventStore {
                 super::pg::migrate(&mut client)
                     .with_context(|| format!("failed to migrate {}", url.shown()))?;
                 Ok(EventStore {
-                    db: Db::Pg(std::cell::RefCell::new(super::db::Pg::new(client))),
+                    db: Db::Pg(std::cell::RefCell::new(super::db::Pg::new(
+                        client,
+                        url.clone(),
+                    ))),
                     path: PathBuf::from(url.shown()),
                     location: location.clone(),
                 })
