@@ -218,14 +218,27 @@ pub fn standing(
     customer: &str,
     now: i64,
 ) -> Result<Standing> {
-    let Some(cur) = store.current_subscription(customer)? else {
-        return Ok(Standing {
+    Ok(standing_of(
+        policy,
+        store.current_subscription(customer)?,
+        now,
+    ))
+}
+
+/// [`standing`] from a customer's current subscription, already read.
+pub fn standing_of(
+    policy: &AccessPolicy,
+    current: Option<crate::store::Current>,
+    now: i64,
+) -> Standing {
+    let Some(cur) = current else {
+        return Standing {
             access: "none",
             grace_until: None,
             subscription: None,
             status: None,
             payment: PaymentState::default(),
-        });
+        };
     };
     let a = access(
         policy,
@@ -235,13 +248,13 @@ pub fn standing(
         now,
     );
     let (label, until) = a.label();
-    Ok(Standing {
+    Standing {
         access: label,
         grace_until: until,
         subscription: Some(cur.row.id),
         status: Some(cur.row.status),
         payment: cur.payment,
-    })
+    }
 }
 
 /// `customers show`: the customer, tier, access and payment state, subscriptions, keys.

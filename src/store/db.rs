@@ -364,6 +364,36 @@ impl Db {
         self.query_one(sql, p, |r| r.i64(0))
     }
 
+    /// Postgres: a statement over arrays (`$1` text[], `$2` a text, `$3`... bigint[]) that
+    /// returns one BIGINT per row, in order. Not for SQLite.
+    pub fn query_arrays(
+        &self,
+        sql: &str,
+        texts: &[String],
+        text: &str,
+        ints: &[Vec<i64>],
+    ) -> Result<Vec<i64>> {
+        match self {
+            Db::Sqlite(_) => anyhow::bail!("array statements are Postgres's"),
+            Db::Pg(pg) => {
+                let mut pg = pg.borrow_mut();
+                pg.ensure()?;
+                let client = &mut pg.client;
+                off_runtime(|| -> Result<Vec<i64>> {
+                    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&texts, &text];
+                    for c in ints {
+                        params.push(c);
+                    }
+                    Ok(client
+                        .query(sql, &params)?
+                        .iter()
+                        .map(|r| r.get::<_, i64>(0))
+                        .collect())
+                })
+            }
+        }
+    }
+
     /// Postgres: `COPY ... FROM STDIN` of `data` (COPY's text format). Not for SQLite.
     pub fn copy_in(&self, sql: &str, data: &[u8]) -> Result<u64> {
         match self {

@@ -307,6 +307,43 @@ impl Store {
         )
     }
 
+    /// [`Store::current_subscription`] of every customer that has one, in one statement.
+    pub fn current_subscriptions(&self) -> Result<std::collections::HashMap<String, Current>> {
+        let rows = self.db.query(
+            concat!("SELECT ", sub_columns!(), ", payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
+             FROM subscriptions
+             ORDER BY customer_id, CASE WHEN status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') THEN 0 ELSE 1 END, created DESC, id"),
+            &[],
+            |r| {
+                Ok(Current {
+                    row: sub_row(r)?,
+                    payment: PaymentState {
+                        failed_at: r.opt_i64(13)?,
+                        failed_attempts: r.i64(14)?,
+                        next_attempt: r.opt_i64(15)?,
+                        invoice_id: r.opt_text(16)?,
+                    },
+                })
+            },
+        )?;
+        let mut out = std::collections::HashMap::new();
+        for c in rows {
+            out.entry(c.row.customer_id.clone()).or_insert(c);
+        }
+        Ok(out)
+    }
+
+    /// [`Store::live_subscription`] of every customer that has one, in one statement.
+    pub fn live_subscriptions(&self) -> Result<std::collections::HashMap<String, MirrorRow>> {
+        let mut out = std::collections::HashMap::new();
+        for s in self.subscriptions(None)? {
+            if crate::billing::LIVE_STATUSES.contains(&s.status.as_str()) {
+                out.entry(s.customer_id.clone()).or_insert(s);
+            }
+        }
+        Ok(out)
+    }
+
     /// The payment state of one mirrored subscription.
     pub fn subscription_payment(&self, id: &str) -> Result<Option<PaymentState>> {
         self.db.query_opt(
