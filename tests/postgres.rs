@@ -272,15 +272,47 @@ fn four_hosts_share_one_store_exactly() {
     };
     run_on(0, &["setup-products", "--yes", "-q"]).ok();
     let customer = common::subscribe(&env.sim, |a| run_on(1, a), "hosts@example.com", "pro");
-    let key = run_on(2, &["keys", "issue", "--customer", &customer])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    // Four hosts issue keys at once (the store's mode is claimed by whichever comes first).
+    let issuers: Vec<_> = (0..20)
+        .map(|n| {
+            env.command()
+                .env("BILLCTL_DATABASE_URL", &url)
+                .arg("--data-dir")
+                .arg(host(n % 4))
+                .args(["keys", "issue", "--customer", &customer])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut issued = Vec::new();
+    for c in issuers {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        issued.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| billctl::keys::parse(l).is_some()),
+        );
+    }
+    assert_eq!(issued.len(), 20, "{issued:?}");
+    let key = issued[0].clone();
     let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    let all = run_on(1, &["keys", "list", "--json"]).ok().json();
+    assert_eq!(all.as_array().unwrap().len(), 20, "every host's keys, once");
     // Seen from another host at once.
     let listed = run_on(3, &["keys", "list", "--json"]).ok().json();
-    assert_eq!(listed[0]["id"], key_id.as_str());
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["id"] == key_id.as_str()));
     assert!(
         !host(3).join("billctl.db").exists(),
         "no SQLite store on a Postgres host"
