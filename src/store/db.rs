@@ -260,6 +260,40 @@ fn batch(pg: &RefCell<Pg>, sql: &str) -> Result<()> {
 }
 
 impl Db {
+    /// Connects to the Postgres store at `url`, applying the migrations it lacks (under the
+    /// migration lock, so hosts starting together migrate once).
+    pub fn open_pg(url: &super::pg::PgUrl) -> Result<Db> {
+        let mut client = url.connect()?;
+        super::pg::migrate(&mut client)
+            .with_context(|| format!("failed to migrate {}", url.shown()))?;
+        Ok(Db::Pg(RefCell::new(Pg::new(client, url.clone()))))
+    }
+
+    /// The schema version: SQLite's `user_version`, or the last Postgres migration applied.
+    pub fn schema_version(&self) -> Result<i64> {
+        match self {
+            Db::Sqlite(c) => Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            Db::Pg(_) => self.int("SELECT coalesce(max(version), 0) FROM billctl_schema", &[]),
+        }
+    }
+
+    /// Row counts of every table, by name.
+    pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
+        let tables = match self {
+            Db::Sqlite(_) => "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            Db::Pg(_) => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+        };
+        let names = self.query(tables, &[], |r| r.text(0))?;
+        // Table names come from the database's own catalog, not from input.
+        names
+            .into_iter()
+            .map(|n| {
+                let count = self.int(&format!("SELECT count(*) FROM \"{n}\""), &[])?;
+                Ok((n, count))
+            })
+            .collect()
+    }
+
     /// Prepares `sql` for [`Prepared::execute`].
     pub fn prepare(&self, sql: &str) -> Result<Prepared<'_>> {
         Ok(match self {

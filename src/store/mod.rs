@@ -190,23 +190,6 @@ impl Store {
     }
 }
 
-/// Row counts of every table of a database, by name.
-fn row_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
-    let names: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    names
-        .into_iter()
-        .map(|n| {
-            // Table names come from sqlite_schema, not from input.
-            let count: i64 =
-                conn.query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0))?;
-            Ok((n, count))
-        })
-        .collect()
-}
-
 impl Store {
     /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Store> {
@@ -221,10 +204,8 @@ impl Store {
     /// Opens the Postgres store at `url`, applying the migrations it lacks (under the
     /// migration lock, so hosts starting together migrate once).
     pub fn open_pg(url: &pg::PgUrl) -> Result<Store> {
-        let mut client = url.connect()?;
-        pg::migrate(&mut client).with_context(|| format!("failed to migrate {}", url.shown()))?;
         Ok(Store {
-            db: db::Db::Pg(std::cell::RefCell::new(db::Pg::new(client, url.clone()))),
+            db: db::Db::open_pg(url)?,
             path: PathBuf::from(url.shown()),
             horizon: std::cell::OnceCell::new(),
         })
@@ -249,36 +230,12 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        if self.db.is_pg() {
-            return self
-                .db
-                .int("SELECT coalesce(max(version), 0) FROM billctl_schema", &[]);
-        }
-        Ok(self
-            .sq()?
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        self.db.schema_version()
     }
 
     /// Row counts of every table, by name.
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
-        if self.db.is_pg() {
-            let names = self.db.query(
-                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
-                &[],
-                |r| r.text(0),
-            )?;
-            // Table names come from the catalog, not from input.
-            return names
-                .into_iter()
-                .map(|n| {
-                    Ok((
-                        n.clone(),
-                        self.db.int(&format!("SELECT count(*) FROM \"{n}\""), &[])?,
-                    ))
-                })
-                .collect();
-        }
-        row_counts(self.sq()?)
+        self.db.row_counts()
     }
 }
 

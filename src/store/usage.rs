@@ -131,38 +131,33 @@ impl Store {
     /// resolves to the hour's start: each compacted hour counts in the period holding its start,
     /// so consecutive periods still add up exactly.
     pub fn usage_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
-        if to <= from {
-            return Ok(0);
+        self.usage_in_span(scope, subject, span(from, to, self.compacted_before()?))
+    }
+
+    fn usage_in_span(&self, scope: &str, subject: &str, span: Span) -> Result<i64> {
+        match span {
+            Span::Empty => Ok(0),
+            Span::Raw(from, to) => self.raw_in(scope, subject, from, to),
+            Span::Hours { from, h0, h1, to } => checked_sum([
+                self.raw_in(scope, subject, from, h0)?,
+                self.raw_in(scope, subject, h1, to)?,
+                self.rollup_sum(scope, subject, "hour", h0, h1)?,
+            ]),
+            Span::Days {
+                from,
+                h0,
+                d0,
+                d1,
+                h1,
+                to,
+            } => checked_sum([
+                self.raw_in(scope, subject, from, h0)?,
+                self.raw_in(scope, subject, h1, to)?,
+                self.rollup_sum(scope, subject, "day", d0, d1)?,
+                self.rollup_sum(scope, subject, "hour", h0, d0)?,
+                self.rollup_sum(scope, subject, "hour", d1, h1)?,
+            ]),
         }
-        let (from, to) = match self.compacted_before()? {
-            Some(h) => {
-                let snap = |t: i64| if t < h { t.div_euclid(3600) * 3600 } else { t };
-                (snap(from), snap(to))
-            }
-            None => (from, to),
-        };
-        if to <= from {
-            return Ok(0);
-        }
-        let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
-        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
-        let (h0, h1) = (ceil(from, 3600), floor(to, 3600));
-        if h0 >= h1 {
-            return self.raw_in(scope, subject, from, to);
-        }
-        let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
-        let mut parts = vec![
-            self.raw_in(scope, subject, from, h0)?,
-            self.raw_in(scope, subject, h1, to)?,
-        ];
-        if d0 < d1 {
-            parts.push(self.rollup_sum(scope, subject, "day", d0, d1)?);
-            parts.push(self.rollup_sum(scope, subject, "hour", h0, d0)?);
-            parts.push(self.rollup_sum(scope, subject, "hour", d1, h1)?);
-        } else {
-            parts.push(self.rollup_sum(scope, subject, "hour", h0, h1)?);
-        }
-        checked_sum(parts)
     }
 
     /// [`Store::usage_in`] for many `(subject, from, to)` at once, in order. On Postgres one
@@ -177,7 +172,6 @@ impl Store {
                 .collect();
         }
         let horizon = self.compacted_before()?;
-        let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
         let floor = |t: i64, u: i64| t.div_euclid(u) * u;
         let mut out = vec![0i64; items.len()];
         // Columns of the batch: subject, the two raw edges (hour, from, to), the two hourly
@@ -185,22 +179,20 @@ impl Store {
         let mut cols: Vec<Vec<i64>> = vec![Vec::new(); 14];
         let (mut subjects, mut index) = (Vec::new(), Vec::new());
         for (n, (subject, from, to)) in items.iter().enumerate() {
-            let (from, to) = match horizon {
-                Some(h) => {
-                    let snap = |t: i64| if t < h { t.div_euclid(3600) * 3600 } else { t };
-                    (snap(*from), snap(*to))
-                }
-                None => (*from, *to),
+            let sp = span(*from, *to, horizon);
+            let Span::Days {
+                from,
+                h0,
+                d0,
+                d1,
+                h1,
+                to,
+            } = sp
+            else {
+                // Shorter periods (or none) have another shape: asked one by one.
+                out[n] = self.usage_in_span(scope, subject, sp)?;
+                continue;
             };
-            if to <= from {
-                continue;
-            }
-            let (h0, h1) = (ceil(from, 3600), floor(to, 3600));
-            let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
-            if h0 >= h1 || d0 >= d1 {
-                out[n] = self.usage_in(scope, subject, from, to)?;
-                continue;
-            }
             let row = [
                 from / 3600,
                 from,
@@ -372,16 +364,7 @@ pub(crate) fn insert_usage<'a>(
     use std::collections::HashMap;
     // Read inside the write transaction, so a compaction cannot slip in between the check and
     // the insert: ids before the horizon can no longer be checked for duplicates.
-    if let Some(h) = horizon(db)? {
-        if let Some(e) = events.iter().find(|e| e.ts < h) {
-            anyhow::bail!(
-                "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
-                e.event_id,
-                crate::time::utc_datetime(e.ts),
-                crate::time::utc_date(h)
-            );
-        }
-    }
+    refuse_before_horizon(db, events)?;
     let mut inserted = 0;
     let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64), Fx> =
         HashMap::default();
@@ -461,16 +444,7 @@ pub(crate) fn insert_usage<'a>(
 /// within the batch), adds exactly those to the hourly and daily rollups of their customer and
 /// key, and moves the keys' last use. Returns how many were new.
 fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usize> {
-    if let Some(h) = horizon(db)? {
-        if let Some(e) = events.iter().find(|e| e.ts < h) {
-            anyhow::bail!(
-                "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
-                e.event_id,
-                crate::time::utc_datetime(e.ts),
-                crate::time::utc_date(h)
-            );
-        }
-    }
+    refuse_before_horizon(db, events)?;
     // Sums are checked here as in `insert_usage`: Postgres errors on a bigint overflow too.
     events.iter().try_fold(0i64, |a, e| add(a, e.quantity))?;
     db.execute(
@@ -534,6 +508,85 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usiz
     )?;
     db.execute("DELETE FROM usage_stage", &[])?;
     usize::try_from(inserted).map_err(|_| anyhow::anyhow!("negative insert count"))
+}
+
+/// Refuses a batch with an event before the compaction horizon (read inside the caller's write
+/// transaction, so a compaction cannot slip in between): ids before it can no longer be checked
+/// for duplicates.
+fn refuse_before_horizon(db: &super::db::Db, events: &[UsageEvent]) -> Result<()> {
+    if let Some(h) = horizon(db)? {
+        if let Some(e) = events.iter().find(|e| e.ts < h) {
+            anyhow::bail!(
+                "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
+                e.event_id,
+                crate::time::utc_datetime(e.ts),
+                crate::time::utc_date(h)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// How `usage_in` reads `[from, to)`: raw events for the partial hours at both ends, hourly
+/// rollups for whole hours, daily rollups for whole days.
+#[derive(Clone, Copy)]
+enum Span {
+    Empty,
+    /// Within one stretch of raw events (no whole hour inside).
+    Raw(i64, i64),
+    /// Raw `[from, h0)` and `[h1, to)`, hourly `[h0, h1)` when there is no whole day.
+    Hours {
+        from: i64,
+        h0: i64,
+        h1: i64,
+        to: i64,
+    },
+    /// Raw edges, hourly `[h0, d0)` and `[d1, h1)`, daily `[d0, d1)`.
+    Days {
+        from: i64,
+        h0: i64,
+        d0: i64,
+        d1: i64,
+        h1: i64,
+        to: i64,
+    },
+}
+
+/// The decomposition of `[from, to)` under the compaction horizon: where raw events were
+/// compacted away, an edge inside an hour resolves to the hour's start.
+fn span(from: i64, to: i64, horizon: Option<i64>) -> Span {
+    if to <= from {
+        return Span::Empty;
+    }
+    let (from, to) = match horizon {
+        Some(h) => {
+            let snap = |t: i64| if t < h { t.div_euclid(3600) * 3600 } else { t };
+            (snap(from), snap(to))
+        }
+        None => (from, to),
+    };
+    if to <= from {
+        return Span::Empty;
+    }
+    let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
+    let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+    let (h0, h1) = (ceil(from, 3600), floor(to, 3600));
+    if h0 >= h1 {
+        return Span::Raw(from, to);
+    }
+    let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
+    if d0 < d1 {
+        Span::Days {
+            from,
+            h0,
+            d0,
+            d1,
+            h1,
+            to,
+        }
+    } else {
+        Span::Hours { from, h0, h1, to }
+    }
 }
 
 /// `a + b`, or an error instead of a wrap: a usage sum never overflows silently (quantities

@@ -255,19 +255,11 @@ impl EventStore {
     pub fn open_at(location: &Location) -> Result<EventStore> {
         match location {
             Location::Dir(d) => EventStore::open(d),
-            Location::Pg(url) => {
-                let mut client = url.connect()?;
-                super::pg::migrate(&mut client)
-                    .with_context(|| format!("failed to migrate {}", url.shown()))?;
-                Ok(EventStore {
-                    db: Db::Pg(std::cell::RefCell::new(super::db::Pg::new(
-                        client,
-                        url.clone(),
-                    ))),
-                    path: PathBuf::from(url.shown()),
-                    location: location.clone(),
-                })
-            }
+            Location::Pg(url) => Ok(EventStore {
+                db: Db::open_pg(url)?,
+                path: PathBuf::from(url.shown()),
+                location: location.clone(),
+            }),
         }
     }
 
@@ -292,17 +284,12 @@ impl EventStore {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        match self.db.sqlite() {
-            Some(c) => Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?),
-            None => self
-                .db
-                .int("SELECT coalesce(max(version), 0) FROM billctl_schema", &[]),
-        }
+        self.db.schema_version()
     }
 
     /// Row counts of every table, by name.
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
-        super::row_counts(self.conn())
+        self.db.row_counts()
     }
 
     /// Stores events and receipts in one transaction. An event whose id is already stored
