@@ -584,9 +584,7 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
         .trim()
         .to_string();
     let config = billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap();
-    let store =
-        billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(&url, true).unwrap())
-            .unwrap();
+    let store = common::pg_store(&url);
     let mut v = billctl::keys::Verifier::from_store(store, &config)
         .unwrap()
         .with_refresh(std::time::Duration::ZERO);
@@ -620,9 +618,7 @@ fn batched_period_sums_equal_one_by_one() {
         return;
     };
     let url = pg.fresh_db();
-    let mut store =
-        billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(&url, true).unwrap())
-            .unwrap();
+    let mut store = common::pg_store(&url);
     let t0 = 1_790_000_000i64;
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {

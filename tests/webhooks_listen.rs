@@ -48,13 +48,7 @@ fn listen_env(env: &Env) -> Vec<(&'static str, String)> {
 
 /// The store (mirror) the listener applied to.
 fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store::Store {
-    match listen_url(env) {
-        Some(u) => {
-            billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(&u, true).unwrap())
-                .unwrap()
-        }
-        None => billctl::store::Store::open(data).unwrap(),
-    }
+    common::store_at(data, listen_url(env).as_deref())
 }
 
 /// The webhook store a listener wrote: `webhooks.db` in `data`, or the Postgres store.
@@ -62,12 +56,7 @@ fn open_events(
     data: &std::path::Path,
     db_url: &Option<String>,
 ) -> billctl::store::webhooks::EventStore {
-    use billctl::store::webhooks::{EventStore, Location};
-    let location = match db_url {
-        Some(u) => Location::Pg(billctl::store::pg::PgUrl::parse(u, true).unwrap()),
-        None => Location::Dir(data.to_path_buf()),
-    };
-    EventStore::open_at(&location).unwrap()
+    common::events_at(data, db_url.as_deref())
 }
 
 impl Listener {
@@ -150,13 +139,7 @@ impl Listener {
     }
 
     fn store(&self) -> billctl::store::Store {
-        match &self.db_url {
-            Some(u) => {
-                billctl::store::Store::open_pg(&billctl::store::pg::PgUrl::parse(u, true).unwrap())
-                    .unwrap()
-            }
-            None => billctl::store::Store::open(&self.data).unwrap(),
-        }
+        common::store_at(&self.data, self.db_url.as_deref())
     }
 
     fn events(&self) -> billctl::store::webhooks::EventStore {

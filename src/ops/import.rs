@@ -407,8 +407,7 @@ struct Parsed {
 
 impl Parsed {
     fn text(&self, n: usize) -> String {
-        let (a, b, _) = self.chunk.spans[n - self.chunk.first];
-        String::from_utf8_lossy(&self.chunk.buf[a..b]).into_owned()
+        lossy(&self.chunk, n - self.chunk.first)
     }
 }
 
@@ -560,12 +559,17 @@ fn line_of(chunk: &Chunk, i: usize) -> Result<&str, String> {
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
 }
 
-fn reject(chunk: &Chunk, i: usize, n: usize, reason: String) -> Reject {
+/// Line `i` of a chunk as text, invalid UTF-8 replaced (to quote it in a reject).
+fn lossy(chunk: &Chunk, i: usize) -> String {
     let (a, b, _) = chunk.spans[i];
+    String::from_utf8_lossy(&chunk.buf[a..b]).into_owned()
+}
+
+fn reject(chunk: &Chunk, i: usize, n: usize, reason: String) -> Reject {
     Reject {
         line: n,
         reason,
-        input: String::from_utf8_lossy(&chunk.buf[a..b]).into_owned(),
+        input: lossy(chunk, i),
     }
 }
 

@@ -161,7 +161,7 @@ pub struct Pg {
 /// The database behind a store.
 pub enum Db {
     Sqlite(rusqlite::Connection),
-    Pg(RefCell<Pg>),
+    Pg(Box<RefCell<Pg>>),
 }
 
 /// `?1`, `?2`... as `$1`, `$2`... (outside string literals).
@@ -266,7 +266,7 @@ impl Db {
         let mut client = url.connect()?;
         super::pg::migrate(&mut client)
             .with_context(|| format!("failed to migrate {}", url.shown()))?;
-        Ok(Db::Pg(RefCell::new(Pg::new(client, url.clone()))))
+        Ok(Db::Pg(Box::new(RefCell::new(Pg::new(client, url.clone())))))
     }
 
     /// The schema version: SQLite's `user_version`, or the last Postgres migration applied.

@@ -471,7 +471,7 @@ impl EventStore {
             return self.db.query_one(
                 "SELECT CAST(?2 AS TEXT) ~ CAST(?1 AS TEXT)",
                 crate::ps![re.as_str(), kind],
-                |r| Ok(r.bool(0)?),
+                |r| r.bool(0),
             );
         }
         Ok(self

@@ -28,6 +28,32 @@ pub struct Env {
 /// The variable that runs the suite against Postgres (`postgres`) instead of SQLite.
 pub const BACKEND_ENV: &str = "BILLCTL_TEST_BACKEND";
 
+/// The Postgres store at `url`.
+pub fn pg_store(url: &str) -> billctl::store::Store {
+    billctl::store::Store::open_pg(
+        &billctl::store::pg::PgUrl::parse(url, true).expect("a test URL"),
+    )
+    .expect("the Postgres store opens")
+}
+
+/// The store in `data`, or the Postgres store at `db_url` when there is one.
+pub fn store_at(data: &Path, db_url: Option<&str>) -> billctl::store::Store {
+    match db_url {
+        Some(u) => pg_store(u),
+        None => billctl::store::Store::open(data).expect("store opens"),
+    }
+}
+
+/// The webhook store in `data`, or the Postgres store at `db_url` when there is one.
+pub fn events_at(data: &Path, db_url: Option<&str>) -> billctl::store::webhooks::EventStore {
+    use billctl::store::webhooks::{EventStore, Location};
+    let location = match db_url {
+        Some(u) => Location::Pg(billctl::store::pg::PgUrl::parse(u, true).expect("a test URL")),
+        None => Location::Dir(data.to_path_buf()),
+    };
+    EventStore::open_at(&location).expect("the webhook store opens")
+}
+
 /// Whether this run of the suite is against Postgres.
 pub fn on_postgres() -> bool {
     std::env::var(BACKEND_ENV).is_ok_and(|b| b == "postgres")
@@ -203,23 +229,12 @@ impl Env {
     /// The store every command of this environment uses (SQLite in the data dir, or this
     /// environment's Postgres database).
     pub fn store(&self) -> billctl::store::Store {
-        match &self.database_url {
-            Some(u) => billctl::store::Store::open_pg(
-                &billctl::store::pg::PgUrl::parse(u, true).expect("a test URL"),
-            )
-            .expect("the Postgres store opens"),
-            None => billctl::store::Store::open(&self.data_dir()).expect("store opens"),
-        }
+        store_at(&self.data_dir(), self.database_url.as_deref())
     }
 
     /// The webhook store of this environment.
     pub fn events(&self) -> billctl::store::webhooks::EventStore {
-        use billctl::store::webhooks::{EventStore, Location};
-        let location = match &self.database_url {
-            Some(u) => Location::Pg(billctl::store::pg::PgUrl::parse(u, true).expect("a test URL")),
-            None => Location::Dir(self.data_dir()),
-        };
-        EventStore::open_at(&location).expect("the webhook store opens")
+        events_at(&self.data_dir(), self.database_url.as_deref())
     }
 
     /// Runs statements on this environment's store (test set-up the commands cannot make).
