@@ -196,6 +196,7 @@ pub fn import<R: Read + Seek + Send>(
     let (mut inserted, mut written, mut skipped) = (0usize, 0usize, 0usize);
     let mut batch: Vec<UsageEvent> = Vec::new();
     let batch_size = opts.batch_size.max(1);
+    let mut pool = Writers::new(store.parallel_writers(PARALLEL_WRITERS)?, now);
     let read = scan(
         &mut *input,
         opts,
@@ -218,15 +219,26 @@ pub fn import<R: Read + Seek + Send>(
             for e in chunk.events {
                 batch.push(e);
                 if batch.len() >= batch_size {
-                    inserted += commit(store, &batch, now)?;
-                    written += batch.len();
-                    batch.clear();
+                    match &mut pool {
+                        Some(p) => p.send(std::mem::take(&mut batch))?,
+                        None => {
+                            inserted += commit(store, &batch, now)?;
+                            written += batch.len();
+                            batch.clear();
+                        }
+                    }
                 }
             }
             progress.inc(chunk.bytes);
             Ok(())
         },
     )?;
+    if let Some(mut p) = pool {
+        p.send(std::mem::take(&mut batch))?;
+        let (i, w) = p.finish()?;
+        inserted += i;
+        written += w;
+    }
     inserted += commit(store, &batch, now)?;
     written += batch.len();
     let elapsed = started.elapsed();
@@ -247,6 +259,92 @@ fn commit(store: &mut Store, batch: &[UsageEvent], now: i64) -> Result<usize> {
     store.record_usage(batch, now).context(
         "failed to commit a batch of events (batches already committed stay; re-running the import is safe)",
     )
+}
+
+/// Connections that commit batches at once where the store gains from it (Postgres): the
+/// server then works on two batches, each on a core, while this process parses the next.
+const PARALLEL_WRITERS: usize = 2;
+
+/// Threads that commit batches, each on a connection of its own. Each batch is still one
+/// transaction; they may commit in any order (a failed import keeps the batches committed
+/// before it, as ever, and re-running it is safe).
+struct Writers {
+    work: Option<std::sync::mpsc::SyncSender<Vec<UsageEvent>>>,
+    done: std::sync::mpsc::Receiver<Result<(usize, usize)>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    totals: (usize, usize),
+}
+
+impl Writers {
+    /// `None` without connections to write on (SQLite): the caller commits itself.
+    fn new(stores: Vec<Store>, now: i64) -> Option<Writers> {
+        if stores.is_empty() {
+            return None;
+        }
+        let (work, queue) = std::sync::mpsc::sync_channel::<Vec<UsageEvent>>(0);
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        let (report, done) = std::sync::mpsc::channel();
+        let threads = stores
+            .into_iter()
+            .map(|mut store| {
+                let (queue, report) = (queue.clone(), report.clone());
+                std::thread::spawn(move || loop {
+                    let next = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(batch) = next else { return };
+                    let result = commit(&mut store, &batch, now).map(|n| (n, batch.len()));
+                    let failed = result.is_err();
+                    if report.send(result).is_err() || failed {
+                        return;
+                    }
+                })
+            })
+            .collect();
+        Some(Writers {
+            work: Some(work),
+            done,
+            threads,
+            totals: (0, 0),
+        })
+    }
+
+    /// Adds what finished batches did; the first failure, if any.
+    fn collect(&mut self) -> Result<()> {
+        while let Ok(r) = self.done.try_recv() {
+            let (i, w) = r?;
+            self.totals.0 += i;
+            self.totals.1 += w;
+        }
+        Ok(())
+    }
+
+    /// Hands a batch to the next free writer (waiting for one).
+    fn send(&mut self, batch: Vec<UsageEvent>) -> Result<()> {
+        self.collect()?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let sent = self.work.as_ref().is_some_and(|w| w.send(batch).is_ok());
+        if !sent {
+            // Every writer stopped: one failed.
+            self.finish()?;
+            anyhow::bail!("the import's writers stopped");
+        }
+        Ok(())
+    }
+
+    /// Waits for every batch; returns (inserted, written) over all, or the first failure.
+    fn finish(&mut self) -> Result<(usize, usize)> {
+        self.work = None;
+        for t in self.threads.drain(..) {
+            t.join()
+                .map_err(|_| anyhow::anyhow!("an import writer panicked"))?;
+        }
+        self.collect()?;
+        Ok(self.totals)
+    }
 }
 
 /// One chunk of the input, parsed and resolved: its events, its rejects (both in line order)

@@ -466,15 +466,15 @@ pub fn compact(
     // behind the deletion and escape deduplication.
     let horizon = store.set_compaction_horizon(before)?;
     let mut deleted = 0;
-    let mut after = 0;
+    let mut from_hour = 0;
     loop {
         let (n, next) = store
-            .delete_raw_before(before, after, batch_size)
+            .delete_raw_before(before, from_hour, batch_size)
             .context("failed to delete raw events")?;
         deleted += n;
         progress.inc(n as u64);
         match next {
-            Some(s) => after = s,
+            Some(h) => from_hour = h,
             None => break,
         }
     }

@@ -31,11 +31,7 @@ const WEBHOOKS: &[&str] = WEBHOOK_TABLES;
 /// The tables of the webhook store.
 pub const WEBHOOK_TABLES: &[&str] = &["events", "receipts", "replay_runs", "replay_deliveries"];
 /// Columns Postgres numbers itself: set past the copied rows afterwards.
-const IDENTITY: &[(&str, &str)] = &[
-    ("usage_events", "seq"),
-    ("audit", "id"),
-    ("receipts", "seq"),
-];
+const IDENTITY: &[(&str, &str)] = &[("audit", "id"), ("receipts", "seq")];
 
 /// One table as copied.
 #[derive(Debug, Serialize)]
@@ -62,7 +58,12 @@ enum Kind {
     Blob,
 }
 
-/// The columns of a SQLite table and their kinds (STRICT tables: INTEGER, TEXT or BLOB).
+/// Columns only SQLite keeps: usage events' rowid (Postgres has no use for the number, and
+/// keeping it current cost every insert; a copy back numbers them anew).
+const SQLITE_ONLY: &[(&str, &str)] = &[("usage_events", "seq")];
+
+/// The columns of a SQLite table both stores have, and their kinds (STRICT tables: INTEGER,
+/// TEXT or BLOB).
 fn columns(conn: &rusqlite::Connection, table: &str) -> Result<Vec<(String, Kind)>> {
     let mut stmt = conn.prepare(&format!("PRAGMA table_info(\"{table}\")"))?;
     let cols = stmt
@@ -72,6 +73,7 @@ fn columns(conn: &rusqlite::Connection, table: &str) -> Result<Vec<(String, Kind
         bail!("the store has no table {table}");
     }
     cols.into_iter()
+        .filter(|(name, _)| !SQLITE_ONLY.contains(&(table, name.as_str())))
         .map(|(name, ty)| {
             let kind = match ty.to_ascii_uppercase().as_str() {
                 "INTEGER" => Kind::Int,

@@ -214,6 +214,19 @@ impl Pg {
     }
 }
 
+/// Whether `e` is Postgres's unique_violation (SQLSTATE 23505), directly or as the cause of an
+/// I/O error (a COPY reports it while its data is written or when it finishes).
+fn is_unique_violation(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let pg = c.downcast_ref::<postgres::Error>().or_else(|| {
+            c.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<postgres::Error>())
+        });
+        pg.and_then(|p| p.code()) == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+    })
+}
+
 /// Runs `f` where the blocking Postgres client may run: on this thread, or, when this thread is
 /// driving billctl's tokio runtime (a replay records its deliveries from inside it), on a
 /// short-lived thread of its own (the client runs a runtime of its own, which cannot start
@@ -303,6 +316,14 @@ impl Db {
                 Prepared::G(pg, s)
             }
         })
+    }
+
+    /// The Postgres URL this database was opened from; `None` on SQLite.
+    pub fn url(&self) -> Option<super::pg::PgUrl> {
+        match self {
+            Db::Sqlite(_) => None,
+            Db::Pg(pg) => Some(pg.borrow().url.clone()),
+        }
     }
 
     pub fn is_pg(&self) -> bool {
@@ -443,6 +464,26 @@ impl Db {
                     Ok(w.finish()?)
                 })
             }
+        }
+    }
+
+    /// `COPY … FROM STDIN` of `data` inside a savepoint of the caller's transaction, for
+    /// rows that are most likely new: when a row breaks a unique constraint (a duplicate, or
+    /// one another host is inserting), the copy is undone and `None` returned, so the caller
+    /// can take the slower path that skips duplicates. Any other error is returned.
+    pub fn copy_in_unless_duplicate(&self, sql: &str, data: &[u8]) -> Result<Option<u64>> {
+        self.execute("SAVEPOINT billctl_copy", &[])?;
+        match self.copy_in(sql, data) {
+            Ok(n) => {
+                self.execute("RELEASE SAVEPOINT billctl_copy", &[])?;
+                Ok(Some(n))
+            }
+            Err(e) if is_unique_violation(&e) => {
+                self.execute("ROLLBACK TO SAVEPOINT billctl_copy", &[])?;
+                self.execute("RELEASE SAVEPOINT billctl_copy", &[])?;
+                Ok(None)
+            }
+            Err(e) => Err(e),
         }
     }
 

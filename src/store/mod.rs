@@ -216,6 +216,16 @@ impl Store {
         self.db.is_pg()
     }
 
+    /// Up to `n` more connections to this store for writing in parallel: on Postgres, whose
+    /// server runs each connection's work on a core of its own; none on SQLite, which has one
+    /// writer at a time.
+    pub fn parallel_writers(&self, n: usize) -> Result<Vec<Store>> {
+        match self.db.url() {
+            Some(url) => (0..n).map(|_| Store::open_pg(&url)).collect(),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Sets this connection's page cache (bulk work over a large store; SQLite only, Postgres
     /// has its own shared buffers).
     pub fn set_cache_mib(&self, mib: i64) -> Result<()> {
@@ -278,17 +288,22 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let day0 = 1_790_000_000i64.div_euclid(86_400) * 86_400;
-        // Three customers' events over three days, at odd seconds, with two keys.
+        // Three customers' events over three days, at odd seconds; half of cus_a's with its key.
         let events: Vec<(String, &str, Option<&str>, i64, i64)> = (0..600i64)
             .map(|i| {
                 let c = ["cus_a", "cus_b", "cus_c"][(i % 3) as usize];
-                let k = [Some("key_a"), None][(i % 2) as usize];
+                let k = (c == "cus_a" && i % 2 == 0).then_some("key_a");
                 (format!("evt_{i}"), c, k, 1 + i % 4, day0 + i * 431 + 17)
             })
             .collect();
         {
             let mut conn = Connection::open(dir.join(FILE_NAME)).unwrap();
             migrate(&mut conn, &MIGRATIONS[..5]).unwrap();
+            conn.execute(
+                "INSERT INTO api_keys (id, hash, mode, customer_id, created_at, created_by) VALUES ('key_a', x'00', 'test', 'cus_a', 0, 'test')",
+                [],
+            )
+            .unwrap();
             for (id, c, k, q, ts) in &events {
                 conn.execute(
                     "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, 0)",

@@ -11,7 +11,10 @@ use postgres::Client;
 use std::time::Duration;
 
 /// The migrations, in order (append-only).
-const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/0001_schema.sql"),
+    include_str!("migrations/postgres/0002_one_usage_index.sql"),
+];
 /// The advisory lock key held while migrating: "billctl" in ASCII.
 const MIGRATE_LOCK: i64 = 0x0062_696c_6c63_746c;
 /// How long connecting may take when the URL does not say.
@@ -23,6 +26,9 @@ pub const PASSWORD_ENV: &str = "BILLCTL_DATABASE_PASSWORD";
 #[derive(Clone)]
 pub struct PgUrl {
     config: postgres::Config,
+    /// `sslrootcert`: the CA certificates (PEM) to check the server's certificate against
+    /// instead of the web's roots (a managed database's own CA, a private one).
+    root_cert: Option<std::path::PathBuf>,
     shown: String,
 }
 
@@ -44,6 +50,7 @@ impl PgUrl {
         if url.len() > 2048 {
             return Err("is longer than 2048 characters".into());
         }
+        let (url, root_cert) = tls_params(url)?;
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             format!("is not a PostgreSQL URL ({})", redact_error(&e.to_string()))
         })?;
@@ -63,7 +70,11 @@ impl PgUrl {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         let shown = shown(&config);
-        Ok(PgUrl { config, shown })
+        Ok(PgUrl {
+            config,
+            root_cert,
+            shown,
+        })
     }
 
     /// The URL without its password, for messages.
@@ -71,9 +82,10 @@ impl PgUrl {
         &self.shown
     }
 
-    /// Connects: over TCP, TLS by rustls (the web's root certificates) when `sslmode` is
-    /// `prefer` (the default, used only if the server offers it) or `require`, none when
-    /// `disable`; over a unix socket, no TLS.
+    /// Connects: over TCP, TLS by rustls when `sslmode` is `prefer` (the default, used only
+    /// if the server offers it), `require` or `verify-full`, none when `disable`; over a unix
+    /// socket, no TLS. The server's certificate and host name are always checked: against
+    /// the CAs of `sslrootcert` when the URL names one, else the web's root certificates.
     pub fn connect(&self) -> Result<Client> {
         let unix_only = self
             .config
@@ -85,13 +97,23 @@ impl PgUrl {
                 // A unix socket is local: no TLS (nor a name to check a certificate against).
                 self.config.connect(postgres::NoTls)
             } else {
-                self.config.connect(rustls_connector()?)
+                self.config
+                    .connect(rustls_connector(self.root_cert.as_deref())?)
             };
         connected.map_err(|e| {
+            // The client's own text is often just "db error": the server's reason, or the
+            // TLS failure, is in its sources.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
             anyhow::anyhow!(
                 "failed to connect to {}: {}",
                 self.shown,
-                redact_error(&e.to_string())
+                redact_error(&text)
             )
         })
     }
@@ -128,9 +150,88 @@ fn redact_error(e: &str) -> String {
     }
 }
 
-fn rustls_connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+/// Takes what rust-postgres does not know out of the URL's query: `sslrootcert=PATH`, and
+/// `sslmode=verify-full` or `verify-ca`, which are `require` (billctl always checks the
+/// certificate and the host name, so `verify-ca` checks the name too).
+fn tls_params(url: &str) -> Result<(String, Option<std::path::PathBuf>), String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), None));
+    };
+    let (mut kept, mut root_cert) = (Vec::new(), None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "sslrootcert" => {
+                let path = percent_decode(v).ok_or("has an sslrootcert that is not a path")?;
+                if path.is_empty() {
+                    return Err("has an empty sslrootcert".into());
+                }
+                root_cert = Some(std::path::PathBuf::from(path));
+            }
+            "sslmode" if v == "verify-full" || v == "verify-ca" => kept.push("sslmode=require"),
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, root_cert))
+}
+
+/// `%XX` escapes decoded; `None` when they do not make UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let (b, mut out, mut i) = (s.as_bytes(), Vec::with_capacity(s.len()), 0);
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The largest `sslrootcert` file read.
+const MAX_ROOT_CERT: u64 = 1 << 20;
+
+/// The CA certificates of an `sslrootcert` file.
+fn root_certs(path: &std::path::Path) -> Result<rustls::RootCertStore> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    use std::io::Read;
+    let shown = path.display();
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_ROOT_CERT + 1).read_to_end(&mut pem))
+        .with_context(|| format!("cannot read sslrootcert {shown}"))?;
+    if pem.len() as u64 > MAX_ROOT_CERT {
+        bail!("sslrootcert {shown} is larger than 1 MiB");
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| anyhow::anyhow!("sslrootcert {shown} is not PEM: {e}"))?;
+        roots
+            .add(cert)
+            .map_err(|e| anyhow::anyhow!("sslrootcert {shown} holds a bad certificate: {e}"))?;
+    }
+    if roots.is_empty() {
+        bail!("sslrootcert {shown} holds no certificate");
+    }
+    Ok(roots)
+}
+
+fn rustls_connector(
+    root_cert: Option<&std::path::Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let roots = match root_cert {
+        Some(path) => root_certs(path)?,
+        None => rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        },
     };
     let config = rustls::ClientConfig::builder_with_provider(
         rustls::crypto::ring::default_provider().into(),

@@ -96,7 +96,7 @@ impl Store {
         let mut total = 0i64;
         for hour in from / 3600..=(to - 1) / 3600 {
             let n = self.db.int(
-                "SELECT count(*) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
                 crate::ps![hour, key, from, to],
             )?;
             total = total
@@ -218,13 +218,14 @@ impl Store {
         if subjects.is_empty() {
             return Ok(out);
         }
-        let raw_col = if scope == "key" {
-            "key_id"
+        // Raw events are indexed by hour, customer, key: a key's are found under its customer.
+        let raw_subject = if scope == "key" {
+            "e.customer_id = (SELECT k.customer_id FROM api_keys k WHERE k.id = x.s) AND e.key_id = x.s"
         } else {
-            "customer_id"
+            "e.customer_id = x.s"
         };
         let raw = |h: &str, f: &str, t: &str| {
-            format!("coalesce((SELECT sum(e.quantity) FROM usage_events e WHERE e.ts / 3600 = x.{h} AND e.{raw_col} = x.s AND e.ts >= x.{f} AND e.ts < x.{t}), 0)")
+            format!("coalesce((SELECT sum(e.quantity) FROM usage_events e WHERE e.ts / 3600 = x.{h} AND {raw_subject} AND e.ts >= x.{f} AND e.ts < x.{t}), 0)")
         };
         let hourly = |d: &str, f: &str, t: &str| {
             format!("coalesce((SELECT sum(u.quantity) FROM usage_hourly u WHERE u.day = x.{d} AND u.scope = $2 AND u.subject = x.s AND u.hour >= x.{f} AND u.hour < x.{t}), 0)")
@@ -266,8 +267,8 @@ impl Store {
         }
         let (seek, scan) = if scope == "key" {
             (
-                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
-                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?3) AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
             )
         } else {
             (
@@ -356,24 +357,20 @@ impl Store {
 
 /// Inserts events inside the caller's transaction and adds the newly inserted ones to the
 /// hourly and daily rollups of their customer and key; returns how many were new.
-pub(crate) fn insert_usage<'a>(
-    db: &super::db::Db,
-    events: &'a [UsageEvent],
-    at: i64,
-) -> Result<usize> {
-    use std::collections::HashMap;
+pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usize> {
     // Read inside the write transaction, so a compaction cannot slip in between the check and
     // the insert: ids before the horizon can no longer be checked for duplicates.
     refuse_before_horizon(db, events)?;
-    let mut inserted = 0;
-    let mut sums: HashMap<(&'static str, &'a str, &'static str, i64), (i64, i64), Fx> =
-        HashMap::default();
-    let mut last_use: HashMap<&'a str, i64, Fx> = HashMap::default();
+    // Ids in byte order, as every batch insert takes them: two writers with overlapping ids
+    // then wait on each other in one order instead of deadlocking.
+    let mut sorted: Vec<&UsageEvent> = events.iter().collect();
+    sorted.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+    let mut new = Vec::with_capacity(events.len());
     {
         let mut ins = db.prepare(
             "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
         )?;
-        for e in events {
+        for e in sorted {
             if ins.execute(crate::ps![
                 &e.event_id,
                 &e.customer_id,
@@ -383,29 +380,38 @@ pub(crate) fn insert_usage<'a>(
                 &e.endpoint,
                 &e.meta,
                 at
-            ])? == 0
+            ])? > 0
             {
-                continue;
+                new.push(e);
             }
-            inserted += 1;
-            let hour = e.ts.div_euclid(3600) * 3600;
-            let day = e.ts.div_euclid(86_400) * 86_400;
-            let mut subjects: Vec<(&'static str, &'a str)> =
-                vec![("customer", e.customer_id.as_str())];
-            if let Some(k) = &e.key_id {
-                subjects.push(("key", k.as_str()));
+        }
+    }
+    add_to_rollups(db, &new)?;
+    Ok(new.len())
+}
+
+/// Adds events just inserted to the hourly and daily rollups of their customer and key, and
+/// moves the keys' last use, inside the caller's transaction.
+fn add_to_rollups(db: &super::db::Db, events: &[&UsageEvent]) -> Result<()> {
+    use std::collections::HashMap;
+    let mut sums: HashMap<(&'static str, &str, &'static str, i64), (i64, i64), Fx> =
+        HashMap::default();
+    let mut last_use: HashMap<&str, i64, Fx> = HashMap::default();
+    for e in events {
+        let hour = e.ts.div_euclid(3600) * 3600;
+        let day = e.ts.div_euclid(86_400) * 86_400;
+        let customer = [("customer", e.customer_id.as_str())];
+        let key = e.key_id.as_deref().map(|k| ("key", k));
+        for (scope, subject) in customer.into_iter().chain(key) {
+            for (grain, bucket) in [("hour", hour), ("day", day)] {
+                let s = sums.entry((scope, subject, grain, bucket)).or_default();
+                s.0 = add(s.0, e.quantity)?;
+                s.1 += 1;
             }
-            for (scope, subject) in subjects {
-                for (grain, bucket) in [("hour", hour), ("day", day)] {
-                    let s = sums.entry((scope, subject, grain, bucket)).or_default();
-                    s.0 = add(s.0, e.quantity)?;
-                    s.1 += 1;
-                }
-            }
-            if let Some(k) = &e.key_id {
-                let t = last_use.entry(k.as_str()).or_insert(e.ts);
-                *t = (*t).max(e.ts);
-            }
+        }
+        if let Some(k) = &e.key_id {
+            let t = last_use.entry(k.as_str()).or_insert(e.ts);
+            *t = (*t).max(e.ts);
         }
     }
     // In key order, so consecutive upserts land on the same pages (and concurrent writers on
@@ -430,84 +436,107 @@ pub(crate) fn insert_usage<'a>(
             daily.execute(crate::ps![*scope, *subject, *bucket, *q, *n])?;
         }
     }
+    let mut last_use: Vec<_> = last_use.into_iter().collect();
+    last_use.sort_unstable();
     let mut used = db.prepare(
         "UPDATE api_keys SET last_used_at = CASE WHEN coalesce(last_used_at, 0) > ?2 THEN last_used_at ELSE ?2 END WHERE id = ?1",
     )?;
     for (k, t) in &last_use {
         used.execute(crate::ps![*k, *t])?;
     }
-    Ok(inserted)
+    Ok(())
 }
 
-/// The batch insert on Postgres: the events are copied into a temporary staging table, then
-/// one statement inserts the new ones (a repeated id is skipped by the unique constraint, also
-/// within the batch), adds exactly those to the hourly and daily rollups of their customer and
-/// key, and moves the keys' last use. Returns how many were new.
+/// The batch insert on Postgres, through COPY, in event id order (so that two hosts copying
+/// overlapping batches wait on each other's ids in one order instead of deadlocking).
+///
+/// A batch is most often all new: it is copied straight into `usage_events` and added to the
+/// rollups. When any of its ids is already there (or being inserted by another host), that
+/// copy is undone and the batch goes through a temporary staging table instead, from which one
+/// statement inserts the new events (a repeated id is skipped by the unique constraint, also
+/// within the batch) and returns them, to be added to the rollups like any other batch.
+/// Every path takes its locks in one order (ids by bytes, then the rollup rows as
+/// `add_to_rollups` sorts them, then the keys), so concurrent writers never deadlock.
+/// Returns how many were new.
 fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usize> {
     refuse_before_horizon(db, events)?;
     // Sums are checked here as in `insert_usage`: Postgres errors on a bigint overflow too.
     events.iter().try_fold(0i64, |a, e| add(a, e.quantity))?;
+    let mut sorted: Vec<&UsageEvent> = events.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.event_id.cmp(&b.event_id));
+    let text = copy_text(&sorted, at);
+    if db
+        .copy_in_unless_duplicate(
+            "COPY usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) FROM STDIN",
+            &text,
+        )?
+        .is_some()
+    {
+        add_to_rollups(db, &sorted)?;
+        return Ok(sorted.len());
+    }
     db.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS usage_stage (event_id TEXT NOT NULL, customer_id TEXT NOT NULL, key_id TEXT, quantity BIGINT NOT NULL, ts BIGINT NOT NULL, endpoint TEXT, meta TEXT) ON COMMIT DELETE ROWS",
+        "CREATE TEMP TABLE IF NOT EXISTS usage_stage (event_id TEXT NOT NULL, customer_id TEXT NOT NULL, key_id TEXT, quantity BIGINT NOT NULL, ts BIGINT NOT NULL, endpoint TEXT, meta TEXT, recorded_at BIGINT NOT NULL) ON COMMIT DELETE ROWS",
         &[],
     )?;
-    let mut text = Vec::with_capacity(events.len() * 96);
+    db.copy_in(
+        "COPY usage_stage (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) FROM STDIN",
+        &text,
+    )?;
+    // In the same (byte) order as the copy above; the rows actually inserted come back (of an
+    // id repeated within the batch, the one that went in) and go to the rollups as above.
+    let new: Vec<UsageEvent> = db.query(
+        r#"INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at)
+           SELECT event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at FROM usage_stage
+           ORDER BY event_id COLLATE "C"
+           ON CONFLICT DO NOTHING
+           RETURNING event_id, customer_id, key_id, quantity, ts"#,
+        &[],
+        |r| {
+            Ok(UsageEvent {
+                event_id: r.text(0)?,
+                customer_id: r.text(1)?,
+                key_id: r.opt_text(2)?,
+                quantity: r.i64(3)?,
+                ts: r.i64(4)?,
+                endpoint: None,
+                meta: None,
+            })
+        },
+    )?;
+    db.execute("DELETE FROM usage_stage", &[])?;
+    add_to_rollups(db, &new.iter().collect::<Vec<_>>())?;
+    Ok(new.len())
+}
+
+/// The events as the text format of `COPY … (event_id, customer_id, key_id, quantity, ts,
+/// endpoint, meta, recorded_at)`.
+fn copy_text(events: &[&UsageEvent], at: i64) -> Vec<u8> {
+    use rusqlite::types::ValueRef as V;
+    fn text(s: &Option<String>) -> V<'_> {
+        s.as_deref().map_or(V::Null, |k| V::Text(k.as_bytes()))
+    }
+    let mut out = Vec::with_capacity(events.len() * 112);
     for e in events {
-        use rusqlite::types::ValueRef as V;
         let fields = [
             V::Text(e.event_id.as_bytes()),
             V::Text(e.customer_id.as_bytes()),
-            e.key_id
-                .as_deref()
-                .map_or(V::Null, |k| V::Text(k.as_bytes())),
+            text(&e.key_id),
             V::Integer(e.quantity),
             V::Integer(e.ts),
-            e.endpoint
-                .as_deref()
-                .map_or(V::Null, |k| V::Text(k.as_bytes())),
-            e.meta.as_deref().map_or(V::Null, |k| V::Text(k.as_bytes())),
+            text(&e.endpoint),
+            text(&e.meta),
+            V::Integer(at),
         ];
         for (i, f) in fields.into_iter().enumerate() {
             if i > 0 {
-                text.push(b'\t');
+                out.push(b'\t');
             }
-            super::copy::copy_text(&mut text, f);
+            super::copy::copy_text(&mut out, f);
         }
-        text.push(b'\n');
+        out.push(b'\n');
     }
-    db.copy_in(
-        "COPY usage_stage (event_id, customer_id, key_id, quantity, ts, endpoint, meta) FROM STDIN",
-        &text,
-    )?;
-    let inserted = db.int(
-        "WITH ins AS (
-           INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at)
-           SELECT event_id, customer_id, key_id, quantity, ts, endpoint, meta, ?1 FROM usage_stage
-           ON CONFLICT DO NOTHING
-           RETURNING customer_id, key_id, quantity, ts
-         ), subjects AS (
-           SELECT 'customer' AS scope, customer_id AS subject, quantity, ts FROM ins
-           UNION ALL SELECT 'key', key_id, quantity, ts FROM ins WHERE key_id IS NOT NULL
-         ), hourly AS (
-           INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events)
-           SELECT (ts / 86400) * 86400, scope, subject, (ts / 3600) * 3600, sum(quantity), count(*)
-           FROM subjects GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-           ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events
-         ), daily AS (
-           INSERT INTO usage_daily (scope, subject, day, quantity, events)
-           SELECT scope, subject, (ts / 86400) * 86400, sum(quantity), count(*)
-           FROM subjects GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-           ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events
-         ), used AS (
-           UPDATE api_keys k SET last_used_at = GREATEST(coalesce(k.last_used_at, 0), u.last)
-           FROM (SELECT key_id, max(ts) AS last FROM ins WHERE key_id IS NOT NULL GROUP BY key_id) u
-           WHERE k.id = u.key_id
-         )
-         SELECT count(*) FROM ins",
-        crate::ps![at],
-    )?;
-    db.execute("DELETE FROM usage_stage", &[])?;
-    usize::try_from(inserted).map_err(|_| anyhow::anyhow!("negative insert count"))
+    out
 }
 
 /// Refuses a batch with an event before the compaction horizon (read inside the caller's write
@@ -652,31 +681,32 @@ impl Store {
         )
     }
 
-    /// Deletes up to `limit` raw events before `before` with `seq > after`, in one transaction;
-    /// returns how many and the last seq looked at (for the next call), or `None` when done.
+    /// Deletes up to `limit` raw events before `before` from hour `from_hour` (`ts / 3600`)
+    /// on, in one transaction; returns how many and the hour to go on from (for the next
+    /// call), or `None` when done. Walks the hour index both backends keep.
     pub fn delete_raw_before(
         &mut self,
         before: i64,
-        after: i64,
+        from_hour: i64,
         limit: usize,
     ) -> Result<(usize, Option<i64>)> {
         let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
-        let (deleted, seqs) = self.db.tx(true, |db| {
-            let seqs: Vec<i64> = db.query(
-                "SELECT seq FROM usage_events WHERE seq > ?1 AND ts < ?2 ORDER BY seq LIMIT ?3",
-                crate::ps![after, before, limit_i],
-                |r| r.i64(0),
+        let (deleted, rows) = self.db.tx(true, |db| {
+            let rows: Vec<(i64, String)> = db.query(
+                "SELECT ts / 3600, event_id FROM usage_events WHERE ts / 3600 >= ?1 AND ts < ?2 ORDER BY ts / 3600 LIMIT ?3",
+                crate::ps![from_hour, before, limit_i],
+                |r| Ok((r.i64(0)?, r.text(1)?)),
             )?;
             let mut deleted = 0;
-            let mut del = db.prepare("DELETE FROM usage_events WHERE seq = ?1")?;
-            for s in &seqs {
-                deleted += del.execute(crate::ps![*s])?;
+            let mut del = db.prepare("DELETE FROM usage_events WHERE event_id = ?1")?;
+            for (_, id) in &rows {
+                deleted += del.execute(crate::ps![id.as_str()])?;
             }
-            Ok((deleted, seqs))
+            Ok((deleted, rows))
         })?;
         Ok((
             deleted,
-            (seqs.len() == limit).then(|| *seqs.last().unwrap_or(&after)),
+            (rows.len() == limit).then(|| rows.last().map_or(from_hour, |r| r.0)),
         ))
     }
 }

@@ -23,6 +23,9 @@ pub struct Cluster {
     port: u16,
     bin: PathBuf,
     run_as: Option<String>,
+    /// The CA that signed the server's certificate, when TLS over TCP is on (it needs the
+    /// `openssl` command).
+    ca: Option<PathBuf>,
 }
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
@@ -130,8 +133,14 @@ impl Cluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let ca = tls(dir.path(), &data, run_as.as_deref());
+        let tcp = if ca.is_some() {
+            "-c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+        } else {
+            "-c listen_addresses=''"
+        };
         let opts = format!(
-            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "-k {} -p {port} {tcp} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
             socket_dir.display()
         );
         let out = as_user(run_as.as_deref(), &bin.join("pg_ctl"))
@@ -163,6 +172,7 @@ impl Cluster {
             port,
             bin,
             run_as,
+            ca,
         }
     }
 
@@ -201,6 +211,18 @@ impl Cluster {
         postgres::Client::connect(url, postgres::NoTls).expect("connect to the test database")
     }
 
+    /// The URL of database `db` over TCP to `localhost`, where the server takes only TLS,
+    /// with `query` appended; `None` when the cluster has no TLS (no `openssl` to make its
+    /// certificate, which CI installs). Also the CA file to trust.
+    #[allow(dead_code)]
+    pub fn tls_url(&self, db: &str, query: &str) -> Option<(String, PathBuf)> {
+        let ca = self.ca.clone()?;
+        Some((
+            format!("postgres://billctl@localhost:{}/{db}{query}", self.port),
+            ca,
+        ))
+    }
+
     #[allow(dead_code)]
     pub fn data_dir(&self) -> &Path {
         &self.data
@@ -215,6 +237,121 @@ impl Cluster {
     pub fn run_as(&self) -> Option<&str> {
         self.run_as.as_deref()
     }
+}
+
+/// Makes a CA and a server certificate for `localhost` signed by it (with `openssl`), puts the
+/// server's pair in the data dir, and lets TCP clients in only over TLS. Returns the CA's
+/// certificate, or `None` without `openssl` (said once; a failure when Postgres is required).
+fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
+    let has_openssl = Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_openssl {
+        if std::env::var_os(REQUIRE_ENV).is_some() {
+            panic!("{REQUIRE_ENV} is set but there is no openssl command to make the test cluster's TLS certificate: install Debian's openssl package");
+        }
+        eprintln!("note: the Postgres TLS test is skipped: no openssl command to make a certificate for the test cluster");
+        return None;
+    }
+    let tls = dir.join("tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    std::fs::write(
+        tls.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(&tls)
+            .args(args)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=billctl test CA",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    for f in ["server.crt", "server.key"] {
+        std::fs::copy(tls.join(f), data.join(f)).unwrap();
+        if let Some(u) = run_as {
+            let status = Command::new("chown")
+                .args([&format!("{u}:"), data.join(f).to_str().unwrap()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        data.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    // Local socket: trust. TCP: TLS only.
+    std::fs::write(
+        data.join("pg_hba.conf"),
+        "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+    )
+    .unwrap();
+    Some(tls.join("ca.pem"))
 }
 
 extern "C" fn stop_cluster() {
