@@ -394,8 +394,9 @@ pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -
 /// moves the keys' last use, inside the caller's transaction.
 fn add_to_rollups(db: &super::db::Db, events: &[&UsageEvent]) -> Result<()> {
     use std::collections::HashMap;
-    let mut sums: HashMap<(&'static str, &str, &'static str, i64), (i64, i64), Fx> =
-        HashMap::default();
+    /// Scope, subject, grain, bucket start.
+    type Row<'a> = (&'static str, &'a str, &'static str, i64);
+    let mut sums: HashMap<Row, (i64, i64), Fx> = HashMap::default();
     let mut last_use: HashMap<&str, i64, Fx> = HashMap::default();
     for e in events {
         let hour = e.ts.div_euclid(3600) * 3600;
