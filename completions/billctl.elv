@@ -44,6 +44,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+            cand revenue 'Revenue: MRR by tier and currency, subscribers, ARPA and the month''s movements'
             cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
             cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
@@ -1061,6 +1062,30 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;usage;help;help'= {
         }
+        &'billctl;revenue'= {
+            cand --as-of 'Report as of the end of this UTC day (default: now): MRR then, and its month''s movements up to it'
+            cand --by 'tier: MRR and subscribers by tier; month: MRR and movements month by month'
+            cand --from 'First month of --by month (YYYY-MM; default: eleven months before --to)'
+            cand --to 'Last month of --by month (YYYY-MM; default: the month of --as-of)'
+            cand --html 'Also write a self-contained HTML page with SVG charts (MRR by month stacked by tier, subscribers by tier) to FILE'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --csv 'Print CSV instead of a table'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;webhooks'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -1802,6 +1827,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand keys 'Issue, list, rotate, revoke and verify API keys (stored only as hashes)'
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
+            cand revenue 'Revenue: MRR by tier and currency, subscribers, ARPA and the month''s movements'
             cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
             cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
@@ -1924,6 +1950,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage;reconcile'= {
         }
         &'billctl;help;usage;compact'= {
+        }
+        &'billctl;help;revenue'= {
         }
         &'billctl;help;webhooks'= {
             cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'

@@ -90,6 +90,8 @@ pub enum Command {
     /// Record, import and report API usage; alert on quotas; sync to Stripe meters; compact
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Revenue: MRR by tier and currency, subscribers, ARPA and the month's movements
+    Revenue(RevenueArgs),
     /// Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
@@ -104,6 +106,32 @@ pub enum Command {
     Db(DbCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+}
+
+pub use crate::ops::revenue::RevenueBy;
+
+#[derive(Debug, Args)]
+pub struct RevenueArgs {
+    /// Report as of the end of this UTC day (default: now): MRR then, and its month's
+    /// movements up to it
+    #[arg(long, value_name = "DAY", value_parser = crate::time::day)]
+    pub as_of: Option<i64>,
+    /// tier: MRR and subscribers by tier; month: MRR and movements month by month
+    #[arg(long, value_enum, default_value_t = RevenueBy::Tier)]
+    pub by: RevenueBy,
+    /// First month of --by month (YYYY-MM; default: eleven months before --to)
+    #[arg(long, value_name = "MONTH", value_parser = crate::time::parse_month)]
+    pub from: Option<(i64, i64)>,
+    /// Last month of --by month (YYYY-MM; default: the month of --as-of)
+    #[arg(long, value_name = "MONTH", value_parser = crate::time::parse_month)]
+    pub to: Option<(i64, i64)>,
+    /// Print CSV instead of a table
+    #[arg(long, conflicts_with = "html")]
+    pub csv: bool,
+    /// Also write a self-contained HTML page with SVG charts (MRR by month stacked by tier,
+    /// subscribers by tier) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod money;
 pub mod ops;
 pub mod output;
+pub mod revenue;
 pub mod secrets;
 pub mod store;
 pub mod stripe;

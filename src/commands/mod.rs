@@ -11,6 +11,7 @@ pub mod keys;
 pub mod payments;
 pub mod prices;
 pub mod report;
+pub mod revenue;
 pub mod setup_products;
 pub mod subscriptions;
 pub mod sync;
@@ -36,6 +37,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
         Command::Usage(cmd) => usage::run(ctx, cmd),
+        Command::Revenue(args) => revenue::run(ctx, &args),
         Command::Webhooks(cmd) => webhooks::run(ctx, cmd),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),

@@ -9,6 +9,7 @@ pub mod prices;
 
 pub mod replay;
 pub mod report;
+pub mod revenue;
 pub mod setup;
 pub mod subscriptions;
 pub mod sync;

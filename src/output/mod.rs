@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 mod catalog;
 mod keys;
 mod payments;
+pub mod revenue;
 mod subscriptions;
 mod usage;
 mod webhooks;

@@ -55,6 +55,26 @@ impl Store {
         )
     }
 
+    /// Every synced price by price id, for revenue.
+    pub fn prices(&self) -> Result<std::collections::HashMap<String, crate::revenue::Price>> {
+        let rows = self.db.query(
+            "SELECT price_id, amount, currency, \"interval\", interval_count FROM catalog_prices",
+            &[],
+            |r| {
+                Ok((
+                    r.text(0)?,
+                    crate::revenue::Price {
+                        amount: r.i64(1)?,
+                        currency: r.text(2)?,
+                        interval: r.text(3)?,
+                        interval_count: u32::try_from(r.i64(4)?).unwrap_or(u32::MAX),
+                    },
+                ))
+            },
+        )?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// The mirror, tiers in name order.
     pub fn catalog(&self) -> Result<Vec<CatalogRow>> {
         let mut out: Vec<CatalogRow> = self.db.query(
@@ -103,7 +123,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("billctl-store-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut s = Store::open(&dir).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 7);
+        assert_eq!(s.schema_version().unwrap(), 8);
         let price = PriceRow {
             lookup_key: "pro_monthly".into(),
             price_id: "price_1".into(),

@@ -25,6 +25,7 @@ const MAIN: &[&str] = &[
     "usage_daily",
     "audit",
     "meter_ledger",
+    "subscription_history",
 ];
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;

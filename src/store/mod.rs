@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_meter_ledger.sql"),
     include_str!("migrations/0006_usage_by_time.sql"),
     include_str!("migrations/0007_payment_state.sql"),
+    include_str!("migrations/0008_subscription_history.sql"),
 ];
 
 /// An open store.

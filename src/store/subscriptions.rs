@@ -87,7 +87,52 @@ fn add_customer_if_missing(db: &Db, c: &Customer, at: i64) -> Result<bool> {
     Ok(n == 1)
 }
 
-fn put_subscription(db: &Db, s: &MirrorRow, at: i64) -> Result<()> {
+/// Where a change to a subscription was learned.
+#[derive(Clone, Copy)]
+pub enum Source {
+    /// A lifecycle command (`subscriptions create/change/cancel`, `customers ...`).
+    Command,
+    /// `subscriptions sync`.
+    Sync,
+    /// An applied webhook event.
+    Webhook,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Command => "command",
+            Source::Sync => "sync",
+            Source::Webhook => "webhook",
+        }
+    }
+}
+
+/// Appends a history row when the subscription's status, tier or price differs from its last
+/// one (or it has none): the changes that move revenue, dated `at`.
+fn note_change(db: &Db, s: &MirrorRow, status: &str, at: i64, source: Source) -> Result<()> {
+    let last = db.query_opt(
+        "SELECT status, tier, price_id FROM subscription_history WHERE subscription_id = ?1 ORDER BY at DESC, seq DESC LIMIT 1",
+        crate::ps![&s.id],
+        |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+    )?;
+    let same = last
+        .as_ref()
+        .is_some_and(|(st, t, p)| st == status && *t == s.tier && *p == s.price_id);
+    if !same {
+        db.execute(
+            r#"INSERT INTO subscription_history (subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count, source)
+               SELECT ?1, ?2, ?3, ?4, ?5, ?6, p.amount, p.currency, p."interval", p.interval_count, ?7
+               FROM (SELECT 1) AS one LEFT JOIN catalog_prices p ON p.price_id = ?6
+               ORDER BY p.lookup_key LIMIT 1"#,
+            crate::ps![&s.id, &s.customer_id, at, status, &s.tier, &s.price_id, source.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
+fn put_subscription(db: &Db, s: &MirrorRow, at: i64, source: Source) -> Result<()> {
+    note_change(db, s, &s.status, at, source)?;
     db.execute(
         concat!("INSERT INTO subscriptions (", sub_columns!(), ", synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status, tier = excluded.tier,
@@ -115,7 +160,7 @@ impl Store {
         self.db.tx(true, |db| {
             put_customer(db, customer, at)?;
             for s in subs {
-                put_subscription(db, s, at)?;
+                put_subscription(db, s, at, Source::Command)?;
             }
             Ok(())
         })
@@ -143,7 +188,7 @@ impl Store {
             }
             for s in subs {
                 if customers.iter().any(|c| c.id == s.customer_id) {
-                    put_subscription(db, s, at)?;
+                    put_subscription(db, s, at, Source::Sync)?;
                 }
             }
             let mut seen =
@@ -156,6 +201,18 @@ impl Store {
                 seen.execute(crate::ps![id])?;
             }
             drop(seen);
+            // Gone from Stripe's listing (deleted): ended, as far as revenue goes.
+            for gone in db.query(
+                concat!(
+                    "SELECT ",
+                    sub_columns!(),
+                    " FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)"
+                ),
+                &[],
+                sub_row,
+            )? {
+                note_change(db, &gone, "canceled", at, Source::Sync)?;
+            }
             db.execute(
                 "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
                 &[],
@@ -239,7 +296,7 @@ impl Store {
                 return Ok(Err(why));
             }
             add_customer_if_missing(db, customer, as_of)?;
-            put_subscription(db, row, as_of)?;
+            put_subscription(db, row, as_of, Source::Webhook)?;
             Ok(Ok(()))
         })
     }
@@ -264,6 +321,17 @@ impl Store {
                 "UPDATE subscriptions SET status = ?2, synced_at = ?3 WHERE id = ?1",
                 crate::ps![id, &new, as_of],
             )?;
+            if let Some(row) = db.query_opt(
+                concat!(
+                    "SELECT ",
+                    sub_columns!(),
+                    " FROM subscriptions WHERE id = ?1"
+                ),
+                crate::ps![id],
+                sub_row,
+            )? {
+                note_change(db, &row, &new, as_of, Source::Webhook)?;
+            }
             Ok(Some(Ok((status, new))))
         })
     }
@@ -273,6 +341,38 @@ impl Store {
     pub fn add_customer(&mut self, customer: &Customer, at: i64) -> Result<bool> {
         self.db
             .tx(true, |db| add_customer_if_missing(db, customer, at))
+    }
+
+    /// The subscription history with changes before `before`, in time order (then the order
+    /// recorded).
+    pub fn subscription_history(&self, before: i64) -> Result<Vec<crate::revenue::Change>> {
+        self.db.query(
+            r#"SELECT subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count
+               FROM subscription_history WHERE at < ?1 ORDER BY at, seq"#,
+            crate::ps![before],
+            |r| {
+                let price = match (r.opt_i64(6)?, r.opt_text(7)?, r.opt_text(8)?, r.opt_i64(9)?) {
+                    (Some(amount), Some(currency), Some(interval), Some(count)) => {
+                        Some(crate::revenue::Price {
+                            amount,
+                            currency,
+                            interval,
+                            interval_count: u32::try_from(count).unwrap_or(u32::MAX),
+                        })
+                    }
+                    _ => None,
+                };
+                Ok(crate::revenue::Change {
+                    subscription: r.text(0)?,
+                    customer: r.text(1)?,
+                    at: r.i64(2)?,
+                    status: r.text(3)?,
+                    tier: r.text(4)?,
+                    price_id: r.text(5)?,
+                    price,
+                })
+            },
+        )
     }
 
     /// API keys issued to a customer.
@@ -399,5 +499,76 @@ impl Store {
             .subscriptions(Some(customer))?
             .into_iter()
             .find(|s| crate::billing::LIVE_STATUSES.contains(&s.status.as_str())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(status: &str, tier: &str) -> MirrorRow {
+        MirrorRow {
+            id: "sub_1".into(),
+            customer_id: "cus_1".into(),
+            status: status.into(),
+            tier: tier.into(),
+            price_id: format!("price_{tier}"),
+            item_id: "si_1".into(),
+            current_period_start: 1_000,
+            current_period_end: 2_000,
+            cancel_at_period_end: false,
+            cancel_at: None,
+            canceled_at: None,
+            ended_at: None,
+            created: 1_000,
+        }
+    }
+
+    fn history(s: &Store) -> Vec<(i64, String, String, String)> {
+        s.db.query(
+            "SELECT at, status, tier, source FROM subscription_history ORDER BY at, seq",
+            &[],
+            |r| Ok((r.i64(0)?, r.text(1)?, r.text(2)?, r.text(3)?)),
+        )
+        .unwrap()
+    }
+
+    /// Every door that writes a subscription appends a dated row when its status, tier or
+    /// price changes, and only then.
+    #[test]
+    fn changes_that_move_revenue_are_appended_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let c = Customer {
+            id: "cus_1".into(),
+            email: None,
+            name: None,
+            created: 1_000,
+        };
+        s.record(&c, &[row("active", "pro")], 1_000).unwrap();
+        s.record(&c, &[row("active", "pro")], 1_100).unwrap(); // nothing moved
+        s.record(&c, &[row("active", "team")], 1_200).unwrap(); // upgrade
+        s.put_subscription_if(&row("past_due", "team"), &c, 1_300, |_| Ok(()))
+            .unwrap()
+            .unwrap();
+        s.set_subscription_status_if("sub_1", 1_400, |_, _| Ok("active".into()))
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        s.replace_mirror(std::slice::from_ref(&c), &[row("active", "team")], 1_500)
+            .unwrap(); // a sync that finds nothing new
+        s.replace_mirror(std::slice::from_ref(&c), &[], 1_600)
+            .unwrap(); // gone from Stripe's listing
+        let want: Vec<(i64, String, String, String)> = [
+            (1_000, "active", "pro", "command"),
+            (1_200, "active", "team", "command"),
+            (1_300, "past_due", "team", "webhook"),
+            (1_400, "active", "team", "webhook"),
+            (1_600, "canceled", "team", "sync"),
+        ]
+        .iter()
+        .map(|(a, b, c, d)| (*a, b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+        assert_eq!(history(&s), want);
     }
 }

@@ -1,0 +1,49 @@
+//! `billctl revenue`.
+
+use crate::cli::{RevenueArgs, RevenueBy};
+use crate::clock::now;
+use crate::context::Ctx;
+use crate::ops::revenue;
+use crate::output::revenue::{csv_as_of, csv_by_month, html};
+use anyhow::{bail, Result};
+use std::process::ExitCode;
+
+pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
+    let now = now();
+    let as_of = match args.as_of {
+        // The end of that day, but never past now.
+        Some(day) => day.saturating_add(86_400).min(now.saturating_add(1)),
+        None => now.saturating_add(1),
+    };
+    if args.by == RevenueBy::Tier && (args.from.is_some() || args.to.is_some()) {
+        bail!("--from and --to go with --by month");
+    }
+    if args.by == RevenueBy::Month || args.html.is_some() {
+        let to = args
+            .to
+            .map_or_else(|| crate::time::month_of(as_of.saturating_sub(1)).0, |m| m.0);
+        let from = args
+            .from
+            .map_or_else(|| revenue::months_before(to, 11), |m| m.0);
+        let months = revenue::by_month(ctx.store()?, from, to, as_of)?;
+        if let Some(path) = &args.html {
+            super::write_private(path, &html(&months, now))?;
+            ctx.output.status(format!("Wrote {}.", path.display()));
+        }
+        if args.by == RevenueBy::Month {
+            if args.csv && !ctx.output.json {
+                ctx.output.data(&csv_by_month(&months))?;
+            } else {
+                ctx.output.show(&months)?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let report = revenue::as_of(ctx.store()?, as_of)?;
+    if args.csv && !ctx.output.json {
+        ctx.output.data(&csv_as_of(&report))?;
+    } else {
+        ctx.output.show(&report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

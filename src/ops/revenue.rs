@@ -1,0 +1,121 @@
+//! `billctl revenue` as a workflow: the subscription history and the catalog's prices read
+//! from the store, then MRR, subscribers and movements as of a day, or month by month (see
+//! `crate::revenue` for the definitions). Prints nothing.
+
+use crate::revenue::{Movements, Snapshot, Sweep};
+use crate::store::Store;
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+/// How `revenue` groups what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RevenueBy {
+    Tier,
+    Month,
+}
+
+/// The most months one report covers (ten years).
+pub const MAX_MONTHS: usize = 120;
+
+/// Revenue as of a moment, with the movements of its month up to it.
+#[derive(Debug, Serialize)]
+pub struct AsOf {
+    /// Changes before this moment count (the end of the `--as-of` day, or now).
+    pub as_of: i64,
+    /// The month of `as_of`, `YYYY-MM`, and where its movements start.
+    pub month: String,
+    pub month_start: i64,
+    #[serde(flatten)]
+    pub snapshot: Snapshot,
+    pub movements: Vec<Movements>,
+}
+
+/// One month: revenue at its end (or at `as_of` for the month holding it) and its movements.
+#[derive(Debug, Serialize)]
+pub struct Month {
+    pub month: String,
+    pub start: i64,
+    pub end: i64,
+    #[serde(flatten)]
+    pub snapshot: Snapshot,
+    pub movements: Vec<Movements>,
+}
+
+/// Month by month.
+#[derive(Debug, Serialize)]
+pub struct ByMonth {
+    pub as_of: i64,
+    pub months: Vec<Month>,
+}
+
+fn month_name(t: i64) -> String {
+    crate::time::utc_date(t)[..7].to_string()
+}
+
+/// Revenue as of `as_of`.
+pub fn as_of(store: &Store, as_of: i64) -> Result<AsOf> {
+    let history = store.subscription_history(as_of)?;
+    let prices = store.prices()?;
+    let (month_start, _) = crate::time::month_of(as_of.saturating_sub(1));
+    let mut sweep = Sweep::new(&history, &prices);
+    let movements = sweep.movements(month_start, as_of)?;
+    let snapshot = sweep.snapshot(as_of)?;
+    Ok(AsOf {
+        as_of,
+        month: month_name(month_start),
+        month_start,
+        snapshot,
+        movements,
+    })
+}
+
+/// Month by month from the month starting `from` to the one starting `to`, none later than
+/// `as_of` (the month holding it ends there).
+pub fn by_month(store: &Store, from: i64, to: i64, as_of: i64) -> Result<ByMonth> {
+    if from > to {
+        bail!(
+            "--from {} is after --to {}",
+            month_name(from),
+            month_name(to)
+        );
+    }
+    if from >= as_of {
+        bail!(
+            "--from {} starts after --as-of {}",
+            month_name(from),
+            crate::time::utc_date(as_of.saturating_sub(1))
+        );
+    }
+    let history = store.subscription_history(as_of)?;
+    let prices = store.prices()?;
+    let mut sweep = Sweep::new(&history, &prices);
+    let mut months = Vec::new();
+    let mut start = from;
+    while start <= to && start < as_of {
+        if months.len() == MAX_MONTHS {
+            bail!("--from and --to span more than {MAX_MONTHS} months");
+        }
+        let (_, next) = crate::time::month_of(start);
+        let end = next.min(as_of);
+        let movements = sweep.movements(start, end)?;
+        let snapshot = sweep.snapshot(end)?;
+        months.push(Month {
+            month: month_name(start),
+            start,
+            end,
+            snapshot,
+            movements,
+        });
+        start = next;
+    }
+    Ok(ByMonth { as_of, months })
+}
+
+/// The month `n` months before the one starting `month_start`.
+pub fn months_before(month_start: i64, n: u32) -> i64 {
+    let mut t = month_start;
+    for _ in 0..n {
+        t = crate::time::month_of(t.saturating_sub(1)).0;
+    }
+    t
+}

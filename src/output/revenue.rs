@@ -1,0 +1,391 @@
+//! How `revenue` reads on a terminal, as CSV and as an HTML page with SVG charts.
+
+use super::{Output, Render};
+use crate::money::{group, money};
+use crate::ops::revenue::{AsOf, ByMonth};
+use crate::revenue::{Movements, Snapshot};
+use crate::time::utc_datetime;
+use comfy_table::Cell;
+
+fn snapshot_table(out: &Output, s: &Snapshot) -> String {
+    let mut rows = Vec::new();
+    for c in &s.currencies {
+        for t in &c.tiers {
+            rows.push(vec![
+                Cell::new(c.currency.to_uppercase()),
+                Cell::new(&t.tier),
+                Cell::new(group(t.subscriptions)),
+                Cell::new(money(t.mrr, &c.currency)),
+            ]);
+        }
+        rows.push(vec![
+            Cell::new(c.currency.to_uppercase()),
+            Cell::new("total"),
+            Cell::new(format!("{} customers", group(c.paying_customers))),
+            Cell::new(money(c.mrr, &c.currency)),
+        ]);
+        rows.push(vec![
+            Cell::new(""),
+            Cell::new("ARPA"),
+            Cell::new(""),
+            Cell::new(money(c.arpa, &c.currency)),
+        ]);
+        for (label, p) in [
+            ("trials (not MRR)", &c.trials),
+            ("incomplete (not MRR)", &c.incomplete),
+        ] {
+            if p.subscriptions > 0 {
+                rows.push(vec![
+                    Cell::new(""),
+                    Cell::new(label),
+                    Cell::new(group(p.subscriptions)),
+                    Cell::new(money(p.mrr, &c.currency)),
+                ]);
+            }
+        }
+    }
+    if rows.is_empty() {
+        return "No paying subscriptions.".into();
+    }
+    out.table(&["CURRENCY", "TIER", "SUBSCRIPTIONS", "MRR"], rows)
+}
+
+fn subscribers_table(out: &Output, s: &Snapshot) -> String {
+    if s.subscribers.is_empty() {
+        return String::new();
+    }
+    out.table(
+        &["TIER", "STATUS", "SUBSCRIPTIONS"],
+        s.subscribers
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::new(&c.tier),
+                    Cell::new(&c.status),
+                    Cell::new(group(c.subscriptions)),
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn movements_table(out: &Output, moves: &[Movements]) -> String {
+    let mut rows = Vec::new();
+    for m in moves {
+        let cur = &m.currency;
+        for (label, mv, sign) in [
+            ("new", m.new, ""),
+            ("expansion", m.expansion, ""),
+            ("reactivation", m.reactivation, ""),
+            ("contraction", m.contraction, "-"),
+            ("churn", m.churn, "-"),
+        ] {
+            rows.push(vec![
+                Cell::new(cur.to_uppercase()),
+                Cell::new(label),
+                Cell::new(group(mv.customers)),
+                Cell::new(format!("{sign}{}", money(mv.mrr, cur))),
+            ]);
+        }
+        rows.push(vec![
+            Cell::new(cur.to_uppercase()),
+            Cell::new("net new MRR"),
+            Cell::new(""),
+            Cell::new(money(m.net, cur)),
+        ]);
+    }
+    if rows.is_empty() {
+        return "No movements.".into();
+    }
+    out.table(&["CURRENCY", "MOVEMENT", "CUSTOMERS", "MRR"], rows)
+}
+
+impl Render for AsOf {
+    fn render(&self, out: &Output) -> String {
+        let mut text = format!(
+            "MRR as of {} (UTC)\n{}\n",
+            utc_datetime(self.as_of),
+            snapshot_table(out, &self.snapshot)
+        );
+        let subs = subscribers_table(out, &self.snapshot);
+        if !subs.is_empty() {
+            text.push_str(&format!("\nSubscribers by tier and status\n{subs}\n"));
+        }
+        text.push_str(&format!(
+            "\nMovements in {} up to then\n{}",
+            self.month,
+            movements_table(out, &self.movements)
+        ));
+        text
+    }
+
+    fn notes(&self) -> Vec<String> {
+        unpriced_note(&self.snapshot)
+    }
+}
+
+fn unpriced_note(s: &Snapshot) -> Vec<String> {
+    if s.unpriced.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "warning: {} price(s) of live subscriptions are not in the catalog mirror, so their MRR is not counted: {} (run 'billctl setup-products')",
+        s.unpriced.len(),
+        s.unpriced.join(", ")
+    )]
+}
+
+impl Render for ByMonth {
+    fn render(&self, out: &Output) -> String {
+        let mut rows = Vec::new();
+        for m in &self.months {
+            for c in &m.snapshot.currencies {
+                let mv = m.movements.iter().find(|x| x.currency == c.currency);
+                let cell = |f: &dyn Fn(&Movements) -> i64| {
+                    Cell::new(mv.map_or("-".into(), |x| money(f(x), &c.currency)))
+                };
+                rows.push(vec![
+                    Cell::new(&m.month),
+                    Cell::new(c.currency.to_uppercase()),
+                    Cell::new(money(c.mrr, &c.currency)),
+                    Cell::new(group(c.paying_customers)),
+                    cell(&|x| x.new.mrr),
+                    cell(&|x| x.expansion.mrr),
+                    cell(&|x| x.reactivation.mrr),
+                    cell(&|x| -x.contraction.mrr),
+                    cell(&|x| -x.churn.mrr),
+                    cell(&|x| x.net),
+                ]);
+            }
+        }
+        if rows.is_empty() {
+            return "No paying subscriptions in these months.".into();
+        }
+        out.table(
+            &[
+                "MONTH",
+                "CURRENCY",
+                "MRR (END)",
+                "CUSTOMERS",
+                "NEW",
+                "EXPANSION",
+                "REACTIVATION",
+                "CONTRACTION",
+                "CHURN",
+                "NET",
+            ],
+            rows,
+        )
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.months
+            .last()
+            .map(|m| unpriced_note(&m.snapshot))
+            .unwrap_or_default()
+    }
+}
+
+/// `revenue --csv` as of a day: one row per currency and tier (amounts in minor units).
+pub fn csv_as_of(r: &AsOf) -> String {
+    let mut s = String::from("currency,tier,subscriptions,mrr_minor\n");
+    for c in &r.snapshot.currencies {
+        for t in &c.tiers {
+            s.push_str(&format!(
+                "{},{},{},{}\n",
+                c.currency, t.tier, t.subscriptions, t.mrr
+            ));
+        }
+    }
+    s
+}
+
+/// `revenue --by month --csv`: one row per month and currency (amounts in minor units).
+pub fn csv_by_month(r: &ByMonth) -> String {
+    let mut s = String::from(
+        "month,currency,mrr_minor,paying_customers,new_minor,expansion_minor,reactivation_minor,contraction_minor,churn_minor,net_minor\n",
+    );
+    for m in &r.months {
+        for c in &m.snapshot.currencies {
+            let mv = m.movements.iter().find(|x| x.currency == c.currency);
+            let f = |g: &dyn Fn(&Movements) -> i64| mv.map_or(0, g);
+            s.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                m.month,
+                c.currency,
+                c.mrr,
+                c.paying_customers,
+                f(&|x| x.new.mrr),
+                f(&|x| x.expansion.mrr),
+                f(&|x| x.reactivation.mrr),
+                f(&|x| x.contraction.mrr),
+                f(&|x| x.churn.mrr),
+                f(&|x| x.net),
+            ));
+        }
+    }
+    s
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Fill colours for tiers, in tier order.
+const PALETTE: &[&str] = &[
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+];
+
+/// One stacked bar chart: a bar per month, a segment per tier; `value` picks what is stacked.
+fn stacked(
+    title: &str,
+    r: &ByMonth,
+    currency: &str,
+    tiers: &[String],
+    value: &dyn Fn(&crate::revenue::TierMrr) -> i64,
+    label: &dyn Fn(i64) -> String,
+) -> String {
+    let (w, h, left, bottom) = (720.0, 260.0, 90.0, 40.0);
+    let totals: Vec<i64> = r
+        .months
+        .iter()
+        .map(|m| {
+            m.snapshot
+                .currencies
+                .iter()
+                .filter(|c| c.currency == currency)
+                .flat_map(|c| c.tiers.iter().map(value))
+                .sum()
+        })
+        .collect();
+    let max = totals.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = r.months.len().max(1) as f64;
+    let bw = (w - left - 10.0) / n;
+    let y = |v: f64| h - bottom - v / max * (h - bottom - 20.0);
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\"><title>{t}</title>",
+        t = escape(title)
+    );
+    // The y axis: zero and the maximum, labelled.
+    for v in [0.0, max / 2.0, max] {
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            w - 10.0,
+            left - 6.0,
+            y(v) + 4.0,
+            escape(&label(v as i64)),
+            y = y(v)
+        ));
+    }
+    for (i, m) in r.months.iter().enumerate() {
+        let x = left + i as f64 * bw;
+        let mut base = 0.0;
+        if let Some(c) = m
+            .snapshot
+            .currencies
+            .iter()
+            .find(|c| c.currency == currency)
+        {
+            for (ti, tier) in tiers.iter().enumerate() {
+                let v = c.tiers.iter().find(|t| &t.tier == tier).map_or(0, value) as f64;
+                if v > 0.0 {
+                    svg.push_str(&format!(
+                        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" data-month=\"{}\" data-tier=\"{}\" data-value=\"{}\"><title>{} {}: {}</title></rect>",
+                        x + 2.0,
+                        y(base + v),
+                        (bw - 4.0).max(1.0),
+                        y(base) - y(base + v),
+                        PALETTE[ti % PALETTE.len()],
+                        m.month,
+                        escape(tier),
+                        v as i64,
+                        m.month,
+                        escape(tier),
+                        escape(&label(v as i64))
+                    ));
+                    base += v;
+                }
+            }
+        }
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            x + bw / 2.0,
+            h - bottom + 16.0,
+            &m.month[2..]
+        ));
+    }
+    svg.push_str("</svg>");
+    let legend: String = tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "<span><i style=\"background:{}\"></i>{}</span>",
+                PALETTE[i % PALETTE.len()],
+                escape(t)
+            )
+        })
+        .collect();
+    format!(
+        "<figure><figcaption>{}</figcaption>{svg}<div class=\"legend\">{legend}</div></figure>",
+        escape(title)
+    )
+}
+
+/// The `revenue --html` page: per currency, MRR by month stacked by tier and paying
+/// subscriptions by month stacked by tier; self-contained (inline CSS and SVG, no script).
+pub fn html(r: &ByMonth, now: i64) -> String {
+    let mut currencies: Vec<String> = r
+        .months
+        .iter()
+        .flat_map(|m| m.snapshot.currencies.iter().map(|c| c.currency.clone()))
+        .collect();
+    currencies.sort();
+    currencies.dedup();
+    let mut body = String::new();
+    for cur in &currencies {
+        let mut tiers: Vec<String> = r
+            .months
+            .iter()
+            .flat_map(|m| m.snapshot.currencies.iter())
+            .filter(|c| &c.currency == cur)
+            .flat_map(|c| c.tiers.iter().map(|t| t.tier.clone()))
+            .collect();
+        tiers.sort();
+        tiers.dedup();
+        body.push_str(&format!("<section><h2>{}</h2>", cur.to_uppercase()));
+        body.push_str(&stacked(
+            &format!("MRR by month, stacked by tier ({})", cur.to_uppercase()),
+            r,
+            cur,
+            &tiers,
+            &|t| t.mrr,
+            &|v| money(v, cur),
+        ));
+        body.push_str(&stacked(
+            &format!(
+                "Paying subscriptions by month, by tier ({})",
+                cur.to_uppercase()
+            ),
+            r,
+            cur,
+            &tiers,
+            &|t| t.subscriptions as i64,
+            &|v| group(v.max(0) as u64),
+        ));
+        body.push_str("</section>\n");
+    }
+    if body.is_empty() {
+        body.push_str("<p>No paying subscriptions in these months.</p>");
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>billctl revenue</title>\n<style>:root{{color-scheme:light dark}}body{{font-family:system-ui,sans-serif;margin:2rem;color:#111;background:#fff}}svg text{{font-size:11px;fill:currentColor}}.grid{{stroke:#ccc}}figure{{margin:0 0 1.5rem}}figcaption{{font-weight:600;margin-bottom:.25rem}}.legend span{{margin-right:1rem}}.legend i{{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}}@media (prefers-color-scheme: dark){{body{{color:#eee;background:#111}}.grid{{stroke:#444}}}}</style></head>\n<body><h1>Revenue</h1><p>{} to {}, generated {} by billctl {}.</p>\n{body}</body></html>\n",
+        r.months.first().map_or("-", |m| m.month.as_str()),
+        r.months.last().map_or("-", |m| m.month.as_str()),
+        utc_datetime(now),
+        env!("CARGO_PKG_VERSION")
+    )
+}

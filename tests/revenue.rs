@@ -1,0 +1,318 @@
+//! `billctl revenue` over a scripted month on the simulator's clock: sign-ups, a trial, an
+//! incomplete sign-up, an upgrade, a downgrade, a cancellation, a failed renewal that ends
+//! unpaid, and a reactivation. The MRR and every movement must come out exactly.
+
+mod common;
+
+use common::Env;
+use serde_json::Value;
+
+const DAY: i64 = 86_400;
+
+/// Moves the simulator's clock and billctl's to `t`, and applies what Stripe emitted on the way
+/// (as `webhooks listen` would have).
+fn go_to(env: &Env, t: i64) {
+    let from = env.sim.now();
+    if t > from {
+        env.sim.advance_clock(t - from).unwrap();
+    }
+    env.set_now(env.sim.now());
+    let applied = env
+        .run(&[
+            "webhooks",
+            "backfill",
+            "--since",
+            &(from - 60).to_string(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(applied["failed"], 0, "{applied}");
+}
+
+fn sub_of(env: &Env, customer: &str) -> String {
+    env.store()
+        .current_subscription(customer)
+        .unwrap()
+        .unwrap()
+        .row
+        .id
+}
+
+fn movement(m: &Value, kind: &str) -> (i64, i64) {
+    (
+        m[kind]["customers"].as_i64().unwrap(),
+        m[kind]["mrr"].as_i64().unwrap(),
+    )
+}
+
+#[test]
+fn a_scripted_month_gives_exact_mrr_and_movements() {
+    let env = Env::with_catalog();
+    // The month before: from its first day.
+    let (_, prev) = billctl::time::month_of(env.sim.now());
+    go_to(&env, prev + 3600);
+    let a = env.subscribed("a@example.com", "pro");
+    let b = env.subscribed("b@example.com", "team");
+    let c = env.subscribed("c@example.com", "pro");
+    let f = env.subscribed("f@example.com", "enterprise");
+    let g = env.subscribed("g@example.com", "pro");
+    go_to(&env, prev + 10 * DAY);
+    // C churns before the month, so that it can come back in it.
+    env.run(&["subscriptions", "cancel", &sub_of(&env, &c), "--yes", "-q"])
+        .ok();
+
+    // The month: G's card fails from now on, so its renewal on day 1 is declined.
+    let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
+    env.sim.add_card(&g, "pm_card_chargeCustomerFail").unwrap();
+    env.sim.set_settings(stripe_sim::state::Settings {
+        after_all_retries_fail: "unpaid".into(),
+        ..Default::default()
+    });
+    go_to(&env, m0 + DAY + 3600);
+    assert_eq!(
+        env.store()
+            .current_subscription(&g)
+            .unwrap()
+            .unwrap()
+            .row
+            .status,
+        "past_due"
+    );
+    go_to(&env, m0 + 2 * DAY);
+    let d = env.subscribed("d@example.com", "pro"); // new
+    go_to(&env, m0 + 3 * DAY);
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub_of(&env, &a),
+        "--tier",
+        "team",
+        "--yes",
+        "-q",
+    ])
+    .ok(); // expansion
+    go_to(&env, m0 + 5 * DAY);
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub_of(&env, &b),
+        "--tier",
+        "pro",
+        "--yes",
+        "-q",
+    ])
+    .ok(); // contraction
+    go_to(&env, m0 + 7 * DAY);
+    env.run(&["subscriptions", "cancel", &sub_of(&env, &f), "--yes", "-q"])
+        .ok(); // churn
+    go_to(&env, m0 + 9 * DAY);
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &c,
+        "--tier",
+        "pro",
+        "-q",
+    ])
+    .ok(); // reactivation
+           // A trial, and (below) a sign-up without a card: neither is MRR.
+    let h = env
+        .run(&["customers", "create", "--email", "h@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.add_card(&h);
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &h,
+        "--tier",
+        "team",
+        "--trial-days",
+        "14",
+        "-q",
+    ])
+    .ok();
+    // G's retries all fail: unpaid, which ends its MRR.
+    go_to(&env, m0 + 20 * DAY);
+    assert_eq!(
+        env.store()
+            .current_subscription(&g)
+            .unwrap()
+            .unwrap()
+            .row
+            .status,
+        "unpaid"
+    );
+    // Stripe expires an incomplete subscription after 23 hours: this one is made just before
+    // the report.
+    let i = env
+        .run(&["customers", "create", "--email", "i@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let incomplete = env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &i,
+        "--tier",
+        "pro",
+        "-q",
+    ]);
+    assert_ne!(incomplete.code, 0, "no card: incomplete");
+
+    let day = billctl::time::utc_date(m0 + 20 * DAY);
+    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    assert_eq!(r["month"], billctl::time::utc_date(m0)[..7]);
+    let usd = &r["currencies"][0];
+    assert_eq!(usd["currency"], "usd");
+    // End: A team 499, B pro 99, C pro 99, D pro 99.
+    assert_eq!(usd["mrr"], 49_900 + 3 * 9_900, "{r}");
+    assert_eq!(usd["paying_customers"], 4);
+    assert_eq!(usd["arpa"], (49_900 + 3 * 9_900) / 4);
+    assert_eq!(usd["trials"]["subscriptions"], 1);
+    assert_eq!(usd["trials"]["mrr"], 49_900);
+    assert_eq!(usd["incomplete"]["subscriptions"], 1);
+    assert_eq!(usd["incomplete"]["mrr"], 9_900);
+    let tiers: Vec<(String, i64, i64)> = usd["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tier"].as_str().unwrap().to_string(),
+                t["subscriptions"].as_i64().unwrap(),
+                t["mrr"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tiers,
+        vec![("pro".into(), 3, 3 * 9_900), ("team".into(), 1, 49_900)]
+    );
+    let m = &r["movements"][0];
+    // Start: A pro 99, B team 499, F enterprise 5,000, G pro 99 (C churned the month before).
+    assert_eq!(m["start_mrr"], 9_900 + 49_900 + 500_000 + 9_900, "{m}");
+    assert_eq!(movement(m, "new"), (1, 9_900), "D");
+    assert_eq!(movement(m, "reactivation"), (1, 9_900), "C");
+    assert_eq!(movement(m, "expansion"), (1, 40_000), "A: pro to team");
+    assert_eq!(movement(m, "contraction"), (1, 40_000), "B: team to pro");
+    assert_eq!(
+        movement(m, "churn"),
+        (2, 500_000 + 9_900),
+        "F canceled, G unpaid"
+    );
+    assert_eq!(
+        m["net"],
+        m["end_mrr"].as_i64().unwrap() - m["start_mrr"].as_i64().unwrap()
+    );
+    // Subscribers by tier and status include the ones that bring no MRR.
+    let statuses: Vec<(String, String, i64)> = r["subscribers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["tier"].as_str().unwrap().to_string(),
+                s["status"].as_str().unwrap().to_string(),
+                s["subscriptions"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("team".into(), "trialing".into(), 1)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("pro".into(), "incomplete".into(), 1)),
+        "{statuses:?}"
+    );
+
+    // Any past month is rebuilt from the history: the month before ended with A, B, F, G.
+    let by_month = env
+        .run(&["revenue", "--by", "month", "--as-of", &day, "--json"])
+        .ok()
+        .json();
+    let months = by_month["months"].as_array().unwrap();
+    let before = &months[months.len() - 2];
+    assert_eq!(before["month"], billctl::time::utc_date(prev)[..7]);
+    assert_eq!(
+        before["currencies"][0]["mrr"],
+        9_900 + 49_900 + 500_000 + 9_900
+    );
+    let before_moves = &before["movements"][0];
+    assert_eq!(
+        movement(before_moves, "new"),
+        (4, 9_900 * 2 + 49_900 + 500_000),
+        "A, B, F and G; C joined and left within the month, so it is neither new nor churn"
+    );
+    assert_eq!(
+        movement(before_moves, "churn"),
+        (0, 0),
+        "C joined and left in the same month"
+    );
+    assert_eq!(months.last().unwrap()["currencies"][0]["mrr"], usd["mrr"]);
+    // CSV and the table say the same.
+    let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
+    assert_eq!(
+        csv,
+        "currency,tier,subscriptions,mrr_minor\nusd,pro,3,29700\nusd,team,1,49900\n"
+    );
+    let table = env.run(&["revenue", "--as-of", &day]).ok().stdout;
+    assert!(
+        table.contains("$796.00") && table.contains("$5,099.00"),
+        "{table}"
+    );
+    // The HTML page: one chart per measure, a bar segment per tier and month.
+    let page = env.path("revenue.html");
+    env.run(&[
+        "revenue",
+        "--as-of",
+        &day,
+        "--html",
+        page.to_str().unwrap(),
+        "-q",
+    ])
+    .ok();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("MRR by month, stacked by tier (USD)"));
+    assert!(html.contains(&format!(
+        "data-month=\"{}\" data-tier=\"enterprise\" data-value=\"500000\"",
+        &billctl::time::utc_date(prev)[..7]
+    )));
+    assert!(!html.contains("<script"));
+    let _ = d;
+}
+
+#[test]
+fn bad_input_is_refused_with_the_flag_named() {
+    let env = Env::new();
+    let r = env
+        .run(&["revenue", "--by", "month", "--from", "2026-13"])
+        .code(2);
+    assert!(r.stderr.contains("--from"), "{}", r.stderr);
+    let r = env
+        .run(&[
+            "revenue", "--by", "month", "--from", "2026-06", "--to", "2026-01",
+        ])
+        .code(2);
+    assert!(
+        r.stderr.contains("--from 2026-06 is after --to 2026-01"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["revenue", "--from", "2026-01"]).code(2);
+    assert!(r.stderr.contains("--by month"), "{}", r.stderr);
+    let r = env
+        .run(&[
+            "revenue", "--by", "month", "--from", "2000-01", "--to", "2026-01",
+        ])
+        .code(2);
+    assert!(r.stderr.contains("120 months"), "{}", r.stderr);
+}
