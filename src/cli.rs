@@ -393,7 +393,16 @@ pub enum SubscriptionsCommand {
     /// Show one subscription
     Show(IdArg),
     /// Refresh the local mirror of customers and subscriptions from Stripe
-    Sync,
+    Sync(SubscriptionsSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsSyncArgs {
+    /// Also build the subscription history (for `revenue`) from Stripe: the last 30 days
+    /// from its events, older changes from each subscription's created and canceled times;
+    /// only before what the history already holds
+    #[arg(long)]
+    pub backfill_history: bool,
 }
 
 #[derive(Debug, Args)]

@@ -316,3 +316,83 @@ fn bad_input_is_refused_with_the_flag_named() {
         .code(2);
     assert!(r.stderr.contains("120 months"), "{}", r.stderr);
 }
+
+/// `subscriptions sync --backfill-history` builds the history of a store that never saw the
+/// changes happen: the last 30 days from Stripe's events (which reach no further), older
+/// changes from each subscription's own timestamps. Its months then read as those of the store
+/// that recorded every change as it came.
+#[test]
+fn a_backfilled_history_gives_the_same_months() {
+    let env = Env::with_catalog();
+    let (_, first) = billctl::time::month_of(env.sim.now());
+    go_to(&env, first + 3600);
+    let x = env.subscribed("x@example.com", "pro");
+    let y = env.subscribed("y@example.com", "team");
+    go_to(&env, first + 10 * DAY);
+    env.run(&["subscriptions", "cancel", &sub_of(&env, &y), "--yes", "-q"])
+        .ok();
+    // Two months on: the events above are past Stripe's 30 days.
+    let (_, second) = billctl::time::month_of(first + 40 * DAY);
+    go_to(&env, second + 5 * DAY);
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub_of(&env, &x),
+        "--tier",
+        "team",
+        "--yes",
+        "-q",
+    ])
+    .ok();
+    go_to(&env, second + 8 * DAY);
+    let _z = env.subscribed("z@example.com", "enterprise");
+    go_to(&env, second + 12 * DAY);
+
+    // Another host's store, empty, on the same Stripe account.
+    let other = env.path("other-host");
+    let url = common::on_postgres().then(|| common::pg::cluster().unwrap().fresh_db());
+    let run_other = |args: &[&str]| {
+        let mut c = env.command();
+        c.env("BILLCTL_DATA_DIR", &other);
+        if let Some(u) = &url {
+            c.env("BILLCTL_DATABASE_URL", u);
+        }
+        common::run(c.args(args))
+    };
+    run_other(&["setup-products", "--yes", "-q"]).ok();
+    let synced = run_other(&["subscriptions", "sync", "--backfill-history", "--json"])
+        .ok()
+        .json();
+    assert_eq!(synced["history"]["subscriptions"], 3, "{synced}");
+    assert!(synced["history"]["events"].as_i64().unwrap() > 0);
+    let months = |r: common::Run| -> Vec<(String, i64)> {
+        r.ok().json()["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["month"].as_str().unwrap().to_string(),
+                    m["currencies"][0]["mrr"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let from = billctl::time::utc_date(first)[..7].to_string();
+    let args = ["revenue", "--by", "month", "--from", &from, "--json"];
+    let recorded = months(env.run(&args));
+    let rebuilt = months(run_other(&args));
+    assert_eq!(recorded.len(), 3);
+    // X on Pro through the first two months (Y joined and left within the first), then X on
+    // Team and Z on Enterprise.
+    assert_eq!(
+        recorded.iter().map(|m| m.1).collect::<Vec<_>>(),
+        vec![9_900, 9_900, 49_900 + 500_000]
+    );
+    assert_eq!(rebuilt, recorded);
+    // Run again: nothing more to add.
+    let again = run_other(&["subscriptions", "sync", "--backfill-history", "--json"])
+        .ok()
+        .json();
+    assert_eq!(again["history"]["rows"], 0, "{again}");
+}

@@ -21,7 +21,7 @@ pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
         SubscriptionsCommand::Cancel(args) => cancel(ctx, &args),
         SubscriptionsCommand::List(args) => list(ctx, &args),
         SubscriptionsCommand::Show(args) => show(ctx, &args.id),
-        SubscriptionsCommand::Sync => sync(ctx),
+        SubscriptionsCommand::Sync(args) => sync(ctx, &args),
     }
 }
 
@@ -217,14 +217,22 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sync(ctx: &mut Ctx) -> Result<ExitCode> {
+fn sync(ctx: &mut Ctx, args: &crate::cli::SubscriptionsSyncArgs) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
     let tiers = tier_map(ctx)?;
     let bar = ctx
         .output
         .progress(0, "Reading customers and subscriptions");
     let (store, rt) = ctx.store_and_runtime()?;
-    let report = ops::subscriptions::sync(store, rt, &stripe, &tiers, &bar, now())?;
+    let report = ops::subscriptions::sync(
+        store,
+        rt,
+        &stripe,
+        &tiers,
+        &bar,
+        args.backfill_history,
+        now(),
+    )?;
     bar.finish_and_clear();
     for r in &report.unknown_tier {
         ctx.output.warn(format!(

@@ -40,6 +40,139 @@ pub struct SyncReport {
     pub subscriptions: Counts,
     /// Subscriptions on a price the catalog does not know.
     pub unknown_tier: Vec<MirrorRow>,
+    /// What `--backfill-history` added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryBackfill>,
+}
+
+/// What `--backfill-history` read and added.
+#[derive(Serialize)]
+pub struct HistoryBackfill {
+    /// Subscription events read (the last 30 days: what Stripe keeps).
+    pub events: usize,
+    /// Subscriptions given rows.
+    pub subscriptions: usize,
+    /// History rows added.
+    pub rows: usize,
+}
+
+/// How far back Stripe lists events.
+const EVENT_WINDOW: i64 = 30 * 86_400;
+
+/// A subscription's changes as Stripe tells them, oldest first: before the window of events,
+/// from its own timestamps (created, then canceled or ended); within it, one state per
+/// `customer.subscription.*` event (the state before the first event from its
+/// `previous_attributes`). Consecutive equal states are merged.
+fn timeline(
+    sub: &Subscription,
+    events: &[&serde_json::Value],
+    tiers: &TierMap,
+) -> Result<Vec<(i64, MirrorRow)>> {
+    let mut out: Vec<(i64, MirrorRow)> = Vec::new();
+    let mut push = |at: i64, row: MirrorRow| {
+        let same = out.last().is_some_and(|(_, r): &(i64, MirrorRow)| {
+            r.status == row.status && r.tier == row.tier && r.price_id == row.price_id
+        });
+        if !same {
+            out.push((at, row));
+        }
+    };
+    let now_row = MirrorRow::of(sub, tiers);
+    let first = events.first();
+    let created_by_event = first.is_some_and(|e| e["type"] == "customer.subscription.created");
+    if !created_by_event {
+        // The state it began in: before the first event, its previous attributes; else (no
+        // event in the window) what it is now, begun as it would have.
+        let mut start = match first {
+            Some(e) => {
+                let mut object = e["data"]["object"].clone();
+                if let Some(prev) = e["data"]["previous_attributes"].as_object() {
+                    for (k, v) in prev {
+                        object[k] = v.clone();
+                    }
+                }
+                crate::stripe::subscription_from_json(&object)
+                    .map(|s| MirrorRow::of(&s, tiers))
+                    .unwrap_or_else(|_| now_row.clone())
+            }
+            None => now_row.clone(),
+        };
+        let began = match start.status.as_str() {
+            "incomplete" | "incomplete_expired" => "incomplete",
+            "trialing" => "trialing",
+            _ => "active",
+        };
+        start.status = began.to_string();
+        push(sub.created, start.clone());
+        if first.is_none() && now_row.status != began {
+            // Ended before the window: when it did, if Stripe says.
+            let ended = match now_row.status.as_str() {
+                "canceled" | "incomplete_expired" => sub.ended_at.or(sub.canceled_at),
+                _ => None,
+            };
+            if let Some(t) = ended {
+                push(t, now_row.clone());
+            }
+        }
+    }
+    for e in events {
+        let Some(created) = e["created"].as_i64() else {
+            continue;
+        };
+        let Ok(s) = crate::stripe::subscription_from_json(&e["data"]["object"]) else {
+            continue;
+        };
+        let mut row = MirrorRow::of(&s, tiers);
+        if e["type"] == "customer.subscription.deleted" {
+            row.status = "canceled".into();
+        }
+        push(created, row);
+    }
+    Ok(out)
+}
+
+/// Reads the subscription events of the last 30 days and writes each subscription's
+/// timeline before what the history already holds.
+fn backfill_history(
+    store: &mut Store,
+    rt: &tokio::runtime::Runtime,
+    stripe: &Stripe,
+    tiers: &TierMap,
+    subs: &[Subscription],
+    now: i64,
+) -> Result<HistoryBackfill> {
+    let events = rt
+        .block_on(stripe.events_since(
+            now.saturating_sub(EVENT_WINDOW),
+            Some("customer.subscription.*"),
+            |_| {},
+        ))
+        .context("failed to list subscription events")?;
+    let mut by_sub: HashMap<&str, Vec<&serde_json::Value>> = HashMap::new();
+    for e in &events {
+        if let Some(id) = e["data"]["object"]["id"].as_str() {
+            by_sub.entry(id).or_default().push(e);
+        }
+    }
+    let mut timelines = Vec::with_capacity(subs.len());
+    for s in subs {
+        let mut evs = by_sub.remove(s.id.as_str()).unwrap_or_default();
+        evs.sort_by_key(|e| {
+            (
+                e["created"].as_i64().unwrap_or(0),
+                e["id"].as_str().map(String::from),
+            )
+        });
+        timelines.push((s.id.clone(), timeline(s, &evs, tiers)?));
+    }
+    let (subscriptions, rows) = store
+        .backfill_history(&timelines)
+        .context("failed to write the subscription history")?;
+    Ok(HistoryBackfill {
+        events: events.len(),
+        subscriptions,
+        rows,
+    })
 }
 
 /// Lists every customer and subscription (the two lists together; pages of each in order)
@@ -50,6 +183,7 @@ pub fn sync(
     stripe: &Stripe,
     tiers: &TierMap,
     progress: &indicatif::ProgressBar,
+    backfill: bool,
     now: i64,
 ) -> Result<SyncReport> {
     let read = [AtomicUsize::new(0), AtomicUsize::new(0)];
@@ -70,9 +204,15 @@ pub fn sync(
     let (c, s) = store
         .replace_mirror(&customers, &rows, now)
         .context("failed to update the local mirror")?;
+    let history = if backfill {
+        Some(backfill_history(store, rt, stripe, tiers, &subs, now)?)
+    } else {
+        None
+    };
     Ok(SyncReport {
         customers: c,
         subscriptions: s,
+        history,
         unknown_tier: rows
             .into_iter()
             .filter(|r| r.tier == UNKNOWN_TIER)

@@ -120,14 +120,20 @@ fn note_change(db: &Db, s: &MirrorRow, status: &str, at: i64, source: Source) ->
         .as_ref()
         .is_some_and(|(st, t, p)| st == status && *t == s.tier && *p == s.price_id);
     if !same {
-        db.execute(
-            r#"INSERT INTO subscription_history (subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count, source)
-               SELECT ?1, ?2, ?3, ?4, ?5, ?6, p.amount, p.currency, p."interval", p.interval_count, ?7
-               FROM (SELECT 1) AS one LEFT JOIN catalog_prices p ON p.price_id = ?6
-               ORDER BY p.lookup_key LIMIT 1"#,
-            crate::ps![&s.id, &s.customer_id, at, status, &s.tier, &s.price_id, source.as_str()],
-        )?;
+        insert_history(db, s, status, at, source.as_str())?;
     }
+    Ok(())
+}
+
+/// One history row, with the price as the catalog mirror knows it now.
+fn insert_history(db: &Db, s: &MirrorRow, status: &str, at: i64, source: &str) -> Result<()> {
+    db.execute(
+        r#"INSERT INTO subscription_history (subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count, source)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, p.amount, p.currency, p."interval", p.interval_count, ?7
+           FROM (SELECT 1) AS one LEFT JOIN catalog_prices p ON p.price_id = ?6
+           ORDER BY p.lookup_key LIMIT 1"#,
+        crate::ps![&s.id, &s.customer_id, at, status, &s.tier, &s.price_id, source],
+    )?;
     Ok(())
 }
 
@@ -341,6 +347,41 @@ impl Store {
     pub fn add_customer(&mut self, customer: &Customer, at: i64) -> Result<bool> {
         self.db
             .tx(true, |db| add_customer_if_missing(db, customer, at))
+    }
+
+    /// Writes Stripe's account of subscriptions' past (timelines, oldest first) into the
+    /// history, in one transaction: for each, the rows dated before the first change the
+    /// history already holds (seeded `mirror` rows are replaced). Returns how many
+    /// subscriptions were given rows, and how many rows.
+    pub fn backfill_history(
+        &mut self,
+        timelines: &[(String, Vec<(i64, MirrorRow)>)],
+    ) -> Result<(usize, usize)> {
+        self.db.tx(true, |db| {
+            let (mut subs, mut rows) = (0, 0);
+            for (id, timeline) in timelines {
+                db.execute(
+                    "DELETE FROM subscription_history WHERE subscription_id = ?1 AND source = 'mirror'",
+                    crate::ps![id.as_str()],
+                )?;
+                let first = db.query_opt(
+                    "SELECT min(at) FROM subscription_history WHERE subscription_id = ?1",
+                    crate::ps![id.as_str()],
+                    |r| r.opt_i64(0),
+                )?;
+                let before = first.flatten().unwrap_or(i64::MAX);
+                let mut added = 0;
+                for (at, row) in timeline.iter().filter(|(at, _)| *at < before) {
+                    insert_history(db, row, &row.status, *at, "backfill")?;
+                    added += 1;
+                }
+                if added > 0 {
+                    subs += 1;
+                    rows += added;
+                }
+            }
+            Ok((subs, rows))
+        })
     }
 
     /// The subscription history with changes before `before`, in time order (then the order

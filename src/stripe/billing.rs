@@ -25,6 +25,14 @@ fn customer_of(c: stripe_shared::Customer) -> Customer {
     }
 }
 
+/// A subscription object as an event's `data.object` carries it.
+pub(crate) fn subscription_from_json(object: &serde_json::Value) -> anyhow::Result<Subscription> {
+    let text = object.to_string();
+    let sub: stripe_shared::Subscription = miniserde::json::from_str(&text)
+        .map_err(|_| anyhow::anyhow!("data.object is not a subscription this billctl can read"))?;
+    Ok(subscription_of(sub))
+}
+
 pub(crate) fn subscription_of(s: stripe_shared::Subscription) -> Subscription {
     // In this API version the billing period lives on the items; they share one cycle.
     let first = s

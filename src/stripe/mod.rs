@@ -10,7 +10,7 @@ pub mod meters;
 mod payments;
 pub mod transport;
 
-pub(crate) use billing::subscription_of;
+pub(crate) use billing::{subscription_from_json, subscription_of};
 pub use billing::{CheckoutFor, CheckoutSession};
 pub use error::Error;
 pub use payments::{InvoiceInfo, NewSubscription, PaymentMethodInfo};

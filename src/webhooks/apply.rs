@@ -360,8 +360,5 @@ fn customer_stub(id: &str, created: i64) -> Customer {
 }
 
 fn parse_subscription(object: &Value) -> anyhow::Result<Subscription> {
-    let text = object.to_string();
-    let sub: stripe_shared::Subscription = miniserde::json::from_str(&text)
-        .map_err(|_| anyhow::anyhow!("data.object is not a subscription this billctl can read"))?;
-    Ok(crate::stripe::subscription_of(sub))
+    crate::stripe::subscription_from_json(object)
 }

@@ -16,6 +16,9 @@ fn type_matches(pattern: &str, kind: &str) -> bool {
     }
 }
 
+/// How long Stripe keeps events: list and retrieve reach back 30 days, no further.
+pub const RETENTION: i64 = 30 * 86_400;
+
 pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     let kind = p.str("type");
@@ -31,9 +34,11 @@ pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
     }
     let created = list::created_filter(&p)?;
     let delivered = p.bool("delivery_success")?;
+    let oldest = state.now() - RETENTION;
     let items = newest_first(&state.events, |e| {
         let t = e["type"].as_str().unwrap_or_default();
-        kind.is_none_or(|k| type_matches(k, t))
+        e["created"].as_i64().unwrap_or(0) >= oldest
+            && kind.is_none_or(|k| type_matches(k, t))
             && (types.is_empty() || types.iter().any(|k| type_matches(k, t)))
             && created(e["created"].as_i64().unwrap_or(0))
             && delivered.is_none_or(|d| d == (e["pending_webhooks"].as_i64() == Some(0)))
@@ -42,7 +47,12 @@ pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
 }
 
 pub fn retrieve(state: &State, id: &str) -> Result<Value, ApiError> {
-    State::get(&state.events, "event", id, "id").cloned()
+    let e = State::get(&state.events, "event", id, "id")?;
+    if e["created"].as_i64().unwrap_or(0) < state.now() - RETENTION {
+        // Past retention Stripe no longer has it.
+        return Err(ApiError::no_such("event", id, "id"));
+    }
+    Ok(e.clone())
 }
 
 fn enabled_events(p: &Params) -> Result<Option<Vec<String>>, ApiError> {
