@@ -396,3 +396,57 @@ fn a_backfilled_history_gives_the_same_months() {
         .json();
     assert_eq!(again["history"]["rows"], 0, "{again}");
 }
+
+/// Metered usage above the quota shows as an estimate for the current period, apart from MRR:
+/// Pro bills 1 cent a call over 10,000, Team 100 cents per 1,000 over 100,000.
+#[test]
+fn overage_is_estimated_apart_from_mrr() {
+    let env = Env::with_sim(stripe_sim::StripeSim::start());
+    let cfg = env.path("metered.toml");
+    std::fs::write(&cfg, common::metered_config()).unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", cfg.as_str()];
+        all.extend_from_slice(args);
+        env.run(&all)
+    };
+    run(&["setup-products", "--yes", "-q"]).ok();
+    let pro = common::subscribe(&env.sim, |a| run(a), "p@example.com", "pro");
+    let team = common::subscribe(&env.sim, |a| run(a), "t@example.com", "team");
+    let light = common::subscribe(&env.sim, |a| run(a), "l@example.com", "pro");
+    for (customer, calls) in [(&pro, 10_250), (&team, 101_555), (&light, 9_000)] {
+        let id = run(&["keys", "issue", "--customer", customer, "--json"])
+            .ok()
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        run(&[
+            "usage",
+            "record",
+            "--key",
+            &id,
+            "--quantity",
+            &calls.to_string(),
+        ])
+        .ok();
+    }
+    let r = run(&["revenue", "--json"]).ok().json();
+    let usd = &r["currencies"][0];
+    assert_eq!(usd["mrr"], 9_900 * 2 + 49_900, "overage is not MRR: {r}");
+    let est = &r["overage_estimate"][0];
+    // 250 calls at 1 cent; 1,555 calls at 0.1 cent = 155.5, rounded half up to 156.
+    assert_eq!(est["currency"], "usd");
+    assert_eq!(est["customers"], 2, "{est}");
+    assert_eq!(est["calls"], 250 + 1_555);
+    assert_eq!(est["amount"], 250 + 156);
+    let table = run(&["revenue"]).ok().stdout;
+    assert!(
+        table.contains("an estimate, not MRR") && table.contains("$4.06"),
+        "{table}"
+    );
+    // A past day has no estimate: it is of the current period only.
+    let past = billctl::time::utc_date(env.sim.now() - 2 * DAY);
+    let r = run(&["revenue", "--as-of", &past, "--json"]).ok().json();
+    assert!(r.get("overage_estimate").is_none(), "{r}");
+}

@@ -39,7 +39,11 @@ pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let report = revenue::as_of(ctx.store()?, as_of)?;
+    let mut report = revenue::as_of(ctx.store()?, as_of)?;
+    if args.as_of.is_none_or(|day| day + 86_400 > now) {
+        let config = ctx.config()?.clone();
+        report.overage_estimate = Some(revenue::overage_estimate(ctx.store()?, &config, now)?);
+    }
     if args.csv && !ctx.output.json {
         ctx.output.data(&csv_as_of(&report))?;
     } else {

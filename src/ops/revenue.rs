@@ -28,6 +28,82 @@ pub struct AsOf {
     #[serde(flatten)]
     pub snapshot: Snapshot,
     pub movements: Vec<Movements>,
+    /// Overage from metered usage in the current billing periods, estimated from usage so far
+    /// (not MRR); only as of now, and only for tiers with an overage price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overage_estimate: Option<Vec<OverageEstimate>>,
+}
+
+/// Overage of one currency: calls above the quota in the current periods so far, priced at
+/// the tiers' overage prices.
+#[derive(Debug, Serialize, Clone, PartialEq)]
+pub struct OverageEstimate {
+    pub currency: String,
+    pub customers: u64,
+    pub calls: i64,
+    pub amount: i64,
+}
+
+/// Calls above the quota in each paying customer's current period so far, priced by their
+/// tier's metered overage price (`amount` per `per` calls, rounded half up per customer, as
+/// Stripe rounds a line).
+pub fn overage_estimate(
+    store: &Store,
+    config: &crate::config::Config,
+    now: i64,
+) -> Result<Vec<OverageEstimate>> {
+    let priced: std::collections::HashMap<&str, &crate::config::PriceSpec> = config
+        .tiers
+        .iter()
+        .filter_map(|t| {
+            t.prices
+                .iter()
+                .find(|p| p.metered.is_some())
+                .map(|p| (t.id.as_str(), p))
+        })
+        .collect();
+    if priced.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = crate::ops::report::Query {
+        customer: None,
+        key: None,
+        period: "current",
+        range: None,
+        by: crate::ops::report::ReportBy::Customer,
+    };
+    let report = crate::ops::report::report(store, config, &q, now)?;
+    let mut out: std::collections::BTreeMap<String, OverageEstimate> = Default::default();
+    for row in &report.rows {
+        let Some(p) = priced.get(row.tier.as_str()) else {
+            continue;
+        };
+        if row.overage <= 0 || !matches!(row.access, "granted" | "grace") {
+            continue;
+        }
+        let per = i128::from(p.metered.as_ref().map_or(1, |m| m.per.max(1)));
+        let x = i128::from(row.overage) * i128::from(p.amount);
+        let amount = i64::try_from((2 * x + per) / (2 * per))
+            .map_err(|_| anyhow::anyhow!("the overage estimate overflows"))?;
+        let e = out
+            .entry(p.currency.clone())
+            .or_insert_with(|| OverageEstimate {
+                currency: p.currency.clone(),
+                customers: 0,
+                calls: 0,
+                amount: 0,
+            });
+        e.customers += 1;
+        e.calls = e
+            .calls
+            .checked_add(row.overage)
+            .ok_or_else(|| anyhow::anyhow!("the overage estimate overflows"))?;
+        e.amount = e
+            .amount
+            .checked_add(amount)
+            .ok_or_else(|| anyhow::anyhow!("the overage estimate overflows"))?;
+    }
+    Ok(out.into_values().collect())
 }
 
 /// One month: revenue at its end (or at `as_of` for the month holding it) and its movements.
@@ -66,6 +142,7 @@ pub fn as_of(store: &Store, as_of: i64) -> Result<AsOf> {
         month_start,
         snapshot,
         movements,
+        overage_estimate: None,
     })
 }
 

@@ -116,6 +116,26 @@ impl Render for AsOf {
             self.month,
             movements_table(out, &self.movements)
         ));
+        if let Some(est) = self.overage_estimate.as_ref().filter(|e| !e.is_empty()) {
+            let rows = est
+                .iter()
+                .map(|e| {
+                    vec![
+                        Cell::new(e.currency.to_uppercase()),
+                        Cell::new(group(e.customers)),
+                        Cell::new(group(e.calls.max(0) as u64)),
+                        Cell::new(money(e.amount, &e.currency)),
+                    ]
+                })
+                .collect();
+            text.push_str(&format!(
+                "\n\nOverage in the current periods so far (an estimate, not MRR)\n{}",
+                out.table(
+                    &["CURRENCY", "CUSTOMERS", "CALLS OVER QUOTA", "AMOUNT"],
+                    rows
+                )
+            ));
+        }
         text
     }
 
