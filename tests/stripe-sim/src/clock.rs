@@ -30,15 +30,17 @@ fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_default().to_string()
 }
 
-/// Every piece of work due at or before `until`, earliest first is picked by the caller.
-fn due(state: &State, until: i64) -> Option<(i64, Work)> {
+/// The earliest piece of work due at or before `until` among the objects on `clock` (`None`:
+/// the objects on the account's own time, whose customers have no test clock).
+fn due(state: &State, clock: Option<&str>, until: i64) -> Option<(i64, Work)> {
     let mut best: Option<(i64, Work)> = None;
     let mut offer = |at: i64, w: Work| {
         if at <= until && best.as_ref().is_none_or(|(b, _)| at < *b) {
             best = Some((at, w));
         }
     };
-    for s in state.subscriptions.values() {
+    let on_clock = |v: &Value| v["customer"].as_str().and_then(|c| state.clock_of(c)) == clock;
+    for s in state.subscriptions.values().filter(|s| on_clock(s)) {
         let status = s["status"].as_str().unwrap_or_default();
         let end = s["items"]["data"][0]["current_period_end"]
             .as_i64()
@@ -67,7 +69,11 @@ fn due(state: &State, until: i64) -> Option<(i64, Work)> {
             }
         }
     }
-    for inv in state.invoices.values().filter(|i| i["status"] == "open") {
+    for inv in state
+        .invoices
+        .values()
+        .filter(|i| i["status"] == "open" && on_clock(i))
+    {
         if let Some(at) = inv["next_payment_attempt"].as_i64() {
             offer(at, Work::Retry(id(inv)));
         }
@@ -84,7 +90,7 @@ fn due(state: &State, until: i64) -> Option<(i64, Work)> {
     for cs in state
         .checkout_sessions
         .values()
-        .filter(|c| c["status"] == "open")
+        .filter(|c| c["status"] == "open" && on_clock(c))
     {
         if let Some(at) = cs["expires_at"].as_i64() {
             offer(at, Work::ExpireCheckout(id(cs)));
@@ -93,11 +99,18 @@ fn due(state: &State, until: i64) -> Option<(i64, Work)> {
     best
 }
 
-/// Runs everything due at or before `until`, each at its own moment; returns how many steps.
+/// Runs everything due at or before `until` on the account's own time, each at its own
+/// moment; returns how many steps.
 pub fn run_due(state: &mut State, until: i64) -> usize {
+    run_due_on(state, None, until)
+}
+
+/// Runs everything due at or before `until` among the objects on `clock` (`None`: the
+/// account's own time), each at its own moment; returns how many steps.
+pub fn run_due_on(state: &mut State, clock: Option<&str>, until: i64) -> usize {
     let mut steps = 0;
     while steps < MAX_STEPS {
-        let Some((at, work)) = due(state, until) else {
+        let Some((at, work)) = due(state, clock, until) else {
             break;
         };
         state.frozen_at = Some(at.max(state.frozen_at.unwrap_or(i64::MIN)));

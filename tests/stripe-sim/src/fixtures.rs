@@ -45,6 +45,8 @@ pub const USED: &[&str] = &[
     "payment_intent",
     "invoice_payment",
     "billing_portal.session",
+    "test_helpers.test_clock",
+    "deleted_test_helpers.test_clock",
 ];
 
 #[cfg(test)]

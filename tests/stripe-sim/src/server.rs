@@ -324,7 +324,24 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
     // What fell due since the last request (renewals, retries, expiries) happens first.
     let now = st.now();
     crate::clock::run_due(&mut st, now);
-    match api::dispatch(&mut st, req) {
+    // A request on a test clock's objects happens at the clock's frozen time, and not while
+    // the clock advances.
+    let clock = api::test_clocks::of_request(&st, req);
+    if let Some(c) = clock.as_ref().and_then(|c| st.test_clocks.get(c)) {
+        if writes && c["status"] == "advancing" {
+            let err = ApiError::invalid(format!(
+                "Test clock {} is advancing: objects on it cannot be changed until it is ready.",
+                c["id"].as_str().unwrap_or_default()
+            ));
+            return (error_response(&err), false, false);
+        }
+        st.frozen_at = c["frozen_time"].as_i64();
+    }
+    let result = api::dispatch(&mut st, req);
+    if clock.is_some() {
+        st.frozen_at = None;
+    }
+    match result {
         Ok(body) => {
             if let Some(scope) = scoped {
                 st.idempotency.insert(

@@ -126,6 +126,9 @@ pub struct State {
     pub indexed_at_ms: HashMap<String, i64>,
     #[serde(default)]
     pub settings: Settings,
+    /// Test clocks (`/v1/test_helpers/test_clocks`).
+    #[serde(default)]
+    pub test_clocks: IndexMap<String, Value>,
 }
 
 /// How the simulated account is set up, as a Dashboard would set it.
@@ -185,6 +188,11 @@ pub struct ReqMeta {
 impl State {
     /// The simulated time in unix seconds: the wall clock plus the offset from advances, or
     /// the moment due work runs at during an advance.
+    /// The test clock a customer lives on, if any.
+    pub fn clock_of(&self, customer: &str) -> Option<&str> {
+        self.customers.get(customer)?["test_clock"].as_str()
+    }
+
     pub fn now(&self) -> i64 {
         self.frozen_at.unwrap_or_else(|| now() + self.clock_offset)
     }

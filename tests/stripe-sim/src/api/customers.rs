@@ -112,6 +112,28 @@ pub fn insert_new(state: &mut State, p: &Params, meta: &ReqMeta) -> Result<Value
     c["metadata"] = json!({});
     c["invoice_settings"] = json!({"custom_fields": null, "default_payment_method": null, "footer": null, "rendering_options": null});
     c["test_clock"] = Value::Null;
+    if let Some(clock) = p.str("test_clock") {
+        let tc = super::test_clocks::live(state, clock, "test_clock")?;
+        if tc["status"] != "ready" {
+            return Err(ApiError::invalid(format!(
+                "Test clock {clock} is advancing: customers cannot be added to it until it is ready."
+            ))
+            .param("test_clock"));
+        }
+        let on_it = state
+            .customers
+            .values()
+            .filter(|c| c["deleted"] != true && c["test_clock"] == clock)
+            .count();
+        if on_it >= super::test_clocks::MAX_CUSTOMERS {
+            return Err(ApiError::invalid(format!(
+                "Test clock {clock} already has {} customers, the most a test clock can have.",
+                super::test_clocks::MAX_CUSTOMERS
+            ))
+            .param("test_clock"));
+        }
+        c["test_clock"] = json!(clock);
+    }
     set_fields(&mut c, p)?;
     if let Some(n) = p.int("next_invoice_sequence")? {
         c["next_invoice_sequence"] = json!(n);

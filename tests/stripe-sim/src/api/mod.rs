@@ -9,6 +9,7 @@ mod events;
 mod invoices;
 pub mod payments;
 pub mod subscriptions;
+pub mod test_clocks;
 
 pub use checkout::{complete_session, expire_now as expire_checkout};
 pub use invoices::void_invoice;
@@ -109,6 +110,16 @@ pub fn dispatch(state: &mut State, req: &Req) -> Result<Value, ApiError> {
             billing::event_summaries(state, req, id)
         }
         ("POST", ["v1", "billing", "meter_events"]) => billing::create_meter_event(state, req),
+
+        ("POST", ["v1", "test_helpers", "test_clocks"]) => test_clocks::create(state, req),
+        ("GET", ["v1", "test_helpers", "test_clocks"]) => test_clocks::list(state, req),
+        ("GET", ["v1", "test_helpers", "test_clocks", id]) => test_clocks::retrieve(state, req, id),
+        ("DELETE", ["v1", "test_helpers", "test_clocks", id]) => {
+            test_clocks::delete(state, req, id)
+        }
+        ("POST", ["v1", "test_helpers", "test_clocks", id, "advance"]) => {
+            test_clocks::advance(state, req, id)
+        }
 
         ("GET", ["v1", "events"]) => events::list(state, req),
         ("GET", ["v1", "events", id]) => events::retrieve(state, id),
