@@ -205,6 +205,9 @@ pub struct StripeSettings {
     pub timeout_secs: u64,
     pub max_attempts: u32,
     pub profile: String,
+    /// Requests per second this process sends at most (`None`: no pacing; Stripe's own
+    /// limits are 100/s live and 25/s in test mode).
+    pub max_requests_per_second: Option<u32>,
 }
 
 /// Checkout redirect URLs.
@@ -353,6 +356,7 @@ struct RawStripe {
     timeout_secs: Option<Spanned<i64>>,
     max_attempts: Option<Spanned<i64>>,
     profile: Option<String>,
+    max_requests_per_second: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -797,6 +801,15 @@ fn stripe_settings(cx: &Ctx, raw: RawStripe) -> Result<StripeSettings, ConfigErr
         timeout_secs: positive(&raw.timeout_secs, "stripe.timeout_secs", 30, 600)? as u64,
         max_attempts: positive(&raw.max_attempts, "stripe.max_attempts", 4, 10)? as u32,
         profile: raw.profile.unwrap_or_else(|| "default".into()),
+        max_requests_per_second: match &raw.max_requests_per_second {
+            None => None,
+            Some(_) => Some(positive(
+                &raw.max_requests_per_second,
+                "stripe.max_requests_per_second",
+                25,
+                1000,
+            )? as u32),
+        },
     })
 }
 

@@ -16,6 +16,8 @@ use std::time::Duration;
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com/";
 /// Environment override of the API base (how tests and demos reach the simulator).
 pub const API_BASE_ENV: &str = "BILLCTL_STRIPE_API_BASE";
+/// Requests per second to Stripe at most (wins over `stripe.max_requests_per_second`).
+pub const RATE_ENV: &str = "BILLCTL_STRIPE_RATE";
 /// Test builds only: lets a live-mode key reach a local simulator, for the live-mode tests.
 pub const TEST_ALLOW_LIVE_BASE_ENV: &str = "BILLCTL_TEST_ALLOW_LIVE_BASE";
 
@@ -265,12 +267,25 @@ impl Ctx {
         if !base.ends_with('/') {
             base.push('/');
         }
+        let max_rps = match std::env::var(RATE_ENV).ok().filter(|v| !v.is_empty()) {
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|r| (1..=1000).contains(r))
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("invalid {RATE_ENV} {v:?}: requests per second, 1 to 1000")
+                    })?,
+            ),
+            None => cfg.max_requests_per_second,
+        };
         Ok(Settings {
             base,
             timeout: Duration::from_secs(cfg.timeout_secs),
             max_attempts: cfg.max_attempts,
             backoff: Duration::from_millis(500),
             log,
+            max_rps,
         })
     }
 

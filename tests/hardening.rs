@@ -209,3 +209,33 @@ fn requested_files_are_written_fresh_and_private() {
         .collect();
     assert!(leftovers.is_empty(), "no temporary file left behind");
 }
+
+/// `BILLCTL_STRIPE_RATE` paces every request to Stripe: at 5 per second, a `setup-products`
+/// run that sends N requests takes at least (N - 1) × 200 ms (the pacer's slots are 200 ms
+/// apart and the first is immediate; a slower machine only takes longer), and a bad value is
+/// refused naming the variable.
+#[test]
+fn stripe_requests_are_paced_by_billctl_stripe_rate() {
+    let env = Env::new();
+    let started = std::time::Instant::now();
+    let run = common::run(
+        env.command()
+            .args(["setup-products", "--yes", "-q"])
+            .env("BILLCTL_STRIPE_RATE", "5"),
+    );
+    let took = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sent = env.sim.requests().len() as u32;
+    assert!(sent >= 6, "{sent} requests");
+    assert!(
+        took >= std::time::Duration::from_millis(200) * (sent - 1),
+        "{sent} requests in {took:?}: faster than 5 a second"
+    );
+    let bad = common::run(
+        env.command()
+            .args(["prices", "list"])
+            .env("BILLCTL_STRIPE_RATE", "0"),
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("BILLCTL_STRIPE_RATE"), "{}", bad.stderr);
+}

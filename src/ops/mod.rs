@@ -29,6 +29,7 @@ pub(crate) fn sim_client(
         max_attempts: 3,
         backoff: std::time::Duration::from_millis(10),
         log: None,
+        max_rps: None,
     };
     let stripe = crate::stripe::Stripe::new(&key, settings).expect("a client");
     let rt = tokio::runtime::Builder::new_current_thread()

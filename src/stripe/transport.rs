@@ -20,6 +20,8 @@ use rand::RngExt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+/// The HTTP method of a raw request.
+pub use stripe_client_core::StripeMethod as Method;
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
 pub type Https = hyper_rustls::HttpsConnector<HttpConnector>;
@@ -50,6 +52,35 @@ pub struct Settings {
     /// Where each attempt is logged (method, path, status, request id, time), if anywhere:
     /// the caller's output, so that this module prints nothing itself.
     pub log: Option<Log>,
+    /// At most this many attempts per second from this process (every request and retry
+    /// waits for its slot); `None`: unpaced.
+    pub max_rps: Option<u32>,
+}
+
+/// Evenly spaced slots for requests: one every `1 / rate` seconds.
+struct Pacer {
+    interval: Duration,
+    next: std::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Pacer {
+    fn new(rate: u32) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs(1) / rate.max(1),
+            next: std::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    /// Waits for this request's slot.
+    async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let slot = (*next).max(tokio::time::Instant::now());
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
 }
 
 /// A sink for request log lines. Never given a secret.
@@ -82,6 +113,9 @@ struct Inner {
     http: Client<Https, Full<Bytes>>,
     settings: Settings,
     auth: HeaderValue,
+    pacer: Option<Pacer>,
+    /// Attempts sent so far.
+    sent: std::sync::atomic::AtomicU64,
 }
 
 impl Transport {
@@ -92,17 +126,25 @@ impl Transport {
                 Error::Decode("the Stripe key contains characters that cannot be sent".into())
             })?;
         auth.set_sensitive(true);
+        let pacer = settings.max_rps.map(Pacer::new);
         Ok(Transport {
             inner: Arc::new(Inner {
                 http,
                 settings,
                 auth,
+                pacer,
+                sent: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }
 
     pub fn base(&self) -> &str {
         &self.inner.settings.base
+    }
+
+    /// Attempts sent so far (retries included).
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sends a request that has no async-stripe type billctl uses (raw event JSON, webhook
@@ -216,6 +258,10 @@ impl Inner {
         key: Option<&str>,
         n: u32,
     ) -> Attempt {
+        if let Some(p) = &self.pacer {
+            p.wait().await;
+        }
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut builder = hyper::Request::builder()
             .method(method.clone())
             .uri(url)

@@ -60,6 +60,9 @@ pub struct LoggedRequest {
     pub fault: Option<String>,
     /// True when the answer was an idempotent replay.
     pub replayed: bool,
+    /// When it arrived: wall clock, unix milliseconds.
+    #[serde(default)]
+    pub at_ms: i64,
 }
 
 /// State shared by the server tasks, the delivery worker and the handle.
@@ -73,6 +76,8 @@ pub struct Shared {
     queue_tx: mpsc::UnboundedSender<webhooks::Job>,
     in_flight: Mutex<usize>,
     idle: Condvar,
+    /// Requests to the `/_sim/` control paths (not logged with the API's).
+    control_requests: std::sync::atomic::AtomicUsize,
 }
 
 fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -251,6 +256,7 @@ impl Builder {
             queue_tx,
             in_flight: Mutex::new(0),
             idle: Condvar::new(),
+            control_requests: std::sync::atomic::AtomicUsize::new(0),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -334,6 +340,13 @@ impl StripeSim {
 
     pub fn clear_requests(&self) {
         self.shared.clear_requests()
+    }
+
+    /// Requests made to the `/_sim/` control paths over HTTP so far.
+    pub fn control_requests(&self) -> usize {
+        self.shared
+            .control_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Arms a fault for the next matching requests.

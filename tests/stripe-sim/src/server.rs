@@ -137,6 +137,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     }
 
     if path.starts_with("/_sim/") {
+        shared
+            .control_requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Ok(control::handle(&shared, &method, &path, &body));
     }
 
@@ -149,6 +152,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         status: 0,
         fault: None,
         replayed: false,
+        at_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
     };
     let fault = shared.faults().take(&method, &path);
     let mut drop_after = false;
