@@ -214,8 +214,9 @@ impl<'a> Sweep<'a> {
     /// Revenue as it stands after every change before `t`.
     pub fn snapshot(&mut self, t: i64) -> Result<Snapshot> {
         self.advance(t);
-        let mut by_currency: BTreeMap<&str, (BTreeMap<&str, (u64, i64)>, Pending, Pending)> =
-            BTreeMap::new();
+        /// Per tier (subscriptions, MRR), trials, incomplete.
+        type Sums<'t> = (BTreeMap<&'t str, (u64, i64)>, Pending, Pending);
+        let mut by_currency: BTreeMap<&str, Sums> = BTreeMap::new();
         let mut statuses: BTreeMap<(&str, &str), u64> = BTreeMap::new();
         let mut unpriced: Vec<String> = Vec::new();
         for c in self.state.values() {
