@@ -39,6 +39,20 @@ fn sub_of(env: &Env, customer: &str) -> String {
         .id
 }
 
+/// Moves the customer's subscription to `tier` through billctl.
+fn change_tier(env: &Env, customer: &str, tier: &str) {
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub_of(env, customer),
+        "--tier",
+        tier,
+        "--yes",
+        "-q",
+    ])
+    .ok();
+}
+
 fn movement(m: &Value, kind: &str) -> (i64, i64) {
     (
         m[kind]["customers"].as_i64().unwrap(),
@@ -82,27 +96,9 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     go_to(&env, m0 + 2 * DAY);
     let d = env.subscribed("d@example.com", "pro"); // new
     go_to(&env, m0 + 3 * DAY);
-    env.run(&[
-        "subscriptions",
-        "change",
-        &sub_of(&env, &a),
-        "--tier",
-        "team",
-        "--yes",
-        "-q",
-    ])
-    .ok(); // expansion
+    change_tier(&env, &a, "team"); // expansion
     go_to(&env, m0 + 5 * DAY);
-    env.run(&[
-        "subscriptions",
-        "change",
-        &sub_of(&env, &b),
-        "--tier",
-        "pro",
-        "--yes",
-        "-q",
-    ])
-    .ok(); // contraction
+    change_tier(&env, &b, "pro"); // contraction
     go_to(&env, m0 + 7 * DAY);
     env.run(&["subscriptions", "cancel", &sub_of(&env, &f), "--yes", "-q"])
         .ok(); // churn
@@ -334,16 +330,7 @@ fn a_backfilled_history_gives_the_same_months() {
     // Two months on: the events above are past Stripe's 30 days.
     let (_, second) = billctl::time::month_of(first + 40 * DAY);
     go_to(&env, second + 5 * DAY);
-    env.run(&[
-        "subscriptions",
-        "change",
-        &sub_of(&env, &x),
-        "--tier",
-        "team",
-        "--yes",
-        "-q",
-    ])
-    .ok();
+    change_tier(&env, &x, "team");
     go_to(&env, second + 8 * DAY);
     let _z = env.subscribed("z@example.com", "enterprise");
     go_to(&env, second + 12 * DAY);

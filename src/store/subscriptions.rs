@@ -137,6 +137,18 @@ fn insert_history(db: &Db, s: &MirrorRow, status: &str, at: i64, source: &str) -
     Ok(())
 }
 
+fn subscription_in(db: &Db, id: &str) -> Result<Option<MirrorRow>> {
+    db.query_opt(
+        concat!(
+            "SELECT ",
+            sub_columns!(),
+            " FROM subscriptions WHERE id = ?1"
+        ),
+        crate::ps![id],
+        sub_row,
+    )
+}
+
 fn put_subscription(db: &Db, s: &MirrorRow, at: i64, source: Source) -> Result<()> {
     note_change(db, s, &s.status, at, source)?;
     db.execute(
@@ -275,15 +287,7 @@ impl Store {
     }
 
     pub fn subscription(&self, id: &str) -> Result<Option<MirrorRow>> {
-        self.db.query_opt(
-            concat!(
-                "SELECT ",
-                sub_columns!(),
-                " FROM subscriptions WHERE id = ?1"
-            ),
-            crate::ps![id],
-            sub_row,
-        )
+        subscription_in(&self.db, id)
     }
 
     /// Writes `row` as of `as_of` if `decide` (given the current status and as-of time, if
@@ -327,15 +331,7 @@ impl Store {
                 "UPDATE subscriptions SET status = ?2, synced_at = ?3 WHERE id = ?1",
                 crate::ps![id, &new, as_of],
             )?;
-            if let Some(row) = db.query_opt(
-                concat!(
-                    "SELECT ",
-                    sub_columns!(),
-                    " FROM subscriptions WHERE id = ?1"
-                ),
-                crate::ps![id],
-                sub_row,
-            )? {
+            if let Some(row) = subscription_in(db, id)? {
                 note_change(db, &row, &new, as_of, Source::Webhook)?;
             }
             Ok(Some(Ok((status, new))))
