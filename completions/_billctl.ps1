@@ -603,7 +603,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
-            [CompletionResult]::new('--backfill-history', '--backfill-history', [CompletionResultType]::ParameterName, 'Also build the subscription history (for `revenue`) from Stripe: the last 30 days from its events, older changes from each subscription''s created and canceled times; only before what the history already holds')
+            [CompletionResult]::new('--backfill-history', '--backfill-history', [CompletionResultType]::ParameterName, 'Also build the subscription history (for `revenue`) from Stripe: the last 30 days from its events, older changes from each subscription''s start date and canceled times; only before what the history already holds')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')

@@ -558,7 +558,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
             cand --color 'When to color tables'
-            cand --backfill-history 'Also build the subscription history (for `revenue`) from Stripe: the last 30 days from its events, older changes from each subscription''s created and canceled times; only before what the history already holds'
+            cand --backfill-history 'Also build the subscription history (for `revenue`) from Stripe: the last 30 days from its events, older changes from each subscription''s start date and canceled times; only before what the history already holds'
             cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'

@@ -425,7 +425,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l backfill-history -d 'Also build the subscription history (for `revenue`) from Stripe: the last 30 days from its events, older changes from each subscription\'s created and canceled times; only before what the history already holds'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l backfill-history -d 'Also build the subscription history (for `revenue`) from Stripe: the last 30 days from its events, older changes from each subscription\'s start date and canceled times; only before what the history already holds'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s q -l quiet -d 'Print only data and errors'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from sync" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'

@@ -399,7 +399,7 @@ pub enum SubscriptionsCommand {
 #[derive(Debug, Args)]
 pub struct SubscriptionsSyncArgs {
     /// Also build the subscription history (for `revenue`) from Stripe: the last 30 days
-    /// from its events, older changes from each subscription's created and canceled times;
+    /// from its events, older changes from each subscription's start date and canceled times;
     /// only before what the history already holds
     #[arg(long)]
     pub backfill_history: bool,

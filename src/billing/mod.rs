@@ -182,6 +182,8 @@ pub struct Subscription {
     pub canceled_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub created: i64,
+    /// When it began: `created`, unless it was backdated.
+    pub start_date: i64,
     #[serde(rename = "latest_invoice_id")]
     pub latest_invoice: Option<String>,
 }

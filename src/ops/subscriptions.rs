@@ -60,7 +60,7 @@ pub struct HistoryBackfill {
 const EVENT_WINDOW: i64 = 30 * 86_400;
 
 /// A subscription's changes as Stripe tells them, oldest first: before the window of events,
-/// from its own timestamps (created, then canceled or ended); within it, one state per
+/// from its own timestamps (its start date, then canceled or ended); within it, one state per
 /// `customer.subscription.*` event (the state before the first event from its
 /// `previous_attributes`). Consecutive equal states are merged.
 fn timeline(
@@ -103,7 +103,7 @@ fn timeline(
             _ => "active",
         };
         start.status = began.to_string();
-        push(sub.created, start.clone());
+        push(sub.start_date.min(sub.created), start.clone());
         if first.is_none() && now_row.status != began {
             // Ended before the window: when it did, if Stripe says.
             let ended = match now_row.status.as_str() {

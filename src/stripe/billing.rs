@@ -70,6 +70,7 @@ pub(crate) fn subscription_of(s: stripe_shared::Subscription) -> Subscription {
         canceled_at: s.canceled_at,
         ended_at: s.ended_at,
         created: s.created,
+        start_date: s.start_date,
         latest_invoice: s
             .latest_invoice
             .and_then(|i| i.id().as_ref().map(|x| x.to_string())),
