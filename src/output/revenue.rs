@@ -103,7 +103,7 @@ fn movements_table(out: &Output, moves: &[Movements]) -> String {
 impl Render for AsOf {
     fn render(&self, out: &Output) -> String {
         let mut text = format!(
-            "MRR as of {} (UTC)\n{}\n",
+            "MRR as of {}\n{}\n",
             utc_datetime(self.as_of),
             snapshot_table(out, &self.snapshot)
         );
