@@ -107,3 +107,57 @@ fn a_live_key_is_refused() {
     let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("live-mode key"), "{text}");
 }
+
+/// A trial on a test clock whose card is declined when it ends: the subscription turns
+/// `past_due`, the mirror learns it from `/v1/events`, and the customer's key stays valid
+/// within the grace, then `revenue` counts the subscription as paying (past_due is MRR).
+#[test]
+fn a_declined_charge_after_a_trial_reaches_the_mirror_and_the_verifier() {
+    let live = Live::new();
+    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let clock = live.clock(wall);
+    live.set_now(wall);
+    let cus = live.customer_with_card(&clock, "declined@example.com", "pm_card_chargeCustomerFail");
+    let created = live.billctl(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &cus,
+        "--tier",
+        "pro",
+        "--trial-days",
+        "7",
+        "--json",
+    ]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    assert_eq!(created.json()["status"], "trialing", "{}", created.stdout);
+    let key = live
+        .billctl(&["keys", "issue", "--customer", &cus, "-q"])
+        .stdout
+        .trim()
+        .to_string();
+    assert!(key.contains('_'), "a key: {key}");
+    // Eight days on: the trial ended and its first charge was declined.
+    live.advance(&clock, wall + 8 * DAY);
+    live.set_now(wall + 8 * DAY);
+    let applied = live.billctl(&[
+        "webhooks",
+        "backfill",
+        "--since",
+        &(wall - 60).to_string(),
+        "--json",
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
+    let row = &listed.json()[0];
+    assert_eq!(row["status"], "past_due", "{row}");
+    let verified = live.billctl_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    assert_eq!(verified.code, 0, "within the grace: {}", verified.stdout);
+    assert_eq!(verified.json()["code"], "VALID");
+    let revenue = live.billctl(&["revenue", "--json"]).json();
+    assert_eq!(revenue["currencies"][0]["mrr"], 9_900, "{revenue}");
+}

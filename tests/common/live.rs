@@ -176,8 +176,17 @@ impl Live {
         self.now.set(Some(t));
     }
 
+    /// billctl with `input` on its stdin.
+    pub fn billctl_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        self.billctl_fed(args, Some(input))
+    }
+
     /// billctl with this run's config, data dir, key and pacing; its requests are counted.
     pub fn billctl(&self, args: &[&str]) -> Run {
+        self.billctl_fed(args, None)
+    }
+
+    fn billctl_fed(&self, args: &[&str], input: Option<&str>) -> Run {
         let mut c = Command::new(env!("CARGO_BIN_EXE_billctl"));
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -194,11 +203,23 @@ impl Live {
             .env("NO_COLOR", "1")
             .arg("-v")
             .args(args)
-            .stdin(Stdio::null());
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         if let Some(t) = self.now.get() {
             c.env(billctl::clock::TEST_NOW_ENV, t.to_string());
         }
-        let run = to_run(c.output().expect("billctl runs"));
+        let mut child = c.spawn().expect("billctl runs");
+        if let Some(text) = input {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("a stdin");
+            stdin.write_all(text.as_bytes()).expect("write stdin");
+        }
+        let run = to_run(child.wait_with_output().expect("billctl runs"));
         let sent = run
             .stderr
             .lines()
@@ -243,6 +264,12 @@ impl Live {
 
     /// A customer on `clock`, tagged, paying with Stripe's test Visa card.
     pub fn customer_on(&self, clock: &str, email: &str) -> String {
+        self.customer_with_card(clock, email, "pm_card_visa")
+    }
+
+    /// A customer on `clock`, tagged, paying with Stripe's test payment method `card` (such as
+    /// `pm_card_chargeCustomerFail`: attaches, then every charge is declined).
+    pub fn customer_with_card(&self, clock: &str, email: &str, card: &str) -> String {
         let c = self.post(
             "/customers",
             &[
@@ -252,7 +279,10 @@ impl Live {
             ],
         );
         let id = c["id"].as_str().expect("a customer id").to_string();
-        let pm = self.post("/payment_methods/pm_card_visa/attach", &[("customer", &id)]);
+        let pm = self.post(
+            &format!("/payment_methods/{card}/attach"),
+            &[("customer", &id)],
+        );
         let pm = pm["id"].as_str().expect("a payment method").to_string();
         self.post(
             &format!("/customers/{id}"),
