@@ -37,10 +37,7 @@ fn the_catalog_is_provisioned_and_checked_on_a_shared_account() {
 fn a_renewal_on_a_test_clock_reaches_the_mirror() {
     let live = Live::new();
     assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
-    let wall = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let wall = common::now();
     let t0 = wall;
     let clock = live.clock(t0);
     live.set_now(t0);
@@ -115,10 +112,7 @@ fn a_live_key_is_refused() {
 fn a_declined_charge_after_a_trial_reaches_the_mirror_and_the_verifier() {
     let live = Live::new();
     assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
-    let wall = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let wall = common::now();
     let clock = live.clock(wall);
     live.set_now(wall);
     let cus = live.customer_with_card(&clock, "declined@example.com", "pm_card_chargeCustomerFail");

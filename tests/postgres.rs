@@ -8,6 +8,17 @@ mod common;
 
 use common::Env;
 
+/// An API key row for `customer` (a placeholder hash), for store-level tests that need a key's
+/// customer without issuing one.
+fn plant_key(client: &mut postgres::Client, id: &str, customer: &str) {
+    client
+        .execute(
+            "INSERT INTO api_keys (id, hash, mode, customer_id, created_at, created_by) VALUES ($1, '\\x00', 'test', $2, 0, 'test')",
+            &[&id, &customer],
+        )
+        .unwrap();
+}
+
 /// A store with something in every kind of table: the catalog, a customer and subscription,
 /// two keys, usage (events and rollups), audit rows, and a stored webhook event.
 fn populated() -> Env {
@@ -634,12 +645,7 @@ fn batched_period_sums_equal_one_by_one() {
     // Customers 0 to 2 have a key each (keyN belongs to cus_N); 3 and 4 record without one.
     let mut client = pg.client(&url);
     for k in 0..3 {
-        client
-            .execute(
-                "INSERT INTO api_keys (id, hash, mode, customer_id, created_at, created_by) VALUES ($1, '\\x00', 'test', $2, 0, 'test')",
-                &[&format!("key{k}"), &format!("cus_{k}")],
-            )
-            .unwrap();
+        plant_key(&mut client, &format!("key{k}"), &format!("cus_{k}"));
     }
     let events: Vec<billctl::store::UsageEvent> = (0..3_000)
         .map(|i| {
@@ -723,12 +729,7 @@ fn copy_import_takes_duplicates_exactly() {
     let url = pg.fresh_db();
     let mut store = common::pg_store(&url);
     let mut client = pg.client(&url);
-    client
-        .execute(
-            "INSERT INTO api_keys (id, hash, mode, customer_id, created_at, created_by) VALUES ('key_a', '\\x00', 'test', 'cus_a', 0, 'test')",
-            &[],
-        )
-        .unwrap();
+    plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
     let event = |i: i64| billctl::store::UsageEvent {
         event_id: format!("e{i:05}"),
@@ -887,12 +888,7 @@ fn overlapping_writers_never_deadlock() {
     let url = pg.fresh_db();
     drop(common::pg_store(&url));
     let mut client = pg.client(&url);
-    client
-        .execute(
-            "INSERT INTO api_keys (id, hash, mode, customer_id, created_at, created_by) VALUES ('key_a', '\\x00', 'test', 'cus_a', 0, 'test')",
-            &[],
-        )
-        .unwrap();
+    plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
     let event = |i: i64| billctl::store::UsageEvent {
         event_id: format!("o{i}"),

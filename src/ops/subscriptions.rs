@@ -67,7 +67,7 @@ fn timeline(
     sub: &Subscription,
     events: &[&serde_json::Value],
     tiers: &TierMap,
-) -> Result<Vec<(i64, MirrorRow)>> {
+) -> Vec<(i64, MirrorRow)> {
     let mut out: Vec<(i64, MirrorRow)> = Vec::new();
     let mut push = |at: i64, row: MirrorRow| {
         let same = out.last().is_some_and(|(_, r): &(i64, MirrorRow)| {
@@ -128,7 +128,7 @@ fn timeline(
         }
         push(created, row);
     }
-    Ok(out)
+    out
 }
 
 /// Reads the subscription events of the last 30 days and writes each subscription's
@@ -163,7 +163,7 @@ fn backfill_history(
                 e["id"].as_str().map(String::from),
             )
         });
-        timelines.push((s.id.clone(), timeline(s, &evs, tiers)?));
+        timelines.push((s.id.clone(), timeline(s, &evs, tiers)));
     }
     let (subscriptions, rows) = store
         .backfill_history(&timelines)

@@ -137,6 +137,20 @@ fn insert_history(db: &Db, s: &MirrorRow, status: &str, at: i64, source: &str) -
     Ok(())
 }
 
+/// A subscription row followed by its payment state (`sub_columns!()`, then
+/// `payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id`).
+fn current_row(r: &R) -> Result<Current> {
+    Ok(Current {
+        row: sub_row(r)?,
+        payment: PaymentState {
+            failed_at: r.opt_i64(13)?,
+            failed_attempts: r.i64(14)?,
+            next_attempt: r.opt_i64(15)?,
+            invoice_id: r.opt_text(16)?,
+        },
+    })
+}
+
 fn subscription_in(db: &Db, id: &str) -> Result<Option<MirrorRow>> {
     db.query_opt(
         concat!(
@@ -430,17 +444,7 @@ impl Store {
              FROM subscriptions WHERE customer_id = ?1
              ORDER BY CASE WHEN status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') THEN 0 ELSE 1 END, created DESC, id"),
             crate::ps![customer],
-            |r| {
-                Ok(Current {
-                    row: sub_row(r)?,
-                    payment: PaymentState {
-                        failed_at: r.opt_i64(13)?,
-                        failed_attempts: r.i64(14)?,
-                        next_attempt: r.opt_i64(15)?,
-                        invoice_id: r.opt_text(16)?,
-                    },
-                })
-            },
+            current_row,
         )
     }
 
@@ -451,17 +455,7 @@ impl Store {
              FROM subscriptions
              ORDER BY customer_id, CASE WHEN status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') THEN 0 ELSE 1 END, created DESC, id"),
             &[],
-            |r| {
-                Ok(Current {
-                    row: sub_row(r)?,
-                    payment: PaymentState {
-                        failed_at: r.opt_i64(13)?,
-                        failed_attempts: r.i64(14)?,
-                        next_attempt: r.opt_i64(15)?,
-                        invoice_id: r.opt_text(16)?,
-                    },
-                })
-            },
+            current_row,
         )?;
         let mut out = std::collections::HashMap::new();
         for c in rows {

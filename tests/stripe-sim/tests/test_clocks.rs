@@ -50,6 +50,15 @@ fn events(api: &Api, kind: &str) -> Vec<Value> {
         .clone()
 }
 
+/// The subscription as Stripe has it now.
+fn subscription(api: &Api, sub: &Value) -> Value {
+    api.get(
+        &format!("/v1/subscriptions/{}", sub["id"].as_str().unwrap()),
+        &[],
+    )
+    .body
+}
+
 /// Polls the clock until it is ready, as a client must; returns how many polls it took.
 fn wait_ready(api: &Api, clock: &str) -> usize {
     for n in 1..=10 {
@@ -112,12 +121,7 @@ fn a_clock_moves_its_customers_alone() {
 
     // The account's own time does not renew the clock's subscription...
     sim.advance_clock(0).unwrap();
-    let s = api
-        .get(
-            &format!("/v1/subscriptions/{}", sub_on["id"].as_str().unwrap()),
-            &[],
-        )
-        .body;
+    let s = subscription(&api, &sub_on);
     assert_eq!(
         s["items"]["data"][0]["current_period_end"].as_i64(),
         Some(end)
@@ -140,12 +144,7 @@ fn a_clock_moves_its_customers_alone() {
         .unwrap()
         .contains("advancing"));
     assert_eq!(wait_ready(&api, &id), 1);
-    let s = api
-        .get(
-            &format!("/v1/subscriptions/{}", sub_on["id"].as_str().unwrap()),
-            &[],
-        )
-        .body;
+    let s = subscription(&api, &sub_on);
     assert_eq!(
         s["items"]["data"][0]["current_period_start"].as_i64(),
         Some(end)
@@ -162,12 +161,7 @@ fn a_clock_moves_its_customers_alone() {
         "at the clock's moment"
     );
     // The customer off the clock was not moved.
-    let s = api
-        .get(
-            &format!("/v1/subscriptions/{}", sub_off["id"].as_str().unwrap()),
-            &[],
-        )
-        .body;
+    let s = subscription(&api, &sub_off);
     assert_eq!(
         s["items"]["data"][0]["current_period_end"].as_i64(),
         Some(off_end)
@@ -208,12 +202,7 @@ fn a_clock_moves_its_customers_alone() {
         api.get(&format!("/v1/customers/{on}"), &[]).body["deleted"],
         true
     );
-    let s = api
-        .get(
-            &format!("/v1/subscriptions/{}", sub_on["id"].as_str().unwrap()),
-            &[],
-        )
-        .body;
+    let s = subscription(&api, &sub_on);
     assert_eq!(s["status"], "canceled");
     assert_eq!(
         api.get(&format!("/v1/test_helpers/test_clocks/{id}"), &[])
