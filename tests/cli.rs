@@ -1,5 +1,7 @@
 //! The binary's top level: help, version, usage errors, completions (fresh, and touching no
 //! store, config, keyring or Stripe), and broken pipes.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
 mod common;
 
@@ -160,5 +162,44 @@ fn the_readmes_module_map_lists_every_source_file() {
     assert!(
         missing.is_empty() && stale.is_empty(),
         "not in the README's module map: {missing:?}; in it but not in src/: {stale:?}"
+    );
+}
+
+/// Every test file says whether it runs against real Stripe (issue 21): tests/run.sh reads
+/// the line to choose what runs with BILLCTL_TEST_STRIPE_KEY and to name why the rest is
+/// skipped, and a file without it would be neither run nor named.
+#[test]
+fn every_test_file_says_whether_it_runs_against_real_stripe() {
+    const MARK: &str = "//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): ";
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut runs = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mark = text
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .find_map(|l| l.strip_prefix(MARK))
+            .unwrap_or_else(|| {
+                panic!("{} has no line `{MARK}runs.|skipped, as …`", path.display())
+            });
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        match mark {
+            "runs." => runs.push(name),
+            m if m.starts_with("skipped, as ") && m.ends_with('.') && m.len() > 20 => {}
+            m => panic!(
+                "{}: the mark must say `runs.` or `skipped, as <reason>.`: {m}",
+                path.display()
+            ),
+        }
+    }
+    assert_eq!(runs, ["live"], "the live-capable files");
+    let script = std::fs::read_to_string(dir.join("run.sh")).unwrap();
+    assert!(
+        script.contains(&format!("MARK='{MARK}'")),
+        "tests/run.sh reads the same mark"
     );
 }

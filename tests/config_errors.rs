@@ -1,4 +1,6 @@
 //! Bad config is reported with file, line and key, exits 2, and sends nothing to Stripe.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it reads the simulator's request log to prove nothing was sent.
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! `billctl db status|backup`, and the store's file modes.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it tests the local store only; the default run covers it.
 
 mod common;
 

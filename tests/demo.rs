@@ -1,6 +1,8 @@
 //! The README's demo command keeps working: the catalog (plan, apply, no-op re-run, check), a
 //! customer and subscription, an API key issued and verified, usage imported and reported, and
 //! the simulator's webhooks received by `webhooks listen`, all exit 0.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it is the README's demo, which starts its own simulator.
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Where the Stripe key may go, replay targets without credentials, and ingested (unverified)
 //! events kept from being re-signed.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it reads the simulator's request log.
 
 mod common;
 

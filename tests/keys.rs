@@ -1,5 +1,7 @@
 //! API keys end to end: issue, storage (hash only), verify codes, revocation, expiry,
 //! rotation, mode separation, quota and rate limits, logs and the audit trail.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it moves a subscription's period with the simulator's controls.
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! Limits that cannot be bypassed (issue 18): rate limits and quotas that hold across
 //! processes, bounded quantities and timestamps, ended billing periods, and a long-lived
 //! Verifier that follows `usage compact`.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it plants subscriptions through the simulator's controls.
 
 mod common;
 

@@ -2,6 +2,8 @@
 //! Stripe test mode (`BILLCTL_TEST_STRIPE_KEY=sk_test_…`) or, by default, as a dry run
 //! against the simulator reached only through its base URL (see tests/common/live.rs). Time
 //! moves through Stripe's test clocks, never the simulator's own clock.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): runs.
 
 mod common;
 
@@ -154,4 +156,215 @@ fn a_declined_charge_after_a_trial_reaches_the_mirror_and_the_verifier() {
     assert_eq!(verified.json()["code"], "VALID");
     let revenue = live.billctl(&["revenue", "--json"]).json();
     assert_eq!(revenue["currencies"][0]["mrr"], 9_900, "{revenue}");
+}
+
+/// Verifies `key` through billctl and returns its exit code and JSON.
+fn verify(live: &Live, key: &str) -> (i32, serde_json::Value) {
+    let r = live.billctl_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    (r.code, r.json())
+}
+
+/// The subscription lifecycle on a test clock: created on Pro, moved to Team, set to cancel
+/// at the period end; the clock passes the end and the mirror, the key and `customers show`
+/// all learn that it ended, from Stripe's own events.
+#[test]
+fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
+    let live = Live::new();
+    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    let wall = common::now();
+    let clock = live.clock(wall);
+    live.set_now(wall);
+    let cus = live.customer_on(&clock, "lifecycle@example.com");
+    let created = live.billctl(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &cus,
+        "--tier",
+        "pro",
+        "--json",
+    ]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let sub = created.json();
+    assert_eq!(sub["status"], "active", "{sub}");
+    let id = sub["id"].as_str().expect("an id").to_string();
+    let end = sub["current_period_end"].as_i64().expect("a period end");
+    let key = live
+        .billctl(&["keys", "issue", "--customer", &cus, "-q"])
+        .stdout
+        .trim()
+        .to_string();
+    assert_eq!(verify(&live, &key).1["code"], "VALID");
+
+    let changed = live.billctl(&[
+        "subscriptions",
+        "change",
+        &id,
+        "--tier",
+        "team",
+        "--proration",
+        "none",
+        "--json",
+    ]);
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    assert_eq!(changed.json()["tier"], "team");
+    // Stripe holds the Team price now, found by this run's lookup key.
+    let stripe_sub = live.get(&format!("/subscriptions/{id}"), &[]);
+    assert_eq!(
+        stripe_sub["items"]["data"][0]["price"]["lookup_key"],
+        format!("{}_team_monthly", live.tag).as_str(),
+        "{stripe_sub}"
+    );
+    assert_eq!(stripe_sub["metadata"]["billctl_tier"], "team");
+
+    let cancel = live.billctl(&["subscriptions", "cancel", &id, "--at-period-end", "--yes"]);
+    assert_eq!(cancel.code, 0, "{}", cancel.stderr);
+    let stripe_sub = live.get(&format!("/subscriptions/{id}"), &[]);
+    assert_eq!(stripe_sub["cancel_at_period_end"], true, "{stripe_sub}");
+    // Within the period the key stays valid.
+    assert_eq!(verify(&live, &key).1["code"], "VALID");
+
+    // The clock passes the end: Stripe cancels the subscription and says so in its events.
+    live.advance(&clock, end + 3_600);
+    live.set_now(end + 3_600);
+    let applied = live.billctl(&[
+        "webhooks",
+        "backfill",
+        "--since",
+        &(wall - 60).to_string(),
+        "--json",
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    assert_eq!(applied.json()["failed"], 0, "{}", applied.stdout);
+    let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
+    assert_eq!(listed.json()[0]["status"], "canceled", "{}", listed.stdout);
+    let (code, v) = verify(&live, &key);
+    assert_eq!(code, 1, "{v}");
+    assert_ne!(v["code"], "VALID", "{v}");
+    let shown = live.billctl(&["customers", "show", &cus, "--json"]).json();
+    assert_eq!(shown["tier"], "none", "{shown}");
+}
+
+/// A customer without a card: Stripe leaves the subscription `incomplete`, billctl says so
+/// and refuses the key; a card attached through billctl and the open invoice paid through
+/// billctl make it active, and the key valid.
+#[test]
+fn access_follows_payment_from_incomplete_to_paid() {
+    let live = Live::new();
+    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    let wall = common::now();
+    let clock = live.clock(wall);
+    live.set_now(wall);
+    let cus = live.bare_customer(&clock, "nocard@example.com");
+    let created = live.billctl(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &cus,
+        "--tier",
+        "pro",
+        "--json",
+    ]);
+    assert_eq!(
+        created.code, 1,
+        "incomplete: {}{}",
+        created.stdout, created.stderr
+    );
+    let sub = created.json();
+    assert_eq!(sub["status"], "incomplete", "{sub}");
+    let key = live
+        .billctl(&["keys", "issue", "--customer", &cus, "-q"])
+        .stdout
+        .trim()
+        .to_string();
+    let (code, v) = verify(&live, &key);
+    assert_eq!(
+        (code, v["code"].as_str()),
+        (1, Some("PAYMENT_REQUIRED")),
+        "{v}"
+    );
+
+    let pm = live.billctl(&[
+        "payment-methods",
+        "attach",
+        "--customer",
+        &cus,
+        "pm_card_visa",
+        "--default",
+        "--json",
+    ]);
+    assert_eq!(pm.code, 0, "{}", pm.stderr);
+    assert_eq!(pm.json()["last4"], "4242");
+    let invoice = sub["latest_invoice_id"].as_str().expect("an invoice");
+    let paid = live.billctl(&["invoices", "pay", invoice, "--yes", "--json"]);
+    assert_eq!(paid.code, 0, "{}", paid.stderr);
+    assert_eq!(paid.json()["status"], "paid");
+    let stripe_sub = live.get(
+        &format!("/subscriptions/{}", sub["id"].as_str().unwrap()),
+        &[],
+    );
+    assert_eq!(stripe_sub["status"], "active", "{stripe_sub}");
+    let applied = live.billctl(&[
+        "webhooks",
+        "backfill",
+        "--since",
+        &(wall - 60).to_string(),
+        "--json",
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let (code, v) = verify(&live, &key);
+    assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
+    let shown = live.billctl(&["customers", "show", &cus, "--json"]).json();
+    assert_eq!(shown["access"], "granted", "{shown}");
+    assert_eq!(shown["default_payment_method"]["last4"], "4242");
+}
+
+/// Drift made in Stripe behind billctl's back, through Stripe's public API: a price archived,
+/// a product archived, and a lookup key moved to a cheaper price. `prices check` finds all
+/// three and exits 1.
+#[test]
+fn drift_made_in_stripe_is_caught_by_the_check() {
+    let live = Live::new();
+    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    let lookup = |name: &str| format!("{}_{name}", live.tag);
+    let price = |name: &str| {
+        let found = live.get("/prices", &[("lookup_keys[]", &lookup(name))]);
+        found["data"][0]["id"]
+            .as_str()
+            .expect("a price")
+            .to_string()
+    };
+    let team = price("team_monthly");
+    live.post(&format!("/prices/{team}"), &[("active", "false")]);
+    let enterprise = format!("billctl_{}_enterprise", live.tag);
+    live.post(&format!("/products/{enterprise}"), &[("active", "false")]);
+    live.post(
+        "/prices",
+        &[
+            ("product", &format!("billctl_{}_pro", live.tag)),
+            ("currency", "usd"),
+            ("unit_amount", "100"),
+            ("recurring[interval]", "month"),
+            ("lookup_key", &lookup("pro_monthly")),
+            ("transfer_lookup_key", "true"),
+            ("metadata[test_run]", &live.tag),
+        ],
+    );
+    let r = live.billctl(&["prices", "check", "--json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let report = r.json();
+    assert_eq!(report["drift"], 3, "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("price {team} is archived")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("product {enterprise} is archived")),
+        "{text}"
+    );
+    assert!(
+        text.contains("price is $1.00 / month, config says $99.00 / month"),
+        "{text}"
+    );
 }

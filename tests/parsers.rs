@@ -5,6 +5,8 @@
 //! The parsers: API keys, the `Stripe-Signature` header, NDJSON and CSV usage lines (and CSV
 //! headers), the time grammar (moments, timestamps, days, months, spans), the config loader and
 //! `--expect` env files.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
 use proptest::prelude::*;
 

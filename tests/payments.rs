@@ -1,6 +1,8 @@
 //! Payments in billctl against the simulator: API access only for subscriptions that are
 //! paid for, payment methods, honest subscription outcomes, invoices, the portal, customer
 //! updates, and webhook events of another API version.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it moves the simulator's clock and changes its settings.
 
 mod common;
 

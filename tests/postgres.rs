@@ -3,6 +3,8 @@
 //! store into an empty Postgres database and back, verified by counts and sums. Runs against a
 //! throwaway cluster (tests/common/pg.rs); skipped, with a note, where Postgres is not
 //! installed, unless BILLCTL_REQUIRE_POSTGRES is set.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it tests the store only; the default run covers it.
 
 mod common;
 

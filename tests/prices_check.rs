@@ -1,5 +1,7 @@
 //! `billctl prices check` and `prices list`: drift made behind billctl's back, the expect
 //! file, restricted keys, and an unreachable Stripe.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it edits the simulator's state to make drift and reads its request log (tests/live.rs makes drift through the public API).
 
 mod common;
 

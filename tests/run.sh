@@ -10,21 +10,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Test files whose tests use only Stripe's public API (the rest drive the simulator itself).
-LIVE_CAPABLE="live"
+# Each test file says in its header whether it runs against real Stripe: a line
+# "//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): runs." or "...: skipped, as <reason>."
+# (tests/cli.rs checks that every file has one).
+MARK='//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): '
 if [ -n "${BILLCTL_TEST_STRIPE_KEY:-}" ]; then
     case "$BILLCTL_TEST_STRIPE_KEY" in
         sk_test_*|rk_test_*) ;;
         *) echo "error: BILLCTL_TEST_STRIPE_KEY must be a test-mode key (sk_test_...); a live-mode key is refused" >&2; exit 2 ;;
     esac
+    live=()
     for f in tests/*.rs; do
         name=$(basename "$f" .rs)
-        case " $LIVE_CAPABLE " in
-            *" $name "*) ;;
-            *) echo "skipped tests/$name.rs against Stripe: it needs the simulator's own controls (its clock, fault injection, Checkout completion or the request log)" ;;
+        mark=$(grep -F -m1 "$MARK" "$f" | sed "s|^$MARK||" || true)
+        case "$mark" in
+            runs.) live+=("$name") ;;
+            skipped,*)
+                n=$(cargo test --locked -q -p billctl --test "$name" -- --list --format terse 2>/dev/null | grep -c ': test$' || true)
+                echo "skipped tests/$name.rs (tests: $n) against Stripe: ${mark#skipped, as }" ;;
+            *) echo "error: tests/$name.rs has no line \"$MARK...\" saying whether it runs against Stripe" >&2; exit 2 ;;
         esac
     done
-    for name in $LIVE_CAPABLE; do
+    for name in "${live[@]}"; do
         cargo test --locked -p billctl --test "$name"
     done
     exit 0

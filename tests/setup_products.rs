@@ -1,5 +1,7 @@
 //! `billctl setup-products` against the simulator: plan, apply, the no-op re-run, price
 //! replacement, pruning, adoption, faults and interrupted runs.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it injects faults into the simulator and reads its request log.
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Usage ingestion: record and import (NDJSON and CSV), dedup by id, all-or-nothing validation
 //! with line numbers, --skip-invalid, derived ids, rollups kept exact, and kill -9 safety.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it plants subscriptions through the simulator's controls.
 
 mod common;
 

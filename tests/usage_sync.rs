@@ -1,5 +1,7 @@
 //! `usage sync` to Stripe meters (ledger, deltas, deterministic identifiers, faults, stale
 //! pending events), `usage reconcile` against meter summaries, and `usage compact`.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it injects faults into the simulator and reads its meter state.
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! `billctl webhooks replay` and `webhooks endpoint`: stored events POSTed again, re-signed so
 //! they verify with Stripe's published algorithm, every delivery recorded, failures resumed;
 //! endpoints created with their secret kept in the real kernel keyring.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it reads stored events the simulator delivered and its state.
 
 mod common;
 

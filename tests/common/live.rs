@@ -29,7 +29,14 @@ const RATE: u32 = 10;
 /// Stripe's test-mode limit, which the dry run's simulator enforces.
 pub const TEST_MODE_LIMIT: u32 = 25;
 
+/// Against real Stripe the tests of one run share an account and its 25 requests/s, so they
+/// run one at a time (each paced at [`RATE`] for billctl and for the harness).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub struct Live {
+    /// Held for the test's life against real Stripe; `None` in the dry run, whose tests
+    /// each have a simulator (and a rate limit) of their own.
+    _turn: Option<std::sync::MutexGuard<'static, ()>>,
     /// The dry run's simulator: kept alive, and read only at the end (its log).
     sim: Option<stripe_sim::StripeSim>,
     pub base: String,
@@ -70,6 +77,9 @@ impl Live {
                 (Some(sim), base, key)
             }
         };
+        let turn = sim
+            .is_none()
+            .then(|| ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner()));
         let base = if base.ends_with('/') {
             base
         } else {
@@ -92,6 +102,7 @@ impl Live {
             billctl::idempotency::random()[8..16].to_ascii_lowercase()
         );
         Live {
+            _turn: turn,
             sim,
             base,
             key,
@@ -262,14 +273,8 @@ impl Live {
         panic!("test clock {clock} did not become ready after 600 polls");
     }
 
-    /// A customer on `clock`, tagged, paying with Stripe's test Visa card.
-    pub fn customer_on(&self, clock: &str, email: &str) -> String {
-        self.customer_with_card(clock, email, "pm_card_visa")
-    }
-
-    /// A customer on `clock`, tagged, paying with Stripe's test payment method `card` (such as
-    /// `pm_card_chargeCustomerFail`: attaches, then every charge is declined).
-    pub fn customer_with_card(&self, clock: &str, email: &str, card: &str) -> String {
+    /// A customer on `clock`, tagged, with no payment method.
+    pub fn bare_customer(&self, clock: &str, email: &str) -> String {
         let c = self.post(
             "/customers",
             &[
@@ -278,7 +283,18 @@ impl Live {
                 ("metadata[test_run]", &self.tag),
             ],
         );
-        let id = c["id"].as_str().expect("a customer id").to_string();
+        c["id"].as_str().expect("a customer id").to_string()
+    }
+
+    /// A customer on `clock`, tagged, paying with Stripe's test Visa card.
+    pub fn customer_on(&self, clock: &str, email: &str) -> String {
+        self.customer_with_card(clock, email, "pm_card_visa")
+    }
+
+    /// A customer on `clock`, tagged, paying with Stripe's test payment method `card` (such as
+    /// `pm_card_chargeCustomerFail`: attaches, then every charge is declined).
+    pub fn customer_with_card(&self, clock: &str, email: &str, card: &str) -> String {
+        let id = self.bare_customer(clock, email);
         let pm = self.post(
             &format!("/payment_methods/{card}/attach"),
             &[("customer", &id)],
@@ -303,15 +319,14 @@ impl Live {
                 None,
             ));
         }
-        let keys: Vec<String> = ["pro", "team", "enterprise"]
-            .iter()
-            .map(|t| format!("{}_{t}_monthly", self.tag))
-            .collect();
-        let query: Vec<(&str, &str)> = keys.iter().map(|k| ("lookup_keys[]", k.as_str())).collect();
-        let prices = self.get("/prices", &query);
-        for p in prices["data"].as_array().into_iter().flatten() {
-            if let Some(id) = p["id"].as_str() {
-                self.post(&format!("/prices/{id}"), &[("active", "false")]);
+        // Every price of this run's products, whichever holds a lookup key now.
+        for tier in ["pro", "team", "enterprise"] {
+            let product = format!("billctl_{}_{tier}", self.tag);
+            let prices = self.get("/prices", &[("product", &product), ("limit", "100")]);
+            for p in prices["data"].as_array().into_iter().flatten() {
+                if let (Some(id), Some(true)) = (p["id"].as_str(), p["active"].as_bool()) {
+                    self.post(&format!("/prices/{id}"), &[("active", "false")]);
+                }
             }
         }
         for tier in ["pro", "team", "enterprise"] {

@@ -16,8 +16,9 @@ use serde_json::{json, Value};
 
 /// Customers one clock may hold.
 pub const MAX_CUSTOMERS: usize = 3;
-/// A clock deletes itself this long after it was created.
-const LIFETIME: i64 = 30 * 86_400;
+/// A clock deletes itself this long after it was created (Stripe's reference shows
+/// `deletes_after` seven days after `created`).
+const LIFETIME: i64 = 7 * 86_400;
 /// Without subscriptions, how far one advance may go.
 const MAX_ADVANCE_WITHOUT_SUBSCRIPTIONS: i64 = 2 * 366 * 86_400;
 
