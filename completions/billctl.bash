@@ -31,6 +31,9 @@ _billctl() {
             billctl,customers)
                 cmd="billctl__subcmd__customers"
                 ;;
+            billctl,dashboard)
+                cmd="billctl__subcmd__dashboard"
+                ;;
             billctl,db)
                 cmd="billctl__subcmd__db"
                 ;;
@@ -195,6 +198,9 @@ _billctl() {
                 ;;
             billctl__subcmd__help,customers)
                 cmd="billctl__subcmd__help__subcmd__customers"
+                ;;
+            billctl__subcmd__help,dashboard)
+                cmd="billctl__subcmd__help__subcmd__dashboard"
                 ;;
             billctl__subcmd__help,db)
                 cmd="billctl__subcmd__help__subcmd__db"
@@ -731,7 +737,7 @@ _billctl() {
 
     case "${cmd}" in
         billctl)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue webhooks invoices auth db completions help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue dashboard webhooks invoices auth db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,6 +1484,44 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__dashboard)
+            opts="-q -v -y -h -V --out --period --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__db)
             opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version status backup restore migrate copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1765,7 +1809,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help)
-            opts="setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue webhooks invoices auth db completions help"
+            opts="setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue dashboard webhooks invoices auth db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1963,6 +2007,20 @@ _billctl() {
         billctl__subcmd__help__subcmd__customers__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__dashboard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

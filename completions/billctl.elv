@@ -45,6 +45,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
             cand revenue 'Revenue: MRR by tier and currency, subscribers, ARPA and the month''s movements'
+            cand dashboard 'Write the billing dashboard: one self-contained HTML page (revenue, subscribers, usage against quota with a chart per customer, API keys, webhooks)'
             cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
             cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
@@ -936,7 +937,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --from 'Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d'
             cand --to 'End of an explicit period, exclusive (same forms as --from)'
             cand --by 'One row per customer, per key, or per day'
-            cand --html 'Also write one self-contained HTML page (no network, no scripts) with an SVG chart of daily usage per customer against the quota line'
+            cand --html 'Also write one self-contained HTML page (no network): the usage section of `billctl dashboard`, with a chart per customer (cumulative usage by day, quota, today, projection)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -1084,6 +1085,26 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --live 'Allow writes with a live-mode Stripe key'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;dashboard'= {
+            cand --out 'Write the page to FILE (mode 0600) instead of stdout'
+            cand --period 'The usage section''s billing period: `current` (each customer''s) or a month YYYY-MM'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -1829,6 +1850,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand audit 'Read the audit log of administrative actions'
             cand usage 'Record, import and report API usage; alert on quotas; sync to Stripe meters; compact'
             cand revenue 'Revenue: MRR by tier and currency, subscribers, ARPA and the month''s movements'
+            cand dashboard 'Write the billing dashboard: one self-contained HTML page (revenue, subscribers, usage against quota with a chart per customer, API keys, webhooks)'
             cand webhooks 'Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint'
             cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
@@ -1953,6 +1975,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage;compact'= {
         }
         &'billctl;help;revenue'= {
+        }
+        &'billctl;help;dashboard'= {
         }
         &'billctl;help;webhooks'= {
             cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'

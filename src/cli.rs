@@ -92,6 +92,12 @@ pub enum Command {
     Usage(UsageCommand),
     /// Revenue: MRR by tier and currency, subscribers, ARPA and the month's movements
     Revenue(RevenueArgs),
+    /// Write the billing dashboard: one self-contained HTML page (revenue, subscribers, usage
+    /// against quota with a chart per customer, API keys, webhooks)
+    ///
+    /// No network and no external scripts: inline CSS, SVG and a little JavaScript for sorting
+    /// and filtering (the page reads the same without it). With --json, the page's data.
+    Dashboard(DashboardArgs),
     /// Receive, store, apply, list, replay and backfill Stripe webhooks; manage the endpoint
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
@@ -109,6 +115,24 @@ pub enum Command {
 }
 
 pub use crate::ops::revenue::RevenueBy;
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// Write the page to FILE (mode 0600) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The usage section's billing period: `current` (each customer's) or a month YYYY-MM
+    #[arg(long, default_value = "current", value_parser = usage_period)]
+    pub period: String,
+}
+
+/// `current` or a month `YYYY-MM`.
+fn usage_period(s: &str) -> Result<String, String> {
+    if s == "current" {
+        return Ok(s.to_string());
+    }
+    crate::time::parse_month(s).map(|_| s.to_string())
+}
 
 #[derive(Debug, Args)]
 pub struct RevenueArgs {
@@ -742,8 +766,8 @@ pub struct UsageReportArgs {
     /// Print CSV instead of a table
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
-    /// Also write one self-contained HTML page (no network, no scripts) with an SVG chart of
-    /// daily usage per customer against the quota line
+    /// Also write one self-contained HTML page (no network): the usage section of `billctl
+    /// dashboard`, with a chart per customer (cumulative usage by day, quota, today, projection)
     #[arg(long, value_name = "FILE")]
     pub html: Option<std::path::PathBuf>,
 }

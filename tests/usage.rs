@@ -604,6 +604,7 @@ fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
 
 #[test]
 fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
+    // The chart's points are checked in tests/dashboard.rs, which draws the same section.
     let u = setup();
     let sub = u
         .env
@@ -637,11 +638,19 @@ fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
         "a chart"
     );
     assert!(
-        html.contains(&u.customer) && html.contains("used 7000 of 10000"),
+        html.contains(&u.customer) && html.contains("7,000 API calls of 10,000"),
         "{html}"
     );
-    assert!(html.contains("quota 10000"), "the quota line");
-    for external in ["<script", "http://", "https://", "src=", "@import", "url("] {
+    assert!(html.contains("quota 10,000"), "the quota line");
+    assert_eq!(html.matches("<script").count(), 1, "one inline script");
+    for external in [
+        "<script src",
+        "http://",
+        "https://",
+        "src=",
+        "@import",
+        "url(",
+    ] {
         let found = html.replace("http://www.w3.org/2000/svg", "");
         assert!(
             !found.contains(external),

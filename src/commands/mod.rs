@@ -5,6 +5,7 @@ pub mod auth;
 pub mod checkout;
 pub mod completions;
 pub mod customers;
+pub mod dashboard;
 pub mod db;
 pub mod invoices;
 pub mod keys;
@@ -38,6 +39,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Audit(AuditCommand::List(args)) => audit::list(ctx, &args),
         Command::Usage(cmd) => usage::run(ctx, cmd),
         Command::Revenue(args) => revenue::run(ctx, &args),
+        Command::Dashboard(args) => dashboard::run(ctx, &args),
         Command::Webhooks(cmd) => webhooks::run(ctx, cmd),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),

@@ -4,7 +4,7 @@ use crate::cli::{UsageAlertsArgs, UsageReportArgs};
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::report::{self, Query};
-use crate::output::{csv, html_report};
+use crate::output::csv;
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
@@ -20,8 +20,10 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
     let store = ctx.store()?;
     let report = report::report(store, &config, &q, now())?;
     if let Some(path) = &args.html {
-        let charts = report::charts(store, &config, &report, &q, now())?;
-        super::write_private(path, &html_report(&charts, now()))?;
+        let page = crate::ops::dashboard::Dashboard::usage_only(
+            crate::ops::dashboard::usage_section(store, &report, &q, now())?,
+        );
+        super::write_private(path, &crate::output::dashboard::page(&page))?;
         ctx.output.status(format!("Wrote {}.", path.display()));
     }
     if args.csv && !ctx.output.json {

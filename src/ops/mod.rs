@@ -2,6 +2,7 @@
 //! clock's reading, a progress handle) and returns a serializable report. They print nothing;
 //! `commands/` turns flags into a call and renders the report.
 
+pub mod dashboard;
 pub mod import;
 pub mod keys;
 pub mod payments;

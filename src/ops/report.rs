@@ -271,7 +271,7 @@ fn rows_of(
 /// A subject's usage per UTC day that has any, clipped to `[from, to)`: the first and last
 /// days count only their part inside the period, so the days add up to the period's total
 /// exactly.
-fn exact_days(
+pub(crate) fn exact_days(
     store: &Store,
     (scope, subject): (&str, &str),
     (from, to): (i64, i64),
@@ -311,58 +311,6 @@ pub fn alerts(store: &Store, config: &Config, threshold: f64, now: i64) -> Resul
         rows: listed,
         by: ReportBy::Customer,
     })
-}
-
-/// One customer's chart for `usage report --html`: daily usage over the period and the quota.
-pub struct Chart {
-    pub customer: String,
-    pub tier: String,
-    pub period: (i64, i64),
-    /// Usage per day, clipped to the period (see `exact_days`).
-    pub days: Vec<(i64, i64)>,
-    /// Usage in the period: the report table's figure.
-    pub used: i64,
-    pub quota: Option<u64>,
-}
-
-/// A chart per customer of the report (the key's usage when `key` is given).
-pub fn charts(
-    store: &Store,
-    config: &Config,
-    report: &Report,
-    q: &Query,
-    now: i64,
-) -> Result<Vec<Chart>> {
-    let mut out = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for r in &report.rows {
-        if !seen.insert(r.customer.clone()) {
-            continue;
-        }
-        let (scope, subject) = match q.key {
-            Some(k) => ("key", k),
-            None => ("customer", r.customer.as_str()),
-        };
-        let period = (r.period_start, r.period_end);
-        let days = exact_days(store, (scope, subject), period)?;
-        let used = store.usage_in(scope, subject, period.0, period.1)?;
-        let quota = if q.by == ReportBy::Customer {
-            r.quota
-        } else {
-            plan_of(store, config, &r.customer, q.period, None, now)
-                .ok()
-                .and_then(|p| p.quota)
-        };
-        out.push(Chart {
-            customer: r.customer.clone(),
-            tier: r.tier.clone(),
-            period,
-            days,
-            used,
-            quota,
-        });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 mod catalog;
+pub mod dashboard;
 mod keys;
 mod payments;
 pub mod revenue;
@@ -18,7 +19,7 @@ mod webhooks;
 pub use catalog::plan_table;
 pub use payments::{card, CustomerList};
 pub use subscriptions::subscription_table;
-pub use usage::{csv, html_report, sync_warnings};
+pub use usage::{csv, sync_warnings};
 pub use webhooks::{delivery_printer, dry_run_summary, listen_line, would_send};
 
 /// Text from outside (event ids, types, reasons, URLs) made safe for a terminal: control

@@ -247,12 +247,7 @@ pub fn csv_by_month(r: &ByMonth) -> String {
     s
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::dashboard::escape;
 
 /// Fill colours for tiers, in tier order.
 const PALETTE: &[&str] = &[
@@ -260,7 +255,7 @@ const PALETTE: &[&str] = &[
 ];
 
 /// One stacked bar chart: a bar per month, a segment per tier; `value` picks what is stacked.
-fn stacked(
+pub(super) fn stacked(
     title: &str,
     r: &ByMonth,
     currency: &str,

@@ -1,7 +1,7 @@
 //! How usage reports read on a terminal, as CSV and as an HTML page.
 
 use super::{Output, Render};
-use crate::ops::report::{Chart, Report, ReportBy, Row};
+use crate::ops::report::{Report, ReportBy, Row};
 use crate::ops::sync::{CompactView, ReconcileView, SyncView};
 use crate::time::{utc_date, utc_datetime};
 use comfy_table::{Cell, Color};
@@ -106,71 +106,6 @@ pub fn csv(rows: &[Row]) -> String {
         ));
     }
     s
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// One customer's chart: cumulative daily usage over the period against the quota line.
-fn svg_chart(days: &[(i64, i64)], from: i64, to: i64, quota: Option<u64>) -> String {
-    let (w, h, pad) = (640.0, 200.0, 30.0);
-    let span = ((to - from) as f64).max(1.0);
-    let mut cumulative = Vec::new();
-    let mut total = 0i64;
-    for (day, q) in days {
-        total += q;
-        cumulative.push((*day, total));
-    }
-    let top = (total as f64).max(quota.unwrap_or(0) as f64).max(1.0) * 1.1;
-    let x = |t: i64| pad + (((t - from) as f64 / span).clamp(0.0, 1.0)) * (w - 2.0 * pad);
-    let y = |v: f64| h - pad - v / top * (h - 2.0 * pad);
-    let mut points = format!("{:.1},{:.1}", x(from), y(0.0));
-    for (day, v) in &cumulative {
-        points.push_str(&format!(" {:.1},{:.1}", x(*day + 86_400), y(*v as f64)));
-    }
-    let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img">"##
-    );
-    svg.push_str(&format!(
-        r##"<rect x="0" y="0" width="{w}" height="{h}" fill="#fff" stroke="#ddd"/>"##
-    ));
-    svg.push_str(&format!(
-        r##"<polyline fill="none" stroke="#2563eb" stroke-width="2" points="{points}"/>"##
-    ));
-    if let Some(q) = quota {
-        let qy = y(q as f64);
-        svg.push_str(&format!(r##"<line x1="{pad}" y1="{qy:.1}" x2="{:.1}" y2="{qy:.1}" stroke="#dc2626" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#dc2626" text-anchor="end">quota {q}</text>"##, w - pad, w - pad, qy - 4.0));
-    }
-    svg.push_str(&format!(r##"<text x="{pad}" y="{:.1}" font-size="11" fill="#555">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="end">{}</text>"##, h - 8.0, utc_date(from), w - pad, h - 8.0, utc_date(to)));
-    svg.push_str("</svg>");
-    svg
-}
-
-/// A self-contained page: inline CSS and SVG only, nothing fetched.
-pub fn html_report(charts: &[Chart], now: i64) -> String {
-    let mut body = String::new();
-    for c in charts {
-        let used = c.used;
-        body.push_str(&format!(
-            "<section><h2>{}</h2><p>tier {} · {} .. {} (UTC) · used {} of {}</p>{}</section>\n",
-            escape(&c.customer),
-            escape(&c.tier),
-            utc_date(c.period.0),
-            utc_date(c.period.1),
-            used,
-            c.quota.map_or("unlimited".into(), |q| q.to_string()),
-            svg_chart(&c.days, c.period.0, c.period.1, c.quota)
-        ));
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>billctl usage report</title>\n<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#111}}section{{margin-bottom:2rem}}h2{{font-size:1rem;margin:0 0 .25rem}}p{{margin:0 0 .5rem;color:#444}}</style></head>\n<body><h1>Usage against quota</h1><p>Generated {} by billctl {}.</p>\n{body}</body></html>\n",
-        crate::time::utc_datetime(now),
-        env!("CARGO_PKG_VERSION")
-    )
 }
 
 impl Render for SyncView {

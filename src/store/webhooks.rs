@@ -453,6 +453,40 @@ impl EventStore {
         )
     }
 
+    /// Events that arrived in `[since, until)` (unix seconds), counted by the UTC day of their
+    /// arrival and their status, with rejected requests as status `rejected`; by day, then
+    /// status.
+    pub fn outcomes_by_day(&self, since: i64, until: i64) -> Result<Vec<(i64, String, i64)>> {
+        let (from, to) = (since.saturating_mul(1000), until.saturating_mul(1000));
+        self.db.query(
+            "SELECT day, status, n FROM (
+               SELECT (received_at / 86400000) * 86400 AS day, status, count(*) AS n FROM events
+                 WHERE received_at >= ?1 AND received_at < ?2 GROUP BY 1, 2
+               UNION ALL
+               SELECT (received_at / 86400000) * 86400 AS day, 'rejected' AS status, count(*) AS n FROM receipts
+                 WHERE outcome = 'rejected' AND received_at >= ?1 AND received_at < ?2 GROUP BY 1
+             ) AS t ORDER BY day, status",
+            crate::ps![from, to],
+            |r| Ok((r.i64(0)?, r.text(1)?, r.i64(2)?)),
+        )
+    }
+
+    /// Failed events that arrived since `since` (unix seconds), newest arrival first, at most
+    /// `limit`.
+    pub fn failed_since(&self, since: i64, limit: usize) -> Result<Vec<EventRow>> {
+        self.db.query(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE status = 'failed' AND received_at >= ?1
+                 ORDER BY received_at DESC, id LIMIT ?2"
+            ),
+            crate::ps![
+                since.saturating_mul(1000),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            event_row,
+        )
+    }
+
     /// Counts of events by status and of rejected requests.
     pub fn counts(&self) -> Result<Vec<(String, i64)>> {
         self.db.query(

@@ -2,6 +2,8 @@
 //! names the field, timestamps as RFC 3339 or unix seconds, and ids derived from the fields
 //! when asked. Pure: no I/O here.
 
+pub mod series;
+
 use crate::time::parse_timestamp;
 use serde_json::Value;
 use sha2::{Digest, Sha256};

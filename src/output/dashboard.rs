@@ -1,0 +1,796 @@
+//! The billing dashboard as one self-contained HTML page: inline CSS and SVG, and a little
+//! inline JavaScript that sorts and filters tables (the page reads the same without it). The
+//! one renderer of usage charts: `usage report --html` is this page with its usage section
+//! alone.
+//!
+//! Usage charts carry their scale on the `<svg>` (`data-from`, `data-to`, `data-end`,
+//! `data-ymax` and the plot box `data-plot="x0 y0 x1 y1"`) so a reader (the tests) can turn
+//! points back into moments and totals.
+
+use crate::money::{group, money};
+use crate::ops::dashboard::{
+    Dashboard, KeysSection, RevenueSection, SubscribersSection, UsageRow, UsageSection,
+    WebhooksSection, Who,
+};
+use crate::time::{utc_date, utc_datetime};
+use crate::usage::series::{QuotaReached, Series};
+use std::fmt::Write;
+
+const DAY: i64 = 86_400;
+
+/// Text made safe for HTML and SVG (element content and quoted attributes).
+pub(super) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A signed count with thousands separators.
+fn count(n: i64) -> String {
+    if n < 0 {
+        format!("-{}", group(n.unsigned_abs()))
+    } else {
+        group(n as u64)
+    }
+}
+
+fn opt_date(t: Option<i64>) -> String {
+    t.map_or_else(|| "—".into(), utc_datetime)
+}
+
+fn who_cells(w: &Who) -> String {
+    format!(
+        "<td>{}</td><td>{}</td><td>{}</td>",
+        escape(&w.customer_id),
+        escape(w.name.as_deref().unwrap_or("")),
+        escape(w.email.as_deref().unwrap_or(""))
+    )
+}
+
+fn display_name(w: &Who) -> String {
+    match (&w.name, &w.email) {
+        (Some(n), _) if !n.is_empty() => format!("{n} ({})", w.customer_id),
+        (_, Some(e)) if !e.is_empty() => format!("{e} ({})", w.customer_id),
+        _ => w.customer_id.clone(),
+    }
+}
+
+/// A table's head: `(label, numeric)` per column; numeric columns sort as numbers.
+fn thead(cols: &[(&str, bool)]) -> String {
+    let mut s = String::from("<thead><tr>");
+    for (label, numeric) in cols {
+        if *numeric {
+            let _ = write!(s, "<th class=\"n\">{}</th>", escape(label));
+        } else {
+            let _ = write!(s, "<th>{}</th>", escape(label));
+        }
+    }
+    s.push_str("</tr></thead>");
+    s
+}
+
+const STYLE: &str = ":root{color-scheme:light dark;--fg:#111827;--bg:#fff;--muted:#4b5563;--line:#d1d5db;--accent:#2563eb;--warn:#dc2626;--card:#f3f4f6}
+@media (prefers-color-scheme: dark){:root{--fg:#e5e7eb;--bg:#0b0f14;--muted:#9ca3af;--line:#374151;--accent:#60a5fa;--warn:#f87171;--card:#111827}}
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1120px;padding:1.5rem;color:var(--fg);background:var(--bg)}
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--line)}h3{font-size:1rem;margin:1rem 0 .25rem}
+p.meta,figcaption,.note{color:var(--muted)}nav a{margin-right:1rem;color:var(--accent)}
+.cards{display:flex;flex-wrap:wrap;gap:.75rem}.card{background:var(--card);padding:.5rem .9rem;border-radius:6px}.card b{display:block;font-size:1.3rem}
+table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem}th,td{padding:.2rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th{font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums}.js th{cursor:pointer}th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}
+.over{color:var(--warn);font-weight:600}figure{margin:.5rem 0 1.5rem}figcaption{font-weight:600}
+svg{max-width:100%;height:auto}svg text{font-size:11px;fill:currentColor}svg .axis-title{font-size:11px;fill:var(--muted)}
+svg .grid{stroke:var(--line);stroke-width:1}svg .cumulative{fill:none;stroke:var(--accent);stroke-width:2}
+svg .projection{fill:none;stroke:var(--accent);stroke-width:2;opacity:.8}svg .quota{stroke:var(--warn);stroke-width:1.5}
+svg .today{stroke:var(--muted);stroke-width:1.5}svg .day-bar{fill:var(--accent);opacity:.3}svg .quota-reached{fill:var(--warn)}
+.legend span{margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+input[type=search]{padding:.3rem .5rem;width:20rem;max-width:100%;margin:.25rem 0}";
+
+/// Sorting (click a header) and filtering (the search box, shown only when this runs).
+const SCRIPT: &str = "(function(){
+function val(td,num){var t=td.textContent.trim();if(!num)return t.toLowerCase();var v=parseFloat(t.replace(/[^0-9.\\-]/g,''));return isNaN(v)?-Infinity:v;}
+document.querySelectorAll('table.sortable').forEach(function(t){
+var ths=t.tHead.rows[0].cells;
+Array.prototype.forEach.call(ths,function(th,i){th.tabIndex=0;th.addEventListener('click',function(){
+var num=th.classList.contains('n'),asc=th.getAttribute('aria-sort')!=='ascending',b=t.tBodies[0];
+var rows=Array.prototype.slice.call(b.rows);
+rows.sort(function(x,y){var a=val(x.cells[i],num),c=val(y.cells[i],num);return (a<c?-1:a>c?1:0)*(asc?1:-1);});
+Array.prototype.forEach.call(ths,function(h){h.removeAttribute('aria-sort');});
+th.setAttribute('aria-sort',asc?'ascending':'descending');
+rows.forEach(function(r){b.appendChild(r);});});});});
+document.querySelectorAll('input[data-filter]').forEach(function(inp){
+var t=document.getElementById(inp.getAttribute('data-filter'));inp.hidden=false;
+inp.addEventListener('input',function(){var q=inp.value.toLowerCase();
+Array.prototype.forEach.call(t.tBodies[0].rows,function(r){r.hidden=q!==''&&r.textContent.toLowerCase().indexOf(q)<0;});});});
+document.documentElement.classList.add('js');
+})();";
+
+/// The page: every section the dashboard holds.
+pub fn page(d: &Dashboard) -> String {
+    let full = d.revenue.is_some();
+    let title = if full {
+        "Billing dashboard"
+    } else {
+        "Usage against quota"
+    };
+    let mut body = String::new();
+    let mut nav = String::new();
+    let mut add = |id: &str, label: &str, html: String| {
+        let _ = write!(nav, "<a href=\"#{id}\">{label}</a>");
+        let _ = write!(
+            body,
+            "<section id=\"{id}\"><h2>{label}</h2>\n{html}</section>\n"
+        );
+    };
+    if let Some(r) = &d.revenue {
+        add("revenue", "Revenue", revenue(r));
+    }
+    if let Some(s) = &d.subscribers {
+        add("subscribers", "Subscribers", subscribers(s));
+    }
+    add("usage", "Usage", usage(&d.usage));
+    if let Some(k) = &d.keys {
+        add("keys", "API keys", keys(k));
+    }
+    if let Some(w) = &d.webhooks {
+        add("webhooks", "Webhooks", webhooks(w));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>billctl: {title}</title>\n<style>{STYLE}</style></head>\n<body><header><h1>{title}</h1><p class=\"meta\">Generated {} by billctl {}. Times are UTC.</p><nav>{nav}</nav></header>\n{body}<script>{SCRIPT}</script></body></html>\n",
+        utc_datetime(d.generated_at),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn revenue(r: &RevenueSection) -> String {
+    let mut s = String::new();
+    let snap = &r.now.snapshot;
+    if snap.currencies.is_empty() {
+        s.push_str("<p>No paying subscriptions.</p>");
+    }
+    for c in &snap.currencies {
+        let cur = c.currency.as_str();
+        let _ = write!(
+            s,
+            "<h3>{}</h3><div class=\"cards\"><div class=\"card\">MRR<b>{}</b></div><div class=\"card\">Paying customers<b>{}</b></div><div class=\"card\">ARPA<b>{}</b></div><div class=\"card\">Trials (not MRR)<b>{}</b></div></div>",
+            escape(&cur.to_uppercase()),
+            money(c.mrr, cur),
+            group(c.paying_customers),
+            money(c.arpa, cur),
+            group(c.trials.subscriptions)
+        );
+        s.push_str("<table class=\"mrr\">");
+        s.push_str(&thead(&[
+            ("Tier", false),
+            ("Subscriptions", true),
+            ("MRR", true),
+        ]));
+        s.push_str("<tbody>");
+        for t in &c.tiers {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&t.tier),
+                group(t.subscriptions),
+                money(t.mrr, cur)
+            );
+        }
+        let _ = write!(
+            s,
+            "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
+            group(c.tiers.iter().map(|t| t.subscriptions).sum()),
+            money(c.mrr, cur)
+        );
+        let mut tiers: Vec<String> = r
+            .months
+            .months
+            .iter()
+            .flat_map(|m| m.snapshot.currencies.iter())
+            .filter(|x| x.currency == cur)
+            .flat_map(|x| x.tiers.iter().map(|t| t.tier.clone()))
+            .collect();
+        tiers.sort();
+        tiers.dedup();
+        s.push_str(&super::revenue::stacked(
+            &format!(
+                "MRR, last {} months, stacked by tier ({})",
+                r.months.months.len(),
+                cur.to_uppercase()
+            ),
+            &r.months,
+            cur,
+            &tiers,
+            &|t| t.mrr,
+            &|v| money(v, cur),
+        ));
+    }
+    if !r.now.movements.is_empty() {
+        let _ = write!(
+            s,
+            "<h3>Movements in {}</h3><table class=\"movements\">",
+            escape(&r.now.month)
+        );
+        s.push_str(&thead(&[
+            ("Currency", false),
+            ("Start MRR", true),
+            ("New", true),
+            ("Expansion", true),
+            ("Contraction", true),
+            ("Churn", true),
+            ("Reactivation", true),
+            ("Net", true),
+            ("End MRR", true),
+        ]));
+        s.push_str("<tbody>");
+        for m in &r.now.movements {
+            let cur = m.currency.as_str();
+            let mv = |x: &crate::revenue::Move, sign: &str| {
+                format!(
+                    "<td class=\"n\">{sign}{} <span class=\"note\">({})</span></td>",
+                    money(x.mrr, cur),
+                    group(x.customers)
+                )
+            };
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"n\">{}</td>{}{}{}{}{}<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&cur.to_uppercase()),
+                money(m.start_mrr, cur),
+                mv(&m.new, "+"),
+                mv(&m.expansion, "+"),
+                mv(&m.contraction, "−"),
+                mv(&m.churn, "−"),
+                mv(&m.reactivation, "+"),
+                money(m.net, cur),
+                money(m.end_mrr, cur)
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    s
+}
+
+fn subscribers(sub: &SubscribersSection) -> String {
+    let mut s = String::new();
+    // Counts: a row per tier, a column per status.
+    let mut statuses: Vec<&str> = sub.counts.iter().map(|c| c.status.as_str()).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    let mut tiers: Vec<&str> = sub.counts.iter().map(|c| c.tier.as_str()).collect();
+    tiers.sort_unstable();
+    tiers.dedup();
+    s.push_str("<h3>By tier and status</h3>");
+    if tiers.is_empty() {
+        s.push_str("<p>No subscriptions.</p>");
+    } else {
+        let mut cols: Vec<(&str, bool)> = vec![("Tier", false)];
+        cols.extend(statuses.iter().map(|st| (*st, true)));
+        s.push_str("<table class=\"counts\">");
+        s.push_str(&thead(&cols));
+        s.push_str("<tbody>");
+        for t in &tiers {
+            let _ = write!(s, "<tr><td>{}</td>", escape(t));
+            for st in &statuses {
+                let n: u64 = sub
+                    .counts
+                    .iter()
+                    .filter(|c| c.tier == *t && c.status == *st)
+                    .map(|c| c.subscriptions)
+                    .sum();
+                let _ = write!(s, "<td class=\"n\">{}</td>", group(n));
+            }
+            s.push_str("</tr>");
+        }
+        s.push_str("</tbody></table>");
+    }
+    let _ = write!(
+        s,
+        "<h3>At risk: past due and unpaid ({})</h3>",
+        group(sub.at_risk.len() as u64)
+    );
+    if sub.at_risk.is_empty() {
+        s.push_str("<p>None.</p>");
+    } else {
+        s.push_str("<table class=\"sortable at-risk\">");
+        s.push_str(&thead(&[
+            ("Customer", false),
+            ("Name", false),
+            ("Email", false),
+            ("Tier", false),
+            ("Status", false),
+            ("Failing since", false),
+            ("Attempts", true),
+            ("Next attempt", false),
+            ("Unpaid invoice", false),
+            ("Access", false),
+            ("Grace until", false),
+        ]));
+        s.push_str("<tbody>");
+        for r in &sub.at_risk {
+            let _ = write!(
+                s,
+                "<tr>{}<td>{}</td><td class=\"over\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                who_cells(&r.who),
+                escape(&r.tier),
+                escape(&r.status),
+                opt_date(r.payment_failed_at),
+                r.failed_attempts,
+                opt_date(r.next_payment_attempt),
+                escape(r.unpaid_invoice_id.as_deref().unwrap_or("—")),
+                escape(r.access),
+                opt_date(r.grace_until)
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    let _ = write!(
+        s,
+        "<h3>Trials ending within {} days ({})</h3>",
+        crate::ops::dashboard::TRIAL_DAYS,
+        group(sub.trials_ending.len() as u64)
+    );
+    if sub.trials_ending.is_empty() {
+        s.push_str("<p>None.</p>");
+    } else {
+        s.push_str("<table class=\"sortable trials\">");
+        s.push_str(&thead(&[
+            ("Customer", false),
+            ("Name", false),
+            ("Email", false),
+            ("Tier", false),
+            ("Trial ends", false),
+        ]));
+        s.push_str("<tbody>");
+        for t in &sub.trials_ending {
+            let _ = write!(
+                s,
+                "<tr>{}<td>{}</td><td>{}</td></tr>",
+                who_cells(&t.who),
+                escape(&t.tier),
+                utc_datetime(t.trial_end)
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    s
+}
+
+fn reached_text(r: Option<QuotaReached>) -> String {
+    match r {
+        Some(QuotaReached::Reached(t)) => format!("reached {}", utc_date(t)),
+        Some(QuotaReached::Projected(t)) => format!("{} at this rate", utc_date(t)),
+        None => String::new(),
+    }
+}
+
+fn usage(u: &UsageSection) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<p>Billing period: {} · {} customers, by share of quota; the first {} are charted below the table.</p>",
+        escape(&u.period),
+        group(u.rows.len() as u64),
+        group(u.charted as u64)
+    );
+    s.push_str("<input type=\"search\" data-filter=\"usage-table\" placeholder=\"Filter customers\" aria-label=\"Filter customers\" hidden>");
+    s.push_str("<table class=\"sortable\" id=\"usage-table\">");
+    s.push_str(&thead(&[
+        ("Customer", false),
+        ("Name", false),
+        ("Email", false),
+        ("Tier", false),
+        ("Used", true),
+        ("Quota", true),
+        ("Share", true),
+        ("Quota reached", false),
+        ("Access", false),
+    ]));
+    s.push_str("<tbody>");
+    for r in &u.rows {
+        let share = r.percent.map_or(String::new(), |p| format!("{p:.1}%"));
+        let over = if r.percent.is_some_and(|p| p >= 100.0) {
+            " over"
+        } else {
+            ""
+        };
+        let _ = write!(
+            s,
+            "<tr>{}<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{over}\">{share}</td><td>{}</td><td>{}</td></tr>",
+            who_cells(&r.who),
+            escape(&r.tier),
+            count(r.used),
+            r.quota.map_or_else(|| "unlimited".into(), group),
+            reached_text(r.quota_reached),
+            escape(r.access)
+        );
+    }
+    s.push_str("</tbody></table>");
+    if u.rows.len() > u.charted {
+        let _ = write!(
+            s,
+            "<p class=\"note\">{} more customers are in the table only.</p>",
+            group((u.rows.len() - u.charted) as u64)
+        );
+    }
+    for (i, r) in u.rows.iter().take(u.charted).enumerate() {
+        if let Some(series) = &r.series {
+            s.push_str(&usage_figure(i, r, series));
+        }
+    }
+    s
+}
+
+fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
+    let subject = match &r.key_id {
+        Some(k) => format!("key {k} of {}", display_name(&r.who)),
+        None => display_name(&r.who),
+    };
+    let title = format!(
+        "{subject}: {} API calls of {} ({}), {} to {}",
+        count(r.used),
+        r.quota.map_or_else(|| "unlimited".into(), group),
+        r.tier,
+        utc_date(series.from),
+        utc_date(series.to)
+    );
+    format!(
+        "<figure class=\"usage\" data-customer=\"{}\"><figcaption>{}{}</figcaption>{}</figure>\n",
+        escape(&r.who.customer_id),
+        escape(&title),
+        match r.quota_reached {
+            Some(q) => format!(" · quota {}", reached_text(Some(q))),
+            None => String::new(),
+        },
+        usage_svg(&format!("usage-{i}"), &title, series)
+    )
+}
+
+/// A round number at or above `v`: 1, 2, 2.5 or 5 times a power of ten.
+fn nice(v: f64) -> f64 {
+    if v <= 1.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+/// One customer's period: cumulative step line, daily bars (their own scale, the lower
+/// quarter of the plot), quota line, today, projection, and where the quota is reached.
+pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
+    let (w, h) = (720.0, 250.0);
+    let (x0, y0, x1, y1) = (70.0, 14.0, 700.0, 206.0);
+    let span = ((s.to - s.from) as f64).max(1.0);
+    let projected = s.projection.map_or(0, |(_, (_, v))| v);
+    let top = nice((s.used.max(projected).max(0) as f64).max(s.quota.unwrap_or(0) as f64) * 1.05);
+    let x = |t: i64| x0 + ((t - s.from) as f64 / span).clamp(0.0, 1.0) * (x1 - x0);
+    let y = |v: f64| y1 - (v / top).clamp(0.0, 1.0) * (y1 - y0);
+    let mut o = String::with_capacity(6_000);
+    let _ = write!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"usage-chart\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-t\" data-from=\"{}\" data-to=\"{}\" data-end=\"{}\" data-ymax=\"{top}\" data-plot=\"{x0} {y0} {x1} {y1}\"><title id=\"{id}-t\">{}</title>",
+        s.from,
+        s.to,
+        s.end,
+        escape(title)
+    );
+    // The y axis: five gridlines, labelled with thousands separators.
+    for i in 0..=4 {
+        let v = top * f64::from(i) / 4.0;
+        let _ = write!(
+            o,
+            "<line class=\"grid\" x1=\"{x0}\" x2=\"{x1}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            x0 - 6.0,
+            y(v) + 4.0,
+            group(v.round() as u64),
+            yy = y(v)
+        );
+    }
+    let _ = write!(
+        o,
+        "<text class=\"axis-title\" transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">API calls, cumulative</text>",
+        (y0 + y1) / 2.0
+    );
+    // The x axis: the period's first day and every seventh after it, and its end.
+    let mut t = s.from;
+    while t < s.to {
+        let _ = write!(
+            o,
+            "<line class=\"grid\" x1=\"{xx:.1}\" x2=\"{xx:.1}\" y1=\"{y1}\" y2=\"{:.1}\"/><text x=\"{xx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            y1 + 4.0,
+            y1 + 16.0,
+            &utc_date(t)[5..],
+            xx = x(t)
+        );
+        t = t.saturating_add(7 * DAY);
+    }
+    let _ = write!(
+        o,
+        "<text x=\"{x1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><text class=\"axis-title\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">day (UTC)</text>",
+        y1 + 30.0,
+        utc_date(s.to),
+        (x0 + x1) / 2.0,
+        h - 4.0
+    );
+    // Daily bars, on a scale of their own: the busiest day fills a quarter of the plot.
+    let busiest = s.days.iter().map(|&(_, q)| q).max().unwrap_or(0).max(1) as f64;
+    o.push_str("<g class=\"days\">");
+    for &(day, q) in &s.days {
+        let (a, b) = (x(day.max(s.from)), x(day.saturating_add(DAY).min(s.to)));
+        let bh = (q.max(0) as f64 / busiest) * (y1 - y0) / 4.0;
+        let _ = write!(
+            o,
+            "<rect class=\"day-bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" data-day=\"{day}\" data-value=\"{q}\"><title>{}: {}</title></rect>",
+            a + 0.5,
+            y1 - bh,
+            (b - a - 1.0).max(0.5),
+            utc_date(day),
+            count(q)
+        );
+    }
+    o.push_str("</g>");
+    if !s.days.is_empty() {
+        let _ = write!(
+            o,
+            "<text class=\"axis-title\" x=\"{:.1}\" y=\"{:.1}\">bars: calls per day, own scale (busiest {})</text>",
+            x0 + 4.0,
+            y1 - (y1 - y0) / 4.0 - 4.0,
+            count(busiest as i64)
+        );
+    }
+    if let Some(q) = s.quota {
+        let qy = y(q as f64);
+        let _ = write!(
+            o,
+            "<line class=\"quota\" x1=\"{x0}\" x2=\"{x1}\" y1=\"{qy:.1}\" y2=\"{qy:.1}\" stroke-dasharray=\"4 3\" data-value=\"{q}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">quota {}</text>",
+            x1 - 2.0,
+            qy - 4.0,
+            group(q)
+        );
+    }
+    let points: Vec<String> = s
+        .steps
+        .iter()
+        .map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v as f64)))
+        .collect();
+    let _ = write!(
+        o,
+        "<polyline class=\"cumulative\" points=\"{}\"><title>used: {}</title></polyline>",
+        points.join(" "),
+        count(s.used)
+    );
+    if let Some(((ta, va), (tb, vb))) = s.projection {
+        let _ = write!(
+            o,
+            "<polyline class=\"projection\" stroke-dasharray=\"6 4\" points=\"{:.1},{:.1} {:.1},{:.1}\"><title>projected to the period end at the current rate: {}</title></polyline>",
+            x(ta),
+            y(va as f64),
+            x(tb),
+            y(vb as f64),
+            count(vb)
+        );
+        let tx = x(s.end);
+        let _ = write!(
+            o,
+            "<line class=\"today\" x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{y0}\" y2=\"{y1}\" stroke-dasharray=\"2 2\" data-t=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">today</text>",
+            s.end,
+            tx + 3.0,
+            y0 + 10.0
+        );
+    }
+    if let (Some(q), Some(r)) = (s.quota, s.quota_reached) {
+        let t = match r {
+            QuotaReached::Reached(t) | QuotaReached::Projected(t) => t,
+        };
+        let (cx, cy) = (x(t.max(s.from)), y(q as f64));
+        let _ = write!(
+            o,
+            "<circle class=\"quota-reached\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" data-t=\"{t}\"><title>quota {}</title></circle>",
+            reached_text(Some(r))
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+fn keys(k: &KeysSection) -> String {
+    let mut s = format!(
+        "<p>{} active keys of {} customers, most recently used first.</p>",
+        group(k.active),
+        group(k.customers.len() as u64)
+    );
+    if k.customers.is_empty() {
+        return s;
+    }
+    s.push_str("<input type=\"search\" data-filter=\"keys-table\" placeholder=\"Filter keys\" aria-label=\"Filter keys\" hidden>");
+    s.push_str("<table class=\"sortable\" id=\"keys-table\">");
+    s.push_str(&thead(&[
+        ("Customer", false),
+        ("Name", false),
+        ("Email", false),
+        ("Active keys", true),
+        ("Keys (last use)", false),
+        ("Last use", false),
+    ]));
+    s.push_str("<tbody>");
+    for c in &k.customers {
+        let list: Vec<String> = c
+            .keys
+            .iter()
+            .map(|key| {
+                let name = key
+                    .name
+                    .as_deref()
+                    .map_or(String::new(), |n| format!(" “{}”", escape(n)));
+                format!(
+                    "{}{name} ({})",
+                    escape(&key.id),
+                    key.last_used_at
+                        .map_or_else(|| "never".into(), utc_datetime)
+                )
+            })
+            .collect();
+        let _ = write!(
+            s,
+            "<tr>{}<td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            who_cells(&c.who),
+            c.keys.len(),
+            list.join("<br>"),
+            c.last_used_at.map_or_else(|| "never".into(), utc_datetime)
+        );
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+/// Outcome colours, in the order they stack.
+const OUTCOMES: [(&str, &str); 5] = [
+    ("applied", "#59a14f"),
+    ("ignored", "#9ca3af"),
+    ("pending", "#edc948"),
+    ("failed", "#e15759"),
+    ("rejected", "#b07aa1"),
+];
+
+fn outcome(d: &crate::ops::dashboard::DayOutcomes, name: &str) -> i64 {
+    match name {
+        "applied" => d.applied,
+        "ignored" => d.ignored,
+        "pending" => d.pending,
+        "failed" => d.failed,
+        _ => d.rejected,
+    }
+}
+
+fn webhooks(wh: &WebhooksSection) -> String {
+    let (w, h, left, bottom) = (720.0, 220.0, 70.0, 36.0);
+    let totals: Vec<i64> = wh
+        .days
+        .iter()
+        .map(|d| OUTCOMES.iter().map(|(n, _)| outcome(d, n)).sum())
+        .collect();
+    let top = nice(totals.iter().copied().max().unwrap_or(0).max(1) as f64);
+    let y = |v: f64| h - bottom - v / top * (h - bottom - 14.0);
+    let title = format!(
+        "Webhook events by day of arrival and outcome, last {} days",
+        wh.days.len()
+    );
+    let mut s = format!(
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"webhook-chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"webhooks-t\"><title id=\"webhooks-t\">{}</title>",
+        escape(&title),
+        escape(&title)
+    );
+    for i in 0..=4 {
+        let v = top * f64::from(i) / 4.0;
+        let _ = write!(
+            s,
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            w - 10.0,
+            left - 6.0,
+            y(v) + 4.0,
+            group(v.round() as u64),
+            yy = y(v)
+        );
+    }
+    let _ = write!(
+        s,
+        "<text class=\"axis-title\" transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">events</text>",
+        (h - bottom) / 2.0
+    );
+    let bw = (w - left - 10.0) / (wh.days.len().max(1) as f64);
+    for (i, d) in wh.days.iter().enumerate() {
+        let bx = left + i as f64 * bw;
+        let mut base = 0.0;
+        for (name, colour) in OUTCOMES {
+            let v = outcome(d, name) as f64;
+            if v > 0.0 {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\" data-day=\"{}\" data-outcome=\"{name}\" data-value=\"{}\"><title>{} {name}: {}</title></rect>",
+                    bx + 4.0,
+                    y(base + v),
+                    (bw - 8.0).max(1.0),
+                    y(base) - y(base + v),
+                    d.day,
+                    v as i64,
+                    utc_date(d.day),
+                    count(v as i64)
+                );
+                base += v;
+            }
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            bx + bw / 2.0,
+            h - bottom + 16.0,
+            &utc_date(d.day)[5..]
+        );
+    }
+    s.push_str("</svg><div class=\"legend\">");
+    for (name, colour) in OUTCOMES {
+        let _ = write!(
+            s,
+            "<span><i style=\"background:{colour}\"></i>{name}</span>"
+        );
+    }
+    s.push_str("</div></figure>");
+    s.push_str("<table class=\"outcomes\">");
+    let mut cols: Vec<(&str, bool)> = vec![("Day", false)];
+    cols.extend(OUTCOMES.iter().map(|(n, _)| (*n, true)));
+    s.push_str(&thead(&cols));
+    s.push_str("<tbody>");
+    for d in &wh.days {
+        let _ = write!(s, "<tr><td>{}</td>", utc_date(d.day));
+        for (name, _) in OUTCOMES {
+            let _ = write!(s, "<td class=\"n\">{}</td>", count(outcome(d, name)));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    let _ = write!(s, "<h3>Failed ({})</h3>", count(wh.failed_total));
+    if wh.failed.is_empty() {
+        s.push_str("<p>None.</p>");
+        return s;
+    }
+    s.push_str("<table class=\"sortable failed\">");
+    s.push_str(&thead(&[
+        ("Event", false),
+        ("Type", false),
+        ("Arrived", false),
+        ("Why", false),
+    ]));
+    s.push_str("<tbody>");
+    for e in &wh.failed {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&e.id),
+            escape(&e.kind),
+            utc_datetime(e.received_at_ms.div_euclid(1000)),
+            escape(e.detail.as_deref().unwrap_or(""))
+        );
+    }
+    s.push_str("</tbody></table>");
+    if (wh.failed.len() as i64) < wh.failed_total {
+        let _ = write!(
+            s,
+            "<p class=\"note\">The newest {} are listed: 'billctl webhooks list --status failed' shows them all.</p>",
+            wh.failed.len()
+        );
+    }
+    s
+}
