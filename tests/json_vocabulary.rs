@@ -423,6 +423,13 @@ fn every_json_output_follows_one_vocabulary() {
         run(&["webhooks", "backfill", "--since", "1h", "--json"]).ok(),
         false,
     );
+    keep("revenue", run(&["revenue", "--json"]).ok(), false);
+    keep(
+        "revenue by month",
+        run(&["revenue", "--by", "month", "--json"]).ok(),
+        false,
+    );
+    keep("dashboard", run(&["dashboard", "--json"]).ok(), false);
     keep(
         "usage compact",
         run(&["usage", "compact", "--before", "400d", "--yes", "--json"]).ok(),

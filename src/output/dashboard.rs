@@ -44,6 +44,14 @@ fn count(n: i64) -> String {
     }
 }
 
+/// A moment in a table (the page says times are UTC), or "never".
+fn when(t: Option<i64>) -> String {
+    t.map_or_else(
+        || "never".into(),
+        |t| utc_datetime(t).trim_end_matches(" UTC").to_string(),
+    )
+}
+
 fn opt_date(t: Option<i64>) -> String {
     t.map_or_else(|| "—".into(), utc_datetime)
 }
@@ -93,6 +101,7 @@ svg .grid{stroke:var(--line);stroke-width:1}svg .cumulative{fill:none;stroke:var
 svg .projection{fill:none;stroke:var(--accent);stroke-width:2;opacity:.8}svg .quota{stroke:var(--warn);stroke-width:1.5}
 svg .today{stroke:var(--muted);stroke-width:1.5}svg .day-bar{fill:var(--accent);opacity:.3}svg .quota-reached{fill:var(--warn)}
 .legend span{margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+#usage-table td:nth-child(n+5):nth-child(-n+7),#keys-table td:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
 input[type=search]{padding:.3rem .5rem;width:20rem;max-width:100%;margin:.25rem 0}";
 
 /// Sorting (click a header) and filtering (the search box, shown only when this runs).
@@ -398,13 +407,13 @@ fn usage(u: &UsageSection) -> String {
     for r in &u.rows {
         let share = r.percent.map_or(String::new(), |p| format!("{p:.1}%"));
         let over = if r.percent.is_some_and(|p| p >= 100.0) {
-            " over"
+            " class=\"over\""
         } else {
             ""
         };
         let _ = write!(
             s,
-            "<tr>{}<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{over}\">{share}</td><td>{}</td><td>{}</td></tr>",
+            "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td{over}>{share}</td><td>{}</td><td>{}</td></tr>",
             who_cells(&r.who),
             escape(&r.tier),
             count(r.used),
@@ -620,13 +629,13 @@ fn keys(k: &KeysSection) -> String {
     s.push_str(&thead(&[
         ("Customer", false),
         ("Name", false),
-        ("Email", false),
         ("Active keys", true),
-        ("Keys (last use)", false),
+        ("Keys", false),
         ("Last use", false),
     ]));
     s.push_str("<tbody>");
     for c in &k.customers {
+        let several = c.keys.len() > 1;
         let list: Vec<String> = c
             .keys
             .iter()
@@ -635,21 +644,22 @@ fn keys(k: &KeysSection) -> String {
                     .name
                     .as_deref()
                     .map_or(String::new(), |n| format!(" “{}”", escape(n)));
-                format!(
-                    "{}{name} ({})",
-                    escape(&key.id),
-                    key.last_used_at
-                        .map_or_else(|| "never".into(), utc_datetime)
-                )
+                let used = if several {
+                    format!(" ({})", when(key.last_used_at))
+                } else {
+                    String::new()
+                };
+                format!("{}{name}{used}", escape(&key.id))
             })
             .collect();
         let _ = write!(
             s,
-            "<tr>{}<td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            who_cells(&c.who),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&c.who.customer_id),
+            escape(c.who.name.as_deref().unwrap_or("")),
             c.keys.len(),
             list.join("<br>"),
-            c.last_used_at.map_or_else(|| "never".into(), utc_datetime)
+            when(c.last_used_at)
         );
     }
     s.push_str("</tbody></table>");
