@@ -524,6 +524,45 @@ fn usage_report_html_is_the_dashboards_usage_section() {
             "one renderer for {c}"
         );
     }
+    // By day, the same customer's chart (and its quota); by one key, the key's use against the
+    // customer's quota, as the report's row has it.
+    let by_day = s.env.path("by-day.html");
+    s.env
+        .run(&[
+            "usage",
+            "report",
+            "--by",
+            "day",
+            "--html",
+            by_day.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+    let by_day = std::fs::read_to_string(by_day).unwrap();
+    assert_eq!(usage_svg(&by_day, &s.ada), usage_svg(&board, &s.ada));
+    let key_id = s.env.run(&["keys", "list", "--json"]).ok().json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_key = s.env.path("by-key.html");
+    s.env
+        .run(&[
+            "usage",
+            "report",
+            "--key",
+            &key_id,
+            "--html",
+            by_key.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+    let by_key = std::fs::read_to_string(by_key).unwrap();
+    let svg = usage_svg(&by_key, &s.ada);
+    assert!(
+        svg.contains(&format!("key {key_id} of Ada Lovelace")),
+        "{svg}"
+    );
+    assert!(svg.contains(": 1 API calls of 10,000 (pro)"), "{svg}");
 }
 
 #[test]

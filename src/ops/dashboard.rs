@@ -248,7 +248,7 @@ fn build(
         generated_at: now,
         subscribers: Some(subscribers(store, config, &customers, &rev.now, now)?),
         revenue: Some(rev),
-        usage: section(store, &customers, &report, &q, now)?,
+        usage: section(store, config, &customers, &report, &q, now)?,
         keys: Some(keys(store, &customers, now)?),
         webhooks: Some(webhooks(events, now)?),
     })
@@ -256,17 +256,24 @@ fn build(
 
 /// The usage section of `usage report --html`: the report's customers, charted by the same
 /// rules as the dashboard's.
-pub fn usage_section(store: &Store, report: &Report, q: &Query, now: i64) -> Result<UsageSection> {
+pub fn usage_section(
+    store: &Store,
+    config: &Config,
+    report: &Report,
+    q: &Query,
+    now: i64,
+) -> Result<UsageSection> {
     let customers: HashMap<String, Customer> = store
         .customers()?
         .into_iter()
         .map(|c| (c.id.clone(), c))
         .collect();
-    section(store, &customers, report, q, now)
+    section(store, config, &customers, report, q, now)
 }
 
 fn section(
     store: &Store,
+    config: &Config,
     customers: &HashMap<String, Customer>,
     report: &Report,
     q: &Query,
@@ -278,7 +285,8 @@ fn section(
         if !seen.insert(r.customer.as_str()) {
             continue;
         }
-        // A key or day report's rows carry no quota; the chart is against the customer's.
+        // A key or day report's rows carry no quota: the chart is against the customer's tier's
+        // quota, as a customer report's row is (with `--key`, the key's use against it).
         let (used, quota, percent) = if report.by == ReportBy::Customer {
             (r.used, r.quota, r.percent)
         } else {
@@ -286,7 +294,8 @@ fn section(
                 .key
                 .map_or(("customer", r.customer.as_str()), |k| ("key", k));
             let used = store.usage_in(scope.0, scope.1, r.period_start, r.period_end)?;
-            (used, None, None)
+            let quota = config.tier(&r.tier).and_then(|t| t.quota);
+            (used, quota, crate::billing::standing(used, quota).percent)
         };
         rows.push(UsageRow {
             who: who(customers, &r.customer),
