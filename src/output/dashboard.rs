@@ -53,7 +53,7 @@ fn when(t: Option<i64>) -> String {
 }
 
 fn opt_date(t: Option<i64>) -> String {
-    t.map_or_else(|| "—".into(), utc_datetime)
+    t.map_or_else(|| "—".into(), |t| when(Some(t)))
 }
 
 fn who_cells(w: &Who) -> String {
@@ -93,7 +93,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1120px;padding:
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--line)}h3{font-size:1rem;margin:1rem 0 .25rem}
 p.meta,figcaption,.note{color:var(--muted)}nav a{margin-right:1rem;color:var(--accent)}
 .cards{display:flex;flex-wrap:wrap;gap:.75rem}.card{background:var(--card);padding:.5rem .9rem;border-radius:6px}.card b{display:block;font-size:1.3rem}
-table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem}th,td{padding:.2rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem}section{overflow-x:auto}th,td{padding:.2rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums}.js th{cursor:pointer}th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}
 .over{color:var(--warn);font-weight:600}figure{margin:.5rem 0 1.5rem}figcaption{font-weight:600}
 svg{max-width:100%;height:auto}svg text{font-size:11px;fill:currentColor}svg .axis-title{font-size:11px;fill:var(--muted)}
@@ -365,7 +365,7 @@ fn subscribers(sub: &SubscribersSection) -> String {
                 "<tr>{}<td>{}</td><td>{}</td></tr>",
                 who_cells(&t.who),
                 escape(&t.tier),
-                utc_datetime(t.trial_end)
+                when(Some(t.trial_end))
             );
         }
         s.push_str("</tbody></table>");
@@ -790,7 +790,7 @@ fn webhooks(wh: &WebhooksSection) -> String {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&e.id),
             escape(&e.kind),
-            utc_datetime(e.received_at_ms.div_euclid(1000)),
+            when(Some(e.received_at_ms.div_euclid(1000))),
             escape(e.detail.as_deref().unwrap_or(""))
         );
     }
