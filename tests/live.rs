@@ -11,6 +11,55 @@ use common::live::Live;
 
 const DAY: i64 = 86_400;
 
+/// The catalog applied, and a test clock at now that billctl's clock follows.
+fn start(live: &Live) -> (i64, String) {
+    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    let wall = common::now();
+    let clock = live.clock(wall);
+    live.set_now(wall);
+    (wall, clock)
+}
+
+/// `subscriptions create --customer CUS --tier pro --json`, with `extra` flags.
+fn subscribe(live: &Live, cus: &str, extra: &[&str]) -> common::Run {
+    let mut args = vec![
+        "subscriptions",
+        "create",
+        "--customer",
+        cus,
+        "--tier",
+        "pro",
+        "--json",
+    ];
+    args.extend(extra);
+    live.billctl(&args)
+}
+
+/// A new key of `cus`, as printed once.
+fn issue_key(live: &Live, cus: &str) -> String {
+    let key = live
+        .billctl(&["keys", "issue", "--customer", cus, "-q"])
+        .stdout
+        .trim()
+        .to_string();
+    assert!(key.contains('_'), "a key: {key}");
+    key
+}
+
+/// `webhooks backfill --since SINCE`: Stripe's events since then applied to the mirror, none
+/// failed.
+fn backfill(live: &Live, since: i64) {
+    let applied = live.billctl(&[
+        "webhooks",
+        "backfill",
+        "--since",
+        &since.to_string(),
+        "--json",
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    assert_eq!(applied.json()["failed"], 0, "{}", applied.stdout);
+}
+
 /// The catalog on a shared account: this run's plans are created, check clean, and are
 /// archived when the test ends.
 #[test]
@@ -38,36 +87,16 @@ fn the_catalog_is_provisioned_and_checked_on_a_shared_account() {
 #[test]
 fn a_renewal_on_a_test_clock_reaches_the_mirror() {
     let live = Live::new();
-    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
-    let wall = common::now();
-    let t0 = wall;
-    let clock = live.clock(t0);
-    live.set_now(t0);
+    let (t0, clock) = start(&live);
     let cus = live.customer_on(&clock, "renewal@example.com");
-    let created = live.billctl(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-        "--json",
-    ]);
+    let created = subscribe(&live, &cus, &[]);
     assert_eq!(created.code, 0, "{}", created.stderr);
     let sub = created.json();
     let end = sub["current_period_end"].as_i64().expect("a period end");
     assert!(end > t0 + 27 * DAY, "{sub}");
     live.advance(&clock, end + DAY);
     live.set_now(end + DAY);
-    let applied = live.billctl(&[
-        "webhooks",
-        "backfill",
-        "--since",
-        &(t0 - 60).min(wall - 60).to_string(),
-        "--json",
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
-    assert_eq!(applied.json()["failed"], 0, "{}", applied.stdout);
+    backfill(&live, t0 - 60);
     let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let row = &listed.json()[0];
@@ -113,41 +142,17 @@ fn a_live_key_is_refused() {
 #[test]
 fn a_declined_charge_after_a_trial_reaches_the_mirror_and_the_verifier() {
     let live = Live::new();
-    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
-    let wall = common::now();
-    let clock = live.clock(wall);
-    live.set_now(wall);
+    let (wall, clock) = start(&live);
     let cus = live.customer_with_card(&clock, "declined@example.com", "pm_card_chargeCustomerFail");
-    let created = live.billctl(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-        "--trial-days",
-        "7",
-        "--json",
-    ]);
+    let created = subscribe(&live, &cus, &["--trial-days", "7"]);
     assert_eq!(created.code, 0, "{}", created.stderr);
     assert_eq!(created.json()["status"], "trialing", "{}", created.stdout);
-    let key = live
-        .billctl(&["keys", "issue", "--customer", &cus, "-q"])
-        .stdout
-        .trim()
-        .to_string();
+    let key = issue_key(&live, &cus);
     assert!(key.contains('_'), "a key: {key}");
     // Eight days on: the trial ended and its first charge was declined.
     live.advance(&clock, wall + 8 * DAY);
     live.set_now(wall + 8 * DAY);
-    let applied = live.billctl(&[
-        "webhooks",
-        "backfill",
-        "--since",
-        &(wall - 60).to_string(),
-        "--json",
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    backfill(&live, wall - 60);
     let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
     let row = &listed.json()[0];
     assert_eq!(row["status"], "past_due", "{row}");
@@ -170,30 +175,15 @@ fn verify(live: &Live, key: &str) -> (i32, serde_json::Value) {
 #[test]
 fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
     let live = Live::new();
-    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
-    let wall = common::now();
-    let clock = live.clock(wall);
-    live.set_now(wall);
+    let (wall, clock) = start(&live);
     let cus = live.customer_on(&clock, "lifecycle@example.com");
-    let created = live.billctl(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-        "--json",
-    ]);
+    let created = subscribe(&live, &cus, &[]);
     assert_eq!(created.code, 0, "{}", created.stderr);
     let sub = created.json();
     assert_eq!(sub["status"], "active", "{sub}");
     let id = sub["id"].as_str().expect("an id").to_string();
     let end = sub["current_period_end"].as_i64().expect("a period end");
-    let key = live
-        .billctl(&["keys", "issue", "--customer", &cus, "-q"])
-        .stdout
-        .trim()
-        .to_string();
+    let key = issue_key(&live, &cus);
     assert_eq!(verify(&live, &key).1["code"], "VALID");
 
     let changed = live.billctl(&[
@@ -227,15 +217,7 @@ fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
     // The clock passes the end: Stripe cancels the subscription and says so in its events.
     live.advance(&clock, end + 3_600);
     live.set_now(end + 3_600);
-    let applied = live.billctl(&[
-        "webhooks",
-        "backfill",
-        "--since",
-        &(wall - 60).to_string(),
-        "--json",
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
-    assert_eq!(applied.json()["failed"], 0, "{}", applied.stdout);
+    backfill(&live, wall - 60);
     let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
     assert_eq!(listed.json()[0]["status"], "canceled", "{}", listed.stdout);
     let (code, v) = verify(&live, &key);
@@ -251,20 +233,9 @@ fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
 #[test]
 fn access_follows_payment_from_incomplete_to_paid() {
     let live = Live::new();
-    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
-    let wall = common::now();
-    let clock = live.clock(wall);
-    live.set_now(wall);
+    let (wall, clock) = start(&live);
     let cus = live.bare_customer(&clock, "nocard@example.com");
-    let created = live.billctl(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-        "--json",
-    ]);
+    let created = subscribe(&live, &cus, &[]);
     assert_eq!(
         created.code, 1,
         "incomplete: {}{}",
@@ -272,11 +243,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
     );
     let sub = created.json();
     assert_eq!(sub["status"], "incomplete", "{sub}");
-    let key = live
-        .billctl(&["keys", "issue", "--customer", &cus, "-q"])
-        .stdout
-        .trim()
-        .to_string();
+    let key = issue_key(&live, &cus);
     let (code, v) = verify(&live, &key);
     assert_eq!(
         (code, v["code"].as_str()),
@@ -304,14 +271,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
         &[],
     );
     assert_eq!(stripe_sub["status"], "active", "{stripe_sub}");
-    let applied = live.billctl(&[
-        "webhooks",
-        "backfill",
-        "--since",
-        &(wall - 60).to_string(),
-        "--json",
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    backfill(&live, wall - 60);
     let (code, v) = verify(&live, &key);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
     let shown = live.billctl(&["customers", "show", &cus, "--json"]).json();
