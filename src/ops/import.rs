@@ -196,7 +196,11 @@ pub fn import<R: Read + Seek + Send>(
     let (mut inserted, mut written, mut skipped) = (0usize, 0usize, 0usize);
     let mut batch: Vec<UsageEvent> = Vec::new();
     let batch_size = opts.batch_size.max(1);
-    let mut pool = Writers::new(store.parallel_writers(PARALLEL_WRITERS)?, now);
+    // On Postgres, batches go to parallel writers, opened only once a second full batch shows
+    // that the file is more than one (a small import spends no connections); the first waits
+    // here until then.
+    let mut pool: Option<Writers> = None;
+    let mut waiting: Option<Vec<UsageEvent>> = None;
     let read = scan(
         &mut *input,
         opts,
@@ -219,13 +223,20 @@ pub fn import<R: Read + Seek + Send>(
             for e in chunk.events {
                 batch.push(e);
                 if batch.len() >= batch_size {
-                    match &mut pool {
-                        Some(p) => p.send(std::mem::take(&mut batch))?,
-                        None => {
-                            inserted += commit(store, &batch, now)?;
-                            written += batch.len();
-                            batch.clear();
-                        }
+                    let full = std::mem::take(&mut batch);
+                    if let Some(p) = &mut pool {
+                        p.send(full)?;
+                    } else if !store.is_pg() {
+                        inserted += commit(store, &full, now)?;
+                        written += full.len();
+                    } else if let Some(first) = waiting.take() {
+                        let mut p = Writers::new(store.parallel_writers(PARALLEL_WRITERS)?, now)
+                            .ok_or_else(|| anyhow::anyhow!("no connection to write on"))?;
+                        p.send(first)?;
+                        p.send(full)?;
+                        pool = Some(p);
+                    } else {
+                        waiting = Some(full);
                     }
                 }
             }
@@ -238,6 +249,10 @@ pub fn import<R: Read + Seek + Send>(
         let (i, w) = p.finish()?;
         inserted += i;
         written += w;
+    }
+    if let Some(first) = waiting {
+        inserted += commit(store, &first, now)?;
+        written += first.len();
     }
     inserted += commit(store, &batch, now)?;
     written += batch.len();
