@@ -328,3 +328,60 @@ fn drift_made_in_stripe_is_caught_by_the_check() {
         "{text}"
     );
 }
+
+/// The switch with a key, end to end, on one account that every test shares: the other
+/// live-capable tests run as they would against Stripe (`BILLCTL_TEST_STRIPE_KEY` and
+/// `BILLCTL_TEST_STRIPE_BASE`, here a simulator of this test's own, standing for a shared
+/// test account), two test threads at once. They pass without seeing each other's objects,
+/// stay under the test-mode rate limit, and leave the account clean: no clock, no customer,
+/// every product and price archived.
+#[test]
+fn the_tests_share_one_account_and_leave_it_clean() {
+    if std::env::var_os(common::live::KEY_ENV).is_some() {
+        eprintln!("note: this test checks the switch itself, with a simulator of its own");
+    }
+    let account = stripe_sim::StripeSim::builder()
+        .rate_limit(common::live::TEST_MODE_LIMIT)
+        .start()
+        .expect("the simulator starts");
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--skip",
+            "the_tests_share_one_account_and_leave_it_clean",
+            "--skip",
+            "a_live_key_is_refused",
+            "--test-threads",
+            "2",
+        ])
+        .env(common::live::KEY_ENV, account.api_key())
+        .env(common::live::BASE_ENV, account.base_url())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("test result: ok. 6 passed"), "{text}");
+    let log = account.requests();
+    assert!(log.iter().all(|r| r.status != 429), "over the rate limit");
+    let st = account.state();
+    assert!(
+        st.test_clocks.is_empty(),
+        "clocks left: {:?}",
+        st.test_clocks.keys()
+    );
+    // Stripe keeps a deleted customer as a tombstone (`deleted: true`).
+    assert_eq!(st.customers.len(), 4, "a customer per test that makes one");
+    for (id, c) in &st.customers {
+        assert_eq!(c["deleted"], true, "customer {id} is left");
+    }
+    assert!(!st.products.is_empty() && !st.prices.is_empty());
+    for (id, o) in st.products.iter().chain(st.prices.iter()) {
+        assert_eq!(o["active"], false, "{id} is still active");
+    }
+    // Six runs, six tags: every product belongs to one run's catalog.
+    let tags: std::collections::BTreeSet<&str> = st
+        .products
+        .keys()
+        .filter_map(|id| id.strip_prefix("billctl_")?.split('_').next())
+        .collect();
+    assert_eq!(tags.len(), 6, "{tags:?}");
+}
