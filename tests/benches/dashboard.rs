@@ -7,11 +7,20 @@
 //! a bare SQLite read of every customer with their subscription.
 //!
 //! Targets (issue 22): the page in under 1 s, and under 5 MB.
+//!
+//! Then, where PostgreSQL's server binaries are installed, the same store is copied into a
+//! throwaway cluster (tests/common/pg.rs) with `billctl db copy --to`, and the page is timed
+//! again on it (`BILLCTL_DATABASE_URL`), beside `--version`.
+
+#[path = "../common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
 
 use billctl::billing::{Customer, MirrorRow};
 use billctl::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
 use billctl::store::{Audit, KeyRecord, Store};
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -97,11 +106,71 @@ fn main() -> anyhow::Result<()> {
             d / b
         );
     }
+    on_postgres(dir.path(), bin)?;
+    Ok(())
+}
+
+/// The same store in Postgres: the page timed there, beside `--version`.
+fn on_postgres(dir: &Path, bin: &str) -> anyhow::Result<()> {
+    let Some(cluster) = pg::cluster() else {
+        println!("postgres: skipped, no PostgreSQL server binaries");
+        return Ok(());
+    };
+    let url = cluster.fresh_db();
+    let copied = Command::new(bin)
+        .args(["db", "copy", "--to", &url, "-q"])
+        .env_clear()
+        .env("BILLCTL_DATA_DIR", dir)
+        .output()?;
+    anyhow::ensure!(
+        copied.status.success(),
+        "db copy: {}",
+        String::from_utf8_lossy(&copied.stderr)
+    );
+    let page = dir.join("dashboard-pg.html");
+    let run = |args: &[&str]| -> anyhow::Result<Duration> {
+        let t = Instant::now();
+        let out = Command::new(bin)
+            .args(args)
+            .env_clear()
+            .env("BILLCTL_DATA_DIR", dir)
+            .env("BILLCTL_DATABASE_URL", &url)
+            .output()?;
+        let d = t.elapsed();
+        anyhow::ensure!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(d)
+    };
+    for round in 1..=3 {
+        let (mut v, mut d) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            v.push(run(&["--version"])?);
+            d.push(run(&[
+                "dashboard",
+                "--out",
+                page.to_str().unwrap_or_default(),
+                "-q",
+            ])?);
+        }
+        let med = |x: &mut Vec<Duration>| {
+            x.sort();
+            x[x.len() / 2].as_secs_f64() * 1e3
+        };
+        let (v, d) = (med(&mut v), med(&mut d));
+        println!(
+            "postgres round {round}: billctl dashboard {d:.0} ms (target < 1000 ms), {:.2} MB; anchor: billctl --version {v:.1} ms ({:.0}x) (median of {RUNS} runs each, in turns)",
+            std::fs::metadata(&page)?.len() as f64 / 1e6,
+            d / v
+        );
+    }
     Ok(())
 }
 
 /// The catalog, customers, subscriptions, keys and webhook events.
-fn fill(dir: &std::path::Path, now: i64) -> anyhow::Result<()> {
+fn fill(dir: &Path, now: i64) -> anyhow::Result<()> {
     let mut store = Store::open(dir)?;
     drop(store);
     let conn = rusqlite::Connection::open(dir.join("billctl.db"))?;
