@@ -416,6 +416,24 @@ fn every_section_holds_what_an_operator_needs() {
     assert_eq!(risk[0]["failed_attempts"], 2);
     assert_eq!(risk[0]["next_payment_attempt"], s.t0 + 11 * DAY);
     assert_eq!(risk[0]["unpaid_invoice_id"], "in_dan_unpaid");
+    // Counts from the mirror: Dan's past_due shows beside the others.
+    let counts = d["subscribers"]["counts"].as_array().unwrap();
+    let n = |tier: &str, status: &str| {
+        counts
+            .iter()
+            .find(|c| c["tier"] == tier && c["status"] == status)
+            .map_or(0, |c| c["subscriptions"].as_i64().unwrap())
+    };
+    assert_eq!(
+        (
+            n("pro", "active"),
+            n("pro", "past_due"),
+            n("pro", "trialing"),
+            n("team", "active")
+        ),
+        (1, 1, 1, 1),
+        "{counts:?}"
+    );
     let trials = &d["subscribers"]["trials_ending"];
     assert_eq!(trials.as_array().unwrap().len(), 1, "{trials}");
     assert_eq!(trials[0]["name"], "Cara");

@@ -246,7 +246,7 @@ fn build(
     let report = report::report(store, config, &q, now)?;
     Ok(Dashboard {
         generated_at: now,
-        subscribers: Some(subscribers(store, config, &customers, &rev.now, now)?),
+        subscribers: Some(subscribers(store, config, &customers, now)?),
         revenue: Some(rev),
         usage: section(store, config, &customers, &report, &q, now)?,
         keys: Some(keys(store, &customers, now)?),
@@ -349,7 +349,6 @@ fn subscribers(
     store: &Store,
     config: &Config,
     customers: &HashMap<String, Customer>,
-    now_revenue: &AsOf,
     now: i64,
 ) -> Result<SubscribersSection> {
     let mut at_risk = Vec::new();
@@ -383,22 +382,39 @@ fn subscribers(
             .then_with(|| a.who.customer_id.cmp(&b.who.customer_id))
     });
     let until = now.saturating_add(TRIAL_DAYS * DAY);
-    let mut trials_ending: Vec<TrialEnding> = store
-        .subscriptions(None)?
-        .into_iter()
+    let subs = store.subscriptions(None)?;
+    let mut trials_ending: Vec<TrialEnding> = subs
+        .iter()
         .filter(|s| {
             s.status == "trialing" && s.current_period_end >= now && s.current_period_end <= until
         })
         .map(|s| TrialEnding {
             who: who(customers, &s.customer_id),
-            subscription_id: s.id,
-            tier: s.tier,
+            subscription_id: s.id.clone(),
+            tier: s.tier.clone(),
             trial_end: s.current_period_end,
         })
         .collect();
     trials_ending.sort_by_key(|t| (t.trial_end, t.subscription_id.clone()));
+    // Counted from the mirror, as "at risk" is: every subscription that has not ended
+    // (`unpaid` and `paused` included, which revenue leaves out of its subscribers).
+    let mut counts: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    for s in &subs {
+        if crate::billing::LIVE_STATUSES.contains(&s.status.as_str()) {
+            *counts
+                .entry((s.tier.clone(), s.status.clone()))
+                .or_default() += 1;
+        }
+    }
     Ok(SubscribersSection {
-        counts: now_revenue.snapshot.subscribers.clone(),
+        counts: counts
+            .into_iter()
+            .map(|((tier, status), n)| crate::revenue::StatusCount {
+                tier,
+                status,
+                subscriptions: n,
+            })
+            .collect(),
         at_risk,
         trials_ending,
     })
