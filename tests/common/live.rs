@@ -364,6 +364,13 @@ impl Drop for Live {
                     log.len()
                 );
                 assert_eq!(sim.control_requests(), 0, "a live-capable test used the simulator's own controls");
+                // The count from billctl's `-v` lines is what a run against Stripe reports: it
+                // must be the simulator's, less the harness's own.
+                assert_eq!(
+                    log.len() as u64,
+                    harness + billctl,
+                    "billctl's requests, as counted from its -v lines, are not the simulator's"
+                );
                 let private: Vec<_> = log.iter().filter(|r| !r.path.starts_with("/v1/")).map(|r| r.path.clone()).collect();
                 assert!(private.is_empty(), "not Stripe's public API: {private:?}");
                 assert!(
