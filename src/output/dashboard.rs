@@ -463,6 +463,41 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
     )
 }
 
+/// Five gridlines, from 0 to `top` in quarters.
+fn quarters(top: f64) -> [f64; 5] {
+    [0.0, top / 4.0, top / 2.0, top * 3.0 / 4.0, top]
+}
+
+/// A chart's y axis: a gridline from `x0` to `x1` at each of `ticks` (values, placed by `y`),
+/// labelled at its left by `label`.
+pub(super) fn y_grid(
+    o: &mut String,
+    (x0, x1): (f64, f64),
+    ticks: &[f64],
+    y: &dyn Fn(f64) -> f64,
+    label: &dyn Fn(f64) -> String,
+) {
+    for &v in ticks {
+        let _ = write!(
+            o,
+            "<line class=\"grid\" x1=\"{x0}\" x2=\"{x1}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            x0 - 6.0,
+            y(v) + 4.0,
+            escape(&label(v)),
+            yy = y(v)
+        );
+    }
+}
+
+/// A chart's y axis title, turned on its side beside the axis, centred at `mid`.
+fn y_title(o: &mut String, mid: f64, title: &str) {
+    let _ = write!(
+        o,
+        "<text class=\"axis-title\" transform=\"translate(14 {mid:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+        escape(title)
+    );
+}
+
 /// A round number at or above `v`: 1, 2, 2.5 or 5 times a power of ten.
 fn nice(v: f64) -> f64 {
     if v <= 1.0 {
@@ -496,23 +531,10 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
         s.end,
         escape(title)
     );
-    // The y axis: five gridlines, labelled with thousands separators.
-    for i in 0..=4 {
-        let v = top * f64::from(i) / 4.0;
-        let _ = write!(
-            o,
-            "<line class=\"grid\" x1=\"{x0}\" x2=\"{x1}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            x0 - 6.0,
-            y(v) + 4.0,
-            group(v.round() as u64),
-            yy = y(v)
-        );
-    }
-    let _ = write!(
-        o,
-        "<text class=\"axis-title\" transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">API calls, cumulative</text>",
-        (y0 + y1) / 2.0
-    );
+    y_grid(&mut o, (x0, x1), &quarters(top), &y, &|v| {
+        group(v.round() as u64)
+    });
+    y_title(&mut o, (y0 + y1) / 2.0, "API calls, cumulative");
     // The x axis: the period's first day and every seventh after it, and its end.
     let mut t = s.from;
     while t < s.to {
@@ -703,23 +725,10 @@ fn webhooks(wh: &WebhooksSection) -> String {
         escape(&title),
         escape(&title)
     );
-    for i in 0..=4 {
-        let v = top * f64::from(i) / 4.0;
-        let _ = write!(
-            s,
-            "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            w - 10.0,
-            left - 6.0,
-            y(v) + 4.0,
-            group(v.round() as u64),
-            yy = y(v)
-        );
-    }
-    let _ = write!(
-        s,
-        "<text class=\"axis-title\" transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">events</text>",
-        (h - bottom) / 2.0
-    );
+    y_grid(&mut s, (left, w - 10.0), &quarters(top), &y, &|v| {
+        group(v.round() as u64)
+    });
+    y_title(&mut s, (h - bottom) / 2.0, "events");
     let bw = (w - left - 10.0) / (wh.days.len().max(1) as f64);
     for (i, d) in wh.days.iter().enumerate() {
         let bx = left + i as f64 * bw;

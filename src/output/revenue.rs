@@ -284,17 +284,14 @@ pub(super) fn stacked(
         "<svg role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\"><title>{t}</title>",
         t = escape(title)
     );
-    // The y axis: zero and the maximum, labelled.
-    for v in [0.0, max / 2.0, max] {
-        svg.push_str(&format!(
-            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            w - 10.0,
-            left - 6.0,
-            y(v) + 4.0,
-            escape(&label(v as i64)),
-            y = y(v)
-        ));
-    }
+    // The y axis: zero, half and the maximum, labelled.
+    super::dashboard::y_grid(
+        &mut svg,
+        (left, w - 10.0),
+        &[0.0, max / 2.0, max],
+        &y,
+        &|v| label(v as i64),
+    );
     for (i, m) in r.months.iter().enumerate() {
         let x = left + i as f64 * bw;
         let mut base = 0.0;
