@@ -395,6 +395,18 @@ fn every_section_holds_what_an_operator_needs() {
         d["revenue"]["months"]["months"].as_array().unwrap().len(),
         12
     );
+    // Revenue now is what `billctl revenue` says.
+    let alone = s.env.run(&["revenue", "--json"]).ok().json();
+    for field in [
+        "as_of",
+        "month",
+        "month_start",
+        "currencies",
+        "subscribers",
+        "movements",
+    ] {
+        assert_eq!(d["revenue"]["now"][field], alone[field], "{field}");
+    }
     // Usage: every customer, by share of quota, with name and email; unlimited last.
     let rows = d["usage"]["rows"].as_array().unwrap();
     let order: Vec<&str> = rows

@@ -227,14 +227,20 @@ fn build(
         .collect();
     let as_of = now.saturating_add(1);
     let this_month = crate::time::month_of(now).0;
+    // Twelve months up to now; the last of them is revenue now, read off rather than swept
+    // through the history a second time.
+    let months = revenue::by_month(
+        store,
+        revenue::months_before(this_month, MONTHS - 1),
+        this_month,
+        as_of,
+    )?;
     let rev = RevenueSection {
-        now: revenue::as_of(store, as_of)?,
-        months: revenue::by_month(
-            store,
-            revenue::months_before(this_month, MONTHS - 1),
-            this_month,
-            as_of,
-        )?,
+        now: match months.latest() {
+            Some(now) => now,
+            None => revenue::as_of(store, as_of)?,
+        },
+        months,
     };
     let q = Query {
         customer: None,

@@ -124,6 +124,23 @@ pub struct ByMonth {
     pub months: Vec<Month>,
 }
 
+impl ByMonth {
+    /// Revenue as of `as_of` from the month holding it, when that month is the last one: its
+    /// snapshot and movements are what [`as_of`] computes, without a second pass over the
+    /// history.
+    pub fn latest(&self) -> Option<AsOf> {
+        let m = self.months.last().filter(|m| m.end == self.as_of)?;
+        Some(AsOf {
+            as_of: self.as_of,
+            month: m.month.clone(),
+            month_start: m.start,
+            snapshot: m.snapshot.clone(),
+            movements: m.movements.clone(),
+            overage_estimate: None,
+        })
+    }
+}
+
 fn month_name(t: i64) -> String {
     crate::time::utc_date(t)[..7].to_string()
 }
