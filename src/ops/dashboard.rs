@@ -199,6 +199,15 @@ fn who(customers: &HashMap<String, Customer>, id: &str) -> Who {
     }
 }
 
+/// Every customer of the mirror, by id.
+fn customer_map(store: &Store) -> Result<HashMap<String, Customer>> {
+    Ok(store
+        .customers()?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect())
+}
+
 /// The dashboard for the billing period `period` (`current` or `YYYY-MM`) as of `now`.
 pub fn dashboard(
     store: &mut Store,
@@ -220,11 +229,7 @@ fn build(
     period: &str,
     now: i64,
 ) -> Result<Dashboard> {
-    let customers: HashMap<String, Customer> = store
-        .customers()?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
+    let customers = customer_map(store)?;
     let as_of = now.saturating_add(1);
     let this_month = crate::time::month_of(now).0;
     // Twelve months up to now; the last of them is revenue now, read off rather than swept
@@ -269,11 +274,7 @@ pub fn usage_section(
     q: &Query,
     now: i64,
 ) -> Result<UsageSection> {
-    let customers: HashMap<String, Customer> = store
-        .customers()?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
+    let customers = customer_map(store)?;
     section(store, config, &customers, report, q, now)
 }
 
@@ -367,8 +368,9 @@ fn subscribers(
             cur.row.tier.clone(),
             cur.row.status.clone(),
         );
-        let payment = cur.payment.clone();
+        // The standing carries the payment state it was judged on.
         let standing = crate::ops::payments::standing_of(&config.access, Some(cur), now);
+        let payment = standing.payment;
         at_risk.push(AtRisk {
             who: who(customers, &customer),
             subscription_id: sub,
