@@ -129,11 +129,9 @@ impl Live {
         path: &str,
         form: &[(&str, &str)],
     ) -> Value {
-        let encoded: String = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         let (query, body) = match method {
             billctl::stripe::transport::Method::Get => (Some(encoded), None),
             _ => (None, Some(encoded)),
@@ -385,15 +383,4 @@ impl Drop for Live {
             ),
         }
     }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
