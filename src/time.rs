@@ -212,9 +212,14 @@ pub fn utc_date(ts: i64) -> String {
 
 /// `2026-11-24 06:25 UTC`.
 pub fn utc_datetime(ts: i64) -> String {
+    format!("{} UTC", utc_minute(ts))
+}
+
+/// `2026-11-24 06:25`, for where the page or table already says its times are UTC.
+pub fn utc_minute(ts: i64) -> String {
     let secs = ts.rem_euclid(86_400);
     format!(
-        "{} {:02}:{:02} UTC",
+        "{} {:02}:{:02}",
         utc_date(ts),
         secs / 3600,
         secs % 3600 / 60

@@ -12,7 +12,7 @@ use crate::ops::dashboard::{
     Dashboard, KeysSection, RevenueSection, SubscribersSection, UsageRow, UsageSection,
     WebhooksSection, Who,
 };
-use crate::time::{utc_date, utc_datetime};
+use crate::time::{utc_date, utc_datetime, utc_minute};
 use crate::usage::series::{QuotaReached, Series};
 use std::fmt::Write;
 
@@ -46,10 +46,7 @@ fn count(n: i64) -> String {
 
 /// A moment in a table (the page says times are UTC), or "never".
 fn when(t: Option<i64>) -> String {
-    t.map_or_else(
-        || "never".into(),
-        |t| utc_datetime(t).trim_end_matches(" UTC").to_string(),
-    )
+    t.map_or_else(|| "never".into(), utc_minute)
 }
 
 fn opt_date(t: Option<i64>) -> String {
