@@ -51,21 +51,7 @@ fn main() -> anyhow::Result<()> {
         )?;
     }
     std::fs::write(&events, ndjson)?;
-    let run = |args: &[&str]| -> anyhow::Result<(Duration, Vec<u8>)> {
-        let t = Instant::now();
-        let out = Command::new(bin)
-            .args(args)
-            .env_clear()
-            .env("BILLCTL_DATA_DIR", dir.path())
-            .output()?;
-        let d = t.elapsed();
-        anyhow::ensure!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok((d, out.stdout))
-    };
+    let run = |args: &[&str]| billctl(bin, dir.path(), None, args);
     run(&["usage", "import", events.to_str().unwrap_or_default(), "-q"])?;
     println!(
         "{CUSTOMERS} customers, {EVENTS} usage events, {WEBHOOKS} webhook events, made in {:.0} s",
@@ -87,15 +73,11 @@ fn main() -> anyhow::Result<()> {
     for round in 1..=3 {
         let (mut v, mut b, mut d) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..RUNS {
-            v.push(run(&["--version"])?.0);
+            v.push(run(&["--version"])?);
             b.push(bare()?);
-            d.push(run(&["dashboard", "--out", out, "-q"])?.0);
+            d.push(run(&["dashboard", "--out", out, "-q"])?);
         }
-        let med = |x: &mut Vec<Duration>| {
-            x.sort();
-            x[x.len() / 2].as_secs_f64() * 1e3
-        };
-        let (v, b, d) = (med(&mut v), med(&mut b), med(&mut d));
+        let (v, b, d) = (median_ms(&mut v), median_ms(&mut b), median_ms(&mut d));
         let html = std::fs::read_to_string(&page)?;
         let charts = html.matches("class=\"usage-chart\"").count();
         let rows = html.matches("<tr>").count();
@@ -117,33 +99,9 @@ fn on_postgres(dir: &Path, bin: &str) -> anyhow::Result<()> {
         return Ok(());
     };
     let url = cluster.fresh_db();
-    let copied = Command::new(bin)
-        .args(["db", "copy", "--to", &url, "-q"])
-        .env_clear()
-        .env("BILLCTL_DATA_DIR", dir)
-        .output()?;
-    anyhow::ensure!(
-        copied.status.success(),
-        "db copy: {}",
-        String::from_utf8_lossy(&copied.stderr)
-    );
+    billctl(bin, dir, None, &["db", "copy", "--to", &url, "-q"])?;
     let page = dir.join("dashboard-pg.html");
-    let run = |args: &[&str]| -> anyhow::Result<Duration> {
-        let t = Instant::now();
-        let out = Command::new(bin)
-            .args(args)
-            .env_clear()
-            .env("BILLCTL_DATA_DIR", dir)
-            .env("BILLCTL_DATABASE_URL", &url)
-            .output()?;
-        let d = t.elapsed();
-        anyhow::ensure!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(d)
-    };
+    let run = |args: &[&str]| billctl(bin, dir, Some(&url), args);
     for round in 1..=3 {
         let (mut v, mut d) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {
@@ -155,11 +113,7 @@ fn on_postgres(dir: &Path, bin: &str) -> anyhow::Result<()> {
                 "-q",
             ])?);
         }
-        let med = |x: &mut Vec<Duration>| {
-            x.sort();
-            x[x.len() / 2].as_secs_f64() * 1e3
-        };
-        let (v, d) = (med(&mut v), med(&mut d));
+        let (v, d) = (median_ms(&mut v), median_ms(&mut d));
         println!(
             "postgres round {round}: billctl dashboard {d:.0} ms (target < 1000 ms), {:.2} MB; anchor: billctl --version {v:.1} ms ({:.0}x) (median of {RUNS} runs each, in turns)",
             std::fs::metadata(&page)?.len() as f64 / 1e6,
@@ -167,6 +121,31 @@ fn on_postgres(dir: &Path, bin: &str) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Runs billctl on the store in `dir` (in the Postgres database `url`, when given) and times
+/// it; a non-zero exit is an error.
+fn billctl(bin: &str, dir: &Path, url: Option<&str>, args: &[&str]) -> anyhow::Result<Duration> {
+    let mut c = Command::new(bin);
+    c.args(args).env_clear().env("BILLCTL_DATA_DIR", dir);
+    if let Some(url) = url {
+        c.env("BILLCTL_DATABASE_URL", url);
+    }
+    let t = Instant::now();
+    let out = c.output()?;
+    let d = t.elapsed();
+    anyhow::ensure!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(d)
+}
+
+/// The median, in milliseconds.
+fn median_ms(x: &mut [Duration]) -> f64 {
+    x.sort();
+    x[x.len() / 2].as_secs_f64() * 1e3
 }
 
 /// The catalog, customers, subscriptions, keys and webhook events.
