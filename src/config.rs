@@ -232,6 +232,9 @@ pub struct Config {
     pub usage: UsageSettings,
     pub access: AccessPolicy,
     pub portal: Portal,
+    /// `[webhooks] secret_file`: when the OS keyring refuses an endpoint's signing secret,
+    /// keep it in a 0600 file in the data dir instead (off by default).
+    pub webhook_secret_file: bool,
 }
 
 /// `[access]`: which subscription statuses grant API access.
@@ -300,6 +303,14 @@ struct RawConfig {
     access: Option<Spanned<RawAccess>>,
     portal: Option<Spanned<RawPortal>>,
     store: Option<Spanned<RawStore>>,
+    webhooks: Option<RawWebhooks>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhooks {
+    #[serde(default)]
+    secret_file: bool,
 }
 
 #[derive(Deserialize)]
@@ -609,6 +620,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         usage,
         access,
         portal,
+        webhook_secret_file: raw.webhooks.is_some_and(|w| w.secret_file),
     })
 }
 

@@ -189,14 +189,46 @@ pub fn resolve(profile: &str) -> Result<Lookup, String> {
     }
 }
 
-/// Stores `key` under `profile` in the OS keyring.
+/// Stores `key` under `profile` in the OS keyring, and reads it back: `Ok` means it is there.
 pub fn store(profile: &str, key: &StripeKey) -> Result<(), String> {
-    keyring_entry(profile)
-        .and_then(|e| e.set_password(key.secret.expose()).map_err(describe))
-        .map_err(|f| match f {
-            KeyringFailure::NoEntry => "the OS keyring refused to store the key".to_string(),
-            KeyringFailure::Unavailable(why) => why,
-        })
+    let entry = keyring_entry(profile).map_err(refused)?;
+    set_verified(&entry, key.secret.expose())
+}
+
+/// Writes `value` to `entry` and reads it back. The keyring crate reports a write the kernel
+/// refused (permission denied) as `NoEntry`, so a write is only trusted once it reads back.
+fn set_verified(entry: &keyring::Entry, value: &str) -> Result<(), String> {
+    entry
+        .set_password(value)
+        .map_err(describe)
+        .map_err(refused)?;
+    match entry.get_password().map_err(describe) {
+        Ok(back) if back == value => Ok(()),
+        Ok(_) | Err(KeyringFailure::NoEntry) => Err(refused(KeyringFailure::NoEntry)),
+        Err(KeyringFailure::Unavailable(why)) => Err(why),
+    }
+}
+
+/// The message for a keyring that would not take a write.
+fn refused(f: KeyringFailure) -> String {
+    match f {
+        KeyringFailure::NoEntry => format!(
+            "the OS keyring refused the write (permission denied, or no session keyring); set {KEY_ENV} instead, or on Linux run inside a session keyring ('keyctl session -')"
+        ),
+        KeyringFailure::Unavailable(why) => why,
+    }
+}
+
+/// Whether the keyring of `profile` takes a write: a probe entry is written, read back and
+/// removed. Endpoint creation asks first, so a secret is never made where it cannot be kept.
+pub fn keyring_writable(profile: &str) -> Result<(), String> {
+    let entry = keyring::Entry::new(KEYRING_SERVICE, &format!("{profile}:probe"))
+        .map_err(describe)
+        .map_err(refused)?;
+    let probe = format!("probe-{:016x}", rand::random::<u64>());
+    let r = set_verified(&entry, &probe);
+    let _ = entry.delete_credential();
+    r
 }
 
 /// Removes the key of `profile`; `Ok(false)` when there was none.
@@ -216,34 +248,117 @@ fn webhook_entry(profile: &str) -> Result<keyring::Entry, KeyringFailure> {
 /// The webhook endpoint secrets stored for `profile`, as (endpoint id, secret).
 pub fn webhook_secrets(profile: &str) -> Result<Vec<(String, Secret)>, String> {
     match webhook_entry(profile).and_then(|e| e.get_password().map_err(describe)) {
-        Ok(text) => Ok(text
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .map(|(id, s)| (id.to_string(), Secret::new(s.trim())))
-            .collect()),
+        Ok(text) => Ok(parse_secret_lines(&text)),
         Err(KeyringFailure::NoEntry) => Ok(Vec::new()),
         Err(KeyringFailure::Unavailable(why)) => Err(why),
     }
 }
 
 fn write_webhook_secrets(profile: &str, all: &[(String, Secret)]) -> Result<(), String> {
-    let entry = webhook_entry(profile).map_err(|f| match f {
-        KeyringFailure::NoEntry => "the OS keyring refused the entry".to_string(),
-        KeyringFailure::Unavailable(why) => why,
-    })?;
-    let r = if all.is_empty() {
-        entry.delete_credential().map_err(describe)
-    } else {
-        let text: Vec<String> = all
-            .iter()
-            .map(|(id, s)| format!("{id} {}", s.expose()))
-            .collect();
-        entry.set_password(&text.join("\n")).map_err(describe)
-    };
-    match r {
-        Ok(()) | Err(KeyringFailure::NoEntry) => Ok(()),
-        Err(KeyringFailure::Unavailable(why)) => Err(why),
+    let entry = webhook_entry(profile).map_err(refused)?;
+    if all.is_empty() {
+        // Nothing to delete is as good as deleted.
+        return match entry.delete_credential().map_err(describe) {
+            Ok(()) | Err(KeyringFailure::NoEntry) => Ok(()),
+            Err(KeyringFailure::Unavailable(why)) => Err(why),
+        };
     }
+    set_verified(&entry, &secret_lines(all))
+}
+
+/// "we_... whsec_..." a line: the keyring entry's and the secret file's text.
+fn secret_lines(all: &[(String, Secret)]) -> String {
+    let text: Vec<String> = all
+        .iter()
+        .map(|(id, s)| format!("{id} {}", s.expose()))
+        .collect();
+    text.join("\n")
+}
+
+fn parse_secret_lines(text: &str) -> Vec<(String, Secret)> {
+    text.lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(id, s)| (id.to_string(), Secret::new(s.trim())))
+        .collect()
+}
+
+/// The file in the data dir that holds endpoint secrets when the config allows it
+/// (`[webhooks] secret_file = true`) and the keyring refuses them.
+pub const SECRET_FILE: &str = "webhook-secrets";
+/// The file is a few lines; anything larger is not ours.
+const MAX_SECRET_FILE: u64 = 64 * 1024;
+
+/// The endpoint secrets kept in `dir`'s secret file (none when there is no file).
+pub fn file_secrets(dir: &std::path::Path) -> Result<Vec<(String, Secret)>, String> {
+    use std::io::Read;
+    let path = dir.join(SECRET_FILE);
+    let f = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("failed to read {}: {e}", path.display())),
+    };
+    let mut text = String::new();
+    f.take(MAX_SECRET_FILE + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("failed to read {}: {e}", path.display()))?;
+    if text.len() as u64 > MAX_SECRET_FILE {
+        return Err(format!(
+            "{} is over {MAX_SECRET_FILE} bytes: not a secret file",
+            path.display()
+        ));
+    }
+    Ok(parse_secret_lines(&text))
+}
+
+/// Writes `all` as `dir`'s secret file (mode 0600, a new file renamed into place, synced).
+fn write_file_secrets(dir: &std::path::Path, all: &[(String, Secret)]) -> Result<(), String> {
+    use std::io::Write;
+    let path = dir.join(SECRET_FILE);
+    let fail = |e: std::io::Error| format!("failed to write {}: {e}", path.display());
+    if all.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(fail(e)),
+            _ => Ok(()),
+        };
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    // tempfile creates it 0600 with O_EXCL.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".webhook-secrets-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(secret_lines(all).as_bytes()).map_err(fail)?;
+    tmp.write_all(b"\n").map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(&path).map_err(|e| fail(e.error))?;
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(fail)?;
+    Ok(())
+}
+
+/// Keeps the secret of `endpoint` in `dir`'s secret file.
+pub fn save_file_secret(
+    dir: &std::path::Path,
+    endpoint: &str,
+    secret: &Secret,
+) -> Result<(), String> {
+    let mut all = file_secrets(dir)?;
+    all.retain(|(id, _)| id != endpoint);
+    all.push((endpoint.to_string(), secret.clone()));
+    write_file_secrets(dir, &all)
+}
+
+/// Forgets the secret of `endpoint` in `dir`'s secret file; `Ok(false)` when none was there.
+pub fn remove_file_secret(dir: &std::path::Path, endpoint: &str) -> Result<bool, String> {
+    let mut all = file_secrets(dir)?;
+    let before = all.len();
+    all.retain(|(id, _)| id != endpoint);
+    if all.len() == before {
+        return Ok(false);
+    }
+    write_file_secrets(dir, &all)?;
+    Ok(true)
 }
 
 /// Stores (or replaces) the secret of webhook endpoint `endpoint` for `profile`.
@@ -296,13 +411,27 @@ pub fn secrets_from_env(vars: &[String]) -> anyhow::Result<Vec<String>> {
         .collect()
 }
 
-/// Secrets from `--secret-env` variables, else the keyring entries of `profile`.
-pub fn endpoint_secrets(vars: &[String], profile: Option<&str>) -> anyhow::Result<Vec<String>> {
+/// Secrets from `--secret-env` variables, else the keyring entries of `profile`, else the
+/// secret file in `dir` (kept there when the keyring refused them).
+pub fn endpoint_secrets(
+    vars: &[String],
+    profile: Option<&str>,
+    dir: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<String>> {
     let mut secrets = secrets_from_env(vars)?;
     if let (true, Some(profile)) = (secrets.is_empty(), profile) {
-        secrets = webhook_secrets(profile)
-            .map_err(|why| anyhow::anyhow!("no --secret-env given and {why}"))?
+        let from_file = match dir {
+            Some(d) => file_secrets(d).map_err(anyhow::Error::msg)?,
+            None => Vec::new(),
+        };
+        let kept = match webhook_secrets(profile) {
+            Ok(k) => k,
+            Err(_) if !from_file.is_empty() => Vec::new(),
+            Err(why) => anyhow::bail!("no --secret-env given and {why}"),
+        };
+        secrets = kept
             .into_iter()
+            .chain(from_file)
             .map(|(_, s)| s.expose().to_string())
             .collect();
     }

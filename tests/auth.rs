@@ -117,3 +117,28 @@ fn the_key_is_never_accepted_on_the_command_line() {
         assert!(r.stderr.contains("unexpected argument"), "{}", r.stderr);
     }
 }
+
+/// A keyring that refuses writes (issue 29): `auth login` says the key was not stored, names
+/// the variable to use instead, and exits 2; `auth status` then finds no key.
+#[test]
+fn login_into_a_keyring_that_refuses_writes_fails_and_names_the_variable() {
+    let env = Env::new();
+    let script = r#"
+        rc=0; printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin 2> login.err || rc=$?
+        echo $rc > login.code
+        "$BILLCTL" auth status --json > status.json || true
+    "#;
+    let r = common::in_refusing_keyring(&env, script, false, &[("KEY", KEY)]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(common::read(&env.path("login.code")).trim(), "2");
+    let err = common::read(&env.path("login.err"));
+    assert!(
+        err.contains("BILLCTL_STRIPE_API_KEY") && err.contains("refused"),
+        "{err}"
+    );
+    assert!(!err.contains("Stored"), "{err}");
+    assert!(!err.contains(&KEY[8..]), "the key is never printed: {err}");
+    let status: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    assert_eq!(status["configured"], false);
+}

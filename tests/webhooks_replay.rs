@@ -383,3 +383,80 @@ fn a_closed_stdout_stops_a_json_replay_with_exit_0() {
         recv.count()
     );
 }
+
+/// A keyring that refuses writes (issue 29): without a fallback, `endpoint create` says so,
+/// exits 2 and creates nothing in Stripe; with `[webhooks] secret_file = true` the secret goes
+/// to a 0600 file in the data dir, the message says so, `endpoint list` shows where, and
+/// `replay` signs with it; `delete` forgets it.
+#[test]
+fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let script = r#"
+        rc=0; "$BILLCTL" webhooks endpoint create --url https://app.example.com/hooks 2> refused.txt || rc=$?
+        echo $rc > refused.code
+    "#;
+    let r = common::in_refusing_keyring(&env, script, true, &[]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(common::read(&env.path("refused.code")).trim(), "2");
+    let refused = common::read(&env.path("refused.txt"));
+    assert!(
+        refused.contains("keyring refused")
+            && refused.contains("nothing was created")
+            && refused.contains("secret_file"),
+        "{refused}"
+    );
+    assert!(
+        env.sim.state().webhook_endpoints.is_empty(),
+        "nothing was created in Stripe"
+    );
+
+    stored_events(&env, 2);
+    let recv = Receiver::start(true);
+    let config = env.config(&format!(
+        "{}\n[webhooks]\nsecret_file = true\n",
+        billctl::config::DEFAULT_CONFIG
+    ));
+    let script = r#"
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://app.example.com/hooks --json > created.json 2> created.err
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
+        "$BILLCTL" --config "$CONFIG" webhooks replay --include-unverified --to "$RECV" --json > replay.jsonl
+        echo file-done
+    "#;
+    let config = config.to_str().unwrap().to_string();
+    let vars = [("CONFIG", config.as_str()), ("RECV", recv.url.as_str())];
+    let r = common::in_refusing_keyring(&env, script, true, &vars);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let created: Value = serde_json::from_str(&common::read(&env.path("created.json"))).unwrap();
+    assert_eq!(
+        (
+            created["secret_in_keyring"].as_bool(),
+            created["secret_in_file"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    let file = env.data_dir().join("webhook-secrets");
+    assert!(common::read(&env.path("created.err")).contains(file.to_str().unwrap()));
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    let secret = env.sim.state().webhook_secrets[&id].clone();
+    assert_eq!(common::read(&file).trim(), format!("{id} {secret}"));
+    let listed: Value = serde_json::from_str(&common::read(&env.path("listed.json"))).unwrap();
+    assert_eq!(listed[0]["secret_in_file"], true);
+    assert_eq!(recv.count(), 2);
+    for g in recv.received() {
+        let (t, v1) = parts(&g.signature);
+        assert_eq!(v1, vec![vetted_sign()(&secret, t, &g.body)]);
+    }
+    let deleted = env
+        .run(&[
+            "--config", &config, "webhooks", "endpoint", "delete", &id, "--yes", "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(deleted["secret_removed"], true);
+    assert!(!file.exists(), "the last secret gone, the file goes");
+}

@@ -15,6 +15,7 @@ use crate::store::webhooks::{EventStore, Filter, Outcome};
 use crate::webhooks::listen;
 use anyhow::{anyhow, bail, Context, Result};
 use ops::webhooks::{ApplySide, ApplySummary, EndpointView, StripeFetch};
+use std::io::IsTerminal;
 use std::io::Read;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -33,14 +34,15 @@ pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
     }
 }
 
-/// Secrets from `--secret-env` variables, else the keyring entries of the profile.
+/// Secrets from `--secret-env` variables, else the keyring entries of the profile, else the
+/// data dir's secret file.
 fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<Vec<String>> {
-    let profile = if vars.is_empty() {
-        Some(ctx.profile()?)
+    let (profile, dir) = if vars.is_empty() {
+        (Some(ctx.profile()?), Some(ctx.data_dir()?))
     } else {
-        None
+        (None, None)
     };
-    crate::secrets::endpoint_secrets(vars, profile.as_deref())
+    crate::secrets::endpoint_secrets(vars, profile.as_deref(), dir.as_deref())
 }
 
 /// What applying needs, from the context: the main store, the tier map, and with `--refetch`
@@ -365,28 +367,65 @@ fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode>
     crate::webhooks::replay::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
     let (profile, stripe) = (ctx.profile()?, ctx.stripe()?);
     let desc = args.description.as_deref();
-    let view = ctx.block_on(ops::webhooks::create_endpoint(
-        &stripe, &profile, &args.url, desc,
+    let fallback = ops::webhooks::SecretFallback {
+        file_dir: match ctx.config()?.webhook_secret_file {
+            true => Some(ctx.data_dir()?),
+            false => None,
+        },
+        // Shown once, on a terminal only: never into a pipe, a log or a file.
+        terminal: ctx.output.interactive() && std::io::stdout().is_terminal(),
+    };
+    let (view, kept) = ctx.block_on(ops::webhooks::create_endpoint(
+        &stripe, &profile, &args.url, desc, &fallback,
     ))??;
     let detail = serde_json::json!({"endpoint": view.id, "url": args.url});
     audit(ctx, "webhooks.endpoint.create", detail)?;
+    match kept {
+        ops::webhooks::Kept::Keyring => {}
+        ops::webhooks::Kept::File(path) => ctx.output.warn(format!(
+            "the OS keyring refused the signing secret; it is in {} (mode 0600), where 'webhooks listen' reads it",
+            path.display()
+        )),
+        ops::webhooks::Kept::Shown { secret, why } => {
+            eprintln!(
+                "The signing secret of {} is shown here once and is stored nowhere:\n\n    export BILLCTL_WEBHOOK_SECRET='{}'\n\nthen run 'billctl webhooks listen --secret-env BILLCTL_WEBHOOK_SECRET'.",
+                view.id,
+                secret.expose()
+            );
+            anyhow::bail!("could not keep the signing secret of endpoint {}: {why}", view.id);
+        }
+    }
     ctx.output.show(&view)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn kept_secrets(ctx: &mut Ctx) -> Vec<String> {
-    ctx.profile()
+/// The endpoint ids whose secret is kept: in the keyring, and in the data dir's secret file.
+fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
+    let ids =
+        |all: Vec<(String, crate::secrets::Secret)>| all.into_iter().map(|(id, _)| id).collect();
+    let keyring = ctx
+        .profile()
         .ok()
         .and_then(|p| crate::secrets::webhook_secrets(&p).ok())
-        .map(|all| all.into_iter().map(|(id, _)| id).collect())
-        .unwrap_or_default()
+        .map(ids)
+        .unwrap_or_default();
+    let file = ctx
+        .data_dir()
+        .ok()
+        .and_then(|d| crate::secrets::file_secrets(&d).ok())
+        .map(ids)
+        .unwrap_or_default();
+    (keyring, file)
 }
 
 fn endpoint_list(ctx: &mut Ctx) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
     let all = ctx.block_on(stripe.webhook_endpoints())??;
-    let kept = kept_secrets(ctx);
-    let views = all.iter().map(|v| EndpointView::of(v, &kept)).collect();
+    let (kept, in_file) = kept_secrets(ctx);
+    let views = all
+        .iter()
+        .map(|v| EndpointView::of(v, &kept, &in_file))
+        .collect();
     ctx.output.show(&ops::webhooks::EndpointList(views))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -403,6 +442,8 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
     ctx.block_on(stripe.delete_webhook_endpoint(&args.id))??;
     let profile = ctx.profile()?;
     let forgot = crate::secrets::remove_webhook_secret(&profile, &args.id).unwrap_or(false);
+    let dir = ctx.data_dir()?;
+    let forgot = crate::secrets::remove_file_secret(&dir, &args.id).unwrap_or(false) || forgot;
     audit(
         ctx,
         "webhooks.endpoint.delete",

@@ -444,14 +444,18 @@ pub struct EndpointView {
     pub enabled_events: Vec<String>,
     /// Whether this profile's keyring holds the endpoint's signing secret.
     pub secret_in_keyring: bool,
+    /// Whether the data dir's secret file holds it (`[webhooks] secret_file`).
+    pub secret_in_file: bool,
 }
 
 impl EndpointView {
-    /// From Stripe's endpoint object; `kept` lists the endpoint ids whose secret is kept.
-    pub fn of(v: &serde_json::Value, kept: &[String]) -> EndpointView {
+    /// From Stripe's endpoint object; `kept` lists the endpoint ids whose secret is in the
+    /// keyring, `in_file` those in the secret file.
+    pub fn of(v: &serde_json::Value, kept: &[String], in_file: &[String]) -> EndpointView {
         let id = v["id"].as_str().unwrap_or_default().to_string();
         EndpointView {
             secret_in_keyring: kept.contains(&id),
+            secret_in_file: in_file.contains(&id),
             id,
             url: v["url"].as_str().unwrap_or_default().to_string(),
             status: v["status"].as_str().unwrap_or_default().to_string(),
@@ -467,19 +471,42 @@ impl EndpointView {
     }
 }
 
+/// Where `webhooks endpoint create` may keep the new endpoint's signing secret when the
+/// keyring refuses it.
+pub struct SecretFallback {
+    /// The data dir, when the config allows a secret file there (`[webhooks] secret_file`).
+    pub file_dir: Option<std::path::PathBuf>,
+    /// Whether the secret may be shown once on the terminal.
+    pub terminal: bool,
+}
+
+/// Where the new endpoint's secret went.
+pub enum Kept {
+    Keyring,
+    File(std::path::PathBuf),
+    /// Nowhere billctl reads: the caller shows it once on the terminal and fails.
+    Shown {
+        secret: crate::secrets::Secret,
+        why: String,
+    },
+}
+
 /// `webhooks endpoint create`: a Stripe endpoint for `url` sending the events billctl
-/// applies, its signing secret kept in `profile`'s keyring. Checks the keyring first, so a
-/// keyring that cannot be read creates nothing.
+/// applies, its signing secret kept in `profile`'s keyring (checked for writes first), else
+/// where `fallback` allows. When nothing can keep it and it cannot be shown, nothing is
+/// created.
 pub async fn create_endpoint(
     stripe: &Stripe,
     profile: &str,
     url: &str,
     description: Option<&str>,
-) -> Result<EndpointView> {
-    use crate::secrets::{save_webhook_secret, webhook_secrets, Secret};
-    webhook_secrets(profile).map_err(|why| {
-        anyhow::anyhow!("cannot keep the endpoint's secret: {why}; nothing was created")
-    })?;
+    fallback: &SecretFallback,
+) -> Result<(EndpointView, Kept)> {
+    use crate::secrets::{keyring_writable, save_file_secret, save_webhook_secret, Secret};
+    let mut keyring = keyring_writable(profile);
+    if let (Err(why), None, false) = (&keyring, &fallback.file_dir, fallback.terminal) {
+        anyhow::bail!("cannot keep the endpoint's signing secret: {why}; nothing was created\nhint: set 'secret_file = true' under [webhooks] in the config to keep it in a 0600 file in the data dir, or run on a terminal to be shown it once");
+    }
     let key = format!("billctl-we-{:016x}", rand::random::<u64>());
     let handled = crate::webhooks::apply::HANDLED;
     let created = stripe
@@ -489,10 +516,36 @@ pub async fn create_endpoint(
     let secret = created["secret"]
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("Stripe created endpoint {id} but sent no secret"))?;
-    if let Err(why) = save_webhook_secret(profile, &id, &Secret::new(secret.to_string())) {
-        anyhow::bail!("created endpoint {id} but could not keep its secret: {why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again (Stripe shows a secret only once here; the Dashboard can reveal it)");
+    let secret = Secret::new(secret.to_string());
+    if keyring.is_ok() {
+        keyring = save_webhook_secret(profile, &id, &secret);
     }
-    Ok(EndpointView::of(&created, std::slice::from_ref(&id)))
+    let why = match keyring {
+        Ok(()) => {
+            return Ok((
+                EndpointView::of(&created, std::slice::from_ref(&id), &[]),
+                Kept::Keyring,
+            ))
+        }
+        Err(why) => why,
+    };
+    if let Some(dir) = &fallback.file_dir {
+        match save_file_secret(dir, &id, &secret) {
+            Ok(()) => {
+                let view = EndpointView::of(&created, &[], std::slice::from_ref(&id));
+                return Ok((view, Kept::File(dir.join(crate::secrets::SECRET_FILE))));
+            }
+            Err(file_why) if !fallback.terminal => anyhow::bail!("created endpoint {id} but could not keep its secret: {why}; and {file_why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again"),
+            Err(_) => {}
+        }
+    }
+    if fallback.terminal {
+        return Ok((
+            EndpointView::of(&created, &[], &[]),
+            Kept::Shown { secret, why },
+        ));
+    }
+    anyhow::bail!("created endpoint {id} but could not keep its secret: {why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again (Stripe shows a secret only once here; the Dashboard can reveal it)")
 }
 
 /// What `webhooks endpoint delete` did.

@@ -288,8 +288,13 @@ impl Render for Summary {
 
 impl Render for EndpointView {
     fn render(&self, _: &Output) -> String {
+        let kept = match (self.secret_in_keyring, self.secret_in_file) {
+            (true, _) => "its signing secret is in the keyring",
+            (false, true) => "its signing secret is in the data dir's secret file (mode 0600), as the keyring refused it",
+            (false, false) => "its signing secret is not stored",
+        };
         format!(
-            "created webhook endpoint {} for {} ({} event types); its signing secret is in the keyring\n",
+            "created webhook endpoint {} for {} ({} event types); {kept}\n",
             self.id,
             self.url,
             self.enabled_events.len()

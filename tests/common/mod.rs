@@ -376,6 +376,23 @@ pub fn now() -> i64 {
 /// test needs the kernel's keyring and nothing else: no keyutils package. Everything the script
 /// starts shares that keyring, and it is gone when they exit.
 pub fn in_session_keyring(env: &Env, script: &str, env_key: bool, vars: &[(&str, &str)]) -> Run {
+    keyring_shell(env, script, env_key, vars, true)
+}
+
+/// As [`in_session_keyring`], but the new session keyring refuses writes (its possessor may
+/// view, read and search it, not write it): a keyring that is there and says no, as on a
+/// locked-down host.
+pub fn in_refusing_keyring(env: &Env, script: &str, env_key: bool, vars: &[(&str, &str)]) -> Run {
+    keyring_shell(env, script, env_key, vars, false)
+}
+
+fn keyring_shell(
+    env: &Env,
+    script: &str,
+    env_key: bool,
+    vars: &[(&str, &str)],
+    writable: bool,
+) -> Run {
     use std::os::unix::process::CommandExt;
     let template = env.command();
     let mut sh = Command::new("sh");
@@ -395,9 +412,22 @@ pub fn in_session_keyring(env: &Env, script: &str, env_key: bool, vars: &[(&str,
     // SAFETY: the closure runs in the forked child before exec and makes one system call,
     // which is async-signal-safe; it allocates nothing and touches no lock.
     unsafe {
-        sh.pre_exec(|| {
+        sh.pre_exec(move || {
             let name: *const libc::c_char = std::ptr::null();
             if libc::syscall(libc::SYS_keyctl, libc::KEYCTL_JOIN_SESSION_KEYRING, name) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // Possessor: view, read, search, setattr (no write, no link); user: view, read,
+            // search.
+            let read_only: libc::c_ulong = 0x2b00_0000 | 0x000b_0000;
+            if !writable
+                && libc::syscall(
+                    libc::SYS_keyctl,
+                    libc::KEYCTL_SETPERM,
+                    libc::KEY_SPEC_SESSION_KEYRING,
+                    read_only,
+                ) < 0
+            {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
