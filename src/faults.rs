@@ -6,10 +6,26 @@
 //! builds compile every point to nothing and never read the variable.
 //!
 //! Points: `usage.commit`, in [`crate::store::Store::record_usage`], after a batch's events and
-//! rollups are written and before its transaction commits.
+//! rollups are written and before its transaction commits. Failing points (an error instead of
+//! an abort, [`fails`]): `restore.swap`, before each file of `db restore` is copied into the
+//! live store (the second hit fails the second file); `restore.reopen`, when the restored store
+//! is opened again to check it.
 
 /// The variable that arms a fault point in test builds.
 pub const FAULT_ENV: &str = "BILLCTL_TEST_FAULT";
+
+/// Whether the armed fault point is `name` and this is its N-th hit: the caller then fails
+/// as if the operation had failed there (an error, not an abort). Always false in release.
+#[inline(always)]
+pub fn fails(name: &str) -> bool {
+    #[cfg(debug_assertions)]
+    return armed::counts(name);
+    #[cfg(not(debug_assertions))]
+    {
+        let _ = name;
+        false
+    }
+}
 
 /// Aborts here when the armed fault point is `name` and this is its N-th hit.
 #[inline(always)]
@@ -46,12 +62,19 @@ mod armed {
             .as_ref()
     }
 
-    pub fn hit(name: &str) {
-        static HITS: AtomicU64 = AtomicU64::new(0);
+    static HITS: AtomicU64 = AtomicU64::new(0);
+
+    /// Counts a hit of `name`; true when it is the armed point's N-th.
+    pub fn counts(name: &str) -> bool {
         let Some((armed, n)) = armed() else {
-            return;
+            return false;
         };
-        if armed == name && HITS.fetch_add(1, Ordering::SeqCst) + 1 == *n {
+        armed == name && HITS.fetch_add(1, Ordering::SeqCst) + 1 == *n
+    }
+
+    pub fn hit(name: &str) {
+        if counts(name) {
+            let n = armed().map_or(0, |(_, n)| *n);
             eprintln!("fault point {name}: hit {n}, aborting");
             std::process::abort();
         }

@@ -253,3 +253,189 @@ fn the_data_dir_follows_flag_then_env_then_xdg() {
         env.path("xdg-data/billctl/billctl.db").to_str().unwrap()
     );
 }
+
+/// SHA-256 of every store file in the data dir (main files and their WAL), with the names of
+/// the data dir's entries: a refused restore leaves all of it byte for byte as it was.
+fn store_checksum(env: &Env) -> (Vec<(String, String)>, Vec<String>) {
+    use sha2::Digest;
+    let mut files = Vec::new();
+    for name in [
+        "billctl.db",
+        "billctl.db-wal",
+        "webhooks.db",
+        "webhooks.db-wal",
+    ] {
+        if let Ok(bytes) = std::fs::read(env.data_dir().join(name)) {
+            files.push((name.to_string(), hex::encode(sha2::Sha256::digest(&bytes))));
+        }
+    }
+    let mut entries: Vec<String> = std::fs::read_dir(env.data_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    (files, entries)
+}
+
+/// A copy of the backup `from` at `to` whose `file` was changed by `sql` and marked
+/// `version`, with a manifest rewritten to match (size, SHA-256, the stated version): what a
+/// hand-made or hostile backup looks like. `stated` overrides the manifest's version.
+fn tampered(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    file: &str,
+    sql: &str,
+    version: i64,
+    stated: Option<i64>,
+) {
+    use sha2::Digest;
+    std::fs::create_dir_all(to).unwrap();
+    for f in ["billctl.db", "webhooks.db", "manifest.json"] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap();
+    }
+    let path = to.join(file);
+    if sql == "EMPTY" {
+        std::fs::remove_file(&path).unwrap();
+    }
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        if sql != "EMPTY" {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", version).unwrap();
+        c.execute_batch("VACUUM").unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(to.join("manifest.json")).unwrap()).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["name"] == file {
+            f["bytes"] = bytes.len().into();
+            f["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
+            f["schema_version"] = stated.unwrap_or(version).into();
+        }
+    }
+    std::fs::write(to.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+}
+
+/// `db restore` checks what it restores (issue 29): a file's schema version is read from the
+/// file, its tables, columns and indexes must be billctl's at that version, and no trigger or
+/// view billctl did not make may come along. Each refusal names the file, for `--check` and
+/// for a restore, and leaves the store byte for byte unchanged, with no pre-restore copy made.
+#[test]
+fn restore_refuses_a_backup_that_is_not_billctls_schema() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let customer = env.subscribed("schema@example.com", "pro");
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    let good = env.path("good");
+    env.run(&["db", "backup", good.to_str().unwrap()]).ok();
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    let cases: &[(&str, &str, &str, i64, Option<i64>, &str)] = &[
+        ("v99", "billctl.db", "SELECT 1", 99, None, "newer than this billctl knows"),
+        ("v99-stated-8", "billctl.db", "SELECT 1", 99, Some(8), "but the manifest says 8"),
+        ("v3", "billctl.db", "SELECT 1", 3, None, "is not part of billctl's schema (version 3)"),
+        ("foo", "billctl.db", "EMPTY", 0, None, "not a billctl"),
+        ("foo-v8", "billctl.db", "CREATE TABLE foo (x)", 8, None, "table foo is not part of billctl's schema"),
+        ("empty-v8", "billctl.db", "EMPTY", 8, None, "is missing"),
+        ("view", "billctl.db", "DROP TABLE api_keys; CREATE VIEW api_keys AS SELECT 1 AS id", 8, None, "view api_keys is not part of billctl's schema"),
+        ("trigger", "billctl.db", "CREATE TRIGGER wipe AFTER INSERT ON usage_events BEGIN DELETE FROM usage_events; DELETE FROM api_keys; END", 8, None, "trigger wipe is not part of billctl's schema"),
+        ("hook-trigger", "webhooks.db", "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM events; END", 1, None, "trigger t is not part of billctl's schema"),
+    ];
+    let before = store_checksum(&env);
+    for (dir, file, sql, version, stated, says) in cases {
+        let bad = env.path(dir);
+        tampered(&good, &bad, file, sql, *version, *stated);
+        let named = bad.join(file).display().to_string();
+        for extra in [&["--check"][..], &["--yes"][..]] {
+            let mut args = vec!["db", "restore", bad.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            let r = env.run(&args).code(2);
+            assert!(
+                r.stderr.contains(says) && r.stderr.contains(&named),
+                "{dir} {extra:?}: {}",
+                r.stderr
+            );
+        }
+        assert_eq!(
+            store_checksum(&env),
+            before,
+            "{dir}: the store is unchanged"
+        );
+    }
+    // The store still works, and the good backup restores.
+    env.run(&["db", "restore", good.to_str().unwrap(), "--check"])
+        .ok();
+    env.run(&["db", "restore", good.to_str().unwrap(), "--yes", "-q"])
+        .ok();
+    assert_eq!(fingerprint(&env).1, 1);
+}
+
+/// `db restore` is all or nothing (issue 29): when the second file's copy fails, or the
+/// restored store fails to open, both files are put back and the message says so; a backup of
+/// another page size (which a WAL store cannot take as it is) is restored whole.
+#[test]
+fn restore_is_all_or_nothing_and_takes_another_page_size() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let customer = env.subscribed("swap@example.com", "pro");
+    let dest = env.path("nightly");
+    env.run(&["db", "backup", dest.to_str().unwrap()]).ok();
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    let event = env.path("evt.json");
+    std::fs::write(
+        &event,
+        r#"{"id":"evt_swap","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
+    )
+    .unwrap();
+    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    let changed = fingerprint(&env);
+    assert_eq!((changed.1, changed.2), (1, 1));
+    for fault in ["restore.swap@2", "restore.reopen@1"] {
+        let r = run_with_fault(&env, &dest, fault);
+        assert_eq!(r.code, 2, "{fault}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("put back as it was"),
+            "{fault}: {}",
+            r.stderr
+        );
+        assert_eq!(fingerprint(&env), changed, "{fault}: both files as before");
+        assert_eq!(env.store().integrity_check().unwrap(), "ok");
+    }
+    // A backup whose billctl.db has 8 KiB pages (the live store has 4 KiB) restores both files.
+    let big = env.path("big-pages");
+    tampered(
+        &dest,
+        &big,
+        "billctl.db",
+        "PRAGMA page_size = 8192",
+        8,
+        None,
+    );
+    let c = rusqlite::Connection::open(big.join("billctl.db")).unwrap();
+    assert_eq!(
+        c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        8192
+    );
+    drop(c);
+    env.run(&["db", "restore", big.to_str().unwrap(), "--yes", "-q"])
+        .ok();
+    assert_eq!(fingerprint(&env), (3, 0, 0), "both files restored");
+    let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+fn run_with_fault(env: &Env, dest: &std::path::Path, fault: &str) -> common::Run {
+    let mut c = env.command();
+    c.args(["db", "restore", dest.to_str().unwrap(), "--yes"])
+        .env(billctl::faults::FAULT_ENV, fault);
+    common::run(&mut c)
+}

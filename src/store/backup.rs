@@ -56,6 +56,73 @@ fn known() -> [(&'static str, i64); 2] {
     ]
 }
 
+/// The migrations that make the store file `name`.
+fn migrations_of(name: &str) -> &'static [&'static str] {
+    if name == super::FILE_NAME {
+        super::MIGRATIONS
+    } else {
+        super::webhooks::MIGRATIONS
+    }
+}
+
+/// One object of a database's schema as `sqlite_schema` lists it (type, name, table, SQL),
+/// SQLite's own objects left out.
+type SchemaObject = (String, String, String, Option<String>);
+
+fn schema_of(c: &Connection) -> Result<Vec<SchemaObject>> {
+    let mut st = c.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The schema billctl's migrations 1..=`version` of file `name` make, built in memory.
+fn expected_schema(name: &str, version: i64) -> Result<Vec<SchemaObject>> {
+    let c = Connection::open_in_memory()?;
+    for sql in &migrations_of(name)[..version as usize] {
+        c.execute_batch(sql)?;
+    }
+    schema_of(&c)
+}
+
+/// Checks that `file` (the backup's `name`) holds exactly the tables, columns, indexes and
+/// nothing else that billctl's migrations make at the schema version the file itself records
+/// (and the manifest states): a trigger or view billctl did not make, a missing table, a table
+/// that became a view, or a version out of range is refused, naming the object.
+fn check_schema(file: &Path, name: &str, stated: i64, newest: i64) -> Result<()> {
+    let shown = file.display();
+    let c = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("failed to open {shown}"))?;
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .with_context(|| format!("{shown} is not an SQLite database"))?;
+    if version != stated {
+        bail!("{shown} has schema version {version}, but the manifest says {stated}: the backup is not what its manifest describes");
+    }
+    if version > newest {
+        bail!("{shown} has schema version {version}, newer than this billctl knows ({newest}); upgrade billctl");
+    }
+    if version < 1 {
+        bail!("{shown} has schema version {version}: it is not a billctl {name}");
+    }
+    let have = schema_of(&c).with_context(|| format!("failed to read the schema of {shown}"))?;
+    let want = expected_schema(name, version)?;
+    let key = |o: &SchemaObject| (o.0.clone(), o.1.clone());
+    for o in &have {
+        match want.iter().find(|w| key(w) == key(o)) {
+            None => bail!("{shown}: {} {} is not part of billctl's schema (version {version}); the backup is refused", o.0, o.1),
+            Some(w) if w != o => bail!("{shown}: {} {} differs from billctl's schema (version {version}); the backup is refused", o.0, o.1),
+            Some(_) => {}
+        }
+    }
+    if let Some(w) = want.iter().find(|w| !have.iter().any(|o| key(o) == key(w))) {
+        bail!("{shown}: {} {} of billctl's schema (version {version}) is missing; the backup is refused", w.0, w.1);
+    }
+    Ok(())
+}
+
 /// Backs up both stores into the new directory `dest` (replaced if `replace`, else it must not
 /// exist); returns the manifest.
 pub fn backup(
@@ -255,14 +322,14 @@ pub fn check(src: &Path) -> Result<Manifest> {
                 file.display()
             );
         }
-        if f.schema_version > newest {
-            bail!("{name} in the backup has schema version {}, newer than this billctl knows ({newest}); upgrade billctl", f.schema_version);
-        }
         let c = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let ok: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .with_context(|| format!("{} is not a sound SQLite database", file.display()))?;
         if ok != "ok" {
             bail!("{} fails SQLite's integrity check: {ok}", file.display());
         }
+        check_schema(&file, name, f.schema_version, newest)?;
     }
     Ok(m)
 }
@@ -275,9 +342,17 @@ pub struct Restored {
     pub previous: PathBuf,
 }
 
-/// Restores both stores from the backup in `src` (see the module docs); the state before is
-/// kept in `data_dir/pre-restore-<time>`. The caller re-opens the stores afterwards, which
-/// migrates an older schema.
+/// Restores both stores from the backup in `src`, all or nothing (see the module docs); the
+/// state before is kept in `data_dir/pre-restore-<time>`.
+///
+/// 1. The backup is checked ([`check`]).
+/// 2. Each file is staged: copied into a private directory in the data dir, given the live
+///    file's page size (a WAL database cannot take another), and migrated to this billctl's
+///    schema. A file that fails here changes nothing.
+/// 3. The current state is backed up.
+/// 4. Each staged file is copied into the live store with SQLite's backup API (which takes the
+///    store's locks, so no process sees half a file); the store is then opened again as any
+///    command would. If a copy or that open fails, every file is put back from step 3.
 pub fn restore(
     store: &mut Store,
     events: &mut EventStore,
@@ -286,38 +361,113 @@ pub fn restore(
     now: i64,
 ) -> Result<Restored> {
     let manifest = check(src)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".billctl-restore-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir_in(data_dir)
+        .with_context(|| format!("failed to create a directory in {}", data_dir.display()))?;
+    let names = [super::FILE_NAME, super::webhooks::FILE_NAME];
+    {
+        let lives = [&*store.sq()?, events.conn()];
+        for (name, live) in names.iter().zip(lives) {
+            stage(&src.join(name), &staging.path().join(name), live, name)?;
+        }
+    }
+    let previous = unused_previous(data_dir, now);
+    backup(store, events, &previous, now, false)
+        .context("failed to keep the current state before restoring (nothing was restored)")?;
+    let swapped = swap(store, events, staging.path(), &names).and_then(|()| reopen(data_dir));
+    if let Err(e) = swapped {
+        let back = swap(store, events, &previous, &names);
+        store.horizon = std::cell::OnceCell::new();
+        return Err(match back {
+            Ok(()) => e.context(format!(
+                "the restore failed, and the store was put back as it was (that state is also kept in {})",
+                previous.display()
+            )),
+            Err(back) => e.context(format!(
+                "the restore failed, and putting the store back failed too ({back:#}): restore the state before from {} with 'billctl db restore {} --yes'",
+                previous.display(),
+                previous.display()
+            )),
+        });
+    }
+    store.horizon = std::cell::OnceCell::new();
+    Ok(Restored { manifest, previous })
+}
+
+/// `data_dir/pre-restore-<time>`, with a number after it if that is taken.
+fn unused_previous(data_dir: &Path, now: i64) -> PathBuf {
     let stamp = jiff::Timestamp::from_second(now)
         .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
         .unwrap_or_else(|_| now.to_string());
-    let previous = (1..)
+    (1..)
         .map(|n| match n {
             1 => data_dir.join(format!("pre-restore-{stamp}")),
             n => data_dir.join(format!("pre-restore-{stamp}-{n}")),
         })
         .find(|p| !p.exists())
-        .expect("an unused name");
-    backup(store, events, &previous, now, false)
-        .context("failed to keep the current state before restoring (nothing was restored)")?;
-    for (name, conn) in [
-        (super::FILE_NAME, store.sq_mut()?),
-        (super::webhooks::FILE_NAME, events.conn_mut()),
-    ] {
-        let from = Connection::open_with_flags(src.join(name), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        .expect("an unused name")
+}
+
+/// Copies the backup's `from` to `to`, gives it `live`'s page size and migrates it to this
+/// billctl's schema.
+fn stage(from: &Path, to: &Path, live: &Connection, name: &str) -> Result<()> {
+    let refuse = || format!("the backup's {name} cannot be restored (nothing was changed)");
+    std::fs::copy(from, to)
+        .with_context(|| format!("failed to copy {} to {}", from.display(), to.display()))
+        .with_context(refuse)?;
+    let mut c = Connection::open(to).with_context(refuse)?;
+    let page: i64 = live.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let staged: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    if page != staged {
+        c.pragma_update(None, "journal_mode", "DELETE")?;
+        c.pragma_update(None, "page_size", page)?;
+        c.execute_batch("VACUUM")
+            .with_context(|| format!("failed to give {} a page size of {page}", to.display()))
+            .with_context(refuse)?;
+    }
+    super::migrate(&mut c, migrations_of(name))
+        .with_context(|| {
+            format!(
+                "{} fails to migrate to this billctl's schema",
+                from.display()
+            )
+        })
+        .with_context(refuse)?;
+    Ok(())
+}
+
+/// Copies `dir`'s two files into the live store, in order.
+fn swap(store: &mut Store, events: &mut EventStore, dir: &Path, names: &[&str; 2]) -> Result<()> {
+    let lives = [store.sq_mut()?, events.conn_mut()];
+    for (name, conn) in names.iter().zip(lives) {
+        if crate::faults::fails("restore.swap") {
+            bail!("failed to restore {name}: fault point restore.swap");
+        }
+        let from = Connection::open_with_flags(dir.join(name), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         if !conn.is_autocommit() {
             conn.execute_batch("COMMIT")?;
         }
         conn.busy_timeout(Duration::from_secs(30))?;
         let b = rusqlite::backup::Backup::new(&from, conn)?;
-        b.step(-1).with_context(|| {
-            format!(
-                "failed to restore {name} (the state before is in {})",
-                previous.display()
-            )
-        })?;
+        b.step(-1)
+            .with_context(|| format!("failed to restore {name} from {}", dir.display()))?;
         drop(b);
-        // The copy brings the backup's journal mode along: the live store stays in WAL.
+        // The copy brings the source's journal mode along: the live store stays in WAL.
         conn.pragma_update(None, "journal_mode", "WAL")?;
     }
-    store.horizon = std::cell::OnceCell::new();
-    Ok(Restored { manifest, previous })
+    Ok(())
+}
+
+/// Opens both files again as any command would (settings, migrations).
+fn reopen(data_dir: &Path) -> Result<()> {
+    if crate::faults::fails("restore.reopen") {
+        bail!("failed to open the restored store: fault point restore.reopen");
+    }
+    for name in [super::FILE_NAME, super::webhooks::FILE_NAME] {
+        super::open_db(data_dir, name, migrations_of(name))
+            .with_context(|| format!("the restored {name} fails to open"))?;
+    }
+    Ok(())
 }

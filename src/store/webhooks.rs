@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// File name of the webhook store inside the data dir.
 pub const FILE_NAME: &str = "webhooks.db";
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/webhooks/0001_events.sql")];
+pub(super) const MIGRATIONS: &[&str] = &[include_str!("migrations/webhooks/0001_events.sql")];
 
 /// The schema version this billctl brings `webhooks.db` to.
 pub(super) fn schema_len() -> i64 {
