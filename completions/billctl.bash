@@ -4697,7 +4697,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage__subcmd__import)
-            opts="-q -v -y -h -V --format --derive-ids --skip-invalid --rejects --batch-size --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --format --derive-ids --skip-invalid --rejects --force --batch-size --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -909,7 +909,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;usage;import'= {
             cand --format 'Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]'
-            cand --rejects 'Where --skip-invalid writes rejected lines, with reasons (JSON lines)'
+            cand --rejects 'Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file is refused without --force, and the input itself always'
             cand --batch-size 'Events per transaction'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -917,6 +917,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --color 'When to color tables'
             cand --derive-ids 'Give events without an id one made from a hash of their fields'
             cand --skip-invalid 'Commit the valid events and write the invalid ones to --rejects'
+            cand --force 'Overwrite an existing --rejects file'
             cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'

@@ -808,9 +808,13 @@ pub struct UsageImportArgs {
     /// Commit the valid events and write the invalid ones to --rejects
     #[arg(long, requires = "rejects")]
     pub skip_invalid: bool,
-    /// Where --skip-invalid writes rejected lines, with reasons (JSON lines)
+    /// Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file
+    /// is refused without --force, and the input itself always
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<std::path::PathBuf>,
+    /// Overwrite an existing --rejects file
+    #[arg(long, requires = "rejects")]
+    pub force: bool,
     /// Events per transaction
     #[arg(long, default_value_t = 100_000, value_name = "N", value_parser = at_least_one::<usize>)]
     pub batch_size: usize,

@@ -212,6 +212,145 @@ fn requested_files_are_written_fresh_and_private() {
     assert!(leftovers.is_empty(), "no temporary file left behind");
 }
 
+/// What is not a regular file is written in place, never replaced (issue 29): a FIFO stays a
+/// FIFO and its reader gets the page; `/dev/full` is a write error (exit 2), not "Wrote";
+/// `/dev/stdout` and `-` reach standard output and `/dev/stdout` stays the link it was.
+#[test]
+fn pages_go_into_fifos_devices_and_stdout_in_place() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let env = Env::with_catalog();
+    let fifo = env.path("page.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(&fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let r = env.run(&["revenue", "--html", fifo.to_str().unwrap()]).ok();
+    assert!(r.stderr.contains("Wrote"), "{}", r.stderr);
+    let page = reader.join().unwrap();
+    assert!(
+        page.to_ascii_lowercase().starts_with("<!doctype html>"),
+        "{}",
+        &page[..page.len().min(80)]
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "still a FIFO"
+    );
+
+    let r = env.run(&["dashboard", "--out", "/dev/full"]).code(2);
+    assert!(
+        r.stderr.contains("/dev/full") && !r.stderr.contains("Wrote"),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::metadata("/dev/full")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+
+    let was_link =
+        std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
+    let r = env.run(&["usage", "report", "--html", "/dev/stdout"]);
+    let still_link =
+        std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
+    if was_link && !still_link {
+        // Put the machine's /dev/stdout back before failing.
+        let _ = std::fs::remove_file("/dev/stdout");
+        let _ = std::os::unix::fs::symlink("/proc/self/fd/1", "/dev/stdout");
+        panic!("/dev/stdout was replaced: {}", r.stderr);
+    }
+    let r = r.ok();
+    assert!(
+        r.stdout.to_ascii_lowercase().starts_with("<!doctype html>"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["dashboard", "--out", "-"]).ok();
+    assert!(
+        r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
+            && r.stderr.contains("standard output"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["revenue", "--html", "-"]).ok();
+    assert!(
+        r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
+            && r.stdout.trim_end().ends_with("</html>"),
+        "only the page: {}",
+        r.stdout
+    );
+}
+
+/// `usage import --rejects` never destroys the input (by name, by link or by a second name of
+/// the same inode) and never overwrites an existing file without `--force` (issue 29).
+#[test]
+fn rejects_never_overwrite_the_input_or_an_existing_file() {
+    let env = Env::with_catalog();
+    let input = env.path("events.ndjson");
+    let text = "{\"id\":\"e1\",\"key\":\"nokey123\",\"quantity\":1}\n";
+    std::fs::write(&input, text).unwrap();
+    let hard = env.path("other-name.ndjson");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let link = env.path("link.ndjson");
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    for rejects in [&input, &hard, &link] {
+        let r = env
+            .run(&[
+                "usage",
+                "import",
+                input.to_str().unwrap(),
+                "--skip-invalid",
+                "--rejects",
+                rejects.to_str().unwrap(),
+                "--force",
+            ])
+            .code(2);
+        assert!(r.stderr.contains("is the input file"), "{}", r.stderr);
+        assert_eq!(
+            std::fs::read_to_string(&input).unwrap(),
+            text,
+            "the input is intact"
+        );
+    }
+    let rejects = env.path("rejects.jsonl");
+    std::fs::write(&rejects, "keep me").unwrap();
+    let args = [
+        "usage",
+        "import",
+        input.to_str().unwrap(),
+        "--skip-invalid",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ];
+    let r = env.run(&args).code(2);
+    assert!(
+        r.stderr.contains("already exists") && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&rejects).unwrap(), "keep me");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    env.run(&forced).ok();
+    assert!(std::fs::read_to_string(&rejects)
+        .unwrap()
+        .contains("nokey123"));
+}
+
 /// `BILLCTL_STRIPE_RATE` paces every request to Stripe: at 5 per second, a `setup-products`
 /// run that sends N requests takes at least (N - 1) × 200 ms (the pacer's slots are 200 ms
 /// apart and the first is immediate; a slower machine only takes longer), and a bad value is

@@ -23,10 +23,13 @@ pub fn run(ctx: &mut Ctx, args: &DashboardArgs) -> Result<ExitCode> {
     let html = page(&board);
     match &args.out {
         Some(path) => {
-            super::write_private(path, &html)?;
+            let target = super::write_private(path, &html)?;
+            let to = match target {
+                crate::output::Target::Stdout => "standard output".to_string(),
+                _ => path.display().to_string(),
+            };
             ctx.output.status(format!(
-                "Wrote {} ({} bytes, {} customers, {} charted).",
-                path.display(),
+                "Wrote {to} ({} bytes, {} customers, {} charted).",
                 crate::money::group(html.len() as u64),
                 crate::money::group(board.usage.rows.len() as u64),
                 board.usage.charted

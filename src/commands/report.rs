@@ -23,8 +23,12 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
         let page = crate::ops::dashboard::Dashboard::usage_only(
             crate::ops::dashboard::usage_section(store, &config, &report, &q, now())?,
         );
-        super::write_private(path, &crate::output::dashboard::page(&page))?;
-        ctx.output.status(format!("Wrote {}.", path.display()));
+        let target = super::write_private(path, &crate::output::dashboard::page(&page))?;
+        match crate::output::wrote(path, target) {
+            Some(line) => ctx.output.status(line),
+            // The page is the data on stdout: no table after it.
+            None => return Ok(ExitCode::SUCCESS),
+        }
     }
     if args.csv && !ctx.output.json {
         ctx.output.data(&csv(&report.rows))?;

@@ -27,8 +27,12 @@ pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
             .map_or_else(|| revenue::months_before(to, 11), |m| m.0);
         let months = revenue::by_month(ctx.store()?, from, to, as_of)?;
         if let Some(path) = &args.html {
-            super::write_private(path, &html(&months, now))?;
-            ctx.output.status(format!("Wrote {}.", path.display()));
+            let target = super::write_private(path, &html(&months, now))?;
+            match crate::output::wrote(path, target) {
+                Some(line) => ctx.output.status(line),
+                // The page is the data on stdout: no table after it.
+                None => return Ok(ExitCode::SUCCESS),
+            }
         }
         if args.by == RevenueBy::Month {
             if args.csv && !ctx.output.json {

@@ -38,8 +38,10 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     };
     let rows = ops::setup::record_catalog(ctx.store()?, &config, &observed, now())?;
     if let Some(path) = &args.write_env {
-        super::write_private(path, &ops::setup::env_file(&rows))?;
-        ctx.output.status(format!("Wrote {}.", path.display()));
+        let target = super::write_private(path, &ops::setup::env_file(&rows))?;
+        if let Some(line) = crate::output::wrote(path, target) {
+            ctx.output.status(line);
+        }
     }
     let result = ops::setup::result_view(plan.actions.len(), &rows, &config);
     ctx.output.show(&result)?;

@@ -35,6 +35,9 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         "-" => None,
         path => Some(std::fs::File::open(path).with_context(|| format!("failed to read {path}"))?),
     };
+    if let (Some(path), true) = (&args.rejects, args.skip_invalid) {
+        check_rejects_path(path, file.as_ref(), args.force)?;
+    }
     let Some(format) = args
         .format
         .or_else(|| ops::import::format_of_name(&args.file))
@@ -101,6 +104,31 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     }
     ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a `--rejects` path that is the input (by device and inode, so a link or another
+/// name of it is caught too), or an existing regular file without `--force`.
+fn check_rejects_path(
+    path: &std::path::Path,
+    input: Option<&std::fs::File>,
+    force: bool,
+) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if let Some(input) = input.map(std::fs::File::metadata).transpose()? {
+        if (input.dev(), input.ino()) == (target.dev(), target.ino()) {
+            bail!("--rejects {} is the input file: rejects would overwrite what is being imported; name another file", path.display());
+        }
+    }
+    if target.is_file() && !force {
+        bail!(
+            "--rejects {} already exists: pass --force to overwrite it, or name a new file",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Standard input copied into an unnamed temporary file (mode 0600, gone when closed).

@@ -313,61 +313,154 @@ fn terminal_width() -> Option<u16> {
         .filter(|w| *w > 20)
 }
 
-/// Writes `text` to `path` as a private file (see [`PrivateFile`]).
-pub fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
+/// Writes `text` to `path` as a private file (see [`PrivateFile`]); returns where it went.
+pub fn write_private(path: &std::path::Path, text: &str) -> Result<Target> {
     let mut f = PrivateFile::create(path)?;
     f.write(text.as_bytes())?;
     f.persist()
 }
 
-/// A file the user named (`--html`, `--write-env`, `--rejects`), written as it goes and put in
-/// place at the end: a fresh random name created with O_EXCL (mode 0600) in the target's
-/// directory, renamed over the target by [`PrivateFile::persist`]. A planted symlink or a
-/// pre-created file is replaced, never followed or reused with its mode; dropped unpersisted,
-/// the file is removed and the target left as it was.
+/// Where a [`PrivateFile`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A regular file (new or replaced): a temporary file renamed over it.
+    File,
+    /// A FIFO, a device or a file reached through /dev or /proc: written where it is.
+    InPlace,
+    /// `-`: standard output.
+    Stdout,
+}
+
+enum Sink {
+    Temp(std::io::BufWriter<tempfile::NamedTempFile>),
+    InPlace(std::io::BufWriter<std::fs::File>),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+/// A file the user named (`--html`, `--out`, `--write-env`, `--rejects`).
+///
+/// A regular file (or a name that does not exist yet) is written as it goes and put in place at
+/// the end: a fresh random name created with O_EXCL (mode 0600) in the target's directory,
+/// renamed over the target by [`PrivateFile::persist`]. A planted symlink or a pre-created
+/// file is replaced, never followed or reused with its mode; dropped unpersisted, the file is
+/// removed and the target left as it was.
+///
+/// What is not a regular file is written in place, as `curl -o`, `sort -o` and `tee` do, never
+/// replaced: `-` is standard output, and a FIFO, a character device (`/dev/null`, a terminal)
+/// or anything under `/dev` or `/proc` (`/dev/stdout` is a link to whatever stdout is) is
+/// opened and written. A write error (ENOSPC on `/dev/full`) is an error.
 pub struct PrivateFile {
     path: std::path::PathBuf,
-    out: std::io::BufWriter<tempfile::NamedTempFile>,
+    out: Sink,
+}
+
+/// Whether `path` names something to write in place rather than replace.
+fn in_place(path: &std::path::Path) -> bool {
+    let through_dev = |p: &std::path::Path| p.starts_with("/dev") || p.starts_with("/proc");
+    if through_dev(path) {
+        return true;
+    }
+    if let Some(real) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .and_then(|d| std::fs::canonicalize(d).ok())
+    {
+        if through_dev(&real) {
+            return true;
+        }
+    }
+    // Follows a symlink: one to a FIFO or a device is written through, as the name says.
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl PrivateFile {
     pub fn create(path: &std::path::Path) -> Result<PrivateFile> {
         use anyhow::Context;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => std::path::Path::new("."),
+        let out = if path.as_os_str() == "-" {
+            Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))
+        } else if in_place(path) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+                .open(path)
+                .with_context(|| format!("failed to open {}", path.display()))?;
+            Sink::InPlace(std::io::BufWriter::new(f))
+        } else {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".billctl-")
+                .tempfile_in(dir)
+                .with_context(|| format!("failed to create a file in {}", dir.display()))?;
+            Sink::Temp(std::io::BufWriter::new(tmp))
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".billctl-")
-            .tempfile_in(dir)
-            .with_context(|| format!("failed to create a file in {}", dir.display()))?;
         Ok(PrivateFile {
             path: path.to_path_buf(),
-            out: std::io::BufWriter::new(tmp),
+            out,
         })
+    }
+
+    /// Where this writes.
+    pub fn target(&self) -> Target {
+        match self.out {
+            Sink::Temp(_) => Target::File,
+            Sink::InPlace(_) => Target::InPlace,
+            Sink::Stdout(_) => Target::Stdout,
+        }
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         use anyhow::Context;
         use std::io::Write;
-        self.out
-            .write_all(bytes)
-            .with_context(|| format!("failed to write {}", self.path.display()))
+        match &mut self.out {
+            Sink::Temp(w) => w.write_all(bytes),
+            Sink::InPlace(w) => w.write_all(bytes),
+            Sink::Stdout(w) => w.write_all(bytes),
+        }
+        .with_context(|| format!("failed to write {}", self.path.display()))
     }
 
-    /// Syncs the file and renames it over the target.
-    pub fn persist(self) -> Result<()> {
+    /// Flushes and syncs the file and renames it over the target (a regular file), or flushes
+    /// what is written in place. Returns where it went.
+    pub fn persist(self) -> Result<Target> {
         use anyhow::Context;
+        use std::io::Write;
         let path = self.path;
-        let tmp = self
-            .out
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .and_then(|t| t.as_file().sync_all().map(|()| t))
-            .with_context(|| format!("failed to write {}", path.display()))?;
-        tmp.persist(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("failed to write {}", path.display()))?;
-        Ok(())
+        let fail = || format!("failed to write {}", path.display());
+        match self.out {
+            Sink::Temp(w) => {
+                let tmp = w
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|t| t.as_file().sync_all().map(|()| t))
+                    .with_context(fail)?;
+                tmp.persist(&path).map_err(|e| e.error).with_context(fail)?;
+                Ok(Target::File)
+            }
+            Sink::InPlace(w) => {
+                let f = w
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(fail)?;
+                if f.metadata().is_ok_and(|m| m.is_file()) {
+                    f.sync_all().with_context(fail)?;
+                }
+                Ok(Target::InPlace)
+            }
+            Sink::Stdout(mut w) => {
+                w.flush().with_context(fail)?;
+                Ok(Target::Stdout)
+            }
+        }
+    }
+}
+
+/// "Wrote PATH." or, for standard output, nothing worth a line: the status after a write.
+pub fn wrote(path: &std::path::Path, target: Target) -> Option<String> {
+    match target {
+        Target::Stdout => None,
+        _ => Some(format!("Wrote {}.", path.display())),
     }
 }
