@@ -31,6 +31,8 @@ pub struct Change {
     pub price_id: String,
     /// The price as it was known when the change was recorded; else the catalog's now.
     pub price: Option<Price>,
+    /// The quantity (seats): MRR is the unit amount times this.
+    pub quantity: i64,
 }
 
 /// A recurring price, as the catalog mirror knows it.
@@ -63,6 +65,12 @@ pub fn standing(status: &str) -> Standing {
 /// A price's amount per month, in minor units, rounded to the nearest unit; `None` for an
 /// interval Stripe does not have or an amount out of range.
 pub fn monthly(p: &Price) -> Option<i64> {
+    monthly_of(p, 1)
+}
+
+/// `quantity` units of a price per month, rounded once (so 3 seats of a yearly price are
+/// 3 × amount / 12, rounded, not 3 × a rounded monthly amount); `None` out of range.
+pub fn monthly_of(p: &Price, quantity: i64) -> Option<i64> {
     let (num, den): (i128, i128) = match p.interval.as_str() {
         "month" => (1, 1),
         "year" => (1, 12),
@@ -71,7 +79,9 @@ pub fn monthly(p: &Price) -> Option<i64> {
         _ => return None,
     };
     let den = den.checked_mul(i128::from(p.interval_count.max(1)))?;
-    let x = i128::from(p.amount).checked_mul(num)?;
+    let x = i128::from(p.amount)
+        .checked_mul(i128::from(quantity))?
+        .checked_mul(num)?;
     // Round half away from zero.
     let q = (x.checked_mul(2)? + x.signum() * den) / (2 * den);
     i64::try_from(q).ok()
@@ -208,7 +218,7 @@ impl<'a> Sweep<'a> {
 
     fn priced(&self, c: &'a Change) -> Option<(&'a Price, i64)> {
         let p = c.price.as_ref().or_else(|| self.prices.get(&c.price_id))?;
-        Some((p, monthly(p)?))
+        Some((p, monthly_of(p, c.quantity)?))
     }
 
     /// Revenue as it stands after every change before `t`.
@@ -376,6 +386,7 @@ mod tests {
             tier: tier.into(),
             price_id: format!("price_{tier}"),
             price: None,
+            quantity: 1,
         }
     }
 

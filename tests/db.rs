@@ -17,7 +17,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     let s = env.run(&["db", "status", "--json"]).ok().json();
     let path = env.data_dir().join("billctl.db");
     assert_eq!(s["path"], path.to_str().unwrap());
-    assert_eq!(s["schema_version"], 8);
+    assert_eq!(s["schema_version"], 9);
     assert_eq!(s["tables"]["catalog_tiers"], 3);
     assert_eq!(s["tables"]["catalog_prices"], 3);
     assert_eq!(
@@ -34,7 +34,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     );
     let human = env.run(&["db", "status"]).ok();
     assert!(
-        human.stdout.contains("schema version: 8") && human.stdout.contains("catalog_tiers"),
+        human.stdout.contains("schema version: 9") && human.stdout.contains("catalog_tiers"),
         "{}",
         human.stdout
     );
@@ -333,15 +333,20 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     let good = env.path("good");
     env.run(&["db", "backup", good.to_str().unwrap()]).ok();
     env.run(&["keys", "issue", "--customer", &customer]).ok();
+    // The schema version this billctl makes.
+    let cur = env.run(&["db", "status", "--json"]).ok().json()["schema_version"]
+        .as_i64()
+        .unwrap();
+    let stated_cur = format!("but the manifest says {cur}");
     let cases: &[(&str, &str, &str, i64, Option<i64>, &str)] = &[
         ("v99", "billctl.db", "SELECT 1", 99, None, "newer than this billctl knows"),
-        ("v99-stated-8", "billctl.db", "SELECT 1", 99, Some(8), "but the manifest says 8"),
+        ("v99-stated-cur", "billctl.db", "SELECT 1", 99, Some(cur), &stated_cur),
         ("v3", "billctl.db", "SELECT 1", 3, None, "is not part of billctl's schema (version 3)"),
         ("foo", "billctl.db", "EMPTY", 0, None, "not a billctl"),
-        ("foo-v8", "billctl.db", "CREATE TABLE foo (x)", 8, None, "table foo is not part of billctl's schema"),
-        ("empty-v8", "billctl.db", "EMPTY", 8, None, "is missing"),
-        ("view", "billctl.db", "DROP TABLE api_keys; CREATE VIEW api_keys AS SELECT 1 AS id", 8, None, "view api_keys is not part of billctl's schema"),
-        ("trigger", "billctl.db", "CREATE TRIGGER wipe AFTER INSERT ON usage_events BEGIN DELETE FROM usage_events; DELETE FROM api_keys; END", 8, None, "trigger wipe is not part of billctl's schema"),
+        ("foo-cur", "billctl.db", "CREATE TABLE foo (x)", cur, None, "table foo is not part of billctl's schema"),
+        ("empty-cur", "billctl.db", "EMPTY", cur, None, "is missing"),
+        ("view", "billctl.db", "DROP TABLE api_keys; CREATE VIEW api_keys AS SELECT 1 AS id", cur, None, "view api_keys is not part of billctl's schema"),
+        ("trigger", "billctl.db", "CREATE TRIGGER wipe AFTER INSERT ON usage_events BEGIN DELETE FROM usage_events; DELETE FROM api_keys; END", cur, None, "trigger wipe is not part of billctl's schema"),
         ("hook-trigger", "webhooks.db", "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM events; END", 1, None, "trigger t is not part of billctl's schema"),
     ];
     let before = store_checksum(&env);
@@ -408,12 +413,15 @@ fn restore_is_all_or_nothing_and_takes_another_page_size() {
     }
     // A backup whose billctl.db has 8 KiB pages (the live store has 4 KiB) restores both files.
     let big = env.path("big-pages");
+    let cur = env.run(&["db", "status", "--json"]).ok().json()["schema_version"]
+        .as_i64()
+        .unwrap();
     tampered(
         &dest,
         &big,
         "billctl.db",
         "PRAGMA page_size = 8192",
-        8,
+        cur,
         None,
     );
     let c = rusqlite::Connection::open(big.join("billctl.db")).unwrap();

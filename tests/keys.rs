@@ -694,3 +694,88 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
         (Some(end), Some(11))
     );
 }
+
+/// The key lifecycle has no forks (issue 29): revoking a revoked key says so, changes nothing
+/// and writes no second audit row; rotating a key already in its grace is refused, naming its
+/// successor, so there is never a second successor.
+#[test]
+fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
+    let k = setup("pro");
+    let id = id_of(&k.issue(&[]));
+    let audit = |action: &str| {
+        k.env
+            .run(&["audit", "list", "--action", action, "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    k.env
+        .run(&["keys", "revoke", &id, "--reason", "leaked", "--yes"])
+        .ok();
+    let again = k
+        .env
+        .run(&["keys", "revoke", &id, "--reason", "second", "--yes"])
+        .ok();
+    assert!(
+        again.stderr.contains("already revoked") && !again.stderr.contains("Revoked"),
+        "{}",
+        again.stderr
+    );
+    let json = k.env.run(&["keys", "revoke", &id, "--json"]).ok().json();
+    assert_eq!(
+        json,
+        serde_json::json!({"revoked": [], "already_revoked": [id]})
+    );
+    assert_eq!(audit("key.revoke"), 1, "one audit row");
+    assert_eq!(
+        k.env
+            .store()
+            .key(&id)
+            .unwrap()
+            .unwrap()
+            .revoked_reason
+            .as_deref(),
+        Some("leaked")
+    );
+
+    let a = id_of(&k.issue(&[]));
+    let b = id_of(
+        k.env
+            .run(&["keys", "rotate", &a, "--grace", "1h"])
+            .ok()
+            .stdout
+            .trim(),
+    );
+    let r = k.env.run(&["keys", "rotate", &a, "--grace", "1h"]).code(2);
+    assert!(
+        r.stderr.contains("already rotated") && r.stderr.contains(&b),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        k.env
+            .store()
+            .key(&a)
+            .unwrap()
+            .unwrap()
+            .replaced_by
+            .as_deref(),
+        Some(b.as_str())
+    );
+    let live: Vec<_> = k
+        .env
+        .store()
+        .keys(Some(&k.customer))
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.revoked_at.is_none() && r.id != a)
+        .collect();
+    assert_eq!(live.len(), 1, "one successor: {live:?}");
+    assert_eq!(audit("key.rotate"), 1);
+    // The successor itself can be rotated.
+    k.env
+        .run(&["keys", "rotate", &b, "--grace", "1h", "-q"])
+        .ok();
+}

@@ -585,3 +585,99 @@ fn the_access_policy_matrix() {
         Access::PaymentRequired
     );
 }
+
+/// Payment-state writes are ordered as subscription writes are (issue 29): an
+/// `invoice.payment_failed` created 25 days ago and delivered now changes nothing, so the first
+/// real failure starts the grace and the key stays valid, as a control customer's does; a
+/// failure older than a paid invoice already applied, or of an invoice the event shows as paid,
+/// never opens a dunning period.
+#[test]
+fn an_old_payment_failure_never_costs_the_grace() {
+    let env = Env::with_catalog();
+    let t = env.sim.now();
+    env.set_now(t);
+    let victim = env.subscribed("late@example.com", "pro");
+    let control = env.subscribed("control@example.com", "pro");
+    let third = env.subscribed("third@example.com", "pro");
+    let (vkey, ckey) = (key_for(&env, &victim), key_for(&env, &control));
+    let sub = |c: &str| env.store().current_subscription(c).unwrap().unwrap();
+    let event = |id: &str, kind: &str, at: i64, customer: &str, status: &str| {
+        json!({"id": id, "object": "event", "type": kind, "created": at, "livemode": false,
+               "api_version": "2026-09-30.endive",
+               "data": {"object": {"id": format!("in_{id}"), "object": "invoice", "status": status,
+                 "attempt_count": 1, "next_payment_attempt": at + 3 * DAY,
+                 "subscription": sub(customer).row.id}}})
+        .to_string()
+    };
+    let ingest = |body: String| {
+        env.run_with_stdin(&["webhooks", "ingest", "-", "--json"], &body)
+            .ok()
+    };
+    let shown = |id: &str| env.run(&["webhooks", "show", id, "--json"]).ok().json();
+
+    ingest(event(
+        "evt_old",
+        "invoice.payment_failed",
+        t - 25 * DAY,
+        &victim,
+        "open",
+    ));
+    assert_eq!(shown("evt_old")["status"], "ignored");
+    assert!(
+        sub(&victim).payment.failed_at.is_none(),
+        "the old failure recorded nothing"
+    );
+    assert_eq!(sub(&victim).row.status, "active");
+
+    for (id, c) in [("evt_real_v", &victim), ("evt_real_c", &control)] {
+        ingest(event(id, "invoice.payment_failed", t + 5, c, "open"));
+        let s = sub(c);
+        assert_eq!(
+            (s.row.status.as_str(), s.payment.failed_at),
+            ("past_due", Some(t + 5))
+        );
+    }
+    env.set_now(t + 10);
+    for key in [&vkey, &ckey] {
+        let (code, v) = verify(&env, key);
+        assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
+    }
+
+    // A paid invoice applied, then an older failure delivered late: ignored.
+    ingest(event("evt_paid", "invoice.paid", t + 30, &third, "paid"));
+    ingest(event(
+        "evt_late",
+        "invoice.payment_failed",
+        t + 25,
+        &third,
+        "open",
+    ));
+    assert_eq!(shown("evt_late")["status"], "ignored");
+    assert!(
+        shown("evt_late")["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("older than the payment state"),
+        "{}",
+        shown("evt_late")
+    );
+    let s = sub(&third);
+    assert_eq!(
+        (s.row.status.as_str(), s.payment.failed_at),
+        ("active", None)
+    );
+    // A failure of an invoice the event shows as paid: ignored.
+    ingest(event(
+        "evt_paid_fail",
+        "invoice.payment_failed",
+        t + 40,
+        &third,
+        "paid",
+    ));
+    assert_eq!(shown("evt_paid_fail")["status"], "ignored");
+    let s = sub(&third);
+    assert_eq!(
+        (s.row.status.as_str(), s.payment.failed_at),
+        ("active", None)
+    );
+}

@@ -439,3 +439,98 @@ fn overage_is_estimated_apart_from_mrr() {
     let r = run(&["revenue", "--as-of", &past, "--json"]).ok().json();
     assert!(r.get("overage_estimate").is_none(), "{r}");
 }
+
+/// Sets the quantity of `customer`'s subscription through Stripe's API (as the Dashboard would:
+/// Team is sold with seats), then applies the event.
+fn set_quantity(env: &Env, customer: &str, quantity: i64) {
+    let m = env
+        .store()
+        .current_subscription(customer)
+        .unwrap()
+        .unwrap()
+        .row;
+    let from = env.sim.now();
+    let q = quantity.to_string();
+    let updated = env.stripe_post(
+        &format!("/subscriptions/{}", m.id),
+        &[
+            ("items[0][id]", m.item_id.as_str()),
+            ("items[0][quantity]", q.as_str()),
+        ],
+    );
+    assert_eq!(
+        updated["items"]["data"][0]["quantity"], quantity,
+        "{updated}"
+    );
+    go_to(env, from);
+}
+
+/// MRR counts quantity (issue 29): a Team subscription of 3 seats is 3 × $499 in MRR, ARPA,
+/// the history, `--by month`, `--csv` and the dashboard; a change from 3 to 5 seats mid-month
+/// is expansion, and a later change down is contraction.
+#[test]
+fn mrr_is_the_unit_amount_times_the_quantity() {
+    let env = Env::with_catalog();
+    let (_, prev) = billctl::time::month_of(env.sim.now());
+    go_to(&env, prev + 3600);
+    let team = env.subscribed("seats@example.com", "team");
+    let pro = env.subscribed("solo@example.com", "pro");
+    set_quantity(&env, &team, 3);
+    let m = env
+        .store()
+        .current_subscription(&team)
+        .unwrap()
+        .unwrap()
+        .row;
+    assert_eq!(m.quantity, 3, "the mirror keeps the quantity");
+    let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
+    go_to(&env, m0 + 14 * DAY);
+    set_quantity(&env, &team, 5);
+    go_to(&env, m0 + 20 * DAY);
+    set_quantity(&env, &pro, 1);
+
+    let day = billctl::time::utc_date(m0 + 21 * DAY);
+    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let usd = &r["currencies"][0];
+    assert_eq!(usd["mrr"], 5 * 49_900 + 9_900, "{r}");
+    assert_eq!(usd["arpa"], (5 * 49_900 + 9_900) / 2);
+    let m = &r["movements"][0];
+    assert_eq!(m["start_mrr"], 3 * 49_900 + 9_900, "{m}");
+    assert_eq!(movement(m, "expansion"), (1, 2 * 49_900), "3 to 5 seats");
+    assert_eq!(movement(m, "new"), (0, 0));
+    let by_month = env
+        .run(&["revenue", "--by", "month", "--as-of", &day, "--json"])
+        .ok()
+        .json();
+    let months = by_month["months"].as_array().unwrap();
+    let before = &months[months.len() - 2];
+    assert_eq!(before["currencies"][0]["mrr"], 3 * 49_900 + 9_900);
+    assert_eq!(
+        movement(&before["movements"][0], "new"),
+        (2, 3 * 49_900 + 9_900)
+    );
+    let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
+    assert_eq!(
+        csv,
+        "currency,tier,subscriptions,mrr_minor\nusd,pro,1,9900\nusd,team,1,249500\n"
+    );
+    let board = env.run(&["dashboard", "--json"]).ok().json();
+    assert!(
+        board.to_string().contains("259400"),
+        "the dashboard's MRR: {board}"
+    );
+
+    // Down to 2 seats: contraction of 3 × 499.
+    go_to(&env, m0 + 22 * DAY);
+    set_quantity(&env, &team, 2);
+    let day = billctl::time::utc_date(m0 + 23 * DAY);
+    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let m = &r["movements"][0];
+    assert_eq!(r["currencies"][0]["mrr"], 2 * 49_900 + 9_900);
+    assert_eq!(movement(m, "expansion"), (0, 0), "{m}");
+    assert_eq!(
+        movement(m, "contraction"),
+        (1, 49_900),
+        "3 to 2 seats over the month"
+    );
+}

@@ -88,6 +88,7 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
             "canceled_at",
             "ended_at",
             "created",
+            "quantity",
             "items",
             "latest_invoice_id",
             "trial_end",

@@ -273,6 +273,9 @@ pub struct MirrorRow {
     pub canceled_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub created: i64,
+    /// The main item's quantity (seats): MRR is its unit amount times this. 1 when Stripe
+    /// gives none (a metered item).
+    pub quantity: i64,
 }
 
 impl MirrorRow {
@@ -292,6 +295,11 @@ impl MirrorRow {
             canceled_at: sub.canceled_at,
             ended_at: sub.ended_at,
             created: sub.created,
+            quantity: item
+                .and_then(|i| i.quantity)
+                .and_then(|q| i64::try_from(q).ok())
+                .filter(|q| *q > 0)
+                .unwrap_or(1),
         }
     }
 }

@@ -76,25 +76,48 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
 }
 
 fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
+    let t = now();
+    let mut to_revoke = Vec::new();
+    let mut already = Vec::new();
     for id in &args.ids {
-        find(ctx, id)?;
+        let k = find(ctx, id)?;
+        match k.revoked_at {
+            Some(_) => already.push(k),
+            None if !to_revoke.contains(id) => to_revoke.push(id.clone()),
+            None => {}
+        }
     }
-    let question = format!(
-        "Revoke {} key(s) now: {}? Calls with them fail immediately.",
-        args.ids.len(),
-        args.ids.join(", ")
-    );
-    if !ctx.output.confirm(&question, ctx.global.yes)? {
-        return super::declined(ctx, "no key was revoked");
+    for k in &already {
+        ctx.output.status(format!(
+            "{} was already revoked at {}; nothing changed for it.",
+            k.id,
+            crate::time::utc_datetime(k.revoked_at.unwrap_or(t))
+        ));
     }
-    ctx.store()?
-        .revoke_keys(&args.ids, args.reason.as_deref(), &actor(), now())
-        .context("failed to revoke")?;
+    let mut already: Vec<String> = already.into_iter().map(|k| k.id).collect();
+    if !to_revoke.is_empty() {
+        let question = format!(
+            "Revoke {} key(s) now: {}? Calls with them fail immediately.",
+            to_revoke.len(),
+            to_revoke.join(", ")
+        );
+        if !ctx.output.confirm(&question, ctx.global.yes)? {
+            return super::declined(ctx, "no key was revoked");
+        }
+        // A key revoked by another process since it was read is reported, not revoked twice.
+        let raced = ctx
+            .store()?
+            .revoke_keys(&to_revoke, args.reason.as_deref(), &actor(), t)
+            .context("failed to revoke")?;
+        to_revoke.retain(|id| !raced.contains(id));
+        already.extend(raced);
+    }
     if ctx.output.json {
-        ctx.output.json(&serde_json::json!({"revoked": args.ids}))?;
-    } else {
         ctx.output
-            .status(format!("Revoked {}.", args.ids.join(", ")));
+            .json(&serde_json::json!({"revoked": to_revoke, "already_revoked": already}))?;
+    } else if !to_revoke.is_empty() {
+        ctx.output
+            .status(format!("Revoked {}.", to_revoke.join(", ")));
     }
     Ok(ExitCode::SUCCESS)
 }

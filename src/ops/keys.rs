@@ -101,6 +101,9 @@ pub fn rotate(
     if old.status(at) != "active" {
         bail!("key {} is {}: only an active key can be rotated; issue a new one with 'billctl keys issue'", old.id, old.status(at));
     }
+    if let Some(next) = &old.replaced_by {
+        bail!("key {} was already rotated: its successor is {next}, and {} stays valid until its grace ends; rotate {next} instead, or revoke {} to end the grace now", old.id, old.id, old.id);
+    }
     let expires_at = match old.ttl_secs {
         Some(t) => Some(
             at.checked_add(t)

@@ -347,6 +347,7 @@ mod tests {
             canceled_at: None,
             ended_at: None,
             created: start,
+            quantity: 1,
         };
         store.record(&customer, &[sub], start).unwrap();
         let event = |id: &str, quantity: i64, ts: i64| UsageEvent {

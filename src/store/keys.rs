@@ -123,23 +123,30 @@ impl Store {
     ) -> Result<()> {
         self.db.tx(true, |db| {
             insert_key(db, new)?;
-            db.execute(
-                "UPDATE api_keys SET expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at < ?2 THEN expires_at ELSE ?2 END, replaced_by = ?3 WHERE id = ?1",
+            // One successor per key: a key already in its grace (replaced_by set) is not
+            // rotated again, even by a second rotation racing this one.
+            let n = db.execute(
+                "UPDATE api_keys SET expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at < ?2 THEN expires_at ELSE ?2 END, replaced_by = ?3 WHERE id = ?1 AND replaced_by IS NULL",
                 crate::ps![old, old_until, &new.id],
             )?;
+            if n != 1 {
+                bail!("key {old} was already rotated: it has a successor");
+            }
             append_audit(db, at, audit)
         })
     }
 
-    /// Revokes keys (effective at `at`) with one audit entry each, all or none.
+    /// Revokes keys (effective at `at`) with one audit entry each, all or none. A key already
+    /// revoked is left as it is, with no second audit entry; returns the ids already revoked.
     pub fn revoke_keys(
         &mut self,
         ids: &[String],
         reason: Option<&str>,
         actor: &str,
         at: i64,
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         self.db.tx(true, |db| {
+            let mut already = Vec::new();
             for id in ids {
                 let customer = db.query_opt(
                     "SELECT customer_id FROM api_keys WHERE id = ?1",
@@ -149,10 +156,14 @@ impl Store {
                 let Some(customer) = customer else {
                     bail!("no API key with id {id}")
                 };
-                db.execute(
+                let n = db.execute(
                     "UPDATE api_keys SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
                     crate::ps![id, at, reason],
                 )?;
+                if n == 0 {
+                    already.push(id.clone());
+                    continue;
+                }
                 append_audit(
                     db,
                     at,
@@ -166,7 +177,7 @@ impl Store {
                     },
                 )?;
             }
-            Ok(())
+            Ok(already)
         })
     }
 

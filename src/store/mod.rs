@@ -20,7 +20,7 @@ pub use audit::{Audit, AuditRow};
 pub use catalog::DriftNote;
 pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
-pub use subscriptions::{Current, PaymentState};
+pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};
 pub use usage::{CallLimits, Charge, UsageEvent};
 
 use anyhow::{bail, Context, Result};
@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_usage_by_time.sql"),
     include_str!("migrations/0007_payment_state.sql"),
     include_str!("migrations/0008_subscription_history.sql"),
+    include_str!("migrations/0009_quantity_payment_order.sql"),
 ];
 
 /// An open store.

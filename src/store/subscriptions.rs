@@ -29,12 +29,13 @@ fn sub_row(r: &R) -> Result<MirrorRow> {
         canceled_at: r.opt_i64(10)?,
         ended_at: r.opt_i64(11)?,
         created: r.i64(12)?,
+        quantity: r.i64(13)?,
     })
 }
 
 macro_rules! sub_columns {
     () => {
-        "id, customer_id, status, tier, price_id, item_id, current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at, created"
+        "id, customer_id, status, tier, price_id, item_id, current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at, created, quantity"
     };
 }
 
@@ -57,6 +58,27 @@ pub struct PaymentState {
     pub next_attempt: Option<i64>,
     /// The invoice that failed.
     pub invoice_id: Option<String>,
+}
+
+/// An invoice event, as it bears on a subscription's payment state.
+pub struct PaymentEvent<'a> {
+    pub invoice: &'a str,
+    /// The event's `created`.
+    pub at: i64,
+    /// `invoice.paid`; else a failure (`invoice.payment_failed` or `..._action_required`).
+    pub paid: bool,
+    /// The invoice in the event is paid (`status` "paid").
+    pub invoice_paid: bool,
+    pub attempts: i64,
+    pub next_attempt: Option<i64>,
+}
+
+/// What [`Store::apply_payment_event`] did.
+pub struct PaymentApplied {
+    /// Whether the payment state changed.
+    pub recorded: bool,
+    /// The status change (from, to), or why there was none.
+    pub status: Result<(String, String), String>,
 }
 
 /// A customer's current subscription and its payment state.
@@ -112,13 +134,13 @@ impl Source {
 /// one (or it has none): the changes that move revenue, dated `at`.
 fn note_change(db: &Db, s: &MirrorRow, status: &str, at: i64, source: Source) -> Result<()> {
     let last = db.query_opt(
-        "SELECT status, tier, price_id FROM subscription_history WHERE subscription_id = ?1 ORDER BY at DESC, seq DESC LIMIT 1",
+        "SELECT status, tier, price_id, quantity FROM subscription_history WHERE subscription_id = ?1 ORDER BY at DESC, seq DESC LIMIT 1",
         crate::ps![&s.id],
-        |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+        |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.i64(3)?)),
     )?;
-    let same = last
-        .as_ref()
-        .is_some_and(|(st, t, p)| st == status && *t == s.tier && *p == s.price_id);
+    let same = last.as_ref().is_some_and(|(st, t, p, q)| {
+        st == status && *t == s.tier && *p == s.price_id && *q == s.quantity
+    });
     if !same {
         insert_history(db, s, status, at, source.as_str())?;
     }
@@ -128,11 +150,11 @@ fn note_change(db: &Db, s: &MirrorRow, status: &str, at: i64, source: Source) ->
 /// One history row, with the price as the catalog mirror knows it now.
 fn insert_history(db: &Db, s: &MirrorRow, status: &str, at: i64, source: &str) -> Result<()> {
     db.execute(
-        r#"INSERT INTO subscription_history (subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count, source)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, p.amount, p.currency, p."interval", p.interval_count, ?7
+        r#"INSERT INTO subscription_history (subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count, source, quantity)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, p.amount, p.currency, p."interval", p.interval_count, ?7, ?8
            FROM (SELECT 1) AS one LEFT JOIN catalog_prices p ON p.price_id = ?6
            ORDER BY p.lookup_key LIMIT 1"#,
-        crate::ps![&s.id, &s.customer_id, at, status, &s.tier, &s.price_id, source],
+        crate::ps![&s.id, &s.customer_id, at, status, &s.tier, &s.price_id, source, s.quantity],
     )?;
     Ok(())
 }
@@ -143,10 +165,10 @@ fn current_row(r: &R) -> Result<Current> {
     Ok(Current {
         row: sub_row(r)?,
         payment: PaymentState {
-            failed_at: r.opt_i64(13)?,
-            failed_attempts: r.i64(14)?,
-            next_attempt: r.opt_i64(15)?,
-            invoice_id: r.opt_text(16)?,
+            failed_at: r.opt_i64(14)?,
+            failed_attempts: r.i64(15)?,
+            next_attempt: r.opt_i64(16)?,
+            invoice_id: r.opt_text(17)?,
         },
     })
 }
@@ -166,12 +188,12 @@ fn subscription_in(db: &Db, id: &str) -> Result<Option<MirrorRow>> {
 fn put_subscription(db: &Db, s: &MirrorRow, at: i64, source: Source) -> Result<()> {
     note_change(db, s, &s.status, at, source)?;
     db.execute(
-        concat!("INSERT INTO subscriptions (", sub_columns!(), ", synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+        concat!("INSERT INTO subscriptions (", sub_columns!(), ", synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id, status = excluded.status, tier = excluded.tier,
            price_id = excluded.price_id, item_id = excluded.item_id, current_period_start = excluded.current_period_start,
            current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end,
            cancel_at = excluded.cancel_at, canceled_at = excluded.canceled_at, ended_at = excluded.ended_at,
-           created = excluded.created, synced_at = excluded.synced_at,
+           created = excluded.created, quantity = excluded.quantity, synced_at = excluded.synced_at,
            payment_failed_at = CASE WHEN excluded.status IN ('active', 'trialing') THEN NULL
              WHEN excluded.status = 'past_due' THEN COALESCE(subscriptions.payment_failed_at, excluded.current_period_start)
              ELSE subscriptions.payment_failed_at END,
@@ -180,7 +202,7 @@ fn put_subscription(db: &Db, s: &MirrorRow, at: i64, source: Source) -> Result<(
            unpaid_invoice_id = CASE WHEN excluded.status IN ('active', 'trialing') THEN NULL ELSE subscriptions.unpaid_invoice_id END"),
         crate::ps![
             &s.id, &s.customer_id, &s.status, &s.tier, &s.price_id, &s.item_id, s.current_period_start, s.current_period_end,
-            i64::from(s.cancel_at_period_end), s.cancel_at, s.canceled_at, s.ended_at, s.created, at
+            i64::from(s.cancel_at_period_end), s.cancel_at, s.canceled_at, s.ended_at, s.created, s.quantity, at
         ],
     )?;
     Ok(())
@@ -398,7 +420,7 @@ impl Store {
     /// recorded).
     pub fn subscription_history(&self, before: i64) -> Result<Vec<crate::revenue::Change>> {
         self.db.query(
-            r#"SELECT subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count
+            r#"SELECT subscription_id, customer_id, at, status, tier, price_id, amount, currency, "interval", interval_count, quantity
                FROM subscription_history WHERE at < ?1 ORDER BY at, seq"#,
             crate::ps![before],
             |r| {
@@ -421,6 +443,7 @@ impl Store {
                     tier: r.text(4)?,
                     price_id: r.text(5)?,
                     price,
+                    quantity: r.i64(10)?,
                 })
             },
         )
@@ -492,37 +515,87 @@ impl Store {
         )
     }
 
-    /// Records a failed payment of `invoice` for subscription `sub`: the run of failures
-    /// starts at `at` unless it already started; attempts and the next retry as Stripe says.
-    /// `false` when the subscription is not in the mirror.
-    pub fn record_payment_failed(
+    /// Applies an invoice event to subscription `sub`'s payment state and status, in one
+    /// transaction, in event order: an event older than the mirror's state of the subscription
+    /// (`synced_at`), or than the last payment event applied to it (`payment_state_at`),
+    /// changes nothing; so does a failure of an invoice the event itself shows as paid. Then
+    /// a paid invoice ends the run of failures (if it was about this invoice, or none is
+    /// recorded), a failed one starts or continues it, and `decide` (given the status) names
+    /// the new status, or why it stays. `None` when the subscription is not mirrored.
+    pub fn apply_payment_event(
         &mut self,
         sub: &str,
-        invoice: &str,
-        at: i64,
-        attempts: i64,
-        next_attempt: Option<i64>,
-    ) -> Result<bool> {
-        let n = self.db.execute(
-            "UPDATE subscriptions SET payment_failed_at = COALESCE(payment_failed_at, ?2),
-               failed_attempts = CASE WHEN failed_attempts > ?3 THEN failed_attempts ELSE ?3 END,
-               next_payment_attempt = ?4, unpaid_invoice_id = ?5
-             WHERE id = ?1",
-            crate::ps![sub, at, attempts, next_attempt, invoice],
-        )?;
-        Ok(n == 1)
-    }
-
-    /// Records that `invoice` of subscription `sub` was paid: the run of failures (if it was
-    /// about this invoice, or none is recorded) ends.
-    pub fn record_invoice_paid(&mut self, sub: &str, invoice: &str) -> Result<bool> {
-        let n = self.db.execute(
-            "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
-               next_payment_attempt = NULL, unpaid_invoice_id = NULL
-             WHERE id = ?1 AND (unpaid_invoice_id IS NULL OR unpaid_invoice_id = ?2)",
-            crate::ps![sub, invoice],
-        )?;
-        Ok(n == 1)
+        ev: &PaymentEvent,
+        decide: impl FnOnce(&str) -> Result<String, String>,
+    ) -> Result<Option<Result<PaymentApplied, String>>> {
+        self.db.tx(true, |db| {
+            let Some((status, as_of)) = state_of(db, sub)? else {
+                return Ok(None);
+            };
+            let payment_at = db.query_one(
+                "SELECT payment_state_at FROM subscriptions WHERE id = ?1",
+                crate::ps![sub],
+                |r| r.opt_i64(0),
+            )?;
+            let when = crate::time::utc_datetime;
+            if ev.at < as_of {
+                return Ok(Some(Err(format!(
+                    "older than the mirror's state of {sub} (event at {}, mirror as of {})",
+                    when(ev.at),
+                    when(as_of)
+                ))));
+            }
+            if let Some(p) = payment_at.filter(|p| ev.at < *p) {
+                return Ok(Some(Err(format!(
+                    "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
+                    when(ev.at),
+                    when(p)
+                ))));
+            }
+            if !ev.paid && ev.invoice_paid {
+                return Ok(Some(Err(format!(
+                    "invoice {} is paid (as the event shows): no dunning for {sub}",
+                    ev.invoice
+                ))));
+            }
+            let recorded = if ev.paid {
+                db.execute(
+                    "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
+                       next_payment_attempt = NULL, unpaid_invoice_id = NULL
+                     WHERE id = ?1 AND (unpaid_invoice_id IS NULL OR unpaid_invoice_id = ?2)",
+                    crate::ps![sub, ev.invoice],
+                )? == 1
+            } else {
+                db.execute(
+                    "UPDATE subscriptions SET payment_failed_at = COALESCE(payment_failed_at, ?2),
+                       failed_attempts = CASE WHEN failed_attempts > ?3 THEN failed_attempts ELSE ?3 END,
+                       next_payment_attempt = ?4, unpaid_invoice_id = ?5
+                     WHERE id = ?1",
+                    crate::ps![sub, ev.at, ev.attempts, ev.next_attempt, ev.invoice],
+                )? == 1
+            };
+            db.execute(
+                "UPDATE subscriptions SET payment_state_at = ?2 WHERE id = ?1",
+                crate::ps![sub, ev.at],
+            )?;
+            let status_change = match decide(&status) {
+                Ok(new) => {
+                    db.execute(
+                        "UPDATE subscriptions SET status = ?2, synced_at = ?3 WHERE id = ?1",
+                        crate::ps![sub, &new, ev.at],
+                    )?;
+                    if let Some(row) = subscription_in(db, sub)? {
+                        note_change(db, &row, &new, ev.at, Source::Webhook)?;
+                    }
+                    Ok((status, new))
+                }
+                Err(why) => Err(why),
+            };
+            Ok(Some(Ok(PaymentApplied {
+                recorded,
+                status: status_change,
+            })))
+        })
     }
 
     pub fn live_subscription(&self, customer: &str) -> Result<Option<crate::billing::MirrorRow>> {
@@ -552,6 +625,7 @@ mod tests {
             canceled_at: None,
             ended_at: None,
             created: 1_000,
+            quantity: 1,
         }
     }
 

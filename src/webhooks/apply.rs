@@ -272,15 +272,14 @@ impl Applier<'_> {
             return self.refetched(current, &sub);
         }
         let paid = env.kind == "invoice.paid";
-        let t = env.created;
         let invoice = object["id"].as_str().unwrap_or_default();
-        let recorded = if paid {
-            self.store.record_invoice_paid(&sub, invoice)?
-        } else {
-            let attempts = object["attempt_count"].as_i64().unwrap_or(1);
-            let next = object["next_payment_attempt"].as_i64();
-            self.store
-                .record_payment_failed(&sub, invoice, t, attempts, next)?
+        let ev = crate::store::PaymentEvent {
+            invoice,
+            at: env.created,
+            paid,
+            invoice_paid: object["status"].as_str() == Some("paid") || object["paid"] == true,
+            attempts: object["attempt_count"].as_i64().unwrap_or(1),
+            next_attempt: object["next_payment_attempt"].as_i64(),
         };
         let what = match env.kind.as_str() {
             "invoice.paid" => format!("invoice {invoice} paid"),
@@ -289,35 +288,29 @@ impl Applier<'_> {
             }
             _ => format!("payment of invoice {invoice} failed"),
         };
-        let r = self
-            .store
-            .set_subscription_status_if(&sub, t, |status, as_of| {
-                if t < as_of {
-                    return Err(format!(
-                        "older than the mirror's state of {sub} (event at {}, mirror as of {})",
-                        crate::time::utc_datetime(t),
-                        crate::time::utc_datetime(as_of)
-                    ));
-                }
-                // Stripe's own transitions: a failed renewal makes an active subscription
-                // past_due; a paid invoice makes a past_due, unpaid or incomplete one active.
-                match (paid, status) {
-                    (false, "active" | "trialing") => Ok("past_due".into()),
-                    (true, "past_due" | "unpaid" | "incomplete") => Ok("active".into()),
-                    _ => Err(format!("{sub} stays {status}")),
-                }
-            })?;
+        let r = self.store.apply_payment_event(&sub, &ev, |status| {
+            // Stripe's own transitions: a failed renewal makes an active subscription
+            // past_due; a paid invoice makes a past_due, unpaid or incomplete one active.
+            match (paid, status) {
+                (false, "active" | "trialing") => Ok("past_due".into()),
+                (true, "past_due" | "unpaid" | "incomplete") => Ok("active".into()),
+                _ => Err(format!("{sub} stays {status}")),
+            }
+        })?;
         Ok(match r {
             None => Outcome::Ignored(format!(
                 "subscription {sub} is not in the mirror ('subscriptions sync' or --refetch adds it)"
             )),
-            Some(Ok((from, to))) => {
-                Outcome::Applied(format!("{what}; subscription {sub}: {from} -> {to}"))
-            }
-            Some(Err(_)) if recorded => {
-                Outcome::Applied(format!("{what}; payment state of {sub} recorded"))
-            }
             Some(Err(why)) => Outcome::Ignored(why),
+            Some(Ok(done)) => match done.status {
+                Ok((from, to)) => {
+                    Outcome::Applied(format!("{what}; subscription {sub}: {from} -> {to}"))
+                }
+                Err(_) if done.recorded => {
+                    Outcome::Applied(format!("{what}; payment state of {sub} recorded"))
+                }
+                Err(why) => Outcome::Ignored(why),
+            },
         })
     }
 

@@ -196,6 +196,7 @@ fn fill(dir: &Path, now: i64) -> anyhow::Result<()> {
             canceled_at: None,
             ended_at: None,
             created: now - 200 * DAY,
+            quantity: 1,
         });
         keys.push(KeyRecord {
             id: format!("k{i:07}"),

@@ -248,6 +248,7 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
             canceled_at: None,
             ended_at: None,
             created: now,
+            quantity: 1,
         };
         store.record(&customer(&format!("cus_b{c}"), now), &[sub], now)?;
     }

@@ -176,6 +176,7 @@ fn main() -> anyhow::Result<()> {
                 canceled_at: None,
                 ended_at: None,
                 created: now - 60 * 86_400,
+                quantity: 1,
             })
             .collect();
         store.replace_mirror(&customers, &subs, now)?;

@@ -63,6 +63,7 @@ fn main() -> anyhow::Result<()> {
             canceled_at: None,
             ended_at: None,
             created: now,
+            quantity: 1,
         };
         store.record(&customer, &[sub], now)?;
     }

@@ -218,6 +218,35 @@ impl Env {
         to_run(out)
     }
 
+    /// `POST /v1{path}` to the simulator through Stripe's public API (form-encoded, with the
+    /// environment's key), as the Dashboard or another integration would change an object.
+    pub fn stripe_post(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        let transport = billctl::stripe::Transport::new(
+            &billctl::secrets::Secret::new(self.sim.api_key().to_string()),
+            billctl::stripe::Settings {
+                base: self.sim.base_url(),
+                timeout: std::time::Duration::from_secs(30),
+                max_attempts: 1,
+                backoff: std::time::Duration::from_millis(100),
+                log: None,
+                max_rps: None,
+            },
+        )
+        .expect("a Stripe client");
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let method = billctl::stripe::transport::Method::Post;
+        let bytes = rt
+            .block_on(transport.raw(method, path, None, Some(body), None))
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        serde_json::from_slice(&bytes).expect("Stripe answers JSON")
+    }
+
     /// POSTs in the simulator's request log since the last clear.
     pub fn posts(&self) -> usize {
         self.sim
