@@ -67,7 +67,7 @@ fn the_demo_script_runs_the_main_job_end_to_end() {
         "{out}"
     );
     assert!(
-        out.contains("read 5, inserted 5, duplicates 0, rejected 0"),
+        out.contains("read 5, inserted 5, duplicates 0, conflicts 0, rejected 0"),
         "{out}"
     );
     let report = out

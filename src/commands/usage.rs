@@ -102,6 +102,16 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
                 .warn(format!("{n} rejected lines written to {}", path.display()));
         }
     }
+    if !ctx.output.json {
+        for c in &report.first_conflicts {
+            ctx.output.warn(crate::output::conflict_line(c));
+        }
+        if report.conflicts > report.first_conflicts.len() {
+            let more = report.conflicts - report.first_conflicts.len();
+            ctx.output
+                .warn(format!("... and {more} more conflicting repeats"));
+        }
+    }
     ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
 }

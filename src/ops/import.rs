@@ -37,7 +37,13 @@ pub struct Reject {
 pub struct Report {
     pub read: usize,
     pub inserted: usize,
+    /// Repeated event ids that say the same as the stored event (a re-import): skipped.
     pub duplicates: usize,
+    /// Repeated event ids whose customer, key or quantity differ from the stored event: the
+    /// first stays, these are dropped and reported.
+    pub conflicts: usize,
+    /// The first few conflicts.
+    pub first_conflicts: Vec<crate::store::Conflict>,
     pub rejected: usize,
     pub elapsed_ms: u128,
     pub events_per_sec: u64,
@@ -193,7 +199,8 @@ pub fn import<R: Read + Seek + Send>(
         input.seek(SeekFrom::Start(0))?;
     }
 
-    let (mut inserted, mut written, mut skipped) = (0usize, 0usize, 0usize);
+    let mut tally = Tally::default();
+    let mut skipped = 0usize;
     let mut batch: Vec<UsageEvent> = Vec::new();
     let batch_size = opts.batch_size.max(1);
     // On Postgres, batches go to parallel writers, opened only once a second full batch shows
@@ -227,8 +234,7 @@ pub fn import<R: Read + Seek + Send>(
                     if let Some(p) = &mut pool {
                         p.send(full)?;
                     } else if !store.is_pg() {
-                        inserted += commit(store, &full, now)?;
-                        written += full.len();
+                        tally.add(commit(store, &full, now)?, full.len());
                     } else if let Some(first) = waiting.take() {
                         let mut p = Writers::new(store.parallel_writers(PARALLEL_WRITERS)?, now)
                             .ok_or_else(|| anyhow::anyhow!("no connection to write on"))?;
@@ -246,32 +252,63 @@ pub fn import<R: Read + Seek + Send>(
     )?;
     if let Some(mut p) = pool {
         p.send(std::mem::take(&mut batch))?;
-        let (i, w) = p.finish()?;
-        inserted += i;
-        written += w;
+        tally.merge(p.finish()?);
     }
     if let Some(first) = waiting {
-        inserted += commit(store, &first, now)?;
-        written += first.len();
+        tally.add(commit(store, &first, now)?, first.len());
     }
-    inserted += commit(store, &batch, now)?;
-    written += batch.len();
+    tally.add(commit(store, &batch, now)?, batch.len());
     let elapsed = started.elapsed();
+    let written = tally.written;
     Ok(Outcome::Imported(Report {
         read,
-        inserted,
-        duplicates: written - inserted,
+        inserted: tally.inserted,
+        duplicates: written - tally.inserted - tally.conflicts,
+        conflicts: tally.conflicts,
+        first_conflicts: tally.first_conflicts,
         rejected: skipped,
         elapsed_ms: elapsed.as_millis(),
         events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
     }))
 }
 
-fn commit(store: &mut Store, batch: &[UsageEvent], now: i64) -> Result<usize> {
-    if batch.is_empty() {
-        return Ok(0);
+/// How many conflicts an import lists (all are counted).
+pub const CONFLICTS_LISTED: usize = 10;
+
+/// What committed batches did, summed.
+#[derive(Default)]
+struct Tally {
+    inserted: usize,
+    written: usize,
+    conflicts: usize,
+    first_conflicts: Vec<crate::store::Conflict>,
+}
+
+impl Tally {
+    fn add(&mut self, w: crate::store::Written, len: usize) {
+        self.inserted += w.inserted;
+        self.written += len;
+        self.conflicts += w.conflicts.len();
+        let room = CONFLICTS_LISTED.saturating_sub(self.first_conflicts.len());
+        self.first_conflicts
+            .extend(w.conflicts.into_iter().take(room));
     }
-    store.record_usage(batch, now).context(
+
+    fn merge(&mut self, other: Tally) {
+        self.inserted += other.inserted;
+        self.written += other.written;
+        self.conflicts += other.conflicts;
+        let room = CONFLICTS_LISTED.saturating_sub(self.first_conflicts.len());
+        self.first_conflicts
+            .extend(other.first_conflicts.into_iter().take(room));
+    }
+}
+
+fn commit(store: &mut Store, batch: &[UsageEvent], now: i64) -> Result<crate::store::Written> {
+    if batch.is_empty() {
+        return Ok(crate::store::Written::default());
+    }
+    store.record_usage_checked(batch, now).context(
         "failed to commit a batch of events (batches already committed stay; re-running the import is safe)",
     )
 }
@@ -285,9 +322,9 @@ const PARALLEL_WRITERS: usize = 2;
 /// before it, as ever, and re-running it is safe).
 struct Writers {
     work: Option<std::sync::mpsc::SyncSender<Vec<UsageEvent>>>,
-    done: std::sync::mpsc::Receiver<Result<(usize, usize)>>,
+    done: std::sync::mpsc::Receiver<Result<(crate::store::Written, usize)>>,
     threads: Vec<std::thread::JoinHandle<()>>,
-    totals: (usize, usize),
+    totals: Tally,
 }
 
 impl Writers {
@@ -321,16 +358,15 @@ impl Writers {
             work: Some(work),
             done,
             threads,
-            totals: (0, 0),
+            totals: Tally::default(),
         })
     }
 
     /// Adds what finished batches did; the first failure, if any.
     fn collect(&mut self) -> Result<()> {
         while let Ok(r) = self.done.try_recv() {
-            let (i, w) = r?;
-            self.totals.0 += i;
-            self.totals.1 += w;
+            let (w, len) = r?;
+            self.totals.add(w, len);
         }
         Ok(())
     }
@@ -351,14 +387,14 @@ impl Writers {
     }
 
     /// Waits for every batch; returns (inserted, written) over all, or the first failure.
-    fn finish(&mut self) -> Result<(usize, usize)> {
+    fn finish(&mut self) -> Result<Tally> {
         self.work = None;
         for t in self.threads.drain(..) {
             t.join()
                 .map_err(|_| anyhow::anyhow!("an import writer panicked"))?;
         }
         self.collect()?;
-        Ok(self.totals)
+        Ok(std::mem::take(&mut self.totals))
     }
 }
 

@@ -19,7 +19,7 @@ mod webhooks;
 pub use catalog::plan_table;
 pub use payments::{card, CustomerList};
 pub use subscriptions::subscription_table;
-pub use usage::{csv, sync_warnings};
+pub use usage::{conflict_line, csv, sync_warnings};
 pub use webhooks::{delivery_printer, dry_run_summary, listen_line, would_send};
 
 /// Text from outside (event ids, types, reasons, URLs) made safe for a terminal: control

@@ -1,6 +1,6 @@
 //! How usage reports read on a terminal, as CSV and as an HTML page.
 
-use super::{Output, Render};
+use super::{clean, Output, Render};
 use crate::ops::report::{Report, ReportBy, Row};
 use crate::ops::sync::{CompactView, ReconcileView, SyncView};
 use crate::time::{utc_date, utc_datetime};
@@ -243,15 +243,36 @@ pub fn sync_warnings(view: &SyncView, json: bool) -> Vec<String> {
 impl Render for crate::ops::import::Report {
     fn render(&self, _: &Output) -> String {
         format!(
-            "read {}, inserted {}, duplicates {}, rejected {} in {:.2}s ({} events/s)",
+            "read {}, inserted {}, duplicates {}, conflicts {}, rejected {} in {:.2}s ({} events/s)",
             self.read,
             self.inserted,
             self.duplicates,
+            self.conflicts,
             self.rejected,
             self.elapsed_ms as f64 / 1000.0,
             self.events_per_sec
         )
     }
+}
+
+/// One line of warning for a conflicting repeat: which id, what was kept, what was dropped.
+pub fn conflict_line(c: &crate::store::Conflict) -> String {
+    let side = |s: &crate::store::Side| {
+        format!(
+            "customer {}, key {}, quantity {}",
+            clean(&s.customer_id),
+            s.key_id
+                .as_deref()
+                .map_or("-".into(), |k| clean(k).into_owned()),
+            s.quantity
+        )
+    };
+    format!(
+        "event {} repeated with other contents: kept the first ({}), dropped ({})",
+        clean(&c.event_id),
+        side(&c.kept),
+        side(&c.dropped)
+    )
 }
 
 impl Render for crate::ops::import::Recorded {

@@ -21,7 +21,7 @@ pub use catalog::DriftNote;
 pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};
-pub use usage::{CallLimits, Charge, UsageEvent};
+pub use usage::{CallLimits, Charge, Conflict, Side, UsageEvent, Written};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};

@@ -17,6 +17,72 @@ pub struct UsageEvent {
     pub meta: Option<String>,
 }
 
+/// What an event says of a call: whose, with which key, how many.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Side {
+    pub customer_id: String,
+    pub key_id: Option<String>,
+    pub quantity: i64,
+}
+
+impl Side {
+    fn of(e: &UsageEvent) -> Side {
+        Side {
+            customer_id: e.customer_id.clone(),
+            key_id: e.key_id.clone(),
+            quantity: e.quantity,
+        }
+    }
+}
+
+/// A repeated event id whose customer, key or quantity differs from the event already stored
+/// under it: the first stays (what makes re-imports safe), and this is reported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Conflict {
+    pub event_id: String,
+    /// The event kept (stored first).
+    pub kept: Side,
+    /// The event dropped.
+    pub dropped: Side,
+}
+
+/// What a batch of usage did to the store.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Events new to the store.
+    pub inserted: usize,
+    /// Repeated ids that said something else than the stored event (a plain repeat is not one).
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The repeats among `candidates` (events whose id was already stored, or repeated in the
+/// batch) that differ from the event stored under their id.
+fn conflicts_among(db: &super::db::Db, candidates: &[&UsageEvent]) -> Result<Vec<Conflict>> {
+    let mut out = Vec::new();
+    if candidates.is_empty() {
+        return Ok(out);
+    }
+    for e in candidates {
+        let sql = "SELECT customer_id, key_id, quantity FROM usage_events WHERE event_id = ?1";
+        let kept = db.query_opt(sql, crate::ps![&e.event_id], |r| {
+            Ok(Side {
+                customer_id: r.text(0)?,
+                key_id: r.opt_text(1)?,
+                quantity: r.i64(2)?,
+            })
+        })?;
+        let dropped = Side::of(e);
+        if let Some(kept) = kept.filter(|k| *k != dropped) {
+            out.push(Conflict {
+                event_id: e.event_id.clone(),
+                kept,
+                dropped,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The limits one recorded call is checked against (see [`Store::record_within`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CallLimits {
@@ -109,6 +175,12 @@ impl Store {
     /// Records usage events (a repeated event id is ignored), their rollups and the keys'
     /// last use, all in one transaction; returns how many were new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
+        Ok(self.record_usage_checked(events, at)?.inserted)
+    }
+
+    /// As [`Store::record_usage`], with the repeated ids whose event differs from the stored
+    /// one (conflicts), found in the same transaction.
+    pub fn record_usage_checked(&mut self, events: &[UsageEvent], at: i64) -> Result<Written> {
         self.db.tx(true, |db| {
             // Postgres takes a batch through COPY into a staging table and one statement that
             // inserts the new events and adds them to the rollups; row by row it is a round trip
@@ -357,7 +429,7 @@ impl Store {
 
 /// Inserts events inside the caller's transaction and adds the newly inserted ones to the
 /// hourly and daily rollups of their customer and key; returns how many were new.
-pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usize> {
+pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Written> {
     // Read inside the write transaction, so a compaction cannot slip in between the check and
     // the insert: ids before the horizon can no longer be checked for duplicates.
     refuse_before_horizon(db, events)?;
@@ -366,6 +438,7 @@ pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -
     let mut sorted: Vec<&UsageEvent> = events.iter().collect();
     sorted.sort_by(|a, b| a.event_id.cmp(&b.event_id));
     let mut new = Vec::with_capacity(events.len());
+    let mut repeats = Vec::new();
     {
         let mut ins = db.prepare(
             "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
@@ -383,11 +456,16 @@ pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -
             ])? > 0
             {
                 new.push(e);
+            } else {
+                repeats.push(e);
             }
         }
     }
     add_to_rollups(db, &new)?;
-    Ok(new.len())
+    Ok(Written {
+        inserted: new.len(),
+        conflicts: conflicts_among(db, &repeats)?,
+    })
 }
 
 /// Adds events just inserted to the hourly and daily rollups of their customer and key, and
@@ -459,7 +537,7 @@ fn add_to_rollups(db: &super::db::Db, events: &[&UsageEvent]) -> Result<()> {
 /// Every path takes its locks in one order (ids by bytes, then the rollup rows as
 /// `add_to_rollups` sorts them, then the keys), so concurrent writers never deadlock.
 /// Returns how many were new.
-fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usize> {
+fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Written> {
     refuse_before_horizon(db, events)?;
     // Sums are checked here as in `insert_usage`: Postgres errors on a bigint overflow too.
     events.iter().try_fold(0i64, |a, e| add(a, e.quantity))?;
@@ -474,7 +552,10 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usiz
         .is_some()
     {
         add_to_rollups(db, &sorted)?;
-        return Ok(sorted.len());
+        return Ok(Written {
+            inserted: sorted.len(),
+            conflicts: Vec::new(),
+        });
     }
     db.execute(
         "CREATE TEMP TABLE IF NOT EXISTS usage_stage (event_id TEXT NOT NULL, customer_id TEXT NOT NULL, key_id TEXT, quantity BIGINT NOT NULL, ts BIGINT NOT NULL, endpoint TEXT, meta TEXT, recorded_at BIGINT NOT NULL) ON COMMIT DELETE ROWS",
@@ -507,7 +588,23 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<usiz
     )?;
     db.execute("DELETE FROM usage_stage", &[])?;
     add_to_rollups(db, &new.iter().collect::<Vec<_>>())?;
-    Ok(new.len())
+    // Which of a repeated id went in is the server's choice: every event of an id that was
+    // not inserted, or came more than once, is compared with the stored one.
+    let inserted: std::collections::HashSet<&str> =
+        new.iter().map(|e| e.event_id.as_str()).collect();
+    let repeated = |i: usize| {
+        let id = &sorted[i].event_id;
+        (i > 0 && sorted[i - 1].event_id == *id)
+            || sorted.get(i + 1).is_some_and(|n| n.event_id == *id)
+    };
+    let candidates: Vec<&UsageEvent> = (0..sorted.len())
+        .filter(|&i| !inserted.contains(sorted[i].event_id.as_str()) || repeated(i))
+        .map(|i| sorted[i])
+        .collect();
+    Ok(Written {
+        inserted: new.len(),
+        conflicts: conflicts_among(db, &candidates)?,
+    })
 }
 
 /// The events as the text format of `COPY … (event_id, customer_id, key_id, quantity, ts,
