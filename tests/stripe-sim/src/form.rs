@@ -7,12 +7,92 @@
 
 use serde_json::{Map, Value};
 
-/// Decodes an `application/x-www-form-urlencoded` body or query string.
+/// The most brackets a parameter name may nest (Stripe's deepest documented parameters, such
+/// as `line_items[0][price_data][recurring][interval]`, have four): deeper names are refused
+/// before anything recursive sees them, so no request can exhaust the stack.
+pub const MAX_DEPTH: usize = 8;
+/// The most parameters one request may carry.
+pub const MAX_PARAMS: usize = 1_000;
+/// The longest a parameter's name or value may be, in bytes (Stripe's longest string
+/// parameters, descriptions, take 5,000 characters).
+pub const MAX_VALUE: usize = 5_000;
+
+/// Parameters that Stripe types as strings wherever they appear at the top level: an array
+/// or a hash there (`email[]=a`) is refused, as Stripe refuses it.
+const STRINGS: &[&str] = &[
+    "email",
+    "name",
+    "description",
+    "phone",
+    "customer",
+    "currency",
+    "nickname",
+    "lookup_key",
+    "url",
+    "return_url",
+    "success_url",
+    "cancel_url",
+    "mode",
+    "payment_behavior",
+    "collection_method",
+    "proration_behavior",
+    "default_payment_method",
+    "payment_method",
+    "tax_behavior",
+    "statement_descriptor",
+    "query",
+    "starting_after",
+    "ending_before",
+    "event_name",
+    "api_version",
+    "status",
+    "product",
+    "price",
+    "subscription",
+    "invoice",
+];
+
+/// A name or value shortened for an error message.
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body or query string, within the bounds
+/// above.
 pub fn decode(input: &[u8]) -> Result<Value, String> {
     let mut root = Map::new();
-    for (key, value) in form_urlencoded::parse(input) {
+    for (n, (key, value)) in form_urlencoded::parse(input).enumerate() {
+        if n >= MAX_PARAMS {
+            return Err(format!(
+                "Too many parameters: a request may carry at most {MAX_PARAMS}."
+            ));
+        }
+        if key.len() > MAX_VALUE {
+            return Err(format!(
+                "Invalid parameter name: {} (too long)",
+                shown(&key)
+            ));
+        }
+        if value.len() > MAX_VALUE {
+            return Err(format!(
+                "Invalid string: {}; must be at most {MAX_VALUE} characters (parameter {})",
+                shown(&value),
+                shown(&key)
+            ));
+        }
         let path = split_key(&key)?;
         insert(&mut root, &path, value.into_owned(), &key)?;
+    }
+    for key in STRINGS {
+        if let Some(v) = root.get(*key).filter(|v| !v.is_string()) {
+            return Err(format!(
+                "Invalid string: {} (parameter {key} takes a string)",
+                shown(&v.to_string())
+            ));
+        }
     }
     let mut root = Value::Object(root);
     arrays_from_indices(&mut root, false);
@@ -30,6 +110,12 @@ fn split_key(key: &str) -> Result<Vec<String>, String> {
     }
     let mut path = vec![head.to_string()];
     while !rest.is_empty() {
+        if path.len() > MAX_DEPTH {
+            return Err(format!(
+                "Invalid parameter name: {} (nested more than {MAX_DEPTH} levels)",
+                shown(key)
+            ));
+        }
         let close = match (rest.starts_with('['), rest.find(']')) {
             (true, Some(close)) => close,
             _ => return Err(format!("Invalid parameter name: {key}")),
@@ -113,6 +199,33 @@ mod tests {
             v,
             json!({"a": ["j", "k"], "metadata": {"0": "zero"}, "name": "T shirt x"})
         );
+    }
+
+    #[test]
+    fn bounds_depth_count_length_and_string_params() {
+        let deep = format!("metadata{}=x", "[a]".repeat(100));
+        assert!(decode(deep.as_bytes())
+            .unwrap_err()
+            .contains("nested more than"));
+        let deeper = format!("metadata{}=x", "[a]".repeat(10_000));
+        assert!(decode(deeper.as_bytes()).is_err());
+        let ok = format!("a{}=x", "[b]".repeat(MAX_DEPTH - 1));
+        assert!(decode(ok.as_bytes()).is_ok());
+        let many: Vec<String> = (0..=MAX_PARAMS)
+            .map(|i| format!("metadata[k{i}]=v"))
+            .collect();
+        assert!(decode(many.join("&").as_bytes())
+            .unwrap_err()
+            .contains("Too many"));
+        let long = format!("description={}", "x".repeat(MAX_VALUE + 1));
+        assert!(decode(long.as_bytes()).unwrap_err().contains("at most"));
+        assert!(decode(b"email[]=a@example.com")
+            .unwrap_err()
+            .contains("Invalid string"));
+        assert!(decode(b"email[x]=a")
+            .unwrap_err()
+            .contains("takes a string"));
+        assert!(decode(b"email=a%40example.com").is_ok());
     }
 
     #[test]

@@ -78,6 +78,8 @@ pub struct Shared {
     idle: Condvar,
     /// Requests to the `/_sim/` control paths (not logged with the API's).
     control_requests: std::sync::atomic::AtomicUsize,
+    /// How long a request's head and body may take to arrive.
+    read_timeout: Duration,
 }
 
 fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -174,7 +176,11 @@ pub struct Builder {
     read_only_keys: Vec<String>,
     rate_limit: Option<u32>,
     settings: state::Settings,
+    read_timeout: Duration,
 }
+
+/// How long a request's head and body may take to arrive, by default.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for Builder {
     fn default() -> Self {
@@ -185,6 +191,7 @@ impl Default for Builder {
             read_only_keys: vec![DEFAULT_RESTRICTED_KEY.into()],
             rate_limit: None,
             settings: state::Settings::default(),
+            read_timeout: READ_TIMEOUT,
         }
     }
 }
@@ -222,6 +229,12 @@ impl Builder {
         self.settings = settings;
         self
     }
+    /// Close a connection whose request head or body has not arrived within this (default 30 s),
+    /// after answering 408.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
     /// Answer 429 past this many requests per second.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = Some(per_second);
@@ -257,6 +270,7 @@ impl Builder {
             in_flight: Mutex::new(0),
             idle: Condvar::new(),
             control_requests: std::sync::atomic::AtomicUsize::new(0),
+            read_timeout: self.read_timeout,
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -43,8 +43,13 @@ pub async fn serve(
                 let Ok((stream, _)) = accepted else { continue };
                 let shared = shared.clone();
                 tokio::spawn(async move {
+                    let timeout = shared.read_timeout;
                     let svc = hyper::service::service_fn(move |req| handle(shared.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(timeout)
+                        .serve_connection(TokioIo::new(stream), svc)
+                        .await;
                 });
             }
             _ = shutdown.changed() => break,
@@ -53,6 +58,9 @@ pub async fn serve(
 }
 
 pub type Resp = Response<Full<Bytes>>;
+
+/// The largest request body the simulator reads.
+pub const MAX_BODY: usize = 1 << 20;
 
 pub fn json_response(status: u16, body: &Value) -> Resp {
     let bytes = serde_json::to_vec_pretty(body).unwrap_or_default();
@@ -119,21 +127,40 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     let auth = header(&req, "authorization");
     let idem_key = header(&req, "idempotency-key").filter(|k| !k.is_empty());
     let version = header(&req, "stripe-version");
-    let body = req
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
     let request_id = format!("req_{}", random_base62(14));
-
-    let mut params = match form::decode(&query) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
+    // The body is bounded in size and in time: a client that sends less than it announced
+    // cannot hold the connection.
+    let limited = http_body_util::Limited::new(req.into_body(), MAX_BODY);
+    let body = match tokio::time::timeout(shared.read_timeout, limited.collect()).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            let err = ApiError::invalid(format!("The request body is over {MAX_BODY} bytes."))
+                .status(413);
+            return Ok(error_response(&err));
+        }
+        Ok(Err(_)) => return Err(Dropped),
+        Err(_) => {
+            let err = ApiError::invalid("The request body did not arrive in time.").status(408);
+            let mut resp = error_response(&err);
+            resp.headers_mut()
+                .insert("connection", HeaderValue::from_static("close"));
+            return Ok(resp);
+        }
     };
-    let decoded_body = form::decode(&body);
-    if let Ok(Value::Object(m)) = &decoded_body {
-        params.extend(m.clone());
+
+    // Query string and body, both bounded (form::MAX_DEPTH and friends); the first error is
+    // answered after authentication, as Stripe answers it.
+    let mut params = Map::new();
+    let mut bad_params = None;
+    for decoded in [form::decode(&query), form::decode(&body)] {
+        match decoded {
+            Ok(Value::Object(m)) => params.extend(m),
+            Ok(_) => {}
+            Err(e) => bad_params = bad_params.or(Some(e)),
+        }
     }
 
     if path.starts_with("/_sim/") {
@@ -234,7 +261,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
             ))
         }
     };
-    if let Err(msg) = decoded_body {
+    if let Some(msg) = bad_params {
         let err = ApiError::invalid(msg);
         return Ok(finish(
             &shared,
@@ -273,7 +300,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
             idempotency_key: idem_key.clone(),
         },
     };
-    let (resp, replayed, mutated) = run(&shared, &key, &api_req);
+    let (resp, replayed, mutated) = run(&shared, &key, &api_req, version.as_deref());
     entry.replayed = replayed;
     let mut resp = resp;
     if let Some(k) = &idem_key {
@@ -305,7 +332,8 @@ fn rate_limit_error() -> ApiError {
 /// Runs the handler under the state lock with Stripe's idempotency rules: the same key and
 /// parameters replay the stored response; the same key with other parameters is a 400.
 /// Returns the response, whether it was replayed, and whether state changed.
-fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
+fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Resp, bool, bool) {
+    let shaped = |body: Value| crate::state::shape_response(body, version);
     let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     let writes = req.method == "POST" || req.method == "DELETE";
     let scoped = req
@@ -318,7 +346,11 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
     if let Some(scope) = &scoped {
         if let Some(prev) = st.idempotency.get(scope) {
             if prev.method == req.method && prev.path == req.path && prev.params == params {
-                return (json_response(prev.status, &prev.body), true, false);
+                return (
+                    json_response(prev.status, &shaped(prev.body.clone())),
+                    true,
+                    false,
+                );
             }
             let key = req.meta.idempotency_key.as_deref().unwrap_or_default();
             let mut err = ApiError::invalid(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
@@ -363,7 +395,7 @@ fn run(shared: &Shared, api_key: &str, req: &Req) -> (Resp, bool, bool) {
             }
             let mutated = writes || st.events.len() != before_events;
             match crate::api::expand(&st, body, &req.params) {
-                Ok(body) => (json_response(200, &body), false, mutated),
+                Ok(body) => (json_response(200, &shaped(body)), false, mutated),
                 Err(e) => (error_response(&e), false, mutated),
             }
         }

@@ -51,9 +51,54 @@ pub const KNOWN_VERSIONS: &[&str] = &[
 /// The first version where a subscription's period moved from the subscription to its items.
 pub const PERIOD_ON_ITEMS_SINCE: &str = "2025-03-31";
 
-/// Whether `version` is one the simulator knows.
+/// Whether `version` is one the simulator accepts (see [`accepted_version`]).
 pub fn known_version(version: &str) -> bool {
-    KNOWN_VERSIONS.contains(&version)
+    accepted_version(version, crate::util::now()).is_some()
+}
+
+/// The known version whose shape a request (or an endpoint) pinned to `version` gets, as of
+/// `now`: a well-formed version (`YYYY-MM-DD` or `YYYY-MM-DD.name`, a real date) dated from
+/// the oldest known version to today is accepted, and answered in the shape of the newest
+/// known version at or before it, so the official SDKs, which pin versions released after
+/// this list was made, work unchanged. A malformed version, or one dated outside that range,
+/// is refused (`None`), as Stripe refuses it.
+pub fn accepted_version(version: &str, now: i64) -> Option<&'static str> {
+    if let Some(v) = KNOWN_VERSIONS.iter().find(|v| **v == version) {
+        return Some(v);
+    }
+    let (date, name) = match version.split_once('.') {
+        Some((d, n)) => (d, Some(n)),
+        None => (version, None),
+    };
+    if let Some(n) = name {
+        if n.is_empty() || n.len() > 20 || !n.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+    }
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = &date[r];
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let m32 = u32::try_from(m).ok().filter(|m| (1..=12).contains(m))?;
+    if d < 1 || d > i64::from(crate::util::days_in_month(y, m32)) {
+        return None;
+    }
+    let today = crate::util::utc_date(now);
+    if date < KNOWN_VERSIONS[0] || date > today.as_str() {
+        return None;
+    }
+    KNOWN_VERSIONS
+        .iter()
+        .rev()
+        .find(|k| &k[..10] <= date)
+        .copied()
 }
 
 /// `object` (an event's `data.object`) as an endpoint pinned to `version` receives it: before
@@ -77,6 +122,33 @@ pub fn shape_for_version(object: &Value, version: &str) -> Value {
         }
     }
     out
+}
+
+/// A response body as a request pinned to `version` receives it: every subscription in it
+/// (the object itself, the items of a list or search, an expanded field) in that version's
+/// shape ([`shape_for_version`]). Bodies for the newest shapes are returned as they are.
+pub fn shape_response(body: Value, version: Option<&str>) -> Value {
+    fn walk(v: &mut Value, version: &str, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        if v["object"] == "subscription" {
+            *v = shape_for_version(v, version);
+        }
+        match v {
+            Value::Object(m) => m.values_mut().for_each(|c| walk(c, version, depth + 1)),
+            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, version, depth + 1)),
+            _ => {}
+        }
+    }
+    match version {
+        Some(v) if v.get(..10).is_some_and(|d| d < PERIOD_ON_ITEMS_SINCE) => {
+            let mut body = body;
+            walk(&mut body, v, 0);
+            body
+        }
+        _ => body,
+    }
 }
 
 /// Objects per resource, in creation order (lists return them newest first).
@@ -279,4 +351,37 @@ pub fn previous_attributes(before: &Value, after: &Value) -> Value {
         }
     }
     Value::Object(prev)
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn dated_versions_up_to_today_take_the_newest_known_shape() {
+        let now = 1_796_428_800; // 2026-12-05
+        assert_eq!(accepted_version(API_VERSION, now), Some(API_VERSION));
+        assert_eq!(
+            accepted_version("2026-10-28.endive", now),
+            Some(API_VERSION)
+        );
+        assert_eq!(accepted_version("2024-07-01", now), Some("2024-06-20"));
+        assert_eq!(
+            accepted_version("2026-12-05.future", now),
+            Some(API_VERSION)
+        );
+        for bad in [
+            "2026-12-06.future",
+            "2019-01-01",
+            "2026-02-30.x",
+            "2026-13-01",
+            "latest",
+            "2026-10-28.",
+            "2026-10-28.Endive",
+            "26-10-28",
+            "2026-1-028",
+        ] {
+            assert_eq!(accepted_version(bad, now), None, "{bad}");
+        }
+    }
 }
