@@ -338,7 +338,9 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
         .as_i64()
         .unwrap();
     let stated_cur = format!("but the manifest says {cur}");
-    let cases: &[(&str, &str, &str, i64, Option<i64>, &str)] = &[
+    // (backup dir, file, SQL, user_version, the manifest's version if not that, the refusal)
+    type Case<'a> = (&'a str, &'a str, &'a str, i64, Option<i64>, &'a str);
+    let cases: &[Case] = &[
         ("v99", "billctl.db", "SELECT 1", 99, None, "newer than this billctl knows"),
         ("v99-stated-cur", "billctl.db", "SELECT 1", 99, Some(cur), &stated_cur),
         ("v3", "billctl.db", "SELECT 1", 3, None, "is not part of billctl's schema (version 3)"),

@@ -368,7 +368,7 @@ pub fn restore(
         .with_context(|| format!("failed to create a directory in {}", data_dir.display()))?;
     let names = [super::FILE_NAME, super::webhooks::FILE_NAME];
     {
-        let lives = [&*store.sq()?, events.conn()];
+        let lives = [store.sq()?, events.conn()];
         for (name, live) in names.iter().zip(lives) {
             stage(&src.join(name), &staging.path().join(name), live, name)?;
         }
