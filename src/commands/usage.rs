@@ -35,9 +35,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         "-" => None,
         path => Some(std::fs::File::open(path).with_context(|| format!("failed to read {path}"))?),
     };
-    if let (Some(path), true) = (&args.rejects, args.skip_invalid) {
-        check_rejects_path(path, file.as_ref(), args.force)?;
-    }
+    let mut rejects = rejects_file(args, file.as_ref())?;
     let Some(format) = args
         .format
         .or_else(|| ops::import::format_of_name(&args.file))
@@ -59,10 +57,6 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         // Stdin is read once into an unnamed private temporary file, so the import can check
         // every line before writing any, in bounded memory.
         None => ("<stdin>", spool_stdin()?),
-    };
-    let mut rejects = match &args.rejects {
-        Some(path) if args.skip_invalid => Some(crate::output::PrivateFile::create(path)?),
-        _ => None,
     };
     let bar = ctx.output.progress(0, "Importing");
     ctx.output.bytes_style(&bar);
@@ -102,18 +96,38 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
                 .warn(format!("{n} rejected lines written to {}", path.display()));
         }
     }
-    if !ctx.output.json {
-        for c in &report.first_conflicts {
-            ctx.output.warn(crate::output::conflict_line(c));
-        }
-        if report.conflicts > report.first_conflicts.len() {
-            let more = report.conflicts - report.first_conflicts.len();
-            ctx.output
-                .warn(format!("... and {more} more conflicting repeats"));
-        }
-    }
+    warn_conflicts(ctx, &report);
     ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A warning line for each conflicting repeat listed, and the count of the others.
+fn warn_conflicts(ctx: &Ctx, report: &ops::import::Report) {
+    if ctx.output.json {
+        return;
+    }
+    for c in &report.first_conflicts {
+        ctx.output.warn(crate::output::conflict_line(c));
+    }
+    if report.conflicts > report.first_conflicts.len() {
+        let more = report.conflicts - report.first_conflicts.len();
+        ctx.output
+            .warn(format!("... and {more} more conflicting repeats"));
+    }
+}
+
+/// The `--rejects` file, checked ([`check_rejects_path`]) before anything is read.
+fn rejects_file(
+    args: &UsageImportArgs,
+    input: Option<&std::fs::File>,
+) -> Result<Option<crate::output::PrivateFile>> {
+    match &args.rejects {
+        Some(path) if args.skip_invalid => {
+            check_rejects_path(path, input, args.force)?;
+            Ok(Some(crate::output::PrivateFile::create(path)?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Refuses a `--rejects` path that is the input (by device and inode, so a link or another

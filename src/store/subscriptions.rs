@@ -208,6 +208,65 @@ fn put_subscription(db: &Db, s: &MirrorRow, at: i64, source: Source) -> Result<(
     Ok(())
 }
 
+/// Why invoice event `ev` must not touch `sub`'s payment state (mirror as of `as_of`): it is
+/// older than the mirror or than the last payment event applied, or it fails an invoice it
+/// shows as paid. `None` when it applies.
+fn out_of_order(db: &Db, sub: &str, ev: &PaymentEvent, as_of: i64) -> Result<Option<String>> {
+    let payment_at = db.query_one(
+        "SELECT payment_state_at FROM subscriptions WHERE id = ?1",
+        crate::ps![sub],
+        |r| r.opt_i64(0),
+    )?;
+    let when = crate::time::utc_datetime;
+    if ev.at < as_of {
+        return Ok(Some(format!(
+            "older than the mirror's state of {sub} (event at {}, mirror as of {})",
+            when(ev.at),
+            when(as_of)
+        )));
+    }
+    if let Some(p) = payment_at.filter(|p| ev.at < *p) {
+        return Ok(Some(format!(
+            "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
+            when(ev.at),
+            when(p)
+        )));
+    }
+    if !ev.paid && ev.invoice_paid {
+        return Ok(Some(format!(
+            "invoice {} is paid (as the event shows): no dunning for {sub}",
+            ev.invoice
+        )));
+    }
+    Ok(None)
+}
+
+/// Writes invoice event `ev` to `sub`'s payment state and notes its time; returns whether the
+/// run of failures changed.
+fn write_payment_state(db: &Db, sub: &str, ev: &PaymentEvent) -> Result<bool> {
+    let changed = if ev.paid {
+        db.execute(
+            "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
+               next_payment_attempt = NULL, unpaid_invoice_id = NULL
+             WHERE id = ?1 AND (unpaid_invoice_id IS NULL OR unpaid_invoice_id = ?2)",
+            crate::ps![sub, ev.invoice],
+        )?
+    } else {
+        db.execute(
+            "UPDATE subscriptions SET payment_failed_at = COALESCE(payment_failed_at, ?2),
+               failed_attempts = CASE WHEN failed_attempts > ?3 THEN failed_attempts ELSE ?3 END,
+               next_payment_attempt = ?4, unpaid_invoice_id = ?5
+             WHERE id = ?1",
+            crate::ps![sub, ev.at, ev.attempts, ev.next_attempt, ev.invoice],
+        )?
+    };
+    db.execute(
+        "UPDATE subscriptions SET payment_state_at = ?2 WHERE id = ?1",
+        crate::ps![sub, ev.at],
+    )?;
+    Ok(changed == 1)
+}
+
 impl Store {
     /// Records a customer and (optionally) its subscriptions, in one transaction.
     pub fn record(&mut self, customer: &Customer, subs: &[MirrorRow], at: i64) -> Result<()> {
@@ -532,52 +591,10 @@ impl Store {
             let Some((status, as_of)) = state_of(db, sub)? else {
                 return Ok(None);
             };
-            let payment_at = db.query_one(
-                "SELECT payment_state_at FROM subscriptions WHERE id = ?1",
-                crate::ps![sub],
-                |r| r.opt_i64(0),
-            )?;
-            let when = crate::time::utc_datetime;
-            if ev.at < as_of {
-                return Ok(Some(Err(format!(
-                    "older than the mirror's state of {sub} (event at {}, mirror as of {})",
-                    when(ev.at),
-                    when(as_of)
-                ))));
+            if let Some(why) = out_of_order(db, sub, ev, as_of)? {
+                return Ok(Some(Err(why)));
             }
-            if let Some(p) = payment_at.filter(|p| ev.at < *p) {
-                return Ok(Some(Err(format!(
-                    "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
-                    when(ev.at),
-                    when(p)
-                ))));
-            }
-            if !ev.paid && ev.invoice_paid {
-                return Ok(Some(Err(format!(
-                    "invoice {} is paid (as the event shows): no dunning for {sub}",
-                    ev.invoice
-                ))));
-            }
-            let recorded = if ev.paid {
-                db.execute(
-                    "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
-                       next_payment_attempt = NULL, unpaid_invoice_id = NULL
-                     WHERE id = ?1 AND (unpaid_invoice_id IS NULL OR unpaid_invoice_id = ?2)",
-                    crate::ps![sub, ev.invoice],
-                )? == 1
-            } else {
-                db.execute(
-                    "UPDATE subscriptions SET payment_failed_at = COALESCE(payment_failed_at, ?2),
-                       failed_attempts = CASE WHEN failed_attempts > ?3 THEN failed_attempts ELSE ?3 END,
-                       next_payment_attempt = ?4, unpaid_invoice_id = ?5
-                     WHERE id = ?1",
-                    crate::ps![sub, ev.at, ev.attempts, ev.next_attempt, ev.invoice],
-                )? == 1
-            };
-            db.execute(
-                "UPDATE subscriptions SET payment_state_at = ?2 WHERE id = ?1",
-                crate::ps![sub, ev.at],
-            )?;
+            let recorded = write_payment_state(db, sub, ev)?;
             let status_change = match decide(&status) {
                 Ok(new) => {
                     db.execute(

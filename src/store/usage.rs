@@ -588,8 +588,17 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Writ
     )?;
     db.execute("DELETE FROM usage_stage", &[])?;
     add_to_rollups(db, &new.iter().collect::<Vec<_>>())?;
-    // Which of a repeated id went in is the server's choice: every event of an id that was
-    // not inserted, or came more than once, is compared with the stored one.
+    let candidates = repeat_candidates(&sorted, &new);
+    Ok(Written {
+        inserted: new.len(),
+        conflicts: conflicts_among(db, &candidates)?,
+    })
+}
+
+/// Of a batch (`sorted` by id) and the events of it that went in (`new`), the ones to compare
+/// with the stored event: which of a repeated id went in is the server's choice, so every
+/// event of an id that was not inserted, or came more than once, is a candidate.
+fn repeat_candidates<'e>(sorted: &[&'e UsageEvent], new: &[UsageEvent]) -> Vec<&'e UsageEvent> {
     let inserted: std::collections::HashSet<&str> =
         new.iter().map(|e| e.event_id.as_str()).collect();
     let repeated = |i: usize| {
@@ -597,14 +606,10 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Writ
         (i > 0 && sorted[i - 1].event_id == *id)
             || sorted.get(i + 1).is_some_and(|n| n.event_id == *id)
     };
-    let candidates: Vec<&UsageEvent> = (0..sorted.len())
+    (0..sorted.len())
         .filter(|&i| !inserted.contains(sorted[i].event_id.as_str()) || repeated(i))
         .map(|i| sorted[i])
-        .collect();
-    Ok(Written {
-        inserted: new.len(),
-        conflicts: conflicts_among(db, &candidates)?,
-    })
+        .collect()
 }
 
 /// The events as the text format of `COPY … (event_id, customer_id, key_id, quantity, ts,
