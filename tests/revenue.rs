@@ -515,10 +515,15 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
         "currency,tier,subscriptions,mrr_minor\nusd,pro,1,9900\nusd,team,1,249500\n"
     );
     let board = env.run(&["dashboard", "--json"]).ok().json();
-    assert!(
-        board.to_string().contains("259400"),
-        "the dashboard's MRR: {board}"
-    );
+    let now = &board["revenue"]["now"]["currencies"][0];
+    assert_eq!(now["mrr"], 5 * 49_900 + 9_900, "the dashboard's MRR: {now}");
+    let team_now: Vec<_> = now["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["tier"] == "team")
+        .collect();
+    assert_eq!(team_now[0]["mrr"], 5 * 49_900);
 
     // Down to 2 seats: contraction of 3 × 499.
     go_to(&env, m0 + 22 * DAY);

@@ -460,3 +460,45 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
     assert_eq!(deleted["secret_removed"], true);
     assert!(!file.exists(), "the last secret gone, the file goes");
 }
+
+/// On a terminal, with a keyring that refuses writes and no secret file allowed, `endpoint
+/// create` makes the endpoint, shows its secret once with the variable to put it in, and exits
+/// 2: the secret is never lost in silence (issue 29). `script` (util-linux) gives the command a
+/// pseudo-terminal.
+#[test]
+fn on_a_terminal_a_refused_secret_is_shown_once_with_its_variable() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: skipped: no 'script' (util-linux) to give the command a terminal");
+        return;
+    }
+    let env = Env::new();
+    let script = r#"
+        rc=0; script -qec '"$BILLCTL" webhooks endpoint create --url https://app.example.com/hooks' /dev/null > tty.txt || rc=$?
+        echo $rc > tty.code
+    "#;
+    let r = common::in_refusing_keyring(&env, script, true, &[]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(common::read(&env.path("tty.code")).trim(), "2");
+    let shown = common::read(&env.path("tty.txt"));
+    let st = env.sim.state();
+    let (id, secret) = st
+        .webhook_secrets
+        .iter()
+        .next()
+        .expect("the endpoint exists");
+    assert!(
+        shown.contains(&format!("export BILLCTL_WEBHOOK_SECRET='{secret}'"))
+            && shown.contains(id.as_str())
+            && shown.contains("keyring refused"),
+        "{shown}"
+    );
+    assert_eq!(
+        shown.matches(secret.as_str()).count(),
+        1,
+        "shown once: {shown}"
+    );
+}
