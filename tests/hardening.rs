@@ -380,3 +380,56 @@ fn stripe_requests_are_paced_by_billctl_stripe_rate() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("BILLCTL_STRIPE_RATE"), "{}", bad.stderr);
 }
+
+/// Every `--csv` is RFC 4180 CSV (issue 30): a customer id that came in through `webhooks
+/// ingest` as `=HYPERLINK("http://x","y"),"` and a newline stays one field of one record, and
+/// a cell a spreadsheet would run as a formula starts with `'`; negative numbers stay numbers.
+/// Each output is parsed back with a CSV reader.
+#[test]
+fn csv_outputs_parse_back_with_one_field_per_column() {
+    let env = Env::with_catalog();
+    let real = env.subscribed("csv@example.com", "pro");
+    let hostile = "=HYPERLINK(\"http://x\",\"y\"),\"\n";
+    let mut sub = env
+        .sim
+        .state()
+        .subscriptions
+        .values()
+        .find(|s| s["customer"] == real.as_str())
+        .unwrap()
+        .clone();
+    sub["id"] = "sub_csvhostile".into();
+    sub["customer"] = hostile.into();
+    let event = serde_json::json!({
+        "id": "evt_csv", "object": "event", "type": "customer.subscription.created",
+        "created": env.sim.now(), "livemode": false,
+        "api_version": billctl::stripe::API_VERSION, "data": {"object": sub}
+    });
+    env.run_with_stdin(&["webhooks", "ingest", "-"], &event.to_string())
+        .ok();
+    for args in [
+        &["usage", "report", "--csv"][..],
+        &["revenue", "--csv"][..],
+        &["revenue", "--by", "month", "--csv"][..],
+    ] {
+        let out = env.run(args).ok().stdout;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(out.as_bytes());
+        let width = reader.headers().unwrap().len();
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert!(!records.is_empty(), "{args:?}: {out}");
+        for r in &records {
+            assert_eq!(r.len(), width, "{args:?}: {r:?} in\n{out}");
+            for cell in r.iter() {
+                let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+                assert!(!formula, "{args:?}: a formula cell {cell:?}");
+            }
+        }
+        if args[0] == "usage" {
+            let cells: Vec<&str> = records.iter().map(|r| &r[0]).collect();
+            assert!(cells.contains(&format!("'{hostile}").as_str()), "{cells:?}");
+        }
+    }
+}

@@ -22,6 +22,33 @@ pub use subscriptions::subscription_table;
 pub use usage::{conflict_line, csv, sync_warnings};
 pub use webhooks::{delivery_printer, dry_run_summary, listen_line, would_send};
 
+/// A CSV document: `header`, then `rows`, quoted as RFC 4180 says (the csv crate), one `\n`
+/// after each record. A text cell that a spreadsheet would run as a formula (starting with
+/// `=`, `+`, `-`, `@`, a tab or a CR) gets a `'` in front, as OWASP recommends against CSV
+/// injection; numbers (`-500`, `12.5`) are left as they are.
+pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(header);
+    for row in rows {
+        let _ = w.write_record(row.iter().map(|c| defuse(c).into_owned()));
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// `cell`, with a `'` before it when a spreadsheet would take it for a formula.
+fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Text from outside (event ids, types, reasons, URLs) made safe for a terminal: control
 /// characters, escape sequences included, are shown escaped (`\u{1b}`), never sent raw.
 pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {

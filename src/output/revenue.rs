@@ -208,43 +208,52 @@ impl Render for ByMonth {
 
 /// `revenue --csv` as of a day: one row per currency and tier (amounts in minor units).
 pub fn csv_as_of(r: &AsOf) -> String {
-    let mut s = String::from("currency,tier,subscriptions,mrr_minor\n");
-    for c in &r.snapshot.currencies {
-        for t in &c.tiers {
-            s.push_str(&format!(
-                "{},{},{},{}\n",
-                c.currency, t.tier, t.subscriptions, t.mrr
-            ));
-        }
-    }
-    s
+    let rows = r.snapshot.currencies.iter().flat_map(|c| {
+        c.tiers.iter().map(move |t| {
+            vec![
+                c.currency.clone(),
+                t.tier.clone(),
+                t.subscriptions.to_string(),
+                t.mrr.to_string(),
+            ]
+        })
+    });
+    super::csv_text(&["currency", "tier", "subscriptions", "mrr_minor"], rows)
 }
 
 /// `revenue --by month --csv`: one row per month and currency (amounts in minor units).
 pub fn csv_by_month(r: &ByMonth) -> String {
-    let mut s = String::from(
-        "month,currency,mrr_minor,paying_customers,new_minor,expansion_minor,reactivation_minor,contraction_minor,churn_minor,net_minor\n",
-    );
-    for m in &r.months {
-        for c in &m.snapshot.currencies {
+    let rows = r.months.iter().flat_map(|m| {
+        m.snapshot.currencies.iter().map(move |c| {
             let mv = m.movements.iter().find(|x| x.currency == c.currency);
-            let f = |g: &dyn Fn(&Movements) -> i64| mv.map_or(0, g);
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                m.month,
-                c.currency,
-                c.mrr,
-                c.paying_customers,
+            let f = |g: &dyn Fn(&Movements) -> i64| mv.map_or(0, g).to_string();
+            vec![
+                m.month.clone(),
+                c.currency.clone(),
+                c.mrr.to_string(),
+                c.paying_customers.to_string(),
                 f(&|x| x.new.mrr),
                 f(&|x| x.expansion.mrr),
                 f(&|x| x.reactivation.mrr),
                 f(&|x| x.contraction.mrr),
                 f(&|x| x.churn.mrr),
                 f(&|x| x.net),
-            ));
-        }
-    }
-    s
+            ]
+        })
+    });
+    let header = [
+        "month",
+        "currency",
+        "mrr_minor",
+        "paying_customers",
+        "new_minor",
+        "expansion_minor",
+        "reactivation_minor",
+        "contraction_minor",
+        "churn_minor",
+        "net_minor",
+    ];
+    super::csv_text(&header, rows)
 }
 
 use super::dashboard::escape;

@@ -85,27 +85,38 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
 /// The rows as CSV, one header line first.
 pub fn csv(rows: &[Row]) -> String {
     let opt = |v: Option<String>| v.unwrap_or_default();
-    let mut s = String::from(
-        "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage,access\n",
-    );
-    for r in rows {
-        s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            r.customer,
-            opt(r.key.clone()),
-            opt(r.day.map(|d| d.to_string())),
-            r.tier,
-            r.period_start,
-            r.period_end,
-            r.used,
-            opt(r.quota.map(|q| q.to_string())),
-            opt(r.percent.map(|p| format!("{p:.2}"))),
-            opt(r.remaining.map(|q| q.to_string())),
-            r.overage,
-            r.access
-        ));
-    }
-    s
+    super::csv_text(
+        &[
+            "customer",
+            "key",
+            "day",
+            "tier",
+            "period_start",
+            "period_end",
+            "used",
+            "quota",
+            "percent",
+            "remaining",
+            "overage",
+            "access",
+        ],
+        rows.iter().map(|r| {
+            vec![
+                r.customer.clone(),
+                opt(r.key.clone()),
+                opt(r.day.map(|d| d.to_string())),
+                r.tier.clone(),
+                r.period_start.to_string(),
+                r.period_end.to_string(),
+                r.used.to_string(),
+                opt(r.quota.map(|q| q.to_string())),
+                opt(r.percent.map(|p| format!("{p:.2}"))),
+                opt(r.remaining.map(|q| q.to_string())),
+                r.overage.to_string(),
+                r.access.to_string(),
+            ]
+        }),
+    )
 }
 
 impl Render for SyncView {
