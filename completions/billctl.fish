@@ -685,8 +685,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l customer -d 'Only this customer' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l key -d 'Only this key id (its customer\'s period and quota)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l period -d '`current` (each customer\'s billing period, else the calendar month) or a month YYYY-MM' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l from -d 'Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d' -r
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l to -d 'End of an explicit period, exclusive (same forms as --from)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l from -d 'Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d [default with --to: 1970-01-01]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l to -d 'End of an explicit period, exclusive (same forms as --from) [default with --from: now]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from report" -l by -d 'One row per customer, per key, or per day' -r -f -a "customer\t''
 key\t''
 day\t''"

@@ -755,10 +755,11 @@ pub struct UsageReportArgs {
     #[arg(long, default_value = "current", conflicts_with_all = ["from", "to"])]
     pub period: String,
     /// Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d
-    #[arg(long, requires = "to", value_name = "TIME", value_parser = crate::time::moment)]
+    /// [default with --to: 1970-01-01]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
     pub from: Option<i64>,
-    /// End of an explicit period, exclusive (same forms as --from)
-    #[arg(long, requires = "from", value_name = "TIME", value_parser = crate::time::moment)]
+    /// End of an explicit period, exclusive (same forms as --from) [default with --from: now]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
     pub to: Option<i64>,
     /// One row per customer, per key, or per day
     #[arg(long, value_enum, default_value_t = ReportBy::Customer)]

@@ -7,7 +7,7 @@
 //! mean a length of time (`--expires-in`, `--grace`) take a span: a number and one of those
 //! units. Every moment lies between 1970-01-01 and 9999-12-31 UTC; every span within 100 years.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -112,9 +112,47 @@ pub fn parse_timestamp(s: &str) -> Result<i64, String> {
         }
         None => {}
     }
-    let text = s.replacen(' ', "T", 1);
-    let t: Timestamp = text.parse().map_err(|e| bad(&format!("{e}")))?;
-    in_range(Some(t.as_second()), s)
+    // The civil date and time, then the offset: jiff's `Timestamp` stops short of the end of
+    // 9999 (it leaves room for offsets), so the instant is counted from the civil time here.
+    let mut civil_text = s[..19].to_string();
+    civil_text.replace_range(10..11, "T");
+    let civil: DateTime = civil_text.parse().map_err(|e| bad(&format!("{e}")))?;
+    let zone = &s[19..];
+    let zone = match zone.strip_prefix('.') {
+        Some(frac) => {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || digits > 9 {
+                return Err(bad("a fraction of a second has 1 to 9 digits"));
+            }
+            &frac[digits..]
+        }
+        None => zone,
+    };
+    let offset = match zone {
+        "Z" | "z" => 0,
+        z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) => {
+            let secs = z[1..3].parse::<i64>().unwrap_or(0) * 3600
+                + z[4..].parse::<i64>().unwrap_or(0) * 60;
+            if z.starts_with('-') {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return Err(bad("expected Z or an offset like +02:00 after the time")),
+    };
+    let t = seconds_of(civil).and_then(|t| t.checked_sub(offset));
+    in_range(t, s)
+}
+
+/// The unix second of a civil UTC date and time.
+fn seconds_of(dt: DateTime) -> Option<i64> {
+    dt.duration_since(epoch()).as_secs().into()
+}
+
+/// 1970-01-01T00:00:00, civil.
+fn epoch() -> DateTime {
+    DateTime::constant(1970, 1, 1, 0, 0, 0, 0)
 }
 
 /// A UTC day `YYYY-MM-DD` to the unix second it starts at.
@@ -226,12 +264,14 @@ pub fn utc_minute(ts: i64) -> String {
     )
 }
 
-/// The UTC calendar date holding `ts` (clamped to the range billctl accepts).
+/// The UTC calendar date holding `ts` (clamped to the range billctl accepts), counted on the
+/// civil calendar, which reaches 9999-12-31 (jiff's `Timestamp` stops a day short).
 fn date(ts: i64) -> Date {
     let ts = ts.clamp(MIN, MAX);
-    Timestamp::from_second(ts)
-        .map(|t| t.to_zoned(TimeZone::UTC).date())
-        .unwrap_or_default()
+    epoch()
+        .checked_add(jiff::SignedDuration::from_secs(ts))
+        .map(|dt| dt.date())
+        .unwrap_or_else(|_| epoch().date())
 }
 
 /// The unix second a UTC date begins at.
@@ -253,6 +293,26 @@ mod tests {
     use super::*;
 
     const T: i64 = 1_795_500_000; // 2026-11-24T06:00:00Z
+
+    /// The end of 9999 is in range and prints as itself (issue 30: it printed 0000-01-01, and
+    /// its last second was refused).
+    #[test]
+    fn the_last_day_of_9999_parses_and_prints() {
+        assert_eq!(parse_moment("9999-12-31T23:59:59Z", 0), Ok(MAX));
+        assert_eq!(parse_moment("9999-12-31T23:59:59.999Z", 0), Ok(MAX));
+        assert_eq!(
+            parse_moment("9999-12-31T23:59:59-00:01", 0).map_err(|_| ()),
+            Err(())
+        );
+        let last_day = parse_moment("9999-12-31", 0).unwrap();
+        assert_eq!(utc_date(last_day), "9999-12-31");
+        assert_eq!(utc_datetime(MAX), "9999-12-31 23:59 UTC");
+        assert_eq!(utc_date(MIN), "1970-01-01");
+        assert_eq!(
+            parse_moment("1970-01-01T00:00:00+00:01", 0).map_err(|_| ()),
+            Err(())
+        );
+    }
 
     #[test]
     fn every_form_of_a_moment_means_the_same_instant() {

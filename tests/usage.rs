@@ -798,3 +798,52 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     // The first events stay: 10 of quantity 1, and the fresh one of 2.
     assert_eq!(u.totals(), (12, 12, 12));
 }
+
+/// Times at the ends of the range print as themselves, and an open `--to` means until now
+/// (issue 30): `--from 9999-12-31` named 0000-01-01, `9999-12-31T23:59:59Z` was refused, and
+/// `--from 7d` needed `--to`.
+#[test]
+fn the_end_of_9999_and_an_open_end_are_understood() {
+    let u = setup();
+    u.env
+        .run(&[
+            "usage",
+            "record",
+            "--key",
+            &u.key_id,
+            "--quantity",
+            "3",
+            "-q",
+        ])
+        .ok();
+    let week = u
+        .env
+        .run(&["usage", "report", "--from", "7d", "--json"])
+        .ok()
+        .json();
+    assert_eq!(week[0]["used"], 3, "{week}");
+    let all = u
+        .env
+        .run(&["usage", "report", "--to", "9999-12-31T23:59:59Z", "--json"])
+        .ok()
+        .json();
+    assert_eq!(all[0]["used"], 3, "{all}");
+    for args in [
+        &["usage", "report", "--from", "9999-12-31"][..],
+        &["usage", "compact", "--before", "9999-12-31", "--yes"][..],
+        &[
+            "usage",
+            "compact",
+            "--before",
+            "9999-12-31T23:59:59Z",
+            "--yes",
+        ][..],
+    ] {
+        let r = u.env.run(args).code(2);
+        assert!(
+            r.stderr.contains("9999-12-31") && !r.stderr.contains("0000-01-01"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}

@@ -13,7 +13,15 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
         customer: args.customer.as_deref(),
         key: args.key.as_deref(),
         period: &args.period,
-        range: args.from.zip(args.to),
+        // An open end means until now (as `webhooks list --since` does); an open start, from
+        // the beginning.
+        range: match (args.from, args.to) {
+            (None, None) => None,
+            (from, to) => Some((
+                from.unwrap_or(crate::time::MIN),
+                to.unwrap_or_else(|| now().saturating_add(1)),
+            )),
+        },
         by: args.by,
     };
     let config = ctx.config()?.clone();

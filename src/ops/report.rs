@@ -154,7 +154,11 @@ fn customers(store: &Store, only: Option<&str>) -> Result<Vec<Customer>> {
 pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Report> {
     if let Some((f, t)) = q.range {
         if t <= f {
-            bail!("--to must be after --from");
+            bail!(
+                "--to ({}) must be after --from ({}); without --to the period ends now",
+                crate::time::utc_datetime(t),
+                crate::time::utc_datetime(f)
+            );
         }
     }
     // With a key, the key's own usage within its customer's period.
