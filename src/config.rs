@@ -485,12 +485,60 @@ pub fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
 pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| anyhow::anyhow!("failed to read config file {}: {e}", p.display()))?;
+            let text = read_config(p)?;
             Ok(parse(&text, &p.display().to_string())?)
         }
         None => Ok(parse(DEFAULT_CONFIG, DEFAULT_CONFIG_NAME)?),
     }
+}
+
+/// The largest config file billctl reads: a catalog of a few tiers is a few KiB.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+/// The most tiers a config may declare.
+pub const MAX_TIERS: usize = 100;
+/// The most prices (a tier's price, extra prices and overage) a config may declare.
+pub const MAX_PRICES: usize = 1_000;
+
+/// The text of config file `p`: a regular file (a FIFO would block, a device never end) of at
+/// most [`MAX_CONFIG_BYTES`], in UTF-8 (an invalid byte is named by its line).
+fn read_config(p: &Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let shown = p.display();
+    let meta = std::fs::metadata(p)
+        .map_err(|e| anyhow::anyhow!("failed to read config file {shown}: {e}"))?;
+    if !meta.is_file() {
+        anyhow::bail!("config file {shown} is not a regular file: give the path of a TOML file");
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        anyhow::bail!(
+            "config file {shown} is {} bytes: a config is at most {MAX_CONFIG_BYTES} bytes",
+            meta.len()
+        );
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| anyhow::anyhow!("failed to read config file {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        anyhow::bail!(
+            "config file {shown} is over {MAX_CONFIG_BYTES} bytes: a config is at most that"
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..good].iter().filter(|b| **b == b'\n').count() + 1;
+        let column = good
+            - bytes[..good]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        anyhow::anyhow!(
+            "{shown}:{line}:{column}: the config is not valid UTF-8 (byte 0x{:02x})",
+            bytes[good]
+        )
+    })
 }
 
 /// Parses and validates config text; `file` names it in errors.
@@ -583,6 +631,30 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     let raw_tiers = raw.tiers.into_inner();
     if raw_tiers.is_empty() {
         return Err(cx.err(tiers_span, "tiers", "declare at least one tier"));
+    }
+    if raw_tiers.len() > MAX_TIERS {
+        return Err(cx.err(
+            tiers_span,
+            "tiers",
+            format!(
+                "{} tiers: a config declares at most {MAX_TIERS}",
+                raw_tiers.len()
+            ),
+        ));
+    }
+    let prices: usize = raw_tiers
+        .values()
+        .map(|t| {
+            let t = t.get_ref();
+            1 + t.extra_prices.len() + usize::from(t.overage.is_some())
+        })
+        .sum();
+    if prices > MAX_PRICES {
+        return Err(cx.err(
+            tiers_span,
+            "tiers",
+            format!("{prices} prices: a config declares at most {MAX_PRICES}"),
+        ));
     }
     let mut tiers = Vec::new();
     let mut lookup_keys = HashSet::new();

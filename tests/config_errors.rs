@@ -154,3 +154,70 @@ fn a_missing_config_file_is_named() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// A config is bounded (issue 30): a FIFO is refused at once instead of blocking, a file over
+/// 1 MiB and a catalog over 100 tiers are refused, and invalid UTF-8 is named by its line.
+#[test]
+fn a_config_is_a_bounded_regular_file_of_utf8() {
+    let env = Env::new();
+    let fifo = env.path("config.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let r = env
+        .run(&["--config", fifo.to_str().unwrap(), "prices", "list"])
+        .code(2);
+    assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+
+    let big = env.path("big.toml");
+    let mut text = DEFAULT_CONFIG.to_string();
+    text.push_str(&format!("# {}\n", "x".repeat(1 << 20)));
+    std::fs::write(&big, &text).unwrap();
+    let r = env
+        .run(&["--config", big.to_str().unwrap(), "prices", "list"])
+        .code(2);
+    assert!(r.stderr.contains("at most 1048576 bytes"), "{}", r.stderr);
+
+    let mut many = String::new();
+    for i in 0..101 {
+        many.push_str(&format!(
+            "[tiers.t{i}]\nname = \"T{i}\"\nquota = 10\nrate_limit_per_minute = 60\n[tiers.t{i}.price]\nlookup_key = \"t{i}_monthly\"\namount = 100\ncurrency = \"usd\"\ninterval = \"month\"\nenv = \"PRICE_T{i}\"\n"
+        ));
+    }
+    env.sim.clear_requests();
+    let path = env.config(&many);
+    let r = env
+        .run(&["--config", path.to_str().unwrap(), "prices", "list"])
+        .code(2);
+    assert!(
+        r.stderr
+            .contains("101 tiers: a config declares at most 100"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("{}:1:", path.display())),
+        "{}",
+        r.stderr
+    );
+
+    let mut bytes = DEFAULT_CONFIG.as_bytes().to_vec();
+    let third = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0;
+    bytes.insert(third + 1, 0xff);
+    std::fs::write(&path, &bytes).unwrap();
+    let r = env
+        .run(&["--config", path.to_str().unwrap(), "prices", "list"])
+        .code(2);
+    assert!(
+        r.stderr.contains(&format!("{}:3:1:", path.display())) && r.stderr.contains("UTF-8"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.sim.requests().len(), 0, "nothing reached Stripe");
+}
