@@ -350,6 +350,21 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
     let huge = vec![b' '; 10 * 1024 * 1024];
     let (status, answer) = post(&l.url, Some(&signature_header(NEW, t, &huge)), &huge);
     assert_eq!(status, 413, "{answer}");
+    // A wrong path and a GET: answered, and recorded as rejected too (issue 30).
+    let rest = l.url.strip_prefix("http://").unwrap();
+    let authority = &rest[..rest.find('/').unwrap()];
+    let (status, answer) = post(&format!("http://{authority}/elsewhere"), None, &body);
+    assert_eq!(status, 404, "{answer}");
+    let mut s = TcpStream::connect(authority).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let path = &rest[rest.find('/').unwrap()..];
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut got = String::new();
+    let _ = s.read_to_string(&mut got);
+    assert!(got.starts_with("HTTP/1.1 405"), "{got}");
     // Still serving: a good delivery is stored (and ignored: billctl does not act on it).
     let (status, answer) = post(&l.url, Some(&signature_header(NEW, now(), &body)), &body);
     assert_eq!(status, 200, "{answer}");
@@ -365,9 +380,11 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
         .output()
         .unwrap();
     let rows: Vec<Value> = serde_json::from_slice(&rejected.stdout).unwrap();
-    assert_eq!(rows.len(), 6, "{rows:#?}");
+    assert_eq!(rows.len(), 8, "{rows:#?}");
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 400).count(), 5);
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 413).count(), 1);
+    assert_eq!(rows.iter().filter(|r| r["http_status"] == 404).count(), 1);
+    assert_eq!(rows.iter().filter(|r| r["http_status"] == 405).count(), 1);
     assert!(rows[0]["reason"]
         .as_str()
         .unwrap()

@@ -421,20 +421,37 @@ async fn handle(
     settings: &Settings,
     tx: &mpsc::Sender<Job>,
 ) -> Response<Full<Bytes>> {
-    if req.uri().path() != settings.path {
-        return answer(
-            StatusCode::NOT_FOUND,
-            serde_json::json!({"error": format!("not found; deliveries go to {}", settings.path)}),
-        );
-    }
-    if req.method() != hyper::Method::POST {
-        return answer(
-            StatusCode::METHOD_NOT_ALLOWED,
-            serde_json::json!({"error": "webhook deliveries are POSTs"}),
-        );
-    }
     let received_at_ms = now_ms();
     let headers = headers_json(&req, peer);
+    // Every request is recorded, as the help says: a wrong path or method too.
+    let refused = if req.uri().path() != settings.path {
+        Some((
+            StatusCode::NOT_FOUND,
+            format!("not found; deliveries go to {}", settings.path),
+        ))
+    } else if req.method() != hyper::Method::POST {
+        Some((
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "{} is not allowed: webhook deliveries are POSTs",
+                req.method()
+            ),
+        ))
+    } else {
+        None
+    };
+    if let Some((status, reason)) = refused {
+        let receipt = Receipt {
+            received_at_ms,
+            event_id: None,
+            http_status: status.as_u16(),
+            outcome: "rejected",
+            reason: Some(reason),
+            headers,
+            body: None,
+        };
+        return record(tx, None, receipt).await;
+    }
     let signature = req
         .headers()
         .get("stripe-signature")
