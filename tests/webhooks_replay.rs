@@ -502,3 +502,137 @@ fn on_a_terminal_a_refused_secret_is_shown_once_with_its_variable() {
         "shown once: {shown}"
     );
 }
+
+/// A receiver that answers each delivery as `answer(n)` says (n from 0), raw bytes, and closes.
+fn scripted(answer: fn(usize) -> Vec<u8>) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (n, conn) in listener.incoming().enumerate() {
+            let Ok(conn) = conn else { continue };
+            let mut out = conn.try_clone().unwrap();
+            let mut r = BufReader::new(conn);
+            let mut len = 0usize;
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = r.read_exact(&mut body);
+            let _ = out.write_all(&answer(n));
+        }
+    });
+    url
+}
+
+/// Replay keeps what the receiver said and its hints work (issue 30): an answer over 64 KiB is
+/// kept (its first part, as the excerpt); a 200 cut off after 7 of 1,000 bytes is a failure;
+/// the `--resume` hint after an `--include-unverified` run works as printed, and the resumed
+/// run keeps `--include-unverified` and `--rate`.
+#[test]
+fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
+    let env = Env::new();
+    stored_events(&env, 2);
+    let vars = [("WHSEC", SECRET)];
+    let replay = |args: &[&str]| {
+        let mut c = env.command();
+        c.args(["webhooks", "replay", "--secret-env", "WHSEC"])
+            .args(args)
+            .envs(vars);
+        common::run(&mut c)
+    };
+    // 100 KB answers: delivered, excerpt kept.
+    let long = scripted(|_| {
+        let body = "x".repeat(100_000);
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    });
+    let r = replay(&["--to", &long, "--include-unverified", "--json"]).ok();
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let deliveries: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l.get("summary").is_none())
+        .collect();
+    assert_eq!(deliveries.len(), 2, "{}", r.stdout);
+    for d in &deliveries {
+        assert_eq!(d["ok"], true, "{d}");
+        assert!(
+            d["excerpt"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("xxxx"),
+            "{d}"
+        );
+    }
+    // 1,000 bytes announced, 7 sent, then the connection closes: a failure, said so.
+    let cut = scripted(|_| {
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nabcdefg".to_vec()
+    });
+    let r = replay(&[
+        "--to",
+        &cut,
+        "--include-unverified",
+        "--rate",
+        "50",
+        "--json",
+    ]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let failed: Vec<&Value> = lines.iter().filter(|l| l["ok"] == false).collect();
+    assert_eq!(failed.len(), 2, "{}", r.stdout);
+    assert!(
+        failed[0]["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("cut off after 7 bytes"),
+        "{}",
+        failed[0]
+    );
+    let run = lines
+        .iter()
+        .find_map(|l| l["summary"]["run"].as_str())
+        .unwrap()
+        .to_string();
+    // The hint, as printed for humans, works as given: no --include-unverified needed again.
+    let human = replay(&["--to", &cut, "--include-unverified"]);
+    let hint = human
+        .stderr
+        .lines()
+        .find_map(|l| l.split('\'').nth(1).filter(|c| c.contains("--resume")))
+        .unwrap_or_else(|| panic!("no resume hint in {}", human.stderr))
+        .to_string();
+    assert!(
+        hint.starts_with("billctl webhooks replay --resume rpl_"),
+        "{hint}"
+    );
+    let r = replay(&["--resume", &run, "--json"]);
+    assert_eq!(
+        r.code, 1,
+        "resumed, and failed again at the same receiver: {}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("include-unverified"), "{}", r.stderr);
+    let ev = env.events();
+    let stored = ev.run(&run).unwrap().unwrap();
+    assert_eq!(
+        (stored.options.include_unverified, stored.options.rate),
+        (true, Some(50.0))
+    );
+}

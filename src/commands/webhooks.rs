@@ -250,7 +250,11 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     let mut events = open_events(ctx)?;
     let filter = filter_of(&args.ids, &args.window, args.failed);
     let (resume, to) = (args.resume.as_deref(), args.to.as_deref());
-    let sel = ops::replay::choose(&events, resume, to, filter, args.include_unverified)?;
+    let asked = crate::store::webhooks::RunOptions {
+        include_unverified: args.include_unverified,
+        rate: args.rate,
+    };
+    let sel = ops::replay::choose(&events, resume, to, filter, asked)?;
     let url = replay::parse_url("--to", &sel.target).map_err(|e| anyhow!(e))?;
     if args.dry_run {
         return replay_dry_run(ctx, &sel);
@@ -278,7 +282,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         url,
         secret,
         concurrency: args.concurrency,
-        rate: args.rate,
+        rate: sel.options.rate,
         timeout: std::time::Duration::from_secs(args.timeout),
     };
     // A closed stdout stops the run: no more deliveries are started, and it exits 0.

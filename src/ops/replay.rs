@@ -3,7 +3,7 @@
 //! [`crate::webhooks::replay`], recording every delivery in groups, and sum up. Prints
 //! nothing: the caller sees each delivery through a callback that may stop the run.
 
-use crate::store::webhooks::{Delivery, EventRow, EventStore, Filter};
+use crate::store::webhooks::{Delivery, EventRow, EventStore, Filter, RunOptions};
 use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 use std::ops::ControlFlow;
@@ -30,6 +30,8 @@ pub struct Selection {
     pub run_id: String,
     pub target: String,
     pub filter: Filter,
+    /// How it sends: a resumed run keeps its own unless overridden.
+    pub options: RunOptions,
     /// Whether this resumes an earlier run.
     pub resumed: bool,
     /// Events the selection holds.
@@ -47,9 +49,9 @@ pub fn choose(
     resume: Option<&str>,
     to: Option<&str>,
     filter: Filter,
-    include_unverified: bool,
+    asked: RunOptions,
 ) -> Result<Selection> {
-    let (run_id, target, filter, done, resumed) = match resume {
+    let (run_id, target, filter, done, resumed, options) = match resume {
         Some(id) => {
             let run = events
                 .run(id)?
@@ -61,16 +63,28 @@ pub fn choose(
                 );
             }
             let done = events.delivered(id)?;
-            (run.id, run.target, run.selection, done, true)
+            // What the run was started with holds, unless given again.
+            let options = RunOptions {
+                include_unverified: asked.include_unverified || run.options.include_unverified,
+                rate: asked.rate.or(run.options.rate),
+            };
+            (run.id, run.target, run.selection, done, true, options)
         }
         None => {
             let to = to.ok_or_else(|| anyhow!("--to is required to start a replay"))?;
             let run_id = format!("rpl_{:016x}", rand::random::<u64>());
-            (run_id, to.to_string(), filter, Default::default(), false)
+            (
+                run_id,
+                to.to_string(),
+                filter,
+                Default::default(),
+                false,
+                asked,
+            )
         }
     };
     let rows = select(events, &filter)?;
-    if !include_unverified {
+    if !options.include_unverified {
         let unverified: Vec<&str> = rows
             .iter()
             .filter(|(r, _)| r.source == "ingest")
@@ -94,6 +108,7 @@ pub fn choose(
         run_id,
         target,
         filter,
+        options,
         resumed,
         selected,
         skipped: selected - to_send.len(),
@@ -104,7 +119,7 @@ pub fn choose(
 /// Records a new run before anything is sent (a resumed one exists already).
 pub fn start(events: &mut EventStore, sel: &Selection, actor: &str) -> Result<()> {
     if !sel.resumed {
-        events.create_run(&sel.run_id, &sel.target, &sel.filter, actor)?;
+        events.create_run(&sel.run_id, &sel.target, &sel.filter, sel.options, actor)?;
     }
     Ok(())
 }
@@ -268,6 +283,13 @@ mod tests {
         (url, got)
     }
 
+    fn unverified() -> RunOptions {
+        RunOptions {
+            include_unverified: true,
+            rate: None,
+        }
+    }
+
     /// The workflow in process: a run delivers every stored event and records each delivery;
     /// resuming it sends only the ones that failed; a stopped run is not finished.
     #[test]
@@ -302,7 +324,7 @@ mod tests {
             timeout: Duration::from_secs(30),
         };
         let bar = indicatif::ProgressBar::hidden();
-        let sel = choose(&events, None, Some(&url), Filter::default(), true).unwrap();
+        let sel = choose(&events, None, Some(&url), Filter::default(), unverified()).unwrap();
         assert_eq!((sel.selected, sel.to_send.len()), (5, 5));
         let run_id = sel.run_id.clone();
         start(&mut events, &sel, "tester").unwrap();
@@ -315,7 +337,14 @@ mod tests {
             .unwrap();
         assert_eq!((s.sent, s.delivered, s.failed, seen), (5, 4, 1, 5));
         assert_eq!(events.delivered(&run_id).unwrap().len(), 4);
-        let again = choose(&events, Some(&run_id), None, Filter::default(), true).unwrap();
+        let again = choose(
+            &events,
+            Some(&run_id),
+            None,
+            Filter::default(),
+            unverified(),
+        )
+        .unwrap();
         assert_eq!(
             (again.selected, again.skipped, again.to_send.len()),
             (5, 4, 1)
@@ -326,11 +355,11 @@ mod tests {
             Some(&run_id),
             Some("http://elsewhere/"),
             Filter::default(),
-            true
+            unverified()
         )
         .is_err());
         // A run stopped by its caller after the first delivery is an error, not a summary.
-        let sel = choose(&events, None, Some(&url), Filter::default(), true).unwrap();
+        let sel = choose(&events, None, Some(&url), Filter::default(), unverified()).unwrap();
         start(&mut events, &sel, "tester").unwrap();
         let stopped = rt.block_on(run(
             &mut events,

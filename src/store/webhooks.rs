@@ -216,11 +216,33 @@ pub struct Delivery {
 }
 
 /// A replay run as stored.
+/// How a replay run sends, kept with it so that `--resume` sends the same way.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct RunOptions {
+    /// `--include-unverified`: events from `webhooks ingest` may be sent.
+    #[serde(default)]
+    pub include_unverified: bool,
+    /// `--rate`: deliveries per second at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+}
+
+/// A run's stored selection: its filter and its options, in one JSON object (a run stored
+/// before the options were kept reads with the defaults).
+#[derive(Serialize, Deserialize, Default)]
+struct StoredSelection {
+    #[serde(flatten)]
+    filter: Filter,
+    #[serde(flatten)]
+    options: RunOptions,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RunRow {
     pub id: String,
     pub target: String,
     pub selection: Filter,
+    pub options: RunOptions,
     pub actor: String,
     pub started_at_ms: i64,
     pub finished_at_ms: Option<i64>,
@@ -520,9 +542,13 @@ impl EventStore {
         id: &str,
         target: &str,
         selection: &Filter,
+        options: RunOptions,
         actor: &str,
     ) -> Result<()> {
-        let sel = serde_json::to_string(selection)?;
+        let sel = serde_json::to_string(&StoredSelection {
+            filter: selection.clone(),
+            options,
+        })?;
         self.db.execute(
             "INSERT INTO replay_runs (id, target, selection, actor, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             crate::ps![id, target, &sel, actor, crate::clock::now_ms()],
@@ -535,10 +561,13 @@ impl EventStore {
             "SELECT id, target, selection, actor, started_at, finished_at FROM replay_runs WHERE id = ?1",
             crate::ps![id],
             |r| {
+                let stored: StoredSelection =
+                    serde_json::from_str(&r.text(2)?).unwrap_or_default();
                 Ok(RunRow {
                     id: r.text(0)?,
                     target: r.text(1)?,
-                    selection: serde_json::from_str(&r.text(2)?).unwrap_or_default(),
+                    selection: stored.filter,
+                    options: stored.options,
                     actor: r.text(3)?,
                     started_at_ms: r.i64(4)?,
                     finished_at_ms: r.opt_i64(5)?,

@@ -5,7 +5,7 @@
 use crate::store::webhooks::Delivery;
 use crate::stripe::transport::{cause_chain, https_client, Https};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, USER_AGENT};
 use hyper_util::client::legacy::Client;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -140,12 +140,8 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
             // The error's causes say what went wrong (refused, reset, DNS).
             let resp = client.request(req).await.map_err(|e| cause_chain(&e))?;
             let status = resp.status().as_u16();
-            let body = Limited::new(resp.into_body(), 64 * 1024)
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            Ok::<_, String>((status, body))
+            let (body, cut) = read_answer(resp.into_body()).await;
+            Ok::<_, String>((status, body, cut))
         })
         .await
         {
@@ -155,14 +151,21 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
     };
     let latency_ms = started.elapsed().as_millis() as i64;
     let (http_status, ok, excerpt) = match outcome {
-        Ok((status, body)) => {
-            let text: String = String::from_utf8_lossy(&body)
+        Ok((status, body, cut)) => {
+            let mut text: String = String::from_utf8_lossy(&body)
                 .chars()
                 .take(EXCERPT_CHARS)
                 .collect();
+            // An answer cut off is no answer: the receiver may have died before deciding.
+            if let Some(why) = &cut {
+                text = format!(
+                    "the answer was cut off after {} bytes ({why}): {text}",
+                    body.len()
+                );
+            }
             (
                 Some(status),
-                (200..300).contains(&status),
+                (200..300).contains(&status) && cut.is_none(),
                 (!text.is_empty()).then_some(text),
             )
         }
@@ -177,6 +180,29 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
         ok,
         excerpt,
     }
+}
+
+/// The most of an answer's body read (and the first of it kept).
+pub const MAX_ANSWER: usize = 64 * 1024;
+
+/// Reads an answer's body up to [`MAX_ANSWER`] bytes, keeping what arrived; the second value
+/// says why the body ended early (the connection closed mid-answer), if it did. A longer body
+/// is not read further: its first 64 KiB are kept.
+async fn read_answer(mut body: hyper::body::Incoming) -> (Vec<u8>, Option<String>) {
+    let mut kept = Vec::new();
+    while kept.len() < MAX_ANSWER {
+        match body.frame().await {
+            None => return (kept, None),
+            Some(Err(e)) => return (kept, Some(cause_chain(&e))),
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref() {
+                    let room = MAX_ANSWER - kept.len();
+                    kept.extend_from_slice(&data[..data.len().min(room)]);
+                }
+            }
+        }
+    }
+    (kept, None)
 }
 
 #[cfg(test)]
