@@ -52,7 +52,8 @@ impl PgUrl {
         if url.len() > 2048 {
             return Err("is longer than 2048 characters".into());
         }
-        let (url, root_cert) = tls_params(url)?;
+        let url = libpq_hosts(url)?;
+        let (url, root_cert) = tls_params(&url)?;
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             format!("is not a PostgreSQL URL ({})", redact_error(&e.to_string()))
         })?;
@@ -115,7 +116,7 @@ impl PgUrl {
             anyhow::anyhow!(
                 "failed to connect to {}: {}",
                 self.shown,
-                redact_error(&text)
+                redact_secret(&text, self.config.get_password())
             )
         })
     }
@@ -144,12 +145,111 @@ fn shown(c: &postgres::Config) -> String {
     )
 }
 
-/// An error text from the client with anything after `password=` blanked.
+/// An error text from the client with only secrets blanked: the value of any `password=`
+/// pair and the URL's password itself. The server's reason ("password authentication failed
+/// for user \"billctl\"") stays: it is what the operator needs.
 fn redact_error(e: &str) -> String {
-    match e.find("password") {
-        Some(i) => format!("{} [redacted]", &e[..i]),
-        None => e.to_string(),
+    redact_secret(e, None)
+}
+
+fn redact_secret(e: &str, secret: Option<&[u8]>) -> String {
+    let mut out = e.to_string();
+    if let Some(secret) = secret
+        .and_then(|s| std::str::from_utf8(s).ok())
+        .filter(|s| s.len() >= 3)
+    {
+        out = out.replace(secret, "[redacted]");
     }
+    let mut from = 0;
+    while let Some(i) = out[from..]
+        .find("password=")
+        .map(|i| from + i + "password=".len())
+    {
+        let end = out[i..]
+            .find(|c: char| c.is_whitespace() || c == '&' || c == '\'')
+            .map_or(out.len(), |j| i + j);
+        out.replace_range(i..end, "[redacted]");
+        from = i + "[redacted]".len();
+    }
+    out
+}
+
+/// libpq's rule for a URL's query: `host` and `port` there replace the authority's (rust-postgres
+/// would add them as more hosts). So `postgres://u@localhost:5433/db?host=/run/pg` connects to
+/// the socket in /run/pg on port 5433, as `psql` does. The URL is rewritten to say that.
+fn libpq_hosts(url: &str) -> Result<String, String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok(url.to_string());
+    };
+    let params: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    let has = |k: &str| params.iter().any(|(key, _)| *key == k);
+    if !has("host") && !has("port") {
+        return Ok(url.to_string());
+    }
+    if params.iter().filter(|(k, _)| *k == "host").count() > 1
+        || params.iter().filter(|(k, _)| *k == "port").count() > 1
+    {
+        return Err(
+            "names host or port twice in its query: give each once (a list is comma-separated)"
+                .into(),
+        );
+    }
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let (scheme, rest) = base.split_at(scheme_end);
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let (userinfo, hostlist) = match authority.rfind('@') {
+        Some(i) => (&authority[..=i], &authority[i + 1..]),
+        None => ("", authority),
+    };
+    // The authority's hosts and ports, split as rust-postgres splits them.
+    let mut hosts = Vec::new();
+    let mut ports = Vec::new();
+    for chunk in hostlist.split(',').filter(|c| !c.is_empty()) {
+        let (host, port) = match chunk.strip_prefix('[') {
+            Some(v6) => match v6.split_once(']') {
+                Some((h, rest)) => (format!("[{h}]"), rest.strip_prefix(':')),
+                None => return Err("has a malformed [IPv6] host".into()),
+            },
+            None => match chunk.split_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p)),
+                None => (chunk.to_string(), None),
+            },
+        };
+        hosts.push(host);
+        if let Some(p) = port {
+            ports.push(p.to_string());
+        }
+    }
+    let mut kept: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| *k != "port" || !has("host"))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let authority_hosts = if has("host") {
+        // The query's hosts replace the authority's; its port holds unless the query has one.
+        let port = params
+            .iter()
+            .find(|(k, _)| *k == "port")
+            .map(|(_, v)| v.to_string());
+        if let Some(p) = port.or_else(|| (!ports.is_empty()).then(|| ports.join(","))) {
+            kept.push(format!("port={p}"));
+        }
+        String::new()
+    } else {
+        // The query's port replaces the authority's ports.
+        hosts.join(",")
+    };
+    Ok(format!(
+        "{scheme}{userinfo}{authority_hosts}{path}?{}",
+        kept.join("&")
+    ))
 }
 
 /// Takes what rust-postgres does not know out of the URL's query: `sslrootcert=PATH`, and
@@ -295,4 +395,54 @@ pub fn schema_version(client: &mut Client) -> Result<i64> {
     Ok(client
         .query_one("SELECT coalesce(max(version), 0) FROM billctl_schema", &[])?
         .get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// libpq's rule: `host` and `port` in the query replace the authority's (issue 30).
+    #[test]
+    fn query_hosts_and_ports_replace_the_authoritys() {
+        let cases = [
+            (
+                "postgres://u@localhost:5433/db?host=/tmp/sock",
+                "postgres://u@/db?host=/tmp/sock&port=5433",
+            ),
+            (
+                "postgres://u@localhost:1/db?host=%2Ftmp%2Fsock&port=5433&sslmode=disable",
+                "postgres://u@/db?host=%2Ftmp%2Fsock&sslmode=disable&port=5433",
+            ),
+            (
+                "postgres://u@db.example.com:1/db?port=6432",
+                "postgres://u@db.example.com/db?port=6432",
+            ),
+            (
+                "postgres://u@h:5432/db?sslmode=require",
+                "postgres://u@h:5432/db?sslmode=require",
+            ),
+            ("postgres://u@h:5432/db", "postgres://u@h:5432/db"),
+        ];
+        for (given, want) in cases {
+            assert_eq!(libpq_hosts(given).unwrap(), want, "{given}");
+        }
+        assert!(libpq_hosts("postgres://u@h/db?host=/a&host=/b").is_err());
+        let url = PgUrl::parse("postgres://u@localhost:5433/db?host=/tmp/sock", false).unwrap();
+        assert_eq!(url.shown(), "postgres://u@/tmp/sock:5433/db");
+    }
+
+    /// The server's reason stays; only the secret goes.
+    #[test]
+    fn only_the_secret_is_redacted() {
+        let text = "db error: FATAL: password authentication failed for user \"billctl\"";
+        assert_eq!(redact_secret(text, Some(b"hunter22")), text);
+        assert_eq!(
+            redact_secret(
+                "bad: hunter22 in host=x password=hunter22 user=u",
+                Some(b"hunter22")
+            ),
+            "bad: [redacted] in host=x password=[redacted] user=u"
+        );
+        assert_eq!(redact_error("password=abc&x=1"), "password=[redacted]&x=1");
+    }
 }

@@ -223,6 +223,17 @@ impl Cluster {
         ))
     }
 
+    /// The directory of the cluster's unix socket.
+    #[allow(dead_code)]
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    #[allow(dead_code)]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     #[allow(dead_code)]
     pub fn data_dir(&self) -> &Path {
         &self.data
