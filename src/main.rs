@@ -13,7 +13,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if billctl::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote outside text (ids, names, lines of a file): made safe for a terminal.
+            let text = format!("{err:#}");
+            eprintln!("error: {}", billctl::output::terminal_safe(&text));
             ExitCode::from(2)
         }
     }

@@ -203,3 +203,26 @@ fn every_test_file_says_whether_it_runs_against_real_stripe() {
         "tests/run.sh reads the same mark"
     );
 }
+
+/// Messages say what to do (issue 30): `checkout create` without `--tier` names the flag and
+/// the tiers (it said `unknown tier ""`); a zero churn is `$0.00`, never `-$0.00`.
+#[test]
+fn messages_name_the_flag_and_zero_has_no_sign() {
+    let env = Env::with_catalog();
+    let r = env
+        .run(&["checkout", "create", "--email", "a@example.com"])
+        .code(2);
+    assert!(
+        r.stderr
+            .contains("needs --tier (one of pro, team, enterprise)"),
+        "{}",
+        r.stderr
+    );
+    env.subscribed("zero@example.com", "pro");
+    let table = env.run(&["revenue"]).ok().stdout;
+    assert!(
+        table.contains("churn") && table.contains("$0.00"),
+        "{table}"
+    );
+    assert!(!table.contains("-$0.00"), "{table}");
+}

@@ -433,3 +433,92 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
         }
     }
 }
+
+/// Nothing from outside controls the terminal (issue 30): ESC[31m, BEL, an OSC 52 clipboard
+/// write, CR, U+202E (right-to-left override) and a newline that would forge a line, in a
+/// customer's name, email and metadata, an event id and type, and an import line, come out of
+/// `customers list` and `show`, `webhooks ingest` and `usage import` escaped; `--json` stays
+/// exact.
+#[test]
+fn outside_text_never_controls_the_terminal() {
+    let env = Env::with_catalog();
+    let hostile = "a\u{1b}[31mred\u{7}\u{1b}]52;c;cHduZWQ=\u{7}\r\u{202e}gnp.exe";
+    let name = format!("Eve {hostile}");
+    let email = format!("eve{hostile}@example.com");
+    let created = env.stripe_post(
+        "/customers",
+        &[
+            ("name", &name),
+            ("email", &email),
+            ("metadata[note]", hostile),
+        ],
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    env.run(&["subscriptions", "sync", "-q"]).ok();
+    let raw = |text: &str| {
+        text.contains('\u{1b}')
+            || text.contains('\u{7}')
+            || text.contains('\r')
+            || text.contains('\u{202e}')
+    };
+    let mut seen = Vec::new();
+    for args in [&["customers", "list"][..], &["customers", "show", &id][..]] {
+        let r = env.run(args).ok();
+        assert!(
+            !raw(&r.stdout) && !raw(&r.stderr),
+            "{args:?}: {:?}",
+            r.stdout
+        );
+        seen.push(r.stdout);
+    }
+    assert!(seen.iter().all(|s| s.contains("\\u{1b}")), "{seen:?}");
+    let listed = env.run(&["customers", "list", "--json"]).ok().json();
+    let mine = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(
+        (mine["name"].as_str(), mine["email"].as_str()),
+        (Some(name.as_str()), Some(email.as_str())),
+        "JSON is exact"
+    );
+
+    // An event whose id and type are hostile, and that fails to apply: the warning is escaped.
+    let event = serde_json::json!({
+        "id": format!("evt_{hostile}"), "object": "event",
+        "type": "customer.subscription.updated", "created": 1_795_500_000, "livemode": false,
+        "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "sub_x", "object": "subscription"}}
+    });
+    let odd_type = serde_json::json!({
+        "id": "evt_oddtype", "object": "event", "type": format!("x.{hostile}"), "created": 1_795_500_001,
+        "livemode": false, "data": {"object": {"id": "x"}}
+    });
+    let r = env.run_with_stdin(
+        &["webhooks", "ingest", "-", "-vv"],
+        &format!("{event}\n{odd_type}\n"),
+    );
+    assert!(!raw(&r.stdout) && !raw(&r.stderr), "{:?}", r.stderr);
+    assert!(r.stderr.contains("evt_a\\u{1b}[31m"), "{}", r.stderr);
+
+    // An import line naming a customer that forges a second error line.
+    let forged = format!("cus_{hostile}\nother.ndjson:1: fake");
+    let line = serde_json::json!({"id": "i1", "customer": forged, "timestamp": 1_795_500_000, "quantity": 1});
+    let file = env.path("events.ndjson");
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let r = env
+        .run(&["usage", "import", file.to_str().unwrap()])
+        .code(2);
+    assert!(!raw(&r.stderr), "{:?}", r.stderr);
+    assert!(
+        !r.stderr.lines().any(|l| l.starts_with("other.ndjson")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("\\u{a}other.ndjson:1: fake"),
+        "{}",
+        r.stderr
+    );
+}

@@ -315,6 +315,16 @@ fn subscription_terms_trials_invoices_and_refusals() {
             .starts_with("declined"),
         "{v}"
     );
+    // The human message is one sentence: "declined: Your card was declined." and no "..".
+    let human = env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &cus,
+        "--tier",
+        "pro",
+    ]);
+    assert!(!human.stderr.contains(".."), "{}", human.stderr);
 }
 
 #[test]

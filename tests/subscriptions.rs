@@ -212,7 +212,8 @@ fn a_second_subscription_is_refused_with_a_hint_to_change() {
         ])
         .code(2);
     assert!(
-        r.stderr.contains("already has") && r.stderr.contains("subscriptions change"),
+        r.stderr.contains("already has an active subscription")
+            && r.stderr.contains("subscriptions change"),
         "{}",
         r.stderr
     );

@@ -4,7 +4,6 @@ use crate::cli::AuditListArgs;
 use crate::context::Ctx;
 use crate::time::utc_datetime;
 use anyhow::Result;
-use comfy_table::Cell;
 use std::process::ExitCode;
 
 pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
@@ -18,12 +17,12 @@ pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
         .iter()
         .map(|r| {
             vec![
-                Cell::new(utc_datetime(r.at)),
-                Cell::new(&r.actor),
-                Cell::new(&r.action),
-                Cell::new(r.key_id.as_deref().unwrap_or("-")),
-                Cell::new(r.customer_id.as_deref().unwrap_or("-")),
-                Cell::new(r.reason.as_deref().unwrap_or("-")),
+                crate::output::cell(utc_datetime(r.at)),
+                crate::output::cell(&r.actor),
+                crate::output::cell(&r.action),
+                crate::output::cell(r.key_id.as_deref().unwrap_or("-")),
+                crate::output::cell(r.customer_id.as_deref().unwrap_or("-")),
+                crate::output::cell(r.reason.as_deref().unwrap_or("-")),
             ]
         })
         .collect();

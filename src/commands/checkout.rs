@@ -17,7 +17,14 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     if args.mode == CheckoutMode::Setup {
         return setup(ctx, args, &urls);
     }
-    let tier = tier(&config, args.tier.as_deref().unwrap_or_default())?;
+    let Some(tier_id) = args.tier.as_deref() else {
+        let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
+        bail!(
+            "checkout create needs --tier (one of {}) for a subscription; --mode setup saves a card without one",
+            known.join(", ")
+        );
+    };
+    let tier = tier(&config, tier_id)?;
     if let Some(email) = &args.email {
         if !email.contains('@') || email.contains(char::is_whitespace) {
             bail!("invalid --email {email:?}: expected an address like ada@example.com");

@@ -7,7 +7,6 @@ use crate::store::backup;
 use crate::store::webhooks::EventStore;
 use crate::store::Store;
 use anyhow::{Context, Result};
-use comfy_table::Cell;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -98,7 +97,7 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
         let rows = f
             .tables
             .iter()
-            .map(|(t, n)| vec![Cell::new(t), Cell::new(n)])
+            .map(|(t, n)| vec![crate::output::cell(t), crate::output::cell(n)])
             .collect();
         let table = ctx.output.table(&["TABLE", "ROWS"], rows);
         text.push_str(&format!(

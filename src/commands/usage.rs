@@ -77,8 +77,12 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
             first,
         } => {
             for r in &first {
-                ctx.output
-                    .notice(format!("{source}:{}: {}", r.line, r.reason));
+                ctx.output.notice(format!(
+                    "{}:{}: {}",
+                    crate::output::clean(source),
+                    r.line,
+                    crate::output::clean(&r.reason)
+                ));
             }
             if rejected > first.len() {
                 ctx.output

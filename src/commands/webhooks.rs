@@ -161,10 +161,20 @@ fn exit_for(s: &ApplySummary) -> ExitCode {
 fn report_outcomes(ctx: &Ctx, outcomes: &[(String, Outcome)]) {
     for (id, o) in outcomes {
         match o {
-            Outcome::Failed(e) => ctx.output.warn(format!("{id}: failed: {e}")),
-            other => ctx
-                .output
-                .debug(1, format!("{id}: {}: {}", other.status(), other.detail())),
+            Outcome::Failed(e) => ctx.output.warn(format!(
+                "{}: failed: {}",
+                crate::output::clean(id),
+                crate::output::clean(e)
+            )),
+            other => ctx.output.debug(
+                1,
+                format!(
+                    "{}: {}: {}",
+                    crate::output::clean(id),
+                    other.status(),
+                    crate::output::clean(other.detail())
+                ),
+            ),
         }
     }
 }

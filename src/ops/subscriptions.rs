@@ -271,9 +271,9 @@ pub async fn prepare_create(
     if let Some(live) = crate::billing::live_subscription(&existing) {
         let on = MirrorRow::of(live, tiers).tier;
         bail!(
-            "customer {} already has a {} subscription {} (tier {on})\nhint: move it with 'billctl subscriptions change {} --tier {}'",
+            "customer {} already has {} subscription {} (tier {on})\nhint: move it with 'billctl subscriptions change {} --tier {}'",
             customer.id,
-            live.status,
+            with_article(&live.status),
             live.id,
             live.id,
             tier.id
@@ -304,6 +304,12 @@ pub struct Terms {
     pub send_invoice_days: Option<u32>,
     /// Stripe's `payment_behavior`.
     pub payment_behavior: String,
+}
+
+/// `an active`, `a past_due`: the status with its article.
+fn with_article(status: &str) -> String {
+    let vowel = status.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {status}", if vowel { "an" } else { "a" })
 }
 
 /// Creates the checked subscription on `terms`. A refused first payment

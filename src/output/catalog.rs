@@ -20,13 +20,18 @@ impl Render for CheckReport {
                 let finding = if f.problems.is_empty() {
                     "-".to_string()
                 } else {
-                    f.problems.join("\n")
+                    // One finding a line: each made safe, the line breaks our own.
+                    f.problems
+                        .iter()
+                        .map(|p| super::clean(p).into_owned())
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 };
                 vec![
                     status,
-                    Cell::new(&f.tier),
-                    Cell::new(&f.lookup_key),
-                    Cell::new(f.price_id.as_deref().unwrap_or("-")),
+                    super::cell(&f.tier),
+                    super::cell(&f.lookup_key),
+                    super::cell(f.price_id.as_deref().unwrap_or("-")),
                     Cell::new(finding),
                 ]
             })
@@ -51,11 +56,11 @@ impl Render for PriceList {
             .map(|r| {
                 let stripe = r.stripe.as_ref();
                 vec![
-                    Cell::new(&r.tier),
-                    Cell::new(&r.lookup_key),
-                    Cell::new(&r.wanted),
-                    Cell::new(stripe.map_or("-", |p| p.price_id.as_str())),
-                    Cell::new(stripe.map_or("missing".to_string(), |p| {
+                    super::cell(&r.tier),
+                    super::cell(&r.lookup_key),
+                    super::cell(&r.wanted),
+                    super::cell(stripe.map_or("-", |p| p.price_id.as_str())),
+                    super::cell(stripe.map_or("missing".to_string(), |p| {
                         let archived = if p.active { "" } else { " (archived)" };
                         format!("{}{archived}", p.described)
                     })),
@@ -117,9 +122,9 @@ pub fn plan_table(out: &Output, view: &PlanView) -> String {
             };
             vec![
                 out.paint(v.action, color),
-                Cell::new(v.tier),
-                Cell::new(&v.object),
-                Cell::new(&v.detail),
+                super::cell(v.tier),
+                super::cell(&v.object),
+                super::cell(&v.detail),
             ]
         })
         .collect();
@@ -133,12 +138,12 @@ impl Render for ResultView {
         for (tier, t) in &self.tiers {
             for p in &t.prices {
                 rows.push(vec![
-                    Cell::new(tier),
-                    Cell::new(&t.product_id),
-                    Cell::new(&p.lookup_key),
-                    Cell::new(&p.price_id),
-                    Cell::new(described.next().map_or("", String::as_str)),
-                    Cell::new(&p.env),
+                    super::cell(tier),
+                    super::cell(&t.product_id),
+                    super::cell(&p.lookup_key),
+                    super::cell(&p.price_id),
+                    super::cell(described.next().map_or("", String::as_str)),
+                    super::cell(&p.env),
                 ]);
             }
         }

@@ -18,7 +18,10 @@ use std::fmt::Write;
 
 const DAY: i64 = 86_400;
 
-/// Text made safe for HTML and SVG (element content and quoted attributes).
+/// Text made safe for HTML and SVG (element content and quoted attributes). A bidirectional
+/// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069) is shown as its escape
+/// (`\u{202e}`) rather than obeyed, so a name like `evil\u{202e}gnp.exe` cannot reverse a
+/// caption's customer id and figures; controls are dropped.
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -28,6 +31,9 @@ pub(super) fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&c.escape_unicode().to_string())
+            }
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -90,7 +96,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1120px;padding:
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--line)}h3{font-size:1rem;margin:1rem 0 .25rem}
 p.meta,figcaption,.note{color:var(--muted)}nav a{margin-right:1rem;color:var(--accent)}
 .cards{display:flex;flex-wrap:wrap;gap:.75rem}.card{background:var(--card);padding:.5rem .9rem;border-radius:6px}.card b{display:block;font-size:1.3rem}
-table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem}section{overflow-x:auto}th,td{padding:.2rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem}section{overflow-x:auto}th,td{unicode-bidi:isolate;padding:.2rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums}.js th{cursor:pointer}th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}
 .over{color:var(--warn);font-weight:600}figure{margin:.5rem 0 1.5rem}figcaption{font-weight:600}
 svg{max-width:100%;height:auto}svg text{font-size:11px;fill:currentColor}svg .axis-title{font-size:11px;fill:var(--muted)}
@@ -440,18 +446,22 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
         Some(k) => format!("key {k} of {}", display_name(&r.who)),
         None => display_name(&r.who),
     };
-    let title = format!(
-        "{subject}: {} API calls of {} ({}), {} to {}",
+    let figures = format!(
+        ": {} API calls of {} ({}), {} to {}",
         count(r.used),
         r.quota.map_or_else(|| "unlimited".into(), group),
         r.tier,
         utc_date(series.from),
         utc_date(series.to)
     );
+    let title = format!("{subject}{figures}");
     format!(
-        "<figure class=\"usage\" data-customer=\"{}\"><figcaption>{}{}</figcaption>{}</figure>\n",
+        // The subject (a customer's name, from outside) isolated in <bdi>: its direction
+        // cannot spill into the figures after it.
+        "<figure class=\"usage\" data-customer=\"{}\"><figcaption><bdi>{}</bdi>{}{}</figcaption>{}</figure>\n",
         escape(&r.who.customer_id),
-        escape(&title),
+        escape(&subject),
+        escape(&figures),
         match r.quota_reached {
             Some(q) => format!(" · quota {}", reached_text(Some(q))),
             None => String::new(),
@@ -809,4 +819,19 @@ fn webhooks(wh: &WebhooksSection) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bidirectional override in a name is shown, never obeyed; controls are dropped; HTML's
+    /// own characters are escaped (issue 30).
+    #[test]
+    fn outside_text_is_escaped_and_cannot_reorder_a_caption() {
+        assert_eq!(
+            escape("evil\u{202e}gnp.exe <b>\u{1b}[31m\u{2066}"),
+            "evil\\u{202e}gnp.exe &lt;b&gt;[31m\\u{2066}"
+        );
+    }
 }

@@ -4,7 +4,7 @@ use super::{Output, Render};
 use crate::keys::Verification;
 use crate::ops::keys::{Issued, KeyList, KeyView};
 use crate::time::{utc_date, utc_datetime};
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
 
 impl Render for Issued {
     fn render(&self, _: &Output) -> String {
@@ -39,13 +39,13 @@ impl Render for KeyList {
                     other => out.paint(other, Color::Red),
                 };
                 vec![
-                    Cell::new(&k.id),
-                    Cell::new(k.name.as_deref().unwrap_or("-")),
-                    Cell::new(&k.customer_id),
+                    super::cell(&k.id),
+                    super::cell(k.name.as_deref().unwrap_or("-")),
+                    super::cell(&k.customer_id),
                     status,
-                    Cell::new(utc_date(k.created_at)),
-                    Cell::new(k.expires_at.map_or("never".into(), utc_datetime)),
-                    Cell::new(k.last_used_at.map_or("never".into(), utc_datetime)),
+                    super::cell(utc_date(k.created_at)),
+                    super::cell(k.expires_at.map_or("never".into(), utc_datetime)),
+                    super::cell(k.last_used_at.map_or("never".into(), utc_datetime)),
                 ]
             })
             .collect();

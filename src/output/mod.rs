@@ -49,15 +49,34 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Text from outside (event ids, types, reasons, URLs) made safe for a terminal: control
-/// characters, escape sequences included, are shown escaped (`\u{1b}`), never sent raw.
+/// Whether `c` must never reach a terminal raw: C0 and C1 controls (ESC, BEL, CR, ...), DEL,
+/// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+/// which reorder what follows them on screen.
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
+/// Stripe, webhooks, files, the store or receivers) made safe for a terminal: every unsafe
+/// character ([`unsafe_char`]), newlines included, is shown escaped (`\u{1b}`), never sent
+/// raw. JSON output never passes through here: it stays exact.
 pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    escape_where(text, unsafe_char)
+}
+
+/// A whole message made safe for a terminal at the output path: as [`clean`], but its own
+/// line breaks (a message and its hint) are kept.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, |c| c != '\n' && unsafe_char(c))
+}
+
+fn escape_where(text: &str, bad: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&bad) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if bad(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -65,6 +84,11 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// A table cell of text from anywhere, made safe ([`clean`]): every table goes through this.
+pub fn cell(text: impl ToString) -> Cell {
+    Cell::new(clean(&text.to_string()).into_owned())
 }
 
 /// The human form of a report: what stdout shows without `--json`.
@@ -205,31 +229,31 @@ impl Output {
     /// Text on stderr that the user needs even with `-q`: a plan before its prompt, the
     /// reasons a command refused its input.
     pub fn notice(&self, text: impl AsRef<str>) {
-        eprintln!("{}", text.as_ref());
+        eprintln!("{}", terminal_safe(text.as_ref()));
     }
 
     /// A line on stderr about one item of a batch that went wrong (a failed delivery).
     pub fn item_failed(&self, msg: impl AsRef<str>) {
-        eprintln!("billctl: {}", msg.as_ref());
+        eprintln!("billctl: {}", terminal_safe(msg.as_ref()));
     }
 
     /// A status line on stderr, unless `-q`.
     pub fn status(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+            eprintln!("{}", terminal_safe(msg.as_ref()));
         }
     }
 
     /// A debug line on stderr at `-v` level `level` or more. Never pass a secret.
     pub fn debug(&self, level: u8, msg: impl AsRef<str>) {
         if self.verbose >= level {
-            eprintln!("billctl: {}", msg.as_ref());
+            eprintln!("billctl: {}", terminal_safe(msg.as_ref()));
         }
     }
 
     /// A warning on stderr, always.
     pub fn warn(&self, msg: impl AsRef<str>) {
-        eprintln!("warning: {}", msg.as_ref());
+        eprintln!("warning: {}", terminal_safe(msg.as_ref()));
     }
 
     /// A table with a header row; cells may be colored with [`Output::paint`].
@@ -256,7 +280,7 @@ impl Output {
 
     /// A cell colored when color is on.
     pub fn paint(&self, text: impl ToString, color: Color) -> Cell {
-        let c = Cell::new(text.to_string());
+        let c = cell(text);
         if self.color {
             c.fg(color)
         } else {

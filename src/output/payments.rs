@@ -8,7 +8,6 @@ use crate::ops::payments::{
 };
 use crate::stripe::{InvoiceInfo, PaymentMethodInfo};
 use crate::time::{utc_date, utc_datetime};
-use comfy_table::Cell;
 
 /// "visa …4242 (08/2030)".
 pub fn card(pm: &PaymentMethodInfo) -> String {
@@ -45,9 +44,9 @@ impl Render for MethodList {
             .iter()
             .map(|pm| {
                 vec![
-                    Cell::new(&pm.id),
-                    Cell::new(card(pm)),
-                    Cell::new(if pm.default { "yes" } else { "" }),
+                    super::cell(&pm.id),
+                    super::cell(card(pm)),
+                    super::cell(if pm.default { "yes" } else { "" }),
                 ]
             })
             .collect();
@@ -101,13 +100,13 @@ impl Render for InvoiceList {
             .iter()
             .map(|i| {
                 vec![
-                    Cell::new(&i.id),
-                    Cell::new(i.number.as_deref().unwrap_or("-")),
-                    Cell::new(i.status.as_deref().unwrap_or("-")),
-                    Cell::new(money(i.amount_due, &i.currency)),
-                    Cell::new(money(i.amount_paid, &i.currency)),
-                    Cell::new(utc_date(i.created)),
-                    Cell::new(i.hosted_invoice_url.as_deref().unwrap_or("-")),
+                    super::cell(&i.id),
+                    super::cell(i.number.as_deref().unwrap_or("-")),
+                    super::cell(i.status.as_deref().unwrap_or("-")),
+                    super::cell(money(i.amount_due, &i.currency)),
+                    super::cell(money(i.amount_paid, &i.currency)),
+                    super::cell(utc_date(i.created)),
+                    super::cell(i.hosted_invoice_url.as_deref().unwrap_or("-")),
                 ]
             })
             .collect();
@@ -186,11 +185,11 @@ impl Render for CustomerReport {
         };
         let mut text = format!(
             "id:       {}\nemail:    {}\nname:     {}\ncreated:  {}\ntier:     {}{unknown}\n{}\ncard:     {}\napi keys: {}\n",
-            c.id,
-            c.email.as_deref().unwrap_or("-"),
-            c.name.as_deref().unwrap_or("-"),
+            super::clean(&c.id),
+            super::clean(c.email.as_deref().unwrap_or("-")),
+            super::clean(c.name.as_deref().unwrap_or("-")),
             utc_date(c.created),
-            self.tier,
+            super::clean(&self.tier),
             self.standing.render(out),
             self.default_payment_method.as_ref().map_or("none (no default payment method)".into(), card),
             self.api_keys
@@ -198,11 +197,11 @@ impl Render for CustomerReport {
         for i in &self.open_invoices {
             text.push_str(&format!(
                 "open:     {} {} due{}\n",
-                i.id,
+                super::clean(&i.id),
                 money(i.amount_remaining, &i.currency),
                 i.hosted_invoice_url
                     .as_deref()
-                    .map_or(String::new(), |u| format!(", pay at {u}"))
+                    .map_or(String::new(), |u| format!(", pay at {}", super::clean(u)))
             ));
         }
         if !self.subscriptions.is_empty() {
@@ -224,10 +223,10 @@ impl Render for CustomerList {
             .iter()
             .map(|c| {
                 vec![
-                    Cell::new(&c.id),
-                    Cell::new(c.email.as_deref().unwrap_or("-")),
-                    Cell::new(c.name.as_deref().unwrap_or("-")),
-                    Cell::new(utc_date(c.created)),
+                    super::cell(&c.id),
+                    super::cell(c.email.as_deref().unwrap_or("-")),
+                    super::cell(c.name.as_deref().unwrap_or("-")),
+                    super::cell(utc_date(c.created)),
                 ]
             })
             .collect();

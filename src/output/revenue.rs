@@ -5,30 +5,29 @@ use crate::money::{group, money};
 use crate::ops::revenue::{AsOf, ByMonth};
 use crate::revenue::{Movements, Snapshot};
 use crate::time::utc_datetime;
-use comfy_table::Cell;
 
 fn snapshot_table(out: &Output, s: &Snapshot) -> String {
     let mut rows = Vec::new();
     for c in &s.currencies {
         for t in &c.tiers {
             rows.push(vec![
-                Cell::new(c.currency.to_uppercase()),
-                Cell::new(&t.tier),
-                Cell::new(group(t.subscriptions)),
-                Cell::new(money(t.mrr, &c.currency)),
+                super::cell(c.currency.to_uppercase()),
+                super::cell(&t.tier),
+                super::cell(group(t.subscriptions)),
+                super::cell(money(t.mrr, &c.currency)),
             ]);
         }
         rows.push(vec![
-            Cell::new(c.currency.to_uppercase()),
-            Cell::new("total"),
-            Cell::new(format!("{} customers", group(c.paying_customers))),
-            Cell::new(money(c.mrr, &c.currency)),
+            super::cell(c.currency.to_uppercase()),
+            super::cell("total"),
+            super::cell(format!("{} customers", group(c.paying_customers))),
+            super::cell(money(c.mrr, &c.currency)),
         ]);
         rows.push(vec![
-            Cell::new(""),
-            Cell::new("ARPA"),
-            Cell::new(""),
-            Cell::new(money(c.arpa, &c.currency)),
+            super::cell(""),
+            super::cell("ARPA"),
+            super::cell(""),
+            super::cell(money(c.arpa, &c.currency)),
         ]);
         for (label, p) in [
             ("trials (not MRR)", &c.trials),
@@ -36,10 +35,10 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
         ] {
             if p.subscriptions > 0 {
                 rows.push(vec![
-                    Cell::new(""),
-                    Cell::new(label),
-                    Cell::new(group(p.subscriptions)),
-                    Cell::new(money(p.mrr, &c.currency)),
+                    super::cell(""),
+                    super::cell(label),
+                    super::cell(group(p.subscriptions)),
+                    super::cell(money(p.mrr, &c.currency)),
                 ]);
             }
         }
@@ -60,9 +59,9 @@ fn subscribers_table(out: &Output, s: &Snapshot) -> String {
             .iter()
             .map(|c| {
                 vec![
-                    Cell::new(&c.tier),
-                    Cell::new(&c.status),
-                    Cell::new(group(c.subscriptions)),
+                    super::cell(&c.tier),
+                    super::cell(&c.status),
+                    super::cell(group(c.subscriptions)),
                 ]
             })
             .collect(),
@@ -81,17 +80,22 @@ fn movements_table(out: &Output, moves: &[Movements]) -> String {
             ("churn", m.churn, "-"),
         ] {
             rows.push(vec![
-                Cell::new(cur.to_uppercase()),
-                Cell::new(label),
-                Cell::new(group(mv.customers)),
-                Cell::new(format!("{sign}{}", money(mv.mrr, cur))),
+                super::cell(cur.to_uppercase()),
+                super::cell(label),
+                super::cell(group(mv.customers)),
+                // A zero is $0.00, never -$0.00.
+                super::cell(format!(
+                    "{}{}",
+                    if mv.mrr == 0 { "" } else { sign },
+                    money(mv.mrr, cur)
+                )),
             ]);
         }
         rows.push(vec![
-            Cell::new(cur.to_uppercase()),
-            Cell::new("net new MRR"),
-            Cell::new(""),
-            Cell::new(money(m.net, cur)),
+            super::cell(cur.to_uppercase()),
+            super::cell("net new MRR"),
+            super::cell(""),
+            super::cell(money(m.net, cur)),
         ]);
     }
     if rows.is_empty() {
@@ -121,10 +125,10 @@ impl Render for AsOf {
                 .iter()
                 .map(|e| {
                     vec![
-                        Cell::new(e.currency.to_uppercase()),
-                        Cell::new(group(e.customers)),
-                        Cell::new(group(e.calls.max(0) as u64)),
-                        Cell::new(money(e.amount, &e.currency)),
+                        super::cell(e.currency.to_uppercase()),
+                        super::cell(group(e.customers)),
+                        super::cell(group(e.calls.max(0) as u64)),
+                        super::cell(money(e.amount, &e.currency)),
                     ]
                 })
                 .collect();
@@ -162,13 +166,13 @@ impl Render for ByMonth {
             for c in &m.snapshot.currencies {
                 let mv = m.movements.iter().find(|x| x.currency == c.currency);
                 let cell = |f: &dyn Fn(&Movements) -> i64| {
-                    Cell::new(mv.map_or("-".into(), |x| money(f(x), &c.currency)))
+                    super::cell(mv.map_or("-".into(), |x| money(f(x), &c.currency)))
                 };
                 rows.push(vec![
-                    Cell::new(&m.month),
-                    Cell::new(c.currency.to_uppercase()),
-                    Cell::new(money(c.mrr, &c.currency)),
-                    Cell::new(group(c.paying_customers)),
+                    super::cell(&m.month),
+                    super::cell(c.currency.to_uppercase()),
+                    super::cell(money(c.mrr, &c.currency)),
+                    super::cell(group(c.paying_customers)),
                     cell(&|x| x.new.mrr),
                     cell(&|x| x.expansion.mrr),
                     cell(&|x| x.reactivation.mrr),

@@ -4,7 +4,7 @@ use super::{Output, Render};
 use crate::billing::{MirrorRow, UNKNOWN_TIER};
 use crate::ops::subscriptions::{SubscriptionView, SyncReport};
 use crate::time::utc_date;
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
 
 /// The mirror rows as a table (tier `unknown` in red: it is not silently ignored).
 pub fn subscription_table(out: &Output, rows: &[MirrorRow]) -> String {
@@ -14,7 +14,7 @@ pub fn subscription_table(out: &Output, rows: &[MirrorRow]) -> String {
             let tier = if r.tier == UNKNOWN_TIER {
                 out.paint(&r.tier, Color::Red)
             } else {
-                Cell::new(&r.tier)
+                super::cell(&r.tier)
             };
             let cancel = match (r.cancel_at_period_end, r.canceled_at) {
                 (_, Some(t)) => format!("canceled {}", utc_date(t)),
@@ -27,12 +27,12 @@ pub fn subscription_table(out: &Output, rows: &[MirrorRow]) -> String {
                 utc_date(r.current_period_end)
             );
             vec![
-                Cell::new(&r.id),
-                Cell::new(&r.customer_id),
+                super::cell(&r.id),
+                super::cell(&r.customer_id),
                 tier,
-                Cell::new(&r.status),
-                Cell::new(period),
-                Cell::new(cancel),
+                super::cell(&r.status),
+                super::cell(period),
+                super::cell(cancel),
             ]
         })
         .collect();

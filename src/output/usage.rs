@@ -4,7 +4,7 @@ use super::{clean, Output, Render};
 use crate::ops::report::{Report, ReportBy, Row};
 use crate::ops::sync::{CompactView, ReconcileView, SyncView};
 use crate::time::{utc_date, utc_datetime};
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
 
 impl Render for Report {
     fn render(&self, out: &Output) -> String {
@@ -41,26 +41,26 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
             let over = if r.overage > 0 {
                 out.paint(r.overage, Color::Red)
             } else {
-                Cell::new(r.overage)
+                super::cell(r.overage)
             };
             vec![
-                Cell::new(label),
-                Cell::new(&r.tier),
-                Cell::new(format!(
+                super::cell(label),
+                super::cell(&r.tier),
+                super::cell(format!(
                     "{} .. {}",
                     utc_date(r.period_start),
                     utc_date(r.period_end)
                 )),
-                Cell::new(r.used),
-                Cell::new(r.quota.map_or("unlimited".into(), |q| q.to_string())),
-                Cell::new(pct),
-                Cell::new(bar(r.percent)),
-                Cell::new(r.remaining.map_or("-".into(), |q| q.to_string())),
+                super::cell(r.used),
+                super::cell(r.quota.map_or("unlimited".into(), |q| q.to_string())),
+                super::cell(pct),
+                super::cell(bar(r.percent)),
+                super::cell(r.remaining.map_or("-".into(), |q| q.to_string())),
                 over,
                 if r.access == "payment_required" {
                     out.paint(r.access, Color::Red)
                 } else {
-                    Cell::new(r.access)
+                    super::cell(r.access)
                 },
             ]
         })
@@ -129,11 +129,11 @@ impl Render for SyncView {
             .iter()
             .map(|d| {
                 vec![
-                    Cell::new(&d.customer),
-                    Cell::new(utc_datetime(d.window)),
-                    Cell::new(d.local),
-                    Cell::new(d.accounted),
-                    Cell::new(d.local - d.accounted),
+                    super::cell(&d.customer),
+                    super::cell(utc_datetime(d.window)),
+                    super::cell(d.local),
+                    super::cell(d.accounted),
+                    super::cell(d.local - d.accounted),
                 ]
             })
             .collect();
@@ -181,10 +181,10 @@ impl Render for ReconcileView {
             .iter()
             .map(|d| {
                 vec![
-                    Cell::new(&d.customer_id),
-                    Cell::new(utc_date(d.day)),
-                    Cell::new(d.local),
-                    Cell::new(d.stripe),
+                    super::cell(&d.customer_id),
+                    super::cell(utc_date(d.day)),
+                    super::cell(d.local),
+                    super::cell(d.stripe),
                     out.paint(format!("{:+}", d.difference), Color::Red),
                 ]
             })

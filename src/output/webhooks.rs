@@ -8,7 +8,6 @@ use crate::ops::webhooks::{
 };
 use crate::time::utc_datetime;
 use crate::webhooks::listen::Logged;
-use comfy_table::Cell;
 
 /// One line of `webhooks listen`'s log: JSON with `--json`, else columns.
 pub fn listen_line(l: &Logged, json: bool) -> String {
@@ -117,12 +116,12 @@ impl Render for EventList {
                     detail = detail.chars().take(77).collect::<String>() + "...";
                 }
                 vec![
-                    Cell::new(clean(&r.id)),
-                    Cell::new(clean(&r.kind)),
-                    Cell::new(utc_datetime(r.created)),
-                    Cell::new(r.received),
-                    Cell::new(&r.status),
-                    Cell::new(clean(&detail)),
+                    super::cell(clean(&r.id)),
+                    super::cell(clean(&r.kind)),
+                    super::cell(utc_datetime(r.created)),
+                    super::cell(r.received),
+                    super::cell(&r.status),
+                    super::cell(clean(&detail)),
                 ]
             })
             .collect();
@@ -151,11 +150,11 @@ impl Render for RejectedList {
             .iter()
             .map(|r| {
                 vec![
-                    Cell::new(r.seq),
-                    Cell::new(utc_datetime(r.received_at_ms / 1000)),
-                    Cell::new(r.http_status),
-                    Cell::new(clean(r.event_id.as_deref().unwrap_or("-"))),
-                    Cell::new(clean(r.reason.as_deref().unwrap_or(""))),
+                    super::cell(r.seq),
+                    super::cell(utc_datetime(r.received_at_ms / 1000)),
+                    super::cell(r.http_status),
+                    super::cell(clean(r.event_id.as_deref().unwrap_or("-"))),
+                    super::cell(clean(r.reason.as_deref().unwrap_or(""))),
                 ]
             })
             .collect();
@@ -243,11 +242,11 @@ impl Render for EndpointList {
             .iter()
             .map(|v| {
                 vec![
-                    Cell::new(&v.id),
-                    Cell::new(&v.url),
-                    Cell::new(&v.status),
-                    Cell::new(v.enabled_events.len()),
-                    Cell::new(if v.secret_in_keyring { "keyring" } else { "-" }),
+                    super::cell(&v.id),
+                    super::cell(&v.url),
+                    super::cell(&v.status),
+                    super::cell(v.enabled_events.len()),
+                    super::cell(if v.secret_in_keyring { "keyring" } else { "-" }),
                 ]
             })
             .collect();

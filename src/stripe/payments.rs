@@ -317,7 +317,8 @@ impl Stripe {
             Some("requires_payment_method") => Some(
                 pi["last_payment_error"]["message"]
                     .as_str()
-                    .map(|m| format!("declined: {m}"))
+                    // Stripe's messages end in a period; the caller's sentence adds its own.
+                    .map(|m| format!("declined: {}", m.trim_end().trim_end_matches('.')))
                     .unwrap_or_else(|| "no payment method".into()),
             ),
             _ => None,
