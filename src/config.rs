@@ -481,6 +481,16 @@ pub fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
+/// The config billctl itself reads, for a program that embeds it (the [`crate::keys::Verifier`]):
+/// `BILLCTL_CONFIG`, else `$XDG_CONFIG_HOME/billctl/billctl.toml` if present, else the built-in
+/// catalog.
+pub fn load_default() -> anyhow::Result<Config> {
+    let explicit = std::env::var_os("BILLCTL_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    load(locate(explicit.as_deref()).as_deref())
+}
+
 /// Reads and validates the config at `path`, or the built-in default when `None`.
 pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
     match path {

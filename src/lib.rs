@@ -2,6 +2,122 @@
 //!
 //! The binary is a thin shell over [`run`]; every command lives in this library so that it can
 //! be tested and embedded.
+//!
+//! # Module map
+//!
+//! One line per module; `tests/cli.rs` checks that this map lists every file under `src/`. Commands
+//! glue flags to a workflow in `ops/` and hand its report to `output/`, which renders it (a
+//! `Render` impl per report: a table or lines without `--json`, the report itself with it);
+//! workflows and domain modules decide and print nothing; `store/` and `stripe/` are the doors to
+//! the database and to Stripe (other I/O still lives elsewhere: the keyring and secret file in
+//! `secrets.rs`, HTTP in `webhooks/listen.rs` and `webhooks/replay.rs`, files in `output/`);
+//! nothing imports a module above it.
+//!
+//! | module | what it is for |
+//! |---|---|
+//! | `main.rs` | the binary: parse, run, map the outcome to an exit code |
+//! | `lib.rs` | the module list and `run` |
+//! | `cli.rs` | every clap type; doc comments are the help text |
+//! | `context.rs` | what commands ask for: output, config, store and Stripe client (lazy), runtime |
+//! | `commands/mod.rs` | dispatch, and helpers shared by commands (tier lookup, actor, declined prompts) |
+//! | `commands/audit.rs` | `audit list` |
+//! | `commands/auth.rs` | `auth login/status/logout` |
+//! | `commands/checkout.rs` | `checkout create` |
+//! | `commands/completions.rs` | `completions SHELL` |
+//! | `commands/customers.rs` | `customers create/update/list/show` |
+//! | `commands/db.rs` | `db status/backup/restore/migrate/copy` |
+//! | `commands/invoices.rs` | `invoices list/show/pay/void/send` |
+//! | `commands/keys.rs` | `keys issue/list/show/revoke/rotate/verify` |
+//! | `commands/payments.rs` | `payment-methods list/attach/detach/default`, `portal create` |
+//! | `commands/prices.rs` | `prices check/list` |
+//! | `commands/report.rs` | `usage report/alerts` (flags, the HTML file) |
+//! | `commands/dashboard.rs` | `dashboard` (`--out`, `--period`; refuses to write HTML to a terminal) |
+//! | `commands/revenue.rs` | `revenue` (flags, `--as-of` to a moment, the HTML file) |
+//! | `commands/setup_products.rs` | `setup-products` (the plan, the prompt, the env file) |
+//! | `commands/subscriptions.rs` | `subscriptions create/change/cancel/list/show/sync` |
+//! | `commands/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
+//! | `commands/usage.rs` | `usage record/import` |
+//! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed |
+//! | `ops/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
+//! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
+//! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
+//! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
+//! | `ops/report.rs` | `usage report/alerts`: usage against each tier's quota by customer, key or day; exact days for charts |
+//! | `ops/dashboard.rs` | `dashboard`: revenue, subscribers at risk and trials ending, usage by share of quota (charts for the first 100), keys, webhook outcomes; the usage section of `usage report --html` |
+//! | `ops/revenue.rs` | `revenue`: the history and prices from the store, as of a moment or month by month |
+//! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
+//! | `ops/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
+//! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
+//! | `ops/webhooks.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
+//! | `ops/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
+//! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
+//! | `config.rs` | the TOML config: catalog, Stripe and usage settings, errors with file, line and key |
+//! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
+//! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
+//! | `money.rs` | minor units to `$99.00` |
+//! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
+//! | `faults.rs` | fault points for crash tests (test builds only) |
+//! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
+//! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
+//! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
+//! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
+//! | `output/payments.rs` | payment methods, invoices, subscription outcomes, standing and `customers show` |
+//! | `output/keys.rs` | issued keys, key lists and details, verifications |
+//! | `output/subscriptions.rs` | the subscription table and `subscriptions sync` |
+//! | `output/usage.rs` | usage reports (table, CSV), sync, reconcile, compact, import |
+//! | `output/dashboard.rs` | the dashboard page: inline CSS, SVG charts and a little sorting and filtering script; the one renderer of usage charts |
+//! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
+//! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
+//! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
+//! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
+//! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
+//! | `keys/mod.rs` | API key format, generation, checksum and hashing |
+//! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording |
+//! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
+//! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
+//! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
+//! | `webhooks/apply.rs` | applying events to the local mirror, out of order safely |
+//! | `webhooks/listen.rs` | the HTTP receiver and its group-committing writer |
+//! | `webhooks/replay.rs` | re-signed deliveries at a concurrency and rate |
+//! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
+//! | `store/backup.rs` | `db backup/restore`: both files at one moment, manifest, checks, restore |
+//! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
+//! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
+//! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
+//! | `store/keys.rs` | API keys |
+//! | `store/usage.rs` | usage events, rollups, compaction |
+//! | `store/audit.rs` | the audit log |
+//! | `store/settings.rs` | store settings (the Stripe mode) |
+//! | `store/subscriptions.rs` | the customer and subscription mirror, with each subscription's payment state |
+//! | `store/catalog.rs` | the catalog mirror and drift notes |
+//! | `store/ledger.rs` | the meter ledger of `usage sync` |
+//! | `store/webhooks.rs` | `webhooks.db`: events, receipts, replay runs |
+//! | `stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
+//! | `stripe/transport.rs` | the HTTP transport: retries, idempotency keys, timeouts, the `-v` log |
+//! | `stripe/payments.rs` | payment methods, customer updates, subscriptions with payment terms, invoice actions, the billing portal |
+//! | `stripe/error.rs` | Stripe errors with status, code, param and request id |
+//! | `stripe/catalog.rs` | observing the catalog in one round trip, applying actions |
+//! | `stripe/billing.rs` | customers, subscriptions, invoices, Checkout Sessions |
+//! | `stripe/meters.rs` | billing meters, meter events and summaries |
+//! | `stripe/events.rs` | events and webhook endpoints as raw JSON |
+//!
+//! Tests never wait for the wall clock or guess at the machine's speed:
+//!
+//! - **Clock.** Everything that asks the time asks `billctl::clock`. In test builds (debug
+//!   assertions on) `BILLCTL_TEST_NOW=<unix seconds or RFC 3339>` pins a process's clock, and
+//!   in-process tests hand the `Verifier` a `Clock::manual(..)` and `advance` it. Expiry, rotation
+//!   grace, rate-limit windows and the verifier's freshness bound are tested at exact edges.
+//! - **Fault points.** In test builds `BILLCTL_TEST_FAULT=NAME@N` aborts the process the N-th time
+//!   it reaches the point NAME (`usage.commit`: a usage batch written, not yet committed), so the
+//!   crash test dies where it says, every round.
+//! - **Keyring.** Keyring tests run their processes in a fresh kernel session keyring, joined with
+//!   the keyctl system call before exec: the real kernel keyring, no keyutils package.
+//!
+//! Release builds read neither variable.
+//!
+//! Benchmarks (release builds) print each figure beside an anchor measured in the same run (a bare
+//! SQLite query, a bare HMAC, `sqlite3 .import`, `billctl --version`, no-work HTTP), taking turns
+//! with it, and BENCHMARKS.md states every target as a ratio to that anchor.
 
 pub mod billing;
 pub mod catalog;

@@ -180,7 +180,18 @@ pub struct Verifier {
 }
 
 impl Verifier {
-    /// Opens the store in `data_dir` (creating or migrating it if needed).
+    /// Opens the store in `data_dir` (creating or migrating it if needed). In an API service
+    /// (the README's "Embedding the Verifier", compiled here as a doctest):
+    ///
+    /// ```no_run
+    /// # fn handler(presented_key: &str) -> anyhow::Result<()> {
+    /// let config = billctl::config::load_default()?; // BILLCTL_CONFIG, else XDG, else built-in
+    /// let data_dir = std::path::Path::new("/var/lib/billctl"); // the store billctl uses
+    /// let mut verifier = billctl::keys::Verifier::open(data_dir, &config)?;
+    /// let v = verifier.verify_and_record(presented_key, 1); // in each request
+    /// if !v.valid { /* answer 401, 402 or 429 by v.code */ }
+    /// # Ok(()) }
+    /// ```
     pub fn open(data_dir: &Path, config: &Config) -> Result<Verifier> {
         Verifier::from_store(Store::open(data_dir)?, config)
     }

@@ -58,7 +58,7 @@ fn unsafe_char(c: char) -> bool {
 
 /// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
 /// Stripe, webhooks, files, the store or receivers) made safe for a terminal: every unsafe
-/// character ([`unsafe_char`]), newlines included, is shown escaped (`\u{1b}`), never sent
+/// character (controls, and bidi overrides and isolates), newlines included, is shown escaped (`\u{1b}`), never sent
 /// raw. JSON output never passes through here: it stays exact.
 pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
     escape_where(text, unsafe_char)
