@@ -80,6 +80,16 @@ fn check(v: &Value, path: &str, problems: &mut Vec<String>) {
                         "{at}: a duration is whole `_ms` or `_secs`, got {x}"
                     ));
                 }
+                // An object's own id is `id`: an invoice (it has `amount_due`) or a payment
+                // method (it has `brand`) never carries its own id as `invoice_id` or
+                // `payment_method_id` (issue 30).
+                if (k == "amount_due" || k == "brand")
+                    && (!map.contains_key("id")
+                        || map.contains_key("invoice_id")
+                        || map.contains_key("payment_method_id"))
+                {
+                    problems.push(format!("{path}: an object's own id is `id`"));
+                }
                 if k.ends_with("_id") && !(x.is_string() || x.is_null()) {
                     problems.push(format!("{at}: an id is a string, got {x}"));
                 }

@@ -266,7 +266,7 @@ fn subscription_terms_trials_invoices_and_refusals() {
         ])
         .ok()
         .json();
-    let inv = open[0]["invoice_id"].as_str().unwrap();
+    let inv = open[0]["id"].as_str().unwrap();
     assert!(open[0]["due_date"].is_i64());
     env.run(&["invoices", "send", inv]).ok();
     let shown = env.run(&["invoices", "show", inv, "--json"]).ok().json();
@@ -377,7 +377,7 @@ fn payment_methods_customer_updates_and_the_portal() {
         ])
         .ok()
         .json();
-    let id = visa["payment_method_id"].as_str().unwrap();
+    let id = visa["id"].as_str().unwrap();
     let listed = env
         .run(&[
             "payment-methods",
@@ -396,17 +396,13 @@ fn payment_methods_customer_updates_and_the_portal() {
         .filter(|m| m["default"] == true)
         .collect();
     assert_eq!(defaults.len(), 1);
-    assert_eq!(defaults[0]["payment_method_id"], id);
+    assert_eq!(defaults[0]["id"], id);
+    env.run(&["payment-methods", "detach", mc["id"].as_str().unwrap()])
+        .code(2);
     env.run(&[
         "payment-methods",
         "detach",
-        mc["payment_method_id"].as_str().unwrap(),
-    ])
-    .code(2);
-    env.run(&[
-        "payment-methods",
-        "detach",
-        mc["payment_method_id"].as_str().unwrap(),
+        mc["id"].as_str().unwrap(),
         "--yes",
     ])
     .ok();

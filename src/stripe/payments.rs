@@ -18,7 +18,7 @@ use stripe_client_core::StripeMethod;
 /// A card (or other method) as billctl shows it: never more than brand and last four.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentMethodInfo {
-    #[serde(rename = "payment_method_id")]
+    /// Its own id, `id`, as every object's (a reference elsewhere is `payment_method_id`).
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -35,7 +35,7 @@ pub struct PaymentMethodInfo {
 /// An invoice with what collecting it needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoiceInfo {
-    #[serde(rename = "invoice_id")]
+    /// Its own id, `id`, as every object's (a reference elsewhere is `invoice_id`).
     pub id: String,
     pub number: Option<String>,
     pub status: Option<String>,
