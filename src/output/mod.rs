@@ -86,6 +86,39 @@ fn escape_where(text: &str, bad: impl Fn(char) -> bool) -> std::borrow::Cow<'_, 
         .into()
 }
 
+/// A rendered report made safe for a terminal: as [`terminal_safe`] (its own line breaks kept),
+/// except that with color on, the SGR color sequences billctl's tables use (`ESC [ 1;31 m`) pass.
+/// Screen clears, cursor moves, titles and clipboard writes (OSC 52) never do.
+fn rendered_safe(text: &str, color: bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && unsafe_char(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\u{1b}' && color {
+            let rest = &text[i + 1..];
+            let sgr = rest
+                .strip_prefix('[')
+                .map(|r| r.find(|ch: char| !(ch.is_ascii_digit() || ch == ';')))
+                .and_then(|end| end.filter(|e| rest[1 + e..].starts_with('m')));
+            if let Some(end) = sgr {
+                out.push_str(&text[i..i + 1 + 1 + end + 1]);
+                for _ in 0..(1 + end + 1) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        if c != '\n' && unsafe_char(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// A table cell of text from anywhere, made safe ([`clean`]): every table goes through this.
 pub fn cell(text: impl ToString) -> Cell {
     Cell::new(clean(&text.to_string()).into_owned())
@@ -212,7 +245,9 @@ impl Output {
         }
         let text = report.render(self);
         if !text.is_empty() {
-            self.data(&text)?;
+            // The one output path of every human report: whatever a renderer let through is
+            // made safe here (cells are already, by `cell`).
+            self.data(&rendered_safe(&text, self.color))?;
         }
         for n in report.notes() {
             self.status(n);
@@ -513,5 +548,23 @@ pub fn wrote(path: &std::path::Path, target: Target) -> Option<String> {
     match target {
         Target::Stdout => None,
         _ => Some(format!("Wrote {}.", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn rendered_text_keeps_line_breaks_and_only_our_colors() {
+        let hostile = "a\u{1b}]52;c;eA==\u{7}b\r\u{202e}c\u{1b}[2J";
+        let plain = rendered_safe(hostile, false);
+        assert!(!plain.contains('\u{1b}') && !plain.contains('\r') && !plain.contains('\u{202e}'));
+        let colored = rendered_safe("\u{1b}[31mred\u{1b}[0m\nnext", true);
+        assert_eq!(colored, "\u{1b}[31mred\u{1b}[0m\nnext");
+        let mixed = rendered_safe("\u{1b}[1;32mok\u{1b}[0m \u{1b}[2J\u{7}", true);
+        assert_eq!(mixed, "\u{1b}[1;32mok\u{1b}[0m \\u{1b}[2J\\u{7}");
+        assert_eq!(clean("a\nb"), "a\\u{a}b");
+        assert_eq!(terminal_safe("a\nb\u{202e}"), "a\nb\\u{202e}");
     }
 }
