@@ -372,6 +372,37 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
             "{dir}: the store is unchanged"
         );
     }
+    // A file that is not SQLite at all (its manifest made to match): refused, the file named.
+    {
+        use sha2::Digest;
+        let junk_dir = env.path("junk");
+        std::fs::create_dir_all(&junk_dir).unwrap();
+        for f in ["billctl.db", "webhooks.db", "manifest.json"] {
+            std::fs::copy(good.join(f), junk_dir.join(f)).unwrap();
+        }
+        let junk = b"this is not a database, just some text of a reasonable length....".repeat(100);
+        std::fs::write(junk_dir.join("billctl.db"), &junk).unwrap();
+        let mut m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(junk_dir.join("manifest.json")).unwrap())
+                .unwrap();
+        for f in m["files"].as_array_mut().unwrap() {
+            if f["name"] == "billctl.db" {
+                f["bytes"] = junk.len().into();
+                f["sha256"] = hex::encode(sha2::Sha256::digest(&junk)).into();
+            }
+        }
+        std::fs::write(
+            junk_dir.join("manifest.json"),
+            serde_json::to_vec(&m).unwrap(),
+        )
+        .unwrap();
+        let r = env
+            .run(&["db", "restore", junk_dir.to_str().unwrap(), "--check"])
+            .code(2);
+        let named = junk_dir.join("billctl.db").display().to_string();
+        assert!(r.stderr.contains(&named), "{}", r.stderr);
+        assert_eq!(store_checksum(&env), before);
+    }
     // The store still works, and the good backup restores.
     env.run(&["db", "restore", good.to_str().unwrap(), "--check"])
         .ok();
