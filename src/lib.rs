@@ -142,6 +142,9 @@ pub mod webhooks;
 
 use std::process::ExitCode;
 
+/// `crate::ps![...]`: query parameters, for the store's own modules.
+pub(crate) use store::db::ps;
+
 /// Runs a parsed command line and returns the process exit code
 /// (0 ok, 1 a check found a problem, 2 usage or runtime error).
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {

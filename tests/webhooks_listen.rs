@@ -150,15 +150,12 @@ impl Listener {
 
     /// Waits until every stored event has been applied (the answer goes out before the apply).
     fn settled(&self) -> Vec<billctl::store::webhooks::EventRow> {
-        // Polls for the observed state, with no deadline of its own: a slow machine only
-        // makes this slower, never a failure.
-        loop {
+        // Polls for the observed state; a slow machine only makes this slower, and a hang
+        // fails after common::WAIT_DEADLINE instead of holding the run.
+        common::wait_for("every stored event to be applied", || {
             let rows = self.events().events(&Default::default(), None).unwrap();
-            if rows.iter().all(|e| e.status != "pending") {
-                return rows;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+            rows.iter().all(|e| e.status != "pending").then_some(rows)
+        })
     }
 }
 

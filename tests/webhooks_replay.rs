@@ -261,7 +261,7 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
         WE=$(sed -n 's/.*"id": *"\(we_[^"]*\)".*/\1/p' created.json | head -1)
         "$BILLCTL" webhooks replay --include-unverified --to "$RECV" --json > replay.jsonl
         touch replayed
-        while [ ! -f go ]; do sleep 0.05; done
+        n=0; while [ ! -f go ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done
         if "$BILLCTL" webhooks endpoint delete "$WE" < /dev/null; then echo "delete without --yes"; exit 8; fi
         "$BILLCTL" webhooks endpoint delete "$WE" --yes --json > deleted.json
         "$BILLCTL" webhooks endpoint list --json > after.json
@@ -274,9 +274,9 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
         let run =
             s.spawn(|| common::in_session_keyring(&env, script, true, &[("RECV", &recv.url)]));
         // Wait for the script to reach the point (or to end), however long that takes.
-        while !(env.path("replayed").exists() || run.is_finished()) {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        common::wait_for("the script to replay (or end)", || {
+            (env.path("replayed").exists() || run.is_finished()).then_some(())
+        });
         {
             let st = env.sim.state();
             if let Some(id) = st.webhook_endpoints.keys().next() {

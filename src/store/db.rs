@@ -56,11 +56,11 @@ impl<'a> From<&'a Option<String>> for P<'a> {
     }
 }
 
-/// Parameters from a list of values: `ps![a, b, c]`.
-#[macro_export]
+/// Parameters from a list of values: `ps![a, b, c]`. Internal: not part of billctl's API.
 macro_rules! ps {
     ($($v:expr),* $(,)?) => { &[$($crate::store::db::P::from($v)),*][..] };
 }
+pub(crate) use ps;
 
 impl rusqlite::ToSql for P<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {

@@ -1,5 +1,8 @@
-//! The local SQLite store: opening (private file modes, WAL, busy timeout, foreign keys),
-//! append-only migrations on `PRAGMA user_version`, status and online backup.
+//! The store, the only door to the database, on one of two backends: SQLite in the data dir
+//! (one host; opening with private file modes, WAL, busy timeout and foreign keys; append-only
+//! migrations on `PRAGMA user_version`; status and online backup) or PostgreSQL (several hosts
+//! sharing one store; its own migrations under an advisory lock, in `pg.rs`). `db.rs` is the
+//! one switch between them.
 
 mod audit;
 pub mod backup;

@@ -469,3 +469,23 @@ fn keyring_shell(
         }
     }
 }
+
+/// How long a test waits for a state it polls for before it fails saying what it waited for:
+/// long enough that no slow machine meets it, short enough that a hang ends the run.
+pub const WAIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Polls `f` every 20 ms until it gives a value; panics naming `what` after [`WAIT_DEADLINE`].
+pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            start.elapsed() < WAIT_DEADLINE,
+            "gave up after {} s waiting for {what}",
+            WAIT_DEADLINE.as_secs()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
