@@ -19,6 +19,18 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// A moment given on the command line: the clap value parser of every moment flag (the
+/// grammar is `time::parse_moment`'s). An age is counted back from the process clock.
+pub fn moment(s: &str) -> Result<i64, String> {
+    crate::time::parse_moment(s, crate::clock::now())
+}
+
+/// A moment given on the command line, rounded down to the start of its UTC day: the clap
+/// value parser of flags that name a day.
+pub fn day(s: &str) -> Result<i64, String> {
+    moment(s).map(|t| t.div_euclid(86_400) * 86_400)
+}
+
 /// Flags every command takes (shown under their own heading, after a command's own options).
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
@@ -138,7 +150,7 @@ fn usage_period(s: &str) -> Result<String, String> {
 pub struct RevenueArgs {
     /// Report as of the end of this UTC day (default: now): MRR then, and its month's
     /// movements up to it
-    #[arg(long, value_name = "DAY", value_parser = crate::time::day)]
+    #[arg(long, value_name = "DAY", value_parser = day)]
     pub as_of: Option<i64>,
     /// tier: MRR and subscribers by tier; month: MRR and movements month by month
     #[arg(long, value_enum, default_value_t = RevenueBy::Tier)]
@@ -673,7 +685,7 @@ pub enum AuditCommand {
 #[derive(Debug, Args)]
 pub struct AuditListArgs {
     /// Only entries since this time: RFC 3339, a date (2026-11-24), unix seconds, or an age like 7d
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub since: Option<i64>,
     /// Only this action (key.issue, key.rotate, key.revoke, catalog.apply)
     #[arg(long)]
@@ -703,7 +715,7 @@ pub enum UsageCommand {
 pub struct UsageSyncArgs {
     /// Oldest usage to consider: RFC 3339, a date, unix seconds, or an age like 7d
     /// [default: Stripe's limit, 35 days ago]
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub since: Option<i64>,
     /// Meter events per second at most [default: usage.sync_rate in the config, else 25]
     #[arg(long, value_name = "N", value_parser = at_least_one::<u32>)]
@@ -720,10 +732,10 @@ pub struct UsageSyncArgs {
 pub struct UsageReconcileArgs {
     /// First UTC day: a date (2026-11-24), or any time (RFC 3339, unix seconds, an age like
     /// 30d) within it [default: 30 days before --to]
-    #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
+    #[arg(long, value_name = "DATE", value_parser = day)]
     pub from: Option<i64>,
     /// Day after the last one compared (exclusive; same forms as --from) [default: tomorrow]
-    #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
+    #[arg(long, value_name = "DATE", value_parser = day)]
     pub to: Option<i64>,
     /// Only this customer
     #[arg(long)]
@@ -734,7 +746,7 @@ pub struct UsageReconcileArgs {
 pub struct UsageCompactArgs {
     /// Drop raw events before this UTC day: a date (2026-11-24), or any time within it (RFC
     /// 3339, unix seconds, an age like 60d); it must be older than the dedup window
-    #[arg(long, value_name = "DATE", value_parser = crate::time::day)]
+    #[arg(long, value_name = "DATE", value_parser = day)]
     pub before: i64,
     /// Events deleted per transaction
     #[arg(long, default_value_t = 50_000, value_name = "N", value_parser = at_least_one::<usize>)]
@@ -756,10 +768,10 @@ pub struct UsageReportArgs {
     pub period: String,
     /// Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d
     /// [default with --to: 1970-01-01]
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub from: Option<i64>,
     /// End of an explicit period, exclusive (same forms as --from) [default with --from: now]
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub to: Option<i64>,
     /// One row per customer, per key, or per day
     #[arg(long, value_enum, default_value_t = ReportBy::Customer)]
@@ -789,7 +801,7 @@ pub struct UsageRecordArgs {
     #[arg(long, default_value_t = 1)]
     pub quantity: i64,
     /// When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub at: Option<i64>,
     /// Event id; an id already recorded is counted once [default: a new random id]
     #[arg(long, value_name = "EVENT_ID")]
@@ -898,7 +910,7 @@ pub struct WebhooksReplayArgs {
 pub struct WebhooksBackfillArgs {
     /// How far back: an age like 72h or 7d, a date, unix seconds or RFC 3339 (Stripe keeps
     /// events for 30 days)
-    #[arg(long, default_value = "72h", value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, default_value = "72h", value_name = "TIME", value_parser = moment)]
     pub since: i64,
     /// Only event types matching this glob (customer.subscription.*)
     #[arg(long = "type", value_name = "GLOB")]
@@ -1014,10 +1026,10 @@ pub struct EventWindow {
     #[arg(long = "type", value_name = "GLOB")]
     pub kind: Option<String>,
     /// Only events created since: RFC 3339, a date, unix seconds, or an age like 72h
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub since: Option<i64>,
     /// Only events created before this time (same forms as --since)
-    #[arg(long, value_name = "TIME", value_parser = crate::time::moment)]
+    #[arg(long, value_name = "TIME", value_parser = moment)]
     pub until: Option<i64>,
 }
 

@@ -67,6 +67,7 @@
 //! | `output/usage.rs` | usage reports (table, CSV), sync, reconcile, compact, import |
 //! | `output/dashboard.rs` | the dashboard page: inline CSS, SVG charts and a little sorting and filtering script; the one renderer of usage charts |
 //! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
+//! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (bidi controls shown), a chart's y axis |
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |

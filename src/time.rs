@@ -21,18 +21,6 @@ pub const MAX_SPAN: i64 = 100 * 365 * 86_400;
 const FORMS: &str =
     "use RFC 3339 (2026-11-24T06:25:00Z), a date (2026-11-24), unix seconds, or an age like 7d or 24h";
 
-/// A moment given on the command line: the clap value parser of every moment flag. An age is
-/// counted back from the process clock.
-pub fn moment(s: &str) -> Result<i64, String> {
-    parse_moment(s, crate::clock::now())
-}
-
-/// A moment given on the command line, rounded down to the start of its UTC day: the clap
-/// value parser of flags that name a day.
-pub fn day(s: &str) -> Result<i64, String> {
-    moment(s).map(|t| t.div_euclid(86_400) * 86_400)
-}
-
 /// A span given on the command line (`0` and `0s` allowed): the clap value parser of `--grace`.
 pub fn span(s: &str) -> Result<i64, String> {
     parse_span(s)
@@ -347,7 +335,7 @@ mod tests {
             assert!(parse_moment(bad, T).is_err(), "{bad:?} was accepted");
         }
         assert!(parse_moment("99999999999999999w", T).is_err());
-        assert!(moment("tomorrow")
+        assert!(parse_moment("tomorrow", T)
             .unwrap_err()
             .contains("malformed timestamp"));
     }
@@ -372,7 +360,10 @@ mod tests {
     fn days_months_and_spans() {
         assert_eq!(parse_day("2000-02-29"), Ok(951_782_400));
         assert!(parse_day("2001-02-29").is_err());
-        assert_eq!(day("2026-11-24T23:59:59Z"), Ok(T - 6 * 3600));
+        assert_eq!(
+            parse_moment("2026-11-24T23:59:59Z", T).map(|t| t.div_euclid(86_400) * 86_400),
+            Ok(T - 6 * 3600)
+        );
         assert_eq!(parse_month("2026-11"), Ok((1_793_491_200, 1_796_083_200)));
         assert_eq!(
             parse_month("2026-12").unwrap().1,

@@ -7,6 +7,7 @@
 //! `data-ymax` and the plot box `data-plot="x0 y0 x1 y1"`) so a reader (the tests) can turn
 //! points back into moments and totals.
 
+use super::svg::{escape, y_grid};
 use crate::money::{group, money};
 use crate::ops::dashboard::{
     Dashboard, KeysSection, RevenueSection, SubscribersSection, UsageRow, UsageSection,
@@ -17,29 +18,6 @@ use crate::usage::series::{QuotaReached, Series};
 use std::fmt::Write;
 
 const DAY: i64 = 86_400;
-
-/// Text made safe for HTML and SVG (element content and quoted attributes). A bidirectional
-/// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069) is shown as its escape
-/// (`\u{202e}`) rather than obeyed, so a name like `evil\u{202e}gnp.exe` cannot reverse a
-/// caption's customer id and figures; controls are dropped.
-pub(super) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&c.escape_unicode().to_string())
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A signed count with thousands separators.
 fn count(n: i64) -> String {
@@ -473,27 +451,6 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
 /// Five gridlines, from 0 to `top` in quarters.
 fn quarters(top: f64) -> [f64; 5] {
     [0.0, top / 4.0, top / 2.0, top * 3.0 / 4.0, top]
-}
-
-/// A chart's y axis: a gridline from `x0` to `x1` at each of `ticks` (values, placed by `y`),
-/// labelled at its left by `label`.
-pub(super) fn y_grid(
-    o: &mut String,
-    (x0, x1): (f64, f64),
-    ticks: &[f64],
-    y: &dyn Fn(f64) -> f64,
-    label: &dyn Fn(f64) -> String,
-) {
-    for &v in ticks {
-        let _ = write!(
-            o,
-            "<line class=\"grid\" x1=\"{x0}\" x2=\"{x1}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            x0 - 6.0,
-            y(v) + 4.0,
-            escape(&label(v)),
-            yy = y(v)
-        );
-    }
 }
 
 /// A chart's y axis title, turned on its side beside the axis, centred at `mid`.

@@ -13,6 +13,7 @@ mod keys;
 mod payments;
 pub mod revenue;
 mod subscriptions;
+mod svg;
 mod usage;
 mod webhooks;
 

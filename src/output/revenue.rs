@@ -260,7 +260,7 @@ pub fn csv_by_month(r: &ByMonth) -> String {
     super::csv_text(&header, rows)
 }
 
-use super::dashboard::escape;
+use super::svg::escape;
 
 /// Fill colours for tiers, in tier order.
 const PALETTE: &[&str] = &[
@@ -298,7 +298,7 @@ pub(super) fn stacked(
         t = escape(title)
     );
     // The y axis: zero, half and the maximum, labelled.
-    super::dashboard::y_grid(
+    super::svg::y_grid(
         &mut svg,
         (left, w - 10.0),
         &[0.0, max / 2.0, max],

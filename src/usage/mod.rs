@@ -46,9 +46,17 @@ pub struct Bounds {
     pub max_future_skew: i64,
 }
 
+/// The largest quantity one event may carry, unless `usage.max_quantity` says otherwise.
+pub const DEFAULT_MAX_QUANTITY: i64 = 1_000_000_000;
+/// How far ahead of now an event's time may be, unless `usage.max_future_skew` says otherwise.
+pub const DEFAULT_MAX_FUTURE_SKEW_SECS: i64 = 300;
+
 impl Default for Bounds {
     fn default() -> Self {
-        crate::config::UsageSettings::default().bounds()
+        Bounds {
+            max_quantity: DEFAULT_MAX_QUANTITY,
+            max_future_skew: DEFAULT_MAX_FUTURE_SKEW_SECS,
+        }
     }
 }
 
