@@ -442,12 +442,14 @@ pub const ZERO_DECIMAL: &[&str] = &[
 /// The largest unit_amount Stripe accepts (eight digits).
 const MAX_AMOUNT: i64 = 99_999_999;
 
-struct Ctx<'a> {
+/// The config's text and its file name: what an error needs to name the line (not to be
+/// confused with `context::Ctx`, what commands ask for).
+struct SourceText<'a> {
     file: &'a str,
     src: &'a str,
 }
 
-impl Ctx<'_> {
+impl SourceText<'_> {
     fn err(
         &self,
         span: std::ops::Range<usize>,
@@ -573,7 +575,7 @@ fn read_config(p: &Path) -> anyhow::Result<String> {
 
 /// Parses and validates config text; `file` names it in errors.
 pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
-    let cx = Ctx { file, src };
+    let cx = SourceText { file, src };
     let syntax = |e: toml::de::Error| {
         let message = e.message().trim().to_string();
         cx.err(e.span().unwrap_or(0..0), "", message)
@@ -726,7 +728,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     })
 }
 
-fn access_policy(cx: &Ctx, raw: Option<Spanned<RawAccess>>) -> Result<AccessPolicy, ConfigError> {
+fn access_policy(cx: &SourceText, raw: Option<Spanned<RawAccess>>) -> Result<AccessPolicy, ConfigError> {
     let mut policy = AccessPolicy::default();
     let Some(raw) = raw.map(Spanned::into_inner) else {
         return Ok(policy);
@@ -762,7 +764,7 @@ fn access_policy(cx: &Ctx, raw: Option<Spanned<RawAccess>>) -> Result<AccessPoli
     Ok(policy)
 }
 
-fn meter(cx: &Ctx, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
+fn meter(cx: &SourceText, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
     let raw = raw.into_inner();
     let name = raw.event_name.get_ref();
     // Stripe: event names are up to 100 characters.
@@ -807,7 +809,7 @@ fn meter(cx: &Ctx, raw: Spanned<RawMeter>) -> Result<MeterSpec, ConfigError> {
 /// The highest `usage.max_quantity` a config may set.
 pub const MAX_QUANTITY_CEILING: i64 = 1_000_000_000_000;
 
-fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError> {
+fn usage_settings(cx: &SourceText, raw: RawUsage) -> Result<UsageSettings, ConfigError> {
     let d = UsageSettings::default();
     let ranged = |v: &Option<Spanned<i64>>, key: &str, default: u32, min: i64, max: i64| match v {
         None => Ok(default),
@@ -853,7 +855,7 @@ fn usage_settings(cx: &Ctx, raw: RawUsage) -> Result<UsageSettings, ConfigError>
 }
 
 /// A deserializing error with the dotted key path serde_path_to_error tracked.
-fn path_error(cx: &Ctx, e: serde_path_to_error::Error<toml::de::Error>) -> ConfigError {
+fn path_error(cx: &SourceText, e: serde_path_to_error::Error<toml::de::Error>) -> ConfigError {
     // toml's `Spanned` wraps each value in a private key: leave those out of the path.
     let path: Vec<String> = e
         .path()
@@ -892,7 +894,7 @@ fn valid_id_chars(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn stripe_settings(cx: &Ctx, raw: RawStripe) -> Result<StripeSettings, ConfigError> {
+fn stripe_settings(cx: &SourceText, raw: RawStripe) -> Result<StripeSettings, ConfigError> {
     if let Some(b) = &raw.api_base {
         if !(b.get_ref().starts_with("https://") || b.get_ref().starts_with("http://")) {
             return Err(cx.err(
@@ -928,7 +930,7 @@ fn stripe_settings(cx: &Ctx, raw: RawStripe) -> Result<StripeSettings, ConfigErr
 }
 
 fn metadata(
-    cx: &Ctx,
+    cx: &SourceText,
     raw: Option<Spanned<BTreeMap<String, String>>>,
     key: &str,
 ) -> Result<BTreeMap<String, String>, ConfigError> {
@@ -957,7 +959,7 @@ fn metadata(
 }
 
 fn tier(
-    cx: &Ctx,
+    cx: &SourceText,
     id: &str,
     span: std::ops::Range<usize>,
     raw: RawTier,
@@ -1130,7 +1132,7 @@ fn tier(
 }
 
 fn price(
-    cx: &Ctx,
+    cx: &SourceText,
     key: &str,
     raw: Spanned<RawPrice>,
     primary_of: Option<&str>,
