@@ -728,7 +728,10 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     })
 }
 
-fn access_policy(cx: &SourceText, raw: Option<Spanned<RawAccess>>) -> Result<AccessPolicy, ConfigError> {
+fn access_policy(
+    cx: &SourceText,
+    raw: Option<Spanned<RawAccess>>,
+) -> Result<AccessPolicy, ConfigError> {
     let mut policy = AccessPolicy::default();
     let Some(raw) = raw.map(Spanned::into_inner) else {
         return Ok(policy);
