@@ -17,7 +17,25 @@
 //! |---|---|
 //! | `main.rs` | the binary: parse, run, map the outcome to an exit code |
 //! | `lib.rs` | the module list and `run` |
-//! | `cli.rs` | every clap type; doc comments are the help text |
+//! | `cli/mod.rs` | the clap grammar's top: `Cli`, the global flags, the command list, the moment value parsers |
+//! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods) |
+//! | `cli/keys_verify.rs` | the `keys verify` fast path, parsed without building the whole grammar |
+//! | `cli/audit.rs` | `audit` flags |
+//! | `cli/auth.rs` | `auth` flags |
+//! | `cli/checkout.rs` | `checkout` flags |
+//! | `cli/completions.rs` | `completions` flags |
+//! | `cli/customers.rs` | `customers` flags |
+//! | `cli/dashboard.rs` | `dashboard` flags |
+//! | `cli/db.rs` | `db` flags |
+//! | `cli/invoices.rs` | `invoices` flags |
+//! | `cli/keys.rs` | `keys` flags |
+//! | `cli/payments.rs` | `payment-methods` and `portal` flags |
+//! | `cli/prices.rs` | `prices` flags |
+//! | `cli/revenue.rs` | `revenue` flags |
+//! | `cli/setup_products.rs` | `setup-products` flags |
+//! | `cli/subscriptions.rs` | `subscriptions` flags |
+//! | `cli/usage.rs` | `usage` flags |
+//! | `cli/webhooks.rs` | `webhooks` flags |
 //! | `context.rs` | what commands ask for: output, config, store and Stripe client (lazy), runtime |
 //! | `commands/mod.rs` | dispatch, and helpers shared by commands (tier lookup, actor, declined prompts) |
 //! | `commands/audit.rs` | `audit list` |

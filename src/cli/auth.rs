@@ -1,0 +1,21 @@
+//! `billctl auth login|status|logout`.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)
+    Login(AuthLoginArgs),
+    /// Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)
+    Status,
+    /// Remove the stored key of the profile from the OS keyring
+    Logout,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthLoginArgs {
+    /// Read the key from the first line of stdin instead of prompting
+    #[arg(long)]
+    pub stdin: bool,
+}

@@ -1,0 +1,45 @@
+//! `billctl db status|backup|restore|migrate|copy`.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Show both store files' paths, schema versions and row counts
+    Status,
+    /// Back up both store files (billctl.db and webhooks.db), consistently, into a new directory
+    Backup(DbBackupArgs),
+    /// Restore both store files from a backup directory (asks first; keeps the current state)
+    Restore(DbRestoreArgs),
+    /// Apply the store's migrations (SQLite, or Postgres under an advisory lock)
+    Migrate,
+    /// Copy the SQLite store into an empty Postgres database, or back; verified by counts and sums
+    Copy(DbCopyArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("direction").required(true).args(["to", "from"])))]
+pub struct DbCopyArgs {
+    /// Copy the SQLite store in the data dir into this empty Postgres database
+    /// (postgres://user@host/db, no password: set BILLCTL_DATABASE_PASSWORD)
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Copy this Postgres database into the empty SQLite store in the data dir
+    #[arg(long, value_name = "URL")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbBackupArgs {
+    /// Destination directory (asks before replacing an existing one)
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DbRestoreArgs {
+    /// A directory written by `db backup`
+    pub dir: PathBuf,
+    /// Check the backup (manifest, checksums, integrity, schema) and change nothing
+    #[arg(long)]
+    pub check: bool,
+}
