@@ -288,7 +288,6 @@ fn tampered(
     version: i64,
     stated: Option<i64>,
 ) {
-    use sha2::Digest;
     std::fs::create_dir_all(to).unwrap();
     for f in ["billctl.db", "webhooks.db", "manifest.json"] {
         std::fs::copy(from.join(f), to.join(f)).unwrap();
@@ -305,17 +304,26 @@ fn tampered(
         c.pragma_update(None, "user_version", version).unwrap();
         c.execute_batch("VACUUM").unwrap();
     }
-    let bytes = std::fs::read(&path).unwrap();
+    match_manifest(to, file, Some(stated.unwrap_or(version)));
+}
+
+/// Rewrites the manifest in `dir` so that `file`'s size and SHA-256 (and, if given, its schema
+/// version) match the file as it now is: a backup changed by hand, made to look sound.
+fn match_manifest(dir: &std::path::Path, file: &str, version: Option<i64>) {
+    use sha2::Digest;
+    let bytes = std::fs::read(dir.join(file)).unwrap();
     let mut m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(to.join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     for f in m["files"].as_array_mut().unwrap() {
         if f["name"] == file {
             f["bytes"] = bytes.len().into();
             f["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
-            f["schema_version"] = stated.unwrap_or(version).into();
+            if let Some(v) = version {
+                f["schema_version"] = v.into();
+            }
         }
     }
-    std::fs::write(to.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
 }
 
 /// `db restore` checks what it restores (issue 29): a file's schema version is read from the
@@ -374,7 +382,6 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     }
     // A file that is not SQLite at all (its manifest made to match): refused, the file named.
     {
-        use sha2::Digest;
         let junk_dir = env.path("junk");
         std::fs::create_dir_all(&junk_dir).unwrap();
         for f in ["billctl.db", "webhooks.db", "manifest.json"] {
@@ -382,20 +389,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
         }
         let junk = b"this is not a database, just some text of a reasonable length....".repeat(100);
         std::fs::write(junk_dir.join("billctl.db"), &junk).unwrap();
-        let mut m: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(junk_dir.join("manifest.json")).unwrap())
-                .unwrap();
-        for f in m["files"].as_array_mut().unwrap() {
-            if f["name"] == "billctl.db" {
-                f["bytes"] = junk.len().into();
-                f["sha256"] = hex::encode(sha2::Sha256::digest(&junk)).into();
-            }
-        }
-        std::fs::write(
-            junk_dir.join("manifest.json"),
-            serde_json::to_vec(&m).unwrap(),
-        )
-        .unwrap();
+        match_manifest(&junk_dir, "billctl.db", None);
         let r = env
             .run(&["db", "restore", junk_dir.to_str().unwrap(), "--check"])
             .code(2);

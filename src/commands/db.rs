@@ -5,7 +5,6 @@ use crate::clock::now;
 use crate::context::Ctx;
 use crate::store::backup;
 use crate::store::webhooks::EventStore;
-use crate::store::Store;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -173,12 +172,8 @@ fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
     }
     let mut events = EventStore::open(&dir)?;
     let store = ctx.store()?;
+    // Staged files are migrated, and the restored store is opened again, inside `restore`.
     let restored = backup::restore(store, &mut events, &args.dir, &dir, now())?;
-    // Re-open both, which migrates a backup from an older billctl.
-    drop(events);
-    drop(ctx.take_store()?);
-    Store::open(&dir)?;
-    EventStore::open(&dir)?;
     if ctx.output.json {
         ctx.output.json(&restored)?;
     } else {

@@ -285,13 +285,14 @@ struct Tally {
 }
 
 impl Tally {
+    /// What one committed batch of `len` events did.
     fn add(&mut self, w: crate::store::Written, len: usize) {
-        self.inserted += w.inserted;
-        self.written += len;
-        self.conflicts += w.conflicts.len();
-        let room = CONFLICTS_LISTED.saturating_sub(self.first_conflicts.len());
-        self.first_conflicts
-            .extend(w.conflicts.into_iter().take(room));
+        self.merge(Tally {
+            inserted: w.inserted,
+            written: len,
+            conflicts: w.conflicts.len(),
+            first_conflicts: w.conflicts,
+        });
     }
 
     fn merge(&mut self, other: Tally) {

@@ -54,7 +54,13 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
 /// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
 /// which reorder what follows them on screen.
 fn unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || bidi_control(c)
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): shown,
+/// never obeyed, on a terminal and in HTML alike.
+pub(crate) fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
@@ -441,8 +447,9 @@ pub struct PrivateFile {
     out: Sink,
 }
 
-/// Whether `path` names something to write in place rather than replace.
-fn in_place(path: &std::path::Path) -> bool {
+/// Whether `path` names something to write in place rather than replace, given what it is
+/// (`meta`, following a symlink: one to a FIFO or a device is written through).
+fn in_place(path: &std::path::Path, meta: Option<&std::fs::Metadata>) -> bool {
     let through_dev = |p: &std::path::Path| p.starts_with("/dev") || p.starts_with("/proc");
     if through_dev(path) {
         return true;
@@ -456,19 +463,19 @@ fn in_place(path: &std::path::Path) -> bool {
             return true;
         }
     }
-    // Follows a symlink: one to a FIFO or a device is written through, as the name says.
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    meta.is_some_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl PrivateFile {
     pub fn create(path: &std::path::Path) -> Result<PrivateFile> {
         use anyhow::Context;
+        let meta = std::fs::metadata(path).ok();
         let out = if path.as_os_str() == "-" {
             Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))
-        } else if in_place(path) {
+        } else if in_place(path, meta.as_ref()) {
             let f = std::fs::OpenOptions::new()
                 .write(true)
-                .truncate(std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+                .truncate(meta.as_ref().is_some_and(|m| m.is_file()))
                 .open(path)
                 .with_context(|| format!("failed to open {}", path.display()))?;
             Sink::InPlace(std::io::BufWriter::new(f))

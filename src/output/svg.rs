@@ -17,9 +17,7 @@ pub(crate) fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&c.escape_unicode().to_string())
-            }
+            c if super::bidi_control(c) => out.push_str(&c.escape_unicode().to_string()),
             c if c.is_control() => {}
             c => out.push(c),
         }

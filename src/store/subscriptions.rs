@@ -406,33 +406,6 @@ impl Store {
         })
     }
 
-    /// Sets a subscription's status as of `as_of` when `decide` (given the current status
-    /// and as-of time) returns a new one; `None` when the subscription is not mirrored.
-    pub fn set_subscription_status_if(
-        &mut self,
-        id: &str,
-        as_of: i64,
-        decide: impl FnOnce(&str, i64) -> Result<String, String>,
-    ) -> Result<Option<Result<(String, String), String>>> {
-        self.db.tx(true, |db| {
-            let Some((status, at)) = state_of(db, id)? else {
-                return Ok(None);
-            };
-            let new = match decide(&status, at) {
-                Ok(s) => s,
-                Err(why) => return Ok(Some(Err(why))),
-            };
-            db.execute(
-                "UPDATE subscriptions SET status = ?2, synced_at = ?3 WHERE id = ?1",
-                crate::ps![id, &new, as_of],
-            )?;
-            if let Some(row) = subscription_in(db, id)? {
-                note_change(db, &row, &new, as_of, Source::Webhook)?;
-            }
-            Ok(Some(Ok((status, new))))
-        })
-    }
-
     /// Adds a customer that is not yet mirrored (an existing row is left as it is); returns
     /// whether it was added.
     pub fn add_customer(&mut self, customer: &Customer, at: i64) -> Result<bool> {
@@ -673,10 +646,20 @@ mod tests {
         s.put_subscription_if(&row("past_due", "team"), &c, 1_300, |_| Ok(()))
             .unwrap()
             .unwrap();
-        s.set_subscription_status_if("sub_1", 1_400, |_, _| Ok("active".into()))
+        let paid = PaymentEvent {
+            invoice: "in_1",
+            at: 1_400,
+            paid: true,
+            invoice_paid: true,
+            attempts: 1,
+            next_attempt: None,
+        };
+        let applied = s
+            .apply_payment_event("sub_1", &paid, |_| Ok("active".into()))
             .unwrap()
             .unwrap()
             .unwrap();
+        assert_eq!(applied.status, Ok(("past_due".into(), "active".into())));
         s.replace_mirror(std::slice::from_ref(&c), &[row("active", "team")], 1_500)
             .unwrap(); // a sync that finds nothing new
         s.replace_mirror(std::slice::from_ref(&c), &[], 1_600)
