@@ -5,7 +5,7 @@
 //!
 //! # Module map
 //!
-//! One line per module; `tests/cli.rs` checks that this map lists every file under `src/`. Commands
+//! One line per module; `tests/it/cli.rs` checks that this map lists every file under `src/`. Commands
 //! glue flags to a workflow in `ops/` and hand its report to `output/`, which renders it (a
 //! `Render` impl per report: a table or lines without `--json`, the report itself with it);
 //! workflows and domain modules decide and print nothing; `store/` and `stripe/` are the doors to

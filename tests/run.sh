@@ -10,9 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Each test file says in its header whether it runs against real Stripe: a line
+# The integration tests are one binary, `it` (tests/it/main.rs), with one module per file in
+# tests/it/. Each file says in its header whether it runs against real Stripe: a line
 # "//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): runs." or "...: skipped, as <reason>."
-# (tests/cli.rs checks that every file has one).
+# (tests/it/cli.rs checks that every file has one); a module's tests are picked by the
+# filter "<file>::".
 MARK='//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): '
 if [ -n "${BILLCTL_TEST_STRIPE_KEY:-}" ]; then
     case "$BILLCTL_TEST_STRIPE_KEY" in
@@ -20,26 +22,27 @@ if [ -n "${BILLCTL_TEST_STRIPE_KEY:-}" ]; then
         *) echo "error: BILLCTL_TEST_STRIPE_KEY must be a test-mode key (sk_test_...); a live-mode key is refused" >&2; exit 2 ;;
     esac
     live=()
-    for f in tests/*.rs; do
+    for f in tests/it/*.rs; do
         name=$(basename "$f" .rs)
+        [ "$name" = main ] && continue
         mark=$(grep -F -m1 "$MARK" "$f" | sed "s|^$MARK||" || true)
         case "$mark" in
             runs.) live+=("$name") ;;
             skipped,*)
-                n=$(cargo test --locked -q -p billctl --test "$name" -- --list --format terse 2>/dev/null | grep -c ': test$' || true)
-                echo "skipped tests/$name.rs (tests: $n) against Stripe: ${mark#skipped, as }" ;;
-            *) echo "error: tests/$name.rs has no line \"$MARK...\" saying whether it runs against Stripe" >&2; exit 2 ;;
+                n=$(cargo test --locked -q -p billctl --test it -- "$name::" --list --format terse 2>/dev/null | grep -c ': test$' || true)
+                echo "skipped tests/it/$name.rs (tests: $n) against Stripe: ${mark#skipped, as }" ;;
+            *) echo "error: tests/it/$name.rs has no line \"$MARK...\" saying whether it runs against Stripe" >&2; exit 2 ;;
         esac
     done
     for name in "${live[@]}"; do
-        cargo test --locked -p billctl --test "$name"
+        cargo test --locked -p billctl --test it -- "$name::"
     done
     exit 0
 fi
 
 cargo test --workspace --locked
 if [ -n "${BILLCTL_REQUIRE_POSTGRES:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    BILLCTL_TEST_BACKEND=postgres cargo test --locked -p billctl --test '*'
+    BILLCTL_TEST_BACKEND=postgres cargo test --locked -p billctl --test it
 else
     echo "note: the integration tests did not run against Postgres: no PostgreSQL server binaries in /usr/lib/postgresql (Debian: apt-get install postgresql)"
 fi

@@ -24,7 +24,13 @@ pub struct Env {
     /// With `BILLCTL_TEST_BACKEND=postgres`: this environment's own Postgres database, which
     /// every command gets as `BILLCTL_DATABASE_URL`.
     pub database_url: Option<String>,
+    /// This environment's own billctl profile. The kernel keyring's persistent keyring is one
+    /// per user, shared by every session keyring, so two environments at once (one test
+    /// binary runs them in parallel) must never share a keyring entry's name.
+    pub profile: String,
 }
+
+static NEXT_ENV: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The variable that runs the suite against Postgres (`postgres`) instead of SQLite.
 pub const BACKEND_ENV: &str = "BILLCTL_TEST_BACKEND";
@@ -124,6 +130,11 @@ impl Env {
             key,
             pinned_now: std::sync::atomic::AtomicI64::new(i64::MIN),
             database_url,
+            profile: format!(
+                "billctl-test-{}-{}",
+                std::process::id(),
+                NEXT_ENV.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ),
         }
     }
 
@@ -179,10 +190,7 @@ impl Env {
             .env("BILLCTL_DATA_DIR", self.data_dir())
             .env("BILLCTL_STRIPE_API_BASE", self.sim.base_url())
             // A profile no other test or person uses, so a real keyring never answers.
-            .env(
-                "BILLCTL_PROFILE",
-                format!("billctl-test-{}", std::process::id()),
-            )
+            .env("BILLCTL_PROFILE", &self.profile)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
         let pinned = self.pinned_now.load(std::sync::atomic::Ordering::SeqCst);

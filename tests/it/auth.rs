@@ -1,0 +1,144 @@
+//! `billctl auth`: the real kernel keyring round trip (in a fresh session keyring), status,
+//! and keys that are never echoed.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it checks keys against a simulator with a key of its own, and stores them in the keyring.
+
+use crate::common;
+
+use common::Env;
+
+const KEY: &str = "sk_test_keyringroundtrip00000000000042";
+
+/// Runs `script` inside a fresh kernel session keyring, without the env key, so the keyring
+/// is the source of the Stripe key.
+fn in_session_keyring(env: &Env, script: &str) -> common::Run {
+    common::in_session_keyring(env, script, false, &[("KEY", KEY)])
+}
+
+#[test]
+fn keyring_round_trip_across_processes() {
+    let env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    let script = r#"
+        printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin
+        "$BILLCTL" auth status --json > status.json
+        "$BILLCTL" setup-products --plan --json > plan.json
+        "$BILLCTL" auth logout --yes
+        if "$BILLCTL" auth status; then echo "status after logout should fail"; exit 9; fi
+        echo round-trip-done
+    "#;
+    let r = in_session_keyring(&env, script);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("round-trip-done"));
+    let status: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    assert_eq!(status["configured"], true);
+    assert_eq!(status["source"], "keyring");
+    assert_eq!(status["mode"], "test");
+    assert_eq!(status["type"], "sk");
+    assert_eq!(status["last4"], "0042");
+    let plan: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
+    assert_eq!(
+        plan["changes"], 6,
+        "the keyring key authenticated against the simulator"
+    );
+    assert!(
+        !r.stderr.contains(KEY) && !r.stdout.contains(KEY),
+        "the key is never printed"
+    );
+    assert!(r.stderr.contains("…0042"), "{}", r.stderr);
+}
+
+#[test]
+fn status_shows_the_env_key_masked() {
+    let env = Env::new();
+    let r = env.run(&["auth", "status"]).ok();
+    assert!(
+        r.stdout.contains("environment (BILLCTL_STRIPE_API_KEY)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("mode:    test") && r.stdout.contains("0000"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(stripe_sim::DEFAULT_API_KEY));
+    let j = env.run(&["auth", "status", "--json"]).ok().json();
+    assert_eq!(
+        (
+            j["source"].as_str(),
+            j["type"].as_str(),
+            j["last4"].as_str()
+        ),
+        (Some("env"), Some("sk"), Some("0000"))
+    );
+}
+
+#[test]
+fn status_without_a_key_exits_1_with_the_hint() {
+    let mut env = Env::new();
+    env.key = None;
+    let r = env.run(&["auth", "status", "--json"]).code(1);
+    assert_eq!(r.json()["configured"], false);
+    assert!(r.stderr.contains("billctl auth login"), "{}", r.stderr);
+}
+
+#[test]
+fn login_rejects_bad_keys_without_echoing_them_and_never_prompts_without_a_terminal() {
+    let env = Env::new();
+    let r = env
+        .run_with_stdin(
+            &["auth", "login", "--stdin"],
+            "pk_test_publishablesecret123\n",
+        )
+        .code(2);
+    assert!(r.stderr.contains("publishable"), "{}", r.stderr);
+    assert!(!r.stderr.contains("publishablesecret123"), "{}", r.stderr);
+    let r = env.run(&["auth", "login"]).code(2);
+    assert!(r.stderr.contains("--stdin"), "{}", r.stderr);
+    let r = env.run(&["auth", "logout"]).code(2);
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+}
+
+#[test]
+fn the_key_is_never_accepted_on_the_command_line() {
+    let env = Env::new();
+    for args in [
+        &["auth", "login", "--key", "sk_test_abcdefgh1234"][..],
+        &["--api-key", "sk_test_abcdefgh1234", "prices", "check"][..],
+    ] {
+        let r = env.run(args).code(2);
+        assert!(r.stderr.contains("unexpected argument"), "{}", r.stderr);
+    }
+}
+
+/// A keyring that refuses writes (issue 29): `auth login` says the key was not stored, names
+/// the variable to use instead, and exits 2; `auth status` then finds no key.
+#[test]
+fn login_into_a_keyring_that_refuses_writes_fails_and_names_the_variable() {
+    let env = Env::new();
+    let script = r#"
+        rc=0; printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin 2> login.err || rc=$?
+        echo $rc > login.code
+        "$BILLCTL" auth status --json > status.json || true
+    "#;
+    let r = common::in_refusing_keyring(&env, script, false, &[("KEY", KEY)]);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(common::read(&env.path("login.code")).trim(), "2");
+    let err = common::read(&env.path("login.err"));
+    assert!(
+        err.contains("BILLCTL_STRIPE_API_KEY") && err.contains("refused"),
+        "{err}"
+    );
+    assert!(!err.contains("Stored"), "{err}");
+    assert!(!err.contains(&KEY[8..]), "the key is never printed: {err}");
+    let status: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    assert_eq!(status["configured"], false);
+}

@@ -1,0 +1,235 @@
+//! The binary's top level: help, version, usage errors, completions (fresh, and touching no
+//! store, config, keyring or Stripe), and broken pipes.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
+
+use crate::common;
+
+use common::Env;
+
+#[test]
+fn help_describes_the_tool_and_exits_0() {
+    let env = Env::new();
+    let r = env.run(&["--help"]).ok();
+    assert!(r.stdout.contains("Usage: billctl"), "{}", r.stdout);
+    for cmd in ["setup-products", "prices", "auth", "db", "completions"] {
+        assert!(r.stdout.contains(cmd), "{cmd} in help");
+    }
+    let r = env.run(&["setup-products", "--help"]).ok();
+    assert!(r.stdout.contains("--prune") && r.stdout.contains("--write-env"));
+}
+
+#[test]
+fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_heading() {
+    let env = Env::new();
+    let r = env.run(&["usage", "report", "--help"]).ok();
+    let own = r.stdout.find("--customer").expect("its own option");
+    let heading = r
+        .stdout
+        .find("Global options:")
+        .unwrap_or_else(|| panic!("a Global options heading:\n{}", r.stdout));
+    let global = r.stdout.find("--data-dir").expect("a global option");
+    assert!(own < heading && heading < global, "{}", r.stdout);
+    // Group descriptions say what the group does.
+    let r = env.run(&["--help"]).ok();
+    assert!(
+        r.stdout
+            .contains("Receive, store, apply, list, replay and backfill Stripe webhooks"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let r = Env::new().run(&["--version"]).ok();
+    assert_eq!(
+        r.stdout.trim(),
+        format!("billctl {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn no_command_or_an_unknown_flag_is_a_usage_error_with_exit_2() {
+    let env = Env::new();
+    let r = env.run(&[]).code(2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("Usage: billctl"));
+    let r = env.run(&["--frobnicate"]).code(2);
+    assert!(r.stderr.contains("--frobnicate"));
+    let r = env.run(&["--color", "sometimes", "db", "status"]).code(2);
+    assert!(r.stderr.contains("sometimes"));
+}
+
+#[test]
+fn checked_in_completions_are_fresh() {
+    use clap_complete::Shell;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let bless = std::env::var_os("BILLCTL_BLESS").is_some();
+    for (shell, file) in [
+        (Shell::Bash, "billctl.bash"),
+        (Shell::Zsh, "_billctl"),
+        (Shell::Fish, "billctl.fish"),
+        (Shell::PowerShell, "_billctl.ps1"),
+        (Shell::Elvish, "billctl.elv"),
+    ] {
+        let want = billctl::commands::completions::script(shell);
+        let path = dir.join(file);
+        if bless {
+            std::fs::write(&path, &want).unwrap();
+            continue;
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "{} is stale: run BILLCTL_BLESS=1 cargo test --test it checked_in_completions_are_fresh", path.display());
+    }
+}
+
+#[test]
+fn help_version_and_completions_touch_no_store_config_keyring_or_stripe() {
+    let env = Env::new();
+    let data = env.path("never-created");
+    for args in [
+        &["--help"][..],
+        &["--version"][..],
+        &["completions", "bash"][..],
+        &["completions", "zsh"][..],
+    ] {
+        let r = common::run(
+            env.command()
+                .env("BILLCTL_DATA_DIR", &data)
+                .env("BILLCTL_CONFIG", "/nonexistent/broken.toml")
+                .env("BILLCTL_STRIPE_API_BASE", "http://127.0.0.1:9/")
+                .env_remove("BILLCTL_STRIPE_API_KEY")
+                .args(args),
+        );
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    assert!(!data.exists(), "no store was created");
+    assert!(env.sim.requests().is_empty());
+    let r = env.run(&["completions", "bash"]).ok();
+    assert!(
+        r.stdout.contains("_billctl()"),
+        "a bash completion function"
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let env = Env::new();
+    let mut c = env.command();
+    c.args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn the_crate_docs_module_map_lists_every_source_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The map lives in src/lib.rs's crate documentation (issue 30 moved it from the README).
+    let docs: String = std::fs::read_to_string(root.join("src/lib.rs"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let map = docs
+        .split("# Module map")
+        .nth(1)
+        .expect("a Module map section")
+        .split("\n#")
+        .next()
+        .unwrap();
+    let listed: std::collections::BTreeSet<String> = map
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next().map(String::from))
+        .collect();
+    let mut files = std::collections::BTreeSet::new();
+    let mut dirs = vec![root.join("src")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.insert(
+                    p.strip_prefix(root.join("src"))
+                        .unwrap()
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    let missing: Vec<_> = files.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&files).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "not in the module map in src/lib.rs: {missing:?}; in it but not in src/: {stale:?}"
+    );
+}
+
+/// Every test file says whether it runs against real Stripe (issue 21): tests/run.sh reads
+/// the line to choose what runs with BILLCTL_TEST_STRIPE_KEY and to name why the rest is
+/// skipped, and a file without it would be neither run nor named.
+#[test]
+fn every_test_file_says_whether_it_runs_against_real_stripe() {
+    const MARK: &str = "//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): ";
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut runs = Vec::new();
+    for entry in std::fs::read_dir(dir.join("it")).unwrap() {
+        let path = entry.unwrap().path();
+        // main.rs only gathers the modules of the one test binary.
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("main.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mark = text
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .find_map(|l| l.strip_prefix(MARK))
+            .unwrap_or_else(|| {
+                panic!("{} has no line `{MARK}runs.|skipped, as …`", path.display())
+            });
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        match mark {
+            "runs." => runs.push(name),
+            m if m.starts_with("skipped, as ") && m.ends_with('.') && m.len() > 20 => {}
+            m => panic!(
+                "{}: the mark must say `runs.` or `skipped, as <reason>.`: {m}",
+                path.display()
+            ),
+        }
+    }
+    assert_eq!(runs, ["live"], "the live-capable files");
+    let script = std::fs::read_to_string(dir.join("run.sh")).unwrap();
+    assert!(
+        script.contains(&format!("MARK='{MARK}'")),
+        "tests/run.sh reads the same mark"
+    );
+}
+
+/// Messages say what to do (issue 30): `checkout create` without `--tier` names the flag and
+/// the tiers (it said `unknown tier ""`); a zero churn is `$0.00`, never `-$0.00`.
+#[test]
+fn messages_name_the_flag_and_zero_has_no_sign() {
+    let env = Env::with_catalog();
+    let r = env
+        .run(&["checkout", "create", "--email", "a@example.com"])
+        .code(2);
+    assert!(
+        r.stderr
+            .contains("needs --tier (one of pro, team, enterprise)"),
+        "{}",
+        r.stderr
+    );
+    env.subscribed("zero@example.com", "pro");
+    let table = env.run(&["revenue"]).ok().stdout;
+    assert!(
+        table.contains("churn") && table.contains("$0.00"),
+        "{table}"
+    );
+    assert!(!table.contains("-$0.00"), "{table}");
+}

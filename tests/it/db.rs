@@ -1,0 +1,476 @@
+//! `billctl db status|backup`, and the store's file modes.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it tests the local store only; the default run covers it.
+
+use crate::common;
+
+use common::Env;
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn status_shows_path_version_and_counts_and_backup_copies_online() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::new();
+    env.run(&["setup-products", "--yes"]).ok();
+    let s = env.run(&["db", "status", "--json"]).ok().json();
+    let path = env.data_dir().join("billctl.db");
+    assert_eq!(s["path"], path.to_str().unwrap());
+    assert_eq!(s["schema_version"], 9);
+    assert_eq!(s["tables"]["catalog_tiers"], 3);
+    assert_eq!(s["tables"]["catalog_prices"], 3);
+    assert_eq!(
+        std::fs::metadata(env.data_dir())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let human = env.run(&["db", "status"]).ok();
+    assert!(
+        human.stdout.contains("schema version: 9") && human.stdout.contains("catalog_tiers"),
+        "{}",
+        human.stdout
+    );
+
+    assert_eq!(s["webhooks"]["schema_version"], 1);
+    assert_eq!(
+        s["webhooks"]["path"],
+        env.data_dir().join("webhooks.db").to_str().unwrap()
+    );
+    assert_eq!(s["webhooks"]["tables"]["events"], 0);
+    assert!(human.stdout.contains("webhooks.db") && human.stdout.contains("receipts"));
+}
+
+/// Counts of rows that tell the two files' states apart.
+fn fingerprint(env: &Env) -> (i64, i64, i64) {
+    let s = env.run(&["db", "status", "--json"]).ok().json();
+    (
+        s["tables"]["catalog_prices"].as_i64().unwrap(),
+        s["tables"]["api_keys"].as_i64().unwrap(),
+        s["webhooks"]["tables"]["events"].as_i64().unwrap(),
+    )
+}
+
+/// `db backup DIR` copies both files with a manifest; `db restore DIR` checks it, keeps the
+/// current state, and brings both back; a damaged backup is refused with nothing changed.
+#[test]
+fn backup_and_restore_cover_both_files() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let customer = env.subscribed("db@example.com", "pro");
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    // One stored webhook event.
+    let event = env.path("evt.json");
+    std::fs::write(
+        &event,
+        r#"{"id":"evt_db1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
+    )
+    .unwrap();
+    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    let before = fingerprint(&env);
+    assert_eq!((before.1, before.2), (1, 1), "{before:?}");
+
+    let dest = env.path("backups/nightly");
+    std::fs::create_dir_all(env.path("backups")).unwrap();
+    let out = env
+        .run(&["db", "backup", dest.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    let names: Vec<&str> = out["manifest"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["billctl.db", "webhooks.db"]);
+    for f in ["billctl.db", "webhooks.db", "manifest.json"] {
+        let mode = std::fs::metadata(dest.join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{f}");
+    }
+    assert_eq!(
+        std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let r = env.run(&["db", "backup", dest.to_str().unwrap()]).code(2);
+    assert!(
+        r.stderr.contains("--yes"),
+        "replacing asks first: {}",
+        r.stderr
+    );
+
+    // Change both files, then restore.
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    std::fs::write(
+        &event,
+        r#"{"id":"evt_db2","object":"event","type":"customer.updated","created":1795500001,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
+    )
+    .unwrap();
+    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    let changed = fingerprint(&env);
+    assert_eq!((changed.1, changed.2), (2, 2));
+    let r = env.run(&["db", "restore", dest.to_str().unwrap()]).code(2);
+    assert!(
+        r.stderr.contains("--yes"),
+        "restoring asks first: {}",
+        r.stderr
+    );
+    assert_eq!(fingerprint(&env), changed, "declined: nothing changed");
+    env.run(&["db", "restore", dest.to_str().unwrap(), "--check"])
+        .ok();
+    let restored = env
+        .run(&["db", "restore", dest.to_str().unwrap(), "--yes", "--json"])
+        .ok()
+        .json();
+    assert_eq!(fingerprint(&env), before, "both files are back");
+    let previous = std::path::PathBuf::from(restored["previous"].as_str().unwrap());
+    assert!(
+        previous.join("manifest.json").exists(),
+        "the state before was kept"
+    );
+    // The live store is still in WAL mode and sound.
+    let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(env.store().integrity_check().unwrap(), "ok");
+    // Restoring the pre-restore backup brings the changes back.
+    env.run(&["db", "restore", previous.to_str().unwrap(), "--yes", "-q"])
+        .ok();
+    assert_eq!(fingerprint(&env), changed);
+
+    // A damaged backup is refused before anything changes.
+    let bytes = std::fs::read(dest.join("webhooks.db")).unwrap();
+    let mut damaged = bytes.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    std::fs::write(dest.join("webhooks.db"), &damaged).unwrap();
+    let r = env
+        .run(&["db", "restore", dest.to_str().unwrap(), "--yes"])
+        .code(2);
+    assert!(
+        r.stderr.contains("does not match the manifest"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fingerprint(&env), changed);
+    let r = env
+        .run(&[
+            "db",
+            "restore",
+            env.path("backups").to_str().unwrap(),
+            "--yes",
+        ])
+        .code(2);
+    assert!(r.stderr.contains("not a billctl backup"), "{}", r.stderr);
+}
+
+/// `--data-dir` on a directory billctl did not create keeps its mode, with a warning; one it
+/// creates is 0700.
+#[test]
+fn the_data_dir_mode_changes_only_when_billctl_created_it() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::new();
+    let shared = env.path("shared-home");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = env
+        .run(&["--data-dir", shared.to_str().unwrap(), "db", "status"])
+        .ok();
+    assert!(
+        r.stderr.contains("warning") && r.stderr.contains("0755"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777,
+        0o755,
+        "left as it was"
+    );
+    assert_eq!(
+        std::fs::metadata(shared.join("billctl.db"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    let fresh = env.path("fresh/nested");
+    let r = env
+        .run(&["--data-dir", fresh.to_str().unwrap(), "db", "status"])
+        .ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+}
+
+#[test]
+fn the_data_dir_follows_flag_then_env_then_xdg() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::new();
+    let flag_dir = env.path("from-flag");
+    let s = env
+        .run(&[
+            "--data-dir",
+            flag_dir.to_str().unwrap(),
+            "db",
+            "status",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert!(s["path"]
+        .as_str()
+        .unwrap()
+        .starts_with(flag_dir.to_str().unwrap()));
+    let s = common::run(
+        env.command()
+            .env_remove("BILLCTL_DATA_DIR")
+            .args(["db", "status", "--json"]),
+    )
+    .json();
+    assert_eq!(
+        s["path"],
+        env.path("xdg-data/billctl/billctl.db").to_str().unwrap()
+    );
+}
+
+/// SHA-256 of every store file in the data dir (main files and their WAL), with the names of
+/// the data dir's entries: a refused restore leaves all of it byte for byte as it was.
+fn store_checksum(env: &Env) -> (Vec<(String, String)>, Vec<String>) {
+    use sha2::Digest;
+    let mut files = Vec::new();
+    for name in [
+        "billctl.db",
+        "billctl.db-wal",
+        "webhooks.db",
+        "webhooks.db-wal",
+    ] {
+        if let Ok(bytes) = std::fs::read(env.data_dir().join(name)) {
+            files.push((name.to_string(), hex::encode(sha2::Sha256::digest(&bytes))));
+        }
+    }
+    let mut entries: Vec<String> = std::fs::read_dir(env.data_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    (files, entries)
+}
+
+/// A copy of the backup `from` at `to` whose `file` was changed by `sql` and marked
+/// `version`, with a manifest rewritten to match (size, SHA-256, the stated version): what a
+/// hand-made or hostile backup looks like. `stated` overrides the manifest's version.
+fn tampered(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    file: &str,
+    sql: &str,
+    version: i64,
+    stated: Option<i64>,
+) {
+    std::fs::create_dir_all(to).unwrap();
+    for f in ["billctl.db", "webhooks.db", "manifest.json"] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap();
+    }
+    let path = to.join(file);
+    if sql == "EMPTY" {
+        std::fs::remove_file(&path).unwrap();
+    }
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        if sql != "EMPTY" {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", version).unwrap();
+        c.execute_batch("VACUUM").unwrap();
+    }
+    match_manifest(to, file, Some(stated.unwrap_or(version)));
+}
+
+/// Rewrites the manifest in `dir` so that `file`'s size and SHA-256 (and, if given, its schema
+/// version) match the file as it now is: a backup changed by hand, made to look sound.
+fn match_manifest(dir: &std::path::Path, file: &str, version: Option<i64>) {
+    use sha2::Digest;
+    let bytes = std::fs::read(dir.join(file)).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["name"] == file {
+            f["bytes"] = bytes.len().into();
+            f["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
+            if let Some(v) = version {
+                f["schema_version"] = v.into();
+            }
+        }
+    }
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+}
+
+/// `db restore` checks what it restores (issue 29): a file's schema version is read from the
+/// file, its tables, columns and indexes must be billctl's at that version, and no trigger or
+/// view billctl did not make may come along. Each refusal names the file, for `--check` and
+/// for a restore, and leaves the store byte for byte unchanged, with no pre-restore copy made.
+#[test]
+fn restore_refuses_a_backup_that_is_not_billctls_schema() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let customer = env.subscribed("schema@example.com", "pro");
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    let good = env.path("good");
+    env.run(&["db", "backup", good.to_str().unwrap()]).ok();
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    // The schema version this billctl makes.
+    let cur = env.run(&["db", "status", "--json"]).ok().json()["schema_version"]
+        .as_i64()
+        .unwrap();
+    let stated_cur = format!("but the manifest says {cur}");
+    // (backup dir, file, SQL, user_version, the manifest's version if not that, the refusal)
+    type Case<'a> = (&'a str, &'a str, &'a str, i64, Option<i64>, &'a str);
+    let cases: &[Case] = &[
+        ("v99", "billctl.db", "SELECT 1", 99, None, "newer than this billctl knows"),
+        ("v99-stated-cur", "billctl.db", "SELECT 1", 99, Some(cur), &stated_cur),
+        ("v3", "billctl.db", "SELECT 1", 3, None, "is not part of billctl's schema (version 3)"),
+        ("foo", "billctl.db", "EMPTY", 0, None, "not a billctl"),
+        ("foo-cur", "billctl.db", "CREATE TABLE foo (x)", cur, None, "table foo is not part of billctl's schema"),
+        ("empty-cur", "billctl.db", "EMPTY", cur, None, "is missing"),
+        ("view", "billctl.db", "DROP TABLE api_keys; CREATE VIEW api_keys AS SELECT 1 AS id", cur, None, "view api_keys is not part of billctl's schema"),
+        ("trigger", "billctl.db", "CREATE TRIGGER wipe AFTER INSERT ON usage_events BEGIN DELETE FROM usage_events; DELETE FROM api_keys; END", cur, None, "trigger wipe is not part of billctl's schema"),
+        ("hook-trigger", "webhooks.db", "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM events; END", 1, None, "trigger t is not part of billctl's schema"),
+    ];
+    let before = store_checksum(&env);
+    for (dir, file, sql, version, stated, says) in cases {
+        let bad = env.path(dir);
+        tampered(&good, &bad, file, sql, *version, *stated);
+        let named = bad.join(file).display().to_string();
+        for extra in [&["--check"][..], &["--yes"][..]] {
+            let mut args = vec!["db", "restore", bad.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            let r = env.run(&args).code(2);
+            assert!(
+                r.stderr.contains(says) && r.stderr.contains(&named),
+                "{dir} {extra:?}: {}",
+                r.stderr
+            );
+        }
+        assert_eq!(
+            store_checksum(&env),
+            before,
+            "{dir}: the store is unchanged"
+        );
+    }
+    // A file that is not SQLite at all (its manifest made to match): refused, the file named.
+    {
+        let junk_dir = env.path("junk");
+        std::fs::create_dir_all(&junk_dir).unwrap();
+        for f in ["billctl.db", "webhooks.db", "manifest.json"] {
+            std::fs::copy(good.join(f), junk_dir.join(f)).unwrap();
+        }
+        let junk = b"this is not a database, just some text of a reasonable length....".repeat(100);
+        std::fs::write(junk_dir.join("billctl.db"), &junk).unwrap();
+        match_manifest(&junk_dir, "billctl.db", None);
+        let r = env
+            .run(&["db", "restore", junk_dir.to_str().unwrap(), "--check"])
+            .code(2);
+        let named = junk_dir.join("billctl.db").display().to_string();
+        assert!(r.stderr.contains(&named), "{}", r.stderr);
+        assert_eq!(store_checksum(&env), before);
+    }
+    // The store still works, and the good backup restores.
+    env.run(&["db", "restore", good.to_str().unwrap(), "--check"])
+        .ok();
+    env.run(&["db", "restore", good.to_str().unwrap(), "--yes", "-q"])
+        .ok();
+    assert_eq!(fingerprint(&env).1, 1);
+}
+
+/// `db restore` is all or nothing (issue 29): when the second file's copy fails, or the
+/// restored store fails to open, both files are put back and the message says so; a backup of
+/// another page size (which a WAL store cannot take as it is) is restored whole.
+#[test]
+fn restore_is_all_or_nothing_and_takes_another_page_size() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let customer = env.subscribed("swap@example.com", "pro");
+    let dest = env.path("nightly");
+    env.run(&["db", "backup", dest.to_str().unwrap()]).ok();
+    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    let event = env.path("evt.json");
+    std::fs::write(
+        &event,
+        r#"{"id":"evt_swap","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
+    )
+    .unwrap();
+    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    let changed = fingerprint(&env);
+    assert_eq!((changed.1, changed.2), (1, 1));
+    for fault in ["restore.swap@2", "restore.reopen@1"] {
+        let r = run_with_fault(&env, &dest, fault);
+        assert_eq!(r.code, 2, "{fault}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("put back as it was"),
+            "{fault}: {}",
+            r.stderr
+        );
+        assert_eq!(fingerprint(&env), changed, "{fault}: both files as before");
+        assert_eq!(env.store().integrity_check().unwrap(), "ok");
+    }
+    // A backup whose billctl.db has 8 KiB pages (the live store has 4 KiB) restores both files.
+    let big = env.path("big-pages");
+    let cur = env.run(&["db", "status", "--json"]).ok().json()["schema_version"]
+        .as_i64()
+        .unwrap();
+    tampered(
+        &dest,
+        &big,
+        "billctl.db",
+        "PRAGMA page_size = 8192",
+        cur,
+        None,
+    );
+    let c = rusqlite::Connection::open(big.join("billctl.db")).unwrap();
+    assert_eq!(
+        c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        8192
+    );
+    drop(c);
+    env.run(&["db", "restore", big.to_str().unwrap(), "--yes", "-q"])
+        .ok();
+    assert_eq!(fingerprint(&env), (3, 0, 0), "both files restored");
+    let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+fn run_with_fault(env: &Env, dest: &std::path::Path, fault: &str) -> common::Run {
+    let mut c = env.command();
+    c.args(["db", "restore", dest.to_str().unwrap(), "--yes"])
+        .env(billctl::faults::FAULT_ENV, fault);
+    common::run(&mut c)
+}

@@ -1,0 +1,104 @@
+//! The README's demo command keeps working: the catalog (plan, apply, no-op re-run, check), a
+//! customer and subscription, an API key issued and verified, usage imported and reported, and
+//! the simulator's webhooks received by `webhooks listen`, all exit 0.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it is the README's demo, which starts its own simulator.
+
+use crate::common;
+
+use common::Env;
+use std::process::Command;
+
+#[test]
+fn the_demo_script_runs_the_main_job_end_to_end() {
+    let env = Env::new();
+    let mut c = env.command();
+    c.env("BILLCTL_BIN", env!("CARGO_BIN_EXE_billctl"))
+        .arg("--version");
+    let mut script = Command::new("bash");
+    script.env_clear();
+    for (k, v) in c.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    script.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/demo.sh"));
+    let r = common::run(&mut script);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let out = &r.stdout;
+    // The catalog: plan, apply, a re-run that changes nothing, the check.
+    assert!(
+        out.contains("$ billctl setup-products --plan") && out.contains("create product"),
+        "{out}"
+    );
+    assert!(r.stderr.contains("Applied 6 changes."), "{}", r.stderr);
+    assert!(r.stderr.contains("No changes"), "{}", r.stderr);
+    assert!(out.contains("PRICE_PRO=price_"), "{out}");
+    assert!(
+        r.stderr.contains("All 3 prices match the config."),
+        "{}",
+        r.stderr
+    );
+    // The customer and the subscription exist in Stripe (the simulator), on the Pro price.
+    let st = env.sim.state();
+    let customers: Vec<_> = st
+        .customers
+        .values()
+        .filter(|c| c["email"] == "ada@example.com")
+        .collect();
+    assert_eq!(customers.len(), 1, "one customer");
+    let customer = customers[0]["id"].as_str().unwrap().to_string();
+    let subs: Vec<_> = st
+        .subscriptions
+        .values()
+        .filter(|s| s["customer"] == customer.as_str())
+        .collect();
+    assert_eq!(subs.len(), 1, "one subscription");
+    assert_eq!(subs[0]["status"], "active");
+    assert_eq!(
+        subs[0]["items"]["data"][0]["price"]["lookup_key"],
+        "pro_monthly"
+    );
+    // The key verified, the usage reported against the Pro quota.
+    assert!(
+        out.contains("$ billctl keys verify < key.txt")
+            && out.contains("code:     VALID")
+            && out.contains("tier:     pro"),
+        "{out}"
+    );
+    assert!(
+        out.contains("read 5, inserted 5, duplicates 0, conflicts 0, rejected 0"),
+        "{out}"
+    );
+    let report = out
+        .lines()
+        .find(|l| l.contains(&customer) && l.contains("10000"))
+        .unwrap_or_else(|| panic!("a report row for {customer}:\n{out}"));
+    assert!(
+        report.contains(" 150 ") && report.contains(" 9850 "),
+        "{report}"
+    );
+    // The simulator's events for the subscription reached listen, and were stored and settled.
+    let endpoints: Vec<_> = st.webhook_endpoints.values().collect();
+    assert_eq!(endpoints.len(), 1);
+    assert!(
+        endpoints[0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/stripe/webhooks"),
+        "the endpoint points at listen: {}",
+        endpoints[0]
+    );
+    let sub_id = subs[0]["id"].as_str().unwrap();
+    let created = out
+        .lines()
+        .find(|l| l.contains("customer.subscription.created"))
+        .unwrap_or_else(|| panic!("listen stored the subscription's event:\n{out}"));
+    assert!(created.contains(sub_id), "{created}");
+    assert!(
+        !out.contains("pending"),
+        "every stored event settled:\n{out}"
+    );
+    assert!(out.contains("0 rejected, 0 not stored"), "{out}");
+    assert!(out.contains("Done:"), "{out}");
+}

@@ -1,0 +1,781 @@
+//! API keys end to end: issue, storage (hash only), verify codes, revocation, expiry,
+//! rotation, mode separation, quota and rate limits, logs and the audit trail.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it moves a subscription's period with the simulator's controls.
+
+use crate::common;
+
+use billctl::clock::Clock;
+use billctl::keys::{Code, Verifier};
+use billctl::store::UsageEvent;
+use common::Env;
+use std::time::Duration;
+
+struct Keys {
+    env: Env,
+    customer: String,
+}
+
+/// Catalog applied, a customer on `tier`.
+fn setup(tier: &str) -> Keys {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("keys@example.com", tier);
+    Keys { env, customer }
+}
+
+impl Keys {
+    fn issue(&self, extra: &[&str]) -> String {
+        let mut args = vec!["keys", "issue", "--customer", &self.customer];
+        args.extend_from_slice(extra);
+        let r = self.env.run(&args).ok();
+        let key = r.stdout.trim().to_string();
+        assert!(
+            billctl::keys::parse(&key).is_some(),
+            "issued a well-formed key: {key:?}"
+        );
+        key
+    }
+
+    fn verify(&self, key: &str, record: bool) -> (i32, serde_json::Value) {
+        let args: &[&str] = if record {
+            &["keys", "verify", "--record", "--json"]
+        } else {
+            &["keys", "verify", "--json"]
+        };
+        let r = self.env.run_with_stdin(args, &format!("{key}\n"));
+        (r.code, r.json())
+    }
+
+    fn config(&self) -> billctl::config::Config {
+        billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap()
+    }
+}
+
+fn id_of(key: &str) -> String {
+    billctl::keys::parse(key).unwrap().id.to_string()
+}
+
+#[test]
+fn issue_prints_the_key_once_and_stores_only_its_hash() {
+    let k = setup("pro");
+    let r = k
+        .env
+        .run(&[
+            "keys",
+            "issue",
+            "--customer",
+            &k.customer,
+            "--name",
+            "prod",
+            "--json",
+        ])
+        .ok();
+    let issued = r.json();
+    let key = issued["key"].as_str().unwrap().to_string();
+    assert!(key.starts_with("bk_test_"));
+    assert_eq!(issued["id"].as_str().unwrap(), id_of(&key));
+    assert!(issued.get("hash").is_none());
+    let (code, v) = k.verify(&key, false);
+    assert_eq!(
+        (code, v["code"].as_str(), v["tier"].as_str()),
+        (0, Some("VALID"), Some("pro"))
+    );
+    // Neither the key nor its secret part is anywhere in the SQLite files.
+    let secret = &key[17..];
+    for name in ["billctl.db", "billctl.db-wal"] {
+        let path = k.env.data_dir().join(name);
+        if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(&key) && !text.contains(secret),
+                "{name} contains the key"
+            );
+        }
+    }
+    // The plaintext is never shown again.
+    for args in [
+        &["keys", "list", "--json"][..],
+        &["keys", "show", &id_of(&key), "--json"][..],
+        &["audit", "list", "--json"][..],
+    ] {
+        let out = k.env.run(args).ok();
+        assert!(
+            !out.stdout.contains(secret) && !out.stderr.contains(secret),
+            "{args:?}"
+        );
+    }
+    let listed = k.env.run(&["keys", "list", "--json"]).ok().json();
+    assert_eq!(listed[0]["status"], "active");
+    assert_eq!(listed[0]["name"], "prod");
+    assert!(listed[0]["created_by"]
+        .as_str()
+        .is_some_and(|u| !u.is_empty()));
+}
+
+#[test]
+fn verify_reads_stdin_only_and_reports_every_code() {
+    let k = setup("pro");
+    let key = k.issue(&[]);
+    let r = k.env.run(&["keys", "verify", &key]).code(2);
+    assert!(
+        r.stderr.contains("unexpected argument"),
+        "the key is never taken from argv"
+    );
+    let (code, v) = k.verify("bk_test_nope", false);
+    assert_eq!((code, v["code"].as_str()), (1, Some("MALFORMED")));
+    let mut typo = key.clone().into_bytes();
+    typo[20] = if typo[20] == b'a' { b'b' } else { b'a' };
+    assert_eq!(
+        k.verify(&String::from_utf8(typo).unwrap(), false).1["code"],
+        "MALFORMED",
+        "a typo fails the checksum offline"
+    );
+    // Well-formed but unknown.
+    let (_, other) = billctl::keys::generate(false).unwrap();
+    assert_eq!(k.verify(&other, false).1["code"], "NOT_FOUND");
+    // A customer with no subscription.
+    let lone = k
+        .env
+        .run(&["customers", "create", "--email", "lone@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let r = k.env.run(&["keys", "issue", "--customer", &lone]).ok();
+    assert_eq!(
+        k.verify(r.stdout.trim(), false).1["code"],
+        "NO_ACTIVE_SUBSCRIPTION"
+    );
+    let human = k
+        .env
+        .run_with_stdin(&["keys", "verify"], &format!("{key}\n"))
+        .ok();
+    assert!(
+        human.stdout.contains("valid:    true")
+            && human.stdout.contains("code:     VALID")
+            && human.stdout.contains("10000"),
+        "{}",
+        human.stdout
+    );
+    let r = k
+        .env
+        .run(&["keys", "issue", "--customer", "cus_nope"])
+        .code(2);
+    assert!(
+        r.stderr.contains("no such customer cus_nope"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_elsewhere() {
+    let k = setup("team");
+    // One time for the CLI and the verifiers; it moves only when the test moves it.
+    let t0 = common::now();
+    k.env.set_now(t0);
+    let clock = Clock::manual(t0 * 1000);
+    let key = k.issue(&[]);
+    let id = id_of(&key);
+    // A long-running verifier elsewhere, with a 300 ms freshness bound.
+    let mut running = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_refresh(Duration::from_millis(300))
+        .with_clock(clock.clone());
+    assert_eq!(running.verify(&key).code, Code::Valid);
+    let r = k.env.run(&["keys", "revoke", &id]).code(2);
+    assert!(
+        r.stderr.contains("--yes"),
+        "revoke asks first: {}",
+        r.stderr
+    );
+    k.env
+        .run(&["keys", "revoke", &id, "--reason", "leaked", "--yes"])
+        .ok();
+    let (code, v) = k.verify(&key, false);
+    assert_eq!(
+        (code, v["code"].as_str(), v["reason"].as_str()),
+        (1, Some("REVOKED"), Some("leaked")),
+        "the next CLI verify fails"
+    );
+    clock.advance(Duration::from_millis(299));
+    assert_eq!(
+        running.verify(&key).code,
+        Code::Valid,
+        "a running verifier may serve its cache for just under its bound"
+    );
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(
+        running.verify(&key).code,
+        Code::Revoked,
+        "and sees the revocation once the bound has passed"
+    );
+
+    // Revoking through a verifier takes effect on its very next call.
+    let key2 = k.issue(&[]);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_refresh(Duration::from_secs(3600))
+        .with_clock(clock.clone());
+    assert_eq!(v.verify(&key2).code, Code::Valid);
+    v.revoke(&[id_of(&key2)], Some("test"), "tester").unwrap();
+    assert_eq!(v.verify(&key2).code, Code::Revoked);
+    let audit = k
+        .env
+        .run(&["audit", "list", "--action", "key.revoke", "--json"])
+        .ok()
+        .json();
+    assert_eq!(audit.as_array().unwrap().len(), 2);
+    assert_eq!(audit[0]["reason"], "leaked");
+    let r = k.env.run(&["keys", "revoke", "nosuchid", "--yes"]).code(2);
+    assert!(
+        r.stderr.contains("no API key with id nosuchid"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn keys_expire_and_rotation_grace_works_both_ways() {
+    let k = setup("pro");
+    // billctl's clock stands at t0 and moves only when set: the edges are exact.
+    let t0 = common::now();
+    k.env.set_now(t0);
+    let short = k.issue(&["--expires-in", "4s", "--name", "short"]);
+    assert_eq!(k.verify(&short, false).1["code"], "VALID");
+    let rotated = k
+        .env
+        .run(&["keys", "rotate", &id_of(&short), "--grace", "2s", "--json"])
+        .ok()
+        .json();
+    let fresh = rotated["key"].as_str().unwrap().to_string();
+    assert_eq!(rotated["replaces"].as_str().unwrap(), id_of(&short));
+    assert_eq!(rotated["name"], "short", "the name is copied");
+    assert_eq!(rotated["ttl_secs"], 4, "the expiry policy is copied");
+    // During the grace period both keys work, to its last second.
+    for t in [t0, t0 + 1] {
+        k.env.set_now(t);
+        assert_eq!(
+            k.verify(&short, false).1["code"],
+            "VALID",
+            "at t0+{}",
+            t - t0
+        );
+        assert_eq!(
+            k.verify(&fresh, false).1["code"],
+            "VALID",
+            "at t0+{}",
+            t - t0
+        );
+    }
+    // After it only the new one does...
+    k.env.set_now(t0 + 2);
+    assert_eq!(k.verify(&short, false).1["code"], "EXPIRED");
+    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    k.env.set_now(t0 + 3);
+    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    // ...until its own copied lifetime (4 s from the rotation) ends.
+    k.env.set_now(t0 + 4);
+    assert_eq!(k.verify(&fresh, false).1["code"], "EXPIRED");
+    let shown = k
+        .env
+        .run(&["keys", "show", &id_of(&short), "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (shown["status"].as_str(), shown["replaced_by"].as_str()),
+        (Some("expired"), Some(id_of(&fresh).as_str()))
+    );
+    // A zero grace ends the old key at once; an expired key cannot be rotated.
+    let k2 = k.issue(&[]);
+    let new2 = k
+        .env
+        .run(&["keys", "rotate", &id_of(&k2), "--grace", "0s"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert_eq!(k.verify(&k2, false).1["code"], "EXPIRED");
+    assert_eq!(k.verify(&new2, false).1["code"], "VALID");
+    let r = k.env.run(&["keys", "rotate", &id_of(&short)]).code(2);
+    assert!(r.stderr.contains("only an active key"), "{}", r.stderr);
+    assert_eq!(
+        k.env
+            .run(&["audit", "list", "--action", "key.rotate", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn keys_of_the_other_mode_are_refused() {
+    let k = setup("pro");
+    let _test_key = k.issue(&[]);
+    // A live-format key presented to this test-mode store.
+    let (_, live) = billctl::keys::generate(true).unwrap();
+    let (code, v) = k.verify(&live, false);
+    assert_eq!(code, 1);
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("live-mode key was presented to a test-mode store"),
+        "{v}"
+    );
+    // A test key against a live store: same id and hash, but the store is live.
+    let live_env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec!["sk_live_billctltest0000000000000000".into()])
+            .start()
+            .unwrap(),
+    );
+    let live_env = Env {
+        key: Some("sk_live_billctltest0000000000000000".into()),
+        ..live_env
+    };
+    live_env
+        .run(&["setup-products", "--yes", "--live", "-q"])
+        .ok();
+    let cus = live_env
+        .run(&[
+            "customers",
+            "create",
+            "--email",
+            "l@example.com",
+            "--live",
+            "--yes",
+            "-q",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let key = live_env
+        .run(&["keys", "issue", "--customer", &cus])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert!(key.starts_with("bk_live_"));
+    let (_, test) = billctl::keys::generate(false).unwrap();
+    let r = live_env
+        .run_with_stdin(&["keys", "verify", "--json"], &format!("{test}\n"))
+        .code(1);
+    assert!(r.json()["reason"]
+        .as_str()
+        .unwrap()
+        .contains("test-mode key was presented to a live-mode store"));
+    // And the store refuses to mix: issuing with a test Stripe key into the live store fails.
+    let r = common::run(
+        live_env
+            .command()
+            .env("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_API_KEY)
+            .args(["keys", "issue", "--customer", &cus]),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("live-mode API keys"), "{}", r.stderr);
+}
+
+#[test]
+fn verbose_logs_never_contain_a_secret() {
+    let k = setup("pro");
+    let r = k
+        .env
+        .run(&["-vvv", "keys", "issue", "--customer", &k.customer])
+        .ok();
+    let key = r.stdout.trim().to_string();
+    let secret = &key[17..];
+    assert!(!r.stderr.contains(secret), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("issued key id"),
+        "-vv logs the step: {}",
+        r.stderr
+    );
+    let v = k
+        .env
+        .run_with_stdin(&["-vvv", "keys", "verify", "--record"], &format!("{key}\n"))
+        .ok();
+    assert!(
+        !v.stderr.contains(secret) && v.stderr.contains("verify: key id"),
+        "{}",
+        v.stderr
+    );
+    let rot = k.env.run(&["-vvv", "keys", "rotate", &id_of(&key)]).ok();
+    let new_secret = &rot.stdout.trim()[17..];
+    assert!(!rot.stderr.contains(new_secret) && !rot.stderr.contains(secret));
+    let sub = k.env.run(&["-vvv", "customers", "show", &k.customer]).ok();
+    assert!(
+        !sub.stderr.contains(stripe_sim::DEFAULT_API_KEY),
+        "the Stripe key is never logged"
+    );
+}
+
+#[test]
+fn the_quota_allows_exactly_the_limit() {
+    let k = setup("pro");
+    let key = k.issue(&[]);
+    let sub = k
+        .env
+        .store()
+        .live_subscription(&k.customer)
+        .unwrap()
+        .unwrap();
+    // 9,999 calls already made this period.
+    let events: Vec<UsageEvent> = (0..9_999)
+        .map(|i| UsageEvent {
+            event_id: format!("seed-{i}"),
+            customer_id: k.customer.clone(),
+            key_id: None,
+            quantity: 1,
+            ts: sub.current_period_start + 1,
+            endpoint: None,
+            meta: None,
+        })
+        .collect();
+    assert_eq!(
+        k.env
+            .store()
+            .record_usage(&events, sub.current_period_start)
+            .unwrap(),
+        9_999
+    );
+    let (code, v) = k.verify(&key, true);
+    assert_eq!(
+        (code, v["code"].as_str()),
+        (0, Some("VALID")),
+        "the 10,000th call is allowed: {v}"
+    );
+    assert_eq!(
+        (
+            v["quota"]["used"].as_i64(),
+            v["quota"]["limit"].as_i64(),
+            v["quota"]["remaining"].as_i64()
+        ),
+        (Some(10_000), Some(10_000), Some(0))
+    );
+    let (code, v) = k.verify(&key, true);
+    assert_eq!(
+        (code, v["code"].as_str()),
+        (1, Some("QUOTA_EXCEEDED")),
+        "the 10,001st is not: {v}"
+    );
+    assert_eq!(
+        k.env
+            .store()
+            .usage_sum(
+                &k.customer,
+                sub.current_period_start,
+                sub.current_period_end
+            )
+            .unwrap(),
+        10_000,
+        "a refused call is not recorded"
+    );
+    // Enterprise is unlimited.
+    let k2 = setup("enterprise");
+    let key2 = k2.issue(&[]);
+    let (_, v) = k2.verify(&key2, true);
+    assert_eq!(
+        (v["code"].as_str(), v["quota"]["limit"].as_i64()),
+        (Some("VALID"), None)
+    );
+}
+
+#[test]
+fn the_rate_limit_trips_at_the_configured_count() {
+    let k = setup("pro");
+    let t0 = common::now();
+    k.env.set_now(t0);
+    let key = k.issue(&[]);
+    // In-process: Pro allows 60 a minute, refilled continuously (one a second).
+    let clock = Clock::manual(t0 * 1000);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_clock(clock.clone());
+    for i in 1..=60 {
+        let r = v.verify(&key);
+        assert_eq!(r.code, Code::Valid, "call {i}");
+        assert_eq!(r.rate_limit.as_ref().unwrap().remaining, 60 - i);
+    }
+    assert_eq!(v.verify(&key).code, Code::RateLimited, "call 61");
+    clock.advance(Duration::from_millis(999));
+    assert_eq!(
+        v.verify(&key).code,
+        Code::RateLimited,
+        "not yet a whole token"
+    );
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(v.verify(&key).code, Code::Valid, "one token a second");
+    assert_eq!(v.verify(&key).code, Code::RateLimited);
+    clock.advance(Duration::from_secs(3600));
+    let r = v.verify(&key);
+    assert_eq!(
+        (r.code, r.rate_limit.unwrap().remaining),
+        (Code::Valid, 59),
+        "an idle hour refills the bucket to its capacity, no more"
+    );
+    // Across processes, with a tier configured at 3 a minute: recorded calls count.
+    let text = billctl::config::DEFAULT_CONFIG.replacen(
+        "rate_limit_per_minute = 60",
+        "rate_limit_per_minute = 3",
+        1,
+    );
+    let cfg = k.env.config(&text);
+    let key2 = k.issue(&[]);
+    for i in 1..=3 {
+        let r = k.env.run_with_stdin(
+            &[
+                "--config",
+                cfg.to_str().unwrap(),
+                "keys",
+                "verify",
+                "--record",
+                "--json",
+            ],
+            &format!("{key2}\n"),
+        );
+        assert_eq!(r.json()["code"], "VALID", "call {i}");
+    }
+    let r = k
+        .env
+        .run_with_stdin(
+            &[
+                "--config",
+                cfg.to_str().unwrap(),
+                "keys",
+                "verify",
+                "--record",
+                "--json",
+            ],
+            &format!("{key2}\n"),
+        )
+        .code(1);
+    assert_eq!(r.json()["code"], "RATE_LIMITED");
+    // The cross-process window is the last minute of recorded calls.
+    let verify2 = |t: i64| {
+        k.env.set_now(t);
+        k.env
+            .run_with_stdin(
+                &[
+                    "--config",
+                    cfg.to_str().unwrap(),
+                    "keys",
+                    "verify",
+                    "--json",
+                ],
+                &format!("{key2}\n"),
+            )
+            .json()["code"]
+            .clone()
+    };
+    assert_eq!(
+        verify2(t0 + 60),
+        "RATE_LIMITED",
+        "calls at t0 are within the minute"
+    );
+    assert_eq!(verify2(t0 + 61), "VALID", "and out of it a second later");
+}
+
+#[test]
+fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
+    let k = setup("pro");
+    let key = k.issue(&[]);
+    let clock = Clock::manual(common::now() * 1000);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_refresh(Duration::from_millis(300))
+        .with_clock(clock.clone());
+    assert_eq!(v.verify(&key).tier.as_deref(), Some("pro"));
+    let sub = k
+        .env
+        .store()
+        .live_subscription(&k.customer)
+        .unwrap()
+        .unwrap();
+    k.env
+        .run(&["subscriptions", "change", &sub.id, "--tier", "team", "-q"])
+        .ok();
+    assert_eq!(
+        v.verify(&key).tier.as_deref(),
+        Some("pro"),
+        "cached within the bound"
+    );
+    clock.advance(Duration::from_millis(300));
+    let r = v.verify(&key);
+    assert_eq!(
+        (r.tier.as_deref(), r.quota.unwrap().limit),
+        (Some("team"), Some(100_000))
+    );
+}
+
+#[test]
+fn malformed_keys_are_refused_without_touching_the_store() {
+    let env = Env::new();
+    let missing = env.path("no-store-here");
+    let r = common::run(
+        env.command()
+            .env("BILLCTL_DATA_DIR", &missing)
+            .env("BILLCTL_CONFIG", "/nonexistent/config.toml")
+            .args(["keys", "verify", "--json"])
+            .stdin(std::process::Stdio::piped()),
+    );
+    // stdin is empty here: an empty key is malformed.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.json()["code"], "MALFORMED");
+    assert!(!missing.exists(), "no store was opened or created");
+}
+
+#[test]
+fn the_quota_period_turns_over_exactly_at_the_period_end() {
+    let k = setup("pro");
+    let key = k.issue(&[]);
+    let id = id_of(&key);
+    let sub = k
+        .env
+        .store()
+        .live_subscription(&k.customer)
+        .unwrap()
+        .unwrap();
+    let (p0, end) = (sub.current_period_start, sub.current_period_end);
+    // A verifier that caches for an hour, its clock ten seconds before the period ends.
+    let clock = Clock::manual((end - 10) * 1000);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_refresh(Duration::from_secs(3600))
+        .with_clock(clock.clone());
+    let r = v.verify_and_record(&key, 3);
+    assert_eq!(r.code, Code::Valid);
+    assert_eq!(r.quota.as_ref().unwrap().period_end, end);
+    v.flush().unwrap();
+    // Stripe renews the subscription; the mirror learns it; calls land either side of the edge.
+    k.env.sim.advance_subscription(&sub.id).unwrap();
+    k.env.set_now(end);
+    k.env.run(&["subscriptions", "sync", "-q"]).ok();
+    for (qty, at) in [("7", end - 1), ("11", end)] {
+        k.env
+            .run(&[
+                "usage",
+                "record",
+                "--key",
+                &id,
+                "--quantity",
+                qty,
+                "--at",
+                &at.to_string(),
+            ])
+            .ok();
+    }
+    // One second before the edge the cached period still holds...
+    clock.advance(Duration::from_secs(9));
+    let q = v.verify(&key).quota.unwrap();
+    assert_eq!((q.period_start, q.period_end), (p0, end));
+    // ...and at the edge the verifier re-reads at once, within its hour-long cache: the new
+    // period holds only the call made at the edge.
+    clock.advance(Duration::from_secs(1));
+    let q = v.verify(&key).quota.unwrap();
+    assert_eq!((q.period_start, q.used), (end, 11));
+    let store = k.env.store();
+    assert_eq!(
+        store.usage_in("customer", &k.customer, p0, end).unwrap(),
+        3 + 7,
+        "the old period keeps the calls before its end"
+    );
+    // The CLI, its clock pinned at the edge, agrees.
+    let r = k
+        .env
+        .run_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let q = &r.json()["quota"];
+    assert_eq!(
+        (q["period_start"].as_i64(), q["used"].as_i64()),
+        (Some(end), Some(11))
+    );
+}
+
+/// The key lifecycle has no forks (issue 29): revoking a revoked key says so, changes nothing
+/// and writes no second audit row; rotating a key already in its grace is refused, naming its
+/// successor, so there is never a second successor.
+#[test]
+fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
+    let k = setup("pro");
+    let id = id_of(&k.issue(&[]));
+    let audit = |action: &str| {
+        k.env
+            .run(&["audit", "list", "--action", action, "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    k.env
+        .run(&["keys", "revoke", &id, "--reason", "leaked", "--yes"])
+        .ok();
+    let again = k
+        .env
+        .run(&["keys", "revoke", &id, "--reason", "second", "--yes"])
+        .ok();
+    assert!(
+        again.stderr.contains("already revoked") && !again.stderr.contains("Revoked"),
+        "{}",
+        again.stderr
+    );
+    let json = k.env.run(&["keys", "revoke", &id, "--json"]).ok().json();
+    assert_eq!(
+        json,
+        serde_json::json!({"revoked": [], "already_revoked": [id]})
+    );
+    assert_eq!(audit("key.revoke"), 1, "one audit row");
+    assert_eq!(
+        k.env
+            .store()
+            .key(&id)
+            .unwrap()
+            .unwrap()
+            .revoked_reason
+            .as_deref(),
+        Some("leaked")
+    );
+
+    let a = id_of(&k.issue(&[]));
+    let b = id_of(
+        k.env
+            .run(&["keys", "rotate", &a, "--grace", "1h"])
+            .ok()
+            .stdout
+            .trim(),
+    );
+    let r = k.env.run(&["keys", "rotate", &a, "--grace", "1h"]).code(2);
+    assert!(
+        r.stderr.contains("already rotated") && r.stderr.contains(&b),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        k.env
+            .store()
+            .key(&a)
+            .unwrap()
+            .unwrap()
+            .replaced_by
+            .as_deref(),
+        Some(b.as_str())
+    );
+    let live: Vec<_> = k
+        .env
+        .store()
+        .keys(Some(&k.customer))
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.revoked_at.is_none() && r.id != a)
+        .collect();
+    assert_eq!(live.len(), 1, "one successor: {live:?}");
+    assert_eq!(audit("key.rotate"), 1);
+    // The successor itself can be rotated.
+    k.env
+        .run(&["keys", "rotate", &b, "--grace", "1h", "-q"])
+        .ok();
+}

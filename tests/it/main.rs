@@ -1,0 +1,32 @@
+//! The integration tests, one binary (as cargo and ripgrep have: one link instead of one per
+//! file), one module per area. Each drives the real `billctl` binary against the Stripe
+//! simulator and a real store; `tests/common/` is the harness they share.
+//! Each module's header says whether it runs against real Stripe (`tests/run.sh` reads it).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod auth;
+mod cli;
+mod config_errors;
+mod dashboard;
+mod db;
+mod demo;
+mod hardening;
+mod json_vocabulary;
+mod keys;
+mod limits;
+mod live;
+mod parsers;
+mod payments;
+mod postgres;
+mod prices_check;
+mod quickstart;
+mod revenue;
+mod setup_products;
+mod subscriptions;
+mod usage;
+mod usage_sync;
+mod webhooks;
+mod webhooks_listen;
+mod webhooks_replay;

@@ -1,0 +1,541 @@
+//! `billctl revenue` over a scripted month on the simulator's clock: sign-ups, a trial, an
+//! incomplete sign-up, an upgrade, a downgrade, a cancellation, a failed renewal that ends
+//! unpaid, and a reactivation. The MRR and every movement must come out exactly.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it scripts a month on the simulator's own clock.
+
+use crate::common;
+
+use common::Env;
+use serde_json::Value;
+
+const DAY: i64 = 86_400;
+
+/// Moves the simulator's clock and billctl's to `t`, and applies what Stripe emitted on the way
+/// (as `webhooks listen` would have).
+fn go_to(env: &Env, t: i64) {
+    let from = env.sim.now();
+    if t > from {
+        env.sim.advance_clock(t - from).unwrap();
+    }
+    env.set_now(env.sim.now());
+    let applied = env
+        .run(&[
+            "webhooks",
+            "backfill",
+            "--since",
+            &(from - 60).to_string(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(applied["failed"], 0, "{applied}");
+}
+
+fn sub_of(env: &Env, customer: &str) -> String {
+    env.store()
+        .current_subscription(customer)
+        .unwrap()
+        .unwrap()
+        .row
+        .id
+}
+
+/// Moves the customer's subscription to `tier` through billctl.
+fn change_tier(env: &Env, customer: &str, tier: &str) {
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub_of(env, customer),
+        "--tier",
+        tier,
+        "--yes",
+        "-q",
+    ])
+    .ok();
+}
+
+fn movement(m: &Value, kind: &str) -> (i64, i64) {
+    (
+        m[kind]["customers"].as_i64().unwrap(),
+        m[kind]["mrr"].as_i64().unwrap(),
+    )
+}
+
+#[test]
+fn a_scripted_month_gives_exact_mrr_and_movements() {
+    let env = Env::with_catalog();
+    // The month before: from its first day.
+    let (_, prev) = billctl::time::month_of(env.sim.now());
+    go_to(&env, prev + 3600);
+    let a = env.subscribed("a@example.com", "pro");
+    let b = env.subscribed("b@example.com", "team");
+    let c = env.subscribed("c@example.com", "pro");
+    let f = env.subscribed("f@example.com", "enterprise");
+    let g = env.subscribed("g@example.com", "pro");
+    go_to(&env, prev + 10 * DAY);
+    // C churns before the month, so that it can come back in it.
+    env.run(&["subscriptions", "cancel", &sub_of(&env, &c), "--yes", "-q"])
+        .ok();
+
+    // The month: G's card fails from now on, so its renewal on day 1 is declined.
+    let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
+    env.sim.add_card(&g, "pm_card_chargeCustomerFail").unwrap();
+    env.sim.set_settings(stripe_sim::state::Settings {
+        after_all_retries_fail: "unpaid".into(),
+        ..Default::default()
+    });
+    go_to(&env, m0 + DAY + 3600);
+    assert_eq!(
+        env.store()
+            .current_subscription(&g)
+            .unwrap()
+            .unwrap()
+            .row
+            .status,
+        "past_due"
+    );
+    go_to(&env, m0 + 2 * DAY);
+    let d = env.subscribed("d@example.com", "pro"); // new
+    go_to(&env, m0 + 3 * DAY);
+    change_tier(&env, &a, "team"); // expansion
+    go_to(&env, m0 + 5 * DAY);
+    change_tier(&env, &b, "pro"); // contraction
+    go_to(&env, m0 + 7 * DAY);
+    env.run(&["subscriptions", "cancel", &sub_of(&env, &f), "--yes", "-q"])
+        .ok(); // churn
+    go_to(&env, m0 + 9 * DAY);
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &c,
+        "--tier",
+        "pro",
+        "-q",
+    ])
+    .ok(); // reactivation
+           // A trial, and (below) a sign-up without a card: neither is MRR.
+    let h = env
+        .run(&["customers", "create", "--email", "h@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.add_card(&h);
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &h,
+        "--tier",
+        "team",
+        "--trial-days",
+        "14",
+        "-q",
+    ])
+    .ok();
+    // G's retries all fail: unpaid, which ends its MRR.
+    go_to(&env, m0 + 20 * DAY);
+    assert_eq!(
+        env.store()
+            .current_subscription(&g)
+            .unwrap()
+            .unwrap()
+            .row
+            .status,
+        "unpaid"
+    );
+    // Stripe expires an incomplete subscription after 23 hours: this one is made just before
+    // the report.
+    let i = env
+        .run(&["customers", "create", "--email", "i@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let incomplete = env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &i,
+        "--tier",
+        "pro",
+        "-q",
+    ]);
+    assert_ne!(incomplete.code, 0, "no card: incomplete");
+
+    let day = billctl::time::utc_date(m0 + 20 * DAY);
+    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    assert_eq!(r["month"], billctl::time::utc_date(m0)[..7]);
+    let usd = &r["currencies"][0];
+    assert_eq!(usd["currency"], "usd");
+    // End: A team 499, B pro 99, C pro 99, D pro 99.
+    assert_eq!(usd["mrr"], 49_900 + 3 * 9_900, "{r}");
+    assert_eq!(usd["paying_customers"], 4);
+    assert_eq!(usd["arpa"], (49_900 + 3 * 9_900) / 4);
+    assert_eq!(usd["trials"]["subscriptions"], 1);
+    assert_eq!(usd["trials"]["mrr"], 49_900);
+    assert_eq!(usd["incomplete"]["subscriptions"], 1);
+    assert_eq!(usd["incomplete"]["mrr"], 9_900);
+    let tiers: Vec<(String, i64, i64)> = usd["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tier"].as_str().unwrap().to_string(),
+                t["subscriptions"].as_i64().unwrap(),
+                t["mrr"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tiers,
+        vec![("pro".into(), 3, 3 * 9_900), ("team".into(), 1, 49_900)]
+    );
+    let m = &r["movements"][0];
+    // Start: A pro 99, B team 499, F enterprise 5,000, G pro 99 (C churned the month before).
+    assert_eq!(m["start_mrr"], 9_900 + 49_900 + 500_000 + 9_900, "{m}");
+    assert_eq!(movement(m, "new"), (1, 9_900), "D");
+    assert_eq!(movement(m, "reactivation"), (1, 9_900), "C");
+    assert_eq!(movement(m, "expansion"), (1, 40_000), "A: pro to team");
+    assert_eq!(movement(m, "contraction"), (1, 40_000), "B: team to pro");
+    assert_eq!(
+        movement(m, "churn"),
+        (2, 500_000 + 9_900),
+        "F canceled, G unpaid"
+    );
+    assert_eq!(
+        m["net"],
+        m["end_mrr"].as_i64().unwrap() - m["start_mrr"].as_i64().unwrap()
+    );
+    // Subscribers by tier and status include the ones that bring no MRR.
+    let statuses: Vec<(String, String, i64)> = r["subscribers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["tier"].as_str().unwrap().to_string(),
+                s["status"].as_str().unwrap().to_string(),
+                s["subscriptions"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("team".into(), "trialing".into(), 1)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("pro".into(), "incomplete".into(), 1)),
+        "{statuses:?}"
+    );
+
+    // Any past month is rebuilt from the history: the month before ended with A, B, F, G.
+    let by_month = env
+        .run(&["revenue", "--by", "month", "--as-of", &day, "--json"])
+        .ok()
+        .json();
+    let months = by_month["months"].as_array().unwrap();
+    let before = &months[months.len() - 2];
+    assert_eq!(before["month"], billctl::time::utc_date(prev)[..7]);
+    assert_eq!(
+        before["currencies"][0]["mrr"],
+        9_900 + 49_900 + 500_000 + 9_900
+    );
+    let before_moves = &before["movements"][0];
+    assert_eq!(
+        movement(before_moves, "new"),
+        (4, 9_900 * 2 + 49_900 + 500_000),
+        "A, B, F and G; C joined and left within the month, so it is neither new nor churn"
+    );
+    assert_eq!(
+        movement(before_moves, "churn"),
+        (0, 0),
+        "C joined and left in the same month"
+    );
+    assert_eq!(months.last().unwrap()["currencies"][0]["mrr"], usd["mrr"]);
+    // CSV and the table say the same.
+    let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
+    assert_eq!(
+        csv,
+        "currency,tier,subscriptions,mrr_minor\nusd,pro,3,29700\nusd,team,1,49900\n"
+    );
+    let table = env.run(&["revenue", "--as-of", &day]).ok().stdout;
+    assert!(
+        table.contains("$796.00") && table.contains("$5,099.00"),
+        "{table}"
+    );
+    // The HTML page: one chart per measure, a bar segment per tier and month.
+    let page = env.path("revenue.html");
+    env.run(&[
+        "revenue",
+        "--as-of",
+        &day,
+        "--html",
+        page.to_str().unwrap(),
+        "-q",
+    ])
+    .ok();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("MRR by month, stacked by tier (USD)"));
+    assert!(html.contains(&format!(
+        "data-month=\"{}\" data-tier=\"enterprise\" data-value=\"500000\"",
+        &billctl::time::utc_date(prev)[..7]
+    )));
+    assert!(!html.contains("<script"));
+    let _ = d;
+}
+
+#[test]
+fn bad_input_is_refused_with_the_flag_named() {
+    let env = Env::new();
+    let r = env
+        .run(&["revenue", "--by", "month", "--from", "2026-13"])
+        .code(2);
+    assert!(r.stderr.contains("--from"), "{}", r.stderr);
+    let r = env
+        .run(&[
+            "revenue", "--by", "month", "--from", "2026-06", "--to", "2026-01",
+        ])
+        .code(2);
+    assert!(
+        r.stderr.contains("--from 2026-06 is after --to 2026-01"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["revenue", "--from", "2026-01"]).code(2);
+    assert!(r.stderr.contains("--by month"), "{}", r.stderr);
+    let r = env
+        .run(&[
+            "revenue", "--by", "month", "--from", "2000-01", "--to", "2026-01",
+        ])
+        .code(2);
+    assert!(r.stderr.contains("120 months"), "{}", r.stderr);
+}
+
+/// `subscriptions sync --backfill-history` builds the history of a store that never saw the
+/// changes happen: the last 30 days from Stripe's events (which reach no further), older
+/// changes from each subscription's own timestamps. Its months then read as those of the store
+/// that recorded every change as it came.
+#[test]
+fn a_backfilled_history_gives_the_same_months() {
+    let env = Env::with_catalog();
+    let (_, first) = billctl::time::month_of(env.sim.now());
+    go_to(&env, first + 3600);
+    let x = env.subscribed("x@example.com", "pro");
+    let y = env.subscribed("y@example.com", "team");
+    go_to(&env, first + 10 * DAY);
+    env.run(&["subscriptions", "cancel", &sub_of(&env, &y), "--yes", "-q"])
+        .ok();
+    // Two months on: the events above are past Stripe's 30 days.
+    let (_, second) = billctl::time::month_of(first + 40 * DAY);
+    go_to(&env, second + 5 * DAY);
+    change_tier(&env, &x, "team");
+    go_to(&env, second + 8 * DAY);
+    let _z = env.subscribed("z@example.com", "enterprise");
+    go_to(&env, second + 12 * DAY);
+
+    // Another host's store, empty, on the same Stripe account.
+    let other = env.path("other-host");
+    let url = common::on_postgres().then(|| common::pg::cluster().unwrap().fresh_db());
+    let run_other = |args: &[&str]| {
+        let mut c = env.command();
+        c.env("BILLCTL_DATA_DIR", &other);
+        if let Some(u) = &url {
+            c.env("BILLCTL_DATABASE_URL", u);
+        }
+        common::run(c.args(args))
+    };
+    run_other(&["setup-products", "--yes", "-q"]).ok();
+    let synced = run_other(&["subscriptions", "sync", "--backfill-history", "--json"])
+        .ok()
+        .json();
+    assert_eq!(synced["history"]["subscriptions"], 3, "{synced}");
+    assert!(synced["history"]["events"].as_i64().unwrap() > 0);
+    let months = |r: common::Run| -> Vec<(String, i64)> {
+        r.ok().json()["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["month"].as_str().unwrap().to_string(),
+                    m["currencies"][0]["mrr"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let from = billctl::time::utc_date(first)[..7].to_string();
+    let args = ["revenue", "--by", "month", "--from", &from, "--json"];
+    let recorded = months(env.run(&args));
+    let rebuilt = months(run_other(&args));
+    assert_eq!(recorded.len(), 3);
+    // X on Pro through the first two months (Y joined and left within the first), then X on
+    // Team and Z on Enterprise.
+    assert_eq!(
+        recorded.iter().map(|m| m.1).collect::<Vec<_>>(),
+        vec![9_900, 9_900, 49_900 + 500_000]
+    );
+    assert_eq!(rebuilt, recorded);
+    // Run again: nothing more to add.
+    let again = run_other(&["subscriptions", "sync", "--backfill-history", "--json"])
+        .ok()
+        .json();
+    assert_eq!(again["history"]["rows"], 0, "{again}");
+}
+
+/// Metered usage above the quota shows as an estimate for the current period, apart from MRR:
+/// Pro bills 1 cent a call over 10,000, Team 100 cents per 1,000 over 100,000.
+#[test]
+fn overage_is_estimated_apart_from_mrr() {
+    let env = Env::with_sim(stripe_sim::StripeSim::start());
+    let cfg = env.path("metered.toml");
+    std::fs::write(&cfg, common::metered_config()).unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", cfg.as_str()];
+        all.extend_from_slice(args);
+        env.run(&all)
+    };
+    run(&["setup-products", "--yes", "-q"]).ok();
+    let pro = common::subscribe(&env.sim, |a| run(a), "p@example.com", "pro");
+    let team = common::subscribe(&env.sim, |a| run(a), "t@example.com", "team");
+    let light = common::subscribe(&env.sim, |a| run(a), "l@example.com", "pro");
+    for (customer, calls) in [(&pro, 10_250), (&team, 101_555), (&light, 9_000)] {
+        let id = run(&["keys", "issue", "--customer", customer, "--json"])
+            .ok()
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        run(&[
+            "usage",
+            "record",
+            "--key",
+            &id,
+            "--quantity",
+            &calls.to_string(),
+        ])
+        .ok();
+    }
+    let r = run(&["revenue", "--json"]).ok().json();
+    let usd = &r["currencies"][0];
+    assert_eq!(usd["mrr"], 9_900 * 2 + 49_900, "overage is not MRR: {r}");
+    let est = &r["overage_estimate"][0];
+    // 250 calls at 1 cent; 1,555 calls at 0.1 cent = 155.5, rounded half up to 156.
+    assert_eq!(est["currency"], "usd");
+    assert_eq!(est["customers"], 2, "{est}");
+    assert_eq!(est["calls"], 250 + 1_555);
+    assert_eq!(est["amount"], 250 + 156);
+    let table = run(&["revenue"]).ok().stdout;
+    assert!(
+        table.contains("an estimate, not MRR") && table.contains("$4.06"),
+        "{table}"
+    );
+    // A past day has no estimate: it is of the current period only.
+    let past = billctl::time::utc_date(env.sim.now() - 2 * DAY);
+    let r = run(&["revenue", "--as-of", &past, "--json"]).ok().json();
+    assert!(r.get("overage_estimate").is_none(), "{r}");
+}
+
+/// Sets the quantity of `customer`'s subscription through Stripe's API (as the Dashboard would:
+/// Team is sold with seats), then applies the event.
+fn set_quantity(env: &Env, customer: &str, quantity: i64) {
+    let m = env
+        .store()
+        .current_subscription(customer)
+        .unwrap()
+        .unwrap()
+        .row;
+    let from = env.sim.now();
+    let q = quantity.to_string();
+    let updated = env.stripe_post(
+        &format!("/subscriptions/{}", m.id),
+        &[
+            ("items[0][id]", m.item_id.as_str()),
+            ("items[0][quantity]", q.as_str()),
+        ],
+    );
+    assert_eq!(
+        updated["items"]["data"][0]["quantity"], quantity,
+        "{updated}"
+    );
+    go_to(env, from);
+}
+
+/// MRR counts quantity (issue 29): a Team subscription of 3 seats is 3 × $499 in MRR, ARPA,
+/// the history, `--by month`, `--csv` and the dashboard; a change from 3 to 5 seats mid-month
+/// is expansion, and a later change down is contraction.
+#[test]
+fn mrr_is_the_unit_amount_times_the_quantity() {
+    let env = Env::with_catalog();
+    let (_, prev) = billctl::time::month_of(env.sim.now());
+    go_to(&env, prev + 3600);
+    let team = env.subscribed("seats@example.com", "team");
+    let pro = env.subscribed("solo@example.com", "pro");
+    set_quantity(&env, &team, 3);
+    let m = env
+        .store()
+        .current_subscription(&team)
+        .unwrap()
+        .unwrap()
+        .row;
+    assert_eq!(m.quantity, 3, "the mirror keeps the quantity");
+    let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
+    go_to(&env, m0 + 14 * DAY);
+    set_quantity(&env, &team, 5);
+    go_to(&env, m0 + 20 * DAY);
+    set_quantity(&env, &pro, 1);
+
+    let day = billctl::time::utc_date(m0 + 21 * DAY);
+    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let usd = &r["currencies"][0];
+    assert_eq!(usd["mrr"], 5 * 49_900 + 9_900, "{r}");
+    assert_eq!(usd["arpa"], (5 * 49_900 + 9_900) / 2);
+    let m = &r["movements"][0];
+    assert_eq!(m["start_mrr"], 3 * 49_900 + 9_900, "{m}");
+    assert_eq!(movement(m, "expansion"), (1, 2 * 49_900), "3 to 5 seats");
+    assert_eq!(movement(m, "new"), (0, 0));
+    let by_month = env
+        .run(&["revenue", "--by", "month", "--as-of", &day, "--json"])
+        .ok()
+        .json();
+    let months = by_month["months"].as_array().unwrap();
+    let before = &months[months.len() - 2];
+    assert_eq!(before["currencies"][0]["mrr"], 3 * 49_900 + 9_900);
+    assert_eq!(
+        movement(&before["movements"][0], "new"),
+        (2, 3 * 49_900 + 9_900)
+    );
+    let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
+    assert_eq!(
+        csv,
+        "currency,tier,subscriptions,mrr_minor\nusd,pro,1,9900\nusd,team,1,249500\n"
+    );
+    let board = env.run(&["dashboard", "--json"]).ok().json();
+    let now = &board["revenue"]["now"]["currencies"][0];
+    assert_eq!(now["mrr"], 5 * 49_900 + 9_900, "the dashboard's MRR: {now}");
+    let team_now: Vec<_> = now["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["tier"] == "team")
+        .collect();
+    assert_eq!(team_now[0]["mrr"], 5 * 49_900);
+
+    // Down to 2 seats: contraction of 3 × 499.
+    go_to(&env, m0 + 22 * DAY);
+    set_quantity(&env, &team, 2);
+    let day = billctl::time::utc_date(m0 + 23 * DAY);
+    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let m = &r["movements"][0];
+    assert_eq!(r["currencies"][0]["mrr"], 2 * 49_900 + 9_900);
+    assert_eq!(movement(m, "expansion"), (0, 0), "{m}");
+    assert_eq!(
+        movement(m, "contraction"),
+        (1, 49_900),
+        "3 to 2 seats over the month"
+    );
+}

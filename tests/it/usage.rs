@@ -1,0 +1,849 @@
+//! Usage ingestion: record and import (NDJSON and CSV), dedup by id, all-or-nothing validation
+//! with line numbers, --skip-invalid, derived ids, rollups kept exact, and kill -9 safety.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it plants subscriptions through the simulator's controls.
+
+use crate::common;
+
+use common::Env;
+use std::fmt::Write as _;
+
+struct Usage {
+    env: Env,
+    customer: String,
+    key_id: String,
+}
+
+fn setup() -> Usage {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("u@example.com", "pro");
+    let key = env
+        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    Usage {
+        env,
+        customer,
+        key_id,
+    }
+}
+
+impl Usage {
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.env.path(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+    /// Raw total, and the rollup totals by customer/day and key/hour, which must agree.
+    fn totals(&self) -> (i64, i64, i64) {
+        let s = self.env.store();
+        (
+            s.usage_total(&self.customer).unwrap(),
+            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX)
+                .unwrap(),
+            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX)
+                .unwrap(),
+        )
+    }
+}
+
+const T0: i64 = 1_795_500_000; // 2026-11-24T06:00:00Z
+
+#[test]
+fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
+    let u = setup();
+    let mut text = String::new();
+    for i in 0..500 {
+        writeln!(
+            text,
+            r#"{{"id":"e{i}","key":"{}","timestamp":{},"quantity":{},"endpoint":"/v1/search"}}"#,
+            u.key_id,
+            T0 + i * 60,
+            1 + i % 3
+        )
+        .unwrap();
+    }
+    // A repeated id inside the file, and a customer-level event in RFC 3339.
+    writeln!(
+        text,
+        r#"{{"id":"e0","key":"{}","timestamp":{T0},"quantity":1}}"#,
+        u.key_id
+    )
+    .unwrap();
+    writeln!(text, r#"{{"id":"c1","customer":"{}","timestamp":"2026-11-24T07:30:00Z","quantity":10,"meta":{{"job":"batch"}}}}"#, u.customer).unwrap();
+    let f = u.file("events.ndjson", &text);
+    let s = u
+        .env
+        .run(&["usage", "import", &f, "--json", "--batch-size", "64"])
+        .ok()
+        .json();
+    assert_eq!(
+        (
+            s["read"].as_i64(),
+            s["inserted"].as_i64(),
+            s["duplicates"].as_i64(),
+            s["rejected"].as_i64()
+        ),
+        (Some(502), Some(501), Some(1), Some(0))
+    );
+    let want: i64 = (0..500).map(|i| 1 + i % 3).sum::<i64>() + 10;
+    assert_eq!(u.totals(), (want, want, want - 10));
+    // Importing the same file again changes nothing.
+    let again = u.env.run(&["usage", "import", &f, "--json"]).ok().json();
+    assert_eq!(
+        (again["inserted"].as_i64(), again["duplicates"].as_i64()),
+        (Some(0), Some(502))
+    );
+    assert_eq!(u.totals(), (want, want, want - 10));
+    let human = u.env.run(&["usage", "import", &f]).ok();
+    assert!(
+        human
+            .stdout
+            .contains("inserted 0, duplicates 502, conflicts 0, rejected 0"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn csv_import_reads_the_header_and_quoted_fields() {
+    let u = setup();
+    let text = format!("id,key,timestamp,quantity,meta\nx1,{k},{T0},5,\"{{\"\"a\"\"\"\":1}}\"\nx2,{k},2026-11-24T06:01:00Z,7,\n", k = u.key_id);
+    let f = u.file("events.csv", &text);
+    let s = u.env.run(&["usage", "import", &f, "--json"]).ok().json();
+    assert_eq!(s["inserted"], 2);
+    assert_eq!(u.totals().0, 12);
+}
+
+#[test]
+fn validation_is_all_or_nothing_and_names_every_bad_line() {
+    let u = setup();
+    let k = &u.key_id;
+    let text = format!(
+        "{{\"id\":\"ok1\",\"key\":\"{k}\",\"timestamp\":{T0}}}\n\
+         {{\"id\":\"b2\",\"key\":\"{k}\",\"timestamp\":\"2026-02-30T00:00:00Z\"}}\n\
+         {{\"id\":\"b3\",\"key\":\"{k}\",\"timestamp\":{T0},\"quantity\":-4}}\n\
+         {{\"id\":\"b4\",\"key\":\"nokey123\",\"timestamp\":{T0}}}\n\
+         {{\"id\":\"b5\",\"key\":\"{k}\",\"timestamp\":{T0},\"quantity\":92233720368547758070}}\n\
+         {{\"key\":\"{k}\",\"timestamp\":{T0}}}\n\
+         {{\"id\":\"ok7\",\"key\":\"{k}\",\"timestamp\":{T0}}}\n"
+    );
+    let f = u.file("bad.ndjson", &text);
+    let r = u.env.run(&["usage", "import", &f]).code(2);
+    for (line, reason) in [
+        (2, "malformed timestamp"),
+        (3, "negative quantity"),
+        (4, "unknown key nokey123"),
+        (5, "overflows a 64-bit integer"),
+        (6, "no id"),
+    ] {
+        assert!(
+            r.stderr.contains(&format!("bad.ndjson:{line}: ")) && r.stderr.contains(reason),
+            "line {line} ({reason}) in:\n{}",
+            r.stderr
+        );
+    }
+    assert!(r.stderr.contains("nothing was imported"), "{}", r.stderr);
+    assert_eq!(u.totals().0, 0, "no event was committed");
+
+    // --skip-invalid commits the good lines and writes the bad ones with reasons.
+    let rejects = u.env.path("rejects.jsonl");
+    let s = u
+        .env
+        .run(&[
+            "usage",
+            "import",
+            &f,
+            "--skip-invalid",
+            "--rejects",
+            rejects.to_str().unwrap(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (s["inserted"].as_i64(), s["rejected"].as_i64()),
+        (Some(2), Some(5))
+    );
+    let lines: Vec<serde_json::Value> = common::read(&rejects)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l["line"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 3, 4, 5, 6]
+    );
+    assert!(lines[2]["input"].as_str().unwrap().contains("nokey123"));
+    let r = u
+        .env
+        .run(&["usage", "import", &f, "--skip-invalid"])
+        .code(2);
+    assert!(r.stderr.contains("--rejects"), "{}", r.stderr);
+    let r = u.env.run(&["usage", "import", "-"]).code(2);
+    assert!(r.stderr.contains("--format"), "{}", r.stderr);
+}
+
+#[test]
+fn derived_ids_count_identical_lines_once() {
+    let u = setup();
+    let line = format!(
+        "{{\"key\":\"{}\",\"timestamp\":{T0},\"quantity\":3}}\n",
+        u.key_id
+    );
+    let other = format!(
+        "{{\"key\":\"{}\",\"timestamp\":{},\"quantity\":3}}\n",
+        u.key_id,
+        T0 + 1
+    );
+    let f = u.file("noid.ndjson", &format!("{line}{line}{other}"));
+    let s = u
+        .env
+        .run(&["usage", "import", &f, "--derive-ids", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (s["inserted"].as_i64(), s["duplicates"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(u.totals().0, 6);
+}
+
+#[test]
+fn record_counts_an_id_once_and_feeds_verify() {
+    let u = setup();
+    let r = u
+        .env
+        .run(&[
+            "usage",
+            "record",
+            "--key",
+            &u.key_id,
+            "--quantity",
+            "40",
+            "--id",
+            "once",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (r["inserted"].as_bool(), r["customer_id"].as_str()),
+        (Some(true), Some(u.customer.as_str()))
+    );
+    let r = u
+        .env
+        .run(&[
+            "usage",
+            "record",
+            "--key",
+            &u.key_id,
+            "--quantity",
+            "40",
+            "--id",
+            "once",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["duplicate"], true);
+    assert_eq!(u.totals(), (40, 40, 40));
+    let r = u.env.run(&["usage", "record", "--key", "nokey123"]).code(2);
+    assert!(
+        r.stderr.contains("no API key with id nokey123"),
+        "{}",
+        r.stderr
+    );
+    let r = u
+        .env
+        .run(&["usage", "record", "--key", &u.key_id, "--at", "tomorrow"])
+        .code(2);
+    assert!(
+        r.stderr.contains("--at") && r.stderr.contains("malformed timestamp"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
+    use std::os::unix::process::ExitStatusExt;
+    let u = setup();
+    let (n, batch) = (30_000i64, 500i64);
+    let batches = n / batch;
+    let quantity = |i: i64| 1 + i % 5;
+    let mut text = String::with_capacity(100 * n as usize);
+    for i in 0..n {
+        writeln!(
+            text,
+            r#"{{"id":"k{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
+            u.key_id,
+            T0 + i,
+            quantity(i)
+        )
+        .unwrap();
+    }
+    let want: i64 = (0..n).map(quantity).sum();
+    let f = u.file("big.ndjson", &text);
+    // Pseudo-random kill points, reproducible: each round dies inside batch `at`'s transaction,
+    // after its rows are written and before it commits (a test build's fault point), so every
+    // round lands mid-import by construction.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for round in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = 1 + (seed % (batches as u64 - 1)) as i64; // 1..batches-1: never the last
+        let out = u
+            .env
+            .command()
+            .args([
+                "usage",
+                "import",
+                &f,
+                "--batch-size",
+                &batch.to_string(),
+                "-q",
+            ])
+            .env(billctl::faults::FAULT_ENV, format!("usage.commit@{at}"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.signal(),
+            Some(6),
+            "round {round}: the import died at the fault point (SIGABRT): {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("fault point usage.commit: hit {at}")),
+            "round {round}: {stderr}"
+        );
+        // Only whole batches are there, rollups included. On SQLite, exactly those before the
+        // one it died in. On Postgres two writers commit batches at once, so the one beside
+        // the dying batch may have been cut off too (it had not committed).
+        let partial = u.env.count(
+            &format!("SELECT count(*) FROM (SELECT CAST(substr(event_id, 2) AS INTEGER) / {batch} AS b, count(*) AS n FROM usage_events GROUP BY 1) x WHERE n <> {batch}"),
+            false,
+        );
+        assert_eq!(partial, 0, "round {round}: a batch was half written");
+        let whole = u.env.count("SELECT count(*) FROM usage_events", false) / batch;
+        if common::on_postgres() {
+            assert!(
+                whole == at - 1 || whole == at - 2,
+                "round {round}: {whole} batches committed, killed at the commit of the {at}th"
+            );
+        } else {
+            assert_eq!(
+                whole,
+                at - 1,
+                "round {round}: killed in batch {at} of {batches}"
+            );
+        }
+        let stored = u
+            .env
+            .count("SELECT coalesce(sum(quantity), 0) FROM usage_events", false);
+        assert_eq!(
+            u.totals(),
+            (stored, stored, stored),
+            "round {round}: rollups agree with the events"
+        );
+        assert!(stored < want);
+        u.env.run(&["usage", "import", &f, "-q"]).ok();
+        assert_eq!(
+            u.totals(),
+            (want, want, want),
+            "round {round}: exact after re-running"
+        );
+        assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
+        // Start the next round from empty usage tables again.
+        reset_usage(&u);
+    }
+}
+
+/// Empties the usage tables between rounds (test-only SQL on the real store).
+fn reset_usage(u: &Usage) {
+    u.env.exec(
+        "DELETE FROM usage_events; DELETE FROM usage_hourly; DELETE FROM usage_daily;",
+        false,
+    );
+}
+
+/// Imports `(id, timestamp, quantity)` events for the test key.
+fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
+    let mut text = String::new();
+    for (id, ts, q) in events {
+        writeln!(
+            text,
+            r#"{{"id":"{id}","key":"{}","timestamp":{ts},"quantity":{q}}}"#,
+            u.key_id
+        )
+        .unwrap();
+    }
+    let f = u.file(name, &text);
+    // Events may lie ahead of the real clock (a whole period's worth): import them as at the
+    // last one, then give the clock back.
+    let before = u.env.pinned_now.load(std::sync::atomic::Ordering::SeqCst);
+    let last = events.iter().map(|e| e.1).max().unwrap_or(0);
+    u.env.set_now(last.max(billctl::clock::now()));
+    u.env.run(&["usage", "import", &f, "-q"]).ok();
+    u.env
+        .pinned_now
+        .store(before, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[test]
+fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
+    let u = setup();
+    let sub = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap();
+    let (start, end) = (sub.current_period_start, sub.current_period_end);
+    // Around both edges, inside partial hours and whole days, and outside the period.
+    let events: Vec<(String, i64, i64)> = [
+        (start - 7200, 1000),
+        (start - 1, 1000),
+        (start, 1),
+        (start + 10, 2),
+        (start + 3599, 3),
+        (start + 2 * 86_400 + 5 * 3600, 40),
+        (start + 9 * 86_400, 500),
+        (end - 3601, 6),
+        (end - 30, 7),
+        (end - 1, 8),
+        (end, 1000),
+        (end + 86_400, 1000),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (ts, q))| (format!("p{i}"), *ts, *q))
+    .collect();
+    import(&u, "edges.ndjson", &events);
+    let want: i64 = events
+        .iter()
+        .filter(|(_, ts, _)| *ts >= start && *ts < end)
+        .map(|(_, _, q)| q)
+        .sum();
+    assert_eq!(want, 567);
+    let rows = u.env.run(&["usage", "report", "--json"]).ok().json();
+    let r = &rows[0];
+    assert_eq!(
+        (r["customer_id"].as_str(), r["tier"].as_str()),
+        (Some(u.customer.as_str()), Some("pro"))
+    );
+    assert_eq!(
+        (
+            r["used"].as_i64(),
+            r["quota"].as_i64(),
+            r["remaining"].as_i64(),
+            r["overage"].as_i64()
+        ),
+        (Some(want), Some(10_000), Some(10_000 - want), Some(0))
+    );
+    assert_eq!(
+        (r["period_start"].as_i64(), r["period_end"].as_i64()),
+        (Some(start), Some(end))
+    );
+    assert!((r["percent"].as_f64().unwrap() - 5.67).abs() < 1e-9);
+    let days = u
+        .env
+        .run(&["usage", "report", "--by", "day", "--json"])
+        .ok()
+        .json();
+    let by_day: i64 = days
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["used"].as_i64().unwrap())
+        .sum();
+    assert_eq!(by_day, want, "days add up to the period");
+    let keys = u
+        .env
+        .run(&["usage", "report", "--by", "key", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (keys[0]["key_id"].as_str(), keys[0]["used"].as_i64()),
+        (Some(u.key_id.as_str()), Some(want))
+    );
+    let explicit = u
+        .env
+        .run(&[
+            "usage",
+            "report",
+            "--from",
+            &start.to_string(),
+            "--to",
+            &(start + 3600).to_string(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(explicit[0]["used"], 6);
+    let csv = u.env.run(&["usage", "report", "--csv"]).ok().stdout;
+    assert!(
+        csv.starts_with(
+            "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage,access\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "{},,,pro,{start},{end},{want},10000,5.67,{},0",
+            u.customer,
+            10_000 - want
+        )),
+        "{csv}"
+    );
+    let table = u.env.run(&["usage", "report"]).ok().stdout;
+    assert!(table.contains("5.7%") && table.contains("█"), "{table}");
+    let r = u
+        .env
+        .run(&["usage", "report", "--customer", "cus_nope"])
+        .code(2);
+    assert!(r.stderr.contains("cus_nope"), "{}", r.stderr);
+    let r = u
+        .env
+        .run(&["usage", "report", "--period", "2026-13"])
+        .code(2);
+    assert!(r.stderr.contains("--period"), "{}", r.stderr);
+}
+
+#[test]
+fn alerts_list_customers_over_the_threshold_and_exit_1() {
+    let u = setup();
+    let sub = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap();
+    let t = sub.current_period_start + 60;
+    u.env.run(&["usage", "alerts"]).ok();
+    import(&u, "a.ndjson", &[("a1".into(), t, 8_500)]);
+    let r = u
+        .env
+        .run(&["usage", "alerts", "--threshold", "80", "--json"])
+        .code(1);
+    let listed = r.json();
+    assert_eq!(
+        (
+            listed[0]["customer_id"].as_str(),
+            listed[0]["percent"].as_f64()
+        ),
+        (Some(u.customer.as_str()), Some(85.0))
+    );
+    u.env.run(&["usage", "alerts", "--threshold", "90"]).ok();
+    import(&u, "b.ndjson", &[("a2".into(), t, 2_000)]);
+    let over = u
+        .env
+        .run(&["usage", "alerts", "--threshold", "100", "--json"])
+        .code(1)
+        .json();
+    assert_eq!(
+        (over[0]["used"].as_i64(), over[0]["overage"].as_i64()),
+        (Some(10_500), Some(500))
+    );
+}
+
+#[test]
+fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
+    let u = setup();
+    // Four files of 20,000 events each, every file overlapping the next by half.
+    let mut files = Vec::new();
+    for f in 0..4i64 {
+        let mut text = String::new();
+        for i in (f * 10_000)..(f * 10_000 + 20_000) {
+            writeln!(
+                text,
+                r#"{{"id":"c{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
+                u.key_id,
+                T0 + i,
+                1 + i % 3
+            )
+            .unwrap();
+        }
+        files.push(u.file(&format!("part{f}.ndjson"), &text));
+    }
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            u.env
+                .command()
+                .args(["usage", "import", f, "--batch-size", "2000", "--json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut inserted = 0;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "an importer failed: {stderr}");
+        assert!(!stderr.contains("locked"), "{stderr}");
+        let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        inserted += s["inserted"].as_i64().unwrap();
+    }
+    let want: i64 = (0..50_000i64).map(|i| 1 + i % 3).sum();
+    assert_eq!(
+        inserted, 50_000,
+        "each distinct id inserted by exactly one importer"
+    );
+    assert_eq!(u.totals(), (want, want, want));
+    assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
+    // The chart's points are checked in tests/it/dashboard.rs, which draws the same section.
+    let u = setup();
+    let sub = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap();
+    // Events on both sides of each edge, on the edges' own UTC days (the period starts and
+    // ends mid-day): the page's total must be the table's, not whole days'.
+    let (start, end) = (sub.current_period_start, sub.current_period_end);
+    assert!(start % 86_400 > 0 && end % 86_400 < 86_399, "mid-day edges");
+    import(
+        &u,
+        "h.ndjson",
+        &[
+            ("h0".into(), start - 1, 500),
+            ("h1".into(), start + 60, 4_000),
+            ("h2".into(), start + 2 * 86_400, 3_000),
+            ("h3".into(), end, 900),
+        ],
+    );
+    let table = u.env.run(&["usage", "report", "--json"]).ok().json();
+    assert_eq!(table[0]["used"], 7000);
+    let page = u.env.path("report.html");
+    u.env
+        .run(&["usage", "report", "--html", page.to_str().unwrap(), "-q"])
+        .ok();
+    let html = common::read(&page);
+    assert!(
+        html.starts_with("<!doctype html>") && html.contains("<svg") && html.contains("<polyline"),
+        "a chart"
+    );
+    assert!(
+        html.contains(&u.customer) && html.contains("7,000 API calls of 10,000"),
+        "{html}"
+    );
+    assert!(html.contains("quota 10,000"), "the quota line");
+    assert_eq!(html.matches("<script").count(), 1, "one inline script");
+    for external in [
+        "<script src",
+        "http://",
+        "https://",
+        "src=",
+        "@import",
+        "url(",
+    ] {
+        let found = html.replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !found.contains(external),
+            "the page must not load anything: found {external}"
+        );
+    }
+}
+
+#[test]
+fn importing_a_missing_file_names_the_file_and_its_cause() {
+    let u = setup();
+    let r = u
+        .env
+        .run(&["usage", "import", "/nonexistent/events"])
+        .code(2);
+    assert!(
+        r.stderr.contains("failed to read /nonexistent/events")
+            && r.stderr.contains("No such file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(u.totals(), (0, 0, 0));
+}
+
+#[test]
+fn every_time_flag_takes_one_grammar_with_ranges_checked() {
+    let u = setup();
+    u.env.set_now(T0 + 7_200);
+    // An age counts back from billctl's clock; a date is its UTC midnight; RFC 3339 any offset.
+    for (at, id, want) in [
+        ("90m", "a1", T0 + 1_800),
+        ("2026-11-24", "a2", T0 - 6 * 3_600),
+        ("2026-11-24T08:00:00+02:00", "a3", T0),
+        ("1795500000", "a4", T0),
+    ] {
+        let r = u
+            .env
+            .run(&[
+                "usage", "record", "--key", &u.key_id, "--at", at, "--id", id, "--json",
+            ])
+            .ok()
+            .json();
+        assert_eq!(r["timestamp"].as_i64(), Some(want), "--at {at}: {r}");
+    }
+    // Out of range or malformed: exit 2, the flag and the reason named, nothing stored.
+    for (flag, bad, why) in [
+        ("--at", "2026-11-24T06:00:00+99:99", "offset"),
+        ("--at", "0000-01-01", "out of range"),
+        ("--at", "tomorrow", "malformed timestamp"),
+    ] {
+        let r = u
+            .env
+            .run(&["usage", "record", "--key", &u.key_id, flag, bad])
+            .code(2);
+        assert!(
+            r.stderr.contains(flag) && r.stderr.contains(why),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(u.totals().0, 4, "only the four good events");
+    let r = u
+        .env
+        .run(&["audit", "list", "--since", "7d", "--json"])
+        .ok();
+    assert!(r.json().is_array());
+    let r = u
+        .env
+        .run(&[
+            "usage",
+            "report",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "0s",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r[0]["used"].as_i64(), Some(4), "{r}");
+}
+
+/// A repeated event id with another quantity, key or customer is a conflict, counted and
+/// listed apart from plain duplicates, within an import and across imports; the first event
+/// stays (issue 29). Twelve events a batch, so that Postgres takes its COPY path too.
+#[test]
+fn conflicting_repeats_are_reported_apart_from_duplicates() {
+    let u = setup();
+    let line = |id: &str, q: i64, ts: i64| {
+        format!(
+            "{{\"id\":\"{id}\",\"key\":\"{}\",\"timestamp\":{ts},\"quantity\":{q}}}\n",
+            u.key_id
+        )
+    };
+    let mut text = String::new();
+    for i in 0..10 {
+        text += &line(&format!("base{i}"), 1, T0 + i);
+    }
+    text += &line("base0", 1, T0); // a plain repeat
+    text += &line("base1", 7, T0 + 1); // the same id, another quantity
+    let f = u.file("first.ndjson", &text);
+    let r = u
+        .env
+        .run(&["usage", "import", &f, "--json", "--batch-size", "100"])
+        .ok()
+        .json();
+    assert_eq!(
+        (
+            r["inserted"].as_i64(),
+            r["duplicates"].as_i64(),
+            r["conflicts"].as_i64()
+        ),
+        (Some(10), Some(1), Some(1)),
+        "{r}"
+    );
+    assert_eq!(r["first_conflicts"][0]["event_id"], "base1");
+    assert_eq!(r["first_conflicts"][0]["kept"]["quantity"], 1);
+    assert_eq!(r["first_conflicts"][0]["dropped"]["quantity"], 7);
+
+    // Across imports: the same ids again, one with a customer instead of the key.
+    let mut again = String::new();
+    for i in 0..10 {
+        again += &line(&format!("base{i}"), 1, T0 + i);
+    }
+    again += &format!(
+        "{{\"id\":\"base2\",\"customer\":\"{}\",\"timestamp\":{},\"quantity\":1}}\n",
+        u.customer,
+        T0 + 2
+    );
+    again += &line("fresh", 2, T0 + 20);
+    let g = u.file("second.ndjson", &again);
+    let human = u.env.run(&["usage", "import", &g]).ok();
+    assert!(
+        human
+            .stderr
+            .contains("event base2 repeated with other contents")
+            && human.stderr.contains("dropped (customer")
+            && human
+                .stdout
+                .contains("inserted 1, duplicates 10, conflicts 1"),
+        "stdout:\n{}\nstderr:\n{}",
+        human.stdout,
+        human.stderr
+    );
+    // The first events stay: 10 of quantity 1, and the fresh one of 2.
+    assert_eq!(u.totals(), (12, 12, 12));
+}
+
+/// Times at the ends of the range print as themselves, and an open `--to` means until now
+/// (issue 30): `--from 9999-12-31` named 0000-01-01, `9999-12-31T23:59:59Z` was refused, and
+/// `--from 7d` needed `--to`.
+#[test]
+fn the_end_of_9999_and_an_open_end_are_understood() {
+    let u = setup();
+    u.env
+        .run(&[
+            "usage",
+            "record",
+            "--key",
+            &u.key_id,
+            "--quantity",
+            "3",
+            "-q",
+        ])
+        .ok();
+    let week = u
+        .env
+        .run(&["usage", "report", "--from", "7d", "--json"])
+        .ok()
+        .json();
+    assert_eq!(week[0]["used"], 3, "{week}");
+    let all = u
+        .env
+        .run(&["usage", "report", "--to", "9999-12-31T23:59:59Z", "--json"])
+        .ok()
+        .json();
+    assert_eq!(all[0]["used"], 3, "{all}");
+    for args in [
+        &["usage", "report", "--from", "9999-12-31"][..],
+        &["usage", "compact", "--before", "9999-12-31", "--yes"][..],
+        &[
+            "usage",
+            "compact",
+            "--before",
+            "9999-12-31T23:59:59Z",
+            "--yes",
+        ][..],
+    ] {
+        let r = u.env.run(args).code(2);
+        assert!(
+            r.stderr.contains("9999-12-31") && !r.stderr.contains("0000-01-01"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
