@@ -10,7 +10,7 @@
 //! `Render` impl per report: a table or lines without `--json`, the report itself with it);
 //! workflows and domain modules decide and print nothing; `store/` and `stripe/` are the doors to
 //! the database and to Stripe (other I/O still lives elsewhere: the keyring and secret file in
-//! `secrets.rs`, HTTP in `webhooks/listen.rs` and `webhooks/replay.rs`, files in `output/`);
+//! `secrets.rs`, HTTP served by `server/` and sent by `ops/webhooks/send.rs`, files in `output/`);
 //! nothing imports a module above it.
 //!
 //! | module | what it is for |
@@ -18,7 +18,7 @@
 //! | `main.rs` | the binary: parse, run, map the outcome to an exit code |
 //! | `lib.rs` | the module list and `run` |
 //! | `cli/mod.rs` | the clap grammar's top: `Cli`, the global flags, the command list, the moment value parsers |
-//! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods) |
+//! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods, URLs, rates) |
 //! | `cli/keys_verify.rs` | the `keys verify` fast path, parsed without building the whole grammar |
 //! | `cli/audit.rs` | `audit` flags |
 //! | `cli/auth.rs` | `auth` flags |
@@ -48,26 +48,29 @@
 //! | `commands/keys.rs` | `keys issue/list/show/revoke/rotate/verify` |
 //! | `commands/payments.rs` | `payment-methods list/attach/detach/default`, `portal create` |
 //! | `commands/prices.rs` | `prices check/list` |
-//! | `commands/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/dashboard.rs` | `dashboard` (`--out`, `--period`; refuses to write HTML to a terminal) |
 //! | `commands/revenue.rs` | `revenue` (flags, `--as-of` to a moment, the HTML file) |
 //! | `commands/setup_products.rs` | `setup-products` (the plan, the prompt, the env file) |
 //! | `commands/subscriptions.rs` | `subscriptions create/change/cancel/list/show/sync` |
-//! | `commands/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
-//! | `commands/usage.rs` | `usage record/import` |
+//! | `commands/usage/mod.rs` | `usage record/import` |
+//! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
+//! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
 //! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed |
-//! | `ops/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
+//! | `ops/usage/mod.rs` | the usage workflows, one file per command |
+//! | `ops/usage/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
-//! | `ops/report.rs` | `usage report/alerts`: usage against each tier's quota by customer, key or day; exact days for charts |
+//! | `ops/usage/report.rs` | `usage report/alerts`: usage against each tier's quota by customer, key or day; exact days for charts |
 //! | `ops/dashboard.rs` | `dashboard`: revenue, subscribers at risk and trials ending, usage by share of quota (charts for the first 100), keys, webhook outcomes; the usage section of `usage report --html` |
 //! | `ops/revenue.rs` | `revenue`: the history and prices from the store, as of a moment or month by month |
 //! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
-//! | `ops/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
 //! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
-//! | `ops/webhooks.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
-//! | `ops/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
+//! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
+//! | `ops/webhooks/listen.rs` | `webhooks listen`: the route on `server/`, and the writer that commits deliveries in groups and applies them |
+//! | `ops/webhooks/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
+//! | `ops/webhooks/send.rs` | the HTTP client of `replay`: re-signed deliveries at a concurrency and rate |
+//! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
 //! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
 //! | `config.rs` | the TOML config: catalog, Stripe and usage settings, errors with file, line and key |
 //! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
@@ -76,6 +79,7 @@
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
+//! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, timeouts, body limit, drain on SIGTERM, JSON errors, access log |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
@@ -96,8 +100,6 @@
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
 //! | `webhooks/apply.rs` | applying events to the local mirror, out of order safely |
-//! | `webhooks/listen.rs` | the HTTP receiver and its group-committing writer |
-//! | `webhooks/replay.rs` | re-signed deliveries at a concurrency and rate |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
 //! | `store/backup.rs` | `db backup/restore`: both files at one moment, manifest, checks, restore |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
@@ -153,6 +155,7 @@ pub mod ops;
 pub mod output;
 pub mod revenue;
 pub mod secrets;
+pub mod server;
 pub mod store;
 pub mod stripe;
 pub mod time;

@@ -17,6 +17,7 @@ mod invoices;
 mod keys;
 mod keys_verify;
 mod parsers;
+pub(crate) use parsers::parse_url;
 mod payments;
 mod prices;
 mod revenue;

@@ -64,7 +64,7 @@ pub struct UsageCompactArgs {
     pub batch_size: usize,
 }
 
-pub use crate::ops::report::ReportBy;
+pub use crate::ops::usage::report::ReportBy;
 
 #[derive(Debug, Args)]
 pub struct UsageReportArgs {

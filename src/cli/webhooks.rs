@@ -63,7 +63,7 @@ pub struct WebhooksReplayArgs {
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = at_least_one::<usize>)]
     pub concurrency: usize,
     /// At most this many deliveries per second (N or N/s)
-    #[arg(long, value_name = "N/s", value_parser = crate::webhooks::replay::parse_rate)]
+    #[arg(long, value_name = "N/s", value_parser = super::parsers::parse_rate)]
     pub rate: Option<f64>,
     /// Seconds to wait for each answer
     #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = at_least_one::<u64>)]

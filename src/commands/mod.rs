@@ -11,11 +11,9 @@ pub mod invoices;
 pub mod keys;
 pub mod payments;
 pub mod prices;
-pub mod report;
 pub mod revenue;
 pub mod setup_products;
 pub mod subscriptions;
-pub mod sync;
 pub mod usage;
 pub mod webhooks;
 

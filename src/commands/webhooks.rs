@@ -10,9 +10,9 @@ use crate::cli::{
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
+use crate::ops::webhooks::listen;
 use crate::output::{delivery_printer, listen_line, Stream};
 use crate::store::webhooks::{EventStore, Filter, Outcome};
-use crate::webhooks::listen;
 use anyhow::{anyhow, bail, Context, Result};
 use ops::webhooks::{ApplySide, ApplySummary, EndpointView, StripeFetch};
 use std::io::IsTerminal;
@@ -92,20 +92,21 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         path: args.path.clone(),
         secrets,
         tolerance: args.tolerance,
-        max_body: args.max_body,
         max_rejected: args.max_rejected,
         rejected_retention_ms: args.rejected_retention.saturating_mul(1000),
-        limits: listen::Limits {
+        limits: crate::server::Limits {
             max_connections: args.max_connections,
             header: secs(args.header_timeout),
             body: secs(args.body_timeout),
             request: secs(args.request_timeout),
             idle: secs(args.idle_timeout),
+            max_body: args.max_body,
+            ..crate::server::Limits::default()
         },
     };
     let stop = async {
         tokio::select! {
-            () = ops::webhooks::shutdown_signal() => {}
+            () = crate::server::shutdown_signal() => {}
             () = stream.closed() => {}
         }
     };
@@ -115,7 +116,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         }
     };
     let rt = ctx.runtime()?;
-    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, stop)?;
+    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, None, stop)?;
     if let Some(e) = stream.take_error() {
         return Err(e);
     }
@@ -256,7 +257,6 @@ pub fn verify(ctx: &mut Ctx, args: &WebhooksVerifyArgs) -> Result<ExitCode> {
 }
 
 fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
-    use crate::webhooks::replay;
     let mut events = open_events(ctx)?;
     let filter = filter_of(&args.ids, &args.window, args.failed);
     let (resume, to) = (args.resume.as_deref(), args.to.as_deref());
@@ -264,8 +264,8 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         include_unverified: args.include_unverified,
         rate: args.rate,
     };
-    let sel = ops::replay::choose(&events, resume, to, filter, asked)?;
-    let url = replay::parse_url("--to", &sel.target).map_err(|e| anyhow!(e))?;
+    let sel = ops::webhooks::replay::choose(&events, resume, to, filter, asked)?;
+    let url = crate::cli::parse_url("--to", &sel.target).map_err(|e| anyhow!(e))?;
     if args.dry_run {
         return replay_dry_run(ctx, &sel);
     }
@@ -273,7 +273,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         Some(var) => crate::secrets::secrets_from_env(std::slice::from_ref(var))?.remove(0),
         None => endpoint_secrets(ctx, &[])?.remove(0),
     };
-    ops::replay::start(&mut events, &sel, &super::actor())?;
+    ops::webhooks::replay::start(&mut events, &sel, &super::actor())?;
     // The audit log says who replayed what, before anything is sent.
     audit(
         ctx,
@@ -288,7 +288,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     )?;
     let bar = ctx.output.progress(sel.to_send.len() as u64, "replaying");
     ctx.output.rate_style(&bar, "events");
-    let settings = ops::replay::Settings {
+    let settings = ops::webhooks::replay::Settings {
         url,
         secret,
         concurrency: args.concurrency,
@@ -299,7 +299,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     let mut pipe_error: Option<anyhow::Error> = None;
     let output = ctx.output.clone();
     let on_delivery = delivery_printer(&output, &bar, &mut pipe_error);
-    let summary = ctx.block_on(ops::replay::run(
+    let summary = ctx.block_on(ops::webhooks::replay::run(
         &mut events,
         sel,
         settings,
@@ -315,7 +315,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
 }
 
 /// `webhooks replay --dry-run`: what would be sent.
-fn replay_dry_run(ctx: &mut Ctx, sel: &ops::replay::Selection) -> Result<ExitCode> {
+fn replay_dry_run(ctx: &mut Ctx, sel: &ops::webhooks::replay::Selection) -> Result<ExitCode> {
     for (r, _) in &sel.to_send {
         ctx.output
             .data(&crate::output::would_send(r, &sel.target, ctx.output.json))?;
@@ -324,7 +324,7 @@ fn replay_dry_run(ctx: &mut Ctx, sel: &ops::replay::Selection) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn replay_summary(ctx: &mut Ctx, summary: &ops::replay::Summary) -> Result<ExitCode> {
+fn replay_summary(ctx: &mut Ctx, summary: &ops::webhooks::replay::Summary) -> Result<ExitCode> {
     if ctx.output.json {
         ctx.output
             .json_line(&serde_json::json!({ "summary": summary }))?;
@@ -378,7 +378,7 @@ fn endpoint(ctx: &mut Ctx, cmd: EndpointCommand) -> Result<ExitCode> {
 }
 
 fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
-    crate::webhooks::replay::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
+    crate::cli::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
     let (profile, stripe) = (ctx.profile()?, ctx.stripe()?);
     let desc = args.description.as_deref();
     let fallback = ops::webhooks::SecretFallback {

@@ -4,8 +4,8 @@
 
 use crate::billing::Customer;
 use crate::config::Config;
-use crate::ops::report::{self, Query, Report, ReportBy};
 use crate::ops::revenue::{self, AsOf, ByMonth};
+use crate::ops::usage::report::{self, Query, Report, ReportBy};
 use crate::store::webhooks::EventStore;
 use crate::store::Store;
 use crate::usage::series::{self, QuotaReached, Series};

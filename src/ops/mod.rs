@@ -3,17 +3,14 @@
 //! `commands/` turns flags into a call and renders the report.
 
 pub mod dashboard;
-pub mod import;
 pub mod keys;
 pub mod payments;
 pub mod prices;
 
-pub mod replay;
-pub mod report;
 pub mod revenue;
 pub mod setup;
 pub mod subscriptions;
-pub mod sync;
+pub mod usage;
 pub mod webhooks;
 
 /// For in-process workflow tests: a Stripe client for `sim`, and a current-thread runtime

@@ -65,14 +65,14 @@ pub fn overage_estimate(
     if priced.is_empty() {
         return Ok(Vec::new());
     }
-    let q = crate::ops::report::Query {
+    let q = crate::ops::usage::report::Query {
         customer: None,
         key: None,
         period: "current",
         range: None,
-        by: crate::ops::report::ReportBy::Customer,
+        by: crate::ops::usage::report::ReportBy::Customer,
     };
-    let report = crate::ops::report::report(store, config, &q, now)?;
+    let report = crate::ops::usage::report::report(store, config, &q, now)?;
     let mut out: std::collections::BTreeMap<String, OverageEstimate> = Default::default();
     for row in &report.rows {
         let Some(p) = priced.get(row.tier.as_str()) else {

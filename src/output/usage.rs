@@ -1,8 +1,8 @@
 //! How usage reports read on a terminal, as CSV and as an HTML page.
 
 use super::{clean, Output, Render};
-use crate::ops::report::{Report, ReportBy, Row};
-use crate::ops::sync::{CompactView, ReconcileView, SyncView};
+use crate::ops::usage::report::{Report, ReportBy, Row};
+use crate::ops::usage::sync::{CompactView, ReconcileView, SyncView};
 use crate::time::{utc_date, utc_datetime};
 use comfy_table::Color;
 
@@ -251,7 +251,7 @@ pub fn sync_warnings(view: &SyncView, json: bool) -> Vec<String> {
     out
 }
 
-impl Render for crate::ops::import::Report {
+impl Render for crate::ops::usage::import::Report {
     fn render(&self, _: &Output) -> String {
         format!(
             "read {}, inserted {}, duplicates {}, conflicts {}, rejected {} in {:.2}s ({} events/s)",
@@ -286,7 +286,7 @@ pub fn conflict_line(c: &crate::store::Conflict) -> String {
     )
 }
 
-impl Render for crate::ops::import::Recorded {
+impl Render for crate::ops::usage::import::Recorded {
     fn render(&self, _: &Output) -> String {
         String::new()
     }

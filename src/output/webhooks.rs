@@ -1,13 +1,13 @@
 //! How webhook reports read on a terminal.
 
 use super::{clean, Output, Render};
-use crate::ops::replay::Summary;
+use crate::ops::webhooks::listen::Logged;
+use crate::ops::webhooks::replay::Summary;
 use crate::ops::webhooks::{
     BackfillReport, Deleted, EndpointList, EndpointView, EventList, IngestReport, RejectedList,
     ReprocessReport, ShowReport, VerifyReport,
 };
 use crate::time::utc_datetime;
-use crate::webhooks::listen::Logged;
 
 /// One line of `webhooks listen`'s log: JSON with `--json`, else columns.
 pub fn listen_line(l: &Logged, json: bool) -> String {
@@ -326,7 +326,7 @@ pub fn would_send(r: &crate::store::webhooks::EventRow, target: &str, json: bool
 }
 
 /// The status line after `webhooks replay --dry-run`.
-pub fn dry_run_summary(sel: &crate::ops::replay::Selection) -> String {
+pub fn dry_run_summary(sel: &crate::ops::webhooks::replay::Selection) -> String {
     let skipped = if sel.skipped > 0 {
         format!(" ({} already delivered by {})", sel.skipped, sel.run_id)
     } else {

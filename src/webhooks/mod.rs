@@ -7,8 +7,6 @@
 //! See <https://docs.stripe.com/webhooks#verify-manually>.
 
 pub mod apply;
-pub mod listen;
-pub mod replay;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;

@@ -13,8 +13,10 @@ const CURRENT: &str = "whsec_test_secret";
 const ROLLED: &str = "whsec_test_secret_rolled_key";
 
 fn payload() -> String {
-    let v: serde_json::Value =
-        serde_json::from_str(include_str!("../stripe-sim/testdata/webhook-signatures.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(include_str!(
+        "../stripe-sim/testdata/webhook-signatures.json"
+    ))
+    .unwrap();
     v["payload"].as_str().unwrap().to_string()
 }
 

@@ -49,8 +49,10 @@ fn parts(header: &str) -> (i64, Vec<String>) {
 /// The signing algorithm of the simulator, checked here against the published vectors
 /// (computed with Stripe's Python SDK) before it judges billctl's signatures.
 fn vetted_sign() -> fn(&str, i64, &[u8]) -> String {
-    let v: Value =
-        serde_json::from_str(include_str!("../stripe-sim/testdata/webhook-signatures.json")).unwrap();
+    let v: Value = serde_json::from_str(include_str!(
+        "../stripe-sim/testdata/webhook-signatures.json"
+    ))
+    .unwrap();
     let payload = v["payload"].as_str().unwrap().as_bytes();
     let vectors = v["vectors"].as_array().unwrap();
     assert!(!vectors.is_empty());

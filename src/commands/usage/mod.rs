@@ -1,5 +1,8 @@
 //! `billctl usage record|import`.
 
+pub mod report;
+pub mod sync;
+
 use crate::cli::{UsageCommand, UsageImportArgs, UsageRecordArgs};
 use crate::clock::now;
 use crate::context::Ctx;
@@ -11,11 +14,11 @@ pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
     match cmd {
         UsageCommand::Record(args) => record(ctx, &args),
         UsageCommand::Import(args) => import(ctx, &args),
-        UsageCommand::Report(args) => super::report::report(ctx, &args),
-        UsageCommand::Alerts(args) => super::report::alerts(ctx, &args),
-        UsageCommand::Sync(args) => super::sync::sync(ctx, &args),
-        UsageCommand::Reconcile(args) => super::sync::reconcile(ctx, &args),
-        UsageCommand::Compact(args) => super::sync::compact(ctx, &args),
+        UsageCommand::Report(args) => report::report(ctx, &args),
+        UsageCommand::Alerts(args) => report::alerts(ctx, &args),
+        UsageCommand::Sync(args) => sync::sync(ctx, &args),
+        UsageCommand::Reconcile(args) => sync::reconcile(ctx, &args),
+        UsageCommand::Compact(args) => sync::compact(ctx, &args),
     }
 }
 
@@ -24,7 +27,8 @@ fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     let id = args.id.as_deref();
     let bounds = ctx.config()?.usage.bounds();
     let store = ctx.store()?;
-    let recorded = ops::import::record(store, &args.key, id, args.quantity, at, now(), &bounds)?;
+    let recorded =
+        ops::usage::import::record(store, &args.key, id, args.quantity, at, now(), &bounds)?;
     ctx.output.show(&recorded)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -38,14 +42,14 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     let mut rejects = rejects_file(args, file.as_ref())?;
     let Some(format) = args
         .format
-        .or_else(|| ops::import::format_of_name(&args.file))
+        .or_else(|| ops::usage::import::format_of_name(&args.file))
     else {
         bail!(
             "cannot tell the format of {:?}: pass --format ndjson or --format csv",
             args.file
         );
     };
-    let opts = ops::import::Options {
+    let opts = ops::usage::import::Options {
         format,
         derive_ids: args.derive_ids,
         skip_invalid: args.skip_invalid,
@@ -60,7 +64,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     };
     let bar = ctx.output.progress(0, "Importing");
     ctx.output.bytes_style(&bar);
-    let mut sink = |r: &ops::import::Reject| -> Result<()> {
+    let mut sink = |r: &ops::usage::import::Reject| -> Result<()> {
         if let Some(f) = rejects.as_mut() {
             let mut line = serde_json::to_vec(r)?;
             line.push(b'\n');
@@ -68,10 +72,11 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         }
         Ok(())
     };
-    let outcome = ops::import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
+    let outcome =
+        ops::usage::import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
     bar.finish_and_clear();
     let report = match outcome {
-        ops::import::Outcome::Refused {
+        ops::usage::import::Outcome::Refused {
             read,
             rejected,
             first,
@@ -90,7 +95,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
             }
             bail!("{rejected} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines");
         }
-        ops::import::Outcome::Imported(report) => report,
+        ops::usage::import::Outcome::Imported(report) => report,
     };
     if let (Some(f), Some(path)) = (rejects, &args.rejects) {
         f.persist()?;
@@ -106,7 +111,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
 }
 
 /// A warning line for each conflicting repeat listed, and the count of the others.
-fn warn_conflicts(ctx: &Ctx, report: &ops::import::Report) {
+fn warn_conflicts(ctx: &Ctx, report: &ops::usage::import::Report) {
     if ctx.output.json {
         return;
     }

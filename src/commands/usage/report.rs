@@ -3,7 +3,7 @@
 use crate::cli::{UsageAlertsArgs, UsageReportArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::ops::report::{self, Query};
+use crate::ops::usage::report::{self, Query};
 use crate::output::csv;
 use anyhow::{bail, Result};
 use std::process::ExitCode;
@@ -31,7 +31,7 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
         let page = crate::ops::dashboard::Dashboard::usage_only(
             crate::ops::dashboard::usage_section(store, &config, &report, &q, now())?,
         );
-        let target = super::write_private(path, &crate::output::dashboard::page(&page))?;
+        let target = crate::commands::write_private(path, &crate::output::dashboard::page(&page))?;
         match crate::output::wrote(path, target) {
             Some(line) => ctx.output.status(line),
             // The page is the data on stdout: no table after it.

@@ -14,11 +14,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn meter_spec(ctx: &mut Ctx) -> Result<crate::config::MeterSpec> {
-    ops::sync::meter_spec(ctx.config()?)
+    ops::usage::sync::meter_spec(ctx.config()?)
 }
 
 fn live_meter(ctx: &mut Ctx, stripe: &Stripe, spec: &crate::config::MeterSpec) -> Result<String> {
-    ctx.block_on(ops::sync::live_meter(stripe, spec))?
+    ctx.block_on(ops::usage::sync::live_meter(stripe, spec))?
 }
 
 pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
@@ -28,20 +28,20 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
         None => ctx.config()?.usage.sync_rate,
     };
     let spec = meter_spec(ctx)?;
-    let since = ops::sync::since_hour(args.since, now())?;
+    let since = ops::usage::sync::since_hour(args.since, now())?;
     if args.dry_run {
         return dry_run(ctx, &spec.event_name, since, started);
     }
     let stripe = ctx.stripe_for_write("send usage to the Stripe meter")?;
     let meter_id = live_meter(ctx, &stripe, &spec)?;
-    let opts = ops::sync::Options {
+    let opts = ops::usage::sync::Options {
         since,
         rate,
         concurrency: args.concurrency,
     };
     let bar = ctx.output.progress(0, "Sending meter events");
     let (store, rt) = ctx.store_and_runtime()?;
-    let mut view = ops::sync::run(
+    let mut view = ops::usage::sync::run(
         store,
         rt,
         &stripe,
@@ -62,7 +62,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
 
 /// `usage sync --dry-run`: what would be sent, from the store alone.
 fn dry_run(ctx: &mut Ctx, event_name: &str, since: i64, started: Instant) -> Result<ExitCode> {
-    let mut view = ops::sync::dry_run(ctx.store()?, event_name, since)?;
+    let mut view = ops::usage::sync::dry_run(ctx.store()?, event_name, since)?;
     view.elapsed_ms = started.elapsed().as_millis();
     ctx.output.show(&view)?;
     Ok(ExitCode::SUCCESS)
@@ -86,7 +86,7 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     let range = (from, to);
     let customer = args.customer.as_deref();
     let (store, rt) = ctx.store_and_runtime()?;
-    let view = ops::sync::reconcile(
+    let view = ops::usage::sync::reconcile(
         store,
         rt,
         &stripe,
@@ -119,12 +119,12 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
         utc_date(before)
     );
     if !ctx.output.confirm(&question, ctx.global.yes)? {
-        return super::declined(ctx, "nothing was changed");
+        return crate::commands::declined(ctx, "nothing was changed");
     }
     let bar = ctx
         .output
         .progress(count.max(0) as u64, "Dropping raw events");
-    let mut view = ops::sync::compact(ctx.store()?, before, args.batch_size, &bar)?;
+    let mut view = ops::usage::sync::compact(ctx.store()?, before, args.batch_size, &bar)?;
     bar.finish_and_clear();
     view.elapsed_ms = started.elapsed().as_millis();
     ctx.output.show(&view)?;

@@ -1,6 +1,6 @@
 //! `webhooks replay` as a workflow: choose the run (a new one, or the one being resumed with
 //! its URL and selection) and the events it still has to deliver, then deliver them through
-//! [`crate::webhooks::replay`], recording every delivery in groups, and sum up. Prints
+//! [`super::send`], recording every delivery in groups, and sum up. Prints
 //! nothing: the caller sees each delivery through a callback that may stop the run.
 
 use crate::store::webhooks::{Delivery, EventRow, EventStore, Filter, RunOptions};
@@ -158,7 +158,7 @@ pub async fn run(
     progress: &indicatif::ProgressBar,
     mut on_delivery: impl FnMut(&Delivery) -> ControlFlow<()>,
 ) -> Result<Summary> {
-    use crate::webhooks::replay::{self, Job, Plan};
+    use super::send::{self as replay, Job, Plan};
     let jobs: Vec<Job> = sel
         .to_send
         .into_iter()

@@ -32,40 +32,6 @@ pub struct Plan {
     pub timeout: Duration,
 }
 
-/// Parses the URL given to `flag`: absolute http:// or https:// with a host.
-pub fn parse_url(flag: &str, s: &str) -> Result<hyper::Uri, String> {
-    // Credentials in the URL would be stored with the run and printed: refused, and the
-    // error does not repeat them.
-    if let Some((scheme, rest)) = s.split_once("://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        if let Some((_, host)) = authority.rsplit_once('@') {
-            return Err(format!(
-                "invalid {flag} {scheme}://…@{host}: credentials in the URL are refused (they would be stored and printed); put them in the receiver's own configuration, or sign-check with the endpoint secret"
-            ));
-        }
-    }
-    let uri: hyper::Uri = s
-        .parse()
-        .map_err(|e| format!("invalid {flag} {s:?}: {e}"))?;
-    match (uri.scheme_str(), uri.host()) {
-        (Some("http" | "https"), Some(h)) if !h.is_empty() => Ok(uri),
-        _ => Err(format!(
-            "invalid {flag} {s:?}: expected an http:// or https:// URL, like http://localhost:3000/stripe/webhooks"
-        )),
-    }
-}
-
-/// Parses `--rate`: `N` or `N/s`, N > 0.
-pub fn parse_rate(s: &str) -> Result<f64, String> {
-    let n = s.trim().strip_suffix("/s").unwrap_or(s.trim());
-    match n.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
-        _ => Err(format!(
-            "invalid --rate {s:?}: expected deliveries per second, like 50 or 50/s"
-        )),
-    }
-}
-
 /// Sends every job; `on_delivery` runs on the calling task for each result. When it answers
 /// `Break`, no further job is started and the run returns once the workers stop.
 pub async fn run(
@@ -131,7 +97,7 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
         )
         .header(
             "stripe-signature",
-            super::header(&plan.secret, t, &job.body),
+            crate::webhooks::header(&plan.secret, t, &job.body),
         )
         .body(Full::new(job.body.clone()));
     let outcome = match req {
@@ -203,29 +169,4 @@ async fn read_answer(mut body: hyper::body::Incoming) -> (Vec<u8>, Option<String
         }
     }
     (kept, None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_and_rates_are_checked() {
-        assert!(parse_url("--to", "http://127.0.0.1:3000/hooks").is_ok());
-        assert!(parse_url("--to", "https://example.com/stripe").is_ok());
-        for bad in ["ftp://x/y", "/just/a/path", "localhost:3000", "not a url"] {
-            assert!(
-                parse_url("--to", bad).unwrap_err().contains("--to"),
-                "{bad}"
-            );
-        }
-        assert!(parse_url("--url", "ftp://x/y")
-            .unwrap_err()
-            .contains("--url"));
-        assert_eq!(parse_rate("50").unwrap(), 50.0);
-        assert_eq!(parse_rate("2.5/s").unwrap(), 2.5);
-        for bad in ["0", "-3", "fast", "10/m", ""] {
-            assert!(parse_rate(bad).unwrap_err().contains("--rate"), "{bad}");
-        }
-    }
 }

@@ -1,5 +1,5 @@
 //! Storing and applying webhook events as workflows, for `listen`, `ingest`, `reprocess` and
-//! `backfill`: what applying needs (the main store, the tier map, optionally a Stripe fetcher),
+//! `backfill` (`listen` and `replay` in files of their own): what applying needs (the main store, the tier map, optionally a Stripe fetcher),
 //! applying in order with outcomes recorded, and storing once per id. Prints nothing.
 
 use crate::billing::{Subscription, TierMap};
@@ -9,9 +9,12 @@ use crate::store::webhooks::{
 use crate::store::Store;
 use crate::stripe::Stripe;
 use crate::webhooks::apply::{Applier, Fetch};
-use crate::webhooks::listen;
 use anyhow::{Context, Result};
 use serde::Serialize;
+
+pub mod listen;
+pub mod replay;
+mod send;
 use std::sync::Arc;
 
 /// `--refetch`: reads current objects from Stripe on a runtime of its own (the apply side
@@ -227,7 +230,7 @@ pub fn reprocess(
     filter: &Filter,
     progress: &indicatif::ProgressBar,
 ) -> Result<(ReprocessReport, Vec<(String, Outcome)>)> {
-    let items: Vec<(Envelope, Vec<u8>)> = crate::ops::replay::select(events, filter)?
+    let items: Vec<(Envelope, Vec<u8>)> = crate::ops::webhooks::replay::select(events, filter)?
         .into_iter()
         .map(|(r, b)| (envelope_of(&r), b))
         .collect();
@@ -257,7 +260,8 @@ pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<us
 
 /// `webhooks listen`: receives on `listener` until `stop` resolves (then lets requests in
 /// flight finish), storing each event once and applying it on the writer thread; `log` hears
-/// of every request. Returns the counters.
+/// of every request, and `access` (if any) gets the server's access line. Returns the counters.
+#[allow(clippy::too_many_arguments)]
 pub fn listen(
     rt: &tokio::runtime::Runtime,
     listener: std::net::TcpListener,
@@ -265,34 +269,22 @@ pub fn listen(
     events: EventStore,
     mut side: ApplySide,
     log: impl Fn(&listen::Logged) + Send + Sync + 'static,
+    access: crate::server::AccessLog,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
     let retention = (settings.max_rejected, settings.rejected_retention_ms);
     let apply = move |e: &Envelope, b: &[u8]| side.apply(e, b);
     let writer = listen::Writer::start(events, apply, log, stats.clone(), retention)?;
-    let settings = Arc::new(settings);
+    let limits = settings.limits;
+    let route = Arc::new(listen::Route::new(settings, &writer));
     rt.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        listen::serve(listener, settings, &writer, stop).await;
+        crate::server::serve(listener, limits, route, access, stop).await;
         Ok::<_, anyhow::Error>(())
     })?;
     writer.finish()?;
     Ok(stats)
-}
-
-/// Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = async {
-            match term.as_mut() {
-                Some(t) => { t.recv().await; }
-                None => std::future::pending::<()>().await,
-            }
-        } => {}
-    }
 }
 
 /// What `webhooks backfill` did.

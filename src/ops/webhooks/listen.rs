@@ -1,0 +1,390 @@
+//! `webhooks listen`: a route on the server core (`server/`) that receives Stripe webhook
+//! deliveries.
+//!
+//! Each request is checked (path, method, size, `Stripe-Signature`, event envelope) and then
+//! handed to one writer thread, which stores whole groups of concurrent deliveries in one
+//! transaction (group commit: one fsync for many deliveries) and answers each only after its
+//! group is durable. Rejected requests are recorded too, with the reason, before the 4xx goes
+//! out. After answering, the writer applies the newly stored events to the local state and
+//! records each outcome, so a slow apply never delays Stripe's acknowledgement.
+
+use crate::clock::now_ms;
+use crate::server::{self, Response};
+use crate::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
+use hyper::StatusCode;
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use tokio::sync::oneshot;
+
+/// How `listen` checks requests.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub path: String,
+    pub secrets: Vec<String>,
+    pub tolerance: i64,
+    /// Refused requests kept at most (the oldest go first).
+    pub max_rejected: u64,
+    /// Refused requests are kept this long at most (milliseconds).
+    pub rejected_retention_ms: i64,
+    /// The server's limits (body size included).
+    pub limits: server::Limits,
+}
+
+/// Headers kept with a receipt (an allow-list: anything else, credentials a proxy may add
+/// included, is dropped). `stripe-signature` is kept only as present, never its value.
+const KEPT_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "user-agent",
+    "stripe-signature",
+    "x-forwarded-for",
+    "x-request-id",
+];
+
+/// The longest header value kept (a longer one is cut).
+const MAX_HEADER_VALUE: usize = 256;
+
+/// Most deliveries stored in one transaction.
+const GROUP: usize = 512;
+
+/// What the writer reports for each request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Logged {
+    pub received_at_ms: i64,
+    pub http_status: u16,
+    /// stored | duplicate | rejected
+    pub outcome: &'static str,
+    pub event_id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub reason: Option<String>,
+    /// applied | ignored | failed, once applied
+    pub applied: Option<Outcome>,
+}
+
+/// Counters for the summary.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub stored: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub rejected: AtomicU64,
+    pub failed_to_store: AtomicU64,
+}
+
+struct Job {
+    incoming: Option<Incoming>,
+    receipt: Receipt,
+    reply: oneshot::Sender<Result<bool, String>>,
+}
+
+/// The writer side: the webhook store plus what to do with each newly stored event.
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+    handle: std::thread::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Writer {
+    /// Starts the writer thread, which stores each group of requests and answers them once
+    /// committed, and the applier thread, which applies the newly stored events in order of
+    /// `created` (on a connection of its own, so a slow apply never holds up an answer).
+    /// `log` gets one line per request (an accepted new event's line once it is applied).
+    pub fn start(
+        mut events: EventStore,
+        mut apply: impl FnMut(&Envelope, &[u8]) -> Outcome + Send + 'static,
+        log: impl Fn(&Logged) + Send + Sync + 'static,
+        stats: Arc<Stats>,
+        retention: (u64, i64),
+    ) -> anyhow::Result<Writer> {
+        let mut applied_store = EventStore::open_at(events.location())?;
+        let log = Arc::new(log);
+        let (apply_tx, apply_rx) = mpsc::channel::<Vec<(Incoming, Logged)>>();
+        let apply_log = log.clone();
+        let applier = std::thread::spawn(move || -> anyhow::Result<()> {
+            while let Ok(mut fresh) = apply_rx.recv() {
+                fresh.sort_by_key(|(i, _)| i.envelope.created);
+                let mut outcomes = Vec::with_capacity(fresh.len());
+                for (i, mut line) in fresh {
+                    let o = apply(&i.envelope, &i.body);
+                    line.applied = Some(o.clone());
+                    apply_log(&line);
+                    outcomes.push((i.envelope.id, o));
+                }
+                applied_store.set_outcomes(&outcomes)?;
+            }
+            Ok(())
+        });
+        let (tx, rx) = mpsc::channel::<Job>();
+        let handle = std::thread::spawn(move || -> anyhow::Result<()> {
+            let mut groups: u64 = 0;
+            while let Ok(first) = rx.recv() {
+                let mut jobs = vec![first];
+                while jobs.len() < GROUP {
+                    match rx.try_recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let refused = jobs.iter().any(|j| j.receipt.outcome == "rejected");
+                let fresh = store_group(&mut events, jobs, &*log, &stats)?;
+                if !fresh.is_empty() && apply_tx.send(fresh).is_err() {
+                    anyhow::bail!("the webhook applier stopped");
+                }
+                // Refused receipts are pruned when new ones arrive (by count), and at least
+                // every 1,024 groups (by age).
+                groups = groups.wrapping_add(1);
+                if refused || groups % 1024 == 0 {
+                    let _ = events.prune_rejected(retention.0, retention.1, now_ms());
+                }
+            }
+            drop(apply_tx);
+            applier
+                .join()
+                .map_err(|_| anyhow::anyhow!("the webhook applier thread panicked"))?
+        });
+        Ok(Writer { tx, handle })
+    }
+
+    /// Waits until every request handed over is stored and applied.
+    pub fn finish(self) -> anyhow::Result<()> {
+        drop(self.tx);
+        self.handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the webhook writer thread panicked"))?
+    }
+}
+
+/// Stores one group of requests in one transaction, answers each, and returns the newly
+/// stored events with their log lines (to apply).
+fn store_group(
+    events: &mut EventStore,
+    jobs: Vec<Job>,
+    log: &dyn Fn(&Logged),
+    stats: &Stats,
+) -> anyhow::Result<Vec<(Incoming, Logged)>> {
+    let mut incoming = Vec::new();
+    let mut receipts = Vec::with_capacity(jobs.len());
+    let mut replies = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        incoming.extend(j.incoming);
+        receipts.push(j.receipt);
+        replies.push(j.reply);
+    }
+    let fresh = match events.store(&incoming, &mut receipts) {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            for reply in replies {
+                stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
+                let _ = reply.send(Err(msg.clone()));
+            }
+            return Ok(Vec::new());
+        }
+    };
+    // Accepted requests brought the events, in order; rejected ones brought none.
+    let mut accepted = incoming.into_iter().zip(fresh);
+    let mut fresh_events = Vec::new();
+    for (r, reply) in receipts.iter().zip(replies) {
+        let mut line = Logged {
+            received_at_ms: r.received_at_ms,
+            http_status: r.http_status,
+            outcome: r.outcome,
+            event_id: r.event_id.clone(),
+            kind: None,
+            reason: r.reason.clone(),
+            applied: None,
+        };
+        if r.outcome == "rejected" {
+            stats.rejected.fetch_add(1, Ordering::Relaxed);
+            log(&line);
+            let _ = reply.send(Ok(false));
+            continue;
+        }
+        let Some((i, is_new)) = accepted.next() else {
+            anyhow::bail!("an accepted request without its event");
+        };
+        line.kind = Some(i.envelope.kind.clone());
+        if is_new {
+            stats.stored.fetch_add(1, Ordering::Relaxed);
+            fresh_events.push((i, line));
+        } else {
+            stats.duplicates.fetch_add(1, Ordering::Relaxed);
+            log(&line);
+        }
+        let _ = reply.send(Ok(is_new));
+    }
+    Ok(fresh_events)
+}
+
+/// The request's metadata as kept with its receipt: `:peer` and `:path`, and the
+/// allow-listed headers.
+fn headers_json(req: &server::Request) -> String {
+    let mut map = serde_json::Map::new();
+    map.insert(
+        ":peer".into(),
+        serde_json::Value::String(req.peer.to_string()),
+    );
+    let path: String = req.path.chars().take(MAX_HEADER_VALUE).collect();
+    map.insert(":path".into(), serde_json::Value::String(path));
+    for (name, value) in &req.headers {
+        if !KEPT_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let v = if name == "stripe-signature" {
+            "[present]".to_string()
+        } else {
+            let text = String::from_utf8_lossy(value.as_bytes());
+            text.chars().take(MAX_HEADER_VALUE).collect()
+        };
+        map.insert(name.as_str().to_string(), serde_json::Value::String(v));
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+/// The route: checks each delivery and hands it to the writer.
+pub struct Route {
+    settings: Settings,
+    tx: mpsc::Sender<Job>,
+}
+
+impl Route {
+    pub fn new(settings: Settings, writer: &Writer) -> Route {
+        Route {
+            settings,
+            tx: writer.tx.clone(),
+        }
+    }
+
+    /// Why a request is refused before its signature is checked: wrong path or method, or a
+    /// body that could not be read.
+    fn refusal(&self, req: &server::Request) -> Option<(StatusCode, String)> {
+        if req.path != self.settings.path {
+            return Some((
+                StatusCode::NOT_FOUND,
+                format!("not found; deliveries go to {}", self.settings.path),
+            ));
+        }
+        if req.method != hyper::Method::POST {
+            return Some((
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!(
+                    "{} is not allowed: webhook deliveries are POSTs",
+                    req.method
+                ),
+            ));
+        }
+        match &req.body {
+            Err(r) if r.status == StatusCode::PAYLOAD_TOO_LARGE => {
+                Some((r.status, format!("{} (--max-body)", r.reason)))
+            }
+            Err(r) => Some((r.status, r.reason.clone())),
+            Ok(_) => None,
+        }
+    }
+
+    /// Checks the signature and the envelope: the receipt to keep, and the event if it is one.
+    fn check(&self, req: &server::Request, body: &[u8]) -> (Receipt, Option<Incoming>) {
+        let signature = req
+            .headers
+            .get("stripe-signature")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
+        let s = &self.settings;
+        let at = req.received_at_ms;
+        if let Err(e) =
+            crate::webhooks::verify(&signature, body, &s.secrets, at / 1000, s.tolerance)
+        {
+            // Unverified: never parsed, its body never kept; only its length and digest.
+            let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
+            let reason = format!("{e} (body {} bytes, sha256 {digest})", body.len());
+            return (rejected(req, StatusCode::BAD_REQUEST, reason, None), None);
+        }
+        match Envelope::parse(body) {
+            Err(why) => (
+                rejected(req, StatusCode::BAD_REQUEST, why, Some(body.to_vec())),
+                None,
+            ),
+            Ok(envelope) => {
+                let receipt = Receipt {
+                    received_at_ms: at,
+                    event_id: Some(envelope.id.clone()),
+                    http_status: 200,
+                    outcome: "stored",
+                    reason: None,
+                    headers: headers_json(req),
+                    body: None,
+                };
+                let incoming = Incoming {
+                    envelope,
+                    body: body.to_vec(),
+                    source: "listen",
+                };
+                (receipt, Some(incoming))
+            }
+        }
+    }
+}
+
+impl server::Handler for Route {
+    /// Every request is recorded, as the help says: a wrong path or method too.
+    async fn handle(&self, req: server::Request) -> Response {
+        if let Some((status, reason)) = self.refusal(&req) {
+            return record(&self.tx, None, rejected(&req, status, reason, None)).await;
+        }
+        let body = req.body.clone().unwrap_or_default();
+        let (receipt, incoming) = self.check(&req, &body);
+        record(&self.tx, incoming, receipt).await
+    }
+}
+
+/// The receipt of a refused request.
+fn rejected(
+    req: &server::Request,
+    status: StatusCode,
+    reason: String,
+    body: Option<Vec<u8>>,
+) -> Receipt {
+    Receipt {
+        received_at_ms: req.received_at_ms,
+        event_id: None,
+        http_status: status.as_u16(),
+        outcome: "rejected",
+        reason: Some(reason),
+        headers: headers_json(req),
+        body,
+    }
+}
+
+/// Hands a request to the writer and answers once it is durable.
+async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Receipt) -> Response {
+    let status = StatusCode::from_u16(receipt.http_status).unwrap_or(StatusCode::BAD_REQUEST);
+    let reason = receipt.reason.clone();
+    let (reply, rx) = oneshot::channel();
+    let id = incoming.as_ref().map(|i| i.envelope.id.clone());
+    if tx
+        .send(Job {
+            incoming,
+            receipt,
+            reply,
+        })
+        .is_err()
+    {
+        return server::error(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
+    match rx.await {
+        Ok(Ok(fresh)) if status.is_success() => server::json(
+            StatusCode::OK,
+            &serde_json::json!({"received": true, "id": id, "duplicate": !fresh}),
+        ),
+        Ok(Ok(_)) => server::json(status, &serde_json::json!({"error": reason})),
+        // Not stored: a 5xx makes Stripe retry later.
+        Ok(Err(e)) => server::json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &serde_json::json!({"error": format!("failed to store the event: {e}")}),
+        ),
+        Err(_) => server::json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &serde_json::json!({"error": "the store writer stopped"}),
+        ),
+    }
+}
