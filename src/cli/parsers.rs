@@ -93,3 +93,31 @@ mod url_and_rate_tests {
         }
     }
 }
+
+/// The `clap::ValueEnum` of a domain enum, so that no clap derive lives outside `cli/`:
+/// `value_enum!(Type { Variant => "name", ... })`.
+macro_rules! value_enum {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl clap::ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($ty::$variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(match self {
+                    $($ty::$variant => $name),+
+                }))
+            }
+        }
+    };
+}
+
+use crate::ops::revenue::RevenueBy;
+use crate::ops::usage::report::ReportBy;
+use crate::output::ColorChoice;
+use crate::usage::Format;
+
+value_enum!(ColorChoice { Auto => "auto", Always => "always", Never => "never" });
+value_enum!(ReportBy { Customer => "customer", Key => "key", Day => "day" });
+value_enum!(RevenueBy { Tier => "tier", Month => "month" });
+value_enum!(Format { Ndjson => "ndjson", Csv => "csv" });
