@@ -95,11 +95,12 @@
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
 //! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
 //! | `keys/mod.rs` | API key format, generation, checksum and hashing |
-//! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording |
+//! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording; the one domain type that owns a store |
 //! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
-//! | `webhooks/apply.rs` | applying events to the local mirror, out of order safely |
+//! | `webhooks/apply.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
 //! | `store/backup.rs` | `db backup/restore`: both files at one moment, manifest, checks, restore |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |

@@ -4,6 +4,11 @@
 //! per-minute rate limit, checks the customer's quota for the current billing period, and
 //! records usage.
 //!
+//! **The embeddable door.** Domain modules do no I/O, and `store/` is the only door to the
+//! database; the `Verifier` is the one domain type that owns a [`Store`], because it is what an
+//! API service embeds: one value that answers "may this key make this call" on the hot path,
+//! without a workflow layer between the service and the store.
+//!
 //! **Recorded calls are atomic.** [`Verifier::verify_and_record`] counts the key's calls in the
 //! last minute and the customer's usage in the period, and records the call, in one immediate
 //! store transaction ([`Store::record_within`]): rate limits and quotas hold across processes
@@ -156,7 +161,8 @@ struct Bucket {
     at: Instant,
 }
 
-/// Checks presented API keys; see the module docs for the freshness bound.
+/// Checks presented API keys; see the module docs for the freshness bound. It owns its
+/// store (it is the embeddable door; see the module docs).
 pub struct Verifier {
     store: Store,
     limits: Map<(Option<u64>, u32)>,

@@ -1,6 +1,13 @@
 //! Applying Stripe events to the local state: the subscription mirror, customers, payment
 //! status and catalog drift. Idempotent and safe out of order.
 //!
+//! Pure: [`Applier::plan`] decides what an event changes and returns the [`Change`]s; `ops`
+//! writes them (each conditional change checked against the mirror in the write's own
+//! transaction, by the rules here) and turns what each write did into the [`Outcome`] with
+//! the functions here. What it must ask of the outside (the mirror's owner of a subscription,
+//! Stripe's current object with `--refetch`, Stripe's subscription JSON read into billctl's
+//! type) it asks through [`Outside`].
+//!
 //! Ordering: every mirrored subscription row records the time its state is from (`synced_at`:
 //! the listing time of `subscriptions sync` or a lifecycle command, or the `created` of the
 //! event last applied to it). An event older than that is ignored. Within the same second
@@ -9,12 +16,9 @@
 //! event wins. With `--refetch`, billctl fetches the current object from Stripe instead and
 //! applies that, which is always right whatever the order.
 
+use super::event::{Envelope, Outcome};
 use crate::billing::{Customer, MirrorRow, Subscription, TierMap};
-use crate::store::webhooks::{Envelope, Outcome};
-use crate::store::Store;
 use serde_json::Value;
-
-use crate::stripe::API_VERSION;
 
 /// Event types `apply` acts on; `webhooks endpoint create` subscribes to these.
 pub const HANDLED: &[&str] = &[
@@ -39,33 +43,233 @@ pub const HANDLED: &[&str] = &[
 /// Statuses after which nothing but a `deleted` event changes a subscription.
 const TERMINAL: &[&str] = &["canceled", "incomplete_expired"];
 
-/// Fetches current objects from Stripe (for `--refetch`).
-pub trait Fetch {
-    fn subscription(&mut self, id: &str) -> Result<Option<Subscription>, String>;
+/// What applying asks of the outside.
+pub trait Outside {
+    /// The API version billctl's types read.
+    fn api_version(&self) -> &str;
+    /// A subscription object from an event, read into billctl's type.
+    fn parse_subscription(&self, object: &Value) -> anyhow::Result<Subscription>;
+    /// Whether `--refetch` was given.
+    fn can_refetch(&self) -> bool;
+    /// With `--refetch`: the subscription as Stripe has it now (`Some(Ok(None))`: gone).
+    /// `None` without `--refetch`.
+    fn refetch(&mut self, id: &str) -> Option<Result<Option<Subscription>, String>>;
+    /// The customer the mirror has a subscription under, if it is mirrored.
+    fn mirrored_customer(&mut self, sub: &str) -> anyhow::Result<Option<String>>;
 }
 
-/// Applies events to a store.
+/// A change to make to the local state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Mirror a subscription (and a stub of its customer, if new) as of `as_of`, if `rule`
+    /// allows it against the mirror's current state.
+    Mirror {
+        row: MirrorRow,
+        stub: Customer,
+        as_of: i64,
+        rule: Rule,
+    },
+    /// Add a customer, unless mirrored.
+    AddCustomer { customer: Customer, at: i64 },
+    /// An invoice event on a subscription's payment state.
+    Payment { sub: String, payment: Payment },
+    /// Catalog drift made in Stripe, to note.
+    Drift {
+        event_id: String,
+        kind: String,
+        object_id: String,
+        created: i64,
+    },
+}
+
+/// When a mirror write may go ahead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// An event's state: never older than the mirror's, a `created` event never over a row
+    /// of the same second, and nothing but `deleted` over a terminal status.
+    Event { kind: String },
+    /// The object as fetched now: always.
+    Refetched,
+}
+
+impl Rule {
+    /// Whether `row` may be written over the mirror's `current` (status, as-of); the reason
+    /// if not.
+    pub fn check(&self, row: &str, as_of: i64, current: Option<(&str, i64)>) -> Result<(), String> {
+        let (Rule::Event { kind }, Some((status, mirror_as_of))) = (self, current) else {
+            return Ok(());
+        };
+        if as_of < mirror_as_of {
+            return Err(format!(
+                "older than the mirror's state of {row} (event at {}, mirror as of {})",
+                crate::time::utc_datetime(as_of),
+                crate::time::utc_datetime(mirror_as_of)
+            ));
+        }
+        if as_of == mirror_as_of && kind == "created" {
+            return Err(format!("the mirror already has {row} as of this second"));
+        }
+        if TERMINAL.contains(&status) && kind != "deleted" {
+            return Err(format!("{row} is already {status} in the mirror"));
+        }
+        Ok(())
+    }
+}
+
+/// An invoice event, as it bears on a subscription's payment state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub invoice: String,
+    /// The event's type.
+    pub kind: String,
+    /// The event's `created`.
+    pub at: i64,
+    /// `invoice.paid`; else a failure (`invoice.payment_failed` or `..._action_required`).
+    pub paid: bool,
+    /// The invoice in the event is paid (`status` "paid").
+    pub invoice_paid: bool,
+    pub attempts: i64,
+    pub next_attempt: Option<i64>,
+}
+
+impl Payment {
+    /// The new status of a subscription in `status` after this event, or why it stays.
+    /// Stripe's own transitions: a failed renewal makes an active subscription `past_due`;
+    /// a paid invoice makes a `past_due`, `unpaid` or `incomplete` one active.
+    pub fn transition(&self, sub: &str, status: &str) -> Result<String, String> {
+        match (self.paid, status) {
+            (false, "active" | "trialing") => Ok("past_due".into()),
+            (true, "past_due" | "unpaid" | "incomplete") => Ok("active".into()),
+            _ => Err(format!("{sub} stays {status}")),
+        }
+    }
+}
+
+/// What a payment write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentWritten {
+    /// The subscription is not mirrored.
+    NotMirrored,
+    /// Nothing changed, and why (out of order).
+    Unchanged(String),
+    /// The status moved (from, to).
+    Moved(String, String),
+    /// The payment state was recorded; the status stayed.
+    Recorded,
+    /// Nothing was recorded and the status stayed, and why.
+    Stays(String),
+}
+
+/// What one change's write did, as the outcome of an event that made only it.
+pub fn mirrored(row: &MirrorRow, rule: &Rule, written: Result<(), String>) -> Outcome {
+    match written {
+        Ok(()) => Outcome::Applied(format!(
+            "subscription {} of {}{}: {} on {}",
+            row.id,
+            row.customer_id,
+            if *rule == Rule::Refetched {
+                " (refetched)"
+            } else {
+                ""
+            },
+            row.status,
+            row.tier
+        )),
+        Err(why) => Outcome::Ignored(why),
+    }
+}
+
+/// The outcome of adding a customer (`added`: it was not mirrored).
+pub fn customer_added(id: &str, added: bool) -> Outcome {
+    Outcome::Applied(if added {
+        format!("customer {id} added")
+    } else {
+        format!("customer {id} already mirrored")
+    })
+}
+
+/// The outcome of a payment write.
+pub fn paid(sub: &str, p: &Payment, written: PaymentWritten) -> Outcome {
+    let what = match p.kind.as_str() {
+        "invoice.paid" => format!("invoice {} paid", p.invoice),
+        "invoice.payment_action_required" => {
+            format!("invoice {} needs the customer's authentication", p.invoice)
+        }
+        _ => format!("payment of invoice {} failed", p.invoice),
+    };
+    match written {
+        PaymentWritten::NotMirrored => Outcome::Ignored(format!(
+            "subscription {sub} is not in the mirror ('subscriptions sync' or --refetch adds it)"
+        )),
+        PaymentWritten::Unchanged(why) | PaymentWritten::Stays(why) => Outcome::Ignored(why),
+        PaymentWritten::Moved(from, to) => {
+            Outcome::Applied(format!("{what}; subscription {sub}: {from} -> {to}"))
+        }
+        PaymentWritten::Recorded => {
+            Outcome::Applied(format!("{what}; payment state of {sub} recorded"))
+        }
+    }
+}
+
+/// The outcome of noting drift.
+pub fn drift_noted(object_id: &str) -> Outcome {
+    Outcome::Applied(format!(
+        "catalog drift noted for {object_id}: run 'billctl prices check'"
+    ))
+}
+
+/// One part of what an event does: a change to write, or a note of something that needs none
+/// (alone, the event is ignored with the note as the reason).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Write(Change),
+    Note(String),
+}
+
+/// What an event does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Nothing to write: the outcome as it is.
+    Done(Outcome),
+    /// Parts to carry out in order. One write alone: its outcome is the event's. Several
+    /// parts: the event is applied, with every part's detail joined.
+    Parts(Vec<Part>),
+}
+
+/// The event's outcome from its parts' outcomes (notes are applied with their text).
+pub fn joined(outcomes: Vec<Outcome>) -> Outcome {
+    if outcomes.len() == 1 {
+        return outcomes
+            .into_iter()
+            .next()
+            .unwrap_or(Outcome::Applied(String::new()));
+    }
+    let details: Vec<&str> = outcomes.iter().map(Outcome::detail).collect();
+    Outcome::Applied(details.join("; "))
+}
+
+/// Decides what events change.
 pub struct Applier<'a> {
-    pub store: &'a mut Store,
     pub tiers: &'a TierMap,
-    pub fetch: Option<&'a mut dyn Fetch>,
+    pub outside: &'a mut dyn Outside,
 }
 
 impl Applier<'_> {
-    /// Applies one stored event; never panics on a strange payload, it fails with the reason.
-    pub fn apply(&mut self, env: &Envelope, body: &[u8]) -> Outcome {
-        match self.try_apply(env, body) {
-            Ok(o) => o,
-            Err(e) => Outcome::Failed(format!("{e:#}")),
+    /// What one stored event changes; never panics on a strange payload: it fails with the
+    /// reason.
+    pub fn plan(&mut self, env: &Envelope, body: &[u8]) -> Plan {
+        match self.try_plan(env, body) {
+            Ok(p) => p,
+            Err(e) => Plan::Done(Outcome::Failed(format!("{e:#}"))),
         }
     }
 
-    fn try_apply(&mut self, env: &Envelope, body: &[u8]) -> anyhow::Result<Outcome> {
+    fn try_plan(&mut self, env: &Envelope, body: &[u8]) -> anyhow::Result<Plan> {
         let event: Value = serde_json::from_slice(body)?;
         let object = &event["data"]["object"];
         let kind = env.kind.as_str();
-        if let Some(o) = self.other_version(&event, object)? {
-            return Ok(o);
+        if let Some(p) = self.other_version(&event, object)? {
+            return Ok(p);
         }
         Ok(match kind {
             "customer.subscription.created"
@@ -75,32 +279,27 @@ impl Applier<'_> {
             "invoice.paid" | "invoice.payment_failed" | "invoice.payment_action_required" => {
                 self.invoice_event(env, object)?
             }
-            "customer.subscription.trial_will_end" => Outcome::Ignored(format!(
+            "customer.subscription.trial_will_end" => Plan::Done(Outcome::Ignored(format!(
                 "noted: the trial of {} ends at {}; Stripe charges then (nothing to change here)",
                 object["id"].as_str().unwrap_or("?"),
                 object["trial_end"]
                     .as_i64()
                     .map_or("an unknown time".into(), crate::time::utc_datetime)
-            )),
-            "payment_method.attached" | "payment_method.detached" => Outcome::Ignored(
-                format!(
-                    "noted: {} {} {}",
-                    object["id"].as_str().unwrap_or("?"),
-                    kind.trim_start_matches("payment_method."),
-                    if kind.ends_with("attached") {
-                        "to"
-                    } else {
-                        "from"
-                    },
-                ) + &format!(
-                    " {} (defaults are read from Stripe when shown)",
-                    id_of(&object["customer"])
-                        .or_else(|| id_of(&event["data"]["previous_attributes"]["customer"]))
-                        .unwrap_or_else(|| "its customer".into())
-                ),
-            ),
-            k if k.starts_with("product.") || k.starts_with("price.") => self.catalog_event(env)?,
-            _ => Outcome::Ignored(format!("billctl does not act on {kind} events")),
+            ))),
+            "payment_method.attached" | "payment_method.detached" => {
+                Plan::Done(Outcome::Ignored(payment_method_note(kind, &event, object)))
+            }
+            k if k.starts_with("product.") || k.starts_with("price.") => {
+                Plan::Parts(vec![Part::Write(Change::Drift {
+                    event_id: env.id.clone(),
+                    kind: env.kind.clone(),
+                    object_id: env.object_id.clone().unwrap_or_default(),
+                    created: env.created,
+                })])
+            }
+            _ => Plan::Done(Outcome::Ignored(format!(
+                "billctl does not act on {kind} events"
+            ))),
         })
     }
 
@@ -108,9 +307,9 @@ impl Applier<'_> {
     /// `--refetch` the object is read again from Stripe (in billctl's version) and applied;
     /// otherwise it fails with the two versions named. Catalog events carry no object billctl
     /// reads, so their version does not matter.
-    fn other_version(&mut self, event: &Value, object: &Value) -> anyhow::Result<Option<Outcome>> {
-        let ours = API_VERSION;
-        let theirs = event["api_version"].as_str().unwrap_or(ours);
+    fn other_version(&mut self, event: &Value, object: &Value) -> anyhow::Result<Option<Plan>> {
+        let ours = self.outside.api_version().to_string();
+        let theirs = event["api_version"].as_str().unwrap_or(&ours);
         let kind = event["type"].as_str().unwrap_or_default();
         let reads_object = kind.starts_with("customer.subscription.")
             || kind.starts_with("invoice.")
@@ -125,72 +324,40 @@ impl Applier<'_> {
         } else {
             id_of(&object["subscription"])
         };
-        if self.fetch.is_some() {
-            if let Some(sub) = sub {
-                if let Some(current) = self.refetch(&sub)? {
-                    return self.refetched(current, &sub).map(Some);
-                }
-            }
-            return Ok(Some(Outcome::Ignored(format!(
-                "event in API version {theirs} names no subscription to refetch"
-            ))));
+        if !self.outside.can_refetch() {
+            return Ok(Some(Plan::Done(Outcome::Failed(format!(
+                "the event is in API version {theirs}, but billctl reads {ours}: re-apply it with --refetch (billctl then reads the object from Stripe in its own version), or re-create the endpoint with 'billctl webhooks endpoint create', which pins {ours}"
+            )))));
         }
-        Ok(Some(Outcome::Failed(format!(
-            "the event is in API version {theirs}, but billctl reads {ours}: re-apply it with --refetch (billctl then reads the object from Stripe in its own version), or re-create the endpoint with 'billctl webhooks endpoint create', which pins {ours}"
-        ))))
+        let Some(sub) = sub else {
+            return Ok(Some(Plan::Done(Outcome::Ignored(format!(
+                "event in API version {theirs} names no subscription to refetch"
+            )))));
+        };
+        let current = self.refetch(&sub)?.unwrap_or(None);
+        Ok(Some(Plan::Parts(vec![self.refetched(current, &sub)])))
     }
 
-    fn subscription_event(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Outcome> {
+    fn subscription_event(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Plan> {
         let id = object["id"].as_str().unwrap_or_default().to_string();
         if let Some(current) = self.refetch(&id)? {
-            return self.refetched(current, &id);
+            return Ok(Plan::Parts(vec![self.refetched(current, &id)]));
         }
-        let sub = parse_subscription(object)?;
-        let row = MirrorRow::of(&sub, self.tiers);
+        let sub = self.outside.parse_subscription(object)?;
         let kind = env.kind.rsplit('.').next().unwrap_or_default().to_string();
-        let t = env.created;
-        let decided = self.store.put_subscription_if(
-            &row,
-            &customer_stub(&sub.customer, sub.created),
-            t,
-            |cur| {
-                let Some((status, as_of)) = cur else {
-                    return Ok(());
-                };
-                if t < as_of {
-                    return Err(format!(
-                        "older than the mirror's state of {} (event at {}, mirror as of {})",
-                        row.id,
-                        crate::time::utc_datetime(t),
-                        crate::time::utc_datetime(as_of)
-                    ));
-                }
-                if t == as_of && kind == "created" {
-                    return Err(format!(
-                        "the mirror already has {} as of this second",
-                        row.id
-                    ));
-                }
-                if TERMINAL.contains(&status) && kind != "deleted" {
-                    return Err(format!("{} is already {status} in the mirror", row.id));
-                }
-                Ok(())
-            },
-        )?;
-        Ok(match decided {
-            Ok(()) => Outcome::Applied(format!(
-                "subscription {} of {}: {} on {}",
-                row.id, row.customer_id, row.status, row.tier
-            )),
-            Err(why) => Outcome::Ignored(why),
-        })
+        Ok(Plan::Parts(vec![Part::Write(Change::Mirror {
+            row: MirrorRow::of(&sub, self.tiers),
+            stub: customer_stub(&sub.customer, sub.created),
+            as_of: env.created,
+            rule: Rule::Event { kind },
+        })]))
     }
 
     /// With `--refetch`: the subscription as Stripe has it now (`Some(None)`: gone).
     fn refetch(&mut self, id: &str) -> anyhow::Result<Option<Option<Subscription>>> {
-        match self.fetch.as_deref_mut() {
-            Some(f) => {
-                Ok(Some(f.subscription(id).map_err(|e| {
+        match self.outside.refetch(id) {
+            Some(r) => {
+                Ok(Some(r.map_err(|e| {
                     anyhow::anyhow!("failed to refetch {id}: {e}")
                 })?))
             }
@@ -199,31 +366,23 @@ impl Applier<'_> {
     }
 
     /// Mirrors a subscription as fetched now (or notes it is gone).
-    fn refetched(&mut self, sub: Option<Subscription>, id: &str) -> anyhow::Result<Outcome> {
+    fn refetched(&self, sub: Option<Subscription>, id: &str) -> Part {
         let Some(sub) = sub else {
-            return Ok(Outcome::Ignored(format!("{id} no longer exists in Stripe")));
+            return Part::Note(format!("{id} no longer exists in Stripe"));
         };
-        let row = MirrorRow::of(&sub, self.tiers);
-        let now = crate::clock::now();
-        self.store
-            .put_subscription_if(
-                &row,
-                &customer_stub(&sub.customer, sub.created),
-                now,
-                |_| Ok(()),
-            )?
-            .map_err(anyhow::Error::msg)?;
-        Ok(Outcome::Applied(format!(
-            "subscription {} of {} (refetched): {} on {}",
-            row.id, row.customer_id, row.status, row.tier
-        )))
+        Part::Write(Change::Mirror {
+            row: MirrorRow::of(&sub, self.tiers),
+            stub: customer_stub(&sub.customer, sub.created),
+            as_of: crate::clock::now(),
+            rule: Rule::Refetched,
+        })
     }
 
-    fn checkout_completed(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Outcome> {
+    fn checkout_completed(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Plan> {
         let Some(customer) = id_of(&object["customer"]) else {
-            return Ok(Outcome::Ignored(
+            return Ok(Plan::Done(Outcome::Ignored(
                 "the session has no customer (a one-off payment without one)".into(),
-            ));
+            )));
         };
         let details = &object["customer_details"];
         let c = Customer {
@@ -232,100 +391,69 @@ impl Applier<'_> {
             name: details["name"].as_str().map(String::from),
             created: object["created"].as_i64().unwrap_or(env.created),
         };
-        let added = self.store.add_customer(&c, env.created)?;
-        let mut done = vec![if added {
-            format!("customer {customer} added")
-        } else {
-            format!("customer {customer} already mirrored")
-        }];
+        let mut parts = vec![Part::Write(Change::AddCustomer {
+            customer: c,
+            at: env.created,
+        })];
         if let Some(sub) = id_of(&object["subscription"]) {
-            match self.store.subscription(&sub)? {
-                Some(row) if row.customer_id == customer => {
-                    done.push(format!("subscription {sub} already linked"));
+            match self.outside.mirrored_customer(&sub)? {
+                Some(owner) if owner == customer => {
+                    parts.push(Part::Note(format!("subscription {sub} already linked")));
                 }
-                Some(row) => anyhow::bail!(
-                    "the session links {sub} to {customer}, but the mirror has it under {}",
-                    row.customer_id
+                Some(owner) => anyhow::bail!(
+                    "the session links {sub} to {customer}, but the mirror has it under {owner}"
                 ),
                 None => match self.refetch(&sub)? {
-                    Some(current) => {
-                        let o = self.refetched(current, &sub)?;
-                        done.push(o.detail().to_string());
-                    }
-                    None => done.push(format!(
+                    Some(current) => parts.push(self.refetched(current, &sub)),
+                    None => parts.push(Part::Note(format!(
                         "subscription {sub} not mirrored yet (its customer.subscription.created event, --refetch or 'subscriptions sync' adds it)"
-                    )),
+                    ))),
                 },
             }
         }
-        Ok(Outcome::Applied(done.join("; ")))
+        Ok(Plan::Parts(parts))
     }
 
-    fn invoice_event(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Outcome> {
-        let sub = invoice_subscription(object);
-        let Some(sub) = sub else {
-            return Ok(Outcome::Ignored(
+    fn invoice_event(&mut self, env: &Envelope, object: &Value) -> anyhow::Result<Plan> {
+        let Some(sub) = invoice_subscription(object) else {
+            return Ok(Plan::Done(Outcome::Ignored(
                 "the invoice belongs to no subscription".into(),
-            ));
+            )));
         };
         if let Some(current) = self.refetch(&sub)? {
-            return self.refetched(current, &sub);
+            return Ok(Plan::Parts(vec![self.refetched(current, &sub)]));
         }
-        let paid = env.kind == "invoice.paid";
-        let invoice = object["id"].as_str().unwrap_or_default();
-        let ev = crate::store::PaymentEvent {
-            invoice,
+        let payment = Payment {
+            invoice: object["id"].as_str().unwrap_or_default().to_string(),
+            kind: env.kind.clone(),
             at: env.created,
-            paid,
+            paid: env.kind == "invoice.paid",
             invoice_paid: object["status"].as_str() == Some("paid") || object["paid"] == true,
             attempts: object["attempt_count"].as_i64().unwrap_or(1),
             next_attempt: object["next_payment_attempt"].as_i64(),
         };
-        let what = match env.kind.as_str() {
-            "invoice.paid" => format!("invoice {invoice} paid"),
-            "invoice.payment_action_required" => {
-                format!("invoice {invoice} needs the customer's authentication")
-            }
-            _ => format!("payment of invoice {invoice} failed"),
-        };
-        let r = self.store.apply_payment_event(&sub, &ev, |status| {
-            // Stripe's own transitions: a failed renewal makes an active subscription
-            // past_due; a paid invoice makes a past_due, unpaid or incomplete one active.
-            match (paid, status) {
-                (false, "active" | "trialing") => Ok("past_due".into()),
-                (true, "past_due" | "unpaid" | "incomplete") => Ok("active".into()),
-                _ => Err(format!("{sub} stays {status}")),
-            }
-        })?;
-        Ok(match r {
-            None => Outcome::Ignored(format!(
-                "subscription {sub} is not in the mirror ('subscriptions sync' or --refetch adds it)"
-            )),
-            Some(Err(why)) => Outcome::Ignored(why),
-            Some(Ok(done)) => match done.status {
-                Ok((from, to)) => {
-                    Outcome::Applied(format!("{what}; subscription {sub}: {from} -> {to}"))
-                }
-                Err(_) if done.recorded => {
-                    Outcome::Applied(format!("{what}; payment state of {sub} recorded"))
-                }
-                Err(why) => Outcome::Ignored(why),
-            },
-        })
+        Ok(Plan::Parts(vec![Part::Write(Change::Payment {
+            sub,
+            payment,
+        })]))
     }
+}
 
-    fn catalog_event(&mut self, env: &Envelope) -> anyhow::Result<Outcome> {
-        let object = env.object_id.clone().unwrap_or_default();
-        self.store.note_catalog_drift(&crate::store::DriftNote {
-            event_id: env.id.clone(),
-            kind: env.kind.clone(),
-            object_id: object.clone(),
-            created: env.created,
-        })?;
-        Ok(Outcome::Applied(format!(
-            "catalog drift noted for {object}: run 'billctl prices check'"
-        )))
-    }
+/// A payment method attached or detached: noted, nothing changed.
+fn payment_method_note(kind: &str, event: &Value, object: &Value) -> String {
+    format!(
+        "noted: {} {} {} {} (defaults are read from Stripe when shown)",
+        object["id"].as_str().unwrap_or("?"),
+        kind.trim_start_matches("payment_method."),
+        if kind.ends_with("attached") {
+            "to"
+        } else {
+            "from"
+        },
+        id_of(&object["customer"])
+            .or_else(|| id_of(&event["data"]["previous_attributes"]["customer"]))
+            .unwrap_or_else(|| "its customer".into())
+    )
 }
 
 fn id_of(v: &Value) -> Option<String> {
@@ -352,6 +480,80 @@ fn customer_stub(id: &str, created: i64) -> Customer {
     }
 }
 
-fn parse_subscription(object: &Value) -> anyhow::Result<Subscription> {
-    crate::stripe::subscription_from_json(object)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_events_rule_refuses_older_same_second_creates_and_terminal_rows() {
+        let updated = Rule::Event {
+            kind: "updated".into(),
+        };
+        let created = Rule::Event {
+            kind: "created".into(),
+        };
+        let deleted = Rule::Event {
+            kind: "deleted".into(),
+        };
+        assert_eq!(updated.check("sub_1", 100, None), Ok(()));
+        assert_eq!(updated.check("sub_1", 100, Some(("active", 100))), Ok(()));
+        assert!(updated
+            .check("sub_1", 99, Some(("active", 100)))
+            .unwrap_err()
+            .contains("older than the mirror's state of sub_1"));
+        assert!(created
+            .check("sub_1", 100, Some(("active", 100)))
+            .unwrap_err()
+            .contains("as of this second"));
+        assert!(updated
+            .check("sub_1", 101, Some(("canceled", 100)))
+            .unwrap_err()
+            .contains("already canceled"));
+        assert_eq!(deleted.check("sub_1", 101, Some(("canceled", 100))), Ok(()));
+        assert_eq!(
+            Rule::Refetched.check("sub_1", 1, Some(("canceled", 100))),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn payments_move_statuses_as_stripe_does() {
+        let mut p = Payment {
+            invoice: "in_1".into(),
+            kind: "invoice.payment_failed".into(),
+            at: 1,
+            paid: false,
+            invoice_paid: false,
+            attempts: 1,
+            next_attempt: None,
+        };
+        assert_eq!(p.transition("sub_1", "active"), Ok("past_due".into()));
+        assert_eq!(p.transition("sub_1", "trialing"), Ok("past_due".into()));
+        assert_eq!(
+            p.transition("sub_1", "unpaid"),
+            Err("sub_1 stays unpaid".into())
+        );
+        p.paid = true;
+        for s in ["past_due", "unpaid", "incomplete"] {
+            assert_eq!(p.transition("sub_1", s), Ok("active".into()));
+        }
+        assert_eq!(
+            p.transition("sub_1", "active"),
+            Err("sub_1 stays active".into())
+        );
+    }
+
+    #[test]
+    fn one_part_is_the_events_outcome_and_several_are_applied_together() {
+        let one = joined(vec![Outcome::Ignored("why".into())]);
+        assert_eq!(one, Outcome::Ignored("why".into()));
+        let two = joined(vec![
+            Outcome::Applied("customer cus_1 added".into()),
+            Outcome::Ignored("subscription sub_1 already linked".into()),
+        ]);
+        assert_eq!(
+            two,
+            Outcome::Applied("customer cus_1 added; subscription sub_1 already linked".into())
+        );
+    }
 }

@@ -8,7 +8,7 @@ use crate::store::webhooks::{
 };
 use crate::store::Store;
 use crate::stripe::Stripe;
-use crate::webhooks::apply::{Applier, Fetch};
+use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -35,12 +35,110 @@ impl StripeFetch {
     }
 }
 
-impl Fetch for StripeFetch {
+impl StripeFetch {
     fn subscription(&mut self, id: &str) -> Result<Option<Subscription>, String> {
         self.rt
             .block_on(self.stripe.subscription(id))
             .map_err(|e| e.to_string())
     }
+}
+
+/// What applying asks of the outside: the mirror (a subscription's owner), Stripe with
+/// `--refetch`, and async-stripe's reading of a subscription object.
+struct Asked<'a> {
+    store: &'a mut Store,
+    fetch: Option<&'a mut StripeFetch>,
+}
+
+impl Outside for Asked<'_> {
+    fn api_version(&self) -> &str {
+        crate::stripe::API_VERSION
+    }
+
+    fn parse_subscription(&self, object: &serde_json::Value) -> Result<Subscription> {
+        crate::stripe::subscription_from_json(object)
+    }
+
+    fn can_refetch(&self) -> bool {
+        self.fetch.is_some()
+    }
+
+    fn refetch(&mut self, id: &str) -> Option<Result<Option<Subscription>, String>> {
+        self.fetch.as_deref_mut().map(|f| f.subscription(id))
+    }
+
+    fn mirrored_customer(&mut self, sub: &str) -> Result<Option<String>> {
+        Ok(self.store.subscription(sub)?.map(|row| row.customer_id))
+    }
+}
+
+/// Writes an event's parts in order; the event's outcome.
+fn write_parts(store: &mut Store, parts: Vec<Part>) -> Result<Outcome> {
+    let mut outcomes = Vec::with_capacity(parts.len());
+    for part in parts {
+        outcomes.push(match part {
+            Part::Note(note) => Outcome::Ignored(note),
+            Part::Write(change) => write_change(store, change)?,
+        });
+    }
+    Ok(apply::joined(outcomes))
+}
+
+/// Writes one change, checked by its rule in the write's own transaction.
+fn write_change(store: &mut Store, change: Change) -> Result<Outcome> {
+    Ok(match change {
+        Change::Mirror {
+            row,
+            stub,
+            as_of,
+            rule,
+        } => {
+            let written = store.put_subscription_if(&row, &stub, as_of, |current| {
+                rule.check(&row.id, as_of, current)
+            })?;
+            apply::mirrored(&row, &rule, written)
+        }
+        Change::AddCustomer { customer, at } => {
+            let added = store.add_customer(&customer, at)?;
+            apply::customer_added(&customer.id, added)
+        }
+        Change::Payment { sub, payment } => {
+            let ev = crate::store::PaymentEvent {
+                invoice: &payment.invoice,
+                at: payment.at,
+                paid: payment.paid,
+                invoice_paid: payment.invoice_paid,
+                attempts: payment.attempts,
+                next_attempt: payment.next_attempt,
+            };
+            let r =
+                store.apply_payment_event(&sub, &ev, |status| payment.transition(&sub, status))?;
+            let written = match r {
+                None => PaymentWritten::NotMirrored,
+                Some(Err(why)) => PaymentWritten::Unchanged(why),
+                Some(Ok(done)) => match done.status {
+                    Ok((from, to)) => PaymentWritten::Moved(from, to),
+                    Err(_) if done.recorded => PaymentWritten::Recorded,
+                    Err(why) => PaymentWritten::Stays(why),
+                },
+            };
+            apply::paid(&sub, &payment, written)
+        }
+        Change::Drift {
+            event_id,
+            kind,
+            object_id,
+            created,
+        } => {
+            store.note_catalog_drift(&crate::store::DriftNote {
+                event_id,
+                kind,
+                object_id: object_id.clone(),
+                created,
+            })?;
+            apply::drift_noted(&object_id)
+        }
+    })
 }
 
 /// What applying needs: the main store, the tier map, and a fetcher with `--refetch`.
@@ -59,13 +157,22 @@ impl ApplySide {
         }
     }
 
+    /// Applies one event: what it changes is decided by `webhooks::apply`, and written here.
     pub fn apply(&mut self, env: &Envelope, body: &[u8]) -> Outcome {
-        Applier {
+        let mut asked = Asked {
             store: &mut self.store,
+            fetch: self.fetch.as_mut(),
+        };
+        let plan = Applier {
             tiers: &self.tiers,
-            fetch: self.fetch.as_mut().map(|f| f as &mut dyn Fetch),
+            outside: &mut asked,
         }
-        .apply(env, body)
+        .plan(env, body);
+        match plan {
+            Plan::Done(outcome) => outcome,
+            Plan::Parts(parts) => write_parts(&mut self.store, parts)
+                .unwrap_or_else(|e| Outcome::Failed(format!("{e:#}"))),
+        }
     }
 }
 
