@@ -72,10 +72,19 @@
 //! | `ops/webhooks/send.rs` | the HTTP client of `replay`: re-signed deliveries at a concurrency and rate |
 //! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
 //! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
-//! | `config.rs` | the TOML config: catalog, Stripe and usage settings, errors with file, line and key |
+//! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
+//! | `config/raw.rs` | the config file's raw serde schema, with spans; unknown keys refused |
+//! | `config/error.rs` | config mistakes with file, line, column and dotted key |
+//! | `config/load.rs` | finding and reading the config: `--config`, the XDG file, the built-in catalog; bounded UTF-8 |
+//! | `config/parse.rs` | validating the raw config into `Config`, section by section |
+//! | `config/stripe.rs` | `[stripe]`, `[checkout]`, `[portal]`, `[store]` |
+//! | `config/access.rs` | `[access]`: statuses that grant access, the `past_due` grace |
+//! | `config/usage.rs` | `[usage]` and `[meter]` |
+//! | `config/tiers.rs` | `[tiers]`: tiers and their prices against Stripe's limits |
+//! | `config/tests.rs` | the config's tests |
 //! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
 //! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
-//! | `money.rs` | minor units to `$99.00` |
+//! | `money.rs` | minor units to `$99.00`; Stripe's currency rules (currencies, zero-decimal, the largest amount) |
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
@@ -93,6 +102,7 @@
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
+//! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
 //! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
 //! | `keys/mod.rs` | API key format, generation, checksum and hashing |
 //! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording; the one domain type that owns a store |

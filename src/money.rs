@@ -1,8 +1,6 @@
 //! Money for people: integer minor units and a currency code to `$99.00`, `€1,234.50`,
 //! `¥500`, `12.00 CHF`.
 
-use crate::config::ZERO_DECIMAL;
-
 /// 10000 -> "10,000".
 pub fn group(n: u64) -> String {
     let s = n.to_string();
@@ -38,6 +36,31 @@ pub fn money(amount: i64, currency: &str) -> String {
         None => format!("{sign}{number} {}", currency.to_ascii_uppercase()),
     }
 }
+
+/// Three-letter currency codes Stripe accepts for prices.
+/// See <https://docs.stripe.com/currencies>.
+pub const CURRENCIES: &[&str] = &[
+    "usd", "aed", "afn", "all", "amd", "ang", "aoa", "ars", "aud", "awg", "azn", "bam", "bbd",
+    "bdt", "bgn", "bhd", "bif", "bmd", "bnd", "bob", "brl", "bsd", "bwp", "byn", "bzd", "cad",
+    "cdf", "chf", "clp", "cny", "cop", "crc", "cve", "czk", "djf", "dkk", "dop", "dzd", "egp",
+    "etb", "eur", "fjd", "fkp", "gbp", "gel", "gip", "gmd", "gnf", "gtq", "gyd", "hkd", "hnl",
+    "htg", "huf", "idr", "ils", "inr", "isk", "jmd", "jod", "jpy", "kes", "kgs", "khr", "kmf",
+    "krw", "kwd", "kyd", "kzt", "lak", "lbp", "lkr", "lrd", "lsl", "mad", "mdl", "mga", "mkd",
+    "mmk", "mnt", "mop", "mur", "mvr", "mwk", "mxn", "myr", "mzn", "nad", "ngn", "nio", "nok",
+    "npr", "nzd", "omr", "pab", "pen", "pgk", "php", "pkr", "pln", "pyg", "qar", "ron", "rsd",
+    "rub", "rwf", "sar", "sbd", "scr", "sek", "sgd", "shp", "sle", "sos", "srd", "std", "szl",
+    "thb", "tjs", "tnd", "top", "try", "ttd", "twd", "tzs", "uah", "ugx", "uyu", "uzs", "vnd",
+    "vuv", "wst", "xaf", "xcd", "xof", "xpf", "yer", "zar", "zmw",
+];
+
+/// Currencies without a minor unit: amounts are whole units.
+pub const ZERO_DECIMAL: &[&str] = &[
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
+
+/// The largest unit_amount Stripe accepts (eight digits).
+pub const MAX_AMOUNT: i64 = 99_999_999;
 
 #[cfg(test)]
 mod tests {

@@ -10,8 +10,10 @@ mod plan;
 
 pub use plan::{describe, plan, shape_changes, tier_product, Action, Change, Plan};
 
-use crate::config::{MeterSpec, PriceSpec, Tier};
+pub mod model;
+
 use crate::money::{group, money};
+pub use model::{decimal_div, Interval, MeterSpec, Metered, PriceSpec, Tier};
 use std::collections::BTreeMap;
 
 /// Product metadata key naming the tier a product belongs to.

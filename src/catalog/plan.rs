@@ -4,7 +4,7 @@ use super::{
     norm_decimal, price_metadata, Observed, ProductFields, RemotePrice, RemoteProduct,
     META_REPLACES,
 };
-use crate::config::{Config, MeterSpec, PriceSpec, Tier};
+use crate::catalog::{MeterSpec, PriceSpec, Tier};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -186,9 +186,9 @@ impl Plan {
 }
 
 /// Computes the plan that makes Stripe match `config`.
-pub fn plan(config: &Config, observed: &Observed) -> Plan {
+pub fn plan(tiers: &[Tier], meter: Option<&MeterSpec>, observed: &Observed) -> Plan {
     let mut meters = Vec::new();
-    if let Some(spec) = &config.meter {
+    if let Some(spec) = meter {
         match &observed.meter {
             None => meters.push(Action::CreateMeter { spec: spec.clone() }),
             Some(m) => {
@@ -212,7 +212,7 @@ pub fn plan(config: &Config, observed: &Observed) -> Plan {
     let mut products = Vec::new();
     let mut prices = Vec::new();
     let mut archives = Vec::new();
-    for tier in &config.tiers {
+    for tier in tiers {
         let product_id = tier_product(tier, observed);
         let desired = ProductFields {
             id: product_id.clone(),
@@ -515,7 +515,11 @@ fn mutable_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{parse, DEFAULT_CONFIG};
+    use crate::config::{parse, Config, DEFAULT_CONFIG};
+
+    fn plan_of(c: &Config, o: &Observed) -> Plan {
+        plan(&c.tiers, c.meter.as_ref(), o)
+    }
 
     fn config() -> Config {
         parse(DEFAULT_CONFIG, "default").unwrap()
@@ -558,7 +562,7 @@ mod tests {
 
     #[test]
     fn an_empty_account_needs_three_products_and_three_prices() {
-        let p = plan(&config(), &Observed::default());
+        let p = plan_of(&config(), &Observed::default());
         let verbs: Vec<&str> = p.actions.iter().map(Action::verb).collect();
         assert_eq!(
             verbs,
@@ -577,7 +581,7 @@ mod tests {
     #[test]
     fn a_converged_account_needs_nothing() {
         let c = config();
-        assert!(plan(&c, &converged(&c)).is_empty());
+        assert!(plan_of(&c, &converged(&c)).is_empty());
     }
 
     #[test]
@@ -588,7 +592,7 @@ mod tests {
         o.prices[1].nickname = Some("old".into());
         let mut c2 = c.clone();
         c2.tiers[1].prices[0].nickname = Some("Team monthly".into());
-        let p = plan(&c2, &o);
+        let p = plan_of(&c2, &o);
         assert_eq!(p.actions.len(), 2);
         match &p.actions[0] {
             Action::ReplacePrice { old, changes, .. } => {
@@ -610,7 +614,7 @@ mod tests {
         o.products[0].id = "prod_manual".into();
         o.products[0].metadata.clear();
         o.prices[0].product = "prod_manual".into();
-        let p = plan(&c, &o);
+        let p = plan_of(&c, &o);
         assert_eq!(p.actions.len(), 1);
         assert!(matches!(&p.actions[0], Action::UpdateProduct { id, .. } if id == "prod_manual"));
     }
@@ -624,7 +628,7 @@ mod tests {
         o.prices[0]
             .metadata
             .insert(META_REPLACES.into(), "price_old".into());
-        let verbs: Vec<&str> = plan(&c, &o).actions.iter().map(Action::verb).collect();
+        let verbs: Vec<&str> = plan_of(&c, &o).actions.iter().map(Action::verb).collect();
         assert_eq!(
             verbs,
             ["update product", "archive replaced price", "update price"]
@@ -646,7 +650,7 @@ mod tests {
         let mut price = o.prices[0].clone();
         price.id = "price_legacy".into();
         o.orphans.push((orphan, vec![price]));
-        let verbs: Vec<&str> = plan(&c, &o).actions.iter().map(Action::verb).collect();
+        let verbs: Vec<&str> = plan_of(&c, &o).actions.iter().map(Action::verb).collect();
         assert_eq!(verbs, ["archive price", "archive product"]);
     }
 }

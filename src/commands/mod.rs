@@ -58,7 +58,7 @@ pub(crate) fn declined(ctx: &Ctx, kept: &str) -> Result<ExitCode> {
 pub(crate) fn tier<'a>(
     config: &'a crate::config::Config,
     id: &str,
-) -> Result<&'a crate::config::Tier> {
+) -> Result<&'a crate::catalog::Tier> {
     config.tier(id).ok_or_else(|| {
         let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
         anyhow::anyhow!(
@@ -72,7 +72,7 @@ pub(crate) fn tier<'a>(
 /// The active Stripe price a tier sells, resolved through its lookup key.
 pub(crate) fn tier_price(
     ctx: &mut Ctx,
-    tier: &crate::config::Tier,
+    tier: &crate::catalog::Tier,
 ) -> Result<crate::catalog::RemotePrice> {
     let stripe = ctx.stripe()?;
     ctx.block_on(crate::ops::subscriptions::tier_price(&stripe, tier))?

@@ -217,7 +217,7 @@ impl Verifier {
             keys: Map::default(),
             customers: Map::default(),
             buckets: Map::default(),
-            bounds: config.usage.bounds(),
+            bounds: crate::usage::Bounds::of(&config.usage),
             snapshot: None,
             missed: false,
             seq: 0,

@@ -2,7 +2,8 @@
 //! expect file CI keeps. Prints nothing.
 
 use crate::catalog::{Observed, RemotePrice, META_TIER};
-use crate::config::{Config, PriceSpec, Tier};
+use crate::catalog::{PriceSpec, Tier};
+use crate::config::Config;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -52,7 +52,7 @@ pub fn overage_estimate(
     config: &crate::config::Config,
     now: i64,
 ) -> Result<Vec<OverageEstimate>> {
-    let priced: std::collections::HashMap<&str, &crate::config::PriceSpec> = config
+    let priced: std::collections::HashMap<&str, &crate::catalog::PriceSpec> = config
         .tiers
         .iter()
         .filter_map(|t| {

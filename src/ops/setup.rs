@@ -30,7 +30,7 @@ pub async fn observe(stripe: &Stripe, config: &Config, prune: bool) -> Result<(O
             );
         }
     }
-    let plan = catalog::plan(config, &observed);
+    let plan = catalog::plan(&config.tiers, config.meter.as_ref(), &observed);
     Ok((observed, plan))
 }
 
@@ -82,13 +82,15 @@ pub async fn apply(
             });
         }
     }
-    if !catalog::plan(config, &state).is_empty() {
+    if !catalog::plan(&config.tiers, config.meter.as_ref(), &state).is_empty() {
         state = stripe
             .observe(config, prune)
             .await
             .context("failed to re-read the catalog from Stripe")?;
     }
-    let left = catalog::plan(config, &state).actions.len();
+    let left = catalog::plan(&config.tiers, config.meter.as_ref(), &state)
+        .actions
+        .len();
     Ok(Applied { after: state, left })
 }
 

@@ -3,8 +3,8 @@
 //! nothing.
 
 use crate::billing::{Counts, Customer, Item, MirrorRow, Subscription, TierMap, UNKNOWN_TIER};
+use crate::catalog::Tier;
 use crate::catalog::{RemotePrice, META_TIER};
-use crate::config::Tier;
 use crate::idempotency::derived;
 use crate::store::Store;
 use crate::stripe::Stripe;

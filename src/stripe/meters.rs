@@ -3,8 +3,8 @@
 //! See <https://docs.stripe.com/api/billing/meter> and <https://docs.stripe.com/api/billing/meter-event>.
 
 use super::{all_pages, Error, Stripe, PAGE};
+use crate::catalog::MeterSpec;
 use crate::catalog::RemoteMeter;
-use crate::config::MeterSpec;
 use std::collections::HashMap;
 use stripe_billing::billing_meter::{
     CreateBillingMeter, CreateBillingMeterCustomerMapping, CreateBillingMeterCustomerMappingType,

@@ -16,8 +16,8 @@ pub use error::Error;
 pub use payments::{InvoiceInfo, NewSubscription, PaymentMethodInfo};
 pub use transport::{Settings, Transport};
 
+use crate::catalog::PriceSpec;
 use crate::catalog::{ProductFields, RemotePrice, RemoteProduct};
-use crate::config::PriceSpec;
 use crate::secrets::StripeKey;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;

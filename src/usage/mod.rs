@@ -46,16 +46,20 @@ pub struct Bounds {
     pub max_future_skew: i64,
 }
 
-/// The largest quantity one event may carry, unless `usage.max_quantity` says otherwise.
-pub const DEFAULT_MAX_QUANTITY: i64 = 1_000_000_000;
-/// How far ahead of now an event's time may be, unless `usage.max_future_skew` says otherwise.
-pub const DEFAULT_MAX_FUTURE_SKEW_SECS: i64 = 300;
+pub use crate::config::{DEFAULT_MAX_FUTURE_SKEW_SECS, DEFAULT_MAX_QUANTITY};
 
 impl Default for Bounds {
     fn default() -> Self {
+        Bounds::of(&crate::config::UsageSettings::default())
+    }
+}
+
+impl Bounds {
+    /// The bounds the `[usage]` settings set.
+    pub fn of(settings: &crate::config::UsageSettings) -> Bounds {
         Bounds {
-            max_quantity: DEFAULT_MAX_QUANTITY,
-            max_future_skew: DEFAULT_MAX_FUTURE_SKEW_SECS,
+            max_quantity: settings.max_quantity,
+            max_future_skew: settings.max_future_skew_secs,
         }
     }
 }

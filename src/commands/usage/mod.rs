@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
 fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     let at = args.at.unwrap_or_else(now);
     let id = args.id.as_deref();
-    let bounds = ctx.config()?.usage.bounds();
+    let bounds = crate::usage::Bounds::of(&ctx.config()?.usage);
     let store = ctx.store()?;
     let recorded =
         ops::usage::import::record(store, &args.key, id, args.quantity, at, now(), &bounds)?;
@@ -54,7 +54,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         derive_ids: args.derive_ids,
         skip_invalid: args.skip_invalid,
         batch_size: args.batch_size,
-        bounds: ctx.config()?.usage.bounds(),
+        bounds: crate::usage::Bounds::of(&ctx.config()?.usage),
     };
     let (source, mut input) = match file {
         Some(f) => (args.file.as_str(), f),

@@ -13,11 +13,11 @@ use anyhow::{bail, Result};
 use std::process::ExitCode;
 use std::time::Instant;
 
-fn meter_spec(ctx: &mut Ctx) -> Result<crate::config::MeterSpec> {
+fn meter_spec(ctx: &mut Ctx) -> Result<crate::catalog::MeterSpec> {
     ops::usage::sync::meter_spec(ctx.config()?)
 }
 
-fn live_meter(ctx: &mut Ctx, stripe: &Stripe, spec: &crate::config::MeterSpec) -> Result<String> {
+fn live_meter(ctx: &mut Ctx, stripe: &Stripe, spec: &crate::catalog::MeterSpec) -> Result<String> {
     ctx.block_on(ops::usage::sync::live_meter(stripe, spec))?
 }
 

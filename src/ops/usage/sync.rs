@@ -26,7 +26,7 @@ pub fn oldest_hour(now: i64) -> i64 {
 }
 
 /// The config's `[meter]`, which sync and reconcile need.
-pub fn meter_spec(config: &crate::config::Config) -> Result<crate::config::MeterSpec> {
+pub fn meter_spec(config: &crate::config::Config) -> Result<crate::catalog::MeterSpec> {
     config.meter.clone().ok_or_else(|| {
         anyhow::anyhow!(
             "{} declares no [meter]: usage sync and reconcile need one\nhint: add a [meter] table with an event_name (see config/billctl.example.toml) and run 'billctl setup-products'",
@@ -36,7 +36,7 @@ pub fn meter_spec(config: &crate::config::Config) -> Result<crate::config::Meter
 }
 
 /// The id of the active Stripe meter for `spec`, or why there is none.
-pub async fn live_meter(stripe: &Stripe, spec: &crate::config::MeterSpec) -> Result<String> {
+pub async fn live_meter(stripe: &Stripe, spec: &crate::catalog::MeterSpec) -> Result<String> {
     let meter = stripe
         .find_meter(spec)
         .await

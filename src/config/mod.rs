@@ -1,0 +1,152 @@
+//! Settings: the TOML config file (the catalog of tiers and prices, Stripe, Checkout, usage,
+//! access and store settings), parsed strictly, validated, and reported with file, line and
+//! key on any mistake.
+//!
+//! The parts, as cargo separates its raw manifest from the resolved one: `raw.rs` is the serde
+//! schema as written; `error.rs` locates mistakes; `load.rs` finds and reads the file;
+//! `parse.rs` validates it into [`Config`], one file per section (`stripe.rs`, `access.rs`,
+//! `usage.rs`, `tiers.rs`). The catalog it resolves to is `crate::catalog::model`; the
+//! currency rules are `crate::money`'s. It knows no other domain module and no store: the
+//! store URL stays a string, which the store parses.
+
+use crate::catalog::model::{MeterSpec, PriceSpec, Tier};
+use std::path::PathBuf;
+
+mod access;
+mod error;
+mod load;
+mod parse;
+mod raw;
+mod stripe;
+mod tiers;
+mod usage;
+
+pub use error::ConfigError;
+pub use load::{
+    load, load_default, locate, DEFAULT_CONFIG, MAX_CONFIG_BYTES, MAX_PRICES, MAX_TIERS,
+};
+pub use parse::parse;
+pub use usage::MAX_QUANTITY_CEILING;
+
+/// The largest quantity one usage event may carry, unless `usage.max_quantity` says otherwise.
+pub const DEFAULT_MAX_QUANTITY: i64 = 1_000_000_000;
+/// How far ahead of now an event's time may be, unless `usage.max_future_skew` says otherwise.
+pub const DEFAULT_MAX_FUTURE_SKEW_SECS: i64 = 300;
+
+/// Usage settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageSettings {
+    /// Days for which event ids are kept for deduplication; `usage compact` keeps raw events
+    /// this recent.
+    pub dedup_window_days: u32,
+    /// Meter events per second `usage sync` sends at most.
+    pub sync_rate: u32,
+    /// The largest quantity one usage event may carry (the smallest is 1).
+    pub max_quantity: i64,
+    /// How far ahead of now an event's timestamp may lie, in seconds.
+    pub max_future_skew_secs: i64,
+}
+
+impl Default for UsageSettings {
+    fn default() -> Self {
+        UsageSettings {
+            dedup_window_days: 35,
+            sync_rate: 25,
+            max_quantity: DEFAULT_MAX_QUANTITY,
+            max_future_skew_secs: DEFAULT_MAX_FUTURE_SKEW_SECS,
+        }
+    }
+}
+
+/// Stripe connection settings from the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StripeSettings {
+    pub api_base: Option<String>,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub profile: String,
+    /// Requests per second this process sends at most (`None`: no pacing; Stripe's own
+    /// limits are 100/s live and 25/s in test mode).
+    pub max_requests_per_second: Option<u32>,
+}
+
+/// Checkout redirect URLs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkout {
+    pub success_url: String,
+    pub cancel_url: String,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Where it came from: a path, or the built-in default.
+    pub source: String,
+    pub data_dir: Option<PathBuf>,
+    /// `store.url`: a PostgreSQL store (`postgres://...`, no password) instead of SQLite.
+    pub store_url: Option<String>,
+    pub stripe: StripeSettings,
+    pub checkout: Option<Checkout>,
+    pub tiers: Vec<Tier>,
+    pub meter: Option<MeterSpec>,
+    pub usage: UsageSettings,
+    pub access: AccessPolicy,
+    pub portal: Portal,
+    /// `[webhooks] secret_file`: when the OS keyring refuses an endpoint's signing secret,
+    /// keep it in a 0600 file in the data dir instead (off by default).
+    pub webhook_secret_file: bool,
+}
+
+/// `[access]`: which subscription statuses grant API access.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicy {
+    /// Statuses that grant access outright (default `active`, `trialing`).
+    pub statuses: Vec<String>,
+    /// How long `past_due` keeps access, counted from the first failed payment (seconds;
+    /// default 7 days; 0: none).
+    pub past_due_grace_secs: i64,
+}
+
+impl Default for AccessPolicy {
+    fn default() -> Self {
+        AccessPolicy {
+            statuses: vec!["active".into(), "trialing".into()],
+            past_due_grace_secs: 7 * 86_400,
+        }
+    }
+}
+
+/// `[portal]`: the Stripe billing portal.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Portal {
+    /// Where the portal's "return" link goes.
+    pub return_url: Option<String>,
+}
+
+/// Every status Stripe gives a subscription.
+pub const SUBSCRIPTION_STATUSES: &[&str] = &[
+    "active",
+    "trialing",
+    "past_due",
+    "unpaid",
+    "incomplete",
+    "incomplete_expired",
+    "paused",
+    "canceled",
+];
+
+impl Config {
+    pub fn tier(&self, id: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.id == id)
+    }
+
+    /// Every configured price with its tier.
+    pub fn prices(&self) -> impl Iterator<Item = (&Tier, &PriceSpec)> {
+        self.tiers
+            .iter()
+            .flat_map(|t| t.prices.iter().map(move |p| (t, p)))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,57 @@
+//! Validating the raw config into [`Config`]: the syntax and schema first (with the key path
+//! of a mistake), then each section in file order of importance.
+
+use super::error::{path_error, ConfigError, SourceText};
+use super::raw::RawConfig;
+use super::{access, stripe, tiers, usage, Config};
+use serde::Deserialize;
+
+/// Parses and validates config text; `file` names it in errors.
+pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
+    let cx = SourceText { file, src };
+    let raw = deserialize(&cx)?;
+    let prefix = tiers::product_id_prefix(&cx, raw.product_id_prefix.as_ref())?;
+    let stripe = stripe::stripe_settings(&cx, raw.stripe)?;
+    let checkout = stripe::checkout(&cx, raw.checkout)?;
+    let meter = match raw.meter {
+        None => None,
+        Some(m) => Some(usage::meter(&cx, m)?),
+    };
+    let usage = usage::usage_settings(&cx, raw.usage)?;
+    let access = access::access_policy(&cx, raw.access)?;
+    let store_url = stripe::store_url(&cx, raw.store)?;
+    let portal = stripe::portal(&cx, raw.portal)?;
+    let tiers = tiers::tiers(&cx, raw.tiers, &prefix, meter.is_some())?;
+    Ok(Config {
+        source: file.to_string(),
+        data_dir: raw.data_dir,
+        store_url,
+        stripe,
+        checkout,
+        tiers,
+        meter,
+        usage,
+        access,
+        portal,
+        webhook_secret_file: raw.webhooks.is_some_and(|w| w.secret_file),
+    })
+}
+
+/// The raw config, or the mistake with its line and key path.
+fn deserialize(cx: &SourceText) -> Result<RawConfig, ConfigError> {
+    let syntax = |e: toml::de::Error| {
+        let message = e.message().trim().to_string();
+        cx.err(e.span().unwrap_or(0..0), "", message)
+    };
+    let de = toml::Deserializer::parse(cx.src).map_err(syntax)?;
+    // The plain parse first: every `keys verify` reads the config, and tracking the key path
+    // costs on every value. Only a config that fails is parsed again, with serde_path_to_error,
+    // which knows the key path where deserializing failed.
+    match RawConfig::deserialize(de) {
+        Ok(raw) => Ok(raw),
+        Err(_) => {
+            let de = toml::Deserializer::parse(cx.src).map_err(syntax)?;
+            serde_path_to_error::deserialize::<_, RawConfig>(de).map_err(|e| path_error(cx, e))
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! `[tiers]`: each tier's id, name, quota, rate limit, seats, product id, prices (primary,
+//! extra and overage) and trial, checked against Stripe's limits; lookup keys and env names
+//! unique across all prices, product ids across tiers.
+
+use super::error::{ConfigError, SourceText};
+use super::load::{MAX_PRICES, MAX_TIERS};
+use super::raw::{RawOverage, RawPrice, RawQuota, RawTier};
+use crate::catalog::model::{Interval, Metered, PriceSpec, Tier};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, HashSet};
+use toml::Spanned;
+
+/// Lookup keys and env names seen so far: both unique across all prices.
+#[derive(Default)]
+struct Seen {
+    lookup_keys: HashSet<String>,
+    envs: HashSet<String>,
+}
+
+/// `product_id_prefix`: letters, digits, '_' and '-' (default `billctl_`).
+pub(super) fn product_id_prefix(
+    cx: &SourceText,
+    raw: Option<&Spanned<String>>,
+) -> Result<String, ConfigError> {
+    match raw {
+        None => Ok("billctl_".to_string()),
+        Some(p) if valid_id_chars(p.get_ref()) => Ok(p.get_ref().clone()),
+        Some(p) => Err(cx.err(
+            p.span(),
+            "product_id_prefix",
+            "use only letters, digits, '_' and '-'",
+        )),
+    }
+}
+
+/// Every tier, in file order: at least one, at most [`MAX_TIERS`] with [`MAX_PRICES`] prices.
+pub(super) fn tiers(
+    cx: &SourceText,
+    raw: Spanned<IndexMap<String, Spanned<RawTier>>>,
+    prefix: &str,
+    has_meter: bool,
+) -> Result<Vec<Tier>, ConfigError> {
+    let span = raw.span();
+    let raw_tiers = raw.into_inner();
+    if raw_tiers.is_empty() {
+        return Err(cx.err(span, "tiers", "declare at least one tier"));
+    }
+    if raw_tiers.len() > MAX_TIERS {
+        let n = raw_tiers.len();
+        return Err(cx.err(
+            span,
+            "tiers",
+            format!("{n} tiers: a config declares at most {MAX_TIERS}"),
+        ));
+    }
+    let prices: usize = raw_tiers
+        .values()
+        .map(|t| {
+            let t = t.get_ref();
+            1 + t.extra_prices.len() + usize::from(t.overage.is_some())
+        })
+        .sum();
+    if prices > MAX_PRICES {
+        return Err(cx.err(
+            span,
+            "tiers",
+            format!("{prices} prices: a config declares at most {MAX_PRICES}"),
+        ));
+    }
+    let mut tiers = Vec::new();
+    let mut seen = Seen::default();
+    let mut product_ids = HashSet::new();
+    for (id, raw_tier) in raw_tiers {
+        let span = raw_tier.span();
+        let tier = tier(
+            cx,
+            &id,
+            span.clone(),
+            raw_tier.into_inner(),
+            prefix,
+            has_meter,
+            &mut seen,
+        )?;
+        if !product_ids.insert(tier.product_id.clone()) {
+            return Err(cx.err(
+                span,
+                format!("tiers.{id}.product_id"),
+                format!("product id {} is used by another tier", tier.product_id),
+            ));
+        }
+        tiers.push(tier);
+    }
+    Ok(tiers)
+}
+
+fn tier(
+    cx: &SourceText,
+    id: &str,
+    span: std::ops::Range<usize>,
+    raw: RawTier,
+    prefix: &str,
+    has_meter: bool,
+    seen: &mut Seen,
+) -> Result<Tier, ConfigError> {
+    let key = format!("tiers.{id}");
+    check_id(cx, id, span, &key)?;
+    if raw.name.get_ref().trim().is_empty() {
+        return Err(cx.err(raw.name.span(), format!("{key}.name"), "must not be empty"));
+    }
+    let quota = quota(cx, &raw.quota, &key)?;
+    let rate = whole_at_least_one(
+        cx,
+        Some(&raw.rate_limit_per_minute),
+        &key,
+        "rate_limit_per_minute",
+    )?
+    .unwrap_or(1);
+    let seats = whole_at_least_one(cx, raw.seats.as_ref(), &key, "seats")?;
+    let product_id = match &raw.product_id {
+        Some(p) if valid_id_chars(p.get_ref()) => p.get_ref().clone(),
+        Some(p) => {
+            return Err(cx.err(
+                p.span(),
+                format!("{key}.product_id"),
+                "use only letters, digits, '_' and '-'",
+            ))
+        }
+        None => format!("{prefix}{id}"),
+    };
+    let mut prices = vec![price(
+        cx,
+        &format!("{key}.price"),
+        raw.price,
+        Some(id),
+        seen,
+    )?];
+    for (i, extra) in raw.extra_prices.into_iter().enumerate() {
+        prices.push(price(
+            cx,
+            &format!("{key}.extra_prices[{i}]"),
+            extra,
+            None,
+            seen,
+        )?);
+    }
+    if let Some(raw_over) = raw.overage {
+        let spec = overage(cx, id, raw_over, quota, has_meter, &prices[0], seen)?;
+        prices.push(spec);
+    }
+    Ok(Tier {
+        id: id.to_string(),
+        name: raw.name.into_inner(),
+        description: raw.description.filter(|d| !d.is_empty()),
+        product_id,
+        quota,
+        rate_limit_per_minute: rate,
+        seats,
+        features: raw.features,
+        metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
+        prices,
+        trial_days: trial_days(cx, raw.trial_days.as_ref(), &key)?,
+    })
+}
+
+/// A tier id: lower-case letters, digits and '_', starting with a letter.
+fn check_id(
+    cx: &SourceText,
+    id: &str,
+    span: std::ops::Range<usize>,
+    key: &str,
+) -> Result<(), ConfigError> {
+    let ok = id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        return Ok(());
+    }
+    Err(cx.err(
+        span,
+        key,
+        "tier ids use lower-case letters, digits and '_', starting with a letter",
+    ))
+}
+
+/// Calls per period, or `None` for "unlimited".
+fn quota(cx: &SourceText, raw: &Spanned<RawQuota>, key: &str) -> Result<Option<u64>, ConfigError> {
+    match raw.get_ref() {
+        RawQuota::Calls(n) if *n >= 0 => Ok(Some(*n as u64)),
+        RawQuota::Word(w) if w == "unlimited" => Ok(None),
+        _ => Err(cx.err(
+            raw.span(),
+            format!("{key}.quota"),
+            "must be a whole number of calls (>= 0) or \"unlimited\"",
+        )),
+    }
+}
+
+/// An optional whole number from 1 to `u32::MAX`.
+fn whole_at_least_one(
+    cx: &SourceText,
+    raw: Option<&Spanned<i64>>,
+    key: &str,
+    field: &str,
+) -> Result<Option<u32>, ConfigError> {
+    match raw {
+        None => Ok(None),
+        Some(s) => u32::try_from(*s.get_ref())
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| {
+                cx.err(
+                    s.span(),
+                    format!("{key}.{field}"),
+                    "must be a whole number >= 1",
+                )
+            }),
+    }
+}
+
+/// Free trial days: 1 to 730 (Stripe's limit).
+fn trial_days(
+    cx: &SourceText,
+    raw: Option<&Spanned<i64>>,
+    key: &str,
+) -> Result<Option<u32>, ConfigError> {
+    match raw {
+        None => Ok(None),
+        Some(d) if (1..=730).contains(d.get_ref()) => Ok(Some(*d.get_ref() as u32)),
+        Some(d) => Err(cx.err(
+            d.span(),
+            format!("{key}.trial_days"),
+            "must be 1 to 730 days (Stripe's limit)",
+        )),
+    }
+}
+
+/// A tier's overage price: on the meter, in the primary price's currency and interval, free
+/// up to the quota, then `amount` per `per` calls.
+fn overage(
+    cx: &SourceText,
+    id: &str,
+    raw: Spanned<RawOverage>,
+    quota: Option<u64>,
+    has_meter: bool,
+    primary: &PriceSpec,
+    seen: &mut Seen,
+) -> Result<PriceSpec, ConfigError> {
+    let span = raw.span();
+    let okey = format!("tiers.{id}.overage");
+    if !has_meter {
+        return Err(cx.err(
+            span,
+            okey,
+            "an overage price bills through a meter: declare a [meter] table",
+        ));
+    }
+    let Some(included) = quota else {
+        return Err(cx.err(
+            span,
+            okey,
+            "an unlimited tier has no overage: remove this table or set a quota",
+        ));
+    };
+    let o = raw.into_inner();
+    let per = per_calls(cx, o.per.as_ref(), &okey)?;
+    let raw_price = RawPrice {
+        lookup_key: o.lookup_key,
+        amount: o.amount,
+        currency: Spanned::new(0..0, primary.currency.clone()),
+        interval: Spanned::new(0..0, primary.interval.as_str().to_string()),
+        interval_count: Some(Spanned::new(0..0, i64::from(primary.interval_count))),
+        nickname: o.nickname,
+        tax_behavior: primary.tax_behavior.clone().map(|t| Spanned::new(0..0, t)),
+        env: o.env,
+        metadata: o.metadata,
+    };
+    let default_env = format!("{id}_overage");
+    let mut spec = price(
+        cx,
+        &okey,
+        Spanned::new(span, raw_price),
+        Some(&default_env),
+        seen,
+    )?;
+    spec.primary = false;
+    spec.metered = Some(Metered { included, per });
+    Ok(spec)
+}
+
+/// `overage.per`: a power of ten from 1 to 10^12 (default 1).
+fn per_calls(cx: &SourceText, raw: Option<&Spanned<i64>>, okey: &str) -> Result<u64, ConfigError> {
+    let Some(p) = raw else {
+        return Ok(1);
+    };
+    let text = p.get_ref().to_string();
+    let power_of_ten = text.starts_with('1') && text[1..].chars().all(|c| c == '0');
+    if power_of_ten && *p.get_ref() <= 1_000_000_000_000 {
+        return Ok(*p.get_ref() as u64);
+    }
+    Err(cx.err(
+        p.span(),
+        format!("{okey}.per"),
+        "must be a power of ten from 1 to 1000000000000 (calls the amount is for)",
+    ))
+}
+
+fn price(
+    cx: &SourceText,
+    key: &str,
+    raw: Spanned<RawPrice>,
+    primary_of: Option<&str>,
+    seen: &mut Seen,
+) -> Result<PriceSpec, ConfigError> {
+    let raw = raw.into_inner();
+    let lk = raw.lookup_key.get_ref();
+    if lk.is_empty() || lk.len() > 200 {
+        return Err(cx.err(
+            raw.lookup_key.span(),
+            format!("{key}.lookup_key"),
+            "must be 1 to 200 characters",
+        ));
+    }
+    if !seen.lookup_keys.insert(lk.clone()) {
+        return Err(cx.err(
+            raw.lookup_key.span(),
+            format!("{key}.lookup_key"),
+            format!("duplicate lookup key {lk:?}: lookup keys are unique across all prices"),
+        ));
+    }
+    let amount = *raw.amount.get_ref();
+    if !(0..=crate::money::MAX_AMOUNT).contains(&amount) {
+        return Err(cx.err(
+            raw.amount.span(),
+            format!("{key}.amount"),
+            format!(
+                "must be between 0 and {} (integer minor units, 9900 = $99.00)",
+                crate::money::MAX_AMOUNT
+            ),
+        ));
+    }
+    let currency = raw.currency.get_ref().to_ascii_lowercase();
+    if !crate::money::CURRENCIES.contains(&currency.as_str()) {
+        return Err(cx.err(raw.currency.span(), format!("{key}.currency"), format!("unknown currency {:?}: use a lower-case ISO 4217 code that Stripe supports, such as \"usd\"", raw.currency.get_ref())));
+    }
+    let interval = Interval::parse(raw.interval.get_ref()).ok_or_else(|| {
+        cx.err(
+            raw.interval.span(),
+            format!("{key}.interval"),
+            "must be day, week, month or year",
+        )
+    })?;
+    let interval_count = match &raw.interval_count {
+        None => 1,
+        Some(c) if (1..=interval.max_count()).contains(c.get_ref()) => *c.get_ref() as u32,
+        Some(c) => {
+            return Err(cx.err(
+                c.span(),
+                format!("{key}.interval_count"),
+                format!(
+                    "must be between 1 and {} for interval {}",
+                    interval.max_count(),
+                    interval.as_str()
+                ),
+            ))
+        }
+    };
+    if let Some(t) = &raw.tax_behavior {
+        if !["inclusive", "exclusive", "unspecified"].contains(&t.get_ref().as_str()) {
+            return Err(cx.err(
+                t.span(),
+                format!("{key}.tax_behavior"),
+                "must be inclusive, exclusive or unspecified",
+            ));
+        }
+    }
+    let env = price_env(cx, key, &raw, primary_of.unwrap_or(lk), seen)?;
+    Ok(PriceSpec {
+        lookup_key: lk.clone(),
+        amount,
+        currency,
+        interval,
+        interval_count,
+        nickname: raw.nickname.filter(|n| !n.is_empty()),
+        tax_behavior: raw.tax_behavior.map(Spanned::into_inner),
+        env,
+        metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
+        primary: primary_of.is_some(),
+        metered: None,
+    })
+}
+
+/// A price's variable name in env files: `env`, or `PRICE_<base>`; unique across prices.
+fn price_env(
+    cx: &SourceText,
+    key: &str,
+    raw: &RawPrice,
+    base: &str,
+    seen: &mut Seen,
+) -> Result<String, ConfigError> {
+    let env = match &raw.env {
+        Some(e) => {
+            let ok = e.get_ref().starts_with(|c: char| c.is_ascii_uppercase())
+                && e.get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !ok {
+                return Err(cx.err(
+                    e.span(),
+                    format!("{key}.env"),
+                    "use upper-case letters, digits and '_'",
+                ));
+            }
+            e.get_ref().clone()
+        }
+        None => env_name(base),
+    };
+    if !seen.envs.insert(env.clone()) {
+        let span = raw.env.as_ref().map_or(raw.lookup_key.span(), |e| e.span());
+        return Err(cx.err(
+            span,
+            format!("{key}.env"),
+            format!("variable name {env} is used by another price"),
+        ));
+    }
+    Ok(env)
+}
+
+fn metadata(
+    cx: &SourceText,
+    raw: Option<Spanned<BTreeMap<String, String>>>,
+    key: &str,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(BTreeMap::new());
+    };
+    let span = raw.span();
+    let map = raw.into_inner();
+    for (k, v) in &map {
+        if k.starts_with("billctl_") {
+            return Err(cx.err(
+                span.clone(),
+                format!("{key}.{k}"),
+                "keys starting with billctl_ are reserved for billctl",
+            ));
+        }
+        if k.len() > 40 || v.len() > 500 {
+            return Err(cx.err(
+                span.clone(),
+                format!("{key}.{k}"),
+                "Stripe allows metadata keys of up to 40 and values of up to 500 characters",
+            ));
+        }
+    }
+    Ok(map)
+}
+
+/// `pro` -> `PRICE_PRO`; `pro-yearly.v2` -> `PRICE_PRO_YEARLY_V2`.
+fn env_name(base: &str) -> String {
+    let mut s: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s.insert_str(0, "PRICE_");
+    s
+}
+
+fn valid_id_chars(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
