@@ -116,17 +116,7 @@ fn tier(
     )?
     .unwrap_or(1);
     let seats = whole_at_least_one(cx, raw.seats.as_ref(), &key, "seats")?;
-    let product_id = match &raw.product_id {
-        Some(p) if valid_id_chars(p.get_ref()) => p.get_ref().clone(),
-        Some(p) => {
-            return Err(cx.err(
-                p.span(),
-                format!("{key}.product_id"),
-                "use only letters, digits, '_' and '-'",
-            ))
-        }
-        None => format!("{prefix}{id}"),
-    };
+    let product_id = product_id(cx, raw.product_id.as_ref(), &key, prefix, id)?;
     let mut prices = vec![price(
         cx,
         &format!("{key}.price"),
@@ -160,6 +150,25 @@ fn tier(
         prices,
         trial_days: trial_days(cx, raw.trial_days.as_ref(), &key)?,
     })
+}
+
+/// A tier's product id: `product_id`, or the prefix and the tier id.
+fn product_id(
+    cx: &SourceText,
+    raw: Option<&Spanned<String>>,
+    key: &str,
+    prefix: &str,
+    id: &str,
+) -> Result<String, ConfigError> {
+    match raw {
+        Some(p) if valid_id_chars(p.get_ref()) => Ok(p.get_ref().clone()),
+        Some(p) => Err(cx.err(
+            p.span(),
+            format!("{key}.product_id"),
+            "use only letters, digits, '_' and '-'",
+        )),
+        None => Ok(format!("{prefix}{id}")),
+    }
 }
 
 /// A tier id: lower-case letters, digits and '_', starting with a letter.
@@ -329,43 +338,8 @@ fn price(
             format!("duplicate lookup key {lk:?}: lookup keys are unique across all prices"),
         ));
     }
-    let amount = *raw.amount.get_ref();
-    if !(0..=crate::money::MAX_AMOUNT).contains(&amount) {
-        return Err(cx.err(
-            raw.amount.span(),
-            format!("{key}.amount"),
-            format!(
-                "must be between 0 and {} (integer minor units, 9900 = $99.00)",
-                crate::money::MAX_AMOUNT
-            ),
-        ));
-    }
-    let currency = raw.currency.get_ref().to_ascii_lowercase();
-    if !crate::money::CURRENCIES.contains(&currency.as_str()) {
-        return Err(cx.err(raw.currency.span(), format!("{key}.currency"), format!("unknown currency {:?}: use a lower-case ISO 4217 code that Stripe supports, such as \"usd\"", raw.currency.get_ref())));
-    }
-    let interval = Interval::parse(raw.interval.get_ref()).ok_or_else(|| {
-        cx.err(
-            raw.interval.span(),
-            format!("{key}.interval"),
-            "must be day, week, month or year",
-        )
-    })?;
-    let interval_count = match &raw.interval_count {
-        None => 1,
-        Some(c) if (1..=interval.max_count()).contains(c.get_ref()) => *c.get_ref() as u32,
-        Some(c) => {
-            return Err(cx.err(
-                c.span(),
-                format!("{key}.interval_count"),
-                format!(
-                    "must be between 1 and {} for interval {}",
-                    interval.max_count(),
-                    interval.as_str()
-                ),
-            ))
-        }
-    };
+    let (amount, currency) = amount_and_currency(cx, key, &raw)?;
+    let (interval, interval_count) = interval(cx, key, &raw)?;
     if let Some(t) = &raw.tax_behavior {
         if !["inclusive", "exclusive", "unspecified"].contains(&t.get_ref().as_str()) {
             return Err(cx.err(
@@ -389,6 +363,58 @@ fn price(
         primary: primary_of.is_some(),
         metered: None,
     })
+}
+
+/// A price's amount (integer minor units, within Stripe's limit) and currency (one Stripe
+/// takes, lower-cased).
+fn amount_and_currency(
+    cx: &SourceText,
+    key: &str,
+    raw: &RawPrice,
+) -> Result<(i64, String), ConfigError> {
+    let amount = *raw.amount.get_ref();
+    if !(0..=crate::money::MAX_AMOUNT).contains(&amount) {
+        return Err(cx.err(
+            raw.amount.span(),
+            format!("{key}.amount"),
+            format!(
+                "must be between 0 and {} (integer minor units, 9900 = $99.00)",
+                crate::money::MAX_AMOUNT
+            ),
+        ));
+    }
+    let currency = raw.currency.get_ref().to_ascii_lowercase();
+    if !crate::money::CURRENCIES.contains(&currency.as_str()) {
+        return Err(cx.err(raw.currency.span(), format!("{key}.currency"), format!("unknown currency {:?}: use a lower-case ISO 4217 code that Stripe supports, such as \"usd\"", raw.currency.get_ref())));
+    }
+    Ok((amount, currency))
+}
+
+/// A price's interval and count (at most three years between bills).
+fn interval(cx: &SourceText, key: &str, raw: &RawPrice) -> Result<(Interval, u32), ConfigError> {
+    let interval = Interval::parse(raw.interval.get_ref()).ok_or_else(|| {
+        cx.err(
+            raw.interval.span(),
+            format!("{key}.interval"),
+            "must be day, week, month or year",
+        )
+    })?;
+    let interval_count = match &raw.interval_count {
+        None => 1,
+        Some(c) if (1..=interval.max_count()).contains(c.get_ref()) => *c.get_ref() as u32,
+        Some(c) => {
+            return Err(cx.err(
+                c.span(),
+                format!("{key}.interval_count"),
+                format!(
+                    "must be between 1 and {} for interval {}",
+                    interval.max_count(),
+                    interval.as_str()
+                ),
+            ))
+        }
+    };
+    Ok((interval, interval_count))
 }
 
 /// A price's variable name in env files: `env`, or `PRICE_<base>`; unique across prices.
