@@ -110,15 +110,12 @@ pub(crate) fn audit(
     customer: Option<&str>,
     detail: serde_json::Value,
 ) -> Result<()> {
-    ctx.store()?.append_audit(
-        &crate::store::Audit {
-            actor: &actor(),
-            action,
-            key_id: None,
-            customer_id: customer,
-            reason: None,
-            detail: Some(detail),
-        },
+    crate::ops::audit(
+        ctx.store()?,
+        &actor(),
+        action,
+        customer,
+        detail,
         crate::clock::now(),
     )
 }

@@ -2,6 +2,7 @@
 //! clock's reading, a progress handle) and returns a serializable report. They print nothing;
 //! `commands/` turns flags into a call and renders the report.
 
+pub mod customers;
 pub mod dashboard;
 pub mod keys;
 pub mod payments;
@@ -12,6 +13,28 @@ pub mod setup;
 pub mod subscriptions;
 pub mod usage;
 pub mod webhooks;
+
+/// Appends an action by `actor` to the audit log.
+pub fn audit(
+    store: &mut crate::store::Store,
+    actor: &str,
+    action: &str,
+    customer: Option<&str>,
+    detail: serde_json::Value,
+    at: i64,
+) -> anyhow::Result<()> {
+    store.append_audit(
+        &crate::store::Audit {
+            actor,
+            action,
+            key_id: None,
+            customer_id: customer,
+            reason: None,
+            detail: Some(detail),
+        },
+        at,
+    )
+}
 
 /// For in-process workflow tests: a Stripe client for `sim`, and a current-thread runtime
 /// to drive it, as `Ctx` would build them.

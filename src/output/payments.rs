@@ -252,3 +252,25 @@ impl Render for crate::ops::payments::CheckoutLink {
         )]
     }
 }
+
+impl Render for crate::ops::customers::Created {
+    /// The new id on stdout (for scripts: `CUS=$(billctl customers create ...)`).
+    fn render(&self, _: &Output) -> String {
+        self.0.id.clone()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let email = self.0.email.as_deref().unwrap_or_default();
+        vec![format!("Created customer {} <{email}>.", self.0.id)]
+    }
+}
+
+impl Render for crate::ops::customers::Updated {
+    fn render(&self, _: &Output) -> String {
+        String::new()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!("Updated {}.", self.0.id)]
+    }
+}

@@ -1,0 +1,202 @@
+//! `customers create/update/list/show` as workflows: Stripe first, then the local mirror (and
+//! the audit log for an update). Prints nothing.
+
+use crate::billing::{Customer, MirrorRow, TierMap};
+use crate::config::AccessPolicy;
+use crate::ops::payments::CustomerReport;
+use crate::store::Store;
+use crate::stripe::Stripe;
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A created customer (`--json`: the customer).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Created(pub Customer);
+
+/// An updated customer (`--json`: the customer).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Updated(pub Customer);
+
+/// An e-mail address as `customers create` takes it: one `@` between non-empty parts, no
+/// whitespace.
+pub fn check_email(email: &str) -> Result<()> {
+    if !email.contains('@')
+        || email.starts_with('@')
+        || email.ends_with('@')
+        || email.contains(char::is_whitespace)
+    {
+        bail!("invalid --email {email:?}: expected an address like ada@example.com");
+    }
+    Ok(())
+}
+
+/// The ids of the customers that already use `email`.
+pub async fn same_email(stripe: &Stripe, email: &str) -> Result<Vec<String>> {
+    let existing = stripe
+        .customers(Some(email), |_| {})
+        .await
+        .context("failed to look for customers with this email")?;
+    Ok(existing.into_iter().map(|c| c.id).collect())
+}
+
+/// Creates a customer in Stripe, under a fresh idempotency key (a confirmed duplicate is
+/// wanted; retries inside this call reuse the key).
+pub async fn create(
+    stripe: &Stripe,
+    email: &str,
+    name: Option<&str>,
+    metadata: &[(String, String)],
+) -> Result<Customer> {
+    let metadata: HashMap<String, String> = metadata.iter().cloned().collect();
+    let key = crate::idempotency::random();
+    stripe
+        .create_customer(email, name, &metadata, &key)
+        .await
+        .context("failed to create the customer")
+}
+
+/// Mirrors a customer as Stripe has it now.
+pub fn remember(store: &mut Store, customer: &Customer, at: i64) -> Result<()> {
+    store.record(customer, &[], at)
+}
+
+/// What `customers update` changes: a new e-mail or name, metadata set (`Some`) or unset.
+#[derive(Debug, Serialize)]
+pub struct Changes {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub metadata: BTreeMap<String, Option<String>>,
+}
+
+impl Changes {
+    /// The changes the flags ask for; an error when they ask for none, name a key twice, or
+    /// give a malformed address.
+    pub fn new(
+        email: Option<&str>,
+        name: Option<&str>,
+        set: &[(String, String)],
+        unset: &[String],
+    ) -> Result<Changes> {
+        if let Some(email) = email {
+            if !email.contains('@') || email.contains(char::is_whitespace) {
+                bail!("invalid --email {email:?}: expected an address like ada@example.com");
+            }
+        }
+        let mut metadata: BTreeMap<String, Option<String>> = set
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
+            .collect();
+        for k in unset {
+            if metadata.insert(k.clone(), None).is_some() {
+                bail!("--metadata and --unset-metadata both name {k:?}");
+            }
+        }
+        if email.is_none() && name.is_none() && metadata.is_empty() {
+            bail!("nothing to change: pass --email, --name, --metadata KEY=VALUE or --unset-metadata KEY");
+        }
+        Ok(Changes {
+            email: email.map(String::from),
+            name: name.map(String::from),
+            metadata,
+        })
+    }
+}
+
+/// Updates a customer in Stripe.
+pub async fn update(stripe: &Stripe, id: &str, changes: &Changes) -> Result<Customer> {
+    let key = crate::idempotency::random();
+    let (email, name) = (changes.email.as_deref(), changes.name.as_deref());
+    stripe
+        .update_customer(id, email, name, &changes.metadata, &key)
+        .await
+        .with_context(|| format!("failed to update customer {id}"))
+}
+
+/// Mirrors an updated customer and records the change in the audit log.
+pub fn record_update(
+    store: &mut Store,
+    customer: &Customer,
+    changes: &Changes,
+    actor: &str,
+    at: i64,
+) -> Result<()> {
+    store.record(customer, &[], at)?;
+    let detail = serde_json::to_value(changes)?;
+    super::audit(
+        store,
+        actor,
+        "customer.update",
+        Some(&customer.id),
+        detail,
+        at,
+    )
+}
+
+/// Lists customers (those with `email`, if given); `on_page` hears the count so far.
+pub async fn list(
+    stripe: &Stripe,
+    email: Option<&str>,
+    on_page: impl FnMut(usize),
+) -> Result<Vec<Customer>> {
+    stripe
+        .customers(email, on_page)
+        .await
+        .context("failed to list customers")
+}
+
+/// What `customers show` reads from Stripe, all at once.
+pub struct Fetched {
+    pub customer: Customer,
+    pub subscriptions: Vec<crate::billing::Subscription>,
+    pub default_payment_method: Option<crate::stripe::PaymentMethodInfo>,
+    pub open_invoices: Vec<crate::stripe::InvoiceInfo>,
+}
+
+/// Reads a customer (an error if it does not exist), its subscriptions, default payment
+/// method and open invoices from Stripe.
+pub async fn fetch(stripe: &Stripe, id: &str) -> Result<Fetched> {
+    let customer = super::subscriptions::existing_customer(stripe, id).await?;
+    let (subs, methods, open) = tokio::join!(
+        stripe.subscriptions(Some(id), |_| {}),
+        stripe.payment_methods(id),
+        stripe.invoices_of(id, Some("open"))
+    );
+    Ok(Fetched {
+        customer,
+        subscriptions: subs.context("failed to list the customer's subscriptions")?,
+        default_payment_method: methods
+            .context("failed to list payment methods")?
+            .into_iter()
+            .find(|m| m.default),
+        open_invoices: open.context("failed to list open invoices")?,
+    })
+}
+
+/// Mirrors what was read and reports the customer with its standing, tier and keys.
+pub fn show(
+    store: &mut Store,
+    tiers: &TierMap,
+    policy: &AccessPolicy,
+    fetched: Fetched,
+    at: i64,
+) -> Result<CustomerReport> {
+    let id = fetched.customer.id.clone();
+    let rows: Vec<MirrorRow> = fetched
+        .subscriptions
+        .iter()
+        .map(|s| MirrorRow::of(s, tiers))
+        .collect();
+    store.record(&fetched.customer, &rows, at)?;
+    Ok(CustomerReport {
+        standing: super::payments::standing(store, policy, &id, at)?,
+        tier: super::payments::tier_of(&fetched.subscriptions, &rows),
+        api_keys: store.api_key_count(&id)?,
+        default_payment_method: fetched.default_payment_method,
+        open_invoices: fetched.open_invoices,
+        customer: fetched.customer,
+        subscriptions: rows,
+    })
+}
