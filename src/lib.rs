@@ -55,9 +55,12 @@
 //! | `commands/usage/mod.rs` | `usage record/import` |
 //! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
-//! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed |
+//! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed; the tier lookup and the audit writer they share |
 //! | `ops/usage/mod.rs` | the usage workflows, one file per command |
 //! | `ops/usage/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
+//! | `ops/customers.rs` | `customers create/update/list/show`: Stripe first, then the mirror and the audit log |
+//! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
+//! | `ops/checkout.rs` | `checkout create`: a subscription link for a tier's price, or a setup link |
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |

@@ -54,20 +54,7 @@ pub(crate) fn declined(ctx: &Ctx, kept: &str) -> Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-/// A configured tier, or an error listing the tiers that exist.
-pub(crate) fn tier<'a>(
-    config: &'a crate::config::Config,
-    id: &str,
-) -> Result<&'a crate::catalog::Tier> {
-    config.tier(id).ok_or_else(|| {
-        let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
-        anyhow::anyhow!(
-            "unknown tier {id:?}: the config ({}) defines {}",
-            config.source,
-            known.join(", ")
-        )
-    })
-}
+pub(crate) use crate::ops::tier;
 
 /// The active Stripe price a tier sells, resolved through its lookup key.
 pub(crate) fn tier_price(

@@ -2,8 +2,10 @@
 //! clock's reading, a progress handle) and returns a serializable report. They print nothing;
 //! `commands/` turns flags into a call and renders the report.
 
+pub mod checkout;
 pub mod customers;
 pub mod dashboard;
+pub mod invoices;
 pub mod keys;
 pub mod payments;
 pub mod prices;
@@ -13,6 +15,21 @@ pub mod setup;
 pub mod subscriptions;
 pub mod usage;
 pub mod webhooks;
+
+/// A configured tier, or an error listing the tiers that exist.
+pub fn tier<'a>(
+    config: &'a crate::config::Config,
+    id: &str,
+) -> anyhow::Result<&'a crate::catalog::Tier> {
+    config.tier(id).ok_or_else(|| {
+        let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
+        anyhow::anyhow!(
+            "unknown tier {id:?}: the config ({}) defines {}",
+            config.source,
+            known.join(", ")
+        )
+    })
+}
 
 /// Appends an action by `actor` to the audit log.
 pub fn audit(

@@ -274,3 +274,14 @@ impl Render for crate::ops::customers::Updated {
         vec![format!("Updated {}.", self.0.id)]
     }
 }
+
+impl Render for crate::ops::checkout::SetupLink {
+    /// The URL on stdout, to send to the customer.
+    fn render(&self, _: &Output) -> String {
+        self.url.clone()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!("Checkout Session {}: {} enters a card there; make it the default with 'billctl payment-methods default' if Stripe did not.", self.id, self.customer_id)]
+    }
+}
