@@ -294,3 +294,66 @@ mod tests {
         assert!(check_method("visa", false).is_err());
     }
 }
+
+/// A customer's payment methods (an error if the customer does not exist).
+pub async fn methods(stripe: &Stripe, customer: &str) -> Result<MethodList> {
+    super::subscriptions::existing_customer(stripe, customer).await?;
+    let methods = stripe
+        .payment_methods(customer)
+        .await
+        .context("failed to list payment methods")?;
+    Ok(MethodList(methods))
+}
+
+/// Makes `pm` the customer's default (a re-run is the same request).
+pub async fn set_default(stripe: &Stripe, customer: &str, pm: &str) -> Result<()> {
+    let key = crate::idempotency::derived(&["pm-default", customer, pm]);
+    stripe
+        .set_default_payment_method(customer, pm, &key)
+        .await
+        .with_context(|| format!("failed to make {pm} the default of {customer}"))
+}
+
+/// Detaches a payment method from its customer.
+pub async fn detach(stripe: &Stripe, pm: &str) -> Result<PaymentMethodInfo> {
+    let key = crate::idempotency::random();
+    stripe
+        .detach_payment_method(pm, &key)
+        .await
+        .with_context(|| format!("failed to detach {pm}"))
+}
+
+/// A billing portal link: where a customer manages cards and invoices, or cancels.
+#[derive(Debug, Serialize)]
+pub struct PortalLink {
+    pub customer_id: String,
+    pub url: String,
+}
+
+/// The portal's return URL: `--return-url`, else `portal.return_url`; http:// or https://.
+pub fn return_url(flag: Option<&str>, configured: Option<&str>) -> Result<Option<String>> {
+    let url = flag.or(configured).map(String::from);
+    if let Some(u) = &url {
+        if !(u.starts_with("https://") || u.starts_with("http://")) {
+            anyhow::bail!("invalid --return-url {u:?}: must be an http:// or https:// URL");
+        }
+    }
+    Ok(url)
+}
+
+/// A portal session for a customer.
+pub async fn portal_link(
+    stripe: &Stripe,
+    customer: &str,
+    return_url: Option<&str>,
+) -> Result<PortalLink> {
+    let key = crate::idempotency::random();
+    let url = stripe
+        .portal_session(customer, return_url, &key)
+        .await
+        .context("failed to create the billing portal session")?;
+    Ok(PortalLink {
+        customer_id: customer.to_string(),
+        url,
+    })
+}

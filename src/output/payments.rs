@@ -285,3 +285,14 @@ impl Render for crate::ops::checkout::SetupLink {
         vec![format!("Checkout Session {}: {} enters a card there; make it the default with 'billctl payment-methods default' if Stripe did not.", self.id, self.customer_id)]
     }
 }
+
+impl Render for crate::ops::payments::PortalLink {
+    /// The URL on stdout, to send to the customer.
+    fn render(&self, _: &Output) -> String {
+        self.url.clone()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!("Send this link to {}: it opens their billing portal (cards, invoices, cancel) and expires shortly.", self.customer_id)]
+    }
+}
