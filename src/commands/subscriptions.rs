@@ -1,17 +1,16 @@
 //! `billctl subscriptions create|change|cancel|list|show|sync`.
 
 use super::{tier, tier_map};
-use crate::billing::{Customer, MirrorRow, Subscription, UNKNOWN_TIER};
+use crate::billing::{Customer, Subscription, UNKNOWN_TIER};
 use crate::cli::{
     Collection, SubscriptionsCancelArgs, SubscriptionsChangeArgs, SubscriptionsCommand,
     SubscriptionsCreateArgs, SubscriptionsListArgs,
 };
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::idempotency::derived;
 use crate::ops;
-use crate::time::utc_date;
-use anyhow::{anyhow, Context, Result};
+use crate::ops::subscriptions::{self, CancelStep};
+use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
@@ -25,31 +24,7 @@ pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
     }
 }
 
-fn print_one(ctx: &Ctx, row: &MirrorRow, sub: &Subscription) -> Result<()> {
-    ctx.output
-        .show(&ops::subscriptions::SubscriptionView::of(row, sub))
-}
-
-/// Reads a subscription and its customer, or says clearly which one does not exist.
-fn fetch(ctx: &mut Ctx, id: &str) -> Result<(Subscription, Customer)> {
-    let stripe = ctx.stripe()?;
-    let sub = ctx
-        .block_on(stripe.subscription(id))?
-        .with_context(|| format!("failed to read subscription {id}"))?
-        .ok_or_else(|| anyhow!("no such subscription {id} in Stripe"))?;
-    let customer = ctx
-        .block_on(stripe.customer(&sub.customer))?
-        .with_context(|| format!("failed to read customer {}", sub.customer))?
-        .unwrap_or(Customer {
-            id: sub.customer.clone(),
-            email: None,
-            name: None,
-            created: sub.created,
-        });
-    Ok((sub, customer))
-}
-
-/// Records the result of a lifecycle step in the mirror and prints it.
+/// Mirrors the result of a lifecycle step, says what it was, and shows the subscription.
 fn finish(
     ctx: &mut Ctx,
     sub: &Subscription,
@@ -57,36 +32,37 @@ fn finish(
     message: String,
 ) -> Result<ExitCode> {
     let tiers = tier_map(ctx)?;
-    let row = MirrorRow::of(sub, &tiers);
-    ctx.store()?
-        .record(customer, std::slice::from_ref(&row), now())
-        .context("failed to update the local mirror")?;
+    let view = subscriptions::remember(ctx.store()?, &tiers, sub, customer, now())?;
     ctx.output.status(message);
-    print_one(ctx, &row, sub)?;
+    ctx.output.show(&view)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The subscription and its customer from Stripe.
+fn fetch(ctx: &mut Ctx, id: &str) -> Result<(Subscription, Customer)> {
+    let stripe = ctx.stripe()?;
+    ctx.block_on(subscriptions::fetch(&stripe, id))?
 }
 
 fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
     let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
-    let new = ctx.block_on(ops::subscriptions::prepare_create(
+    let new = ctx.block_on(subscriptions::prepare_create(
         &stripe,
         &args.customer,
         tier,
         &tiers,
     ))??;
     let stripe = ctx.stripe_for_write("create a subscription")?;
-    let terms = ops::subscriptions::Terms {
+    let terms = subscriptions::Terms {
         trial_days: args.trial_days.or(tier.trial_days).filter(|d| *d > 0),
         send_invoice_days: (args.collection == Collection::Invoice).then_some(args.days_until_due),
         payment_behavior: args.payment_behavior.as_str().to_string(),
     };
-    let sub = ctx.block_on(ops::subscriptions::create(&stripe, &new, &terms))??;
-    let row = MirrorRow::of(&sub, &tiers);
-    ctx.store()?
-        .record(&new.customer, std::slice::from_ref(&row), now())
-        .context("failed to update the local mirror")?;
+    let sub = ctx.block_on(subscriptions::create(&stripe, &new, &terms))??;
+    let view = subscriptions::remember(ctx.store()?, &tiers, &sub, &new.customer, now())?;
+    let row = view.row;
     let trial_end = terms
         .trial_days
         .and_then(|d| sub.created.checked_add(i64::from(d).checked_mul(86_400)?));
@@ -104,16 +80,15 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
     let tier = tier(&config, &args.tier)?;
     let (sub, customer) = fetch(ctx, &args.id)?;
     let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
-    let Some(change) = ctx.block_on(ops::subscriptions::prepare_change(
-        &stripe, &sub, tier, &tiers,
-    ))??
+    let Some(change) =
+        ctx.block_on(subscriptions::prepare_change(&stripe, &sub, tier, &tiers))??
     else {
         let msg = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
         return finish(ctx, &sub, &customer, msg);
     };
     let stripe = ctx.stripe_for_write("change a subscription")?;
     let proration = args.proration.as_str();
-    let changed = ctx.block_on(ops::subscriptions::change(
+    let changed = ctx.block_on(subscriptions::change(
         &stripe, &sub, &change, &tier.id, proration,
     ))??;
     let msg = format!(
@@ -125,56 +100,14 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
 
 fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
     let (sub, customer) = fetch(ctx, &args.id)?;
-    if !sub.is_live() {
-        let msg = format!("{} is already {}.", sub.id, sub.status);
-        return finish(ctx, &sub, &customer, msg);
-    }
-    if args.at_period_end && sub.cancel_at_period_end {
-        let msg = format!(
-            "{} already ends at the end of its period ({}).",
-            sub.id,
-            utc_date(sub.current_period_end)
-        );
-        return finish(ctx, &sub, &customer, msg);
-    }
-    let who = customer
-        .email
-        .clone()
-        .unwrap_or_else(|| customer.id.clone());
-    let question = if args.at_period_end {
-        format!(
-            "Cancel {} ({who}) at the end of its period, {}?",
-            sub.id,
-            utc_date(sub.current_period_end)
-        )
-    } else {
-        format!("Cancel {} ({who}) now? Access ends immediately.", sub.id)
+    let question = match subscriptions::cancel_step(&sub, &customer, args.at_period_end) {
+        CancelStep::Nothing(msg) => return finish(ctx, &sub, &customer, msg),
+        CancelStep::Ask(q) => q,
     };
     let Some(stripe) = ctx.stripe_for_confirmed_write("cancel a subscription", &question)? else {
         return super::declined(ctx, "the subscription was not changed");
     };
-    let done = if args.at_period_end {
-        let key = derived(&[
-            "subscription-cancel-at-period-end",
-            &sub.id,
-            &sub.current_period_end.to_string(),
-        ]);
-        ctx.block_on(stripe.set_cancel_at_period_end(&sub.id, true, &key))?
-    } else {
-        ctx.block_on(
-            stripe.cancel_subscription(&sub.id, &derived(&["subscription-cancel", &sub.id])),
-        )?
-    }
-    .with_context(|| format!("failed to cancel subscription {}", sub.id))?;
-    let msg = if args.at_period_end {
-        format!(
-            "{} will end on {}.",
-            done.id,
-            utc_date(done.current_period_end)
-        )
-    } else {
-        format!("Canceled {}.", done.id)
-    };
+    let (done, msg) = ctx.block_on(subscriptions::cancel(&stripe, &sub, args.at_period_end))??;
     finish(ctx, &done, &customer, msg)
 }
 
@@ -187,19 +120,15 @@ fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {
     }
     let stripe = ctx.stripe()?;
     let bar = ctx.output.progress(0, "Listing subscriptions");
-    let subs = ctx
-        .block_on(stripe.subscriptions(args.customer.as_deref(), |n| bar.set_position(n as u64)))?
-        .context("failed to list subscriptions")?;
+    let on_page = |n: usize| bar.set_position(n as u64);
+    let subs = ctx.block_on(subscriptions::list(
+        &stripe,
+        args.customer.as_deref(),
+        on_page,
+    ))??;
     bar.finish_and_clear();
     let tiers = tier_map(ctx)?;
-    let rows: Vec<MirrorRow> = subs
-        .iter()
-        .map(|s| MirrorRow::of(s, &tiers))
-        .filter(|r| {
-            args.tier.as_ref().is_none_or(|t| &r.tier == t)
-                && (args.status.is_empty() || args.status.contains(&r.status))
-        })
-        .collect();
+    let rows = subscriptions::rows_of(&subs, &tiers, args.tier.as_deref(), &args.status);
     let policy = ctx.config()?.access.clone();
     let (store, rt) = ctx.store_and_runtime()?;
     let listed = ops::payments::with_payment_state(store, rt, &stripe, &policy, rows, now())?;
@@ -210,10 +139,8 @@ fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {
 fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     let (sub, customer) = fetch(ctx, id)?;
     let tiers = tier_map(ctx)?;
-    let row = MirrorRow::of(&sub, &tiers);
-    ctx.store()?
-        .record(&customer, std::slice::from_ref(&row), now())?;
-    print_one(ctx, &row, &sub)?;
+    let view = subscriptions::remember(ctx.store()?, &tiers, &sub, &customer, now())?;
+    ctx.output.show(&view)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,7 +151,7 @@ fn sync(ctx: &mut Ctx, args: &crate::cli::SubscriptionsSyncArgs) -> Result<ExitC
         .output
         .progress(0, "Reading customers and subscriptions");
     let (store, rt) = ctx.store_and_runtime()?;
-    let report = ops::subscriptions::sync(
+    let report = subscriptions::sync(
         store,
         rt,
         &stripe,

@@ -398,3 +398,118 @@ pub async fn change(
         .await
         .with_context(|| format!("failed to change subscription {}", sub.id))
 }
+
+/// Reads a subscription and its customer, or says clearly that the subscription does not
+/// exist (a deleted customer is shown by its id).
+pub async fn fetch(stripe: &Stripe, id: &str) -> Result<(Subscription, Customer)> {
+    let sub = stripe
+        .subscription(id)
+        .await
+        .with_context(|| format!("failed to read subscription {id}"))?
+        .ok_or_else(|| anyhow::anyhow!("no such subscription {id} in Stripe"))?;
+    let customer = stripe
+        .customer(&sub.customer)
+        .await
+        .with_context(|| format!("failed to read customer {}", sub.customer))?
+        .unwrap_or(Customer {
+            id: sub.customer.clone(),
+            email: None,
+            name: None,
+            created: sub.created,
+        });
+    Ok((sub, customer))
+}
+
+/// Mirrors a subscription as a lifecycle step left it; its view.
+pub fn remember(
+    store: &mut Store,
+    tiers: &TierMap,
+    sub: &Subscription,
+    customer: &Customer,
+    at: i64,
+) -> Result<SubscriptionView> {
+    let row = MirrorRow::of(sub, tiers);
+    store
+        .record(customer, std::slice::from_ref(&row), at)
+        .context("failed to update the local mirror")?;
+    Ok(SubscriptionView::of(&row, sub))
+}
+
+/// What `subscriptions cancel` does with a subscription: nothing (and why), or ask this.
+pub enum CancelStep {
+    Nothing(String),
+    Ask(String),
+}
+
+/// Whether cancelling `sub` has anything to do, and the question before it does.
+pub fn cancel_step(sub: &Subscription, customer: &Customer, at_period_end: bool) -> CancelStep {
+    let end = crate::time::utc_date(sub.current_period_end);
+    if !sub.is_live() {
+        return CancelStep::Nothing(format!("{} is already {}.", sub.id, sub.status));
+    }
+    if at_period_end && sub.cancel_at_period_end {
+        return CancelStep::Nothing(format!(
+            "{} already ends at the end of its period ({end}).",
+            sub.id
+        ));
+    }
+    let who = customer.email.as_deref().unwrap_or(&customer.id);
+    CancelStep::Ask(if at_period_end {
+        format!("Cancel {} ({who}) at the end of its period, {end}?", sub.id)
+    } else {
+        format!("Cancel {} ({who}) now? Access ends immediately.", sub.id)
+    })
+}
+
+/// Cancels now, or at the period end; the subscription as it is after, and what was done.
+pub async fn cancel(
+    stripe: &Stripe,
+    sub: &Subscription,
+    at_period_end: bool,
+) -> Result<(Subscription, String)> {
+    let done = if at_period_end {
+        let end = sub.current_period_end.to_string();
+        let key = derived(&["subscription-cancel-at-period-end", &sub.id, &end]);
+        stripe.set_cancel_at_period_end(&sub.id, true, &key).await
+    } else {
+        let key = derived(&["subscription-cancel", &sub.id]);
+        stripe.cancel_subscription(&sub.id, &key).await
+    }
+    .with_context(|| format!("failed to cancel subscription {}", sub.id))?;
+    let message = if at_period_end {
+        let end = crate::time::utc_date(done.current_period_end);
+        format!("{} will end on {end}.", done.id)
+    } else {
+        format!("Canceled {}.", done.id)
+    };
+    Ok((done, message))
+}
+
+/// Subscriptions from Stripe (a customer's, if given), mirrored rows filtered by tier and
+/// status.
+pub async fn list(
+    stripe: &Stripe,
+    customer: Option<&str>,
+    on_page: impl FnMut(usize),
+) -> Result<Vec<Subscription>> {
+    stripe
+        .subscriptions(customer, on_page)
+        .await
+        .context("failed to list subscriptions")
+}
+
+/// The rows of `subs` on `tier` (if given) in one of `statuses` (if any).
+pub fn rows_of(
+    subs: &[Subscription],
+    tiers: &TierMap,
+    tier: Option<&str>,
+    statuses: &[String],
+) -> Vec<MirrorRow> {
+    subs.iter()
+        .map(|s| MirrorRow::of(s, tiers))
+        .filter(|r| {
+            tier.is_none_or(|t| r.tier == t)
+                && (statuses.is_empty() || statuses.contains(&r.status))
+        })
+        .collect()
+}
