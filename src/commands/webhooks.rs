@@ -1,6 +1,5 @@
 //! `billctl webhooks`: listen, ingest, reprocess, list, show and verify.
 
-use crate::billing::TierMap;
 use crate::cli::{
     EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
     WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
@@ -12,9 +11,8 @@ use crate::context::Ctx;
 use crate::ops;
 use crate::ops::webhooks::listen;
 use crate::output::{delivery_printer, listen_line, Stream};
-use crate::store::webhooks::{EventStore, Filter, Outcome};
 use anyhow::{anyhow, bail, Context, Result};
-use ops::webhooks::{ApplySide, ApplySummary, EndpointView, StripeFetch};
+use ops::webhooks::{ApplySide, ApplySummary, EventStore, Filter, Outcome, StripeFetch};
 use std::io::IsTerminal;
 use std::io::Read;
 use std::process::ExitCode;
@@ -53,9 +51,8 @@ fn apply_side(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
     } else {
         None
     };
-    let catalog = ctx.store()?.catalog()?;
-    let tiers = TierMap::new(ctx.config()?, &catalog);
-    Ok(ApplySide::new(ctx.take_store()?, tiers, fetch))
+    let config = ctx.config()?.clone();
+    ApplySide::open(ctx.take_store()?, &config, fetch)
 }
 
 fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
@@ -79,12 +76,8 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
     listener.set_nonblocking(true)?;
     let url = format!("http://{}{}", listener.local_addr()?, args.path);
-    if ctx.output.json {
-        ctx.output
-            .json_line(&serde_json::json!({ "listening": url }))?;
-    } else {
-        ctx.output.data(&format!("listening on {url}"))?;
-    }
+    ctx.output
+        .show_line(&listen::Listening { listening: url })?;
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
     let (log, json, quiet) = (stream.clone(), ctx.output.json, ctx.output.quiet);
@@ -181,13 +174,7 @@ fn report_outcomes(ctx: &Ctx, outcomes: &[(String, Outcome)]) {
 }
 
 fn filter_of(ids: &[String], w: &EventWindow, failed: bool) -> Filter {
-    Filter {
-        ids: ids.to_vec(),
-        kind: w.kind.clone(),
-        since: w.since,
-        until: w.until,
-        status: failed.then(|| "failed".to_string()),
-    }
+    ops::webhooks::filter(ids, w.kind.clone(), (w.since, w.until), failed)
 }
 
 fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
@@ -206,8 +193,8 @@ fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
     let mut filter = filter_of(&[], &args.window, false);
     let events = open_events(ctx)?;
     if args.status == Some(EventStatus::Rejected) {
-        let rows = events.rejected(filter.since, filter.until, args.limit)?;
-        ctx.output.show(&ops::webhooks::RejectedList(rows))?;
+        let list = ops::webhooks::rejected(&events, &filter, args.limit)?;
+        ctx.output.show(&list)?;
         return Ok(ExitCode::SUCCESS);
     }
     filter.status = args.status.map(|s| {
@@ -219,8 +206,8 @@ fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
         }
         .to_string()
     });
-    let rows = events.events(&filter, args.limit)?;
-    ctx.output.show(&ops::webhooks::EventList(rows))?;
+    let list = ops::webhooks::events(&events, &filter, args.limit)?;
+    ctx.output.show(&list)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -260,7 +247,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     let mut events = open_events(ctx)?;
     let filter = filter_of(&args.ids, &args.window, args.failed);
     let (resume, to) = (args.resume.as_deref(), args.to.as_deref());
-    let asked = crate::store::webhooks::RunOptions {
+    let asked = ops::webhooks::RunOptions {
         include_unverified: args.include_unverified,
         rate: args.rate,
     };
@@ -317,26 +304,17 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
 /// `webhooks replay --dry-run`: what would be sent.
 fn replay_dry_run(ctx: &mut Ctx, sel: &ops::webhooks::replay::Selection) -> Result<ExitCode> {
     for (r, _) in &sel.to_send {
+        let target = &sel.target;
         ctx.output
-            .data(&crate::output::would_send(r, &sel.target, ctx.output.json))?;
+            .show_line(&ops::webhooks::replay::WouldSend { row: r, target })?;
     }
     ctx.output.status(crate::output::dry_run_summary(sel));
     Ok(ExitCode::SUCCESS)
 }
 
 fn replay_summary(ctx: &mut Ctx, summary: &ops::webhooks::replay::Summary) -> Result<ExitCode> {
-    if ctx.output.json {
-        ctx.output
-            .json_line(&serde_json::json!({ "summary": summary }))?;
-    } else {
-        ctx.output.show(summary)?;
-        if summary.failed > 0 {
-            ctx.output.warn(format!(
-                "{} deliveries failed: run 'billctl webhooks replay --resume {}' to retry them",
-                summary.failed, summary.run
-            ));
-        }
-    }
+    ctx.output
+        .show_line(&ops::webhooks::replay::SummaryLine { summary })?;
     Ok(ExitCode::from(u8::from(summary.failed > 0)))
 }
 
@@ -349,10 +327,11 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     }
     let stripe = ctx.stripe()?;
     let bar = ctx.output.spinner("listing events from Stripe");
-    let stripe_type = ops::webhooks::stripe_type_filter(args.kind.as_deref());
-    let listed = ctx.block_on(stripe.events_since(args.since, stripe_type, |n| {
-        bar.set_message(format!("listing events from Stripe: {n}"))
-    }))??;
+    let on_count = |n: usize| bar.set_message(format!("listing events from Stripe: {n}"));
+    let kind = args.kind.as_deref();
+    let listed = ctx.block_on(ops::webhooks::stripe_events(
+        &stripe, args.since, kind, on_count,
+    ))??;
     bar.finish_and_clear();
     let mut events = open_events(ctx)?;
     let mut side = match args.no_apply {
@@ -434,13 +413,9 @@ fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
 
 fn endpoint_list(ctx: &mut Ctx) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
-    let all = ctx.block_on(stripe.webhook_endpoints())??;
     let (kept, in_file) = kept_secrets(ctx);
-    let views = all
-        .iter()
-        .map(|v| EndpointView::of(v, &kept, &in_file))
-        .collect();
-    ctx.output.show(&ops::webhooks::EndpointList(views))?;
+    let list = ctx.block_on(ops::webhooks::endpoints(&stripe, &kept, &in_file))??;
+    ctx.output.show(&list)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -453,21 +428,13 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
     if !ctx.output.confirm(&question, ctx.global.yes)? {
         return super::declined(ctx, "nothing was deleted");
     }
-    ctx.block_on(stripe.delete_webhook_endpoint(&args.id))??;
-    let profile = ctx.profile()?;
-    let forgot = crate::secrets::remove_webhook_secret(&profile, &args.id).unwrap_or(false);
-    let dir = ctx.data_dir()?;
-    let forgot = crate::secrets::remove_file_secret(&dir, &args.id).unwrap_or(false) || forgot;
-    audit(
-        ctx,
-        "webhooks.endpoint.delete",
-        serde_json::json!({"endpoint": args.id}),
-    )?;
-    let (deleted, secret_removed) = (args.id.clone(), forgot);
-    ctx.output.show(&ops::webhooks::Deleted {
-        deleted,
-        secret_removed,
-    })?;
+    let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
+    let deleted = ctx.block_on(ops::webhooks::delete_endpoint(
+        &stripe, &args.id, &profile, &dir,
+    ))??;
+    let detail = serde_json::json!({"endpoint": args.id});
+    audit(ctx, "webhooks.endpoint.delete", detail)?;
+    ctx.output.show(&deleted)?;
     Ok(ExitCode::SUCCESS)
 }
 

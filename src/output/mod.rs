@@ -21,7 +21,7 @@ pub use catalog::plan_table;
 pub use payments::{card, CustomerList};
 pub use subscriptions::subscription_table;
 pub use usage::{conflict_line, csv, sync_warnings};
-pub use webhooks::{delivery_printer, dry_run_summary, listen_line, would_send};
+pub use webhooks::{delivery_printer, dry_run_summary, listen_line};
 
 /// A CSV document: `header`, then `rows`, quoted as RFC 4180 says (the csv crate), one `\n`
 /// after each record. A text cell that a spreadsheet would run as a formula (starting with
@@ -138,6 +138,12 @@ pub trait Render {
 
     /// Lines for stderr after the data (totals, hints), unless `-q`.
     fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Warnings for stderr after the data, even with `-q` (not with `--json`, whose reader
+    /// finds the same in the document).
+    fn warnings(&self) -> Vec<String> {
         Vec::new()
     }
 }
@@ -259,7 +265,19 @@ impl Output {
         for n in report.notes() {
             self.status(n);
         }
+        for w in report.warnings() {
+            self.warn(w);
+        }
         Ok(())
+    }
+
+    /// One item of a stream (listen, replay): one JSON line with `--json`, else as
+    /// [`Output::show`] renders it.
+    pub fn show_line<T: serde::Serialize + Render>(&self, item: &T) -> Result<()> {
+        if self.json {
+            return self.json_line(item);
+        }
+        self.show(item)
     }
 
     /// One JSON value on one line of stdout, flushed (JSON Lines, for streams such as replay

@@ -312,17 +312,39 @@ impl Render for Deleted {
     }
 }
 
-/// One line of `webhooks replay --dry-run`: JSON with `--json`, else words.
-pub fn would_send(r: &crate::store::webhooks::EventRow, target: &str, json: bool) -> String {
-    if json {
-        return serde_json::json!({"event_id": r.id, "type": r.kind, "created": r.created, "to": target, "dry_run": true}).to_string();
+impl Render for crate::ops::webhooks::replay::WouldSend<'_> {
+    fn render(&self, _: &Output) -> String {
+        let r = self.row;
+        format!(
+            "would send {}  {}  {}\n",
+            r.id,
+            r.kind,
+            utc_datetime(r.created)
+        )
     }
-    format!(
-        "would send {}  {}  {}\n",
-        r.id,
-        r.kind,
-        utc_datetime(r.created)
-    )
+}
+
+impl Render for crate::ops::webhooks::replay::SummaryLine<'_> {
+    fn render(&self, out: &Output) -> String {
+        self.summary.render(out)
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let s = self.summary;
+        match s.failed {
+            0 => Vec::new(),
+            n => vec![format!(
+                "{n} deliveries failed: run 'billctl webhooks replay --resume {}' to retry them",
+                s.run
+            )],
+        }
+    }
+}
+
+impl Render for crate::ops::webhooks::listen::Listening {
+    fn render(&self, _: &Output) -> String {
+        format!("listening on {}", self.listening)
+    }
 }
 
 /// The status line after `webhooks replay --dry-run`.

@@ -48,6 +48,12 @@ const MAX_HEADER_VALUE: usize = 256;
 /// Most deliveries stored in one transaction.
 const GROUP: usize = 512;
 
+/// The first line of `listen`'s stream: where it receives.
+#[derive(Debug, Serialize)]
+pub struct Listening {
+    pub listening: String,
+}
+
 /// What the writer reports for each request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Logged {

@@ -3,14 +3,14 @@
 //! applying in order with outcomes recorded, and storing once per id. Prints nothing.
 
 use crate::billing::{Subscription, TierMap};
-use crate::store::webhooks::{
-    Delivery, Envelope, EventRow, EventStore, Filter, Incoming, Outcome, ReceiptRow,
-};
+use crate::store::webhooks::{Delivery, Envelope, EventRow, Incoming, ReceiptRow};
 use crate::store::Store;
 use crate::stripe::Stripe;
 use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
 use anyhow::{Context, Result};
 use serde::Serialize;
+
+pub use crate::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
 
 pub mod listen;
 pub mod replay;
@@ -149,6 +149,18 @@ pub struct ApplySide {
 }
 
 impl ApplySide {
+    /// What applying needs: `store`, the tier map from `config` and the store's catalog
+    /// mirror, and a fetcher with `--refetch`.
+    pub fn open(
+        store: Store,
+        config: &crate::config::Config,
+        fetch: Option<StripeFetch>,
+    ) -> Result<ApplySide> {
+        let catalog = store.catalog()?;
+        let tiers = TierMap::new(config, &catalog);
+        Ok(ApplySide::new(store, tiers, fetch))
+    }
+
     pub fn new(store: Store, tiers: TierMap, fetch: Option<StripeFetch>) -> ApplySide {
         ApplySide {
             store,
@@ -659,6 +671,83 @@ pub struct Deleted {
 #[derive(Serialize)]
 #[serde(transparent)]
 pub struct EndpointList(pub Vec<EndpointView>);
+
+/// The selection of `webhooks list`, `reprocess` and `replay`: ids, a type, a time window,
+/// and failed ones only.
+pub fn filter(
+    ids: &[String],
+    kind: Option<String>,
+    window: (Option<i64>, Option<i64>),
+    failed: bool,
+) -> Filter {
+    Filter {
+        ids: ids.to_vec(),
+        kind,
+        since: window.0,
+        until: window.1,
+        status: failed.then(|| "failed".to_string()),
+    }
+}
+
+/// `webhooks list`: stored events the filter selects, newest first, at most `limit`.
+pub fn events(events: &EventStore, filter: &Filter, limit: Option<usize>) -> Result<EventList> {
+    Ok(EventList(events.events(filter, limit)?))
+}
+
+/// `webhooks list --status rejected`: refused requests in the window, at most `limit`.
+pub fn rejected(
+    events: &EventStore,
+    filter: &Filter,
+    limit: Option<usize>,
+) -> Result<RejectedList> {
+    Ok(RejectedList(events.rejected(
+        filter.since,
+        filter.until,
+        limit,
+    )?))
+}
+
+/// Events Stripe has since `since` (of `kind`, if given); `on_count` hears the count so far.
+pub async fn stripe_events(
+    stripe: &Stripe,
+    since: i64,
+    kind: Option<&str>,
+    on_count: impl FnMut(usize),
+) -> Result<Vec<serde_json::Value>> {
+    let stripe_type = stripe_type_filter(kind);
+    Ok(stripe.events_since(since, stripe_type, on_count).await?)
+}
+
+/// `webhooks endpoint list`: Stripe's endpoints, each with where its secret is kept.
+pub async fn endpoints(
+    stripe: &Stripe,
+    kept: &[String],
+    in_file: &[String],
+) -> Result<EndpointList> {
+    let all = stripe.webhook_endpoints().await?;
+    Ok(EndpointList(
+        all.iter()
+            .map(|v| EndpointView::of(v, kept, in_file))
+            .collect(),
+    ))
+}
+
+/// `webhooks endpoint delete`: deletes the endpoint in Stripe, then forgets its secret in
+/// the keyring and the data dir's secret file.
+pub async fn delete_endpoint(
+    stripe: &Stripe,
+    id: &str,
+    profile: &str,
+    dir: &std::path::Path,
+) -> Result<Deleted> {
+    stripe.delete_webhook_endpoint(id).await?;
+    let forgot = crate::secrets::remove_webhook_secret(profile, id).unwrap_or(false);
+    let forgot = crate::secrets::remove_file_secret(dir, id).unwrap_or(false) || forgot;
+    Ok(Deleted {
+        deleted: id.to_string(),
+        secret_removed: forgot,
+    })
+}
 
 #[cfg(test)]
 mod tests {

@@ -134,6 +134,31 @@ pub struct Settings {
     pub timeout: Duration,
 }
 
+/// The last line of a run's stream: `{"summary": ...}` with `--json`.
+#[derive(Serialize)]
+pub struct SummaryLine<'a> {
+    pub summary: &'a Summary,
+}
+
+/// One event `--dry-run` would send.
+pub struct WouldSend<'a> {
+    pub row: &'a EventRow,
+    pub target: &'a str,
+}
+
+impl Serialize for WouldSend<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::json!({
+            "event_id": self.row.id,
+            "type": self.row.kind,
+            "created": self.row.created,
+            "to": self.target,
+            "dry_run": true,
+        })
+        .serialize(s)
+    }
+}
+
 /// What a run did.
 #[derive(Serialize)]
 pub struct Summary {
