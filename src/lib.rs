@@ -61,6 +61,7 @@
 //! | `ops/customers.rs` | `customers create/update/list/show`: Stripe first, then the mirror and the audit log |
 //! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
 //! | `ops/checkout.rs` | `checkout create`: a subscription link for a tier's price, or a setup link |
+//! | `ops/db.rs` | `db status/backup/restore/migrate/copy` over the store's files or database |
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
@@ -102,6 +103,7 @@
 //! | `output/dashboard.rs` | the dashboard page: inline CSS, SVG charts and a little sorting and filtering script; the one renderer of usage charts |
 //! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
 //! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (bidi controls shown), a chart's y axis |
+//! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |

@@ -5,6 +5,7 @@
 pub mod checkout;
 pub mod customers;
 pub mod dashboard;
+pub mod db;
 pub mod invoices;
 pub mod keys;
 pub mod payments;

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 mod catalog;
 pub mod dashboard;
+mod db;
 mod keys;
 mod payments;
 pub mod revenue;

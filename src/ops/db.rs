@@ -1,0 +1,179 @@
+//! `db status/backup/restore/migrate/copy` as workflows over the store's files (or its
+//! Postgres database). Prints nothing.
+
+use crate::store::backup::{self, Manifest, Restored};
+use crate::store::copy::{self, Copied};
+use crate::store::pg::PgUrl;
+use crate::store::webhooks::EventStore;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::path::Path;
+
+/// One store file (or, on Postgres, one group of tables): where, its schema, rows per table.
+#[derive(Serialize)]
+pub struct FileStatus {
+    pub path: String,
+    pub schema_version: i64,
+    pub tables: indexmap::IndexMap<String, i64>,
+}
+
+/// `billctl.db` at the top level, `webhooks.db` under `webhooks`.
+#[derive(Serialize)]
+pub struct Status {
+    #[serde(flatten)]
+    pub store: FileStatus,
+    pub webhooks: FileStatus,
+}
+
+/// `db status` on Postgres: one database holds both, and the webhook tables are listed
+/// apart, as on SQLite.
+pub fn status_pg(store: &Store) -> Result<Status> {
+    let (path, version) = (store.path().display().to_string(), store.schema_version()?);
+    let (hooks, main): (Vec<_>, Vec<_>) = store
+        .row_counts()?
+        .into_iter()
+        .filter(|(t, _)| t != "billctl_schema")
+        .partition(|(t, _)| copy::WEBHOOK_TABLES.contains(&t.as_str()));
+    Ok(Status {
+        store: FileStatus {
+            path: path.clone(),
+            schema_version: version,
+            tables: main.into_iter().collect(),
+        },
+        webhooks: FileStatus {
+            path,
+            schema_version: version,
+            tables: hooks.into_iter().collect(),
+        },
+    })
+}
+
+/// `db status` on SQLite: both files.
+pub fn status_sqlite(store: &Store, events: &EventStore) -> Result<Status> {
+    Ok(Status {
+        store: FileStatus {
+            path: store.path().display().to_string(),
+            schema_version: store.schema_version()?,
+            tables: store.row_counts()?.into_iter().collect(),
+        },
+        webhooks: FileStatus {
+            path: events.path().display().to_string(),
+            schema_version: events.schema_version()?,
+            tables: events.row_counts()?.into_iter().collect(),
+        },
+    })
+}
+
+/// A backup written.
+#[derive(Serialize)]
+pub struct BackedUp {
+    pub backup: String,
+    pub manifest: Manifest,
+}
+
+/// Backs up both files to `dest` (replacing a backup there only with `replace`).
+pub fn backup(
+    store: &Store,
+    events: &EventStore,
+    (data_dir, dest): (&Path, &Path),
+    at: i64,
+    replace: bool,
+) -> Result<BackedUp> {
+    let manifest = backup::backup(store, events, dest, at, replace).with_context(|| {
+        format!(
+            "failed to back up {} to {}",
+            data_dir.display(),
+            dest.display()
+        )
+    })?;
+    Ok(BackedUp {
+        backup: dest.display().to_string(),
+        manifest,
+    })
+}
+
+/// A sound backup (`--json`: its manifest).
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Sound {
+    pub manifest: Manifest,
+    #[serde(skip)]
+    pub dir: String,
+}
+
+/// Checks the backup in `dir` (manifest, digests, schema).
+pub fn check(dir: &Path) -> Result<Sound> {
+    Ok(Sound {
+        manifest: backup::check(dir)?,
+        dir: dir.display().to_string(),
+    })
+}
+
+/// Restores both files from `src`, all or nothing.
+pub fn restore(
+    store: &mut Store,
+    events: &mut EventStore,
+    src: &Path,
+    data_dir: &Path,
+    at: i64,
+) -> Result<Restored> {
+    // Staged files are migrated, and the restored store is opened again, inside `restore`.
+    backup::restore(store, events, src, data_dir, at)
+}
+
+/// Where the store is and its schema version, after migrating.
+#[derive(Serialize)]
+pub struct Migrated {
+    pub backend: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub schema_version: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks_schema_version: Option<i64>,
+}
+
+/// Migrates a Postgres store.
+pub fn migrate_pg(url: &PgUrl) -> Result<Migrated> {
+    let mut client = url.connect()?;
+    let version = crate::store::pg::migrate(&mut client)
+        .with_context(|| format!("failed to migrate {}", url.shown()))?;
+    Ok(Migrated {
+        backend: "postgres",
+        url: Some(url.shown().to_string()),
+        path: None,
+        schema_version: version,
+        webhooks_schema_version: None,
+    })
+}
+
+/// The SQLite files' versions (opening them migrated them).
+pub fn migrated_sqlite(store: &Store, events: &EventStore) -> Result<Migrated> {
+    Ok(Migrated {
+        backend: "sqlite",
+        url: None,
+        path: Some(store.path().display().to_string()),
+        schema_version: store.schema_version()?,
+        webhooks_schema_version: Some(events.schema_version()?),
+    })
+}
+
+/// Copies the SQLite store in `data_dir` into an empty Postgres database (`to`), or a
+/// Postgres store (`from`) into SQLite, verified by counts and sums.
+pub fn copy(
+    data_dir: &Path,
+    to: Option<&str>,
+    from: Option<&str>,
+    progress: &dyn Fn(&str),
+) -> Result<Copied> {
+    let parse = |flag: &str, u: &str| {
+        PgUrl::parse(u, false).map_err(|e| anyhow::anyhow!("invalid {flag}: the URL {e}"))
+    };
+    match (to, from) {
+        (Some(to), None) => copy::sqlite_to_postgres(data_dir, &parse("--to", to)?, progress),
+        (None, Some(from)) => copy::postgres_to_sqlite(&parse("--from", from)?, data_dir, progress),
+        _ => anyhow::bail!("pass exactly one of --to and --from"),
+    }
+}
