@@ -70,9 +70,7 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
     let profile = ctx.profile()?;
     let lookup = secrets::resolve(&profile).map_err(|e| anyhow!(e))?;
     let (view, note) = secrets::KeyStatus::of(lookup, profile);
-    if ctx.output.json || view.configured {
-        ctx.output.show(&view)?;
-    }
+    ctx.output.show_unless_empty(&view, !view.configured)?;
     if !view.configured {
         ctx.output.notice(format!(
             "no Stripe API key: set {} or run 'billctl auth login' (profile {})",

@@ -9,8 +9,8 @@ use crate::context::Ctx;
 use crate::keys::{self, Verification, Verifier};
 use crate::ops;
 use crate::secrets::Mode;
-use crate::store::KeyRecord;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
+use ops::keys::KeyRecord;
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -32,9 +32,9 @@ fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
         "test"
     };
     // The customer must exist: from the mirror, else from Stripe (and then mirrored).
-    if ctx.store()?.customer(&args.customer)?.is_none() {
+    if !ops::keys::customer_known(ctx.store()?, &args.customer)? {
         let c = super::existing_customer(ctx, &args.customer)?;
-        ctx.store()?.record(&c, &[], now())?;
+        ops::keys::remember_customer(ctx.store()?, &c, now())?;
     }
     let new = ops::keys::NewKey {
         customer: &args.customer,
@@ -62,10 +62,7 @@ fn list(ctx: &mut Ctx, args: &KeysListArgs) -> Result<ExitCode> {
 }
 
 fn find(ctx: &mut Ctx, id: &str) -> Result<KeyRecord> {
-    keys::not_a_full_key("the key argument", id).map_err(|e| anyhow!(e))?;
-    ctx.store()?
-        .key(id)?
-        .ok_or_else(|| anyhow!("no API key with id {id}\nhint: 'billctl keys list' shows the ids"))
+    ops::keys::find(ctx.store()?, id)
 }
 
 fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
@@ -94,7 +91,7 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
             crate::time::utc_datetime(k.revoked_at.unwrap_or(t))
         ));
     }
-    let mut already: Vec<String> = already.into_iter().map(|k| k.id).collect();
+    let already: Vec<String> = already.into_iter().map(|k| k.id).collect();
     if !to_revoke.is_empty() {
         let question = format!(
             "Revoke {} key(s) now: {}? Calls with them fail immediately.",
@@ -104,21 +101,10 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
         if !ctx.output.confirm(&question, ctx.global.yes)? {
             return super::declined(ctx, "no key was revoked");
         }
-        // A key revoked by another process since it was read is reported, not revoked twice.
-        let raced = ctx
-            .store()?
-            .revoke_keys(&to_revoke, args.reason.as_deref(), &actor(), t)
-            .context("failed to revoke")?;
-        to_revoke.retain(|id| !raced.contains(id));
-        already.extend(raced);
     }
-    if ctx.output.json {
-        ctx.output
-            .json(&serde_json::json!({"revoked": to_revoke, "already_revoked": already}))?;
-    } else if !to_revoke.is_empty() {
-        ctx.output
-            .status(format!("Revoked {}.", to_revoke.join(", ")));
-    }
+    let who = (args.reason.as_deref(), actor());
+    let done = ops::keys::revoke(ctx.store()?, to_revoke, already, (who.0, &who.1), t)?;
+    ctx.output.show(&done)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -35,11 +35,8 @@ pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
             }
         }
         if args.by == RevenueBy::Month {
-            if args.csv && !ctx.output.json {
-                ctx.output.data(&csv_by_month(&months))?;
-            } else {
-                ctx.output.show(&months)?;
-            }
+            ctx.output
+                .show_or_csv(&months, args.csv, || csv_by_month(&months))?;
             return Ok(ExitCode::SUCCESS);
         }
     }
@@ -48,10 +45,7 @@ pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
         let config = ctx.config()?.clone();
         report.overage_estimate = Some(revenue::overage_estimate(ctx.store()?, &config, now)?);
     }
-    if args.csv && !ctx.output.json {
-        ctx.output.data(&csv_as_of(&report))?;
-    } else {
-        ctx.output.show(&report)?;
-    }
+    ctx.output
+        .show_or_csv(&report, args.csv, || csv_as_of(&report))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -58,9 +58,7 @@ fn apply(
     mode: &str,
 ) -> Result<Option<Observed>> {
     let view = plan_view(plan);
-    if !ctx.output.quiet && !ctx.output.json {
-        ctx.output.notice(plan_table(&ctx.output, &view));
-    }
+    ctx.output.plan(plan_table(&ctx.output, &view));
     let question = format!(
         "Apply {} changes ({} writes) to Stripe ({mode} mode)?",
         view.changes, view.writes

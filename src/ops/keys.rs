@@ -2,7 +2,8 @@
 //! the report of `issue` and `rotate`; the store keeps its hash. Prints nothing.
 
 use crate::keys;
-use crate::store::{Audit, KeyRecord, Store};
+pub use crate::store::KeyRecord;
+use crate::store::{Audit, Store};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
@@ -174,6 +175,69 @@ pub fn list(
         .collect();
     Ok(KeyList(views))
 }
+
+/// Whether the mirror knows `customer` (a key is issued only for a known customer).
+pub fn customer_known(store: &Store, customer: &str) -> Result<bool> {
+    Ok(store.customer(customer)?.is_some())
+}
+
+/// Mirrors a customer read from Stripe.
+pub fn remember_customer(
+    store: &mut Store,
+    customer: &crate::billing::Customer,
+    at: i64,
+) -> Result<()> {
+    store.record(customer, &[], at)
+}
+
+/// A key by id, or an error that says how to find the ids.
+pub fn find(store: &Store, id: &str) -> Result<KeyRecord> {
+    crate::keys::not_a_full_key("the key argument", id).map_err(|e| anyhow::anyhow!(e))?;
+    store.key(id)?.ok_or_else(|| {
+        anyhow::anyhow!("no API key with id {id}\nhint: 'billctl keys list' shows the ids")
+    })
+}
+
+/// What `keys revoke` did: the keys it revoked, and those that already were.
+#[derive(Debug, Serialize)]
+pub struct Revoked {
+    pub revoked: Vec<String>,
+    pub already_revoked: Vec<String>,
+}
+
+/// Revokes `ids`; a key revoked by another process since it was read is reported, not
+/// revoked twice.
+pub fn revoke(
+    store: &mut Store,
+    ids: Vec<String>,
+    already: Vec<String>,
+    (reason, actor): (Option<&str>, &str),
+    at: i64,
+) -> Result<Revoked> {
+    let mut revoked = ids;
+    let mut already_revoked = already;
+    if !revoked.is_empty() {
+        let raced = store
+            .revoke_keys(&revoked, reason, actor, at)
+            .context("failed to revoke")?;
+        revoked.retain(|id| !raced.contains(id));
+        already_revoked.extend(raced);
+    }
+    Ok(Revoked {
+        revoked,
+        already_revoked,
+    })
+}
+
+/// `audit list`: entries since `from`, of `action` if given.
+pub fn audit(store: &Store, from: Option<i64>, action: Option<&str>) -> Result<AuditList> {
+    Ok(AuditList(store.audit(from, action)?))
+}
+
+/// The audit log's entries.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct AuditList(pub Vec<crate::store::AuditRow>);
 
 #[cfg(test)]
 mod tests {

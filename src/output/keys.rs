@@ -140,3 +140,39 @@ impl Render for crate::secrets::KeyStatus {
         format!("source:  {source}\nmode:    {mode}\ntype:    {prefix} ({what})\nkey:     {prefix}_{mode}_…{last4}")
     }
 }
+
+impl Render for crate::ops::keys::Revoked {
+    fn render(&self, _: &Output) -> String {
+        String::new()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        match self.revoked.is_empty() {
+            true => Vec::new(),
+            false => vec![format!("Revoked {}.", self.revoked.join(", "))],
+        }
+    }
+}
+
+impl Render for crate::ops::keys::AuditList {
+    fn render(&self, out: &Output) -> String {
+        let rows = self
+            .0
+            .iter()
+            .map(|r| {
+                vec![
+                    super::cell(crate::time::utc_datetime(r.at)),
+                    super::cell(&r.actor),
+                    super::cell(&r.action),
+                    super::cell(r.key_id.as_deref().unwrap_or("-")),
+                    super::cell(r.customer_id.as_deref().unwrap_or("-")),
+                    super::cell(r.reason.as_deref().unwrap_or("-")),
+                ]
+            })
+            .collect();
+        out.table(
+            &["AT (UTC)", "ACTOR", "ACTION", "KEY", "CUSTOMER", "REASON"],
+            rows,
+        )
+    }
+}

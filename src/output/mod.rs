@@ -272,6 +272,72 @@ impl Output {
         Ok(())
     }
 
+    /// A report as CSV with `--csv` (`csv` makes the text), unless `--json` asks for JSON.
+    pub fn show_or_csv<T: serde::Serialize + Render>(
+        &self,
+        report: &T,
+        csv: bool,
+        text: impl FnOnce() -> String,
+    ) -> Result<()> {
+        if csv && !self.json {
+            return self.data(&text());
+        }
+        self.show(report)
+    }
+
+    /// A report, unless it is `empty` and not asked for as JSON (a script still gets an
+    /// empty document); whether it was shown.
+    pub fn show_unless_empty<T: serde::Serialize + Render>(
+        &self,
+        report: &T,
+        empty: bool,
+    ) -> Result<bool> {
+        if empty && !self.json {
+            return Ok(false);
+        }
+        self.show(report)?;
+        Ok(true)
+    }
+
+    /// A plan before its prompt, on stderr for a person: not with `-q` or `--json`.
+    pub fn plan(&self, text: impl AsRef<str>) {
+        if !self.quiet && !self.json {
+            self.notice(text);
+        }
+    }
+
+    /// A report whose human form is a whole page (`html` makes it): its JSON with `--json`,
+    /// else the page, into `out` (a private file) or onto stdout. Refuses to put a page on a
+    /// terminal. `Some` with where and how many bytes, when a file was written.
+    pub fn show_page<T: serde::Serialize>(
+        &self,
+        report: &T,
+        out: Option<&std::path::Path>,
+        html: impl FnOnce() -> String,
+    ) -> Result<Option<(Target, usize)>> {
+        if self.json {
+            self.json(report)?;
+            return Ok(None);
+        }
+        let page = html();
+        match out {
+            Some(path) => Ok(Some((write_private(path, &page)?, page.len()))),
+            None => {
+                self.data(&page)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Refuses a page for a terminal: without `--out` (`has_out`), and without `--json`,
+    /// stdout must not be one.
+    pub fn refuse_page_on_terminal(&self, has_out: bool, hint: &str) -> Result<()> {
+        if !has_out && !self.json && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            anyhow::bail!("{hint}");
+        }
+        Ok(())
+    }
+
     /// One item of a stream (listen, replay): one JSON line with `--json`, else as
     /// [`Output::show`] renders it.
     pub fn show_line<T: serde::Serialize + Render>(&self, item: &T) -> Result<()> {

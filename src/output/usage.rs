@@ -162,6 +162,10 @@ impl Render for SyncView {
         }
         notes
     }
+
+    fn warnings(&self) -> Vec<String> {
+        sync_failures(self)
+    }
 }
 
 impl Render for ReconcileView {
@@ -222,8 +226,8 @@ impl Render for CompactView {
 
 /// Warnings after a sync: customer-hours where Stripe's meter is ahead, and (without `--json`,
 /// whose report lists them) each failed send.
-pub fn sync_warnings(view: &SyncView, json: bool) -> Vec<String> {
-    let mut out: Vec<String> = view
+pub fn sync_warnings(view: &SyncView) -> Vec<String> {
+    let out: Vec<String> = view
         .ahead
         .iter()
         .map(|d| {
@@ -236,7 +240,14 @@ pub fn sync_warnings(view: &SyncView, json: bool) -> Vec<String> {
             )
         })
         .collect();
-    if !json {
+    out
+}
+
+/// A line for each meter event Stripe refused (with the table; `--json` has them in the
+/// document).
+fn sync_failures(view: &SyncView) -> Vec<String> {
+    let mut out = Vec::new();
+    {
         out.extend(view.failures.iter().map(|f| {
             format!(
                 "{} {} ({} units, {}): {}",
@@ -263,6 +274,21 @@ impl Render for crate::ops::usage::import::Report {
             self.elapsed_ms as f64 / 1000.0,
             self.events_per_sec
         )
+    }
+
+    /// The rejects file, a line for each conflicting repeat listed, and the count of the
+    /// others.
+    fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let (Some(path), n @ 1..) = (&self.rejects_file, self.rejected) {
+            out.push(format!("{n} rejected lines written to {}", path.display()));
+        }
+        out.extend(self.first_conflicts.iter().map(conflict_line));
+        if self.conflicts > self.first_conflicts.len() {
+            let more = self.conflicts - self.first_conflicts.len();
+            out.push(format!("... and {more} more conflicting repeats"));
+        }
+        out
     }
 }
 

@@ -75,7 +75,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     let outcome =
         ops::usage::import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
     bar.finish_and_clear();
-    let report = match outcome {
+    let mut report = match outcome {
         ops::usage::import::Outcome::Refused {
             read,
             rejected,
@@ -99,30 +99,10 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     };
     if let (Some(f), Some(path)) = (rejects, &args.rejects) {
         f.persist()?;
-        if report.rejected > 0 && !ctx.output.json {
-            let n = report.rejected;
-            ctx.output
-                .warn(format!("{n} rejected lines written to {}", path.display()));
-        }
+        report.rejects_file = Some(path.clone());
     }
-    warn_conflicts(ctx, &report);
     ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A warning line for each conflicting repeat listed, and the count of the others.
-fn warn_conflicts(ctx: &Ctx, report: &ops::usage::import::Report) {
-    if ctx.output.json {
-        return;
-    }
-    for c in &report.first_conflicts {
-        ctx.output.warn(crate::output::conflict_line(c));
-    }
-    if report.conflicts > report.first_conflicts.len() {
-        let more = report.conflicts - report.first_conflicts.len();
-        ctx.output
-            .warn(format!("... and {more} more conflicting repeats"));
-    }
 }
 
 /// The `--rejects` file, checked ([`check_rejects_path`]) before anything is read.

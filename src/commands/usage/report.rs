@@ -38,11 +38,8 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
             None => return Ok(ExitCode::SUCCESS),
         }
     }
-    if args.csv && !ctx.output.json {
-        ctx.output.data(&csv(&report.rows))?;
-    } else {
-        ctx.output.show(&report)?;
-    }
+    ctx.output
+        .show_or_csv(&report, args.csv, || csv(&report.rows))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -55,13 +52,15 @@ pub fn alerts(ctx: &mut Ctx, args: &UsageAlertsArgs) -> Result<ExitCode> {
     }
     let config = ctx.config()?.clone();
     let listed = report::alerts(ctx.store()?, &config, args.threshold, now())?;
-    if listed.rows.is_empty() && !ctx.output.json {
-        ctx.output.status(format!(
-            "No customer is at or above {}% of their quota.",
-            args.threshold
-        ));
-    } else {
-        ctx.output.show(&listed)?;
+    let none = format!(
+        "No customer is at or above {}% of their quota.",
+        args.threshold
+    );
+    if !ctx
+        .output
+        .show_unless_empty(&listed, listed.rows.is_empty())?
+    {
+        ctx.output.status(none);
     }
     Ok(ExitCode::from(u8::from(!listed.rows.is_empty())))
 }

@@ -53,7 +53,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     )?;
     bar.finish_and_clear();
     view.elapsed_ms = started.elapsed().as_millis();
-    for w in sync_warnings(&view, ctx.output.json) {
+    for w in sync_warnings(&view) {
         ctx.output.warn(w);
     }
     ctx.output.show(&view)?;

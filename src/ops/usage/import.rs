@@ -47,6 +47,9 @@ pub struct Report {
     pub rejected: usize,
     pub elapsed_ms: u128,
     pub events_per_sec: u64,
+    /// Where the rejected lines were written (`--rejects`), for the warning that says so.
+    #[serde(skip)]
+    pub rejects_file: Option<std::path::PathBuf>,
 }
 
 /// The format a file's name says, else `None`.
@@ -269,6 +272,7 @@ pub fn import<R: Read + Seek + Send>(
         rejected: skipped,
         elapsed_ms: elapsed.as_millis(),
         events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
+        rejects_file: None,
     }))
 }
 
