@@ -68,8 +68,7 @@ pub(crate) fn tier_price(
 /// The price-to-tier map from the config and the catalog mirror.
 pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
     let config = ctx.config()?.clone();
-    let catalog = ctx.store()?.catalog()?;
-    Ok(crate::billing::TierMap::new(&config, &catalog))
+    crate::ops::tier_map(ctx.store()?, &config)
 }
 
 /// Who is acting, for the audit log: the OS user of this process (by uid, from the user

@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     };
     ctx.output.status(format!(
         "Reading the catalog from Stripe ({mode} mode, {})...",
-        stripe.base()
+        ops::setup::base(&stripe)
     ));
     let (observed, plan) = ctx.block_on(ops::setup::observe(&stripe, &config, args.prune))??;
     if args.plan {

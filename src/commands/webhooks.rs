@@ -10,13 +10,12 @@ use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
 use crate::ops::webhooks::listen;
-use crate::output::{delivery_printer, listen_line, Stream};
+use crate::output::{delivery_printer, listen_log, Stream};
 use anyhow::{anyhow, bail, Context, Result};
 use ops::webhooks::{ApplySide, ApplySummary, EventStore, Filter, Outcome, StripeFetch};
 use std::io::IsTerminal;
 use std::io::Read;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 
 pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
     match cmd {
@@ -68,9 +67,8 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     let mut side = apply_side(ctx, args.refetch)?;
     let pending = ops::webhooks::apply_pending(&mut side, &mut events)?;
     if pending > 0 {
-        ctx.output.status(format!(
-            "applied {pending} event(s) stored but not applied before"
-        ));
+        let line = format!("applied {pending} event(s) stored but not applied before");
+        ctx.output.status(line);
     }
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
@@ -80,8 +78,25 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         .show_line(&listen::Listening { listening: url })?;
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
-    let (log, json, quiet) = (stream.clone(), ctx.output.json, ctx.output.quiet);
-    let settings = listen::Settings {
+    let log = listen_log(&ctx.output, stream.clone());
+    let stop = async {
+        tokio::select! {
+            () = crate::server::shutdown_signal() => {}
+            () = stream.closed() => {}
+        }
+    };
+    let (settings, rt) = (listen_settings(args, secrets), ctx.runtime()?);
+    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, None, stop)?;
+    if let Some(e) = stream.take_error() {
+        return Err(e);
+    }
+    ctx.output.status(stats.summary());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How `listen` checks requests and bounds connections, from its flags.
+fn listen_settings(args: &WebhooksListenArgs, secrets: Vec<String>) -> listen::Settings {
+    listen::Settings {
         path: args.path.clone(),
         secrets,
         tolerance: args.tolerance,
@@ -96,31 +111,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
             max_body: args.max_body,
             ..crate::server::Limits::default()
         },
-    };
-    let stop = async {
-        tokio::select! {
-            () = crate::server::shutdown_signal() => {}
-            () = stream.closed() => {}
-        }
-    };
-    let log = move |l: &listen::Logged| {
-        if !quiet {
-            log.line(&listen_line(l, json));
-        }
-    };
-    let rt = ctx.runtime()?;
-    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, None, stop)?;
-    if let Some(e) = stream.take_error() {
-        return Err(e);
     }
-    ctx.output.status(format!(
-        "stopped: {} stored, {} duplicate(s), {} rejected, {} not stored (answered 503)",
-        stats.stored.load(Ordering::Relaxed),
-        stats.duplicates.load(Ordering::Relaxed),
-        stats.rejected.load(Ordering::Relaxed),
-        stats.failed_to_store.load(Ordering::Relaxed)
-    ));
-    Ok(ExitCode::SUCCESS)
 }
 
 fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {

@@ -2,6 +2,9 @@
 //! clock's reading, a progress handle) and returns a serializable report. They print nothing;
 //! `commands/` turns flags into a call and renders the report.
 
+/// The Stripe client that workflows take (commands get it from the context).
+pub use crate::stripe::Stripe;
+
 pub mod checkout;
 pub mod customers;
 pub mod dashboard;
@@ -30,6 +33,14 @@ pub fn tier<'a>(
             known.join(", ")
         )
     })
+}
+
+/// The price-to-tier map from the config and the store's catalog mirror.
+pub fn tier_map(
+    store: &crate::store::Store,
+    config: &crate::config::Config,
+) -> anyhow::Result<crate::billing::TierMap> {
+    Ok(crate::billing::TierMap::new(config, &store.catalog()?))
 }
 
 /// Appends an action by `actor` to the audit log.

@@ -221,6 +221,33 @@ fn check_meter(config: &Config, observed: &Observed) -> Option<Finding> {
 
 /// `prices check`: every configured price (and the meter) against Stripe, and with `expect`
 /// against the env file CI keeps.
+/// The catalog as Stripe has it now.
+pub async fn observe(stripe: &crate::stripe::Stripe, config: &Config) -> Result<Observed> {
+    use anyhow::Context;
+    stripe
+        .observe(config, false)
+        .await
+        .context("failed to read prices from Stripe")
+}
+
+/// Catalog changes webhooks reported since the last `setup-products`, one line for them all
+/// (`None`: none).
+pub fn drift_noted(store: &crate::store::Store) -> Result<Option<String>> {
+    let noted = store.catalog_drift()?;
+    if noted.is_empty() {
+        return Ok(None);
+    }
+    let objects: Vec<String> = noted
+        .iter()
+        .map(|n| format!("{} {}", n.kind, n.object_id))
+        .collect();
+    Ok(Some(format!(
+        "webhooks reported {} catalog change(s) since the last setup-products: {}",
+        noted.len(),
+        objects.join(", ")
+    )))
+}
+
 pub fn check(config: &Config, observed: &Observed, expect: Option<&Path>) -> Result<CheckReport> {
     let mut findings: Vec<Finding> = check_meter(config, observed).into_iter().collect();
     findings.extend(config.prices().map(|(t, s)| check_price(t, s, observed)));

@@ -14,6 +14,11 @@ use serde::Serialize;
 const CONCURRENCY: usize = 8;
 
 /// Reads the catalog from Stripe (one round trip when converged) and plans the changes.
+/// The API base the client talks to (shown before reading the catalog).
+pub fn base(stripe: &Stripe) -> &str {
+    stripe.base()
+}
+
 pub async fn observe(stripe: &Stripe, config: &Config, prune: bool) -> Result<(Observed, Plan)> {
     let observed = stripe
         .observe(config, prune)

@@ -9,6 +9,17 @@ use crate::ops::webhooks::{
 };
 use crate::time::utc_datetime;
 
+/// `webhooks listen`'s log: a line per request on `stream` (JSON with `--json`), none with
+/// `-q`.
+pub fn listen_log(out: &Output, stream: super::Stream) -> impl Fn(&Logged) + Send + Sync + 'static {
+    let (json, quiet) = (out.json, out.quiet);
+    move |l: &Logged| {
+        if !quiet {
+            stream.line(&listen_line(l, json));
+        }
+    }
+}
+
 /// One line of `webhooks listen`'s log: JSON with `--json`, else columns.
 pub fn listen_line(l: &Logged, json: bool) -> String {
     if json {

@@ -6,8 +6,8 @@ use crate::cli::{UsageCompactArgs, UsageReconcileArgs, UsageSyncArgs};
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
+use crate::ops::Stripe;
 use crate::output::sync_warnings;
-use crate::stripe::Stripe;
 use crate::time::utc_date;
 use anyhow::{bail, Result};
 use std::process::ExitCode;
@@ -113,7 +113,7 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
             utc_date(limit)
         );
     }
-    let count = ctx.store()?.raw_events_before(before)?;
+    let count = ops::usage::sync::raw_events_before(ctx.store()?, before)?;
     let question = format!(
         "Drop {count} raw usage events before {}? Rollups (and reports) stay exact; events before that day can no longer be imported.",
         utc_date(before)

@@ -456,6 +456,11 @@ pub struct CompactView {
 
 /// Drops raw events before `before` in batches, after setting the compaction horizon (so no
 /// import can slip an event in behind the deletion); `progress` counts deleted events.
+/// How many raw usage events lie before `before` (what `usage compact` would drop).
+pub fn raw_events_before(store: &Store, before: i64) -> Result<i64> {
+    store.raw_events_before(before)
+}
+
 pub fn compact(
     store: &mut Store,
     before: i64,

@@ -78,6 +78,19 @@ pub struct Stats {
     pub failed_to_store: AtomicU64,
 }
 
+impl Stats {
+    /// The line `listen` ends with.
+    pub fn summary(&self) -> String {
+        format!(
+            "stopped: {} stored, {} duplicate(s), {} rejected, {} not stored (answered 503)",
+            self.stored.load(Ordering::Relaxed),
+            self.duplicates.load(Ordering::Relaxed),
+            self.rejected.load(Ordering::Relaxed),
+            self.failed_to_store.load(Ordering::Relaxed)
+        )
+    }
+}
+
 struct Job {
     incoming: Option<Incoming>,
     receipt: Receipt,
