@@ -19,27 +19,38 @@ pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
         bail!("--from and --to go with --by month");
     }
     if args.by == RevenueBy::Month || args.html.is_some() {
-        let to = args
-            .to
-            .map_or_else(|| crate::time::month_of(as_of.saturating_sub(1)).0, |m| m.0);
-        let from = args
-            .from
-            .map_or_else(|| revenue::months_before(to, 11), |m| m.0);
-        let months = revenue::by_month(ctx.store()?, from, to, as_of)?;
-        if let Some(path) = &args.html {
-            let target = super::write_private(path, &html(&months, now))?;
-            match crate::output::wrote(path, target) {
-                Some(line) => ctx.output.status(line),
-                // The page is the data on stdout: no table after it.
-                None => return Ok(ExitCode::SUCCESS),
-            }
-        }
-        if args.by == RevenueBy::Month {
-            ctx.output
-                .show_or_csv(&months, args.csv, || csv_by_month(&months))?;
-            return Ok(ExitCode::SUCCESS);
+        return by_month(ctx, args, as_of, now);
+    }
+    as_of_report(ctx, args, as_of, now)
+}
+
+/// Month by month (`--by month`), and the HTML page (`--html`).
+fn by_month(ctx: &mut Ctx, args: &RevenueArgs, as_of: i64, now: i64) -> Result<ExitCode> {
+    let to = args
+        .to
+        .map_or_else(|| crate::time::month_of(as_of.saturating_sub(1)).0, |m| m.0);
+    let from = args
+        .from
+        .map_or_else(|| revenue::months_before(to, 11), |m| m.0);
+    let months = revenue::by_month(ctx.store()?, from, to, as_of)?;
+    if let Some(path) = &args.html {
+        let target = super::write_private(path, &html(&months, now))?;
+        match crate::output::wrote(path, target) {
+            Some(line) => ctx.output.status(line),
+            // The page is the data on stdout: no table after it.
+            None => return Ok(ExitCode::SUCCESS),
         }
     }
+    if args.by == RevenueBy::Month {
+        ctx.output
+            .show_or_csv(&months, args.csv, || csv_by_month(&months))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    as_of_report(ctx, args, as_of, now)
+}
+
+/// Revenue as of a moment, with the overage estimate when that moment is today.
+fn as_of_report(ctx: &mut Ctx, args: &RevenueArgs, as_of: i64, now: i64) -> Result<ExitCode> {
     let mut report = revenue::as_of(ctx.store()?, as_of)?;
     if args.as_of.is_none_or(|day| day + 86_400 > now) {
         let config = ctx.config()?.clone();

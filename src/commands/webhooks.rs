@@ -256,16 +256,8 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     audit(
         ctx,
         "webhooks.replay",
-        serde_json::json!({
-            "run": sel.run_id,
-            "target": sel.target,
-            "selection": sel.filter,
-            "events": sel.to_send.len(),
-            "resumed": sel.resumed,
-        }),
+        ops::webhooks::replay::audit_detail(&sel),
     )?;
-    let bar = ctx.output.progress(sel.to_send.len() as u64, "replaying");
-    ctx.output.rate_style(&bar, "events");
     let settings = ops::webhooks::replay::Settings {
         url,
         secret,
@@ -273,23 +265,30 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         rate: sel.options.rate,
         timeout: std::time::Duration::from_secs(args.timeout),
     };
-    // A closed stdout stops the run: no more deliveries are started, and it exits 0.
+    let summary = replay_run(ctx, &mut events, sel, settings)?;
+    replay_summary(ctx, &summary)
+}
+
+/// Delivers the selection with a progress bar, printing each delivery. A closed stdout stops
+/// the run: no more deliveries are started, and it exits 0.
+fn replay_run(
+    ctx: &mut Ctx,
+    events: &mut EventStore,
+    sel: ops::webhooks::replay::Selection,
+    settings: ops::webhooks::replay::Settings,
+) -> Result<ops::webhooks::replay::Summary> {
+    let bar = ctx.output.progress(sel.to_send.len() as u64, "replaying");
+    ctx.output.rate_style(&bar, "events");
     let mut pipe_error: Option<anyhow::Error> = None;
     let output = ctx.output.clone();
     let on_delivery = delivery_printer(&output, &bar, &mut pipe_error);
-    let summary = ctx.block_on(ops::webhooks::replay::run(
-        &mut events,
-        sel,
-        settings,
-        &bar,
-        on_delivery,
-    ))?;
+    let run = ops::webhooks::replay::run(events, sel, settings, &bar, on_delivery);
+    let summary = ctx.block_on(run)?;
     bar.finish_and_clear();
     if let Some(e) = pipe_error {
         return Err(e);
     }
-    let summary = summary?;
-    replay_summary(ctx, &summary)
+    summary
 }
 
 /// `webhooks replay --dry-run`: what would be sent.

@@ -3,6 +3,8 @@
 pub mod report;
 pub mod sync;
 
+use crate::ops::usage::import::{self, Reject};
+
 use crate::cli::{UsageCommand, UsageImportArgs, UsageRecordArgs};
 use crate::clock::now;
 use crate::context::Ctx;
@@ -40,22 +42,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         path => Some(std::fs::File::open(path).with_context(|| format!("failed to read {path}"))?),
     };
     let mut rejects = rejects_file(args, file.as_ref())?;
-    let Some(format) = args
-        .format
-        .or_else(|| ops::usage::import::format_of_name(&args.file))
-    else {
-        bail!(
-            "cannot tell the format of {:?}: pass --format ndjson or --format csv",
-            args.file
-        );
-    };
-    let opts = ops::usage::import::Options {
-        format,
-        derive_ids: args.derive_ids,
-        skip_invalid: args.skip_invalid,
-        batch_size: args.batch_size,
-        bounds: crate::usage::Bounds::of(&ctx.config()?.usage),
-    };
+    let opts = import_options(ctx, args)?;
     let (source, mut input) = match file {
         Some(f) => (args.file.as_str(), f),
         // Stdin is read once into an unnamed private temporary file, so the import can check
@@ -64,38 +51,21 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     };
     let bar = ctx.output.progress(0, "Importing");
     ctx.output.bytes_style(&bar);
-    let mut sink = |r: &ops::usage::import::Reject| -> Result<()> {
-        if let Some(f) = rejects.as_mut() {
-            let mut line = serde_json::to_vec(r)?;
-            line.push(b'\n');
-            f.write(&line)?;
+    let mut sink = |r: &Reject| -> Result<()> {
+        match rejects.as_mut() {
+            Some(f) => f.write(&[serde_json::to_vec(r)?, b"\n".to_vec()].concat()),
+            None => Ok(()),
         }
-        Ok(())
     };
-    let outcome =
-        ops::usage::import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
+    let outcome = import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
     bar.finish_and_clear();
     let mut report = match outcome {
-        ops::usage::import::Outcome::Refused {
+        import::Outcome::Refused {
             read,
             rejected,
             first,
-        } => {
-            for r in &first {
-                ctx.output.notice(format!(
-                    "{}:{}: {}",
-                    crate::output::clean(source),
-                    r.line,
-                    crate::output::clean(&r.reason)
-                ));
-            }
-            if rejected > first.len() {
-                ctx.output
-                    .notice(format!("... and {} more", rejected - first.len()));
-            }
-            bail!("{rejected} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines");
-        }
-        ops::usage::import::Outcome::Imported(report) => report,
+        } => return Err(refused(ctx, source, (read, rejected), &first)),
+        import::Outcome::Imported(report) => report,
     };
     if let (Some(f), Some(path)) = (rejects, &args.rejects) {
         f.persist()?;
@@ -103,6 +73,42 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     }
     ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How to import: the format (`--format`, else the file's extension) and the checks.
+fn import_options(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<import::Options> {
+    let Some(format) = args.format.or_else(|| import::format_of_name(&args.file)) else {
+        bail!(
+            "cannot tell the format of {:?}: pass --format ndjson or --format csv",
+            args.file
+        );
+    };
+    Ok(import::Options {
+        format,
+        derive_ids: args.derive_ids,
+        skip_invalid: args.skip_invalid,
+        batch_size: args.batch_size,
+        bounds: crate::usage::Bounds::of(&ctx.config()?.usage),
+    })
+}
+
+/// An import refused for its invalid lines: the first ones named, and the error.
+fn refused(
+    ctx: &Ctx,
+    source: &str,
+    (read, rejected): (usize, usize),
+    first: &[Reject],
+) -> anyhow::Error {
+    let shown = crate::output::clean(source);
+    for r in first {
+        let reason = crate::output::clean(&r.reason);
+        ctx.output.notice(format!("{shown}:{}: {reason}", r.line));
+    }
+    if rejected > first.len() {
+        ctx.output
+            .notice(format!("... and {} more", rejected - first.len()));
+    }
+    anyhow::anyhow!("{rejected} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines")
 }
 
 /// The `--rejects` file, checked ([`check_rejects_path`]) before anything is read.

@@ -134,6 +134,17 @@ pub struct Settings {
     pub timeout: Duration,
 }
 
+/// What the audit log says of a run, before anything is sent.
+pub fn audit_detail(sel: &Selection) -> serde_json::Value {
+    serde_json::json!({
+        "run": sel.run_id,
+        "target": sel.target,
+        "selection": sel.filter,
+        "events": sel.to_send.len(),
+        "resumed": sel.resumed,
+    })
+}
+
 /// The last line of a run's stream: `{"summary": ...}` with `--json`.
 #[derive(Serialize)]
 pub struct SummaryLine<'a> {
