@@ -174,121 +174,176 @@ pub fn run(
     progress: &indicatif::ProgressBar,
     now: impl Fn() -> i64,
 ) -> Result<SyncView> {
-    let t = now();
-    let since = opts.since;
-    let mut view = SyncView {
-        meter: event_name.to_string(),
-        ..SyncView::default()
+    let mut run = Run {
+        store,
+        rt,
+        stripe,
+        event_name,
+        now: &now,
+        view: SyncView {
+            meter: event_name.to_string(),
+            ..SyncView::default()
+        },
     };
-
+    let t = now();
     // 1. Pending events older than Stripe's identifier window: re-sending them under the same
     //    identifier could count twice, so ask the meter whether they arrived.
-    let stale: Vec<LedgerRow> = store
-        .pending_meter_events(event_name)?
-        .into_iter()
-        .filter(|r| t - r.created_at > IDENTIFIER_WINDOW)
-        .collect();
-    for row in &stale {
-        let summaries = rt
-            .block_on(stripe.summaries(
-                meter_id,
-                &row.customer,
-                row.window,
-                row.window + 3600,
-                true,
-            ))
-            .context("failed to read the meter's summaries from Stripe")?;
-        let in_stripe: f64 = summaries.iter().map(|s| s.value).sum();
-        let sent = store.sent_in_window(event_name, &row.customer, row.window)?;
-        let outcome = if in_stripe >= (sent + row.quantity) as f64 {
-            Ok(())
-        } else {
-            Err(format!(
-                "not in Stripe's meter after {} hours; its usage is sent again under a new identifier",
-                (t - row.created_at) / 3600
-            ))
-        };
-        store.settle_meter_events(&[(row.identifier.clone(), outcome)], now())?;
-        view.resolved_stale += 1;
-    }
-
+    run.resolve_stale(meter_id, t)?;
     // 2. Usage not yet sent or pending, per customer and hour, becomes new pending events.
-    let deltas = store.unsent_windows(event_name, since)?;
-    // The ledger ahead of local usage: Stripe's meter has more (the caller warns).
-    view.ahead = deltas
-        .iter()
-        .filter(|d| d.local < d.accounted)
-        .cloned()
-        .collect();
-    store
-        .plan_meter_events(event_name, &deltas, t)
-        .context("failed to record the meter events to send")?;
-
+    run.plan(opts.since, t)?;
     // 3. Send every pending event (new ones and those an interrupted run left).
-    let pending = store.pending_meter_events(event_name)?;
+    let pending = run.store.pending_meter_events(event_name)?;
     let (sendable, too_old): (Vec<LedgerRow>, Vec<LedgerRow>) = pending
         .into_iter()
         .partition(|r| r.window >= t - STRIPE_PAST_WINDOW);
-    if !too_old.is_empty() {
+    run.refuse_too_old(&too_old)?;
+    run.send(&sendable, opts, progress)?;
+    run.view.pending = run.store.pending_meter_events(event_name)?.len();
+    Ok(run.view)
+}
+
+/// One `usage sync` run: what it works with, and what it found so far.
+struct Run<'a> {
+    store: &'a mut Store,
+    rt: &'a tokio::runtime::Runtime,
+    stripe: &'a Stripe,
+    event_name: &'a str,
+    now: &'a dyn Fn() -> i64,
+    view: SyncView,
+}
+
+impl Run<'_> {
+    /// Settles pending events older than the identifier window by what the meter has.
+    fn resolve_stale(&mut self, meter_id: &str, t: i64) -> Result<()> {
+        let stale: Vec<LedgerRow> = self
+            .store
+            .pending_meter_events(self.event_name)?
+            .into_iter()
+            .filter(|r| t - r.created_at > IDENTIFIER_WINDOW)
+            .collect();
+        for row in &stale {
+            let (from, to) = (row.window, row.window + 3600);
+            let summaries = self
+                .rt
+                .block_on(
+                    self.stripe
+                        .summaries(meter_id, &row.customer, from, to, true),
+                )
+                .context("failed to read the meter's summaries from Stripe")?;
+            let in_stripe: f64 = summaries.iter().map(|s| s.value).sum();
+            let sent = self
+                .store
+                .sent_in_window(self.event_name, &row.customer, row.window)?;
+            let outcome = if in_stripe >= (sent + row.quantity) as f64 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "not in Stripe's meter after {} hours; its usage is sent again under a new identifier",
+                    (t - row.created_at) / 3600
+                ))
+            };
+            let settled = [(row.identifier.clone(), outcome)];
+            self.store.settle_meter_events(&settled, (self.now)())?;
+            self.view.resolved_stale += 1;
+        }
+        Ok(())
+    }
+
+    /// Records the usage not yet sent as pending events; notes where the ledger is ahead.
+    fn plan(&mut self, since: i64, t: i64) -> Result<()> {
+        let deltas = self.store.unsent_windows(self.event_name, since)?;
+        // The ledger ahead of local usage: Stripe's meter has more (the caller warns).
+        self.view.ahead = deltas
+            .iter()
+            .filter(|d| d.local < d.accounted)
+            .cloned()
+            .collect();
+        self.store
+            .plan_meter_events(self.event_name, &deltas, t)
+            .context("failed to record the meter events to send")?;
+        Ok(())
+    }
+
+    /// Fails the events older than Stripe accepts.
+    fn refuse_too_old(&mut self, too_old: &[LedgerRow]) -> Result<()> {
+        if too_old.is_empty() {
+            return Ok(());
+        }
+        let why = "older than the 35 days Stripe accepts meter events for";
         let outcomes: Vec<_> = too_old
             .iter()
-            .map(|r| {
-                (
-                    r.identifier.clone(),
-                    Err("older than the 35 days Stripe accepts meter events for".to_string()),
-                )
-            })
+            .map(|r| (r.identifier.clone(), Err(why.to_string())))
             .collect();
-        store.settle_meter_events(&outcomes, now())?;
-        for r in &too_old {
-            view.failed += 1;
-            view.failures
+        self.store.settle_meter_events(&outcomes, (self.now)())?;
+        for r in too_old {
+            self.view.failed += 1;
+            self.view
+                .failures
                 .push(failure(r, "older than the 35 days Stripe accepts"));
         }
+        Ok(())
     }
-    view.windows = sendable
-        .iter()
-        .map(|r| (&r.customer, r.window))
-        .collect::<BTreeSet<_>>()
-        .len();
-    progress.set_length(sendable.len() as u64);
-    let interval = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
-    let mut next_slot = tokio::time::Instant::now();
-    for chunk in sendable.chunks(SETTLE_EVERY) {
-        let results = rt.block_on(send_chunk(
-            &stripe,
-            event_name,
-            chunk,
-            opts.concurrency,
-            interval,
-            &mut next_slot,
-            progress,
-        ));
+
+    /// Sends the events at the rate, settling each chunk in the ledger as it is answered.
+    fn send(
+        &mut self,
+        sendable: &[LedgerRow],
+        opts: &Options,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<()> {
+        self.view.windows = sendable
+            .iter()
+            .map(|r| (&r.customer, r.window))
+            .collect::<BTreeSet<_>>()
+            .len();
+        progress.set_length(sendable.len() as u64);
+        let interval = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
+        let mut next_slot = tokio::time::Instant::now();
+        for chunk in sendable.chunks(SETTLE_EVERY) {
+            let results = self.rt.block_on(send_chunk(
+                self.stripe,
+                self.event_name,
+                chunk,
+                opts.concurrency,
+                interval,
+                &mut next_slot,
+                progress,
+            ));
+            let outcomes = self.tally(chunk, results);
+            self.store
+                .settle_meter_events(&outcomes, (self.now)())
+                .context("failed to record sent meter events in the ledger")?;
+        }
+        Ok(())
+    }
+
+    /// Counts a chunk's answers; the outcomes to settle (an unknown one stays pending).
+    fn tally(
+        &mut self,
+        chunk: &[LedgerRow],
+        results: Vec<Sent>,
+    ) -> Vec<(String, Result<(), String>)> {
         let mut outcomes = Vec::new();
         for (row, result) in chunk.iter().zip(results) {
             match result {
                 Sent::Ok => {
-                    view.sent += 1;
-                    view.quantity_sent += row.quantity;
+                    self.view.sent += 1;
+                    self.view.quantity_sent += row.quantity;
                     outcomes.push((row.identifier.clone(), Ok(())));
                 }
                 Sent::Refused(e) => {
-                    view.failed += 1;
-                    view.failures.push(failure(row, &e));
+                    self.view.failed += 1;
+                    self.view.failures.push(failure(row, &e));
                     outcomes.push((row.identifier.clone(), Err(e)));
                 }
                 Sent::Unknown(e) => {
-                    view.failed += 1;
-                    view.failures.push(failure(row, &e));
+                    self.view.failed += 1;
+                    self.view.failures.push(failure(row, &e));
                 }
             }
         }
-        store
-            .settle_meter_events(&outcomes, now())
-            .context("failed to record sent meter events in the ledger")?;
+        outcomes
     }
-    view.pending = store.pending_meter_events(event_name)?.len();
-    Ok(view)
 }
 
 fn failure(r: &LedgerRow, error: &str) -> FailureView {
