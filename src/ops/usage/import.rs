@@ -179,38 +179,14 @@ pub fn import<R: Read + Seek + Send>(
     // and re-reading it (for this import only, and bounded, so memory stays flat).
     store.set_cache_mib(128)?;
     let mut resolver = Resolver::new(store)?;
-
     if !opts.skip_invalid {
-        let (mut count, mut first) = (0, Vec::new());
-        let read = scan(&mut *input, opts, now, store, &mut resolver, |_, chunk| {
-            for r in chunk.rejects {
-                count += 1;
-                if first.len() < SHOWN_REJECTS {
-                    first.push(r);
-                }
-            }
-            progress.inc(chunk.bytes);
-            Ok(())
-        })?;
-        if count > 0 {
-            return Ok(Outcome::Refused {
-                read,
-                rejected: count,
-                first,
-            });
+        if let Some(refused) = check(&mut *input, opts, now, store, &mut resolver, progress)? {
+            return Ok(refused);
         }
         input.seek(SeekFrom::Start(0))?;
     }
-
-    let mut tally = Tally::default();
     let mut skipped = 0usize;
-    let mut batch: Vec<UsageEvent> = Vec::new();
-    let batch_size = opts.batch_size.max(1);
-    // On Postgres, batches go to parallel writers, opened only once a second full batch shows
-    // that the file is more than one (a small import spends no connections); the first waits
-    // here until then.
-    let mut pool: Option<Writers> = None;
-    let mut waiting: Option<Vec<UsageEvent>> = None;
+    let mut batches = Batches::new(opts.batch_size, now);
     let read = scan(
         &mut *input,
         opts,
@@ -231,36 +207,13 @@ pub fn import<R: Read + Seek + Send>(
                 rejected(r)?;
             }
             for e in chunk.events {
-                batch.push(e);
-                if batch.len() >= batch_size {
-                    let full = std::mem::take(&mut batch);
-                    if let Some(p) = &mut pool {
-                        p.send(full)?;
-                    } else if !store.is_pg() {
-                        tally.add(commit(store, &full, now)?, full.len());
-                    } else if let Some(first) = waiting.take() {
-                        let mut p = Writers::new(store.parallel_writers(PARALLEL_WRITERS)?, now)
-                            .ok_or_else(|| anyhow::anyhow!("no connection to write on"))?;
-                        p.send(first)?;
-                        p.send(full)?;
-                        pool = Some(p);
-                    } else {
-                        waiting = Some(full);
-                    }
-                }
+                batches.push(store, e)?;
             }
             progress.inc(chunk.bytes);
             Ok(())
         },
     )?;
-    if let Some(mut p) = pool {
-        p.send(std::mem::take(&mut batch))?;
-        tally.merge(p.finish()?);
-    }
-    if let Some(first) = waiting {
-        tally.add(commit(store, &first, now)?, first.len());
-    }
-    tally.add(commit(store, &batch, now)?, batch.len());
+    let tally = batches.finish(store)?;
     let elapsed = started.elapsed();
     let written = tally.written;
     Ok(Outcome::Imported(Report {
@@ -274,6 +227,98 @@ pub fn import<R: Read + Seek + Send>(
         events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
         rejects_file: None,
     }))
+}
+
+/// The first pass without `--skip-invalid`: every line checked, nothing written; the refusal
+/// if any line is invalid.
+fn check<R: Read + Send>(
+    input: &mut R,
+    opts: &Options,
+    now: i64,
+    store: &mut Store,
+    resolver: &mut Resolver,
+    progress: &indicatif::ProgressBar,
+) -> Result<Option<Outcome>> {
+    let (mut count, mut first) = (0, Vec::new());
+    let read = scan(input, opts, now, store, resolver, |_, chunk| {
+        for r in chunk.rejects {
+            count += 1;
+            if first.len() < SHOWN_REJECTS {
+                first.push(r);
+            }
+        }
+        progress.inc(chunk.bytes);
+        Ok(())
+    })?;
+    Ok((count > 0).then_some(Outcome::Refused {
+        read,
+        rejected: count,
+        first,
+    }))
+}
+
+/// Events gathered into batches and committed. On Postgres, batches go to parallel writers,
+/// opened only once a second full batch shows that the file is more than one (a small import
+/// spends no connections); the first waits here until then.
+struct Batches {
+    tally: Tally,
+    batch: Vec<UsageEvent>,
+    size: usize,
+    now: i64,
+    pool: Option<Writers>,
+    waiting: Option<Vec<UsageEvent>>,
+}
+
+impl Batches {
+    fn new(size: usize, now: i64) -> Batches {
+        Batches {
+            tally: Tally::default(),
+            batch: Vec::new(),
+            size: size.max(1),
+            now,
+            pool: None,
+            waiting: None,
+        }
+    }
+
+    /// Adds an event; a full batch is committed (or handed to a writer).
+    fn push(&mut self, store: &mut Store, e: UsageEvent) -> Result<()> {
+        self.batch.push(e);
+        if self.batch.len() < self.size {
+            return Ok(());
+        }
+        let full = std::mem::take(&mut self.batch);
+        if let Some(p) = &mut self.pool {
+            p.send(full)?;
+        } else if !store.is_pg() {
+            self.tally.add(commit(store, &full, self.now)?, full.len());
+        } else if let Some(first) = self.waiting.take() {
+            let writers = store.parallel_writers(PARALLEL_WRITERS)?;
+            let mut p = Writers::new(writers, self.now)
+                .ok_or_else(|| anyhow::anyhow!("no connection to write on"))?;
+            p.send(first)?;
+            p.send(full)?;
+            self.pool = Some(p);
+        } else {
+            self.waiting = Some(full);
+        }
+        Ok(())
+    }
+
+    /// Commits what is left, waits for the writers; what every batch did.
+    fn finish(mut self, store: &mut Store) -> Result<Tally> {
+        if let Some(mut p) = self.pool.take() {
+            p.send(std::mem::take(&mut self.batch))?;
+            self.tally.merge(p.finish()?);
+        }
+        if let Some(first) = self.waiting.take() {
+            self.tally
+                .add(commit(store, &first, self.now)?, first.len());
+        }
+        self.tally
+            .add(commit(store, &self.batch, self.now)?, self.batch.len());
+        Ok(self.tally)
+    }
 }
 
 /// How many conflicts an import lists (all are counted).
