@@ -214,19 +214,7 @@ pub fn import<R: Read + Seek + Send>(
         },
     )?;
     let tally = batches.finish(store)?;
-    let elapsed = started.elapsed();
-    let written = tally.written;
-    Ok(Outcome::Imported(Report {
-        read,
-        inserted: tally.inserted,
-        duplicates: written - tally.inserted - tally.conflicts,
-        conflicts: tally.conflicts,
-        first_conflicts: tally.first_conflicts,
-        rejected: skipped,
-        elapsed_ms: elapsed.as_millis(),
-        events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
-        rejects_file: None,
-    }))
+    Ok(Outcome::Imported(tally.report(read, skipped, started)))
 }
 
 /// The first pass without `--skip-invalid`: every line checked, nothing written; the refusal
@@ -323,6 +311,25 @@ impl Batches {
 
 /// How many conflicts an import lists (all are counted).
 pub const CONFLICTS_LISTED: usize = 10;
+
+impl Tally {
+    /// The import's report: `read` lines, `skipped` rejected, since `started`.
+    fn report(self, read: usize, skipped: usize, started: Instant) -> Report {
+        let elapsed = started.elapsed();
+        let written = self.written;
+        Report {
+            read,
+            inserted: self.inserted,
+            duplicates: written - self.inserted - self.conflicts,
+            conflicts: self.conflicts,
+            first_conflicts: self.first_conflicts,
+            rejected: skipped,
+            elapsed_ms: elapsed.as_millis(),
+            events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
+            rejects_file: None,
+        }
+    }
+}
 
 /// What committed batches did, summed.
 #[derive(Default)]
@@ -522,6 +529,30 @@ impl Resolver {
 /// Reads `input` to its end in chunks: a reader thread reads and parses the next chunks (on
 /// all cores) while this thread resolves each against the store and hands it to `each`.
 /// Returns the number of lines read.
+/// A parsed chunk with its keys resolved: events to write, and the lines rejected (in line
+/// order).
+fn resolve(store: &mut Store, resolver: &mut Resolver, mut parsed: Parsed) -> Result<Resolved> {
+    let mut rejects = std::mem::take(&mut parsed.rejects);
+    let raw = std::mem::take(&mut parsed.events);
+    let mut events = Vec::with_capacity(raw.len());
+    for (n, e) in raw {
+        match resolver.resolve(store, e)? {
+            Ok(ev) => events.push(ev),
+            Err(reason) => rejects.push(Reject {
+                line: n,
+                reason,
+                input: parsed.text(n),
+            }),
+        }
+    }
+    rejects.sort_by_key(|r| r.line);
+    Ok(Resolved {
+        events,
+        rejects,
+        bytes: parsed.bytes,
+    })
+}
+
 fn scan<R: Read + Send>(
     input: &mut R,
     opts: &Options,
@@ -553,30 +584,10 @@ fn scan<R: Read + Send>(
         let mut read = 0;
         let result = (|| -> Result<usize> {
             for parsed in rx.iter() {
-                let mut parsed = parsed.context("failed to read the input")?;
+                let parsed = parsed.context("failed to read the input")?;
                 read += parsed.lines;
-                let mut rejects = std::mem::take(&mut parsed.rejects);
-                let raw = std::mem::take(&mut parsed.events);
-                let mut events = Vec::with_capacity(raw.len());
-                for (n, e) in raw {
-                    match resolver.resolve(store, e)? {
-                        Ok(ev) => events.push(ev),
-                        Err(reason) => rejects.push(Reject {
-                            line: n,
-                            reason,
-                            input: parsed.text(n),
-                        }),
-                    }
-                }
-                rejects.sort_by_key(|r| r.line);
-                each(
-                    store,
-                    Resolved {
-                        events,
-                        rejects,
-                        bytes: parsed.bytes,
-                    },
-                )?;
+                let resolved = resolve(store, resolver, parsed)?;
+                each(store, resolved)?;
             }
             Ok(read)
         })();

@@ -429,19 +429,14 @@ pub struct ReconcileView {
 /// included; `only` narrows to one) with the meter's daily summaries, up to 8 customers read
 /// at once; `progress` counts customers.
 #[allow(clippy::too_many_arguments)]
-pub fn reconcile(
-    store: &mut Store,
-    rt: &tokio::runtime::Runtime,
-    stripe: &Stripe,
+/// Local daily totals per customer in `range`; customers the ledger sent for are compared
+/// too (a meter total with no local usage is a difference); only `only`, if given.
+fn local_days(
+    store: &Store,
     event_name: &str,
-    meter_id: &str,
-    range: (i64, i64),
+    (from, to): (i64, i64),
     only: Option<&str>,
-    progress: &indicatif::ProgressBar,
-) -> Result<ReconcileView> {
-    let (from, to) = range;
-    // Local daily totals per customer; customers the ledger sent for are compared too (a
-    // meter total with no local usage is a difference).
+) -> Result<BTreeMap<String, BTreeMap<i64, i64>>> {
     let mut local: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
     for (c, d, q) in store.daily_totals(from, to)? {
         local.entry(c).or_default().insert(d, q);
@@ -455,6 +450,45 @@ pub fn reconcile(
         local.retain(|k, _| k == c);
         local.entry(c.to_string()).or_default();
     }
+    Ok(local)
+}
+
+/// Compares a customer's local days with the meter's; the days compared.
+fn compare(
+    customer: &str,
+    days: &BTreeMap<i64, i64>,
+    remote: &BTreeMap<i64, f64>,
+    differences: &mut Vec<Difference>,
+) -> usize {
+    let all: BTreeSet<i64> = days.keys().chain(remote.keys()).copied().collect();
+    for &d in &all {
+        let l = days.get(&d).copied().unwrap_or(0);
+        let r = remote.get(&d).copied().unwrap_or(0.0);
+        if (l as f64 - r).abs() > 1e-9 {
+            differences.push(Difference {
+                customer_id: customer.to_string(),
+                day: d,
+                local: l,
+                stripe: r,
+                difference: l as f64 - r,
+            });
+        }
+    }
+    all.len()
+}
+
+pub fn reconcile(
+    store: &mut Store,
+    rt: &tokio::runtime::Runtime,
+    stripe: &Stripe,
+    event_name: &str,
+    meter_id: &str,
+    range: (i64, i64),
+    only: Option<&str>,
+    progress: &indicatif::ProgressBar,
+) -> Result<ReconcileView> {
+    let (from, to) = range;
+    let local = local_days(store, event_name, range, only)?;
     progress.set_length(local.len() as u64);
     let mut differences = Vec::new();
     let mut days_compared = 0;
@@ -475,21 +509,7 @@ pub fn reconcile(
         let summaries = summaries
             .with_context(|| format!("failed to read the meter summaries of {customer}"))?;
         let remote: BTreeMap<i64, f64> = summaries.iter().map(|s| (s.start, s.value)).collect();
-        let all: BTreeSet<i64> = days.keys().chain(remote.keys()).copied().collect();
-        for d in all {
-            days_compared += 1;
-            let l = days.get(&d).copied().unwrap_or(0);
-            let r = remote.get(&d).copied().unwrap_or(0.0);
-            if (l as f64 - r).abs() > 1e-9 {
-                differences.push(Difference {
-                    customer_id: customer.clone(),
-                    day: d,
-                    local: l,
-                    stripe: r,
-                    difference: l as f64 - r,
-                });
-            }
-        }
+        days_compared += compare(customer, days, &remote, &mut differences);
     }
     Ok(ReconcileView {
         event_name: event_name.to_string(),
