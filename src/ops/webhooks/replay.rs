@@ -44,6 +44,57 @@ pub struct Selection {
 
 /// A new run for `filter` and `to`, or the run `resume` names (with its own URL and
 /// selection; `to`, if given, must be that URL), with the events it has yet to deliver.
+/// What a resumed run was: its id, URL, selection, the events it delivered, and its options
+/// (what it was started with holds, unless given again).
+#[allow(clippy::type_complexity)]
+fn resumed_run(
+    events: &EventStore,
+    id: &str,
+    to: Option<&str>,
+    asked: RunOptions,
+) -> Result<(
+    String,
+    String,
+    Filter,
+    std::collections::HashSet<String>,
+    bool,
+    RunOptions,
+)> {
+    let run = events
+        .run(id)?
+        .ok_or_else(|| anyhow!("--resume {id}: no such replay run (see 'webhooks show EVT_ID' for the runs of an event)"))?;
+    if let Some(to) = to.filter(|to| *to != run.target) {
+        bail!(
+            "--to {to} differs from run {id}'s URL {}: leave --to out to resume, or start a new run",
+            run.target
+        );
+    }
+    let done = events.delivered(id)?;
+    let options = RunOptions {
+        include_unverified: asked.include_unverified || run.options.include_unverified,
+        rate: asked.rate.or(run.options.rate),
+    };
+    Ok((run.id, run.target, run.selection, done, true, options))
+}
+
+/// Refuses events that came in through `webhooks ingest` (never verified as Stripe's).
+fn refuse_unverified(rows: &[(EventRow, Vec<u8>)]) -> Result<()> {
+    let unverified: Vec<&str> = rows
+        .iter()
+        .filter(|(r, _)| r.source == "ingest")
+        .map(|(r, _)| r.id.as_str())
+        .collect();
+    if unverified.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "{} of the selected events came in through 'webhooks ingest' and were never verified as Stripe's ({}{}): replaying signs them with the endpoint secret; pass --include-unverified if you trust them, or narrow the selection",
+        unverified.len(),
+        unverified.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+        if unverified.len() > 3 { ", ..." } else { "" }
+    )
+}
+
 pub fn choose(
     events: &EventStore,
     resume: Option<&str>,
@@ -52,52 +103,17 @@ pub fn choose(
     asked: RunOptions,
 ) -> Result<Selection> {
     let (run_id, target, filter, done, resumed, options) = match resume {
-        Some(id) => {
-            let run = events
-                .run(id)?
-                .ok_or_else(|| anyhow!("--resume {id}: no such replay run (see 'webhooks show EVT_ID' for the runs of an event)"))?;
-            if let Some(to) = to.filter(|to| *to != run.target) {
-                bail!(
-                    "--to {to} differs from run {id}'s URL {}: leave --to out to resume, or start a new run",
-                    run.target
-                );
-            }
-            let done = events.delivered(id)?;
-            // What the run was started with holds, unless given again.
-            let options = RunOptions {
-                include_unverified: asked.include_unverified || run.options.include_unverified,
-                rate: asked.rate.or(run.options.rate),
-            };
-            (run.id, run.target, run.selection, done, true, options)
-        }
+        Some(id) => resumed_run(events, id, to, asked)?,
         None => {
             let to = to.ok_or_else(|| anyhow!("--to is required to start a replay"))?;
             let run_id = format!("rpl_{:016x}", rand::random::<u64>());
-            (
-                run_id,
-                to.to_string(),
-                filter,
-                Default::default(),
-                false,
-                asked,
-            )
+            let target = to.to_string();
+            (run_id, target, filter, Default::default(), false, asked)
         }
     };
     let rows = select(events, &filter)?;
     if !options.include_unverified {
-        let unverified: Vec<&str> = rows
-            .iter()
-            .filter(|(r, _)| r.source == "ingest")
-            .map(|(r, _)| r.id.as_str())
-            .collect();
-        if !unverified.is_empty() {
-            bail!(
-                "{} of the selected events came in through 'webhooks ingest' and were never verified as Stripe's ({}{}): replaying signs them with the endpoint secret; pass --include-unverified if you trust them, or narrow the selection",
-                unverified.len(),
-                unverified.iter().take(3).copied().collect::<Vec<_>>().join(", "),
-                if unverified.len() > 3 { ", ..." } else { "" }
-            );
-        }
+        refuse_unverified(&rows)?;
     }
     let selected = rows.len();
     let to_send: Vec<(EventRow, Vec<u8>)> = rows
@@ -132,6 +148,43 @@ pub struct Settings {
     /// Deliveries per second at most.
     pub rate: Option<f64>,
     pub timeout: Duration,
+}
+
+/// Records deliveries in groups (so a large replay is not one commit per event), and counts
+/// them.
+struct Recorder<'a> {
+    events: &'a mut EventStore,
+    pending: Vec<Delivery>,
+    last_flush: Instant,
+    error: Option<anyhow::Error>,
+    /// Delivered, failed.
+    counts: (usize, usize),
+}
+
+impl<'a> Recorder<'a> {
+    fn add(&mut self, d: Delivery) {
+        match d.ok {
+            true => self.counts.0 += 1,
+            false => self.counts.1 += 1,
+        }
+        self.pending.push(d);
+        if self.pending.len() >= 512 || self.last_flush.elapsed().as_millis() >= 200 {
+            if let Err(e) = self.events.record_deliveries(&self.pending) {
+                self.error.get_or_insert(e);
+            }
+            self.pending.clear();
+            self.last_flush = Instant::now();
+        }
+    }
+
+    /// Records what is left; the first recording error, if any.
+    fn finish(self) -> Result<(&'a mut EventStore, (usize, usize))> {
+        self.events.record_deliveries(&self.pending)?;
+        if let Some(e) = self.error {
+            return Err(e.context("failed to record replay deliveries"));
+        }
+        Ok((self.events, self.counts))
+    }
 }
 
 /// What the audit log says of a run, before anything is sent.
@@ -213,36 +266,23 @@ pub async fn run(
         timeout: settings.timeout,
     };
     let started = Instant::now();
-    let (mut delivered, mut failed) = (0usize, 0usize);
-    let mut pending: Vec<Delivery> = Vec::new();
-    let mut last_flush = Instant::now();
-    let mut store_error: Option<anyhow::Error> = None;
+    let mut rec = Recorder {
+        events,
+        pending: Vec::new(),
+        last_flush: Instant::now(),
+        error: None,
+        counts: (0, 0),
+    };
     let mut stopped = false;
     replay::run(plan, jobs, |d| {
-        if d.ok {
-            delivered += 1;
-        } else {
-            failed += 1;
-        }
         progress.inc(1);
         let flow = on_delivery(&d);
-        pending.push(d);
-        // Deliveries are recorded in groups, so a large replay is not one commit per event.
-        if pending.len() >= 512 || last_flush.elapsed().as_millis() >= 200 {
-            if let Err(e) = events.record_deliveries(&pending) {
-                store_error.get_or_insert(e);
-            }
-            pending.clear();
-            last_flush = Instant::now();
-        }
+        rec.add(d);
         stopped |= flow.is_break();
         flow
     })
     .await;
-    events.record_deliveries(&pending)?;
-    if let Some(e) = store_error {
-        return Err(e.context("failed to record replay deliveries"));
-    }
+    let (events, (delivered, failed)) = rec.finish()?;
     if stopped {
         bail!("the replay was stopped");
     }
