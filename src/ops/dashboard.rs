@@ -278,6 +278,30 @@ pub fn usage_section(
     section(store, config, &customers, report, q, now)
 }
 
+/// Sorts the rows by share of quota (then use, then id) and gives the first [`CHARTED`] their
+/// series; how many are charted.
+fn chart(store: &Store, rows: &mut [UsageRow], now: i64) -> Result<usize> {
+    rows.sort_by(|a, b| {
+        let share = |r: &UsageRow| r.percent.unwrap_or(f64::NEG_INFINITY);
+        share(b)
+            .total_cmp(&share(a))
+            .then(b.used.cmp(&a.used))
+            .then_with(|| a.who.customer_id.cmp(&b.who.customer_id))
+    });
+    let charted = rows.len().min(CHARTED);
+    for r in rows.iter_mut().take(charted) {
+        let subject = r
+            .key_id
+            .as_deref()
+            .map_or(("customer", r.who.customer_id.as_str()), |k| ("key", k));
+        let days = report::exact_days(store, subject, (r.period_start, r.period_end))?;
+        let s = series::series(&days, (r.period_start, r.period_end), r.quota, now);
+        r.quota_reached = s.quota_reached;
+        r.series = Some(s);
+    }
+    Ok(charted)
+}
+
 fn section(
     store: &Store,
     config: &Config,
@@ -318,24 +342,7 @@ fn section(
             series: None,
         });
     }
-    rows.sort_by(|a, b| {
-        let share = |r: &UsageRow| r.percent.unwrap_or(f64::NEG_INFINITY);
-        share(b)
-            .total_cmp(&share(a))
-            .then(b.used.cmp(&a.used))
-            .then_with(|| a.who.customer_id.cmp(&b.who.customer_id))
-    });
-    let charted = rows.len().min(CHARTED);
-    for r in rows.iter_mut().take(charted) {
-        let subject = r
-            .key_id
-            .as_deref()
-            .map_or(("customer", r.who.customer_id.as_str()), |k| ("key", k));
-        let days = report::exact_days(store, subject, (r.period_start, r.period_end))?;
-        let s = series::series(&days, (r.period_start, r.period_end), r.quota, now);
-        r.quota_reached = s.quota_reached;
-        r.series = Some(s);
-    }
+    let charted = chart(store, &mut rows, now)?;
     let period = match q.range {
         Some((from, to)) => format!(
             "{}..{}",
@@ -352,12 +359,13 @@ fn section(
     })
 }
 
-fn subscribers(
+/// Subscriptions `past_due` or `unpaid`, with their dunning state, the oldest failure first.
+fn at_risk(
     store: &Store,
     config: &Config,
     customers: &HashMap<String, Customer>,
     now: i64,
-) -> Result<SubscribersSection> {
+) -> Result<Vec<AtRisk>> {
     let mut at_risk = Vec::new();
     for (customer, cur) in store.current_subscriptions()? {
         if !matches!(cur.row.status.as_str(), "past_due" | "unpaid") {
@@ -389,8 +397,16 @@ fn subscribers(
             .cmp(&b.payment_failed_at)
             .then_with(|| a.who.customer_id.cmp(&b.who.customer_id))
     });
+    Ok(at_risk)
+}
+
+/// Trials that end within [`TRIAL_DAYS`] days, soonest first.
+fn trials_ending(
+    subs: &[crate::billing::MirrorRow],
+    customers: &HashMap<String, Customer>,
+    now: i64,
+) -> Vec<TrialEnding> {
     let until = now.saturating_add(TRIAL_DAYS * DAY);
-    let subs = store.subscriptions(None)?;
     let mut trials_ending: Vec<TrialEnding> = subs
         .iter()
         .filter(|s| {
@@ -404,6 +420,18 @@ fn subscribers(
         })
         .collect();
     trials_ending.sort_by_key(|t| (t.trial_end, t.subscription_id.clone()));
+    trials_ending
+}
+
+fn subscribers(
+    store: &Store,
+    config: &Config,
+    customers: &HashMap<String, Customer>,
+    now: i64,
+) -> Result<SubscribersSection> {
+    let at_risk = at_risk(store, config, customers, now)?;
+    let subs = store.subscriptions(None)?;
+    let trials_ending = trials_ending(&subs, customers, now);
     // Counted from the mirror, as "at risk" is: every subscription that has not ended
     // (`unpaid` and `paused` included, which revenue leaves out of its subscribers).
     let mut counts: std::collections::BTreeMap<(String, String), u64> = Default::default();

@@ -59,6 +59,33 @@ pub struct HistoryBackfill {
 /// How far back Stripe lists events.
 const EVENT_WINDOW: i64 = 30 * 86_400;
 
+/// The state a subscription began in: before the first event, that event's object with its
+/// previous attributes; else (no event in the window) what it is now, begun as it would have
+/// (incomplete, trialing or active).
+fn began_as(first: Option<&serde_json::Value>, now_row: &MirrorRow, tiers: &TierMap) -> MirrorRow {
+    let mut start = match first {
+        Some(e) => {
+            let mut object = e["data"]["object"].clone();
+            if let Some(prev) = e["data"]["previous_attributes"].as_object() {
+                for (k, v) in prev {
+                    object[k] = v.clone();
+                }
+            }
+            crate::stripe::subscription_from_json(&object)
+                .map(|s| MirrorRow::of(&s, tiers))
+                .unwrap_or_else(|_| now_row.clone())
+        }
+        None => now_row.clone(),
+    };
+    let began = match start.status.as_str() {
+        "incomplete" | "incomplete_expired" => "incomplete",
+        "trialing" => "trialing",
+        _ => "active",
+    };
+    start.status = began.to_string();
+    start
+}
+
 /// A subscription's changes as Stripe tells them, oldest first: before the window of events,
 /// from its own timestamps (its start date, then canceled or ended); within it, one state per
 /// `customer.subscription.*` event (the state before the first event from its
@@ -81,29 +108,9 @@ fn timeline(
     let first = events.first();
     let created_by_event = first.is_some_and(|e| e["type"] == "customer.subscription.created");
     if !created_by_event {
-        // The state it began in: before the first event, its previous attributes; else (no
-        // event in the window) what it is now, begun as it would have.
-        let mut start = match first {
-            Some(e) => {
-                let mut object = e["data"]["object"].clone();
-                if let Some(prev) = e["data"]["previous_attributes"].as_object() {
-                    for (k, v) in prev {
-                        object[k] = v.clone();
-                    }
-                }
-                crate::stripe::subscription_from_json(&object)
-                    .map(|s| MirrorRow::of(&s, tiers))
-                    .unwrap_or_else(|_| now_row.clone())
-            }
-            None => now_row.clone(),
-        };
-        let began = match start.status.as_str() {
-            "incomplete" | "incomplete_expired" => "incomplete",
-            "trialing" => "trialing",
-            _ => "active",
-        };
-        start.status = began.to_string();
-        push(sub.start_date.min(sub.created), start.clone());
+        let start = began_as(first.copied(), &now_row, tiers);
+        let began = start.status.clone();
+        push(sub.start_date.min(sub.created), start);
         if first.is_none() && now_row.status != began {
             // Ended before the window: when it did, if Stripe says.
             let ended = match now_row.status.as_str() {

@@ -85,6 +85,30 @@ pub async fn run(
     }
 }
 
+/// What an answer (or its absence) says: the status, whether it was delivered, and an
+/// excerpt. An answer cut off is no answer: the receiver may have died before deciding.
+fn judged(
+    outcome: Result<(u16, Vec<u8>, Option<String>), String>,
+) -> (Option<u16>, bool, Option<String>) {
+    match outcome {
+        Ok((status, body, cut)) => {
+            let mut text: String = String::from_utf8_lossy(&body)
+                .chars()
+                .take(EXCERPT_CHARS)
+                .collect();
+            if let Some(why) = &cut {
+                text = format!(
+                    "the answer was cut off after {} bytes ({why}): {text}",
+                    body.len()
+                );
+            }
+            let ok = (200..300).contains(&status) && cut.is_none();
+            (Some(status), ok, (!text.is_empty()).then_some(text))
+        }
+        Err(e) => (None, false, Some(e.chars().take(EXCERPT_CHARS).collect())),
+    }
+}
+
 async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) -> Delivery {
     let attempted_at_ms = crate::clock::now_ms();
     let started = Instant::now();
@@ -116,27 +140,7 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
         },
     };
     let latency_ms = started.elapsed().as_millis() as i64;
-    let (http_status, ok, excerpt) = match outcome {
-        Ok((status, body, cut)) => {
-            let mut text: String = String::from_utf8_lossy(&body)
-                .chars()
-                .take(EXCERPT_CHARS)
-                .collect();
-            // An answer cut off is no answer: the receiver may have died before deciding.
-            if let Some(why) = &cut {
-                text = format!(
-                    "the answer was cut off after {} bytes ({why}): {text}",
-                    body.len()
-                );
-            }
-            (
-                Some(status),
-                (200..300).contains(&status) && cut.is_none(),
-                (!text.is_empty()).then_some(text),
-            )
-        }
-        Err(e) => (None, false, Some(e.chars().take(EXCERPT_CHARS).collect())),
-    };
+    let (http_status, ok, excerpt) = judged(outcome);
     Delivery {
         run_id: plan.run_id.clone(),
         event_id: job.event_id.clone(),
