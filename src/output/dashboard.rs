@@ -148,110 +148,127 @@ fn revenue(r: &RevenueSection) -> String {
         s.push_str("<p>No paying subscriptions.</p>");
     }
     for c in &snap.currencies {
-        let cur = c.currency.as_str();
-        let _ = write!(
-            s,
-            "<h3>{}</h3><div class=\"cards\"><div class=\"card\">MRR<b>{}</b></div><div class=\"card\">Paying customers<b>{}</b></div><div class=\"card\">ARPA<b>{}</b></div><div class=\"card\">Trials (not MRR)<b>{}</b></div></div>",
-            escape(&cur.to_uppercase()),
-            money(c.mrr, cur),
-            group(c.paying_customers),
-            money(c.arpa, cur),
-            group(c.trials.subscriptions)
-        );
-        s.push_str("<table class=\"mrr\">");
-        s.push_str(&thead(&[
-            ("Tier", false),
-            ("Subscriptions", true),
-            ("MRR", true),
-        ]));
-        s.push_str("<tbody>");
-        for t in &c.tiers {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(&t.tier),
-                group(t.subscriptions),
-                money(t.mrr, cur)
-            );
-        }
-        let _ = write!(
-            s,
-            "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
-            group(c.tiers.iter().map(|t| t.subscriptions).sum()),
-            money(c.mrr, cur)
-        );
-        let mut tiers: Vec<String> = r
-            .months
-            .months
-            .iter()
-            .flat_map(|m| m.snapshot.currencies.iter())
-            .filter(|x| x.currency == cur)
-            .flat_map(|x| x.tiers.iter().map(|t| t.tier.clone()))
-            .collect();
-        tiers.sort();
-        tiers.dedup();
-        s.push_str(&super::revenue::stacked(
-            &format!(
-                "MRR, last {} months, stacked by tier ({})",
-                r.months.months.len(),
-                cur.to_uppercase()
-            ),
-            &r.months,
-            cur,
-            &tiers,
-            &|t| t.mrr,
-            &|v| money(v, cur),
-        ));
+        revenue_in(&mut s, r, c);
     }
     if !r.now.movements.is_empty() {
-        let _ = write!(
-            s,
-            "<h3>Movements in {}</h3><table class=\"movements\">",
-            escape(&r.now.month)
-        );
-        s.push_str(&thead(&[
-            ("Currency", false),
-            ("Start MRR", true),
-            ("New", true),
-            ("Expansion", true),
-            ("Contraction", true),
-            ("Churn", true),
-            ("Reactivation", true),
-            ("Net", true),
-            ("End MRR", true),
-        ]));
-        s.push_str("<tbody>");
-        for m in &r.now.movements {
-            let cur = m.currency.as_str();
-            let mv = |x: &crate::revenue::Move, sign: &str| {
-                format!(
-                    "<td class=\"n\">{sign}{} <span class=\"note\">({})</span></td>",
-                    money(x.mrr, cur),
-                    group(x.customers)
-                )
-            };
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=\"n\">{}</td>{}{}{}{}{}<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(&cur.to_uppercase()),
-                money(m.start_mrr, cur),
-                mv(&m.new, "+"),
-                mv(&m.expansion, "+"),
-                mv(&m.contraction, "−"),
-                mv(&m.churn, "−"),
-                mv(&m.reactivation, "+"),
-                money(m.net, cur),
-                money(m.end_mrr, cur)
-            );
-        }
-        s.push_str("</tbody></table>");
+        movements(&mut s, r);
     }
     s
 }
 
+/// One currency's cards, MRR by tier, and chart of the last months.
+fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::revenue::CurrencyMrr) {
+    let cur = c.currency.as_str();
+    let _ = write!(
+        s,
+        "<h3>{}</h3><div class=\"cards\"><div class=\"card\">MRR<b>{}</b></div><div class=\"card\">Paying customers<b>{}</b></div><div class=\"card\">ARPA<b>{}</b></div><div class=\"card\">Trials (not MRR)<b>{}</b></div></div>",
+        escape(&cur.to_uppercase()),
+        money(c.mrr, cur),
+        group(c.paying_customers),
+        money(c.arpa, cur),
+        group(c.trials.subscriptions)
+    );
+    s.push_str("<table class=\"mrr\">");
+    s.push_str(&thead(&[
+        ("Tier", false),
+        ("Subscriptions", true),
+        ("MRR", true),
+    ]));
+    s.push_str("<tbody>");
+    for t in &c.tiers {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&t.tier),
+            group(t.subscriptions),
+            money(t.mrr, cur)
+        );
+    }
+    let _ = write!(
+        s,
+        "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
+        group(c.tiers.iter().map(|t| t.subscriptions).sum()),
+        money(c.mrr, cur)
+    );
+    let mut tiers: Vec<String> = r
+        .months
+        .months
+        .iter()
+        .flat_map(|m| m.snapshot.currencies.iter())
+        .filter(|x| x.currency == cur)
+        .flat_map(|x| x.tiers.iter().map(|t| t.tier.clone()))
+        .collect();
+    tiers.sort();
+    tiers.dedup();
+    s.push_str(&super::revenue::stacked(
+        &format!(
+            "MRR, last {} months, stacked by tier ({})",
+            r.months.months.len(),
+            cur.to_uppercase()
+        ),
+        &r.months,
+        cur,
+        &tiers,
+        &|t| t.mrr,
+        &|v| money(v, cur),
+    ));
+}
+
+/// The month's movements, a row per currency.
+fn movements(s: &mut String, r: &RevenueSection) {
+    let _ = write!(
+        s,
+        "<h3>Movements in {}</h3><table class=\"movements\">",
+        escape(&r.now.month)
+    );
+    s.push_str(&thead(&[
+        ("Currency", false),
+        ("Start MRR", true),
+        ("New", true),
+        ("Expansion", true),
+        ("Contraction", true),
+        ("Churn", true),
+        ("Reactivation", true),
+        ("Net", true),
+        ("End MRR", true),
+    ]));
+    s.push_str("<tbody>");
+    for m in &r.now.movements {
+        let cur = m.currency.as_str();
+        let mv = |x: &crate::revenue::Move, sign: &str| {
+            format!(
+                "<td class=\"n\">{sign}{} <span class=\"note\">({})</span></td>",
+                money(x.mrr, cur),
+                group(x.customers)
+            )
+        };
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{}</td>{}{}{}{}{}<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&cur.to_uppercase()),
+            money(m.start_mrr, cur),
+            mv(&m.new, "+"),
+            mv(&m.expansion, "+"),
+            mv(&m.contraction, "−"),
+            mv(&m.churn, "−"),
+            mv(&m.reactivation, "+"),
+            money(m.net, cur),
+            money(m.end_mrr, cur)
+        );
+    }
+    s.push_str("</tbody></table>");
+}
+
 fn subscribers(sub: &SubscribersSection) -> String {
     let mut s = String::new();
-    // Counts: a row per tier, a column per status.
+    counts(&mut s, sub);
+    at_risk(&mut s, sub);
+    trials(&mut s, sub);
+    s
+}
+
+/// Counts: a row per tier, a column per status.
+fn counts(s: &mut String, sub: &SubscribersSection) {
     let mut statuses: Vec<&str> = sub.counts.iter().map(|c| c.status.as_str()).collect();
     statuses.sort_unstable();
     statuses.dedup();
@@ -282,6 +299,10 @@ fn subscribers(sub: &SubscribersSection) -> String {
         }
         s.push_str("</tbody></table>");
     }
+}
+
+/// Subscriptions past due or unpaid, with their dunning state.
+fn at_risk(s: &mut String, sub: &SubscribersSection) {
     let _ = write!(
         s,
         "<h3>At risk: past due and unpaid ({})</h3>",
@@ -322,6 +343,10 @@ fn subscribers(sub: &SubscribersSection) -> String {
         }
         s.push_str("</tbody></table>");
     }
+}
+
+/// Trials ending soon.
+fn trials(s: &mut String, sub: &SubscribersSection) {
     let _ = write!(
         s,
         "<h3>Trials ending within {} days ({})</h3>",
@@ -351,7 +376,6 @@ fn subscribers(sub: &SubscribersSection) -> String {
         }
         s.push_str("</tbody></table>");
     }
-    s
 }
 
 fn reached_text(r: Option<QuotaReached>) -> String {
@@ -480,12 +504,18 @@ fn nice(v: f64) -> f64 {
 /// quarter of the plot), quota line, today, projection, and where the quota is reached.
 pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
     let (w, h) = (720.0, 250.0);
-    let (x0, y0, x1, y1) = (70.0, 14.0, 700.0, 206.0);
-    let span = ((s.to - s.from) as f64).max(1.0);
     let projected = s.projection.map_or(0, |(_, (_, v))| v);
     let top = nice((s.used.max(projected).max(0) as f64).max(s.quota.unwrap_or(0) as f64) * 1.05);
-    let x = |t: i64| x0 + ((t - s.from) as f64 / span).clamp(0.0, 1.0) * (x1 - x0);
-    let y = |v: f64| y1 - (v / top).clamp(0.0, 1.0) * (y1 - y0);
+    let p = Plot {
+        x0: 70.0,
+        y0: 14.0,
+        x1: 700.0,
+        y1: 206.0,
+        from: s.from,
+        span: ((s.to - s.from) as f64).max(1.0),
+        top,
+    };
+    let (x0, y0, x1, y1) = (p.x0, p.y0, p.x1, p.y1);
     let mut o = String::with_capacity(6_000);
     let _ = write!(
         o,
@@ -495,11 +525,42 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
         s.end,
         escape(title)
     );
-    y_grid(&mut o, (x0, x1), &quarters(top), &y, &|v| {
+    y_grid(&mut o, (x0, x1), &quarters(top), &|v| p.y(v), &|v| {
         group(v.round() as u64)
     });
     y_title(&mut o, (y0 + y1) / 2.0, "API calls, cumulative");
-    // The x axis: the period's first day and every seventh after it, and its end.
+    x_axis(&mut o, &p, s, h);
+    day_bars(&mut o, &p, s);
+    quota_line(&mut o, &p, s);
+    usage_lines(&mut o, &p, s);
+    o.push_str("</svg>");
+    o
+}
+
+/// A usage chart's plot box and scales: time across, calls up.
+struct Plot {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    from: i64,
+    span: f64,
+    top: f64,
+}
+
+impl Plot {
+    fn x(&self, t: i64) -> f64 {
+        self.x0 + ((t - self.from) as f64 / self.span).clamp(0.0, 1.0) * (self.x1 - self.x0)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        self.y1 - (v / self.top).clamp(0.0, 1.0) * (self.y1 - self.y0)
+    }
+}
+
+/// The x axis: the period's first day and every seventh after it, and its end.
+fn x_axis(o: &mut String, p: &Plot, s: &Series, h: f64) {
+    let (x0, x1, y1) = (p.x0, p.x1, p.y1);
     let mut t = s.from;
     while t < s.to {
         let _ = write!(
@@ -508,7 +569,7 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
             y1 + 4.0,
             y1 + 16.0,
             &utc_date(t)[5..],
-            xx = x(t)
+            xx = p.x(t)
         );
         t = t.saturating_add(7 * DAY);
     }
@@ -520,11 +581,15 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
         (x0 + x1) / 2.0,
         h - 4.0
     );
-    // Daily bars, on a scale of their own: the busiest day fills a quarter of the plot.
+}
+
+/// Daily bars, on a scale of their own: the busiest day fills a quarter of the plot.
+fn day_bars(o: &mut String, p: &Plot, s: &Series) {
+    let (x0, y0, y1) = (p.x0, p.y0, p.y1);
     let busiest = s.days.iter().map(|&(_, q)| q).max().unwrap_or(0).max(1) as f64;
     o.push_str("<g class=\"days\">");
     for &(day, q) in &s.days {
-        let (a, b) = (x(day.max(s.from)), x(day.saturating_add(DAY).min(s.to)));
+        let (a, b) = (p.x(day.max(s.from)), p.x(day.saturating_add(DAY).min(s.to)));
         let bh = (q.max(0) as f64 / busiest) * (y1 - y0) / 4.0;
         let _ = write!(
             o,
@@ -546,8 +611,13 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
             count(busiest as i64)
         );
     }
+}
+
+/// The quota, a dashed line across.
+fn quota_line(o: &mut String, p: &Plot, s: &Series) {
+    let (x0, x1) = (p.x0, p.x1);
     if let Some(q) = s.quota {
-        let qy = y(q as f64);
+        let qy = p.y(q as f64);
         let _ = write!(
             o,
             "<line class=\"quota\" x1=\"{x0}\" x2=\"{x1}\" y1=\"{qy:.1}\" y2=\"{qy:.1}\" stroke-dasharray=\"4 3\" data-value=\"{q}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">quota {}</text>",
@@ -556,10 +626,16 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
             group(q)
         );
     }
+}
+
+/// The cumulative line, the projection to the period end with the "today" marker, and the
+/// point where the quota was or would be reached.
+fn usage_lines(o: &mut String, p: &Plot, s: &Series) {
+    let (y0, y1) = (p.y0, p.y1);
     let points: Vec<String> = s
         .steps
         .iter()
-        .map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v as f64)))
+        .map(|&(t, v)| format!("{:.1},{:.1}", p.x(t), p.y(v as f64)))
         .collect();
     let _ = write!(
         o,
@@ -571,13 +647,13 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
         let _ = write!(
             o,
             "<polyline class=\"projection\" stroke-dasharray=\"6 4\" points=\"{:.1},{:.1} {:.1},{:.1}\"><title>projected to the period end at the current rate: {}</title></polyline>",
-            x(ta),
-            y(va as f64),
-            x(tb),
-            y(vb as f64),
+            p.x(ta),
+            p.y(va as f64),
+            p.x(tb),
+            p.y(vb as f64),
             count(vb)
         );
-        let tx = x(s.end);
+        let tx = p.x(s.end);
         let _ = write!(
             o,
             "<line class=\"today\" x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{y0}\" y2=\"{y1}\" stroke-dasharray=\"2 2\" data-t=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">today</text>",
@@ -590,15 +666,13 @@ pub(super) fn usage_svg(id: &str, title: &str, s: &Series) -> String {
         let t = match r {
             QuotaReached::Reached(t) | QuotaReached::Projected(t) => t,
         };
-        let (cx, cy) = (x(t.max(s.from)), y(q as f64));
+        let (cx, cy) = (p.x(t.max(s.from)), p.y(q as f64));
         let _ = write!(
             o,
             "<circle class=\"quota-reached\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" data-t=\"{t}\"><title>quota {}</title></circle>",
             reached_text(Some(r))
         );
     }
-    o.push_str("</svg>");
-    o
 }
 
 fn keys(k: &KeysSection) -> String {
@@ -672,6 +746,14 @@ fn outcome(d: &crate::ops::dashboard::DayOutcomes, name: &str) -> i64 {
 }
 
 fn webhooks(wh: &WebhooksSection) -> String {
+    let mut s = webhook_chart(wh);
+    outcome_table(&mut s, wh);
+    failed_events(&mut s, wh);
+    s
+}
+
+/// The chart of the last days by outcome, stacked, with its legend.
+fn webhook_chart(wh: &WebhooksSection) -> String {
     let (w, h, left, bottom) = (720.0, 220.0, 70.0, 36.0);
     let totals: Vec<i64> = wh
         .days
@@ -731,6 +813,11 @@ fn webhooks(wh: &WebhooksSection) -> String {
         );
     }
     s.push_str("</div></figure>");
+    s
+}
+
+/// The same days as a table.
+fn outcome_table(s: &mut String, wh: &WebhooksSection) {
     s.push_str("<table class=\"outcomes\">");
     let mut cols: Vec<(&str, bool)> = vec![("Day", false)];
     cols.extend(OUTCOMES.iter().map(|(n, _)| (*n, true)));
@@ -744,10 +831,14 @@ fn webhooks(wh: &WebhooksSection) -> String {
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table>");
+}
+
+/// The failed events, newest first.
+fn failed_events(s: &mut String, wh: &WebhooksSection) {
     let _ = write!(s, "<h3>Failed ({})</h3>", count(wh.failed_total));
     if wh.failed.is_empty() {
         s.push_str("<p>None.</p>");
-        return s;
+        return;
     }
     s.push_str("<table class=\"sortable failed\">");
     s.push_str(&thead(&[
@@ -775,7 +866,6 @@ fn webhooks(wh: &WebhooksSection) -> String {
             wh.failed.len()
         );
     }
-    s
 }
 
 #[cfg(test)]

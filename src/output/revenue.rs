@@ -267,6 +267,50 @@ const PALETTE: &[&str] = &[
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
 ];
 
+/// One month's bar of a stacked chart.
+struct Bar<'a> {
+    x: f64,
+    bw: f64,
+    month: &'a str,
+    y: &'a dyn Fn(f64) -> f64,
+    label: &'a dyn Fn(i64) -> String,
+}
+
+impl Bar<'_> {
+    /// A segment per tier with a value, stacked from the bottom in tier order.
+    fn segments(
+        &self,
+        svg: &mut String,
+        c: &crate::revenue::CurrencyMrr,
+        tiers: &[String],
+        value: &dyn Fn(&crate::revenue::TierMrr) -> i64,
+    ) {
+        let (x, y, month) = (self.x, self.y, self.month);
+        let mut base = 0.0;
+        for (ti, tier) in tiers.iter().enumerate() {
+            let v = c.tiers.iter().find(|t| &t.tier == tier).map_or(0, value) as f64;
+            if v <= 0.0 {
+                continue;
+            }
+            svg.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" data-month=\"{}\" data-tier=\"{}\" data-value=\"{}\"><title>{} {}: {}</title></rect>",
+                x + 2.0,
+                y(base + v),
+                (self.bw - 4.0).max(1.0),
+                y(base) - y(base + v),
+                PALETTE[ti % PALETTE.len()],
+                month,
+                escape(tier),
+                v as i64,
+                month,
+                escape(tier),
+                escape(&(self.label)(v as i64))
+            ));
+            base += v;
+        }
+    }
+}
+
 /// One stacked bar chart: a bar per month, a segment per tier; `value` picks what is stacked.
 pub(super) fn stacked(
     title: &str,
@@ -307,33 +351,20 @@ pub(super) fn stacked(
     );
     for (i, m) in r.months.iter().enumerate() {
         let x = left + i as f64 * bw;
-        let mut base = 0.0;
         if let Some(c) = m
             .snapshot
             .currencies
             .iter()
             .find(|c| c.currency == currency)
         {
-            for (ti, tier) in tiers.iter().enumerate() {
-                let v = c.tiers.iter().find(|t| &t.tier == tier).map_or(0, value) as f64;
-                if v > 0.0 {
-                    svg.push_str(&format!(
-                        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" data-month=\"{}\" data-tier=\"{}\" data-value=\"{}\"><title>{} {}: {}</title></rect>",
-                        x + 2.0,
-                        y(base + v),
-                        (bw - 4.0).max(1.0),
-                        y(base) - y(base + v),
-                        PALETTE[ti % PALETTE.len()],
-                        m.month,
-                        escape(tier),
-                        v as i64,
-                        m.month,
-                        escape(tier),
-                        escape(&label(v as i64))
-                    ));
-                    base += v;
-                }
-            }
+            let bar = Bar {
+                x,
+                bw,
+                month: &m.month,
+                y: &y,
+                label,
+            };
+            bar.segments(&mut svg, c, tiers, value);
         }
         svg.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
