@@ -85,6 +85,41 @@ impl Stripe {
             .await
     }
 
+    /// A price replaced: the new one created with a marker (so the next run can finish the
+    /// job if this one stops half-way), the old one archived, the marker cleared.
+    async fn replace_price(
+        &self,
+        product: &str,
+        spec: &crate::catalog::PriceSpec,
+        metadata: &std::collections::BTreeMap<String, String>,
+        old: &str,
+        meter: Option<&str>,
+    ) -> Result<Vec<Written>, Error> {
+        let (spec_json, meta_json) = (json(spec), json(metadata));
+        let step =
+            |s: &str| idempotency_key(&["replace-price", old, product, &spec_json, &meta_json, s]);
+        let mut marked = metadata.clone();
+        marked.insert(META_REPLACES.into(), old.to_string());
+        let new = self
+            .create_price(product, spec, &marked, true, meter, &step("create"))
+            .await?;
+        let archived = self.archive_price(old, &step("archive")).await?;
+        let cleared = self
+            .set_price_metadata(&new.id, META_REPLACES, "", &step("clear"))
+            .await?;
+        Ok(vec![Written::Price(archived), Written::Price(cleared)])
+    }
+
+    /// A replacement a run left half-way: the old price archived, the marker cleared.
+    async fn finish_replace(&self, id: &str, old: &str) -> Result<Vec<Written>, Error> {
+        let key = |step: &str| idempotency_key(&["finish-replace", id, old, step]);
+        let archived = self.archive_price(old, &key("archive")).await?;
+        let cleared = self
+            .set_price_metadata(id, META_REPLACES, "", &key("clear"))
+            .await?;
+        Ok(vec![Written::Price(archived), Written::Price(cleared)])
+    }
+
     /// Applies one action and returns what it wrote, as Stripe answered. Every POST carries a
     /// key derived from the desired state, so repeating the step (after a crash or a lost
     /// response) cannot create a second object. `meter` is the catalog meter's id (known from
@@ -137,27 +172,8 @@ impl Stripe {
                 old,
                 ..
             } => {
-                let step = |s: &str| {
-                    idempotency_key(&[
-                        "replace-price",
-                        old,
-                        product,
-                        &json(spec),
-                        &json(metadata),
-                        s,
-                    ])
-                };
-                // The marker lets the next run finish the job if this one stops half-way.
-                let mut marked = metadata.clone();
-                marked.insert(META_REPLACES.into(), old.clone());
-                let new = self
-                    .create_price(product, spec, &marked, true, meter, &step("create"))
-                    .await?;
-                let archived = self.archive_price(old, &step("archive")).await?;
-                let cleared = self
-                    .set_price_metadata(&new.id, META_REPLACES, "", &step("clear"))
-                    .await?;
-                vec![Written::Price(archived), Written::Price(cleared)]
+                self.replace_price(product, spec, metadata, old, meter)
+                    .await?
             }
             Action::UpdatePrice {
                 id,
@@ -177,23 +193,7 @@ impl Stripe {
                     self.update_price(id, spec, metadata, &key).await?,
                 )]
             }
-            Action::FinishReplace { id, old, .. } => {
-                let archived = self
-                    .archive_price(
-                        old,
-                        &idempotency_key(&["finish-replace", id, old, "archive"]),
-                    )
-                    .await?;
-                let cleared = self
-                    .set_price_metadata(
-                        id,
-                        META_REPLACES,
-                        "",
-                        &idempotency_key(&["finish-replace", id, old, "clear"]),
-                    )
-                    .await?;
-                vec![Written::Price(archived), Written::Price(cleared)]
-            }
+            Action::FinishReplace { id, old, .. } => self.finish_replace(id, old).await?,
             Action::ArchivePrice { id, .. } => vec![Written::Price(
                 self.archive_price(id, &idempotency_key(&["archive-price", id]))
                     .await?,

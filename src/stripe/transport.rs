@@ -262,25 +262,9 @@ impl Inner {
             p.wait().await;
         }
         self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut builder = hyper::Request::builder()
-            .method(method.clone())
-            .uri(url)
-            .header(AUTHORIZATION, self.auth.clone())
-            .header(USER_AGENT, concat!("billctl/", env!("CARGO_PKG_VERSION")))
-            .header("stripe-version", stripe_client_core::VERSION.as_str());
-        if !body.is_empty() {
-            builder = builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-        }
-        if let Some(k) = key {
-            builder = builder.header("idempotency-key", k);
-        }
-        let request = match builder.body(Full::new(body)) {
+        let request = match self.request(method, url, body, key) {
             Ok(r) => r,
-            Err(e) => {
-                return Attempt::Done(Err(Error::Decode(format!(
-                    "cannot build request for {url}: {e}"
-                ))))
-            }
+            Err(e) => return Attempt::Done(Err(e)),
         };
         let started = Instant::now();
         let sent = tokio::time::timeout(self.settings.timeout, async {
@@ -324,16 +308,36 @@ impl Inner {
             return Attempt::Done(Ok(bytes));
         }
         let err = Error::from_response(status, &bytes, request_id);
-        let should_retry = match header("stripe-should-retry").as_deref() {
-            Some("true") => true,
-            Some("false") => false,
-            _ => status == 429 || status == 409 || status >= 500,
-        };
-        if should_retry {
+        if should_retry(status, header("stripe-should-retry").as_deref()) {
             Attempt::Retry(err)
         } else {
             Attempt::Done(Err(err))
         }
+    }
+
+    /// One request: the key, the version billctl's types are built for, the idempotency key.
+    fn request(
+        &self,
+        method: &hyper::Method,
+        url: &str,
+        body: Bytes,
+        key: Option<&str>,
+    ) -> Result<hyper::Request<Full<Bytes>>, Error> {
+        let mut builder = hyper::Request::builder()
+            .method(method.clone())
+            .uri(url)
+            .header(AUTHORIZATION, self.auth.clone())
+            .header(USER_AGENT, concat!("billctl/", env!("CARGO_PKG_VERSION")))
+            .header("stripe-version", stripe_client_core::VERSION.as_str());
+        if !body.is_empty() {
+            builder = builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        if let Some(k) = key {
+            builder = builder.header("idempotency-key", k);
+        }
+        builder
+            .body(Full::new(body))
+            .map_err(|e| Error::Decode(format!("cannot build request for {url}: {e}")))
     }
 }
 
@@ -349,4 +353,14 @@ pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
         cur = s.source();
     }
     parts.join(": ")
+}
+
+/// Whether an error answer is worth retrying: as `Stripe-Should-Retry` says, else a 429, a
+/// 409 (a concurrent request with the same idempotency key) or a 5xx.
+fn should_retry(status: u16, header: Option<&str>) -> bool {
+    match header {
+        Some("true") => true,
+        Some("false") => false,
+        _ => status == 429 || status == 409 || status >= 500,
+    }
 }
