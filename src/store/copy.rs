@@ -248,6 +248,43 @@ pub fn sqlite_to_postgres(data_dir: &Path, url: &PgUrl, progress: &dyn Fn(&str))
     })
 }
 
+/// Copies one table's rows from the Postgres snapshot into the SQLite transaction; how many.
+fn copy_rows(
+    src: &mut postgres::Transaction,
+    tx: &rusqlite::Transaction,
+    table: &str,
+    cols: &[(String, Kind)],
+    marks: &str,
+) -> Result<i64> {
+    let mut ins = tx.prepare(&format!(
+        "INSERT INTO \"{table}\" ({}) VALUES ({marks})",
+        quoted(cols)
+    ))?;
+    let sql = format!("SELECT {} FROM \"{table}\"", quoted(cols));
+    let params: [&str; 0] = [];
+    let mut rows = src.query_raw(sql.as_str(), params)?;
+    let mut n = 0i64;
+    while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)? {
+        let mut values = Vec::with_capacity(cols.len());
+        for (i, (_, kind)) in cols.iter().enumerate() {
+            values.push(match kind {
+                Kind::Int => row
+                    .get::<_, Option<i64>>(i)
+                    .map_or(Value::Null, Value::Integer),
+                Kind::Text => row
+                    .get::<_, Option<String>>(i)
+                    .map_or(Value::Null, Value::Text),
+                Kind::Blob => row
+                    .get::<_, Option<Vec<u8>>>(i)
+                    .map_or(Value::Null, Value::Blob),
+            });
+        }
+        ins.execute(rusqlite::params_from_iter(values))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Copies the Postgres database at `url` into the empty SQLite store in `data_dir`.
 pub fn postgres_to_sqlite(url: &PgUrl, data_dir: &Path, progress: &dyn Fn(&str)) -> Result<Copied> {
     let mut client = url.connect()?;
@@ -286,36 +323,7 @@ pub fn postgres_to_sqlite(url: &PgUrl, data_dir: &Path, progress: &dyn Fn(&str))
                 .map(|i| format!("?{i}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut n = 0i64;
-            {
-                let mut ins = tx.prepare(&format!(
-                    "INSERT INTO \"{table}\" ({}) VALUES ({marks})",
-                    quoted(&cols)
-                ))?;
-                let sql = format!("SELECT {} FROM \"{table}\"", quoted(&cols));
-                let params: [&str; 0] = [];
-                let mut rows = src.query_raw(sql.as_str(), params)?;
-                while let Some(row) =
-                    postgres::fallible_iterator::FallibleIterator::next(&mut rows)?
-                {
-                    let mut values = Vec::with_capacity(cols.len());
-                    for (i, (_, kind)) in cols.iter().enumerate() {
-                        values.push(match kind {
-                            Kind::Int => row
-                                .get::<_, Option<i64>>(i)
-                                .map_or(Value::Null, Value::Integer),
-                            Kind::Text => row
-                                .get::<_, Option<String>>(i)
-                                .map_or(Value::Null, Value::Text),
-                            Kind::Blob => row
-                                .get::<_, Option<Vec<u8>>>(i)
-                                .map_or(Value::Null, Value::Blob),
-                        });
-                    }
-                    ins.execute(rusqlite::params_from_iter(values))?;
-                    n += 1;
-                }
-            }
+            let n = copy_rows(&mut src, &tx, table, &cols, &marks)?;
             let want = pg_fingerprint(&mut src, table, &cols)?;
             let got = sqlite_fingerprint(&tx, table, &cols)?;
             if want != got {

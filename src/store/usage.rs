@@ -290,28 +290,7 @@ impl Store {
         if subjects.is_empty() {
             return Ok(out);
         }
-        // Raw events are indexed by hour, customer, key: a key's are found under its customer.
-        let raw_subject = if scope == "key" {
-            "e.customer_id = (SELECT k.customer_id FROM api_keys k WHERE k.id = x.s) AND e.key_id = x.s"
-        } else {
-            "e.customer_id = x.s"
-        };
-        let raw = |h: &str, f: &str, t: &str| {
-            format!("coalesce((SELECT sum(e.quantity) FROM usage_events e WHERE e.ts / 3600 = x.{h} AND {raw_subject} AND e.ts >= x.{f} AND e.ts < x.{t}), 0)")
-        };
-        let hourly = |d: &str, f: &str, t: &str| {
-            format!("coalesce((SELECT sum(u.quantity) FROM usage_hourly u WHERE u.day = x.{d} AND u.scope = $2 AND u.subject = x.s AND u.hour >= x.{f} AND u.hour < x.{t}), 0)")
-        };
-        let sql = format!(
-            "SELECT CAST({} + {} + {} + {} + coalesce((SELECT sum(d.quantity) FROM usage_daily d WHERE d.scope = $2 AND d.subject = x.s AND d.day >= x.df AND d.day < x.dt), 0) AS BIGINT)
-             FROM unnest($1::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
-               WITH ORDINALITY AS x(s, r1h, r1f, r1t, r2h, r2f, r2t, h1d, h1f, h1t, h2d, h2f, h2t, df, dt, n)
-             ORDER BY x.n",
-            raw("r1h", "r1f", "r1t"),
-            raw("r2h", "r2f", "r2t"),
-            hourly("h1d", "h1f", "h1t"),
-            hourly("h2d", "h2f", "h2t"),
-        );
+        let sql = usage_many_sql(scope);
         let sums = self.db.query_arrays(&sql, &subjects, scope, &cols)?;
         for (n, v) in index.into_iter().zip(sums) {
             out[n] = v;
@@ -425,6 +404,34 @@ impl Store {
     pub fn key_usage(&self, key: &str, from: i64, to: i64) -> Result<i64> {
         self.raw_in("key", key, from, to)
     }
+}
+
+/// The one Postgres statement that sums usage over many long periods at once: per row, the
+/// raw events of the two edge hours, the hourly rollups of the two edge days, and the daily
+/// rollups between.
+fn usage_many_sql(scope: &str) -> String {
+    // Raw events are indexed by hour, customer, key: a key's are found under its customer.
+    let raw_subject = if scope == "key" {
+        "e.customer_id = (SELECT k.customer_id FROM api_keys k WHERE k.id = x.s) AND e.key_id = x.s"
+    } else {
+        "e.customer_id = x.s"
+    };
+    let raw = |h: &str, f: &str, t: &str| {
+        format!("coalesce((SELECT sum(e.quantity) FROM usage_events e WHERE e.ts / 3600 = x.{h} AND {raw_subject} AND e.ts >= x.{f} AND e.ts < x.{t}), 0)")
+    };
+    let hourly = |d: &str, f: &str, t: &str| {
+        format!("coalesce((SELECT sum(u.quantity) FROM usage_hourly u WHERE u.day = x.{d} AND u.scope = $2 AND u.subject = x.s AND u.hour >= x.{f} AND u.hour < x.{t}), 0)")
+    };
+    format!(
+        "SELECT CAST({} + {} + {} + {} + coalesce((SELECT sum(d.quantity) FROM usage_daily d WHERE d.scope = $2 AND d.subject = x.s AND d.day >= x.df AND d.day < x.dt), 0) AS BIGINT)
+         FROM unnest($1::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
+           WITH ORDINALITY AS x(s, r1h, r1f, r1t, r2h, r2f, r2t, h1d, h1f, h1t, h2d, h2f, h2t, df, dt, n)
+         ORDER BY x.n",
+        raw("r1h", "r1f", "r1t"),
+        raw("r2h", "r2f", "r2t"),
+        hourly("h1d", "h1f", "h1t"),
+        hourly("h2d", "h2f", "h2t"),
+    )
 }
 
 /// Inserts events inside the caller's transaction and adds the newly inserted ones to the
