@@ -512,72 +512,24 @@ impl Verifier {
         record: bool,
         t: Instant,
     ) -> Result<Verification> {
-        let key_mode = if live { "live" } else { "test" };
         let mut v = Verification::fail(Code::NotFound);
         v.key_id = Some(id.to_string());
-        match self.store_mode(t)? {
-            Some(m) if m != key_mode => {
-                v.reason = Some(format!(
-                    "a {key_mode}-mode key was presented to a {m}-mode store"
-                ));
-                return Ok(v);
-            }
-            None => return Ok(v),
-            Some(_) => {}
-        }
-        let Some(rec) = self.key_record(id, t)? else {
-            return Ok(v);
-        };
-        if !ct_eq(&hash(key), &rec.hash) || rec.mode != key_mode {
-            return Ok(v);
-        }
         let now = self.clock.now();
-        v.customer = Some(rec.customer_id.clone());
-        match rec.status(now) {
-            "revoked" => {
-                v.code = Code::Revoked;
-                v.reason = rec.revoked_reason.clone();
-                return Ok(v);
-            }
-            "expired" => {
-                v.code = Code::Expired;
-                return Ok(v);
-            }
-            _ => {}
-        }
-        let cust = self.customer(&rec.customer_id, now, t)?;
-        let Some(tier) = cust.tier.clone() else {
-            v.code = Code::NoActiveSubscription;
+        let Some(rec) = self.authenticate(key, (id, live), now, t, &mut v)? else {
             return Ok(v);
         };
-        v.tier = Some(tier.clone());
-        if cust.ended {
-            v.code = Code::NoActiveSubscription;
-            v.reason = cust.note.clone();
-            return Ok(v);
-        }
-        if now >= cust.access_until {
-            v.code = Code::PaymentRequired;
-            v.reason = Some(payment_required_reason(&cust, &self.access));
-            return Ok(v);
-        }
-        let Some(&(quota, rate)) = self.limits.get(&tier) else {
-            v.code = Code::NoActiveSubscription;
-            v.reason = Some(format!(
-                "the subscription is on tier {tier}, which is not in the config"
-            ));
+        let Some((cust, quota, rate)) = self.entitled(&rec, now, t, &mut v)? else {
             return Ok(v);
         };
         v.reason = cust.note.clone();
         let (p0, p1) = cust.period;
-        let view = |used: i64| QuotaView {
-            used,
+        v.quota = Some(QuotaView {
+            used: cust.used,
             limit: quota,
-            remaining: crate::billing::standing(used, quota).remaining,
+            remaining: crate::billing::standing(cust.used, quota).remaining,
             period_start: p0,
             period_end: p1,
-        };
-        v.quota = Some(view(cust.used));
+        });
         if let Err(e) = self.bounds.quantity(quantity) {
             v.code = Code::QuotaExceeded;
             v.reason = Some(e);
@@ -588,30 +540,108 @@ impl Verifier {
         }
         if !crate::billing::fits(cust.used, quantity, quota) {
             v.code = Code::QuotaExceeded;
+            let remaining = self
+                .buckets
+                .get(&rec.id)
+                .map_or(rate, |b| b.tokens.floor() as u32);
             v.rate_limit = Some(RateView {
                 limit: rate,
-                remaining: self
-                    .buckets
-                    .get(&rec.id)
-                    .map_or(rate, |b| b.tokens.floor() as u32),
+                remaining,
             });
             return Ok(v);
         }
-        let Some(left) = self.take_token(&rec, rate, now, t)? else {
-            v.code = Code::RateLimited;
-            v.rate_limit = Some(RateView {
-                limit: rate,
-                remaining: 0,
-            });
-            return Ok(v);
-        };
+        let left = self.take_token(&rec, rate, now, t)?;
         v.rate_limit = Some(RateView {
             limit: rate,
-            remaining: left,
+            remaining: left.unwrap_or(0),
         });
-        v.code = Code::Valid;
-        v.valid = true;
+        match left {
+            Some(_) => {
+                v.code = Code::Valid;
+                v.valid = true;
+            }
+            None => v.code = Code::RateLimited,
+        }
         Ok(v)
+    }
+
+    /// The key's record, if the key is the one stored under `id`, in the store's mode, and
+    /// neither revoked nor expired; else `None`, with `v` saying why.
+    #[inline]
+    fn authenticate(
+        &mut self,
+        key: &str,
+        (id, live): (&str, bool),
+        now: i64,
+        t: Instant,
+        v: &mut Verification,
+    ) -> Result<Option<Arc<KeyRecord>>> {
+        let key_mode = if live { "live" } else { "test" };
+        match self.store_mode(t)? {
+            Some(m) if m != key_mode => {
+                v.reason = Some(format!(
+                    "a {key_mode}-mode key was presented to a {m}-mode store"
+                ));
+                return Ok(None);
+            }
+            None => return Ok(None),
+            Some(_) => {}
+        }
+        let Some(rec) = self.key_record(id, t)? else {
+            return Ok(None);
+        };
+        if !ct_eq(&hash(key), &rec.hash) || rec.mode != key_mode {
+            return Ok(None);
+        }
+        v.customer = Some(rec.customer_id.clone());
+        match rec.status(now) {
+            "revoked" => {
+                v.code = Code::Revoked;
+                v.reason = rec.revoked_reason.clone();
+                Ok(None)
+            }
+            "expired" => {
+                v.code = Code::Expired;
+                Ok(None)
+            }
+            _ => Ok(Some(rec)),
+        }
+    }
+
+    /// The customer's state and its tier's quota and rate, if its subscription gives access
+    /// now; else `None`, with `v` saying why.
+    #[inline]
+    fn entitled(
+        &mut self,
+        rec: &KeyRecord,
+        now: i64,
+        t: Instant,
+        v: &mut Verification,
+    ) -> Result<Option<(Arc<CustomerState>, Option<u64>, u32)>> {
+        let cust = self.customer(&rec.customer_id, now, t)?;
+        let Some(tier) = cust.tier.clone() else {
+            v.code = Code::NoActiveSubscription;
+            return Ok(None);
+        };
+        v.tier = Some(tier.clone());
+        if cust.ended {
+            v.code = Code::NoActiveSubscription;
+            v.reason = cust.note.clone();
+            return Ok(None);
+        }
+        if now >= cust.access_until {
+            v.code = Code::PaymentRequired;
+            v.reason = Some(payment_required_reason(&cust, &self.access));
+            return Ok(None);
+        }
+        let Some(&(quota, rate)) = self.limits.get(&tier) else {
+            v.code = Code::NoActiveSubscription;
+            v.reason = Some(format!(
+                "the subscription is on tier {tier}, which is not in the config"
+            ));
+            return Ok(None);
+        };
+        Ok(Some((cust, quota, rate)))
     }
 
     /// Checks the limits and records the call in one store transaction (see the module docs).
