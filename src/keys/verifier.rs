@@ -161,6 +161,9 @@ struct Bucket {
     at: Instant,
 }
 
+/// What a key's customer is entitled to: its state, and its tier's quota and rate per minute.
+type Entitled = (Arc<CustomerState>, Option<u64>, u32);
+
 /// Checks presented API keys; see the module docs for the freshness bound. It owns its
 /// store (it is the embeddable door; see the module docs).
 pub struct Verifier {
@@ -617,7 +620,7 @@ impl Verifier {
         now: i64,
         t: Instant,
         v: &mut Verification,
-    ) -> Result<Option<(Arc<CustomerState>, Option<u64>, u32)>> {
+    ) -> Result<Option<Entitled>> {
         let cust = self.customer(&rec.customer_id, now, t)?;
         let Some(tier) = cust.tier.clone() else {
             v.code = Code::NoActiveSubscription;

@@ -361,16 +361,17 @@ mod tests {
         }
     }
 
-    /// Starts a server on a runtime thread; returns its address, the access lines and the
-    /// sender that stops it.
-    fn start(
-        limits: Limits,
-    ) -> (
+    /// A running test server: its address, the access lines, the sender that stops it, and
+    /// its thread.
+    type Running = (
         SocketAddr,
         Arc<Mutex<Vec<Access>>>,
         tokio::sync::oneshot::Sender<()>,
         std::thread::JoinHandle<()>,
-    ) {
+    );
+
+    /// Starts a server on a runtime thread.
+    fn start(limits: Limits) -> Running {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("addr");

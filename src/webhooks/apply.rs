@@ -58,8 +58,10 @@ pub trait Outside {
     fn mirrored_customer(&mut self, sub: &str) -> anyhow::Result<Option<String>>;
 }
 
-/// A change to make to the local state.
+/// A change to make to the local state. (One lives per event being applied, so the size of
+/// the mirror variant does not matter.)
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     /// Mirror a subscription (and a stub of its customer, if new) as of `as_of`, if `rule`
     /// allows it against the mirror's current state.
@@ -221,6 +223,7 @@ pub fn drift_noted(object_id: &str) -> Outcome {
 /// One part of what an event does: a change to write, or a note of something that needs none
 /// (alone, the event is ignored with the note as the reason).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Part {
     Write(Change),
     Note(String),

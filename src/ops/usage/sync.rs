@@ -477,6 +477,7 @@ fn compare(
     all.len()
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn reconcile(
     store: &mut Store,
     rt: &tokio::runtime::Runtime,

@@ -152,7 +152,7 @@ impl Writer {
                 // Refused receipts are pruned when new ones arrive (by count), and at least
                 // every 1,024 groups (by age).
                 groups = groups.wrapping_add(1);
-                if refused || groups % 1024 == 0 {
+                if refused || groups.is_multiple_of(1024) {
                     let _ = events.prune_rejected(retention.0, retention.1, now_ms());
                 }
             }
