@@ -6,7 +6,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn list(ctx: &mut Ctx, args: &AuditListArgs) -> Result<ExitCode> {
-    let rows = crate::ops::keys::audit(ctx.store()?, args.since, args.action.as_deref())?;
+    let rows = crate::ops::audit_list(ctx.store()?, args.since, args.action.as_deref())?;
     ctx.output.show(&rows)?;
     Ok(ExitCode::SUCCESS)
 }

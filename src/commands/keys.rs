@@ -34,7 +34,7 @@ fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
     // The customer must exist: from the mirror, else from Stripe (and then mirrored).
     if !ops::keys::customer_known(ctx.store()?, &args.customer)? {
         let c = super::existing_customer(ctx, &args.customer)?;
-        ops::keys::remember_customer(ctx.store()?, &c, now())?;
+        ops::customers::remember(ctx.store()?, &c, now())?;
     }
     let new = ops::keys::NewKey {
         customer: &args.customer,

@@ -37,9 +37,7 @@ pub fn tier<'a>(config: &'a Config, id: Option<&str>, email: Option<&str>) -> Re
     };
     let tier = super::tier(config, id)?;
     if let Some(email) = email {
-        if !email.contains('@') || email.contains(char::is_whitespace) {
-            bail!("invalid --email {email:?}: expected an address like ada@example.com");
-        }
+        super::customers::check_address(email)?;
     }
     Ok(tier)
 }

@@ -181,15 +181,6 @@ pub fn customer_known(store: &Store, customer: &str) -> Result<bool> {
     Ok(store.customer(customer)?.is_some())
 }
 
-/// Mirrors a customer read from Stripe.
-pub fn remember_customer(
-    store: &mut Store,
-    customer: &crate::billing::Customer,
-    at: i64,
-) -> Result<()> {
-    store.record(customer, &[], at)
-}
-
 /// A key by id, or an error that says how to find the ids.
 pub fn find(store: &Store, id: &str) -> Result<KeyRecord> {
     crate::keys::not_a_full_key("the key argument", id).map_err(|e| anyhow::anyhow!(e))?;
@@ -228,16 +219,6 @@ pub fn revoke(
         already_revoked,
     })
 }
-
-/// `audit list`: entries since `from`, of `action` if given.
-pub fn audit(store: &Store, from: Option<i64>, action: Option<&str>) -> Result<AuditList> {
-    Ok(AuditList(store.audit(from, action)?))
-}
-
-/// The audit log's entries.
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-pub struct AuditList(pub Vec<crate::store::AuditRow>);
 
 #[cfg(test)]
 mod tests {

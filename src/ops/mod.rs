@@ -65,6 +65,20 @@ pub fn audit(
     )
 }
 
+/// `audit list`: entries since `from`, of `action` if given.
+pub fn audit_list(
+    store: &crate::store::Store,
+    from: Option<i64>,
+    action: Option<&str>,
+) -> anyhow::Result<AuditList> {
+    Ok(AuditList(store.audit(from, action)?))
+}
+
+/// The audit log's entries.
+#[derive(Debug, serde::Serialize)]
+#[serde(transparent)]
+pub struct AuditList(pub Vec<crate::store::AuditRow>);
+
 /// For in-process workflow tests: a Stripe client for `sim`, and a current-thread runtime
 /// to drive it, as `Ctx` would build them.
 #[cfg(test)]

@@ -154,7 +154,7 @@ impl Render for crate::ops::keys::Revoked {
     }
 }
 
-impl Render for crate::ops::keys::AuditList {
+impl Render for crate::ops::AuditList {
     fn render(&self, out: &Output) -> String {
         let rows = self
             .0

@@ -22,7 +22,7 @@ pub use catalog::plan_table;
 pub use payments::{card, CustomerList};
 pub use subscriptions::subscription_table;
 pub use usage::{conflict_line, csv, sync_warnings};
-pub use webhooks::{delivery_printer, dry_run_summary, listen_line, listen_log};
+pub use webhooks::{delivery_printer, dry_run_summary, listen_log};
 
 /// A CSV document: `header`, then `rows`, quoted as RFC 4180 says (the csv crate), one `\n`
 /// after each record. A text cell that a spreadsheet would run as a formula (starting with

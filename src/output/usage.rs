@@ -246,9 +246,9 @@ pub fn sync_warnings(view: &SyncView) -> Vec<String> {
 /// A line for each meter event Stripe refused (with the table; `--json` has them in the
 /// document).
 fn sync_failures(view: &SyncView) -> Vec<String> {
-    let mut out = Vec::new();
-    {
-        out.extend(view.failures.iter().map(|f| {
+    view.failures
+        .iter()
+        .map(|f| {
             format!(
                 "{} {} ({} units, {}): {}",
                 f.customer_id,
@@ -257,9 +257,8 @@ fn sync_failures(view: &SyncView) -> Vec<String> {
                 f.identifier,
                 f.error
             )
-        }));
-    }
-    out
+        })
+        .collect()
 }
 
 impl Render for crate::ops::usage::import::Report {

@@ -21,7 +21,7 @@ pub fn listen_log(out: &Output, stream: super::Stream) -> impl Fn(&Logged) + Sen
 }
 
 /// One line of `webhooks listen`'s log: JSON with `--json`, else columns.
-pub fn listen_line(l: &Logged, json: bool) -> String {
+fn listen_line(l: &Logged, json: bool) -> String {
     if json {
         return serde_json::to_string(l).unwrap_or_default();
     }

@@ -53,7 +53,11 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     ctx.output.bytes_style(&bar);
     let mut sink = |r: &Reject| -> Result<()> {
         match rejects.as_mut() {
-            Some(f) => f.write(&[serde_json::to_vec(r)?, b"\n".to_vec()].concat()),
+            Some(f) => {
+                let mut line = serde_json::to_vec(r)?;
+                line.push(b'\n');
+                f.write(&line)
+            }
             None => Ok(()),
         }
     };

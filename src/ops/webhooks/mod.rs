@@ -156,8 +156,7 @@ impl ApplySide {
         config: &crate::config::Config,
         fetch: Option<StripeFetch>,
     ) -> Result<ApplySide> {
-        let catalog = store.catalog()?;
-        let tiers = TierMap::new(config, &catalog);
+        let tiers = super::tier_map(&store, config)?;
         Ok(ApplySide::new(store, tiers, fetch))
     }
 
