@@ -21,6 +21,7 @@ pub(crate) use parsers::parse_url;
 mod payments;
 mod prices;
 mod revenue;
+mod serve;
 mod setup_products;
 mod subscriptions;
 mod usage;
@@ -41,6 +42,7 @@ use parsers::*;
 pub use payments::*;
 pub use prices::*;
 pub use revenue::*;
+pub use serve::*;
 pub use setup_products::*;
 pub use subscriptions::*;
 pub use usage::*;
@@ -164,6 +166,14 @@ pub enum Command {
     /// Inspect or back up the local store
     #[command(subcommand)]
     Db(DbCommand),
+    /// Serve key verification, quotas and usage over HTTP to API services in any language
+    ///
+    /// POST /v1/keys/verify, POST /v1/usage/events, GET /v1/customers/{id}/usage, /healthz,
+    /// /readyz and /metrics, each for a caller with a service token ('serve tokens issue').
+    /// Listens on loopback unless told otherwise; outside loopback it needs TLS or
+    /// --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM
+    /// or Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files.
+    Serve(ServeArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }

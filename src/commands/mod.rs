@@ -12,6 +12,7 @@ pub mod keys;
 pub mod payments;
 pub mod prices;
 pub mod revenue;
+pub mod serve;
 pub mod setup_products;
 pub mod subscriptions;
 pub mod usage;
@@ -41,6 +42,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Webhooks(cmd) => webhooks::run(ctx, cmd),
         Command::Auth(cmd) => auth::run(ctx, cmd),
         Command::Db(cmd) => db::run(ctx, cmd),
+        Command::Serve(args) => serve::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, &args),
     }
 }

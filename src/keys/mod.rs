@@ -12,9 +12,15 @@
 //!
 //! The store keeps only the SHA-256 of the whole key; hashes are compared in constant time.
 
+mod token;
 mod verifier;
 
-pub use verifier::{QuotaView, RateView, Verification, Verifier, DEFAULT_REFRESH};
+pub use token::{
+    generate_token, parse_token, scopes_of, scopes_text, Scope, TOKEN_LEN, TOKEN_PREFIX,
+};
+pub use verifier::{
+    CacheStats, QuotaView, RateView, Verification, Verifier, DEFAULT_REFRESH, MAX_UNKNOWN,
+};
 
 use rand::TryRng;
 use serde::Serialize;
@@ -43,6 +49,8 @@ pub enum Code {
     PaymentRequired,
     QuotaExceeded,
     RateLimited,
+    /// The store could not be read or written: the call is refused (never let through).
+    StoreUnavailable,
 }
 
 impl Code {
@@ -57,6 +65,34 @@ impl Code {
             Code::PaymentRequired => "PAYMENT_REQUIRED",
             Code::QuotaExceeded => "QUOTA_EXCEEDED",
             Code::RateLimited => "RATE_LIMITED",
+            Code::StoreUnavailable => "STORE_UNAVAILABLE",
+        }
+    }
+
+    /// Every code, in declaration order (metrics list them all, zero or not).
+    pub const ALL: [Code; 10] = [
+        Code::Valid,
+        Code::Malformed,
+        Code::NotFound,
+        Code::Revoked,
+        Code::Expired,
+        Code::NoActiveSubscription,
+        Code::PaymentRequired,
+        Code::QuotaExceeded,
+        Code::RateLimited,
+        Code::StoreUnavailable,
+    ];
+
+    /// The HTTP status an API should answer its caller with for this verdict: 200 for a valid
+    /// key, 401 for a key that is not (or no longer) good, 402 when the subscription does not
+    /// pay for access, 429 over a limit, 503 when the store cannot say.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Code::Valid => 200,
+            Code::Malformed | Code::NotFound | Code::Revoked | Code::Expired => 401,
+            Code::NoActiveSubscription | Code::PaymentRequired => 402,
+            Code::QuotaExceeded | Code::RateLimited => 429,
+            Code::StoreUnavailable => 503,
         }
     }
 }
@@ -80,7 +116,7 @@ pub struct Parsed<'a> {
     pub id: &'a str,
 }
 
-fn is_base62(s: &str) -> bool {
+pub(crate) fn is_base62(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
@@ -116,7 +152,7 @@ pub fn parse(key: &str) -> Option<Parsed<'_>> {
 }
 
 /// `n` base62 characters from the OS CSPRNG (rejection sampling: no modulo bias).
-fn random_base62(n: usize) -> Result<String, String> {
+pub(crate) fn random_base62(n: usize) -> Result<String, String> {
     let mut out = String::with_capacity(n);
     let mut buf = [0u8; 64];
     while out.len() < n {

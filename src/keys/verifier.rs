@@ -62,6 +62,37 @@ use std::time::{Duration, Instant};
 /// How stale a cached key or customer may be.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(1);
 
+/// The most unknown key ids remembered (about 5 MB); past it, the expired ones are dropped,
+/// and if all are fresh, all of them.
+pub const MAX_UNKNOWN: usize = 65_536;
+
+/// Calls answered from the cache alone (hits) and calls that read the store (misses).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+}
+
+/// Why [`Verifier::verify_cached`] gave up: the answer needs the store.
+#[derive(Debug)]
+struct NeedStore;
+
+impl std::fmt::Display for NeedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the answer needs the store")
+    }
+}
+
+impl std::error::Error for NeedStore {}
+
+/// A recorded call that passed every check but the limits, waiting for its transaction.
+struct Pending {
+    at: usize,
+    v: Verification,
+    event: UsageEvent,
+    limits: CallLimits,
+}
+
 /// Quota for the current billing period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotaView {
@@ -93,6 +124,11 @@ pub struct Verification {
     pub tier: Option<String>,
     pub quota: Option<QuotaView>,
     pub rate_limit: Option<RateView>,
+    /// Seconds until a call may pass again: for `RATE_LIMITED`, until the rate window lets one
+    /// through; for `QUOTA_EXCEEDED`, until the billing period ends (absent when waiting does
+    /// not help, as for a quantity over the bound).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl Verification {
@@ -111,6 +147,7 @@ impl Verification {
             tier: None,
             quota: None,
             rate_limit: None,
+            retry_after: None,
         }
     }
 }
@@ -174,6 +211,13 @@ pub struct Verifier {
     /// The store's mode, read lazily inside the first snapshot.
     mode: Option<Cached<Option<String>>>,
     keys: Map<Cached<Arc<KeyRecord>>>,
+    /// Ids the store did not know, and when it said so (the negative cache, bounded by
+    /// [`MAX_UNKNOWN`]): a flood of well-formed unknown keys costs one store read per id and
+    /// refresh interval, not one per call.
+    unknown: Map<Instant>,
+    /// Answering only from the cache ([`Verifier::verify_cached`]): a store read is refused.
+    cache_only: bool,
+    stats: CacheStats,
     customers: Map<Cached<Arc<CustomerState>>>,
     buckets: Map<Bucket>,
     bounds: crate::usage::Bounds,
@@ -218,6 +262,9 @@ impl Verifier {
             refresh: DEFAULT_REFRESH,
             mode: None,
             keys: Map::default(),
+            unknown: Map::default(),
+            cache_only: false,
+            stats: CacheStats::default(),
             customers: Map::default(),
             buckets: Map::default(),
             bounds: crate::usage::Bounds::of(&config.usage),
@@ -251,7 +298,80 @@ impl Verifier {
     /// in the same store transaction that checked the limits. A quantity above
     /// `usage.max_quantity` is refused as `QUOTA_EXCEEDED`, with a reason.
     pub fn verify_and_record(&mut self, key: &str, quantity: i64) -> Verification {
-        self.check(key, quantity.max(1), true)
+        self.verify_and_record_many(&[(key, quantity)])
+            .pop()
+            .expect("one answer per call")
+    }
+
+    /// Checks and records many calls (key, quantity) with one store transaction for all of
+    /// them (group commit: one sync for many requests). Inside it the calls are charged one
+    /// after another, in the order given, so quotas and rate limits stay exact; a call that
+    /// fails a check records nothing. If the transaction fails, every call that was to be
+    /// recorded is answered `STORE_UNAVAILABLE` and none is recorded.
+    pub fn verify_and_record_many(&mut self, calls: &[(&str, i64)]) -> Vec<Verification> {
+        let mut out = Vec::with_capacity(calls.len());
+        let mut pending = Vec::new();
+        for (at, &(key, quantity)) in calls.iter().enumerate() {
+            match self.attempt(key, quantity.max(1), true) {
+                Ok(Step::Done(v)) => out.push(v),
+                Ok(Step::Record(mut p)) => {
+                    p.at = at;
+                    out.push(p.v.clone());
+                    pending.push(p);
+                }
+                Err(e) => out.push(self.unavailable(&e)),
+            }
+        }
+        if pending.is_empty() {
+            return out;
+        }
+        self.end_snapshot();
+        let now = self.clock.now();
+        let batch: Vec<(UsageEvent, CallLimits)> = pending
+            .iter()
+            .map(|p| (p.event.clone(), p.limits))
+            .collect();
+        match self.store.record_within_many(&batch, now) {
+            Ok(charges) => {
+                for (p, charge) in pending.into_iter().zip(charges) {
+                    let at = p.at;
+                    out[at] = self.charged(p, charge);
+                }
+            }
+            Err(e) => {
+                for p in pending {
+                    let at = p.at;
+                    out[at] = self.unavailable(&e);
+                }
+            }
+        }
+        out
+    }
+
+    /// Answers a plain verify from the cache alone, or `None` when the answer needs the store
+    /// (a key, customer or mode not cached or older than the refresh interval): the caller
+    /// then asks [`Verifier::verify`] where a store read may block. Nothing is read or
+    /// changed by a `None`.
+    pub fn verify_cached(&mut self, key: &str) -> Option<Verification> {
+        self.cache_only = true;
+        let r = self.attempt(key, 1, false);
+        self.cache_only = false;
+        match r {
+            Ok(Step::Done(v)) => Some(v),
+            Ok(Step::Record(p)) => Some(p.v),
+            Err(e) if e.is::<NeedStore>() => None,
+            Err(e) => Some(self.unavailable(&e)),
+        }
+    }
+
+    /// Calls answered from the cache and calls that read the store, so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.stats
+    }
+
+    /// The store this verifier reads (readiness checks read its schema version).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Revokes keys through this verifier: the very next verify of them fails here, and other
@@ -282,6 +402,9 @@ impl Verifier {
     /// The read snapshot to load from: the open one while it is younger than half the refresh
     /// interval, else a new one. Returns when it was taken.
     fn snapshot(&mut self, t: Instant) -> Result<Instant> {
+        if self.cache_only {
+            return Err(NeedStore.into());
+        }
         self.missed = true;
         if let Some(s) = self.snapshot {
             if t.duration_since(s) < self.refresh / 2 {
@@ -304,6 +427,9 @@ impl Verifier {
                 return Ok(Some(c.value.clone()));
             }
         }
+        if self.unknown.get(id).is_some_and(|&at| self.fresh(at, t)) {
+            return Ok(None);
+        }
         let loaded = self.snapshot(t)?;
         match self.store.key(id)? {
             Some(r) => {
@@ -319,9 +445,23 @@ impl Verifier {
             }
             None => {
                 self.keys.remove(id);
+                self.remember_unknown(id, loaded);
                 Ok(None)
             }
         }
+    }
+
+    /// Remembers that the store does not know `id`, within [`MAX_UNKNOWN`] ids.
+    fn remember_unknown(&mut self, id: &str, loaded: Instant) {
+        if self.unknown.len() >= MAX_UNKNOWN {
+            let refresh = self.refresh;
+            self.unknown
+                .retain(|_, at| loaded.saturating_duration_since(*at) < refresh);
+            if self.unknown.len() >= MAX_UNKNOWN {
+                self.unknown.clear();
+            }
+        }
+        self.unknown.insert(id.to_string(), loaded);
     }
 
     fn customer(&mut self, id: &str, now: i64, t: Instant) -> Result<Arc<CustomerState>> {
@@ -480,11 +620,35 @@ impl Verifier {
         Ok(Some(b.tokens.floor() as u32))
     }
 
+    /// Seconds until the key's bucket holds a whole token again (at least 1).
+    fn refill_secs(&self, id: &str, rate: u32) -> Option<u64> {
+        let b = self.buckets.get(id)?;
+        let per_token = 60.0 / f64::from(rate.max(1));
+        Some(((1.0 - b.tokens).max(0.0) * per_token).ceil().max(1.0) as u64)
+    }
+
     fn check(&mut self, key: &str, quantity: i64, record: bool) -> Verification {
+        match self.attempt(key, quantity, record) {
+            Ok(Step::Done(v)) => v,
+            Ok(Step::Record(p)) => p.v,
+            Err(e) => self.unavailable(&e),
+        }
+    }
+
+    /// The answer when the store failed: the call is refused, never let through.
+    fn unavailable(&mut self, e: &anyhow::Error) -> Verification {
+        self.end_snapshot();
+        let mut v = Verification::fail(Code::StoreUnavailable);
+        v.reason = Some(format!("the store could not be read: {e:#}"));
+        v
+    }
+
+    /// One call's checks up to its recording: its verdict, or the recording it waits for.
+    fn attempt(&mut self, key: &str, quantity: i64, record: bool) -> Result<Step> {
         let key = key.trim();
         // Offline checks first: a malformed key or a bad checksum never reaches the store.
         let Some(parsed) = parse(key) else {
-            return Verification::fail(Code::Malformed);
+            return Ok(Step::Done(Verification::fail(Code::Malformed)));
         };
         let t = self.clock.instant();
         self.missed = false;
@@ -494,16 +658,18 @@ impl Verifier {
         if !self.missed {
             self.end_snapshot();
         }
-        match result {
-            Ok(v) => v,
-            Err(e) => {
-                // A store failure must not let calls through: report the key as not verifiable.
-                self.end_snapshot();
-                let mut v = Verification::fail(Code::NotFound);
-                v.reason = Some(format!("the store could not be read: {e}"));
-                v
-            }
+        if result.as_ref().is_err_and(|e| e.is::<NeedStore>()) {
+            return result;
         }
+        if self.missed {
+            self.stats.misses += 1;
+        } else {
+            self.stats.hits += 1;
+        }
+        if result.is_err() {
+            self.end_snapshot();
+        }
+        result
     }
 
     fn try_check(
@@ -514,15 +680,15 @@ impl Verifier {
         quantity: i64,
         record: bool,
         t: Instant,
-    ) -> Result<Verification> {
+    ) -> Result<Step> {
         let mut v = Verification::fail(Code::NotFound);
         v.key_id = Some(id.to_string());
         let now = self.clock.now();
         let Some(rec) = self.authenticate(key, (id, live), now, t, &mut v)? else {
-            return Ok(v);
+            return Ok(Step::Done(v));
         };
         let Some((cust, quota, rate)) = self.entitled(&rec, now, t, &mut v)? else {
-            return Ok(v);
+            return Ok(Step::Done(v));
         };
         v.reason = cust.note.clone();
         let (p0, p1) = cust.period;
@@ -536,13 +702,22 @@ impl Verifier {
         if let Err(e) = self.bounds.quantity(quantity) {
             v.code = Code::QuotaExceeded;
             v.reason = Some(e);
-            return Ok(v);
+            return Ok(Step::Done(v));
         }
         if record {
-            return self.record_call(v, &rec, quota, rate, (p0, p1), quantity, now);
+            return Ok(Step::Record(self.pending(
+                v,
+                &rec,
+                quota,
+                rate,
+                (p0, p1),
+                quantity,
+                now,
+            )));
         }
         if !crate::billing::fits(cust.used, quantity, quota) {
             v.code = Code::QuotaExceeded;
+            v.retry_after = until(now, p1);
             let remaining = self
                 .buckets
                 .get(&rec.id)
@@ -551,7 +726,7 @@ impl Verifier {
                 limit: rate,
                 remaining,
             });
-            return Ok(v);
+            return Ok(Step::Done(v));
         }
         let left = self.take_token(&rec, rate, now, t)?;
         v.rate_limit = Some(RateView {
@@ -563,9 +738,12 @@ impl Verifier {
                 v.code = Code::Valid;
                 v.valid = true;
             }
-            None => v.code = Code::RateLimited,
+            None => {
+                v.code = Code::RateLimited;
+                v.retry_after = self.refill_secs(&rec.id, rate);
+            }
         }
-        Ok(v)
+        Ok(Step::Done(v))
     }
 
     /// The key's record, if the key is the one stored under `id`, in the store's mode, and
@@ -647,19 +825,19 @@ impl Verifier {
         Ok(Some((cust, quota, rate)))
     }
 
-    /// Checks the limits and records the call in one store transaction (see the module docs).
+    /// The recording of a call that passed every check but the limits, which the store checks
+    /// in the transaction that records it (see the module docs).
     #[allow(clippy::too_many_arguments)]
-    fn record_call(
+    fn pending(
         &mut self,
-        mut v: Verification,
+        v: Verification,
         rec: &KeyRecord,
         quota: Option<u64>,
         rate: u32,
         period: (i64, i64),
         quantity: i64,
         now: i64,
-    ) -> Result<Verification> {
-        self.end_snapshot();
+    ) -> Pending {
         self.seq += 1;
         let event = UsageEvent {
             event_id: format!(
@@ -681,16 +859,31 @@ impl Verifier {
             period,
             max_future_skew: self.bounds.max_future_skew,
         };
-        let charge = self.store.record_within(&event, &limits, now)?;
+        Pending {
+            at: 0,
+            v,
+            event,
+            limits,
+        }
+    }
+
+    /// The verdict of a call the store charged (or refused).
+    fn charged(&mut self, p: Pending, charge: Charge) -> Verification {
+        let (mut v, quantity, rate) = (p.v, p.event.quantity, p.limits.rate_per_minute);
         let (used, calls) = match charge {
             Charge::Recorded { used, calls } => {
                 (used.checked_add(quantity).unwrap_or(i64::MAX), calls + 1)
             }
             Charge::QuotaExceeded { used } => (used, 0),
-            Charge::RateLimited { used, calls } => (used, calls),
+            Charge::RateLimited { used, calls, .. } => (used, calls),
+        };
+        v.retry_after = match charge {
+            Charge::QuotaExceeded { .. } => until(p.event.ts, p.limits.period.1),
+            Charge::RateLimited { free_at, .. } => until(p.event.ts, free_at),
+            Charge::Recorded { .. } => None,
         };
         // The store's count is the freshest: the cached usage follows it.
-        if let Some(c) = self.customers.get_mut(&rec.customer_id) {
+        if let Some(c) = self.customers.get_mut(&p.event.customer_id) {
             Arc::make_mut(&mut c.value).used = used;
         }
         let q = v.quota.take().map(|q| QuotaView {
@@ -710,8 +903,19 @@ impl Verifier {
             Charge::RateLimited { .. } => Code::RateLimited,
         };
         v.valid = v.code == Code::Valid;
-        Ok(v)
+        v
     }
+}
+
+/// Whole seconds from `now` to `at`, at least 1.
+fn until(now: i64, at: i64) -> Option<u64> {
+    Some(u64::try_from(at.saturating_sub(now)).unwrap_or(0).max(1))
+}
+
+/// Where a call's checks ended: a verdict, or a recording the store must still charge.
+enum Step {
+    Done(Verification),
+    Record(Pending),
 }
 
 impl Drop for Verifier {

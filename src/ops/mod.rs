@@ -15,6 +15,7 @@ pub mod payments;
 pub mod prices;
 
 pub mod revenue;
+pub mod serve;
 pub mod setup;
 pub mod subscriptions;
 pub mod usage;

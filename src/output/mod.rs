@@ -12,6 +12,8 @@ pub mod dashboard;
 mod db;
 mod keys;
 mod payments;
+mod serve;
+pub use serve::{serve_access_log, serve_notice, serve_summary};
 pub mod revenue;
 mod subscriptions;
 mod svg;

@@ -10,11 +10,59 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::{HeaderMap, Method, StatusCode};
 use hyper_util::rt::TokioIo;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
+
+pub mod tls;
+
+/// Where a server accepts connections: a TCP port, or a Unix socket (`unix:PATH`) for callers
+/// on the same host.
+pub enum Listener {
+    Tcp(TcpListener),
+    Unix(tokio::net::UnixListener),
+}
+
+impl From<TcpListener> for Listener {
+    fn from(l: TcpListener) -> Listener {
+        Listener::Tcp(l)
+    }
+}
+
+/// A connection as accepted, before any TLS.
+enum Accepted {
+    Tcp(tokio::net::TcpStream),
+    Unix(tokio::net::UnixStream),
+}
+
+impl Listener {
+    /// The next connection and its peer's name (`ADDR:PORT`, or `unix` for a Unix socket).
+    async fn accept(&self) -> std::io::Result<(Accepted, String)> {
+        match self {
+            Listener::Tcp(l) => {
+                let (s, peer) = l.accept().await?;
+                let _ = s.set_nodelay(true);
+                Ok((Accepted::Tcp(s), peer.to_string()))
+            }
+            Listener::Unix(l) => {
+                let (s, _) = l.accept().await?;
+                Ok((Accepted::Unix(s), "unix".to_string()))
+            }
+        }
+    }
+}
+
+/// How a server runs besides its limits: the access log, TLS, and a gauge of open connections.
+#[derive(Clone, Default)]
+pub struct Options {
+    pub access: AccessLog,
+    /// Connections are TLS (rustls) when set; the handshake must end within the header timeout.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Kept at the number of connections open (for metrics).
+    pub open: Option<Arc<AtomicUsize>>,
+}
 
 /// An answer.
 pub type Response = hyper::Response<Full<Bytes>>;
@@ -60,7 +108,8 @@ pub struct Request {
     pub path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
-    pub peer: SocketAddr,
+    /// `ADDR:PORT`, or `unix`.
+    pub peer: String,
     /// When its headers were read (UTC, milliseconds).
     pub received_at_ms: i64,
     pub body: Result<Bytes, Refused>,
@@ -143,6 +192,21 @@ pub async fn serve<H: Handler>(
     access: AccessLog,
     shutdown: impl Future<Output = ()>,
 ) {
+    let options = Options {
+        access,
+        ..Options::default()
+    };
+    serve_on(listener.into(), limits, options, handler, shutdown).await;
+}
+
+/// [`serve`] on a TCP port or a Unix socket, with TLS and a gauge of open connections.
+pub async fn serve_on<H: Handler>(
+    listener: Listener,
+    limits: Limits,
+    options: Options,
+    handler: Arc<H>,
+    shutdown: impl Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     let mut conns = tokio::task::JoinSet::new();
     // Tells every connection to finish its request in flight and close.
@@ -165,20 +229,33 @@ pub async fn serve<H: Handler>(
             continue;
         };
         backoff = Duration::from_millis(10);
-        let _ = stream.set_nodelay(true);
         let Ok(permit) = slots.clone().try_acquire_owned() else {
-            conns.spawn(refuse_busy(stream));
+            conns.spawn(refuse_busy(stream, options.tls.clone(), limits.header));
             continue;
         };
         let conn = Conn {
             peer,
             limits,
             handler: handler.clone(),
-            access: access.clone(),
+            access: options.access.clone(),
         };
-        let stop = stop_rx.clone();
+        let (stop, tls, open) = (stop_rx.clone(), options.tls.clone(), options.open.clone());
         conns.spawn(async move {
-            conn.serve(stream, stop).await;
+            let _open = Gauge::up(open);
+            match (stream, tls) {
+                (Accepted::Tcp(s), None) => conn.serve(s, stop).await,
+                (Accepted::Unix(s), None) => conn.serve(s, stop).await,
+                (Accepted::Tcp(s), Some(tls)) => {
+                    if let Ok(Ok(s)) = tokio::time::timeout(limits.header, tls.accept(s)).await {
+                        conn.serve(s, stop).await;
+                    }
+                }
+                (Accepted::Unix(s), Some(tls)) => {
+                    if let Ok(Ok(s)) = tokio::time::timeout(limits.header, tls.accept(s)).await {
+                        conn.serve(s, stop).await;
+                    }
+                }
+            }
             drop(permit);
         });
         // Reap finished connections so the set does not grow without bound.
@@ -194,10 +271,51 @@ pub async fn serve<H: Handler>(
     }
 }
 
-/// Answers 503 to a connection over the cap and closes it.
-async fn refuse_busy(mut stream: tokio::net::TcpStream) {
+/// One open connection on the gauge while it lives.
+struct Gauge(Option<Arc<AtomicUsize>>);
+
+impl Gauge {
+    fn up(g: Option<Arc<AtomicUsize>>) -> Gauge {
+        if let Some(g) = &g {
+            g.fetch_add(1, Ordering::Relaxed);
+        }
+        Gauge(g)
+    }
+}
+
+impl Drop for Gauge {
+    fn drop(&mut self) {
+        if let Some(g) = &self.0 {
+            g.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Answers 503 to a connection over the cap and closes it (after the TLS handshake, within
+/// the header timeout, on a TLS server).
+async fn refuse_busy(stream: Accepted, tls: Option<tokio_rustls::TlsAcceptor>, within: Duration) {
+    let _ = tokio::time::timeout(within, async move {
+        match (stream, tls) {
+            (Accepted::Tcp(s), None) => write_busy(s).await,
+            (Accepted::Unix(s), None) => write_busy(s).await,
+            (Accepted::Tcp(s), Some(t)) => {
+                if let Ok(s) = t.accept(s).await {
+                    write_busy(s).await;
+                }
+            }
+            (Accepted::Unix(s), Some(t)) => {
+                if let Ok(s) = t.accept(s).await {
+                    write_busy(s).await;
+                }
+            }
+        }
+    })
+    .await;
+}
+
+async fn write_busy(mut stream: impl AsyncWrite + Unpin) {
     use tokio::io::AsyncWriteExt;
-    let body = "{\"error\":\"too many connections; retry later\"}";
+    let body = "{\"error\":\"too many connections; retry later\",\"code\":\"BUSY\"}";
     let resp = format!(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -208,7 +326,7 @@ async fn refuse_busy(mut stream: tokio::net::TcpStream) {
 
 /// One accepted connection.
 struct Conn<H> {
-    peer: SocketAddr,
+    peer: String,
     limits: Limits,
     handler: Arc<H>,
     access: AccessLog,
@@ -220,7 +338,7 @@ impl<H: Handler> Conn<H> {
     /// timeout without a request in flight, or when the server stops.
     async fn serve(
         self,
-        stream: tokio::net::TcpStream,
+        stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
         let limits = self.limits;
@@ -282,7 +400,7 @@ impl<H: Handler> Conn<H> {
         });
         if let Some(log) = &self.access {
             log(&Access {
-                peer: self.peer.to_string(),
+                peer: self.peer.clone(),
                 method: method.to_string(),
                 path: path.chars().take(256).collect(),
                 status: answer.status().as_u16(),
@@ -334,7 +452,7 @@ impl<H: Handler> Conn<H> {
             path: parts.uri.path().to_string(),
             query: parts.uri.query().map(String::from),
             headers: parts.headers,
-            peer: self.peer,
+            peer: self.peer.clone(),
             received_at_ms,
             body,
         }
@@ -345,6 +463,7 @@ impl<H: Handler> Conn<H> {
 mod tests {
     use super::*;
     use std::io::{Read, Write};
+    use std::net::SocketAddr;
     use std::sync::Mutex;
 
     struct Echo;

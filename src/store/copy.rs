@@ -26,6 +26,7 @@ const MAIN: &[&str] = &[
     "audit",
     "meter_ledger",
     "subscription_history",
+    "service_tokens",
 ];
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;

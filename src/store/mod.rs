@@ -14,6 +14,7 @@ mod ledger;
 pub mod pg;
 mod settings;
 mod subscriptions;
+mod tokens;
 mod usage;
 pub mod webhooks;
 
@@ -24,6 +25,7 @@ pub use catalog::DriftNote;
 pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};
+pub use tokens::TokenRecord;
 pub use usage::{CallLimits, Charge, Conflict, Side, UsageEvent, Written};
 
 use anyhow::{bail, Context, Result};
@@ -46,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_payment_state.sql"),
     include_str!("migrations/0008_subscription_history.sql"),
     include_str!("migrations/0009_quantity_payment_order.sql"),
+    include_str!("migrations/0010_service_tokens.sql"),
 ];
 
 /// An open store.
@@ -246,6 +249,31 @@ impl Store {
 
     pub fn schema_version(&self) -> Result<i64> {
         self.db.schema_version()
+    }
+
+    /// The schema version, if it is the one this billctl makes; else why not.
+    pub fn check_schema(&self) -> Result<i64> {
+        let have = self.schema_version()?;
+        let want = if self.is_pg() {
+            pg::schema_len()
+        } else {
+            MIGRATIONS.len() as i64
+        };
+        if have != want {
+            bail!("the store's schema version is {have}, and this billctl needs {want}");
+        }
+        Ok(have)
+    }
+
+    /// Another connection to this store: the same data dir, or the same Postgres database.
+    pub fn reopen(&self) -> Result<Store> {
+        match self.db.url() {
+            Some(url) => Store::open_pg(&url),
+            None => {
+                let dir = self.path.parent().unwrap_or(Path::new("."));
+                Store::open(dir)
+            }
+        }
     }
 
     /// Row counts of every table, by name.

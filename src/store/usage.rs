@@ -110,6 +110,8 @@ pub enum Charge {
     RateLimited {
         used: i64,
         calls: i64,
+        /// When the oldest call in the window leaves it (a call may pass from then on).
+        free_at: i64,
     },
 }
 
@@ -124,33 +126,74 @@ impl Store {
         limits: &CallLimits,
         now: i64,
     ) -> Result<Charge> {
-        let key = event
-            .key_id
-            .as_deref()
-            .ok_or_else(|| anyhow::anyhow!("a call is recorded against a key"))?;
+        let batch = [(event.clone(), *limits)];
+        Ok(self.record_within_many(&batch, now)?[0])
+    }
+
+    /// [`Store::record_within`] for many calls in one transaction (group commit): each is
+    /// charged in turn, after the ones before it, so the limits are as exact as one call per
+    /// transaction. On Postgres the customers' locks are taken in sorted order before any
+    /// count, so two hosts' batches never wait on each other in a cycle.
+    pub fn record_within_many(
+        &mut self,
+        calls: &[(UsageEvent, CallLimits)],
+        now: i64,
+    ) -> Result<Vec<Charge>> {
+        if calls.iter().any(|(e, _)| e.key_id.is_none()) {
+            anyhow::bail!("a call is recorded against a key");
+        }
         // Read inside the lock: another process may have compacted since.
         self.horizon = std::cell::OnceCell::new();
         let this = &*self;
         this.db.tx(true, |db| {
-            // Postgres: the customer's lock serialises the count and the insert across hosts
+            // Postgres: the customers' locks serialise the counts and inserts across hosts
             // (SQLite's write lock already does).
-            db.lock(&format!("usage:{}", event.customer_id))?;
-            let (from, to) = limits.period;
-            let used = this.usage_in("customer", &event.customer_id, from, to)?;
-            if !crate::billing::fits(used, event.quantity, limits.quota) {
-                return Ok(Charge::QuotaExceeded { used });
+            let customers: std::collections::BTreeSet<&str> =
+                calls.iter().map(|(e, _)| e.customer_id.as_str()).collect();
+            for c in customers {
+                db.lock(&format!("usage:{c}"))?;
             }
-            let window_end = now
-                .checked_add(limits.max_future_skew)
-                .and_then(|t| t.checked_add(1))
-                .unwrap_or(i64::MAX);
-            let calls = this.key_calls(key, now.saturating_sub(60), window_end)?;
-            if calls >= i64::from(limits.rate_per_minute) {
-                return Ok(Charge::RateLimited { used, calls });
+            let mut charges = Vec::with_capacity(calls.len());
+            for (event, limits) in calls {
+                charges.push(this.charge_one(db, event, limits, now)?);
             }
-            insert_usage(db, std::slice::from_ref(event), now)?;
-            Ok(Charge::Recorded { used, calls })
+            Ok(charges)
         })
+    }
+
+    /// One call's limits checked and, if it keeps to them, the call recorded (inside the
+    /// caller's transaction).
+    fn charge_one(
+        &self,
+        db: &super::db::Db,
+        event: &UsageEvent,
+        limits: &CallLimits,
+        now: i64,
+    ) -> Result<Charge> {
+        let key = event.key_id.as_deref().unwrap_or_default();
+        let (from, to) = limits.period;
+        let used = self.usage_in("customer", &event.customer_id, from, to)?;
+        if !crate::billing::fits(used, event.quantity, limits.quota) {
+            return Ok(Charge::QuotaExceeded { used });
+        }
+        let window_end = now
+            .checked_add(limits.max_future_skew)
+            .and_then(|t| t.checked_add(1))
+            .unwrap_or(i64::MAX);
+        let calls = self.key_calls(key, now.saturating_sub(60), window_end)?;
+        if calls >= i64::from(limits.rate_per_minute) {
+            let oldest = self
+                .key_first_call(key, now.saturating_sub(60), window_end)?
+                .unwrap_or(now);
+            let free_at = oldest.saturating_add(60).max(now.saturating_add(1));
+            return Ok(Charge::RateLimited {
+                used,
+                calls,
+                free_at,
+            });
+        }
+        insert_usage(db, std::slice::from_ref(event), now)?;
+        Ok(Charge::Recorded { used, calls })
     }
 
     /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`: one
@@ -170,6 +213,25 @@ impl Store {
                 .ok_or_else(|| anyhow::anyhow!("call count overflows"))?;
         }
         Ok(total)
+    }
+
+    /// The time of a key's first call with `from <= ts < to`, by the same seeks as
+    /// [`Store::key_calls`].
+    fn key_first_call(&self, key: &str, from: i64, to: i64) -> Result<Option<i64>> {
+        if to <= from {
+            return Ok(None);
+        }
+        for hour in from / 3600..=(to - 1) / 3600 {
+            let first = self.db.query_one(
+                "SELECT min(ts) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                crate::ps![hour, key, from, to],
+                |r| r.opt_i64(0),
+            )?;
+            if first.is_some() {
+                return Ok(first);
+            }
+        }
+        Ok(None)
     }
 
     /// Records usage events (a repeated event id is ignored), their rollups and the keys'

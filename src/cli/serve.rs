@@ -1,0 +1,96 @@
+//! `billctl serve` and `billctl serve tokens issue|list|revoke`.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ServeArgs {
+    #[command(subcommand)]
+    pub command: Option<ServeCommand>,
+    #[command(flatten)]
+    pub run: ServeRunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// Issue, list and revoke the service tokens callers of 'serve' authenticate with
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Issue a token; it is printed once and never again (billctl keeps only its hash)
+    Issue(TokensIssueArgs),
+    /// List tokens (never their secrets)
+    List,
+    /// Revoke a token by id or name (asks first); serve refuses it within its refresh interval
+    Revoke(TokensRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokensIssueArgs {
+    /// A name to tell tokens apart ("api-gateway", "web-app"); one token in use per name
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// What the token may do: verify (POST /v1/keys/verify), usage (POST /v1/usage/events),
+    /// read (GET /v1/customers/{id}/usage, /metrics); repeat it or separate with commas
+    #[arg(long = "scope", value_name = "SCOPE", required = true, value_delimiter = ',', value_parser = parse_scope)]
+    pub scopes: Vec<crate::keys::Scope>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensRevokeArgs {
+    /// The token's id (the 8 characters after bks_) or its name
+    #[arg(value_name = "ID_OR_NAME")]
+    pub token: String,
+}
+
+fn parse_scope(s: &str) -> Result<crate::keys::Scope, String> {
+    crate::keys::Scope::parse(s)
+        .ok_or_else(|| format!("unknown scope {s:?}: use verify, usage or read"))
+}
+
+#[derive(Debug, Args)]
+pub struct ServeRunArgs {
+    /// Where to listen: ADDR:PORT (port 0 picks a free one; the address is printed first) or
+    /// unix:PATH. An address outside loopback needs --tls-cert and --tls-key, or --plain-http
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR|unix:PATH")]
+    pub listen: String,
+    /// PEM certificate chain for HTTPS (re-read with the key on SIGHUP)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key for HTTPS
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// Serve plain HTTP on an address outside loopback (API keys and tokens then cross the
+    /// network in clear: only behind a TLS-terminating proxy on a private network)
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub plain_http: bool,
+    /// How stale cached keys, customers and tokens may be: a revocation or tier change made
+    /// elsewhere is seen within this
+    #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub refresh: i64,
+    /// Most usage events in one POST /v1/usage/events
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = at_least_one::<usize>)]
+    pub max_events: usize,
+    /// Largest body accepted, in bytes (larger ones get 413)
+    #[arg(long, default_value_t = 4 * 1_048_576, value_name = "BYTES", value_parser = at_least_one::<usize>)]
+    pub max_body: usize,
+    /// Connections at once; past it, new ones are answered 503
+    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
+    pub max_connections: usize,
+    /// Time to read a request's headers (and to finish a TLS handshake)
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub header_timeout: i64,
+    /// Time to read a request's body
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub body_timeout: i64,
+    /// Time for a whole request, answer included
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub request_timeout: i64,
+    /// A keep-alive connection without a request is closed after this
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub idle_timeout: i64,
+}

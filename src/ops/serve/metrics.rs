@@ -1,0 +1,249 @@
+//! `serve`'s counters, and their Prometheus text exposition (format 0.0.4): requests by route
+//! and status with a latency histogram, verdicts by code, cache hits and misses, refused
+//! callers by reason, store errors, open connections and group-commit sizes. Never a key or a
+//! token: labels are fixed words, status numbers and codes.
+
+use super::tokens::Refusal;
+use crate::keys::{CacheStats, Code};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The routes, as labels (an unknown path is `other`).
+pub const ROUTES: [&str; 7] = [
+    "/v1/keys/verify",
+    "/v1/usage/events",
+    "/v1/customers/{id}/usage",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "other",
+];
+
+/// Upper bounds of the latency buckets, in seconds.
+const LATENCY: [f64; 14] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+/// Upper bounds of the group-commit size buckets, in calls.
+const GROUPS: [u64; 11] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
+#[derive(Default)]
+struct Histogram {
+    /// One count per bucket (not cumulative), then the overflow.
+    counts: Vec<AtomicU64>,
+    sum: Mutex<f64>,
+    count: AtomicU64,
+}
+
+impl Histogram {
+    fn new(buckets: usize) -> Histogram {
+        Histogram {
+            counts: (0..=buckets).map(|_| AtomicU64::new(0)).collect(),
+            sum: Mutex::new(0.0),
+            count: AtomicU64::new(0),
+        }
+    }
+
+    fn observe(&self, bucket: usize, value: f64) {
+        self.counts[bucket].fetch_add(1, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+        *self.sum.lock().unwrap_or_else(|p| p.into_inner()) += value;
+    }
+
+    fn write(&self, out: &mut String, name: &str, labels: &str, bounds: &[String]) {
+        let mut cumulative = 0u64;
+        let sep = if labels.is_empty() { "" } else { "," };
+        for (i, le) in bounds
+            .iter()
+            .chain(std::iter::once(&"+Inf".to_string()))
+            .enumerate()
+        {
+            cumulative += self.counts[i].load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{sep}le=\"{le}\"}} {cumulative}"
+            );
+        }
+        let sum = *self.sum.lock().unwrap_or_else(|p| p.into_inner());
+        let braces = if labels.is_empty() {
+            String::new()
+        } else {
+            format!("{{{labels}}}")
+        };
+        let _ = writeln!(out, "{name}_sum{braces} {sum}");
+        let _ = writeln!(
+            out,
+            "{name}_count{braces} {}",
+            self.count.load(Ordering::Relaxed)
+        );
+    }
+}
+
+/// Everything `/metrics` shows.
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(usize, u16), u64>>,
+    latency: Vec<Histogram>,
+    verdicts: [AtomicU64; Code::ALL.len()],
+    refused: [AtomicU64; Refusal::ALL.len()],
+    /// The plain verifier's and the recorder's cache counts, as last seen.
+    cache: Mutex<[CacheStats; 2]>,
+    store_errors: AtomicU64,
+    events: AtomicU64,
+    groups: Histogram,
+    /// Open connections, kept by the server core.
+    pub open: Arc<AtomicUsize>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            requests: Mutex::new(BTreeMap::new()),
+            latency: ROUTES
+                .iter()
+                .map(|_| Histogram::new(LATENCY.len()))
+                .collect(),
+            verdicts: Default::default(),
+            refused: Default::default(),
+            cache: Mutex::new([CacheStats::default(); 2]),
+            store_errors: AtomicU64::new(0),
+            events: AtomicU64::new(0),
+            groups: Histogram::new(GROUPS.len()),
+            open: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
+
+/// Which verifier's cache counts: the plain one's or the recorder's.
+#[derive(Debug, Clone, Copy)]
+pub enum Side {
+    Plain = 0,
+    Recorder = 1,
+}
+
+impl Metrics {
+    /// A request on `route` (an index into [`ROUTES`]) answered `status` after `secs`.
+    pub fn request(&self, route: usize, status: u16, secs: f64) {
+        *self
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry((route, status))
+            .or_default() += 1;
+        let bucket = LATENCY
+            .iter()
+            .position(|b| secs <= *b)
+            .unwrap_or(LATENCY.len());
+        self.latency[route].observe(bucket, secs);
+    }
+
+    pub fn verdict(&self, code: Code) {
+        let i = Code::ALL.iter().position(|c| *c == code).unwrap_or(0);
+        self.verdicts[i].fetch_add(1, Ordering::Relaxed);
+        if code == Code::StoreUnavailable {
+            self.store_error();
+        }
+    }
+
+    pub fn refused(&self, r: Refusal) {
+        let i = Refusal::ALL.iter().position(|c| *c == r).unwrap_or(0);
+        self.refused[i].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn cache(&self, side: Side, stats: CacheStats) {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())[side as usize] = stats;
+    }
+
+    pub fn store_error(&self) {
+        self.store_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn events(&self, n: usize) {
+        self.events.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// One group commit of `n` recorded calls.
+    pub fn group(&self, n: usize) {
+        let bucket = GROUPS
+            .iter()
+            .position(|b| n as u64 <= *b)
+            .unwrap_or(GROUPS.len());
+        self.groups.observe(bucket, n as f64);
+    }
+
+    /// Requests answered so far.
+    pub fn requests(&self) -> u64 {
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .sum()
+    }
+
+    /// The exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(8192);
+        self.render_requests(&mut out);
+        let _ = writeln!(out, "# HELP billctl_serve_verdicts_total Key verifications by verdict code.\n# TYPE billctl_serve_verdicts_total counter");
+        for (c, n) in Code::ALL.iter().zip(&self.verdicts) {
+            let _ = writeln!(
+                out,
+                "billctl_serve_verdicts_total{{code=\"{}\"}} {}",
+                c.as_str(),
+                n.load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(out, "# HELP billctl_serve_auth_failures_total Callers refused, by reason (never the token).\n# TYPE billctl_serve_auth_failures_total counter");
+        for (r, n) in Refusal::ALL.iter().zip(&self.refused) {
+            let _ = writeln!(
+                out,
+                "billctl_serve_auth_failures_total{{code=\"{}\"}} {}",
+                r.code(),
+                n.load(Ordering::Relaxed)
+            );
+        }
+        let cache = *self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let (hits, misses) = cache
+            .iter()
+            .fold((0, 0), |(h, m), s| (h + s.hits, m + s.misses));
+        let _ = writeln!(out, "# HELP billctl_serve_cache_hits_total Verifications answered from the cache.\n# TYPE billctl_serve_cache_hits_total counter\nbillctl_serve_cache_hits_total {hits}");
+        let _ = writeln!(out, "# HELP billctl_serve_cache_misses_total Verifications that read the store.\n# TYPE billctl_serve_cache_misses_total counter\nbillctl_serve_cache_misses_total {misses}");
+        let _ = writeln!(out, "# HELP billctl_serve_store_errors_total Requests the store failed.\n# TYPE billctl_serve_store_errors_total counter\nbillctl_serve_store_errors_total {}", self.store_errors.load(Ordering::Relaxed));
+        let _ = writeln!(out, "# HELP billctl_serve_usage_events_total Usage events accepted over HTTP.\n# TYPE billctl_serve_usage_events_total counter\nbillctl_serve_usage_events_total {}", self.events.load(Ordering::Relaxed));
+        let _ = writeln!(out, "# HELP billctl_serve_open_connections Connections open now.\n# TYPE billctl_serve_open_connections gauge\nbillctl_serve_open_connections {}", self.open.load(Ordering::Relaxed));
+        let _ = writeln!(out, "# HELP billctl_serve_group_commit_size Recorded verifies per store transaction.\n# TYPE billctl_serve_group_commit_size histogram");
+        let bounds: Vec<String> = GROUPS.iter().map(u64::to_string).collect();
+        self.groups
+            .write(&mut out, "billctl_serve_group_commit_size", "", &bounds);
+        out
+    }
+
+    fn render_requests(&self, out: &mut String) {
+        let _ = writeln!(out, "# HELP billctl_serve_requests_total Requests by route and status.\n# TYPE billctl_serve_requests_total counter");
+        for ((route, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "billctl_serve_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
+                ROUTES[*route]
+            );
+        }
+        let _ = writeln!(out, "# HELP billctl_serve_request_seconds Time to answer, by route.\n# TYPE billctl_serve_request_seconds histogram");
+        let bounds: Vec<String> = LATENCY.iter().map(f64::to_string).collect();
+        for (route, h) in ROUTES.iter().zip(&self.latency) {
+            if h.count.load(Ordering::Relaxed) > 0 {
+                h.write(
+                    out,
+                    "billctl_serve_request_seconds",
+                    &format!("route=\"{route}\""),
+                    &bounds,
+                );
+            }
+        }
+    }
+}

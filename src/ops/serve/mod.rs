@@ -1,0 +1,699 @@
+//! `billctl serve`: the per-request checks of an API service over HTTP, a set of routes on the
+//! server core (`server/`).
+//!
+//! - `POST /v1/keys/verify` (scope `verify`): a key's verdict, as `keys verify --json` prints
+//!   it, with the status the API should answer and `retry_after`. Every verdict is HTTP 200
+//!   but `STORE_UNAVAILABLE`, which is 503: it never fails open.
+//!   - A plain verify is answered from the [`Verifier`]'s cache on the server's thread when
+//!     everything it needs is fresh, else on a blocking thread that reads the store.
+//!   - A recorded verify (`"record": N`) goes to the recorder thread, which takes every call
+//!     waiting and charges them one after another in one store transaction (group commit),
+//!     and answers each once that transaction is committed.
+//! - `POST /v1/usage/events` (scope `usage`): a batch recorded as `usage import` records it.
+//! - `GET /v1/customers/{id}/usage` (scope `read`): the current period's usage by day.
+//! - `GET /healthz`, `GET /readyz` (any token), `GET /metrics` (scope `read`).
+//!
+//! Callers authenticate with a service token (`Authorization: Bearer bks_...`), checked
+//! against the token list read from the store, re-read once older than the refresh interval.
+
+pub mod events;
+pub mod metrics;
+pub mod tokens;
+
+use crate::config::Config;
+use crate::keys::{Code, Scope, Verification, Verifier};
+use crate::server::{self, Request, Response};
+use crate::store::Store;
+use anyhow::Result;
+use hyper::StatusCode;
+use metrics::{Metrics, Side, ROUTES};
+use serde::{Deserialize, Serialize};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokens::{Refusal, Tokens};
+
+/// The largest body of a verify request: a key is 58 bytes, so a larger body is not one, and
+/// is refused before any key in it is hashed.
+pub const MAX_VERIFY_BODY: usize = 8 * 1024;
+/// The longest customer id in a path.
+const MAX_CUSTOMER_ID: usize = 255;
+/// Most recorded verifies charged in one transaction.
+const GROUP: usize = 1024;
+
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub limits: server::Limits,
+    /// How stale cached keys, customers and tokens may be.
+    pub refresh: Duration,
+    /// Most events in one `POST /v1/usage/events`.
+    pub max_events: usize,
+}
+
+/// The first line `serve` prints: where it listens.
+#[derive(Debug, Serialize)]
+pub struct Listening {
+    pub listening: String,
+}
+
+/// What `serve` did, for its last line.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub requests: u64,
+    pub recorded: u64,
+}
+
+/// A recorded verify waiting for the recorder.
+struct RecordJob {
+    key: String,
+    quantity: i64,
+    reply: tokio::sync::oneshot::Sender<Verification>,
+}
+
+/// A store shared by blocking tasks.
+type Shared<T> = Arc<Mutex<T>>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The routes' state.
+struct Service {
+    settings: Settings,
+    config: Arc<Config>,
+    tokens: Shared<Tokens>,
+    reader: Shared<Store>,
+    writer: Shared<Store>,
+    plain: Shared<Verifier>,
+    recorder: mpsc::Sender<RecordJob>,
+    metrics: Arc<Metrics>,
+    /// Called with each refused caller (never the token): for the log.
+    notice: Arc<dyn Fn(String) + Send + Sync>,
+}
+
+/// Serves until `shutdown` resolves, then drains the requests in flight, lets the recorder
+/// commit what it holds, and returns. `store` is the first connection; the others are opened
+/// from it (one each for plain verifies, the recorder, reads and usage batches).
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    rt: &tokio::runtime::Runtime,
+    listener: server::Listener,
+    options: server::Options,
+    settings: Settings,
+    config: &Config,
+    store: Store,
+    metrics: Arc<Metrics>,
+    notice: Arc<dyn Fn(String) + Send + Sync>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<Summary> {
+    let verifier =
+        |s: Store| Verifier::from_store(s, config).map(|v| v.with_refresh(settings.refresh));
+    let plain = verifier(store.reopen()?)?;
+    let recorder = verifier(store.reopen()?)?;
+    let writer = store.reopen()?;
+    let (tx, rx) = mpsc::channel::<RecordJob>();
+    let recorded = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let thread = {
+        let (metrics, recorded) = (metrics.clone(), recorded.clone());
+        std::thread::Builder::new()
+            .name("billctl-recorder".into())
+            .spawn(move || record_loop(recorder, &rx, &metrics, &recorded))?
+    };
+    let service = Arc::new(Service {
+        tokens: Arc::new(Mutex::new(Tokens::new(settings.refresh))),
+        settings: settings.clone(),
+        config: Arc::new(config.clone()),
+        reader: Arc::new(Mutex::new(store)),
+        writer: Arc::new(Mutex::new(writer)),
+        plain: Arc::new(Mutex::new(plain)),
+        recorder: tx,
+        metrics: metrics.clone(),
+        notice,
+    });
+    let options = server::Options {
+        open: Some(metrics.open.clone()),
+        ..options
+    };
+    rt.block_on(server::serve_on(
+        listener,
+        settings.limits,
+        options,
+        service.clone(),
+        shutdown,
+    ));
+    // Every connection is gone: the recorder ends once its channel is closed and it has
+    // committed and answered what it holds.
+    drop(service);
+    let _ = thread.join();
+    Ok(Summary {
+        requests: metrics.requests(),
+        recorded: recorded.load(std::sync::atomic::Ordering::Relaxed),
+    })
+}
+
+/// The recorder thread: takes every call waiting (up to [`GROUP`]) and charges them in one
+/// transaction, then answers each.
+fn record_loop(
+    mut verifier: Verifier,
+    rx: &mpsc::Receiver<RecordJob>,
+    metrics: &Metrics,
+    recorded: &std::sync::atomic::AtomicU64,
+) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let calls: Vec<(&str, i64)> = jobs.iter().map(|j| (j.key.as_str(), j.quantity)).collect();
+        let verdicts = verifier.verify_and_record_many(&calls);
+        metrics.group(jobs.len());
+        metrics.cache(Side::Recorder, verifier.cache_stats());
+        let valid = verdicts.iter().filter(|v| v.valid).count() as u64;
+        recorded.fetch_add(valid, std::sync::atomic::Ordering::Relaxed);
+        for (job, v) in jobs.into_iter().zip(verdicts) {
+            let _ = job.reply.send(v);
+        }
+    }
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    Verify,
+    Events,
+    CustomerUsage(String),
+    Healthz,
+    Readyz,
+    Metrics,
+    NotFound,
+    Method(&'static str),
+}
+
+impl Route {
+    fn of(method: &hyper::Method, path: &str) -> Route {
+        let (want, route) = match path {
+            "/v1/keys/verify" => ("POST", Route::Verify),
+            "/v1/usage/events" => ("POST", Route::Events),
+            "/healthz" => ("GET", Route::Healthz),
+            "/readyz" => ("GET", Route::Readyz),
+            "/metrics" => ("GET", Route::Metrics),
+            p => match p
+                .strip_prefix("/v1/customers/")
+                .and_then(|r| r.strip_suffix("/usage"))
+            {
+                Some(id) => ("GET", Route::CustomerUsage(id.to_string())),
+                None => return Route::NotFound,
+            },
+        };
+        if method.as_str() == want {
+            route
+        } else {
+            Route::Method(want)
+        }
+    }
+
+    /// Its label in the metrics (an index into [`ROUTES`]).
+    fn label(&self) -> usize {
+        match self {
+            Route::Verify => 0,
+            Route::Events => 1,
+            Route::CustomerUsage(_) => 2,
+            Route::Healthz => 3,
+            Route::Readyz => 4,
+            Route::Metrics => 5,
+            Route::NotFound | Route::Method(_) => ROUTES.len() - 1,
+        }
+    }
+
+    /// The scope a caller needs (`None`: any valid token).
+    fn scope(&self) -> Option<Scope> {
+        match self {
+            Route::Verify => Some(Scope::Verify),
+            Route::Events => Some(Scope::Usage),
+            Route::CustomerUsage(_) | Route::Metrics => Some(Scope::Read),
+            _ => None,
+        }
+    }
+}
+
+/// An error answer in billctl's vocabulary: `{"error": ..., "code": ...}`.
+fn fail(status: StatusCode, code: &str, message: &str) -> Response {
+    server::json(
+        status,
+        &serde_json::json!({ "error": message, "code": code }),
+    )
+}
+
+fn store_unavailable(e: &anyhow::Error) -> Response {
+    let mut r = fail(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "STORE_UNAVAILABLE",
+        &format!("the store could not be reached: {e:#}"),
+    );
+    r.headers_mut().insert(
+        hyper::header::RETRY_AFTER,
+        hyper::header::HeaderValue::from_static("1"),
+    );
+    r
+}
+
+/// The bearer token of a request, if it has one of a sane length.
+fn bearer(headers: &hyper::HeaderMap) -> Option<&str> {
+    let v = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
+    if v.len() > 512 {
+        return Some("");
+    }
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Runs `f` on a blocking thread (store work), as an error if the thread died.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| anyhow::anyhow!("a store task failed: {e}"))
+}
+
+impl server::Handler for Service {
+    async fn handle(&self, req: Request) -> Response {
+        let started = Instant::now();
+        let route = Route::of(&req.method, &req.path);
+        let answer = match self.authenticate(&req, &route).await {
+            Ok(()) => self.route(&route, req).await,
+            Err(r) => r,
+        };
+        let secs = started.elapsed().as_secs_f64();
+        self.metrics
+            .request(route.label(), answer.status().as_u16(), secs);
+        answer
+    }
+}
+
+impl Service {
+    /// Checks the caller's token for the route; the refusal otherwise (logged without the
+    /// token, counted in the metrics).
+    async fn authenticate(&self, req: &Request, route: &Route) -> Result<(), Response> {
+        let now = Instant::now();
+        if lock(&self.tokens).stale(now) {
+            let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
+            let loaded = blocking(move || -> Result<()> {
+                let store = lock(&reader);
+                if lock(&tokens).stale(now) {
+                    let list = store.tokens()?;
+                    lock(&tokens).set(list, now);
+                }
+                Ok(())
+            })
+            .await
+            .and_then(|r| r);
+            if let Err(e) = loaded {
+                self.metrics.store_error();
+                return Err(store_unavailable(&e));
+            }
+        }
+        let presented = bearer(&req.headers);
+        let checked = lock(&self.tokens).check(presented, route.scope());
+        checked.map(|_| ()).map_err(|r| {
+            self.metrics.refused(r);
+            let id = presented
+                .and_then(crate::keys::parse_token)
+                .map_or(String::new(), |id| format!(" (token id {id})"));
+            (self.notice)(format!(
+                "refused {} {} {}: {}{id}",
+                req.peer,
+                req.method,
+                req.path
+                    .chars()
+                    .take(128)
+                    .map(|c| if c.is_control() { '?' } else { c })
+                    .collect::<String>(),
+                r.code()
+            ));
+            let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            let message = match r {
+                Refusal::Missing => "this route needs Authorization: Bearer <service token>",
+                Refusal::Scope => "the service token lacks the scope this route needs",
+                _ => "the service token is not valid",
+            };
+            let mut answer = fail(status, r.code(), message);
+            if status == StatusCode::UNAUTHORIZED {
+                answer.headers_mut().insert(
+                    hyper::header::WWW_AUTHENTICATE,
+                    hyper::header::HeaderValue::from_static("Bearer realm=\"billctl\""),
+                );
+            }
+            answer
+        })
+    }
+
+    async fn route(&self, route: &Route, req: Request) -> Response {
+        let body = match (&route, req.body) {
+            (Route::Verify | Route::Events, Err(r)) => {
+                let code = if r.status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "BODY_TOO_LARGE"
+                } else {
+                    "BAD_BODY"
+                };
+                return fail(r.status, code, &r.reason);
+            }
+            (_, b) => b.unwrap_or_default(),
+        };
+        match route {
+            Route::Verify => self.verify(&body).await,
+            Route::Events => self.events(body, req.query.as_deref()).await,
+            Route::CustomerUsage(id) => self.customer_usage(id.clone()).await,
+            Route::Healthz => server::json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
+            Route::Readyz => self.readyz().await,
+            Route::Metrics => {
+                let mut r = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(
+                    self.metrics.render(),
+                )));
+                r.headers_mut().insert(
+                    hyper::header::CONTENT_TYPE,
+                    hyper::header::HeaderValue::from_static(
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    ),
+                );
+                r
+            }
+            Route::NotFound => fail(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route"),
+            Route::Method(m) => {
+                let mut r = fail(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "METHOD_NOT_ALLOWED",
+                    &format!("this route takes {m}"),
+                );
+                if let Ok(v) = hyper::header::HeaderValue::from_str(m) {
+                    r.headers_mut().insert(hyper::header::ALLOW, v);
+                }
+                r
+            }
+        }
+    }
+}
+
+/// The body of `POST /v1/keys/verify`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    key: String,
+    /// A quantity to record with the call (at least 1); absent: a plain verify.
+    #[serde(default)]
+    record: Option<i64>,
+}
+
+/// A JSON body read into `T`, or a 400 that names the field.
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    let bad = |m: String| fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        bad(if path.is_empty() || path == "." {
+            format!("malformed JSON body: {inner}")
+        } else {
+            format!("{path}: {inner}")
+        })
+    })?;
+    de.end()
+        .map_err(|e| bad(format!("malformed JSON body: {e}")))?;
+    Ok(value)
+}
+
+impl Service {
+    async fn verify(&self, body: &[u8]) -> Response {
+        if body.len() > MAX_VERIFY_BODY {
+            return fail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BODY_TOO_LARGE",
+                &format!("a verify body is at most {MAX_VERIFY_BODY} bytes (a key is 58)"),
+            );
+        }
+        let req: VerifyBody = match parse_body(body) {
+            Ok(r) => r,
+            Err(answer) => return answer,
+        };
+        let v = match req.record {
+            Some(q) if q < 1 => {
+                return fail(StatusCode::BAD_REQUEST, "BAD_JSON", "record: must be a whole number of at least 1 (the quantity to record); leave it out for a plain verify");
+            }
+            Some(q) => self.verify_recorded(req.key, q).await,
+            None => self.verify_plain(req.key).await,
+        };
+        self.metrics.verdict(v.code);
+        verdict_answer(&v)
+    }
+
+    async fn verify_plain(&self, key: String) -> Verification {
+        // The cache alone, on this thread, when nothing needs the store; else a blocking
+        // thread that may read it.
+        if let Ok(mut verifier) = self.plain.try_lock() {
+            if let Some(v) = verifier.verify_cached(&key) {
+                self.metrics.cache(Side::Plain, verifier.cache_stats());
+                return v;
+            }
+        }
+        let (plain, metrics) = (self.plain.clone(), self.metrics.clone());
+        blocking(move || {
+            let mut verifier = lock(&plain);
+            let v = verifier.verify(&key);
+            metrics.cache(Side::Plain, verifier.cache_stats());
+            v
+        })
+        .await
+        .unwrap_or_else(|e| unavailable_verdict(&e))
+    }
+
+    async fn verify_recorded(&self, key: String, quantity: i64) -> Verification {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = RecordJob {
+            key,
+            quantity,
+            reply,
+        };
+        if self.recorder.send(job).is_err() {
+            return unavailable_verdict(&anyhow::anyhow!("the recorder has stopped"));
+        }
+        answer
+            .await
+            .unwrap_or_else(|_| unavailable_verdict(&anyhow::anyhow!("the recorder has stopped")))
+    }
+}
+
+fn unavailable_verdict(e: &anyhow::Error) -> Verification {
+    let mut v = Verification::malformed();
+    v.code = Code::StoreUnavailable;
+    v.reason = Some(format!("the store could not be reached: {e:#}"));
+    v
+}
+
+/// A verdict as the route answers it: what `keys verify --json` prints, with the status the
+/// API should answer; HTTP 200, or 503 when the store could not say.
+fn verdict_answer(v: &Verification) -> Response {
+    let mut doc = serde_json::to_value(v).unwrap_or_default();
+    doc["status"] = v.code.http_status().into();
+    let http = if v.code == Code::StoreUnavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let mut r = server::json(http, &doc);
+    if http != StatusCode::OK {
+        r.headers_mut().insert(
+            hyper::header::RETRY_AFTER,
+            hyper::header::HeaderValue::from_static("1"),
+        );
+    }
+    r
+}
+
+/// `GET /v1/customers/{id}/usage`: the current period's usage against the quota, by day.
+#[derive(Debug, Serialize)]
+pub struct CustomerUsage {
+    pub customer_id: String,
+    pub tier: String,
+    pub period_start: i64,
+    pub period_end: i64,
+    pub used: i64,
+    /// `None`: unlimited.
+    pub quota: Option<u64>,
+    pub remaining: Option<u64>,
+    pub percent: Option<f64>,
+    pub overage: i64,
+    /// What the access policy gives the customer's keys now.
+    pub access: &'static str,
+    /// Usage per UTC day of the period with any use, in day order.
+    pub days: Vec<Day>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Day {
+    /// Start of the UTC day (unix seconds).
+    pub day: i64,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub used: i64,
+}
+
+/// A customer's usage view (see [`CustomerUsage`]); `None` for a customer the mirror lacks.
+pub fn customer_usage(
+    store: &Store,
+    config: &Config,
+    id: &str,
+    now: i64,
+) -> Result<Option<CustomerUsage>> {
+    use crate::ops::usage::report::{report, Query, ReportBy};
+    if store.customer(id)?.is_none() {
+        return Ok(None);
+    }
+    let query = |by| Query {
+        customer: Some(id),
+        key: None,
+        period: "current",
+        range: None,
+        by,
+    };
+    let head = report(store, config, &query(ReportBy::Customer), now)?;
+    let Some(row) = head.rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let days = report(store, config, &query(ReportBy::Day), now)?
+        .rows
+        .into_iter()
+        .filter_map(|r| {
+            let day = r.day?;
+            (r.used != 0).then(|| Day {
+                day,
+                date: crate::time::utc_date(day),
+                used: r.used,
+            })
+        })
+        .collect();
+    Ok(Some(CustomerUsage {
+        customer_id: row.customer,
+        tier: row.tier,
+        period_start: row.period_start,
+        period_end: row.period_end,
+        used: row.used,
+        quota: row.quota,
+        remaining: row.remaining,
+        percent: row.percent,
+        overage: row.overage,
+        access: row.access,
+        days,
+    }))
+}
+
+impl Service {
+    async fn customer_usage(&self, id: String) -> Response {
+        let shape = !id.is_empty()
+            && id.len() <= MAX_CUSTOMER_ID
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !shape {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                "BAD_CUSTOMER_ID",
+                &format!(
+                    "a customer id is 1 to {MAX_CUSTOMER_ID} letters, digits, '_' or '-' (cus_...)"
+                ),
+            );
+        }
+        let (reader, config) = (self.reader.clone(), self.config.clone());
+        let shown = id.clone();
+        let found =
+            blocking(move || customer_usage(&lock(&reader), &config, &id, crate::clock::now()))
+                .await
+                .and_then(|r| r);
+        match found {
+            Ok(Some(view)) => server::json(
+                StatusCode::OK,
+                &serde_json::to_value(view).unwrap_or_default(),
+            ),
+            Ok(None) => fail(
+                StatusCode::NOT_FOUND,
+                "CUSTOMER_NOT_FOUND",
+                &format!("no customer {shown} in the store's mirror"),
+            ),
+            Err(e) => {
+                self.metrics.store_error();
+                store_unavailable(&e)
+            }
+        }
+    }
+
+    async fn events(&self, body: bytes::Bytes, query: Option<&str>) -> Response {
+        let skip_invalid = query.is_some_and(|q| {
+            q.split('&')
+                .any(|p| p == "skip_invalid=true" || p == "skip_invalid=1")
+        });
+        let (writer, max) = (self.writer.clone(), self.settings.max_events);
+        let bounds = crate::usage::Bounds::of(&self.config.usage);
+        let done = blocking(move || {
+            events::record(
+                &mut lock(&writer),
+                &body,
+                max,
+                skip_invalid,
+                bounds,
+                crate::clock::now(),
+            )
+        })
+        .await
+        .and_then(|r| r);
+        match done {
+            Ok(Ok(accepted)) => {
+                self.metrics.events(accepted.inserted);
+                server::json(
+                    StatusCode::OK,
+                    &serde_json::to_value(accepted).unwrap_or_default(),
+                )
+            }
+            Ok(Err(events::Refused::Malformed(m))) => fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m),
+            Ok(Err(events::Refused::TooMany { count, max })) => fail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "TOO_MANY_EVENTS",
+                &format!("{count} events in one request; at most {max} (--max-events)"),
+            ),
+            Ok(Err(events::Refused::Invalid {
+                read,
+                rejected,
+                rejects,
+            })) => server::json(
+                StatusCode::BAD_REQUEST,
+                &serde_json::json!({
+                    "error": format!("{rejected} of {read} events are invalid; nothing was recorded (add ?skip_invalid=true to record the valid ones)"),
+                    "code": "INVALID_EVENTS",
+                    "read": read,
+                    "rejected": rejected,
+                    "rejects": rejects,
+                }),
+            ),
+            Err(e) => {
+                self.metrics.store_error();
+                store_unavailable(&e)
+            }
+        }
+    }
+
+    async fn readyz(&self) -> Response {
+        let reader = self.reader.clone();
+        let checked = blocking(move || lock(&reader).check_schema())
+            .await
+            .and_then(|r| r);
+        match checked {
+            Ok(version) => server::json(
+                StatusCode::OK,
+                &serde_json::json!({"status": "ready", "schema_version": version}),
+            ),
+            Err(e) => {
+                self.metrics.store_error();
+                store_unavailable(&e)
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! TLS for the server core: a certificate chain and private key from PEM files, read at start
+//! and again on demand (`serve` re-reads them on SIGHUP), so a renewed certificate is taken
+//! without a restart. A reload that fails keeps the certificate in use and says why.
+
+use anyhow::{anyhow, bail, Context, Result};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// The largest PEM file read (a chain of a few certificates is a few KiB).
+const MAX_PEM: u64 = 1024 * 1024;
+
+/// The certificate in use, and where it is re-read from.
+#[derive(Debug)]
+pub struct Certs {
+    cert: PathBuf,
+    key: PathBuf,
+    current: RwLock<Arc<CertifiedKey>>,
+}
+
+fn read_pem(path: &Path, flag: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)
+        .with_context(|| format!("{flag} {}: failed to open", path.display()))?;
+    let mut buf = Vec::new();
+    f.take(MAX_PEM + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("{flag} {}: failed to read", path.display()))?;
+    if buf.len() as u64 > MAX_PEM {
+        bail!("{flag} {}: larger than {MAX_PEM} bytes", path.display());
+    }
+    Ok(buf)
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The chain in `cert` and the key in `key`, checked to belong together.
+fn load(cert: &Path, key: &Path) -> Result<Arc<CertifiedKey>> {
+    let pem = read_pem(cert, "--tls-cert")?;
+    let chain = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow!("--tls-cert {}: not a PEM certificate: {e}", cert.display()))?;
+    if chain.is_empty() {
+        bail!("--tls-cert {}: no certificate in the file", cert.display());
+    }
+    let pem = read_pem(key, "--tls-key")?;
+    // The key's own error text never carries the key's bytes.
+    let der = PrivateKeyDer::from_pem_slice(&pem)
+        .map_err(|e| anyhow!("--tls-key {}: not a PEM private key: {e}", key.display()))?;
+    let certified = CertifiedKey::from_der(chain, der, &provider()).map_err(|e| {
+        anyhow!(
+            "--tls-cert {} and --tls-key {} do not make a usable pair: {e}",
+            cert.display(),
+            key.display()
+        )
+    })?;
+    Ok(Arc::new(certified))
+}
+
+impl Certs {
+    /// Reads the pair, or says which file is wrong.
+    pub fn load(cert: &Path, key: &Path) -> Result<Arc<Certs>> {
+        Ok(Arc::new(Certs {
+            current: RwLock::new(load(cert, key)?),
+            cert: cert.to_path_buf(),
+            key: key.to_path_buf(),
+        }))
+    }
+
+    /// Reads the files again; on an error the certificate in use stays.
+    pub fn reload(&self) -> Result<()> {
+        let fresh = load(&self.cert, &self.key)?;
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(())
+    }
+
+    /// An acceptor that presents the current certificate to each new connection (TLS 1.2 and
+    /// 1.3, HTTP/1.1).
+    pub fn acceptor(self: &Arc<Self>) -> Result<tokio_rustls::TlsAcceptor> {
+        let mut config = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .context("TLS: no protocol version")?
+            .with_no_client_auth()
+            .with_cert_resolver(self.clone());
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+    }
+}
+
+impl ResolvesServerCert for Certs {
+    fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(
+            self.current
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
+        )
+    }
+}
+
+/// Re-reads the certificate and key on each SIGHUP, telling `done` how it went.
+pub async fn reload_on_hangup(certs: Arc<Certs>, done: impl Fn(&Path, Result<()>)) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut hup) = signal(SignalKind::hangup()) else {
+        return;
+    };
+    while hup.recv().await.is_some() {
+        done(&certs.cert, certs.reload());
+    }
+}
