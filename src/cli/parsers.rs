@@ -35,6 +35,23 @@ where
     }
 }
 
+/// A refresh interval: milliseconds (`250ms`) or a span (`1s`, `2m`), from 1 ms to 1 hour.
+pub(crate) fn parse_refresh(s: &str) -> Result<std::time::Duration, String> {
+    let ms = match s.trim().strip_suffix("ms") {
+        Some(n) => n
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("invalid duration {s:?}: expected like 250ms, 1s or 2m"))?,
+        None => u64::try_from(crate::time::positive_span(s)?)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(1000),
+    };
+    if !(1..=3_600_000).contains(&ms) {
+        return Err(format!("{s:?} is outside 1ms to 1h"));
+    }
+    Ok(std::time::Duration::from_millis(ms))
+}
+
 /// Parses the URL given to `flag`: absolute http:// or https:// with a host.
 pub(crate) fn parse_url(flag: &str, s: &str) -> Result<hyper::Uri, String> {
     // Credentials in the URL would be stored with the run and printed: refused, and the

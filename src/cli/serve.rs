@@ -70,8 +70,8 @@ pub struct ServeRunArgs {
     pub plain_http: bool,
     /// How stale cached keys, customers and tokens may be: a revocation or tier change made
     /// elsewhere is seen within this
-    #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub refresh: i64,
+    #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = super::parsers::parse_refresh)]
+    pub refresh: std::time::Duration,
     /// Most usage events in one POST /v1/usage/events
     #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = at_least_one::<usize>)]
     pub max_events: usize,

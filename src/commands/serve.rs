@@ -132,7 +132,7 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
             max_body: args.max_body,
             ..server::Limits::default()
         },
-        refresh: secs(args.refresh),
+        refresh: args.refresh,
         max_events: args.max_events,
     };
     let (output, rt) = (ctx.output.clone(), ctx.runtime()?);

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use stripe_sim::StripeSim;
 
+pub mod http;
 pub mod live;
 pub mod pg;
 pub mod receiver;

@@ -23,6 +23,7 @@ mod postgres;
 mod prices_check;
 mod quickstart;
 mod revenue;
+mod serve;
 mod setup_products;
 mod subscriptions;
 mod usage;

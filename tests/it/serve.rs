@@ -1,0 +1,656 @@
+//! `billctl serve`: service tokens, the routes (verify, usage events, a customer's usage,
+//! health, readiness, metrics), exact limits under concurrency and across two processes on
+//! one store, a store that is down, TLS, and attacks.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as its customers are subscribed through the simulator's test cards.
+
+use crate::common;
+
+use common::http::{self, Answer};
+use common::{Env, Run};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `billctl serve`: its base URL, and its stderr as it comes.
+pub struct Serve {
+    child: Child,
+    pub url: String,
+    stderr: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Serve {
+    pub fn start(env: &Env, extra: &[&str]) -> Serve {
+        Serve::start_with(env, extra, &[])
+    }
+
+    pub fn start_with(env: &Env, extra: &[&str], vars: &[(&str, &str)]) -> Serve {
+        let mut args = vec!["serve", "--json"];
+        if !extra.iter().any(|a| *a == "--listen") {
+            args.extend(["--listen", "127.0.0.1:0"]);
+        }
+        args.extend_from_slice(extra);
+        let mut child = env
+            .command()
+            .args(&args)
+            .envs(vars.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("billctl serve starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (sink, mut err) = (stderr.clone(), child.stderr.take().unwrap());
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut first = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let Some(url) = serde_json::from_str::<Value>(&first)
+            .ok()
+            .and_then(|v| v["listening"].as_str().map(String::from))
+        else {
+            let _ = child.wait();
+            let _ = reader.join();
+            panic!(
+                "serve did not start: {first:?}\nstderr:\n{}",
+                stderr.lock().unwrap()
+            );
+        };
+        Serve {
+            child,
+            url,
+            stderr,
+            reader: Some(reader),
+        }
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: &Value) -> Answer {
+        http::request(
+            &self.url,
+            "POST",
+            path,
+            Some(token),
+            Some(body.to_string().as_bytes()),
+        )
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Answer {
+        http::request(&self.url, "GET", path, Some(token), None)
+    }
+
+    pub fn verify(&self, token: &str, key: &str, record: Option<i64>) -> Answer {
+        let mut body = json!({ "key": key });
+        if let Some(q) = record {
+            body["record"] = q.into();
+        }
+        self.post("/v1/keys/verify", token, &body)
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (up to a minute, for a slow machine) until stderr holds `text`.
+    pub fn wait_for_stderr(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.stderr().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "serve never said {text:?}:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends `signal` to the process.
+    pub fn signal(&self, signal: &str) {
+        assert!(std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &self.pid().to_string()])
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    /// Stops it with SIGTERM and returns its exit and output.
+    pub fn stop(mut self) -> Run {
+        self.signal("TERM");
+        let mut out = String::new();
+        let _ = self.child.stdout.take().unwrap().read_to_string(&mut out);
+        let status = self.child.wait().unwrap();
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: out,
+            stderr: self.stderr(),
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Issues a service token with `scopes` (comma-separated).
+pub fn token(env: &Env, name: &str, scopes: &str) -> String {
+    let r = env
+        .run(&[
+            "serve", "tokens", "issue", "--name", name, "--scope", scopes,
+        ])
+        .ok();
+    let t = r.stdout.trim().to_string();
+    assert!(billctl::keys::parse_token(&t).is_some(), "a token: {t:?}");
+    t
+}
+
+/// Issues an API key for `customer`.
+pub fn key(env: &Env, customer: &str) -> String {
+    let r = env.run(&["keys", "issue", "--customer", customer]).ok();
+    r.stdout.trim().to_string()
+}
+
+/// A customer with a paid subscription on `tier` and a key of theirs.
+pub fn paid(env: &Env, email: &str, tier: &str) -> (String, String) {
+    let customer = env.subscribed(email, tier);
+    let k = key(env, &customer);
+    (customer, k)
+}
+
+/// Recorded usage events of a key in the store.
+fn rows(env: &Env, key: &str) -> i64 {
+    let id = billctl::keys::parse(key).unwrap().id;
+    env.count(
+        &format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"),
+        false,
+    )
+}
+
+/// A counter's value in a Prometheus exposition (`name{labels}` exactly as written).
+fn metric(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {series} in the metrics:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation() {
+    let env = Env::new();
+    let r = env
+        .run(&[
+            "serve", "tokens", "issue", "--name", "gateway", "--scope", "verify", "--scope",
+            "read", "--json",
+        ])
+        .ok();
+    let issued = r.json();
+    let t = issued["token"].as_str().unwrap().to_string();
+    assert!(t.starts_with("bks_"), "{t}");
+    assert_eq!(issued["scopes"], json!(["verify", "read"]));
+    // The store keeps the hash only; the list never shows the token.
+    let hash = billctl::keys::hash(&t);
+    let stored = env.count(
+        &format!(
+            "SELECT count(*) FROM service_tokens WHERE hash = {}",
+            if common::on_postgres() {
+                format!("'\\x{}'::bytea", hex(&hash))
+            } else {
+                format!("x'{}'", hex(&hash))
+            }
+        ),
+        false,
+    );
+    assert_eq!(stored, 1);
+    let list = env.run(&["serve", "tokens", "list", "--json"]).ok();
+    assert!(!list.stdout.contains(&t));
+    assert_eq!(list.json()[0]["status"], "active");
+    // A second token of the same name is refused while the first is in use; a bad scope too.
+    let dup = env
+        .run(&[
+            "serve", "tokens", "issue", "--name", "gateway", "--scope", "verify",
+        ])
+        .code(2);
+    assert!(dup.stderr.contains("already in use"), "{}", dup.stderr);
+    let bad = env
+        .run(&[
+            "serve", "tokens", "issue", "--name", "x", "--scope", "admin",
+        ])
+        .code(2);
+    assert!(bad.stderr.contains("unknown scope"), "{}", bad.stderr);
+    let usage_only = token(&env, "ingest", "usage");
+
+    let serve = Serve::start(&env, &["--refresh", "200ms"]);
+    let ok = serve.get("/healthz", &t);
+    assert_eq!((ok.status, ok.json()["status"].clone()), (200, json!("ok")));
+    for (presented, status, code) in [
+        (None, 401, "TOKEN_MISSING"),
+        (Some("bks_nonsense"), 401, "TOKEN_MALFORMED"),
+        (
+            Some(&billctl::keys::generate_token().unwrap().1[..]),
+            401,
+            "TOKEN_UNKNOWN",
+        ),
+        (Some(&usage_only[..]), 403, "TOKEN_SCOPE"),
+    ] {
+        let a = http::request(
+            &serve.url,
+            "POST",
+            "/v1/keys/verify",
+            presented,
+            Some(b"{\"key\":\"x\"}"),
+        );
+        assert_eq!(
+            (a.status, a.json()["code"].as_str()),
+            (status, Some(code)),
+            "{}",
+            a.body
+        );
+    }
+    // Revoked (by id) through the CLI: refused within the refresh interval.
+    let id = billctl::keys::parse_token(&t).unwrap();
+    env.run(&["serve", "tokens", "revoke", id, "--yes"]).ok();
+    eventually("the revoked token is refused", || {
+        serve.get("/healthz", &t).body.contains("TOKEN_REVOKED")
+    });
+    // Failures are counted, and the log names the token's id, never the token.
+    let reader = token(&env, "metrics", "read");
+    eventually("the new token is taken", || {
+        serve.get("/healthz", &reader).status == 200
+    });
+    let m = serve.get("/metrics", &reader).body;
+    assert!(
+        metric(
+            &m,
+            "billctl_serve_auth_failures_total{code=\"TOKEN_SCOPE\"}"
+        ) >= 1.0
+    );
+    assert!(
+        metric(
+            &m,
+            "billctl_serve_auth_failures_total{code=\"TOKEN_REVOKED\"}"
+        ) >= 1.0
+    );
+    let run = serve.stop();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for secret in [&t, &usage_only, &reader] {
+        assert!(!run.stderr.contains(secret.as_str()) && !run.stdout.contains(secret.as_str()));
+        assert!(!m.contains(secret.as_str()));
+    }
+    // Passing a whole token to revoke is refused without echoing it.
+    let whole = env
+        .run(&["serve", "tokens", "revoke", &reader, "--yes"])
+        .code(2);
+    assert!(!whole.stderr.contains(&reader), "{}", whole.stderr);
+}
+
+/// Polls `cond` until it holds: a change made elsewhere is seen within serve's refresh
+/// interval; the deadline is only there so that a broken build fails instead of hanging.
+pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !cond() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn verify_usage_events_and_a_customers_usage_over_http() {
+    let env = Env::with_catalog();
+    let (customer, k) = paid(&env, "api@example.com", "pro");
+    let t = token(&env, "app", "verify,usage,read");
+    let serve = Serve::start(&env, &["--max-events", "5"]);
+    // A plain verify: what `keys verify --json` prints, plus the status to answer.
+    let cli = env
+        .run_with_stdin(&["keys", "verify", "--json"], &format!("{k}\n"))
+        .ok()
+        .json();
+    let a = serve.verify(&t, &k, None);
+    assert_eq!(a.status, 200);
+    let v = a.json();
+    assert_eq!(
+        (v["valid"].clone(), v["code"].clone(), v["status"].clone()),
+        (json!(true), json!("VALID"), json!(200))
+    );
+    for field in ["key_id", "customer_id", "tier", "quota"] {
+        assert_eq!(v[field], cli[field], "{field}: {v} vs {cli}");
+    }
+    assert_eq!(v["rate_limit"]["limit"], 60);
+    assert_eq!(rows(&env, &k), 0, "a plain verify records nothing");
+    // Recorded: in the store when answered.
+    let r = serve.verify(&t, &k, Some(3)).json();
+    assert_eq!(r["code"], "VALID", "{r}");
+    assert_eq!(r["quota"]["used"], 3);
+    assert_eq!(r["quota"]["remaining"], 10_000 - 3);
+    assert_eq!(rows(&env, &k), 1);
+    assert_eq!(
+        env.count("SELECT sum(quantity) FROM usage_events", false),
+        3
+    );
+    // Bad verify bodies: 400 naming the field, nothing recorded.
+    for (body, needle) in [
+        (&b"{\"key\": 5}"[..], "key"),
+        (b"{\"key\": \"x\", \"record\": 0}", "record"),
+        (b"{\"key\": \"x\", \"recrod\": 1}", "recrod"),
+        (b"{\"key\":", "EOF"),
+        (b"[]", "malformed JSON"),
+    ] {
+        let a = http::request(&serve.url, "POST", "/v1/keys/verify", Some(&t), Some(body));
+        assert_eq!(
+            (a.status, a.json()["code"].as_str()),
+            (400, Some("BAD_JSON")),
+            "{}",
+            a.body
+        );
+        assert!(
+            a.json()["error"].as_str().unwrap().contains(needle),
+            "{}",
+            a.body
+        );
+    }
+    // Usage events: an array and NDJSON, deduplicated by id, durable when answered.
+    let key_id = billctl::keys::parse(&k).unwrap().id.to_string();
+    let now = common::now();
+    let ev = |id: &str, q: i64| json!({"id": id, "key": key_id, "quantity": q, "timestamp": now});
+    let a = serve.post("/v1/usage/events", &t, &json!([ev("e1", 10), ev("e2", 20)]));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        (a.json()["inserted"].clone(), a.json()["duplicates"].clone()),
+        (json!(2), json!(0))
+    );
+    let nd = format!("{}\n{}\n", ev("e2", 20), ev("e3", 5));
+    let a = http::request(
+        &serve.url,
+        "POST",
+        "/v1/usage/events",
+        Some(&t),
+        Some(nd.as_bytes()),
+    );
+    assert_eq!(
+        (a.json()["inserted"].clone(), a.json()["duplicates"].clone()),
+        (json!(1), json!(1)),
+        "{}",
+        a.body
+    );
+    assert_eq!(
+        env.count("SELECT sum(quantity) FROM usage_events", false),
+        3 + 35
+    );
+    // One invalid line: 400 naming it, nothing written; with skip_invalid the rest goes in.
+    let mixed = json!([ev("e4", 1), {"id": "e5", "key": key_id, "quantity": -2, "timestamp": now}, ev("e6", 1)]);
+    let a = serve.post("/v1/usage/events", &t, &mixed);
+    assert_eq!(
+        (a.status, a.json()["code"].as_str()),
+        (400, Some("INVALID_EVENTS")),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.json()["rejects"][0]["line"], 2, "{}", a.body);
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM usage_events WHERE event_id IN ('e4','e6')",
+            false
+        ),
+        0
+    );
+    let a = serve.post("/v1/usage/events?skip_invalid=true", &t, &mixed);
+    assert_eq!(
+        (
+            a.status,
+            a.json()["inserted"].clone(),
+            a.json()["rejected"].clone()
+        ),
+        (200, json!(2), json!(1)),
+        "{}",
+        a.body
+    );
+    // Over the configured bound (5): 413, nothing written.
+    let many: Vec<Value> = (0..6).map(|i| ev(&format!("m{i}"), 1)).collect();
+    let a = serve.post("/v1/usage/events", &t, &Value::Array(many));
+    assert_eq!(
+        (a.status, a.json()["code"].as_str()),
+        (413, Some("TOO_MANY_EVENTS"))
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'm%'",
+            false
+        ),
+        0
+    );
+    // The customer's usage: the period, used, quota, remaining and the days.
+    let u = serve.get(&format!("/v1/customers/{customer}/usage"), &t);
+    assert_eq!(u.status, 200, "{}", u.body);
+    let u = u.json();
+    let used = 3 + 35 + 2;
+    assert_eq!(
+        (
+            u["used"].clone(),
+            u["quota"].clone(),
+            u["remaining"].clone()
+        ),
+        (json!(used), json!(10_000), json!(10_000 - used))
+    );
+    assert_eq!(u["tier"], "pro");
+    let days = u["days"].as_array().unwrap();
+    assert_eq!(
+        days.iter()
+            .map(|d| d["used"].as_i64().unwrap())
+            .sum::<i64>(),
+        used
+    );
+    assert!(u["period_start"].as_i64().unwrap() <= now && now < u["period_end"].as_i64().unwrap());
+    let missing = serve.get("/v1/customers/cus_nobody/usage", &t);
+    assert_eq!(
+        (missing.status, missing.json()["code"].as_str()),
+        (404, Some("CUSTOMER_NOT_FOUND"))
+    );
+    let odd = serve.get("/v1/customers/a%20b/usage", &t);
+    assert_eq!(odd.status, 400);
+    // Readiness, routes and methods.
+    let ready = serve.get("/readyz", &t).json();
+    assert_eq!(
+        ready["schema_version"],
+        if common::on_postgres() { 5 } else { 10 }
+    );
+    assert_eq!(serve.get("/v1/keys/verify", &t).status, 405);
+    assert_eq!(serve.get("/nope", &t).status, 404);
+    // The metrics count what happened.
+    let m = serve.get("/metrics", &t).body;
+    assert_eq!(
+        metric(&m, "billctl_serve_verdicts_total{code=\"VALID\"}"),
+        2.0
+    );
+    assert!(
+        metric(
+            &m,
+            "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"200\"}"
+        ) >= 3.0
+    );
+    assert_eq!(metric(&m, "billctl_serve_usage_events_total"), 5.0);
+    assert!(
+        metric(&m, "billctl_serve_cache_hits_total")
+            + metric(&m, "billctl_serve_cache_misses_total")
+            >= 2.0
+    );
+    assert_eq!(metric(&m, "billctl_serve_group_commit_size_count"), 1.0);
+    assert!(metric(&m, "billctl_serve_open_connections") >= 1.0);
+    let run = serve.stop();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("1 call(s) recorded"), "{}", run.stderr);
+}
+
+/// Sends `n` recorded verifies of `key` (quantity `q`) at once, spread over `servers`; returns
+/// the answers.
+fn burst(servers: &[&Serve], t: &str, key: &str, n: usize, q: i64) -> Vec<Value> {
+    let gate = Arc::new(std::sync::Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|i| {
+            let (url, t, key, gate) = (
+                servers[i % servers.len()].url.clone(),
+                t.to_string(),
+                key.to_string(),
+                gate.clone(),
+            );
+            std::thread::spawn(move || {
+                let req = http::raw(
+                    "POST",
+                    "/v1/keys/verify",
+                    Some(&t),
+                    Some(json!({"key": key, "record": q}).to_string().as_bytes()),
+                );
+                gate.wait();
+                http::exchange(&url, &req).expect("an answer").json()
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn codes(answers: &[Value]) -> std::collections::BTreeMap<String, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for a in answers {
+        *m.entry(a["code"].as_str().unwrap_or("?").to_string())
+            .or_default() += 1;
+    }
+    m
+}
+
+#[test]
+fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes() {
+    let env = Env::with_catalog();
+    let (_, pro) = paid(&env, "rate@example.com", "pro");
+    let (_, team) = paid(&env, "quota@example.com", "team");
+    let t = token(&env, "app", "verify,read");
+    let one = Serve::start(&env, &["--refresh", "100ms"]);
+    // 120 at once on a 60-per-minute key, one process: exactly 60 pass, and the others say
+    // when to retry.
+    let answers = burst(&[&one], &t, &pro, 120, 1);
+    let c = codes(&answers);
+    assert_eq!(
+        (c.get("VALID"), c.get("RATE_LIMITED")),
+        (Some(&60), Some(&60)),
+        "{c:?}"
+    );
+    assert_eq!(rows(&env, &pro), 60);
+    for a in answers.iter().filter(|a| a["code"] == "RATE_LIMITED") {
+        assert_eq!(a["status"], 429);
+        let r = a["retry_after"].as_u64().unwrap();
+        assert!((1..=61).contains(&r), "{a}");
+    }
+    // Group commit: the 120 calls took fewer transactions than calls, each group exact.
+    let m = one.get("/metrics", &t).body;
+    assert_eq!(metric(&m, "billctl_serve_group_commit_size_sum"), 120.0);
+    // Two processes on one store: quotas hold exactly across them (team: 100,000 a month;
+    // 120 calls of 1,000 units each leave room for 100).
+    let two = Serve::start(&env, &["--refresh", "100ms"]);
+    let answers = burst(&[&one, &two], &t, &team, 120, 1000);
+    let c = codes(&answers);
+    assert_eq!(
+        (c.get("VALID"), c.get("QUOTA_EXCEEDED")),
+        (Some(&100), Some(&20)),
+        "{c:?}"
+    );
+    assert_eq!(rows(&env, &team), 100);
+    assert!(answers
+        .iter()
+        .filter(|a| a["code"] == "QUOTA_EXCEEDED")
+        .all(|a| a["status"] == 429 && a["retry_after"].as_u64().unwrap() > 60));
+    // ...and rate limits too: a fresh pro key, 120 calls over both, 60 pass.
+    let (_, pro2) = paid(&env, "rate2@example.com", "pro");
+    let c = codes(&burst(&[&one, &two], &t, &pro2, 120, 1));
+    assert_eq!(
+        (c.get("VALID"), c.get("RATE_LIMITED")),
+        (Some(&60), Some(&60)),
+        "{c:?}"
+    );
+    assert_eq!(rows(&env, &pro2), 60);
+    // A revocation made elsewhere is seen by both within their refresh interval.
+    assert_eq!(one.verify(&t, &team, None).json()["code"], "QUOTA_EXCEEDED");
+    let id = billctl::keys::parse(&team).unwrap().id;
+    env.run(&["keys", "revoke", id, "--yes"]).ok();
+    for s in [&one, &two] {
+        eventually("the revocation is seen", || {
+            s.verify(&t, &team, None).json()["code"] == "REVOKED"
+        });
+    }
+    assert_eq!(one.stop().code, 0);
+    assert_eq!(two.stop().code, 0);
+}
+
+#[test]
+fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
+    let env = Env::with_catalog();
+    let cus = env
+        .run(&["customers", "create", "--email", "nocard@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &cus,
+        "--tier",
+        "pro",
+    ])
+    .code(1);
+    let k = key(&env, &cus);
+    let t = token(&env, "app", "verify,read");
+    let serve = Serve::start(&env, &[]);
+    let v = serve.verify(&t, &k, Some(1)).json();
+    assert_eq!(
+        (v["code"].as_str(), v["status"].as_u64()),
+        (Some("PAYMENT_REQUIRED"), Some(402)),
+        "{v}"
+    );
+    assert!(v["reason"].as_str().unwrap().contains("incomplete"), "{v}");
+    assert_eq!(rows(&env, &k), 0);
+    // A flood of one well-formed unknown key reads the store once per refresh interval, not
+    // once per call (the negative cache): 200 calls, at most a handful of misses.
+    let (_, unknown) = billctl::keys::generate(false).unwrap();
+    let before = metric(
+        &serve.get("/metrics", &t).body,
+        "billctl_serve_cache_misses_total",
+    );
+    for _ in 0..200 {
+        assert_eq!(serve.verify(&t, &unknown, None).json()["code"], "NOT_FOUND");
+    }
+    let m = serve.get("/metrics", &t).body;
+    let misses = metric(&m, "billctl_serve_cache_misses_total") - before;
+    assert!(
+        misses < 200.0 / 4.0,
+        "{misses} store reads for 200 calls with one unknown key"
+    );
+    assert_eq!(
+        metric(&m, "billctl_serve_verdicts_total{code=\"NOT_FOUND\"}"),
+        200.0
+    );
+}
