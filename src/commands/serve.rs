@@ -154,18 +154,15 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
             Err(e) => out.warn(format!("SIGHUP: kept the certificate in use: {e:#}")),
         }));
     }
+    // The signal handlers first: a SIGTERM right after the address is printed stops serve.
+    let stop = {
+        let _in_runtime = rt.enter();
+        server::shutdown_signal()
+    };
     output.show_line(&serve::Listening { listening: url })?;
     let metrics = Arc::new(Metrics::default());
     let summary = serve::run(
-        rt,
-        listener,
-        options,
-        settings,
-        &config,
-        store,
-        metrics,
-        notice,
-        server::shutdown_signal(),
+        rt, listener, options, settings, &config, store, metrics, notice, stop,
     )?;
     if let Address::Unix(path) = &addr {
         let _ = std::fs::remove_file(path);

@@ -74,6 +74,11 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
     listener.set_nonblocking(true)?;
     let url = format!("http://{}{}", listener.local_addr()?, args.path);
+    // The signal handlers before the address is printed (see `shutdown_signal`).
+    let signal = {
+        let _in_runtime = ctx.runtime()?.enter();
+        crate::server::shutdown_signal()
+    };
     ctx.output
         .show_line(&listen::Listening { listening: url })?;
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
@@ -81,7 +86,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     let log = listen_log(&ctx.output, stream.clone());
     let stop = async {
         tokio::select! {
-            () = crate::server::shutdown_signal() => {}
+            () = signal => {}
             () = stream.closed() => {}
         }
     };

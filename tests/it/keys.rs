@@ -779,3 +779,41 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
         .run(&["keys", "rotate", &b, "--grace", "1h", "-q"])
         .ok();
 }
+
+/// Group commit: many recorded calls charged in one transaction, one after another, keep the
+/// limits exactly; a call that fails a check records nothing; a malformed key in the group
+/// does not spoil the others.
+#[test]
+fn many_recorded_calls_in_one_transaction_keep_the_limits_exactly() {
+    let k = setup("pro");
+    let t0 = common::now();
+    let key = k.issue(&[]);
+    let clock = Clock::manual(t0 * 1000);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_clock(clock);
+    let mut calls: Vec<(&str, i64)> = vec![(key.as_str(), 1); 120];
+    calls.insert(7, ("bk_test_not_a_key", 1));
+    let verdicts = v.verify_and_record_many(&calls);
+    assert_eq!(verdicts.len(), 121);
+    assert_eq!(verdicts[7].code, Code::Malformed);
+    let valid = verdicts.iter().filter(|x| x.code == Code::Valid).count();
+    let limited: Vec<_> = verdicts
+        .iter()
+        .filter(|x| x.code == Code::RateLimited)
+        .collect();
+    assert_eq!((valid, limited.len()), (60, 60));
+    // In order: the first 60 well-formed calls pass, and the rest are told when to retry.
+    assert!(verdicts[..61].iter().all(|x| x.code != Code::RateLimited));
+    assert!(limited.iter().all(|x| x.retry_after == Some(60)));
+    let id = id_of(&key);
+    let rows = k.env.count(
+        &format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"),
+        false,
+    );
+    assert_eq!(rows, 60);
+    // The last valid one saw the 59 before it in the same transaction.
+    let last = verdicts.iter().rfind(|x| x.valid).unwrap();
+    assert_eq!(last.quota.as_ref().unwrap().used, 60);
+    assert_eq!(last.rate_limit.as_ref().unwrap().remaining, 0);
+}

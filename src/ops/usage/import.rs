@@ -491,6 +491,10 @@ impl Resolver {
         }
         let customer = match (&e.key, &e.customer) {
             (Some(k), _) => {
+                // A whole API key where its id belongs: refused without repeating it.
+                if let Err(reason) = crate::keys::not_a_full_key("key", k) {
+                    return Ok(Err(reason));
+                }
                 if !self.key_customer.contains_key(k) {
                     let c = store.key(k)?.map(|r| r.customer_id);
                     self.key_customer.insert(k.clone(), c);
@@ -536,12 +540,21 @@ fn resolve(store: &mut Store, resolver: &mut Resolver, mut parsed: Parsed) -> Re
     let raw = std::mem::take(&mut parsed.events);
     let mut events = Vec::with_capacity(raw.len());
     for (n, e) in raw {
+        let whole_key = e
+            .key
+            .as_deref()
+            .is_some_and(|k| k.starts_with(crate::keys::PREFIX));
         match resolver.resolve(store, e)? {
             Ok(ev) => events.push(ev),
             Err(reason) => rejects.push(Reject {
                 line: n,
                 reason,
-                input: parsed.text(n),
+                // A line that carries a whole API key is not repeated anywhere.
+                input: if whole_key {
+                    "(not shown: the line holds a whole API key)".into()
+                } else {
+                    parsed.text(n)
+                },
             }),
         }
     }
