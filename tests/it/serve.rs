@@ -986,3 +986,132 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     .is_err());
     assert_eq!(serve.stop().code, 0);
 }
+
+/// The Python with FastAPI, uvicorn and httpx (`.ci/run` makes the virtualenv), or `None`
+/// with a note; `BILLCTL_REQUIRE_FASTAPI` makes its absence a failure.
+fn fastapi_python() -> Option<std::ffi::OsString> {
+    let python = std::env::var_os("BILLCTL_TEST_PYTHON");
+    let usable = python.as_ref().is_some_and(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import fastapi, uvicorn, httpx, prometheus_client"])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if usable {
+        return python;
+    }
+    assert!(
+        std::env::var_os("BILLCTL_REQUIRE_FASTAPI").is_none(),
+        "BILLCTL_REQUIRE_FASTAPI is set, and BILLCTL_TEST_PYTHON has no fastapi, uvicorn, httpx and prometheus_client"
+    );
+    eprintln!("note: skipped: set BILLCTL_TEST_PYTHON to a Python with fastapi, uvicorn, httpx and prometheus_client (.ci/run makes a virtualenv)");
+    None
+}
+
+#[test]
+fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_once() {
+    let Some(python) = fastapi_python() else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let (customer, paid_key) = paid(&env, "fastapi@example.com", "pro");
+    let unpaid = env
+        .run(&["customers", "create", "--email", "unpaid@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    env.run(&[
+        "subscriptions",
+        "create",
+        "--customer",
+        &unpaid,
+        "--tier",
+        "pro",
+    ])
+    .code(1);
+    let unpaid_key = key(&env, &unpaid);
+    let t = token(&env, "fastapi", "verify");
+    let serve = Serve::start(&env, &[]);
+    let sock = env.path("app.sock");
+    let app_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/examples/fastapi");
+    let mut app = std::process::Command::new(&python)
+        .args([
+            "-m",
+            "uvicorn",
+            "app:app",
+            "--app-dir",
+            app_dir,
+            "--log-level",
+            "warning",
+            "--uds",
+        ])
+        .arg(&sock)
+        .env("BILLCTL_SERVE_URL", &serve.url)
+        .env("BILLCTL_SERVE_TOKEN", &t)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("uvicorn starts");
+    let base = format!("unix:{}", sock.display());
+    let call = |key: &str| http::request(&base, "GET", "/v1/forecast", Some(key), None);
+    eventually("uvicorn listens", || {
+        std::os::unix::net::UnixStream::connect(&sock).is_ok()
+    });
+    // A paid key passes, 60 times in the minute; the 61st gets 429 with Retry-After.
+    let first = call(&paid_key);
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.json()["customer"], customer.as_str());
+    assert_eq!(first.header("x-ratelimit-remaining"), Some("59"));
+    for i in 2..=60 {
+        let a = call(&paid_key);
+        assert_eq!(a.status, 200, "call {i}: {}", a.body);
+    }
+    let over = call(&paid_key);
+    assert_eq!(
+        (over.status, over.json()["error"].as_str()),
+        (429, Some("RATE_LIMITED")),
+        "{}",
+        over.body
+    );
+    let retry: u64 = over.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=61).contains(&retry));
+    // An incomplete customer's key: 402. No key, or a bad one: 401.
+    let a = call(&unpaid_key);
+    assert_eq!(
+        (a.status, a.json()["error"].as_str()),
+        (402, Some("PAYMENT_REQUIRED")),
+        "{}",
+        a.body
+    );
+    assert!(a.json()["reason"].as_str().unwrap().contains("incomplete"));
+    let (_, stranger) = billctl::keys::generate(false).unwrap();
+    assert_eq!(call(&stranger).status, 401);
+    assert_eq!(
+        http::request(&base, "GET", "/v1/forecast", None, None).status,
+        401
+    );
+    // Each call that passed is recorded exactly once; refused ones never.
+    assert_eq!(rows(&env, &paid_key), 60);
+    assert_eq!(rows(&env, &unpaid_key), 0);
+    let _ = app.kill();
+    let _ = app.wait();
+    // And the metrics parse with Prometheus's own Python client.
+    let reader = token(&env, "prometheus", "read");
+    eventually("the new token is taken", || {
+        serve.get("/healthz", &reader).status == 200
+    });
+    let m = serve.get("/metrics", &reader).body;
+    let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as p\nfor f in p(sys.stdin.read()):\n    for s in f.samples:\n        if s.name == 'billctl_serve_verdicts_total' and s.labels['code'] == 'VALID': print(int(s.value))\n";
+    let mut parse = std::process::Command::new(&python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    parse.stdin.take().unwrap().write_all(m.as_bytes()).unwrap();
+    let out = parse.wait_with_output().unwrap();
+    assert!(out.status.success(), "prometheus_client parses the metrics");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "60");
+    assert_eq!(serve.stop().code, 0);
+}
