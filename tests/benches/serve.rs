@@ -1,0 +1,600 @@
+//! Benchmarks of `billctl serve` (release build): `cargo bench --bench serve`.
+//!
+//! Every figure sits beside its anchor, measured in the same run, with the same load
+//! generator (a client in this benchmark: keep-alive connections on a runtime of their own)
+//! at the same concurrency, taking turns. The anchor is the same server core
+//! (`billctl::server`) answering a fixed 200 with no work.
+//!
+//! 1. Plain verifies of 1,000 cached keys at 32 connections: requests/s and p99, beside the
+//!    anchor.
+//! 2. Recorded verifies at 32 connections on SQLite, beside `Verifier::verify_and_record` with
+//!    one transaction per call (in-process, the same store); then the same on Postgres when
+//!    its server binaries are installed (a throwaway cluster, as the tests start).
+//! 3. Usage events over HTTP (NDJSON, 10,000 a request) beside `billctl usage import` of the
+//!    same events into a store with the same keys.
+//! 4. Plain verifies through serve beside `billctl keys verify` as a process per request.
+//! 5. The RSS of a `billctl serve` process after first sight of 100,000 keys.
+//!
+//! BENCHMARKS.md records the figures with this command. BILLCTL_BENCH_ONLY=plain|recorded|
+//! events|process|rss runs one part.
+
+#[path = "../common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
+
+use billctl::keys::{self, Verifier};
+use billctl::ops::serve::{self, metrics::Metrics};
+use billctl::server::{self, Handler, Request, Response};
+use billctl::store::{Audit, KeyRecord, Store};
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const KEYS: usize = 100_000;
+const CUSTOMERS: usize = 1_000;
+const CONNECTIONS: usize = 32;
+const SLICE: Duration = Duration::from_secs(2);
+const ROUNDS: usize = 3;
+const EVENTS: usize = 200_000;
+
+const CONFIG: &str = r#"
+[tiers.bench]
+name = "Bench"
+quota = "unlimited"
+rate_limit_per_minute = 4000000000
+[tiers.bench.price]
+lookup_key = "bench_monthly"
+amount = 0
+currency = "usd"
+interval = "month"
+"#;
+
+fn now() -> i64 {
+    billctl::clock::now()
+}
+
+/// A store with `CUSTOMERS` customers on the bench tier and `n` keys; returns the keys.
+fn seed(store: &mut Store, n: usize) -> anyhow::Result<Vec<String>> {
+    let now = now();
+    store.claim_mode("test")?;
+    for c in 0..CUSTOMERS {
+        let customer = billctl::billing::Customer {
+            id: format!("cus_bench{c}"),
+            email: None,
+            name: None,
+            created: now,
+        };
+        let sub = billctl::billing::MirrorRow {
+            id: format!("sub_bench{c}"),
+            customer_id: customer.id.clone(),
+            status: "active".into(),
+            tier: "bench".into(),
+            price_id: "price_bench".into(),
+            item_id: "si_bench".into(),
+            current_period_start: now - 86_400,
+            current_period_end: now + 29 * 86_400,
+            cancel_at_period_end: false,
+            cancel_at: None,
+            canceled_at: None,
+            ended_at: None,
+            created: now,
+            quantity: 1,
+        };
+        store.record(&customer, &[sub], now)?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let (mut plain, mut records) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    while records.len() < n {
+        let (id, key) = keys::generate(false).map_err(|e| anyhow::anyhow!(e))?;
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        records.push(KeyRecord {
+            id,
+            hash: keys::hash(&key).to_vec(),
+            mode: "test".into(),
+            customer_id: format!("cus_bench{}", records.len() % CUSTOMERS),
+            name: None,
+            created_at: now,
+            created_by: "bench".into(),
+            expires_at: None,
+            ttl_secs: None,
+            revoked_at: None,
+            revoked_reason: None,
+            last_used_at: None,
+            replaces: None,
+            replaced_by: None,
+        });
+        plain.push(key);
+    }
+    let audit = Audit {
+        actor: "bench",
+        action: "key.issue",
+        key_id: None,
+        customer_id: None,
+        reason: None,
+        detail: None,
+    };
+    store.issue_keys(&records, &audit, now)?;
+    Ok(plain)
+}
+
+/// The anchor: the server core answering a fixed 200 with no work.
+struct Fixed;
+
+impl Handler for Fixed {
+    async fn handle(&self, _req: Request) -> Response {
+        server::json(hyper::StatusCode::OK, &serde_json::json!({"status": "ok"}))
+    }
+}
+
+/// A server on a thread with its own current-thread runtime (as `billctl serve` runs);
+/// dropping it stops the server.
+struct Running {
+    addr: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn bind() -> anyhow::Result<(std::net::TcpListener, String)> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    l.set_nonblocking(true)?;
+    let addr = l.local_addr()?.to_string();
+    Ok((l, addr))
+}
+
+fn start_anchor() -> anyhow::Result<Running> {
+    let (l, addr) = bind()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = runtime();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::from_std(l).expect("listener");
+            server::serve(l, server::Limits::default(), Arc::new(Fixed), None, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+    });
+    Ok(Running {
+        addr,
+        stop: Some(tx),
+        thread: Some(thread),
+    })
+}
+
+/// `billctl serve`'s service on `store`, in this process.
+fn start_serve(store: Store) -> anyhow::Result<Running> {
+    let (l, addr) = bind()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let thread = std::thread::spawn(move || {
+        let rt = runtime();
+        let listener = {
+            let _in = rt.enter();
+            tokio::net::TcpListener::from_std(l).expect("listener").into()
+        };
+        let settings = serve::Settings {
+            limits: server::Limits {
+                max_body: 8 << 20,
+                ..server::Limits::default()
+            },
+            refresh: Duration::from_secs(3600),
+            max_events: 10_000,
+        };
+        serve::run(
+            &rt,
+            listener,
+            server::Options::default(),
+            settings,
+            &config,
+            store,
+            Arc::new(Metrics::default()),
+            Arc::new(|_| {}),
+            async {
+                let _ = rx.await;
+            },
+        )
+        .expect("serve runs");
+    });
+    Ok(Running {
+        addr,
+        stop: Some(tx),
+        thread: Some(thread),
+    })
+}
+
+/// A service token for `store`.
+fn token(store: &mut Store) -> anyhow::Result<String> {
+    use billctl::keys::Scope;
+    let t = serve::tokens::issue(store, "bench", &Scope::ALL, "bench", now())?;
+    Ok(t.token)
+}
+
+/// What a load run measured.
+struct Load {
+    requests: usize,
+    elapsed: Duration,
+    /// Per-request latencies, microseconds.
+    latencies: Vec<u32>,
+}
+
+impl Load {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn p99_us(&mut self) -> u32 {
+        self.latencies.sort_unstable();
+        let i = (self.latencies.len() * 99 / 100).min(self.latencies.len().saturating_sub(1));
+        self.latencies.get(i).copied().unwrap_or(0)
+    }
+}
+
+/// Reads one answer (headers, then Content-Length bytes) from `s`; returns its status.
+async fn read_answer(s: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> anyhow::Result<u16> {
+    buf.clear();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let status: u16 = head[9..12].parse()?;
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(Ok(0), |v| v.trim().parse())?;
+            while buf.len() < end + 4 + len {
+                let n = s.read(&mut chunk).await?;
+                anyhow::ensure!(n > 0, "closed");
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Ok(status);
+        }
+        let n = s.read(&mut chunk).await?;
+        anyhow::ensure!(n > 0, "closed");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// `connections` keep-alive connections, each sending the requests `make(i)` one after another
+/// (i counts up across all connections) for `duration`, or `total` requests when given.
+fn load(
+    addr: &str,
+    connections: usize,
+    duration: Duration,
+    total: Option<usize>,
+    make: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>,
+) -> anyhow::Result<Load> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let rt = runtime();
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let results = rt.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..connections {
+            let (addr, next, make) = (addr.to_string(), next.clone(), make.clone());
+            tasks.spawn(async move {
+                let mut s = tokio::net::TcpStream::connect(&addr).await?;
+                s.set_nodelay(true)?;
+                let (mut lat, mut buf) = (Vec::new(), Vec::with_capacity(4096));
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if total.map_or(start.elapsed() >= duration, |t| i >= t) {
+                        break;
+                    }
+                    let req = make(i);
+                    let t = Instant::now();
+                    s.write_all(&req).await?;
+                    let status = read_answer(&mut s, &mut buf).await?;
+                    anyhow::ensure!(status == 200, "status {status}: {}", String::from_utf8_lossy(&buf));
+                    lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+                }
+                anyhow::Ok(lat)
+            });
+        }
+        let mut all = Vec::new();
+        while let Some(r) = tasks.join_next().await {
+            all.extend(r??);
+        }
+        anyhow::Ok(all)
+    })?;
+    Ok(Load {
+        requests: results.len(),
+        elapsed: start.elapsed(),
+        latencies: results,
+    })
+}
+
+fn post(path: &str, token: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+fn verify_request(token: &str, key: &str, record: bool) -> Vec<u8> {
+    let body = if record {
+        format!("{{\"key\":\"{key}\",\"record\":1}}")
+    } else {
+        format!("{{\"key\":\"{key}\"}}")
+    };
+    post("/v1/keys/verify", token, body.as_bytes())
+}
+
+fn main() -> anyhow::Result<()> {
+    let only = std::env::var("BILLCTL_BENCH_ONLY").ok();
+    let part = |p: &str| only.as_deref().is_none_or(|o| o == p);
+    let dir = tempfile::tempdir()?;
+    let mut store = Store::open(dir.path())?;
+    let keys = seed(&mut store, KEYS)?;
+    let token = token(&mut store)?;
+    println!("store: {} keys, {CUSTOMERS} customers; {CONNECTIONS} connections, {ROUNDS} rounds of {} s each side", keys.len(), SLICE.as_secs());
+    if part("plain") {
+        plain(&store, &keys, &token)?;
+    }
+    if part("recorded") {
+        recorded(&store, &keys, &token, dir.path())?;
+    }
+    if part("events") {
+        events(&keys, dir.path())?;
+    }
+    if part("process") {
+        process(&store, &keys, &token, dir.path())?;
+    }
+    if part("rss") {
+        rss(&keys, &token, dir.path())?;
+    }
+    Ok(())
+}
+
+/// 1. Plain verifies of cached keys against the anchor.
+fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
+    let hot: Arc<Vec<Vec<u8>>> = Arc::new(keys[..1_000].iter().map(|k| verify_request(token, k, false)).collect());
+    let anchor = start_anchor()?;
+    let svc = start_serve(store.reopen()?)?;
+    // Warm the cache: every hot key once.
+    let h = hot.clone();
+    load(&svc.addr, 4, SLICE, Some(hot.len()), Arc::new(move |i| h[i].clone()))?;
+    let fixed = Arc::new(|_| b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n".to_vec());
+    for round in 1..=ROUNDS {
+        let mut a = load(&anchor.addr, CONNECTIONS, SLICE, None, fixed.clone())?;
+        let h = hot.clone();
+        let mut s = load(&svc.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| h[i % h.len()].clone()))?;
+        let (ap, sp) = (a.p99_us(), s.p99_us());
+        println!(
+            "plain verify round {round}: anchor {:.0} req/s p99 {ap} us; serve {:.0} req/s p99 {sp} us; ratio {:.2}x throughput, {:.2}x p99",
+            a.rps(), s.rps(), s.rps() / a.rps(), f64::from(sp) / f64::from(ap.max(1))
+        );
+    }
+    Ok(())
+}
+
+/// One-transaction-per-call recorded verifies in-process on `store`, over `n` keys, for SLICE.
+fn one_per_call(store: Store, keys: &[String]) -> anyhow::Result<f64> {
+    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let mut v = Verifier::from_store(store, &config)?.with_refresh(Duration::from_secs(3600));
+    let (start, mut n) = (Instant::now(), 0usize);
+    while start.elapsed() < SLICE {
+        let r = v.verify_and_record(&keys[n % keys.len()], 1);
+        anyhow::ensure!(r.valid, "{:?}", r.code);
+        n += 1;
+    }
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}
+
+fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
+    let svc = start_serve(store.reopen()?)?;
+    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(keys[..1_000].iter().map(|k| verify_request(token, k, true)).collect());
+    for round in 1..=ROUNDS {
+        let base = one_per_call(store.reopen()?, &keys[..1_000])?;
+        let r = reqs.clone();
+        let s = load(&svc.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| r[i % r.len()].clone()))?;
+        println!(
+            "recorded verify on {label} round {round}: verify_and_record one transaction per call {base:.0}/s; serve at {CONNECTIONS} connections {:.0} req/s; ratio {:.2}x",
+            s.rps(),
+            s.rps() / base
+        );
+    }
+    Ok(())
+}
+
+/// 2. Recorded verifies: group commit against one transaction per call, SQLite then Postgres.
+fn recorded(store: &Store, keys: &[String], token: &str, _dir: &std::path::Path) -> anyhow::Result<()> {
+    recorded_rounds("SQLite", store, keys, token)?;
+    let Some(cluster) = pg::cluster() else {
+        println!("recorded verify on Postgres: skipped (no PostgreSQL server binaries)");
+        return Ok(());
+    };
+    let url = billctl::store::pg::PgUrl::parse(&cluster.fresh_db(), true).map_err(|e| anyhow::anyhow!(e))?;
+    let mut pg_store = Store::open_pg(&url)?;
+    let pg_keys = seed(&mut pg_store, 10_000)?;
+    let pg_token = token_for(&mut pg_store)?;
+    recorded_rounds("Postgres", &pg_store, &pg_keys, &pg_token)
+}
+
+fn token_for(store: &mut Store) -> anyhow::Result<String> {
+    token(store)
+}
+
+/// 3. Usage events over HTTP against `billctl usage import` of the same events.
+fn events(keys: &[String], dir: &std::path::Path) -> anyhow::Result<()> {
+    let bin = env!("CARGO_BIN_EXE_billctl");
+    let now = now();
+    let ids: Vec<&str> = keys.iter().map(|k| keys::parse(k).unwrap().id).collect();
+    for round in 1..=ROUNDS {
+        let lines: Vec<String> = (0..EVENTS)
+            .map(|i| format!("{{\"id\":\"r{round}-e{i}\",\"key\":\"{}\",\"quantity\":1,\"timestamp\":{}}}", ids[i % ids.len()], now - (i % 3600) as i64))
+            .collect();
+        let file = dir.join(format!("events-{round}.ndjson"));
+        std::fs::write(&file, lines.join("\n") + "\n")?;
+        // Two fresh stores with the same keys: one for the import, one for serve.
+        let (a, b) = (dir.join(format!("import-{round}")), dir.join(format!("http-{round}")));
+        for d in [&a, &b] {
+            let mut s = Store::open(d)?;
+            seed_keys_from(&mut s, keys)?;
+        }
+        let cfg = dir.join("bench.toml");
+        std::fs::write(&cfg, CONFIG)?;
+        let t = Instant::now();
+        let st = Command::new(bin)
+            .args(["usage", "import", "-q"])
+            .arg(&file)
+            .env("BILLCTL_DATA_DIR", &a)
+            .env("BILLCTL_CONFIG", &cfg)
+            .stdout(Stdio::null())
+            .status()?;
+        anyhow::ensure!(st.success(), "usage import failed");
+        let import = EVENTS as f64 / t.elapsed().as_secs_f64();
+        let mut sb = Store::open(&b)?;
+        let tok = token(&mut sb)?;
+        let svc = start_serve(sb)?;
+        let batches: Arc<Vec<Vec<u8>>> = Arc::new(
+            lines
+                .chunks(10_000)
+                .map(|c| post("/v1/usage/events", &tok, (c.join("\n") + "\n").as_bytes()))
+                .collect(),
+        );
+        let n = batches.len();
+        let bt = batches.clone();
+        let l = load(&svc.addr, 2, SLICE, Some(n), Arc::new(move |i| bt[i].clone()))?;
+        let http = EVENTS as f64 / l.elapsed.as_secs_f64();
+        drop(svc);
+        let stored: i64 = rusqlite::Connection::open(b.join("billctl.db"))?
+            .query_row("SELECT count(*) FROM usage_events", [], |r| r.get(0))?;
+        anyhow::ensure!(stored as usize == EVENTS, "{stored} stored");
+        println!("usage events round {round}: usage import {import:.0} events/s; over HTTP (10,000 a request, 2 connections) {http:.0} events/s; ratio {:.2}x", http / import);
+    }
+    Ok(())
+}
+
+/// The bench customers and the same keys (ids and hashes) in another store.
+fn seed_keys_from(store: &mut Store, keys: &[String]) -> anyhow::Result<()> {
+    let now = now();
+    seed(store, 0)?;
+    let records: Vec<KeyRecord> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| KeyRecord {
+            id: keys::parse(k).unwrap().id.to_string(),
+            hash: keys::hash(k).to_vec(),
+            mode: "test".into(),
+            customer_id: format!("cus_bench{}", i % CUSTOMERS),
+            name: None,
+            created_at: now,
+            created_by: "bench".into(),
+            expires_at: None,
+            ttl_secs: None,
+            revoked_at: None,
+            revoked_reason: None,
+            last_used_at: None,
+            replaces: None,
+            replaced_by: None,
+        })
+        .collect();
+    let audit = Audit {
+        actor: "bench",
+        action: "key.issue",
+        key_id: None,
+        customer_id: None,
+        reason: None,
+        detail: None,
+    };
+    store.issue_keys(&records, &audit, now)?;
+    Ok(())
+}
+
+/// 4. Plain verifies through serve against `billctl keys verify` as a process per request.
+fn process(store: &Store, keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    let bin = env!("CARGO_BIN_EXE_billctl");
+    let cfg = dir.join("bench.toml");
+    std::fs::write(&cfg, CONFIG)?;
+    let key_file = dir.join("key.txt");
+    std::fs::write(&key_file, format!("{}\n", keys[0]))?;
+    let svc = start_serve(store.reopen()?)?;
+    let req = Arc::new(verify_request(token, &keys[0], false));
+    for round in 1..=ROUNDS {
+        let (t, runs) = (Instant::now(), 100);
+        for _ in 0..runs {
+            let st = Command::new(bin)
+                .args(["keys", "verify"])
+                .env("BILLCTL_DATA_DIR", dir)
+                .env("BILLCTL_CONFIG", &cfg)
+                .stdin(std::fs::File::open(&key_file)?)
+                .stdout(Stdio::null())
+                .status()?;
+            anyhow::ensure!(st.success(), "keys verify failed");
+        }
+        let per_process = f64::from(runs) / t.elapsed().as_secs_f64();
+        let r = req.clone();
+        let one = load(&svc.addr, 1, SLICE, None, Arc::new(move |_| r.as_ref().clone()))?;
+        println!("against a process per request round {round}: keys verify {per_process:.0}/s; serve, one connection, {:.0} req/s; ratio {:.0}x", one.rps(), one.rps() / per_process);
+    }
+    Ok(())
+}
+
+fn vm_rss_kb(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no VmRSS"))
+}
+
+/// 5. The RSS of a `billctl serve` process with every key cached.
+fn rss(keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    let bin = env!("CARGO_BIN_EXE_billctl");
+    let cfg = dir.join("bench.toml");
+    std::fs::write(&cfg, CONFIG)?;
+    let mut child = Command::new(bin)
+        .args(["serve", "--listen", "127.0.0.1:0", "--refresh", "1h", "--json"])
+        .env("BILLCTL_DATA_DIR", dir)
+        .env("BILLCTL_CONFIG", &cfg)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.as_mut().unwrap()), &mut first)?;
+    let url: serde_json::Value = serde_json::from_str(&first)?;
+    let addr = url["listening"].as_str().unwrap().trim_start_matches("http://").to_string();
+    let before = vm_rss_kb(child.id())?;
+    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(keys.iter().map(|k| verify_request(token, k, false)).collect());
+    let n = reqs.len();
+    let r = reqs.clone();
+    let l = load(&addr, CONNECTIONS, SLICE, Some(n), Arc::new(move |i| r[i].clone()))?;
+    let after = vm_rss_kb(child.id())?;
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    println!(
+        "RSS: billctl serve {} MB at start, {} MB after first sight of {} keys ({:.0} req/s); anchor: the process at start",
+        before / 1024,
+        after / 1024,
+        l.requests,
+        l.rps()
+    );
+    std::io::stdout().flush()?;
+    Ok(())
+}
