@@ -35,6 +35,7 @@
 //! | `cli/setup_products.rs` | `setup-products` flags |
 //! | `cli/subscriptions.rs` | `subscriptions` flags |
 //! | `cli/usage.rs` | `usage` flags |
+//! | `cli/serve.rs` | `serve` and `serve tokens` flags |
 //! | `cli/webhooks.rs` | `webhooks` flags |
 //! | `context.rs` | what commands ask for: output, config, store and Stripe client (lazy), runtime |
 //! | `commands/mod.rs` | dispatch, and helpers shared by commands (tier lookup, actor, declined prompts) |
@@ -52,6 +53,7 @@
 //! | `commands/revenue.rs` | `revenue` (flags, `--as-of` to a moment, the HTML file) |
 //! | `commands/setup_products.rs` | `setup-products` (the plan, the prompt, the env file) |
 //! | `commands/subscriptions.rs` | `subscriptions create/change/cancel/list/show/sync` |
+//! | `commands/serve.rs` | `serve` (the listen address, TLS rule, signals) and `serve tokens issue/list/revoke` |
 //! | `commands/usage/mod.rs` | `usage record/import` |
 //! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
@@ -74,6 +76,10 @@
 //! | `ops/webhooks/listen.rs` | `webhooks listen`: the route on `server/`, and the writer that commits deliveries in groups and applies them |
 //! | `ops/webhooks/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
 //! | `ops/webhooks/send.rs` | the HTTP client of `replay`: re-signed deliveries at a concurrency and rate |
+//! | `ops/serve/mod.rs` | `serve`: the routes on `server/`, token checks, plain verifies from the cache, the recorder thread's group commit, a customer's usage view |
+//! | `ops/serve/tokens.rs` | service tokens: issue, list, revoke, and the cache callers are checked against |
+//! | `ops/serve/events.rs` | `POST /v1/usage/events`: a JSON array or NDJSON through `usage import`'s workflow |
+//! | `ops/serve/metrics.rs` | `serve`'s counters and histograms, in Prometheus's text format |
 //! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
 //! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
 //! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
@@ -93,6 +99,7 @@
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
 //! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, timeouts, body limit, drain on SIGTERM, JSON errors, access log |
+//! | `server/tls.rs` | TLS for the server core: PEM certificate and key, re-read on SIGHUP |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
@@ -105,12 +112,14 @@
 //! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (bidi controls shown), a chart's y axis |
 //! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
+//! | `output/serve.rs` | service tokens, `serve`'s first and last lines, its access log and notices |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
 //! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
 //! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
 //! | `keys/mod.rs` | API key format, generation, checksum and hashing |
 //! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording; the one domain type that owns a store |
+//! | `keys/token.rs` | service tokens of `serve`: format (`bks_`), generation, checksum, scopes |
 //! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
@@ -122,6 +131,7 @@
 //! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
 //! | `store/keys.rs` | API keys |
+//! | `store/tokens.rs` | service tokens (hashes only) |
 //! | `store/usage.rs` | usage events, rollups, compaction |
 //! | `store/audit.rs` | the audit log |
 //! | `store/settings.rs` | store settings (the Stripe mode) |

@@ -6,7 +6,8 @@
 # Starts stripe-sim on a free local port and `billctl webhooks listen` beside it, registers the
 # listener as a webhook endpoint with the simulator (through Stripe's /v1/webhook_endpoints),
 # then: the catalog (plan, apply, no-op re-run, prices check), a customer and a Pro
-# subscription, an API key issued and verified, usage imported and reported, and the
+# subscription, an API key issued and verified, usage imported and reported, the key verified
+# and a call recorded over HTTP through `billctl serve` (with curl), and the
 # simulator's webhook events for that subscription received, stored and applied by listen.
 # Everything printed under "$ billctl ..." is billctl's own output; any failing step stops the
 # demo with a non-zero exit. With BILLCTL_STRIPE_API_BASE already set (and BILLCTL_BIN pointing
@@ -155,6 +156,32 @@ cat usage.ndjson
 step usage import usage.ndjson
 step usage report --customer "$customer"
 
+# --- The same checks over HTTP: billctl serve, asked with curl ------------------------------
+# A service token for the API's middleware, shown once. curl reads the token and the key from
+# files (-H @FILE, --data @FILE), so neither is ever in a process's arguments.
+step_keep serve tokens issue --name demo-api --scope verify,read -q
+umask 077
+printf 'Authorization: Bearer %s\n' "$out" >serve-auth.txt
+"$BILLCTL_BIN" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.log" &
+pids+=($!)
+serve_pid=$!
+serve_url=$(first_line "$work/serve.out" "$serve_pid" "billctl serve")
+serve_url=${serve_url#listening on }
+printf '\n$ billctl serve --listen 127.0.0.1:0 &\nlistening on %s\n' "$serve_url"
+printf '{"key":"%s"}' "$key" >verify.json
+printf '{"key":"%s","record":1}' "$key" >record.json
+printf '\n$ curl -sS -H @serve-auth.txt --data @verify.json %s/v1/keys/verify\n' "$serve_url"
+curl -sS -H @serve-auth.txt --data @verify.json "$serve_url/v1/keys/verify" || fail "curl exited $?"
+printf '\n\n$ curl -sS -H @serve-auth.txt --data @record.json %s/v1/keys/verify\n' "$serve_url"
+curl -sS -H @serve-auth.txt --data @record.json "$serve_url/v1/keys/verify" || fail "curl exited $?"
+printf '\n\n$ curl -sS -H @serve-auth.txt %s/v1/customers/%s/usage\n' "$serve_url" "$customer"
+curl -sS -H @serve-auth.txt "$serve_url/v1/customers/$customer/usage" || fail "curl exited $?"
+printf '\n'
+kill -TERM "$serve_pid"
+wait "$serve_pid" || fail "billctl serve exited $? on SIGTERM"
+printf '\n$ # billctl serve, stopped with SIGTERM, said:\n'
+cat "$work/serve.log"
+
 # --- The simulator's events for that subscription, received by listen ----------------------
 if $webhooks; then
   # Deliveries are asynchronous: wait until listen has stored the subscription's events and
@@ -177,6 +204,6 @@ if $webhooks; then
   cat "$work/listen.log"
 fi
 
-printf '\nDone: catalog in place (the re-run changed nothing, prices check passed), a Pro customer with a verified API key and reported usage'
+printf '\nDone: catalog in place (the re-run changed nothing, prices check passed), a Pro customer with a verified API key and reported usage, the key verified and a call recorded over HTTP by billctl serve'
 if $webhooks; then printf ', and the simulator'"'"'s webhooks received, stored and applied'; fi
 printf '.\n'

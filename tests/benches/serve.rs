@@ -192,7 +192,9 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
         let rt = runtime();
         let listener = {
             let _in = rt.enter();
-            tokio::net::TcpListener::from_std(l).expect("listener").into()
+            tokio::net::TcpListener::from_std(l)
+                .expect("listener")
+                .into()
         };
         let settings = serve::Settings {
             limits: server::Limits {
@@ -306,7 +308,11 @@ fn load(
                     let t = Instant::now();
                     s.write_all(&req).await?;
                     let status = read_answer(&mut s, &mut buf).await?;
-                    anyhow::ensure!(status == 200, "status {status}: {}", String::from_utf8_lossy(&buf));
+                    anyhow::ensure!(
+                        status == 200,
+                        "status {status}: {}",
+                        String::from_utf8_lossy(&buf)
+                    );
                     lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
                 }
                 anyhow::Ok(lat)
@@ -372,17 +378,34 @@ fn main() -> anyhow::Result<()> {
 
 /// 1. Plain verifies of cached keys against the anchor.
 fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
-    let hot: Arc<Vec<Vec<u8>>> = Arc::new(keys[..1_000].iter().map(|k| verify_request(token, k, false)).collect());
+    let hot: Arc<Vec<Vec<u8>>> = Arc::new(
+        keys[..1_000]
+            .iter()
+            .map(|k| verify_request(token, k, false))
+            .collect(),
+    );
     let anchor = start_anchor()?;
     let svc = start_serve(store.reopen()?)?;
     // Warm the cache: every hot key once.
     let h = hot.clone();
-    load(&svc.addr, 4, SLICE, Some(hot.len()), Arc::new(move |i| h[i].clone()))?;
+    load(
+        &svc.addr,
+        4,
+        SLICE,
+        Some(hot.len()),
+        Arc::new(move |i| h[i].clone()),
+    )?;
     let fixed = Arc::new(|_| b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n".to_vec());
     for round in 1..=ROUNDS {
         let mut a = load(&anchor.addr, CONNECTIONS, SLICE, None, fixed.clone())?;
         let h = hot.clone();
-        let mut s = load(&svc.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| h[i % h.len()].clone()))?;
+        let mut s = load(
+            &svc.addr,
+            CONNECTIONS,
+            SLICE,
+            None,
+            Arc::new(move |i| h[i % h.len()].clone()),
+        )?;
         let (ap, sp) = (a.p99_us(), s.p99_us());
         println!(
             "plain verify round {round}: anchor {:.0} req/s p99 {ap} us; serve {:.0} req/s p99 {sp} us; ratio {:.2}x throughput, {:.2}x p99",
@@ -407,11 +430,22 @@ fn one_per_call(store: Store, keys: &[String]) -> anyhow::Result<f64> {
 
 fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
     let svc = start_serve(store.reopen()?)?;
-    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(keys[..1_000].iter().map(|k| verify_request(token, k, true)).collect());
+    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
+        keys[..1_000]
+            .iter()
+            .map(|k| verify_request(token, k, true))
+            .collect(),
+    );
     for round in 1..=ROUNDS {
         let base = one_per_call(store.reopen()?, &keys[..1_000])?;
         let r = reqs.clone();
-        let s = load(&svc.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| r[i % r.len()].clone()))?;
+        let s = load(
+            &svc.addr,
+            CONNECTIONS,
+            SLICE,
+            None,
+            Arc::new(move |i| r[i % r.len()].clone()),
+        )?;
         println!(
             "recorded verify on {label} round {round}: verify_and_record one transaction per call {base:.0}/s; serve at {CONNECTIONS} connections {:.0} req/s; ratio {:.2}x",
             s.rps(),
@@ -422,13 +456,19 @@ fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> 
 }
 
 /// 2. Recorded verifies: group commit against one transaction per call, SQLite then Postgres.
-fn recorded(store: &Store, keys: &[String], token: &str, _dir: &std::path::Path) -> anyhow::Result<()> {
+fn recorded(
+    store: &Store,
+    keys: &[String],
+    token: &str,
+    _dir: &std::path::Path,
+) -> anyhow::Result<()> {
     recorded_rounds("SQLite", store, keys, token)?;
     let Some(cluster) = pg::cluster() else {
         println!("recorded verify on Postgres: skipped (no PostgreSQL server binaries)");
         return Ok(());
     };
-    let url = billctl::store::pg::PgUrl::parse(&cluster.fresh_db(), true).map_err(|e| anyhow::anyhow!(e))?;
+    let url = billctl::store::pg::PgUrl::parse(&cluster.fresh_db(), true)
+        .map_err(|e| anyhow::anyhow!(e))?;
     let mut pg_store = Store::open_pg(&url)?;
     let pg_keys = seed(&mut pg_store, 10_000)?;
     let pg_token = token_for(&mut pg_store)?;
@@ -446,12 +486,21 @@ fn events(keys: &[String], dir: &std::path::Path) -> anyhow::Result<()> {
     let ids: Vec<&str> = keys.iter().map(|k| keys::parse(k).unwrap().id).collect();
     for round in 1..=ROUNDS {
         let lines: Vec<String> = (0..EVENTS)
-            .map(|i| format!("{{\"id\":\"r{round}-e{i}\",\"key\":\"{}\",\"quantity\":1,\"timestamp\":{}}}", ids[i % ids.len()], now - (i % 3600) as i64))
+            .map(|i| {
+                format!(
+                    "{{\"id\":\"r{round}-e{i}\",\"key\":\"{}\",\"quantity\":1,\"timestamp\":{}}}",
+                    ids[i % ids.len()],
+                    now - (i % 3600) as i64
+                )
+            })
             .collect();
         let file = dir.join(format!("events-{round}.ndjson"));
         std::fs::write(&file, lines.join("\n") + "\n")?;
         // Two fresh stores with the same keys: one for the import, one for serve.
-        let (a, b) = (dir.join(format!("import-{round}")), dir.join(format!("http-{round}")));
+        let (a, b) = (
+            dir.join(format!("import-{round}")),
+            dir.join(format!("http-{round}")),
+        );
         for d in [&a, &b] {
             let mut s = Store::open(d)?;
             seed_keys_from(&mut s, keys)?;
@@ -479,11 +528,20 @@ fn events(keys: &[String], dir: &std::path::Path) -> anyhow::Result<()> {
         );
         let n = batches.len();
         let bt = batches.clone();
-        let l = load(&svc.addr, 2, SLICE, Some(n), Arc::new(move |i| bt[i].clone()))?;
+        let l = load(
+            &svc.addr,
+            2,
+            SLICE,
+            Some(n),
+            Arc::new(move |i| bt[i].clone()),
+        )?;
         let http = EVENTS as f64 / l.elapsed.as_secs_f64();
         drop(svc);
-        let stored: i64 = rusqlite::Connection::open(b.join("billctl.db"))?
-            .query_row("SELECT count(*) FROM usage_events", [], |r| r.get(0))?;
+        let stored: i64 = rusqlite::Connection::open(b.join("billctl.db"))?.query_row(
+            "SELECT count(*) FROM usage_events",
+            [],
+            |r| r.get(0),
+        )?;
         anyhow::ensure!(stored as usize == EVENTS, "{stored} stored");
         println!("usage events round {round}: usage import {import:.0} events/s; over HTTP (10,000 a request, 2 connections) {http:.0} events/s; ratio {:.2}x", http / import);
     }
@@ -527,7 +585,12 @@ fn seed_keys_from(store: &mut Store, keys: &[String]) -> anyhow::Result<()> {
 }
 
 /// 4. Plain verifies through serve against `billctl keys verify` as a process per request.
-fn process(store: &Store, keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+fn process(
+    store: &Store,
+    keys: &[String],
+    token: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let bin = env!("CARGO_BIN_EXE_billctl");
     let cfg = dir.join("bench.toml");
     std::fs::write(&cfg, CONFIG)?;
@@ -549,7 +612,13 @@ fn process(store: &Store, keys: &[String], token: &str, dir: &std::path::Path) -
         }
         let per_process = f64::from(runs) / t.elapsed().as_secs_f64();
         let r = req.clone();
-        let one = load(&svc.addr, 1, SLICE, None, Arc::new(move |_| r.as_ref().clone()))?;
+        let one = load(
+            &svc.addr,
+            1,
+            SLICE,
+            None,
+            Arc::new(move |_| r.as_ref().clone()),
+        )?;
         println!("against a process per request round {round}: keys verify {per_process:.0}/s; serve, one connection, {:.0} req/s; ratio {:.0}x", one.rps(), one.rps() / per_process);
     }
     Ok(())
@@ -570,23 +639,49 @@ fn rss(keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()
     let cfg = dir.join("bench.toml");
     std::fs::write(&cfg, CONFIG)?;
     let mut child = Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--refresh", "1h", "--json"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--refresh",
+            "1h",
+            "--json",
+        ])
         .env("BILLCTL_DATA_DIR", dir)
         .env("BILLCTL_CONFIG", &cfg)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
     let mut first = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.as_mut().unwrap()), &mut first)?;
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut first,
+    )?;
     let url: serde_json::Value = serde_json::from_str(&first)?;
-    let addr = url["listening"].as_str().unwrap().trim_start_matches("http://").to_string();
+    let addr = url["listening"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_string();
     let before = vm_rss_kb(child.id())?;
-    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(keys.iter().map(|k| verify_request(token, k, false)).collect());
+    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
+        keys.iter()
+            .map(|k| verify_request(token, k, false))
+            .collect(),
+    );
     let n = reqs.len();
     let r = reqs.clone();
-    let l = load(&addr, CONNECTIONS, SLICE, Some(n), Arc::new(move |i| r[i].clone()))?;
+    let l = load(
+        &addr,
+        CONNECTIONS,
+        SLICE,
+        Some(n),
+        Arc::new(move |i| r[i].clone()),
+    )?;
     let after = vm_rss_kb(child.id())?;
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let _ = child.wait();
     println!(
         "RSS: billctl serve {} MB at start, {} MB after first sight of {} keys ({:.0} req/s); anchor: the process at start",

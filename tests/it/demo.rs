@@ -78,6 +78,17 @@ fn the_demo_script_runs_the_main_job_end_to_end() {
         report.contains(" 150 ") && report.contains(" 9850 "),
         "{report}"
     );
+    // The same key over HTTP through serve: verified, then a call recorded (150 + 1 used), and
+    // the customer's usage view; serve stopped on SIGTERM after answering.
+    assert!(
+        out.contains("/v1/keys/verify\n{\"valid\":true,\"code\":\"VALID\"")
+            && out.contains("\"used\":151,\"limit\":10000,\"remaining\":9849"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stopped: 3 request(s) answered, 1 call(s) recorded"),
+        "{out}"
+    );
     // The simulator's events for the subscription reached listen, and were stored and settled.
     let endpoints: Vec<_> = st.webhook_endpoints.values().collect();
     assert_eq!(endpoints.len(), 1);
