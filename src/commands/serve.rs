@@ -109,7 +109,8 @@ fn secs(s: i64) -> Duration {
     Duration::from_secs(u64::try_from(s).unwrap_or(0))
 }
 
-fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
+/// The address to listen on and the TLS pair, if the flags make a safe combination.
+fn address_and_tls(args: &ServeRunArgs) -> Result<(Address, Option<Arc<Certs>>)> {
     let addr = address(&args.listen)?;
     let certs = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => Some(Certs::load(c, k)?),
@@ -120,9 +121,11 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
             bail!("--listen {}: an address outside loopback needs TLS (--tls-cert and --tls-key), so that API keys and tokens never cross a network in clear; pass --plain-http only behind a TLS-terminating proxy", args.listen);
         }
     }
-    let config = ctx.config()?.clone();
-    let store = ctx.take_store()?;
-    let settings = serve::Settings {
+    Ok((addr, certs))
+}
+
+fn settings(args: &ServeRunArgs) -> serve::Settings {
+    serve::Settings {
         limits: server::Limits {
             max_connections: args.max_connections,
             header: secs(args.header_timeout),
@@ -134,7 +137,28 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         },
         refresh: args.refresh,
         max_events: args.max_events,
-    };
+    }
+}
+
+/// Re-reads the certificate on each SIGHUP, saying how it went.
+fn reload_on_hangup(rt: &tokio::runtime::Runtime, certs: Arc<Certs>, out: crate::output::Output) {
+    let _in_runtime = rt.enter();
+    rt.spawn(server::tls::reload_on_hangup(
+        certs,
+        move |cert, r| match r {
+            Ok(()) => out.status(format!(
+                "SIGHUP: re-read the certificate {}",
+                cert.display()
+            )),
+            Err(e) => out.warn(format!("SIGHUP: kept the certificate in use: {e:#}")),
+        },
+    ));
+}
+
+fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
+    let (addr, certs) = address_and_tls(args)?;
+    let config = ctx.config()?.clone();
+    let store = ctx.take_store()?;
     let (output, rt) = (ctx.output.clone(), ctx.runtime()?);
     let (listener, url) = bind(rt, &addr, &args.listen, certs.is_some())?;
     let options = server::Options {
@@ -142,17 +166,8 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         tls: certs.as_ref().map(Certs::acceptor).transpose()?,
         open: None,
     };
-    let notice = crate::output::serve_notice(&output);
-    if let Some(c) = certs.clone() {
-        let _in_runtime = rt.enter();
-        let out = output.clone();
-        rt.spawn(server::tls::reload_on_hangup(c, move |cert, r| match r {
-            Ok(()) => out.status(format!(
-                "SIGHUP: re-read the certificate {}",
-                cert.display()
-            )),
-            Err(e) => out.warn(format!("SIGHUP: kept the certificate in use: {e:#}")),
-        }));
+    if let Some(c) = certs {
+        reload_on_hangup(rt, c, output.clone());
     }
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = {
@@ -160,9 +175,18 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         server::shutdown_signal()
     };
     output.show_line(&serve::Listening { listening: url })?;
+    let notice = crate::output::serve_notice(&output);
     let metrics = Arc::new(Metrics::default());
     let summary = serve::run(
-        rt, listener, options, settings, &config, store, metrics, notice, stop,
+        rt,
+        listener,
+        options,
+        settings(args),
+        &config,
+        store,
+        metrics,
+        notice,
+        stop,
     )?;
     if let Address::Unix(path) = &addr {
         let _ = std::fs::remove_file(path);

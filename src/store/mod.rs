@@ -57,6 +57,9 @@ pub struct Store {
     path: PathBuf,
     /// `usage compact`'s horizon, read once (see `Store::compacted_before`).
     horizon: std::cell::OnceCell<Option<i64>>,
+    /// What recorded calls counted, kept between groups while no other connection writes
+    /// (see `usage::Charges`).
+    charges: usage::Charges,
 }
 
 /// Sets `mode` on `path` if it exists with another mode (no write when it is already right).
@@ -206,6 +209,7 @@ impl Store {
             db: db::Db::Sqlite(conn),
             path,
             horizon: std::cell::OnceCell::new(),
+            charges: usage::Charges::default(),
         })
     }
 
@@ -216,6 +220,7 @@ impl Store {
             db: db::Db::open_pg(url)?,
             path: PathBuf::from(url.shown()),
             horizon: std::cell::OnceCell::new(),
+            charges: usage::Charges::default(),
         })
     }
 

@@ -95,6 +95,44 @@ pub struct CallLimits {
     pub max_future_skew: i64,
 }
 
+/// What recorded calls counted (see [`Store::record_within_many`]): a customer's usage in a
+/// period, and a key's calls per second from a minute ago on.
+#[derive(Default)]
+pub struct Charges {
+    /// The store's `data_version` the counts go with (SQLite); `None`: not to be kept.
+    version: Option<i64>,
+    used: std::collections::HashMap<(String, i64, i64), i64>,
+    windows: std::collections::HashMap<String, std::collections::BTreeMap<i64, i64>>,
+}
+
+/// The most customers and keys whose counts are kept between groups.
+const MAX_CHARGES: usize = 100_000;
+
+impl Charges {
+    /// Keeps the counts if nothing but this connection has written the store since they were
+    /// read (SQLite's `data_version`, read inside the write transaction); else drops them.
+    /// On Postgres they last one group.
+    fn keep_if_alone(&mut self, db: &super::db::Db) -> Result<()> {
+        let version = match db.sqlite() {
+            Some(c) => Some(c.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))?),
+            None => None,
+        };
+        if version.is_none() || version != self.version {
+            self.used.clear();
+            self.windows.clear();
+        }
+        self.version = version;
+        Ok(())
+    }
+
+    fn bound(&mut self) {
+        if self.used.len() + self.windows.len() > MAX_CHARGES {
+            self.used.clear();
+            self.windows.clear();
+        }
+    }
+}
+
 /// What [`Store::record_within`] did: recorded the call, or refused it and wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charge {
@@ -132,8 +170,15 @@ impl Store {
 
     /// [`Store::record_within`] for many calls in one transaction (group commit): each is
     /// charged in turn, after the ones before it, so the limits are as exact as one call per
-    /// transaction. On Postgres the customers' locks are taken in sorted order before any
-    /// count, so two hosts' batches never wait on each other in a cycle.
+    /// transaction; the calls that keep to them are inserted together at the end. On Postgres
+    /// the customers' locks are taken in sorted order before any count, so two hosts' groups
+    /// never wait on each other in a cycle.
+    ///
+    /// The counts (a customer's usage in a period, a key's calls per second in the last
+    /// minute) are read once and then followed in memory, within the group and, on SQLite,
+    /// across groups for as long as no other connection has written the store (its
+    /// `data_version` is unchanged; any write elsewhere, an import or a compaction, drops
+    /// them). A failed transaction drops them too.
     pub fn record_within_many(
         &mut self,
         calls: &[(UsageEvent, CallLimits)],
@@ -144,8 +189,9 @@ impl Store {
         }
         // Read inside the lock: another process may have compacted since.
         self.horizon = std::cell::OnceCell::new();
+        let mut charges = std::mem::take(&mut self.charges);
         let this = &*self;
-        this.db.tx(true, |db| {
+        let done = this.db.tx(true, |db| {
             // Postgres: the customers' locks serialise the counts and inserts across hosts
             // (SQLite's write lock already does).
             let customers: std::collections::BTreeSet<&str> =
@@ -153,26 +199,46 @@ impl Store {
             for c in customers {
                 db.lock(&format!("usage:{c}"))?;
             }
-            let mut charges = Vec::with_capacity(calls.len());
+            charges.keep_if_alone(db)?;
+            let mut out = Vec::with_capacity(calls.len());
+            let mut recorded = Vec::with_capacity(calls.len());
             for (event, limits) in calls {
-                charges.push(this.charge_one(db, event, limits, now)?);
+                let charge = this.charge_one(&mut charges, event, limits, now)?;
+                if let Charge::Recorded { .. } = charge {
+                    recorded.push(event.clone());
+                }
+                out.push(charge);
             }
-            Ok(charges)
-        })
+            insert_usage(db, &recorded, now)?;
+            Ok(out)
+        });
+        if done.is_err() {
+            charges = Charges::default();
+        }
+        self.charges = charges;
+        done
     }
 
-    /// One call's limits checked and, if it keeps to them, the call recorded (inside the
-    /// caller's transaction).
+    /// One call's limits checked against the counts (read once, then followed), and the
+    /// counts moved if it keeps to them; the caller inserts the recorded calls.
     fn charge_one(
         &self,
-        db: &super::db::Db,
+        charges: &mut Charges,
         event: &UsageEvent,
         limits: &CallLimits,
         now: i64,
     ) -> Result<Charge> {
         let key = event.key_id.as_deref().unwrap_or_default();
         let (from, to) = limits.period;
-        let used = self.usage_in("customer", &event.customer_id, from, to)?;
+        let period = (event.customer_id.clone(), from, to);
+        let used = match charges.used.get(&period) {
+            Some(u) => *u,
+            None => {
+                let u = self.usage_in("customer", &event.customer_id, from, to)?;
+                charges.used.insert(period.clone(), u);
+                u
+            }
+        };
         if !crate::billing::fits(used, event.quantity, limits.quota) {
             return Ok(Charge::QuotaExceeded { used });
         }
@@ -180,11 +246,22 @@ impl Store {
             .checked_add(limits.max_future_skew)
             .and_then(|t| t.checked_add(1))
             .unwrap_or(i64::MAX);
-        let calls = self.key_calls(key, now.saturating_sub(60), window_end)?;
+        let since = now.saturating_sub(60);
+        if !charges.windows.contains_key(key) {
+            let seconds = self.key_seconds(key, since, window_end)?;
+            charges.windows.insert(key.to_string(), seconds);
+        }
+        let window = charges.windows.get_mut(key).expect("filled above");
+        // Seconds before the window are gone for good (time only moves on).
+        while window.first_key_value().is_some_and(|(t, _)| *t < since) {
+            window.pop_first();
+        }
+        let calls: i64 = window.range(since..window_end).map(|(_, n)| n).sum();
         if calls >= i64::from(limits.rate_per_minute) {
-            let oldest = self
-                .key_first_call(key, now.saturating_sub(60), window_end)?
-                .unwrap_or(now);
+            let oldest = window
+                .range(since..window_end)
+                .next()
+                .map_or(now, |(t, _)| *t);
             let free_at = oldest.saturating_add(60).max(now.saturating_add(1));
             return Ok(Charge::RateLimited {
                 used,
@@ -192,8 +269,36 @@ impl Store {
                 free_at,
             });
         }
-        insert_usage(db, std::slice::from_ref(event), now)?;
+        *window.entry(event.ts).or_default() += 1;
+        let total = used
+            .checked_add(event.quantity)
+            .ok_or_else(|| anyhow::anyhow!("usage overflows"))?;
+        charges.used.insert(period, total);
+        charges.bound();
         Ok(Charge::Recorded { used, calls })
+    }
+
+    /// A key's calls per second with `from <= ts < to`, by the same seeks as
+    /// [`Store::key_calls`].
+    fn key_seconds(
+        &self,
+        key: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<std::collections::BTreeMap<i64, i64>> {
+        let mut out = std::collections::BTreeMap::new();
+        if to <= from {
+            return Ok(out);
+        }
+        for hour in from / 3600..=(to - 1) / 3600 {
+            let rows = self.db.query(
+                "SELECT ts, count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4 GROUP BY ts",
+                crate::ps![hour, key, from, to],
+                |r| Ok((r.i64(0)?, r.i64(1)?)),
+            )?;
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`: one
@@ -215,25 +320,6 @@ impl Store {
         Ok(total)
     }
 
-    /// The time of a key's first call with `from <= ts < to`, by the same seeks as
-    /// [`Store::key_calls`].
-    fn key_first_call(&self, key: &str, from: i64, to: i64) -> Result<Option<i64>> {
-        if to <= from {
-            return Ok(None);
-        }
-        for hour in from / 3600..=(to - 1) / 3600 {
-            let first = self.db.query_one(
-                "SELECT min(ts) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
-                crate::ps![hour, key, from, to],
-                |r| r.opt_i64(0),
-            )?;
-            if first.is_some() {
-                return Ok(first);
-            }
-        }
-        Ok(None)
-    }
-
     /// Records usage events (a repeated event id is ignored), their rollups and the keys'
     /// last use, all in one transaction; returns how many were new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
@@ -243,6 +329,9 @@ impl Store {
     /// As [`Store::record_usage`], with the repeated ids whose event differs from the stored
     /// one (conflicts), found in the same transaction.
     pub fn record_usage_checked(&mut self, events: &[UsageEvent], at: i64) -> Result<Written> {
+        // This connection's own writes do not move `data_version`: recorded calls' counts
+        // kept across groups are read again.
+        self.charges = Charges::default();
         self.db.tx(true, |db| {
             // Postgres takes a batch through COPY into a staging table and one statement that
             // inserts the new events and adds them to the rollups; row by row it is a round trip
@@ -832,6 +921,7 @@ impl Store {
 
     /// Moves the horizon to `before` (never back); from then on, events before it are refused.
     pub fn set_compaction_horizon(&mut self, before: i64) -> Result<i64> {
+        self.charges = Charges::default();
         let h = self.db.tx(true, |db| {
             db.lock(HORIZON_KEY)?;
             let h = horizon(db)?.map_or(before, |h| h.max(before));
@@ -862,6 +952,7 @@ impl Store {
         from_hour: i64,
         limit: usize,
     ) -> Result<(usize, Option<i64>)> {
+        self.charges = Charges::default();
         let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
         let (deleted, rows) = self.db.tx(true, |db| {
             let rows: Vec<(i64, String)> = db.query(

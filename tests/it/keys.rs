@@ -817,3 +817,35 @@ fn many_recorded_calls_in_one_transaction_keep_the_limits_exactly() {
     assert_eq!(last.quota.as_ref().unwrap().used, 60);
     assert_eq!(last.rate_limit.as_ref().unwrap().remaining, 0);
 }
+
+/// Counts kept between groups are dropped when another connection writes: usage imported
+/// elsewhere between two groups counts against the rate limit of the next.
+#[test]
+fn counts_kept_between_groups_see_writes_made_elsewhere() {
+    let k = setup("pro");
+    let t0 = common::now();
+    let key = k.issue(&[]);
+    let clock = Clock::manual(t0 * 1000);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_clock(clock);
+    let first = v.verify_and_record_many(&vec![(key.as_str(), 1); 30]);
+    assert!(first.iter().all(|x| x.valid));
+    // 30 calls of the same key recorded by another connection (an import, say).
+    let id = id_of(&key);
+    let events: Vec<UsageEvent> = (0..30)
+        .map(|i| UsageEvent {
+            event_id: format!("elsewhere-{i}"),
+            customer_id: k.customer.clone(),
+            key_id: Some(id.clone()),
+            quantity: 1,
+            ts: t0,
+            endpoint: None,
+            meta: None,
+        })
+        .collect();
+    k.env.store().record_usage(&events, t0).unwrap();
+    let next = v.verify_and_record(&key, 1);
+    assert_eq!(next.code, Code::RateLimited, "{next:?}");
+    assert_eq!(next.quota.as_ref().unwrap().used, 60);
+}

@@ -316,7 +316,7 @@ impl Service {
         }
         let presented = bearer(&req.headers);
         let checked = lock(&self.tokens).check(presented, route.scope());
-        checked.map(|_| ()).map_err(|r| {
+        checked.map_err(|r| {
             self.metrics.refused(r);
             let id = presented
                 .and_then(crate::keys::parse_token)
@@ -432,9 +432,13 @@ impl Service {
                 &format!("a verify body is at most {MAX_VERIFY_BODY} bytes (a key is 58)"),
             );
         }
-        let req: VerifyBody = match parse_body(body) {
+        // The fast parse; only a body it refuses is parsed again to name the field.
+        let req: VerifyBody = match serde_json::from_slice(body) {
             Ok(r) => r,
-            Err(answer) => return answer,
+            Err(_) => match parse_body(body) {
+                Ok(r) => r,
+                Err(answer) => return answer,
+            },
         };
         let v = match req.record {
             Some(q) if q < 1 => {
@@ -491,17 +495,44 @@ fn unavailable_verdict(e: &anyhow::Error) -> Verification {
 }
 
 /// A verdict as the route answers it: what `keys verify --json` prints, with the status the
-/// API should answer; HTTP 200, or 503 when the store could not say.
+/// API should answer (serialized field by field, without an intermediate document).
+#[derive(Serialize)]
+struct VerdictBody<'a> {
+    valid: bool,
+    code: Code,
+    reason: &'a Option<String>,
+    key_id: &'a Option<String>,
+    customer_id: &'a Option<String>,
+    tier: &'a Option<String>,
+    quota: &'a Option<crate::keys::QuotaView>,
+    rate_limit: &'a Option<crate::keys::RateView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
+    status: u16,
+}
+
+/// HTTP 200 with the verdict, or 503 when the store could not say.
 fn verdict_answer(v: &Verification) -> Response {
-    let mut doc = serde_json::to_value(v).unwrap_or_default();
-    doc["status"] = v.code.http_status().into();
-    let http = if v.code == Code::StoreUnavailable {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::OK
+    let body = VerdictBody {
+        valid: v.valid,
+        code: v.code,
+        reason: &v.reason,
+        key_id: &v.key_id,
+        customer_id: &v.customer,
+        tier: &v.tier,
+        quota: &v.quota,
+        rate_limit: &v.rate_limit,
+        retry_after: v.retry_after,
+        status: v.code.http_status(),
     };
-    let mut r = server::json(http, &doc);
-    if http != StatusCode::OK {
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let mut r = Response::new(http_body_util::Full::new(bytes::Bytes::from(bytes)));
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    if v.code == Code::StoreUnavailable {
+        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
         r.headers_mut().insert(
             hyper::header::RETRY_AFTER,
             hyper::header::HeaderValue::from_static("1"),

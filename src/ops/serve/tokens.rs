@@ -189,7 +189,8 @@ impl Refusal {
 
 /// The tokens as last read from the store, re-read once older than the refresh interval.
 pub struct Tokens {
-    list: Vec<TokenRecord>,
+    /// Each token with its scopes, parsed once.
+    list: Vec<(TokenRecord, Vec<Scope>)>,
     loaded: Option<Instant>,
     refresh: Duration,
 }
@@ -211,29 +212,33 @@ impl Tokens {
 
     /// Takes a fresh list read from the store.
     pub fn set(&mut self, list: Vec<TokenRecord>, now: Instant) {
-        self.list = list;
+        self.list = list
+            .into_iter()
+            .map(|t| {
+                let scopes = keys::scopes_of(&t.scopes);
+                (t, scopes)
+            })
+            .collect();
         self.loaded = Some(now);
     }
 
     /// Checks a caller's token for `scope`: its id, then its hash in constant time, then
-    /// revocation and scope. Returns the token's id.
-    pub fn check(&self, presented: Option<&str>, scope: Option<Scope>) -> Result<String, Refusal> {
+    /// revocation and scope.
+    pub fn check(&self, presented: Option<&str>, scope: Option<Scope>) -> Result<(), Refusal> {
         let token = presented.ok_or(Refusal::Missing)?;
         let id = keys::parse_token(token).ok_or(Refusal::Malformed)?;
         let hash = keys::hash(token);
-        let t = self
+        let (t, scopes) = self
             .list
             .iter()
-            .find(|t| t.id == id && keys::ct_eq(&hash, &t.hash))
+            .find(|(t, _)| t.id == id && keys::ct_eq(&hash, &t.hash))
             .ok_or(Refusal::Unknown)?;
         if t.revoked_at.is_some() {
             return Err(Refusal::Revoked);
         }
-        if let Some(s) = scope {
-            if !keys::scopes_of(&t.scopes).contains(&s) {
-                return Err(Refusal::Scope);
-            }
+        match scope {
+            Some(s) if !scopes.contains(&s) => Err(Refusal::Scope),
+            _ => Ok(()),
         }
-        Ok(t.id.clone())
     }
 }
