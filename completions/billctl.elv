@@ -50,6 +50,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
+            cand serve 'Serve key verification, quotas and usage over HTTP to API services in any language'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1821,6 +1822,147 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;db;help;help'= {
         }
+        &'billctl;serve'= {
+            cand --listen 'Where to listen: ADDR:PORT (port 0 picks a free one; the address is printed first) or unix:PATH. An address outside loopback needs --tls-cert and --tls-key, or --plain-http'
+            cand --tls-cert 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP)'
+            cand --tls-key 'PEM private key for HTTPS'
+            cand --refresh 'How stale cached keys, customers and tokens may be: a revocation or tier change made elsewhere is seen within this'
+            cand --max-events 'Most usage events in one POST /v1/usage/events'
+            cand --max-body 'Largest body accepted, in bytes (larger ones get 413)'
+            cand --max-connections 'Connections at once; past it, new ones are answered 503'
+            cand --header-timeout 'Time to read a request''s headers (and to finish a TLS handshake)'
+            cand --body-timeout 'Time to read a request''s body'
+            cand --request-timeout 'Time for a whole request, answer included'
+            cand --idle-timeout 'A keep-alive connection without a request is closed after this'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --plain-http 'Serve plain HTTP on an address outside loopback (API keys and tokens then cross the network in clear: only behind a TLS-terminating proxy on a private network)'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand tokens 'Issue, list and revoke the service tokens callers of ''serve'' authenticate with'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;serve;tokens'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand issue 'Issue a token; it is printed once and never again (billctl keeps only its hash)'
+            cand list 'List tokens (never their secrets)'
+            cand revoke 'Revoke a token by id or name (asks first); serve refuses it within its refresh interval'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;serve;tokens;issue'= {
+            cand --name 'A name to tell tokens apart ("api-gateway", "web-app"); one token in use per name'
+            cand --scope 'What the token may do: verify (POST /v1/keys/verify), usage (POST /v1/usage/events), read (GET /v1/customers/{id}/usage, /metrics); repeat it or separate with commas'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;serve;tokens;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;serve;tokens;revoke'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;serve;tokens;help'= {
+            cand issue 'Issue a token; it is printed once and never again (billctl keeps only its hash)'
+            cand list 'List tokens (never their secrets)'
+            cand revoke 'Revoke a token by id or name (asks first); serve refuses it within its refresh interval'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;serve;tokens;help;issue'= {
+        }
+        &'billctl;serve;tokens;help;list'= {
+        }
+        &'billctl;serve;tokens;help;revoke'= {
+        }
+        &'billctl;serve;tokens;help;help'= {
+        }
+        &'billctl;serve;help'= {
+            cand tokens 'Issue, list and revoke the service tokens callers of ''serve'' authenticate with'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'billctl;serve;help;tokens'= {
+            cand issue 'Issue a token; it is printed once and never again (billctl keeps only its hash)'
+            cand list 'List tokens (never their secrets)'
+            cand revoke 'Revoke a token by id or name (asks first); serve refuses it within its refresh interval'
+        }
+        &'billctl;serve;help;tokens;issue'= {
+        }
+        &'billctl;serve;help;tokens;list'= {
+        }
+        &'billctl;serve;help;tokens;revoke'= {
+        }
+        &'billctl;serve;help;help'= {
+        }
         &'billctl;completions'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -1856,6 +1998,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand invoices 'List, show, pay, void and send invoices'
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
+            cand serve 'Serve key verification, quotas and usage over HTTP to API services in any language'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -2061,6 +2204,20 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;db;migrate'= {
         }
         &'billctl;help;db;copy'= {
+        }
+        &'billctl;help;serve'= {
+            cand tokens 'Issue, list and revoke the service tokens callers of ''serve'' authenticate with'
+        }
+        &'billctl;help;serve;tokens'= {
+            cand issue 'Issue a token; it is printed once and never again (billctl keeps only its hash)'
+            cand list 'List tokens (never their secrets)'
+            cand revoke 'Revoke a token by id or name (asks first); serve refuses it within its refresh interval'
+        }
+        &'billctl;help;serve;tokens;issue'= {
+        }
+        &'billctl;help;serve;tokens;list'= {
+        }
+        &'billctl;help;serve;tokens;revoke'= {
         }
         &'billctl;help;completions'= {
         }

@@ -6,7 +6,7 @@
 //! (`billctl::server`) answering a fixed 200 with no work.
 //!
 //! 1. Plain verifies of 1,000 cached keys at 32 connections: requests/s and p99, beside the
-//!    anchor.
+//!    anchor, which gets the same requests.
 //! 2. Recorded verifies at 32 connections on SQLite, beside `Verifier::verify_and_record` with
 //!    one transaction per call (in-process, the same store); then the same on Postgres when
 //!    its server binaries are installed (a throwaway cluster, as the tests start).
@@ -395,9 +395,10 @@ fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
         Some(hot.len()),
         Arc::new(move |i| h[i].clone()),
     )?;
-    let fixed = Arc::new(|_| b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n".to_vec());
+    // The anchor gets the very requests the service gets (the core reads each body alike).
     for round in 1..=ROUNDS {
-        let mut a = load(&anchor.addr, CONNECTIONS, SLICE, None, fixed.clone())?;
+        let h = hot.clone();
+        let mut a = load(&anchor.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| h[i % h.len()].clone()))?;
         let h = hot.clone();
         let mut s = load(
             &svc.addr,
