@@ -134,6 +134,7 @@ impl Handler for Fixed {
 /// dropping it stops the server.
 struct Running {
     addr: String,
+    metrics: Option<Arc<Metrics>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -178,6 +179,7 @@ fn start_anchor() -> anyhow::Result<Running> {
     });
     Ok(Running {
         addr,
+        metrics: None,
         stop: Some(tx),
         thread: Some(thread),
     })
@@ -188,6 +190,8 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
     let (l, addr) = bind()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let metrics = Arc::new(Metrics::default());
+    let m = metrics.clone();
     let thread = std::thread::spawn(move || {
         let rt = runtime();
         let listener = {
@@ -211,7 +215,7 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
             settings,
             &config,
             store,
-            Arc::new(Metrics::default()),
+            m,
             Arc::new(|_| {}),
             async {
                 let _ = rx.await;
@@ -221,9 +225,21 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
     });
     Ok(Running {
         addr,
+        metrics: Some(metrics),
         stop: Some(tx),
         thread: Some(thread),
     })
+}
+
+/// The mean group-commit size so far, from the service's metrics.
+fn mean_group(svc: &Running) -> f64 {
+    let text = svc.metrics.as_ref().map(|m| m.render()).unwrap_or_default();
+    let get = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    get("billctl_serve_group_commit_size_sum") / get("billctl_serve_group_commit_size_count").max(1.0)
 }
 
 /// A service token for `store`.
@@ -354,6 +370,8 @@ fn main() -> anyhow::Result<()> {
     let only = std::env::var("BILLCTL_BENCH_ONLY").ok();
     let part = |p: &str| only.as_deref().is_none_or(|o| o == p);
     let dir = tempfile::tempdir()?;
+    // A private data dir, as billctl makes its own (else every process warns about its mode).
+    std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
     let mut store = Store::open(dir.path())?;
     let keys = seed(&mut store, KEYS)?;
     let token = token(&mut store)?;
@@ -429,7 +447,29 @@ fn one_per_call(store: Store, keys: &[String]) -> anyhow::Result<f64> {
     Ok(n as f64 / start.elapsed().as_secs_f64())
 }
 
+/// Groups of 32 recorded calls in-process (32 distinct keys, then one key 32 times): the
+/// recorder's cost per group, without HTTP.
+fn groups_in_process(store: Store, keys: &[String]) -> anyhow::Result<(f64, f64)> {
+    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let mut v = Verifier::from_store(store, &config)?.with_refresh(Duration::from_secs(3600));
+    let mut per_group = |pick: &dyn Fn(usize) -> usize| -> anyhow::Result<f64> {
+        let (start, mut groups) = (Instant::now(), 0usize);
+        while start.elapsed() < SLICE / 2 {
+            let calls: Vec<(&str, i64)> = (0..32).map(|i| (keys[pick(groups * 32 + i) % keys.len()].as_str(), 1)).collect();
+            let out = v.verify_and_record_many(&calls);
+            anyhow::ensure!(out.iter().all(|x| x.valid), "{:?}", out[0].code);
+            groups += 1;
+        }
+        Ok(start.elapsed().as_secs_f64() * 1e6 / groups as f64)
+    };
+    let distinct = per_group(&|i| i)?;
+    let same = per_group(&|_| 0)?;
+    Ok((distinct, same))
+}
+
 fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
+    let (distinct, same) = groups_in_process(store.reopen()?, &keys[..1_000])?;
+    println!("recorded verify on {label}, in-process groups of 32: {distinct:.0} us a group of 32 keys ({:.0} calls/s), {same:.0} us a group of one key 32 times ({:.0} calls/s)", 32e6 / distinct, 32e6 / same);
     let svc = start_serve(store.reopen()?)?;
     let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
         keys[..1_000]
@@ -448,9 +488,10 @@ fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> 
             Arc::new(move |i| r[i % r.len()].clone()),
         )?;
         println!(
-            "recorded verify on {label} round {round}: verify_and_record one transaction per call {base:.0}/s; serve at {CONNECTIONS} connections {:.0} req/s; ratio {:.2}x",
+            "recorded verify on {label} round {round}: verify_and_record one transaction per call {base:.0}/s; serve at {CONNECTIONS} connections {:.0} req/s; ratio {:.2}x (mean group {:.1})",
             s.rps(),
-            s.rps() / base
+            s.rps() / base,
+            mean_group(&svc)
         );
     }
     Ok(())

@@ -33,7 +33,8 @@ const GROUPS: [u64; 11] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 struct Histogram {
     /// One count per bucket (not cumulative), then the overflow.
     counts: Vec<AtomicU64>,
-    sum: Mutex<f64>,
+    /// The sum, in millionths of the unit (microseconds for latencies).
+    sum: AtomicU64,
     count: AtomicU64,
 }
 
@@ -41,7 +42,7 @@ impl Histogram {
     fn new(buckets: usize) -> Histogram {
         Histogram {
             counts: (0..=buckets).map(|_| AtomicU64::new(0)).collect(),
-            sum: Mutex::new(0.0),
+            sum: AtomicU64::new(0),
             count: AtomicU64::new(0),
         }
     }
@@ -49,7 +50,8 @@ impl Histogram {
     fn observe(&self, bucket: usize, value: f64) {
         self.counts[bucket].fetch_add(1, Ordering::Relaxed);
         self.count.fetch_add(1, Ordering::Relaxed);
-        *self.sum.lock().unwrap_or_else(|p| p.into_inner()) += value;
+        self.sum
+            .fetch_add((value * 1e6) as u64, Ordering::Relaxed);
     }
 
     fn write(&self, out: &mut String, name: &str, labels: &str, bounds: &[String]) {
@@ -66,7 +68,7 @@ impl Histogram {
                 "{name}_bucket{{{labels}{sep}le=\"{le}\"}} {cumulative}"
             );
         }
-        let sum = *self.sum.lock().unwrap_or_else(|p| p.into_inner());
+        let sum = self.sum.load(Ordering::Relaxed) as f64 / 1e6;
         let braces = if labels.is_empty() {
             String::new()
         } else {
