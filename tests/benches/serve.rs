@@ -239,7 +239,8 @@ fn mean_group(svc: &Running) -> f64 {
             .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
             .unwrap_or(0.0)
     };
-    get("billctl_serve_group_commit_size_sum") / get("billctl_serve_group_commit_size_count").max(1.0)
+    get("billctl_serve_group_commit_size_sum")
+        / get("billctl_serve_group_commit_size_count").max(1.0)
 }
 
 /// A service token for `store`.
@@ -371,7 +372,10 @@ fn main() -> anyhow::Result<()> {
     let part = |p: &str| only.as_deref().is_none_or(|o| o == p);
     let dir = tempfile::tempdir()?;
     // A private data dir, as billctl makes its own (else every process warns about its mode).
-    std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )?;
     let mut store = Store::open(dir.path())?;
     let keys = seed(&mut store, KEYS)?;
     let token = token(&mut store)?;
@@ -416,7 +420,13 @@ fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
     // The anchor gets the very requests the service gets (the core reads each body alike).
     for round in 1..=ROUNDS {
         let h = hot.clone();
-        let mut a = load(&anchor.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| h[i % h.len()].clone()))?;
+        let mut a = load(
+            &anchor.addr,
+            CONNECTIONS,
+            SLICE,
+            None,
+            Arc::new(move |i| h[i % h.len()].clone()),
+        )?;
         let h = hot.clone();
         let mut s = load(
             &svc.addr,
@@ -455,7 +465,9 @@ fn groups_in_process(store: Store, keys: &[String]) -> anyhow::Result<(f64, f64)
     let mut per_group = |pick: &dyn Fn(usize) -> usize| -> anyhow::Result<f64> {
         let (start, mut groups) = (Instant::now(), 0usize);
         while start.elapsed() < SLICE / 2 {
-            let calls: Vec<(&str, i64)> = (0..32).map(|i| (keys[pick(groups * 32 + i) % keys.len()].as_str(), 1)).collect();
+            let calls: Vec<(&str, i64)> = (0..32)
+                .map(|i| (keys[pick(groups * 32 + i) % keys.len()].as_str(), 1))
+                .collect();
             let out = v.verify_and_record_many(&calls);
             anyhow::ensure!(out.iter().all(|x| x.valid), "{:?}", out[0].code);
             groups += 1;
@@ -471,28 +483,32 @@ fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> 
     let (distinct, same) = groups_in_process(store.reopen()?, &keys[..1_000])?;
     println!("recorded verify on {label}, in-process groups of 32: {distinct:.0} us a group of 32 keys ({:.0} calls/s), {same:.0} us a group of one key 32 times ({:.0} calls/s)", 32e6 / distinct, 32e6 / same);
     let svc = start_serve(store.reopen()?)?;
-    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
-        keys[..1_000]
-            .iter()
-            .map(|k| verify_request(token, k, true))
-            .collect(),
-    );
-    for round in 1..=ROUNDS {
-        let base = one_per_call(store.reopen()?, &keys[..1_000])?;
-        let r = reqs.clone();
-        let s = load(
-            &svc.addr,
-            CONNECTIONS,
-            SLICE,
-            None,
-            Arc::new(move |i| r[i % r.len()].clone()),
-        )?;
-        println!(
-            "recorded verify on {label} round {round}: verify_and_record one transaction per call {base:.0}/s; serve at {CONNECTIONS} connections {:.0} req/s; ratio {:.2}x (mean group {:.1})",
-            s.rps(),
-            s.rps() / base,
-            mean_group(&svc)
+    // Every call a different customer (1,000 keys of 1,000 customers, in turn: the worst case
+    // for the store's writes), then the calls of 10 customers (a few large ones).
+    for (what, n) in [("1,000 customers", 1_000), ("10 customers", 10)] {
+        let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
+            keys[..n]
+                .iter()
+                .map(|k| verify_request(token, k, true))
+                .collect(),
         );
+        for round in 1..=ROUNDS {
+            let base = one_per_call(store.reopen()?, &keys[..n])?;
+            let r = reqs.clone();
+            let s = load(
+                &svc.addr,
+                CONNECTIONS,
+                SLICE,
+                None,
+                Arc::new(move |i| r[i % r.len()].clone()),
+            )?;
+            println!(
+                "recorded verify on {label}, {what}, round {round}: verify_and_record one transaction per call {base:.0}/s; serve at {CONNECTIONS} connections {:.0} req/s; ratio {:.2}x (mean group so far {:.1})",
+                s.rps(),
+                s.rps() / base,
+                mean_group(&svc)
+            );
+        }
     }
     Ok(())
 }

@@ -777,8 +777,13 @@ fn oversized_slow_and_hostile_requests_are_bounded_and_logs_hold_no_secret() {
     tcp.stop();
     // An idle socket (nothing sent) is closed at the idle timeout.
     let mut idle = std::os::unix::net::UnixStream::connect(&sock).unwrap();
-    idle.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    assert_eq!(idle.read(&mut [0u8; 16]).unwrap_or(0), 0, "closed without an answer");
+    idle.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    assert_eq!(
+        idle.read(&mut [0u8; 16]).unwrap_or(0),
+        0,
+        "closed without an answer"
+    );
     // Slow headers: the connection is closed at the header timeout, the server keeps serving.
     let mut slow = std::os::unix::net::UnixStream::connect(&sock).unwrap();
     slow.write_all(b"POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\n")

@@ -50,8 +50,7 @@ impl Histogram {
     fn observe(&self, bucket: usize, value: f64) {
         self.counts[bucket].fetch_add(1, Ordering::Relaxed);
         self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum
-            .fetch_add((value * 1e6) as u64, Ordering::Relaxed);
+        self.sum.fetch_add((value * 1e6) as u64, Ordering::Relaxed);
     }
 
     fn write(&self, out: &mut String, name: &str, labels: &str, bounds: &[String]) {
