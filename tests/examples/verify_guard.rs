@@ -22,12 +22,9 @@ struct Response {
 fn handle(verifier: &mut Verifier, authorization: &str) -> Response {
     let key = authorization.strip_prefix("Bearer ").unwrap_or("").trim();
     let v: Verification = verifier.verify_and_record(key, 1);
-    let status = match v.code {
-        Code::Valid => 200,
-        Code::NoActiveSubscription | Code::PaymentRequired => 402,
-        Code::RateLimited | Code::QuotaExceeded => 429,
-        Code::Malformed | Code::NotFound | Code::Revoked | Code::Expired => 401,
-    };
+    // 200 valid; 401 a key that is not (or no longer) good; 402 a subscription that does not
+    // pay for access; 429 over the rate limit or quota; 503 when the store cannot say.
+    let status = v.code.http_status();
     let body = match (&v.code, &v.quota) {
         (Code::Valid, Some(q)) => format!(
             "ok: tier {}, {} calls left this period",

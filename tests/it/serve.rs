@@ -29,7 +29,7 @@ impl Serve {
 
     pub fn start_with(env: &Env, extra: &[&str], vars: &[(&str, &str)]) -> Serve {
         let mut args = vec!["serve", "--json"];
-        if !extra.iter().any(|a| *a == "--listen") {
+        if !extra.contains(&"--listen") {
             args.extend(["--listen", "127.0.0.1:0"]);
         }
         args.extend_from_slice(extra);

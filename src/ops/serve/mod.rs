@@ -406,6 +406,7 @@ struct VerifyBody {
 }
 
 /// A JSON body read into `T`, or a 400 that names the field.
+#[allow(clippy::result_large_err)] // the error is the answer itself, built once
 fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
     let bad = |m: String| fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m);
     let mut de = serde_json::Deserializer::from_slice(body);
