@@ -21,7 +21,7 @@ pub fn derived(parts: &[&str]) -> String {
 pub fn random() -> String {
     let mut bytes = [0u8; 20];
     rand::rng().fill(&mut bytes);
-    format!("billctl-{}", hex::encode(&bytes))
+    format!("billctl-{}", hex::encode(bytes))
 }
 
 #[cfg(test)]

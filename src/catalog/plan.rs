@@ -512,6 +512,74 @@ fn mutable_changes(
     c
 }
 
+/// What an action is about, for people: the object, a one-line detail, and its field changes.
+pub fn describe(a: &Action) -> (String, String, Vec<Change>) {
+    let price = super::describe_spec;
+    let list = |c: &[Change]| {
+        c.iter()
+            .map(|c| format!("{}: {:?} -> {:?}", c.field, c.from, c.to))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match a {
+        Action::CreateMeter { spec } => (
+            spec.event_name.clone(),
+            format!(
+                "meter {:?}: sum of event values per customer",
+                spec.display_name
+            ),
+            vec![],
+        ),
+        Action::UpdateMeter { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
+        Action::ReactivateMeter { id, spec } => (
+            id.clone(),
+            format!("meter for {} is inactive; reactivate it", spec.event_name),
+            vec![],
+        ),
+        Action::CreateProduct { fields, .. } => {
+            (fields.id.clone(), format!("name {:?}", fields.name), vec![])
+        }
+        Action::UpdateProduct { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
+        Action::CreatePrice { spec, product, .. } => (
+            spec.lookup_key.clone(),
+            format!("{} on {product}", price(spec)),
+            vec![],
+        ),
+        Action::ReplacePrice {
+            spec, old, changes, ..
+        } => (
+            spec.lookup_key.clone(),
+            format!(
+                "{}; new price takes the lookup key, {old} is archived",
+                list(changes)
+            ),
+            changes.clone(),
+        ),
+        Action::UpdatePrice {
+            spec, id, changes, ..
+        } => (
+            spec.lookup_key.clone(),
+            format!("{id}: {}", list(changes)),
+            changes.clone(),
+        ),
+        Action::FinishReplace {
+            lookup_key, old, ..
+        } => (
+            lookup_key.clone(),
+            format!("{old} was replaced; archive it"),
+            vec![],
+        ),
+        Action::ArchivePrice { id, lookup_key, .. } => (
+            lookup_key.clone().unwrap_or_else(|| id.clone()),
+            format!("{id} (tier removed)"),
+            vec![],
+        ),
+        Action::ArchiveProduct { id, .. } => {
+            (id.clone(), "tier removed from the config".into(), vec![])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -652,73 +720,5 @@ mod tests {
         o.orphans.push((orphan, vec![price]));
         let verbs: Vec<&str> = plan_of(&c, &o).actions.iter().map(Action::verb).collect();
         assert_eq!(verbs, ["archive price", "archive product"]);
-    }
-}
-
-/// What an action is about, for people: the object, a one-line detail, and its field changes.
-pub fn describe(a: &Action) -> (String, String, Vec<Change>) {
-    let price = super::describe_spec;
-    let list = |c: &[Change]| {
-        c.iter()
-            .map(|c| format!("{}: {:?} -> {:?}", c.field, c.from, c.to))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    match a {
-        Action::CreateMeter { spec } => (
-            spec.event_name.clone(),
-            format!(
-                "meter {:?}: sum of event values per customer",
-                spec.display_name
-            ),
-            vec![],
-        ),
-        Action::UpdateMeter { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
-        Action::ReactivateMeter { id, spec } => (
-            id.clone(),
-            format!("meter for {} is inactive; reactivate it", spec.event_name),
-            vec![],
-        ),
-        Action::CreateProduct { fields, .. } => {
-            (fields.id.clone(), format!("name {:?}", fields.name), vec![])
-        }
-        Action::UpdateProduct { id, changes, .. } => (id.clone(), list(changes), changes.clone()),
-        Action::CreatePrice { spec, product, .. } => (
-            spec.lookup_key.clone(),
-            format!("{} on {product}", price(spec)),
-            vec![],
-        ),
-        Action::ReplacePrice {
-            spec, old, changes, ..
-        } => (
-            spec.lookup_key.clone(),
-            format!(
-                "{}; new price takes the lookup key, {old} is archived",
-                list(changes)
-            ),
-            changes.clone(),
-        ),
-        Action::UpdatePrice {
-            spec, id, changes, ..
-        } => (
-            spec.lookup_key.clone(),
-            format!("{id}: {}", list(changes)),
-            changes.clone(),
-        ),
-        Action::FinishReplace {
-            lookup_key, old, ..
-        } => (
-            lookup_key.clone(),
-            format!("{old} was replaced; archive it"),
-            vec![],
-        ),
-        Action::ArchivePrice { id, lookup_key, .. } => (
-            lookup_key.clone().unwrap_or_else(|| id.clone()),
-            format!("{id} (tier removed)"),
-            vec![],
-        ),
-        Action::ArchiveProduct { id, .. } => {
-            (id.clone(), "tier removed from the config".into(), vec![])
-        }
     }
 }

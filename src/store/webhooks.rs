@@ -163,6 +163,7 @@ pub struct RunRow {
 
 /// Where the webhook store lives: `webhooks.db` in a data dir, or the Postgres store.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per open store: boxing would buy nothing
 pub enum Location {
     Dir(PathBuf),
     Pg(super::pg::PgUrl),

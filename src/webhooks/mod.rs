@@ -185,9 +185,16 @@ mod tests {
         )
         .is_ok());
         let both = format!("t=12345,v1={with_rolled},v1={right}");
-        assert_eq!(at(&both, 12345, &[rolled.clone()]).unwrap().secret_index, 0);
         assert_eq!(
-            at(&both, 12345, &[current.clone()]).unwrap().secret_index,
+            at(&both, 12345, std::slice::from_ref(&rolled))
+                .unwrap()
+                .secret_index,
+            0
+        );
+        assert_eq!(
+            at(&both, 12345, std::slice::from_ref(&current))
+                .unwrap()
+                .secret_index,
             0
         );
         assert_eq!(

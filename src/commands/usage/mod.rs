@@ -51,16 +51,7 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     };
     let bar = ctx.output.progress(0, "Importing");
     ctx.output.bytes_style(&bar);
-    let mut sink = |r: &Reject| -> Result<()> {
-        match rejects.as_mut() {
-            Some(f) => {
-                let mut line = serde_json::to_vec(r)?;
-                line.push(b'\n');
-                f.write(&line)
-            }
-            None => Ok(()),
-        }
-    };
+    let mut sink = |r: &Reject| -> Result<()> { write_reject(rejects.as_mut(), r) };
     let outcome = import::import(ctx.store()?, &mut input, &opts, &bar, &mut sink, now())?;
     bar.finish_and_clear();
     let mut report = match outcome {
@@ -77,6 +68,18 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
     }
     ctx.output.show(&report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends a skipped line to the `--rejects` file, if there is one, as a JSON line.
+fn write_reject(file: Option<&mut crate::output::PrivateFile>, r: &Reject) -> Result<()> {
+    match file {
+        Some(f) => {
+            let mut line = serde_json::to_vec(r)?;
+            line.push(b'\n');
+            f.write(&line)
+        }
+        None => Ok(()),
+    }
 }
 
 /// How to import: the format (`--format`, else the file's extension) and the checks.

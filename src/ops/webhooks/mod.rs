@@ -212,13 +212,16 @@ pub fn apply_all(
 
 /// Stores events once per id and returns the ids that were new. With `side`, also applies the
 /// new ones oldest first (same-second events in the given order) and records each outcome;
+/// What `store_new` did: the ids stored for the first time, and how applying each ended.
+pub type Stored = (Vec<String>, Vec<(String, Outcome)>);
+
 /// `progress` learns how many and counts them.
 pub fn store_new(
     events: &mut EventStore,
     incoming: Vec<Incoming>,
     side: Option<&mut ApplySide>,
     progress: &indicatif::ProgressBar,
-) -> Result<(Vec<String>, Vec<(String, Outcome)>)> {
+) -> Result<Stored> {
     let fresh = events.store(&incoming, &mut [])?;
     let mut items: Vec<(Envelope, Vec<u8>)> = incoming
         .into_iter()
