@@ -842,7 +842,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-rejected -d 'Refused (unsigned or bad) requests kept at most, for \'webhooks list --status rejected\'; only their time, path, reason, length and digest are kept, never their body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l rejected-retention -d 'How long refused requests are kept' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l max-connections -d 'Connections at once; past it, new ones are answered 503' -r
-complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l header-timeout -d 'Time to read a request\'s headers' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l header-timeout -d 'Time to read a request\'s headers (and to finish a TLS handshake, on a TLS server)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l body-timeout -d 'Time to read a request\'s body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l request-timeout -d 'Time for a whole request, answer included' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l idle-timeout -d 'A keep-alive connection without a request is closed after this' -r
@@ -1269,7 +1269,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_se
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l max-events -d 'Most usage events in one POST /v1/usage/events' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l max-body -d 'Largest body accepted, in bytes (larger ones get 413)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l max-connections -d 'Connections at once; past it, new ones are answered 503' -r
-complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l header-timeout -d 'Time to read a request\'s headers (and to finish a TLS handshake)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l header-timeout -d 'Time to read a request\'s headers (and to finish a TLS handshake, on a TLS server)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l body-timeout -d 'Time to read a request\'s body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l request-timeout -d 'Time for a whole request, answer included' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l idle-timeout -d 'A keep-alive connection without a request is closed after this' -r

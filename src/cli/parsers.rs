@@ -138,3 +138,39 @@ value_enum!(ColorChoice { Auto => "auto", Always => "always", Never => "never" }
 value_enum!(ReportBy { Customer => "customer", Key => "key", Day => "day" });
 value_enum!(RevenueBy { Tier => "tier", Month => "month" });
 value_enum!(Format { Ndjson => "ndjson", Csv => "csv" });
+
+/// The connection and time limits of a server (`webhooks listen`, `serve`), one set of flags.
+#[derive(Debug, clap::Args)]
+pub struct ServerLimitsArgs {
+    /// Connections at once; past it, new ones are answered 503
+    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
+    pub max_connections: usize,
+    /// Time to read a request's headers (and to finish a TLS handshake, on a TLS server)
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub header_timeout: i64,
+    /// Time to read a request's body
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub body_timeout: i64,
+    /// Time for a whole request, answer included
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub request_timeout: i64,
+    /// A keep-alive connection without a request is closed after this
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    pub idle_timeout: i64,
+}
+
+impl ServerLimitsArgs {
+    /// The server core's limits from these flags and the service's body limit.
+    pub fn limits(&self, max_body: usize) -> crate::server::Limits {
+        let secs = |s: i64| std::time::Duration::from_secs(u64::try_from(s).unwrap_or(0).max(1));
+        crate::server::Limits {
+            max_connections: self.max_connections,
+            header: secs(self.header_timeout),
+            body: secs(self.body_timeout),
+            request: secs(self.request_timeout),
+            idle: secs(self.idle_timeout),
+            max_body,
+            ..crate::server::Limits::default()
+        }
+    }
+}

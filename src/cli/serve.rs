@@ -78,19 +78,6 @@ pub struct ServeRunArgs {
     /// Largest body accepted, in bytes (larger ones get 413)
     #[arg(long, default_value_t = 4 * 1_048_576, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body: usize,
-    /// Connections at once; past it, new ones are answered 503
-    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
-    pub max_connections: usize,
-    /// Time to read a request's headers (and to finish a TLS handshake)
-    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub header_timeout: i64,
-    /// Time to read a request's body
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub body_timeout: i64,
-    /// Time for a whole request, answer included
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub request_timeout: i64,
-    /// A keep-alive connection without a request is closed after this
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub idle_timeout: i64,
+    #[command(flatten)]
+    pub server: ServerLimitsArgs,
 }

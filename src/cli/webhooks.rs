@@ -143,21 +143,8 @@ pub struct WebhooksListenArgs {
     /// How long refused requests are kept
     #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub rejected_retention: i64,
-    /// Connections at once; past it, new ones are answered 503
-    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
-    pub max_connections: usize,
-    /// Time to read a request's headers
-    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub header_timeout: i64,
-    /// Time to read a request's body
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub body_timeout: i64,
-    /// Time for a whole request, answer included
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub request_timeout: i64,
-    /// A keep-alive connection without a request is closed after this
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
-    pub idle_timeout: i64,
+    #[command(flatten)]
+    pub server: ServerLimitsArgs,
     /// Apply the object as Stripe has it now (fetched with the Stripe key) instead of the
     /// event's copy
     #[arg(long)]

@@ -107,15 +107,7 @@ fn listen_settings(args: &WebhooksListenArgs, secrets: Vec<String>) -> listen::S
         tolerance: args.tolerance,
         max_rejected: args.max_rejected,
         rejected_retention_ms: args.rejected_retention.saturating_mul(1000),
-        limits: crate::server::Limits {
-            max_connections: args.max_connections,
-            header: secs(args.header_timeout),
-            body: secs(args.body_timeout),
-            request: secs(args.request_timeout),
-            idle: secs(args.idle_timeout),
-            max_body: args.max_body,
-            ..crate::server::Limits::default()
-        },
+        limits: args.server.limits(args.max_body),
     }
 }
 
@@ -435,8 +427,4 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
 
 fn audit(ctx: &mut Ctx, action: &str, detail: serde_json::Value) -> Result<()> {
     super::audit(ctx, action, None, detail)
-}
-
-fn secs(n: i64) -> std::time::Duration {
-    std::time::Duration::from_secs(n.max(1) as u64)
 }

@@ -13,7 +13,7 @@ mod db;
 mod keys;
 mod payments;
 mod serve;
-pub use serve::{serve_access_log, serve_notice, serve_summary};
+pub use serve::{serve_access_log, serve_notice, serve_reload, serve_summary};
 pub mod revenue;
 mod subscriptions;
 mod svg;

@@ -92,6 +92,19 @@ pub fn serve_access_log(out: &Output) -> AccessLog {
     })
 }
 
+/// What a SIGHUP's certificate reload says: a status line, or a warning when the pair in use
+/// was kept.
+pub fn serve_reload(out: &Output) -> impl Fn(&std::path::Path, anyhow::Result<()>) {
+    let out = out.clone();
+    move |cert, r| match r {
+        Ok(()) => out.status(format!(
+            "SIGHUP: re-read the certificate {}",
+            cert.display()
+        )),
+        Err(e) => out.warn(format!("SIGHUP: kept the certificate in use: {e:#}")),
+    }
+}
+
 /// `serve`'s notices (refused callers, certificate reloads): stderr at `-v`.
 pub fn serve_notice(out: &Output) -> Arc<dyn Fn(String) + Send + Sync> {
     let out = out.clone();

@@ -54,6 +54,75 @@ impl Listener {
     }
 }
 
+/// Where a server is told to listen (`ADDR:PORT`, or `unix:PATH`).
+#[derive(Debug, Clone)]
+pub enum Address {
+    Tcp(std::net::SocketAddr),
+    Unix(std::path::PathBuf),
+}
+
+impl Address {
+    /// Reads `--listen`'s value.
+    pub fn parse(listen: &str) -> anyhow::Result<Address> {
+        use anyhow::Context;
+        if let Some(path) = listen.strip_prefix("unix:") {
+            anyhow::ensure!(
+                !path.is_empty(),
+                "invalid --listen {listen:?}: unix: needs a socket path"
+            );
+            return Ok(Address::Unix(path.into()));
+        }
+        use std::net::ToSocketAddrs;
+        listen
+            .to_socket_addrs()
+            .with_context(|| {
+                format!("invalid --listen {listen:?}: expected ADDR:PORT or unix:PATH")
+            })?
+            .next()
+            .map(Address::Tcp)
+            .with_context(|| format!("invalid --listen {listen:?}: no address"))
+    }
+
+    /// Whether only this host can reach it: loopback, or a unix socket.
+    pub fn is_local(&self) -> bool {
+        match self {
+            Address::Tcp(a) => a.ip().is_loopback(),
+            Address::Unix(_) => true,
+        }
+    }
+
+    /// Binds it (inside the runtime); the listener and the URL it answers on. A unix socket
+    /// left by a process that is gone is replaced; any other file there is kept.
+    pub fn bind(&self, tls: bool) -> std::io::Result<(Listener, String)> {
+        match self {
+            Address::Tcp(a) => {
+                let l = std::net::TcpListener::bind(a)?;
+                l.set_nonblocking(true)?;
+                let scheme = if tls { "https" } else { "http" };
+                let url = format!("{scheme}://{}", l.local_addr()?);
+                Ok((TcpListener::from_std(l)?.into(), url))
+            }
+            Address::Unix(path) => {
+                if std::os::unix::net::UnixStream::connect(path).is_err() {
+                    use std::os::unix::fs::FileTypeExt;
+                    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket()) {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+                let l = tokio::net::UnixListener::bind(path)?;
+                Ok((Listener::Unix(l), format!("unix:{}", path.display())))
+            }
+        }
+    }
+
+    /// Removes the socket file of a unix address (once the server has stopped).
+    pub fn remove_socket(&self) {
+        if let Address::Unix(path) = self {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// How a server runs besides its limits: the access log, TLS, and a gauge of open connections.
 #[derive(Clone, Default)]
 pub struct Options {

@@ -151,6 +151,24 @@ pub fn run(
     })
 }
 
+/// Where to listen (`--listen`) and the TLS pair (`--tls-cert`, `--tls-key`), if they make a
+/// safe combination: an address outside loopback needs TLS, or `plain_http` said outright.
+pub fn address_and_tls(
+    listen: &str,
+    (cert, key): (Option<&std::path::Path>, Option<&std::path::Path>),
+    plain_http: bool,
+) -> Result<(server::Address, Option<Arc<server::tls::Certs>>)> {
+    let addr = server::Address::parse(listen)?;
+    let certs = match (cert, key) {
+        (Some(c), Some(k)) => Some(server::tls::Certs::load(c, k)?),
+        _ => None,
+    };
+    if !addr.is_local() && certs.is_none() && !plain_http {
+        anyhow::bail!("--listen {listen}: an address outside loopback needs TLS (--tls-cert and --tls-key), so that API keys and tokens never cross a network in clear; pass --plain-http only behind a TLS-terminating proxy");
+    }
+    Ok((addr, certs))
+}
+
 /// The recorder thread: takes every call waiting (up to [`GROUP`]) and charges them in one
 /// transaction, then answers each.
 fn record_loop(
