@@ -11,14 +11,15 @@ use common::{Env, Run};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// A running `billctl serve`: its base URL, and its stderr as it comes.
 pub struct Serve {
     child: Child,
     pub url: String,
-    stderr: Arc<Mutex<String>>,
+    /// Stderr so far, and a condition the reader thread signals at each chunk.
+    stderr: Arc<(Mutex<String>, Condvar)>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -41,7 +42,7 @@ impl Serve {
             .stderr(Stdio::piped())
             .spawn()
             .expect("billctl serve starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new((Mutex::new(String::new()), Condvar::new()));
         let (sink, mut err) = (stderr.clone(), child.stderr.take().unwrap());
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
@@ -49,9 +50,11 @@ impl Serve {
                 if n == 0 {
                     break;
                 }
-                sink.lock()
+                sink.0
+                    .lock()
                     .unwrap()
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.1.notify_all();
             }
         });
         let mut first = String::new();
@@ -66,7 +69,7 @@ impl Serve {
             let _ = reader.join();
             panic!(
                 "serve did not start: {first:?}\nstderr:\n{}",
-                stderr.lock().unwrap()
+                stderr.0.lock().unwrap()
             );
         };
         Serve {
@@ -100,24 +103,24 @@ impl Serve {
     }
 
     pub fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
+        self.stderr.0.lock().unwrap().clone()
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    /// Waits (up to a minute, for a slow machine) until stderr holds `text`.
+    /// Waits until stderr holds `text`: woken by each chunk the reader thread takes in (the
+    /// minute is only there so that a broken build fails instead of hanging).
     pub fn wait_for_stderr(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !self.stderr().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "serve never said {text:?}:\n{}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let (lock, more) = &*self.stderr;
+        let seen = more
+            .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(60), |s| {
+                !s.contains(text)
+            })
+            .unwrap()
+            .0;
+        assert!(seen.contains(text), "serve never said {text:?}:\n{}", *seen);
     }
 
     /// Sends `signal` to the process.
@@ -306,13 +309,13 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     assert!(!whole.stderr.contains(&reader), "{}", whole.stderr);
 }
 
-/// Polls `cond` until it holds: a change made elsewhere is seen within serve's refresh
-/// interval; the deadline is only there so that a broken build fails instead of hanging.
+/// Asks until `cond` holds: each call of `cond` is a request to a serve process, whose answer
+/// is the observation (a change made elsewhere is seen within serve's refresh interval); the
+/// deadline is only there so that a broken build fails instead of hanging.
 pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !cond() {
         assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -1052,7 +1055,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
             "--app-dir",
             app_dir,
             "--log-level",
-            "warning",
+            "info",
             "--uds",
         ])
         .arg(&sock)
@@ -1064,9 +1067,23 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
         .expect("uvicorn starts");
     let base = format!("unix:{}", sock.display());
     let call = |key: &str| http::request(&base, "GET", "/v1/forecast", Some(key), None);
-    eventually("uvicorn listens", || {
-        std::os::unix::net::UnixStream::connect(&sock).is_ok()
+    // uvicorn says on stderr when it listens: a thread reads its log and tells when that line
+    // has come (then drains the rest, so a full pipe never stalls it).
+    let (listening_tx, listening) = std::sync::mpsc::channel();
+    let mut log = BufReader::new(app.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while log.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if line.contains("Uvicorn running on") {
+                let _ = listening_tx.send(());
+            }
+            line.clear();
+        }
     });
+    assert!(
+        listening.recv_timeout(Duration::from_secs(60)).is_ok(),
+        "uvicorn did not say it listens"
+    );
     // A paid key passes, 60 times in the minute; the 61st gets 429 with Retry-After.
     let first = call(&paid_key);
     assert_eq!(first.status, 200, "{}", first.body);
