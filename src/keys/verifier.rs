@@ -11,7 +11,7 @@
 //!
 //! **Recorded calls are atomic.** [`Verifier::verify_and_record`] counts the key's calls in the
 //! last minute and the customer's usage in the period, and records the call, in one immediate
-//! store transaction ([`Store::record_within`]): rate limits and quotas hold across processes
+//! store transaction ([`Store::record_within_many`]): rate limits and quotas hold across processes
 //! and threads, and a recorded call is in the store when the answer is returned. A plain
 //! [`Verifier::verify`] records nothing; its rate limit is a token bucket in this process,
 //! charged at first sight with the key's recorded calls of the last minute.
@@ -135,6 +135,14 @@ impl Verification {
     /// The answer for a key that fails the offline format or checksum check.
     pub fn malformed() -> Verification {
         Verification::fail(Code::Malformed)
+    }
+
+    /// The answer when the store could not be read or written: the call is refused, never
+    /// let through, and `reason` says why.
+    pub fn store_unavailable(reason: String) -> Verification {
+        let mut v = Verification::fail(Code::StoreUnavailable);
+        v.reason = Some(reason);
+        v
     }
 
     fn fail(code: Code) -> Verification {
@@ -638,9 +646,7 @@ impl Verifier {
     /// The answer when the store failed: the call is refused, never let through.
     fn unavailable(&mut self, e: &anyhow::Error) -> Verification {
         self.end_snapshot();
-        let mut v = Verification::fail(Code::StoreUnavailable);
-        v.reason = Some(format!("the store could not be read: {e:#}"));
-        v
+        Verification::store_unavailable(format!("the store could not be read: {e:#}"))
     }
 
     /// One call's checks up to its recording: its verdict, or the recording it waits for.

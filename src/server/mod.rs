@@ -221,15 +221,20 @@ impl Access {
 /// Where access lines go (`None`: nowhere).
 pub type AccessLog = Option<Arc<dyn Fn(&Access) + Send + Sync>>;
 
-/// A JSON answer.
-pub fn json(status: StatusCode, body: &serde_json::Value) -> Response {
-    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+/// An answer with `body` of `content_type`.
+pub fn body(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response {
+    let mut r = Response::new(Full::new(body.into()));
     *r.status_mut() = status;
     r.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
+        hyper::header::HeaderValue::from_static(content_type),
     );
     r
+}
+
+/// A JSON answer.
+pub fn json(status: StatusCode, doc: &serde_json::Value) -> Response {
+    body(status, "application/json", doc.to_string())
 }
 
 /// A JSON error answer: `{"error": message}`.
@@ -320,19 +325,8 @@ pub async fn serve_on<H: Handler>(
         let (stop, tls, open) = (stop_rx.clone(), options.tls.clone(), options.open.clone());
         conns.spawn(async move {
             let _open = Gauge::up(open);
-            match (stream, tls) {
-                (Accepted::Tcp(s), None) => conn.serve(s, stop).await,
-                (Accepted::Unix(s), None) => conn.serve(s, stop).await,
-                (Accepted::Tcp(s), Some(tls)) => {
-                    if let Ok(Ok(s)) = tokio::time::timeout(limits.header, tls.accept(s)).await {
-                        conn.serve(s, stop).await;
-                    }
-                }
-                (Accepted::Unix(s), Some(tls)) => {
-                    if let Ok(Ok(s)) = tokio::time::timeout(limits.header, tls.accept(s)).await {
-                        conn.serve(s, stop).await;
-                    }
-                }
+            if let Some(io) = open_stream(stream, tls, limits.header).await {
+                conn.serve(io, stop).await;
             }
             drop(permit);
         });
@@ -369,23 +363,37 @@ impl Drop for Gauge {
     }
 }
 
+/// A connection's byte stream: a TCP or unix stream, or TLS over one.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// The stream of an accepted connection: as it came, or after a TLS handshake that must end
+/// within `within` (`None` when it fails or takes longer).
+async fn open_stream(
+    stream: Accepted,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    within: Duration,
+) -> Option<Box<dyn Io>> {
+    let plain: Box<dyn Io> = match stream {
+        Accepted::Tcp(s) => Box::new(s),
+        Accepted::Unix(s) => Box::new(s),
+    };
+    match tls {
+        None => Some(plain),
+        Some(t) => match tokio::time::timeout(within, t.accept(plain)).await {
+            Ok(Ok(s)) => Some(Box::new(s)),
+            _ => None,
+        },
+    }
+}
+
 /// Answers 503 to a connection over the cap and closes it (after the TLS handshake, within
 /// the header timeout, on a TLS server).
 async fn refuse_busy(stream: Accepted, tls: Option<tokio_rustls::TlsAcceptor>, within: Duration) {
     let _ = tokio::time::timeout(within, async move {
-        match (stream, tls) {
-            (Accepted::Tcp(s), None) => write_busy(s).await,
-            (Accepted::Unix(s), None) => write_busy(s).await,
-            (Accepted::Tcp(s), Some(t)) => {
-                if let Ok(s) = t.accept(s).await {
-                    write_busy(s).await;
-                }
-            }
-            (Accepted::Unix(s), Some(t)) => {
-                if let Ok(s) = t.accept(s).await {
-                    write_busy(s).await;
-                }
-            }
+        if let Some(io) = open_stream(stream, tls, within).await {
+            write_busy(io).await;
         }
     })
     .await;

@@ -83,7 +83,7 @@ fn conflicts_among(db: &super::db::Db, candidates: &[&UsageEvent]) -> Result<Vec
     Ok(out)
 }
 
-/// The limits one recorded call is checked against (see [`Store::record_within`]).
+/// The limits one recorded call is checked against (see [`Store::record_within_many`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CallLimits {
     /// Calls the key may make in a sliding minute.
@@ -133,7 +133,7 @@ impl Charges {
     }
 }
 
-/// What [`Store::record_within`] did: recorded the call, or refused it and wrote nothing.
+/// What [`Store::record_within_many`] did with one call: recorded the call, or refused it and wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charge {
     /// Recorded. `used`: the customer's usage in the period before it; `calls`: the key's
@@ -154,23 +154,11 @@ pub enum Charge {
 }
 
 impl Store {
-    /// Records one call of a key if it keeps to `limits`, as one atomic step: the count of the
-    /// key's calls in the last minute, the customer's usage in the period and the insert happen
-    /// in one immediate (write-locked) transaction, so limits hold across processes and
-    /// threads: 120 parallel calls on a 60-per-minute key record exactly 60.
-    pub fn record_within(
-        &mut self,
-        event: &UsageEvent,
-        limits: &CallLimits,
-        now: i64,
-    ) -> Result<Charge> {
-        let batch = [(event.clone(), *limits)];
-        Ok(self.record_within_many(&batch, now)?[0])
-    }
-
-    /// [`Store::record_within`] for many calls in one transaction (group commit): each is
-    /// charged in turn, after the ones before it, so the limits are as exact as one call per
-    /// transaction; the calls that keep to them are inserted together at the end. On Postgres
+    /// Records calls of keys if they keep to their limits, many in one transaction (group
+    /// commit): each call's rate window and its customer's usage are counted and checked, and
+    /// the call recorded, as one atomic step, after the calls before it, so limits hold across
+    /// processes and threads as exactly as with one call per transaction (120 parallel calls on
+    /// a 60-per-minute key record exactly 60); the calls that keep to them are inserted together at the end. On Postgres
     /// the customers' locks are taken in sorted order before any count, so two hosts' groups
     /// never wait on each other in a cycle.
     ///
@@ -278,8 +266,8 @@ impl Store {
         Ok(Charge::Recorded { used, calls })
     }
 
-    /// A key's calls per second with `from <= ts < to`, by the same seeks as
-    /// [`Store::key_calls`].
+    /// A key's calls per second with `from <= ts < to`: one seek per hour of the range (the
+    /// rate window is a minute plus the allowed skew).
     fn key_seconds(
         &self,
         key: &str,
@@ -301,23 +289,12 @@ impl Store {
         Ok(out)
     }
 
-    /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`: one
-    /// seek per hour of the range (the rate window is a minute plus the allowed skew).
+    /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`.
     pub fn key_calls(&self, key: &str, from: i64, to: i64) -> Result<i64> {
-        if to <= from {
-            return Ok(0);
-        }
-        let mut total = 0i64;
-        for hour in from / 3600..=(to - 1) / 3600 {
-            let n = self.db.int(
-                "SELECT count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
-                crate::ps![hour, key, from, to],
-            )?;
-            total = total
-                .checked_add(n)
-                .ok_or_else(|| anyhow::anyhow!("call count overflows"))?;
-        }
-        Ok(total)
+        self.key_seconds(key, from, to)?
+            .values()
+            .try_fold(0i64, |t, n| t.checked_add(*n))
+            .ok_or_else(|| anyhow::anyhow!("call count overflows"))
     }
 
     /// Records usage events (a repeated event id is ignored), their rollups and the keys'

@@ -529,12 +529,8 @@ fn recorded(
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut pg_store = Store::open_pg(&url)?;
     let pg_keys = seed(&mut pg_store, 10_000)?;
-    let pg_token = token_for(&mut pg_store)?;
+    let pg_token = crate::token(&mut pg_store)?;
     recorded_rounds("Postgres", &pg_store, &pg_keys, &pg_token)
-}
-
-fn token_for(store: &mut Store) -> anyhow::Result<String> {
-    token(store)
 }
 
 /// 3. Usage events over HTTP against `billctl usage import` of the same events.

@@ -271,11 +271,16 @@ fn store_unavailable(e: &anyhow::Error) -> Response {
         "STORE_UNAVAILABLE",
         &format!("the store could not be reached: {e:#}"),
     );
+    retry_soon(&mut r);
+    r
+}
+
+/// `Retry-After: 1` on an answer the caller may ask again soon (the store was unavailable).
+fn retry_soon(r: &mut Response) {
     r.headers_mut().insert(
         hyper::header::RETRY_AFTER,
         hyper::header::HeaderValue::from_static("1"),
     );
-    r
 }
 
 /// The bearer token of a request, if it has one of a sane length.
@@ -385,18 +390,11 @@ impl Service {
             Route::CustomerUsage(id) => self.customer_usage(id.clone()).await,
             Route::Healthz => server::json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
             Route::Readyz => self.readyz().await,
-            Route::Metrics => {
-                let mut r = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(
-                    self.metrics.render(),
-                )));
-                r.headers_mut().insert(
-                    hyper::header::CONTENT_TYPE,
-                    hyper::header::HeaderValue::from_static(
-                        "text/plain; version=0.0.4; charset=utf-8",
-                    ),
-                );
-                r
-            }
+            Route::Metrics => server::body(
+                StatusCode::OK,
+                "text/plain; version=0.0.4; charset=utf-8",
+                self.metrics.render(),
+            ),
             Route::NotFound => fail(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route"),
             Route::Method(m) => {
                 let mut r = fail(
@@ -507,10 +505,7 @@ impl Service {
 }
 
 fn unavailable_verdict(e: &anyhow::Error) -> Verification {
-    let mut v = Verification::malformed();
-    v.code = Code::StoreUnavailable;
-    v.reason = Some(format!("the store could not be reached: {e:#}"));
-    v
+    Verification::store_unavailable(format!("the store could not be reached: {e:#}"))
 }
 
 /// A verdict as the route answers it: what `keys verify --json` prints, with the status the
@@ -544,18 +539,14 @@ fn verdict_answer(v: &Verification) -> Response {
         retry_after: v.retry_after,
         status: v.code.http_status(),
     };
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    let mut r = Response::new(http_body_util::Full::new(bytes::Bytes::from(bytes)));
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
+    let mut r = server::body(
+        StatusCode::OK,
+        "application/json",
+        serde_json::to_vec(&body).unwrap_or_default(),
     );
     if v.code == Code::StoreUnavailable {
         *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-        r.headers_mut().insert(
-            hyper::header::RETRY_AFTER,
-            hyper::header::HeaderValue::from_static("1"),
-        );
+        retry_soon(&mut r);
     }
     r
 }
