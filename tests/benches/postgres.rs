@@ -18,9 +18,13 @@
 #[path = "../common/pg.rs"]
 #[allow(dead_code)]
 mod pg;
+#[path = "seed.rs"]
+mod seed;
+
+use seed::{customer, key_record, AUDIT};
 
 use billctl::keys::{self, Code, Verifier};
-use billctl::store::{Audit, KeyRecord, Store};
+use billctl::store::{KeyRecord, Store};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -55,43 +59,6 @@ fn main() -> anyhow::Result<()> {
 fn open(url: &str) -> anyhow::Result<Store> {
     Store::open_pg(&billctl::store::pg::PgUrl::parse(url, true).map_err(|e| anyhow::anyhow!(e))?)
 }
-
-fn customer(id: &str, now: i64) -> billctl::billing::Customer {
-    billctl::billing::Customer {
-        id: id.into(),
-        email: None,
-        name: None,
-        created: now,
-    }
-}
-
-fn key_record(id: String, key: &str, customer: &str, now: i64) -> KeyRecord {
-    KeyRecord {
-        id,
-        hash: keys::hash(key).to_vec(),
-        mode: "test".into(),
-        customer_id: customer.into(),
-        name: None,
-        created_at: now,
-        created_by: "bench".into(),
-        expires_at: None,
-        ttl_secs: None,
-        revoked_at: None,
-        revoked_reason: None,
-        last_used_at: None,
-        replaces: None,
-        replaced_by: None,
-    }
-}
-
-const AUDIT: Audit = Audit {
-    actor: "bench",
-    action: "key.issue",
-    key_id: None,
-    customer_id: None,
-    reason: None,
-    detail: None,
-};
 
 fn psql(cluster: &pg::Cluster, url: &str, command: &str) -> anyhow::Result<String> {
     let out = Command::new("psql")
@@ -234,22 +201,7 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
     let mut store = open(&url)?;
     store.claim_mode("test")?;
     for c in 0..100 {
-        let sub = billctl::billing::MirrorRow {
-            id: format!("sub_b{c}"),
-            customer_id: format!("cus_b{c}"),
-            status: "active".into(),
-            tier: "bench".into(),
-            price_id: "price_bench".into(),
-            item_id: "si_bench".into(),
-            current_period_start: now - 86_400,
-            current_period_end: now + 29 * 86_400,
-            cancel_at_period_end: false,
-            cancel_at: None,
-            canceled_at: None,
-            ended_at: None,
-            created: now,
-            quantity: 1,
-        };
+        let sub = seed::subscription(&format!("sub_b{c}"), &format!("cus_b{c}"), now);
         store.record(&customer(&format!("cus_b{c}"), now), &[sub], now)?;
     }
     let mut plain = Vec::new();

@@ -21,11 +21,13 @@
 #[path = "../common/pg.rs"]
 #[allow(dead_code)]
 mod pg;
+#[path = "seed.rs"]
+mod seed;
 
 use billctl::keys::{self, Verifier};
 use billctl::ops::serve::{self, metrics::Metrics};
 use billctl::server::{self, Handler, Request, Response};
-use billctl::store::{Audit, KeyRecord, Store};
+use billctl::store::{KeyRecord, Store};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -59,31 +61,7 @@ fn now() -> i64 {
 fn seed(store: &mut Store, n: usize) -> anyhow::Result<Vec<String>> {
     let now = now();
     store.claim_mode("test")?;
-    for c in 0..CUSTOMERS {
-        let customer = billctl::billing::Customer {
-            id: format!("cus_bench{c}"),
-            email: None,
-            name: None,
-            created: now,
-        };
-        let sub = billctl::billing::MirrorRow {
-            id: format!("sub_bench{c}"),
-            customer_id: customer.id.clone(),
-            status: "active".into(),
-            tier: "bench".into(),
-            price_id: "price_bench".into(),
-            item_id: "si_bench".into(),
-            current_period_start: now - 86_400,
-            current_period_end: now + 29 * 86_400,
-            cancel_at_period_end: false,
-            cancel_at: None,
-            canceled_at: None,
-            ended_at: None,
-            created: now,
-            quantity: 1,
-        };
-        store.record(&customer, &[sub], now)?;
-    }
+    seed::customers(store, CUSTOMERS, now)?;
     let mut seen = std::collections::HashSet::new();
     let (mut plain, mut records) = (Vec::with_capacity(n), Vec::with_capacity(n));
     while records.len() < n {
@@ -91,33 +69,11 @@ fn seed(store: &mut Store, n: usize) -> anyhow::Result<Vec<String>> {
         if !seen.insert(id.clone()) {
             continue;
         }
-        records.push(KeyRecord {
-            id,
-            hash: keys::hash(&key).to_vec(),
-            mode: "test".into(),
-            customer_id: format!("cus_bench{}", records.len() % CUSTOMERS),
-            name: None,
-            created_at: now,
-            created_by: "bench".into(),
-            expires_at: None,
-            ttl_secs: None,
-            revoked_at: None,
-            revoked_reason: None,
-            last_used_at: None,
-            replaces: None,
-            replaced_by: None,
-        });
+        let customer = format!("cus_bench{}", records.len() % CUSTOMERS);
+        records.push(seed::key_record(id, &key, &customer, now));
         plain.push(key);
     }
-    let audit = Audit {
-        actor: "bench",
-        action: "key.issue",
-        key_id: None,
-        customer_id: None,
-        reason: None,
-        detail: None,
-    };
-    store.issue_keys(&records, &audit, now)?;
+    store.issue_keys(&records, &seed::AUDIT, now)?;
     Ok(plain)
 }
 
@@ -609,32 +565,12 @@ fn seed_keys_from(store: &mut Store, keys: &[String]) -> anyhow::Result<()> {
     let records: Vec<KeyRecord> = keys
         .iter()
         .enumerate()
-        .map(|(i, k)| KeyRecord {
-            id: keys::parse(k).unwrap().id.to_string(),
-            hash: keys::hash(k).to_vec(),
-            mode: "test".into(),
-            customer_id: format!("cus_bench{}", i % CUSTOMERS),
-            name: None,
-            created_at: now,
-            created_by: "bench".into(),
-            expires_at: None,
-            ttl_secs: None,
-            revoked_at: None,
-            revoked_reason: None,
-            last_used_at: None,
-            replaces: None,
-            replaced_by: None,
+        .map(|(i, k)| {
+            let id = keys::parse(k).unwrap().id.to_string();
+            seed::key_record(id, k, &format!("cus_bench{}", i % CUSTOMERS), now)
         })
         .collect();
-    let audit = Audit {
-        actor: "bench",
-        action: "key.issue",
-        key_id: None,
-        customer_id: None,
-        reason: None,
-        detail: None,
-    };
-    store.issue_keys(&records, &audit, now)?;
+    store.issue_keys(&records, &seed::AUDIT, now)?;
     Ok(())
 }
 

@@ -8,8 +8,11 @@
 //!
 //! Figures go to stdout; BENCHMARKS.md records them with this command.
 
+#[path = "seed.rs"]
+mod seed;
+
 use billctl::keys::{self, Code, Verifier};
-use billctl::store::{Audit, KeyRecord, Store};
+use billctl::store::{KeyRecord, Store};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -42,51 +45,13 @@ fn main() -> anyhow::Result<()> {
         .as_secs() as i64;
     let mut store = Store::open(dir.path())?;
     store.claim_mode("test")?;
-    for c in 0..CUSTOMERS {
-        let customer = billctl::billing::Customer {
-            id: format!("cus_bench{c}"),
-            email: None,
-            name: None,
-            created: now,
-        };
-        let sub = billctl::billing::MirrorRow {
-            id: format!("sub_bench{c}"),
-            customer_id: customer.id.clone(),
-            status: "active".into(),
-            tier: "bench".into(),
-            price_id: "price_bench".into(),
-            item_id: "si_bench".into(),
-            current_period_start: now - 86_400,
-            current_period_end: now + 29 * 86_400,
-            cancel_at_period_end: false,
-            cancel_at: None,
-            canceled_at: None,
-            ended_at: None,
-            created: now,
-            quantity: 1,
-        };
-        store.record(&customer, &[sub], now)?;
-    }
+    seed::customers(&mut store, CUSTOMERS, now)?;
     let mut plain = Vec::with_capacity(KEYS);
     let mut records = Vec::with_capacity(KEYS);
     for i in 0..KEYS {
         let (id, key) = keys::generate(false).map_err(|e| anyhow::anyhow!(e))?;
-        records.push(KeyRecord {
-            id,
-            hash: keys::hash(&key).to_vec(),
-            mode: "test".into(),
-            customer_id: format!("cus_bench{}", i % CUSTOMERS),
-            name: None,
-            created_at: now,
-            created_by: "bench".into(),
-            expires_at: None,
-            ttl_secs: None,
-            revoked_at: None,
-            revoked_reason: None,
-            last_used_at: None,
-            replaces: None,
-            replaced_by: None,
-        });
+        let customer = format!("cus_bench{}", i % CUSTOMERS);
+        records.push(seed::key_record(id, &key, &customer, now));
         plain.push(key);
     }
     records.sort_by(|a, b| a.id.cmp(&b.id));
@@ -96,15 +61,7 @@ fn main() -> anyhow::Result<()> {
             .binary_search_by(|r| r.id.as_str().cmp(keys::parse(k).unwrap().id))
             .is_ok()
     });
-    let audit = Audit {
-        actor: "bench",
-        action: "key.issue",
-        key_id: None,
-        customer_id: None,
-        reason: None,
-        detail: None,
-    };
-    store.issue_keys(&records, &audit, now)?;
+    store.issue_keys(&records, &seed::AUDIT, now)?;
     drop(store);
     println!("store: {} keys, {} customers", plain.len(), CUSTOMERS);
 

@@ -1,0 +1,78 @@
+//! What the benchmarks' stores are made of: customers on the bench tier with an active
+//! subscription, API-key records and the audit entry that issues them (shared by `verify`,
+//! `serve` and `postgres`).
+
+#![allow(dead_code)]
+
+use billctl::billing::{Customer, MirrorRow};
+use billctl::keys;
+use billctl::store::{Audit, KeyRecord, Store};
+
+/// The audit entry of a bench's key issue.
+pub const AUDIT: Audit = Audit {
+    actor: "bench",
+    action: "key.issue",
+    key_id: None,
+    customer_id: None,
+    reason: None,
+    detail: None,
+};
+
+pub fn customer(id: &str, now: i64) -> Customer {
+    Customer {
+        id: id.into(),
+        email: None,
+        name: None,
+        created: now,
+    }
+}
+
+/// An active subscription `sub` of `customer` to the bench tier, in a period around `now`.
+pub fn subscription(sub: &str, customer: &str, now: i64) -> MirrorRow {
+    MirrorRow {
+        id: sub.into(),
+        customer_id: customer.into(),
+        status: "active".into(),
+        tier: "bench".into(),
+        price_id: "price_bench".into(),
+        item_id: "si_bench".into(),
+        current_period_start: now - 86_400,
+        current_period_end: now + 29 * 86_400,
+        cancel_at_period_end: false,
+        cancel_at: None,
+        canceled_at: None,
+        ended_at: None,
+        created: now,
+        quantity: 1,
+    }
+}
+
+/// Customers `cus_bench0..n`, each subscribed to the bench tier.
+pub fn customers(store: &mut Store, n: usize, now: i64) -> anyhow::Result<()> {
+    for c in 0..n {
+        let id = format!("cus_bench{c}");
+        let sub = subscription(&format!("sub_bench{c}"), &id, now);
+        store.record(&customer(&id, now), &[sub], now)?;
+    }
+    Ok(())
+}
+
+/// The stored record of test-mode key `key` (id `id`) of `customer`.
+pub fn key_record(id: String, key: &str, customer: &str, now: i64) -> KeyRecord {
+    KeyRecord {
+        id,
+        hash: keys::hash(key).to_vec(),
+        mode: "test".into(),
+        customer_id: customer.into(),
+        name: None,
+        created_at: now,
+        created_by: "bench".into(),
+        expires_at: None,
+        ttl_secs: None,
+        revoked_at: None,
+        revoked_reason: None,
+        last_used_at: None,
+        replaces: None,
+        replaced_by: None,
+    }
+}
