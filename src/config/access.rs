@@ -1,8 +1,9 @@
-//! `[access]`: which subscription statuses grant API access, and the `past_due` grace.
+//! `[access]`: which subscription statuses grant API access, and the `past_due` grace;
+//! `[keys]`: what the rate limit limits, and how many live keys a customer may hold.
 
 use super::error::{ConfigError, SourceText};
-use super::raw::RawAccess;
-use super::{AccessPolicy, SUBSCRIPTION_STATUSES};
+use super::raw::{RawAccess, RawKeys};
+use super::{AccessPolicy, KeySettings, RatePer, SUBSCRIPTION_STATUSES};
 use toml::Spanned;
 
 pub(super) fn access_policy(
@@ -42,4 +43,40 @@ pub(super) fn access_policy(
         };
     }
     Ok(policy)
+}
+
+pub(super) fn key_settings(
+    cx: &SourceText,
+    raw: Option<Spanned<RawKeys>>,
+) -> Result<KeySettings, ConfigError> {
+    let mut keys = KeySettings::default();
+    let Some(raw) = raw.map(Spanned::into_inner) else {
+        return Ok(keys);
+    };
+    if let Some(r) = raw.rate_limit {
+        keys.rate_per = match r.get_ref().as_str() {
+            "customer" => RatePer::Customer,
+            "key" => RatePer::Key,
+            other => {
+                return Err(cx.err(
+                    r.span(),
+                    "keys.rate_limit",
+                    format!("{other:?}: use \"customer\" (all of a customer's keys share the tier's rate) or \"key\" (each key has it)"),
+                ))
+            }
+        };
+    }
+    if let Some(m) = raw.max_live_per_customer {
+        keys.max_live_per_customer = match u32::try_from(*m.get_ref()) {
+            Ok(v) if (1..=10_000).contains(&v) => v,
+            _ => {
+                return Err(cx.err(
+                    m.span(),
+                    "keys.max_live_per_customer",
+                    "must be between 1 and 10000",
+                ))
+            }
+        };
+    }
+    Ok(keys)
 }

@@ -45,6 +45,9 @@ pub struct UsageSettings {
     pub max_quantity: i64,
     /// How far ahead of now an event's timestamp may lie, in seconds.
     pub max_future_skew_secs: i64,
+    /// The field of a CloudEvent's `data` that holds its quantity (`usage.value_property`,
+    /// a path such as `tokens` or `$.usage.tokens`, split at dots); `None`: 1 per event.
+    pub value_property: Option<Vec<String>>,
 }
 
 impl Default for UsageSettings {
@@ -54,6 +57,7 @@ impl Default for UsageSettings {
             sync_rate: 25,
             max_quantity: DEFAULT_MAX_QUANTITY,
             max_future_skew_secs: DEFAULT_MAX_FUTURE_SKEW_SECS,
+            value_property: None,
         }
     }
 }
@@ -91,6 +95,7 @@ pub struct Config {
     pub meter: Option<MeterSpec>,
     pub usage: UsageSettings,
     pub access: AccessPolicy,
+    pub keys: KeySettings,
     pub portal: Portal,
     /// `[webhooks] secret_file`: when the OS keyring refuses an endpoint's signing secret,
     /// keep it in a 0600 file in the data dir instead (off by default).
@@ -112,6 +117,38 @@ impl Default for AccessPolicy {
         AccessPolicy {
             statuses: vec!["active".into(), "trialing".into()],
             past_due_grace_secs: 7 * 86_400,
+        }
+    }
+}
+
+/// What a tier's `rate_limit_per_minute` limits (`[keys] rate_limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatePer {
+    /// All of a customer's keys together (the default): more keys never buy more rate.
+    #[default]
+    Customer,
+    /// Each key on its own.
+    Key,
+}
+
+/// `[keys]`: API key rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeySettings {
+    pub rate_per: RatePer,
+    /// The most live (not revoked, not expired) keys a customer may hold when keys are made
+    /// through `serve`'s self-service routes.
+    pub max_live_per_customer: u32,
+}
+
+/// The default `[keys] max_live_per_customer`.
+pub const DEFAULT_MAX_LIVE_KEYS: u32 = 20;
+
+impl Default for KeySettings {
+    fn default() -> Self {
+        KeySettings {
+            rate_per: RatePer::Customer,
+            max_live_per_customer: DEFAULT_MAX_LIVE_KEYS,
         }
     }
 }

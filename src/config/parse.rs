@@ -19,6 +19,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     };
     let usage = usage::usage_settings(&cx, raw.usage)?;
     let access = access::access_policy(&cx, raw.access)?;
+    let keys = access::key_settings(&cx, raw.keys)?;
     let store_url = stripe::store_url(&cx, raw.store)?;
     let portal = stripe::portal(&cx, raw.portal)?;
     let tiers = tiers::tiers(&cx, raw.tiers, &prefix, meter.is_some())?;
@@ -32,6 +33,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         meter,
         usage,
         access,
+        keys,
         portal,
         webhook_secret_file: raw.webhooks.is_some_and(|w| w.secret_file),
     })

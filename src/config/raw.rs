@@ -20,6 +20,7 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) usage: RawUsage,
     pub(super) access: Option<Spanned<RawAccess>>,
+    pub(super) keys: Option<Spanned<RawKeys>>,
     pub(super) portal: Option<Spanned<RawPortal>>,
     pub(super) store: Option<Spanned<RawStore>>,
     pub(super) webhooks: Option<RawWebhooks>,
@@ -47,6 +48,13 @@ pub(super) struct RawAccess {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct RawKeys {
+    pub(super) rate_limit: Option<Spanned<String>>,
+    pub(super) max_live_per_customer: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RawPortal {
     pub(super) return_url: Option<Spanned<String>>,
 }
@@ -66,6 +74,7 @@ pub(super) struct RawUsage {
     pub(super) sync_rate: Option<Spanned<i64>>,
     pub(super) max_quantity: Option<Spanned<i64>>,
     pub(super) max_future_skew: Option<Spanned<String>>,
+    pub(super) value_property: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -93,5 +93,29 @@ pub(super) fn usage_settings(cx: &SourceText, raw: RawUsage) -> Result<UsageSett
                 })
                 .map_err(|e| cx.err(s.span(), "usage.max_future_skew", e))?,
         },
+        value_property: match &raw.value_property {
+            None => None,
+            Some(s) => Some(value_property(s.get_ref()).ok_or_else(|| {
+                cx.err(
+                    s.span(),
+                    "usage.value_property",
+                    "a field of a CloudEvent's data: names of letters, digits and '_', joined by '.', optionally after \"$.\" (\"tokens\", \"$.usage.tokens\")",
+                )
+            })?),
+        },
     })
+}
+
+/// `usage.value_property` split into field names (`$.a.b` or `a.b`), if well formed.
+fn value_property(text: &str) -> Option<Vec<String>> {
+    let path = text.strip_prefix("$.").unwrap_or(text);
+    let parts: Vec<String> = path.split('.').map(str::to_string).collect();
+    let ok = parts.len() <= 8
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 64
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    ok.then_some(parts)
 }

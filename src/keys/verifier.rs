@@ -9,7 +9,8 @@
 //! API service embeds: one value that answers "may this key make this call" on the hot path,
 //! without a workflow layer between the service and the store.
 //!
-//! **Recorded calls are atomic.** [`Verifier::verify_and_record`] counts the key's calls in the
+//! **Recorded calls are atomic.** [`Verifier::verify_and_record`] counts the customer's calls (or the key's,
+//! with `[keys] rate_limit = "key"`) in the
 //! last minute and the customer's usage in the period, and records the call, in one immediate
 //! store transaction ([`Store::record_within_many`]): rate limits and quotas hold across processes
 //! and threads, and a recorded call is in the store when the answer is returned. A plain
@@ -227,7 +228,10 @@ pub struct Verifier {
     cache_only: bool,
     stats: CacheStats,
     customers: Map<Cached<Arc<CustomerState>>>,
+    /// Token buckets, by key id, or by customer id when the rate is the customer's.
     buckets: Map<Bucket>,
+    /// `[keys] rate_limit = "customer"`: all of a customer's keys share the tier's rate.
+    per_customer: bool,
     bounds: crate::usage::Bounds,
     /// When the open read transaction (shared by cache misses) began.
     snapshot: Option<Instant>,
@@ -275,6 +279,7 @@ impl Verifier {
             stats: CacheStats::default(),
             customers: Map::default(),
             buckets: Map::default(),
+            per_customer: config.keys.rate_per == crate::config::RatePer::Customer,
             bounds: crate::usage::Bounds::of(&config.usage),
             snapshot: None,
             missed: false,
@@ -584,9 +589,18 @@ impl Verifier {
         Ok(self.mode.as_ref().and_then(|m| m.value.clone()))
     }
 
-    /// Takes a token from the key's bucket (capacity = the per-minute limit, refilled
-    /// continuously); on first sight the bucket is charged with the key's uses in the last
-    /// minute, so the limit holds across processes too.
+    /// Which bucket a key's calls draw from: its own, or its customer's.
+    fn bucket_id<'r>(&self, rec: &'r KeyRecord) -> &'r str {
+        if self.per_customer {
+            &rec.customer_id
+        } else {
+            &rec.id
+        }
+    }
+
+    /// Takes a token from the key's bucket, or its customer's (capacity = the per-minute
+    /// limit, refilled continuously); on first sight the bucket is charged with the calls
+    /// made in the last minute, so the limit holds across processes too.
     fn take_token(
         &mut self,
         rec: &KeyRecord,
@@ -595,29 +609,32 @@ impl Verifier {
         t: Instant,
     ) -> Result<Option<u32>> {
         let cap = f64::from(limit);
-        if !self.buckets.contains_key(&rec.id) {
-            let recent = if rec
-                .last_used_at
-                .is_some_and(|u| u >= now.saturating_sub(60))
-            {
+        let id = self.bucket_id(rec);
+        if !self.buckets.contains_key(id) {
+            // The window ends where stored events may: at most the allowed skew ahead.
+            let (from, end) = (
+                now.saturating_sub(60),
+                now.saturating_add(self.bounds.max_future_skew)
+                    .saturating_add(1),
+            );
+            let recent = if self.per_customer {
                 self.snapshot(t)?;
-                // The window ends where stored events may: at most the allowed skew ahead.
-                let end = now
-                    .saturating_add(self.bounds.max_future_skew)
-                    .saturating_add(1);
-                self.store.key_calls(&rec.id, now.saturating_sub(60), end)?
+                self.store.customer_calls(&rec.customer_id, from, end)?
+            } else if rec.last_used_at.is_some_and(|u| u >= from) {
+                self.snapshot(t)?;
+                self.store.key_calls(&rec.id, from, end)?
             } else {
                 0
             };
             self.buckets.insert(
-                rec.id.clone(),
+                id.to_string(),
                 Bucket {
                     tokens: (cap - recent as f64).max(0.0),
                     at: t,
                 },
             );
         }
-        let b = self.buckets.get_mut(&rec.id).expect("inserted above");
+        let b = self.buckets.get_mut(id).expect("inserted above");
         b.tokens =
             (b.tokens + t.saturating_duration_since(b.at).as_secs_f64() * cap / 60.0).min(cap);
         b.at = t;
@@ -628,7 +645,7 @@ impl Verifier {
         Ok(Some(b.tokens.floor() as u32))
     }
 
-    /// Seconds until the key's bucket holds a whole token again (at least 1).
+    /// Seconds until the bucket holds a whole token again (at least 1).
     fn refill_secs(&self, id: &str, rate: u32) -> Option<u64> {
         let b = self.buckets.get(id)?;
         let per_token = 60.0 / f64::from(rate.max(1));
@@ -726,7 +743,7 @@ impl Verifier {
             v.retry_after = until(now, p1);
             let remaining = self
                 .buckets
-                .get(&rec.id)
+                .get(self.bucket_id(&rec))
                 .map_or(rate, |b| b.tokens.floor() as u32);
             v.rate_limit = Some(RateView {
                 limit: rate,
@@ -746,7 +763,7 @@ impl Verifier {
             }
             None => {
                 v.code = Code::RateLimited;
-                v.retry_after = self.refill_secs(&rec.id, rate);
+                v.retry_after = self.refill_secs(self.bucket_id(&rec), rate);
             }
         }
         Ok(Step::Done(v))
@@ -861,6 +878,7 @@ impl Verifier {
         };
         let limits = CallLimits {
             rate_per_minute: rate,
+            rate_per_customer: self.per_customer,
             quota,
             period,
             max_future_skew: self.bounds.max_future_skew,

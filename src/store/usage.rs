@@ -86,8 +86,11 @@ fn conflicts_among(db: &super::db::Db, candidates: &[&UsageEvent]) -> Result<Vec
 /// The limits one recorded call is checked against (see [`Store::record_within_many`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CallLimits {
-    /// Calls the key may make in a sliding minute.
+    /// Calls the key (or, with `rate_per_customer`, all the customer's keys together) may
+    /// make in a sliding minute.
     pub rate_per_minute: u32,
+    /// The rate counts every call made with any of the customer's keys, not only this key's.
+    pub rate_per_customer: bool,
     /// The customer's quota for `period`; `None`: unlimited.
     pub quota: Option<u64>,
     pub period: (i64, i64),
@@ -96,7 +99,7 @@ pub struct CallLimits {
 }
 
 /// What recorded calls counted (see [`Store::record_within_many`]): a customer's usage in a
-/// period, and a key's calls per second from a minute ago on.
+/// period, and a key's (or a customer's) calls per second from a minute ago on.
 #[derive(Default)]
 pub struct Charges {
     /// The store's `data_version` the counts go with (SQLite); `None`: not to be kept.
@@ -136,8 +139,8 @@ impl Charges {
 /// What [`Store::record_within_many`] did with one call: recorded the call, or refused it and wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charge {
-    /// Recorded. `used`: the customer's usage in the period before it; `calls`: the key's
-    /// calls in the minute before it.
+    /// Recorded. `used`: the customer's usage in the period before it; `calls`: the calls in
+    /// the minute before it that count against its rate (the key's, or the customer's).
     Recorded {
         used: i64,
         calls: i64,
@@ -235,11 +238,20 @@ impl Store {
             .and_then(|t| t.checked_add(1))
             .unwrap_or(i64::MAX);
         let since = now.saturating_sub(60);
-        if !charges.windows.contains_key(key) {
-            let seconds = self.key_seconds(key, since, window_end)?;
-            charges.windows.insert(key.to_string(), seconds);
+        let subject = if limits.rate_per_customer {
+            format!("c:{}", event.customer_id)
+        } else {
+            format!("k:{key}")
+        };
+        if !charges.windows.contains_key(&subject) {
+            let seconds = if limits.rate_per_customer {
+                self.customer_seconds(&event.customer_id, since, window_end)?
+            } else {
+                self.key_seconds(key, since, window_end)?
+            };
+            charges.windows.insert(subject.clone(), seconds);
         }
-        let window = charges.windows.get_mut(key).expect("filled above");
+        let window = charges.windows.get_mut(&subject).expect("filled above");
         // Seconds before the window are gone for good (time only moves on).
         while window.first_key_value().is_some_and(|(t, _)| *t < since) {
             window.pop_first();
@@ -287,6 +299,37 @@ impl Store {
             out.extend(rows);
         }
         Ok(out)
+    }
+
+    /// Calls per second made with any of a customer's keys with `from <= ts < to` (usage
+    /// imported without a key is not a call).
+    fn customer_seconds(
+        &self,
+        customer: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<std::collections::BTreeMap<i64, i64>> {
+        let mut out = std::collections::BTreeMap::new();
+        if to <= from {
+            return Ok(out);
+        }
+        for hour in from / 3600..=(to - 1) / 3600 {
+            let rows = self.db.query(
+                "SELECT ts, count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND key_id IS NOT NULL AND ts >= ?3 AND ts < ?4 GROUP BY ts",
+                crate::ps![hour, customer, from, to],
+                |r| Ok((r.i64(0)?, r.i64(1)?)),
+            )?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// Calls made with any of a customer's keys with `from <= ts < to`.
+    pub fn customer_calls(&self, customer: &str, from: i64, to: i64) -> Result<i64> {
+        self.customer_seconds(customer, from, to)?
+            .values()
+            .try_fold(0i64, |t, n| t.checked_add(*n))
+            .ok_or_else(|| anyhow::anyhow!("call count overflows"))
     }
 
     /// Calls (events, whatever their quantity) made with a key with `from <= ts < to`.

@@ -818,6 +818,126 @@ fn many_recorded_calls_in_one_transaction_keep_the_limits_exactly() {
     assert_eq!(last.rate_limit.as_ref().unwrap().remaining, 0);
 }
 
+/// More keys never buy more rate: with the default `[keys] rate_limit = "customer"`, two keys
+/// of one Pro customer share its 60 calls a minute, through the embedded Verifier (threads,
+/// each with its own), the CLI (processes) and a group; `rate_limit = "key"` gives each key
+/// its own.
+#[test]
+fn two_keys_of_one_customer_share_the_tiers_rate() {
+    let k = setup("pro");
+    let t0 = common::now();
+    k.env.set_now(t0);
+    let (a, b) = (k.issue(&[]), k.issue(&[]));
+    let valid_of = |codes: &[String]| codes.iter().filter(|c| *c == "VALID").count();
+    let calls_of = |env: &Env| {
+        env.count(
+            &format!(
+                "SELECT count(*) FROM usage_events WHERE key_id IN ('{}', '{}')",
+                id_of(&a),
+                id_of(&b)
+            ),
+            false,
+        )
+    };
+    // Embedded: 4 threads, each its own Verifier on its own connection, 30 calls each,
+    // alternating the keys, all let go at once.
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let (store, config, gate) = (k.env.store(), k.config(), gate.clone());
+            let keys = [a.clone(), b.clone()];
+            std::thread::spawn(move || {
+                let mut v = Verifier::from_store(store, &config)
+                    .unwrap()
+                    .with_clock(Clock::manual(t0 * 1000));
+                gate.wait();
+                (0..30)
+                    .map(|j| {
+                        let code = v.verify_and_record(&keys[(i + j) % 2], 1).code;
+                        serde_json::to_value(code)
+                            .unwrap()
+                            .as_str()
+                            .unwrap()
+                            .to_string()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let codes: Vec<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(valid_of(&codes), 60, "{codes:?}");
+    assert_eq!(calls_of(&k.env), 60);
+    // A plain verify of either key now says the customer's minute is used up.
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_clock(Clock::manual(t0 * 1000));
+    assert_eq!(v.verify(&a).code, Code::RateLimited);
+    assert_eq!(v.verify(&b).code, Code::RateLimited);
+    // The CLI, a minute later: 120 processes, 8 at a time, alternating the keys.
+    k.env.set_now(t0 + 120);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let codes: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        if i >= 120 {
+                            return out;
+                        }
+                        let (_, j) = k.verify([&a, &b][i % 2], true);
+                        out.push(j["code"].as_str().unwrap().to_string());
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert_eq!(valid_of(&codes), 60, "{codes:?}");
+    assert_eq!(calls_of(&k.env), 120);
+    // One group of 120 calls alternating the keys, two minutes on: 60 pass.
+    let clock = Clock::manual((t0 + 240) * 1000);
+    let mut v = Verifier::from_store(k.env.store(), &k.config())
+        .unwrap()
+        .with_clock(clock);
+    let calls: Vec<(&str, i64)> = (0..120)
+        .map(|i| (if i % 2 == 0 { a.as_str() } else { b.as_str() }, 1))
+        .collect();
+    let verdicts = v.verify_and_record_many(&calls);
+    assert_eq!(verdicts.iter().filter(|x| x.valid).count(), 60);
+    assert_eq!(calls_of(&k.env), 180);
+    // `[keys] rate_limit = "key"`: each key has the tier's rate of its own.
+    let text = format!(
+        "{}\n[keys]\nrate_limit = \"key\"\n",
+        billctl::config::DEFAULT_CONFIG
+    );
+    let per_key = billctl::config::parse(&text, "per-key").unwrap();
+    let mut v = Verifier::from_store(k.env.store(), &per_key)
+        .unwrap()
+        .with_clock(Clock::manual((t0 + 360) * 1000));
+    let verdicts = v.verify_and_record_many(&calls);
+    assert_eq!(verdicts.iter().filter(|x| x.valid).count(), 120);
+    // A config that names neither is refused with its line.
+    let bad = format!(
+        "{}\n[keys]\nrate_limit = \"ip\"\n",
+        billctl::config::DEFAULT_CONFIG
+    );
+    let e = billctl::config::parse(&bad, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("keys.rate_limit") && e.contains("bad.toml"),
+        "{e}"
+    );
+}
+
 /// Counts kept between groups are dropped when another connection writes: usage imported
 /// elsewhere between two groups counts against the rate limit of the next.
 #[test]

@@ -511,14 +511,15 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
 
 /// Sends `n` recorded verifies of `key` (quantity `q`) at once, spread over `servers`; returns
 /// the answers.
-fn burst(servers: &[&Serve], t: &str, key: &str, n: usize, q: i64) -> Vec<Value> {
+/// `n` recorded verifies at once, spread over the servers and keys in turn.
+fn burst(servers: &[&Serve], t: &str, keys: &[&str], n: usize, q: i64) -> Vec<Value> {
     let gate = Arc::new(std::sync::Barrier::new(n));
     let threads: Vec<_> = (0..n)
         .map(|i| {
             let (url, t, key, gate) = (
                 servers[i % servers.len()].url.clone(),
                 t.to_string(),
-                key.to_string(),
+                keys[i % keys.len()].to_string(),
                 gate.clone(),
             );
             std::thread::spawn(move || {
@@ -554,7 +555,7 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     let one = Serve::start(&env, &["--refresh", "100ms"]);
     // 120 at once on a 60-per-minute key, one process: exactly 60 pass, and the others say
     // when to retry.
-    let answers = burst(&[&one], &t, &pro, 120, 1);
+    let answers = burst(&[&one], &t, &[&pro], 120, 1);
     let c = codes(&answers);
     assert_eq!(
         (c.get("VALID"), c.get("RATE_LIMITED")),
@@ -573,7 +574,7 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     // Two processes on one store: quotas hold exactly across them (team: 100,000 a month;
     // 120 calls of 1,000 units each leave room for 100).
     let two = Serve::start(&env, &["--refresh", "100ms"]);
-    let answers = burst(&[&one, &two], &t, &team, 120, 1000);
+    let answers = burst(&[&one, &two], &t, &[&team], 120, 1000);
     let c = codes(&answers);
     assert_eq!(
         (c.get("VALID"), c.get("QUOTA_EXCEEDED")),
@@ -587,13 +588,25 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
         .all(|a| a["status"] == 429 && a["retry_after"].as_u64().unwrap() > 60));
     // ...and rate limits too: a fresh pro key, 120 calls over both, 60 pass.
     let (_, pro2) = paid(&env, "rate2@example.com", "pro");
-    let c = codes(&burst(&[&one, &two], &t, &pro2, 120, 1));
+    let c = codes(&burst(&[&one, &two], &t, &[&pro2], 120, 1));
     assert_eq!(
         (c.get("VALID"), c.get("RATE_LIMITED")),
         (Some(&60), Some(&60)),
         "{c:?}"
     );
     assert_eq!(rows(&env, &pro2), 60);
+    // More keys never buy more rate: two keys of one Pro customer share its 60 a minute.
+    let (c3, pro3) = paid(&env, "rate3@example.com", "pro");
+    let pro4 = key(&env, &c3);
+    let answers = burst(&[&one, &two], &t, &[&pro3, &pro4], 120, 1);
+    let c = codes(&answers);
+    assert_eq!(
+        (c.get("VALID"), c.get("RATE_LIMITED")),
+        (Some(&60), Some(&60)),
+        "{c:?}"
+    );
+    assert_eq!(rows(&env, &pro3) + rows(&env, &pro4), 60);
+    assert!(rows(&env, &pro3) > 0 && rows(&env, &pro4) > 0);
     // A revocation made elsewhere is seen by both within their refresh interval.
     assert_eq!(one.verify(&t, &team, None).json()["code"], "QUOTA_EXCEEDED");
     let id = billctl::keys::parse(&team).unwrap().id;
