@@ -184,6 +184,8 @@ pub struct Subscription {
     pub created: i64,
     /// When it began: `created`, unless it was backdated.
     pub start_date: i64,
+    /// When a trial ends (or ended).
+    pub trial_end: Option<i64>,
     #[serde(rename = "latest_invoice_id")]
     pub latest_invoice: Option<String>,
 }

@@ -34,8 +34,10 @@ pub struct TokensIssueArgs {
     /// A name to tell tokens apart ("api-gateway", "web-app"); one token in use per name
     #[arg(long, value_name = "NAME")]
     pub name: String,
-    /// What the token may do: verify (POST /v1/keys/verify), usage (POST /v1/usage/events),
-    /// read (GET /v1/customers/{id}/usage, /metrics); repeat it or separate with commas
+    /// What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage
+    /// (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, /metrics),
+    /// self-service (a customer's account, keys, portal, checkout and plan); repeat it or
+    /// separate with commas
     #[arg(long = "scope", value_name = "SCOPE", required = true, value_delimiter = ',', value_parser = parse_scope)]
     pub scopes: Vec<crate::keys::Scope>,
 }
@@ -49,7 +51,7 @@ pub struct TokensRevokeArgs {
 
 fn parse_scope(s: &str) -> Result<crate::keys::Scope, String> {
     crate::keys::Scope::parse(s)
-        .ok_or_else(|| format!("unknown scope {s:?}: use verify, usage or read"))
+        .ok_or_else(|| format!("unknown scope {s:?}: use verify, usage, read or self-service"))
 }
 
 #[derive(Debug, Args)]

@@ -54,10 +54,35 @@ fn settings(args: &ServeRunArgs) -> serve::Settings {
     }
 }
 
+/// The Stripe client of the self-service routes, or why there is none: no key, or a
+/// live-mode key without `--live`. Serve runs either way; only those routes need it.
+fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
+    let key = match ctx.stripe_key() {
+        Ok(k) => k,
+        Err(e) => {
+            return serve::StripeAccess {
+                client: Err(format!("{e:#}")),
+                mode: None,
+            }
+        }
+    };
+    let live = key.mode == crate::secrets::Mode::Live;
+    let client = if live && !ctx.global.live {
+        Err("the key is a live-mode key: start serve with --live to let the self-service routes use live Stripe data".into())
+    } else {
+        ctx.stripe().map_err(|e| format!("{e:#}"))
+    };
+    serve::StripeAccess {
+        client,
+        mode: Some(if live { "live" } else { "test" }.into()),
+    }
+}
+
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let tls = (args.tls_cert.as_deref(), args.tls_key.as_deref());
     let (addr, certs) = serve::address_and_tls(&args.listen, tls, args.plain_http)?;
     let config = ctx.config()?.clone();
+    let stripe = stripe_access(ctx);
     let store = ctx.take_store()?;
     let (output, rt) = (ctx.output.clone(), ctx.runtime()?);
     // Binding, the SIGHUP task and the signal handlers all need the runtime.
@@ -88,6 +113,7 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         store,
         metrics,
         notice,
+        stripe,
         stop,
     )?;
     addr.remove_socket();

@@ -16,7 +16,7 @@ pub const TOKEN_LEN: usize = TOKEN_PREFIX.len() + ID_LEN + 1 + SECRET_LEN + CHEC
 
 /// What a token may do on `serve`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// `POST /v1/keys/verify`.
     Verify,
@@ -24,16 +24,19 @@ pub enum Scope {
     Usage,
     /// `GET /v1/customers/{id}/usage` and `GET /metrics`.
     Read,
+    /// The customer's side: `GET /v1/customers/{id}`, their keys, portal, checkout and plan.
+    SelfService,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::Verify, Scope::Usage, Scope::Read];
+    pub const ALL: [Scope; 4] = [Scope::Verify, Scope::Usage, Scope::Read, Scope::SelfService];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Verify => "verify",
             Scope::Usage => "usage",
             Scope::Read => "read",
+            Scope::SelfService => "self-service",
         }
     }
 

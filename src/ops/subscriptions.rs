@@ -492,6 +492,28 @@ pub async fn cancel(
     Ok((done, message))
 }
 
+/// Sets (or clears: the cancellation undone) a subscription's end at its period end, for a
+/// caller that may toggle it several times in one period (`serve`'s self-service routes): each
+/// call has a fresh idempotency key, kept across its own retries, since a key derived from the
+/// subscription would replay the first toggle's answer on the third.
+pub async fn set_period_end_cancel(
+    stripe: &Stripe,
+    sub: &Subscription,
+    cancel: bool,
+) -> Result<Subscription> {
+    let key = crate::idempotency::random();
+    stripe
+        .set_cancel_at_period_end(&sub.id, cancel, &key)
+        .await
+        .with_context(|| {
+            if cancel {
+                format!("failed to cancel subscription {}", sub.id)
+            } else {
+                format!("failed to undo the cancellation of subscription {}", sub.id)
+            }
+        })
+}
+
 /// Subscriptions from Stripe (a customer's, if given), mirrored rows filtered by tier and
 /// status.
 pub async fn list(

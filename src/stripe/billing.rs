@@ -71,6 +71,7 @@ pub(crate) fn subscription_of(s: stripe_shared::Subscription) -> Subscription {
         ended_at: s.ended_at,
         created: s.created,
         start_date: s.start_date,
+        trial_end: s.trial_end,
         latest_invoice: s
             .latest_invoice
             .and_then(|i| i.id().as_ref().map(|x| x.to_string())),

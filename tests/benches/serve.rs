@@ -173,6 +173,10 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
             store,
             m,
             Arc::new(|_| {}),
+            serve::StripeAccess {
+                client: Err("the benchmark reaches no Stripe".into()),
+                mode: None,
+            },
             async {
                 let _ = rx.await;
             },

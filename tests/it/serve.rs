@@ -519,7 +519,7 @@ fn burst(servers: &[&Serve], t: &str, keys: &[&str], n: usize, q: i64) -> Vec<Va
             let (url, t, key, gate) = (
                 servers[i % servers.len()].url.clone(),
                 t.to_string(),
-                keys[i % keys.len()].to_string(),
+                keys[(i / servers.len()) % keys.len()].to_string(),
                 gate.clone(),
             );
             std::thread::spawn(move || {

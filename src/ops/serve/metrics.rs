@@ -10,16 +10,7 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The routes, as labels (an unknown path is `other`).
-pub const ROUTES: [&str; 7] = [
-    "/v1/keys/verify",
-    "/v1/usage/events",
-    "/v1/customers/{id}/usage",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "other",
-];
+pub use super::routes::ROUTES;
 
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY: [f64; 14] = [

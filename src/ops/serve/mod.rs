@@ -16,17 +16,23 @@
 //! Callers authenticate with a service token (`Authorization: Bearer bks_...`), checked
 //! against the token list read from the store, re-read once older than the refresh interval.
 
+pub mod cloudevents;
 pub mod events;
 pub mod metrics;
+pub mod openapi;
+pub mod routes;
+mod selfserve;
 pub mod tokens;
+pub mod unkey;
 
 use crate::config::Config;
-use crate::keys::{Code, Scope, Verification, Verifier};
+use crate::keys::{Code, Verification, Verifier};
 use crate::server::{self, Request, Response};
 use crate::store::Store;
 use anyhow::Result;
 use hyper::StatusCode;
-use metrics::{Metrics, Side, ROUTES};
+use metrics::{Metrics, Side};
+use routes::{Dialect, Route};
 use serde::{Deserialize, Serialize};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -36,7 +42,7 @@ use tokens::{Refusal, Tokens};
 /// is refused before any key in it is hashed.
 pub const MAX_VERIFY_BODY: usize = 8 * 1024;
 /// The longest customer id in a path.
-const MAX_CUSTOMER_ID: usize = 255;
+pub(crate) const MAX_CUSTOMER_ID: usize = 255;
 /// Most recorded verifies charged in one transaction.
 const GROUP: usize = 1024;
 
@@ -89,6 +95,17 @@ struct Service {
     metrics: Arc<Metrics>,
     /// Called with each refused caller (never the token): for the log.
     notice: Arc<dyn Fn(String) + Send + Sync>,
+    /// For the self-service routes: the client, or why serve has none.
+    stripe: Result<crate::stripe::Stripe, String>,
+    /// The mode of serve's Stripe key (`live`, `test`), for keys made before the store has one.
+    key_mode: Option<String>,
+}
+
+/// What the self-service routes reach Stripe with: the client, or why there is none; and the
+/// mode of its key.
+pub struct StripeAccess {
+    pub client: Result<crate::stripe::Stripe, String>,
+    pub mode: Option<String>,
 }
 
 /// Serves until `shutdown` resolves, then drains the requests in flight, lets the recorder
@@ -104,6 +121,7 @@ pub fn run(
     store: Store,
     metrics: Arc<Metrics>,
     notice: Arc<dyn Fn(String) + Send + Sync>,
+    stripe: StripeAccess,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<Summary> {
     let verifier =
@@ -129,6 +147,8 @@ pub fn run(
         recorder: tx,
         metrics: metrics.clone(),
         notice,
+        stripe: stripe.client,
+        key_mode: stripe.mode,
     });
     let options = server::Options {
         open: Some(metrics.open.clone()),
@@ -197,72 +217,41 @@ fn record_loop(
     }
 }
 
-/// What a request asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Route {
-    Verify,
-    Events,
-    CustomerUsage(String),
-    Healthz,
-    Readyz,
-    Metrics,
-    NotFound,
-    Method(&'static str),
-}
-
-impl Route {
-    fn of(method: &hyper::Method, path: &str) -> Route {
-        let (want, route) = match path {
-            "/v1/keys/verify" => ("POST", Route::Verify),
-            "/v1/usage/events" => ("POST", Route::Events),
-            "/healthz" => ("GET", Route::Healthz),
-            "/readyz" => ("GET", Route::Readyz),
-            "/metrics" => ("GET", Route::Metrics),
-            p => match p
-                .strip_prefix("/v1/customers/")
-                .and_then(|r| r.strip_suffix("/usage"))
-            {
-                Some(id) => ("GET", Route::CustomerUsage(id.to_string())),
-                None => return Route::NotFound,
-            },
-        };
-        if method.as_str() == want {
-            route
-        } else {
-            Route::Method(want)
-        }
-    }
-
-    /// Its label in the metrics (an index into [`ROUTES`]).
-    fn label(&self) -> usize {
-        match self {
-            Route::Verify => 0,
-            Route::Events => 1,
-            Route::CustomerUsage(_) => 2,
-            Route::Healthz => 3,
-            Route::Readyz => 4,
-            Route::Metrics => 5,
-            Route::NotFound | Route::Method(_) => ROUTES.len() - 1,
-        }
-    }
-
-    /// The scope a caller needs (`None`: any valid token).
-    fn scope(&self) -> Option<Scope> {
-        match self {
-            Route::Verify => Some(Scope::Verify),
-            Route::Events => Some(Scope::Usage),
-            Route::CustomerUsage(_) | Route::Metrics => Some(Scope::Read),
-            _ => None,
-        }
-    }
-}
-
 /// An error answer in billctl's vocabulary: `{"error": ..., "code": ...}`.
 fn fail(status: StatusCode, code: &str, message: &str) -> Response {
     server::json(
         status,
         &serde_json::json!({ "error": message, "code": code }),
     )
+}
+
+/// An error answer in a route's vocabulary (see [`Dialect`]).
+fn fail_as(dialect: Dialect, status: StatusCode, code: &str, message: &str) -> Response {
+    let title = status.canonical_reason().unwrap_or("Error");
+    match dialect {
+        Dialect::Billctl => fail(status, code, message),
+        Dialect::Unkey => server::json(
+            status,
+            &unkey::error(status.as_u16(), title, code, message, &request_id()),
+        ),
+        Dialect::Problem => server::body(
+            status,
+            "application/problem+json",
+            serde_json::json!({
+                "type": format!("urn:billctl:error:{code}"),
+                "title": title,
+                "status": status.as_u16(),
+                "detail": message,
+                "code": code,
+            })
+            .to_string(),
+        ),
+    }
+}
+
+/// A request id for answers that carry one (Unkey's `meta.requestId`).
+fn request_id() -> String {
+    format!("req_{:016x}", rand::random::<u64>())
 }
 
 fn store_unavailable(e: &anyhow::Error) -> Response {
@@ -305,7 +294,7 @@ impl server::Handler for Service {
         let started = Instant::now();
         let route = Route::of(&req.method, &req.path);
         let answer = match self.authenticate(&req, &route).await {
-            Ok(()) => self.route(&route, req).await,
+            Ok(actor) => self.route(&route, req, actor).await,
             Err(r) => r,
         };
         let secs = started.elapsed().as_secs_f64();
@@ -318,7 +307,8 @@ impl server::Handler for Service {
 impl Service {
     /// Checks the caller's token for the route; the refusal otherwise (logged without the
     /// token, counted in the metrics).
-    async fn authenticate(&self, req: &Request, route: &Route) -> Result<(), Response> {
+    /// The token's name when it passes.
+    async fn authenticate(&self, req: &Request, route: &Route) -> Result<String, Response> {
         let now = Instant::now();
         if lock(&self.tokens).stale(now) {
             let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
@@ -334,7 +324,14 @@ impl Service {
             .and_then(|r| r);
             if let Err(e) = loaded {
                 self.metrics.store_error();
-                return Err(store_unavailable(&e));
+                let mut r = fail_as(
+                    route.dialect(),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "STORE_UNAVAILABLE",
+                    &format!("the store could not be reached: {e:#}"),
+                );
+                retry_soon(&mut r);
+                return Err(r);
             }
         }
         let presented = bearer(&req.headers);
@@ -361,7 +358,7 @@ impl Service {
                 Refusal::Scope => "the service token lacks the scope this route needs",
                 _ => "the service token is not valid",
             };
-            let mut answer = fail(status, r.code(), message);
+            let mut answer = fail_as(route.dialect(), status, r.code(), message);
             if status == StatusCode::UNAUTHORIZED {
                 answer.headers_mut().insert(
                     hyper::header::WWW_AUTHENTICATE,
@@ -372,22 +369,47 @@ impl Service {
         })
     }
 
-    async fn route(&self, route: &Route, req: Request) -> Response {
-        let body = match (&route, req.body) {
-            (Route::Verify | Route::Events, Err(r)) => {
+    async fn route(&self, route: &Route, req: Request, actor: String) -> Response {
+        let body = match (route.has_body(), req.body) {
+            (true, Err(r)) => {
                 let code = if r.status == StatusCode::PAYLOAD_TOO_LARGE {
                     "BODY_TOO_LARGE"
                 } else {
                     "BAD_BODY"
                 };
-                return fail(r.status, code, &r.reason);
+                return fail_as(route.dialect(), r.status, code, &r.reason);
             }
             (_, b) => b.unwrap_or_default(),
         };
+        let content_type = req
+            .headers
+            .get(hyper::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
         match route {
             Route::Verify => self.verify(&body).await,
             Route::Events => self.events(body, req.query.as_deref()).await,
+            Route::UnkeyVerify => self.unkey_verify(&body).await,
+            Route::CloudEvents => self.cloud_events(body, content_type).await,
+            Route::OpenApi => server::body(
+                StatusCode::OK,
+                "application/json",
+                openapi::DOCUMENT.as_bytes(),
+            ),
             Route::CustomerUsage(id) => self.customer_usage(id.clone()).await,
+            Route::Customer(id) => self.customer(id.clone()).await,
+            Route::Keys(id) => self.keys(id.clone()).await,
+            Route::KeyCreate(id) => self.key_create(id.clone(), &body, actor).await,
+            Route::Key {
+                customer,
+                key,
+                action,
+            } => {
+                self.key_change((customer.clone(), key.clone(), *action), &body, actor)
+                    .await
+            }
+            Route::Portal(id) => self.portal(id.clone(), &body, actor).await,
+            Route::Checkout(id) => self.checkout(id.clone(), &body, actor).await,
+            Route::Plan(id, action) => self.plan(id.clone(), *action, &body, actor).await,
             Route::Healthz => server::json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
             Route::Readyz => self.readyz().await,
             Route::Metrics => server::body(
@@ -421,23 +443,139 @@ struct VerifyBody {
     record: Option<i64>,
 }
 
-/// A JSON body read into `T`, or a 400 that names the field.
-#[allow(clippy::result_large_err)] // the error is the answer itself, built once
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    let bad = |m: String| fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m);
+/// A JSON body read into `T`, or why not, naming the field.
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        bad(if path.is_empty() || path == "." {
+        if path.is_empty() || path == "." {
             format!("malformed JSON body: {inner}")
         } else {
             format!("{path}: {inner}")
-        })
+        }
     })?;
-    de.end()
-        .map_err(|e| bad(format!("malformed JSON body: {e}")))?;
+    de.end().map_err(|e| format!("malformed JSON body: {e}"))?;
     Ok(value)
+}
+
+/// A JSON body read into `T`, or a 400 that names the field.
+#[allow(clippy::result_large_err)] // the error is the answer itself, built once
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    parse_json(body).map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m))
+}
+
+impl Service {
+    /// `POST /v2/keys.verifyKey` (see [`unkey`]): a verdict in Unkey's envelope; `credits.cost`
+    /// is recorded as `record` is on `/v1/keys/verify`.
+    async fn unkey_verify(&self, body: &[u8]) -> Response {
+        let d = Dialect::Unkey;
+        if body.len() > MAX_VERIFY_BODY {
+            return fail_as(
+                d,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BODY_TOO_LARGE",
+                &format!("a verify body is at most {MAX_VERIFY_BODY} bytes"),
+            );
+        }
+        let parsed =
+            parse_json::<unkey::Request>(body).and_then(|r| r.quantity().map(|q| (r.key, q)));
+        let (key, quantity) = match parsed {
+            Ok(p) => p,
+            Err(m) => return fail_as(d, StatusCode::BAD_REQUEST, "BAD_REQUEST", &m),
+        };
+        let v = match quantity {
+            Some(q) => self.verify_recorded(key, q).await,
+            None => self.verify_plain(key).await,
+        };
+        self.metrics.verdict(v.code);
+        if v.code == Code::StoreUnavailable {
+            let reason = v
+                .reason
+                .as_deref()
+                .unwrap_or("the store could not be reached");
+            let mut r = fail_as(
+                d,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "STORE_UNAVAILABLE",
+                reason,
+            );
+            retry_soon(&mut r);
+            return r;
+        }
+        server::json(StatusCode::OK, &unkey::answer(&v, &request_id()))
+    }
+
+    /// `POST /api/v1/events` (see [`cloudevents`]): 204 once the events are committed.
+    async fn cloud_events(&self, body: bytes::Bytes, content_type: Option<&str>) -> Response {
+        let d = Dialect::Problem;
+        let Some(layout) = cloudevents::Layout::of(content_type) else {
+            return fail_as(
+                d,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send application/cloudevents+json (one event) or application/cloudevents-batch+json (an array)",
+            );
+        };
+        let (writer, max) = (self.writer.clone(), self.settings.max_events);
+        let bounds = crate::usage::Bounds::of(&self.config.usage);
+        let path = self.config.usage.value_property.clone();
+        let done = blocking(move || {
+            cloudevents::record(
+                &mut lock(&writer),
+                &body,
+                layout,
+                path.as_deref(),
+                (max, bounds),
+                crate::clock::now(),
+            )
+        })
+        .await
+        .and_then(|r| r);
+        match done {
+            Ok(Ok(accepted)) => {
+                self.metrics.events(accepted.inserted);
+                server::body(StatusCode::NO_CONTENT, "application/json", bytes::Bytes::new())
+            }
+            Ok(Err(events::Refused::Malformed(m))) => {
+                fail_as(d, StatusCode::BAD_REQUEST, "BAD_JSON", &m)
+            }
+            Ok(Err(events::Refused::TooMany { count, max })) => fail_as(
+                d,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "TOO_MANY_EVENTS",
+                &format!("{count} events in one request; at most {max} (--max-events)"),
+            ),
+            Ok(Err(events::Refused::Invalid {
+                read,
+                rejected,
+                rejects,
+            })) => server::body(
+                StatusCode::BAD_REQUEST,
+                "application/problem+json",
+                serde_json::json!({
+                    "type": "urn:billctl:error:INVALID_EVENTS",
+                    "title": "Bad Request",
+                    "status": 400,
+                    "detail": format!("{rejected} of {read} events are invalid; nothing was recorded"),
+                    "code": "INVALID_EVENTS",
+                    "rejects": rejects,
+                })
+                .to_string(),
+            ),
+            Err(e) => {
+                self.metrics.store_error();
+                let mut r = fail_as(
+                    d,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "STORE_UNAVAILABLE",
+                    &format!("the store could not be reached: {e:#}"),
+                );
+                retry_soon(&mut r);
+                r
+            }
+        }
+    }
 }
 
 impl Service {
@@ -630,19 +768,8 @@ pub fn customer_usage(
 
 impl Service {
     async fn customer_usage(&self, id: String) -> Response {
-        let shape = !id.is_empty()
-            && id.len() <= MAX_CUSTOMER_ID
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !shape {
-            return fail(
-                StatusCode::BAD_REQUEST,
-                "BAD_CUSTOMER_ID",
-                &format!(
-                    "a customer id is 1 to {MAX_CUSTOMER_ID} letters, digits, '_' or '-' (cus_...)"
-                ),
-            );
+        if let Err(r) = selfserve::customer_shape(&id) {
+            return r;
         }
         let (reader, config) = (self.reader.clone(), self.config.clone());
         let shown = id.clone();

@@ -224,7 +224,8 @@ impl Tokens {
 
     /// Checks a caller's token for `scope`: its id, then its hash in constant time, then
     /// revocation and scope.
-    pub fn check(&self, presented: Option<&str>, scope: Option<Scope>) -> Result<(), Refusal> {
+    /// The token's name (the actor of what its caller does) when it passes.
+    pub fn check(&self, presented: Option<&str>, scope: Option<Scope>) -> Result<String, Refusal> {
         let token = presented.ok_or(Refusal::Missing)?;
         let id = keys::parse_token(token).ok_or(Refusal::Malformed)?;
         let hash = keys::hash(token);
@@ -238,7 +239,7 @@ impl Tokens {
         }
         match scope {
             Some(s) if !scopes.contains(&s) => Err(Refusal::Scope),
-            _ => Ok(()),
+            _ => Ok(t.name.clone()),
         }
     }
 }

@@ -1,0 +1,261 @@
+//! `serve`'s routes: what a method and path ask for, the scope a caller needs, the label in
+//! the metrics, and the error vocabulary of the answer (billctl's, Unkey's, or RFC 9457
+//! problem details for OpenMeter's route).
+
+use crate::keys::Scope;
+
+/// The routes, as labels in the metrics (an unknown path is `other`, the last).
+pub const ROUTES: [&str; 16] = [
+    "/v1/keys/verify",
+    "/v1/usage/events",
+    "/v1/customers/{id}/usage",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/v2/keys.verifyKey",
+    "/api/v1/events",
+    "/openapi.json",
+    "/v1/customers/{id}",
+    "/v1/customers/{id}/keys",
+    "/v1/keys/{id}/{action}",
+    "/v1/customers/{id}/portal",
+    "/v1/customers/{id}/checkout",
+    "/v1/customers/{id}/subscription",
+    "other",
+];
+
+/// What is done to a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAction {
+    Rotate,
+    Revoke,
+}
+
+/// What is done to a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanAction {
+    Change,
+    Cancel,
+    Resume,
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Verify,
+    Events,
+    CustomerUsage(String),
+    Healthz,
+    Readyz,
+    Metrics,
+    UnkeyVerify,
+    CloudEvents,
+    OpenApi,
+    Customer(String),
+    Keys(String),
+    KeyCreate(String),
+    /// A key's rotation or revocation; the customer comes from the path
+    /// (`/v1/customers/{id}/keys/{key}/...`) or, on `/v1/keys/{key}/...`, from the body.
+    Key {
+        customer: Option<String>,
+        key: String,
+        action: KeyAction,
+    },
+    Portal(String),
+    Checkout(String),
+    Plan(String, PlanAction),
+    NotFound,
+    Method(&'static str),
+}
+
+/// How a route's errors are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `{"error": ..., "code": ...}`.
+    Billctl,
+    /// Unkey's `{"meta": {"requestId"}, "error": {"title", "detail", "status", "type"}}`.
+    Unkey,
+    /// `application/problem+json` (RFC 9457), as OpenMeter answers.
+    Problem,
+}
+
+impl Route {
+    pub fn of(method: &hyper::Method, path: &str) -> Route {
+        let (want, route) = match path {
+            "/v1/keys/verify" => ("POST", Route::Verify),
+            "/v1/usage/events" => ("POST", Route::Events),
+            "/v2/keys.verifyKey" => ("POST", Route::UnkeyVerify),
+            "/api/v1/events" => ("POST", Route::CloudEvents),
+            "/openapi.json" => ("GET", Route::OpenApi),
+            "/healthz" => ("GET", Route::Healthz),
+            "/readyz" => ("GET", Route::Readyz),
+            "/metrics" => ("GET", Route::Metrics),
+            p => match Route::nested(method, p) {
+                Some(r) => r,
+                None => return Route::NotFound,
+            },
+        };
+        if method.as_str() == want {
+            route
+        } else {
+            Route::Method(want)
+        }
+    }
+
+    /// The routes with ids in their path, with the method each takes.
+    fn nested(method: &hyper::Method, path: &str) -> Option<(&'static str, Route)> {
+        let parts: Vec<&str> = path.strip_prefix("/v1/")?.split('/').collect();
+        let id = |s: &str| s.to_string();
+        let key_action = |a: &str| match a {
+            "rotate" => Some(KeyAction::Rotate),
+            "revoke" => Some(KeyAction::Revoke),
+            _ => None,
+        };
+        Some(match parts.as_slice() {
+            ["customers", c] => ("GET", Route::Customer(id(c))),
+            ["customers", c, "usage"] => ("GET", Route::CustomerUsage(id(c))),
+            ["customers", c, "keys"] if method == hyper::Method::POST => {
+                ("POST", Route::KeyCreate(id(c)))
+            }
+            ["customers", c, "keys"] => ("GET", Route::Keys(id(c))),
+            ["customers", c, "keys", k, a] => (
+                "POST",
+                Route::Key {
+                    customer: Some(id(c)),
+                    key: id(k),
+                    action: key_action(a)?,
+                },
+            ),
+            ["keys", k, a] => (
+                "POST",
+                Route::Key {
+                    customer: None,
+                    key: id(k),
+                    action: key_action(a)?,
+                },
+            ),
+            ["customers", c, "portal"] => ("POST", Route::Portal(id(c))),
+            ["customers", c, "checkout"] => ("POST", Route::Checkout(id(c))),
+            ["customers", c, "subscription"] => ("POST", Route::Plan(id(c), PlanAction::Change)),
+            ["customers", c, "subscription", "cancel"] => {
+                ("POST", Route::Plan(id(c), PlanAction::Cancel))
+            }
+            ["customers", c, "subscription", "resume"] => {
+                ("POST", Route::Plan(id(c), PlanAction::Resume))
+            }
+            _ => return None,
+        })
+    }
+
+    /// Its label in the metrics (an index into [`ROUTES`]).
+    pub fn label(&self) -> usize {
+        match self {
+            Route::Verify => 0,
+            Route::Events => 1,
+            Route::CustomerUsage(_) => 2,
+            Route::Healthz => 3,
+            Route::Readyz => 4,
+            Route::Metrics => 5,
+            Route::UnkeyVerify => 6,
+            Route::CloudEvents => 7,
+            Route::OpenApi => 8,
+            Route::Customer(_) => 9,
+            Route::Keys(_) | Route::KeyCreate(_) => 10,
+            Route::Key { .. } => 11,
+            Route::Portal(_) => 12,
+            Route::Checkout(_) => 13,
+            Route::Plan(..) => 14,
+            Route::NotFound | Route::Method(_) => ROUTES.len() - 1,
+        }
+    }
+
+    /// The scope a caller needs (`None`: any valid token).
+    pub fn scope(&self) -> Option<Scope> {
+        match self {
+            Route::Verify | Route::UnkeyVerify => Some(Scope::Verify),
+            Route::Events | Route::CloudEvents => Some(Scope::Usage),
+            Route::CustomerUsage(_) | Route::Metrics => Some(Scope::Read),
+            Route::Customer(_)
+            | Route::Keys(_)
+            | Route::KeyCreate(_)
+            | Route::Key { .. }
+            | Route::Portal(_)
+            | Route::Checkout(_)
+            | Route::Plan(..) => Some(Scope::SelfService),
+            Route::Healthz
+            | Route::Readyz
+            | Route::OpenApi
+            | Route::NotFound
+            | Route::Method(_) => None,
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Route::UnkeyVerify => Dialect::Unkey,
+            Route::CloudEvents => Dialect::Problem,
+            _ => Dialect::Billctl,
+        }
+    }
+
+    /// Whether the route reads a request body.
+    pub fn has_body(&self) -> bool {
+        matches!(
+            self,
+            Route::Verify
+                | Route::Events
+                | Route::UnkeyVerify
+                | Route::CloudEvents
+                | Route::KeyCreate(_)
+                | Route::Key { .. }
+                | Route::Portal(_)
+                | Route::Checkout(_)
+                | Route::Plan(..)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::Method;
+
+    #[test]
+    fn paths_name_their_route_and_method() {
+        let get = |p: &str| Route::of(&Method::GET, p);
+        let post = |p: &str| Route::of(&Method::POST, p);
+        assert_eq!(get("/v1/customers/cus_1"), Route::Customer("cus_1".into()));
+        assert_eq!(get("/v1/customers/cus_1/keys"), Route::Keys("cus_1".into()));
+        assert_eq!(
+            post("/v1/customers/cus_1/keys"),
+            Route::KeyCreate("cus_1".into())
+        );
+        assert_eq!(
+            post("/v1/keys/abc/rotate"),
+            Route::Key {
+                customer: None,
+                key: "abc".into(),
+                action: KeyAction::Rotate
+            }
+        );
+        assert_eq!(
+            post("/v1/customers/c/keys/abc/revoke"),
+            Route::Key {
+                customer: Some("c".into()),
+                key: "abc".into(),
+                action: KeyAction::Revoke
+            }
+        );
+        assert_eq!(get("/v1/keys/abc/rotate"), Route::Method("POST"));
+        assert_eq!(post("/v1/keys/abc/explode"), Route::NotFound);
+        assert_eq!(
+            post("/v1/customers/c/subscription/cancel"),
+            Route::Plan("c".into(), PlanAction::Cancel)
+        );
+        assert_eq!(post("/v2/keys.verifyKey"), Route::UnkeyVerify);
+        assert_eq!(get("/v1/customers/c/usage/x"), Route::NotFound);
+        for r in [get("/healthz"), get("/v1/customers/c"), get("/nope")] {
+            assert!(r.label() < ROUTES.len());
+        }
+    }
+}

@@ -1,0 +1,839 @@
+//! The customer's side of `serve` (scope `self-service`): a web app's backend for the page
+//! where a customer sees their plan and usage, manages their API keys, updates cards and
+//! invoices, and changes plan. Each route acts for the one customer named in its path; the
+//! web app's own login decides who that is, and billctl trusts the token's holder. Every
+//! change is in the audit log with the token's name as the actor.
+//!
+//! - `GET /v1/customers/{id}`: tier, subscription status, access and why, period, trial end,
+//!   dunning state, the default card's brand and last four (read from Stripe and mirrored).
+//! - `GET|POST /v1/customers/{id}/keys`, `POST /v1/customers/{id}/keys/{key}/rotate|revoke`
+//!   (also `/v1/keys/{key}/rotate|revoke` with `customer_id` in the body). A key of another
+//!   customer is 404, as an unknown one, so ids cannot be probed.
+//! - `POST /v1/customers/{id}/portal`, `.../checkout`, `.../subscription` (change the plan, with
+//!   `subscriptions change`'s rules and proration), `.../subscription/cancel` (at the period
+//!   end) and `.../subscription/resume` (undo that before then).
+//!
+//! Stripe's errors come through with their type, code and message, and a non-2xx status.
+
+// An `Err` here is the answer itself, built once and sent: its size does not matter.
+#![allow(clippy::result_large_err)]
+
+use super::routes::{KeyAction, PlanAction};
+use super::{blocking, fail, lock, parse_body, store_unavailable, Service};
+use crate::billing::Subscription;
+use crate::ops::{self, payments, subscriptions};
+use crate::server::{self, Response};
+use crate::stripe::Stripe;
+use hyper::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// The longest key name the self-service routes take.
+const MAX_NAME: usize = 100;
+
+/// An answer with a JSON document.
+fn ok(status: StatusCode, doc: &impl Serialize) -> Response {
+    server::json(status, &serde_json::to_value(doc).unwrap_or_default())
+}
+
+/// A Stripe failure as an answer: Stripe's own 4xx (a declined card is 402) with its type,
+/// code and message; 502 when Stripe could not be reached or refused billctl's key; 503 with
+/// `Retry-After` when Stripe rate-limited.
+pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
+    use crate::stripe::Error;
+    let found = e.chain().find_map(|c| c.downcast_ref::<Error>());
+    let (status, code, detail) = match found {
+        Some(Error::Api {
+            status,
+            kind,
+            code,
+            message,
+            request_id,
+            ..
+        }) => {
+            let mapped = match *status {
+                401 | 403 => StatusCode::BAD_GATEWAY,
+                429 => StatusCode::SERVICE_UNAVAILABLE,
+                s @ 400..=499 => StatusCode::from_u16(s).unwrap_or(StatusCode::BAD_REQUEST),
+                _ => StatusCode::BAD_GATEWAY,
+            };
+            let detail = json!({"type": kind, "code": code, "message": message, "status": status, "request_id": request_id});
+            (mapped, "STRIPE_ERROR", Some(detail))
+        }
+        Some(Error::Timeout { .. }) => (StatusCode::GATEWAY_TIMEOUT, "STRIPE_UNREACHABLE", None),
+        Some(Error::Network { .. }) => (StatusCode::BAD_GATEWAY, "STRIPE_UNREACHABLE", None),
+        _ => (StatusCode::BAD_GATEWAY, "STRIPE_ERROR", None),
+    };
+    let mut doc = json!({"error": format!("{e:#}"), "code": code});
+    if let Some(d) = detail {
+        doc["stripe"] = d;
+    }
+    let mut r = server::json(status, &doc);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        super::retry_soon(&mut r);
+    }
+    r
+}
+
+/// Whether `id` has the shape of a customer id, else the 400.
+pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
+    let ok = !id.is_empty()
+        && id.len() <= super::MAX_CUSTOMER_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(fail(
+            StatusCode::BAD_REQUEST,
+            "BAD_CUSTOMER_ID",
+            &format!(
+                "a customer id is 1 to {} letters, digits, '_' or '-' (cus_...)",
+                super::MAX_CUSTOMER_ID
+            ),
+        ))
+    }
+}
+
+fn customer_not_found(id: &str) -> Response {
+    fail(
+        StatusCode::NOT_FOUND,
+        "CUSTOMER_NOT_FOUND",
+        &format!("no customer {id} in the store's mirror"),
+    )
+}
+
+fn key_not_found(id: &str) -> Response {
+    fail(
+        StatusCode::NOT_FOUND,
+        "KEY_NOT_FOUND",
+        &format!("no API key {id} for this customer"),
+    )
+}
+
+/// A duration in a body: whole seconds, or a span such as "90d" or "24h".
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Span {
+    Secs(i64),
+    Text(String),
+}
+
+impl Span {
+    fn secs(&self, field: &str, min: i64) -> Result<i64, Response> {
+        let v = match self {
+            Span::Secs(s) => Ok(*s),
+            Span::Text(t) => crate::time::parse_span(t),
+        };
+        match v {
+            Ok(s) if s >= min && s <= 10 * 366 * 86_400 => Ok(s),
+            Ok(_) => Err(format!(
+                "must be at least {min} seconds and at most ten years"
+            )),
+            Err(e) => Err(e),
+        }
+        .map_err(|e| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "BAD_JSON",
+                &format!("{field}: {e}"),
+            )
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateKey {
+    name: String,
+    #[serde(default)]
+    expires_in: Option<Span>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyChange {
+    /// Required on `/v1/keys/{key}/...`; must match the path's on the nested form.
+    #[serde(default)]
+    customer_id: Option<String>,
+    /// Rotation: how long the old key keeps working (default 24h, as `keys rotate`).
+    #[serde(default)]
+    grace: Option<Span>,
+    /// Revocation: why, for the audit log.
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PortalBody {
+    #[serde(default)]
+    return_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckoutBody {
+    tier: String,
+    #[serde(default)]
+    success_url: Option<String>,
+    #[serde(default)]
+    cancel_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanBody {
+    #[serde(default)]
+    tier: Option<String>,
+    #[serde(default)]
+    proration: Option<String>,
+}
+
+/// A body that may be empty (then `T::default()`).
+fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Response> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_body(body)
+    }
+}
+
+fn http_url(field: &str, url: &str) -> Result<(), Response> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2048;
+    if ok {
+        Ok(())
+    } else {
+        Err(fail(
+            StatusCode::BAD_REQUEST,
+            "BAD_JSON",
+            &format!("{field}: must be an http:// or https:// URL of at most 2048 bytes"),
+        ))
+    }
+}
+
+/// `GET /v1/customers/{id}`.
+#[derive(Debug, Serialize)]
+pub struct CustomerView {
+    pub customer_id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    /// The live subscription's tier; "none" without one.
+    pub tier: String,
+    pub access: Access,
+    pub subscription: Option<SubscriptionState>,
+    pub dunning: Dunning,
+    pub card: Option<Card>,
+    pub open_invoices: usize,
+    pub api_keys: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Access {
+    /// `granted`, `grace`, `payment_required` or `none`.
+    pub state: &'static str,
+    pub reason: Option<String>,
+    pub grace_until: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscriptionState {
+    pub id: String,
+    pub status: String,
+    pub current_period_start: i64,
+    pub current_period_end: i64,
+    pub trial_end: Option<i64>,
+    pub cancel_at_period_end: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dunning {
+    /// A run of failed payments is under way.
+    pub failing: bool,
+    pub failed_at: Option<i64>,
+    pub failed_attempts: i64,
+    pub next_attempt: Option<i64>,
+    pub invoice_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub brand: Option<String>,
+    pub last4: Option<String>,
+    pub exp_month: Option<i64>,
+    pub exp_year: Option<i64>,
+}
+
+fn access_of(s: &payments::Standing) -> Access {
+    let status = s.status.as_deref().unwrap_or("none");
+    let reason = match s.access {
+        "granted" => None,
+        "grace" => Some(format!(
+            "the subscription is {status}: a payment failed, and access continues through the grace period"
+        )),
+        "none" => Some("the customer has no subscription".to_string()),
+        _ => Some(format!(
+            "the subscription is {status}, which does not grant access"
+        )),
+    };
+    Access {
+        state: s.access,
+        reason,
+        grace_until: s.grace_until,
+    }
+}
+
+fn customer_view(report: payments::CustomerReport, live: Option<&Subscription>) -> CustomerView {
+    let p = &report.standing.payment;
+    CustomerView {
+        customer_id: report.customer.id.clone(),
+        email: report.customer.email.clone(),
+        name: report.customer.name.clone(),
+        tier: report.tier.clone(),
+        access: access_of(&report.standing),
+        subscription: live.map(|s| SubscriptionState {
+            id: s.id.clone(),
+            status: s.status.clone(),
+            current_period_start: s.current_period_start,
+            current_period_end: s.current_period_end,
+            trial_end: s.trial_end,
+            cancel_at_period_end: s.cancel_at_period_end,
+        }),
+        dunning: Dunning {
+            failing: p.failed_at.is_some(),
+            failed_at: p.failed_at,
+            failed_attempts: p.failed_attempts,
+            next_attempt: p.next_attempt,
+            invoice_id: p.invoice_id.clone(),
+        },
+        card: report.default_payment_method.as_ref().map(|m| Card {
+            brand: m.brand.clone(),
+            last4: m.last4.clone(),
+            exp_month: m.exp_month,
+            exp_year: m.exp_year,
+        }),
+        open_invoices: report.open_invoices.len(),
+        api_keys: report.api_keys,
+    }
+}
+
+/// The customer's live subscription among `subs` (the newest), if any.
+fn live_of(subs: &[Subscription]) -> Option<&Subscription> {
+    subs.iter()
+        .filter(|s| s.is_live())
+        .max_by_key(|s| s.created)
+}
+
+impl Service {
+    /// The Stripe client, or the 503 that says why serve has none.
+    fn stripe(&self) -> Result<&Stripe, Response> {
+        self.stripe.as_ref().map_err(|why| {
+            fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "STRIPE_UNAVAILABLE",
+                &format!("this route needs Stripe, and serve has no usable Stripe key: {why}"),
+            )
+        })
+    }
+
+    /// Runs `f` on the reader (`write`: the writer) on a blocking thread; a store failure is
+    /// the 503.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        write: bool,
+        f: impl FnOnce(&mut crate::store::Store) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, Response> {
+        let store = if write {
+            self.writer.clone()
+        } else {
+            self.reader.clone()
+        };
+        match blocking(move || f(&mut lock(&store))).await.and_then(|r| r) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                self.metrics.store_error();
+                Err(store_unavailable(&e))
+            }
+        }
+    }
+
+    /// 404 unless the mirror knows the customer.
+    async fn known(&self, id: &str) -> Result<(), Response> {
+        customer_shape(id)?;
+        let c = id.to_string();
+        let found = self
+            .with_store(false, move |s| Ok(s.customer(&c)?.is_some()))
+            .await?;
+        if found {
+            Ok(())
+        } else {
+            Err(customer_not_found(id))
+        }
+    }
+
+    fn audit_detail(&self, actor: &str, action: &'static str, customer: &str, detail: Value) {
+        let (writer, actor, customer) =
+            (self.writer.clone(), actor.to_string(), customer.to_string());
+        // The action is done; its audit entry is written on a blocking thread, and a failure
+        // to write it is counted as a store error.
+        let metrics = self.metrics.clone();
+        tokio::task::spawn_blocking(move || {
+            let at = crate::clock::now();
+            if ops::audit(
+                &mut lock(&writer),
+                &actor,
+                action,
+                Some(&customer),
+                detail,
+                at,
+            )
+            .is_err()
+            {
+                metrics.store_error();
+            }
+        });
+    }
+
+    pub(super) async fn customer(&self, id: String) -> Response {
+        match self.customer_inner(id).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn customer_inner(&self, id: String) -> Result<Response, Response> {
+        self.known(&id).await?;
+        let stripe = self.stripe()?;
+        let fetched = ops::customers::fetch(stripe, &id)
+            .await
+            .map_err(|e| stripe_failure(&e))?;
+        let live = live_of(&fetched.subscriptions).cloned();
+        let (config, policy) = (self.config.clone(), self.config.access.clone());
+        let report = self
+            .with_store(true, move |s| {
+                let tiers = ops::tier_map(s, &config)?;
+                ops::customers::show(s, &tiers, &policy, fetched, crate::clock::now())
+            })
+            .await?;
+        Ok(ok(StatusCode::OK, &customer_view(report, live.as_ref())))
+    }
+
+    pub(super) async fn keys(&self, id: String) -> Response {
+        if let Err(r) = self.known(&id).await {
+            return r;
+        }
+        let listed = self
+            .with_store(false, move |s| {
+                ops::keys::list(s, Some(&id), None, crate::clock::now())
+            })
+            .await;
+        match listed {
+            Ok(list) => ok(StatusCode::OK, &list),
+            Err(r) => r,
+        }
+    }
+
+    pub(super) async fn key_create(&self, id: String, body: &[u8], actor: String) -> Response {
+        match self.key_create_inner(id, body, actor).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn key_create_inner(
+        &self,
+        id: String,
+        body: &[u8],
+        actor: String,
+    ) -> Result<Response, Response> {
+        let req: CreateKey = parse_body(body)?;
+        let name = req.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control)
+        {
+            return Err(fail(
+                StatusCode::BAD_REQUEST,
+                "BAD_JSON",
+                &format!("name: 1 to {MAX_NAME} characters, no control characters"),
+            ));
+        }
+        let ttl = match &req.expires_in {
+            Some(s) => Some(s.secs("expires_in", 60)?),
+            None => None,
+        };
+        self.known(&id).await?;
+        let (max, mode) = (
+            self.config.keys.max_live_per_customer,
+            self.key_mode.clone(),
+        );
+        let made = self
+            .with_store(true, move |s| {
+                let now = crate::clock::now();
+                let live = ops::keys::list(s, Some(&id), Some("active"), now)?.0.len();
+                if live >= max as usize {
+                    return Ok(Err(live));
+                }
+                let mode = match s.setting("mode")? {
+                    Some(m) => m,
+                    None => mode.ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
+                };
+                let new = ops::keys::NewKey {
+                    customer: &id,
+                    name: Some(&name),
+                    ttl,
+                    mode: &mode,
+                };
+                ops::keys::issue(s, &new, &actor, now).map(Ok)
+            })
+            .await?;
+        match made {
+            Ok(issued) => Ok(ok(StatusCode::CREATED, &issued)),
+            Err(live) => Err(fail(
+                StatusCode::CONFLICT,
+                "KEY_LIMIT",
+                &format!("the customer holds {live} live keys, the most allowed ([keys] max_live_per_customer = {max}); revoke one first"),
+            )),
+        }
+    }
+
+    pub(super) async fn key_change(
+        &self,
+        (customer, key, action): (Option<String>, String, KeyAction),
+        body: &[u8],
+        actor: String,
+    ) -> Response {
+        let req: KeyChange = match optional_body(body) {
+            Ok(r) => r,
+            Err(r) => return r,
+        };
+        let customer = match (customer, &req.customer_id) {
+            (Some(p), Some(b)) if &p != b => {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_JSON",
+                    "customer_id: differs from the customer in the path",
+                )
+            }
+            (Some(p), _) => p,
+            (None, Some(b)) => b.clone(),
+            (None, None) => {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_JSON",
+                    "customer_id: required on /v1/keys/{key}/...: the customer the key must belong to (or use /v1/customers/{id}/keys/{key}/...)",
+                )
+            }
+        };
+        if let Err(r) = customer_shape(&customer) {
+            return r;
+        }
+        let grace = match (&req.grace, action) {
+            (Some(g), KeyAction::Rotate) => match g.secs("grace", 0) {
+                Ok(s) => s,
+                Err(r) => return r,
+            },
+            (None, _) => 86_400,
+            (Some(_), KeyAction::Revoke) => {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_JSON",
+                    "grace: only a rotation takes a grace",
+                )
+            }
+        };
+        let reason = req.reason.map(|r| r.chars().take(500).collect::<String>());
+        let done = self
+            .with_store(true, move |s| {
+                let now = crate::clock::now();
+                let rec = match s.key(&key)? {
+                    Some(r) if r.customer_id == customer => r,
+                    _ => return Ok(Err(key_not_found(&key))),
+                };
+                Ok(Ok(match action {
+                    KeyAction::Rotate
+                        if rec.status(now) != "active" || rec.replaced_by.is_some() =>
+                    {
+                        let why = match &rec.replaced_by {
+                            Some(next) => format!(
+                                "key {} was already rotated to {next}: rotate {next} instead",
+                                rec.id
+                            ),
+                            None => format!(
+                                "key {} is {}: only an active key can be rotated; create a new one",
+                                rec.id,
+                                rec.status(now)
+                            ),
+                        };
+                        fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)
+                    }
+                    KeyAction::Rotate => ok(
+                        StatusCode::CREATED,
+                        &ops::keys::rotate(s, &rec, grace, &actor, now)?,
+                    ),
+                    KeyAction::Revoke => {
+                        let (ids, already) = if rec.revoked_at.is_some() {
+                            (vec![], vec![rec.id.clone()])
+                        } else {
+                            (vec![rec.id.clone()], vec![])
+                        };
+                        let r =
+                            ops::keys::revoke(s, ids, already, (reason.as_deref(), &actor), now)?;
+                        ok(StatusCode::OK, &r)
+                    }
+                }))
+            })
+            .await;
+        match done {
+            Ok(Ok(r)) | Ok(Err(r)) | Err(r) => r,
+        }
+    }
+
+    pub(super) async fn portal(&self, id: String, body: &[u8], actor: String) -> Response {
+        match self.portal_inner(id, body, actor).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn portal_inner(
+        &self,
+        id: String,
+        body: &[u8],
+        actor: String,
+    ) -> Result<Response, Response> {
+        let req: PortalBody = optional_body(body)?;
+        let url = req
+            .return_url
+            .or_else(|| self.config.portal.return_url.clone());
+        if let Some(u) = &url {
+            http_url("return_url", u)?;
+        }
+        self.known(&id).await?;
+        let stripe = self.stripe()?;
+        let link = payments::portal_link(stripe, &id, url.as_deref())
+            .await
+            .map_err(|e| stripe_failure(&e))?;
+        self.audit_detail(&actor, "portal.create", &id, json!({"return_url": url}));
+        Ok(ok(StatusCode::OK, &link))
+    }
+
+    pub(super) async fn checkout(&self, id: String, body: &[u8], actor: String) -> Response {
+        match self.checkout_inner(id, body, actor).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn checkout_inner(
+        &self,
+        id: String,
+        body: &[u8],
+        actor: String,
+    ) -> Result<Response, Response> {
+        let req: CheckoutBody = parse_body(body)?;
+        let tier = ops::tier(&self.config, &req.tier)
+            .map_err(|e| {
+                fail(
+                    StatusCode::BAD_REQUEST,
+                    "UNKNOWN_TIER",
+                    &format!("tier: {e}"),
+                )
+            })?
+            .clone();
+        let configured = self.config.checkout.clone();
+        let pick = |given: Option<String>, field: &str, dflt: Option<String>| {
+            let url = given.or(dflt).ok_or_else(|| {
+                fail(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_JSON",
+                    &format!("{field}: required (no [checkout] {field} in the config)"),
+                )
+            })?;
+            http_url(field, &url)?;
+            Ok::<String, Response>(url)
+        };
+        let urls = crate::config::Checkout {
+            success_url: pick(
+                req.success_url,
+                "success_url",
+                configured.as_ref().map(|c| c.success_url.clone()),
+            )?,
+            cancel_url: pick(
+                req.cancel_url,
+                "cancel_url",
+                configured.map(|c| c.cancel_url),
+            )?,
+        };
+        self.known(&id).await?;
+        let stripe = self.stripe()?;
+        let subs = stripe
+            .subscriptions(Some(&id), |_| {})
+            .await
+            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
+        if let Some(live) = live_of(&subs) {
+            return Err(fail(
+                StatusCode::CONFLICT,
+                "HAS_SUBSCRIPTION",
+                &format!("the customer already has a live subscription ({}, {}): change its plan with POST /v1/customers/{id}/subscription {{\"tier\": \"{}\"}}", live.id, live.status, tier.id),
+            ));
+        }
+        let price = subscriptions::tier_price(stripe, &tier)
+            .await
+            .map_err(|e| stripe_failure(&e))?;
+        let link =
+            ops::checkout::subscription_link(stripe, &tier, price, (Some(&id), None), &urls, None)
+                .await
+                .map_err(|e| stripe_failure(&e))?;
+        self.audit_detail(
+            &actor,
+            "checkout.create",
+            &id,
+            json!({"tier": tier.id, "session": link.id}),
+        );
+        Ok(ok(StatusCode::OK, &link))
+    }
+
+    pub(super) async fn plan(
+        &self,
+        id: String,
+        action: PlanAction,
+        body: &[u8],
+        actor: String,
+    ) -> Response {
+        match self.plan_inner(id, action, body, actor).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn plan_inner(
+        &self,
+        id: String,
+        action: PlanAction,
+        body: &[u8],
+        actor: String,
+    ) -> Result<Response, Response> {
+        let req: PlanBody = optional_body(body)?;
+        let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
+        let tier = match (action, &req.tier) {
+            (PlanAction::Change, Some(t)) => Some(
+                ops::tier(&self.config, t)
+                    .map_err(|e| {
+                        fail(
+                            StatusCode::BAD_REQUEST,
+                            "UNKNOWN_TIER",
+                            &format!("tier: {e}"),
+                        )
+                    })?
+                    .clone(),
+            ),
+            (PlanAction::Change, None) => return Err(bad("tier: required")),
+            (_, Some(_)) => return Err(bad("tier: only a plan change takes a tier")),
+            (_, None) => None,
+        };
+        let proration = match req.proration.as_deref() {
+            None => "create_prorations",
+            Some(p @ ("create_prorations" | "none" | "always_invoice")) => p,
+            Some(_) => {
+                return Err(bad(
+                    "proration: one of create_prorations (the default), none, always_invoice",
+                ))
+            }
+        }
+        .to_string();
+        self.known(&id).await?;
+        let stripe = self.stripe()?;
+        let subs = stripe
+            .subscriptions(Some(&id), |_| {})
+            .await
+            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
+        let Some(live) = live_of(&subs) else {
+            return Err(fail(
+                StatusCode::CONFLICT,
+                "NO_SUBSCRIPTION",
+                &format!("the customer has no live subscription: sign them up with POST /v1/customers/{id}/checkout"),
+            ));
+        };
+        let (sub, customer) = subscriptions::fetch(stripe, &live.id)
+            .await
+            .map_err(|e| stripe_failure(&e))?;
+        let (done, message, audit) = self
+            .plan_step(stripe, &sub, tier.as_ref(), action, &proration)
+            .await?;
+        if let Some((what, detail)) = audit {
+            self.audit_detail(&actor, what, &id, detail);
+        }
+        let config = self.config.clone();
+        let view = self
+            .with_store(true, move |s| {
+                let tiers = ops::tier_map(s, &config)?;
+                subscriptions::remember(s, &tiers, &done, &customer, crate::clock::now())
+            })
+            .await?;
+        Ok(ok(
+            StatusCode::OK,
+            &json!({"message": message, "subscription": view}),
+        ))
+    }
+
+    /// The Stripe side of a plan action: the subscription after it, a message, and what to
+    /// audit (`None`: nothing was done).
+    async fn plan_step(
+        &self,
+        stripe: &Stripe,
+        sub: &Subscription,
+        tier: Option<&crate::catalog::Tier>,
+        action: PlanAction,
+        proration: &str,
+    ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
+        let failed = |e: anyhow::Error| stripe_failure(&e);
+        match (action, tier) {
+            (PlanAction::Change, Some(tier)) => {
+                let tiers = {
+                    let config = self.config.clone();
+                    self.with_store(false, move |s| ops::tier_map(s, &config))
+                        .await?
+                };
+                let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers)
+                    .await
+                    .map_err(failed)?
+                else {
+                    let m = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
+                    return Ok((sub.clone(), m, None));
+                };
+                let done = subscriptions::change(stripe, sub, &change, &tier.id, proration)
+                    .await
+                    .map_err(failed)?;
+                let m = format!(
+                    "Moved {} from {} to {} (proration: {proration}).",
+                    sub.id, change.from, tier.id
+                );
+                let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration});
+                Ok((done, m, Some(("subscription.change", detail))))
+            }
+            (PlanAction::Cancel, _) => {
+                if sub.cancel_at_period_end {
+                    let m = format!("{} already ends at the end of its period.", sub.id);
+                    return Ok((sub.clone(), m, None));
+                }
+                let done = subscriptions::set_period_end_cancel(stripe, sub, true)
+                    .await
+                    .map_err(failed)?;
+                let end = crate::time::utc_date(done.current_period_end);
+                let m = format!("{} will end on {end}.", done.id);
+                let detail = json!({"subscription": sub.id, "at_period_end": true});
+                Ok((done, m, Some(("subscription.cancel", detail))))
+            }
+            (PlanAction::Resume, _) => {
+                if !sub.cancel_at_period_end {
+                    let m = format!("{} is not set to end: nothing to undo.", sub.id);
+                    return Ok((sub.clone(), m, None));
+                }
+                let done = subscriptions::set_period_end_cancel(stripe, sub, false)
+                    .await
+                    .map_err(failed)?;
+                let m = format!("{} continues past its period end.", sub.id);
+                let detail = json!({"subscription": sub.id});
+                Ok((done, m, Some(("subscription.resume", detail))))
+            }
+            (PlanAction::Change, None) => {
+                Err(fail(StatusCode::BAD_REQUEST, "BAD_JSON", "tier: required"))
+            }
+        }
+    }
+}
