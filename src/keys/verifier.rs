@@ -387,6 +387,13 @@ impl Verifier {
         &self.store
     }
 
+    /// Drops what this verifier holds of a key changed elsewhere in this process (rotated,
+    /// revoked, issued), so its next verify reads the store.
+    pub fn forget(&mut self, id: &str) {
+        self.keys.remove(id);
+        self.unknown.remove(id);
+    }
+
     /// Revokes keys through this verifier: the very next verify of them fails here, and other
     /// processes see it within their refresh interval.
     pub fn revoke(&mut self, ids: &[String], reason: Option<&str>, actor: &str) -> Result<()> {

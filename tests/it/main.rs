@@ -23,6 +23,7 @@ mod postgres;
 mod prices_check;
 mod quickstart;
 mod revenue;
+mod selfserve;
 mod serve;
 mod setup_products;
 mod subscriptions;

@@ -28,16 +28,20 @@ impl Serve {
         Serve::start_with(env, extra, &[])
     }
 
+    /// With `vars` set (an empty value removes the variable).
     pub fn start_with(env: &Env, extra: &[&str], vars: &[(&str, &str)]) -> Serve {
         let mut args = vec!["serve", "--json"];
         if !extra.contains(&"--listen") {
             args.extend(["--listen", "127.0.0.1:0"]);
         }
         args.extend_from_slice(extra);
-        let mut child = env
-            .command()
+        let mut command = env.command();
+        for (name, _) in vars.iter().filter(|(_, v)| v.is_empty()) {
+            command.env_remove(name);
+        }
+        let mut child = command
             .args(&args)
-            .envs(vars.iter().copied())
+            .envs(vars.iter().copied().filter(|(_, v)| !v.is_empty()))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

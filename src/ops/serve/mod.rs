@@ -92,6 +92,8 @@ struct Service {
     writer: Shared<Store>,
     plain: Shared<Verifier>,
     recorder: mpsc::Sender<RecordJob>,
+    /// Keys changed by the self-service routes, for the recorder to drop before its next group.
+    changed: Shared<Vec<String>>,
     metrics: Arc<Metrics>,
     /// Called with each refused caller (never the token): for the log.
     notice: Arc<dyn Fn(String) + Send + Sync>,
@@ -131,11 +133,12 @@ pub fn run(
     let writer = store.reopen()?;
     let (tx, rx) = mpsc::channel::<RecordJob>();
     let recorded = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let changed: Shared<Vec<String>> = Arc::default();
     let thread = {
-        let (metrics, recorded) = (metrics.clone(), recorded.clone());
+        let (metrics, recorded, changed) = (metrics.clone(), recorded.clone(), changed.clone());
         std::thread::Builder::new()
             .name("billctl-recorder".into())
-            .spawn(move || record_loop(recorder, &rx, &metrics, &recorded))?
+            .spawn(move || record_loop(recorder, &rx, &changed, (&metrics, &recorded)))?
     };
     let service = Arc::new(Service {
         tokens: Arc::new(Mutex::new(Tokens::new(settings.refresh))),
@@ -145,6 +148,7 @@ pub fn run(
         writer: Arc::new(Mutex::new(writer)),
         plain: Arc::new(Mutex::new(plain)),
         recorder: tx,
+        changed,
         metrics: metrics.clone(),
         notice,
         stripe: stripe.client,
@@ -194,10 +198,13 @@ pub fn address_and_tls(
 fn record_loop(
     mut verifier: Verifier,
     rx: &mpsc::Receiver<RecordJob>,
-    metrics: &Metrics,
-    recorded: &std::sync::atomic::AtomicU64,
+    changed: &Mutex<Vec<String>>,
+    (metrics, recorded): (&Metrics, &std::sync::atomic::AtomicU64),
 ) {
     while let Ok(first) = rx.recv() {
+        for id in lock(changed).drain(..) {
+            verifier.forget(&id);
+        }
         let mut jobs = vec![first];
         while jobs.len() < GROUP {
             match rx.try_recv() {

@@ -358,6 +358,17 @@ impl Service {
         }
     }
 
+    /// Makes both verifiers read these keys from the store again: a change made here is seen
+    /// by this process's very next verify.
+    fn forget_keys(&self, ids: &[&str]) {
+        let mut plain = lock(&self.plain);
+        for id in ids {
+            plain.forget(id);
+        }
+        drop(plain);
+        lock(&self.changed).extend(ids.iter().map(|s| s.to_string()));
+    }
+
     /// 404 unless the mirror knows the customer.
     async fn known(&self, id: &str) -> Result<(), Response> {
         customer_shape(id)?;
@@ -372,27 +383,23 @@ impl Service {
         }
     }
 
-    fn audit_detail(&self, actor: &str, action: &'static str, customer: &str, detail: Value) {
-        let (writer, actor, customer) =
-            (self.writer.clone(), actor.to_string(), customer.to_string());
-        // The action is done; its audit entry is written on a blocking thread, and a failure
-        // to write it is counted as a store error.
-        let metrics = self.metrics.clone();
-        tokio::task::spawn_blocking(move || {
-            let at = crate::clock::now();
-            if ops::audit(
-                &mut lock(&writer),
-                &actor,
-                action,
-                Some(&customer),
-                detail,
-                at,
-            )
-            .is_err()
-            {
-                metrics.store_error();
-            }
-        });
+    /// Appends an action the route has done to the audit log, before the route answers; a
+    /// failure to write it is counted as a store error (the action itself stands).
+    async fn audit_detail(&self, actor: &str, action: &'static str, customer: &str, detail: Value) {
+        let (actor, customer) = (actor.to_string(), customer.to_string());
+        let written = self
+            .with_store(true, move |s| {
+                ops::audit(
+                    s,
+                    &actor,
+                    action,
+                    Some(&customer),
+                    detail,
+                    crate::clock::now(),
+                )
+            })
+            .await;
+        drop(written);
     }
 
     pub(super) async fn customer(&self, id: String) -> Response {
@@ -485,7 +492,10 @@ impl Service {
             })
             .await?;
         match made {
-            Ok(issued) => Ok(ok(StatusCode::CREATED, &issued)),
+            Ok(issued) => {
+                self.forget_keys(&[&issued.record.id]);
+                Ok(ok(StatusCode::CREATED, &issued))
+            }
             Err(live) => Err(fail(
                 StatusCode::CONFLICT,
                 "KEY_LIMIT",
@@ -540,6 +550,7 @@ impl Service {
             }
         };
         let reason = req.reason.map(|r| r.chars().take(500).collect::<String>());
+        let id = key.clone();
         let done = self
             .with_store(true, move |s| {
                 let now = crate::clock::now();
@@ -581,6 +592,9 @@ impl Service {
                 }))
             })
             .await;
+        if matches!(done, Ok(Ok(_))) {
+            self.forget_keys(&[&id]);
+        }
         match done {
             Ok(Ok(r)) | Ok(Err(r)) | Err(r) => r,
         }
@@ -610,7 +624,8 @@ impl Service {
         let link = payments::portal_link(stripe, &id, url.as_deref())
             .await
             .map_err(|e| stripe_failure(&e))?;
-        self.audit_detail(&actor, "portal.create", &id, json!({"return_url": url}));
+        self.audit_detail(&actor, "portal.create", &id, json!({"return_url": url}))
+            .await;
         Ok(ok(StatusCode::OK, &link))
     }
 
@@ -685,7 +700,8 @@ impl Service {
             "checkout.create",
             &id,
             json!({"tier": tier.id, "session": link.id}),
-        );
+        )
+        .await;
         Ok(ok(StatusCode::OK, &link))
     }
 
@@ -756,7 +772,7 @@ impl Service {
             .plan_step(stripe, &sub, tier.as_ref(), action, &proration)
             .await?;
         if let Some((what, detail)) = audit {
-            self.audit_detail(&actor, what, &id, detail);
+            self.audit_detail(&actor, what, &id, detail).await;
         }
         let config = self.config.clone();
         let view = self
