@@ -241,6 +241,18 @@ pub fn utc_datetime(ts: i64) -> String {
     format!("{} UTC", utc_minute(ts))
 }
 
+/// `2026-11-24T06:25:00Z` (RFC 3339, UTC, whole seconds).
+pub fn rfc3339(ts: i64) -> String {
+    let secs = ts.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        utc_date(ts),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 /// `2026-11-24 06:25`, for where the page or table already says its times are UTC.
 pub fn utc_minute(ts: i64) -> String {
     let secs = ts.rem_euclid(86_400);

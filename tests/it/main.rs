@@ -19,6 +19,7 @@ mod limits;
 mod live;
 mod parsers;
 mod payments;
+mod peers;
 mod postgres;
 mod prices_check;
 mod quickstart;

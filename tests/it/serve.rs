@@ -1016,13 +1016,13 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     assert_eq!(serve.stop().code, 0);
 }
 
-/// The Python with FastAPI, uvicorn and httpx (`.ci/run` makes the virtualenv), or `None`
-/// with a note; `BILLCTL_REQUIRE_FASTAPI` makes its absence a failure.
-fn fastapi_python() -> Option<std::ffi::OsString> {
+/// `BILLCTL_TEST_PYTHON` if it imports `modules` (`.ci/run` makes the virtualenv), or `None`
+/// with a note; the variable `require` makes their absence a failure.
+pub fn python_with(modules: &str, require: &str) -> Option<std::ffi::OsString> {
     let python = std::env::var_os("BILLCTL_TEST_PYTHON");
     let usable = python.as_ref().is_some_and(|p| {
         std::process::Command::new(p)
-            .args(["-c", "import fastapi, uvicorn, httpx, prometheus_client"])
+            .args(["-c", &format!("import {modules}")])
             .status()
             .is_ok_and(|s| s.success())
     });
@@ -1030,11 +1030,20 @@ fn fastapi_python() -> Option<std::ffi::OsString> {
         return python;
     }
     assert!(
-        std::env::var_os("BILLCTL_REQUIRE_FASTAPI").is_none(),
-        "BILLCTL_REQUIRE_FASTAPI is set, and BILLCTL_TEST_PYTHON has no fastapi, uvicorn, httpx and prometheus_client"
+        std::env::var_os(require).is_none(),
+        "{require} is set, and BILLCTL_TEST_PYTHON cannot import {modules}"
     );
-    eprintln!("note: skipped: set BILLCTL_TEST_PYTHON to a Python with fastapi, uvicorn, httpx and prometheus_client (.ci/run makes a virtualenv)");
+    eprintln!("note: skipped: set BILLCTL_TEST_PYTHON to a Python that imports {modules} (.ci/run makes a virtualenv)");
     None
+}
+
+/// The Python with FastAPI, uvicorn, httpx and prometheus_client; `BILLCTL_REQUIRE_FASTAPI`
+/// makes its absence a failure.
+fn fastapi_python() -> Option<std::ffi::OsString> {
+    python_with(
+        "fastapi, uvicorn, httpx, prometheus_client",
+        "BILLCTL_REQUIRE_FASTAPI",
+    )
 }
 
 #[test]

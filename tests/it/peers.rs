@@ -1,0 +1,234 @@
+//! The peers' published SDKs, unchanged but for the server URL and the token, against a real
+//! `billctl serve`: Unkey's `unkey-py` on `POST /v2/keys.verifyKey` and OpenMeter's
+//! `openmeter` on `POST /api/v1/events` (CloudEvents). `.ci/run` installs both from PyPI and
+//! sets `BILLCTL_REQUIRE_PEER_SDKS`, so their absence fails there.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): runs.
+
+use crate::common::{self, Env};
+use crate::serve::{key, paid, python_with, token, Serve};
+use serde_json::{json, Value};
+use std::io::Write;
+
+const REQUIRE: &str = "BILLCTL_REQUIRE_PEER_SDKS";
+
+/// Runs one of `tests/examples/peers/` with `input` on stdin (tokens and keys never in argv);
+/// its JSON output.
+fn run_client(python: &std::ffi::OsStr, script: &str, input: &Value) -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/examples/peers/").to_string() + script;
+    let mut child = std::process::Command::new(python)
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn key_id(key: &str) -> String {
+    billctl::keys::parse(key).unwrap().id.to_string()
+}
+
+#[test]
+fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
+    let Some(python) = python_with("unkey.py", REQUIRE) else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let (customer, valid) = paid(&env, "unkey-valid@example.com", "pro");
+    let (_, revoked) = paid(&env, "unkey-revoked@example.com", "pro");
+    env.run(&["keys", "revoke", &key_id(&revoked), "--yes"])
+        .ok();
+    let (_, team) = paid(&env, "unkey-quota@example.com", "team");
+    let (_, busy) = paid(&env, "unkey-rate@example.com", "pro");
+    let t = token(&env, "unkey-app", "verify");
+    let serve = Serve::start(&env, &[]);
+    let mut calls = vec![
+        json!({"name": "valid", "key": valid}),
+        json!({"name": "check-only", "key": valid, "cost": 0}),
+        json!({"name": "revoked", "key": revoked}),
+        json!({"name": "all-credits", "key": team, "cost": 100_000}),
+        json!({"name": "over-quota", "key": team}),
+        json!({"name": "unknown", "key": "bk_test_not_a_key"}),
+    ];
+    for i in 0..60 {
+        calls.push(json!({"name": format!("busy-{i}"), "key": busy}));
+    }
+    calls.push(json!({"name": "rate-limited", "key": busy}));
+    let out = run_client(
+        &python,
+        "unkey_verify.py",
+        &json!({"url": serve.url, "token": t, "calls": calls}),
+    );
+    let by = |name: &str| {
+        out.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+            .clone()
+    };
+    let v = by("valid");
+    assert_eq!(
+        (v["valid"].clone(), v["code"].clone()),
+        (json!(true), json!("VALID"))
+    );
+    assert_eq!(v["key_id"], key_id(&valid));
+    assert_eq!(v["identity"], customer);
+    assert_eq!(v["billctl_code"], "VALID");
+    assert_eq!(v["credits"], 9_999, "Pro's 10,000 less the call");
+    assert!(v["request_id"].as_str().unwrap().starts_with("req_"));
+    assert_eq!(by("check-only")["credits"], 9_999, "cost 0 records nothing");
+    let r = by("revoked");
+    assert_eq!(
+        (r["valid"].clone(), r["code"].clone()),
+        (json!(false), json!("DISABLED"))
+    );
+    assert_eq!(
+        (r["billctl_code"].clone(), r["enabled"].clone()),
+        (json!("REVOKED"), json!(false))
+    );
+    assert_eq!(by("all-credits")["credits"], 0);
+    let q = by("over-quota");
+    assert_eq!(
+        (q["code"].clone(), q["billctl_code"].clone()),
+        (json!("USAGE_EXCEEDED"), json!("QUOTA_EXCEEDED"))
+    );
+    assert_eq!(by("unknown")["code"], "NOT_FOUND");
+    assert!((0..60).all(|i| by(&format!("busy-{i}"))["code"] == "VALID"));
+    let l = by("rate-limited");
+    assert_eq!(
+        (l["valid"].clone(), l["code"].clone()),
+        (json!(false), json!("RATE_LIMITED"))
+    );
+    assert_eq!(l["ratelimits"][0]["exceeded"], true);
+    assert_eq!(l["ratelimits"][0]["limit"], 60);
+    assert!(l["ratelimits"][0]["reset"].as_u64().unwrap() >= 1000);
+    // Credits were recorded as usage: one call, 100,000 units, 60 calls.
+    let sum = |k: &str| {
+        env.count(
+            &format!(
+                "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = '{}'",
+                key_id(k)
+            ),
+            false,
+        )
+    };
+    assert_eq!((sum(&valid), sum(&team), sum(&busy)), (1, 100_000, 60));
+    // Refusals come in Unkey's error envelope: a bad token, and a field billctl lacks.
+    let a = serve.post("/v2/keys.verifyKey", "bks_nope", &json!({"key": valid}));
+    assert_eq!(a.status, 401);
+    let e = a.json();
+    assert_eq!(e["error"]["status"], 401);
+    assert!(e["meta"]["requestId"].as_str().is_some() && e["error"]["title"].is_string());
+    let a = serve.post(
+        "/v2/keys.verifyKey",
+        &t,
+        &json!({"key": valid, "permissions": "a.b"}),
+    );
+    assert_eq!(a.status, 400);
+    assert!(a.json()["error"]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("permissions"));
+}
+
+#[test]
+fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
+    let Some(python) = python_with("openmeter", REQUIRE) else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let cfg = env.config(&format!(
+        "{}\n[usage]\nvalue_property = \"$.tokens\"\n",
+        billctl::config::DEFAULT_CONFIG
+    ));
+    let customer = env.subscribed("om@example.com", "pro");
+    let k = key(&env, &customer);
+    let t = token(&env, "meter", "usage");
+    let serve = Serve::start_with(&env, &[], &[("BILLCTL_CONFIG", cfg.to_str().unwrap())]);
+    let at = common::now() - 120;
+    let time = billctl::time::rfc3339(at);
+    let ev = |id: &str, subject: &str, data: Value| json!({"specversion": "1.0", "id": id, "source": "api-gateway", "type": "request", "subject": subject, "time": time, "data": data});
+    let input = json!({
+        "url": serve.url,
+        "token": t,
+        "single": ev("om-1", &customer, json!({"tokens": 5})),
+        "batch": [ev("om-2", &key_id(&k), json!({"tokens": "7"})), ev("om-3", &customer, json!({"tokens": 3}))],
+        "invalid": [
+            ev("om-4", &customer, json!({"tokens": 1})),
+            {"specversion": "1.0", "id": "om-5", "source": "s", "type": "request", "data": {"tokens": 1}},
+        ],
+    });
+    let out = run_client(&python, "openmeter_ingest.py", &input);
+    assert_eq!(out["single"]["ok"], true, "{out}");
+    assert_eq!(out["batch"]["ok"], true, "{out}");
+    assert_eq!(
+        out["again"]["ok"], true,
+        "a repeated id is a duplicate, not an error"
+    );
+    assert_eq!(out["invalid"]["status"], 400, "{out}");
+    let problem: Value = serde_json::from_str(out["invalid"]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(problem["rejects"][0]["line"], 2);
+    assert!(problem["rejects"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("subject"));
+    // What was recorded: ids, subjects (customer or key), quantities and times.
+    let q = |id: &str, col: &str| {
+        env.count(
+            &format!("SELECT coalesce(max({col}), -1) FROM usage_events WHERE event_id = '{id}'"),
+            false,
+        )
+    };
+    assert_eq!(
+        (
+            q("om-1", "quantity"),
+            q("om-2", "quantity"),
+            q("om-3", "quantity")
+        ),
+        (5, 7, 3)
+    );
+    assert_eq!(q("om-1", "ts"), at);
+    assert_eq!(
+        q("om-4", "quantity"),
+        -1,
+        "nothing of an invalid batch is recorded"
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'om-%'",
+            false
+        ),
+        3
+    );
+    assert_eq!(
+        env.count(&format!("SELECT count(*) FROM usage_events WHERE event_id = 'om-2' AND key_id = '{}' AND customer_id = '{customer}'", key_id(&k)), false),
+        1
+    );
+    // Only CloudEvents types are taken.
+    let raw = String::from_utf8(common::http::raw(
+        "POST",
+        "/api/v1/events",
+        Some(&t),
+        Some(b"{}"),
+    ))
+    .unwrap()
+    .replace("application/json", "text/plain");
+    let a = common::http::exchange(&serve.url, raw.as_bytes()).unwrap();
+    assert_eq!(a.status, 415);
+    assert_eq!(a.header("content-type"), Some("application/problem+json"));
+}
