@@ -17,6 +17,7 @@ mod json_vocabulary;
 mod keys;
 mod limits;
 mod live;
+mod openapi;
 mod parsers;
 mod payments;
 mod peers;

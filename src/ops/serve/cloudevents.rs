@@ -55,7 +55,7 @@ pub fn record(
     let mut lines = Vec::with_capacity(items.len());
     let mut rejects = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match to_line(item, value_property) {
+        match to_line(item, value_property, now) {
             Ok(line) => lines.push(line),
             Err(reason) => rejects.push(LineError {
                 line: i + 1,
@@ -107,7 +107,7 @@ fn parse(body: &[u8], layout: Layout, max: usize) -> Result<Vec<Value>, Refused>
 }
 
 /// One CloudEvent as a line of `usage import`, or why it is not a valid one.
-fn to_line(item: &Value, value_property: Option<&[String]>) -> Result<Value, String> {
+fn to_line(item: &Value, value_property: Option<&[String]>, now: i64) -> Result<Value, String> {
     let Value::Object(ev) = item else {
         return Err("an event is a JSON object".into());
     };
@@ -151,9 +151,10 @@ fn to_line(item: &Value, value_property: Option<&[String]>) -> Result<Value, Str
         "key"
     };
     line.insert(who.into(), json!(subject));
-    if let Some(t) = attr("time")? {
-        line.insert("timestamp".into(), json!(t));
-    }
+    match attr("time")? {
+        Some(t) => line.insert("timestamp".into(), json!(t)),
+        None => line.insert("timestamp".into(), json!(now)),
+    };
     line.insert("quantity".into(), quantity);
     line.insert("meta".into(), json!({ "type": kind, "source": source }));
     Ok(Value::Object(line))
@@ -194,7 +195,7 @@ mod tests {
 
     #[test]
     fn an_event_becomes_an_import_line() {
-        let line = to_line(&ev(json!({})), None).unwrap();
+        let line = to_line(&ev(json!({})), None, 9).unwrap();
         assert_eq!(
             line,
             json!({"id": "e1", "customer": "cus_1", "timestamp": "2026-12-01T00:00:00Z", "quantity": 1, "meta": {"type": "request", "source": "api"}})
@@ -203,6 +204,7 @@ mod tests {
         let line = to_line(
             &ev(json!({"subject": "AbC", "data": {"usage": {"tokens": "12"}}})),
             Some(&path),
+            9,
         )
         .unwrap();
         assert_eq!(
@@ -212,8 +214,18 @@ mod tests {
     }
 
     #[test]
+    fn an_event_without_a_time_is_taken_at_receipt() {
+        let mut e = ev(json!({}));
+        e.as_object_mut().unwrap().remove("time");
+        assert_eq!(
+            to_line(&e, None, 1_800_000_000).unwrap()["timestamp"],
+            1_800_000_000
+        );
+    }
+
+    #[test]
     fn invalid_events_say_which_attribute() {
-        let err = |e: Value, p: Option<&[String]>| to_line(&e, p).unwrap_err();
+        let err = |e: Value, p: Option<&[String]>| to_line(&e, p, 9).unwrap_err();
         assert!(err(ev(json!({"specversion": "0.3"})), None).starts_with("specversion"));
         assert!(err(ev(json!({"subject": null})), None).starts_with("subject"));
         assert!(err(ev(json!({"id": ""})), None).starts_with("id"));

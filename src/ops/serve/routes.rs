@@ -24,6 +24,32 @@ pub const ROUTES: [&str; 16] = [
     "other",
 ];
 
+/// Every route, as its method and path template: the OpenAPI document must list exactly these
+/// (a test compares them).
+pub const TABLE: [(&str, &str); 21] = [
+    ("POST", "/v1/keys/verify"),
+    ("POST", "/v1/usage/events"),
+    ("GET", "/v1/customers/{id}/usage"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
+    ("POST", "/v2/keys.verifyKey"),
+    ("POST", "/api/v1/events"),
+    ("GET", "/v1/customers/{id}"),
+    ("GET", "/v1/customers/{id}/keys"),
+    ("POST", "/v1/customers/{id}/keys"),
+    ("POST", "/v1/customers/{id}/keys/{key}/rotate"),
+    ("POST", "/v1/customers/{id}/keys/{key}/revoke"),
+    ("POST", "/v1/keys/{key}/rotate"),
+    ("POST", "/v1/keys/{key}/revoke"),
+    ("POST", "/v1/customers/{id}/portal"),
+    ("POST", "/v1/customers/{id}/checkout"),
+    ("POST", "/v1/customers/{id}/subscription"),
+    ("POST", "/v1/customers/{id}/subscription/cancel"),
+    ("POST", "/v1/customers/{id}/subscription/resume"),
+];
+
 /// What is done to a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyAction {
@@ -257,5 +283,14 @@ mod tests {
         for r in [get("/healthz"), get("/v1/customers/c"), get("/nope")] {
             assert!(r.label() < ROUTES.len());
         }
+        // Every route in the table is served, by its method, and each has its own label.
+        let mut labels = std::collections::BTreeSet::new();
+        for (m, t) in TABLE {
+            let path = t.replace("{id}", "cus_1").replace("{key}", "abc");
+            let r = Route::of(&m.parse().unwrap(), &path);
+            assert!(!matches!(r, Route::NotFound | Route::Method(_)), "{m} {t}");
+            labels.insert(r.label());
+        }
+        assert!(labels.len() >= ROUTES.len() - 1, "{labels:?}");
     }
 }

@@ -1,0 +1,427 @@
+//! `serve`'s OpenAPI 3.1 document (`src/ops/serve/openapi.json`, served at `GET /openapi.json`)
+//! against what serve does: its paths and methods are exactly the route table, and every
+//! route's real answers (success and refusals) are checked against it by maintained validators
+//! (openapi-spec-validator for the document, openapi-core for each request and answer; the
+//! schemas allow no field they do not name). `.ci/run` installs both and sets
+//! `BILLCTL_REQUIRE_PEER_SDKS`.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it puts a customer only the mirror knows into the store.
+
+use crate::common::{self, http, Env};
+use crate::serve::{key, paid, python_with, token, Serve};
+use serde_json::{json, Value};
+use std::io::Write;
+
+const DOCUMENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ops/serve/openapi.json");
+
+#[test]
+fn the_document_lists_exactly_the_routes_serve_has() {
+    let doc: Value = serde_json::from_str(&common::read(std::path::Path::new(DOCUMENT))).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(|m| (m.to_uppercase(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut served: Vec<(String, String)> = billctl::ops::serve::routes::TABLE
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    documented.sort();
+    served.sort();
+    assert_eq!(documented, served);
+}
+
+/// Exchanges with a serve, recorded for the validator.
+struct Recorder<'a> {
+    serve: &'a Serve,
+    log: Vec<Value>,
+}
+
+impl Recorder<'_> {
+    /// Sends a request (`content_type` replaces JSON's) and records it with its answer;
+    /// `valid_request`: whether the request itself keeps to the document.
+    fn call(
+        &mut self,
+        (method, path): (&str, &str),
+        token: Option<&str>,
+        body: Option<(&str, &str)>,
+        valid_request: bool,
+    ) -> http::Answer {
+        let (ct, text) = body.unwrap_or(("application/json", ""));
+        let raw = http::raw(
+            method,
+            path,
+            token,
+            (!text.is_empty()).then_some(text.as_bytes()),
+        );
+        let raw = String::from_utf8(raw).unwrap().replacen(
+            "Content-Type: application/json",
+            &format!("Content-Type: {ct}"),
+            1,
+        );
+        let a = http::exchange(&self.serve.url, raw.as_bytes()).unwrap();
+        let (p, q) = path.split_once('?').unwrap_or((path, ""));
+        let headers: serde_json::Map<String, Value> = a
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), json!(v)))
+            .collect();
+        self.log.push(json!({
+            "method": method, "path": p, "query": q, "token": token,
+            "content_type": body.map(|b| b.0), "body": text,
+            "check_request": valid_request,
+            "status": a.status,
+            "response_content_type": a.header("content-type").unwrap_or(""),
+            "response_headers": headers,
+            "response_body": a.body,
+        }));
+        a
+    }
+}
+
+#[test]
+fn every_routes_answers_keep_to_the_document() {
+    let Some(python) = python_with(
+        "openapi_core, openapi_spec_validator",
+        "BILLCTL_REQUIRE_PEER_SDKS",
+    ) else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let (cust, k) = paid(&env, "doc@example.com", "pro");
+    let other = key(&env, &env.subscribed("other@example.com", "pro"));
+    let other_id = billctl::keys::parse(&other).unwrap().id.to_string();
+    let fresh = env
+        .run(&["customers", "create", "--email", "fresh@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let ghost = billctl::billing::Customer {
+        id: "cus_GhostOnlyInMirror".into(),
+        email: None,
+        name: None,
+        created: 1,
+    };
+    env.store().record(&ghost, &[], common::now()).unwrap();
+    let all = token(&env, "web-app", "verify,usage,read,self-service");
+    let narrow = token(&env, "narrow", "verify");
+    let serve = Serve::start(&env, &[]);
+    // The served document is the checked-in one.
+    assert_eq!(
+        serve.get("/openapi.json", &all).body,
+        common::read(std::path::Path::new(DOCUMENT))
+    );
+    let mut r = Recorder {
+        serve: &serve,
+        log: Vec::new(),
+    };
+    let t = Some(all.as_str());
+    let js = |v: Value| v.to_string();
+    let now = common::now();
+    let post = |p: &str| ("POST", p.to_string());
+    let get = |p: &str| ("GET", p.to_string());
+    let calls: Vec<((&str, String), Option<&str>, Option<(&str, String)>, bool)> = vec![
+        (
+            post("/v1/keys/verify"),
+            t,
+            Some(("application/json", js(json!({"key": k})))),
+            true,
+        ),
+        (
+            post("/v1/keys/verify"),
+            t,
+            Some(("application/json", js(json!({"key": k, "record": 1})))),
+            true,
+        ),
+        (
+            post("/v1/keys/verify"),
+            t,
+            Some(("application/json", js(json!({"key": "bk_test_nope"})))),
+            true,
+        ),
+        (
+            post("/v1/keys/verify"),
+            t,
+            Some(("application/json", js(json!({"kee": k})))),
+            false,
+        ),
+        (
+            post("/v1/keys/verify"),
+            None,
+            Some(("application/json", js(json!({"key": k})))),
+            false,
+        ),
+        (get("/metrics"), Some(narrow.as_str()), None, true),
+        (get("/metrics"), t, None, true),
+        (get("/healthz"), t, None, true),
+        (get("/readyz"), t, None, true),
+        (get("/openapi.json"), t, None, true),
+        (
+            post("/v1/usage/events"),
+            t,
+            Some((
+                "application/json",
+                js(json!([{"id": "doc-1", "customer": cust, "timestamp": now - 60}])),
+            )),
+            true,
+        ),
+        (
+            post("/v1/usage/events?skip_invalid=true"),
+            t,
+            Some((
+                "application/x-ndjson",
+                format!(
+                    "{{\"id\":\"doc-2\",\"key\":\"{}\",\"timestamp\":{}}}\n{{\"id\":\"doc-3\"}}\n",
+                    billctl::keys::parse(&k).unwrap().id,
+                    now - 60
+                ),
+            )),
+            true,
+        ),
+        (
+            post("/v1/usage/events"),
+            t,
+            Some((
+                "application/json",
+                js(json!([{"id": "doc-4", "customer": cust, "timestamp": "soon"}])),
+            )),
+            true,
+        ),
+        (get(&format!("/v1/customers/{cust}/usage")), t, None, true),
+        (get("/v1/customers/cus_nobody/usage"), t, None, true),
+        (
+            post("/v2/keys.verifyKey"),
+            t,
+            Some((
+                "application/json",
+                js(json!({"key": k, "credits": {"cost": 0}})),
+            )),
+            true,
+        ),
+        (
+            post("/v2/keys.verifyKey"),
+            t,
+            Some(("application/json", js(json!({"key": k})))),
+            true,
+        ),
+        (
+            post("/v2/keys.verifyKey"),
+            t,
+            Some(("application/json", js(json!({"key": "bk_test_nope"})))),
+            true,
+        ),
+        (
+            post("/v2/keys.verifyKey"),
+            t,
+            Some((
+                "application/json",
+                js(json!({"key": k, "permissions": "x"})),
+            )),
+            true,
+        ),
+        (
+            post("/v2/keys.verifyKey"),
+            Some("bks_bad"),
+            Some(("application/json", js(json!({"key": k})))),
+            false,
+        ),
+        (
+            post("/api/v1/events"),
+            t,
+            Some((
+                "application/cloudevents+json",
+                js(
+                    json!({"specversion": "1.0", "id": "doc-5", "source": "s", "type": "t", "subject": cust}),
+                ),
+            )),
+            true,
+        ),
+        (
+            post("/api/v1/events"),
+            t,
+            Some((
+                "application/cloudevents-batch+json",
+                js(
+                    json!([{"specversion": "1.0", "id": "doc-6", "source": "s", "type": "t", "subject": cust}]),
+                ),
+            )),
+            true,
+        ),
+        (
+            post("/api/v1/events"),
+            t,
+            Some((
+                "application/cloudevents-batch+json",
+                js(json!([{"specversion": "1.0", "id": "doc-7", "source": "s", "type": "t"}])),
+            )),
+            false,
+        ),
+        (
+            post("/api/v1/events"),
+            t,
+            Some(("text/plain", "x".to_string())),
+            false,
+        ),
+        (get(&format!("/v1/customers/{cust}")), t, None, true),
+        (get("/v1/customers/cus_nobody"), t, None, true),
+        (get(&format!("/v1/customers/{cust}/keys")), t, None, true),
+        (
+            post(&format!("/v1/customers/{cust}/keys")),
+            t,
+            Some((
+                "application/json",
+                js(json!({"name": "doc", "expires_in": 3600})),
+            )),
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/keys")),
+            t,
+            Some(("application/json", js(json!({"nom": "doc"})))),
+            false,
+        ),
+        (
+            post(&format!("/v1/keys/{other_id}/revoke")),
+            t,
+            Some(("application/json", js(json!({"customer_id": cust})))),
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/portal")),
+            t,
+            Some((
+                "application/json",
+                js(json!({"return_url": "https://example.com/a"})),
+            )),
+            true,
+        ),
+        (
+            post("/v1/customers/cus_GhostOnlyInMirror/portal"),
+            t,
+            None,
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/checkout")),
+            t,
+            Some((
+                "application/json",
+                js(
+                    json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"}),
+                ),
+            )),
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{fresh}/checkout")),
+            t,
+            Some((
+                "application/json",
+                js(
+                    json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"}),
+                ),
+            )),
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/subscription")),
+            t,
+            Some(("application/json", js(json!({"tier": "team"})))),
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/subscription/cancel")),
+            t,
+            None,
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/subscription/resume")),
+            t,
+            None,
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{fresh}/subscription")),
+            t,
+            Some(("application/json", js(json!({"tier": "team"})))),
+            true,
+        ),
+    ];
+    for ((m, p), tok, body, valid) in &calls {
+        let b = body.as_ref().map(|(c, s)| (*c, s.as_str()));
+        r.call((m, p), *tok, b, *valid);
+    }
+    // Keys: the new one, rotated twice (the second is a 409), revoked through both forms.
+    let made = r.log.iter().find(|x| x["status"] == 201).unwrap()["response_body"].clone();
+    let made: Value = serde_json::from_str(made.as_str().unwrap()).unwrap();
+    let id = made["id"].as_str().unwrap().to_string();
+    r.call(
+        ("POST", &format!("/v1/customers/{cust}/keys/{id}/rotate")),
+        t,
+        Some(("application/json", "{\"grace\": \"1h\"}")),
+        true,
+    );
+    r.call(
+        ("POST", &format!("/v1/customers/{cust}/keys/{id}/rotate")),
+        t,
+        None,
+        true,
+    );
+    r.call(
+        ("POST", &format!("/v1/customers/{cust}/keys/{id}/revoke")),
+        t,
+        Some(("application/json", "{\"reason\": \"doc\"}")),
+        true,
+    );
+    r.call(
+        ("POST", &format!("/v1/keys/{id}/rotate")),
+        t,
+        Some(("application/json", &js(json!({"customer_id": cust})))),
+        true,
+    );
+    // Every status the routes answered is one the test meant to see.
+    let statuses: std::collections::BTreeSet<u64> = r
+        .log
+        .iter()
+        .map(|x| x["status"].as_u64().unwrap())
+        .collect();
+    for want in [200, 201, 204, 400, 401, 403, 404, 409, 415] {
+        assert!(statuses.contains(&want), "no {want} among {statuses:?}");
+    }
+    let mut child = std::process::Command::new(&python)
+        .args([
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/examples/openapi/check.py"
+            ),
+            DOCUMENT,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(Value::Array(r.log).to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the answers differ from the document:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
