@@ -1878,7 +1878,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;serve;tokens;issue'= {
             cand --name 'A name to tell tokens apart ("api-gateway", "web-app"); one token in use per name'
-            cand --scope 'What the token may do: verify (POST /v1/keys/verify), usage (POST /v1/usage/events), read (GET /v1/customers/{id}/usage, /metrics); repeat it or separate with commas'
+            cand --scope 'What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, /metrics), self-service (a customer''s account, keys, portal, checkout and plan); repeat it or separate with commas'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'

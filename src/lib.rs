@@ -80,6 +80,11 @@
 //! | `ops/serve/tokens.rs` | service tokens: issue, list, revoke, and the cache callers are checked against |
 //! | `ops/serve/events.rs` | `POST /v1/usage/events`: a JSON array or NDJSON through `usage import`'s workflow |
 //! | `ops/serve/metrics.rs` | `serve`'s counters and histograms, in Prometheus's text format |
+//! | `ops/serve/routes.rs` | `serve`'s routes: method and path, scope, metrics label, error vocabulary, the route table |
+//! | `ops/serve/selfserve.rs` | the customer's side: account view, keys, portal, checkout, plan change, cancel, resume |
+//! | `ops/serve/unkey.rs` | `POST /v2/keys.verifyKey`: Unkey's request and envelope, the code map |
+//! | `ops/serve/cloudevents.rs` | `POST /api/v1/events`: OpenMeter's CloudEvents ingestion into `usage import` lines |
+//! | `ops/serve/openapi.rs` | the OpenAPI 3.1 document of every route (`openapi.json` beside it) |
 //! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
 //! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
 //! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |

@@ -39,6 +39,15 @@ fn the_document_lists_exactly_the_routes_serve_has() {
     assert_eq!(documented, served);
 }
 
+/// One call: (method, path), token, (content type, body), whether the request keeps to the
+/// document.
+type Call<'a> = (
+    (&'a str, String),
+    Option<&'a str>,
+    Option<(&'a str, String)>,
+    bool,
+);
+
 /// Exchanges with a serve, recorded for the validator.
 struct Recorder<'a> {
     serve: &'a Serve,
@@ -129,7 +138,7 @@ fn every_routes_answers_keep_to_the_document() {
     let now = common::now();
     let post = |p: &str| ("POST", p.to_string());
     let get = |p: &str| ("GET", p.to_string());
-    let calls: Vec<((&str, String), Option<&str>, Option<(&str, String)>, bool)> = vec![
+    let calls: Vec<Call> = vec![
         (
             post("/v1/keys/verify"),
             t,

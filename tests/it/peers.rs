@@ -3,7 +3,7 @@
 //! `openmeter` on `POST /api/v1/events` (CloudEvents). `.ci/run` installs both from PyPI and
 //! sets `BILLCTL_REQUIRE_PEER_SDKS`, so their absence fails there.
 //!
-//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): runs.
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as its customers pay with the simulator's test cards.
 
 use crate::common::{self, Env};
 use crate::serve::{key, paid, python_with, token, Serve};

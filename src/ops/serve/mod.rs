@@ -256,6 +256,50 @@ fn fail_as(dialect: Dialect, status: StatusCode, code: &str, message: &str) -> R
     }
 }
 
+/// 405 with `Allow`.
+fn method_not_allowed(m: &str) -> Response {
+    let mut r = fail(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        &format!("this route takes {m}"),
+    );
+    if let Ok(v) = hyper::header::HeaderValue::from_str(m) {
+        r.headers_mut().insert(hyper::header::ALLOW, v);
+    }
+    r
+}
+
+/// A refused CloudEvents batch as problem details (nothing was recorded).
+fn cloud_events_refused(refused: events::Refused) -> Response {
+    let d = Dialect::Problem;
+    match refused {
+        events::Refused::Malformed(m) => fail_as(d, StatusCode::BAD_REQUEST, "BAD_JSON", &m),
+        events::Refused::TooMany { count, max } => fail_as(
+            d,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_MANY_EVENTS",
+            &format!("{count} events in one request; at most {max} (--max-events)"),
+        ),
+        events::Refused::Invalid {
+            read,
+            rejected,
+            rejects,
+        } => server::body(
+            StatusCode::BAD_REQUEST,
+            "application/problem+json",
+            serde_json::json!({
+                "type": "urn:billctl:error:INVALID_EVENTS",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": format!("{rejected} of {read} events are invalid; nothing was recorded"),
+                "code": "INVALID_EVENTS",
+                "rejects": rejects,
+            })
+            .to_string(),
+        ),
+    }
+}
+
 /// A request id for answers that carry one (Unkey's `meta.requestId`).
 fn request_id() -> String {
     format!("req_{:016x}", rand::random::<u64>())
@@ -425,17 +469,7 @@ impl Service {
                 self.metrics.render(),
             ),
             Route::NotFound => fail(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route"),
-            Route::Method(m) => {
-                let mut r = fail(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "METHOD_NOT_ALLOWED",
-                    &format!("this route takes {m}"),
-                );
-                if let Ok(v) = hyper::header::HeaderValue::from_str(m) {
-                    r.headers_mut().insert(hyper::header::ALLOW, v);
-                }
-                r
-            }
+            Route::Method(m) => method_not_allowed(m),
         }
     }
 }
@@ -542,34 +576,13 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
-                server::body(StatusCode::NO_CONTENT, "application/json", bytes::Bytes::new())
+                server::body(
+                    StatusCode::NO_CONTENT,
+                    "application/json",
+                    bytes::Bytes::new(),
+                )
             }
-            Ok(Err(events::Refused::Malformed(m))) => {
-                fail_as(d, StatusCode::BAD_REQUEST, "BAD_JSON", &m)
-            }
-            Ok(Err(events::Refused::TooMany { count, max })) => fail_as(
-                d,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "TOO_MANY_EVENTS",
-                &format!("{count} events in one request; at most {max} (--max-events)"),
-            ),
-            Ok(Err(events::Refused::Invalid {
-                read,
-                rejected,
-                rejects,
-            })) => server::body(
-                StatusCode::BAD_REQUEST,
-                "application/problem+json",
-                serde_json::json!({
-                    "type": "urn:billctl:error:INVALID_EVENTS",
-                    "title": "Bad Request",
-                    "status": 400,
-                    "detail": format!("{rejected} of {read} events are invalid; nothing was recorded"),
-                    "code": "INVALID_EVENTS",
-                    "rejects": rejects,
-                })
-                .to_string(),
-            ),
+            Ok(Err(refused)) => cloud_events_refused(refused),
             Err(e) => {
                 self.metrics.store_error();
                 let mut r = fail_as(

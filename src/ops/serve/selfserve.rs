@@ -325,6 +325,160 @@ fn live_of(subs: &[Subscription]) -> Option<&Subscription> {
         .max_by_key(|s| s.created)
 }
 
+/// A key change's customer (from the path, else the body), grace (rotation; 24h by default,
+/// as `keys rotate`) and reason (revocation), or the 400.
+fn key_change_request(
+    path_customer: Option<String>,
+    action: KeyAction,
+    body: &[u8],
+) -> Result<(String, i64, Option<String>), Response> {
+    let req: KeyChange = optional_body(body)?;
+    let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
+    let customer = match (path_customer, req.customer_id) {
+        (Some(p), Some(b)) if p != b => {
+            return Err(bad("customer_id: differs from the customer in the path"))
+        }
+        (Some(p), _) => p,
+        (None, Some(b)) => b,
+        (None, None) => return Err(bad("customer_id: required on /v1/keys/{key}/...: the customer the key must belong to (or use /v1/customers/{id}/keys/{key}/...)")),
+    };
+    customer_shape(&customer)?;
+    let grace = match (&req.grace, action) {
+        (Some(g), KeyAction::Rotate) => g.secs("grace", 0)?,
+        (None, _) => 86_400,
+        (Some(_), KeyAction::Revoke) => return Err(bad("grace: only a rotation takes a grace")),
+    };
+    let reason = req.reason.map(|r| r.chars().take(500).collect::<String>());
+    Ok((customer, grace, reason))
+}
+
+/// Rotates or revokes `key` if it is `customer`'s (else 404, as for an unknown key): the
+/// answer (`Err`: a refusal, nothing changed).
+fn change_key(
+    s: &mut crate::store::Store,
+    (customer, key, action): (&str, &str, KeyAction),
+    grace: i64,
+    reason: Option<&str>,
+    actor: &str,
+) -> anyhow::Result<Result<Response, Response>> {
+    let now = crate::clock::now();
+    let rec = match s.key(key)? {
+        Some(r) if r.customer_id == customer => r,
+        _ => return Ok(Err(key_not_found(key))),
+    };
+    match action {
+        KeyAction::Rotate if rec.status(now) != "active" || rec.replaced_by.is_some() => {
+            let why = match &rec.replaced_by {
+                Some(next) => format!(
+                    "key {} was already rotated to {next}: rotate {next} instead",
+                    rec.id
+                ),
+                None => format!(
+                    "key {} is {}: only an active key can be rotated; create a new one",
+                    rec.id,
+                    rec.status(now)
+                ),
+            };
+            Ok(Err(fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)))
+        }
+        KeyAction::Rotate => {
+            let issued = ops::keys::rotate(s, &rec, grace, actor, now)?;
+            Ok(Ok(ok(StatusCode::CREATED, &issued)))
+        }
+        KeyAction::Revoke => {
+            let (ids, already) = if rec.revoked_at.is_some() {
+                (vec![], vec![rec.id.clone()])
+            } else {
+                (vec![rec.id.clone()], vec![])
+            };
+            let r = ops::keys::revoke(s, ids, already, (reason, actor), now)?;
+            Ok(Ok(ok(StatusCode::OK, &r)))
+        }
+    }
+}
+
+/// The tier a body names, or the 400.
+fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog::Tier, Response> {
+    ops::tier(config, id).cloned().map_err(|e| {
+        fail(
+            StatusCode::BAD_REQUEST,
+            "UNKNOWN_TIER",
+            &format!("tier: {e}"),
+        )
+    })
+}
+
+/// The Checkout URLs: the body's, else the config's `[checkout]`; http(s) only.
+fn checkout_urls(
+    config: &crate::config::Config,
+    success: Option<String>,
+    cancel: Option<String>,
+) -> Result<crate::config::Checkout, Response> {
+    let configured = config.checkout.clone();
+    let pick = |given: Option<String>, field: &str, dflt: Option<String>| {
+        let url = given.or(dflt).ok_or_else(|| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "BAD_JSON",
+                &format!("{field}: required (no [checkout] {field} in the config)"),
+            )
+        })?;
+        http_url(field, &url)?;
+        Ok::<String, Response>(url)
+    };
+    Ok(crate::config::Checkout {
+        success_url: pick(
+            success,
+            "success_url",
+            configured.as_ref().map(|c| c.success_url.clone()),
+        )?,
+        cancel_url: pick(cancel, "cancel_url", configured.map(|c| c.cancel_url))?,
+    })
+}
+
+/// A plan action's tier (a change needs one, the others take none) and proration (default
+/// `create_prorations`, as `subscriptions change`), or the 400.
+fn plan_request(
+    config: &crate::config::Config,
+    action: PlanAction,
+    req: PlanBody,
+) -> Result<(Option<crate::catalog::Tier>, String), Response> {
+    let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
+    let tier = match (action, &req.tier) {
+        (PlanAction::Change, Some(t)) => Some(tier_named(config, t)?),
+        (PlanAction::Change, None) => return Err(bad("tier: required")),
+        (_, Some(_)) => return Err(bad("tier: only a plan change takes a tier")),
+        (_, None) => None,
+    };
+    let proration = match req.proration.as_deref() {
+        None => "create_prorations",
+        Some(p @ ("create_prorations" | "none" | "always_invoice")) => p,
+        Some(_) => {
+            return Err(bad(
+                "proration: one of create_prorations (the default), none, always_invoice",
+            ))
+        }
+    };
+    Ok((tier, proration.to_string()))
+}
+
+impl Service {
+    /// The customer's live subscription at Stripe, or the 409 that points at Checkout.
+    async fn live_subscription(&self, stripe: &Stripe, id: &str) -> Result<Subscription, Response> {
+        let subs = stripe
+            .subscriptions(Some(id), |_| {})
+            .await
+            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
+        live_of(&subs).cloned().ok_or_else(|| {
+            fail(
+                StatusCode::CONFLICT,
+                "NO_SUBSCRIPTION",
+                &format!("the customer has no live subscription: sign them up with POST /v1/customers/{id}/checkout"),
+            )
+        })
+    }
+}
+
 impl Service {
     /// The Stripe client, or the 503 that says why serve has none.
     fn stripe(&self) -> Result<&Stripe, Response> {
@@ -510,86 +664,20 @@ impl Service {
         body: &[u8],
         actor: String,
     ) -> Response {
-        let req: KeyChange = match optional_body(body) {
+        let (customer, grace, reason) = match key_change_request(customer, action, body) {
             Ok(r) => r,
             Err(r) => return r,
         };
-        let customer = match (customer, &req.customer_id) {
-            (Some(p), Some(b)) if &p != b => {
-                return fail(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_JSON",
-                    "customer_id: differs from the customer in the path",
-                )
-            }
-            (Some(p), _) => p,
-            (None, Some(b)) => b.clone(),
-            (None, None) => {
-                return fail(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_JSON",
-                    "customer_id: required on /v1/keys/{key}/...: the customer the key must belong to (or use /v1/customers/{id}/keys/{key}/...)",
-                )
-            }
-        };
-        if let Err(r) = customer_shape(&customer) {
-            return r;
-        }
-        let grace = match (&req.grace, action) {
-            (Some(g), KeyAction::Rotate) => match g.secs("grace", 0) {
-                Ok(s) => s,
-                Err(r) => return r,
-            },
-            (None, _) => 86_400,
-            (Some(_), KeyAction::Revoke) => {
-                return fail(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_JSON",
-                    "grace: only a rotation takes a grace",
-                )
-            }
-        };
-        let reason = req.reason.map(|r| r.chars().take(500).collect::<String>());
         let id = key.clone();
         let done = self
             .with_store(true, move |s| {
-                let now = crate::clock::now();
-                let rec = match s.key(&key)? {
-                    Some(r) if r.customer_id == customer => r,
-                    _ => return Ok(Err(key_not_found(&key))),
-                };
-                Ok(Ok(match action {
-                    KeyAction::Rotate
-                        if rec.status(now) != "active" || rec.replaced_by.is_some() =>
-                    {
-                        let why = match &rec.replaced_by {
-                            Some(next) => format!(
-                                "key {} was already rotated to {next}: rotate {next} instead",
-                                rec.id
-                            ),
-                            None => format!(
-                                "key {} is {}: only an active key can be rotated; create a new one",
-                                rec.id,
-                                rec.status(now)
-                            ),
-                        };
-                        fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)
-                    }
-                    KeyAction::Rotate => ok(
-                        StatusCode::CREATED,
-                        &ops::keys::rotate(s, &rec, grace, &actor, now)?,
-                    ),
-                    KeyAction::Revoke => {
-                        let (ids, already) = if rec.revoked_at.is_some() {
-                            (vec![], vec![rec.id.clone()])
-                        } else {
-                            (vec![rec.id.clone()], vec![])
-                        };
-                        let r =
-                            ops::keys::revoke(s, ids, already, (reason.as_deref(), &actor), now)?;
-                        ok(StatusCode::OK, &r)
-                    }
-                }))
+                change_key(
+                    s,
+                    (&customer, &key, action),
+                    grace,
+                    reason.as_deref(),
+                    &actor,
+                )
             })
             .await;
         if matches!(done, Ok(Ok(_))) {
@@ -642,39 +730,8 @@ impl Service {
         actor: String,
     ) -> Result<Response, Response> {
         let req: CheckoutBody = parse_body(body)?;
-        let tier = ops::tier(&self.config, &req.tier)
-            .map_err(|e| {
-                fail(
-                    StatusCode::BAD_REQUEST,
-                    "UNKNOWN_TIER",
-                    &format!("tier: {e}"),
-                )
-            })?
-            .clone();
-        let configured = self.config.checkout.clone();
-        let pick = |given: Option<String>, field: &str, dflt: Option<String>| {
-            let url = given.or(dflt).ok_or_else(|| {
-                fail(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_JSON",
-                    &format!("{field}: required (no [checkout] {field} in the config)"),
-                )
-            })?;
-            http_url(field, &url)?;
-            Ok::<String, Response>(url)
-        };
-        let urls = crate::config::Checkout {
-            success_url: pick(
-                req.success_url,
-                "success_url",
-                configured.as_ref().map(|c| c.success_url.clone()),
-            )?,
-            cancel_url: pick(
-                req.cancel_url,
-                "cancel_url",
-                configured.map(|c| c.cancel_url),
-            )?,
-        };
+        let tier = tier_named(&self.config, &req.tier)?;
+        let urls = checkout_urls(&self.config, req.success_url, req.cancel_url)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
         let subs = stripe
@@ -725,46 +782,10 @@ impl Service {
         actor: String,
     ) -> Result<Response, Response> {
         let req: PlanBody = optional_body(body)?;
-        let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
-        let tier = match (action, &req.tier) {
-            (PlanAction::Change, Some(t)) => Some(
-                ops::tier(&self.config, t)
-                    .map_err(|e| {
-                        fail(
-                            StatusCode::BAD_REQUEST,
-                            "UNKNOWN_TIER",
-                            &format!("tier: {e}"),
-                        )
-                    })?
-                    .clone(),
-            ),
-            (PlanAction::Change, None) => return Err(bad("tier: required")),
-            (_, Some(_)) => return Err(bad("tier: only a plan change takes a tier")),
-            (_, None) => None,
-        };
-        let proration = match req.proration.as_deref() {
-            None => "create_prorations",
-            Some(p @ ("create_prorations" | "none" | "always_invoice")) => p,
-            Some(_) => {
-                return Err(bad(
-                    "proration: one of create_prorations (the default), none, always_invoice",
-                ))
-            }
-        }
-        .to_string();
+        let (tier, proration) = plan_request(&self.config, action, req)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let subs = stripe
-            .subscriptions(Some(&id), |_| {})
-            .await
-            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
-        let Some(live) = live_of(&subs) else {
-            return Err(fail(
-                StatusCode::CONFLICT,
-                "NO_SUBSCRIPTION",
-                &format!("the customer has no live subscription: sign them up with POST /v1/customers/{id}/checkout"),
-            ));
-        };
+        let live = self.live_subscription(stripe, &id).await?;
         let (sub, customer) = subscriptions::fetch(stripe, &live.id)
             .await
             .map_err(|e| stripe_failure(&e))?;
@@ -787,6 +808,37 @@ impl Service {
         ))
     }
 
+    /// A plan change at Stripe, with `subscriptions change`'s rules (see [`Service::plan_step`]).
+    async fn plan_change(
+        &self,
+        stripe: &Stripe,
+        sub: &Subscription,
+        tier: &crate::catalog::Tier,
+        proration: &str,
+    ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
+        let failed = |e: anyhow::Error| stripe_failure(&e);
+        let config = self.config.clone();
+        let tiers = self
+            .with_store(false, move |s| ops::tier_map(s, &config))
+            .await?;
+        let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers)
+            .await
+            .map_err(failed)?
+        else {
+            let m = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
+            return Ok((sub.clone(), m, None));
+        };
+        let done = subscriptions::change(stripe, sub, &change, &tier.id, proration)
+            .await
+            .map_err(failed)?;
+        let m = format!(
+            "Moved {} from {} to {} (proration: {proration}).",
+            sub.id, change.from, tier.id
+        );
+        let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration});
+        Ok((done, m, Some(("subscription.change", detail))))
+    }
+
     /// The Stripe side of a plan action: the subscription after it, a message, and what to
     /// audit (`None`: nothing was done).
     async fn plan_step(
@@ -800,27 +852,7 @@ impl Service {
         let failed = |e: anyhow::Error| stripe_failure(&e);
         match (action, tier) {
             (PlanAction::Change, Some(tier)) => {
-                let tiers = {
-                    let config = self.config.clone();
-                    self.with_store(false, move |s| ops::tier_map(s, &config))
-                        .await?
-                };
-                let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers)
-                    .await
-                    .map_err(failed)?
-                else {
-                    let m = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
-                    return Ok((sub.clone(), m, None));
-                };
-                let done = subscriptions::change(stripe, sub, &change, &tier.id, proration)
-                    .await
-                    .map_err(failed)?;
-                let m = format!(
-                    "Moved {} from {} to {} (proration: {proration}).",
-                    sub.id, change.from, tier.id
-                );
-                let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration});
-                Ok((done, m, Some(("subscription.change", detail))))
+                self.plan_change(stripe, sub, tier, proration).await
             }
             (PlanAction::Cancel, _) => {
                 if sub.cancel_at_period_end {
