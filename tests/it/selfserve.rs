@@ -52,6 +52,15 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
         (v["card"]["brand"].as_str(), v["card"]["last4"].as_str()),
         (Some("visa"), Some("4242"))
     );
+    // The usage panel reads the customer's usage with the same token.
+    let u = serve.get(&format!("{path}/usage"), &web);
+    assert_eq!(
+        (u.status, u.json()["tier"].clone()),
+        (200, json!("pro")),
+        "{}",
+        u.body
+    );
+    assert_eq!(serve.get(&format!("{path}/usage"), &api).status, 403);
     let a = serve.get("/v1/customers/cus_nobody", &web);
     assert_eq!((a.status, code(&a)), (404, "CUSTOMER_NOT_FOUND".into()));
     let a = serve.get("/v1/customers/cus%20x", &web);

@@ -386,7 +386,7 @@ impl Service {
             }
         }
         let presented = bearer(&req.headers);
-        let checked = lock(&self.tokens).check(presented, route.scope());
+        let checked = lock(&self.tokens).check(presented, route.scopes());
         checked.map_err(|r| {
             self.metrics.refused(r);
             let id = presented

@@ -195,24 +195,26 @@ impl Route {
         }
     }
 
-    /// The scope a caller needs (`None`: any valid token).
-    pub fn scope(&self) -> Option<Scope> {
+    /// The scopes that open the route, any one of them (none: any valid token). A customer's
+    /// usage is the `read` scope's, and the customer page's (`self-service`).
+    pub fn scopes(&self) -> &'static [Scope] {
         match self {
-            Route::Verify | Route::UnkeyVerify => Some(Scope::Verify),
-            Route::Events | Route::CloudEvents => Some(Scope::Usage),
-            Route::CustomerUsage(_) | Route::Metrics => Some(Scope::Read),
+            Route::Verify | Route::UnkeyVerify => &[Scope::Verify],
+            Route::Events | Route::CloudEvents => &[Scope::Usage],
+            Route::Metrics => &[Scope::Read],
+            Route::CustomerUsage(_) => &[Scope::Read, Scope::SelfService],
             Route::Customer(_)
             | Route::Keys(_)
             | Route::KeyCreate(_)
             | Route::Key { .. }
             | Route::Portal(_)
             | Route::Checkout(_)
-            | Route::Plan(..) => Some(Scope::SelfService),
+            | Route::Plan(..) => &[Scope::SelfService],
             Route::Healthz
             | Route::Readyz
             | Route::OpenApi
             | Route::NotFound
-            | Route::Method(_) => None,
+            | Route::Method(_) => &[],
         }
     }
 

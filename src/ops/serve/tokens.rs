@@ -225,7 +225,7 @@ impl Tokens {
     /// Checks a caller's token for `scope`: its id, then its hash in constant time, then
     /// revocation and scope.
     /// The token's name (the actor of what its caller does) when it passes.
-    pub fn check(&self, presented: Option<&str>, scope: Option<Scope>) -> Result<String, Refusal> {
+    pub fn check(&self, presented: Option<&str>, needed: &[Scope]) -> Result<String, Refusal> {
         let token = presented.ok_or(Refusal::Missing)?;
         let id = keys::parse_token(token).ok_or(Refusal::Malformed)?;
         let hash = keys::hash(token);
@@ -237,9 +237,10 @@ impl Tokens {
         if t.revoked_at.is_some() {
             return Err(Refusal::Revoked);
         }
-        match scope {
-            Some(s) if !scopes.contains(&s) => Err(Refusal::Scope),
-            _ => Ok(t.name.clone()),
+        if needed.is_empty() || needed.iter().any(|s| scopes.contains(s)) {
+            Ok(t.name.clone())
+        } else {
+            Err(Refusal::Scope)
         }
     }
 }
