@@ -1252,12 +1252,16 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__completions)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version bash elvish fish powershell zsh"
+            opts="-q -v -y -h -V --man --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --man)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

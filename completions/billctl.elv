@@ -1964,6 +1964,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;serve;help;help'= {
         }
         &'billctl;completions'= {
+            cand --man 'Write a man page for every command and subcommand into DIR instead (billctl.1, billctl-keys.1, billctl-keys-issue.1, ...; created if missing)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'

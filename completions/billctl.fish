@@ -1308,6 +1308,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand serve; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and __fish_seen_subcommand_from tokens" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "tokens" -d 'Issue, list and revoke the service tokens callers of \'serve\' authenticate with'
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand completions" -l man -d 'Write a man page for every command and subcommand into DIR instead (billctl.1, billctl-keys.1, billctl-keys-issue.1, ...; created if missing)' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand completions" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r

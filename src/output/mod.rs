@@ -493,6 +493,15 @@ fn terminal_width() -> Option<u16> {
         .filter(|w| *w > 20)
 }
 
+/// Creates `dir` (and its parents) as 0700 if it is missing; an existing directory is kept.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
 /// Writes `text` to `path` as a private file (see [`PrivateFile`]); returns where it went.
 pub fn write_private(path: &std::path::Path, text: &str) -> Result<Target> {
     let mut f = PrivateFile::create(path)?;

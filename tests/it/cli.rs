@@ -84,6 +84,58 @@ fn checked_in_completions_are_fresh() {
     }
 }
 
+/// `completions --man DIR` writes a page for every command and subcommand (clap's own `help`
+/// subcommands aside), each naming its command and its options.
+#[test]
+fn every_subcommand_has_a_man_page() {
+    use clap::CommandFactory;
+    fn paths(cmd: &clap::Command, name: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            paths(sub, format!("{name}-{}", sub.get_name()), out);
+        }
+        out.push((name, cmd.clone()));
+    }
+    let env = Env::new();
+    let dir = env.path("man/man1");
+    let r = env
+        .run(&["completions", "--man", dir.to_str().unwrap()])
+        .ok();
+    let mut want = Vec::new();
+    paths(&billctl::cli::Cli::command(), "billctl".into(), &mut want);
+    assert!(want.len() > 60, "{}", want.len());
+    assert!(
+        r.stderr
+            .contains(&format!("Wrote {} man pages", want.len())),
+        "{}",
+        r.stderr
+    );
+    for (name, cmd) in &want {
+        let page = common::read(&dir.join(format!("{name}.1")));
+        assert!(
+            page.starts_with(".ie \\n(.g") || page.contains(".TH"),
+            "{name}: {page}"
+        );
+        assert!(page.contains(&format!(".TH {name} 1")), "{name}: no title");
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                assert!(
+                    page.contains(&format!("\\-\\-{}", long.replace('-', "\\-"))),
+                    "{name}: --{long} missing"
+                );
+            }
+        }
+    }
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(files, want.len(), "one page per command, no more");
+    // Neither a shell nor --man: a usage error naming both.
+    let r = env.run(&["completions"]).code(2);
+    assert!(
+        r.stderr.contains("--man") && r.stderr.contains("SHELL"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn help_version_and_completions_touch_no_store_config_keyring_or_stripe() {
     let env = Env::new();
