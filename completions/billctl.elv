@@ -1151,6 +1151,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --body-timeout 'Time to read a request''s body'
             cand --request-timeout 'Time for a whole request, answer included'
             cand --idle-timeout 'A keep-alive connection without a request is closed after this'
+            cand --tls-cert 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)'
+            cand --tls-key 'PEM private key for HTTPS'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -1824,7 +1826,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;serve'= {
             cand --listen 'Where to listen: ADDR:PORT (port 0 picks a free one; the address is printed first) or unix:PATH. An address outside loopback needs --tls-cert and --tls-key, or --plain-http'
-            cand --tls-cert 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP)'
+            cand --tls-cert 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)'
             cand --tls-key 'PEM private key for HTTPS'
             cand --refresh 'How stale cached keys, customers and tokens may be: a revocation or tier change made elsewhere is seen within this'
             cand --max-events 'Most usage events in one POST /v1/usage/events'

@@ -846,6 +846,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l body-timeout -d 'Time to read a request\'s body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l request-timeout -d 'Time for a whole request, answer included' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l idle-timeout -d 'A keep-alive connection without a request is closed after this' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l tls-cert -d 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l tls-key -d 'PEM private key for HTTPS' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
@@ -1263,7 +1265,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subc
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy the SQLite store into an empty Postgres database, or back; verified by counts and sums'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l listen -d 'Where to listen: ADDR:PORT (port 0 picks a free one; the address is printed first) or unix:PATH. An address outside loopback needs --tls-cert and --tls-key, or --plain-http' -r
-complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l tls-cert -d 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP)' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l tls-cert -d 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l tls-key -d 'PEM private key for HTTPS' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l refresh -d 'How stale cached keys, customers and tokens may be: a revocation or tier change made elsewhere is seen within this' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l max-events -d 'Most usage events in one POST /v1/usage/events' -r

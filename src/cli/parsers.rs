@@ -139,6 +139,24 @@ value_enum!(ReportBy { Customer => "customer", Key => "key", Day => "day" });
 value_enum!(RevenueBy { Tier => "tier", Month => "month" });
 value_enum!(Format { Ndjson => "ndjson", Csv => "csv" });
 
+/// HTTPS for a server (`webhooks listen`, `serve`), one set of flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsArgs {
+    /// PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet
+    /// valid certificate is refused)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key for HTTPS
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+}
+
+impl TlsArgs {
+    pub fn pair(&self) -> (Option<&std::path::Path>, Option<&std::path::Path>) {
+        (self.tls_cert.as_deref(), self.tls_key.as_deref())
+    }
+}
+
 /// The connection and time limits of a server (`webhooks listen`, `serve`), one set of flags.
 #[derive(Debug, clap::Args)]
 pub struct ServerLimitsArgs {

@@ -60,12 +60,8 @@ pub struct ServeRunArgs {
     /// unix:PATH. An address outside loopback needs --tls-cert and --tls-key, or --plain-http
     #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR|unix:PATH")]
     pub listen: String,
-    /// PEM certificate chain for HTTPS (re-read with the key on SIGHUP)
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
-    pub tls_cert: Option<std::path::PathBuf>,
-    /// PEM private key for HTTPS
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
-    pub tls_key: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub tls: super::parsers::TlsArgs,
     /// Serve plain HTTP on an address outside loopback (API keys and tokens then cross the
     /// network in clear: only behind a TLS-terminating proxy on a private network)
     #[arg(long, conflicts_with = "tls_cert")]

@@ -145,6 +145,8 @@ pub struct WebhooksListenArgs {
     pub rejected_retention: i64,
     #[command(flatten)]
     pub server: ServerLimitsArgs,
+    #[command(flatten)]
+    pub tls: super::parsers::TlsArgs,
     /// Apply the object as Stripe has it now (fetched with the Stripe key) instead of the
     /// event's copy
     #[arg(long)]

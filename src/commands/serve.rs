@@ -79,8 +79,7 @@ fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
 }
 
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
-    let tls = (args.tls_cert.as_deref(), args.tls_key.as_deref());
-    let (addr, certs) = serve::address_and_tls(&args.listen, tls, args.plain_http)?;
+    let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
     let config = ctx.config()?.clone();
     let stripe = stripe_access(ctx);
     let store = ctx.take_store()?;

@@ -70,10 +70,29 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         let line = format!("applied {pending} event(s) stored but not applied before");
         ctx.output.status(line);
     }
+    let certs = match args.tls.pair() {
+        (Some(c), Some(k)) => Some(crate::server::tls::Certs::load(c, k)?),
+        _ => None,
+    };
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
     listener.set_nonblocking(true)?;
-    let url = format!("http://{}{}", listener.local_addr()?, args.path);
+    let scheme = if certs.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
+    let options = crate::server::Options {
+        tls: certs
+            .as_ref()
+            .map(crate::server::tls::Certs::acceptor)
+            .transpose()?,
+        ..crate::server::Options::default()
+    };
+    if let Some(c) = certs {
+        let report = crate::output::serve_reload(&ctx.output);
+        let rt = ctx.runtime()?;
+        // The SIGHUP handler is installed inside the runtime, before the address is printed.
+        let _in_runtime = rt.enter();
+        rt.spawn(crate::server::tls::reload_on_hangup(c, report));
+    }
     // The signal handlers before the address is printed (see `shutdown_signal`).
     let signal = {
         let _in_runtime = ctx.runtime()?.enter();
@@ -91,7 +110,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         }
     };
     let (settings, rt) = (listen_settings(args, secrets), ctx.runtime()?);
-    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, None, stop)?;
+    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, options, stop)?;
     if let Some(e) = stream.take_error() {
         return Err(e);
     }

@@ -1,6 +1,8 @@
 //! TLS for the server core: a certificate chain and private key from PEM files, read at start
-//! and again on demand (`serve` re-reads them on SIGHUP), so a renewed certificate is taken
-//! without a restart. A reload that fails keeps the certificate in use and says why.
+//! and again on demand (`serve` and `webhooks listen` re-read them on SIGHUP), so a renewed
+//! certificate is taken without a restart or a dropped connection. A reload that fails (a
+//! broken file, a key that does not match, an expired certificate) keeps the certificate in
+//! use and says why.
 
 use anyhow::{anyhow, bail, Context, Result};
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -48,6 +50,7 @@ fn load(cert: &Path, key: &Path) -> Result<Arc<CertifiedKey>> {
     if chain.is_empty() {
         bail!("--tls-cert {}: no certificate in the file", cert.display());
     }
+    check_validity(&chain[0], cert)?;
     let pem = read_pem(key, "--tls-key")?;
     // The key's own error text never carries the key's bytes.
     let der = PrivateKeyDer::from_pem_slice(&pem)
@@ -103,13 +106,54 @@ impl ResolvesServerCert for Certs {
     }
 }
 
-/// Re-reads the certificate and key on each SIGHUP, telling `done` how it went.
-pub async fn reload_on_hangup(certs: Arc<Certs>, done: impl Fn(&Path, Result<()>)) {
+/// Re-reads the certificate and key on each SIGHUP, telling `done` how it went. The handler
+/// is installed by this call (inside the runtime), not when the future is first polled, so a
+/// SIGHUP right after the server says where it listens is never lost (nor fatal).
+pub fn reload_on_hangup(
+    certs: Arc<Certs>,
+    done: impl Fn(&Path, Result<()>) + Send + 'static,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
     use tokio::signal::unix::{signal, SignalKind};
-    let Ok(mut hup) = signal(SignalKind::hangup()) else {
-        return;
-    };
-    while hup.recv().await.is_some() {
-        done(&certs.cert, certs.reload());
+    let hup = signal(SignalKind::hangup()).ok();
+    async move {
+        let Some(mut hup) = hup else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            done(&certs.cert, certs.reload());
+        }
     }
+}
+
+/// Refuses a leaf certificate outside its validity at the process clock (an expired
+/// certificate would fail every client's handshake with no word on the server's side).
+fn check_validity(leaf: &CertificateDer<'_>, cert: &Path) -> Result<()> {
+    use x509_cert::der::Decode;
+    let parsed = x509_cert::Certificate::from_der(leaf).map_err(|e| {
+        anyhow!(
+            "--tls-cert {}: the certificate cannot be read: {e}",
+            cert.display()
+        )
+    })?;
+    let validity = &parsed.tbs_certificate.validity;
+    let secs = |t: &x509_cert::time::Time| {
+        i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+    };
+    let (from, until) = (secs(&validity.not_before), secs(&validity.not_after));
+    let now = crate::clock::now();
+    if now >= until {
+        bail!(
+            "--tls-cert {}: the certificate expired at {}; renew it",
+            cert.display(),
+            crate::time::utc_datetime(until)
+        );
+    }
+    if now < from {
+        bail!(
+            "--tls-cert {}: the certificate is not valid before {}",
+            cert.display(),
+            crate::time::utc_datetime(from)
+        );
+    }
+    Ok(())
 }

@@ -896,7 +896,7 @@ fn sigterm_under_load_loses_no_recorded_call() {
 
 /// A self-signed certificate for `localhost` (and 127.0.0.1) with `openssl`, written to
 /// `cert` and `key`; `None` without openssl (CI installs it).
-fn self_signed(cert: &std::path::Path, key: &std::path::Path, cn: &str) -> Option<Vec<u8>> {
+pub fn self_signed(cert: &std::path::Path, key: &std::path::Path, cn: &str) -> Option<Vec<u8>> {
     let ok = std::process::Command::new("openssl")
         .args([
             "req",
@@ -937,6 +937,21 @@ fn self_signed(cert: &std::path::Path, key: &std::path::Path, cn: &str) -> Optio
 /// GET `path` over TLS, trusting only `ca` (DER); the answer and the certificate the server
 /// presented.
 fn tls_get(url: &str, ca: &[u8], path: &str, token: &str) -> (Answer, Vec<u8>) {
+    tls_exchange(
+        url.trim_start_matches("https://"),
+        ca,
+        &http::raw("GET", path, Some(token), None),
+    )
+    .expect("a TLS answer")
+}
+
+/// Sends `request` over TLS to `authority` (ADDR:PORT), trusting only `ca` (DER) for
+/// `localhost`; the answer and the certificate the server presented, or the handshake's error.
+pub fn tls_exchange(
+    authority: &str,
+    ca: &[u8],
+    request: &[u8],
+) -> Result<(Answer, Vec<u8>), String> {
     let mut roots = rustls::RootCertStore::empty();
     roots
         .add(rustls_pki_types::CertificateDer::from(ca.to_vec()))
@@ -949,15 +964,18 @@ fn tls_get(url: &str, ca: &[u8], path: &str, token: &str) -> (Answer, Vec<u8>) {
         .with_no_client_auth();
     let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
     let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
-    let tcp = std::net::TcpStream::connect(url.trim_start_matches("https://")).unwrap();
+    let tcp = std::net::TcpStream::connect(authority).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut tls = rustls::StreamOwned::new(conn, tcp);
-    tls.write_all(&http::raw("GET", path, Some(token), None))
-        .unwrap();
+    tls.write_all(request).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     let _ = tls.read_to_end(&mut bytes);
-    let presented = tls.conn.peer_certificates().unwrap()[0].to_vec();
-    (http::parse(&bytes).unwrap(), presented)
+    let presented = tls
+        .conn
+        .peer_certificates()
+        .ok_or("no certificate presented")?[0]
+        .to_vec();
+    Ok((http::parse(&bytes).map_err(|e| e.to_string())?, presented))
 }
 
 #[test]

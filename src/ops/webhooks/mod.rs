@@ -381,7 +381,7 @@ pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<us
 
 /// `webhooks listen`: receives on `listener` until `stop` resolves (then lets requests in
 /// flight finish), storing each event once and applying it on the writer thread; `log` hears
-/// of every request, and `access` (if any) gets the server's access line. Returns the counters.
+/// of every request; `options` carry the access log and TLS. Returns the counters.
 #[allow(clippy::too_many_arguments)]
 pub fn listen(
     rt: &tokio::runtime::Runtime,
@@ -390,7 +390,7 @@ pub fn listen(
     events: EventStore,
     mut side: ApplySide,
     log: impl Fn(&listen::Logged) + Send + Sync + 'static,
-    access: crate::server::AccessLog,
+    options: crate::server::Options,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
@@ -401,7 +401,7 @@ pub fn listen(
     let route = Arc::new(listen::Route::new(settings, &writer));
     rt.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        crate::server::serve(listener, limits, route, access, stop).await;
+        crate::server::serve_on(listener.into(), limits, options, route, stop).await;
         Ok::<_, anyhow::Error>(())
     })?;
     writer.finish()?;
