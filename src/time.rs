@@ -241,6 +241,23 @@ pub fn utc_datetime(ts: i64) -> String {
     format!("{} UTC", utc_minute(ts))
 }
 
+/// A span for people, to its largest two units: `45 s`, `3 min`, `2 h 5 min`, `3 d 4 h`.
+pub fn human_span(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s < 86_400 => match s % 3600 / 60 {
+            0 => format!("{} h", s / 3600),
+            m => format!("{} h {m} min", s / 3600),
+        },
+        s => match s % 86_400 / 3600 {
+            0 => format!("{} d", s / 86_400),
+            h => format!("{} d {h} h", s / 86_400),
+        },
+    }
+}
+
 /// `2026-11-24T06:25:00Z` (RFC 3339, UTC, whole seconds).
 pub fn rfc3339(ts: i64) -> String {
     let secs = ts.rem_euclid(86_400);

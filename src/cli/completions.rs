@@ -13,3 +13,11 @@ pub struct CompletionsArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "shell")]
     pub man: Option<std::path::PathBuf>,
 }
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// How long the store's integrity check may run (SQLite quick_check on a large store);
+    /// past it the check is a warning, not a verdict
+    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = super::parsers::parse_refresh)]
+    pub integrity_timeout: std::time::Duration,
+}

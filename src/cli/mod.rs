@@ -174,7 +174,11 @@ pub enum Command {
     /// --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM
     /// or Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files.
     Serve(ServeArgs),
-    /// Print a shell completion script
+    /// Check the whole setup: Stripe key, clock, catalog, webhook endpoint and deliveries,
+    /// mirror, meters, store (schema, integrity, disk) and keys; exit 0 all ok, 1 any warning
+    /// or failure, 2 if doctor itself could not run
+    Doctor(DoctorArgs),
+    /// Print a shell completion script, or write man pages (--man DIR)
     Completions(CompletionsArgs),
 }
 

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod checkout;
 pub mod completions;
+pub mod doctor;
 pub mod customers;
 pub mod dashboard;
 pub mod db;
@@ -44,6 +45,7 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
         Command::Db(cmd) => db::run(ctx, cmd),
         Command::Serve(args) => serve::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, &args),
+        Command::Doctor(args) => doctor::run(ctx, &args),
     }
 }
 
@@ -107,3 +109,23 @@ pub(crate) fn audit(
         crate::clock::now(),
     )
 }
+
+/// The endpoint ids whose secret is kept: in the keyring, and in the data dir's secret file.
+pub(crate) fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
+    let ids =
+        |all: Vec<(String, crate::secrets::Secret)>| all.into_iter().map(|(id, _)| id).collect();
+    let keyring = ctx
+        .profile()
+        .ok()
+        .and_then(|p| crate::secrets::webhook_secrets(&p).ok())
+        .map(ids)
+        .unwrap_or_default();
+    let file = ctx
+        .data_dir()
+        .ok()
+        .and_then(|d| crate::secrets::file_secrets(&d).ok())
+        .map(ids)
+        .unwrap_or_default();
+    (keyring, file)
+}
+

@@ -398,28 +398,9 @@ fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// The endpoint ids whose secret is kept: in the keyring, and in the data dir's secret file.
-fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
-    let ids =
-        |all: Vec<(String, crate::secrets::Secret)>| all.into_iter().map(|(id, _)| id).collect();
-    let keyring = ctx
-        .profile()
-        .ok()
-        .and_then(|p| crate::secrets::webhook_secrets(&p).ok())
-        .map(ids)
-        .unwrap_or_default();
-    let file = ctx
-        .data_dir()
-        .ok()
-        .and_then(|d| crate::secrets::file_secrets(&d).ok())
-        .map(ids)
-        .unwrap_or_default();
-    (keyring, file)
-}
-
 fn endpoint_list(ctx: &mut Ctx) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
-    let (kept, in_file) = kept_secrets(ctx);
+    let (kept, in_file) = super::kept_secrets(ctx);
     let list = ctx.block_on(ops::webhooks::endpoints(&stripe, &kept, &in_file))??;
     ctx.output.show(&list)?;
     Ok(ExitCode::SUCCESS)

@@ -100,7 +100,15 @@ pub struct Config {
     /// `[webhooks] secret_file`: when the OS keyring refuses an endpoint's signing secret,
     /// keep it in a 0600 file in the data dir instead (off by default).
     pub webhook_secret_file: bool,
+    /// `[webhooks] url`: the public URL Stripe delivers to (what `doctor` looks for).
+    pub webhook_url: Option<String>,
+    /// `[webhooks] expect_delivery_within`: a receiver quieter than this is reported by
+    /// `doctor` (seconds; default a day).
+    pub expect_delivery_within_secs: i64,
 }
+
+/// The default `[webhooks] expect_delivery_within`: a day.
+pub const DEFAULT_EXPECT_DELIVERY_WITHIN: i64 = 86_400;
 
 /// `[access]`: which subscription statuses grant API access.
 #[derive(Debug, Clone, PartialEq)]

@@ -35,7 +35,9 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
         access,
         keys,
         portal,
-        webhook_secret_file: raw.webhooks.is_some_and(|w| w.secret_file),
+        webhook_secret_file: raw.webhooks.as_ref().is_some_and(|w| w.secret_file),
+        webhook_url: stripe::webhook_url(&cx, raw.webhooks.as_ref())?,
+        expect_delivery_within_secs: stripe::expect_delivery_within(&cx, raw.webhooks.as_ref())?,
     })
 }
 

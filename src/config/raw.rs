@@ -31,6 +31,8 @@ pub(super) struct RawConfig {
 pub(super) struct RawWebhooks {
     #[serde(default)]
     pub(super) secret_file: bool,
+    pub(super) url: Option<Spanned<String>>,
+    pub(super) expect_delivery_within: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -124,3 +124,40 @@ fn check_store_url(url: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `[webhooks] url`: an https:// URL (http:// only for localhost, as Stripe's test mode).
+pub(super) fn webhook_url(
+    cx: &SourceText,
+    raw: Option<&super::raw::RawWebhooks>,
+) -> Result<Option<String>, ConfigError> {
+    let Some(u) = raw.and_then(|w| w.url.as_ref()) else {
+        return Ok(None);
+    };
+    let text = u.get_ref();
+    let ok = (text.starts_with("https://") || text.starts_with("http://localhost") || text.starts_with("http://127.0.0.1"))
+        && text.len() <= 2048
+        && !text.chars().any(char::is_whitespace);
+    if !ok {
+        return Err(cx.err(
+            u.span(),
+            "webhooks.url",
+            "the https:// URL Stripe delivers to (http:// only for localhost)",
+        ));
+    }
+    Ok(Some(text.clone()))
+}
+
+/// `[webhooks] expect_delivery_within`: a span of at least a minute; default a day.
+pub(super) fn expect_delivery_within(
+    cx: &SourceText,
+    raw: Option<&super::raw::RawWebhooks>,
+) -> Result<i64, ConfigError> {
+    let Some(s) = raw.and_then(|w| w.expect_delivery_within.as_ref()) else {
+        return Ok(super::DEFAULT_EXPECT_DELIVERY_WITHIN);
+    };
+    match crate::time::parse_span(s.get_ref()) {
+        Ok(v) if v >= 60 => Ok(v),
+        Ok(_) => Err(cx.err(s.span(), "webhooks.expect_delivery_within", "at least a minute (\"1h\", \"1d\")")),
+        Err(e) => Err(cx.err(s.span(), "webhooks.expect_delivery_within", e)),
+    }
+}

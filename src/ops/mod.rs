@@ -8,7 +8,9 @@ pub use crate::stripe::Stripe;
 pub mod checkout;
 pub mod customers;
 pub mod dashboard;
+
 pub mod db;
+pub mod doctor;
 pub mod invoices;
 pub mod keys;
 pub mod payments;

@@ -182,6 +182,9 @@ fn backfill_history(
     })
 }
 
+/// The setting that holds when `subscriptions sync` last replaced the mirror (unix seconds).
+pub const SYNCED_AT: &str = "subscriptions.synced_at";
+
 /// Lists every customer and subscription (the two lists together; pages of each in order)
 /// and replaces the mirror with them. `progress` counts the objects read.
 pub fn sync(
@@ -211,6 +214,8 @@ pub fn sync(
     let (c, s) = store
         .replace_mirror(&customers, &rows, now)
         .context("failed to update the local mirror")?;
+    // For `doctor`: when the mirror was last replaced whole.
+    store.put_setting(SYNCED_AT, &now.to_string())?;
     let history = if backfill {
         Some(backfill_history(store, rt, stripe, tiers, &subs, now)?)
     } else {

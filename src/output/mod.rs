@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 mod catalog;
 pub mod dashboard;
 mod db;
+mod doctor;
 mod keys;
 mod payments;
 mod serve;

@@ -13,6 +13,7 @@ mod keys;
 mod ledger;
 pub mod pg;
 mod settings;
+pub use settings::Integrity;
 mod subscriptions;
 mod tokens;
 mod usage;

@@ -3,7 +3,84 @@
 use super::Store;
 use anyhow::{bail, Result};
 
+/// What [`Store::integrity`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Integrity {
+    /// Sound; what was checked (`SQLite quick_check`, `Postgres, TLS on`...).
+    Ok(String),
+    /// The check ran out of time.
+    Unfinished,
+    /// The first problems found.
+    Damaged(String),
+}
+
 impl Store {
+    /// The store's soundness, bounded in time: SQLite's `quick_check` of both connections'
+    /// file (interrupted after `limit`), or for Postgres a round trip and whether it is TLS.
+    pub fn integrity(&self, limit: std::time::Duration) -> Result<Integrity> {
+        let Some(conn) = self.db.sqlite() else {
+            let ssl = self.db.query_opt(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+                |r| r.bool(0),
+            )?;
+            let tls = if ssl == Some(true) { "on" } else { "off" };
+            return Ok(Integrity::Ok(format!("Postgres reachable, TLS {tls}")));
+        };
+        // A watchdog interrupts the check at the limit; it ends as soon as the check does.
+        let handle = conn.get_interrupt_handle();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+                handle.interrupt();
+            }
+        });
+        let found: rusqlite::Result<Vec<String>> = conn
+            .prepare("PRAGMA quick_check(5)")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
+        drop(done);
+        let _ = watchdog.join();
+        match found {
+            Ok(rows) if rows == ["ok"] => Ok(Integrity::Ok("SQLite quick_check ok".into())),
+            Ok(rows) => Ok(Integrity::Damaged(rows.join("; "))),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                Ok(Integrity::Unfinished)
+            }
+            Err(rusqlite::Error::SqliteFailure(e, m))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+            {
+                Ok(Integrity::Damaged(m.unwrap_or_else(|| e.to_string())))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sets a named value (the last sync or reconcile, for `doctor`).
+    pub fn put_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            crate::ps![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Live subscriptions whose mirrored period ended before `before` (the mirror missed their
+    /// renewal), and the newest mirrored state's time.
+    pub fn mirror_lag(&self, before: i64) -> Result<(i64, Option<i64>)> {
+        let behind = self.db.int(
+            "SELECT count(*) FROM subscriptions WHERE status IN ('active', 'trialing', 'past_due', 'unpaid') AND current_period_end < ?1",
+            crate::ps![before],
+        )?;
+        let newest = self.db.query_opt(
+            "SELECT max(synced_at) FROM subscriptions",
+            &[],
+            |r| r.opt_i64(0),
+        )?;
+        Ok((behind, newest.flatten()))
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         self.db.query_opt(
             "SELECT value FROM settings WHERE key = ?1",

@@ -38,6 +38,15 @@ pub struct Receipt {
     pub body: Option<Vec<u8>>,
 }
 
+/// See [`EventStore::delivery_health`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryHealth {
+    pub last_delivery_ms: Option<i64>,
+    pub failed: i64,
+    pub pending: i64,
+    pub rejected: i64,
+}
+
 /// A stored event as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRow {
@@ -421,6 +430,33 @@ impl EventStore {
             ],
             event_row,
         )
+    }
+
+    /// What `doctor` asks of deliveries: the newest delivery `listen` stored (or counted as a
+    /// duplicate), failed events, events pending since before `pending_before_ms`, and requests
+    /// refused since `rejected_since_ms` (all times unix milliseconds).
+    pub fn delivery_health(
+        &self,
+        pending_before_ms: i64,
+        rejected_since_ms: i64,
+    ) -> Result<DeliveryHealth> {
+        let last = self.db.query_opt(
+            "SELECT max(received_at) FROM receipts WHERE outcome IN ('stored', 'duplicate')",
+            &[],
+            |r| r.opt_i64(0),
+        )?;
+        Ok(DeliveryHealth {
+            last_delivery_ms: last.flatten(),
+            failed: self.db.int("SELECT count(*) FROM events WHERE status = 'failed'", &[])?,
+            pending: self.db.int(
+                "SELECT count(*) FROM events WHERE status = 'pending' AND received_at < ?1",
+                crate::ps![pending_before_ms],
+            )?,
+            rejected: self.db.int(
+                "SELECT count(*) FROM receipts WHERE outcome = 'rejected' AND received_at >= ?1",
+                crate::ps![rejected_since_ms],
+            )?,
+        })
     }
 
     /// Counts of events by status and of rejected requests.

@@ -148,6 +148,26 @@ impl Stripe {
         self.transport.base()
     }
 
+    /// This process's clock minus Stripe's, from the last answer's `Date` (seconds).
+    pub fn clock_skew(&self) -> Option<i64> {
+        self.transport.clock_skew()
+    }
+
+    /// One cheap read that needs a working key (`GET /v1/customers?limit=1`): whether Stripe
+    /// accepts the key, and a `Date` for [`Stripe::clock_skew`].
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.transport
+            .raw(
+                transport::Method::Get,
+                "/customers",
+                Some("limit=1".into()),
+                None,
+                None,
+            )
+            .await
+            .map(|_| ())
+    }
+
     /// Sends a write with the caller's idempotency key (the transport retries with it).
     pub(crate) async fn write<R>(&self, req: R, key: &str) -> Result<R::Output, Error>
     where

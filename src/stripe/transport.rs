@@ -39,6 +39,13 @@ pub fn https_client() -> Client<Https, Full<Bytes>> {
         .build(https)
 }
 
+/// An HTTP date (`Sun, 06 Dec 2026 01:02:03 GMT`, RFC 9110's IMF-fixdate, which RFC 2822
+/// parsing takes) as unix seconds.
+fn http_date(text: &str) -> Option<i64> {
+    let t = jiff::fmt::rfc2822::parse(text.trim()).ok()?;
+    Some(t.timestamp().as_second())
+}
+
 /// Connection settings for [`Transport`].
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -116,6 +123,8 @@ struct Inner {
     pacer: Option<Pacer>,
     /// Attempts sent so far.
     sent: std::sync::atomic::AtomicU64,
+    /// The last answer's `Date` and this process's clock when it came (unix seconds).
+    date: std::sync::Mutex<Option<(i64, i64)>>,
 }
 
 impl Transport {
@@ -134,12 +143,20 @@ impl Transport {
                 auth,
                 pacer,
                 sent: std::sync::atomic::AtomicU64::new(0),
+                date: std::sync::Mutex::new(None),
             }),
         })
     }
 
     pub fn base(&self) -> &str {
         &self.inner.settings.base
+    }
+
+    /// This process's clock minus Stripe's, in seconds, from the `Date` of the last answer
+    /// (whole seconds: a skew of a second or less reads as 0 or ±1).
+    pub fn clock_skew(&self) -> Option<i64> {
+        let d = *self.inner.date.lock().unwrap_or_else(|p| p.into_inner());
+        d.map(|(server, local)| local.saturating_sub(server))
     }
 
     /// Attempts sent so far (retries included).
@@ -297,6 +314,10 @@ impl Inner {
                 .map(String::from)
         };
         let request_id = header("request-id");
+        if let Some(server) = header("date").and_then(|d| http_date(&d)) {
+            *self.date.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((server, crate::clock::now()));
+        }
         if let Some(log) = &self.settings.log {
             log.line(&format!(
                 "{method} /v1{path} -> {status} {} ({} ms, attempt {n})",

@@ -25,6 +25,10 @@ pub fn oldest_hour(now: i64) -> i64 {
     (now - STRIPE_PAST_WINDOW).div_euclid(3600) * 3600 + 3600
 }
 
+/// The setting that holds the last reconcile's verdict (JSON: `at`, `from`, `to`,
+/// `days_compared`, `differences`).
+pub const RECONCILED: &str = "usage.reconciled";
+
 /// The config's `[meter]`, which sync and reconcile need.
 pub fn meter_spec(config: &crate::config::Config) -> Result<crate::catalog::MeterSpec> {
     config.meter.clone().ok_or_else(|| {
@@ -512,6 +516,9 @@ pub fn reconcile(
         let remote: BTreeMap<i64, f64> = summaries.iter().map(|s| (s.start, s.value)).collect();
         days_compared += compare(customer, days, &remote, &mut differences);
     }
+    // For `doctor`: the last reconcile's verdict.
+    let verdict = serde_json::json!({"at": crate::clock::now(), "from": from, "to": to, "days_compared": days_compared, "differences": differences.len()});
+    store.put_setting(RECONCILED, &verdict.to_string())?;
     Ok(ReconcileView {
         event_name: event_name.to_string(),
         from,

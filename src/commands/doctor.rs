@@ -1,0 +1,38 @@
+//! `billctl doctor`: gathers what the checks look at (the config, the stores, the Stripe
+//! client and the secrets this profile holds) and shows the report; exit 1 on any warning or
+//! failure. A config that cannot be read is an error (exit 2): doctor itself could not run.
+
+use crate::clock::now;
+use crate::context::Ctx;
+use crate::ops::doctor;
+use anyhow::Result;
+use std::process::ExitCode;
+
+pub fn run(ctx: &mut Ctx, args: &crate::cli::DoctorArgs) -> Result<ExitCode> {
+    let config = ctx.config()?.clone();
+    let data_dir = ctx.data_dir()?;
+    let (stripe, key_mode) = match ctx.stripe_key() {
+        Ok(k) => {
+            let mode = if k.mode == crate::secrets::Mode::Live { "live" } else { "test" };
+            (ctx.stripe().map_err(|e| format!("{e:#}")), Some(mode))
+        }
+        Err(e) => (Err(format!("{e:#}")), None),
+    };
+    let (keyring, file) = super::kept_secrets(ctx);
+    let events = ctx.events().map_err(|e| format!("{e:#}"));
+    let store = ctx.take_store().map_err(|e| format!("{e:#}"));
+    let inputs = doctor::Inputs {
+        config: &config,
+        store,
+        events,
+        stripe,
+        key_mode,
+        secrets: keyring.into_iter().chain(file).collect(),
+        data_dir,
+        integrity_limit: args.integrity_timeout,
+        now: now(),
+    };
+    let report = doctor::run(ctx.runtime()?, inputs);
+    ctx.output.show(&report)?;
+    Ok(ExitCode::from(u8::from(report.has_problems())))
+}

@@ -1,0 +1,470 @@
+//! `billctl doctor`: the whole setup checked in one run, for cron, CI and humans. Every check
+//! has a name, an outcome (`ok`, `warn`, `fail`, `skipped` with why), a one-line detail and a
+//! hint of the command that fixes it. The checks that reach Stripe run concurrently (doctor
+//! at Stripe's latency costs about one round trip plus the store); the store's run after.
+//! Prints nothing.
+
+use crate::config::Config;
+use crate::store::webhooks::{DeliveryHealth, EventStore};
+use crate::store::Store;
+use crate::stripe::Stripe;
+use serde::Serialize;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Ok,
+    Warn,
+    Fail,
+    Skipped,
+}
+
+/// One check's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub outcome: Outcome,
+    pub detail: String,
+    /// The command (or step) that fixes it; `None` when there is nothing to do.
+    pub hint: Option<String>,
+}
+
+impl Check {
+    fn new(name: &'static str, outcome: Outcome, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome,
+            detail: detail.into(),
+            hint: None,
+        }
+    }
+
+    fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+        Check::new(name, Outcome::Ok, detail)
+    }
+
+    fn warn(name: &'static str, detail: impl Into<String>, hint: &str) -> Check {
+        Check::new(name, Outcome::Warn, detail).hint(hint)
+    }
+
+    fn fail(name: &'static str, detail: impl Into<String>, hint: &str) -> Check {
+        Check::new(name, Outcome::Fail, detail).hint(hint)
+    }
+
+    fn skipped(name: &'static str, why: impl Into<String>) -> Check {
+        Check::new(name, Outcome::Skipped, why)
+    }
+
+    fn hint(mut self, hint: &str) -> Check {
+        self.hint = Some(hint.to_string());
+        self
+    }
+}
+
+/// Every check, in a fixed order.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub checks: Vec<Check>,
+    pub ok: usize,
+    pub warnings: usize,
+    pub failures: usize,
+    pub skipped: usize,
+}
+
+impl Report {
+    fn of(checks: Vec<Check>) -> Report {
+        let n = |o: Outcome| checks.iter().filter(|c| c.outcome == o).count();
+        Report {
+            ok: n(Outcome::Ok),
+            warnings: n(Outcome::Warn),
+            failures: n(Outcome::Fail),
+            skipped: n(Outcome::Skipped),
+            checks,
+        }
+    }
+
+    /// Whether any check warned or failed (exit 1).
+    pub fn has_problems(&self) -> bool {
+        self.warnings + self.failures > 0
+    }
+}
+
+/// What doctor looks at, gathered by the command.
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    /// The store, or why it could not be opened.
+    pub store: Result<Store, String>,
+    pub events: Result<EventStore, String>,
+    /// A Stripe client, or why there is none (no key...).
+    pub stripe: Result<Stripe, String>,
+    /// The Stripe key's mode (`test`/`live`), if there is a key.
+    pub key_mode: Option<&'static str>,
+    /// Endpoint ids whose signing secret this profile holds (keyring or secret file).
+    pub secrets: Vec<String>,
+    pub data_dir: std::path::PathBuf,
+    /// How long the store's integrity check may run.
+    pub integrity_limit: std::time::Duration,
+    pub now: i64,
+}
+
+/// Seconds of clock skew past which doctor warns, and fails (Stripe's signature tolerance is
+/// 300 s; usage times are checked against the clock too).
+const SKEW_WARN: i64 = 5;
+const SKEW_FAIL: i64 = 60;
+/// A pending event older than this was never applied.
+const PENDING_FOR_MS: i64 = 10 * 60 * 1000;
+/// Keys expiring within this are reported.
+const EXPIRY_SOON: i64 = 7 * 86_400;
+
+/// Runs every check.
+pub fn run(rt: &tokio::runtime::Runtime, mut inputs: Inputs) -> Report {
+    let mut checks = rt.block_on(stripe_checks(&inputs));
+    checks.extend(store_checks(&mut inputs));
+    Report::of(checks)
+}
+
+/// The checks that reach Stripe, concurrently: the key (and then the clock), the catalog, the
+/// webhook endpoint.
+async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
+    let stripe = match &inputs.stripe {
+        Ok(s) => s,
+        Err(why) => {
+            let skip = |n| Check::skipped(n, "needs Stripe (see stripe.key)");
+            return vec![
+                Check::fail("stripe.key", why.clone(), "billctl auth login (or set BILLCTL_STRIPE_API_KEY)"),
+                skip("clock"),
+                skip("catalog"),
+                skip("webhooks.endpoint"),
+            ];
+        }
+    };
+    let store_mode = inputs
+        .store
+        .as_ref()
+        .ok()
+        .and_then(|s| s.setting("mode").ok().flatten());
+    let (key, catalog, endpoint) = tokio::join!(
+        key_check(stripe, inputs.key_mode, store_mode),
+        catalog_check(stripe, inputs.config),
+        endpoint_check(stripe, inputs.config, &inputs.secrets)
+    );
+    let clock = clock_check(stripe.clock_skew());
+    vec![key, clock, catalog, endpoint]
+}
+
+async fn key_check(stripe: &Stripe, mode: Option<&str>, store_mode: Option<String>) -> Check {
+    let name = "stripe.key";
+    let mode = mode.unwrap_or("unknown");
+    if let Some(m) = store_mode.filter(|m| m != mode) {
+        return Check::fail(name, format!("the key is {mode}-mode and the store's API keys are {m}-mode"), "use a Stripe key of the store's mode, or a separate --data-dir for each mode");
+    }
+    match stripe.ping().await {
+        Ok(()) => Check::ok(name, format!("a {mode}-mode key, accepted by Stripe")),
+        Err(crate::stripe::Error::Api { status: 401, .. }) => {
+            Check::fail(name, "Stripe refused the key (401)", "billctl auth login with a current key")
+        }
+        Err(crate::stripe::Error::Api { status: 403, .. }) => Check::warn(
+            name,
+            "the key may not read customers (403): a restricted key without the permissions billctl needs",
+            "give the restricted key read access to customers, subscriptions, prices and webhook endpoints",
+        ),
+        Err(e) => Check::fail(name, format!("Stripe could not be asked: {e}"), "check the network and the [stripe] api_base"),
+    }
+}
+
+fn clock_check(skew: Option<i64>) -> Check {
+    let name = "clock";
+    let Some(skew) = skew else {
+        return Check::skipped(name, "Stripe sent no Date header");
+    };
+    let detail = format!("{skew:+} s against Stripe's clock");
+    match skew.abs() {
+        s if s <= SKEW_WARN => Check::ok(name, detail),
+        s if s <= SKEW_FAIL => Check::warn(name, detail, "sync the clock (timedatectl set-ntp true)"),
+        _ => Check::fail(name, format!("{detail}: webhook signatures and usage times are checked against it"), "sync the clock (timedatectl set-ntp true)"),
+    }
+}
+
+async fn catalog_check(stripe: &Stripe, config: &Config) -> Check {
+    let name = "catalog";
+    let observed = match super::prices::observe(stripe, config).await {
+        Ok(o) => o,
+        Err(e) => return Check::fail(name, format!("{e:#}"), "check the Stripe key"),
+    };
+    match super::prices::check(config, &observed, None) {
+        Ok(r) if r.drift == 0 => Check::ok(name, format!("{} prices as configured", r.checked)),
+        Ok(r) => Check::fail(
+            name,
+            format!("{} of {} configured prices drifted or are missing", r.drift, r.checked),
+            "billctl prices check (details), then billctl setup-products",
+        ),
+        Err(e) => Check::fail(name, format!("{e:#}"), "billctl prices check"),
+    }
+}
+
+async fn endpoint_check(stripe: &Stripe, config: &Config, secrets: &[String]) -> Check {
+    let name = "webhooks.endpoint";
+    let create = "billctl webhooks endpoint create --url https://YOUR.HOST/stripe/webhooks";
+    let all = match stripe.webhook_endpoints().await {
+        Ok(a) => a,
+        Err(e) => return Check::fail(name, format!("failed to list webhook endpoints: {e}"), "check the Stripe key"),
+    };
+    let str_of = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    let mine: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|e| match &config.webhook_url {
+            Some(u) => e["url"].as_str() == Some(u.as_str()),
+            None => secrets.contains(&str_of(e, "id")),
+        })
+        .collect();
+    let Some(e) = mine.first() else {
+        let detail = match &config.webhook_url {
+            Some(u) => format!("no endpoint is registered for {u}"),
+            None => "no endpoint whose signing secret this profile holds ([webhooks] url names the one to check)".to_string(),
+        };
+        return Check::fail(name, detail, create);
+    };
+    let (id, status) = (str_of(e, "id"), str_of(e, "status"));
+    if status != "enabled" {
+        return Check::fail(name, format!("{id} is {status}: Stripe stops delivering to an endpoint that failed for days"), "fix the receiver, then enable the endpoint in the Stripe Dashboard (or delete it and create it again)");
+    }
+    if !secrets.contains(&id) {
+        return Check::fail(name, format!("{id}'s signing secret is not held by this profile (keyring or secret file)"), "billctl webhooks endpoint delete, then create (a new secret is shown once)");
+    }
+    let events: Vec<&str> = e["enabled_events"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let missing: Vec<&str> = crate::webhooks::apply::HANDLED
+        .iter()
+        .copied()
+        .filter(|h| !events.contains(h) && !events.contains(&"*"))
+        .collect();
+    if !missing.is_empty() {
+        return Check::warn(name, format!("{id} is not subscribed to {}", missing.join(", ")), "billctl webhooks endpoint delete, then create (it subscribes to every type billctl applies)");
+    }
+    let version = str_of(e, "api_version");
+    if version != crate::stripe::API_VERSION {
+        let shown = if version.is_empty() { "the account's default".to_string() } else { version };
+        return Check::warn(name, format!("{id} sends events at API version {shown}; billctl reads {}", crate::stripe::API_VERSION), "create the endpoint again with billctl webhooks endpoint create (it pins the version)");
+    }
+    Check::ok(name, format!("{id}: enabled, every event type, version {}", crate::stripe::API_VERSION))
+}
+
+/// The checks of the store and of what it holds.
+fn store_checks(inputs: &mut Inputs) -> Vec<Check> {
+    let mut out = Vec::new();
+    let store = match &mut inputs.store {
+        Ok(s) => s,
+        Err(why) => {
+            out.push(Check::fail("store", format!("the store cannot be opened: {why}"), "billctl db status"));
+            for n in ["store.disk", "deliveries", "mirror", "meters", "keys.expiring", "keys.no_access"] {
+                out.push(Check::skipped(n, "the store cannot be opened"));
+            }
+            return out;
+        }
+    };
+    out.push(store_check(store, inputs.integrity_limit));
+    out.push(disk_check(&inputs.data_dir));
+    out.push(match &inputs.events {
+        Ok(ev) => deliveries_check(ev.delivery_health(
+            inputs.now.saturating_mul(1000).saturating_sub(PENDING_FOR_MS),
+            inputs.now.saturating_sub(86_400).saturating_mul(1000),
+        ), inputs.config, inputs.now),
+        Err(why) => Check::fail("deliveries", format!("the webhook store cannot be opened: {why}"), "billctl db status"),
+    });
+    out.push(mirror_check(store, inputs.now));
+    out.push(meters_check(store, inputs.config, inputs.now));
+    out.extend(key_checks(store, inputs.config, inputs.now));
+    out
+}
+
+fn store_check(store: &Store, limit: std::time::Duration) -> Check {
+    let name = "store";
+    let version = match store.check_schema() {
+        Ok(v) => v,
+        Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db migrate"),
+    };
+    match store.integrity(limit) {
+        Ok(crate::store::Integrity::Ok(what)) => Check::ok(name, format!("{what}, schema {version}")),
+        Ok(crate::store::Integrity::Unfinished) => Check::warn(name, format!("schema {version}; the integrity check did not finish within {} ms", limit.as_millis()), "billctl doctor --integrity-timeout 60s when the store is quiet"),
+        Ok(crate::store::Integrity::Damaged(why)) => Check::fail(name, format!("the integrity check found damage: {why}"), "billctl db restore DIR from the last backup"),
+        Err(e) => Check::fail(name, format!("{e:#}"), "billctl db status"),
+    }
+}
+
+fn disk_check(dir: &std::path::Path) -> Check {
+    let name = "store.disk";
+    let stat = match nix::sys::statvfs::statvfs(dir) {
+        Ok(s) => s,
+        Err(e) => return Check::skipped(name, format!("{}: {e}", dir.display())),
+    };
+    #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
+    let (free, total) = (
+        (stat.blocks_available() as u64).saturating_mul(stat.fragment_size() as u64),
+        (stat.blocks() as u64).saturating_mul(stat.fragment_size() as u64),
+    );
+    disk_verdict(free, total, dir)
+}
+
+/// Fails under 100 MiB or 1% free, warns under 1 GiB or 5%.
+fn disk_verdict(free: u64, total: u64, dir: &std::path::Path) -> Check {
+    let name = "store.disk";
+    let pct = if total == 0 { 100.0 } else { free as f64 * 100.0 / total as f64 };
+    let detail = format!("{} free of {} ({pct:.1}%) in {}", bytes(free), bytes(total), dir.display());
+    let hint = "free space: billctl usage compact, or a larger disk";
+    if free < 100 << 20 || pct < 1.0 {
+        Check::fail(name, detail, hint)
+    } else if free < 1 << 30 || pct < 5.0 {
+        Check::warn(name, detail, hint)
+    } else {
+        Check::ok(name, detail)
+    }
+}
+
+fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / f64::from(1u32 << 30)),
+        n => format!("{:.0} MiB", n as f64 / f64::from(1u32 << 20)),
+    }
+}
+
+fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now: i64) -> Check {
+    let name = "deliveries";
+    let h = match health {
+        Ok(h) => h,
+        Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db status"),
+    };
+    if h.failed > 0 {
+        return Check::fail(name, format!("{} stored events failed to apply", h.failed), "billctl webhooks list --status failed, then billctl webhooks reprocess --failed");
+    }
+    if h.pending > 0 {
+        return Check::warn(name, format!("{} stored events were never applied", h.pending), "billctl webhooks reprocess (or restart webhooks listen)");
+    }
+    let expect = config.expect_delivery_within_secs;
+    let Some(last) = h.last_delivery_ms else {
+        return Check::warn(name, "no delivery received yet", "register the endpoint (billctl webhooks endpoint create) and run billctl webhooks listen");
+    };
+    let age = now.saturating_sub(last / 1000);
+    let age_text = crate::time::human_span(age);
+    if age > expect {
+        return Check::fail(name, format!("the last delivery came {age_text} ago (expected within {})", crate::time::human_span(expect)), "is webhooks listen running and the endpoint enabled? then billctl webhooks backfill");
+    }
+    if h.rejected > 0 {
+        return Check::warn(name, format!("the last delivery came {age_text} ago; {} requests were refused in the last day (a rotated signing secret?)", h.rejected), "billctl webhooks list --status rejected");
+    }
+    Check::ok(name, format!("the last delivery came {age_text} ago; none failed, pending or refused"))
+}
+
+fn mirror_check(store: &Store, now: i64) -> Check {
+    let name = "mirror";
+    let (behind, _) = match store.mirror_lag(now.saturating_sub(86_400)) {
+        Ok(x) => x,
+        Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db status"),
+    };
+    let synced = store
+        .setting(super::subscriptions::SYNCED_AT)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok());
+    let sync_text = match synced {
+        Some(t) => format!("last full sync {} ago", crate::time::human_span(now.saturating_sub(t))),
+        None => "never fully synced".to_string(),
+    };
+    if behind > 0 {
+        return Check::fail(name, format!("{behind} live subscriptions' periods ended more than a day ago in the mirror (renewals missed); {sync_text}"), "billctl subscriptions sync");
+    }
+    match synced {
+        Some(t) if now.saturating_sub(t) <= 7 * 86_400 => Check::ok(name, format!("no period left behind; {sync_text}")),
+        _ => Check::warn(name, format!("no period left behind; {sync_text}"), "billctl subscriptions sync (weekly, as a timer)"),
+    }
+}
+
+fn meters_check(store: &Store, config: &Config, now: i64) -> Check {
+    let name = "meters";
+    let Some(meter) = &config.meter else {
+        return Check::skipped(name, "no [meter] in the config: usage is not sent to Stripe");
+    };
+    let since = super::usage::sync::oldest_hour(now);
+    let backlog = match store.unsent_windows(&meter.event_name, since) {
+        Ok(b) => b,
+        Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db status"),
+    };
+    let current = now - now.rem_euclid(3600);
+    let old = backlog.iter().filter(|w| w.window < current - 3600).count();
+    if old > 0 {
+        return Check::fail(name, format!("{old} hourly windows of usage older than an hour are not sent to meter {}", meter.event_name), "billctl usage sync (as a timer)");
+    }
+    let reconciled: Option<serde_json::Value> = store
+        .setting(super::usage::sync::RECONCILED)
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_str(&v).ok());
+    match reconciled {
+        None => Check::warn(name, format!("{} windows waiting; never reconciled with Stripe", backlog.len()), "billctl usage reconcile"),
+        Some(r) if r["differences"].as_i64().unwrap_or(0) > 0 => Check::fail(name, format!("the last reconcile found {} days that differ from Stripe", r["differences"]), "billctl usage reconcile (details), then billctl usage sync"),
+        Some(r) => Check::ok(name, format!("{} windows waiting (this hour's); the last reconcile agreed ({} days, {} ago)", backlog.len(), r["days_compared"], crate::time::human_span(now.saturating_sub(r["at"].as_i64().unwrap_or(now))))),
+    }
+}
+
+fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
+    let keys = match store.keys(None) {
+        Ok(k) => k,
+        Err(e) => return vec![Check::fail("keys.expiring", format!("{e:#}"), "billctl db status")],
+    };
+    let active: Vec<_> = keys.iter().filter(|k| k.status(now) == "active").collect();
+    let soon = active
+        .iter()
+        .filter(|k| k.expires_at.is_some_and(|t| t <= now.saturating_add(EXPIRY_SOON)))
+        .count();
+    let expiring = if soon > 0 {
+        Check::warn("keys.expiring", format!("{soon} active keys expire within 7 days"), "billctl keys list --status active (then keys rotate)")
+    } else {
+        Check::ok("keys.expiring", format!("{} active keys; none expires within 7 days", active.len()))
+    };
+    let mut customers: Vec<&str> = active.iter().map(|k| k.customer_id.as_str()).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    let mut without = 0;
+    for c in &customers {
+        match super::payments::standing(store, &config.access, c, now) {
+            Ok(s) if s.access == "granted" || s.access == "grace" => {}
+            Ok(_) => without += 1,
+            Err(e) => return vec![expiring, Check::fail("keys.no_access", format!("{e:#}"), "billctl db status")],
+        }
+    }
+    let no_access = if without > 0 {
+        Check::warn("keys.no_access", format!("{without} customers hold active keys without access (unpaid, canceled or no subscription)"), "billctl keys list, and revoke the keys of customers who left")
+    } else {
+        Check::ok("keys.no_access", format!("every one of {} customers with keys has access", customers.len()))
+    };
+    vec![expiring, no_access]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_and_clock_verdicts_have_their_three_outcomes() {
+        let d = std::path::Path::new("/data");
+        let gib = 1u64 << 30;
+        assert_eq!(disk_verdict(50 * gib, 100 * gib, d).outcome, Outcome::Ok);
+        assert_eq!(disk_verdict(gib / 2, 10 * gib, d).outcome, Outcome::Warn, "under 1 GiB");
+        assert_eq!(disk_verdict(3 * gib, 100 * gib, d).outcome, Outcome::Warn, "3%");
+        assert_eq!(disk_verdict(50 << 20, 100 * gib, d).outcome, Outcome::Fail);
+        assert_eq!(disk_verdict(5 * gib, 1000 * gib, d).outcome, Outcome::Fail, "0.5%");
+        assert_eq!(clock_check(Some(-3)).outcome, Outcome::Ok);
+        assert_eq!(clock_check(Some(30)).outcome, Outcome::Warn);
+        assert_eq!(clock_check(Some(-600)).outcome, Outcome::Fail);
+        assert_eq!(clock_check(None).outcome, Outcome::Skipped);
+    }
+
+    #[test]
+    fn spans_read_as_people_say_them() {
+        assert_eq!(crate::time::human_span(45), "45 s");
+        assert_eq!(crate::time::human_span(7_500), "2 h 5 min");
+        assert_eq!(crate::time::human_span(3 * 86_400 + 4 * 3600), "3 d 4 h");
+    }
+}

@@ -1,0 +1,35 @@
+//! `doctor` as text: a table of the checks, then the counts.
+
+use super::{cell, Output, Render};
+use crate::ops::doctor::{Outcome, Report};
+
+impl Render for Report {
+    fn render(&self, out: &Output) -> String {
+        let rows = self
+            .checks
+            .iter()
+            .map(|c| {
+                let outcome = match c.outcome {
+                    Outcome::Ok => "ok",
+                    Outcome::Warn => "WARN",
+                    Outcome::Fail => "FAIL",
+                    Outcome::Skipped => "skipped",
+                };
+                vec![
+                    cell(c.name),
+                    cell(outcome),
+                    cell(&c.detail),
+                    cell(c.hint.as_deref().unwrap_or("")),
+                ]
+            })
+            .collect();
+        out.table(&["CHECK", "OUTCOME", "DETAIL", "FIX"], rows)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        vec![format!(
+            "{} ok, {} warnings, {} failures, {} skipped.",
+            self.ok, self.warnings, self.failures, self.skipped
+        )]
+    }
+}
