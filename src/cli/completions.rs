@@ -17,7 +17,15 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// How long the store's integrity check may run (SQLite quick_check on a large store);
-    /// past it the check is a warning, not a verdict
-    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = super::parsers::parse_refresh)]
+    /// past it the check is a warning, not a verdict; 0 leaves it out (also a warning)
+    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = zero_or_span)]
     pub integrity_timeout: std::time::Duration,
+}
+
+fn zero_or_span(s: &str) -> Result<std::time::Duration, String> {
+    if s.trim() == "0" {
+        Ok(std::time::Duration::ZERO)
+    } else {
+        super::parsers::parse_refresh(s)
+    }
 }

@@ -4,10 +4,10 @@ pub mod audit;
 pub mod auth;
 pub mod checkout;
 pub mod completions;
-pub mod doctor;
 pub mod customers;
 pub mod dashboard;
 pub mod db;
+pub mod doctor;
 pub mod invoices;
 pub mod keys;
 pub mod payments;
@@ -128,4 +128,3 @@ pub(crate) fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
         .unwrap_or_default();
     (keyring, file)
 }
-

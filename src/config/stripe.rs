@@ -134,7 +134,9 @@ pub(super) fn webhook_url(
         return Ok(None);
     };
     let text = u.get_ref();
-    let ok = (text.starts_with("https://") || text.starts_with("http://localhost") || text.starts_with("http://127.0.0.1"))
+    let ok = (text.starts_with("https://")
+        || text.starts_with("http://localhost")
+        || text.starts_with("http://127.0.0.1"))
         && text.len() <= 2048
         && !text.chars().any(char::is_whitespace);
     if !ok {
@@ -157,7 +159,11 @@ pub(super) fn expect_delivery_within(
     };
     match crate::time::parse_span(s.get_ref()) {
         Ok(v) if v >= 60 => Ok(v),
-        Ok(_) => Err(cx.err(s.span(), "webhooks.expect_delivery_within", "at least a minute (\"1h\", \"1d\")")),
+        Ok(_) => Err(cx.err(
+            s.span(),
+            "webhooks.expect_delivery_within",
+            "at least a minute (\"1h\", \"1d\")",
+        )),
         Err(e) => Err(cx.err(s.span(), "webhooks.expect_delivery_within", e)),
     }
 }

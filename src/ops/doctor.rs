@@ -132,7 +132,11 @@ async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
         Err(why) => {
             let skip = |n| Check::skipped(n, "needs Stripe (see stripe.key)");
             return vec![
-                Check::fail("stripe.key", why.clone(), "billctl auth login (or set BILLCTL_STRIPE_API_KEY)"),
+                Check::fail(
+                    "stripe.key",
+                    why.clone(),
+                    "billctl auth login (or set BILLCTL_STRIPE_API_KEY)",
+                ),
                 skip("clock"),
                 skip("catalog"),
                 skip("webhooks.endpoint"),
@@ -157,7 +161,11 @@ async fn key_check(stripe: &Stripe, mode: Option<&str>, store_mode: Option<Strin
     let name = "stripe.key";
     let mode = mode.unwrap_or("unknown");
     if let Some(m) = store_mode.filter(|m| m != mode) {
-        return Check::fail(name, format!("the key is {mode}-mode and the store's API keys are {m}-mode"), "use a Stripe key of the store's mode, or a separate --data-dir for each mode");
+        return Check::fail(
+            name,
+            format!("the key is {mode}-mode and the store's API keys are {m}-mode"),
+            "use a Stripe key of the store's mode, or a separate --data-dir for each mode",
+        );
     }
     match stripe.ping().await {
         Ok(()) => Check::ok(name, format!("a {mode}-mode key, accepted by Stripe")),
@@ -181,8 +189,14 @@ fn clock_check(skew: Option<i64>) -> Check {
     let detail = format!("{skew:+} s against Stripe's clock");
     match skew.abs() {
         s if s <= SKEW_WARN => Check::ok(name, detail),
-        s if s <= SKEW_FAIL => Check::warn(name, detail, "sync the clock (timedatectl set-ntp true)"),
-        _ => Check::fail(name, format!("{detail}: webhook signatures and usage times are checked against it"), "sync the clock (timedatectl set-ntp true)"),
+        s if s <= SKEW_FAIL => {
+            Check::warn(name, detail, "sync the clock (timedatectl set-ntp true)")
+        }
+        _ => Check::fail(
+            name,
+            format!("{detail}: webhook signatures and usage times are checked against it"),
+            "sync the clock (timedatectl set-ntp true)",
+        ),
     }
 }
 
@@ -196,7 +210,10 @@ async fn catalog_check(stripe: &Stripe, config: &Config) -> Check {
         Ok(r) if r.drift == 0 => Check::ok(name, format!("{} prices as configured", r.checked)),
         Ok(r) => Check::fail(
             name,
-            format!("{} of {} configured prices drifted or are missing", r.drift, r.checked),
+            format!(
+                "{} of {} configured prices drifted or are missing",
+                r.drift, r.checked
+            ),
             "billctl prices check (details), then billctl setup-products",
         ),
         Err(e) => Check::fail(name, format!("{e:#}"), "billctl prices check"),
@@ -208,7 +225,13 @@ async fn endpoint_check(stripe: &Stripe, config: &Config, secrets: &[String]) ->
     let create = "billctl webhooks endpoint create --url https://YOUR.HOST/stripe/webhooks";
     let all = match stripe.webhook_endpoints().await {
         Ok(a) => a,
-        Err(e) => return Check::fail(name, format!("failed to list webhook endpoints: {e}"), "check the Stripe key"),
+        Err(e) => {
+            return Check::fail(
+                name,
+                format!("failed to list webhook endpoints: {e}"),
+                "check the Stripe key",
+            )
+        }
     };
     let str_of = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
     let mine: Vec<&serde_json::Value> = all
@@ -230,7 +253,11 @@ async fn endpoint_check(stripe: &Stripe, config: &Config, secrets: &[String]) ->
         return Check::fail(name, format!("{id} is {status}: Stripe stops delivering to an endpoint that failed for days"), "fix the receiver, then enable the endpoint in the Stripe Dashboard (or delete it and create it again)");
     }
     if !secrets.contains(&id) {
-        return Check::fail(name, format!("{id}'s signing secret is not held by this profile (keyring or secret file)"), "billctl webhooks endpoint delete, then create (a new secret is shown once)");
+        return Check::fail(
+            name,
+            format!("{id}'s signing secret is not held by this profile (keyring or secret file)"),
+            "billctl webhooks endpoint delete, then create (a new secret is shown once)",
+        );
     }
     let events: Vec<&str> = e["enabled_events"]
         .as_array()
@@ -246,10 +273,27 @@ async fn endpoint_check(stripe: &Stripe, config: &Config, secrets: &[String]) ->
     }
     let version = str_of(e, "api_version");
     if version != crate::stripe::API_VERSION {
-        let shown = if version.is_empty() { "the account's default".to_string() } else { version };
-        return Check::warn(name, format!("{id} sends events at API version {shown}; billctl reads {}", crate::stripe::API_VERSION), "create the endpoint again with billctl webhooks endpoint create (it pins the version)");
+        let shown = if version.is_empty() {
+            "the account's default".to_string()
+        } else {
+            version
+        };
+        return Check::warn(
+            name,
+            format!(
+                "{id} sends events at API version {shown}; billctl reads {}",
+                crate::stripe::API_VERSION
+            ),
+            "create the endpoint again with billctl webhooks endpoint create (it pins the version)",
+        );
     }
-    Check::ok(name, format!("{id}: enabled, every event type, version {}", crate::stripe::API_VERSION))
+    Check::ok(
+        name,
+        format!(
+            "{id}: enabled, every event type, version {}",
+            crate::stripe::API_VERSION
+        ),
+    )
 }
 
 /// The checks of the store and of what it holds.
@@ -258,8 +302,19 @@ fn store_checks(inputs: &mut Inputs) -> Vec<Check> {
     let store = match &mut inputs.store {
         Ok(s) => s,
         Err(why) => {
-            out.push(Check::fail("store", format!("the store cannot be opened: {why}"), "billctl db status"));
-            for n in ["store.disk", "deliveries", "mirror", "meters", "keys.expiring", "keys.no_access"] {
+            out.push(Check::fail(
+                "store",
+                format!("the store cannot be opened: {why}"),
+                "billctl db status",
+            ));
+            for n in [
+                "store.disk",
+                "deliveries",
+                "mirror",
+                "meters",
+                "keys.expiring",
+                "keys.no_access",
+            ] {
                 out.push(Check::skipped(n, "the store cannot be opened"));
             }
             return out;
@@ -268,11 +323,22 @@ fn store_checks(inputs: &mut Inputs) -> Vec<Check> {
     out.push(store_check(store, inputs.integrity_limit));
     out.push(disk_check(&inputs.data_dir));
     out.push(match &inputs.events {
-        Ok(ev) => deliveries_check(ev.delivery_health(
-            inputs.now.saturating_mul(1000).saturating_sub(PENDING_FOR_MS),
-            inputs.now.saturating_sub(86_400).saturating_mul(1000),
-        ), inputs.config, inputs.now),
-        Err(why) => Check::fail("deliveries", format!("the webhook store cannot be opened: {why}"), "billctl db status"),
+        Ok(ev) => deliveries_check(
+            ev.delivery_health(
+                inputs
+                    .now
+                    .saturating_mul(1000)
+                    .saturating_sub(PENDING_FOR_MS),
+                inputs.now.saturating_sub(86_400).saturating_mul(1000),
+            ),
+            inputs.config,
+            inputs.now,
+        ),
+        Err(why) => Check::fail(
+            "deliveries",
+            format!("the webhook store cannot be opened: {why}"),
+            "billctl db status",
+        ),
     });
     out.push(mirror_check(store, inputs.now));
     out.push(meters_check(store, inputs.config, inputs.now));
@@ -287,9 +353,27 @@ fn store_check(store: &Store, limit: std::time::Duration) -> Check {
         Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db migrate"),
     };
     match store.integrity(limit) {
-        Ok(crate::store::Integrity::Ok(what)) => Check::ok(name, format!("{what}, schema {version}")),
-        Ok(crate::store::Integrity::Unfinished) => Check::warn(name, format!("schema {version}; the integrity check did not finish within {} ms", limit.as_millis()), "billctl doctor --integrity-timeout 60s when the store is quiet"),
-        Ok(crate::store::Integrity::Damaged(why)) => Check::fail(name, format!("the integrity check found damage: {why}"), "billctl db restore DIR from the last backup"),
+        Ok(crate::store::Integrity::Ok(what)) => {
+            Check::ok(name, format!("{what}, schema {version}"))
+        }
+        Ok(crate::store::Integrity::Unfinished) if limit.is_zero() => Check::warn(
+            name,
+            format!("schema {version}; the integrity check was left out (--integrity-timeout 0)"),
+            "billctl doctor --integrity-timeout 60s when the store is quiet",
+        ),
+        Ok(crate::store::Integrity::Unfinished) => Check::warn(
+            name,
+            format!(
+                "schema {version}; the integrity check did not finish within {} ms",
+                limit.as_millis()
+            ),
+            "billctl doctor --integrity-timeout 60s when the store is quiet",
+        ),
+        Ok(crate::store::Integrity::Damaged(why)) => Check::fail(
+            name,
+            format!("the integrity check found damage: {why}"),
+            "billctl db restore DIR from the last backup",
+        ),
         Err(e) => Check::fail(name, format!("{e:#}"), "billctl db status"),
     }
 }
@@ -311,8 +395,17 @@ fn disk_check(dir: &std::path::Path) -> Check {
 /// Fails under 100 MiB or 1% free, warns under 1 GiB or 5%.
 fn disk_verdict(free: u64, total: u64, dir: &std::path::Path) -> Check {
     let name = "store.disk";
-    let pct = if total == 0 { 100.0 } else { free as f64 * 100.0 / total as f64 };
-    let detail = format!("{} free of {} ({pct:.1}%) in {}", bytes(free), bytes(total), dir.display());
+    let pct = if total == 0 {
+        100.0
+    } else {
+        free as f64 * 100.0 / total as f64
+    };
+    let detail = format!(
+        "{} free of {} ({pct:.1}%) in {}",
+        bytes(free),
+        bytes(total),
+        dir.display()
+    );
     let hint = "free space: billctl usage compact, or a larger disk";
     if free < 100 << 20 || pct < 1.0 {
         Check::fail(name, detail, hint)
@@ -337,10 +430,18 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
         Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db status"),
     };
     if h.failed > 0 {
-        return Check::fail(name, format!("{} stored events failed to apply", h.failed), "billctl webhooks list --status failed, then billctl webhooks reprocess --failed");
+        return Check::fail(
+            name,
+            format!("{} stored events failed to apply", h.failed),
+            "billctl webhooks list --status failed, then billctl webhooks reprocess --failed",
+        );
     }
     if h.pending > 0 {
-        return Check::warn(name, format!("{} stored events were never applied", h.pending), "billctl webhooks reprocess (or restart webhooks listen)");
+        return Check::warn(
+            name,
+            format!("{} stored events were never applied", h.pending),
+            "billctl webhooks reprocess (or restart webhooks listen)",
+        );
     }
     let expect = config.expect_delivery_within_secs;
     let Some(last) = h.last_delivery_ms else {
@@ -349,12 +450,22 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
     let age = now.saturating_sub(last / 1000);
     let age_text = crate::time::human_span(age);
     if age > expect {
-        return Check::fail(name, format!("the last delivery came {age_text} ago (expected within {})", crate::time::human_span(expect)), "is webhooks listen running and the endpoint enabled? then billctl webhooks backfill");
+        return Check::fail(
+            name,
+            format!(
+                "the last delivery came {age_text} ago (expected within {})",
+                crate::time::human_span(expect)
+            ),
+            "is webhooks listen running and the endpoint enabled? then billctl webhooks backfill",
+        );
     }
     if h.rejected > 0 {
         return Check::warn(name, format!("the last delivery came {age_text} ago; {} requests were refused in the last day (a rotated signing secret?)", h.rejected), "billctl webhooks list --status rejected");
     }
-    Check::ok(name, format!("the last delivery came {age_text} ago; none failed, pending or refused"))
+    Check::ok(
+        name,
+        format!("the last delivery came {age_text} ago; none failed, pending or refused"),
+    )
 }
 
 fn mirror_check(store: &Store, now: i64) -> Check {
@@ -369,22 +480,34 @@ fn mirror_check(store: &Store, now: i64) -> Check {
         .flatten()
         .and_then(|v| v.parse::<i64>().ok());
     let sync_text = match synced {
-        Some(t) => format!("last full sync {} ago", crate::time::human_span(now.saturating_sub(t))),
+        Some(t) => format!(
+            "last full sync {} ago",
+            crate::time::human_span(now.saturating_sub(t))
+        ),
         None => "never fully synced".to_string(),
     };
     if behind > 0 {
         return Check::fail(name, format!("{behind} live subscriptions' periods ended more than a day ago in the mirror (renewals missed); {sync_text}"), "billctl subscriptions sync");
     }
     match synced {
-        Some(t) if now.saturating_sub(t) <= 7 * 86_400 => Check::ok(name, format!("no period left behind; {sync_text}")),
-        _ => Check::warn(name, format!("no period left behind; {sync_text}"), "billctl subscriptions sync (weekly, as a timer)"),
+        Some(t) if now.saturating_sub(t) <= 7 * 86_400 => {
+            Check::ok(name, format!("no period left behind; {sync_text}"))
+        }
+        _ => Check::warn(
+            name,
+            format!("no period left behind; {sync_text}"),
+            "billctl subscriptions sync (weekly, as a timer)",
+        ),
     }
 }
 
 fn meters_check(store: &Store, config: &Config, now: i64) -> Check {
     let name = "meters";
     let Some(meter) = &config.meter else {
-        return Check::skipped(name, "no [meter] in the config: usage is not sent to Stripe");
+        return Check::skipped(
+            name,
+            "no [meter] in the config: usage is not sent to Stripe",
+        );
     };
     let since = super::usage::sync::oldest_hour(now);
     let backlog = match store.unsent_windows(&meter.event_name, since) {
@@ -394,7 +517,14 @@ fn meters_check(store: &Store, config: &Config, now: i64) -> Check {
     let current = now - now.rem_euclid(3600);
     let old = backlog.iter().filter(|w| w.window < current - 3600).count();
     if old > 0 {
-        return Check::fail(name, format!("{old} hourly windows of usage older than an hour are not sent to meter {}", meter.event_name), "billctl usage sync (as a timer)");
+        return Check::fail(
+            name,
+            format!(
+                "{old} hourly windows of usage older than an hour are not sent to meter {}",
+                meter.event_name
+            ),
+            "billctl usage sync (as a timer)",
+        );
     }
     let reconciled: Option<serde_json::Value> = store
         .setting(super::usage::sync::RECONCILED)
@@ -402,26 +532,64 @@ fn meters_check(store: &Store, config: &Config, now: i64) -> Check {
         .flatten()
         .and_then(|v| serde_json::from_str(&v).ok());
     match reconciled {
-        None => Check::warn(name, format!("{} windows waiting; never reconciled with Stripe", backlog.len()), "billctl usage reconcile"),
-        Some(r) if r["differences"].as_i64().unwrap_or(0) > 0 => Check::fail(name, format!("the last reconcile found {} days that differ from Stripe", r["differences"]), "billctl usage reconcile (details), then billctl usage sync"),
-        Some(r) => Check::ok(name, format!("{} windows waiting (this hour's); the last reconcile agreed ({} days, {} ago)", backlog.len(), r["days_compared"], crate::time::human_span(now.saturating_sub(r["at"].as_i64().unwrap_or(now))))),
+        None => Check::warn(
+            name,
+            format!(
+                "{} windows waiting; never reconciled with Stripe",
+                backlog.len()
+            ),
+            "billctl usage reconcile",
+        ),
+        Some(r) if r["differences"].as_i64().unwrap_or(0) > 0 => Check::fail(
+            name,
+            format!(
+                "the last reconcile found {} days that differ from Stripe",
+                r["differences"]
+            ),
+            "billctl usage reconcile (details), then billctl usage sync",
+        ),
+        Some(r) => Check::ok(
+            name,
+            format!(
+                "{} windows waiting (this hour's); the last reconcile agreed ({} days, {} ago)",
+                backlog.len(),
+                r["days_compared"],
+                crate::time::human_span(now.saturating_sub(r["at"].as_i64().unwrap_or(now)))
+            ),
+        ),
     }
 }
 
 fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
     let keys = match store.keys(None) {
         Ok(k) => k,
-        Err(e) => return vec![Check::fail("keys.expiring", format!("{e:#}"), "billctl db status")],
+        Err(e) => {
+            return vec![Check::fail(
+                "keys.expiring",
+                format!("{e:#}"),
+                "billctl db status",
+            )]
+        }
     };
     let active: Vec<_> = keys.iter().filter(|k| k.status(now) == "active").collect();
     let soon = active
         .iter()
-        .filter(|k| k.expires_at.is_some_and(|t| t <= now.saturating_add(EXPIRY_SOON)))
+        .filter(|k| {
+            k.expires_at
+                .is_some_and(|t| t <= now.saturating_add(EXPIRY_SOON))
+        })
         .count();
     let expiring = if soon > 0 {
-        Check::warn("keys.expiring", format!("{soon} active keys expire within 7 days"), "billctl keys list --status active (then keys rotate)")
+        Check::warn(
+            "keys.expiring",
+            format!("{soon} active keys expire within 7 days"),
+            "billctl keys list --status active (then keys rotate)",
+        )
     } else {
-        Check::ok("keys.expiring", format!("{} active keys; none expires within 7 days", active.len()))
+        Check::ok(
+            "keys.expiring",
+            format!("{} active keys; none expires within 7 days", active.len()),
+        )
     };
     let mut customers: Vec<&str> = active.iter().map(|k| k.customer_id.as_str()).collect();
     customers.sort_unstable();
@@ -431,13 +599,24 @@ fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
         match super::payments::standing(store, &config.access, c, now) {
             Ok(s) if s.access == "granted" || s.access == "grace" => {}
             Ok(_) => without += 1,
-            Err(e) => return vec![expiring, Check::fail("keys.no_access", format!("{e:#}"), "billctl db status")],
+            Err(e) => {
+                return vec![
+                    expiring,
+                    Check::fail("keys.no_access", format!("{e:#}"), "billctl db status"),
+                ]
+            }
         }
     }
     let no_access = if without > 0 {
         Check::warn("keys.no_access", format!("{without} customers hold active keys without access (unpaid, canceled or no subscription)"), "billctl keys list, and revoke the keys of customers who left")
     } else {
-        Check::ok("keys.no_access", format!("every one of {} customers with keys has access", customers.len()))
+        Check::ok(
+            "keys.no_access",
+            format!(
+                "every one of {} customers with keys has access",
+                customers.len()
+            ),
+        )
     };
     vec![expiring, no_access]
 }
@@ -451,10 +630,22 @@ mod tests {
         let d = std::path::Path::new("/data");
         let gib = 1u64 << 30;
         assert_eq!(disk_verdict(50 * gib, 100 * gib, d).outcome, Outcome::Ok);
-        assert_eq!(disk_verdict(gib / 2, 10 * gib, d).outcome, Outcome::Warn, "under 1 GiB");
-        assert_eq!(disk_verdict(3 * gib, 100 * gib, d).outcome, Outcome::Warn, "3%");
+        assert_eq!(
+            disk_verdict(gib / 2, 10 * gib, d).outcome,
+            Outcome::Warn,
+            "under 1 GiB"
+        );
+        assert_eq!(
+            disk_verdict(3 * gib, 100 * gib, d).outcome,
+            Outcome::Warn,
+            "3%"
+        );
         assert_eq!(disk_verdict(50 << 20, 100 * gib, d).outcome, Outcome::Fail);
-        assert_eq!(disk_verdict(5 * gib, 1000 * gib, d).outcome, Outcome::Fail, "0.5%");
+        assert_eq!(
+            disk_verdict(5 * gib, 1000 * gib, d).outcome,
+            Outcome::Fail,
+            "0.5%"
+        );
         assert_eq!(clock_check(Some(-3)).outcome, Outcome::Ok);
         assert_eq!(clock_check(Some(30)).outcome, Outcome::Warn);
         assert_eq!(clock_check(Some(-600)).outcome, Outcome::Fail);

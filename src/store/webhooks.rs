@@ -447,7 +447,9 @@ impl EventStore {
         )?;
         Ok(DeliveryHealth {
             last_delivery_ms: last.flatten(),
-            failed: self.db.int("SELECT count(*) FROM events WHERE status = 'failed'", &[])?,
+            failed: self
+                .db
+                .int("SELECT count(*) FROM events WHERE status = 'failed'", &[])?,
             pending: self.db.int(
                 "SELECT count(*) FROM events WHERE status = 'pending' AND received_at < ?1",
                 crate::ps![pending_before_ms],

@@ -12,6 +12,7 @@ mod config_errors;
 mod dashboard;
 mod db;
 mod demo;
+mod doctor;
 mod hardening;
 mod json_vocabulary;
 mod keys;
