@@ -54,7 +54,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Store, inspect or remove the Stripe key in the OS keyring')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Inspect or back up the local store')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve key verification, quotas and usage over HTTP to API services in any language')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the whole setup: Stripe key, clock, catalog, webhook endpoint and deliveries, mirror, meters, store (schema, integrity, disk) and keys; exit 0 all ok, 1 any warning or failure, 2 if doctor itself could not run')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write man pages (--man DIR)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -2146,6 +2147,26 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         'billctl;serve;help;help' {
             break
         }
+        'billctl;doctor' {
+            [CompletionResult]::new('--integrity-timeout', '--integrity-timeout', [CompletionResultType]::ParameterName, 'How long the store''s integrity check may run (SQLite quick_check on a large store); past it the check is a warning, not a verdict; 0 leaves it out (also a warning)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'billctl;completions' {
             [CompletionResult]::new('--man', '--man', [CompletionResultType]::ParameterName, 'Write a man page for every command and subcommand into DIR instead (billctl.1, billctl-keys.1, billctl-keys-issue.1, ...; created if missing)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
@@ -2184,7 +2205,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Store, inspect or remove the Stripe key in the OS keyring')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Inspect or back up the local store')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve key verification, quotas and usage over HTTP to API services in any language')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the whole setup: Stripe key, clock, catalog, webhook endpoint and deliveries, mirror, meters, store (schema, integrity, disk) and keys; exit 0 all ok, 1 any warning or failure, 2 if doctor itself could not run')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write man pages (--man DIR)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -2481,6 +2503,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;help;serve;tokens;revoke' {
+            break
+        }
+        'billctl;help;doctor' {
             break
         }
         'billctl;help;completions' {

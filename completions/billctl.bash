@@ -37,6 +37,9 @@ _billctl() {
             billctl,db)
                 cmd="billctl__subcmd__db"
                 ;;
+            billctl,doctor)
+                cmd="billctl__subcmd__doctor"
+                ;;
             billctl,help)
                 cmd="billctl__subcmd__help"
                 ;;
@@ -207,6 +210,9 @@ _billctl() {
                 ;;
             billctl__subcmd__help,db)
                 cmd="billctl__subcmd__help__subcmd__db"
+                ;;
+            billctl__subcmd__help,doctor)
+                cmd="billctl__subcmd__help__subcmd__doctor"
                 ;;
             billctl__subcmd__help,help)
                 cmd="billctl__subcmd__help__subcmd__help"
@@ -800,7 +806,7 @@ _billctl() {
 
     case "${cmd}" in
         billctl)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue dashboard webhooks invoices auth db serve completions help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue dashboard webhooks invoices auth db serve doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1875,8 +1881,42 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__doctor)
+            opts="-q -v -y -h -V --integrity-timeout --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --integrity-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__help)
-            opts="setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue dashboard webhooks invoices auth db serve completions help"
+            opts="setup-products prices customers payment-methods portal subscriptions checkout keys audit usage revenue dashboard webhooks invoices auth db serve doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2172,6 +2212,20 @@ _billctl() {
         billctl__subcmd__help__subcmd__db__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

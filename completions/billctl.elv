@@ -51,7 +51,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
             cand serve 'Serve key verification, quotas and usage over HTTP to API services in any language'
-            cand completions 'Print a shell completion script'
+            cand doctor 'Check the whole setup: Stripe key, clock, catalog, webhook endpoint and deliveries, mirror, meters, store (schema, integrity, disk) and keys; exit 0 all ok, 1 any warning or failure, 2 if doctor itself could not run'
+            cand completions 'Print a shell completion script, or write man pages (--man DIR)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;setup-products'= {
@@ -1965,6 +1966,25 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;serve;help;help'= {
         }
+        &'billctl;doctor'= {
+            cand --integrity-timeout 'How long the store''s integrity check may run (SQLite quick_check on a large store); past it the check is a warning, not a verdict; 0 leaves it out (also a warning)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;completions'= {
             cand --man 'Write a man page for every command and subcommand into DIR instead (billctl.1, billctl-keys.1, billctl-keys-issue.1, ...; created if missing)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
@@ -2002,7 +2022,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand auth 'Store, inspect or remove the Stripe key in the OS keyring'
             cand db 'Inspect or back up the local store'
             cand serve 'Serve key verification, quotas and usage over HTTP to API services in any language'
-            cand completions 'Print a shell completion script'
+            cand doctor 'Check the whole setup: Stripe key, clock, catalog, webhook endpoint and deliveries, mirror, meters, store (schema, integrity, disk) and keys; exit 0 all ok, 1 any warning or failure, 2 if doctor itself could not run'
+            cand completions 'Print a shell completion script, or write man pages (--man DIR)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;help;setup-products'= {
@@ -2221,6 +2242,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;serve;tokens;list'= {
         }
         &'billctl;help;serve;tokens;revoke'= {
+        }
+        &'billctl;help;doctor'= {
         }
         &'billctl;help;completions'= {
         }

@@ -42,7 +42,8 @@
 //! | `commands/audit.rs` | `audit list` |
 //! | `commands/auth.rs` | `auth login/status/logout` |
 //! | `commands/checkout.rs` | `checkout create` |
-//! | `commands/completions.rs` | `completions SHELL` |
+//! | `commands/completions.rs` | `completions SHELL` and `completions --man DIR` |
+//! | `commands/doctor.rs` | `doctor`: gathers the config, stores, Stripe client and held secrets |
 //! | `commands/customers.rs` | `customers create/update/list/show` |
 //! | `commands/db.rs` | `db status/backup/restore/migrate/copy` |
 //! | `commands/invoices.rs` | `invoices list/show/pay/void/send` |
@@ -64,6 +65,7 @@
 //! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
 //! | `ops/checkout.rs` | `checkout create`: a subscription link for a tier's price, or a setup link |
 //! | `ops/db.rs` | `db status/backup/restore/migrate/copy` over the store's files or database |
+//! | `ops/doctor.rs` | `doctor`: every check's verdict (Stripe's concurrently), ok, warn, fail or skipped |
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
@@ -116,6 +118,7 @@
 //! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
 //! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (bidi controls shown), a chart's y axis |
 //! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
+//! | `output/doctor.rs` | `doctor`'s table and counts |
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
 //! | `output/serve.rs` | service tokens, `serve`'s first and last lines, its access log and notices |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |

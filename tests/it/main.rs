@@ -30,6 +30,7 @@ mod selfserve;
 mod serve;
 mod setup_products;
 mod subscriptions;
+mod units;
 mod usage;
 mod usage_sync;
 mod webhooks;
