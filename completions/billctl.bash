@@ -6016,7 +6016,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__listen)
-            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --tls-cert --tls-key --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --tls-cert --tls-key --metrics-path --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6075,6 +6075,10 @@ _billctl() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

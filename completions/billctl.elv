@@ -1154,6 +1154,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --idle-timeout 'A keep-alive connection without a request is closed after this'
             cand --tls-cert 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)'
             cand --tls-key 'PEM private key for HTTPS'
+            cand --metrics-path 'URL path of the Prometheus metrics (deliveries, refusals, apply outcomes and lag, group commits, connections), for a service token with the read scope (''billctl serve tokens issue''); empty: none'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'

@@ -75,6 +75,7 @@
 //! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
 //! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
 //! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
+//! | `ops/webhooks/metrics.rs` | `webhooks listen`'s counters and their Prometheus exposition |
 //! | `ops/webhooks/listen.rs` | `webhooks listen`: the route on `server/`, and the writer that commits deliveries in groups and applies them |
 //! | `ops/webhooks/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
 //! | `ops/webhooks/send.rs` | the HTTP client of `replay`: re-signed deliveries at a concurrency and rate |
@@ -106,6 +107,7 @@
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
 //! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, timeouts, body limit, drain on SIGTERM, JSON errors, access log |
+//! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
 //! | `server/tls.rs` | TLS for the server core: PEM certificate and key, re-read on SIGHUP |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |

@@ -147,6 +147,11 @@ pub struct WebhooksListenArgs {
     pub server: ServerLimitsArgs,
     #[command(flatten)]
     pub tls: super::parsers::TlsArgs,
+    /// URL path of the Prometheus metrics (deliveries, refusals, apply outcomes and lag,
+    /// group commits, connections), for a service token with the read scope ('billctl serve
+    /// tokens issue'); empty: none
+    #[arg(long, default_value = "/metrics", value_name = "PATH")]
+    pub metrics_path: String,
     /// Apply the object as Stripe has it now (fetched with the Stripe key) instead of the
     /// event's copy
     #[arg(long)]

@@ -59,40 +59,22 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
 }
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
-    if !args.path.starts_with('/') {
-        bail!("invalid --path {:?}: must start with '/'", args.path);
-    }
+    check_paths(args)?;
     let secrets = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
+    // The metrics' callers are checked against serve's service tokens, on a connection of
+    // their own.
+    let metrics = match args.metrics_path.as_str() {
+        "" => None,
+        p => Some((p.to_string(), ctx.store()?.reopen()?)),
+    };
     let mut side = apply_side(ctx, args.refetch)?;
     let pending = ops::webhooks::apply_pending(&mut side, &mut events)?;
     if pending > 0 {
         let line = format!("applied {pending} event(s) stored but not applied before");
         ctx.output.status(line);
     }
-    let certs = match args.tls.pair() {
-        (Some(c), Some(k)) => Some(crate::server::tls::Certs::load(c, k)?),
-        _ => None,
-    };
-    let listener = std::net::TcpListener::bind(&args.bind)
-        .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
-    listener.set_nonblocking(true)?;
-    let scheme = if certs.is_some() { "https" } else { "http" };
-    let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
-    let options = crate::server::Options {
-        tls: certs
-            .as_ref()
-            .map(crate::server::tls::Certs::acceptor)
-            .transpose()?,
-        ..crate::server::Options::default()
-    };
-    if let Some(c) = certs {
-        let report = crate::output::serve_reload(&ctx.output);
-        let rt = ctx.runtime()?;
-        // The SIGHUP handler is installed inside the runtime, before the address is printed.
-        let _in_runtime = rt.enter();
-        rt.spawn(crate::server::tls::reload_on_hangup(c, report));
-    }
+    let (listener, url, options) = bind_listener(ctx, args)?;
     // The signal handlers before the address is printed (see `shutdown_signal`).
     let signal = {
         let _in_runtime = ctx.runtime()?.enter();
@@ -110,12 +92,53 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         }
     };
     let (settings, rt) = (listen_settings(args, secrets), ctx.runtime()?);
-    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, options, stop)?;
+    let served = (options, metrics);
+    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop)?;
     if let Some(e) = stream.take_error() {
         return Err(e);
     }
     ctx.output.status(stats.summary());
     Ok(ExitCode::SUCCESS)
+}
+
+fn check_paths(args: &WebhooksListenArgs) -> Result<()> {
+    if !args.path.starts_with('/') {
+        bail!("invalid --path {:?}: must start with '/'", args.path);
+    }
+    let m = &args.metrics_path;
+    if !m.is_empty() && (!m.starts_with('/') || *m == args.path) {
+        bail!("invalid --metrics-path {m:?}: must start with '/' and differ from --path (or be empty: no metrics)");
+    }
+    Ok(())
+}
+
+/// The bound listener, its URL, and the server options (TLS from `--tls-cert`/`--tls-key`,
+/// re-read on SIGHUP: the handler is installed here, before the address is printed).
+fn bind_listener(
+    ctx: &mut Ctx,
+    args: &WebhooksListenArgs,
+) -> Result<(std::net::TcpListener, String, crate::server::Options)> {
+    let certs = match args.tls.pair() {
+        (Some(c), Some(k)) => Some(crate::server::tls::Certs::load(c, k)?),
+        _ => None,
+    };
+    let listener = std::net::TcpListener::bind(&args.bind)
+        .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
+    listener.set_nonblocking(true)?;
+    let scheme = if certs.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
+    let tls = certs.as_ref().map(crate::server::tls::Certs::acceptor);
+    let options = crate::server::Options {
+        tls: tls.transpose()?,
+        ..crate::server::Options::default()
+    };
+    if let Some(c) = certs {
+        let report = crate::output::serve_reload(&ctx.output);
+        let rt = ctx.runtime()?;
+        let _in_runtime = rt.enter();
+        rt.spawn(crate::server::tls::reload_on_hangup(c, report));
+    }
+    Ok((listener, url, options))
 }
 
 /// How `listen` checks requests and bounds connections, from its flags.

@@ -248,7 +248,14 @@ async fn endpoint_check(stripe: &Stripe, config: &Config, secrets: &[String]) ->
         };
         return Check::fail(name, detail, create);
     };
-    let (id, status) = (str_of(e, "id"), str_of(e, "status"));
+    endpoint_verdict(e, secrets)
+}
+
+/// An endpoint's state: enabled, its secret held, every handled type, billctl's version.
+fn endpoint_verdict(e: &serde_json::Value, secrets: &[String]) -> Check {
+    let name = "webhooks.endpoint";
+    let str_of = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+    let (id, status) = (str_of("id"), str_of("status"));
     if status != "enabled" {
         return Check::fail(name, format!("{id} is {status}: Stripe stops delivering to an endpoint that failed for days"), "fix the receiver, then enable the endpoint in the Stripe Dashboard (or delete it and create it again)");
     }
@@ -271,7 +278,7 @@ async fn endpoint_check(stripe: &Stripe, config: &Config, secrets: &[String]) ->
     if !missing.is_empty() {
         return Check::warn(name, format!("{id} is not subscribed to {}", missing.join(", ")), "billctl webhooks endpoint delete, then create (it subscribes to every type billctl applies)");
     }
-    let version = str_of(e, "api_version");
+    let version = str_of("api_version");
     if version != crate::stripe::API_VERSION {
         let shown = if version.is_empty() {
             "the account's default".to_string()

@@ -16,6 +16,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
+pub mod metrics;
 pub mod tls;
 
 /// Where a server accepts connections: a TCP port, or a Unix socket (`unix:PATH`) for callers

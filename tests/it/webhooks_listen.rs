@@ -1255,3 +1255,120 @@ fn wait_for_certificate(
     }
     panic!("the server never presented the renewed certificate");
 }
+
+/// Issues a service token in the listener's store.
+fn listen_token(env: &Env, scopes: &str) -> String {
+    let out = common::run(
+        env.command()
+            .env("BILLCTL_DATA_DIR", env.path("listen-data"))
+            .envs(listen_env(env))
+            .args([
+                "serve", "tokens", "issue", "--name", scopes, "--scope", scopes,
+            ]),
+    )
+    .ok();
+    out.stdout.trim().to_string()
+}
+
+/// GET `path` with a bearer token; the status and body.
+fn get_with(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let authority = &rest[..rest.find('/').unwrap()];
+    let a = common::http::exchange(
+        &format!("http://{authority}"),
+        &common::http::raw("GET", path, token, None),
+    )
+    .unwrap();
+    (a.status, a.body)
+}
+
+fn series(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// `GET /metrics` on the receiver, after known deliveries: counts by outcome and type, refusals
+/// by reason, apply outcomes and lag, group-commit sizes, open connections; only for a
+/// service token with the read scope.
+#[test]
+fn the_receivers_metrics_count_known_deliveries() {
+    let env = Env::with_catalog();
+    let l = Listener::start(&env);
+    let t = now();
+    let event = |id: &str, kind: &str| {
+        serde_json::to_vec(
+            &json!({"id": id, "object": "event", "type": kind, "created": t,
+            "livemode": false, "data": {"object": {"id": format!("x_{id}")}}}),
+        )
+        .unwrap()
+    };
+    let a = event("evt_m_1", "customer.created");
+    let b = event("evt_m_2", "invoice.paid");
+    assert_eq!(post(&l.url, Some(&signature_header(NEW, t, &a)), &a).0, 200);
+    assert_eq!(post(&l.url, Some(&signature_header(NEW, t, &b)), &b).0, 200);
+    assert_eq!(
+        post(&l.url, Some(&signature_header(OLD, t, &a)), &a).0,
+        200,
+        "a duplicate"
+    );
+    assert_eq!(
+        post(&l.url, Some(&signature_header("whsec_wrong", t, &b)), &b).0,
+        400
+    );
+    assert_eq!(post(&l.url, None, &b).0, 400);
+    l.settled();
+    let read = listen_token(&env, "read");
+    let verify = listen_token(&env, "verify");
+    assert_eq!(get_with(&l.url, "/metrics", None).0, 401);
+    assert_eq!(get_with(&l.url, "/metrics", Some(&verify)).0, 403);
+    let (status, text) = get_with(&l.url, "/metrics", Some(&read));
+    assert_eq!(status, 200, "{text}");
+    let n = |s: &str| series(&text, s);
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"customer.created\"}"),
+        1.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"invoice.paid\"}"),
+        1.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"duplicate\",type=\"customer.created\"}"),
+        1.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"),
+        2.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_refused_total{reason=\"signature\"}"),
+        1.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_refused_total{reason=\"missing_signature\"}"),
+        1.0
+    );
+    assert_eq!(n("billctl_webhooks_signature_failures_total"), 2.0);
+    let applied: f64 = text
+        .lines()
+        .filter(|l| l.starts_with("billctl_webhooks_applied_total{"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(applied, 2.0, "{text}");
+    assert_eq!(n("billctl_webhooks_apply_lag_seconds_count"), 2.0);
+    assert_eq!(n("billctl_webhooks_group_commit_size_sum"), 5.0);
+    assert!(n("billctl_webhooks_open_connections") >= 1.0);
+    assert_eq!(n("billctl_webhooks_metrics_auth_failures_total"), 2.0);
+    // The metrics are not deliveries: none was recorded as a refused request.
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"),
+        2.0
+    );
+    let out = l.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains(&read) && !out.stdout.contains(&read));
+}

@@ -17,61 +17,7 @@ const LATENCY: [f64; 14] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-/// Upper bounds of the group-commit size buckets, in calls.
-const GROUPS: [u64; 11] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
-
-#[derive(Default)]
-struct Histogram {
-    /// One count per bucket (not cumulative), then the overflow.
-    counts: Vec<AtomicU64>,
-    /// The sum, in millionths of the unit (microseconds for latencies).
-    sum: AtomicU64,
-    count: AtomicU64,
-}
-
-impl Histogram {
-    fn new(buckets: usize) -> Histogram {
-        Histogram {
-            counts: (0..=buckets).map(|_| AtomicU64::new(0)).collect(),
-            sum: AtomicU64::new(0),
-            count: AtomicU64::new(0),
-        }
-    }
-
-    fn observe(&self, bucket: usize, value: f64) {
-        self.counts[bucket].fetch_add(1, Ordering::Relaxed);
-        self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum.fetch_add((value * 1e6) as u64, Ordering::Relaxed);
-    }
-
-    fn write(&self, out: &mut String, name: &str, labels: &str, bounds: &[String]) {
-        let mut cumulative = 0u64;
-        let sep = if labels.is_empty() { "" } else { "," };
-        for (i, le) in bounds
-            .iter()
-            .chain(std::iter::once(&"+Inf".to_string()))
-            .enumerate()
-        {
-            cumulative += self.counts[i].load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "{name}_bucket{{{labels}{sep}le=\"{le}\"}} {cumulative}"
-            );
-        }
-        let sum = self.sum.load(Ordering::Relaxed) as f64 / 1e6;
-        let braces = if labels.is_empty() {
-            String::new()
-        } else {
-            format!("{{{labels}}}")
-        };
-        let _ = writeln!(out, "{name}_sum{braces} {sum}");
-        let _ = writeln!(
-            out,
-            "{name}_count{braces} {}",
-            self.count.load(Ordering::Relaxed)
-        );
-    }
-}
+use crate::server::metrics::{Histogram, GROUPS};
 
 /// Everything `/metrics` shows.
 pub struct Metrics {

@@ -324,7 +324,7 @@ fn retry_soon(r: &mut Response) {
 }
 
 /// The bearer token of a request, if it has one of a sane length.
-fn bearer(headers: &hyper::HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &hyper::HeaderMap) -> Option<&str> {
     let v = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
     if v.len() > 512 {
         return Some("");

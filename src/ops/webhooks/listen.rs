@@ -14,7 +14,7 @@ use crate::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
 use hyper::StatusCode;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use tokio::sync::oneshot;
 
 /// How `listen` checks requests.
@@ -69,13 +69,25 @@ pub struct Logged {
     pub applied: Option<Outcome>,
 }
 
-/// Counters for the summary.
-#[derive(Debug, Default)]
+/// Counters for the summary, and the metrics `/metrics` shows.
 pub struct Stats {
     pub stored: AtomicU64,
     pub duplicates: AtomicU64,
     pub rejected: AtomicU64,
     pub failed_to_store: AtomicU64,
+    pub metrics: super::metrics::ListenMetrics,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            stored: AtomicU64::new(0),
+            duplicates: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+            failed_to_store: AtomicU64::new(0),
+            metrics: super::metrics::ListenMetrics::new(),
+        }
+    }
 }
 
 impl Stats {
@@ -119,12 +131,15 @@ impl Writer {
         let log = Arc::new(log);
         let (apply_tx, apply_rx) = mpsc::channel::<Vec<(Incoming, Logged)>>();
         let apply_log = log.clone();
+        let apply_stats = stats.clone();
         let applier = std::thread::spawn(move || -> anyhow::Result<()> {
             while let Ok(mut fresh) = apply_rx.recv() {
                 fresh.sort_by_key(|(i, _)| i.envelope.created);
                 let mut outcomes = Vec::with_capacity(fresh.len());
                 for (i, mut line) in fresh {
                     let o = apply(&i.envelope, &i.body);
+                    let lag = now_ms().saturating_sub(line.received_at_ms) as f64 / 1000.0;
+                    apply_stats.metrics.applied(o.status(), lag);
                     line.applied = Some(o.clone());
                     apply_log(&line);
                     outcomes.push((i.envelope.id, o));
@@ -184,6 +199,7 @@ fn store_group(
     let mut incoming = Vec::new();
     let mut receipts = Vec::with_capacity(jobs.len());
     let mut replies = Vec::with_capacity(jobs.len());
+    stats.metrics.group(jobs.len());
     for j in jobs {
         incoming.extend(j.incoming);
         receipts.push(j.receipt);
@@ -193,6 +209,7 @@ fn store_group(
         Ok(fresh) => fresh,
         Err(e) => {
             let msg = format!("{e:#}");
+            stats.metrics.not_stored(replies.len() as u64);
             for reply in replies {
                 stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
                 let _ = reply.send(Err(msg.clone()));
@@ -200,6 +217,19 @@ fn store_group(
             return Ok(Vec::new());
         }
     };
+    answer_group(receipts, replies, incoming, fresh, log, stats)
+}
+
+/// Answers each request of a stored group and counts it; returns the newly stored events with
+/// their log lines (to apply).
+fn answer_group(
+    receipts: Vec<Receipt>,
+    replies: Vec<oneshot::Sender<Result<bool, String>>>,
+    incoming: Vec<Incoming>,
+    fresh: Vec<bool>,
+    log: &dyn Fn(&Logged),
+    stats: &Stats,
+) -> anyhow::Result<Vec<(Incoming, Logged)>> {
     // Accepted requests brought the events, in order; rejected ones brought none.
     let mut accepted = incoming.into_iter().zip(fresh);
     let mut fresh_events = Vec::new();
@@ -214,6 +244,9 @@ fn store_group(
             applied: None,
         };
         if r.outcome == "rejected" {
+            stats
+                .metrics
+                .delivery("rejected", None, r.reason.as_deref());
             stats.rejected.fetch_add(1, Ordering::Relaxed);
             log(&line);
             let _ = reply.send(Ok(false));
@@ -223,6 +256,8 @@ fn store_group(
             anyhow::bail!("an accepted request without its event");
         };
         line.kind = Some(i.envelope.kind.clone());
+        let outcome = if is_new { "stored" } else { "duplicate" };
+        stats.metrics.delivery(outcome, line.kind.as_deref(), None);
         if is_new {
             stats.stored.fetch_add(1, Ordering::Relaxed);
             fresh_events.push((i, line));
@@ -264,13 +299,24 @@ fn headers_json(req: &server::Request) -> String {
 pub struct Route {
     settings: Settings,
     tx: mpsc::Sender<Job>,
+    metrics: Option<MetricsRoute>,
+}
+
+/// `GET <metrics path>`: the metrics, for a service token with the `read` scope (the tokens
+/// of `serve tokens issue`, from the same store).
+pub struct MetricsRoute {
+    pub path: String,
+    pub stats: Arc<Stats>,
+    pub tokens: Arc<Mutex<crate::ops::serve::tokens::Tokens>>,
+    pub store: Arc<Mutex<crate::store::Store>>,
 }
 
 impl Route {
-    pub fn new(settings: Settings, writer: &Writer) -> Route {
+    pub fn new(settings: Settings, writer: &Writer, metrics: Option<MetricsRoute>) -> Route {
         Route {
             settings,
             tx: writer.tx.clone(),
+            metrics,
         }
     }
 
@@ -347,6 +393,9 @@ impl Route {
 impl server::Handler for Route {
     /// Every request is recorded, as the help says: a wrong path or method too.
     async fn handle(&self, req: server::Request) -> Response {
+        if let Some(m) = self.metrics.as_ref().filter(|m| m.path == req.path) {
+            return m.answer(&req).await;
+        }
         if let Some((status, reason)) = self.refusal(&req) {
             return record(&self.tx, None, rejected(&req, status, reason, None)).await;
         }
@@ -405,5 +454,49 @@ async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Rec
             StatusCode::SERVICE_UNAVAILABLE,
             &serde_json::json!({"error": "the store writer stopped"}),
         ),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl MetricsRoute {
+    async fn answer(&self, req: &server::Request) -> Response {
+        if req.method != hyper::Method::GET {
+            return server::error(StatusCode::METHOD_NOT_ALLOWED, "the metrics take GET");
+        }
+        let now = std::time::Instant::now();
+        if lock(&self.tokens).stale(now) {
+            let (tokens, store) = (self.tokens.clone(), self.store.clone());
+            let loaded = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let list = lock(&store).tokens()?;
+                lock(&tokens).set(list, now);
+                Ok(())
+            })
+            .await;
+            if !matches!(loaded, Ok(Ok(()))) {
+                return server::error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the store could not be read to check the token",
+                );
+            }
+        }
+        let presented = crate::ops::serve::bearer(&req.headers);
+        match lock(&self.tokens).check(presented, &[crate::keys::Scope::Read]) {
+            Ok(_) => server::body(
+                StatusCode::OK,
+                "text/plain; version=0.0.4; charset=utf-8",
+                self.stats.metrics.render(),
+            ),
+            Err(r) => {
+                self.stats.metrics.metrics_refused();
+                let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+                server::json(
+                    status,
+                    &serde_json::json!({"error": "the metrics need Authorization: Bearer <service token with the read scope>", "code": r.code()}),
+                )
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 pub use crate::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
 
 pub mod listen;
+pub mod metrics;
 pub mod replay;
 mod send;
 use std::sync::Arc;
@@ -390,20 +391,36 @@ pub fn listen(
     events: EventStore,
     mut side: ApplySide,
     log: impl Fn(&listen::Logged) + Send + Sync + 'static,
-    options: crate::server::Options,
+    (options, metrics): (crate::server::Options, Option<(String, Store)>),
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
+    let options = crate::server::Options {
+        open: Some(stats.metrics.open.clone()),
+        ..options
+    };
+    let metrics = metrics.map(|(path, store)| listen::MetricsRoute {
+        path,
+        stats: stats.clone(),
+        tokens: Arc::new(std::sync::Mutex::new(
+            crate::ops::serve::tokens::Tokens::new(std::time::Duration::from_secs(1)),
+        )),
+        store: Arc::new(std::sync::Mutex::new(store)),
+    });
     let retention = (settings.max_rejected, settings.rejected_retention_ms);
     let apply = move |e: &Envelope, b: &[u8]| side.apply(e, b);
     let writer = listen::Writer::start(events, apply, log, stats.clone(), retention)?;
     let limits = settings.limits;
-    let route = Arc::new(listen::Route::new(settings, &writer));
+    let route = Arc::new(listen::Route::new(settings, &writer, metrics));
+    let served = route.clone();
     rt.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        crate::server::serve_on(listener.into(), limits, options, route, stop).await;
+        crate::server::serve_on(listener.into(), limits, options, served, stop).await;
         Ok::<_, anyhow::Error>(())
     })?;
+    // The route's store connection (Postgres: a client with a runtime of its own) is closed
+    // here, outside the runtime.
+    drop(route);
     writer.finish()?;
     Ok(stats)
 }
