@@ -4260,7 +4260,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__serve)
-            opts="-q -v -y -h -V --listen --tls-cert --tls-key --plain-http --refresh --max-events --max-body --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version tokens help"
+            opts="-q -v -y -h -V --listen --tls-cert --tls-key --plain-http --refresh --max-events --max-body --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --log-format --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version tokens help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4308,6 +4308,10 @@ _billctl() {
                     ;;
                 --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -6016,7 +6020,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__listen)
-            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --tls-cert --tls-key --metrics-path --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --log-format --tls-cert --tls-key --metrics-path --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6068,6 +6072,10 @@ _billctl() {
                     ;;
                 --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --tls-cert)

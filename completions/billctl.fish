@@ -847,6 +847,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l body-timeout -d 'Time to read a request\'s body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l request-timeout -d 'Time for a whole request, answer included' -r
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l idle-timeout -d 'A keep-alive connection without a request is closed after this' -r
+complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l log-format -d 'Logs on stderr: text (access lines at -v), or json (one object per request and notice: time, level, request id, route, status, duration, outcome)' -r -f -a "text\t''
+json\t''"
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l tls-cert -d 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l tls-key -d 'PEM private key for HTTPS' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand webhooks; and __fish_seen_subcommand_from listen" -l metrics-path -d 'URL path of the Prometheus metrics (deliveries, refusals, apply outcomes and lag, group commits, connections), for a service token with the read scope (\'billctl serve tokens issue\'); empty: none' -r
@@ -1277,6 +1279,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_se
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l body-timeout -d 'Time to read a request\'s body' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l request-timeout -d 'Time for a whole request, answer included' -r
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l idle-timeout -d 'A keep-alive connection without a request is closed after this' -r
+complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l log-format -d 'Logs on stderr: text (access lines at -v), or json (one object per request and notice: time, level, request id, route, status, duration, outcome)' -r -f -a "text\t''
+json\t''"
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand serve; and not __fish_seen_subcommand_from tokens help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r

@@ -258,6 +258,12 @@ pub fn human_span(secs: i64) -> String {
     }
 }
 
+/// `2026-11-24T06:25:00.123Z` (RFC 3339, UTC, milliseconds), from unix milliseconds.
+pub fn rfc3339_ms(ms: i64) -> String {
+    let secs = rfc3339(ms.div_euclid(1000));
+    format!("{}.{:03}Z", secs.trim_end_matches('Z'), ms.rem_euclid(1000))
+}
+
 /// `2026-11-24T06:25:00Z` (RFC 3339, UTC, whole seconds).
 pub fn rfc3339(ts: i64) -> String {
     let secs = ts.rem_euclid(86_400);

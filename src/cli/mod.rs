@@ -37,6 +37,7 @@ pub use db::*;
 pub use invoices::*;
 pub use keys::*;
 pub use keys_verify::*;
+pub use parsers::LogFormat;
 #[allow(unused_imports)]
 use parsers::*;
 pub use payments::*;

@@ -175,6 +175,17 @@ pub struct ServerLimitsArgs {
     /// A keep-alive connection without a request is closed after this
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub idle_timeout: i64,
+    /// Logs on stderr: text (access lines at -v), or json (one object per request and notice:
+    /// time, level, request id, route, status, duration, outcome)
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// How a service writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl ServerLimitsArgs {

@@ -81,6 +81,7 @@ fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
     let config = ctx.config()?.clone();
+    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
     let stripe = stripe_access(ctx);
     let store = ctx.take_store()?;
     let (output, rt) = (ctx.output.clone(), ctx.runtime()?);
@@ -90,18 +91,18 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         .bind(certs.is_some())
         .with_context(|| format!("--listen {}: failed to listen", args.listen))?;
     let options = server::Options {
-        access: crate::output::serve_access_log(&output),
+        access: crate::output::serve_access_log(&output, json_log),
         tls: certs.as_ref().map(Certs::acceptor).transpose()?,
         open: None,
     };
     if let Some(c) = certs {
-        let report = crate::output::serve_reload(&output);
+        let report = crate::output::serve_reload(&output, json_log);
         rt.spawn(server::tls::reload_on_hangup(c, report));
     }
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = server::shutdown_signal();
     output.show_line(&serve::Listening { listening: url })?;
-    let notice = crate::output::serve_notice(&output);
+    let notice = crate::output::serve_notice(&output, json_log);
     let metrics = Arc::new(Metrics::default());
     let summary = serve::run(
         rt,
@@ -116,6 +117,11 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         stop,
     )?;
     addr.remove_socket();
-    output.status(crate::output::serve_summary(&summary));
+    crate::output::log_notice(
+        &output,
+        json_log,
+        "info",
+        &crate::output::serve_summary(&summary),
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -97,7 +97,8 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     if let Some(e) = stream.take_error() {
         return Err(e);
     }
-    ctx.output.status(stats.summary());
+    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+    crate::output::log_notice(&ctx.output, json_log, "info", &stats.summary());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -128,12 +129,14 @@ fn bind_listener(
     let scheme = if certs.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
     let tls = certs.as_ref().map(crate::server::tls::Certs::acceptor);
+    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
     let options = crate::server::Options {
         tls: tls.transpose()?,
+        access: crate::output::serve_access_log(&ctx.output, json_log),
         ..crate::server::Options::default()
     };
     if let Some(c) = certs {
-        let report = crate::output::serve_reload(&ctx.output);
+        let report = crate::output::serve_reload(&ctx.output, json_log);
         let rt = ctx.runtime()?;
         let _in_runtime = rt.enter();
         rt.spawn(crate::server::tls::reload_on_hangup(c, report));

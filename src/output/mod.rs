@@ -14,7 +14,7 @@ mod doctor;
 mod keys;
 mod payments;
 mod serve;
-pub use serve::{serve_access_log, serve_notice, serve_reload, serve_summary};
+pub use serve::{log_notice, serve_access_log, serve_notice, serve_reload, serve_summary};
 pub mod revenue;
 mod subscriptions;
 mod svg;
@@ -379,6 +379,13 @@ impl Output {
         if self.verbose >= level {
             eprintln!("billctl: {}", terminal_safe(msg.as_ref()));
         }
+    }
+
+    /// A log line on stderr as it is (a JSON object: its own escaping), always.
+    pub fn log_line(&self, line: &str) {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
     }
 
     /// A warning on stderr, always.

@@ -83,8 +83,32 @@ pub fn serve_summary(s: &Summary) -> String {
 }
 
 /// `serve`'s access log: a line per request on stderr at `-v` (never a body or a header).
-pub fn serve_access_log(out: &Output) -> AccessLog {
+pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
     let out = out.clone();
+    if json {
+        let log: Arc<dyn Fn(&Access) + Send + Sync> = Arc::new(move |a: &Access| {
+            let level = match a.status {
+                500..=599 => "error",
+                400..=499 => "warn",
+                _ => "info",
+            };
+            let line = serde_json::json!({
+                "time": crate::time::rfc3339_ms(a.at_ms),
+                "level": level,
+                "request_id": a.request_id,
+                "route": a.route,
+                "method": a.method,
+                "path": a.path,
+                "status": a.status,
+                "duration_ms": a.millis,
+                "bytes_in": a.bytes_in,
+                "outcome": a.outcome,
+                "peer": a.peer,
+            });
+            out.log_line(&line.to_string());
+        });
+        return Some(log);
+    }
     (out.verbose >= 1).then(|| {
         let log: Arc<dyn Fn(&Access) + Send + Sync> =
             Arc::new(move |a: &Access| out.debug(1, a.line()));
@@ -92,21 +116,50 @@ pub fn serve_access_log(out: &Output) -> AccessLog {
     })
 }
 
+/// A notice as the log format has it: a JSON object (`time`, `level`, `message`) or text.
+pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
+    if json {
+        let line = serde_json::json!({
+            "time": crate::time::rfc3339_ms(crate::clock::now_ms()),
+            "level": level,
+            "message": message,
+        });
+        out.log_line(&line.to_string());
+    } else if level == "warn" {
+        out.warn(message);
+    } else {
+        out.status(message);
+    }
+}
+
 /// What a SIGHUP's certificate reload says: a status line, or a warning when the pair in use
 /// was kept.
-pub fn serve_reload(out: &Output) -> impl Fn(&std::path::Path, anyhow::Result<()>) {
+pub fn serve_reload(out: &Output, json: bool) -> impl Fn(&std::path::Path, anyhow::Result<()>) {
     let out = out.clone();
     move |cert, r| match r {
-        Ok(()) => out.status(format!(
-            "SIGHUP: re-read the certificate {}",
-            cert.display()
-        )),
-        Err(e) => out.warn(format!("SIGHUP: kept the certificate in use: {e:#}")),
+        Ok(()) => log_notice(
+            &out,
+            json,
+            "info",
+            &format!("SIGHUP: re-read the certificate {}", cert.display()),
+        ),
+        Err(e) => log_notice(
+            &out,
+            json,
+            "warn",
+            &format!("SIGHUP: kept the certificate in use: {e:#}"),
+        ),
     }
 }
 
 /// `serve`'s notices (refused callers, certificate reloads): stderr at `-v`.
-pub fn serve_notice(out: &Output) -> Arc<dyn Fn(String) + Send + Sync> {
+pub fn serve_notice(out: &Output, json: bool) -> Arc<dyn Fn(String) + Send + Sync> {
     let out = out.clone();
-    Arc::new(move |line: String| out.debug(1, line))
+    Arc::new(move |line: String| {
+        if json {
+            log_notice(&out, true, "warn", &line);
+        } else {
+            out.debug(1, line);
+        }
+    })
 }

@@ -200,13 +200,35 @@ pub trait Handler: Send + Sync + 'static {
 /// One line of the access log: who asked what, the answer, and how long it took.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Access {
+    /// When the request came (UTC, milliseconds).
+    pub at_ms: i64,
+    /// This request's id, also in the answer's `X-Request-Id`.
+    pub request_id: String,
     pub peer: String,
     pub method: String,
     pub path: String,
+    /// The route's name, when the handler said it ([`Logged`]).
+    pub route: Option<&'static str>,
     pub status: u16,
+    /// What the request came to (a verdict code, `stored`...), when the handler said it.
+    pub outcome: Option<String>,
     /// Bytes of the request body read.
     pub bytes_in: usize,
     pub millis: u64,
+}
+
+/// What a handler tells the access log about a request, as an extension of its answer:
+/// the route's name and what the request came to. Never a key, token or body.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub route: &'static str,
+    pub outcome: Option<String>,
+}
+
+/// Attaches `route` and `outcome` to an answer for the access log.
+pub fn logged(mut r: Response, route: &'static str, outcome: Option<String>) -> Response {
+    r.extensions_mut().insert(Logged { route, outcome });
+    r
 }
 
 impl Access {
@@ -472,6 +494,8 @@ impl<H: Handler> Conn<H> {
     /// logs the access line.
     async fn answer(&self, req: hyper::Request<hyper::body::Incoming>) -> Response {
         let started = tokio::time::Instant::now();
+        let at_ms = crate::clock::now_ms();
+        let request_id = format!("{:016x}", rand::random::<u64>());
         let (method, path) = (req.method().clone(), req.uri().path().to_string());
         let within = tokio::time::timeout(self.limits.request, async {
             let req = self.read(req).await;
@@ -479,18 +503,26 @@ impl<H: Handler> Conn<H> {
             (self.handler.handle(req).await, bytes_in)
         })
         .await;
-        let (answer, bytes_in) = within.unwrap_or_else(|_| {
+        let (mut answer, bytes_in) = within.unwrap_or_else(|_| {
             (
                 error(StatusCode::REQUEST_TIMEOUT, "the request took too long"),
                 0,
             )
         });
+        if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id) {
+            answer.headers_mut().insert("x-request-id", v);
+        }
+        let said = answer.extensions_mut().remove::<Logged>();
         if let Some(log) = &self.access {
             log(&Access {
+                at_ms,
+                request_id,
                 peer: self.peer.clone(),
                 method: method.to_string(),
                 path: path.chars().take(256).collect(),
+                route: said.as_ref().map(|l| l.route),
                 status: answer.status().as_u16(),
+                outcome: said.and_then(|l| l.outcome),
                 bytes_in,
                 millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             });

@@ -1185,3 +1185,60 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "60");
     assert_eq!(serve.stop().code, 0);
 }
+
+/// `--log-format json`: one JSON object per request (time, level, request id, route, status,
+/// duration, outcome) and per notice on stderr, control characters escaped, no key or token;
+/// the request id is the answer's `X-Request-Id`.
+#[test]
+fn json_logs_hold_one_object_per_request_and_no_secret() {
+    let env = Env::with_catalog();
+    let (_, k) = paid(&env, "jsonlog@example.com", "pro");
+    let t = token(&env, "app", "verify");
+    let serve = Serve::start(&env, &["--log-format", "json"]);
+    let a = serve.verify(&t, &k, Some(1));
+    assert_eq!(a.json()["code"], "VALID");
+    let id = a.header("x-request-id").unwrap().to_string();
+    let bad = http::exchange(
+        &serve.url,
+        b"GET /v1/\x1b[31mred HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer bks_nope\r\nConnection: close\r\n\r\n",
+    );
+    let _ = bad;
+    assert_eq!(
+        serve.verify("bks_wrong_token_entirely", &k, None).status,
+        401
+    );
+    let out = serve.stop();
+    let lines: Vec<Value> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+        .collect();
+    let verify = lines
+        .iter()
+        .find(|l| l["request_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no line for {id}: {lines:?}"));
+    assert_eq!(verify["route"], "/v1/keys/verify");
+    assert_eq!(
+        (verify["status"].clone(), verify["outcome"].clone()),
+        (json!(200), json!("VALID"))
+    );
+    assert_eq!(verify["level"], "info");
+    assert!(verify["time"].as_str().unwrap().ends_with('Z') && verify["duration_ms"].is_u64());
+    let refused = lines
+        .iter()
+        .find(|l| l["status"] == 401)
+        .unwrap_or_else(|| panic!("no 401 line: {lines:?}"));
+    assert_eq!(
+        (refused["level"].clone(), refused["outcome"].clone()),
+        (json!("warn"), json!("TOKEN_MALFORMED"))
+    );
+    assert!(
+        !out.stderr.contains(&k) && !out.stderr.contains(&t),
+        "a secret in the log"
+    );
+    assert!(
+        !out.stderr.contains('\x1b'),
+        "a raw control character in the log"
+    );
+}

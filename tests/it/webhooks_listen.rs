@@ -1372,3 +1372,55 @@ fn the_receivers_metrics_count_known_deliveries() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains(&read) && !out.stdout.contains(&read));
 }
+
+/// `--log-format json` on the receiver: one JSON object per request on stderr, with the
+/// route, status, request id and outcome (the event type of a signed delivery, the reason of
+/// a refusal), never the body or the signature.
+#[test]
+fn the_receivers_json_log_has_one_object_per_request() {
+    let env = Env::with_catalog();
+    let l = Listener::start_with(&env, &["--log-format", "json"], &[], false);
+    let t = now();
+    let body = serde_json::to_vec(
+        &json!({"id": "evt_log_1", "object": "event", "type": "customer.created",
+        "created": t, "livemode": false, "data": {"object": {"id": "cus_log"}}}),
+    )
+    .unwrap();
+    let sig = signature_header(NEW, t, &body);
+    assert_eq!(post(&l.url, Some(&sig), &body).0, 200);
+    assert_eq!(
+        post(
+            &l.url,
+            Some(&signature_header("whsec_wrong", t, &body)),
+            &body
+        )
+        .0,
+        400
+    );
+    l.settled();
+    let out = l.stop();
+    let lines: Vec<Value> = out
+        .stderr
+        .lines()
+        .filter(|x| x.starts_with('{'))
+        .map(|x| serde_json::from_str(x).unwrap())
+        .collect();
+    let outcomes: Vec<&str> = lines.iter().filter_map(|l| l["outcome"].as_str()).collect();
+    assert!(outcomes.contains(&"received customer.created"), "{lines:?}");
+    assert!(outcomes.contains(&"rejected: signature"), "{lines:?}");
+    assert!(lines.iter().any(|l| l["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("stopped"))));
+    for l in lines.iter().filter(|l| l.get("status").is_some()) {
+        assert_eq!(l["route"], "webhooks");
+        assert!(
+            l["request_id"].as_str().is_some_and(|r| r.len() == 16),
+            "{l}"
+        );
+    }
+    assert!(
+        !out.stderr.contains(&sig) && !out.stderr.contains("cus_log"),
+        "{}",
+        out.stderr
+    );
+}

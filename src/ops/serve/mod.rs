@@ -224,12 +224,53 @@ fn record_loop(
     }
 }
 
+/// What a request came to, for the access log: a verdict or an error code.
+#[derive(Debug, Clone, Copy)]
+struct Outcome(&'static str);
+
 /// An error answer in billctl's vocabulary: `{"error": ..., "code": ...}`.
 fn fail(status: StatusCode, code: &str, message: &str) -> Response {
-    server::json(
+    let mut r = server::json(
         status,
         &serde_json::json!({ "error": message, "code": code }),
-    )
+    );
+    if let Some(c) = known_code(code) {
+        r.extensions_mut().insert(Outcome(c));
+    }
+    r
+}
+
+/// An error code as a static word for the log (codes are billctl's own, never input).
+fn known_code(code: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "TOKEN_MISSING",
+        "TOKEN_MALFORMED",
+        "TOKEN_UNKNOWN",
+        "TOKEN_REVOKED",
+        "TOKEN_SCOPE",
+        "BAD_JSON",
+        "BAD_BODY",
+        "BODY_TOO_LARGE",
+        "TOO_MANY_EVENTS",
+        "INVALID_EVENTS",
+        "STORE_UNAVAILABLE",
+        "STRIPE_UNAVAILABLE",
+        "STRIPE_ERROR",
+        "STRIPE_UNREACHABLE",
+        "CUSTOMER_NOT_FOUND",
+        "KEY_NOT_FOUND",
+        "KEY_LIMIT",
+        "KEY_NOT_ROTATABLE",
+        "HAS_SUBSCRIPTION",
+        "NO_SUBSCRIPTION",
+        "UNKNOWN_TIER",
+        "BAD_CUSTOMER_ID",
+        "NOT_FOUND",
+        "METHOD_NOT_ALLOWED",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "BAD_REQUEST",
+    ];
+    CODES.iter().copied().find(|c| *c == code)
 }
 
 /// An error answer in a route's vocabulary (see [`Dialect`]).
@@ -351,7 +392,11 @@ impl server::Handler for Service {
         let secs = started.elapsed().as_secs_f64();
         self.metrics
             .request(route.label(), answer.status().as_u16(), secs);
-        answer
+        let outcome = answer
+            .extensions()
+            .get::<Outcome>()
+            .map(|o| o.0.to_string());
+        server::logged(answer, routes::ROUTES[route.label()], outcome)
     }
 }
 
@@ -702,6 +747,7 @@ fn verdict_answer(v: &Verification) -> Response {
         "application/json",
         serde_json::to_vec(&body).unwrap_or_default(),
     );
+    r.extensions_mut().insert(Outcome(v.code.as_str()));
     if v.code == Code::StoreUnavailable {
         *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
         retry_soon(&mut r);

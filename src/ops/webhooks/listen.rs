@@ -394,14 +394,22 @@ impl server::Handler for Route {
     /// Every request is recorded, as the help says: a wrong path or method too.
     async fn handle(&self, req: server::Request) -> Response {
         if let Some(m) = self.metrics.as_ref().filter(|m| m.path == req.path) {
-            return m.answer(&req).await;
+            return server::logged(m.answer(&req).await, "metrics", None);
         }
         if let Some((status, reason)) = self.refusal(&req) {
-            return record(&self.tx, None, rejected(&req, status, reason, None)).await;
+            let why = super::metrics::refusal_kind(&reason);
+            let r = record(&self.tx, None, rejected(&req, status, reason, None)).await;
+            return server::logged(r, "webhooks", Some(format!("rejected: {why}")));
         }
         let body = req.body.clone().unwrap_or_default();
         let (receipt, incoming) = self.check(&req, &body);
-        record(&self.tx, incoming, receipt).await
+        let outcome = match (&receipt.reason, &incoming) {
+            (Some(reason), _) => format!("rejected: {}", super::metrics::refusal_kind(reason)),
+            (None, Some(i)) => format!("received {}", i.envelope.kind),
+            (None, None) => "received".to_string(),
+        };
+        let r = record(&self.tx, incoming, receipt).await;
+        server::logged(r, "webhooks", Some(outcome))
     }
 }
 
