@@ -102,26 +102,14 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = server::shutdown_signal();
     output.show_line(&serve::Listening { listening: url })?;
-    let notice = crate::output::serve_notice(&output, json_log);
-    let metrics = Arc::new(Metrics::default());
-    let summary = serve::run(
-        rt,
-        listener,
-        options,
-        settings(args),
-        &config,
-        store,
-        metrics,
-        notice,
-        stripe,
-        stop,
-    )?;
-    addr.remove_socket();
-    crate::output::log_notice(
-        &output,
-        json_log,
-        "info",
-        &crate::output::serve_summary(&summary),
+    let (notice, metrics) = (
+        crate::output::serve_notice(&output, json_log),
+        Arc::new(Metrics::default()),
     );
+    let (settings, with) = (settings(args), (metrics, notice, stripe));
+    let summary = serve::run(rt, listener, options, settings, &config, store, with, stop)?;
+    addr.remove_socket();
+    let last = crate::output::serve_summary(&summary);
+    crate::output::log_notice(&output, json_log, "info", &last);
     Ok(ExitCode::SUCCESS)
 }

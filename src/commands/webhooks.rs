@@ -69,11 +69,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         p => Some((p.to_string(), ctx.store()?.reopen()?)),
     };
     let mut side = apply_side(ctx, args.refetch)?;
-    let pending = ops::webhooks::apply_pending(&mut side, &mut events)?;
-    if pending > 0 {
-        let line = format!("applied {pending} event(s) stored but not applied before");
-        ctx.output.status(line);
-    }
+    apply_left_over(ctx, &mut side, &mut events)?;
     let (listener, url, options) = bind_listener(ctx, args)?;
     // The signal handlers before the address is printed (see `shutdown_signal`).
     let signal = {
@@ -100,6 +96,17 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
     crate::output::log_notice(&ctx.output, json_log, "info", &stats.summary());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Applies what an earlier run stored but did not apply, and says so.
+fn apply_left_over(ctx: &Ctx, side: &mut ApplySide, events: &mut EventStore) -> Result<()> {
+    let n = ops::webhooks::apply_pending(side, events)?;
+    if n > 0 {
+        ctx.output.status(format!(
+            "applied {n} event(s) stored but not applied before"
+        ));
+    }
+    Ok(())
 }
 
 fn check_paths(args: &WebhooksListenArgs) -> Result<()> {

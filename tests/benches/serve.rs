@@ -171,12 +171,14 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
             settings,
             &config,
             store,
-            m,
-            Arc::new(|_| {}),
-            serve::StripeAccess {
-                client: Err("the benchmark reaches no Stripe".into()),
-                mode: None,
-            },
+            (
+                m,
+                Arc::new(|_| {}),
+                serve::StripeAccess {
+                    client: Err("the benchmark reaches no Stripe".into()),
+                    mode: None,
+                },
+            ),
             async {
                 let _ = rx.await;
             },

@@ -103,6 +103,13 @@ struct Service {
     key_mode: Option<String>,
 }
 
+/// What `serve` reports to and reaches out with: its metrics, where notices go, and Stripe.
+pub type Around = (
+    Arc<Metrics>,
+    Arc<dyn Fn(String) + Send + Sync>,
+    StripeAccess,
+);
+
 /// What the self-service routes reach Stripe with: the client, or why there is none; and the
 /// mode of its key.
 pub struct StripeAccess {
@@ -121,9 +128,7 @@ pub fn run(
     settings: Settings,
     config: &Config,
     store: Store,
-    metrics: Arc<Metrics>,
-    notice: Arc<dyn Fn(String) + Send + Sync>,
-    stripe: StripeAccess,
+    (metrics, notice, stripe): Around,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<Summary> {
     let verifier =
