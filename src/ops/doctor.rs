@@ -376,6 +376,11 @@ fn store_check(store: &Store, limit: std::time::Duration) -> Check {
             ),
             "billctl doctor --integrity-timeout 60s when the store is quiet",
         ),
+        Ok(crate::store::Integrity::Weak(why)) => Check::warn(
+            name,
+            format!("{why}, schema {version}"),
+            "set sslmode=require in the store URL (and have the server offer TLS)",
+        ),
         Ok(crate::store::Integrity::Damaged(why)) => Check::fail(
             name,
             format!("the integrity check found damage: {why}"),

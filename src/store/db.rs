@@ -326,6 +326,14 @@ impl Db {
         }
     }
 
+    /// The Postgres URL this store connects with (`None` on SQLite).
+    pub fn pg_tls_asked(&self) -> Option<(&'static str, bool)> {
+        match self {
+            Db::Pg(p) => Some(p.borrow().url.tls_asked()),
+            Db::Sqlite(_) => None,
+        }
+    }
+
     pub fn is_pg(&self) -> bool {
         matches!(self, Db::Pg(_))
     }

@@ -86,6 +86,22 @@ impl PgUrl {
         &self.shown
     }
 
+    /// What the URL asks of TLS: `sslmode` (`disable`, `prefer`, `require`), and whether every
+    /// host is a unix socket or on loopback (where clear text never crosses a network).
+    pub fn tls_asked(&self) -> (&'static str, bool) {
+        use postgres::config::{Host, SslMode};
+        let mode = match self.config.get_ssl_mode() {
+            SslMode::Disable => "disable",
+            SslMode::Require => "require",
+            _ => "prefer",
+        };
+        let local = self.config.get_hosts().iter().all(|h| match h {
+            Host::Unix(_) => true,
+            Host::Tcp(name) => name == "localhost" || name == "127.0.0.1" || name == "::1",
+        });
+        (mode, local)
+    }
+
     /// Connects: over TCP, TLS by rustls when `sslmode` is `prefer` (the default, used only
     /// if the server offers it), `require` or `verify-full`, none when `disable`; over a unix
     /// socket, no TLS. The server's certificate and host name are always checked: against

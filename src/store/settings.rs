@@ -12,6 +12,8 @@ pub enum Integrity {
     Unfinished,
     /// The first problems found.
     Damaged(String),
+    /// Sound, but less safe than it should be (Postgres in clear text across a network).
+    Weak(String),
 }
 
 impl Store {
@@ -27,8 +29,19 @@ impl Store {
                 &[],
                 |r| r.bool(0),
             )?;
-            let tls = if ssl == Some(true) { "on" } else { "off" };
-            return Ok(Integrity::Ok(format!("Postgres reachable, TLS {tls}")));
+            let tls = ssl == Some(true);
+            let (mode, local) = self.db.pg_tls_asked().unwrap_or(("prefer", true));
+            let said = format!(
+                "Postgres reachable, TLS {} (sslmode={mode})",
+                if tls { "on" } else { "off" }
+            );
+            return Ok(match (tls, mode, local) {
+                (false, "require", _) => Integrity::Damaged(format!("{said}: TLS was required")),
+                (false, _, false) => Integrity::Weak(format!(
+                    "{said}: the connection crosses a network in clear text"
+                )),
+                _ => Integrity::Ok(said),
+            });
         };
         // A watchdog interrupts the check at the limit; it ends as soon as the check does.
         let handle = conn.get_interrupt_handle();

@@ -343,8 +343,16 @@ fn store_side_checks_warn_and_fail_on_what_the_store_holds() {
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "meters"), "fail", "{r}");
     env.run(&["--config", c, "usage", "sync", "-q"]).ok();
+    env.run(&["--config", c, "usage", "reconcile", "-q"]).ok();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "meters"), "ok", "{r}");
+    // Stripe loses the meter's events: the next reconcile disagrees, and doctor says so.
+    env.sim.state().meter_events.clear();
+    let r2 = env.run(&["--config", c, "usage", "reconcile", "-q"]);
+    assert_ne!(r2.code, 0, "{}", r2.stderr);
+    let (_, r) = doctor(&env, &cfg, &[]);
+    assert_eq!(outcome(&r, "meters"), "fail", "{r}");
+    assert!(detail(&r, "meters").contains("differ"), "{r}");
     // The store's integrity check left out (warn); a damaged file is the next test's.
     let (_, r) = doctor(&env, &cfg, &["--integrity-timeout", "0"]);
     assert_eq!(outcome(&r, "store"), "warn", "{r}");
