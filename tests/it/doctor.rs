@@ -241,6 +241,18 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
     let report = r.json();
     assert_eq!(outcome(&report, "stripe.key"), "fail", "{report}");
     assert!(detail(&report, "stripe.key").contains("401"));
+    // A restricted key without the customers permission: Stripe's 403 (warn).
+    let r = common::run(
+        env.command()
+            .env(
+                "BILLCTL_STRIPE_API_KEY",
+                stripe_sim::DEFAULT_NO_CUSTOMERS_KEY,
+            )
+            .args(["--config", c, "doctor", "--json"]),
+    );
+    let report = r.json();
+    assert_eq!(outcome(&report, "stripe.key"), "warn", "{report}");
+    assert!(detail(&report, "stripe.key").contains("403"));
     // A store whose API keys are live-mode, with a test-mode Stripe key.
     env.exec(
         "INSERT INTO settings (key, value) VALUES ('mode', 'live') ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -45,6 +45,11 @@ pub const DEFAULT_API_KEY: &str = "sk_test_stripesim0000000000000000000000000000
 /// Stripe's 403 permission error.
 pub const DEFAULT_RESTRICTED_KEY: &str = "rk_test_stripesim0000000000000000000000000000";
 
+/// A restricted key the simulator also accepts by default, without the customers permission
+/// (`rak_customer_read`/`_write`): requests under `/v1/customers` get Stripe's 403 permission
+/// error, everything else works.
+pub const DEFAULT_NO_CUSTOMERS_KEY: &str = "rk_test_stripesimnocustomers00000000000000000";
+
 /// One request as the simulator saw it, for assertions such as "the second run made no POSTs".
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LoggedRequest {
@@ -72,6 +77,7 @@ pub struct Shared {
     faults: Mutex<faults::Faults>,
     api_keys: Vec<String>,
     read_only_keys: Vec<String>,
+    no_customers_keys: Vec<String>,
     state_file: Option<PathBuf>,
     queue_tx: mpsc::UnboundedSender<webhooks::Job>,
     in_flight: Mutex<usize>,
@@ -174,6 +180,7 @@ pub struct Builder {
     state_file: Option<PathBuf>,
     api_keys: Vec<String>,
     read_only_keys: Vec<String>,
+    no_customers_keys: Vec<String>,
     rate_limit: Option<u32>,
     settings: state::Settings,
     read_timeout: Duration,
@@ -189,6 +196,7 @@ impl Default for Builder {
             state_file: None,
             api_keys: vec![DEFAULT_API_KEY.into()],
             read_only_keys: vec![DEFAULT_RESTRICTED_KEY.into()],
+            no_customers_keys: vec![DEFAULT_NO_CUSTOMERS_KEY.into()],
             rate_limit: None,
             settings: state::Settings::default(),
             read_timeout: READ_TIMEOUT,
@@ -211,6 +219,7 @@ impl Builder {
     pub fn api_keys(mut self, keys: Vec<String>) -> Self {
         self.api_keys = keys;
         self.read_only_keys.clear();
+        self.no_customers_keys.clear();
         self
     }
     /// Also accept these keys, for reads only (a restricted key with read permissions).
@@ -265,6 +274,7 @@ impl Builder {
             faults: Mutex::new(faults),
             api_keys: self.api_keys,
             read_only_keys: self.read_only_keys,
+            no_customers_keys: self.no_customers_keys,
             state_file: self.state_file,
             queue_tx,
             in_flight: Mutex::new(0),

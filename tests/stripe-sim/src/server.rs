@@ -101,7 +101,10 @@ fn check_auth(shared: &Shared, auth: Option<&str>) -> Result<String, ApiError> {
     let Some(key) = api_key(auth).filter(|k| !k.is_empty()) else {
         return Err(ApiError::invalid("You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.").status(401));
     };
-    if !shared.api_keys.contains(&key) && !shared.read_only_keys.contains(&key) {
+    if !shared.api_keys.contains(&key)
+        && !shared.read_only_keys.contains(&key)
+        && !shared.no_customers_keys.contains(&key)
+    {
         let tail: String = key
             .chars()
             .rev()
@@ -272,7 +275,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         ));
     }
 
-    if shared.read_only_keys.contains(&key) && (method == "POST" || method == "DELETE") {
+    let no_customers = shared.no_customers_keys.contains(&key) && path.starts_with("/v1/customers");
+    if no_customers
+        || (shared.read_only_keys.contains(&key) && (method == "POST" || method == "DELETE"))
+    {
         let masked: String = key
             .chars()
             .take(8)
@@ -280,7 +286,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
             .chain(key.chars().skip(key.len().saturating_sub(4)))
             .collect();
         let err = ApiError::invalid(format!(
-            "The provided key '{masked}' does not have the required permissions for this endpoint on account 'acct_sim'. Having more permissions would allow this request to continue."
+            "The provided key '{masked}' does not have the required permissions for this endpoint on account 'acct_sim'. Having the '{}' permission would allow this request to continue.",
+            if no_customers {
+                if method == "GET" { "rak_customer_read" } else { "rak_customer_write" }
+            } else {
+                "write"
+            }
         ))
         .status(403);
         return Ok(finish(
