@@ -278,27 +278,18 @@ impl Store {
         Ok(Charge::Recorded { used, calls })
     }
 
-    /// A key's calls per second with `from <= ts < to`: one seek per hour of the range (the
-    /// rate window is a minute plus the allowed skew).
+    /// A key's calls per second with `from <= ts < to` (see [`Store::calls_per_second`]).
     fn key_seconds(
         &self,
         key: &str,
         from: i64,
         to: i64,
     ) -> Result<std::collections::BTreeMap<i64, i64>> {
-        let mut out = std::collections::BTreeMap::new();
-        if to <= from {
-            return Ok(out);
-        }
-        for hour in from / 3600..=(to - 1) / 3600 {
-            let rows = self.db.query(
-                "SELECT ts, count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4 GROUP BY ts",
-                crate::ps![hour, key, from, to],
-                |r| Ok((r.i64(0)?, r.i64(1)?)),
-            )?;
-            out.extend(rows);
-        }
-        Ok(out)
+        self.calls_per_second(
+            "SELECT ts, count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4 GROUP BY ts",
+            key,
+            (from, to),
+        )
     }
 
     /// Calls per second made with any of a customer's keys with `from <= ts < to` (usage
@@ -309,16 +300,31 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<std::collections::BTreeMap<i64, i64>> {
+        self.calls_per_second(
+            "SELECT ts, count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND key_id IS NOT NULL AND ts >= ?3 AND ts < ?4 GROUP BY ts",
+            customer,
+            (from, to),
+        )
+    }
+
+    /// Calls per second of `subject` by `sql` (hour, subject, from, to), one seek per hour of
+    /// the range (the rate window is a minute plus the allowed skew).
+    fn calls_per_second(
+        &self,
+        sql: &str,
+        subject: &str,
+        (from, to): (i64, i64),
+    ) -> Result<std::collections::BTreeMap<i64, i64>> {
         let mut out = std::collections::BTreeMap::new();
         if to <= from {
             return Ok(out);
         }
         for hour in from / 3600..=(to - 1) / 3600 {
-            let rows = self.db.query(
-                "SELECT ts, count(*) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND key_id IS NOT NULL AND ts >= ?3 AND ts < ?4 GROUP BY ts",
-                crate::ps![hour, customer, from, to],
-                |r| Ok((r.i64(0)?, r.i64(1)?)),
-            )?;
+            let rows = self
+                .db
+                .query(sql, crate::ps![hour, subject, from, to], |r| {
+                    Ok((r.i64(0)?, r.i64(1)?))
+                })?;
             out.extend(rows);
         }
         Ok(out)

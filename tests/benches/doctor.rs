@@ -8,7 +8,10 @@
 //! about the longest of them plus the store's checks. Target: one round trip of latency, so
 //! under 1.5 with the process's own work.
 
-use std::io::{Read, Write};
+#[path = "latency.rs"]
+mod latency;
+
+use latency::round_trip;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use stripe_sim::{Fault, StripeSim};
@@ -99,28 +102,4 @@ fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// One bare request to the simulator over a fresh connection, answered in full.
-fn round_trip(sim: &StripeSim) -> anyhow::Result<Duration> {
-    let base = sim.base_url();
-    let authority = base
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    let t = Instant::now();
-    let mut s = std::net::TcpStream::connect(&authority)?;
-    write!(
-        s,
-        "GET /v1/products?limit=1 HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
-        sim.api_key()
-    )?;
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer)?;
-    let took = t.elapsed();
-    anyhow::ensure!(
-        answer.starts_with(b"HTTP/1.1 200"),
-        "the anchor request failed"
-    );
-    Ok(took)
 }

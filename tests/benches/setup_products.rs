@@ -8,7 +8,10 @@
 //! round trips of latency for the first run and 1 for the re-run, so under 3.5 and 1.5 with
 //! the process's own work (under half a round trip).
 
-use std::io::{Read, Write};
+#[path = "latency.rs"]
+mod latency;
+
+use latency::round_trip;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use stripe_sim::{Fault, StripeSim};
@@ -69,28 +72,4 @@ fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// One bare request to the simulator over a fresh connection, answered in full.
-fn round_trip(sim: &StripeSim) -> anyhow::Result<Duration> {
-    let base = sim.base_url();
-    let authority = base
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    let t = Instant::now();
-    let mut s = std::net::TcpStream::connect(&authority)?;
-    write!(
-        s,
-        "GET /v1/products?limit=1 HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
-        sim.api_key()
-    )?;
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer)?;
-    let took = t.elapsed();
-    anyhow::ensure!(
-        answer.starts_with(b"HTTP/1.1 200"),
-        "the anchor request failed"
-    );
-    Ok(took)
 }

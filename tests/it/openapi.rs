@@ -8,9 +8,8 @@
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it puts a customer only the mirror knows into the store.
 
 use crate::common::{self, http, Env};
-use crate::serve::{key, paid, python_with, token, Serve};
+use crate::serve::{key, paid, python_with, run_python, token, Serve};
 use serde_json::{json, Value};
-use std::io::Write;
 
 const DOCUMENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ops/serve/openapi.json");
 
@@ -114,13 +113,7 @@ fn every_routes_answers_keep_to_the_document() {
         .stdout
         .trim()
         .to_string();
-    let ghost = billctl::billing::Customer {
-        id: "cus_GhostOnlyInMirror".into(),
-        email: None,
-        name: None,
-        created: 1,
-    };
-    env.store().record(&ghost, &[], common::now()).unwrap();
+    crate::selfserve::ghost(&env);
     let all = token(&env, "web-app", "verify,usage,read,self-service");
     let narrow = token(&env, "narrow", "verify");
     let serve = Serve::start(&env, &[]);
@@ -407,26 +400,8 @@ fn every_routes_answers_keep_to_the_document() {
     for want in [200, 201, 204, 400, 401, 403, 404, 409, 415] {
         assert!(statuses.contains(&want), "no {want} among {statuses:?}");
     }
-    let mut child = std::process::Command::new(&python)
-        .args([
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/examples/openapi/check.py"
-            ),
-            DOCUMENT,
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(r.log).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let log = Value::Array(r.log).to_string();
+    let out = run_python(&python, "openapi/check.py", &[DOCUMENT], log.as_bytes());
     assert!(
         out.status.success(),
         "the answers differ from the document:\n{}\n{}",

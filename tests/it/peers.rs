@@ -6,30 +6,19 @@
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as its customers pay with the simulator's test cards.
 
 use crate::common::{self, Env};
-use crate::serve::{key, paid, python_with, token, Serve};
+use crate::serve::{key, paid, python_with, run_python, token, Serve};
 use serde_json::{json, Value};
-use std::io::Write;
 
 const REQUIRE: &str = "BILLCTL_REQUIRE_PEER_SDKS";
 
-/// Runs one of `tests/examples/peers/` with `input` on stdin (tokens and keys never in argv);
-/// its JSON output.
+/// Runs one of `tests/examples/peers/` with `input` on stdin; its JSON output.
 fn run_client(python: &std::ffi::OsStr, script: &str, input: &Value) -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/examples/peers/").to_string() + script;
-    let mut child = std::process::Command::new(python)
-        .arg(path)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_python(
+        python,
+        &format!("peers/{script}"),
+        &[],
+        input.to_string().as_bytes(),
+    );
     assert!(
         out.status.success(),
         "{script} failed:\n{}",

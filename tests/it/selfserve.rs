@@ -21,6 +21,17 @@ fn audit(env: &Env, customer: &str, action: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A customer only the mirror knows (`cus_GhostOnlyInMirror`): Stripe has no such customer.
+pub fn ghost(env: &Env) {
+    let ghost = billctl::billing::Customer {
+        id: "cus_GhostOnlyInMirror".into(),
+        email: None,
+        name: None,
+        created: 1,
+    };
+    env.store().record(&ghost, &[], common::now()).unwrap();
+}
+
 fn code(a: &http::Answer) -> String {
     a.json()["code"].as_str().unwrap_or_default().to_string()
 }
@@ -298,13 +309,7 @@ fn stripe_errors_come_through_with_their_code_and_a_non_2xx_status() {
     let cust = env.subscribed("err@example.com", "pro");
     let web = token(&env, "web-app", "self-service");
     // A customer the mirror knows and Stripe does not: Stripe's 404 resource_missing.
-    let ghost = billctl::billing::Customer {
-        id: "cus_GhostOnlyInMirror".into(),
-        email: None,
-        name: None,
-        created: 1,
-    };
-    env.store().record(&ghost, &[], common::now()).unwrap();
+    ghost(&env);
     let serve = Serve::start(&env, &[]);
     let a = serve.post(
         "/v1/customers/cus_GhostOnlyInMirror/portal",

@@ -195,7 +195,7 @@ fn rows(env: &Env, key: &str) -> i64 {
 }
 
 /// A counter's value in a Prometheus exposition (`name{labels}` exactly as written).
-fn metric(text: &str, series: &str) -> f64 {
+pub fn metric(text: &str, series: &str) -> f64 {
     text.lines()
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
         .unwrap_or_else(|| panic!("no {series} in the metrics:\n{text}"))
@@ -1053,6 +1053,27 @@ pub fn python_with(modules: &str, require: &str) -> Option<std::ffi::OsString> {
     );
     eprintln!("note: skipped: set BILLCTL_TEST_PYTHON to a Python that imports {modules} (.ci/run makes a virtualenv)");
     None
+}
+
+/// Runs `tests/examples/<script>` with `python`, `args`, and `input` on stdin (tokens and
+/// keys never in argv); its output.
+pub fn run_python(
+    python: &std::ffi::OsStr,
+    script: &str,
+    args: &[&str],
+    input: &[u8],
+) -> std::process::Output {
+    let path = format!("{}/tests/examples/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut child = std::process::Command::new(python)
+        .arg(path)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 /// The Python with FastAPI, uvicorn, httpx and prometheus_client; `BILLCTL_REQUIRE_FASTAPI`

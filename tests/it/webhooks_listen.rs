@@ -1282,15 +1282,6 @@ fn get_with(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
     (a.status, a.body)
 }
 
-fn series(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-        .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 /// `GET /metrics` on the receiver, after known deliveries: counts by outcome and type, refusals
 /// by reason, apply outcomes and lag, group-commit sizes, open connections; only for a
 /// service token with the read scope.
@@ -1327,7 +1318,7 @@ fn the_receivers_metrics_count_known_deliveries() {
     assert_eq!(get_with(&l.url, "/metrics", Some(&verify)).0, 403);
     let (status, text) = get_with(&l.url, "/metrics", Some(&read));
     assert_eq!(status, 200, "{text}");
-    let n = |s: &str| series(&text, s);
+    let n = |s: &str| crate::serve::metric(&text, s);
     assert_eq!(
         n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"customer.created\"}"),
         1.0
