@@ -41,6 +41,7 @@ fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
         name: args.name.as_deref(),
         ttl: args.expires_in,
         mode,
+        max_live: None,
     };
     let issued = ops::keys::issue(ctx.store()?, &new, &actor(), now())?;
     let rec = &issued.record;

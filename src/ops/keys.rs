@@ -45,6 +45,16 @@ pub struct NewKey<'a> {
     pub ttl: Option<i64>,
     /// The Stripe mode the key belongs to: `live` or `test`.
     pub mode: &'a str,
+    /// The most live keys the customer may hold with this one (`None`: no cap).
+    pub max_live: Option<u32>,
+}
+
+/// A key refused because its customer already holds the most live keys allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("the customer holds {live} live keys, the most allowed ([keys] max_live_per_customer = {max}); revoke one first")]
+pub struct KeyLimit {
+    pub live: i64,
+    pub max: u32,
 }
 
 /// `keys issue`: a new key for a customer, stored as a hash with its audit entry.
@@ -79,9 +89,19 @@ pub fn issue(store: &mut Store, new: &NewKey, actor: &str, at: i64) -> Result<Is
         reason: None,
         detail: Some(serde_json::json!({"name": record.name, "expires_at": record.expires_at})),
     };
-    store
-        .issue_key(&record, &audit, at)
-        .context("failed to store the key")?;
+    match new.max_live {
+        None => store
+            .issue_key(&record, &audit, at)
+            .context("failed to store the key")?,
+        Some(max) => {
+            let stored = store
+                .issue_key_within(&record, &audit, max, at)
+                .context("failed to store the key")?;
+            if let Err(live) = stored {
+                return Err(KeyLimit { live, max }.into());
+            }
+        }
+    }
     Ok(Issued {
         key,
         record,
@@ -242,6 +262,7 @@ mod tests {
             name: Some("ci"),
             ttl: Some(3600),
             mode: "test",
+            max_live: None,
         };
         let at = 1_800_000_000;
         let issued = issue(&mut store, &new, "tester", at).unwrap();

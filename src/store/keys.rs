@@ -102,6 +102,32 @@ impl Store {
         })
     }
 
+    /// Stores a new key and its audit entry, in one transaction, unless its customer already
+    /// holds `max_live` live keys (neither revoked nor expired at `at`): then nothing is
+    /// written and the count comes back. The count and the insert are one step under the
+    /// customer's lock, so two processes adding keys at once never pass the cap.
+    pub fn issue_key_within(
+        &mut self,
+        k: &KeyRecord,
+        audit: &Audit,
+        max_live: u32,
+        at: i64,
+    ) -> Result<Result<(), i64>> {
+        self.db.tx(true, |db| {
+            db.lock(&format!("keys:{}", k.customer_id))?;
+            let live = db.int(
+                "SELECT count(*) FROM api_keys WHERE customer_id = ?1 AND (revoked_at IS NULL OR revoked_at > ?2) AND (expires_at IS NULL OR expires_at > ?2)",
+                crate::ps![&k.customer_id, at],
+            )?;
+            if live >= i64::from(max_live) {
+                return Ok(Err(live));
+            }
+            insert_key(db, k)?;
+            append_audit(db, at, audit)?;
+            Ok(Ok(()))
+        })
+    }
+
     /// Stores many new keys and one audit entry in a single transaction.
     pub fn issue_keys(&mut self, keys: &[KeyRecord], audit: &Audit, at: i64) -> Result<()> {
         self.db.tx(true, |db| {

@@ -362,3 +362,44 @@ fn stripe_errors_come_through_with_their_code_and_a_non_2xx_status() {
     );
     assert_eq!(a.status, 201, "{}", a.body);
 }
+
+/// The live-key cap is exact across connections (two `serve` processes on one store): eight
+/// issues at once against a cap of 3, each on its own connection, give exactly 3 keys.
+#[test]
+fn the_live_key_cap_holds_across_connections() {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("cap@example.com", "pro");
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let (mut store, gate, customer) = (env.store(), gate.clone(), customer.clone());
+            std::thread::spawn(move || {
+                let name = format!("k{i}");
+                let new = billctl::ops::keys::NewKey {
+                    customer: &customer,
+                    name: Some(&name),
+                    ttl: None,
+                    mode: "test",
+                    max_live: Some(3),
+                };
+                gate.wait();
+                match billctl::ops::keys::issue(&mut store, &new, "web-app", common::now()) {
+                    Ok(_) => "issued".to_string(),
+                    Err(e) if e.is::<billctl::ops::keys::KeyLimit>() => "limit".to_string(),
+                    Err(e) => format!("error: {e:#}"),
+                }
+            })
+        })
+        .collect();
+    let mut outcomes: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        ["issued", "issued", "issued", "limit", "limit", "limit", "limit", "limit"]
+    );
+    let n = env.count(
+        &format!("SELECT count(*) FROM api_keys WHERE customer_id = '{customer}'"),
+        false,
+    );
+    assert_eq!(n, 3);
+}

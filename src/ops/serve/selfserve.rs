@@ -628,10 +628,6 @@ impl Service {
         let made = self
             .with_store(true, move |s| {
                 let now = crate::clock::now();
-                let live = ops::keys::list(s, Some(&id), Some("active"), now)?.0.len();
-                if live >= max as usize {
-                    return Ok(Err(live));
-                }
                 let mode = match s.setting("mode")? {
                     Some(m) => m,
                     None => mode.ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
@@ -641,8 +637,15 @@ impl Service {
                     name: Some(&name),
                     ttl,
                     mode: &mode,
+                    max_live: Some(max),
                 };
-                ops::keys::issue(s, &new, &actor, now).map(Ok)
+                match ops::keys::issue(s, &new, &actor, now) {
+                    Ok(issued) => Ok(Ok(issued)),
+                    Err(e) => match e.downcast::<ops::keys::KeyLimit>() {
+                        Ok(limit) => Ok(Err(limit)),
+                        Err(e) => Err(e),
+                    },
+                }
             })
             .await?;
         match made {
@@ -650,11 +653,7 @@ impl Service {
                 self.forget_keys(&[&issued.record.id]);
                 Ok(ok(StatusCode::CREATED, &issued))
             }
-            Err(live) => Err(fail(
-                StatusCode::CONFLICT,
-                "KEY_LIMIT",
-                &format!("the customer holds {live} live keys, the most allowed ([keys] max_live_per_customer = {max}); revoke one first"),
-            )),
+            Err(limit) => Err(fail(StatusCode::CONFLICT, "KEY_LIMIT", &limit.to_string())),
         }
     }
 
