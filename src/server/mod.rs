@@ -182,6 +182,8 @@ pub struct Request {
     pub peer: String,
     /// When its headers were read (UTC, milliseconds).
     pub received_at_ms: i64,
+    /// This request's id: the answer's `X-Request-Id` and the access log's `request_id`.
+    pub request_id: String,
     pub body: Result<Bytes, Refused>,
 }
 
@@ -498,7 +500,7 @@ impl<H: Handler> Conn<H> {
         let request_id = format!("{:016x}", rand::random::<u64>());
         let (method, path) = (req.method().clone(), req.uri().path().to_string());
         let within = tokio::time::timeout(self.limits.request, async {
-            let req = self.read(req).await;
+            let req = self.read(req, request_id.clone()).await;
             let bytes_in = req.body.as_ref().map_or(0, Bytes::len);
             (self.handler.handle(req).await, bytes_in)
         })
@@ -531,7 +533,11 @@ impl<H: Handler> Conn<H> {
     }
 
     /// The request with its body, read within the body timeout and size limit.
-    async fn read(&self, req: hyper::Request<hyper::body::Incoming>) -> Request {
+    async fn read(
+        &self,
+        req: hyper::Request<hyper::body::Incoming>,
+        request_id: String,
+    ) -> Request {
         let received_at_ms = crate::clock::now_ms();
         let (parts, body) = req.into_parts();
         let max = self.limits.max_body;
@@ -573,6 +579,7 @@ impl<H: Handler> Conn<H> {
             headers: parts.headers,
             peer: self.peer.clone(),
             received_at_ms,
+            request_id,
             body,
         }
     }

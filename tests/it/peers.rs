@@ -122,7 +122,10 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
     assert_eq!(a.status, 401);
     let e = a.json();
     assert_eq!(e["error"]["status"], 401);
-    assert!(e["meta"]["requestId"].as_str().is_some() && e["error"]["title"].is_string());
+    assert!(e["error"]["title"].is_string());
+    // One id per request: Unkey's requestId is the server's X-Request-Id, prefixed as Unkey's.
+    let id = a.header("x-request-id").unwrap();
+    assert_eq!(e["meta"]["requestId"], format!("req_{id}"));
     let a = serve.post(
         "/v2/keys.verifyKey",
         &t,

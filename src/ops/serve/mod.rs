@@ -278,14 +278,26 @@ fn known_code(code: &str) -> Option<&'static str> {
     CODES.iter().copied().find(|c| *c == code)
 }
 
-/// An error answer in a route's vocabulary (see [`Dialect`]).
-fn fail_as(dialect: Dialect, status: StatusCode, code: &str, message: &str) -> Response {
+/// How a route words its errors: its dialect (see [`Dialect`]), and the request's id, for the
+/// envelopes that carry one (Unkey's `meta.requestId`).
+#[derive(Debug, Clone, Copy)]
+struct Voice<'a>(Dialect, &'a str);
+
+impl Voice<'_> {
+    /// The request id as Unkey's envelope carries it: the server core's, with Unkey's prefix.
+    fn unkey_id(&self) -> String {
+        format!("req_{}", self.1)
+    }
+}
+
+/// An error answer in a route's vocabulary.
+fn fail_as(v: Voice, status: StatusCode, code: &str, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    match dialect {
+    match v.0 {
         Dialect::Billctl => fail(status, code, message),
         Dialect::Unkey => server::json(
             status,
-            &unkey::error(status.as_u16(), title, code, message, &request_id()),
+            &unkey::error(status.as_u16(), title, code, message, &v.unkey_id()),
         ),
         Dialect::Problem => server::body(
             status,
@@ -302,6 +314,18 @@ fn fail_as(dialect: Dialect, status: StatusCode, code: &str, message: &str) -> R
     }
 }
 
+/// 503 `STORE_UNAVAILABLE` with `Retry-After`, in the route's vocabulary: never a pass.
+fn unavailable_as(v: Voice, reason: &str) -> Response {
+    let mut r = fail_as(
+        v,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "STORE_UNAVAILABLE",
+        reason,
+    );
+    retry_soon(&mut r);
+    r
+}
+
 /// 405 with `Allow`.
 fn method_not_allowed(m: &str) -> Response {
     let mut r = fail(
@@ -315,13 +339,13 @@ fn method_not_allowed(m: &str) -> Response {
     r
 }
 
-/// A refused CloudEvents batch as problem details (nothing was recorded).
-fn cloud_events_refused(refused: events::Refused) -> Response {
-    let d = Dialect::Problem;
+/// A refused batch of usage events (nothing was recorded), in the route's vocabulary:
+/// `POST /v1/usage/events` names `?skip_invalid`, OpenMeter's route answers problem details.
+fn events_refused(v: Voice, refused: events::Refused) -> Response {
     match refused {
-        events::Refused::Malformed(m) => fail_as(d, StatusCode::BAD_REQUEST, "BAD_JSON", &m),
+        events::Refused::Malformed(m) => fail_as(v, StatusCode::BAD_REQUEST, "BAD_JSON", &m),
         events::Refused::TooMany { count, max } => fail_as(
-            d,
+            v,
             StatusCode::PAYLOAD_TOO_LARGE,
             "TOO_MANY_EVENTS",
             &format!("{count} events in one request; at most {max} (--max-events)"),
@@ -330,7 +354,7 @@ fn cloud_events_refused(refused: events::Refused) -> Response {
             read,
             rejected,
             rejects,
-        } => server::body(
+        } if v.0 == Dialect::Problem => server::body(
             StatusCode::BAD_REQUEST,
             "application/problem+json",
             serde_json::json!({
@@ -343,22 +367,28 @@ fn cloud_events_refused(refused: events::Refused) -> Response {
             })
             .to_string(),
         ),
+        events::Refused::Invalid {
+            read,
+            rejected,
+            rejects,
+        } => server::json(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({
+                "error": format!("{rejected} of {read} events are invalid; nothing was recorded (add ?skip_invalid=true to record the valid ones)"),
+                "code": "INVALID_EVENTS",
+                "read": read,
+                "rejected": rejected,
+                "rejects": rejects,
+            }),
+        ),
     }
 }
 
-/// A request id for answers that carry one (Unkey's `meta.requestId`).
-fn request_id() -> String {
-    format!("req_{:016x}", rand::random::<u64>())
-}
-
 fn store_unavailable(e: &anyhow::Error) -> Response {
-    let mut r = fail(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "STORE_UNAVAILABLE",
+    unavailable_as(
+        Voice(Dialect::Billctl, ""),
         &format!("the store could not be reached: {e:#}"),
-    );
-    retry_soon(&mut r);
-    r
+    )
 }
 
 /// `Retry-After: 1` on an answer the caller may ask again soon (the store was unavailable).
@@ -425,14 +455,11 @@ impl Service {
             .and_then(|r| r);
             if let Err(e) = loaded {
                 self.metrics.store_error();
-                let mut r = fail_as(
-                    route.dialect(),
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "STORE_UNAVAILABLE",
-                    &format!("the store could not be reached: {e:#}"),
-                );
-                retry_soon(&mut r);
-                return Err(r);
+                let why = format!("the store could not be reached: {e:#}");
+                return Err(unavailable_as(
+                    Voice(route.dialect(), &req.request_id),
+                    &why,
+                ));
             }
         }
         let presented = bearer(&req.headers);
@@ -459,7 +486,8 @@ impl Service {
                 Refusal::Scope => "the service token lacks the scope this route needs",
                 _ => "the service token is not valid",
             };
-            let mut answer = fail_as(route.dialect(), status, r.code(), message);
+            let voice = Voice(route.dialect(), &req.request_id);
+            let mut answer = fail_as(voice, status, r.code(), message);
             if status == StatusCode::UNAUTHORIZED {
                 answer.headers_mut().insert(
                     hyper::header::WWW_AUTHENTICATE,
@@ -478,7 +506,12 @@ impl Service {
                 } else {
                     "BAD_BODY"
                 };
-                return fail_as(route.dialect(), r.status, code, &r.reason);
+                return fail_as(
+                    Voice(route.dialect(), &req.request_id),
+                    r.status,
+                    code,
+                    &r.reason,
+                );
             }
             (_, b) => b.unwrap_or_default(),
         };
@@ -489,7 +522,7 @@ impl Service {
         match route {
             Route::Verify => self.verify(&body).await,
             Route::Events => self.events(body, req.query.as_deref()).await,
-            Route::UnkeyVerify => self.unkey_verify(&body).await,
+            Route::UnkeyVerify => self.unkey_verify(&body, &req.request_id).await,
             Route::CloudEvents => self.cloud_events(body, content_type).await,
             Route::OpenApi => server::body(
                 StatusCode::OK,
@@ -559,8 +592,8 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response
 impl Service {
     /// `POST /v2/keys.verifyKey` (see [`unkey`]): a verdict in Unkey's envelope; `credits.cost`
     /// is recorded as `record` is on `/v1/keys/verify`.
-    async fn unkey_verify(&self, body: &[u8]) -> Response {
-        let d = Dialect::Unkey;
+    async fn unkey_verify(&self, body: &[u8], request_id: &str) -> Response {
+        let d = Voice(Dialect::Unkey, request_id);
         if body.len() > MAX_VERIFY_BODY {
             return fail_as(
                 d,
@@ -581,25 +614,15 @@ impl Service {
         };
         self.metrics.verdict(v.code);
         if v.code == Code::StoreUnavailable {
-            let reason = v
-                .reason
-                .as_deref()
-                .unwrap_or("the store could not be reached");
-            let mut r = fail_as(
-                d,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "STORE_UNAVAILABLE",
-                reason,
-            );
-            retry_soon(&mut r);
-            return r;
+            let reason = v.reason.as_deref();
+            return unavailable_as(d, reason.unwrap_or("the store could not be reached"));
         }
-        server::json(StatusCode::OK, &unkey::answer(&v, &request_id()))
+        server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()))
     }
 
     /// `POST /api/v1/events` (see [`cloudevents`]): 204 once the events are committed.
     async fn cloud_events(&self, body: bytes::Bytes, content_type: Option<&str>) -> Response {
-        let d = Dialect::Problem;
+        let d = Voice(Dialect::Problem, "");
         let Some(layout) = cloudevents::Layout::of(content_type) else {
             return fail_as(
                 d,
@@ -632,17 +655,10 @@ impl Service {
                     bytes::Bytes::new(),
                 )
             }
-            Ok(Err(refused)) => cloud_events_refused(refused),
+            Ok(Err(refused)) => events_refused(d, refused),
             Err(e) => {
                 self.metrics.store_error();
-                let mut r = fail_as(
-                    d,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "STORE_UNAVAILABLE",
-                    &format!("the store could not be reached: {e:#}"),
-                );
-                retry_soon(&mut r);
-                r
+                unavailable_as(d, &format!("the store could not be reached: {e:#}"))
             }
         }
     }
@@ -892,26 +908,7 @@ impl Service {
                     &serde_json::to_value(accepted).unwrap_or_default(),
                 )
             }
-            Ok(Err(events::Refused::Malformed(m))) => fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m),
-            Ok(Err(events::Refused::TooMany { count, max })) => fail(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "TOO_MANY_EVENTS",
-                &format!("{count} events in one request; at most {max} (--max-events)"),
-            ),
-            Ok(Err(events::Refused::Invalid {
-                read,
-                rejected,
-                rejects,
-            })) => server::json(
-                StatusCode::BAD_REQUEST,
-                &serde_json::json!({
-                    "error": format!("{rejected} of {read} events are invalid; nothing was recorded (add ?skip_invalid=true to record the valid ones)"),
-                    "code": "INVALID_EVENTS",
-                    "read": read,
-                    "rejected": rejected,
-                    "rejects": rejects,
-                }),
-            ),
+            Ok(Err(refused)) => events_refused(Voice(Dialect::Billctl, ""), refused),
             Err(e) => {
                 self.metrics.store_error();
                 store_unavailable(&e)
