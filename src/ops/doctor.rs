@@ -482,7 +482,7 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
 
 fn mirror_check(store: &Store, now: i64) -> Check {
     let name = "mirror";
-    let (behind, _) = match store.mirror_lag(now.saturating_sub(86_400)) {
+    let behind = match store.mirror_lag(now.saturating_sub(86_400)) {
         Ok(x) => x,
         Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db status"),
     };

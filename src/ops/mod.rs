@@ -46,6 +46,12 @@ pub fn tier_map(
     Ok(crate::billing::TierMap::new(config, &store.catalog()?))
 }
 
+/// A mutex's guard, also after a thread panicked holding it: the services' shared state
+/// (caches, counters, store connections) stays usable.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Appends an action by `actor` to the audit log.
 pub fn audit(
     store: &mut crate::store::Store,

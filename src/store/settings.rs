@@ -86,18 +86,12 @@ impl Store {
     }
 
     /// Live subscriptions whose mirrored period ended before `before` (the mirror missed their
-    /// renewal), and the newest mirrored state's time.
-    pub fn mirror_lag(&self, before: i64) -> Result<(i64, Option<i64>)> {
-        let behind = self.db.int(
+    /// renewal).
+    pub fn mirror_lag(&self, before: i64) -> Result<i64> {
+        self.db.int(
             "SELECT count(*) FROM subscriptions WHERE status IN ('active', 'trialing', 'past_due', 'unpaid') AND current_period_end < ?1",
             crate::ps![before],
-        )?;
-        let newest = self
-            .db
-            .query_opt("SELECT max(synced_at) FROM subscriptions", &[], |r| {
-                r.opt_i64(0)
-            })?;
-        Ok((behind, newest.flatten()))
+        )
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -5,6 +5,7 @@
 
 use super::tokens::Refusal;
 use crate::keys::{CacheStats, Code};
+use crate::ops::lock;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -17,7 +18,7 @@ const LATENCY: [f64; 14] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-use crate::server::metrics::{Histogram, GROUPS};
+use crate::server::metrics::{counter, Histogram, GROUPS};
 
 /// Everything `/metrics` shows.
 pub struct Metrics {
@@ -63,12 +64,7 @@ pub enum Side {
 impl Metrics {
     /// A request on `route` (an index into [`ROUTES`]) answered `status` after `secs`.
     pub fn request(&self, route: usize, status: u16, secs: f64) {
-        *self
-            .requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry((route, status))
-            .or_default() += 1;
+        *lock(&self.requests).entry((route, status)).or_default() += 1;
         let bucket = LATENCY
             .iter()
             .position(|b| secs <= *b)
@@ -90,7 +86,7 @@ impl Metrics {
     }
 
     pub fn cache(&self, side: Side, stats: CacheStats) {
-        self.cache.lock().unwrap_or_else(|p| p.into_inner())[side as usize] = stats;
+        lock(&self.cache)[side as usize] = stats;
     }
 
     pub fn store_error(&self) {
@@ -112,11 +108,7 @@ impl Metrics {
 
     /// Requests answered so far.
     pub fn requests(&self) -> u64 {
-        self.requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .sum()
+        lock(&self.requests).values().sum()
     }
 
     /// The exposition.
@@ -141,14 +133,34 @@ impl Metrics {
                 n.load(Ordering::Relaxed)
             );
         }
-        let cache = *self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = *lock(&self.cache);
         let (hits, misses) = cache
             .iter()
             .fold((0, 0), |(h, m), s| (h + s.hits, m + s.misses));
-        let _ = writeln!(out, "# HELP billctl_serve_cache_hits_total Verifications answered from the cache.\n# TYPE billctl_serve_cache_hits_total counter\nbillctl_serve_cache_hits_total {hits}");
-        let _ = writeln!(out, "# HELP billctl_serve_cache_misses_total Verifications that read the store.\n# TYPE billctl_serve_cache_misses_total counter\nbillctl_serve_cache_misses_total {misses}");
-        let _ = writeln!(out, "# HELP billctl_serve_store_errors_total Requests the store failed.\n# TYPE billctl_serve_store_errors_total counter\nbillctl_serve_store_errors_total {}", self.store_errors.load(Ordering::Relaxed));
-        let _ = writeln!(out, "# HELP billctl_serve_usage_events_total Usage events accepted over HTTP.\n# TYPE billctl_serve_usage_events_total counter\nbillctl_serve_usage_events_total {}", self.events.load(Ordering::Relaxed));
+        counter(
+            &mut out,
+            "billctl_serve_cache_hits_total",
+            "Verifications answered from the cache.",
+            hits,
+        );
+        counter(
+            &mut out,
+            "billctl_serve_cache_misses_total",
+            "Verifications that read the store.",
+            misses,
+        );
+        counter(
+            &mut out,
+            "billctl_serve_store_errors_total",
+            "Requests the store failed.",
+            self.store_errors.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "billctl_serve_usage_events_total",
+            "Usage events accepted over HTTP.",
+            self.events.load(Ordering::Relaxed),
+        );
         let _ = writeln!(out, "# HELP billctl_serve_open_connections Connections open now.\n# TYPE billctl_serve_open_connections gauge\nbillctl_serve_open_connections {}", self.open.load(Ordering::Relaxed));
         let _ = writeln!(out, "# HELP billctl_serve_group_commit_size Recorded verifies per store transaction.\n# TYPE billctl_serve_group_commit_size histogram");
         let bounds: Vec<String> = GROUPS.iter().map(u64::to_string).collect();
@@ -159,12 +171,7 @@ impl Metrics {
 
     fn render_requests(&self, out: &mut String) {
         let _ = writeln!(out, "# HELP billctl_serve_requests_total Requests by route and status.\n# TYPE billctl_serve_requests_total counter");
-        for ((route, status), n) in self
-            .requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
+        for ((route, status), n) in lock(&self.requests).iter() {
             let _ = writeln!(
                 out,
                 "billctl_serve_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",

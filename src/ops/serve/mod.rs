@@ -27,6 +27,7 @@ pub mod unkey;
 
 use crate::config::Config;
 use crate::keys::{Code, Verification, Verifier};
+use crate::ops::lock;
 use crate::server::{self, Request, Response};
 use crate::store::Store;
 use anyhow::Result;
@@ -78,10 +79,6 @@ struct RecordJob {
 
 /// A store shared by blocking tasks.
 type Shared<T> = Arc<Mutex<T>>;
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// The routes' state.
 struct Service {
@@ -858,26 +855,20 @@ impl Service {
         if let Err(r) = selfserve::customer_shape(&id) {
             return r;
         }
-        let (reader, config) = (self.reader.clone(), self.config.clone());
+        let config = self.config.clone();
         let shown = id.clone();
-        let found =
-            blocking(move || customer_usage(&lock(&reader), &config, &id, crate::clock::now()))
-                .await
-                .and_then(|r| r);
+        let found = self
+            .with_store(false, move |s| {
+                customer_usage(s, &config, &id, crate::clock::now())
+            })
+            .await;
         match found {
             Ok(Some(view)) => server::json(
                 StatusCode::OK,
                 &serde_json::to_value(view).unwrap_or_default(),
             ),
-            Ok(None) => fail(
-                StatusCode::NOT_FOUND,
-                "CUSTOMER_NOT_FOUND",
-                &format!("no customer {shown} in the store's mirror"),
-            ),
-            Err(e) => {
-                self.metrics.store_error();
-                store_unavailable(&e)
-            }
+            Ok(None) => selfserve::customer_not_found(&shown),
+            Err(r) => r,
         }
     }
 
@@ -917,19 +908,44 @@ impl Service {
     }
 
     async fn readyz(&self) -> Response {
-        let reader = self.reader.clone();
-        let checked = blocking(move || lock(&reader).check_schema())
-            .await
-            .and_then(|r| r);
-        match checked {
+        match self.with_store(false, |s| s.check_schema()).await {
             Ok(version) => server::json(
                 StatusCode::OK,
                 &serde_json::json!({"status": "ready", "schema_version": version}),
             ),
+            Err(r) => r,
+        }
+    }
+
+    /// Runs `f` on the reader (`write`: the writer) on a blocking thread; a store failure is
+    /// the 503.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        write: bool,
+        f: impl FnOnce(&mut crate::store::Store) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, Response> {
+        let store = if write {
+            self.writer.clone()
+        } else {
+            self.reader.clone()
+        };
+        match blocking(move || f(&mut lock(&store))).await.and_then(|r| r) {
+            Ok(v) => Ok(v),
             Err(e) => {
                 self.metrics.store_error();
-                store_unavailable(&e)
+                Err(store_unavailable(&e))
             }
         }
+    }
+
+    /// Makes both verifiers read these keys from the store again: a change made here is seen
+    /// by this process's very next verify.
+    fn forget_keys(&self, ids: &[&str]) {
+        let mut plain = lock(&self.plain);
+        for id in ids {
+            plain.forget(id);
+        }
+        drop(plain);
+        lock(&self.changed).extend(ids.iter().map(|s| s.to_string()));
     }
 }

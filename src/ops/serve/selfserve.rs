@@ -19,7 +19,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::routes::{KeyAction, PlanAction};
-use super::{blocking, fail, lock, parse_body, store_unavailable, Service};
+use super::{fail, parse_body, Service};
 use crate::billing::Subscription;
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
@@ -96,7 +96,7 @@ pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
     }
 }
 
-fn customer_not_found(id: &str) -> Response {
+pub(super) fn customer_not_found(id: &str) -> Response {
     fail(
         StatusCode::NOT_FOUND,
         "CUSTOMER_NOT_FOUND",
@@ -489,38 +489,6 @@ impl Service {
                 &format!("this route needs Stripe, and serve has no usable Stripe key: {why}"),
             )
         })
-    }
-
-    /// Runs `f` on the reader (`write`: the writer) on a blocking thread; a store failure is
-    /// the 503.
-    async fn with_store<T: Send + 'static>(
-        &self,
-        write: bool,
-        f: impl FnOnce(&mut crate::store::Store) -> anyhow::Result<T> + Send + 'static,
-    ) -> Result<T, Response> {
-        let store = if write {
-            self.writer.clone()
-        } else {
-            self.reader.clone()
-        };
-        match blocking(move || f(&mut lock(&store))).await.and_then(|r| r) {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                self.metrics.store_error();
-                Err(store_unavailable(&e))
-            }
-        }
-    }
-
-    /// Makes both verifiers read these keys from the store again: a change made here is seen
-    /// by this process's very next verify.
-    fn forget_keys(&self, ids: &[&str]) {
-        let mut plain = lock(&self.plain);
-        for id in ids {
-            plain.forget(id);
-        }
-        drop(plain);
-        lock(&self.changed).extend(ids.iter().map(|s| s.to_string()));
     }
 
     /// 404 unless the mirror knows the customer.

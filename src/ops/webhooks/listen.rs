@@ -9,6 +9,7 @@
 //! records each outcome, so a slow apply never delays Stripe's acknowledgement.
 
 use crate::clock::now_ms;
+use crate::ops::lock;
 use crate::server::{self, Response};
 use crate::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
 use hyper::StatusCode;
@@ -463,10 +464,6 @@ async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Rec
             &serde_json::json!({"error": "the store writer stopped"}),
         ),
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl MetricsRoute {

@@ -4,6 +4,7 @@
 //! open connections. Labels are fixed words and Stripe's event types of signed deliveries
 //! (at most [`MAX_TYPES`] distinct, then `other`), never a body, header or secret.
 
+use crate::ops::lock;
 use crate::server::metrics::{counter, Histogram, GROUPS};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -47,10 +48,6 @@ pub struct ListenMetrics {
     metrics_refused: AtomicU64,
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl ListenMetrics {
