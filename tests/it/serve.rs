@@ -945,13 +945,12 @@ fn tls_get(url: &str, ca: &[u8], path: &str, token: &str) -> (Answer, Vec<u8>) {
     .expect("a TLS answer")
 }
 
-/// Sends `request` over TLS to `authority` (ADDR:PORT), trusting only `ca` (DER) for
-/// `localhost`; the answer and the certificate the server presented, or the handshake's error.
-pub fn tls_exchange(
+/// A TLS connection to `authority` (ADDR:PORT) for `localhost`, trusting only `ca` (DER); the
+/// handshake happens at the first write.
+pub fn tls_stream(
     authority: &str,
     ca: &[u8],
-    request: &[u8],
-) -> Result<(Answer, Vec<u8>), String> {
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
     let mut roots = rustls::RootCertStore::empty();
     roots
         .add(rustls_pki_types::CertificateDer::from(ca.to_vec()))
@@ -966,7 +965,17 @@ pub fn tls_exchange(
     let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
     let tcp = std::net::TcpStream::connect(authority).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+/// Sends `request` over TLS to `authority` (ADDR:PORT), trusting only `ca` (DER) for
+/// `localhost`; the answer and the certificate the server presented, or the handshake's error.
+pub fn tls_exchange(
+    authority: &str,
+    ca: &[u8],
+    request: &[u8],
+) -> Result<(Answer, Vec<u8>), String> {
+    let mut tls = tls_stream(authority, ca);
     tls.write_all(request).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     let _ = tls.read_to_end(&mut bytes);

@@ -1182,22 +1182,8 @@ struct KeptAlive {
 
 impl KeptAlive {
     fn open(authority: &str, ca: &[u8]) -> KeptAlive {
-        let mut roots = rustls::RootCertStore::empty();
-        roots
-            .add(rustls_pki_types::CertificateDer::from(ca.to_vec()))
-            .unwrap();
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
-        let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
-        let tcp = TcpStream::connect(authority).unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         KeptAlive {
-            tls: rustls::StreamOwned::new(conn, tcp),
+            tls: crate::serve::tls_stream(authority, ca),
         }
     }
 
