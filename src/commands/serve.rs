@@ -5,7 +5,7 @@ use crate::cli::{ServeArgs, ServeCommand, ServeRunArgs, TokensCommand, TokensIss
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::serve::{self, metrics::Metrics, tokens};
-use crate::server::{self, tls::Certs};
+use crate::server;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -92,13 +92,9 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         .with_context(|| format!("--listen {}: failed to listen", args.listen))?;
     let options = server::Options {
         access: crate::output::serve_access_log(&output, json_log),
-        tls: certs.as_ref().map(Certs::acceptor).transpose()?,
+        tls: server::tls::serve_with(certs, crate::output::serve_reload(&output, json_log))?,
         open: None,
     };
-    if let Some(c) = certs {
-        let report = crate::output::serve_reload(&output, json_log);
-        rt.spawn(server::tls::reload_on_hangup(c, report));
-    }
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = server::shutdown_signal();
     output.show_line(&serve::Listening { listening: url })?;

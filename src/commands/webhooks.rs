@@ -126,28 +126,21 @@ fn bind_listener(
     ctx: &mut Ctx,
     args: &WebhooksListenArgs,
 ) -> Result<(std::net::TcpListener, String, crate::server::Options)> {
-    let certs = match args.tls.pair() {
-        (Some(c), Some(k)) => Some(crate::server::tls::Certs::load(c, k)?),
-        _ => None,
-    };
+    let certs = crate::server::tls::load_pair(args.tls.pair())?;
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
     listener.set_nonblocking(true)?;
     let scheme = if certs.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
-    let tls = certs.as_ref().map(crate::server::tls::Certs::acceptor);
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+    let report = crate::output::serve_reload(&ctx.output, json_log);
+    // The SIGHUP handler is installed inside the runtime, before the address is printed.
+    let _in_runtime = ctx.runtime()?.enter();
     let options = crate::server::Options {
-        tls: tls.transpose()?,
+        tls: crate::server::tls::serve_with(certs, report)?,
         access: crate::output::serve_access_log(&ctx.output, json_log),
         ..crate::server::Options::default()
     };
-    if let Some(c) = certs {
-        let report = crate::output::serve_reload(&ctx.output, json_log);
-        let rt = ctx.runtime()?;
-        let _in_runtime = rt.enter();
-        rt.spawn(crate::server::tls::reload_on_hangup(c, report));
-    }
     Ok((listener, url, options))
 }
 

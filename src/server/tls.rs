@@ -106,6 +106,29 @@ impl ResolvesServerCert for Certs {
     }
 }
 
+/// Reads the pair of `--tls-cert` and `--tls-key` when both are given (clap requires them
+/// together); `None` without them.
+pub fn load_pair((cert, key): (Option<&Path>, Option<&Path>)) -> Result<Option<Arc<Certs>>> {
+    match (cert, key) {
+        (Some(c), Some(k)) => Certs::load(c, k).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A server's TLS from `certs`: the acceptor for the server core, with the SIGHUP reload
+/// started (its handler installed now: call inside the runtime); `None` for plain HTTP.
+pub fn serve_with(
+    certs: Option<Arc<Certs>>,
+    done: impl Fn(&Path, Result<()>) + Send + 'static,
+) -> Result<Option<tokio_rustls::TlsAcceptor>> {
+    let Some(certs) = certs else {
+        return Ok(None);
+    };
+    let acceptor = certs.acceptor()?;
+    tokio::spawn(reload_on_hangup(certs, done));
+    Ok(Some(acceptor))
+}
+
 /// Re-reads the certificate and key on each SIGHUP, telling `done` how it went. The handler
 /// is installed by this call (inside the runtime), not when the future is first polled, so a
 /// SIGHUP right after the server says where it listens is never lost (nor fatal).

@@ -185,10 +185,7 @@ pub fn address_and_tls(
     plain_http: bool,
 ) -> Result<(server::Address, Option<Arc<server::tls::Certs>>)> {
     let addr = server::Address::parse(listen)?;
-    let certs = match (cert, key) {
-        (Some(c), Some(k)) => Some(server::tls::Certs::load(c, k)?),
-        _ => None,
-    };
+    let certs = server::tls::load_pair((cert, key))?;
     if !addr.is_local() && certs.is_none() && !plain_http {
         anyhow::bail!("--listen {listen}: an address outside loopback needs TLS (--tls-cert and --tls-key), so that API keys and tokens never cross a network in clear; pass --plain-http only behind a TLS-terminating proxy");
     }
