@@ -7,7 +7,7 @@ use crate::config::{self, Config};
 use crate::output::Output;
 use crate::secrets::{self, Lookup, Mode, StripeKey};
 use crate::store::Store;
-use crate::stripe::{Settings, Stripe};
+use crate::stripe::{Settings, Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -200,47 +200,53 @@ impl Ctx {
         Ok(self.stripe.as_ref().expect("built above").0.clone())
     }
 
-    /// A Stripe client for writing. With a live-mode key it needs `--live`, and then a
-    /// confirmation (or `--yes`); `--yes` alone does not unlock live mode.
-    pub fn stripe_for_write(&mut self, what: &str) -> Result<Stripe> {
-        let client = self.stripe()?;
-        let key = &self.stripe.as_ref().expect("built above").1;
-        if key.mode == Mode::Live {
-            if !self.global.live {
-                bail!(
-                    "refusing to {what} with a live-mode key (…{}): pass --live to write to live Stripe data",
-                    key.last4()
-                );
-            }
-            let question = format!("{what} in LIVE mode (key …{})?", key.last4());
+    /// The write handle, through the one live-mode check ([`Writer::unlock`]): with a
+    /// live-mode key it needs `--live`. Asks nothing and sends nothing, so a refused write
+    /// reaches no one; a command that confirms later asks through [`Ctx::confirm_write`].
+    /// `serve` takes its self-service routes' handle here too.
+    pub fn writer(&mut self, what: &str) -> Result<Writer> {
+        let read = self.stripe()?;
+        Writer::unlock(&read, self.global.live).map_err(|r| {
+            anyhow!(
+                "refusing to {what} with a live-mode key (…{}): pass --live to write to live Stripe data",
+                r.last4
+            )
+        })
+    }
+
+    /// The write handle for a write that asks nothing of its own: with a live-mode key it
+    /// needs `--live`, and then a confirmation (or `--yes`); `--yes` alone does not unlock
+    /// live mode.
+    pub fn stripe_for_write(&mut self, what: &str) -> Result<Writer> {
+        let writer = self.writer(what)?;
+        if writer.is_live() {
+            let question = format!("{what} in LIVE mode (key …{})?", writer.last4());
             if !self.output.confirm(&question, self.global.yes)? {
                 bail!("aborted");
             }
         }
-        Ok(client)
+        Ok(writer)
     }
 
-    /// A Stripe client for a write the command confirms itself: one question, marked as LIVE
-    /// when the key is live (which also needs `--live`). `Ok(None)` when the answer is no.
+    /// The write handle for a write the command confirms itself: one question, marked as
+    /// LIVE when the key is live (which also needs `--live`). `Ok(None)` when the answer is no.
     pub fn stripe_for_confirmed_write(
         &mut self,
         what: &str,
         question: &str,
-    ) -> Result<Option<Stripe>> {
-        let client = self.stripe()?;
-        let key = &self.stripe.as_ref().expect("built above").1;
-        let question = if key.mode == Mode::Live {
-            if !self.global.live {
-                bail!("refusing to {what} with a live-mode key (…{}): pass --live to write to live Stripe data", key.last4());
-            }
-            format!("{question} [LIVE mode, key …{}]", key.last4())
-        } else {
-            question.to_string()
+    ) -> Result<Option<Writer>> {
+        let writer = self.writer(what)?;
+        Ok(self.confirm_write(&writer, question)?.then_some(writer))
+    }
+
+    /// The command's one question before a write (`--yes` answers it), marked as LIVE when
+    /// the handle writes to live data.
+    pub fn confirm_write(&mut self, writer: &Writer, question: &str) -> Result<bool> {
+        let question = match writer.is_live() {
+            true => format!("{question} [LIVE mode, key …{}]", writer.last4()),
+            false => question.to_string(),
         };
-        Ok(self
-            .output
-            .confirm(&question, self.global.yes)?
-            .then_some(client))
+        self.output.confirm(&question, self.global.yes)
     }
 
     /// The mode of the key in use (after `stripe()` or `stripe_key()`).

@@ -54,27 +54,18 @@ fn settings(args: &ServeRunArgs) -> serve::Settings {
     }
 }
 
-/// The Stripe client of the self-service routes, or why there is none: no key, or a
-/// live-mode key without `--live`. Serve runs either way; only those routes need it.
+/// The write handle of the self-service routes, or why there is none: no key, or a
+/// live-mode key without `--live` (the same check as every writing command). Serve runs
+/// either way; only those routes need it.
 fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
-    let key = match ctx.stripe_key() {
-        Ok(k) => k,
-        Err(e) => {
-            return serve::StripeAccess {
-                client: Err(format!("{e:#}")),
-                mode: None,
-            }
-        }
-    };
-    let live = key.mode == crate::secrets::Mode::Live;
-    let client = if live && !ctx.global.live {
-        Err("the key is a live-mode key: start serve with --live to let the self-service routes use live Stripe data".into())
-    } else {
-        ctx.stripe().map_err(|e| format!("{e:#}"))
-    };
+    let writer = ctx.writer("let the self-service routes write to Stripe");
+    let mode = ctx.mode().map(|m| match m {
+        crate::secrets::Mode::Live => "live".to_string(),
+        crate::secrets::Mode::Test => "test".to_string(),
+    });
     serve::StripeAccess {
-        client,
-        mode: Some(if live { "live" } else { "test" }.into()),
+        client: writer.map_err(|e| format!("{e:#}")),
+        mode,
     }
 }
 

@@ -390,7 +390,8 @@ fn endpoint(ctx: &mut Ctx, cmd: EndpointCommand) -> Result<ExitCode> {
 
 fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
     crate::cli::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
-    let (profile, stripe) = (ctx.profile()?, ctx.stripe()?);
+    let profile = ctx.profile()?;
+    let stripe = ctx.stripe_for_write("create a webhook endpoint")?;
     let desc = args.description.as_deref();
     let fallback = ops::webhooks::SecretFallback {
         file_dir: match ctx.config()?.webhook_secret_file {
@@ -433,14 +434,14 @@ fn endpoint_list(ctx: &mut Ctx) -> Result<ExitCode> {
 }
 
 fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode> {
-    let stripe = ctx.stripe()?;
     let question = format!(
         "Delete webhook endpoint {}? Stripe stops delivering to it at once.",
         args.id
     );
-    if !ctx.output.confirm(&question, ctx.global.yes)? {
+    let Some(stripe) = ctx.stripe_for_confirmed_write("delete a webhook endpoint", &question)?
+    else {
         return super::declined(ctx, "nothing was deleted");
-    }
+    };
     let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
     let deleted = ctx.block_on(ops::webhooks::delete_endpoint(
         &stripe, &args.id, &profile, &dir,

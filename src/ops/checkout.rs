@@ -4,7 +4,7 @@
 use crate::catalog::{RemotePrice, Tier};
 use crate::config::{Checkout, Config};
 use crate::ops::payments::CheckoutLink;
-use crate::stripe::{CheckoutFor, Stripe};
+use crate::stripe::{CheckoutFor, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -54,7 +54,7 @@ fn payer<'a>(customer: Option<&'a str>, email: Option<&'a str>) -> Result<Checko
 /// A subscription link for `tier` at `price`. Every call is a new link; retries inside it
 /// reuse its key.
 pub async fn subscription_link(
-    stripe: &Stripe,
+    stripe: &Writer,
     tier: &Tier,
     price: RemotePrice,
     (customer, email): (Option<&str>, Option<&str>),
@@ -90,7 +90,7 @@ pub async fn subscription_link(
 
 /// A setup link for `customer`, in `currency`.
 pub async fn setup_link(
-    stripe: &Stripe,
+    stripe: &Writer,
     customer: &str,
     urls: &Checkout,
     currency: &str,

@@ -5,7 +5,7 @@ use crate::billing::{Customer, MirrorRow, TierMap};
 use crate::config::AccessPolicy;
 use crate::ops::payments::CustomerReport;
 use crate::store::Store;
-use crate::stripe::Stripe;
+use crate::stripe::{Stripe, Writer};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -49,7 +49,7 @@ pub async fn same_email(stripe: &Stripe, email: &str) -> Result<Vec<String>> {
 /// Creates a customer in Stripe, under a fresh idempotency key (a confirmed duplicate is
 /// wanted; retries inside this call reuse the key).
 pub async fn create(
-    stripe: &Stripe,
+    stripe: &Writer,
     email: &str,
     name: Option<&str>,
     metadata: &[(String, String)],
@@ -108,7 +108,7 @@ impl Changes {
 }
 
 /// Updates a customer in Stripe.
-pub async fn update(stripe: &Stripe, id: &str, changes: &Changes) -> Result<Customer> {
+pub async fn update(stripe: &Writer, id: &str, changes: &Changes) -> Result<Customer> {
     let key = crate::idempotency::random();
     let (email, name) = (changes.email.as_deref(), changes.name.as_deref());
     stripe

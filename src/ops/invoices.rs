@@ -4,7 +4,7 @@
 use crate::money::money;
 use crate::ops::payments::InvoiceList;
 use crate::store::Store;
-use crate::stripe::{InvoiceInfo, Stripe};
+use crate::stripe::{InvoiceInfo, Stripe, Writer};
 use anyhow::{anyhow, Context, Result};
 
 /// A customer's invoices, with `status` if given.
@@ -44,7 +44,7 @@ pub fn question(inv: &InvoiceInfo, action: &str) -> Option<String> {
 /// Pays, voids or sends an invoice, under a key derived from its attempts so far (a re-run
 /// after a lost answer does not charge twice).
 pub async fn act(
-    stripe: &Stripe,
+    stripe: &Writer,
     inv: &InvoiceInfo,
     action: &str,
     pm: Option<&str>,

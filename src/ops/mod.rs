@@ -88,12 +88,13 @@ pub fn audit_list(
 #[serde(transparent)]
 pub struct AuditList(pub Vec<crate::store::AuditRow>);
 
-/// For in-process workflow tests: a Stripe client for `sim`, and a current-thread runtime
-/// to drive it, as `Ctx` would build them.
+/// For in-process workflow tests: a write handle for `sim` (its key is a test-mode key, so
+/// the live-mode check lets it through), and a current-thread runtime to drive it, as `Ctx`
+/// would build them.
 #[cfg(test)]
 pub(crate) fn sim_client(
     sim: &stripe_sim::StripeSim,
-) -> (crate::stripe::Stripe, tokio::runtime::Runtime) {
+) -> (crate::stripe::Writer, tokio::runtime::Runtime) {
     use crate::secrets::{Source, StripeKey};
     let key = StripeKey::parse(sim.api_key(), Source::Env).expect("the simulator's key");
     let settings = crate::stripe::Settings {
@@ -105,6 +106,7 @@ pub(crate) fn sim_client(
         max_rps: None,
     };
     let stripe = crate::stripe::Stripe::new(&key, settings).expect("a client");
+    let stripe = crate::stripe::Writer::unlock(&stripe, false).expect("a test-mode key");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

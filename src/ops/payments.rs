@@ -5,7 +5,7 @@
 use crate::billing::{access, MirrorRow};
 use crate::config::AccessPolicy;
 use crate::store::{PaymentState, Store};
-use crate::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe};
+use crate::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe, Writer};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ pub struct MethodList(pub Vec<PaymentMethodInfo>);
 
 /// `payment-methods attach`: attaches, and with `default` makes it the invoice default.
 pub async fn attach(
-    stripe: &Stripe,
+    stripe: &Writer,
     customer: &str,
     pm: &str,
     default: bool,
@@ -306,7 +306,7 @@ pub async fn methods(stripe: &Stripe, customer: &str) -> Result<MethodList> {
 }
 
 /// Makes `pm` the customer's default (a re-run is the same request).
-pub async fn set_default(stripe: &Stripe, customer: &str, pm: &str) -> Result<()> {
+pub async fn set_default(stripe: &Writer, customer: &str, pm: &str) -> Result<()> {
     let key = crate::idempotency::derived(&["pm-default", customer, pm]);
     stripe
         .set_default_payment_method(customer, pm, &key)
@@ -315,7 +315,7 @@ pub async fn set_default(stripe: &Stripe, customer: &str, pm: &str) -> Result<()
 }
 
 /// Detaches a payment method from its customer.
-pub async fn detach(stripe: &Stripe, pm: &str) -> Result<PaymentMethodInfo> {
+pub async fn detach(stripe: &Writer, pm: &str) -> Result<PaymentMethodInfo> {
     let key = crate::idempotency::random();
     stripe
         .detach_payment_method(pm, &key)
@@ -343,7 +343,7 @@ pub fn return_url(flag: Option<&str>, configured: Option<&str>) -> Result<Option
 
 /// A portal session for a customer.
 pub async fn portal_link(
-    stripe: &Stripe,
+    stripe: &Writer,
     customer: &str,
     return_url: Option<&str>,
 ) -> Result<PortalLink> {

@@ -5,7 +5,7 @@
 use crate::catalog::{self, tier_product, Observed, Plan};
 use crate::config::Config;
 use crate::store::{CatalogRow, PriceRow, Store};
-use crate::stripe::Stripe;
+use crate::stripe::{Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
@@ -51,7 +51,7 @@ pub struct Applied {
 /// Stripe's answers are the new state; the catalog is read again only when they do not add
 /// up to the config.
 pub async fn apply(
-    stripe: &Stripe,
+    stripe: &Writer,
     config: &Config,
     prune: bool,
     plan: &Plan,

@@ -7,7 +7,7 @@ use crate::catalog::Tier;
 use crate::catalog::{RemotePrice, META_TIER};
 use crate::idempotency::derived;
 use crate::store::Store;
-use crate::stripe::Stripe;
+use crate::stripe::{Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -326,7 +326,7 @@ fn with_article(status: &str) -> String {
 
 /// Creates the checked subscription on `terms`. A refused first payment
 /// (`error_if_incomplete`) is Stripe's card error, and nothing is created.
-pub async fn create(stripe: &Stripe, new: &NewSubscription, terms: &Terms) -> Result<Subscription> {
+pub async fn create(stripe: &Writer, new: &NewSubscription, terms: &Terms) -> Result<Subscription> {
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), new.tier.clone())].into();
     let req = crate::stripe::NewSubscription {
         customer: new.customer.id.clone(),
@@ -382,7 +382,7 @@ pub async fn prepare_change(
 
 /// Moves `sub` to the change's price under `proration` (Stripe's `proration_behavior`).
 pub async fn change(
-    stripe: &Stripe,
+    stripe: &Writer,
     sub: &Subscription,
     change: &Change,
     tier: &str,
@@ -475,7 +475,7 @@ pub fn cancel_step(sub: &Subscription, customer: &Customer, at_period_end: bool)
 
 /// Cancels now, or at the period end; the subscription as it is after, and what was done.
 pub async fn cancel(
-    stripe: &Stripe,
+    stripe: &Writer,
     sub: &Subscription,
     at_period_end: bool,
 ) -> Result<(Subscription, String)> {
@@ -502,7 +502,7 @@ pub async fn cancel(
 /// call has a fresh idempotency key, kept across its own retries, since a key derived from the
 /// subscription would replay the first toggle's answer on the third.
 pub async fn set_period_end_cancel(
-    stripe: &Stripe,
+    stripe: &Writer,
     sub: &Subscription,
     cancel: bool,
 ) -> Result<Subscription> {

@@ -1,6 +1,6 @@
 //! Customers, subscriptions, invoices and Checkout Sessions.
 
-use super::{all_pages, price_of, Error, Stripe, PAGE};
+use super::{all_pages, price_of, Error, Stripe, Writer, PAGE};
 use crate::billing::{Customer, Invoice, Item, Subscription};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -110,26 +110,10 @@ pub enum CheckoutFor<'a> {
 }
 
 impl Stripe {
-    pub async fn create_customer(
-        &self,
-        email: &str,
-        name: Option<&str>,
-        metadata: &HashMap<String, String>,
-        key: &str,
-    ) -> Result<Customer, Error> {
-        let mut req = CreateCustomer::new()
-            .email(email.to_string())
-            .metadata(metadata.clone());
-        if let Some(n) = name {
-            req = req.name(n.to_string());
-        }
-        Ok(customer_of(self.write(req, key).await?))
-    }
-
     /// The customer, or `None` when it does not exist or was deleted.
     pub async fn customer(&self, id: &str) -> Result<Option<Customer>, Error> {
         match RetrieveCustomer::new(id.to_string())
-            .send(&self.transport)
+            .send(self.transport())
             .await
         {
             Ok(RetrieveCustomerReturned::Customer(c)) => Ok(Some(customer_of(c))),
@@ -153,7 +137,7 @@ impl Stripe {
             if let Some(a) = after {
                 req = req.starting_after(a);
             }
-            let transport = &self.transport;
+            let transport = self.transport();
             async move { req.send(transport).await }
         };
         all_pages(fetch, |c| Some(c.id.to_string()), customer_of, on_page).await
@@ -175,7 +159,7 @@ impl Stripe {
             if let Some(a) = after {
                 req = req.starting_after(a);
             }
-            let transport = &self.transport;
+            let transport = self.transport();
             async move { req.send(transport).await }
         };
         all_pages(fetch, |s| Some(s.id.to_string()), subscription_of, on_page).await
@@ -184,13 +168,52 @@ impl Stripe {
     /// The subscription, or `None` when it does not exist.
     pub async fn subscription(&self, id: &str) -> Result<Option<Subscription>, Error> {
         match RetrieveSubscription::new(id.to_string())
-            .send(&self.transport)
+            .send(self.transport())
             .await
         {
             Ok(s) => Ok(Some(subscription_of(s))),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Every invoice of a customer, newest first.
+    pub async fn invoices(&self, customer: &str) -> Result<Vec<Invoice>, Error> {
+        let fetch = |after: Option<String>| {
+            let mut req = ListInvoice::new()
+                .customer(customer.to_string())
+                .limit(PAGE);
+            if let Some(a) = after {
+                req = req.starting_after(a);
+            }
+            let transport = self.transport();
+            async move { req.send(transport).await }
+        };
+        all_pages(
+            fetch,
+            |i| i.id.as_ref().map(|x| x.to_string()),
+            invoice_of,
+            |_| {},
+        )
+        .await
+    }
+}
+
+impl Writer {
+    pub async fn create_customer(
+        &self,
+        email: &str,
+        name: Option<&str>,
+        metadata: &HashMap<String, String>,
+        key: &str,
+    ) -> Result<Customer, Error> {
+        let mut req = CreateCustomer::new()
+            .email(email.to_string())
+            .metadata(metadata.clone());
+        if let Some(n) = name {
+            req = req.name(n.to_string());
+        }
+        Ok(customer_of(self.write(req, key).await?))
     }
 
     /// Moves one item to another price.
@@ -230,27 +253,6 @@ impl Stripe {
             self.write(CancelSubscription::new(sub.to_string()), key)
                 .await?,
         ))
-    }
-
-    /// Every invoice of a customer, newest first.
-    pub async fn invoices(&self, customer: &str) -> Result<Vec<Invoice>, Error> {
-        let fetch = |after: Option<String>| {
-            let mut req = ListInvoice::new()
-                .customer(customer.to_string())
-                .limit(PAGE);
-            if let Some(a) = after {
-                req = req.starting_after(a);
-            }
-            let transport = &self.transport;
-            async move { req.send(transport).await }
-        };
-        all_pages(
-            fetch,
-            |i| i.id.as_ref().map(|x| x.to_string()),
-            invoice_of,
-            |_| {},
-        )
-        .await
     }
 
     #[allow(clippy::too_many_arguments)]

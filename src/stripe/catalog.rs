@@ -1,7 +1,7 @@
 //! Reading the catalog's Stripe state in as few calls as possible, and applying one planned
 //! action with idempotency keys derived from what it is meant to achieve.
 
-use super::{Error, Stripe};
+use super::{Error, Stripe, Writer};
 use crate::catalog::{Action, Observed, Written, META_REPLACES, META_TIER};
 use crate::config::Config;
 use crate::idempotency::derived as idempotency_key;
@@ -69,7 +69,9 @@ impl Stripe {
             meter,
         })
     }
+}
 
+impl Writer {
     /// Applies one wave of actions (independent of each other), at most `concurrency` at a
     /// time; returns each action's outcome, in the wave's order.
     pub async fn apply_wave(

@@ -21,6 +21,9 @@ pub enum Error {
     Timeout { secs: u64 },
     /// The answer was not what the API version promises.
     Decode(String),
+    /// A POST or DELETE sent through the read client: refused before it left (a write needs
+    /// the write handle, `stripe::Writer`). A bug in billctl if it is ever seen.
+    ReadOnly(String),
 }
 
 impl fmt::Display for Error {
@@ -57,6 +60,10 @@ impl fmt::Display for Error {
                 "Stripe did not answer within {secs}s (stripe.timeout_secs)"
             ),
             Error::Decode(msg) => write!(f, "unexpected response from Stripe: {msg}"),
+            Error::ReadOnly(req) => write!(
+                f,
+                "refused to send {req} through the read client: a write needs the write handle"
+            ),
         }
     }
 }

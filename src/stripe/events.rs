@@ -4,7 +4,7 @@
 //! <https://docs.stripe.com/api/webhook_endpoints>.
 
 use super::error::Error;
-use super::Stripe;
+use super::{Stripe, Writer};
 use serde_json::Value;
 use stripe_client_core::StripeMethod;
 
@@ -43,7 +43,7 @@ impl Stripe {
             }
             let page = json(
                 &self
-                    .transport
+                    .transport()
                     .raw(StripeMethod::Get, path, Some(q), None, None)
                     .await?,
             )?;
@@ -75,6 +75,13 @@ impl Stripe {
         self.all_raw("/events", &q, on_page).await
     }
 
+    /// Every webhook endpoint of the account.
+    pub async fn webhook_endpoints(&self) -> Result<Vec<Value>, Error> {
+        self.all_raw("/webhook_endpoints", "", |_| {}).await
+    }
+}
+
+impl Writer {
     /// Creates a webhook endpoint; the answer is the only place its `secret` appears.
     pub async fn create_webhook_endpoint(
         &self,
@@ -95,11 +102,9 @@ impl Stripe {
         form.push_str(&format!("&api_version={}", encode(super::API_VERSION)));
         json(
             &self
-                .transport
-                .raw(
+                .send_raw(
                     StripeMethod::Post,
                     "/webhook_endpoints",
-                    None,
                     Some(form),
                     Some(idempotency_key),
                 )
@@ -107,19 +112,12 @@ impl Stripe {
         )
     }
 
-    /// Every webhook endpoint of the account.
-    pub async fn webhook_endpoints(&self) -> Result<Vec<Value>, Error> {
-        self.all_raw("/webhook_endpoints", "", |_| {}).await
-    }
-
     pub async fn delete_webhook_endpoint(&self, id: &str) -> Result<Value, Error> {
         json(
             &self
-                .transport
-                .raw(
+                .send_raw(
                     StripeMethod::Delete,
                     &format!("/webhook_endpoints/{}", encode(id)),
-                    None,
                     None,
                     None,
                 )

@@ -2,7 +2,7 @@
 //! meter event summaries (`usage reconcile`).
 //! See <https://docs.stripe.com/api/billing/meter> and <https://docs.stripe.com/api/billing/meter-event>.
 
-use super::{all_pages, Error, Stripe, PAGE};
+use super::{all_pages, Error, Stripe, Writer, PAGE};
 use crate::catalog::MeterSpec;
 use crate::catalog::RemoteMeter;
 use std::collections::HashMap;
@@ -47,7 +47,7 @@ impl Stripe {
             if let Some(a) = after {
                 req = req.starting_after(a);
             }
-            let transport = &self.transport;
+            let transport = self.transport();
             async move { req.send(transport).await }
         };
         all_pages(fetch, |m| Some(m.id.to_string()), meter_of, |_| {}).await
@@ -59,6 +59,47 @@ impl Stripe {
         Ok(crate::catalog::find_meter(&meters, spec).cloned())
     }
 
+    /// The meter's totals for one customer over [start, end) by UTC day (or hour), aligned
+    /// to the window.
+    pub async fn summaries(
+        &self,
+        meter: &str,
+        customer: &str,
+        start: i64,
+        end: i64,
+        hourly: bool,
+    ) -> Result<Vec<Summary>, Error> {
+        let window = if hourly {
+            ListIdBillingMeterEventSummaryValueGroupingWindow::Hour
+        } else {
+            ListIdBillingMeterEventSummaryValueGroupingWindow::Day
+        };
+        let fetch = |after: Option<String>| {
+            let mut req =
+                ListIdBillingMeterEventSummary::new(meter.to_string(), customer, end, start)
+                    .value_grouping_window(window.clone())
+                    .limit(PAGE);
+            if let Some(a) = after {
+                req = req.starting_after(a);
+            }
+            let transport = self.transport();
+            async move { req.send(transport).await }
+        };
+        all_pages(
+            fetch,
+            |s| Some(s.id.to_string()),
+            |s| Summary {
+                start: s.start_time,
+                end: s.end_time,
+                value: s.aggregated_value,
+            },
+            |_| {},
+        )
+        .await
+    }
+}
+
+impl Writer {
     /// Creates the meter: the sum of the events' `value`, the customer by id.
     pub async fn create_meter(&self, spec: &MeterSpec, key: &str) -> Result<RemoteMeter, Error> {
         let req = CreateBillingMeter::new(
@@ -114,44 +155,5 @@ impl Stripe {
             .timestamp(timestamp);
         self.write(req, identifier).await?;
         Ok(())
-    }
-
-    /// The meter's totals for one customer over [start, end) by UTC day (or hour), aligned
-    /// to the window.
-    pub async fn summaries(
-        &self,
-        meter: &str,
-        customer: &str,
-        start: i64,
-        end: i64,
-        hourly: bool,
-    ) -> Result<Vec<Summary>, Error> {
-        let window = if hourly {
-            ListIdBillingMeterEventSummaryValueGroupingWindow::Hour
-        } else {
-            ListIdBillingMeterEventSummaryValueGroupingWindow::Day
-        };
-        let fetch = |after: Option<String>| {
-            let mut req =
-                ListIdBillingMeterEventSummary::new(meter.to_string(), customer, end, start)
-                    .value_grouping_window(window.clone())
-                    .limit(PAGE);
-            if let Some(a) = after {
-                req = req.starting_after(a);
-            }
-            let transport = &self.transport;
-            async move { req.send(transport).await }
-        };
-        all_pages(
-            fetch,
-            |s| Some(s.id.to_string()),
-            |s| Summary {
-                start: s.start_time,
-                end: s.end_time,
-                value: s.aggregated_value,
-            },
-            |_| {},
-        )
-        .await
     }
 }

@@ -6,6 +6,7 @@ mod billing;
 mod catalog;
 pub mod error;
 mod events;
+mod handle;
 pub mod meters;
 mod payments;
 pub mod transport;
@@ -13,15 +14,14 @@ pub mod transport;
 pub(crate) use billing::{subscription_from_json, subscription_of};
 pub use billing::{CheckoutFor, CheckoutSession};
 pub use error::Error;
+pub use handle::{LiveRefused, Stripe, Writer};
 pub use payments::{InvoiceInfo, NewSubscription, PaymentMethodInfo};
 pub use transport::{Settings, Transport};
 
 use crate::catalog::PriceSpec;
 use crate::catalog::{ProductFields, RemotePrice, RemoteProduct};
-use crate::secrets::StripeKey;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
-use stripe_client_core::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_product::price::{
     CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, CreatePriceRecurringUsageType,
     CreatePriceTiers, CreatePriceTiersUpTo, ListPrice, UpdatePrice,
@@ -59,18 +59,6 @@ where
             return Ok(out);
         }
     }
-}
-
-/// A Stripe account reached through one pooled transport.
-#[derive(Clone)]
-pub struct Stripe {
-    pub(crate) transport: Transport,
-}
-
-pub(crate) fn strategy(key: &str) -> Result<RequestStrategy, Error> {
-    IdempotencyKey::new(key)
-        .map(RequestStrategy::Idempotent)
-        .map_err(|e| Error::Decode(format!("bad idempotency key {key}: {e:?}")))
 }
 
 fn product_of(p: stripe_shared::Product) -> RemoteProduct {
@@ -138,25 +126,10 @@ fn features(names: &[String]) -> Vec<Features> {
 }
 
 impl Stripe {
-    pub fn new(key: &StripeKey, settings: Settings) -> Result<Stripe, Error> {
-        Ok(Stripe {
-            transport: Transport::new(&key.secret, settings)?,
-        })
-    }
-
-    pub fn base(&self) -> &str {
-        self.transport.base()
-    }
-
-    /// This process's clock minus Stripe's, from the last answer's `Date` (seconds).
-    pub fn clock_skew(&self) -> Option<i64> {
-        self.transport.clock_skew()
-    }
-
     /// One cheap read that needs a working key (`GET /v1/customers?limit=1`): whether Stripe
     /// accepts the key, and a `Date` for [`Stripe::clock_skew`].
     pub async fn ping(&self) -> Result<(), Error> {
-        self.transport
+        self.transport()
             .raw(
                 transport::Method::Get,
                 "/customers",
@@ -166,18 +139,6 @@ impl Stripe {
             )
             .await
             .map(|_| ())
-    }
-
-    /// Sends a write with the caller's idempotency key (the transport retries with it).
-    pub(crate) async fn write<R>(&self, req: R, key: &str) -> Result<R::Output, Error>
-    where
-        R: StripeRequest,
-        R::Output: miniserde::Deserialize,
-    {
-        req.customize()
-            .request_strategy(strategy(key)?)
-            .send(&self.transport)
-            .await
     }
 
     /// Prices holding any of `keys`, active or not, in as few calls as Stripe allows.
@@ -193,7 +154,7 @@ impl Stripe {
                 if let Some(a) = after {
                     req = req.starting_after(a);
                 }
-                let transport = &self.transport;
+                let transport = self.transport();
                 async move { req.send(transport).await }
             };
             out.extend(all_pages(fetch, |p| Some(p.id.to_string()), price_of, |_| {}).await?);
@@ -208,7 +169,7 @@ impl Stripe {
             let page = ListProduct::new()
                 .ids(chunk.to_vec())
                 .limit(PAGE)
-                .send(&self.transport)
+                .send(self.transport())
                 .await?;
             out.extend(page.data.into_iter().map(product_of));
         }
@@ -225,7 +186,7 @@ impl Stripe {
             if let Some(a) = after {
                 req = req.starting_after(a);
             }
-            let transport = &self.transport;
+            let transport = self.transport();
             async move { req.send(transport).await }
         };
         let all = all_pages(fetch, |p| Some(p.id.to_string()), product_of, |_| {}).await?;
@@ -245,12 +206,15 @@ impl Stripe {
             if let Some(a) = after {
                 req = req.starting_after(a);
             }
-            let transport = &self.transport;
+            let transport = self.transport();
             async move { req.send(transport).await }
         };
         all_pages(fetch, |p| Some(p.id.to_string()), price_of, |_| {}).await
     }
 
+}
+
+impl Writer {
     pub async fn create_product(
         &self,
         f: &ProductFields,

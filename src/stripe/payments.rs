@@ -5,7 +5,7 @@
 
 use super::error::Error;
 use super::events::{encode, json};
-use super::{subscription_of, Stripe};
+use super::{subscription_of, Stripe, Writer};
 use crate::billing::Subscription;
 use serde::Serialize;
 use serde_json::Value;
@@ -123,17 +123,8 @@ impl Stripe {
     async fn get_json(&self, path: &str, query: Option<String>) -> Result<Value, Error> {
         json(
             &self
-                .transport
+                .transport()
                 .raw(StripeMethod::Get, path, query, None, None)
-                .await?,
-        )
-    }
-
-    async fn post_json(&self, path: &str, form: String, key: &str) -> Result<Value, Error> {
-        json(
-            &self
-                .transport
-                .raw(StripeMethod::Post, path, None, Some(form), Some(key))
                 .await?,
         )
     }
@@ -159,6 +150,82 @@ impl Stripe {
             .as_array()
             .map(|a| a.iter().map(|v| pm_of(v, default.as_deref())).collect())
             .unwrap_or_default())
+    }
+
+    /// One invoice, with why its payment did not go through when it did not.
+    pub async fn invoice(&self, id: &str) -> Result<Option<InvoiceInfo>, Error> {
+        let v = match self
+            .get_json(&format!("/invoices/{}", encode(id)), None)
+            .await
+        {
+            Ok(v) => v,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut inv = invoice_of(&v);
+        if inv.status.as_deref() == Some("open") {
+            inv.payment_problem = self.payment_problem(&inv).await?;
+        }
+        Ok(Some(inv))
+    }
+
+    /// For an open invoice: `requires_action`, the last decline's message, or "no payment
+    /// method" (read from its PaymentIntent).
+    async fn payment_problem(&self, inv: &InvoiceInfo) -> Result<Option<String>, Error> {
+        let payments = self
+            .get_json(
+                "/invoice_payments",
+                Some(format!("invoice={}", encode(&inv.id))),
+            )
+            .await?;
+        let Some(pi) = payments["data"]
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(|p| id_of(&p["payment"]["payment_intent"]))
+        else {
+            return Ok(None);
+        };
+        let pi = self
+            .get_json(&format!("/payment_intents/{}", encode(&pi)), None)
+            .await?;
+        Ok(match pi["status"].as_str() {
+            Some("requires_action") => Some("authentication required".into()),
+            Some("requires_payment_method") => Some(
+                pi["last_payment_error"]["message"]
+                    .as_str()
+                    // Stripe's messages end in a period; the caller's sentence adds its own.
+                    .map(|m| format!("declined: {}", m.trim_end().trim_end_matches('.')))
+                    .unwrap_or_else(|| "no payment method".into()),
+            ),
+            _ => None,
+        })
+    }
+
+    /// A customer's invoices (newest first, up to 100), optionally of one status.
+    pub async fn invoices_of(
+        &self,
+        customer: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<InvoiceInfo>, Error> {
+        let mut q = format!("customer={}&limit=100", encode(customer));
+        if let Some(s) = status {
+            q.push_str(&format!("&status={}", encode(s)));
+        }
+        let list = self.get_json("/invoices", Some(q)).await?;
+        Ok(list["data"]
+            .as_array()
+            .map(|a| a.iter().map(invoice_of).collect())
+            .unwrap_or_default())
+    }
+}
+
+impl Writer {
+    async fn post_json(&self, path: &str, form: String, key: &str) -> Result<Value, Error> {
+        json(
+            &self
+                .send_raw(StripeMethod::Post, path, Some(form), Some(key))
+                .await?,
+        )
     }
 
     /// Attaches `pm` (a method id, or in test mode one of Stripe's `pm_card_…` test methods)
@@ -274,72 +341,6 @@ impl Stripe {
                 .days_until_due(days);
         }
         Ok(subscription_of(self.write(req, key).await?))
-    }
-
-    /// One invoice, with why its payment did not go through when it did not.
-    pub async fn invoice(&self, id: &str) -> Result<Option<InvoiceInfo>, Error> {
-        let v = match self
-            .get_json(&format!("/invoices/{}", encode(id)), None)
-            .await
-        {
-            Ok(v) => v,
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let mut inv = invoice_of(&v);
-        if inv.status.as_deref() == Some("open") {
-            inv.payment_problem = self.payment_problem(&inv).await?;
-        }
-        Ok(Some(inv))
-    }
-
-    /// For an open invoice: `requires_action`, the last decline's message, or "no payment
-    /// method" (read from its PaymentIntent).
-    async fn payment_problem(&self, inv: &InvoiceInfo) -> Result<Option<String>, Error> {
-        let payments = self
-            .get_json(
-                "/invoice_payments",
-                Some(format!("invoice={}", encode(&inv.id))),
-            )
-            .await?;
-        let Some(pi) = payments["data"]
-            .as_array()
-            .and_then(|a| a.first())
-            .and_then(|p| id_of(&p["payment"]["payment_intent"]))
-        else {
-            return Ok(None);
-        };
-        let pi = self
-            .get_json(&format!("/payment_intents/{}", encode(&pi)), None)
-            .await?;
-        Ok(match pi["status"].as_str() {
-            Some("requires_action") => Some("authentication required".into()),
-            Some("requires_payment_method") => Some(
-                pi["last_payment_error"]["message"]
-                    .as_str()
-                    // Stripe's messages end in a period; the caller's sentence adds its own.
-                    .map(|m| format!("declined: {}", m.trim_end().trim_end_matches('.')))
-                    .unwrap_or_else(|| "no payment method".into()),
-            ),
-            _ => None,
-        })
-    }
-
-    /// A customer's invoices (newest first, up to 100), optionally of one status.
-    pub async fn invoices_of(
-        &self,
-        customer: &str,
-        status: Option<&str>,
-    ) -> Result<Vec<InvoiceInfo>, Error> {
-        let mut q = format!("customer={}&limit=100", encode(customer));
-        if let Some(s) = status {
-            q.push_str(&format!("&status={}", encode(s)));
-        }
-        let list = self.get_json("/invoices", Some(q)).await?;
-        Ok(list["data"]
-            .as_array()
-            .map(|a| a.iter().map(invoice_of).collect())
-            .unwrap_or_default())
     }
 
     /// `pay`, `void`, `send` or `finalize` an invoice; `pay` takes a method (else the default).

@@ -110,10 +110,12 @@ impl std::fmt::Debug for Log {
     }
 }
 
-/// A cheap-to-clone handle on one pooled HTTP client.
+/// A cheap-to-clone handle on one pooled HTTP client. A read-only handle (the read client's,
+/// see [`Transport::read_only`]) refuses POST and DELETE before anything is sent.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
+    writes: bool,
 }
 
 struct Inner {
@@ -145,7 +147,28 @@ impl Transport {
                 sent: std::sync::atomic::AtomicU64::new(0),
                 date: std::sync::Mutex::new(None),
             }),
+            writes: true,
         })
+    }
+
+    /// The same pooled client, for reads only: a POST or DELETE through it is refused
+    /// without reaching Stripe (the read client's transport; writes go through `Writer`).
+    pub(super) fn read_only(&self) -> Transport {
+        Transport {
+            inner: self.inner.clone(),
+            writes: false,
+        }
+    }
+
+    /// A write through a read-only handle: refused here, whatever the caller's type allowed.
+    fn refuse(writes: bool, method: &StripeMethod, path: &str) -> Result<(), Error> {
+        match (writes, method) {
+            (false, StripeMethod::Post | StripeMethod::Delete) => Err(Error::ReadOnly(format!(
+                "{} /v1{path}",
+                if matches!(method, StripeMethod::Post) { "POST" } else { "DELETE" }
+            ))),
+            _ => Ok(()),
+        }
     }
 
     pub fn base(&self) -> &str {
@@ -174,6 +197,7 @@ impl Transport {
         form: Option<String>,
         idempotency_key: Option<&str>,
     ) -> Result<Bytes, Error> {
+        Transport::refuse(self.writes, &method, path)?;
         self.inner
             .send(
                 method,
@@ -193,8 +217,12 @@ impl StripeClient for Transport {
         &self,
         req: CustomizedStripeRequest,
     ) -> impl Future<Output = Result<Bytes, Error>> + Send {
-        let inner = self.inner.clone();
-        async move { inner.execute(req).await }
+        let (inner, writes) = (self.inner.clone(), self.writes);
+        async move {
+            let (rb, config) = req.into_pieces();
+            Transport::refuse(writes, &rb.method, &rb.path)?;
+            inner.execute(rb, config).await
+        }
     }
 }
 
@@ -204,8 +232,11 @@ enum Attempt {
 }
 
 impl Inner {
-    async fn execute(&self, req: CustomizedStripeRequest) -> Result<Bytes, Error> {
-        let (rb, config) = req.into_pieces();
+    async fn execute(
+        &self,
+        rb: stripe_client_core::RequestBuilder,
+        config: stripe_client_core::ConfigOverride,
+    ) -> Result<Bytes, Error> {
         let key = config
             .request_strategy
             .as_ref()

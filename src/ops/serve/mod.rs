@@ -95,7 +95,7 @@ struct Service {
     /// Called with each refused caller (never the token): for the log.
     notice: Arc<dyn Fn(String) + Send + Sync>,
     /// For the self-service routes: the client, or why serve has none.
-    stripe: Result<crate::stripe::Stripe, String>,
+    stripe: Result<crate::stripe::Writer, String>,
     /// The mode of serve's Stripe key (`live`, `test`), for keys made before the store has one.
     key_mode: Option<String>,
 }
@@ -107,10 +107,10 @@ pub type Around = (
     StripeAccess,
 );
 
-/// What the self-service routes reach Stripe with: the client, or why there is none; and the
+/// What the self-service routes reach Stripe with: the write handle, or why there is none; and the
 /// mode of its key.
 pub struct StripeAccess {
-    pub client: Result<crate::stripe::Stripe, String>,
+    pub client: Result<crate::stripe::Writer, String>,
     pub mode: Option<String>,
 }
 

@@ -23,7 +23,7 @@ use super::{fail, parse_body, Service};
 use crate::billing::Subscription;
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
-use crate::stripe::Stripe;
+use crate::stripe::{Stripe, Writer};
 use hyper::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -481,7 +481,7 @@ impl Service {
 
 impl Service {
     /// The Stripe client, or the 503 that says why serve has none.
-    fn stripe(&self) -> Result<&Stripe, Response> {
+    fn stripe(&self) -> Result<&Writer, Response> {
         self.stripe.as_ref().map_err(|why| {
             fail(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -778,7 +778,7 @@ impl Service {
     /// A plan change at Stripe, with `subscriptions change`'s rules (see [`Service::plan_step`]).
     async fn plan_change(
         &self,
-        stripe: &Stripe,
+        stripe: &Writer,
         sub: &Subscription,
         tier: &crate::catalog::Tier,
         proration: &str,
@@ -810,7 +810,7 @@ impl Service {
     /// audit (`None`: nothing was done).
     async fn plan_step(
         &self,
-        stripe: &Stripe,
+        stripe: &Writer,
         sub: &Subscription,
         tier: Option<&crate::catalog::Tier>,
         action: PlanAction,

@@ -6,7 +6,7 @@
 //! Prints nothing.
 
 use crate::store::{LedgerRow, Store, WindowDelta};
-use crate::stripe::{Error as StripeError, Stripe};
+use crate::stripe::{Error as StripeError, Stripe, Writer};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -171,7 +171,7 @@ pub fn dry_run(store: &mut Store, event_name: &str, since: i64) -> Result<SyncVi
 pub fn run(
     store: &mut Store,
     rt: &tokio::runtime::Runtime,
-    stripe: &Stripe,
+    stripe: &Writer,
     event_name: &str,
     meter_id: &str,
     opts: &Options,
@@ -210,7 +210,7 @@ pub fn run(
 struct Run<'a> {
     store: &'a mut Store,
     rt: &'a tokio::runtime::Runtime,
-    stripe: &'a Stripe,
+    stripe: &'a Writer,
     event_name: &'a str,
     now: &'a dyn Fn() -> i64,
     view: SyncView,
@@ -363,7 +363,7 @@ fn failure(r: &LedgerRow, error: &str) -> FailureView {
 /// Sends `rows` with at most `concurrency` in flight and at most one start per `interval`;
 /// returns the outcomes in the order of `rows`.
 async fn send_chunk(
-    stripe: &Stripe,
+    stripe: &Writer,
     event_name: &str,
     rows: &[LedgerRow],
     concurrency: usize,

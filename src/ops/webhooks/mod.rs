@@ -5,7 +5,7 @@
 use crate::billing::{Subscription, TierMap};
 use crate::store::webhooks::{Delivery, Envelope, EventRow, Incoming, ReceiptRow};
 use crate::store::Store;
-use crate::stripe::Stripe;
+use crate::stripe::{Stripe, Writer};
 use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -626,7 +626,7 @@ pub enum Kept {
 /// where `fallback` allows. When nothing can keep it and it cannot be shown, nothing is
 /// created.
 pub async fn create_endpoint(
-    stripe: &Stripe,
+    stripe: &Writer,
     profile: &str,
     url: &str,
     description: Option<&str>,
@@ -754,7 +754,7 @@ pub async fn endpoints(
 /// `webhooks endpoint delete`: deletes the endpoint in Stripe, then forgets its secret in
 /// the keyring and the data dir's secret file.
 pub async fn delete_endpoint(
-    stripe: &Stripe,
+    stripe: &Writer,
     id: &str,
     profile: &str,
     dir: &std::path::Path,

@@ -1,0 +1,130 @@
+//! The two handles on a Stripe account: `Stripe` reads, `Writer` alone writes. A `Writer` is
+//! made only by [`Writer::unlock`], which is the live-mode check: a live-mode key writes only
+//! when the caller says `--live`. Their fields are private to this file, so no other code
+//! (not even the rest of `stripe`) can build one or reach the writing transport.
+
+use super::error::Error;
+use super::transport::{Method, Settings, Transport};
+use crate::secrets::{Mode, StripeKey};
+use stripe_client_core::{IdempotencyKey, RequestStrategy, StripeRequest};
+
+/// A Stripe account for reading, reached through one pooled transport. Its transport refuses
+/// POST and DELETE; every mutating call is a method of [`Writer`].
+#[derive(Clone)]
+pub struct Stripe {
+    /// The pooled client, read-only.
+    transport: Transport,
+    /// The same pool, able to write: handed only to a `Writer`, by `Writer::unlock`.
+    writable: Transport,
+    mode: Mode,
+    last4: String,
+}
+
+/// Why no write handle: the key is a live-mode key and the caller did not pass `--live`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveRefused {
+    /// The key's last four characters, to name it without showing it.
+    pub last4: String,
+}
+
+/// The write handle: the only holder of Stripe's mutating calls (every POST and DELETE).
+/// It reads too (it dereferences to the [`Stripe`] it was unlocked from).
+#[derive(Clone)]
+pub struct Writer {
+    read: Stripe,
+    transport: Transport,
+}
+
+pub(crate) fn strategy(key: &str) -> Result<RequestStrategy, Error> {
+    IdempotencyKey::new(key)
+        .map(RequestStrategy::Idempotent)
+        .map_err(|e| Error::Decode(format!("bad idempotency key {key}: {e:?}")))
+}
+
+impl Stripe {
+    pub fn new(key: &StripeKey, settings: Settings) -> Result<Stripe, Error> {
+        let writable = Transport::new(&key.secret, settings)?;
+        Ok(Stripe {
+            transport: writable.read_only(),
+            writable,
+            mode: key.mode,
+            last4: key.last4().to_string(),
+        })
+    }
+
+    /// The read-only transport, for the read methods of this module's files.
+    pub(super) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// The mode of the key this client sends.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The key's last four characters (to name it in a question or an error).
+    pub fn last4(&self) -> &str {
+        &self.last4
+    }
+
+    pub fn base(&self) -> &str {
+        self.transport.base()
+    }
+
+    /// This process's clock minus Stripe's, from the last answer's `Date` (seconds).
+    pub fn clock_skew(&self) -> Option<i64> {
+        self.transport.clock_skew()
+    }
+}
+
+impl Writer {
+    /// The live-mode check, the one way to a write handle: a test-mode key always writes; a
+    /// live-mode key only with `live` (the `--live` flag). Asks nothing and sends nothing.
+    pub fn unlock(read: &Stripe, live: bool) -> Result<Writer, LiveRefused> {
+        if read.mode == Mode::Live && !live {
+            return Err(LiveRefused {
+                last4: read.last4.clone(),
+            });
+        }
+        Ok(Writer {
+            read: read.clone(),
+            transport: read.writable.clone(),
+        })
+    }
+
+    /// Whether this handle writes to live Stripe data.
+    pub fn is_live(&self) -> bool {
+        self.read.mode == Mode::Live
+    }
+
+    /// Sends a typed write with the caller's idempotency key (the transport retries with it).
+    pub(super) async fn write<R>(&self, req: R, key: &str) -> Result<R::Output, Error>
+    where
+        R: StripeRequest,
+        R::Output: miniserde::Deserialize,
+    {
+        req.customize()
+            .request_strategy(strategy(key)?)
+            .send(&self.transport)
+            .await
+    }
+
+    /// Sends a form-encoded POST or a DELETE (`form` and `key` only for a POST); the body.
+    pub(super) async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        form: Option<String>,
+        key: Option<&str>,
+    ) -> Result<bytes::Bytes, Error> {
+        self.transport.raw(method, path, None, form, key).await
+    }
+}
+
+impl std::ops::Deref for Writer {
+    type Target = Stripe;
+
+    fn deref(&self) -> &Stripe {
+        &self.read
+    }
+}
