@@ -219,13 +219,20 @@ impl Ctx {
     /// live mode.
     pub fn stripe_for_write(&mut self, what: &str) -> Result<Writer> {
         let writer = self.writer(what)?;
+        self.confirm_live(&writer, what)?;
+        Ok(writer)
+    }
+
+    /// With a handle on live data, asks "{what} in LIVE mode?" (`--yes` answers it); an error
+    /// when declined. Nothing to ask in test mode.
+    pub fn confirm_live(&mut self, writer: &Writer, what: &str) -> Result<()> {
         if writer.is_live() {
             let question = format!("{what} in LIVE mode (key …{})?", writer.last4());
             if !self.output.confirm(&question, self.global.yes)? {
                 bail!("aborted");
             }
         }
-        Ok(writer)
+        Ok(())
     }
 
     /// The write handle for a write the command confirms itself: one question, marked as

@@ -150,6 +150,7 @@
 //! | `store/ledger.rs` | the meter ledger of `usage sync` |
 //! | `store/webhooks.rs` | `webhooks.db`: events, receipts, replay runs |
 //! | `stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
+//! | `stripe/handle.rs` | the read client (`Stripe`) and the write handle (`Writer`), made only by the live-mode check |
 //! | `stripe/transport.rs` | the HTTP transport: retries, idempotency keys, timeouts, the `-v` log |
 //! | `stripe/payments.rs` | payment methods, customer updates, subscriptions with payment terms, invoice actions, the billing portal |
 //! | `stripe/error.rs` | Stripe errors with status, code, param and request id |

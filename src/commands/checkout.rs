@@ -13,11 +13,11 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
         return setup(ctx, args, &urls);
     }
     let tier = checkout::tier(&config, args.tier.as_deref(), args.email.as_deref())?;
+    let stripe = ctx.stripe_for_write("create a Checkout Session")?;
     if let Some(c) = &args.customer {
         super::existing_customer(ctx, c)?;
     }
     let price = super::tier_price(ctx, tier)?;
-    let stripe = ctx.stripe_for_write("create a Checkout Session")?;
     let who = (args.customer.as_deref(), args.email.as_deref());
     let reference = args.client_reference_id.as_deref();
     let link = ctx.block_on(checkout::subscription_link(
@@ -37,9 +37,9 @@ fn setup(
     let Some(customer) = &args.customer else {
         bail!("--mode setup needs --customer: the card is saved to an existing customer");
     };
-    super::existing_customer(ctx, customer)?;
     let currency = ctx.config()?.tiers[0].primary().currency.clone();
     let stripe = ctx.stripe_for_write("create a Checkout Session")?;
+    super::existing_customer(ctx, customer)?;
     let link = ctx.block_on(checkout::setup_link(&stripe, customer, urls, &currency))??;
     ctx.output.show(&link)?;
     Ok(ExitCode::SUCCESS)

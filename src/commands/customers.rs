@@ -20,8 +20,8 @@ pub fn run(ctx: &mut Ctx, cmd: CustomersCommand) -> Result<ExitCode> {
 fn update(ctx: &mut Ctx, args: &CustomersUpdateArgs) -> Result<ExitCode> {
     let (email, name) = (args.email.as_deref(), args.name.as_deref());
     let changes = Changes::new(email, name, &args.metadata, &args.unset_metadata)?;
-    super::existing_customer(ctx, &args.id)?;
     let stripe = ctx.stripe_for_write("update a customer")?;
+    super::existing_customer(ctx, &args.id)?;
     let customer = ctx.block_on(customers::update(&stripe, &args.id, &changes))??;
     customers::record_update(ctx.store()?, &customer, &changes, &super::actor(), now())?;
     ctx.output.show(&Updated(customer))?;
@@ -31,7 +31,7 @@ fn update(ctx: &mut Ctx, args: &CustomersUpdateArgs) -> Result<ExitCode> {
 fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
     let email = args.email.trim();
     customers::check_email(email)?;
-    let stripe = ctx.stripe()?;
+    let stripe = ctx.stripe_for_write("create a customer")?;
     let ids = ctx.block_on(customers::same_email(&stripe, email))??;
     if !ids.is_empty() {
         let (n, list) = (ids.len(), ids.join(", "));
@@ -42,7 +42,6 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
             return super::declined(ctx, "no customer was created");
         }
     }
-    let stripe = ctx.stripe_for_write("create a customer")?;
     let name = args.name.as_deref();
     let customer = ctx.block_on(customers::create(&stripe, email, name, &args.metadata))??;
     customers::remember(ctx.store()?, &customer, now())?;

@@ -34,16 +34,16 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
 
 /// Pays, voids or sends an invoice; paying (money moves) and voiding (final) ask first.
 fn act(ctx: &mut Ctx, id: &str, action: &str, pm: Option<&str>) -> Result<ExitCode> {
-    let stripe = ctx.stripe()?;
-    let inv = ctx.block_on(invoices::find(&stripe, id))??;
     let what = format!("{action} an invoice");
-    let stripe = match invoices::question(&inv, action) {
-        Some(q) => match ctx.stripe_for_confirmed_write(&what, &q)? {
-            Some(s) => s,
-            None => return super::declined(ctx, "the invoice was not changed"),
-        },
-        None => ctx.stripe_for_write(&what)?,
-    };
+    let stripe = ctx.writer(&what)?;
+    let inv = ctx.block_on(invoices::find(&stripe, id))??;
+    match invoices::question(&inv, action) {
+        Some(q) if !ctx.confirm_write(&stripe, &q)? => {
+            return super::declined(ctx, "the invoice was not changed")
+        }
+        Some(_) => {}
+        None => ctx.confirm_live(&stripe, &what)?,
+    }
     let done = ctx.block_on(invoices::act(&stripe, &inv, action, pm))??;
     invoices::record(ctx.store()?, &super::actor(), &inv, &done, action, now())?;
     ctx.output.show(&done)?;

@@ -35,8 +35,8 @@ fn list(ctx: &mut Ctx, customer: &str) -> Result<ExitCode> {
 fn attach(ctx: &mut Ctx, a: &PaymentMethodAttachArgs) -> Result<ExitCode> {
     let live = ctx.stripe_key()?.mode == Mode::Live;
     payments::check_method(&a.payment_method, live)?;
-    super::existing_customer(ctx, &a.customer)?;
     let stripe = ctx.stripe_for_write("attach a payment method")?;
+    super::existing_customer(ctx, &a.customer)?;
     let (customer, pm) = (&a.customer, &a.payment_method);
     let key = crate::idempotency::derived(&["pm-attach", customer, pm]);
     let info = ctx.block_on(payments::attach(&stripe, customer, pm, a.default, &key))??;
@@ -66,8 +66,8 @@ pub fn portal(ctx: &mut Ctx, cmd: PortalCommand) -> Result<ExitCode> {
 fn create_portal(ctx: &mut Ctx, a: &PortalCreateArgs) -> Result<ExitCode> {
     let configured = ctx.config()?.portal.return_url.clone();
     let return_url = payments::return_url(a.return_url.as_deref(), configured.as_deref())?;
-    super::existing_customer(ctx, &a.customer)?;
     let stripe = ctx.stripe_for_write("create a billing portal session")?;
+    super::existing_customer(ctx, &a.customer)?;
     let link = ctx.block_on(payments::portal_link(
         &stripe,
         &a.customer,

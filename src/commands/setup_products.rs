@@ -7,11 +7,17 @@ use crate::config::Config;
 use crate::context::Ctx;
 use crate::ops::{self, setup::plan_view};
 use crate::output::plan_table;
+use crate::stripe::Writer;
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
+    // Applying writes: the live-mode check comes before anything is read.
+    let writer = match args.plan {
+        true => None,
+        false => Some(ctx.writer("apply the catalog")?),
+    };
     let stripe = ctx.stripe()?;
     let mode = match ctx.mode() {
         Some(crate::secrets::Mode::Live) => "LIVE",
@@ -31,7 +37,8 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         ctx.output.status("No changes: Stripe matches the config.");
         observed
     } else {
-        match apply(ctx, &config, args.prune, &plan, observed, mode)? {
+        let writer = writer.expect("no --plan: unlocked above");
+        match apply(ctx, &writer, &config, args.prune, &plan, observed, mode)? {
             Some(after) => after,
             None => return super::declined(ctx, "nothing was changed"),
         }
@@ -51,6 +58,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
 /// Shows the plan, asks, applies it in waves and records it; `None` when declined.
 fn apply(
     ctx: &mut Ctx,
+    stripe: &Writer,
     config: &Config,
     prune: bool,
     plan: &Plan,
@@ -63,12 +71,12 @@ fn apply(
         "Apply {} changes ({} writes) to Stripe ({mode} mode)?",
         view.changes, view.writes
     );
-    let Some(stripe) = ctx.stripe_for_confirmed_write("apply the catalog", &question)? else {
+    if !ctx.confirm_write(stripe, &question)? {
         return Ok(None);
-    };
+    }
     let bar = ctx.output.progress(plan.writes(), "Applying");
     let applied = ctx.block_on(ops::setup::apply(
-        &stripe, config, prune, plan, observed, &bar,
+        stripe, config, prune, plan, observed, &bar,
     ))?;
     let applied = applied.inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();

@@ -47,14 +47,16 @@ fn fetch(ctx: &mut Ctx, id: &str) -> Result<(Subscription, Customer)> {
 fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
-    let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
+    let (stripe, tiers) = (
+        ctx.stripe_for_write("create a subscription")?,
+        tier_map(ctx)?,
+    );
     let new = ctx.block_on(subscriptions::prepare_create(
         &stripe,
         &args.customer,
         tier,
         &tiers,
     ))??;
-    let stripe = ctx.stripe_for_write("create a subscription")?;
     let terms = subscriptions::Terms {
         trial_days: args.trial_days.or(tier.trial_days).filter(|d| *d > 0),
         send_invoice_days: (args.collection == Collection::Invoice).then_some(args.days_until_due),
@@ -78,15 +80,15 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
 fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
+    let stripe = ctx.stripe_for_write("change a subscription")?;
     let (sub, customer) = fetch(ctx, &args.id)?;
-    let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
+    let tiers = tier_map(ctx)?;
     let Some(change) =
         ctx.block_on(subscriptions::prepare_change(&stripe, &sub, tier, &tiers))??
     else {
         let msg = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
         return finish(ctx, &sub, &customer, msg);
     };
-    let stripe = ctx.stripe_for_write("change a subscription")?;
     let proration = args.proration.as_str();
     let changed = ctx.block_on(subscriptions::change(
         &stripe, &sub, &change, &tier.id, proration,
@@ -99,14 +101,15 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
 }
 
 fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
+    let stripe = ctx.writer("cancel a subscription")?;
     let (sub, customer) = fetch(ctx, &args.id)?;
     let question = match subscriptions::cancel_step(&sub, &customer, args.at_period_end) {
         CancelStep::Nothing(msg) => return finish(ctx, &sub, &customer, msg),
         CancelStep::Ask(q) => q,
     };
-    let Some(stripe) = ctx.stripe_for_confirmed_write("cancel a subscription", &question)? else {
+    if !ctx.confirm_write(&stripe, &question)? {
         return super::declined(ctx, "the subscription was not changed");
-    };
+    }
     let (done, msg) = ctx.block_on(subscriptions::cancel(&stripe, &sub, args.at_period_end))??;
     finish(ctx, &done, &customer, msg)
 }

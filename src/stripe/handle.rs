@@ -128,3 +128,71 @@ impl std::ops::Deref for Writer {
         &self.read
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::Source;
+
+    const LIVE: &str = "sk_live_billctltest0000000000000000";
+
+    fn client(sim: &stripe_sim::StripeSim, key: &str) -> Stripe {
+        let key = StripeKey::parse(key, Source::Env).expect("a key");
+        let settings = Settings {
+            base: sim.base_url(),
+            timeout: std::time::Duration::from_secs(30),
+            max_attempts: 1,
+            backoff: std::time::Duration::from_millis(10),
+            log: None,
+            max_rps: None,
+        };
+        Stripe::new(&key, settings).expect("a client")
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    }
+
+    #[test]
+    fn a_live_key_unlocks_only_with_live() {
+        let sim = stripe_sim::StripeSim::builder()
+            .api_keys(vec![LIVE.into()])
+            .start()
+            .unwrap();
+        let read = client(&sim, LIVE);
+        let refused = Writer::unlock(&read, false).err().expect("refused");
+        assert_eq!(refused.last4, "0000");
+        assert!(Writer::unlock(&read, true).expect("with --live").is_live());
+        let test = client(&sim, sim_test_key());
+        assert!(!Writer::unlock(&test, false).expect("test mode").is_live());
+        assert!(sim.requests().is_empty(), "the check sends nothing");
+    }
+
+    fn sim_test_key() -> &'static str {
+        stripe_sim::DEFAULT_API_KEY
+    }
+
+    /// The read client cannot write even by going around its types: its transport refuses
+    /// POST and DELETE before anything is sent; the writer's sends them.
+    #[test]
+    fn the_read_transport_refuses_writes_before_sending() {
+        let sim = stripe_sim::StripeSim::start();
+        let read = client(&sim, sim_test_key());
+        let rt = runtime();
+        for method in [Method::Post, Method::Delete] {
+            let r = rt.block_on(read.transport().raw(method, "/customers", None, None, None));
+            assert!(matches!(r, Err(Error::ReadOnly(_))), "{r:?}");
+        }
+        let create = stripe_core::customer::CreateCustomer::new();
+        let typed = rt.block_on(create.send(read.transport()));
+        assert!(matches!(typed, Err(Error::ReadOnly(_))));
+        assert!(sim.requests().is_empty(), "{:?}", sim.requests().len());
+        let writer = Writer::unlock(&read, false).unwrap();
+        let r = rt.block_on(writer.send_raw(Method::Post, "/customers", None, Some("k1")));
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(sim.requests().len(), 1);
+    }
+}

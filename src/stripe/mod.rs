@@ -211,7 +211,6 @@ impl Stripe {
         };
         all_pages(fetch, |p| Some(p.id.to_string()), price_of, |_| {}).await
     }
-
 }
 
 impl Writer {

@@ -165,7 +165,11 @@ impl Transport {
         match (writes, method) {
             (false, StripeMethod::Post | StripeMethod::Delete) => Err(Error::ReadOnly(format!(
                 "{} /v1{path}",
-                if matches!(method, StripeMethod::Post) { "POST" } else { "DELETE" }
+                if matches!(method, StripeMethod::Post) {
+                    "POST"
+                } else {
+                    "DELETE"
+                }
             ))),
             _ => Ok(()),
         }
