@@ -432,8 +432,10 @@ fn the_write_handle_is_made_in_one_place() {
     let mut raw = Vec::new();
     for f in &files {
         let rel = f.strip_prefix(&src).unwrap().display().to_string();
-        let text = std::fs::read_to_string(f).unwrap();
-        for fun in call_sites(&text, &["Writer::unlock("]) {
+        let whole = std::fs::read_to_string(f).unwrap();
+        // A file's own unit tests may unlock (with test keys); the code they test may not.
+        let text = whole.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+        for fun in call_sites(text, &["Writer::unlock("]) {
             unlocks.push(format!("{rel}::{fun}"));
         }
         if !rel.starts_with("stripe/") {
