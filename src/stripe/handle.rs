@@ -80,7 +80,7 @@ impl Stripe {
 impl Writer {
     /// The live-mode check, the one way to a write handle: a test-mode key always writes; a
     /// live-mode key only with `live` (the `--live` flag). Asks nothing and sends nothing.
-    pub fn unlock(read: &Stripe, live: bool) -> Result<Writer, LiveRefused> {
+    pub(crate) fn unlock(read: &Stripe, live: bool) -> Result<Writer, LiveRefused> {
         if read.mode == Mode::Live && !live {
             return Err(LiveRefused {
                 last4: read.last4.clone(),
