@@ -149,6 +149,10 @@ mod tests {
         Stripe::new(&key, settings).expect("a client")
     }
 
+    fn sim_test_key() -> &'static str {
+        stripe_sim::DEFAULT_API_KEY
+    }
+
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -169,10 +173,6 @@ mod tests {
         let test = client(&sim, sim_test_key());
         assert!(!Writer::unlock(&test, false).expect("test mode").is_live());
         assert!(sim.requests().is_empty(), "the check sends nothing");
-    }
-
-    fn sim_test_key() -> &'static str {
-        stripe_sim::DEFAULT_API_KEY
     }
 
     /// The read client cannot write even by going around its types: its transport refuses

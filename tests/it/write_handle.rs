@@ -434,7 +434,10 @@ fn the_write_handle_is_made_in_one_place() {
         let rel = f.strip_prefix(&src).unwrap().display().to_string();
         let whole = std::fs::read_to_string(f).unwrap();
         // A file's own unit tests may unlock (with test keys); the code they test may not.
-        let text = whole.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+        let text = whole
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
         for fun in call_sites(text, &["Writer::unlock("]) {
             unlocks.push(format!("{rel}::{fun}"));
         }
