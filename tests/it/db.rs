@@ -39,7 +39,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
         human.stdout
     );
 
-    assert_eq!(s["webhooks"]["schema_version"], 1);
+    assert_eq!(s["webhooks"]["schema_version"], 2);
     assert_eq!(
         s["webhooks"]["path"],
         env.data_dir().join("webhooks.db").to_str().unwrap()

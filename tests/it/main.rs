@@ -34,5 +34,6 @@ mod units;
 mod usage;
 mod usage_sync;
 mod webhooks;
+mod webhooks_conflicts;
 mod webhooks_listen;
 mod webhooks_replay;
