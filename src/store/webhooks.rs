@@ -131,39 +131,14 @@ struct Apart<'a> {
 /// Stores one event by the rule (see [`EventStore::store`]), inside the caller's transaction.
 fn store_one(db: &Db, e: &Incoming, now: i64) -> Result<Fate> {
     let env = &e.envelope;
-    let inserted = db.execute(
-        "INSERT INTO events (id, type, created, livemode, object_id, body, source, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
-        crate::ps![
-            &env.id,
-            &env.kind,
-            env.created,
-            i64::from(env.livemode),
-            &env.object_id,
-            &e.body,
-            e.source,
-            now
-        ],
-    )?;
-    if inserted == 1 {
+    let inserted = insert_new(db, e, now)?;
+    if inserted {
         return Ok(Fate::New);
     }
     // Another process may replace the stored body between the read and the write (Postgres):
     // the write is conditional on the body read, and the rule is asked again when it moved.
     for _ in 0..8 {
-        let held = db.query_one(
-            "SELECT type, created, source, body, received_at FROM events WHERE id = ?1",
-            crate::ps![&env.id],
-            |r| {
-                Ok(Held {
-                    kind: r.text(0)?,
-                    created: r.i64(1)?,
-                    source: r.text(2)?,
-                    body: r.blob(3)?,
-                    received_at_ms: r.i64(4)?,
-                })
-            },
-        )?;
+        let held = held(db, &env.id)?;
         let verdict = conflict::decide((&held.source, &held.body), (e.source, &e.body));
         let clash = |replaced| Clash {
             reason: conflict::reason(&held.kind, &env.kind),
@@ -201,6 +176,43 @@ fn store_one(db: &Db, e: &Incoming, now: i64) -> Result<Fate> {
         }
     }
     anyhow::bail!("event {} kept changing while it was stored", env.id)
+}
+
+/// Stores `e` if its id is new; whether it was.
+fn insert_new(db: &Db, e: &Incoming, now: i64) -> Result<bool> {
+    let env = &e.envelope;
+    let n = db.execute(
+        "INSERT INTO events (id, type, created, livemode, object_id, body, source, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
+        crate::ps![
+            &env.id,
+            &env.kind,
+            env.created,
+            i64::from(env.livemode),
+            &env.object_id,
+            &e.body,
+            e.source,
+            now
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// The event stored under `id`.
+fn held(db: &Db, id: &str) -> Result<Held> {
+    db.query_one(
+        "SELECT type, created, source, body, received_at FROM events WHERE id = ?1",
+        crate::ps![id],
+        |r| {
+            Ok(Held {
+                kind: r.text(0)?,
+                created: r.i64(1)?,
+                source: r.text(2)?,
+                body: r.blob(3)?,
+                received_at_ms: r.i64(4)?,
+            })
+        },
+    )
 }
 
 /// Makes `e` the stored event of its id, pending, if the stored body is still `held`'s, and

@@ -109,6 +109,17 @@ impl ListenMetrics {
         self.metrics_refused.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// `billctl_webhooks_conflicts_total` by reason and resolution.
+    fn render_conflicts(&self, out: &mut String) {
+        let _ = writeln!(out, "# HELP billctl_webhooks_conflicts_total Deliveries of an event id stored with another body, by reason (type, body) and resolution (kept_apart, replaced).\n# TYPE billctl_webhooks_conflicts_total counter");
+        for ((why, resolution), n) in lock(&self.conflicts).iter() {
+            let _ = writeln!(
+                out,
+                "billctl_webhooks_conflicts_total{{reason=\"{why}\",resolution=\"{resolution}\"}} {n}"
+            );
+        }
+    }
+
     /// The exposition.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(4096);
@@ -119,13 +130,7 @@ impl ListenMetrics {
                 "billctl_webhooks_deliveries_total{{outcome=\"{outcome}\",type=\"{kind}\"}} {n}"
             );
         }
-        let _ = writeln!(out, "# HELP billctl_webhooks_conflicts_total Deliveries of an event id stored with another body, by reason (type, body) and resolution (kept_apart, replaced).\n# TYPE billctl_webhooks_conflicts_total counter");
-        for ((why, resolution), n) in lock(&self.conflicts).iter() {
-            let _ = writeln!(
-                out,
-                "billctl_webhooks_conflicts_total{{reason=\"{why}\",resolution=\"{resolution}\"}} {n}"
-            );
-        }
+        self.render_conflicts(&mut out);
         let _ = writeln!(out, "# HELP billctl_webhooks_refused_total Requests refused, by reason (signature, timestamp, missing_signature, too_large, path, method, malformed).\n# TYPE billctl_webhooks_refused_total counter");
         for (why, n) in lock(&self.refused).iter() {
             let _ = writeln!(
