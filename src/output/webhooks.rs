@@ -96,7 +96,7 @@ fn conflict_warnings(conflicts: &[ConflictSeen]) -> Vec<String> {
             };
             clean(&format!(
                 "conflict: {} is stored as {} (from {}) and came again as {}: {what} ('webhooks list --status conflict')",
-                c.id, c.clash.stored_type, c.clash.stored_source, c.kind
+                c.event_id, c.clash.stored_type, c.clash.stored_source, c.kind
             ))
             .into_owned()
         })

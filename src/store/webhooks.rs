@@ -300,6 +300,9 @@ pub struct DeliveryHealth {
     pub failed: i64,
     pub pending: i64,
     pub rejected: i64,
+    /// Bodies that came with a stored event's id and differ from it, found since
+    /// `rejected_since_ms`.
+    pub conflicts: i64,
 }
 
 /// A stored event as listed.
@@ -689,8 +692,9 @@ impl EventStore {
     }
 
     /// What `doctor` asks of deliveries: the newest delivery `listen` stored (or counted as a
-    /// duplicate), failed events, events pending since before `pending_before_ms`, and requests
-    /// refused since `rejected_since_ms` (all times unix milliseconds).
+    /// duplicate or a conflict), failed events, events pending since before
+    /// `pending_before_ms`, and requests refused and conflicts found since
+    /// `rejected_since_ms` (all times unix milliseconds).
     pub fn delivery_health(
         &self,
         pending_before_ms: i64,
@@ -712,6 +716,10 @@ impl EventStore {
             )?,
             rejected: self.db.int(
                 "SELECT count(*) FROM receipts WHERE outcome = 'rejected' AND received_at >= ?1",
+                crate::ps![rejected_since_ms],
+            )?,
+            conflicts: self.db.int(
+                "SELECT count(*) FROM event_conflicts WHERE found_at >= ?1",
                 crate::ps![rejected_since_ms],
             )?,
         })

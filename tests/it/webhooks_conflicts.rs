@@ -198,7 +198,7 @@ fn via_ingest() {
     assert_eq!(found.len(), 1, "{v}");
     assert_eq!(
         (
-            &found[0]["id"],
+            &found[0]["event_id"],
             &found[0]["type"],
             &found[0]["stored_type"],
             &found[0]["replaced"]
@@ -274,6 +274,20 @@ fn via_ingest() {
         (Some(1), Some(0))
     );
     assert_eq!(conflicts(&env, &[]).len(), 1);
+
+    // doctor warns of the conflicts of the last day.
+    let r = env.run(&["doctor", "--json"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let checks = r.json()["checks"].as_array().unwrap().clone();
+    let deliveries = checks.iter().find(|c| c["name"] == "deliveries").unwrap();
+    assert_eq!(deliveries["outcome"], "warn", "{deliveries}");
+    assert!(
+        deliveries["detail"]
+            .as_str()
+            .unwrap()
+            .contains("conflicts, kept apart"),
+        "{deliveries}"
+    );
 }
 
 /// listen: a second signed body is answered 200 (durably kept apart; a retry could only
@@ -458,7 +472,7 @@ fn via_backfill() {
     let c = &found[0];
     assert_eq!(
         (
-            &c["id"],
+            &c["event_id"],
             &c["type"],
             &c["stored_type"],
             &c["stored_source"],

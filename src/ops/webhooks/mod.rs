@@ -221,11 +221,11 @@ pub struct Stored {
     pub outcomes: Vec<(String, Outcome)>,
 }
 
-/// A conflict as the reports show it: the id, the type and source of the body that just came,
+/// A conflict as the reports show it: the event id, the type and source of the body that just came,
 /// and what the store had (see `store::webhooks::Clash`).
 #[derive(Debug, Clone, Serialize)]
 pub struct ConflictSeen {
-    pub id: String,
+    pub event_id: String,
     #[serde(rename = "type")]
     pub kind: String,
     pub source: &'static str,
@@ -252,7 +252,7 @@ pub fn store_new(
             Fate::New => new_ids.push((i.envelope.created, i.envelope.id.clone())),
             Fate::Duplicate => {}
             Fate::Conflict(clash) => conflicts.push(ConflictSeen {
-                id: i.envelope.id.clone(),
+                event_id: i.envelope.id.clone(),
                 kind: i.envelope.kind.clone(),
                 source: i.source,
                 clash: clash.clone(),
