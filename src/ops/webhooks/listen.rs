@@ -478,9 +478,10 @@ async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Rec
     }
     match rx.await {
         // A conflicting body is answered 200 too, once it is durably kept apart: Stripe
-        // retries a non-2xx with the same body for three days, which can only conflict again,
-        // and a delivery failing for days gets the endpoint disabled. The conflict is in the
-        // log, the metrics and `webhooks list --status conflict` instead.
+        // retries a non-2xx with the same body for up to three days
+        // (<https://docs.stripe.com/webhooks#retries>), which can only conflict again, and
+        // an endpoint failing for days is disabled, good deliveries and all. The conflict is
+        // in the log, the metrics and `webhooks list --status conflict` instead.
         Ok(Ok(outcome)) if status.is_success() => server::json(
             StatusCode::OK,
             &serde_json::json!({"received": true, "id": id, "duplicate": outcome == "duplicate",
