@@ -1227,13 +1227,13 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply')
-            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted). Exits 1 if an event failed or an id is stored with another body (a conflict: the stored event stays)')
             [CompletionResult]::new('reprocess', 'reprocess', [CompletionResultType]::ParameterValue, 'Re-apply stored events, oldest first (all matching, or only --failed)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events (or rejected requests with --status rejected), oldest first')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events (or rejected requests with --status rejected, conflicts with --status conflict), oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one stored event: its outcome, the requests that brought it, replays, and the payload')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a Stripe-Signature header against a body read from stdin (for debugging)')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'POST stored events to a URL again, each re-signed with a fresh timestamp')
-            [CompletionResult]::new('backfill', 'backfill', [CompletionResultType]::ParameterValue, 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on')
+            [CompletionResult]::new('backfill', 'backfill', [CompletionResultType]::ParameterValue, 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on. Where the store holds another body under an id, Stripe''s copy replaces and is applied (the other kept as a conflict; exits 1)')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Register, list and delete the Stripe webhook endpoints billctl receives on')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1322,7 +1322,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (customer.subscription.*, invoice.*)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events created before this time (same forms as --since)')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only events with this outcome, or the rejected requests')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only events with this outcome, or the rejected requests, or the conflicts (bodies kept apart from the stored event of their id)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many rows (the oldest matching)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -1539,13 +1539,13 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;webhooks;help' {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply')
-            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted). Exits 1 if an event failed or an id is stored with another body (a conflict: the stored event stays)')
             [CompletionResult]::new('reprocess', 'reprocess', [CompletionResultType]::ParameterValue, 'Re-apply stored events, oldest first (all matching, or only --failed)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events (or rejected requests with --status rejected), oldest first')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events (or rejected requests with --status rejected, conflicts with --status conflict), oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one stored event: its outcome, the requests that brought it, replays, and the payload')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a Stripe-Signature header against a body read from stdin (for debugging)')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'POST stored events to a URL again, each re-signed with a fresh timestamp')
-            [CompletionResult]::new('backfill', 'backfill', [CompletionResultType]::ParameterValue, 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on')
+            [CompletionResult]::new('backfill', 'backfill', [CompletionResultType]::ParameterValue, 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on. Where the store holds another body under an id, Stripe''s copy replaces and is applied (the other kept as a conflict; exits 1)')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Register, list and delete the Stripe webhook endpoints billctl receives on')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -2379,13 +2379,13 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;help;webhooks' {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply')
-            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted). Exits 1 if an event failed or an id is stored with another body (a conflict: the stored event stays)')
             [CompletionResult]::new('reprocess', 'reprocess', [CompletionResultType]::ParameterValue, 'Re-apply stored events, oldest first (all matching, or only --failed)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events (or rejected requests with --status rejected), oldest first')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events (or rejected requests with --status rejected, conflicts with --status conflict), oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one stored event: its outcome, the requests that brought it, replays, and the payload')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a Stripe-Signature header against a body read from stdin (for debugging)')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'POST stored events to a URL again, each re-signed with a fresh timestamp')
-            [CompletionResult]::new('backfill', 'backfill', [CompletionResultType]::ParameterValue, 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on')
+            [CompletionResult]::new('backfill', 'backfill', [CompletionResultType]::ParameterValue, 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on. Where the store holds another body under an id, Stripe''s copy replaces and is applied (the other kept as a conflict; exits 1)')
             [CompletionResult]::new('endpoint', 'endpoint', [CompletionResultType]::ParameterValue, 'Register, list and delete the Stripe webhook endpoints billctl receives on')
             break
         }

@@ -5989,7 +5989,7 @@ _billctl() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -W "applied ignored failed pending rejected" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "applied ignored failed pending rejected conflict" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

@@ -1129,13 +1129,13 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
-            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted). Exits 1 if an event failed or an id is stored with another body (a conflict: the stored event stays)'
             cand reprocess 'Re-apply stored events, oldest first (all matching, or only --failed)'
-            cand list 'List stored events (or rejected requests with --status rejected), oldest first'
+            cand list 'List stored events (or rejected requests with --status rejected, conflicts with --status conflict), oldest first'
             cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
             cand replay 'POST stored events to a URL again, each re-signed with a fresh timestamp'
-            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on'
+            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on. Where the store holds another body under an id, Stripe''s copy replaces and is applied (the other kept as a conflict; exits 1)'
             cand endpoint 'Register, list and delete the Stripe webhook endpoints billctl receives on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1220,7 +1220,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --type 'Only event types matching this glob (customer.subscription.*, invoice.*)'
             cand --since 'Only events created since: RFC 3339, a date, unix seconds, or an age like 72h'
             cand --until 'Only events created before this time (same forms as --since)'
-            cand --status 'Only events with this outcome, or the rejected requests'
+            cand --status 'Only events with this outcome, or the rejected requests, or the conflicts (bodies kept apart from the stored event of their id)'
             cand --limit 'At most this many rows (the oldest matching)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -1423,13 +1423,13 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;webhooks;help'= {
             cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
-            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted). Exits 1 if an event failed or an id is stored with another body (a conflict: the stored event stays)'
             cand reprocess 'Re-apply stored events, oldest first (all matching, or only --failed)'
-            cand list 'List stored events (or rejected requests with --status rejected), oldest first'
+            cand list 'List stored events (or rejected requests with --status rejected, conflicts with --status conflict), oldest first'
             cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
             cand replay 'POST stored events to a URL again, each re-signed with a fresh timestamp'
-            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on'
+            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on. Where the store holds another body under an id, Stripe''s copy replaces and is applied (the other kept as a conflict; exits 1)'
             cand endpoint 'Register, list and delete the Stripe webhook endpoints billctl receives on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -2151,13 +2151,13 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;help;webhooks'= {
             cand listen 'Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply'
-            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted)'
+            cand ingest 'Store events from a file (one JSON event or NDJSON, ''-'' for stdin) and apply them, as listen would (no signature: the file is trusted). Exits 1 if an event failed or an id is stored with another body (a conflict: the stored event stays)'
             cand reprocess 'Re-apply stored events, oldest first (all matching, or only --failed)'
-            cand list 'List stored events (or rejected requests with --status rejected), oldest first'
+            cand list 'List stored events (or rejected requests with --status rejected, conflicts with --status conflict), oldest first'
             cand show 'Show one stored event: its outcome, the requests that brought it, replays, and the payload'
             cand verify 'Check a Stripe-Signature header against a body read from stdin (for debugging)'
             cand replay 'POST stored events to a URL again, each re-signed with a fresh timestamp'
-            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on'
+            cand backfill 'Page through Stripe''s /v1/events (kept 30 days) and store and apply the events this store lacks, oldest first: after listen was down, then ''replay'' pushes them on. Where the store holds another body under an id, Stripe''s copy replaces and is applied (the other kept as a conflict; exits 1)'
             cand endpoint 'Register, list and delete the Stripe webhook endpoints billctl receives on'
         }
         &'billctl;help;webhooks;listen'= {

@@ -134,6 +134,7 @@
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
 //! | `webhooks/apply.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `webhooks/conflict.rs` | one event id with two bodies: what the same body is, and which copy is the stored event |
 //! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
 //! | `store/backup.rs` | `db backup/restore`: both files at one moment, manifest, checks, restore |

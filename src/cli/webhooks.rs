@@ -9,15 +9,17 @@ pub enum WebhooksCommand {
     ///
     /// Every request is recorded (headers, result, receive time); a bad or stale signature,
     /// malformed JSON or an oversized body gets a 4xx and is never applied. Events are stored
-    /// once per id. Secrets come from --secret-env variables or the keyring entries that
+    /// once per id; another body under a stored id is a conflict, kept apart and logged. Secrets come from --secret-env variables or the keyring entries that
     /// 'webhooks endpoint create' saved. Stops on Ctrl-C or SIGTERM.
     Listen(WebhooksListenArgs),
     /// Store events from a file (one JSON event or NDJSON, '-' for stdin) and apply them, as
-    /// listen would (no signature: the file is trusted)
+    /// listen would (no signature: the file is trusted). Exits 1 if an event failed or an id
+    /// is stored with another body (a conflict: the stored event stays)
     Ingest(WebhooksIngestArgs),
     /// Re-apply stored events, oldest first (all matching, or only --failed)
     Reprocess(WebhooksReprocessArgs),
-    /// List stored events (or rejected requests with --status rejected), oldest first
+    /// List stored events (or rejected requests with --status rejected, conflicts with
+    /// --status conflict), oldest first
     List(WebhooksListArgs),
     /// Show one stored event: its outcome, the requests that brought it, replays, and the
     /// payload
@@ -31,7 +33,9 @@ pub enum WebhooksCommand {
     /// delivery failed. Each run is appended to the audit log.
     Replay(WebhooksReplayArgs),
     /// Page through Stripe's /v1/events (kept 30 days) and store and apply the events this
-    /// store lacks, oldest first: after listen was down, then 'replay' pushes them on
+    /// store lacks, oldest first: after listen was down, then 'replay' pushes them on. Where the
+    /// store holds another body under an id, Stripe's copy replaces and is applied (the other
+    /// kept as a conflict; exits 1)
     Backfill(WebhooksBackfillArgs),
     /// Register, list and delete the Stripe webhook endpoints billctl receives on
     #[command(subcommand)]
@@ -206,13 +210,16 @@ pub enum EventStatus {
     Pending,
     /// Requests listen refused (bad signature, malformed, too large)
     Rejected,
+    /// Bodies that came with the id of a stored event and differ from it, kept apart
+    Conflict,
 }
 
 #[derive(Debug, Args)]
 pub struct WebhooksListArgs {
     #[command(flatten)]
     pub window: EventWindow,
-    /// Only events with this outcome, or the rejected requests
+    /// Only events with this outcome, or the rejected requests, or the conflicts (bodies kept
+    /// apart from the stored event of their id)
     #[arg(long, value_enum, value_name = "STATUS")]
     pub status: Option<EventStatus>,
     /// At most this many rows (the oldest matching)

@@ -177,11 +177,12 @@ fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     report_outcomes(ctx, &outcomes);
     ctx.output.show(&report)?;
-    Ok(exit_for(&report.applied))
+    Ok(exit_for(&report.applied, report.conflicts.len()))
 }
 
-fn exit_for(s: &ApplySummary) -> ExitCode {
-    ExitCode::from(u8::from(s.failed > 0))
+/// 1 when an event failed to apply or an id came with another body (a conflict).
+fn exit_for(s: &ApplySummary, conflicts: usize) -> ExitCode {
+    ExitCode::from(u8::from(s.failed > 0 || conflicts > 0))
 }
 
 /// Names every failure on stderr (the summary only counts them).
@@ -219,7 +220,7 @@ fn reprocess(ctx: &mut Ctx, args: &WebhooksReprocessArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     report_outcomes(ctx, &outcomes);
     ctx.output.show(&report)?;
-    Ok(exit_for(&report.applied))
+    Ok(exit_for(&report.applied, 0))
 }
 
 fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
@@ -230,12 +231,17 @@ fn list(ctx: &mut Ctx, args: &WebhooksListArgs) -> Result<ExitCode> {
         ctx.output.show(&list)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.status == Some(EventStatus::Conflict) {
+        let list = ops::webhooks::conflicts(&events, &filter, args.limit)?;
+        ctx.output.show(&list)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     filter.status = args.status.map(|s| {
         match s {
             EventStatus::Applied => "applied",
             EventStatus::Ignored => "ignored",
             EventStatus::Failed => "failed",
-            EventStatus::Pending | EventStatus::Rejected => "pending",
+            EventStatus::Pending | EventStatus::Rejected | EventStatus::Conflict => "pending",
         }
         .to_string()
     });
@@ -377,7 +383,7 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     report_outcomes(ctx, &outcomes);
     ctx.output.show(&report)?;
-    Ok(exit_for(&report.applied))
+    Ok(exit_for(&report.applied, report.conflicts.len()))
 }
 
 fn endpoint(ctx: &mut Ctx, cmd: EndpointCommand) -> Result<ExitCode> {

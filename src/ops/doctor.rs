@@ -455,6 +455,9 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
             "billctl webhooks reprocess (or restart webhooks listen)",
         );
     }
+    if h.conflicts > 0 {
+        return Check::warn(name, format!("{} bodies came in the last day under the id of a stored event with another body (conflicts, kept apart)", h.conflicts), "billctl webhooks list --status conflict; billctl webhooks backfill applies Stripe's copy where the stored one differs");
+    }
     let expect = config.expect_delivery_within_secs;
     let Some(last) = h.last_delivery_ms else {
         return Check::warn(name, "no delivery received yet", "register the endpoint (billctl webhooks endpoint create) and run billctl webhooks listen");
@@ -476,7 +479,9 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
     }
     Check::ok(
         name,
-        format!("the last delivery came {age_text} ago; none failed, pending or refused"),
+        format!(
+            "the last delivery came {age_text} ago; none failed, pending, refused or in conflict"
+        ),
     )
 }
 

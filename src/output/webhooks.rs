@@ -4,8 +4,8 @@ use super::{clean, Output, Render};
 use crate::ops::webhooks::listen::Logged;
 use crate::ops::webhooks::replay::Summary;
 use crate::ops::webhooks::{
-    BackfillReport, Deleted, EndpointList, EndpointView, EventList, IngestReport, RejectedList,
-    ReprocessReport, ShowReport, VerifyReport,
+    BackfillReport, ConflictList, ConflictSeen, Deleted, EndpointList, EndpointView, EventList,
+    IngestReport, RejectedList, ReprocessReport, ShowReport, VerifyReport,
 };
 use crate::time::utc_datetime;
 
@@ -68,15 +68,39 @@ pub fn delivery_printer<'a>(
 impl Render for IngestReport {
     fn render(&self, _: &Output) -> String {
         format!(
-            "read {} event(s): {} stored, {} already stored; applied {}, ignored {}, failed {}\n",
+            "read {} event(s): {} stored, {} already stored, {} conflict(s); applied {}, ignored {}, failed {}\n",
             self.read,
             self.stored,
             self.already_stored,
+            self.conflicts.len(),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
         )
     }
+
+    fn warnings(&self) -> Vec<String> {
+        conflict_warnings(&self.conflicts)
+    }
+}
+
+/// One warning per conflict, saying which copy is the stored event now.
+fn conflict_warnings(conflicts: &[ConflictSeen]) -> Vec<String> {
+    conflicts
+        .iter()
+        .map(|c| {
+            let what = if c.clash.replaced {
+                format!("this copy ({}) replaced it and was applied; the earlier body is kept apart", c.source)
+            } else {
+                format!("this body (from {}) is kept apart; the stored event stays", c.source)
+            };
+            clean(&format!(
+                "conflict: {} is stored as {} (from {}) and came again as {}: {what} ('webhooks list --status conflict')",
+                c.event_id, c.clash.stored_type, c.clash.stored_source, c.kind
+            ))
+            .into_owned()
+        })
+        .collect()
 }
 
 impl Render for ReprocessReport {
@@ -91,19 +115,24 @@ impl Render for ReprocessReport {
 impl Render for BackfillReport {
     fn render(&self, _: &Output) -> String {
         format!(
-            "listed {} event(s) since {}: {} new stored, {} already stored; applied {}, ignored {}, failed {}\n",
+            "listed {} event(s) since {}: {} new stored, {} already stored, {} conflict(s); applied {}, ignored {}, failed {}\n",
             self.listed,
             utc_datetime(self.since),
             self.stored,
             self.already_stored,
+            self.conflicts.len(),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
         )
     }
 
+    fn warnings(&self) -> Vec<String> {
+        conflict_warnings(&self.conflicts)
+    }
+
     fn notes(&self) -> Vec<String> {
-        if self.stored == 0 {
+        if self.stored == 0 && self.conflicts.is_empty() {
             return Vec::new();
         }
         vec![format!(
@@ -145,6 +174,51 @@ impl Render for EventList {
     fn notes(&self) -> Vec<String> {
         if self.0.is_empty() {
             vec!["no events match".into()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Render for ConflictList {
+    fn render(&self, out: &Output) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let rows = self
+            .0
+            .iter()
+            .map(|c| {
+                vec![
+                    super::cell(clean(&c.event_id)),
+                    super::cell(clean(&c.kind)),
+                    super::cell(&c.source),
+                    super::cell(utc_datetime(c.received_at_ms / 1000)),
+                    super::cell(c.received),
+                    super::cell(clean(&c.stored_type)),
+                    super::cell(&c.stored_source),
+                    super::cell(&c.resolution),
+                ]
+            })
+            .collect();
+        out.table(
+            &[
+                "event",
+                "type",
+                "from",
+                "received",
+                "times",
+                "stored type",
+                "stored from",
+                "resolution",
+            ],
+            rows,
+        )
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.0.is_empty() {
+            vec!["no conflicts".into()]
         } else {
             Vec::new()
         }
@@ -215,6 +289,16 @@ impl Render for ShowReport {
                 d.http_status
                     .map_or("no answer".to_string(), |s| s.to_string()),
                 d.latency_ms
+            ));
+        }
+        for c in &self.conflicts {
+            out.push_str(&format!(
+                "conflict:  {} from {} at {} ({} time(s)), {}\n",
+                clean(&c.kind),
+                c.source,
+                utc_datetime(c.received_at_ms / 1000),
+                c.received,
+                c.resolution
             ));
         }
         out.push_str("payload:\n");

@@ -31,9 +31,19 @@ const MAIN: &[&str] = &[
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;
 /// The tables of the webhook store.
-pub const WEBHOOK_TABLES: &[&str] = &["events", "receipts", "replay_runs", "replay_deliveries"];
+pub const WEBHOOK_TABLES: &[&str] = &[
+    "events",
+    "receipts",
+    "replay_runs",
+    "replay_deliveries",
+    "event_conflicts",
+];
 /// Columns Postgres numbers itself: set past the copied rows afterwards.
-const IDENTITY: &[(&str, &str)] = &[("audit", "id"), ("receipts", "seq")];
+const IDENTITY: &[(&str, &str)] = &[
+    ("audit", "id"),
+    ("receipts", "seq"),
+    ("event_conflicts", "seq"),
+];
 
 /// One table as copied.
 #[derive(Debug, Serialize)]

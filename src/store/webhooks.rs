@@ -2,6 +2,7 @@
 
 use super::db::{Db, P, R};
 use super::open_db;
+use crate::webhooks::conflict::{self, Verdict};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -9,7 +10,10 @@ use std::path::{Path, PathBuf};
 /// File name of the webhook store inside the data dir.
 pub const FILE_NAME: &str = "webhooks.db";
 
-pub(super) const MIGRATIONS: &[&str] = &[include_str!("migrations/webhooks/0001_events.sql")];
+pub(super) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/webhooks/0001_events.sql"),
+    include_str!("migrations/webhooks/0002_event_conflicts.sql"),
+];
 
 /// The schema version this billctl brings `webhooks.db` to.
 pub(super) fn schema_len() -> i64 {
@@ -24,6 +28,257 @@ pub struct Incoming {
     pub envelope: Envelope,
     pub body: Vec<u8>,
     pub source: &'static str,
+}
+
+/// What storing an event did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// A new id: stored, to apply.
+    New,
+    /// The same body as the stored event's (a retry): counted.
+    Duplicate,
+    /// Another body under a stored id: recorded in `event_conflicts`.
+    Conflict(Clash),
+}
+
+/// A conflict as storing found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clash {
+    /// `type` (another event type) or `body` (the same type, other content).
+    pub reason: &'static str,
+    /// The incoming body took the stored one's place (which is the one kept apart) and is to
+    /// be applied; otherwise the incoming body was kept apart.
+    pub replaced: bool,
+    /// The type and source of the body the store had under the id.
+    pub stored_type: String,
+    pub stored_source: String,
+}
+
+impl Fate {
+    /// Whether the event is to be applied: a new one, or a copy that replaced the stored one.
+    pub fn to_apply(&self) -> bool {
+        matches!(self, Fate::New) || matches!(self, Fate::Conflict(c) if c.replaced)
+    }
+
+    /// The outcome of the request that brought it: `stored`, `duplicate` or `conflict`.
+    pub fn receipt_outcome(&self) -> &'static str {
+        match self {
+            Fate::New => "stored",
+            Fate::Duplicate => "duplicate",
+            Fate::Conflict(_) => "conflict",
+        }
+    }
+}
+
+/// A body kept apart from the stored event of its id, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictRow {
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created: i64,
+    pub source: String,
+    pub received_at_ms: i64,
+    pub received: i64,
+    pub stored_type: String,
+    pub stored_source: String,
+    pub reason: String,
+    pub resolution: String,
+    pub found_at_ms: i64,
+    pub found_by: String,
+    pub digest: String,
+}
+
+const CONFLICT_COLUMNS: &str = "event_id, type, created, source, received_at, received, stored_type, stored_source, reason, resolution, found_at, found_by, digest";
+
+fn conflict_row(r: &R) -> Result<ConflictRow> {
+    Ok(ConflictRow {
+        event_id: r.text(0)?,
+        kind: r.text(1)?,
+        created: r.i64(2)?,
+        source: r.text(3)?,
+        received_at_ms: r.i64(4)?,
+        received: r.i64(5)?,
+        stored_type: r.text(6)?,
+        stored_source: r.text(7)?,
+        reason: r.text(8)?,
+        resolution: r.text(9)?,
+        found_at_ms: r.i64(10)?,
+        found_by: r.text(11)?,
+        digest: r.text(12)?,
+    })
+}
+
+/// The event stored under an id, as the rule compares it.
+struct Held {
+    kind: String,
+    created: i64,
+    source: String,
+    body: Vec<u8>,
+    received_at_ms: i64,
+}
+
+/// A body to keep apart: what it is and when and whence it came.
+struct Apart<'a> {
+    event_id: &'a str,
+    kind: &'a str,
+    created: i64,
+    body: &'a [u8],
+    source: &'a str,
+    received_at_ms: i64,
+}
+
+/// Stores one event by the rule (see [`EventStore::store`]), inside the caller's transaction.
+fn store_one(db: &Db, e: &Incoming, now: i64) -> Result<Fate> {
+    let env = &e.envelope;
+    let inserted = insert_new(db, e, now)?;
+    if inserted {
+        return Ok(Fate::New);
+    }
+    // Another process may replace the stored body between the read and the write (Postgres):
+    // the write is conditional on the body read, and the rule is asked again when it moved.
+    for _ in 0..8 {
+        let held = held(db, &env.id)?;
+        let verdict = conflict::decide((&held.source, &held.body), (e.source, &e.body));
+        let clash = |replaced| Clash {
+            reason: conflict::reason(&held.kind, &env.kind),
+            replaced,
+            stored_type: held.kind.clone(),
+            stored_source: held.source.clone(),
+        };
+        match verdict {
+            Verdict::Same => {
+                let n = db.execute(
+                    "UPDATE events SET received = received + 1 WHERE id = ?1 AND body = ?2",
+                    crate::ps![&env.id, &held.body],
+                )?;
+                if n == 1 {
+                    return Ok(Fate::Duplicate);
+                }
+            }
+            Verdict::KeepApart => {
+                let apart = Apart {
+                    event_id: &env.id,
+                    kind: &env.kind,
+                    created: env.created,
+                    body: &e.body,
+                    source: e.source,
+                    received_at_ms: now,
+                };
+                keep_apart(db, &apart, &held, "kept_apart", (e.source, now))?;
+                return Ok(Fate::Conflict(clash(false)));
+            }
+            Verdict::Replace => {
+                if replace(db, e, &held, now)? {
+                    return Ok(Fate::Conflict(clash(true)));
+                }
+            }
+        }
+    }
+    anyhow::bail!("event {} kept changing while it was stored", env.id)
+}
+
+/// Stores `e` if its id is new; whether it was.
+fn insert_new(db: &Db, e: &Incoming, now: i64) -> Result<bool> {
+    let env = &e.envelope;
+    let n = db.execute(
+        "INSERT INTO events (id, type, created, livemode, object_id, body, source, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
+        crate::ps![
+            &env.id,
+            &env.kind,
+            env.created,
+            i64::from(env.livemode),
+            &env.object_id,
+            &e.body,
+            e.source,
+            now
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// The event stored under `id`.
+fn held(db: &Db, id: &str) -> Result<Held> {
+    db.query_one(
+        "SELECT type, created, source, body, received_at FROM events WHERE id = ?1",
+        crate::ps![id],
+        |r| {
+            Ok(Held {
+                kind: r.text(0)?,
+                created: r.i64(1)?,
+                source: r.text(2)?,
+                body: r.blob(3)?,
+                received_at_ms: r.i64(4)?,
+            })
+        },
+    )
+}
+
+/// Makes `e` the stored event of its id, pending, if the stored body is still `held`'s, and
+/// keeps `held`'s body apart; whether it did.
+fn replace(db: &Db, e: &Incoming, held: &Held, now: i64) -> Result<bool> {
+    let env = &e.envelope;
+    let n = db.execute(
+        "UPDATE events SET type = ?3, created = ?4, livemode = ?5, object_id = ?6, body = ?7,
+           source = ?8, received_at = ?9, received = 1, status = 'pending', detail = NULL, applied_at = NULL
+         WHERE id = ?1 AND body = ?2",
+        crate::ps![&env.id, &held.body, &env.kind, env.created, i64::from(env.livemode), &env.object_id, &e.body, e.source, now],
+    )?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let apart = Apart {
+        event_id: &env.id,
+        kind: &held.kind,
+        created: held.created,
+        body: &held.body,
+        source: &held.source,
+        received_at_ms: held.received_at_ms,
+    };
+    let stored = Held {
+        kind: env.kind.clone(),
+        created: env.created,
+        source: e.source.to_string(),
+        body: Vec::new(),
+        received_at_ms: now,
+    };
+    keep_apart(db, &apart, &stored, "replaced", (e.source, now))?;
+    Ok(true)
+}
+
+/// Records `apart` as a conflict with `stored` (the same body again raises its count).
+fn keep_apart(
+    db: &Db,
+    apart: &Apart,
+    stored: &Held,
+    resolution: &str,
+    (found_by, now): (&str, i64),
+) -> Result<()> {
+    let digest = conflict::digest(apart.body);
+    let reason = conflict::reason(&stored.kind, apart.kind);
+    db.execute(
+        "INSERT INTO event_conflicts (event_id, type, created, body, digest, source, received_at,
+           stored_type, stored_source, reason, resolution, found_at, found_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT(event_id, digest) DO UPDATE SET received = event_conflicts.received + 1",
+        crate::ps![
+            apart.event_id,
+            apart.kind,
+            apart.created,
+            apart.body,
+            &digest,
+            apart.source,
+            apart.received_at_ms,
+            &stored.kind,
+            &stored.source,
+            reason,
+            resolution,
+            now,
+            found_by
+        ],
+    )?;
+    Ok(())
 }
 
 /// One request `listen` answered.
@@ -45,6 +300,9 @@ pub struct DeliveryHealth {
     pub failed: i64,
     pub pending: i64,
     pub rejected: i64,
+    /// Bodies that came with a stored event's id and differ from it, found since
+    /// `rejected_since_ms`.
+    pub conflicts: i64,
 }
 
 /// A stored event as listed.
@@ -237,48 +495,27 @@ impl EventStore {
         self.db.row_counts()
     }
 
-    /// Stores events and receipts in one transaction. An event whose id is already stored
-    /// only has its `received` count raised (on Postgres too, where several `listen`
-    /// processes share the table: the primary key decides which one stored it). Returns, per
-    /// event, whether it was new.
+    /// Stores events and receipts in one transaction, each event by the one rule of
+    /// [`conflict::decide`]: a new id is stored; the same body again only raises `received`;
+    /// another body under a stored id is a conflict, kept in `event_conflicts` (and, when it
+    /// outranks the stored body, it becomes the stored event, pending, and the stored body is
+    /// the one kept apart). On Postgres, where several `listen` processes share the table, the
+    /// primary key decides which one stored an id. Returns, per event, what became of it.
     ///
-    /// Receipts of accepted requests (any outcome but `rejected`) get their outcome here:
-    /// `stored` for the first request that brought a new event, `duplicate` for the others.
-    pub fn store(&mut self, events: &[Incoming], receipts: &mut [Receipt]) -> Result<Vec<bool>> {
+    /// Receipts of accepted requests (any outcome but `rejected`) get their outcome here, in
+    /// order with the events: `stored`, `duplicate` or `conflict`.
+    pub fn store(&mut self, events: &[Incoming], receipts: &mut [Receipt]) -> Result<Vec<Fate>> {
         self.db
             .tx(true, |db| {
-                let mut fresh = Vec::with_capacity(events.len());
-                let mut insert = db.prepare(
-                    "INSERT INTO events (id, type, created, livemode, object_id, body, source, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
-                )?;
-                let mut again = db.prepare("UPDATE events SET received = received + 1 WHERE id = ?1")?;
                 let now = crate::clock::now_ms();
+                let mut fates = Vec::with_capacity(events.len());
                 for e in events {
-                    let n = insert.execute(crate::ps![
-                        &e.envelope.id,
-                        &e.envelope.kind,
-                        e.envelope.created,
-                        i64::from(e.envelope.livemode),
-                        &e.envelope.object_id,
-                        &e.body,
-                        e.source,
-                        now
-                    ])?;
-                    if n == 0 {
-                        again.execute(crate::ps![&e.envelope.id])?;
-                    }
-                    fresh.push(n == 1);
+                    fates.push(store_one(db, e, now)?);
                 }
-                let mut brought: std::collections::HashSet<&str> = events
-                    .iter()
-                    .zip(&fresh)
-                    .filter(|(_, f)| **f)
-                    .map(|(e, _)| e.envelope.id.as_str())
-                    .collect();
-                for r in receipts.iter_mut().filter(|r| r.outcome != "rejected") {
-                    let first = r.event_id.as_deref().is_some_and(|id| brought.remove(id));
-                    r.outcome = if first { "stored" } else { "duplicate" };
+                let accepted = receipts.iter_mut().filter(|r| r.outcome != "rejected");
+                let mut fate = fates.iter();
+                for r in accepted {
+                    r.outcome = fate.next().map_or("duplicate", Fate::receipt_outcome);
                 }
                 let mut receipt = db.prepare(
                     "INSERT INTO receipts (received_at, event_id, http_status, outcome, reason, headers, body)
@@ -295,7 +532,7 @@ impl EventStore {
                         r.body.as_ref()
                     ])?;
                 }
-                Ok(fresh)
+                Ok(fates)
             })
             .context("failed to commit webhook events")
     }
@@ -362,6 +599,28 @@ impl EventStore {
             &format!("SELECT {EVENT_COLUMNS}, body FROM events WHERE id = ?1"),
             crate::ps![id],
             |r| Ok((event_row(r)?, r.blob(11)?)),
+        )
+    }
+
+    /// Bodies kept apart from the stored events the filter selects (ids, the type of the body
+    /// kept apart, the window on its `created`), oldest first, at most `limit`.
+    pub fn conflicts(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<ConflictRow>> {
+        let f = Filter {
+            status: None,
+            ..filter.clone()
+        };
+        let from = ("event_conflicts", "event_id", "created, event_id, seq");
+        let (sql, args) = select_from(from, CONFLICT_COLUMNS, &f, limit, self.db.is_pg());
+        let p: Vec<P> = args.iter().map(Arg::p).collect();
+        self.db.query(&sql, &p, conflict_row)
+    }
+
+    /// The body of a conflict record (`digest` as listed).
+    pub fn conflict_body(&self, event_id: &str, digest: &str) -> Result<Option<Vec<u8>>> {
+        self.db.query_opt(
+            "SELECT body FROM event_conflicts WHERE event_id = ?1 AND digest = ?2",
+            crate::ps![event_id, digest],
+            |r| r.blob(0),
         )
     }
 
@@ -433,15 +692,16 @@ impl EventStore {
     }
 
     /// What `doctor` asks of deliveries: the newest delivery `listen` stored (or counted as a
-    /// duplicate), failed events, events pending since before `pending_before_ms`, and requests
-    /// refused since `rejected_since_ms` (all times unix milliseconds).
+    /// duplicate or a conflict), failed events, events pending since before
+    /// `pending_before_ms`, and requests refused and conflicts found since
+    /// `rejected_since_ms` (all times unix milliseconds).
     pub fn delivery_health(
         &self,
         pending_before_ms: i64,
         rejected_since_ms: i64,
     ) -> Result<DeliveryHealth> {
         let last = self.db.query_opt(
-            "SELECT max(received_at) FROM receipts WHERE outcome IN ('stored', 'duplicate')",
+            "SELECT max(received_at) FROM receipts WHERE outcome IN ('stored', 'duplicate', 'conflict')",
             &[],
             |r| r.opt_i64(0),
         )?;
@@ -456,6 +716,10 @@ impl EventStore {
             )?,
             rejected: self.db.int(
                 "SELECT count(*) FROM receipts WHERE outcome = 'rejected' AND received_at >= ?1",
+                crate::ps![rejected_since_ms],
+            )?,
+            conflicts: self.db.int(
+                "SELECT count(*) FROM event_conflicts WHERE found_at >= ?1",
                 crate::ps![rejected_since_ms],
             )?,
         })
@@ -640,6 +904,23 @@ fn glob_regex(glob: &str) -> String {
 
 /// `SELECT cols FROM events WHERE ...` for a filter; the type filter is a shell glob.
 fn select_sql(cols: &str, f: &Filter, limit: Option<usize>, pg: bool) -> (String, Vec<Arg>) {
+    select_from(
+        ("events", "id", "created, received_at, id"),
+        cols,
+        f,
+        limit,
+        pg,
+    )
+}
+
+/// `SELECT cols FROM table WHERE ...` for a filter, the ids matched on `id_col`.
+fn select_from(
+    (table, id_col, order): (&str, &str, &str),
+    cols: &str,
+    f: &Filter,
+    limit: Option<usize>,
+    pg: bool,
+) -> (String, Vec<Arg>) {
     let mut clauses = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     let mark = |args: &mut Vec<Arg>, a: Arg| {
@@ -652,7 +933,7 @@ fn select_sql(cols: &str, f: &Filter, limit: Option<usize>, pg: bool) -> (String
             .iter()
             .map(|i| mark(&mut args, Arg::T(i.clone())))
             .collect();
-        clauses.push(format!("id IN ({})", marks.join(", ")));
+        clauses.push(format!("{id_col} IN ({})", marks.join(", ")));
     }
     if let Some(k) = &f.kind {
         if pg {
@@ -675,12 +956,12 @@ fn select_sql(cols: &str, f: &Filter, limit: Option<usize>, pg: bool) -> (String
         let m = mark(&mut args, Arg::T(st.clone()));
         clauses.push(format!("status = {m}"));
     }
-    let mut sql = format!("SELECT {cols} FROM events");
+    let mut sql = format!("SELECT {cols} FROM {table}");
     if !clauses.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&clauses.join(" AND "));
     }
-    sql.push_str(" ORDER BY created, received_at, id");
+    sql.push_str(&format!(" ORDER BY {order}"));
     if let Some(l) = limit {
         sql.push_str(&format!(" LIMIT {l}"));
     }
@@ -740,14 +1021,113 @@ mod tests {
         let mut receipts = vec![receipt("stored"), receipt("stored"), receipt("rejected")];
         assert_eq!(
             s.store(&[inc.clone(), inc.clone()], &mut receipts).unwrap(),
-            vec![true, false]
+            vec![Fate::New, Fate::Duplicate]
         );
         let outcomes: Vec<&str> = receipts.iter().map(|r| r.outcome).collect();
         assert_eq!(outcomes, ["stored", "duplicate", "rejected"]);
-        assert_eq!(s.store(&[inc], &mut []).unwrap(), vec![false]);
+        assert_eq!(s.store(&[inc], &mut []).unwrap(), vec![Fate::Duplicate]);
         let rows = s.events(&Filter::default(), None).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].received, rows[0].status.as_str()), (3, "pending"));
+    }
+
+    fn incoming(body: &str, source: &'static str) -> Incoming {
+        Incoming {
+            envelope: Envelope::parse(body.as_bytes()).unwrap(),
+            body: body.as_bytes().to_vec(),
+            source,
+        }
+    }
+
+    fn clash(replaced: bool, stored_type: &str) -> Fate {
+        Fate::Conflict(Clash {
+            reason: "type",
+            replaced,
+            stored_type: stored_type.into(),
+            stored_source: "ingest".into(),
+        })
+    }
+
+    const FAKE: &str = r#"{"id":"evt_1","object":"event","type":"invoice.payment_failed","created":5,"data":{"object":{"id":"in_1"}}}"#;
+    const PAID: &str = r#"{"id":"evt_1","object":"event","type":"invoice.paid","created":5,"data":{"object":{"id":"in_1"}}}"#;
+    const LISTED: &str = r#"{ "pending_webhooks": 0, "data": {"object": {"id": "in_1"}}, "created": 5, "type": "invoice.paid", "object": "event", "id": "evt_1" }"#;
+
+    /// One id, two bodies: the second is kept apart (once, however often it comes), and the
+    /// stored event stays as it was.
+    #[test]
+    fn another_body_is_kept_apart_once_and_the_stored_event_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = EventStore::open(dir.path()).unwrap();
+        assert_eq!(
+            s.store(&[incoming(FAKE, "ingest")], &mut []).unwrap(),
+            [Fate::New]
+        );
+        s.set_outcomes(&[("evt_1".into(), Outcome::Applied("x".into()))])
+            .unwrap();
+        for _ in 0..2 {
+            let fates = s.store(&[incoming(PAID, "ingest")], &mut []).unwrap();
+            assert_eq!(fates, [clash(false, "invoice.payment_failed")]);
+        }
+        let (row, body) = s.event("evt_1").unwrap().unwrap();
+        let got = (row.kind.as_str(), row.status.as_str(), row.received);
+        assert_eq!(got, ("invoice.payment_failed", "applied", 1));
+        assert_eq!(body, FAKE.as_bytes());
+        let apart = s.conflicts(&Filter::default(), None).unwrap();
+        assert_eq!(
+            apart.len(),
+            1,
+            "the same body again is counted, not kept twice"
+        );
+        let c = &apart[0];
+        let got = (
+            c.kind.as_str(),
+            c.source.as_str(),
+            c.received,
+            c.resolution.as_str(),
+        );
+        assert_eq!(got, ("invoice.paid", "ingest", 2, "kept_apart"));
+        assert_eq!(c.stored_type, "invoice.payment_failed");
+    }
+
+    /// Stripe's copy from backfill replaces the stored body, which is kept apart in turn, and
+    /// the event is pending again; Stripe's copy again (re-serialized, or a retry) is a
+    /// duplicate.
+    #[test]
+    fn stripes_copy_replaces_and_is_then_a_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = EventStore::open(dir.path()).unwrap();
+        s.store(&[incoming(FAKE, "ingest")], &mut []).unwrap();
+        let fates = s.store(&[incoming(LISTED, "backfill")], &mut []).unwrap();
+        assert_eq!(fates, [clash(true, "invoice.payment_failed")]);
+        assert!(fates[0].to_apply());
+        let (row, body) = s.event("evt_1").unwrap().unwrap();
+        let got = (row.kind.as_str(), row.source.as_str(), row.status.as_str());
+        assert_eq!(got, ("invoice.paid", "backfill", "pending"));
+        assert_eq!(body, LISTED.as_bytes());
+        let apart = s.conflicts(&Filter::default(), None).unwrap();
+        assert_eq!(apart.len(), 1);
+        let c = &apart[0];
+        let got = (c.kind.as_str(), c.source.as_str(), c.found_by.as_str());
+        assert_eq!(got, ("invoice.payment_failed", "ingest", "backfill"));
+        assert_eq!(c.resolution, "replaced");
+        let kept = s.conflict_body("evt_1", &c.digest).unwrap().unwrap();
+        assert_eq!(kept, FAKE.as_bytes());
+        let again = [incoming(PAID, "listen"), incoming(LISTED, "backfill")];
+        let mut receipts: Vec<Receipt> = (0..2)
+            .map(|_| Receipt {
+                received_at_ms: 1,
+                event_id: Some("evt_1".into()),
+                http_status: 200,
+                outcome: "stored",
+                reason: None,
+                headers: "{}".into(),
+                body: None,
+            })
+            .collect();
+        let fates = s.store(&again, &mut receipts).unwrap();
+        assert_eq!(fates, [Fate::Duplicate, Fate::Duplicate]);
+        assert!(receipts.iter().all(|r| r.outcome == "duplicate"));
+        assert_eq!(s.conflicts(&Filter::default(), None).unwrap().len(), 1);
     }
 
     /// `--limit` is applied by SQLite and a listing reads no bodies, even where old receipts

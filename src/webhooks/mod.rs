@@ -7,6 +7,7 @@
 //! See <https://docs.stripe.com/webhooks#verify-manually>.
 
 pub mod apply;
+pub mod conflict;
 pub mod event;
 
 use hmac::{Hmac, KeyInit, Mac};

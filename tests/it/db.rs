@@ -39,7 +39,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
         human.stdout
     );
 
-    assert_eq!(s["webhooks"]["schema_version"], 1);
+    assert_eq!(s["webhooks"]["schema_version"], 2);
     assert_eq!(
         s["webhooks"]["path"],
         env.data_dir().join("webhooks.db").to_str().unwrap()
@@ -357,7 +357,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
         ("empty-cur", "billctl.db", "EMPTY", cur, None, "is missing"),
         ("view", "billctl.db", "DROP TABLE api_keys; CREATE VIEW api_keys AS SELECT 1 AS id", cur, None, "view api_keys is not part of billctl's schema"),
         ("trigger", "billctl.db", "CREATE TRIGGER wipe AFTER INSERT ON usage_events BEGIN DELETE FROM usage_events; DELETE FROM api_keys; END", cur, None, "trigger wipe is not part of billctl's schema"),
-        ("hook-trigger", "webhooks.db", "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM events; END", 1, None, "trigger t is not part of billctl's schema"),
+        ("hook-trigger", "webhooks.db", "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM events; END", 2, None, "trigger t is not part of billctl's schema"),
     ];
     let before = store_checksum(&env);
     for (dir, file, sql, version, stated, says) in cases {

@@ -34,6 +34,7 @@ mod units;
 mod usage;
 mod usage_sync;
 mod webhooks;
+mod webhooks_conflicts;
 mod webhooks_listen;
 mod webhooks_replay;
 mod write_handle;

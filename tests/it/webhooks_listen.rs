@@ -14,14 +14,14 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 use stripe_sim::webhooks::{sign, signature_header};
 
-const OLD: &str = "whsec_old_secret_of_the_rotation";
-const NEW: &str = "whsec_new_secret_of_the_rotation";
+pub(crate) const OLD: &str = "whsec_old_secret_of_the_rotation";
+pub(crate) const NEW: &str = "whsec_new_secret_of_the_rotation";
 
 /// A running `webhooks listen` with its own data dir (so its mirror only learns from events).
-struct Listener {
+pub(crate) struct Listener {
     child: Child,
-    url: String,
-    data: std::path::PathBuf,
+    pub(crate) url: String,
+    pub(crate) data: std::path::PathBuf,
     /// The environment's Postgres store, when the suite runs against Postgres.
     db_url: Option<String>,
     /// The rest of its stdout, read as it comes (a full pipe would stall its log).
@@ -30,7 +30,7 @@ struct Listener {
 
 /// The listener's own Postgres database when the suite runs against Postgres (one per
 /// environment, as the listener has a data dir of its own on SQLite); `None` on SQLite.
-fn listen_url(env: &Env) -> Option<String> {
+pub(crate) fn listen_url(env: &Env) -> Option<String> {
     env.database_url.as_ref()?;
     let file = env.path("listen-db-url");
     if let Ok(u) = std::fs::read_to_string(&file) {
@@ -42,19 +42,19 @@ fn listen_url(env: &Env) -> Option<String> {
 }
 
 /// The variables that point a command at the listener's store.
-fn listen_env(env: &Env) -> Vec<(&'static str, String)> {
+pub(crate) fn listen_env(env: &Env) -> Vec<(&'static str, String)> {
     listen_url(env)
         .map(|u| vec![("BILLCTL_DATABASE_URL", u)])
         .unwrap_or_default()
 }
 
 /// The store (mirror) the listener applied to.
-fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store::Store {
+pub(crate) fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store::Store {
     common::store_at(data, listen_url(env).as_deref())
 }
 
 /// The webhook store a listener wrote: `webhooks.db` in `data`, or the Postgres store.
-fn open_events(
+pub(crate) fn open_events(
     data: &std::path::Path,
     db_url: &Option<String>,
 ) -> billctl::store::webhooks::EventStore {
@@ -62,13 +62,18 @@ fn open_events(
 }
 
 impl Listener {
-    fn start(env: &Env) -> Listener {
+    pub(crate) fn start(env: &Env) -> Listener {
         Listener::start_with(env, &[], &[], false)
     }
 
     /// With extra flags and environment; `drain` reads its stdout as it comes (for many log
     /// lines), else stdout stays with the child handle (a test may close it).
-    fn start_with(env: &Env, extra: &[&str], vars: &[(&str, &str)], drain: bool) -> Listener {
+    pub(crate) fn start_with(
+        env: &Env,
+        extra: &[&str],
+        vars: &[(&str, &str)],
+        drain: bool,
+    ) -> Listener {
         let data = env.path("listen-data");
         let mut child = env
             .command()
@@ -122,7 +127,7 @@ impl Listener {
     }
 
     /// Stops it with SIGTERM and returns its output.
-    fn stop(self) -> Run {
+    pub(crate) fn stop(self) -> Run {
         let pid = self.child.id().to_string();
         assert!(std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -140,16 +145,16 @@ impl Listener {
         }
     }
 
-    fn store(&self) -> billctl::store::Store {
+    pub(crate) fn store(&self) -> billctl::store::Store {
         common::store_at(&self.data, self.db_url.as_deref())
     }
 
-    fn events(&self) -> billctl::store::webhooks::EventStore {
+    pub(crate) fn events(&self) -> billctl::store::webhooks::EventStore {
         open_events(&self.data, &self.db_url)
     }
 
     /// Waits until every stored event has been applied (the answer goes out before the apply).
-    fn settled(&self) -> Vec<billctl::store::webhooks::EventRow> {
+    pub(crate) fn settled(&self) -> Vec<billctl::store::webhooks::EventRow> {
         // Polls for the observed state; a slow machine only makes this slower, and a hang
         // fails after common::WAIT_DEADLINE instead of holding the run.
         common::wait_for("every stored event to be applied", || {
@@ -160,7 +165,7 @@ impl Listener {
 }
 
 /// One HTTP/1.1 POST over a fresh connection; returns the status and the body.
-fn post(url: &str, signature: Option<&str>, body: &[u8]) -> (u16, String) {
+pub(crate) fn post(url: &str, signature: Option<&str>, body: &[u8]) -> (u16, String) {
     post_with(url, signature, body, &[])
 }
 
@@ -1243,7 +1248,7 @@ fn wait_for_certificate(
 }
 
 /// Issues a service token in the listener's store.
-fn listen_token(env: &Env, scopes: &str) -> String {
+pub(crate) fn listen_token(env: &Env, scopes: &str) -> String {
     let out = common::run(
         env.command()
             .env("BILLCTL_DATA_DIR", env.path("listen-data"))
@@ -1257,7 +1262,7 @@ fn listen_token(env: &Env, scopes: &str) -> String {
 }
 
 /// GET `path` with a bearer token; the status and body.
-fn get_with(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
+pub(crate) fn get_with(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
     let rest = url.strip_prefix("http://").unwrap();
     let authority = &rest[..rest.find('/').unwrap()];
     let a = common::http::exchange(

@@ -11,7 +11,7 @@
 use crate::clock::now_ms;
 use crate::ops::lock;
 use crate::server::{self, Response};
-use crate::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
+use crate::store::webhooks::{Envelope, EventStore, Fate, Incoming, Outcome, Receipt};
 use hyper::StatusCode;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,7 +60,7 @@ pub struct Listening {
 pub struct Logged {
     pub received_at_ms: i64,
     pub http_status: u16,
-    /// stored | duplicate | rejected
+    /// stored | duplicate | conflict | rejected
     pub outcome: &'static str,
     pub event_id: Option<String>,
     #[serde(rename = "type")]
@@ -74,6 +74,8 @@ pub struct Logged {
 pub struct Stats {
     pub stored: AtomicU64,
     pub duplicates: AtomicU64,
+    /// Deliveries of an id already stored with another body.
+    pub conflicts: AtomicU64,
     pub rejected: AtomicU64,
     pub failed_to_store: AtomicU64,
     pub metrics: super::metrics::ListenMetrics,
@@ -84,6 +86,7 @@ impl Default for Stats {
         Stats {
             stored: AtomicU64::new(0),
             duplicates: AtomicU64::new(0),
+            conflicts: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             failed_to_store: AtomicU64::new(0),
             metrics: super::metrics::ListenMetrics::new(),
@@ -95,9 +98,10 @@ impl Stats {
     /// The line `listen` ends with.
     pub fn summary(&self) -> String {
         format!(
-            "stopped: {} stored, {} duplicate(s), {} rejected, {} not stored (answered 503)",
+            "stopped: {} stored, {} duplicate(s), {} conflict(s), {} rejected, {} not stored (answered 503)",
             self.stored.load(Ordering::Relaxed),
             self.duplicates.load(Ordering::Relaxed),
+            self.conflicts.load(Ordering::Relaxed),
             self.rejected.load(Ordering::Relaxed),
             self.failed_to_store.load(Ordering::Relaxed)
         )
@@ -107,7 +111,8 @@ impl Stats {
 struct Job {
     incoming: Option<Incoming>,
     receipt: Receipt,
-    reply: oneshot::Sender<Result<bool, String>>,
+    /// The outcome once durable (`stored`, `duplicate`, `conflict`, `rejected`), or why not.
+    reply: oneshot::Sender<Result<&'static str, String>>,
 }
 
 /// The writer side: the webhook store plus what to do with each newly stored event.
@@ -206,8 +211,8 @@ fn store_group(
         receipts.push(j.receipt);
         replies.push(j.reply);
     }
-    let fresh = match events.store(&incoming, &mut receipts) {
-        Ok(fresh) => fresh,
+    let fates = match events.store(&incoming, &mut receipts) {
+        Ok(fates) => fates,
         Err(e) => {
             let msg = format!("{e:#}");
             stats.metrics.not_stored(replies.len() as u64);
@@ -218,21 +223,21 @@ fn store_group(
             return Ok(Vec::new());
         }
     };
-    answer_group(receipts, replies, incoming, fresh, log, stats)
+    answer_group(receipts, replies, incoming, fates, log, stats)
 }
 
-/// Answers each request of a stored group and counts it; returns the newly stored events with
-/// their log lines (to apply).
+/// Answers each request of a stored group and counts it; returns the events to apply (new
+/// ones, and signed copies that replaced an unverified body) with their log lines.
 fn answer_group(
     receipts: Vec<Receipt>,
-    replies: Vec<oneshot::Sender<Result<bool, String>>>,
+    replies: Vec<oneshot::Sender<Result<&'static str, String>>>,
     incoming: Vec<Incoming>,
-    fresh: Vec<bool>,
+    fates: Vec<Fate>,
     log: &dyn Fn(&Logged),
     stats: &Stats,
 ) -> anyhow::Result<Vec<(Incoming, Logged)>> {
     // Accepted requests brought the events, in order; rejected ones brought none.
-    let mut accepted = incoming.into_iter().zip(fresh);
+    let mut accepted = incoming.into_iter().zip(fates);
     let mut fresh_events = Vec::new();
     for (r, reply) in receipts.iter().zip(replies) {
         let mut line = Logged {
@@ -250,25 +255,48 @@ fn answer_group(
                 .delivery("rejected", None, r.reason.as_deref());
             stats.rejected.fetch_add(1, Ordering::Relaxed);
             log(&line);
-            let _ = reply.send(Ok(false));
+            let _ = reply.send(Ok("rejected"));
             continue;
         }
-        let Some((i, is_new)) = accepted.next() else {
+        let Some((i, fate)) = accepted.next() else {
             anyhow::bail!("an accepted request without its event");
         };
         line.kind = Some(i.envelope.kind.clone());
-        let outcome = if is_new { "stored" } else { "duplicate" };
-        stats.metrics.delivery(outcome, line.kind.as_deref(), None);
-        if is_new {
-            stats.stored.fetch_add(1, Ordering::Relaxed);
+        line.outcome = fate.receipt_outcome();
+        stats
+            .metrics
+            .delivery(line.outcome, line.kind.as_deref(), None);
+        match &fate {
+            Fate::New => stats.stored.fetch_add(1, Ordering::Relaxed),
+            Fate::Duplicate => stats.duplicates.fetch_add(1, Ordering::Relaxed),
+            Fate::Conflict(c) => {
+                stats.metrics.conflict(c.reason, c.replaced);
+                line.reason = Some(conflict_note(&i, c));
+                stats.conflicts.fetch_add(1, Ordering::Relaxed)
+            }
+        };
+        let outcome = line.outcome;
+        if fate.to_apply() {
             fresh_events.push((i, line));
         } else {
-            stats.duplicates.fetch_add(1, Ordering::Relaxed);
             log(&line);
         }
-        let _ = reply.send(Ok(is_new));
+        let _ = reply.send(Ok(outcome));
     }
     Ok(fresh_events)
+}
+
+/// What the log says of a conflicting delivery.
+fn conflict_note(i: &Incoming, c: &crate::store::webhooks::Clash) -> String {
+    let what = if c.replaced {
+        "this signed copy replaced it (to be applied); the earlier body is kept apart"
+    } else {
+        "this body is kept apart, the stored event stays"
+    };
+    format!(
+        "conflict: {} is stored with another body ({} from {}, this one {}): {what}; see 'webhooks list --status conflict'",
+        i.envelope.id, c.stored_type, c.stored_source, i.envelope.kind
+    )
 }
 
 /// The request's metadata as kept with its receipt: `:peer` and `:path`, and the
@@ -449,9 +477,15 @@ async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Rec
         return server::error(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
     }
     match rx.await {
-        Ok(Ok(fresh)) if status.is_success() => server::json(
+        // A conflicting body is answered 200 too, once it is durably kept apart: Stripe
+        // retries a non-2xx with the same body for up to three days
+        // (<https://docs.stripe.com/webhooks#retries>), which can only conflict again, and
+        // an endpoint failing for days is disabled, good deliveries and all. The conflict is
+        // in the log, the metrics and `webhooks list --status conflict` instead.
+        Ok(Ok(outcome)) if status.is_success() => server::json(
             StatusCode::OK,
-            &serde_json::json!({"received": true, "id": id, "duplicate": !fresh}),
+            &serde_json::json!({"received": true, "id": id, "duplicate": outcome == "duplicate",
+                "conflict": outcome == "conflict"}),
         ),
         Ok(Ok(_)) => server::json(status, &serde_json::json!({"error": reason})),
         // Not stored: a 5xx makes Stripe retry later.

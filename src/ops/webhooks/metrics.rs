@@ -42,6 +42,7 @@ pub struct ListenMetrics {
     deliveries: Mutex<BTreeMap<(&'static str, String), u64>>,
     refused: Mutex<BTreeMap<&'static str, u64>>,
     applied: Mutex<BTreeMap<&'static str, u64>>,
+    conflicts: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     lag: Histogram,
     groups: Histogram,
     not_stored: AtomicU64,
@@ -59,7 +60,7 @@ impl ListenMetrics {
         }
     }
 
-    /// A request answered: `stored`, `duplicate` or `rejected` (with why), and the event type
+    /// A request answered: `stored`, `duplicate`, `conflict` or `rejected` (with why), and the event type
     /// of a signed delivery.
     pub fn delivery(&self, outcome: &'static str, kind: Option<&str>, reason: Option<&str>) {
         if outcome == "rejected" {
@@ -83,6 +84,15 @@ impl ListenMetrics {
         self.lag.observe_in(&LAG, lag.max(0.0));
     }
 
+    /// A delivery of an id stored with another body: `reason` is `type` or `body`; whether the
+    /// delivery replaced the stored body (`replaced`) or was kept apart (`kept_apart`).
+    pub fn conflict(&self, reason: &'static str, replaced: bool) {
+        let resolution = if replaced { "replaced" } else { "kept_apart" };
+        *lock(&self.conflicts)
+            .entry((reason, resolution))
+            .or_default() += 1;
+    }
+
     /// One store transaction of `n` requests.
     pub fn group(&self, n: usize) {
         let bounds: Vec<f64> = GROUPS.iter().map(|g| *g as f64).collect();
@@ -99,16 +109,28 @@ impl ListenMetrics {
         self.metrics_refused.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// `billctl_webhooks_conflicts_total` by reason and resolution.
+    fn render_conflicts(&self, out: &mut String) {
+        let _ = writeln!(out, "# HELP billctl_webhooks_conflicts_total Deliveries of an event id stored with another body, by reason (type, body) and resolution (kept_apart, replaced).\n# TYPE billctl_webhooks_conflicts_total counter");
+        for ((why, resolution), n) in lock(&self.conflicts).iter() {
+            let _ = writeln!(
+                out,
+                "billctl_webhooks_conflicts_total{{reason=\"{why}\",resolution=\"{resolution}\"}} {n}"
+            );
+        }
+    }
+
     /// The exposition.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(4096);
-        let _ = writeln!(out, "# HELP billctl_webhooks_deliveries_total Requests to the receiver by outcome (stored, duplicate, rejected) and event type.\n# TYPE billctl_webhooks_deliveries_total counter");
+        let _ = writeln!(out, "# HELP billctl_webhooks_deliveries_total Requests to the receiver by outcome (stored, duplicate, conflict, rejected) and event type.\n# TYPE billctl_webhooks_deliveries_total counter");
         for ((outcome, kind), n) in lock(&self.deliveries).iter() {
             let _ = writeln!(
                 out,
                 "billctl_webhooks_deliveries_total{{outcome=\"{outcome}\",type=\"{kind}\"}} {n}"
             );
         }
+        self.render_conflicts(&mut out);
         let _ = writeln!(out, "# HELP billctl_webhooks_refused_total Requests refused, by reason (signature, timestamp, missing_signature, too_large, path, method, malformed).\n# TYPE billctl_webhooks_refused_total counter");
         for (why, n) in lock(&self.refused).iter() {
             let _ = writeln!(

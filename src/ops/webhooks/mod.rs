@@ -3,7 +3,9 @@
 //! applying in order with outcomes recorded, and storing once per id. Prints nothing.
 
 use crate::billing::{Subscription, TierMap};
-use crate::store::webhooks::{Delivery, Envelope, EventRow, Incoming, ReceiptRow};
+use crate::store::webhooks::{
+    Clash, ConflictRow, Delivery, Envelope, EventRow, Fate, Incoming, ReceiptRow,
+};
 use crate::store::Store;
 use crate::stripe::{Stripe, Writer};
 use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
@@ -211,33 +213,70 @@ pub fn apply_all(
     Ok(outcomes)
 }
 
-/// Stores events once per id and returns the ids that were new. With `side`, also applies the
-/// new ones oldest first (same-second events in the given order) and records each outcome;
-/// What `store_new` did: the ids stored for the first time, and how applying each ended.
-pub type Stored = (Vec<String>, Vec<(String, Outcome)>);
+/// What `store_new` did: the ids stored for the first time, the conflicts found (an id
+/// already stored with another body), and how applying each ended.
+pub struct Stored {
+    pub new_ids: Vec<String>,
+    pub conflicts: Vec<ConflictSeen>,
+    pub outcomes: Vec<(String, Outcome)>,
+}
 
-/// `progress` learns how many and counts them.
+/// A conflict as the reports show it: the event id, the type and source of the body that just came,
+/// and what the store had (see `store::webhooks::Clash`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictSeen {
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub source: &'static str,
+    #[serde(flatten)]
+    pub clash: Clash,
+}
+
+/// Stores events by the one rule of `EventStore::store` (new, duplicate, or conflict). With
+/// `side`, also applies the new ones and the copies that replaced a stored body, oldest first
+/// (same-second events in the given order), and records each outcome; `progress` learns how
+/// many and counts them.
 pub fn store_new(
     events: &mut EventStore,
     incoming: Vec<Incoming>,
     side: Option<&mut ApplySide>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Stored> {
-    let fresh = events.store(&incoming, &mut [])?;
-    let mut items: Vec<(Envelope, Vec<u8>)> = incoming
-        .into_iter()
-        .zip(&fresh)
-        .filter(|(_, f)| **f)
-        .map(|(i, _)| (i.envelope, i.body))
-        .collect();
+    let fates = events.store(&incoming, &mut [])?;
+    let mut new_ids = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut items: Vec<(Envelope, Vec<u8>)> = Vec::new();
+    for (i, fate) in incoming.into_iter().zip(fates) {
+        match &fate {
+            Fate::New => new_ids.push((i.envelope.created, i.envelope.id.clone())),
+            Fate::Duplicate => {}
+            Fate::Conflict(clash) => conflicts.push(ConflictSeen {
+                event_id: i.envelope.id.clone(),
+                kind: i.envelope.kind.clone(),
+                source: i.source,
+                clash: clash.clone(),
+            }),
+        }
+        if fate.to_apply() {
+            items.push((i.envelope, i.body));
+        }
+    }
     items.sort_by_key(|(e, _)| e.created);
-    let ids = items.iter().map(|(e, _)| e.id.clone()).collect();
-    let Some(side) = side else {
-        return Ok((ids, Vec::new()));
+    new_ids.sort_by_key(|(created, _)| *created);
+    let new_ids = new_ids.into_iter().map(|(_, id)| id).collect();
+    let outcomes = match side {
+        None => Vec::new(),
+        Some(side) => {
+            progress.set_length(items.len() as u64);
+            apply_all(side, events, items, progress)?
+        }
     };
-    progress.set_length(items.len() as u64);
-    let outcomes = apply_all(side, events, items, progress)?;
-    Ok((ids, outcomes))
+    Ok(Stored {
+        new_ids,
+        conflicts,
+        outcomes,
+    })
 }
 
 #[derive(Serialize, Default)]
@@ -314,12 +353,16 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
 pub struct IngestReport {
     pub read: usize,
     pub stored: usize,
+    /// The same body as the stored event's.
     pub already_stored: usize,
+    /// An id already stored with another body (kept apart, see `webhooks list --status
+    /// conflict`).
+    pub conflicts: Vec<ConflictSeen>,
     #[serde(flatten)]
     pub applied: ApplySummary,
 }
 
-/// `webhooks ingest`: stores the events once per id and applies the new ones.
+/// `webhooks ingest`: stores the events by the one rule and applies the new ones.
 pub fn ingest(
     events: &mut EventStore,
     side: &mut ApplySide,
@@ -327,14 +370,15 @@ pub fn ingest(
     progress: &indicatif::ProgressBar,
 ) -> Result<(IngestReport, Vec<(String, Outcome)>)> {
     let read = incoming.len();
-    let (stored_ids, outcomes) = store_new(events, incoming, Some(side), progress)?;
+    let s = store_new(events, incoming, Some(side), progress)?;
     let report = IngestReport {
         read,
-        stored: stored_ids.len(),
-        already_stored: read - stored_ids.len(),
-        applied: ApplySummary::of(&outcomes),
+        stored: s.new_ids.len(),
+        already_stored: read - s.new_ids.len() - s.conflicts.len(),
+        applied: ApplySummary::of(&s.outcomes),
+        conflicts: s.conflicts,
     };
-    Ok((report, outcomes))
+    Ok((report, s.outcomes))
 }
 
 /// What `webhooks reprocess` did.
@@ -430,8 +474,12 @@ pub fn listen(
 pub struct BackfillReport {
     pub since: i64,
     pub listed: usize,
+    /// Stored with the same body as Stripe's.
     pub already_stored: usize,
     pub stored: usize,
+    /// Ids stored with another body than Stripe's: Stripe's copy replaced it and was applied
+    /// (`replaced`), the stored body kept apart.
+    pub conflicts: Vec<ConflictSeen>,
     #[serde(flatten)]
     pub applied: ApplySummary,
     pub stored_ids: Vec<String>,
@@ -446,8 +494,10 @@ pub fn stripe_type_filter(kind: Option<&str>) -> Option<&str> {
     })
 }
 
-/// `webhooks backfill`: stores the events Stripe listed (those matching `kind`), oldest
-/// first, once per id; with `side`, applies the new ones.
+/// `webhooks backfill`: compares the events Stripe listed (those matching `kind`) with the
+/// store, oldest first: the missing ones are stored, and where the stored body differs from
+/// Stripe's, Stripe's copy replaces it (the stored one kept apart as a conflict); with `side`,
+/// both are applied.
 pub fn backfill(
     events: &mut EventStore,
     side: Option<&mut ApplySide>,
@@ -482,16 +532,17 @@ pub fn backfill(
         (a.envelope.created, &a.envelope.id).cmp(&(b.envelope.created, &b.envelope.id))
     });
     let listed = incoming.len();
-    let (stored_ids, outcomes) = store_new(events, incoming, side, progress)?;
+    let s = store_new(events, incoming, side, progress)?;
     let report = BackfillReport {
         since,
         listed,
-        already_stored: listed - stored_ids.len(),
-        stored: stored_ids.len(),
-        applied: ApplySummary::of(&outcomes),
-        stored_ids,
+        already_stored: listed - s.new_ids.len() - s.conflicts.len(),
+        stored: s.new_ids.len(),
+        conflicts: s.conflicts,
+        applied: ApplySummary::of(&s.outcomes),
+        stored_ids: s.new_ids,
     };
-    Ok((report, outcomes))
+    Ok((report, s.outcomes))
 }
 
 /// `webhooks show`: one stored event with its receipts, replays and payload.
@@ -501,6 +552,8 @@ pub struct ShowReport {
     pub event: EventRow,
     pub receipts: Vec<ReceiptRow>,
     pub replays: Vec<Delivery>,
+    /// Other bodies that came with this id, kept apart.
+    pub conflicts: Vec<ConflictRow>,
     pub payload: serde_json::Value,
 }
 
@@ -512,9 +565,31 @@ pub fn show(events: &EventStore, id: &str) -> Result<Option<ShowReport>> {
     Ok(Some(ShowReport {
         receipts: events.receipts_of(&event.id)?,
         replays: events.deliveries_of(&event.id)?,
+        conflicts: events.conflicts(&by_id(&event.id), None)?,
         payload: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
         event,
     }))
+}
+
+fn by_id(id: &str) -> Filter {
+    Filter {
+        ids: vec![id.to_string()],
+        ..Filter::default()
+    }
+}
+
+/// Bodies kept apart from the stored event of their id, for `webhooks list --status conflict`.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct ConflictList(pub Vec<ConflictRow>);
+
+/// `webhooks list --status conflict`: the conflicts the filter selects, at most `limit`.
+pub fn conflicts(
+    events: &EventStore,
+    filter: &Filter,
+    limit: Option<usize>,
+) -> Result<ConflictList> {
+    Ok(ConflictList(events.conflicts(filter, limit)?))
 }
 
 /// Stored events, for `webhooks list`.
@@ -801,7 +876,8 @@ mod tests {
             incoming("evt_b", "charge.succeeded", 1_795_500_010),
             incoming("evt_a", "customer.created", 1_795_500_000),
         ];
-        let (ids, outcomes) = store_new(&mut events, batch, Some(&mut side), &bar).unwrap();
+        let s = store_new(&mut events, batch, Some(&mut side), &bar).unwrap();
+        let (ids, outcomes) = (s.new_ids, s.outcomes);
         assert_eq!(ids, ["evt_a", "evt_b"], "oldest first");
         assert_eq!(outcomes.len(), 2);
         assert!(outcomes
@@ -814,8 +890,8 @@ mod tests {
             "outcomes recorded"
         );
         let again = vec![incoming("evt_a", "customer.created", 1_795_500_000)];
-        let (ids, outcomes) = store_new(&mut events, again, Some(&mut side), &bar).unwrap();
-        assert!(ids.is_empty() && outcomes.is_empty());
+        let s = store_new(&mut events, again, Some(&mut side), &bar).unwrap();
+        assert!(s.new_ids.is_empty() && s.outcomes.is_empty() && s.conflicts.is_empty());
         assert_eq!(events.events(&Default::default(), None).unwrap().len(), 2);
     }
 }

@@ -1,0 +1,564 @@
+//! One event id with two bodies is a conflict, never a silent merge (issue 39): on every path
+//! that stores events (one table, which fails when `src/` grows a storing path without a row),
+//! the second body is kept apart and shown (`webhooks list --status conflict`, ingest's and
+//! backfill's summaries with exit 1, listen's log and metrics); Stripe's copy from backfill
+//! replaces a wrong stored body, is applied, and is what `replay` sends; the same body again
+//! is a plain duplicate.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it plants events under the simulator's ids and has it deliver to a local receiver.
+
+use crate::common;
+use crate::webhooks_listen::{get_with, listen_env, listen_token, post, Listener, NEW, OLD};
+
+use common::receiver::Receiver;
+use common::{now, Env, Run};
+use serde_json::{json, Value};
+use std::path::Path;
+use stripe_sim::webhooks::signature_header;
+
+/// A storing path: the source word it stores events under, where in `src/` it builds or
+/// stores them, and a scenario that gives it a second body for a stored id and checks what
+/// it shows.
+struct StoringPath {
+    source: &'static str,
+    files: &'static [&'static str],
+    drive: fn(),
+}
+
+/// Every path that stores webhook events. `db copy` copies a whole store into an empty one
+/// (conflicts included) and meets no stored id, so it has no row.
+const PATHS: &[StoringPath] = &[
+    StoringPath {
+        source: "ingest",
+        files: &["src/commands/webhooks.rs", "src/ops/webhooks/mod.rs"],
+        drive: via_ingest,
+    },
+    StoringPath {
+        source: "listen",
+        files: &["src/ops/webhooks/listen.rs"],
+        drive: via_listen,
+    },
+    StoringPath {
+        source: "backfill",
+        files: &["src/ops/webhooks/mod.rs"],
+        drive: via_backfill,
+    },
+];
+
+/// The code of every `.rs` file under `src/`, its `#[cfg(test)]` module cut off.
+fn src_files() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+                let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+                out.push((rel.display().to_string(), code));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out
+}
+
+/// The quoted word after each `marker` in `code` (`source: "listen"` gives `listen`).
+fn quoted_after(code: &str, marker: &str) -> Vec<String> {
+    code.match_indices(marker)
+        .filter_map(|(i, _)| {
+            let rest = code[i + marker.len()..].trim_start();
+            let rest = rest.strip_prefix('"')?;
+            Some(rest[..rest.find('"')?].to_string())
+        })
+        .collect()
+}
+
+/// The table is the class: the sources events are stored under in `src/` (an `Incoming`'s
+/// `source`, the source `read_events` is given) are exactly the table's, every file that
+/// stores events (`EventStore::store`, `store_new`) or builds an `Incoming` has a row, and
+/// only the rule itself writes the `events` table.
+#[test]
+fn every_path_that_stores_events_has_a_row() {
+    let mut sources = std::collections::BTreeSet::new();
+    let mut storing = std::collections::BTreeSet::new();
+    let mut writers = std::collections::BTreeSet::new();
+    for (file, code) in src_files() {
+        let words = quoted_after(&code, "source:");
+        let read = code.match_indices("read_events(").filter_map(|(i, _)| {
+            let call = &code[i..i + code[i..].find(')')?];
+            Some(call.rsplit('"').nth(1)?.to_string())
+        });
+        sources.extend(words.into_iter().chain(read));
+        let stores = [".store(&", "store_new(", "Incoming {", "read_events("];
+        if stores.iter().any(|s| code.contains(s)) && !file.starts_with("src/store/") {
+            storing.insert(file.clone());
+        }
+        let upper = code.to_uppercase();
+        if upper.contains("INSERT INTO EVENTS ") || upper.contains("UPDATE EVENTS SET") {
+            writers.insert(file);
+        }
+    }
+    let rows: std::collections::BTreeSet<String> =
+        PATHS.iter().map(|p| p.source.to_string()).collect();
+    assert_eq!(
+        sources, rows,
+        "a storing source without a row in PATHS (or a row for none)"
+    );
+    let files: std::collections::BTreeSet<String> = PATHS
+        .iter()
+        .flat_map(|p| p.files.iter().map(|f| f.to_string()))
+        .collect();
+    let unlisted: Vec<&String> = storing.difference(&files).collect();
+    assert!(
+        unlisted.is_empty(),
+        "storing events without a row in PATHS: {unlisted:?}"
+    );
+    let rule: std::collections::BTreeSet<String> = ["src/store/webhooks.rs".to_string()].into();
+    assert_eq!(writers, rule, "events written outside the one rule");
+}
+
+/// One id, two bodies, on every storing path: see each row's scenario.
+#[test]
+fn one_id_with_two_bodies_is_a_conflict_on_every_storing_path() {
+    for path in PATHS {
+        eprintln!("storing path: {}", path.source);
+        (path.drive)();
+    }
+}
+
+/// An invoice event with this id, type and created (for an invoice the mirror does not know).
+fn invoice_event(id: &str, kind: &str, created: i64) -> Value {
+    json!({"id": id, "object": "event", "type": kind, "created": created, "livemode": false,
+        "pending_webhooks": 1,
+        "data": {"object": {"id": "in_conflict", "object": "invoice", "customer": "cus_conflict"}}})
+}
+
+fn ingest(env: &Env, vars: &[(&str, String)], name: &str, body: &[u8], json: bool) -> Run {
+    let file = env.path(name);
+    std::fs::write(&file, body).unwrap();
+    let mut cmd = env.command();
+    cmd.envs(vars.iter().map(|(k, v)| (*k, v.as_str()))).args([
+        "webhooks",
+        "ingest",
+        file.to_str().unwrap(),
+    ]);
+    if json {
+        cmd.arg("--json");
+    }
+    common::run(&mut cmd)
+}
+
+/// `webhooks list --status conflict --json` in the store `vars` point at.
+fn conflicts(env: &Env, vars: &[(&str, String)]) -> Vec<Value> {
+    let mut cmd = env.command();
+    cmd.envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .args(["webhooks", "list", "--status", "conflict", "--json"]);
+    common::run(&mut cmd)
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// ingest: the second body exits 1, is counted and named in the summary and listed, and the
+/// stored event stays; the first body again, re-serialized, is a duplicate (exit 0).
+fn via_ingest() {
+    let env = Env::new();
+    let t = now();
+    let fake = invoice_event("evt_conflict_ingest", "invoice.payment_failed", t);
+    let paid = invoice_event("evt_conflict_ingest", "invoice.paid", t);
+    let first = ingest(
+        &env,
+        &[],
+        "fake.json",
+        &serde_json::to_vec(&fake).unwrap(),
+        true,
+    );
+    assert_ne!(first.code, 2, "{}", first.stderr);
+    assert_eq!(first.json()["stored"], 1);
+
+    let second = ingest(
+        &env,
+        &[],
+        "paid.json",
+        &serde_json::to_vec(&paid).unwrap(),
+        true,
+    );
+    assert_eq!(second.code, 1, "a conflict exits 1: {}", second.stderr);
+    let v = second.json();
+    assert_eq!(
+        (v["stored"].as_i64(), v["already_stored"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let found = v["conflicts"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{v}");
+    assert_eq!(
+        (
+            &found[0]["event_id"],
+            &found[0]["type"],
+            &found[0]["stored_type"],
+            &found[0]["replaced"]
+        ),
+        (
+            &json!("evt_conflict_ingest"),
+            &json!("invoice.paid"),
+            &json!("invoice.payment_failed"),
+            &json!(false)
+        )
+    );
+    let human = ingest(
+        &env,
+        &[],
+        "paid.json",
+        &serde_json::to_vec(&paid).unwrap(),
+        false,
+    );
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("1 conflict(s)"), "{}", human.stdout);
+    assert!(
+        human
+            .stderr
+            .contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed"),
+        "{}",
+        human.stderr
+    );
+
+    let listed = conflicts(&env, &[]);
+    assert_eq!(
+        listed.len(),
+        1,
+        "the same second body is one record: {listed:?}"
+    );
+    let c = &listed[0];
+    assert_eq!(
+        (
+            &c["event_id"],
+            &c["type"],
+            &c["source"],
+            &c["resolution"],
+            &c["received"]
+        ),
+        (
+            &json!("evt_conflict_ingest"),
+            &json!("invoice.paid"),
+            &json!("ingest"),
+            &json!("kept_apart"),
+            &json!(2)
+        )
+    );
+    let (row, _) = env.events().event("evt_conflict_ingest").unwrap().unwrap();
+    assert_eq!(
+        row.kind, "invoice.payment_failed",
+        "the first body stays the stored event"
+    );
+
+    // The first body again, pretty-printed: the same JSON, a duplicate.
+    let again = ingest(
+        &env,
+        &[],
+        "again.json",
+        &serde_json::to_vec_pretty(&fake).unwrap(),
+        true,
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let v = again.json();
+    assert_eq!(
+        (
+            v["already_stored"].as_i64(),
+            v["conflicts"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(0))
+    );
+    assert_eq!(conflicts(&env, &[]).len(), 1);
+
+    // doctor warns of the conflicts of the last day.
+    let r = env.run(&["doctor", "--json"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let checks = r.json()["checks"].as_array().unwrap().clone();
+    let deliveries = checks.iter().find(|c| c["name"] == "deliveries").unwrap();
+    assert_eq!(deliveries["outcome"], "warn", "{deliveries}");
+    assert!(
+        deliveries["detail"]
+            .as_str()
+            .unwrap()
+            .contains("conflicts, kept apart"),
+        "{deliveries}"
+    );
+}
+
+/// listen: a second signed body is answered 200 (durably kept apart; a retry could only
+/// conflict again), logged and counted by reason; the first body again is a duplicate; a
+/// signed copy replaces an unverified ingested body and is applied.
+fn via_listen() {
+    let env = Env::with_catalog();
+    let l = Listener::start(&env);
+    let t = now();
+    let body = |v: &Value| serde_json::to_vec(v).unwrap();
+    let a = body(&invoice_event("evt_conflict_listen", "invoice.paid", t));
+    let b = body(&invoice_event(
+        "evt_conflict_listen",
+        "invoice.payment_failed",
+        t,
+    ));
+    let send =
+        |bytes: &[u8], secret: &str| post(&l.url, Some(&signature_header(secret, t, bytes)), bytes);
+    assert_eq!(send(&a, NEW).0, 200);
+    let (status, answer) = send(&b, NEW);
+    assert_eq!(status, 200, "{answer}");
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(
+        (&answer["conflict"], &answer["duplicate"]),
+        (&json!(true), &json!(false))
+    );
+    let (status, answer) = send(&a, OLD);
+    assert_eq!(status, 200);
+    assert!(
+        answer.contains("\"duplicate\":true") && answer.contains("\"conflict\":false"),
+        "{answer}"
+    );
+    assert_eq!(send(&b, OLD).0, 200);
+
+    // An unverified body ingested into the listener's store, then Stripe's signed copy.
+    let vars: Vec<(&str, String)> = [("BILLCTL_DATA_DIR", l.data.display().to_string())]
+        .into_iter()
+        .chain(listen_env(&env))
+        .collect();
+    let fake = body(&invoice_event(
+        "evt_conflict_signed",
+        "invoice.payment_failed",
+        t,
+    ));
+    ingest(&env, &vars, "fake.json", &fake, true);
+    let genuine = body(&invoice_event("evt_conflict_signed", "invoice.paid", t));
+    assert_eq!(send(&genuine, NEW).0, 200);
+    l.settled();
+
+    let (row, stored) = l.events().event("evt_conflict_listen").unwrap().unwrap();
+    assert_eq!((row.kind.as_str(), row.received), ("invoice.paid", 2));
+    assert_eq!(stored, a);
+    let (row, _) = l.events().event("evt_conflict_signed").unwrap().unwrap();
+    assert_eq!(
+        (row.kind.as_str(), row.source.as_str()),
+        ("invoice.paid", "listen")
+    );
+    assert_ne!(row.status, "pending", "the signed copy was applied");
+
+    let read = listen_token(&env, "read");
+    let (status, text) = get_with(&l.url, "/metrics", Some(&read));
+    assert_eq!(status, 200, "{text}");
+    let n = |s: &str| crate::serve::metric(&text, s);
+    assert_eq!(
+        n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"kept_apart\"}"),
+        2.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"replaced\"}"),
+        1.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"conflict\",type=\"invoice.payment_failed\"}"),
+        2.0
+    );
+    assert_eq!(
+        n("billctl_webhooks_deliveries_total{outcome=\"duplicate\",type=\"invoice.paid\"}"),
+        1.0
+    );
+
+    let listed = conflicts(&env, &vars);
+    let kept: Vec<(&Value, &Value, &Value, &Value)> = listed
+        .iter()
+        .map(|c| {
+            (
+                &c["event_id"],
+                &c["source"],
+                &c["resolution"],
+                &c["received"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (
+                &json!("evt_conflict_listen"),
+                &json!("listen"),
+                &json!("kept_apart"),
+                &json!(2)
+            ),
+            (
+                &json!("evt_conflict_signed"),
+                &json!("ingest"),
+                &json!("replaced"),
+                &json!(1)
+            ),
+        ]
+    );
+
+    let out = l.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("3 conflict(s)"), "{}", out.stderr);
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|x| serde_json::from_str(x).unwrap())
+        .collect();
+    let logged: Vec<&Value> = lines
+        .iter()
+        .filter(|x| x["outcome"] == "conflict")
+        .collect();
+    assert_eq!(logged.len(), 3, "{}", out.stdout);
+    assert!(
+        logged.iter().all(|x| x["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("conflict: evt_conflict_"))),
+        "{logged:?}"
+    );
+}
+
+/// backfill: a fake `invoice.payment_failed` stored first under the id of the genuine
+/// `invoice.paid` is replaced by Stripe's copy, which is applied (the subscription ends as
+/// Stripe has it) and is what `replay` sends; the fake is kept apart; a second backfill finds
+/// nothing to do.
+fn via_backfill() {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("conflict@example.com", "pro");
+    let (paid, sub) = {
+        let st = env.sim.state();
+        let paid = st
+            .events
+            .values()
+            .find(|e| {
+                e["type"] == "invoice.paid" && e["data"]["object"]["customer"] == customer.as_str()
+            })
+            .expect("the sign-up's invoice.paid")
+            .clone();
+        let sub = st
+            .subscriptions
+            .values()
+            .find(|s| s["customer"] == customer.as_str())
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (paid, sub)
+    };
+    let id = paid["id"].as_str().unwrap().to_string();
+    let mut fake = paid.clone();
+    fake["type"] = json!("invoice.payment_failed");
+    let invoice = &mut fake["data"]["object"];
+    invoice["status"] = json!("open");
+    invoice["paid"] = json!(false);
+    invoice["attempt_count"] = json!(1);
+    invoice["next_payment_attempt"] = json!(paid["created"].as_i64().unwrap() + 86_400);
+    ingest(
+        &env,
+        &[],
+        "fake.json",
+        &serde_json::to_vec(&fake).unwrap(),
+        true,
+    );
+    let fooled = env.store().subscription(&sub).unwrap().unwrap();
+    assert_eq!(fooled.status, "past_due", "the fake was applied");
+
+    let r = env.run(&["webhooks", "backfill", "--since", "1h", "--json"]);
+    assert_eq!(r.code, 1, "a conflict exits 1: {}", r.stderr);
+    let v = r.json();
+    let found = v["conflicts"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{v}");
+    let c = &found[0];
+    assert_eq!(
+        (
+            &c["event_id"],
+            &c["type"],
+            &c["stored_type"],
+            &c["stored_source"],
+            &c["replaced"]
+        ),
+        (
+            &json!(id),
+            &json!("invoice.paid"),
+            &json!("invoice.payment_failed"),
+            &json!("ingest"),
+            &json!(true)
+        )
+    );
+    assert_eq!(v["failed"], 0, "{v}");
+
+    let (row, body) = env.events().event(&id).unwrap().unwrap();
+    assert_eq!(
+        row.status, "applied",
+        "Stripe's copy was applied: {:?}",
+        row.detail
+    );
+    assert_eq!(
+        (row.kind.as_str(), row.source.as_str()),
+        ("invoice.paid", "backfill")
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&body).unwrap(),
+        env.sim.state().events[&id]
+    );
+    let listed = conflicts(&env, &[]);
+    assert_eq!(listed.len(), 1);
+    let c = &listed[0];
+    assert_eq!(
+        (&c["type"], &c["source"], &c["resolution"], &c["found_by"]),
+        (
+            &json!("invoice.payment_failed"),
+            &json!("ingest"),
+            &json!("replaced"),
+            &json!("backfill")
+        )
+    );
+    let mirror = env.store().subscription(&sub).unwrap().unwrap();
+    let stripe_status = env.sim.state().subscriptions[&sub]["status"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        (mirror.status.as_str(), stripe_status.as_str()),
+        ("active", "active")
+    );
+
+    // replay sends Stripe's copy.
+    let recv = Receiver::start(true);
+    let mut cmd = env.command();
+    cmd.env("WH_APP", NEW).args([
+        "webhooks",
+        "replay",
+        &id,
+        "--to",
+        &recv.url,
+        "--secret-env",
+        "WH_APP",
+        "--json",
+    ]);
+    let out = common::run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got = recv.received();
+    assert_eq!(got.len(), 1);
+    let sent: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(
+        sent,
+        env.sim.state().events[&id],
+        "replay sends Stripe's copy"
+    );
+
+    // Again: Stripe's copy is stored, nothing differs.
+    let r = env.run(&["webhooks", "backfill", "--since", "1h", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(
+        (
+            v["stored"].as_i64(),
+            v["conflicts"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
+    );
+    assert_eq!(v["already_stored"], v["listed"]);
+    assert_eq!(conflicts(&env, &[]).len(), 1);
+}
