@@ -27,6 +27,7 @@ pub use load::{
 };
 pub use parse::parse;
 pub use usage::MAX_QUANTITY_CEILING;
+pub use tiers::MAX_TIER_QUANTITY;
 
 /// The largest quantity one usage event may carry, unless `usage.max_quantity` says otherwise.
 pub const DEFAULT_MAX_QUANTITY: i64 = 1_000_000_000;

@@ -172,22 +172,25 @@ fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::revenue::CurrencyMr
     s.push_str(&thead(&[
         ("Tier", false),
         ("Subscriptions", true),
+        ("Seats", true),
         ("MRR", true),
     ]));
     s.push_str("<tbody>");
     for t in &c.tiers {
         let _ = write!(
             s,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&t.tier),
             group(t.subscriptions),
+            group(t.seats),
             money(t.mrr, cur)
         );
     }
     let _ = write!(
         s,
-        "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
+        "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
         group(c.tiers.iter().map(|t| t.subscriptions).sum()),
+        group(c.tiers.iter().map(|t| t.seats).sum()),
         money(c.mrr, cur)
     );
     let mut tiers: Vec<String> = r

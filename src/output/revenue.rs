@@ -14,6 +14,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
                 super::cell(c.currency.to_uppercase()),
                 super::cell(&t.tier),
                 super::cell(group(t.subscriptions)),
+                super::cell(group(t.seats)),
                 super::cell(money(t.mrr, &c.currency)),
             ]);
         }
@@ -21,11 +22,13 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
             super::cell(c.currency.to_uppercase()),
             super::cell("total"),
             super::cell(format!("{} customers", group(c.paying_customers))),
+            super::cell(group(c.tiers.iter().map(|t| t.seats).sum())),
             super::cell(money(c.mrr, &c.currency)),
         ]);
         rows.push(vec![
             super::cell(""),
             super::cell("ARPA"),
+            super::cell(""),
             super::cell(""),
             super::cell(money(c.arpa, &c.currency)),
         ]);
@@ -38,6 +41,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
                     super::cell(""),
                     super::cell(label),
                     super::cell(group(p.subscriptions)),
+                    super::cell(""),
                     super::cell(money(p.mrr, &c.currency)),
                 ]);
             }
@@ -46,7 +50,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
     if rows.is_empty() {
         return "No paying subscriptions.".into();
     }
-    out.table(&["CURRENCY", "TIER", "SUBSCRIPTIONS", "MRR"], rows)
+    out.table(&["CURRENCY", "TIER", "SUBSCRIPTIONS", "SEATS", "MRR"], rows)
 }
 
 fn subscribers_table(out: &Output, s: &Snapshot) -> String {
@@ -219,10 +223,14 @@ pub fn csv_as_of(r: &AsOf) -> String {
                 t.tier.clone(),
                 t.subscriptions.to_string(),
                 t.mrr.to_string(),
+                t.seats.to_string(),
             ]
         })
     });
-    super::csv_text(&["currency", "tier", "subscriptions", "mrr_minor"], rows)
+    super::csv_text(
+        &["currency", "tier", "subscriptions", "mrr_minor", "seats"],
+        rows,
+    )
 }
 
 /// `revenue --by month --csv`: one row per month and currency (amounts in minor units).

@@ -193,12 +193,14 @@ impl Stripe {
         }
     }
 
-    /// Moves one item to another price.
+    /// Moves one item to another price, and (when given) to another quantity.
+    #[allow(clippy::too_many_arguments)]
     pub async fn change_price(
         &self,
         sub: &str,
         item: &str,
         price: &str,
+        quantity: Option<u64>,
         proration: &str,
         metadata: &HashMap<String, String>,
         key: &str,
@@ -206,6 +208,7 @@ impl Stripe {
         let mut change = UpdateSubscriptionItems::new();
         change.id = Some(item.to_string());
         change.price = Some(price.to_string());
+        change.quantity = quantity;
         let proration = UpdateSubscriptionProrationBehavior::from_str(proration)
             .map_err(|_| Error::Decode(format!("bad proration behaviour {proration}")))?;
         let req = UpdateSubscription::new(sub.to_string())
@@ -257,7 +260,7 @@ impl Stripe {
     pub async fn create_checkout(
         &self,
         who: CheckoutFor<'_>,
-        price: &str,
+        (price, quantity): (&str, u64),
         success_url: &str,
         cancel_url: &str,
         client_reference_id: Option<&str>,
@@ -266,7 +269,7 @@ impl Stripe {
     ) -> Result<CheckoutSession, Error> {
         let mut line = CreateCheckoutSessionLineItems::new();
         line.price = Some(price.to_string());
-        line.quantity = Some(1);
+        line.quantity = Some(quantity);
         let mut sub_data = CreateCheckoutSessionSubscriptionData::new();
         sub_data.metadata = Some(metadata.clone());
         let mut req = CreateCheckoutSession::new()
