@@ -26,6 +26,7 @@ mod postgres;
 mod prices_check;
 mod quickstart;
 mod revenue;
+mod seats;
 mod selfserve;
 mod serve;
 mod setup_products;
