@@ -13,6 +13,7 @@ mod dashboard;
 mod db;
 mod demo;
 mod doctor;
+mod exports;
 mod hardening;
 mod json_vocabulary;
 mod keys;
