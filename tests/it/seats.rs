@@ -242,7 +242,8 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
     holds(&env, &sub, 2);
 
     let posts = env.posts();
-    let bad: [(Value, &str, &str); 8] = [
+    let bad: [(Value, &str, &str); 9] = [
+        (json!({"quantity": null}), "BAD_JSON", "tier: required"),
         (json!({"quantity": 0}), "BAD_QUANTITY", "quantity 0"),
         (json!({"quantity": -2}), "BAD_QUANTITY", "quantity -2"),
         (json!({"quantity": 101}), "BAD_QUANTITY", "quantity 101"),

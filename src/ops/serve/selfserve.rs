@@ -476,13 +476,14 @@ fn plan_request(
     req: PlanBody,
 ) -> Result<(Option<crate::catalog::Tier>, String, Asked), Response> {
     let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
-    if action != PlanAction::Change && req.quantity.is_some() {
+    let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
+    if action != PlanAction::Change && has_quantity {
         return Err(bad("quantity: only a plan change takes a quantity"));
     }
     let tier = match (action, &req.tier) {
         (PlanAction::Change, Some(t)) => Some(tier_named(config, t)?),
         // A change of seats alone: the tier it is on.
-        (PlanAction::Change, None) if req.quantity.is_some() => None,
+        (PlanAction::Change, None) if has_quantity => None,
         (PlanAction::Change, None) => return Err(bad("tier: required (or quantity, to change the seats alone)")),
         (_, Some(_)) => return Err(bad("tier: only a plan change takes a tier")),
         (_, None) => None,
