@@ -110,7 +110,11 @@ mod tests {
     use crate::config::{parse, DEFAULT_CONFIG};
 
     fn tier(id: &str) -> Tier {
-        parse(DEFAULT_CONFIG, "d").unwrap().tier(id).unwrap().clone()
+        parse(DEFAULT_CONFIG, "d")
+            .unwrap()
+            .tier(id)
+            .unwrap()
+            .clone()
     }
 
     #[test]

@@ -86,7 +86,10 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
     }
     let (sub, customer) = fetch(ctx, &args.id)?;
     let (stripe, tiers) = (ctx.stripe()?, tier_map(ctx)?);
-    let tier = tier(&config, &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?)?;
+    let tier = tier(
+        &config,
+        &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?,
+    )?;
     let seats = args.seats.asked();
     let Some(change) = ctx.block_on(subscriptions::prepare_change(
         &stripe, &sub, tier, &tiers, seats,

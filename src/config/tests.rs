@@ -85,15 +85,28 @@ const TIER: &str = "[tiers.pro]\nname = \"Pro\"\nquota = 1\nrate_limit_per_minut
 
 #[test]
 fn max_quantity_is_one_to_the_ceiling() {
-    let with = |v: &str| format!("{TIER}amount = 5\n").replace("rate_limit_per_minute = 1\n", &format!("rate_limit_per_minute = 1\nmax_quantity = {v}\n"));
+    let with = |v: &str| {
+        format!("{TIER}amount = 5\n").replace(
+            "rate_limit_per_minute = 1\n",
+            &format!("rate_limit_per_minute = 1\nmax_quantity = {v}\n"),
+        )
+    };
     for bad in ["0", "-1", "10001", "1.5", "\"3\""] {
         let e = err(&with(bad));
-        assert_eq!((e.line, e.key.as_str()), (5, "tiers.pro.max_quantity"), "{bad}: {e}");
+        assert_eq!(
+            (e.line, e.key.as_str()),
+            (5, "tiers.pro.max_quantity"),
+            "{bad}: {e}"
+        );
     }
     let c = parse(&with("10000"), "t.toml").unwrap();
     assert_eq!(c.tier("pro").unwrap().max_quantity, MAX_TIER_QUANTITY);
     let c = parse(&format!("{TIER}amount = 5\n"), "t.toml").unwrap();
-    assert_eq!(c.tier("pro").unwrap().max_quantity, 1, "absent: one at a time");
+    assert_eq!(
+        c.tier("pro").unwrap().max_quantity,
+        1,
+        "absent: one at a time"
+    );
 }
 
 #[test]

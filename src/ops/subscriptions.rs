@@ -471,7 +471,11 @@ pub async fn change(
 /// Stripe's answer must carry the quantity asked for on the item: an answer that does not
 /// (a replayed reply to an earlier request) changed nothing, and is not mirrored.
 fn confirm_quantity(done: &Subscription, item: &str, quantity: u64) -> Result<()> {
-    let has = done.items.iter().find(|i| i.id == item).and_then(|i| i.quantity);
+    let has = done
+        .items
+        .iter()
+        .find(|i| i.id == item)
+        .and_then(|i| i.quantity);
     if has != Some(quantity) {
         bail!(
             "Stripe's answer for subscription {} does not carry the quantity asked for ({quantity}; it has {}): nothing was mirrored\nhint: check it with 'billctl subscriptions show {}'",

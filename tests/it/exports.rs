@@ -25,21 +25,76 @@ enum Shows {
 
 /// (the args struct in `src/cli/` and its export field, or "table"; the command, with FILE
 /// for the page's path; where; the warnings it must carry).
-type Format = (&'static str, &'static [&'static str], Shows, &'static [&'static str]);
+type Format = (
+    &'static str,
+    &'static [&'static str],
+    Shows,
+    &'static [&'static str],
+);
 
 const FORMATS: &[Format] = &[
     ("table", &["revenue"], Shows::Stderr, &[UNPRICED]),
-    ("table", &["revenue", "--by", "month"], Shows::Stderr, &[UNPRICED]),
-    ("RevenueArgs.csv", &["revenue", "--csv", "-q"], Shows::Stderr, &[UNPRICED]),
-    ("RevenueArgs.csv", &["revenue", "--by", "month", "--csv", "-q"], Shows::Stderr, &[UNPRICED]),
-    ("RevenueArgs.html", &["revenue", "--html", "FILE"], Shows::FileAndStderr, &[UNPRICED]),
-    ("RevenueArgs.html", &["revenue", "--html", "-"], Shows::PageAndStderr, &[UNPRICED]),
+    (
+        "table",
+        &["revenue", "--by", "month"],
+        Shows::Stderr,
+        &[UNPRICED],
+    ),
+    (
+        "RevenueArgs.csv",
+        &["revenue", "--csv", "-q"],
+        Shows::Stderr,
+        &[UNPRICED],
+    ),
+    (
+        "RevenueArgs.csv",
+        &["revenue", "--by", "month", "--csv", "-q"],
+        Shows::Stderr,
+        &[UNPRICED],
+    ),
+    (
+        "RevenueArgs.html",
+        &["revenue", "--html", "FILE"],
+        Shows::FileAndStderr,
+        &[UNPRICED],
+    ),
+    (
+        "RevenueArgs.html",
+        &["revenue", "--html", "-"],
+        Shows::PageAndStderr,
+        &[UNPRICED],
+    ),
     ("table", &["usage", "report"], Shows::Stderr, &[UNKNOWN]),
-    ("UsageReportArgs.csv", &["usage", "report", "--csv", "-q"], Shows::Stderr, &[UNKNOWN]),
-    ("UsageReportArgs.html", &["usage", "report", "--html", "FILE"], Shows::FileAndStderr, &[UNKNOWN]),
-    ("UsageReportArgs.html", &["usage", "report", "--html", "-"], Shows::PageAndStderr, &[UNKNOWN]),
-    ("DashboardArgs.out", &["dashboard", "--out", "FILE"], Shows::FileAndStderr, &[UNPRICED, UNKNOWN]),
-    ("DashboardArgs.out", &["dashboard"], Shows::PageAndStderr, &[UNPRICED, UNKNOWN]),
+    (
+        "UsageReportArgs.csv",
+        &["usage", "report", "--csv", "-q"],
+        Shows::Stderr,
+        &[UNKNOWN],
+    ),
+    (
+        "UsageReportArgs.html",
+        &["usage", "report", "--html", "FILE"],
+        Shows::FileAndStderr,
+        &[UNKNOWN],
+    ),
+    (
+        "UsageReportArgs.html",
+        &["usage", "report", "--html", "-"],
+        Shows::PageAndStderr,
+        &[UNKNOWN],
+    ),
+    (
+        "DashboardArgs.out",
+        &["dashboard", "--out", "FILE"],
+        Shows::FileAndStderr,
+        &[UNPRICED, UNKNOWN],
+    ),
+    (
+        "DashboardArgs.out",
+        &["dashboard"],
+        Shows::PageAndStderr,
+        &[UNPRICED, UNKNOWN],
+    ),
 ];
 
 /// Every export flag in `src/cli/`: (struct, field) for fields named `csv`, `html` or `out`.
@@ -149,7 +204,10 @@ fn every_format_of_every_report_carries_its_warnings() {
                 }
                 Shows::PageAndStderr => {
                     assert!(r.stdout.starts_with("<!doctype html>"), "{args:?}");
-                    assert!(r.stdout.contains(w), "{owner} {args:?}: the page lacks {w:?}");
+                    assert!(
+                        r.stdout.contains(w),
+                        "{owner} {args:?}: the page lacks {w:?}"
+                    );
                 }
             }
         }

@@ -57,7 +57,12 @@ fn holds(env: &Env, sub: &str, seats: i64) {
 fn proration_lines(lines: &[Value]) -> Vec<(i64, i64)> {
     lines
         .iter()
-        .map(|l| (l["quantity"].as_i64().unwrap(), l["amount"].as_i64().unwrap()))
+        .map(|l| {
+            (
+                l["quantity"].as_i64().unwrap(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -67,7 +72,14 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     let cus = customer(&env, "seats@example.com");
     let created = env
         .run(&[
-            "subscriptions", "create", "--customer", &cus, "--tier", "team", "--quantity", "3",
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "team",
+            "--quantity",
+            "3",
             "--json",
         ])
         .ok();
@@ -89,18 +101,31 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
         .into_iter()
         .find(|r| r.method == "POST" && r.path == "/v1/subscriptions")
         .unwrap();
-    assert_eq!(create.params["items"][0]["quantity"], "3", "{:?}", create.params);
+    assert_eq!(
+        create.params["items"][0]["quantity"], "3",
+        "{:?}",
+        create.params
+    );
 
     // 3 -> 5, the seats alone (the tier it is on), prorated on the next invoice.
     let up = env
         .run(&["subscriptions", "change", &sub, "--quantity", "5", "--json"])
         .ok();
-    assert!(up.stderr.contains("from team × 3 to team × 5 (proration: create_prorations)"), "{}", up.stderr);
+    assert!(
+        up.stderr
+            .contains("from team × 3 to team × 5 (proration: create_prorations)"),
+        "{}",
+        up.stderr
+    );
     assert_eq!(up.json()["quantity"], 5);
     holds(&env, &sub, 5);
     let pending = env.sim.state().pending_prorations[&sub].clone();
     let lines = proration_lines(&pending);
-    assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [3, 5], "{pending:?}");
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        [3, 5],
+        "{pending:?}"
+    );
     let (credit, charge) = (-lines[0].1, lines[1].1);
     assert!(credit > 0 && charge > credit, "{lines:?}");
     // Both are the same share of the period: credit / 3 seats = charge / 5 seats (± rounding).
@@ -109,11 +134,23 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     // 5 -> 2, invoiced at once: the pending prorations and this change's.
     let down = env
         .run(&[
-            "subscriptions", "change", &sub, "--tier", "team", "--quantity", "2", "--proration",
-            "always-invoice", "--json",
+            "subscriptions",
+            "change",
+            &sub,
+            "--tier",
+            "team",
+            "--quantity",
+            "2",
+            "--proration",
+            "always-invoice",
+            "--json",
         ])
         .ok();
-    assert!(down.stderr.contains("from team × 5 to team × 2"), "{}", down.stderr);
+    assert!(
+        down.stderr.contains("from team × 5 to team × 2"),
+        "{}",
+        down.stderr
+    );
     holds(&env, &sub, 2);
     let state = env.sim.state();
     assert!(!state.pending_prorations.contains_key(&sub), "all invoiced");
@@ -125,7 +162,11 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
         .clone();
     drop(state);
     let lines = proration_lines(inv["lines"]["data"].as_array().unwrap());
-    assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [3, 5, 5, 2], "{inv}");
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        [3, 5, 5, 2],
+        "{inv}"
+    );
     let total: i64 = lines.iter().map(|l| l.1).sum();
     assert_eq!(inv["total"], total);
     assert_eq!(inv["amount_due"], total.max(0));
@@ -165,9 +206,18 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     let env = Env::with_catalog();
     let cus = customer(&env, "bad-seats@example.com");
     let create = |q: &str, tier: &str| -> Vec<String> {
-        ["subscriptions", "create", "--customer", &cus, "--tier", tier, "--quantity", q]
-            .map(String::from)
-            .to_vec()
+        [
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            tier,
+            "--quantity",
+            q,
+        ]
+        .map(String::from)
+        .to_vec()
     };
     let cases: [(&str, &str, &str); 6] = [
         ("0", "team", "from 1 to 100"),
@@ -186,7 +236,14 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
 
     let sub = env
         .run(&[
-            "subscriptions", "create", "--customer", &cus, "--tier", "team", "--quantity", "3",
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "team",
+            "--quantity",
+            "3",
             "--json",
         ])
         .ok()
@@ -194,29 +251,102 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
         .as_str()
         .unwrap()
         .to_string();
-    for (q, says) in [("0", "from 1 to 100"), ("-1", "from 1 to 100"), ("1000", "from 1 to 100"), ("1e3", "invalid")] {
-        refused(&env, &["subscriptions", "change", &sub, "--quantity", q], says);
+    for (q, says) in [
+        ("0", "from 1 to 100"),
+        ("-1", "from 1 to 100"),
+        ("1000", "from 1 to 100"),
+        ("1e3", "invalid"),
+    ] {
+        refused(
+            &env,
+            &["subscriptions", "change", &sub, "--quantity", q],
+            says,
+        );
     }
     // Moving 3 seats to a tier sold one at a time asks for the quantity, never drops seats.
-    refused(&env, &["subscriptions", "change", &sub, "--tier", "pro"], "sells at most 1");
-    refused(&env, &["subscriptions", "change", &sub, "--tier", "pro", "--quantity", "3"], "sold one at a time");
+    refused(
+        &env,
+        &["subscriptions", "change", &sub, "--tier", "pro"],
+        "sells at most 1",
+    );
+    refused(
+        &env,
+        &[
+            "subscriptions",
+            "change",
+            &sub,
+            "--tier",
+            "pro",
+            "--quantity",
+            "3",
+        ],
+        "sold one at a time",
+    );
     assert_eq!(stripe_item(&env, &sub)["quantity"], 3);
     assert_eq!(env.store().subscription(&sub).unwrap().unwrap().quantity, 3);
-    env.run(&["subscriptions", "change", &sub, "--tier", "pro", "--quantity", "1"])
-        .ok();
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub,
+        "--tier",
+        "pro",
+        "--quantity",
+        "1",
+    ])
+    .ok();
     assert_eq!(stripe_item(&env, &sub)["quantity"], 1);
 
     // Checkout: the link sells the seats asked for, within the same bound.
-    refused(&env, &["checkout", "create", "--email", "new@example.com", "--tier", "team", "--quantity", "0"], "from 1 to 100");
-    refused(&env, &["checkout", "create", "--customer", &cus, "--mode", "setup", "--quantity", "2"], "--mode subscription");
+    refused(
+        &env,
+        &[
+            "checkout",
+            "create",
+            "--email",
+            "new@example.com",
+            "--tier",
+            "team",
+            "--quantity",
+            "0",
+        ],
+        "from 1 to 100",
+    );
+    refused(
+        &env,
+        &[
+            "checkout",
+            "create",
+            "--customer",
+            &cus,
+            "--mode",
+            "setup",
+            "--quantity",
+            "2",
+        ],
+        "--mode subscription",
+    );
     let link = env
-        .run(&["checkout", "create", "--email", "new@example.com", "--tier", "team", "--quantity", "4", "--json"])
+        .run(&[
+            "checkout",
+            "create",
+            "--email",
+            "new@example.com",
+            "--tier",
+            "team",
+            "--quantity",
+            "4",
+            "--json",
+        ])
         .ok()
         .json();
     assert_eq!(link["quantity"], 4);
     let session = link["id"].as_str().unwrap();
     let state = env.sim.state();
-    assert_eq!(state.checkout_items[session]["line_items"][0]["quantity"], 4, "{:?}", state.checkout_items[session]);
+    assert_eq!(
+        state.checkout_items[session]["line_items"][0]["quantity"], 4,
+        "{:?}",
+        state.checkout_items[session]
+    );
 }
 
 #[test]
@@ -230,13 +360,30 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
     holds(&env, &sub, 1);
     let a = serve.post(&path, &web, &json!({"quantity": 3}));
     assert_eq!(a.status, 200, "{}", a.body);
-    assert!(a.json()["message"].as_str().unwrap().contains("from team × 1 to team × 3"), "{}", a.body);
+    assert!(
+        a.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("from team × 1 to team × 3"),
+        "{}",
+        a.body
+    );
     assert_eq!(a.json()["subscription"]["quantity"], 3);
     holds(&env, &sub, 3);
-    let a = serve.post(&path, &web, &json!({"tier": "team", "quantity": 5, "proration": "none"}));
+    let a = serve.post(
+        &path,
+        &web,
+        &json!({"tier": "team", "quantity": 5, "proration": "none"}),
+    );
     assert_eq!(a.status, 200, "{}", a.body);
     holds(&env, &sub, 5);
-    assert!(!env.sim.state().pending_prorations.contains_key(&sub) || proration_lines(&env.sim.state().pending_prorations[&sub]).iter().all(|l| l.0 != 5), "proration none makes none for 3 -> 5");
+    assert!(
+        !env.sim.state().pending_prorations.contains_key(&sub)
+            || proration_lines(&env.sim.state().pending_prorations[&sub])
+                .iter()
+                .all(|l| l.0 != 5),
+        "proration none makes none for 3 -> 5"
+    );
     let a = serve.post(&path, &web, &json!({"quantity": 2}));
     assert_eq!(a.status, 200, "{}", a.body);
     holds(&env, &sub, 2);
@@ -250,20 +397,48 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
         (json!({"quantity": 2.5}), "BAD_JSON", "quantity: 2.5"),
         (json!({"quantity": "3"}), "BAD_JSON", "quantity: \"3\""),
         (json!({"quantity": 1e30}), "BAD_JSON", "quantity: "),
-        (json!({"tier": "pro"}), "BAD_QUANTITY", "quantity: the subscription has 2 seats"),
-        (json!({"tier": "pro", "quantity": 2}), "BAD_QUANTITY", "sold one at a time"),
+        (
+            json!({"tier": "pro"}),
+            "BAD_QUANTITY",
+            "quantity: the subscription has 2 seats",
+        ),
+        (
+            json!({"tier": "pro", "quantity": 2}),
+            "BAD_QUANTITY",
+            "sold one at a time",
+        ),
     ];
     for (body, code, says) in bad {
         let a = serve.post(&path, &web, &body);
-        assert_eq!((a.status, a.json()["code"].clone()), (400, json!(code)), "{body}: {}", a.body);
-        assert!(a.json()["error"].as_str().unwrap().contains(says), "{body}: {}", a.body);
+        assert_eq!(
+            (a.status, a.json()["code"].clone()),
+            (400, json!(code)),
+            "{body}: {}",
+            a.body
+        );
+        assert!(
+            a.json()["error"].as_str().unwrap().contains(says),
+            "{body}: {}",
+            a.body
+        );
     }
     let a = serve.post(&format!("{path}/cancel"), &web, &json!({"quantity": 1}));
     assert_eq!(a.status, 400, "{}", a.body);
     assert_eq!(env.posts(), posts, "a refused quantity sends nothing");
     holds(&env, &sub, 2);
-    let audit = env.run(&["audit", "list", "--action", "subscription.change", "--json"]).ok().json();
-    let quantities: Vec<Value> = audit.as_array().unwrap().iter().map(|e| e["detail"]["quantity"].clone()).collect();
-    assert!(quantities.contains(&json!(5)) && quantities.contains(&json!(2)), "{audit}");
+    let audit = env
+        .run(&["audit", "list", "--action", "subscription.change", "--json"])
+        .ok()
+        .json();
+    let quantities: Vec<Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"]["quantity"].clone())
+        .collect();
+    assert!(
+        quantities.contains(&json!(5)) && quantities.contains(&json!(2)),
+        "{audit}"
+    );
     let _ = common::now();
 }

@@ -19,8 +19,8 @@
 #![allow(clippy::result_large_err)]
 
 use super::routes::{KeyAction, PlanAction};
-use crate::billing::seats::{Asked, SeatsError};
 use super::{fail, parse_body, Service};
+use crate::billing::seats::{Asked, SeatsError};
 use crate::billing::Subscription;
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
@@ -484,7 +484,11 @@ fn plan_request(
         (PlanAction::Change, Some(t)) => Some(tier_named(config, t)?),
         // A change of seats alone: the tier it is on.
         (PlanAction::Change, None) if has_quantity => None,
-        (PlanAction::Change, None) => return Err(bad("tier: required (or quantity, to change the seats alone)")),
+        (PlanAction::Change, None) => {
+            return Err(bad(
+                "tier: required (or quantity, to change the seats alone)",
+            ))
+        }
         (_, Some(_)) => return Err(bad("tier: only a plan change takes a tier")),
         (_, None) => None,
     };
@@ -757,10 +761,16 @@ impl Service {
         let price = subscriptions::tier_price(stripe, &tier)
             .await
             .map_err(|e| stripe_failure(&e))?;
-        let link =
-            ops::checkout::subscription_link(stripe, (&tier, quantity), price, (Some(&id), None), &urls, None)
-                .await
-                .map_err(|e| stripe_failure(&e))?;
+        let link = ops::checkout::subscription_link(
+            stripe,
+            (&tier, quantity),
+            price,
+            (Some(&id), None),
+            &urls,
+            None,
+        )
+        .await
+        .map_err(|e| stripe_failure(&e))?;
         self.audit_detail(
             &actor,
             "checkout.create",
@@ -828,8 +838,13 @@ impl Service {
         let tiers = self
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
-        let on = subscriptions::target_tier(sub, (None, "tier"), &tiers)
-            .map_err(|e| fail(StatusCode::BAD_REQUEST, "UNKNOWN_TIER", &format!("tier: {e}")))?;
+        let on = subscriptions::target_tier(sub, (None, "tier"), &tiers).map_err(|e| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "UNKNOWN_TIER",
+                &format!("tier: {e}"),
+            )
+        })?;
         tier_named(&self.config, &on)
     }
 
@@ -879,7 +894,8 @@ impl Service {
         let failed = |e: anyhow::Error| stripe_failure(&e);
         match (action, tier) {
             (PlanAction::Change, Some(tier)) => {
-                self.plan_change(stripe, sub, (tier, seats), proration).await
+                self.plan_change(stripe, sub, (tier, seats), proration)
+                    .await
             }
             (PlanAction::Cancel, _) => {
                 if sub.cancel_at_period_end {

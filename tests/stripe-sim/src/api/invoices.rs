@@ -296,7 +296,12 @@ pub fn issue_invoice(
         .as_str()
         .unwrap_or("charge_automatically");
     inv["collection_method"] = json!(collection);
-    for key in ["subtotal", "subtotal_excluding_tax", "total", "total_excluding_tax"] {
+    for key in [
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total",
+        "total_excluding_tax",
+    ] {
         inv[key] = json!(total);
     }
     // A credit (a downgrade's prorations) leaves nothing due; Stripe puts it on the balance.

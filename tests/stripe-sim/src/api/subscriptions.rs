@@ -552,12 +552,7 @@ fn proration<'a>(p: &Params<'a>) -> Result<&'a str, ApiError> {
 
 /// Stripe's refusals of an item's quantity: below `least` (0 on a subscription, 1 on a
 /// Checkout line), or any quantity on a metered price (usage sets what it bills).
-fn check_quantity(
-    price: &Value,
-    given: Option<i64>,
-    least: i64,
-    at: &str,
-) -> Result<(), ApiError> {
+fn check_quantity(price: &Value, given: Option<i64>, least: i64, at: &str) -> Result<(), ApiError> {
     let Some(q) = given else {
         return Ok(());
     };
