@@ -793,3 +793,56 @@ fn quantities_are_refused_as_stripe_refuses_them_and_prorated() {
         (400, Some("line_items[0][quantity]"))
     );
 }
+
+/// A metered price bills usage, never a quantity: Stripe refuses one on create and on update.
+#[test]
+fn a_metered_item_takes_no_quantity() {
+    let w = world();
+    let m = w.api.ok(
+        "/v1/billing/meters",
+        &[
+            ("display_name", "Calls"),
+            ("event_name", "api_calls"),
+            ("default_aggregation[formula]", "sum"),
+        ],
+    );
+    let metered = w.api.ok(
+        "/v1/prices",
+        &[
+            ("product", "pro"),
+            ("unit_amount", "1"),
+            ("currency", "usd"),
+            ("recurring[interval]", "month"),
+            ("recurring[usage_type]", "metered"),
+            ("recurring[meter]", m["id"].as_str().unwrap()),
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cus = w.customer(Some("pm_card_visa"));
+    let r = w.api.post(
+        "/v1/subscriptions",
+        &[
+            ("customer", &cus),
+            ("items[0][price]", &metered),
+            ("items[0][quantity]", "2"),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.body["error"]["param"].as_str()),
+        (400, Some("items[0][quantity]")),
+        "{}",
+        r.body
+    );
+    let sub = w.api.ok(
+        "/v1/subscriptions",
+        &[("customer", &cus), ("items[0][price]", &metered)],
+    );
+    let item = sub["items"]["data"][0]["id"].as_str().unwrap().to_string();
+    let r = w.api.post(
+        &format!("/v1/subscriptions/{}", sub["id"].as_str().unwrap()),
+        &[("items[0][id]", &item), ("items[0][quantity]", "3")],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+}
