@@ -497,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         'billctl;subscriptions;create' {
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Customer id (cus_...)')
             [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'Tier id from the config (pro, team, enterprise...)')
+            [CompletionResult]::new('--quantity', '--quantity', [CompletionResultType]::ParameterName, 'Seats (units) of the tier''s price, 1 to the tier''s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription''s]')
             [CompletionResult]::new('--trial-days', '--trial-days', [CompletionResultType]::ParameterName, 'Days of free trial [default: the tier''s trial_days in the config, else none]')
             [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'How the invoices are paid: charged to the default payment method, or sent to the customer to pay by a due date')
             [CompletionResult]::new('--days-until-due', '--days-until-due', [CompletionResultType]::ParameterName, 'With --collection invoice: days the customer has to pay each invoice')
@@ -520,7 +521,8 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;subscriptions;change' {
-            [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'The tier to move to')
+            [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'The tier to move to [default: the one it is on, with --quantity]')
+            [CompletionResult]::new('--quantity', '--quantity', [CompletionResultType]::ParameterName, 'Seats (units) of the tier''s price, 1 to the tier''s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription''s]')
             [CompletionResult]::new('--proration', '--proration', [CompletionResultType]::ParameterName, 'How to bill the change')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
@@ -675,6 +677,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;checkout;create' {
             [CompletionResult]::new('--tier', '--tier', [CompletionResultType]::ParameterName, 'Tier id from the config (needed in subscription mode)')
+            [CompletionResult]::new('--quantity', '--quantity', [CompletionResultType]::ParameterName, 'Seats (units) of the tier''s price, 1 to the tier''s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription''s]')
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'An existing customer (cus_...)')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Email for a new customer, created by Stripe when they pay')
             [CompletionResult]::new('--client-reference-id', '--client-reference-id', [CompletionResultType]::ParameterName, 'Your own reference, returned on the session and its webhook')

@@ -1166,13 +1166,17 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__checkout__subcmd__create)
-            opts="-q -v -y -h -V --tier --customer --email --client-reference-id --mode --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --tier --quantity --customer --email --client-reference-id --mode --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quantity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4714,13 +4718,17 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__subscriptions__subcmd__change)
-            opts="-q -v -y -h -V --tier --proration --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --tier --quantity --proration --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quantity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4752,7 +4760,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__subscriptions__subcmd__create)
-            opts="-q -v -y -h -V --customer --tier --trial-days --collection --days-until-due --payment-behavior --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --customer --tier --quantity --trial-days --collection --days-until-due --payment-behavior --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4763,6 +4771,10 @@ _billctl() {
                     return 0
                     ;;
                 --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quantity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -457,6 +457,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;subscriptions;create'= {
             cand --customer 'Customer id (cus_...)'
             cand --tier 'Tier id from the config (pro, team, enterprise...)'
+            cand --quantity 'Seats (units) of the tier''s price, 1 to the tier''s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription''s]'
             cand --trial-days 'Days of free trial [default: the tier''s trial_days in the config, else none]'
             cand --collection 'How the invoices are paid: charged to the default payment method, or sent to the customer to pay by a due date'
             cand --days-until-due 'With --collection invoice: days the customer has to pay each invoice'
@@ -479,7 +480,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;subscriptions;change'= {
-            cand --tier 'The tier to move to'
+            cand --tier 'The tier to move to [default: the one it is on, with --quantity]'
+            cand --quantity 'Seats (units) of the tier''s price, 1 to the tier''s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription''s]'
             cand --proration 'How to bill the change'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
@@ -620,6 +622,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;checkout;create'= {
             cand --tier 'Tier id from the config (needed in subscription mode)'
+            cand --quantity 'Seats (units) of the tier''s price, 1 to the tier''s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription''s]'
             cand --customer 'An existing customer (cus_...)'
             cand --email 'Email for a new customer, created by Stripe when they pay'
             cand --client-reference-id 'Your own reference, returned on the session and its webhook'

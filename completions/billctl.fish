@@ -335,6 +335,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not _
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l customer -d 'Customer id (cus_...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config (pro, team, enterprise...)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l quantity -d 'Seats (units) of the tier\'s price, 1 to the tier\'s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription\'s]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l trial-days -d 'Days of free trial [default: the tier\'s trial_days in the config, else none]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l collection -d 'How the invoices are paid: charged to the default payment method, or sent to the customer to pay by a due date' -r -f -a "charge\t'Charged automatically to the default payment method'
 invoice\t'Sent to the customer, who pays by the due date'"
@@ -355,7 +356,8 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l tier -d 'The tier to move to' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l tier -d 'The tier to move to [default: the one it is on, with --quantity]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l quantity -d 'Seats (units) of the tier\'s price, 1 to the tier\'s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription\'s]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from change" -l proration -d 'How to bill the change' -r -f -a "create-prorations\t'Credit and charge the difference on the next invoice (Stripe\'s default)'
 none\t'No proration: the new price applies from the next period\'s invoice'
 always-invoice\t'Invoice the difference now'"
@@ -459,6 +461,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Create a Checkout Session for a tier and print its URL'
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config (needed in subscription mode)' -r
+complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l quantity -d 'Seats (units) of the tier\'s price, 1 to the tier\'s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription\'s]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l customer -d 'An existing customer (cus_...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l email -d 'Email for a new customer, created by Stripe when they pay' -r
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and __fish_seen_subcommand_from create" -l client-reference-id -d 'Your own reference, returned on the session and its webhook' -r

@@ -124,6 +124,7 @@
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
 //! | `output/serve.rs` | service tokens, `serve`'s first and last lines, its access log and notices |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
+//! | `billing/seats.rs` | seats: a subscription's quantity, bounded by its tier's `max_quantity`, and how a change of it reads |
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
 //! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
 //! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |

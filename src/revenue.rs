@@ -92,6 +92,8 @@ pub fn monthly_of(p: &Price, quantity: i64) -> Option<i64> {
 pub struct TierMrr {
     pub tier: String,
     pub subscriptions: u64,
+    /// The subscriptions' quantities summed (seats; 1 each for a tier sold one at a time).
+    pub seats: u64,
     pub mrr: i64,
 }
 
@@ -224,8 +226,8 @@ impl<'a> Sweep<'a> {
     /// Revenue as it stands after every change before `t`.
     pub fn snapshot(&mut self, t: i64) -> Result<Snapshot> {
         self.advance(t);
-        /// Per tier (subscriptions, MRR), trials, incomplete.
-        type Sums<'t> = (BTreeMap<&'t str, (u64, i64)>, Pending, Pending);
+        /// Per tier (subscriptions, MRR, seats), trials, incomplete.
+        type Sums<'t> = (BTreeMap<&'t str, (u64, i64, u64)>, Pending, Pending);
         let mut by_currency: BTreeMap<&str, Sums> = BTreeMap::new();
         let mut statuses: BTreeMap<(&str, &str), u64> = BTreeMap::new();
         let mut unpriced: Vec<String> = Vec::new();
@@ -249,6 +251,7 @@ impl<'a> Sweep<'a> {
                     let t = cur.0.entry(c.tier.as_str()).or_default();
                     t.0 += 1;
                     t.1 = add(t.1, m)?;
+                    t.2 = t.2.saturating_add(u64::try_from(c.quantity).unwrap_or(0));
                 }
                 Standing::Trial => {
                     cur.1.subscriptions += 1;
@@ -276,9 +279,10 @@ impl<'a> Sweep<'a> {
                 arpa: if paying == 0 { 0 } else { mrr / paying as i64 },
                 tiers: tiers
                     .into_iter()
-                    .map(|(tier, (n, m))| TierMrr {
+                    .map(|(tier, (n, m, seats))| TierMrr {
                         tier: tier.to_string(),
                         subscriptions: n,
+                        seats,
                         mrr: m,
                     })
                     .collect(),
@@ -466,11 +470,13 @@ mod tests {
                 TierMrr {
                     tier: "pro".into(),
                     subscriptions: 3,
+                    seats: 3,
                     mrr: 3 * 9_900
                 },
                 TierMrr {
                     tier: "team".into(),
                     subscriptions: 1,
+                    seats: 1,
                     mrr: 49_900
                 },
             ]

@@ -4,6 +4,8 @@
 use crate::config::Config;
 use serde::Serialize;
 
+pub mod seats;
+
 /// One tier as setup-products last synced it (the catalog mirror's row).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CatalogRow {

@@ -120,6 +120,9 @@ pub struct Tier {
     pub quota: Option<u64>,
     pub rate_limit_per_minute: u32,
     pub seats: Option<u32>,
+    /// The most units (seats) one subscription to this tier may have: `max_quantity`,
+    /// 1 (sold one at a time) when the tier declares none. See [`crate::billing::seats`].
+    pub max_quantity: u32,
     pub features: Vec<String>,
     pub metadata: BTreeMap<String, String>,
     /// The primary price first, then the extra prices in file order.

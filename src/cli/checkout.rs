@@ -15,6 +15,8 @@ pub struct CheckoutCreateArgs {
     /// Tier id from the config (needed in subscription mode)
     #[arg(long, required_if_eq("mode", "subscription"))]
     pub tier: Option<String>,
+    #[command(flatten)]
+    pub seats: super::QuantityArg,
     /// An existing customer (cus_...)
     #[arg(long)]
     pub customer: Option<String>,

@@ -57,6 +57,8 @@ pub struct SubscriptionsCreateArgs {
     /// Tier id from the config (pro, team, enterprise...)
     #[arg(long)]
     pub tier: String,
+    #[command(flatten)]
+    pub seats: QuantityArg,
     /// Days of free trial [default: the tier's trial_days in the config, else none]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=730))]
     pub trial_days: Option<u32>,
@@ -106,12 +108,33 @@ impl PaymentBehavior {
 pub struct SubscriptionsChangeArgs {
     /// Subscription id (sub_...)
     pub id: String,
-    /// The tier to move to
-    #[arg(long)]
-    pub tier: String,
+    /// The tier to move to [default: the one it is on, with --quantity]
+    #[arg(long, required_unless_present = "quantity")]
+    pub tier: Option<String>,
+    #[command(flatten)]
+    pub seats: QuantityArg,
     /// How to bill the change
     #[arg(long, value_enum, default_value_t = Proration::CreateProrations)]
     pub proration: Proration,
+}
+
+/// `--quantity N`: seats of the tier.
+#[derive(Debug, Args)]
+pub struct QuantityArg {
+    /// Seats (units) of the tier's price, 1 to the tier's max_quantity in the config (a tier
+    /// without one is sold one at a time) [default: 1 for a new subscription; a change keeps
+    /// the subscription's]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub quantity: Option<i64>,
+}
+
+impl QuantityArg {
+    pub fn asked(&self) -> crate::billing::seats::Asked {
+        crate::billing::seats::Asked {
+            given: self.quantity,
+            field: "--quantity",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

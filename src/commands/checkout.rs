@@ -10,9 +10,13 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let urls = checkout::urls(&config)?;
     if args.mode == CheckoutMode::Setup {
+        if args.seats.quantity.is_some() {
+            bail!("--quantity goes with --mode subscription: a setup link sells nothing");
+        }
         return setup(ctx, args, &urls);
     }
     let tier = checkout::tier(&config, args.tier.as_deref(), args.email.as_deref())?;
+    let quantity = args.seats.asked().for_tier(tier, None)?;
     let stripe = ctx.stripe_for_write("create a Checkout Session")?;
     if let Some(c) = &args.customer {
         super::existing_customer(ctx, c)?;
@@ -21,7 +25,12 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     let who = (args.customer.as_deref(), args.email.as_deref());
     let reference = args.client_reference_id.as_deref();
     let link = ctx.block_on(checkout::subscription_link(
-        &stripe, tier, price, who, &urls, reference,
+        &stripe,
+        (tier, quantity),
+        price,
+        who,
+        &urls,
+        reference,
     ))??;
     ctx.output.show(&link)?;
     Ok(ExitCode::SUCCESS)

@@ -15,6 +15,12 @@ pub fn run(ctx: &mut Ctx, args: &DashboardArgs) -> Result<ExitCode> {
     let events = ctx.events()?;
     let board = dashboard(ctx.store()?, &events, &config, &args.period, now())?;
     let out = args.out.as_deref();
+    if !ctx.output.json {
+        // The page shows them too; stderr tells whoever ran it.
+        crate::output::dashboard::warnings(&board)
+            .into_iter()
+            .for_each(|w| ctx.output.warn(w));
+    }
     if let Some((target, bytes)) = ctx.output.show_page(&board, out, || page(&board))? {
         let to = match (target, out) {
             (crate::output::Target::Stdout, _) | (_, None) => "standard output".to_string(),

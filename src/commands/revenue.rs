@@ -37,8 +37,13 @@ fn by_month(ctx: &mut Ctx, args: &RevenueArgs, as_of: i64, now: i64) -> Result<E
         let target = super::write_private(path, &html(&months, now))?;
         match crate::output::wrote(path, target) {
             Some(line) => ctx.output.status(line),
-            // The page is the data on stdout: no table after it.
-            None => return Ok(ExitCode::SUCCESS),
+            // The page is the data on stdout: no table after it, its warnings on stderr.
+            None => {
+                crate::output::Render::warnings(&months)
+                    .into_iter()
+                    .for_each(|w| ctx.output.warn(w));
+                return Ok(ExitCode::SUCCESS);
+            }
         }
     }
     if args.by == RevenueBy::Month {

@@ -56,6 +56,7 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
         &args.customer,
         tier,
         &tiers,
+        args.seats.asked(),
     ))??;
     let terms = subscriptions::Terms {
         trial_days: args.trial_days.or(tier.trial_days).filter(|d| *d > 0),
@@ -71,7 +72,10 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let outcome = ctx.block_on(ops::payments::outcome(&stripe, &sub, &row, trial_end))??;
     ctx.output.status(format!(
         "Subscribed {} to {} ({}): {}.",
-        new.customer.id, tier.id, sub.id, sub.status
+        new.customer.id,
+        crate::billing::seats::label(&tier.id, new.quantity),
+        sub.id,
+        sub.status
     ));
     ctx.output.show(&outcome)?;
     Ok(ExitCode::from(u8::from(sub.status == "incomplete")))
@@ -79,12 +83,20 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
 
 fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
-    let tier = tier(&config, &args.tier)?;
+    if let Some(t) = &args.tier {
+        tier(&config, t)?;
+    }
     let stripe = ctx.stripe_for_write("change a subscription")?;
     let (sub, customer) = fetch(ctx, &args.id)?;
     let tiers = tier_map(ctx)?;
-    let Some(change) =
-        ctx.block_on(subscriptions::prepare_change(&stripe, &sub, tier, &tiers))??
+    let tier = tier(
+        &config,
+        &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?,
+    )?;
+    let seats = args.seats.asked();
+    let Some(change) = ctx.block_on(subscriptions::prepare_change(
+        &stripe, &sub, tier, &tiers, seats,
+    ))??
     else {
         let msg = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
         return finish(ctx, &sub, &customer, msg);
@@ -94,8 +106,9 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
         &stripe, &sub, &change, &tier.id, proration,
     ))??;
     let msg = format!(
-        "Moved {} from {} to {} (proration: {proration}).",
-        sub.id, change.from, tier.id
+        "Moved {} {} (proration: {proration}).",
+        sub.id,
+        subscriptions::change_words(&change, &tier.id)
     );
     finish(ctx, &changed, &customer, msg)
 }

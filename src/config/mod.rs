@@ -26,6 +26,7 @@ pub use load::{
     load, load_default, locate, DEFAULT_CONFIG, MAX_CONFIG_BYTES, MAX_PRICES, MAX_TIERS,
 };
 pub use parse::parse;
+pub use tiers::MAX_TIER_QUANTITY;
 pub use usage::MAX_QUANTITY_CEILING;
 
 /// The largest quantity one usage event may carry, unless `usage.max_quantity` says otherwise.

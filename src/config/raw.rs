@@ -123,6 +123,7 @@ pub(super) struct RawTier {
     pub(super) quota: Spanned<RawQuota>,
     pub(super) rate_limit_per_minute: Spanned<i64>,
     pub(super) seats: Option<Spanned<i64>>,
+    pub(super) max_quantity: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) features: Vec<String>,
     pub(super) metadata: Option<Spanned<BTreeMap<String, String>>>,

@@ -36,6 +36,10 @@ fn the_default_catalog_has_the_three_tiers() {
     );
     assert_eq!(c.tier("team").unwrap().quota, Some(100_000));
     assert_eq!(c.tier("team").unwrap().seats, Some(10));
+    // Team is sold by the seat; Pro and Enterprise one at a time.
+    assert_eq!(c.tier("team").unwrap().max_quantity, 100);
+    assert_eq!(c.tier("pro").unwrap().max_quantity, 1);
+    assert_eq!(c.tier("enterprise").unwrap().max_quantity, 1);
     assert_eq!(c.tier("enterprise").unwrap().quota, None);
     assert_eq!(c.tier("enterprise").unwrap().primary().amount, 500_000);
 }
@@ -78,6 +82,32 @@ fn err(src: &str) -> ConfigError {
 }
 
 const TIER: &str = "[tiers.pro]\nname = \"Pro\"\nquota = 1\nrate_limit_per_minute = 1\n[tiers.pro.price]\nlookup_key = \"pro_monthly\"\ncurrency = \"usd\"\ninterval = \"month\"\n";
+
+#[test]
+fn max_quantity_is_one_to_the_ceiling() {
+    let with = |v: &str| {
+        format!("{TIER}amount = 5\n").replace(
+            "rate_limit_per_minute = 1\n",
+            &format!("rate_limit_per_minute = 1\nmax_quantity = {v}\n"),
+        )
+    };
+    for bad in ["0", "-1", "10001", "1.5", "\"3\""] {
+        let e = err(&with(bad));
+        assert_eq!(
+            (e.line, e.key.as_str()),
+            (5, "tiers.pro.max_quantity"),
+            "{bad}: {e}"
+        );
+    }
+    let c = parse(&with("10000"), "t.toml").unwrap();
+    assert_eq!(c.tier("pro").unwrap().max_quantity, MAX_TIER_QUANTITY);
+    let c = parse(&format!("{TIER}amount = 5\n"), "t.toml").unwrap();
+    assert_eq!(
+        c.tier("pro").unwrap().max_quantity,
+        1,
+        "absent: one at a time"
+    );
+}
 
 #[test]
 fn errors_name_file_line_and_key() {

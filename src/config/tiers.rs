@@ -116,6 +116,7 @@ fn tier(
     )?
     .unwrap_or(1);
     let seats = whole_at_least_one(cx, raw.seats.as_ref(), &key, "seats")?;
+    let max_quantity = max_quantity(cx, raw.max_quantity.as_ref(), &key)?;
     let product_id = product_id(cx, raw.product_id.as_ref(), &key, prefix, id)?;
     let mut prices = vec![price(
         cx,
@@ -145,6 +146,7 @@ fn tier(
         quota,
         rate_limit_per_minute: rate,
         seats,
+        max_quantity,
         features: raw.features,
         metadata: metadata(cx, raw.metadata, &format!("{key}.metadata"))?,
         prices,
@@ -226,6 +228,30 @@ fn whole_at_least_one(
                 )
             }),
     }
+}
+
+/// The most seats a subscription to any tier may have ([`MAX_TIER_QUANTITY`]).
+pub const MAX_TIER_QUANTITY: u32 = 10_000;
+
+/// `max_quantity`: 1 to [`MAX_TIER_QUANTITY`]; 1 when absent (the tier is sold one at a time).
+fn max_quantity(
+    cx: &SourceText,
+    raw: Option<&Spanned<i64>>,
+    key: &str,
+) -> Result<u32, ConfigError> {
+    let Some(s) = raw else {
+        return Ok(1);
+    };
+    u32::try_from(*s.get_ref())
+        .ok()
+        .filter(|n| (1..=MAX_TIER_QUANTITY).contains(n))
+        .ok_or_else(|| {
+            cx.err(
+                s.span(),
+                format!("{key}.max_quantity"),
+                format!("must be a whole number from 1 to {MAX_TIER_QUANTITY}"),
+            )
+        })
 }
 
 /// Free trial days: 1 to 730 (Stripe's limit).

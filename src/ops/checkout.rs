@@ -51,11 +51,12 @@ fn payer<'a>(customer: Option<&'a str>, email: Option<&'a str>) -> Result<Checko
     }
 }
 
-/// A subscription link for `tier` at `price`. Every call is a new link; retries inside it
-/// reuse its key.
+/// A subscription link for `quantity` units of `tier` at `price` (the quantity checked against
+/// the tier's bound by [`crate::billing::seats::Asked::for_tier`]). Every call is a new link; retries inside it reuse
+/// its key.
 pub async fn subscription_link(
     stripe: &Writer,
-    tier: &Tier,
+    (tier, quantity): (&Tier, u64),
     price: RemotePrice,
     (customer, email): (Option<&str>, Option<&str>),
     urls: &Checkout,
@@ -68,7 +69,7 @@ pub async fn subscription_link(
     let s = stripe
         .create_checkout(
             who,
-            &price.id,
+            (&price.id, quantity),
             ok,
             cancel,
             client_reference_id,
@@ -81,6 +82,7 @@ pub async fn subscription_link(
         id: s.id,
         url: s.url,
         tier: tier.id.clone(),
+        quantity,
         price_id: price.id,
         customer_id: s.customer,
         customer_email: s.customer_email,

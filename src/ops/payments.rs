@@ -139,6 +139,8 @@ pub struct CheckoutLink {
     pub id: String,
     pub url: Option<String>,
     pub tier: String,
+    /// Units (seats) of the tier's price on the session's line.
+    pub quantity: u64,
     pub price_id: String,
     pub customer_id: Option<String>,
     pub customer_email: Option<String>,

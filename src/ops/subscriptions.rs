@@ -2,6 +2,7 @@
 //! writes of `create` and `change`. The write confirmation stays with the command. Prints
 //! nothing.
 
+use crate::billing::seats::Asked;
 use crate::billing::{Counts, Customer, Item, MirrorRow, Subscription, TierMap, UNKNOWN_TIER};
 use crate::catalog::Tier;
 use crate::catalog::{RemotePrice, META_TIER};
@@ -263,6 +264,8 @@ pub struct NewSubscription {
     pub customer: Customer,
     pub price: RemotePrice,
     pub tier: String,
+    /// Its quantity (seats), within the tier's `max_quantity`.
+    pub quantity: u64,
     /// Derived from the customer, the price and the subscriptions the customer had: a retried
     /// or re-run command is the same request, a later re-subscription after a cancel is not.
     pub idempotency_key: String,
@@ -274,7 +277,9 @@ pub async fn prepare_create(
     customer: &str,
     tier: &Tier,
     tiers: &TierMap,
+    seats: Asked,
 ) -> Result<NewSubscription> {
+    let quantity = seats.for_tier(tier, None)?;
     let customer = existing_customer(stripe, customer).await?;
     let existing = stripe
         .subscriptions(Some(&customer.id), |_| {})
@@ -304,6 +309,7 @@ pub async fn prepare_create(
         customer,
         price,
         tier: tier.id.clone(),
+        quantity,
         idempotency_key,
     })
 }
@@ -331,6 +337,7 @@ pub async fn create(stripe: &Writer, new: &NewSubscription, terms: &Terms) -> Re
     let req = crate::stripe::NewSubscription {
         customer: new.customer.id.clone(),
         price: new.price.id.clone(),
+        quantity: Some(new.quantity),
         metadata,
         trial_days: terms.trial_days,
         send_invoice_days: terms.send_invoice_days,
@@ -343,11 +350,15 @@ pub async fn create(stripe: &Writer, new: &NewSubscription, terms: &Terms) -> Re
             .send_invoice_days
             .map_or(String::new(), |d| d.to_string()),
         &terms.payment_behavior,
+        &new.quantity.to_string(),
     ]);
-    stripe
+    let done = stripe
         .create_subscription_with(&req, &key)
         .await
-        .context("failed to create the subscription")
+        .context("failed to create the subscription")?;
+    let item = done.items.first().map(|i| i.id.clone()).unwrap_or_default();
+    confirm_quantity(&done, &item, new.quantity)?;
+    Ok(done)
 }
 
 /// A tier change, checked: the subscription is live and its main item is known.
@@ -356,14 +367,19 @@ pub struct Change {
     pub price: RemotePrice,
     /// The tier it is on now.
     pub from: String,
+    /// Its quantity (seats) now, and after the change.
+    pub from_quantity: u64,
+    pub quantity: u64,
 }
 
-/// Reads what moving `sub` to `tier` depends on; `None` when it is already there.
+/// Reads what moving `sub` to `tier` (with `seats`) depends on; `None` when it is already
+/// there with that quantity.
 pub async fn prepare_change(
     stripe: &Stripe,
     sub: &Subscription,
     tier: &Tier,
     tiers: &TierMap,
+    seats: Asked,
 ) -> Result<Option<Change>> {
     if !sub.is_live() {
         bail!("subscription {} is {}: it cannot change tier\nhint: subscribe the customer again with 'billctl subscriptions create'", sub.id, sub.status);
@@ -372,12 +388,49 @@ pub async fn prepare_change(
         .main_item(sub)
         .ok_or_else(|| anyhow!("subscription {} has no items", sub.id))?
         .clone();
+    let from_quantity = item.quantity.unwrap_or(1).max(1);
+    let quantity = seats.for_tier(tier, Some(from_quantity))?;
     let price = tier_price(stripe, tier).await?;
-    if item.price_id == price.id {
+    if item.price_id == price.id && quantity == from_quantity {
         return Ok(None);
     }
     let from = tiers.tier_of(&item);
-    Ok(Some(Change { item, price, from }))
+    Ok(Some(Change {
+        item,
+        price,
+        from,
+        from_quantity,
+        quantity,
+    }))
+}
+
+/// The tier a change moves to: the one named, else (a change of seats alone) the one the
+/// subscription is on, which must be a tier of the catalog.
+pub fn target_tier(
+    sub: &Subscription,
+    (named, field): (Option<&str>, &str),
+    tiers: &TierMap,
+) -> Result<String> {
+    if let Some(t) = named {
+        return Ok(t.to_string());
+    }
+    let on = tiers.main_item(sub).map(|i| tiers.tier_of(i));
+    match on {
+        Some(t) if t != UNKNOWN_TIER => Ok(t),
+        _ => bail!(
+            "subscription {} is on a price the catalog does not know: name the tier to move it to with {field}",
+            sub.id
+        ),
+    }
+}
+
+/// How a change reads after the subscription's id: `from pro to team`, or with seats
+/// `from team × 3 to team × 5`.
+pub fn change_words(change: &Change, tier: &str) -> String {
+    crate::billing::seats::from_to(
+        (&change.from, change.from_quantity),
+        (tier, change.quantity),
+    )
 }
 
 /// Moves `sub` to the change's price under `proration` (Stripe's `proration_behavior`).
@@ -396,19 +449,42 @@ pub async fn change(
         &item.price_id,
         &change.price.id,
         proration,
+        &format!("{}>{}", change.from_quantity, change.quantity),
     ]);
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), tier.to_string())].into();
-    stripe
+    let done = stripe
         .change_price(
             &sub.id,
             &item.id,
             &change.price.id,
+            Some(change.quantity),
             proration,
             &metadata,
             &key,
         )
         .await
-        .with_context(|| format!("failed to change subscription {}", sub.id))
+        .with_context(|| format!("failed to change subscription {}", sub.id))?;
+    confirm_quantity(&done, &item.id, change.quantity)?;
+    Ok(done)
+}
+
+/// Stripe's answer must carry the quantity asked for on the item: an answer that does not
+/// (a replayed reply to an earlier request) changed nothing, and is not mirrored.
+fn confirm_quantity(done: &Subscription, item: &str, quantity: u64) -> Result<()> {
+    let has = done
+        .items
+        .iter()
+        .find(|i| i.id == item)
+        .and_then(|i| i.quantity);
+    if has != Some(quantity) {
+        bail!(
+            "Stripe's answer for subscription {} does not carry the quantity asked for ({quantity}; it has {}): nothing was mirrored\nhint: check it with 'billctl subscriptions show {}'",
+            done.id,
+            has.map_or("none".to_string(), |q| q.to_string()),
+            done.id
+        );
+    }
+    Ok(())
 }
 
 /// Reads a subscription and its customer, or says clearly that the subscription does not

@@ -83,7 +83,7 @@ svg .projection{fill:none;stroke:var(--accent);stroke-width:2;opacity:.8}svg .qu
 svg .today{stroke:var(--muted);stroke-width:1.5}svg .day-bar{fill:var(--accent);opacity:.3}svg .quota-reached{fill:var(--warn)}
 .legend span{margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 #usage-table td:nth-child(n+5):nth-child(-n+7),#keys-table td:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
-input[type=search]{padding:.3rem .5rem;width:20rem;max-width:100%;margin:.25rem 0}";
+input[type=search]{padding:.3rem .5rem;width:20rem;max-width:100%;margin:.25rem 0}.warnings{border-left:4px solid var(--warn);padding:.25rem .75rem;margin:1rem 0}";
 
 /// Sorting (click a header) and filtering (the search box, shown only when this runs).
 const SCRIPT: &str = "(function(){
@@ -105,6 +105,26 @@ document.documentElement.classList.add('js');
 })();";
 
 /// The page: every section the dashboard holds.
+/// What the dashboard warns about: revenue's (prices not in the catalog) and usage's
+/// (customers on an unknown tier). On the page's top, and on stderr.
+pub fn warnings(d: &Dashboard) -> Vec<String> {
+    let mut out = d
+        .revenue
+        .as_ref()
+        .map(|r| super::Render::warnings(&r.now))
+        .unwrap_or_default();
+    let mut unknown: Vec<&str> = d
+        .usage
+        .rows
+        .iter()
+        .filter(|r| r.tier == crate::billing::UNKNOWN_TIER)
+        .map(|r| r.who.customer_id.as_str())
+        .collect();
+    unknown.dedup();
+    out.extend(super::usage::unknown_tier_warning(&unknown));
+    out
+}
+
 pub fn page(d: &Dashboard) -> String {
     let full = d.revenue.is_some();
     let title = if full {
@@ -112,7 +132,7 @@ pub fn page(d: &Dashboard) -> String {
     } else {
         "Usage against quota"
     };
-    let mut body = String::new();
+    let mut body = super::page_warnings(&warnings(d));
     let mut nav = String::new();
     let mut add = |id: &str, label: &str, html: String| {
         let _ = write!(nav, "<a href=\"#{id}\">{label}</a>");
@@ -172,22 +192,25 @@ fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::revenue::CurrencyMr
     s.push_str(&thead(&[
         ("Tier", false),
         ("Subscriptions", true),
+        ("Seats", true),
         ("MRR", true),
     ]));
     s.push_str("<tbody>");
     for t in &c.tiers {
         let _ = write!(
             s,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&t.tier),
             group(t.subscriptions),
+            group(t.seats),
             money(t.mrr, cur)
         );
     }
     let _ = write!(
         s,
-        "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
+        "<tr><th>Total</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\"><b>{}</b></td></tr></tbody></table>",
         group(c.tiers.iter().map(|t| t.subscriptions).sum()),
+        group(c.tiers.iter().map(|t| t.seats).sum()),
         money(c.mrr, cur)
     );
     let mut tiers: Vec<String> = r

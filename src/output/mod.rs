@@ -283,7 +283,12 @@ impl Output {
         text: impl FnOnce() -> String,
     ) -> Result<()> {
         if csv && !self.json {
-            return self.data(&text());
+            self.data(&text())?;
+            // An export carries its report's warnings: on stderr, as the table's.
+            for w in report.warnings() {
+                self.warn(w);
+            }
+            return Ok(());
         }
         self.show(report)
     }
@@ -653,6 +658,23 @@ impl PrivateFile {
             }
         }
     }
+}
+
+/// A page's warnings (those its report prints on stderr), shown at its top: a page carries
+/// what the table would have warned about. Empty without any.
+pub fn page_warnings(warnings: &[String]) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("<div class=\"warnings\" role=\"alert\">");
+    for w in warnings {
+        s.push_str(&format!(
+            "<p class=\"warning\"><strong>warning:</strong> {}</p>",
+            svg::escape(w)
+        ));
+    }
+    s.push_str("</div>\n");
+    s
 }
 
 /// "Wrote PATH." or, for standard output, nothing worth a line: the status after a write.

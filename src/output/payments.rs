@@ -247,7 +247,7 @@ impl Render for crate::ops::payments::CheckoutLink {
         vec![format!(
             "Checkout Session {} for {} expires {}.",
             self.id,
-            self.tier,
+            crate::billing::seats::label(&self.tier, self.quantity),
             utc_datetime(self.expires_at)
         )]
     }

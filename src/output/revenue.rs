@@ -14,6 +14,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
                 super::cell(c.currency.to_uppercase()),
                 super::cell(&t.tier),
                 super::cell(group(t.subscriptions)),
+                super::cell(group(t.seats)),
                 super::cell(money(t.mrr, &c.currency)),
             ]);
         }
@@ -21,11 +22,13 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
             super::cell(c.currency.to_uppercase()),
             super::cell("total"),
             super::cell(format!("{} customers", group(c.paying_customers))),
+            super::cell(group(c.tiers.iter().map(|t| t.seats).sum())),
             super::cell(money(c.mrr, &c.currency)),
         ]);
         rows.push(vec![
             super::cell(""),
             super::cell("ARPA"),
+            super::cell(""),
             super::cell(""),
             super::cell(money(c.arpa, &c.currency)),
         ]);
@@ -38,6 +41,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
                     super::cell(""),
                     super::cell(label),
                     super::cell(group(p.subscriptions)),
+                    super::cell(""),
                     super::cell(money(p.mrr, &c.currency)),
                 ]);
             }
@@ -46,7 +50,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
     if rows.is_empty() {
         return "No paying subscriptions.".into();
     }
-    out.table(&["CURRENCY", "TIER", "SUBSCRIPTIONS", "MRR"], rows)
+    out.table(&["CURRENCY", "TIER", "SUBSCRIPTIONS", "SEATS", "MRR"], rows)
 }
 
 fn subscribers_table(out: &Output, s: &Snapshot) -> String {
@@ -143,7 +147,8 @@ impl Render for AsOf {
         text
     }
 
-    fn notes(&self) -> Vec<String> {
+    /// Also after `--csv`, and on the `--html` page (see [`super::page_warnings`]).
+    fn warnings(&self) -> Vec<String> {
         unpriced_note(&self.snapshot)
     }
 }
@@ -153,7 +158,7 @@ fn unpriced_note(s: &Snapshot) -> Vec<String> {
         return Vec::new();
     }
     vec![format!(
-        "warning: {} price(s) of live subscriptions are not in the catalog mirror, so their MRR is not counted: {} (run 'billctl setup-products')",
+        "{} price(s) of live subscriptions are not in the catalog mirror, so their MRR is not counted: {} (run 'billctl setup-products')",
         s.unpriced.len(),
         s.unpriced.join(", ")
     )]
@@ -202,7 +207,8 @@ impl Render for ByMonth {
         )
     }
 
-    fn notes(&self) -> Vec<String> {
+    /// Also after `--csv`, and on the `--html` page (see [`super::page_warnings`]).
+    fn warnings(&self) -> Vec<String> {
         self.months
             .last()
             .map(|m| unpriced_note(&m.snapshot))
@@ -219,10 +225,14 @@ pub fn csv_as_of(r: &AsOf) -> String {
                 t.tier.clone(),
                 t.subscriptions.to_string(),
                 t.mrr.to_string(),
+                t.seats.to_string(),
             ]
         })
     });
-    super::csv_text(&["currency", "tier", "subscriptions", "mrr_minor"], rows)
+    super::csv_text(
+        &["currency", "tier", "subscriptions", "mrr_minor", "seats"],
+        rows,
+    )
 }
 
 /// `revenue --by month --csv`: one row per month and currency (amounts in minor units).
@@ -438,10 +448,11 @@ pub fn html(r: &ByMonth, now: i64) -> String {
         body.push_str("<p>No paying subscriptions in these months.</p>");
     }
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>billctl revenue</title>\n<style>:root{{color-scheme:light dark}}body{{font-family:system-ui,sans-serif;margin:2rem;color:#111;background:#fff}}svg text{{font-size:11px;fill:currentColor}}.grid{{stroke:#ccc}}figure{{margin:0 0 1.5rem}}figcaption{{font-weight:600;margin-bottom:.25rem}}.legend span{{margin-right:1rem}}.legend i{{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}}@media (prefers-color-scheme: dark){{body{{color:#eee;background:#111}}.grid{{stroke:#444}}}}</style></head>\n<body><h1>Revenue</h1><p>{} to {}, generated {} by billctl {}.</p>\n{body}</body></html>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>billctl revenue</title>\n<style>:root{{color-scheme:light dark}}body{{font-family:system-ui,sans-serif;margin:2rem;color:#111;background:#fff}}svg text{{font-size:11px;fill:currentColor}}.grid{{stroke:#ccc}}figure{{margin:0 0 1.5rem}}figcaption{{font-weight:600;margin-bottom:.25rem}}.legend span{{margin-right:1rem}}.warnings{{border-left:4px solid #dc2626;padding:.25rem .75rem;margin:1rem 0}}.legend i{{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}}@media (prefers-color-scheme: dark){{body{{color:#eee;background:#111}}.grid{{stroke:#444}}}}</style></head>\n<body><h1>Revenue</h1><p>{} to {}, generated {} by billctl {}.</p>\n{}{body}</body></html>\n",
         r.months.first().map_or("-", |m| m.month.as_str()),
         r.months.last().map_or("-", |m| m.month.as_str()),
         utc_datetime(now),
-        env!("CARGO_PKG_VERSION")
+        env!("CARGO_PKG_VERSION"),
+        super::page_warnings(&r.warnings())
     )
 }

@@ -10,6 +10,31 @@ impl Render for Report {
     fn render(&self, out: &Output) -> String {
         table(out, &self.rows, self.by)
     }
+
+    /// Also after `--csv`, and on the `--html` page.
+    fn warnings(&self) -> Vec<String> {
+        let mut unknown: Vec<&str> = self
+            .rows
+            .iter()
+            .filter(|r| r.tier == crate::billing::UNKNOWN_TIER)
+            .map(|r| r.customer.as_str())
+            .collect();
+        unknown.dedup();
+        unknown_tier_warning(&unknown)
+    }
+}
+
+/// Customers on a price the catalog does not know: their quota is not known, so the report
+/// shows none (never "within quota").
+pub fn unknown_tier_warning(customers: &[&str]) -> Vec<String> {
+    if customers.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "{} customer(s) are on a price the catalog does not know (tier unknown), so their quota is not known and not shown: {} (run 'billctl prices check')",
+        customers.len(),
+        customers.join(", ")
+    )]
 }
 
 /// `█████░░░░░` for a percentage (capped at 100).

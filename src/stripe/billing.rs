@@ -216,12 +216,14 @@ impl Writer {
         Ok(customer_of(self.write(req, key).await?))
     }
 
-    /// Moves one item to another price.
+    /// Moves one item to another price, and (when given) to another quantity.
+    #[allow(clippy::too_many_arguments)]
     pub async fn change_price(
         &self,
         sub: &str,
         item: &str,
         price: &str,
+        quantity: Option<u64>,
         proration: &str,
         metadata: &HashMap<String, String>,
         key: &str,
@@ -229,6 +231,7 @@ impl Writer {
         let mut change = UpdateSubscriptionItems::new();
         change.id = Some(item.to_string());
         change.price = Some(price.to_string());
+        change.quantity = quantity;
         let proration = UpdateSubscriptionProrationBehavior::from_str(proration)
             .map_err(|_| Error::Decode(format!("bad proration behaviour {proration}")))?;
         let req = UpdateSubscription::new(sub.to_string())
@@ -259,7 +262,7 @@ impl Writer {
     pub async fn create_checkout(
         &self,
         who: CheckoutFor<'_>,
-        price: &str,
+        (price, quantity): (&str, u64),
         success_url: &str,
         cancel_url: &str,
         client_reference_id: Option<&str>,
@@ -268,7 +271,7 @@ impl Writer {
     ) -> Result<CheckoutSession, Error> {
         let mut line = CreateCheckoutSessionLineItems::new();
         line.price = Some(price.to_string());
-        line.quantity = Some(1);
+        line.quantity = Some(quantity);
         let mut sub_data = CreateCheckoutSessionSubscriptionData::new();
         sub_data.metadata = Some(metadata.clone());
         let mut req = CreateCheckoutSession::new()

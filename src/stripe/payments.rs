@@ -65,6 +65,8 @@ pub struct InvoiceInfo {
 pub struct NewSubscription {
     pub customer: String,
     pub price: String,
+    /// The item's quantity (seats); `None`: Stripe's default, 1.
+    pub quantity: Option<u64>,
     pub metadata: std::collections::HashMap<String, String>,
     pub trial_days: Option<u32>,
     /// `send_invoice` with the days until due; `None`: charged automatically.
@@ -322,6 +324,7 @@ impl Writer {
     ) -> Result<Subscription, Error> {
         let mut item = CreateSubscriptionItems::new();
         item.price = Some(new.price.clone());
+        item.quantity = new.quantity;
         let behavior = match new.payment_behavior.as_str() {
             "default_incomplete" => CreateSubscriptionPaymentBehavior::DefaultIncomplete,
             "error_if_incomplete" => CreateSubscriptionPaymentBehavior::ErrorIfIncomplete,

@@ -329,7 +329,7 @@ fn every_routes_answers_keep_to_the_document() {
             Some((
                 "application/json",
                 js(
-                    json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"}),
+                    json!({"tier": "team", "quantity": 2, "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"}),
                 ),
             )),
             true,
@@ -339,6 +339,19 @@ fn every_routes_answers_keep_to_the_document() {
             t,
             Some(("application/json", js(json!({"tier": "team"})))),
             true,
+        ),
+        // Seats alone, then a quantity the document refuses (400 BAD_QUANTITY).
+        (
+            post(&format!("/v1/customers/{cust}/subscription")),
+            t,
+            Some(("application/json", js(json!({"quantity": 3})))),
+            true,
+        ),
+        (
+            post(&format!("/v1/customers/{cust}/subscription")),
+            t,
+            Some(("application/json", js(json!({"quantity": 0})))),
+            false,
         ),
         (
             post(&format!("/v1/customers/{cust}/subscription/cancel")),

@@ -260,7 +260,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
     assert_eq!(
         csv,
-        "currency,tier,subscriptions,mrr_minor\nusd,pro,3,29700\nusd,team,1,49900\n"
+        "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,3,29700,3\nusd,team,1,49900,1\n"
     );
     let table = env.run(&["revenue", "--as-of", &day]).ok().stdout;
     assert!(
@@ -512,7 +512,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
     assert_eq!(
         csv,
-        "currency,tier,subscriptions,mrr_minor\nusd,pro,1,9900\nusd,team,1,249500\n"
+        "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,1,9900,1\nusd,team,1,249500,5\n"
     );
     let board = env.run(&["dashboard", "--json"]).ok().json();
     let now = &board["revenue"]["now"]["currencies"][0];

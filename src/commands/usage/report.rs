@@ -34,8 +34,13 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
         let target = crate::commands::write_private(path, &crate::output::dashboard::page(&page))?;
         match crate::output::wrote(path, target) {
             Some(line) => ctx.output.status(line),
-            // The page is the data on stdout: no table after it.
-            None => return Ok(ExitCode::SUCCESS),
+            // The page is the data on stdout: no table after it, its warnings on stderr.
+            None => {
+                crate::output::Render::warnings(&report)
+                    .into_iter()
+                    .for_each(|w| ctx.output.warn(w));
+                return Ok(ExitCode::SUCCESS);
+            }
         }
     }
     ctx.output

@@ -20,6 +20,7 @@
 
 use super::routes::{KeyAction, PlanAction};
 use super::{fail, parse_body, Service};
+use crate::billing::seats::{Asked, SeatsError};
 use crate::billing::Subscription;
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
@@ -177,6 +178,8 @@ struct PortalBody {
 struct CheckoutBody {
     tier: String,
     #[serde(default)]
+    quantity: Option<Value>,
+    #[serde(default)]
     success_url: Option<String>,
     #[serde(default)]
     cancel_url: Option<String>,
@@ -189,6 +192,35 @@ struct PlanBody {
     tier: Option<String>,
     #[serde(default)]
     proration: Option<String>,
+    #[serde(default)]
+    quantity: Option<Value>,
+}
+
+/// A body's `quantity` (seats) as asked, or the 400 when it is not a whole number; its bound
+/// is the tier's (see [`crate::billing::seats`]).
+fn quantity_asked(v: Option<&Value>) -> Result<Asked, Response> {
+    let given = match v {
+        None | Some(Value::Null) => None,
+        Some(q) => Some(q.as_i64().ok_or_else(|| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "BAD_JSON",
+                &format!("quantity: {q} is not a quantity: a whole number of seats, from 1"),
+            )
+        })?),
+    };
+    Ok(Asked {
+        given,
+        field: "quantity",
+    })
+}
+
+/// A refused quantity is the caller's 400; anything else is Stripe's answer.
+fn seats_or_stripe_failure(e: &anyhow::Error) -> Response {
+    match e.chain().find_map(|c| c.downcast_ref::<SeatsError>()) {
+        Some(s) => fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &s.to_string()),
+        None => stripe_failure(e),
+    }
 }
 
 /// A body that may be empty (then `T::default()`).
@@ -442,11 +474,21 @@ fn plan_request(
     config: &crate::config::Config,
     action: PlanAction,
     req: PlanBody,
-) -> Result<(Option<crate::catalog::Tier>, String), Response> {
+) -> Result<(Option<crate::catalog::Tier>, String, Asked), Response> {
     let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
+    let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
+    if action != PlanAction::Change && has_quantity {
+        return Err(bad("quantity: only a plan change takes a quantity"));
+    }
     let tier = match (action, &req.tier) {
         (PlanAction::Change, Some(t)) => Some(tier_named(config, t)?),
-        (PlanAction::Change, None) => return Err(bad("tier: required")),
+        // A change of seats alone: the tier it is on.
+        (PlanAction::Change, None) if has_quantity => None,
+        (PlanAction::Change, None) => {
+            return Err(bad(
+                "tier: required (or quantity, to change the seats alone)",
+            ))
+        }
         (_, Some(_)) => return Err(bad("tier: only a plan change takes a tier")),
         (_, None) => None,
     };
@@ -459,7 +501,8 @@ fn plan_request(
             ))
         }
     };
-    Ok((tier, proration.to_string()))
+    let seats = quantity_asked(req.quantity.as_ref())?;
+    Ok((tier, proration.to_string(), seats))
 }
 
 impl Service {
@@ -698,6 +741,9 @@ impl Service {
     ) -> Result<Response, Response> {
         let req: CheckoutBody = parse_body(body)?;
         let tier = tier_named(&self.config, &req.tier)?;
+        let quantity = quantity_asked(req.quantity.as_ref())?
+            .for_tier(&tier, None)
+            .map_err(|e| fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &e.to_string()))?;
         let urls = checkout_urls(&self.config, req.success_url, req.cancel_url)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
@@ -715,15 +761,21 @@ impl Service {
         let price = subscriptions::tier_price(stripe, &tier)
             .await
             .map_err(|e| stripe_failure(&e))?;
-        let link =
-            ops::checkout::subscription_link(stripe, &tier, price, (Some(&id), None), &urls, None)
-                .await
-                .map_err(|e| stripe_failure(&e))?;
+        let link = ops::checkout::subscription_link(
+            stripe,
+            (&tier, quantity),
+            price,
+            (Some(&id), None),
+            &urls,
+            None,
+        )
+        .await
+        .map_err(|e| stripe_failure(&e))?;
         self.audit_detail(
             &actor,
             "checkout.create",
             &id,
-            json!({"tier": tier.id, "session": link.id}),
+            json!({"tier": tier.id, "quantity": quantity, "session": link.id}),
         )
         .await;
         Ok(ok(StatusCode::OK, &link))
@@ -749,15 +801,19 @@ impl Service {
         actor: String,
     ) -> Result<Response, Response> {
         let req: PlanBody = optional_body(body)?;
-        let (tier, proration) = plan_request(&self.config, action, req)?;
+        let (tier, proration, seats) = plan_request(&self.config, action, req)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
         let live = self.live_subscription(stripe, &id).await?;
         let (sub, customer) = subscriptions::fetch(stripe, &live.id)
             .await
             .map_err(|e| stripe_failure(&e))?;
+        let tier = match (action, tier) {
+            (PlanAction::Change, None) => Some(self.tier_on(&sub).await?),
+            (_, t) => t,
+        };
         let (done, message, audit) = self
-            .plan_step(stripe, &sub, tier.as_ref(), action, &proration)
+            .plan_step(stripe, &sub, tier.as_ref(), (action, seats), &proration)
             .await?;
         if let Some((what, detail)) = audit {
             self.audit_detail(&actor, what, &id, detail).await;
@@ -775,20 +831,37 @@ impl Service {
         ))
     }
 
+    /// The tier `sub` is on (a change of seats alone keeps it), or the 400 when the catalog
+    /// does not know its price.
+    async fn tier_on(&self, sub: &Subscription) -> Result<crate::catalog::Tier, Response> {
+        let config = self.config.clone();
+        let tiers = self
+            .with_store(false, move |s| ops::tier_map(s, &config))
+            .await?;
+        let on = subscriptions::target_tier(sub, (None, "tier"), &tiers).map_err(|e| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "UNKNOWN_TIER",
+                &format!("tier: {e}"),
+            )
+        })?;
+        tier_named(&self.config, &on)
+    }
+
     /// A plan change at Stripe, with `subscriptions change`'s rules (see [`Service::plan_step`]).
     async fn plan_change(
         &self,
         stripe: &Writer,
         sub: &Subscription,
-        tier: &crate::catalog::Tier,
+        (tier, seats): (&crate::catalog::Tier, Asked),
         proration: &str,
     ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
-        let failed = |e: anyhow::Error| stripe_failure(&e);
+        let failed = |e: anyhow::Error| seats_or_stripe_failure(&e);
         let config = self.config.clone();
         let tiers = self
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
-        let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers)
+        let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers, seats)
             .await
             .map_err(failed)?
         else {
@@ -799,10 +872,12 @@ impl Service {
             .await
             .map_err(failed)?;
         let m = format!(
-            "Moved {} from {} to {} (proration: {proration}).",
-            sub.id, change.from, tier.id
+            "Moved {} {} (proration: {proration}).",
+            sub.id,
+            subscriptions::change_words(&change, &tier.id)
         );
-        let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration});
+        let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration,
+                            "from_quantity": change.from_quantity, "quantity": change.quantity});
         Ok((done, m, Some(("subscription.change", detail))))
     }
 
@@ -813,13 +888,14 @@ impl Service {
         stripe: &Writer,
         sub: &Subscription,
         tier: Option<&crate::catalog::Tier>,
-        action: PlanAction,
+        (action, seats): (PlanAction, Asked),
         proration: &str,
     ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
         let failed = |e: anyhow::Error| stripe_failure(&e);
         match (action, tier) {
             (PlanAction::Change, Some(tier)) => {
-                self.plan_change(stripe, sub, tier, proration).await
+                self.plan_change(stripe, sub, (tier, seats), proration)
+                    .await
             }
             (PlanAction::Cancel, _) => {
                 if sub.cancel_at_period_end {

@@ -201,6 +201,9 @@ pub struct State {
     /// Test clocks (`/v1/test_helpers/test_clocks`).
     #[serde(default)]
     pub test_clocks: IndexMap<String, Value>,
+    /// Prorations not yet invoiced, by subscription (see `api::prorations`).
+    #[serde(default)]
+    pub pending_prorations: HashMap<String, Vec<Value>>,
 }
 
 /// How the simulated account is set up, as a Dashboard would set it.

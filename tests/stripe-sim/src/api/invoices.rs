@@ -211,7 +211,19 @@ pub fn issue_invoice(
     let t = state.now();
     let mut lines = Vec::new();
     let mut total = 0i64;
-    for item in subscriptions::items_of(sub) {
+    // An update's invoice (`always_invoice`) bills its prorations alone; a renewal, its
+    // period and what was prorated since the last one.
+    let items = if reason == "subscription_update" {
+        Vec::new()
+    } else {
+        subscriptions::items_of(sub)
+    };
+    let prorated = if reason == "subscription_create" {
+        Vec::new()
+    } else {
+        super::prorations::take(state, sub["id"].as_str().unwrap_or_default())
+    };
+    for item in items {
         let full = item["price"]["unit_amount"]
             .as_i64()
             .unwrap_or(0)
@@ -249,6 +261,13 @@ pub fn issue_invoice(
         });
         lines.push(line);
     }
+    for p in prorated {
+        let amount = p["amount"].as_i64().unwrap_or(0);
+        total = total
+            .checked_add(amount)
+            .ok_or_else(|| ApiError::invalid("The invoice total is too large.").param("items"))?;
+        lines.push(proration_line(&p, sub, &id));
+    }
     state.invoice_seq += 1;
     let seq = customer["next_invoice_sequence"].as_i64().unwrap_or(1);
     let mut updated = customer.clone();
@@ -278,7 +297,6 @@ pub fn issue_invoice(
         .unwrap_or("charge_automatically");
     inv["collection_method"] = json!(collection);
     for key in [
-        "amount_due",
         "subtotal",
         "subtotal_excluding_tax",
         "total",
@@ -286,8 +304,11 @@ pub fn issue_invoice(
     ] {
         inv[key] = json!(total);
     }
+    // A credit (a downgrade's prorations) leaves nothing due; Stripe puts it on the balance.
+    let due = total.max(0);
+    inv["amount_due"] = json!(due);
     inv["amount_paid"] = json!(0);
-    inv["amount_remaining"] = json!(total);
+    inv["amount_remaining"] = json!(due);
     inv["amount_overpaid"] = json!(0);
     inv["period_start"] = json!(start);
     inv["period_end"] = json!(end);
@@ -331,10 +352,31 @@ pub fn issue_invoice(
         return Ok(inv);
     }
     state.emit("invoice.finalized", &inv, None, meta);
-    if total == 0 {
+    if due == 0 {
         payments::mark_paid(state, &mut inv, None, None, meta);
     }
     Ok(state.invoices[&id].clone())
+}
+
+/// An invoice line for one proration (see [`super::prorations`]).
+fn proration_line(p: &Value, sub: &Value, invoice: &str) -> Value {
+    let mut line = fixture("invoice")["lines"]["data"][0].clone();
+    line["id"] = json!(new_id("il"));
+    line["invoice"] = json!(invoice);
+    line["amount"] = p["amount"].clone();
+    line["subtotal"] = p["amount"].clone();
+    line["currency"] = p["price"]["currency"].clone();
+    line["description"] = p["description"].clone();
+    line["period"] = p["period"].clone();
+    line["quantity"] = p["quantity"].clone();
+    line["subscription"] = sub["id"].clone();
+    line["pricing"] = json!({"type": "price_details", "price_details": {"price": p["price"]["id"], "product": p["price"]["product"]}, "unit_amount_decimal": p["price"]["unit_amount_decimal"]});
+    line["parent"] = json!({
+        "type": "subscription_item_details", "invoice_item_details": null,
+        "subscription_item_details": {"invoice_item": null, "proration": true, "proration_details": {"credited_items": null},
+                                      "subscription": sub["id"], "subscription_item": p["subscription_item"]},
+    });
+    line
 }
 
 pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {

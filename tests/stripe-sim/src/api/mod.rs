@@ -8,6 +8,7 @@ mod customers;
 mod events;
 mod invoices;
 pub mod payments;
+mod prorations;
 pub mod subscriptions;
 pub mod test_clocks;
 

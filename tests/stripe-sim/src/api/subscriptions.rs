@@ -502,12 +502,11 @@ pub fn priced_items(state: &State, p: &Params, param: &str) -> Result<Vec<(Value
             .and_then(Value::as_str)
             .ok_or_else(|| ApiError::missing(&at))?;
         let price = recurring_price(state, price_id, &at)?;
-        let q = crate::util::parse_int(item.get("quantity"), &format!("{param}[{i}][quantity]"))?
-            .unwrap_or(1);
-        if q < 0 {
-            return Err(ApiError::invalid("Quantity must be at least 0")
-                .param(format!("{param}[{i}][quantity]")));
-        }
+        let given =
+            crate::util::parse_int(item.get("quantity"), &format!("{param}[{i}][quantity]"))?;
+        let least = if param == "line_items" { 1 } else { 0 };
+        check_quantity(&price, given, least, &format!("{param}[{i}]"))?;
+        let q = given.unwrap_or(1);
         if out
             .iter()
             .any(|(pr, _): &(Value, i64)| pr["id"] == price["id"])
@@ -551,6 +550,27 @@ fn proration<'a>(p: &Params<'a>) -> Result<&'a str, ApiError> {
     }
 }
 
+/// Stripe's refusals of an item's quantity: below `least` (0 on a subscription, 1 on a
+/// Checkout line), or any quantity on a metered price (usage sets what it bills).
+fn check_quantity(price: &Value, given: Option<i64>, least: i64, at: &str) -> Result<(), ApiError> {
+    let Some(q) = given else {
+        return Ok(());
+    };
+    if price["recurring"]["usage_type"] == "metered" {
+        return Err(ApiError::invalid(format!(
+            "Quantity should not be specified where usage_type is `metered`. Remove quantity from `{at}`."
+        ))
+        .param(format!("{at}[quantity]")));
+    }
+    if q < least {
+        return Err(ApiError::invalid(format!(
+            "This value must be greater than or equal to {least}."
+        ))
+        .param(format!("{at}[quantity]")));
+    }
+    Ok(())
+}
+
 /// Applies `items[n][id|price|quantity|deleted]` to the subscription's items.
 fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiError> {
     let mut items = items_of(sub);
@@ -576,8 +596,9 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
                     continue;
                 }
                 let item = &mut items[pos];
-                let q = quantity.or(item["quantity"].as_i64()).unwrap_or(1);
                 let price = price.unwrap_or_else(|| item["price"].clone());
+                check_quantity(&price, quantity, 0, &format!("items[{i}]"))?;
+                let q = quantity.or(item["quantity"].as_i64()).unwrap_or(1);
                 // A price change keeps the billing cycle: the item keeps its period.
                 let (s, e) = (
                     item["current_period_start"].clone(),
@@ -589,6 +610,7 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
             }
             None => {
                 let price = price.ok_or_else(|| ApiError::missing(&at("price")))?;
+                check_quantity(&price, quantity, 0, &format!("items[{i}]"))?;
                 let mut item = new_item(&sub_id, &price, quantity.unwrap_or(1), start);
                 item["current_period_end"] = json!(period(sub).1);
                 items.push(item);
@@ -672,6 +694,10 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
             sub["default_payment_method"].as_str(),
             &prices,
         )?;
+    }
+    if items_of(&sub) != items_of(&before) {
+        let at = p.int("proration_date")?.unwrap_or_else(|| state.now());
+        super::prorations::record(state, &before, &sub, &behavior, at);
     }
     state.subscriptions.insert(id.to_string(), sub.clone());
     if charge_now {

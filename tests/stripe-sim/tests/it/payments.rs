@@ -704,3 +704,145 @@ fn portal_checkout_setup_and_expiry_and_documented_parameters() {
         .post("/v1/customers", &[("tax_exempt", "none"), ("balance", "0")]);
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// Quantities as Stripe takes them: a negative one refused on create and on update (nothing
+/// changed), none on a metered price, at least 1 on a Checkout line; invoices bill unit amount
+/// × quantity, and a mid-period change of quantity is prorated as `proration_behavior` says.
+#[test]
+fn quantities_are_refused_as_stripe_refuses_them_and_prorated() {
+    let w = world();
+    let cus = w.customer(Some("pm_card_visa"));
+    let r = w.subscribe(&cus, &[("items[0][quantity]", "-1")]);
+    assert_eq!(
+        (r.status, r.body["error"]["param"].as_str()),
+        (400, Some("items[0][quantity]"))
+    );
+    let r = w.subscribe(&cus, &[("items[0][quantity]", "2.5")]);
+    assert_eq!(r.error_code(), "parameter_invalid_integer");
+    let sub = w.subscribe(&cus, &[("items[0][quantity]", "3")]).body;
+    let id = sub["id"].as_str().unwrap().to_string();
+    let item = sub["items"]["data"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(sub["items"]["data"][0]["quantity"], 3);
+    let first = w.invoice(sub["latest_invoice"].as_str().unwrap());
+    assert_eq!(first["amount_due"], 3 * 9900);
+    let path = format!("/v1/subscriptions/{id}");
+    let r = w.api.post(
+        &path,
+        &[("items[0][id]", &item), ("items[0][quantity]", "-2")],
+    );
+    assert_eq!(
+        (r.status, r.body["error"]["param"].as_str()),
+        (400, Some("items[0][quantity]"))
+    );
+    assert_eq!(w.sub(&id)["items"]["data"][0]["quantity"], 3, "unchanged");
+    // `none`: no proration at all.
+    w.api.ok(
+        &path,
+        &[
+            ("items[0][id]", &item),
+            ("items[0][quantity]", "5"),
+            ("proration_behavior", "none"),
+        ],
+    );
+    assert!(!w.sim.state().pending_prorations.contains_key(&id));
+    // `always_invoice`: the unused share of 5 seats credited, the remaining share of 6 charged.
+    let before = w.sim.state().invoices.len();
+    let after = w.api.ok(
+        &path,
+        &[
+            ("items[0][id]", &item),
+            ("items[0][quantity]", "6"),
+            ("proration_behavior", "always_invoice"),
+        ],
+    );
+    assert_eq!(after["items"]["data"][0]["quantity"], 6);
+    assert_eq!(w.sim.state().invoices.len(), before + 1);
+    let inv = w.invoice(after["latest_invoice"].as_str().unwrap());
+    assert_eq!(inv["billing_reason"], "subscription_update");
+    let lines: Vec<(i64, i64)> = inv["lines"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["quantity"].as_i64().unwrap(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [5, 6]);
+    let (credit, charge) = (-lines[0].1, lines[1].1);
+    assert!(
+        credit > 0 && charge > credit && charge <= 6 * 9900,
+        "{lines:?}"
+    );
+    assert_eq!(inv["total"], charge - credit);
+    // A Checkout line sells at least one.
+    let r = w.api.post(
+        "/v1/checkout/sessions",
+        &[
+            ("mode", "subscription"),
+            ("customer", &cus),
+            ("line_items[0][price]", &w.price),
+            ("line_items[0][quantity]", "0"),
+            ("success_url", "https://example.com/ok"),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.body["error"]["param"].as_str()),
+        (400, Some("line_items[0][quantity]"))
+    );
+}
+
+/// A metered price bills usage, never a quantity: Stripe refuses one on create and on update.
+#[test]
+fn a_metered_item_takes_no_quantity() {
+    let w = world();
+    let m = w.api.ok(
+        "/v1/billing/meters",
+        &[
+            ("display_name", "Calls"),
+            ("event_name", "api_calls"),
+            ("default_aggregation[formula]", "sum"),
+        ],
+    );
+    let metered = w.api.ok(
+        "/v1/prices",
+        &[
+            ("product", "pro"),
+            ("unit_amount", "1"),
+            ("currency", "usd"),
+            ("recurring[interval]", "month"),
+            ("recurring[usage_type]", "metered"),
+            ("recurring[meter]", m["id"].as_str().unwrap()),
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cus = w.customer(Some("pm_card_visa"));
+    let r = w.api.post(
+        "/v1/subscriptions",
+        &[
+            ("customer", &cus),
+            ("items[0][price]", &metered),
+            ("items[0][quantity]", "2"),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.body["error"]["param"].as_str()),
+        (400, Some("items[0][quantity]")),
+        "{}",
+        r.body
+    );
+    let sub = w.api.ok(
+        "/v1/subscriptions",
+        &[("customer", &cus), ("items[0][price]", &metered)],
+    );
+    let item = sub["items"]["data"][0]["id"].as_str().unwrap().to_string();
+    let r = w.api.post(
+        &format!("/v1/subscriptions/{}", sub["id"].as_str().unwrap()),
+        &[("items[0][id]", &item), ("items[0][quantity]", "3")],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+}

@@ -1,0 +1,444 @@
+//! Seats (issue 39, point 5): Team sold by the seat through `subscriptions create|change
+//! --quantity`, `checkout create --quantity` and serve's self-service plan change, with Stripe's
+//! state (the simulator's subscription item and its prorations), the mirror, its history and
+//! MRR (`revenue --json`) checked at each step, and every bad quantity refused with nothing
+//! changed.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it reads the simulator's state and request log.
+
+use crate::common::{self, Env};
+use crate::serve::{token, Serve};
+use serde_json::{json, Value};
+
+const TEAM: i64 = 49_900;
+
+fn customer(env: &Env, email: &str) -> String {
+    let c = env
+        .run(&["customers", "create", "--email", email, "--json"])
+        .ok()
+        .json();
+    let id = c["id"].as_str().unwrap().to_string();
+    env.add_card(&id);
+    id
+}
+
+/// The subscription's main item at Stripe (the simulator's own state).
+fn stripe_item(env: &Env, sub: &str) -> Value {
+    env.sim.state().subscriptions[sub]["items"]["data"][0].clone()
+}
+
+/// USD MRR and Team's seats, as `revenue --json` reports them now.
+fn revenue(env: &Env) -> (i64, i64) {
+    let r = env.run(&["revenue", "--json"]).ok().json();
+    let usd = &r["currencies"][0];
+    let team = usd["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tier"] == "team")
+        .cloned()
+        .unwrap_or(json!({"seats": 0}));
+    (
+        usd["mrr"].as_i64().unwrap_or(0),
+        team["seats"].as_i64().unwrap(),
+    )
+}
+
+/// Stripe's item quantity, the mirror's, and MRR with Team's seats all say `seats`.
+#[track_caller]
+fn holds(env: &Env, sub: &str, seats: i64) {
+    assert_eq!(stripe_item(env, sub)["quantity"], seats, "Stripe's item");
+    let m = env.store().subscription(sub).unwrap().unwrap();
+    assert_eq!((m.tier.as_str(), m.quantity), ("team", seats), "the mirror");
+    assert_eq!(revenue(env), (seats * TEAM, seats), "MRR and seats");
+}
+
+/// The pending or invoiced proration lines' (quantity, amount).
+fn proration_lines(lines: &[Value]) -> Vec<(i64, i64)> {
+    lines
+        .iter()
+        .map(|l| {
+            (
+                l["quantity"].as_i64().unwrap(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
+    let env = Env::with_catalog();
+    let cus = customer(&env, "seats@example.com");
+    let created = env
+        .run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "team",
+            "--quantity",
+            "3",
+            "--json",
+        ])
+        .ok();
+    assert!(created.stderr.contains("to team × 3"), "{}", created.stderr);
+    let sub = created.json()["subscription"]["id"]
+        .as_str()
+        .or(created.json()["id"].as_str())
+        .unwrap()
+        .to_string();
+    holds(&env, &sub, 3);
+    let first = env.sim.state().subscriptions[&sub]["latest_invoice"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(env.sim.state().invoices[&first]["amount_due"], 3 * TEAM);
+    let create = env
+        .sim
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path == "/v1/subscriptions")
+        .unwrap();
+    assert_eq!(
+        create.params["items"][0]["quantity"], "3",
+        "{:?}",
+        create.params
+    );
+
+    // 3 -> 5, the seats alone (the tier it is on), prorated on the next invoice.
+    let up = env
+        .run(&["subscriptions", "change", &sub, "--quantity", "5", "--json"])
+        .ok();
+    assert!(
+        up.stderr
+            .contains("from team × 3 to team × 5 (proration: create_prorations)"),
+        "{}",
+        up.stderr
+    );
+    assert_eq!(up.json()["quantity"], 5);
+    holds(&env, &sub, 5);
+    let pending = env.sim.state().pending_prorations[&sub].clone();
+    let lines = proration_lines(&pending);
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        [3, 5],
+        "{pending:?}"
+    );
+    let (credit, charge) = (-lines[0].1, lines[1].1);
+    assert!(credit > 0 && charge > credit, "{lines:?}");
+    // Both are the same share of the period: credit / 3 seats = charge / 5 seats (± rounding).
+    assert!((credit * 5 - charge * 3).abs() <= 8, "{lines:?}");
+
+    // 5 -> 2, invoiced at once: the pending prorations and this change's.
+    let down = env
+        .run(&[
+            "subscriptions",
+            "change",
+            &sub,
+            "--tier",
+            "team",
+            "--quantity",
+            "2",
+            "--proration",
+            "always-invoice",
+            "--json",
+        ])
+        .ok();
+    assert!(
+        down.stderr.contains("from team × 5 to team × 2"),
+        "{}",
+        down.stderr
+    );
+    holds(&env, &sub, 2);
+    let state = env.sim.state();
+    assert!(!state.pending_prorations.contains_key(&sub), "all invoiced");
+    let inv = state
+        .invoices
+        .values()
+        .find(|i| i["billing_reason"] == "subscription_update")
+        .expect("always_invoice issues an invoice")
+        .clone();
+    drop(state);
+    let lines = proration_lines(inv["lines"]["data"].as_array().unwrap());
+    assert_eq!(
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        [3, 5, 5, 2],
+        "{inv}"
+    );
+    let total: i64 = lines.iter().map(|l| l.1).sum();
+    assert_eq!(inv["total"], total);
+    assert_eq!(inv["amount_due"], total.max(0));
+
+    // The history keeps each quantity: revenue rebuilds any moment from it.
+    let sql = format!(
+        "SELECT count(DISTINCT quantity) FROM subscription_history WHERE subscription_id = '{sub}' AND quantity IN (3, 5, 2)"
+    );
+    assert_eq!(env.count(&sql, false), 3);
+    // The same seats again is nothing to change, and sends nothing.
+    let posts = env.posts();
+    let same = env
+        .run(&["subscriptions", "change", &sub, "--quantity", "2"])
+        .ok();
+    assert!(same.stderr.contains("nothing to change"), "{}", same.stderr);
+    assert_eq!(env.posts(), posts);
+}
+
+/// Exit 2 naming `--quantity`, and nothing sent to Stripe or mirrored.
+#[track_caller]
+fn refused(env: &Env, args: &[&str], says: &str) {
+    let posts = env.posts();
+    let rows = env.count("SELECT count(*) FROM subscription_history", false);
+    let r = env.run(args).code(2);
+    assert!(r.stderr.contains("--quantity"), "{args:?}: {}", r.stderr);
+    assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    assert_eq!(env.posts(), posts, "{args:?} sent a write");
+    assert_eq!(
+        env.count("SELECT count(*) FROM subscription_history", false),
+        rows,
+        "{args:?} changed the mirror"
+    );
+}
+
+#[test]
+fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
+    let env = Env::with_catalog();
+    let cus = customer(&env, "bad-seats@example.com");
+    let create = |q: &str, tier: &str| -> Vec<String> {
+        [
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            tier,
+            "--quantity",
+            q,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let cases: [(&str, &str, &str); 6] = [
+        ("0", "team", "from 1 to 100"),
+        ("-3", "team", "from 1 to 100"),
+        ("101", "team", "from 1 to 100"),
+        ("2.5", "team", "invalid"),
+        ("three", "team", "invalid"),
+        ("2", "pro", "sold one at a time"),
+    ];
+    for (q, tier, says) in cases {
+        let args = create(q, tier);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        refused(&env, &args, says);
+    }
+    assert!(env.sim.state().subscriptions.is_empty());
+
+    let sub = env
+        .run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "team",
+            "--quantity",
+            "3",
+            "--json",
+        ])
+        .ok()
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (q, says) in [
+        ("0", "from 1 to 100"),
+        ("-1", "from 1 to 100"),
+        ("1000", "from 1 to 100"),
+        ("1e3", "invalid"),
+    ] {
+        refused(
+            &env,
+            &["subscriptions", "change", &sub, "--quantity", q],
+            says,
+        );
+    }
+    // Moving 3 seats to a tier sold one at a time asks for the quantity, never drops seats.
+    refused(
+        &env,
+        &["subscriptions", "change", &sub, "--tier", "pro"],
+        "sells at most 1",
+    );
+    refused(
+        &env,
+        &[
+            "subscriptions",
+            "change",
+            &sub,
+            "--tier",
+            "pro",
+            "--quantity",
+            "3",
+        ],
+        "sold one at a time",
+    );
+    assert_eq!(stripe_item(&env, &sub)["quantity"], 3);
+    assert_eq!(env.store().subscription(&sub).unwrap().unwrap().quantity, 3);
+    env.run(&[
+        "subscriptions",
+        "change",
+        &sub,
+        "--tier",
+        "pro",
+        "--quantity",
+        "1",
+    ])
+    .ok();
+    assert_eq!(stripe_item(&env, &sub)["quantity"], 1);
+
+    // Checkout: the link sells the seats asked for, within the same bound.
+    refused(
+        &env,
+        &[
+            "checkout",
+            "create",
+            "--email",
+            "new@example.com",
+            "--tier",
+            "team",
+            "--quantity",
+            "0",
+        ],
+        "from 1 to 100",
+    );
+    refused(
+        &env,
+        &[
+            "checkout",
+            "create",
+            "--customer",
+            &cus,
+            "--mode",
+            "setup",
+            "--quantity",
+            "2",
+        ],
+        "--mode subscription",
+    );
+    let link = env
+        .run(&[
+            "checkout",
+            "create",
+            "--email",
+            "new@example.com",
+            "--tier",
+            "team",
+            "--quantity",
+            "4",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(link["quantity"], 4);
+    let session = link["id"].as_str().unwrap();
+    let state = env.sim.state();
+    assert_eq!(
+        state.checkout_items[session]["line_items"][0]["quantity"], 4,
+        "{:?}",
+        state.checkout_items[session]
+    );
+}
+
+#[test]
+fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
+    let env = Env::with_catalog();
+    let cus = env.subscribed("self-seats@example.com", "team");
+    let sub = env.store().live_subscription(&cus).unwrap().unwrap().id;
+    let web = token(&env, "web-app", "self-service");
+    let serve = Serve::start(&env, &[]);
+    let path = format!("/v1/customers/{cus}/subscription");
+    holds(&env, &sub, 1);
+    let a = serve.post(&path, &web, &json!({"quantity": 3}));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(
+        a.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("from team × 1 to team × 3"),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.json()["subscription"]["quantity"], 3);
+    holds(&env, &sub, 3);
+    let a = serve.post(
+        &path,
+        &web,
+        &json!({"tier": "team", "quantity": 5, "proration": "none"}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    holds(&env, &sub, 5);
+    assert!(
+        !env.sim.state().pending_prorations.contains_key(&sub)
+            || proration_lines(&env.sim.state().pending_prorations[&sub])
+                .iter()
+                .all(|l| l.0 != 5),
+        "proration none makes none for 3 -> 5"
+    );
+    let a = serve.post(&path, &web, &json!({"quantity": 2}));
+    assert_eq!(a.status, 200, "{}", a.body);
+    holds(&env, &sub, 2);
+
+    let posts = env.posts();
+    let bad: [(Value, &str, &str); 9] = [
+        (json!({"quantity": null}), "BAD_JSON", "tier: required"),
+        (json!({"quantity": 0}), "BAD_QUANTITY", "quantity 0"),
+        (json!({"quantity": -2}), "BAD_QUANTITY", "quantity -2"),
+        (json!({"quantity": 101}), "BAD_QUANTITY", "quantity 101"),
+        (json!({"quantity": 2.5}), "BAD_JSON", "quantity: 2.5"),
+        (json!({"quantity": "3"}), "BAD_JSON", "quantity: \"3\""),
+        (json!({"quantity": 1e30}), "BAD_JSON", "quantity: "),
+        (
+            json!({"tier": "pro"}),
+            "BAD_QUANTITY",
+            "quantity: the subscription has 2 seats",
+        ),
+        (
+            json!({"tier": "pro", "quantity": 2}),
+            "BAD_QUANTITY",
+            "sold one at a time",
+        ),
+    ];
+    for (body, code, says) in bad {
+        let a = serve.post(&path, &web, &body);
+        assert_eq!(
+            (a.status, a.json()["code"].clone()),
+            (400, json!(code)),
+            "{body}: {}",
+            a.body
+        );
+        assert!(
+            a.json()["error"].as_str().unwrap().contains(says),
+            "{body}: {}",
+            a.body
+        );
+    }
+    let a = serve.post(&format!("{path}/cancel"), &web, &json!({"quantity": 1}));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert_eq!(env.posts(), posts, "a refused quantity sends nothing");
+    holds(&env, &sub, 2);
+    let audit = env
+        .run(&["audit", "list", "--action", "subscription.change", "--json"])
+        .ok()
+        .json();
+    let quantities: Vec<Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"]["quantity"].clone())
+        .collect();
+    assert!(
+        quantities.contains(&json!(5)) && quantities.contains(&json!(2)),
+        "{audit}"
+    );
+    let _ = common::now();
+}
