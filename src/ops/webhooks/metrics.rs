@@ -48,6 +48,8 @@ pub struct ListenMetrics {
     metrics_refused: AtomicU64,
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
+    /// The applier's refetches from Stripe (issue 39).
+    refetches: Mutex<Option<Arc<super::Refetches>>>,
 }
 
 impl ListenMetrics {
@@ -81,6 +83,11 @@ impl ListenMetrics {
     pub fn applied(&self, outcome: &'static str, lag: f64) {
         *lock(&self.applied).entry(outcome).or_default() += 1;
         self.lag.observe_in(&LAG, lag.max(0.0));
+    }
+
+    /// Shows the applier's refetch counters.
+    pub fn count_refetches(&self, refetches: Arc<super::Refetches>) {
+        *lock(&self.refetches) = Some(refetches);
     }
 
     /// One store transaction of `n` requests.
@@ -131,6 +138,10 @@ impl ListenMetrics {
         for (o, n) in lock(&self.applied).iter() {
             let _ = writeln!(out, "billctl_webhooks_applied_total{{outcome=\"{o}\"}} {n}");
         }
+        let (fetched, deferred) = lock(&self.refetches)
+            .as_ref()
+            .map_or((0, 0), |r| r.counts());
+        let _ = writeln!(out, "# HELP billctl_webhooks_refetches_total Objects read again from Stripe where an event alone could not decide the mirror's state (fetched), and events that needed a refetch billctl could not make and that changed nothing (deferred).\n# TYPE billctl_webhooks_refetches_total counter\nbillctl_webhooks_refetches_total{{result=\"fetched\"}} {fetched}\nbillctl_webhooks_refetches_total{{result=\"deferred\"}} {deferred}");
         let _ = writeln!(out, "# HELP billctl_webhooks_apply_lag_seconds From receipt to the event applied.\n# TYPE billctl_webhooks_apply_lag_seconds histogram");
         let bounds: Vec<String> = LAG.iter().map(f64::to_string).collect();
         self.lag
