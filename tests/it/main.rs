@@ -35,4 +35,5 @@ mod usage;
 mod usage_sync;
 mod webhooks;
 mod webhooks_listen;
+mod webhooks_order;
 mod webhooks_replay;
