@@ -263,7 +263,26 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
         .iter()
         .find(|e| e.kind == "customer.subscription.created")
         .unwrap();
-    assert_eq!(created.status, "applied", "{created:?}");
+    // The simulator sends the invoice's events before the subscription's: the first of them
+    // finds no mirrored subscription and refetches it (issue 39), so the created event of the
+    // same second has nothing left to add.
+    let refetched = stored.iter().any(|e| {
+        e.kind.starts_with("invoice.")
+            && e.detail
+                .as_deref()
+                .is_some_and(|d| d.contains("(refetched)"))
+    });
+    match created.status.as_str() {
+        "applied" => {}
+        _ => assert!(
+            refetched
+                && created
+                    .detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("already has")),
+            "{stored:#?}"
+        ),
+    }
     let mirror = l
         .store()
         .subscription(&sub_id)
