@@ -51,8 +51,9 @@ fn apply_side(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
         (true, stripe) => Fetching::Always(StripeFetch::new(stripe?)?),
         (false, Ok(stripe)) => Fetching::Undecided(StripeFetch::new(stripe)?),
         (false, Err(why)) => {
-            ctx.output.debug(1, format!("no Stripe client ({why:#}): an event whose order only Stripe can settle will change nothing and fail as needing a refetch"));
-            Fetching::Never
+            let why = crate::output::clean(&format!("{why:#}")).into_owned();
+            ctx.output.debug(1, format!("no Stripe client ({why}): an event whose order only Stripe can settle will change nothing and fail as needing a refetch"));
+            Fetching::Never(why)
         }
     };
     let config = ctx.config()?.clone();

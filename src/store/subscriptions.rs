@@ -276,6 +276,18 @@ fn write_payment_state(db: &Db, sub: &str, ev: &PaymentEvent) -> Result<bool> {
     Ok(changed == 1)
 }
 
+/// Deletes the subscriptions (with their invoices' finals) and customers a sync did not see.
+fn forget_unseen(db: &Db) -> Result<()> {
+    for sql in [
+        "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
+        "DELETE FROM invoice_finals WHERE subscription_id NOT IN (SELECT id FROM seen)",
+        "DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)",
+    ] {
+        db.execute(sql, &[])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Records a customer and (optionally) its subscriptions, in one transaction.
     pub fn record(&mut self, customer: &Customer, subs: &[MirrorRow], at: i64) -> Result<()> {
@@ -335,18 +347,7 @@ impl Store {
             )? {
                 note_change(db, &gone, "canceled", at, Source::Sync)?;
             }
-            db.execute(
-                "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
-                &[],
-            )?;
-            db.execute(
-                "DELETE FROM invoice_finals WHERE subscription_id NOT IN (SELECT id FROM seen)",
-                &[],
-            )?;
-            db.execute(
-                "DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)",
-                &[],
-            )?;
+            forget_unseen(db)?;
             db.execute("DELETE FROM seen", &[])?;
             Ok(())
         })?;

@@ -258,6 +258,25 @@ impl Payment {
         }
     }
 
+    /// Why the event is older than what the mirror holds of `sub`, if it is.
+    fn older(&self, sub: &str, h: &Held) -> Option<String> {
+        let when = crate::time::utc_datetime;
+        if self.at < h.as_of {
+            return Some(format!(
+                "older than the mirror's state of {sub} (event at {}, mirror as of {})",
+                when(self.at),
+                when(h.as_of)
+            ));
+        }
+        h.payment_at.filter(|p| self.at < *p).map(|p| {
+            format!(
+                "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
+                when(self.at),
+                when(p)
+            )
+        })
+    }
+
     /// What this event does to `sub`, which the mirror `held`; `known` is the final status
     /// the mirror knows its invoice in. `Go` carries the status move (or why there is none),
     /// with the payment state to record. In order: an event older than the mirror's object
@@ -274,19 +293,8 @@ impl Payment {
         known: Option<&str>,
     ) -> Verdict<Result<String, String>> {
         let when = crate::time::utc_datetime;
-        if self.at < h.as_of {
-            return Verdict::Skip(format!(
-                "older than the mirror's state of {sub} (event at {}, mirror as of {})",
-                when(self.at),
-                when(h.as_of)
-            ));
-        }
-        if let Some(p) = h.payment_at.filter(|p| self.at < *p) {
-            return Verdict::Skip(format!(
-                "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
-                when(self.at),
-                when(p)
-            ));
+        if let Some(why) = self.older(sub, h) {
+            return Verdict::Skip(why);
         }
         let ours = h.unpaid_invoice.as_deref() == Some(self.invoice.as_str());
         if !self.paid {
@@ -362,6 +370,17 @@ pub fn mirrored(row: &MirrorRow, rule: &Rule, written: Result<(), String>) -> Ou
             row.tier
         )),
         Err(why) => Outcome::Ignored(why),
+    }
+}
+
+/// An outcome that says so when the mirror kept its status over the event's (`theirs`): the
+/// last invoice event applied is newer than the event.
+pub fn kept_status(outcome: Outcome, theirs: &str, kept: &str) -> Outcome {
+    match outcome {
+        Outcome::Applied(d) if theirs != kept => Outcome::Applied(format!(
+            "{d} (the event's status {theirs} is older than the last invoice event applied, so {kept} stays)"
+        )),
+        other => other,
     }
 }
 
@@ -726,106 +745,25 @@ mod tests {
     /// as-of, payment clock) -> `go` (the status written), `skip` or `refetch`.
     #[test]
     fn subscription_events_follow_the_objects_state_then_the_clocks() {
+        #[rustfmt::skip]
         let cases: &[(&str, &str, &str, i64, &str, i64, Option<i64>, &str)] = &[
-            (
-                "updated",
-                "past_due",
-                "pro",
-                101,
-                "active",
-                100,
-                None,
-                "go past_due",
-            ),
-            (
-                "updated", "past_due", "pro", 99, "active", 100, None, "skip",
-            ),
-            (
-                "created", "active", "team", 100, "active", 100, None, "skip",
-            ),
+            ("updated", "past_due", "pro", 101, "active", 100, None, "go past_due"),
+            ("updated", "past_due", "pro", 99, "active", 100, None, "skip"),
+            ("created", "active", "team", 100, "active", 100, None, "skip"),
             // A tie with the object that differs: only Stripe knows which is newer.
-            (
-                "updated", "past_due", "pro", 100, "active", 100, None, "refetch",
-            ),
-            (
-                "updated", "active", "team", 100, "active", 100, None, "refetch",
-            ),
+            ("updated", "past_due", "pro", 100, "active", 100, None, "refetch"),
+            ("updated", "active", "team", 100, "active", 100, None, "refetch"),
             // A tie that changes nothing is written (it only moves the clock).
-            (
-                "updated",
-                "active",
-                "pro",
-                100,
-                "active",
-                100,
-                None,
-                "go active",
-            ),
+            ("updated", "active", "pro", 100, "active", 100, None, "go active"),
             // Invoice events move the clock: an older update brings its fields, not status.
-            (
-                "updated",
-                "past_due",
-                "team",
-                105,
-                "active",
-                100,
-                Some(110),
-                "go active",
-            ),
-            (
-                "updated",
-                "past_due",
-                "team",
-                110,
-                "active",
-                100,
-                Some(110),
-                "refetch",
-            ),
-            (
-                "updated",
-                "active",
-                "team",
-                111,
-                "active",
-                100,
-                Some(110),
-                "go active",
-            ),
+            ("updated", "past_due", "team", 105, "active", 100, Some(110), "go active"),
+            ("updated", "past_due", "team", 110, "active", 100, Some(110), "refetch"),
+            ("updated", "active", "team", 111, "active", 100, Some(110), "go active"),
             // Ended is final; incomplete is first.
-            (
-                "deleted",
-                "canceled",
-                "pro",
-                50,
-                "active",
-                100,
-                None,
-                "go canceled",
-            ),
-            (
-                "updated", "active", "pro", 200, "canceled", 100, None, "skip",
-            ),
-            (
-                "deleted",
-                "canceled",
-                "pro",
-                101,
-                "canceled",
-                100,
-                None,
-                "go canceled",
-            ),
-            (
-                "updated",
-                "incomplete",
-                "pro",
-                200,
-                "active",
-                100,
-                None,
-                "skip",
-            ),
+            ("deleted", "canceled", "pro", 50, "active", 100, None, "go canceled"),
+            ("updated", "active", "pro", 200, "canceled", 100, None, "skip"),
+            ("deleted", "canceled", "pro", 101, "canceled", 100, None, "go canceled"),
+            ("updated", "incomplete", "pro", 200, "active", 100, None, "skip"),
         ];
         for (kind, st, tier, at, m, as_of, paid_at, want) in cases {
             let rule = Rule::Event {
@@ -865,79 +803,16 @@ mod tests {
     /// payment clock, the failing invoice, the invoice's known final) -> the verdict.
     #[test]
     fn invoice_events_treat_paid_and_void_as_final() {
-        let cases: &[(
-            bool,
-            &str,
-            i64,
-            &str,
-            i64,
-            Option<i64>,
-            Option<&str>,
-            Option<&str>,
-            &str,
-        )] = &[
-            (
-                false,
-                "in_1",
-                100,
-                "active",
-                100,
-                Some(100),
-                None,
-                Some("paid"),
-                "skip",
-            ),
-            (
-                false,
-                "in_1",
-                101,
-                "active",
-                100,
-                None,
-                None,
-                None,
-                "go past_due",
-            ),
-            (
-                false, "in_1", 100, "active", 100, None, None, None, "refetch",
-            ),
-            (
-                false, "in_1", 100, "past_due", 100, None, None, None, "go stays",
-            ),
-            (
-                true,
-                "in_1",
-                100,
-                "past_due",
-                100,
-                None,
-                Some("in_1"),
-                None,
-                "go active",
-            ),
-            (
-                true,
-                "in_2",
-                101,
-                "past_due",
-                100,
-                None,
-                Some("in_1"),
-                None,
-                "refetch",
-            ),
+        #[rustfmt::skip]
+        let cases: &[(bool, &str, i64, &str, i64, Option<i64>, Option<&str>, Option<&str>, &str)] = &[
+            (false, "in_1", 100, "active", 100, Some(100), None, Some("paid"), "skip"),
+            (false, "in_1", 101, "active", 100, None, None, None, "go past_due"),
+            (false, "in_1", 100, "active", 100, None, None, None, "refetch"),
+            (false, "in_1", 100, "past_due", 100, None, None, None, "go stays"),
+            (true, "in_1", 100, "past_due", 100, None, Some("in_1"), None, "go active"),
+            (true, "in_2", 101, "past_due", 100, None, Some("in_1"), None, "refetch"),
             (true, "in_1", 99, "past_due", 100, None, None, None, "skip"),
-            (
-                false,
-                "in_1",
-                105,
-                "active",
-                90,
-                Some(110),
-                None,
-                None,
-                "skip",
-            ),
+            (false, "in_1", 105, "active", 90, Some(110), None, None, "skip"),
         ];
         for (paid, inv, at, status, as_of, paid_at, unpaid, known, want) in cases {
             let p = Payment {

@@ -549,6 +549,14 @@ fn stale_update_an_older_past_due_never_follows_a_paid_invoice() {
         .unwrap()
         .unwrap();
     assert_eq!((m.row.status.as_str(), m.row.quantity), ("active", 3));
+    let detail = shown(&env, "evt_stale_upd")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        detail.contains("past_due is older than the last invoice event"),
+        "{detail}"
+    );
     let (code, v) = verify(&env, &customer);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
 }

@@ -192,4 +192,25 @@ mod tests {
         let text = m.render();
         assert!(text.contains("type=\"other\"} 10"), "{text}");
     }
+
+    #[test]
+    fn the_appliers_refetches_are_counted() {
+        let m = ListenMetrics::new();
+        assert!(m
+            .render()
+            .contains("billctl_webhooks_refetches_total{result=\"fetched\"} 0"));
+        let r = Arc::new(crate::ops::webhooks::Refetches::default());
+        m.count_refetches(r.clone());
+        r.fetched.fetch_add(2, Ordering::Relaxed);
+        r.deferred.fetch_add(1, Ordering::Relaxed);
+        let text = m.render();
+        assert!(
+            text.contains("billctl_webhooks_refetches_total{result=\"fetched\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("billctl_webhooks_refetches_total{result=\"deferred\"} 1"),
+            "{text}"
+        );
+    }
 }

@@ -50,8 +50,9 @@ pub enum Fetching {
     Always(StripeFetch),
     /// Where the event alone cannot decide (see `webhooks::apply`): the default with a key.
     Undecided(StripeFetch),
-    /// No Stripe key: such an event changes nothing and fails as needing a refetch.
-    Never,
+    /// No Stripe client (no key), and why: such an event changes nothing and fails as
+    /// needing a refetch.
+    Never(String),
 }
 
 /// The refetches applying made, and the events that needed one it could not make (no key,
@@ -172,7 +173,7 @@ impl ApplySide {
                     Written::Done(o) => o,
                     Written::Undecided { sub, why } => self.settle(env, &sub, &why)?,
                     Written::NotMirrored { outcome, .. }
-                        if matches!(self.fetching, Fetching::Never) =>
+                        if matches!(self.fetching, Fetching::Never(_)) =>
                     {
                         outcome
                     }
@@ -194,7 +195,7 @@ impl ApplySide {
                 self.refetches.fetched.fetch_add(1, Ordering::Relaxed);
                 f.subscription(sub)
             }
-            Fetching::Never => Err("no Stripe key to refetch it with".into()),
+            Fetching::Never(why) => Err(format!("no Stripe client to refetch it with ({why})")),
         };
         let current = match fetched {
             Ok(current) => current,
@@ -250,7 +251,11 @@ fn write_change(store: &mut Store, change: Change) -> Result<Written> {
         } => {
             let id = row.id.clone();
             match store.put_subscription_if(&id, &stub, |held| rule.check(&row, as_of, held))? {
-                Verdict::Go((written, _)) => apply::mirrored(&written, &rule, Ok(())),
+                Verdict::Go((written, _)) => apply::kept_status(
+                    apply::mirrored(&written, &rule, Ok(())),
+                    &row.status,
+                    &written.status,
+                ),
                 Verdict::Skip(why) => apply::mirrored(&row, &rule, Err(why)),
                 Verdict::Refetch(why) => return Ok(Written::Undecided { sub: id, why }),
             }
@@ -934,7 +939,7 @@ mod tests {
         let mut side = ApplySide::new(
             Store::open(dir.path()).unwrap(),
             TierMap::new(&config, &[]),
-            Fetching::Never,
+            Fetching::Never("a test without Stripe".into()),
         );
         let bar = indicatif::ProgressBar::hidden();
         let batch = vec![
