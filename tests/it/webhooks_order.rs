@@ -319,7 +319,8 @@ fn assert_mirror_is_stripes(env: &Env, seq: &Sequence, case: &str) {
 }
 
 /// Every order of `seq`'s events under `timing`, each with one event delivered twice (which
-/// one, and where, moves with the permutation); returns (permutations, refetches).
+/// one, and where, moves with the permutation), then all applied once more; returns
+/// (permutations, refetches).
 fn every_order(env: &Env, seq: &Sequence, timing: Timing, run: &mut usize) -> (usize, u64) {
     let mut events = env.events();
     let mut side = apply_side(env);
@@ -353,6 +354,19 @@ fn every_order(env: &Env, seq: &Sequence, timing: Timing, run: &mut usize) -> (u
         }
         let case = format!("{} ({timing:?}), delivered as {order:?}", seq.name);
         assert_mirror_is_stripes(env, seq, &case);
+        // Every event applied once more (`webhooks reprocess`): still Stripe's state.
+        let ids = seq
+            .events
+            .iter()
+            .map(|e| format!("{}_r{run}", e["id"].as_str().unwrap()));
+        let filter = hooks::Filter {
+            ids: ids.collect(),
+            ..Default::default()
+        };
+        let bar = indicatif::ProgressBar::hidden();
+        let (again, _) = hooks::reprocess(&mut events, &mut side, &filter, &bar).unwrap();
+        assert_eq!((again.selected, again.applied.failed), (n, 0), "{case}");
+        assert_mirror_is_stripes(env, seq, &format!("{case}, then reprocessed"));
         count += 1;
         if !next_permutation(&mut perm) {
             return (count, refetched);
