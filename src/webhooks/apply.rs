@@ -144,9 +144,8 @@ impl Rule {
         let Rule::Event { kind } = self else {
             return Verdict::Go((row.clone(), at.max(h.clock())));
         };
-        match event_order(kind, row, at, h) {
-            Ok(()) => {}
-            Err(v) => return v,
+        if let Some(v) = event_order(kind, row, at, h) {
+            return v;
         }
         if at > h.clock() || *row == h.row {
             return Verdict::Go((row.clone(), at));
@@ -175,17 +174,17 @@ impl Rule {
     }
 }
 
-/// Rules 1 to 3 of [`Rule::check`]: `Err` with the verdict when one of them decides.
+/// Rules 1 to 3 of [`Rule::check`]: the verdict when one of them decides.
 fn event_order(
     kind: &str,
     row: &MirrorRow,
     at: i64,
     h: &Held,
-) -> Result<(), Verdict<(MirrorRow, i64)>> {
+) -> Option<Verdict<(MirrorRow, i64)>> {
     let ended = |s: &str| ENDED_STATUSES.contains(&s);
-    let skip = |why: String| Err(Verdict::Skip(why));
+    let skip = |why: String| Some(Verdict::Skip(why));
     if ended(&row.status) && !(ended(&h.row.status) && at < h.as_of) {
-        return Err(Verdict::Go((row.clone(), at.max(h.as_of))));
+        return Some(Verdict::Go((row.clone(), at.max(h.as_of))));
     }
     if ended(&h.row.status) {
         return skip(format!(
@@ -213,7 +212,7 @@ fn event_order(
             row.id
         ));
     }
-    Ok(())
+    None
 }
 
 /// An invoice event, as it bears on a subscription's payment state.
@@ -745,8 +744,18 @@ mod tests {
     /// as-of, payment clock) -> `go` (the status written), `skip` or `refetch`.
     #[test]
     fn subscription_events_follow_the_objects_state_then_the_clocks() {
+        type Case = (
+            &'static str,
+            &'static str,
+            &'static str,
+            i64,
+            &'static str,
+            i64,
+            Option<i64>,
+            &'static str,
+        );
         #[rustfmt::skip]
-        let cases: &[(&str, &str, &str, i64, &str, i64, Option<i64>, &str)] = &[
+        let cases: &[Case] = &[
             ("updated", "past_due", "pro", 101, "active", 100, None, "go past_due"),
             ("updated", "past_due", "pro", 99, "active", 100, None, "skip"),
             ("created", "active", "team", 100, "active", 100, None, "skip"),
@@ -803,8 +812,19 @@ mod tests {
     /// payment clock, the failing invoice, the invoice's known final) -> the verdict.
     #[test]
     fn invoice_events_treat_paid_and_void_as_final() {
+        type Case<'a> = (
+            bool,
+            &'a str,
+            i64,
+            &'a str,
+            i64,
+            Option<i64>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+        );
         #[rustfmt::skip]
-        let cases: &[(bool, &str, i64, &str, i64, Option<i64>, Option<&str>, Option<&str>, &str)] = &[
+        let cases: &[Case] = &[
             (false, "in_1", 100, "active", 100, Some(100), None, Some("paid"), "skip"),
             (false, "in_1", 101, "active", 100, None, None, None, "go past_due"),
             (false, "in_1", 100, "active", 100, None, None, None, "refetch"),
