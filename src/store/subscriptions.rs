@@ -125,6 +125,9 @@ fn invoice_final(db: &Db, id: &str) -> Result<Option<String>> {
 /// Records that invoice `ev` is final, when the event shows it is (the first record stays:
 /// Stripe never moves an invoice out of `paid` or `void`).
 fn note_final(db: &Db, sub: &str, ev: &PaymentEvent) -> Result<()> {
+    if ev.invoice.is_empty() {
+        return Ok(()); // an event without an invoice id says nothing of any invoice
+    }
     let status = if ev.paid || ev.invoice_paid {
         "paid"
     } else if ev.invoice_void {

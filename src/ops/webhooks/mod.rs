@@ -1,6 +1,8 @@
 //! Storing and applying webhook events as workflows, for `listen`, `ingest`, `reprocess` and
-//! `backfill` (`listen` and `replay` in files of their own): what applying needs (the main store, the tier map, optionally a Stripe fetcher),
-//! applying in order with outcomes recorded, and storing once per id. Prints nothing.
+//! `backfill` (`listen` and `replay` in files of their own): what applying needs (the main
+//! store, the tier map, how to read from Stripe), applying in order with outcomes recorded,
+//! refetching (and counting) where an event alone cannot decide the mirror's state (the rules
+//! are `webhooks::apply`'s), and storing once per id. Prints nothing.
 
 use crate::billing::Verdict;
 use crate::billing::{Subscription, TierMap};
