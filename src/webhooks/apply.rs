@@ -15,8 +15,8 @@
 //! through these rules:
 //! - `paid` and `void` are final for an invoice: once the mirror knows an invoice is either
 //!   (from any event's copy of it), no failure of it changes anything, in any order.
-//! - `canceled` and `incomplete_expired` are final for a subscription; `incomplete` is its
-//!   first state and never follows another.
+//! - `canceled` and `incomplete_expired` are final for a subscription (nothing else is
+//!   written over them); `incomplete` is its first state and never follows another.
 //! - Each mirrored subscription has two clocks: the time of the object the row is from
 //!   (`synced_at`) and the `created` of the last invoice event applied to it
 //!   (`payment_state_at`): invoice events move a subscription's clock too. An event older
@@ -27,7 +27,8 @@
 //! - Where the event alone cannot decide, billctl refetches the object from Stripe and
 //!   applies what Stripe has now ([Stripe's advice](https://docs.stripe.com/webhooks#event-ordering)).
 //!   "Cannot decide" is exactly: a subscription event of the same second as the mirror's
-//!   object that differs from it; a subscription event whose status differs from the
+//!   object that differs from it; an event ending the subscription that is not newer than
+//!   everything the mirror knows; a subscription event whose status differs from the
 //!   mirror's and that ties with the last invoice event; a failed payment of the same second
 //!   as the mirror's state that would move the subscription down (active to past_due); a
 //!   paid invoice that is not the one failing; a voided invoice that was the one failing;
@@ -120,8 +121,10 @@ impl Rule {
     /// Whether `row`, from an event (or a fetch) at `at`, may be written over what the
     /// mirror `held`; the row to write and the time it is as of, or why not. The rules, in
     /// order (see the module's documentation):
-    /// 1. an ended status (`canceled`, `incomplete_expired`) is final: an event carrying one
-    ///    is written unless the mirror has a newer ended row; over an ended row nothing else;
+    /// 1. an ended status (`canceled`, `incomplete_expired`) is final: over an ended row
+    ///    nothing but another ended row not older than it; an event ending the subscription
+    ///    is written when it is newer than everything the mirror knows, else only Stripe can
+    ///    confirm it (it would move access backwards);
     /// 2. an event older than the mirror's object (`as_of`) changes nothing;
     /// 3. `incomplete` is a subscription's first state: never written over another status;
     ///    nor is a `created` event over a row of its own second;
@@ -183,8 +186,22 @@ fn event_order(
 ) -> Option<Verdict<(MirrorRow, i64)>> {
     let ended = |s: &str| ENDED_STATUSES.contains(&s);
     let skip = |why: String| Some(Verdict::Skip(why));
-    if ended(&row.status) && !(ended(&h.row.status) && at < h.as_of) {
-        return Some(Verdict::Go((row.clone(), at.max(h.as_of))));
+    if ended(&row.status) && ended(&h.row.status) && at >= h.as_of {
+        return Some(Verdict::Go((row.clone(), at)));
+    }
+    if ended(&row.status) && !ended(&h.row.status) {
+        // Final in Stripe, but older than (or as old as) the mirror's state: written only as
+        // Stripe confirms it, since on its own it would move access backwards.
+        return Some(match at > h.clock() {
+            true => Verdict::Go((row.clone(), at)),
+            false => Verdict::Refetch(format!(
+                "{} is {} at {}, not newer than the mirror's state of it ({})",
+                row.id,
+                row.status,
+                crate::time::utc_datetime(at),
+                h.row.status
+            )),
+        });
     }
     if ended(&h.row.status) {
         return skip(format!(
@@ -769,7 +786,10 @@ mod tests {
             ("updated", "past_due", "team", 110, "active", 100, Some(110), "refetch"),
             ("updated", "active", "team", 111, "active", 100, Some(110), "go active"),
             // Ended is final; incomplete is first.
-            ("deleted", "canceled", "pro", 50, "active", 100, None, "go canceled"),
+            ("deleted", "canceled", "pro", 101, "active", 100, None, "go canceled"),
+            ("deleted", "canceled", "pro", 50, "active", 100, None, "refetch"),
+            ("deleted", "canceled", "pro", 100, "active", 100, None, "refetch"),
+            ("deleted", "canceled", "pro", 99, "canceled", 100, None, "skip"),
             ("updated", "active", "pro", 200, "canceled", 100, None, "skip"),
             ("deleted", "canceled", "pro", 101, "canceled", 100, None, "go canceled"),
             ("updated", "incomplete", "pro", 200, "active", 100, None, "skip"),
