@@ -627,3 +627,93 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
         sim_sub(&env, sub["id"].as_str().unwrap())["status"]
     );
 }
+
+/// `webhooks listen` without a Stripe key: an event only Stripe could order changes nothing,
+/// is recorded as failed, needing a refetch, and is counted in the receiver's metrics as a
+/// deferred refetch.
+#[test]
+fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::with_catalog();
+    let (customer, sub, t) = subscribed_at(&env, "listen@example.com");
+    let token = env
+        .run(&[
+            "serve", "tokens", "issue", "--name", "prom", "--scope", "read",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let secret = "whsec_order_test";
+    let mut child = env
+        .command()
+        .env_remove("BILLCTL_STRIPE_API_KEY")
+        .env("WH", secret)
+        .args([
+            "webhooks",
+            "listen",
+            "--bind",
+            "127.0.0.1:0",
+            "--json",
+            "--secret-env",
+            "WH",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = url.trim_end_matches("/stripe/webhooks").to_string();
+    let mut object = sub.clone();
+    object["status"] = json!("past_due");
+    let body = event("evt_listen_tie", "customer.subscription.updated", t, object).to_string();
+    let signature = stripe_sim::webhooks::signature_header(secret, t, body.as_bytes());
+    let request = format!(
+        "POST /stripe/webhooks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let answer = common::http::exchange(&base, request.as_bytes()).unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let row = common::wait_for("the event to be applied", || {
+        let (row, _) = env.events().event("evt_listen_tie").unwrap()?;
+        (row.status != "pending").then_some(row)
+    });
+    assert_eq!(row.status, "failed", "{row:?}");
+    assert!(
+        row.detail
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("needs a refetch:"),
+        "{row:?}"
+    );
+    let m = env
+        .store()
+        .current_subscription(&customer)
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.row.status, "active", "never fails open");
+    let metrics = common::http::exchange(
+        &base,
+        &common::http::raw("GET", "/metrics", Some(&token), None),
+    )
+    .unwrap();
+    assert_eq!(metrics.status, 200, "{}", metrics.body);
+    let deferred = crate::serve::metric(
+        &metrics.body,
+        "billctl_webhooks_refetches_total{result=\"deferred\"}",
+    );
+    assert_eq!(deferred, 1.0);
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
