@@ -606,6 +606,23 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
         .unwrap()
         .unwrap();
     assert_eq!(m.row.status, "active", "a tie never moves access backwards");
+    // Re-applied without a key: the same, and the human summary says what to run.
+    let again = common::run(env.command().env_remove("BILLCTL_STRIPE_API_KEY").args([
+        "webhooks",
+        "reprocess",
+        "--failed",
+    ]))
+    .code(1);
+    assert!(
+        again
+            .stderr
+            .contains("1 event(s) need a refetch and changed nothing")
+            && again
+                .stderr
+                .contains("webhooks reprocess --failed --refetch"),
+        "{}",
+        again.stderr
+    );
     // With a key, the same event is settled by Stripe's object at once.
     let r = env
         .run(&["webhooks", "reprocess", "--failed", "--refetch", "--json"])
