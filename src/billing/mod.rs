@@ -136,6 +136,55 @@ pub fn access(
     Access::PaymentRequired
 }
 
+/// How much a status lets a customer do, as an order: `active`/`trialing` (granted) over
+/// `past_due` (the grace) over `incomplete`/`unpaid`/`paused` (refused, may come back) over
+/// `canceled`/`incomplete_expired` (ended for good). "Moving access backwards" is moving down
+/// this order.
+pub fn access_rank(status: &str) -> u8 {
+    match status {
+        "active" | "trialing" => 3,
+        "past_due" => 2,
+        "canceled" | "incomplete_expired" => 0,
+        _ => 1,
+    }
+}
+
+/// Statuses Stripe never moves a subscription out of: after one, nothing but a refetch or a
+/// sync changes the mirror's row.
+pub const ENDED_STATUSES: &[&str] = &["canceled", "incomplete_expired"];
+
+/// What the mirror holds of one subscription, and how recent each part of it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub row: MirrorRow,
+    /// The time of the subscription object the row is from (`synced_at`: an event's
+    /// `created`, a sync's listing time, a refetch).
+    pub as_of: i64,
+    /// The `created` of the last invoice event applied to it (`payment_state_at`).
+    pub payment_at: Option<i64>,
+    /// The invoice whose failure is open, if any.
+    pub unpaid_invoice: Option<String>,
+}
+
+impl Held {
+    /// The newest time the mirror knows anything of the subscription from: invoice events
+    /// move a subscription's clock too.
+    pub fn clock(&self) -> i64 {
+        self.payment_at.map_or(self.as_of, |p| p.max(self.as_of))
+    }
+}
+
+/// What a rule decides about a write to the mirror.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict<T> {
+    /// Write this.
+    Go(T),
+    /// Change nothing, and why (the mirror is as new or newer).
+    Skip(String),
+    /// The event alone cannot decide, and why: only Stripe's current object can.
+    Refetch(String),
+}
+
 /// Statuses that count as "has a subscription" (Stripe's non-terminal states).
 pub const LIVE_STATUSES: &[&str] = &[
     "active",

@@ -12,7 +12,7 @@ use crate::ops;
 use crate::ops::webhooks::listen;
 use crate::output::{delivery_printer, listen_log, Stream};
 use anyhow::{anyhow, bail, Context, Result};
-use ops::webhooks::{ApplySide, ApplySummary, EventStore, Filter, Outcome, StripeFetch};
+use ops::webhooks::{ApplySide, ApplySummary, EventStore, Fetching, Filter, Outcome, StripeFetch};
 use std::io::IsTerminal;
 use std::io::Read;
 use std::process::ExitCode;
@@ -42,16 +42,27 @@ fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<Vec<String>> {
     crate::secrets::endpoint_secrets(vars, profile.as_deref(), dir.as_deref())
 }
 
-/// What applying needs, from the context: the main store, the tier map, and with `--refetch`
-/// a Stripe client on a runtime of its own.
+/// What applying needs, from the context: the main store, the tier map, and a Stripe client
+/// on a runtime of its own: for every event with `--refetch` (which needs the key), else for
+/// the events the mirror's state leaves undecided when a key is set. Without a key those
+/// change nothing and fail as needing a refetch (said once here).
 fn apply_side(ctx: &mut Ctx, refetch: bool) -> Result<ApplySide> {
-    let fetch = if refetch {
-        Some(StripeFetch::new(ctx.stripe()?)?)
-    } else {
-        None
+    let fetching = match (refetch, ctx.stripe()) {
+        (true, stripe) => Fetching::Always(StripeFetch::new(stripe?)?),
+        (false, Ok(stripe)) => Fetching::Undecided(StripeFetch::new(stripe)?),
+        (false, Err(why)) => {
+            let why = crate::output::clean(&format!("{why:#}")).into_owned();
+            ctx.output.debug(1, format!("no Stripe client ({why}): an event whose order only Stripe can settle will change nothing and fail as needing a refetch"));
+            Fetching::Never(why)
+        }
     };
     let config = ctx.config()?.clone();
-    ApplySide::open(ctx.take_store()?, &config, fetch)
+    ApplySide::open(ctx.take_store()?, &config, fetching)
+}
+
+fn apply_side_with(ctx: &mut Ctx, fetching: Fetching) -> Result<ApplySide> {
+    let config = ctx.config()?.clone();
+    ApplySide::open(ctx.take_store()?, &config, fetching)
 }
 
 fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
@@ -374,7 +385,10 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     let mut events = open_events(ctx)?;
     let mut side = match args.no_apply {
         true => None,
-        false => Some(apply_side(ctx, false)?),
+        false => Some(apply_side_with(
+            ctx,
+            Fetching::Undecided(StripeFetch::new(stripe)?),
+        )?),
     };
     let bar = ctx.output.progress(0, "applying");
     let kind = args.kind.as_deref();

@@ -3,6 +3,7 @@
 use super::{clean, Output, Render};
 use crate::ops::webhooks::listen::Logged;
 use crate::ops::webhooks::replay::Summary;
+use crate::ops::webhooks::ApplySummary;
 use crate::ops::webhooks::{
     BackfillReport, ConflictList, ConflictSeen, Deleted, EndpointList, EndpointView, EventList,
     IngestReport, RejectedList, ReprocessReport, ShowReport, VerifyReport,
@@ -65,7 +66,31 @@ pub fn delivery_printer<'a>(
     }
 }
 
+/// The refetches of an apply, for stderr (issue 39).
+fn refetch_notes(s: &ApplySummary) -> Vec<String> {
+    match s.refetched {
+        0 => Vec::new(),
+        n => vec![format!(
+            "{n} subscription(s) refetched from Stripe where an event alone could not decide"
+        )],
+    }
+}
+
+/// Events that needed a refetch billctl could not make, for stderr even with `-q`.
+fn refetch_warnings(s: &ApplySummary) -> Vec<String> {
+    match s.needs_refetch {
+        0 => Vec::new(),
+        n => vec![format!(
+            "{n} event(s) need a refetch and changed nothing: run 'billctl webhooks reprocess --failed --refetch' with a Stripe key, or 'billctl subscriptions sync'"
+        )],
+    }
+}
+
 impl Render for IngestReport {
+    fn notes(&self) -> Vec<String> {
+        refetch_notes(&self.applied)
+    }
+
     fn render(&self, _: &Output) -> String {
         format!(
             "read {} event(s): {} stored, {} already stored, {} conflict(s); applied {}, ignored {}, failed {}\n",
@@ -80,7 +105,9 @@ impl Render for IngestReport {
     }
 
     fn warnings(&self) -> Vec<String> {
-        conflict_warnings(&self.conflicts)
+        let mut w = conflict_warnings(&self.conflicts);
+        w.extend(refetch_warnings(&self.applied));
+        w
     }
 }
 
@@ -104,6 +131,14 @@ fn conflict_warnings(conflicts: &[ConflictSeen]) -> Vec<String> {
 }
 
 impl Render for ReprocessReport {
+    fn notes(&self) -> Vec<String> {
+        refetch_notes(&self.applied)
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        refetch_warnings(&self.applied)
+    }
+
     fn render(&self, _: &Output) -> String {
         format!(
             "re-applied {} event(s): applied {}, ignored {}, failed {}\n",
@@ -128,17 +163,20 @@ impl Render for BackfillReport {
     }
 
     fn warnings(&self) -> Vec<String> {
-        conflict_warnings(&self.conflicts)
+        let mut w = conflict_warnings(&self.conflicts);
+        w.extend(refetch_warnings(&self.applied));
+        w
     }
 
     fn notes(&self) -> Vec<String> {
-        if self.stored == 0 && self.conflicts.is_empty() {
-            return Vec::new();
+        let mut notes = refetch_notes(&self.applied);
+        if self.stored > 0 || !self.conflicts.is_empty() {
+            notes.push(format!(
+                "push them to your application with: billctl webhooks replay --since {} --to URL",
+                self.since
+            ));
         }
-        vec![format!(
-            "push them to your application with: billctl webhooks replay --since {} --to URL",
-            self.since
-        )]
+        notes
     }
 }
 

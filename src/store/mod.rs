@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_subscription_history.sql"),
     include_str!("migrations/0009_quantity_payment_order.sql"),
     include_str!("migrations/0010_service_tokens.sql"),
+    include_str!("migrations/0011_invoice_finals.sql"),
 ];
 
 /// An open store.

@@ -2,7 +2,7 @@
 
 use super::db::{Db, R};
 use super::Store;
-use crate::billing::{diff, Counts, Customer, MirrorRow};
+use crate::billing::{diff, Counts, Customer, Held, MirrorRow, Verdict};
 use anyhow::Result;
 
 fn customer_row(r: &R) -> Result<Customer> {
@@ -69,6 +69,8 @@ pub struct PaymentEvent<'a> {
     pub paid: bool,
     /// The invoice in the event is paid (`status` "paid").
     pub invoice_paid: bool,
+    /// The invoice is void (`invoice.voided`, or `status` "void").
+    pub invoice_void: bool,
     pub attempts: i64,
     pub next_attempt: Option<i64>,
 }
@@ -88,16 +90,57 @@ pub struct Current {
     pub payment: PaymentState,
 }
 
-/// A mirrored subscription's status and the time its state is from (`synced_at`: the listing
-/// time of a sync or lifecycle command, or the `created` of the last event applied to it).
-/// Postgres: the row stays locked to the end of the transaction.
-fn state_of(db: &Db, id: &str) -> Result<Option<(String, i64)>> {
+/// What the mirror holds of a subscription, with its two clocks (`synced_at`: the object's
+/// time; `payment_state_at`: the last invoice event's). Postgres: the row stays locked to the
+/// end of the transaction.
+fn held_of(db: &Db, id: &str) -> Result<Option<Held>> {
     db.lock(&format!("subscription:{id}"))?;
     db.query_opt(
-        "SELECT status, synced_at FROM subscriptions WHERE id = ?1",
+        concat!(
+            "SELECT ",
+            sub_columns!(),
+            ", synced_at, payment_state_at, unpaid_invoice_id FROM subscriptions WHERE id = ?1"
+        ),
         crate::ps![id],
-        |r| Ok((r.text(0)?, r.i64(1)?)),
+        |r| {
+            Ok(Held {
+                row: sub_row(r)?,
+                as_of: r.i64(14)?,
+                payment_at: r.opt_i64(15)?,
+                unpaid_invoice: r.opt_text(16)?,
+            })
+        },
     )
+}
+
+/// The final status (`paid`, `void`) the mirror knows invoice `id` in.
+fn invoice_final(db: &Db, id: &str) -> Result<Option<String>> {
+    db.query_opt(
+        "SELECT status FROM invoice_finals WHERE invoice_id = ?1",
+        crate::ps![id],
+        |r| r.text(0),
+    )
+}
+
+/// Records that invoice `ev` is final, when the event shows it is (the first record stays:
+/// Stripe never moves an invoice out of `paid` or `void`).
+fn note_final(db: &Db, sub: &str, ev: &PaymentEvent) -> Result<()> {
+    if ev.invoice.is_empty() {
+        return Ok(()); // an event without an invoice id says nothing of any invoice
+    }
+    let status = if ev.paid || ev.invoice_paid {
+        "paid"
+    } else if ev.invoice_void {
+        "void"
+    } else {
+        return Ok(());
+    };
+    db.execute(
+        "INSERT INTO invoice_finals (invoice_id, subscription_id, status, at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (invoice_id) DO NOTHING",
+        crate::ps![ev.invoice, sub, status, ev.at],
+    )?;
+    Ok(())
 }
 
 fn add_customer_if_missing(db: &Db, c: &Customer, at: i64) -> Result<bool> {
@@ -208,43 +251,12 @@ fn put_subscription(db: &Db, s: &MirrorRow, at: i64, source: Source) -> Result<(
     Ok(())
 }
 
-/// Why invoice event `ev` must not touch `sub`'s payment state (mirror as of `as_of`): it is
-/// older than the mirror or than the last payment event applied, or it fails an invoice it
-/// shows as paid. `None` when it applies.
-fn out_of_order(db: &Db, sub: &str, ev: &PaymentEvent, as_of: i64) -> Result<Option<String>> {
-    let payment_at = db.query_one(
-        "SELECT payment_state_at FROM subscriptions WHERE id = ?1",
-        crate::ps![sub],
-        |r| r.opt_i64(0),
-    )?;
-    let when = crate::time::utc_datetime;
-    if ev.at < as_of {
-        return Ok(Some(format!(
-            "older than the mirror's state of {sub} (event at {}, mirror as of {})",
-            when(ev.at),
-            when(as_of)
-        )));
-    }
-    if let Some(p) = payment_at.filter(|p| ev.at < *p) {
-        return Ok(Some(format!(
-            "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
-            when(ev.at),
-            when(p)
-        )));
-    }
-    if !ev.paid && ev.invoice_paid {
-        return Ok(Some(format!(
-            "invoice {} is paid (as the event shows): no dunning for {sub}",
-            ev.invoice
-        )));
-    }
-    Ok(None)
-}
-
 /// Writes invoice event `ev` to `sub`'s payment state and notes its time; returns whether the
 /// run of failures changed.
 fn write_payment_state(db: &Db, sub: &str, ev: &PaymentEvent) -> Result<bool> {
-    let changed = if ev.paid {
+    let changed = if ev.invoice_void && !ev.paid {
+        0
+    } else if ev.paid {
         db.execute(
             "UPDATE subscriptions SET payment_failed_at = NULL, failed_attempts = 0,
                next_payment_attempt = NULL, unpaid_invoice_id = NULL
@@ -265,6 +277,18 @@ fn write_payment_state(db: &Db, sub: &str, ev: &PaymentEvent) -> Result<bool> {
         crate::ps![sub, ev.at],
     )?;
     Ok(changed == 1)
+}
+
+/// Deletes the subscriptions (with their invoices' finals) and customers a sync did not see.
+fn forget_unseen(db: &Db) -> Result<()> {
+    for sql in [
+        "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
+        "DELETE FROM invoice_finals WHERE subscription_id NOT IN (SELECT id FROM seen)",
+        "DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)",
+    ] {
+        db.execute(sql, &[])?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -326,14 +350,7 @@ impl Store {
             )? {
                 note_change(db, &gone, "canceled", at, Source::Sync)?;
             }
-            db.execute(
-                "DELETE FROM subscriptions WHERE id NOT IN (SELECT id FROM seen)",
-                &[],
-            )?;
-            db.execute(
-                "DELETE FROM customers WHERE id NOT IN (SELECT id FROM seen)",
-                &[],
-            )?;
+            forget_unseen(db)?;
             db.execute("DELETE FROM seen", &[])?;
             Ok(())
         })?;
@@ -385,24 +402,24 @@ impl Store {
         subscription_in(&self.db, id)
     }
 
-    /// Writes `row` as of `as_of` if `decide` (given the current status and as-of time, if
-    /// any) agrees, in one transaction; the customer is added from `customer` when missing.
-    /// Returns `decide`'s refusal.
+    /// Writes a subscription row if `decide` (given what the mirror holds of it, if
+    /// anything) says so, in one transaction, with the row and the time it is as of that
+    /// `decide` gives; the customer is added from `customer` when missing. Returns `decide`'s
+    /// verdict (the row written, or why not).
     pub fn put_subscription_if(
         &mut self,
-        row: &MirrorRow,
+        id: &str,
         customer: &Customer,
-        as_of: i64,
-        decide: impl FnOnce(Option<(&str, i64)>) -> Result<(), String>,
-    ) -> Result<Result<(), String>> {
+        decide: impl FnOnce(Option<&Held>) -> Verdict<(MirrorRow, i64)>,
+    ) -> Result<Verdict<(MirrorRow, i64)>> {
         self.db.tx(true, |db| {
-            let current = state_of(db, &row.id)?;
-            if let Err(why) = decide(current.as_ref().map(|(s, t)| (s.as_str(), *t))) {
-                return Ok(Err(why));
+            let held = held_of(db, id)?;
+            let verdict = decide(held.as_ref());
+            if let Verdict::Go((row, as_of)) = &verdict {
+                add_customer_if_missing(db, customer, *as_of)?;
+                put_subscription(db, row, *as_of, Source::Webhook)?;
             }
-            add_customer_if_missing(db, customer, as_of)?;
-            put_subscription(db, row, as_of, Source::Webhook)?;
-            Ok(Ok(()))
+            Ok(verdict)
         })
     }
 
@@ -548,42 +565,42 @@ impl Store {
     }
 
     /// Applies an invoice event to subscription `sub`'s payment state and status, in one
-    /// transaction, in event order: an event older than the mirror's state of the subscription
-    /// (`synced_at`), or than the last payment event applied to it (`payment_state_at`),
-    /// changes nothing; so does a failure of an invoice the event itself shows as paid. Then
-    /// a paid invoice ends the run of failures (if it was about this invoice, or none is
-    /// recorded), a failed one starts or continues it, and `decide` (given the status) names
-    /// the new status, or why it stays. `None` when the subscription is not mirrored.
+    /// transaction: `decide` (given what the mirror holds and the final status it knows the
+    /// invoice in) says whether it applies and how the status moves; then a paid invoice ends
+    /// the run of failures (if it was about this invoice, or none is recorded), a failed one
+    /// starts or continues it, and the event's time becomes the subscription's payment clock.
+    /// Whatever `decide` says, an invoice the event shows as paid or void is recorded as
+    /// final. `None` when the subscription is not mirrored.
     pub fn apply_payment_event(
         &mut self,
         sub: &str,
         ev: &PaymentEvent,
-        decide: impl FnOnce(&str) -> Result<String, String>,
-    ) -> Result<Option<Result<PaymentApplied, String>>> {
+        decide: impl FnOnce(&Held, Option<&str>) -> Verdict<Result<String, String>>,
+    ) -> Result<Option<Verdict<PaymentApplied>>> {
         self.db.tx(true, |db| {
-            let Some((status, as_of)) = state_of(db, sub)? else {
+            let known = invoice_final(db, ev.invoice)?;
+            note_final(db, sub, ev)?;
+            let Some(held) = held_of(db, sub)? else {
                 return Ok(None);
             };
-            if let Some(why) = out_of_order(db, sub, ev, as_of)? {
-                return Ok(Some(Err(why)));
-            }
-            let recorded = write_payment_state(db, sub, ev)?;
-            let status_change = match decide(&status) {
-                Ok(new) => {
-                    db.execute(
-                        "UPDATE subscriptions SET status = ?2, synced_at = ?3 WHERE id = ?1",
-                        crate::ps![sub, &new, ev.at],
-                    )?;
-                    if let Some(row) = subscription_in(db, sub)? {
-                        note_change(db, &row, &new, ev.at, Source::Webhook)?;
-                    }
-                    Ok((status, new))
-                }
-                Err(why) => Err(why),
+            let status_change = match decide(&held, known.as_deref()) {
+                Verdict::Go(moved) => moved,
+                Verdict::Skip(why) => return Ok(Some(Verdict::Skip(why))),
+                Verdict::Refetch(why) => return Ok(Some(Verdict::Refetch(why))),
             };
-            Ok(Some(Ok(PaymentApplied {
+            let recorded = write_payment_state(db, sub, ev)?;
+            if let Ok(new) = &status_change {
+                db.execute(
+                    "UPDATE subscriptions SET status = ?2 WHERE id = ?1",
+                    crate::ps![sub, new],
+                )?;
+                if let Some(row) = subscription_in(db, sub)? {
+                    note_change(db, &row, new, ev.at, Source::Webhook)?;
+                }
+            }
+            Ok(Some(Verdict::Go(PaymentApplied {
                 recorded,
-                status: status_change,
+                status: status_change.map(|to| (held.row.status.clone(), to)),
             })))
         })
     }
@@ -643,22 +660,28 @@ mod tests {
         s.record(&c, &[row("active", "pro")], 1_000).unwrap();
         s.record(&c, &[row("active", "pro")], 1_100).unwrap(); // nothing moved
         s.record(&c, &[row("active", "team")], 1_200).unwrap(); // upgrade
-        s.put_subscription_if(&row("past_due", "team"), &c, 1_300, |_| Ok(()))
-            .unwrap()
+        let written = s
+            .put_subscription_if("sub_1", &c, |_| {
+                Verdict::Go((row("past_due", "team"), 1_300))
+            })
             .unwrap();
+        assert!(matches!(written, Verdict::Go(_)));
         let paid = PaymentEvent {
             invoice: "in_1",
             at: 1_400,
             paid: true,
             invoice_paid: true,
+            invoice_void: false,
             attempts: 1,
             next_attempt: None,
         };
         let applied = s
-            .apply_payment_event("sub_1", &paid, |_| Ok("active".into()))
-            .unwrap()
+            .apply_payment_event("sub_1", &paid, |_, _| Verdict::Go(Ok("active".into())))
             .unwrap()
             .unwrap();
+        let Verdict::Go(applied) = applied else {
+            panic!("applied")
+        };
         assert_eq!(applied.status, Ok(("past_due".into(), "active".into())));
         s.replace_mirror(std::slice::from_ref(&c), &[row("active", "team")], 1_500)
             .unwrap(); // a sync that finds nothing new

@@ -8,16 +8,42 @@
 //! Stripe's current object with `--refetch`, Stripe's subscription JSON read into billctl's
 //! type) it asks through [`Outside`].
 //!
-//! Ordering: every mirrored subscription row records the time its state is from (`synced_at`:
-//! the listing time of `subscriptions sync` or a lifecycle command, or the `created` of the
-//! event last applied to it). An event older than that is ignored. Within the same second
-//! (Stripe's timestamps have no finer grain) a `created` event never overwrites an existing
-//! row, nothing but a `deleted` event overwrites a canceled subscription, and an `updated`
-//! event wins. With `--refetch`, billctl fetches the current object from Stripe instead and
-//! applies that, which is always right whatever the order.
+//! Ordering: events change the mirror in Stripe's order, not in arrival order. Stripe's
+//! `created` counts whole seconds and delivery order is not guaranteed, so billctl decides
+//! from the objects' own state first and from time second. Every path that applies an event
+//! (`listen`, `ingest`, `reprocess`, `backfill`, and `replay` through a receiver) goes
+//! through these rules:
+//! - `paid` and `void` are final for an invoice: once the mirror knows an invoice is either
+//!   (from any event's copy of it), no failure of it changes anything, in any order.
+//! - `canceled` and `incomplete_expired` are final for a subscription (nothing else is
+//!   written over them); `incomplete` is its first state and never follows another.
+//! - Each mirrored subscription has two clocks: the time of the object the row is from
+//!   (`synced_at`) and the `created` of the last invoice event applied to it
+//!   (`payment_state_at`): invoice events move a subscription's clock too. An event older
+//!   than the mirror's state changes nothing; a subscription event newer than the object but
+//!   not than the last invoice event brings its fields, not its status.
+//! - An event that ties with the mirror's state (the same second) never moves access
+//!   backwards ([`crate::billing::access_rank`]) on its own.
+//! - Where the event alone cannot decide, billctl refetches the object from Stripe and
+//!   applies what Stripe has now ([Stripe's advice](https://docs.stripe.com/webhooks#event-ordering)).
+//!   "Cannot decide" is exactly: a subscription event of the same second as the mirror's
+//!   object that differs from it; an event ending the subscription that is not newer than
+//!   everything the mirror knows; a subscription event whose status differs from the
+//!   mirror's and that ties with the last invoice event; a failed payment of the same second
+//!   as the mirror's state that would move the subscription down (active to past_due); a
+//!   paid invoice that is not the one failing; a voided invoice that was the one failing;
+//!   and an invoice event of a subscription the mirror does not have. Refetches are counted.
+//!   Without a Stripe client (no key), such an event changes nothing, fails with "needs a
+//!   refetch" and is counted; `webhooks reprocess --failed --refetch` or `subscriptions
+//!   sync` settles it (an invoice event of a subscription not mirrored is ignored, as it
+//!   always was: the subscription's own event or a sync adds it). Nothing ever fails open.
+//!
+//! With `--refetch`, billctl fetches the current object for every event instead.
 
 use super::event::{Envelope, Outcome};
-use crate::billing::{Customer, MirrorRow, Subscription, TierMap};
+use crate::billing::{
+    access_rank, Customer, Held, MirrorRow, Subscription, TierMap, Verdict, ENDED_STATUSES,
+};
 use serde_json::Value;
 
 /// Event types `apply` acts on; `webhooks endpoint create` subscribes to these.
@@ -29,6 +55,7 @@ pub const HANDLED: &[&str] = &[
     "invoice.paid",
     "invoice.payment_failed",
     "invoice.payment_action_required",
+    "invoice.voided",
     "customer.subscription.trial_will_end",
     "payment_method.attached",
     "payment_method.detached",
@@ -39,9 +66,6 @@ pub const HANDLED: &[&str] = &[
     "price.updated",
     "price.deleted",
 ];
-
-/// Statuses after which nothing but a `deleted` event changes a subscription.
-const TERMINAL: &[&str] = &["canceled", "incomplete_expired"];
 
 /// What applying asks of the outside.
 pub trait Outside {
@@ -87,35 +111,125 @@ pub enum Change {
 /// When a mirror write may go ahead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
-    /// An event's state: never older than the mirror's, a `created` event never over a row
-    /// of the same second, and nothing but `deleted` over a terminal status.
+    /// An event's copy of the object: decided by [`Rule::check`].
     Event { kind: String },
-    /// The object as fetched now: always.
+    /// The object as fetched now: always, as of no earlier than anything the mirror knew.
     Refetched,
 }
 
 impl Rule {
-    /// Whether `row` may be written over the mirror's `current` (status, as-of); the reason
-    /// if not.
-    pub fn check(&self, row: &str, as_of: i64, current: Option<(&str, i64)>) -> Result<(), String> {
-        let (Rule::Event { kind }, Some((status, mirror_as_of))) = (self, current) else {
-            return Ok(());
+    /// Whether `row`, from an event (or a fetch) at `at`, may be written over what the
+    /// mirror `held`; the row to write and the time it is as of, or why not. The rules, in
+    /// order (see the module's documentation):
+    /// 1. an ended status (`canceled`, `incomplete_expired`) is final: over an ended row
+    ///    nothing but another ended row not older than it; an event ending the subscription
+    ///    is written when it is newer than everything the mirror knows, else only Stripe can
+    ///    confirm it (it would move access backwards);
+    /// 2. an event older than the mirror's object (`as_of`) changes nothing;
+    /// 3. `incomplete` is a subscription's first state: never written over another status;
+    ///    nor is a `created` event over a row of its own second;
+    /// 4. an event newer than everything the mirror knows (object and invoice events) is
+    ///    written;
+    /// 5. an event newer than the object but not than the last invoice event: its fields are
+    ///    written, its status only if it is the mirror's (the invoice event decided it), and
+    ///    when it ties with that invoice event and differs, only Stripe can decide;
+    /// 6. an event of the same second as the object that differs from it: only Stripe can
+    ///    decide (refetch).
+    pub fn check(
+        &self,
+        row: &MirrorRow,
+        at: i64,
+        held: Option<&Held>,
+    ) -> Verdict<(MirrorRow, i64)> {
+        let Some(h) = held else {
+            return Verdict::Go((row.clone(), at));
         };
-        if as_of < mirror_as_of {
-            return Err(format!(
-                "older than the mirror's state of {row} (event at {}, mirror as of {})",
-                crate::time::utc_datetime(as_of),
-                crate::time::utc_datetime(mirror_as_of)
+        let Rule::Event { kind } = self else {
+            return Verdict::Go((row.clone(), at.max(h.clock())));
+        };
+        if let Some(v) = event_order(kind, row, at, h) {
+            return v;
+        }
+        if at > h.clock() || *row == h.row {
+            return Verdict::Go((row.clone(), at));
+        }
+        let when = crate::time::utc_datetime;
+        if at > h.as_of {
+            let paid_at = h.payment_at.unwrap_or(at);
+            if row.status == h.row.status || paid_at > at {
+                let mut merged = row.clone();
+                merged.status = h.row.status.clone();
+                return Verdict::Go((merged, at));
+            }
+            return Verdict::Refetch(format!(
+                "{} says {} at {}, the second of the last invoice event applied to it ({})",
+                row.id,
+                row.status,
+                when(at),
+                h.row.status
             ));
         }
-        if as_of == mirror_as_of && kind == "created" {
-            return Err(format!("the mirror already has {row} as of this second"));
-        }
-        if TERMINAL.contains(&status) && kind != "deleted" {
-            return Err(format!("{row} is already {status} in the mirror"));
-        }
-        Ok(())
+        Verdict::Refetch(format!(
+            "{} differs from the mirror's state of the same second ({}; Stripe's created counts whole seconds)",
+            row.id,
+            when(at)
+        ))
     }
+}
+
+/// Rules 1 to 3 of [`Rule::check`]: the verdict when one of them decides.
+fn event_order(
+    kind: &str,
+    row: &MirrorRow,
+    at: i64,
+    h: &Held,
+) -> Option<Verdict<(MirrorRow, i64)>> {
+    let ended = |s: &str| ENDED_STATUSES.contains(&s);
+    let skip = |why: String| Some(Verdict::Skip(why));
+    if ended(&row.status) && ended(&h.row.status) && at >= h.as_of {
+        return Some(Verdict::Go((row.clone(), at)));
+    }
+    if ended(&row.status) && !ended(&h.row.status) {
+        // Final in Stripe, but older than (or as old as) the mirror's state: written only as
+        // Stripe confirms it, since on its own it would move access backwards.
+        return Some(match at > h.clock() {
+            true => Verdict::Go((row.clone(), at)),
+            false => Verdict::Refetch(format!(
+                "{} is {} at {}, not newer than the mirror's state of it ({})",
+                row.id,
+                row.status,
+                crate::time::utc_datetime(at),
+                h.row.status
+            )),
+        });
+    }
+    if ended(&h.row.status) {
+        return skip(format!(
+            "{} is already {} in the mirror",
+            row.id, h.row.status
+        ));
+    }
+    if at < h.as_of {
+        return skip(format!(
+            "older than the mirror's state of {} (event at {}, mirror as of {})",
+            row.id,
+            crate::time::utc_datetime(at),
+            crate::time::utc_datetime(h.as_of)
+        ));
+    }
+    if row.status == "incomplete" && h.row.status != "incomplete" {
+        return skip(format!(
+            "{} is {} in the mirror, and Stripe never moves a subscription back to incomplete",
+            row.id, h.row.status
+        ));
+    }
+    if at == h.as_of && kind == "created" {
+        return skip(format!(
+            "the mirror already has {} as of this second",
+            row.id
+        ));
+    }
+    None
 }
 
 /// An invoice event, as it bears on a subscription's payment state.
@@ -126,23 +240,117 @@ pub struct Payment {
     pub kind: String,
     /// The event's `created`.
     pub at: i64,
-    /// `invoice.paid`; else a failure (`invoice.payment_failed` or `..._action_required`).
+    /// `invoice.paid`; else a failure (`invoice.payment_failed` or `..._action_required`)
+    /// or `invoice.voided`.
     pub paid: bool,
     /// The invoice in the event is paid (`status` "paid").
     pub invoice_paid: bool,
+    /// The invoice in the event is void (`status` "void", or an `invoice.voided` event).
+    pub invoice_void: bool,
     pub attempts: i64,
     pub next_attempt: Option<i64>,
 }
 
 impl Payment {
+    /// The final status the event shows its invoice in (`paid`, `void`), if any.
+    pub fn shows_final(&self) -> Option<&'static str> {
+        if self.paid || self.invoice_paid {
+            Some("paid")
+        } else if self.invoice_void {
+            Some("void")
+        } else {
+            None
+        }
+    }
+
     /// The new status of a subscription in `status` after this event, or why it stays.
     /// Stripe's own transitions: a failed renewal makes an active subscription `past_due`;
     /// a paid invoice makes a `past_due`, `unpaid` or `incomplete` one active.
     pub fn transition(&self, sub: &str, status: &str) -> Result<String, String> {
         match (self.paid, status) {
-            (false, "active" | "trialing") => Ok("past_due".into()),
+            (false, "active" | "trialing") if !self.invoice_void => Ok("past_due".into()),
             (true, "past_due" | "unpaid" | "incomplete") => Ok("active".into()),
             _ => Err(format!("{sub} stays {status}")),
+        }
+    }
+
+    /// Why the event is older than what the mirror holds of `sub`, if it is.
+    fn older(&self, sub: &str, h: &Held) -> Option<String> {
+        let when = crate::time::utc_datetime;
+        if self.at < h.as_of {
+            return Some(format!(
+                "older than the mirror's state of {sub} (event at {}, mirror as of {})",
+                when(self.at),
+                when(h.as_of)
+            ));
+        }
+        h.payment_at.filter(|p| self.at < *p).map(|p| {
+            format!(
+                "older than the payment state of {sub} (event at {}, a payment event of {} already applied)",
+                when(self.at),
+                when(p)
+            )
+        })
+    }
+
+    /// What this event does to `sub`, which the mirror `held`; `known` is the final status
+    /// the mirror knows its invoice in. `Go` carries the status move (or why there is none),
+    /// with the payment state to record. In order: an event older than the mirror's object
+    /// or its last invoice event changes nothing; `paid` and `void` are final for an invoice,
+    /// so no failure of one opens dunning; a voided invoice that was the one failing leaves
+    /// the status to Stripe; a paid invoice other than the one failing cannot say the
+    /// subscription is paid up; and a move down in access of the same second as the mirror's
+    /// state cannot be ordered from the event (refetch). A move up in the same second can:
+    /// a tie never moves access backwards, and a payment only ever follows the failure.
+    pub fn decide(
+        &self,
+        sub: &str,
+        h: &Held,
+        known: Option<&str>,
+    ) -> Verdict<Result<String, String>> {
+        let when = crate::time::utc_datetime;
+        if let Some(why) = self.older(sub, h) {
+            return Verdict::Skip(why);
+        }
+        let ours = h.unpaid_invoice.as_deref() == Some(self.invoice.as_str());
+        if !self.paid {
+            if let Some(f) = known.or(if self.invoice_void {
+                None
+            } else {
+                self.shows_final()
+            }) {
+                return Verdict::Skip(format!(
+                    "invoice {} is {f}, which is final: no dunning for {sub}",
+                    self.invoice
+                ));
+            }
+            if self.invoice_void {
+                return match ours && access_rank(&h.row.status) < 3 {
+                    true => Verdict::Refetch(format!(
+                        "invoice {} of {sub} was voided while it was failing",
+                        self.invoice
+                    )),
+                    false => Verdict::Go(Err(format!(
+                        "invoice {} voided; {sub} stays {}",
+                        self.invoice, h.row.status
+                    ))),
+                };
+            }
+        }
+        let moved = self.transition(sub, &h.row.status);
+        match &moved {
+            Ok(_) if self.paid && h.unpaid_invoice.is_some() && !ours => Verdict::Refetch(format!(
+                "invoice {} of {sub} is paid, but the one failing is {}",
+                self.invoice,
+                h.unpaid_invoice.as_deref().unwrap_or_default()
+            )),
+            Ok(to) if access_rank(to) < access_rank(&h.row.status) && self.at <= h.clock() => Verdict::Refetch(format!(
+                "a failed payment of {} in the same second as the mirror's state of {sub} ({}) would move it from {} to {to}",
+                self.invoice,
+                when(self.at),
+                h.row.status
+            )),
+            _ => Verdict::Go(moved),
         }
     }
 }
@@ -181,6 +389,17 @@ pub fn mirrored(row: &MirrorRow, rule: &Rule, written: Result<(), String>) -> Ou
     }
 }
 
+/// An outcome that says so when the mirror kept its status over the event's (`theirs`): the
+/// last invoice event applied is newer than the event.
+pub fn kept_status(outcome: Outcome, theirs: &str, kept: &str) -> Outcome {
+    match outcome {
+        Outcome::Applied(d) if theirs != kept => Outcome::Applied(format!(
+            "{d} (the event's status {theirs} is older than the last invoice event applied, so {kept} stays)"
+        )),
+        other => other,
+    }
+}
+
 /// The outcome of adding a customer (`added`: it was not mirrored).
 pub fn customer_added(id: &str, added: bool) -> Outcome {
     Outcome::Applied(if added {
@@ -194,6 +413,7 @@ pub fn customer_added(id: &str, added: bool) -> Outcome {
 pub fn paid(sub: &str, p: &Payment, written: PaymentWritten) -> Outcome {
     let what = match p.kind.as_str() {
         "invoice.paid" => format!("invoice {} paid", p.invoice),
+        "invoice.voided" => format!("invoice {} voided", p.invoice),
         "invoice.payment_action_required" => {
             format!("invoice {} needs the customer's authentication", p.invoice)
         }
@@ -211,6 +431,25 @@ pub fn paid(sub: &str, p: &Payment, written: PaymentWritten) -> Outcome {
             Outcome::Applied(format!("{what}; payment state of {sub} recorded"))
         }
     }
+}
+
+/// The outcome of an event the mirror's state left undecided and a refetch settled: what
+/// the refetch wrote, and why it was needed.
+pub fn refetched_because(written: Outcome, why: &str) -> Outcome {
+    match written {
+        Outcome::Applied(d) => {
+            Outcome::Applied(format!("{d}; the event alone could not decide: {why}"))
+        }
+        other => other,
+    }
+}
+
+/// Why an event that needed a refetch changed nothing (`error`: why there was none), and
+/// how to settle it.
+pub fn needs_refetch(event_id: &str, why: &str, error: &str) -> String {
+    format!(
+        "needs a refetch: {why}; {error}, so nothing changed. Settle it with 'billctl webhooks reprocess {event_id} --refetch' or 'billctl subscriptions sync'"
+    )
 }
 
 /// The outcome of noting drift.
@@ -279,9 +518,10 @@ impl Applier<'_> {
             | "customer.subscription.updated"
             | "customer.subscription.deleted" => self.subscription_event(env, object)?,
             "checkout.session.completed" => self.checkout_completed(env, object)?,
-            "invoice.paid" | "invoice.payment_failed" | "invoice.payment_action_required" => {
-                self.invoice_event(env, object)?
-            }
+            "invoice.paid"
+            | "invoice.payment_failed"
+            | "invoice.payment_action_required"
+            | "invoice.voided" => self.invoice_event(env, object)?,
             "customer.subscription.trial_will_end" => Plan::Done(Outcome::Ignored(format!(
                 "noted: the trial of {} ends at {}; Stripe charges then (nothing to change here)",
                 object["id"].as_str().unwrap_or("?"),
@@ -432,6 +672,7 @@ impl Applier<'_> {
             at: env.created,
             paid: env.kind == "invoice.paid",
             invoice_paid: object["status"].as_str() == Some("paid") || object["paid"] == true,
+            invoice_void: env.kind == "invoice.voided" || object["status"].as_str() == Some("void"),
             attempts: object["attempt_count"].as_i64().unwrap_or(1),
             next_attempt: object["next_payment_attempt"].as_i64(),
         };
@@ -474,7 +715,7 @@ fn invoice_subscription(invoice: &Value) -> Option<String> {
         .or_else(|| id_of(&invoice["parent"]["subscription_details"]["subscription"]))
 }
 
-fn customer_stub(id: &str, created: i64) -> Customer {
+pub fn customer_stub(id: &str, created: i64) -> Customer {
     Customer {
         id: id.to_string(),
         email: None,
@@ -487,36 +728,158 @@ fn customer_stub(id: &str, created: i64) -> Customer {
 mod tests {
     use super::*;
 
+    fn row(status: &str, tier: &str) -> MirrorRow {
+        MirrorRow {
+            id: "sub_1".into(),
+            customer_id: "cus_1".into(),
+            status: status.into(),
+            tier: tier.into(),
+            price_id: format!("price_{tier}"),
+            item_id: "si_1".into(),
+            current_period_start: 1_000,
+            current_period_end: 2_000,
+            cancel_at_period_end: false,
+            cancel_at: None,
+            canceled_at: None,
+            ended_at: None,
+            created: 1_000,
+            quantity: 1,
+        }
+    }
+
+    fn held(status: &str, as_of: i64, payment_at: Option<i64>) -> Held {
+        Held {
+            row: row(status, "pro"),
+            as_of,
+            payment_at,
+            unpaid_invoice: None,
+        }
+    }
+
+    /// What each rule of `Rule::check` does to an event's row against the mirror, one row of
+    /// the table per case: (kind, event status, event tier, event at, mirror status, mirror
+    /// as-of, payment clock) -> `go` (the status written), `skip` or `refetch`.
     #[test]
-    fn an_events_rule_refuses_older_same_second_creates_and_terminal_rows() {
-        let updated = Rule::Event {
-            kind: "updated".into(),
-        };
-        let created = Rule::Event {
-            kind: "created".into(),
-        };
-        let deleted = Rule::Event {
-            kind: "deleted".into(),
-        };
-        assert_eq!(updated.check("sub_1", 100, None), Ok(()));
-        assert_eq!(updated.check("sub_1", 100, Some(("active", 100))), Ok(()));
-        assert!(updated
-            .check("sub_1", 99, Some(("active", 100)))
-            .unwrap_err()
-            .contains("older than the mirror's state of sub_1"));
-        assert!(created
-            .check("sub_1", 100, Some(("active", 100)))
-            .unwrap_err()
-            .contains("as of this second"));
-        assert!(updated
-            .check("sub_1", 101, Some(("canceled", 100)))
-            .unwrap_err()
-            .contains("already canceled"));
-        assert_eq!(deleted.check("sub_1", 101, Some(("canceled", 100))), Ok(()));
-        assert_eq!(
-            Rule::Refetched.check("sub_1", 1, Some(("canceled", 100))),
-            Ok(())
+    fn subscription_events_follow_the_objects_state_then_the_clocks() {
+        type Case = (
+            &'static str,
+            &'static str,
+            &'static str,
+            i64,
+            &'static str,
+            i64,
+            Option<i64>,
+            &'static str,
         );
+        #[rustfmt::skip]
+        let cases: &[Case] = &[
+            ("updated", "past_due", "pro", 101, "active", 100, None, "go past_due"),
+            ("updated", "past_due", "pro", 99, "active", 100, None, "skip"),
+            ("created", "active", "team", 100, "active", 100, None, "skip"),
+            // A tie with the object that differs: only Stripe knows which is newer.
+            ("updated", "past_due", "pro", 100, "active", 100, None, "refetch"),
+            ("updated", "active", "team", 100, "active", 100, None, "refetch"),
+            // A tie that changes nothing is written (it only moves the clock).
+            ("updated", "active", "pro", 100, "active", 100, None, "go active"),
+            // Invoice events move the clock: an older update brings its fields, not status.
+            ("updated", "past_due", "team", 105, "active", 100, Some(110), "go active"),
+            ("updated", "past_due", "team", 110, "active", 100, Some(110), "refetch"),
+            ("updated", "active", "team", 111, "active", 100, Some(110), "go active"),
+            // Ended is final; incomplete is first.
+            ("deleted", "canceled", "pro", 101, "active", 100, None, "go canceled"),
+            ("deleted", "canceled", "pro", 50, "active", 100, None, "refetch"),
+            ("deleted", "canceled", "pro", 100, "active", 100, None, "refetch"),
+            ("deleted", "canceled", "pro", 99, "canceled", 100, None, "skip"),
+            ("updated", "active", "pro", 200, "canceled", 100, None, "skip"),
+            ("deleted", "canceled", "pro", 101, "canceled", 100, None, "go canceled"),
+            ("updated", "incomplete", "pro", 200, "active", 100, None, "skip"),
+        ];
+        for (kind, st, tier, at, m, as_of, paid_at, want) in cases {
+            let rule = Rule::Event {
+                kind: kind.to_string(),
+            };
+            let got = match rule.check(&row(st, tier), *at, Some(&held(m, *as_of, *paid_at))) {
+                Verdict::Go((r, _)) => format!("go {}", r.status),
+                Verdict::Skip(_) => "skip".into(),
+                Verdict::Refetch(_) => "refetch".into(),
+            };
+            assert_eq!(
+                &got, want,
+                "{kind} {st} at {at} over {m} as of {as_of}, paid {paid_at:?}"
+            );
+        }
+        let merged = Rule::Event {
+            kind: "updated".into(),
+        }
+        .check(
+            &row("past_due", "team"),
+            105,
+            Some(&held("active", 100, Some(110))),
+        );
+        assert_eq!(merged, Verdict::Go((row("active", "team"), 105)));
+        assert_eq!(
+            Rule::Refetched.check(
+                &row("active", "pro"),
+                1,
+                Some(&held("canceled", 100, Some(120)))
+            ),
+            Verdict::Go((row("active", "pro"), 120)),
+            "a refetch is as of no earlier than anything the mirror knew"
+        );
+    }
+
+    /// `Payment::decide`, one row per case: (paid?, invoice, event at, mirror status, as-of,
+    /// payment clock, the failing invoice, the invoice's known final) -> the verdict.
+    #[test]
+    fn invoice_events_treat_paid_and_void_as_final() {
+        type Case<'a> = (
+            bool,
+            &'a str,
+            i64,
+            &'a str,
+            i64,
+            Option<i64>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+        );
+        #[rustfmt::skip]
+        let cases: &[Case] = &[
+            (false, "in_1", 100, "active", 100, Some(100), None, Some("paid"), "skip"),
+            (false, "in_1", 101, "active", 100, None, None, None, "go past_due"),
+            (false, "in_1", 100, "active", 100, None, None, None, "refetch"),
+            (false, "in_1", 100, "past_due", 100, None, None, None, "go stays"),
+            (true, "in_1", 100, "past_due", 100, None, Some("in_1"), None, "go active"),
+            (true, "in_2", 101, "past_due", 100, None, Some("in_1"), None, "refetch"),
+            (true, "in_1", 99, "past_due", 100, None, None, None, "skip"),
+            (false, "in_1", 105, "active", 90, Some(110), None, None, "skip"),
+        ];
+        for (paid, inv, at, status, as_of, paid_at, unpaid, known, want) in cases {
+            let p = Payment {
+                invoice: inv.to_string(),
+                kind: if *paid {
+                    "invoice.paid"
+                } else {
+                    "invoice.payment_failed"
+                }
+                .into(),
+                at: *at,
+                paid: *paid,
+                invoice_paid: *paid,
+                invoice_void: false,
+                attempts: 1,
+                next_attempt: None,
+            };
+            let mut h = held(status, *as_of, *paid_at);
+            h.unpaid_invoice = unpaid.map(String::from);
+            let got = match p.decide("sub_1", &h, *known) {
+                Verdict::Go(Ok(to)) => format!("go {to}"),
+                Verdict::Go(Err(_)) => "go stays".into(),
+                Verdict::Skip(_) => "skip".into(),
+                Verdict::Refetch(_) => "refetch".into(),
+            };
+            assert_eq!(&got, want, "paid {paid} {inv} at {at} over {status}");
+        }
     }
 
     #[test]
@@ -527,6 +890,7 @@ mod tests {
             at: 1,
             paid: false,
             invoice_paid: false,
+            invoice_void: false,
             attempts: 1,
             next_attempt: None,
         };

@@ -38,5 +38,6 @@ mod usage_sync;
 mod webhooks;
 mod webhooks_conflicts;
 mod webhooks_listen;
+mod webhooks_order;
 mod webhooks_replay;
 mod write_handle;

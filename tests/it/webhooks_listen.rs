@@ -268,7 +268,18 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
         .iter()
         .find(|e| e.kind == "customer.subscription.created")
         .unwrap();
-    assert_eq!(created.status, "applied", "{created:?}");
+    // The simulator sends the invoice's events before the subscription's: the first of them
+    // may find no mirrored subscription and refetch it (issue 39), and then the created event
+    // has nothing left to add and is ignored with the reason. Either way the mirror has the
+    // subscription (below), and nothing failed (above).
+    assert!(
+        created.status == "applied"
+            || stored.iter().any(|e| e
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.contains("(refetched)"))),
+        "{stored:#?}"
+    );
     let mirror = l
         .store()
         .subscription(&sub_id)

@@ -49,6 +49,8 @@ pub struct ListenMetrics {
     metrics_refused: AtomicU64,
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
+    /// The applier's refetches from Stripe (issue 39).
+    refetches: Mutex<Option<Arc<super::Refetches>>>,
 }
 
 impl ListenMetrics {
@@ -91,6 +93,11 @@ impl ListenMetrics {
         *lock(&self.conflicts)
             .entry((reason, resolution))
             .or_default() += 1;
+    }
+
+    /// Shows the applier's refetch counters.
+    pub fn count_refetches(&self, refetches: Arc<super::Refetches>) {
+        *lock(&self.refetches) = Some(refetches);
     }
 
     /// One store transaction of `n` requests.
@@ -153,6 +160,10 @@ impl ListenMetrics {
         for (o, n) in lock(&self.applied).iter() {
             let _ = writeln!(out, "billctl_webhooks_applied_total{{outcome=\"{o}\"}} {n}");
         }
+        let (fetched, deferred) = lock(&self.refetches)
+            .as_ref()
+            .map_or((0, 0), |r| r.counts());
+        let _ = writeln!(out, "# HELP billctl_webhooks_refetches_total Objects read again from Stripe where an event alone could not decide the mirror's state (fetched), and events that needed a refetch billctl could not make and that changed nothing (deferred).\n# TYPE billctl_webhooks_refetches_total counter\nbillctl_webhooks_refetches_total{{result=\"fetched\"}} {fetched}\nbillctl_webhooks_refetches_total{{result=\"deferred\"}} {deferred}");
         let _ = writeln!(out, "# HELP billctl_webhooks_apply_lag_seconds From receipt to the event applied.\n# TYPE billctl_webhooks_apply_lag_seconds histogram");
         let bounds: Vec<String> = LAG.iter().map(f64::to_string).collect();
         self.lag
@@ -202,5 +213,26 @@ mod tests {
         }
         let text = m.render();
         assert!(text.contains("type=\"other\"} 10"), "{text}");
+    }
+
+    #[test]
+    fn the_appliers_refetches_are_counted() {
+        let m = ListenMetrics::new();
+        assert!(m
+            .render()
+            .contains("billctl_webhooks_refetches_total{result=\"fetched\"} 0"));
+        let r = Arc::new(crate::ops::webhooks::Refetches::default());
+        m.count_refetches(r.clone());
+        r.fetched.fetch_add(2, Ordering::Relaxed);
+        r.deferred.fetch_add(1, Ordering::Relaxed);
+        let text = m.render();
+        assert!(
+            text.contains("billctl_webhooks_refetches_total{result=\"fetched\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("billctl_webhooks_refetches_total{result=\"deferred\"} 1"),
+            "{text}"
+        );
     }
 }

@@ -1,7 +1,10 @@
 //! Storing and applying webhook events as workflows, for `listen`, `ingest`, `reprocess` and
-//! `backfill` (`listen` and `replay` in files of their own): what applying needs (the main store, the tier map, optionally a Stripe fetcher),
-//! applying in order with outcomes recorded, and storing once per id. Prints nothing.
+//! `backfill` (`listen` and `replay` in files of their own): what applying needs (the main
+//! store, the tier map, how to read from Stripe), applying in order with outcomes recorded,
+//! refetching (and counting) where an event alone cannot decide the mirror's state (the rules
+//! are `webhooks::apply`'s), and storing once per id. Prints nothing.
 
+use crate::billing::Verdict;
 use crate::billing::{Subscription, TierMap};
 use crate::store::webhooks::{
     Clash, ConflictRow, Delivery, Envelope, EventRow, Fate, Incoming, ReceiptRow,
@@ -11,6 +14,7 @@ use crate::stripe::{Stripe, Writer};
 use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
 use anyhow::{Context, Result};
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use crate::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
 
@@ -20,8 +24,8 @@ pub mod replay;
 mod send;
 use std::sync::Arc;
 
-/// `--refetch`: reads current objects from Stripe on a runtime of its own (the apply side
-/// runs on the writer thread, outside any async context).
+/// Reads current objects from Stripe on a runtime of its own (the apply side runs on the
+/// writer thread, outside any async context).
 pub struct StripeFetch {
     stripe: Stripe,
     rt: tokio::runtime::Runtime,
@@ -36,13 +40,40 @@ impl StripeFetch {
             .context("failed to start the async runtime")?;
         Ok(StripeFetch { stripe, rt })
     }
-}
 
-impl StripeFetch {
     fn subscription(&mut self, id: &str) -> Result<Option<Subscription>, String> {
         self.rt
             .block_on(self.stripe.subscription(id))
             .map_err(|e| e.to_string())
+    }
+}
+
+/// When applying reads objects from Stripe.
+pub enum Fetching {
+    /// `--refetch`: for every event, the object as Stripe has it now.
+    Always(StripeFetch),
+    /// Where the event alone cannot decide (see `webhooks::apply`): the default with a key.
+    Undecided(StripeFetch),
+    /// No Stripe client (no key), and why: such an event changes nothing and fails as
+    /// needing a refetch.
+    Never(String),
+}
+
+/// The refetches applying made, and the events that needed one it could not make (no key,
+/// or the fetch failed): those changed nothing. Shared with `listen`'s metrics.
+#[derive(Debug, Default)]
+pub struct Refetches {
+    pub fetched: AtomicU64,
+    pub deferred: AtomicU64,
+}
+
+impl Refetches {
+    /// (fetched, deferred) so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.fetched.load(Ordering::Relaxed),
+            self.deferred.load(Ordering::Relaxed),
+        )
     }
 }
 
@@ -51,6 +82,7 @@ impl StripeFetch {
 struct Asked<'a> {
     store: &'a mut Store,
     fetch: Option<&'a mut StripeFetch>,
+    refetches: &'a Refetches,
 }
 
 impl Outside for Asked<'_> {
@@ -67,7 +99,9 @@ impl Outside for Asked<'_> {
     }
 
     fn refetch(&mut self, id: &str) -> Option<Result<Option<Subscription>, String>> {
-        self.fetch.as_deref_mut().map(|f| f.subscription(id))
+        let f = self.fetch.as_deref_mut()?;
+        self.refetches.fetched.fetch_add(1, Ordering::Relaxed);
+        Some(f.subscription(id))
     }
 
     fn mirrored_customer(&mut self, sub: &str) -> Result<Option<String>> {
@@ -75,58 +109,166 @@ impl Outside for Asked<'_> {
     }
 }
 
-/// Writes an event's parts in order; the event's outcome.
-fn write_parts(store: &mut Store, parts: Vec<Part>) -> Result<Outcome> {
-    let mut outcomes = Vec::with_capacity(parts.len());
-    for part in parts {
-        outcomes.push(match part {
-            Part::Note(note) => Outcome::Ignored(note),
-            Part::Write(change) => write_change(store, change)?,
-        });
+/// What applying needs: the main store, the tier map, and how it reads from Stripe.
+pub struct ApplySide {
+    store: Store,
+    tiers: TierMap,
+    fetching: Fetching,
+    refetches: Arc<Refetches>,
+}
+
+impl ApplySide {
+    /// What applying needs: `store`, the tier map from `config` and the store's catalog
+    /// mirror, and how to read from Stripe.
+    pub fn open(
+        store: Store,
+        config: &crate::config::Config,
+        fetching: Fetching,
+    ) -> Result<ApplySide> {
+        let tiers = super::tier_map(&store, config)?;
+        Ok(ApplySide::new(store, tiers, fetching))
     }
-    Ok(apply::joined(outcomes))
+
+    pub fn new(store: Store, tiers: TierMap, fetching: Fetching) -> ApplySide {
+        ApplySide {
+            store,
+            tiers,
+            fetching,
+            refetches: Arc::default(),
+        }
+    }
+
+    /// The refetch counters (`listen` shows them in its metrics).
+    pub fn refetches(&self) -> Arc<Refetches> {
+        self.refetches.clone()
+    }
+
+    /// Applies one event: what it changes is decided by `webhooks::apply`, and written here;
+    /// where the mirror's state leaves the event undecided, the object is refetched.
+    pub fn apply(&mut self, env: &Envelope, body: &[u8]) -> Outcome {
+        let mut asked = Asked {
+            store: &mut self.store,
+            fetch: match &mut self.fetching {
+                Fetching::Always(f) => Some(f),
+                _ => None,
+            },
+            refetches: &self.refetches,
+        };
+        let plan = Applier {
+            tiers: &self.tiers,
+            outside: &mut asked,
+        }
+        .plan(env, body);
+        match plan {
+            Plan::Done(outcome) => outcome,
+            Plan::Parts(parts) => self
+                .write_parts(env, parts)
+                .unwrap_or_else(|e| Outcome::Failed(format!("{e:#}"))),
+        }
+    }
+
+    /// Writes an event's parts in order; the event's outcome.
+    fn write_parts(&mut self, env: &Envelope, parts: Vec<Part>) -> Result<Outcome> {
+        let mut outcomes = Vec::with_capacity(parts.len());
+        for part in parts {
+            outcomes.push(match part {
+                Part::Note(note) => Outcome::Ignored(note),
+                Part::Write(change) => match write_change(&mut self.store, change)? {
+                    Written::Done(o) => o,
+                    Written::Undecided { sub, why } => self.settle(env, &sub, &why)?,
+                    Written::NotMirrored { outcome, .. }
+                        if matches!(self.fetching, Fetching::Never(_)) =>
+                    {
+                        outcome
+                    }
+                    Written::NotMirrored { sub, .. } => {
+                        self.settle(env, &sub, &format!("{sub} is not in the mirror"))?
+                    }
+                },
+            });
+        }
+        Ok(apply::joined(outcomes))
+    }
+
+    /// An event the mirror's state leaves undecided: the subscription as Stripe has it now
+    /// is written, or (no key, or the fetch failed) nothing changes and the event fails as
+    /// needing a refetch.
+    fn settle(&mut self, env: &Envelope, sub: &str, why: &str) -> Result<Outcome> {
+        let fetched = match &mut self.fetching {
+            Fetching::Undecided(f) | Fetching::Always(f) => {
+                self.refetches.fetched.fetch_add(1, Ordering::Relaxed);
+                f.subscription(sub)
+            }
+            Fetching::Never(why) => Err(format!("no Stripe client to refetch it with ({why})")),
+        };
+        let current = match fetched {
+            Ok(current) => current,
+            Err(e) => {
+                self.refetches.deferred.fetch_add(1, Ordering::Relaxed);
+                return Ok(Outcome::Failed(apply::needs_refetch(&env.id, why, &e)));
+            }
+        };
+        let Some(current) = current else {
+            return Ok(Outcome::Ignored(format!(
+                "{why}: refetched, and {sub} no longer exists in Stripe"
+            )));
+        };
+        let change = Change::Mirror {
+            row: crate::billing::MirrorRow::of(&current, &self.tiers),
+            stub: apply::customer_stub(&current.customer, current.created),
+            as_of: crate::clock::now().max(env.created),
+            rule: apply::Rule::Refetched,
+        };
+        Ok(match write_change(&mut self.store, change)? {
+            Written::Done(o) => apply::refetched_because(o, why),
+            Written::Undecided { why, .. } | Written::NotMirrored { sub: why, .. } => {
+                Outcome::Failed(why)
+            }
+        })
+    }
+}
+
+/// What writing one change did.
+enum Written {
+    Done(Outcome),
+    /// The mirror's state leaves the event undecided: only Stripe's object can settle it.
+    Undecided {
+        sub: String,
+        why: String,
+    },
+    /// An invoice event of a subscription the mirror does not have: a refetch adds it, or
+    /// (without a key) the event is ignored as it always was.
+    NotMirrored {
+        sub: String,
+        outcome: Outcome,
+    },
 }
 
 /// Writes one change, checked by its rule in the write's own transaction.
-fn write_change(store: &mut Store, change: Change) -> Result<Outcome> {
-    Ok(match change {
+fn write_change(store: &mut Store, change: Change) -> Result<Written> {
+    Ok(Written::Done(match change {
         Change::Mirror {
             row,
             stub,
             as_of,
             rule,
         } => {
-            let written = store.put_subscription_if(&row, &stub, as_of, |current| {
-                rule.check(&row.id, as_of, current)
-            })?;
-            apply::mirrored(&row, &rule, written)
+            let id = row.id.clone();
+            match store.put_subscription_if(&id, &stub, |held| rule.check(&row, as_of, held))? {
+                Verdict::Go((written, _)) => apply::kept_status(
+                    apply::mirrored(&written, &rule, Ok(())),
+                    &row.status,
+                    &written.status,
+                ),
+                Verdict::Skip(why) => apply::mirrored(&row, &rule, Err(why)),
+                Verdict::Refetch(why) => return Ok(Written::Undecided { sub: id, why }),
+            }
         }
         Change::AddCustomer { customer, at } => {
             let added = store.add_customer(&customer, at)?;
             apply::customer_added(&customer.id, added)
         }
-        Change::Payment { sub, payment } => {
-            let ev = crate::store::PaymentEvent {
-                invoice: &payment.invoice,
-                at: payment.at,
-                paid: payment.paid,
-                invoice_paid: payment.invoice_paid,
-                attempts: payment.attempts,
-                next_attempt: payment.next_attempt,
-            };
-            let r =
-                store.apply_payment_event(&sub, &ev, |status| payment.transition(&sub, status))?;
-            let written = match r {
-                None => PaymentWritten::NotMirrored,
-                Some(Err(why)) => PaymentWritten::Unchanged(why),
-                Some(Ok(done)) => match done.status {
-                    Ok((from, to)) => PaymentWritten::Moved(from, to),
-                    Err(_) if done.recorded => PaymentWritten::Recorded,
-                    Err(why) => PaymentWritten::Stays(why),
-                },
-            };
-            apply::paid(&sub, &payment, written)
-        }
+        Change::Payment { sub, payment } => return write_payment(store, sub, payment),
         Change::Drift {
             event_id,
             kind,
@@ -141,53 +283,36 @@ fn write_change(store: &mut Store, change: Change) -> Result<Outcome> {
             })?;
             apply::drift_noted(&object_id)
         }
-    })
+    }))
 }
 
-/// What applying needs: the main store, the tier map, and a fetcher with `--refetch`.
-pub struct ApplySide {
-    store: Store,
-    tiers: TierMap,
-    fetch: Option<StripeFetch>,
-}
-
-impl ApplySide {
-    /// What applying needs: `store`, the tier map from `config` and the store's catalog
-    /// mirror, and a fetcher with `--refetch`.
-    pub fn open(
-        store: Store,
-        config: &crate::config::Config,
-        fetch: Option<StripeFetch>,
-    ) -> Result<ApplySide> {
-        let tiers = super::tier_map(&store, config)?;
-        Ok(ApplySide::new(store, tiers, fetch))
-    }
-
-    pub fn new(store: Store, tiers: TierMap, fetch: Option<StripeFetch>) -> ApplySide {
-        ApplySide {
-            store,
-            tiers,
-            fetch,
+/// Writes an invoice event to its subscription's payment state, as `Payment::decide` rules.
+fn write_payment(store: &mut Store, sub: String, payment: apply::Payment) -> Result<Written> {
+    let ev = crate::store::PaymentEvent {
+        invoice: &payment.invoice,
+        at: payment.at,
+        paid: payment.paid,
+        invoice_paid: payment.invoice_paid,
+        invoice_void: payment.invoice_void,
+        attempts: payment.attempts,
+        next_attempt: payment.next_attempt,
+    };
+    let r =
+        store.apply_payment_event(&sub, &ev, |held, known| payment.decide(&sub, held, known))?;
+    let written = match r {
+        None => {
+            let outcome = apply::paid(&sub, &payment, PaymentWritten::NotMirrored);
+            return Ok(Written::NotMirrored { sub, outcome });
         }
-    }
-
-    /// Applies one event: what it changes is decided by `webhooks::apply`, and written here.
-    pub fn apply(&mut self, env: &Envelope, body: &[u8]) -> Outcome {
-        let mut asked = Asked {
-            store: &mut self.store,
-            fetch: self.fetch.as_mut(),
-        };
-        let plan = Applier {
-            tiers: &self.tiers,
-            outside: &mut asked,
-        }
-        .plan(env, body);
-        match plan {
-            Plan::Done(outcome) => outcome,
-            Plan::Parts(parts) => write_parts(&mut self.store, parts)
-                .unwrap_or_else(|e| Outcome::Failed(format!("{e:#}"))),
-        }
-    }
+        Some(Verdict::Skip(why)) => PaymentWritten::Unchanged(why),
+        Some(Verdict::Refetch(why)) => return Ok(Written::Undecided { sub, why }),
+        Some(Verdict::Go(done)) => match done.status {
+            Ok((from, to)) => PaymentWritten::Moved(from, to),
+            Err(_) if done.recorded => PaymentWritten::Recorded,
+            Err(why) => PaymentWritten::Stays(why),
+        },
+    };
+    Ok(Written::Done(apply::paid(&sub, &payment, written)))
 }
 
 /// Applies stored events in order and records each outcome.
@@ -284,6 +409,12 @@ pub struct ApplySummary {
     pub applied: usize,
     pub ignored: usize,
     pub failed: usize,
+    /// Objects read again from Stripe (where an event alone could not decide, or with
+    /// `--refetch`).
+    pub refetched: u64,
+    /// Events that needed a refetch billctl could not make (no key, or it failed): they
+    /// changed nothing and are counted as failed too.
+    pub needs_refetch: u64,
 }
 
 impl ApplySummary {
@@ -297,6 +428,14 @@ impl ApplySummary {
             }
         }
         s
+    }
+
+    /// With the refetches `side` made since it counted `before`.
+    fn refetches(mut self, side: &ApplySide, before: (u64, u64)) -> ApplySummary {
+        let (fetched, deferred) = side.refetches.counts();
+        self.refetched = fetched.saturating_sub(before.0);
+        self.needs_refetch = deferred.saturating_sub(before.1);
+        self
     }
 }
 
@@ -370,12 +509,13 @@ pub fn ingest(
     progress: &indicatif::ProgressBar,
 ) -> Result<(IngestReport, Vec<(String, Outcome)>)> {
     let read = incoming.len();
-    let s = store_new(events, incoming, Some(side), progress)?;
+    let before = side.refetches.counts();
+    let s = store_new(events, incoming, Some(&mut *side), progress)?;
     let report = IngestReport {
         read,
         stored: s.new_ids.len(),
         already_stored: read - s.new_ids.len() - s.conflicts.len(),
-        applied: ApplySummary::of(&s.outcomes),
+        applied: ApplySummary::of(&s.outcomes).refetches(side, before),
         conflicts: s.conflicts,
     };
     Ok((report, s.outcomes))
@@ -401,10 +541,11 @@ pub fn reprocess(
         .map(|(r, b)| (envelope_of(&r), b))
         .collect();
     progress.set_length(items.len() as u64);
+    let before = side.refetches.counts();
     let outcomes = apply_all(side, events, items, progress)?;
     let report = ReprocessReport {
         selected: outcomes.len(),
-        applied: ApplySummary::of(&outcomes),
+        applied: ApplySummary::of(&outcomes).refetches(side, before),
     };
     Ok((report, outcomes))
 }
@@ -439,6 +580,7 @@ pub fn listen(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
+    stats.metrics.count_refetches(side.refetches());
     let options = crate::server::Options {
         open: Some(stats.metrics.open.clone()),
         ..options
@@ -500,7 +642,7 @@ pub fn stripe_type_filter(kind: Option<&str>) -> Option<&str> {
 /// both are applied.
 pub fn backfill(
     events: &mut EventStore,
-    side: Option<&mut ApplySide>,
+    mut side: Option<&mut ApplySide>,
     listed: &[serde_json::Value],
     kind: Option<&str>,
     since: i64,
@@ -532,14 +674,19 @@ pub fn backfill(
         (a.envelope.created, &a.envelope.id).cmp(&(b.envelope.created, &b.envelope.id))
     });
     let listed = incoming.len();
-    let s = store_new(events, incoming, side, progress)?;
+    let before = side.as_ref().map(|s| s.refetches.counts());
+    let s = store_new(events, incoming, side.as_deref_mut(), progress)?;
+    let mut applied = ApplySummary::of(&s.outcomes);
+    if let (Some(side), Some(before)) = (side, before) {
+        applied = applied.refetches(side, before);
+    }
     let report = BackfillReport {
         since,
         listed,
         already_stored: listed - s.new_ids.len() - s.conflicts.len(),
         stored: s.new_ids.len(),
         conflicts: s.conflicts,
-        applied: ApplySummary::of(&s.outcomes),
+        applied,
         stored_ids: s.new_ids,
     };
     Ok((report, s.outcomes))
@@ -869,7 +1016,7 @@ mod tests {
         let mut side = ApplySide::new(
             Store::open(dir.path()).unwrap(),
             TierMap::new(&config, &[]),
-            None,
+            Fetching::Never("a test without Stripe".into()),
         );
         let bar = indicatif::ProgressBar::hidden();
         let batch = vec![
