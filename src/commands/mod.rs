@@ -93,23 +93,6 @@ pub(crate) fn existing_customer(ctx: &mut Ctx, id: &str) -> Result<crate::billin
     ctx.block_on(crate::ops::subscriptions::existing_customer(&stripe, id))?
 }
 
-/// Appends an action by the current OS user to the audit log.
-pub(crate) fn audit(
-    ctx: &mut Ctx,
-    action: &str,
-    customer: Option<&str>,
-    detail: serde_json::Value,
-) -> Result<()> {
-    crate::ops::audit(
-        ctx.store()?,
-        &actor(),
-        action,
-        customer,
-        detail,
-        crate::clock::now(),
-    )
-}
-
 /// The endpoint ids whose secret is kept: in the keyring, and in the data dir's secret file.
 pub(crate) fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
     let ids =

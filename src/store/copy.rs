@@ -27,6 +27,7 @@ const MAIN: &[&str] = &[
     "meter_ledger",
     "subscription_history",
     "service_tokens",
+    "stripe_writes",
 ];
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;

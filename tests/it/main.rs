@@ -36,3 +36,4 @@ mod usage_sync;
 mod webhooks;
 mod webhooks_listen;
 mod webhooks_replay;
+mod writes;

@@ -21,6 +21,7 @@
 use super::routes::{KeyAction, PlanAction};
 use super::{fail, parse_body, Service};
 use crate::billing::Subscription;
+use crate::ops::lifecycle::{self, PlanError};
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
 use crate::stripe::Stripe;
@@ -367,30 +368,18 @@ fn change_key(
         _ => return Ok(Err(key_not_found(key))),
     };
     match action {
-        KeyAction::Rotate if rec.status(now) != "active" || rec.replaced_by.is_some() => {
-            let why = match &rec.replaced_by {
-                Some(next) => format!(
-                    "key {} was already rotated to {next}: rotate {next} instead",
-                    rec.id
-                ),
-                None => format!(
-                    "key {} is {}: only an active key can be rotated; create a new one",
-                    rec.id,
-                    rec.status(now)
-                ),
-            };
-            Ok(Err(fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)))
-        }
-        KeyAction::Rotate => {
-            let issued = ops::keys::rotate(s, &rec, grace, actor, now)?;
-            Ok(Ok(ok(StatusCode::CREATED, &issued)))
-        }
+        KeyAction::Rotate => match ops::keys::rotate(s, &rec, grace, actor, now) {
+            Ok(issued) => Ok(Ok(ok(StatusCode::CREATED, &issued))),
+            Err(e) => match e.downcast::<ops::keys::KeyError>() {
+                Ok(why) => {
+                    let why = why.to_string();
+                    Ok(Err(fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)))
+                }
+                Err(e) => Err(e),
+            },
+        },
         KeyAction::Revoke => {
-            let (ids, already) = if rec.revoked_at.is_some() {
-                (vec![], vec![rec.id.clone()])
-            } else {
-                (vec![rec.id.clone()], vec![])
-            };
+            let (ids, already) = ops::keys::to_revoke(std::slice::from_ref(&rec));
             let r = ops::keys::revoke(s, ids, already, (reason, actor), now)?;
             Ok(Ok(ok(StatusCode::OK, &r)))
         }
@@ -756,99 +745,69 @@ impl Service {
         let (sub, customer) = subscriptions::fetch(stripe, &live.id)
             .await
             .map_err(|e| stripe_failure(&e))?;
-        let (done, message, audit) = self
-            .plan_step(stripe, &sub, tier.as_ref(), action, &proration)
-            .await?;
-        if let Some((what, detail)) = audit {
-            self.audit_detail(&actor, what, &id, detail).await;
-        }
-        let config = self.config.clone();
-        let view = self
-            .with_store(true, move |s| {
-                let tiers = ops::tier_map(s, &config)?;
-                subscriptions::remember(s, &tiers, &done, &customer, crate::clock::now())
-            })
-            .await?;
-        Ok(ok(
-            StatusCode::OK,
-            &json!({"message": message, "subscription": view}),
-        ))
-    }
-
-    /// A plan change at Stripe, with `subscriptions change`'s rules (see [`Service::plan_step`]).
-    async fn plan_change(
-        &self,
-        stripe: &Stripe,
-        sub: &Subscription,
-        tier: &crate::catalog::Tier,
-        proration: &str,
-    ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
-        let failed = |e: anyhow::Error| stripe_failure(&e);
         let config = self.config.clone();
         let tiers = self
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
-        let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers)
-            .await
-            .map_err(failed)?
-        else {
-            let m = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
-            return Ok((sub.clone(), m, None));
+        let who = lifecycle::Actor {
+            name: &actor,
+            at: crate::clock::now(),
         };
-        let done = subscriptions::change(stripe, sub, &change, &tier.id, proration)
-            .await
-            .map_err(failed)?;
-        let m = format!(
-            "Moved {} from {} to {} (proration: {proration}).",
-            sub.id, change.from, tier.id
-        );
-        let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration});
-        Ok((done, m, Some(("subscription.change", detail))))
-    }
-
-    /// The Stripe side of a plan action: the subscription after it, a message, and what to
-    /// audit (`None`: nothing was done).
-    async fn plan_step(
-        &self,
-        stripe: &Stripe,
-        sub: &Subscription,
-        tier: Option<&crate::catalog::Tier>,
-        action: PlanAction,
-        proration: &str,
-    ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
-        let failed = |e: anyhow::Error| stripe_failure(&e);
-        match (action, tier) {
+        let (stores, target) = (&self.writer, (&sub, &customer));
+        let done = match (action, tier.as_ref()) {
             (PlanAction::Change, Some(tier)) => {
-                self.plan_change(stripe, sub, tier, proration).await
+                let how = (tier, proration.as_str());
+                lifecycle::change_plan(stores, stripe, &tiers, target, how, who).await
             }
             (PlanAction::Cancel, _) => {
-                if sub.cancel_at_period_end {
-                    let m = format!("{} already ends at the end of its period.", sub.id);
-                    return Ok((sub.clone(), m, None));
-                }
-                let done = subscriptions::set_period_end_cancel(stripe, sub, true)
-                    .await
-                    .map_err(failed)?;
-                let end = crate::time::utc_date(done.current_period_end);
-                let m = format!("{} will end on {end}.", done.id);
-                let detail = json!({"subscription": sub.id, "at_period_end": true});
-                Ok((done, m, Some(("subscription.cancel", detail))))
+                lifecycle::cancel(stores, stripe, &tiers, target, true, who).await
             }
-            (PlanAction::Resume, _) => {
-                if !sub.cancel_at_period_end {
-                    let m = format!("{} is not set to end: nothing to undo.", sub.id);
-                    return Ok((sub.clone(), m, None));
-                }
-                let done = subscriptions::set_period_end_cancel(stripe, sub, false)
-                    .await
-                    .map_err(failed)?;
-                let m = format!("{} continues past its period end.", sub.id);
-                let detail = json!({"subscription": sub.id});
-                Ok((done, m, Some(("subscription.resume", detail))))
-            }
+            (PlanAction::Resume, _) => lifecycle::resume(stores, stripe, &tiers, target, who).await,
             (PlanAction::Change, None) => {
-                Err(fail(StatusCode::BAD_REQUEST, "BAD_JSON", "tier: required"))
+                return Err(fail(StatusCode::BAD_REQUEST, "BAD_JSON", "tier: required"))
             }
+        };
+        match done {
+            Ok(d) => Ok(plan_answer(&d.message, &d.view)),
+            Err(e) if e.unchanged() => {
+                let config = self.config.clone();
+                let view = self
+                    .with_store(true, move |s| {
+                        let tiers = ops::tier_map(s, &config)?;
+                        subscriptions::remember(s, &tiers, &sub, &customer, crate::clock::now())
+                    })
+                    .await?;
+                Ok(plan_answer(&e.to_string(), &view))
+            }
+            Err(e) => Err(self.plan_refused(e)),
         }
     }
+
+    /// A lifecycle change refused or failed, in this route's vocabulary: Stripe's failure as
+    /// Stripe said it; an answer without the requested result 502; a store failure after the
+    /// change 503 (Stripe's change stands; `subscriptions sync` mirrors it).
+    fn plan_refused(&self, e: PlanError) -> Response {
+        match e {
+            PlanError::Stripe(e) => stripe_failure(&e),
+            PlanError::NotApplied(n) => fail(
+                StatusCode::BAD_GATEWAY,
+                "STRIPE_NOT_APPLIED",
+                &n.to_string(),
+            ),
+            PlanError::Store(e) => {
+                self.metrics.store_error();
+                super::store_unavailable(&e)
+            }
+            PlanError::NotLive { .. } => fail(StatusCode::CONFLICT, "NOT_LIVE", &e.to_string()),
+            other => fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &other.to_string()),
+        }
+    }
+}
+
+/// A plan action's answer: what was done (or why nothing was), and the subscription.
+fn plan_answer(message: &str, view: &subscriptions::SubscriptionView) -> Response {
+    ok(
+        StatusCode::OK,
+        &json!({"message": message, "subscription": view}),
+    )
 }
