@@ -67,8 +67,14 @@ fn apply(
         return Ok(None);
     };
     let bar = ctx.output.progress(plan.writes(), "Applying");
+    let seq = ctx.store()?.write_seq(ops::setup::CATALOG)?;
     let applied = ctx.block_on(ops::setup::apply(
-        &stripe, config, prune, plan, observed, &bar,
+        &stripe,
+        config,
+        prune,
+        (plan, seq),
+        observed,
+        &bar,
     ))?;
     let applied = applied.inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();

@@ -45,6 +45,23 @@ pub enum PlanError {
     Store(anyhow::Error),
 }
 
+impl From<writes::SettleError> for PlanError {
+    fn from(e: writes::SettleError) -> PlanError {
+        match e {
+            writes::SettleError::NotApplied(n) => PlanError::NotApplied(n),
+            writes::SettleError::Stripe(e) => PlanError::Stripe(e),
+        }
+    }
+}
+
+/// The subscription as Stripe holds it now (after a replayed answer).
+async fn sub_now(stripe: &Stripe, id: &str) -> anyhow::Result<Subscription> {
+    stripe
+        .subscription(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("subscription {id} is gone from Stripe"))
+}
+
 impl PlanError {
     /// The subscription is already as asked: nothing was written, nothing is wrong.
     pub fn unchanged(&self) -> bool {
@@ -157,10 +174,11 @@ pub async fn change_plan<S: Stores>(
     let done = subs::change(stripe, sub, &change, &tier.id, proration, &w.key)
         .await
         .map_err(PlanError::Stripe)?;
-    let got = item_price(&done, &item.id);
-    writes::check("the plan change", &sub.id, &change.price.id, &got)?;
-    let detail =
-        json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration});
+    let reread = async { Ok(item_price(&sub_now(stripe, &sub.id).await?, &item.id)) };
+    let what = ("the plan change", sub.id.as_str(), change.price.id.as_str());
+    let answer = item_price(&done, &item.id);
+    writes::settle(stores, (stripe, &w), what, answer, reread).await?;
+    let detail = json!({"subscription_id": sub.id, "from": change.from, "to": tier.id, "proration": proration});
     let row = MirrorRow::of(&done, tiers);
     let audit = (actor, "subscription.change", detail);
     let view = commit(stores, (&done, customer, row), &w, audit).await?;
@@ -242,13 +260,14 @@ pub async fn cancel<S: Stores>(
             anyhow::Error::new(e).context(format!("failed to cancel subscription {}", sub.id)),
         )
     })?;
-    if at_period_end {
-        let got = format!("cancel_at_period_end={}", done.cancel_at_period_end);
-        writes::check("the cancellation", &sub.id, to, &got)?;
-    } else {
-        writes::check("the cancellation", &sub.id, "canceled", &done.status)?;
-    }
-    let detail = json!({"subscription": sub.id, "at_period_end": at_period_end});
+    let state = move |s: &Subscription| match at_period_end {
+        true => format!("cancel_at_period_end={}", s.cancel_at_period_end),
+        false => s.status.clone(),
+    };
+    let reread = async { Ok(state(&sub_now(stripe, &sub.id).await?)) };
+    let what = ("the cancellation", sub.id.as_str(), to);
+    writes::settle(stores, (stripe, &w), what, state(&done), reread).await?;
+    let detail = json!({"subscription_id": sub.id, "at_period_end": at_period_end});
     let row = MirrorRow::of(&done, tiers);
     let audit = (actor, "subscription.cancel", detail);
     let view = commit(stores, (&done, customer, row), &w, audit).await?;
@@ -293,9 +312,11 @@ pub async fn resume<S: Stores>(
             let why = format!("failed to undo the cancellation of subscription {}", sub.id);
             PlanError::Stripe(anyhow::Error::new(e).context(why))
         })?;
-    let got = format!("cancel_at_period_end={}", done.cancel_at_period_end);
-    writes::check("the resumption", &sub.id, to, &got)?;
-    let detail = json!({"subscription": sub.id});
+    let state = |s: &Subscription| format!("cancel_at_period_end={}", s.cancel_at_period_end);
+    let reread = async { Ok(state(&sub_now(stripe, &sub.id).await?)) };
+    let what = ("the resumption", sub.id.as_str(), to);
+    writes::settle(stores, (stripe, &w), what, state(&done), reread).await?;
+    let detail = json!({"subscription_id": sub.id});
     let row = MirrorRow::of(&done, tiers);
     let audit = (actor, "subscription.resume", detail);
     let view = commit(stores, (&done, customer, row), &w, audit).await?;
@@ -358,7 +379,7 @@ pub async fn create<S: Stores>(
         },
     )?;
     let row = MirrorRow::of(&sub, tiers);
-    let detail = json!({"subscription": sub.id, "tier": tier.id, "status": sub.status, "price": new.price.id});
+    let detail = json!({"subscription_id": sub.id, "tier": tier.id, "status": sub.status, "price_id": new.price.id});
     let audit = (actor, "subscription.create", detail);
     commit(stores, (&sub, &new.customer, row.clone()), &w, audit).await?;
     let trial_end = terms

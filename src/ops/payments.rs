@@ -58,8 +58,13 @@ pub async fn attach<S: Stores>(
         .attach_payment_method(pm, customer, &w.key)
         .await
         .with_context(|| format!("failed to attach {pm} to {customer}"))?;
-    let got = info.customer.as_deref().unwrap_or("no customer");
-    writes::check("attaching a payment method", pm, customer, got)?;
+    let holder = |i: Option<&PaymentMethodInfo>| {
+        let c = i.and_then(|i| i.customer.as_deref());
+        c.unwrap_or("no customer").to_string()
+    };
+    let reread = async { Ok(holder(stripe.payment_method(&info.id).await?.as_ref())) };
+    let what = ("attaching a payment method", pm, customer);
+    writes::settle(stores, (stripe, &w), what, holder(Some(&info)), reread).await?;
     let detail = serde_json::json!({"payment_method": info.id, "default": default});
     writes::record_via(
         stores,
@@ -348,7 +353,12 @@ pub async fn set_default<S: Stores>(
         .await
         .with_context(|| format!("failed to make {pm} the default of {customer}"))?;
     let got = got.unwrap_or_else(|| "none".into());
-    writes::check("making the default payment method", customer, pm, &got)?;
+    let reread = async {
+        let now = stripe.default_payment_method(customer).await?;
+        Ok(now.unwrap_or_else(|| "none".into()))
+    };
+    let what = ("making the default payment method", customer, pm);
+    writes::settle(stores, (stripe, &w), what, got, reread).await?;
     let detail = serde_json::json!({"payment_method": pm, "from": from});
     writes::record_via(
         stores,
@@ -380,8 +390,13 @@ pub async fn detach<S: Stores>(
         .detach_payment_method(pm, &w.key)
         .await
         .with_context(|| format!("failed to detach {pm}"))?;
-    let got = info.customer.as_deref().unwrap_or("no customer");
-    writes::check("detaching a payment method", pm, "no customer", got)?;
+    let holder = |i: Option<&PaymentMethodInfo>| {
+        let c = i.and_then(|i| i.customer.as_deref());
+        c.unwrap_or("no customer").to_string()
+    };
+    let reread = async { Ok(holder(stripe.payment_method(pm).await?.as_ref())) };
+    let what = ("detaching a payment method", pm, "no customer");
+    writes::settle(stores, (stripe, &w), what, holder(Some(&info)), reread).await?;
     let detail = serde_json::json!({"payment_method": info.id});
     writes::record_via(
         stores,

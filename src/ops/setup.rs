@@ -54,7 +54,7 @@ pub async fn apply(
     stripe: &Stripe,
     config: &Config,
     prune: bool,
-    plan: &Plan,
+    (plan, seq): (&Plan, i64),
     mut state: Observed,
     progress: &indicatif::ProgressBar,
 ) -> Result<Applied> {
@@ -62,7 +62,7 @@ pub async fn apply(
         progress.set_message(format!("{} changes", wave.len()));
         let meter = state.meter.as_ref().map(|m| m.id.clone());
         let results = stripe
-            .apply_wave(&wave, meter.as_deref(), CONCURRENCY)
+            .apply_wave(&wave, meter.as_deref(), CONCURRENCY, seq)
             .await;
         let mut failed = None;
         for (action, result) in wave.iter().zip(results) {
@@ -99,6 +99,9 @@ pub async fn apply(
     Ok(Applied { after: state, left })
 }
 
+/// The write journal's object for the catalog (see `crate::idempotency`).
+pub const CATALOG: &str = "catalog";
+
 /// Appends the apply to the audit log: its counts and one line per action.
 pub fn record_apply(
     store: &mut Store,
@@ -112,16 +115,19 @@ pub fn record_apply(
         "writes": plan.writes(),
         "actions": actions,
     });
-    let audit = crate::store::Audit {
+    let entry = super::writes::Entry {
         actor,
         action: "catalog.apply",
+        customer: None,
         key_id: None,
-        customer_id: None,
-        reason: None,
-        detail: Some(detail),
+        detail,
     };
-    store
-        .append_audit(&audit, now)
+    // The catalog's journal sequence advances: the next apply's keys are new requests.
+    let change = super::writes::Change {
+        object: CATALOG.into(),
+        key: format!("catalog.apply {}", plan.writes()),
+    };
+    super::writes::record(store, &change, &entry, now)
         .context("failed to record the apply in the audit log")
 }
 
@@ -311,7 +317,7 @@ mod tests {
         assert_eq!((plan.actions.len(), plan.writes()), (6, 6));
         let bar = indicatif::ProgressBar::hidden();
         let applied = rt
-            .block_on(apply(&stripe, &config, false, &plan, observed, &bar))
+            .block_on(apply(&stripe, &config, false, (&plan, 0), observed, &bar))
             .unwrap();
         assert_eq!(applied.left, 0);
         assert_eq!(bar.position(), 6);

@@ -84,6 +84,50 @@ pub fn check(what: &str, object: &str, wanted: &str, got: &str) -> Result<(), No
     })
 }
 
+/// Settles a write: `answer` is what Stripe's answer shows of the requested result, and
+/// `reread` what Stripe shows now (asked only when the answer was a stored reply of an
+/// earlier request: then it tells what that request did, not what Stripe holds). A result
+/// other than `wanted` is [`NotApplied`], and the key is spent (the journal advances) so that
+/// trying again is a new request.
+pub async fn settle<S: Stores, F>(
+    stores: &S,
+    (stripe, change): (&crate::stripe::Stripe, &Change),
+    (what, object, wanted): (&str, &str, &str),
+    answer: String,
+    reread: F,
+) -> Result<(), SettleError>
+where
+    F: Future<Output = Result<String>>,
+{
+    let got = if stripe.replayed(&change.key) {
+        reread.await.map_err(SettleError::Stripe)?
+    } else {
+        answer
+    };
+    if let Err(e) = check(what, object, wanted, &got) {
+        let job = spend_job(change.clone(), crate::clock::now());
+        // Best effort: if the store fails here, the next attempt replays again and is
+        // refused again, never reported as done.
+        drop(stores.run(job).await);
+        return Err(SettleError::NotApplied(e));
+    }
+    Ok(())
+}
+
+/// Why a write did not settle.
+#[derive(Debug, thiserror::Error)]
+pub enum SettleError {
+    #[error(transparent)]
+    NotApplied(#[from] NotApplied),
+    /// Reading the object back from Stripe failed.
+    #[error("failed to read back what Stripe holds after a replayed answer: {0:#}")]
+    Stripe(anyhow::Error),
+}
+
+fn spend_job(c: Change, at: i64) -> impl FnOnce(&mut Store) -> Result<()> + Send + 'static {
+    move |s| s.spend_key(&c.object, &c.key, at)
+}
+
 /// One change about to be written: its journal object and idempotency key.
 #[derive(Debug, Clone)]
 pub struct Change {

@@ -19,6 +19,17 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// Spends `key` without a change: the journal's sequence advances, so that the next
+    /// attempt at a change Stripe did not make is a new request rather than the same replay.
+    pub fn spend_key(&mut self, object: &str, key: &str, at: i64) -> Result<()> {
+        self.db.execute(
+            "INSERT INTO stripe_writes (object, seq, last_key, updated_at) VALUES (?1, 1, ?2, ?3) \
+             ON CONFLICT (object) DO UPDATE SET seq = stripe_writes.seq + 1, last_key = excluded.last_key, updated_at = excluded.updated_at",
+            crate::ps![object, key, at],
+        )?;
+        Ok(())
+    }
+
     /// Records a change applied to `object` under `key`: its sequence advances, and `audit`
     /// is appended, together.
     pub fn record_write(&mut self, object: &str, key: &str, audit: &Audit, at: i64) -> Result<()> {

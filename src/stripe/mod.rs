@@ -67,6 +67,14 @@ pub struct Stripe {
     pub(crate) transport: Transport,
 }
 
+impl Stripe {
+    /// Whether Stripe answered the write under `key` with a stored reply (see
+    /// `ops::writes::settle`).
+    pub fn replayed(&self, key: &str) -> bool {
+        self.transport.replayed(key)
+    }
+}
+
 pub(crate) fn strategy(key: &str) -> Result<RequestStrategy, Error> {
     IdempotencyKey::new(key)
         .map(RequestStrategy::Idempotent)

@@ -355,6 +355,15 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
         .map(|k| format!("{api_key}\u{0}{k}"));
     let params = Value::Object(req.params.clone());
     if let Some(scope) = &scoped {
+        // A key older than 24 hours (simulated time) is forgotten: its reuse is a new request.
+        let now = st.now();
+        let expired = st
+            .idempotency
+            .get(scope)
+            .is_some_and(|p| now.saturating_sub(p.created) >= crate::state::IDEMPOTENCY_TTL);
+        if expired {
+            st.idempotency.remove(scope);
+        }
         if let Some(prev) = st.idempotency.get(scope) {
             if prev.method == req.method && prev.path == req.path && prev.params == params {
                 return (
@@ -401,6 +410,7 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
                         params,
                         status: 200,
                         body: body.clone(),
+                        created: now,
                     },
                 );
             }
