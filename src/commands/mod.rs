@@ -60,15 +60,6 @@ pub(crate) fn declined(ctx: &Ctx, kept: &str) -> Result<ExitCode> {
 
 pub(crate) use crate::ops::tier;
 
-/// The active Stripe price a tier sells, resolved through its lookup key.
-pub(crate) fn tier_price(
-    ctx: &mut Ctx,
-    tier: &crate::catalog::Tier,
-) -> Result<crate::catalog::RemotePrice> {
-    let stripe = ctx.stripe()?;
-    ctx.block_on(crate::ops::subscriptions::tier_price(&stripe, tier))?
-}
-
 /// The price-to-tier map from the config and the catalog mirror.
 pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
     let config = ctx.config()?.clone();

@@ -88,11 +88,15 @@ fn create_portal(ctx: &mut Ctx, a: &PortalCreateArgs) -> Result<ExitCode> {
     let return_url = payments::return_url(a.return_url.as_deref(), configured.as_deref())?;
     super::existing_customer(ctx, &a.customer)?;
     let stripe = ctx.stripe_for_write("create a billing portal session")?;
-    let link = ctx.block_on(payments::portal_link(
-        &stripe,
-        &a.customer,
-        return_url.as_deref(),
-    ))??;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let target = (a.customer.as_str(), return_url.as_deref());
+    let link = rt.block_on(payments::portal(&stores, &stripe, target, actor))?;
     ctx.output.show(&link)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -426,6 +426,20 @@ pub fn return_url(flag: Option<&str>, configured: Option<&str>) -> Result<Option
     Ok(url)
 }
 
+/// A portal session for a customer, with its audit entry naming the actor (the command line
+/// and serve alike).
+pub async fn portal<S: Stores>(
+    stores: &S,
+    stripe: &Stripe,
+    (customer, return_url): (&str, Option<&str>),
+    actor: Actor<'_>,
+) -> Result<PortalLink> {
+    let link = portal_link(stripe, customer, return_url).await?;
+    let detail = serde_json::json!({"return_url": return_url});
+    writes::audit_via(stores, ("portal.create", Some(customer), detail), actor).await?;
+    Ok(link)
+}
+
 /// A portal session for a customer.
 pub async fn portal_link(
     stripe: &Stripe,

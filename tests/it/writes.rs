@@ -1025,3 +1025,71 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
         assert_eq!(env.store().subscription(id).unwrap().unwrap().tier, "team");
     }
 }
+
+/// Checkout sign-up links and portal sessions are one workflow for both doors: a customer
+/// with a live subscription is refused a second one from the command line as over serve, and
+/// each link is in the audit log with its actor.
+#[test]
+fn checkout_and_portal_are_one_workflow_for_both_doors() {
+    let env = Env::with_catalog();
+    let cus = env.subscribed("links-audit@example.com", "pro");
+    let sessions = env.sim.state().checkout_sessions.len();
+    let r = env.run(&["checkout", "create", "--tier", "team", "--customer", &cus]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("already has a live subscription"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.sim.state().checkout_sessions.len(),
+        sessions,
+        "no session made"
+    );
+    let fresh = env
+        .run(&["customers", "create", "--email", "fresh@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let before = audit(&env).len();
+    env.run(&[
+        "checkout",
+        "create",
+        "--tier",
+        "team",
+        "--customer",
+        &fresh,
+        "-q",
+    ])
+    .ok();
+    env.run(&[
+        "portal",
+        "create",
+        "--customer",
+        &cus,
+        "--return-url",
+        "https://example.com/a",
+        "-q",
+    ])
+    .ok();
+    let web = token(&env, "links-web", "self-service");
+    let serve = Serve::start(&env, &[]);
+    let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
+    let a = serve.post(&format!("/v1/customers/{cus}/checkout"), &web, &urls);
+    assert_eq!(
+        (a.status, a.json()["code"].clone()),
+        (409, json!("HAS_SUBSCRIPTION"))
+    );
+    let a = serve.post(&format!("/v1/customers/{cus}/portal"), &web, &json!({}));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let me = os_user();
+    assert_eq!(
+        actions(&audit(&env), before),
+        [
+            ("checkout.create".to_string(), me.clone()),
+            ("portal.create".to_string(), me),
+            ("portal.create".to_string(), "links-web".to_string()),
+        ]
+    );
+}

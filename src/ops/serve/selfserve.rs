@@ -27,7 +27,7 @@ use crate::server::{self, Response};
 use crate::stripe::Stripe;
 use hyper::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The longest key name the self-service routes take.
 const MAX_NAME: usize = 100;
@@ -494,25 +494,6 @@ impl Service {
         }
     }
 
-    /// Appends an action the route has done to the audit log, before the route answers; a
-    /// failure to write it is counted as a store error (the action itself stands).
-    async fn audit_detail(&self, actor: &str, action: &'static str, customer: &str, detail: Value) {
-        let (actor, customer) = (actor.to_string(), customer.to_string());
-        let written = self
-            .with_store(true, move |s| {
-                ops::audit(
-                    s,
-                    &actor,
-                    action,
-                    Some(&customer),
-                    detail,
-                    crate::clock::now(),
-                )
-            })
-            .await;
-        drop(written);
-    }
-
     pub(super) async fn customer(&self, id: String) -> Response {
         match self.customer_inner(id).await {
             Ok(r) | Err(r) => r,
@@ -665,11 +646,14 @@ impl Service {
         }
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let link = payments::portal_link(stripe, &id, url.as_deref())
+        let who = lifecycle::Actor {
+            name: &actor,
+            at: crate::clock::now(),
+        };
+        let target = (id.as_str(), url.as_deref());
+        let link = payments::portal(&self.writer, stripe, target, who)
             .await
             .map_err(|e| stripe_failure(&e))?;
-        self.audit_detail(&actor, "portal.create", &id, json!({"return_url": url}))
-            .await;
         Ok(ok(StatusCode::OK, &link))
     }
 
@@ -690,31 +674,24 @@ impl Service {
         let urls = checkout_urls(&self.config, req.success_url, req.cancel_url)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let subs = stripe
-            .subscriptions(Some(&id), |_| {})
-            .await
-            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
-        if let Some(live) = live_of(&subs) {
-            return Err(fail(
-                StatusCode::CONFLICT,
-                "HAS_SUBSCRIPTION",
-                &format!("the customer already has a live subscription ({}, {}): change its plan with POST /v1/customers/{id}/subscription {{\"tier\": \"{}\"}}", live.id, live.status, tier.id),
-            ));
-        }
-        let price = subscriptions::tier_price(stripe, &tier)
-            .await
-            .map_err(|e| stripe_failure(&e))?;
-        let link =
-            ops::checkout::subscription_link(stripe, &tier, price, (Some(&id), None), &urls, None)
-                .await
-                .map_err(|e| stripe_failure(&e))?;
-        self.audit_detail(
-            &actor,
-            "checkout.create",
-            &id,
-            json!({"tier": tier.id, "session": link.id}),
+        let who = lifecycle::Actor {
+            name: &actor,
+            at: crate::clock::now(),
+        };
+        let link = ops::checkout::sign_up(
+            &self.writer,
+            stripe,
+            (&tier, (Some(&id), None)),
+            (&urls, None),
+            who,
         )
-        .await;
+        .await
+        .map_err(|e| match e {
+            ops::checkout::CheckoutError::HasSubscription { .. } => {
+                fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &e.to_string())
+            }
+            ops::checkout::CheckoutError::Failed(e) => stripe_failure(&e),
+        })?;
         Ok(ok(StatusCode::OK, &link))
     }
 
