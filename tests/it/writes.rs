@@ -1052,6 +1052,7 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
         .stdout
         .trim()
         .to_string();
+    let web = token(&env, "links-web", "self-service");
     let before = audit(&env).len();
     env.run(&[
         "checkout",
@@ -1073,7 +1074,6 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
         "-q",
     ])
     .ok();
-    let web = token(&env, "links-web", "self-service");
     let serve = Serve::start(&env, &[]);
     let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
     let a = serve.post(&format!("/v1/customers/{cus}/checkout"), &web, &urls);
