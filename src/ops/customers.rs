@@ -66,23 +66,20 @@ pub async fn create<S: Stores>(
         .create_customer(email, name, &metadata, &key)
         .await
         .context("failed to create the customer")?;
-    let fresh = !same_email.contains(&customer.id);
-    writes::check(
-        "creating a customer",
-        email,
-        "a new customer",
-        if fresh {
-            "a new customer"
-        } else {
-            "an existing one"
-        },
-    )?;
-    writes::check(
-        "creating a customer",
-        email,
-        email,
-        customer.email.as_deref().unwrap_or(""),
-    )?;
+    // A stored reply (the same emails listed, a customer since deleted) names a customer
+    // that may be gone: it is read back, and must exist and be new.
+    let exists = match stripe.replayed(&key) {
+        true => stripe.customer(&customer.id).await?.is_some(),
+        false => true,
+    };
+    let fresh = exists && !same_email.contains(&customer.id);
+    let got = match fresh {
+        true => "a new customer",
+        false => "an earlier or deleted customer",
+    };
+    writes::check("creating a customer", email, "a new customer", got)?;
+    let got = customer.email.as_deref().unwrap_or("");
+    writes::check("creating a customer", email, email, got)?;
     let change = writes::Change {
         object: customer.id.clone(),
         key,

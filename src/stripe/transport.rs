@@ -345,11 +345,7 @@ impl Inner {
         }
         if (200..300).contains(&status) {
             if let (Some(k), Some("true")) = (key, header("idempotent-replayed").as_deref()) {
-                let mut kept = self.replayed.lock().unwrap_or_else(|p| p.into_inner());
-                if kept.len() >= REPLAYED_KEPT {
-                    kept.pop_front();
-                }
-                kept.push_back(k.to_string());
+                self.remember_replay(k);
             }
             return Attempt::Done(Ok(bytes));
         }
@@ -359,6 +355,15 @@ impl Inner {
         } else {
             Attempt::Done(Err(err))
         }
+    }
+
+    /// Notes that Stripe answered the write under `key` with its stored reply.
+    fn remember_replay(&self, key: &str) {
+        let mut kept = self.replayed.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= REPLAYED_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(key.to_string());
     }
 
     /// One request: the key, the version billctl's types are built for, the idempotency key.

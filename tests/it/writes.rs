@@ -1005,8 +1005,7 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
             .sim
             .requests()
             .into_iter()
-            .filter(|q| q.method == "POST")
-            .last()
+            .rfind(|q| q.method == "POST")
             .unwrap();
         assert!(last.replayed, "the refused answer was Stripe's replay");
         assert_eq!(stripe_sub(&env, id).0, "pro_monthly");
