@@ -58,6 +58,7 @@ pub async fn apply(
     mut state: Observed,
     progress: &indicatif::ProgressBar,
 ) -> Result<Applied> {
+    let replays = stripe.replays();
     for wave in plan.waves() {
         progress.set_message(format!("{} changes", wave.len()));
         let meter = state.meter.as_ref().map(|m| m.id.clone());
@@ -87,7 +88,10 @@ pub async fn apply(
             });
         }
     }
-    if !catalog::plan(&config.tiers, config.meter.as_ref(), &state).is_empty() {
+    // A stored reply tells what an earlier request did, not what Stripe holds now: then the
+    // catalog is read again, and what is left is counted from Stripe's own state.
+    let replayed = stripe.replays() != replays;
+    if replayed || !catalog::plan(&config.tiers, config.meter.as_ref(), &state).is_empty() {
         state = stripe
             .observe(config, prune)
             .await

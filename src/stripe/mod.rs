@@ -73,6 +73,11 @@ impl Stripe {
     pub fn replayed(&self, key: &str) -> bool {
         self.transport.replayed(key)
     }
+
+    /// Writes Stripe answered with a stored reply so far, by this client.
+    pub fn replays(&self) -> u64 {
+        self.transport.replays()
+    }
 }
 
 pub(crate) fn strategy(key: &str) -> Result<RequestStrategy, Error> {

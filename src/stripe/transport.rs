@@ -128,6 +128,8 @@ struct Inner {
     /// The idempotency keys (the latest few) Stripe answered with a stored reply
     /// (`Idempotent-Replayed: true`): the answer tells what an earlier request did, not now.
     replayed: std::sync::Mutex<std::collections::VecDeque<String>>,
+    /// Writes answered with a stored reply so far.
+    replays: std::sync::atomic::AtomicU64,
 }
 
 /// How many replayed keys a transport remembers (a workflow asks right after its write).
@@ -151,6 +153,7 @@ impl Transport {
                 sent: std::sync::atomic::AtomicU64::new(0),
                 date: std::sync::Mutex::new(None),
                 replayed: std::sync::Mutex::new(std::collections::VecDeque::new()),
+                replays: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }
@@ -175,6 +178,13 @@ impl Transport {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         kept.iter().any(|k| k == key)
+    }
+
+    /// Writes answered with a stored reply so far (see [`Transport::replayed`]).
+    pub fn replays(&self) -> u64 {
+        self.inner
+            .replays
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Attempts sent so far (retries included).
@@ -359,6 +369,8 @@ impl Inner {
 
     /// Notes that Stripe answered the write under `key` with its stored reply.
     fn remember_replay(&self, key: &str) {
+        self.replays
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut kept = self.replayed.lock().unwrap_or_else(|p| p.into_inner());
         if kept.len() >= REPLAYED_KEPT {
             kept.pop_front();
