@@ -292,6 +292,13 @@ pub async fn prepare_create(
         });
     }
     let price = tier_price(stripe, tier).await.map_err(PlanError::Stripe)?;
+    // The card a first payment would be charged to is part of the state: after a decline
+    // (which Stripe saves under its key), a new card makes a new request.
+    let card = stripe
+        .default_payment_method(&customer.id)
+        .await
+        .context("failed to read the customer's default payment method")
+        .map_err(PlanError::Stripe)?;
     let mut history: Vec<String> = existing
         .iter()
         .map(|s| format!("{}:{}", s.id, s.status))
@@ -301,7 +308,7 @@ pub async fn prepare_create(
         customer,
         price,
         tier: tier.id.clone(),
-        history: history.join(","),
+        history: format!("{} card={}", history.join(","), card.unwrap_or_default()),
     })
 }
 

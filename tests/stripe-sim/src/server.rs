@@ -366,11 +366,11 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
         }
         if let Some(prev) = st.idempotency.get(scope) {
             if prev.method == req.method && prev.path == req.path && prev.params == params {
-                return (
-                    json_response(prev.status, &shaped(prev.body.clone())),
-                    true,
-                    false,
-                );
+                let body = match prev.status {
+                    200 => shaped(prev.body.clone()),
+                    _ => prev.body.clone(),
+                };
+                return (json_response(prev.status, &body), true, false);
             }
             let key = req.meta.idempotency_key.as_deref().unwrap_or_default();
             let mut err = ApiError::invalid(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
@@ -420,7 +420,24 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
                 Err(e) => (error_response(&e), false, mutated),
             }
         }
-        Err(e) => (error_response(&e), false, false),
+        Err(e) => {
+            // Stripe saves the result of a request that began executing, failures included (a
+            // declined card); a request refused by validation saves nothing.
+            if let (Some(scope), "card_error") = (scoped, e.kind) {
+                st.idempotency.insert(
+                    scope,
+                    IdempotentResponse {
+                        method: req.method.clone(),
+                        path: req.path.clone(),
+                        params,
+                        status: e.status,
+                        body: e.body(),
+                        created: now,
+                    },
+                );
+            }
+            (error_response(&e), false, false)
+        }
     }
 }
 
