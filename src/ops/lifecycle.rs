@@ -40,6 +40,9 @@ pub enum PlanError {
     /// Stripe refused or could not be reached (the `stripe::Error` is in the chain).
     #[error("{0:#}")]
     Stripe(anyhow::Error),
+    /// The store could not be read before the write: nothing was changed.
+    #[error("the store could not be reached: {0:#}; nothing was changed")]
+    Unavailable(anyhow::Error),
     /// The store failed after Stripe's change was made.
     #[error("Stripe made the change, but the store failed to record it: {0:#}\nhint: 'billctl subscriptions sync' mirrors Stripe's state again")]
     Store(anyhow::Error),
@@ -170,7 +173,7 @@ pub async fn change_plan<S: Stores>(
     let kind = "subscription-price";
     let w = writes::key(stores, kind, &sub.id, &item.price_id, &to)
         .await
-        .map_err(PlanError::Store)?;
+        .map_err(PlanError::Unavailable)?;
     let done = subs::change(stripe, sub, &change, &tier.id, proration, &w.key)
         .await
         .map_err(PlanError::Stripe)?;
@@ -249,7 +252,7 @@ pub async fn cancel<S: Stores>(
     };
     let w = writes::key(stores, kind, &sub.id, &from, to)
         .await
-        .map_err(PlanError::Store)?;
+        .map_err(PlanError::Unavailable)?;
     let done = if at_period_end {
         stripe.set_cancel_at_period_end(&sub.id, true, &w.key).await
     } else {
@@ -304,7 +307,7 @@ pub async fn resume<S: Stores>(
     let (from, to) = ("cancel_at_period_end=true", "cancel_at_period_end=false");
     let w = writes::key(stores, "subscription-resume", &sub.id, from, to)
         .await
-        .map_err(PlanError::Store)?;
+        .map_err(PlanError::Unavailable)?;
     let done = stripe
         .set_cancel_at_period_end(&sub.id, false, &w.key)
         .await
@@ -354,7 +357,7 @@ pub async fn create<S: Stores>(
     let kind = "subscription-create";
     let w = writes::key(stores, kind, &new.customer.id, &new.history, &to)
         .await
-        .map_err(PlanError::Store)?;
+        .map_err(PlanError::Unavailable)?;
     let sub = subs::create(stripe, &new, terms, &w.key)
         .await
         .map_err(PlanError::Stripe)?;

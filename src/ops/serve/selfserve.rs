@@ -771,9 +771,10 @@ impl Service {
                 "STRIPE_NOT_APPLIED",
                 &n.to_string(),
             ),
-            PlanError::Store(e) => {
+            e @ (PlanError::Store(_) | PlanError::Unavailable(_)) => {
+                // Says whether Stripe's change was made (Store) or nothing was (Unavailable).
                 self.metrics.store_error();
-                super::store_unavailable(&e)
+                super::store_unavailable(&anyhow::anyhow!(e.to_string()))
             }
             PlanError::NotLive { .. } => fail(StatusCode::CONFLICT, "NOT_LIVE", &e.to_string()),
             other => fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &other.to_string()),
