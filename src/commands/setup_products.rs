@@ -78,6 +78,7 @@ fn apply(
     ))?;
     let applied = applied.inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();
+    ops::setup::settle_apply(ctx.store()?, &applied, now())?;
     if applied.left > 0 {
         ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", applied.left));
     }

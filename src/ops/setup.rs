@@ -45,6 +45,25 @@ pub struct Applied {
     pub after: Observed,
     /// Changes still needed (0 when Stripe matches the config).
     pub left: usize,
+    /// Whether Stripe answered any write with a stored reply of an earlier request.
+    pub replayed: bool,
+}
+
+/// After an apply: when Stripe answered with stored replies and still differs from the config,
+/// the apply did not do what it reports. The catalog's key is spent (a re-run is a new
+/// request), and the answer is [`super::writes::NotApplied`].
+pub fn settle_apply(store: &mut Store, applied: &Applied, now: i64) -> Result<()> {
+    if !(applied.replayed && applied.left > 0) {
+        return Ok(());
+    }
+    store.spend_key(CATALOG, "replayed", now)?;
+    Err(super::writes::NotApplied {
+        what: "setup-products".into(),
+        object: "the catalog".into(),
+        wanted: "the config".into(),
+        got: format!("{} differences, after stored replies", applied.left),
+    }
+    .into())
 }
 
 /// Applies `plan` wave by wave, the actions of a wave together; `progress` counts writes.
@@ -100,7 +119,11 @@ pub async fn apply(
     let left = catalog::plan(&config.tiers, config.meter.as_ref(), &state)
         .actions
         .len();
-    Ok(Applied { after: state, left })
+    Ok(Applied {
+        after: state,
+        left,
+        replayed,
+    })
 }
 
 /// The write journal's object for the catalog (see `crate::idempotency`).

@@ -1092,3 +1092,39 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
         ]
     );
 }
+
+/// setup-products, as a plan change: a product rename whose answers were all lost (Stripe made
+/// it), undone in the Dashboard, then applied again under the same key. Stripe answers with
+/// the stored reply; billctl reads the catalog back, says it was not made (exit 1), and the
+/// next run is a new request that makes it.
+#[test]
+fn a_replayed_catalog_write_is_an_error_and_the_next_run_makes_it() {
+    let env = Env::with_catalog();
+    let cfg = env.path("renamed.toml");
+    let renamed = common::DEFAULT_CONFIG.replacen("name = \"Pro\"", "name = \"Pro Plus\"", 1);
+    std::fs::write(&cfg, renamed).unwrap();
+    let c = cfg.to_str().unwrap();
+    let name = |env: &Env| env.sim.state().products["billctl_pro"]["name"].clone();
+    let lost = stripe_sim::Fault::drop_after_processing()
+        .times(20)
+        .on("POST", "/v1/products/billctl_pro");
+    env.sim.inject(lost);
+    let r = env.run(&["--config", c, "setup-products", "--yes"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    env.sim.clear_faults();
+    assert_eq!(name(&env), "Pro Plus", "Stripe made the lost rename");
+    env.stripe_post("/products/billctl_pro", &[("name", "Pro")]);
+    let r = env.run(&["--config", c, "setup-products", "--yes"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("does not carry the requested result"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Applied"), "{}", r.stderr);
+    assert_eq!(name(&env), "Pro");
+    let r = env.run(&["--config", c, "setup-products", "--yes"]).ok();
+    assert!(r.stderr.contains("Applied 1 changes"), "{}", r.stderr);
+    assert_eq!(name(&env), "Pro Plus");
+    env.run(&["--config", c, "prices", "check", "-q"]).ok();
+}
