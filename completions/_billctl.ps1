@@ -488,6 +488,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Subscribe a customer to a tier (refused if the customer already has one: use change)')
             [CompletionResult]::new('change', 'change', [CompletionResultType]::ParameterValue, 'Move a subscription to another tier (upgrade or downgrade)')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo a cancellation at the period end, before the period ends')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
@@ -548,6 +549,25 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
             [CompletionResult]::new('--at-period-end', '--at-period-end', [CompletionResultType]::ParameterName, 'Keep it until the end of the current period instead of ending it now')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'billctl;subscriptions;resume' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
@@ -627,6 +647,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Subscribe a customer to a tier (refused if the customer already has one: use change)')
             [CompletionResult]::new('change', 'change', [CompletionResultType]::ParameterValue, 'Move a subscription to another tier (upgrade or downgrade)')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo a cancellation at the period end, before the period ends')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
@@ -640,6 +661,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;subscriptions;help;cancel' {
+            break
+        }
+        'billctl;subscriptions;help;resume' {
             break
         }
         'billctl;subscriptions;help;list' {
@@ -2279,6 +2303,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Subscribe a customer to a tier (refused if the customer already has one: use change)')
             [CompletionResult]::new('change', 'change', [CompletionResultType]::ParameterValue, 'Move a subscription to another tier (upgrade or downgrade)')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo a cancellation at the period end, before the period ends')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
@@ -2291,6 +2316,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;help;subscriptions;cancel' {
+            break
+        }
+        'billctl;help;subscriptions;resume' {
             break
         }
         'billctl;help;subscriptions;list' {

@@ -370,6 +370,9 @@ _billctl() {
             billctl__subcmd__help__subcmd__subscriptions,list)
                 cmd="billctl__subcmd__help__subcmd__subscriptions__subcmd__list"
                 ;;
+            billctl__subcmd__help__subcmd__subscriptions,resume)
+                cmd="billctl__subcmd__help__subcmd__subscriptions__subcmd__resume"
+                ;;
             billctl__subcmd__help__subcmd__subscriptions,show)
                 cmd="billctl__subcmd__help__subcmd__subscriptions__subcmd__show"
                 ;;
@@ -631,6 +634,9 @@ _billctl() {
             billctl__subcmd__subscriptions,list)
                 cmd="billctl__subcmd__subscriptions__subcmd__list"
                 ;;
+            billctl__subcmd__subscriptions,resume)
+                cmd="billctl__subcmd__subscriptions__subcmd__resume"
+                ;;
             billctl__subcmd__subscriptions,show)
                 cmd="billctl__subcmd__subscriptions__subcmd__show"
                 ;;
@@ -651,6 +657,9 @@ _billctl() {
                 ;;
             billctl__subcmd__subscriptions__subcmd__help,list)
                 cmd="billctl__subcmd__subscriptions__subcmd__help__subcmd__list"
+                ;;
+            billctl__subcmd__subscriptions__subcmd__help,resume)
+                cmd="billctl__subcmd__subscriptions__subcmd__help__subcmd__resume"
                 ;;
             billctl__subcmd__subscriptions__subcmd__help,show)
                 cmd="billctl__subcmd__subscriptions__subcmd__help__subcmd__show"
@@ -2676,7 +2685,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__subscriptions)
-            opts="create change cancel list show sync"
+            opts="create change cancel resume list show sync"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2732,6 +2741,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__subscriptions__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__subscriptions__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4658,7 +4681,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__subscriptions)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version create change cancel list show sync help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version create change cancel resume list show sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4818,7 +4841,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__subscriptions__subcmd__help)
-            opts="create change cancel list show sync help"
+            opts="create change cancel resume list show sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4901,6 +4924,20 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__subscriptions__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__subscriptions__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -4948,6 +4985,36 @@ _billctl() {
                     COMPREPLY=($(compgen -W "active trialing past_due unpaid incomplete incomplete_expired paused canceled" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__subscriptions__subcmd__resume)
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -449,6 +449,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
             cand change 'Move a subscription to another tier (upgrade or downgrade)'
             cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
+            cand resume 'Undo a cancellation at the period end, before the period ends'
             cand list 'List subscriptions from Stripe, every page'
             cand show 'Show one subscription'
             cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
@@ -506,6 +507,24 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
             cand --color 'When to color tables'
             cand --at-period-end 'Keep it until the end of the current period instead of ending it now'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'billctl;subscriptions;resume'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
             cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
@@ -581,6 +600,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
             cand change 'Move a subscription to another tier (upgrade or downgrade)'
             cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
+            cand resume 'Undo a cancellation at the period end, before the period ends'
             cand list 'List subscriptions from Stripe, every page'
             cand show 'Show one subscription'
             cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
@@ -591,6 +611,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;subscriptions;help;change'= {
         }
         &'billctl;subscriptions;help;cancel'= {
+        }
+        &'billctl;subscriptions;help;resume'= {
         }
         &'billctl;subscriptions;help;list'= {
         }
@@ -2079,6 +2101,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand create 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
             cand change 'Move a subscription to another tier (upgrade or downgrade)'
             cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
+            cand resume 'Undo a cancellation at the period end, before the period ends'
             cand list 'List subscriptions from Stripe, every page'
             cand show 'Show one subscription'
             cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
@@ -2088,6 +2111,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;subscriptions;change'= {
         }
         &'billctl;help;subscriptions;cancel'= {
+        }
+        &'billctl;help;subscriptions;resume'= {
         }
         &'billctl;help;subscriptions;list'= {
         }

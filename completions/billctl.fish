@@ -313,26 +313,27 @@ complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_
 complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a billing portal session and print its URL (valid for a short while)'
 complete -c billctl -n "__fish_billctl_using_subcommand portal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l color -d 'When to color tables' -r -f -a "auto\t''
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s q -l quiet -d 'Print only data and errors'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -l live -d 'Allow writes with a live-mode Stripe key'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s h -l help -d 'Print help'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -s V -l version -d 'Print version'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "list" -d 'List subscriptions from Stripe, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "show" -d 'Show one subscription'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel list show sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "resume" -d 'Undo a cancellation at the period end, before the period ends'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "list" -d 'List subscriptions from Stripe, every page'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l customer -d 'Customer id (cus_...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l tier -d 'Tier id from the config (pro, team, enterprise...)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l quantity -d 'Seats (units) of the tier\'s price, 1 to the tier\'s max_quantity in the config (a tier without one is sold one at a time) [default: 1 for a new subscription; a change keeps the subscription\'s]' -r
@@ -388,6 +389,19 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -l color -d 'When to color tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only data and errors'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -l live -d 'Allow writes with a live-mode Stripe key'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l customer -d 'Only this customer\'s subscriptions' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l tier -d 'Only subscriptions on this tier ("unknown" for prices outside the catalog)' -r
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l status -d 'Only these Stripe statuses, comma-separated (active, past_due, unpaid, trialing, incomplete, canceled...); default: all' -r -f -a "active\t''
@@ -441,6 +455,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Undo a cancellation at the period end, before the period ends'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions from Stripe, every page'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one subscription'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
@@ -1382,6 +1397,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "create" -d 'Subscribe a customer to a tier (refused if the customer already has one: use change)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "change" -d 'Move a subscription to another tier (upgrade or downgrade)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "resume" -d 'Undo a cancellation at the period end, before the period ends'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "list" -d 'List subscriptions from Stripe, every page'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "show" -d 'Show one subscription'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'

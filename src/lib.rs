@@ -72,6 +72,8 @@
 //! | `ops/usage/report.rs` | `usage report/alerts`: usage against each tier's quota by customer, key or day; exact days for charts |
 //! | `ops/dashboard.rs` | `dashboard`: revenue, subscribers at risk and trials ending, usage by share of quota (charts for the first 100), keys, webhook outcomes; the usage section of `usage report --html` |
 //! | `ops/revenue.rs` | `revenue`: the history and prices from the store, as of a moment or month by month |
+//! | `ops/writes.rs` | the frame of every billing change: the store from either door, a change's idempotency key (its from-state and the journal's sequence), the check of Stripe's answer, the journal and audit record |
+//! | `ops/lifecycle.rs` | subscription create, plan change, cancel and resume: one workflow each for the command line and serve, typed refusals, the audit entry |
 //! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
 //! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
 //! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
@@ -146,6 +148,7 @@
 //! | `store/tokens.rs` | service tokens (hashes only) |
 //! | `store/usage.rs` | usage events, rollups, compaction |
 //! | `store/audit.rs` | the audit log |
+//! | `store/writes.rs` | the write journal: per Stripe object, the changes applied (a part of every derived idempotency key), recorded with their audit entry |
 //! | `store/settings.rs` | store settings (the Stripe mode) |
 //! | `store/subscriptions.rs` | the customer and subscription mirror, with each subscription's payment state |
 //! | `store/catalog.rs` | the catalog mirror and drift notes |
@@ -219,6 +222,24 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// True when `err` is a write to a closed pipe (`billctl ... | head`), which is not a failure.
+/// The exit code of a failed command: 1 when Stripe did not make a change billctl asked for
+/// (a check found a problem), else 2.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    use ops::lifecycle::PlanError;
+    let not_applied = err.chain().any(|e| {
+        e.downcast_ref::<ops::writes::NotApplied>().is_some()
+            || matches!(
+                e.downcast_ref::<PlanError>(),
+                Some(PlanError::NotApplied(_))
+            )
+    });
+    if not_applied {
+        1
+    } else {
+        2
+    }
+}
+
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()

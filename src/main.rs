@@ -16,7 +16,7 @@ fn main() -> ExitCode {
             // Errors quote outside text (ids, names, lines of a file): made safe for a terminal.
             let text = format!("{err:#}");
             eprintln!("error: {}", billctl::output::terminal_safe(&text));
-            ExitCode::from(2)
+            ExitCode::from(billctl::exit_code(&err))
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum SubscriptionsCommand {
     Change(SubscriptionsChangeArgs),
     /// Cancel a subscription now, or at the end of its period (asks first)
     Cancel(SubscriptionsCancelArgs),
+    /// Undo a cancellation at the period end, before the period ends
+    Resume(IdArg),
     /// List subscriptions from Stripe, every page
     List(SubscriptionsListArgs),
     /// Show one subscription

@@ -21,17 +21,22 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     if let Some(c) = &args.customer {
         super::existing_customer(ctx, c)?;
     }
-    let price = super::tier_price(ctx, tier)?;
     let who = (args.customer.as_deref(), args.email.as_deref());
     let reference = args.client_reference_id.as_deref();
-    let link = ctx.block_on(checkout::subscription_link(
+    let name = super::actor();
+    let actor = crate::ops::writes::Actor {
+        name: &name,
+        at: crate::clock::now(),
+    };
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = crate::ops::writes::Local::new(store);
+    let link = rt.block_on(checkout::sign_up(
+        &stores,
         &stripe,
-        (tier, quantity),
-        price,
-        who,
-        &urls,
-        reference,
-    ))??;
+        ((tier, quantity), who),
+        (&urls, reference),
+        actor,
+    ))?;
     ctx.output.show(&link)?;
     Ok(ExitCode::SUCCESS)
 }

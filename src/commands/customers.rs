@@ -5,6 +5,7 @@ use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs, Custo
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::customers::{self, Changes, Created, Updated};
+use crate::ops::writes::{Actor, Local};
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -21,9 +22,16 @@ fn update(ctx: &mut Ctx, args: &CustomersUpdateArgs) -> Result<ExitCode> {
     let (email, name) = (args.email.as_deref(), args.name.as_deref());
     let changes = Changes::new(email, name, &args.metadata, &args.unset_metadata)?;
     let stripe = ctx.stripe_for_write("update a customer")?;
-    super::existing_customer(ctx, &args.id)?;
-    let customer = ctx.block_on(customers::update(&stripe, &args.id, &changes))??;
-    customers::record_update(ctx.store()?, &customer, &changes, &super::actor(), now())?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let customer = rt.block_on(customers::update(
+        &stores, &stripe, &args.id, &changes, actor,
+    ))?;
     ctx.output.show(&Updated(customer))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -42,9 +50,15 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
             return super::declined(ctx, "no customer was created");
         }
     }
-    let name = args.name.as_deref();
-    let customer = ctx.block_on(customers::create(&stripe, email, name, &args.metadata))??;
-    customers::remember(ctx.store()?, &customer, now())?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let new = (email, args.name.as_deref(), args.metadata.as_slice());
+    let customer = rt.block_on(customers::create(&stores, &stripe, new, &ids, actor))?;
     ctx.output.show(&Created(customer))?;
     Ok(ExitCode::SUCCESS)
 }

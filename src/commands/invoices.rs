@@ -44,8 +44,14 @@ fn act(ctx: &mut Ctx, id: &str, action: &str, pm: Option<&str>) -> Result<ExitCo
         Some(_) => {}
         None => ctx.confirm_live(&stripe, &what)?,
     }
-    let done = ctx.block_on(invoices::act(&stripe, &inv, action, pm))??;
-    invoices::record(ctx.store()?, &super::actor(), &inv, &done, action, now())?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = crate::ops::writes::Local::new(store);
+    let actor = crate::ops::writes::Actor {
+        name: &who,
+        at: now(),
+    };
+    let done = rt.block_on(invoices::act(&stores, &stripe, (&inv, action, pm), actor))?;
     ctx.output.show(&done)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -75,24 +75,19 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
 
 fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
     let t = now();
-    let mut to_revoke = Vec::new();
-    let mut already = Vec::new();
-    for id in &args.ids {
-        let k = find(ctx, id)?;
-        match k.revoked_at {
-            Some(_) => already.push(k),
-            None if !to_revoke.contains(id) => to_revoke.push(id.clone()),
-            None => {}
-        }
-    }
-    for k in &already {
+    let recs = args
+        .ids
+        .iter()
+        .map(|id| find(ctx, id))
+        .collect::<Result<Vec<KeyRecord>>>()?;
+    let (to_revoke, already) = ops::keys::to_revoke(&recs);
+    for id in &already {
+        let at = recs.iter().find(|k| &k.id == id).and_then(|k| k.revoked_at);
         ctx.output.status(format!(
-            "{} was already revoked at {}; nothing changed for it.",
-            k.id,
-            crate::time::utc_datetime(k.revoked_at.unwrap_or(t))
+            "{id} was already revoked at {}; nothing changed for it.",
+            crate::time::utc_datetime(at.unwrap_or(t))
         ));
     }
-    let already: Vec<String> = already.into_iter().map(|k| k.id).collect();
     if !to_revoke.is_empty() {
         let question = format!(
             "Revoke {} key(s) now: {}? Calls with them fail immediately.",

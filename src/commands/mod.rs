@@ -60,15 +60,6 @@ pub(crate) fn declined(ctx: &Ctx, kept: &str) -> Result<ExitCode> {
 
 pub(crate) use crate::ops::tier;
 
-/// The active Stripe price a tier sells, resolved through its lookup key.
-pub(crate) fn tier_price(
-    ctx: &mut Ctx,
-    tier: &crate::catalog::Tier,
-) -> Result<crate::catalog::RemotePrice> {
-    let stripe = ctx.stripe()?;
-    ctx.block_on(crate::ops::subscriptions::tier_price(&stripe, tier))?
-}
-
 /// The price-to-tier map from the config and the catalog mirror.
 pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
     let config = ctx.config()?.clone();
@@ -91,23 +82,6 @@ pub(crate) fn actor() -> String {
 pub(crate) fn existing_customer(ctx: &mut Ctx, id: &str) -> Result<crate::billing::Customer> {
     let stripe = ctx.stripe()?;
     ctx.block_on(crate::ops::subscriptions::existing_customer(&stripe, id))?
-}
-
-/// Appends an action by the current OS user to the audit log.
-pub(crate) fn audit(
-    ctx: &mut Ctx,
-    action: &str,
-    customer: Option<&str>,
-    detail: serde_json::Value,
-) -> Result<()> {
-    crate::ops::audit(
-        ctx.store()?,
-        &actor(),
-        action,
-        customer,
-        detail,
-        crate::clock::now(),
-    )
 }
 
 /// The endpoint ids whose secret is kept: in the keyring, and in the data dir's secret file.

@@ -1,11 +1,12 @@
 //! `billctl payment-methods list|attach|detach|default` and `billctl portal create`.
 
 use crate::cli::{PaymentMethodAttachArgs, PaymentMethodsCommand, PortalCommand, PortalCreateArgs};
+use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::payments;
+use crate::ops::writes::{Actor, Local};
 use crate::secrets::Mode;
 use anyhow::Result;
-use serde_json::json;
 use std::process::ExitCode;
 
 pub fn payment_methods(ctx: &mut Ctx, cmd: PaymentMethodsCommand) -> Result<ExitCode> {
@@ -19,9 +20,19 @@ pub fn payment_methods(ctx: &mut Ctx, cmd: PaymentMethodsCommand) -> Result<Exit
 
 fn set_default(ctx: &mut Ctx, customer: &str, pm: &str) -> Result<ExitCode> {
     let stripe = ctx.stripe_for_write("set a default payment method")?;
-    ctx.block_on(payments::set_default(&stripe, customer, pm))??;
-    let detail = json!({"payment_method": pm});
-    super::audit(ctx, "payment_method.default", Some(customer), detail)?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let changed = rt.block_on(payments::set_default(&stores, &stripe, customer, pm, actor))?;
+    if !changed {
+        ctx.output.status(format!(
+            "{pm} already is the default of {customer}: nothing to change."
+        ));
+    }
     list(ctx, customer)
 }
 
@@ -37,11 +48,15 @@ fn attach(ctx: &mut Ctx, a: &PaymentMethodAttachArgs) -> Result<ExitCode> {
     payments::check_method(&a.payment_method, live)?;
     let stripe = ctx.stripe_for_write("attach a payment method")?;
     super::existing_customer(ctx, &a.customer)?;
-    let (customer, pm) = (&a.customer, &a.payment_method);
-    let key = crate::idempotency::derived(&["pm-attach", customer, pm]);
-    let info = ctx.block_on(payments::attach(&stripe, customer, pm, a.default, &key))??;
-    let detail = json!({"payment_method": info.id, "default": info.default});
-    super::audit(ctx, "payment_method.attach", Some(customer), detail)?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let target = (a.customer.as_str(), a.payment_method.as_str());
+    let info = rt.block_on(payments::attach(&stores, &stripe, target, a.default, actor))?;
     ctx.output.show(&info)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -51,9 +66,14 @@ fn detach(ctx: &mut Ctx, pm: &str) -> Result<ExitCode> {
     let Some(stripe) = ctx.stripe_for_confirmed_write("detach a payment method", &question)? else {
         return super::declined(ctx, "the payment method stays attached");
     };
-    let info = ctx.block_on(payments::detach(&stripe, pm))??;
-    let detail = json!({"payment_method": info.id});
-    super::audit(ctx, "payment_method.detach", None, detail)?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let info = rt.block_on(payments::detach(&stores, &stripe, pm, actor))?;
     ctx.output.show(&info)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -68,11 +88,15 @@ fn create_portal(ctx: &mut Ctx, a: &PortalCreateArgs) -> Result<ExitCode> {
     let return_url = payments::return_url(a.return_url.as_deref(), configured.as_deref())?;
     let stripe = ctx.stripe_for_write("create a billing portal session")?;
     super::existing_customer(ctx, &a.customer)?;
-    let link = ctx.block_on(payments::portal_link(
-        &stripe,
-        &a.customer,
-        return_url.as_deref(),
-    ))??;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let actor = Actor {
+        name: &who,
+        at: now(),
+    };
+    let target = (a.customer.as_str(), return_url.as_deref());
+    let link = rt.block_on(payments::portal(&stores, &stripe, target, actor))?;
     ctx.output.show(&link)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -75,11 +75,18 @@ fn apply(
         return Ok(None);
     }
     let bar = ctx.output.progress(plan.writes(), "Applying");
+    let seq = ctx.store()?.write_seq(ops::setup::CATALOG)?;
     let applied = ctx.block_on(ops::setup::apply(
-        stripe, config, prune, plan, observed, &bar,
+        stripe,
+        config,
+        prune,
+        (plan, seq),
+        observed,
+        &bar,
     ))?;
     let applied = applied.inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();
+    ops::setup::settle_apply(ctx.store()?, &applied, now())?;
     if applied.left > 0 {
         ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", applied.left));
     }

@@ -1,4 +1,5 @@
-//! `billctl subscriptions create|change|cancel|list|show|sync`.
+//! `billctl subscriptions create|change|cancel|resume|list|show|sync`: each change is one
+//! `ops::lifecycle` workflow, the one serve's self-service routes run too.
 
 use super::{tier, tier_map};
 use crate::billing::{Customer, Subscription, UNKNOWN_TIER};
@@ -9,7 +10,9 @@ use crate::cli::{
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
-use crate::ops::subscriptions::{self, CancelStep};
+use crate::ops::lifecycle::{self, Actor, PlanError};
+use crate::ops::subscriptions;
+use crate::ops::writes::Local;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -18,6 +21,7 @@ pub fn run(ctx: &mut Ctx, cmd: SubscriptionsCommand) -> Result<ExitCode> {
         SubscriptionsCommand::Create(args) => create(ctx, &args),
         SubscriptionsCommand::Change(args) => change(ctx, &args),
         SubscriptionsCommand::Cancel(args) => cancel(ctx, &args),
+        SubscriptionsCommand::Resume(args) => resume(ctx, &args.id),
         SubscriptionsCommand::List(args) => list(ctx, &args),
         SubscriptionsCommand::Show(args) => show(ctx, &args.id),
         SubscriptionsCommand::Sync(args) => sync(ctx, &args),
@@ -44,41 +48,48 @@ fn fetch(ctx: &mut Ctx, id: &str) -> Result<(Subscription, Customer)> {
     ctx.block_on(subscriptions::fetch(&stripe, id))?
 }
 
+/// Who acts on the command line: the OS user, now.
+fn actor(name: &str) -> Actor<'_> {
+    Actor { name, at: now() }
+}
+
+/// A refused lifecycle change: "nothing to do" is said, mirrored and shown (exit 0); anything
+/// else is the error (a change Stripe did not make exits 1, see `crate::exit_code`).
+fn refused(
+    ctx: &mut Ctx,
+    e: PlanError,
+    (sub, customer): (&Subscription, &Customer),
+) -> Result<ExitCode> {
+    if e.unchanged() {
+        return finish(ctx, sub, customer, e.to_string());
+    }
+    Err(anyhow::Error::new(e))
+}
+
 fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
     let config = ctx.config()?.clone();
     let tier = tier(&config, &args.tier)?;
-    let (stripe, tiers) = (
-        ctx.stripe_for_write("create a subscription")?,
-        tier_map(ctx)?,
-    );
-    let new = ctx.block_on(subscriptions::prepare_create(
-        &stripe,
-        &args.customer,
-        tier,
-        &tiers,
-        args.seats.asked(),
-    ))??;
+    let stripe = ctx.stripe_for_write("create a subscription")?;
+    let tiers = tier_map(ctx)?;
     let terms = subscriptions::Terms {
         trial_days: args.trial_days.or(tier.trial_days).filter(|d| *d > 0),
         send_invoice_days: (args.collection == Collection::Invoice).then_some(args.days_until_due),
         payment_behavior: args.payment_behavior.as_str().to_string(),
     };
-    let sub = ctx.block_on(subscriptions::create(&stripe, &new, &terms))??;
-    let view = subscriptions::remember(ctx.store()?, &tiers, &sub, &new.customer, now())?;
-    let row = view.row;
-    let trial_end = terms
-        .trial_days
-        .and_then(|d| sub.created.checked_add(i64::from(d).checked_mul(86_400)?));
-    let outcome = ctx.block_on(ops::payments::outcome(&stripe, &sub, &row, trial_end))??;
-    ctx.output.status(format!(
-        "Subscribed {} to {} ({}): {}.",
-        new.customer.id,
-        crate::billing::seats::label(&tier.id, new.quantity),
-        sub.id,
-        sub.status
-    ));
-    ctx.output.show(&outcome)?;
-    Ok(ExitCode::from(u8::from(sub.status == "incomplete")))
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let made = rt.block_on(lifecycle::create(
+        &stores,
+        &stripe,
+        &tiers,
+        (&args.customer, tier, args.seats.asked()),
+        &terms,
+        actor(&who),
+    ))?;
+    ctx.output.status(made.message);
+    ctx.output.show(&made.outcome)?;
+    Ok(ExitCode::from(u8::from(made.sub.status == "incomplete")))
 }
 
 fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
@@ -93,38 +104,83 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
         &config,
         &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?,
     )?;
-    let seats = args.seats.asked();
-    let Some(change) = ctx.block_on(subscriptions::prepare_change(
-        &stripe, &sub, tier, &tiers, seats,
-    ))??
-    else {
-        let msg = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
-        return finish(ctx, &sub, &customer, msg);
-    };
-    let proration = args.proration.as_str();
-    let changed = ctx.block_on(subscriptions::change(
-        &stripe, &sub, &change, &tier.id, proration,
-    ))??;
-    let msg = format!(
-        "Moved {} {} (proration: {proration}).",
-        sub.id,
-        subscriptions::change_words(&change, &tier.id)
-    );
-    finish(ctx, &changed, &customer, msg)
+    if let Err(e) = lifecycle::check_change(&sub) {
+        return refused(ctx, e, (&sub, &customer));
+    }
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let target = (&sub, &customer);
+    let how = (tier, args.seats.asked(), args.proration.as_str());
+    let done = rt.block_on(lifecycle::change_plan(
+        &stores,
+        &stripe,
+        &tiers,
+        target,
+        how,
+        actor(&who),
+    ));
+    shown(ctx, done, target)
+}
+
+/// Says what a lifecycle change did and shows the subscription (or maps its refusal).
+fn shown(
+    ctx: &mut Ctx,
+    done: Result<lifecycle::Done, PlanError>,
+    target: (&Subscription, &Customer),
+) -> Result<ExitCode> {
+    match done {
+        Ok(d) => {
+            ctx.output.status(d.message);
+            ctx.output.show(&d.view)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => refused(ctx, e, target),
+    }
 }
 
 fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
     let stripe = ctx.writer("cancel a subscription")?;
     let (sub, customer) = fetch(ctx, &args.id)?;
-    let question = match subscriptions::cancel_step(&sub, &customer, args.at_period_end) {
-        CancelStep::Nothing(msg) => return finish(ctx, &sub, &customer, msg),
-        CancelStep::Ask(q) => q,
+    let question = match lifecycle::cancel_question(&sub, &customer, args.at_period_end) {
+        Ok(q) => q,
+        Err(e) => return refused(ctx, e, (&sub, &customer)),
     };
+    let tiers = tier_map(ctx)?;
     if !ctx.confirm_write(&stripe, &question)? {
         return super::declined(ctx, "the subscription was not changed");
     }
-    let (done, msg) = ctx.block_on(subscriptions::cancel(&stripe, &sub, args.at_period_end))??;
-    finish(ctx, &done, &customer, msg)
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let target = (&sub, &customer);
+    let done = rt.block_on(lifecycle::cancel(
+        &stores,
+        &stripe,
+        &tiers,
+        target,
+        args.at_period_end,
+        actor(&who),
+    ));
+    shown(ctx, done, target)
+}
+
+fn resume(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
+    let stripe = ctx.stripe_for_write("resume a subscription")?;
+    let (sub, customer) = fetch(ctx, id)?;
+    let tiers = tier_map(ctx)?;
+    let who = super::actor();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = Local::new(store);
+    let target = (&sub, &customer);
+    let done = rt.block_on(lifecycle::resume(
+        &stores,
+        &stripe,
+        &tiers,
+        target,
+        actor(&who),
+    ));
+    shown(ctx, done, target)
 }
 
 fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {

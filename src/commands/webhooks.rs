@@ -310,13 +310,9 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
         Some(var) => crate::secrets::secrets_from_env(std::slice::from_ref(var))?.remove(0),
         None => endpoint_secrets(ctx, &[])?.remove(0),
     };
-    ops::webhooks::replay::start(&mut events, &sel, &super::actor())?;
-    // The audit log says who replayed what, before anything is sent.
-    audit(
-        ctx,
-        "webhooks.replay",
-        ops::webhooks::replay::audit_detail(&sel),
-    )?;
+    let who = (super::actor(), now());
+    let store = ctx.store()?;
+    ops::webhooks::replay::start(&mut events, store, &sel, (&who.0, who.1))?;
     let settings = ops::webhooks::replay::Settings {
         url,
         secret,
@@ -421,11 +417,21 @@ fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode>
         // Shown once, on a terminal only: never into a pipe, a log or a file.
         terminal: ctx.output.interactive() && std::io::stdout().is_terminal(),
     };
-    let (view, kept) = ctx.block_on(ops::webhooks::create_endpoint(
-        &stripe, &profile, &args.url, desc, &fallback,
-    ))??;
-    let detail = serde_json::json!({"endpoint": view.id, "url": args.url});
-    audit(ctx, "webhooks.endpoint.create", detail)?;
+    let who = super::actor();
+    let actor = ops::writes::Actor {
+        name: &who,
+        at: now(),
+    };
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = ops::writes::Local::new(store);
+    let (view, kept) = rt.block_on(ops::webhooks::create_endpoint(
+        (&stores, actor),
+        &stripe,
+        &profile,
+        &args.url,
+        desc,
+        &fallback,
+    ))?;
     match kept {
         ops::webhooks::Kept::Keyring => {}
         ops::webhooks::Kept::File(path) => ctx.output.warn(format!(
@@ -463,15 +469,20 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
         return super::declined(ctx, "nothing was deleted");
     };
     let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
-    let deleted = ctx.block_on(ops::webhooks::delete_endpoint(
-        &stripe, &args.id, &profile, &dir,
-    ))??;
-    let detail = serde_json::json!({"endpoint": args.id});
-    audit(ctx, "webhooks.endpoint.delete", detail)?;
+    let who = super::actor();
+    let actor = ops::writes::Actor {
+        name: &who,
+        at: now(),
+    };
+    let (store, rt) = ctx.store_and_runtime()?;
+    let stores = ops::writes::Local::new(store);
+    let deleted = rt.block_on(ops::webhooks::delete_endpoint(
+        (&stores, actor),
+        &stripe,
+        &args.id,
+        &profile,
+        &dir,
+    ))?;
     ctx.output.show(&deleted)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn audit(ctx: &mut Ctx, action: &str, detail: serde_json::Value) -> Result<()> {
-    super::audit(ctx, action, None, detail)
 }

@@ -90,6 +90,61 @@ pub async fn subscription_link(
     })
 }
 
+/// Why a sign-up link was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error("customer {customer} already has a live subscription ({sub}, {status}): change its plan with 'billctl subscriptions change {sub} --tier {tier}' (or POST /v1/customers/{customer}/subscription)")]
+    HasSubscription {
+        customer: String,
+        sub: String,
+        status: String,
+        tier: String,
+    },
+    /// Stripe refused or could not be reached, or the store failed to record the link.
+    #[error("{0:#}")]
+    Failed(anyhow::Error),
+}
+
+/// A sign-up link for `tier`, for the command line and serve alike: a customer who already
+/// has a live subscription is refused (a second subscription would bill twice), the tier's
+/// price resolved, the session created, and the audit entry written naming the actor.
+pub async fn sign_up<S: crate::ops::writes::Stores>(
+    stores: &S,
+    stripe: &Writer,
+    ((tier, quantity), who): ((&Tier, u64), (Option<&str>, Option<&str>)),
+    (urls, reference): (&Checkout, Option<&str>),
+    actor: crate::ops::writes::Actor<'_>,
+) -> Result<CheckoutLink, CheckoutError> {
+    let failed = CheckoutError::Failed;
+    if let Some(customer) = who.0 {
+        let subs = stripe
+            .subscriptions(Some(customer), |_| {})
+            .await
+            .context("failed to list the customer's subscriptions")
+            .map_err(failed)?;
+        if let Some(live) = crate::billing::live_subscription(&subs) {
+            return Err(CheckoutError::HasSubscription {
+                customer: customer.to_string(),
+                sub: live.id.clone(),
+                status: live.status.clone(),
+                tier: tier.id.clone(),
+            });
+        }
+    }
+    let price = super::subscriptions::tier_price(stripe, tier)
+        .await
+        .map_err(failed)?;
+    let link = subscription_link(stripe, (tier, quantity), price, who, urls, reference)
+        .await
+        .map_err(failed)?;
+    let detail = serde_json::json!({"tier": tier.id, "quantity": quantity, "session": link.id});
+    let entry = ("checkout.create", who.0, detail);
+    crate::ops::writes::audit_via(stores, entry, actor)
+        .await
+        .map_err(failed)?;
+    Ok(link)
+}
+
 /// A setup link for `customer`, in `currency`.
 pub async fn setup_link(
     stripe: &Writer,

@@ -1,6 +1,7 @@
-//! `customers create/update/list/show` as workflows: Stripe first, then the local mirror (and
-//! the audit log for an update). Prints nothing.
+//! `customers create/update/list/show` as workflows: Stripe first, then the local mirror and
+//! the audit log. Prints nothing.
 
+use super::writes::{self, Actor, Stores};
 use crate::billing::{Customer, MirrorRow, TierMap};
 use crate::config::AccessPolicy;
 use crate::ops::payments::CustomerReport;
@@ -46,20 +47,58 @@ pub async fn same_email(stripe: &Stripe, email: &str) -> Result<Vec<String>> {
     Ok(existing.into_iter().map(|c| c.id).collect())
 }
 
-/// Creates a customer in Stripe, under a fresh idempotency key (a confirmed duplicate is
-/// wanted; retries inside this call reuse the key).
-pub async fn create(
+/// Creates a customer in Stripe, mirrors it and writes the audit entry. `same_email` are the
+/// customers Stripe already lists with this address (the state the create changes from): a
+/// confirmed duplicate is a new request, a retry before Stripe made the first one is not.
+pub async fn create<S: Stores>(
+    stores: &S,
     stripe: &Writer,
-    email: &str,
-    name: Option<&str>,
-    metadata: &[(String, String)],
+    (email, name, metadata): (&str, Option<&str>, &[(String, String)]),
+    same_email: &[String],
+    actor: Actor<'_>,
 ) -> Result<Customer> {
     let metadata: HashMap<String, String> = metadata.iter().cloned().collect();
-    let key = crate::idempotency::random();
-    stripe
+    let mut sorted: Vec<(&String, &String)> = metadata.iter().collect();
+    sorted.sort();
+    let to = serde_json::json!({"name": name, "metadata": sorted}).to_string();
+    let key = crate::idempotency::change("customer-create", email, &same_email.join(","), &to, 0);
+    let customer = stripe
         .create_customer(email, name, &metadata, &key)
         .await
-        .context("failed to create the customer")
+        .context("failed to create the customer")?;
+    // A stored reply (the same emails listed, a customer since deleted) names a customer
+    // that may be gone: it is read back, and must exist and be new.
+    let exists = match stripe.replayed(&key) {
+        true => stripe.customer(&customer.id).await?.is_some(),
+        false => true,
+    };
+    let fresh = exists && !same_email.contains(&customer.id);
+    let got = match fresh {
+        true => "a new customer",
+        false => "an earlier or deleted customer",
+    };
+    writes::check("creating a customer", email, "a new customer", got)?;
+    let got = customer.email.as_deref().unwrap_or("");
+    writes::check("creating a customer", email, email, got)?;
+    let change = writes::Change {
+        object: customer.id.clone(),
+        key,
+    };
+    stores.run(remember_job(customer.clone(), actor.at)).await?;
+    let detail = serde_json::json!({"email": email, "name": name});
+    writes::record_via(
+        stores,
+        &change,
+        ("customer.create", Some(&customer.id), detail),
+        actor,
+    )
+    .await?;
+    Ok(customer)
+}
+
+/// [`remember`] as an owned job for [`Stores::run`].
+fn remember_job(c: Customer, at: i64) -> impl FnOnce(&mut Store) -> Result<()> + Send + 'static {
+    move |s| remember(s, &c, at)
 }
 
 /// Mirrors a customer as Stripe has it now.
@@ -107,34 +146,44 @@ impl Changes {
     }
 }
 
-/// Updates a customer in Stripe.
-pub async fn update(stripe: &Writer, id: &str, changes: &Changes) -> Result<Customer> {
-    let key = crate::idempotency::random();
-    let (email, name) = (changes.email.as_deref(), changes.name.as_deref());
-    stripe
-        .update_customer(id, email, name, &changes.metadata, &key)
-        .await
-        .with_context(|| format!("failed to update customer {id}"))
-}
-
-/// Mirrors an updated customer and records the change in the audit log.
-pub fn record_update(
-    store: &mut Store,
-    customer: &Customer,
+/// Updates a customer in Stripe (its email and name as read just before are the state the
+/// change is from), checks Stripe's answer, mirrors it and writes the audit entry.
+pub async fn update<S: Stores>(
+    stores: &S,
+    stripe: &Writer,
+    id: &str,
     changes: &Changes,
-    actor: &str,
-    at: i64,
-) -> Result<()> {
-    store.record(customer, &[], at)?;
+    actor: Actor<'_>,
+) -> Result<Customer> {
+    let now = super::subscriptions::existing_customer(stripe, id).await?;
+    let from = serde_json::json!({"email": now.email, "name": now.name}).to_string();
+    let to = serde_json::to_string(changes)?;
+    let w = writes::key(stores, "customer-update", id, &from, &to).await?;
+    let (email, name) = (changes.email.as_deref(), changes.name.as_deref());
+    let customer = stripe
+        .update_customer(id, email, name, &changes.metadata, &w.key)
+        .await
+        .with_context(|| format!("failed to update customer {id}"))?;
+    if let Some(e) = email {
+        writes::check(
+            "the customer update",
+            id,
+            e,
+            customer.email.as_deref().unwrap_or(""),
+        )?;
+    }
+    if let Some(n) = name {
+        writes::check(
+            "the customer update",
+            id,
+            n,
+            customer.name.as_deref().unwrap_or(""),
+        )?;
+    }
+    stores.run(remember_job(customer.clone(), actor.at)).await?;
     let detail = serde_json::to_value(changes)?;
-    super::audit(
-        store,
-        actor,
-        "customer.update",
-        Some(&customer.id),
-        detail,
-        at,
-    )
+    writes::record_via(stores, &w, ("customer.update", Some(id), detail), actor).await?;
+    Ok(customer)
 }
 
 /// Lists customers (those with `email`, if given); `on_page` hears the count so far.

@@ -1,9 +1,9 @@
 //! `invoices list/show/pay/void/send` as workflows: read the invoice, act on it in Stripe,
-//! record the action in the audit log. Prints nothing.
+//! check the answer, record the action in the journal and the audit log. Prints nothing.
 
+use super::writes::{self, Actor, Stores};
 use crate::money::money;
 use crate::ops::payments::InvoiceList;
-use crate::store::Store;
 use crate::stripe::{InvoiceInfo, Stripe, Writer};
 use anyhow::{anyhow, Context, Result};
 
@@ -41,38 +41,64 @@ pub fn question(inv: &InvoiceInfo, action: &str) -> Option<String> {
     }
 }
 
-/// Pays, voids or sends an invoice, under a key derived from its attempts so far (a re-run
-/// after a lost answer does not charge twice).
-pub async fn act(
-    stripe: &Writer,
-    inv: &InvoiceInfo,
-    action: &str,
-    pm: Option<&str>,
-) -> Result<InvoiceInfo> {
-    let id = &inv.id;
-    let attempts = inv.attempt_count.to_string();
-    let key = crate::idempotency::derived(&["invoice", action, id, &attempts]);
-    stripe
-        .invoice_action(id, action, pm, &key)
-        .await
-        .with_context(|| format!("failed to {action} invoice {id}"))
+/// The status Stripe's answer must show after `action`: paid, void, or (sent, finalized) open.
+fn wanted(action: &str) -> &'static str {
+    match action {
+        "pay" => "paid",
+        "void" => "void",
+        _ => "open",
+    }
 }
 
-/// Records the action in the audit log.
-pub fn record(
-    store: &mut Store,
-    actor: &str,
-    before: &InvoiceInfo,
-    done: &InvoiceInfo,
-    action: &str,
-    at: i64,
-) -> Result<()> {
+/// Pays, voids, sends or finalizes an invoice, checks Stripe's answer, and records the action
+/// (journal and audit entry). The key's from-state is the invoice's status and attempts as
+/// read just before, with the journal's sequence: a re-run after a lost answer does not
+/// charge twice, and a later action of the same kind is a new request.
+pub async fn act<S: Stores>(
+    stores: &S,
+    stripe: &Writer,
+    (inv, action, pm): (&InvoiceInfo, &str, Option<&str>),
+    actor: Actor<'_>,
+) -> Result<InvoiceInfo> {
+    let id = &inv.id;
+    let from = format!(
+        "{} attempts={}",
+        inv.status.as_deref().unwrap_or("-"),
+        inv.attempt_count
+    );
+    let to = format!("{action} {}", pm.unwrap_or("-"));
+    let w = writes::key(stores, &format!("invoice-{action}"), id, &from, &to).await?;
+    let done = stripe
+        .invoice_action(id, action, pm, &w.key)
+        .await
+        .with_context(|| format!("failed to {action} invoice {id}"))?;
+    let status = |i: Option<&InvoiceInfo>| {
+        let s = i.and_then(|i| i.status.as_deref());
+        s.unwrap_or("-").to_string()
+    };
+    let reread = async { Ok(status(stripe.invoice(id).await?.as_ref())) };
+    let what = format!("the invoice's {action}");
+    let answer = status(Some(&done));
+    writes::settle(
+        stores,
+        (stripe, &w),
+        (&what, id, wanted(action)),
+        answer,
+        reread,
+    )
+    .await?;
     let detail = serde_json::json!({
-        "invoice": before.id,
+        "invoice_id": inv.id,
         "status": done.status,
-        "amount": before.amount_remaining,
-        "currency": before.currency,
+        "amount": inv.amount_remaining,
+        "currency": inv.currency,
     });
-    let what = format!("invoice.{action}");
-    super::audit(store, actor, &what, Some(&before.customer), detail, at)
+    let what: &'static str = match action {
+        "pay" => "invoice.pay",
+        "void" => "invoice.void",
+        "send" => "invoice.send",
+        _ => "invoice.finalize",
+    };
+    writes::record_via(stores, &w, (what, Some(&inv.customer), detail), actor).await?;
+    Ok(done)
 }

@@ -110,6 +110,29 @@ pub fn issue(store: &mut Store, new: &NewKey, actor: &str, at: i64) -> Result<Is
     })
 }
 
+/// Why a key cannot be rotated; each door says it its way (the command line's message and
+/// exit 2, serve's 409 `KEY_NOT_ROTATABLE`).
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("key {id} was already rotated: its successor is {next}, and {id} stays valid until its grace ends; rotate {next} instead, or revoke {id} to end the grace now")]
+    AlreadyRotated { id: String, next: String },
+    #[error("key {id} is {status}: only an active key can be rotated; issue a new one with 'billctl keys issue'")]
+    NotActive { id: String, status: &'static str },
+}
+
+/// Whether `old` can be rotated at `at`.
+pub fn check_rotate(old: &KeyRecord, at: i64) -> Result<(), KeyError> {
+    if old.status(at) != "active" {
+        let (id, status) = (old.id.clone(), old.status(at));
+        return Err(KeyError::NotActive { id, status });
+    }
+    if let Some(next) = &old.replaced_by {
+        let (id, next) = (old.id.clone(), next.clone());
+        return Err(KeyError::AlreadyRotated { id, next });
+    }
+    Ok(())
+}
+
 /// `keys rotate`: a new key in the old one's place; the old one keeps working for `grace`
 /// seconds.
 pub fn rotate(
@@ -119,12 +142,7 @@ pub fn rotate(
     actor: &str,
     at: i64,
 ) -> Result<Issued> {
-    if old.status(at) != "active" {
-        bail!("key {} is {}: only an active key can be rotated; issue a new one with 'billctl keys issue'", old.id, old.status(at));
-    }
-    if let Some(next) = &old.replaced_by {
-        bail!("key {} was already rotated: its successor is {next}, and {} stays valid until its grace ends; rotate {next} instead, or revoke {} to end the grace now", old.id, old.id, old.id);
-    }
+    check_rotate(old, at)?;
     let expires_at = match old.ttl_secs {
         Some(t) => Some(
             at.checked_add(t)
@@ -214,6 +232,19 @@ pub fn find(store: &Store, id: &str) -> Result<KeyRecord> {
 pub struct Revoked {
     pub revoked: Vec<String>,
     pub already_revoked: Vec<String>,
+}
+
+/// `recs` split into the ids to revoke (each once) and those already revoked.
+pub fn to_revoke(recs: &[KeyRecord]) -> (Vec<String>, Vec<String>) {
+    let (mut ids, mut already) = (Vec::new(), Vec::new());
+    for k in recs {
+        match k.revoked_at {
+            Some(_) if !already.contains(&k.id) => already.push(k.id.clone()),
+            None if !ids.contains(&k.id) => ids.push(k.id.clone()),
+            _ => {}
+        }
+    }
+    (ids, already)
 }
 
 /// Revokes `ids`; a key revoked by another process since it was read is reported, not

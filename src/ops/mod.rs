@@ -16,12 +16,14 @@ pub mod keys;
 pub mod payments;
 pub mod prices;
 
+pub mod lifecycle;
 pub mod revenue;
 pub mod serve;
 pub mod setup;
 pub mod subscriptions;
 pub mod usage;
 pub mod webhooks;
+pub mod writes;
 
 /// A configured tier, or an error listing the tiers that exist.
 pub fn tier<'a>(

@@ -2,6 +2,7 @@
 //! honestly, and a customer's payment standing (access, default card, open invoices, dunning).
 //! Prints nothing.
 
+use super::writes::{self, Actor, Stores};
 use crate::billing::{access, MirrorRow};
 use crate::config::AccessPolicy;
 use crate::store::{PaymentState, Store};
@@ -34,21 +35,46 @@ pub fn check_method(pm: &str, live: bool) -> Result<()> {
 #[serde(transparent)]
 pub struct MethodList(pub Vec<PaymentMethodInfo>);
 
-/// `payment-methods attach`: attaches, and with `default` makes it the invoice default.
-pub async fn attach(
+/// `payment-methods attach`: attaches `pm` to `customer`, and with `default` makes it the
+/// invoice default; each change checked in Stripe's answer and recorded with its audit entry.
+/// The key's from-state is the customer's attached methods as Stripe lists them.
+pub async fn attach<S: Stores>(
+    stores: &S,
     stripe: &Writer,
-    customer: &str,
-    pm: &str,
+    (customer, pm): (&str, &str),
     default: bool,
-    key: &str,
+    actor: Actor<'_>,
 ) -> Result<PaymentMethodInfo> {
+    let mut held: Vec<String> = stripe
+        .payment_methods(customer)
+        .await
+        .context("failed to list payment methods")?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    held.sort_unstable();
+    let w = writes::key(stores, "pm-attach", pm, &held.join(","), customer).await?;
     let mut info = stripe
-        .attach_payment_method(pm, customer, key)
+        .attach_payment_method(pm, customer, &w.key)
         .await
         .with_context(|| format!("failed to attach {pm} to {customer}"))?;
+    let holder = |i: Option<&PaymentMethodInfo>| {
+        let c = i.and_then(|i| i.customer.as_deref());
+        c.unwrap_or("no customer").to_string()
+    };
+    let reread = async { Ok(holder(stripe.payment_method(&info.id).await?.as_ref())) };
+    let what = ("attaching a payment method", pm, customer);
+    writes::settle(stores, (stripe, &w), what, holder(Some(&info)), reread).await?;
+    let detail = serde_json::json!({"payment_method": info.id, "default": default});
+    writes::record_via(
+        stores,
+        &w,
+        ("payment_method.attach", Some(customer), detail),
+        actor,
+    )
+    .await?;
     if default {
-        stripe
-            .set_default_payment_method(customer, &info.id, &format!("{key}-default"))
+        set_default(stores, stripe, customer, &info.id, actor)
             .await
             .with_context(|| format!("attached {} but failed to make it the default", info.id))?;
         info.default = true;
@@ -307,22 +333,81 @@ pub async fn methods(stripe: &Stripe, customer: &str) -> Result<MethodList> {
     Ok(MethodList(methods))
 }
 
-/// Makes `pm` the customer's default (a re-run is the same request).
-pub async fn set_default(stripe: &Writer, customer: &str, pm: &str) -> Result<()> {
-    let key = crate::idempotency::derived(&["pm-default", customer, pm]);
-    stripe
-        .set_default_payment_method(customer, pm, &key)
+/// Makes `pm` the customer's invoice default; `false` when it already was (nothing written).
+pub async fn set_default<S: Stores>(
+    stores: &S,
+    stripe: &Writer,
+    customer: &str,
+    pm: &str,
+    actor: Actor<'_>,
+) -> Result<bool> {
+    let from = stripe
+        .default_payment_method(customer)
         .await
-        .with_context(|| format!("failed to make {pm} the default of {customer}"))
+        .with_context(|| format!("failed to read the default payment method of {customer}"))?;
+    if from.as_deref() == Some(pm) {
+        return Ok(false);
+    }
+    let from = from.unwrap_or_else(|| "none".into());
+    let w = writes::key(stores, "pm-default", customer, &from, pm).await?;
+    let got = stripe
+        .set_default_payment_method(customer, pm, &w.key)
+        .await
+        .with_context(|| format!("failed to make {pm} the default of {customer}"))?;
+    let got = got.unwrap_or_else(|| "none".into());
+    let reread = async {
+        let now = stripe.default_payment_method(customer).await?;
+        Ok(now.unwrap_or_else(|| "none".into()))
+    };
+    let what = ("making the default payment method", customer, pm);
+    writes::settle(stores, (stripe, &w), what, got, reread).await?;
+    let detail = serde_json::json!({"payment_method": pm, "from": from});
+    writes::record_via(
+        stores,
+        &w,
+        ("payment_method.default", Some(customer), detail),
+        actor,
+    )
+    .await?;
+    Ok(true)
 }
 
-/// Detaches a payment method from its customer.
-pub async fn detach(stripe: &Writer, pm: &str) -> Result<PaymentMethodInfo> {
-    let key = crate::idempotency::random();
-    stripe
-        .detach_payment_method(pm, &key)
+/// Detaches a payment method from its customer (as Stripe has it now).
+pub async fn detach<S: Stores>(
+    stores: &S,
+    stripe: &Writer,
+    pm: &str,
+    actor: Actor<'_>,
+) -> Result<PaymentMethodInfo> {
+    let held = stripe
+        .payment_method(pm)
         .await
-        .with_context(|| format!("failed to detach {pm}"))
+        .with_context(|| format!("failed to read payment method {pm}"))?
+        .ok_or_else(|| anyhow::anyhow!("no such payment method {pm} in Stripe"))?;
+    let Some(customer) = held.customer.clone() else {
+        bail!("{pm} is not attached to a customer: nothing to detach");
+    };
+    let w = writes::key(stores, "pm-detach", pm, &customer, "no customer").await?;
+    let info = stripe
+        .detach_payment_method(pm, &w.key)
+        .await
+        .with_context(|| format!("failed to detach {pm}"))?;
+    let holder = |i: Option<&PaymentMethodInfo>| {
+        let c = i.and_then(|i| i.customer.as_deref());
+        c.unwrap_or("no customer").to_string()
+    };
+    let reread = async { Ok(holder(stripe.payment_method(pm).await?.as_ref())) };
+    let what = ("detaching a payment method", pm, "no customer");
+    writes::settle(stores, (stripe, &w), what, holder(Some(&info)), reread).await?;
+    let detail = serde_json::json!({"payment_method": info.id});
+    writes::record_via(
+        stores,
+        &w,
+        ("payment_method.detach", Some(&customer), detail),
+        actor,
+    )
+    .await?;
+    Ok(info)
 }
 
 /// A billing portal link: where a customer manages cards and invoices, or cancels.
@@ -341,6 +426,20 @@ pub fn return_url(flag: Option<&str>, configured: Option<&str>) -> Result<Option
         }
     }
     Ok(url)
+}
+
+/// A portal session for a customer, with its audit entry naming the actor (the command line
+/// and serve alike).
+pub async fn portal<S: Stores>(
+    stores: &S,
+    stripe: &Writer,
+    (customer, return_url): (&str, Option<&str>),
+    actor: Actor<'_>,
+) -> Result<PortalLink> {
+    let link = portal_link(stripe, customer, return_url).await?;
+    let detail = serde_json::json!({"return_url": return_url});
+    writes::audit_via(stores, ("portal.create", Some(customer), detail), actor).await?;
+    Ok(link)
 }
 
 /// A portal session for a customer.

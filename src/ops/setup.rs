@@ -45,6 +45,25 @@ pub struct Applied {
     pub after: Observed,
     /// Changes still needed (0 when Stripe matches the config).
     pub left: usize,
+    /// Whether Stripe answered any write with a stored reply of an earlier request.
+    pub replayed: bool,
+}
+
+/// After an apply: when Stripe answered with stored replies and still differs from the config,
+/// the apply did not do what it reports. The catalog's key is spent (a re-run is a new
+/// request), and the answer is [`super::writes::NotApplied`].
+pub fn settle_apply(store: &mut Store, applied: &Applied, now: i64) -> Result<()> {
+    if !(applied.replayed && applied.left > 0) {
+        return Ok(());
+    }
+    store.spend_key(CATALOG, "replayed", now)?;
+    Err(super::writes::NotApplied {
+        what: "setup-products".into(),
+        object: "the catalog".into(),
+        wanted: "the config".into(),
+        got: format!("{} differences, after stored replies", applied.left),
+    }
+    .into())
 }
 
 /// Applies `plan` wave by wave, the actions of a wave together; `progress` counts writes.
@@ -54,15 +73,16 @@ pub async fn apply(
     stripe: &Writer,
     config: &Config,
     prune: bool,
-    plan: &Plan,
+    (plan, seq): (&Plan, i64),
     mut state: Observed,
     progress: &indicatif::ProgressBar,
 ) -> Result<Applied> {
+    let replays = stripe.replays();
     for wave in plan.waves() {
         progress.set_message(format!("{} changes", wave.len()));
         let meter = state.meter.as_ref().map(|m| m.id.clone());
         let results = stripe
-            .apply_wave(&wave, meter.as_deref(), CONCURRENCY)
+            .apply_wave(&wave, meter.as_deref(), CONCURRENCY, seq)
             .await;
         let mut failed = None;
         for (action, result) in wave.iter().zip(results) {
@@ -87,7 +107,10 @@ pub async fn apply(
             });
         }
     }
-    if !catalog::plan(&config.tiers, config.meter.as_ref(), &state).is_empty() {
+    // A stored reply tells what an earlier request did, not what Stripe holds now: then the
+    // catalog is read again, and what is left is counted from Stripe's own state.
+    let replayed = stripe.replays() != replays;
+    if replayed || !catalog::plan(&config.tiers, config.meter.as_ref(), &state).is_empty() {
         state = stripe
             .observe(config, prune)
             .await
@@ -96,8 +119,15 @@ pub async fn apply(
     let left = catalog::plan(&config.tiers, config.meter.as_ref(), &state)
         .actions
         .len();
-    Ok(Applied { after: state, left })
+    Ok(Applied {
+        after: state,
+        left,
+        replayed,
+    })
 }
+
+/// The write journal's object for the catalog (see `crate::idempotency`).
+pub const CATALOG: &str = "catalog";
 
 /// Appends the apply to the audit log: its counts and one line per action.
 pub fn record_apply(
@@ -112,16 +142,19 @@ pub fn record_apply(
         "writes": plan.writes(),
         "actions": actions,
     });
-    let audit = crate::store::Audit {
+    let entry = super::writes::Entry {
         actor,
         action: "catalog.apply",
+        customer: None,
         key_id: None,
-        customer_id: None,
-        reason: None,
-        detail: Some(detail),
+        detail,
     };
-    store
-        .append_audit(&audit, now)
+    // The catalog's journal sequence advances: the next apply's keys are new requests.
+    let change = super::writes::Change {
+        object: CATALOG.into(),
+        key: format!("catalog.apply {}", plan.writes()),
+    };
+    super::writes::record(store, &change, &entry, now)
         .context("failed to record the apply in the audit log")
 }
 
@@ -311,7 +344,7 @@ mod tests {
         assert_eq!((plan.actions.len(), plan.writes()), (6, 6));
         let bar = indicatif::ProgressBar::hidden();
         let applied = rt
-            .block_on(apply(&stripe, &config, false, &plan, observed, &bar))
+            .block_on(apply(&stripe, &config, false, (&plan, 0), observed, &bar))
             .unwrap();
         assert_eq!(applied.left, 0);
         assert_eq!(bar.position(), 6);

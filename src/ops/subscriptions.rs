@@ -1,12 +1,11 @@
-//! Subscriptions as workflows: the mirror rebuilt from Stripe (`sync`), and the checks and
-//! writes of `create` and `change`. The write confirmation stays with the command. Prints
-//! nothing.
+//! Subscriptions as workflows: the mirror rebuilt from Stripe (`sync`), and the Stripe steps
+//! of `create` and `change` that `ops::lifecycle`'s workflows run. Prints nothing.
 
 use crate::billing::seats::Asked;
+use super::lifecycle::PlanError;
 use crate::billing::{Counts, Customer, Item, MirrorRow, Subscription, TierMap, UNKNOWN_TIER};
 use crate::catalog::Tier;
 use crate::catalog::{RemotePrice, META_TIER};
-use crate::idempotency::derived;
 use crate::store::Store;
 use crate::stripe::{Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
@@ -266,9 +265,9 @@ pub struct NewSubscription {
     pub tier: String,
     /// Its quantity (seats), within the tier's `max_quantity`.
     pub quantity: u64,
-    /// Derived from the customer, the price and the subscriptions the customer had: a retried
-    /// or re-run command is the same request, a later re-subscription after a cancel is not.
-    pub idempotency_key: String,
+    /// The subscriptions the customer had, as Stripe lists them (the state a create changes
+    /// from: a re-subscription after a cancel is a new request, a retry is not).
+    pub history: String,
 }
 
 /// Reads what creating a subscription depends on, and refuses a second live subscription.
@@ -278,39 +277,44 @@ pub async fn prepare_create(
     tier: &Tier,
     tiers: &TierMap,
     seats: Asked,
-) -> Result<NewSubscription> {
+) -> Result<NewSubscription, PlanError> {
     let quantity = seats.for_tier(tier, None)?;
-    let customer = existing_customer(stripe, customer).await?;
+    let customer = existing_customer(stripe, customer)
+        .await
+        .map_err(PlanError::Stripe)?;
     let existing = stripe
         .subscriptions(Some(&customer.id), |_| {})
         .await
-        .context("failed to list the customer's subscriptions")?;
+        .context("failed to list the customer's subscriptions")
+        .map_err(PlanError::Stripe)?;
     if let Some(live) = crate::billing::live_subscription(&existing) {
-        let on = MirrorRow::of(live, tiers).tier;
-        bail!(
-            "customer {} already has {} subscription {} (tier {on})\nhint: move it with 'billctl subscriptions change {} --tier {}'",
-            customer.id,
-            with_article(&live.status),
-            live.id,
-            live.id,
-            tier.id
-        );
+        return Err(PlanError::HasSubscription {
+            customer: customer.id.clone(),
+            sub: live.id.clone(),
+            status_article: with_article(&live.status),
+            tier: MirrorRow::of(live, tiers).tier,
+            wanted: tier.id.clone(),
+        });
     }
-    let price = tier_price(stripe, tier).await?;
-    let mut history: Vec<&str> = existing.iter().map(|s| s.id.as_str()).collect();
+    let price = tier_price(stripe, tier).await.map_err(PlanError::Stripe)?;
+    // The card a first payment would be charged to is part of the state: after a decline
+    // (which Stripe saves under its key), a new card makes a new request.
+    let card = stripe
+        .default_payment_method(&customer.id)
+        .await
+        .context("failed to read the customer's default payment method")
+        .map_err(PlanError::Stripe)?;
+    let mut history: Vec<String> = existing
+        .iter()
+        .map(|s| format!("{}:{}", s.id, s.status))
+        .collect();
     history.sort_unstable();
-    let idempotency_key = derived(&[
-        "subscription-create",
-        &customer.id,
-        &price.id,
-        &history.join(","),
-    ]);
     Ok(NewSubscription {
         customer,
         price,
         tier: tier.id.clone(),
         quantity,
-        idempotency_key,
+        history: format!("{} card={}", history.join(","), card.unwrap_or_default()),
     })
 }
 
@@ -332,7 +336,12 @@ fn with_article(status: &str) -> String {
 
 /// Creates the checked subscription on `terms`. A refused first payment
 /// (`error_if_incomplete`) is Stripe's card error, and nothing is created.
-pub async fn create(stripe: &Writer, new: &NewSubscription, terms: &Terms) -> Result<Subscription> {
+pub async fn create(
+    stripe: &Writer,
+    new: &NewSubscription,
+    terms: &Terms,
+    key: &str,
+) -> Result<Subscription> {
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), new.tier.clone())].into();
     let req = crate::stripe::NewSubscription {
         customer: new.customer.id.clone(),
@@ -343,17 +352,8 @@ pub async fn create(stripe: &Writer, new: &NewSubscription, terms: &Terms) -> Re
         send_invoice_days: terms.send_invoice_days,
         payment_behavior: terms.payment_behavior.clone(),
     };
-    let key = derived(&[
-        &new.idempotency_key,
-        &terms.trial_days.map_or(String::new(), |d| d.to_string()),
-        &terms
-            .send_invoice_days
-            .map_or(String::new(), |d| d.to_string()),
-        &terms.payment_behavior,
-        &new.quantity.to_string(),
-    ]);
     let done = stripe
-        .create_subscription_with(&req, &key)
+        .create_subscription_with(&req, key)
         .await
         .context("failed to create the subscription")?;
     let item = done.items.first().map(|i| i.id.clone()).unwrap_or_default();
@@ -381,9 +381,6 @@ pub async fn prepare_change(
     tiers: &TierMap,
     seats: Asked,
 ) -> Result<Option<Change>> {
-    if !sub.is_live() {
-        bail!("subscription {} is {}: it cannot change tier\nhint: subscribe the customer again with 'billctl subscriptions create'", sub.id, sub.status);
-    }
     let item = tiers
         .main_item(sub)
         .ok_or_else(|| anyhow!("subscription {} has no items", sub.id))?
@@ -433,24 +430,17 @@ pub fn change_words(change: &Change, tier: &str) -> String {
     )
 }
 
-/// Moves `sub` to the change's price under `proration` (Stripe's `proration_behavior`).
+/// Moves `sub` to the change's price under `proration` (Stripe's `proration_behavior`),
+/// under `key` (see `ops::lifecycle::change_plan`).
 pub async fn change(
     stripe: &Writer,
     sub: &Subscription,
     change: &Change,
     tier: &str,
     proration: &str,
+    key: &str,
 ) -> Result<Subscription> {
     let item = &change.item;
-    let key = derived(&[
-        "subscription-change",
-        &sub.id,
-        &item.id,
-        &item.price_id,
-        &change.price.id,
-        proration,
-        &format!("{}>{}", change.from_quantity, change.quantity),
-    ]);
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), tier.to_string())].into();
     let done = stripe
         .change_price(
@@ -460,7 +450,7 @@ pub async fn change(
             Some(change.quantity),
             proration,
             &metadata,
-            &key,
+            key,
         )
         .await
         .with_context(|| format!("failed to change subscription {}", sub.id))?;
@@ -521,78 +511,6 @@ pub fn remember(
         .record(customer, std::slice::from_ref(&row), at)
         .context("failed to update the local mirror")?;
     Ok(SubscriptionView::of(&row, sub))
-}
-
-/// What `subscriptions cancel` does with a subscription: nothing (and why), or ask this.
-pub enum CancelStep {
-    Nothing(String),
-    Ask(String),
-}
-
-/// Whether cancelling `sub` has anything to do, and the question before it does.
-pub fn cancel_step(sub: &Subscription, customer: &Customer, at_period_end: bool) -> CancelStep {
-    let end = crate::time::utc_date(sub.current_period_end);
-    if !sub.is_live() {
-        return CancelStep::Nothing(format!("{} is already {}.", sub.id, sub.status));
-    }
-    if at_period_end && sub.cancel_at_period_end {
-        return CancelStep::Nothing(format!(
-            "{} already ends at the end of its period ({end}).",
-            sub.id
-        ));
-    }
-    let who = customer.email.as_deref().unwrap_or(&customer.id);
-    CancelStep::Ask(if at_period_end {
-        format!("Cancel {} ({who}) at the end of its period, {end}?", sub.id)
-    } else {
-        format!("Cancel {} ({who}) now? Access ends immediately.", sub.id)
-    })
-}
-
-/// Cancels now, or at the period end; the subscription as it is after, and what was done.
-pub async fn cancel(
-    stripe: &Writer,
-    sub: &Subscription,
-    at_period_end: bool,
-) -> Result<(Subscription, String)> {
-    let done = if at_period_end {
-        let end = sub.current_period_end.to_string();
-        let key = derived(&["subscription-cancel-at-period-end", &sub.id, &end]);
-        stripe.set_cancel_at_period_end(&sub.id, true, &key).await
-    } else {
-        let key = derived(&["subscription-cancel", &sub.id]);
-        stripe.cancel_subscription(&sub.id, &key).await
-    }
-    .with_context(|| format!("failed to cancel subscription {}", sub.id))?;
-    let message = if at_period_end {
-        let end = crate::time::utc_date(done.current_period_end);
-        format!("{} will end on {end}.", done.id)
-    } else {
-        format!("Canceled {}.", done.id)
-    };
-    Ok((done, message))
-}
-
-/// Sets (or clears: the cancellation undone) a subscription's end at its period end, for a
-/// caller that may toggle it several times in one period (`serve`'s self-service routes): each
-/// call has a fresh idempotency key, kept across its own retries, since a key derived from the
-/// subscription would replay the first toggle's answer on the third.
-pub async fn set_period_end_cancel(
-    stripe: &Writer,
-    sub: &Subscription,
-    cancel: bool,
-) -> Result<Subscription> {
-    let key = crate::idempotency::random();
-    stripe
-        .set_cancel_at_period_end(&sub.id, cancel, &key)
-        .await
-        .with_context(|| {
-            if cancel {
-                format!("failed to cancel subscription {}", sub.id)
-            } else {
-                format!("failed to undo the cancellation of subscription {}", sub.id)
-            }
-        })
 }
 
 /// Subscriptions from Stripe (a customer's, if given), mirrored rows filtered by tier and

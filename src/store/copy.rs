@@ -28,6 +28,7 @@ const MAIN: &[&str] = &[
     "subscription_history",
     "service_tokens",
     "invoice_finals",
+    "stripe_writes",
 ];
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;

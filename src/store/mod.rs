@@ -18,6 +18,7 @@ mod subscriptions;
 mod tokens;
 mod usage;
 pub mod webhooks;
+mod writes;
 
 /// The mirror's row types live with the domain; the store only keeps them.
 pub use crate::billing::{CatalogRow, PriceRow};
@@ -51,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_quantity_payment_order.sql"),
     include_str!("migrations/0010_service_tokens.sql"),
     include_str!("migrations/0011_invoice_finals.sql"),
+    include_str!("migrations/0013_stripe_writes.sql"),
 ];
 
 /// An open store.

@@ -4,7 +4,17 @@
 use super::{Error, Stripe, Writer};
 use crate::catalog::{Action, Observed, Written, META_REPLACES, META_TIER};
 use crate::config::Config;
-use crate::idempotency::derived as idempotency_key;
+use crate::idempotency::derived;
+
+/// A catalog write's key: what it writes, and the write journal's sequence of the catalog
+/// (advanced by every completed apply), so that a change undone and made again is a new
+/// request while a re-run after a failure reuses its keys (see `crate::idempotency`).
+fn idempotency_key(seq: i64, parts: &[&str]) -> String {
+    let seq = seq.to_string();
+    let mut all = parts.to_vec();
+    all.push(&seq);
+    derived(&all)
+}
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
@@ -79,9 +89,10 @@ impl Writer {
         wave: &[&Action],
         meter: Option<&str>,
         concurrency: usize,
+        seq: i64,
     ) -> Vec<Result<Vec<Written>, Error>> {
         use futures_util::stream::{self, StreamExt};
-        stream::iter(wave.iter().map(|a| self.apply(a, meter)))
+        stream::iter(wave.iter().map(|a| self.apply(a, meter, seq)))
             .buffered(concurrency.max(1))
             .collect()
             .await
@@ -95,11 +106,15 @@ impl Writer {
         spec: &crate::catalog::PriceSpec,
         metadata: &std::collections::BTreeMap<String, String>,
         old: &str,
-        meter: Option<&str>,
+        (meter, seq): (Option<&str>, i64),
     ) -> Result<Vec<Written>, Error> {
         let (spec_json, meta_json) = (json(spec), json(metadata));
-        let step =
-            |s: &str| idempotency_key(&["replace-price", old, product, &spec_json, &meta_json, s]);
+        let step = |s: &str| {
+            idempotency_key(
+                seq,
+                &["replace-price", old, product, &spec_json, &meta_json, s],
+            )
+        };
         let mut marked = metadata.clone();
         marked.insert(META_REPLACES.into(), old.to_string());
         let new = self
@@ -113,8 +128,8 @@ impl Writer {
     }
 
     /// A replacement a run left half-way: the old price archived, the marker cleared.
-    async fn finish_replace(&self, id: &str, old: &str) -> Result<Vec<Written>, Error> {
-        let key = |step: &str| idempotency_key(&["finish-replace", id, old, step]);
+    async fn finish_replace(&self, id: &str, old: &str, seq: i64) -> Result<Vec<Written>, Error> {
+        let key = |step: &str| idempotency_key(seq, &["finish-replace", id, old, step]);
         let archived = self.archive_price(old, &key("archive")).await?;
         let cleared = self
             .set_price_metadata(id, META_REPLACES, "", &key("clear"))
@@ -126,23 +141,32 @@ impl Writer {
     /// key derived from the desired state, so repeating the step (after a crash or a lost
     /// response) cannot create a second object. `meter` is the catalog meter's id (known from
     /// observing, or from the wave that created it), for the overage prices.
-    pub async fn apply(&self, action: &Action, meter: Option<&str>) -> Result<Vec<Written>, Error> {
+    pub async fn apply(
+        &self,
+        action: &Action,
+        meter: Option<&str>,
+        seq: i64,
+    ) -> Result<Vec<Written>, Error> {
         Ok(match action {
             Action::CreateMeter { spec } => {
-                let key = idempotency_key(&["create-meter", &spec.event_name, &spec.display_name]);
+                let key =
+                    idempotency_key(seq, &["create-meter", &spec.event_name, &spec.display_name]);
                 vec![Written::Meter(self.create_meter(spec, &key).await?)]
             }
             Action::UpdateMeter { id, spec, .. } => {
-                let key = idempotency_key(&["update-meter", id, &spec.display_name]);
+                let key = idempotency_key(seq, &["update-meter", id, &spec.display_name]);
                 vec![Written::Meter(self.update_meter(id, spec, &key).await?)]
             }
             Action::ReactivateMeter { id, .. } => vec![Written::Meter(
-                self.reactivate_meter(id, &idempotency_key(&["reactivate-meter", id]))
+                self.reactivate_meter(id, &idempotency_key(seq, &["reactivate-meter", id]))
                     .await?,
             )],
             Action::CreateProduct { fields, .. } => vec![Written::Product(
-                self.create_product(fields, &idempotency_key(&["create-product", &json(fields)]))
-                    .await?,
+                self.create_product(
+                    fields,
+                    &idempotency_key(seq, &["create-product", &json(fields)]),
+                )
+                .await?,
             )],
             Action::UpdateProduct {
                 id,
@@ -150,7 +174,8 @@ impl Writer {
                 changes,
                 ..
             } => {
-                let key = idempotency_key(&["update-product", id, &json(fields), &json(changes)]);
+                let key =
+                    idempotency_key(seq, &["update-product", id, &json(fields), &json(changes)]);
                 vec![Written::Product(
                     self.update_product(id, fields, &key).await?,
                 )]
@@ -161,7 +186,10 @@ impl Writer {
                 metadata,
                 ..
             } => {
-                let key = idempotency_key(&["create-price", product, &json(spec), &json(metadata)]);
+                let key = idempotency_key(
+                    seq,
+                    &["create-price", product, &json(spec), &json(metadata)],
+                );
                 vec![Written::Price(
                     self.create_price(product, spec, metadata, false, meter, &key)
                         .await?,
@@ -174,7 +202,7 @@ impl Writer {
                 old,
                 ..
             } => {
-                self.replace_price(product, spec, metadata, old, meter)
+                self.replace_price(product, spec, metadata, old, (meter, seq))
                     .await?
             }
             Action::UpdatePrice {
@@ -184,24 +212,27 @@ impl Writer {
                 changes,
                 ..
             } => {
-                let key = idempotency_key(&[
-                    "update-price",
-                    id,
-                    &json(spec),
-                    &json(metadata),
-                    &json(changes),
-                ]);
+                let key = idempotency_key(
+                    seq,
+                    &[
+                        "update-price",
+                        id,
+                        &json(spec),
+                        &json(metadata),
+                        &json(changes),
+                    ],
+                );
                 vec![Written::Price(
                     self.update_price(id, spec, metadata, &key).await?,
                 )]
             }
-            Action::FinishReplace { id, old, .. } => self.finish_replace(id, old).await?,
+            Action::FinishReplace { id, old, .. } => self.finish_replace(id, old, seq).await?,
             Action::ArchivePrice { id, .. } => vec![Written::Price(
-                self.archive_price(id, &idempotency_key(&["archive-price", id]))
+                self.archive_price(id, &idempotency_key(seq, &["archive-price", id]))
                     .await?,
             )],
             Action::ArchiveProduct { id, .. } => vec![Written::Product(
-                self.archive_product(id, &idempotency_key(&["archive-product", id]))
+                self.archive_product(id, &idempotency_key(seq, &["archive-product", id]))
                     .await?,
             )],
         })

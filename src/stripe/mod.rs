@@ -61,6 +61,19 @@ where
     }
 }
 
+impl Stripe {
+    /// Whether Stripe answered the write under `key` with a stored reply (see
+    /// `ops::writes::settle`).
+    pub fn replayed(&self, key: &str) -> bool {
+        self.transport().replayed(key)
+    }
+
+    /// Writes Stripe answered with a stored reply so far, by this client.
+    pub fn replays(&self) -> u64 {
+        self.transport().replays()
+    }
+}
+
 fn product_of(p: stripe_shared::Product) -> RemoteProduct {
     RemoteProduct {
         id: p.id.to_string(),

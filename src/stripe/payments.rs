@@ -263,13 +263,25 @@ impl Writer {
         Ok(pm_of(&v, None))
     }
 
-    /// Makes `pm` the customer's invoice default.
+    /// A payment method by id (`Ok(None)`: no such method).
+    pub async fn payment_method(&self, pm: &str) -> Result<Option<PaymentMethodInfo>, Error> {
+        match self
+            .get_json(&format!("/payment_methods/{}", encode(pm)), None)
+            .await
+        {
+            Ok(v) => Ok(Some(pm_of(&v, None))),
+            Err(Error::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Makes `pm` the customer's invoice default; the default Stripe's answer names.
     pub async fn set_default_payment_method(
         &self,
         customer: &str,
         pm: &str,
         key: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<String>, Error> {
         self.post_json(
             &format!("/customers/{}", encode(customer)),
             format!(
@@ -279,7 +291,7 @@ impl Writer {
             key,
         )
         .await
-        .map(drop)
+        .map(|v| id_of(&v["invoice_settings"]["default_payment_method"]))
     }
 
     /// Updates a customer's email, name and metadata (`None` values unset keys).

@@ -127,7 +127,15 @@ struct Inner {
     sent: std::sync::atomic::AtomicU64,
     /// The last answer's `Date` and this process's clock when it came (unix seconds).
     date: std::sync::Mutex<Option<(i64, i64)>>,
+    /// The idempotency keys (the latest few) Stripe answered with a stored reply
+    /// (`Idempotent-Replayed: true`): the answer tells what an earlier request did, not now.
+    replayed: std::sync::Mutex<std::collections::VecDeque<String>>,
+    /// Writes answered with a stored reply so far.
+    replays: std::sync::atomic::AtomicU64,
 }
+
+/// How many replayed keys a transport remembers (a workflow asks right after its write).
+const REPLAYED_KEPT: usize = 256;
 
 impl Transport {
     pub fn new(key: &Secret, settings: Settings) -> Result<Transport, Error> {
@@ -146,6 +154,8 @@ impl Transport {
                 pacer,
                 sent: std::sync::atomic::AtomicU64::new(0),
                 date: std::sync::Mutex::new(None),
+                replayed: std::sync::Mutex::new(std::collections::VecDeque::new()),
+                replays: std::sync::atomic::AtomicU64::new(0),
             }),
             writes: true,
         })
@@ -184,6 +194,24 @@ impl Transport {
     pub fn clock_skew(&self) -> Option<i64> {
         let d = *self.inner.date.lock().unwrap_or_else(|p| p.into_inner());
         d.map(|(server, local)| local.saturating_sub(server))
+    }
+
+    /// Whether Stripe answered the write under `key` with its stored reply of an earlier
+    /// request (`Idempotent-Replayed: true`).
+    pub fn replayed(&self, key: &str) -> bool {
+        let kept = self
+            .inner
+            .replayed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        kept.iter().any(|k| k == key)
+    }
+
+    /// Writes answered with a stored reply so far (see [`Transport::replayed`]).
+    pub fn replays(&self) -> u64 {
+        self.inner
+            .replays
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Attempts sent so far (retries included).
@@ -361,6 +389,9 @@ impl Inner {
             ));
         }
         if (200..300).contains(&status) {
+            if let (Some(k), Some("true")) = (key, header("idempotent-replayed").as_deref()) {
+                self.remember_replay(k);
+            }
             return Attempt::Done(Ok(bytes));
         }
         let err = Error::from_response(status, &bytes, request_id);
@@ -369,6 +400,17 @@ impl Inner {
         } else {
             Attempt::Done(Err(err))
         }
+    }
+
+    /// Notes that Stripe answered the write under `key` with its stored reply.
+    fn remember_replay(&self, key: &str) {
+        self.replays
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut kept = self.replayed.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= REPLAYED_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(key.to_string());
     }
 
     /// One request: the key, the version billctl's types are built for, the idempotency key.

@@ -41,3 +41,4 @@ mod webhooks_listen;
 mod webhooks_order;
 mod webhooks_replay;
 mod write_handle;
+mod writes;

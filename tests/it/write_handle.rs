@@ -85,6 +85,16 @@ const ROWS: &[Row] = &[
     },
     Row {
         site: ("subscriptions.rs", "cancel"),
+        args: &["subscriptions", "cancel", "{sub}", "--at-period-end"],
+        keeps: &[],
+    },
+    Row {
+        site: ("subscriptions.rs", "resume"),
+        args: &["subscriptions", "resume", "{sub}"],
+        keeps: &[],
+    },
+    Row {
+        site: ("subscriptions.rs", "cancel"),
         args: &["subscriptions", "cancel", "{sub}"],
         keeps: &[],
     },

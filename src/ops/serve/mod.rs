@@ -256,6 +256,8 @@ fn known_code(code: &str) -> Option<&'static str> {
         "STRIPE_UNAVAILABLE",
         "STRIPE_ERROR",
         "STRIPE_UNREACHABLE",
+        "STRIPE_NOT_APPLIED",
+        "NOT_LIVE",
         "CUSTOMER_NOT_FOUND",
         "KEY_NOT_FOUND",
         "KEY_LIMIT",
@@ -378,7 +380,7 @@ fn events_refused(v: Voice, refused: events::Refused) -> Response {
     }
 }
 
-fn store_unavailable(e: &anyhow::Error) -> Response {
+pub(super) fn store_unavailable(e: &anyhow::Error) -> Response {
     unavailable_as(
         Voice(Dialect::Billctl, ""),
         &format!("the store could not be reached: {e:#}"),

@@ -20,8 +20,9 @@
 
 use super::routes::{KeyAction, PlanAction};
 use super::{fail, parse_body, Service};
-use crate::billing::seats::{Asked, SeatsError};
+use crate::billing::seats::Asked;
 use crate::billing::Subscription;
+use crate::ops::lifecycle::{self, PlanError};
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
 use crate::stripe::{Stripe, Writer};
@@ -215,14 +216,6 @@ fn quantity_asked(v: Option<&Value>) -> Result<Asked, Response> {
     })
 }
 
-/// A refused quantity is the caller's 400; anything else is Stripe's answer.
-fn seats_or_stripe_failure(e: &anyhow::Error) -> Response {
-    match e.chain().find_map(|c| c.downcast_ref::<SeatsError>()) {
-        Some(s) => fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &s.to_string()),
-        None => stripe_failure(e),
-    }
-}
-
 /// A body that may be empty (then `T::default()`).
 fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Response> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -399,30 +392,18 @@ fn change_key(
         _ => return Ok(Err(key_not_found(key))),
     };
     match action {
-        KeyAction::Rotate if rec.status(now) != "active" || rec.replaced_by.is_some() => {
-            let why = match &rec.replaced_by {
-                Some(next) => format!(
-                    "key {} was already rotated to {next}: rotate {next} instead",
-                    rec.id
-                ),
-                None => format!(
-                    "key {} is {}: only an active key can be rotated; create a new one",
-                    rec.id,
-                    rec.status(now)
-                ),
-            };
-            Ok(Err(fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)))
-        }
-        KeyAction::Rotate => {
-            let issued = ops::keys::rotate(s, &rec, grace, actor, now)?;
-            Ok(Ok(ok(StatusCode::CREATED, &issued)))
-        }
+        KeyAction::Rotate => match ops::keys::rotate(s, &rec, grace, actor, now) {
+            Ok(issued) => Ok(Ok(ok(StatusCode::CREATED, &issued))),
+            Err(e) => match e.downcast::<ops::keys::KeyError>() {
+                Ok(why) => {
+                    let why = why.to_string();
+                    Ok(Err(fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)))
+                }
+                Err(e) => Err(e),
+            },
+        },
         KeyAction::Revoke => {
-            let (ids, already) = if rec.revoked_at.is_some() {
-                (vec![], vec![rec.id.clone()])
-            } else {
-                (vec![rec.id.clone()], vec![])
-            };
+            let (ids, already) = ops::keys::to_revoke(std::slice::from_ref(&rec));
             let r = ops::keys::revoke(s, ids, already, (reason, actor), now)?;
             Ok(Ok(ok(StatusCode::OK, &r)))
         }
@@ -546,25 +527,6 @@ impl Service {
         } else {
             Err(customer_not_found(id))
         }
-    }
-
-    /// Appends an action the route has done to the audit log, before the route answers; a
-    /// failure to write it is counted as a store error (the action itself stands).
-    async fn audit_detail(&self, actor: &str, action: &'static str, customer: &str, detail: Value) {
-        let (actor, customer) = (actor.to_string(), customer.to_string());
-        let written = self
-            .with_store(true, move |s| {
-                ops::audit(
-                    s,
-                    &actor,
-                    action,
-                    Some(&customer),
-                    detail,
-                    crate::clock::now(),
-                )
-            })
-            .await;
-        drop(written);
     }
 
     pub(super) async fn customer(&self, id: String) -> Response {
@@ -719,11 +681,14 @@ impl Service {
         }
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let link = payments::portal_link(stripe, &id, url.as_deref())
+        let who = lifecycle::Actor {
+            name: &actor,
+            at: crate::clock::now(),
+        };
+        let target = (id.as_str(), url.as_deref());
+        let link = payments::portal(&self.writer, stripe, target, who)
             .await
             .map_err(|e| stripe_failure(&e))?;
-        self.audit_detail(&actor, "portal.create", &id, json!({"return_url": url}))
-            .await;
         Ok(ok(StatusCode::OK, &link))
     }
 
@@ -747,37 +712,24 @@ impl Service {
         let urls = checkout_urls(&self.config, req.success_url, req.cancel_url)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let subs = stripe
-            .subscriptions(Some(&id), |_| {})
-            .await
-            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
-        if let Some(live) = live_of(&subs) {
-            return Err(fail(
-                StatusCode::CONFLICT,
-                "HAS_SUBSCRIPTION",
-                &format!("the customer already has a live subscription ({}, {}): change its plan with POST /v1/customers/{id}/subscription {{\"tier\": \"{}\"}}", live.id, live.status, tier.id),
-            ));
-        }
-        let price = subscriptions::tier_price(stripe, &tier)
-            .await
-            .map_err(|e| stripe_failure(&e))?;
-        let link = ops::checkout::subscription_link(
+        let who = lifecycle::Actor {
+            name: &actor,
+            at: crate::clock::now(),
+        };
+        let link = ops::checkout::sign_up(
+            &self.writer,
             stripe,
-            (&tier, quantity),
-            price,
-            (Some(&id), None),
-            &urls,
-            None,
+            ((&tier, quantity), (Some(&id), None)),
+            (&urls, None),
+            who,
         )
         .await
-        .map_err(|e| stripe_failure(&e))?;
-        self.audit_detail(
-            &actor,
-            "checkout.create",
-            &id,
-            json!({"tier": tier.id, "quantity": quantity, "session": link.id}),
-        )
-        .await;
+        .map_err(|e| match e {
+            ops::checkout::CheckoutError::HasSubscription { .. } => {
+                fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &e.to_string())
+            }
+            ops::checkout::CheckoutError::Failed(e) => stripe_failure(&e),
+        })?;
         Ok(ok(StatusCode::OK, &link))
     }
 
@@ -812,23 +764,42 @@ impl Service {
             (PlanAction::Change, None) => Some(self.tier_on(&sub).await?),
             (_, t) => t,
         };
-        let (done, message, audit) = self
-            .plan_step(stripe, &sub, tier.as_ref(), (action, seats), &proration)
-            .await?;
-        if let Some((what, detail)) = audit {
-            self.audit_detail(&actor, what, &id, detail).await;
-        }
         let config = self.config.clone();
-        let view = self
-            .with_store(true, move |s| {
-                let tiers = ops::tier_map(s, &config)?;
-                subscriptions::remember(s, &tiers, &done, &customer, crate::clock::now())
-            })
+        let tiers = self
+            .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
-        Ok(ok(
-            StatusCode::OK,
-            &json!({"message": message, "subscription": view}),
-        ))
+        let who = lifecycle::Actor {
+            name: &actor,
+            at: crate::clock::now(),
+        };
+        let (stores, target) = (&self.writer, (&sub, &customer));
+        let done = match (action, tier.as_ref()) {
+            (PlanAction::Change, Some(tier)) => {
+                let how = (tier, seats, proration.as_str());
+                lifecycle::change_plan(stores, stripe, &tiers, target, how, who).await
+            }
+            (PlanAction::Cancel, _) => {
+                lifecycle::cancel(stores, stripe, &tiers, target, true, who).await
+            }
+            (PlanAction::Resume, _) => lifecycle::resume(stores, stripe, &tiers, target, who).await,
+            (PlanAction::Change, None) => {
+                return Err(fail(StatusCode::BAD_REQUEST, "BAD_JSON", "tier: required"))
+            }
+        };
+        match done {
+            Ok(d) => Ok(plan_answer(&d.message, &d.view)),
+            Err(e) if e.unchanged() => {
+                let config = self.config.clone();
+                let view = self
+                    .with_store(true, move |s| {
+                        let tiers = ops::tier_map(s, &config)?;
+                        subscriptions::remember(s, &tiers, &sub, &customer, crate::clock::now())
+                    })
+                    .await?;
+                Ok(plan_answer(&e.to_string(), &view))
+            }
+            Err(e) => Err(self.plan_refused(e)),
+        }
     }
 
     /// The tier `sub` is on (a change of seats alone keeps it), or the 400 when the catalog
@@ -848,83 +819,33 @@ impl Service {
         tier_named(&self.config, &on)
     }
 
-    /// A plan change at Stripe, with `subscriptions change`'s rules (see [`Service::plan_step`]).
-    async fn plan_change(
-        &self,
-        stripe: &Writer,
-        sub: &Subscription,
-        (tier, seats): (&crate::catalog::Tier, Asked),
-        proration: &str,
-    ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
-        let failed = |e: anyhow::Error| seats_or_stripe_failure(&e);
-        let config = self.config.clone();
-        let tiers = self
-            .with_store(false, move |s| ops::tier_map(s, &config))
-            .await?;
-        let Some(change) = subscriptions::prepare_change(stripe, sub, tier, &tiers, seats)
-            .await
-            .map_err(failed)?
-        else {
-            let m = format!("{} is already on {}: nothing to change.", sub.id, tier.id);
-            return Ok((sub.clone(), m, None));
-        };
-        let done = subscriptions::change(stripe, sub, &change, &tier.id, proration)
-            .await
-            .map_err(failed)?;
-        let m = format!(
-            "Moved {} {} (proration: {proration}).",
-            sub.id,
-            subscriptions::change_words(&change, &tier.id)
-        );
-        let detail = json!({"subscription": sub.id, "from": change.from, "to": tier.id, "proration": proration,
-                            "from_quantity": change.from_quantity, "quantity": change.quantity});
-        Ok((done, m, Some(("subscription.change", detail))))
-    }
-
-    /// The Stripe side of a plan action: the subscription after it, a message, and what to
-    /// audit (`None`: nothing was done).
-    async fn plan_step(
-        &self,
-        stripe: &Writer,
-        sub: &Subscription,
-        tier: Option<&crate::catalog::Tier>,
-        (action, seats): (PlanAction, Asked),
-        proration: &str,
-    ) -> Result<(Subscription, String, Option<(&'static str, Value)>), Response> {
-        let failed = |e: anyhow::Error| stripe_failure(&e);
-        match (action, tier) {
-            (PlanAction::Change, Some(tier)) => {
-                self.plan_change(stripe, sub, (tier, seats), proration)
-                    .await
+    /// A lifecycle change refused or failed, in this route's vocabulary: Stripe's failure as
+    /// Stripe said it; an answer without the requested result 502; a store failure after the
+    /// change 503 (Stripe's change stands; `subscriptions sync` mirrors it).
+    fn plan_refused(&self, e: PlanError) -> Response {
+        match e {
+            PlanError::Stripe(e) => stripe_failure(&e),
+            PlanError::NotApplied(n) => fail(
+                StatusCode::BAD_GATEWAY,
+                "STRIPE_NOT_APPLIED",
+                &n.to_string(),
+            ),
+            e @ (PlanError::Store(_) | PlanError::Unavailable(_)) => {
+                // Says whether Stripe's change was made (Store) or nothing was (Unavailable).
+                self.metrics.store_error();
+                super::store_unavailable(&anyhow::anyhow!(e.to_string()))
             }
-            (PlanAction::Cancel, _) => {
-                if sub.cancel_at_period_end {
-                    let m = format!("{} already ends at the end of its period.", sub.id);
-                    return Ok((sub.clone(), m, None));
-                }
-                let done = subscriptions::set_period_end_cancel(stripe, sub, true)
-                    .await
-                    .map_err(failed)?;
-                let end = crate::time::utc_date(done.current_period_end);
-                let m = format!("{} will end on {end}.", done.id);
-                let detail = json!({"subscription": sub.id, "at_period_end": true});
-                Ok((done, m, Some(("subscription.cancel", detail))))
-            }
-            (PlanAction::Resume, _) => {
-                if !sub.cancel_at_period_end {
-                    let m = format!("{} is not set to end: nothing to undo.", sub.id);
-                    return Ok((sub.clone(), m, None));
-                }
-                let done = subscriptions::set_period_end_cancel(stripe, sub, false)
-                    .await
-                    .map_err(failed)?;
-                let m = format!("{} continues past its period end.", sub.id);
-                let detail = json!({"subscription": sub.id});
-                Ok((done, m, Some(("subscription.resume", detail))))
-            }
-            (PlanAction::Change, None) => {
-                Err(fail(StatusCode::BAD_REQUEST, "BAD_JSON", "tier: required"))
-            }
+            PlanError::NotLive { .. } => fail(StatusCode::CONFLICT, "NOT_LIVE", &e.to_string()),
+            PlanError::Seats(s) => fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &s.to_string()),
+            other => fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &other.to_string()),
         }
     }
+}
+
+/// A plan action's answer: what was done (or why nothing was), and the subscription.
+fn plan_answer(message: &str, view: &subscriptions::SubscriptionView) -> Response {
+    ok(
+        StatusCode::OK,
+        &json!({"message": message, "subscription": view}),
+    )
 }

@@ -637,7 +637,12 @@ mod tests {
             .unwrap();
         let applied = rt
             .block_on(crate::ops::setup::apply(
-                &stripe, &config, false, &plan, observed, &bar,
+                &stripe,
+                &config,
+                false,
+                (&plan, 0),
+                observed,
+                &bar,
             ))
             .unwrap();
         let meter_id = applied.after.meter.expect("the meter was created").id;

@@ -847,7 +847,8 @@ pub enum Kept {
 /// applies, its signing secret kept in `profile`'s keyring (checked for writes first), else
 /// where `fallback` allows. When nothing can keep it and it cannot be shown, nothing is
 /// created.
-pub async fn create_endpoint(
+pub async fn create_endpoint<S: crate::ops::writes::Stores>(
+    (stores, actor): (&S, crate::ops::writes::Actor<'_>),
     stripe: &Writer,
     profile: &str,
     url: &str,
@@ -865,6 +866,9 @@ pub async fn create_endpoint(
         .create_webhook_endpoint(url, handled, description, &key)
         .await?;
     let id = created["id"].as_str().unwrap_or_default().to_string();
+    let detail = serde_json::json!({"endpoint": id, "url": url});
+    crate::ops::writes::audit_via(stores, ("webhooks.endpoint.create", None, detail), actor)
+        .await?;
     let secret = created["secret"]
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("Stripe created endpoint {id} but sent no secret"))?;
@@ -975,13 +979,17 @@ pub async fn endpoints(
 
 /// `webhooks endpoint delete`: deletes the endpoint in Stripe, then forgets its secret in
 /// the keyring and the data dir's secret file.
-pub async fn delete_endpoint(
+pub async fn delete_endpoint<S: crate::ops::writes::Stores>(
+    (stores, actor): (&S, crate::ops::writes::Actor<'_>),
     stripe: &Writer,
     id: &str,
     profile: &str,
     dir: &std::path::Path,
 ) -> Result<Deleted> {
     stripe.delete_webhook_endpoint(id).await?;
+    let detail = serde_json::json!({"endpoint": id});
+    crate::ops::writes::audit_via(stores, ("webhooks.endpoint.delete", None, detail), actor)
+        .await?;
     let forgot = crate::secrets::remove_webhook_secret(profile, id).unwrap_or(false);
     let forgot = crate::secrets::remove_file_secret(dir, id).unwrap_or(false) || forgot;
     Ok(Deleted {

@@ -133,11 +133,17 @@ pub fn choose(
 }
 
 /// Records a new run before anything is sent (a resumed one exists already).
-pub fn start(events: &mut EventStore, sel: &Selection, actor: &str) -> Result<()> {
+pub fn start(
+    events: &mut EventStore,
+    store: &mut crate::store::Store,
+    sel: &Selection,
+    (actor, at): (&str, i64),
+) -> Result<()> {
     if !sel.resumed {
         events.create_run(&sel.run_id, &sel.target, &sel.filter, sel.options, actor)?;
     }
-    Ok(())
+    // The audit log says who replayed what, before anything is sent.
+    crate::ops::audit(store, actor, "webhooks.replay", None, audit_detail(sel), at)
 }
 
 /// How to deliver.
@@ -403,7 +409,9 @@ mod tests {
         let sel = choose(&events, None, Some(&url), Filter::default(), unverified()).unwrap();
         assert_eq!((sel.selected, sel.to_send.len()), (5, 5));
         let run_id = sel.run_id.clone();
-        start(&mut events, &sel, "tester").unwrap();
+        let main_dir = tempfile::tempdir().unwrap();
+        let mut main = crate::store::Store::open(main_dir.path()).unwrap();
+        start(&mut events, &mut main, &sel, ("tester", 1)).unwrap();
         let mut seen = 0;
         let s = rt
             .block_on(run(&mut events, sel, settings(), &bar, |_| {
@@ -436,7 +444,9 @@ mod tests {
         .is_err());
         // A run stopped by its caller after the first delivery is an error, not a summary.
         let sel = choose(&events, None, Some(&url), Filter::default(), unverified()).unwrap();
-        start(&mut events, &sel, "tester").unwrap();
+        let main_dir = tempfile::tempdir().unwrap();
+        let mut main = crate::store::Store::open(main_dir.path()).unwrap();
+        start(&mut events, &mut main, &sel, ("tester", 1)).unwrap();
         let stopped = rt.block_on(run(
             &mut events,
             sel,

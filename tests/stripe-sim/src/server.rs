@@ -355,13 +355,22 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
         .map(|k| format!("{api_key}\u{0}{k}"));
     let params = Value::Object(req.params.clone());
     if let Some(scope) = &scoped {
+        // A key older than 24 hours (simulated time) is forgotten: its reuse is a new request.
+        let now = st.now();
+        let expired = st
+            .idempotency
+            .get(scope)
+            .is_some_and(|p| now.saturating_sub(p.created) >= crate::state::IDEMPOTENCY_TTL);
+        if expired {
+            st.idempotency.remove(scope);
+        }
         if let Some(prev) = st.idempotency.get(scope) {
             if prev.method == req.method && prev.path == req.path && prev.params == params {
-                return (
-                    json_response(prev.status, &shaped(prev.body.clone())),
-                    true,
-                    false,
-                );
+                let body = match prev.status {
+                    200 => shaped(prev.body.clone()),
+                    _ => prev.body.clone(),
+                };
+                return (json_response(prev.status, &body), true, false);
             }
             let key = req.meta.idempotency_key.as_deref().unwrap_or_default();
             let mut err = ApiError::invalid(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
@@ -401,6 +410,7 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
                         params,
                         status: 200,
                         body: body.clone(),
+                        created: now,
                     },
                 );
             }
@@ -410,7 +420,24 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
                 Err(e) => (error_response(&e), false, mutated),
             }
         }
-        Err(e) => (error_response(&e), false, false),
+        Err(e) => {
+            // Stripe saves the result of a request that began executing, failures included (a
+            // declined card); a request refused by validation saves nothing.
+            if let (Some(scope), "card_error") = (scoped, e.kind) {
+                st.idempotency.insert(
+                    scope,
+                    IdempotentResponse {
+                        method: req.method.clone(),
+                        path: req.path.clone(),
+                        params,
+                        status: e.status,
+                        body: e.body(),
+                        created: now,
+                    },
+                );
+            }
+            (error_response(&e), false, false)
+        }
     }
 }
 

@@ -251,7 +251,15 @@ pub struct IdempotentResponse {
     pub params: Value,
     pub status: u16,
     pub body: Value,
+    /// When the key was first used (simulated time): Stripe forgets a key after 24 hours.
+    #[serde(default)]
+    pub created: i64,
 }
+
+/// How long Stripe keeps an idempotency key: "keys are eligible to be removed from the
+/// system automatically after they're at least 24 hours old".
+/// See <https://docs.stripe.com/api/idempotent_requests>.
+pub const IDEMPOTENCY_TTL: i64 = 24 * 3600;
 
 /// What an emitted event records of the request that caused it.
 #[derive(Debug, Clone, Default)]

@@ -846,3 +846,38 @@ fn a_metered_item_takes_no_quantity() {
     );
     assert_eq!(r.status, 400, "{}", r.body);
 }
+
+/// A request that began executing saves its result under its key, a failure included, as
+/// Stripe does: a declined first payment (`error_if_incomplete`) is answered again, replayed,
+/// even after the customer's card was replaced; a new key makes a new request.
+/// See <https://docs.stripe.com/api/idempotent_requests>.
+#[test]
+fn a_declined_request_is_replayed_under_its_key() {
+    let w = world();
+    let cus = w.customer(Some("pm_card_chargeCustomerFail"));
+    let form = [
+        ("customer", cus.as_str()),
+        ("items[0][price]", w.price.as_str()),
+        ("payment_behavior", "error_if_incomplete"),
+    ];
+    let first = w.api.post_idem("/v1/subscriptions", &form, "declined-1");
+    assert_eq!(first.status, 402, "{}", first.body);
+    let pm = w.api.ok(
+        "/v1/payment_methods/pm_card_visa/attach",
+        &[("customer", &cus)],
+    );
+    let pm = pm["id"].as_str().unwrap();
+    w.api.ok(
+        &format!("/v1/customers/{cus}"),
+        &[("invoice_settings[default_payment_method]", pm)],
+    );
+    let again = w.api.post_idem("/v1/subscriptions", &form, "declined-1");
+    assert_eq!(
+        (again.status, again.header("idempotent-replayed")),
+        (402, Some("true"))
+    );
+    assert_eq!(again.body, first.body);
+    assert!(w.sim.state().subscriptions.is_empty(), "nothing created");
+    let fresh = w.api.post_idem("/v1/subscriptions", &form, "declined-2");
+    assert_eq!(fresh.status, 200, "{}", fresh.body);
+}

@@ -365,6 +365,36 @@ fn idempotency_keys_replay_and_conflict() {
     assert_eq!(again.header("idempotent-replayed"), None);
 }
 
+/// A reused key is replayed as Stripe does within 24 hours of its first use (same parameters:
+/// the stored reply, `Idempotent-Replayed: true`, nothing changed; other parameters: 400
+/// `idempotency_error`), and is a new request once the simulated clock is 24 hours on.
+#[test]
+fn idempotency_keys_expire_after_24_hours_of_simulated_time() {
+    let sim = StripeSim::start();
+    let api = Api::new(&sim);
+    let a = api.post_idem("/v1/customers", &[("email", "a@example.com")], "day-key");
+    sim.advance_clock(24 * 3600 - 1).unwrap();
+    let b = api.post_idem("/v1/customers", &[("email", "a@example.com")], "day-key");
+    assert_eq!(b.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        (b.body["id"].clone(), sim.state().customers.len()),
+        (a.body["id"].clone(), 1)
+    );
+    let c = api.post_idem("/v1/customers", &[("email", "b@example.com")], "day-key");
+    assert_eq!(c.body["error"]["type"], "idempotency_error");
+    sim.advance_clock(1).unwrap();
+    let d = api.post_idem("/v1/customers", &[("email", "b@example.com")], "day-key");
+    assert_eq!((d.status, d.header("idempotent-replayed")), (200, None));
+    assert_ne!(d.body["id"], a.body["id"]);
+    assert_eq!(sim.state().customers.len(), 2);
+    // And the new request's reply is what the key replays now.
+    let e = api.post_idem("/v1/customers", &[("email", "b@example.com")], "day-key");
+    assert_eq!(
+        (e.header("idempotent-replayed"), e.body["id"].clone()),
+        (Some("true"), d.body["id"].clone())
+    );
+}
+
 #[test]
 fn list_pagination_walks_every_page_in_both_directions() {
     let sim = StripeSim::start();
