@@ -870,6 +870,7 @@ impl Verifier {
     ) -> Pending {
         self.seq += 1;
         let event = UsageEvent {
+            source: String::new(),
             event_id: format!(
                 "v-{}-{:016x}-{}",
                 rec.id,
@@ -882,6 +883,7 @@ impl Verifier {
             ts: now,
             endpoint: None,
             meta: None,
+            event_type: None,
         };
         let limits = CallLimits {
             rate_per_minute: rate,

@@ -27,13 +27,18 @@ const MAIN: &[&str] = &[
     "meter_ledger",
     "subscription_history",
     "service_tokens",
+    "usage_conflicts",
 ];
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;
 /// The tables of the webhook store.
 pub const WEBHOOK_TABLES: &[&str] = &["events", "receipts", "replay_runs", "replay_deliveries"];
 /// Columns Postgres numbers itself: set past the copied rows afterwards.
-const IDENTITY: &[(&str, &str)] = &[("audit", "id"), ("receipts", "seq")];
+const IDENTITY: &[(&str, &str)] = &[
+    ("audit", "id"),
+    ("receipts", "seq"),
+    ("usage_conflicts", "id"),
+];
 
 /// One table as copied.
 #[derive(Debug, Serialize)]

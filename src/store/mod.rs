@@ -17,6 +17,7 @@ pub use settings::Integrity;
 mod subscriptions;
 mod tokens;
 mod usage;
+mod usage_conflicts;
 pub mod webhooks;
 
 /// The mirror's row types live with the domain; the store only keeps them.
@@ -27,7 +28,8 @@ pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};
 pub use tokens::TokenRecord;
-pub use usage::{CallLimits, Charge, Conflict, Side, UsageEvent, Written};
+pub use usage::{CallLimits, Charge, Conflict, Route, Side, UsageEvent, Written};
+pub use usage_conflicts::{ConflictFilter, ConflictRow};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -50,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_subscription_history.sql"),
     include_str!("migrations/0009_quantity_payment_order.sql"),
     include_str!("migrations/0010_service_tokens.sql"),
+    include_str!("migrations/0012_usage_identity.sql"),
 ];
 
 /// An open store.

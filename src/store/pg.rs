@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0003_subscription_history.sql"),
     include_str!("migrations/postgres/0004_quantity_payment_order.sql"),
     include_str!("migrations/postgres/0005_service_tokens.sql"),
+    include_str!("migrations/postgres/0007_usage_identity.sql"),
 ];
 /// The advisory lock key held while migrating: "billctl" in ASCII.
 const MIGRATE_LOCK: i64 = 0x0062_696c_6c63_746c;

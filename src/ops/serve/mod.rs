@@ -643,6 +643,8 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
+                let route = crate::usage::Route::CloudEvents;
+                self.metrics.conflicts(route, accepted.conflicts);
                 server::body(
                     StatusCode::NO_CONTENT,
                     "application/json",
@@ -880,10 +882,10 @@ impl Service {
             events::record(
                 &mut lock(&writer),
                 &body,
-                max,
-                skip_invalid,
+                (max, skip_invalid),
                 bounds,
                 crate::clock::now(),
+                crate::usage::Route::Events,
             )
         })
         .await
@@ -891,6 +893,8 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
+                let route = crate::usage::Route::Events;
+                self.metrics.conflicts(route, accepted.conflicts);
                 server::json(
                     StatusCode::OK,
                     &serde_json::to_value(accepted).unwrap_or_default(),
