@@ -34,7 +34,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     );
     let human = env.run(&["db", "status"]).ok();
     assert!(
-        human.stdout.contains("schema version: 10") && human.stdout.contains("catalog_tiers"),
+        human.stdout.contains("schema version: 11") && human.stdout.contains("catalog_tiers"),
         "{}",
         human.stdout
     );
