@@ -90,8 +90,9 @@ fn side(r: &super::db::R, at: usize) -> Result<Side> {
     })
 }
 
+/// The filter: `?7` says whether the source is asked for (the empty source is one).
 const WHERE: &str = "WHERE (?1 = '' OR customer_id = ?1 OR kept_customer_id = ?1)
-   AND (?2 = '' OR source = ?2) AND (?3 = '' OR event_id = ?3) AND (?4 = '' OR route = ?4)
+   AND (?7 = CAST(0 AS BIGINT) OR source = ?2) AND (?3 = '' OR event_id = ?3) AND (?4 = '' OR route = ?4)
    AND last_seen >= ?5";
 
 impl Store {
@@ -107,13 +108,14 @@ impl Store {
         let route = filter.route.map_or("", Route::as_str);
         let since = filter.since.unwrap_or(i64::MIN);
         let limit = i64::try_from(filter.limit).unwrap_or(i64::MAX);
+        let by_source = i64::from(filter.source.is_some());
         let sql = format!(
             "SELECT route, source, event_id, customer_id, key_id, quantity, ts, event_type, kept_customer_id, kept_key_id, kept_quantity, kept_ts, kept_event_type, first_seen, last_seen, seen
              FROM usage_conflicts {WHERE} ORDER BY last_seen DESC, id DESC LIMIT ?6"
         );
         let rows = self.db.query(
             &sql,
-            crate::ps![&customer, &source, &id, route, since, limit],
+            crate::ps![&customer, &source, &id, route, since, limit, by_source],
             |r| {
                 Ok(ConflictRow {
                     route: r.text(0)?,
@@ -128,8 +130,8 @@ impl Store {
             },
         )?;
         let total = self.db.int(
-            &format!("SELECT count(*) FROM usage_conflicts {WHERE}"),
-            crate::ps![&customer, &source, &id, route, since],
+            &format!("SELECT count(*) FROM usage_conflicts {WHERE} AND ?6 >= CAST(0 AS BIGINT)"),
+            crate::ps![&customer, &source, &id, route, since, limit, by_source],
         )?;
         Ok((rows, total))
     }

@@ -394,6 +394,12 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
         "{}",
         r.stdout
     );
+    // The empty source is a source: the events that name none.
+    let r = w
+        .env
+        .run(&["usage", "conflicts", "--source", "", "--json"])
+        .code(1);
+    assert_eq!(r.json()["total"], 3, "import, record and /v1/usage/events");
     let bad = w
         .env
         .run(&["usage", "conflicts", "--route", "nowhere"])
