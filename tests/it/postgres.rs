@@ -1056,3 +1056,81 @@ fn url_forms_mean_what_they_mean_to_psql() {
         }
     }
 }
+
+/// The usage identity migration on Postgres: events stored from CloudEvents before it (meta
+/// exactly `{"type", "source"}`) take their source and type, so a resend stays a duplicate;
+/// other meta, even text that is not JSON, keeps the empty source. The database is taken back
+/// to the schema before the migration (the last one) and migrated again.
+#[test]
+fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
+    let Some(pg) = common::pg::cluster() else {
+        return;
+    };
+    let url = pg.fresh_db();
+    drop(common::pg_store(&url));
+    let mut client = pg.client(&url);
+    client
+        .batch_execute(
+            "ALTER TABLE usage_events DROP CONSTRAINT usage_events_identity;
+             ALTER TABLE usage_events DROP COLUMN source, DROP COLUMN event_type;
+             ALTER TABLE usage_events ADD CONSTRAINT usage_events_event_id_key UNIQUE (event_id);
+             DROP TABLE usage_conflicts;
+             DELETE FROM billctl_schema WHERE version = (SELECT max(version) FROM billctl_schema);",
+        )
+        .unwrap();
+    for (id, meta) in [
+        ("ce", Some(r#"{"type":"request","source":"api-eu"}"#)),
+        ("import", Some(r#"{"source":"x","type":"y","z":1}"#)),
+        ("csv", Some(r#"{"type": not json"#)),
+        ("bare", None),
+    ] {
+        client
+            .execute(
+                "INSERT INTO usage_events (event_id, customer_id, quantity, ts, meta, recorded_at) VALUES ($1, 'cus_1', 1, 1790000000, $2, 0)",
+                &[&id, &meta],
+            )
+            .unwrap();
+    }
+    let mut store = common::pg_store(&url);
+    let rows: Vec<(String, String, String)> = client
+        .query(
+            "SELECT event_id, source, coalesce(event_type, '-') FROM usage_events ORDER BY event_id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("bare", "", "-"),
+            ("ce", "api-eu", "request"),
+            ("csv", "", "-"),
+            ("import", "", "-")
+        ]
+    );
+    let event = |source: &str| billctl::store::UsageEvent {
+        source: source.into(),
+        event_id: "ce".into(),
+        customer_id: "cus_1".into(),
+        key_id: None,
+        quantity: 1,
+        ts: 1_790_000_000,
+        endpoint: None,
+        meta: None,
+        event_type: Some("request".into()),
+    };
+    let w = store
+        .record_usage_checked(
+            &[event("api-eu"), event("api-us")],
+            5,
+            billctl::store::Route::CloudEvents,
+        )
+        .unwrap();
+    assert_eq!((w.inserted, w.conflicts.len()), (1, 0));
+}
