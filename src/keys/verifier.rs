@@ -946,6 +946,9 @@ fn until(now: i64, at: i64) -> Option<u64> {
 }
 
 /// Where a call's checks ended: a verdict, or a recording the store must still charge.
+// A step lives for one call and is matched at once; boxing the recording would allocate per
+// recorded call for nothing (its event grew by the source and type of usage identity).
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Done(Verification),
     Record(Pending),
