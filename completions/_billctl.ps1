@@ -991,6 +991,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Send usage not yet sent to the Stripe meter, one event per customer and hour')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)')
             [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Drop raw events before a date, keeping rollups (and so reports) exact')
+            [CompletionResult]::new('conflicts', 'conflicts', [CompletionResultType]::ParameterValue, 'List usage events refused because their source and id were taken by an event with other content, from any route, newest first (exit 1 when any is listed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -998,7 +999,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key id (the 8 characters after bk_test_ / bk_live_)')
             [CompletionResult]::new('--quantity', '--quantity', [CompletionResultType]::ParameterName, 'Units of usage')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]')
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Event id; an id already recorded is counted once [default: a new random id]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Event id; an id already recorded with the same content is counted once, with other content it is a conflict (exit 1) [default: a new random id]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
@@ -1155,6 +1156,31 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'billctl;usage;conflicts' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only conflicts where either event is this customer''s')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only events from this source (a CloudEvent''s `source`; '''' is the events that name none)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Only this event id')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Only this route: usage import, usage record, /v1/usage/events, /api/v1/events, keys verify')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only conflicts last seen at or after this time: RFC 3339, a date, unix seconds, or an age like 7d')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'The newest N')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (with a live-mode key, only together with --live)')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Allow writes with a live-mode Stripe key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'billctl;usage;help' {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record one usage event for a key')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)')
@@ -1163,6 +1189,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Send usage not yet sent to the Stripe meter, one event per customer and hour')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)')
             [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Drop raw events before a date, keeping rollups (and so reports) exact')
+            [CompletionResult]::new('conflicts', 'conflicts', [CompletionResultType]::ParameterValue, 'List usage events refused because their source and id were taken by an event with other content, from any route, newest first (exit 1 when any is listed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1185,6 +1212,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;usage;help;compact' {
+            break
+        }
+        'billctl;usage;help;conflicts' {
             break
         }
         'billctl;usage;help;help' {
@@ -2379,6 +2409,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Send usage not yet sent to the Stripe meter, one event per customer and hour')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)')
             [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Drop raw events before a date, keeping rollups (and so reports) exact')
+            [CompletionResult]::new('conflicts', 'conflicts', [CompletionResultType]::ParameterValue, 'List usage events refused because their source and id were taken by an event with other content, from any route, newest first (exit 1 when any is listed)')
             break
         }
         'billctl;help;usage;record' {
@@ -2400,6 +2431,9 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             break
         }
         'billctl;help;usage;compact' {
+            break
+        }
+        'billctl;help;usage;conflicts' {
             break
         }
         'billctl;help;revenue' {

@@ -385,6 +385,9 @@ _billctl() {
             billctl__subcmd__help__subcmd__usage,compact)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__compact"
                 ;;
+            billctl__subcmd__help__subcmd__usage,conflicts)
+                cmd="billctl__subcmd__help__subcmd__usage__subcmd__conflicts"
+                ;;
             billctl__subcmd__help__subcmd__usage,import)
                 cmd="billctl__subcmd__help__subcmd__usage__subcmd__import"
                 ;;
@@ -673,6 +676,9 @@ _billctl() {
             billctl__subcmd__usage,compact)
                 cmd="billctl__subcmd__usage__subcmd__compact"
                 ;;
+            billctl__subcmd__usage,conflicts)
+                cmd="billctl__subcmd__usage__subcmd__conflicts"
+                ;;
             billctl__subcmd__usage,help)
                 cmd="billctl__subcmd__usage__subcmd__help"
                 ;;
@@ -696,6 +702,9 @@ _billctl() {
                 ;;
             billctl__subcmd__usage__subcmd__help,compact)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__compact"
+                ;;
+            billctl__subcmd__usage__subcmd__help,conflicts)
+                cmd="billctl__subcmd__usage__subcmd__help__subcmd__conflicts"
                 ;;
             billctl__subcmd__usage__subcmd__help,help)
                 cmd="billctl__subcmd__usage__subcmd__help__subcmd__help"
@@ -2797,7 +2806,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage)
-            opts="record import report alerts sync reconcile compact"
+            opts="record import report alerts sync reconcile compact conflicts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2825,6 +2834,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__help__subcmd__usage__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__help__subcmd__usage__subcmd__conflicts)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5099,7 +5122,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage)
-            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import report alerts sync reconcile compact help"
+            opts="-q -v -y -h -V --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version record import report alerts sync reconcile compact conflicts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5200,8 +5223,62 @@ _billctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        billctl__subcmd__usage__subcmd__conflicts)
+            opts="-q -v -y -h -V --customer --source --id --route --since --limit --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --customer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         billctl__subcmd__usage__subcmd__help)
-            opts="record import report alerts sync reconcile compact help"
+            opts="record import report alerts sync reconcile compact conflicts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5229,6 +5306,20 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__usage__subcmd__help__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        billctl__subcmd__usage__subcmd__help__subcmd__conflicts)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -910,13 +910,14 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand sync 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
             cand reconcile 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)'
             cand compact 'Drop raw events before a date, keeping rollups (and so reports) exact'
+            cand conflicts 'List usage events refused because their source and id were taken by an event with other content, from any route, newest first (exit 1 when any is listed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;usage;record'= {
             cand --key 'Key id (the 8 characters after bk_test_ / bk_live_)'
             cand --quantity 'Units of usage'
             cand --at 'When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]'
-            cand --id 'Event id; an id already recorded is counted once [default: a new random id]'
+            cand --id 'Event id; an id already recorded with the same content is counted once, with other content it is a conflict (exit 1) [default: a new random id]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
@@ -1066,6 +1067,30 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'billctl;usage;conflicts'= {
+            cand --customer 'Only conflicts where either event is this customer''s'
+            cand --source 'Only events from this source (a CloudEvent''s `source`; '''' is the events that name none)'
+            cand --id 'Only this event id'
+            cand --route 'Only this route: usage import, usage record, /v1/usage/events, /api/v1/events, keys verify'
+            cand --since 'Only conflicts last seen at or after this time: RFC 3339, a date, unix seconds, or an age like 7d'
+            cand --limit 'The newest N'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
+            cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
+            cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
+            cand --color 'When to color tables'
+            cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand --verbose 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl''s own steps. Secrets are never logged'
+            cand -y 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --yes 'Answer yes to confirmations (with a live-mode key, only together with --live)'
+            cand --live 'Allow writes with a live-mode Stripe key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'billctl;usage;help'= {
             cand record 'Record one usage event for a key'
             cand import 'Import usage events from NDJSON or CSV (all or nothing unless --skip-invalid)'
@@ -1074,6 +1099,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand sync 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
             cand reconcile 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)'
             cand compact 'Drop raw events before a date, keeping rollups (and so reports) exact'
+            cand conflicts 'List usage events refused because their source and id were taken by an event with other content, from any route, newest first (exit 1 when any is listed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'billctl;usage;help;record'= {
@@ -1089,6 +1115,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;usage;help;reconcile'= {
         }
         &'billctl;usage;help;compact'= {
+        }
+        &'billctl;usage;help;conflicts'= {
         }
         &'billctl;usage;help;help'= {
         }
@@ -2158,6 +2186,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand sync 'Send usage not yet sent to the Stripe meter, one event per customer and hour'
             cand reconcile 'Compare local daily totals per customer with Stripe''s meter summaries (exit 1 on any difference)'
             cand compact 'Drop raw events before a date, keeping rollups (and so reports) exact'
+            cand conflicts 'List usage events refused because their source and id were taken by an event with other content, from any route, newest first (exit 1 when any is listed)'
         }
         &'billctl;help;usage;record'= {
         }
@@ -2172,6 +2201,8 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;help;usage;reconcile'= {
         }
         &'billctl;help;usage;compact'= {
+        }
+        &'billctl;help;usage;conflicts'= {
         }
         &'billctl;help;revenue'= {
         }

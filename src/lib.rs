@@ -55,11 +55,12 @@
 //! | `commands/setup_products.rs` | `setup-products` (the plan, the prompt, the env file) |
 //! | `commands/subscriptions.rs` | `subscriptions create/change/cancel/list/show/sync` |
 //! | `commands/serve.rs` | `serve` (the listen address, TLS rule, signals) and `serve tokens issue/list/revoke` |
-//! | `commands/usage/mod.rs` | `usage record/import` |
+//! | `commands/usage/mod.rs` | `usage record/import/conflicts` |
 //! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
 //! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed; the tier lookup and the audit writer they share |
 //! | `ops/usage/mod.rs` | the usage workflows, one file per command |
+//! | `ops/usage/conflicts.rs` | `usage conflicts`: usage events refused because their source and id were taken, filtered |
 //! | `ops/usage/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
 //! | `ops/customers.rs` | `customers create/update/list/show`: Stripe first, then the mirror and the audit log |
 //! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
@@ -146,7 +147,8 @@
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
 //! | `store/keys.rs` | API keys |
 //! | `store/tokens.rs` | service tokens (hashes only) |
-//! | `store/usage.rs` | usage events, rollups, compaction |
+//! | `store/usage.rs` | usage events (identity: source and id), rollups, compaction |
+//! | `store/usage_conflicts.rs` | usage conflicts kept apart, and their filtered listing |
 //! | `store/audit.rs` | the audit log |
 //! | `store/writes.rs` | the write journal: per Stripe object, the changes applied (a part of every derived idempotency key), recorded with their audit entry |
 //! | `store/settings.rs` | store settings (the Stripe mode) |

@@ -20,6 +20,32 @@ pub enum UsageCommand {
     Reconcile(UsageReconcileArgs),
     /// Drop raw events before a date, keeping rollups (and so reports) exact
     Compact(UsageCompactArgs),
+    /// List usage events refused because their source and id were taken by an event with other
+    /// content, from any route, newest first (exit 1 when any is listed)
+    Conflicts(UsageConflictsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsageConflictsArgs {
+    /// Only conflicts where either event is this customer's
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Only events from this source (a CloudEvent's `source`; '' is the events that name none)
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only this event id
+    #[arg(long, value_name = "EVENT_ID")]
+    pub id: Option<String>,
+    /// Only this route: usage import, usage record, /v1/usage/events, /api/v1/events, keys verify
+    #[arg(long)]
+    pub route: Option<String>,
+    /// Only conflicts last seen at or after this time: RFC 3339, a date, unix seconds, or an age
+    /// like 7d
+    #[arg(long, value_name = "TIME", value_parser = moment)]
+    pub since: Option<i64>,
+    /// The newest N
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]
@@ -114,7 +140,8 @@ pub struct UsageRecordArgs {
     /// When the call happened: RFC 3339, a date, unix seconds, or an age like 5m [default: now]
     #[arg(long, value_name = "TIME", value_parser = moment)]
     pub at: Option<i64>,
-    /// Event id; an id already recorded is counted once [default: a new random id]
+    /// Event id; an id already recorded with the same content is counted once, with other
+    /// content it is a conflict (exit 1) [default: a new random id]
     #[arg(long, value_name = "EVENT_ID")]
     pub id: Option<String>,
 }

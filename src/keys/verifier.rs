@@ -870,6 +870,7 @@ impl Verifier {
     ) -> Pending {
         self.seq += 1;
         let event = UsageEvent {
+            source: String::new(),
             event_id: format!(
                 "v-{}-{:016x}-{}",
                 rec.id,
@@ -882,6 +883,7 @@ impl Verifier {
             ts: now,
             endpoint: None,
             meta: None,
+            event_type: None,
         };
         let limits = CallLimits {
             rate_per_minute: rate,
@@ -944,6 +946,9 @@ fn until(now: i64, at: i64) -> Option<u64> {
 }
 
 /// Where a call's checks ended: a verdict, or a recording the store must still charge.
+// A step lives for one call and is matched at once; boxing the recording would allocate per
+// recorded call for nothing (its event grew by the source and type of usage identity).
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Done(Verification),
     Record(Pending),

@@ -316,23 +316,35 @@ impl Render for crate::ops::usage::import::Report {
     }
 }
 
-/// One line of warning for a conflicting repeat: which id, what was kept, what was dropped.
-pub fn conflict_line(c: &crate::store::Conflict) -> String {
-    let side = |s: &crate::store::Side| {
-        format!(
-            "customer {}, key {}, quantity {}",
-            clean(&s.customer_id),
-            s.key_id
-                .as_deref()
-                .map_or("-".into(), |k| clean(k).into_owned()),
-            s.quantity
-        )
-    };
+/// What an event says, on one line: customer, key, quantity, time and type.
+fn side_line(s: &crate::store::Side) -> String {
+    let opt = |v: &Option<String>| v.as_deref().map_or("-".into(), |k| clean(k).into_owned());
     format!(
-        "event {} repeated with other contents: kept the first ({}), dropped ({})",
-        clean(&c.event_id),
-        side(&c.kept),
-        side(&c.dropped)
+        "customer {}, key {}, quantity {}, at {}, type {}",
+        clean(&s.customer_id),
+        opt(&s.key_id),
+        s.quantity,
+        utc_datetime(s.ts),
+        opt(&s.event_type)
+    )
+}
+
+/// An event's identity as shown: its id, and its source when it has one.
+fn identity(source: &str, id: &str) -> String {
+    if source.is_empty() {
+        clean(id).into_owned()
+    } else {
+        format!("{} (source {})", clean(id), clean(source))
+    }
+}
+
+/// One line of warning for a conflict: which identity, what was kept, what was refused.
+pub fn conflict_line(c: &crate::store::Conflict) -> String {
+    format!(
+        "conflict: event {} was already recorded with other content: kept the first ({}), refused ({}); see 'billctl usage conflicts'",
+        identity(&c.source, &c.event_id),
+        side_line(&c.kept),
+        side_line(&c.dropped)
     )
 }
 
@@ -342,13 +354,73 @@ impl Render for crate::ops::usage::import::Recorded {
     }
 
     fn notes(&self) -> Vec<String> {
-        vec![if self.inserted {
-            format!(
+        if self.inserted {
+            vec![format!(
                 "Recorded {} for key {} ({}): event {}.",
                 self.quantity, self.key_id, self.customer_id, self.id
-            )
+            )]
+        } else if self.duplicate {
+            vec![format!(
+                "Event {} was already recorded with the same content: counted once.",
+                self.id
+            )]
         } else {
-            format!("Event {} was already recorded: counted once.", self.id)
-        }]
+            Vec::new()
+        }
+    }
+
+    /// A conflict, even with `-q`: the event was not recorded.
+    fn warnings(&self) -> Vec<String> {
+        self.conflict.iter().map(conflict_line).collect()
+    }
+}
+
+impl Render for crate::ops::usage::conflicts::ConflictsView {
+    fn render(&self, out: &Output) -> String {
+        let rows = self
+            .conflicts
+            .iter()
+            .map(|c| {
+                vec![
+                    super::cell(utc_datetime(c.last_seen)),
+                    super::cell(&c.route),
+                    super::cell(if c.source.is_empty() {
+                        "-".into()
+                    } else {
+                        clean(&c.source)
+                    }),
+                    super::cell(clean(&c.event_id)),
+                    super::cell(side_line(&c.kept)),
+                    super::cell(side_line(&c.offered)),
+                    super::cell(c.seen),
+                ]
+            })
+            .collect();
+        out.table(
+            &[
+                "LAST SEEN (UTC)",
+                "ROUTE",
+                "SOURCE",
+                "EVENT",
+                "KEPT (BILLED)",
+                "REFUSED",
+                "SEEN",
+            ],
+            rows,
+        )
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let shown = self.conflicts.len() as i64;
+        let mut out = vec![format!(
+            "{} conflicts: each event was refused because its source and id were taken by an event with other content, which stays and is billed.",
+            self.total
+        )];
+        if self.total > shown {
+            out.push(format!(
+                "showing the newest {shown}; narrow with --customer, --source, --id, --route, --since or raise --limit"
+            ));
+        }
+        out
     }
 }

@@ -123,7 +123,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("billctl-store-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut s = Store::open(&dir).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 11);
+        assert_eq!(
+            s.schema_version().unwrap(),
+            super::super::MIGRATIONS.len() as i64
+        );
         let price = PriceRow {
             lookup_key: "pro_monthly".into(),
             price_id: "price_1".into(),

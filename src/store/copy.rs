@@ -29,6 +29,7 @@ const MAIN: &[&str] = &[
     "service_tokens",
     "invoice_finals",
     "stripe_writes",
+    "usage_conflicts",
 ];
 /// The tables of `webhooks.db`, parents before children.
 const WEBHOOKS: &[&str] = WEBHOOK_TABLES;
@@ -45,6 +46,7 @@ const IDENTITY: &[(&str, &str)] = &[
     ("audit", "id"),
     ("receipts", "seq"),
     ("event_conflicts", "seq"),
+    ("usage_conflicts", "id"),
 ];
 
 /// One table as copied.

@@ -17,6 +17,7 @@ pub use settings::Integrity;
 mod subscriptions;
 mod tokens;
 mod usage;
+mod usage_conflicts;
 pub mod webhooks;
 mod writes;
 
@@ -28,7 +29,8 @@ pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};
 pub use tokens::TokenRecord;
-pub use usage::{CallLimits, Charge, Conflict, Side, UsageEvent, Written};
+pub use usage::{CallLimits, Charge, Conflict, Route, Side, UsageEvent, Written};
+pub use usage_conflicts::{ConflictFilter, ConflictRow};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -52,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_quantity_payment_order.sql"),
     include_str!("migrations/0010_service_tokens.sql"),
     include_str!("migrations/0011_invoice_finals.sql"),
+    include_str!("migrations/0012_usage_identity.sql"),
     include_str!("migrations/0013_stripe_writes.sql"),
 ];
 
@@ -321,6 +324,73 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The usage identity migration: events stored from CloudEvents (meta exactly
+    /// `{"type", "source"}`) take their source and type, so their resend stays a duplicate;
+    /// any other meta (an import's, even invalid JSON) keeps the empty source; two sources may
+    /// then share an id.
+    #[test]
+    fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
+        let dir = tempfile::tempdir().unwrap();
+        let this = include_str!("migrations/0012_usage_identity.sql");
+        let at = MIGRATIONS.iter().position(|m| *m == this).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+            migrate(&mut conn, &MIGRATIONS[..at]).unwrap();
+            let metas = [
+                ("ce", Some(r#"{"type":"request","source":"api-eu"}"#)),
+                ("import", Some(r#"{"source":"x","type":"y","z":1}"#)),
+                ("csv", Some("{\"type\": not json")),
+                ("bare", None),
+            ];
+            for (id, meta) in metas {
+                conn.execute(
+                    "INSERT INTO usage_events (event_id, customer_id, quantity, ts, meta, recorded_at) VALUES (?1, 'cus_1', 1, 1790000000, ?2, 0)",
+                    rusqlite::params![id, meta],
+                )
+                .unwrap();
+            }
+        }
+        let mut s = Store::open(dir.path()).unwrap();
+        let rows = s
+            .db
+            .query(
+                "SELECT event_id, source, coalesce(event_type, '-') FROM usage_events ORDER BY event_id",
+                &[],
+                |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+            )
+            .unwrap();
+        let want = [
+            ("bare", "", "-"),
+            ("ce", "api-eu", "request"),
+            ("csv", "", "-"),
+            ("import", "", "-"),
+        ];
+        let got: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        assert_eq!(got, want);
+        let event = |source: &str| UsageEvent {
+            source: source.into(),
+            event_id: "ce".into(),
+            customer_id: "cus_1".into(),
+            key_id: None,
+            quantity: 1,
+            ts: 1_790_000_000,
+            endpoint: None,
+            meta: None,
+            event_type: Some("request".into()),
+        };
+        let w = s
+            .record_usage_checked(&[event("api-eu"), event("api-us")], 5, Route::CloudEvents)
+            .unwrap();
+        assert_eq!(
+            (w.inserted, w.conflicts.len()),
+            (1, 0),
+            "a resend is a duplicate; another source is new"
+        );
+    }
 
     /// Migration 6 moves a version-5 store's rollups into the time-first tables without
     /// changing a total, and the reads on the new layout agree with the raw events.

@@ -18,8 +18,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0004_quantity_payment_order.sql"),
     include_str!("migrations/postgres/0005_service_tokens.sql"),
     include_str!("migrations/postgres/0006_invoice_finals.sql"),
-    include_str!("migrations/postgres/0010_event_conflicts.sql"),
+    include_str!("migrations/postgres/0007_usage_identity.sql"),
     include_str!("migrations/postgres/0008_stripe_writes.sql"),
+    include_str!("migrations/postgres/0009_event_conflicts.sql"),
 ];
 /// The advisory lock key held while migrating: "billctl" in ASCII.
 const MIGRATE_LOCK: i64 = 0x0062_696c_6c63_746c;

@@ -1,13 +1,17 @@
-//! Usage events and their rollups: recording (counted once per id), exact sums over any
-//! period from the rollups, and compaction of old raw events behind a horizon.
+//! Usage events and their rollups: recording (counted once per identity, source and id; a
+//! repeat that says something else is a conflict, stored apart), exact sums over any period
+//! from the rollups, and compaction of old raw events behind a horizon.
 
 use super::Store;
+pub use crate::usage::Route;
 use anyhow::Result;
 use serde::Serialize;
 
-/// One usage event.
+/// One usage event. Its identity is `(source, event_id)` (CloudEvents 1.0, as OpenMeter
+/// deduplicates); `source` is empty where the route names none.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageEvent {
+    pub source: String,
     pub event_id: String,
     pub customer_id: String,
     pub key_id: Option<String>,
@@ -15,14 +19,21 @@ pub struct UsageEvent {
     pub ts: i64,
     pub endpoint: Option<String>,
     pub meta: Option<String>,
+    /// The meter it counts for: a CloudEvent's `type`; `None` where the route names none.
+    pub event_type: Option<String>,
 }
 
-/// What an event says of a call: whose, with which key, how many.
+/// What an event says, the content two events with one identity are compared on: whose
+/// (customer and key: the subject), how many, when (the second), and for which meter (type).
+/// The same content is a duplicate; any difference is a conflict. The endpoint and meta are
+/// notes, not content.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Side {
     pub customer_id: String,
     pub key_id: Option<String>,
     pub quantity: i64,
+    pub ts: i64,
+    pub event_type: Option<String>,
 }
 
 impl Side {
@@ -31,14 +42,18 @@ impl Side {
             customer_id: e.customer_id.clone(),
             key_id: e.key_id.clone(),
             quantity: e.quantity,
+            ts: e.ts,
+            event_type: e.event_type.clone(),
         }
     }
 }
 
-/// A repeated event id whose customer, key or quantity differs from the event already stored
-/// under it: the first stays (what makes re-imports safe), and this is reported.
+/// An event whose identity (source and id) is taken by a stored event with other content
+/// (see [`Side`]): the first stays (what makes re-imports safe), this one is refused, recorded
+/// in `usage_conflicts` and reported.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Conflict {
+    pub source: String,
     pub event_id: String,
     /// The event kept (stored first).
     pub kept: Side,
@@ -55,31 +70,42 @@ pub struct Written {
     pub conflicts: Vec<Conflict>,
 }
 
-/// The repeats among `candidates` (events whose id was already stored, or repeated in the
-/// batch) that differ from the event stored under their id.
-fn conflicts_among(db: &super::db::Db, candidates: &[&UsageEvent]) -> Result<Vec<Conflict>> {
+/// The repeats among `candidates` (events whose identity was already stored, or repeated in
+/// the batch) that differ from the event stored under it; each is recorded in
+/// `usage_conflicts` under `route`, seen at `at`. Only repeats are read (one query each), so
+/// a batch of new events costs nothing here.
+fn conflicts_among(
+    db: &super::db::Db,
+    candidates: &[&UsageEvent],
+    route: Route,
+    at: i64,
+) -> Result<Vec<Conflict>> {
     let mut out = Vec::new();
     if candidates.is_empty() {
         return Ok(out);
     }
     for e in candidates {
-        let sql = "SELECT customer_id, key_id, quantity FROM usage_events WHERE event_id = ?1";
-        let kept = db.query_opt(sql, crate::ps![&e.event_id], |r| {
+        let sql = "SELECT customer_id, key_id, quantity, ts, event_type FROM usage_events WHERE source = ?1 AND event_id = ?2";
+        let kept = db.query_opt(sql, crate::ps![&e.source, &e.event_id], |r| {
             Ok(Side {
                 customer_id: r.text(0)?,
                 key_id: r.opt_text(1)?,
                 quantity: r.i64(2)?,
+                ts: r.i64(3)?,
+                event_type: r.opt_text(4)?,
             })
         })?;
         let dropped = Side::of(e);
         if let Some(kept) = kept.filter(|k| *k != dropped) {
             out.push(Conflict {
+                source: e.source.clone(),
                 event_id: e.event_id.clone(),
                 kept,
                 dropped,
             });
         }
     }
+    super::usage_conflicts::log(db, &out, route, at)?;
     Ok(out)
 }
 
@@ -200,7 +226,7 @@ impl Store {
                 }
                 out.push(charge);
             }
-            insert_usage(db, &recorded, now)?;
+            insert_usage(db, &recorded, now, Route::Verify)?;
             Ok(out)
         });
         if done.is_err() {
@@ -346,15 +372,20 @@ impl Store {
             .ok_or_else(|| anyhow::anyhow!("call count overflows"))
     }
 
-    /// Records usage events (a repeated event id is ignored), their rollups and the keys'
-    /// last use, all in one transaction; returns how many were new.
-    pub fn record_usage(&mut self, events: &[UsageEvent], at: i64) -> Result<usize> {
-        Ok(self.record_usage_checked(events, at)?.inserted)
+    /// Records usage events that came by `route` (a repeated identity is not recorded again),
+    /// their rollups and the keys' last use, all in one transaction; returns how many were new.
+    pub fn record_usage(&mut self, events: &[UsageEvent], at: i64, route: Route) -> Result<usize> {
+        Ok(self.record_usage_checked(events, at, route)?.inserted)
     }
 
-    /// As [`Store::record_usage`], with the repeated ids whose event differs from the stored
-    /// one (conflicts), found in the same transaction.
-    pub fn record_usage_checked(&mut self, events: &[UsageEvent], at: i64) -> Result<Written> {
+    /// As [`Store::record_usage`], with the repeats whose event differs from the stored one
+    /// (conflicts), found and recorded in `usage_conflicts` in the same transaction.
+    pub fn record_usage_checked(
+        &mut self,
+        events: &[UsageEvent],
+        at: i64,
+        route: Route,
+    ) -> Result<Written> {
         // This connection's own writes do not move `data_version`: recorded calls' counts
         // kept across groups are read again.
         self.charges = Charges::default();
@@ -363,9 +394,9 @@ impl Store {
             // inserts the new events and adds them to the rollups; row by row it is a round trip
             // per event.
             let inserted = if db.is_pg() && events.len() > 8 {
-                copy_usage(db, events, at)?
+                copy_usage(db, events, at, route)?
             } else {
-                insert_usage(db, events, at)?
+                insert_usage(db, events, at, route)?
             };
             crate::faults::point("usage.commit");
             Ok(inserted)
@@ -613,22 +644,28 @@ fn usage_many_sql(scope: &str) -> String {
 
 /// Inserts events inside the caller's transaction and adds the newly inserted ones to the
 /// hourly and daily rollups of their customer and key; returns how many were new.
-pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Written> {
+pub(crate) fn insert_usage(
+    db: &super::db::Db,
+    events: &[UsageEvent],
+    at: i64,
+    route: Route,
+) -> Result<Written> {
     // Read inside the write transaction, so a compaction cannot slip in between the check and
     // the insert: ids before the horizon can no longer be checked for duplicates.
     refuse_before_horizon(db, events)?;
-    // Ids in byte order, as every batch insert takes them: two writers with overlapping ids
-    // then wait on each other in one order instead of deadlocking.
+    // Identities in byte order, as every batch insert takes them: two writers with overlapping
+    // ids then wait on each other in one order instead of deadlocking.
     let mut sorted: Vec<&UsageEvent> = events.iter().collect();
-    sorted.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+    sorted.sort_by(|a, b| identity(a).cmp(&identity(b)));
     let mut new = Vec::with_capacity(events.len());
     let mut repeats = Vec::new();
     {
         let mut ins = db.prepare(
-            "INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+            "INSERT INTO usage_events (source, event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at, event_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
         )?;
         for e in sorted {
             if ins.execute(crate::ps![
+                &e.source,
                 &e.event_id,
                 &e.customer_id,
                 &e.key_id,
@@ -636,7 +673,8 @@ pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -
                 e.ts,
                 &e.endpoint,
                 &e.meta,
-                at
+                at,
+                &e.event_type
             ])? > 0
             {
                 new.push(e);
@@ -648,8 +686,13 @@ pub(crate) fn insert_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -
     add_to_rollups(db, &new)?;
     Ok(Written {
         inserted: new.len(),
-        conflicts: conflicts_among(db, &repeats)?,
+        conflicts: conflicts_among(db, &repeats, route, at)?,
     })
+}
+
+/// An event's identity, the pair that is unique in the store.
+fn identity(e: &UsageEvent) -> (&str, &str) {
+    (&e.source, &e.event_id)
 }
 
 /// Adds events just inserted to the hourly and daily rollups of their customer and key, and
@@ -721,16 +764,16 @@ fn add_to_rollups(db: &super::db::Db, events: &[&UsageEvent]) -> Result<()> {
 /// Every path takes its locks in one order (ids by bytes, then the rollup rows as
 /// `add_to_rollups` sorts them, then the keys), so concurrent writers never deadlock.
 /// Returns how many were new.
-fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Written> {
+fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64, route: Route) -> Result<Written> {
     refuse_before_horizon(db, events)?;
     // Sums are checked here as in `insert_usage`: Postgres errors on a bigint overflow too.
     events.iter().try_fold(0i64, |a, e| add(a, e.quantity))?;
     let mut sorted: Vec<&UsageEvent> = events.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.event_id.cmp(&b.event_id));
+    sorted.sort_unstable_by(|a, b| identity(a).cmp(&identity(b)));
     let text = copy_text(&sorted, at);
     if db
         .copy_in_unless_duplicate(
-            "COPY usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) FROM STDIN",
+            "COPY usage_events (source, event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at, event_type) FROM STDIN",
             &text,
         )?
         .is_some()
@@ -742,31 +785,33 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Writ
         });
     }
     db.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS usage_stage (event_id TEXT NOT NULL, customer_id TEXT NOT NULL, key_id TEXT, quantity BIGINT NOT NULL, ts BIGINT NOT NULL, endpoint TEXT, meta TEXT, recorded_at BIGINT NOT NULL) ON COMMIT DELETE ROWS",
+        "CREATE TEMP TABLE IF NOT EXISTS usage_stage (source TEXT NOT NULL, event_id TEXT NOT NULL, customer_id TEXT NOT NULL, key_id TEXT, quantity BIGINT NOT NULL, ts BIGINT NOT NULL, endpoint TEXT, meta TEXT, recorded_at BIGINT NOT NULL, event_type TEXT) ON COMMIT DELETE ROWS",
         &[],
     )?;
     db.copy_in(
-        "COPY usage_stage (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at) FROM STDIN",
+        "COPY usage_stage (source, event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at, event_type) FROM STDIN",
         &text,
     )?;
     // In the same (byte) order as the copy above; the rows actually inserted come back (of an
     // id repeated within the batch, the one that went in) and go to the rollups as above.
     let new: Vec<UsageEvent> = db.query(
-        r#"INSERT INTO usage_events (event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at)
-           SELECT event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at FROM usage_stage
-           ORDER BY event_id COLLATE "C"
+        r#"INSERT INTO usage_events (source, event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at, event_type)
+           SELECT source, event_id, customer_id, key_id, quantity, ts, endpoint, meta, recorded_at, event_type FROM usage_stage
+           ORDER BY source COLLATE "C", event_id COLLATE "C"
            ON CONFLICT DO NOTHING
-           RETURNING event_id, customer_id, key_id, quantity, ts"#,
+           RETURNING source, event_id, customer_id, key_id, quantity, ts, event_type"#,
         &[],
         |r| {
             Ok(UsageEvent {
-                event_id: r.text(0)?,
-                customer_id: r.text(1)?,
-                key_id: r.opt_text(2)?,
-                quantity: r.i64(3)?,
-                ts: r.i64(4)?,
+                source: r.text(0)?,
+                event_id: r.text(1)?,
+                customer_id: r.text(2)?,
+                key_id: r.opt_text(3)?,
+                quantity: r.i64(4)?,
+                ts: r.i64(5)?,
                 endpoint: None,
                 meta: None,
+                event_type: r.opt_text(6)?,
             })
         },
     )?;
@@ -775,37 +820,37 @@ fn copy_usage(db: &super::db::Db, events: &[UsageEvent], at: i64) -> Result<Writ
     let candidates = repeat_candidates(&sorted, &new);
     Ok(Written {
         inserted: new.len(),
-        conflicts: conflicts_among(db, &candidates)?,
+        conflicts: conflicts_among(db, &candidates, route, at)?,
     })
 }
 
-/// Of a batch (`sorted` by id) and the events of it that went in (`new`), the ones to compare
-/// with the stored event: which of a repeated id went in is the server's choice, so every
-/// event of an id that was not inserted, or came more than once, is a candidate.
+/// Of a batch (`sorted` by identity) and the events of it that went in (`new`), the ones to
+/// compare with the stored event: which of a repeated identity went in is the server's choice,
+/// so every event of an identity that was not inserted, or came more than once, is a candidate.
 fn repeat_candidates<'e>(sorted: &[&'e UsageEvent], new: &[UsageEvent]) -> Vec<&'e UsageEvent> {
-    let inserted: std::collections::HashSet<&str> =
-        new.iter().map(|e| e.event_id.as_str()).collect();
+    let inserted: std::collections::HashSet<(&str, &str)> = new.iter().map(identity).collect();
     let repeated = |i: usize| {
-        let id = &sorted[i].event_id;
-        (i > 0 && sorted[i - 1].event_id == *id)
-            || sorted.get(i + 1).is_some_and(|n| n.event_id == *id)
+        let id = identity(sorted[i]);
+        (i > 0 && identity(sorted[i - 1]) == id)
+            || sorted.get(i + 1).is_some_and(|n| identity(n) == id)
     };
     (0..sorted.len())
-        .filter(|&i| !inserted.contains(sorted[i].event_id.as_str()) || repeated(i))
+        .filter(|&i| !inserted.contains(&identity(sorted[i])) || repeated(i))
         .map(|i| sorted[i])
         .collect()
 }
 
-/// The events as the text format of `COPY … (event_id, customer_id, key_id, quantity, ts,
-/// endpoint, meta, recorded_at)`.
+/// The events as the text format of `COPY … (source, event_id, customer_id, key_id, quantity,
+/// ts, endpoint, meta, recorded_at, event_type)`.
 fn copy_text(events: &[&UsageEvent], at: i64) -> Vec<u8> {
     use rusqlite::types::ValueRef as V;
     fn text(s: &Option<String>) -> V<'_> {
         s.as_deref().map_or(V::Null, |k| V::Text(k.as_bytes()))
     }
-    let mut out = Vec::with_capacity(events.len() * 112);
+    let mut out = Vec::with_capacity(events.len() * 116);
     for e in events {
         let fields = [
+            V::Text(e.source.as_bytes()),
             V::Text(e.event_id.as_bytes()),
             V::Text(e.customer_id.as_bytes()),
             text(&e.key_id),
@@ -814,6 +859,7 @@ fn copy_text(events: &[&UsageEvent], at: i64) -> Vec<u8> {
             text(&e.endpoint),
             text(&e.meta),
             V::Integer(at),
+            text(&e.event_type),
         ];
         for (i, f) in fields.into_iter().enumerate() {
             if i > 0 {
@@ -981,15 +1027,16 @@ impl Store {
         self.charges = Charges::default();
         let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
         let (deleted, rows) = self.db.tx(true, |db| {
-            let rows: Vec<(i64, String)> = db.query(
-                "SELECT ts / 3600, event_id FROM usage_events WHERE ts / 3600 >= ?1 AND ts < ?2 ORDER BY ts / 3600 LIMIT ?3",
+            let rows: Vec<(i64, String, String)> = db.query(
+                "SELECT ts / 3600, source, event_id FROM usage_events WHERE ts / 3600 >= ?1 AND ts < ?2 ORDER BY ts / 3600 LIMIT ?3",
                 crate::ps![from_hour, before, limit_i],
-                |r| Ok((r.i64(0)?, r.text(1)?)),
+                |r| Ok((r.i64(0)?, r.text(1)?, r.text(2)?)),
             )?;
             let mut deleted = 0;
-            let mut del = db.prepare("DELETE FROM usage_events WHERE event_id = ?1")?;
-            for (_, id) in &rows {
-                deleted += del.execute(crate::ps![id.as_str()])?;
+            let mut del =
+                db.prepare("DELETE FROM usage_events WHERE source = ?1 AND event_id = ?2")?;
+            for (_, source, id) in &rows {
+                deleted += del.execute(crate::ps![source.as_str(), id.as_str()])?;
             }
             Ok((deleted, rows))
         })?;

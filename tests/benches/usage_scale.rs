@@ -219,6 +219,7 @@ fn main() -> anyhow::Result<()> {
         for i in batch()..fill() {
             let (id, c, ts, q) = event(i, now);
             events.push(UsageEvent {
+                source: String::new(),
                 event_id: id,
                 customer_id: c,
                 key_id: None,
@@ -226,13 +227,14 @@ fn main() -> anyhow::Result<()> {
                 ts,
                 endpoint: None,
                 meta: None,
+                event_type: None,
             });
             if events.len() == 10_000 {
-                store.record_usage(&events, now)?;
+                store.record_usage(&events, now, billctl::store::Route::Import)?;
                 events.clear();
             }
         }
-        store.record_usage(&events, now)?;
+        store.record_usage(&events, now, billctl::store::Route::Import)?;
     }
     println!(
         "filled the store to {} events in {:.1} s",

@@ -427,6 +427,7 @@ fn the_quota_allows_exactly_the_limit() {
     // 9,999 calls already made this period.
     let events: Vec<UsageEvent> = (0..9_999)
         .map(|i| UsageEvent {
+            source: String::new(),
             event_id: format!("seed-{i}"),
             customer_id: k.customer.clone(),
             key_id: None,
@@ -434,12 +435,17 @@ fn the_quota_allows_exactly_the_limit() {
             ts: sub.current_period_start + 1,
             endpoint: None,
             meta: None,
+            event_type: None,
         })
         .collect();
     assert_eq!(
         k.env
             .store()
-            .record_usage(&events, sub.current_period_start)
+            .record_usage(
+                &events,
+                sub.current_period_start,
+                billctl::store::Route::Import
+            )
             .unwrap(),
         9_999
     );
@@ -955,6 +961,7 @@ fn counts_kept_between_groups_see_writes_made_elsewhere() {
     let id = id_of(&key);
     let events: Vec<UsageEvent> = (0..30)
         .map(|i| UsageEvent {
+            source: String::new(),
             event_id: format!("elsewhere-{i}"),
             customer_id: k.customer.clone(),
             key_id: Some(id.clone()),
@@ -962,9 +969,13 @@ fn counts_kept_between_groups_see_writes_made_elsewhere() {
             ts: t0,
             endpoint: None,
             meta: None,
+            event_type: None,
         })
         .collect();
-    k.env.store().record_usage(&events, t0).unwrap();
+    k.env
+        .store()
+        .record_usage(&events, t0, billctl::store::Route::Import)
+        .unwrap();
     let next = v.verify_and_record(&key, 1);
     assert_eq!(next.code, Code::RateLimited, "{next:?}");
     assert_eq!(next.quota.as_ref().unwrap().used, 60);

@@ -34,6 +34,7 @@ mod setup_products;
 mod subscriptions;
 mod units;
 mod usage;
+mod usage_routes;
 mod usage_sync;
 mod webhooks;
 mod webhooks_conflicts;

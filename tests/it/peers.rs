@@ -224,3 +224,65 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
     assert_eq!(a.status, 415);
     assert_eq!(a.header("content-type"), Some("application/problem+json"));
 }
+
+/// OpenMeter's identity is source plus id (CloudEvents 1.0): two producers that both send id
+/// `evt-1` through the SDK are two events, a resend of either is a duplicate, and a resend with
+/// other content is a conflict, answered 204 as OpenMeter does but counted and listed.
+#[test]
+fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
+    let Some(python) = python_with("openmeter", REQUIRE) else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let cfg = env.config(&format!(
+        "{}\n[usage]\nvalue_property = \"$.tokens\"\n",
+        billctl::config::DEFAULT_CONFIG
+    ));
+    let customer = env.subscribed("om-sources@example.com", "pro");
+    let k = key(&env, &customer);
+    let t = token(&env, "meter", "usage,read");
+    let serve = Serve::start_with(&env, &[], &[("BILLCTL_CONFIG", cfg.to_str().unwrap())]);
+    let time = billctl::time::rfc3339(common::now() - 120);
+    let ev = |source: &str, subject: &str, tokens: i64| json!({"specversion": "1.0", "id": "evt-1", "source": source, "type": "request", "subject": subject, "time": time, "data": {"tokens": tokens}});
+    let input = json!({
+        "url": serve.url,
+        "token": t,
+        "events": [
+            ev("api-eu", &customer, 5),
+            ev("api-us", &key_id(&k), 7),
+            ev("api-eu", &customer, 5),
+            ev("api-us", &key_id(&k), 9),
+        ],
+    });
+    let out = run_client(&python, "openmeter_sources.py", &input);
+    for (i, r) in out.as_array().unwrap().iter().enumerate() {
+        assert_eq!(r["ok"], true, "event {i}: {out}");
+    }
+    let q = |source: &str| {
+        env.count(
+            &format!("SELECT CAST(coalesce(sum(quantity), -1) AS BIGINT) FROM usage_events WHERE event_id = 'evt-1' AND source = '{source}'"),
+            false,
+        )
+    };
+    assert_eq!(
+        (q("api-eu"), q("api-us")),
+        (5, 7),
+        "two events, the first of each source kept"
+    );
+    assert_eq!(env.store().usage_total(&customer).unwrap(), 12);
+    let m = serve.get("/metrics", &t).body;
+    assert_eq!(
+        crate::serve::metric(
+            &m,
+            "billctl_usage_conflicts_total{route=\"/api/v1/events\"}"
+        ),
+        1.0
+    );
+    let j = env
+        .run(&["usage", "conflicts", "--source", "api-us", "--json"])
+        .code(1)
+        .json();
+    assert_eq!(j["total"], 1, "{j}");
+    assert_eq!(j["conflicts"][0]["offered"]["quantity"], 9, "{j}");
+    assert_eq!(j["conflicts"][0]["kept"]["quantity"], 7, "{j}");
+}

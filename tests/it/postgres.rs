@@ -653,6 +653,7 @@ fn batched_period_sums_equal_one_by_one() {
         .map(|i| {
             let c = next() % 5;
             billctl::store::UsageEvent {
+                source: String::new(),
                 event_id: format!("b{i}"),
                 customer_id: format!("cus_{c}"),
                 key_id: (c < 3).then(|| format!("key{c}")),
@@ -660,10 +661,16 @@ fn batched_period_sums_equal_one_by_one() {
                 ts: t0 + (next() % (20 * 86_400)) as i64,
                 endpoint: None,
                 meta: None,
+                event_type: None,
             }
         })
         .collect();
-    assert_eq!(store.record_usage(&events, t0).unwrap(), events.len());
+    assert_eq!(
+        store
+            .record_usage(&events, t0, billctl::store::Route::Import)
+            .unwrap(),
+        events.len()
+    );
     let truth = |scope: &str, s: &str, from: i64, to: i64| -> i64 {
         events
             .iter()
@@ -734,6 +741,7 @@ fn copy_import_takes_duplicates_exactly() {
     plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
     let event = |i: i64| billctl::store::UsageEvent {
+        source: String::new(),
         event_id: format!("e{i:05}"),
         customer_id: ["cus_a", "cus_b"][(i % 2) as usize].into(),
         key_id: (i % 2 == 0).then(|| "key_a".to_string()),
@@ -741,16 +749,32 @@ fn copy_import_takes_duplicates_exactly() {
         ts: t0 + i * 97,
         endpoint: None,
         meta: Some(format!("tab\there {i}")),
+        event_type: None,
     };
     // All new: the direct COPY.
     let first: Vec<_> = (0..1_000).map(event).collect();
-    assert_eq!(store.record_usage(&first, t0).unwrap(), 1_000);
+    assert_eq!(
+        store
+            .record_usage(&first, t0, billctl::store::Route::Import)
+            .unwrap(),
+        1_000
+    );
     // Half already stored, and one id twice within the batch: the staging path.
     let mut second: Vec<_> = (500..1_500).map(event).collect();
     second.push(event(1_499));
-    assert_eq!(store.record_usage(&second, t0).unwrap(), 500);
+    assert_eq!(
+        store
+            .record_usage(&second, t0, billctl::store::Route::Import)
+            .unwrap(),
+        500
+    );
     // Entirely stored: nothing new.
-    assert_eq!(store.record_usage(&first, t0).unwrap(), 0);
+    assert_eq!(
+        store
+            .record_usage(&first, t0, billctl::store::Route::Import)
+            .unwrap(),
+        0
+    );
 
     let all: Vec<_> = (0..1_500).map(event).collect();
     let stored: i64 = client
@@ -893,6 +917,7 @@ fn overlapping_writers_never_deadlock() {
     plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
     let event = |i: i64| billctl::store::UsageEvent {
+        source: String::new(),
         event_id: format!("o{i}"),
         customer_id: "cus_a".into(),
         key_id: (i % 3 != 0).then(|| "key_a".to_string()),
@@ -900,6 +925,7 @@ fn overlapping_writers_never_deadlock() {
         ts: t0 + (i * 37) % 7_200,
         endpoint: None,
         meta: None,
+        event_type: None,
     };
     for round in 0..5i64 {
         let base = round * 10_000;
@@ -914,10 +940,14 @@ fn overlapping_writers_never_deadlock() {
                     batch.reverse();
                     if w % 2 == 1 {
                         for chunk in batch.chunks(7) {
-                            store.record_usage(chunk, t0).unwrap();
+                            store
+                                .record_usage(chunk, t0, billctl::store::Route::Import)
+                                .unwrap();
                         }
                     } else {
-                        store.record_usage(&batch, t0).unwrap();
+                        store
+                            .record_usage(&batch, t0, billctl::store::Route::Import)
+                            .unwrap();
                     }
                 });
             }
@@ -1025,4 +1055,82 @@ fn url_forms_mean_what_they_mean_to_psql() {
             );
         }
     }
+}
+
+/// The usage identity migration on Postgres: events stored from CloudEvents before it (meta
+/// exactly `{"type", "source"}`) take their source and type, so a resend stays a duplicate;
+/// other meta, even text that is not JSON, keeps the empty source. The database is taken back
+/// to the schema before the migration (the last one) and migrated again.
+#[test]
+fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
+    let Some(pg) = common::pg::cluster() else {
+        return;
+    };
+    let url = pg.fresh_db();
+    drop(common::pg_store(&url));
+    let mut client = pg.client(&url);
+    client
+        .batch_execute(
+            "ALTER TABLE usage_events DROP CONSTRAINT usage_events_identity;
+             ALTER TABLE usage_events DROP COLUMN source, DROP COLUMN event_type;
+             ALTER TABLE usage_events ADD CONSTRAINT usage_events_event_id_key UNIQUE (event_id);
+             DROP TABLE usage_conflicts;
+             DELETE FROM billctl_schema WHERE version = (SELECT max(version) FROM billctl_schema);",
+        )
+        .unwrap();
+    for (id, meta) in [
+        ("ce", Some(r#"{"type":"request","source":"api-eu"}"#)),
+        ("import", Some(r#"{"source":"x","type":"y","z":1}"#)),
+        ("csv", Some(r#"{"type": not json"#)),
+        ("bare", None),
+    ] {
+        client
+            .execute(
+                "INSERT INTO usage_events (event_id, customer_id, quantity, ts, meta, recorded_at) VALUES ($1, 'cus_1', 1, 1790000000, $2, 0)",
+                &[&id, &meta],
+            )
+            .unwrap();
+    }
+    let mut store = common::pg_store(&url);
+    let rows: Vec<(String, String, String)> = client
+        .query(
+            "SELECT event_id, source, coalesce(event_type, '-') FROM usage_events ORDER BY event_id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("bare", "", "-"),
+            ("ce", "api-eu", "request"),
+            ("csv", "", "-"),
+            ("import", "", "-")
+        ]
+    );
+    let event = |source: &str| billctl::store::UsageEvent {
+        source: source.into(),
+        event_id: "ce".into(),
+        customer_id: "cus_1".into(),
+        key_id: None,
+        quantity: 1,
+        ts: 1_790_000_000,
+        endpoint: None,
+        meta: None,
+        event_type: Some("request".into()),
+    };
+    let w = store
+        .record_usage_checked(
+            &[event("api-eu"), event("api-us")],
+            5,
+            billctl::store::Route::CloudEvents,
+        )
+        .unwrap();
+    assert_eq!((w.inserted, w.conflicts.len()), (1, 0));
 }

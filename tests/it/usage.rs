@@ -752,10 +752,11 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     text += &line("base0", 1, T0); // a plain repeat
     text += &line("base1", 7, T0 + 1); // the same id, another quantity
     let f = u.file("first.ndjson", &text);
+    // Conflicting events were refused: a problem found, exit 1.
     let r = u
         .env
         .run(&["usage", "import", &f, "--json", "--batch-size", "100"])
-        .ok()
+        .code(1)
         .json();
     assert_eq!(
         (
@@ -782,12 +783,12 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     );
     again += &line("fresh", 2, T0 + 20);
     let g = u.file("second.ndjson", &again);
-    let human = u.env.run(&["usage", "import", &g]).ok();
+    let human = u.env.run(&["usage", "import", &g]).code(1);
     assert!(
         human
             .stderr
-            .contains("event base2 repeated with other contents")
-            && human.stderr.contains("dropped (customer")
+            .contains("conflict: event base2 was already recorded with other content")
+            && human.stderr.contains("refused (customer")
             && human
                 .stdout
                 .contains("inserted 1, duplicates 10, conflicts 1"),

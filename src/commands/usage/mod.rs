@@ -5,7 +5,7 @@ pub mod sync;
 
 use crate::ops::usage::import::{self, Reject};
 
-use crate::cli::{UsageCommand, UsageImportArgs, UsageRecordArgs};
+use crate::cli::{UsageCommand, UsageConflictsArgs, UsageImportArgs, UsageRecordArgs};
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
@@ -21,7 +21,26 @@ pub fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<ExitCode> {
         UsageCommand::Sync(args) => sync::sync(ctx, &args),
         UsageCommand::Reconcile(args) => sync::reconcile(ctx, &args),
         UsageCommand::Compact(args) => sync::compact(ctx, &args),
+        UsageCommand::Conflicts(args) => conflicts(ctx, &args),
     }
+}
+
+/// `usage conflicts`: exit 1 when any is listed (as `usage alerts`).
+fn conflicts(ctx: &mut Ctx, args: &UsageConflictsArgs) -> Result<ExitCode> {
+    let q = ops::usage::conflicts::Query {
+        customer: args.customer.as_deref(),
+        source: args.source.as_deref(),
+        id: args.id.as_deref(),
+        route: args.route.as_deref(),
+        since: args.since,
+        limit: args.limit,
+    };
+    let view = ops::usage::conflicts::list(ctx.store()?, &q)?;
+    let empty = view.conflicts.is_empty();
+    if !ctx.output.show_unless_empty(&view, empty)? {
+        ctx.output.status("No usage conflicts.");
+    }
+    Ok(ExitCode::from(u8::from(!empty)))
 }
 
 fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
@@ -32,7 +51,8 @@ fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     let recorded =
         ops::usage::import::record(store, &args.key, id, args.quantity, at, now(), &bounds)?;
     ctx.output.show(&recorded)?;
-    Ok(ExitCode::SUCCESS)
+    // A conflict: the event was not recorded, which is a problem found (exit 1).
+    Ok(ExitCode::from(u8::from(recorded.conflict.is_some())))
 }
 
 fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
@@ -67,7 +87,8 @@ fn import(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<ExitCode> {
         report.rejects_file = Some(path.clone());
     }
     ctx.output.show(&report)?;
-    Ok(ExitCode::SUCCESS)
+    // Conflicting events were refused (and recorded): a problem found, exit 1.
+    Ok(ExitCode::from(u8::from(report.conflicts > 0)))
 }
 
 /// Appends a skipped line to the `--rejects` file, if there is one, as a JSON line.
@@ -96,6 +117,7 @@ fn import_options(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<import::Optio
         skip_invalid: args.skip_invalid,
         batch_size: args.batch_size,
         bounds: crate::usage::Bounds::of(&ctx.config()?.usage),
+        route: crate::usage::Route::Import,
     })
 }
 

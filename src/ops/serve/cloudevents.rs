@@ -4,9 +4,13 @@
 //! SDKs move to billctl by changing the endpoint and the token.
 //!
 //! Each event becomes one line of `usage import`: `subject` is the customer (`cus_...`) or
-//! else the key id, `id` deduplicates, `time` is the event's time (the time of receipt when
-//! absent), the quantity is the `data` field `[usage] value_property` names (1 per event when
-//! it names none), and `type` and `source` are kept in the event's meta. The CloudEvents
+//! else the key id, `source` and `id` together are its identity (CloudEvents 1.0: only the
+//! pair is unique; OpenMeter deduplicates on it too), `time` is the event's time (the time of
+//! receipt when absent), the quantity is the `data` field `[usage] value_property` names (1
+//! per event when it names none), and `type` is the meter it counts for; `type` and `source`
+//! are kept in the event's meta as well. An event whose identity is taken by one with other
+//! content is a conflict: recorded, counted in `/metrics`, and answered 204 like the rest
+//! (OpenMeter's answer has no body to count it in). The CloudEvents
 //! attributes are checked first; then `usage import`'s own validation runs on the lines, and
 //! rejects are reported by the event's position (1-based) either way. Nothing is recorded
 //! when any event is invalid.
@@ -73,7 +77,8 @@ pub fn record(
         }));
     }
     let text = serde_json::to_vec(&Value::Array(lines))?;
-    events::record(store, &text, max, false, bounds, now)
+    let route = crate::usage::Route::CloudEvents;
+    events::record(store, &text, (max, false), bounds, now, route)
 }
 
 /// The body's events, at most `max`.
@@ -156,6 +161,8 @@ fn to_line(item: &Value, value_property: Option<&[String]>, now: i64) -> Result<
         None => line.insert("timestamp".into(), json!(now)),
     };
     line.insert("quantity".into(), quantity);
+    line.insert("source".into(), json!(source));
+    line.insert("type".into(), json!(kind));
     line.insert("meta".into(), json!({ "type": kind, "source": source }));
     Ok(Value::Object(line))
 }
@@ -198,7 +205,7 @@ mod tests {
         let line = to_line(&ev(json!({})), None, 9).unwrap();
         assert_eq!(
             line,
-            json!({"id": "e1", "customer": "cus_1", "timestamp": "2026-12-01T00:00:00Z", "quantity": 1, "meta": {"type": "request", "source": "api"}})
+            json!({"id": "e1", "customer": "cus_1", "timestamp": "2026-12-01T00:00:00Z", "quantity": 1, "source": "api", "type": "request", "meta": {"type": "request", "source": "api"}})
         );
         let path = vec!["usage".to_string(), "tokens".to_string()];
         let line = to_line(

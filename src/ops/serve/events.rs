@@ -1,6 +1,7 @@
 //! `POST /v1/usage/events`: a batch of usage events as a JSON array or NDJSON, checked,
-//! deduplicated by id and recorded exactly as `usage import` does (its workflow runs on the
-//! body), answered only once the batch is committed.
+//! deduplicated by identity (source and id; a repeat with other content is a conflict, counted
+//! in the answer) and recorded exactly as `usage import` does (its workflow runs on the body),
+//! answered only once the batch is committed.
 
 use crate::ops::usage::import::{self, Outcome, Reject};
 use crate::store::Store;
@@ -73,14 +74,14 @@ fn lines(body: &[u8], max: usize) -> Result<Vec<u8>, Refused> {
     Ok(body.to_vec())
 }
 
-/// Records the batch in `body` (see the module docs).
+/// Records the batch in `body` that came by `route` (see the module docs).
 pub fn record(
     store: &mut Store,
     body: &[u8],
-    max: usize,
-    skip_invalid: bool,
+    (max, skip_invalid): (usize, bool),
     bounds: Bounds,
     now: i64,
+    route: crate::usage::Route,
 ) -> Result<Result<Accepted, Refused>> {
     let text = match lines(body, max) {
         Ok(t) => t,
@@ -95,6 +96,7 @@ pub fn record(
         skip_invalid,
         batch_size: max.max(1),
         bounds,
+        route,
     };
     let mut skipped = Vec::new();
     let mut keep = |r: &Reject| {

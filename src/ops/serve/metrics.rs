@@ -1,6 +1,7 @@
 //! `serve`'s counters, and their Prometheus text exposition (format 0.0.4): requests by route
 //! and status with a latency histogram, verdicts by code, cache hits and misses, refused
-//! callers by reason, store errors, open connections and group-commit sizes. Never a key or a
+//! callers by reason, store errors, usage events and usage conflicts by route, open
+//! connections and group-commit sizes. Never a key or a
 //! token: labels are fixed words, status numbers and codes.
 
 use super::tokens::Refusal;
@@ -12,6 +13,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use super::routes::ROUTES;
+use crate::usage::Route;
+
+/// The routes serve takes usage events on, each counted apart.
+pub const USAGE_ROUTES: [Route; 2] = [Route::Events, Route::CloudEvents];
 
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY: [f64; 14] = [
@@ -30,6 +35,8 @@ pub struct Metrics {
     cache: Mutex<[CacheStats; 2]>,
     store_errors: AtomicU64,
     events: AtomicU64,
+    /// Usage conflicts by the routes serve takes usage on ([`USAGE_ROUTES`]).
+    conflicts: [AtomicU64; USAGE_ROUTES.len()],
     groups: Histogram,
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
@@ -48,6 +55,7 @@ impl Default for Metrics {
             cache: Mutex::new([CacheStats::default(); 2]),
             store_errors: AtomicU64::new(0),
             events: AtomicU64::new(0),
+            conflicts: Default::default(),
             groups: Histogram::new(GROUPS.len()),
             open: Arc::new(AtomicUsize::new(0)),
         }
@@ -95,6 +103,13 @@ impl Metrics {
 
     pub fn events(&self, n: usize) {
         self.events.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// `n` usage events refused as conflicts on `route`.
+    pub fn conflicts(&self, route: Route, n: usize) {
+        if let Some(i) = USAGE_ROUTES.iter().position(|r| *r == route) {
+            self.conflicts[i].fetch_add(n as u64, Ordering::Relaxed);
+        }
     }
 
     /// One group commit of `n` recorded calls.
@@ -161,6 +176,15 @@ impl Metrics {
             "Usage events accepted over HTTP.",
             self.events.load(Ordering::Relaxed),
         );
+        let _ = writeln!(out, "# HELP billctl_usage_conflicts_total Usage events refused because their source and id were taken by an event with other content, by route (listed by 'billctl usage conflicts').\n# TYPE billctl_usage_conflicts_total counter");
+        for (r, n) in USAGE_ROUTES.iter().zip(&self.conflicts) {
+            let _ = writeln!(
+                out,
+                "billctl_usage_conflicts_total{{route=\"{}\"}} {}",
+                r.as_str(),
+                n.load(Ordering::Relaxed)
+            );
+        }
         let _ = writeln!(out, "# HELP billctl_serve_open_connections Connections open now.\n# TYPE billctl_serve_open_connections gauge\nbillctl_serve_open_connections {}", self.open.load(Ordering::Relaxed));
         let _ = writeln!(out, "# HELP billctl_serve_group_commit_size Recorded verifies per store transaction.\n# TYPE billctl_serve_group_commit_size histogram");
         let bounds: Vec<String> = GROUPS.iter().map(u64::to_string).collect();

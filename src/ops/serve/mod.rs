@@ -645,6 +645,8 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
+                let route = crate::usage::Route::CloudEvents;
+                self.metrics.conflicts(route, accepted.conflicts);
                 server::body(
                     StatusCode::NO_CONTENT,
                     "application/json",
@@ -882,10 +884,10 @@ impl Service {
             events::record(
                 &mut lock(&writer),
                 &body,
-                max,
-                skip_invalid,
+                (max, skip_invalid),
                 bounds,
                 crate::clock::now(),
+                crate::usage::Route::Events,
             )
         })
         .await
@@ -893,6 +895,8 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
+                let route = crate::usage::Route::Events;
+                self.metrics.conflicts(route, accepted.conflicts);
                 server::json(
                     StatusCode::OK,
                     &serde_json::to_value(accepted).unwrap_or_default(),

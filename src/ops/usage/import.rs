@@ -22,6 +22,8 @@ pub struct Options {
     pub batch_size: usize,
     /// The bounds each event's quantity and time must keep to.
     pub bounds: usage::Bounds,
+    /// The route the lines came by: conflicts are recorded under it.
+    pub route: usage::Route,
 }
 
 /// A line that could not be imported.
@@ -37,10 +39,12 @@ pub struct Reject {
 pub struct Report {
     pub read: usize,
     pub inserted: usize,
-    /// Repeated event ids that say the same as the stored event (a re-import): skipped.
+    /// Repeated identities (source and id) that say the same as the stored event (a
+    /// re-import): skipped.
     pub duplicates: usize,
-    /// Repeated event ids whose customer, key or quantity differ from the stored event: the
-    /// first stays, these are dropped and reported.
+    /// Repeated identities whose customer, key, quantity, time or type differ from the stored
+    /// event: the first stays, these are refused, recorded (`billctl usage conflicts`) and
+    /// reported.
     pub conflicts: usize,
     /// The first few conflicts.
     pub first_conflicts: Vec<crate::store::Conflict>,
@@ -72,7 +76,11 @@ pub fn format_of_name(name: &str) -> Option<Format> {
 pub struct Recorded {
     pub id: String,
     pub inserted: bool,
+    /// The id was recorded before with the same content: counted once.
     pub duplicate: bool,
+    /// The id was recorded before with other content: this event was refused (and recorded
+    /// as a conflict); the stored one stays.
+    pub conflict: Option<crate::store::Conflict>,
     pub customer_id: String,
     pub key_id: String,
     pub quantity: i64,
@@ -110,6 +118,7 @@ pub fn record(
         String::from,
     );
     let event = UsageEvent {
+        source: String::new(),
         event_id: id.clone(),
         customer_id: key.customer_id.clone(),
         key_id: Some(key.id.clone()),
@@ -117,15 +126,18 @@ pub fn record(
         ts: at,
         endpoint: None,
         meta: None,
+        event_type: None,
     };
-    let inserted = store
-        .record_usage(std::slice::from_ref(&event), now)
-        .context("failed to record the event")?
-        == 1;
+    let written = store
+        .record_usage_checked(std::slice::from_ref(&event), now, usage::Route::Record)
+        .context("failed to record the event")?;
+    let inserted = written.inserted == 1;
+    let conflict = written.conflicts.into_iter().next();
     Ok(Recorded {
         id,
         inserted,
-        duplicate: !inserted,
+        duplicate: !inserted && conflict.is_none(),
+        conflict,
         customer_id: key.customer_id,
         key_id: key.id,
         quantity,
@@ -186,7 +198,7 @@ pub fn import<R: Read + Seek + Send>(
         input.seek(SeekFrom::Start(0))?;
     }
     let mut skipped = 0usize;
-    let mut batches = Batches::new(opts.batch_size, now);
+    let mut batches = Batches::new(opts.batch_size, now, opts.route);
     let read = scan(
         &mut *input,
         opts,
@@ -253,17 +265,19 @@ struct Batches {
     batch: Vec<UsageEvent>,
     size: usize,
     now: i64,
+    route: usage::Route,
     pool: Option<Writers>,
     waiting: Option<Vec<UsageEvent>>,
 }
 
 impl Batches {
-    fn new(size: usize, now: i64) -> Batches {
+    fn new(size: usize, now: i64, route: usage::Route) -> Batches {
         Batches {
             tally: Tally::default(),
             batch: Vec::new(),
             size: size.max(1),
             now,
+            route,
             pool: None,
             waiting: None,
         }
@@ -279,10 +293,11 @@ impl Batches {
         if let Some(p) = &mut self.pool {
             p.send(full)?;
         } else if !store.is_pg() {
-            self.tally.add(commit(store, &full, self.now)?, full.len());
+            self.tally
+                .add(commit(store, &full, self.now, self.route)?, full.len());
         } else if let Some(first) = self.waiting.take() {
             let writers = store.parallel_writers(PARALLEL_WRITERS)?;
-            let mut p = Writers::new(writers, self.now)
+            let mut p = Writers::new(writers, self.now, self.route)
                 .ok_or_else(|| anyhow::anyhow!("no connection to write on"))?;
             p.send(first)?;
             p.send(full)?;
@@ -301,10 +316,12 @@ impl Batches {
         }
         if let Some(first) = self.waiting.take() {
             self.tally
-                .add(commit(store, &first, self.now)?, first.len());
+                .add(commit(store, &first, self.now, self.route)?, first.len());
         }
-        self.tally
-            .add(commit(store, &self.batch, self.now)?, self.batch.len());
+        self.tally.add(
+            commit(store, &self.batch, self.now, self.route)?,
+            self.batch.len(),
+        );
         Ok(self.tally)
     }
 }
@@ -361,11 +378,16 @@ impl Tally {
     }
 }
 
-fn commit(store: &mut Store, batch: &[UsageEvent], now: i64) -> Result<crate::store::Written> {
+fn commit(
+    store: &mut Store,
+    batch: &[UsageEvent],
+    now: i64,
+    route: usage::Route,
+) -> Result<crate::store::Written> {
     if batch.is_empty() {
         return Ok(crate::store::Written::default());
     }
-    store.record_usage_checked(batch, now).context(
+    store.record_usage_checked(batch, now, route).context(
         "failed to commit a batch of events (batches already committed stay; re-running the import is safe)",
     )
 }
@@ -386,7 +408,7 @@ struct Writers {
 
 impl Writers {
     /// `None` without connections to write on (SQLite): the caller commits itself.
-    fn new(stores: Vec<Store>, now: i64) -> Option<Writers> {
+    fn new(stores: Vec<Store>, now: i64, route: usage::Route) -> Option<Writers> {
         if stores.is_empty() {
             return None;
         }
@@ -403,7 +425,7 @@ impl Writers {
                         Err(_) => return,
                     };
                     let Ok(batch) = next else { return };
-                    let result = commit(&mut store, &batch, now).map(|n| (n, batch.len()));
+                    let result = commit(&mut store, &batch, now, route).map(|n| (n, batch.len()));
                     let failed = result.is_err();
                     if report.send(result).is_err() || failed {
                         return;
@@ -519,6 +541,7 @@ impl Resolver {
             (None, None) => unreachable!("parse requires a key or a customer"),
         };
         Ok(Ok(UsageEvent {
+            source: e.source.unwrap_or_default(),
             event_id: e.id.unwrap_or_default(),
             customer_id: customer,
             key_id: e.key,
@@ -526,6 +549,7 @@ impl Resolver {
             ts: e.timestamp,
             endpoint: e.endpoint,
             meta: e.meta,
+            event_type: e.event_type,
         }))
     }
 }
@@ -869,6 +893,7 @@ mod tests {
             skip_invalid,
             batch_size: 1,
             bounds: usage::Bounds::default(),
+            route: usage::Route::Import,
         }
     }
 

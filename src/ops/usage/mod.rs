@@ -1,6 +1,7 @@
 //! The usage workflows, one file per command: `usage import` (`import.rs`), `usage report`
-//! (`report.rs`) and `usage sync` (`sync.rs`).
+//! (`report.rs`), `usage sync` (`sync.rs`) and `usage conflicts` (`conflicts.rs`).
 
+pub mod conflicts;
 pub mod import;
 pub mod report;
 pub mod sync;

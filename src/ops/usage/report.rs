@@ -355,6 +355,7 @@ mod tests {
         };
         store.record(&customer, &[sub], start).unwrap();
         let event = |id: &str, quantity: i64, ts: i64| UsageEvent {
+            source: String::new(),
             event_id: id.into(),
             customer_id: "cus_1".into(),
             key_id: None,
@@ -362,13 +363,16 @@ mod tests {
             ts,
             endpoint: None,
             meta: None,
+            event_type: None,
         };
         let events = [
             event("a", 8_000, start + 10),
             event("b", 1_000, end - 1),
             event("c", 5_000, end),
         ];
-        store.record_usage(&events, end).unwrap();
+        store
+            .record_usage(&events, end, crate::store::Route::Import)
+            .unwrap();
         let q = Query {
             customer: None,
             key: None,

@@ -593,6 +593,7 @@ mod tests {
         store.record(&c, &[], 1_700_000_000).unwrap();
         let events: Vec<UsageEvent> = (0..25)
             .map(|i| UsageEvent {
+                source: String::new(),
                 event_id: format!("e{i}"),
                 customer_id: "cus_1".into(),
                 key_id: None,
@@ -600,9 +601,12 @@ mod tests {
                 ts: 1_700_000_000 + i * 86_400,
                 endpoint: None,
                 meta: None,
+                event_type: None,
             })
             .collect();
-        store.record_usage(&events, 1_800_000_000).unwrap();
+        store
+            .record_usage(&events, 1_800_000_000, crate::store::Route::Import)
+            .unwrap();
         let before = 1_700_000_000 + 20 * 86_400;
         let bar = indicatif::ProgressBar::hidden();
         let v = compact(&mut store, before, 7, &bar).unwrap();
@@ -668,6 +672,7 @@ mod tests {
         };
         store.record(&ghost, &[], now).unwrap();
         let event = |id: &str, c: &str, ts: i64, q: i64| UsageEvent {
+            source: String::new(),
             event_id: id.into(),
             customer_id: c.into(),
             key_id: None,
@@ -675,6 +680,7 @@ mod tests {
             ts,
             endpoint: None,
             meta: None,
+            event_type: None,
         };
         store
             .record_usage(
@@ -685,6 +691,7 @@ mod tests {
                     event("d", "cus_ghost", hour, 1),
                 ],
                 now,
+                crate::store::Route::Import,
             )
             .unwrap();
         let opts = Options {
@@ -756,7 +763,11 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         store
-            .record_usage(&[event("e", &customer.id, hour + 30, 6)], now)
+            .record_usage(
+                &[event("e", &customer.id, hour + 30, 6)],
+                now,
+                crate::store::Route::Import,
+            )
             .unwrap();
         let v = reconcile(
             &mut store,
