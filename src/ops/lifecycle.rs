@@ -8,9 +8,9 @@
 use super::subscriptions::{self as subs, SubscriptionView};
 pub use super::writes::Actor;
 use super::writes::{self, Entry, NotApplied, Stores};
+use crate::billing::seats::Asked;
 use crate::billing::{Customer, MirrorRow, Subscription, TierMap};
 use crate::catalog::Tier;
-use crate::billing::seats::Asked;
 use crate::stripe::{Stripe, Writer};
 use serde_json::json;
 
@@ -140,13 +140,10 @@ impl Commit {
 
 /// What a change is checked against in Stripe's answer: the main item's price.
 fn item_state(sub: &Subscription, item: &str) -> String {
-    sub.items
-        .iter()
-        .find(|i| i.id == item)
-        .map_or_else(
-            || "no such item".into(),
-            |i| format!("{} x{}", i.price_id, i.quantity.unwrap_or(1)),
-        )
+    sub.items.iter().find(|i| i.id == item).map_or_else(
+        || "no such item".into(),
+        |i| format!("{} x{}", i.price_id, i.quantity.unwrap_or(1)),
+    )
 }
 
 /// A refused quantity as itself (the caller's mistake: nothing was sent), anything else as

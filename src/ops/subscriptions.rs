@@ -1,8 +1,8 @@
 //! Subscriptions as workflows: the mirror rebuilt from Stripe (`sync`), and the Stripe steps
 //! of `create` and `change` that `ops::lifecycle`'s workflows run. Prints nothing.
 
-use crate::billing::seats::Asked;
 use super::lifecycle::PlanError;
+use crate::billing::seats::Asked;
 use crate::billing::{Counts, Customer, Item, MirrorRow, Subscription, TierMap, UNKNOWN_TIER};
 use crate::catalog::Tier;
 use crate::catalog::{RemotePrice, META_TIER};

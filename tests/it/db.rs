@@ -17,7 +17,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     let s = env.run(&["db", "status", "--json"]).ok().json();
     let path = env.data_dir().join("billctl.db");
     assert_eq!(s["path"], path.to_str().unwrap());
-    assert_eq!(s["schema_version"], 11);
+    assert_eq!(s["schema_version"], 13);
     assert_eq!(s["tables"]["catalog_tiers"], 3);
     assert_eq!(s["tables"]["catalog_prices"], 3);
     assert_eq!(
@@ -34,7 +34,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     );
     let human = env.run(&["db", "status"]).ok();
     assert!(
-        human.stdout.contains("schema version: 11") && human.stdout.contains("catalog_tiers"),
+        human.stdout.contains("schema version: 13") && human.stdout.contains("catalog_tiers"),
         "{}",
         human.stdout
     );

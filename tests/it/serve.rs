@@ -484,7 +484,7 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     let ready = serve.get("/readyz", &t).json();
     assert_eq!(
         ready["schema_version"],
-        if common::on_postgres() { 6 } else { 11 }
+        if common::on_postgres() { 9 } else { 13 }
     );
     assert_eq!(serve.get("/v1/keys/verify", &t).status, 405);
     assert_eq!(serve.get("/nope", &t).status, 404);
