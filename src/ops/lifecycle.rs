@@ -416,7 +416,10 @@ pub async fn create<S: Stores>(
         .map_err(PlanError::Stripe)?;
     let message = format!(
         "Subscribed {} to {} ({}): {}.",
-        new.customer.id, tier.id, sub.id, sub.status
+        new.customer.id,
+        crate::billing::seats::label(&tier.id, new.quantity),
+        sub.id,
+        sub.status
     );
     Ok(Created {
         sub,

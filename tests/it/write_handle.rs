@@ -305,6 +305,9 @@ fn every_writing_command_needs_live_with_a_live_key() {
             // The customer enters a card in the portal (live mode takes no test method).
             let pm = env.sim.add_card(&ids["cus"], "pm_card_visa").unwrap();
             ids.insert("pm", pm);
+            // A second card, the default for now, so that making {pm} the default is a
+            // change (one already the default writes nothing).
+            env.sim.add_card(&ids["cus"], "pm_card_visa").unwrap();
         }
     }
     // Stripe's own state: what the allowed runs did.

@@ -127,7 +127,7 @@ fn every_lifecycle_change_from_the_command_line_writes_its_audit_row() {
     assert_eq!(change["customer_id"], cus);
     assert_eq!(
         change["detail"],
-        json!({"subscription_id": sub, "from": "pro", "to": "team", "proration": "create_prorations"})
+        json!({"subscription_id": sub, "from": "pro", "to": "team", "from_quantity": 1, "quantity": 1, "proration": "create_prorations"})
     );
     assert_eq!(rows[before + 1]["detail"]["subscription_id"], sub);
     assert_eq!(rows[before + 3]["detail"]["at_period_end"], true);
