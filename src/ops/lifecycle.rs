@@ -384,13 +384,14 @@ pub async fn create<S: Stores>(
     let sub = subs::create(stripe, &new, terms, &w.key)
         .await
         .map_err(PlanError::Stripe)?;
-    let got = tiers
-        .main_item(&sub)
-        .map_or_else(|| "no items".into(), |i| i.price_id.clone());
+    let got = tiers.main_item(&sub).map_or_else(
+        || "no items".into(),
+        |i| format!("{} x{}", i.price_id, i.quantity.unwrap_or(1)),
+    );
     writes::check(
         "the new subscription",
         &new.customer.id,
-        &new.price.id,
+        &format!("{} x{}", new.price.id, new.quantity),
         &got,
     )?;
     let fresh = sub.created >= actor.at.saturating_sub(3600) && sub.customer == new.customer.id;
