@@ -148,38 +148,12 @@ impl Writer {
         seq: i64,
     ) -> Result<Vec<Written>, Error> {
         Ok(match action {
-            Action::CreateMeter { spec } => {
-                let key =
-                    idempotency_key(seq, &["create-meter", &spec.event_name, &spec.display_name]);
-                vec![Written::Meter(self.create_meter(spec, &key).await?)]
-            }
-            Action::UpdateMeter { id, spec, .. } => {
-                let key = idempotency_key(seq, &["update-meter", id, &spec.display_name]);
-                vec![Written::Meter(self.update_meter(id, spec, &key).await?)]
-            }
-            Action::ReactivateMeter { id, .. } => vec![Written::Meter(
-                self.reactivate_meter(id, &idempotency_key(seq, &["reactivate-meter", id]))
-                    .await?,
-            )],
-            Action::CreateProduct { fields, .. } => vec![Written::Product(
-                self.create_product(
-                    fields,
-                    &idempotency_key(seq, &["create-product", &json(fields)]),
-                )
-                .await?,
-            )],
-            Action::UpdateProduct {
-                id,
-                fields,
-                changes,
-                ..
-            } => {
-                let key =
-                    idempotency_key(seq, &["update-product", id, &json(fields), &json(changes)]);
-                vec![Written::Product(
-                    self.update_product(id, fields, &key).await?,
-                )]
-            }
+            Action::CreateMeter { .. }
+            | Action::UpdateMeter { .. }
+            | Action::ReactivateMeter { .. } => self.apply_meter(action, seq).await?,
+            Action::CreateProduct { .. }
+            | Action::UpdateProduct { .. }
+            | Action::ArchiveProduct { .. } => self.apply_product(action, seq).await?,
             Action::CreatePrice {
                 product,
                 spec,
@@ -231,10 +205,56 @@ impl Writer {
                 self.archive_price(id, &idempotency_key(seq, &["archive-price", id]))
                     .await?,
             )],
+        })
+    }
+
+    /// [`Writer::apply`]'s meter actions (nothing for another action).
+    async fn apply_meter(&self, action: &Action, seq: i64) -> Result<Vec<Written>, Error> {
+        Ok(match action {
+            Action::CreateMeter { spec } => {
+                let key =
+                    idempotency_key(seq, &["create-meter", &spec.event_name, &spec.display_name]);
+                vec![Written::Meter(self.create_meter(spec, &key).await?)]
+            }
+            Action::UpdateMeter { id, spec, .. } => {
+                let key = idempotency_key(seq, &["update-meter", id, &spec.display_name]);
+                vec![Written::Meter(self.update_meter(id, spec, &key).await?)]
+            }
+            Action::ReactivateMeter { id, .. } => vec![Written::Meter(
+                self.reactivate_meter(id, &idempotency_key(seq, &["reactivate-meter", id]))
+                    .await?,
+            )],
+            _ => Vec::new(),
+        })
+    }
+
+    /// [`Writer::apply`]'s product actions (nothing for another action).
+    async fn apply_product(&self, action: &Action, seq: i64) -> Result<Vec<Written>, Error> {
+        Ok(match action {
+            Action::CreateProduct { fields, .. } => vec![Written::Product(
+                self.create_product(
+                    fields,
+                    &idempotency_key(seq, &["create-product", &json(fields)]),
+                )
+                .await?,
+            )],
+            Action::UpdateProduct {
+                id,
+                fields,
+                changes,
+                ..
+            } => {
+                let key =
+                    idempotency_key(seq, &["update-product", id, &json(fields), &json(changes)]);
+                vec![Written::Product(
+                    self.update_product(id, fields, &key).await?,
+                )]
+            }
             Action::ArchiveProduct { id, .. } => vec![Written::Product(
                 self.archive_product(id, &idempotency_key(seq, &["archive-product", id]))
                     .await?,
             )],
+            _ => Vec::new(),
         })
     }
 }
