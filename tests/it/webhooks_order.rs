@@ -734,3 +734,57 @@ fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
         .success());
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// A renewal declined at Stripe, of which the mirror learned only the subscription's
+/// `past_due` (the `invoice.payment_failed` still on its way), then an `invoice.paid` of
+/// another invoice of that subscription (a one-off, a proration): it cannot say the failing
+/// renewal was paid. It used to move the mirror to active (the key valid again) while Stripe
+/// stayed past_due; now it is settled by a refetch, or without a key changes nothing.
+#[test]
+fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
+    let env = Env::with_catalog();
+    let (customer, sub, _) = subscribed_at(&env, "other-invoice@example.com");
+    let sub_id = sub["id"].as_str().unwrap().to_string();
+    env.sim
+        .add_card(&customer, "pm_card_chargeCustomerFail")
+        .unwrap();
+    let from = mark(&env);
+    let end = sub["items"]["data"][0]["current_period_end"]
+        .as_i64()
+        .or(sub["current_period_end"].as_i64())
+        .unwrap();
+    env.sim.advance_clock(end - env.sim.now() + 3600).unwrap();
+    assert_eq!(sim_sub(&env, &sub_id)["status"], "past_due");
+    let update = events_since(&env, from, &sub_id)
+        .into_iter()
+        .find(|e| {
+            e["type"] == "customer.subscription.updated"
+                && e["data"]["object"]["status"] == "past_due"
+        })
+        .expect("Stripe's past_due update");
+    let r = ingest(&env, &update, true).ok().json();
+    assert_eq!(r["applied"], 1, "{r}");
+    let at = update["created"].as_i64().unwrap() + 60;
+    let other = event(
+        "evt_other_paid",
+        "invoice.paid",
+        at,
+        json!({"id": "in_one_off", "object": "invoice", "status": "paid", "subscription": sub_id}),
+    );
+
+    // Without a key: nothing changes, and the event says why.
+    let r = ingest(&env, &other, false).code(1).json();
+    assert_eq!(r["needs_refetch"], 1, "{r}");
+    let held = |env: &Env| env.store().subscription(&sub_id).unwrap().unwrap().status;
+    assert_eq!(held(&env), "past_due");
+
+    // With the key: the refetch writes what Stripe has.
+    let r = env
+        .run(&["webhooks", "reprocess", "--failed", "--refetch", "--json"])
+        .json();
+    assert_eq!(r["failed"], 0, "{r}");
+    assert_eq!(
+        (held(&env).as_str(), sim_sub(&env, &sub_id)["status"].as_str()),
+        ("past_due", Some("past_due"))
+    );
+}
