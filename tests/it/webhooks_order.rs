@@ -754,6 +754,7 @@ fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
         .or(sub["current_period_end"].as_i64())
         .unwrap();
     env.sim.advance_clock(end - env.sim.now() + 3600).unwrap();
+    env.set_now(env.sim.now());
     assert_eq!(sim_sub(&env, &sub_id)["status"], "past_due");
     let update = events_since(&env, from, &sub_id)
         .into_iter()
@@ -784,7 +785,65 @@ fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
         .json();
     assert_eq!(r["failed"], 0, "{r}");
     assert_eq!(
-        (held(&env).as_str(), sim_sub(&env, &sub_id)["status"].as_str()),
+        (
+            held(&env).as_str(),
+            sim_sub(&env, &sub_id)["status"].as_str()
+        ),
         ("past_due", Some("past_due"))
     );
+}
+
+/// An ingested event from the future (a typo, a fixture, a forged file) would move its
+/// subscription's clocks past every genuine event to come, which would then be ignored as
+/// older, for good (a sync does not reset them): `ingest` refuses it, naming `created`, and
+/// stores nothing; within a day of billctl's clock (skew) is accepted.
+#[test]
+fn ingest_refuses_an_event_from_the_future_and_stores_nothing() {
+    let env = Env::with_catalog();
+    let (customer, sub, t) = subscribed_at(&env, "future@example.com");
+    let sub_id = sub["id"].as_str().unwrap();
+    let invoice = |id: &str, status: &str| {
+        json!({"id": id, "object": "invoice", "status": status, "subscription": sub_id,
+               "attempt_count": 1})
+    };
+    let future = event(
+        "evt_future_paid",
+        "invoice.paid",
+        t + 10 * 365 * 86_400,
+        invoice("in_future", "paid"),
+    );
+    let r = ingest(&env, &future, false);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("evt_future_paid: created") && r.stderr.contains("nothing stored"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.events().event("evt_future_paid").unwrap().is_none());
+
+    // The genuine renewal failure a month on still applies.
+    env.set_now(t + 31 * 86_400);
+    let failed = event(
+        "evt_renewal_failed",
+        "invoice.payment_failed",
+        t + 31 * 86_400,
+        invoice("in_renewal", "open"),
+    );
+    let r = ingest(&env, &failed, false).ok().json();
+    assert_eq!(r["applied"], 1, "{r}");
+    let m = env
+        .store()
+        .current_subscription(&customer)
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.row.status, "past_due");
+
+    // Within the skew: accepted.
+    let soon = event(
+        "evt_soon",
+        "customer.created",
+        t + 31 * 86_400 + 3_600,
+        json!({"id": customer, "object": "customer"}),
+    );
+    assert_eq!(ingest(&env, &soon, false).code, 0);
 }

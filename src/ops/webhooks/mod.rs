@@ -518,6 +518,36 @@ pub struct IngestReport {
     pub applied: ApplySummary,
 }
 
+/// How far after billctl's clock an ingested event's `created` may be (clock skew between
+/// hosts); Stripe never sends an event from the future.
+pub const INGEST_FUTURE_SKEW: i64 = 86_400;
+
+/// Refuses (listing each) events whose `created` is more than [`INGEST_FUTURE_SKEW`] after
+/// `now`: applied, such an event would move its subscription's clocks into the future, and
+/// every genuine event after it would be ignored as older (a sync does not reset them).
+pub fn refuse_future(incoming: &[Incoming], now: i64) -> Result<()> {
+    let late: Vec<String> = incoming
+        .iter()
+        .filter(|i| i.envelope.created > now.saturating_add(INGEST_FUTURE_SKEW))
+        .map(|i| {
+            format!(
+                "{}: created {} is after billctl's clock ({}) by more than a day",
+                i.envelope.id,
+                crate::time::utc_datetime(i.envelope.created),
+                crate::time::utc_datetime(now)
+            )
+        })
+        .collect();
+    if !late.is_empty() {
+        anyhow::bail!(
+            "{} event(s) from the future, nothing stored:\n{}",
+            late.len(),
+            late.join("\n")
+        );
+    }
+    Ok(())
+}
+
 /// `webhooks ingest`: stores the events by the one rule and applies the new ones.
 pub fn ingest(
     events: &mut EventStore,
