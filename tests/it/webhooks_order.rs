@@ -847,3 +847,39 @@ fn ingest_refuses_an_event_from_the_future_and_stores_nothing() {
     );
     assert_eq!(ingest(&env, &soon, false).code, 0);
 }
+
+/// Events of another subscription of the same customer: a second subscription that never got
+/// paid (`incomplete`, made in the Dashboard or by a failed Checkout) arrives after the active
+/// one. Stripe still bills the active one, so the customer keeps its access; the newer
+/// incomplete one used to decide access (it was "live" and newer) and the key was refused.
+#[test]
+fn a_newer_unpaid_subscription_of_the_same_customer_never_takes_away_a_paid_ones_access() {
+    let env = Env::with_catalog();
+    let (customer, sub, t) = subscribed_at(&env, "two-subs@example.com");
+    let mut other = sub.clone();
+    other["id"] = json!("sub_second_unpaid");
+    other["status"] = json!("incomplete");
+    other["created"] = json!(t + 60);
+    if let Some(item) = other["items"]["data"][0].as_object_mut() {
+        item.insert("id".into(), json!("si_second_unpaid"));
+    }
+    let created = event(
+        "evt_second_created",
+        "customer.subscription.created",
+        t + 60,
+        other,
+    );
+    let r = ingest(&env, &created, false).ok().json();
+    assert_eq!(r["applied"], 1, "{r}");
+    let current = env
+        .store()
+        .current_subscription(&customer)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (current.row.id.as_str(), current.row.status.as_str()),
+        (sub["id"].as_str().unwrap(), "active")
+    );
+    let (code, v) = verify(&env, &customer);
+    assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
+}
