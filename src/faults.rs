@@ -6,7 +6,9 @@
 //! builds compile every point to nothing and never read the variable.
 //!
 //! Points: `usage.commit`, in [`crate::store::Store::record_usage`], after a batch's events and
-//! rollups are written and before its transaction commits. Failing points (an error instead of
+//! rollups are written and before its transaction commits; `webhooks.stored`, in
+//! [`crate::ops::webhooks::store_new`], after `ingest` or `backfill` stored a batch of events
+//! (committed) and before any is applied. Failing points (an error instead of
 //! an abort, [`fails`]): `restore.swap`, before each file of `db restore` is copied into the
 //! live store (the second hit fails the second file); `restore.reopen`, when the restored store
 //! is opened again to check it.

@@ -181,6 +181,7 @@ fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
         (name, buf)
     };
     let incoming = ops::webhooks::read_events(&name, &text, "ingest")?;
+    ops::webhooks::refuse_future(&incoming, crate::clock::now())?;
     let mut events = open_events(ctx)?;
     let mut side = apply_side(ctx, args.refetch)?;
     let bar = ctx.output.progress(0, "applying");

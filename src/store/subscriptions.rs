@@ -507,14 +507,31 @@ impl Store {
     }
 }
 
+/// Subscriptions by the access they give, most first, as `billing::access_rank` ranks
+/// statuses: a customer's paid subscription decides over a newer one never paid
+/// (`incomplete`) or failing, which Stripe bills apart.
+macro_rules! by_access {
+    () => {
+        "CASE WHEN status IN ('active', 'trialing') THEN 0 WHEN status = 'past_due' THEN 1
+           WHEN status IN ('canceled', 'incomplete_expired') THEN 3 ELSE 2 END"
+    };
+}
+
 impl Store {
-    /// The subscription that decides a customer's access: the live one, else the latest one
-    /// (any status), with its payment state; `None` when the customer never subscribed.
+    /// The subscription that decides a customer's access: the one giving the most access
+    /// (see `by_access`), the newest of those, with its payment state; `None` when the
+    /// customer never subscribed.
     pub fn current_subscription(&self, customer: &str) -> Result<Option<Current>> {
         self.db.query_opt(
-            concat!("SELECT ", sub_columns!(), ", payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
+            concat!(
+                "SELECT ",
+                sub_columns!(),
+                ", payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
              FROM subscriptions WHERE customer_id = ?1
-             ORDER BY CASE WHEN status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') THEN 0 ELSE 1 END, created DESC, id"),
+             ORDER BY ",
+                by_access!(),
+                ", created DESC, id LIMIT 1"
+            ),
             crate::ps![customer],
             current_row,
         )
@@ -523,9 +540,15 @@ impl Store {
     /// [`Store::current_subscription`] of every customer that has one, in one statement.
     pub fn current_subscriptions(&self) -> Result<std::collections::HashMap<String, Current>> {
         let rows = self.db.query(
-            concat!("SELECT ", sub_columns!(), ", payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
+            concat!(
+                "SELECT ",
+                sub_columns!(),
+                ", payment_failed_at, failed_attempts, next_payment_attempt, unpaid_invoice_id
              FROM subscriptions
-             ORDER BY customer_id, CASE WHEN status IN ('active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused') THEN 0 ELSE 1 END, created DESC, id"),
+             ORDER BY customer_id, ",
+                by_access!(),
+                ", created DESC, id"
+            ),
             &[],
             current_row,
         )?;

@@ -344,6 +344,15 @@ impl Payment {
                 self.invoice,
                 h.unpaid_invoice.as_deref().unwrap_or_default()
             )),
+            // past_due or unpaid learned from the subscription (its own event, a refetch, a
+            // sync) without the failure: any paid invoice (a proration, a one-off) is not
+            // known to be the one failing, and Stripe keeps the subscription down until that
+            // one is paid.
+            Ok(_) if self.paid && h.unpaid_invoice.is_none() && matches!(h.row.status.as_str(), "past_due" | "unpaid") => Verdict::Refetch(format!(
+                "invoice {} of {sub} is paid, but the mirror does not know which invoice left it {}",
+                self.invoice,
+                h.row.status
+            )),
             Ok(to) if access_rank(to) < access_rank(&h.row.status) && self.at <= h.clock() => Verdict::Refetch(format!(
                 "a failed payment of {} in the same second as the mirror's state of {sub} ({}) would move it from {} to {to}",
                 self.invoice,
@@ -853,6 +862,11 @@ mod tests {
             (true, "in_2", 101, "past_due", 100, None, Some("in_1"), None, "refetch"),
             (true, "in_1", 99, "past_due", 100, None, None, None, "skip"),
             (false, "in_1", 105, "active", 90, Some(110), None, None, "skip"),
+            // past_due or unpaid without the failing invoice known (the subscription's own
+            // event, or a sync, said so): a paid invoice cannot say it was that one.
+            (true, "in_2", 101, "past_due", 100, None, None, None, "refetch"),
+            (true, "in_2", 101, "unpaid", 100, None, None, None, "refetch"),
+            (true, "in_1", 101, "incomplete", 100, None, None, None, "go active"),
         ];
         for (paid, inv, at, status, as_of, paid_at, unpaid, known, want) in cases {
             let p = Payment {

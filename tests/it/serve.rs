@@ -482,9 +482,10 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     assert_eq!(odd.status, 400);
     // Readiness, routes and methods.
     let ready = serve.get("/readyz", &t).json();
+    // The store's own version (the merge renumbers migrations; each backend has its list).
     assert_eq!(
         ready["schema_version"],
-        if common::on_postgres() { 9 } else { 13 }
+        env.store().schema_version().unwrap()
     );
     assert_eq!(serve.get("/v1/keys/verify", &t).status, 405);
     assert_eq!(serve.get("/nope", &t).status, 404);

@@ -571,3 +571,65 @@ fn via_backfill() {
     assert_eq!(v["already_stored"], v["listed"]);
     assert_eq!(conflicts(&env, &[]).len(), 1);
 }
+
+/// backfill killed after Stripe's copy replaced a stored fake (committed) and before it was
+/// applied: nothing is half-written (the fake is kept apart, Stripe's copy stored, pending),
+/// and running backfill again applies Stripe's copy instead of counting it "already stored".
+#[test]
+fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("killed@example.com", "pro");
+    let paid = env
+        .sim
+        .state()
+        .events
+        .values()
+        .find(|e| {
+            e["type"] == "invoice.paid" && e["data"]["object"]["customer"] == customer.as_str()
+        })
+        .expect("the sign-up's invoice.paid")
+        .clone();
+    let id = paid["id"].as_str().unwrap().to_string();
+    let mut fake = paid.clone();
+    fake["type"] = json!("invoice.payment_failed");
+    fake["data"]["object"]["status"] = json!("open");
+    ingest(
+        &env,
+        &[],
+        "fake.json",
+        &serde_json::to_vec(&fake).unwrap(),
+        true,
+    );
+
+    let mut cmd = env.command();
+    cmd.env("BILLCTL_TEST_FAULT", "webhooks.stored@1")
+        .args(["webhooks", "backfill", "--since", "1h", "--json"]);
+    let killed = common::run(&mut cmd);
+    assert_ne!(killed.code, 0, "the fault point aborts: {}", killed.stderr);
+    let (row, _) = env.events().event(&id).unwrap().unwrap();
+    assert_eq!(
+        (row.kind.as_str(), row.status.as_str()),
+        ("invoice.paid", "pending"),
+        "Stripe's copy stored, not yet applied"
+    );
+    assert_eq!(conflicts(&env, &[]).len(), 1, "the fake is kept apart");
+
+    let r = env.run(&["webhooks", "backfill", "--since", "1h", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (row, _) = env.events().event(&id).unwrap().unwrap();
+    // Applied, or ignored by the event-order rules (the sign-up's later events may be newer):
+    // either way decided, no longer pending.
+    assert!(
+        ["applied", "ignored"].contains(&row.status.as_str()),
+        "the second run applies what the first stored: {} {:?} {}",
+        row.status,
+        row.detail,
+        r.stdout
+    );
+    let v = r.json();
+    assert_eq!(v["failed"], 0, "{v}");
+    assert!(
+        v["applied"].as_u64().unwrap() + v["ignored"].as_u64().unwrap() >= 1,
+        "{v}"
+    );
+}

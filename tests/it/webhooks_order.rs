@@ -734,3 +734,152 @@ fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
         .success());
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// A renewal declined at Stripe, of which the mirror learned only the subscription's
+/// `past_due` (the `invoice.payment_failed` still on its way), then an `invoice.paid` of
+/// another invoice of that subscription (a one-off, a proration): it cannot say the failing
+/// renewal was paid. It used to move the mirror to active (the key valid again) while Stripe
+/// stayed past_due; now it is settled by a refetch, or without a key changes nothing.
+#[test]
+fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
+    let env = Env::with_catalog();
+    let (customer, sub, _) = subscribed_at(&env, "other-invoice@example.com");
+    let sub_id = sub["id"].as_str().unwrap().to_string();
+    env.sim
+        .add_card(&customer, "pm_card_chargeCustomerFail")
+        .unwrap();
+    let from = mark(&env);
+    let end = sub["items"]["data"][0]["current_period_end"]
+        .as_i64()
+        .or(sub["current_period_end"].as_i64())
+        .unwrap();
+    env.sim.advance_clock(end - env.sim.now() + 3600).unwrap();
+    env.set_now(env.sim.now());
+    assert_eq!(sim_sub(&env, &sub_id)["status"], "past_due");
+    let update = events_since(&env, from, &sub_id)
+        .into_iter()
+        .find(|e| {
+            e["type"] == "customer.subscription.updated"
+                && e["data"]["object"]["status"] == "past_due"
+        })
+        .expect("Stripe's past_due update");
+    let r = ingest(&env, &update, true).ok().json();
+    assert_eq!(r["applied"], 1, "{r}");
+    let at = update["created"].as_i64().unwrap() + 60;
+    let other = event(
+        "evt_other_paid",
+        "invoice.paid",
+        at,
+        json!({"id": "in_one_off", "object": "invoice", "status": "paid", "subscription": sub_id}),
+    );
+
+    // Without a key: nothing changes, and the event says why.
+    let r = ingest(&env, &other, false).code(1).json();
+    assert_eq!(r["needs_refetch"], 1, "{r}");
+    let held = |env: &Env| env.store().subscription(&sub_id).unwrap().unwrap().status;
+    assert_eq!(held(&env), "past_due");
+
+    // With the key: the refetch writes what Stripe has.
+    let r = env
+        .run(&["webhooks", "reprocess", "--failed", "--refetch", "--json"])
+        .json();
+    assert_eq!(r["failed"], 0, "{r}");
+    assert_eq!(
+        (
+            held(&env).as_str(),
+            sim_sub(&env, &sub_id)["status"].as_str()
+        ),
+        ("past_due", Some("past_due"))
+    );
+}
+
+/// An ingested event from the future (a typo, a fixture, a forged file) would move its
+/// subscription's clocks past every genuine event to come, which would then be ignored as
+/// older, for good (a sync does not reset them): `ingest` refuses it, naming `created`, and
+/// stores nothing; within a day of billctl's clock (skew) is accepted.
+#[test]
+fn ingest_refuses_an_event_from_the_future_and_stores_nothing() {
+    let env = Env::with_catalog();
+    let (customer, sub, t) = subscribed_at(&env, "future@example.com");
+    let sub_id = sub["id"].as_str().unwrap();
+    let invoice = |id: &str, status: &str| {
+        json!({"id": id, "object": "invoice", "status": status, "subscription": sub_id,
+               "attempt_count": 1})
+    };
+    let future = event(
+        "evt_future_paid",
+        "invoice.paid",
+        t + 10 * 365 * 86_400,
+        invoice("in_future", "paid"),
+    );
+    let r = ingest(&env, &future, false);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("evt_future_paid: created") && r.stderr.contains("nothing stored"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.events().event("evt_future_paid").unwrap().is_none());
+
+    // The genuine renewal failure a month on still applies.
+    env.set_now(t + 31 * 86_400);
+    let failed = event(
+        "evt_renewal_failed",
+        "invoice.payment_failed",
+        t + 31 * 86_400,
+        invoice("in_renewal", "open"),
+    );
+    let r = ingest(&env, &failed, false).ok().json();
+    assert_eq!(r["applied"], 1, "{r}");
+    let m = env
+        .store()
+        .current_subscription(&customer)
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.row.status, "past_due");
+
+    // Within the skew: accepted.
+    let soon = event(
+        "evt_soon",
+        "customer.created",
+        t + 31 * 86_400 + 3_600,
+        json!({"id": customer, "object": "customer"}),
+    );
+    assert_eq!(ingest(&env, &soon, false).code, 0);
+}
+
+/// Events of another subscription of the same customer: a second subscription that never got
+/// paid (`incomplete`, made in the Dashboard or by a failed Checkout) arrives after the active
+/// one. Stripe still bills the active one, so the customer keeps its access; the newer
+/// incomplete one used to decide access (it was "live" and newer) and the key was refused.
+#[test]
+fn a_newer_unpaid_subscription_of_the_same_customer_never_takes_away_a_paid_ones_access() {
+    let env = Env::with_catalog();
+    let (customer, sub, t) = subscribed_at(&env, "two-subs@example.com");
+    let mut other = sub.clone();
+    other["id"] = json!("sub_second_unpaid");
+    other["status"] = json!("incomplete");
+    other["created"] = json!(t + 60);
+    if let Some(item) = other["items"]["data"][0].as_object_mut() {
+        item.insert("id".into(), json!("si_second_unpaid"));
+    }
+    let created = event(
+        "evt_second_created",
+        "customer.subscription.created",
+        t + 60,
+        other,
+    );
+    let r = ingest(&env, &created, false).ok().json();
+    assert_eq!(r["applied"], 1, "{r}");
+    let current = env
+        .store()
+        .current_subscription(&customer)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (current.row.id.as_str(), current.row.status.as_str()),
+        (sub["id"].as_str().unwrap(), "active")
+    );
+    let (code, v) = verify(&env, &customer);
+    assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
+}

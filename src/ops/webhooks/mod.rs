@@ -369,9 +369,11 @@ pub fn store_new(
     progress: &indicatif::ProgressBar,
 ) -> Result<Stored> {
     let fates = events.store(&incoming, &mut [])?;
+    crate::faults::point("webhooks.stored");
     let mut new_ids = Vec::new();
     let mut conflicts = Vec::new();
     let mut items: Vec<(Envelope, Vec<u8>)> = Vec::new();
+    let mut queued = std::collections::HashSet::new();
     for (i, fate) in incoming.into_iter().zip(fates) {
         match &fate {
             Fate::New => new_ids.push((i.envelope.created, i.envelope.id.clone())),
@@ -383,7 +385,15 @@ pub fn store_new(
                 clash: clash.clone(),
             }),
         }
-        if fate.to_apply() {
+        // A duplicate of an event still pending (a run killed between storing and applying)
+        // is applied now, so that running the command again finishes the work; not when this
+        // batch stored it (a file naming one event twice), which applies it once.
+        let left_over = side.is_some()
+            && fate == Fate::Duplicate
+            && !queued.contains(&i.envelope.id)
+            && still_pending(events, &i)?;
+        if fate.to_apply() || left_over {
+            queued.insert(i.envelope.id.clone());
             items.push((i.envelope, i.body));
         }
     }
@@ -402,6 +412,13 @@ pub fn store_new(
         conflicts,
         outcomes,
     })
+}
+
+/// Whether the stored event of `i`'s id was stored but never applied.
+fn still_pending(events: &EventStore, i: &Incoming) -> Result<bool> {
+    Ok(events
+        .event(&i.envelope.id)?
+        .is_some_and(|(row, _)| row.status == "pending"))
 }
 
 #[derive(Serialize, Default)]
@@ -499,6 +516,36 @@ pub struct IngestReport {
     pub conflicts: Vec<ConflictSeen>,
     #[serde(flatten)]
     pub applied: ApplySummary,
+}
+
+/// How far after billctl's clock an ingested event's `created` may be (clock skew between
+/// hosts); Stripe never sends an event from the future.
+pub const INGEST_FUTURE_SKEW: i64 = 86_400;
+
+/// Refuses (listing each) events whose `created` is more than [`INGEST_FUTURE_SKEW`] after
+/// `now`: applied, such an event would move its subscription's clocks into the future, and
+/// every genuine event after it would be ignored as older (a sync does not reset them).
+pub fn refuse_future(incoming: &[Incoming], now: i64) -> Result<()> {
+    let late: Vec<String> = incoming
+        .iter()
+        .filter(|i| i.envelope.created > now.saturating_add(INGEST_FUTURE_SKEW))
+        .map(|i| {
+            format!(
+                "{}: created {} is after billctl's clock ({}) by more than a day",
+                i.envelope.id,
+                crate::time::utc_datetime(i.envelope.created),
+                crate::time::utc_datetime(now)
+            )
+        })
+        .collect();
+    if !late.is_empty() {
+        anyhow::bail!(
+            "{} event(s) from the future, nothing stored:\n{}",
+            late.len(),
+            late.join("\n")
+        );
+    }
+    Ok(())
 }
 
 /// `webhooks ingest`: stores the events by the one rule and applies the new ones.
@@ -1048,5 +1095,36 @@ mod tests {
         let s = store_new(&mut events, again, Some(&mut side), &bar).unwrap();
         assert!(s.new_ids.is_empty() && s.outcomes.is_empty() && s.conflicts.is_empty());
         assert_eq!(events.events(&Default::default(), None).unwrap().len(), 2);
+    }
+
+    /// Stored and not applied (a run killed in between, or `backfill --no-apply`): the next
+    /// run that brings the same body applies it; a batch naming one id twice applies it once.
+    #[test]
+    fn a_duplicate_of_a_pending_event_is_applied_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = EventStore::open(dir.path()).unwrap();
+        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let mut side = ApplySide::new(
+            Store::open(dir.path()).unwrap(),
+            TierMap::new(&config, &[]),
+            Fetching::Never("a test without Stripe".into()),
+        );
+        let bar = indicatif::ProgressBar::hidden();
+        let first = vec![incoming("evt_a", "customer.created", 1_795_500_000)];
+        store_new(&mut events, first, None, &bar).unwrap();
+        assert_eq!(
+            events.events(&by_id("evt_a"), None).unwrap()[0].status,
+            "pending"
+        );
+        let again = vec![
+            incoming("evt_a", "customer.created", 1_795_500_000),
+            incoming("evt_b", "charge.succeeded", 1_795_500_010),
+            incoming("evt_b", "charge.succeeded", 1_795_500_010),
+        ];
+        let s = store_new(&mut events, again, Some(&mut side), &bar).unwrap();
+        let applied: Vec<&str> = s.outcomes.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(applied, ["evt_a", "evt_b"], "each once");
+        let stored = events.events(&Default::default(), None).unwrap();
+        assert!(stored.iter().all(|e| e.status == "ignored"), "{stored:?}");
     }
 }
