@@ -561,13 +561,12 @@ impl Store {
 
     /// [`Store::live_subscription`] of every customer that has one, in one statement.
     pub fn live_subscriptions(&self) -> Result<std::collections::HashMap<String, MirrorRow>> {
-        let mut out = std::collections::HashMap::new();
-        for s in self.subscriptions(None)? {
-            if crate::billing::LIVE_STATUSES.contains(&s.status.as_str()) {
-                out.entry(s.customer_id.clone()).or_insert(s);
-            }
-        }
-        Ok(out)
+        Ok(self
+            .current_subscriptions()?
+            .into_iter()
+            .filter(|(_, c)| crate::billing::LIVE_STATUSES.contains(&c.row.status.as_str()))
+            .map(|(customer, c)| (customer, c.row))
+            .collect())
     }
 
     /// The payment state of one mirrored subscription.
@@ -629,10 +628,13 @@ impl Store {
     }
 
     pub fn live_subscription(&self, customer: &str) -> Result<Option<crate::billing::MirrorRow>> {
+        // The same ranking as access (`by_access` puts every live status before the ended
+        // ones), so the quota shown and the plan a customer changes are the ones that decide
+        // their access, not whichever live row came first.
         Ok(self
-            .subscriptions(Some(customer))?
-            .into_iter()
-            .find(|s| crate::billing::LIVE_STATUSES.contains(&s.status.as_str())))
+            .current_subscription(customer)?
+            .map(|c| c.row)
+            .filter(|r| crate::billing::LIVE_STATUSES.contains(&r.status.as_str())))
     }
 }
 
