@@ -169,16 +169,14 @@ fn listen_settings(args: &WebhooksListenArgs, secrets: Vec<String>) -> listen::S
 
 fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
     let (name, text) = if args.file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .context("failed to read events from stdin")?;
-        ("<stdin>".to_string(), buf)
+        let text = ops::webhooks::read_bounded(std::io::stdin().lock(), "<stdin>")?;
+        ("<stdin>".to_string(), text)
     } else {
         let name = args.file.display().to_string();
-        let buf = std::fs::read(&args.file).with_context(|| format!("failed to read {name}"))?;
-        (name, buf)
+        let file =
+            std::fs::File::open(&args.file).with_context(|| format!("failed to read {name}"))?;
+        let text = ops::webhooks::read_bounded(file, &name)?;
+        (name, text)
     };
     let incoming = ops::webhooks::read_events(&name, &text, "ingest")?;
     ops::webhooks::refuse_future(&incoming, crate::clock::now())?;

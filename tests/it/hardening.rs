@@ -522,3 +522,25 @@ fn outside_text_never_controls_the_terminal() {
         r.stderr
     );
 }
+
+/// `webhooks ingest` reads bounded input (issue 39's review): an event over 1 MiB is refused
+/// by its line, with nothing stored, even beside a good one.
+#[test]
+fn ingest_refuses_an_oversized_event_and_stores_nothing() {
+    let env = Env::new();
+    let good = serde_json::json!({"id": "evt_small", "object": "event", "type": "charge.succeeded",
+        "created": 1_790_000_000, "livemode": false, "data": {"object": {"id": "ch_1"}}});
+    let big = serde_json::json!({"id": "evt_big", "object": "event", "type": "charge.succeeded",
+        "created": 1_790_000_000, "livemode": false,
+        "data": {"object": {"id": "ch_2", "description": "x".repeat(1 << 20)}}});
+    let input = format!("{good}\n{big}\n");
+    let r = env.run_with_stdin(&["webhooks", "ingest", "-"], &input);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("<stdin>:2: an event of") && r.stderr.contains("nothing stored"),
+        "{}",
+        r.stderr
+    );
+    let listed = env.run(&["webhooks", "list", "--json"]).ok().json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+}

@@ -467,6 +467,29 @@ pub fn envelope_of(row: &EventRow) -> Envelope {
     }
 }
 
+/// The most `webhooks ingest` reads (file or stdin): 256 MiB.
+pub const MAX_INGEST_BYTES: u64 = 256 << 20;
+/// The most one event may take in an ingested file: Stripe's events are a few KiB, and
+/// `webhooks listen` takes no body over 1 MiB either.
+pub const MAX_EVENT_BYTES: usize = 1 << 20;
+
+/// Reads at most [`MAX_INGEST_BYTES`] from `r` (`name` for the error); more is refused, and
+/// nothing is stored.
+pub fn read_bounded(r: impl std::io::Read, name: &str) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    r.take(MAX_INGEST_BYTES + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("failed to read events from {name}"))?;
+    if buf.len() as u64 > MAX_INGEST_BYTES {
+        anyhow::bail!(
+            "{name} is over {} MiB: ingest takes at most that at once, nothing stored\nhint: split it (NDJSON splits at any line)",
+            MAX_INGEST_BYTES >> 20
+        );
+    }
+    Ok(buf)
+}
+
 /// Splits a file into events: one JSON document, or one per line. Every bad line is listed,
 /// and then nothing is returned.
 pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<Incoming>> {
@@ -485,6 +508,13 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for (place, line) in lines {
+        if line.len() > MAX_EVENT_BYTES {
+            bad.push(format!(
+                "{place}: an event of {} bytes (at most {MAX_EVENT_BYTES})",
+                line.len()
+            ));
+            continue;
+        }
         match Envelope::parse(line) {
             Ok(envelope) => out.push(Incoming {
                 envelope,
@@ -1048,6 +1078,20 @@ pub async fn delete_endpoint<S: crate::ops::writes::Stores>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ingest's input is bounded: one byte over the limit is refused, the limit itself read.
+    #[test]
+    fn ingest_input_is_read_up_to_its_bound() {
+        use std::io::Read as _;
+        let at = std::io::repeat(b'\n').take(MAX_INGEST_BYTES);
+        assert_eq!(
+            read_bounded(at, "f").unwrap().len() as u64,
+            MAX_INGEST_BYTES
+        );
+        let over = std::io::repeat(b'\n').take(MAX_INGEST_BYTES + 1);
+        let e = read_bounded(over, "f").unwrap_err().to_string();
+        assert!(e.starts_with("f is over 256 MiB"), "{e}");
+    }
 
     fn incoming(id: &str, kind: &str, created: i64) -> Incoming {
         let body = format!(
