@@ -178,7 +178,10 @@ pub async fn change_plan<S: Stores>(
         .await
         .map_err(seats_or_stripe)?
     else {
-        let (sub, tier) = (sub.id.clone(), tier.id.clone());
+        // Where it stays, with its seats: `team × 3`.
+        let seats = tiers.main_item(sub).and_then(|i| i.quantity).unwrap_or(1);
+        let tier = crate::billing::seats::label(&tier.id, seats);
+        let sub = sub.id.clone();
         return Err(PlanError::AlreadyThere { sub, tier });
     };
     let item = &change.item;

@@ -267,7 +267,7 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     refused(
         &env,
         &["subscriptions", "change", &sub, "--tier", "pro"],
-        "sells at most 1",
+        "sells one at a time: pass --quantity 1 to move it",
     );
     refused(
         &env,
@@ -470,6 +470,16 @@ fn seats_changed_back_and_forth_within_a_day_are_changed_in_stripe_each_time() {
         assert_eq!(r.code, 0, "to {seats}: {}", r.stderr);
         holds(&env, &sub, seats);
     }
+    // Asking for what it holds is nothing to do, and says so with the seats.
+    let posts = env.posts();
+    let same = env.run(&["subscriptions", "change", &sub, "--quantity", "3"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(
+        same.stderr.contains("is already on team × 3: nothing to change"),
+        "{}",
+        same.stderr
+    );
+    assert_eq!(env.posts(), posts, "nothing written");
     let web = token(&env, "web-app", "self-service");
     let serve = Serve::start(&env, &[]);
     let path = format!("/v1/customers/{cus}/subscription");
