@@ -475,7 +475,8 @@ fn seats_changed_back_and_forth_within_a_day_are_changed_in_stripe_each_time() {
     let same = env.run(&["subscriptions", "change", &sub, "--quantity", "3"]);
     assert_eq!(same.code, 0, "{}", same.stderr);
     assert!(
-        same.stderr.contains("is already on team × 3: nothing to change"),
+        same.stderr
+            .contains("is already on team × 3: nothing to change"),
         "{}",
         same.stderr
     );
