@@ -24,10 +24,7 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
     let who = (args.customer.as_deref(), args.email.as_deref());
     let reference = args.client_reference_id.as_deref();
     let name = super::actor();
-    let actor = crate::ops::writes::Actor {
-        name: &name,
-        at: crate::clock::now(),
-    };
+    let actor = crate::ops::writes::Actor::now(&name);
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = crate::ops::writes::Local::new(store);
     let link = rt.block_on(checkout::sign_up(

@@ -25,10 +25,7 @@ fn update(ctx: &mut Ctx, args: &CustomersUpdateArgs) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let actor = Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = Actor::now(&who);
     let customer = rt.block_on(customers::update(
         &stores, &stripe, &args.id, &changes, actor,
     ))?;
@@ -53,10 +50,7 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let actor = Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = Actor::now(&who);
     let new = (email, args.name.as_deref(), args.metadata.as_slice());
     let customer = rt.block_on(customers::create(&stores, &stripe, new, &ids, actor))?;
     ctx.output.show(&Created(customer))?;

@@ -1,7 +1,6 @@
 //! `billctl invoices list|show|pay|void|send`.
 
 use crate::cli::{InvoicesCommand, InvoicesListArgs};
-use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::invoices;
 use anyhow::Result;
@@ -47,10 +46,7 @@ fn act(ctx: &mut Ctx, id: &str, action: &str, pm: Option<&str>) -> Result<ExitCo
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = crate::ops::writes::Local::new(store);
-    let actor = crate::ops::writes::Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = crate::ops::writes::Actor::now(&who);
     let done = rt.block_on(invoices::act(&stores, &stripe, (&inv, action, pm), actor))?;
     ctx.output.show(&done)?;
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,6 @@
 //! `billctl payment-methods list|attach|detach|default` and `billctl portal create`.
 
 use crate::cli::{PaymentMethodAttachArgs, PaymentMethodsCommand, PortalCommand, PortalCreateArgs};
-use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::payments;
 use crate::ops::writes::{Actor, Local};
@@ -23,10 +22,7 @@ fn set_default(ctx: &mut Ctx, customer: &str, pm: &str) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let actor = Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = Actor::now(&who);
     let changed = rt.block_on(payments::set_default(&stores, &stripe, customer, pm, actor))?;
     if !changed {
         ctx.output.status(format!(
@@ -51,10 +47,7 @@ fn attach(ctx: &mut Ctx, a: &PaymentMethodAttachArgs) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let actor = Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = Actor::now(&who);
     let target = (a.customer.as_str(), a.payment_method.as_str());
     let info = rt.block_on(payments::attach(&stores, &stripe, target, a.default, actor))?;
     ctx.output.show(&info)?;
@@ -69,10 +62,7 @@ fn detach(ctx: &mut Ctx, pm: &str) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let actor = Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = Actor::now(&who);
     let info = rt.block_on(payments::detach(&stores, &stripe, pm, actor))?;
     ctx.output.show(&info)?;
     Ok(ExitCode::SUCCESS)
@@ -91,10 +81,7 @@ fn create_portal(ctx: &mut Ctx, a: &PortalCreateArgs) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let actor = Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = Actor::now(&who);
     let target = (a.customer.as_str(), return_url.as_deref());
     let link = rt.block_on(payments::portal(&stores, &stripe, target, actor))?;
     ctx.output.show(&link)?;

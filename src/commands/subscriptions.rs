@@ -48,11 +48,6 @@ fn fetch(ctx: &mut Ctx, id: &str) -> Result<(Subscription, Customer)> {
     ctx.block_on(subscriptions::fetch(&stripe, id))?
 }
 
-/// Who acts on the command line: the OS user, now.
-fn actor(name: &str) -> Actor<'_> {
-    Actor { name, at: now() }
-}
-
 /// A refused lifecycle change: "nothing to do" is said, mirrored and shown (exit 0); anything
 /// else is the error (a change Stripe did not make exits 1, see `crate::exit_code`).
 fn refused(
@@ -85,7 +80,7 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
         &tiers,
         (&args.customer, tier, args.seats.asked()),
         &terms,
-        actor(&who),
+        Actor::now(&who),
     ))?;
     ctx.output.status(made.message);
     ctx.output.show(&made.outcome)?;
@@ -118,7 +113,7 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
         &tiers,
         target,
         how,
-        actor(&who),
+        Actor::now(&who),
     ));
     shown(ctx, done, target)
 }
@@ -160,7 +155,7 @@ fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
         &tiers,
         target,
         args.at_period_end,
-        actor(&who),
+        Actor::now(&who),
     ));
     shown(ctx, done, target)
 }
@@ -178,7 +173,7 @@ fn resume(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
         &stripe,
         &tiers,
         target,
-        actor(&who),
+        Actor::now(&who),
     ));
     shown(ctx, done, target)
 }

@@ -417,10 +417,7 @@ fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode>
         terminal: ctx.output.interactive() && std::io::stdout().is_terminal(),
     };
     let who = super::actor();
-    let actor = ops::writes::Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = crate::ops::writes::Actor::now(&who);
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = ops::writes::Local::new(store);
     let (view, kept) = rt.block_on(ops::webhooks::create_endpoint(
@@ -469,10 +466,7 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
     };
     let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
     let who = super::actor();
-    let actor = ops::writes::Actor {
-        name: &who,
-        at: now(),
-    };
+    let actor = crate::ops::writes::Actor::now(&who);
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = ops::writes::Local::new(store);
     let deleted = rt.block_on(ops::webhooks::delete_endpoint(

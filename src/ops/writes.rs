@@ -60,6 +60,16 @@ pub struct Actor<'a> {
     pub at: i64,
 }
 
+impl<'a> Actor<'a> {
+    /// `name` acting now (the process's clock, `crate::clock`).
+    pub fn now(name: &'a str) -> Actor<'a> {
+        Actor {
+            name,
+            at: crate::clock::now(),
+        }
+    }
+}
+
 /// Stripe answered a write without the result it asked for: the stored reply of an earlier
 /// request (an idempotency key reused), or a change Stripe did not make. Nothing is mirrored.
 #[derive(Debug, thiserror::Error)]

@@ -681,10 +681,7 @@ impl Service {
         }
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let who = lifecycle::Actor {
-            name: &actor,
-            at: crate::clock::now(),
-        };
+        let who = lifecycle::Actor::now(&actor);
         let target = (id.as_str(), url.as_deref());
         let link = payments::portal(&self.writer, stripe, target, who)
             .await
@@ -712,10 +709,7 @@ impl Service {
         let urls = checkout_urls(&self.config, req.success_url, req.cancel_url)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let who = lifecycle::Actor {
-            name: &actor,
-            at: crate::clock::now(),
-        };
+        let who = lifecycle::Actor::now(&actor);
         let link = ops::checkout::sign_up(
             &self.writer,
             stripe,
@@ -768,10 +762,7 @@ impl Service {
         let tiers = self
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
-        let who = lifecycle::Actor {
-            name: &actor,
-            at: crate::clock::now(),
-        };
+        let who = lifecycle::Actor::now(&actor);
         let (stores, target) = (&self.writer, (&sub, &customer));
         let done = match (action, tier.as_ref()) {
             (PlanAction::Change, Some(tier)) => {
