@@ -19,11 +19,7 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         false => Some(ctx.writer("apply the catalog")?),
     };
     let stripe = ctx.stripe()?;
-    let mode = match ctx.mode() {
-        Some(crate::secrets::Mode::Live) => "LIVE",
-        Some(_) => "test",
-        None => "unknown",
-    };
+    let mode = mode_label(ctx.mode());
     ctx.output.status(format!(
         "Reading the catalog from Stripe ({mode} mode, {})...",
         ops::setup::base(&stripe)
@@ -55,6 +51,15 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The key's mode as the plan's question names it.
+fn mode_label(mode: Option<crate::secrets::Mode>) -> &'static str {
+    match mode {
+        Some(crate::secrets::Mode::Live) => "LIVE",
+        Some(_) => "test",
+        None => "unknown",
+    }
+}
+
 /// Shows the plan, asks, applies it in waves and records it; `None` when declined.
 fn apply(
     ctx: &mut Ctx,
@@ -75,27 +80,20 @@ fn apply(
         return Ok(None);
     }
     let bar = ctx.output.progress(plan.writes(), "Applying");
-    let seq = ctx.store()?.write_seq(ops::setup::CATALOG)?;
-    let applied = ctx.block_on(ops::setup::apply(
+    let actor = super::actor();
+    let applied = ops::setup::apply_recorded(
+        ctx.store_and_runtime()?,
         stripe,
-        config,
-        prune,
-        (plan, seq),
-        observed,
+        (config, prune),
+        (plan, observed),
+        (&view, &actor),
         &bar,
-    ))?;
-    let applied = applied.inspect_err(|_| bar.abandon())?;
+    )
+    .inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();
-    ops::setup::settle_apply(ctx.store()?, &applied, now())?;
     if applied.left > 0 {
         ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", applied.left));
     }
-    let actions: Vec<String> = view
-        .actions
-        .iter()
-        .map(|a| format!("{} {} {}", a.action, a.tier, a.object))
-        .collect();
-    ops::setup::record_apply(ctx.store()?, plan, actions, &super::actor(), now())?;
     ctx.output
         .status(format!("Applied {} changes.", view.changes));
     Ok(Some(applied.after))

@@ -403,19 +403,24 @@ fn endpoint(ctx: &mut Ctx, cmd: EndpointCommand) -> Result<ExitCode> {
     }
 }
 
-fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
-    crate::cli::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
-    let profile = ctx.profile()?;
-    let stripe = ctx.stripe_for_write("create a webhook endpoint")?;
-    let desc = args.description.as_deref();
-    let fallback = ops::webhooks::SecretFallback {
+/// Where a new endpoint's signing secret may go when the keyring refuses it.
+fn secret_fallback(ctx: &mut Ctx) -> Result<ops::webhooks::SecretFallback> {
+    Ok(ops::webhooks::SecretFallback {
         file_dir: match ctx.config()?.webhook_secret_file {
             true => Some(ctx.data_dir()?),
             false => None,
         },
         // Shown once, on a terminal only: never into a pipe, a log or a file.
         terminal: ctx.output.interactive() && std::io::stdout().is_terminal(),
-    };
+    })
+}
+
+fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
+    crate::cli::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
+    let profile = ctx.profile()?;
+    let stripe = ctx.stripe_for_write("create a webhook endpoint")?;
+    let desc = args.description.as_deref();
+    let fallback = secret_fallback(ctx)?;
     let who = super::actor();
     let actor = crate::ops::writes::Actor::now(&who);
     let (store, rt) = ctx.store_and_runtime()?;

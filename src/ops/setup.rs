@@ -126,6 +126,37 @@ pub async fn apply(
     })
 }
 
+/// The whole apply as one workflow: [`apply`] under the catalog's journal sequence, a reply-only
+/// apply refused ([`settle_apply`]), then the apply recorded ([`record_apply`], one line per
+/// action of `view`, the plan as shown, and `actor` for its audit entry).
+pub fn apply_recorded(
+    (store, rt): (&mut Store, &tokio::runtime::Runtime),
+    stripe: &Writer,
+    (config, prune): (&Config, bool),
+    (plan, observed): (&Plan, Observed),
+    (view, actor): (&PlanView, &str),
+    progress: &indicatif::ProgressBar,
+) -> Result<Applied> {
+    let seq = store.write_seq(CATALOG)?;
+    let applied = rt.block_on(apply(
+        stripe,
+        config,
+        prune,
+        (plan, seq),
+        observed,
+        progress,
+    ))?;
+    let now = crate::clock::now();
+    settle_apply(store, &applied, now)?;
+    let actions = view
+        .actions
+        .iter()
+        .map(|a| format!("{} {} {}", a.action, a.tier, a.object))
+        .collect();
+    record_apply(store, plan, actions, actor, now)?;
+    Ok(applied)
+}
+
 /// The write journal's object for the catalog (see `crate::idempotency`).
 pub const CATALOG: &str = "catalog";
 
