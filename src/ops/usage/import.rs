@@ -149,6 +149,9 @@ pub fn record(
 pub const SHOWN_REJECTS: usize = 100;
 /// The longest line read; a longer one is a reject (its first bytes are kept to name it).
 pub const MAX_LINE: usize = 64 * 1024;
+/// A line still without its end after this many bytes is not skipped but ends the read:
+/// input such as `/dev/zero` would otherwise be read for ever.
+pub const MAX_ENDLESS_LINE: u64 = 16 << 20;
 /// Lines read and parsed together (or fewer, when they reach [`CHUNK_BYTES`]).
 const CHUNK_LINES: usize = 32_768;
 const CHUNK_BYTES: usize = 8 << 20;
@@ -696,6 +699,7 @@ impl<R: std::io::BufRead> LineReader<R> {
     fn line(&mut self, c: &mut Chunk) -> std::io::Result<bool> {
         let start = c.buf.len();
         let (mut long, mut any) = (false, false);
+        let mut seen: u64 = 0;
         loop {
             let avail = match self.r.fill_buf() {
                 Ok(a) => a,
@@ -724,8 +728,19 @@ impl<R: std::io::BufRead> LineReader<R> {
             c.buf.extend_from_slice(&piece[..keep]);
             self.r.consume(used);
             c.bytes += used as u64;
+            seen = seen.saturating_add(used as u64);
             if done {
                 break;
+            }
+            if seen > MAX_ENDLESS_LINE {
+                let n = self.next_line + c.spans.len();
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {n} is over {} MiB and has not ended: not a usage file",
+                        MAX_ENDLESS_LINE >> 20
+                    ),
+                ));
             }
         }
         if !any {
@@ -1006,6 +1021,27 @@ mod tests {
             };
             assert_eq!(wrong, bad, "{format:?}");
         }
+    }
+
+    /// A line without an end (`/dev/zero`, a stream of one byte) ends the read once it is past
+    /// [`MAX_ENDLESS_LINE`], naming its line, instead of being read for ever; a long line
+    /// that ends is still skipped and read past.
+    #[test]
+    fn an_endless_line_ends_the_read() {
+        use std::io::Read as _;
+        let endless = std::io::BufReader::new(std::io::repeat(0).take(1 << 40));
+        let mut r = LineReader::new(b"a\nb\n".chain(endless));
+        let Err(e) = r.chunk() else {
+            panic!("an endless line is an error");
+        };
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        assert!(e.to_string().starts_with("line 3 is over 16 MiB"), "{e}");
+        let mut long = vec![b'x'; (MAX_ENDLESS_LINE as usize) - 1];
+        long.extend_from_slice(b"\nnext\n");
+        let mut r = LineReader::new(long.as_slice());
+        let c = r.chunk().unwrap().unwrap();
+        assert_eq!(c.spans.len(), 2, "the long line skipped, the next read");
+        assert!(c.spans[0].2 && !c.spans[1].2);
     }
 
     /// A byte-order mark, CRLF line ends, invalid UTF-8 and an over-long line: the first two
