@@ -51,6 +51,9 @@ fn payer<'a>(customer: Option<&'a str>, email: Option<&'a str>) -> Result<Checko
     }
 }
 
+/// Who pays for a link: an existing customer, or an email Checkout starts from.
+pub type Payer<'a> = (Option<&'a str>, Option<&'a str>);
+
 /// A subscription link for `quantity` units of `tier` at `price` (the quantity checked against
 /// the tier's bound by [`crate::billing::seats::Asked::for_tier`]). Every call is a new link; retries inside it reuse
 /// its key.
@@ -58,7 +61,7 @@ pub async fn subscription_link(
     stripe: &Writer,
     (tier, quantity): (&Tier, u64),
     price: RemotePrice,
-    (customer, email): (Option<&str>, Option<&str>),
+    (customer, email): Payer<'_>,
     urls: &Checkout,
     client_reference_id: Option<&str>,
 ) -> Result<CheckoutLink> {
@@ -111,7 +114,7 @@ pub enum CheckoutError {
 pub async fn sign_up<S: crate::ops::writes::Stores>(
     stores: &S,
     stripe: &Writer,
-    ((tier, quantity), who): ((&Tier, u64), (Option<&str>, Option<&str>)),
+    ((tier, quantity), who): ((&Tier, u64), Payer<'_>),
     (urls, reference): (&Checkout, Option<&str>),
     actor: crate::ops::writes::Actor<'_>,
 ) -> Result<CheckoutLink, CheckoutError> {
