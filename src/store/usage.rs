@@ -380,6 +380,15 @@ impl Store {
 
     /// As [`Store::record_usage`], with the repeats whose event differs from the stored one
     /// (conflicts), found and recorded in `usage_conflicts` in the same transaction.
+    /// The time of the stored usage event `(source, id)`, if it is stored (raw, not compacted).
+    pub fn usage_event_time(&self, source: &str, id: &str) -> Result<Option<i64>> {
+        self.db.query_opt(
+            "SELECT ts FROM usage_events WHERE source = ?1 AND event_id = ?2",
+            crate::ps![source, id],
+            |r| r.i64(0),
+        )
+    }
+
     pub fn record_usage_checked(
         &mut self,
         events: &[UsageEvent],

@@ -253,6 +253,28 @@ fn record_counts_an_id_once_and_feeds_verify() {
         .json();
     assert_eq!(r["duplicate"], true);
     assert_eq!(u.totals(), (40, 40, 40));
+    // A retry without --at is the same event whenever it runs: its time is the first
+    // record's (the clock moved a minute here), so it is a duplicate, not a conflict.
+    let t = billctl::clock::now();
+    u.env.set_now(t);
+    let args = [
+        "usage",
+        "record",
+        "--key",
+        &u.key_id,
+        "--quantity",
+        "7",
+        "--id",
+        "retried",
+        "--json",
+    ];
+    let first = u.env.run(&args).ok().json();
+    assert_eq!(first["inserted"], true);
+    u.env.set_now(t + 60);
+    let again = u.env.run(&args);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.json()["duplicate"], true, "{}", again.stdout);
+    u.env.set_now(i64::MIN);
     let r = u.env.run(&["usage", "record", "--key", "nokey123"]).code(2);
     assert!(
         r.stderr.contains("no API key with id nokey123"),

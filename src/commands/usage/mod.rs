@@ -44,12 +44,11 @@ fn conflicts(ctx: &mut Ctx, args: &UsageConflictsArgs) -> Result<ExitCode> {
 }
 
 fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
-    let at = args.at.unwrap_or_else(now);
     let id = args.id.as_deref();
     let bounds = crate::usage::Bounds::of(&ctx.config()?.usage);
     let store = ctx.store()?;
     let recorded =
-        ops::usage::import::record(store, &args.key, id, args.quantity, at, now(), &bounds)?;
+        ops::usage::import::record(store, &args.key, id, args.quantity, args.at, now(), &bounds)?;
     ctx.output.show(&recorded)?;
     // A conflict: the event was not recorded, which is a problem found (exit 1).
     Ok(ExitCode::from(u8::from(recorded.conflict.is_some())))

@@ -94,13 +94,20 @@ pub fn record(
     key_id: &str,
     id: Option<&str>,
     quantity: i64,
-    at: i64,
+    at: Option<i64>,
     now: i64,
     bounds: &usage::Bounds,
 ) -> Result<Recorded> {
     bounds
         .quantity(quantity)
         .map_err(|e| anyhow::anyhow!("invalid --quantity: {e}"))?;
+    // Without --at the time is the first record's, for an id already recorded: a retry of the
+    // same call is then the same event (a duplicate), whenever it runs.
+    let at = match (at, id) {
+        (Some(t), _) => t,
+        (None, Some(i)) => store.usage_event_time("", i)?.unwrap_or(now),
+        (None, None) => now,
+    };
     bounds
         .timestamp(at, now)
         .map_err(|e| anyhow::anyhow!("invalid --at: {e}"))?;
