@@ -142,6 +142,7 @@
 //! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
 //! | `store/backup.rs` | `db backup/restore`: both files at one moment, manifest, checks, restore |
+//! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, lock, restore intent, pre-restore copies, staging directories |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
 //! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |

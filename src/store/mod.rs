@@ -9,6 +9,7 @@ pub mod backup;
 mod catalog;
 pub mod copy;
 pub mod db;
+pub mod files;
 mod keys;
 mod ledger;
 pub mod pg;
