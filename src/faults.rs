@@ -8,13 +8,35 @@
 //! Points: `usage.commit`, in [`crate::store::Store::record_usage`], after a batch's events and
 //! rollups are written and before its transaction commits; `webhooks.stored`, in
 //! [`crate::ops::webhooks::store_new`], after `ingest` or `backfill` stored a batch of events
-//! (committed) and before any is applied. Failing points (an error instead of
-//! an abort, [`fails`]): `restore.swap`, before each file of `db restore` is copied into the
-//! live store (the second hit fails the second file); `restore.reopen`, when the restored store
-//! is opened again to check it.
+//! (committed) and before any is applied.
+//!
+//! `BILLCTL_TEST_FAULT_ACTION` chooses what an aborting point does instead: `kill` (SIGKILL,
+//! as a crash or an OOM kill: nothing runs after it) or `stop` (SIGSTOP: the process waits,
+//! holding what it holds, until the test sends SIGCONT). Steps: `restore.step` and
+//! `backup.step` are hit at every file operation of `db restore` (and of the recovery of an
+//! interrupted one) and of `db backup`, so that `restore.step@N` stops a restore at its N-th
+//! step; `BILLCTL_TEST_STEPS=FILE` appends each step's name to FILE, which tells a test how
+//! many there are. `usage.import.batch` is hit after each committed batch of `usage import`.
 
 /// The variable that arms a fault point in test builds.
 pub const FAULT_ENV: &str = "BILLCTL_TEST_FAULT";
+/// What an armed point does: `abort` (the default), `kill` or `stop`.
+pub const ACTION_ENV: &str = "BILLCTL_TEST_FAULT_ACTION";
+/// A file each [`step`] appends its name to, in test builds.
+pub const STEPS_ENV: &str = "BILLCTL_TEST_STEPS";
+
+/// One step of a multi-step file operation (`group` is `restore` or `backup`, `what` names the
+/// step): the point `<group>.step` (see the module docs), and a line in the steps file.
+#[inline(always)]
+pub fn step(group: &str, what: &str) {
+    #[cfg(debug_assertions)]
+    {
+        armed::record(group, what);
+        armed::hit(&format!("{group}.step"));
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = (group, what);
+}
 
 /// Whether the armed fault point is `name` and this is its N-th hit: the caller then fails
 /// as if the operation had failed there (an error, not an abort). Always false in release.
@@ -77,8 +99,30 @@ mod armed {
     pub fn hit(name: &str) {
         if counts(name) {
             let n = armed().map_or(0, |(_, n)| *n);
+            use nix::sys::signal::{raise, Signal};
+            match std::env::var(super::ACTION_ENV).as_deref() {
+                Ok("kill") => {
+                    let _ = raise(Signal::SIGKILL);
+                }
+                Ok("stop") => {
+                    eprintln!("fault point {name}: hit {n}, stopping");
+                    let _ = raise(Signal::SIGSTOP);
+                    return;
+                }
+                _ => {}
+            }
             eprintln!("fault point {name}: hit {n}, aborting");
             std::process::abort();
+        }
+    }
+
+    /// Appends `group.what` to the steps file, if one is named.
+    pub fn record(group: &str, what: &str) {
+        use std::io::Write;
+        if let Some(path) = std::env::var_os(super::STEPS_ENV) {
+            if let Ok(mut f) = std::fs::OpenOptions::new().append(true).create(true).open(path) {
+                let _ = writeln!(f, "{group}.{what}");
+            }
         }
     }
 }

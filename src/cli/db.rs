@@ -31,15 +31,23 @@ pub struct DbCopyArgs {
 
 #[derive(Debug, Args)]
 pub struct DbBackupArgs {
-    /// Destination directory (asks before replacing an existing one)
+    /// Destination: a new path or an empty directory (an earlier backup only with --force)
     pub dir: PathBuf,
+    /// Replace an earlier billctl backup at the destination (asks first; never anything else)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DbRestoreArgs {
     /// A directory written by `db backup`
     pub dir: PathBuf,
-    /// Check the backup (manifest, checksums, integrity, schema) and change nothing
+    /// Check the backup as a restore would (manifest, checksums, integrity, foreign keys,
+    /// schema, migration) and change nothing
     #[arg(long)]
     pub check: bool,
+    /// Wait up to this long (like 30s or 5m) for other billctl processes to close the store,
+    /// instead of refusing at once
+    #[arg(long, value_name = "DURATION", value_parser = parsers::parse_wait)]
+    pub wait: Option<std::time::Duration>,
 }

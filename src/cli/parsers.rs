@@ -52,6 +52,15 @@ pub(crate) fn parse_refresh(s: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_millis(ms))
 }
 
+/// A wait: a span (`30s`, `5m`, `1h`) up to a day.
+pub(crate) fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
+    let secs = crate::time::positive_span(s)?;
+    if secs > 86_400 {
+        return Err(format!("{s:?} is longer than a day (24h)"));
+    }
+    Ok(std::time::Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
+}
+
 /// Parses the URL given to `flag`: absolute http:// or https:// with a host.
 pub(crate) fn parse_url(flag: &str, s: &str) -> Result<hyper::Uri, String> {
     // Credentials in the URL would be stored with the run and printed: refused, and the

@@ -1,6 +1,6 @@
 //! `billctl db status|backup|restore|migrate|copy`.
 
-use crate::cli::{DbCommand, DbCopyArgs, DbRestoreArgs};
+use crate::cli::{DbBackupArgs, DbCommand, DbCopyArgs, DbRestoreArgs};
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::db;
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 pub fn run(ctx: &mut Ctx, cmd: DbCommand) -> Result<ExitCode> {
     match cmd {
         DbCommand::Status => status(ctx),
-        DbCommand::Backup(args) => backup_cmd(ctx, &args.dir),
+        DbCommand::Backup(args) => backup_cmd(ctx, &args),
         DbCommand::Restore(args) => restore(ctx, &args),
         DbCommand::Migrate => migrate(ctx),
         DbCommand::Copy(args) => copy(ctx, &args),
@@ -41,28 +41,29 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn backup_cmd(ctx: &mut Ctx, dest: &std::path::Path) -> Result<ExitCode> {
+fn backup_cmd(ctx: &mut Ctx, args: &DbBackupArgs) -> Result<ExitCode> {
     sqlite_only(ctx, "backup")?;
-    let replace = dest.exists();
-    let question = format!("Replace the existing {}?", dest.display());
-    if replace && !ctx.output.confirm(&question, ctx.global.yes)? {
-        return super::declined(ctx, "nothing was written");
+    let dest = &args.dir;
+    if db::backup_dest(dest, args.force)? {
+        let question = format!("Replace the billctl backup in {}?", dest.display());
+        if !ctx.output.confirm(&question, ctx.global.yes)? {
+            return super::declined(ctx, "nothing was written");
+        }
     }
     let (dir, events) = (ctx.data_dir()?, ctx.events()?);
-    let done = db::backup(ctx.store()?, &events, (&dir, dest), now(), replace)?;
+    let done = db::backup(ctx.store()?, &events, (&dir, dest), now(), args.force)?;
     ctx.output.show(&done)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
     sqlite_only(ctx, "restore")?;
-    let sound = db::check(&args.dir)?;
+    let dir = ctx.data_dir()?;
     if args.check {
-        ctx.output.show(&sound)?;
+        ctx.output.show(&db::check(&args.dir, &dir)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let dir = ctx.data_dir()?;
-    let when = crate::time::utc_datetime(sound.manifest.created_at);
+    let when = crate::time::utc_datetime(db::manifest(&args.dir)?.created_at);
     let question = format!(
         "Replace billctl.db and webhooks.db in {} with the backup from {when}? (the current state is kept in a pre-restore backup)",
         dir.display()
@@ -70,8 +71,8 @@ fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
     if !ctx.output.confirm(&question, ctx.global.yes)? {
         return super::declined(ctx, "nothing was restored");
     }
-    let mut events = ctx.events()?;
-    let restored = db::restore(ctx.store()?, &mut events, &args.dir, &dir, now())?;
+    let wait = args.wait.unwrap_or_default();
+    let restored = db::restore(&dir, &args.dir, now(), wait)?;
     ctx.output.show(&restored)?;
     Ok(ExitCode::SUCCESS)
 }

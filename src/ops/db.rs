@@ -1,7 +1,9 @@
 //! `db status/backup/restore/migrate/copy` as workflows over the store's files (or its
 //! Postgres database). Prints nothing.
 
-use crate::store::backup::{self, Manifest, Restored};
+use crate::store::backup;
+use crate::store::check::{self, Manifest};
+use crate::store::restore::{self, Restored};
 use crate::store::copy::{self, Copied};
 use crate::store::pg::PgUrl;
 use crate::store::webhooks::EventStore;
@@ -70,26 +72,40 @@ pub fn status_sqlite(store: &Store, events: &EventStore) -> Result<Status> {
 pub struct BackedUp {
     pub backup: String,
     pub manifest: Manifest,
+    /// Files of the data dir a backup leaves out that are there (the webhook secret file).
+    pub left_out: Vec<String>,
 }
 
-/// Backs up both files to `dest` (replacing a backup there only with `replace`).
+/// Refuses a backup destination before anything is asked or copied (see
+/// [`backup::check_dest`]); returns whether an earlier backup there would be replaced.
+pub fn backup_dest(dest: &Path, force: bool) -> Result<bool> {
+    backup::check_dest(dest, force)
+}
+
+/// Backs up both files to `dest` (replacing an earlier backup there only with `force`).
 pub fn backup(
     store: &Store,
     events: &EventStore,
     (data_dir, dest): (&Path, &Path),
     at: i64,
-    replace: bool,
+    force: bool,
 ) -> Result<BackedUp> {
-    let manifest = backup::backup(store, events, dest, at, replace).with_context(|| {
+    let manifest = backup::backup(store, events, dest, at, force).with_context(|| {
         format!(
             "failed to back up {} to {}",
             data_dir.display(),
             dest.display()
         )
     })?;
+    let secrets = data_dir.join(crate::secrets::SECRET_FILE);
     Ok(BackedUp {
         backup: dest.display().to_string(),
         manifest,
+        left_out: std::fs::symlink_metadata(&secrets)
+            .is_ok()
+            .then(|| secrets.display().to_string())
+            .into_iter()
+            .collect(),
     })
 }
 
@@ -102,24 +118,24 @@ pub struct Sound {
     pub dir: String,
 }
 
-/// Checks the backup in `dir` (manifest, digests, schema).
-pub fn check(dir: &Path) -> Result<Sound> {
+/// The manifest of the backup in `dir` (read, not yet checked): what to ask about.
+pub fn manifest(dir: &Path) -> Result<Manifest> {
+    check::read_manifest(dir)
+}
+
+/// Checks the backup in `dir` as a restore would (manifest, digests, integrity, foreign keys,
+/// schema, migration), staging its copy in `data_dir` and removing it after.
+pub fn check(dir: &Path, data_dir: &Path) -> Result<Sound> {
     Ok(Sound {
-        manifest: backup::check(dir)?,
+        manifest: check::check(dir, data_dir)?,
         dir: dir.display().to_string(),
     })
 }
 
-/// Restores both files from `src`, all or nothing.
-pub fn restore(
-    store: &mut Store,
-    events: &mut EventStore,
-    src: &Path,
-    data_dir: &Path,
-    at: i64,
-) -> Result<Restored> {
-    // Staged files are migrated, and the restored store is opened again, inside `restore`.
-    backup::restore(store, events, src, data_dir, at)
+/// Restores both files from `src`, all or nothing, once no other process has the store open
+/// (waiting up to `wait`).
+pub fn restore(data_dir: &Path, src: &Path, at: i64, wait: std::time::Duration) -> Result<Restored> {
+    restore::restore(data_dir, src, at, wait)
 }
 
 /// Where the store is and its schema version, after migrating.

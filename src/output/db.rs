@@ -2,7 +2,7 @@
 
 use super::{cell, Output, Render};
 use crate::ops::db::{BackedUp, Migrated, Sound, Status};
-use crate::store::backup::Restored;
+use crate::store::restore::Restored;
 use crate::store::copy::Copied;
 use crate::time::utc_datetime;
 
@@ -37,11 +37,17 @@ impl Render for BackedUp {
             .iter()
             .map(|f| format!("{} ({} bytes)", f.name, f.bytes))
             .collect();
-        vec![format!(
+        let mut notes = vec![format!(
             "Backed up {} to {}.",
             files.join(" and "),
             self.backup
-        )]
+        )];
+        for f in &self.left_out {
+            notes.push(format!(
+                "Not in the backup: {f} (webhook endpoint secrets); keep a copy with your other secrets."
+            ));
+        }
+        notes
     }
 }
 
@@ -66,11 +72,22 @@ impl Render for Restored {
     }
 
     fn notes(&self) -> Vec<String> {
-        vec![format!(
-            "Restored the backup from {}; the state before is in {}.",
-            utc_datetime(self.manifest.created_at),
-            self.previous.display()
-        )]
+        let before = match &self.previous {
+            Some(p) => format!("the state before is in {}", p.display()),
+            None => "the data dir held no store before".to_string(),
+        };
+        let mut notes = vec![format!(
+            "Restored the backup from {}; {before}.",
+            utc_datetime(self.manifest.created_at)
+        )];
+        for p in &self.pruned {
+            notes.push(format!(
+                "Removed the older pre-restore copy {} (the newest {} are kept).",
+                p.display(),
+                crate::store::restore::KEEP_PRE_RESTORE
+            ));
+        }
+        notes
     }
 }
 

@@ -6,16 +6,20 @@
 
 mod audit;
 pub mod backup;
+pub mod check;
 mod catalog;
 pub mod copy;
 pub mod db;
 pub mod files;
 mod keys;
 mod ledger;
+pub mod lock;
 pub mod pg;
+pub mod restore;
 mod settings;
 pub use settings::Integrity;
 mod subscriptions;
+pub mod swap;
 mod tokens;
 mod usage;
 mod usage_conflicts;
@@ -68,6 +72,8 @@ pub struct Store {
     /// What recorded calls counted, kept between groups while no other connection writes
     /// (see `usage::Charges`).
     charges: usage::Charges,
+    /// The store's lock, shared, while the SQLite store is open (none on Postgres).
+    _lock: Option<lock::StoreLock>,
 }
 
 /// Sets `mode` on `path` if it exists with another mode (no write when it is already right).
@@ -131,13 +137,16 @@ fn persist_wal(conn: &Connection) {
 }
 
 /// Opens (creating if needed) the SQLite file `name` in `dir` with billctl's settings (private
-/// modes, WAL, busy timeout, FULL sync, foreign keys) and applies `migrations` it lacks.
+/// modes, WAL, busy timeout, FULL sync, foreign keys) and applies `migrations` it lacks, holding
+/// the store's lock (shared) from before the file is opened: an interrupted restore is
+/// finished first, and a restore waits until the returned lock is dropped.
 pub(crate) fn open_db(
     dir: &Path,
     name: &str,
     migrations: &[&str],
-) -> Result<(Connection, PathBuf)> {
+) -> Result<(Connection, PathBuf, lock::StoreLock)> {
     private_dir(dir)?;
+    let lock = lock::StoreLock::shared(dir)?;
     let path = dir.join(name);
     let mut conn = Connection::open_with_flags(
         &path,
@@ -154,7 +163,7 @@ pub(crate) fn open_db(
     for suffix in ["", "-wal", "-shm"] {
         private_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
     }
-    Ok((conn, path))
+    Ok((conn, path, lock))
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -212,12 +221,13 @@ impl Store {
 impl Store {
     /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Store> {
-        let (conn, path) = open_db(dir, FILE_NAME, MIGRATIONS)?;
+        let (conn, path, lock) = open_db(dir, FILE_NAME, MIGRATIONS)?;
         Ok(Store {
             db: db::Db::Sqlite(conn),
             path,
             horizon: std::cell::OnceCell::new(),
             charges: usage::Charges::default(),
+            _lock: Some(lock),
         })
     }
 
@@ -229,6 +239,7 @@ impl Store {
             path: PathBuf::from(url.shown()),
             horizon: std::cell::OnceCell::new(),
             charges: usage::Charges::default(),
+            _lock: None,
         })
     }
 

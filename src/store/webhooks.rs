@@ -441,16 +441,19 @@ pub struct EventStore {
     db: Db,
     path: PathBuf,
     location: Location,
+    /// The store's lock, shared, while `webhooks.db` is open (none on Postgres).
+    _lock: Option<super::lock::StoreLock>,
 }
 
 impl EventStore {
     /// Opens (creating if needed) `webhooks.db` in `dir`.
     pub fn open(dir: &Path) -> Result<EventStore> {
-        let (conn, path) = open_db(dir, FILE_NAME, MIGRATIONS)?;
+        let (conn, path, lock) = open_db(dir, FILE_NAME, MIGRATIONS)?;
         Ok(EventStore {
             db: Db::Sqlite(conn),
             path,
             location: Location::Dir(dir.to_path_buf()),
+            _lock: Some(lock),
         })
     }
 
@@ -462,6 +465,7 @@ impl EventStore {
                 db: Db::open_pg(url)?,
                 path: PathBuf::from(url.shown()),
                 location: location.clone(),
+                _lock: None,
             }),
         }
     }

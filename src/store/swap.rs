@@ -1,0 +1,313 @@
+//! A restore's swap, done by the same code the first time and after a crash, and the staging
+//! directories that backups and restores build in.
+//!
+//! A restore first builds everything it needs beside the store: the checked, migrated copies of
+//! both files in a staging directory, and a directory for the state before, with its manifest.
+//! Then it writes and syncs its intent (`restore-intent.json`) and only then renames: each live
+//! file into the directory for the state before, each staged file into its place, that
+//! directory to its `pre-restore-<time>` name, and the intent away. Every rename is atomic and
+//! each is synced before the next, so after a crash at any point each file is either still
+//! staged or already in place: [`recover`], which runs before anything else opens the store,
+//! finishes the renames the intent names. A restore that dies before its intent is written has
+//! changed nothing; one that dies after it is finished by the next command. Either way both
+//! files are old or both are new.
+//!
+//! Staging directories are created under a name no cleaner looks at, locked (`flock` on the
+//! directory), then renamed to their prefix; the lock is held while they are in use. A
+//! directory with one of the prefixes whose lock is free belongs to a process that is gone, and
+//! [`clean_stale`] removes it.
+
+use super::files;
+use anyhow::{bail, Context, Result};
+use nix::fcntl::{Flock, FlockArg};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// What an interrupted restore still has to do, by directory names in the data dir.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Intent {
+    /// The staging directory that holds the new files.
+    pub staging: String,
+    /// The directory the live files move into.
+    pub previous_tmp: String,
+    /// Its name once complete: `pre-restore-<time>`.
+    pub previous: String,
+}
+
+/// An intent is a few hundred bytes.
+const MAX_INTENT: u64 = 4096;
+/// Where a directory is made before it is locked and renamed to its prefix.
+const NEW_PREFIX: &str = ".billctl-new-";
+/// Where an intent is written before it is renamed into place.
+const INTENT_TMP_PREFIX: &str = ".restore-intent-";
+
+fn is_name_with(name: &str, prefix: &str) -> bool {
+    name.len() < 200
+        && name.starts_with(prefix)
+        && !name.contains('/')
+        && name != "."
+        && name != ".."
+}
+
+impl Intent {
+    fn valid(&self) -> bool {
+        is_name_with(&self.staging, ".billctl-restore-")
+            && is_name_with(&self.previous_tmp, ".billctl-previous-")
+            && is_name_with(&self.previous, files::PRE_RESTORE_PREFIX)
+    }
+}
+
+/// Syncs a directory, so that the renames in it are on disk.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("failed to sync {}", dir.display()))
+}
+
+/// Renames `from` to `to` and syncs both directories.
+fn rename_synced(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .with_context(|| format!("failed to rename {} to {}", from.display(), to.display()))?;
+    for d in [to.parent(), from.parent()].into_iter().flatten() {
+        sync_dir(d)?;
+    }
+    Ok(())
+}
+
+fn exists(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok()
+}
+
+/// Writes `intent` into `dir` (a new file, synced, renamed into place, the directory synced).
+pub fn write_intent(dir: &Path, intent: &Intent) -> Result<()> {
+    use std::io::Write;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(INTENT_TMP_PREFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to write a restore intent in {}", dir.display()))?;
+    tmp.write_all(&serde_json::to_vec(intent)?)?;
+    tmp.as_file().sync_all()?;
+    crate::faults::step("restore", "intent.written");
+    tmp.persist(dir.join(files::RESTORE_INTENT))
+        .map_err(|e| e.error)
+        .context("failed to put the restore intent in place")?;
+    sync_dir(dir)
+}
+
+/// The intent of an interrupted restore in `dir`, if there is one (read without following a
+/// link or blocking, bounded).
+pub fn read_intent(dir: &Path) -> Result<Option<Intent>> {
+    let path = dir.join(files::RESTORE_INTENT);
+    let bytes = match super::check::read_regular(&path, MAX_INTENT) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => bail!("failed to read the restore intent {}: {e}", path.display()),
+    };
+    let intent: Intent = serde_json::from_slice(&bytes)
+        .ok()
+        .filter(Intent::valid)
+        .with_context(|| {
+            format!(
+                "{} is not a restore intent billctl wrote: an interrupted restore cannot be finished; move it aside after checking the store",
+                path.display()
+            )
+        })?;
+    Ok(Some(intent))
+}
+
+/// Finishes an interrupted restore in `dir`, if its intent is there. The caller holds the
+/// store's lock alone.
+pub fn recover(dir: &Path) -> Result<()> {
+    if let Some(intent) = read_intent(dir)? {
+        roll_forward(dir, &intent).with_context(|| {
+            format!(
+                "an interrupted restore in {} could not be finished (nothing else was done; run any billctl command to try again)",
+                dir.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// The renames `intent` names, from wherever they stopped: each file still staged is put in
+/// place (the live one moved into the state before first), then the state before gets its
+/// name, and the intent goes.
+pub fn roll_forward(dir: &Path, intent: &Intent) -> Result<()> {
+    let staging = dir.join(&intent.staging);
+    let previous_tmp = dir.join(&intent.previous_tmp);
+    for name in files::databases() {
+        let staged = staging.join(name);
+        if !exists(&staged) {
+            continue;
+        }
+        let live = dir.join(name);
+        if exists(&live) {
+            retire_sidecars(dir, name, &previous_tmp)?;
+            crate::faults::step("restore", "sidecars.retired");
+            rename_synced(&live, &previous_tmp.join(name))?;
+            crate::faults::step("restore", "live.kept");
+        }
+        rename_synced(&staged, &live)?;
+        crate::faults::step("restore", "staged.placed");
+    }
+    if exists(&previous_tmp) {
+        rename_synced(&previous_tmp, &unused(dir, &intent.previous))?;
+        crate::faults::step("restore", "previous.named");
+    }
+    std::fs::remove_file(dir.join(files::RESTORE_INTENT))
+        .context("failed to remove the restore intent")?;
+    sync_dir(dir)?;
+    crate::faults::step("restore", "intent.removed");
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(())
+}
+
+/// `dir/name`, or `dir/name-2`, ... if that is taken.
+fn unused(dir: &Path, name: &str) -> PathBuf {
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(name),
+            n => dir.join(format!("{name}-{n}")),
+        })
+        .find(|p| !exists(p))
+        .expect("an unused name")
+}
+
+/// Clears the SQLite files beside the live `name` before it moves into `previous`: they
+/// belong to it and must not meet the file that takes its place. A WAL or journal that still
+/// holds data (the restore could not checkpoint a damaged file) moves with it; the rest go.
+fn retire_sidecars(dir: &Path, name: &str, previous: &Path) -> Result<()> {
+    for suffix in files::SIDECARS {
+        let side = format!("{name}{suffix}");
+        let p = dir.join(&side);
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if suffix != "-shm" && meta.is_file() && meta.len() > 0 {
+            rename_synced(&p, &previous.join(&side))?;
+        } else {
+            std::fs::remove_file(&p).with_context(|| format!("failed to remove {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A directory billctl builds in (a backup, a restore's staging, the state before it, a
+/// check), locked for as long as this value lives; removed when dropped unless kept.
+pub struct Staging {
+    path: PathBuf,
+    _lock: Flock<File>,
+    keep: bool,
+}
+
+impl Staging {
+    /// A new private directory in `parent` named `<prefix><random>`.
+    pub fn create(parent: &Path, prefix: &str) -> Result<Staging> {
+        use std::os::unix::fs::DirBuilderExt;
+        let random = crate::idempotency::random();
+        let random = random.trim_start_matches("billctl-");
+        let new = parent.join(format!("{NEW_PREFIX}{random}"));
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&new)
+            .with_context(|| format!("failed to create a directory in {}", parent.display()))?;
+        let lock = File::open(&new)
+            .map_err(anyhow::Error::from)
+            .and_then(|f| {
+                Flock::lock(f, FlockArg::LockExclusiveNonblock)
+                    .map_err(|(_, e)| anyhow::Error::from(e))
+            })
+            .with_context(|| format!("failed to lock {}", new.display()));
+        let lock = match lock {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = std::fs::remove_dir(&new);
+                return Err(e);
+            }
+        };
+        let path = parent.join(format!("{prefix}{random}"));
+        if let Err(e) = std::fs::rename(&new, &path) {
+            let _ = std::fs::remove_dir(&new);
+            return Err(e).with_context(|| format!("failed to create {}", path.display()));
+        }
+        Ok(Staging {
+            path,
+            _lock: lock,
+            keep: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Leaves the directory in place when dropped (a restore's intent now names it).
+    pub fn keep(&mut self) {
+        self.keep = true;
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// A data dir or backup parent is listed up to this many entries when looking for leftovers.
+const MAX_ENTRIES: usize = 100_000;
+
+/// Leftovers in `dir` whose owner is gone: staging directories (prefix, lock free), empty
+/// half-made ones, and unplaced intents. Those a present intent names are kept for it.
+pub fn stale(dir: &Path) -> Vec<PathBuf> {
+    let Ok(named) = read_intent(dir) else {
+        return Vec::new();
+    };
+    let named: Vec<String> = named
+        .map(|i| vec![i.staging, i.previous_tmp])
+        .unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .take(MAX_ENTRIES)
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            let leftover = files::STAGING_PREFIXES.iter().any(|p| name.starts_with(p))
+                || name.starts_with(NEW_PREFIX)
+                || name.starts_with(INTENT_TMP_PREFIX);
+            (leftover && !named.contains(&name)).then(|| e.path())
+        })
+        .filter(|p| unowned(p))
+        .collect()
+}
+
+/// Whether the leftover `p` has no living owner: a directory whose lock is free, or an
+/// unplaced intent (which only a restore, holding the store alone, writes).
+fn unowned(p: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(p) else {
+        return false;
+    };
+    if !meta.is_dir() {
+        return meta.is_file();
+    }
+    File::open(p).is_ok_and(|f| Flock::lock(f, FlockArg::LockExclusiveNonblock).is_ok())
+}
+
+/// Removes [`stale`] leftovers in `dir` (best effort: what cannot be removed stays for
+/// `doctor` to report).
+pub fn clean_stale(dir: &Path) {
+    for p in stale(dir) {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let _ = if name.starts_with(NEW_PREFIX) {
+            std::fs::remove_dir(&p)
+        } else if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+    }
+}
