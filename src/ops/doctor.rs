@@ -316,6 +316,7 @@ fn store_checks(inputs: &mut Inputs) -> Vec<Check> {
             ));
             for n in [
                 "store.disk",
+                "store.files",
                 "deliveries",
                 "mirror",
                 "meters",
@@ -329,6 +330,7 @@ fn store_checks(inputs: &mut Inputs) -> Vec<Check> {
     };
     out.push(store_check(store, inputs.integrity_limit));
     out.push(disk_check(&inputs.data_dir));
+    out.push(files_check(store.is_pg(), &inputs.data_dir));
     out.push(match &inputs.events {
         Ok(ev) => deliveries_check(
             ev.delivery_health(
@@ -402,6 +404,50 @@ fn disk_check(dir: &std::path::Path) -> Check {
         (stat.blocks() as u64).saturating_mul(stat.fragment_size() as u64),
     );
     disk_verdict(free, total, dir)
+}
+
+/// What restores and backups leave in the data dir: pre-restore copies beyond the number a
+/// restore keeps, staging directories whose owner is gone (the next command that has the store
+/// to itself removes them), an intent of a restore not yet finished.
+fn files_check(pg: bool, dir: &std::path::Path) -> Check {
+    use crate::store::{restore, swap};
+    let name = "store.files";
+    if pg {
+        return Check::skipped(name, "the store is on Postgres (backups are pg_dump's)");
+    }
+    let copies = restore::pre_restore_copies(dir);
+    let size: u64 = copies
+        .iter()
+        .flat_map(|(p, _)| std::fs::read_dir(p).into_iter().flatten().flatten())
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .fold(0, u64::saturating_add);
+    let stale = swap::stale(dir);
+    let kept = restore::KEEP_PRE_RESTORE;
+    let detail = format!(
+        "{} pre-restore copies ({}), {} leftover staging entries",
+        copies.len(),
+        bytes(size),
+        stale.len()
+    );
+    if swap::read_intent(dir).ok().flatten().is_some() {
+        return Check::fail(name, format!("{detail}; a restore is not finished"), "run any billctl command with the store to itself (stop serve and webhooks listen) to finish it");
+    }
+    if copies.len() > kept {
+        return Check::warn(
+            name,
+            format!("{detail}; a restore keeps the newest {kept}"),
+            "remove the older pre-restore-* directories once you no longer need them",
+        );
+    }
+    if !stale.is_empty() {
+        return Check::warn(
+            name,
+            format!("{detail}: {}", stale.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")),
+            "stop serve and webhooks listen for a moment (the next command removes them), or remove them",
+        );
+    }
+    Check::ok(name, detail)
 }
 
 /// Fails under 100 MiB or 1% free, warns under 1 GiB or 5%.

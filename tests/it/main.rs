@@ -26,6 +26,7 @@ mod peers;
 mod postgres;
 mod prices_check;
 mod quickstart;
+mod restore;
 mod revenue;
 mod seats;
 mod selfserve;
