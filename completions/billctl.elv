@@ -1790,6 +1790,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
             cand --color 'When to color tables'
+            cand --force 'Replace an earlier billctl backup at the destination (asks first; never anything else)'
             cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
@@ -1804,11 +1805,12 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --version 'Print version'
         }
         &'billctl;db;restore'= {
+            cand --wait 'Wait up to this long (like 30s or 5m) for other billctl processes to close the store, instead of refusing at once'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
             cand --color 'When to color tables'
-            cand --check 'Check the backup (manifest, checksums, integrity, schema) and change nothing'
+            cand --check 'Check the backup as a restore would (manifest, checksums, integrity, foreign keys, schema, migration) and change nothing'
             cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'

@@ -1253,6 +1253,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subc
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l force -d 'Replace an earlier billctl backup at the destination (asks first; never anything else)'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Print only data and errors'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'
@@ -1260,13 +1261,14 @@ complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subc
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l live -d 'Allow writes with a live-mode Stripe key'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l wait -d 'Wait up to this long (like 30s or 5m) for other billctl processes to close the store, instead of refusing at once' -r
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l profile -d 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]' -r
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l check -d 'Check the backup (manifest, checksums, integrity, schema) and change nothing'
+complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l check -d 'Check the backup as a restore would (manifest, checksums, integrity, foreign keys, schema, migration) and change nothing'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only data and errors'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'More detail on stderr: -v logs every Stripe request (method, path, status, request id), -vv and -vvv add billctl\'s own steps. Secrets are never logged'

@@ -141,7 +141,11 @@
 //! | `webhooks/conflict.rs` | one event id with two bodies: what the same body is, and which copy is the stored event |
 //! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
-//! | `store/backup.rs` | `db backup/restore`: both files at one moment, manifest, checks, restore |
+//! | `store/backup.rs` | `db backup`: both files at one moment, a manifest, written only to a new path, an empty directory or over an earlier backup |
+//! | `store/check.rs` | reading a backup, bounded, into staging, where every check and the migration run on the bytes a restore then puts in place |
+//! | `store/restore.rs` | `db restore`: under the lock alone, free space, checkpoint, the state before kept by renaming, retention of pre-restore copies |
+//! | `store/swap.rs` | a restore's intent and renames, the same code the first time and after a crash; locked staging directories and the removal of stale ones |
+//! | `store/lock.rs` | `billctl.lock`: shared by every opener of the SQLite store, held alone by a restore; who holds it |
 //! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, lock, restore intent, pre-restore copies, staging directories |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
 //! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |

@@ -294,6 +294,12 @@ fn unowned(p: &Path) -> bool {
     if !meta.is_dir() {
         return meta.is_file();
     }
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if name.starts_with(NEW_PREFIX) {
+        // Made and not yet locked: leave it a while to the process making it.
+        let age = meta.modified().ok().and_then(|m| m.elapsed().ok());
+        return age.is_some_and(|a| a > std::time::Duration::from_secs(600));
+    }
     File::open(p).is_ok_and(|f| Flock::lock(f, FlockArg::LockExclusiveNonblock).is_ok())
 }
 

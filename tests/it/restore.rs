@@ -591,3 +591,33 @@ fn backup_names_the_secrets_it_leaves_out() {
         r.stderr
     );
 }
+
+/// Every file of `src/` that opens an SQLite connection, with why it may: the live store is
+/// opened only through `store::open_db`, which takes the store's lock first. A new file that
+/// opens SQLite fails this test until it has a row (and a reason).
+#[test]
+fn only_the_store_opens_sqlite_and_under_the_lock() {
+    let allowed: &[(&str, &str)] = &[
+        ("src/store/mod.rs", "open_db: takes the store's lock (shared) before opening"),
+        ("src/store/check.rs", "a backup's staged copies in a private staging directory"),
+        ("src/store/backup.rs", "read snapshots of the live files while the caller's Store holds the lock; new backup files"),
+        ("src/store/restore.rs", "checkpoints the live files while holding the lock alone"),
+    ];
+    let mut found = Vec::new();
+    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if std::fs::read_to_string(&p).unwrap().contains("Connection::open") {
+                let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+                found.push(rel.display().to_string());
+            }
+        }
+    }
+    found.sort();
+    let mut want: Vec<String> = allowed.iter().map(|(f, _)| f.to_string()).collect();
+    want.sort();
+    assert_eq!(found, want, "files that open SQLite (add a row, with its reason, or go through store::open_db)");
+}
