@@ -11,7 +11,8 @@
 //! (committed) and before any is applied. Failing points (an error instead of
 //! an abort, [`fails`]): `restore.swap`, before each file of `db restore` is copied into the
 //! live store (the second hit fails the second file); `restore.reopen`, when the restored store
-//! is opened again to check it.
+//! is opened again to check it; `usage.rejects.persist`, when `usage import` puts its
+//! `--rejects` file in place after the last commit.
 
 /// The variable that arms a fault point in test builds.
 pub const FAULT_ENV: &str = "BILLCTL_TEST_FAULT";

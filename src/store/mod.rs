@@ -10,6 +10,7 @@ mod catalog;
 pub mod copy;
 pub mod db;
 pub mod files;
+pub mod guard;
 mod keys;
 mod ledger;
 pub mod pg;
