@@ -298,6 +298,8 @@ fn outputs_beside_the_store_still_work() {
     let env = Env::new();
     env.run(&["db", "status", "-q"]).ok();
     let data = env.data_dir();
+    // On Postgres the data dir holds no database and is not made by the store.
+    std::fs::create_dir_all(&data).unwrap();
     for (args, out) in [
         (&["dashboard", "--out"][..], "-"),
         (&["dashboard", "--out"][..], "/dev/null"),
