@@ -937,7 +937,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;usage;import'= {
             cand --format 'Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]'
-            cand --rejects 'Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file is refused without --force, and the input itself always'
+            cand --rejects 'Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file is refused without --force, and the input itself and the store''s files always. If it cannot be written once the events are committed, the summary says so and the exit code is 3'
             cand --batch-size 'Events per transaction'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'

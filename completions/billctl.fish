@@ -685,7 +685,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from record" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l format -d 'Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]' -r -f -a "ndjson\t''
 csv\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l rejects -d 'Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file is refused without --force, and the input itself always' -r -F
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l rejects -d 'Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file is refused without --force, and the input itself and the store\'s files always. If it cannot be written once the events are committed, the summary says so and the exit code is 3' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l batch-size -d 'Events per transaction' -r
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l data-dir -d 'Directory of the local store [default: $XDG_DATA_HOME/billctl]' -r -F

@@ -50,6 +50,22 @@ fn check_api_base(base: &str, config_file: Option<&str>, live: bool) -> Result<(
     Ok(())
 }
 
+/// The data dir `data_dir` in the config names, else `$XDG_DATA_HOME/billctl`, else
+/// `~/.local/share/billctl`.
+fn default_data_dir(configured: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(d) = configured {
+        return Ok(d);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .ok_or_else(|| {
+            anyhow!("cannot find a data dir: set BILLCTL_DATA_DIR or pass --data-dir")
+        })?;
+    Ok(base.join("billctl"))
+}
+
 /// The variable that names a Postgres store (it may hold the password).
 pub const DATABASE_URL_ENV: &str = "BILLCTL_DATABASE_URL";
 
@@ -97,17 +113,28 @@ impl Ctx {
         if let Some(d) = &self.global.data_dir {
             return Ok(d.clone());
         }
-        if let Some(d) = &self.config()?.data_dir {
-            return Ok(d.clone());
+        let configured = self.config()?.data_dir.clone();
+        default_data_dir(configured)
+    }
+
+    /// Refuses `path`, which `flag` names for billctl to write, when it is one of the store's
+    /// files in the data dir ([`crate::store::guard::refuse_store_path`]): every output path
+    /// is checked here before its command does any work. The data dir is found as
+    /// [`Ctx::data_dir`] finds it, except that a config that does not load is passed over
+    /// (the command reports it when it reads the config; `completions --man` reads none).
+    pub fn refuse_store_path(&mut self, flag: &str, path: &std::path::Path) -> Result<()> {
+        let dir = match &self.global.data_dir {
+            Some(d) => Some(d.clone()),
+            None => {
+                let configured = self.config().ok().and_then(|c| c.data_dir.clone());
+                default_data_dir(configured).ok()
+            }
+        };
+        match dir {
+            Some(dir) => crate::store::guard::refuse_store_path(&dir, path, flag),
+            // No data dir can be found: there is no store file to hit.
+            None => Ok(()),
         }
-        let base = std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .ok_or_else(|| {
-                anyhow!("cannot find a data dir: set BILLCTL_DATA_DIR or pass --data-dir")
-            })?;
-        Ok(base.join("billctl"))
     }
 
     /// The store (opened and migrated on first use).

@@ -8,7 +8,9 @@
 //! Points: `usage.commit`, in [`crate::store::Store::record_usage`], after a batch's events and
 //! rollups are written and before its transaction commits; `webhooks.stored`, in
 //! [`crate::ops::webhooks::store_new`], after `ingest` or `backfill` stored a batch of events
-//! (committed) and before any is applied.
+//! (committed) and before any is applied. Failing point (an error instead of an abort,
+//! [`fails`]): `usage.rejects.persist`, when `usage import` puts its `--rejects` file in place
+//! after the last commit.
 //!
 //! `BILLCTL_TEST_FAULT_ACTION` chooses what an aborting point does instead: `kill` (SIGKILL,
 //! as a crash or an OOM kill: nothing runs after it) or `stop` (SIGSTOP: the process waits,
@@ -16,7 +18,7 @@
 //! `backup.step` are hit at every file operation of `db restore` (and of the recovery of an
 //! interrupted one) and of `db backup`, so that `restore.step@N` stops a restore at its N-th
 //! step; `BILLCTL_TEST_STEPS=FILE` appends each step's name to FILE, which tells a test how
-//! many there are. `usage.import.batch` is hit after each committed batch of `usage import`.
+//! many there are.
 
 /// The variable that arms a fault point in test builds.
 pub const FAULT_ENV: &str = "BILLCTL_TEST_FAULT";

@@ -55,7 +55,8 @@
 //! | `commands/setup_products.rs` | `setup-products` (the plan, the prompt, the env file) |
 //! | `commands/subscriptions.rs` | `subscriptions create/change/cancel/list/show/sync` |
 //! | `commands/serve.rs` | `serve` (the listen address, TLS rule, signals) and `serve tokens issue/list/revoke` |
-//! | `commands/usage/mod.rs` | `usage record/import/conflicts` |
+//! | `commands/usage/mod.rs` | `usage record/conflicts`, the group's dispatch |
+//! | `commands/usage/import.rs` | `usage import`: the input, the `--rejects` file, the summary (exit 3 when the rejects are lost after the commit) |
 //! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
 //! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed; the tier lookup and the audit writer they share |
@@ -146,6 +147,7 @@
 //! | `store/restore.rs` | `db restore`: under the lock alone, free space, checkpoint, the state before kept by renaming, retention of pre-restore copies |
 //! | `store/swap.rs` | a restore's intent and renames, the same code the first time and after a crash; locked staging directories and the removal of stale ones |
 //! | `store/lock.rs` | `billctl.lock`: shared by every opener of the SQLite store, held alone by a restore; who holds it |
+//! | `store/guard.rs` | the output-path guard: a path named for billctl to write is never one of the store's files, by name, link or inode |
 //! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, lock, restore intent, pre-restore copies, staging directories |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
 //! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
@@ -230,7 +232,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
 
 /// True when `err` is a write to a closed pipe (`billctl ... | head`), which is not a failure.
 /// The exit code of a failed command: 1 when Stripe did not make a change billctl asked for
-/// (a check found a problem), else 2.
+/// (a check found a problem), 3 when `usage import` committed its events but lost its
+/// `--rejects` file, else 2.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     use ops::lifecycle::PlanError;
     let not_applied = err.chain().any(|e| {
@@ -242,6 +245,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     });
     if not_applied {
         1
+    } else if err.chain().any(|e| e.is::<commands::usage::RejectsLost>()) {
+        commands::usage::REJECTS_LOST
     } else {
         2
     }

@@ -160,7 +160,9 @@ pub struct UsageImportArgs {
     #[arg(long, requires = "rejects")]
     pub skip_invalid: bool,
     /// Where --skip-invalid writes rejected lines, with reasons (JSON lines); an existing file
-    /// is refused without --force, and the input itself always
+    /// is refused without --force, and the input itself and the store's files always. If it
+    /// cannot be written once the events are committed, the summary says so and the exit code
+    /// is 3
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<std::path::PathBuf>,
     /// Overwrite an existing --rejects file

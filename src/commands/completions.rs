@@ -1,5 +1,6 @@
-//! `billctl completions SHELL` and `billctl completions --man DIR`: need no config, store,
-//! keyring or Stripe.
+//! `billctl completions SHELL` and `billctl completions --man DIR`: need no store, keyring
+//! or Stripe, and no config (`--man` reads one if it loads, to find the data dir it must not
+//! write into).
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::context::Ctx;
@@ -47,12 +48,13 @@ pub fn man_pages() -> Result<Vec<(String, String)>> {
 
 pub fn run(ctx: &mut Ctx, args: &CompletionsArgs) -> Result<ExitCode> {
     if let Some(dir) = &args.man {
+        ctx.refuse_store_path("--man", dir)?;
         let pages = man_pages()?;
         crate::output::create_private_dir(dir)
             .with_context(|| format!("--man {}: failed to create the directory", dir.display()))?;
         for (name, text) in &pages {
             let path = dir.join(name);
-            crate::output::write_private(&path, text)
+            super::write_private(ctx, "--man", &path, text)
                 .with_context(|| format!("--man: failed to write {}", path.display()))?;
         }
         ctx.output.status(format!(

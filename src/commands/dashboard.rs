@@ -10,6 +10,9 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, args: &DashboardArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.out {
+        ctx.refuse_store_path("--out", path)?;
+    }
     ctx.output.refuse_page_on_terminal(args.out.is_some(), "the dashboard is an HTML page: write it with --out FILE, or redirect stdout (billctl dashboard > dashboard.html)")?;
     let config = ctx.config()?.clone();
     let events = ctx.events()?;

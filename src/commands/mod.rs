@@ -49,7 +49,18 @@ pub fn dispatch(ctx: &mut Ctx, command: Command) -> Result<ExitCode> {
     }
 }
 
-pub(crate) use crate::output::write_private;
+/// Writes `text` to `path`, which `flag` named, as a private file ([`crate::output::PrivateFile`]),
+/// after checking again that it is none of the store's files ([`Ctx::refuse_store_path`];
+/// each command also checks at its door, before any work).
+pub(crate) fn write_private(
+    ctx: &mut Ctx,
+    flag: &str,
+    path: &std::path::Path,
+    text: &str,
+) -> Result<crate::output::Target> {
+    ctx.refuse_store_path(flag, path)?;
+    crate::output::write_private(path, text)
+}
 
 /// What a command returns when its confirmation was declined: it says what was left as it was,
 /// and exits 2, as every declined prompt does.

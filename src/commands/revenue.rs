@@ -9,6 +9,9 @@ use anyhow::{bail, Result};
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.html {
+        ctx.refuse_store_path("--html", path)?;
+    }
     let now = now();
     let as_of = match args.as_of {
         // The end of that day, but never past now.
@@ -34,7 +37,7 @@ fn by_month(ctx: &mut Ctx, args: &RevenueArgs, as_of: i64, now: i64) -> Result<E
         .map_or_else(|| revenue::months_before(to, 11), |m| m.0);
     let months = revenue::by_month(ctx.store()?, from, to, as_of)?;
     if let Some(path) = &args.html {
-        let target = super::write_private(path, &html(&months, now))?;
+        let target = super::write_private(ctx, "--html", path, &html(&months, now))?;
         match crate::output::wrote(path, target) {
             Some(line) => ctx.output.status(line),
             // The page is the data on stdout: no table after it, its warnings on stderr.

@@ -71,6 +71,9 @@ fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
 
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
+    if let server::Address::Unix(path) = &addr {
+        ctx.refuse_store_path("--listen", path)?;
+    }
     let config = ctx.config()?.clone();
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
     let stripe = stripe_access(ctx);

@@ -12,6 +12,9 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.write_env {
+        ctx.refuse_store_path("--write-env", path)?;
+    }
     let config = ctx.config()?.clone();
     // Applying writes: the live-mode check comes before anything is read.
     let writer = match args.plan {
@@ -41,14 +44,20 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
     };
     let rows = ops::setup::record_catalog(ctx.store()?, &config, &observed, now())?;
     if let Some(path) = &args.write_env {
-        let target = super::write_private(path, &ops::setup::env_file(&rows))?;
-        if let Some(line) = crate::output::wrote(path, target) {
-            ctx.output.status(line);
-        }
+        write_env(ctx, path, &ops::setup::env_file(&rows))?;
     }
     let result = ops::setup::result_view(plan.actions.len(), &rows, &config);
     ctx.output.show(&result)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the `--write-env` file, and says so.
+fn write_env(ctx: &mut Ctx, path: &std::path::Path, text: &str) -> Result<()> {
+    let target = super::write_private(ctx, "--write-env", path, text)?;
+    if let Some(line) = crate::output::wrote(path, target) {
+        ctx.output.status(line);
+    }
+    Ok(())
 }
 
 /// The key's mode as the plan's question names it.

@@ -300,11 +300,15 @@ impl Render for crate::ops::usage::import::Report {
         )
     }
 
-    /// The rejects file, a line for each conflicting repeat listed, and the count of the
-    /// others.
+    /// The rejects file (when it was written), a line for each conflicting repeat listed, and
+    /// the count of the others.
     fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if let (Some(path), n @ 1..) = (&self.rejects_file, self.rejected) {
+        let written = self
+            .rejects_file
+            .as_ref()
+            .filter(|_| self.rejects_error.is_none());
+        if let (Some(path), n @ 1..) = (written, self.rejected) {
             out.push(format!("{n} rejected lines written to {}", path.display()));
         }
         out.extend(self.first_conflicts.iter().map(conflict_line));

@@ -11,6 +11,7 @@ mod catalog;
 pub mod copy;
 pub mod db;
 pub mod files;
+pub mod guard;
 mod keys;
 mod ledger;
 pub mod lock;

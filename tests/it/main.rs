@@ -20,6 +20,7 @@ mod keys;
 mod limits;
 mod live;
 mod openapi;
+mod output_paths;
 mod parsers;
 mod payments;
 mod peers;

@@ -870,3 +870,148 @@ fn the_end_of_9999_and_an_open_end_are_understood() {
         );
     }
 }
+
+/// `usage import --skip-invalid --rejects FILE` whose file cannot be put in place after the
+/// events are committed says what it committed: the usual summary (and `rejects_error` in
+/// `--json`), an error line naming the count and the file, exit 3; the events are in the
+/// store, no claim that the rejects were written, nothing left beside the target. Failed for
+/// real (`/dev/full`: the write fails when the file is flushed at the end) and at the fault
+/// point where a regular file is renamed into place. Running it again with another file gets
+/// the rejects, the events counted as duplicates.
+#[test]
+fn lost_rejects_after_the_commit_report_what_was_committed() {
+    let u = setup();
+    let text = format!(
+        "{{\"id\":\"r1\",\"key\":\"{k}\",\"timestamp\":{T0},\"quantity\":2}}\nnot json\n{{\"id\":\"r2\",\"key\":\"{k}\",\"timestamp\":{T0},\"quantity\":5}}\n",
+        k = u.key_id
+    );
+    let f = u.file("lost.ndjson", &text);
+    let dir = u.env.path("rejects-dir");
+    std::fs::create_dir(&dir).unwrap();
+    let target = dir.join("rejects.jsonl");
+    let target = target.to_str().unwrap();
+    let cases: [(&str, Option<&str>, bool); 3] = [
+        ("/dev/full", None, true),
+        (target, Some("usage.rejects.persist@1"), true),
+        (target, Some("usage.rejects.persist@1"), false),
+    ];
+    for (n, (rejects, fault, json)) in cases.into_iter().enumerate() {
+        let mut c = u.env.command();
+        c.args([
+            "usage",
+            "import",
+            &f,
+            "--skip-invalid",
+            "--rejects",
+            rejects,
+        ]);
+        if json {
+            c.arg("--json");
+        }
+        if let Some(fault) = fault {
+            c.env(billctl::faults::FAULT_ENV, fault);
+        }
+        let r = common::run(&mut c).code(3);
+        let ctx = format!("{rejects} {fault:?}:\n{}{}", r.stdout, r.stderr);
+        let inserted = if n == 0 { 2 } else { 0 };
+        let line = format!("error: imported {inserted} events, committed (3 lines read, {} duplicates, 0 conflicts); the rejects file {rejects} could not be written, so its 1 rejected lines are lost", 2 - inserted);
+        assert!(r.stderr.contains(&line), "{ctx}");
+        assert!(r.stderr.contains("--rejects FILE"), "a hint: {ctx}");
+        assert!(
+            !r.stderr.contains("written to"),
+            "no claim of a written file: {ctx}"
+        );
+        if json {
+            let s = r.json();
+            assert_eq!(
+                (s["inserted"].as_i64(), s["rejected"].as_i64()),
+                (Some(inserted), Some(1)),
+                "{ctx}"
+            );
+            assert!(
+                s["rejects_error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains(rejects)),
+                "{ctx}"
+            );
+        } else {
+            assert!(
+                r.stdout.contains(&format!(
+                    "read 3, inserted {inserted}, duplicates {}",
+                    2 - inserted
+                )),
+                "{ctx}"
+            );
+        }
+        assert_eq!(u.totals(), (7, 7, 7), "the events are committed: {ctx}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "nothing put in place, no temporary file: {ctx}"
+        );
+    }
+    // Again with a file that can be written: the rejects, and the events as duplicates.
+    let s = u
+        .env
+        .run(&[
+            "usage",
+            "import",
+            &f,
+            "--skip-invalid",
+            "--rejects",
+            target,
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (s["inserted"].as_i64(), s["duplicates"].as_i64()),
+        (Some(0), Some(2))
+    );
+    assert!(s.get("rejects_error").is_none(), "{s}");
+    assert!(common::read(std::path::Path::new(target)).contains("\"line\":2"));
+}
+
+/// A `--rejects` file that cannot be created (its directory missing, not a directory, or not
+/// writable) refuses the import before any event is committed.
+#[test]
+fn an_unwritable_rejects_directory_refuses_before_importing() {
+    let u = setup();
+    let text = format!(
+        "{{\"id\":\"w1\",\"key\":\"{}\",\"timestamp\":{T0},\"quantity\":4}}\nnot json\n",
+        u.key_id
+    );
+    let f = u.file("unwritable.ndjson", &text);
+    let plain = u.file("plain", "a file");
+    let locked = u.env.path("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let mut dirs = vec![u.env.path("missing"), std::path::PathBuf::from(&plain)];
+    // Root writes through a directory's mode: the read-only case needs another user.
+    if !nix::unistd::Uid::effective().is_root() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
+        dirs.push(locked);
+    }
+    for dir in dirs {
+        let rejects = dir.join("rejects.jsonl");
+        let r = u
+            .env
+            .run(&[
+                "usage",
+                "import",
+                &f,
+                "--skip-invalid",
+                "--rejects",
+                rejects.to_str().unwrap(),
+            ])
+            .code(2);
+        assert!(
+            r.stderr
+                .contains(&format!("failed to create a file in {}", dir.display())),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(u.totals().0, 0, "nothing imported: {}", r.stderr);
+        assert!(!rejects.exists());
+    }
+}

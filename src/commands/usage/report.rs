@@ -9,6 +9,9 @@ use anyhow::{bail, Result};
 use std::process::ExitCode;
 
 pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.html {
+        ctx.refuse_store_path("--html", path)?;
+    }
     let q = Query {
         customer: args.customer.as_deref(),
         key: args.key.as_deref(),
@@ -31,7 +34,8 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
         let page = crate::ops::dashboard::Dashboard::usage_only(
             crate::ops::dashboard::usage_section(store, &config, &report, &q, now())?,
         );
-        let target = crate::commands::write_private(path, &crate::output::dashboard::page(&page))?;
+        let page = crate::output::dashboard::page(&page);
+        let target = crate::commands::write_private(ctx, "--html", path, &page)?;
         match crate::output::wrote(path, target) {
             Some(line) => ctx.output.status(line),
             // The page is the data on stdout: no table after it, its warnings on stderr.

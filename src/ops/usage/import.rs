@@ -54,6 +54,10 @@ pub struct Report {
     /// Where the rejected lines were written (`--rejects`), for the warning that says so.
     #[serde(skip)]
     pub rejects_file: Option<std::path::PathBuf>,
+    /// Why the `--rejects` file could not be written after the events were committed (the
+    /// command then exits 3); absent when it was written or not asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejects_error: Option<String>,
 }
 
 /// The format a file's name says, else `None`.
@@ -354,6 +358,7 @@ impl Tally {
             elapsed_ms: elapsed.as_millis(),
             events_per_sec: (written as f64 / elapsed.as_secs_f64().max(1e-9)) as u64,
             rejects_file: None,
+            rejects_error: None,
         }
     }
 }
