@@ -44,6 +44,7 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
 fn backup_cmd(ctx: &mut Ctx, args: &DbBackupArgs) -> Result<ExitCode> {
     sqlite_only(ctx, "backup")?;
     let dest = &args.dir;
+    ctx.refuse_store_path("DIR", dest)?;
     if db::backup_dest(dest, args.force)? {
         let question = format!("Replace the billctl backup in {}?", dest.display());
         if !ctx.output.confirm(&question, ctx.global.yes)? {

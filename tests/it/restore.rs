@@ -362,7 +362,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
     let data = env.data_dir();
     let mut cases: Vec<(&Path, &str)> = vec![
         (&folder, "not a billctl backup"),
-        (&data, "not a billctl backup"),
+        (&data, "is the data dir"),
         (&file, "not a directory"),
         (&fifo, "not a directory"),
         (&link, "symbolic link"),
