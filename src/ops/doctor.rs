@@ -413,7 +413,10 @@ fn files_check(pg: bool, dir: &std::path::Path) -> Check {
     use crate::store::{restore, swap};
     let name = "store.files";
     if pg {
-        return Check::skipped(name, "the store is on Postgres (backups are pg_dump's)");
+        return Check::ok(
+            name,
+            "the store is on Postgres: no store files in the data dir (back it up with pg_dump)",
+        );
     }
     let copies = restore::pre_restore_copies(dir);
     let size: u64 = copies

@@ -234,7 +234,9 @@ const TABLE: &[(Route, Sender, &str, [Did; 3])] = &[
 const DOORS: &[(&str, &[Route])] = &[
     ("src/store/usage.rs", &[Route::Verify]),
     ("src/ops/usage/import.rs", &[Route::Record]),
-    ("src/commands/usage/mod.rs", &[Route::Import]),
+    ("src/commands/usage/import.rs", &[Route::Import]),
+    // Dispatches `usage import` to the command in import.rs (`import::import(ctx, ..)`).
+    ("src/commands/usage/mod.rs", &[]),
     ("src/ops/serve/events.rs", &[]),
     ("src/ops/serve/cloudevents.rs", &[Route::CloudEvents]),
     ("src/ops/serve/mod.rs", &[Route::Events]),
