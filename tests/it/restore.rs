@@ -176,6 +176,7 @@ fn restore_survives_sigkill_at_random_points() {
         }
         std::fs::remove_dir_all(&data).unwrap();
     }
+    eprintln!("200 kills over {} steps ({steps:?}): {old} left the old state, {new} the new", steps.len());
     assert!(old > 20 && new > 20, "both sides of the intent were hit: {old} old, {new} new");
 }
 
