@@ -145,7 +145,9 @@ impl Ctx {
                 return Ok(self.store.as_mut().expect("opened above"));
             }
             let dir = self.data_dir()?;
-            self.store = Some(Store::open(&dir)?);
+            let store = Store::open(&dir)?;
+            self.finished_restore(store.finished_restore());
+            self.store = Some(store);
             if let Some(w) = crate::store::data_dir_warning(&dir) {
                 self.output.warn(w);
             }
@@ -188,7 +190,22 @@ impl Ctx {
         use crate::store::webhooks::{EventStore, Location};
         match self.database_url()? {
             Some(url) => EventStore::open_at(&Location::Pg(url)),
-            None => EventStore::open(&self.data_dir()?),
+            None => {
+                let events = EventStore::open(&self.data_dir()?)?;
+                self.finished_restore(events.finished_restore());
+                Ok(events)
+            }
+        }
+    }
+
+    /// Says so when opening the store finished an interrupted restore: the store now holds
+    /// that restore's backup.
+    fn finished_restore(&self, previous: Option<&std::path::Path>) {
+        if let Some(p) = previous {
+            self.output.warn(format!(
+                "finished an interrupted restore first: the store now holds its backup, and the state before it is in {}",
+                p.display()
+            ));
         }
     }
 

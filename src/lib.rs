@@ -146,9 +146,9 @@
 //! | `store/check.rs` | reading a backup, bounded, into staging, where every check and the migration run on the bytes a restore then puts in place |
 //! | `store/restore.rs` | `db restore`: under the lock alone, free space, checkpoint, the state before kept by renaming, retention of pre-restore copies |
 //! | `store/swap.rs` | a restore's intent and renames, the same code the first time and after a crash; locked staging directories and the removal of stale ones |
-//! | `store/lock.rs` | `billctl.lock`: shared by every opener of the SQLite store, held alone by a restore; who holds it |
+//! | `store/lock.rs` | the store's lock (a flock on the data dir): shared by every opener of the SQLite store, held alone by a restore; who holds it |
 //! | `store/guard.rs` | the output-path guard: a path named for billctl to write is never one of the store's files, by name, link or inode |
-//! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, lock, restore intent, pre-restore copies, staging directories |
+//! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, restore intent, pre-restore copies, staging directories |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
 //! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |

@@ -76,10 +76,17 @@ impl Render for Restored {
             Some(p) => format!("the state before is in {}", p.display()),
             None => "the data dir held no store before".to_string(),
         };
-        let mut notes = vec![format!(
+        let mut notes = Vec::new();
+        if let Some(p) = &self.finished_earlier {
+            notes.push(format!(
+                "First finished an earlier, interrupted restore (the state before it is in {}).",
+                p.display()
+            ));
+        }
+        notes.push(format!(
             "Restored the backup from {}; {before}.",
             utc_datetime(self.manifest.created_at)
-        )];
+        ));
         for p in &self.pruned {
             notes.push(format!(
                 "Removed the older pre-restore copy {} (the newest {} are kept).",

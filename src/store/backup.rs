@@ -106,7 +106,7 @@ pub fn backup(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    swap::clean_stale(parent);
+    swap::clean_stale_backups(parent);
     let tmp = Staging::create(parent, ".billctl-backup-")?;
     crate::faults::step("backup", "staging.made");
     let conns = [(store.sq()?, store.path()), (events.conn(), events.path())];

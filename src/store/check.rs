@@ -212,8 +212,14 @@ const SPACE_MARGIN: u64 = 1 << 20;
 /// backup's files and as much again for their migration. The state before is kept by
 /// renaming, so it needs none.
 pub fn ensure_space(data_dir: &Path, m: &Manifest) -> Result<()> {
-    let staged: u64 = m.files.iter().map(|f| f.bytes).fold(0, u64::saturating_add);
-    let need = staged.saturating_mul(2).saturating_add(SPACE_MARGIN);
+    let need = m
+        .files
+        .iter()
+        .try_fold(0u64, |n, f| n.checked_add(f.bytes))
+        .and_then(|staged| Some((staged, staged.checked_mul(2)?.checked_add(SPACE_MARGIN)?)));
+    let Some((staged, need)) = need else {
+        bail!("the backup's manifest states sizes no disk holds: it is not a billctl backup");
+    };
     let free = free_bytes(data_dir)?;
     if free < need {
         bail!(

@@ -1,11 +1,8 @@
 //! The files billctl keeps in a SQLite data dir, by name: the two databases and their SQLite
-//! sidecars, the lock every process holds, a restore's intent, the pre-restore copies, the
+//! sidecars, a restore's intent, the pre-restore copies, the
 //! staging directories of backups and restores, and the webhook secret file. One list, read by
 //! the output-path guard, the restore, the cleanup of leftovers and `doctor`.
 
-/// The lock file every billctl process that opens the SQLite store holds (shared; a restore
-/// holds it exclusively).
-pub const LOCK: &str = "billctl.lock";
 /// A restore's intent: written and synced before its first rename, removed after its last.
 pub const RESTORE_INTENT: &str = "restore-intent.json";
 /// The state before a restore, kept as a backup directory: `pre-restore-<time>`.
@@ -27,7 +24,7 @@ pub fn databases() -> [&'static str; 2] {
 }
 
 /// Every name directly in a data dir that is the store's own: the databases and their
-/// sidecars, the lock, the intent and the webhook secret file (present or not).
+/// sidecars, the restore intent and the webhook secret file (present or not).
 pub fn store_names() -> Vec<String> {
     let mut names = Vec::new();
     for db in databases() {
@@ -35,7 +32,7 @@ pub fn store_names() -> Vec<String> {
         names.extend(SIDECARS.iter().map(|s| format!("{db}{s}")));
     }
     names.extend(
-        [LOCK, RESTORE_INTENT, crate::secrets::SECRET_FILE]
+        [RESTORE_INTENT, crate::secrets::SECRET_FILE]
             .iter()
             .map(|n| n.to_string()),
     );

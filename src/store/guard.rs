@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 4;
 ///
 /// Refused: a path whose parent, canonicalised, is the data dir and whose name is one of the
 /// store's ([`files::store_names`]: the databases, their `-wal`, `-shm` and `-journal`
-/// sidecars, the lock, the restore intent, the webhook secret file), present or not, compared
+/// sidecars, the restore intent, the webhook secret file), present or not, compared
 /// without case; the data dir itself; a path that is or lies inside a pre-restore copy or a staging directory
 /// ([`files::is_store_dir`]); a symlink that leads to either (followed link by link, so a
 /// dangling one to an absent sidecar counts); and an existing file that is one of those files
@@ -79,7 +79,13 @@ fn named(dir: &Path, real: &Path) -> Option<Hit> {
     if real == dir {
         return Some(Hit::DataDir);
     }
-    let rest = real.strip_prefix(dir).ok()?;
+    let rest = match real.strip_prefix(dir) {
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => under_by_inode(dir, real)?,
+    };
+    if rest.as_os_str().is_empty() {
+        return Some(Hit::DataDir);
+    }
     let mut parts = rest.components().map(Component::as_os_str);
     let first = parts.next()?.to_string_lossy().into_owned();
     if files::is_store_dir(&first.to_ascii_lowercase()) {
@@ -89,6 +95,17 @@ fn named(dir: &Path, real: &Path) -> Option<Hit> {
         .iter()
         .any(|n| n.eq_ignore_ascii_case(&first));
     (parts.next().is_none() && is_store_name).then_some(Hit::File(first))
+}
+
+/// The part of `real` below an ancestor that is the data dir `dir` by device and inode: the
+/// data dir reached by another route (a bind mount), where names are compared as in it.
+fn under_by_inode(dir: &Path, real: &Path) -> Option<PathBuf> {
+    let want = std::fs::metadata(dir).ok()?;
+    let id = (want.dev(), want.ino());
+    real.ancestors().find_map(|a| {
+        let m = std::fs::metadata(a).ok()?;
+        ((m.dev(), m.ino()) == id).then(|| real.strip_prefix(a).ok().map(Path::to_path_buf))?
+    })
 }
 
 /// The store file `path` is by device and inode, if it exists and is one: a file of
@@ -190,7 +207,6 @@ mod tests {
             data.join("webhooks.db-wal"),
             data.join("BILLCTL.DB-shm"),
             data.join("webhook-secrets"),
-            data.join("billctl.lock"),
             data.join("restore-intent.json"),
             data.join("./x/../billctl.db-journal"),
             data.join("pre-restore-1/billctl.db"),

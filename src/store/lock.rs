@@ -1,13 +1,16 @@
-//! The store's lock, `billctl.lock` in the data dir: every process that opens the SQLite store
-//! holds it shared for as long as it has the store open (commands, `serve`, `webhooks listen`,
-//! imports); `db restore` holds it exclusively, so that no process writes to files a restore
-//! replaces. Whoever takes the lock alone first finishes an interrupted restore (see
-//! [`super::swap`]); everyone removes staging directories whose owner is gone.
+//! The store's lock: a `flock(2)` on the data dir itself. Every process that opens the SQLite
+//! store (commands, `serve`, `webhooks listen`, imports) holds it shared for as long as it has
+//! the store open; `db restore` holds it exclusively, so that no process writes to files a
+//! restore replaces. Whoever takes the lock first finishes an interrupted restore (see
+//! [`super::swap`]), and no process goes on with the store while a restore's intent is there.
 //!
-//! The lock is `flock(2)` on a file of its own: it is released when the process ends, however
-//! it ends, and it never meets SQLite's own POSIX locks on the database files.
+//! The lock is on the directory, not on a file in it: a lock file can be deleted (by hand, or
+//! by a cleaner of old files) while held, after which the next process locks a new file and
+//! the lock means nothing. The directory cannot go while the store is in it. The lock is
+//! released when the process ends, however it ends, and it never meets SQLite's own POSIX
+//! locks on the database files.
 
-use super::{files, swap};
+use super::swap;
 use anyhow::{bail, Context, Result};
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
@@ -23,6 +26,8 @@ const POLL: Duration = Duration::from_millis(20);
 /// The store's lock, held until dropped.
 pub struct StoreLock {
     _lock: Flock<File>,
+    /// Where the state before went, when taking this lock finished an interrupted restore.
+    finished: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for StoreLock {
@@ -31,27 +36,14 @@ impl std::fmt::Debug for StoreLock {
     }
 }
 
-/// Opens (creating, mode 0600) the lock file of `dir`: a regular file, not followed through a
-/// link, opened without blocking (a FIFO planted there cannot hang the opener).
+/// Opens the data dir `dir` to lock it.
 fn open_lock_file(dir: &Path) -> Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    let path = dir.join(files::LOCK);
-    let f = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .read(true)
-        .write(true)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(libc_flags())
-        .open(&path)
-        .with_context(|| format!("failed to open the store's lock {}", path.display()))?;
-    if !f.metadata()?.is_file() {
-        bail!("{} is not a regular file: it is the store's lock; remove it", path.display());
-    }
-    Ok(f)
-}
-
-fn libc_flags() -> i32 {
-    (nix::fcntl::OFlag::O_NOFOLLOW | nix::fcntl::OFlag::O_NONBLOCK).bits()
+        .custom_flags(nix::fcntl::OFlag::O_DIRECTORY.bits())
+        .open(dir)
+        .with_context(|| format!("failed to open the data dir {} to lock it", dir.display()))
 }
 
 /// Tries `arg` (a non-blocking lock) until it is granted or `wait` has passed.
@@ -71,29 +63,54 @@ fn lock_within(mut file: File, arg: FlockArg, wait: Duration) -> Result<Flock<Fi
 }
 
 impl StoreLock {
-    /// The lock every opener of the store holds. Alone, it first finishes an interrupted
-    /// restore; it waits (up to ten seconds) while a restore runs.
+    /// The lock every opener of the store holds. The first to take it (alone) finishes an
+    /// interrupted restore; while a restore runs, or its intent is there and another process
+    /// is finishing it, this waits (up to ten seconds). Returns where the state before went
+    /// when this call finished an interrupted restore.
     pub fn shared(dir: &Path) -> Result<StoreLock> {
-        let file = open_lock_file(dir)?;
-        let lock = match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(alone) => {
-                swap::recover(dir)?;
-                alone
-                    .relock(FlockArg::LockShared)
-                    .context("failed to share the store's lock")?;
-                alone
+        let mut file = open_lock_file(dir)?;
+        let start = Instant::now();
+        loop {
+            match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+                Ok(alone) => {
+                    let finished = swap::recover(dir)?;
+                    alone
+                        .relock(FlockArg::LockShared)
+                        .context("failed to share the store's lock")?;
+                    swap::clean_stale(dir);
+                    return Ok(StoreLock { _lock: alone, finished });
+                }
+                Err((f, _)) => file = f,
             }
-            Err((file, _)) => lock_within(file, FlockArg::LockSharedNonblock, WAIT_SHARED)
-                .map_err(|_| {
-                    anyhow::anyhow!(
-                        "the store in {} is being restored ({}); run this again when that ends",
-                        dir.display(),
-                        held_by(dir)
-                    )
-                })?,
-        };
-        swap::clean_stale(dir);
-        Ok(StoreLock { _lock: lock })
+            match Flock::lock(file, FlockArg::LockSharedNonblock) {
+                // Shared with others, and no restore to finish: go on. An intent here means
+                // the process finishing it died: let go, and take the lock alone next time.
+                Ok(l) if swap::read_intent(dir)?.is_none() => {
+                    swap::clean_stale(dir);
+                    return Ok(StoreLock {
+                        _lock: l,
+                        finished: None,
+                    });
+                }
+                Ok(l) => file = l.unlock().map_err(|(_, e)| e)?,
+                Err((f, _)) => file = f,
+            }
+            crate::faults::step("lock", "waiting");
+            if start.elapsed() >= WAIT_SHARED {
+                bail!(
+                    "the store in {} is being restored ({}); run this again when that ends",
+                    dir.display(),
+                    held_by(dir)
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Where the state before went, when taking this lock finished an interrupted restore
+    /// (the store now holds that restore's backup).
+    pub fn finished_restore(&self) -> Option<&Path> {
+        self.finished.as_deref()
     }
 
     /// The lock `db restore` holds: granted only when no other process has the store open
@@ -107,16 +124,19 @@ impl StoreLock {
                 held_by(dir)
             )
         })?;
-        swap::recover(dir)?;
+        let finished = swap::recover(dir)?;
         swap::clean_stale(dir);
-        Ok(StoreLock { _lock: lock })
+        Ok(StoreLock {
+            _lock: lock,
+            finished,
+        })
     }
 }
 
 /// The processes that hold `dir`'s lock, as "billctl serve (pid 12), ...", from
 /// `/proc/locks` (Linux); "another process" where that cannot be read.
 pub fn held_by(dir: &Path) -> String {
-    let holders = holders(&dir.join(files::LOCK)).unwrap_or_default();
+    let holders = holders(dir, "FLOCK").unwrap_or_default();
     if holders.is_empty() {
         return "another process".to_string();
     }
@@ -130,8 +150,9 @@ pub fn held_by(dir: &Path) -> String {
 /// `/proc/locks` is a line per lock; more than this is not read.
 const MAX_PROC_LOCKS: u64 = 4 << 20;
 
-/// The pids (other than this process) holding a `flock` on `path`, with their command lines.
-fn holders(path: &Path) -> Option<Vec<(u32, String)>> {
+/// The pids (other than this process) holding a lock of `kind` (`FLOCK`, or `POSIX`: SQLite's
+/// own) on `path`, with their command lines.
+pub fn holders(path: &Path, kind: &str) -> Option<Vec<(u32, String)>> {
     use std::io::Read;
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
@@ -149,7 +170,7 @@ fn holders(path: &Path) -> Option<Vec<(u32, String)>> {
         .filter(|l| !l.contains("->"))
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            (f.get(1) == Some(&"FLOCK") && f.get(5) == Some(&id.as_str()))
+            (f.get(1) == Some(&kind) && f.get(5) == Some(&id.as_str()))
                 .then(|| f.get(4)?.parse().ok())
                 .flatten()
         })

@@ -244,6 +244,11 @@ impl Store {
         })
     }
 
+    /// Where the state before went, when opening this store finished an interrupted restore.
+    pub fn finished_restore(&self) -> Option<&Path> {
+        self._lock.as_ref().and_then(|l| l.finished_restore())
+    }
+
     /// Whether this store is on Postgres.
     pub fn is_pg(&self) -> bool {
         self.db.is_pg()

@@ -35,14 +35,37 @@ pub struct Restored {
     pub previous: Option<PathBuf>,
     /// Older pre-restore copies removed (beyond the newest [`KEEP_PRE_RESTORE`]).
     pub pruned: Vec<PathBuf>,
+    /// When taking the lock finished an earlier, interrupted restore: where its state before
+    /// went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_earlier: Option<PathBuf>,
 }
 
 /// Restores both store files in `data_dir` from the backup in `src` (see the module docs),
 /// waiting up to `wait` for other processes to close the store.
 pub fn restore(data_dir: &Path, src: &Path, now: i64, wait: Duration) -> Result<Restored> {
     super::private_dir(data_dir)?;
-    let _lock = StoreLock::exclusive(data_dir, wait)?;
+    let lock = StoreLock::exclusive(data_dir, wait)?;
+    let earlier = lock.finished_restore().map(Path::to_path_buf);
+    match swap_in(data_dir, src, now) {
+        Ok(r) => Ok(Restored {
+            finished_earlier: earlier,
+            ..r
+        }),
+        Err(e) => Err(match earlier {
+            Some(p) => e.context(format!(
+                "an earlier restore, interrupted, was finished first: the store holds that restore's backup, and the state before it is in {}",
+                p.display()
+            )),
+            None => e,
+        }),
+    }
+}
+
+/// The restore, once the lock is held alone.
+fn swap_in(data_dir: &Path, src: &Path, now: i64) -> Result<Restored> {
     let manifest = check::read_manifest(src)?;
+    refuse_outsiders(data_dir)?;
     check::ensure_space(data_dir, &manifest)?;
     let unchanged = || "the backup cannot be restored (nothing was changed)";
     let mut staging = Staging::create(data_dir, ".billctl-restore-")?;
@@ -79,34 +102,52 @@ pub fn restore(data_dir: &Path, src: &Path, now: i64, wait: Duration) -> Result<
         }
         return Err(e.context("the restore was begun: the next billctl command finishes it"));
     }
-    swap::roll_forward(data_dir, &intent).context(
+    let previous = swap::roll_forward(data_dir, &intent).context(
         "the restore stopped part way: the next billctl command finishes it before anything else",
     )?;
-    let previous = live_previous(data_dir, &intent);
-    let pruned = prune(data_dir, KEEP_PRE_RESTORE);
+    let previous = std::fs::symlink_metadata(&previous)
+        .is_ok()
+        .then_some(previous);
+    let pruned = prune(data_dir, KEEP_PRE_RESTORE, previous.as_deref());
     Ok(Restored {
         manifest,
         previous,
         pruned,
+        finished_earlier: None,
     })
+}
+
+/// Refuses, before anything changes, a store file that is a symbolic link (a restore replaces
+/// the files in the data dir; the state before would keep the link, not the file) or that a
+/// process outside billctl's lock has open (the `sqlite3` shell, a script: SQLite's own locks
+/// show it, even idle).
+fn refuse_outsiders(data_dir: &Path) -> Result<()> {
+    for name in files::databases() {
+        let path = data_dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "{} is a symbolic link: a restore replaces the files in the data dir; point --data-dir at the directory that holds the file (nothing was changed)",
+                path.display()
+            );
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = data_dir.join(format!("{name}{suffix}"));
+            let holders = super::lock::holders(&p, "POSIX").unwrap_or_default();
+            if let Some((pid, cmd)) = holders.first() {
+                bail!(
+                    "{} is open in {cmd} (pid {pid}), outside billctl: close it and run this again (nothing was changed)",
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// Where the state before went: `intent.previous` (or the name it took if that was taken).
-fn live_previous(data_dir: &Path, intent: &Intent) -> Option<PathBuf> {
-    pre_restore_copies(data_dir)
-        .into_iter()
-        .map(|(p, _)| p)
-        .filter(|p| {
-            let n = file_name(p);
-            n == intent.previous || n.starts_with(&format!("{}-", intent.previous))
-        })
-        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
 }
 
 /// Empties each live file's WAL into it and closes it, so that the file alone is the store
@@ -163,22 +204,32 @@ fn keep_manifest(dir: &Path, live: Vec<(&'static str, PathBuf)>, now: i64) -> Re
     Ok(())
 }
 
-/// `pre-restore-<time>`, with a number after it if that is taken.
+/// `pre-restore-<time>`, or with a number after it one above the highest of that time there
+/// (a name removed by pruning is never used again, so the numbers keep their order).
 fn unused_previous(data_dir: &Path, now: i64) -> String {
     let stamp = jiff::Timestamp::from_second(now)
         .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
         .unwrap_or_else(|_| now.to_string());
-    (1..)
-        .map(|n| match n {
-            1 => format!("{}{stamp}", files::PRE_RESTORE_PREFIX),
-            n => format!("{}{stamp}-{n}", files::PRE_RESTORE_PREFIX),
+    let base = format!("{}{stamp}", files::PRE_RESTORE_PREFIX);
+    let highest = pre_restore_copies(data_dir)
+        .iter()
+        .filter_map(|(p, _)| {
+            let name = file_name(p);
+            match name.strip_prefix(&base)? {
+                "" => Some(1),
+                n => n.strip_prefix('-')?.parse::<u32>().ok(),
+            }
         })
-        .find(|p| std::fs::symlink_metadata(data_dir.join(p)).is_err())
-        .expect("an unused name")
+        .max();
+    match highest {
+        None if std::fs::symlink_metadata(data_dir.join(&base)).is_err() => base,
+        h => format!("{base}-{}", h.unwrap_or(1).saturating_add(1)),
+    }
 }
 
 /// The `pre-restore-*` directories in `data_dir`, with when each was made (its manifest's
-/// time; 0 when it has none), oldest first.
+/// time; 0 when it has none), oldest first: by that time, then by the time in the name, then
+/// by the number after it (`-2` before `-10`).
 pub fn pre_restore_copies(data_dir: &Path) -> Vec<(PathBuf, i64)> {
     let Ok(entries) = std::fs::read_dir(data_dir) else {
         return Vec::new();
@@ -193,17 +244,30 @@ pub fn pre_restore_copies(data_dir: &Path) -> Vec<(PathBuf, i64)> {
             (e.path(), at)
         })
         .collect();
-    copies.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    copies.sort_by_cached_key(|(p, at)| {
+        let name = file_name(p);
+        let (stamp, n) = match name.rsplit_once('-') {
+            Some((stamp, n)) if n.parse::<u32>().is_ok() => (stamp.to_string(), n.parse().unwrap_or(0)),
+            _ => (name.clone(), 1),
+        };
+        (*at, stamp, n, name)
+    });
     copies
 }
 
-/// Removes the pre-restore copies older than the newest `keep`: the files a backup holds,
-/// then the directory (one holding anything else is left, for `doctor` to report).
-fn prune(data_dir: &Path, keep: usize) -> Vec<PathBuf> {
-    let copies = pre_restore_copies(data_dir);
-    let old = copies.len().saturating_sub(keep);
+/// Removes pre-restore copies so that the newest `keep` remain, `made` (the one this restore
+/// just made) always among them: the files a backup holds, then the directory (one holding
+/// anything else is left, for `doctor` to report).
+fn prune(data_dir: &Path, keep: usize, made: Option<&Path>) -> Vec<PathBuf> {
+    let others: Vec<PathBuf> = pre_restore_copies(data_dir)
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| Some(p.as_path()) != made)
+        .collect();
+    let room = keep.saturating_sub(usize::from(made.is_some()));
+    let old = others.len().saturating_sub(room);
     let mut pruned = Vec::new();
-    for (dir, _) in copies.into_iter().take(old) {
+    for dir in others.into_iter().take(old) {
         for name in [MANIFEST, FILE_NAME, super::webhooks::FILE_NAME] {
             let _ = std::fs::remove_file(dir.join(name));
         }

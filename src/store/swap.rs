@@ -81,18 +81,34 @@ fn exists(p: &Path) -> bool {
 
 /// Writes `intent` into `dir` (a new file, synced, renamed into place, the directory synced).
 pub fn write_intent(dir: &Path, intent: &Intent) -> Result<()> {
-    use std::io::Write;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(INTENT_TMP_PREFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("failed to write a restore intent in {}", dir.display()))?;
-    tmp.write_all(&serde_json::to_vec(intent)?)?;
-    tmp.as_file().sync_all()?;
+    let tmp = dir.join(format!("{INTENT_TMP_PREFIX}{}", random_suffix()));
+    let written = super::backup::write_synced(&tmp, &serde_json::to_vec(intent)?)
+        .with_context(|| format!("failed to write a restore intent in {}", dir.display()));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     crate::faults::step("restore", "intent.written");
-    tmp.persist(dir.join(files::RESTORE_INTENT))
-        .map_err(|e| e.error)
-        .context("failed to put the restore intent in place")?;
+    if let Err(e) = std::fs::rename(&tmp, dir.join(files::RESTORE_INTENT)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).context("failed to put the restore intent in place");
+    }
     sync_dir(dir)
+}
+
+/// 40 hex digits: the random part of every name billctl makes beside the store.
+fn random_suffix() -> String {
+    crate::idempotency::random()
+        .trim_start_matches("billctl-")
+        .to_string()
+}
+
+/// Whether `name` is `prefix` then 40 lowercase hex digits: a name billctl made (a folder of
+/// the user's that happens to start the same way is never taken for one).
+fn made_by_billctl(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix).is_some_and(|rest| {
+        rest.len() == 40 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// The intent of an interrupted restore in `dir`, if there is one (read without following a
@@ -116,24 +132,26 @@ pub fn read_intent(dir: &Path) -> Result<Option<Intent>> {
     Ok(Some(intent))
 }
 
-/// Finishes an interrupted restore in `dir`, if its intent is there. The caller holds the
-/// store's lock alone.
-pub fn recover(dir: &Path) -> Result<()> {
-    if let Some(intent) = read_intent(dir)? {
-        roll_forward(dir, &intent).with_context(|| {
-            format!(
-                "an interrupted restore in {} could not be finished (nothing else was done; run any billctl command to try again)",
-                dir.display()
-            )
-        })?;
-    }
-    Ok(())
+/// Finishes an interrupted restore in `dir`, if its intent is there; returns where the state
+/// before went. The caller holds the store's lock alone.
+pub fn recover(dir: &Path) -> Result<Option<PathBuf>> {
+    let Some(intent) = read_intent(dir)? else {
+        return Ok(None);
+    };
+    let previous = roll_forward(dir, &intent).with_context(|| {
+        format!(
+            "an interrupted restore in {} could not be finished (nothing else was done; run any billctl command to try again)",
+            dir.display()
+        )
+    })?;
+    Ok(Some(previous))
 }
 
 /// The renames `intent` names, from wherever they stopped: each file still staged is put in
-/// place (the live one moved into the state before first), then the state before gets its
-/// name, and the intent goes.
-pub fn roll_forward(dir: &Path, intent: &Intent) -> Result<()> {
+/// place (the live one moved into the state before first, never over a file already there),
+/// then the state before gets its name, and the intent goes. Returns where the state before
+/// went.
+pub fn roll_forward(dir: &Path, intent: &Intent) -> Result<PathBuf> {
     let staging = dir.join(&intent.staging);
     let previous_tmp = dir.join(&intent.previous_tmp);
     for name in files::databases() {
@@ -145,22 +163,54 @@ pub fn roll_forward(dir: &Path, intent: &Intent) -> Result<()> {
         if exists(&live) {
             retire_sidecars(dir, name, &previous_tmp)?;
             crate::faults::step("restore", "sidecars.retired");
-            rename_synced(&live, &previous_tmp.join(name))?;
+            rename_new(&live, &previous_tmp.join(name))?;
             crate::faults::step("restore", "live.kept");
         }
         rename_synced(&staged, &live)?;
         crate::faults::step("restore", "staged.placed");
     }
+    let mut previous = dir.join(&intent.previous);
     if exists(&previous_tmp) {
-        rename_synced(&previous_tmp, &unused(dir, &intent.previous))?;
+        previous = unused(dir, &intent.previous);
+        rename_synced(&previous_tmp, &previous)?;
         crate::faults::step("restore", "previous.named");
+    } else if !exists(&previous) {
+        previous = unused_named(dir, &intent.previous).unwrap_or(previous);
     }
     std::fs::remove_file(dir.join(files::RESTORE_INTENT))
         .context("failed to remove the restore intent")?;
     sync_dir(dir)?;
     crate::faults::step("restore", "intent.removed");
     let _ = std::fs::remove_dir_all(&staging);
+    Ok(previous)
+}
+
+/// Renames `from` to the new path `to` (refused if `to` exists: nothing there is replaced),
+/// and syncs both directories.
+fn rename_new(from: &Path, to: &Path) -> Result<()> {
+    use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
+    renameat2(AT_FDCWD, from, AT_FDCWD, to, RenameFlags::RENAME_NOREPLACE)
+        .map_err(std::io::Error::from)
+        .with_context(|| {
+            format!(
+                "failed to move {} to {} (nothing there is replaced)",
+                from.display(),
+                to.display()
+            )
+        })?;
+    for d in [to.parent(), from.parent()].into_iter().flatten() {
+        sync_dir(d)?;
+    }
     Ok(())
+}
+
+/// The newest of `name`, `name-2`, ... that exists in `dir` (where an earlier pass of the
+/// same recovery put the state before).
+fn unused_named(dir: &Path, name: &str) -> Option<PathBuf> {
+    (2..1000)
+        .map(|n| dir.join(format!("{name}-{n}")))
+        .take_while(|p| exists(p))
+        .last()
 }
 
 /// `dir/name`, or `dir/name-2`, ... if that is taken.
@@ -185,7 +235,7 @@ fn retire_sidecars(dir: &Path, name: &str, previous: &Path) -> Result<()> {
             continue;
         };
         if suffix != "-shm" && meta.is_file() && meta.len() > 0 {
-            rename_synced(&p, &previous.join(&side))?;
+            rename_new(&p, &previous.join(&side))?;
         } else {
             std::fs::remove_file(&p).with_context(|| format!("failed to remove {}", p.display()))?;
         }
@@ -205,8 +255,7 @@ impl Staging {
     /// A new private directory in `parent` named `<prefix><random>`.
     pub fn create(parent: &Path, prefix: &str) -> Result<Staging> {
         use std::os::unix::fs::DirBuilderExt;
-        let random = crate::idempotency::random();
-        let random = random.trim_start_matches("billctl-");
+        let random = random_suffix();
         let new = parent.join(format!("{NEW_PREFIX}{random}"));
         std::fs::DirBuilder::new()
             .mode(0o700)
@@ -259,9 +308,17 @@ impl Drop for Staging {
 /// A data dir or backup parent is listed up to this many entries when looking for leftovers.
 const MAX_ENTRIES: usize = 100_000;
 
-/// Leftovers in `dir` whose owner is gone: staging directories (prefix, lock free), empty
-/// half-made ones, and unplaced intents. Those a present intent names are kept for it.
+/// Leftovers in the data dir `dir` whose owner is gone: staging directories of every kind
+/// (lock free), half-made ones, and unplaced intents. Those a present intent names are kept
+/// for it.
 pub fn stale(dir: &Path) -> Vec<PathBuf> {
+    let mut prefixes: Vec<&str> = files::STAGING_PREFIXES.to_vec();
+    prefixes.extend([NEW_PREFIX, INTENT_TMP_PREFIX]);
+    stale_in(dir, &prefixes)
+}
+
+/// Leftovers in `dir` named `<prefix><40 hex>` for one of `prefixes`, whose owner is gone.
+fn stale_in(dir: &Path, prefixes: &[&str]) -> Vec<PathBuf> {
     let Ok(named) = read_intent(dir) else {
         return Vec::new();
     };
@@ -276,25 +333,24 @@ pub fn stale(dir: &Path) -> Vec<PathBuf> {
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let name = e.file_name().to_str()?.to_string();
-            let leftover = files::STAGING_PREFIXES.iter().any(|p| name.starts_with(p))
-                || name.starts_with(NEW_PREFIX)
-                || name.starts_with(INTENT_TMP_PREFIX);
-            (leftover && !named.contains(&name)).then(|| e.path())
+            let ours = prefixes.iter().any(|p| made_by_billctl(&name, p));
+            (ours && !named.contains(&name)).then(|| e.path())
         })
         .filter(|p| unowned(p))
         .collect()
 }
 
-/// Whether the leftover `p` has no living owner: a directory whose lock is free, or an
-/// unplaced intent (which only a restore, holding the store alone, writes).
+/// Whether the leftover `p` has no living owner: a directory whose lock is free (one not yet
+/// locked only when it is old), or an unplaced intent (which only a restore, holding the store
+/// alone, writes).
 fn unowned(p: &Path) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(p) else {
         return false;
     };
-    if !meta.is_dir() {
-        return meta.is_file();
-    }
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if !meta.is_dir() {
+        return meta.is_file() && name.starts_with(INTENT_TMP_PREFIX);
+    }
     if name.starts_with(NEW_PREFIX) {
         // Made and not yet locked: leave it a while to the process making it.
         let age = meta.modified().ok().and_then(|m| m.elapsed().ok());
@@ -303,10 +359,20 @@ fn unowned(p: &Path) -> bool {
     File::open(p).is_ok_and(|f| Flock::lock(f, FlockArg::LockExclusiveNonblock).is_ok())
 }
 
-/// Removes [`stale`] leftovers in `dir` (best effort: what cannot be removed stays for
-/// `doctor` to report).
+/// Removes [`stale`] leftovers in the data dir `dir` (best effort: what cannot be removed
+/// stays for `doctor` to report).
 pub fn clean_stale(dir: &Path) {
-    for p in stale(dir) {
+    remove_all(stale(dir));
+}
+
+/// Removes leftovers of killed backups (`.billctl-backup-<40 hex>`, lock free) in `dir`, the
+/// folder a backup is written into; nothing else there is touched.
+pub fn clean_stale_backups(dir: &Path) {
+    remove_all(stale_in(dir, &[".billctl-backup-"]));
+}
+
+fn remove_all(paths: Vec<PathBuf>) {
+    for p in paths {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let _ = if name.starts_with(NEW_PREFIX) {
             std::fs::remove_dir(&p)

@@ -470,6 +470,11 @@ impl EventStore {
         }
     }
 
+    /// Where the state before went, when opening this store finished an interrupted restore.
+    pub fn finished_restore(&self) -> Option<&Path> {
+        self._lock.as_ref().and_then(|l| l.finished_restore())
+    }
+
     /// Where this store lives (to open another connection to it).
     pub fn location(&self) -> &Location {
         &self.location

@@ -52,12 +52,19 @@ fn on(env: &Env, data: &Path) -> Command {
 /// (API keys, webhook events) in the store in `data`, read by `db status` (which first
 /// finishes an interrupted restore).
 fn state(env: &Env, data: &Path) -> (i64, i64) {
-    let s = common::run(on(env, data).args(["db", "status", "--json"]))
-        .ok()
-        .json();
+    state_said(env, data).0
+}
+
+/// [`state`], and what `db status` said on stderr.
+fn state_said(env: &Env, data: &Path) -> ((i64, i64), String) {
+    let r = common::run(on(env, data).args(["db", "status", "--json"])).ok();
+    let s = r.json();
     (
-        s["tables"]["api_keys"].as_i64().unwrap(),
-        s["webhooks"]["tables"]["events"].as_i64().unwrap(),
+        (
+            s["tables"]["api_keys"].as_i64().unwrap(),
+            s["webhooks"]["tables"]["events"].as_i64().unwrap(),
+        ),
+        r.stderr,
     )
 }
 
@@ -150,13 +157,19 @@ fn restore_survives_sigkill_at_random_points() {
         let out = killed_at(&env, &data, &args, "restore", k);
         let at = &steps[k - 1];
         assert_eq!(out.status.signal(), Some(9), "kill {i} at step {k} ({at}): {out:?}");
-        if i % 4 == 0 {
+        let again = i % 4 == 0;
+        if again {
             // The next command is killed too, part way through finishing the restore.
             let m = 1 + rng.below(4);
             let _ = killed_at(&env, &data, &["db", "status", "-q"], "restore", m);
         }
         let want = if k > intent { NEW } else { OLD };
-        assert_eq!(state(&env, &data), want, "kill {i} at step {k} ({at})");
+        let (got, said) = state_said(&env, &data);
+        assert_eq!(got, want, "kill {i} at step {k} ({at})");
+        if want == NEW && !again && at != "restore.intent.removed" {
+            // The command that finished the restore says so.
+            assert!(said.contains("finished an interrupted restore"), "kill {i} at {at}: {said}");
+        }
         assert_eq!(leftovers(&data), Vec::<String>::new(), "kill {i} at step {k} ({at})");
         let kept: Vec<String> = names(&data)
             .into_iter()
@@ -399,6 +412,15 @@ fn backup_never_replaces_what_is_not_a_backup() {
             assert_eq!(snapshot(dest), before, "{} {extra:?} is as it was", dest.display());
         }
     }
+    // Things of the user's in the folder that start like billctl's staging names are never
+    // taken for leftovers of a killed backup.
+    let theirs = folder.join(".billctl-backup-2026-11-monthly");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("important.txt"), b"precious").unwrap();
+    std::fs::write(folder.join(".restore-intent-draft"), b"x").unwrap();
+    env.run(&["db", "backup", folder.join("tuesday").to_str().unwrap(), "-q"]).ok();
+    assert_eq!(common::read(&theirs.join("important.txt")), "precious");
+    assert!(folder.join(".restore-intent-draft").exists());
     // The earlier backup: refused without --force, replaced with it (asked, unless --yes).
     let r = env.run(&["db", "backup", earlier.to_str().unwrap()]).code(2);
     assert!(r.stderr.contains("--force"), "{}", r.stderr);
@@ -548,12 +570,18 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     let env = Env::with_catalog();
     let backup = two_states(&env);
     let data = env.data_dir();
-    for n in [".billctl-restore-x1", ".billctl-backup-x2", ".billctl-previous-x3", ".billctl-check-x4"] {
-        std::fs::create_dir_all(data.join(n)).unwrap();
-        std::fs::write(data.join(n).join("billctl.db"), b"half a copy").unwrap();
+    let hex = "0123456789abcdef0123456789abcdef01234567";
+    for p in [".billctl-restore-", ".billctl-backup-", ".billctl-previous-", ".billctl-check-"] {
+        let n = format!("{p}{hex}");
+        std::fs::create_dir_all(data.join(&n)).unwrap();
+        std::fs::write(data.join(&n).join("billctl.db"), b"half a copy").unwrap();
     }
+    std::fs::write(data.join(format!(".restore-intent-{hex}")), b"{}").unwrap();
+    // Not a name billctl makes: left alone.
+    std::fs::create_dir_all(data.join(".billctl-restore-mine")).unwrap();
     env.run(&["keys", "list", "-q"]).ok();
-    assert_eq!(leftovers(&data), Vec::<String>::new());
+    assert_eq!(leftovers(&data), vec![".billctl-restore-mine".to_string()]);
+    std::fs::remove_dir(data.join(".billctl-restore-mine")).unwrap();
     for i in 0..5 {
         env.set_now(1_900_000_000 + i * 60);
         let r = env.run(&["db", "restore", backup.to_str().unwrap(), "--yes", "--json"]).ok().json();
@@ -621,4 +649,156 @@ fn only_the_store_opens_sqlite_and_under_the_lock() {
     let mut want: Vec<String> = allowed.iter().map(|(f, _)| f.to_string()).collect();
     want.sort();
     assert_eq!(found, want, "files that open SQLite (add a row, with its reason, or go through store::open_db)");
+}
+
+/// A command waiting for the store while another finishes an interrupted restore does not go
+/// on when that one dies part way: it finishes the restore itself first. Nothing it then
+/// writes is lost, and the state before keeps the old files.
+#[test]
+fn a_waiter_finishes_a_restore_whose_finisher_died() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let backup = two_states(&env);
+    let data = env.data_dir();
+    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
+    let steps = steps_of(&env, &data, &args, "race");
+    let after = 1 + steps.iter().position(|s| s == "restore.live.kept").unwrap();
+    let out = killed_at(&env, &data, &args, "restore", after);
+    assert_eq!(out.status.signal(), Some(9));
+    // A finisher, stopped after it moved the first live file aside (holding the lock alone).
+    let finisher = on(&env, &data)
+        .args(["db", "status", "-q"])
+        .env(FAULT_ENV, "restore.step@2")
+        .env(ACTION_ENV, "stop")
+        .spawn()
+        .unwrap();
+    common::wait_for("the finisher to stop", || stopped(finisher.id()).then_some(()));
+    // A writer arrives and waits for the lock (its steps file says so).
+    let waits = env.path("waits");
+    let writer = on(&env, &data)
+        .args(["webhooks", "ingest", &event(&env, "evt_during"), "--json"])
+        .env(STEPS_ENV, &waits)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::wait_for("the writer to wait for the lock", || {
+        std::fs::read_to_string(&waits).ok().filter(|t| t.contains("lock.waiting")).map(|_| ())
+    });
+    let mut finisher = finisher;
+    finisher.kill().unwrap();
+    finisher.wait().unwrap();
+    let r = common::to_run(writer.wait_with_output().unwrap()).ok();
+    assert!(r.stderr.contains("finished an interrupted restore"), "{}", r.stderr);
+    // The backup's state, plus the event the writer stored.
+    assert_eq!(state(&env, &data), (1, 2));
+    assert_eq!(env.count("SELECT count(*) FROM events WHERE id = 'evt_during'", true), 1);
+    let kept: Vec<String> = names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+    let before = rusqlite::Connection::open(data.join(&kept[0]).join("webhooks.db")).unwrap();
+    let old: i64 = before
+        .query_row("SELECT count(*) FROM events WHERE id IN ('evt_old', 'evt_new')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(old, 2, "the state before keeps the old webhook events");
+}
+
+/// A restore refuses a store file a process outside billctl has open, even idle (SQLite's own
+/// locks show it), and a store file that is a symbolic link; both change nothing.
+#[test]
+fn a_restore_refuses_outside_openers_and_linked_files() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let backup = two_states(&env);
+    let data = env.data_dir();
+    let restore = ["db", "restore", backup.to_str().unwrap(), "--yes"];
+    let outsider = rusqlite::Connection::open(data.join("billctl.db")).unwrap();
+    let _: i64 = outsider.query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0)).unwrap();
+    let r = env.run(&restore).code(2);
+    assert!(
+        r.stderr.contains("outside billctl") && r.stderr.contains(&format!("pid {}", std::process::id())),
+        "{}",
+        r.stderr
+    );
+    drop(outsider);
+    assert_eq!(state(&env, &data), OLD);
+    // billctl.db kept on another disk, linked into the data dir.
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::rename(data.join("billctl.db"), elsewhere.join("billctl.db")).unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::rename(data.join(format!("billctl.db{side}")), elsewhere.join(format!("billctl.db{side}")));
+    }
+    std::os::unix::fs::symlink(elsewhere.join("billctl.db"), data.join("billctl.db")).unwrap();
+    let r = env.run(&restore).code(2);
+    assert!(r.stderr.contains("is a symbolic link") && r.stderr.contains("nothing was changed"), "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(data.join("billctl.db")).unwrap().file_type().is_symlink());
+    assert_eq!(leftovers(&data), Vec::<String>::new());
+}
+
+/// The copy a restore just made is never pruned, whatever the clock says, and copies made in
+/// one second are ordered by their number (`-2` before `-10`).
+#[test]
+fn retention_keeps_the_copy_just_made_and_orders_by_number() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let backup = two_states(&env);
+    let data = env.data_dir();
+    let restore = ["db", "restore", backup.to_str().unwrap(), "--yes", "--json"];
+    env.set_now(1_900_000_000);
+    for _ in 0..11 {
+        env.run(&restore).ok();
+    }
+    let kept: Vec<String> = names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+    let stamp = "pre-restore-20300317T174640Z";
+    let want: Vec<String> = ["-10", "-11", "-9"].iter().map(|n| format!("{stamp}{n}")).collect();
+    assert_eq!(kept, want, "the newest three of one second");
+    // The clock goes back a year: the copy this restore makes stays.
+    env.set_now(1_900_000_000 - 365 * 86_400);
+    let r = env.run(&restore).ok().json();
+    let made = r["previous"].as_str().unwrap().to_string();
+    assert!(std::path::Path::new(&made).join("manifest.json").exists(), "{r}");
+    assert!(!r["pruned"].as_array().unwrap().iter().any(|p| p == made.as_str()), "{r}");
+    assert_eq!(names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).count(), 3);
+}
+
+/// The output-path guard knows the data dir by device and inode: reached through a bind mount,
+/// a store file that does not exist yet is still refused. (Needs root to bind-mount.)
+#[test]
+fn the_guard_sees_the_data_dir_through_a_bind_mount() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    env.run(&["db", "status", "-q"]).ok();
+    let mount = env.path("bind");
+    std::fs::create_dir_all(&mount).unwrap();
+    let ok = Command::new("mount")
+        .args(["--bind"])
+        .arg(env.data_dir())
+        .arg(&mount)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("note: cannot bind-mount here (not root); skipped");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    for name in ["restore-intent.json", "webhook-secrets", "billctl.db-journal"] {
+        let out = mount.join(name);
+        let r = env.run(&["dashboard", "--out", out.to_str().unwrap()]).code(2);
+        assert!(r.stderr.contains("one of the store's files"), "{name}: {}", r.stderr);
+        assert!(!env.data_dir().join(name).exists(), "{name}");
+    }
+    env.run(&["db", "status", "-q"]).ok();
 }
