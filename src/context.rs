@@ -200,11 +200,11 @@ impl Ctx {
 
     /// Says so when opening the store finished an interrupted restore: the store now holds
     /// that restore's backup.
-    fn finished_restore(&self, previous: Option<&std::path::Path>) {
-        if let Some(p) = previous {
+    fn finished_restore(&self, finished: Option<&crate::store::swap::Finished>) {
+        if let Some(f) = finished {
             self.output.warn(format!(
-                "finished an interrupted restore first: the store now holds its backup, and the state before it is in {}",
-                p.display()
+                "finished an interrupted restore first ({})",
+                f.describe()
             ));
         }
     }

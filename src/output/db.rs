@@ -77,10 +77,10 @@ impl Render for Restored {
             None => "the data dir held no store before".to_string(),
         };
         let mut notes = Vec::new();
-        if let Some(p) = &self.finished_earlier {
+        if let Some(f) = &self.finished_earlier {
             notes.push(format!(
-                "First finished an earlier, interrupted restore (the state before it is in {}).",
-                p.display()
+                "First finished an earlier, interrupted restore ({}).",
+                f.describe()
             ));
         }
         notes.push(format!(

@@ -161,6 +161,14 @@ pub fn read_manifest(src: &Path) -> Result<Manifest> {
             bail!("{}: the backup has no {name}", path.display());
         }
     }
+    // 2000-01-01 to 9999-12-31: a time a backup was made.
+    if !(946_684_800..=253_402_300_799).contains(&m.created_at) {
+        bail!(
+            "{}: created_at {} is not a time a backup was made: the backup is refused",
+            path.display(),
+            m.created_at
+        );
+    }
     Ok(m)
 }
 

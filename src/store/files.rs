@@ -15,6 +15,11 @@ pub const STAGING_PREFIXES: [&str; 4] = [
     ".billctl-previous-",
     ".billctl-check-",
 ];
+/// Where a staging directory is made before it is locked and renamed to its prefix.
+pub const NEW_PREFIX: &str = ".billctl-new-";
+/// Where a restore's intent is written before it is renamed into place.
+pub const INTENT_TMP_PREFIX: &str = ".restore-intent-";
+
 /// The files SQLite keeps beside a database (`billctl.db-wal` ...).
 pub const SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
 
@@ -43,4 +48,10 @@ pub fn store_names() -> Vec<String> {
 /// copy or a staging directory).
 pub fn is_store_dir(name: &str) -> bool {
     name.starts_with(PRE_RESTORE_PREFIX) || STAGING_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// Whether `name`, an entry of a data dir, is one billctl makes there on the way and removes
+/// as a leftover (a half-made staging directory, an unplaced intent).
+pub fn is_store_leftover(name: &str) -> bool {
+    name.starts_with(NEW_PREFIX) || name.starts_with(INTENT_TMP_PREFIX)
 }

@@ -91,6 +91,9 @@ fn named(dir: &Path, real: &Path) -> Option<Hit> {
     if files::is_store_dir(&first.to_ascii_lowercase()) {
         return Some(Hit::InDir(first));
     }
+    if files::is_store_leftover(&first.to_ascii_lowercase()) {
+        return Some(Hit::File(first));
+    }
     let is_store_name = files::store_names()
         .iter()
         .any(|n| n.eq_ignore_ascii_case(&first));
@@ -208,6 +211,8 @@ mod tests {
             data.join("BILLCTL.DB-shm"),
             data.join("webhook-secrets"),
             data.join("restore-intent.json"),
+            data.join(".restore-intent-0123456789abcdef0123456789abcdef01234567"),
+            data.join(".billctl-new-0123456789abcdef0123456789abcdef01234567"),
             data.join("./x/../billctl.db-journal"),
             data.join("pre-restore-1/billctl.db"),
             data.join("pre-restore-2/new.html"),

@@ -26,8 +26,8 @@ const POLL: Duration = Duration::from_millis(20);
 /// The store's lock, held until dropped.
 pub struct StoreLock {
     _lock: Flock<File>,
-    /// Where the state before went, when taking this lock finished an interrupted restore.
-    finished: Option<std::path::PathBuf>,
+    /// What taking this lock finished, when it finished an interrupted restore.
+    finished: Option<swap::Finished>,
 }
 
 impl std::fmt::Debug for StoreLock {
@@ -107,10 +107,9 @@ impl StoreLock {
         }
     }
 
-    /// Where the state before went, when taking this lock finished an interrupted restore
-    /// (the store now holds that restore's backup).
-    pub fn finished_restore(&self) -> Option<&Path> {
-        self.finished.as_deref()
+    /// What taking this lock finished, when it finished an interrupted restore.
+    pub fn finished_restore(&self) -> Option<&swap::Finished> {
+        self.finished.as_ref()
     }
 
     /// The lock `db restore` holds: granted only when no other process has the store open
@@ -179,6 +178,51 @@ pub fn holders(path: &Path, kind: &str) -> Option<Vec<(u32, String)>> {
     pids.sort_unstable();
     pids.dedup();
     Some(pids.into_iter().map(|p| (p, command_of(p))).collect())
+}
+
+/// Processes are listed up to this many when looking for one that has a file open.
+const MAX_PROCESSES: usize = 100_000;
+
+/// The other processes that have `path` open (any of their file descriptors is that file, by
+/// device and inode), from `/proc`; those this user may not look into are not seen.
+pub fn openers(path: &Path) -> Vec<(u32, String)> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(want) = std::fs::metadata(path) else {
+        return Vec::new();
+    };
+    let id = (want.dev(), want.ino());
+    let me = std::process::id();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .take(MAX_PROCESSES)
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| *pid != me)
+        .filter(|pid| {
+            std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+                fds.flatten().any(|fd| {
+                    std::fs::metadata(fd.path()).is_ok_and(|m| (m.dev(), m.ino()) == id)
+                })
+            })
+        })
+        .map(|pid| (pid, command_of(pid)))
+        .collect()
+}
+
+/// The mount points of this process's mount namespace, from `/proc/self/mountinfo`.
+pub fn mount_points() -> Vec<std::path::PathBuf> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = File::open("/proc/self/mountinfo").and_then(|f| f.take(MAX_PROC_LOCKS).read_to_string(&mut text));
+    if read.is_err() {
+        return Vec::new();
+    }
+    text.lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .map(|p| std::path::PathBuf::from(p.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")))
+        .collect()
 }
 
 /// `pid`'s command (program name and up to two arguments), cleaned for a terminal.

@@ -148,6 +148,26 @@ pub(crate) fn open_db(
 ) -> Result<(Connection, PathBuf, lock::StoreLock)> {
     private_dir(dir)?;
     let lock = lock::StoreLock::shared(dir)?;
+    let opened = open_db_held(dir, name, migrations);
+    let (conn, path) = match (opened, lock.finished_restore()) {
+        (Ok(o), _) => o,
+        (Err(e), None) => return Err(e),
+        (Err(e), Some(finished)) => {
+            return Err(e.context(format!(
+                "an interrupted restore was finished first ({})",
+                finished.describe()
+            )))
+        }
+    };
+    Ok((conn, path, lock))
+}
+
+/// [`open_db`] for a caller that already holds the store's lock (a restore, alone).
+pub(crate) fn open_db_held(
+    dir: &Path,
+    name: &str,
+    migrations: &[&str],
+) -> Result<(Connection, PathBuf)> {
     let path = dir.join(name);
     let mut conn = Connection::open_with_flags(
         &path,
@@ -164,7 +184,7 @@ pub(crate) fn open_db(
     for suffix in ["", "-wal", "-shm"] {
         private_file(&PathBuf::from(format!("{}{suffix}", path.display())))?;
     }
-    Ok((conn, path, lock))
+    Ok((conn, path))
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -244,8 +264,8 @@ impl Store {
         })
     }
 
-    /// Where the state before went, when opening this store finished an interrupted restore.
-    pub fn finished_restore(&self) -> Option<&Path> {
+    /// What opening this store finished, when it finished an interrupted restore.
+    pub fn finished_restore(&self) -> Option<&swap::Finished> {
         self._lock.as_ref().and_then(|l| l.finished_restore())
     }
 

@@ -35,10 +35,10 @@ pub struct Restored {
     pub previous: Option<PathBuf>,
     /// Older pre-restore copies removed (beyond the newest [`KEEP_PRE_RESTORE`]).
     pub pruned: Vec<PathBuf>,
-    /// When taking the lock finished an earlier, interrupted restore: where its state before
-    /// went.
+    /// When taking the lock finished an earlier, interrupted restore: where its intent was
+    /// and its state before went.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub finished_earlier: Option<PathBuf>,
+    pub finished_earlier: Option<swap::Finished>,
 }
 
 /// Restores both store files in `data_dir` from the backup in `src` (see the module docs),
@@ -46,31 +46,35 @@ pub struct Restored {
 pub fn restore(data_dir: &Path, src: &Path, now: i64, wait: Duration) -> Result<Restored> {
     super::private_dir(data_dir)?;
     let lock = StoreLock::exclusive(data_dir, wait)?;
-    let earlier = lock.finished_restore().map(Path::to_path_buf);
-    match swap_in(data_dir, src, now) {
+    let earlier = lock.finished_restore().cloned();
+    let keep: Vec<PathBuf> = earlier.iter().filter_map(|f| f.previous.clone()).collect();
+    match swap_in(data_dir, src, now, &keep) {
         Ok(r) => Ok(Restored {
             finished_earlier: earlier,
             ..r
         }),
         Err(e) => Err(match earlier {
-            Some(p) => e.context(format!(
-                "an earlier restore, interrupted, was finished first: the store holds that restore's backup, and the state before it is in {}",
-                p.display()
+            Some(f) => e.context(format!(
+                "an earlier restore, interrupted, was finished first ({})",
+                f.describe()
             )),
             None => e,
         }),
     }
 }
 
-/// The restore, once the lock is held alone.
-fn swap_in(data_dir: &Path, src: &Path, now: i64) -> Result<Restored> {
+/// The restore, once the lock is held alone; `keep` are pre-restore copies retention leaves.
+fn swap_in(data_dir: &Path, src: &Path, now: i64, keep: &[PathBuf]) -> Result<Restored> {
     let manifest = check::read_manifest(src)?;
     refuse_outsiders(data_dir)?;
     check::ensure_space(data_dir, &manifest)?;
     let unchanged = || "the backup cannot be restored (nothing was changed)";
     let mut staging = Staging::create(data_dir, ".billctl-restore-")?;
     check::stage(src, &manifest, staging.path()).context(unchanged())?;
+    complete(data_dir)?;
     let live = quiesce(data_dir).context("nothing was changed")?;
+    // Again, now that the store is quiet: an outside process may have opened a file meanwhile.
+    refuse_outsiders(data_dir)?;
     // The state before, when there is one (a data dir without a store has none).
     let mut previous = match live.is_empty() {
         true => None,
@@ -108,7 +112,9 @@ fn swap_in(data_dir: &Path, src: &Path, now: i64) -> Result<Restored> {
     let previous = std::fs::symlink_metadata(&previous)
         .is_ok()
         .then_some(previous);
-    let pruned = prune(data_dir, KEEP_PRE_RESTORE, previous.as_deref());
+    let mut protect = keep.to_vec();
+    protect.extend(previous.clone());
+    let pruned = prune(data_dir, KEEP_PRE_RESTORE, &protect);
     Ok(Restored {
         manifest,
         previous,
@@ -117,11 +123,19 @@ fn swap_in(data_dir: &Path, src: &Path, now: i64) -> Result<Restored> {
     })
 }
 
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Refuses, before anything changes, a store file that is a symbolic link (a restore replaces
-/// the files in the data dir; the state before would keep the link, not the file) or that a
-/// process outside billctl's lock has open (the `sqlite3` shell, a script: SQLite's own locks
-/// show it, even idle).
+/// the files in the data dir; the state before would keep the link, not the file), one that is
+/// a mount point (a file bind-mounted into the data dir cannot be renamed), and one that a
+/// process outside billctl's lock has open (the `sqlite3` shell, a script, even idle: its open
+/// files show in `/proc`).
 fn refuse_outsiders(data_dir: &Path) -> Result<()> {
+    let mounts = super::lock::mount_points();
     for name in files::databases() {
         let path = data_dir.join(name);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -132,11 +146,17 @@ fn refuse_outsiders(data_dir: &Path) -> Result<()> {
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = data_dir.join(format!("{name}{suffix}"));
-            let holders = super::lock::holders(&p, "POSIX").unwrap_or_default();
-            if let Some((pid, cmd)) = holders.first() {
+            let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+            if mounts.contains(&real) {
+                bail!(
+                    "{} is a mount point (a file mounted into the data dir): a restore renames the store's files, which a mount point refuses; mount the directory that holds them instead (nothing was changed)",
+                    p.display()
+                );
+            }
+            if let Some((pid, cmd)) = super::lock::openers(&p).first() {
                 bail!(
                     "{} is open in {cmd} (pid {pid}), outside billctl: close it and run this again (nothing was changed)",
-                    path.display()
+                    p.display()
                 );
             }
         }
@@ -144,10 +164,15 @@ fn refuse_outsiders(data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+/// Makes each store file that is missing (a data dir where webhooks were never used), so that
+/// the state before is a whole backup that `db restore` takes.
+fn complete(data_dir: &Path) -> Result<()> {
+    for (name, _) in check::known() {
+        if std::fs::symlink_metadata(data_dir.join(name)).is_err() {
+            super::open_db_held(data_dir, name, check::migrations_of(name))?;
+        }
+    }
+    Ok(())
 }
 
 /// Empties each live file's WAL into it and closes it, so that the file alone is the store
@@ -204,8 +229,7 @@ fn keep_manifest(dir: &Path, live: Vec<(&'static str, PathBuf)>, now: i64) -> Re
     Ok(())
 }
 
-/// `pre-restore-<time>`, or with a number after it one above the highest of that time there
-/// (a name removed by pruning is never used again, so the numbers keep their order).
+/// `pre-restore-<time>`, or with a number after it one above the highest of that time there.
 fn unused_previous(data_dir: &Path, now: i64) -> String {
     let stamp = jiff::Timestamp::from_second(now)
         .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
@@ -255,19 +279,26 @@ pub fn pre_restore_copies(data_dir: &Path) -> Vec<(PathBuf, i64)> {
     copies
 }
 
-/// Removes pre-restore copies so that the newest `keep` remain, `made` (the one this restore
-/// just made) always among them: the files a backup holds, then the directory (one holding
-/// anything else is left, for `doctor` to report).
-fn prune(data_dir: &Path, keep: usize, made: Option<&Path>) -> Vec<PathBuf> {
-    let others: Vec<PathBuf> = pre_restore_copies(data_dir)
+/// Removes pre-restore copies so that the newest `keep` remain (newest by when each directory
+/// was made, as the file system recorded it), those in `protect` (the one this restore made,
+/// and one it finished) always among them: the files a backup holds, then the directory (one
+/// holding anything else is left, for `doctor` to report).
+fn prune(data_dir: &Path, keep: usize, protect: &[PathBuf]) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut others: Vec<(PathBuf, (i64, i64))> = pre_restore_copies(data_dir)
         .into_iter()
         .map(|(p, _)| p)
-        .filter(|p| Some(p.as_path()) != made)
+        .filter(|p| !protect.contains(p))
+        .map(|p| {
+            let made = std::fs::symlink_metadata(&p).map_or((0, 0), |m| (m.ctime(), m.ctime_nsec()));
+            (p, made)
+        })
         .collect();
-    let room = keep.saturating_sub(usize::from(made.is_some()));
+    others.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    let room = keep.saturating_sub(protect.len());
     let old = others.len().saturating_sub(room);
     let mut pruned = Vec::new();
-    for dir in others.into_iter().take(old) {
+    for (dir, _) in others.into_iter().take(old) {
         for name in [MANIFEST, FILE_NAME, super::webhooks::FILE_NAME] {
             let _ = std::fs::remove_file(dir.join(name));
         }

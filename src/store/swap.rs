@@ -37,10 +37,7 @@ pub struct Intent {
 
 /// An intent is a few hundred bytes.
 const MAX_INTENT: u64 = 4096;
-/// Where a directory is made before it is locked and renamed to its prefix.
-const NEW_PREFIX: &str = ".billctl-new-";
-/// Where an intent is written before it is renamed into place.
-const INTENT_TMP_PREFIX: &str = ".restore-intent-";
+use files::{INTENT_TMP_PREFIX, NEW_PREFIX};
 
 fn is_name_with(name: &str, prefix: &str) -> bool {
     name.len() < 200
@@ -132,19 +129,47 @@ pub fn read_intent(dir: &Path) -> Result<Option<Intent>> {
     Ok(Some(intent))
 }
 
-/// Finishes an interrupted restore in `dir`, if its intent is there; returns where the state
-/// before went. The caller holds the store's lock alone.
-pub fn recover(dir: &Path) -> Result<Option<PathBuf>> {
+/// An interrupted restore that was finished: where its intent was, and where the state
+/// before it went (none when the data dir held no store, or it is gone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finished {
+    pub dir: PathBuf,
+    pub previous: Option<PathBuf>,
+}
+
+impl Finished {
+    /// "its intent was in DIR; the state before it is in PATH", for messages.
+    pub fn describe(&self) -> String {
+        let before = match &self.previous {
+            Some(p) => format!("the state before it is in {}", p.display()),
+            None => "it kept no state before".to_string(),
+        };
+        format!(
+            "its intent was in {}; {before}",
+            self.dir.join(files::RESTORE_INTENT).display()
+        )
+    }
+}
+
+/// Finishes an interrupted restore in `dir`, if its intent is there. The caller holds the
+/// store's lock alone.
+pub fn recover(dir: &Path) -> Result<Option<Finished>> {
     let Some(intent) = read_intent(dir)? else {
         return Ok(None);
     };
     let previous = roll_forward(dir, &intent).with_context(|| {
         format!(
-            "an interrupted restore in {} could not be finished (nothing else was done; run any billctl command to try again)",
-            dir.display()
+            "an interrupted restore in {dir} could not be finished, so the store is not opened: the new files are in {staging} (those not yet in place), the files before it in {previous} or still in place; fix the cause above and run any billctl command, or put the files back by hand and remove {intent}",
+            dir = dir.display(),
+            staging = dir.join(&intent.staging).display(),
+            previous = dir.join(&intent.previous_tmp).display(),
+            intent = dir.join(files::RESTORE_INTENT).display(),
         )
     })?;
-    Ok(Some(previous))
+    Ok(Some(Finished {
+        dir: dir.to_path_buf(),
+        previous: exists(&previous).then_some(previous),
+    }))
 }
 
 /// The renames `intent` names, from wherever they stopped: each file still staged is put in

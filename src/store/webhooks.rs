@@ -470,8 +470,8 @@ impl EventStore {
         }
     }
 
-    /// Where the state before went, when opening this store finished an interrupted restore.
-    pub fn finished_restore(&self) -> Option<&Path> {
+    /// What opening this store finished, when it finished an interrupted restore.
+    pub fn finished_restore(&self) -> Option<&super::swap::Finished> {
         self._lock.as_ref().and_then(|l| l.finished_restore())
     }
 

@@ -460,6 +460,12 @@ fn reading_a_backup_is_bounded() {
             std::fs::remove_file(d.join("manifest.json")).unwrap();
             std::os::unix::fs::symlink("/dev/zero", d.join("manifest.json")).unwrap();
         }, "manifest"),
+        ("created-far-ahead", |d, _| {
+            let p = d.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&common::read(&p)).unwrap();
+            m["created_at"] = i64::MAX.into();
+            std::fs::write(&p, m.to_string()).unwrap();
+        }, "is not a time a backup was made"),
         ("db-link", |d, good| {
             std::fs::remove_file(d.join("billctl.db")).unwrap();
             std::os::unix::fs::symlink(good.join("billctl.db"), d.join("billctl.db")).unwrap();
@@ -714,16 +720,53 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
     let backup = two_states(&env);
     let data = env.data_dir();
     let restore = ["db", "restore", backup.to_str().unwrap(), "--yes"];
+    let me = format!("pid {}", std::process::id());
+    // Open and idle (it has read, so SQLite holds a lock), and open without having read.
+    for read in [true, false] {
+        let outsider = rusqlite::Connection::open(data.join("billctl.db")).unwrap();
+        if read {
+            let _: i64 = outsider.query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0)).unwrap();
+        }
+        let r = env.run(&restore).code(2);
+        assert!(r.stderr.contains("outside billctl") && r.stderr.contains(&me), "read {read}: {}", r.stderr);
+        drop(outsider);
+        assert_eq!(state(&env, &data), OLD);
+    }
+    // Opened while the restore stages the backup: refused before the intent, nothing moved.
+    let child = on(&env, &data)
+        .args(restore)
+        .env(FAULT_ENV, "restore.step@2")
+        .env(ACTION_ENV, "stop")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::wait_for("the restore to stop while staging", || stopped(child.id()).then_some(()));
     let outsider = rusqlite::Connection::open(data.join("billctl.db")).unwrap();
-    let _: i64 = outsider.query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0)).unwrap();
-    let r = env.run(&restore).code(2);
-    assert!(
-        r.stderr.contains("outside billctl") && r.stderr.contains(&format!("pid {}", std::process::id())),
-        "{}",
-        r.stderr
-    );
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGCONT).unwrap();
+    let r = common::to_run(child.wait_with_output().unwrap());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("outside billctl") && r.stderr.contains(&me), "{}", r.stderr);
     drop(outsider);
     assert_eq!(state(&env, &data), OLD);
+    assert_eq!(leftovers(&data), Vec::<String>::new());
+    // A store file mounted into the data dir (as a container volume of one file does).
+    let host = env.path("host");
+    std::fs::create_dir_all(&host).unwrap();
+    std::fs::copy(data.join("webhooks.db"), host.join("webhooks.db")).unwrap();
+    let mounted = Command::new("mount")
+        .arg("--bind")
+        .arg(host.join("webhooks.db"))
+        .arg(data.join("webhooks.db"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if mounted {
+        let r = env.run(&restore).code(2);
+        let _ = Command::new("umount").arg(data.join("webhooks.db")).status();
+        assert!(r.stderr.contains("is a mount point") && r.stderr.contains("nothing was changed"), "{}", r.stderr);
+        assert_eq!(state(&env, &data), OLD);
+    } else {
+        eprintln!("note: cannot bind-mount here (not root); the mount-point row is skipped");
+    }
     // billctl.db kept on another disk, linked into the data dir.
     let elsewhere = env.path("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
@@ -801,4 +844,55 @@ fn the_guard_sees_the_data_dir_through_a_bind_mount() {
         assert!(!env.data_dir().join(name).exists(), "{name}");
     }
     env.run(&["db", "status", "-q"]).ok();
+}
+
+/// A data dir where webhooks were never used (no webhooks.db) is restored, and the state
+/// before is a whole backup that `db restore` takes; an interrupted restore's copy that a
+/// later restore finished is kept by retention; and when the store fails to open after a
+/// command finished a restore, the error says the restore was finished.
+#[test]
+fn the_state_before_is_always_a_backup_and_finishing_is_said() {
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let backup = two_states(&env);
+    let fresh = env.path("fresh");
+    common::run(on(&env, &fresh).args(["keys", "list", "-q"])).ok();
+    assert!(!fresh.join("webhooks.db").exists());
+    let restore = ["db", "restore", backup.to_str().unwrap(), "--yes", "--json"];
+    let r = common::run(on(&env, &fresh).args(restore)).ok().json();
+    let before = r["previous"].as_str().unwrap().to_string();
+    common::run(on(&env, &fresh).args(["db", "restore", &before, "--check"])).ok();
+    common::run(on(&env, &fresh).args(["db", "restore", &before, "--yes", "-q"])).ok();
+    assert_eq!(state(&env, &fresh), (0, 0));
+
+    // Three copies; a restore interrupted after its intent; the next restore finishes it and
+    // keeps its copy, whatever the clock said.
+    let data = env.data_dir();
+    for i in 1..=3 {
+        env.set_now(1_900_000_000 + i * 100);
+        env.run(&restore).ok();
+    }
+    env.set_now(1_900_000_050);
+    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
+    let steps = steps_of(&env, &data, &args, "earlier");
+    let at = 1 + steps.iter().position(|s| s == "restore.live.kept").unwrap();
+    // steps_of ran a whole restore on a copy; this one is killed on the real data dir.
+    assert_eq!(killed_at(&env, &data, &args, "restore", at).status.signal(), Some(9));
+    env.set_now(1_900_000_400);
+    let r = env.run(&restore).ok().json();
+    let earlier = r["finished_earlier"]["previous"].as_str().unwrap().to_string();
+    assert!(std::path::Path::new(&earlier).join("manifest.json").exists(), "{r}");
+    assert!(!r["pruned"].as_array().unwrap().iter().any(|p| p == earlier.as_str()), "{r}");
+
+    // A restore interrupted after its intent, whose staged billctl.db is not a database: the
+    // next command finishes the restore, then fails to open the store, and says both.
+    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
+    let at = 1 + steps.iter().position(|s| s == "restore.intent.written").unwrap();
+    assert_eq!(killed_at(&env, &data, &args, "restore", at + 1).status.signal(), Some(9));
+    let staging = names(&data).into_iter().find(|n| n.starts_with(".billctl-restore-")).unwrap();
+    std::fs::write(data.join(&staging).join("billctl.db"), b"not a database at all").unwrap();
+    let r = env.run(&["keys", "list"]).code(2);
+    assert!(r.stderr.contains("an interrupted restore was finished first"), "{}", r.stderr);
 }
