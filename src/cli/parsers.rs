@@ -181,9 +181,15 @@ pub struct ServerLimitsArgs {
     /// Time for a whole request, answer included
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub request_timeout: i64,
-    /// A keep-alive connection without a request is closed after this
+    /// A keep-alive connection without a request is closed after this (apart from
+    /// --header-timeout, which starts at a request's first byte)
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub idle_timeout: i64,
+    /// Bytes of request bodies held in memory at once, all connections together (a body of
+    /// unknown length counts as --max-body); past it a request is answered 503 with
+    /// Retry-After, its body unread and nothing recorded. At least --max-body
+    #[arg(long, default_value_t = crate::server::DEFAULT_BODY_MEMORY, value_name = "BYTES", value_parser = at_least_one::<usize>)]
+    pub max_body_memory: usize,
     /// Logs on stderr: text (access lines at -v), or json (one object per request and notice:
     /// time, level, request id, route, status, duration, outcome)
     #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
@@ -208,6 +214,7 @@ impl ServerLimitsArgs {
             request: secs(self.request_timeout),
             idle: secs(self.idle_timeout),
             max_body,
+            body_memory: self.max_body_memory,
             ..crate::server::Limits::default()
         }
     }
