@@ -4,8 +4,8 @@
 //! request timeouts, and what the core answers on its own.
 
 use super::{
-    coded, Access, AccessLog, Admission, Handler, Head, Limits, Logged, Refused, Request,
-    Response, Timeout,
+    coded, Access, AccessLog, Admission, Handler, Head, Limits, Logged, Refused, Request, Response,
+    Timeout,
 };
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
@@ -37,7 +37,11 @@ impl Budget {
             return Ok(None);
         }
         let kib = u32::try_from(bytes.div_ceil(1024)).map_err(|_| ())?;
-        self.0.clone().try_acquire_many_owned(kib).map(Some).map_err(|_| ())
+        self.0
+            .clone()
+            .try_acquire_many_owned(kib)
+            .map(Some)
+            .map_err(|_| ())
     }
 }
 

@@ -379,7 +379,10 @@ pub fn error(status: StatusCode, message: &str) -> Response {
 
 /// A JSON error answer of the core's own: `{"error": message, "code": code}`.
 pub fn coded(status: StatusCode, code: &str, message: &str) -> Response {
-    json(status, &serde_json::json!({ "error": message, "code": code }))
+    json(
+        status,
+        &serde_json::json!({ "error": message, "code": code }),
+    )
 }
 
 /// Ctrl-C or SIGTERM. The handlers are installed by this call, not when the future is first
@@ -545,9 +548,10 @@ async fn refuse_busy<H: Handler>(
     let started = tokio::time::Instant::now();
     let _ = tokio::time::timeout(within, async move {
         if let Ok(io) = open_stream(stream, tls, within).await {
-            write_busy(io).await;
+            // Counted before it is sent: a caller that reads the 503 sees it counted.
             let secs = started.elapsed().as_secs_f64();
             handler.answered(None, StatusCode::SERVICE_UNAVAILABLE, secs);
+            write_busy(io).await;
         }
     })
     .await;

@@ -244,7 +244,11 @@ impl Transport {
     ) -> Result<Bytes, Error> {
         Transport::refuse(self.writes, &method, path)?;
         let key = idempotency_key.map(str::to_string);
-        cut(self.deadline, self.inner.send(method, path, query, form, key)).await
+        cut(
+            self.deadline,
+            self.inner.send(method, path, query, form, key),
+        )
+        .await
     }
 }
 

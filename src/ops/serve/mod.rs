@@ -484,11 +484,7 @@ impl Service {
     /// Checks the caller's token for the route; the refusal otherwise (logged without the
     /// token, counted in the metrics).
     /// The token's name when it passes.
-    async fn authenticate(
-        &self,
-        req: &server::Head,
-        route: &Route,
-    ) -> Result<String, Response> {
+    async fn authenticate(&self, req: &server::Head, route: &Route) -> Result<String, Response> {
         let now = Instant::now();
         if lock(&self.tokens).stale(now) {
             let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
