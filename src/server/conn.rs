@@ -12,6 +12,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Body;
 use hyper::StatusCode;
 use hyper_util::rt::TokioIo;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -150,6 +151,60 @@ enum Wait {
     Head(Instant),
 }
 
+/// A connection's timers without a request in flight.
+struct Timers {
+    limits: Limits,
+    activity: Arc<Activity>,
+    /// Requests in flight.
+    busy: Arc<AtomicUsize>,
+}
+
+impl Timers {
+    /// Runs `conn` until it ends (`true`), or until it must be closed (`false`): the server
+    /// stops, or the idle timeout passes. A head not read within the header timeout ends it
+    /// here, unanswered (`true`).
+    async fn watch<H: Handler>(
+        &self,
+        mut conn: Pin<&mut impl Future<Output = Result<(), hyper::Error>>>,
+        handler: &H,
+        mut touch: tokio::sync::watch::Receiver<Instant>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> bool {
+        let mut idle_since = Instant::now();
+        loop {
+            let wait = match self.activity.first() {
+                Some(at) => Wait::Head(at),
+                None => Wait::Idle(idle_since),
+            };
+            let until = match wait {
+                Wait::Head(at) => at + self.limits.header,
+                Wait::Idle(at) => at + self.limits.idle,
+            };
+            let idle = || self.busy.load(Ordering::SeqCst) == 0;
+            tokio::select! {
+                r = conn.as_mut() => {
+                    ended(handler, r);
+                    return true;
+                }
+                _ = stop.changed() => return false,
+                _ = touch.changed() => idle_since = *touch.borrow_and_update(),
+                () = self.activity.wake.notified() => {}
+                () = tokio::time::sleep_until(until), if idle() => match wait {
+                    _ if !idle() => {}
+                    Wait::Head(_) => {
+                        handler.timed_out(Timeout::Header);
+                        return true;
+                    }
+                    Wait::Idle(_) => {
+                        handler.timed_out(Timeout::Idle);
+                        return false;
+                    }
+                },
+            }
+        }
+    }
+}
+
 impl<H: Handler> Conn<H> {
     /// Requests one after another (keep-alive): each request answered within the request
     /// timeout; without a request in flight, the connection is closed after the idle timeout
@@ -158,32 +213,18 @@ impl<H: Handler> Conn<H> {
     pub(super) async fn serve(
         self,
         stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
-        mut stop: tokio::sync::watch::Receiver<bool>,
+        stop: tokio::sync::watch::Receiver<bool>,
     ) {
-        let limits = self.limits;
         let activity = Arc::new(Activity {
             start: Instant::now(),
             first: AtomicU64::new(0),
             wake: tokio::sync::Notify::new(),
         });
-        let (touch_tx, mut touch_rx) = tokio::sync::watch::channel(Instant::now());
+        let (touch_tx, touch_rx) = tokio::sync::watch::channel(Instant::now());
         let busy = Arc::new(AtomicUsize::new(0));
-        let (svc_busy, touch, seen) = (busy.clone(), Arc::new(touch_tx), activity.clone());
-        let this = Arc::new(self);
-        let handler = this.handler.clone();
-        let service = hyper::service::service_fn(move |req| {
-            let (this, busy, touch, seen) =
-                (this.clone(), svc_busy.clone(), touch.clone(), seen.clone());
-            async move {
-                busy.fetch_add(1, Ordering::SeqCst);
-                let _ = touch.send(Instant::now());
-                let answer = this.answer(req).await;
-                seen.arm();
-                busy.fetch_sub(1, Ordering::SeqCst);
-                let _ = touch.send(Instant::now());
-                Ok::<_, std::convert::Infallible>(answer)
-            }
-        });
+        let (limits, handler) = (self.limits, self.handler.clone());
+        let in_flight = (busy.clone(), Arc::new(touch_tx), activity.clone());
+        let service = Arc::new(self).service(in_flight);
         let watched = Watched {
             inner: stream,
             activity: activity.clone(),
@@ -196,47 +237,47 @@ impl<H: Handler> Conn<H> {
             .keep_alive(true)
             .serve_connection(TokioIo::new(watched), service);
         tokio::pin!(conn);
-        let mut idle_since = Instant::now();
-        loop {
-            let wait = match activity.first() {
-                Some(at) => Wait::Head(at),
-                None => Wait::Idle(idle_since),
-            };
-            let until = match wait {
-                Wait::Head(at) => at + limits.header,
-                Wait::Idle(at) => at + limits.idle,
-            };
-            tokio::select! {
-                r = conn.as_mut() => {
-                    self::ended(&*handler, r);
-                    return;
-                }
-                _ = stop.changed() => break,
-                _ = touch_rx.changed() => {
-                    idle_since = *touch_rx.borrow_and_update();
-                }
-                () = activity.wake.notified() => {}
-                () = tokio::time::sleep_until(until), if busy.load(Ordering::SeqCst) == 0 => {
-                    if busy.load(Ordering::SeqCst) != 0 {
-                        continue;
-                    }
-                    match wait {
-                        // A head that does not come in time: closed without an answer.
-                        Wait::Head(_) => {
-                            handler.timed_out(Timeout::Header);
-                            return;
-                        }
-                        Wait::Idle(_) => {
-                            handler.timed_out(Timeout::Idle);
-                            break;
-                        }
-                    }
-                }
-            }
+        let timers = Timers {
+            limits,
+            activity,
+            busy,
+        };
+        if timers.watch(conn.as_mut(), &*handler, touch_rx, stop).await {
+            return;
         }
         // Stopping (or idle): answer the request in flight, then close.
         conn.as_mut().graceful_shutdown();
         let _ = tokio::time::timeout(limits.drain, conn).await;
+    }
+
+    /// The hyper service of the connection: each request answered, counted in flight, and
+    /// the connection touched when it starts and ends.
+    fn service(
+        self: Arc<Self>,
+        (busy, touch, seen): (
+            Arc<AtomicUsize>,
+            Arc<tokio::sync::watch::Sender<Instant>>,
+            Arc<Activity>,
+        ),
+    ) -> impl hyper::service::Service<
+        hyper::Request<hyper::body::Incoming>,
+        Response = Response,
+        Error = std::convert::Infallible,
+        Future = impl Future<Output = Result<Response, std::convert::Infallible>> + Send,
+    > {
+        hyper::service::service_fn(move |req| {
+            let (this, busy, touch, seen) =
+                (self.clone(), busy.clone(), touch.clone(), seen.clone());
+            async move {
+                busy.fetch_add(1, Ordering::SeqCst);
+                let _ = touch.send(Instant::now());
+                let answer = this.answer(req).await;
+                seen.arm();
+                busy.fetch_sub(1, Ordering::SeqCst);
+                let _ = touch.send(Instant::now());
+                Ok::<_, std::convert::Infallible>(answer)
+            }
+        })
     }
 
     /// Shows the handler the head, reads the body within its limits and the budget, asks the
