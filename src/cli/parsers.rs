@@ -172,7 +172,8 @@ pub struct ServerLimitsArgs {
     /// Connections at once; past it, new ones are answered 503
     #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
     pub max_connections: usize,
-    /// Time to read a request's headers (and to finish a TLS handshake, on a TLS server)
+    /// Time to read a request's headers: from accept for a connection's first request, from
+    /// its first byte for a later one (and to finish a TLS handshake, on a TLS server)
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub header_timeout: i64,
     /// Time to read a request's body

@@ -147,7 +147,8 @@ pub(super) struct Conn<H> {
 enum Wait {
     /// Nothing came since the last answer: closed at the idle timeout.
     Idle(Instant),
-    /// A request's first bytes came: its head must be read within the header timeout.
+    /// A new connection, or a request's first bytes came: its head must be read within the
+    /// header timeout.
     Head(Instant),
 }
 
@@ -170,11 +171,16 @@ impl Timers {
         mut touch: tokio::sync::watch::Receiver<Instant>,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> bool {
-        let mut idle_since = Instant::now();
+        // A new connection has the header timeout for its first head, from accept (as
+        // nginx's client_header_timeout), so one that sends nothing is not kept for the idle
+        // timeout; after an answer, the idle timeout runs until the next request's first byte.
+        let started = Instant::now();
+        let mut idle_since = None;
         loop {
-            let wait = match self.activity.first() {
-                Some(at) => Wait::Head(at),
-                None => Wait::Idle(idle_since),
+            let wait = match (idle_since, self.activity.first()) {
+                (None, _) => Wait::Head(started),
+                (Some(_), Some(at)) => Wait::Head(at),
+                (Some(at), None) => Wait::Idle(at),
             };
             let until = match wait {
                 Wait::Head(at) => at + self.limits.header,
@@ -187,7 +193,7 @@ impl Timers {
                     return true;
                 }
                 _ = stop.changed() => return false,
-                _ = touch.changed() => idle_since = *touch.borrow_and_update(),
+                _ = touch.changed() => idle_since = Some(*touch.borrow_and_update()),
                 () = self.activity.wake.notified() => {}
                 () = tokio::time::sleep_until(until), if idle() => match wait {
                     _ if !idle() => {}
@@ -207,9 +213,9 @@ impl Timers {
 
 impl<H: Handler> Conn<H> {
     /// Requests one after another (keep-alive): each request answered within the request
-    /// timeout; without a request in flight, the connection is closed after the idle timeout
-    /// when nothing comes, or after the header timeout once a request's first bytes came; and
-    /// closed when the server stops.
+    /// timeout; the first head read within the header timeout from accept; after an answer,
+    /// the connection closed after the idle timeout when nothing comes, or after the header
+    /// timeout once a request's first bytes came; and closed when the server stops.
     pub(super) async fn serve(
         self,
         stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -355,9 +361,14 @@ impl<H: Handler> Conn<H> {
             // The body is dropped unpolled: hyper sends no 100 and reads none of it.
             return (r, 0, false);
         }
-        // A body of unknown length may grow to the limit: that much is set aside.
+        // A body of unknown length may grow to the limit: that much is set aside. One
+        // declared over the limit is refused unread (413): nothing to set aside.
         let max = self.limits.max_body as u64;
-        let size = body.size_hint().exact().unwrap_or(max).min(max);
+        let size = match body.size_hint().exact() {
+            Some(n) if n > max => 0,
+            Some(n) => n,
+            None => max,
+        };
         let Ok(share) = self.budget.take(size) else {
             let mut r = coded(
                 StatusCode::SERVICE_UNAVAILABLE,

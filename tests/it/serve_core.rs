@@ -194,6 +194,21 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let env = Env::with_catalog();
     let (_, k) = paid(&env, "budget@example.com", "pro");
     let t = token(&env, "app", "usage,read");
+    // A budget below the largest body is refused at start, naming both flags.
+    let low = env.run(&[
+        "serve",
+        "--max-body",
+        "2000000",
+        "--max-body-memory",
+        "1000000",
+    ]);
+    let low = low.code(2);
+    assert!(
+        low.stderr
+            .contains("--max-body-memory 1000000 is below --max-body 2000000"),
+        "{}",
+        low.stderr
+    );
     let limits = ["--max-body", "1048576", "--max-body-memory", "1048576"];
     let serve = Serve::start(&env, &limits);
     // A holds 600 kB of the 1 MiB budget: its 100 Continue says its body is being read.
@@ -322,9 +337,18 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
         "billctl_serve_timeouts_total{kind=\"idle\"}",
         1.0,
     );
-    // A head begun and not finished: closed at the header timeout, unanswered (checked where
-    // the idle timeout is far enough above it to tell them apart on a loaded machine).
+    // A new connection that sends nothing, and a head begun and not finished: closed at the
+    // header timeout, unanswered (checked where the idle timeout is far enough above it to
+    // tell them apart on a loaded machine).
     if idle >= header + 5 {
+        let mut silent = tcp(&serve);
+        let after = until_closed(&mut silent);
+        assert!(
+            after < idle as f64,
+            "a silent connection closed after {after}s"
+        );
+        let header_timeouts = "billctl_serve_timeouts_total{kind=\"header\"}";
+        counted(&serve, t, header_timeouts, 1.0);
         let mut slow = tcp(&serve);
         slow.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n")
             .unwrap();
@@ -337,12 +361,7 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
             after >= header as f64 - 0.05 && after < idle as f64,
             "{after}"
         );
-        counted(
-            &serve,
-            t,
-            "billctl_serve_timeouts_total{kind=\"header\"}",
-            1.0,
-        );
+        counted(&serve, t, header_timeouts, 2.0);
     }
 }
 
