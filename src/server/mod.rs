@@ -482,7 +482,12 @@ pub async fn serve_on<H: Handler>(
         while conns.try_join_next().is_some() {}
     }
     let _ = stop_tx.send(true);
-    let drained = tokio::time::timeout(limits.drain, async {
+    drain(conns, limits.drain).await;
+}
+
+/// Waits for every connection to finish, up to `within`; then drops the rest.
+async fn drain(mut conns: tokio::task::JoinSet<()>, within: Duration) {
+    let drained = tokio::time::timeout(within, async {
         while conns.join_next().await.is_some() {}
     })
     .await;
