@@ -489,6 +489,16 @@ fn over_the_budget(serve: &Serve, t: &str) -> (Option<u16>, f64) {
     (seen, 1.0)
 }
 
+/// A row of the core's answers: serve's flags, what the caller does, the status it sees (if
+/// it can read one), the route label counted, the timer that ran out.
+type Row = (
+    &'static [&'static str],
+    Provoke,
+    u16,
+    &'static str,
+    Option<&'static str>,
+);
+
 /// The core's own answers, by the `StatusCode` name in `src/server/`.
 const CORE_STATUSES: [(&str, u16); 6] = [
     ("BAD_REQUEST", 400),
@@ -508,9 +518,7 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
     let env = Env::with_catalog();
     let t = token(&env, "app", "usage,read");
     let events = "/v1/usage/events";
-    // flags, what the caller does, the status it sees (if it can read one), the route label
-    // counted, the timer that ran out.
-    let rows: [(&[&str], Provoke, u16, &str, Option<&str>); 8] = [
+    let rows: [Row; 8] = [
         (&[], bad_chunk, 400, events, None),
         (
             &["--body-timeout", "1s"],
