@@ -4314,7 +4314,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__serve)
-            opts="-q -v -y -h -V --listen --tls-cert --tls-key --plain-http --refresh --max-events --max-body --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --log-format --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version tokens help"
+            opts="-q -v -y -h -V --listen --tls-cert --tls-key --plain-http --refresh --max-events --max-body --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --max-body-memory --log-format --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version tokens help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4361,6 +4361,10 @@ _billctl() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6194,7 +6198,7 @@ _billctl() {
             return 0
             ;;
         billctl__subcmd__webhooks__subcmd__listen)
-            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --log-format --tls-cert --tls-key --metrics-path --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
+            opts="-q -v -y -h -V --bind --path --secret-env --tolerance --max-body --max-rejected --rejected-retention --max-connections --header-timeout --body-timeout --request-timeout --idle-timeout --max-body-memory --log-format --tls-cert --tls-key --metrics-path --refetch --config --data-dir --profile --json --color --quiet --verbose --yes --live --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6245,6 +6249,10 @@ _billctl() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

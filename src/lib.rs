@@ -110,7 +110,8 @@
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
-//! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, timeouts, body limit, drain on SIGTERM, JSON errors, access log |
+//! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
+//! | `server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
 //! | `server/tls.rs` | TLS for the server core: PEM certificate and key, re-read on SIGHUP |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |

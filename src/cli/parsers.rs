@@ -172,7 +172,8 @@ pub struct ServerLimitsArgs {
     /// Connections at once; past it, new ones are answered 503
     #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
     pub max_connections: usize,
-    /// Time to read a request's headers (and to finish a TLS handshake, on a TLS server)
+    /// Time to read a request's headers: from accept for a connection's first request, from
+    /// its first byte for a later one (and to finish a TLS handshake, on a TLS server)
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub header_timeout: i64,
     /// Time to read a request's body
@@ -181,9 +182,15 @@ pub struct ServerLimitsArgs {
     /// Time for a whole request, answer included
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub request_timeout: i64,
-    /// A keep-alive connection without a request is closed after this
+    /// A keep-alive connection without a request is closed after this (apart from
+    /// --header-timeout, which starts at a request's first byte)
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub idle_timeout: i64,
+    /// Bytes of request bodies held in memory at once, all connections together (a body of
+    /// unknown length counts as --max-body); past it a request is answered 503 with
+    /// Retry-After, its body unread and nothing recorded. At least --max-body
+    #[arg(long, default_value_t = crate::server::DEFAULT_BODY_MEMORY, value_name = "BYTES", value_parser = at_least_one::<usize>)]
+    pub max_body_memory: usize,
     /// Logs on stderr: text (access lines at -v), or json (one object per request and notice:
     /// time, level, request id, route, status, duration, outcome)
     #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
@@ -208,6 +215,7 @@ impl ServerLimitsArgs {
             request: secs(self.request_timeout),
             idle: secs(self.idle_timeout),
             max_body,
+            body_memory: self.max_body_memory,
             ..crate::server::Limits::default()
         }
     }

@@ -70,6 +70,7 @@ fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
 }
 
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
+    args.server.limits(args.max_body).check()?;
     let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
     if let server::Address::Unix(path) = &addr {
         ctx.refuse_store_path("--listen", path)?;

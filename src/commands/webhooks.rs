@@ -71,6 +71,7 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     check_paths(args)?;
+    args.server.limits(args.max_body).check()?;
     let secrets = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
     // The metrics' callers are checked against serve's service tokens, on a connection of

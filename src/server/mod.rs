@@ -1,14 +1,17 @@
 //! The one HTTP/1.1 server core (hyper) that billctl's services are routes on: the accept loop
 //! and the connection cap, the header, body, request and idle timeouts, the body limit,
 //! graceful shutdown (SIGTERM or Ctrl-C, then a drain deadline), JSON error answers and the
-//! access log line. A service gives it a [`Handler`]; the core reads each request's body
-//! within its limits and hands the handler the whole request, or the reason it could not be
-//! read, so that the service can record a refused request as well as a good one.
+//! access log line. A service gives it a [`Handler`]; the core first shows the handler the
+//! request's head ([`Handler::admit`]: a caller without a token is answered before any of its
+//! body is read, and an `Expect: 100-continue` client gets no 100), then reads the body within
+//! its limits and the memory budget of all bodies in flight, and hands the handler the whole
+//! request, or the reason it could not be read, so that the service can record a refused
+//! request as well as a good one. What the core answers or closes on its own, it tells the
+//! handler ([`Handler::answered`], [`Handler::timed_out`]) for the service's metrics.
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::{HeaderMap, Method, StatusCode};
-use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,8 +19,11 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
+mod conn;
 pub mod metrics;
 pub mod tls;
+
+use conn::Conn;
 
 /// Where a server accepts connections: a TCP port, or a Unix socket (`unix:PATH`) for callers
 /// on the same host.
@@ -152,6 +158,10 @@ pub struct Limits {
     pub idle: Duration,
     /// The largest body read, in bytes.
     pub max_body: usize,
+    /// The bytes of all bodies in memory at once, across connections: a body that does not
+    /// fit is answered 503 with `Retry-After`, unread. A body of unknown length counts as
+    /// `max_body`.
+    pub body_memory: usize,
     /// How long a stopping server waits for requests in flight.
     pub drain: Duration,
 }
@@ -165,7 +175,85 @@ impl Default for Limits {
             request: Duration::from_secs(60),
             idle: Duration::from_secs(60),
             max_body: 1024 * 1024,
+            body_memory: DEFAULT_BODY_MEMORY,
             drain: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The default memory budget of bodies in flight (`--max-body-memory`): 64 MiB.
+pub const DEFAULT_BODY_MEMORY: usize = 64 * 1024 * 1024;
+
+impl Limits {
+    /// Whether the limits make sense together: a body as large as `max_body` must fit in the
+    /// memory budget, or it would be refused forever.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.body_memory >= self.max_body,
+            "--max-body-memory {} is below --max-body {}: a body of the largest size could never be read",
+            self.body_memory,
+            self.max_body
+        );
+        Ok(())
+    }
+}
+
+/// A request as the core shows it to [`Handler::admit`]: its head, before any of its body is
+/// read. What the handler puts in `extensions` comes back in [`Request::extensions`].
+#[derive(Debug)]
+pub struct Head {
+    pub method: Method,
+    /// The URI's path, without the query.
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    /// `ADDR:PORT`, or `unix`.
+    pub peer: String,
+    /// When its headers were read (UTC, milliseconds).
+    pub received_at_ms: i64,
+    /// This request's id: the answer's `X-Request-Id` and the access log's `request_id`.
+    pub request_id: String,
+    /// What the handler decided at admission, for `handle`.
+    pub extensions: hyper::http::Extensions,
+}
+
+/// What a handler decides from a request's head.
+pub enum Admission {
+    /// Read the body (within the limits and the memory budget), then call `handle`.
+    Read,
+    /// Answer this without reading the body (the body is never polled, so a client that
+    /// asked `Expect: 100-continue` gets no 100 and sends nothing).
+    Answer(Response),
+}
+
+/// A timer of the core that ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeout {
+    /// The request's headers (or the TLS handshake) did not come in time: closed, unanswered.
+    Header,
+    /// The body did not come in time: the handler was told (408).
+    Body,
+    /// The whole request took too long: the core answered 408.
+    Request,
+    /// A kept-alive connection had no request for the idle timeout: closed.
+    Idle,
+}
+
+impl Timeout {
+    pub const ALL: [Timeout; 4] = [
+        Timeout::Header,
+        Timeout::Body,
+        Timeout::Request,
+        Timeout::Idle,
+    ];
+
+    /// Its name in the metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timeout::Header => "header",
+            Timeout::Body => "body",
+            Timeout::Request => "request",
+            Timeout::Idle => "idle",
         }
     }
 }
@@ -185,6 +273,8 @@ pub struct Request {
     /// This request's id: the answer's `X-Request-Id` and the access log's `request_id`.
     pub request_id: String,
     pub body: Result<Bytes, Refused>,
+    /// What the handler put there at admission ([`Head::extensions`]).
+    pub extensions: hyper::http::Extensions,
 }
 
 /// Why a body was not read: too large (413), too slow (408) or broken (400).
@@ -196,7 +286,27 @@ pub struct Refused {
 
 /// A service: answers each request. The core bounds the time it may take.
 pub trait Handler: Send + Sync + 'static {
+    /// Looks at a request's head before any of its body is read: a caller that must be
+    /// refused (no token) is answered here, so its body is never read nor buffered. The
+    /// handler counts and logs what it answers here, as it does in `handle`.
+    fn admit(&self, head: &mut Head) -> impl Future<Output = Admission> + Send {
+        let _ = head;
+        std::future::ready(Admission::Read)
+    }
+
     fn handle(&self, req: Request) -> impl Future<Output = Response> + Send;
+
+    /// The core answered `status` on its own after `secs` (a 503 over the connection cap or
+    /// the body memory budget, a 408 past the request timeout, hyper's 400, 414 or 431 to a
+    /// head it could not read): `head` is the request's method and path, when they were read.
+    fn answered(&self, head: Option<(&Method, &str)>, status: StatusCode, secs: f64) {
+        let _ = (head, status, secs);
+    }
+
+    /// One of the core's timers ran out.
+    fn timed_out(&self, which: Timeout) {
+        let _ = which;
+    }
 }
 
 /// One line of the access log: who asked what, the answer, and how long it took.
@@ -267,6 +377,14 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     json(status, &serde_json::json!({ "error": message }))
 }
 
+/// A JSON error answer of the core's own: `{"error": message, "code": code}`.
+pub fn coded(status: StatusCode, code: &str, message: &str) -> Response {
+    json(
+        status,
+        &serde_json::json!({ "error": message, "code": code }),
+    )
+}
+
 /// Ctrl-C or SIGTERM. The handlers are installed by this call, not when the future is first
 /// polled, so a signal that comes right after a server said where it listens is never lost
 /// (nor left to kill the process). Call it inside the runtime.
@@ -320,6 +438,7 @@ pub async fn serve_on<H: Handler>(
     // Tells every connection to finish its request in flight and close.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let budget = Arc::new(conn::Budget::new(limits.body_memory));
     let mut backoff = Duration::from_millis(10);
     loop {
         let accepted = tokio::select! {
@@ -338,7 +457,8 @@ pub async fn serve_on<H: Handler>(
         };
         backoff = Duration::from_millis(10);
         let Ok(permit) = slots.clone().try_acquire_owned() else {
-            conns.spawn(refuse_busy(stream, options.tls.clone(), limits.header));
+            let tls = options.tls.clone();
+            conns.spawn(refuse_busy(stream, tls, limits.header, handler.clone()));
             continue;
         };
         let conn = Conn {
@@ -346,12 +466,15 @@ pub async fn serve_on<H: Handler>(
             limits,
             handler: handler.clone(),
             access: options.access.clone(),
+            budget: budget.clone(),
         };
         let (stop, tls, open) = (stop_rx.clone(), options.tls.clone(), options.open.clone());
         conns.spawn(async move {
             let _open = Gauge::up(open);
-            if let Some(io) = open_stream(stream, tls, limits.header).await {
-                conn.serve(io, stop).await;
+            match open_stream(stream, tls, limits.header).await {
+                Ok(io) => conn.serve(io, stop).await,
+                Err(Some(t)) => conn.handler.timed_out(t),
+                Err(None) => {}
             }
             drop(permit);
         });
@@ -359,7 +482,12 @@ pub async fn serve_on<H: Handler>(
         while conns.try_join_next().is_some() {}
     }
     let _ = stop_tx.send(true);
-    let drained = tokio::time::timeout(limits.drain, async {
+    drain(conns, limits.drain).await;
+}
+
+/// Waits for every connection to finish, up to `within`; then drops the rest.
+async fn drain(mut conns: tokio::task::JoinSet<()>, within: Duration) {
+    let drained = tokio::time::timeout(within, async {
         while conns.join_next().await.is_some() {}
     })
     .await;
@@ -389,35 +517,45 @@ impl Drop for Gauge {
 }
 
 /// A connection's byte stream: a TCP or unix stream, or TLS over one.
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// The stream of an accepted connection: as it came, or after a TLS handshake that must end
-/// within `within` (`None` when it fails or takes longer).
+/// within `within` (else the timeout, or `None` when the handshake failed).
 async fn open_stream(
     stream: Accepted,
     tls: Option<tokio_rustls::TlsAcceptor>,
     within: Duration,
-) -> Option<Box<dyn Io>> {
+) -> Result<Box<dyn Io>, Option<Timeout>> {
     let plain: Box<dyn Io> = match stream {
         Accepted::Tcp(s) => Box::new(s),
         Accepted::Unix(s) => Box::new(s),
     };
     match tls {
-        None => Some(plain),
+        None => Ok(plain),
         Some(t) => match tokio::time::timeout(within, t.accept(plain)).await {
-            Ok(Ok(s)) => Some(Box::new(s)),
-            _ => None,
+            Ok(Ok(s)) => Ok(Box::new(s)),
+            Ok(Err(_)) => Err(None),
+            Err(_) => Err(Some(Timeout::Header)),
         },
     }
 }
 
 /// Answers 503 to a connection over the cap and closes it (after the TLS handshake, within
-/// the header timeout, on a TLS server).
-async fn refuse_busy(stream: Accepted, tls: Option<tokio_rustls::TlsAcceptor>, within: Duration) {
+/// the header timeout, on a TLS server); the handler is told, for its metrics.
+async fn refuse_busy<H: Handler>(
+    stream: Accepted,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    within: Duration,
+    handler: Arc<H>,
+) {
+    let started = tokio::time::Instant::now();
     let _ = tokio::time::timeout(within, async move {
-        if let Some(io) = open_stream(stream, tls, within).await {
+        if let Ok(io) = open_stream(stream, tls, within).await {
+            // Counted before it is sent: a caller that reads the 503 sees it counted.
+            let secs = started.elapsed().as_secs_f64();
+            handler.answered(None, StatusCode::SERVICE_UNAVAILABLE, secs);
             write_busy(io).await;
         }
     })
@@ -433,156 +571,6 @@ async fn write_busy(mut stream: impl AsyncWrite + Unpin) {
     );
     let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(resp.as_bytes())).await;
     let _ = stream.shutdown().await;
-}
-
-/// One accepted connection.
-struct Conn<H> {
-    peer: String,
-    limits: Limits,
-    handler: Arc<H>,
-    access: AccessLog,
-}
-
-impl<H: Handler> Conn<H> {
-    /// Requests one after another (keep-alive): headers read within the header timeout, each
-    /// request answered within the request timeout, and the connection closed after the idle
-    /// timeout without a request in flight, or when the server stops.
-    async fn serve(
-        self,
-        stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
-        mut stop: tokio::sync::watch::Receiver<bool>,
-    ) {
-        let limits = self.limits;
-        let (touch_tx, mut touch_rx) = tokio::sync::watch::channel(tokio::time::Instant::now());
-        let busy = Arc::new(AtomicUsize::new(0));
-        let (svc_busy, touch) = (busy.clone(), Arc::new(touch_tx));
-        let this = Arc::new(self);
-        let service = hyper::service::service_fn(move |req| {
-            let (this, busy, touch) = (this.clone(), svc_busy.clone(), touch.clone());
-            async move {
-                busy.fetch_add(1, Ordering::SeqCst);
-                let _ = touch.send(tokio::time::Instant::now());
-                let answer = this.answer(req).await;
-                busy.fetch_sub(1, Ordering::SeqCst);
-                let _ = touch.send(tokio::time::Instant::now());
-                Ok::<_, std::convert::Infallible>(answer)
-            }
-        });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(limits.header)
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        tokio::pin!(conn);
-        loop {
-            let idle_until = *touch_rx.borrow() + limits.idle;
-            tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = stop.changed() => break,
-                _ = touch_rx.changed() => continue,
-                () = tokio::time::sleep_until(idle_until) => {
-                    if busy.load(Ordering::SeqCst) == 0 {
-                        break;
-                    }
-                }
-            }
-        }
-        // Stopping (or idle): answer the request in flight, then close.
-        conn.as_mut().graceful_shutdown();
-        let _ = tokio::time::timeout(limits.drain, conn).await;
-    }
-
-    /// Reads the body within its limits, asks the handler (within the request timeout) and
-    /// logs the access line.
-    async fn answer(&self, req: hyper::Request<hyper::body::Incoming>) -> Response {
-        let started = tokio::time::Instant::now();
-        let at_ms = crate::clock::now_ms();
-        let request_id = format!("{:016x}", rand::random::<u64>());
-        let (method, path) = (req.method().clone(), req.uri().path().to_string());
-        let within = tokio::time::timeout(self.limits.request, async {
-            let req = self.read(req, request_id.clone()).await;
-            let bytes_in = req.body.as_ref().map_or(0, Bytes::len);
-            (self.handler.handle(req).await, bytes_in)
-        })
-        .await;
-        let (mut answer, bytes_in) = within.unwrap_or_else(|_| {
-            (
-                error(StatusCode::REQUEST_TIMEOUT, "the request took too long"),
-                0,
-            )
-        });
-        if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id) {
-            answer.headers_mut().insert("x-request-id", v);
-        }
-        let said = answer.extensions_mut().remove::<Logged>();
-        if let Some(log) = &self.access {
-            log(&Access {
-                at_ms,
-                request_id,
-                peer: self.peer.clone(),
-                method: method.to_string(),
-                path: path.chars().take(256).collect(),
-                route: said.as_ref().map(|l| l.route),
-                status: answer.status().as_u16(),
-                outcome: said.and_then(|l| l.outcome),
-                bytes_in,
-                millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            });
-        }
-        answer
-    }
-
-    /// The request with its body, read within the body timeout and size limit.
-    async fn read(
-        &self,
-        req: hyper::Request<hyper::body::Incoming>,
-        request_id: String,
-    ) -> Request {
-        let received_at_ms = crate::clock::now_ms();
-        let (parts, body) = req.into_parts();
-        let max = self.limits.max_body;
-        let too_large = |n: &str| Refused {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            reason: format!("body too large: {n} bytes, over the {max} byte limit"),
-        };
-        let declared = parts
-            .headers
-            .get(hyper::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        let body = match declared.filter(|n| *n > max as u64) {
-            Some(n) => Err(too_large(&n.to_string())),
-            None => match tokio::time::timeout(self.limits.body, Limited::new(body, max).collect())
-                .await
-            {
-                Err(_) => Err(Refused {
-                    status: StatusCode::REQUEST_TIMEOUT,
-                    reason: format!(
-                        "the body took over {} s to arrive",
-                        self.limits.body.as_secs()
-                    ),
-                }),
-                Ok(Ok(b)) => Ok(b.to_bytes()),
-                Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-                    Err(too_large("more than that"))
-                }
-                Ok(Err(e)) => Err(Refused {
-                    status: StatusCode::BAD_REQUEST,
-                    reason: format!("failed to read the body: {e}"),
-                }),
-            },
-        };
-        Request {
-            method: parts.method,
-            path: parts.uri.path().to_string(),
-            query: parts.uri.query().map(String::from),
-            headers: parts.headers,
-            peer: self.peer.clone(),
-            received_at_ms,
-            request_id,
-            body,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub enum Error {
     Network { base: String, detail: String },
     /// An attempt took longer than the configured timeout.
     Timeout { secs: u64 },
+    /// The call, retries included, took longer than its caller's deadline (`serve` gives
+    /// Stripe part of its request timeout).
+    Deadline { secs: u64 },
     /// The answer was not what the API version promises.
     Decode(String),
     /// A POST or DELETE sent through the read client: refused before it left (a write needs
@@ -58,6 +61,10 @@ impl fmt::Display for Error {
             Error::Timeout { secs } => write!(
                 f,
                 "Stripe did not answer within {secs}s (stripe.timeout_secs)"
+            ),
+            Error::Deadline { secs } => write!(
+                f,
+                "Stripe did not answer within {secs}s (the part of --request-timeout left for Stripe)"
             ),
             Error::Decode(msg) => write!(f, "unexpected response from Stripe: {msg}"),
             Error::ReadOnly(req) => write!(

@@ -92,6 +92,18 @@ impl Writer {
         })
     }
 
+    /// The same handle, with every call (retries included) cut at `deadline` with
+    /// [`Error::Deadline`]: `serve` answers within its request timeout even when Stripe hangs.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Writer {
+        let mut read = self.read.clone();
+        read.transport = read.transport.with_deadline(deadline);
+        read.writable = read.writable.with_deadline(deadline);
+        Writer {
+            read,
+            transport: self.transport.with_deadline(deadline),
+        }
+    }
+
     /// Whether this handle writes to live Stripe data.
     pub fn is_live(&self) -> bool {
         self.read.mode == Mode::Live

@@ -116,6 +116,9 @@ impl std::fmt::Debug for Log {
 pub struct Transport {
     inner: Arc<Inner>,
     writes: bool,
+    /// The longest a call may take, retries and backoff included (`None`: as the attempts and
+    /// their timeout allow).
+    deadline: Option<Duration>,
 }
 
 struct Inner {
@@ -158,7 +161,16 @@ impl Transport {
                 replays: std::sync::atomic::AtomicU64::new(0),
             }),
             writes: true,
+            deadline: None,
         })
+    }
+
+    /// The same client, with calls cut at `deadline` ([`Error::Deadline`]).
+    pub(super) fn with_deadline(&self, deadline: Duration) -> Transport {
+        Transport {
+            deadline: Some(deadline),
+            ..self.clone()
+        }
     }
 
     /// The same pooled client, for reads only: a POST or DELETE through it is refused
@@ -167,6 +179,7 @@ impl Transport {
         Transport {
             inner: self.inner.clone(),
             writes: false,
+            deadline: self.deadline,
         }
     }
 
@@ -230,15 +243,27 @@ impl Transport {
         idempotency_key: Option<&str>,
     ) -> Result<Bytes, Error> {
         Transport::refuse(self.writes, &method, path)?;
-        self.inner
-            .send(
-                method,
-                path,
-                query,
-                form,
-                idempotency_key.map(str::to_string),
-            )
+        let key = idempotency_key.map(str::to_string);
+        cut(
+            self.deadline,
+            self.inner.send(method, path, query, form, key),
+        )
+        .await
+    }
+}
+
+/// A call cut at `deadline`, if there is one, with [`Error::Deadline`].
+async fn cut(
+    deadline: Option<Duration>,
+    call: impl Future<Output = Result<Bytes, Error>>,
+) -> Result<Bytes, Error> {
+    match deadline {
+        None => call.await,
+        Some(d) => tokio::time::timeout(d, call)
             .await
+            .unwrap_or(Err(Error::Deadline {
+                secs: d.as_secs().max(1),
+            })),
     }
 }
 
@@ -249,11 +274,11 @@ impl StripeClient for Transport {
         &self,
         req: CustomizedStripeRequest,
     ) -> impl Future<Output = Result<Bytes, Error>> + Send {
-        let (inner, writes) = (self.inner.clone(), self.writes);
+        let (inner, writes, deadline) = (self.inner.clone(), self.writes, self.deadline);
         async move {
             let (rb, config) = req.into_pieces();
             Transport::refuse(writes, &rb.method, &rb.path)?;
-            inner.execute(rb, config).await
+            cut(deadline, inner.execute(rb, config)).await
         }
     }
 }

@@ -796,7 +796,8 @@ fn oversized_slow_and_hostile_requests_are_bounded_and_logs_hold_no_secret() {
     );
     assert!(!m.contains("verdicts_total{code=\"MALFORMED\"} 1"));
     tcp.stop();
-    // An idle socket (nothing sent) is closed at the idle timeout.
+    // A socket that sends nothing is closed at the header timeout (a new connection has it for
+    // its first head).
     let mut idle = std::os::unix::net::UnixStream::connect(&sock).unwrap();
     idle.set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();

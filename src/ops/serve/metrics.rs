@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use super::routes::ROUTES;
+use crate::server::Timeout;
 use crate::usage::Route;
 
 /// The routes serve takes usage events on, each counted apart.
@@ -38,6 +39,8 @@ pub struct Metrics {
     /// Usage conflicts by the routes serve takes usage on ([`USAGE_ROUTES`]).
     conflicts: [AtomicU64; USAGE_ROUTES.len()],
     groups: Histogram,
+    /// Timers that ran out, by [`TimeoutKind::ALL`].
+    timeouts: [AtomicU64; TimeoutKind::ALL.len()],
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
 }
@@ -57,7 +60,33 @@ impl Default for Metrics {
             events: AtomicU64::new(0),
             conflicts: Default::default(),
             groups: Histogram::new(GROUPS.len()),
+            timeouts: Default::default(),
             open: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
+
+/// A timer that ran out: one of the server core's, or the time serve gives Stripe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    Core(Timeout),
+    /// Stripe did not answer in the part of the request timeout left for it (504).
+    Stripe,
+}
+
+impl TimeoutKind {
+    pub const ALL: [TimeoutKind; 5] = [
+        TimeoutKind::Core(Timeout::ALL[0]),
+        TimeoutKind::Core(Timeout::ALL[1]),
+        TimeoutKind::Core(Timeout::ALL[2]),
+        TimeoutKind::Core(Timeout::ALL[3]),
+        TimeoutKind::Stripe,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeoutKind::Core(t) => t.as_str(),
+            TimeoutKind::Stripe => "stripe",
         }
     }
 }
@@ -99,6 +128,12 @@ impl Metrics {
 
     pub fn store_error(&self) {
         self.store_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn timeout(&self, kind: TimeoutKind) {
+        if let Some(i) = TimeoutKind::ALL.iter().position(|k| *k == kind) {
+            self.timeouts[i].fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub fn events(&self, n: usize) {
@@ -182,6 +217,15 @@ impl Metrics {
                 out,
                 "billctl_usage_conflicts_total{{route=\"{}\"}} {}",
                 r.as_str(),
+                n.load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(out, "# HELP billctl_serve_timeouts_total Timers that ran out, by kind: header (closed unanswered), body (408), request (408), idle (a kept-alive connection closed), stripe (504 STRIPE_TIMEOUT).\n# TYPE billctl_serve_timeouts_total counter");
+        for (k, n) in TimeoutKind::ALL.iter().zip(&self.timeouts) {
+            let _ = writeln!(
+                out,
+                "billctl_serve_timeouts_total{{kind=\"{}\"}} {}",
+                k.as_str(),
                 n.load(Ordering::Relaxed)
             );
         }

@@ -153,7 +153,9 @@ pub fn run(
         changed,
         metrics: metrics.clone(),
         notice,
-        stripe: stripe.client,
+        stripe: stripe
+            .client
+            .map(|w| w.with_deadline(stripe_deadline(settings.limits.request))),
         key_mode: stripe.mode,
     });
     let options = server::Options {
@@ -175,6 +177,14 @@ pub fn run(
         requests: metrics.requests(),
         recorded: recorded.load(std::sync::atomic::Ordering::Relaxed),
     })
+}
+
+/// How long a request may wait on Stripe: its request timeout less a quarter (at least 2 s
+/// less, at least 1 s in all), so that a Stripe that hangs is answered 504 `STRIPE_TIMEOUT`
+/// before the request timeout's 408.
+pub fn stripe_deadline(request: Duration) -> Duration {
+    let reserve = (request / 4).max(Duration::from_secs(2));
+    request.saturating_sub(reserve).max(Duration::from_secs(1))
 }
 
 /// Where to listen (`--listen`) and the TLS pair (`--tls-cert`, `--tls-key`), if they make a
@@ -256,6 +266,7 @@ fn known_code(code: &str) -> Option<&'static str> {
         "STRIPE_UNAVAILABLE",
         "STRIPE_ERROR",
         "STRIPE_UNREACHABLE",
+        "STRIPE_TIMEOUT",
         "STRIPE_NOT_APPLIED",
         "NOT_LIVE",
         "CUSTOMER_NOT_FOUND",
@@ -412,30 +423,68 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .map_err(|e| anyhow::anyhow!("a store task failed: {e}"))
 }
 
+/// A request the token check let in: its route and the token's name, from admission to
+/// `handle`.
+#[derive(Clone)]
+struct Admitted {
+    route: Route,
+    actor: String,
+}
+
 impl server::Handler for Service {
-    async fn handle(&self, req: Request) -> Response {
+    /// The token is checked from the headers, before any of the body is read: a caller
+    /// without a valid token is answered here and its body is never read.
+    async fn admit(&self, head: &mut server::Head) -> server::Admission {
         let started = Instant::now();
-        let route = Route::of(&req.method, &req.path);
-        let answer = match self.authenticate(&req, &route).await {
-            Ok(actor) => self.route(&route, req, actor).await,
-            Err(r) => r,
+        let route = Route::of(&head.method, &head.path);
+        match self.authenticate(head, &route).await {
+            Ok(actor) => {
+                head.extensions.insert(Admitted { route, actor });
+                server::Admission::Read
+            }
+            Err(r) => server::Admission::Answer(self.finish(&route, r, started)),
+        }
+    }
+
+    async fn handle(&self, mut req: Request) -> Response {
+        let started = Instant::now();
+        let Some(Admitted { route, actor }) = req.extensions.remove::<Admitted>() else {
+            let route = Route::of(&req.method, &req.path);
+            let r = fail(StatusCode::UNAUTHORIZED, "TOKEN_MISSING", "not admitted");
+            return self.finish(&route, r, started);
         };
-        let secs = started.elapsed().as_secs_f64();
-        self.metrics
-            .request(route.label(), answer.status().as_u16(), secs);
-        let outcome = answer
-            .extensions()
-            .get::<Outcome>()
-            .map(|o| o.0.to_string());
-        server::logged(answer, routes::ROUTES[route.label()], outcome)
+        let answer = self.route(&route, req, actor).await;
+        self.finish(&route, answer, started)
+    }
+
+    fn answered(&self, head: Option<(&hyper::Method, &str)>, status: StatusCode, secs: f64) {
+        let label = head.map_or(routes::ROUTES.len() - 1, |(m, p)| Route::of(m, p).label());
+        self.metrics.request(label, status.as_u16(), secs);
+    }
+
+    fn timed_out(&self, which: server::Timeout) {
+        self.metrics.timeout(metrics::TimeoutKind::Core(which));
     }
 }
 
 impl Service {
+    /// Counts an answer of `route` in the metrics and labels it for the access log.
+    fn finish(&self, route: &Route, answer: Response, started: Instant) -> Response {
+        let secs = started.elapsed().as_secs_f64();
+        self.metrics
+            .request(route.label(), answer.status().as_u16(), secs);
+        let outcome = answer.extensions().get::<Outcome>().map(|o| o.0);
+        if outcome == Some("STRIPE_TIMEOUT") {
+            self.metrics.timeout(metrics::TimeoutKind::Stripe);
+        }
+        let outcome = outcome.map(str::to_string);
+        server::logged(answer, routes::ROUTES[route.label()], outcome)
+    }
+
     /// Checks the caller's token for the route; the refusal otherwise (logged without the
     /// token, counted in the metrics).
     /// The token's name when it passes.
-    async fn authenticate(&self, req: &Request, route: &Route) -> Result<String, Response> {
+    async fn authenticate(&self, req: &server::Head, route: &Route) -> Result<String, Response> {
         let now = Instant::now();
         if lock(&self.tokens).stale(now) {
             let (tokens, reader) = (self.tokens.clone(), self.reader.clone());

@@ -62,7 +62,9 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
             let detail = json!({"type": kind, "code": code, "message": message, "status": status, "request_id": request_id});
             (mapped, "STRIPE_ERROR", Some(detail))
         }
-        Some(Error::Timeout { .. }) => (StatusCode::GATEWAY_TIMEOUT, "STRIPE_UNREACHABLE", None),
+        Some(Error::Timeout { .. } | Error::Deadline { .. }) => {
+            (StatusCode::GATEWAY_TIMEOUT, "STRIPE_TIMEOUT", None)
+        }
         Some(Error::Network { .. }) => (StatusCode::BAD_GATEWAY, "STRIPE_UNREACHABLE", None),
         _ => (StatusCode::BAD_GATEWAY, "STRIPE_ERROR", None),
     };
@@ -71,6 +73,7 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
         doc["stripe"] = d;
     }
     let mut r = server::json(status, &doc);
+    r.extensions_mut().insert(super::Outcome(code));
     if status == StatusCode::SERVICE_UNAVAILABLE {
         super::retry_soon(&mut r);
     }
