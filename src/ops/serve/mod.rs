@@ -266,6 +266,7 @@ fn known_code(code: &str) -> Option<&'static str> {
         "NO_SUBSCRIPTION",
         "UNKNOWN_TIER",
         "BAD_CUSTOMER_ID",
+        "BAD_KEY_ID",
         "NOT_FOUND",
         "METHOD_NOT_ALLOWED",
         "UNSUPPORTED_MEDIA_TYPE",
@@ -284,13 +285,18 @@ impl Voice<'_> {
     fn unkey_id(&self) -> String {
         format!("req_{}", self.1)
     }
+
+    /// The request as problem details' `instance` names it (OpenMeter's SDK requires one).
+    fn instance(&self) -> String {
+        format!("urn:billctl:request:{}", self.1)
+    }
 }
 
-/// An error answer in a route's vocabulary.
+/// An error answer in a route's vocabulary, with its code as the access log's outcome.
 fn fail_as(v: Voice, status: StatusCode, code: &str, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    match v.0 {
-        Dialect::Billctl => fail(status, code, message),
+    let mut r = match v.0 {
+        Dialect::Billctl => return fail(status, code, message),
         Dialect::Unkey => server::json(
             status,
             &unkey::error(status.as_u16(), title, code, message, &v.unkey_id()),
@@ -303,11 +309,16 @@ fn fail_as(v: Voice, status: StatusCode, code: &str, message: &str) -> Response 
                 "title": title,
                 "status": status.as_u16(),
                 "detail": message,
+                "instance": v.instance(),
                 "code": code,
             })
             .to_string(),
         ),
+    };
+    if let Some(c) = known_code(code) {
+        r.extensions_mut().insert(Outcome(c));
     }
+    r
 }
 
 /// 503 `STORE_UNAVAILABLE` with `Retry-After`, in the route's vocabulary: never a pass.
@@ -322,14 +333,15 @@ fn unavailable_as(v: Voice, reason: &str) -> Response {
     r
 }
 
-/// 405 with `Allow`.
-fn method_not_allowed(m: &str) -> Response {
+/// 405 with `Allow`: every method the path's route takes (see [`routes::allowed`]).
+fn method_not_allowed(path: &str) -> Response {
+    let m = routes::allowed(path).join(", ");
     let mut r = fail(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
         &format!("this route takes {m}"),
     );
-    if let Ok(v) = hyper::header::HeaderValue::from_str(m) {
+    if let Ok(v) = hyper::header::HeaderValue::from_str(&m) {
         r.headers_mut().insert(hyper::header::ALLOW, v);
     }
     r
@@ -358,6 +370,7 @@ fn events_refused(v: Voice, refused: events::Refused) -> Response {
                 "title": "Bad Request",
                 "status": 400,
                 "detail": format!("{rejected} of {read} events are invalid; nothing was recorded"),
+                "instance": v.instance(),
                 "code": "INVALID_EVENTS",
                 "rejects": rejects,
             })
@@ -412,6 +425,27 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .map_err(|e| anyhow::anyhow!("a store task failed: {e}"))
 }
 
+/// An error answer with every key- or token-shaped word in its body redacted
+/// ([`crate::keys::redact`]): whatever a route repeats of its path or input, a secret put there
+/// is not sent back. A success is sent as it is (a new key is its body).
+async fn redacted(answer: Response) -> Response {
+    use http_body_util::BodyExt;
+    if answer.status().as_u16() < 400 {
+        return answer;
+    }
+    let (parts, body) = answer.into_parts();
+    let bytes = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(never) => match never {},
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let bytes = match crate::keys::redact(&text) {
+        std::borrow::Cow::Owned(r) => bytes::Bytes::from(r),
+        std::borrow::Cow::Borrowed(_) => bytes,
+    };
+    Response::from_parts(parts, http_body_util::Full::new(bytes))
+}
+
 impl server::Handler for Service {
     async fn handle(&self, req: Request) -> Response {
         let started = Instant::now();
@@ -420,6 +454,7 @@ impl server::Handler for Service {
             Ok(actor) => self.route(&route, req, actor).await,
             Err(r) => r,
         };
+        let answer = redacted(answer).await;
         let secs = started.elapsed().as_secs_f64();
         self.metrics
             .request(route.label(), answer.status().as_u16(), secs);
@@ -459,7 +494,18 @@ impl Service {
             }
         }
         let presented = bearer(&req.headers);
-        let checked = lock(&self.tokens).check(presented, route.scopes());
+        let mut checked = lock(&self.tokens).check(presented, route.scopes());
+        if checked == Err(Refusal::Unknown) {
+            if let Err(e) = self.look_for_token(presented, now).await {
+                self.metrics.store_error();
+                let why = format!("the store could not be reached: {e:#}");
+                return Err(unavailable_as(
+                    Voice(route.dialect(), &req.request_id),
+                    &why,
+                ));
+            }
+            checked = lock(&self.tokens).check(presented, route.scopes());
+        }
         checked.map_err(|r| {
             self.metrics.refused(r);
             let id = presented
@@ -469,10 +515,9 @@ impl Service {
                 "refused {} {} {}: {}{id}",
                 req.peer,
                 req.method,
-                req.path
+                crate::keys::redact_path(&req.path)
                     .chars()
                     .take(128)
-                    .map(|c| if c.is_control() { '?' } else { c })
                     .collect::<String>(),
                 r.code()
             ));
@@ -492,6 +537,18 @@ impl Service {
             }
             answer
         })
+    }
+
+    /// A well-formed token the list lacks: its id is looked for in the store (once per refresh
+    /// interval per id), so a token issued since the list was read works at once.
+    async fn look_for_token(&self, presented: Option<&str>, now: Instant) -> Result<()> {
+        let Some(id) = lock(&self.tokens).worth_a_look(presented, now) else {
+            return Ok(());
+        };
+        let (reader, wanted) = (self.reader.clone(), id.clone());
+        let found = blocking(move || lock(&reader).token(&wanted)).await??;
+        lock(&self.tokens).looked_up(id, found, now);
+        Ok(())
     }
 
     async fn route(&self, route: &Route, req: Request, actor: String) -> Response {
@@ -519,7 +576,9 @@ impl Service {
             Route::Verify => self.verify(&body).await,
             Route::Events => self.events(body, req.query.as_deref()).await,
             Route::UnkeyVerify => self.unkey_verify(&body, &req.request_id).await,
-            Route::CloudEvents => self.cloud_events(body, content_type).await,
+            Route::CloudEvents => {
+                self.cloud_events(body, content_type, &req.request_id).await
+            }
             Route::OpenApi => server::body(
                 StatusCode::OK,
                 "application/json",
@@ -548,7 +607,7 @@ impl Service {
                 self.metrics.render(),
             ),
             Route::NotFound => fail(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route"),
-            Route::Method(m) => method_not_allowed(m),
+            Route::Method(_) => method_not_allowed(&req.path),
         }
     }
 }
@@ -613,12 +672,19 @@ impl Service {
             let reason = v.reason.as_deref();
             return unavailable_as(d, reason.unwrap_or("the store could not be reached"));
         }
-        server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()))
+        let mut r = server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()));
+        r.extensions_mut().insert(Outcome(v.code.as_str()));
+        r
     }
 
     /// `POST /api/v1/events` (see [`cloudevents`]): 204 once the events are committed.
-    async fn cloud_events(&self, body: bytes::Bytes, content_type: Option<&str>) -> Response {
-        let d = Voice(Dialect::Problem, "");
+    async fn cloud_events(
+        &self,
+        body: bytes::Bytes,
+        content_type: Option<&str>,
+        request_id: &str,
+    ) -> Response {
+        let d = Voice(Dialect::Problem, request_id);
         let Some(layout) = cloudevents::Layout::of(content_type) else {
             return fail_as(
                 d,

@@ -77,8 +77,26 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
     r
 }
 
-/// Whether `id` has the shape of a customer id, else the 400.
+/// A path's key id, else the 400: a whole key (or a token) there is refused without being
+/// repeated, as `keys revoke` refuses one.
+fn key_id_shape(key: &str) -> Result<(), Response> {
+    crate::keys::not_a_full_key("the path", key)
+        .and_then(|()| match crate::keys::holds_secret(key) {
+            true => Err("the path takes a key id, and this is shaped like an API key or a service token (not repeated here): use the key's 8-character id, and treat what was sent as exposed".into()),
+            false => Ok(()),
+        })
+        .map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_KEY_ID", &m))
+}
+
+/// Whether `id` has the shape of a customer id, else the 400 (which never repeats it).
 pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
+    if crate::keys::holds_secret(id) {
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "BAD_CUSTOMER_ID",
+            "the path takes a customer id, and this is shaped like an API key or a service token (not repeated here): treat what was sent as exposed",
+        ));
+    }
     let ok = !id.is_empty()
         && id.len() <= super::MAX_CUSTOMER_ID
         && id
@@ -636,6 +654,9 @@ impl Service {
         body: &[u8],
         actor: String,
     ) -> Response {
+        if let Err(r) = key_id_shape(&key) {
+            return r;
+        }
         let (customer, grace, reason) = match key_change_request(customer, action, body) {
             Ok(r) => r,
             Err(r) => return r,
