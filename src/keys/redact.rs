@@ -70,7 +70,10 @@ pub fn redact_path(path: &str) -> String {
 fn public_part<'a>(run: &'a str, prefix: &str) -> &'a str {
     let mut end = prefix.len();
     if prefix == PREFIX {
-        match ["test_", "live_"].into_iter().find(|m| run[end..].starts_with(m)) {
+        match ["test_", "live_"]
+            .into_iter()
+            .find(|m| run[end..].starts_with(m))
+        {
             Some(m) => end += m.len(),
             None => return &run[..end],
         }
@@ -93,7 +96,11 @@ fn percent_decoded(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -121,10 +128,16 @@ mod tests {
             format!("no key bk_test_{id}_[redacted] here; token=bks_{tid}_[redacted].")
         );
         // Broken or partial shapes are redacted whole past their prefix.
-        assert_eq!(redact("/v1/keys/bk_zz_secret/x"), "/v1/keys/bk_[redacted]/x");
+        assert_eq!(
+            redact("/v1/keys/bk_zz_secret/x"),
+            "/v1/keys/bk_[redacted]/x"
+        );
         assert_eq!(redact("bk_live_short"), "bk_live_[redacted]");
         // Text without one, or with the bare prefix, is left alone.
-        assert!(matches!(redact("keys start with bk_ and é"), Cow::Borrowed(_)));
+        assert!(matches!(
+            redact("keys start with bk_ and é"),
+            Cow::Borrowed(_)
+        ));
         assert!(!holds_secret("cus_123 bk_"));
         assert!(holds_secret("xbk_test_1"));
         // Percent-escapes do not hide one from a path; control characters are not repeated.

@@ -81,7 +81,9 @@ impl Store {
     pub fn revoke_token(&mut self, id: &str, actor: &str, at: i64) -> Result<Option<TokenRecord>> {
         self.db.tx(true, |db| {
             let found = db.query_opt(
-                &format!("SELECT {COLUMNS} FROM service_tokens WHERE id = ?1 AND revoked_at IS NULL"),
+                &format!(
+                    "SELECT {COLUMNS} FROM service_tokens WHERE id = ?1 AND revoked_at IS NULL"
+                ),
                 crate::ps![id],
                 token_row,
             )?;

@@ -32,6 +32,7 @@ mod revenue;
 mod seats;
 mod selfserve;
 mod serve;
+mod serve_paths;
 mod setup_products;
 mod subscriptions;
 mod units;

@@ -568,6 +568,9 @@ impl Service {
             }
             (_, b) => b.unwrap_or_default(),
         };
+        if let Err(r) = selfserve::path_ids(route) {
+            return r;
+        }
         let content_type = req
             .headers
             .get(hyper::header::CONTENT_TYPE)
@@ -576,9 +579,7 @@ impl Service {
             Route::Verify => self.verify(&body).await,
             Route::Events => self.events(body, req.query.as_deref()).await,
             Route::UnkeyVerify => self.unkey_verify(&body, &req.request_id).await,
-            Route::CloudEvents => {
-                self.cloud_events(body, content_type, &req.request_id).await
-            }
+            Route::CloudEvents => self.cloud_events(body, content_type, &req.request_id).await,
             Route::OpenApi => server::body(
                 StatusCode::OK,
                 "application/json",

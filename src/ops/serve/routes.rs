@@ -54,7 +54,8 @@ pub const TABLE: [(&str, &str); 21] = [
 /// template it fits, where a `{...}` segment fits any one segment.
 pub fn allowed(path: &str) -> Vec<&'static str> {
     let fits = |template: &str| {
-        let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+        let (t, p): (Vec<&str>, Vec<&str>) =
+            (template.split('/').collect(), path.split('/').collect());
         t.len() == p.len()
             && t.iter()
                 .zip(&p)

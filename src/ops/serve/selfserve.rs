@@ -88,6 +88,28 @@ fn key_id_shape(key: &str) -> Result<(), Response> {
         .map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_KEY_ID", &m))
 }
 
+/// The ids in a route's path, checked before anything else of the request: the 400 for the
+/// first that is not an id's shape.
+pub(super) fn path_ids(route: &super::routes::Route) -> Result<(), Response> {
+    use super::routes::Route;
+    match route {
+        Route::CustomerUsage(c)
+        | Route::Customer(c)
+        | Route::Keys(c)
+        | Route::KeyCreate(c)
+        | Route::Portal(c)
+        | Route::Checkout(c)
+        | Route::Plan(c, _) => customer_shape(c),
+        Route::Key { customer, key, .. } => {
+            if let Some(c) = customer {
+                customer_shape(c)?;
+            }
+            key_id_shape(key)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Whether `id` has the shape of a customer id, else the 400 (which never repeats it).
 pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
     if crate::keys::holds_secret(id) {
@@ -654,9 +676,6 @@ impl Service {
         body: &[u8],
         actor: String,
     ) -> Response {
-        if let Err(r) = key_id_shape(&key) {
-            return r;
-        }
         let (customer, grace, reason) = match key_change_request(customer, action, body) {
             Ok(r) => r,
             Err(r) => return r,

@@ -133,17 +133,26 @@ pub fn find(store: &Store, id_or_name: &str) -> Result<TokenRecord> {
             return Ok(t.clone());
         }
         let also = match named.as_slice() {
-            [n] => format!("; a token in use is named {shown}: revoke it by its id, {}", n.id),
+            [n] => format!(
+                "; a token in use is named {shown}: revoke it by its id, {}",
+                n.id
+            ),
             _ => String::new(),
         };
         bail!("service token {shown} was already revoked{also}");
     }
     match named.as_slice() {
         [t] => Ok((*t).clone()),
-        [] => bail!("no service token in use with id or name {shown} (see 'billctl serve tokens list')"),
+        [] => bail!(
+            "no service token in use with id or name {shown} (see 'billctl serve tokens list')"
+        ),
         many => {
             let ids: Vec<&str> = many.iter().map(|t| t.id.as_str()).collect();
-            bail!("{} service tokens in use are named {shown} (ids {}): revoke one by its id", many.len(), ids.join(", "))
+            bail!(
+                "{} service tokens in use are named {shown} (ids {}): revoke one by its id",
+                many.len(),
+                ids.join(", ")
+            )
         }
     }
 }

@@ -184,16 +184,30 @@ mod tests {
 
     #[test]
     fn a_400_points_at_the_field() {
-        let e = error(400, "Bad Request", "BAD_REQUEST", "credits.cost: must be 0", "req_1");
+        let e = error(
+            400,
+            "Bad Request",
+            "BAD_REQUEST",
+            "credits.cost: must be 0",
+            "req_1",
+        );
         assert_eq!(
             e["error"]["errors"],
             json!([{"location": "body.credits.cost", "message": "credits.cost: must be 0"}])
         );
-        let e = error(400, "Bad Request", "BAD_REQUEST", "malformed JSON body: x", "req_1");
+        let e = error(
+            400,
+            "Bad Request",
+            "BAD_REQUEST",
+            "malformed JSON body: x",
+            "req_1",
+        );
         assert_eq!(e["error"]["errors"][0]["location"], "body");
-        assert!(error(401, "Unauthorized", "TOKEN_UNKNOWN", "no", "r")["error"]
-            .get("errors")
-            .is_none());
+        assert!(
+            error(401, "Unauthorized", "TOKEN_UNKNOWN", "no", "r")["error"]
+                .get("errors")
+                .is_none()
+        );
     }
 
     #[test]
