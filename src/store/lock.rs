@@ -45,10 +45,7 @@ fn open_lock_file(dir: &Path) -> Result<File> {
         .open(&path)
         .with_context(|| format!("failed to open the store's lock {}", path.display()))?;
     if !f.metadata()?.is_file() {
-        bail!(
-            "{} is not a regular file: it is the store's lock; remove it",
-            path.display()
-        );
+        bail!("{} is not a regular file: it is the store's lock; remove it", path.display());
     }
     Ok(f)
 }
@@ -138,10 +135,7 @@ fn holders(path: &Path) -> Option<Vec<(u32, String)>> {
     use std::io::Read;
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
-    let (major, minor) = (
-        nix::sys::stat::major(meta.dev()),
-        nix::sys::stat::minor(meta.dev()),
-    );
+    let (major, minor) = (nix::sys::stat::major(meta.dev()), nix::sys::stat::minor(meta.dev()));
     let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
     let mut text = String::new();
     File::open("/proc/locks")
@@ -170,8 +164,8 @@ fn holders(path: &Path) -> Option<Vec<(u32, String)>> {
 fn command_of(pid: u32) -> String {
     use std::io::Read;
     let mut raw = Vec::new();
-    let read =
-        File::open(format!("/proc/{pid}/cmdline")).and_then(|f| f.take(4096).read_to_end(&mut raw));
+    let read = File::open(format!("/proc/{pid}/cmdline"))
+        .and_then(|f| f.take(4096).read_to_end(&mut raw));
     if read.is_err() || raw.is_empty() {
         return "a process".to_string();
     }

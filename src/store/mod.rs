@@ -6,8 +6,8 @@
 
 mod audit;
 pub mod backup;
-mod catalog;
 pub mod check;
+mod catalog;
 pub mod copy;
 pub mod db;
 pub mod files;

@@ -128,10 +128,7 @@ fn quiesce(data_dir: &Path) -> Result<Vec<(&'static str, PathBuf)>> {
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
                 .unwrap_or(0);
             if busy != 0 {
-                bail!(
-                    "{} is open in a process outside billctl: stop it",
-                    path.display()
-                );
+                bail!("{} is open in a process outside billctl: stop it", path.display());
             }
             c.close().map_err(|(_, e)| e)?;
         }
@@ -189,11 +186,7 @@ pub fn pre_restore_copies(data_dir: &Path) -> Vec<(PathBuf, i64)> {
     let mut copies: Vec<(PathBuf, i64)> = entries
         .take(100_000)
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(files::PRE_RESTORE_PREFIX)
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with(files::PRE_RESTORE_PREFIX))
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| {
             let at = check::read_manifest(&e.path()).map_or(0, |m| m.created_at);

@@ -187,8 +187,7 @@ fn retire_sidecars(dir: &Path, name: &str, previous: &Path) -> Result<()> {
         if suffix != "-shm" && meta.is_file() && meta.len() > 0 {
             rename_synced(&p, &previous.join(&side))?;
         } else {
-            std::fs::remove_file(&p)
-                .with_context(|| format!("failed to remove {}", p.display()))?;
+            std::fs::remove_file(&p).with_context(|| format!("failed to remove {}", p.display()))?;
         }
     }
     Ok(())

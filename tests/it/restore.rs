@@ -30,17 +30,12 @@ fn event(env: &Env, id: &str) -> String {
 /// with 1 key and 1 event: every state a crash can leave is one of the two, or mixed.
 fn two_states(env: &Env) -> PathBuf {
     let customer = env.subscribed("restore@example.com", "pro");
-    env.run(&["keys", "issue", "--customer", &customer, "-q"])
-        .ok();
-    env.run(&["webhooks", "ingest", &event(env, "evt_new"), "-q"])
-        .ok();
+    env.run(&["keys", "issue", "--customer", &customer, "-q"]).ok();
+    env.run(&["webhooks", "ingest", &event(env, "evt_new"), "-q"]).ok();
     let backup = env.path("backup-new");
-    env.run(&["db", "backup", backup.to_str().unwrap(), "-q"])
-        .ok();
-    env.run(&["keys", "issue", "--customer", &customer, "-q"])
-        .ok();
-    env.run(&["webhooks", "ingest", &event(env, "evt_old"), "-q"])
-        .ok();
+    env.run(&["db", "backup", backup.to_str().unwrap(), "-q"]).ok();
+    env.run(&["keys", "issue", "--customer", &customer, "-q"]).ok();
+    env.run(&["webhooks", "ingest", &event(env, "evt_old"), "-q"]).ok();
     backup
 }
 
@@ -100,10 +95,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -120,13 +112,7 @@ fn steps_of(env: &Env, template: &Path, args: &[&str], tag: &str) -> Vec<String>
 }
 
 /// Runs `args` on `data`, killed (SIGKILL) at its `step`-th step of `group`.
-fn killed_at(
-    env: &Env,
-    data: &Path,
-    args: &[&str],
-    group: &str,
-    step: usize,
-) -> std::process::Output {
+fn killed_at(env: &Env, data: &Path, args: &[&str], group: &str, step: usize) -> std::process::Output {
     on(env, data)
         .args(args)
         .env(FAULT_ENV, format!("{group}.step@{step}"))
@@ -163,11 +149,7 @@ fn restore_survives_sigkill_at_random_points() {
         copy_dir(&template, &data);
         let out = killed_at(&env, &data, &args, "restore", k);
         let at = &steps[k - 1];
-        assert_eq!(
-            out.status.signal(),
-            Some(9),
-            "kill {i} at step {k} ({at}): {out:?}"
-        );
+        assert_eq!(out.status.signal(), Some(9), "kill {i} at step {k} ({at}): {out:?}");
         if i % 4 == 0 {
             // The next command is killed too, part way through finishing the restore.
             let m = 1 + rng.below(4);
@@ -175,36 +157,17 @@ fn restore_survives_sigkill_at_random_points() {
         }
         let want = if k > intent { NEW } else { OLD };
         assert_eq!(state(&env, &data), want, "kill {i} at step {k} ({at})");
-        assert_eq!(
-            leftovers(&data),
-            Vec::<String>::new(),
-            "kill {i} at step {k} ({at})"
-        );
+        assert_eq!(leftovers(&data), Vec::<String>::new(), "kill {i} at step {k} ({at})");
         let kept: Vec<String> = names(&data)
             .into_iter()
             .filter(|n| n.starts_with("pre-restore-"))
             .collect();
-        assert_eq!(
-            kept.len(),
-            usize::from(want == NEW),
-            "kill {i} at {at}: {kept:?}"
-        );
+        assert_eq!(kept.len(), usize::from(want == NEW), "kill {i} at {at}: {kept:?}");
         if want == NEW && i % 10 == 0 {
             // The state before is a backup of the old state that a restore takes.
             let pre = data.join(&kept[0]);
-            common::run(on(&env, &data).args([
-                "db",
-                "restore",
-                pre.to_str().unwrap(),
-                "--yes",
-                "-q",
-            ]))
-            .ok();
-            assert_eq!(
-                state(&env, &data),
-                OLD,
-                "kill {i} at {at}: the state before"
-            );
+            common::run(on(&env, &data).args(["db", "restore", pre.to_str().unwrap(), "--yes", "-q"])).ok();
+            assert_eq!(state(&env, &data), OLD, "kill {i} at {at}: the state before");
         }
         if want == NEW {
             new += 1;
@@ -213,10 +176,7 @@ fn restore_survives_sigkill_at_random_points() {
         }
         std::fs::remove_dir_all(&data).unwrap();
     }
-    assert!(
-        old > 20 && new > 20,
-        "both sides of the intent were hit: {old} old, {new} new"
-    );
+    assert!(old > 20 && new > 20, "both sides of the intent were hit: {old} old, {new} new");
 }
 
 /// SIGKILLs at random steps of `db backup`, to a new path and over an earlier backup with
@@ -251,28 +211,16 @@ fn backup_survives_sigkill_at_random_points() {
         }
         let k = 1 + rng.below(steps.len());
         let out = killed_at(&env, &env.data_dir(), &args, "backup", k);
-        assert_eq!(
-            out.status.signal(),
-            Some(9),
-            "kill {i} at step {k}: {out:?}"
-        );
+        assert_eq!(out.status.signal(), Some(9), "kill {i} at step {k}: {out:?}");
         match std::fs::symlink_metadata(&dest) {
             Err(_) => assert!(!replace, "kill {i} at {k}: the earlier backup is gone"),
             Ok(_) => {
-                common::run(env.command().args([
-                    "db",
-                    "restore",
-                    dest.to_str().unwrap(),
-                    "--check",
-                    "-q",
-                ]))
-                .ok();
+                common::run(env.command().args(["db", "restore", dest.to_str().unwrap(), "--check", "-q"])).ok();
             }
         }
         // The next backup into the folder removes what the killed one left.
         let other = folder.join("other");
-        env.run(&["db", "backup", other.to_str().unwrap(), "-q"])
-            .ok();
+        env.run(&["db", "backup", other.to_str().unwrap(), "-q"]).ok();
         let mut want = vec!["other".to_string()];
         if std::fs::symlink_metadata(&dest).is_ok() {
             want.insert(0, "nightly".to_string());
@@ -282,22 +230,14 @@ fn backup_survives_sigkill_at_random_points() {
             let _ = std::fs::remove_dir_all(folder.join(d));
         }
     }
-    assert_eq!(
-        state(&env, &env.data_dir()),
-        OLD,
-        "the store was not touched"
-    );
+    assert_eq!(state(&env, &env.data_dir()), OLD, "the store was not touched");
 }
 
 /// Whether the process `pid` is stopped (SIGSTOP), from /proc.
 fn stopped(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
-        .and_then(|s| {
-            s.rsplit(')')
-                .next()
-                .map(|r| r.trim_start().starts_with('T'))
-        })
+        .and_then(|s| s.rsplit(')').next().map(|r| r.trim_start().starts_with('T')))
         .unwrap_or(false)
 }
 
@@ -312,7 +252,10 @@ fn restore_refuses_while_the_store_is_open() {
     }
     let env = Env::with_catalog();
     let backup = two_states(&env);
-    let key = env.run(&["keys", "list", "--json"]).ok().json()[0]["id"]
+    let key = env
+        .run(&["keys", "list", "--json"])
+        .ok()
+        .json()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -323,14 +266,7 @@ fn restore_refuses_while_the_store_is_open() {
         let file = env.path(&format!("{tag}.ndjson"));
         std::fs::write(&file, lines).unwrap();
         env.command()
-            .args([
-                "usage",
-                "import",
-                file.to_str().unwrap(),
-                "--json",
-                "--batch-size",
-                "100",
-            ])
+            .args(["usage", "import", file.to_str().unwrap(), "--json", "--batch-size", "100"])
             .env(FAULT_ENV, "usage.commit@3")
             .env(ACTION_ENV, "stop")
             .stdout(std::process::Stdio::piped())
@@ -340,37 +276,21 @@ fn restore_refuses_while_the_store_is_open() {
     };
     let restore = |extra: &[&str]| {
         let mut c = env.command();
-        c.args(["db", "restore", backup.to_str().unwrap(), "--yes"])
-            .args(extra);
+        c.args(["db", "restore", backup.to_str().unwrap(), "--yes"]).args(extra);
         c
     };
     let child = import("first");
-    common::wait_for("the import to stop at its third batch", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the import to stop at its third batch", || stopped(child.id()).then_some(()));
     let r = common::run(&mut restore(&[])).code(2);
     assert!(
-        r.stderr.contains("in use by billctl usage import")
-            && r.stderr.contains(&format!("pid {}", child.id())),
+        r.stderr.contains("in use by billctl usage import") && r.stderr.contains(&format!("pid {}", child.id())),
         "{}",
         r.stderr
     );
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
-    let out = common::to_run(child.wait_with_output().unwrap())
-        .ok()
-        .json();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGCONT).unwrap();
+    let out = common::to_run(child.wait_with_output().unwrap()).ok().json();
     assert_eq!(out["inserted"], 2000, "{out}");
-    assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'",
-            false
-        ),
-        2000
-    );
+    assert_eq!(env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'", false), 2000);
 
     // serve and webhooks listen hold it too, for as long as they run.
     let serve = crate::serve::Serve::start(&env, &[]);
@@ -381,78 +301,39 @@ fn restore_refuses_while_the_store_is_open() {
     assert!(listen.stdout.contains("--bind"));
     let mut child = env
         .command()
-        .args([
-            "webhooks",
-            "listen",
-            "--bind",
-            "127.0.0.1:0",
-            "--json",
-            "--secret-env",
-            "WH",
-        ])
+        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH"])
         .env("WH", "whsec_test_restore_lock")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut first,
-    )
-    .unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.as_mut().unwrap()), &mut first).unwrap();
     assert!(first.contains("listening"), "{first}");
     let r = common::run(&mut restore(&[])).code(2);
-    assert!(
-        r.stderr.contains("in use by billctl webhooks"),
-        "{}",
-        r.stderr
-    );
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
+    assert!(r.stderr.contains("in use by billctl webhooks"), "{}", r.stderr);
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
     child.wait().unwrap();
-    assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'",
-            false
-        ),
-        2000
-    );
+    assert_eq!(env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'", false), 2000);
 
     // --wait: the restore waits for the import, which finishes; the state before has it all.
     let child = import("second");
-    common::wait_for("the second import to stop", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the second import to stop", || stopped(child.id()).then_some(()));
     let waiting = restore(&["--wait", "1h", "--json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
-    let out = common::to_run(child.wait_with_output().unwrap())
-        .ok()
-        .json();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGCONT).unwrap();
+    let out = common::to_run(child.wait_with_output().unwrap()).ok().json();
     assert_eq!(out["inserted"], 2000, "{out}");
-    let done = common::to_run(waiting.wait_with_output().unwrap())
-        .ok()
-        .json();
+    let done = common::to_run(waiting.wait_with_output().unwrap()).ok().json();
     let before = PathBuf::from(done["previous"].as_str().unwrap());
     let c = rusqlite::Connection::open(before.join("billctl.db")).unwrap();
     let kept: i64 = c
         .query_row("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%' OR event_id LIKE 'second%'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(
-        kept, 4000,
-        "every event both imports reported is in the state before"
-    );
+    assert_eq!(kept, 4000, "every event both imports reported is in the state before");
     assert_eq!(state(&env, &env.data_dir()), NEW);
 }
 
@@ -477,11 +358,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
     std::os::unix::fs::symlink(env.path("empty-target"), &link).unwrap();
     std::fs::create_dir_all(env.path("empty-target")).unwrap();
     let device = env.path("a-device");
-    let made_device = Command::new("mknod")
-        .arg(&device)
-        .args(["c", "1", "3"])
-        .status()
-        .is_ok_and(|s| s.success());
+    let made_device = Command::new("mknod").arg(&device).args(["c", "1", "3"]).status().is_ok_and(|s| s.success());
     let data = env.data_dir();
     let mut cases: Vec<(&Path, &str)> = vec![
         (&folder, "not a billctl backup"),
@@ -501,11 +378,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
             let mut v = Vec::new();
             for n in names(p) {
                 let q = p.join(&n);
-                let bytes = if q.is_file() {
-                    std::fs::read(&q).unwrap()
-                } else {
-                    Vec::new()
-                };
+                let bytes = if q.is_file() { std::fs::read(&q).unwrap() } else { Vec::new() };
                 v.push((n, bytes));
             }
             v
@@ -521,50 +394,23 @@ fn backup_never_replaces_what_is_not_a_backup() {
             let mut args = vec!["db", "backup", dest.to_str().unwrap()];
             args.extend_from_slice(extra);
             let r = env.run(&args).code(2);
-            assert!(
-                r.stderr.contains(says),
-                "{} {extra:?}: {}",
-                dest.display(),
-                r.stderr
-            );
-            assert_eq!(
-                snapshot(dest),
-                before,
-                "{} {extra:?} is as it was",
-                dest.display()
-            );
+            assert!(r.stderr.contains(says), "{} {extra:?}: {}", dest.display(), r.stderr);
+            assert_eq!(snapshot(dest), before, "{} {extra:?} is as it was", dest.display());
         }
     }
     // The earlier backup: refused without --force, replaced with it (asked, unless --yes).
-    let r = env
-        .run(&["db", "backup", earlier.to_str().unwrap()])
-        .code(2);
+    let r = env.run(&["db", "backup", earlier.to_str().unwrap()]).code(2);
     assert!(r.stderr.contains("--force"), "{}", r.stderr);
     let made_before = common::read(&earlier.join("manifest.json"));
     env.set_now(1_900_000_000);
-    env.run(&[
-        "db",
-        "backup",
-        earlier.to_str().unwrap(),
-        "--force",
-        "--yes",
-        "-q",
-    ])
-    .ok();
+    env.run(&["db", "backup", earlier.to_str().unwrap(), "--force", "--yes", "-q"]).ok();
     assert_ne!(common::read(&earlier.join("manifest.json")), made_before);
-    assert_eq!(
-        names(&earlier),
-        ["billctl.db", "manifest.json", "webhooks.db"]
-    );
+    assert_eq!(names(&earlier), ["billctl.db", "manifest.json", "webhooks.db"]);
     // An empty directory takes a backup.
     let empty = env.path("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    env.run(&["db", "backup", empty.to_str().unwrap(), "-q"])
-        .ok();
-    assert_eq!(
-        names(&empty),
-        ["billctl.db", "manifest.json", "webhooks.db"]
-    );
+    env.run(&["db", "backup", empty.to_str().unwrap(), "-q"]).ok();
+    assert_eq!(names(&empty), ["billctl.db", "manifest.json", "webhooks.db"]);
 }
 
 /// Reading a backup is bounded: a FIFO as `manifest.json` or `billctl.db`, `manifest.json` as
@@ -579,39 +425,22 @@ fn reading_a_backup_is_bounded() {
     let good = two_states(&env);
     type Plant = fn(&Path, &Path);
     let cases: &[(&str, Plant, &str)] = &[
-        (
-            "manifest-fifo",
-            |d, _| {
-                std::fs::remove_file(d.join("manifest.json")).unwrap();
-                nix::unistd::mkfifo(&d.join("manifest.json"), nix::sys::stat::Mode::S_IRWXU)
-                    .unwrap();
-            },
-            "not a regular file",
-        ),
-        (
-            "db-fifo",
-            |d, _| {
-                std::fs::remove_file(d.join("billctl.db")).unwrap();
-                nix::unistd::mkfifo(&d.join("billctl.db"), nix::sys::stat::Mode::S_IRWXU).unwrap();
-            },
-            "not a regular file",
-        ),
-        (
-            "manifest-zero",
-            |d, _| {
-                std::fs::remove_file(d.join("manifest.json")).unwrap();
-                std::os::unix::fs::symlink("/dev/zero", d.join("manifest.json")).unwrap();
-            },
-            "manifest",
-        ),
-        (
-            "db-link",
-            |d, good| {
-                std::fs::remove_file(d.join("billctl.db")).unwrap();
-                std::os::unix::fs::symlink(good.join("billctl.db"), d.join("billctl.db")).unwrap();
-            },
-            "billctl.db",
-        ),
+        ("manifest-fifo", |d, _| {
+            std::fs::remove_file(d.join("manifest.json")).unwrap();
+            nix::unistd::mkfifo(&d.join("manifest.json"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        }, "not a regular file"),
+        ("db-fifo", |d, _| {
+            std::fs::remove_file(d.join("billctl.db")).unwrap();
+            nix::unistd::mkfifo(&d.join("billctl.db"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        }, "not a regular file"),
+        ("manifest-zero", |d, _| {
+            std::fs::remove_file(d.join("manifest.json")).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", d.join("manifest.json")).unwrap();
+        }, "manifest"),
+        ("db-link", |d, good| {
+            std::fs::remove_file(d.join("billctl.db")).unwrap();
+            std::os::unix::fs::symlink(good.join("billctl.db"), d.join("billctl.db")).unwrap();
+        }, "billctl.db"),
     ];
     let before = state(&env, &env.data_dir());
     for (name, plant, says) in cases {
@@ -619,9 +448,7 @@ fn reading_a_backup_is_bounded() {
         copy_dir(&good, &dir);
         plant(&dir, &good);
         for extra in ["--check", "--yes"] {
-            let r = env
-                .run(&["db", "restore", dir.to_str().unwrap(), extra])
-                .code(2);
+            let r = env.run(&["db", "restore", dir.to_str().unwrap(), extra]).code(2);
             assert!(r.stderr.contains(says), "{name} {extra}: {}", r.stderr);
         }
     }
@@ -672,13 +499,7 @@ fn a_full_disk_changes_nothing() {
     let listing = names(&data);
     let args = ["db", "restore", backup.to_str().unwrap(), "--yes"];
     let r = common::run(on(&env, &data).args(args)).code(2);
-    assert!(
-        r.stderr.contains("restoring needs")
-            && r.stderr.contains("free")
-            && r.stderr.contains("nothing was changed"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("restoring needs") && r.stderr.contains("free") && r.stderr.contains("nothing was changed"), "{}", r.stderr);
     assert_eq!(names(&data), listing);
     assert_eq!(state(&env, &data), OLD);
     // Room for the check, then the disk fills after the files are staged and the live ones
@@ -687,10 +508,7 @@ fn a_full_disk_changes_nothing() {
     let template = env.path("template");
     copy_dir(&data, &template);
     let steps = steps_of(&env, &template, &args, "full");
-    let at = 1 + steps
-        .iter()
-        .position(|s| s == "restore.previous.made")
-        .unwrap();
+    let at = 1 + steps.iter().position(|s| s == "restore.previous.made").unwrap();
     let child = on(&env, &data)
         .args(args)
         .env(FAULT_ENV, format!("restore.step@{at}"))
@@ -698,9 +516,7 @@ fn a_full_disk_changes_nothing() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    common::wait_for("the restore to stop after staging", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the restore to stop after staging", || stopped(child.id()).then_some(()));
     // Fill it to the last byte (a failed write of a chunk may leave room for a smaller one).
     let mut f = std::fs::File::create(&filler).unwrap();
     for size in [1 << 16, 1 << 12, 1] {
@@ -708,19 +524,11 @@ fn a_full_disk_changes_nothing() {
         while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
     }
     drop(f);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGCONT).unwrap();
     let r = common::to_run(child.wait_with_output().unwrap());
     std::fs::remove_file(&filler).unwrap();
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("No space left") || r.stderr.contains("nothing was changed"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("No space left") || r.stderr.contains("nothing was changed"), "{}", r.stderr);
     assert_eq!(state(&env, &data), OLD);
     assert_eq!(leftovers(&data), Vec::<String>::new());
     // With room, it restores.
@@ -739,12 +547,7 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     let env = Env::with_catalog();
     let backup = two_states(&env);
     let data = env.data_dir();
-    for n in [
-        ".billctl-restore-x1",
-        ".billctl-backup-x2",
-        ".billctl-previous-x3",
-        ".billctl-check-x4",
-    ] {
+    for n in [".billctl-restore-x1", ".billctl-backup-x2", ".billctl-previous-x3", ".billctl-check-x4"] {
         std::fs::create_dir_all(data.join(n)).unwrap();
         std::fs::write(data.join(n).join("billctl.db"), b"half a copy").unwrap();
     }
@@ -752,23 +555,14 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     assert_eq!(leftovers(&data), Vec::<String>::new());
     for i in 0..5 {
         env.set_now(1_900_000_000 + i * 60);
-        let r = env
-            .run(&["db", "restore", backup.to_str().unwrap(), "--yes", "--json"])
-            .ok()
-            .json();
+        let r = env.run(&["db", "restore", backup.to_str().unwrap(), "--yes", "--json"]).ok().json();
         let pruned = r["pruned"].as_array().unwrap().len();
         assert_eq!(pruned, usize::from(i >= 3), "restore {i}: {r}");
     }
-    let kept: Vec<String> = names(&data)
-        .into_iter()
-        .filter(|n| n.starts_with("pre-restore-"))
-        .collect();
+    let kept: Vec<String> = names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
     assert_eq!(kept.len(), 3, "{kept:?}");
     // A copy made by hand beyond the three: doctor says so.
-    copy_dir(
-        &data.join(&kept[0]),
-        &data.join("pre-restore-20000101T000000Z"),
-    );
+    copy_dir(&data.join(&kept[0]), &data.join("pre-restore-20000101T000000Z"));
     let r = env.run(&["doctor", "--json"]);
     assert!(r.stdout.contains("pre-restore"), "{}", r.stdout);
     assert!(r.stdout.contains("4 pre-restore copies"), "{}", r.stdout);
@@ -785,10 +579,7 @@ fn backup_names_the_secrets_it_leaves_out() {
     env.run(&["db", "status", "-q"]).ok();
     std::fs::write(&secrets, "we_1 whsec_abc\n").unwrap();
     let dest = env.path("b");
-    let r = env
-        .run(&["db", "backup", dest.to_str().unwrap(), "--json"])
-        .ok()
-        .json();
+    let r = env.run(&["db", "backup", dest.to_str().unwrap(), "--json"]).ok().json();
     assert_eq!(r["left_out"][0], secrets.display().to_string(), "{r}");
     assert!(!dest.join("webhook-secrets").exists());
     let dest = env.path("c");
@@ -819,10 +610,7 @@ fn only_the_store_opens_sqlite_and_under_the_lock() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if std::fs::read_to_string(&p)
-                .unwrap()
-                .contains("Connection::open")
-            {
+            } else if std::fs::read_to_string(&p).unwrap().contains("Connection::open") {
                 let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
                 found.push(rel.display().to_string());
             }
@@ -831,8 +619,5 @@ fn only_the_store_opens_sqlite_and_under_the_lock() {
     found.sort();
     let mut want: Vec<String> = allowed.iter().map(|(f, _)| f.to_string()).collect();
     want.sort();
-    assert_eq!(
-        found, want,
-        "files that open SQLite (add a row, with its reason, or go through store::open_db)"
-    );
+    assert_eq!(found, want, "files that open SQLite (add a row, with its reason, or go through store::open_db)");
 }
