@@ -472,71 +472,77 @@ impl Service {
     /// The token's name when it passes.
     async fn authenticate(&self, req: &Request, route: &Route) -> Result<String, Response> {
         let now = Instant::now();
-        if lock(&self.tokens).stale(now) {
-            let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
-            let loaded = blocking(move || -> Result<()> {
-                let store = lock(&reader);
-                if lock(&tokens).stale(now) {
-                    let list = store.tokens()?;
-                    lock(&tokens).set(list, now);
-                }
-                Ok(())
-            })
-            .await
-            .and_then(|r| r);
-            if let Err(e) = loaded {
-                self.metrics.store_error();
-                let why = format!("the store could not be reached: {e:#}");
-                return Err(unavailable_as(
-                    Voice(route.dialect(), &req.request_id),
-                    &why,
-                ));
-            }
-        }
+        let store_down = |e: anyhow::Error| {
+            self.metrics.store_error();
+            let why = format!("the store could not be reached: {e:#}");
+            unavailable_as(Voice(route.dialect(), &req.request_id), &why)
+        };
+        self.load_tokens(now).await.map_err(store_down)?;
         let presented = bearer(&req.headers);
         let mut checked = lock(&self.tokens).check(presented, route.scopes());
         if checked == Err(Refusal::Unknown) {
-            if let Err(e) = self.look_for_token(presented, now).await {
-                self.metrics.store_error();
-                let why = format!("the store could not be reached: {e:#}");
-                return Err(unavailable_as(
-                    Voice(route.dialect(), &req.request_id),
-                    &why,
-                ));
-            }
+            self.look_for_token(presented, now)
+                .await
+                .map_err(store_down)?;
             checked = lock(&self.tokens).check(presented, route.scopes());
         }
-        checked.map_err(|r| {
-            self.metrics.refused(r);
-            let id = presented
-                .and_then(crate::keys::parse_token)
-                .map_or(String::new(), |id| format!(" (token id {id})"));
-            (self.notice)(format!(
-                "refused {} {} {}: {}{id}",
-                req.peer,
-                req.method,
-                crate::keys::redact_path(&req.path)
-                    .chars()
-                    .take(128)
-                    .collect::<String>(),
-                r.code()
-            ));
-            let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            let message = match r {
-                Refusal::Missing => "this route needs Authorization: Bearer <service token>",
-                Refusal::Scope => "the service token lacks the scope this route needs",
-                _ => "the service token is not valid",
-            };
-            let voice = Voice(route.dialect(), &req.request_id);
-            let mut answer = fail_as(voice, status, r.code(), message);
-            if status == StatusCode::UNAUTHORIZED {
-                answer.headers_mut().insert(
-                    hyper::header::WWW_AUTHENTICATE,
-                    hyper::header::HeaderValue::from_static("Bearer realm=\"billctl\""),
-                );
+        checked.map_err(|r| self.refused(req, route, presented, r))
+    }
+
+    /// Reads the token list again if it is older than the refresh interval.
+    async fn load_tokens(&self, now: Instant) -> Result<()> {
+        if !lock(&self.tokens).stale(now) {
+            return Ok(());
+        }
+        let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
+        blocking(move || -> Result<()> {
+            let store = lock(&reader);
+            if lock(&tokens).stale(now) {
+                let list = store.tokens()?;
+                lock(&tokens).set(list, now);
             }
-            answer
+            Ok(())
         })
+        .await?
+    }
+
+    /// A refused caller's answer, its notice in the log (never the token) and its count.
+    fn refused(
+        &self,
+        req: &Request,
+        route: &Route,
+        presented: Option<&str>,
+        r: Refusal,
+    ) -> Response {
+        self.metrics.refused(r);
+        let id = presented
+            .and_then(crate::keys::parse_token)
+            .map_or(String::new(), |id| format!(" (token id {id})"));
+        (self.notice)(format!(
+            "refused {} {} {}: {}{id}",
+            req.peer,
+            req.method,
+            crate::keys::redact_path(&req.path)
+                .chars()
+                .take(128)
+                .collect::<String>(),
+            r.code()
+        ));
+        let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        let message = match r {
+            Refusal::Missing => "this route needs Authorization: Bearer <service token>",
+            Refusal::Scope => "the service token lacks the scope this route needs",
+            _ => "the service token is not valid",
+        };
+        let voice = Voice(route.dialect(), &req.request_id);
+        let mut answer = fail_as(voice, status, r.code(), message);
+        if status == StatusCode::UNAUTHORIZED {
+            answer.headers_mut().insert(
+                hyper::header::WWW_AUTHENTICATE,
+                hyper::header::HeaderValue::from_static("Bearer realm=\"billctl\""),
+            );
+        }
+        answer
     }
 
     /// A well-formed token the list lacks: its id is looked for in the store (once per refresh
