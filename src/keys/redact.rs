@@ -50,15 +50,16 @@ pub fn holds_secret(text: &str) -> bool {
     matches!(redact(text), Cow::Owned(_))
 }
 
-/// A request path as it may be logged or repeated: percent-escapes decoded first (so that
-/// `bk%5Ftest%5F...` is seen for the key it is), control characters as `?`, then [`redact`].
+/// A request path as it may be logged or repeated: control characters as `?`, and
+/// [`redact`]ed; when its percent-escapes decoded hold a key or token (`bk%5Ftest%5F...`), the
+/// decoded path, redacted, so that an escape cannot carry a secret past the redaction.
 pub fn redact_path(path: &str) -> String {
-    let decoded = if path.contains('%') {
-        Cow::Owned(percent_decoded(path))
-    } else {
-        Cow::Borrowed(path)
+    let decoded = path.contains('%').then(|| percent_decoded(path));
+    let text = match &decoded {
+        Some(d) if holds_secret(d) => d.as_str(),
+        _ => path,
     };
-    let shown: String = decoded
+    let shown: String = text
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
@@ -145,5 +146,7 @@ mod tests {
         let shown = redact_path(&format!("/v1/keys/{escaped}/revoke%0A"));
         assert_eq!(shown, format!("/v1/keys/bk_test_{id}_[redacted]/revoke?"));
         assert_eq!(redact_path("/a%zz%4"), "/a%zz%4");
+        // Escapes that hide nothing are kept as they came.
+        assert_eq!(redact_path("/v1/customers/cus%20x"), "/v1/customers/cus%20x");
     }
 }
