@@ -147,6 +147,9 @@ mod tests {
         assert_eq!(shown, format!("/v1/keys/bk_test_{id}_[redacted]/revoke?"));
         assert_eq!(redact_path("/a%zz%4"), "/a%zz%4");
         // Escapes that hide nothing are kept as they came.
-        assert_eq!(redact_path("/v1/customers/cus%20x"), "/v1/customers/cus%20x");
+        assert_eq!(
+            redact_path("/v1/customers/cus%20x"),
+            "/v1/customers/cus%20x"
+        );
     }
 }
