@@ -136,6 +136,7 @@
 //! | `keys/mod.rs` | API key format, generation, checksum and hashing |
 //! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording; the one domain type that owns a store |
 //! | `keys/token.rs` | service tokens of `serve`: format (`bks_`), generation, checksum, scopes |
+//! | `keys/redact.rs` | the one redaction of key- and token-shaped text in paths, error answers, logs and rejected lines |
 //! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |

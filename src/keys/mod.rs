@@ -12,8 +12,11 @@
 //!
 //! The store keeps only the SHA-256 of the whole key; hashes are compared in constant time.
 
+mod redact;
 mod token;
 mod verifier;
+
+pub use redact::{holds_secret, redact, redact_path, REDACTED};
 
 pub use token::{
     generate_token, parse_token, scopes_of, scopes_text, Scope, TOKEN_LEN, TOKEN_PREFIX,

@@ -711,8 +711,8 @@ impl Verifier {
         record: bool,
         t: Instant,
     ) -> Result<Step> {
+        // No key id until the hash matched: the id of a forged key is the caller's word.
         let mut v = Verification::fail(Code::NotFound);
-        v.key_id = Some(id.to_string());
         let now = self.clock.now();
         let Some(rec) = self.authenticate(key, (id, live), now, t, &mut v)? else {
             return Ok(Step::Done(v));
@@ -804,6 +804,7 @@ impl Verifier {
         if !ct_eq(&hash(key), &rec.hash) || rec.mode != key_mode {
             return Ok(None);
         }
+        v.key_id = Some(rec.id.clone());
         v.customer = Some(rec.customer_id.clone());
         match rec.status(now) {
             "revoked" => {

@@ -118,6 +118,7 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
 
 /// A notice as the log format has it: a JSON object (`time`, `level`, `message`) or text.
 pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
+    let message = &*crate::keys::redact(message);
     if json {
         let line = serde_json::json!({
             "time": crate::time::rfc3339_ms(crate::clock::now_ms()),

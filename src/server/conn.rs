@@ -319,7 +319,8 @@ impl<H: Handler> Conn<H> {
                 request_id,
                 peer: self.peer.clone(),
                 method: method.to_string(),
-                path: path.chars().take(256).collect(),
+                // Never a key or token that a caller put in the path.
+                path: crate::keys::redact_path(&path).chars().take(256).collect(),
                 route: said.as_ref().map(|l| l.route),
                 status: answer.status().as_u16(),
                 outcome: said.and_then(|l| l.outcome),

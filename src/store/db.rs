@@ -156,6 +156,8 @@ pub struct Pg {
     /// Where to connect again when the connection is lost (a server restart, a failover, an
     /// idle timeout): a long-running Verifier must not fail every call from then on.
     url: super::pg::PgUrl,
+    /// A transaction is open: a lost connection took it with it, so nothing of it is retried.
+    in_tx: bool,
 }
 
 /// The database behind a store.
@@ -187,15 +189,85 @@ impl Pg {
             client,
             stmts: HashMap::new(),
             url,
+            in_tx: false,
+        }
+    }
+
+    /// Connects again, whatever the old connection's state.
+    fn reconnect(&mut self) -> Result<()> {
+        self.client = self.url.connect()?;
+        self.stmts.clear();
+        self.in_tx = false;
+        Ok(())
+    }
+
+    /// Whether `e` says this connection is gone (the server restarted, failed over, or ended
+    /// it): the client saw it close, or the server's last word was that it is shutting down.
+    fn lost(&self, e: &anyhow::Error) -> bool {
+        use postgres::error::SqlState;
+        self.client.is_closed()
+            || e.chain()
+                .filter_map(|c| c.downcast_ref::<postgres::Error>())
+                .any(|p| {
+                    p.is_closed()
+                        || [
+                            SqlState::ADMIN_SHUTDOWN,
+                            SqlState::CRASH_SHUTDOWN,
+                            SqlState::CANNOT_CONNECT_NOW,
+                        ]
+                        .iter()
+                        .any(|c| p.code() == Some(c))
+                })
+    }
+
+    /// Runs statement `sql` through `f`. After a restart of the server each connection learns
+    /// that it is gone only on its next use; so when that use fails for it outside a
+    /// transaction, and nothing of it can have committed, this connects again and runs it once
+    /// more. Nothing committed when the statement was only being prepared, when it reads
+    /// (`SELECT`), or when the server answered it with an error (its statement was rolled
+    /// back); a write whose connection simply dropped may have committed, and is not retried.
+    fn run<T: Send>(
+        &mut self,
+        sql: &str,
+        mut f: impl FnMut(&mut postgres::Client, &postgres::Statement) -> Result<T, postgres::Error>
+            + Send,
+    ) -> Result<T> {
+        let mut retried = false;
+        loop {
+            let s = match self.stmt(sql) {
+                Ok(s) => s,
+                Err(e) if !retried && !self.in_tx && self.lost(&e) => {
+                    retried = true;
+                    self.reconnect()?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let client = &mut self.client;
+            let e = match off_runtime(|| f(client, &s)) {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let unrun = e.as_db_error().is_some() || is_read(sql);
+            let e = anyhow::Error::new(e);
+            if retried || self.in_tx || !unrun || !self.lost(&e) {
+                return Err(e);
+            }
+            retried = true;
+            self.reconnect()?;
         }
     }
 
     /// Connects again if the connection was lost. Statements are prepared again; a
-    /// transaction that was open is gone (its statement failed, and so did its caller).
+    /// transaction that was open is gone, so the statement that finds it so fails (a `COMMIT`
+    /// on the new connection would otherwise succeed with nothing to commit).
     fn ensure(&mut self) -> Result<()> {
         if self.client.is_closed() {
-            self.client = self.url.connect()?;
-            self.stmts.clear();
+            let had_tx = self.in_tx;
+            self.reconnect()?;
+            if had_tx {
+                anyhow::bail!("the connection to Postgres was lost, and its open transaction with it: nothing of that transaction was committed");
+            }
         }
         Ok(())
     }
@@ -265,11 +337,33 @@ impl Prepared<'_> {
     }
 }
 
+/// Whether a statement only reads (running it twice changes nothing).
+fn is_read(sql: &str) -> bool {
+    let head = sql.trim_start();
+    head.len() >= 6 && head[..6].eq_ignore_ascii_case("SELECT")
+}
+
+/// Runs a transaction's own statement (`BEGIN...`, `COMMIT`, `ROLLBACK`), keeping track of
+/// whether one is open. A `BEGIN` that fails because the connection was lost (the server
+/// restarted since its last use) is run again on a new one: nothing had begun.
 fn batch(pg: &RefCell<Pg>, sql: &str) -> Result<()> {
     let mut pg = pg.borrow_mut();
+    let begins = sql.starts_with("BEGIN");
+    if begins {
+        pg.in_tx = false;
+    }
     pg.ensure()?;
     let client = &mut pg.client;
-    Ok(off_runtime(|| client.batch_execute(sql))?)
+    let mut done: Result<()> = off_runtime(|| client.batch_execute(sql)).map_err(Into::into);
+    if let Err(e) = &done {
+        if begins && pg.lost(e) {
+            pg.reconnect()?;
+            let client = &mut pg.client;
+            done = off_runtime(|| client.batch_execute(sql)).map_err(Into::into);
+        }
+    }
+    pg.in_tx = begins && done.is_ok();
+    done
 }
 
 impl Db {
@@ -352,12 +446,10 @@ impl Db {
             Db::Sqlite(c) => Ok(c
                 .prepare_cached(sql)?
                 .execute(rusqlite::params_from_iter(p))?),
-            Db::Pg(pg) => {
-                let mut pg = pg.borrow_mut();
-                let s = pg.stmt(sql)?;
-                let client = &mut pg.client;
-                Ok(off_runtime(|| client.execute(&s, &pg_params(p)))? as usize)
-            }
+            Db::Pg(pg) => Ok(pg
+                .borrow_mut()
+                .run(sql, |c, s| c.execute(s, &pg_params(p)))?
+                as usize),
         }
     }
 
@@ -379,10 +471,7 @@ impl Db {
                 Ok(out)
             }
             Db::Pg(pg) => {
-                let mut pg = pg.borrow_mut();
-                let s = pg.stmt(sql)?;
-                let client = &mut pg.client;
-                let rows = off_runtime(|| client.query(&s, &pg_params(p)))?;
+                let rows = pg.borrow_mut().run(sql, |c, s| c.query(s, &pg_params(p)))?;
                 rows.iter().map(|r| f(&R::G(r))).collect()
             }
         }
@@ -405,10 +494,10 @@ impl Db {
                 }
             }
             Db::Pg(pg) => {
-                let mut pg = pg.borrow_mut();
-                let s = pg.stmt(sql)?;
-                let client = &mut pg.client;
-                match off_runtime(|| client.query_opt(&s, &pg_params(p)))? {
+                let row = pg
+                    .borrow_mut()
+                    .run(sql, |c, s| c.query_opt(s, &pg_params(p)))?;
+                match row {
                     Some(r) => Ok(Some(f(&R::G(&r))?)),
                     None => Ok(None),
                 }
@@ -524,7 +613,9 @@ impl Db {
                 }
             }
             Db::Pg(pg) => {
+                // A read-only snapshot lost with its connection has nothing to end.
                 if pg.borrow().client.is_closed() {
+                    pg.borrow_mut().in_tx = false;
                     return Ok(());
                 }
                 batch(pg, "COMMIT")?;

@@ -66,18 +66,25 @@ impl Store {
         )
     }
 
-    /// Revokes the token in use with this id or name, with an audit entry by `actor`; returns
-    /// it as it was, or `None` when no token in use has that id or name.
-    pub fn revoke_token(
-        &mut self,
-        id_or_name: &str,
-        actor: &str,
-        at: i64,
-    ) -> Result<Option<TokenRecord>> {
+    /// The token with exactly this id, revoked or not.
+    pub fn token(&self, id: &str) -> Result<Option<TokenRecord>> {
+        self.db.query_opt(
+            &format!("SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"),
+            crate::ps![id],
+            token_row,
+        )
+    }
+
+    /// Revokes the token in use with exactly this id (never a name: a token may be named like
+    /// another's id), with an audit entry by `actor`; returns it as it was, or `None` when no
+    /// token in use has that id.
+    pub fn revoke_token(&mut self, id: &str, actor: &str, at: i64) -> Result<Option<TokenRecord>> {
         self.db.tx(true, |db| {
             let found = db.query_opt(
-                &format!("SELECT {COLUMNS} FROM service_tokens WHERE (id = ?1 OR name = ?1) AND revoked_at IS NULL"),
-                crate::ps![id_or_name],
+                &format!(
+                    "SELECT {COLUMNS} FROM service_tokens WHERE id = ?1 AND revoked_at IS NULL"
+                ),
+                crate::ps![id],
                 token_row,
             )?;
             let Some(t) = found else { return Ok(None) };

@@ -16,8 +16,11 @@ use std::sync::OnceLock;
 pub const REQUIRE_ENV: &str = "BILLCTL_REQUIRE_POSTGRES";
 
 pub struct Cluster {
-    /// Holds the cluster's directory until the process exits.
-    _dir: tempfile::TempDir,
+    /// Holds the cluster's directory until the process exits (a private cluster's, until it
+    /// is dropped).
+    dir: tempfile::TempDir,
+    /// A private cluster ([`Cluster::private`]) is stopped when dropped; the shared one at exit.
+    private: bool,
     data: PathBuf,
     socket_dir: PathBuf,
     port: u16,
@@ -39,7 +42,7 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 pub fn cluster() -> Option<&'static Cluster> {
     CLUSTER
         .get_or_init(|| match bin_dir() {
-            Some(bin) => Some(Cluster::start(bin)),
+            Some(bin) => Some(Cluster::start(bin, false)),
             None if std::env::var_os(REQUIRE_ENV).is_some() => {
                 panic!("{REQUIRE_ENV} is set but no PostgreSQL server binaries (initdb, pg_ctl) were found: install Debian's postgresql package")
             }
@@ -87,7 +90,32 @@ fn as_user(user: Option<&str>, bin: &Path) -> Command {
 }
 
 impl Cluster {
-    fn start(bin: PathBuf) -> Cluster {
+    /// A cluster of the caller's own, for a test that stops or restarts it (the shared one
+    /// serves every other test at once); `None` as for [`cluster`]. Stopped when dropped.
+    #[allow(dead_code)]
+    pub fn private() -> Option<Cluster> {
+        cluster()?;
+        bin_dir().map(|bin| Cluster::start(bin, true))
+    }
+
+    /// Restarts the server (a fast shutdown: every connection is ended), and returns once it
+    /// accepts connections again.
+    #[allow(dead_code)]
+    pub fn restart(&self) {
+        let out = as_user(self.run_as.as_deref(), &self.bin.join("pg_ctl"))
+            .args(["-D", self.data.to_str().unwrap(), "-l"])
+            .arg(self.dir.path().join("log"))
+            .args(["-m", "fast", "-w", "-t", "120", "restart"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(
+            out.status.success(),
+            "pg_ctl restart failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn start(bin: PathBuf, private: bool) -> Cluster {
         let run_as = is_root().then(|| {
             ["postgres", "nobody"]
                 .into_iter()
@@ -155,18 +183,21 @@ impl Cluster {
             String::from_utf8_lossy(&out.stderr),
             std::fs::read_to_string(dir.path().join("log")).unwrap_or_default()
         );
-        let _ = STOP.set((
-            bin.clone(),
-            data.clone(),
-            run_as.clone(),
-            dir.path().to_path_buf(),
-        ));
-        // SAFETY: registering a plain extern "C" function with atexit.
-        unsafe {
-            libc::atexit(stop_cluster);
+        if !private {
+            let _ = STOP.set((
+                bin.clone(),
+                data.clone(),
+                run_as.clone(),
+                dir.path().to_path_buf(),
+            ));
+            // SAFETY: registering a plain extern "C" function with atexit.
+            unsafe {
+                libc::atexit(stop_cluster);
+            }
         }
         Cluster {
-            _dir: dir,
+            dir,
+            private,
             data,
             socket_dir,
             port,
@@ -247,6 +278,17 @@ impl Cluster {
     #[allow(dead_code)]
     pub fn run_as(&self) -> Option<&str> {
         self.run_as.as_deref()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if self.private {
+            let _ = as_user(self.run_as.as_deref(), &self.bin.join("pg_ctl"))
+                .args(["-D", self.data.to_str().unwrap_or_default()])
+                .args(["-m", "immediate", "-w", "stop"])
+                .output();
+        }
     }
 }
 

@@ -33,6 +33,8 @@ mod seats;
 mod selfserve;
 mod serve;
 mod serve_core;
+mod serve_paths;
+mod serve_restart;
 mod setup_products;
 mod subscriptions;
 mod units;

@@ -158,6 +158,7 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
     let input = json!({
         "url": serve.url,
         "token": t,
+        "stranger": billctl::keys::generate_token().unwrap().1,
         "single": ev("om-1", &customer, json!({"tokens": 5})),
         "batch": [ev("om-2", &key_id(&k), json!({"tokens": "7"})), ev("om-3", &customer, json!({"tokens": 3}))],
         "invalid": [
@@ -173,7 +174,36 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
         "a repeated id is a duplicate, not an error"
     );
     assert_eq!(out["invalid"]["status"], 400, "{out}");
+    // The SDK's own types: a 400 is its HttpResponseError with the problem details parsed
+    // into its model (the generated code keeps UnexpectedProblemResponse for any 400: its
+    // second if-chain overwrites the first), a 401 its authentication error.
+    assert_eq!(
+        (
+            out["invalid"]["error"].clone(),
+            out["invalid"]["model"].clone()
+        ),
+        (
+            json!("HttpResponseError"),
+            json!("UnexpectedProblemResponse")
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        (
+            out["stranger"]["status"].clone(),
+            out["stranger"]["error"].clone()
+        ),
+        (json!(401), json!("ClientAuthenticationError")),
+        "{out}"
+    );
+    assert_eq!(
+        out["stranger"]["model"], "UnauthorizedProblemResponse",
+        "{out}"
+    );
     let problem: Value = serde_json::from_str(out["invalid"]["body"].as_str().unwrap()).unwrap();
+    // Problem details name the occurrence (OpenMeter's model requires `instance`).
+    let request_id = problem["instance"].as_str().unwrap();
+    assert!(request_id.starts_with("urn:billctl:request:"), "{problem}");
     assert_eq!(problem["rejects"][0]["line"], 2);
     assert!(problem["rejects"][0]["reason"]
         .as_str()
@@ -285,4 +315,119 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
     assert_eq!(j["total"], 1, "{j}");
     assert_eq!(j["conflicts"][0]["offered"]["quantity"], 9, "{j}");
     assert_eq!(j["conflicts"][0]["kept"]["quantity"], 7, "{j}");
+}
+
+/// A key that passes the offline checks and names a real key's id, with another secret.
+fn forged(key: &str) -> String {
+    let body = &key[..key.len() - billctl::keys::CHECKSUM_LEN];
+    let last = body.chars().last().unwrap();
+    let other = if last == 'A' { 'B' } else { 'A' };
+    let body = format!("{}{other}", &body[..body.len() - 1]);
+    let sum = billctl::keys::checksum(&body);
+    body + &sum
+}
+
+/// unkey-py raises its own typed errors for billctl's refusals (a 400 carries Unkey's
+/// `error.errors[]`, which the SDK requires, also for billctl's deliberate refusals), a key
+/// that is not found names no key id (Unkey's rule), and the JSON log's `outcome` holds each
+/// verdict.
+#[test]
+fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found() {
+    let Some(python) = python_with("unkey.py", REQUIRE) else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let (_, valid) = paid(&env, "unkey-typed@example.com", "pro");
+    let fake = forged(&valid);
+    assert!(
+        billctl::keys::parse(&fake).is_some(),
+        "the forgery passes the offline checks"
+    );
+    let t = token(&env, "unkey-app", "verify");
+    let serve = Serve::start(&env, &["--log-format", "json"]);
+    let calls = json!([
+        {"name": "valid", "key": valid},
+        {"name": "forged", "key": fake},
+        {"name": "permissions", "key": valid, "permissions": "documents.read"},
+        {"name": "negative-cost", "key": valid, "cost": -1},
+    ]);
+    let out = run_client(
+        &python,
+        "unkey_verify.py",
+        &json!({"url": serve.url, "token": t, "calls": calls}),
+    );
+    let by = |name: &str| {
+        out.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+            .clone()
+    };
+    assert_eq!(by("valid")["key_id"], key_id(&valid));
+    let f = by("forged");
+    assert_eq!(
+        (f["code"].clone(), f["key_id"].clone()),
+        (json!("NOT_FOUND"), Value::Null),
+        "{f}"
+    );
+    for (name, location) in [
+        ("permissions", "body.permissions"),
+        ("negative-cost", "body.credits.cost"),
+    ] {
+        let e = by(name);
+        assert_eq!(
+            (e["error"].clone(), e["status"].clone()),
+            (json!("BadRequestErrorResponse"), json!(400)),
+            "{name}: {e}"
+        );
+        assert_eq!(e["errors"][0]["location"], location, "{name}: {e}");
+        assert_eq!(e["errors"][0]["message"], e["detail"], "{name}: {e}");
+    }
+    // A token serve does not know: the SDK's typed 401.
+    let stranger = billctl::keys::generate_token().unwrap().1;
+    let refused = run_client(
+        &python,
+        "unkey_verify.py",
+        &json!({"url": serve.url, "token": stranger, "calls": [{"name": "x", "key": valid}]}),
+    );
+    assert_eq!(
+        refused[0]["error"], "UnauthorizedErrorResponse",
+        "{refused}"
+    );
+    // Only the valid call was recorded (a 400 records nothing).
+    let sum = env.count(
+        &format!(
+            "SELECT coalesce(sum(quantity), 0) FROM usage_events WHERE key_id = '{}'",
+            key_id(&valid)
+        ),
+        false,
+    );
+    assert_eq!(sum, 1);
+    let run = serve.stop();
+    let lines: Vec<Value> = run
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let outcome = |name: &str| {
+        let id = by(name)["request_id"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("req_")
+            .to_string();
+        lines
+            .iter()
+            .find(|l| l["request_id"] == id.as_str())
+            .unwrap_or_else(|| panic!("no log line for {name}: {}", run.stderr))["outcome"]
+            .clone()
+    };
+    assert_eq!(outcome("valid"), "VALID");
+    assert_eq!(outcome("forged"), "NOT_FOUND");
+    assert_eq!(outcome("permissions"), "BAD_REQUEST");
+    assert_eq!(outcome("negative-cost"), "BAD_REQUEST");
+    assert!(
+        !run.stderr.contains(&fake[fake.len() - 20..]),
+        "the forged key in the log"
+    );
 }

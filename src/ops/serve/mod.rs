@@ -277,6 +277,7 @@ fn known_code(code: &str) -> Option<&'static str> {
         "NO_SUBSCRIPTION",
         "UNKNOWN_TIER",
         "BAD_CUSTOMER_ID",
+        "BAD_KEY_ID",
         "NOT_FOUND",
         "METHOD_NOT_ALLOWED",
         "UNSUPPORTED_MEDIA_TYPE",
@@ -295,13 +296,18 @@ impl Voice<'_> {
     fn unkey_id(&self) -> String {
         format!("req_{}", self.1)
     }
+
+    /// The request as problem details' `instance` names it (OpenMeter's SDK requires one).
+    fn instance(&self) -> String {
+        format!("urn:billctl:request:{}", self.1)
+    }
 }
 
-/// An error answer in a route's vocabulary.
+/// An error answer in a route's vocabulary, with its code as the access log's outcome.
 fn fail_as(v: Voice, status: StatusCode, code: &str, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    match v.0 {
-        Dialect::Billctl => fail(status, code, message),
+    let mut r = match v.0 {
+        Dialect::Billctl => return fail(status, code, message),
         Dialect::Unkey => server::json(
             status,
             &unkey::error(status.as_u16(), title, code, message, &v.unkey_id()),
@@ -314,11 +320,16 @@ fn fail_as(v: Voice, status: StatusCode, code: &str, message: &str) -> Response 
                 "title": title,
                 "status": status.as_u16(),
                 "detail": message,
+                "instance": v.instance(),
                 "code": code,
             })
             .to_string(),
         ),
+    };
+    if let Some(c) = known_code(code) {
+        r.extensions_mut().insert(Outcome(c));
     }
+    r
 }
 
 /// 503 `STORE_UNAVAILABLE` with `Retry-After`, in the route's vocabulary: never a pass.
@@ -333,14 +344,15 @@ fn unavailable_as(v: Voice, reason: &str) -> Response {
     r
 }
 
-/// 405 with `Allow`.
-fn method_not_allowed(m: &str) -> Response {
+/// 405 with `Allow`: every method the path's route takes (see [`routes::allowed`]).
+fn method_not_allowed(path: &str) -> Response {
+    let m = routes::allowed(path).join(", ");
     let mut r = fail(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
         &format!("this route takes {m}"),
     );
-    if let Ok(v) = hyper::header::HeaderValue::from_str(m) {
+    if let Ok(v) = hyper::header::HeaderValue::from_str(&m) {
         r.headers_mut().insert(hyper::header::ALLOW, v);
     }
     r
@@ -369,6 +381,7 @@ fn events_refused(v: Voice, refused: events::Refused) -> Response {
                 "title": "Bad Request",
                 "status": 400,
                 "detail": format!("{rejected} of {read} events are invalid; nothing was recorded"),
+                "instance": v.instance(),
                 "code": "INVALID_EVENTS",
                 "rejects": rejects,
             })
@@ -431,6 +444,27 @@ struct Admitted {
     actor: String,
 }
 
+/// An error answer with every key- or token-shaped word in its body redacted
+/// ([`crate::keys::redact`]): whatever a route repeats of its path or input, a secret put there
+/// is not sent back. A success is sent as it is (a new key is its body).
+async fn redacted(answer: Response) -> Response {
+    use http_body_util::BodyExt;
+    if answer.status().as_u16() < 400 {
+        return answer;
+    }
+    let (parts, body) = answer.into_parts();
+    let bytes = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(never) => match never {},
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let bytes = match crate::keys::redact(&text) {
+        std::borrow::Cow::Owned(r) => bytes::Bytes::from(r),
+        std::borrow::Cow::Borrowed(_) => bytes,
+    };
+    Response::from_parts(parts, http_body_util::Full::new(bytes))
+}
+
 impl server::Handler for Service {
     /// The token is checked from the headers, before any of the body is read: a caller
     /// without a valid token is answered here and its body is never read.
@@ -442,7 +476,7 @@ impl server::Handler for Service {
                 head.extensions.insert(Admitted { route, actor });
                 server::Admission::Read
             }
-            Err(r) => server::Admission::Answer(self.finish(&route, r, started)),
+            Err(r) => server::Admission::Answer(self.finish(&route, redacted(r).await, started)),
         }
     }
 
@@ -454,6 +488,7 @@ impl server::Handler for Service {
             return self.finish(&route, r, started);
         };
         let answer = self.route(&route, req, actor).await;
+        let answer = redacted(answer).await;
         self.finish(&route, answer, started)
     }
 
@@ -486,61 +521,89 @@ impl Service {
     /// The token's name when it passes.
     async fn authenticate(&self, req: &server::Head, route: &Route) -> Result<String, Response> {
         let now = Instant::now();
-        if lock(&self.tokens).stale(now) {
-            let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
-            let loaded = blocking(move || -> Result<()> {
-                let store = lock(&reader);
-                if lock(&tokens).stale(now) {
-                    let list = store.tokens()?;
-                    lock(&tokens).set(list, now);
-                }
-                Ok(())
-            })
-            .await
-            .and_then(|r| r);
-            if let Err(e) = loaded {
-                self.metrics.store_error();
-                let why = format!("the store could not be reached: {e:#}");
-                return Err(unavailable_as(
-                    Voice(route.dialect(), &req.request_id),
-                    &why,
-                ));
-            }
-        }
+        let store_down = |e: anyhow::Error| {
+            self.metrics.store_error();
+            let why = format!("the store could not be reached: {e:#}");
+            unavailable_as(Voice(route.dialect(), &req.request_id), &why)
+        };
+        self.load_tokens(now).await.map_err(store_down)?;
         let presented = bearer(&req.headers);
-        let checked = lock(&self.tokens).check(presented, route.scopes());
-        checked.map_err(|r| {
-            self.metrics.refused(r);
-            let id = presented
-                .and_then(crate::keys::parse_token)
-                .map_or(String::new(), |id| format!(" (token id {id})"));
-            (self.notice)(format!(
-                "refused {} {} {}: {}{id}",
-                req.peer,
-                req.method,
-                req.path
-                    .chars()
-                    .take(128)
-                    .map(|c| if c.is_control() { '?' } else { c })
-                    .collect::<String>(),
-                r.code()
-            ));
-            let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            let message = match r {
-                Refusal::Missing => "this route needs Authorization: Bearer <service token>",
-                Refusal::Scope => "the service token lacks the scope this route needs",
-                _ => "the service token is not valid",
-            };
-            let voice = Voice(route.dialect(), &req.request_id);
-            let mut answer = fail_as(voice, status, r.code(), message);
-            if status == StatusCode::UNAUTHORIZED {
-                answer.headers_mut().insert(
-                    hyper::header::WWW_AUTHENTICATE,
-                    hyper::header::HeaderValue::from_static("Bearer realm=\"billctl\""),
-                );
+        let mut checked = lock(&self.tokens).check(presented, route.scopes());
+        if checked == Err(Refusal::Unknown) {
+            self.look_for_token(presented, now)
+                .await
+                .map_err(store_down)?;
+            checked = lock(&self.tokens).check(presented, route.scopes());
+        }
+        checked.map_err(|r| self.refused(req, route, presented, r))
+    }
+
+    /// Reads the token list again if it is older than the refresh interval.
+    async fn load_tokens(&self, now: Instant) -> Result<()> {
+        if !lock(&self.tokens).stale(now) {
+            return Ok(());
+        }
+        let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
+        blocking(move || -> Result<()> {
+            let store = lock(&reader);
+            if lock(&tokens).stale(now) {
+                let list = store.tokens()?;
+                lock(&tokens).set(list, now);
             }
-            answer
+            Ok(())
         })
+        .await?
+    }
+
+    /// A refused caller's answer, its notice in the log (never the token) and its count.
+    fn refused(
+        &self,
+        req: &server::Head,
+        route: &Route,
+        presented: Option<&str>,
+        r: Refusal,
+    ) -> Response {
+        self.metrics.refused(r);
+        let id = presented
+            .and_then(crate::keys::parse_token)
+            .map_or(String::new(), |id| format!(" (token id {id})"));
+        (self.notice)(format!(
+            "refused {} {} {}: {}{id}",
+            req.peer,
+            req.method,
+            crate::keys::redact_path(&req.path)
+                .chars()
+                .take(128)
+                .collect::<String>(),
+            r.code()
+        ));
+        let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        let message = match r {
+            Refusal::Missing => "this route needs Authorization: Bearer <service token>",
+            Refusal::Scope => "the service token lacks the scope this route needs",
+            _ => "the service token is not valid",
+        };
+        let voice = Voice(route.dialect(), &req.request_id);
+        let mut answer = fail_as(voice, status, r.code(), message);
+        if status == StatusCode::UNAUTHORIZED {
+            answer.headers_mut().insert(
+                hyper::header::WWW_AUTHENTICATE,
+                hyper::header::HeaderValue::from_static("Bearer realm=\"billctl\""),
+            );
+        }
+        answer
+    }
+
+    /// A well-formed token the list lacks: its id is looked for in the store (once per refresh
+    /// interval per id), so a token issued since the list was read works at once.
+    async fn look_for_token(&self, presented: Option<&str>, now: Instant) -> Result<()> {
+        let Some(id) = lock(&self.tokens).worth_a_look(presented, now) else {
+            return Ok(());
+        };
+        let (reader, wanted) = (self.reader.clone(), id.clone());
+        let found = blocking(move || lock(&reader).token(&wanted)).await??;
+        lock(&self.tokens).looked_up(id, found, now);
+        Ok(())
     }
 
     async fn route(&self, route: &Route, req: Request, actor: String) -> Response {
@@ -560,6 +623,9 @@ impl Service {
             }
             (_, b) => b.unwrap_or_default(),
         };
+        if let Err(r) = selfserve::path_ids(route) {
+            return r;
+        }
         let content_type = req
             .headers
             .get(hyper::header::CONTENT_TYPE)
@@ -568,7 +634,7 @@ impl Service {
             Route::Verify => self.verify(&body).await,
             Route::Events => self.events(body, req.query.as_deref()).await,
             Route::UnkeyVerify => self.unkey_verify(&body, &req.request_id).await,
-            Route::CloudEvents => self.cloud_events(body, content_type).await,
+            Route::CloudEvents => self.cloud_events(body, content_type, &req.request_id).await,
             Route::OpenApi => server::body(
                 StatusCode::OK,
                 "application/json",
@@ -597,7 +663,7 @@ impl Service {
                 self.metrics.render(),
             ),
             Route::NotFound => fail(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route"),
-            Route::Method(m) => method_not_allowed(m),
+            Route::Method(_) => method_not_allowed(&req.path),
         }
     }
 }
@@ -662,12 +728,19 @@ impl Service {
             let reason = v.reason.as_deref();
             return unavailable_as(d, reason.unwrap_or("the store could not be reached"));
         }
-        server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()))
+        let mut r = server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()));
+        r.extensions_mut().insert(Outcome(v.code.as_str()));
+        r
     }
 
     /// `POST /api/v1/events` (see [`cloudevents`]): 204 once the events are committed.
-    async fn cloud_events(&self, body: bytes::Bytes, content_type: Option<&str>) -> Response {
-        let d = Voice(Dialect::Problem, "");
+    async fn cloud_events(
+        &self,
+        body: bytes::Bytes,
+        content_type: Option<&str>,
+        request_id: &str,
+    ) -> Response {
+        let d = Voice(Dialect::Problem, request_id);
         let Some(layout) = cloudevents::Layout::of(content_type) else {
             return fail_as(
                 d,

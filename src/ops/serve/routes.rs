@@ -50,6 +50,26 @@ pub const TABLE: [(&str, &str); 21] = [
     ("POST", "/v1/customers/{id}/subscription/resume"),
 ];
 
+/// The methods that `path` takes, in the order of [`TABLE`] (a 405's `Allow`): those of every
+/// template it fits, where a `{...}` segment fits any one segment.
+pub fn allowed(path: &str) -> Vec<&'static str> {
+    let fits = |template: &str| {
+        let (t, p): (Vec<&str>, Vec<&str>) =
+            (template.split('/').collect(), path.split('/').collect());
+        t.len() == p.len()
+            && t.iter()
+                .zip(&p)
+                .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+    };
+    let mut methods: Vec<&'static str> = Vec::new();
+    for (m, template) in TABLE {
+        if fits(template) && !methods.contains(&m) {
+            methods.push(m);
+        }
+    }
+    methods
+}
+
 /// What is done to a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyAction {
@@ -294,5 +314,26 @@ mod tests {
             labels.insert(r.label());
         }
         assert!(labels.len() >= ROUTES.len() - 1, "{labels:?}");
+    }
+
+    /// A 405's `Allow` is every method that path is served with: for each route in the table,
+    /// the methods that do not get 405 are exactly `allowed`, and every other gets 405.
+    #[test]
+    fn allow_lists_every_method_of_the_route() {
+        for (_, t) in TABLE {
+            let path = t.replace("{id}", "cus_1").replace("{key}", "abc");
+            let allowed = allowed(&path);
+            for m in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+                let r = Route::of(&m.parse().unwrap(), &path);
+                assert_eq!(
+                    matches!(r, Route::Method(_)),
+                    !allowed.contains(&m),
+                    "{m} {path}: {r:?}, allowed {allowed:?}"
+                );
+            }
+        }
+        assert_eq!(allowed("/v1/customers/c/keys"), ["GET", "POST"]);
+        assert_eq!(allowed("/healthz"), ["GET"]);
+        assert!(allowed("/nope").is_empty());
     }
 }

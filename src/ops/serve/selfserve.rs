@@ -80,8 +80,48 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
     r
 }
 
-/// Whether `id` has the shape of a customer id, else the 400.
+/// A path's key id, else the 400: a whole key (or a token) there is refused without being
+/// repeated, as `keys revoke` refuses one.
+fn key_id_shape(key: &str) -> Result<(), Response> {
+    crate::keys::not_a_full_key("the path", key)
+        .and_then(|()| match crate::keys::holds_secret(key) {
+            true => Err("the path takes a key id, and this is shaped like an API key or a service token (not repeated here): use the key's 8-character id, and treat what was sent as exposed".into()),
+            false => Ok(()),
+        })
+        .map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_KEY_ID", &m))
+}
+
+/// The ids in a route's path, checked before anything else of the request: the 400 for the
+/// first that is not an id's shape.
+pub(super) fn path_ids(route: &super::routes::Route) -> Result<(), Response> {
+    use super::routes::Route;
+    match route {
+        Route::CustomerUsage(c)
+        | Route::Customer(c)
+        | Route::Keys(c)
+        | Route::KeyCreate(c)
+        | Route::Portal(c)
+        | Route::Checkout(c)
+        | Route::Plan(c, _) => customer_shape(c),
+        Route::Key { customer, key, .. } => {
+            if let Some(c) = customer {
+                customer_shape(c)?;
+            }
+            key_id_shape(key)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `id` has the shape of a customer id, else the 400 (which never repeats it).
 pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
+    if crate::keys::holds_secret(id) {
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "BAD_CUSTOMER_ID",
+            "the path takes a customer id, and this is shaped like an API key or a service token (not repeated here): treat what was sent as exposed",
+        ));
+    }
     let ok = !id.is_empty()
         && id.len() <= super::MAX_CUSTOMER_ID
         && id

@@ -6,6 +6,7 @@ use crate::keys::{self, Scope};
 use crate::store::{Audit, Store, TokenRecord};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// The longest token name.
@@ -112,16 +113,48 @@ pub fn list(store: &Store) -> Result<TokenList> {
     ))
 }
 
-/// The token in use that `id_or_name` names, for the question before revoking it.
+/// The token in use that `id_or_name` names, for the question before revoking it: the token
+/// with exactly that id; else the one token in use with that name, when no token (revoked or
+/// not) has it as its id. Anything else is refused, saying why, so that the token revoked is
+/// always the one the question showed.
 pub fn find(store: &Store, id_or_name: &str) -> Result<TokenRecord> {
     if keys::parse_token(id_or_name).is_some() {
         bail!("serve tokens revoke takes a token's id or name, and this is a whole token (not repeated here): treat it as exposed and revoke it by its id, the 8 characters after bks_");
     }
-    store
-        .tokens()?
-        .into_iter()
-        .find(|t| t.revoked_at.is_none() && (t.id == id_or_name || t.name == id_or_name))
-        .ok_or_else(|| anyhow!("no service token in use with id or name {id_or_name:?} (see 'billctl serve tokens list')"))
+    let all = store.tokens()?;
+    let named: Vec<&TokenRecord> = all
+        .iter()
+        .filter(|t| t.revoked_at.is_none() && t.name == id_or_name)
+        .collect();
+    // Debug-quoted: a control character in the argument is escaped, not printed.
+    let shown = format!("{id_or_name:?}");
+    if let Some(t) = all.iter().find(|t| t.id == id_or_name) {
+        if t.revoked_at.is_none() {
+            return Ok(t.clone());
+        }
+        let also = match named.as_slice() {
+            [n] => format!(
+                "; a token in use is named {shown}: revoke it by its id, {}",
+                n.id
+            ),
+            _ => String::new(),
+        };
+        bail!("service token {shown} was already revoked{also}");
+    }
+    match named.as_slice() {
+        [t] => Ok((*t).clone()),
+        [] => bail!(
+            "no service token in use with id or name {shown} (see 'billctl serve tokens list')"
+        ),
+        many => {
+            let ids: Vec<&str> = many.iter().map(|t| t.id.as_str()).collect();
+            bail!(
+                "{} service tokens in use are named {shown} (ids {}): revoke one by its id",
+                many.len(),
+                ids.join(", ")
+            )
+        }
+    }
 }
 
 /// `serve tokens revoke`: what was revoked.
@@ -187,12 +220,18 @@ impl Refusal {
     }
 }
 
+/// Most token ids remembered as not in the store at once (see [`Tokens::worth_a_look`]).
+pub const MAX_UNKNOWN_IDS: usize = 4096;
+
 /// The tokens as last read from the store, re-read once older than the refresh interval.
 pub struct Tokens {
     /// Each token with its scopes, parsed once.
     list: Vec<(TokenRecord, Vec<Scope>)>,
     loaded: Option<Instant>,
     refresh: Duration,
+    /// Token ids looked for in the store and not found, with when: the negative cache, per id,
+    /// so that a token issued after another caller's unknown one is taken at once.
+    unknown: HashMap<String, Instant>,
 }
 
 impl Tokens {
@@ -201,6 +240,7 @@ impl Tokens {
             list: Vec::new(),
             loaded: None,
             refresh,
+            unknown: HashMap::new(),
         }
     }
 
@@ -220,6 +260,44 @@ impl Tokens {
             })
             .collect();
         self.loaded = Some(now);
+        self.unknown.clear();
+    }
+
+    /// The id of a well-formed token the list does not have, if the store should be asked for
+    /// it now: not asked within the refresh interval. At most [`MAX_UNKNOWN_IDS`] ids are
+    /// remembered; past that, an unknown id waits for the list's next reading.
+    pub fn worth_a_look(&mut self, presented: Option<&str>, now: Instant) -> Option<String> {
+        let id = keys::parse_token(presented?)?;
+        if self.list.iter().any(|(t, _)| t.id == id) {
+            return None;
+        }
+        let refresh = self.refresh;
+        let fresh = |at: &Instant| now.saturating_duration_since(*at) < refresh;
+        if self.unknown.get(id).is_some_and(fresh) {
+            return None;
+        }
+        if self.unknown.len() >= MAX_UNKNOWN_IDS {
+            self.unknown.retain(|_, at| fresh(at));
+            if self.unknown.len() >= MAX_UNKNOWN_IDS {
+                return None;
+            }
+        }
+        Some(id.to_string())
+    }
+
+    /// What the store said of `id`: the token, taken into the list; or nothing, remembered.
+    pub fn looked_up(&mut self, id: String, found: Option<TokenRecord>, now: Instant) {
+        match found {
+            Some(t) => {
+                self.list.retain(|(old, _)| old.id != t.id);
+                let scopes = keys::scopes_of(&t.scopes);
+                self.list.push((t, scopes));
+                self.unknown.remove(&id);
+            }
+            None => {
+                self.unknown.insert(id, now);
+            }
+        }
     }
 
     /// Checks a caller's token for `scope`: its id, then its hash in constant time, then

@@ -92,7 +92,8 @@ pub fn answer(v: &Verification, request_id: &str) -> Value {
             "retryAfter": v.retry_after,
         },
     });
-    if let Some(id) = &v.key_id {
+    // Unkey sends keyId "except when code=NOT_FOUND": an unknown or forged key names no key.
+    if let Some(id) = v.key_id.as_ref().filter(|_| code(v.code) != "NOT_FOUND") {
         data["keyId"] = json!(id);
     }
     if let Some(c) = &v.customer {
@@ -122,17 +123,34 @@ pub fn answer(v: &Verification, request_id: &str) -> Value {
     json!({ "meta": { "requestId": request_id }, "data": data })
 }
 
-/// An error in Unkey's envelope (`error.title`, `detail`, `status`, `type`).
+/// An error in Unkey's envelope (`error.title`, `detail`, `status`, `type`). A 400 also carries
+/// `error.errors[]` (`location`, `message`), as Unkey's does: its SDKs require it, and without it
+/// raise a validation error instead of their typed bad-request error.
 pub fn error(status: u16, title: &str, code: &str, detail: &str, request_id: &str) -> Value {
-    json!({
-        "meta": { "requestId": request_id },
-        "error": {
-            "title": title,
-            "detail": detail,
-            "status": status,
-            "type": format!("urn:billctl:error:{code}"),
-        },
-    })
+    let mut error = json!({
+        "title": title,
+        "detail": detail,
+        "status": status,
+        "type": format!("urn:billctl:error:{code}"),
+    });
+    if status == 400 {
+        error["errors"] = json!([{ "location": location(detail), "message": detail }]);
+    }
+    json!({ "meta": { "requestId": request_id }, "error": error })
+}
+
+/// Where in the request a 400's message points, as Unkey writes it: `body.<field>` for a
+/// message that opens with the field's path (`credits.cost: ...`, `tags[3]: ...`), else `body`.
+fn location(detail: &str) -> String {
+    let field = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'[' | b']' | b'_'))
+    };
+    match detail.split_once(": ") {
+        Some((path, _)) if field(path) => format!("body.{path}"),
+        _ => "body".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +180,34 @@ mod tests {
             .unwrap_err();
         assert!(e.starts_with("permissions:"), "{e}");
         assert!(req(r#"{"key":"k","tags":["a=b"]}"#).quantity().is_ok());
+    }
+
+    #[test]
+    fn a_400_points_at_the_field() {
+        let e = error(
+            400,
+            "Bad Request",
+            "BAD_REQUEST",
+            "credits.cost: must be 0",
+            "req_1",
+        );
+        assert_eq!(
+            e["error"]["errors"],
+            json!([{"location": "body.credits.cost", "message": "credits.cost: must be 0"}])
+        );
+        let e = error(
+            400,
+            "Bad Request",
+            "BAD_REQUEST",
+            "malformed JSON body: x",
+            "req_1",
+        );
+        assert_eq!(e["error"]["errors"][0]["location"], "body");
+        assert!(
+            error(401, "Unauthorized", "TOKEN_UNKNOWN", "no", "r")["error"]
+                .get("errors")
+                .is_none()
+        );
     }
 
     #[test]

@@ -579,22 +579,22 @@ fn resolve(store: &mut Store, resolver: &mut Resolver, mut parsed: Parsed) -> Re
     let raw = std::mem::take(&mut parsed.events);
     let mut events = Vec::with_capacity(raw.len());
     for (n, e) in raw {
-        let whole_key = e
-            .key
-            .as_deref()
-            .is_some_and(|k| k.starts_with(crate::keys::PREFIX));
         match resolver.resolve(store, e)? {
             Ok(ev) => events.push(ev),
             Err(reason) => rejects.push(Reject {
                 line: n,
                 reason,
-                // A line that carries a whole API key is not repeated anywhere.
-                input: if whole_key {
-                    "(not shown: the line holds a whole API key)".into()
-                } else {
-                    parsed.text(n)
-                },
+                input: parsed.text(n),
             }),
+        }
+    }
+    // A whole API key or token in a rejected line is not repeated anywhere: the one redaction
+    // that `serve` applies to its paths, answers and logs.
+    for r in &mut rejects {
+        for text in [&mut r.input, &mut r.reason] {
+            if let std::borrow::Cow::Owned(shown) = crate::keys::redact(text) {
+                *text = shown;
+            }
         }
     }
     rejects.sort_by_key(|r| r.line);

@@ -1,9 +1,10 @@
 """OpenMeter's published Python SDK (openmeter) pointed at `billctl serve`, unchanged but for
 the endpoint and the token (a billctl service token with the `usage` scope).
 
-Reads {"url", "token", "single": event, "batch": [events], "invalid": [events]} as JSON on
-stdin and sends the single event (application/cloudevents+json), the batch
-(application/cloudevents-batch+json) and the invalid batch; prints what each call did.
+Reads {"url", "token", "single": event, "batch": [events], "invalid": [events], "stranger"?:
+token} as JSON on stdin and sends the single event (application/cloudevents+json), the batch
+(application/cloudevents-batch+json) and the invalid batch, and the single event again with the
+stranger's token when given; prints what each call did, a refusal as the SDK's error class.
 """
 
 import json
@@ -18,7 +19,16 @@ def send(fn, body):
         fn(body)
         return {"ok": True}
     except HttpResponseError as e:
-        return {"ok": False, "status": e.status_code, "body": e.response.text()}
+        # The SDK's typed error, and the model it parsed the problem details into (None when
+        # they did not fit it).
+        model = getattr(e, "model", None)
+        return {
+            "ok": False,
+            "status": e.status_code,
+            "body": e.response.text(),
+            "error": type(e).__name__,
+            "model": type(model).__name__ if model is not None else None,
+        }
 
 
 def main() -> None:
@@ -30,6 +40,9 @@ def main() -> None:
         "again": send(client.events.ingest_events, cfg["batch"]),
         "invalid": send(client.events.ingest_events, cfg["invalid"]),
     }
+    if "stranger" in cfg:
+        stranger = Client(endpoint=cfg["url"], token=cfg["stranger"])
+        out["stranger"] = send(stranger.events.ingest_event, cfg["single"])
     json.dump(out, sys.stdout)
 
 

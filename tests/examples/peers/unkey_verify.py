@@ -1,7 +1,7 @@
 """Unkey's published Python SDK (unkey-py) pointed at `billctl serve`, unchanged but for the
 server URL and the root key (a billctl service token with the `verify` scope).
 
-Reads {"url", "token", "calls": [{"name", "key", "cost"?}]} as JSON on stdin (secrets never
+Reads {"url", "token", "calls": [{"name", "key", "cost"?, "permissions"?}]} as JSON on stdin (secrets never
 in argv) and prints, per call, what the SDK parsed out of the answer, as one JSON document.
 """
 
@@ -19,10 +19,22 @@ def main() -> None:
             kwargs = {}
             if "cost" in call:
                 kwargs["credits"] = {"cost": call["cost"]}
+            if "permissions" in call:
+                kwargs["permissions"] = call["permissions"]
             try:
                 res = unkey.keys.verify_key(key=call["key"], **kwargs)
             except errors.UnkeyError as e:
-                out.append({"name": call["name"], "error": type(e).__name__, "status": e.status_code})
+                # The SDK's typed error, and what it parsed of the body (a 400's errors[]).
+                failed = {"name": call["name"], "error": type(e).__name__, "status": e.status_code}
+                data = getattr(e, "data", None)
+                if data is not None:
+                    failed["request_id"] = data.meta.request_id
+                    failed["detail"] = data.error.detail
+                    failed["errors"] = [
+                        {"location": v.location, "message": v.message}
+                        for v in (getattr(data.error, "errors", None) or [])
+                    ]
+                out.append(failed)
                 continue
             d = res.data
             code = d.code.value if hasattr(d.code, "value") else str(d.code)

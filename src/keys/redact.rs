@@ -1,0 +1,155 @@
+//! The one redaction of API keys and service tokens in text that leaves billctl: `serve`'s
+//! paths, error answers and log lines, and `usage import`'s rejected lines.
+
+use super::{PREFIX, TOKEN_PREFIX};
+use std::borrow::Cow;
+
+/// What stands in for a secret.
+pub const REDACTED: &str = "[redacted]";
+
+/// `text` with everything shaped like an API key or a service token redacted: each run of
+/// letters, digits and `_` that opens with `bk_` or `bks_` (and has more after it) keeps its
+/// public part, the prefix, the mode and the 8-character id when it has them
+/// (`bk_test_4fRq8ZtL_`), and the rest becomes `[redacted]`. Text without one is returned as
+/// it was.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    if !text.contains(PREFIX) && !text.contains(TOKEN_PREFIX) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < text.len() {
+        let rest = &text[i..];
+        let prefix = [TOKEN_PREFIX, PREFIX]
+            .into_iter()
+            .find(|p| rest.starts_with(p));
+        let run = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        match prefix {
+            Some(p) if run > p.len() => {
+                out.push_str(&text[copied..i]);
+                out.push_str(public_part(&rest[..run], p));
+                out.push_str(REDACTED);
+                i += run;
+                copied = i;
+            }
+            _ => i += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// Whether `text` holds anything [`redact`] would hide.
+pub fn holds_secret(text: &str) -> bool {
+    matches!(redact(text), Cow::Owned(_))
+}
+
+/// A request path as it may be logged or repeated: control characters as `?`, and
+/// [`redact`]ed; when its percent-escapes decoded hold a key or token (`bk%5Ftest%5F...`), the
+/// decoded path, redacted, so that an escape cannot carry a secret past the redaction.
+pub fn redact_path(path: &str) -> String {
+    let decoded = path.contains('%').then(|| percent_decoded(path));
+    let text = match &decoded {
+        Some(d) if holds_secret(d) => d.as_str(),
+        _ => path,
+    };
+    let shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    redact(&shown).into_owned()
+}
+
+/// The public part of a key- or token-shaped run: the prefix, then for a key its mode, then
+/// the id when 8 letters or digits follow and end at `_`.
+fn public_part<'a>(run: &'a str, prefix: &str) -> &'a str {
+    let mut end = prefix.len();
+    if prefix == PREFIX {
+        match ["test_", "live_"]
+            .into_iter()
+            .find(|m| run[end..].starts_with(m))
+        {
+            Some(m) => end += m.len(),
+            None => return &run[..end],
+        }
+    }
+    let id = &run[end..];
+    let id_len = super::ID_LEN;
+    if id.len() > id_len
+        && id.as_bytes()[id_len] == b'_'
+        && id[..id_len].bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        end += id_len + 1;
+    }
+    &run[..end]
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are), as UTF-8, lossily.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_tokens_keep_only_their_public_part() {
+        let (id, key) = crate::keys::generate(false).unwrap();
+        let (tid, token) = crate::keys::generate_token().unwrap();
+        let text = format!("no key {key} here; token={token}.");
+        assert_eq!(
+            redact(&text),
+            format!("no key bk_test_{id}_[redacted] here; token=bks_{tid}_[redacted].")
+        );
+        // Broken or partial shapes are redacted whole past their prefix.
+        assert_eq!(
+            redact("/v1/keys/bk_zz_secret/x"),
+            "/v1/keys/bk_[redacted]/x"
+        );
+        assert_eq!(redact("bk_live_short"), "bk_live_[redacted]");
+        // Text without one, or with the bare prefix, is left alone.
+        assert!(matches!(
+            redact("keys start with bk_ and é"),
+            Cow::Borrowed(_)
+        ));
+        assert!(!holds_secret("cus_123 bk_"));
+        assert!(holds_secret("xbk_test_1"));
+        // Percent-escapes do not hide one from a path; control characters are not repeated.
+        let escaped = key.replace('_', "%5F");
+        let shown = redact_path(&format!("/v1/keys/{escaped}/revoke%0A"));
+        assert_eq!(shown, format!("/v1/keys/bk_test_{id}_[redacted]/revoke?"));
+        assert_eq!(redact_path("/a%zz%4"), "/a%zz%4");
+        // Escapes that hide nothing are kept as they came.
+        assert_eq!(
+            redact_path("/v1/customers/cus%20x"),
+            "/v1/customers/cus%20x"
+        );
+    }
+}
