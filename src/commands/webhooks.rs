@@ -144,12 +144,14 @@ fn bind_listener(
     let scheme = if certs.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
-    let report = crate::output::serve_reload(&ctx.output, json_log);
     // The SIGHUP handler is installed inside the runtime, before the address is printed.
     let _in_runtime = ctx.runtime()?.enter();
+    let reload =
+        crate::server::reload::Reload::install(crate::output::reload_said(&ctx.output, json_log));
     let options = crate::server::Options {
-        tls: crate::server::tls::serve_with(certs, report)?,
+        tls: crate::server::tls::serve_with(certs, &reload)?,
         access: crate::output::serve_access_log(&ctx.output, json_log),
+        reload: Some(reload),
         ..crate::server::Options::default()
     };
     Ok((listener, url, options))

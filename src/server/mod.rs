@@ -17,6 +17,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
 pub mod metrics;
+pub mod reload;
 pub mod tls;
 
 /// Where a server accepts connections: a TCP port, or a Unix socket (`unix:PATH`) for callers
@@ -132,6 +133,8 @@ pub struct Options {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Kept at the number of connections open (for metrics).
     pub open: Option<Arc<AtomicUsize>>,
+    /// What SIGHUP re-reads (its handler installed before the server says where it listens).
+    pub reload: Option<Arc<reload::Reload>>,
 }
 
 /// An answer.
@@ -217,7 +220,14 @@ pub struct Access {
     /// Bytes of the request body read.
     pub bytes_in: usize,
     pub millis: u64,
+    /// What went wrong behind an error answer ([`Detail`]): for the log, never the caller.
+    pub detail: Option<String>,
 }
+
+/// Why an error answer was given, in full (a store's error names its host, database or file):
+/// an extension of the answer that the core moves into the access log and never sends.
+#[derive(Debug, Clone)]
+pub struct Detail(pub String);
 
 /// What a handler tells the access log about a request, as an extension of its answer:
 /// the route's name and what the request came to. Never a key, token or body.
@@ -316,6 +326,10 @@ pub async fn serve_on<H: Handler>(
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
+    let _reloading = options
+        .reload
+        .clone()
+        .map(|r| AbortOnDrop(tokio::spawn(r.run())));
     let mut conns = tokio::task::JoinSet::new();
     // Tells every connection to finish its request in flight and close.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -365,6 +379,15 @@ pub async fn serve_on<H: Handler>(
     .await;
     if drained.is_err() {
         conns.shutdown().await;
+    }
+}
+
+/// A task that ends with its owner (the SIGHUP loop with the server).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -515,6 +538,7 @@ impl<H: Handler> Conn<H> {
             answer.headers_mut().insert("x-request-id", v);
         }
         let said = answer.extensions_mut().remove::<Logged>();
+        let detail = answer.extensions_mut().remove::<Detail>().map(|d| d.0);
         if let Some(log) = &self.access {
             log(&Access {
                 at_ms,
@@ -527,6 +551,7 @@ impl<H: Handler> Conn<H> {
                 outcome: said.and_then(|l| l.outcome),
                 bytes_in,
                 millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                detail,
             });
         }
         answer

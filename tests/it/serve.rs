@@ -280,12 +280,12 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     let id = billctl::keys::parse_token(&t).unwrap();
     env.run(&["serve", "tokens", "revoke", id, "--yes"]).ok();
     eventually("the revoked token is refused", || {
-        serve.get("/healthz", &t).body.contains("TOKEN_REVOKED")
+        serve.verify(&t, "x", None).body.contains("TOKEN_REVOKED")
     });
     // Failures are counted, and the log names the token's id, never the token.
     let reader = token(&env, "metrics", "read");
     eventually("the new token is taken", || {
-        serve.get("/healthz", &reader).status == 200
+        serve.get("/metrics", &reader).status == 200
     });
     let m = serve.get("/metrics", &reader).body;
     assert!(
@@ -1200,7 +1200,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     // And the metrics parse with Prometheus's own Python client.
     let reader = token(&env, "prometheus", "read");
     eventually("the new token is taken", || {
-        serve.get("/healthz", &reader).status == 200
+        serve.get("/metrics", &reader).status == 200
     });
     let m = serve.get("/metrics", &reader).body;
     let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as p\nfor f in p(sys.stdin.read()):\n    for s in f.samples:\n        if s.name == 'billctl_serve_verdicts_total' and s.labels['code'] == 'VALID': print(int(s.value))\n";

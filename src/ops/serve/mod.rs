@@ -39,6 +39,14 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokens::{Refusal, Tokens};
 
+/// How long `/readyz` waits for the store before it says not ready.
+const READY_WITHIN: Duration = Duration::from_secs(2);
+
+/// `GET /healthz`: 200 while the process runs; no token, no store.
+fn healthz() -> Response {
+    server::json(StatusCode::OK, &serde_json::json!({"status": "ok"}))
+}
+
 /// The largest body of a verify request: a key is 58 bytes, so a larger body is not one, and
 /// is refused before any key in it is hashed.
 pub const MAX_VERIFY_BODY: usize = 8 * 1024;
@@ -80,6 +88,26 @@ struct RecordJob {
 /// A store shared by blocking tasks.
 type Shared<T> = Arc<Mutex<T>>;
 
+/// Keys a verifier must drop before its next verify, each with when the change was committed
+/// (by then); and since when all of them (SIGHUP). Kept apart from the verifier, so that a
+/// change never waits for a verifier that a blocking thread holds during a store read.
+#[derive(Default)]
+struct Forgets {
+    ids: Vec<(String, Instant)>,
+    all: Option<Instant>,
+}
+
+/// Drops from `verifier` what `changed` lists.
+fn catch_up(verifier: &mut Verifier, changed: &Mutex<Forgets>) {
+    let Forgets { ids, all } = std::mem::take(&mut *lock(changed));
+    if let Some(at) = all {
+        verifier.forget_all(at);
+    }
+    for (id, at) in ids {
+        verifier.forget_at(&id, at);
+    }
+}
+
 /// The routes' state.
 struct Service {
     settings: Settings,
@@ -87,10 +115,16 @@ struct Service {
     tokens: Shared<Tokens>,
     reader: Shared<Store>,
     writer: Shared<Store>,
+    /// Plain verifies from the cache: never held while the store is read, so a cached verify
+    /// never waits behind a slow one.
     plain: Shared<Verifier>,
+    /// Reads what a plain verify missing from the cache needs, on a blocking thread, for
+    /// `plain` to take.
+    loader: Shared<Verifier>,
     recorder: mpsc::Sender<RecordJob>,
-    /// Keys changed by the self-service routes, for the recorder to drop before its next group.
-    changed: Shared<Vec<String>>,
+    /// Keys changed here (or all of them, on SIGHUP), for each verifier to drop before its
+    /// next verify: plain, loader, recorder.
+    changed: [Shared<Forgets>; 3],
     metrics: Arc<Metrics>,
     /// Called with each refused caller (never the token): for the log.
     notice: Arc<dyn Fn(String) + Send + Sync>,
@@ -131,13 +165,14 @@ pub fn run(
     let verifier =
         |s: Store| Verifier::from_store(s, config).map(|v| v.with_refresh(settings.refresh));
     let plain = verifier(store.reopen()?)?;
+    let loader = verifier(store.reopen()?)?;
     let recorder = verifier(store.reopen()?)?;
     let writer = store.reopen()?;
     let (tx, rx) = mpsc::channel::<RecordJob>();
     let recorded = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let changed: Shared<Vec<String>> = Arc::default();
+    let changed: [Shared<Forgets>; 3] = Default::default();
     let thread = {
-        let (metrics, recorded, changed) = (metrics.clone(), recorded.clone(), changed.clone());
+        let (metrics, recorded, changed) = (metrics.clone(), recorded.clone(), changed[2].clone());
         std::thread::Builder::new()
             .name("billctl-recorder".into())
             .spawn(move || record_loop(recorder, &rx, &changed, (&metrics, &recorded)))?
@@ -149,6 +184,7 @@ pub fn run(
         reader: Arc::new(Mutex::new(store)),
         writer: Arc::new(Mutex::new(writer)),
         plain: Arc::new(Mutex::new(plain)),
+        loader: Arc::new(Mutex::new(loader)),
         recorder: tx,
         changed,
         metrics: metrics.clone(),
@@ -156,6 +192,9 @@ pub fn run(
         stripe: stripe.client,
         key_mode: stripe.mode,
     });
+    if let Some(reload) = &options.reload {
+        reload.add("the caches", service.reloader());
+    }
     let options = server::Options {
         open: Some(metrics.open.clone()),
         ..options
@@ -197,13 +236,11 @@ pub fn address_and_tls(
 fn record_loop(
     mut verifier: Verifier,
     rx: &mpsc::Receiver<RecordJob>,
-    changed: &Mutex<Vec<String>>,
+    changed: &Mutex<Forgets>,
     (metrics, recorded): (&Metrics, &std::sync::atomic::AtomicU64),
 ) {
     while let Ok(first) = rx.recv() {
-        for id in lock(changed).drain(..) {
-            verifier.forget(&id);
-        }
+        catch_up(&mut verifier, changed);
         let mut jobs = vec![first];
         while jobs.len() < GROUP {
             match rx.try_recv() {
@@ -380,11 +417,24 @@ fn events_refused(v: Voice, refused: events::Refused) -> Response {
     }
 }
 
+/// What a caller is told when the store failed: never the store's own words, which name its
+/// host, port, user, database or file (those go to the log, with the request id).
+pub(crate) const STORE_DOWN: &str =
+    "the store could not be reached; serve's log has the details under this answer's X-Request-Id";
+
 pub(super) fn store_unavailable(e: &anyhow::Error) -> Response {
-    unavailable_as(
-        Voice(Dialect::Billctl, ""),
-        &format!("the store could not be reached: {e:#}"),
-    )
+    unavailable_detailed(Voice(Dialect::Billctl, ""), format!("{e:#}"))
+}
+
+/// [`unavailable_as`] with the plain message; `detail` goes to the log only.
+fn unavailable_detailed(v: Voice, detail: String) -> Response {
+    with_detail(unavailable_as(v, STORE_DOWN), detail)
+}
+
+/// `r` with `detail` for the access log (the caller never sees it).
+pub(super) fn with_detail(mut r: Response, detail: String) -> Response {
+    r.extensions_mut().insert(server::Detail(detail));
+    r
 }
 
 /// `Retry-After: 1` on an answer the caller may ask again soon (the store was unavailable).
@@ -416,9 +466,14 @@ impl server::Handler for Service {
     async fn handle(&self, req: Request) -> Response {
         let started = Instant::now();
         let route = Route::of(&req.method, &req.path);
-        let answer = match self.authenticate(&req, &route).await {
-            Ok(actor) => self.route(&route, req, actor).await,
-            Err(r) => r,
+        let answer = match route {
+            // Probes: liveness needs nothing; readiness says ready or not without a token.
+            Route::Healthz => healthz(),
+            Route::Readyz => self.readyz(&req).await,
+            _ => match self.authenticate(&req, &route).await {
+                Ok(actor) => self.route(&route, req, actor).await,
+                Err(r) => r,
+            },
         };
         let secs = started.elapsed().as_secs_f64();
         self.metrics
@@ -451,11 +506,8 @@ impl Service {
             .and_then(|r| r);
             if let Err(e) = loaded {
                 self.metrics.store_error();
-                let why = format!("the store could not be reached: {e:#}");
-                return Err(unavailable_as(
-                    Voice(route.dialect(), &req.request_id),
-                    &why,
-                ));
+                let voice = Voice(route.dialect(), &req.request_id);
+                return Err(unavailable_detailed(voice, format!("{e:#}")));
             }
         }
         let presented = bearer(&req.headers);
@@ -494,8 +546,9 @@ impl Service {
         })
     }
 
-    async fn route(&self, route: &Route, req: Request, actor: String) -> Response {
-        let body = match (route.has_body(), req.body) {
+    async fn route(&self, route: &Route, mut req: Request, actor: String) -> Response {
+        let read = std::mem::replace(&mut req.body, Ok(bytes::Bytes::new()));
+        let body = match (route.has_body(), read) {
             (true, Err(r)) => {
                 let code = if r.status == StatusCode::PAYLOAD_TOO_LARGE {
                     "BODY_TOO_LARGE"
@@ -540,8 +593,8 @@ impl Service {
             Route::Portal(id) => self.portal(id.clone(), &body, actor).await,
             Route::Checkout(id) => self.checkout(id.clone(), &body, actor).await,
             Route::Plan(id, action) => self.plan(id.clone(), *action, &body, actor).await,
-            Route::Healthz => server::json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
-            Route::Readyz => self.readyz().await,
+            Route::Healthz => healthz(),
+            Route::Readyz => self.readyz(&req).await,
             Route::Metrics => server::body(
                 StatusCode::OK,
                 "text/plain; version=0.0.4; charset=utf-8",
@@ -610,8 +663,8 @@ impl Service {
         };
         self.metrics.verdict(v.code);
         if v.code == Code::StoreUnavailable {
-            let reason = v.reason.as_deref();
-            return unavailable_as(d, reason.unwrap_or("the store could not be reached"));
+            let reason = v.reason.clone().unwrap_or_default();
+            return unavailable_detailed(d, reason);
         }
         server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()))
     }
@@ -656,7 +709,7 @@ impl Service {
             Ok(Err(refused)) => events_refused(d, refused),
             Err(e) => {
                 self.metrics.store_error();
-                unavailable_as(d, &format!("the store could not be reached: {e:#}"))
+                unavailable_detailed(d, format!("{e:#}"))
             }
         }
     }
@@ -691,18 +744,35 @@ impl Service {
     }
 
     async fn verify_plain(&self, key: String) -> Verification {
-        // The cache alone, on this thread, when nothing needs the store; else a blocking
-        // thread that may read it.
+        // The cache alone, on this thread, when nothing needs the store. `plain` is never
+        // held during a store read, so this only fails for a moment.
         if let Ok(mut verifier) = self.plain.try_lock() {
+            catch_up(&mut verifier, &self.changed[0]);
             if let Some(v) = verifier.verify_cached(&key) {
                 self.metrics.cache(Side::Plain, verifier.cache_stats());
                 return v;
             }
         }
-        let (plain, metrics) = (self.plain.clone(), self.metrics.clone());
+        // Else the loader reads what it needs on a blocking thread, and `plain` takes it.
+        let (plain, loader, metrics) = (
+            self.plain.clone(),
+            self.loader.clone(),
+            self.metrics.clone(),
+        );
+        let changed = [self.changed[0].clone(), self.changed[1].clone()];
         blocking(move || {
+            let loaded = {
+                let mut loader = lock(&loader);
+                catch_up(&mut loader, &changed[1]);
+                loader.load(&key)
+            };
+            let loaded = match loaded {
+                Ok(l) => l,
+                Err(e) => return unavailable_verdict(&e),
+            };
             let mut verifier = lock(&plain);
-            let v = verifier.verify(&key);
+            catch_up(&mut verifier, &changed[0]);
+            let v = verifier.verify_loaded(&key, loaded);
             metrics.cache(Side::Plain, verifier.cache_stats());
             v
         })
@@ -747,12 +817,14 @@ struct VerdictBody<'a> {
     status: u16,
 }
 
-/// HTTP 200 with the verdict, or 503 when the store could not say.
+/// HTTP 200 with the verdict, or 503 when the store could not say (the store's own words go
+/// to the log, never to the caller).
 fn verdict_answer(v: &Verification) -> Response {
+    let down = (v.code == Code::StoreUnavailable).then(|| Some(STORE_DOWN.to_string()));
     let body = VerdictBody {
         valid: v.valid,
         code: v.code,
-        reason: &v.reason,
+        reason: down.as_ref().unwrap_or(&v.reason),
         key_id: &v.key_id,
         customer_id: &v.customer,
         tier: &v.tier,
@@ -770,6 +842,7 @@ fn verdict_answer(v: &Verification) -> Response {
     if v.code == Code::StoreUnavailable {
         *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
         retry_soon(&mut r);
+        return with_detail(r, v.reason.clone().unwrap_or_default());
     }
     r
 }
@@ -910,13 +983,45 @@ impl Service {
         }
     }
 
-    async fn readyz(&self) -> Response {
-        match self.with_store(false, |s| s.check_schema()).await {
-            Ok(version) => server::json(
+    /// `GET /readyz`: the store reachable (within [`READY_WITHIN`]) and its schema current.
+    /// Without a valid token, only ready or not; with one (any scope), the schema version, or
+    /// billctl's 503 `STORE_UNAVAILABLE`.
+    async fn readyz(&self, req: &Request) -> Response {
+        let reader = self.reader.clone();
+        let checked = tokio::time::timeout(
+            READY_WITHIN,
+            blocking(move || lock(&reader).check_schema()),
+        )
+        .await;
+        let checked = match checked {
+            Ok(r) => r.and_then(|r| r),
+            Err(_) => Err(anyhow::anyhow!(
+                "the store did not answer within {} s",
+                READY_WITHIN.as_secs()
+            )),
+        };
+        if checked.is_err() {
+            self.metrics.store_error();
+        }
+        let trusted = bearer(&req.headers).is_some()
+            && lock(&self.tokens)
+                .check(bearer(&req.headers), &[])
+                .is_ok();
+        match (checked, trusted) {
+            (Ok(version), true) => server::json(
                 StatusCode::OK,
                 &serde_json::json!({"status": "ready", "schema_version": version}),
             ),
-            Err(r) => r,
+            (Ok(_), false) => server::json(StatusCode::OK, &serde_json::json!({"status": "ready"})),
+            (Err(e), true) => store_unavailable(&e),
+            (Err(e), false) => {
+                let mut r = server::json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &serde_json::json!({"status": "not_ready"}),
+                );
+                retry_soon(&mut r);
+                with_detail(r, format!("{e:#}"))
+            }
         }
     }
 
@@ -941,14 +1046,31 @@ impl Service {
         }
     }
 
-    /// Makes both verifiers read these keys from the store again: a change made here is seen
-    /// by this process's very next verify.
+    /// Makes every verifier read these keys from the store again: a change made here is seen
+    /// by this process's very next verify. Never waits for a verifier (one may be held by a
+    /// blocking thread during a store read).
     fn forget_keys(&self, ids: &[&str]) {
-        let mut plain = lock(&self.plain);
-        for id in ids {
-            plain.forget(id);
+        let at = Instant::now();
+        for changed in &self.changed {
+            lock(changed)
+                .ids
+                .extend(ids.iter().map(|s| (s.to_string(), at)));
         }
-        drop(plain);
-        lock(&self.changed).extend(ids.iter().map(|s| s.to_string()));
+    }
+
+    /// What SIGHUP re-reads of serve's own: the service tokens, and every verifier's cached
+    /// keys, customers and mode, at the next request.
+    fn reloader(&self) -> server::reload::Part {
+        let (tokens, changed) = (self.tokens.clone(), self.changed.clone());
+        Arc::new(move || {
+            lock(&tokens).expire();
+            let at = Instant::now();
+            for c in &changed {
+                let mut c = lock(c);
+                c.ids.clear();
+                c.all = Some(at);
+            }
+            Ok("the service tokens and the cached keys and customers will be re-read at the next request".into())
+        })
     }
 }

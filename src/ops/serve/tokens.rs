@@ -210,6 +210,11 @@ impl Tokens {
             .is_none_or(|t| now.saturating_duration_since(t) >= self.refresh)
     }
 
+    /// Makes the next check read the list again (SIGHUP).
+    pub fn expire(&mut self) {
+        self.loaded = None;
+    }
+
     /// Takes a fresh list read from the store.
     pub fn set(&mut self, list: Vec<TokenRecord>, now: Instant) {
         self.list = list

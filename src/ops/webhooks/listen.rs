@@ -489,10 +489,16 @@ async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Rec
         ),
         Ok(Ok(_)) => server::json(status, &serde_json::json!({"error": reason})),
         // Not stored: a 5xx makes Stripe retry later.
-        Ok(Err(e)) => server::json(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &serde_json::json!({"error": format!("failed to store the event: {e}")}),
-        ),
+        Ok(Err(e)) => {
+            let mut r = server::json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &serde_json::json!({"error": "failed to store the event; retry later"}),
+            );
+            // The store's own words name its host or file: the log's, not the caller's.
+            r.extensions_mut()
+                .insert(server::Detail(format!("failed to store the event: {e}")));
+            r
+        }
         Err(_) => server::json(
             StatusCode::SERVICE_UNAVAILABLE,
             &serde_json::json!({"error": "the store writer stopped"}),

@@ -670,6 +670,16 @@ pub fn listen(
         )),
         store: Arc::new(std::sync::Mutex::new(store)),
     });
+    if let (Some(reload), Some(m)) = (&options.reload, &metrics) {
+        let tokens = m.tokens.clone();
+        reload.add(
+            "the service tokens",
+            Arc::new(move || {
+                crate::ops::lock(&tokens).expire();
+                Ok("the service tokens will be re-read at the next request".into())
+            }),
+        );
+    }
     let retention = (settings.max_rejected, settings.rejected_retention_ms);
     let apply = move |e: &Envelope, b: &[u8]| side.apply(e, b);
     let writer = listen::Writer::start(events, apply, log, stats.clone(), retention)?;
