@@ -521,6 +521,7 @@ impl Verifier {
             self.stats.misses += 1;
         }
         self.seeds.clear();
+        self.end_snapshot();
         v
     }
 

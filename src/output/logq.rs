@@ -7,8 +7,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Lines held for the writer before new ones are dropped (about 1 MiB of JSON lines).
-pub const CAPACITY: usize = 4096;
+/// Lines held for the writer before new ones are dropped (about 256 KiB of JSON lines).
+pub const CAPACITY: usize = 1024;
 
 /// The queue and its writer thread.
 pub struct LogQueue {

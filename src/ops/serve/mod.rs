@@ -121,6 +121,10 @@ struct Service {
     /// Reads what a plain verify missing from the cache needs, on a blocking thread, for
     /// `plain` to take.
     loader: Shared<Verifier>,
+    /// Plain verifies waiting for the loader: the last one ends its read snapshot, so a burst
+    /// of misses shares one and an idle serve holds no transaction open (which would hold up
+    /// `LOCK TABLE`, migrations and vacuum).
+    loading: Arc<std::sync::atomic::AtomicUsize>,
     recorder: mpsc::Sender<RecordJob>,
     /// Keys changed here (or all of them, on SIGHUP), for each verifier to drop before its
     /// next verify: plain, loader, recorder.
@@ -185,6 +189,7 @@ pub fn run(
         writer: Arc::new(Mutex::new(writer)),
         plain: Arc::new(Mutex::new(plain)),
         loader: Arc::new(Mutex::new(loader)),
+        loading: Arc::default(),
         recorder: tx,
         changed,
         metrics: metrics.clone(),
@@ -760,11 +765,17 @@ impl Service {
             self.metrics.clone(),
         );
         let changed = [self.changed[0].clone(), self.changed[1].clone()];
+        let loading = self.loading.clone();
+        loading.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         blocking(move || {
             let loaded = {
                 let mut loader = lock(&loader);
                 catch_up(&mut loader, &changed[1]);
-                loader.load(&key)
+                let loaded = loader.load(&key);
+                if loading.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+                    let _ = loader.flush();
+                }
+                loaded
             };
             let loaded = match loaded {
                 Ok(l) => l,
