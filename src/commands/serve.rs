@@ -99,10 +99,13 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let notice = crate::output::serve_notice(&output, json_log);
     let metrics = Arc::new(Metrics::default().with_log_dropped(queue.dropped()));
     let (settings, with) = (settings(args), (metrics, notice, stripe));
-    let summary = serve::run(rt, listener, options, settings, &config, store, with, stop)?;
+    let ran = serve::run(rt, listener, options, settings, &config, store, with, stop);
     addr.remove_socket();
-    let last = crate::output::serve_summary(&summary);
-    crate::output::log_notice(&output, json_log, "info", &last);
+    if let Ok(summary) = &ran {
+        let last = crate::output::serve_summary(summary);
+        crate::output::log_notice(&output, json_log, "info", &last);
+    }
+    // What the log holds is written (unless stderr never drains) before any error is.
     queue.finish(std::time::Duration::from_secs(2));
-    Ok(ExitCode::SUCCESS)
+    ran.map(|_| ExitCode::SUCCESS)
 }

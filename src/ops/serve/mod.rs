@@ -113,6 +113,8 @@ struct Service {
     settings: Settings,
     config: Arc<Config>,
     tokens: Shared<Tokens>,
+    /// The token list's own connection: a refresh never waits behind another route's read.
+    tokens_store: Shared<Store>,
     reader: Shared<Store>,
     writer: Shared<Store>,
     /// Plain verifies from the cache: never held while the store is read, so a cached verify
@@ -154,7 +156,8 @@ pub struct StripeAccess {
 
 /// Serves until `shutdown` resolves, then drains the requests in flight, lets the recorder
 /// commit what it holds, and returns. `store` is the first connection; the others are opened
-/// from it (one each for plain verifies, the recorder, reads and usage batches).
+/// from it (one each for plain verifies, their loader, the recorder, the token list, reads and
+/// usage batches).
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     rt: &tokio::runtime::Runtime,
@@ -183,6 +186,7 @@ pub fn run(
     };
     let service = Arc::new(Service {
         tokens: Arc::new(Mutex::new(Tokens::new(settings.refresh))),
+        tokens_store: Arc::new(Mutex::new(store.reopen()?)),
         settings: settings.clone(),
         config: Arc::new(config.clone()),
         reader: Arc::new(Mutex::new(store)),
@@ -498,7 +502,7 @@ impl Service {
     async fn authenticate(&self, req: &Request, route: &Route) -> Result<String, Response> {
         let now = Instant::now();
         if lock(&self.tokens).stale(now) {
-            let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
+            let (tokens, reader) = (self.tokens.clone(), self.tokens_store.clone());
             let loaded = blocking(move || -> Result<()> {
                 let store = lock(&reader);
                 if lock(&tokens).stale(now) {

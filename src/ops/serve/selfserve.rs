@@ -80,7 +80,7 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
         _ => (
             StatusCode::BAD_GATEWAY,
             "STRIPE_ERROR",
-            "the request to Stripe failed; serve's log has the details under this answer's X-Request-Id".to_string(),
+            "the request could not be completed; serve's log has the details under this answer's X-Request-Id".to_string(),
             None,
         ),
     };
