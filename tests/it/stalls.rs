@@ -168,36 +168,49 @@ fn a_stalled_store_read_delays_no_probe_no_cached_verify_and_no_other_customers_
 }
 
 #[test]
-fn a_stderr_nobody_reads_never_stops_serve_and_dropped_lines_are_counted() {
+fn a_stderr_nobody_reads_never_stops_serve_or_listen_and_dropped_lines_are_counted() {
     let env = Env::new();
     let t = token(&env, "metrics", "read");
+    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
+    let listen = ["webhooks", "listen", "--json", "--bind", "127.0.0.1:0", "--secret-env", "WH"];
+    // Each server, and the route asked thousands of times (each answer is a JSON log line).
+    for (args, route) in [(&serve[..], "/healthz"), (&listen[..], "/metrics")] {
+        stalled_stderr(&env, args, route, &t);
+    }
+}
+
+/// Runs a server with a stderr nobody reads: it answers thousands of requests, counts the
+/// lines it dropped, and still exits 0 on SIGTERM.
+fn stalled_stderr(env: &Env, args: &[&str], route: &str, t: &str) {
     let mut child = env
         .command()
-        .args(["serve", "--json", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(args)
+        .args(["--log-format", "json"])
+        .env("WH", "whsec_stalled_stderr_secret")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     // The pipe is kept open and never read: once its buffer is full, every write would wait.
     let stderr = child.stderr.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    out.read_line(&mut first).unwrap();
     let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
         .as_str()
         .unwrap()
         .to_string();
-    // Each answer is a JSON log line of about 250 bytes: thousands fill the pipe and the
-    // log's queue many times over.
+    let authority = url.split("://").nth(1).unwrap().split('/').next().unwrap();
+    let base = format!("http://{authority}");
+    // About 250 bytes a line: thousands fill the pipe and the log's queue many times over.
     for i in 0..6000 {
-        let a = http::request(&url, "GET", "/healthz", Some(&t), None);
-        assert_eq!(a.status, 200, "request {i}: {}", a.body);
+        let a = http::request(&base, "GET", route, Some(t), None);
+        assert_eq!(a.status, 200, "{} request {i}: {}", args[0], a.body);
     }
-    let m = http::request(&url, "GET", "/metrics", Some(&t), None);
+    let m = http::request(&base, "GET", "/metrics", Some(t), None);
     assert_eq!(m.status, 200, "{}", m.body);
     let dropped = metric(&m.body, "billctl_log_lines_dropped_total");
-    assert!(dropped > 0.0, "no line counted as dropped:\n{}", m.body);
+    assert!(dropped > 0.0, "{}: no line counted as dropped:\n{}", args[0], m.body);
     // SIGTERM still ends it with 0, though its stderr never drains.
     let pid = child.id().to_string();
     assert!(std::process::Command::new("kill")
@@ -205,8 +218,10 @@ fn a_stderr_nobody_reads_never_stops_serve_and_dropped_lines_are_counted() {
         .status()
         .unwrap()
         .success());
+    let mut rest = String::new();
+    let _ = out.read_to_string(&mut rest);
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(0), "{}", args[0]);
     // What was written is whole JSON lines.
     let mut text = String::new();
     BufReader::new(stderr).read_to_string(&mut text).unwrap();

@@ -30,6 +30,8 @@ pub struct Settings {
     pub rejected_retention_ms: i64,
     /// The server's limits (body size included).
     pub limits: server::Limits,
+    /// Log lines dropped by the log's queue, for the metrics.
+    pub log_dropped: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// Headers kept with a receipt (an allow-list: anything else, credentials a proxy may add

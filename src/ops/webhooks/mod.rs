@@ -658,6 +658,9 @@ pub fn listen(
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
     stats.metrics.count_refetches(side.refetches());
+    if let Some(d) = settings.log_dropped.clone() {
+        stats.metrics.count_log_dropped(d);
+    }
     let options = crate::server::Options {
         open: Some(stats.metrics.open.clone()),
         ..options
