@@ -28,6 +28,11 @@ impl Held {
     /// Postgres: `LOCK TABLE subscriptions` in an open transaction (every read of a customer's
     /// subscription waits); SQLite: `BEGIN EXCLUSIVE` (every write waits).
     fn take(env: &Env) -> Held {
+        Held::take_table(env, "subscriptions")
+    }
+
+    /// [`Held::take`] with Postgres's lock on `table`.
+    fn take_table(env: &Env, table: &'static str) -> Held {
         let (release, told) = mpsc::channel::<()>();
         let (held_tx, held) = mpsc::channel::<()>();
         let released = Arc::new(AtomicBool::new(false));
@@ -38,8 +43,8 @@ impl Held {
             match url {
                 Some(url) => {
                     let mut c = common::pg::cluster().unwrap().client(&url);
-                    c.batch_execute("SET lock_timeout = '60s'; BEGIN; LOCK TABLE subscriptions IN ACCESS EXCLUSIVE MODE")
-                        .unwrap();
+                    let lock = format!("SET lock_timeout = '60s'; BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE");
+                    c.batch_execute(&lock).unwrap();
                     held_tx.send(()).unwrap();
                     let _ = told.recv_timeout(STALL);
                     done(&flag);
@@ -163,6 +168,48 @@ fn a_stalled_store_read_delays_no_probe_no_cached_verify_and_no_other_customers_
         assert_eq!(serve.verify(&t, &b_key, None).json()["code"], "REVOKED");
     } else {
         assert!(matches!(a.status, 201 | 503), "{}", a.body);
+    }
+    assert_eq!(serve.stop().code, 0);
+}
+
+#[test]
+fn a_stalled_token_list_read_holds_up_no_caller_whose_token_is_known() {
+    let env = Env::with_catalog();
+    let Some(db) = env.database_url.clone() else {
+        eprintln!("note: Postgres only (a SQLite read never waits on a lock)");
+        return;
+    };
+    let (_, cached) = paid(&env, "tokens@example.com", "pro");
+    let t = token(&env, "app", "verify,read");
+    let serve = Serve::start(&env, &["--refresh", "200ms"]);
+    for _ in 0..2 {
+        assert_eq!(serve.verify(&t, &cached, None).json()["code"], "VALID");
+    }
+    let held = Held::take_table(&env, "service_tokens");
+    // Requests until one of them reads the (stale) token list and waits on the lock.
+    let mut waiting = Vec::new();
+    let mut c = common::pg::cluster().unwrap().client(&db);
+    let name = db.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+    common::wait_for("a token list read waiting on the lock", || {
+        let (url, t) = (serve.url.clone(), t.clone());
+        waiting.push(in_background(move || http::request(&url, "GET", "/metrics", Some(&t), None)));
+        let n: i64 = c
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+                &[&name],
+            )
+            .unwrap()
+            .get(0);
+        (n > 0).then_some(())
+    });
+    let m = serve.get("/metrics", &t);
+    assert_eq!(m.status, 200, "{}", m.body);
+    held.still_held("/metrics with a known token");
+    assert_eq!(serve.verify(&t, &cached, None).json()["code"], "VALID");
+    held.still_held("a cached verify with a known token");
+    held.release();
+    for rx in waiting {
+        assert_eq!(rx.recv().unwrap().status, 200);
     }
     assert_eq!(serve.stop().code, 0);
 }

@@ -115,6 +115,9 @@ struct Service {
     tokens: Shared<Tokens>,
     /// The token list's own connection: a refresh never waits behind another route's read.
     tokens_store: Shared<Store>,
+    /// A token list refresh is under way: the other requests check against the list in hand
+    /// instead of waiting for a store that may be stalled.
+    refreshing: Arc<std::sync::atomic::AtomicBool>,
     reader: Shared<Store>,
     writer: Shared<Store>,
     /// Plain verifies from the cache: never held while the store is read, so a cached verify
@@ -187,6 +190,7 @@ pub fn run(
     let service = Arc::new(Service {
         tokens: Arc::new(Mutex::new(Tokens::new(settings.refresh))),
         tokens_store: Arc::new(Mutex::new(store.reopen()?)),
+        refreshing: Arc::default(),
         settings: settings.clone(),
         config: Arc::new(config.clone()),
         reader: Arc::new(Mutex::new(store)),
@@ -500,24 +504,10 @@ impl Service {
     /// token, counted in the metrics).
     /// The token's name when it passes.
     async fn authenticate(&self, req: &Request, route: &Route) -> Result<String, Response> {
-        let now = Instant::now();
-        if lock(&self.tokens).stale(now) {
-            let (tokens, reader) = (self.tokens.clone(), self.tokens_store.clone());
-            let loaded = blocking(move || -> Result<()> {
-                let store = lock(&reader);
-                if lock(&tokens).stale(now) {
-                    let list = store.tokens()?;
-                    lock(&tokens).set(list, now);
-                }
-                Ok(())
-            })
-            .await
-            .and_then(|r| r);
-            if let Err(e) = loaded {
-                self.metrics.store_error();
-                let voice = Voice(route.dialect(), &req.request_id);
-                return Err(unavailable_detailed(voice, format!("{e:#}")));
-            }
+        if let Err(e) = self.refresh_tokens().await {
+            self.metrics.store_error();
+            let voice = Voice(route.dialect(), &req.request_id);
+            return Err(unavailable_detailed(voice, format!("{e:#}")));
         }
         let presented = bearer(&req.headers);
         let checked = lock(&self.tokens).check(presented, route.scopes());
@@ -553,6 +543,45 @@ impl Service {
             }
             answer
         })
+    }
+
+    /// Reads the token list again once it is older than the refresh interval. One request
+    /// reads it; the others meanwhile check against the list in hand (a stalled store holds
+    /// up no caller whose token it already knows), or wait when there is none yet.
+    async fn refresh_tokens(&self) -> Result<()> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = Instant::now();
+        let (stale, have) = {
+            let t = lock(&self.tokens);
+            (t.stale(now), t.has_list())
+        };
+        if !stale {
+            return Ok(());
+        }
+        let mine = !self.refreshing.swap(true, SeqCst);
+        if !mine && have {
+            return Ok(());
+        }
+        let (tokens, store) = (self.tokens.clone(), self.tokens_store.clone());
+        let flag = self.refreshing.clone();
+        // The flag is cleared by the read itself, which runs to its end even if this request
+        // is dropped (its timeout), so a refresh is never left marked under way.
+        blocking(move || -> Result<()> {
+            let read = (|| {
+                let store = lock(&store);
+                if lock(&tokens).stale(now) {
+                    let list = store.tokens()?;
+                    lock(&tokens).set(list, now);
+                }
+                Ok(())
+            })();
+            if mine {
+                flag.store(false, SeqCst);
+            }
+            read
+        })
+        .await
+        .and_then(|r| r)
     }
 
     async fn route(&self, route: &Route, mut req: Request, actor: String) -> Response {
