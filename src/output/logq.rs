@@ -70,7 +70,11 @@ impl LogQueue {
     /// stderr that never drains does not keep the process from exiting).
     pub fn finish(&self, within: Duration) {
         drop(self.tx.lock().unwrap_or_else(|p| p.into_inner()).take());
-        let done = self.finished.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let done = self
+            .finished
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         if let Some(done) = done {
             let _ = done.recv_timeout(within);
         }

@@ -48,7 +48,11 @@ impl Mode {
         // listen's URL ends with its path: only the authority counts.
         let authority = url.split("://").nth(1).unwrap().split('/').next().unwrap();
         match &self.ca {
-            Some(ca) => tls_exchange(authority, ca, &request).expect("a TLS answer").0,
+            Some(ca) => {
+                tls_exchange(authority, ca, &request)
+                    .expect("a TLS answer")
+                    .0
+            }
             None => http::exchange(&format!("http://{authority}"), &request).expect("an answer"),
         }
     }

@@ -1032,11 +1032,9 @@ impl Service {
     /// billctl's 503 `STORE_UNAVAILABLE`.
     async fn readyz(&self, req: &Request) -> Response {
         let reader = self.reader.clone();
-        let checked = tokio::time::timeout(
-            READY_WITHIN,
-            blocking(move || lock(&reader).check_schema()),
-        )
-        .await;
+        let checked =
+            tokio::time::timeout(READY_WITHIN, blocking(move || lock(&reader).check_schema()))
+                .await;
         let checked = match checked {
             Ok(r) => r.and_then(|r| r),
             Err(_) => Err(anyhow::anyhow!(
@@ -1048,9 +1046,7 @@ impl Service {
             self.metrics.store_error();
         }
         let trusted = bearer(&req.headers).is_some()
-            && lock(&self.tokens)
-                .check(bearer(&req.headers), &[])
-                .is_ok();
+            && lock(&self.tokens).check(bearer(&req.headers), &[]).is_ok();
         match (checked, trusted) {
             (Ok(version), true) => server::json(
                 StatusCode::OK,
