@@ -113,7 +113,8 @@
 //! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
 //! | `server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
-//! | `server/tls.rs` | TLS for the server core: PEM certificate and key, re-read on SIGHUP |
+//! | `server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
+//! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
@@ -127,6 +128,7 @@
 //! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
 //! | `output/doctor.rs` | `doctor`'s table and counts |
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
+//! | `output/logq.rs` | the services' log: a bounded queue to a writer thread, lines dropped when full counted |
 //! | `output/serve.rs` | service tokens, `serve`'s first and last lines, its access log and notices |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
 //! | `billing/seats.rs` | seats: a subscription's quantity, bounded by its tier's `max_quantity`, and how a change of it reads |

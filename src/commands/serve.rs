@@ -79,28 +79,34 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
     let stripe = stripe_access(ctx);
     let store = ctx.take_store()?;
-    let (output, rt) = (ctx.output.clone(), ctx.runtime()?);
-    // Binding, the SIGHUP task and the signal handlers all need the runtime.
+    // The log goes through a queue: a stalled stderr never stalls serve.
+    let queue = crate::output::logq::LogQueue::start().context("failed to start the log")?;
+    let (output, rt) = (ctx.output.with_log_queue(queue.clone()), ctx.runtime()?);
+    // Binding, the SIGHUP handler and the signal handlers all need the runtime.
     let _in_runtime = rt.enter();
     let (listener, url) = addr
         .bind(certs.is_some())
         .with_context(|| format!("--listen {}: failed to listen", args.listen))?;
+    let reload = server::reload::Reload::install(crate::output::reload_said(&output, json_log));
     let options = server::Options {
         access: crate::output::serve_access_log(&output, json_log),
-        tls: server::tls::serve_with(certs, crate::output::serve_reload(&output, json_log))?,
+        tls: server::tls::serve_with(certs, &reload)?,
         open: None,
+        reload: Some(reload),
     };
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = server::shutdown_signal();
     output.show_line(&serve::Listening { listening: url })?;
-    let (notice, metrics) = (
-        crate::output::serve_notice(&output, json_log),
-        Arc::new(Metrics::default()),
-    );
+    let notice = crate::output::serve_notice(&output, json_log);
+    let metrics = Arc::new(Metrics::default().with_log_dropped(queue.dropped()));
     let (settings, with) = (settings(args), (metrics, notice, stripe));
-    let summary = serve::run(rt, listener, options, settings, &config, store, with, stop)?;
+    let ran = serve::run(rt, listener, options, settings, &config, store, with, stop);
     addr.remove_socket();
-    let last = crate::output::serve_summary(&summary);
-    crate::output::log_notice(&output, json_log, "info", &last);
-    Ok(ExitCode::SUCCESS)
+    if let Ok(summary) = &ran {
+        let last = crate::output::serve_summary(summary);
+        crate::output::log_notice(&output, json_log, "info", &last);
+    }
+    // What the log holds is written (unless stderr never drains) before any error is.
+    queue.finish(std::time::Duration::from_secs(2));
+    ran.map(|_| ExitCode::SUCCESS)
 }

@@ -82,6 +82,9 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     };
     let mut side = apply_side(ctx, args.refetch)?;
     apply_left_over(ctx, &mut side, &mut events)?;
+    // The log goes through a queue: a stalled stderr never stalls the receiver.
+    let queue = crate::output::logq::LogQueue::start().context("failed to start the log")?;
+    ctx.output = ctx.output.with_log_queue(queue.clone());
     let (listener, url, options) = bind_listener(ctx, args)?;
     // The signal handlers before the address is printed (see `shutdown_signal`).
     let signal = {
@@ -99,15 +102,34 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
             () = stream.closed() => {}
         }
     };
-    let (settings, rt) = (listen_settings(args, secrets), ctx.runtime()?);
-    let served = (options, metrics);
-    let stats = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop)?;
-    if let Some(e) = stream.take_error() {
-        return Err(e);
+    let settings = listen::Settings {
+        log_dropped: Some(queue.dropped()),
+        ..listen_settings(args, secrets)
+    };
+    let (rt, served) = (ctx.runtime()?, (options, metrics));
+    let ran = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop);
+    end_listen(ctx, args, ran, &queue, &stream)
+}
+
+/// `listen`'s last line, then its log written out (unless stderr never drains); a failed run,
+/// then a failed write on stdout, is the error.
+fn end_listen(
+    ctx: &Ctx,
+    args: &WebhooksListenArgs,
+    ran: Result<std::sync::Arc<listen::Stats>>,
+    queue: &crate::output::logq::LogQueue,
+    stream: &Stream,
+) -> Result<ExitCode> {
+    if let Ok(stats) = &ran {
+        let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+        crate::output::log_notice(&ctx.output, json_log, "info", &stats.summary());
     }
-    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
-    crate::output::log_notice(&ctx.output, json_log, "info", &stats.summary());
-    Ok(ExitCode::SUCCESS)
+    queue.finish(std::time::Duration::from_secs(2));
+    ran?;
+    match stream.take_error() {
+        Some(e) => Err(e),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// Applies what an earlier run stored but did not apply, and says so.
@@ -145,12 +167,14 @@ fn bind_listener(
     let scheme = if certs.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
-    let report = crate::output::serve_reload(&ctx.output, json_log);
     // The SIGHUP handler is installed inside the runtime, before the address is printed.
     let _in_runtime = ctx.runtime()?.enter();
+    let reload =
+        crate::server::reload::Reload::install(crate::output::reload_said(&ctx.output, json_log));
     let options = crate::server::Options {
-        tls: crate::server::tls::serve_with(certs, report)?,
+        tls: crate::server::tls::serve_with(certs, &reload)?,
         access: crate::output::serve_access_log(&ctx.output, json_log),
+        reload: Some(reload),
         ..crate::server::Options::default()
     };
     Ok((listener, url, options))
@@ -165,6 +189,7 @@ fn listen_settings(args: &WebhooksListenArgs, secrets: Vec<String>) -> listen::S
         max_rejected: args.max_rejected,
         rejected_retention_ms: args.rejected_retention.saturating_mul(1000),
         limits: args.server.limits(args.max_body),
+        log_dropped: None,
     }
 }
 

@@ -242,6 +242,40 @@ pub struct Verifier {
     /// ids unique across processes even when their clocks read the same.
     origin: Option<u64>,
     clock: Clock,
+    /// When each key was last forgotten ([`Verifier::forget`]), and all of them
+    /// ([`Verifier::forget_all`]): what a loader read before then is not adopted.
+    forgotten: Map<Instant>,
+    forgot_all: Option<Instant>,
+    /// Recent calls counted by a loader, for buckets seen for the first time
+    /// ([`Verifier::verify_loaded`]).
+    seeds: Map<i64>,
+}
+
+impl<T: Clone> Clone for Cached<T> {
+    fn clone(&self) -> Self {
+        Cached {
+            value: self.value.clone(),
+            loaded: self.loaded,
+        }
+    }
+}
+
+/// What a plain verify of one key needs from the store, read by another verifier (a loader,
+/// on a thread that may wait on the store) for this one to take without reading the store
+/// itself: see [`Verifier::load`] and [`Verifier::verify_loaded`].
+#[derive(Default)]
+pub struct Loaded {
+    mode: Option<Cached<Option<String>>>,
+    key: Option<(String, KeyLoad)>,
+    customer: Option<(String, Cached<Arc<CustomerState>>)>,
+    /// The calls of the last minute charged to a bucket, by bucket id.
+    recent: Option<(String, i64)>,
+}
+
+/// A key as a loader found it: its record, or unknown to the store (and when it said so).
+enum KeyLoad {
+    Record(Cached<Arc<KeyRecord>>),
+    Unknown(Instant),
 }
 
 impl Verifier {
@@ -286,6 +320,9 @@ impl Verifier {
             seq: 0,
             origin: None,
             clock: crate::clock::process().clone(),
+            forgotten: Map::default(),
+            forgot_all: None,
+            seeds: Map::default(),
         })
     }
 
@@ -390,8 +427,134 @@ impl Verifier {
     /// Drops what this verifier holds of a key changed elsewhere in this process (rotated,
     /// revoked, issued), so its next verify reads the store.
     pub fn forget(&mut self, id: &str) {
+        self.forget_at(id, self.clock.instant());
+    }
+
+    /// [`Verifier::forget`], for a change committed before `at`: what a loader read before
+    /// `at` is not adopted, and the shared read snapshot (which may predate it) ends.
+    pub fn forget_at(&mut self, id: &str, at: Instant) {
         self.keys.remove(id);
         self.unknown.remove(id);
+        self.end_snapshot();
+        if self.forgotten.len() >= MAX_UNKNOWN {
+            let refresh = self.refresh;
+            self.forgotten
+                .retain(|_, f| at.saturating_duration_since(*f) < refresh);
+        }
+        self.forgotten.insert(id.to_string(), at);
+    }
+
+    /// Drops every cached key, customer and the store's mode (a SIGHUP): all are read again.
+    pub fn forget_all(&mut self, at: Instant) {
+        self.keys.clear();
+        self.unknown.clear();
+        self.customers.clear();
+        self.mode = None;
+        self.forgotten.clear();
+        self.forgot_all = Some(at);
+        self.end_snapshot();
+    }
+
+    /// Reads what a plain verify of `key` needs from the store, for another verifier to take
+    /// ([`Verifier::verify_loaded`]); that one then never waits on the store while it holds
+    /// its cache. An error is the store's.
+    pub fn load(&mut self, key: &str) -> Result<Loaded> {
+        let mut out = Loaded::default();
+        let key = key.trim();
+        let Some(parsed) = parse(key) else {
+            return Ok(out);
+        };
+        let t = self.clock.instant();
+        self.missed = false;
+        let r = self.load_into(key, (parsed.id, parsed.live), t, &mut out);
+        if !self.missed || r.is_err() {
+            self.end_snapshot();
+        }
+        r.map(|()| out)
+    }
+
+    fn load_into(
+        &mut self,
+        key: &str,
+        (id, live): (&str, bool),
+        t: Instant,
+        out: &mut Loaded,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let key_mode = if live { "live" } else { "test" };
+        let mode = self.store_mode(t)?;
+        out.mode = self.mode.clone();
+        if mode.as_deref() != Some(key_mode) {
+            return Ok(());
+        }
+        let Some(rec) = self.key_record(id, t)? else {
+            let at = self.unknown.get(id).copied().unwrap_or(t);
+            out.key = Some((id.to_string(), KeyLoad::Unknown(at)));
+            return Ok(());
+        };
+        if let Some(c) = self.keys.get(id) {
+            out.key = Some((id.to_string(), KeyLoad::Record(c.clone())));
+        }
+        let usable = ct_eq(&hash(key), &rec.hash) && rec.mode == key_mode;
+        if !usable || matches!(rec.status(now), "revoked" | "expired") {
+            return Ok(());
+        }
+        self.customer(&rec.customer_id, now, t)?;
+        if let Some(c) = self.customers.get(&rec.customer_id) {
+            out.customer = Some((rec.customer_id.clone(), c.clone()));
+        }
+        let recent = self.recent_calls(&rec, now, t)?;
+        out.recent = Some((self.bucket_id(&rec).to_string(), recent));
+        Ok(())
+    }
+
+    /// A plain verify of `key` with what a loader read ([`Verifier::load`]): taken into this
+    /// verifier's cache unless a change made here since makes it stale, then answered from
+    /// the cache (or, if the cache still lacks something, from the store).
+    pub fn verify_loaded(&mut self, key: &str, loaded: Loaded) -> Verification {
+        self.adopt(loaded);
+        let hits = self.stats.hits;
+        let v = self.check(key, 1, false);
+        // The loader read the store for this call: a miss, not a hit.
+        if self.stats.hits > hits {
+            self.stats.hits -= 1;
+            self.stats.misses += 1;
+        }
+        self.seeds.clear();
+        self.end_snapshot();
+        v
+    }
+
+    fn adopt(&mut self, l: Loaded) {
+        let current = |v: &Verifier, id: Option<&str>, at: Instant| {
+            v.forgot_all.is_none_or(|f| at >= f)
+                && id.is_none_or(|id| v.forgotten.get(id).is_none_or(|f| at >= *f))
+        };
+        if let Some(m) = l.mode.filter(|m| current(self, None, m.loaded)) {
+            if self.mode.as_ref().is_none_or(|c| c.loaded <= m.loaded) {
+                self.mode = Some(m);
+            }
+        }
+        match l.key {
+            Some((id, KeyLoad::Record(c))) if current(self, Some(&id), c.loaded) => {
+                self.unknown.remove(&id);
+                self.keys.insert(id, c);
+            }
+            Some((id, KeyLoad::Unknown(at))) if current(self, Some(&id), at) => {
+                self.keys.remove(&id);
+                self.remember_unknown(&id, at);
+            }
+            _ => {}
+        }
+        if let Some((id, c)) = l.customer.filter(|(_, c)| current(self, None, c.loaded)) {
+            let newer = self.customers.get(&id).is_none_or(|o| o.loaded <= c.loaded);
+            if newer {
+                self.customers.insert(id, c);
+            }
+        }
+        if let Some((id, n)) = l.recent {
+            self.seeds.insert(id, n);
+        }
     }
 
     /// Revokes keys through this verifier: the very next verify of them fails here, and other
@@ -618,20 +781,9 @@ impl Verifier {
         let cap = f64::from(limit);
         let id = self.bucket_id(rec);
         if !self.buckets.contains_key(id) {
-            // The window ends where stored events may: at most the allowed skew ahead.
-            let (from, end) = (
-                now.saturating_sub(60),
-                now.saturating_add(self.bounds.max_future_skew)
-                    .saturating_add(1),
-            );
-            let recent = if self.per_customer {
-                self.snapshot(t)?;
-                self.store.customer_calls(&rec.customer_id, from, end)?
-            } else if rec.last_used_at.is_some_and(|u| u >= from) {
-                self.snapshot(t)?;
-                self.store.key_calls(&rec.id, from, end)?
-            } else {
-                0
+            let recent = match self.seeds.remove(id) {
+                Some(n) => n,
+                None => self.recent_calls(rec, now, t)?,
             };
             self.buckets.insert(
                 id.to_string(),
@@ -650,6 +802,26 @@ impl Verifier {
         }
         b.tokens -= 1.0;
         Ok(Some(b.tokens.floor() as u32))
+    }
+
+    /// The calls of the last minute charged to the key's bucket (its own, or its customer's),
+    /// to start a bucket seen for the first time with.
+    fn recent_calls(&mut self, rec: &KeyRecord, now: i64, t: Instant) -> Result<i64> {
+        // The window ends where stored events may: at most the allowed skew ahead.
+        let (from, end) = (
+            now.saturating_sub(60),
+            now.saturating_add(self.bounds.max_future_skew)
+                .saturating_add(1),
+        );
+        Ok(if self.per_customer {
+            self.snapshot(t)?;
+            self.store.customer_calls(&rec.customer_id, from, end)?
+        } else if rec.last_used_at.is_some_and(|u| u >= from) {
+            self.snapshot(t)?;
+            self.store.key_calls(&rec.id, from, end)?
+        } else {
+            0
+        })
     }
 
     /// Seconds until the bucket holds a whole token again (at least 1).

@@ -12,9 +12,10 @@ pub mod dashboard;
 mod db;
 mod doctor;
 mod keys;
+pub mod logq;
 mod payments;
 mod serve;
-pub use serve::{log_notice, serve_access_log, serve_notice, serve_reload, serve_summary};
+pub use serve::{log_notice, reload_said, serve_access_log, serve_notice, serve_summary};
 pub mod revenue;
 mod subscriptions;
 mod svg;
@@ -209,6 +210,9 @@ pub struct Output {
     color: bool,
     interactive: bool,
     progress: bool,
+    /// A service's log queue: when set, status, debug, log and warning lines go through it
+    /// instead of being written here (see [`logq`]).
+    log: Option<Arc<logq::LogQueue>>,
 }
 
 impl Output {
@@ -230,6 +234,26 @@ impl Output {
             // dialoguer reads the terminal through stderr; both must be terminals to ask.
             interactive: std::io::stdin().is_terminal() && stderr_tty,
             progress: stderr_tty && !quiet,
+            log: None,
+        }
+    }
+
+    /// This output with its stderr lines sent through `queue` (a service's log).
+    pub fn with_log_queue(&self, queue: Arc<logq::LogQueue>) -> Output {
+        Output {
+            log: Some(queue),
+            ..self.clone()
+        }
+    }
+
+    /// A line for stderr: queued when this output has a log queue, else written now.
+    fn stderr_line(&self, line: String) {
+        match &self.log {
+            Some(q) => q.line(line),
+            None => {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "{line}");
+            }
         }
     }
 
@@ -375,27 +399,25 @@ impl Output {
     /// A status line on stderr, unless `-q`.
     pub fn status(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", terminal_safe(msg.as_ref()));
+            self.stderr_line(terminal_safe(msg.as_ref()).into_owned());
         }
     }
 
     /// A debug line on stderr at `-v` level `level` or more. Never pass a secret.
     pub fn debug(&self, level: u8, msg: impl AsRef<str>) {
         if self.verbose >= level {
-            eprintln!("billctl: {}", terminal_safe(msg.as_ref()));
+            self.stderr_line(format!("billctl: {}", terminal_safe(msg.as_ref())));
         }
     }
 
     /// A log line on stderr as it is (a JSON object: its own escaping), always.
     pub fn log_line(&self, line: &str) {
-        use std::io::Write;
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
+        self.stderr_line(line.to_string());
     }
 
     /// A warning on stderr, always.
     pub fn warn(&self, msg: impl AsRef<str>) {
-        eprintln!("warning: {}", terminal_safe(msg.as_ref()));
+        self.stderr_line(format!("warning: {}", terminal_safe(msg.as_ref())));
     }
 
     /// A table with a header row; cells may be colored with [`Output::paint`].

@@ -82,7 +82,9 @@ pub fn serve_summary(s: &Summary) -> String {
     )
 }
 
-/// `serve`'s access log: a line per request on stderr at `-v` (never a body or a header).
+/// `serve`'s access log: a line per request on stderr at `-v` (never a body or a header),
+/// always in JSON. What went wrong behind an error answer (its detail, which the caller never
+/// sees) is always logged, with the request's id.
 pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
     let out = out.clone();
     if json {
@@ -92,7 +94,7 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
                 400..=499 => "warn",
                 _ => "info",
             };
-            let line = serde_json::json!({
+            let mut line = serde_json::json!({
                 "time": crate::time::rfc3339_ms(a.at_ms),
                 "level": level,
                 "request_id": a.request_id,
@@ -105,15 +107,22 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
                 "outcome": a.outcome,
                 "peer": a.peer,
             });
+            if let Some(d) = &a.detail {
+                line["detail"] = d.as_str().into();
+            }
             out.log_line(&line.to_string());
         });
         return Some(log);
     }
-    (out.verbose >= 1).then(|| {
-        let log: Arc<dyn Fn(&Access) + Send + Sync> =
-            Arc::new(move |a: &Access| out.debug(1, a.line()));
-        log
-    })
+    let log: Arc<dyn Fn(&Access) + Send + Sync> = Arc::new(move |a: &Access| {
+        if out.verbose >= 1 {
+            out.debug(1, a.line());
+        }
+        if let Some(d) = &a.detail {
+            out.warn(format!("request {}: {d}", a.request_id));
+        }
+    });
+    Some(log)
 }
 
 /// A notice as the log format has it: a JSON object (`time`, `level`, `message`) or text.
@@ -133,24 +142,14 @@ pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
     }
 }
 
-/// What a SIGHUP's certificate reload says: a status line, or a warning when the pair in use
-/// was kept.
-pub fn serve_reload(out: &Output, json: bool) -> impl Fn(&std::path::Path, anyhow::Result<()>) {
+/// What a SIGHUP's reload says, line by line: a status line, or a warning when a part kept
+/// what it had.
+pub fn reload_said(out: &Output, json: bool) -> crate::server::reload::Said {
     let out = out.clone();
-    move |cert, r| match r {
-        Ok(()) => log_notice(
-            &out,
-            json,
-            "info",
-            &format!("SIGHUP: re-read the certificate {}", cert.display()),
-        ),
-        Err(e) => log_notice(
-            &out,
-            json,
-            "warn",
-            &format!("SIGHUP: kept the certificate in use: {e:#}"),
-        ),
-    }
+    Arc::new(move |warn, line| {
+        let level = if warn { "warn" } else { "info" };
+        log_notice(&out, json, level, line);
+    })
 }
 
 /// `serve`'s notices (refused callers, certificate reloads): stderr at `-v`.

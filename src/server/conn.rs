@@ -313,6 +313,7 @@ impl<H: Handler> Conn<H> {
             answer.headers_mut().insert("x-request-id", v);
         }
         let said = answer.extensions_mut().remove::<Logged>();
+        let detail = answer.extensions_mut().remove::<super::Detail>().map(|d| d.0);
         if let Some(log) = &self.access {
             log(&Access {
                 at_ms,
@@ -326,6 +327,7 @@ impl<H: Handler> Conn<H> {
                 outcome: said.and_then(|l| l.outcome),
                 bytes_in,
                 millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                detail,
             });
         }
         answer

@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 
 mod conn;
 pub mod metrics;
+pub mod reload;
 pub mod tls;
 
 use conn::Conn;
@@ -138,6 +139,8 @@ pub struct Options {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Kept at the number of connections open (for metrics).
     pub open: Option<Arc<AtomicUsize>>,
+    /// What SIGHUP re-reads (its handler installed before the server says where it listens).
+    pub reload: Option<Arc<reload::Reload>>,
 }
 
 /// An answer.
@@ -327,7 +330,14 @@ pub struct Access {
     /// Bytes of the request body read.
     pub bytes_in: usize,
     pub millis: u64,
+    /// What went wrong behind an error answer ([`Detail`]): for the log, never the caller.
+    pub detail: Option<String>,
 }
+
+/// Why an error answer was given, in full (a store's error names its host, database or file):
+/// an extension of the answer that the core moves into the access log and never sends.
+#[derive(Debug, Clone)]
+pub struct Detail(pub String);
 
 /// What a handler tells the access log about a request, as an extension of its answer:
 /// the route's name and what the request came to. Never a key, token or body.
@@ -434,6 +444,10 @@ pub async fn serve_on<H: Handler>(
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
+    let _reloading = options
+        .reload
+        .clone()
+        .map(|r| AbortOnDrop(tokio::spawn(r.run())));
     let mut conns = tokio::task::JoinSet::new();
     // Tells every connection to finish its request in flight and close.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -493,6 +507,15 @@ async fn drain(mut conns: tokio::task::JoinSet<()>, within: Duration) {
     .await;
     if drained.is_err() {
         conns.shutdown().await;
+    }
+}
+
+/// A task that ends with its owner (the SIGHUP loop with the server).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

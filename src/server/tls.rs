@@ -1,8 +1,9 @@
 //! TLS for the server core: a certificate chain and private key from PEM files, read at start
-//! and again on demand (`serve` and `webhooks listen` re-read them on SIGHUP), so a renewed
-//! certificate is taken without a restart or a dropped connection. A reload that fails (a
-//! broken file, a key that does not match, an expired certificate) keeps the certificate in
-//! use and says why.
+//! and again on demand (`serve` and `webhooks listen` re-read them on SIGHUP, on a blocking
+//! thread within a deadline), so a renewed certificate is taken without a restart or a
+//! dropped connection. Only regular files are read, opened without waiting (a FIFO or a
+//! device in their place is refused, never waited on). A reload that fails (a broken file, a
+//! key that does not match, an expired certificate) keeps the certificate in use and says why.
 
 use anyhow::{anyhow, bail, Context, Result};
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -25,8 +26,19 @@ pub struct Certs {
 
 fn read_pem(path: &Path, flag: &str) -> Result<Vec<u8>> {
     use std::io::Read;
-    let f = std::fs::File::open(path)
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: opening a FIFO without a writer would wait forever.
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path)
         .with_context(|| format!("{flag} {}: failed to open", path.display()))?;
+    let meta = f
+        .metadata()
+        .with_context(|| format!("{flag} {}: failed to read", path.display()))?;
+    if !meta.is_file() {
+        bail!("{flag} {}: not a regular file", path.display());
+    }
     let mut buf = Vec::new();
     f.take(MAX_PEM + 1)
         .read_to_end(&mut buf)
@@ -115,37 +127,24 @@ pub fn load_pair((cert, key): (Option<&Path>, Option<&Path>)) -> Result<Option<A
     }
 }
 
-/// A server's TLS from `certs`: the acceptor for the server core, with the SIGHUP reload
-/// started (its handler installed now: call inside the runtime); `None` for plain HTTP.
+/// A server's TLS from `certs`: the acceptor for the server core, with its files added to what
+/// SIGHUP re-reads; `None` for plain HTTP.
 pub fn serve_with(
     certs: Option<Arc<Certs>>,
-    done: impl Fn(&Path, Result<()>) + Send + 'static,
+    reload: &super::reload::Reload,
 ) -> Result<Option<tokio_rustls::TlsAcceptor>> {
     let Some(certs) = certs else {
         return Ok(None);
     };
     let acceptor = certs.acceptor()?;
-    tokio::spawn(reload_on_hangup(certs, done));
+    reload.add(
+        "the certificate",
+        Arc::new(move || match certs.reload() {
+            Ok(()) => Ok(format!("re-read the certificate {}", certs.cert.display())),
+            Err(e) => Err(format!("kept the certificate in use: {e:#}")),
+        }),
+    );
     Ok(Some(acceptor))
-}
-
-/// Re-reads the certificate and key on each SIGHUP, telling `done` how it went. The handler
-/// is installed by this call (inside the runtime), not when the future is first polled, so a
-/// SIGHUP right after the server says where it listens is never lost (nor fatal).
-pub fn reload_on_hangup(
-    certs: Arc<Certs>,
-    done: impl Fn(&Path, Result<()>) + Send + 'static,
-) -> impl std::future::Future<Output = ()> + Send + 'static {
-    use tokio::signal::unix::{signal, SignalKind};
-    let hup = signal(SignalKind::hangup()).ok();
-    async move {
-        let Some(mut hup) = hup else {
-            return;
-        };
-        while hup.recv().await.is_some() {
-            done(&certs.cert, certs.reload());
-        }
-    }
 }
 
 /// Refuses a leaf certificate outside its validity at the process clock (an expired

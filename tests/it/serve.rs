@@ -35,12 +35,18 @@ impl Serve {
             args.extend(["--listen", "127.0.0.1:0"]);
         }
         args.extend_from_slice(extra);
+        Serve::spawn(env, &args, vars)
+    }
+
+    /// Any billctl server (`serve`, `webhooks listen`) run with `args`, whose first line on
+    /// stdout is `{"listening": URL}`; with `vars` set (an empty value removes the variable).
+    pub fn spawn(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Serve {
         let mut command = env.command();
         for (name, _) in vars.iter().filter(|(_, v)| v.is_empty()) {
             command.env_remove(name);
         }
         let mut child = command
-            .args(&args)
+            .args(args)
             .envs(vars.iter().copied().filter(|(_, v)| !v.is_empty()))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -125,6 +131,32 @@ impl Serve {
             .unwrap()
             .0;
         assert!(seen.contains(text), "serve never said {text:?}:\n{}", *seen);
+    }
+
+    /// How many times stderr holds `text` so far.
+    pub fn count_in_stderr(&self, text: &str) -> usize {
+        self.stderr.0.lock().unwrap().matches(text).count()
+    }
+
+    /// Waits until stderr holds `text` at least `n` times (see [`Serve::wait_for_stderr`]).
+    pub fn wait_for_stderr_times(&self, text: &str, n: usize) {
+        let (lock, more) = &*self.stderr;
+        let seen = more
+            .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(60), |s| {
+                s.matches(text).count() < n
+            })
+            .unwrap()
+            .0;
+        assert!(
+            seen.matches(text).count() >= n,
+            "serve never said {text:?} {n} times:\n{}",
+            *seen
+        );
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// Sends `signal` to the process.
@@ -280,12 +312,12 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     let id = billctl::keys::parse_token(&t).unwrap();
     env.run(&["serve", "tokens", "revoke", id, "--yes"]).ok();
     eventually("the revoked token is refused", || {
-        serve.get("/healthz", &t).body.contains("TOKEN_REVOKED")
+        serve.verify(&t, "x", None).body.contains("TOKEN_REVOKED")
     });
     // Failures are counted, and the log names the token's id, never the token.
     let reader = token(&env, "metrics", "read");
     eventually("the new token is taken", || {
-        serve.get("/healthz", &reader).status == 200
+        serve.get("/metrics", &reader).status == 200
     });
     let m = serve.get("/metrics", &reader).body;
     assert!(
@@ -1201,7 +1233,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     // And the metrics parse with Prometheus's own Python client.
     let reader = token(&env, "prometheus", "read");
     eventually("the new token is taken", || {
-        serve.get("/healthz", &reader).status == 200
+        serve.get("/metrics", &reader).status == 200
     });
     let m = serve.get("/metrics", &reader).body;
     let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as p\nfor f in p(sys.stdin.read()):\n    for s in f.samples:\n        if s.name == 'billctl_serve_verdicts_total' and s.labels['code'] == 'VALID': print(int(s.value))\n";

@@ -43,6 +43,8 @@ pub struct Metrics {
     timeouts: [AtomicU64; TimeoutKind::ALL.len()],
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
+    /// Log lines dropped because the log's queue was full (a stalled stderr).
+    log_dropped: Arc<AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -62,6 +64,7 @@ impl Default for Metrics {
             groups: Histogram::new(GROUPS.len()),
             timeouts: Default::default(),
             open: Arc::new(AtomicUsize::new(0)),
+            log_dropped: Arc::default(),
         }
     }
 }
@@ -99,6 +102,14 @@ pub enum Side {
 }
 
 impl Metrics {
+    /// Shows `dropped` (kept by the log's queue) as `billctl_log_lines_dropped_total`.
+    pub fn with_log_dropped(self, dropped: Arc<AtomicU64>) -> Metrics {
+        Metrics {
+            log_dropped: dropped,
+            ..self
+        }
+    }
+
     /// A request on `route` (an index into [`ROUTES`]) answered `status` after `secs`.
     pub fn request(&self, route: usize, status: u16, secs: f64) {
         *lock(&self.requests).entry((route, status)).or_default() += 1;
@@ -229,6 +240,12 @@ impl Metrics {
                 n.load(Ordering::Relaxed)
             );
         }
+        counter(
+            &mut out,
+            "billctl_log_lines_dropped_total",
+            "Log lines dropped because stderr did not keep up (the log's queue was full).",
+            self.log_dropped.load(Ordering::Relaxed),
+        );
         let _ = writeln!(out, "# HELP billctl_serve_open_connections Connections open now.\n# TYPE billctl_serve_open_connections gauge\nbillctl_serve_open_connections {}", self.open.load(Ordering::Relaxed));
         let _ = writeln!(out, "# HELP billctl_serve_group_commit_size Recorded verifies per store transaction.\n# TYPE billctl_serve_group_commit_size histogram");
         let bounds: Vec<String> = GROUPS.iter().map(u64::to_string).collect();

@@ -39,6 +39,14 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokens::{Refusal, Tokens};
 
+/// How long `/readyz` waits for the store before it says not ready.
+const READY_WITHIN: Duration = Duration::from_secs(2);
+
+/// `GET /healthz`: 200 while the process runs; no token, no store.
+fn healthz() -> Response {
+    server::json(StatusCode::OK, &serde_json::json!({"status": "ok"}))
+}
+
 /// The largest body of a verify request: a key is 58 bytes, so a larger body is not one, and
 /// is refused before any key in it is hashed.
 pub const MAX_VERIFY_BODY: usize = 8 * 1024;
@@ -80,17 +88,52 @@ struct RecordJob {
 /// A store shared by blocking tasks.
 type Shared<T> = Arc<Mutex<T>>;
 
+/// Keys a verifier must drop before its next verify, each with when the change was committed
+/// (by then); and since when all of them (SIGHUP). Kept apart from the verifier, so that a
+/// change never waits for a verifier that a blocking thread holds during a store read.
+#[derive(Default)]
+struct Forgets {
+    ids: Vec<(String, Instant)>,
+    all: Option<Instant>,
+}
+
+/// Drops from `verifier` what `changed` lists.
+fn catch_up(verifier: &mut Verifier, changed: &Mutex<Forgets>) {
+    let Forgets { ids, all } = std::mem::take(&mut *lock(changed));
+    if let Some(at) = all {
+        verifier.forget_all(at);
+    }
+    for (id, at) in ids {
+        verifier.forget_at(&id, at);
+    }
+}
+
 /// The routes' state.
 struct Service {
     settings: Settings,
     config: Arc<Config>,
     tokens: Shared<Tokens>,
+    /// The token list's own connection: a refresh never waits behind another route's read.
+    tokens_store: Shared<Store>,
+    /// A token list refresh is under way: the other requests check against the list in hand
+    /// instead of waiting for a store that may be stalled.
+    refreshing: Arc<std::sync::atomic::AtomicBool>,
     reader: Shared<Store>,
     writer: Shared<Store>,
+    /// Plain verifies from the cache: never held while the store is read, so a cached verify
+    /// never waits behind a slow one.
     plain: Shared<Verifier>,
+    /// Reads what a plain verify missing from the cache needs, on a blocking thread, for
+    /// `plain` to take.
+    loader: Shared<Verifier>,
+    /// Plain verifies waiting for the loader: the last one ends its read snapshot, so a burst
+    /// of misses shares one and an idle serve holds no transaction open (which would hold up
+    /// `LOCK TABLE`, migrations and vacuum).
+    loading: Arc<std::sync::atomic::AtomicUsize>,
     recorder: mpsc::Sender<RecordJob>,
-    /// Keys changed by the self-service routes, for the recorder to drop before its next group.
-    changed: Shared<Vec<String>>,
+    /// Keys changed here (or all of them, on SIGHUP), for each verifier to drop before its
+    /// next verify: plain, loader, recorder.
+    changed: [Shared<Forgets>; 3],
     metrics: Arc<Metrics>,
     /// Called with each refused caller (never the token): for the log.
     notice: Arc<dyn Fn(String) + Send + Sync>,
@@ -116,7 +159,8 @@ pub struct StripeAccess {
 
 /// Serves until `shutdown` resolves, then drains the requests in flight, lets the recorder
 /// commit what it holds, and returns. `store` is the first connection; the others are opened
-/// from it (one each for plain verifies, the recorder, reads and usage batches).
+/// from it (one each for plain verifies, their loader, the recorder, the token list, reads and
+/// usage batches).
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     rt: &tokio::runtime::Runtime,
@@ -131,24 +175,29 @@ pub fn run(
     let verifier =
         |s: Store| Verifier::from_store(s, config).map(|v| v.with_refresh(settings.refresh));
     let plain = verifier(store.reopen()?)?;
+    let loader = verifier(store.reopen()?)?;
     let recorder = verifier(store.reopen()?)?;
     let writer = store.reopen()?;
     let (tx, rx) = mpsc::channel::<RecordJob>();
     let recorded = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let changed: Shared<Vec<String>> = Arc::default();
+    let changed: [Shared<Forgets>; 3] = Default::default();
     let thread = {
-        let (metrics, recorded, changed) = (metrics.clone(), recorded.clone(), changed.clone());
+        let (metrics, recorded, changed) = (metrics.clone(), recorded.clone(), changed[2].clone());
         std::thread::Builder::new()
             .name("billctl-recorder".into())
             .spawn(move || record_loop(recorder, &rx, &changed, (&metrics, &recorded)))?
     };
     let service = Arc::new(Service {
         tokens: Arc::new(Mutex::new(Tokens::new(settings.refresh))),
+        tokens_store: Arc::new(Mutex::new(store.reopen()?)),
+        refreshing: Arc::default(),
         settings: settings.clone(),
         config: Arc::new(config.clone()),
         reader: Arc::new(Mutex::new(store)),
         writer: Arc::new(Mutex::new(writer)),
         plain: Arc::new(Mutex::new(plain)),
+        loader: Arc::new(Mutex::new(loader)),
+        loading: Arc::default(),
         recorder: tx,
         changed,
         metrics: metrics.clone(),
@@ -158,6 +207,9 @@ pub fn run(
             .map(|w| w.with_deadline(stripe_deadline(settings.limits.request))),
         key_mode: stripe.mode,
     });
+    if let Some(reload) = &options.reload {
+        reload.add("the caches", service.reloader());
+    }
     let options = server::Options {
         open: Some(metrics.open.clone()),
         ..options
@@ -207,13 +259,11 @@ pub fn address_and_tls(
 fn record_loop(
     mut verifier: Verifier,
     rx: &mpsc::Receiver<RecordJob>,
-    changed: &Mutex<Vec<String>>,
+    changed: &Mutex<Forgets>,
     (metrics, recorded): (&Metrics, &std::sync::atomic::AtomicU64),
 ) {
     while let Ok(first) = rx.recv() {
-        for id in lock(changed).drain(..) {
-            verifier.forget(&id);
-        }
+        catch_up(&mut verifier, changed);
         let mut jobs = vec![first];
         while jobs.len() < GROUP {
             match rx.try_recv() {
@@ -404,11 +454,24 @@ fn events_refused(v: Voice, refused: events::Refused) -> Response {
     }
 }
 
+/// What a caller is told when the store failed: never the store's own words, which name its
+/// host, port, user, database or file (those go to the log, with the request id).
+pub(crate) const STORE_DOWN: &str =
+    "the store could not be reached; serve's log has the details under this answer's X-Request-Id";
+
 pub(super) fn store_unavailable(e: &anyhow::Error) -> Response {
-    unavailable_as(
-        Voice(Dialect::Billctl, ""),
-        &format!("the store could not be reached: {e:#}"),
-    )
+    unavailable_detailed(Voice(Dialect::Billctl, ""), format!("{e:#}"))
+}
+
+/// [`unavailable_as`] with the plain message; `detail` goes to the log only.
+fn unavailable_detailed(v: Voice, detail: String) -> Response {
+    with_detail(unavailable_as(v, STORE_DOWN), detail)
+}
+
+/// `r` with `detail` for the access log (the caller never sees it).
+pub(super) fn with_detail(mut r: Response, detail: String) -> Response {
+    r.extensions_mut().insert(server::Detail(detail));
+    r
 }
 
 /// `Retry-After: 1` on an answer the caller may ask again soon (the store was unavailable).
@@ -471,6 +534,14 @@ impl server::Handler for Service {
     async fn admit(&self, head: &mut server::Head) -> server::Admission {
         let started = Instant::now();
         let route = Route::of(&head.method, &head.path);
+        if matches!(route, Route::Healthz | Route::Readyz) {
+            // Probes: liveness needs nothing; readiness says ready or not without a token.
+            head.extensions.insert(Admitted {
+                route,
+                actor: String::new(),
+            });
+            return server::Admission::Read;
+        }
         match self.authenticate(head, &route).await {
             Ok(actor) => {
                 head.extensions.insert(Admitted { route, actor });
@@ -487,7 +558,11 @@ impl server::Handler for Service {
             let r = fail(StatusCode::UNAUTHORIZED, "TOKEN_MISSING", "not admitted");
             return self.finish(&route, r, started);
         };
-        let answer = self.route(&route, req, actor).await;
+        let answer = match route {
+            Route::Healthz => healthz(),
+            Route::Readyz => self.readyz(&req).await,
+            _ => self.route(&route, req, actor).await,
+        };
         let answer = redacted(answer).await;
         self.finish(&route, answer, started)
     }
@@ -523,10 +598,10 @@ impl Service {
         let now = Instant::now();
         let store_down = |e: anyhow::Error| {
             self.metrics.store_error();
-            let why = format!("the store could not be reached: {e:#}");
-            unavailable_as(Voice(route.dialect(), &req.request_id), &why)
+            let voice = Voice(route.dialect(), &req.request_id);
+            unavailable_detailed(voice, format!("{e:#}"))
         };
-        self.load_tokens(now).await.map_err(store_down)?;
+        self.refresh_tokens().await.map_err(store_down)?;
         let presented = bearer(&req.headers);
         let mut checked = lock(&self.tokens).check(presented, route.scopes());
         if checked == Err(Refusal::Unknown) {
@@ -536,23 +611,6 @@ impl Service {
             checked = lock(&self.tokens).check(presented, route.scopes());
         }
         checked.map_err(|r| self.refused(req, route, presented, r))
-    }
-
-    /// Reads the token list again if it is older than the refresh interval.
-    async fn load_tokens(&self, now: Instant) -> Result<()> {
-        if !lock(&self.tokens).stale(now) {
-            return Ok(());
-        }
-        let (tokens, reader) = (self.tokens.clone(), self.reader.clone());
-        blocking(move || -> Result<()> {
-            let store = lock(&reader);
-            if lock(&tokens).stale(now) {
-                let list = store.tokens()?;
-                lock(&tokens).set(list, now);
-            }
-            Ok(())
-        })
-        .await?
     }
 
     /// A refused caller's answer, its notice in the log (never the token) and its count.
@@ -600,14 +658,54 @@ impl Service {
         let Some(id) = lock(&self.tokens).worth_a_look(presented, now) else {
             return Ok(());
         };
-        let (reader, wanted) = (self.reader.clone(), id.clone());
-        let found = blocking(move || lock(&reader).token(&wanted)).await??;
+        let (store, wanted) = (self.tokens_store.clone(), id.clone());
+        let found = blocking(move || lock(&store).token(&wanted)).await??;
         lock(&self.tokens).looked_up(id, found, now);
         Ok(())
     }
 
-    async fn route(&self, route: &Route, req: Request, actor: String) -> Response {
-        let body = match (route.has_body(), req.body) {
+    /// Reads the token list again once it is older than the refresh interval. One request
+    /// reads it; the others meanwhile check against the list in hand (a stalled store holds
+    /// up no caller whose token it already knows), or wait when there is none yet.
+    async fn refresh_tokens(&self) -> Result<()> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = Instant::now();
+        let (stale, have) = {
+            let t = lock(&self.tokens);
+            (t.stale(now), t.has_list())
+        };
+        if !stale {
+            return Ok(());
+        }
+        let mine = !self.refreshing.swap(true, SeqCst);
+        if !mine && have {
+            return Ok(());
+        }
+        let (tokens, store) = (self.tokens.clone(), self.tokens_store.clone());
+        let flag = self.refreshing.clone();
+        // The flag is cleared by the read itself, which runs to its end even if this request
+        // is dropped (its timeout), so a refresh is never left marked under way.
+        blocking(move || -> Result<()> {
+            let read = (|| {
+                let store = lock(&store);
+                if lock(&tokens).stale(now) {
+                    let list = store.tokens()?;
+                    lock(&tokens).set(list, now);
+                }
+                Ok(())
+            })();
+            if mine {
+                flag.store(false, SeqCst);
+            }
+            read
+        })
+        .await
+        .and_then(|r| r)
+    }
+
+    async fn route(&self, route: &Route, mut req: Request, actor: String) -> Response {
+        let read = std::mem::replace(&mut req.body, Ok(bytes::Bytes::new()));
+        let body = match (route.has_body(), read) {
             (true, Err(r)) => {
                 let code = if r.status == StatusCode::PAYLOAD_TOO_LARGE {
                     "BODY_TOO_LARGE"
@@ -655,8 +753,8 @@ impl Service {
             Route::Portal(id) => self.portal(id.clone(), &body, actor).await,
             Route::Checkout(id) => self.checkout(id.clone(), &body, actor).await,
             Route::Plan(id, action) => self.plan(id.clone(), *action, &body, actor).await,
-            Route::Healthz => server::json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
-            Route::Readyz => self.readyz().await,
+            Route::Healthz => healthz(),
+            Route::Readyz => self.readyz(&req).await,
             Route::Metrics => server::body(
                 StatusCode::OK,
                 "text/plain; version=0.0.4; charset=utf-8",
@@ -725,8 +823,8 @@ impl Service {
         };
         self.metrics.verdict(v.code);
         if v.code == Code::StoreUnavailable {
-            let reason = v.reason.as_deref();
-            return unavailable_as(d, reason.unwrap_or("the store could not be reached"));
+            let reason = v.reason.clone().unwrap_or_default();
+            return unavailable_detailed(d, reason);
         }
         let mut r = server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()));
         r.extensions_mut().insert(Outcome(v.code.as_str()));
@@ -778,7 +876,7 @@ impl Service {
             Ok(Err(refused)) => events_refused(d, refused),
             Err(e) => {
                 self.metrics.store_error();
-                unavailable_as(d, &format!("the store could not be reached: {e:#}"))
+                unavailable_detailed(d, format!("{e:#}"))
             }
         }
     }
@@ -813,18 +911,41 @@ impl Service {
     }
 
     async fn verify_plain(&self, key: String) -> Verification {
-        // The cache alone, on this thread, when nothing needs the store; else a blocking
-        // thread that may read it.
+        // The cache alone, on this thread, when nothing needs the store. `plain` is never
+        // held during a store read, so this only fails for a moment.
         if let Ok(mut verifier) = self.plain.try_lock() {
+            catch_up(&mut verifier, &self.changed[0]);
             if let Some(v) = verifier.verify_cached(&key) {
                 self.metrics.cache(Side::Plain, verifier.cache_stats());
                 return v;
             }
         }
-        let (plain, metrics) = (self.plain.clone(), self.metrics.clone());
+        // Else the loader reads what it needs on a blocking thread, and `plain` takes it.
+        let (plain, loader, metrics) = (
+            self.plain.clone(),
+            self.loader.clone(),
+            self.metrics.clone(),
+        );
+        let changed = [self.changed[0].clone(), self.changed[1].clone()];
+        let loading = self.loading.clone();
+        loading.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         blocking(move || {
+            let loaded = {
+                let mut loader = lock(&loader);
+                catch_up(&mut loader, &changed[1]);
+                let loaded = loader.load(&key);
+                if loading.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+                    let _ = loader.flush();
+                }
+                loaded
+            };
+            let loaded = match loaded {
+                Ok(l) => l,
+                Err(e) => return unavailable_verdict(&e),
+            };
             let mut verifier = lock(&plain);
-            let v = verifier.verify(&key);
+            catch_up(&mut verifier, &changed[0]);
+            let v = verifier.verify_loaded(&key, loaded);
             metrics.cache(Side::Plain, verifier.cache_stats());
             v
         })
@@ -869,12 +990,14 @@ struct VerdictBody<'a> {
     status: u16,
 }
 
-/// HTTP 200 with the verdict, or 503 when the store could not say.
+/// HTTP 200 with the verdict, or 503 when the store could not say (the store's own words go
+/// to the log, never to the caller).
 fn verdict_answer(v: &Verification) -> Response {
+    let down = (v.code == Code::StoreUnavailable).then(|| Some(STORE_DOWN.to_string()));
     let body = VerdictBody {
         valid: v.valid,
         code: v.code,
-        reason: &v.reason,
+        reason: down.as_ref().unwrap_or(&v.reason),
         key_id: &v.key_id,
         customer_id: &v.customer,
         tier: &v.tier,
@@ -892,6 +1015,7 @@ fn verdict_answer(v: &Verification) -> Response {
     if v.code == Code::StoreUnavailable {
         *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
         retry_soon(&mut r);
+        return with_detail(r, v.reason.clone().unwrap_or_default());
     }
     r
 }
@@ -1032,13 +1156,41 @@ impl Service {
         }
     }
 
-    async fn readyz(&self) -> Response {
-        match self.with_store(false, |s| s.check_schema()).await {
-            Ok(version) => server::json(
+    /// `GET /readyz`: the store reachable (within [`READY_WITHIN`]) and its schema current.
+    /// Without a valid token, only ready or not; with one (any scope), the schema version, or
+    /// billctl's 503 `STORE_UNAVAILABLE`.
+    async fn readyz(&self, req: &Request) -> Response {
+        let reader = self.reader.clone();
+        let checked =
+            tokio::time::timeout(READY_WITHIN, blocking(move || lock(&reader).check_schema()))
+                .await;
+        let checked = match checked {
+            Ok(r) => r.and_then(|r| r),
+            Err(_) => Err(anyhow::anyhow!(
+                "the store did not answer within {} s",
+                READY_WITHIN.as_secs()
+            )),
+        };
+        if checked.is_err() {
+            self.metrics.store_error();
+        }
+        let trusted = bearer(&req.headers).is_some()
+            && lock(&self.tokens).check(bearer(&req.headers), &[]).is_ok();
+        match (checked, trusted) {
+            (Ok(version), true) => server::json(
                 StatusCode::OK,
                 &serde_json::json!({"status": "ready", "schema_version": version}),
             ),
-            Err(r) => r,
+            (Ok(_), false) => server::json(StatusCode::OK, &serde_json::json!({"status": "ready"})),
+            (Err(e), true) => store_unavailable(&e),
+            (Err(e), false) => {
+                let mut r = server::json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &serde_json::json!({"status": "not_ready"}),
+                );
+                retry_soon(&mut r);
+                with_detail(r, format!("{e:#}"))
+            }
         }
     }
 
@@ -1063,14 +1215,31 @@ impl Service {
         }
     }
 
-    /// Makes both verifiers read these keys from the store again: a change made here is seen
-    /// by this process's very next verify.
+    /// Makes every verifier read these keys from the store again: a change made here is seen
+    /// by this process's very next verify. Never waits for a verifier (one may be held by a
+    /// blocking thread during a store read).
     fn forget_keys(&self, ids: &[&str]) {
-        let mut plain = lock(&self.plain);
-        for id in ids {
-            plain.forget(id);
+        let at = Instant::now();
+        for changed in &self.changed {
+            lock(changed)
+                .ids
+                .extend(ids.iter().map(|s| (s.to_string(), at)));
         }
-        drop(plain);
-        lock(&self.changed).extend(ids.iter().map(|s| s.to_string()));
+    }
+
+    /// What SIGHUP re-reads of serve's own: the service tokens, and every verifier's cached
+    /// keys, customers and mode, at the next request.
+    fn reloader(&self) -> server::reload::Part {
+        let (tokens, changed) = (self.tokens.clone(), self.changed.clone());
+        Arc::new(move || {
+            lock(&tokens).expire();
+            let at = Instant::now();
+            for c in &changed {
+                let mut c = lock(c);
+                c.ids.clear();
+                c.all = Some(at);
+            }
+            Ok("the service tokens and the cached keys and customers will be re-read at the next request".into())
+        })
     }
 }

@@ -40,19 +40,22 @@ fn ok(status: StatusCode, doc: &impl Serialize) -> Response {
 
 /// A Stripe failure as an answer: Stripe's own 4xx (a declined card is 402) with its type,
 /// code and message; 502 when Stripe could not be reached or refused billctl's key; 503 with
-/// `Retry-After` when Stripe rate-limited.
+/// `Retry-After` when Stripe rate-limited. The caller gets Stripe's words, never the chain
+/// around them (which may name serve's Stripe URL or its store): that goes to the log.
 pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
     use crate::stripe::Error;
     let found = e.chain().find_map(|c| c.downcast_ref::<Error>());
-    let (status, code, detail) = match found {
-        Some(Error::Api {
-            status,
-            kind,
-            code,
-            message,
-            request_id,
-            ..
-        }) => {
+    let (status, code, message, detail) = match found {
+        Some(
+            api @ Error::Api {
+                status,
+                kind,
+                code,
+                message,
+                request_id,
+                ..
+            },
+        ) => {
             let mapped = match *status {
                 401 | 403 => StatusCode::BAD_GATEWAY,
                 429 => StatusCode::SERVICE_UNAVAILABLE,
@@ -60,15 +63,28 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
                 _ => StatusCode::BAD_GATEWAY,
             };
             let detail = json!({"type": kind, "code": code, "message": message, "status": status, "request_id": request_id});
-            (mapped, "STRIPE_ERROR", Some(detail))
+            (mapped, "STRIPE_ERROR", api.to_string(), Some(detail))
         }
-        Some(Error::Timeout { .. } | Error::Deadline { .. }) => {
-            (StatusCode::GATEWAY_TIMEOUT, "STRIPE_TIMEOUT", None)
-        }
-        Some(Error::Network { .. }) => (StatusCode::BAD_GATEWAY, "STRIPE_UNREACHABLE", None),
-        _ => (StatusCode::BAD_GATEWAY, "STRIPE_ERROR", None),
+        Some(Error::Timeout { .. } | Error::Deadline { .. }) => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "STRIPE_TIMEOUT",
+            "Stripe did not answer in time".to_string(),
+            None,
+        ),
+        Some(Error::Network { .. }) => (
+            StatusCode::BAD_GATEWAY,
+            "STRIPE_UNREACHABLE",
+            "Stripe could not be reached".to_string(),
+            None,
+        ),
+        _ => (
+            StatusCode::BAD_GATEWAY,
+            "STRIPE_ERROR",
+            "the request could not be completed; serve's log has the details under this answer's X-Request-Id".to_string(),
+            None,
+        ),
     };
-    let mut doc = json!({"error": format!("{e:#}"), "code": code});
+    let mut doc = json!({"error": message, "code": code});
     if let Some(d) = detail {
         doc["stripe"] = d;
     }
@@ -77,7 +93,7 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
     if status == StatusCode::SERVICE_UNAVAILABLE {
         super::retry_soon(&mut r);
     }
-    r
+    super::with_detail(r, format!("{e:#}"))
 }
 
 /// A path's key id, else the 400: a whole key (or a token) there is refused without being
@@ -453,13 +469,18 @@ fn change_key(
     }
 }
 
-/// The tier a body names, or the 400.
+/// The tier a body names, or the 400 (naming the catalog's tiers, never the config's file).
 fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog::Tier, Response> {
-    ops::tier(config, id).cloned().map_err(|e| {
+    config.tier(id).cloned().ok_or_else(|| {
+        let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
         fail(
             StatusCode::BAD_REQUEST,
             "UNKNOWN_TIER",
-            &format!("tier: {e}"),
+            &format!(
+                "tier: unknown tier {:?}; the tiers are {}",
+                crate::output::clean(id),
+                known.join(", ")
+            ),
         )
     })
 }
@@ -550,11 +571,12 @@ impl Service {
     /// The Stripe client, or the 503 that says why serve has none.
     fn stripe(&self) -> Result<&Writer, Response> {
         self.stripe.as_ref().map_err(|why| {
-            fail(
+            let r = fail(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "STRIPE_UNAVAILABLE",
-                &format!("this route needs Stripe, and serve has no usable Stripe key: {why}"),
-            )
+                "this route needs Stripe, and serve has no usable Stripe key; serve's log says why",
+            );
+            super::with_detail(r, why.clone())
         })
     }
 
@@ -844,11 +866,12 @@ impl Service {
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
         let on = subscriptions::target_tier(sub, (None, "tier"), &tiers).map_err(|e| {
-            fail(
+            let r = fail(
                 StatusCode::BAD_REQUEST,
                 "UNKNOWN_TIER",
-                &format!("tier: {e}"),
-            )
+                "tier: the subscription's price is on no tier of serve's catalog; name the tier",
+            );
+            super::with_detail(r, format!("{e:#}"))
         })?;
         tier_named(&self.config, &on)
     }
@@ -865,9 +888,16 @@ impl Service {
                 &n.to_string(),
             ),
             e @ (PlanError::Store(_) | PlanError::Unavailable(_)) => {
-                // Says whether Stripe's change was made (Store) or nothing was (Unavailable).
+                // Says whether Stripe's change was made (Store) or nothing was (Unavailable);
+                // the store's own words go to the log.
                 self.metrics.store_error();
-                super::store_unavailable(&anyhow::anyhow!(e.to_string()))
+                let said = match e {
+                    PlanError::Store(_) => "Stripe made the change, but the store failed to record it ('billctl subscriptions sync' mirrors it)",
+                    _ => "the store could not be reached; nothing was changed",
+                };
+                let mut r = fail(StatusCode::SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE", said);
+                super::retry_soon(&mut r);
+                super::with_detail(r, e.to_string())
             }
             PlanError::NotLive { .. } => fail(StatusCode::CONFLICT, "NOT_LIVE", &e.to_string()),
             PlanError::Seats(s) => fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &s.to_string()),

@@ -250,6 +250,16 @@ impl Tokens {
             .is_none_or(|t| now.saturating_duration_since(t) >= self.refresh)
     }
 
+    /// Whether a list has been read (and not expired by SIGHUP since).
+    pub fn has_list(&self) -> bool {
+        self.loaded.is_some()
+    }
+
+    /// Makes the next check read the list again (SIGHUP).
+    pub fn expire(&mut self) {
+        self.loaded = None;
+    }
+
     /// Takes a fresh list read from the store.
     pub fn set(&mut self, list: Vec<TokenRecord>, now: Instant) {
         self.list = list

@@ -30,6 +30,8 @@ pub struct Settings {
     pub rejected_retention_ms: i64,
     /// The server's limits (body size included).
     pub limits: server::Limits,
+    /// Log lines dropped by the log's queue, for the metrics.
+    pub log_dropped: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// Headers kept with a receipt (an allow-list: anything else, credentials a proxy may add
@@ -489,10 +491,16 @@ async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Rec
         ),
         Ok(Ok(_)) => server::json(status, &serde_json::json!({"error": reason})),
         // Not stored: a 5xx makes Stripe retry later.
-        Ok(Err(e)) => server::json(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &serde_json::json!({"error": format!("failed to store the event: {e}")}),
-        ),
+        Ok(Err(e)) => {
+            let mut r = server::json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &serde_json::json!({"error": "failed to store the event; retry later"}),
+            );
+            // The store's own words name its host or file: the log's, not the caller's.
+            r.extensions_mut()
+                .insert(server::Detail(format!("failed to store the event: {e}")));
+            r
+        }
         Err(_) => server::json(
             StatusCode::SERVICE_UNAVAILABLE,
             &serde_json::json!({"error": "the store writer stopped"}),

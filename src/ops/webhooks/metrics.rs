@@ -51,6 +51,8 @@ pub struct ListenMetrics {
     pub open: Arc<AtomicUsize>,
     /// The applier's refetches from Stripe (issue 39).
     refetches: Mutex<Option<Arc<super::Refetches>>>,
+    /// Log lines dropped because stderr did not keep up (kept by the log's queue).
+    log_dropped: Mutex<Option<Arc<AtomicU64>>>,
 }
 
 impl ListenMetrics {
@@ -98,6 +100,11 @@ impl ListenMetrics {
     /// Shows the applier's refetch counters.
     pub fn count_refetches(&self, refetches: Arc<super::Refetches>) {
         *lock(&self.refetches) = Some(refetches);
+    }
+
+    /// Shows `dropped` (kept by the log's queue) as `billctl_log_lines_dropped_total`.
+    pub fn count_log_dropped(&self, dropped: Arc<AtomicU64>) {
+        *lock(&self.log_dropped) = Some(dropped);
     }
 
     /// One store transaction of `n` requests.
@@ -173,6 +180,15 @@ impl ListenMetrics {
             "billctl_webhooks_not_stored_total",
             "Requests answered 503 because the store failed (Stripe retries them).",
             self.not_stored.load(Ordering::Relaxed),
+        );
+        let dropped = lock(&self.log_dropped)
+            .as_ref()
+            .map_or(0, |d| d.load(Ordering::Relaxed));
+        counter(
+            &mut out,
+            "billctl_log_lines_dropped_total",
+            "Log lines dropped because stderr did not keep up (the log's queue was full).",
+            dropped,
         );
         counter(
             &mut out,

@@ -658,6 +658,9 @@ pub fn listen(
 ) -> Result<Arc<listen::Stats>> {
     let stats = Arc::new(listen::Stats::default());
     stats.metrics.count_refetches(side.refetches());
+    if let Some(d) = settings.log_dropped.clone() {
+        stats.metrics.count_log_dropped(d);
+    }
     let options = crate::server::Options {
         open: Some(stats.metrics.open.clone()),
         ..options
@@ -670,6 +673,16 @@ pub fn listen(
         )),
         store: Arc::new(std::sync::Mutex::new(store)),
     });
+    if let (Some(reload), Some(m)) = (&options.reload, &metrics) {
+        let tokens = m.tokens.clone();
+        reload.add(
+            "the service tokens",
+            Arc::new(move || {
+                crate::ops::lock(&tokens).expire();
+                Ok("the service tokens will be re-read at the next request".into())
+            }),
+        );
+    }
     let retention = (settings.max_rejected, settings.rejected_retention_ms);
     let apply = move |e: &Envelope, b: &[u8]| side.apply(e, b);
     let writer = listen::Writer::start(events, apply, log, stats.clone(), retention)?;
