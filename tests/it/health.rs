@@ -45,6 +45,8 @@ const NOT_PROVOKED: &[(&str, &str)] = &[
     ("INSUFFICIENT_PERMISSIONS", "a verdict in Unkey's envelope (200), not an error"),
     ("STRIPE_NOT_APPLIED", "needs a Stripe that answers 200 without making the change; its message is built from ids"),
     ("NOT_LIVE", "needs the subscription to stop being live between two of serve's Stripe reads; its message is built from ids"),
+    ("REQUEST_TIMEOUT", "the core's own 408, a fixed text (provoked in serve_core::every_answer_of_the_core_is_counted_by_route_and_status)"),
+    ("STRIPE_TIMEOUT", "needs a Stripe that accepts and never answers; a fixed text (provoked in serve_core::a_stripe_that_hangs_is_504_stripe_timeout_before_the_request_timeout_and_counted)"),
 ];
 
 /// What no answer may carry: the data dir, the config file, the store's URL and its parts,
@@ -283,6 +285,14 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
             ),
         ),
         ("BAD_CUSTOMER_ID", s.get("/v1/customers/a%20b/usage", &t)),
+        (
+            "BAD_KEY_ID",
+            s.post(
+                &format!("/v1/customers/{cust}/keys/{k}/revoke"),
+                &t,
+                &json!({}),
+            ),
+        ),
         ("NOT_FOUND", s.get("/nope", &t)),
         ("METHOD_NOT_ALLOWED", s.get("/v1/keys/verify", &t)),
         (

@@ -478,7 +478,7 @@ fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog
             "UNKNOWN_TIER",
             &format!(
                 "tier: unknown tier {:?}; the tiers are {}",
-                crate::output::clean(id),
+                id,
                 known.join(", ")
             ),
         )
