@@ -168,12 +168,7 @@ pub enum Command {
     #[command(subcommand)]
     Db(DbCommand),
     /// Serve key verification, quotas and usage over HTTP to API services in any language
-    ///
-    /// POST /v1/keys/verify, POST /v1/usage/events, GET /v1/customers/{id}/usage, /healthz,
-    /// /readyz and /metrics, each for a caller with a service token ('serve tokens issue').
-    /// Listens on loopback unless told otherwise; outside loopback it needs TLS or
-    /// --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM
-    /// or Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files.
+    #[command(long_about = serve_long_about())]
     Serve(ServeArgs),
     /// Check the whole setup: Stripe key, clock, catalog, webhook endpoint and deliveries,
     /// mirror, meters, store (schema, integrity, disk) and keys; exit 0 all ok, 1 any warning
@@ -264,4 +259,19 @@ mod tests {
             );
         }
     }
+}
+
+/// `serve --help`: what it does, and every route it serves, from the route table itself (so
+/// the list cannot leave one out).
+fn serve_long_about() -> String {
+    format!(
+        "Serve key verification, quotas and usage over HTTP to API services in any language.\n\n\
+         Routes (each for a caller with a service token, 'serve tokens issue'; the probes \
+         /healthz and /readyz need none):\n{}\n\n\
+         Listens on loopback unless told otherwise; outside loopback it needs TLS or \
+         --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM or \
+         Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files, the \
+         tokens and the cached keys, and never stops it.",
+        crate::ops::serve::routes::listing()
+    )
 }

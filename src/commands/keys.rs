@@ -116,7 +116,7 @@ const MAX_KEY_LINE: u64 = 1024;
 
 /// Reads the key from stdin; touches no Stripe client, no async runtime and no keyring.
 fn verify(ctx: &mut Ctx, record: bool) -> Result<ExitCode> {
-    // One line, read through a bound: a key is 58 bytes, so anything past 1 KiB is not one
+    // One line, read through a bound: a key is 51 bytes, so anything past 1 KiB is not one
     // (and is answered MALFORMED, never buffered).
     let mut line = Vec::new();
     std::io::Read::take(std::io::stdin().lock(), MAX_KEY_LINE)

@@ -16,6 +16,7 @@ mod doctor;
 mod exports;
 mod hardening;
 mod health;
+mod help_truth;
 mod json_vocabulary;
 mod keys;
 mod limits;

@@ -47,7 +47,7 @@ fn healthz() -> Response {
     server::json(StatusCode::OK, &serde_json::json!({"status": "ok"}))
 }
 
-/// The largest body of a verify request: a key is 58 bytes, so a larger body is not one, and
+/// The largest body of a verify request: a key is 51 bytes, so a larger body is not one, and
 /// is refused before any key in it is hashed.
 pub const MAX_VERIFY_BODY: usize = 8 * 1024;
 /// The longest customer id in a path.

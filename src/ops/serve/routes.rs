@@ -50,6 +50,15 @@ pub const TABLE: [(&str, &str); 21] = [
     ("POST", "/v1/customers/{id}/subscription/resume"),
 ];
 
+/// Every route of [`TABLE`], one per line (`  POST /v1/keys/verify`), for `serve --help`.
+pub fn listing() -> String {
+    TABLE
+        .iter()
+        .map(|(m, p)| format!("  {m:<4} {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The methods that `path` takes, in the order of [`TABLE`] (a 405's `Allow`): those of every
 /// template it fits, where a `{...}` segment fits any one segment.
 pub fn allowed(path: &str) -> Vec<&'static str> {

@@ -881,7 +881,13 @@ fn parse_lines(
                             chunk,
                             i,
                             n,
-                            "no id (pass --derive-ids to make one from the fields)".into(),
+                            match opts.route {
+                                crate::usage::Route::Import => {
+                                    "no id (pass --derive-ids to make one from the fields)"
+                                }
+                                _ => "no id (every event needs one: the retry of a call must repeat it)",
+                            }
+                            .into(),
                         ));
                         continue;
                     }
