@@ -54,10 +54,22 @@ pub fn holds_secret(text: &str) -> bool {
 /// [`redact`]ed; when its percent-escapes decoded hold a key or token (`bk%5Ftest%5F...`), the
 /// decoded path, redacted, so that an escape cannot carry a secret past the redaction.
 pub fn redact_path(path: &str) -> String {
-    let decoded = path.contains('%').then(|| percent_decoded(path));
+    // Decoded up to three times: a key escaped twice (`%2562k_...`) is a key too.
+    let mut decoded = None;
+    let mut at = path.to_string();
+    for _ in 0..3 {
+        if !at.contains('%') {
+            break;
+        }
+        at = percent_decoded(&at);
+        if holds_secret(&at) {
+            decoded = Some(at.clone());
+            break;
+        }
+    }
     let text = match &decoded {
-        Some(d) if holds_secret(d) => d.as_str(),
-        _ => path,
+        Some(d) => d.as_str(),
+        None => path,
     };
     let shown: String = text
         .chars()

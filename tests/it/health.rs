@@ -243,7 +243,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
         (
             "KEY_NOT_FOUND",
             s.post(
-                &format!("/v1/customers/{cust}/keys/nokey/revoke"),
+                &format!("/v1/customers/{cust}/keys/nokey000/revoke"),
                 &t,
                 &json!({}),
             ),

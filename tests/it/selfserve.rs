@@ -243,11 +243,15 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
             format!("/v1/keys/{b_id}/revoke"),
             json!({"customer_id": a_cust}),
         ),
-        (format!("{keys}/NoSuchKey0/revoke"), json!({})),
+        (format!("{keys}/NoSuchK0/revoke"), json!({})),
     ] {
         let a = serve.post(&p, &web, &body);
         assert_eq!((a.status, code(&a)), (404, "KEY_NOT_FOUND".into()), "{p}");
     }
+    // What is not an id's shape (8 letters or digits) is a 400, and is not said back.
+    let a = serve.post(&format!("{keys}/NoSuchKey0/revoke"), &web, &json!({}));
+    assert_eq!((a.status, code(&a)), (400, "BAD_KEY_ID".into()));
+    assert!(!a.body.contains("NoSuchKey0"), "{}", a.body);
     assert_eq!(serve.verify(&api, &b_key, None).json()["code"], "VALID");
     let a = serve.post(&format!("/v1/keys/{b_id}/revoke"), &web, &json!({}));
     assert_eq!(a.status, 400, "the short form needs the customer");

@@ -104,6 +104,15 @@ fn key_id_shape(key: &str) -> Result<(), Response> {
             true => Err("the path takes a key id, and this is shaped like an API key or a service token (not repeated here): use the key's 8-character id, and treat what was sent as exposed".into()),
             false => Ok(()),
         })
+        .and_then(|()| {
+            // Only an id's shape goes further (and is ever repeated): 8 letters or digits. A
+            // percent-escaped key, or anything else, is refused without being said back.
+            let id = key.len() == crate::keys::ID_LEN && key.bytes().all(|b| b.is_ascii_alphanumeric());
+            match id {
+                true => Ok(()),
+                false => Err("the path takes a key id: 8 letters or digits (what was sent is not repeated here)".into()),
+            }
+        })
         .map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_KEY_ID", &m))
 }
 
