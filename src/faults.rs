@@ -123,7 +123,11 @@ mod armed {
     pub fn record(group: &str, what: &str) {
         use std::io::Write;
         if let Some(path) = std::env::var_os(super::STEPS_ENV) {
-            if let Ok(mut f) = std::fs::OpenOptions::new().append(true).create(true).open(path) {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+            {
                 let _ = writeln!(f, "{group}.{what}");
             }
         }

@@ -191,6 +191,21 @@ pub struct IdArg {
     pub id: String,
 }
 
+/// `serve --help`: what it does, and every route it serves, from the route table itself (so
+/// the list cannot leave one out).
+fn serve_long_about() -> String {
+    format!(
+        "Serve key verification, quotas and usage over HTTP to API services in any language.\n\n\
+         Routes (each for a caller with a service token, 'serve tokens issue'; the probes \
+         /healthz and /readyz need none):\n{}\n\n\
+         Listens on loopback unless told otherwise; outside loopback it needs TLS or \
+         --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM or \
+         Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files, the \
+         tokens and the cached keys, and never stops it.",
+        crate::ops::serve::routes::listing()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,19 +274,4 @@ mod tests {
             );
         }
     }
-}
-
-/// `serve --help`: what it does, and every route it serves, from the route table itself (so
-/// the list cannot leave one out).
-fn serve_long_about() -> String {
-    format!(
-        "Serve key verification, quotas and usage over HTTP to API services in any language.\n\n\
-         Routes (each for a caller with a service token, 'serve tokens issue'; the probes \
-         /healthz and /readyz need none):\n{}\n\n\
-         Listens on loopback unless told otherwise; outside loopback it needs TLS or \
-         --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM or \
-         Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files, the \
-         tokens and the cached keys, and never stops it.",
-        crate::ops::serve::routes::listing()
-    )
 }

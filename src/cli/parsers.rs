@@ -58,7 +58,9 @@ pub(crate) fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
     if secs > 86_400 {
         return Err(format!("{s:?} is longer than a day (24h)"));
     }
-    Ok(std::time::Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
+    Ok(std::time::Duration::from_secs(
+        u64::try_from(secs).unwrap_or(0),
+    ))
 }
 
 /// Parses the URL given to `flag`: absolute http:// or https:// with a host.

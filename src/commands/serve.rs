@@ -69,6 +69,22 @@ fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
     }
 }
 
+/// The server core's options for serve: the access log, and the SIGHUP handler with the TLS
+/// files it re-reads.
+fn core_options(
+    output: &crate::output::Output,
+    json_log: bool,
+    certs: Option<Arc<server::tls::Certs>>,
+) -> Result<server::Options> {
+    let reload = server::reload::Reload::install(crate::output::reload_said(output, json_log));
+    Ok(server::Options {
+        access: crate::output::serve_access_log(output, json_log),
+        tls: server::tls::serve_with(certs, &reload)?,
+        open: None,
+        reload: Some(reload),
+    })
+}
+
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     args.server.limits(args.max_body).check()?;
     let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
@@ -87,13 +103,7 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let (listener, url) = addr
         .bind(certs.is_some())
         .with_context(|| format!("--listen {}: failed to listen", args.listen))?;
-    let reload = server::reload::Reload::install(crate::output::reload_said(&output, json_log));
-    let options = server::Options {
-        access: crate::output::serve_access_log(&output, json_log),
-        tls: server::tls::serve_with(certs, &reload)?,
-        open: None,
-        reload: Some(reload),
-    };
+    let options = core_options(&output, json_log, certs)?;
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = server::shutdown_signal();
     output.show_line(&serve::Listening { listening: url })?;

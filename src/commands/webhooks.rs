@@ -69,17 +69,21 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
     ctx.events()
 }
 
+/// The metrics route (none for an empty path), whose callers are checked against serve's
+/// service tokens, on a store connection of their own.
+fn metrics_route(ctx: &mut Ctx, path: &str) -> Result<Option<(String, crate::store::Store)>> {
+    Ok(match path {
+        "" => None,
+        p => Some((p.to_string(), ctx.store()?.reopen()?)),
+    })
+}
+
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     check_paths(args)?;
     args.server.limits(args.max_body).check()?;
     let secrets = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
-    // The metrics' callers are checked against serve's service tokens, on a connection of
-    // their own.
-    let metrics = match args.metrics_path.as_str() {
-        "" => None,
-        p => Some((p.to_string(), ctx.store()?.reopen()?)),
-    };
+    let metrics = metrics_route(ctx, &args.metrics_path)?;
     let mut side = apply_side(ctx, args.refetch)?;
     apply_left_over(ctx, &mut side, &mut events)?;
     // The log goes through a queue: a stalled stderr never stalls the receiver.

@@ -3,9 +3,9 @@
 
 use crate::store::backup;
 use crate::store::check::{self, Manifest};
-use crate::store::restore::{self, Restored};
 use crate::store::copy::{self, Copied};
 use crate::store::pg::PgUrl;
+use crate::store::restore::{self, Restored};
 use crate::store::webhooks::EventStore;
 use crate::store::Store;
 use anyhow::{Context, Result};
@@ -134,7 +134,12 @@ pub fn check(dir: &Path, data_dir: &Path) -> Result<Sound> {
 
 /// Restores both files from `src`, all or nothing, once no other process has the store open
 /// (waiting up to `wait`).
-pub fn restore(data_dir: &Path, src: &Path, at: i64, wait: std::time::Duration) -> Result<Restored> {
+pub fn restore(
+    data_dir: &Path,
+    src: &Path,
+    at: i64,
+    wait: std::time::Duration,
+) -> Result<Restored> {
     restore::restore(data_dir, src, at, wait)
 }
 

@@ -2,8 +2,8 @@
 
 use super::{cell, Output, Render};
 use crate::ops::db::{BackedUp, Migrated, Sound, Status};
-use crate::store::restore::Restored;
 use crate::store::copy::Copied;
+use crate::store::restore::Restored;
 use crate::time::utc_datetime;
 
 impl Render for Status {

@@ -313,7 +313,10 @@ impl<H: Handler> Conn<H> {
             answer.headers_mut().insert("x-request-id", v);
         }
         let said = answer.extensions_mut().remove::<Logged>();
-        let detail = answer.extensions_mut().remove::<super::Detail>().map(|d| d.0);
+        let detail = answer
+            .extensions_mut()
+            .remove::<super::Detail>()
+            .map(|d| d.0);
         if let Some(log) = &self.access {
             log(&Access {
                 at_ms,

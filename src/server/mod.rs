@@ -501,10 +501,8 @@ pub async fn serve_on<H: Handler>(
 
 /// Waits for every connection to finish, up to `within`; then drops the rest.
 async fn drain(mut conns: tokio::task::JoinSet<()>, within: Duration) {
-    let drained = tokio::time::timeout(within, async {
-        while conns.join_next().await.is_some() {}
-    })
-    .await;
+    let drained =
+        tokio::time::timeout(within, async { while conns.join_next().await.is_some() {} }).await;
     if drained.is_err() {
         conns.shutdown().await;
     }

@@ -156,7 +156,10 @@ fn place(tmp: &Path, dest: &Path, force: bool) -> Result<()> {
                 .map_err(std::io::Error::from)
                 .with_context(fail)
         }
-        Dest::Backup(_) => bail!("{} became a billctl backup while this one was written: nothing was replaced", dest.display()),
+        Dest::Backup(_) => bail!(
+            "{} became a billctl backup while this one was written: nothing was replaced",
+            dest.display()
+        ),
     }
 }
 

@@ -82,9 +82,7 @@ fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
 /// The bytes of the regular file `path`, refused past `max` (counted while reading).
 pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open_regular(path)?
-        .take(max + 1)
-        .read_to_end(&mut bytes)?;
+    open_regular(path)?.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(std::io::Error::other(format!("larger than {max} bytes")));
     }
@@ -183,11 +181,16 @@ pub fn stage(src: &Path, m: &Manifest, staging: &Path) -> Result<()> {
             .find(|f| f.name == name)
             .expect("read_manifest checked");
         let (from, to) = (src.join(name), staging.join(name));
-        let copied = copy_counted(&from, &to, f.bytes).map_err(|e| match e.root_cause().downcast_ref::<std::io::Error>() {
-            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                anyhow::anyhow!("the backup's {name} is missing: {} does not exist", from.display())
+        let copied = copy_counted(&from, &to, f.bytes).map_err(|e| {
+            match e.root_cause().downcast_ref::<std::io::Error>() {
+                Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                    anyhow::anyhow!(
+                        "the backup's {name} is missing: {} does not exist",
+                        from.display()
+                    )
+                }
+                _ => e,
             }
-            _ => e,
         })?;
         if copied.as_ref() != Some(&(f.bytes, f.sha256.clone())) {
             bail!(
@@ -309,7 +312,8 @@ fn check_file(file: &Path, shown: &Path, name: &str, stated: i64, newest: i64) -
 type SchemaObject = (String, String, String, Option<String>);
 
 fn schema_of(c: &Connection) -> Result<Vec<SchemaObject>> {
-    let mut st = c.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")?;
+    let mut st =
+        c.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -377,8 +381,12 @@ fn check_foreign_keys(c: &Connection, shown: &str) -> Result<()> {
 /// store's, then closes it (nothing is left beside it).
 fn migrate_staged(file: &Path, shown: &Path, name: &str) -> Result<()> {
     let mut c = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    super::migrate(&mut c, migrations_of(name))
-        .with_context(|| format!("{} fails to migrate to this billctl's schema", shown.display()))?;
+    super::migrate(&mut c, migrations_of(name)).with_context(|| {
+        format!(
+            "{} fails to migrate to this billctl's schema",
+            shown.display()
+        )
+    })?;
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.close().map_err(|(_, e)| e)?;
     std::fs::File::open(file)?.sync_all()?;

@@ -78,7 +78,10 @@ impl StoreLock {
                         .relock(FlockArg::LockShared)
                         .context("failed to share the store's lock")?;
                     swap::clean_stale(dir);
-                    return Ok(StoreLock { _lock: alone, finished });
+                    return Ok(StoreLock {
+                        _lock: alone,
+                        finished,
+                    });
                 }
                 Err((f, _)) => file = f,
             }
@@ -155,7 +158,10 @@ pub fn holders(path: &Path, kind: &str) -> Option<Vec<(u32, String)>> {
     use std::io::Read;
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
-    let (major, minor) = (nix::sys::stat::major(meta.dev()), nix::sys::stat::minor(meta.dev()));
+    let (major, minor) = (
+        nix::sys::stat::major(meta.dev()),
+        nix::sys::stat::minor(meta.dev()),
+    );
     let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
     let mut text = String::new();
     File::open("/proc/locks")
@@ -202,9 +208,8 @@ pub fn openers(path: &Path) -> Vec<(u32, String)> {
         .filter(|pid| *pid != me)
         .filter(|pid| {
             std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
-                fds.flatten().any(|fd| {
-                    std::fs::metadata(fd.path()).is_ok_and(|m| (m.dev(), m.ino()) == id)
-                })
+                fds.flatten()
+                    .any(|fd| std::fs::metadata(fd.path()).is_ok_and(|m| (m.dev(), m.ino()) == id))
             })
         })
         .map(|pid| (pid, command_of(pid)))
@@ -215,13 +220,21 @@ pub fn openers(path: &Path) -> Vec<(u32, String)> {
 pub fn mount_points() -> Vec<std::path::PathBuf> {
     use std::io::Read;
     let mut text = String::new();
-    let read = File::open("/proc/self/mountinfo").and_then(|f| f.take(MAX_PROC_LOCKS).read_to_string(&mut text));
+    let read = File::open("/proc/self/mountinfo")
+        .and_then(|f| f.take(MAX_PROC_LOCKS).read_to_string(&mut text));
     if read.is_err() {
         return Vec::new();
     }
     text.lines()
         .filter_map(|l| l.split(' ').nth(4))
-        .map(|p| std::path::PathBuf::from(p.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")))
+        .map(|p| {
+            std::path::PathBuf::from(
+                p.replace("\\040", " ")
+                    .replace("\\011", "\t")
+                    .replace("\\012", "\n")
+                    .replace("\\134", "\\"),
+            )
+        })
         .collect()
 }
 
@@ -229,8 +242,8 @@ pub fn mount_points() -> Vec<std::path::PathBuf> {
 fn command_of(pid: u32) -> String {
     use std::io::Read;
     let mut raw = Vec::new();
-    let read = File::open(format!("/proc/{pid}/cmdline"))
-        .and_then(|f| f.take(4096).read_to_end(&mut raw));
+    let read =
+        File::open(format!("/proc/{pid}/cmdline")).and_then(|f| f.take(4096).read_to_end(&mut raw));
     if read.is_err() || raw.is_empty() {
         return "a process".to_string();
     }

@@ -6,8 +6,8 @@
 
 mod audit;
 pub mod backup;
-pub mod check;
 mod catalog;
+pub mod check;
 pub mod copy;
 pub mod db;
 pub mod files;

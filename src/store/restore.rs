@@ -194,7 +194,10 @@ fn quiesce(data_dir: &Path) -> Result<Vec<(&'static str, PathBuf)>> {
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
                 .unwrap_or(0);
             if busy != 0 {
-                bail!("{} is open in a process outside billctl: stop it", path.display());
+                bail!(
+                    "{} is open in a process outside billctl: stop it",
+                    path.display()
+                );
             }
             c.close().map_err(|(_, e)| e)?;
         }
@@ -261,7 +264,11 @@ pub fn pre_restore_copies(data_dir: &Path) -> Vec<(PathBuf, i64)> {
     let mut copies: Vec<(PathBuf, i64)> = entries
         .take(100_000)
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(files::PRE_RESTORE_PREFIX))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(files::PRE_RESTORE_PREFIX)
+        })
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| {
             let at = check::read_manifest(&e.path()).map_or(0, |m| m.created_at);
@@ -271,7 +278,9 @@ pub fn pre_restore_copies(data_dir: &Path) -> Vec<(PathBuf, i64)> {
     copies.sort_by_cached_key(|(p, at)| {
         let name = file_name(p);
         let (stamp, n) = match name.rsplit_once('-') {
-            Some((stamp, n)) if n.parse::<u32>().is_ok() => (stamp.to_string(), n.parse().unwrap_or(0)),
+            Some((stamp, n)) if n.parse::<u32>().is_ok() => {
+                (stamp.to_string(), n.parse().unwrap_or(0))
+            }
             _ => (name.clone(), 1),
         };
         (*at, stamp, n, name)
@@ -290,7 +299,8 @@ fn prune(data_dir: &Path, keep: usize, protect: &[PathBuf]) -> Vec<PathBuf> {
         .map(|(p, _)| p)
         .filter(|p| !protect.contains(p))
         .map(|p| {
-            let made = std::fs::symlink_metadata(&p).map_or((0, 0), |m| (m.ctime(), m.ctime_nsec()));
+            let made =
+                std::fs::symlink_metadata(&p).map_or((0, 0), |m| (m.ctime(), m.ctime_nsec()));
             (p, made)
         })
         .collect();

@@ -104,7 +104,10 @@ fn random_suffix() -> String {
 /// the user's that happens to start the same way is never taken for one).
 fn made_by_billctl(name: &str, prefix: &str) -> bool {
     name.strip_prefix(prefix).is_some_and(|rest| {
-        rest.len() == 40 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        rest.len() == 40
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
@@ -262,7 +265,8 @@ fn retire_sidecars(dir: &Path, name: &str, previous: &Path) -> Result<()> {
         if suffix != "-shm" && meta.is_file() && meta.len() > 0 {
             rename_new(&p, &previous.join(&side))?;
         } else {
-            std::fs::remove_file(&p).with_context(|| format!("failed to remove {}", p.display()))?;
+            std::fs::remove_file(&p)
+                .with_context(|| format!("failed to remove {}", p.display()))?;
         }
     }
     Ok(())

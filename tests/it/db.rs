@@ -465,7 +465,14 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     for db in ["billctl.db", "webhooks.db"] {
         for suffix in ["-wal", "-shm", "-journal"] {
             let bad = env.path(&format!("side{suffix}-{db}"));
-            tampered(&good, &bad, db, "SELECT 1", if db == "webhooks.db" { 2 } else { cur }, None);
+            tampered(
+                &good,
+                &bad,
+                db,
+                "SELECT 1",
+                if db == "webhooks.db" { 2 } else { cur },
+                None,
+            );
             let side = bad.join(format!("{db}{suffix}"));
             std::fs::write(&side, b"").unwrap();
             for extra in ["--check", "--yes"] {
@@ -502,7 +509,10 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
             })
             .collect();
         v.sort();

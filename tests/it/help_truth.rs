@@ -14,21 +14,38 @@ fn serve_help_lists_every_route() {
     let help = env.run(&["serve", "--help"]).ok().stdout;
     for (method, path) in billctl::ops::serve::routes::TABLE {
         let line = format!("{method:<4} {path}");
-        assert!(help.contains(&line), "serve --help leaves out {method} {path}:\n{help}");
+        assert!(
+            help.contains(&line),
+            "serve --help leaves out {method} {path}:\n{help}"
+        );
     }
 }
 
 #[test]
 fn the_readme_gives_a_keys_true_length() {
     let readme = common::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
-    let said: Vec<&str> = readme.match_indices("a key is ").map(|(i, _)| &readme[i..]).collect();
-    assert!(!said.is_empty(), "the README no longer says how long a key is");
+    let said: Vec<&str> = readme
+        .match_indices("a key is ")
+        .map(|(i, _)| &readme[i..])
+        .collect();
+    assert!(
+        !said.is_empty(),
+        "the README no longer says how long a key is"
+    );
     for s in said {
-        let n: String = s["a key is ".len()..].chars().take_while(char::is_ascii_digit).collect();
+        let n: String = s["a key is ".len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         if n.is_empty() {
             continue;
         }
-        assert_eq!(n.parse::<usize>().unwrap(), billctl::keys::KEY_LEN, "README: {}", &s[..40]);
+        assert_eq!(
+            n.parse::<usize>().unwrap(),
+            billctl::keys::KEY_LEN,
+            "README: {}",
+            &s[..40]
+        );
     }
 }
 

@@ -8,6 +8,18 @@ use crate::output::csv;
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
+/// `--from`/`--to`: an open end means until now (as `webhooks list --since` does); an open
+/// start, from the beginning.
+fn range(args: &UsageReportArgs) -> Option<(i64, i64)> {
+    match (args.from, args.to) {
+        (None, None) => None,
+        (from, to) => Some((
+            from.unwrap_or(crate::time::MIN),
+            to.unwrap_or_else(|| now().saturating_add(1)),
+        )),
+    }
+}
+
 pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
     if let Some(path) = &args.html {
         ctx.refuse_store_path("--html", path)?;
@@ -16,15 +28,7 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
         customer: args.customer.as_deref(),
         key: args.key.as_deref(),
         period: &args.period,
-        // An open end means until now (as `webhooks list --since` does); an open start, from
-        // the beginning.
-        range: match (args.from, args.to) {
-            (None, None) => None,
-            (from, to) => Some((
-                from.unwrap_or(crate::time::MIN),
-                to.unwrap_or_else(|| now().saturating_add(1)),
-            )),
-        },
+        range: range(args),
         by: args.by,
     };
     let config = ctx.config()?.clone();
