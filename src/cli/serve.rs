@@ -35,9 +35,9 @@ pub struct TokensIssueArgs {
     #[arg(long, value_name = "NAME")]
     pub name: String,
     /// What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage
-    /// (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, /metrics),
-    /// self-service (a customer's account, keys, portal, checkout and plan); repeat it or
-    /// separate with commas
+    /// (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, GET /metrics
+    /// of serve and of webhooks listen), self-service (a customer's account, usage, keys,
+    /// portal, checkout and plan); repeat it or separate with commas
     #[arg(long = "scope", value_name = "SCOPE", required = true, value_delimiter = ',', value_parser = parse_scope)]
     pub scopes: Vec<crate::keys::Scope>,
 }
@@ -70,7 +70,8 @@ pub struct ServeRunArgs {
     /// elsewhere is seen within this
     #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = super::parsers::parse_refresh)]
     pub refresh: std::time::Duration,
-    /// Most usage events in one POST /v1/usage/events
+    /// Most usage events in one request (POST /v1/usage/events, POST /api/v1/events); more get
+    /// 413
     #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = at_least_one::<usize>)]
     pub max_events: usize,
     /// Largest body accepted, in bytes (larger ones get 413)

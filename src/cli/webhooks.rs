@@ -9,8 +9,11 @@ pub enum WebhooksCommand {
     ///
     /// Every request is recorded (headers, result, receive time); a bad or stale signature,
     /// malformed JSON or an oversized body gets a 4xx and is never applied. Events are stored
-    /// once per id; another body under a stored id is a conflict, kept apart and logged. Secrets come from --secret-env variables or the keyring entries that
-    /// 'webhooks endpoint create' saved. Stops on Ctrl-C or SIGTERM.
+    /// once per id; another body under a stored id is a conflict, kept apart and logged. Secrets
+    /// come from --secret-env variables, or else from what 'webhooks endpoint create' kept (the
+    /// keyring, or the data dir's secret file with [webhooks] secret_file). Stops on Ctrl-C,
+    /// SIGTERM or a closed stdout; SIGHUP re-reads the TLS files and the metrics' service tokens
+    /// and never stops it.
     Listen(WebhooksListenArgs),
     /// Store events from a file (one JSON event or NDJSON, '-' for stdin) and apply them, as
     /// listen would (no signature: the file is trusted). Exits 1 if an event failed or an id
@@ -131,7 +134,8 @@ pub struct WebhooksListenArgs {
     #[arg(long, default_value = "/stripe/webhooks", value_name = "PATH")]
     pub path: String,
     /// Environment variable holding an endpoint secret (whsec_...); repeat it during a
-    /// rotation. Default: the secrets 'webhooks endpoint create' stored in the keyring.
+    /// rotation. Default: the secrets 'webhooks endpoint create' kept (the keyring, else the data
+    /// dir's secret file with [webhooks] secret_file).
     #[arg(long = "secret-env", value_name = "VAR")]
     pub secret_env: Vec<String>,
     /// Seconds the signature's timestamp may be from now
@@ -140,11 +144,12 @@ pub struct WebhooksListenArgs {
     /// Largest body accepted, in bytes (larger ones get 413)
     #[arg(long, default_value_t = 1_048_576, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body: usize,
-    /// Refused (unsigned or bad) requests kept at most, for 'webhooks list --status rejected';
-    /// only their time, path, reason, length and digest are kept, never their body
+    /// Refused requests kept at most, for 'webhooks list --status rejected' (oldest dropped
+    /// first): time, peer, path, status, reason and allow-listed headers; an unsigned or badly
+    /// signed body only as its length and SHA-256, never the body
     #[arg(long, default_value_t = 10_000, value_name = "N")]
     pub max_rejected: u64,
-    /// How long refused requests are kept
+    /// How long refused requests are kept (older ones are dropped as new requests are stored)
     #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub rejected_retention: i64,
     #[command(flatten)]

@@ -888,7 +888,7 @@ impl Service {
             return fail(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "BODY_TOO_LARGE",
-                &format!("a verify body is at most {MAX_VERIFY_BODY} bytes (a key is 58)"),
+                &format!("a verify body is at most {MAX_VERIFY_BODY} bytes (a key is {})", crate::keys::KEY_LEN),
             );
         }
         // The fast parse; only a body it refuses is parsed again to name the field.
