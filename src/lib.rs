@@ -87,7 +87,8 @@
 //! | `ops/serve/tokens.rs` | service tokens: issue, list, revoke, and the cache callers are checked against |
 //! | `ops/serve/events.rs` | `POST /v1/usage/events`: a JSON array or NDJSON through `usage import`'s workflow |
 //! | `ops/serve/metrics.rs` | `serve`'s counters and histograms, in Prometheus's text format |
-//! | `ops/serve/routes.rs` | `serve`'s routes: method and path, scope, metrics label, error vocabulary, the route table |
+//! | `ops/serve/routes.rs` | `serve`'s route table (method, path, access, body, dialect, metrics label, kind) and what is derived from it: matching, labels, `Allow`, the `--help` listing; its check against `openapi.json` |
+//! | `ops/serve/error.rs` | `serve`'s one error type (status, code enum, message, headers, log detail), written per dialect: billctl's, Unkey's, problem details |
 //! | `ops/serve/selfserve.rs` | the customer's side: account view, keys, portal, checkout, plan change, cancel, resume |
 //! | `ops/serve/unkey.rs` | `POST /v2/keys.verifyKey`: Unkey's request and envelope, the code map |
 //! | `ops/serve/cloudevents.rs` | `POST /api/v1/events`: OpenMeter's CloudEvents ingestion into `usage import` lines |

@@ -4,7 +4,7 @@
 //! request timeouts, and what the core answers on its own.
 
 use super::{
-    coded, Access, AccessLog, Admission, Handler, Head, Limits, Logged, Refused, Request, Response,
+    Access, AccessLog, Admission, Handler, Head, Limits, Logged, Refused, Request, Response,
     Timeout,
 };
 use bytes::Bytes;
@@ -300,8 +300,15 @@ impl<H: Handler> Conn<H> {
         .await;
         let (mut answer, bytes_in, core) = within.unwrap_or_else(|_| {
             self.handler.timed_out(Timeout::Request);
-            let message = "the request took too long";
-            let r = coded(StatusCode::REQUEST_TIMEOUT, "REQUEST_TIMEOUT", message);
+            let r = self.handler.core_answer(super::CoreAnswer {
+                method: &method,
+                path: &path,
+                request_id: &request_id,
+                status: StatusCode::REQUEST_TIMEOUT,
+                code: "REQUEST_TIMEOUT",
+                message: "the request took too long",
+                retry_after: None,
+            });
             (r, 0, true)
         });
         if core {
@@ -376,15 +383,15 @@ impl<H: Handler> Conn<H> {
             None => max,
         };
         let Ok(share) = self.budget.take(size) else {
-            let mut r = coded(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "BUSY",
-                "too many request bodies in memory at once (--max-body-memory); nothing was recorded, retry later",
-            );
-            r.headers_mut().insert(
-                hyper::header::RETRY_AFTER,
-                hyper::header::HeaderValue::from_static("1"),
-            );
+            let r = self.handler.core_answer(super::CoreAnswer {
+                method: &head.method,
+                path: &head.path,
+                request_id: &head.request_id,
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "BUSY",
+                message: "too many request bodies in memory at once (--max-body-memory); nothing was recorded, retry later",
+                retry_after: Some(1),
+            });
             return (r, 0, true);
         };
         let req = self.read(head, body).await;

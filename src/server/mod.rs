@@ -310,6 +310,42 @@ pub trait Handler: Send + Sync + 'static {
     fn timed_out(&self, which: Timeout) {
         let _ = which;
     }
+
+    /// Words an answer the core gives on its own to a request whose head it read (see
+    /// [`CoreAnswer`]); by default billctl's `{"error", "code"}` with `Retry-After` when set.
+    fn core_answer(&self, a: CoreAnswer<'_>) -> Response {
+        a.billctl()
+    }
+}
+
+/// An answer the core gives on its own to a request whose head it read (503 BUSY over the
+/// body memory budget, 408 REQUEST_TIMEOUT), for the handler to word in the route's dialect.
+///
+/// The core's other answers stay billctl's `{"error", "code"}` ([`coded`]) or hyper's own, as
+/// no route is known for them: the 503 past the connection cap is written before any head is
+/// read, and hyper's 400, 414 and 431 answer a head it could not read.
+pub struct CoreAnswer<'a> {
+    pub method: &'a Method,
+    pub path: &'a str,
+    pub request_id: &'a str,
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: &'static str,
+    pub retry_after: Option<u32>,
+}
+
+impl CoreAnswer<'_> {
+    /// The answer in billctl's words: `{"error": message, "code": code}`, and `Retry-After`.
+    pub fn billctl(&self) -> Response {
+        let mut r = coded(self.status, self.code, self.message);
+        if let Some(s) = self.retry_after {
+            r.headers_mut().insert(
+                hyper::header::RETRY_AFTER,
+                hyper::header::HeaderValue::from(s),
+            );
+        }
+        r
+    }
 }
 
 /// One line of the access log: who asked what, the answer, and how long it took.

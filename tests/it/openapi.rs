@@ -29,9 +29,9 @@ fn the_document_lists_exactly_the_routes_serve_has() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut served: Vec<(String, String)> = billctl::ops::serve::routes::TABLE
+    let mut served: Vec<(String, String)> = billctl::ops::serve::routes::SPECS
         .iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .map(|s| (s.method.to_string(), s.path.to_string()))
         .collect();
     documented.sort();
     served.sort();

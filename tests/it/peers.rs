@@ -431,3 +431,151 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
         "the forged key in the log"
     );
 }
+
+/// One call of `core_answers.py`: the SDK, what it sends, and with which method (`None`: its own).
+fn core_call(
+    name: &str,
+    sdk: &str,
+    (t, k, ev): (&str, &str, &Value),
+    method: Option<&str>,
+) -> Value {
+    let mut c = json!({"name": name, "sdk": sdk, "token": t, "key": k, "event": ev});
+    if let Some(m) = method {
+        c["method"] = json!(m);
+    }
+    c
+}
+
+/// What the SDK made of an answer it was meant to get: `status`, and the body as the SDK's own
+/// error model parsed it, of type `code` (unkey-py's verifyKey has no typed class for 405, 408
+/// or 503, so it raises `APIError`; the body must still be Unkey's envelope, which before this
+/// change it was not).
+fn sdk_saw(out: &Value, name: &str, status: u16, code: &str) {
+    let c = &out[name];
+    assert_eq!(
+        (c["ok"].clone(), c["status"].clone()),
+        (json!(false), json!(status)),
+        "{name}: {c}"
+    );
+    let p = &c["parsed"];
+    assert!(
+        p.is_object(),
+        "{name}: the SDK's model did not parse the body: {c}"
+    );
+    assert_eq!(
+        p["type"],
+        format!("urn:billctl:error:{code}"),
+        "{name}: {c}"
+    );
+    assert_eq!(p["status"], status, "{name}: {c}");
+    assert!(
+        p["title"].is_string() && p["detail"].is_string(),
+        "{name}: {c}"
+    );
+    if name.starts_with("unkey") {
+        assert_eq!(c["error"], "APIError", "{name}: {c}");
+        assert!(
+            p["request_id"].as_str().unwrap().starts_with("req_"),
+            "{name}: {c}"
+        );
+    } else {
+        assert_eq!(c["content_type"], "application/problem+json", "{name}: {c}");
+        let model = if status == 503 {
+            "ServiceUnavailableProblemResponse"
+        } else {
+            "UnexpectedProblemResponse"
+        };
+        assert_eq!(c["model"], model, "{name}: {c}");
+        assert!(
+            p["instance"]
+                .as_str()
+                .unwrap()
+                .starts_with("urn:billctl:request:"),
+            "{name}: {c}"
+        );
+    }
+}
+
+/// The server core's own answers (503 BUSY over the body memory budget, 408 REQUEST_TIMEOUT)
+/// and a 405 reach unkey-py on `/v2/keys.verifyKey` in Unkey's envelope and the openmeter SDK
+/// on `/api/v1/events` as problem details, each provoked at an observed point: the budget held
+/// by an upload whose `100 Continue` says it is being read, the store held by another client.
+#[test]
+fn the_cores_own_answers_and_a_405_reach_the_peers_sdks_in_their_own_shape() {
+    let Some(python) = python_with("unkey.py, openmeter", REQUIRE) else {
+        return;
+    };
+    let env = Env::with_catalog();
+    let (customer, k) = paid(&env, "core-answers@example.com", "pro");
+    let t = token(&env, "app", "verify,usage");
+    let ev = json!({"specversion": "1.0", "id": "ca-1", "source": "s", "type": "request", "subject": customer, "time": billctl::time::rfc3339(common::now() - 60)});
+    let call =
+        |name: &str, sdk: &str, method: Option<&str>| core_call(name, sdk, (&t, &k, &ev), method);
+    // 503 BUSY: an upload the size of the whole budget holds it once its 100 Continue is sent.
+    let serve = Serve::start(
+        &env,
+        &[
+            "--max-body",
+            "1048576",
+            "--max-body-memory",
+            "1048576",
+            "--log-format",
+            "json",
+        ],
+    );
+    let mut held = std::net::TcpStream::connect(serve.url.trim_start_matches("http://")).unwrap();
+    let head = format!("POST /v1/usage/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\nAuthorization: Bearer {t}\r\nExpect: 100-continue\r\n\r\n");
+    std::io::Write::write_all(&mut held, head.as_bytes()).unwrap();
+    let mut cont = [0u8; 12];
+    std::io::Read::read_exact(&mut held, &mut cont).unwrap();
+    assert_eq!(&cont, b"HTTP/1.1 100", "the upload holds the budget");
+    let calls = [
+        call("unkey-busy", "unkey", None),
+        call("openmeter-busy", "openmeter", None),
+    ];
+    let out = run_client(
+        &python,
+        "core_answers.py",
+        &json!({"url": serve.url, "calls": calls}),
+    );
+    drop(held);
+    sdk_saw(&out, "unkey-busy", 503, "BUSY");
+    sdk_saw(&out, "openmeter-busy", 503, "BUSY");
+    // 405: the SDKs' requests sent with PUT.
+    let calls = [
+        call("unkey-405", "unkey", Some("PUT")),
+        call("openmeter-405", "openmeter", Some("PUT")),
+    ];
+    let out = run_client(
+        &python,
+        "core_answers.py",
+        &json!({"url": serve.url, "calls": calls}),
+    );
+    sdk_saw(&out, "unkey-405", 405, "METHOD_NOT_ALLOWED");
+    sdk_saw(&out, "openmeter-405", 405, "METHOD_NOT_ALLOWED");
+    // The log's outcome of the core's own answer is its code.
+    let log = serve.stop().stderr;
+    let busy = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok());
+    let busy: Vec<Value> = busy.filter(|l| l["status"] == 503).collect();
+    assert_eq!(busy.len(), 2, "{log}");
+    assert!(busy.iter().all(|l| l["outcome"] == "BUSY"), "{busy:?}");
+    // 408: the store held by another client, so the recorded verify and the ingest wait past
+    // the request timeout.
+    let serve = Serve::start(&env, &["--request-timeout", "1s"]);
+    let store = crate::stalls::Held::take_table(&env, "subscriptions, usage_events");
+    let calls = [
+        call("unkey-408", "unkey", None),
+        call("openmeter-408", "openmeter", None),
+    ];
+    let out = run_client(
+        &python,
+        "core_answers.py",
+        &json!({"url": serve.url, "calls": calls}),
+    );
+    store.release();
+    sdk_saw(&out, "unkey-408", 408, "REQUEST_TIMEOUT");
+    sdk_saw(&out, "openmeter-408", 408, "REQUEST_TIMEOUT");
+    assert_eq!(serve.stop().code, 0);
+}

@@ -18,7 +18,7 @@ use std::time::Duration;
 const STALL: Duration = Duration::from_secs(10);
 
 /// The store held up by another client until [`Held::release`], or [`STALL`] at most.
-struct Held {
+pub(crate) struct Held {
     release: mpsc::Sender<()>,
     released: Arc<AtomicBool>,
     thread: std::thread::JoinHandle<()>,
@@ -32,7 +32,7 @@ impl Held {
     }
 
     /// [`Held::take`] with Postgres's lock on `table`.
-    fn take_table(env: &Env, table: &'static str) -> Held {
+    pub(crate) fn take_table(env: &Env, table: &'static str) -> Held {
         let (release, told) = mpsc::channel::<()>();
         let (held_tx, held) = mpsc::channel::<()>();
         let released = Arc::new(AtomicBool::new(false));
@@ -76,7 +76,7 @@ impl Held {
         );
     }
 
-    fn release(self) {
+    pub(crate) fn release(self) {
         let _ = self.release.send(());
         self.thread.join().unwrap();
     }

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use super::routes::ROUTES;
+use super::routes::labels;
 use crate::server::Timeout;
 use crate::usage::Route;
 
@@ -51,7 +51,7 @@ impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             requests: Mutex::new(BTreeMap::new()),
-            latency: ROUTES
+            latency: labels()
                 .iter()
                 .map(|_| Histogram::new(LATENCY.len()))
                 .collect(),
@@ -110,7 +110,7 @@ impl Metrics {
         }
     }
 
-    /// A request on `route` (an index into [`ROUTES`]) answered `status` after `secs`.
+    /// A request on `route` (an index into [`labels`]) answered `status` after `secs`.
     pub fn request(&self, route: usize, status: u16, secs: f64) {
         *lock(&self.requests).entry((route, status)).or_default() += 1;
         let bucket = LATENCY
@@ -176,70 +176,12 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(8192);
         self.render_requests(&mut out);
-        let _ = writeln!(out, "# HELP billctl_serve_verdicts_total Key verifications by verdict code.\n# TYPE billctl_serve_verdicts_total counter");
-        for (c, n) in Code::ALL.iter().zip(&self.verdicts) {
-            let _ = writeln!(
-                out,
-                "billctl_serve_verdicts_total{{code=\"{}\"}} {}",
-                c.as_str(),
-                n.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(out, "# HELP billctl_serve_auth_failures_total Callers refused, by reason (never the token).\n# TYPE billctl_serve_auth_failures_total counter");
-        for (r, n) in Refusal::ALL.iter().zip(&self.refused) {
-            let _ = writeln!(
-                out,
-                "billctl_serve_auth_failures_total{{code=\"{}\"}} {}",
-                r.code(),
-                n.load(Ordering::Relaxed)
-            );
-        }
-        let cache = *lock(&self.cache);
-        let (hits, misses) = cache
-            .iter()
-            .fold((0, 0), |(h, m), s| (h + s.hits, m + s.misses));
-        counter(
-            &mut out,
-            "billctl_serve_cache_hits_total",
-            "Verifications answered from the cache.",
-            hits,
-        );
-        counter(
-            &mut out,
-            "billctl_serve_cache_misses_total",
-            "Verifications that read the store.",
-            misses,
-        );
-        counter(
-            &mut out,
-            "billctl_serve_store_errors_total",
-            "Requests the store failed.",
-            self.store_errors.load(Ordering::Relaxed),
-        );
-        counter(
-            &mut out,
-            "billctl_serve_usage_events_total",
-            "Usage events accepted over HTTP.",
-            self.events.load(Ordering::Relaxed),
-        );
-        let _ = writeln!(out, "# HELP billctl_usage_conflicts_total Usage events refused because their source and id were taken by an event with other content, by route (listed by 'billctl usage conflicts').\n# TYPE billctl_usage_conflicts_total counter");
-        for (r, n) in USAGE_ROUTES.iter().zip(&self.conflicts) {
-            let _ = writeln!(
-                out,
-                "billctl_usage_conflicts_total{{route=\"{}\"}} {}",
-                r.as_str(),
-                n.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(out, "# HELP billctl_serve_timeouts_total Timers that ran out, by kind: header (closed unanswered), body (408), request (408), idle (a kept-alive connection closed), stripe (504 STRIPE_TIMEOUT).\n# TYPE billctl_serve_timeouts_total counter");
-        for (k, n) in TimeoutKind::ALL.iter().zip(&self.timeouts) {
-            let _ = writeln!(
-                out,
-                "billctl_serve_timeouts_total{{kind=\"{}\"}} {}",
-                k.as_str(),
-                n.load(Ordering::Relaxed)
-            );
-        }
+        self.render_codes(&mut out);
+        self.render_counts(&mut out);
+        let routes = USAGE_ROUTES.iter().map(|r| r.as_str());
+        labelled(&mut out, ("billctl_usage_conflicts_total", "Usage events refused because their source and id were taken by an event with other content, by route (listed by 'billctl usage conflicts').", "route"), routes.zip(&self.conflicts));
+        let kinds = TimeoutKind::ALL.iter().map(|k| k.as_str());
+        labelled(&mut out, ("billctl_serve_timeouts_total", "Timers that ran out, by kind: header (closed unanswered), body (408), request (408), idle (a kept-alive connection closed), stripe (504 STRIPE_TIMEOUT).", "kind"), kinds.zip(&self.timeouts));
         counter(
             &mut out,
             "billctl_log_lines_dropped_total",
@@ -254,18 +196,75 @@ impl Metrics {
         out
     }
 
+    /// Verdicts by code, refused callers by reason.
+    fn render_codes(&self, out: &mut String) {
+        let verdicts = Code::ALL.iter().map(|c| c.as_str());
+        labelled(
+            out,
+            (
+                "billctl_serve_verdicts_total",
+                "Key verifications by verdict code.",
+                "code",
+            ),
+            verdicts.zip(&self.verdicts),
+        );
+        let refused = Refusal::ALL.iter().map(|r| r.code().as_str());
+        labelled(
+            out,
+            (
+                "billctl_serve_auth_failures_total",
+                "Callers refused, by reason (never the token).",
+                "code",
+            ),
+            refused.zip(&self.refused),
+        );
+    }
+
+    /// The cache's hits and misses, store errors, usage events.
+    fn render_counts(&self, out: &mut String) {
+        let cache = *lock(&self.cache);
+        let (hits, misses) = cache
+            .iter()
+            .fold((0, 0), |(h, m), s| (h + s.hits, m + s.misses));
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        for (name, help, n) in [
+            (
+                "billctl_serve_cache_hits_total",
+                "Verifications answered from the cache.",
+                hits,
+            ),
+            (
+                "billctl_serve_cache_misses_total",
+                "Verifications that read the store.",
+                misses,
+            ),
+            (
+                "billctl_serve_store_errors_total",
+                "Requests the store failed.",
+                load(&self.store_errors),
+            ),
+            (
+                "billctl_serve_usage_events_total",
+                "Usage events accepted over HTTP.",
+                load(&self.events),
+            ),
+        ] {
+            counter(out, name, help, n);
+        }
+    }
+
     fn render_requests(&self, out: &mut String) {
         let _ = writeln!(out, "# HELP billctl_serve_requests_total Requests by route and status.\n# TYPE billctl_serve_requests_total counter");
         for ((route, status), n) in lock(&self.requests).iter() {
             let _ = writeln!(
                 out,
                 "billctl_serve_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
-                ROUTES[*route]
+                labels()[*route]
             );
         }
         let _ = writeln!(out, "# HELP billctl_serve_request_seconds Time to answer, by route.\n# TYPE billctl_serve_request_seconds histogram");
         let bounds: Vec<String> = LATENCY.iter().map(f64::to_string).collect();
-        for (route, h) in ROUTES.iter().zip(&self.latency) {
+        for (route, h) in labels().iter().zip(&self.latency) {
             if h.count.load(Ordering::Relaxed) > 0 {
                 h.write(
                     out,
@@ -275,5 +274,18 @@ impl Metrics {
                 );
             }
         }
+    }
+}
+
+/// A counter with one label: its help and type, then one line per value of the label.
+fn labelled<'a>(
+    out: &mut String,
+    (name, help, label): (&str, &str, &str),
+    series: impl Iterator<Item = (&'a str, &'a AtomicU64)>,
+) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for (value, n) in series {
+        let n = n.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}{{{label}=\"{value}\"}} {n}");
     }
 }

@@ -17,6 +17,7 @@
 //! against the token list read from the store, re-read once older than the refresh interval.
 
 pub mod cloudevents;
+pub mod error;
 pub mod events;
 pub mod metrics;
 pub mod openapi;
@@ -31,9 +32,10 @@ use crate::ops::lock;
 use crate::server::{self, Request, Response};
 use crate::store::Store;
 use anyhow::Result;
+use error::{ErrorCode as E, Fail, Outcome};
 use hyper::StatusCode;
 use metrics::{Metrics, Side};
-use routes::{Dialect, Route};
+use routes::{Dialect, Kind, Route};
 use serde::{Deserialize, Serialize};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -283,174 +285,39 @@ fn record_loop(
     }
 }
 
-/// What a request came to, for the access log: a verdict or an error code.
-#[derive(Debug, Clone, Copy)]
-struct Outcome(&'static str);
+/// An answer, or the error a route writes in its dialect.
+type Answer = Result<Response, Fail>;
 
-/// An error answer in billctl's vocabulary: `{"error": ..., "code": ...}`.
-fn fail(status: StatusCode, code: &str, message: &str) -> Response {
-    let mut r = server::json(
-        status,
-        &serde_json::json!({ "error": message, "code": code }),
-    );
-    if let Some(c) = known_code(code) {
-        r.extensions_mut().insert(Outcome(c));
-    }
-    r
-}
-
-/// An error code as a static word for the log (codes are billctl's own, never input).
-fn known_code(code: &str) -> Option<&'static str> {
-    const CODES: &[&str] = &[
-        "TOKEN_MISSING",
-        "TOKEN_MALFORMED",
-        "TOKEN_UNKNOWN",
-        "TOKEN_REVOKED",
-        "TOKEN_SCOPE",
-        "BAD_JSON",
-        "BAD_BODY",
-        "BODY_TOO_LARGE",
-        "TOO_MANY_EVENTS",
-        "INVALID_EVENTS",
-        "STORE_UNAVAILABLE",
-        "STRIPE_UNAVAILABLE",
-        "STRIPE_ERROR",
-        "STRIPE_UNREACHABLE",
-        "STRIPE_TIMEOUT",
-        "STRIPE_NOT_APPLIED",
-        "NOT_LIVE",
-        "CUSTOMER_NOT_FOUND",
-        "KEY_NOT_FOUND",
-        "KEY_LIMIT",
-        "KEY_NOT_ROTATABLE",
-        "HAS_SUBSCRIPTION",
-        "NO_SUBSCRIPTION",
-        "UNKNOWN_TIER",
-        "BAD_CUSTOMER_ID",
-        "BAD_KEY_ID",
-        "NOT_FOUND",
-        "METHOD_NOT_ALLOWED",
-        "UNSUPPORTED_MEDIA_TYPE",
-        "BAD_REQUEST",
-    ];
-    CODES.iter().copied().find(|c| *c == code)
-}
-
-/// How a route words its errors: its dialect (see [`Dialect`]), and the request's id, for the
-/// envelopes that carry one (Unkey's `meta.requestId`).
-#[derive(Debug, Clone, Copy)]
-struct Voice<'a>(Dialect, &'a str);
-
-impl Voice<'_> {
-    /// The request id as Unkey's envelope carries it: the server core's, with Unkey's prefix.
-    fn unkey_id(&self) -> String {
-        format!("req_{}", self.1)
-    }
-
-    /// The request as problem details' `instance` names it (OpenMeter's SDK requires one).
-    fn instance(&self) -> String {
-        format!("urn:billctl:request:{}", self.1)
-    }
-}
-
-/// An error answer in a route's vocabulary, with its code as the access log's outcome.
-fn fail_as(v: Voice, status: StatusCode, code: &str, message: &str) -> Response {
-    let title = status.canonical_reason().unwrap_or("Error");
-    let mut r = match v.0 {
-        Dialect::Billctl => return fail(status, code, message),
-        Dialect::Unkey => server::json(
-            status,
-            &unkey::error(status.as_u16(), title, code, message, &v.unkey_id()),
-        ),
-        Dialect::Problem => server::body(
-            status,
-            "application/problem+json",
-            serde_json::json!({
-                "type": format!("urn:billctl:error:{code}"),
-                "title": title,
-                "status": status.as_u16(),
-                "detail": message,
-                "instance": v.instance(),
-                "code": code,
-            })
-            .to_string(),
-        ),
-    };
-    if let Some(c) = known_code(code) {
-        r.extensions_mut().insert(Outcome(c));
-    }
-    r
-}
-
-/// 503 `STORE_UNAVAILABLE` with `Retry-After`, in the route's vocabulary: never a pass.
-fn unavailable_as(v: Voice, reason: &str) -> Response {
-    let mut r = fail_as(
-        v,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "STORE_UNAVAILABLE",
-        reason,
-    );
-    retry_soon(&mut r);
-    r
-}
-
-/// 405 with `Allow`: every method the path's route takes (see [`routes::allowed`]).
-fn method_not_allowed(path: &str) -> Response {
-    let m = routes::allowed(path).join(", ");
-    let mut r = fail(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        &format!("this route takes {m}"),
-    );
-    if let Ok(v) = hyper::header::HeaderValue::from_str(&m) {
-        r.headers_mut().insert(hyper::header::ALLOW, v);
-    }
-    r
-}
-
-/// A refused batch of usage events (nothing was recorded), in the route's vocabulary:
-/// `POST /v1/usage/events` names `?skip_invalid`, OpenMeter's route answers problem details.
-fn events_refused(v: Voice, refused: events::Refused) -> Response {
+/// A refused batch of usage events (nothing was recorded), in the route's words:
+/// `POST /v1/usage/events` names `?skip_invalid` and counts, OpenMeter's route lists the rejects.
+fn events_refused(dialect: Dialect, refused: events::Refused) -> Fail {
     match refused {
-        events::Refused::Malformed(m) => fail_as(v, StatusCode::BAD_REQUEST, "BAD_JSON", &m),
-        events::Refused::TooMany { count, max } => fail_as(
-            v,
+        events::Refused::Malformed(m) => Fail::bad_json(m),
+        events::Refused::TooMany { count, max } => Fail::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "TOO_MANY_EVENTS",
-            &format!("{count} events in one request; at most {max} (--max-events)"),
+            E::TooManyEvents,
+            format!("{count} events in one request; at most {max} (--max-events)"),
         ),
         events::Refused::Invalid {
             read,
             rejected,
             rejects,
-        } if v.0 == Dialect::Problem => server::body(
-            StatusCode::BAD_REQUEST,
-            "application/problem+json",
-            serde_json::json!({
-                "type": "urn:billctl:error:INVALID_EVENTS",
-                "title": "Bad Request",
-                "status": 400,
-                "detail": format!("{rejected} of {read} events are invalid; nothing was recorded"),
-                "instance": v.instance(),
-                "code": "INVALID_EVENTS",
-                "rejects": rejects,
-            })
-            .to_string(),
-        ),
-        events::Refused::Invalid {
-            read,
-            rejected,
-            rejects,
-        } => server::json(
-            StatusCode::BAD_REQUEST,
-            &serde_json::json!({
-                "error": format!("{rejected} of {read} events are invalid; nothing was recorded (add ?skip_invalid=true to record the valid ones)"),
-                "code": "INVALID_EVENTS",
-                "read": read,
-                "rejected": rejected,
-                "rejects": rejects,
-            }),
-        ),
+        } => {
+            let said = format!("{rejected} of {read} events are invalid; nothing was recorded");
+            let rejects = serde_json::to_value(rejects).unwrap_or_default();
+            match dialect {
+                Dialect::Problem => Fail::new(StatusCode::BAD_REQUEST, E::InvalidEvents, said)
+                    .with("rejects", rejects),
+                _ => Fail::new(
+                    StatusCode::BAD_REQUEST,
+                    E::InvalidEvents,
+                    format!("{said} (add ?skip_invalid=true to record the valid ones)"),
+                )
+                .with("read", read.into())
+                .with("rejected", rejected.into())
+                .with("rejects", rejects),
+            }
+        }
     }
 }
 
@@ -459,13 +326,20 @@ fn events_refused(v: Voice, refused: events::Refused) -> Response {
 pub(crate) const STORE_DOWN: &str =
     "the store could not be reached; serve's log has the details under this answer's X-Request-Id";
 
-pub(super) fn store_unavailable(e: &anyhow::Error) -> Response {
-    unavailable_detailed(Voice(Dialect::Billctl, ""), format!("{e:#}"))
+/// 503 `STORE_UNAVAILABLE` with `Retry-After`: never a pass. The store's words go to the log.
+pub(super) fn store_unavailable(e: &anyhow::Error) -> Fail {
+    store_down(format!("{e:#}"))
 }
 
-/// [`unavailable_as`] with the plain message; `detail` goes to the log only.
-fn unavailable_detailed(v: Voice, detail: String) -> Response {
-    with_detail(unavailable_as(v, STORE_DOWN), detail)
+/// [`store_unavailable`] with `detail` for the log.
+fn store_down(detail: String) -> Fail {
+    Fail::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        E::StoreUnavailable,
+        STORE_DOWN,
+    )
+    .retry_after(1)
+    .detail(detail)
 }
 
 /// `r` with `detail` for the access log (the caller never sees it).
@@ -534,20 +408,20 @@ impl server::Handler for Service {
     async fn admit(&self, head: &mut server::Head) -> server::Admission {
         let started = Instant::now();
         let route = Route::of(&head.method, &head.path);
-        if matches!(route, Route::Healthz | Route::Readyz) {
-            // Probes: liveness needs nothing; readiness says ready or not without a token.
-            head.extensions.insert(Admitted {
-                route,
-                actor: String::new(),
-            });
-            return server::Admission::Read;
-        }
-        match self.authenticate(head, &route).await {
+        // Probes: liveness needs nothing; readiness says ready or not without a token.
+        let checked = match route.access() {
+            routes::Access::Open => Ok(String::new()),
+            routes::Access::Token(_) => self.authenticate(head, &route).await,
+        };
+        match checked {
             Ok(actor) => {
                 head.extensions.insert(Admitted { route, actor });
                 server::Admission::Read
             }
-            Err(r) => server::Admission::Answer(self.finish(&route, redacted(r).await, started)),
+            Err(f) => {
+                let r = redacted(f.render(route.dialect(), &head.request_id)).await;
+                server::Admission::Answer(self.finish(&route, r, started))
+            }
         }
     }
 
@@ -555,25 +429,39 @@ impl server::Handler for Service {
         let started = Instant::now();
         let Some(Admitted { route, actor }) = req.extensions.remove::<Admitted>() else {
             let route = Route::of(&req.method, &req.path);
-            let r = fail(StatusCode::UNAUTHORIZED, "TOKEN_MISSING", "not admitted");
-            return self.finish(&route, r, started);
+            let f = Fail::new(StatusCode::UNAUTHORIZED, E::TokenMissing, "not admitted");
+            return self.finish(&route, f.render(route.dialect(), &req.request_id), started);
         };
-        let answer = match route {
-            Route::Healthz => healthz(),
-            Route::Readyz => self.readyz(&req).await,
-            _ => self.route(&route, req, actor).await,
+        let (dialect, request_id) = (route.dialect(), req.request_id.clone());
+        let answer = match self.route(&route, req, actor).await {
+            Ok(r) => r,
+            Err(f) => f.render(dialect, &request_id),
         };
         let answer = redacted(answer).await;
         self.finish(&route, answer, started)
     }
 
     fn answered(&self, head: Option<(&hyper::Method, &str)>, status: StatusCode, secs: f64) {
-        let label = head.map_or(routes::ROUTES.len() - 1, |(m, p)| Route::of(m, p).label());
+        let label = head.map_or(routes::labels().len() - 1, |(m, p)| Route::of(m, p).label());
         self.metrics.request(label, status.as_u16(), secs);
     }
 
     fn timed_out(&self, which: server::Timeout) {
         self.metrics.timeout(metrics::TimeoutKind::Core(which));
+    }
+
+    /// The core's own answer in the route's dialect (Unkey's envelope on `/v2/keys.verifyKey`,
+    /// problem details on `/api/v1/events`), its code as the log's outcome.
+    fn core_answer(&self, a: server::CoreAnswer<'_>) -> Response {
+        let route = Route::of(a.method, a.path);
+        let Some(code) = E::of(a.code) else {
+            return server::CoreAnswer::billctl(&a);
+        };
+        let mut fail = Fail::new(a.status, code, a.message);
+        fail.retry_after = a.retry_after;
+        let r = fail.render(route.dialect(), a.request_id);
+        let label = routes::labels()[route.label()];
+        server::logged(r, label, Some(code.as_str().to_string()))
     }
 }
 
@@ -584,22 +472,21 @@ impl Service {
         self.metrics
             .request(route.label(), answer.status().as_u16(), secs);
         let outcome = answer.extensions().get::<Outcome>().map(|o| o.0);
-        if outcome == Some("STRIPE_TIMEOUT") {
+        if outcome == Some(E::StripeTimeout.as_str()) {
             self.metrics.timeout(metrics::TimeoutKind::Stripe);
         }
         let outcome = outcome.map(str::to_string);
-        server::logged(answer, routes::ROUTES[route.label()], outcome)
+        server::logged(answer, routes::labels()[route.label()], outcome)
     }
 
     /// Checks the caller's token for the route; the refusal otherwise (logged without the
     /// token, counted in the metrics).
     /// The token's name when it passes.
-    async fn authenticate(&self, req: &server::Head, route: &Route) -> Result<String, Response> {
+    async fn authenticate(&self, req: &server::Head, route: &Route) -> Result<String, Fail> {
         let now = Instant::now();
         let store_down = |e: anyhow::Error| {
             self.metrics.store_error();
-            let voice = Voice(route.dialect(), &req.request_id);
-            unavailable_detailed(voice, format!("{e:#}"))
+            store_unavailable(&e)
         };
         self.refresh_tokens().await.map_err(store_down)?;
         let presented = bearer(&req.headers);
@@ -610,17 +497,11 @@ impl Service {
                 .map_err(store_down)?;
             checked = lock(&self.tokens).check(presented, route.scopes());
         }
-        checked.map_err(|r| self.refused(req, route, presented, r))
+        checked.map_err(|r| self.refused(req, presented, r))
     }
 
     /// A refused caller's answer, its notice in the log (never the token) and its count.
-    fn refused(
-        &self,
-        req: &server::Head,
-        route: &Route,
-        presented: Option<&str>,
-        r: Refusal,
-    ) -> Response {
+    fn refused(&self, req: &server::Head, presented: Option<&str>, r: Refusal) -> Fail {
         self.metrics.refused(r);
         let id = presented
             .and_then(crate::keys::parse_token)
@@ -633,7 +514,7 @@ impl Service {
                 .chars()
                 .take(128)
                 .collect::<String>(),
-            r.code()
+            r.code().as_str()
         ));
         let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
         let message = match r {
@@ -641,15 +522,9 @@ impl Service {
             Refusal::Scope => "the service token lacks the scope this route needs",
             _ => "the service token is not valid",
         };
-        let voice = Voice(route.dialect(), &req.request_id);
-        let mut answer = fail_as(voice, status, r.code(), message);
-        if status == StatusCode::UNAUTHORIZED {
-            answer.headers_mut().insert(
-                hyper::header::WWW_AUTHENTICATE,
-                hyper::header::HeaderValue::from_static("Bearer realm=\"billctl\""),
-            );
-        }
-        answer
+        let mut fail = Fail::new(status, r.code(), message);
+        fail.challenge = status == StatusCode::UNAUTHORIZED;
+        fail
     }
 
     /// A well-formed token the list lacks: its id is looked for in the store (once per refresh
@@ -703,69 +578,78 @@ impl Service {
         .and_then(|r| r)
     }
 
-    async fn route(&self, route: &Route, mut req: Request, actor: String) -> Response {
+    async fn route(&self, route: &Route, mut req: Request, actor: String) -> Answer {
         let read = std::mem::replace(&mut req.body, Ok(bytes::Bytes::new()));
         let body = match (route.has_body(), read) {
             (true, Err(r)) => {
-                let code = if r.status == StatusCode::PAYLOAD_TOO_LARGE {
-                    "BODY_TOO_LARGE"
-                } else {
-                    "BAD_BODY"
+                let code = match r.status {
+                    StatusCode::PAYLOAD_TOO_LARGE => E::BodyTooLarge,
+                    _ => E::BadBody,
                 };
-                return fail_as(
-                    Voice(route.dialect(), &req.request_id),
-                    r.status,
-                    code,
-                    &r.reason,
-                );
+                return Err(Fail::new(r.status, code, r.reason));
             }
             (_, b) => b.unwrap_or_default(),
         };
-        if let Err(r) = selfserve::path_ids(route) {
-            return r;
-        }
+        let (spec, routes::Captures { id, key }) = match route {
+            Route::Served(spec, captures) => (*spec, captures.clone()),
+            Route::NotFound => {
+                return Err(Fail::new(
+                    StatusCode::NOT_FOUND,
+                    E::NotFound,
+                    "no such route",
+                ))
+            }
+            Route::Method(allow, _) => return Err(method_not_allowed(allow)),
+        };
+        selfserve::path_ids(id.as_deref(), key.as_deref())?;
+        let (id, key) = (id.unwrap_or_default(), key.unwrap_or_default());
         let content_type = req
             .headers
             .get(hyper::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        match route {
-            Route::Verify => self.verify(&body).await,
-            Route::Events => self.events(body, req.query.as_deref()).await,
-            Route::UnkeyVerify => self.unkey_verify(&body, &req.request_id).await,
-            Route::CloudEvents => self.cloud_events(body, content_type, &req.request_id).await,
-            Route::OpenApi => server::body(
+        match spec.kind {
+            Kind::Verify => self.verify(&body).await,
+            Kind::Events => self.events(body, req.query.as_deref()).await,
+            Kind::UnkeyVerify => self.unkey_verify(&body, &req.request_id).await,
+            Kind::CloudEvents => self.cloud_events(body, content_type).await,
+            Kind::OpenApi => Ok(server::body(
                 StatusCode::OK,
                 "application/json",
                 openapi::DOCUMENT.as_bytes(),
-            ),
-            Route::CustomerUsage(id) => self.customer_usage(id.clone()).await,
-            Route::Customer(id) => self.customer(id.clone()).await,
-            Route::Keys(id) => self.keys(id.clone()).await,
-            Route::KeyCreate(id) => self.key_create(id.clone(), &body, actor).await,
-            Route::Key {
-                customer,
-                key,
-                action,
-            } => {
-                self.key_change((customer.clone(), key.clone(), *action), &body, actor)
-                    .await
+            )),
+            Kind::CustomerUsage => self.customer_usage(id).await,
+            Kind::Customer => self.customer(id).await,
+            Kind::Keys => self.keys(id).await,
+            Kind::KeyCreate => self.key_create(id, &body, actor).await,
+            Kind::Key(action) => {
+                let customer = spec.path.contains("{id}").then_some(id);
+                self.key_change((customer, key, action), &body, actor).await
             }
-            Route::Portal(id) => self.portal(id.clone(), &body, actor).await,
-            Route::Checkout(id) => self.checkout(id.clone(), &body, actor).await,
-            Route::Plan(id, action) => self.plan(id.clone(), *action, &body, actor).await,
-            Route::Healthz => healthz(),
-            Route::Readyz => self.readyz(&req).await,
-            Route::Metrics => server::body(
+            Kind::Portal => self.portal(id, &body, actor).await,
+            Kind::Checkout => self.checkout(id, &body, actor).await,
+            Kind::Plan(action) => self.plan(id, action, &body, actor).await,
+            Kind::Healthz => Ok(healthz()),
+            Kind::Readyz => self.readyz(&req).await,
+            Kind::Metrics => Ok(server::body(
                 StatusCode::OK,
                 "text/plain; version=0.0.4; charset=utf-8",
                 self.metrics.render(),
-            ),
-            Route::NotFound => fail(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route"),
-            Route::Method(_) => method_not_allowed(&req.path),
+            )),
         }
     }
 }
 
+/// 405 with `Allow`: every method the path's route takes (see [`routes::allowed`]).
+fn method_not_allowed(allow: &[&'static str]) -> Fail {
+    let m = allow.join(", ");
+    let mut f = Fail::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        E::MethodNotAllowed,
+        format!("this route takes {m}"),
+    );
+    f.allow = allow.to_vec();
+    f
+}
 /// The body of `POST /v1/keys/verify`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -793,59 +677,47 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> 
 }
 
 /// A JSON body read into `T`, or a 400 that names the field.
-#[allow(clippy::result_large_err)] // the error is the answer itself, built once
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    parse_json(body).map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_JSON", &m))
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Fail> {
+    parse_json(body).map_err(Fail::bad_json)
 }
 
 impl Service {
     /// `POST /v2/keys.verifyKey` (see [`unkey`]): a verdict in Unkey's envelope; `credits.cost`
     /// is recorded as `record` is on `/v1/keys/verify`.
-    async fn unkey_verify(&self, body: &[u8], request_id: &str) -> Response {
-        let d = Voice(Dialect::Unkey, request_id);
+    async fn unkey_verify(&self, body: &[u8], request_id: &str) -> Answer {
         if body.len() > MAX_VERIFY_BODY {
-            return fail_as(
-                d,
+            return Err(Fail::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "BODY_TOO_LARGE",
-                &format!("a verify body is at most {MAX_VERIFY_BODY} bytes"),
-            );
+                E::BodyTooLarge,
+                format!("a verify body is at most {MAX_VERIFY_BODY} bytes"),
+            ));
         }
         let parsed =
             parse_json::<unkey::Request>(body).and_then(|r| r.quantity().map(|q| (r.key, q)));
-        let (key, quantity) = match parsed {
-            Ok(p) => p,
-            Err(m) => return fail_as(d, StatusCode::BAD_REQUEST, "BAD_REQUEST", &m),
-        };
+        let (key, quantity) =
+            parsed.map_err(|m| Fail::new(StatusCode::BAD_REQUEST, E::BadRequest, m))?;
         let v = match quantity {
             Some(q) => self.verify_recorded(key, q).await,
             None => self.verify_plain(key).await,
         };
         self.metrics.verdict(v.code);
         if v.code == Code::StoreUnavailable {
-            let reason = v.reason.clone().unwrap_or_default();
-            return unavailable_detailed(d, reason);
+            return Err(store_down(v.reason.clone().unwrap_or_default()));
         }
-        let mut r = server::json(StatusCode::OK, &unkey::answer(&v, &d.unkey_id()));
+        let id = format!("req_{request_id}");
+        let mut r = server::json(StatusCode::OK, &unkey::answer(&v, &id));
         r.extensions_mut().insert(Outcome(v.code.as_str()));
-        r
+        Ok(r)
     }
 
     /// `POST /api/v1/events` (see [`cloudevents`]): 204 once the events are committed.
-    async fn cloud_events(
-        &self,
-        body: bytes::Bytes,
-        content_type: Option<&str>,
-        request_id: &str,
-    ) -> Response {
-        let d = Voice(Dialect::Problem, request_id);
+    async fn cloud_events(&self, body: bytes::Bytes, content_type: Option<&str>) -> Answer {
         let Some(layout) = cloudevents::Layout::of(content_type) else {
-            return fail_as(
-                d,
+            return Err(Fail::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
+                E::UnsupportedMediaType,
                 "send application/cloudevents+json (one event) or application/cloudevents-batch+json (an array)",
-            );
+            ));
         };
         let (writer, max) = (self.writer.clone(), self.settings.max_events);
         let bounds = crate::usage::Bounds::of(&self.config.usage);
@@ -867,47 +739,47 @@ impl Service {
                 self.metrics.events(accepted.inserted);
                 let route = crate::usage::Route::CloudEvents;
                 self.metrics.conflicts(route, accepted.conflicts);
-                server::body(
+                Ok(server::body(
                     StatusCode::NO_CONTENT,
                     "application/json",
                     bytes::Bytes::new(),
-                )
+                ))
             }
-            Ok(Err(refused)) => events_refused(d, refused),
+            Ok(Err(refused)) => Err(events_refused(Dialect::Problem, refused)),
             Err(e) => {
                 self.metrics.store_error();
-                unavailable_detailed(d, format!("{e:#}"))
+                Err(store_unavailable(&e))
             }
         }
     }
 }
 
 impl Service {
-    async fn verify(&self, body: &[u8]) -> Response {
+    async fn verify(&self, body: &[u8]) -> Answer {
         if body.len() > MAX_VERIFY_BODY {
-            return fail(
+            return Err(Fail::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "BODY_TOO_LARGE",
-                &format!("a verify body is at most {MAX_VERIFY_BODY} bytes (a key is {})", crate::keys::KEY_LEN),
-            );
+                E::BodyTooLarge,
+                format!(
+                    "a verify body is at most {MAX_VERIFY_BODY} bytes (a key is {})",
+                    crate::keys::KEY_LEN
+                ),
+            ));
         }
         // The fast parse; only a body it refuses is parsed again to name the field.
         let req: VerifyBody = match serde_json::from_slice(body) {
             Ok(r) => r,
-            Err(_) => match parse_body(body) {
-                Ok(r) => r,
-                Err(answer) => return answer,
-            },
+            Err(_) => parse_body(body)?,
         };
         let v = match req.record {
             Some(q) if q < 1 => {
-                return fail(StatusCode::BAD_REQUEST, "BAD_JSON", "record: must be a whole number of at least 1 (the quantity to record); leave it out for a plain verify");
+                return Err(Fail::bad_json("record: must be a whole number of at least 1 (the quantity to record); leave it out for a plain verify"));
             }
             Some(q) => self.verify_recorded(req.key, q).await,
             None => self.verify_plain(req.key).await,
         };
         self.metrics.verdict(v.code);
-        verdict_answer(&v)
+        Ok(verdict_answer(&v))
     }
 
     async fn verify_plain(&self, key: String) -> Verification {
@@ -1098,28 +970,24 @@ pub fn customer_usage(
 }
 
 impl Service {
-    async fn customer_usage(&self, id: String) -> Response {
-        if let Err(r) = selfserve::customer_shape(&id) {
-            return r;
-        }
+    async fn customer_usage(&self, id: String) -> Answer {
         let config = self.config.clone();
         let shown = id.clone();
         let found = self
             .with_store(false, move |s| {
                 customer_usage(s, &config, &id, crate::clock::now())
             })
-            .await;
+            .await?;
         match found {
-            Ok(Some(view)) => server::json(
+            Some(view) => Ok(server::json(
                 StatusCode::OK,
                 &serde_json::to_value(view).unwrap_or_default(),
-            ),
-            Ok(None) => selfserve::customer_not_found(&shown),
-            Err(r) => r,
+            )),
+            None => Err(selfserve::customer_not_found(&shown)),
         }
     }
 
-    async fn events(&self, body: bytes::Bytes, query: Option<&str>) -> Response {
+    async fn events(&self, body: bytes::Bytes, query: Option<&str>) -> Answer {
         let skip_invalid = query.is_some_and(|q| {
             q.split('&')
                 .any(|p| p == "skip_invalid=true" || p == "skip_invalid=1")
@@ -1143,15 +1011,15 @@ impl Service {
                 self.metrics.events(accepted.inserted);
                 let route = crate::usage::Route::Events;
                 self.metrics.conflicts(route, accepted.conflicts);
-                server::json(
+                Ok(server::json(
                     StatusCode::OK,
                     &serde_json::to_value(accepted).unwrap_or_default(),
-                )
+                ))
             }
-            Ok(Err(refused)) => events_refused(Voice(Dialect::Billctl, ""), refused),
+            Ok(Err(refused)) => Err(events_refused(Dialect::Billctl, refused)),
             Err(e) => {
                 self.metrics.store_error();
-                store_unavailable(&e)
+                Err(store_unavailable(&e))
             }
         }
     }
@@ -1159,7 +1027,7 @@ impl Service {
     /// `GET /readyz`: the store reachable (within [`READY_WITHIN`]) and its schema current.
     /// Without a valid token, only ready or not; with one (any scope), the schema version, or
     /// billctl's 503 `STORE_UNAVAILABLE`.
-    async fn readyz(&self, req: &Request) -> Response {
+    async fn readyz(&self, req: &Request) -> Answer {
         let reader = self.reader.clone();
         let checked =
             tokio::time::timeout(READY_WITHIN, blocking(move || lock(&reader).check_schema()))
@@ -1176,13 +1044,13 @@ impl Service {
         }
         let trusted = bearer(&req.headers).is_some()
             && lock(&self.tokens).check(bearer(&req.headers), &[]).is_ok();
-        match (checked, trusted) {
+        Ok(match (checked, trusted) {
             (Ok(version), true) => server::json(
                 StatusCode::OK,
                 &serde_json::json!({"status": "ready", "schema_version": version}),
             ),
             (Ok(_), false) => server::json(StatusCode::OK, &serde_json::json!({"status": "ready"})),
-            (Err(e), true) => store_unavailable(&e),
+            (Err(e), true) => return Err(store_unavailable(&e)),
             (Err(e), false) => {
                 let mut r = server::json(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -1191,7 +1059,7 @@ impl Service {
                 retry_soon(&mut r);
                 with_detail(r, format!("{e:#}"))
             }
-        }
+        })
     }
 
     /// Runs `f` on the reader (`write`: the writer) on a blocking thread; a store failure is
@@ -1200,7 +1068,7 @@ impl Service {
         &self,
         write: bool,
         f: impl FnOnce(&mut crate::store::Store) -> anyhow::Result<T> + Send + 'static,
-    ) -> Result<T, Response> {
+    ) -> Result<T, Fail> {
         let store = if write {
             self.writer.clone()
         } else {

@@ -1,82 +1,49 @@
-//! `serve`'s routes: what a method and path ask for, the scope a caller needs, the label in
-//! the metrics, and the error vocabulary of the answer (billctl's, Unkey's, or RFC 9457
-//! problem details for OpenMeter's route).
+//! `serve`'s route table: one [`Spec`] per method and path, and what is derived from it (the
+//! match of a request to its route, with the path's `{id}` and `{key}`; the labels in the
+//! metrics; the scopes; whether a body is read; the error dialect; a 405's `Allow`; the
+//! listing in `serve --help`). A test holds it to `openapi.json`.
 
 use crate::keys::Scope;
 
-/// The routes, as labels in the metrics (an unknown path is `other`, the last).
-pub const ROUTES: [&str; 16] = [
-    "/v1/keys/verify",
-    "/v1/usage/events",
-    "/v1/customers/{id}/usage",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/v2/keys.verifyKey",
-    "/api/v1/events",
-    "/openapi.json",
-    "/v1/customers/{id}",
-    "/v1/customers/{id}/keys",
-    "/v1/keys/{id}/{action}",
-    "/v1/customers/{id}/portal",
-    "/v1/customers/{id}/checkout",
-    "/v1/customers/{id}/subscription",
-    "other",
-];
-
-/// Every route, as its method and path template: the OpenAPI document must list exactly these
-/// (a test compares them).
-pub const TABLE: [(&str, &str); 21] = [
-    ("POST", "/v1/keys/verify"),
-    ("POST", "/v1/usage/events"),
-    ("GET", "/v1/customers/{id}/usage"),
-    ("GET", "/healthz"),
-    ("GET", "/readyz"),
-    ("GET", "/metrics"),
-    ("GET", "/openapi.json"),
-    ("POST", "/v2/keys.verifyKey"),
-    ("POST", "/api/v1/events"),
-    ("GET", "/v1/customers/{id}"),
-    ("GET", "/v1/customers/{id}/keys"),
-    ("POST", "/v1/customers/{id}/keys"),
-    ("POST", "/v1/customers/{id}/keys/{key}/rotate"),
-    ("POST", "/v1/customers/{id}/keys/{key}/revoke"),
-    ("POST", "/v1/keys/{key}/rotate"),
-    ("POST", "/v1/keys/{key}/revoke"),
-    ("POST", "/v1/customers/{id}/portal"),
-    ("POST", "/v1/customers/{id}/checkout"),
-    ("POST", "/v1/customers/{id}/subscription"),
-    ("POST", "/v1/customers/{id}/subscription/cancel"),
-    ("POST", "/v1/customers/{id}/subscription/resume"),
-];
-
-/// Every route of [`TABLE`], one per line (`  POST /v1/keys/verify`), for `serve --help`.
-pub fn listing() -> String {
-    TABLE
-        .iter()
-        .map(|(m, p)| format!("  {m:<4} {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token: the probes.
+    Open,
+    /// A valid token with any one of these scopes (none: any valid token).
+    Token(&'static [Scope]),
 }
 
-/// The methods that `path` takes, in the order of [`TABLE`] (a 405's `Allow`): those of every
-/// template it fits, where a `{...}` segment fits any one segment.
-pub fn allowed(path: &str) -> Vec<&'static str> {
-    let fits = |template: &str| {
-        let (t, p): (Vec<&str>, Vec<&str>) =
-            (template.split('/').collect(), path.split('/').collect());
-        t.len() == p.len()
-            && t.iter()
-                .zip(&p)
-                .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
-    };
-    let mut methods: Vec<&'static str> = Vec::new();
-    for (m, template) in TABLE {
-        if fits(template) && !methods.contains(&m) {
-            methods.push(m);
-        }
-    }
-    methods
+/// How a route's errors are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `{"error": ..., "code": ...}`.
+    Billctl,
+    /// Unkey's `{"meta": {"requestId"}, "error": {"title", "detail", "status", "type"}}`.
+    Unkey,
+    /// `application/problem+json` (RFC 9457), as OpenMeter answers.
+    Problem,
+}
+
+/// What a route does, for the dispatch (its data is in the path: [`Route::Served`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Verify,
+    Events,
+    CustomerUsage,
+    Healthz,
+    Readyz,
+    Metrics,
+    UnkeyVerify,
+    CloudEvents,
+    OpenApi,
+    Customer,
+    Keys,
+    KeyCreate,
+    Key(KeyAction),
+    Portal,
+    Checkout,
+    Plan(PlanAction),
 }
 
 /// What is done to a key.
@@ -94,182 +61,412 @@ pub enum PlanAction {
     Resume,
 }
 
+/// One route: a method and a path template (`{id}`: a customer id, `{key}`: a key id).
+#[derive(Debug)]
+pub struct Spec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    /// Whether the route reads a request body (a body it could not read is its error).
+    pub body: bool,
+    pub dialect: Dialect,
+    /// Its label in the metrics (routes of one path family may share one).
+    pub label: &'static str,
+    pub kind: Kind,
+}
+
+const VERIFY: Access = Access::Token(&[Scope::Verify]);
+const USAGE: Access = Access::Token(&[Scope::Usage]);
+const SELF: Access = Access::Token(&[Scope::SelfService]);
+const ANY: Access = Access::Token(&[]);
+
+/// A spec of billctl's dialect.
+const fn spec(
+    method: &'static str,
+    path: &'static str,
+    (access, body): (Access, bool),
+    label: &'static str,
+    kind: Kind,
+) -> Spec {
+    Spec {
+        method,
+        path,
+        access,
+        body,
+        dialect: Dialect::Billctl,
+        label,
+        kind,
+    }
+}
+
+const KEY_LABEL: &str = "/v1/keys/{id}/{action}";
+const PLAN_LABEL: &str = "/v1/customers/{id}/subscription";
+
+/// Every route serve has: the OpenAPI document lists exactly these (a test compares them).
+pub static SPECS: &[Spec] = &[
+    spec(
+        "POST",
+        "/v1/keys/verify",
+        (VERIFY, true),
+        "/v1/keys/verify",
+        Kind::Verify,
+    ),
+    spec(
+        "POST",
+        "/v1/usage/events",
+        (USAGE, true),
+        "/v1/usage/events",
+        Kind::Events,
+    ),
+    spec(
+        "GET",
+        "/v1/customers/{id}/usage",
+        (Access::Token(&[Scope::Read, Scope::SelfService]), false),
+        "/v1/customers/{id}/usage",
+        Kind::CustomerUsage,
+    ),
+    spec(
+        "GET",
+        "/healthz",
+        (Access::Open, false),
+        "/healthz",
+        Kind::Healthz,
+    ),
+    spec(
+        "GET",
+        "/readyz",
+        (Access::Open, false),
+        "/readyz",
+        Kind::Readyz,
+    ),
+    spec(
+        "GET",
+        "/metrics",
+        (Access::Token(&[Scope::Read]), false),
+        "/metrics",
+        Kind::Metrics,
+    ),
+    Spec {
+        dialect: Dialect::Unkey,
+        ..spec(
+            "POST",
+            "/v2/keys.verifyKey",
+            (VERIFY, true),
+            "/v2/keys.verifyKey",
+            Kind::UnkeyVerify,
+        )
+    },
+    Spec {
+        dialect: Dialect::Problem,
+        ..spec(
+            "POST",
+            "/api/v1/events",
+            (USAGE, true),
+            "/api/v1/events",
+            Kind::CloudEvents,
+        )
+    },
+    spec(
+        "GET",
+        "/openapi.json",
+        (ANY, false),
+        "/openapi.json",
+        Kind::OpenApi,
+    ),
+    spec(
+        "GET",
+        "/v1/customers/{id}",
+        (SELF, false),
+        "/v1/customers/{id}",
+        Kind::Customer,
+    ),
+    spec(
+        "GET",
+        "/v1/customers/{id}/keys",
+        (SELF, false),
+        "/v1/customers/{id}/keys",
+        Kind::Keys,
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/keys",
+        (SELF, true),
+        "/v1/customers/{id}/keys",
+        Kind::KeyCreate,
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/keys/{key}/rotate",
+        (SELF, true),
+        KEY_LABEL,
+        Kind::Key(KeyAction::Rotate),
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/keys/{key}/revoke",
+        (SELF, true),
+        KEY_LABEL,
+        Kind::Key(KeyAction::Revoke),
+    ),
+    spec(
+        "POST",
+        "/v1/keys/{key}/rotate",
+        (SELF, true),
+        KEY_LABEL,
+        Kind::Key(KeyAction::Rotate),
+    ),
+    spec(
+        "POST",
+        "/v1/keys/{key}/revoke",
+        (SELF, true),
+        KEY_LABEL,
+        Kind::Key(KeyAction::Revoke),
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/portal",
+        (SELF, true),
+        "/v1/customers/{id}/portal",
+        Kind::Portal,
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/checkout",
+        (SELF, true),
+        "/v1/customers/{id}/checkout",
+        Kind::Checkout,
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/subscription",
+        (SELF, true),
+        PLAN_LABEL,
+        Kind::Plan(PlanAction::Change),
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/subscription/cancel",
+        (SELF, true),
+        PLAN_LABEL,
+        Kind::Plan(PlanAction::Cancel),
+    ),
+    spec(
+        "POST",
+        "/v1/customers/{id}/subscription/resume",
+        (SELF, true),
+        PLAN_LABEL,
+        Kind::Plan(PlanAction::Resume),
+    ),
+];
+
+/// The label of a request no spec serves (an unknown path, or a method the path does not take).
+pub const OTHER: &str = "other";
+
+/// The labels in the metrics: each spec's, once, in the table's order, then [`OTHER`].
+pub fn labels() -> &'static [&'static str] {
+    static LABELS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut all: Vec<&'static str> = Vec::new();
+        for s in SPECS {
+            if !all.contains(&s.label) {
+                all.push(s.label);
+            }
+        }
+        all.push(OTHER);
+        all
+    })
+}
+
+/// Every route of [`SPECS`], one per line (`  POST /v1/keys/verify`), for `serve --help`.
+pub fn listing() -> String {
+    SPECS
+        .iter()
+        .map(|s| format!("  {:<4} {}", s.method, s.path))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `{id}` and `{key}` of `path` if it fits `template` (a `{...}` segment fits any one).
+fn fit(template: &str, path: &str) -> Option<Captures> {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    let mut got = Captures::default();
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(got),
+            (Some("{id}"), Some(s)) => got.id = Some(s.to_string()),
+            (Some("{key}"), Some(s)) => got.key = Some(s.to_string()),
+            (Some(a), Some(b)) if a == b => {}
+            _ => return None,
+        }
+    }
+}
+
+/// What a path's `{id}` (customer) and `{key}` segments hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captures {
+    pub id: Option<String>,
+    pub key: Option<String>,
+}
+
+/// The methods that `path` takes, in the order of [`SPECS`] (a 405's `Allow`).
+pub fn allowed(path: &str) -> Vec<&'static str> {
+    let mut methods: Vec<&'static str> = Vec::new();
+    for s in SPECS {
+        if fit(s.path, path).is_some() && !methods.contains(&s.method) {
+            methods.push(s.method);
+        }
+    }
+    methods
+}
+
 /// What a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    Verify,
-    Events,
-    CustomerUsage(String),
-    Healthz,
-    Readyz,
-    Metrics,
-    UnkeyVerify,
-    CloudEvents,
-    OpenApi,
-    Customer(String),
-    Keys(String),
-    KeyCreate(String),
-    /// A key's rotation or revocation; the customer comes from the path
-    /// (`/v1/customers/{id}/keys/{key}/...`) or, on `/v1/keys/{key}/...`, from the body.
-    Key {
-        customer: Option<String>,
-        key: String,
-        action: KeyAction,
-    },
-    Portal(String),
-    Checkout(String),
-    Plan(String, PlanAction),
+    /// A route of the table, with the path's `{id}` and `{key}`.
+    Served(&'static Spec, Captures),
     NotFound,
-    Method(&'static str),
+    /// The path is a route's but not the method: the methods it takes, and its dialect.
+    Method(Vec<&'static str>, Dialect),
 }
 
-/// How a route's errors are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// `{"error": ..., "code": ...}`.
-    Billctl,
-    /// Unkey's `{"meta": {"requestId"}, "error": {"title", "detail", "status", "type"}}`.
-    Unkey,
-    /// `application/problem+json` (RFC 9457), as OpenMeter answers.
-    Problem,
+impl PartialEq for Spec {
+    fn eq(&self, other: &Spec) -> bool {
+        (self.method, self.path) == (other.method, other.path)
+    }
 }
+
+impl Eq for Spec {}
 
 impl Route {
     pub fn of(method: &hyper::Method, path: &str) -> Route {
-        let (want, route) = match path {
-            "/v1/keys/verify" => ("POST", Route::Verify),
-            "/v1/usage/events" => ("POST", Route::Events),
-            "/v2/keys.verifyKey" => ("POST", Route::UnkeyVerify),
-            "/api/v1/events" => ("POST", Route::CloudEvents),
-            "/openapi.json" => ("GET", Route::OpenApi),
-            "/healthz" => ("GET", Route::Healthz),
-            "/readyz" => ("GET", Route::Readyz),
-            "/metrics" => ("GET", Route::Metrics),
-            p => match Route::nested(method, p) {
-                Some(r) => r,
-                None => return Route::NotFound,
-            },
-        };
-        if method.as_str() == want {
-            route
-        } else {
-            Route::Method(want)
+        let mut path_of = None;
+        for s in SPECS {
+            if let Some(c) = fit(s.path, path) {
+                if s.method == method.as_str() {
+                    return Route::Served(s, c);
+                }
+                path_of.get_or_insert(s);
+            }
+        }
+        match path_of {
+            Some(s) => Route::Method(allowed(path), s.dialect),
+            None => Route::NotFound,
         }
     }
 
-    /// The routes with ids in their path, with the method each takes.
-    fn nested(method: &hyper::Method, path: &str) -> Option<(&'static str, Route)> {
-        let parts: Vec<&str> = path.strip_prefix("/v1/")?.split('/').collect();
-        let id = |s: &str| s.to_string();
-        let key_action = |a: &str| match a {
-            "rotate" => Some(KeyAction::Rotate),
-            "revoke" => Some(KeyAction::Revoke),
+    /// Its spec, for a route of the table.
+    pub fn spec(&self) -> Option<&'static Spec> {
+        match self {
+            Route::Served(s, _) => Some(s),
             _ => None,
-        };
-        Some(match parts.as_slice() {
-            ["customers", c] => ("GET", Route::Customer(id(c))),
-            ["customers", c, "usage"] => ("GET", Route::CustomerUsage(id(c))),
-            ["customers", c, "keys"] if method == hyper::Method::POST => {
-                ("POST", Route::KeyCreate(id(c)))
-            }
-            ["customers", c, "keys"] => ("GET", Route::Keys(id(c))),
-            ["customers", c, "keys", k, a] => (
-                "POST",
-                Route::Key {
-                    customer: Some(id(c)),
-                    key: id(k),
-                    action: key_action(a)?,
-                },
-            ),
-            ["keys", k, a] => (
-                "POST",
-                Route::Key {
-                    customer: None,
-                    key: id(k),
-                    action: key_action(a)?,
-                },
-            ),
-            ["customers", c, "portal"] => ("POST", Route::Portal(id(c))),
-            ["customers", c, "checkout"] => ("POST", Route::Checkout(id(c))),
-            ["customers", c, "subscription"] => ("POST", Route::Plan(id(c), PlanAction::Change)),
-            ["customers", c, "subscription", "cancel"] => {
-                ("POST", Route::Plan(id(c), PlanAction::Cancel))
-            }
-            ["customers", c, "subscription", "resume"] => {
-                ("POST", Route::Plan(id(c), PlanAction::Resume))
-            }
-            _ => return None,
-        })
-    }
-
-    /// Its label in the metrics (an index into [`ROUTES`]).
-    pub fn label(&self) -> usize {
-        match self {
-            Route::Verify => 0,
-            Route::Events => 1,
-            Route::CustomerUsage(_) => 2,
-            Route::Healthz => 3,
-            Route::Readyz => 4,
-            Route::Metrics => 5,
-            Route::UnkeyVerify => 6,
-            Route::CloudEvents => 7,
-            Route::OpenApi => 8,
-            Route::Customer(_) => 9,
-            Route::Keys(_) | Route::KeyCreate(_) => 10,
-            Route::Key { .. } => 11,
-            Route::Portal(_) => 12,
-            Route::Checkout(_) => 13,
-            Route::Plan(..) => 14,
-            Route::NotFound | Route::Method(_) => ROUTES.len() - 1,
         }
     }
 
-    /// The scopes that open the route, any one of them (none: any valid token). A customer's
-    /// usage is the `read` scope's, and the customer page's (`self-service`).
+    /// What it does, for a route of the table.
+    pub fn kind(&self) -> Option<Kind> {
+        self.spec().map(|s| s.kind)
+    }
+
+    /// Its label in the metrics, as an index into [`labels`].
+    pub fn label(&self) -> usize {
+        let name = self.spec().map_or(OTHER, |s| s.label);
+        labels()
+            .iter()
+            .position(|l| *l == name)
+            .unwrap_or(labels().len() - 1)
+    }
+
+    /// Who may call it: a path that is no route's needs any valid token (its 404 or 405 says
+    /// nothing to a stranger).
+    pub fn access(&self) -> Access {
+        self.spec().map_or(ANY, |s| s.access)
+    }
+
+    /// The scopes that open the route, any one of them (none: any valid token).
     pub fn scopes(&self) -> &'static [Scope] {
-        match self {
-            Route::Verify | Route::UnkeyVerify => &[Scope::Verify],
-            Route::Events | Route::CloudEvents => &[Scope::Usage],
-            Route::Metrics => &[Scope::Read],
-            Route::CustomerUsage(_) => &[Scope::Read, Scope::SelfService],
-            Route::Customer(_)
-            | Route::Keys(_)
-            | Route::KeyCreate(_)
-            | Route::Key { .. }
-            | Route::Portal(_)
-            | Route::Checkout(_)
-            | Route::Plan(..) => &[Scope::SelfService],
-            Route::Healthz
-            | Route::Readyz
-            | Route::OpenApi
-            | Route::NotFound
-            | Route::Method(_) => &[],
+        match self.access() {
+            Access::Open => &[],
+            Access::Token(s) => s,
         }
     }
 
     pub fn dialect(&self) -> Dialect {
         match self {
-            Route::UnkeyVerify => Dialect::Unkey,
-            Route::CloudEvents => Dialect::Problem,
-            _ => Dialect::Billctl,
+            Route::Served(s, _) => s.dialect,
+            Route::Method(_, d) => *d,
+            Route::NotFound => Dialect::Billctl,
         }
     }
 
     /// Whether the route reads a request body.
     pub fn has_body(&self) -> bool {
-        matches!(
-            self,
-            Route::Verify
-                | Route::Events
-                | Route::UnkeyVerify
-                | Route::CloudEvents
-                | Route::KeyCreate(_)
-                | Route::Key { .. }
-                | Route::Portal(_)
-                | Route::Checkout(_)
-                | Route::Plan(..)
-        )
+        self.spec().is_some_and(|s| s.body)
     }
+
+    /// The path's `{id}` and `{key}`.
+    pub fn captures(&self) -> Captures {
+        match self {
+            Route::Served(_, c) => c.clone(),
+            _ => Captures::default(),
+        }
+    }
+}
+
+/// Where `specs` and the OpenAPI document `doc` disagree: the same methods and paths; where
+/// the document says a request body, the spec reads one, and the other way; the document's
+/// `security` (none: no token) and its "Scope: `...`" line against the spec's access.
+pub fn disagreements(specs: &[Spec], doc: &serde_json::Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    for (path, ops) in &paths {
+        for m in ops.as_object().into_iter().flat_map(|o| o.keys()) {
+            let listed = specs
+                .iter()
+                .any(|s| s.path == path && s.method.eq_ignore_ascii_case(m));
+            if !listed {
+                found.push(format!(
+                    "{} {path}: in the document, not in the table",
+                    m.to_uppercase()
+                ));
+            }
+        }
+    }
+    for s in specs {
+        let op = &doc["paths"][s.path][s.method.to_ascii_lowercase()];
+        if op.is_null() {
+            found.push(format!(
+                "{} {}: in the table, not in the document",
+                s.method, s.path
+            ));
+            continue;
+        }
+        if op.get("requestBody").is_some() != s.body {
+            found.push(format!(
+                "{} {}: requestBody in the document is not body {}",
+                s.method, s.path, s.body
+            ));
+        }
+        if let Some(why) = access_disagrees(s.access, op) {
+            found.push(format!("{} {}: {why}", s.method, s.path));
+        }
+    }
+    found
+}
+
+/// How an operation's `security` and "Scope: `...`" line disagree with `access`, if they do.
+fn access_disagrees(access: Access, op: &serde_json::Value) -> Option<String> {
+    let open = op["security"].as_array().is_some_and(Vec::is_empty);
+    if open != (access == Access::Open) {
+        return Some(format!("security {} against {access:?}", op["security"]));
+    }
+    let text = op["description"].as_str().unwrap_or_default();
+    let line = text.split("Scope: ").nth(1)?.lines().next()?;
+    let said: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
+    let scopes: Vec<&str> = match access {
+        Access::Token(s) => s.iter().map(|s| s.as_str()).collect(),
+        Access::Open => Vec::new(),
+    };
+    (said != scopes).then(|| format!("the document's scopes {said:?}, the table's {scopes:?}"))
 }
 
 #[cfg(test)]
@@ -277,72 +474,98 @@ mod tests {
     use super::*;
     use hyper::Method;
 
-    #[test]
-    fn paths_name_their_route_and_method() {
-        let get = |p: &str| Route::of(&Method::GET, p);
-        let post = |p: &str| Route::of(&Method::POST, p);
-        assert_eq!(get("/v1/customers/cus_1"), Route::Customer("cus_1".into()));
-        assert_eq!(get("/v1/customers/cus_1/keys"), Route::Keys("cus_1".into()));
-        assert_eq!(
-            post("/v1/customers/cus_1/keys"),
-            Route::KeyCreate("cus_1".into())
-        );
-        assert_eq!(
-            post("/v1/keys/abc/rotate"),
-            Route::Key {
-                customer: None,
-                key: "abc".into(),
-                action: KeyAction::Rotate
-            }
-        );
-        assert_eq!(
-            post("/v1/customers/c/keys/abc/revoke"),
-            Route::Key {
-                customer: Some("c".into()),
-                key: "abc".into(),
-                action: KeyAction::Revoke
-            }
-        );
-        assert_eq!(get("/v1/keys/abc/rotate"), Route::Method("POST"));
-        assert_eq!(post("/v1/keys/abc/explode"), Route::NotFound);
-        assert_eq!(
-            post("/v1/customers/c/subscription/cancel"),
-            Route::Plan("c".into(), PlanAction::Cancel)
-        );
-        assert_eq!(post("/v2/keys.verifyKey"), Route::UnkeyVerify);
-        assert_eq!(get("/v1/customers/c/usage/x"), Route::NotFound);
-        for r in [get("/healthz"), get("/v1/customers/c"), get("/nope")] {
-            assert!(r.label() < ROUTES.len());
-        }
-        // Every route in the table is served, by its method, and each has its own label.
-        let mut labels = std::collections::BTreeSet::new();
-        for (m, t) in TABLE {
-            let path = t.replace("{id}", "cus_1").replace("{key}", "abc");
-            let r = Route::of(&m.parse().unwrap(), &path);
-            assert!(!matches!(r, Route::NotFound | Route::Method(_)), "{m} {t}");
-            labels.insert(r.label());
-        }
-        assert!(labels.len() >= ROUTES.len() - 1, "{labels:?}");
+    /// A path of `spec` with ids in its `{id}` and `{key}`.
+    fn filled(spec: &Spec) -> String {
+        spec.path
+            .replace("{id}", "cus_1")
+            .replace("{key}", "abcdefgh")
     }
 
-    /// A 405's `Allow` is every method that path is served with: for each route in the table,
-    /// the methods that do not get 405 are exactly `allowed`, and every other gets 405.
+    /// Every spec is matched, by its method, to itself, with its path's ids; every other method
+    /// on its path gets 405 with `Allow` = the table's methods for that path, in the route's
+    /// dialect; the labels are each once, with `other` last.
     #[test]
-    fn allow_lists_every_method_of_the_route() {
-        for (_, t) in TABLE {
-            let path = t.replace("{id}", "cus_1").replace("{key}", "abc");
-            let allowed = allowed(&path);
-            for m in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+    fn every_spec_is_matched_to_itself_and_every_other_method_is_405() {
+        for s in SPECS {
+            let path = filled(s);
+            let r = Route::of(&s.method.parse().unwrap(), &path);
+            assert_eq!(r.spec(), Some(s), "{} {}", s.method, s.path);
+            let c = r.captures();
+            assert_eq!(c.id.is_some(), s.path.contains("{id}"), "{}", s.path);
+            assert_eq!(
+                c.key.as_deref(),
+                s.path.contains("{key}").then_some("abcdefgh")
+            );
+            assert_eq!(labels()[r.label()], s.label);
+            let table: Vec<&str> = SPECS
+                .iter()
+                .filter(|o| filled(o) == path)
+                .map(|o| o.method)
+                .collect();
+            for m in ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"] {
                 let r = Route::of(&m.parse().unwrap(), &path);
-                assert_eq!(
-                    matches!(r, Route::Method(_)),
-                    !allowed.contains(&m),
-                    "{m} {path}: {r:?}, allowed {allowed:?}"
-                );
+                if table.contains(&m) {
+                    assert!(matches!(r, Route::Served(..)), "{m} {path}: {r:?}");
+                } else {
+                    assert_eq!(r, Route::Method(table.clone(), s.dialect), "{m} {path}");
+                    assert_eq!(labels()[r.label()], OTHER);
+                }
             }
         }
+        let mut seen = std::collections::BTreeSet::new();
+        assert!(labels().iter().all(|l| seen.insert(*l)), "{:?}", labels());
+        assert_eq!(labels().last(), Some(&OTHER));
+        assert!(SPECS.iter().all(|s| s.label != OTHER));
+        // Specs that share a label share their dialect and access too.
+        for a in SPECS {
+            for b in SPECS.iter().filter(|b| b.label == a.label) {
+                assert_eq!((a.dialect, a.access), (b.dialect, b.access), "{}", a.label);
+            }
+        }
+        assert_eq!(
+            Route::of(&Method::POST, "/v1/keys/abc/explode"),
+            Route::NotFound
+        );
+        assert_eq!(
+            Route::of(&Method::GET, "/v1/customers/c/usage/x"),
+            Route::NotFound
+        );
         assert_eq!(allowed("/v1/customers/c/keys"), ["GET", "POST"]);
-        assert_eq!(allowed("/healthz"), ["GET"]);
         assert!(allowed("/nope").is_empty());
+    }
+
+    /// The table is the OpenAPI document's, and a spec the document lacks (or one that reads a
+    /// body the document does not name, or another scope) is found.
+    #[test]
+    fn the_table_is_the_openapi_documents() {
+        let doc: serde_json::Value = serde_json::from_str(super::super::openapi::DOCUMENT).unwrap();
+        assert_eq!(disagreements(SPECS, &doc), Vec::<String>::new());
+        let extra = spec("POST", "/v1/new", (ANY, true), "/v1/new", Kind::Verify);
+        let mut more: Vec<Spec> = SPECS.iter().map(|s| Spec { ..*s }).collect();
+        more.push(extra);
+        let found = disagreements(&more, &doc);
+        assert_eq!(found, ["POST /v1/new: in the table, not in the document"]);
+        let changed: Vec<Spec> = SPECS
+            .iter()
+            .map(|s| match s.kind {
+                Kind::Metrics => Spec {
+                    body: true,
+                    access: VERIFY,
+                    ..*s
+                },
+                _ => Spec { ..*s },
+            })
+            .collect();
+        assert_eq!(
+            disagreements(&changed, &doc).len(),
+            2,
+            "{:?}",
+            disagreements(&changed, &doc)
+        );
+        let fewer = &SPECS[1..];
+        assert_eq!(
+            disagreements(fewer, &doc),
+            ["POST /v1/keys/verify: in the document, not in the table"]
+        );
     }
 }

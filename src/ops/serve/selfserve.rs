@@ -18,8 +18,9 @@
 // An `Err` here is the answer itself, built once and sent: its size does not matter.
 #![allow(clippy::result_large_err)]
 
+use super::error::{ErrorCode as E, Fail};
 use super::routes::{KeyAction, PlanAction};
-use super::{fail, parse_body, Service};
+use super::{parse_body, Answer, Service};
 use crate::billing::seats::Asked;
 use crate::billing::Subscription;
 use crate::ops::lifecycle::{self, PlanError};
@@ -42,7 +43,7 @@ fn ok(status: StatusCode, doc: &impl Serialize) -> Response {
 /// code and message; 502 when Stripe could not be reached or refused billctl's key; 503 with
 /// `Retry-After` when Stripe rate-limited. The caller gets Stripe's words, never the chain
 /// around them (which may name serve's Stripe URL or its store): that goes to the log.
-pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
+pub(super) fn stripe_failure(e: &anyhow::Error) -> Fail {
     use crate::stripe::Error;
     let found = e.chain().find_map(|c| c.downcast_ref::<Error>());
     let (status, code, message, detail) = match found {
@@ -63,42 +64,40 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Response {
                 _ => StatusCode::BAD_GATEWAY,
             };
             let detail = json!({"type": kind, "code": code, "message": message, "status": status, "request_id": request_id});
-            (mapped, "STRIPE_ERROR", api.to_string(), Some(detail))
+            (mapped, E::StripeError, api.to_string(), Some(detail))
         }
         Some(Error::Timeout { .. } | Error::Deadline { .. }) => (
             StatusCode::GATEWAY_TIMEOUT,
-            "STRIPE_TIMEOUT",
+            E::StripeTimeout,
             "Stripe did not answer in time".to_string(),
             None,
         ),
         Some(Error::Network { .. }) => (
             StatusCode::BAD_GATEWAY,
-            "STRIPE_UNREACHABLE",
+            E::StripeUnreachable,
             "Stripe could not be reached".to_string(),
             None,
         ),
         _ => (
             StatusCode::BAD_GATEWAY,
-            "STRIPE_ERROR",
+            E::StripeError,
             "the request could not be completed; serve's log has the details under this answer's X-Request-Id".to_string(),
             None,
         ),
     };
-    let mut doc = json!({"error": message, "code": code});
+    let mut fail = Fail::new(status, code, message).detail(format!("{e:#}"));
     if let Some(d) = detail {
-        doc["stripe"] = d;
+        fail = fail.with("stripe", d);
     }
-    let mut r = server::json(status, &doc);
-    r.extensions_mut().insert(super::Outcome(code));
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        super::retry_soon(&mut r);
+        fail = fail.retry_after(1);
     }
-    super::with_detail(r, format!("{e:#}"))
+    fail
 }
 
 /// A path's key id, else the 400: a whole key (or a token) there is refused without being
 /// repeated, as `keys revoke` refuses one.
-fn key_id_shape(key: &str) -> Result<(), Response> {
+fn key_id_shape(key: &str) -> Result<(), Fail> {
     crate::keys::not_a_full_key("the path", key)
         .and_then(|()| match crate::keys::holds_secret(key) {
             true => Err("the path takes a key id, and this is shaped like an API key or a service token (not repeated here): use the key's 8-character id, and treat what was sent as exposed".into()),
@@ -113,37 +112,22 @@ fn key_id_shape(key: &str) -> Result<(), Response> {
                 false => Err("the path takes a key id: 8 letters or digits (what was sent is not repeated here)".into()),
             }
         })
-        .map_err(|m| fail(StatusCode::BAD_REQUEST, "BAD_KEY_ID", &m))
+        .map_err(|m| Fail::new(StatusCode::BAD_REQUEST, E::BadKeyId, &m))
 }
 
-/// The ids in a route's path, checked before anything else of the request: the 400 for the
-/// first that is not an id's shape.
-pub(super) fn path_ids(route: &super::routes::Route) -> Result<(), Response> {
-    use super::routes::Route;
-    match route {
-        Route::CustomerUsage(c)
-        | Route::Customer(c)
-        | Route::Keys(c)
-        | Route::KeyCreate(c)
-        | Route::Portal(c)
-        | Route::Checkout(c)
-        | Route::Plan(c, _) => customer_shape(c),
-        Route::Key { customer, key, .. } => {
-            if let Some(c) = customer {
-                customer_shape(c)?;
-            }
-            key_id_shape(key)
-        }
-        _ => Ok(()),
+/// The ids in a route's path (`{id}`, `{key}`), checked before anything else of the request:
+/// the 400 for the first that is not an id's shape.
+pub(super) fn path_ids(customer: Option<&str>, key: Option<&str>) -> Result<(), Fail> {
+    if let Some(c) = customer {
+        customer_shape(c)?;
     }
+    key.map_or(Ok(()), key_id_shape)
 }
 
 /// Whether `id` has the shape of a customer id, else the 400 (which never repeats it).
-pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
+pub(super) fn customer_shape(id: &str) -> Result<(), Fail> {
     if crate::keys::holds_secret(id) {
-        return Err(fail(
-            StatusCode::BAD_REQUEST,
-            "BAD_CUSTOMER_ID",
+        return Err(Fail::new(StatusCode::BAD_REQUEST, E::BadCustomerId,
             "the path takes a customer id, and this is shaped like an API key or a service token (not repeated here): treat what was sent as exposed",
         ));
     }
@@ -155,10 +139,10 @@ pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
     if ok {
         Ok(())
     } else {
-        Err(fail(
+        Err(Fail::new(
             StatusCode::BAD_REQUEST,
-            "BAD_CUSTOMER_ID",
-            &format!(
+            E::BadCustomerId,
+            format!(
                 "a customer id is 1 to {} letters, digits, '_' or '-' (cus_...)",
                 super::MAX_CUSTOMER_ID
             ),
@@ -166,19 +150,19 @@ pub(super) fn customer_shape(id: &str) -> Result<(), Response> {
     }
 }
 
-pub(super) fn customer_not_found(id: &str) -> Response {
-    fail(
+pub(super) fn customer_not_found(id: &str) -> Fail {
+    Fail::new(
         StatusCode::NOT_FOUND,
-        "CUSTOMER_NOT_FOUND",
-        &format!("no customer {id} in the store's mirror"),
+        E::CustomerNotFound,
+        format!("no customer {id} in the store's mirror"),
     )
 }
 
-fn key_not_found(id: &str) -> Response {
-    fail(
+fn key_not_found(id: &str) -> Fail {
+    Fail::new(
         StatusCode::NOT_FOUND,
-        "KEY_NOT_FOUND",
-        &format!("no API key {id} for this customer"),
+        E::KeyNotFound,
+        format!("no API key {id} for this customer"),
     )
 }
 
@@ -191,7 +175,7 @@ enum Span {
 }
 
 impl Span {
-    fn secs(&self, field: &str, min: i64) -> Result<i64, Response> {
+    fn secs(&self, field: &str, min: i64) -> Result<i64, Fail> {
         let v = match self {
             Span::Secs(s) => Ok(*s),
             Span::Text(t) => crate::time::parse_span(t),
@@ -203,13 +187,7 @@ impl Span {
             )),
             Err(e) => Err(e),
         }
-        .map_err(|e| {
-            fail(
-                StatusCode::BAD_REQUEST,
-                "BAD_JSON",
-                &format!("{field}: {e}"),
-            )
-        })
+        .map_err(|e| Fail::new(StatusCode::BAD_REQUEST, E::BadJson, format!("{field}: {e}")))
     }
 }
 
@@ -267,14 +245,14 @@ struct PlanBody {
 
 /// A body's `quantity` (seats) as asked, or the 400 when it is not a whole number; its bound
 /// is the tier's (see [`crate::billing::seats`]).
-fn quantity_asked(v: Option<&Value>) -> Result<Asked, Response> {
+fn quantity_asked(v: Option<&Value>) -> Result<Asked, Fail> {
     let given = match v {
         None | Some(Value::Null) => None,
         Some(q) => Some(q.as_i64().ok_or_else(|| {
-            fail(
+            Fail::new(
                 StatusCode::BAD_REQUEST,
-                "BAD_JSON",
-                &format!("quantity: {q} is not a quantity: a whole number of seats, from 1"),
+                E::BadJson,
+                format!("quantity: {q} is not a quantity: a whole number of seats, from 1"),
             )
         })?),
     };
@@ -285,7 +263,7 @@ fn quantity_asked(v: Option<&Value>) -> Result<Asked, Response> {
 }
 
 /// A body that may be empty (then `T::default()`).
-fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Response> {
+fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Fail> {
     if body.iter().all(u8::is_ascii_whitespace) {
         Ok(T::default())
     } else {
@@ -293,15 +271,15 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Resul
     }
 }
 
-fn http_url(field: &str, url: &str) -> Result<(), Response> {
+fn http_url(field: &str, url: &str) -> Result<(), Fail> {
     let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2048;
     if ok {
         Ok(())
     } else {
-        Err(fail(
+        Err(Fail::new(
             StatusCode::BAD_REQUEST,
-            "BAD_JSON",
-            &format!("{field}: must be an http:// or https:// URL of at most 2048 bytes"),
+            E::BadJson,
+            format!("{field}: must be an http:// or https:// URL of at most 2048 bytes"),
         ))
     }
 }
@@ -424,9 +402,9 @@ fn key_change_request(
     path_customer: Option<String>,
     action: KeyAction,
     body: &[u8],
-) -> Result<(String, i64, Option<String>), Response> {
+) -> Result<(String, i64, Option<String>), Fail> {
     let req: KeyChange = optional_body(body)?;
-    let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
+    let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::BadJson, m);
     let customer = match (path_customer, req.customer_id) {
         (Some(p), Some(b)) if p != b => {
             return Err(bad("customer_id: differs from the customer in the path"))
@@ -453,7 +431,7 @@ fn change_key(
     grace: i64,
     reason: Option<&str>,
     actor: &str,
-) -> anyhow::Result<Result<Response, Response>> {
+) -> anyhow::Result<Answer> {
     let now = crate::clock::now();
     let rec = match s.key(key)? {
         Some(r) if r.customer_id == customer => r,
@@ -465,7 +443,11 @@ fn change_key(
             Err(e) => match e.downcast::<ops::keys::KeyError>() {
                 Ok(why) => {
                     let why = why.to_string();
-                    Ok(Err(fail(StatusCode::CONFLICT, "KEY_NOT_ROTATABLE", &why)))
+                    Ok(Err(Fail::new(
+                        StatusCode::CONFLICT,
+                        E::KeyNotRotatable,
+                        &why,
+                    )))
                 }
                 Err(e) => Err(e),
             },
@@ -479,13 +461,13 @@ fn change_key(
 }
 
 /// The tier a body names, or the 400 (naming the catalog's tiers, never the config's file).
-fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog::Tier, Response> {
+fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog::Tier, Fail> {
     config.tier(id).cloned().ok_or_else(|| {
         let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
-        fail(
+        Fail::new(
             StatusCode::BAD_REQUEST,
-            "UNKNOWN_TIER",
-            &format!(
+            E::UnknownTier,
+            format!(
                 "tier: unknown tier {:?}; the tiers are {}",
                 id,
                 known.join(", ")
@@ -499,18 +481,18 @@ fn checkout_urls(
     config: &crate::config::Config,
     success: Option<String>,
     cancel: Option<String>,
-) -> Result<crate::config::Checkout, Response> {
+) -> Result<crate::config::Checkout, Fail> {
     let configured = config.checkout.clone();
     let pick = |given: Option<String>, field: &str, dflt: Option<String>| {
         let url = given.or(dflt).ok_or_else(|| {
-            fail(
+            Fail::new(
                 StatusCode::BAD_REQUEST,
-                "BAD_JSON",
-                &format!("{field}: required (no [checkout] {field} in the config)"),
+                E::BadJson,
+                format!("{field}: required (no [checkout] {field} in the config)"),
             )
         })?;
         http_url(field, &url)?;
-        Ok::<String, Response>(url)
+        Ok::<String, Fail>(url)
     };
     Ok(crate::config::Checkout {
         success_url: pick(
@@ -528,8 +510,8 @@ fn plan_request(
     config: &crate::config::Config,
     action: PlanAction,
     req: PlanBody,
-) -> Result<(Option<crate::catalog::Tier>, String, Asked), Response> {
-    let bad = |m: &str| fail(StatusCode::BAD_REQUEST, "BAD_JSON", m);
+) -> Result<(Option<crate::catalog::Tier>, String, Asked), Fail> {
+    let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::BadJson, m);
     let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
     if action != PlanAction::Change && has_quantity {
         return Err(bad("quantity: only a plan change takes a quantity"));
@@ -561,16 +543,14 @@ fn plan_request(
 
 impl Service {
     /// The customer's live subscription at Stripe, or the 409 that points at Checkout.
-    async fn live_subscription(&self, stripe: &Stripe, id: &str) -> Result<Subscription, Response> {
+    async fn live_subscription(&self, stripe: &Stripe, id: &str) -> Result<Subscription, Fail> {
         let subs = stripe
             .subscriptions(Some(id), |_| {})
             .await
             .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
         live_of(&subs).cloned().ok_or_else(|| {
-            fail(
-                StatusCode::CONFLICT,
-                "NO_SUBSCRIPTION",
-                &format!("the customer has no live subscription: sign them up with POST /v1/customers/{id}/checkout"),
+            Fail::new(StatusCode::CONFLICT, E::NoSubscription,
+                format!("the customer has no live subscription: sign them up with POST /v1/customers/{id}/checkout"),
             )
         })
     }
@@ -578,19 +558,19 @@ impl Service {
 
 impl Service {
     /// The Stripe client, or the 503 that says why serve has none.
-    fn stripe(&self) -> Result<&Writer, Response> {
+    fn stripe(&self) -> Result<&Writer, Fail> {
         self.stripe.as_ref().map_err(|why| {
-            let r = fail(
+            Fail::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "STRIPE_UNAVAILABLE",
+                E::StripeUnavailable,
                 "this route needs Stripe, and serve has no usable Stripe key; serve's log says why",
-            );
-            super::with_detail(r, why.clone())
+            )
+            .detail(why.clone())
         })
     }
 
     /// 404 unless the mirror knows the customer.
-    async fn known(&self, id: &str) -> Result<(), Response> {
+    async fn known(&self, id: &str) -> Result<(), Fail> {
         customer_shape(id)?;
         let c = id.to_string();
         let found = self
@@ -603,13 +583,7 @@ impl Service {
         }
     }
 
-    pub(super) async fn customer(&self, id: String) -> Response {
-        match self.customer_inner(id).await {
-            Ok(r) | Err(r) => r,
-        }
-    }
-
-    async fn customer_inner(&self, id: String) -> Result<Response, Response> {
+    pub(super) async fn customer(&self, id: String) -> Answer {
         self.known(&id).await?;
         let stripe = self.stripe()?;
         let fetched = ops::customers::fetch(stripe, &id)
@@ -626,41 +600,25 @@ impl Service {
         Ok(ok(StatusCode::OK, &customer_view(report, live.as_ref())))
     }
 
-    pub(super) async fn keys(&self, id: String) -> Response {
-        if let Err(r) = self.known(&id).await {
-            return r;
-        }
+    pub(super) async fn keys(&self, id: String) -> Answer {
+        self.known(&id).await?;
         let listed = self
             .with_store(false, move |s| {
                 ops::keys::list(s, Some(&id), None, crate::clock::now())
             })
-            .await;
-        match listed {
-            Ok(list) => ok(StatusCode::OK, &list),
-            Err(r) => r,
-        }
+            .await?;
+        Ok(ok(StatusCode::OK, &listed))
     }
 
-    pub(super) async fn key_create(&self, id: String, body: &[u8], actor: String) -> Response {
-        match self.key_create_inner(id, body, actor).await {
-            Ok(r) | Err(r) => r,
-        }
-    }
-
-    async fn key_create_inner(
-        &self,
-        id: String,
-        body: &[u8],
-        actor: String,
-    ) -> Result<Response, Response> {
+    pub(super) async fn key_create(&self, id: String, body: &[u8], actor: String) -> Answer {
         let req: CreateKey = parse_body(body)?;
         let name = req.name.trim().to_string();
         if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control)
         {
-            return Err(fail(
+            return Err(Fail::new(
                 StatusCode::BAD_REQUEST,
-                "BAD_JSON",
-                &format!("name: 1 to {MAX_NAME} characters, no control characters"),
+                E::BadJson,
+                format!("name: 1 to {MAX_NAME} characters, no control characters"),
             ));
         }
         let ttl = match &req.expires_in {
@@ -700,7 +658,11 @@ impl Service {
                 self.forget_keys(&[&issued.record.id]);
                 Ok(ok(StatusCode::CREATED, &issued))
             }
-            Err(limit) => Err(fail(StatusCode::CONFLICT, "KEY_LIMIT", &limit.to_string())),
+            Err(limit) => Err(Fail::new(
+                StatusCode::CONFLICT,
+                E::KeyLimit,
+                limit.to_string(),
+            )),
         }
     }
 
@@ -709,11 +671,8 @@ impl Service {
         (customer, key, action): (Option<String>, String, KeyAction),
         body: &[u8],
         actor: String,
-    ) -> Response {
-        let (customer, grace, reason) = match key_change_request(customer, action, body) {
-            Ok(r) => r,
-            Err(r) => return r,
-        };
+    ) -> Answer {
+        let (customer, grace, reason) = key_change_request(customer, action, body)?;
         let id = key.clone();
         let done = self
             .with_store(true, move |s| {
@@ -725,27 +684,12 @@ impl Service {
                     &actor,
                 )
             })
-            .await;
-        if matches!(done, Ok(Ok(_))) {
-            self.forget_keys(&[&id]);
-        }
-        match done {
-            Ok(Ok(r)) | Ok(Err(r)) | Err(r) => r,
-        }
+            .await??;
+        self.forget_keys(&[&id]);
+        Ok(done)
     }
 
-    pub(super) async fn portal(&self, id: String, body: &[u8], actor: String) -> Response {
-        match self.portal_inner(id, body, actor).await {
-            Ok(r) | Err(r) => r,
-        }
-    }
-
-    async fn portal_inner(
-        &self,
-        id: String,
-        body: &[u8],
-        actor: String,
-    ) -> Result<Response, Response> {
+    pub(super) async fn portal(&self, id: String, body: &[u8], actor: String) -> Answer {
         let req: PortalBody = optional_body(body)?;
         let url = req
             .return_url
@@ -763,23 +707,12 @@ impl Service {
         Ok(ok(StatusCode::OK, &link))
     }
 
-    pub(super) async fn checkout(&self, id: String, body: &[u8], actor: String) -> Response {
-        match self.checkout_inner(id, body, actor).await {
-            Ok(r) | Err(r) => r,
-        }
-    }
-
-    async fn checkout_inner(
-        &self,
-        id: String,
-        body: &[u8],
-        actor: String,
-    ) -> Result<Response, Response> {
+    pub(super) async fn checkout(&self, id: String, body: &[u8], actor: String) -> Answer {
         let req: CheckoutBody = parse_body(body)?;
         let tier = tier_named(&self.config, &req.tier)?;
         let quantity = quantity_asked(req.quantity.as_ref())?
             .for_tier(&tier, None)
-            .map_err(|e| fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &e.to_string()))?;
+            .map_err(|e| Fail::new(StatusCode::BAD_REQUEST, E::BadQuantity, e.to_string()))?;
         let urls = checkout_urls(&self.config, req.success_url, req.cancel_url)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
@@ -794,7 +727,7 @@ impl Service {
         .await
         .map_err(|e| match e {
             ops::checkout::CheckoutError::HasSubscription { .. } => {
-                fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &e.to_string())
+                Fail::new(StatusCode::CONFLICT, E::HasSubscription, e.to_string())
             }
             ops::checkout::CheckoutError::Failed(e) => stripe_failure(&e),
         })?;
@@ -807,19 +740,7 @@ impl Service {
         action: PlanAction,
         body: &[u8],
         actor: String,
-    ) -> Response {
-        match self.plan_inner(id, action, body, actor).await {
-            Ok(r) | Err(r) => r,
-        }
-    }
-
-    async fn plan_inner(
-        &self,
-        id: String,
-        action: PlanAction,
-        body: &[u8],
-        actor: String,
-    ) -> Result<Response, Response> {
+    ) -> Answer {
         let req: PlanBody = optional_body(body)?;
         let (tier, proration, seats) = plan_request(&self.config, action, req)?;
         self.known(&id).await?;
@@ -848,7 +769,11 @@ impl Service {
             }
             (PlanAction::Resume, _) => lifecycle::resume(stores, stripe, &tiers, target, who).await,
             (PlanAction::Change, None) => {
-                return Err(fail(StatusCode::BAD_REQUEST, "BAD_JSON", "tier: required"))
+                return Err(Fail::new(
+                    StatusCode::BAD_REQUEST,
+                    E::BadJson,
+                    "tier: required",
+                ))
             }
         };
         match done {
@@ -869,33 +794,29 @@ impl Service {
 
     /// The tier `sub` is on (a change of seats alone keeps it), or the 400 when the catalog
     /// does not know its price.
-    async fn tier_on(&self, sub: &Subscription) -> Result<crate::catalog::Tier, Response> {
+    async fn tier_on(&self, sub: &Subscription) -> Result<crate::catalog::Tier, Fail> {
         let config = self.config.clone();
         let tiers = self
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
-        let on = subscriptions::target_tier(sub, (None, "tier"), &tiers).map_err(|e| {
-            let r = fail(
-                StatusCode::BAD_REQUEST,
-                "UNKNOWN_TIER",
+        let on =
+            subscriptions::target_tier(sub, (None, "tier"), &tiers).map_err(|e| {
+                Fail::new(StatusCode::BAD_REQUEST, E::UnknownTier,
                 "tier: the subscription's price is on no tier of serve's catalog; name the tier",
-            );
-            super::with_detail(r, format!("{e:#}"))
-        })?;
+            ).detail(format!("{e:#}"))
+            })?;
         tier_named(&self.config, &on)
     }
 
     /// A lifecycle change refused or failed, in this route's vocabulary: Stripe's failure as
     /// Stripe said it; an answer without the requested result 502; a store failure after the
     /// change 503 (Stripe's change stands; `subscriptions sync` mirrors it).
-    fn plan_refused(&self, e: PlanError) -> Response {
+    fn plan_refused(&self, e: PlanError) -> Fail {
         match e {
             PlanError::Stripe(e) => stripe_failure(&e),
-            PlanError::NotApplied(n) => fail(
-                StatusCode::BAD_GATEWAY,
-                "STRIPE_NOT_APPLIED",
-                &n.to_string(),
-            ),
+            PlanError::NotApplied(n) => {
+                Fail::new(StatusCode::BAD_GATEWAY, E::StripeNotApplied, n.to_string())
+            }
             e @ (PlanError::Store(_) | PlanError::Unavailable(_)) => {
                 // Says whether Stripe's change was made (Store) or nothing was (Unavailable);
                 // the store's own words go to the log.
@@ -904,13 +825,15 @@ impl Service {
                     PlanError::Store(_) => "Stripe made the change, but the store failed to record it ('billctl subscriptions sync' mirrors it)",
                     _ => "the store could not be reached; nothing was changed",
                 };
-                let mut r = fail(StatusCode::SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE", said);
-                super::retry_soon(&mut r);
-                super::with_detail(r, e.to_string())
+                Fail::new(StatusCode::SERVICE_UNAVAILABLE, E::StoreUnavailable, said)
+                    .retry_after(1)
+                    .detail(e.to_string())
             }
-            PlanError::NotLive { .. } => fail(StatusCode::CONFLICT, "NOT_LIVE", &e.to_string()),
-            PlanError::Seats(s) => fail(StatusCode::BAD_REQUEST, "BAD_QUANTITY", &s.to_string()),
-            other => fail(StatusCode::CONFLICT, "HAS_SUBSCRIPTION", &other.to_string()),
+            PlanError::NotLive { .. } => Fail::new(StatusCode::CONFLICT, E::NotLive, e.to_string()),
+            PlanError::Seats(s) => {
+                Fail::new(StatusCode::BAD_REQUEST, E::BadQuantity, s.to_string())
+            }
+            other => Fail::new(StatusCode::CONFLICT, E::HasSubscription, other.to_string()),
         }
     }
 }

@@ -201,13 +201,14 @@ impl Refusal {
     ];
 
     /// The error code of the answer.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> super::error::ErrorCode {
+        use super::error::ErrorCode as E;
         match self {
-            Refusal::Missing => "TOKEN_MISSING",
-            Refusal::Malformed => "TOKEN_MALFORMED",
-            Refusal::Unknown => "TOKEN_UNKNOWN",
-            Refusal::Revoked => "TOKEN_REVOKED",
-            Refusal::Scope => "TOKEN_SCOPE",
+            Refusal::Missing => E::TokenMissing,
+            Refusal::Malformed => E::TokenMalformed,
+            Refusal::Unknown => E::TokenUnknown,
+            Refusal::Revoked => E::TokenRevoked,
+            Refusal::Scope => E::TokenScope,
         }
     }
 

@@ -541,7 +541,7 @@ impl MetricsRoute {
                 let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
                 server::json(
                     status,
-                    &serde_json::json!({"error": "the metrics need Authorization: Bearer <service token with the read scope>", "code": r.code()}),
+                    &serde_json::json!({"error": "the metrics need Authorization: Bearer <service token with the read scope>", "code": r.code().as_str()}),
                 )
             }
         }
