@@ -12,7 +12,77 @@ pub const REDACTED: &str = "[redacted]";
 /// public part, the prefix, the mode and the 8-character id when it has them
 /// (`bk_test_4fRq8ZtL_`), and the rest becomes `[redacted]`. Text without one is returned as
 /// it was.
+///
+/// A secret written with percent-escapes (`bk%5Ftest%5F...`, once or twice) is redacted too:
+/// each run of letters, digits, `_` and `%` whose decoding holds one becomes that decoding,
+/// redacted, with anything but letters, digits and `_` shown as `?` (so JSON stays JSON).
 pub fn redact(text: &str) -> Cow<'_, str> {
+    let plain = redact_plain(text);
+    if !plain.contains('%') {
+        return plain;
+    }
+    match redact_escaped(&plain) {
+        Some(escaped) => Cow::Owned(escaped),
+        None => plain,
+    }
+}
+
+/// [`redact`] of the runs whose percent-escapes hide a secret, or `None` when none does.
+fn redact_escaped(text: &str) -> Option<String> {
+    let in_run = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'%';
+    let bytes = text.as_bytes();
+    let (mut out, mut copied, mut i, mut found) = (String::new(), 0, 0, false);
+    while i < bytes.len() {
+        if !in_run(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && in_run(bytes[i]) {
+            i += 1;
+        }
+        let run = &text[start..i];
+        if !run.contains('%') {
+            continue;
+        }
+        let Some(decoded) = decoded_secret(run) else {
+            continue;
+        };
+        let shown: String = redact_plain(&decoded)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "_[]".contains(c) {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        out.push_str(&text[copied..start]);
+        out.push_str(&shown);
+        copied = i;
+        found = true;
+    }
+    found.then(|| out + &text[copied..])
+}
+
+/// `run` decoded up to three times, once the decoding holds a key or token.
+fn decoded_secret(run: &str) -> Option<String> {
+    let mut at = run.to_string();
+    for _ in 0..3 {
+        if !at.contains('%') {
+            return None;
+        }
+        at = percent_decoded(&at);
+        if holds_secret(&at) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// [`redact`] of literal secrets only.
+fn redact_plain(text: &str) -> Cow<'_, str> {
     if !text.contains(PREFIX) && !text.contains(TOKEN_PREFIX) {
         return Cow::Borrowed(text);
     }
@@ -47,7 +117,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 
 /// Whether `text` holds anything [`redact`] would hide.
 pub fn holds_secret(text: &str) -> bool {
-    matches!(redact(text), Cow::Owned(_))
+    matches!(redact_plain(text), Cow::Owned(_))
 }
 
 /// A request path as it may be logged or repeated: control characters as `?`, and
@@ -130,6 +200,30 @@ fn percent_decoded(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key percent-escaped in text (an error that repeats a body's field) is redacted as a
+    /// literal one is, once or twice escaped, and the text around it (JSON) is kept.
+    #[test]
+    fn escaped_keys_in_text_are_redacted_and_json_stays_json() {
+        let (id, key) = crate::keys::generate(false).unwrap();
+        let once = key.replace('_', "%5F");
+        let twice = key.replace('_', "%255F");
+        let every = key.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+        for escaped in [once, twice, every] {
+            let doc = serde_json::json!({"error": format!("unknown tier \"{escaped}\"; 100%")});
+            let text = doc.to_string();
+            let shown = redact(&text);
+            assert!(!shown.contains(&escaped), "{shown}");
+            assert!(
+                shown.contains(&format!("bk_test_{id}_[redacted]")),
+                "{shown}"
+            );
+            let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+            assert!(back["error"].as_str().unwrap().ends_with("; 100%"));
+        }
+        // Escapes that hide no secret are left as they were.
+        assert!(matches!(redact("50%25 of bk_ and %41"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn keys_and_tokens_keep_only_their_public_part() {
