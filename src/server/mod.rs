@@ -780,4 +780,48 @@ mod tests {
         stop.send(()).expect("stop");
         t.join().expect("server thread");
     }
+
+    #[test]
+    fn the_body_budget_counts_bytes_as_they_come_with_a_share_per_caller() {
+        // 64 KiB in all; a caller's share is a quarter of it, or the largest body (32 KiB).
+        let limits = Limits {
+            max_body: 32 * 1024,
+            body_memory: 64 * 1024,
+            ..Limits::default()
+        };
+        let (addr, _lines, stop, t) = start(limits);
+        let mut a = std::net::TcpStream::connect(addr).expect("connect");
+        a.write_all(b"POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 30000\r\n\r\n")
+            .expect("write");
+        a.write_all(&[b'x'; 29_999]).expect("write");
+        // Asked with Expect: 100-continue (and closed at the 100, nothing sent, so that it
+        // takes nothing meanwhile) until A's bytes are counted: then B's 10 kB are past the
+        // caller's share, refused before its body.
+        (0..100_000)
+            .map(|_| {
+                let mut s = std::net::TcpStream::connect(addr).expect("connect");
+                s.write_all(b"POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nExpect: 100-continue\r\n\r\n")
+                    .expect("write");
+                let mut status = [0u8; 12];
+                let _ = s.read_exact(&mut status);
+                status
+            })
+            .find(|s| s == b"HTTP/1.1 503")
+            .expect("a 503 once A's bytes are counted");
+        let b = exchange(
+            addr,
+            &format!(
+                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nConnection: close\r\n\r\n{}",
+                "y".repeat(10_000)
+            ),
+        );
+        assert!(b.starts_with("HTTP/1.1 503"), "{b}");
+        assert!(b.contains("\"code\":\"BUSY\""), "{b}");
+        a.write_all(b"x").expect("write");
+        let mut answer = [0u8; 12];
+        a.read_exact(&mut answer).expect("read");
+        assert_eq!(&answer, b"HTTP/1.1 200");
+        stop.send(()).expect("stop");
+        t.join().expect("server thread");
+    }
 }
