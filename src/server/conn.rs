@@ -353,8 +353,14 @@ impl Timers {
                 _ = stop.changed() => return false,
                 _ = touch.changed() => idle_since = Some(*touch.borrow_and_update()),
                 () = self.activity.wake.notified() => {}
-                // Chosen to make room (idle, or a probe slot's slow head): dropped at once.
-                () = self.entry.evict.notified(), if idle() => return true,
+                // Chosen to make room (idle, or a probe slot's slow head): dropped at once,
+                // unless a head began meanwhile on a slot of the cap.
+                () = self.entry.evict.notified(), if idle() => {
+                    if self.entry.reserve || self.activity.first().is_none() {
+                        return true;
+                    }
+                    self.entry.evicted.store(false, Ordering::SeqCst);
+                }
                 () = tokio::time::sleep_until(until), if idle() => match wait {
                     _ if !idle() => {}
                     Wait::Head(_) => {
