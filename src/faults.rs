@@ -19,7 +19,9 @@
 //! interrupted one) and of `db backup`, so that `restore.step@N` stops a restore at its N-th
 //! step; `BILLCTL_TEST_STEPS=FILE` appends each step's name to FILE, which tells a test how
 //! many there are. `lock.step` is hit each time an opener of the store waits for the store's
-//! lock (a restore, or the finishing of one, holds it).
+//! lock (a restore, or the finishing of one, holds it). `serve.start` and `listen.start` are
+//! hit once, first thing in `serve` and `webhooks listen`, as soon as SIGHUP can no longer
+//! end them.
 
 /// The variable that arms a fault point in test builds.
 pub const FAULT_ENV: &str = "BILLCTL_TEST_FAULT";

@@ -114,6 +114,7 @@
 //! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
 //! | `server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
+//! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
 //! | `server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
 //! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |

@@ -171,7 +171,8 @@ impl TlsArgs {
 /// The connection and time limits of a server (`webhooks listen`, `serve`), one set of flags.
 #[derive(Debug, clap::Args)]
 pub struct ServerLimitsArgs {
-    /// Connections at once; past it, new ones are answered 503
+    /// Connections at once; past it, the idle connection waiting longest is closed to make
+    /// room, else a new one is answered 503 (8 more slots answer only /healthz and /readyz)
     #[arg(long, default_value_t = 1024, value_name = "N", value_parser = at_least_one::<usize>)]
     pub max_connections: usize,
     /// Time to read a request's headers: from accept for a connection's first request, from
@@ -188,9 +189,11 @@ pub struct ServerLimitsArgs {
     /// --header-timeout, which starts at a request's first byte)
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub idle_timeout: i64,
-    /// Bytes of request bodies held in memory at once, all connections together (a body of
-    /// unknown length counts as --max-body); past it a request is answered 503 with
-    /// Retry-After, its body unread and nothing recorded. At least --max-body
+    /// Bytes of request bodies held in memory at once, all connections together, counted as
+    /// they come, for admitted requests of routes that take a body; one caller (an address;
+    /// Unix socket callers are one) holds at most a quarter of it, or --max-body if more.
+    /// Past it a request is answered 503 with Retry-After and nothing recorded. At least
+    /// --max-body
     #[arg(long, default_value_t = crate::server::DEFAULT_BODY_MEMORY, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body_memory: usize,
     /// Logs on stderr: text (access lines at -v), or json (one object per request and notice:

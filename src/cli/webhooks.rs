@@ -7,7 +7,9 @@ use super::*;
 pub enum WebhooksCommand {
     /// Receive Stripe webhook deliveries over HTTP: verify, store durably, answer, then apply
     ///
-    /// Every request is recorded (headers, result, receive time); a bad or stale signature,
+    /// Every request it answers from its head or its body is recorded (headers, result,
+    /// receive time); one refused 503 BUSY (over the connection cap or the body memory
+    /// budget) is only counted and logged. A bad or stale signature,
     /// malformed JSON or an oversized body gets a 4xx and is never applied. Events are stored
     /// once per id; another body under a stored id is a conflict, kept apart and logged. Secrets
     /// come from --secret-env variables, or else from what 'webhooks endpoint create' kept (the

@@ -9,40 +9,124 @@ use super::{
 };
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
-use hyper::body::Body;
 use hyper::StatusCode;
 use hyper_util::rt::TokioIo;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Instant;
 
-/// The memory budget of all bodies in flight, in KiB (a semaphore's permits).
-pub(super) struct Budget(Arc<tokio::sync::Semaphore>);
+/// The largest head a connection buffers (hyper's read buffer): 64 KiB.
+pub(super) const MAX_HEAD: usize = 64 * 1024;
+/// The most header fields in a head.
+const MAX_HEADERS: usize = 100;
 
-/// A body's share of the budget, given back when dropped.
-pub(super) type Share = Option<tokio::sync::OwnedSemaphorePermit>;
+/// The memory budget of all bodies in flight, in KiB, and each caller's share of it: a body's
+/// bytes are counted as they come (not as declared), and given back once it is answered.
+pub(super) struct Budget {
+    /// KiB free, across callers.
+    free: tokio::sync::Semaphore,
+    /// The most KiB one caller (a peer address; Unix socket callers are one) may hold.
+    share: u32,
+    /// KiB held by each caller now.
+    held: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+}
 
 impl Budget {
-    pub(super) fn new(bytes: usize) -> Budget {
-        let kib = (bytes / 1024).clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
-        Budget(Arc::new(tokio::sync::Semaphore::new(kib)))
+    /// A budget of `bytes`; one caller may hold a quarter of it, or `max_body` if that is more.
+    pub(super) fn new(bytes: usize, max_body: usize) -> Budget {
+        let max = u32::try_from(tokio::sync::Semaphore::MAX_PERMITS).unwrap_or(u32::MAX);
+        let kib = |b: usize| u32::try_from(b / 1024).unwrap_or(max).clamp(1, max);
+        let total = kib(bytes);
+        Budget {
+            free: tokio::sync::Semaphore::new(total as usize),
+            share: (total / 4).max(kib(max_body)).min(total),
+            held: std::sync::Mutex::default(),
+        }
     }
 
-    /// A share for a body of `bytes`, or `Err` when it does not fit now.
-    fn take(&self, bytes: u64) -> Result<Share, ()> {
-        if bytes == 0 {
-            return Ok(None);
+    /// The caller of a peer (`ADDR:PORT` or `unix`): its address.
+    fn caller(peer: &str) -> String {
+        match peer.rsplit_once(':') {
+            Some((addr, port)) if port.bytes().all(|b| b.is_ascii_digit()) => addr.to_string(),
+            _ => peer.to_string(),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, u32>> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// What one body holds of the budget, given back when dropped.
+pub(super) struct Share {
+    budget: Arc<Budget>,
+    caller: String,
+    bytes: u64,
+    kib: u32,
+}
+
+impl Share {
+    pub(super) fn new(budget: Arc<Budget>, peer: &str) -> Share {
+        Share {
+            caller: Budget::caller(peer),
+            budget,
+            bytes: 0,
+            kib: 0,
+        }
+    }
+
+    /// Whether `n` more bytes would fit now (a declared length, checked before any is read).
+    fn fits(&self, n: u64) -> bool {
+        let Ok(kib) = u32::try_from((self.bytes + n).div_ceil(1024)) else {
+            return false;
+        };
+        let more = kib.saturating_sub(self.kib);
+        let mine = self.budget.lock().get(&self.caller).copied().unwrap_or(0);
+        mine.saturating_add(more) <= self.budget.share
+            && self.budget.free.available_permits() >= more as usize
+    }
+
+    /// Counts `n` more bytes of the body: `Err` when the caller's share or the budget is
+    /// spent (nothing more is taken).
+    fn grow(&mut self, n: usize) -> Result<(), ()> {
+        let bytes = self.bytes + n as u64;
         let kib = u32::try_from(bytes.div_ceil(1024)).map_err(|_| ())?;
-        self.0
-            .clone()
-            .try_acquire_many_owned(kib)
-            .map(Some)
-            .map_err(|_| ())
+        let more = kib - self.kib;
+        if more > 0 {
+            let mut held = self.budget.lock();
+            let mine = held.get(&self.caller).copied().unwrap_or(0);
+            if mine.saturating_add(more) > self.budget.share {
+                return Err(());
+            }
+            self.budget
+                .free
+                .try_acquire_many(more)
+                .map_err(|_| ())?
+                .forget();
+            held.insert(self.caller.clone(), mine + more);
+        }
+        (self.bytes, self.kib) = (bytes, kib);
+        Ok(())
+    }
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        if self.kib == 0 {
+            return;
+        }
+        let mut held = self.budget.lock();
+        if let Some(mine) = held.get_mut(&self.caller) {
+            *mine = mine.saturating_sub(self.kib);
+            if *mine == 0 {
+                held.remove(&self.caller);
+            }
+        }
+        self.budget.free.add_permits(self.kib as usize);
     }
 }
 
@@ -52,11 +136,17 @@ struct Activity {
     start: Instant,
     /// Nanoseconds after `start` (0: none since armed).
     first: AtomicU64,
+    /// Whether the request line has ended (a `\n` came) since armed: a head too large for
+    /// the buffer without one is a URI too long (414), else its headers are (431).
+    line_ended: AtomicBool,
     wake: tokio::sync::Notify,
 }
 
 impl Activity {
-    fn saw_bytes(&self) {
+    fn saw_bytes(&self, bytes: &[u8]) {
+        if !self.line_ended.load(Ordering::Relaxed) && bytes.contains(&b'\n') {
+            self.line_ended.store(true, Ordering::Relaxed);
+        }
         if self.first.load(Ordering::Relaxed) == 0 {
             let ns = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX);
             if self
@@ -72,6 +162,7 @@ impl Activity {
     /// Forgets bytes seen so far: the connection is idle from now.
     fn arm(&self) {
         self.first.store(0, Ordering::Relaxed);
+        self.line_ended.store(false, Ordering::Relaxed);
     }
 
     fn first(&self) -> Option<Instant> {
@@ -79,6 +170,71 @@ impl Activity {
             0 => None,
             ns => Some(self.start + std::time::Duration::from_nanos(ns)),
         }
+    }
+}
+
+/// One open connection as the slots see it ([`super::slots`]): whether it is idle (no request
+/// in flight, no byte of a head) and since when, whether it holds a slot of the probes'
+/// reserve, and the signal that closes it to make room for another.
+pub(super) struct Entry {
+    /// Holds a slot of the reserve beyond the cap: answers only the probes.
+    pub(super) reserve: bool,
+    pub(super) opened: Instant,
+    activity: Arc<Activity>,
+    /// Requests in flight.
+    busy: Arc<AtomicUsize>,
+    /// When its last answer was sent (or it was accepted).
+    quiet_since: std::sync::Mutex<Instant>,
+    /// Chosen to be closed to make room.
+    evicted: AtomicBool,
+    evict: tokio::sync::Notify,
+}
+
+impl Entry {
+    pub(super) fn new(reserve: bool) -> Entry {
+        let now = Instant::now();
+        Entry {
+            reserve,
+            opened: now,
+            activity: Arc::new(Activity {
+                start: now,
+                first: AtomicU64::new(0),
+                line_ended: AtomicBool::new(false),
+                wake: tokio::sync::Notify::new(),
+            }),
+            busy: Arc::new(AtomicUsize::new(0)),
+            quiet_since: std::sync::Mutex::new(now),
+            evicted: AtomicBool::new(false),
+            evict: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// No request in flight.
+    pub(super) fn at_rest(&self) -> bool {
+        self.busy.load(Ordering::SeqCst) == 0
+    }
+
+    /// Since when it has been idle (no request in flight, no byte of a head), if it is and
+    /// was not chosen to be closed already.
+    pub(super) fn idle_since(&self) -> Option<Instant> {
+        let idle = self.at_rest() && self.activity.first().is_none();
+        let quiet = *self.quiet_since.lock().unwrap_or_else(|p| p.into_inner());
+        (idle && !self.evicted.load(Ordering::SeqCst)).then_some(quiet)
+    }
+
+    /// Whether it was chosen to be closed already.
+    pub(super) fn is_evicted(&self) -> bool {
+        self.evicted.load(Ordering::SeqCst)
+    }
+
+    /// Closes it to make room, once it has no request in flight.
+    pub(super) fn evict(&self) {
+        self.evicted.store(true, Ordering::SeqCst);
+        self.evict.notify_one();
+    }
+
+    fn quiet(&self) {
+        *self.quiet_since.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
     }
 }
 
@@ -97,7 +253,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Watched<T> {
         let before = buf.filled().len();
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);
         if buf.filled().len() > before {
-            self.activity.saw_bytes();
+            self.activity.saw_bytes(&buf.filled()[before..]);
         }
         r
     }
@@ -136,6 +292,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
 /// One accepted connection.
 pub(super) struct Conn<H> {
     pub(super) peer: String,
+    pub(super) entry: Arc<Entry>,
     pub(super) limits: Limits,
     pub(super) handler: Arc<H>,
     pub(super) access: AccessLog,
@@ -158,6 +315,7 @@ struct Timers {
     activity: Arc<Activity>,
     /// Requests in flight.
     busy: Arc<AtomicUsize>,
+    entry: Arc<Entry>,
 }
 
 impl Timers {
@@ -189,12 +347,20 @@ impl Timers {
             let idle = || self.busy.load(Ordering::SeqCst) == 0;
             tokio::select! {
                 r = conn.as_mut() => {
-                    ended(handler, r);
+                    ended(handler, r, &self.activity);
                     return true;
                 }
                 _ = stop.changed() => return false,
                 _ = touch.changed() => idle_since = Some(*touch.borrow_and_update()),
                 () = self.activity.wake.notified() => {}
+                // Chosen to make room (idle, or a probe slot's slow head): dropped at once,
+                // unless a head began meanwhile on a slot of the cap.
+                () = self.entry.evict.notified(), if idle() => {
+                    if self.entry.reserve || self.activity.first().is_none() {
+                        return true;
+                    }
+                    self.entry.evicted.store(false, Ordering::SeqCst);
+                }
                 () = tokio::time::sleep_until(until), if idle() => match wait {
                     _ if !idle() => {}
                     Wait::Head(_) => {
@@ -221,13 +387,9 @@ impl<H: Handler> Conn<H> {
         stream: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
         stop: tokio::sync::watch::Receiver<bool>,
     ) {
-        let activity = Arc::new(Activity {
-            start: Instant::now(),
-            first: AtomicU64::new(0),
-            wake: tokio::sync::Notify::new(),
-        });
+        let entry = self.entry.clone();
+        let (activity, busy) = (entry.activity.clone(), entry.busy.clone());
         let (touch_tx, touch_rx) = tokio::sync::watch::channel(Instant::now());
-        let busy = Arc::new(AtomicUsize::new(0));
         let (limits, handler) = (self.limits, self.handler.clone());
         let in_flight = (busy.clone(), Arc::new(touch_tx), activity.clone());
         let service = Arc::new(self).service(in_flight);
@@ -240,6 +402,11 @@ impl<H: Handler> Conn<H> {
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(None)
+            // A legitimate head (a Stripe webhook's, a 512-byte token's) is far below this;
+            // hyper's default (~400 KB) let 1,000 unfinished heads take 400 MB. Past it: 431
+            // (or 414 for a request line that never ended).
+            .max_buf_size(MAX_HEAD)
+            .max_headers(MAX_HEADERS)
             .keep_alive(true)
             .serve_connection(TokioIo::new(watched), service);
         tokio::pin!(conn);
@@ -247,6 +414,7 @@ impl<H: Handler> Conn<H> {
             limits,
             activity,
             busy,
+            entry,
         };
         if timers.watch(conn.as_mut(), &*handler, touch_rx, stop).await {
             return;
@@ -279,6 +447,7 @@ impl<H: Handler> Conn<H> {
                 let _ = touch.send(Instant::now());
                 let answer = this.answer(req).await;
                 seen.arm();
+                this.entry.quiet();
                 busy.fetch_sub(1, Ordering::SeqCst);
                 let _ = touch.send(Instant::now());
                 Ok::<_, std::convert::Infallible>(answer)
@@ -363,101 +532,186 @@ impl<H: Handler> Conn<H> {
         (head, body)
     }
 
-    /// The handler's admission; then the body, if the budget holds it, and the handler's
-    /// answer. The answer, the body's size, and whether the core answered on its own.
+    /// 503 `BUSY` with `Retry-After: 1`, in the route's dialect ([`Handler::core_answer`]).
+    fn busy(&self, head: &Head, message: &'static str) -> Response {
+        self.handler.core_answer(super::CoreAnswer {
+            method: &head.method,
+            path: &head.path,
+            request_id: &head.request_id,
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "BUSY",
+            message,
+            retry_after: Some(1),
+        })
+    }
+
+    /// The handler's admission; then the body, counted in the budget as it comes (unless the
+    /// handler said the route has none), and the handler's answer. The answer, the body's
+    /// size, and whether the core answered on its own.
     async fn admit_and_handle(
         &self,
         mut head: Head,
         body: hyper::body::Incoming,
     ) -> (Response, usize, bool) {
-        if let Admission::Answer(r) = self.handler.admit(&mut head).await {
-            // The body is dropped unpolled: hyper sends no 100 and reads none of it.
-            return (r, 0, false);
+        if self.entry.reserve && !self.handler.is_probe(&head) {
+            // A slot of the probes' reserve, beyond the cap: nothing else is served there.
+            return (
+                self.busy(&head, "too many connections; retry later"),
+                0,
+                true,
+            );
         }
-        // A body of unknown length may grow to the limit: that much is set aside. One
-        // declared over the limit is refused unread (413): nothing to set aside.
-        let max = self.limits.max_body as u64;
-        let size = match body.size_hint().exact() {
-            Some(n) if n > max => 0,
-            Some(n) => n,
-            None => max,
+        let mut share = Share::new(self.budget.clone(), &self.peer);
+        let req = match self.handler.admit(&mut head).await {
+            // The body is dropped unpolled: hyper sends no 100 and reads none of it.
+            Admission::Answer(r) => return (r, 0, false),
+            Admission::NoBody => request(head, Ok(Bytes::new())),
+            Admission::Read => match self.read(&head, body, &mut share).await {
+                Some(body) => request(head, body),
+                None => {
+                    let why = "too many request bodies in memory at once (--max-body-memory); nothing was recorded, retry later";
+                    return (self.busy(&head, why), 0, true);
+                }
+            },
         };
-        let Ok(share) = self.budget.take(size) else {
-            let r = self.handler.core_answer(super::CoreAnswer {
-                method: &head.method,
-                path: &head.path,
-                request_id: &head.request_id,
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                code: "BUSY",
-                message: "too many request bodies in memory at once (--max-body-memory); nothing was recorded, retry later",
-                retry_after: Some(1),
-            });
-            return (r, 0, true);
-        };
-        let req = self.read(head, body).await;
         let bytes_in = req.body.as_ref().map_or(0, Bytes::len);
         let answer = self.handler.handle(req).await;
         drop(share);
         (answer, bytes_in, false)
     }
 
-    /// The request with its body, read within the body timeout and size limit.
-    async fn read(&self, head: Head, body: hyper::body::Incoming) -> Request {
+    /// The body, read within the body timeout and size limit (or why not); `None` when its
+    /// bytes do not fit in the caller's share of the budget or in the budget.
+    async fn read(
+        &self,
+        head: &Head,
+        body: hyper::body::Incoming,
+        share: &mut Share,
+    ) -> Option<Result<Bytes, Refused>> {
         let max = self.limits.max_body;
-        let too_large = |n: &str| Refused {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            reason: format!("body too large: {n} bytes, over the {max} byte limit"),
-        };
         let declared = head
             .headers
             .get(hyper::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        let body = match declared.filter(|n| *n > max as u64) {
-            Some(n) => Err(too_large(&n.to_string())),
-            None => match tokio::time::timeout(self.limits.body, Limited::new(body, max).collect())
-                .await
-            {
-                Err(_) => {
-                    self.handler.timed_out(Timeout::Body);
-                    Err(Refused {
-                        status: StatusCode::REQUEST_TIMEOUT,
-                        reason: format!(
-                            "the body took over {} s to arrive",
-                            self.limits.body.as_secs()
-                        ),
-                    })
-                }
-                Ok(Ok(b)) => Ok(b.to_bytes()),
-                Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-                    Err(too_large("more than that"))
-                }
-                Ok(Err(e)) => Err(Refused {
-                    status: StatusCode::BAD_REQUEST,
-                    reason: format!("failed to read the body: {e}"),
-                }),
-            },
-        };
-        Request {
-            method: head.method,
-            path: head.path,
-            query: head.query,
-            headers: head.headers,
-            peer: head.peer,
-            received_at_ms: head.received_at_ms,
-            request_id: head.request_id,
-            body,
-            extensions: head.extensions,
+        if let Some(n) = declared.filter(|n| *n > max as u64) {
+            return Some(Err(too_large(max, &n.to_string())));
         }
+        let started = Instant::now();
+        let mut body = Limited::new(body, max);
+        // A declared length that does not fit now is refused: unread when the caller waits for
+        // a 100 (none is sent), else read and dropped (see `drop_rest`).
+        if declared.is_some_and(|n| !share.fits(n)) {
+            if !expects_continue(&head.headers) {
+                self.drop_rest(&mut body, started).await;
+            }
+            return None;
+        }
+        let collect = collect(&mut body, declared, share);
+        match tokio::time::timeout(self.limits.body, collect).await {
+            Err(_) => {
+                self.handler.timed_out(Timeout::Body);
+                Some(Err(Refused {
+                    status: StatusCode::REQUEST_TIMEOUT,
+                    reason: format!(
+                        "the body took over {} s to arrive",
+                        self.limits.body.as_secs()
+                    ),
+                }))
+            }
+            Ok(Err(Over::Budget)) => {
+                self.drop_rest(&mut body, started).await;
+                None
+            }
+            Ok(Ok(b)) => Some(Ok(b)),
+            Ok(Err(Over::Limit)) => Some(Err(too_large(max, "more than that"))),
+            Ok(Err(Over::Broken(e))) => Some(Err(Refused {
+                status: StatusCode::BAD_REQUEST,
+                reason: format!("failed to read the body: {e}"),
+            })),
+        }
+    }
+
+    /// Reads the rest of a refused body and drops it (within the body timeout and size
+    /// limit, holding none of it), so the caller gets its 503 on a connection that is not
+    /// reset under it while it still sends.
+    async fn drop_rest(&self, body: &mut Limited<hyper::body::Incoming>, started: Instant) {
+        let rest = async { while let Some(Ok(_)) = body.frame().await {} };
+        let _ = tokio::time::timeout_at(started + self.limits.body, rest).await;
+    }
+}
+
+/// A body over the limit (413).
+fn too_large(max: usize, n: &str) -> Refused {
+    Refused {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        reason: format!("body too large: {n} bytes, over the {max} byte limit"),
+    }
+}
+
+/// Whether a request waits for `100 Continue` before it sends its body.
+fn expects_continue(headers: &hyper::HeaderMap) -> bool {
+    headers
+        .get(hyper::header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+}
+
+/// The core's 503 `BUSY`, with `Retry-After`.
+/// Why a body was not read whole.
+enum Over {
+    /// Past the caller's share of the memory budget, or the budget.
+    Budget,
+    /// Past `--max-body`.
+    Limit,
+    Broken(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A body's bytes, each counted in `share` before it is kept.
+async fn collect(
+    body: &mut Limited<hyper::body::Incoming>,
+    declared: Option<u64>,
+    share: &mut Share,
+) -> Result<Bytes, Over> {
+    let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                Over::Limit
+            } else {
+                Over::Broken(e)
+            }
+        })?;
+        if let Ok(data) = frame.into_data() {
+            share.grow(data.len()).map_err(|()| Over::Budget)?;
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// The request of `head`, with its body (or why it was not read).
+fn request(head: Head, body: Result<Bytes, Refused>) -> Request {
+    Request {
+        method: head.method,
+        path: head.path,
+        query: head.query,
+        headers: head.headers,
+        peer: head.peer,
+        received_at_ms: head.received_at_ms,
+        request_id: head.request_id,
+        body,
+        extensions: head.extensions,
     }
 }
 
 /// A connection ended: hyper's own answer to a head it could not read (400, 414, 431) is
-/// told to the handler.
-fn ended<H: Handler>(handler: &H, r: Result<(), hyper::Error>) {
+/// told to the handler. A head too large for the buffer whose request line had not ended is
+/// a URI too long (hyper says only "too large").
+fn ended<H: Handler>(handler: &H, r: Result<(), hyper::Error>, activity: &Activity) {
     let Err(e) = r else { return };
     let status = if e.is_parse_too_large() {
-        if e.to_string().contains("URI too long") {
+        let line_ended = activity.line_ended.load(Ordering::Relaxed);
+        if !line_ended || e.to_string().contains("URI too long") {
             StatusCode::URI_TOO_LONG
         } else {
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE

@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 mod conn;
 pub mod metrics;
 pub mod reload;
+mod slots;
 pub mod tls;
 
 use conn::Conn;
@@ -149,7 +150,9 @@ pub type Response = hyper::Response<Full<Bytes>>;
 /// Time, size and connection limits of a server.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Connections at once; past it, new ones get 503 without their request being read.
+    /// Connections at once; past it, the connection idle longest is closed to make room, and
+    /// else a new one gets 503 without its request being read (a few slots beyond it answer
+    /// only the probes: [`Handler::is_probe`]).
     pub max_connections: usize,
     /// To read a request's headers.
     pub header: Duration,
@@ -161,9 +164,9 @@ pub struct Limits {
     pub idle: Duration,
     /// The largest body read, in bytes.
     pub max_body: usize,
-    /// The bytes of all bodies in memory at once, across connections: a body that does not
-    /// fit is answered 503 with `Retry-After`, unread. A body of unknown length counts as
-    /// `max_body`.
+    /// The bytes of all bodies in memory at once, across connections, counted as they come:
+    /// a body whose bytes do not fit, or past its caller's share (a quarter of it, or
+    /// `max_body` if more), is answered 503 with `Retry-After` and not handled.
     pub body_memory: usize,
     /// How long a stopping server waits for requests in flight.
     pub drain: Duration,
@@ -224,6 +227,9 @@ pub struct Head {
 pub enum Admission {
     /// Read the body (within the limits and the memory budget), then call `handle`.
     Read,
+    /// Call `handle` with an empty body, never reading the request's (a route that takes
+    /// none): none of the memory budget is taken.
+    NoBody,
     /// Answer this without reading the body (the body is never polled, so a client that
     /// asked `Expect: 100-continue` gets no 100 and sends nothing).
     Answer(Response),
@@ -298,6 +304,13 @@ pub trait Handler: Send + Sync + 'static {
     }
 
     fn handle(&self, req: Request) -> impl Future<Output = Response> + Send;
+
+    /// Whether a head is a probe's (liveness, readiness): the only requests answered on the
+    /// few slots kept beyond the connection cap, so that a full cap never fails a probe.
+    fn is_probe(&self, head: &Head) -> bool {
+        let _ = head;
+        false
+    }
 
     /// The core answered `status` on its own after `secs` (a 503 over the connection cap or
     /// the body memory budget, a 408 past the request timeout, hyper's 400, 414 or 431 to a
@@ -487,8 +500,14 @@ pub async fn serve_on<H: Handler>(
     let mut conns = tokio::task::JoinSet::new();
     // Tells every connection to finish its request in flight and close.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-    let budget = Arc::new(conn::Budget::new(limits.body_memory));
+    let shared = Arc::new(Shared {
+        limits,
+        options,
+        handler,
+        budget: Arc::new(conn::Budget::new(limits.body_memory, limits.max_body)),
+        slots: slots::Slots::new(limits.max_connections),
+        stop: stop_rx,
+    });
     let mut backoff = Duration::from_millis(10);
     loop {
         let accepted = tokio::select! {
@@ -506,33 +525,46 @@ pub async fn serve_on<H: Handler>(
             continue;
         };
         backoff = Duration::from_millis(10);
-        let Ok(permit) = slots.clone().try_acquire_owned() else {
-            let tls = options.tls.clone();
-            conns.spawn(refuse_busy(stream, tls, limits.header, handler.clone()));
-            continue;
-        };
-        let conn = Conn {
-            peer,
-            limits,
-            handler: handler.clone(),
-            access: options.access.clone(),
-            budget: budget.clone(),
-        };
-        let (stop, tls, open) = (stop_rx.clone(), options.tls.clone(), options.open.clone());
-        conns.spawn(async move {
-            let _open = Gauge::up(open);
-            match open_stream(stream, tls, limits.header).await {
-                Ok(io) => conn.serve(io, stop).await,
-                Err(Some(t)) => conn.handler.timed_out(t),
-                Err(None) => {}
-            }
-            drop(permit);
-        });
+        conns.spawn(connection(shared.clone(), stream, peer));
         // Reap finished connections so the set does not grow without bound.
         while conns.try_join_next().is_some() {}
     }
     let _ = stop_tx.send(true);
     drain(conns, limits.drain).await;
+}
+
+/// What the connections of a server share.
+struct Shared<H> {
+    limits: Limits,
+    options: Options,
+    handler: Arc<H>,
+    budget: Arc<conn::Budget>,
+    slots: Arc<slots::Slots>,
+    stop: tokio::sync::watch::Receiver<bool>,
+}
+
+/// One accepted connection, served in a slot ([`slots::Slots::take`]), or refused 503 when
+/// none is free.
+async fn connection<H: Handler>(shared: Arc<Shared<H>>, stream: Accepted, peer: String) {
+    let (limits, tls) = (shared.limits, shared.options.tls.clone());
+    let Some(held) = shared.slots.take().await else {
+        return refuse_busy(stream, tls, limits.header, shared.handler.clone()).await;
+    };
+    let _open = Gauge::up(shared.options.open.clone());
+    let conn = Conn {
+        peer,
+        entry: held.entry.clone(),
+        limits,
+        handler: shared.handler.clone(),
+        access: shared.options.access.clone(),
+        budget: shared.budget.clone(),
+    };
+    match open_stream(stream, tls, limits.header).await {
+        Ok(io) => conn.serve(io, shared.stop.clone()).await,
+        Err(Some(t)) => conn.handler.timed_out(t),
+        Err(None) => {}
+    }
+    drop(held);
 }
 
 /// Waits for every connection to finish, up to `within`; then drops the rest.
@@ -781,6 +813,50 @@ mod tests {
         first.read_exact(&mut answer).expect("read");
         assert_eq!(&answer, b"HTTP/1.1 200");
         drop(first);
+        stop.send(()).expect("stop");
+        t.join().expect("server thread");
+    }
+
+    #[test]
+    fn the_body_budget_counts_bytes_as_they_come_with_a_share_per_caller() {
+        // 64 KiB in all; a caller's share is a quarter of it, or the largest body (32 KiB).
+        let limits = Limits {
+            max_body: 32 * 1024,
+            body_memory: 64 * 1024,
+            ..Limits::default()
+        };
+        let (addr, _lines, stop, t) = start(limits);
+        let mut a = std::net::TcpStream::connect(addr).expect("connect");
+        a.write_all(b"POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 30000\r\n\r\n")
+            .expect("write");
+        a.write_all(&[b'x'; 29_999]).expect("write");
+        // Asked with Expect: 100-continue (and closed at the 100, nothing sent, so that it
+        // takes nothing meanwhile) until A's bytes are counted: then B's 10 kB are past the
+        // caller's share, refused before its body.
+        (0..100_000)
+            .map(|_| {
+                let mut s = std::net::TcpStream::connect(addr).expect("connect");
+                s.write_all(b"POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nExpect: 100-continue\r\n\r\n")
+                    .expect("write");
+                let mut status = [0u8; 12];
+                let _ = s.read_exact(&mut status);
+                status
+            })
+            .find(|s| s == b"HTTP/1.1 503")
+            .expect("a 503 once A's bytes are counted");
+        let b = exchange(
+            addr,
+            &format!(
+                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nConnection: close\r\n\r\n{}",
+                "y".repeat(10_000)
+            ),
+        );
+        assert!(b.starts_with("HTTP/1.1 503"), "{b}");
+        assert!(b.contains("\"code\":\"BUSY\""), "{b}");
+        a.write_all(b"x").expect("write");
+        let mut answer = [0u8; 12];
+        a.read_exact(&mut answer).expect("read");
+        assert_eq!(&answer, b"HTTP/1.1 200");
         stop.send(()).expect("stop");
         t.join().expect("server thread");
     }

@@ -17,6 +17,18 @@ pub type Part = Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
 /// Where a reload's lines go: `(warning, line)`.
 pub type Said = Arc<dyn Fn(bool, &str) + Send + Sync>;
 
+/// Ignores SIGHUP until [`Reload::install`] handles it: the first thing `serve` and
+/// `webhooks listen` do, before the store is opened, so that a reload sent while they start
+/// (`systemctl reload` right after `start`) never ends them. Then the fault point
+/// `<service>.start` (see [`crate::faults`]), where a test stops the process to send one.
+pub fn ignore_hangup_from_now(service: &str) {
+    use nix::sys::signal::{signal, SigHandler, Signal};
+    // SAFETY: SIG_IGN runs no code in the handler; nothing else sets SIGHUP's disposition
+    // before this (tokio's handler, installed later, replaces it).
+    let _ = unsafe { signal(Signal::SIGHUP, SigHandler::SigIgn) };
+    crate::faults::point(&format!("{service}.start"));
+}
+
 /// The SIGHUP handler and the parts it reloads.
 pub struct Reload {
     signal: Mutex<Option<tokio::signal::unix::Signal>>,

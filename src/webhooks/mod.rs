@@ -73,6 +73,38 @@ pub fn verify(
     now: i64,
     tolerance: i64,
 ) -> Result<Verified, SignatureError> {
+    let (t, v1) = parse_header(header)?;
+    let candidates: Vec<[u8; 32]> = v1.iter().filter_map(|s| unhex32(s)).collect();
+    let matched = secrets.iter().position(|secret| {
+        let m = mac(secret, t, body);
+        candidates
+            .iter()
+            .any(|sig| m.clone().verify_slice(sig).is_ok())
+    });
+    let Some(secret_index) = matched else {
+        return Err(SignatureError::NoMatch);
+    };
+    fresh(t, now, tolerance)?;
+    Ok(Verified {
+        timestamp: t,
+        secret_index,
+    })
+}
+
+/// What can be checked of `header` before the body comes: present, well-formed, with a `v1`
+/// signature of the right shape, its timestamp within `tolerance` of `now`. A receiver reads
+/// (and holds in memory) the body of a request that passes; no secret is needed for this, so
+/// it is not proof of anything.
+pub fn precheck(header: &str, now: i64, tolerance: i64) -> Result<(), SignatureError> {
+    let (t, v1) = parse_header(header)?;
+    if !v1.iter().any(|s| unhex32(s).is_some()) {
+        return Err(SignatureError::NoMatch);
+    }
+    fresh(t, now, tolerance)
+}
+
+/// The header's timestamp and its `v1` values.
+fn parse_header(header: &str) -> Result<(i64, Vec<&str>), SignatureError> {
     let header = header.trim();
     if header.is_empty() {
         return Err(SignatureError::NoHeader);
@@ -105,25 +137,17 @@ pub fn verify(
     if v1.is_empty() {
         return Err(SignatureError::NoV1);
     }
-    let candidates: Vec<[u8; 32]> = v1.iter().filter_map(|s| unhex32(s)).collect();
-    let matched = secrets.iter().position(|secret| {
-        let m = mac(secret, t, body);
-        candidates
-            .iter()
-            .any(|sig| m.clone().verify_slice(sig).is_ok())
-    });
-    let Some(secret_index) = matched else {
-        return Err(SignatureError::NoMatch);
-    };
+    Ok((t, v1))
+}
+
+/// Whether a signature made at `t` is within `tolerance` seconds of `now`.
+fn fresh(t: i64, now: i64, tolerance: i64) -> Result<(), SignatureError> {
     // Both lie within 1970..9999, so this cannot overflow; checked all the same.
     let age = now.checked_sub(t).unwrap_or(i64::MAX);
     if age.checked_abs().is_none_or(|a| a > tolerance) {
         return Err(SignatureError::Stale { age, tolerance });
     }
-    Ok(Verified {
-        timestamp: t,
-        secret_index,
-    })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -372,21 +372,26 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
     );
 }
 
-/// A 503 BUSY from a serve whose one connection is taken.
+/// A 503 BUSY from a serve whose one connection is taken by a slow head: a request other
+/// than a probe, on the slots beyond the cap.
 fn busy(env: &Env) -> http::Answer {
     use std::io::Write;
     let one = Serve::start(env, &["--max-connections", "1"]);
     let addr = one.url.trim_start_matches("http://").to_string();
-    let mut held = std::net::TcpStream::connect(&addr).unwrap();
-    held.write_all(b"POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n")
-        .unwrap();
     let mut found = None;
+    let mut held = None;
+    // A head whose bytes were not read yet is idle and makes room: then try again.
     eventually("a connection over the cap refused", || {
-        let a = http::request(&one.url, "GET", "/healthz", None, None);
+        let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+        slow.write_all(b"POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+        let a = http::request(&one.url, "GET", "/openapi.json", None, None);
         let busy = a.status == 503;
         found = Some(a);
+        held = Some(slow);
         busy
     });
+    drop(held);
     found.unwrap()
 }
 

@@ -148,3 +148,70 @@ fn the_units_reload_line_never_ends_webhooks_listen_in_any_mode() {
         reload_twice(listen, "billctl-webhooks.service", &mode, "/metrics", &t);
     }
 }
+
+/// The state letter of a process (`T`: stopped), from `/proc/PID/stat`.
+fn state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(')')
+        .next()
+        .and_then(|rest| rest.trim().chars().next())
+        .unwrap_or('?')
+}
+
+fn kill(signal: &str, pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal} {pid}");
+}
+
+/// A SIGHUP that comes while `serve` or `webhooks listen` is still starting (stopped at its
+/// first step, `serve.start` / `listen.start`, before the store is opened and long before its
+/// reload handler is installed) never ends it: it goes on to listen, and stops on SIGTERM
+/// with exit 0.
+#[test]
+fn a_sighup_while_starting_never_ends_serve_or_listen() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
+    let listen = [
+        "webhooks",
+        "listen",
+        "--bind",
+        "127.0.0.1:0",
+        "--json",
+        "--secret-env",
+        "WH_SECRET",
+    ];
+    for (service, args) in [("serve", &serve[..]), ("listen", &listen[..])] {
+        let mut child = env
+            .command()
+            .args(args)
+            .env("WH_SECRET", "whsec_reload_test_secret")
+            .env("BILLCTL_TEST_FAULT", format!("{service}.start@1"))
+            .env("BILLCTL_TEST_FAULT_ACTION", "stop")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        crate::serve::eventually(&format!("{service} stopped at its first step"), || {
+            state(pid) == 'T'
+        });
+        kill("-HUP", pid);
+        kill("-CONT", pid);
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(
+            first.contains("\"listening\""),
+            "{service} after a SIGHUP while starting: {first:?}, {:?}",
+            child.try_wait()
+        );
+        kill("-TERM", pid);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{service}: {status:?}");
+    }
+}

@@ -80,6 +80,26 @@ fn until_closed(s: &mut TcpStream) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+/// Asks, with `Expect: 100-continue` and without ever sending the body, until an upload of
+/// `len` bytes from `from` is refused 503 before its body (its declared length does not fit
+/// what is held now): then the bytes sent before are counted. A try that gets its 100 is
+/// closed with nothing sent, so it takes nothing from the budget meanwhile.
+fn until_full(serve: &Serve, from: [u8; 4], t: &str, len: usize) -> String {
+    let addr = serve.url.trim_start_matches("http://");
+    let mut refused = String::new();
+    eventually(
+        "an upload that does not fit is refused before its body",
+        || {
+            let mut s = tcp_from(from, addr);
+            s.write_all(events_head(Some(t), len, true).as_bytes())
+                .unwrap();
+            refused = read_head(&mut s).unwrap_or_default();
+            refused.starts_with("HTTP/1.1 503")
+        },
+    );
+    refused
+}
+
 /// A batch of one usage event, padded with spaces to `size` bytes (still valid JSON).
 fn batch(key: &str, id: &str, size: usize) -> Vec<u8> {
     let key = billctl::keys::parse(key).unwrap().id;
@@ -211,16 +231,26 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     );
     let limits = ["--max-body", "1048576", "--max-body-memory", "1048576"];
     let serve = Serve::start(&env, &limits);
-    // A holds 600 kB of the 1 MiB budget: its 100 Continue says its body is being read.
+    // A holds 600 kB of the 1 MiB budget, but for its last byte: the budget counts bytes as
+    // they come, not as declared.
     let mut a = tcp(&serve);
     a.write_all(events_head(Some(&t), SIZE, true).as_bytes())
         .unwrap();
     let cont = read_head(&mut a).unwrap();
     assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
-    // B does not fit: 503 with Retry-After, its body unread, nothing recorded.
-    let b = batch(&k, "b1", SIZE);
+    let a_body = batch(&k, "a1", SIZE);
+    a.write_all(&a_body[..SIZE - 1]).unwrap();
+    // An Expect: 100-continue upload whose declared length does not fit gets its 503 and no
+    // 100 (once A's bytes are counted).
+    let head = until_full(&serve, [127, 0, 0, 1], &t, SIZE);
+    assert!(
+        head.to_ascii_lowercase().contains("retry-after: 1"),
+        "{head}"
+    );
+    // B, sent whole, does not fit: 503 with Retry-After, nothing recorded.
     let post =
         |body: &[u8]| http::request(&serve.url, "POST", "/v1/usage/events", Some(&t), Some(body));
+    let b = batch(&k, "b1", SIZE);
     let busy = post(&b);
     assert_eq!(
         (busy.status, busy.json()["code"].as_str()),
@@ -230,14 +260,8 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     );
     assert_eq!(busy.header("retry-after"), Some("1"));
     assert_eq!(stored(&env, "b1"), 0, "a 503'd upload is not recorded");
-    // An Expect: 100-continue upload past the budget gets its 503 and no 100 either.
-    let mut c = tcp(&serve);
-    c.write_all(events_head(Some(&t), SIZE, true).as_bytes())
-        .unwrap();
-    let head = read_head(&mut c).unwrap();
-    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
     // A finishes: recorded; then B's retry lands.
-    a.write_all(&batch(&k, "a1", SIZE)).unwrap();
+    a.write_all(&a_body[SIZE - 1..]).unwrap();
     let done = read_answer(&mut a).unwrap();
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(stored(&env, "a1"), 1);
@@ -298,7 +322,310 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     counted(&serve, &t, name, f64::from(2 + busies));
 }
 
+/// A connection to `to` (`ADDR:PORT`) from the local address `from` (another loopback
+/// address is another caller).
+pub(crate) fn tcp_from(from: [u8; 4], to: &str) -> TcpStream {
+    use std::os::fd::FromRawFd;
+    let to: std::net::SocketAddrV4 = to.parse().unwrap();
+    let addr = |ip: [u8; 4], port: u16| libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from_ne_bytes(ip),
+        },
+        sin_zero: [0; 8],
+    };
+    let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    let (src, dst) = (addr(from, 0), addr(to.ip().octets(), to.port()));
+    // SAFETY: a new socket, bound and connected with valid sockaddr_in structs, then owned by
+    // the TcpStream.
+    let s = unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0);
+        let sa = |a: &libc::sockaddr_in| (a as *const libc::sockaddr_in).cast::<libc::sockaddr>();
+        assert_eq!(libc::bind(fd, sa(&src), len), 0, "bind {from:?}");
+        assert_eq!(libc::connect(fd, sa(&dst), len), 0, "connect {to}");
+        TcpStream::from_raw_fd(fd)
+    };
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s
+}
+
+/// A chunked request's head and its first chunk, the rest never sent.
+fn one_chunk(method: &str, path: &str, token: Option<&str>) -> String {
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    format!("{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Transfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n")
+}
+
+/// The body budget is taken only by admitted requests of routes that take a body, as their
+/// bytes come: probes, routes without a body and callers without a token that send one
+/// chunk each and never finish take none of it, and an upload goes through; a probe answers
+/// HEAD as GET without a token; two Authorization headers are refused as ambiguous.
+#[test]
+fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_budget() {
+    let env = Env::with_catalog();
+    let (_, k) = paid(&env, "nobody@example.com", "pro");
+    let t = token(&env, "app", "usage,read");
+    // The budget holds one body of the largest size.
+    let serve = Serve::start(
+        &env,
+        &["--max-body", "1048576", "--max-body-memory", "1048576"],
+    );
+    let rows: [(&str, &str, Option<&str>, u16); 4] = [
+        ("GET", "/healthz", None, 200),
+        ("GET", "/readyz", None, 200),
+        ("GET", "/metrics", Some(&t), 200),
+        ("POST", "/v1/usage/events", None, 401),
+    ];
+    let mut held = Vec::new();
+    for (method, path, token, want) in rows {
+        for _ in 0..4 {
+            let mut s = tcp(&serve);
+            s.write_all(one_chunk(method, path, token).as_bytes())
+                .unwrap();
+            let answer = read_head(&mut s).unwrap_or_default();
+            let status = format!("HTTP/1.1 {want}");
+            assert!(answer.starts_with(&status), "{method} {path}: {answer}");
+            held.push(s);
+        }
+    }
+    let ok = http::request(
+        &serve.url,
+        "POST",
+        "/v1/usage/events",
+        Some(&t),
+        Some(&batch(&k, "through", 600_000)),
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(stored(&env, "through"), 1);
+    drop(held);
+    // A route without a body never reads one: a caller that waits for a 100 gets its answer.
+    for path in ["/healthz", "/readyz", "/metrics", "/openapi.json"] {
+        let mut s = tcp(&serve);
+        let ask = format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+        s.write_all(ask.as_bytes()).unwrap();
+        let head = read_head(&mut s).unwrap_or_default();
+        assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
+    }
+    for path in ["/healthz", "/readyz"] {
+        let mut s = tcp(&serve);
+        s.write_all(
+            format!("HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .unwrap();
+        let mut all = String::new();
+        let _ = s.read_to_string(&mut all);
+        assert!(all.starts_with("HTTP/1.1 200"), "HEAD {path}: {all}");
+        assert!(all.ends_with("\r\n\r\n"), "HEAD {path} has no body: {all}");
+    }
+    let twice = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nAuthorization: Bearer {t}\r\nConnection: close\r\n\r\n");
+    let a = send(&serve, twice.as_bytes());
+    assert_eq!(a, Some(401));
+    let mut s = tcp(&serve);
+    s.write_all(twice.as_bytes()).unwrap();
+    let a = read_answer(&mut s).unwrap();
+    assert_eq!(a.json()["code"], "TOKEN_MALFORMED", "{}", a.body);
+}
+
+/// One caller (a peer address) cannot take the whole budget: its uploads past its share (a
+/// quarter of the budget, or --max-body if more) get 503 and are not recorded, while another
+/// caller's upload goes through.
+#[test]
+fn one_caller_cannot_take_the_whole_body_budget() {
+    const SIZE: usize = 250_000;
+    let env = Env::with_catalog();
+    let (_, k) = paid(&env, "share@example.com", "pro");
+    let t = token(&env, "app", "usage,read");
+    // A budget of 1 MiB, a share of 256 KiB each.
+    let flags = ["--max-body", "262144", "--max-body-memory", "1048576"];
+    let serve = Serve::start(&env, &flags);
+    let addr = serve.url.trim_start_matches("http://").to_string();
+    // The first caller holds 250 kB but for its last byte.
+    let mut a = tcp_from([127, 0, 0, 1], &addr);
+    let a_body = batch(&k, "share-a", SIZE);
+    a.write_all(events_head(Some(&t), SIZE, false).as_bytes())
+        .unwrap();
+    a.write_all(&a_body[..SIZE - 1]).unwrap();
+    // Its next upload is past its share (the budget has room): 503, not recorded.
+    until_full(&serve, [127, 0, 0, 1], &t, 100_000);
+    let mut b = tcp_from([127, 0, 0, 1], &addr);
+    let body = batch(&k, "share-b", 100_000);
+    b.write_all(events_head(Some(&t), body.len(), false).as_bytes())
+        .unwrap();
+    b.write_all(&body).unwrap();
+    let busy = read_answer(&mut b).unwrap();
+    assert_eq!(busy.status, 503, "{}", busy.body);
+    assert_eq!(stored(&env, "share-b"), 0);
+    // Another caller's upload of the same size goes through.
+    let mut c = tcp_from([127, 0, 0, 2], &addr);
+    let body = batch(&k, "share-c", SIZE);
+    c.write_all(events_head(Some(&t), SIZE, false).as_bytes())
+        .unwrap();
+    c.write_all(&body).unwrap();
+    let done = read_answer(&mut c).unwrap();
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(stored(&env, "share-c"), 1);
+    a.write_all(&a_body[SIZE - 1..]).unwrap();
+    assert_eq!(read_answer(&mut a).map(|r| r.status), Some(200));
+    assert_eq!(stored(&env, "share-a"), 1);
+}
+
+/// Raises this process's open-file limit (inherited by serve) toward `want`.
+fn raise_nofile(want: u64) -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+        lim.rlim_cur = lim.rlim_max.min(want);
+        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+    }
+    lim.rlim_cur
+}
+
+/// 1,000 connections each sending an unfinished head of 390 KB (what hyper's default buffer
+/// took) keep serve under 150 MB: a head is cut at 64 KiB and answered 431.
+#[test]
+fn a_thousand_unfinished_large_heads_stay_under_150_mb() {
+    assert!(raise_nofile(4096) >= 2100, "open-file limit too low");
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "read");
+    let serve = Serve::start(&env, &["--header-timeout", "120s"]);
+    let addr = serve.url.trim_start_matches("http://").to_string();
+    let mut head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ".to_vec();
+    head.resize(390_000, b'a');
+    let held: Vec<TcpStream> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let (addr, head) = (&addr, &head);
+                scope.spawn(move || {
+                    (0..125)
+                        .map(|_| {
+                            let mut s = TcpStream::connect(addr).unwrap();
+                            s.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
+                            // The server stops reading past its limit: the rest may not go.
+                            let _ = s.write_all(head);
+                            s
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert_eq!(held.len(), 1000);
+    let peak = peak_rss(serve.pid());
+    assert!(peak < 150 << 20, "serve's peak RSS is {} MB", peak >> 20);
+    drop(held);
+    let too_large = "billctl_serve_requests_total{route=\"other\",status=\"431\"}";
+    counted(&serve, &t, too_large, 1000.0);
+}
+
+/// A cap full of idle connections, or of slow heads, still answers the probes: the idle
+/// connection that has waited longest is closed to make room, and a few slots beyond the cap
+/// answer only `/healthz` and `/readyz` (anything else there is 503 BUSY).
+#[test]
+fn the_probes_are_answered_while_the_connection_cap_is_full() {
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "read");
+    let flags = [
+        "--max-connections",
+        "16",
+        "--header-timeout",
+        "120s",
+        "--idle-timeout",
+        "120s",
+    ];
+    let serve = Serve::start(&env, &flags);
+    let probe = |path: &str| {
+        send(
+            &serve,
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+        )
+    };
+    // Idle: sixteen connections that send nothing.
+    let idle: Vec<TcpStream> = (0..16).map(|_| tcp(&serve)).collect();
+    assert_eq!(probe("/healthz"), Some(200));
+    assert_eq!(probe("/readyz"), Some(200));
+    assert_eq!(
+        serve.get("/metrics", &t).status,
+        200,
+        "an idle one made room"
+    );
+    drop(idle);
+    // Slow heads: the cap and the probes' reserve full of heads begun and never finished.
+    let slow = |n: usize| -> Vec<TcpStream> {
+        (0..n)
+            .map(|_| {
+                let mut s = tcp(&serve);
+                s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+                    .unwrap();
+                s
+            })
+            .collect()
+    };
+    let mut held = slow(16);
+    for _ in 0..3 {
+        assert_eq!(probe("/healthz"), Some(200));
+        assert_eq!(probe("/readyz"), Some(200));
+        let other = send(&serve, b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(other, Some(503), "only the probes beyond the cap");
+        held.extend(slow(8));
+    }
+}
+
+/// More forged token ids than the negative cache holds (well-formed: the checksum is public)
+/// do not keep a token issued after them out: it works on its first request. Each unknown id
+/// is looked up in the store once, and counted.
+#[test]
+fn a_token_issued_after_7000_forged_ids_works_at_once() {
+    let env = Env::with_catalog();
+    let t = token(&env, "ops", "read");
+    let serve = Serve::start(&env, &["--refresh", "600s"]);
+    const FORGED: usize = 7_200;
+    let refused: usize = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let serve = &serve;
+                scope.spawn(move || {
+                    let mut s = tcp(serve);
+                    (0..FORGED / 8)
+                        .filter(|_| {
+                            let (_, forged) = billctl::keys::generate_token().unwrap();
+                            let ask = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {forged}\r\n\r\n");
+                            s.write_all(ask.as_bytes()).unwrap();
+                            let a = read_answer(&mut s).unwrap();
+                            a.status == 401 && a.json()["code"] == "TOKEN_UNKNOWN"
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    assert_eq!(refused, FORGED);
+    let fresh = token(&env, "fresh", "read");
+    let first = serve.get("/metrics", &fresh);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let lookups = crate::serve::metric(&first.body, "billctl_serve_token_lookups_total");
+    // One per unknown id: the forged ones, and the new token's (unless the list was read
+    // again since, and had it).
+    assert!(
+        lookups == FORGED as f64 || lookups == (FORGED + 1) as f64,
+        "{lookups} lookups"
+    );
+    assert_eq!(serve.get("/metrics", &t).status, 200);
+}
+
 /// One row of the idle-timeout table: serve with these timeouts, a kept-alive connection.
+/// Nothing sleeps: each verdict is on an event observed (a connection closed), so a slow
+/// machine cannot turn it.
 fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
     let flags = [
         "--header-timeout".to_string(),
@@ -310,20 +637,35 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
     let serve = Serve::start(env, &flags);
     let mut s = tcp(&serve);
     let ask = format!("GET /readyz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    // The idle timer starts after the answer, so after this: a bound that a slow client
+    // (late to read its answer) cannot break.
+    let mut asked = Instant::now();
     s.write_all(ask.as_bytes()).unwrap();
     assert_eq!(read_answer(&mut s).map(|a| a.status), Some(200));
-    if idle > header {
-        // Idle past the header timeout, well before the idle one: still usable.
-        std::thread::sleep(Duration::from_millis(header * 1000 + 1000));
+    let header_timeouts = "billctl_serve_timeouts_total{kind=\"header\"}";
+    // Where the idle timeout is far enough above the header one to tell them apart on a
+    // loaded machine: a new connection that sends nothing, opened after the answer, is closed
+    // at the header timeout, unanswered; once it is, the kept-alive connection has been idle
+    // past the header timeout, and still takes a request.
+    if idle >= header + 5 {
+        let mut silent = tcp(&serve);
+        let after = until_closed(&mut silent);
+        assert!(
+            after < idle as f64,
+            "a silent connection closed after {after}s"
+        );
+        counted(&serve, t, header_timeouts, 1.0);
+        asked = Instant::now();
         s.write_all(ask.as_bytes()).unwrap();
         let again = read_answer(&mut s).map(|a| a.status);
         assert_eq!(again, Some(200), "header {header}s, idle {idle}s");
     }
     // Then closed, never before the idle timeout (nor at the header timeout, when later).
     let after = until_closed(&mut s);
+    let since_asked = asked.elapsed().as_secs_f64();
     assert!(
-        after >= idle as f64 - 0.05,
-        "closed after {after}s, idle {idle}s"
+        since_asked >= idle as f64 - 0.05,
+        "closed {since_asked}s after the request, idle {idle}s"
     );
     if header > idle {
         assert!(
@@ -337,18 +679,8 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
         "billctl_serve_timeouts_total{kind=\"idle\"}",
         1.0,
     );
-    // A new connection that sends nothing, and a head begun and not finished: closed at the
-    // header timeout, unanswered (checked where the idle timeout is far enough above it to
-    // tell them apart on a loaded machine).
+    // A head begun and not finished: closed at the header timeout, unanswered.
     if idle >= header + 5 {
-        let mut silent = tcp(&serve);
-        let after = until_closed(&mut silent);
-        assert!(
-            after < idle as f64,
-            "a silent connection closed after {after}s"
-        );
-        let header_timeouts = "billctl_serve_timeouts_total{kind=\"header\"}";
-        counted(&serve, t, header_timeouts, 1.0);
         let mut slow = tcp(&serve);
         slow.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n")
             .unwrap();
@@ -448,7 +780,7 @@ fn too_large(serve: &Serve, t: &str) -> (Option<u16>, f64) {
 }
 
 fn long_uri(serve: &Serve, _: &str) -> (Option<u16>, f64) {
-    let path = "a".repeat(70_000);
+    let path = "a".repeat(500_000);
     let head = format!("GET /{path} HTTP/1.1\r\nHost: x\r\n\r\n");
     (send(serve, head.as_bytes()), 1.0)
 }
@@ -459,34 +791,52 @@ fn big_headers(serve: &Serve, _: &str) -> (Option<u16>, f64) {
     (send(serve, head.as_bytes()), 1.0)
 }
 
-/// Over a cap of one connection, while one is held open; then until the slot is free again
-/// (each 503 on the way is counted too).
+/// Over a cap of one connection, while a slow head holds it: a request other than a probe
+/// gets 503 on the slots beyond the cap; then until the slot is free again (each 503 on the
+/// way is counted too).
 fn over_the_cap(serve: &Serve, t: &str) -> (Option<u16>, f64) {
-    let held = tcp(serve);
+    let openapi =
+        format!("GET /openapi.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    let openapi = openapi.as_bytes();
     let mut seen = None;
+    let mut held = None;
+    // A head whose bytes were not read yet is idle, and makes room: try again.
     eventually("a 503 once the only slot is taken", || {
-        seen = send(serve, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        let mut slow = tcp(serve);
+        slow.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+        seen = send(serve, openapi);
+        held = Some(slow);
         seen == Some(503)
     });
     drop(held);
     let mut busy = 1.0;
     eventually("the slot is free again", || {
-        let ok = serve.get("/healthz", t).status != 503;
-        busy += if ok { 0.0 } else { 1.0 };
-        ok
+        let free = send(serve, openapi) == Some(200);
+        busy += if free { 0.0 } else { 1.0 };
+        free
     });
     (seen, busy)
 }
 
-/// Past the body budget, while another upload holds it.
+/// Past the body budget, while another upload holds it (all but its last byte: the budget
+/// counts bytes as they come).
 fn over_the_budget(serve: &Serve, t: &str) -> (Option<u16>, f64) {
+    const SIZE: usize = 600_000;
     let mut a = tcp(serve);
-    a.write_all(events_head(Some(t), 600_000, true).as_bytes())
+    a.write_all(events_head(Some(t), SIZE, true).as_bytes())
         .unwrap();
     assert!(read_head(&mut a).unwrap().starts_with("HTTP/1.1 100"));
-    let seen = send(serve, events_head(Some(t), 600_000, false).as_bytes());
+    a.write_all(&vec![b' '; SIZE - 1]).unwrap();
+    until_full(serve, [127, 0, 0, 1], t, SIZE);
+    let mut s = tcp(serve);
+    s.write_all(events_head(Some(t), SIZE, false).as_bytes())
+        .unwrap();
+    let _ = s.write_all(&vec![b' '; SIZE]);
+    let seen = read_answer(&mut s).map(|a| a.status);
     drop(a);
-    (seen, 1.0)
+    // Two 503s: the last try of `until_full`, and this one.
+    (seen, 2.0)
 }
 
 /// A row of the core's answers: serve's flags, what the caller does, the status it sees (if
@@ -541,7 +891,7 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
             &["--max-connections", "1"],
             over_the_cap,
             503,
-            "other",
+            "/openapi.json",
             None,
         ),
         (

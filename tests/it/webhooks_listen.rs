@@ -860,9 +860,10 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
             r["event_id"].is_null(),
             "an unverified body is never parsed: {r}"
         );
+        // Unsigned: refused from its head, its body never read (nor digested).
         let reason = r["reason"].as_str().unwrap();
         assert!(
-            reason.contains("sha256") && reason.contains("bytes"),
+            reason.contains("no Stripe-Signature header") && reason.contains("body not read"),
             "{reason}"
         );
     }
@@ -1063,7 +1064,9 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
         }
     }
     l.stop();
-    // Past the cap: a short 503.
+    // Past the cap: an idle connection makes room; slow heads do not, and a connection past
+    // them gets a short 503 (the few slots beyond the cap answer only probes, which listen
+    // has none of).
     let env = Env::with_catalog();
     let l = Listener::start_with(&env, &["--max-connections", "10", "-q"], &[], true);
     let authority = l
@@ -1076,11 +1079,25 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
     let idle: Vec<TcpStream> = (0..10)
         .map(|_| TcpStream::connect(&authority).unwrap())
         .collect();
+    let (status, body) = post(&l.url, None, b"{}");
+    assert_eq!(
+        status, 400,
+        "the idle connection waiting longest made room: {body}"
+    );
+    drop(idle);
     // The eleventh connection is accepted after the ten (the kernel queues them in order),
-    // when every slot is taken.
+    // when every slot is taken by a head begun.
+    let slow: Vec<TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = TcpStream::connect(&authority).unwrap();
+            s.write_all(b"POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
     let (status, body) = post(&l.url, None, b"{}");
     assert_eq!(status, 503, "{body}");
-    drop(idle);
+    drop(slow);
     l.stop();
 }
 
@@ -1416,4 +1433,62 @@ fn the_receivers_json_log_has_one_object_per_request() {
         "{}",
         out.stderr
     );
+}
+
+/// The body budget cannot be taken from Stripe's deliveries: uploads without a plausible
+/// `Stripe-Signature` (absent here) are answered and recorded from their heads, their bodies
+/// never read; uploads from one caller with a well-formed signature header take at most that
+/// caller's share. A signed delivery from another address goes through meanwhile.
+#[test]
+fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
+    use crate::serve_core::tcp_from;
+    let env = Env::with_catalog();
+    let flags = [
+        "--max-body",
+        "1048576",
+        "--max-body-memory",
+        "4194304",
+        "-q",
+    ];
+    let l = Listener::start_with(&env, &flags, &[], true);
+    let rest = l.url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let mut held = Vec::new();
+    for _ in 0..64 {
+        let mut s = tcp_from([127, 0, 0, 1], authority);
+        let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        let mut answer = [0u8; 12];
+        s.read_exact(&mut answer).unwrap();
+        assert_eq!(
+            &answer, b"HTTP/1.1 400",
+            "an unsigned upload is answered from its head"
+        );
+        held.push(s);
+    }
+    let t = now();
+    let forged = format!("t={t},v1={}", "0".repeat(64));
+    for _ in 0..20 {
+        let mut s = tcp_from([127, 0, 0, 1], authority);
+        let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\nStripe-Signature: {forged}\r\n\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(&vec![b' '; 200_000]);
+        held.push(s);
+    }
+    let body = json!({"id": "evt_past_the_flood", "object": "event", "type": "customer.created", "created": t,
+        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_f"}}})
+    .to_string();
+    let sig = signature_header(NEW, t, body.as_bytes());
+    let mut s = tcp_from([127, 0, 0, 2], authority);
+    let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n", body.len());
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(held);
+    let rows = l.settled();
+    assert!(rows.iter().any(|r| r.id == "evt_past_the_flood"));
+    l.stop();
 }

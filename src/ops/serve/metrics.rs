@@ -35,6 +35,8 @@ pub struct Metrics {
     /// The plain verifier's and the recorder's cache counts, as last seen.
     cache: Mutex<[CacheStats; 2]>,
     store_errors: AtomicU64,
+    /// Store lookups of token ids the token list lacks.
+    token_lookups: AtomicU64,
     events: AtomicU64,
     /// Usage conflicts by the routes serve takes usage on ([`USAGE_ROUTES`]).
     conflicts: [AtomicU64; USAGE_ROUTES.len()],
@@ -59,6 +61,7 @@ impl Default for Metrics {
             refused: Default::default(),
             cache: Mutex::new([CacheStats::default(); 2]),
             store_errors: AtomicU64::new(0),
+            token_lookups: AtomicU64::new(0),
             events: AtomicU64::new(0),
             conflicts: Default::default(),
             groups: Histogram::new(GROUPS.len()),
@@ -135,6 +138,11 @@ impl Metrics {
 
     pub fn cache(&self, side: Side, stats: CacheStats) {
         lock(&self.cache)[side as usize] = stats;
+    }
+
+    /// A token id the list lacks was looked for in the store.
+    pub fn token_lookup(&self) {
+        self.token_lookups.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn store_error(&self) {
@@ -220,7 +228,7 @@ impl Metrics {
         );
     }
 
-    /// The cache's hits and misses, store errors, usage events.
+    /// The cache's hits and misses, store errors, token lookups, usage events.
     fn render_counts(&self, out: &mut String) {
         let cache = *lock(&self.cache);
         let (hits, misses) = cache
@@ -242,6 +250,11 @@ impl Metrics {
                 "billctl_serve_store_errors_total",
                 "Requests the store failed.",
                 load(&self.store_errors),
+            ),
+            (
+                "billctl_serve_token_lookups_total",
+                "Store lookups of well-formed token ids the token list lacks (one per id per refresh interval, a few at once).",
+                load(&self.token_lookups),
             ),
             (
                 "billctl_serve_usage_events_total",

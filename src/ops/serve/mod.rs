@@ -120,6 +120,8 @@ struct Service {
     /// A token list refresh is under way: the other requests check against the list in hand
     /// instead of waiting for a store that may be stalled.
     refreshing: Arc<std::sync::atomic::AtomicBool>,
+    /// Store lookups of token ids the list lacks: coalesced per id, a few at once.
+    lookups: Arc<tokens::Lookups>,
     reader: Shared<Store>,
     writer: Shared<Store>,
     /// Plain verifies from the cache: never held while the store is read, so a cached verify
@@ -193,6 +195,7 @@ pub fn run(
         tokens: Arc::new(Mutex::new(Tokens::new(settings.refresh))),
         tokens_store: Arc::new(Mutex::new(store.reopen()?)),
         refreshing: Arc::default(),
+        lookups: Arc::default(),
         settings: settings.clone(),
         config: Arc::new(config.clone()),
         reader: Arc::new(Mutex::new(store)),
@@ -356,10 +359,12 @@ fn retry_soon(r: &mut Response) {
     );
 }
 
-/// The bearer token of a request, if it has one of a sane length.
+/// The bearer token of a request, if it has one of a sane length. Two `Authorization`
+/// headers are ambiguous credentials: malformed, whichever is valid.
 pub(crate) fn bearer(headers: &hyper::HeaderMap) -> Option<&str> {
-    let v = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
-    if v.len() > 512 {
+    let mut all = headers.get_all(hyper::header::AUTHORIZATION).iter();
+    let v = all.next()?.to_str().ok()?;
+    if v.len() > 512 || all.next().is_some() {
         return Some("");
     }
     let (scheme, token) = v.split_once(' ')?;
@@ -415,8 +420,14 @@ impl server::Handler for Service {
         };
         match checked {
             Ok(actor) => {
+                // A route without a body never reads one (nor takes any of the budget).
+                let read = route.has_body();
                 head.extensions.insert(Admitted { route, actor });
-                server::Admission::Read
+                if read {
+                    server::Admission::Read
+                } else {
+                    server::Admission::NoBody
+                }
             }
             Err(f) => {
                 let r = redacted(f.render(route.dialect(), &head.request_id)).await;
@@ -439,6 +450,10 @@ impl server::Handler for Service {
         };
         let answer = redacted(answer).await;
         self.finish(&route, answer, started)
+    }
+
+    fn is_probe(&self, head: &server::Head) -> bool {
+        Route::of(&head.method, &head.path).access() == routes::Access::Open
     }
 
     fn answered(&self, head: Option<(&hyper::Method, &str)>, status: StatusCode, secs: f64) {
@@ -533,10 +548,18 @@ impl Service {
         let Some(id) = lock(&self.tokens).worth_a_look(presented, now) else {
             return Ok(());
         };
-        let (store, wanted) = (self.tokens_store.clone(), id.clone());
-        let found = blocking(move || lock(&store).token(&wanted)).await??;
-        lock(&self.tokens).looked_up(id, found, now);
-        Ok(())
+        let look = async {
+            // Its turn may come after another caller's lookup answered it.
+            if lock(&self.tokens).worth_a_look(presented, now).is_none() {
+                return Ok(());
+            }
+            self.metrics.token_lookup();
+            let (store, wanted) = (self.tokens_store.clone(), id.clone());
+            let found = blocking(move || lock(&store).token(&wanted)).await??;
+            lock(&self.tokens).looked_up(id.clone(), found, Instant::now());
+            Ok(())
+        };
+        self.lookups.once(&id, look).await
     }
 
     /// Reads the token list again once it is older than the refresh interval. One request

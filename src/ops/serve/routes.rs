@@ -311,12 +311,20 @@ pub struct Captures {
 /// The methods that `path` takes, in the order of [`SPECS`] (a 405's `Allow`).
 pub fn allowed(path: &str) -> Vec<&'static str> {
     let mut methods: Vec<&'static str> = Vec::new();
-    for s in SPECS {
-        if fit(s.path, path).is_some() && !methods.contains(&s.method) {
-            methods.push(s.method);
+    for s in SPECS.iter().filter(|s| fit(s.path, path).is_some()) {
+        for m in [s.method, "HEAD"] {
+            if serves(s, m) && !methods.contains(&m) {
+                methods.push(m);
+            }
         }
     }
     methods
+}
+
+/// Whether `s` serves `method`: its own, or `HEAD` for an open `GET` (the probes, which a
+/// load balancer may ask with `HEAD`: answered as `GET`, hyper leaving the body out).
+fn serves(s: &Spec, method: &str) -> bool {
+    s.method == method || (method == "HEAD" && s.method == "GET" && s.access == Access::Open)
 }
 
 /// What a request asks for.
@@ -342,7 +350,7 @@ impl Route {
         let mut path_of = None;
         for s in SPECS {
             if let Some(c) = fit(s.path, path) {
-                if s.method == method.as_str() {
+                if serves(s, method.as_str()) {
                     return Route::Served(s, c);
                 }
                 path_of.get_or_insert(s);
@@ -497,11 +505,17 @@ mod tests {
                 s.path.contains("{key}").then_some("abcdefgh")
             );
             assert_eq!(labels()[r.label()], s.label);
-            let table: Vec<&str> = SPECS
+            let mut table: Vec<&str> = SPECS
                 .iter()
                 .filter(|o| filled(o) == path)
                 .map(|o| o.method)
                 .collect();
+            if SPECS
+                .iter()
+                .any(|o| filled(o) == path && o.method == "GET" && o.access == Access::Open)
+            {
+                table.push("HEAD");
+            }
             for m in ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"] {
                 let r = Route::of(&m.parse().unwrap(), &path);
                 if table.contains(&m) {

@@ -7,6 +7,7 @@ use crate::store::{Audit, Store, TokenRecord};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The longest token name.
@@ -221,8 +222,61 @@ impl Refusal {
     }
 }
 
-/// Most token ids remembered as not in the store at once (see [`Tokens::worth_a_look`]).
+/// Most token ids remembered as not in the store at once (see [`Tokens::worth_a_look`]): past
+/// it, the one remembered longest is forgotten.
 pub const MAX_UNKNOWN_IDS: usize = 4096;
+
+/// Most store lookups of unknown token ids at once ([`Lookups`]).
+pub const LOOKUPS_AT_ONCE: usize = 4;
+
+/// The store lookups of token ids the list lacks: one at a time per id (callers presenting
+/// the same id wait for its answer), and at most [`LOOKUPS_AT_ONCE`] at once (the others wait
+/// their turn), so forged ids cannot flood the store.
+pub struct Lookups {
+    turns: tokio::sync::Semaphore,
+    by_id: std::sync::Mutex<HashMap<String, Arc<tokio::sync::OnceCell<()>>>>,
+}
+
+impl Default for Lookups {
+    fn default() -> Self {
+        Lookups {
+            turns: tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE),
+            by_id: std::sync::Mutex::default(),
+        }
+    }
+}
+
+impl Lookups {
+    /// Runs `look` for `id` unless a lookup of it is under way (then waits for that one),
+    /// within the bound of lookups at once.
+    pub async fn once<F: std::future::Future<Output = Result<()>>>(
+        &self,
+        id: &str,
+        look: F,
+    ) -> Result<()> {
+        let cell = self
+            .lock()
+            .entry(id.to_string())
+            .or_insert_with(|| Arc::new(tokio::sync::OnceCell::new()))
+            .clone();
+        let looked = cell
+            .get_or_try_init(|| async {
+                let _turn = self.turns.acquire().await?;
+                look.await
+            })
+            .await
+            .map(|_| ());
+        let mut by_id = self.lock();
+        if by_id.get(id).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            by_id.remove(id);
+        }
+        looked
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<tokio::sync::OnceCell<()>>>> {
+        self.by_id.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 /// The tokens as last read from the store, re-read once older than the refresh interval.
 pub struct Tokens {
@@ -233,6 +287,9 @@ pub struct Tokens {
     /// Token ids looked for in the store and not found, with when: the negative cache, per id,
     /// so that a token issued after another caller's unknown one is taken at once.
     unknown: HashMap<String, Instant>,
+    /// The ids of `unknown`, oldest first (an id may be here again after it was looked for
+    /// again: only the entry whose time matches counts).
+    unknown_order: std::collections::VecDeque<(String, Instant)>,
 }
 
 impl Tokens {
@@ -242,6 +299,7 @@ impl Tokens {
             loaded: None,
             refresh,
             unknown: HashMap::new(),
+            unknown_order: std::collections::VecDeque::new(),
         }
     }
 
@@ -272,28 +330,48 @@ impl Tokens {
             .collect();
         self.loaded = Some(now);
         self.unknown.clear();
+        self.unknown_order.clear();
     }
 
     /// The id of a well-formed token the list does not have, if the store should be asked for
-    /// it now: not asked within the refresh interval. At most [`MAX_UNKNOWN_IDS`] ids are
-    /// remembered; past that, an unknown id waits for the list's next reading.
-    pub fn worth_a_look(&mut self, presented: Option<&str>, now: Instant) -> Option<String> {
+    /// it now: not asked within the refresh interval. Whatever ids came before, a new one is
+    /// always worth a look (the cache forgets its oldest instead), so a token issued a moment
+    /// ago works at once; [`Lookups`] bounds what that costs the store.
+    pub fn worth_a_look(&self, presented: Option<&str>, now: Instant) -> Option<String> {
         let id = keys::parse_token(presented?)?;
         if self.list.iter().any(|(t, _)| t.id == id) {
             return None;
         }
-        let refresh = self.refresh;
-        let fresh = |at: &Instant| now.saturating_duration_since(*at) < refresh;
+        let fresh = |at: &Instant| now.saturating_duration_since(*at) < self.refresh;
         if self.unknown.get(id).is_some_and(fresh) {
             return None;
         }
-        if self.unknown.len() >= MAX_UNKNOWN_IDS {
-            self.unknown.retain(|_, at| fresh(at));
-            if self.unknown.len() >= MAX_UNKNOWN_IDS {
-                return None;
+        Some(id.to_string())
+    }
+
+    /// Remembers `id` as not in the store, forgetting the oldest past [`MAX_UNKNOWN_IDS`].
+    fn remember_unknown(&mut self, id: String, now: Instant) {
+        self.unknown.insert(id.clone(), now);
+        self.unknown_order.push_back((id, now));
+        while self.unknown.len() > MAX_UNKNOWN_IDS {
+            let Some((old, at)) = self.unknown_order.pop_front() else {
+                break;
+            };
+            if self.unknown.get(&old) == Some(&at) {
+                self.unknown.remove(&old);
             }
         }
-        Some(id.to_string())
+        // Entries of ids remembered again (or found since) are dropped now and then.
+        if self.unknown_order.len() > 2 * MAX_UNKNOWN_IDS {
+            let unknown = &self.unknown;
+            self.unknown_order
+                .retain(|(id, at)| unknown.get(id) == Some(at));
+        }
+    }
+
+    /// How many ids are remembered as not in the store.
+    pub fn unknown_ids(&self) -> usize {
+        self.unknown.len()
     }
 
     /// What the store said of `id`: the token, taken into the list; or nothing, remembered.
@@ -305,9 +383,7 @@ impl Tokens {
                 self.list.push((t, scopes));
                 self.unknown.remove(&id);
             }
-            None => {
-                self.unknown.insert(id, now);
-            }
+            None => self.remember_unknown(id, now),
         }
     }
 
@@ -331,5 +407,74 @@ impl Tokens {
         } else {
             Err(Refusal::Scope)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_token_id_is_worth_a_look_whatever_forged_ids_came_before() {
+        let now = Instant::now();
+        let mut tokens = Tokens::new(Duration::from_secs(30));
+        tokens.set(Vec::new(), now);
+        let forged: Vec<String> = (0..MAX_UNKNOWN_IDS + 3000)
+            .map(|_| keys::generate_token().unwrap().1)
+            .collect();
+        for t in &forged {
+            let id = tokens.worth_a_look(Some(t), now).expect("a new id");
+            tokens.looked_up(id, None, now);
+        }
+        // Bounded: the oldest are forgotten, the latest remembered.
+        assert_eq!(tokens.unknown_ids(), MAX_UNKNOWN_IDS);
+        assert!(tokens.unknown_order.len() <= 2 * MAX_UNKNOWN_IDS);
+        assert_eq!(
+            tokens.worth_a_look(forged.last().map(String::as_str), now),
+            None
+        );
+        let (_, fresh) = keys::generate_token().unwrap();
+        let id = keys::parse_token(&fresh).unwrap().to_string();
+        assert_eq!(tokens.worth_a_look(Some(&fresh), now), Some(id));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn lookups_of_one_id_are_one_and_a_few_run_at_once() {
+        let lookups = Arc::new(Lookups::default());
+        let (ran, at_once, most) = (
+            Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+        );
+        let mut all = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let (lookups, ran, at_once, most) =
+                (lookups.clone(), ran.clone(), at_once.clone(), most.clone());
+            // Ten callers of one id, and one for each of thirty others.
+            let id = if i < 10 {
+                "same".to_string()
+            } else {
+                format!("id{i}")
+            };
+            all.spawn(async move {
+                use std::sync::atomic::Ordering::SeqCst;
+                lookups
+                    .once(&id, async {
+                        let now = at_once.fetch_add(1, SeqCst) + 1;
+                        most.fetch_max(now, SeqCst);
+                        ran.fetch_add(1, SeqCst);
+                        tokio::task::yield_now().await;
+                        tokio::task::yield_now().await;
+                        at_once.fetch_sub(1, SeqCst);
+                        Ok(())
+                    })
+                    .await
+                    .unwrap();
+            });
+        }
+        while all.join_next().await.is_some() {}
+        use std::sync::atomic::Ordering::SeqCst;
+        assert_eq!(ran.load(SeqCst), 31);
+        assert_eq!(most.load(SeqCst), LOOKUPS_AT_ONCE);
     }
 }

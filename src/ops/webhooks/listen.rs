@@ -387,6 +387,10 @@ impl Route {
             .unwrap_or_default();
         let s = &self.settings;
         let at = req.received_at_ms;
+        if let Some(Unsigned(why)) = req.extensions.get::<Unsigned>() {
+            let reason = format!("{why} (body not read)");
+            return (rejected(req, StatusCode::BAD_REQUEST, reason, None), None);
+        }
         if let Err(e) =
             crate::webhooks::verify(&signature, body, &s.secrets, at / 1000, s.tolerance)
         {
@@ -421,8 +425,35 @@ impl Route {
     }
 }
 
+/// Why a delivery's body was not read: its `Stripe-Signature` header could not be that of a
+/// delivery now (missing, malformed, or its timestamp outside the tolerance).
+#[derive(Clone)]
+struct Unsigned(String);
+
 impl server::Handler for Route {
-    /// Every request is recorded, as the help says: a wrong path or method too.
+    /// Only a POST to the path with a plausible `Stripe-Signature` (present, well-formed, its
+    /// timestamp within the tolerance) has its body read, so callers without one take none of
+    /// the body memory budget; the others are recorded from their heads.
+    async fn admit(&self, head: &mut server::Head) -> server::Admission {
+        if head.path != self.settings.path || head.method != hyper::Method::POST {
+            return server::Admission::NoBody;
+        }
+        let signature = head
+            .headers
+            .get("stripe-signature")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
+        let now = head.received_at_ms / 1000;
+        match crate::webhooks::precheck(&signature, now, self.settings.tolerance) {
+            Ok(()) => server::Admission::Read,
+            Err(e) => {
+                head.extensions.insert(Unsigned(e.to_string()));
+                server::Admission::NoBody
+            }
+        }
+    }
+
+    /// Every request it reads is recorded, as the help says: a wrong path or method too.
     async fn handle(&self, req: server::Request) -> Response {
         if let Some(m) = self.metrics.as_ref().filter(|m| m.path == req.path) {
             return server::logged(m.answer(&req).await, "metrics", None);
