@@ -1298,11 +1298,11 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         'billctl;webhooks;listen' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one; the address is printed first)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'URL path that receives deliveries')
-            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets ''webhooks endpoint create'' stored in the keyring')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets ''webhooks endpoint create'' kept (the keyring, else the data dir''s secret file with [webhooks] secret_file)')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Seconds the signature''s timestamp may be from now')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted, in bytes (larger ones get 413)')
-            [CompletionResult]::new('--max-rejected', '--max-rejected', [CompletionResultType]::ParameterName, 'Refused (unsigned or bad) requests kept at most, for ''webhooks list --status rejected''; only their time, path, reason, length and digest are kept, never their body')
-            [CompletionResult]::new('--rejected-retention', '--rejected-retention', [CompletionResultType]::ParameterName, 'How long refused requests are kept')
+            [CompletionResult]::new('--max-rejected', '--max-rejected', [CompletionResultType]::ParameterName, 'Refused requests kept at most, for ''webhooks list --status rejected'' (oldest dropped first): time, peer, path, status, reason and allow-listed headers; an unsigned or badly signed body only as its length and SHA-256, never the body')
+            [CompletionResult]::new('--rejected-retention', '--rejected-retention', [CompletionResultType]::ParameterName, 'How long refused requests are kept (older ones are dropped as new requests are stored)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections at once; past it, the idle connection waiting longest is closed to make room, else a new one is answered 503 (8 more slots answer only /healthz and /readyz)')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Time to read a request''s headers: from accept for a connection''s first request, from its first byte for a later one (and to finish a TLS handshake, on a TLS server)')
             [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Time to read a request''s body')
@@ -2057,7 +2057,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for HTTPS')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'How stale cached keys, customers and tokens may be: a revocation or tier change made elsewhere is seen within this')
-            [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Most usage events in one POST /v1/usage/events')
+            [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Most usage events in one request (POST /v1/usage/events, POST /api/v1/events); more get 413')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted, in bytes (larger ones get 413)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections at once; past it, the idle connection waiting longest is closed to make room, else a new one is answered 503 (8 more slots answer only /healthz and /readyz)')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Time to read a request''s headers: from accept for a connection''s first request, from its first byte for a later one (and to finish a TLS handshake, on a TLS server)')
@@ -2112,7 +2112,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;serve;tokens;issue' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name to tell tokens apart ("api-gateway", "web-app"); one token in use per name')
-            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, /metrics), self-service (a customer''s account, keys, portal, checkout and plan); repeat it or separate with commas')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, GET /metrics of serve and of webhooks listen), self-service (a customer''s account, usage, keys, portal, checkout and plan); repeat it or separate with commas')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')

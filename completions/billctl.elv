@@ -1195,11 +1195,11 @@ set edit:completion:arg-completer[billctl] = {|@words|
         &'billctl;webhooks;listen'= {
             cand --bind 'Address to listen on (port 0 picks a free one; the address is printed first)'
             cand --path 'URL path that receives deliveries'
-            cand --secret-env 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets ''webhooks endpoint create'' stored in the keyring'
+            cand --secret-env 'Environment variable holding an endpoint secret (whsec_...); repeat it during a rotation. Default: the secrets ''webhooks endpoint create'' kept (the keyring, else the data dir''s secret file with [webhooks] secret_file)'
             cand --tolerance 'Seconds the signature''s timestamp may be from now'
             cand --max-body 'Largest body accepted, in bytes (larger ones get 413)'
-            cand --max-rejected 'Refused (unsigned or bad) requests kept at most, for ''webhooks list --status rejected''; only their time, path, reason, length and digest are kept, never their body'
-            cand --rejected-retention 'How long refused requests are kept'
+            cand --max-rejected 'Refused requests kept at most, for ''webhooks list --status rejected'' (oldest dropped first): time, peer, path, status, reason and allow-listed headers; an unsigned or badly signed body only as its length and SHA-256, never the body'
+            cand --rejected-retention 'How long refused requests are kept (older ones are dropped as new requests are stored)'
             cand --max-connections 'Connections at once; past it, the idle connection waiting longest is closed to make room, else a new one is answered 503 (8 more slots answer only /healthz and /readyz)'
             cand --header-timeout 'Time to read a request''s headers: from accept for a connection''s first request, from its first byte for a later one (and to finish a TLS handshake, on a TLS server)'
             cand --body-timeout 'Time to read a request''s body'
@@ -1888,7 +1888,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --tls-cert 'PEM certificate chain for HTTPS (re-read with the key on SIGHUP; an expired or not yet valid certificate is refused)'
             cand --tls-key 'PEM private key for HTTPS'
             cand --refresh 'How stale cached keys, customers and tokens may be: a revocation or tier change made elsewhere is seen within this'
-            cand --max-events 'Most usage events in one POST /v1/usage/events'
+            cand --max-events 'Most usage events in one request (POST /v1/usage/events, POST /api/v1/events); more get 413'
             cand --max-body 'Largest body accepted, in bytes (larger ones get 413)'
             cand --max-connections 'Connections at once; past it, the idle connection waiting longest is closed to make room, else a new one is answered 503 (8 more slots answer only /healthz and /readyz)'
             cand --header-timeout 'Time to read a request''s headers: from accept for a connection''s first request, from its first byte for a later one (and to finish a TLS handshake, on a TLS server)'
@@ -1941,7 +1941,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;serve;tokens;issue'= {
             cand --name 'A name to tell tokens apart ("api-gateway", "web-app"); one token in use per name'
-            cand --scope 'What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, /metrics), self-service (a customer''s account, keys, portal, checkout and plan); repeat it or separate with commas'
+            cand --scope 'What the token may do: verify (POST /v1/keys/verify, /v2/keys.verifyKey), usage (POST /v1/usage/events, /api/v1/events), read (GET /v1/customers/{id}/usage, GET /metrics of serve and of webhooks listen), self-service (a customer''s account, usage, keys, portal, checkout and plan); repeat it or separate with commas'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]'
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
