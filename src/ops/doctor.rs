@@ -444,10 +444,23 @@ fn files_check(pg: bool, dir: &std::path::Path) -> Check {
         );
     }
     if !stale.is_empty() {
+        // An opener looks for leftovers only when the data dir has a subdirectory
+        // (`swap::may_hold_leftovers`): a lone file an earlier billctl left is never found.
+        let hint = match stale.iter().all(|p| p.is_dir()) {
+            true => "stop serve and webhooks listen for a moment (the next command removes them), or remove them",
+            false => "remove them (an earlier billctl left a restore's intent there; commands look for leftovers only when the data dir has a subdirectory)",
+        };
         return Check::warn(
             name,
-            format!("{detail}: {}", stale.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")),
-            "stop serve and webhooks listen for a moment (the next command removes them), or remove them",
+            format!(
+                "{detail}: {}",
+                stale
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            hint,
         );
     }
     Check::ok(name, detail)

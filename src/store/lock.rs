@@ -77,7 +77,11 @@ impl StoreLock {
                     alone
                         .relock(FlockArg::LockShared)
                         .context("failed to share the store's lock")?;
-                    swap::clean_stale(dir);
+                    // No intent is there now (recover removed any, and writing one needs the
+                    // lock alone), so leftovers are looked for without reading it again.
+                    if swap::may_hold_leftovers(&alone) {
+                        swap::clean_stale_unnamed(dir);
+                    }
                     return Ok(StoreLock {
                         _lock: alone,
                         finished,
@@ -89,7 +93,9 @@ impl StoreLock {
                 // Shared with others, and no restore to finish: go on. An intent here means
                 // the process finishing it died: let go, and take the lock alone next time.
                 Ok(l) if swap::read_intent(dir)?.is_none() => {
-                    swap::clean_stale(dir);
+                    if swap::may_hold_leftovers(&l) {
+                        swap::clean_stale_unnamed(dir);
+                    }
                     return Ok(StoreLock {
                         _lock: l,
                         finished: None,
@@ -278,5 +284,35 @@ mod tests {
         assert!(format!("{err:#}").contains("--wait DURATION"), "{err:#}");
         drop(shared);
         StoreLock::exclusive(dir.path(), Duration::ZERO).unwrap();
+    }
+
+    /// An opener looks for leftovers only when the data dir has a subdirectory (one `fstat`
+    /// instead of a listing on every open), and then removes them, alone or shared.
+    #[test]
+    fn leftovers_are_looked_for_when_a_subdirectory_is_there_and_removed_alone_or_shared() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let opened = File::open(dir.path()).unwrap();
+        if opened.metadata().unwrap().nlink() != 2 {
+            // A filesystem that does not count subdirectories: every open lists the dir.
+            assert!(swap::may_hold_leftovers(&opened));
+            return;
+        }
+        std::fs::write(dir.path().join("billctl.db"), b"").unwrap();
+        assert!(!swap::may_hold_leftovers(&opened));
+        let stale = dir
+            .path()
+            .join(".billctl-check-0123456789abcdef0123456789abcdef01234567");
+        let theirs = dir.path().join("backups");
+        for d in [&stale, &theirs] {
+            std::fs::create_dir(d).unwrap();
+        }
+        assert!(swap::may_hold_leftovers(&opened));
+        let alone = StoreLock::shared(dir.path()).unwrap();
+        assert!(!stale.exists() && theirs.exists());
+        std::fs::create_dir(&stale).unwrap();
+        let shared = StoreLock::shared(dir.path()).unwrap();
+        assert!(!stale.exists() && theirs.exists());
+        drop((alone, shared));
     }
 }

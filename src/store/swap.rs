@@ -77,8 +77,12 @@ fn exists(p: &Path) -> bool {
 }
 
 /// Writes `intent` into `dir` (a new file, synced, renamed into place, the directory synced).
+/// The new file is made inside the intent's staging directory, so that whatever a restore
+/// killed here leaves is a directory (see [`may_hold_leftovers`]).
 pub fn write_intent(dir: &Path, intent: &Intent) -> Result<()> {
-    let tmp = dir.join(format!("{INTENT_TMP_PREFIX}{}", random_suffix()));
+    let tmp = dir
+        .join(&intent.staging)
+        .join(format!("{INTENT_TMP_PREFIX}{}", random_suffix()));
     let written = super::backup::write_synced(&tmp, &serde_json::to_vec(intent)?)
         .with_context(|| format!("failed to write a restore intent in {}", dir.display()));
     if let Err(e) = written {
@@ -341,9 +345,16 @@ const MAX_ENTRIES: usize = 100_000;
 /// (lock free), half-made ones, and unplaced intents. Those a present intent names are kept
 /// for it.
 pub fn stale(dir: &Path) -> Vec<PathBuf> {
+    stale_in(dir, &leftover_prefixes())
+}
+
+/// The prefixes of every leftover in a data dir.
+fn leftover_prefixes() -> Vec<&'static str> {
     let mut prefixes: Vec<&str> = files::STAGING_PREFIXES.to_vec();
+    // Intents not yet in place: inside their staging directory now, in the data dir itself
+    // when an earlier billctl wrote them.
     prefixes.extend([NEW_PREFIX, INTENT_TMP_PREFIX]);
-    stale_in(dir, &prefixes)
+    prefixes
 }
 
 /// Leftovers in `dir` named `<prefix><40 hex>` for one of `prefixes`, whose owner is gone.
@@ -354,6 +365,11 @@ fn stale_in(dir: &Path, prefixes: &[&str]) -> Vec<PathBuf> {
     let named: Vec<String> = named
         .map(|i| vec![i.staging, i.previous_tmp])
         .unwrap_or_default();
+    stale_except(dir, prefixes, &named)
+}
+
+/// [`stale_in`], keeping the directories in `named` (those an intent names).
+fn stale_except(dir: &Path, prefixes: &[&str], named: &[String]) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -392,6 +408,25 @@ fn unowned(p: &Path) -> bool {
 /// stays for `doctor` to report).
 pub fn clean_stale(dir: &Path) {
     remove_all(stale(dir));
+}
+
+/// [`clean_stale`] for a caller that knows no restore intent is in `dir` (it holds the
+/// store's lock after finishing any interrupted restore, and writing an intent needs the lock
+/// alone): the intent is not read again.
+pub fn clean_stale_unnamed(dir: &Path) {
+    remove_all(stale_except(dir, &leftover_prefixes(), &[]));
+}
+
+/// Whether the data dir, open as `dir`, may hold leftovers, from its link count alone (one
+/// `fstat`, where listing it costs five calls on every open of the store): a directory's links
+/// are 2 and one for each subdirectory on the filesystems that count them (ext4, XFS, tmpfs),
+/// and every leftover billctl makes now is a directory. Any other count (a subdirectory,
+/// or a filesystem that does not count them, as btrfs, which says 1) says maybe, and so does
+/// a failed `fstat`. An intent file an earlier billctl left outside its staging directory is
+/// removed whenever the directory is listed.
+pub fn may_hold_leftovers(dir: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    dir.metadata().map_or(true, |m| m.nlink() != 2)
 }
 
 /// Removes leftovers of killed backups (`.billctl-backup-<40 hex>`, lock free) in `dir`, the

@@ -1,6 +1,6 @@
 //! What the benchmarks' stores are made of: customers on the bench tier with an active
 //! subscription, API-key records and the audit entry that issues them (shared by `verify`,
-//! `serve` and `postgres`).
+//! `serve` and `postgres`); and the machine's load, printed beside each figure.
 
 #![allow(dead_code)]
 
@@ -75,4 +75,13 @@ pub fn key_record(id: String, key: &str, customer: &str, now: i64) -> KeyRecord 
         replaces: None,
         replaced_by: None,
     }
+}
+
+/// The one-minute load average (`/proc/loadavg`), printed beside each round: on a shared
+/// machine a round run under another's build is told apart from the others.
+pub fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
 }

@@ -399,10 +399,26 @@ fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
         )?;
         let (ap, sp) = (a.p99_us(), s.p99_us());
         println!(
-            "plain verify round {round}: anchor {:.0} req/s p99 {ap} us; serve {:.0} req/s p99 {sp} us; ratio {:.2}x throughput, {:.2}x p99",
-            a.rps(), s.rps(), s.rps() / a.rps(), f64::from(sp) / f64::from(ap.max(1))
+            "plain verify round {round}: anchor {:.0} req/s p99 {ap} us; serve {:.0} req/s p99 {sp} us; ratio {:.2}x throughput, {:.2}x p99 (load {})",
+            a.rps(), s.rps(), s.rps() / a.rps(), f64::from(sp) / f64::from(ap.max(1)), seed::load()
         );
     }
+    // Every request after the warm-up should have been a hit: a miss sends a request to the
+    // loader's thread, which this figure is not about.
+    let text = svc.metrics.as_ref().map(|m| m.render()).unwrap_or_default();
+    let count = |name: &str| -> String {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or("?")
+            .trim()
+            .to_string()
+    };
+    println!(
+        "plain verify cache: {} hits, {} misses (the warm-up's {} first sights among them)",
+        count("billctl_serve_cache_hits_total"),
+        count("billctl_serve_cache_misses_total"),
+        hot.len()
+    );
     Ok(())
 }
 

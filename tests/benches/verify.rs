@@ -104,10 +104,11 @@ fn main() -> anyhow::Result<()> {
             1e6 / anchor
         );
         println!(
-            "round {round}: in-process verify, first sight of {} distinct keys: {first:.0} verifies/s ({:.2} us each): {:.2}x the anchor (target >= 0.8x)",
+            "round {round}: in-process verify, first sight of {} distinct keys: {first:.0} verifies/s ({:.2} us each): {:.2}x the anchor (target >= 0.8x; load {})",
             plain.len(),
             1e6 / first,
-            first / anchor
+            first / anchor,
+            seed::load()
         );
 
         let (mut anchor_t, mut cached_t) = (Duration::ZERO, Duration::ZERO);
@@ -124,9 +125,10 @@ fn main() -> anyhow::Result<()> {
         let anchor = (slices * 10_000) as f64 / anchor_t.as_secs_f64();
         let cached = (slices * 200_000) as f64 / cached_t.as_secs_f64();
         println!(
-            "round {round}: in-process verify, repeat keys (cached): {cached:.0} verifies/s ({:.0} ns each); anchor in the same slices {anchor:.0}/s: {:.2}x the anchor (target >= 5x)",
+            "round {round}: in-process verify, repeat keys (cached): {cached:.0} verifies/s ({:.0} ns each); anchor in the same slices {anchor:.0}/s: {:.2}x the anchor (target >= 5x; load {})",
             1e9 / cached,
-            cached / anchor
+            cached / anchor,
+            seed::load()
         );
     }
     drop(stmt);
@@ -208,7 +210,7 @@ fn main() -> anyhow::Result<()> {
             verify += once(&["keys", "verify"], Some(&key_file))?;
         }
         let (version, verify) = (version / PROCESS_RUNS as u32, verify / PROCESS_RUNS as u32);
-        println!("round {round}: process: anchor billctl --version {:.2} ms, billctl keys verify {:.2} ms: {:.2}x the anchor (target <= 1.4x; mean of {PROCESS_RUNS} runs each, alternating)", version.as_secs_f64() * 1e3, verify.as_secs_f64() * 1e3, verify.as_secs_f64() / version.as_secs_f64());
+        println!("round {round}: process: anchor billctl --version {:.2} ms, billctl keys verify {:.2} ms: {:.2}x the anchor (target <= 1.4x; mean of {PROCESS_RUNS} runs each, alternating; load {})", version.as_secs_f64() * 1e3, verify.as_secs_f64() * 1e3, verify.as_secs_f64() / version.as_secs_f64(), seed::load());
     }
     if std::env::var_os("BILLCTL_BENCH_KEEP").is_some() {
         // For profiling the process path by hand (strace, callgrind) on the same store.

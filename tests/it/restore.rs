@@ -832,6 +832,43 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     assert!(r.stdout.contains("4 pre-restore copies"), "{}", r.stdout);
 }
 
+/// An opener looks for leftovers only when the data dir's link count shows a subdirectory (one
+/// `fstat`, not a listing, on every open): a restore's intent file that an earlier billctl
+/// left directly in a data dir without one stays, and `doctor` says to remove it, never that
+/// the next command will; once a leftover directory is there, the next command removes both.
+#[test]
+fn a_lone_leftover_file_is_named_by_doctor_and_removed_with_the_next_leftover_directory() {
+    use std::os::unix::fs::MetadataExt;
+    if common::sqlite_only() {
+        return;
+    }
+    let env = Env::with_catalog();
+    let data = env.data_dir();
+    env.run(&["keys", "list", "-q"]).ok();
+    let hex = "0123456789abcdef0123456789abcdef01234567";
+    let file = data.join(format!(".restore-intent-{hex}"));
+    std::fs::write(&file, b"{}").unwrap();
+    if std::fs::metadata(&data).unwrap().nlink() == 2 {
+        env.run(&["keys", "list", "-q"]).ok();
+        assert!(file.exists(), "no subdirectory: the data dir is not listed");
+        let r = env.run(&["doctor", "--json"]);
+        assert!(
+            r.stdout.contains(".restore-intent-") && r.stdout.contains("remove them (an earlier"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("the next command removes them"),
+            "{}",
+            r.stdout
+        );
+    }
+    let dir = data.join(format!(".billctl-check-{hex}"));
+    std::fs::create_dir(&dir).unwrap();
+    env.run(&["keys", "list", "-q"]).ok();
+    assert_eq!(leftovers(&data), Vec::<String>::new());
+}
+
 /// `db backup` says the webhook secret file is not in the backup when there is one.
 #[test]
 fn backup_names_the_secrets_it_leaves_out() {
