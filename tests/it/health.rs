@@ -109,10 +109,19 @@ fn healthz_needs_no_token_and_readyz_says_only_ready_without_one() {
         let a = http::request(&serve.url, "GET", "/readyz", presented, None);
         assert_eq!((a.status, a.json()), (200, json!({"status": "ready"})));
     }
-    // With a valid token, readiness adds the schema version.
-    assert_eq!(serve.get("/metrics", &t).status, 200);
+    // With a valid token, readiness adds the schema version: checked as every route checks a
+    // token (the list read, an unseen id looked up), also as the first request serve gets and
+    // for a token issued after it started.
+    let version = env.store().schema_version().unwrap();
     let a = serve.get("/readyz", &t).json();
-    assert_eq!(a["schema_version"], env.store().schema_version().unwrap());
+    assert_eq!(a["schema_version"], version, "{a}");
+    let later = token(&env, "later", "verify");
+    let a = serve.get("/readyz", &later).json();
+    assert_eq!(a["schema_version"], version, "{a}");
+    // A well-formed token that is no one's gets no more than ready.
+    let forged = billctl::keys::generate_token().unwrap().1;
+    let a = serve.get("/readyz", &forged).json();
+    assert_eq!(a, json!({"status": "ready"}));
     if let Some(url) = env.database_url.clone() {
         // The store down: liveness holds, readiness says not ready, and nothing more.
         let cluster = common::pg::cluster().unwrap();

@@ -1065,8 +1065,7 @@ impl Service {
         if checked.is_err() {
             self.metrics.store_error();
         }
-        let trusted = bearer(&req.headers).is_some()
-            && lock(&self.tokens).check(bearer(&req.headers), &[]).is_ok();
+        let trusted = self.trusts(&req.headers).await;
         Ok(match (checked, trusted) {
             (Ok(version), true) => server::json(
                 StatusCode::OK,
@@ -1083,6 +1082,26 @@ impl Service {
                 with_detail(r, format!("{e:#}"))
             }
         })
+    }
+
+    /// Whether a probe's caller presents a valid token (any scope), checked as every route
+    /// checks one (the list read again when stale, an unseen id looked up), within
+    /// [`READY_WITHIN`]: a store that fails or stalls trusts no one. Never refused or counted.
+    async fn trusts(&self, headers: &hyper::HeaderMap) -> bool {
+        let Some(presented) = bearer(headers) else {
+            return false;
+        };
+        let check = async {
+            self.refresh_tokens().await.ok()?;
+            let mut checked = lock(&self.tokens).check(Some(presented), &[]);
+            if checked == Err(Refusal::Unknown) {
+                let now = Instant::now();
+                self.look_for_token(Some(presented), now).await.ok()?;
+                checked = lock(&self.tokens).check(Some(presented), &[]);
+            }
+            checked.ok()
+        };
+        matches!(tokio::time::timeout(READY_WITHIN, check).await, Ok(Some(_)))
     }
 
     /// Runs `f` on the reader (`write`: the writer) on a blocking thread; a store failure is
