@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A service ignores SIGHUP from its first step, before parsing and long before its reload
+    // handler is installed: a `systemctl reload` right after `start` never ends it.
+    if let Some(service) = billctl::cli::service_of(&args) {
+        billctl::server::reload::ignore_hangup_from_now(service);
+    }
+    billctl::faults::point("main.start");
     let cli = match billctl::cli::parse_keys_verify(&args) {
         Some(cli) => cli,
         None => parse(args),

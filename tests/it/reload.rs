@@ -184,34 +184,38 @@ fn a_sighup_while_starting_never_ends_serve_or_listen() {
         "--secret-env",
         "WH_SECRET",
     ];
+    // Stopped before the arguments are parsed (`main.start`), and at the command's first step.
+    let points = |service: &str| ["main.start".to_string(), format!("{service}.start")];
     for (service, args) in [("serve", &serve[..]), ("listen", &listen[..])] {
-        let mut child = env
-            .command()
-            .args(args)
-            .env("WH_SECRET", "whsec_reload_test_secret")
-            .env("BILLCTL_TEST_FAULT", format!("{service}.start@1"))
-            .env("BILLCTL_TEST_FAULT_ACTION", "stop")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let pid = child.id();
-        crate::serve::eventually(&format!("{service} stopped at its first step"), || {
-            state(pid) == 'T'
-        });
-        kill("-HUP", pid);
-        kill("-CONT", pid);
-        let mut first = String::new();
-        std::io::BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        assert!(
-            first.contains("\"listening\""),
-            "{service} after a SIGHUP while starting: {first:?}, {:?}",
-            child.try_wait()
-        );
-        kill("-TERM", pid);
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(0), "{service}: {status:?}");
+        for point in points(service) {
+            let mut child = env
+                .command()
+                .args(args)
+                .env("WH_SECRET", "whsec_reload_test_secret")
+                .env("BILLCTL_TEST_FAULT", format!("{point}@1"))
+                .env("BILLCTL_TEST_FAULT_ACTION", "stop")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let pid = child.id();
+            crate::serve::eventually(&format!("{service} stopped at its first step"), || {
+                state(pid) == 'T'
+            });
+            kill("-HUP", pid);
+            kill("-CONT", pid);
+            let mut first = String::new();
+            std::io::BufReader::new(child.stdout.as_mut().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            assert!(
+                first.contains("\"listening\""),
+                "{service} after a SIGHUP at {point}: {first:?}, {:?}",
+                child.try_wait()
+            );
+            kill("-TERM", pid);
+            let status = child.wait().unwrap();
+            assert_eq!(status.code(), Some(0), "{service} at {point}: {status:?}");
+        }
     }
 }
