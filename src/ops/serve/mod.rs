@@ -1086,15 +1086,17 @@ impl Service {
 
     /// Whether a probe's caller presents a valid token (any scope), checked as every route
     /// checks one (the list read again when stale, an unseen id looked up), within
-    /// [`READY_WITHIN`]: a store that fails or stalls trusts no one. Never refused or counted.
+    /// [`READY_WITHIN`]. When the store cannot give the list, the list in hand decides (what
+    /// it opens is only the store's error code), and an unseen id is not trusted. Never
+    /// refused or counted.
     async fn trusts(&self, headers: &hyper::HeaderMap) -> bool {
         let Some(presented) = bearer(headers) else {
             return false;
         };
         let check = async {
-            self.refresh_tokens().await.ok()?;
+            let listed = self.refresh_tokens().await.is_ok();
             let mut checked = lock(&self.tokens).check(Some(presented), &[]);
-            if checked == Err(Refusal::Unknown) {
+            if listed && checked == Err(Refusal::Unknown) {
                 let now = Instant::now();
                 self.look_for_token(Some(presented), now).await.ok()?;
                 checked = lock(&self.tokens).check(Some(presented), &[]);
