@@ -154,8 +154,9 @@ pub struct Limits {
     /// closed to make room, else the unfinished head begun longest ago (never a request in
     /// flight), and else a new one gets 503 without its request being read (a few slots
     /// beyond it answer only the probes, [`Handler::is_probe`]; 503 to all on a server
-    /// without them). A connection costs about 20 KB (hyper's 8 KiB read and 8 KiB write
-    /// buffers, fixed sizes), up to about 90 KB with an unfinished head of 64 KiB.
+    /// without them). A connection costs 10 to 40 KB (measured: 8 KB with nothing sent, 38 KB
+    /// with a byte of a head; hyper's first read and write buffers are 8 KiB each, not
+    /// settable), up to about 90 KB with an unfinished head of 64 KiB.
     pub max_connections: usize,
     /// To read a request's headers.
     pub header: Duration,
