@@ -13,6 +13,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// Slots beyond the cap, for the probes only.
 pub const PROBE_RESERVE: usize = 8;
 
+/// How long a new connection is spared while others can be closed to make room: time for
+/// its head, or its TLS handshake, to come.
+const SETTLE: Duration = Duration::from_secs(1);
+
 /// How long a connection waits for the slot of one closed to make room for it.
 const ROOM_WITHIN: Duration = Duration::from_secs(1);
 
@@ -49,17 +53,22 @@ impl Slots {
     }
 
     /// A slot for a new connection: one of the cap; else the one of the connection idle
-    /// longest (no byte since its last answer, or in its TLS handshake), closed for it; else
-    /// the one of the connection whose unfinished head began longest ago (never one with a
-    /// request in flight); else one of the probes' reserve; else the one of the reserve's
-    /// oldest connection without a request in flight. `None` when none frees up in time.
+    /// longest (no byte since its last answer, or in its TLS handshake; one accepted within
+    /// [`SETTLE`] only when no other can go), closed for it; else the one of the connection
+    /// whose unfinished head began longest ago (never one with a request in flight); else
+    /// one of the probes' reserve; else the one of the reserve's oldest connection without a
+    /// request in flight. `None` when none frees up in time.
     pub(super) async fn take(self: &Arc<Self>) -> Option<Held> {
         if let Ok(p) = self.cap.clone().try_acquire_owned() {
             return Some(self.hold(p, false));
         }
+        // One just accepted (its head or its TLS handshake on the way) is taken last: else
+        // a stream of new connections would close a legitimate one before its head came.
+        let now = tokio::time::Instant::now();
         let idle = |e: &Entry| (!e.reserve).then(|| e.idle_since()).flatten();
+        let settled = |e: &Entry| idle(e).filter(|_| now - e.opened >= SETTLE);
         let head = |e: &Entry| (!e.reserve).then(|| e.head_since()).flatten();
-        if self.evict(idle) || self.evict(head) {
+        if self.evict(settled) || self.evict(head) || self.evict(idle) {
             if let Ok(Ok(p)) =
                 tokio::time::timeout(ROOM_WITHIN, self.cap.clone().acquire_owned()).await
             {

@@ -623,6 +623,49 @@ fn unfinished_heads_make_room_for_a_request_that_comes_whole() {
     }
 }
 
+/// Whether the server closed `s` (seen as EOF or a reset), without waiting.
+fn is_closed(s: &TcpStream) -> bool {
+    s.set_nonblocking(true).unwrap();
+    let r = (&*s).read(&mut [0u8; 1]);
+    s.set_nonblocking(false).unwrap();
+    !matches!(r, Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
+}
+
+/// A connection just accepted, its head not sent yet, is spared while unfinished heads can
+/// go: each head that comes over the cap closes another (seen closed, one at a time), never it.
+#[test]
+fn a_connection_just_accepted_is_not_closed_for_unfinished_heads() {
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "read");
+    let flags = ["--max-connections", "16", "--header-timeout", "120s"];
+    let serve = Serve::start(&env, &flags);
+    let one_byte = || {
+        let mut s = tcp(&serve);
+        s.write_all(b"G").unwrap();
+        s
+    };
+    let mut held: Vec<TcpStream> = (0..16).map(|_| one_byte()).collect();
+    let mut fresh = tcp(&serve);
+    // Waits until one of `held` is closed, and forgets it; `fresh` must not be.
+    let one_closed = |held: &mut Vec<TcpStream>, fresh: &TcpStream| {
+        eventually("a held connection closed", || {
+            assert!(!is_closed(fresh), "the fresh connection was closed");
+            held.iter()
+                .position(is_closed)
+                .map(|i| held.remove(i))
+                .is_some()
+        });
+    };
+    one_closed(&mut held, &fresh);
+    for _ in 0..16 {
+        held.push(one_byte());
+        one_closed(&mut held, &fresh);
+    }
+    let ask = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    fresh.write_all(ask.as_bytes()).unwrap();
+    assert_eq!(read_answer(&mut fresh).map(|a| a.status), Some(200));
+}
+
 /// Under TLS, connections that never send a ClientHello hold no slot another needs: a
 /// handshake not finished is closed as an idle connection is, at once, so the probes (and
 /// every route) are answered while such connections fill the cap and the reserve.
