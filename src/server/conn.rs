@@ -222,6 +222,20 @@ impl Entry {
         (idle && !self.evicted.load(Ordering::SeqCst)).then_some(quiet)
     }
 
+    /// Since when its unfinished head began, if it has one (bytes came, no request in flight)
+    /// and was not chosen to be closed already: the next to close, after the idle ones, as a
+    /// legitimate client sends its head at once.
+    pub(super) fn head_since(&self) -> Option<Instant> {
+        let begun = self.activity.first().filter(|_| self.at_rest());
+        begun.filter(|_| !self.evicted.load(Ordering::SeqCst))
+    }
+
+    /// Until it is chosen to be closed to make room (at once if it was already): raced with
+    /// its TLS handshake, so a handshake never finished is closed as an idle connection is.
+    pub(super) async fn evicted(&self) {
+        self.evict.notified().await;
+    }
+
     /// Whether it was chosen to be closed already.
     pub(super) fn is_evicted(&self) -> bool {
         self.evicted.load(Ordering::SeqCst)
@@ -353,14 +367,9 @@ impl Timers {
                 _ = stop.changed() => return false,
                 _ = touch.changed() => idle_since = Some(*touch.borrow_and_update()),
                 () = self.activity.wake.notified() => {}
-                // Chosen to make room (idle, or a probe slot's slow head): dropped at once,
-                // unless a head began meanwhile on a slot of the cap.
-                () = self.entry.evict.notified(), if idle() => {
-                    if self.entry.reserve || self.activity.first().is_none() {
-                        return true;
-                    }
-                    self.entry.evicted.store(false, Ordering::SeqCst);
-                }
+                // Chosen to make room (idle, or an unfinished head): dropped at once, as
+                // long as no request is in flight.
+                () = self.entry.evict.notified(), if idle() => return true,
                 () = tokio::time::sleep_until(until), if idle() => match wait {
                     _ if !idle() => {}
                     Wait::Head(_) => {

@@ -1,7 +1,7 @@
 //! The connection slots of the server core: the cap (`--max-connections`), what a connection
-//! over it gets (the idle connection that has waited longest closed to make room), and a few
-//! slots beyond it that answer only the probes, so a cap full of idle or slow connections
-//! never fails `/healthz` or `/readyz`.
+//! over it gets (the connection idle longest closed to make room, else the unfinished head
+//! begun longest ago, never a request in flight), and a few slots beyond it that answer only
+//! the probes, so a cap full of requests in flight never fails `/healthz` or `/readyz`.
 
 use super::conn::Entry;
 use std::collections::HashMap;
@@ -12,6 +12,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Slots beyond the cap, for the probes only.
 pub const PROBE_RESERVE: usize = 8;
+
+/// How long a new connection is spared while others can be closed to make room: time for
+/// its head, or its TLS handshake, to come.
+const SETTLE: Duration = Duration::from_secs(1);
 
 /// How long a connection waits for the slot of one closed to make room for it.
 const ROOM_WITHIN: Duration = Duration::from_secs(1);
@@ -49,13 +53,22 @@ impl Slots {
     }
 
     /// A slot for a new connection: one of the cap; else the one of the connection idle
-    /// longest, closed for it; else one of the probes' reserve; else the one of the reserve's
-    /// oldest connection without a request in flight. `None` when none frees up in time.
+    /// longest (no byte since its last answer, or in its TLS handshake; one accepted within
+    /// [`SETTLE`] only when no other can go), closed for it; else the one of the connection
+    /// whose unfinished head began longest ago (never one with a request in flight); else
+    /// one of the probes' reserve; else the one of the reserve's oldest connection without a
+    /// request in flight. `None` when none frees up in time.
     pub(super) async fn take(self: &Arc<Self>) -> Option<Held> {
         if let Ok(p) = self.cap.clone().try_acquire_owned() {
             return Some(self.hold(p, false));
         }
-        if self.evict(|e| (!e.reserve).then(|| e.idle_since()).flatten()) {
+        // One just accepted (its head or its TLS handshake on the way) is taken last: else
+        // a stream of new connections would close a legitimate one before its head came.
+        let now = tokio::time::Instant::now();
+        let idle = |e: &Entry| (!e.reserve).then(|| e.idle_since()).flatten();
+        let settled = |e: &Entry| idle(e).filter(|_| now - e.opened >= SETTLE);
+        let head = |e: &Entry| (!e.reserve).then(|| e.head_since()).flatten();
+        if self.evict(settled) || self.evict(head) || self.evict(idle) {
             if let Ok(Ok(p)) =
                 tokio::time::timeout(ROOM_WITHIN, self.cap.clone().acquire_owned()).await
             {

@@ -384,24 +384,25 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
 /// A 503 BUSY from a serve whose one connection is taken by a slow head: a request other
 /// than a probe, on the slots beyond the cap.
 fn busy(env: &Env) -> http::Answer {
-    use std::io::Write;
+    use std::io::{Read, Write};
+    let t = token(env, "busy", "usage");
     let one = Serve::start(env, &["--max-connections", "1"]);
     let addr = one.url.trim_start_matches("http://").to_string();
-    let mut found = None;
-    let mut held = None;
-    // A head whose bytes were not read yet is idle and makes room: then try again.
-    eventually("a connection over the cap refused", || {
-        let mut slow = std::net::TcpStream::connect(&addr).unwrap();
-        slow.write_all(b"POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\n")
-            .unwrap();
-        let a = http::request(&one.url, "GET", "/openapi.json", None, None);
-        let busy = a.status == 503;
-        found = Some(a);
-        held = Some(slow);
-        busy
-    });
+    // The one slot held by an upload in flight (its 100 came; its body never ends), which
+    // nothing closes to make room: the next connection is refused.
+    let mut held = std::net::TcpStream::connect(&addr).unwrap();
+    let head = format!("POST /v1/usage/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Type: application/json\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+    held.write_all(head.as_bytes()).unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(b"\r\n\r\n") && held.read(&mut byte).unwrap_or(0) == 1 {
+        seen.push(byte[0]);
+    }
+    assert!(seen.starts_with(b"HTTP/1.1 100"), "{seen:?}");
+    held.write_all(b"[1").unwrap();
+    let a = http::request(&one.url, "GET", "/openapi.json", None, None);
     drop(held);
-    found.unwrap()
+    a
 }
 
 /// A 503 STORE_UNAVAILABLE: Postgres refuses serve's connections; SQLite's write lock is

@@ -527,19 +527,23 @@ fn a_thousand_unfinished_large_heads_stay_under_150_mb() {
     counted(&serve, &t, too_large, 1000.0);
 }
 
-/// A cap full of idle connections, or of slow heads, still answers the probes: the idle
-/// connection that has waited longest is closed to make room, and a few slots beyond the cap
-/// answer only `/healthz` and `/readyz` (anything else there is 503 BUSY).
+/// A cap full of idle connections, or of requests in flight, still answers the probes: the
+/// idle connection that has waited longest is closed to make room, and a few slots beyond the
+/// cap answer only `/healthz` and `/readyz` (anything else there is 503 BUSY).
 #[test]
 fn the_probes_are_answered_while_the_connection_cap_is_full() {
     let env = Env::with_catalog();
-    let t = token(&env, "app", "read");
+    let t = token(&env, "app", "usage,read");
     let flags = [
         "--max-connections",
         "16",
         "--header-timeout",
         "120s",
         "--idle-timeout",
+        "120s",
+        "--body-timeout",
+        "120s",
+        "--request-timeout",
         "120s",
     ];
     let serve = Serve::start(&env, &flags);
@@ -559,7 +563,19 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
         "an idle one made room"
     );
     drop(idle);
-    // Slow heads: the cap and the probes' reserve full of heads begun and never finished.
+    // In flight: sixteen uploads whose body never ends (each seen admitted: its 100 came),
+    // which nothing closes; then the probes' reserve full of heads begun and never finished.
+    let in_flight: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut s = tcp(&serve);
+            s.write_all(events_head(Some(&t), 10, true).as_bytes())
+                .unwrap();
+            let head = read_head(&mut s).unwrap_or_default();
+            assert!(head.starts_with("HTTP/1.1 100"), "{head}");
+            s.write_all(b"[1").unwrap();
+            s
+        })
+        .collect();
     let slow = |n: usize| -> Vec<TcpStream> {
         (0..n)
             .map(|_| {
@@ -570,13 +586,120 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
             })
             .collect()
     };
-    let mut held = slow(16);
+    let mut held = slow(8);
     for _ in 0..3 {
         assert_eq!(probe("/healthz"), Some(200));
         assert_eq!(probe("/readyz"), Some(200));
         let other = send(&serve, b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n");
         assert_eq!(other, Some(503), "only the probes beyond the cap");
         held.extend(slow(8));
+    }
+    drop(in_flight);
+}
+
+/// One address filling the cap and the probes' reserve with heads of one byte (that are not
+/// idle, and would live for the header timeout) does not keep a whole request out: the
+/// unfinished head begun longest ago is closed to make room for it, again and again.
+#[test]
+fn unfinished_heads_make_room_for_a_request_that_comes_whole() {
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "read");
+    let flags = ["--max-connections", "16", "--header-timeout", "120s"];
+    let serve = Serve::start(&env, &flags);
+    let one_byte = |n: usize| -> Vec<TcpStream> {
+        (0..n)
+            .map(|_| {
+                let mut s = tcp(&serve);
+                s.write_all(b"G").unwrap();
+                s
+            })
+            .collect()
+    };
+    let mut held = one_byte(16 + 8);
+    for _ in 0..5 {
+        let m = serve.get("/metrics", &t);
+        assert_eq!(m.status, 200, "{}", m.body);
+        held.extend(one_byte(16));
+    }
+}
+
+/// Whether the server closed `s` (seen as EOF or a reset), without waiting.
+fn is_closed(s: &TcpStream) -> bool {
+    s.set_nonblocking(true).unwrap();
+    let r = (&*s).read(&mut [0u8; 1]);
+    s.set_nonblocking(false).unwrap();
+    !matches!(r, Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
+}
+
+/// A connection just accepted, its head not sent yet, is spared while unfinished heads can
+/// go: each head that comes over the cap closes another (seen closed, one at a time), never it.
+#[test]
+fn a_connection_just_accepted_is_not_closed_for_unfinished_heads() {
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "read");
+    let flags = ["--max-connections", "16", "--header-timeout", "120s"];
+    let serve = Serve::start(&env, &flags);
+    let one_byte = || {
+        let mut s = tcp(&serve);
+        s.write_all(b"G").unwrap();
+        s
+    };
+    let mut held: Vec<TcpStream> = (0..16).map(|_| one_byte()).collect();
+    let mut fresh = tcp(&serve);
+    // Waits until one of `held` is closed, and forgets it; `fresh` must not be.
+    let one_closed = |held: &mut Vec<TcpStream>, fresh: &TcpStream| {
+        eventually("a held connection closed", || {
+            assert!(!is_closed(fresh), "the fresh connection was closed");
+            held.iter()
+                .position(is_closed)
+                .map(|i| held.remove(i))
+                .is_some()
+        });
+    };
+    one_closed(&mut held, &fresh);
+    for _ in 0..16 {
+        held.push(one_byte());
+        one_closed(&mut held, &fresh);
+    }
+    let ask = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    fresh.write_all(ask.as_bytes()).unwrap();
+    assert_eq!(read_answer(&mut fresh).map(|a| a.status), Some(200));
+}
+
+/// Under TLS, connections that never send a ClientHello hold no slot another needs: a
+/// handshake not finished is closed as an idle connection is, at once, so the probes (and
+/// every route) are answered while such connections fill the cap and the reserve.
+#[test]
+fn handshakes_never_begun_make_room_over_tls() {
+    let env = Env::new();
+    let t = token(&env, "app", "read");
+    let (cert, key) = (env.path("cert.pem"), env.path("key.pem"));
+    let Some(ca) = crate::serve::self_signed(&cert, &key, "stall") else {
+        eprintln!("note: skipped: no openssl");
+        return;
+    };
+    let (c, k) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let flags = ["--tls-cert", c, "--tls-key", k, "--max-connections", "16"];
+    let flags = [&flags[..], &["--header-timeout", "120s"]].concat();
+    let serve = Serve::start(&env, &flags);
+    let authority = serve.url.trim_start_matches("https://").to_string();
+    let get = |path: &str, token: Option<&str>| {
+        let req = http::raw("GET", path, token, None);
+        crate::serve::tls_exchange(&authority, &ca, &req)
+            .expect("a TLS answer")
+            .0
+            .status
+    };
+    let silent = |n: usize| -> Vec<TcpStream> {
+        (0..n)
+            .map(|_| TcpStream::connect(&authority).unwrap())
+            .collect()
+    };
+    let mut held = silent(16 + 8 + 8);
+    for _ in 0..4 {
+        assert_eq!(get("/healthz", None), 200);
+        assert_eq!(get("/metrics", Some(&t)), 200);
+        held.extend(silent(16));
     }
 }
 

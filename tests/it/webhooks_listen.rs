@@ -1085,13 +1085,35 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
         "the idle connection waiting longest made room: {body}"
     );
     drop(idle);
-    // The eleventh connection is accepted after the ten (the kernel queues them in order),
-    // when every slot is taken by a head begun.
+    // Heads begun and never finished make room too (the oldest first).
     let slow: Vec<TcpStream> = (0..10)
         .map(|_| {
             let mut s = TcpStream::connect(&authority).unwrap();
             s.write_all(b"POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\n")
                 .unwrap();
+            s
+        })
+        .collect();
+    let (status, body) = post(&l.url, None, b"{}");
+    assert_eq!(status, 400, "an unfinished head made room: {body}");
+    drop(slow);
+    // Ten deliveries in flight (each seen reading its body: its 100 came), which nothing
+    // closes: a connection past them gets a short 503 (the few slots beyond the cap answer
+    // only probes, which listen has none of).
+    let sig = signature_header(NEW, now(), b"{}");
+    let slow: Vec<TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = TcpStream::connect(&authority).unwrap();
+            let head = format!("POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\nStripe-Signature: {sig}\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+            s.write_all(head.as_bytes()).unwrap();
+            let mut seen = Vec::new();
+            let mut byte = [0u8; 1];
+            while !seen.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+                seen.push(byte[0]);
+            }
+            let seen = String::from_utf8_lossy(&seen).into_owned();
+            assert!(seen.starts_with("HTTP/1.1 100"), "{seen}");
+            s.write_all(b"{\"").unwrap();
             s
         })
         .collect();
