@@ -47,7 +47,9 @@ enum Accepted {
 }
 
 impl Listener {
-    /// The next connection and its peer's name (`ADDR:PORT`, or `unix` for a Unix socket).
+    /// The next connection and its peer's name (`ADDR:PORT`; for a Unix socket `unix pid N`
+    /// from its credentials, so that each local process is its own caller of the body budget,
+    /// or `unix` when they cannot be read).
     async fn accept(&self) -> std::io::Result<(Accepted, String)> {
         match self {
             Listener::Tcp(l) => {
@@ -57,7 +59,11 @@ impl Listener {
             }
             Listener::Unix(l) => {
                 let (s, _) = l.accept().await?;
-                Ok((Accepted::Unix(s), "unix".to_string()))
+                let peer = match s.peer_cred().ok().and_then(|c| c.pid()) {
+                    Some(pid) => format!("unix pid {pid}"),
+                    None => "unix".to_string(),
+                };
+                Ok((Accepted::Unix(s), peer))
             }
         }
     }
@@ -213,7 +219,7 @@ pub struct Head {
     pub path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
-    /// `ADDR:PORT`, or `unix`.
+    /// `ADDR:PORT`, or `unix pid N` (`unix` when the peer's credentials cannot be read).
     pub peer: String,
     /// When its headers were read (UTC, milliseconds).
     pub received_at_ms: i64,
@@ -275,7 +281,7 @@ pub struct Request {
     pub path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
-    /// `ADDR:PORT`, or `unix`.
+    /// `ADDR:PORT`, or `unix pid N` (`unix` when the peer's credentials cannot be read).
     pub peer: String,
     /// When its headers were read (UTC, milliseconds).
     pub received_at_ms: i64,

@@ -1492,3 +1492,58 @@ fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
     assert!(rows.iter().any(|r| r.id == "evt_past_the_flood"));
     l.stop();
 }
+
+/// Four addresses with forged (well-formed, fresh) signatures hold the whole body budget with
+/// slow uploads: a correctly signed delivery (under 64 KiB, its connection's own bytes) is
+/// still stored.
+#[test]
+fn four_forged_callers_holding_the_budget_cannot_keep_a_signed_delivery_out() {
+    use crate::serve_core::tcp_from;
+    const BIG: usize = 1_114_112;
+    let env = Env::with_catalog();
+    let flags = [
+        "--max-body",
+        "1114112",
+        "--max-body-memory",
+        "4194304",
+        "-q",
+    ];
+    let l = Listener::start_with(&env, &flags, &[], true);
+    let rest = l.url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let t = now();
+    let forged = format!("t={t},v1={}", "0".repeat(64));
+    let head = |len: usize, expect: &str| {
+        format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len}\r\nStripe-Signature: {forged}\r\n{expect}\r\n")
+    };
+    let held: Vec<TcpStream> = (10..14)
+        .map(|i| {
+            let mut s = tcp_from([127, 0, 0, i], authority);
+            s.write_all(head(BIG, "").as_bytes()).unwrap();
+            s.write_all(&vec![b' '; BIG - 1]).unwrap();
+            s
+        })
+        .collect();
+    // The budget is full: a fifth forged upload of 200 kB is refused before its body.
+    crate::serve::eventually("the budget is full", || {
+        let mut s = tcp_from([127, 0, 0, 20], authority);
+        s.write_all(head(200_000, "Expect: 100-continue\r\n").as_bytes())
+            .unwrap();
+        let mut answer = [0u8; 12];
+        s.read_exact(&mut answer).is_ok() && &answer == b"HTTP/1.1 503"
+    });
+    let body = json!({"id": "evt_past_the_holders", "object": "event", "type": "customer.created", "created": t,
+        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_h"}}})
+    .to_string();
+    let sig = signature_header(NEW, t, body.as_bytes());
+    let mut s = tcp_from([127, 0, 0, 99], authority);
+    let ask = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n{body}", body.len());
+    s.write_all(ask.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let rows = l.settled();
+    assert!(rows.iter().any(|r| r.id == "evt_past_the_holders"));
+    drop(held);
+    l.stop();
+}
