@@ -1005,28 +1005,32 @@ fn a_declared_length_allocates_nothing_ahead_of_the_bytes_that_came() {
     assert_eq!(ok.status, 200, "{}", ok.body);
 }
 
-/// Four callers hold the whole budget with large slow uploads: a verify, a usage batch under
+/// Five callers hold the whole budget with large slow uploads: a verify, a usage batch under
 /// 64 KiB (its connection's own bytes, outside the budget) are still answered 200 and recorded.
 #[test]
-fn small_bodies_are_answered_while_four_callers_hold_the_whole_budget() {
-    // A share of 1088 KiB each (--max-body), 4 MiB in all: 4 uploads of 1088 KiB fill it.
-    const BIG: usize = 1_114_112;
+fn small_bodies_are_answered_while_five_callers_hold_the_whole_budget() {
+    // A share of 1 MiB each (--max-body), 4 MiB in all. Four uploads of 1 MiB but a byte
+    // hold 960 KiB each (4 MiB before each body's first 64 KiB were its own); a fifth holds
+    // the 256 KiB left.
+    const BIG: usize = 1_048_576;
+    const REST: usize = 256 * 1024 + 65_536 - 1;
     let env = Env::with_catalog();
     let (_, k) = paid(&env, "small@example.com", "pro");
     let t = token(&env, "app", "verify,usage,read");
-    let flags = ["--max-body", "1114112", "--max-body-memory", "4194304"];
+    let flags = ["--max-body", "1048576", "--max-body-memory", "4194304"];
     let serve = Serve::start(&env, &flags);
     let addr = serve.url.trim_start_matches("http://").to_string();
-    let held: Vec<TcpStream> = (10..14)
-        .map(|i| {
-            let mut s = tcp_from([127, 0, 0, i], &addr);
-            s.write_all(events_head(Some(&t), BIG, false).as_bytes())
-                .unwrap();
-            s.write_all(&vec![b' '; BIG - 1]).unwrap();
-            s
-        })
-        .collect();
-    // The budget is full: a 200 kB upload from a fifth caller is refused before its body.
+    let hold = |i: u8, len: usize| {
+        let mut s = tcp_from([127, 0, 0, i], &addr);
+        s.write_all(events_head(Some(&t), len, false).as_bytes())
+            .unwrap();
+        s.write_all(&vec![b' '; len - 1]).unwrap();
+        s
+    };
+    let mut held: Vec<TcpStream> = (10..14).map(|i| hold(i, BIG)).collect();
+    until_full(&serve, [127, 0, 0, 20], &t, 400_000);
+    held.push(hold(14, REST));
+    // The budget is full: a 200 kB upload from another caller is refused before its body.
     until_full(&serve, [127, 0, 0, 20], &t, 200_000);
     let v = serve.post("/v1/keys/verify", &t, &json!({"key": k}));
     assert_eq!(v.status, 200, "{}", v.body);
@@ -1053,7 +1057,7 @@ fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout(
     let t = token(&env, "app", "usage,read");
     let serve = Serve::start(&env, &["--body-timeout", "60s"]);
     let mut s = tcp(&serve);
-    s.write_all(events_head(Some(&t), 1000, false).as_bytes())
+    s.write_all(events_head(Some(&t), 100, false).as_bytes())
         .unwrap();
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     let mut w = s.try_clone().unwrap();
