@@ -825,24 +825,25 @@ mod tests {
 
     #[test]
     fn the_body_budget_counts_bytes_as_they_come_with_a_share_per_caller() {
-        // 64 KiB in all; a caller's share is a quarter of it, or the largest body (32 KiB).
+        // 1 MiB in all; a caller's share is a quarter of it, or the largest body (256 KiB);
+        // each body's first 64 KiB are its own (A counts 192 KiB, B 131 KiB).
         let limits = Limits {
-            max_body: 32 * 1024,
-            body_memory: 64 * 1024,
+            max_body: 256 * 1024,
+            body_memory: 1024 * 1024,
             ..Limits::default()
         };
         let (addr, _lines, stop, t) = start(limits);
         let mut a = std::net::TcpStream::connect(addr).expect("connect");
-        a.write_all(b"POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 30000\r\n\r\n")
+        a.write_all(b"POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 262144\r\n\r\n")
             .expect("write");
-        a.write_all(&[b'x'; 29_999]).expect("write");
+        a.write_all(&[b'x'; 262_143]).expect("write");
         // Asked with Expect: 100-continue (and closed at the 100, nothing sent, so that it
-        // takes nothing meanwhile) until A's bytes are counted: then B's 10 kB are past the
+        // takes nothing meanwhile) until A's bytes are counted: then B's 200 kB are past the
         // caller's share, refused before its body.
         (0..100_000)
             .map(|_| {
                 let mut s = std::net::TcpStream::connect(addr).expect("connect");
-                s.write_all(b"POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nExpect: 100-continue\r\n\r\n")
+                s.write_all(b"POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 200000\r\nExpect: 100-continue\r\n\r\n")
                     .expect("write");
                 let mut status = [0u8; 12];
                 let _ = s.read_exact(&mut status);
@@ -853,8 +854,8 @@ mod tests {
         let b = exchange(
             addr,
             &format!(
-                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nConnection: close\r\n\r\n{}",
-                "y".repeat(10_000)
+                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 200000\r\nConnection: close\r\n\r\n{}",
+                "y".repeat(200_000)
             ),
         );
         assert!(b.starts_with("HTTP/1.1 503"), "{b}");
