@@ -634,26 +634,16 @@ impl<H: Handler> Conn<H> {
         let collect = collect(&mut body, share, started);
         match tokio::time::timeout(self.limits.body, collect).await {
             Err(_) => {
-                self.handler.timed_out(Timeout::Body);
-                Some(Err(Refused {
-                    status: StatusCode::REQUEST_TIMEOUT,
-                    reason: format!(
-                        "the body took over {} s to arrive",
-                        self.limits.body.as_secs()
-                    ),
-                }))
+                let secs = self.limits.body.as_secs();
+                Some(Err(
+                    self.too_slow(format!("the body took over {secs} s to arrive"))
+                ))
             }
-            Ok(Err(Over::Slow)) => {
-                self.handler.timed_out(Timeout::Body);
-                Some(Err(Refused {
-                    status: StatusCode::REQUEST_TIMEOUT,
-                    reason: format!(
-                        "the body came slower than {} KiB/s after {} s",
-                        MIN_BODY_RATE / 1024,
-                        SLOW_GRACE.as_secs()
-                    ),
-                }))
-            }
+            Ok(Err(Over::Slow)) => Some(Err(self.too_slow(format!(
+                "the body came slower than {} KiB/s after {} s",
+                MIN_BODY_RATE / 1024,
+                SLOW_GRACE.as_secs()
+            )))),
             Ok(Err(Over::Budget)) => {
                 self.drop_rest(&mut body, started).await;
                 None
@@ -664,6 +654,16 @@ impl<H: Handler> Conn<H> {
                 status: StatusCode::BAD_REQUEST,
                 reason: format!("failed to read the body: {e}"),
             })),
+        }
+    }
+
+    /// A body cut for time (408, counted as a body timeout): the body timeout passed, or it
+    /// came slower than [`MIN_BODY_RATE`].
+    fn too_slow(&self, reason: String) -> Refused {
+        self.handler.timed_out(Timeout::Body);
+        Refused {
+            status: StatusCode::REQUEST_TIMEOUT,
+            reason,
         }
     }
 

@@ -170,9 +170,11 @@ pub struct Limits {
     pub idle: Duration,
     /// The largest body read, in bytes.
     pub max_body: usize,
-    /// The bytes of all bodies in memory at once, across connections, counted as they come:
-    /// a body whose bytes do not fit, or past its caller's share (a quarter of it, or
-    /// `max_body` if more), is answered 503 with `Retry-After` and not handled.
+    /// The bytes of all bodies in memory at once, across connections, counted as they come
+    /// past each body's first 64 KiB (its connection's own, so at most `max_connections` ×
+    /// 64 KiB more in all): a body whose bytes do not fit, or past its caller's share (a
+    /// quarter of it, or `max_body` if more), is answered 503 with `Retry-After` and not
+    /// handled.
     pub body_memory: usize,
     /// How long a stopping server waits for requests in flight.
     pub drain: Duration,
