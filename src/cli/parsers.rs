@@ -182,7 +182,8 @@ pub struct ServerLimitsArgs {
     /// its first byte for a later one (and to finish a TLS handshake, on a TLS server)
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub header_timeout: i64,
-    /// Time to read a request's body
+    /// Time to read a request's body; after 2 s, a body coming slower than 16 KiB/s on
+    /// average is cut off too (408)
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub body_timeout: i64,
     /// Time for a whole request, answer included
@@ -193,10 +194,11 @@ pub struct ServerLimitsArgs {
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
     pub idle_timeout: i64,
     /// Bytes of request bodies held in memory at once, all connections together, counted as
-    /// they come, for admitted requests of routes that take a body; one caller (an address;
-    /// Unix socket callers are one) holds at most a quarter of it, or --max-body if more.
-    /// Past it a request is answered 503 with Retry-After and nothing recorded. At least
-    /// --max-body
+    /// they come, for admitted requests of routes that take a body; each body's first 64 KiB
+    /// are its connection's own and not counted (at most --max-connections × 64 KiB more in
+    /// all). One caller (an address; on a Unix socket, a process) holds at most a quarter of
+    /// it, or --max-body if more. Past it a request is answered 503 with Retry-After and
+    /// nothing recorded. At least --max-body
     #[arg(long, default_value_t = crate::server::DEFAULT_BODY_MEMORY, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body_memory: usize,
     /// Logs on stderr: text (access lines at -v), or json (one object per request and notice:

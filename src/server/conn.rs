@@ -23,13 +23,27 @@ use tokio::time::Instant;
 pub(super) const MAX_HEAD: usize = 64 * 1024;
 /// The most header fields in a head.
 const MAX_HEADERS: usize = 100;
+/// The first bytes of each body are its connection's own, outside `--max-body-memory`: a
+/// verify, a usage batch or a Stripe delivery of up to this size is never refused `BUSY`
+/// because others' uploads hold the budget. What they hold in all is bounded by the
+/// connection cap (`--max-connections` × 64 KiB: 64 MiB at the default 1024).
+pub(super) const OWN_BYTES: u64 = 64 * 1024;
+/// The slowest a body may arrive, on average since it began to be read, once it has taken
+/// [`SLOW_GRACE`]: 16 KiB/s (128 kbit/s). A server-to-server caller is far above it, and a
+/// body under 32 KiB is never cut by it (it has 2 s); an upload that holds budget must send
+/// at least this, so holding 1 MiB for the 30 s body timeout costs the bytes of a real upload
+/// instead of one byte per 29 s.
+pub(super) const MIN_BODY_RATE: u64 = 16 * 1024;
+/// How long a body may take before [`MIN_BODY_RATE`] applies.
+pub(super) const SLOW_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The memory budget of all bodies in flight, in KiB, and each caller's share of it: a body's
-/// bytes are counted as they come (not as declared), and given back once it is answered.
+/// bytes past its first [`OWN_BYTES`] are counted as they come (not as declared), and given
+/// back once it is answered.
 pub(super) struct Budget {
     /// KiB free, across callers.
     free: tokio::sync::Semaphore,
-    /// The most KiB one caller (a peer address; Unix socket callers are one) may hold.
+    /// The most KiB one caller (a peer address; on a Unix socket, a peer process) may hold.
     share: u32,
     /// KiB held by each caller now.
     held: std::sync::Mutex<std::collections::HashMap<String, u32>>,
@@ -48,7 +62,7 @@ impl Budget {
         }
     }
 
-    /// The caller of a peer (`ADDR:PORT` or `unix`): its address.
+    /// The caller of a peer (`ADDR:PORT`, or `unix pid N`): its address, or its process.
     fn caller(peer: &str) -> String {
         match peer.rsplit_once(':') {
             Some((addr, port)) if port.bytes().all(|b| b.is_ascii_digit()) => addr.to_string(),
@@ -79,9 +93,15 @@ impl Share {
         }
     }
 
-    /// Whether `n` more bytes would fit now (a declared length, checked before any is read).
+    /// The KiB of the budget that a body of `bytes` takes: those past its own [`OWN_BYTES`].
+    fn counted(bytes: u64) -> Result<u32, ()> {
+        u32::try_from(bytes.saturating_sub(OWN_BYTES).div_ceil(1024)).map_err(|_| ())
+    }
+
+    /// Whether `n` more bytes would fit now (a declared length, checked before any is read;
+    /// nothing is taken nor allocated for it).
     fn fits(&self, n: u64) -> bool {
-        let Ok(kib) = u32::try_from((self.bytes + n).div_ceil(1024)) else {
+        let Ok(kib) = Share::counted(self.bytes + n) else {
             return false;
         };
         let more = kib.saturating_sub(self.kib);
@@ -94,7 +114,7 @@ impl Share {
     /// spent (nothing more is taken).
     fn grow(&mut self, n: usize) -> Result<(), ()> {
         let bytes = self.bytes + n as u64;
-        let kib = u32::try_from(bytes.div_ceil(1024)).map_err(|_| ())?;
+        let kib = Share::counted(bytes)?;
         let more = kib - self.kib;
         if more > 0 {
             let mut held = self.budget.lock();
@@ -556,37 +576,41 @@ impl<H: Handler> Conn<H> {
 
     /// The handler's admission; then the body, counted in the budget as it comes (unless the
     /// handler said the route has none), and the handler's answer. The answer, the body's
-    /// size, and whether the core answered on its own.
+    /// size, and whether the core answered on its own. An answer given without reading a
+    /// body the request has closes the connection (`Connection: close`): hyper would close
+    /// it anyway, and a client told so does not race that close with its next request.
     async fn admit_and_handle(
         &self,
         mut head: Head,
         body: hyper::body::Incoming,
     ) -> (Response, usize, bool) {
+        let has_body = !hyper::body::Body::is_end_stream(&body);
         if self.entry.reserve && !self.handler.is_probe(&head) {
             // A slot of the probes' reserve, beyond the cap: nothing else is served there.
-            return (
-                self.busy(&head, "too many connections; retry later"),
-                0,
-                true,
-            );
+            let busy = self.busy(&head, "too many connections; retry later");
+            return (closing(busy, has_body), 0, true);
         }
         let mut share = Share::new(self.budget.clone(), &self.peer);
-        let req = match self.handler.admit(&mut head).await {
+        let (req, unread) = match self.handler.admit(&mut head).await {
             // The body is dropped unpolled: hyper sends no 100 and reads none of it.
-            Admission::Answer(r) => return (r, 0, false),
-            Admission::NoBody => request(head, Ok(Bytes::new())),
+            Admission::Answer(r) => return (closing(r, has_body), 0, false),
+            Admission::NoBody => (request(head, Ok(Bytes::new())), has_body),
             Admission::Read => match self.read(&head, body, &mut share).await {
-                Some(body) => request(head, body),
+                Some(body) => {
+                    // Refused (413, 408, 400): not read whole.
+                    let unread = has_body && body.is_err();
+                    (request(head, body), unread)
+                }
                 None => {
                     let why = "too many request bodies in memory at once (--max-body-memory); nothing was recorded, retry later";
-                    return (self.busy(&head, why), 0, true);
+                    return (closing(self.busy(&head, why), has_body), 0, true);
                 }
             },
         };
         let bytes_in = req.body.as_ref().map_or(0, Bytes::len);
         let answer = self.handler.handle(req).await;
         drop(share);
-        (answer, bytes_in, false)
+        (closing(answer, unread), bytes_in, false)
     }
 
     /// The body, read within the body timeout and size limit (or why not); `None` when its
@@ -616,18 +640,19 @@ impl<H: Handler> Conn<H> {
             }
             return None;
         }
-        let collect = collect(&mut body, declared, share);
+        let collect = collect(&mut body, share, started);
         match tokio::time::timeout(self.limits.body, collect).await {
             Err(_) => {
-                self.handler.timed_out(Timeout::Body);
-                Some(Err(Refused {
-                    status: StatusCode::REQUEST_TIMEOUT,
-                    reason: format!(
-                        "the body took over {} s to arrive",
-                        self.limits.body.as_secs()
-                    ),
-                }))
+                let secs = self.limits.body.as_secs();
+                Some(Err(
+                    self.too_slow(format!("the body took over {secs} s to arrive"))
+                ))
             }
+            Ok(Err(Over::Slow)) => Some(Err(self.too_slow(format!(
+                "the body came slower than {} KiB/s after {} s",
+                MIN_BODY_RATE / 1024,
+                SLOW_GRACE.as_secs()
+            )))),
             Ok(Err(Over::Budget)) => {
                 self.drop_rest(&mut body, started).await;
                 None
@@ -638,6 +663,16 @@ impl<H: Handler> Conn<H> {
                 status: StatusCode::BAD_REQUEST,
                 reason: format!("failed to read the body: {e}"),
             })),
+        }
+    }
+
+    /// A body cut for time (408, counted as a body timeout): the body timeout passed, or it
+    /// came slower than [`MIN_BODY_RATE`].
+    fn too_slow(&self, reason: String) -> Refused {
+        self.handler.timed_out(Timeout::Body);
+        Refused {
+            status: StatusCode::REQUEST_TIMEOUT,
+            reason,
         }
     }
 
@@ -672,17 +707,28 @@ enum Over {
     Budget,
     /// Past `--max-body`.
     Limit,
+    /// Slower than [`MIN_BODY_RATE`] after [`SLOW_GRACE`].
+    Slow,
     Broken(Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// A body's bytes, each counted in `share` before it is kept.
+/// A body's bytes, each counted in `share` before it is kept. The buffer grows with the
+/// bytes that came, never ahead of them to a declared length (a caller that declares 4 MiB
+/// and sends a byte makes it hold a byte). Once it has taken [`SLOW_GRACE`] since `started`,
+/// the body must keep coming at [`MIN_BODY_RATE`] on average, or it is cut (`Over::Slow`).
 async fn collect(
     body: &mut Limited<hyper::body::Incoming>,
-    declared: Option<u64>,
     share: &mut Share,
+    started: Instant,
 ) -> Result<Bytes, Over> {
-    let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
-    while let Some(frame) = body.frame().await {
+    let mut buf = Vec::new();
+    loop {
+        let due = started + SLOW_GRACE.max(at_rate(buf.len()));
+        let frame = match tokio::time::timeout_at(due, body.frame()).await {
+            Err(_) => return Err(Over::Slow),
+            Ok(None) => break,
+            Ok(Some(frame)) => frame,
+        };
         let frame = frame.map_err(|e| {
             if e.is::<http_body_util::LengthLimitError>() {
                 Over::Limit
@@ -696,6 +742,22 @@ async fn collect(
         }
     }
     Ok(Bytes::from(buf))
+}
+
+/// How long `bytes` take at [`MIN_BODY_RATE`].
+fn at_rate(bytes: usize) -> std::time::Duration {
+    std::time::Duration::from_secs_f64(bytes as f64 / MIN_BODY_RATE as f64)
+}
+
+/// `answer`, with `Connection: close` when `close` (a body was left unread).
+fn closing(mut answer: Response, close: bool) -> Response {
+    if close {
+        answer.headers_mut().insert(
+            hyper::header::CONNECTION,
+            hyper::header::HeaderValue::from_static("close"),
+        );
+    }
+    answer
 }
 
 /// The request of `head`, with its body (or why it was not read).

@@ -47,7 +47,9 @@ enum Accepted {
 }
 
 impl Listener {
-    /// The next connection and its peer's name (`ADDR:PORT`, or `unix` for a Unix socket).
+    /// The next connection and its peer's name (`ADDR:PORT`; for a Unix socket `unix pid N`
+    /// from its credentials, so that each local process is its own caller of the body budget,
+    /// or `unix` when they cannot be read).
     async fn accept(&self) -> std::io::Result<(Accepted, String)> {
         match self {
             Listener::Tcp(l) => {
@@ -57,7 +59,11 @@ impl Listener {
             }
             Listener::Unix(l) => {
                 let (s, _) = l.accept().await?;
-                Ok((Accepted::Unix(s), "unix".to_string()))
+                let peer = match s.peer_cred().ok().and_then(|c| c.pid()) {
+                    Some(pid) => format!("unix pid {pid}"),
+                    None => "unix".to_string(),
+                };
+                Ok((Accepted::Unix(s), peer))
             }
         }
     }
@@ -168,9 +174,11 @@ pub struct Limits {
     pub idle: Duration,
     /// The largest body read, in bytes.
     pub max_body: usize,
-    /// The bytes of all bodies in memory at once, across connections, counted as they come:
-    /// a body whose bytes do not fit, or past its caller's share (a quarter of it, or
-    /// `max_body` if more), is answered 503 with `Retry-After` and not handled.
+    /// The bytes of all bodies in memory at once, across connections, counted as they come
+    /// past each body's first 64 KiB (its connection's own, so at most `max_connections` ×
+    /// 64 KiB more in all): a body whose bytes do not fit, or past its caller's share (a
+    /// quarter of it, or `max_body` if more), is answered 503 with `Retry-After` and not
+    /// handled.
     pub body_memory: usize,
     /// How long a stopping server waits for requests in flight.
     pub drain: Duration,
@@ -217,7 +225,7 @@ pub struct Head {
     pub path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
-    /// `ADDR:PORT`, or `unix`.
+    /// `ADDR:PORT`, or `unix pid N` (`unix` when the peer's credentials cannot be read).
     pub peer: String,
     /// When its headers were read (UTC, milliseconds).
     pub received_at_ms: i64,
@@ -279,7 +287,7 @@ pub struct Request {
     pub path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
-    /// `ADDR:PORT`, or `unix`.
+    /// `ADDR:PORT`, or `unix pid N` (`unix` when the peer's credentials cannot be read).
     pub peer: String,
     /// When its headers were read (UTC, milliseconds).
     pub received_at_ms: i64,
@@ -828,24 +836,25 @@ mod tests {
 
     #[test]
     fn the_body_budget_counts_bytes_as_they_come_with_a_share_per_caller() {
-        // 64 KiB in all; a caller's share is a quarter of it, or the largest body (32 KiB).
+        // 1 MiB in all; a caller's share is a quarter of it, or the largest body (256 KiB);
+        // each body's first 64 KiB are its own (A counts 192 KiB, B 131 KiB).
         let limits = Limits {
-            max_body: 32 * 1024,
-            body_memory: 64 * 1024,
+            max_body: 256 * 1024,
+            body_memory: 1024 * 1024,
             ..Limits::default()
         };
         let (addr, _lines, stop, t) = start(limits);
         let mut a = std::net::TcpStream::connect(addr).expect("connect");
-        a.write_all(b"POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 30000\r\n\r\n")
+        a.write_all(b"POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 262144\r\n\r\n")
             .expect("write");
-        a.write_all(&[b'x'; 29_999]).expect("write");
+        a.write_all(&[b'x'; 262_143]).expect("write");
         // Asked with Expect: 100-continue (and closed at the 100, nothing sent, so that it
-        // takes nothing meanwhile) until A's bytes are counted: then B's 10 kB are past the
+        // takes nothing meanwhile) until A's bytes are counted: then B's 200 kB are past the
         // caller's share, refused before its body.
         (0..100_000)
             .map(|_| {
                 let mut s = std::net::TcpStream::connect(addr).expect("connect");
-                s.write_all(b"POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nExpect: 100-continue\r\n\r\n")
+                s.write_all(b"POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 200000\r\nExpect: 100-continue\r\n\r\n")
                     .expect("write");
                 let mut status = [0u8; 12];
                 let _ = s.read_exact(&mut status);
@@ -856,8 +865,8 @@ mod tests {
         let b = exchange(
             addr,
             &format!(
-                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 10000\r\nConnection: close\r\n\r\n{}",
-                "y".repeat(10_000)
+                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 200000\r\nConnection: close\r\n\r\n{}",
+                "y".repeat(200_000)
             ),
         );
         assert!(b.starts_with("HTTP/1.1 503"), "{b}");

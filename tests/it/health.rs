@@ -45,6 +45,7 @@ const NOT_PROVOKED: &[(&str, &str)] = &[
     ("INSUFFICIENT_PERMISSIONS", "a verdict in Unkey's envelope (200), not an error"),
     ("STRIPE_NOT_APPLIED", "needs a Stripe that answers 200 without making the change; its message is built from ids"),
     ("NOT_LIVE", "needs the subscription to stop being live between two of serve's Stripe reads; its message is built from ids"),
+    ("BODY_TIMEOUT", "the core's 408 for a body too slow, a fixed text (provoked in serve_core::a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout)"),
     ("REQUEST_TIMEOUT", "the core's own 408, a fixed text (provoked in serve_core::every_answer_of_the_core_is_counted_by_route_and_status)"),
     ("STRIPE_TIMEOUT", "needs a Stripe that accepts and never answers; a fixed text (provoked in serve_core::a_stripe_that_hangs_is_504_stripe_timeout_before_the_request_timeout_and_counted)"),
 ];

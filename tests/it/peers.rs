@@ -529,17 +529,28 @@ fn the_cores_own_answers_and_a_405_reach_the_peers_sdks_in_their_own_shape() {
     let mut cont = [0u8; 12];
     std::io::Read::read_exact(&mut held, &mut cont).unwrap();
     assert_eq!(&cont, b"HTTP/1.1 100", "the upload is admitted");
-    // The budget is counted as bytes come: all but one byte of it is sent, and a small verify
-    // is asked until it is refused 503, which is when those bytes are held.
+    // The budget is counted as bytes come: all but one byte of it is sent, and a 200 kB verify
+    // is asked until it is refused 503, which is when those bytes are held (a body's first
+    // 64 KiB are its own, outside the budget: the SDKs' calls are padded past them).
     std::io::Write::write_all(&mut held, &vec![b' '; 1048575]).unwrap();
+    let pad = "k".repeat(200_000);
+    let probe = json!({"key": pad}).to_string();
     let full = (0..10_000).any(|_| {
-        let a = common::http::request(&serve.url, "POST", "/v1/keys/verify", Some(&t), Some(b"{}"));
+        let a = common::http::request(
+            &serve.url,
+            "POST",
+            "/v1/keys/verify",
+            Some(&t),
+            Some(probe.as_bytes()),
+        );
         a.status == 503
     });
     assert!(full, "the upload's bytes never held the budget");
+    let mut padded = ev.clone();
+    padded["data"] = json!({"pad": pad});
     let calls = [
-        call("unkey-busy", "unkey", None),
-        call("openmeter-busy", "openmeter", None),
+        core_call("unkey-busy", "unkey", (&t, &pad, &ev), None),
+        core_call("openmeter-busy", "openmeter", (&t, &k, &padded), None),
     ];
     let out = run_client(
         &python,

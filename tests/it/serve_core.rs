@@ -446,10 +446,11 @@ fn one_caller_cannot_take_the_whole_body_budget() {
     a.write_all(events_head(Some(&t), SIZE, false).as_bytes())
         .unwrap();
     a.write_all(&a_body[..SIZE - 1]).unwrap();
-    // Its next upload is past its share (the budget has room): 503, not recorded.
-    until_full(&serve, [127, 0, 0, 1], &t, 100_000);
+    // Its next upload is past its share (the budget has room): 503, not recorded. (Each
+    // body's first 64 KiB are its own: 200 kB counts 131 KiB, past the 76 KiB A left.)
+    until_full(&serve, [127, 0, 0, 1], &t, 200_000);
     let mut b = tcp_from([127, 0, 0, 1], &addr);
-    let body = batch(&k, "share-b", 100_000);
+    let body = batch(&k, "share-b", 200_000);
     b.write_all(events_head(Some(&t), body.len(), false).as_bytes())
         .unwrap();
     b.write_all(&body).unwrap();
@@ -1076,4 +1077,248 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
             "timeout kind {kind} has no row"
         );
     }
+}
+
+/// A field of `/proc/PID/status` (`VmPeak:`, `VmSize:`), in bytes.
+fn vm(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+/// 300 uploads that declare 4 MiB each, are let in (their 100 came) and send one byte: serve's
+/// address space stays near where it was (nothing is allocated ahead of the bytes that came;
+/// 300 × 4 MiB taken ahead is 1.2 GB, which kills a process under `ulimit -v`). A first round
+/// that declares 2 bytes warms up what the flow itself takes (threads, allocator arenas, the
+/// store's pool), so only the declared length differs between the two.
+#[test]
+fn a_declared_length_allocates_nothing_ahead_of_the_bytes_that_came() {
+    let env = Env::with_catalog();
+    let (_, k) = paid(&env, "liar@example.com", "pro");
+    let t = token(&env, "app", "usage,read");
+    let serve = Serve::start(&env, &[]);
+    let round = |declared: usize| -> Vec<TcpStream> {
+        (0..300)
+            .map(|_| {
+                let mut s = tcp(&serve);
+                s.write_all(events_head(Some(&t), declared, true).as_bytes())
+                    .unwrap();
+                let cont = read_head(&mut s).unwrap_or_default();
+                assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
+                s.write_all(b"[").unwrap();
+                s
+            })
+            .collect()
+    };
+    drop(round(2));
+    let before = vm(serve.pid(), "VmPeak:");
+    let held = round(4 << 20);
+    let grew = vm(serve.pid(), "VmPeak:").saturating_sub(before);
+    assert!(
+        grew < 300 << 20,
+        "serve's address space grew {} MB for 300 one-byte bodies",
+        grew >> 20
+    );
+    drop(held);
+    let ok = http::request(
+        &serve.url,
+        "POST",
+        "/v1/usage/events",
+        Some(&t),
+        Some(&batch(&k, "after-liars", 1000)),
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+}
+
+/// Five callers hold the whole budget with large slow uploads: a verify, a usage batch under
+/// 64 KiB (its connection's own bytes, outside the budget) are still answered 200 and recorded.
+#[test]
+fn small_bodies_are_answered_while_five_callers_hold_the_whole_budget() {
+    // A share of 1 MiB each (--max-body), 4 MiB in all. Four uploads of 1 MiB but a byte
+    // hold 960 KiB each (4 MiB before each body's first 64 KiB were its own); a fifth holds
+    // the 256 KiB left.
+    const BIG: usize = 1_048_576;
+    const REST: usize = 256 * 1024 + 65_536 - 1;
+    let env = Env::with_catalog();
+    let (_, k) = paid(&env, "small@example.com", "pro");
+    let t = token(&env, "app", "verify,usage,read");
+    let flags = ["--max-body", "1048576", "--max-body-memory", "4194304"];
+    let serve = Serve::start(&env, &flags);
+    let addr = serve.url.trim_start_matches("http://").to_string();
+    let hold = |i: u8, len: usize| {
+        let mut s = tcp_from([127, 0, 0, i], &addr);
+        s.write_all(events_head(Some(&t), len, false).as_bytes())
+            .unwrap();
+        s.write_all(&vec![b' '; len - 1]).unwrap();
+        s
+    };
+    let mut held: Vec<TcpStream> = (10..14).map(|i| hold(i, BIG)).collect();
+    until_full(&serve, [127, 0, 0, 20], &t, 400_000);
+    held.push(hold(14, REST));
+    // The budget is full: a 200 kB upload from another caller is refused before its body.
+    until_full(&serve, [127, 0, 0, 20], &t, 200_000);
+    let v = serve.post("/v1/keys/verify", &t, &json!({"key": k}));
+    assert_eq!(v.status, 200, "{}", v.body);
+    assert_eq!(v.json()["valid"], true, "{}", v.body);
+    let small = http::request(
+        &serve.url,
+        "POST",
+        "/v1/usage/events",
+        Some(&t),
+        Some(&batch(&k, "small-past-the-holders", 60_000)),
+    );
+    assert_eq!(small.status, 200, "{}", small.body);
+    assert_eq!(stored(&env, "small-past-the-holders"), 1);
+    drop(held);
+}
+
+/// A body that comes at a byte per 200 ms (far below the 16 KiB/s floor) is cut with 408
+/// `BODY_TIMEOUT` long before a 60 s body timeout, and the connection closed; a body that
+/// stops is cut at the body timeout with the same code.
+#[test]
+fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "usage,read");
+    let serve = Serve::start(&env, &["--body-timeout", "60s"]);
+    let mut s = tcp(&serve);
+    s.write_all(events_head(Some(&t), 100, false).as_bytes())
+        .unwrap();
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let mut w = s.try_clone().unwrap();
+    let drip = {
+        let stop = stop.clone();
+        // The rate is the test's input (1 byte per 200 ms), not a wait for the server.
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) && w.write_all(b" ").is_ok() {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        })
+    };
+    let started = Instant::now();
+    let a = read_answer(&mut s).expect("an answer to the slow body");
+    stop.store(true, Ordering::SeqCst);
+    drip.join().unwrap();
+    assert_eq!(
+        (a.status, a.json()["code"].as_str()),
+        (408, Some("BODY_TIMEOUT")),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("slower than 16 KiB/s"), "{}", a.body);
+    assert_eq!(a.header("connection"), Some("close"));
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "cut by the body timeout"
+    );
+    counted(
+        &serve,
+        &t,
+        "billctl_serve_timeouts_total{kind=\"body\"}",
+        1.0,
+    );
+    // The body timeout itself: the same code, its own message.
+    let quick = Serve::start(&env, &["--body-timeout", "1s"]);
+    let mut s = tcp(&quick);
+    s.write_all(format!("{}[1", events_head(Some(&t), 10, false)).as_bytes())
+        .unwrap();
+    let a = read_answer(&mut s).unwrap();
+    assert_eq!(
+        (a.status, a.json()["code"].as_str()),
+        (408, Some("BODY_TIMEOUT"))
+    );
+    assert!(a.body.contains("took over 1 s"), "{}", a.body);
+}
+
+/// An answer given without reading the request's body (401 at admission) closes the kept-alive
+/// connection (`Connection: close`), so the client does not reuse it under hyper's close; an
+/// answer without a body to read keeps it open.
+#[test]
+fn an_answer_that_leaves_a_body_unread_says_connection_close() {
+    let env = Env::with_catalog();
+    let t = token(&env, "app", "usage,read");
+    let serve = Serve::start(&env, &[]);
+    let mut s = tcp(&serve);
+    s.write_all(
+        format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let a = read_answer(&mut s).unwrap();
+    assert_eq!((a.status, a.header("connection")), (200, None));
+    let rows: [(&str, &str); 2] = [
+        ("Content-Length: 2\r\n", "[]"),
+        ("Transfer-Encoding: chunked\r\n", "2\r\n[]\r\n0\r\n\r\n"),
+    ];
+    for (framing, body) in rows {
+        s.write_all(
+            format!("POST /v1/usage/events HTTP/1.1\r\nHost: x\r\n{framing}\r\n{body}").as_bytes(),
+        )
+        .unwrap();
+        let a = read_answer(&mut s).unwrap();
+        assert_eq!(a.status, 401, "{framing}: {}", a.body);
+        assert_eq!(a.header("connection"), Some("close"), "{framing}");
+        s = tcp(&serve);
+    }
+}
+
+/// On a Unix socket each peer process is its own caller: while this process holds its share
+/// (an upload of 1 MiB but its last byte), its next upload is 503, and another process's
+/// upload of the same size goes through (the budget is free).
+#[test]
+fn unix_socket_callers_are_apart_by_process() {
+    const SIZE: usize = 1_048_576;
+    let env = Env::with_catalog();
+    let (_, k) = paid(&env, "unixshare@example.com", "pro");
+    let t = token(&env, "app", "usage,read");
+    let sock = env.path("share.sock");
+    let listen = format!("unix:{}", sock.display());
+    let flags = [
+        "--listen",
+        &listen,
+        "--max-body",
+        "1048576",
+        "--max-body-memory",
+        "4194304",
+    ];
+    let serve = Serve::start(&env, &flags);
+    let mut a = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+    a.write_all(events_head(Some(&t), SIZE, false).as_bytes())
+        .unwrap();
+    a.write_all(&vec![b' '; SIZE - 1]).unwrap();
+    // This process's next upload does not fit its share: 503 before the body.
+    eventually("this process's share is full", || {
+        let mut s = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        s.write_all(events_head(Some(&t), 200_000, true).as_bytes())
+            .unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).is_ok() && &head == b"HTTP/1.1 503"
+    });
+    // Another process (curl) uploads 200 kB: its own share.
+    let file = env.path("unix-body.json");
+    std::fs::write(&file, batch(&k, "other-process", 200_000)).unwrap();
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "--unix-socket"])
+        .arg(&sock)
+        .args(["-H", "Content-Type: application/json", "-H", "Expect:"])
+        .arg("-H")
+        .arg(format!("Authorization: Bearer {t}"))
+        .arg("--data-binary")
+        .arg(format!("@{}", file.display()))
+        .args(["-w", "\n%{http_code}", "http://x/v1/usage/events"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.ends_with("\n200"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stored(&env, "other-process"), 1);
+    drop(a);
+    drop(serve);
 }

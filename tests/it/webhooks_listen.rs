@@ -1514,3 +1514,64 @@ fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
     assert!(rows.iter().any(|r| r.id == "evt_past_the_flood"));
     l.stop();
 }
+
+/// Five addresses with forged (well-formed, fresh) signatures hold the whole body budget with
+/// slow uploads: a correctly signed delivery (under 64 KiB, its connection's own bytes) is
+/// still stored.
+#[test]
+fn five_forged_callers_holding_the_budget_cannot_keep_a_signed_delivery_out() {
+    use crate::serve_core::tcp_from;
+    // As in serve_core's test of small bodies: 4 × 960 KiB, then 256 KiB fill 4 MiB.
+    const BIG: usize = 1_048_576;
+    const REST: usize = 256 * 1024 + 65_536 - 1;
+    let env = Env::with_catalog();
+    let flags = [
+        "--max-body",
+        "1048576",
+        "--max-body-memory",
+        "4194304",
+        "-q",
+    ];
+    let l = Listener::start_with(&env, &flags, &[], true);
+    let rest = l.url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let t = now();
+    let forged = format!("t={t},v1={}", "0".repeat(64));
+    let head = |len: usize, expect: &str| {
+        format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len}\r\nStripe-Signature: {forged}\r\n{expect}\r\n")
+    };
+    let hold = |i: u8, len: usize| {
+        let mut s = tcp_from([127, 0, 0, i], authority);
+        s.write_all(head(len, "").as_bytes()).unwrap();
+        s.write_all(&vec![b' '; len - 1]).unwrap();
+        s
+    };
+    // Until an upload of `len` from another caller is refused before its body.
+    let full = |len: usize| {
+        crate::serve::eventually("the budget is full", || {
+            let mut s = tcp_from([127, 0, 0, 20], authority);
+            s.write_all(head(len, "Expect: 100-continue\r\n").as_bytes())
+                .unwrap();
+            let mut answer = [0u8; 12];
+            s.read_exact(&mut answer).is_ok() && &answer == b"HTTP/1.1 503"
+        });
+    };
+    let mut held: Vec<TcpStream> = (10..14).map(|i| hold(i, BIG)).collect();
+    full(400_000);
+    held.push(hold(14, REST));
+    full(200_000);
+    let body = json!({"id": "evt_past_the_holders", "object": "event", "type": "customer.created", "created": t,
+        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_h"}}})
+    .to_string();
+    let sig = signature_header(NEW, t, body.as_bytes());
+    let mut s = tcp_from([127, 0, 0, 99], authority);
+    let ask = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n{body}", body.len());
+    s.write_all(ask.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let rows = l.settled();
+    assert!(rows.iter().any(|r| r.id == "evt_past_the_holders"));
+    drop(held);
+    l.stop();
+}

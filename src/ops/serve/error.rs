@@ -42,6 +42,7 @@ codes! {
     BadRequest = "BAD_REQUEST",
     BadBody = "BAD_BODY",
     BodyTooLarge = "BODY_TOO_LARGE",
+    BodyTimeout = "BODY_TIMEOUT",
     TooManyEvents = "TOO_MANY_EVENTS",
     InvalidEvents = "INVALID_EVENTS",
     UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE",

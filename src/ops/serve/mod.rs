@@ -607,6 +607,8 @@ impl Service {
             (true, Err(r)) => {
                 let code = match r.status {
                     StatusCode::PAYLOAD_TOO_LARGE => E::BodyTooLarge,
+                    // The body timeout, or a body slower than the core's floor.
+                    StatusCode::REQUEST_TIMEOUT => E::BodyTimeout,
                     _ => E::BadBody,
                 };
                 return Err(Fail::new(r.status, code, r.reason));
