@@ -83,7 +83,7 @@ fn decoded_secret(run: &str) -> Option<String> {
 
 /// [`redact`] of literal secrets only.
 fn redact_plain(text: &str) -> Cow<'_, str> {
-    if !text.contains(PREFIX) && !text.contains(TOKEN_PREFIX) {
+    if !may_hold_prefix(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -92,10 +92,10 @@ fn redact_plain(text: &str) -> Cow<'_, str> {
         let rest = &text[i..];
         let prefix = [TOKEN_PREFIX, PREFIX]
             .into_iter()
-            .find(|p| rest.starts_with(p));
+            .find(|p| starts_like(rest, p));
         let run = rest
             .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
             .count();
         match prefix {
             Some(p) if run > p.len() => {
@@ -113,6 +113,25 @@ fn redact_plain(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether `text` opens with `prefix` as a person may mistype it: in any case, and with `-`
+/// for `_` (`BKS-...` carries the same secret as `bks_...`).
+fn starts_like(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text
+            .bytes()
+            .zip(prefix.bytes())
+            .all(|(t, p)| t.to_ascii_lowercase() == p || (t == b'-' && p == b'_'))
+}
+
+/// A cheap first look: whether `text` has `bk_`, `bk-` or `bks` in any case anywhere.
+fn may_hold_prefix(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| {
+        w[0].to_ascii_lowercase() == b'b'
+            && w[1].to_ascii_lowercase() == b'k'
+            && matches!(w[2], b'_' | b'-' | b's' | b'S')
+    })
 }
 
 /// Whether `text` holds anything [`redact`] would hide.
@@ -152,6 +171,10 @@ pub fn redact_path(path: &str) -> String {
 /// the id when 8 letters or digits follow and end at `_`.
 fn public_part<'a>(run: &'a str, prefix: &str) -> &'a str {
     let mut end = prefix.len();
+    if !run.starts_with(prefix) {
+        // A mistyped prefix: nothing after it is taken for a mode or an id.
+        return &run[..end];
+    }
     if prefix == PREFIX {
         match ["test_", "live_"]
             .into_iter()
@@ -200,6 +223,32 @@ fn percent_decoded(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key or token whose prefix is mistyped (case, `-` for `_`) still carries its secret:
+    /// redacted too, keeping only the prefix as written.
+    #[test]
+    fn mistyped_prefixes_are_redacted_too() {
+        let (_, token) = crate::keys::generate_token().unwrap();
+        let (_, key) = crate::keys::generate(false).unwrap();
+        for shown in [
+            token.replacen("bks_", "BKS_", 1),
+            token.replacen("bks_", "bks-", 1),
+            token.replace('_', "-"),
+            key.replacen("bk_", "BK_", 1),
+            key.replace('_', "-"),
+        ] {
+            let text = format!("no route for /{shown}/x");
+            let out = redact(&text);
+            let secret = &shown[shown.len() - 20..];
+            assert!(!out.contains(secret), "{out}");
+            assert!(out.ends_with("[redacted]/x"), "{out}");
+        }
+        // Words that only look alike in part are left alone.
+        assert!(matches!(
+            redact("a bk tree, bks alone, BK"),
+            Cow::Borrowed(_)
+        ));
+    }
 
     /// A key percent-escaped in text (an error that repeats a body's field) is redacted as a
     /// literal one is, once or twice escaped, and the text around it (JSON) is kept.
