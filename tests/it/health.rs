@@ -287,6 +287,14 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
             ),
         ),
         (
+            "INVALID_FIELD",
+            s.post(
+                &format!("/v1/customers/{fresh}/subscription"),
+                &t,
+                &json!({"tier": "team", "proration": "sometimes"}),
+            ),
+        ),
+        (
             "BAD_QUANTITY",
             s.post(
                 &format!("/v1/customers/{fresh}/checkout"),

@@ -390,13 +390,13 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
 
     let posts = env.posts();
     let bad: [(Value, &str, &str); 9] = [
-        (json!({"quantity": null}), "BAD_JSON", "tier: required"),
+        (json!({"quantity": null}), "INVALID_FIELD", "tier: required"),
         (json!({"quantity": 0}), "BAD_QUANTITY", "quantity 0"),
         (json!({"quantity": -2}), "BAD_QUANTITY", "quantity -2"),
         (json!({"quantity": 101}), "BAD_QUANTITY", "quantity 101"),
-        (json!({"quantity": 2.5}), "BAD_JSON", "quantity: 2.5"),
-        (json!({"quantity": "3"}), "BAD_JSON", "quantity: \"3\""),
-        (json!({"quantity": 1e30}), "BAD_JSON", "quantity: "),
+        (json!({"quantity": 2.5}), "INVALID_FIELD", "quantity: 2.5"),
+        (json!({"quantity": "3"}), "INVALID_FIELD", "quantity: \"3\""),
+        (json!({"quantity": 1e30}), "INVALID_FIELD", "quantity: "),
         (
             json!({"tier": "pro"}),
             "BAD_QUANTITY",

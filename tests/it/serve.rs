@@ -393,17 +393,23 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
         3
     );
     // Bad verify bodies: 400 naming the field, nothing recorded.
-    for (body, needle) in [
-        (&b"{\"key\": 5}"[..], "key"),
-        (b"{\"key\": \"x\", \"record\": 0}", "record"),
-        (b"{\"key\": \"x\", \"recrod\": 1}", "recrod"),
-        (b"{\"key\":", "EOF"),
-        (b"[]", "malformed JSON"),
+    // A body that is not the request's shape is BAD_JSON; a field of the right type with a
+    // value not taken is INVALID_FIELD.
+    for (body, needle, code) in [
+        (&b"{\"key\": 5}"[..], "key", "BAD_JSON"),
+        (
+            b"{\"key\": \"x\", \"record\": 0}",
+            "record",
+            "INVALID_FIELD",
+        ),
+        (b"{\"key\": \"x\", \"recrod\": 1}", "recrod", "BAD_JSON"),
+        (b"{\"key\":", "EOF", "BAD_JSON"),
+        (b"[]", "malformed JSON", "BAD_JSON"),
     ] {
         let a = http::request(&serve.url, "POST", "/v1/keys/verify", Some(&t), Some(body));
         assert_eq!(
             (a.status, a.json()["code"].as_str()),
-            (400, Some("BAD_JSON")),
+            (400, Some(code)),
             "{}",
             a.body
         );

@@ -39,6 +39,7 @@ codes! {
     TokenRevoked = "TOKEN_REVOKED",
     TokenScope = "TOKEN_SCOPE",
     BadJson = "BAD_JSON",
+    InvalidField = "INVALID_FIELD",
     BadRequest = "BAD_REQUEST",
     BadBody = "BAD_BODY",
     BodyTooLarge = "BODY_TOO_LARGE",

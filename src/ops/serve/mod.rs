@@ -798,7 +798,7 @@ impl Service {
         };
         let v = match req.record {
             Some(q) if q < 1 => {
-                return Err(Fail::bad_json("record: must be a whole number of at least 1 (the quantity to record); leave it out for a plain verify"));
+                return Err(Fail::new(StatusCode::BAD_REQUEST, E::InvalidField, "record: must be a whole number of at least 1 (the quantity to record); leave it out for a plain verify"));
             }
             Some(q) => self.verify_recorded(req.key, q).await,
             None => self.verify_plain(req.key).await,

@@ -187,7 +187,13 @@ impl Span {
             )),
             Err(e) => Err(e),
         }
-        .map_err(|e| Fail::new(StatusCode::BAD_REQUEST, E::BadJson, format!("{field}: {e}")))
+        .map_err(|e| {
+            Fail::new(
+                StatusCode::BAD_REQUEST,
+                E::InvalidField,
+                format!("{field}: {e}"),
+            )
+        })
     }
 }
 
@@ -251,7 +257,7 @@ fn quantity_asked(v: Option<&Value>) -> Result<Asked, Fail> {
         Some(q) => Some(q.as_i64().ok_or_else(|| {
             Fail::new(
                 StatusCode::BAD_REQUEST,
-                E::BadJson,
+                E::InvalidField,
                 format!("quantity: {q} is not a quantity: a whole number of seats, from 1"),
             )
         })?),
@@ -278,7 +284,7 @@ fn http_url(field: &str, url: &str) -> Result<(), Fail> {
     } else {
         Err(Fail::new(
             StatusCode::BAD_REQUEST,
-            E::BadJson,
+            E::InvalidField,
             format!("{field}: must be an http:// or https:// URL of at most 2048 bytes"),
         ))
     }
@@ -404,7 +410,7 @@ fn key_change_request(
     body: &[u8],
 ) -> Result<(String, i64, Option<String>), Fail> {
     let req: KeyChange = optional_body(body)?;
-    let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::BadJson, m);
+    let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::InvalidField, m);
     let customer = match (path_customer, req.customer_id) {
         (Some(p), Some(b)) if p != b => {
             return Err(bad("customer_id: differs from the customer in the path"))
@@ -487,7 +493,7 @@ fn checkout_urls(
         let url = given.or(dflt).ok_or_else(|| {
             Fail::new(
                 StatusCode::BAD_REQUEST,
-                E::BadJson,
+                E::InvalidField,
                 format!("{field}: required (no [checkout] {field} in the config)"),
             )
         })?;
@@ -511,7 +517,7 @@ fn plan_request(
     action: PlanAction,
     req: PlanBody,
 ) -> Result<(Option<crate::catalog::Tier>, String, Asked), Fail> {
-    let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::BadJson, m);
+    let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::InvalidField, m);
     let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
     if action != PlanAction::Change && has_quantity {
         return Err(bad("quantity: only a plan change takes a quantity"));
@@ -617,7 +623,7 @@ impl Service {
         {
             return Err(Fail::new(
                 StatusCode::BAD_REQUEST,
-                E::BadJson,
+                E::InvalidField,
                 format!("name: 1 to {MAX_NAME} characters, no control characters"),
             ));
         }
@@ -771,7 +777,7 @@ impl Service {
             (PlanAction::Change, None) => {
                 return Err(Fail::new(
                     StatusCode::BAD_REQUEST,
-                    E::BadJson,
+                    E::InvalidField,
                     "tier: required",
                 ))
             }
