@@ -509,7 +509,9 @@ impl Output {
             return Ok(true);
         }
         if !self.interactive {
-            bail!("{question}\nrefusing to continue without confirmation: pass --yes to confirm (stdin is not a terminal)");
+            // The refusal is the error; the question is what was not answered (an error line
+            // that is a question reads as if billctl were asking it).
+            bail!("refusing to continue without confirmation: stdin is not a terminal; pass --yes to confirm\nnot answered: {question}");
         }
         Ok(dialoguer::Confirm::new()
             .with_prompt(question)

@@ -507,6 +507,14 @@ fn non_interactive_apply_without_yes_is_refused_naming_the_flag() {
     let env = Env::new();
     let r = env.run(&["setup-products"]).code(2);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    // The error is the refusal, not the question it could not ask.
+    let first = r.stderr.lines().find(|l| l.starts_with("error: ")).unwrap();
+    assert!(
+        first.starts_with("error: refusing to continue without confirmation"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("not answered: Apply "), "{}", r.stderr);
     assert_eq!(env.posts(), 0);
     assert!(env.sim.state().products.is_empty());
 }

@@ -467,3 +467,27 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
         .code(2);
     assert!(r.stderr.contains("--before"), "{}", r.stderr);
 }
+
+/// `--to` is exclusive: the same day for both is refused with exit 2, saying so and giving the
+/// flags for that one day; nothing is asked of Stripe.
+#[test]
+fn reconcile_says_to_is_exclusive_when_the_range_is_empty() {
+    let env = Env::new();
+    let r = env
+        .run(&[
+            "usage",
+            "reconcile",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-24",
+        ])
+        .code(2);
+    assert!(r.stderr.contains("(exclusive)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--from 2026-11-24 --to 2026-11-25"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.sim.requests().len(), 0);
+}

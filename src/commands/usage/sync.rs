@@ -74,9 +74,12 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     let from = args.from.unwrap_or(to - 30 * 86_400);
     if to <= from {
         bail!(
-            "--to {} must be after --from {}",
+            "--to {} must be after --from {}: --to is the day after the last one compared \
+             (exclusive), so one day is --from {} --to {}",
             utc_date(to),
-            utc_date(from)
+            utc_date(from),
+            utc_date(from),
+            utc_date(from + 86_400)
         );
     }
     let spec = meter_spec(ctx)?;
