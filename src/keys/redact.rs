@@ -128,8 +128,8 @@ fn starts_like(text: &str, prefix: &str) -> bool {
 /// A cheap first look: whether `text` has `bk_`, `bk-` or `bks` in any case anywhere.
 fn may_hold_prefix(text: &str) -> bool {
     text.as_bytes().windows(3).any(|w| {
-        w[0].to_ascii_lowercase() == b'b'
-            && w[1].to_ascii_lowercase() == b'k'
+        w[0].eq_ignore_ascii_case(&b'b')
+            && w[1].eq_ignore_ascii_case(&b'k')
             && matches!(w[2], b'_' | b'-' | b's' | b'S')
     })
 }
