@@ -127,24 +127,13 @@ fn healthz_needs_no_token_and_readyz_says_only_ready_without_one() {
         // The store down: liveness holds, readiness says not ready, and nothing more.
         let cluster = common::pg::cluster().unwrap();
         let mut admin = cluster.client(&cluster.url("postgres"));
-        let db = url
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .split('?')
-            .next()
-            .unwrap()
-            .to_string();
-        admin
-            .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid();"))
-            .unwrap();
+        let db = crate::serve::db_name(&url);
+        crate::serve::cut_off(&mut admin, &db);
         let a = http::request(&serve.url, "GET", "/healthz", None, None);
         assert_eq!(a.status, 200, "{}", a.body);
         let a = http::request(&serve.url, "GET", "/readyz", None, None);
         assert_eq!((a.status, a.json()), (503, json!({"status": "not_ready"})));
-        admin
-            .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"))
-            .unwrap();
+        crate::serve::reopen(&mut admin, &db);
         eventually("ready again", || {
             http::request(&serve.url, "GET", "/readyz", None, None).status == 200
         });
@@ -421,21 +410,10 @@ fn store_down(env: &Env, s: &Serve, t: &str, k: &str) -> http::Answer {
         Some(url) => {
             let cluster = common::pg::cluster().unwrap();
             let mut admin = cluster.client(&cluster.url("postgres"));
-            let db = url
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .split('?')
-                .next()
-                .unwrap()
-                .to_string();
-            admin
-                .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid();"))
-                .unwrap();
+            let db = crate::serve::db_name(url);
+            crate::serve::cut_off(&mut admin, &db);
             let a = s.verify(t, k, Some(1));
-            admin
-                .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"))
-                .unwrap();
+            crate::serve::reopen(&mut admin, &db);
             a
         }
         None => {

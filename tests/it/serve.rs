@@ -715,7 +715,7 @@ fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
 }
 
 /// The database name at the end of a Postgres URL.
-fn db_name(url: &str) -> String {
+pub(crate) fn db_name(url: &str) -> String {
     url.rsplit('/')
         .next()
         .unwrap()
@@ -723,6 +723,21 @@ fn db_name(url: &str) -> String {
         .next()
         .unwrap()
         .to_string()
+}
+
+/// Postgres as down for `db`: new connections refused and the open ones ended, until
+/// [`reopen`].
+pub(crate) fn cut_off(admin: &mut postgres::Client, db: &str) {
+    admin
+        .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid();"))
+        .unwrap();
+}
+
+/// `db` takes connections again after [`cut_off`].
+pub(crate) fn reopen(admin: &mut postgres::Client, db: &str) {
+    admin
+        .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"))
+        .unwrap();
 }
 
 #[test]
@@ -738,9 +753,7 @@ fn a_store_that_is_down_gets_503_store_unavailable_never_a_pass() {
         let cluster = common::pg::cluster().unwrap();
         let mut admin = cluster.client(&cluster.url("postgres"));
         let db = db_name(&url);
-        admin
-            .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid();"))
-            .unwrap();
+        cut_off(&mut admin, &db);
         for (key, record) in [(&k, Some(1)), (&fresh, None), (&fresh, Some(1))] {
             let a = serve.verify(&t, key, record);
             assert_eq!(
@@ -755,9 +768,7 @@ fn a_store_that_is_down_gets_503_store_unavailable_never_a_pass() {
             (ready.status, ready.json()["code"].as_str()),
             (503, Some("STORE_UNAVAILABLE"))
         );
-        admin
-            .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"))
-            .unwrap();
+        reopen(&mut admin, &db);
     } else {
         // SQLite: another process holds the write lock past the busy timeout.
         let lock = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();

@@ -85,14 +85,7 @@ impl Held {
 /// Waits until a Postgres backend of `url`'s database waits on a lock (the stalled read).
 fn wait_for_lock_wait(url: &str) {
     let mut c = common::pg::cluster().unwrap().client(url);
-    let db = url
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let db = crate::serve::db_name(url);
     common::wait_for("a store read waiting on the lock", || {
         let n: i64 = c
             .query_one(
@@ -207,14 +200,7 @@ fn a_stalled_token_list_read_holds_up_no_caller_whose_token_is_known() {
     // Requests until one of them reads the (stale) token list and waits on the lock.
     let mut waiting = Vec::new();
     let mut c = common::pg::cluster().unwrap().client(&db);
-    let name = db
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let name = crate::serve::db_name(&db);
     common::wait_for("a token list read waiting on the lock", || {
         let (url, t) = (serve.url.clone(), t.clone());
         waiting.push(in_background(move || {
