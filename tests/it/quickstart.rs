@@ -3,7 +3,10 @@
 //! build; each must exit 0, and where the README shows output, the command's stdout is
 //! compared with it (`[..]` matches any text within a line, a line
 //! `...` any number of lines), as trycmd does for cargo's and clap's docs. The install and
-//! simulator-start lines are the harness's to do; the simulator's URL replaces the README's.
+//! simulator-start lines are the harness's to do; the simulator's URL replaces the README's,
+//! and a free port replaces `serve`'s 7878 (issue 42: the Quickstart ends with `billctl serve &`
+//! and a `curl` verify; the README's own `curl --retry-connrefused` on `/readyz` waits for it,
+//! and whatever the README left running in the background is stopped when the script ends).
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it is the README's walkthrough against the simulator.
 
@@ -87,7 +90,13 @@ fn the_readme_quickstart_runs_as_shown() {
     let env = Env::new();
     let work = env.path("quickstart");
     std::fs::create_dir_all(&work).unwrap();
-    let mut script = String::new();
+    // Background jobs (`billctl serve &`) are stopped and waited for however the script ends.
+    let mut script = String::from("trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n");
+    let serve_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut run = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         if step.command.starts_with("cargo install") || step.command.starts_with("stripe-sim ") {
@@ -95,7 +104,8 @@ fn the_readme_quickstart_runs_as_shown() {
         }
         let command = step
             .command
-            .replace("http://127.0.0.1:12111/", &env.sim.base_url());
+            .replace("http://127.0.0.1:12111/", &env.sim.base_url())
+            .replace("127.0.0.1:7878", &format!("127.0.0.1:{serve_port}"));
         script.push_str(&format!(
             "{{ {command}\n}} > out.{i} 2> err.{i}; echo $? > rc.{i}\n"
         ));
@@ -151,12 +161,17 @@ fn the_readme_quickstart_runs_as_shown() {
             "{page}"
         );
     }
-    // The walkthrough's end state is in the store: 300 calls for the customer.
+    // The walkthrough's end state is in the store: 300 imported calls for the customer, and
+    // the one that `serve` recorded for the README's `curl` verify.
     let data = work.join("billctl-data");
     let store = common::store_at(&data, None);
     let customers = store.customers().unwrap();
     assert_eq!(customers.len(), 1);
-    assert_eq!(store.usage_total(&customers[0].id).unwrap(), 300);
+    assert_eq!(store.usage_total(&customers[0].id).unwrap(), 301);
+    assert!(
+        steps.iter().any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
+        "the Quickstart starts serve"
+    );
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! The systemd units and timers in `config/systemd/`: each `ExecStart` parses as billctl's
 //! own command line (a renamed flag fails here, not on the server), each service has the
-//! hardening the README promises, and `systemd-analyze verify` (where installed; CI's Debian
-//! has it) reads every unit without a word, with the binary path pointed at this build.
+//! hardening the README promises, `systemd-analyze verify` (where installed; CI's Debian
+//! has it) reads every unit without a word, with the binary path pointed at this build, and
+//! the README's "Running billctl in production" names exactly the shipped units and the
+//! environment files each reads (issue 42: the README's sample unit read `listen.env`, the
+//! shipped one `billctl.env`).
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
@@ -98,4 +101,149 @@ fn systemd_analyze_verifies_every_unit() {
         out.status.success() && said.trim().is_empty(),
         "systemd-analyze verify: {said}"
     );
+}
+
+/// The README's section "Running billctl in production", up to the next `## ` heading.
+fn production_section(readme: &str) -> &str {
+    let start = readme
+        .find("\n## Running billctl in production\n")
+        .expect("the README has a section \"Running billctl in production\"");
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    &rest[..end]
+}
+
+/// Every `billctl-*.service` and `billctl-*.timer` a text names.
+fn unit_names(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for (i, _) in text.match_indices("billctl-") {
+        let name: String = text[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+            .collect();
+        let name = name.trim_end_matches('.');
+        if name.ends_with(".service") || name.ends_with(".timer") {
+            out.insert(name.to_string());
+        }
+    }
+    out
+}
+
+/// Every `/etc/billctl/*.env` path a text names.
+fn env_paths(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for (i, _) in text.match_indices("/etc/billctl/") {
+        let path: String = text[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-'))
+            .collect();
+        if let Some(p) = path.strip_suffix(".env").map(|p| format!("{p}.env")) {
+            out.insert(p);
+        }
+    }
+    out
+}
+
+/// Where the production section and the units disagree, one line each: a unit named but not
+/// shipped, a unit shipped but not named, a service without its row in the section's table,
+/// a row whose environment files are not the unit's `EnvironmentFile=` lines, an environment
+/// file named that no unit reads.
+fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let shipped: std::collections::BTreeSet<String> = units.iter().map(|(n, _)| n.clone()).collect();
+    let named = unit_names(section);
+    for n in named.difference(&shipped) {
+        out.push(format!("the README names {n}, which config/systemd/ does not ship"));
+    }
+    for n in shipped.difference(&named) {
+        out.push(format!("config/systemd/{n} is not named in the README's production section"));
+    }
+    let mut read_by_some = std::collections::BTreeSet::new();
+    for (name, text) in units.iter().filter(|(n, _)| n.ends_with(".service")) {
+        let reads: std::collections::BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("EnvironmentFile="))
+            .map(|v| v.trim().trim_start_matches('-').to_string())
+            .collect();
+        read_by_some.extend(reads.iter().cloned());
+        let row = section.lines().find(|l| {
+            l.starts_with("| ")
+                && l.split(" | ").next().is_some_and(|first| first.contains(&format!("`{name}`")))
+        });
+        match row {
+            None => out.push(format!("{name} has no row in the README's table of units")),
+            Some(row) => {
+                let says = env_paths(row);
+                if says != reads {
+                    out.push(format!(
+                        "{name}: the README says it reads {says:?}, its EnvironmentFile= lines read {reads:?}"
+                    ));
+                }
+            }
+        }
+    }
+    for p in env_paths(section).difference(&read_by_some) {
+        out.push(format!("the README names {p}, which no unit reads"));
+    }
+    out
+}
+
+#[test]
+fn the_readme_names_every_unit_and_the_environment_files_it_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = production_section(&readme);
+    let all = units();
+    let problems = disagreements(section, &all);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Each unit's Documentation= points at a heading of the README.
+    for (name, text) in &all {
+        for anchor in text
+            .lines()
+            .filter_map(|l| l.strip_prefix("Documentation="))
+            .filter_map(|u| u.split_once('#').map(|(_, a)| a.to_string()))
+        {
+            let heading = readme.lines().any(|l| {
+                l.starts_with('#')
+                    && l.trim_start_matches('#')
+                        .trim()
+                        .to_lowercase()
+                        .chars()
+                        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+                        .collect::<String>()
+                        .replace(' ', "-")
+                        == anchor
+            });
+            assert!(heading, "{name}: Documentation= points at #{anchor}, no heading of the README");
+        }
+    }
+}
+
+/// The check fails when either side is broken: a row that names another file, a unit that
+/// reads another one, a unit named but not shipped, a unit shipped but not named.
+#[test]
+fn the_units_check_can_fail() {
+    let units = vec![
+        (
+            "billctl-a.service".to_string(),
+            "EnvironmentFile=/etc/billctl/billctl.env\nEnvironmentFile=-/etc/billctl/a.env\n".to_string(),
+        ),
+        ("billctl-a.timer".to_string(), "[Timer]\n".to_string()),
+    ];
+    let good = "| unit | reads |\n|---|---|\n| `billctl-a.service`, started by `billctl-a.timer` | `/etc/billctl/billctl.env`, then `/etc/billctl/a.env` |\n";
+    assert_eq!(disagreements(good, &units), Vec::<String>::new());
+    let cases = [
+        (good.replace("a.env`", "listen.env`"), "reads"),
+        (good.replace(", started by `billctl-a.timer`", ""), "billctl-a.timer is not named"),
+        (format!("{good}Also `billctl-b.service`.\n"), "billctl-b.service, which config/systemd/ does not ship"),
+        (format!("{good}Put it in `/etc/billctl/other.env`.\n"), "/etc/billctl/other.env, which no unit reads"),
+        (good.replace("| `billctl-a.service`, started by", "| started by"), "has no row"),
+    ];
+    for (section, want) in cases {
+        let got = disagreements(&section, &units);
+        assert!(got.iter().any(|g| g.contains(want)), "{want}: {got:?}");
+    }
+    let mut broken = units.clone();
+    broken[0].1 = broken[0].1.replace("a.env", "serve.env");
+    assert!(!disagreements(good, &broken).is_empty());
 }
