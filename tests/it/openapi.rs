@@ -422,3 +422,125 @@ fn every_routes_answers_keep_to_the_document() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every route the README names, where it names it: `` `METHOD /path` ``, a `curl` to serve's
+/// address (POST when it sends a body), or a call of the self-service example's `billctl()`
+/// (POST when it passes a body). Paths as written: `cus_123`, `${id}` or `{id}` in a segment.
+fn readme_routes(readme: &str) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
+    let until = |s: &str, stop: &[char]| {
+        s.chars()
+            .take_while(|c| !stop.contains(c))
+            .collect::<String>()
+    };
+    for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] {
+        for (i, _) in readme.match_indices(&format!("`{method} /")) {
+            let path = until(&readme[i + method.len() + 2..], &['`', ' ', '[', '?']);
+            out.push((Some(method.to_string()), path));
+        }
+    }
+    for line in readme.lines() {
+        for (i, _) in line.match_indices("http://127.0.0.1:7878/") {
+            let path = until(
+                &line[i + "http://127.0.0.1:7878".len()..],
+                &[' ', '?', ';', '"', '`', ')'],
+            );
+            if path.len() > 1 {
+                let body = line.contains("--data") || line.contains(" -d ");
+                let method = if line.contains("curl") {
+                    Some(if body { "POST" } else { "GET" }.to_string())
+                } else {
+                    None
+                };
+                out.push((method, path));
+            }
+        }
+        if let Some(i) = line.find("billctl(`/") {
+            let rest = &line[i + "billctl(`".len()..];
+            let path = until(rest, &['`']);
+            let body = rest[path.len() + 1..].trim_start().starts_with(',');
+            out.push((Some(if body { "POST" } else { "GET" }.to_string()), path));
+        }
+    }
+    out
+}
+
+/// Whether a path as the README writes it is the document's `template`: each segment equal, or
+/// a placeholder (`{id}`, `${id}`, or a value such as `cus_123`) where the template has one.
+fn path_is(written: &str, template: &str) -> bool {
+    let (w, t): (Vec<&str>, Vec<&str>) =
+        (written.split('/').collect(), template.split('/').collect());
+    w.len() == t.len()
+        && w.iter().zip(&t).all(|(w, t)| {
+            w == t || (t.starts_with('{') && !w.is_empty() && (w.contains('{') || !w.contains('.')))
+        })
+}
+
+/// The routes are documented once (issue 42): `/openapi.json` is the reference, the README
+/// links it and shows the routes a user needs; every route it names, with the method it
+/// names, is one of the document's.
+#[test]
+fn every_route_the_readme_names_is_in_the_document() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains("](src/ops/serve/openapi.json)"),
+        "the README links the document"
+    );
+    let doc: Value = serde_json::from_str(&common::read(std::path::Path::new(DOCUMENT))).unwrap();
+    let routes: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), p.clone()))
+        })
+        .collect();
+    let named = readme_routes(&readme);
+    assert!(
+        named.len() >= 20,
+        "the README's routes are found: {named:?}"
+    );
+    // The serve routes a user needs are shown with curl.
+    for need in [
+        "/v1/keys/verify",
+        "/v1/usage/events",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+    ] {
+        assert!(
+            readme
+                .lines()
+                .any(|l| l.contains("curl") && l.contains(&format!("7878{need}"))),
+            "the README shows {need} with curl"
+        );
+    }
+    for (method, path) in &named {
+        let found = routes
+            .iter()
+            .any(|(m, t)| path_is(path, t) && method.as_ref().is_none_or(|want| want == m));
+        assert!(
+            found,
+            "the README names {} {path}, which /openapi.json does not have",
+            method.as_deref().unwrap_or("*")
+        );
+    }
+    // The matcher can fail.
+    assert!(path_is(
+        "/v1/customers/cus_123/usage",
+        "/v1/customers/{id}/usage"
+    ));
+    assert!(!path_is(
+        "/v1/customers/cus_123/usage",
+        "/v1/customers/{id}"
+    ));
+    assert!(!path_is("/v2/keys.verify", "/v2/keys.verifyKey"));
+    assert!(!routes
+        .iter()
+        .any(|(m, t)| m == "GET" && path_is("/v1/keys/verify", t)));
+}

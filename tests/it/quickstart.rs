@@ -169,7 +169,9 @@ fn the_readme_quickstart_runs_as_shown() {
     assert_eq!(customers.len(), 1);
     assert_eq!(store.usage_total(&customers[0].id).unwrap(), 301);
     assert!(
-        steps.iter().any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
+        steps
+            .iter()
+            .any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
         "the Quickstart starts serve"
     );
 }

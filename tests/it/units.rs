@@ -150,13 +150,18 @@ fn env_paths(text: &str) -> std::collections::BTreeSet<String> {
 /// file named that no unit reads.
 fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
     let mut out = Vec::new();
-    let shipped: std::collections::BTreeSet<String> = units.iter().map(|(n, _)| n.clone()).collect();
+    let shipped: std::collections::BTreeSet<String> =
+        units.iter().map(|(n, _)| n.clone()).collect();
     let named = unit_names(section);
     for n in named.difference(&shipped) {
-        out.push(format!("the README names {n}, which config/systemd/ does not ship"));
+        out.push(format!(
+            "the README names {n}, which config/systemd/ does not ship"
+        ));
     }
     for n in shipped.difference(&named) {
-        out.push(format!("config/systemd/{n} is not named in the README's production section"));
+        out.push(format!(
+            "config/systemd/{n} is not named in the README's production section"
+        ));
     }
     let mut read_by_some = std::collections::BTreeSet::new();
     for (name, text) in units.iter().filter(|(n, _)| n.ends_with(".service")) {
@@ -168,7 +173,9 @@ fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
         read_by_some.extend(reads.iter().cloned());
         let row = section.lines().find(|l| {
             l.starts_with("| ")
-                && l.split(" | ").next().is_some_and(|first| first.contains(&format!("`{name}`")))
+                && l.split(" | ")
+                    .next()
+                    .is_some_and(|first| first.contains(&format!("`{name}`")))
         });
         match row {
             None => out.push(format!("{name} has no row in the README's table of units")),
@@ -214,7 +221,10 @@ fn the_readme_names_every_unit_and_the_environment_files_it_reads() {
                         .replace(' ', "-")
                         == anchor
             });
-            assert!(heading, "{name}: Documentation= points at #{anchor}, no heading of the README");
+            assert!(
+                heading,
+                "{name}: Documentation= points at #{anchor}, no heading of the README"
+            );
         }
     }
 }
@@ -226,7 +236,8 @@ fn the_units_check_can_fail() {
     let units = vec![
         (
             "billctl-a.service".to_string(),
-            "EnvironmentFile=/etc/billctl/billctl.env\nEnvironmentFile=-/etc/billctl/a.env\n".to_string(),
+            "EnvironmentFile=/etc/billctl/billctl.env\nEnvironmentFile=-/etc/billctl/a.env\n"
+                .to_string(),
         ),
         ("billctl-a.timer".to_string(), "[Timer]\n".to_string()),
     ];
@@ -234,10 +245,22 @@ fn the_units_check_can_fail() {
     assert_eq!(disagreements(good, &units), Vec::<String>::new());
     let cases = [
         (good.replace("a.env`", "listen.env`"), "reads"),
-        (good.replace(", started by `billctl-a.timer`", ""), "billctl-a.timer is not named"),
-        (format!("{good}Also `billctl-b.service`.\n"), "billctl-b.service, which config/systemd/ does not ship"),
-        (format!("{good}Put it in `/etc/billctl/other.env`.\n"), "/etc/billctl/other.env, which no unit reads"),
-        (good.replace("| `billctl-a.service`, started by", "| started by"), "has no row"),
+        (
+            good.replace(", started by `billctl-a.timer`", ""),
+            "billctl-a.timer is not named",
+        ),
+        (
+            format!("{good}Also `billctl-b.service`.\n"),
+            "billctl-b.service, which config/systemd/ does not ship",
+        ),
+        (
+            format!("{good}Put it in `/etc/billctl/other.env`.\n"),
+            "/etc/billctl/other.env, which no unit reads",
+        ),
+        (
+            good.replace("| `billctl-a.service`, started by", "| started by"),
+            "has no row",
+        ),
     ];
     for (section, want) in cases {
         let got = disagreements(&section, &units);
