@@ -6,6 +6,13 @@
 //! Usage charts carry their scale on the `<svg>` (`data-from`, `data-to`, `data-end`,
 //! `data-ymax` and the plot box `data-plot="x0 y0 x1 y1"`) so a reader (the tests) can turn
 //! points back into moments and totals.
+//!
+//! A usage chart, over the billing period in UTC (`usage/series.rs` defines its lines):
+//! the cumulative total as a step line; a bar per day of use, on a scale of its own (the
+//! busiest day fills a quarter of the plot); the quota as a dashed line in the warning colour; now as a dotted
+//! vertical line marked "today"; the projection dashed from now to the period end; a dot where
+//! the quota was (or would be) reached, and that date in the table. Every chart has a title
+//! and labelled axes.
 
 use super::svg::{escape, y_grid};
 use crate::money::{group, money};

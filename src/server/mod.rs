@@ -8,6 +8,9 @@
 //! request, or the reason it could not be read, so that the service can record a refused
 //! request as well as a good one. What the core answers or closes on its own, it tells the
 //! handler ([`Handler::answered`], [`Handler::timed_out`]) for the service's metrics.
+//!
+//! When accept fails (out of file descriptors, say), the accept loop backs off, 10 ms doubling
+//! up to 1 s and back to 10 ms after the next accept, instead of spinning.
 
 use bytes::Bytes;
 use http_body_util::Full;

@@ -12,7 +12,7 @@
 //! (a directory of its three files whose manifest reads) is replaced only when asked
 //! (`--force`), by an atomic exchange; anything else (a folder of other files, a regular file,
 //! a FIFO, a device, a link) is never replaced. The webhook secret file is not part of a
-//! backup (see the README).
+//! backup: the README's "Backups" says to keep it with the other secrets.
 
 use super::check::{self, FileEntry, Manifest, MANIFEST};
 use super::swap::{self, Staging};

@@ -1,6 +1,16 @@
 //! Usage events and their rollups: recording (counted once per identity, source and id; a
 //! repeat that says something else is a conflict, stored apart), exact sums over any period
 //! from the rollups, and compaction of old raw events behind a horizon.
+//!
+//! Key order: the events' time index and the rollups are keyed by time first (the hour, then
+//! the customer or key), so an import of many customers' events writes near the end of each
+//! B-tree and keeps its speed as the store grows (BENCHMARKS.md, *Usage at scale*).
+//!
+//! Lock order (Postgres, several hosts on one store): every writer takes its locks in one
+//! order, the usage ids (by bytes), then the rollup rows, then the keys; a recorded call counts,
+//! checks and inserts under its customer's advisory lock, and a group of recorded calls takes
+//! its customers' locks in sorted order before any count. So overlapping imports, recorded
+//! calls and two hosts' groups wait on each other instead of deadlocking.
 
 use super::Store;
 pub use crate::usage::Route;
