@@ -18,6 +18,7 @@ mod invoices;
 mod keys;
 mod keys_verify;
 mod parsers;
+mod refused;
 pub(crate) use parsers::parse_url;
 mod payments;
 mod prices;
@@ -40,6 +41,7 @@ pub use invoices::*;
 pub use keys::*;
 pub use keys_verify::*;
 pub use parsers::LogFormat;
+pub use refused::refusal_text;
 #[allow(unused_imports)]
 use parsers::*;
 pub use payments::*;
