@@ -41,11 +41,11 @@ pub use invoices::*;
 pub use keys::*;
 pub use keys_verify::*;
 pub use parsers::LogFormat;
-pub use refused::refusal_text;
 #[allow(unused_imports)]
 use parsers::*;
 pub use payments::*;
 pub use prices::*;
+pub use refused::refusal_text;
 pub use revenue::*;
 pub use serve::*;
 pub use setup_products::*;

@@ -13,7 +13,9 @@ pub fn refusal_text(error: &clap::Error, args: &[OsString]) -> String {
     let mut plain = Cli::command().styles(clap::builder::Styles::plain());
     let again = match plain.try_get_matches_from_mut(args) {
         Err(e) => Some(e),
-        Ok(m) => Cli::from_arg_matches(&m).err().map(|e| e.format(&mut plain)),
+        Ok(m) => Cli::from_arg_matches(&m)
+            .err()
+            .map(|e| e.format(&mut plain)),
     };
     // Parsing is a pure function of the arguments and the environment: the same error again.
     // Were it not, the first error is told, its styling stripped.
@@ -38,14 +40,29 @@ mod tests {
 
     #[test]
     fn a_refused_value_is_shown_escaped() {
-        let args: Vec<OsString> = ["billctl", "keys", "rotate", "k", "--grace", "1\u{1b}]52;c;SGk=\u{7}\u{9b}\u{202e}\nx"]
-            .into_iter()
-            .map(OsString::from)
-            .collect();
+        let args: Vec<OsString> = [
+            "billctl",
+            "keys",
+            "rotate",
+            "k",
+            "--grace",
+            "1\u{1b}]52;c;SGk=\u{7}\u{9b}\u{202e}\nx",
+        ]
+        .into_iter()
+        .map(OsString::from)
+        .collect();
         let error = Cli::command().try_get_matches_from(&args).unwrap_err();
         let text = refusal_text(&error, &args);
-        assert!(!text.chars().any(|c| c != '\n' && crate::output::unsafe_char(c)), "{text}");
-        assert!(text.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}\\u{202e}\\u{a}x"), "{text}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::output::unsafe_char(c)),
+            "{text}"
+        );
+        assert!(
+            text.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}\\u{202e}\\u{a}x"),
+            "{text}"
+        );
         assert!(text.contains("--grace"), "{text}");
     }
 }

@@ -12,14 +12,15 @@ use std::io::{self, Write};
 pub fn json_text<T: Serialize + ?Sized>(value: &T, pretty: bool) -> serde_json::Result<String> {
     let mut buf = Vec::with_capacity(256);
     if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, Safe(PrettyFormatter::new()));
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut buf, Safe(PrettyFormatter::new()));
         value.serialize(&mut ser)?;
     } else {
         let mut ser = serde_json::Serializer::with_formatter(&mut buf, Safe(CompactFormatter));
         value.serialize(&mut ser)?;
     }
     // serde_json writes UTF-8, and every escape written here is ASCII.
-    String::from_utf8(buf).map_err(|e| serde::ser::Error::custom(e))
+    String::from_utf8(buf).map_err(serde::ser::Error::custom)
 }
 
 /// A formatter as `F`, whose unescaped string pieces have their unsafe characters escaped.
@@ -35,12 +36,12 @@ fn write_fragment<W: ?Sized + Write>(w: &mut W, fragment: &str) -> io::Result<()
     let mut start = 0;
     for (i, c) in fragment.char_indices() {
         if super::unsafe_char(c) {
-            w.write_all(fragment[start..i].as_bytes())?;
+            w.write_all(&fragment.as_bytes()[start..i])?;
             write!(w, "\\u{:04x}", u32::from(c))?;
             start = i + c.len_utf8();
         }
     }
-    w.write_all(fragment[start..].as_bytes())
+    w.write_all(&fragment.as_bytes()[start..])
 }
 
 impl<F: Formatter> Formatter for Safe<F> {
@@ -93,9 +94,20 @@ mod tests {
         let doc = serde_json::json!({ hostile: [hostile, {"k": hostile}] });
         for pretty in [false, true] {
             let text = json_text(&doc, pretty).unwrap();
-            assert!(!text.chars().any(|c| c != '\n' && super::super::unsafe_char(c)), "{text}");
-            assert!(text.contains("\\u009b31m\\u061c\\u200e\\u200f\\u202a\\u202e\\u2066\\u2069é😀"), "{text}");
-            assert!(text.contains("\\u001b]52;c;SGk=\\u0007\\u007f\\u0085"), "{text}");
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c != '\n' && super::super::unsafe_char(c)),
+                "{text}"
+            );
+            assert!(
+                text.contains("\\u009b31m\\u061c\\u200e\\u200f\\u202a\\u202e\\u2066\\u2069é😀"),
+                "{text}"
+            );
+            assert!(
+                text.contains("\\u001b]52;c;SGk=\\u0007\\u007f\\u0085"),
+                "{text}"
+            );
             let back: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(back, doc);
         }

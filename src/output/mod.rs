@@ -558,8 +558,9 @@ impl Output {
             // that is a question reads as if billctl were asking it).
             bail!("refusing to continue without confirmation: stdin is not a terminal; pass --yes to confirm\nnot answered: {question}");
         }
+        // A question may quote outside text (an email, ids): shown as every message is.
         Ok(dialoguer::Confirm::new()
-            .with_prompt(question)
+            .with_prompt(terminal_safe(question))
             .default(false)
             .interact()?)
     }

@@ -95,7 +95,10 @@ fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
 /// words (`usage report`), with its clap definition.
 fn runnable() -> Vec<(String, clap::Command)> {
     fn walk(cmd: &clap::Command, at: &str, out: &mut Vec<(String, clap::Command)>) {
-        let subs: Vec<&clap::Command> = cmd.get_subcommands().filter(|s| s.get_name() != "help").collect();
+        let subs: Vec<&clap::Command> = cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .collect();
         if !at.is_empty() && (subs.is_empty() || !cmd.is_subcommand_required_set()) {
             out.push((at.to_string(), cmd.clone()));
         }
@@ -155,15 +158,30 @@ fn world() -> World {
         false,
     );
     let key = env
-        .run(&["keys", "issue", "--customer", &customer, "--name", HOSTILE, "--json"])
+        .run(&[
+            "keys",
+            "issue",
+            "--customer",
+            &customer,
+            "--name",
+            HOSTILE,
+            "--json",
+        ])
         .ok()
         .json();
     let key_id = key["id"].as_str().unwrap().to_string();
     for quantity in [1, 2] {
         let line = serde_json::json!({"id": HOSTILE, "key": key_id, "timestamp": now() - 60, "quantity": quantity});
-        env.run_with_stdin(&["usage", "import", "-", "--format", "ndjson", "-q"], &format!("{line}\n"));
+        env.run_with_stdin(
+            &["usage", "import", "-", "--format", "ndjson", "-q"],
+            &format!("{line}\n"),
+        );
     }
-    World { env, customer, key_id }
+    World {
+        env,
+        customer,
+        key_id,
+    }
 }
 
 /// Whether some string in `v` (a key or a value) holds `needle` exactly.
@@ -171,7 +189,9 @@ fn holds(v: &Value, needle: &str) -> bool {
     match v {
         Value::String(s) => s.contains(needle),
         Value::Array(items) => items.iter().any(|x| holds(x, needle)),
-        Value::Object(map) => map.iter().any(|(k, x)| k.contains(needle) || holds(x, needle)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, x)| k.contains(needle) || holds(x, needle)),
         _ => false,
     }
 }
@@ -181,11 +201,15 @@ fn holds(v: &Value, needle: &str) -> bool {
 fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'static str>> {
     const WRITES: &str = "changes Stripe or the store and echoes its own arguments and Stripe's ids; its JSON goes through the same writer (the guard below)";
     const NO_TEXT: &str = "prints no outside text: counts, settings, checks or files";
-    const SERVICE: &str = "a service or a stream of deliveries: its log lines are the same writer's JSON Lines";
+    const SERVICE: &str =
+        "a service or a stream of deliveries: its log lines are the same writer's JSON Lines";
     let run = |args: &[&str], code: i32| Ok((args.iter().map(|a| a.to_string()).collect(), code));
     let c = w.customer.as_str();
     BTreeMap::from([
-        ("audit list", Err("its rows name commands, ids and Stripe's answers, written by billctl")),
+        (
+            "audit list",
+            Err("its rows name commands, ids and Stripe's answers, written by billctl"),
+        ),
         ("auth login", Err(WRITES)),
         ("auth logout", Err(WRITES)),
         ("auth status", Err(NO_TEXT)),
@@ -202,38 +226,65 @@ fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'s
         ("db restore", Err(NO_TEXT)),
         ("db status", Err(NO_TEXT)),
         ("doctor", Err(NO_TEXT)),
-        ("invoices list", Err("Stripe's invoice ids, amounts and states, and the customer's id")),
+        (
+            "invoices list",
+            Err("Stripe's invoice ids, amounts and states, and the customer's id"),
+        ),
         ("invoices pay", Err(WRITES)),
         ("invoices send", Err(WRITES)),
-        ("invoices show", Err("an invoice's ids and amounts, as `invoices list` shows them")),
+        (
+            "invoices show",
+            Err("an invoice's ids and amounts, as `invoices list` shows them"),
+        ),
         ("invoices void", Err(WRITES)),
         ("keys issue", Err(WRITES)),
         ("keys list", run(&["keys", "list"], 0)),
         ("keys revoke", Err(WRITES)),
         ("keys rotate", Err(WRITES)),
         ("keys show", run(&["keys", "show", &w.key_id], 0)),
-        ("keys verify", Err("a verdict on a key read from stdin: codes, ids and numbers")),
+        (
+            "keys verify",
+            Err("a verdict on a key read from stdin: codes, ids and numbers"),
+        ),
         ("payment-methods attach", Err(WRITES)),
         ("payment-methods default", Err(WRITES)),
         ("payment-methods detach", Err(WRITES)),
-        ("payment-methods list", Err("card brands, last four digits and expiry dates from Stripe")),
+        (
+            "payment-methods list",
+            Err("card brands, last four digits and expiry dates from Stripe"),
+        ),
         ("portal create", Err(WRITES)),
         ("prices check", Err(NO_TEXT)),
-        ("prices list", Err("the catalog from the config and Stripe's price ids")),
+        (
+            "prices list",
+            Err("the catalog from the config and Stripe's price ids"),
+        ),
         ("revenue", run(&["revenue"], 0)),
         ("serve", Err(SERVICE)),
         ("serve tokens issue", Err(WRITES)),
-        ("serve tokens list", Err("the tokens' names given by the operator on the command line")),
+        (
+            "serve tokens list",
+            Err("the tokens' names given by the operator on the command line"),
+        ),
         ("serve tokens revoke", Err(WRITES)),
         ("setup-products", Err(WRITES)),
         ("subscriptions cancel", Err(WRITES)),
         ("subscriptions change", Err(WRITES)),
         ("subscriptions create", Err(WRITES)),
-        ("subscriptions list", Err("Stripe's subscriptions: ids, states, prices and dates")),
+        (
+            "subscriptions list",
+            Err("Stripe's subscriptions: ids, states, prices and dates"),
+        ),
         ("subscriptions resume", Err(WRITES)),
-        ("subscriptions show", Err("a subscription as Stripe has it: ids, states, prices and dates")),
+        (
+            "subscriptions show",
+            Err("a subscription as Stripe has it: ids, states, prices and dates"),
+        ),
         ("subscriptions sync", Err(WRITES)),
-        ("usage alerts", run(&["usage", "alerts", "--threshold", "0"], 1)),
+        (
+            "usage alerts",
+            run(&["usage", "alerts", "--threshold", "0"], 1),
+        ),
         ("usage compact", Err(WRITES)),
         ("usage conflicts", run(&["usage", "conflicts"], 1)),
         ("usage import", Err(WRITES)),
@@ -244,14 +295,23 @@ fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'s
         ("webhooks backfill", Err(WRITES)),
         ("webhooks endpoint create", Err(WRITES)),
         ("webhooks endpoint delete", Err(WRITES)),
-        ("webhooks endpoint list", Err("endpoints' URLs and event types, set by the operator")),
+        (
+            "webhooks endpoint list",
+            Err("endpoints' URLs and event types, set by the operator"),
+        ),
         ("webhooks ingest", Err(WRITES)),
         ("webhooks list", run(&["webhooks", "list"], 0)),
         ("webhooks listen", Err(SERVICE)),
         ("webhooks replay", Err(SERVICE)),
         ("webhooks reprocess", Err(WRITES)),
-        ("webhooks show", run(&["webhooks", "show", &format!("evt_{HOSTILE}")], 0)),
-        ("webhooks verify", Err("a verdict on a signature: codes and numbers")),
+        (
+            "webhooks show",
+            run(&["webhooks", "show", &format!("evt_{HOSTILE}")], 0),
+        ),
+        (
+            "webhooks verify",
+            Err("a verdict on a signature: codes and numbers"),
+        ),
     ])
 }
 
@@ -266,7 +326,10 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
     let rows = json_rows(&w);
     let commands: BTreeSet<String> = runnable().into_iter().map(|(words, _)| words).collect();
     let listed: BTreeSet<String> = rows.keys().map(|k| k.to_string()).collect();
-    assert_eq!(commands, listed, "every runnable command has a row, and no row is stale");
+    assert_eq!(
+        commands, listed,
+        "every runnable command has a row, and no row is stale"
+    );
     let mut ran = 0;
     for (what, row) in &rows {
         let Ok((args, code)) = row else { continue };
@@ -275,13 +338,28 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
         let (got, tty, stderr) = on_terminal(cmd, Tty::Stdout);
         let stderr = String::from_utf8_lossy(&stderr);
         assert_eq!(got, *code, "{what}: {stderr}");
-        assert_eq!(raw_control(&tty), None, "{what}: {}", String::from_utf8_lossy(&tty));
+        assert_eq!(
+            raw_control(&tty),
+            None,
+            "{what}: {}",
+            String::from_utf8_lossy(&tty)
+        );
         assert_eq!(raw_control(stderr.as_bytes()), None, "{what}: {stderr}");
-        assert!(String::from_utf8_lossy(&tty).contains("\\u009b"), "{what}: no escaped C1 in {}", String::from_utf8_lossy(&tty));
+        assert!(
+            String::from_utf8_lossy(&tty).contains("\\u009b"),
+            "{what}: no escaped C1 in {}",
+            String::from_utf8_lossy(&tty)
+        );
         let piped = w.env.command().args(args).arg("--json").output().unwrap();
-        assert_eq!(piped.stdout, tty, "{what}: the same JSON for a pipe and a terminal");
+        assert_eq!(
+            piped.stdout, tty,
+            "{what}: the same JSON for a pipe and a terminal"
+        );
         let doc: Value = serde_json::from_slice(&tty).unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert!(holds(&doc, HOSTILE), "{what}: the hostile text is not read back exactly");
+        assert!(
+            holds(&doc, HOSTILE),
+            "{what}: the hostile text is not read back exactly"
+        );
         ran += 1;
     }
     assert!(ran >= 10, "{ran} commands ran");
@@ -294,22 +372,41 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
 fn json_for_people_has_one_writer() {
     let allowed: BTreeMap<&str, &str> = BTreeMap::from([
         ("src/output/json.rs", "the one writer"),
-        ("src/catalog/mod.rs", "a fingerprint of the desired catalog, hashed"),
+        (
+            "src/catalog/mod.rs",
+            "a fingerprint of the desired catalog, hashed",
+        ),
         ("src/stripe/catalog.rs", "metadata values sent to Stripe"),
-        ("src/ops/serve/cloudevents.rs", "an HTTP request body (OpenMeter's batch)"),
+        (
+            "src/ops/serve/cloudevents.rs",
+            "an HTTP request body (OpenMeter's batch)",
+        ),
         ("src/ops/serve/mod.rs", "HTTP response bodies"),
-        ("src/ops/webhooks/mod.rs", "an event's body as signed and sent to a receiver"),
+        (
+            "src/ops/webhooks/mod.rs",
+            "an event's body as signed and sent to a receiver",
+        ),
         ("src/ops/customers.rs", "an audit row's detail, stored"),
         ("src/store/backup.rs", "a backup's manifest file"),
         ("src/store/restore.rs", "a backup's manifest file"),
         ("src/store/webhooks.rs", "a replay run's selection, stored"),
         ("src/store/catalog.rs", "catalog notes, stored"),
         ("src/store/swap.rs", "a swap's intent file"),
-        ("src/webhooks/conflict.rs", "an event's canonical bytes, compared"),
+        (
+            "src/webhooks/conflict.rs",
+            "an event's canonical bytes, compared",
+        ),
     ]);
-    let writers = ["serde_json::to_string", "serde_json::to_vec", "serde_json::to_writer"];
+    let writers = [
+        "serde_json::to_string",
+        "serde_json::to_vec",
+        "serde_json::to_writer",
+    ];
     let mut found = BTreeSet::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -326,8 +423,14 @@ fn json_for_people_has_one_writer() {
             }
         }
     }
-    let unlisted: Vec<&String> = found.iter().filter(|f| !allowed.contains_key(f.as_str())).collect();
-    assert!(unlisted.is_empty(), "JSON written outside output::json_text: {unlisted:?}");
+    let unlisted: Vec<&String> = found
+        .iter()
+        .filter(|f| !allowed.contains_key(f.as_str()))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "JSON written outside output::json_text: {unlisted:?}"
+    );
     assert!(found.len() >= 8, "the scan found {found:?}");
 }
 
@@ -339,15 +442,25 @@ fn json_for_people_has_one_writer() {
 fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
     let w = world();
     let rows: BTreeMap<&str, (Vec<&str>, String)> = BTreeMap::from([
-        ("usage report", (vec!["usage", "report", "--csv"], format!("cus_{HOSTILE}"))),
-        ("revenue", (vec!["revenue", "--csv"], format!("pro{HOSTILE}"))),
+        (
+            "usage report",
+            (vec!["usage", "report", "--csv"], format!("cus_{HOSTILE}")),
+        ),
+        (
+            "revenue",
+            (vec!["revenue", "--csv"], format!("pro{HOSTILE}")),
+        ),
     ]);
     let with_csv: BTreeSet<String> = runnable()
         .into_iter()
         .filter(|(_, c)| c.get_arguments().any(|a| a.get_long() == Some("csv")))
         .map(|(words, _)| words)
         .collect();
-    assert_eq!(with_csv, rows.keys().map(|k| k.to_string()).collect(), "a row per --csv command");
+    assert_eq!(
+        with_csv,
+        rows.keys().map(|k| k.to_string()).collect(),
+        "a row per --csv command"
+    );
     for (what, (args, planted)) in &rows {
         let mut cmd = w.env.command();
         cmd.args(args);
@@ -355,10 +468,16 @@ fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
         assert_eq!(code, 0, "{what}: {}", String::from_utf8_lossy(&stderr));
         let shown = String::from_utf8(tty).unwrap();
         assert_eq!(raw_control(shown.as_bytes()), None, "{what}: {shown:?}");
-        assert!(shown.contains("\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J"), "{what}: {shown}");
+        assert!(
+            shown.contains("\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J"),
+            "{what}: {shown}"
+        );
         check_records(what, &shown);
         let piped = w.env.run(args).ok();
-        assert!(piped.stdout.contains(planted.as_str()), "{what}: a pipe gets the data exact");
+        assert!(
+            piped.stdout.contains(planted.as_str()),
+            "{what}: a pipe gets the data exact"
+        );
         let cells = check_records(what, &piped.stdout);
         assert!(cells.iter().any(|c| c == planted), "{what}: {cells:?}");
     }
@@ -366,7 +485,9 @@ fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
 
 /// Reads `text` as CSV: every record as wide as the header, no cell a formula; its cells.
 fn check_records(what: &str, text: &str) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let width = reader.headers().unwrap().len();
     let mut cells = Vec::new();
     for r in reader.records() {
@@ -397,7 +518,10 @@ fn a_refused_value_is_quoted_escaped_on_the_terminal() {
     for (words, cmd) in runnable() {
         for arg in cmd.get_arguments() {
             let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values())
-                || matches!(arg.get_action(), clap::ArgAction::Set | clap::ArgAction::Append);
+                || matches!(
+                    arg.get_action(),
+                    clap::ArgAction::Set | clap::ArgAction::Append
+                );
             if !takes_value || arg.is_hide_set() {
                 continue;
             }
@@ -412,13 +536,20 @@ fn a_refused_value_is_quoted_escaped_on_the_terminal() {
             full.extend(args.iter().cloned());
             let parsed = billctl::cli::Cli::command().try_get_matches_from(&full);
             if let Err(e) = parsed {
-                if matches!(e.kind(), clap::error::ErrorKind::ValueValidation | clap::error::ErrorKind::InvalidValue) {
+                if matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::ValueValidation | clap::error::ErrorKind::InvalidValue
+                ) {
                     refused.push((format!("{words} {}", arg.get_id()), args));
                 }
             }
         }
     }
-    assert!(refused.len() >= 20, "only {} value parsers refused: {refused:?}", refused.len());
+    assert!(
+        refused.len() >= 20,
+        "only {} value parsers refused: {refused:?}",
+        refused.len()
+    );
     eprintln!("{} value parsers refuse the value", refused.len());
     for (what, args) in &refused {
         let mut cmd = env.command();
@@ -428,6 +559,52 @@ fn a_refused_value_is_quoted_escaped_on_the_terminal() {
         assert_eq!(code, 2, "{what}: {shown}");
         assert!(stdout.is_empty(), "{what}");
         assert_eq!(raw_control(&tty), None, "{what}: {shown:?}");
-        assert!(shown.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{202e}"), "{what}: {shown}");
+        assert!(
+            shown.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{202e}"),
+            "{what}: {shown}"
+        );
+    }
+}
+
+/// The HTML pages (issue 42, point 2): the hostile customer id, name and tier are shown with
+/// their C0 and C1 controls and bidi controls escaped (`\u{1b}`, `\u{9b}`, `\u{202e}`), as a
+/// table shows them, never dropped or raw. One row per command that writes a page (an option
+/// named `--html`, or the dashboard's `--out`).
+#[test]
+fn html_pages_show_controls_escaped_as_the_terminal_does() {
+    let w = world();
+    let escaped = "x\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{85}\\u{d}\\u{61c}\\u{200e}\\u{200f}\\u{202a}\\u{202e}\\u{2066}\\u{2069}gnp";
+    let rows: BTreeMap<&str, (&[&str], &str)> = BTreeMap::from([
+        ("dashboard", (&["dashboard", "--out"][..], "name")),
+        ("revenue", (&["revenue", "--html"][..], "tier")),
+        (
+            "usage report",
+            (&["usage", "report", "--html"][..], "customer id"),
+        ),
+    ]);
+    let pages: BTreeSet<String> = runnable()
+        .into_iter()
+        .filter(|(words, c)| {
+            c.get_arguments().any(|a| a.get_long() == Some("html"))
+                || (words == "dashboard" && c.get_arguments().any(|a| a.get_long() == Some("out")))
+        })
+        .map(|(words, _)| words)
+        .collect();
+    assert_eq!(
+        pages,
+        rows.keys().map(|k| k.to_string()).collect(),
+        "a row per page"
+    );
+    for (what, (args, planted)) in &rows {
+        let file = w.env.path(&format!("{}.html", what.replace(' ', "_")));
+        let mut all = args.to_vec();
+        all.push(file.to_str().unwrap());
+        w.env.run(&all).ok();
+        let page = common::read(&file);
+        assert_eq!(raw_control(page.as_bytes()), None, "{what}");
+        assert!(
+            page.contains(escaped),
+            "{what}: the {planted} is not shown escaped"
+        );
     }
 }
