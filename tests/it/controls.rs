@@ -330,6 +330,8 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
         commands, listed,
         "every runnable command has a row, and no row is stale"
     );
+    // One clock for both runs of a command, so that what says "now" is the same.
+    w.env.set_now(now());
     let mut ran = 0;
     for (what, row) in &rows {
         let Ok((args, code)) = row else { continue };
@@ -351,9 +353,9 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
             String::from_utf8_lossy(&tty)
         );
         let piped = w.env.command().args(args).arg("--json").output().unwrap();
-        assert_eq!(
-            piped.stdout, tty,
-            "{what}: the same JSON for a pipe and a terminal"
+        assert!(
+            piped.stdout == tty,
+            "{what}: a pipe gets other JSON than a terminal"
         );
         let doc: Value = serde_json::from_slice(&tty).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(
