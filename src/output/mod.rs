@@ -770,5 +770,30 @@ mod escape_tests {
         assert_eq!(mixed, "\u{1b}[1;32mok\u{1b}[0m \\u{1b}[2J\\u{7}");
         assert_eq!(clean("a\nb"), "a\\u{a}b");
         assert_eq!(terminal_safe("a\nb\u{202e}"), "a\nb\\u{202e}");
+        // Unicode's whole Bidi_Control list, and C1's CSI.
+        assert_eq!(
+            clean("\u{61c}\u{200e}\u{200f}\u{2069}\u{9b}"),
+            "\\u{61c}\\u{200e}\\u{200f}\\u{2069}\\u{9b}"
+        );
+    }
+
+    /// CSV for a terminal: each field escaped (its newline too), the records, their quoting
+    /// and the formula guard as they were; CSV without anything to escape is unchanged.
+    #[test]
+    fn csv_for_a_terminal_escapes_fields_and_keeps_records() {
+        let exact = csv_text(
+            &["customer", "used"],
+            [
+                vec!["=cmd\u{1b}]52;c;SGk=\u{7}\nx".to_string(), "-5".to_string()],
+                vec!["a, \"b\"".to_string(), "1".to_string()],
+            ],
+        );
+        let shown = csv_for_terminal(&exact);
+        assert_eq!(
+            shown,
+            "customer,used\n'=cmd\\u{1b}]52;c;SGk=\\u{7}\\u{a}x,-5\n\"a, \"\"b\"\"\",1\n"
+        );
+        let plain = csv_text(&["a", "b"], [vec!["x, y".to_string(), "2".to_string()]]);
+        assert_eq!(csv_for_terminal(&plain), plain);
     }
 }
