@@ -20,6 +20,7 @@
 //! | `cli/mod.rs` | the clap grammar's top: `Cli`, the global flags, the command list, the moment value parsers |
 //! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods, URLs, rates) |
 //! | `cli/early.rs` | what the binary knows before parsing: whether the command is a service that ignores SIGHUP from its first step |
+//! | `cli/refused.rs` | a refused command line's error, rendered unstyled and made safe for a terminal |
 //! | `cli/keys_verify.rs` | the `keys verify` fast path, parsed without building the whole grammar |
 //! | `cli/audit.rs` | `audit` flags |
 //! | `cli/auth.rs` | `auth` flags |
@@ -120,6 +121,7 @@
 //! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
+//! | `output/json.rs` | the one JSON writer: serde_json's text with DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
 //! | `output/payments.rs` | payment methods, invoices, subscription outcomes, standing and `customers show` |
 //! | `output/keys.rs` | issued keys, key lists and details, verifications |
@@ -127,7 +129,7 @@
 //! | `output/usage.rs` | usage reports (table, CSV), sync, reconcile, compact, import |
 //! | `output/dashboard.rs` | the dashboard page: inline CSS, SVG charts and a little sorting and filtering script; the one renderer of usage charts |
 //! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
-//! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (bidi controls shown), a chart's y axis |
+//! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (controls and bidi controls shown escaped), a chart's y axis |
 //! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
 //! | `output/doctor.rs` | `doctor`'s table and counts |
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |

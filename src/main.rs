@@ -31,14 +31,24 @@ fn main() -> ExitCode {
 fn parse(args: Vec<std::ffi::OsString>) -> billctl::cli::Cli {
     let mut command = billctl::cli::Cli::command();
     let matches = command
-        .try_get_matches_from_mut(args)
-        .unwrap_or_else(|e| e.exit());
+        .try_get_matches_from_mut(&args)
+        .unwrap_or_else(|e| refuse(e, &args));
     let cli = billctl::cli::Cli::from_arg_matches(&matches)
-        .unwrap_or_else(|e| e.format(&mut command).exit());
+        .unwrap_or_else(|e| refuse(e.format(&mut command), &args));
     // The argument tree is thousands of small allocations that the process never needs again;
     // freeing them one by one costs a short command about a tenth of its run time, and the OS
     // reclaims them at exit anyway.
     std::mem::forget(command);
     std::mem::forget(matches);
     cli
+}
+
+/// Help and version as clap prints them; an error (which quotes the arguments) made safe for
+/// a terminal first, then exit 2.
+fn refuse(e: clap::Error, args: &[std::ffi::OsString]) -> ! {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    eprint!("{}", billctl::cli::refusal_text(&e, args));
+    std::process::exit(e.exit_code())
 }

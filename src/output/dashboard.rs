@@ -902,13 +902,13 @@ fn failed_events(s: &mut String, wh: &WebhooksSection) {
 mod tests {
     use super::*;
 
-    /// A bidirectional override in a name is shown, never obeyed; controls are dropped; HTML's
-    /// own characters are escaped (issue 30).
+    /// A bidirectional control in a name is shown, never obeyed; C0 and C1 controls are shown
+    /// escaped, as in the terminal (issue 42); HTML's own characters are escaped (issue 30).
     #[test]
     fn outside_text_is_escaped_and_cannot_reorder_a_caption() {
         assert_eq!(
-            escape("evil\u{202e}gnp.exe <b>\u{1b}[31m\u{2066}"),
-            "evil\\u{202e}gnp.exe &lt;b&gt;[31m\\u{2066}"
+            escape("evil\u{202e}gnp.exe <b>\u{1b}[31m\u{2066}\n\u{9b}\u{200f}\u{7f}"),
+            "evil\\u{202e}gnp.exe &lt;b&gt;\\u{1b}[31m\\u{2066}\\u{a}\\u{9b}\\u{200f}\\u{7f}"
         );
     }
 }

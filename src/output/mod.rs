@@ -11,6 +11,8 @@ mod catalog;
 pub mod dashboard;
 mod db;
 mod doctor;
+mod json;
+pub use json::json_text;
 mod keys;
 pub mod logq;
 mod payments;
@@ -45,6 +47,33 @@ pub fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) ->
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// A CSV document (as [`csv_text`] wrote it) for a person at a terminal: each field with its
+/// unsafe characters escaped as [`clean`] escapes them (a newline inside a field too), so the
+/// records and their quoting stay as they were and nothing in a field reaches the terminal
+/// raw. A file or a pipe gets the document exact.
+fn csv_for_terminal(text: &str) -> String {
+    if !text.chars().any(|c| c != '\n' && unsafe_char(c)) && !text.contains("\"") {
+        return text.to_string();
+    }
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    for record in r.records() {
+        // The text is billctl's own CSV; were a record unreadable, its escaped text is shown.
+        let _ = match record {
+            Ok(rec) => w.write_record(rec.iter().map(|f| clean(f).into_owned())),
+            Err(e) => w.write_record([clean(&e.to_string()).into_owned()]),
+        };
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// `cell`, with a `'` before it when a spreadsheet would take it for a formula.
 fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
@@ -55,17 +84,22 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether `c` must never reach a terminal raw: C0 and C1 controls (ESC, BEL, CR, ...), DEL,
-/// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
-/// which reorder what follows them on screen.
-fn unsafe_char(c: char) -> bool {
+/// Whether `c` must never reach a terminal raw: C0 and C1 controls (ESC, BEL, CR, CSI
+/// U+009B, ...), DEL, and Unicode's bidirectional controls ([`bidi_control`]), which reorder
+/// what follows them on screen. The one rule of every format: tables, lines, CSV on a
+/// terminal, clap's errors, JSON (as `\u009b`) and the HTML pages escape the same set.
+pub fn unsafe_char(c: char) -> bool {
     c.is_control() || bidi_control(c)
 }
 
-/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): shown,
-/// never obeyed, on a terminal and in HTML alike.
+/// Unicode's `Bidi_Control` characters (PropList.txt): the Arabic letter mark U+061C, the
+/// left-to-right and right-to-left marks U+200E and U+200F, the embeddings and overrides
+/// U+202A–U+202E and the isolates U+2066–U+2069. Shown, never obeyed.
 pub(crate) fn bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
@@ -208,6 +242,8 @@ pub struct Output {
     pub quiet: bool,
     pub verbose: u8,
     color: bool,
+    /// Whether stdout is a terminal: a `--csv` export is then shown escaped, else kept exact.
+    stdout_tty: bool,
     interactive: bool,
     progress: bool,
     /// A service's log queue: when set, status, debug, log and warning lines go through it
@@ -231,6 +267,7 @@ impl Output {
             quiet,
             verbose,
             color,
+            stdout_tty,
             // dialoguer reads the terminal through stderr; both must be terminals to ask.
             interactive: std::io::stdin().is_terminal() && stderr_tty,
             progress: stderr_tty && !quiet,
@@ -276,7 +313,7 @@ impl Output {
 
     /// One JSON document on stdout.
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
-        self.data(&serde_json::to_string_pretty(value)?)
+        self.data(&json_text(value, true)?)
     }
 
     /// A report: JSON with `--json`, else its rendering on stdout and its notes on stderr.
@@ -307,7 +344,12 @@ impl Output {
         text: impl FnOnce() -> String,
     ) -> Result<()> {
         if csv && !self.json {
-            self.data(&text())?;
+            let text = text();
+            if self.stdout_tty {
+                self.data(&csv_for_terminal(&text))?;
+            } else {
+                self.data(&text)?;
+            }
             // An export carries its report's warnings: on stderr, as the table's.
             for w in report.warnings() {
                 self.warn(w);
@@ -382,7 +424,7 @@ impl Output {
     /// One JSON value on one line of stdout, flushed (JSON Lines, for streams such as replay
     /// and listen). A closed pipe is an error, as with [`Output::data`].
     pub fn json_line<T: serde::Serialize>(&self, value: &T) -> Result<()> {
-        self.data(&serde_json::to_string(value)?)
+        self.data(&json_text(value, false)?)
     }
 
     /// Text on stderr that the user needs even with `-q`: a plan before its prompt, the
@@ -410,9 +452,12 @@ impl Output {
         }
     }
 
-    /// A log line on stderr as it is (a JSON object: its own escaping), always.
-    pub fn log_line(&self, line: &str) {
-        self.stderr_line(line.to_string());
+    /// A log line on stderr, always: `value` as one line of JSON, through the one writer
+    /// ([`json_text`]), whose escaping makes it safe on a terminal.
+    pub fn log_line<T: serde::Serialize>(&self, value: &T) {
+        if let Ok(line) = json_text(value, false) {
+            self.stderr_line(line);
+        }
     }
 
     /// A warning on stderr, always.
@@ -513,8 +558,9 @@ impl Output {
             // that is a question reads as if billctl were asking it).
             bail!("refusing to continue without confirmation: stdin is not a terminal; pass --yes to confirm\nnot answered: {question}");
         }
+        // A question may quote outside text (an email, ids): shown as every message is.
         Ok(dialoguer::Confirm::new()
-            .with_prompt(question)
+            .with_prompt(terminal_safe(question))
             .default(false)
             .interact()?)
     }
@@ -724,5 +770,30 @@ mod escape_tests {
         assert_eq!(mixed, "\u{1b}[1;32mok\u{1b}[0m \\u{1b}[2J\\u{7}");
         assert_eq!(clean("a\nb"), "a\\u{a}b");
         assert_eq!(terminal_safe("a\nb\u{202e}"), "a\nb\\u{202e}");
+        // Unicode's whole Bidi_Control list, and C1's CSI.
+        assert_eq!(
+            clean("\u{61c}\u{200e}\u{200f}\u{2069}\u{9b}"),
+            "\\u{61c}\\u{200e}\\u{200f}\\u{2069}\\u{9b}"
+        );
+    }
+
+    /// CSV for a terminal: each field escaped (its newline too), the records, their quoting
+    /// and the formula guard as they were; CSV without anything to escape is unchanged.
+    #[test]
+    fn csv_for_a_terminal_escapes_fields_and_keeps_records() {
+        let exact = csv_text(
+            &["customer", "used"],
+            [
+                vec!["=cmd\u{1b}]52;c;SGk=\u{7}\nx".to_string(), "-5".to_string()],
+                vec!["a, \"b\"".to_string(), "1".to_string()],
+            ],
+        );
+        let shown = csv_for_terminal(&exact);
+        assert_eq!(
+            shown,
+            "customer,used\n'=cmd\\u{1b}]52;c;SGk=\\u{7}\\u{a}x,-5\n\"a, \"\"b\"\"\",1\n"
+        );
+        let plain = csv_text(&["a", "b"], [vec!["x, y".to_string(), "2".to_string()]]);
+        assert_eq!(csv_for_terminal(&plain), plain);
     }
 }

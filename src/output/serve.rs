@@ -110,7 +110,7 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
             if let Some(d) = &a.detail {
                 line["detail"] = d.as_str().into();
             }
-            out.log_line(&line.to_string());
+            out.log_line(&line);
         });
         return Some(log);
     }
@@ -134,7 +134,7 @@ pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
             "level": level,
             "message": message,
         });
-        out.log_line(&line.to_string());
+        out.log_line(&line);
     } else if level == "warn" {
         out.warn(message);
     } else {

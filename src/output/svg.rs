@@ -4,10 +4,11 @@
 
 use std::fmt::Write;
 
-/// Text made safe for HTML and SVG (element content and quoted attributes). A bidirectional
-/// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069) is shown as its escape
-/// (`\u{202e}`) rather than obeyed, so a name like `evil\u{202e}gnp.exe` cannot reverse a
-/// caption's customer id and figures; controls are dropped.
+/// Text made safe for HTML and SVG (element content and quoted attributes). What a terminal
+/// is never sent raw ([`super::unsafe_char`]: C0 and C1 controls, newlines included, DEL, and
+/// the bidirectional controls) is shown as its escape (`\u{1b}`, `\u{202e}`), as in a table,
+/// rather than dropped or obeyed: a name like `evil\u{202e}gnp.exe` cannot reverse a caption's
+/// customer id and figures, and the page shows what the terminal shows.
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -17,8 +18,7 @@ pub(crate) fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if super::bidi_control(c) => out.push_str(&c.escape_unicode().to_string()),
-            c if c.is_control() => {}
+            c if super::unsafe_char(c) => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
     }

@@ -24,7 +24,7 @@ pub fn listen_log(out: &Output, stream: super::Stream) -> impl Fn(&Logged) + Sen
 /// One line of `webhooks listen`'s log: JSON with `--json`, else columns.
 fn listen_line(l: &Logged, json: bool) -> String {
     if json {
-        return serde_json::to_string(l).unwrap_or_default();
+        return super::json_text(l, false).unwrap_or_default();
     }
     let what = match &l.applied {
         Some(o) => format!("{}: {}", o.status(), o.detail()),
@@ -340,8 +340,8 @@ impl Render for ShowReport {
             ));
         }
         out.push_str("payload:\n");
-        // JSON escapes control characters in strings; the payload prints as JSON.
-        out.push_str(&serde_json::to_string_pretty(&self.payload).unwrap_or_default());
+        // The payload prints as JSON, through the one writer: its strings' controls escaped.
+        out.push_str(&super::json_text(&self.payload, true).unwrap_or_default());
         out.push('\n');
         out
     }

@@ -9,6 +9,7 @@ mod common;
 mod auth;
 mod cli;
 mod config_errors;
+mod controls;
 mod dashboard;
 mod db;
 mod demo;

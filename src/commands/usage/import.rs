@@ -129,11 +129,12 @@ impl Rejects {
         let Some(f) = self.file.as_mut() else {
             return;
         };
-        let written = serde_json::to_vec(r)
+        // The one JSON writer: a rejects file may be `-` (stdout) or a terminal's device.
+        let written = crate::output::json_text(r, false)
             .map_err(anyhow::Error::from)
             .and_then(|mut line| {
-                line.push(b'\n');
-                f.write(&line)
+                line.push('\n');
+                f.write(line.as_bytes())
             });
         if let Err(e) = written {
             self.failed = Some(e);

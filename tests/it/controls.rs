@@ -1,0 +1,612 @@
+//! No control character reaches a terminal, whatever the format (issue 42, point 4): `--csv`
+//! on a terminal is shown escaped and kept exact in a pipe, `--json` escapes C1 and bidi
+//! controls as JSON escapes (exact for a reader), and clap's errors quote a refused value
+//! escaped. Each runs billctl with its stdout or stderr on a real pseudo-terminal.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it plants hostile rows in the store and ingests hand-made events.
+
+use crate::common;
+
+use clap::CommandFactory;
+use common::{now, Env};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::process::{Command, Stdio};
+
+/// Outside text with what a terminal obeys: an OSC 52 clipboard write (ESC ... BEL), CSI as
+/// the C1 byte U+009B, NEL, a carriage return, and Unicode's bidi controls (U+061C, U+200E,
+/// U+200F, U+202A–U+202E, U+2066–U+2069).
+const HOSTILE: &str = "x\u{1b}]52;c;SGk=\u{7}\u{9b}2J\u{85}\r\u{61c}\u{200e}\u{200f}\u{202a}\u{202e}\u{2066}\u{2069}gnp";
+
+/// A character no terminal may get raw from data, whatever billctl's own rule says: C0 (but
+/// the line feed between lines), DEL, C1, and Unicode's Bidi_Control list (PropList.txt).
+fn obeyed(c: char) -> bool {
+    (c < ' ' && c != '\n')
+        || ('\u{7f}'..='\u{9f}').contains(&c)
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first raw character a terminal would obey in `bytes`, if any.
+fn raw_control(bytes: &[u8]) -> Option<char> {
+    String::from_utf8_lossy(bytes).chars().find(|&c| obeyed(c))
+}
+
+/// Which of the child's streams is the terminal; the other is a pipe.
+#[derive(Clone, Copy)]
+enum Tty {
+    Stdout,
+    Stderr,
+}
+
+/// Runs `cmd` with one stream on a pseudo-terminal in raw mode (what billctl writes is what is
+/// read: no `\n` made `\r\n`), and `isatty` true for it. Returns the exit code, the bytes the
+/// terminal got, and the other stream.
+fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
+    // SAFETY: plain POSIX calls on descriptors this function owns.
+    let (master, slave) = unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(m), 0);
+        assert_eq!(libc::unlockpt(m), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(s >= 0, "open the pty's slave");
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(s, &mut t), 0);
+        libc::cfmakeraw(&mut t);
+        assert_eq!(libc::tcsetattr(s, libc::TCSANOW, &t), 0);
+        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
+    };
+    assert_eq!(unsafe { libc::isatty(slave.as_raw_fd()) }, 1);
+    match tty {
+        Tty::Stdout => cmd.stdout(Stdio::from(slave)).stderr(Stdio::piped()),
+        Tty::Stderr => cmd.stderr(Stdio::from(slave)).stdout(Stdio::piped()),
+    };
+    let child = cmd.spawn().expect("billctl starts");
+    // The command holds the slave's last copy in this process: the read ends when billctl
+    // (and nothing else) has it closed.
+    drop(cmd);
+    let mut master = master;
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match master.read(&mut buf) {
+                // EIO: every slave descriptor is closed.
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        seen
+    });
+    let out = child.wait_with_output().unwrap();
+    let seen = reader.join().unwrap();
+    let other = match tty {
+        Tty::Stdout => out.stderr,
+        Tty::Stderr => out.stdout,
+    };
+    (out.status.code().unwrap_or(-1), seen, other)
+}
+
+/// Every command that can run (a leaf, or a group that runs without a subcommand), as its
+/// words (`usage report`), with its clap definition.
+fn runnable() -> Vec<(String, clap::Command)> {
+    fn walk(cmd: &clap::Command, at: &str, out: &mut Vec<(String, clap::Command)>) {
+        let subs: Vec<&clap::Command> = cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .collect();
+        if !at.is_empty() && (subs.is_empty() || !cmd.is_subcommand_required_set()) {
+            out.push((at.to_string(), cmd.clone()));
+        }
+        for s in subs {
+            let words = format!("{at} {}", s.get_name());
+            walk(s, words.trim(), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&billctl::cli::Cli::command(), "", &mut out);
+    out
+}
+
+/// A store with the hostile text everywhere a command can show it: a customer's name, email
+/// and metadata (through Stripe), a subscription's customer id and an event's id and type
+/// (through `webhooks ingest`), a tier in the revenue history (planted in the store), a key's
+/// name, and a usage event's id that two imports disagree about (a conflict).
+struct World {
+    env: Env,
+    customer: String,
+    key_id: String,
+}
+
+fn world() -> World {
+    let env = Env::with_catalog();
+    let customer = env.subscribed("ctl@example.com", "pro");
+    env.stripe_post(
+        &format!("/customers/{customer}"),
+        &[("name", HOSTILE), ("metadata[note]", HOSTILE)],
+    );
+    env.run(&["subscriptions", "sync", "-q"]).ok();
+    let mut sub = env
+        .sim
+        .state()
+        .subscriptions
+        .values()
+        .find(|s| s["customer"] == customer.as_str())
+        .unwrap()
+        .clone();
+    sub["id"] = "sub_ctlhostile".into();
+    sub["customer"] = format!("cus_{HOSTILE}").into();
+    let events = [
+        serde_json::json!({
+            "id": "evt_ctl1", "object": "event", "type": "customer.subscription.created",
+            "created": env.sim.now(), "livemode": false,
+            "api_version": billctl::stripe::API_VERSION, "data": {"object": sub}
+        }),
+        serde_json::json!({
+            "id": format!("evt_{HOSTILE}"), "object": "event", "type": format!("x.{HOSTILE}"),
+            "created": env.sim.now(), "livemode": false, "data": {"object": {"id": "x"}}
+        }),
+    ];
+    let ndjson: String = events.iter().map(|e| format!("{e}\n")).collect();
+    env.run_with_stdin(&["webhooks", "ingest", "-", "-q"], &ndjson);
+    env.exec(
+        &format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'"),
+        false,
+    );
+    let key = env
+        .run(&[
+            "keys",
+            "issue",
+            "--customer",
+            &customer,
+            "--name",
+            HOSTILE,
+            "--json",
+        ])
+        .ok()
+        .json();
+    let key_id = key["id"].as_str().unwrap().to_string();
+    for quantity in [1, 2] {
+        let line = serde_json::json!({"id": HOSTILE, "key": key_id, "timestamp": now() - 60, "quantity": quantity});
+        env.run_with_stdin(
+            &["usage", "import", "-", "--format", "ndjson", "-q"],
+            &format!("{line}\n"),
+        );
+    }
+    World {
+        env,
+        customer,
+        key_id,
+    }
+}
+
+/// Whether some string in `v` (a key or a value) holds `needle` exactly.
+fn holds(v: &Value, needle: &str) -> bool {
+    match v {
+        Value::String(s) => s.contains(needle),
+        Value::Array(items) => items.iter().any(|x| holds(x, needle)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, x)| k.contains(needle) || holds(x, needle)),
+        _ => false,
+    }
+}
+
+/// `--json` of every command: each runnable command is a row, run against the hostile world
+/// (its words and arguments, and the exit code it ends with), or says why it is not.
+fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'static str>> {
+    const WRITES: &str = "changes Stripe or the store and echoes its own arguments and Stripe's ids; its JSON goes through the same writer (the guard below)";
+    const NO_TEXT: &str = "prints no outside text: counts, settings, checks or files";
+    const SERVICE: &str =
+        "a service or a stream of deliveries: its log lines are the same writer's JSON Lines";
+    let run = |args: &[&str], code: i32| Ok((args.iter().map(|a| a.to_string()).collect(), code));
+    let c = w.customer.as_str();
+    BTreeMap::from([
+        (
+            "audit list",
+            Err("its rows name commands, ids and Stripe's answers, written by billctl"),
+        ),
+        ("auth login", Err(WRITES)),
+        ("auth logout", Err(WRITES)),
+        ("auth status", Err(NO_TEXT)),
+        ("checkout create", Err(WRITES)),
+        ("completions", Err("prints a shell script, not JSON")),
+        ("customers create", Err(WRITES)),
+        ("customers list", run(&["customers", "list"], 0)),
+        ("customers show", run(&["customers", "show", c], 0)),
+        ("customers update", Err(WRITES)),
+        ("dashboard", run(&["dashboard"], 0)),
+        ("db backup", Err(NO_TEXT)),
+        ("db copy", Err(NO_TEXT)),
+        ("db migrate", Err(NO_TEXT)),
+        ("db restore", Err(NO_TEXT)),
+        ("db status", Err(NO_TEXT)),
+        ("doctor", Err(NO_TEXT)),
+        (
+            "invoices list",
+            Err("Stripe's invoice ids, amounts and states, and the customer's id"),
+        ),
+        ("invoices pay", Err(WRITES)),
+        ("invoices send", Err(WRITES)),
+        (
+            "invoices show",
+            Err("an invoice's ids and amounts, as `invoices list` shows them"),
+        ),
+        ("invoices void", Err(WRITES)),
+        ("keys issue", Err(WRITES)),
+        ("keys list", run(&["keys", "list"], 0)),
+        ("keys revoke", Err(WRITES)),
+        ("keys rotate", Err(WRITES)),
+        ("keys show", run(&["keys", "show", &w.key_id], 0)),
+        (
+            "keys verify",
+            Err("a verdict on a key read from stdin: codes, ids and numbers"),
+        ),
+        ("payment-methods attach", Err(WRITES)),
+        ("payment-methods default", Err(WRITES)),
+        ("payment-methods detach", Err(WRITES)),
+        (
+            "payment-methods list",
+            Err("card brands, last four digits and expiry dates from Stripe"),
+        ),
+        ("portal create", Err(WRITES)),
+        ("prices check", Err(NO_TEXT)),
+        (
+            "prices list",
+            Err("the catalog from the config and Stripe's price ids"),
+        ),
+        ("revenue", run(&["revenue"], 0)),
+        ("serve", Err(SERVICE)),
+        ("serve tokens issue", Err(WRITES)),
+        (
+            "serve tokens list",
+            Err("the tokens' names given by the operator on the command line"),
+        ),
+        ("serve tokens revoke", Err(WRITES)),
+        ("setup-products", Err(WRITES)),
+        ("subscriptions cancel", Err(WRITES)),
+        ("subscriptions change", Err(WRITES)),
+        ("subscriptions create", Err(WRITES)),
+        (
+            "subscriptions list",
+            Err("Stripe's subscriptions: ids, states, prices and dates"),
+        ),
+        ("subscriptions resume", Err(WRITES)),
+        (
+            "subscriptions show",
+            Err("a subscription as Stripe has it: ids, states, prices and dates"),
+        ),
+        ("subscriptions sync", Err(WRITES)),
+        (
+            "usage alerts",
+            run(&["usage", "alerts", "--threshold", "0"], 1),
+        ),
+        ("usage compact", Err(WRITES)),
+        ("usage conflicts", run(&["usage", "conflicts"], 1)),
+        ("usage import", Err(WRITES)),
+        ("usage reconcile", Err(NO_TEXT)),
+        ("usage record", Err(WRITES)),
+        ("usage report", run(&["usage", "report"], 0)),
+        ("usage sync", Err(WRITES)),
+        ("webhooks backfill", Err(WRITES)),
+        ("webhooks endpoint create", Err(WRITES)),
+        ("webhooks endpoint delete", Err(WRITES)),
+        (
+            "webhooks endpoint list",
+            Err("endpoints' URLs and event types, set by the operator"),
+        ),
+        ("webhooks ingest", Err(WRITES)),
+        ("webhooks list", run(&["webhooks", "list"], 0)),
+        ("webhooks listen", Err(SERVICE)),
+        ("webhooks replay", Err(SERVICE)),
+        ("webhooks reprocess", Err(WRITES)),
+        (
+            "webhooks show",
+            run(&["webhooks", "show", &format!("evt_{HOSTILE}")], 0),
+        ),
+        (
+            "webhooks verify",
+            Err("a verdict on a signature: codes and numbers"),
+        ),
+    ])
+}
+
+/// `--json` on a terminal (issue 42): every command that shows outside text prints it with
+/// C0, C1 and bidi controls as JSON escapes (`\u009b`), so the terminal gets none raw; the
+/// same command into a pipe prints the very same bytes, and the document reads back to the
+/// exact hostile value. One row per runnable command (clap's tree): a new command fails here
+/// until it has a row.
+#[test]
+fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
+    let w = world();
+    let rows = json_rows(&w);
+    let commands: BTreeSet<String> = runnable().into_iter().map(|(words, _)| words).collect();
+    let listed: BTreeSet<String> = rows.keys().map(|k| k.to_string()).collect();
+    assert_eq!(
+        commands, listed,
+        "every runnable command has a row, and no row is stale"
+    );
+    // One clock for both runs of a command, so that what says "now" is the same.
+    w.env.set_now(now());
+    let mut ran = 0;
+    for (what, row) in &rows {
+        let Ok((args, code)) = row else { continue };
+        let mut cmd = w.env.command();
+        cmd.args(args).arg("--json");
+        let (got, tty, stderr) = on_terminal(cmd, Tty::Stdout);
+        let stderr = String::from_utf8_lossy(&stderr);
+        assert_eq!(got, *code, "{what}: {stderr}");
+        assert_eq!(
+            raw_control(&tty),
+            None,
+            "{what}: {}",
+            String::from_utf8_lossy(&tty)
+        );
+        assert_eq!(raw_control(stderr.as_bytes()), None, "{what}: {stderr}");
+        assert!(
+            String::from_utf8_lossy(&tty).contains("\\u009b"),
+            "{what}: no escaped C1 in {}",
+            String::from_utf8_lossy(&tty)
+        );
+        let piped = w.env.command().args(args).arg("--json").output().unwrap();
+        assert!(
+            piped.stdout == tty,
+            "{what}: a pipe gets other JSON than a terminal"
+        );
+        let doc: Value = serde_json::from_slice(&tty).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(
+            holds(&doc, HOSTILE),
+            "{what}: the hostile text is not read back exactly"
+        );
+        ran += 1;
+    }
+    assert!(ran >= 10, "{ran} commands ran");
+}
+
+/// Where billctl writes JSON text: each call of serde_json's writers in `src/` is in a file
+/// listed here, with what it writes; what a person may see goes through `output::json_text`.
+/// A new writer fails here until it is listed (or uses the one writer).
+#[test]
+fn json_for_people_has_one_writer() {
+    let allowed: BTreeMap<&str, &str> = BTreeMap::from([
+        ("src/output/json.rs", "the one writer"),
+        (
+            "src/catalog/mod.rs",
+            "a fingerprint of the desired catalog, hashed",
+        ),
+        ("src/stripe/catalog.rs", "metadata values sent to Stripe"),
+        (
+            "src/ops/serve/cloudevents.rs",
+            "an HTTP request body (OpenMeter's batch)",
+        ),
+        ("src/ops/serve/mod.rs", "HTTP response bodies"),
+        (
+            "src/ops/webhooks/mod.rs",
+            "an event's body as signed and sent to a receiver",
+        ),
+        ("src/ops/customers.rs", "an audit row's detail, stored"),
+        ("src/store/backup.rs", "a backup's manifest file"),
+        ("src/store/restore.rs", "a backup's manifest file"),
+        ("src/store/webhooks.rs", "a replay run's selection, stored"),
+        ("src/store/catalog.rs", "catalog notes, stored"),
+        ("src/store/swap.rs", "a swap's intent file"),
+        (
+            "src/webhooks/conflict.rs",
+            "an event's canonical bytes, compared",
+        ),
+    ]);
+    let writers = [
+        "serde_json::to_string",
+        "serde_json::to_vec",
+        "serde_json::to_writer",
+    ];
+    let mut found = BTreeSet::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            // Unit tests may compare with serde_json's own text.
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            if writers.iter().any(|w| code.contains(w)) {
+                let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+                found.insert(rel.to_str().unwrap().to_string());
+            }
+        }
+    }
+    let unlisted: Vec<&String> = found
+        .iter()
+        .filter(|f| !allowed.contains_key(f.as_str()))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "JSON written outside output::json_text: {unlisted:?}"
+    );
+    assert!(found.len() >= 8, "the scan found {found:?}");
+}
+
+/// Every `--csv` (issue 42): on a terminal, a hostile customer id (an OSC 52 clipboard write,
+/// CSI as C1, bidi controls) and tier are shown escaped, each record still has the header's
+/// number of fields and no cell is a formula; into a pipe the same command writes the exact
+/// data, which reads back to the hostile text. One row per command with `--csv` (clap's tree).
+#[test]
+fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
+    let w = world();
+    let rows: BTreeMap<&str, (Vec<&str>, String)> = BTreeMap::from([
+        (
+            "usage report",
+            (vec!["usage", "report", "--csv"], format!("cus_{HOSTILE}")),
+        ),
+        (
+            "revenue",
+            (vec!["revenue", "--csv"], format!("pro{HOSTILE}")),
+        ),
+    ]);
+    let with_csv: BTreeSet<String> = runnable()
+        .into_iter()
+        .filter(|(_, c)| c.get_arguments().any(|a| a.get_long() == Some("csv")))
+        .map(|(words, _)| words)
+        .collect();
+    assert_eq!(
+        with_csv,
+        rows.keys().map(|k| k.to_string()).collect(),
+        "a row per --csv command"
+    );
+    for (what, (args, planted)) in &rows {
+        let mut cmd = w.env.command();
+        cmd.args(args);
+        let (code, tty, stderr) = on_terminal(cmd, Tty::Stdout);
+        assert_eq!(code, 0, "{what}: {}", String::from_utf8_lossy(&stderr));
+        let shown = String::from_utf8(tty).unwrap();
+        assert_eq!(raw_control(shown.as_bytes()), None, "{what}: {shown:?}");
+        assert!(
+            shown.contains("\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J"),
+            "{what}: {shown}"
+        );
+        check_records(what, &shown);
+        let piped = w.env.run(args).ok();
+        assert!(
+            piped.stdout.contains(planted.as_str()),
+            "{what}: a pipe gets the data exact"
+        );
+        let cells = check_records(what, &piped.stdout);
+        assert!(cells.iter().any(|c| c == planted), "{what}: {cells:?}");
+    }
+}
+
+/// Reads `text` as CSV: every record as wide as the header, no cell a formula; its cells.
+fn check_records(what: &str, text: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let width = reader.headers().unwrap().len();
+    let mut cells = Vec::new();
+    for r in reader.records() {
+        let r = r.unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(r.len(), width, "{what}: {r:?}");
+        for cell in r.iter() {
+            let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+            assert!(!formula, "{what}: a formula cell {cell:?}");
+            cells.push(cell.to_string());
+        }
+    }
+    assert!(!cells.is_empty(), "{what}: no records");
+    cells
+}
+
+/// A value clap refuses, as the issue's example: `--grace $'1\e]52;c;SGk=\a'`, with CSI as C1
+/// and a bidi override.
+const REFUSED: &str = "1\u{1b}]52;c;SGk=\u{7}\u{9b}2J\u{202e}";
+
+/// clap's errors (issue 42): every argument whose value parser refuses `REFUSED` (clap's tree,
+/// each option and positional of every command) is refused with exit 2 and its value quoted
+/// escaped on the terminal, never raw.
+#[test]
+fn a_refused_value_is_quoted_escaped_on_the_terminal() {
+    let env = Env::new();
+    let mut refused = Vec::new();
+    for (words, cmd) in runnable() {
+        for arg in cmd.get_arguments() {
+            let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values())
+                || matches!(
+                    arg.get_action(),
+                    clap::ArgAction::Set | clap::ArgAction::Append
+                );
+            if !takes_value || arg.is_hide_set() {
+                continue;
+            }
+            let mut args: Vec<String> = words.split(' ').map(String::from).collect();
+            match (arg.get_long(), arg.get_index()) {
+                (Some(long), _) => args.extend([format!("--{long}"), REFUSED.into()]),
+                (None, Some(1)) => args.push(REFUSED.into()),
+                // A later positional follows others whose values it cannot choose.
+                _ => continue,
+            }
+            let mut full = vec!["billctl".to_string()];
+            full.extend(args.iter().cloned());
+            let parsed = billctl::cli::Cli::command().try_get_matches_from(&full);
+            if let Err(e) = parsed {
+                if matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::ValueValidation | clap::error::ErrorKind::InvalidValue
+                ) {
+                    refused.push((format!("{words} {}", arg.get_id()), args));
+                }
+            }
+        }
+    }
+    assert!(
+        refused.len() >= 20,
+        "only {} value parsers refused: {refused:?}",
+        refused.len()
+    );
+    eprintln!("{} value parsers refuse the value", refused.len());
+    for (what, args) in &refused {
+        let mut cmd = env.command();
+        cmd.args(args);
+        let (code, tty, stdout) = on_terminal(cmd, Tty::Stderr);
+        let shown = String::from_utf8_lossy(&tty);
+        assert_eq!(code, 2, "{what}: {shown}");
+        assert!(stdout.is_empty(), "{what}");
+        assert_eq!(raw_control(&tty), None, "{what}: {shown:?}");
+        assert!(
+            shown.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{202e}"),
+            "{what}: {shown}"
+        );
+    }
+}
+
+/// The HTML pages (issue 42, point 2): the hostile customer id, name and tier are shown with
+/// their C0 and C1 controls and bidi controls escaped (`\u{1b}`, `\u{9b}`, `\u{202e}`), as a
+/// table shows them, never dropped or raw. One row per command that writes a page (an option
+/// named `--html`, or the dashboard's `--out`).
+#[test]
+fn html_pages_show_controls_escaped_as_the_terminal_does() {
+    let w = world();
+    let escaped = "x\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{85}\\u{d}\\u{61c}\\u{200e}\\u{200f}\\u{202a}\\u{202e}\\u{2066}\\u{2069}gnp";
+    let rows: BTreeMap<&str, (&[&str], &str)> = BTreeMap::from([
+        ("dashboard", (&["dashboard", "--out"][..], "name")),
+        ("revenue", (&["revenue", "--html"][..], "tier")),
+        (
+            "usage report",
+            (&["usage", "report", "--html"][..], "customer id"),
+        ),
+    ]);
+    let pages: BTreeSet<String> = runnable()
+        .into_iter()
+        .filter(|(words, c)| {
+            c.get_arguments().any(|a| a.get_long() == Some("html"))
+                || (words == "dashboard" && c.get_arguments().any(|a| a.get_long() == Some("out")))
+        })
+        .map(|(words, _)| words)
+        .collect();
+    assert_eq!(
+        pages,
+        rows.keys().map(|k| k.to_string()).collect(),
+        "a row per page"
+    );
+    for (what, (args, planted)) in &rows {
+        let file = w.env.path(&format!("{}.html", what.replace(' ', "_")));
+        let mut all = args.to_vec();
+        all.push(file.to_str().unwrap());
+        w.env.run(&all).ok();
+        let page = common::read(&file);
+        assert_eq!(raw_control(page.as_bytes()), None, "{what}");
+        assert!(
+            page.contains(escaped),
+            "{what}: the {planted} is not shown escaped"
+        );
+    }
+}
