@@ -109,6 +109,7 @@
 //! | `config/tests.rs` | the config's tests |
 //! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
 //! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
+//! | `text.rs` | which characters never reach a terminal raw, and the one JSON writer (commands and serve's bodies): DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
 //! | `money.rs` | minor units to `$99.00`; Stripe's currency rules (currencies, zero-decimal, the largest amount) |
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |
@@ -121,7 +122,6 @@
 //! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
-//! | `output/json.rs` | the one JSON writer: serde_json's text with DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
 //! | `output/payments.rs` | payment methods, invoices, subscription outcomes, standing and `customers show` |
 //! | `output/keys.rs` | issued keys, key lists and details, verifications |
@@ -218,6 +218,7 @@ pub mod secrets;
 pub mod server;
 pub mod store;
 pub mod stripe;
+pub mod text;
 pub mod time;
 pub mod usage;
 pub mod webhooks;

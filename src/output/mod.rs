@@ -11,8 +11,7 @@ mod catalog;
 pub mod dashboard;
 mod db;
 mod doctor;
-mod json;
-pub use json::json_text;
+pub use crate::text::json_text;
 mod keys;
 pub mod logq;
 mod payments;
@@ -84,23 +83,7 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether `c` must never reach a terminal raw: C0 and C1 controls (ESC, BEL, CR, CSI
-/// U+009B, ...), DEL, and Unicode's bidirectional controls ([`bidi_control`]), which reorder
-/// what follows them on screen. The one rule of every format: tables, lines, CSV on a
-/// terminal, clap's errors, JSON (as `\u009b`) and the HTML pages escape the same set.
-pub fn unsafe_char(c: char) -> bool {
-    c.is_control() || bidi_control(c)
-}
-
-/// Unicode's `Bidi_Control` characters (PropList.txt): the Arabic letter mark U+061C, the
-/// left-to-right and right-to-left marks U+200E and U+200F, the embeddings and overrides
-/// U+202A–U+202E and the isolates U+2066–U+2069. Shown, never obeyed.
-pub(crate) fn bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    )
-}
+pub use crate::text::{bidi_control, unsafe_char};
 
 /// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
 /// Stripe, webhooks, files, the store or receivers) made safe for a terminal: every unsafe

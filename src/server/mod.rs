@@ -443,7 +443,12 @@ pub fn body(status: StatusCode, content_type: &'static str, body: impl Into<Byte
 
 /// A JSON answer.
 pub fn json(status: StatusCode, doc: &serde_json::Value) -> Response {
-    body(status, "application/json", doc.to_string())
+    // The one writer: controls and bidi characters escaped, so a body is safe on a terminal.
+    body(
+        status,
+        "application/json",
+        crate::text::json_text(doc, false).unwrap_or_default(),
+    )
 }
 
 /// A JSON error answer: `{"error": message}`.

@@ -368,12 +368,12 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
 }
 
 /// Where billctl writes JSON text: each call of serde_json's writers in `src/` is in a file
-/// listed here, with what it writes; what a person may see goes through `output::json_text`.
+/// listed here, with what it writes; what a person may see goes through `text::json_text`.
 /// A new writer fails here until it is listed (or uses the one writer).
 #[test]
 fn json_for_people_has_one_writer() {
     let allowed: BTreeMap<&str, &str> = BTreeMap::from([
-        ("src/output/json.rs", "the one writer"),
+        ("src/text.rs", "the one writer"),
         (
             "src/catalog/mod.rs",
             "a fingerprint of the desired catalog, hashed",
@@ -383,7 +383,6 @@ fn json_for_people_has_one_writer() {
             "src/ops/serve/cloudevents.rs",
             "an HTTP request body (OpenMeter's batch)",
         ),
-        ("src/ops/serve/mod.rs", "HTTP response bodies"),
         (
             "src/ops/webhooks/mod.rs",
             "an event's body as signed and sent to a receiver",
@@ -431,7 +430,7 @@ fn json_for_people_has_one_writer() {
         .collect();
     assert!(
         unlisted.is_empty(),
-        "JSON written outside output::json_text: {unlisted:?}"
+        "JSON written outside text::json_text: {unlisted:?}"
     );
     assert!(found.len() >= 8, "the scan found {found:?}");
 }
@@ -609,4 +608,56 @@ fn html_pages_show_controls_escaped_as_the_terminal_does() {
             "{what}: the {planted} is not shown escaped"
         );
     }
+}
+
+/// `serve`'s JSON bodies go through the same writer: a key's name holding the hostile text
+/// comes back over HTTP with no control or bidi character raw (a `curl` to a terminal shows
+/// it escaped), and the document parses back to the exact name. The other two body writers
+/// (verify's answer, and a refusal quoting what was sent) are held to the same: no raw
+/// character on the wire.
+#[test]
+fn serve_bodies_never_send_a_control_raw_and_stay_exact() {
+    let w = world();
+    let token = crate::serve::token(&w.env, "ctl", "verify,self-service");
+    let key = w
+        .env
+        .run(&["keys", "issue", "--customer", &w.customer, "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let serve = crate::serve::Serve::start(&w.env, &[]);
+    let keys = serve.get(&format!("/v1/customers/{}/keys", w.customer), &token);
+    assert_eq!(keys.status, 200, "{}", keys.body);
+    let verified = serve.verify(&token, &key, None);
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let refused = serve.post(
+        &format!("/v1/customers/{}/keys", w.customer),
+        &token,
+        &serde_json::json!({ "name": "ok", "expires_in": HOSTILE }),
+    );
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    for (what, answer) in [
+        ("keys", &keys),
+        ("verify", &verified),
+        ("refusal", &refused),
+    ] {
+        assert_eq!(
+            raw_control(answer.body.as_bytes()),
+            None,
+            "{what}: {}",
+            answer.body
+        );
+    }
+    assert!(
+        holds(&keys.json(), HOSTILE),
+        "the key's name, exact: {}",
+        keys.body
+    );
+    assert_eq!(refused.json()["code"], "INVALID_FIELD", "{}", refused.body);
+    assert!(
+        refused.json()["error"].as_str().unwrap().contains("2J"),
+        "the refusal quotes what was sent: {}",
+        refused.body
+    );
 }

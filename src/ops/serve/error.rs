@@ -171,7 +171,11 @@ impl Fail {
                 if let Value::Object(o) = &mut doc {
                     o.extend(self.extra.into_iter().map(|(k, v)| (k.to_string(), v)));
                 }
-                server::body(self.status, "application/problem+json", doc.to_string())
+                server::body(
+                    self.status,
+                    "application/problem+json",
+                    crate::text::json_text(&doc, false).unwrap_or_default(),
+                )
             }
         };
         let headers = r.headers_mut();

@@ -906,7 +906,7 @@ fn verdict_answer(v: &Verification) -> Response {
     let mut r = server::body(
         StatusCode::OK,
         "application/json",
-        serde_json::to_vec(&body).unwrap_or_default(),
+        crate::text::json_text(&body, false).unwrap_or_default(),
     );
     r.extensions_mut().insert(Outcome(v.code.as_str()));
     if v.code == Code::StoreUnavailable {

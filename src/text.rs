@@ -1,13 +1,32 @@
-//! The one JSON writer of everything billctl prints as JSON (documents, JSON Lines, log lines):
-//! serde_json's text, with the characters a terminal must never get raw escaped in strings.
+//! Which characters never reach a terminal raw, and the one JSON writer of everything billctl
+//! prints or serves as JSON (documents, JSON Lines, log lines, HTTP bodies): serde_json's text,
+//! with those characters escaped in strings.
 
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use std::io::{self, Write};
 
+/// Whether `c` must never reach a terminal raw: C0 and C1 controls (ESC, BEL, CR, CSI
+/// U+009B, ...), DEL, and Unicode's bidirectional controls ([`bidi_control`]), which reorder
+/// what follows them on screen. The one rule of every format: tables, lines, CSV on a
+/// terminal, clap's errors, JSON (as `\u009b`) and the HTML pages escape the same set.
+pub fn unsafe_char(c: char) -> bool {
+    c.is_control() || bidi_control(c)
+}
+
+/// Unicode's `Bidi_Control` characters (PropList.txt): the Arabic letter mark U+061C, the
+/// left-to-right and right-to-left marks U+200E and U+200F, the embeddings and overrides
+/// U+202A–U+202E and the isolates U+2066–U+2069. Shown, never obeyed.
+pub fn bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// `value` as JSON text, indented when `pretty`. serde_json escapes C0 controls; this also
 /// escapes DEL, the C1 controls (U+0080–U+009F) and Unicode's bidirectional controls as
-/// `\u009b`, `\u202e`: what [`super::unsafe_char`] names, so the document is as safe on a
+/// `\u009b`, `\u202e`: what [`unsafe_char`] names, so the document is as safe on a
 /// terminal as a table. The escapes are JSON's own, so a reader gets every string exactly.
 pub fn json_text<T: Serialize + ?Sized>(value: &T, pretty: bool) -> serde_json::Result<String> {
     let mut buf = Vec::with_capacity(256);
@@ -35,7 +54,7 @@ fn write_fragment<W: ?Sized + Write>(w: &mut W, fragment: &str) -> io::Result<()
     }
     let mut start = 0;
     for (i, c) in fragment.char_indices() {
-        if super::unsafe_char(c) {
+        if unsafe_char(c) {
             w.write_all(&fragment.as_bytes()[start..i])?;
             write!(w, "\\u{:04x}", u32::from(c))?;
             start = i + c.len_utf8();
@@ -95,9 +114,7 @@ mod tests {
         for pretty in [false, true] {
             let text = json_text(&doc, pretty).unwrap();
             assert!(
-                !text
-                    .chars()
-                    .any(|c| c != '\n' && super::super::unsafe_char(c)),
+                !text.chars().any(|c| c != '\n' && super::unsafe_char(c)),
                 "{text}"
             );
             assert!(
