@@ -90,11 +90,13 @@ impl PgUrl {
         &self.shown
     }
 
-    /// What the URL asks of TLS: `sslmode` (`disable`, `prefer`, `require`), and whether every
-    /// host is a unix socket or on loopback (where clear text never crosses a network).
+    /// What the URL asks of TLS: `sslmode` (`disable`, `prefer`, `require`; `ignored` when
+    /// every host is a unix socket, where libpq ignores it and no TLS is spoken), and whether
+    /// every host is a unix socket or on loopback (where clear text never crosses a network).
     pub fn tls_asked(&self) -> (&'static str, bool) {
         use postgres::config::{Host, SslMode};
         let mode = match self.config.get_ssl_mode() {
+            _ if self.unix_only() => "ignored",
             SslMode::Disable => "disable",
             SslMode::Require => "require",
             _ => "prefer",
@@ -106,24 +108,33 @@ impl PgUrl {
         (mode, local)
     }
 
+    /// Whether every host is a unix socket.
+    fn unix_only(&self) -> bool {
+        self.config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, postgres::config::Host::Unix(_)))
+    }
+
     /// Connects: over TCP, TLS by rustls when `sslmode` is `prefer` (the default, used only
     /// if the server offers it), `require` or `verify-full`, none when `disable`; over a unix
     /// socket, no TLS. The server's certificate and host name are always checked: against
     /// the CAs of `sslrootcert` when the URL names one, else the web's root certificates.
     pub fn connect(&self) -> Result<Client> {
-        let unix_only = self
-            .config
-            .get_hosts()
-            .iter()
-            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
-        let connected =
-            if unix_only || self.config.get_ssl_mode() == postgres::config::SslMode::Disable {
-                // A unix socket is local: no TLS (nor a name to check a certificate against).
-                self.config.connect(postgres::NoTls)
-            } else {
-                self.config
-                    .connect(rustls_connector(self.root_cert.as_deref())?)
-            };
+        use postgres::config::SslMode;
+        let connected = if self.unix_only() {
+            // A unix socket is local: no TLS (nor a name to check a certificate against).
+            // libpq ignores sslmode there, so `require` connects as psql does
+            // (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-SSLMODE).
+            let mut local = self.config.clone();
+            local.ssl_mode(SslMode::Disable);
+            local.connect(postgres::NoTls)
+        } else if self.config.get_ssl_mode() == SslMode::Disable {
+            self.config.connect(postgres::NoTls)
+        } else {
+            self.config
+                .connect(rustls_connector(self.root_cert.as_deref())?)
+        };
         connected.map_err(|e| {
             // The client's own text is often just "db error": the server's reason, or the
             // TLS failure, is in its sources.
