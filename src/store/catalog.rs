@@ -173,6 +173,44 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    /// billctl's own catalog writes leave no drift note, whether their events come after the
+    /// keys are recorded or before (then recording them forgets the note); other changes, with
+    /// another key or none, are noted.
+    #[test]
+    fn own_catalog_writes_are_not_drift_whenever_their_events_come() {
+        let dir = std::env::temp_dir().join(format!("billctl-own-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut s = Store::open(&dir).unwrap();
+        let note = |id: &str, key: Option<&str>| DriftNote {
+            event_id: id.into(),
+            kind: "product.updated".into(),
+            object_id: "billctl_pro".into(),
+            created: 1,
+            request_key: key.map(String::from),
+        };
+        let ids = |s: &Store| -> Vec<String> {
+            s.catalog_drift()
+                .unwrap()
+                .into_iter()
+                .map(|n| n.event_id)
+                .collect()
+        };
+        // Before the keys are recorded (an event racing the apply): noted, then forgotten.
+        assert!(s.note_catalog_drift(&note("evt_early", Some("billctl-a"))).unwrap());
+        assert!(s.note_catalog_drift(&note("evt_dash", None)).unwrap());
+        assert!(s.note_catalog_drift(&note("evt_other", Some("dash-1"))).unwrap());
+        s.record_own_catalog_writes(&["billctl-a".into(), "billctl-b".into()])
+            .unwrap();
+        assert_eq!(ids(&s), ["evt_dash", "evt_other"]);
+        // After: not noted, however often.
+        for id in ["evt_late", "evt_late", "evt_early"] {
+            assert!(!s.note_catalog_drift(&note(id, Some("billctl-b"))).unwrap());
+        }
+        assert!(s.note_catalog_drift(&note("evt_new", Some("dash-2"))).unwrap());
+        assert_eq!(ids(&s), ["evt_dash", "evt_other", "evt_new"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// A catalog change Stripe reported by webhook (`product.*`, `price.*`).
