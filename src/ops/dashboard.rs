@@ -267,12 +267,7 @@ fn build(
 
 /// The usage section of `usage report --html`: the report's customers, charted by the same
 /// rules as the dashboard's.
-pub fn usage_section(
-    store: &Store,
-    report: &Report,
-    q: &Query,
-    now: i64,
-) -> Result<UsageSection> {
+pub fn usage_section(store: &Store, report: &Report, q: &Query, now: i64) -> Result<UsageSection> {
     let customers = customer_map(store)?;
     section(store, &customers, report, q, now)
 }
@@ -324,7 +319,11 @@ fn section(
                 .key
                 .map_or(("customer", r.customer.as_str()), |k| ("key", k));
             let used = store.usage_in(scope.0, scope.1, r.period_start, r.period_end)?;
-            (used, r.quota, crate::billing::standing(used, r.quota).percent)
+            (
+                used,
+                r.quota,
+                crate::billing::standing(used, r.quota).percent,
+            )
         };
         rows.push(UsageRow {
             who: who(customers, &r.customer),

@@ -197,9 +197,13 @@ mod tests {
                 .collect()
         };
         // Before the keys are recorded (an event racing the apply): noted, then forgotten.
-        assert!(s.note_catalog_drift(&note("evt_early", Some("billctl-a"))).unwrap());
+        assert!(s
+            .note_catalog_drift(&note("evt_early", Some("billctl-a")))
+            .unwrap());
         assert!(s.note_catalog_drift(&note("evt_dash", None)).unwrap());
-        assert!(s.note_catalog_drift(&note("evt_other", Some("dash-1"))).unwrap());
+        assert!(s
+            .note_catalog_drift(&note("evt_other", Some("dash-1")))
+            .unwrap());
         s.record_own_catalog_writes(&["billctl-a".into(), "billctl-b".into()])
             .unwrap();
         assert_eq!(ids(&s), ["evt_dash", "evt_other"]);
@@ -207,7 +211,9 @@ mod tests {
         for id in ["evt_late", "evt_late", "evt_early"] {
             assert!(!s.note_catalog_drift(&note(id, Some("billctl-b"))).unwrap());
         }
-        assert!(s.note_catalog_drift(&note("evt_new", Some("dash-2"))).unwrap());
+        assert!(s
+            .note_catalog_drift(&note("evt_new", Some("dash-2")))
+            .unwrap());
         assert_eq!(ids(&s), ["evt_dash", "evt_other", "evt_new"]);
         let _ = std::fs::remove_dir_all(&dir);
     }

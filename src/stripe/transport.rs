@@ -238,11 +238,7 @@ impl Transport {
     /// The idempotency keys of the writes this client sent, oldest first (whatever Stripe
     /// answered: a write whose answer was lost may still have happened).
     pub fn written_keys(&self) -> Vec<String> {
-        let kept = self
-            .inner
-            .written
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let kept = self.inner.written.lock().unwrap_or_else(|p| p.into_inner());
         kept.iter().cloned().collect()
     }
 

@@ -50,7 +50,10 @@ fn backfill(env: &Env, since: i64) -> Value {
 /// dunning state). The JSON's verdict is `subscriptions list`'s for the same subscription,
 /// field for field: one decision, read the same way. Returns the JSON and the table.
 fn sub_shown(env: &Env, sub: &str) -> (Value, String) {
-    let json = env.run(&["subscriptions", "show", sub, "--json"]).ok().json();
+    let json = env
+        .run(&["subscriptions", "show", sub, "--json"])
+        .ok()
+        .json();
     let listed = env.run(&["subscriptions", "list", "--json"]).ok().json();
     let row = listed
         .as_array()
@@ -157,7 +160,10 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     // Paid for: access granted, no dunning.
     let (v, table) = sub_shown(&env, &sub.id);
     assert_eq!(
-        (v["access"].as_str(), v["payment"]["failed_attempts"].as_i64()),
+        (
+            v["access"].as_str(),
+            v["payment"]["failed_attempts"].as_i64()
+        ),
         (Some("granted"), Some(0)),
         "{v}"
     );
@@ -231,8 +237,9 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     );
     let grace_end = billctl::time::utc_datetime(v["grace_until"].as_i64().unwrap());
     assert!(
-        table.contains(&format!("access:   grace (past_due grace until {grace_end})"))
-            && table.contains("dunning:  1 failed attempt(s) since")
+        table.contains(&format!(
+            "access:   grace (past_due grace until {grace_end})"
+        )) && table.contains("dunning:  1 failed attempt(s) since")
             && table.contains("…0341"),
         "{table}"
     );

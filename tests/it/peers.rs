@@ -218,8 +218,7 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
         .unwrap()
         .starts_with("subject"));
     assert_eq!(out["unvalued"]["status"], 400, "{out}");
-    let unvalued: Value =
-        serde_json::from_str(out["unvalued"]["body"].as_str().unwrap()).unwrap();
+    let unvalued: Value = serde_json::from_str(out["unvalued"]["body"].as_str().unwrap()).unwrap();
     assert_eq!(unvalued["rejects"][0]["line"], 2, "{unvalued}");
     assert!(
         unvalued["rejects"][0]["reason"]

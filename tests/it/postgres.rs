@@ -1073,7 +1073,8 @@ fn url_forms_mean_what_they_mean_to_psql() {
     // says that sslmode does not apply there.
     let url = format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require");
     let mut c = env.command();
-    c.env("BILLCTL_DATABASE_URL", &url).args(["doctor", "--json"]);
+    c.env("BILLCTL_DATABASE_URL", &url)
+        .args(["doctor", "--json"]);
     let report = common::run(&mut c).json();
     let store = report["checks"]
         .as_array()

@@ -1044,8 +1044,15 @@ fn every_grouping_shows_the_tiers_quota() {
         .current_period_start;
     let (day2, last) = (start + 86_400 + 10, start + 86_400 + 20);
     let lines = [
-        format!(r#"{{"id":"q1","key":"{}","timestamp":{},"quantity":300}}"#, u.key_id, start + 10),
-        format!(r#"{{"id":"q2","customer":"{}","timestamp":{day2},"quantity":200}}"#, u.customer),
+        format!(
+            r#"{{"id":"q1","key":"{}","timestamp":{},"quantity":300}}"#,
+            u.key_id,
+            start + 10
+        ),
+        format!(
+            r#"{{"id":"q2","customer":"{}","timestamp":{day2},"quantity":200}}"#,
+            u.customer
+        ),
         format!(r#"{{"id":"q3","key":"{ent_key_id}","timestamp":{last},"quantity":50}}"#),
     ];
     let f = u.file("quota.ndjson", &(lines.join("\n") + "\n"));
@@ -1081,22 +1088,34 @@ fn every_grouping_shows_the_tiers_quota() {
             let case = args.join(" ");
             let json = u.env.run(&[&args[..], &["--json"]].concat()).ok().json();
             let json = json.as_array().unwrap();
-            let pro: Vec<&serde_json::Value> =
-                json.iter().filter(|r| r["customer_id"] == u.customer.as_str()).collect();
+            let pro: Vec<&serde_json::Value> = json
+                .iter()
+                .filter(|r| r["customer_id"] == u.customer.as_str())
+                .collect();
             let used: Vec<i64> = pro.iter().map(|r| r["used"].as_i64().unwrap()).collect();
             assert_eq!(used, want, "{case}: {json:?}");
             for r in &pro {
                 let share = r["used"].as_f64().unwrap() / 100.0;
                 assert_eq!(
-                    (r["quota"].as_i64(), r["remaining"].as_i64(), r["overage"].as_i64()),
+                    (
+                        r["quota"].as_i64(),
+                        r["remaining"].as_i64(),
+                        r["overage"].as_i64()
+                    ),
                     (Some(10_000), Some(10_000 - 500), Some(0)),
                     "{case}: {r}"
                 );
-                assert!((r["percent"].as_f64().unwrap() - share).abs() < 1e-9, "{case}: {r}");
+                assert!(
+                    (r["percent"].as_f64().unwrap() - share).abs() < 1e-9,
+                    "{case}: {r}"
+                );
             }
             for r in json.iter().filter(|r| r["customer_id"] == ent.as_str()) {
                 assert_eq!(r["tier"], "enterprise", "{case}: {r}");
-                assert!(r["quota"].is_null() && r["remaining"].is_null(), "{case}: {r}");
+                assert!(
+                    r["quota"].is_null() && r["remaining"].is_null(),
+                    "{case}: {r}"
+                );
             }
             assert_eq!(
                 json.iter().any(|r| r["customer_id"] == ent.as_str()),
@@ -1107,7 +1126,10 @@ fn every_grouping_shows_the_tiers_quota() {
             let shown = |c: &str| text.lines().filter(|l| l.contains(c)).collect::<Vec<_>>();
             assert_eq!(shown(&u.customer).len(), want.len(), "{case}:\n{text}");
             for l in shown(&u.customer) {
-                assert!(l.contains("┆ 10000 ") && !l.contains("unlimited"), "{case}: {l}");
+                assert!(
+                    l.contains("┆ 10000 ") && !l.contains("unlimited"),
+                    "{case}: {l}"
+                );
             }
             for l in shown(&ent) {
                 assert!(l.contains("┆ unlimited "), "{case}: {l}");
@@ -1115,7 +1137,11 @@ fn every_grouping_shows_the_tiers_quota() {
             let csv = u.env.run(&[&args[..], &["--csv"]].concat()).ok().stdout;
             for l in csv.lines().skip(1) {
                 let quota = l.split(',').nth(7).unwrap();
-                let want = if l.starts_with(&u.customer) { "10000" } else { "" };
+                let want = if l.starts_with(&u.customer) {
+                    "10000"
+                } else {
+                    ""
+                };
                 assert_eq!(quota, want, "{case}: {l}");
             }
         }

@@ -653,7 +653,11 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
         .cloned()
         .collect();
     own.sort_by_key(|e| (e["created"].as_i64(), e["id"].as_str().map(String::from)));
-    assert!(own.len() >= 6, "products and prices were made: {}", own.len());
+    assert!(
+        own.len() >= 6,
+        "products and prices were made: {}",
+        own.len()
+    );
     let ndjson: String = own
         .iter()
         .map(|e| format!("{}\n", serde_json::to_string(e).unwrap()))

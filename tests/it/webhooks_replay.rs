@@ -490,6 +490,7 @@ fn endpoint_list_says_where_each_secret_is_kept() {
         "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://both.example.com/hooks --json > both.json
         BOTH=$(grep -o 'we_[A-Za-z0-9]*' both.json | head -n 1)
         umask 077
+        mkdir -p "$DATA"
         printf '%s whsec_in_file\n%s whsec_both\n' "$IN_FILE" "$BOTH" >> "$DATA/webhook-secrets"
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list > listed.txt
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
@@ -537,7 +538,12 @@ fn endpoint_list_says_where_each_secret_is_kept() {
             .lines()
             .find(|l| l.contains(id.as_str()))
             .unwrap_or_else(|| panic!("{id} in\n{table}"));
-        let last = line.trim_end().trim_end_matches('│').rsplit('┆').next().unwrap();
+        let last = line
+            .trim_end()
+            .trim_end_matches('│')
+            .rsplit('┆')
+            .next()
+            .unwrap();
         assert_eq!(last.trim(), said, "{line}");
     }
 }
