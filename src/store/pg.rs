@@ -37,6 +37,9 @@ pub struct PgUrl {
     /// instead of the web's roots (a managed database's own CA, a private one).
     root_cert: Option<std::path::PathBuf>,
     shown: String,
+    /// The URL as parsed (libpq's host rule applied, billctl's TLS parameters taken out), from
+    /// which a list's hosts are taken one at a time ([`PgUrl::each_host`]).
+    url: String,
 }
 
 impl std::fmt::Debug for PgUrl {
@@ -82,6 +85,7 @@ impl PgUrl {
             config,
             root_cert,
             shown,
+            url,
         })
     }
 
@@ -121,7 +125,21 @@ impl PgUrl {
     /// socket, no TLS. The server's certificate and host name are always checked: against
     /// the CAs of `sslrootcert` when the URL names one, else the web's root certificates.
     pub fn connect(&self) -> Result<Client> {
-        use postgres::config::SslMode;
+        use postgres::config::{Host, SslMode};
+        let hosts = self.config.get_hosts();
+        let mixed = !self.unix_only() && hosts.iter().any(|h| matches!(h, Host::Unix(_)));
+        if mixed && self.config.get_ssl_mode() != SslMode::Disable {
+            // libpq applies sslmode host by host (never to a socket), which one config of the
+            // client cannot say: each host is tried alone, in the list's order.
+            let mut failed = Vec::new();
+            for one in self.each_host()? {
+                match one.connect() {
+                    Ok(client) => return Ok(client),
+                    Err(e) => failed.push(format!("{e:#}")),
+                }
+            }
+            bail!("{}", failed.join("; "));
+        }
         let connected = if self.unix_only() {
             // A unix socket is local: no TLS (nor a name to check a certificate against).
             // libpq ignores sslmode there, so `require` connects as psql does
@@ -152,6 +170,66 @@ impl PgUrl {
             )
         })
     }
+}
+
+impl PgUrl {
+    /// The URL once per host of its list, each with that host alone and its port.
+    fn each_host(&self) -> Result<Vec<PgUrl>> {
+        use postgres::config::Host;
+        let ports = self.config.get_ports();
+        let mut out = Vec::new();
+        for (i, host) in self.config.get_hosts().iter().enumerate() {
+            let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+            let name = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(path) => path.display().to_string(),
+            };
+            let url = one_host(&self.url, &name, port);
+            let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+                anyhow::anyhow!("{}: {}", self.shown, redact_error(&e.to_string()))
+            })?;
+            if let Some(p) = self.config.get_password() {
+                config.password(p);
+            }
+            if let Some(t) = self.config.get_connect_timeout() {
+                config.connect_timeout(*t);
+            }
+            out.push(PgUrl {
+                shown: shown(&config),
+                config,
+                root_cert: self.root_cert.clone(),
+                url,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// `url` with `host` (a name, an address or a socket directory) and `port` as its only host:
+/// the authority's hosts and the query's `host` and `port` replaced.
+fn one_host(url: &str, host: &str, port: u16) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let (scheme, rest) = base.split_at(scheme_end);
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let userinfo = authority.rfind('@').map_or("", |i| &authority[..=i]);
+    let mut kept: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("host=") && !p.starts_with("port="))
+        .map(String::from)
+        .collect();
+    let encoded: String = host
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' | b':' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    kept.push(format!("host={encoded}"));
+    kept.push(format!("port={port}"));
+    format!("{scheme}{userinfo}{path}?{}", kept.join("&"))
 }
 
 /// `postgres://user@host:port/dbname` from a parsed config, never its password.
@@ -259,9 +337,12 @@ fn libpq_hosts(url: &str) -> Result<String, String> {
             ports.push(p.to_string());
         }
     }
+    // Without a query host, the query's port goes to the authority's hosts (rust-postgres
+    // gives each host of the authority its port, 5432 when it names none, before the query's).
+    let to_hosts = !has("host") && !hosts.is_empty();
     let mut kept: Vec<String> = params
         .iter()
-        .filter(|(k, _)| *k != "port" || !has("host"))
+        .filter(|(k, _)| *k != "port" || !(has("host") || to_hosts))
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     let authority_hosts = if has("host") {
@@ -274,14 +355,29 @@ fn libpq_hosts(url: &str) -> Result<String, String> {
             kept.push(format!("port={p}"));
         }
         String::new()
+    } else if to_hosts {
+        // The query's port replaces the authority's ports: one for every host, or one each.
+        let given: Vec<&str> = params
+            .iter()
+            .find(|(k, _)| *k == "port")
+            .map_or(Vec::new(), |(_, v)| v.split(',').collect());
+        hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match given.get(i).or(given.first()) {
+                Some(p) if given.len() == 1 || given.len() == hosts.len() => format!("{h}:{p}"),
+                _ => h.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
     } else {
-        // The query's port replaces the authority's ports.
         hosts.join(",")
     };
-    Ok(format!(
-        "{scheme}{userinfo}{authority_hosts}{path}?{}",
-        kept.join("&")
-    ))
+    let query = match kept.is_empty() {
+        true => String::new(),
+        false => format!("?{}", kept.join("&")),
+    };
+    Ok(format!("{scheme}{userinfo}{authority_hosts}{path}{query}"))
 }
 
 /// Takes what rust-postgres does not know out of the URL's query: `sslrootcert=PATH`, and
@@ -447,8 +543,13 @@ mod tests {
             ),
             (
                 "postgres://u@db.example.com:1/db?port=6432",
-                "postgres://u@db.example.com/db?port=6432",
+                "postgres://u@db.example.com:6432/db",
             ),
+            (
+                "postgres://u@a,b:1/db?port=6432&sslmode=require",
+                "postgres://u@a:6432,b:6432/db?sslmode=require",
+            ),
+            ("postgres://u@a,b/db?port=1,2", "postgres://u@a:1,b:2/db"),
             (
                 "postgres://u@h:5432/db?sslmode=require",
                 "postgres://u@h:5432/db?sslmode=require",
@@ -461,6 +562,42 @@ mod tests {
         assert!(libpq_hosts("postgres://u@h/db?host=/a&host=/b").is_err());
         let url = PgUrl::parse("postgres://u@localhost:5433/db?host=/tmp/sock", false).unwrap();
         assert_eq!(url.shown(), "postgres://u@/tmp/sock:5433/db");
+        // The query's port is the one connected to (it was the authority's default, 5432).
+        let url = PgUrl::parse("postgres://u@db.example.com/db?port=6432", false).unwrap();
+        assert_eq!(url.config.get_ports(), [6432]);
+    }
+
+    /// A list of hosts taken one at a time: each URL names one host and its port (its own, or
+    /// the list's one port), whatever form the list had, and keeps the rest of the query.
+    #[test]
+    fn a_hosts_list_splits_into_one_url_per_host() {
+        let hosts = |url: &str| -> Vec<String> {
+            let url = PgUrl::parse(url, true).unwrap();
+            url.each_host()
+                .unwrap()
+                .iter()
+                .map(|u| format!("{} {:?}", u.shown(), u.config.get_ssl_mode()))
+                .collect()
+        };
+        assert_eq!(
+            hosts("postgres://u:pw@%2Frun%2Fpg,db.example.com/db?port=5433&sslmode=require"),
+            [
+                "postgres://u@/run/pg:5433/db Require",
+                "postgres://u@db.example.com:5433/db Require"
+            ]
+        );
+        assert_eq!(
+            hosts("postgres://u@a:1,%2Frun%2Fpg%20x:2/db"),
+            [
+                "postgres://u@a:1/db Prefer",
+                "postgres://u@/run/pg x:2/db Prefer"
+            ]
+        );
+        let one = PgUrl::parse("postgres://u:pw@a,b/db", true)
+            .unwrap()
+            .each_host()
+            .unwrap();
+        assert_eq!(one[1].config.get_password(), Some(&b"pw"[..]));
     }
 
     /// The server's reason stays; only the secret goes.

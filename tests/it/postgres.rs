@@ -1042,6 +1042,14 @@ fn url_forms_mean_what_they_mean_to_psql() {
             format!("postgres://billctl@/{db}?sslmode=verify-full&host={sock}&port={port}"),
             true,
         ),
+        // The query's port replaces the authority's (billctl connected to the authority's).
+        (format!("postgres://billctl@{enc}:1/{db}?port={port}"), true),
+        (format!("postgres://billctl@{enc}/{db}?port={port}"), true),
+        // In a list, sslmode holds for the TCP host and not for the socket.
+        (
+            format!("postgres://billctl@{enc}:{port},localhost:{port}/{db}?sslmode=require"),
+            true,
+        ),
     ];
     let env = Env::new();
     for (url, works) in &forms {
