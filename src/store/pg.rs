@@ -285,8 +285,9 @@ fn redact_secret(e: &str, secret: Option<&[u8]>) -> String {
 }
 
 /// libpq's rule for a URL's query: `host` and `port` there replace the authority's (rust-postgres
-/// would add them as more hosts). So `postgres://u@localhost:5433/db?host=/run/pg` connects to
-/// the socket in /run/pg on port 5433, as `psql` does. The URL is rewritten to say that.
+/// would add them as more hosts), and a comma-separated `host` is a list. So
+/// `postgres://u@localhost:5433/db?host=/run/pg` connects to the socket in /run/pg on port 5433,
+/// as `psql` does. The URL is rewritten to say that, every host in its authority.
 fn libpq_hosts(url: &str) -> Result<String, String> {
     let Some((base, query)) = url.split_once('?') else {
         return Ok(url.to_string());
@@ -318,9 +319,46 @@ fn libpq_hosts(url: &str) -> Result<String, String> {
         Some(i) => (&authority[..=i], &authority[i + 1..]),
         None => ("", authority),
     };
-    // The authority's hosts and ports, split as rust-postgres splits them.
-    let mut hosts = Vec::new();
-    let mut ports = Vec::new();
+    let (hosts, ports) = split_hosts(hostlist)?;
+    // rust-postgres gives each host of the authority its port (5432 when it names none) and
+    // adds the query's hosts and ports after them, and takes a query `host` that lists several
+    // as one; libpq lets the query's replace the authority's and splits lists. So the hosts
+    // and ports libpq would use are written into the authority, each host with its port.
+    let query_list = |k: &str| -> Option<Vec<String>> {
+        params
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.split(',').map(String::from).collect())
+    };
+    let hosts = match query_list("host") {
+        Some(given) => given
+            .iter()
+            .map(|h| authority_host(h))
+            .collect::<Result<_, _>>()?,
+        None => hosts,
+    };
+    let ports = query_list("port").unwrap_or(ports);
+    if hosts.is_empty() {
+        // No host anywhere (the default socket): the port stays in the query.
+        return Ok(url.to_string());
+    }
+    let authority_hosts = with_ports(&hosts, &ports)?;
+    let kept: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| *k != "port" && *k != "host")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let query = match kept.is_empty() {
+        true => String::new(),
+        false => format!("?{}", kept.join("&")),
+    };
+    Ok(format!("{scheme}{userinfo}{authority_hosts}{path}{query}"))
+}
+
+/// The authority's hosts and their ports (empty where a host names none), split as
+/// rust-postgres splits them.
+fn split_hosts(hostlist: &str) -> Result<(Vec<String>, Vec<String>), String> {
+    let (mut hosts, mut ports) = (Vec::new(), Vec::new());
     for chunk in hostlist.split(',').filter(|c| !c.is_empty()) {
         let (host, port) = match chunk.strip_prefix('[') {
             Some(v6) => match v6.split_once(']') {
@@ -333,51 +371,55 @@ fn libpq_hosts(url: &str) -> Result<String, String> {
             },
         };
         hosts.push(host);
-        if let Some(p) = port {
-            ports.push(p.to_string());
-        }
+        ports.push(port.unwrap_or_default().to_string());
     }
-    // Without a query host, the query's port goes to the authority's hosts (rust-postgres
-    // gives each host of the authority its port, 5432 when it names none, before the query's).
-    let to_hosts = !has("host") && !hosts.is_empty();
-    let mut kept: Vec<String> = params
-        .iter()
-        .filter(|(k, _)| *k != "port" || !(has("host") || to_hosts))
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let authority_hosts = if has("host") {
-        // The query's hosts replace the authority's; its port holds unless the query has one.
-        let port = params
-            .iter()
-            .find(|(k, _)| *k == "port")
-            .map(|(_, v)| v.to_string());
-        if let Some(p) = port.or_else(|| (!ports.is_empty()).then(|| ports.join(","))) {
-            kept.push(format!("port={p}"));
-        }
-        String::new()
-    } else if to_hosts {
-        // The query's port replaces the authority's ports: one for every host, or one each.
-        let given: Vec<&str> = params
-            .iter()
-            .find(|(k, _)| *k == "port")
-            .map_or(Vec::new(), |(_, v)| v.split(',').collect());
-        hosts
-            .iter()
-            .enumerate()
-            .map(|(i, h)| match given.get(i).or(given.first()) {
-                Some(p) if given.len() == 1 || given.len() == hosts.len() => format!("{h}:{p}"),
-                _ => h.clone(),
+    Ok((hosts, ports))
+}
+
+/// A host of a query's `host` list as the authority writes it: a socket directory
+/// percent-encoded (`%2Frun%2Fpostgresql`), an IPv6 address in brackets, a name as it is.
+fn authority_host(given: &str) -> Result<String, String> {
+    let host = percent_decode(given).ok_or("has a host that is not text")?;
+    if host.starts_with('/') {
+        return Ok(host
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
             })
-            .collect::<Vec<_>>()
-            .join(",")
-    } else {
-        hosts.join(",")
-    };
-    let query = match kept.is_empty() {
-        true => String::new(),
-        false => format!("?{}", kept.join("&")),
-    };
-    Ok(format!("{scheme}{userinfo}{authority_hosts}{path}{query}"))
+            .collect());
+    }
+    if host.contains(':') && !host.starts_with('[') {
+        return Ok(format!("[{host}]"));
+    }
+    if host.contains(['/', '?', '@', '#']) {
+        return Err(format!(
+            "has a host {host:?} that is neither a name nor a socket directory"
+        ));
+    }
+    Ok(host)
+}
+
+/// `host:port,...`: one port for every host, or one each (libpq's rule), or none.
+fn with_ports(hosts: &[String], ports: &[String]) -> Result<String, String> {
+    if !(ports.is_empty() || ports.len() == 1 || ports.len() == hosts.len()) {
+        return Err(format!(
+            "names {} ports for {} hosts: give one port, or one per host",
+            ports.len(),
+            hosts.len()
+        ));
+    }
+    Ok(hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match ports.get(i).or(ports.first()) {
+            Some(p) if !p.is_empty() => format!("{h}:{p}"),
+            _ => h.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 /// Takes what rust-postgres does not know out of the URL's query: `sslrootcert=PATH`, and
@@ -535,11 +577,19 @@ mod tests {
         let cases = [
             (
                 "postgres://u@localhost:5433/db?host=/tmp/sock",
-                "postgres://u@/db?host=/tmp/sock&port=5433",
+                "postgres://u@%2Ftmp%2Fsock:5433/db",
             ),
             (
                 "postgres://u@localhost:1/db?host=%2Ftmp%2Fsock&port=5433&sslmode=disable",
-                "postgres://u@/db?host=%2Ftmp%2Fsock&sslmode=disable&port=5433",
+                "postgres://u@%2Ftmp%2Fsock:5433/db?sslmode=disable",
+            ),
+            (
+                "postgres://u@/db?host=/run/pg,db.example.com,::1&port=5433",
+                "postgres://u@%2Frun%2Fpg:5433,db.example.com:5433,[::1]:5433/db",
+            ),
+            (
+                "postgres://u@/db?host=a,b&port=1,2&sslmode=require",
+                "postgres://u@a:1,b:2/db?sslmode=require",
             ),
             (
                 "postgres://u@db.example.com:1/db?port=6432",
@@ -560,6 +610,13 @@ mod tests {
             assert_eq!(libpq_hosts(given).unwrap(), want, "{given}");
         }
         assert!(libpq_hosts("postgres://u@h/db?host=/a&host=/b").is_err());
+        assert!(libpq_hosts("postgres://u@/db?host=a,b,c&port=1,2").is_err());
+        let url = PgUrl::parse("postgres://u@/db?host=/run/pg,db.example.com", false).unwrap();
+        assert_eq!(
+            url.config.get_hosts().len(),
+            2,
+            "a query's host list is a list"
+        );
         let url = PgUrl::parse("postgres://u@localhost:5433/db?host=/tmp/sock", false).unwrap();
         assert_eq!(url.shown(), "postgres://u@/tmp/sock:5433/db");
         // The query's port is the one connected to (it was the authority's default, 5432).

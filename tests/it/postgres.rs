@@ -1050,6 +1050,15 @@ fn url_forms_mean_what_they_mean_to_psql() {
             format!("postgres://billctl@{enc}:{port},localhost:{port}/{db}?sslmode=require"),
             true,
         ),
+        // A query's host list is a list (rust-postgres took it for one socket path).
+        (
+            format!("postgres://billctl@/{db}?host={sock},localhost&port={port}&sslmode=require"),
+            true,
+        ),
+        (
+            format!("postgres://billctl@/{db}?host=localhost,{sock}&port={port},{port}"),
+            true,
+        ),
     ];
     let env = Env::new();
     for (url, works) in &forms {
