@@ -490,7 +490,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo a cancellation at the period end, before the period ends')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription, with its access and dunning state')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -649,7 +649,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo a cancellation at the period end, before the period ends')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription, with its access and dunning state')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -2339,7 +2339,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a subscription now, or at the end of its period (asks first)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo a cancellation at the period end, before the period ends')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List subscriptions from Stripe, every page')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one subscription, with its access and dunning state')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Refresh the local mirror of customers and subscriptions from Stripe')
             break
         }

@@ -451,7 +451,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
             cand resume 'Undo a cancellation at the period end, before the period ends'
             cand list 'List subscriptions from Stripe, every page'
-            cand show 'Show one subscription'
+            cand show 'Show one subscription, with its access and dunning state'
             cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -602,7 +602,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
             cand resume 'Undo a cancellation at the period end, before the period ends'
             cand list 'List subscriptions from Stripe, every page'
-            cand show 'Show one subscription'
+            cand show 'Show one subscription, with its access and dunning state'
             cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -2135,7 +2135,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand cancel 'Cancel a subscription now, or at the end of its period (asks first)'
             cand resume 'Undo a cancellation at the period end, before the period ends'
             cand list 'List subscriptions from Stripe, every page'
-            cand show 'Show one subscription'
+            cand show 'Show one subscription, with its access and dunning state'
             cand sync 'Refresh the local mirror of customers and subscriptions from Stripe'
         }
         &'billctl;help;subscriptions;create'= {

@@ -331,7 +331,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not _
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "resume" -d 'Undo a cancellation at the period end, before the period ends'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "list" -d 'List subscriptions from Stripe, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "show" -d 'Show one subscription, with its access and dunning state'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and not __fish_seen_subcommand_from create change cancel resume list show sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from create" -l customer -d 'Customer id (cus_...)' -r
@@ -457,7 +457,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fis
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Undo a cancellation at the period end, before the period ends'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions from Stripe, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one subscription, with its access and dunning state'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
 complete -c billctl -n "__fish_billctl_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand checkout; and not __fish_seen_subcommand_from create help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
@@ -1424,7 +1424,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "cancel" -d 'Cancel a subscription now, or at the end of its period (asks first)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "resume" -d 'Undo a cancellation at the period end, before the period ends'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "list" -d 'List subscriptions from Stripe, every page'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "show" -d 'Show one subscription'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "show" -d 'Show one subscription, with its access and dunning state'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "sync" -d 'Refresh the local mirror of customers and subscriptions from Stripe'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from checkout" -f -a "create" -d 'Create a Checkout Session for a tier and print its URL'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "issue" -d 'Issue a key to a customer; the key is printed once and never again'

@@ -36,7 +36,7 @@ pub enum SubscriptionsCommand {
     Resume(IdArg),
     /// List subscriptions from Stripe, every page
     List(SubscriptionsListArgs),
-    /// Show one subscription
+    /// Show one subscription, with its access and dunning state
     Show(IdArg),
     /// Refresh the local mirror of customers and subscriptions from Stripe
     Sync(SubscriptionsSyncArgs),

@@ -207,7 +207,11 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     let (sub, customer) = fetch(ctx, id)?;
     let tiers = tier_map(ctx)?;
     let view = subscriptions::remember(ctx.store()?, &tiers, &sub, &customer, now())?;
-    ctx.output.show(&view)?;
+    let stripe = ctx.stripe()?;
+    let policy = ctx.config()?.access.clone();
+    let (store, rt) = ctx.store_and_runtime()?;
+    let shown = ops::payments::shown(store, rt, &stripe, &policy, view, now())?;
+    ctx.output.show(&shown)?;
     Ok(ExitCode::SUCCESS)
 }
 

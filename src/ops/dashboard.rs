@@ -259,7 +259,7 @@ fn build(
         generated_at: now,
         subscribers: Some(subscribers(store, config, &customers, now)?),
         revenue: Some(rev),
-        usage: section(store, config, &customers, &report, &q, now)?,
+        usage: section(store, &customers, &report, &q, now)?,
         keys: Some(keys(store, &customers, now)?),
         webhooks: Some(webhooks(events, now)?),
     })
@@ -267,15 +267,9 @@ fn build(
 
 /// The usage section of `usage report --html`: the report's customers, charted by the same
 /// rules as the dashboard's.
-pub fn usage_section(
-    store: &Store,
-    config: &Config,
-    report: &Report,
-    q: &Query,
-    now: i64,
-) -> Result<UsageSection> {
+pub fn usage_section(store: &Store, report: &Report, q: &Query, now: i64) -> Result<UsageSection> {
     let customers = customer_map(store)?;
-    section(store, config, &customers, report, q, now)
+    section(store, &customers, report, q, now)
 }
 
 /// Sorts the rows by share of quota (then use, then id) and gives the first [`CHARTED`] their
@@ -304,7 +298,6 @@ fn chart(store: &Store, rows: &mut [UsageRow], now: i64) -> Result<usize> {
 
 fn section(
     store: &Store,
-    config: &Config,
     customers: &HashMap<String, Customer>,
     report: &Report,
     q: &Query,
@@ -316,8 +309,9 @@ fn section(
         if !seen.insert(r.customer.as_str()) {
             continue;
         }
-        // A key or day report's rows carry no quota: the chart is against the customer's tier's
-        // quota, as a customer report's row is (with `--key`, the key's use against it).
+        // A key or day report's row is one part of the period: the chart is of the whole
+        // period against the tier's quota, as a customer report's row is (with `--key`, the
+        // key's use against it).
         let (used, quota, percent) = if report.by == ReportBy::Customer {
             (r.used, r.quota, r.percent)
         } else {
@@ -325,8 +319,11 @@ fn section(
                 .key
                 .map_or(("customer", r.customer.as_str()), |k| ("key", k));
             let used = store.usage_in(scope.0, scope.1, r.period_start, r.period_end)?;
-            let quota = config.tier(&r.tier).and_then(|t| t.quota);
-            (used, quota, crate::billing::standing(used, quota).percent)
+            (
+                used,
+                r.quota,
+                crate::billing::standing(used, r.quota).percent,
+            )
         };
         rows.push(UsageRow {
             who: who(customers, &r.customer),

@@ -101,6 +101,12 @@ pub struct Listed {
 #[serde(transparent)]
 pub struct ListedSubscriptions(pub Vec<Listed>);
 
+/// Whether a subscription in `status` is in trouble (its payment failed or never came), so
+/// that lists and shows add the customer's default card.
+pub fn in_trouble(status: &str) -> bool {
+    matches!(status, "incomplete" | "past_due" | "unpaid")
+}
+
 /// Adds the mirror's payment state and the access policy's verdict to each row, and for rows
 /// in trouble the customer's default card (read from Stripe, 8 customers at a time).
 pub fn with_payment_state(
@@ -112,10 +118,9 @@ pub fn with_payment_state(
     now: i64,
 ) -> Result<ListedSubscriptions> {
     use futures_util::stream::{self, StreamExt};
-    let trouble = |r: &MirrorRow| matches!(r.status.as_str(), "incomplete" | "past_due" | "unpaid");
     let mut customers: Vec<String> = rows
         .iter()
-        .filter(|r| trouble(r))
+        .filter(|r| in_trouble(&r.status))
         .map(|r| r.customer_id.clone())
         .collect();
     customers.sort();
@@ -157,6 +162,43 @@ pub fn with_payment_state(
         });
     }
     Ok(ListedSubscriptions(out))
+}
+
+/// `subscriptions show`: the subscription with its items, and its access and dunning state
+/// decided as `subscriptions list` decides them (one [`with_payment_state`] for both).
+#[derive(Serialize)]
+pub struct ShownSubscription {
+    #[serde(flatten)]
+    pub listed: Listed,
+    pub items: Vec<crate::billing::Item>,
+    #[serde(rename = "latest_invoice_id")]
+    pub latest_invoice: Option<String>,
+}
+
+/// [`ShownSubscription`] of a subscription just mirrored (`view`): the mirror's payment state,
+/// the access policy's verdict at `now`, and for one in trouble the customer's default card.
+pub fn shown(
+    store: &Store,
+    rt: &tokio::runtime::Runtime,
+    stripe: &Stripe,
+    policy: &AccessPolicy,
+    view: super::subscriptions::SubscriptionView,
+    now: i64,
+) -> Result<ShownSubscription> {
+    let super::subscriptions::SubscriptionView {
+        row,
+        items,
+        latest_invoice,
+    } = view;
+    let listed = with_payment_state(store, rt, stripe, policy, vec![row], now)?
+        .0
+        .pop()
+        .context("the subscription's payment state was not read")?;
+    Ok(ShownSubscription {
+        listed,
+        items,
+        latest_invoice,
+    })
 }
 
 /// A Checkout link for a tier, for `checkout create`.

@@ -145,7 +145,13 @@ pub fn apply_recorded(
         (plan, seq),
         observed,
         progress,
-    ))?;
+    ));
+    // Whatever came of it, the writes sent are billctl's own: their events are not drift.
+    let own = store
+        .record_own_catalog_writes(&stripe.written_keys())
+        .context("failed to record the catalog's own writes in the store");
+    let applied = applied?;
+    own?;
     let now = crate::clock::now();
     settle_apply(store, &applied, now)?;
     let actions = view

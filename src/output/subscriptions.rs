@@ -111,3 +111,32 @@ impl Render for crate::ops::payments::ListedSubscriptions {
         vec![format!("{} subscriptions.", self.0.len())]
     }
 }
+
+impl Render for crate::ops::payments::ShownSubscription {
+    /// The subscription's row, then its access and dunning state as `customers show` words
+    /// them, and for one in trouble the card Stripe retries.
+    fn render(&self, out: &Output) -> String {
+        let l = &self.listed;
+        let mut text = subscription_table(out, std::slice::from_ref(&l.row));
+        let standing = crate::ops::payments::Standing {
+            access: l.access,
+            grace_until: l.grace_until,
+            subscription: Some(l.row.id.clone()),
+            status: Some(l.row.status.clone()),
+            payment: l.payment.clone(),
+        };
+        text.push('\n');
+        text.push_str(&standing.render(out));
+        if l.payment.failed_attempts == 0 && l.payment.failed_at.is_none() {
+            text.push_str("\ndunning:  none (no failed payment)");
+        }
+        if crate::ops::payments::in_trouble(&l.row.status) {
+            let card = l
+                .default_payment_method
+                .as_ref()
+                .map_or("none (no default payment method)".into(), super::card);
+            text.push_str(&format!("\ncard:     {card}"));
+        }
+        text
+    }
+}

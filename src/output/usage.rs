@@ -48,6 +48,16 @@ fn bar(percent: Option<f64>) -> String {
     }
 }
 
+/// A row's quota: the number, `unlimited` for a tier without one, `-` where no tier is known
+/// (no subscription, or a price outside the catalog).
+fn quota_cell(r: &Row) -> String {
+    match r.quota {
+        Some(q) => q.to_string(),
+        None if r.tier == "none" || r.tier == crate::billing::UNKNOWN_TIER => "-".into(),
+        None => "unlimited".into(),
+    }
+}
+
 fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
     let first = match by {
         ReportBy::Customer => "CUSTOMER",
@@ -77,7 +87,7 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
                     utc_date(r.period_end)
                 )),
                 super::cell(r.used),
-                super::cell(r.quota.map_or("unlimited".into(), |q| q.to_string())),
+                super::cell(quota_cell(r)),
                 super::cell(pct),
                 super::cell(bar(r.percent)),
                 super::cell(r.remaining.map_or("-".into(), |q| q.to_string())),

@@ -365,6 +365,18 @@ impl Render for VerifyReport {
     }
 }
 
+/// Where billctl keeps an endpoint's signing secret, as `endpoint list`'s table says it and its
+/// JSON's `secret_in_keyring` and `secret_in_file` do: the keyring, the data dir's secret file,
+/// both, or `-` for neither (then only a `--secret-env` variable can hold it).
+fn secret_kept(v: &EndpointView) -> &'static str {
+    match (v.secret_in_keyring, v.secret_in_file) {
+        (true, true) => "keyring, file",
+        (true, false) => "keyring",
+        (false, true) => "file",
+        (false, false) => "-",
+    }
+}
+
 impl Render for EndpointList {
     fn render(&self, out: &Output) -> String {
         if self.0.is_empty() {
@@ -379,7 +391,7 @@ impl Render for EndpointList {
                     super::cell(&v.url),
                     super::cell(&v.status),
                     super::cell(v.enabled_events.len()),
-                    super::cell(if v.secret_in_keyring { "keyring" } else { "-" }),
+                    super::cell(secret_kept(v)),
                 ]
             })
             .collect();

@@ -173,6 +173,50 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    /// billctl's own catalog writes leave no drift note, whether their events come after the
+    /// keys are recorded or before (then recording them forgets the note); other changes, with
+    /// another key or none, are noted.
+    #[test]
+    fn own_catalog_writes_are_not_drift_whenever_their_events_come() {
+        let dir = std::env::temp_dir().join(format!("billctl-own-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut s = Store::open(&dir).unwrap();
+        let note = |id: &str, key: Option<&str>| DriftNote {
+            event_id: id.into(),
+            kind: "product.updated".into(),
+            object_id: "billctl_pro".into(),
+            created: 1,
+            request_key: key.map(String::from),
+        };
+        let ids = |s: &Store| -> Vec<String> {
+            s.catalog_drift()
+                .unwrap()
+                .into_iter()
+                .map(|n| n.event_id)
+                .collect()
+        };
+        // Before the keys are recorded (an event racing the apply): noted, then forgotten.
+        assert!(s
+            .note_catalog_drift(&note("evt_early", Some("billctl-a")))
+            .unwrap());
+        assert!(s.note_catalog_drift(&note("evt_dash", None)).unwrap());
+        assert!(s
+            .note_catalog_drift(&note("evt_other", Some("dash-1")))
+            .unwrap());
+        s.record_own_catalog_writes(&["billctl-a".into(), "billctl-b".into()])
+            .unwrap();
+        assert_eq!(ids(&s), ["evt_dash", "evt_other"]);
+        // After: not noted, however often.
+        for id in ["evt_late", "evt_late", "evt_early"] {
+            assert!(!s.note_catalog_drift(&note(id, Some("billctl-b"))).unwrap());
+        }
+        assert!(s
+            .note_catalog_drift(&note("evt_new", Some("dash-2")))
+            .unwrap());
+        assert_eq!(ids(&s), ["evt_dash", "evt_other", "evt_new"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// A catalog change Stripe reported by webhook (`product.*`, `price.*`).
@@ -183,38 +227,91 @@ pub struct DriftNote {
     pub kind: String,
     pub object_id: String,
     pub created: i64,
+    /// The idempotency key of the request that caused the change (the event's
+    /// `request.idempotency_key`), when Stripe names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_key: Option<String>,
 }
 
 /// The setting that holds the drift notes (a JSON array, newest last).
 const DRIFT_KEY: &str = "catalog.drift";
 /// Notes kept; older ones are dropped (the count of the rest is still reported).
 const DRIFT_KEEP: usize = 100;
+/// The setting that holds the idempotency keys of `setup-products`' own writes (a JSON array,
+/// newest last): their events are not drift, however late or often they come.
+const OWN_KEY: &str = "catalog.own_writes";
+/// Own keys kept: many applies' worth (an apply writes a few dozen objects at most).
+const OWN_KEEP: usize = 2000;
+
+/// A JSON array held in a setting (empty when absent or unreadable), read inside a write.
+fn json_setting<T: serde::de::DeserializeOwned>(db: &super::db::Db, key: &str) -> Result<Vec<T>> {
+    Ok(db
+        .query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            crate::ps![key],
+            |r| r.text(0),
+        )?
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default())
+}
+
+/// Writes a setting's JSON array, inside a write.
+fn put_json_setting<T: serde::Serialize>(db: &super::db::Db, key: &str, all: &[T]) -> Result<()> {
+    let text = serde_json::to_string(all)?;
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        crate::ps![key, &text],
+    )?;
+    Ok(())
+}
 
 impl Store {
     /// Notes a catalog change reported by webhook, once per event; `setup-products` clears them.
-    pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<()> {
+    /// A change caused by one of billctl's own catalog writes (its request's idempotency key
+    /// is recorded by [`Store::record_own_catalog_writes`]) is not drift: `false`, nothing noted.
+    pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<bool> {
         self.db.tx(true, |db| {
             db.lock(DRIFT_KEY)?;
-            let mut notes: Vec<DriftNote> = db
-                .query_opt(
-                    "SELECT value FROM settings WHERE key = ?1",
-                    crate::ps![DRIFT_KEY],
-                    |r| r.text(0),
-                )?
-                .and_then(|v| serde_json::from_str(&v).ok())
-                .unwrap_or_default();
+            if let Some(k) = &note.request_key {
+                let own: Vec<String> = json_setting(db, OWN_KEY)?;
+                if own.contains(k) {
+                    return Ok(false);
+                }
+            }
+            let mut notes: Vec<DriftNote> = json_setting(db, DRIFT_KEY)?;
             if notes.iter().any(|n| n.event_id == note.event_id) {
-                return Ok(());
+                return Ok(true);
             }
             notes.push(note.clone());
             if notes.len() > DRIFT_KEEP {
                 notes.drain(..notes.len() - DRIFT_KEEP);
             }
-            let text = serde_json::to_string(&notes)?;
-            db.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                crate::ps![DRIFT_KEY, &text],
-            )?;
+            put_json_setting(db, DRIFT_KEY, &notes)?;
+            Ok(true)
+        })
+    }
+
+    /// Records the idempotency keys of `setup-products`' writes (sent, whatever came of them),
+    /// and forgets the notes their events left if they came first.
+    pub fn record_own_catalog_writes(&mut self, keys: &[String]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        self.db.tx(true, |db| {
+            db.lock(DRIFT_KEY)?;
+            let mut own: Vec<String> = json_setting(db, OWN_KEY)?;
+            own.retain(|k| !keys.contains(k));
+            own.extend(keys.iter().cloned());
+            if own.len() > OWN_KEEP {
+                own.drain(..own.len() - OWN_KEEP);
+            }
+            put_json_setting(db, OWN_KEY, &own)?;
+            let mut notes: Vec<DriftNote> = json_setting(db, DRIFT_KEY)?;
+            let before = notes.len();
+            notes.retain(|n| n.request_key.as_ref().is_none_or(|k| !keys.contains(k)));
+            if notes.len() != before {
+                put_json_setting(db, DRIFT_KEY, &notes)?;
+            }
             Ok(())
         })
     }

@@ -37,6 +37,9 @@ pub struct PgUrl {
     /// instead of the web's roots (a managed database's own CA, a private one).
     root_cert: Option<std::path::PathBuf>,
     shown: String,
+    /// The URL as parsed (libpq's host rule applied, billctl's TLS parameters taken out), from
+    /// which a list's hosts are taken one at a time ([`PgUrl::each_host`]).
+    url: String,
 }
 
 impl std::fmt::Debug for PgUrl {
@@ -82,6 +85,7 @@ impl PgUrl {
             config,
             root_cert,
             shown,
+            url,
         })
     }
 
@@ -90,11 +94,13 @@ impl PgUrl {
         &self.shown
     }
 
-    /// What the URL asks of TLS: `sslmode` (`disable`, `prefer`, `require`), and whether every
-    /// host is a unix socket or on loopback (where clear text never crosses a network).
+    /// What the URL asks of TLS: `sslmode` (`disable`, `prefer`, `require`; `ignored` when
+    /// every host is a unix socket, where libpq ignores it and no TLS is spoken), and whether
+    /// every host is a unix socket or on loopback (where clear text never crosses a network).
     pub fn tls_asked(&self) -> (&'static str, bool) {
         use postgres::config::{Host, SslMode};
         let mode = match self.config.get_ssl_mode() {
+            _ if self.unix_only() => "ignored",
             SslMode::Disable => "disable",
             SslMode::Require => "require",
             _ => "prefer",
@@ -106,24 +112,47 @@ impl PgUrl {
         (mode, local)
     }
 
+    /// Whether every host is a unix socket.
+    fn unix_only(&self) -> bool {
+        self.config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, postgres::config::Host::Unix(_)))
+    }
+
     /// Connects: over TCP, TLS by rustls when `sslmode` is `prefer` (the default, used only
     /// if the server offers it), `require` or `verify-full`, none when `disable`; over a unix
     /// socket, no TLS. The server's certificate and host name are always checked: against
     /// the CAs of `sslrootcert` when the URL names one, else the web's root certificates.
     pub fn connect(&self) -> Result<Client> {
-        let unix_only = self
-            .config
-            .get_hosts()
-            .iter()
-            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
-        let connected =
-            if unix_only || self.config.get_ssl_mode() == postgres::config::SslMode::Disable {
-                // A unix socket is local: no TLS (nor a name to check a certificate against).
-                self.config.connect(postgres::NoTls)
-            } else {
-                self.config
-                    .connect(rustls_connector(self.root_cert.as_deref())?)
-            };
+        use postgres::config::{Host, SslMode};
+        let hosts = self.config.get_hosts();
+        let mixed = !self.unix_only() && hosts.iter().any(|h| matches!(h, Host::Unix(_)));
+        if mixed && self.config.get_ssl_mode() != SslMode::Disable {
+            // libpq applies sslmode host by host (never to a socket), which one config of the
+            // client cannot say: each host is tried alone, in the list's order.
+            let mut failed = Vec::new();
+            for one in self.each_host()? {
+                match one.connect() {
+                    Ok(client) => return Ok(client),
+                    Err(e) => failed.push(format!("{e:#}")),
+                }
+            }
+            bail!("{}", failed.join("; "));
+        }
+        let connected = if self.unix_only() {
+            // A unix socket is local: no TLS (nor a name to check a certificate against).
+            // libpq ignores sslmode there, so `require` connects as psql does
+            // (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-SSLMODE).
+            let mut local = self.config.clone();
+            local.ssl_mode(SslMode::Disable);
+            local.connect(postgres::NoTls)
+        } else if self.config.get_ssl_mode() == SslMode::Disable {
+            self.config.connect(postgres::NoTls)
+        } else {
+            self.config
+                .connect(rustls_connector(self.root_cert.as_deref())?)
+        };
         connected.map_err(|e| {
             // The client's own text is often just "db error": the server's reason, or the
             // TLS failure, is in its sources.
@@ -141,6 +170,66 @@ impl PgUrl {
             )
         })
     }
+}
+
+impl PgUrl {
+    /// The URL once per host of its list, each with that host alone and its port.
+    fn each_host(&self) -> Result<Vec<PgUrl>> {
+        use postgres::config::Host;
+        let ports = self.config.get_ports();
+        let mut out = Vec::new();
+        for (i, host) in self.config.get_hosts().iter().enumerate() {
+            let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+            let name = match host {
+                Host::Tcp(name) => name.clone(),
+                Host::Unix(path) => path.display().to_string(),
+            };
+            let url = one_host(&self.url, &name, port);
+            let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+                anyhow::anyhow!("{}: {}", self.shown, redact_error(&e.to_string()))
+            })?;
+            if let Some(p) = self.config.get_password() {
+                config.password(p);
+            }
+            if let Some(t) = self.config.get_connect_timeout() {
+                config.connect_timeout(*t);
+            }
+            out.push(PgUrl {
+                shown: shown(&config),
+                config,
+                root_cert: self.root_cert.clone(),
+                url,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// `url` with `host` (a name, an address or a socket directory) and `port` as its only host:
+/// the authority's hosts and the query's `host` and `port` replaced.
+fn one_host(url: &str, host: &str, port: u16) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let (scheme, rest) = base.split_at(scheme_end);
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let userinfo = authority.rfind('@').map_or("", |i| &authority[..=i]);
+    let mut kept: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("host=") && !p.starts_with("port="))
+        .map(String::from)
+        .collect();
+    let encoded: String = host
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' | b':' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    kept.push(format!("host={encoded}"));
+    kept.push(format!("port={port}"));
+    format!("{scheme}{userinfo}{path}?{}", kept.join("&"))
 }
 
 /// `postgres://user@host:port/dbname` from a parsed config, never its password.
@@ -196,8 +285,9 @@ fn redact_secret(e: &str, secret: Option<&[u8]>) -> String {
 }
 
 /// libpq's rule for a URL's query: `host` and `port` there replace the authority's (rust-postgres
-/// would add them as more hosts). So `postgres://u@localhost:5433/db?host=/run/pg` connects to
-/// the socket in /run/pg on port 5433, as `psql` does. The URL is rewritten to say that.
+/// would add them as more hosts), and a comma-separated `host` is a list. So
+/// `postgres://u@localhost:5433/db?host=/run/pg` connects to the socket in /run/pg on port 5433,
+/// as `psql` does. The URL is rewritten to say that, every host in its authority.
 fn libpq_hosts(url: &str) -> Result<String, String> {
     let Some((base, query)) = url.split_once('?') else {
         return Ok(url.to_string());
@@ -229,9 +319,46 @@ fn libpq_hosts(url: &str) -> Result<String, String> {
         Some(i) => (&authority[..=i], &authority[i + 1..]),
         None => ("", authority),
     };
-    // The authority's hosts and ports, split as rust-postgres splits them.
-    let mut hosts = Vec::new();
-    let mut ports = Vec::new();
+    let (hosts, ports) = split_hosts(hostlist)?;
+    // rust-postgres gives each host of the authority its port (5432 when it names none) and
+    // adds the query's hosts and ports after them, and takes a query `host` that lists several
+    // as one; libpq lets the query's replace the authority's and splits lists. So the hosts
+    // and ports libpq would use are written into the authority, each host with its port.
+    let query_list = |k: &str| -> Option<Vec<String>> {
+        params
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.split(',').map(String::from).collect())
+    };
+    let hosts = match query_list("host") {
+        Some(given) => given
+            .iter()
+            .map(|h| authority_host(h))
+            .collect::<Result<_, _>>()?,
+        None => hosts,
+    };
+    let ports = query_list("port").unwrap_or(ports);
+    if hosts.is_empty() {
+        // No host anywhere (the default socket): the port stays in the query.
+        return Ok(url.to_string());
+    }
+    let authority_hosts = with_ports(&hosts, &ports)?;
+    let kept: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| *k != "port" && *k != "host")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let query = match kept.is_empty() {
+        true => String::new(),
+        false => format!("?{}", kept.join("&")),
+    };
+    Ok(format!("{scheme}{userinfo}{authority_hosts}{path}{query}"))
+}
+
+/// The authority's hosts and their ports (empty where a host names none), split as
+/// rust-postgres splits them.
+fn split_hosts(hostlist: &str) -> Result<(Vec<String>, Vec<String>), String> {
+    let (mut hosts, mut ports) = (Vec::new(), Vec::new());
     for chunk in hostlist.split(',').filter(|c| !c.is_empty()) {
         let (host, port) = match chunk.strip_prefix('[') {
             Some(v6) => match v6.split_once(']') {
@@ -244,33 +371,55 @@ fn libpq_hosts(url: &str) -> Result<String, String> {
             },
         };
         hosts.push(host);
-        if let Some(p) = port {
-            ports.push(p.to_string());
-        }
+        ports.push(port.unwrap_or_default().to_string());
     }
-    let mut kept: Vec<String> = params
+    Ok((hosts, ports))
+}
+
+/// A host of a query's `host` list as the authority writes it: a socket directory
+/// percent-encoded (`%2Frun%2Fpostgresql`), an IPv6 address in brackets, a name as it is.
+fn authority_host(given: &str) -> Result<String, String> {
+    let host = percent_decode(given).ok_or("has a host that is not text")?;
+    if host.starts_with('/') {
+        return Ok(host
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect());
+    }
+    if host.contains(':') && !host.starts_with('[') {
+        return Ok(format!("[{host}]"));
+    }
+    if host.contains(['/', '?', '@', '#']) {
+        return Err(format!(
+            "has a host {host:?} that is neither a name nor a socket directory"
+        ));
+    }
+    Ok(host)
+}
+
+/// `host:port,...`: one port for every host, or one each (libpq's rule), or none.
+fn with_ports(hosts: &[String], ports: &[String]) -> Result<String, String> {
+    if !(ports.is_empty() || ports.len() == 1 || ports.len() == hosts.len()) {
+        return Err(format!(
+            "names {} ports for {} hosts: give one port, or one per host",
+            ports.len(),
+            hosts.len()
+        ));
+    }
+    Ok(hosts
         .iter()
-        .filter(|(k, _)| *k != "port" || !has("host"))
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let authority_hosts = if has("host") {
-        // The query's hosts replace the authority's; its port holds unless the query has one.
-        let port = params
-            .iter()
-            .find(|(k, _)| *k == "port")
-            .map(|(_, v)| v.to_string());
-        if let Some(p) = port.or_else(|| (!ports.is_empty()).then(|| ports.join(","))) {
-            kept.push(format!("port={p}"));
-        }
-        String::new()
-    } else {
-        // The query's port replaces the authority's ports.
-        hosts.join(",")
-    };
-    Ok(format!(
-        "{scheme}{userinfo}{authority_hosts}{path}?{}",
-        kept.join("&")
-    ))
+        .enumerate()
+        .map(|(i, h)| match ports.get(i).or(ports.first()) {
+            Some(p) if !p.is_empty() => format!("{h}:{p}"),
+            _ => h.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 /// Takes what rust-postgres does not know out of the URL's query: `sslrootcert=PATH`, and
@@ -428,16 +577,29 @@ mod tests {
         let cases = [
             (
                 "postgres://u@localhost:5433/db?host=/tmp/sock",
-                "postgres://u@/db?host=/tmp/sock&port=5433",
+                "postgres://u@%2Ftmp%2Fsock:5433/db",
             ),
             (
                 "postgres://u@localhost:1/db?host=%2Ftmp%2Fsock&port=5433&sslmode=disable",
-                "postgres://u@/db?host=%2Ftmp%2Fsock&sslmode=disable&port=5433",
+                "postgres://u@%2Ftmp%2Fsock:5433/db?sslmode=disable",
+            ),
+            (
+                "postgres://u@/db?host=/run/pg,db.example.com,::1&port=5433",
+                "postgres://u@%2Frun%2Fpg:5433,db.example.com:5433,[::1]:5433/db",
+            ),
+            (
+                "postgres://u@/db?host=a,b&port=1,2&sslmode=require",
+                "postgres://u@a:1,b:2/db?sslmode=require",
             ),
             (
                 "postgres://u@db.example.com:1/db?port=6432",
-                "postgres://u@db.example.com/db?port=6432",
+                "postgres://u@db.example.com:6432/db",
             ),
+            (
+                "postgres://u@a,b:1/db?port=6432&sslmode=require",
+                "postgres://u@a:6432,b:6432/db?sslmode=require",
+            ),
+            ("postgres://u@a,b/db?port=1,2", "postgres://u@a:1,b:2/db"),
             (
                 "postgres://u@h:5432/db?sslmode=require",
                 "postgres://u@h:5432/db?sslmode=require",
@@ -448,8 +610,51 @@ mod tests {
             assert_eq!(libpq_hosts(given).unwrap(), want, "{given}");
         }
         assert!(libpq_hosts("postgres://u@h/db?host=/a&host=/b").is_err());
+        assert!(libpq_hosts("postgres://u@/db?host=a,b,c&port=1,2").is_err());
+        let url = PgUrl::parse("postgres://u@/db?host=/run/pg,db.example.com", false).unwrap();
+        assert_eq!(
+            url.config.get_hosts().len(),
+            2,
+            "a query's host list is a list"
+        );
         let url = PgUrl::parse("postgres://u@localhost:5433/db?host=/tmp/sock", false).unwrap();
         assert_eq!(url.shown(), "postgres://u@/tmp/sock:5433/db");
+        // The query's port is the one connected to (it was the authority's default, 5432).
+        let url = PgUrl::parse("postgres://u@db.example.com/db?port=6432", false).unwrap();
+        assert_eq!(url.config.get_ports(), [6432]);
+    }
+
+    /// A list of hosts taken one at a time: each URL names one host and its port (its own, or
+    /// the list's one port), whatever form the list had, and keeps the rest of the query.
+    #[test]
+    fn a_hosts_list_splits_into_one_url_per_host() {
+        let hosts = |url: &str| -> Vec<String> {
+            let url = PgUrl::parse(url, true).unwrap();
+            url.each_host()
+                .unwrap()
+                .iter()
+                .map(|u| format!("{} {:?}", u.shown(), u.config.get_ssl_mode()))
+                .collect()
+        };
+        assert_eq!(
+            hosts("postgres://u:pw@%2Frun%2Fpg,db.example.com/db?port=5433&sslmode=require"),
+            [
+                "postgres://u@/run/pg:5433/db Require",
+                "postgres://u@db.example.com:5433/db Require"
+            ]
+        );
+        assert_eq!(
+            hosts("postgres://u@a:1,%2Frun%2Fpg%20x:2/db"),
+            [
+                "postgres://u@a:1/db Prefer",
+                "postgres://u@/run/pg x:2/db Prefer"
+            ]
+        );
+        let one = PgUrl::parse("postgres://u:pw@a,b/db", true)
+            .unwrap()
+            .each_host()
+            .unwrap();
+        assert_eq!(one[1].config.get_password(), Some(&b"pw"[..]));
     }
 
     /// The server's reason stays; only the secret goes.

@@ -31,10 +31,13 @@ impl Store {
             )?;
             let tls = ssl == Some(true);
             let (mode, local) = self.db.pg_tls_asked().unwrap_or(("prefer", true));
-            let said = format!(
-                "Postgres reachable, TLS {} (sslmode={mode})",
-                if tls { "on" } else { "off" }
-            );
+            let said = match mode {
+                "ignored" => "Postgres reachable over a unix socket, TLS off (sslmode does not apply to a socket)".to_string(),
+                _ => format!(
+                    "Postgres reachable, TLS {} (sslmode={mode})",
+                    if tls { "on" } else { "off" }
+                ),
+            };
             return Ok(match (tls, mode, local) {
                 (false, "require", _) => Integrity::Damaged(format!("{said}: TLS was required")),
                 (false, _, false) => Integrity::Weak(format!(

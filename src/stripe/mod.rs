@@ -72,6 +72,11 @@ impl Stripe {
     pub fn replays(&self) -> u64 {
         self.transport().replays()
     }
+
+    /// The idempotency keys of the writes this client sent, oldest first.
+    pub fn written_keys(&self) -> Vec<String> {
+        self.transport().written_keys()
+    }
 }
 
 fn product_of(p: stripe_shared::Product) -> RemoteProduct {

@@ -135,7 +135,14 @@ struct Inner {
     replayed: std::sync::Mutex<std::collections::VecDeque<String>>,
     /// Writes answered with a stored reply so far.
     replays: std::sync::atomic::AtomicU64,
+    /// The idempotency keys of the writes sent (the latest [`WRITTEN_KEPT`]): Stripe names
+    /// the key in the events a write causes (`request.idempotency_key`), so billctl can tell
+    /// its own writes' events from changes made elsewhere.
+    written: std::sync::Mutex<std::collections::VecDeque<String>>,
 }
+
+/// How many written keys a transport remembers (a catalog apply sends a few dozen writes).
+const WRITTEN_KEPT: usize = 4096;
 
 /// How many replayed keys a transport remembers (a workflow asks right after its write).
 const REPLAYED_KEPT: usize = 256;
@@ -159,6 +166,7 @@ impl Transport {
                 date: std::sync::Mutex::new(None),
                 replayed: std::sync::Mutex::new(std::collections::VecDeque::new()),
                 replays: std::sync::atomic::AtomicU64::new(0),
+                written: std::sync::Mutex::new(std::collections::VecDeque::new()),
             }),
             writes: true,
             deadline: None,
@@ -225,6 +233,13 @@ impl Transport {
         self.inner
             .replays
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The idempotency keys of the writes this client sent, oldest first (whatever Stripe
+    /// answered: a write whose answer was lost may still have happened).
+    pub fn written_keys(&self) -> Vec<String> {
+        let kept = self.inner.written.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter().cloned().collect()
     }
 
     /// Attempts sent so far (retries included).
@@ -318,6 +333,9 @@ impl Inner {
         // Only requests that cannot take effect twice are retried: reads, and writes that
         // carry an idempotency key.
         let retryable = method == hyper::Method::GET || key.is_some();
+        if let (false, Some(k)) = (method == hyper::Method::GET, key.as_deref()) {
+            self.remember_write(k);
+        }
         let mut url = format!("{}v1{}", self.settings.base, path);
         if let Some(q) = query.as_deref().filter(|q| !q.is_empty()) {
             url.push('?');
@@ -425,6 +443,18 @@ impl Inner {
         } else {
             Attempt::Done(Err(err))
         }
+    }
+
+    /// Notes a write's key before it is sent.
+    fn remember_write(&self, key: &str) {
+        let mut kept = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.back().is_some_and(|k| k == key) {
+            return;
+        }
+        if kept.len() >= WRITTEN_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(key.to_string());
     }
 
     /// Notes that Stripe answered the write under `key` with its stored reply.

@@ -105,6 +105,9 @@ pub enum Change {
         kind: String,
         object_id: String,
         created: i64,
+        /// The idempotency key of the request that made the change (`request.idempotency_key`):
+        /// one of billctl's own catalog writes is not drift.
+        request_key: Option<String>,
     },
 }
 
@@ -461,6 +464,13 @@ pub fn needs_refetch(event_id: &str, why: &str, error: &str) -> String {
     )
 }
 
+/// The outcome of a catalog event caused by billctl's own write (`setup-products`).
+pub fn own_catalog_write(object_id: &str) -> Outcome {
+    Outcome::Ignored(format!(
+        "{object_id} changed by billctl's own setup-products: not catalog drift"
+    ))
+}
+
 /// The outcome of noting drift.
 pub fn drift_noted(object_id: &str) -> Outcome {
     Outcome::Applied(format!(
@@ -547,6 +557,9 @@ impl Applier<'_> {
                     kind: env.kind.clone(),
                     object_id: env.object_id.clone().unwrap_or_default(),
                     created: env.created,
+                    request_key: event["request"]["idempotency_key"]
+                        .as_str()
+                        .map(String::from),
                 })])
             }
             _ => Plan::Done(Outcome::Ignored(format!(

@@ -46,6 +46,29 @@ fn backfill(env: &Env, since: i64) -> Value {
     .json()
 }
 
+/// `subscriptions show SUB --json` and its table (issue 42: they showed neither access nor
+/// dunning state). The JSON's verdict is `subscriptions list`'s for the same subscription,
+/// field for field: one decision, read the same way. Returns the JSON and the table.
+fn sub_shown(env: &Env, sub: &str) -> (Value, String) {
+    let json = env
+        .run(&["subscriptions", "show", sub, "--json"])
+        .ok()
+        .json();
+    let listed = env.run(&["subscriptions", "list", "--json"]).ok().json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == sub)
+        .unwrap_or_else(|| panic!("{sub} in {listed}"));
+    for field in ["access", "grace_until", "payment", "default_payment_method"] {
+        assert!(json.get(field).is_some(), "show has {field}: {json}");
+        assert_eq!(json[field], row[field], "{field}: show and list agree");
+    }
+    let table = env.run(&["subscriptions", "show", sub]).ok().stdout;
+    (json, table)
+}
+
 #[test]
 fn access_follows_payment_from_incomplete_to_paid() {
     let env = Env::with_catalog();
@@ -73,6 +96,18 @@ fn access_follows_payment_from_incomplete_to_paid() {
         .run(&["subscriptions", "list", "--status", "incomplete"])
         .ok();
     assert!(human.stdout.contains(sub["id"].as_str().unwrap()));
+    // Shown: no access, and no card to charge.
+    let (v, table) = sub_shown(&env, sub["id"].as_str().unwrap());
+    assert_eq!(
+        (v["access"].as_str(), v["default_payment_method"].is_null()),
+        (Some("payment_required"), true),
+        "{v}"
+    );
+    assert!(
+        table.contains("access:   payment_required")
+            && table.contains("card:     none (no default payment method)"),
+        "{table}"
+    );
     // The key is refused: PAYMENT_REQUIRED names the status.
     let key = key_for(&env, &cus);
     let (code, v) = verify(&env, &key);
@@ -122,6 +157,20 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     let cus = env.subscribed("renew@example.com", "pro");
     let key = key_for(&env, &cus);
     let sub = env.store().current_subscription(&cus).unwrap().unwrap().row;
+    // Paid for: access granted, no dunning.
+    let (v, table) = sub_shown(&env, &sub.id);
+    assert_eq!(
+        (
+            v["access"].as_str(),
+            v["payment"]["failed_attempts"].as_i64()
+        ),
+        (Some("granted"), Some(0)),
+        "{v}"
+    );
+    assert!(
+        table.contains("access:   granted") && table.contains("dunning:  none"),
+        "{table}"
+    );
     // The card starts failing; the renewal is declined.
     env.sim
         .add_card(&cus, "pm_card_chargeCustomerFail")
@@ -175,9 +224,30 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
         "{}",
         human.stdout
     );
+    // Shown: the grace and its end, the failed attempt and the next retry, the failing card.
+    let (v, table) = sub_shown(&env, &sub.id);
+    assert_eq!(
+        (
+            v["access"].as_str(),
+            v["payment"]["failed_attempts"].as_i64(),
+            v["default_payment_method"]["last4"].as_str()
+        ),
+        (Some("grace"), Some(1), Some("0341")),
+        "{v}"
+    );
+    let grace_end = billctl::time::utc_datetime(v["grace_until"].as_i64().unwrap());
+    assert!(
+        table.contains(&format!(
+            "access:   grace (past_due grace until {grace_end})"
+        )) && table.contains("dunning:  1 failed attempt(s) since")
+            && table.contains("…0341"),
+        "{table}"
+    );
     // After the grace (counted from the failed payment): refused.
     let failed_at = m.payment.failed_at.unwrap();
     env.set_now(failed_at + 7 * DAY);
+    let (v, _) = sub_shown(&env, &sub.id);
+    assert_eq!(v["access"], "payment_required", "{v}");
     let (code, v) = verify(&env, &key);
     assert_eq!(
         (code, v["code"].as_str()),

@@ -165,6 +165,14 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
             ev("om-4", &customer, json!({"tokens": 1})),
             {"specversion": "1.0", "id": "om-5", "source": "s", "type": "request", "data": {"tokens": 1}},
         ],
+        // With value_property set, an event without the property has no quantity: invalid, as
+        // OpenMeter's SUM meter holds it (it stores such an event as invalid and counts
+        // nothing); billctl refuses the batch, as for any invalid event (issue 42: the README
+        // said "1 per event without it").
+        "unvalued": [
+            ev("om-6", &customer, json!({"tokens": 2})),
+            ev("om-7", &customer, json!({"words": 9})),
+        ],
     });
     let out = run_client(&python, "openmeter_ingest.py", &input);
     assert_eq!(out["single"]["ok"], true, "{out}");
@@ -209,6 +217,16 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
         .as_str()
         .unwrap()
         .starts_with("subject"));
+    assert_eq!(out["unvalued"]["status"], 400, "{out}");
+    let unvalued: Value = serde_json::from_str(out["unvalued"]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(unvalued["rejects"][0]["line"], 2, "{unvalued}");
+    assert!(
+        unvalued["rejects"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("data.tokens: required"),
+        "{unvalued}"
+    );
     // What was recorded: ids, subjects (customer or key), quantities and times.
     let q = |id: &str, col: &str| {
         env.count(
@@ -226,8 +244,8 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
     );
     assert_eq!(q("om-1", "ts"), at);
     assert_eq!(
-        q("om-4", "quantity"),
-        -1,
+        (q("om-4", "quantity"), q("om-6", "quantity")),
+        (-1, -1),
         "nothing of an invalid batch is recorded"
     );
     assert_eq!(

@@ -1028,6 +1028,37 @@ fn url_forms_mean_what_they_mean_to_psql() {
             format!("postgres://billctl@/{db}_missing?host={sock}&port={port}"),
             false,
         ),
+        // libpq ignores sslmode on a unix socket (issue 42: billctl asked the socket for TLS
+        // and failed where psql connects).
+        (
+            format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require"),
+            true,
+        ),
+        (
+            format!("postgres://billctl@{enc}:{port}/{db}?sslmode=require"),
+            true,
+        ),
+        (
+            format!("postgres://billctl@/{db}?sslmode=verify-full&host={sock}&port={port}"),
+            true,
+        ),
+        // The query's port replaces the authority's (billctl connected to the authority's).
+        (format!("postgres://billctl@{enc}:1/{db}?port={port}"), true),
+        (format!("postgres://billctl@{enc}/{db}?port={port}"), true),
+        // In a list, sslmode holds for the TCP host and not for the socket.
+        (
+            format!("postgres://billctl@{enc}:{port},localhost:{port}/{db}?sslmode=require"),
+            true,
+        ),
+        // A query's host list is a list (rust-postgres took it for one socket path).
+        (
+            format!("postgres://billctl@/{db}?host={sock},localhost&port={port}&sslmode=require"),
+            true,
+        ),
+        (
+            format!("postgres://billctl@/{db}?host=localhost,{sock}&port={port},{port}"),
+            true,
+        ),
     ];
     let env = Env::new();
     for (url, works) in &forms {
@@ -1055,6 +1086,27 @@ fn url_forms_mean_what_they_mean_to_psql() {
             );
         }
     }
+    // On the socket, `require` is no finding of doctor's either: the store check passes and
+    // says that sslmode does not apply there.
+    let url = format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require");
+    let mut c = env.command();
+    c.env("BILLCTL_DATABASE_URL", &url)
+        .args(["doctor", "--json"]);
+    let report = common::run(&mut c).json();
+    let store = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "store")
+        .unwrap_or_else(|| panic!("a store check in {report}"));
+    assert_eq!(store["outcome"], "ok", "{store}");
+    assert!(
+        store["detail"]
+            .as_str()
+            .unwrap()
+            .contains("sslmode does not apply to a socket"),
+        "{store}"
+    );
 }
 
 /// The usage identity migration on Postgres: events stored from CloudEvents before it (meta

@@ -161,13 +161,18 @@ fn the_readme_quickstart_runs_as_shown() {
             "{page}"
         );
     }
-    // The walkthrough's end state is in the store: 300 imported calls for the customer, and
-    // the one that `serve` recorded for the README's `curl` verify.
+    // The walkthrough's end state is in the store: 300 imported calls for Ada, and the one
+    // that `serve` recorded for the README's `curl` verify (the later examples may add other
+    // customers).
     let data = work.join("billctl-data");
     let store = common::store_at(&data, None);
     let customers = store.customers().unwrap();
-    assert_eq!(customers.len(), 1);
-    assert_eq!(store.usage_total(&customers[0].id).unwrap(), 301);
+    let ada: Vec<_> = customers
+        .iter()
+        .filter(|c| c.email.as_deref() == Some("ada@example.com"))
+        .collect();
+    assert_eq!(ada.len(), 1, "{customers:?}");
+    assert_eq!(store.usage_total(&ada[0].id).unwrap(), 301);
     assert!(
         steps
             .iter()

@@ -1015,3 +1015,135 @@ fn an_unwritable_rejects_directory_refuses_before_importing() {
         assert!(!rejects.exists());
     }
 }
+
+/// Every grouping of `usage report` shows the tier's quota (issue 42: `--by key` and `--by day`
+/// said QUOTA "unlimited" for a Pro key, `quota: null` in JSON). A Pro customer's rows say
+/// 10000 and an Enterprise customer's (unlimited for real) say so, in the table, the JSON and
+/// the CSV, with and without `--key`; a key's or a day's row has its own share of the quota as
+/// its percent and the customer's remaining and overage. One row per `--by` value, read from
+/// the grammar, so a new grouping without a row fails here.
+#[test]
+fn every_grouping_shows_the_tiers_quota() {
+    use clap::CommandFactory;
+    let u = setup();
+    let ent = u.env.subscribed("ent@example.com", "enterprise");
+    let ent_key = u
+        .env
+        .run(&["keys", "issue", "--customer", &ent, "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let ent_key_id = billctl::keys::parse(&ent_key).unwrap().id.to_string();
+    let start = u
+        .env
+        .store()
+        .live_subscription(&u.customer)
+        .unwrap()
+        .unwrap()
+        .current_period_start;
+    let (day2, last) = (start + 86_400 + 10, start + 86_400 + 20);
+    let lines = [
+        format!(
+            r#"{{"id":"q1","key":"{}","timestamp":{},"quantity":300}}"#,
+            u.key_id,
+            start + 10
+        ),
+        format!(
+            r#"{{"id":"q2","customer":"{}","timestamp":{day2},"quantity":200}}"#,
+            u.customer
+        ),
+        format!(r#"{{"id":"q3","key":"{ent_key_id}","timestamp":{last},"quantity":50}}"#),
+    ];
+    let f = u.file("quota.ndjson", &(lines.join("\n") + "\n"));
+    u.env.set_now(last + 1);
+    u.env.run(&["usage", "import", &f, "-q"]).ok();
+    // (grouping, the Pro rows' used without --key, and with --key KEY).
+    let table: [(&str, &[i64], &[i64]); 3] = [
+        ("customer", &[500], &[300]),
+        ("key", &[300], &[300]),
+        ("day", &[300, 200], &[300]),
+    ];
+    let cli = billctl::cli::Cli::command();
+    let report = cli
+        .find_subcommand("usage")
+        .and_then(|c| c.find_subcommand("report"))
+        .unwrap();
+    let by = report.get_arguments().find(|a| a.get_id() == "by").unwrap();
+    let mut groupings: Vec<String> = by
+        .get_possible_values()
+        .iter()
+        .map(|v| v.get_name().to_string())
+        .collect();
+    groupings.sort();
+    let mut rows: Vec<String> = table.iter().map(|(g, _, _)| g.to_string()).collect();
+    rows.sort();
+    assert_eq!(rows, groupings, "a row for every --by value");
+    for (by, whole, one_key) in table {
+        for (key, want) in [(None, whole), (Some(u.key_id.as_str()), one_key)] {
+            let mut args = vec!["usage", "report", "--by", by];
+            if let Some(k) = key {
+                args.extend(["--key", k]);
+            }
+            let case = args.join(" ");
+            let json = u.env.run(&[&args[..], &["--json"]].concat()).ok().json();
+            let json = json.as_array().unwrap();
+            let pro: Vec<&serde_json::Value> = json
+                .iter()
+                .filter(|r| r["customer_id"] == u.customer.as_str())
+                .collect();
+            let used: Vec<i64> = pro.iter().map(|r| r["used"].as_i64().unwrap()).collect();
+            assert_eq!(used, want, "{case}: {json:?}");
+            for r in &pro {
+                let share = r["used"].as_f64().unwrap() / 100.0;
+                assert_eq!(
+                    (
+                        r["quota"].as_i64(),
+                        r["remaining"].as_i64(),
+                        r["overage"].as_i64()
+                    ),
+                    (Some(10_000), Some(10_000 - 500), Some(0)),
+                    "{case}: {r}"
+                );
+                assert!(
+                    (r["percent"].as_f64().unwrap() - share).abs() < 1e-9,
+                    "{case}: {r}"
+                );
+            }
+            for r in json.iter().filter(|r| r["customer_id"] == ent.as_str()) {
+                assert_eq!(r["tier"], "enterprise", "{case}: {r}");
+                assert!(
+                    r["quota"].is_null() && r["remaining"].is_null(),
+                    "{case}: {r}"
+                );
+            }
+            assert_eq!(
+                json.iter().any(|r| r["customer_id"] == ent.as_str()),
+                key.is_none(),
+                "{case}: the Enterprise customer's rows, unless one key is asked for"
+            );
+            let text = u.env.run(&args).ok().stdout;
+            let shown = |c: &str| text.lines().filter(|l| l.contains(c)).collect::<Vec<_>>();
+            assert_eq!(shown(&u.customer).len(), want.len(), "{case}:\n{text}");
+            for l in shown(&u.customer) {
+                assert!(
+                    l.contains("┆ 10000 ") && !l.contains("unlimited"),
+                    "{case}: {l}"
+                );
+            }
+            for l in shown(&ent) {
+                assert!(l.contains("┆ unlimited "), "{case}: {l}");
+            }
+            let csv = u.env.run(&[&args[..], &["--csv"]].concat()).ok().stdout;
+            for l in csv.lines().skip(1) {
+                let quota = l.split(',').nth(7).unwrap();
+                let want = if l.starts_with(&u.customer) {
+                    "10000"
+                } else {
+                    ""
+                };
+                assert_eq!(quota, want, "{case}: {l}");
+            }
+        }
+    }
+}

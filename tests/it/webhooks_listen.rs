@@ -630,6 +630,87 @@ fn catalog_events_mark_drift_until_setup_products_runs() {
     );
 }
 
+/// The events of billctl's own catalog writes are not drift (issue 42: the events of
+/// `setup-products` itself made the next `prices check` warn of a catalog change). They name
+/// the request that caused them (`request.idempotency_key`), and setup-products records the
+/// keys it sent: delivered after it, delivered again and reprocessed, they leave no note. A
+/// change made afterwards in the Dashboard (no billctl key) is noted, and it alone.
+#[test]
+fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
+    let env = Env::new();
+    let t0 = env.sim.now();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    let catalog = |e: &Value| {
+        let kind = e["type"].as_str().unwrap_or_default();
+        kind.starts_with("product.") || kind.starts_with("price.")
+    };
+    let mut own: Vec<Value> = env
+        .sim
+        .state()
+        .events
+        .values()
+        .filter(|e| catalog(e))
+        .cloned()
+        .collect();
+    own.sort_by_key(|e| (e["created"].as_i64(), e["id"].as_str().map(String::from)));
+    assert!(
+        own.len() >= 6,
+        "products and prices were made: {}",
+        own.len()
+    );
+    let ndjson: String = own
+        .iter()
+        .map(|e| format!("{}\n", serde_json::to_string(e).unwrap()))
+        .collect();
+    let no_note = |when: &str| {
+        let check = env.run(&["prices", "check"]).ok();
+        assert!(
+            !check.stderr.contains("webhooks reported"),
+            "{when}: {}",
+            check.stderr
+        );
+    };
+    let v = env
+        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &ndjson)
+        .ok()
+        .json();
+    assert_eq!(
+        (v["ignored"].as_u64(), v["applied"].as_u64()),
+        (Some(own.len() as u64), Some(0)),
+        "{v}"
+    );
+    let shown = env
+        .run(&["webhooks", "show", own[0]["id"].as_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert!(
+        shown["detail"]
+            .as_str()
+            .unwrap()
+            .contains("billctl's own setup-products"),
+        "{shown}"
+    );
+    no_note("delivered after setup-products");
+    // Late and again: the same deliveries (duplicates), then every stored event reprocessed.
+    env.run_with_stdin(&["webhooks", "ingest", "-"], &ndjson)
+        .ok();
+    env.run(&["webhooks", "reprocess", "--type", "p*"]).ok();
+    no_note("delivered again and reprocessed");
+    // A change made in the Dashboard: noted, and the next prices check says so.
+    env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed")]);
+    env.run(&["webhooks", "backfill", "--since", &t0.to_string(), "-q"])
+        .ok();
+    // (The name is no finding of the check's own: it exits 0 either way; the note is the point.)
+    let check = env.run(&["prices", "check"]);
+    assert!(
+        check.stderr.contains(
+            "webhooks reported 1 catalog change(s) since the last setup-products: product.updated billctl_pro"
+        ),
+        "{}",
+        check.stderr
+    );
+}
+
 #[test]
 fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     let env = Env::with_catalog();

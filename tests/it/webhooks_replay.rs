@@ -463,6 +463,91 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
     assert!(!file.exists(), "the last secret gone, the file goes");
 }
 
+/// `endpoint list` says where each endpoint's signing secret is kept, its table as its JSON
+/// does (issue 42: the table said `-` for a secret in the data dir's file while the JSON said
+/// `secret_in_file: true`): the keyring, the file, both, or neither. Two endpoints billctl
+/// makes (secrets in a real kernel keyring), two made elsewhere; the file holds one of each.
+#[test]
+fn endpoint_list_says_where_each_secret_is_kept() {
+    let env = Env::new();
+    let config = env.config(&format!(
+        "{}\n[webhooks]\nsecret_file = true\n",
+        billctl::config::DEFAULT_CONFIG
+    ));
+    let elsewhere = |url: &str| {
+        let made = env.stripe_post(
+            "/webhook_endpoints",
+            &[("url", url), ("enabled_events[]", "invoice.paid")],
+        );
+        made["id"].as_str().unwrap().to_string()
+    };
+    let (in_file, nowhere) = (
+        elsewhere("https://file.example.com/hooks"),
+        elsewhere("https://nowhere.example.com/hooks"),
+    );
+    let script = r#"
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://keyring.example.com/hooks --json > keyring.json
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://both.example.com/hooks --json > both.json
+        BOTH=$(grep -o 'we_[A-Za-z0-9]*' both.json | head -n 1)
+        umask 077
+        mkdir -p "$DATA"
+        printf '%s whsec_in_file\n%s whsec_both\n' "$IN_FILE" "$BOTH" >> "$DATA/webhook-secrets"
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint list > listed.txt
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
+    "#;
+    let (config, data) = (
+        config.to_str().unwrap().to_string(),
+        env.data_dir().to_str().unwrap().to_string(),
+    );
+    let vars = [
+        ("CONFIG", config.as_str()),
+        ("DATA", data.as_str()),
+        ("IN_FILE", in_file.as_str()),
+    ];
+    let r = common::in_session_keyring(&env, script, true, &vars);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let id_in = |name: &str| -> String {
+        let v: Value = serde_json::from_str(&common::read(&env.path(name))).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    };
+    let (keyring, both) = (id_in("keyring.json"), id_in("both.json"));
+    let listed: Value = serde_json::from_str(&common::read(&env.path("listed.json"))).unwrap();
+    let table = common::read(&env.path("listed.txt"));
+    let rows = [
+        (&keyring, (true, false), "keyring"),
+        (&both, (true, true), "keyring, file"),
+        (&in_file, (false, true), "file"),
+        (&nowhere, (false, false), "-"),
+    ];
+    for (id, kept, said) in rows {
+        let v = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("{id} in {listed}"));
+        assert_eq!(
+            (
+                v["secret_in_keyring"].as_bool().unwrap(),
+                v["secret_in_file"].as_bool().unwrap()
+            ),
+            kept,
+            "{id}: {v}"
+        );
+        let line = table
+            .lines()
+            .find(|l| l.contains(id.as_str()))
+            .unwrap_or_else(|| panic!("{id} in\n{table}"));
+        let last = line
+            .trim_end()
+            .trim_end_matches('│')
+            .rsplit('┆')
+            .next()
+            .unwrap();
+        assert_eq!(last.trim(), said, "{line}");
+    }
+}
+
 /// On a terminal, with a keyring that refuses writes and no secret file allowed, `endpoint
 /// create` makes the endpoint, shows its secret once with the variable to put it in, and exits
 /// 2: the secret is never lost in silence (issue 29). `script` (util-linux) gives the command a

@@ -36,7 +36,7 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
     let report = report::report(store, &config, &q, now())?;
     if let Some(path) = &args.html {
         let page = crate::ops::dashboard::Dashboard::usage_only(
-            crate::ops::dashboard::usage_section(store, &config, &report, &q, now())?,
+            crate::ops::dashboard::usage_section(store, &report, &q, now())?,
         );
         let page = crate::output::dashboard::page(&page);
         let target = crate::commands::write_private(ctx, "--html", path, &page)?;

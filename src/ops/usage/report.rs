@@ -28,10 +28,14 @@ pub struct Row {
     pub period_start: i64,
     pub period_end: i64,
     pub used: i64,
-    /// `None`: unlimited (or not applicable to a day row).
+    /// The tier's quota for the customer's period, on every row (a key's and a day's too);
+    /// `None`: unlimited, or no tier known (`tier` says which).
     pub quota: Option<u64>,
+    /// This row's `used` as a share of the quota (a key's or a day's part of it).
     pub percent: Option<f64>,
+    /// What is left of the customer's quota in the period (its keys and days share one).
     pub remaining: Option<u64>,
+    /// The customer's calls beyond the quota in the period.
     pub overage: i64,
     /// What the access policy gives the customer's keys now: `granted`, `grace`,
     /// `payment_required` or `none`.
@@ -117,14 +121,17 @@ fn plan_from(
     })
 }
 
-fn row(customer: &str, key: Option<&str>, day: Option<i64>, plan: &Plan, used: i64) -> Row {
-    // Quotas hold per customer and period, not per key or day.
-    let quota = if key.is_none() && day.is_none() {
-        plan.quota
-    } else {
-        None
-    };
-    let standing = crate::billing::standing(used, quota);
+/// One row: `used` by its subject (the customer, a key or a day), and `whole`, the customer's
+/// use in the period. Quotas hold per customer and period, so every row shows the tier's quota
+/// and the customer's remaining and overage; its percent is its own share of the quota.
+fn row(
+    customer: &str,
+    (key, day): (Option<&str>, Option<i64>),
+    plan: &Plan,
+    (used, whole): (i64, i64),
+) -> Row {
+    let own = crate::billing::standing(used, plan.quota);
+    let standing = crate::billing::standing(whole, plan.quota);
     Row {
         customer: customer.to_string(),
         key: key.map(String::from),
@@ -133,8 +140,8 @@ fn row(customer: &str, key: Option<&str>, day: Option<i64>, plan: &Plan, used: i
         period_start: plan.period.0,
         period_end: plan.period.1,
         used,
-        quota,
-        percent: standing.percent,
+        quota: plan.quota,
+        percent: own.percent,
         remaining: standing.remaining,
         overage: standing.overage,
         access: plan.access,
@@ -221,7 +228,7 @@ fn report_all(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
     let rows = plans
         .iter()
         .zip(used)
-        .map(|((c, plan), used)| row(c, None, None, plan, used))
+        .map(|((c, plan), used)| row(c, (None, None), plan, (used, used)))
         .collect();
     Ok(Report {
         rows,
@@ -239,15 +246,16 @@ fn rows_of(
     by: ReportBy,
 ) -> Result<Vec<Row>> {
     let (from, to) = plan.period;
+    let whole = || store.usage_in("customer", customer, from, to);
     let mut out = Vec::new();
     match by {
         ReportBy::Customer => {
             let used = store.usage_in(scope, subject, from, to)?;
-            let mut r = row(customer, None, None, plan, used);
-            r.key = key.map(String::from);
-            out.push(r);
+            let whole = if key.is_some() { whole()? } else { used };
+            out.push(row(customer, (key, None), plan, (used, whole)));
         }
         ReportBy::Key => {
+            let whole = whole()?;
             let keys = match key {
                 Some(k) => vec![k.to_string()],
                 None => store
@@ -258,14 +266,13 @@ fn rows_of(
             };
             for k in keys {
                 let used = store.usage_in("key", &k, from, to)?;
-                out.push(row(customer, Some(&k), None, plan, used));
+                out.push(row(customer, (Some(&k), None), plan, (used, whole)));
             }
         }
         ReportBy::Day => {
+            let whole = whole()?;
             for (day, used) in exact_days(store, (scope, subject), (from, to))? {
-                let mut r = row(customer, None, Some(day), plan, used);
-                r.key = key.map(String::from);
-                out.push(r);
+                out.push(row(customer, (key, Some(day)), plan, (used, whole)));
             }
         }
     }
@@ -301,7 +308,7 @@ pub fn alerts(store: &Store, config: &Config, threshold: f64, now: i64) -> Resul
             continue;
         }
         let used = store.usage_in("customer", &c.id, plan.period.0, plan.period.1)?;
-        let r = row(&c.id, None, None, &plan, used);
+        let r = row(&c.id, (None, None), &plan, (used, used));
         if r.percent.is_some_and(|p| p >= threshold) {
             listed.push(r);
         }

@@ -274,14 +274,20 @@ fn write_change(store: &mut Store, change: Change) -> Result<Written> {
             kind,
             object_id,
             created,
+            request_key,
         } => {
-            store.note_catalog_drift(&crate::store::DriftNote {
+            let noted = store.note_catalog_drift(&crate::store::DriftNote {
                 event_id,
                 kind,
                 object_id: object_id.clone(),
                 created,
+                request_key,
             })?;
-            apply::drift_noted(&object_id)
+            if noted {
+                apply::drift_noted(&object_id)
+            } else {
+                apply::own_catalog_write(&object_id)
+            }
         }
     }))
 }

@@ -1,10 +1,12 @@
 """OpenMeter's published Python SDK (openmeter) pointed at `billctl serve`, unchanged but for
 the endpoint and the token (a billctl service token with the `usage` scope).
 
-Reads {"url", "token", "single": event, "batch": [events], "invalid": [events], "stranger"?:
-token} as JSON on stdin and sends the single event (application/cloudevents+json), the batch
-(application/cloudevents-batch+json) and the invalid batch, and the single event again with the
-stranger's token when given; prints what each call did, a refusal as the SDK's error class.
+Reads {"url", "token", "single": event, "batch": [events], "invalid": [events], "unvalued"?:
+[events], "stranger"?: token} as JSON on stdin and sends the single event
+(application/cloudevents+json), the batch (application/cloudevents-batch+json), the invalid
+batch and the unvalued one (an event without the meter's value property) when given, and the
+single event again with the stranger's token when given; prints what each call did, a refusal
+as the SDK's error class.
 """
 
 import json
@@ -40,6 +42,8 @@ def main() -> None:
         "again": send(client.events.ingest_events, cfg["batch"]),
         "invalid": send(client.events.ingest_events, cfg["invalid"]),
     }
+    if "unvalued" in cfg:
+        out["unvalued"] = send(client.events.ingest_events, cfg["unvalued"])
     if "stranger" in cfg:
         stranger = Client(endpoint=cfg["url"], token=cfg["stranger"])
         out["stranger"] = send(stranger.events.ingest_event, cfg["single"])
