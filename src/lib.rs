@@ -109,6 +109,7 @@
 //! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
 //! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
 //! | `money.rs` | minor units to `$99.00`; Stripe's currency rules (currencies, zero-decimal, the largest amount) |
+//! | `plural.rs` | a count with its noun for messages (`1 change`, `2 changes`) |
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
@@ -211,6 +212,7 @@ pub mod keys;
 pub mod money;
 pub mod ops;
 pub mod output;
+pub mod plural;
 pub mod revenue;
 pub mod secrets;
 pub mod server;

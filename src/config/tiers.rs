@@ -34,14 +34,12 @@ pub(super) fn product_id_prefix(
 }
 
 /// Every tier, in file order: at least one, at most [`MAX_TIERS`] with [`MAX_PRICES`] prices.
-pub(super) fn tiers(
+/// At least one tier, at most [`MAX_TIERS`], and at most [`MAX_PRICES`] prices among them.
+fn bounded(
     cx: &SourceText,
-    raw: Spanned<IndexMap<String, Spanned<RawTier>>>,
-    prefix: &str,
-    has_meter: bool,
-) -> Result<Vec<Tier>, ConfigError> {
-    let span = raw.span();
-    let raw_tiers = raw.into_inner();
+    span: std::ops::Range<usize>,
+    raw_tiers: &IndexMap<String, Spanned<RawTier>>,
+) -> Result<(), ConfigError> {
     if raw_tiers.is_empty() {
         return Err(cx.err(span, "tiers", "declare at least one tier"));
     }
@@ -50,7 +48,10 @@ pub(super) fn tiers(
         return Err(cx.err(
             span,
             "tiers",
-            format!("{n} tiers: a config declares at most {MAX_TIERS}"),
+            format!(
+                "{}: a config declares at most {MAX_TIERS}",
+                crate::plural::count(n, "tier", "tiers")
+            ),
         ));
     }
     let prices: usize = raw_tiers
@@ -64,9 +65,24 @@ pub(super) fn tiers(
         return Err(cx.err(
             span,
             "tiers",
-            format!("{prices} prices: a config declares at most {MAX_PRICES}"),
+            format!(
+                "{}: a config declares at most {MAX_PRICES}",
+                crate::plural::count(prices, "price", "prices")
+            ),
         ));
     }
+    Ok(())
+}
+
+pub(super) fn tiers(
+    cx: &SourceText,
+    raw: Spanned<IndexMap<String, Spanned<RawTier>>>,
+    prefix: &str,
+    has_meter: bool,
+) -> Result<Vec<Tier>, ConfigError> {
+    let span = raw.span();
+    let raw_tiers = raw.into_inner();
+    bounded(cx, span, &raw_tiers)?;
     let mut tiers = Vec::new();
     let mut seen = Seen::default();
     let mut product_ids = HashSet::new();

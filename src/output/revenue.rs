@@ -21,7 +21,11 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
         rows.push(vec![
             super::cell(c.currency.to_uppercase()),
             super::cell("total"),
-            super::cell(format!("{} customers", group(c.paying_customers))),
+            super::cell(crate::plural::grouped(
+                c.paying_customers,
+                "customer",
+                "customers",
+            )),
             super::cell(group(c.tiers.iter().map(|t| t.seats).sum())),
             super::cell(money(c.mrr, &c.currency)),
         ]);
@@ -158,8 +162,10 @@ fn unpriced_note(s: &Snapshot) -> Vec<String> {
         return Vec::new();
     }
     vec![format!(
-        "{} price(s) of live subscriptions are not in the catalog mirror, so their MRR is not counted: {} (run 'billctl setup-products')",
-        s.unpriced.len(),
+        "{} of live subscriptions {} not in the catalog mirror, so {} MRR is not counted: {} (run 'billctl setup-products')",
+        crate::plural::count(s.unpriced.len(), "price", "prices"),
+        crate::plural::word(s.unpriced.len(), "is", "are"),
+        crate::plural::word(s.unpriced.len(), "its", "their"),
         s.unpriced.join(", ")
     )]
 }

@@ -510,8 +510,8 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
     for (place, line) in lines {
         if line.len() > MAX_EVENT_BYTES {
             bad.push(format!(
-                "{place}: an event of {} bytes (at most {MAX_EVENT_BYTES})",
-                line.len()
+                "{place}: an event of {} (at most {MAX_EVENT_BYTES})",
+                crate::plural::count(line.len(), "byte", "bytes")
             ));
             continue;
         }
@@ -526,8 +526,8 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
     }
     if !bad.is_empty() {
         anyhow::bail!(
-            "{} bad event(s), nothing stored:\n{}",
-            bad.len(),
+            "{}, nothing stored:\n{}",
+            crate::plural::count(bad.len(), "bad event", "bad events"),
             bad.join("\n")
         );
     }
@@ -570,8 +570,8 @@ pub fn refuse_future(incoming: &[Incoming], now: i64) -> Result<()> {
         .collect();
     if !late.is_empty() {
         anyhow::bail!(
-            "{} event(s) from the future, nothing stored:\n{}",
-            late.len(),
+            "{} from the future, nothing stored:\n{}",
+            crate::plural::count(late.len(), "event", "events"),
             late.join("\n")
         );
     }
