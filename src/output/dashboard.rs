@@ -8,7 +8,7 @@
 //! points back into moments and totals.
 
 use super::svg::{escape, y_grid};
-use crate::money::{group, money};
+use crate::money::{group, money, signed};
 use crate::ops::dashboard::{
     Dashboard, KeysSection, RevenueSection, SubscribersSection, UsageRow, UsageSection,
     WebhooksSection, Who,
@@ -258,10 +258,11 @@ fn movements(s: &mut String, r: &RevenueSection) {
     s.push_str("<tbody>");
     for m in &r.now.movements {
         let cur = m.currency.as_str();
-        let mv = |x: &crate::revenue::Move, sign: &str| {
+        // Out-movements count down: the one signed formatter leaves a zero unsigned.
+        let mv = |x: &crate::revenue::Move, out: bool| {
             format!(
-                "<td class=\"n\">{sign}{} <span class=\"note\">({})</span></td>",
-                money(x.mrr, cur),
+                "<td class=\"n\">{} <span class=\"note\">({})</span></td>",
+                signed(if out { -x.mrr } else { x.mrr }, cur),
                 group(x.customers)
             )
         };
@@ -270,12 +271,12 @@ fn movements(s: &mut String, r: &RevenueSection) {
             "<tr><td>{}</td><td class=\"n\">{}</td>{}{}{}{}{}<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&cur.to_uppercase()),
             money(m.start_mrr, cur),
-            mv(&m.new, "+"),
-            mv(&m.expansion, "+"),
-            mv(&m.contraction, "−"),
-            mv(&m.churn, "−"),
-            mv(&m.reactivation, "+"),
-            money(m.net, cur),
+            mv(&m.new, false),
+            mv(&m.expansion, false),
+            mv(&m.contraction, true),
+            mv(&m.churn, true),
+            mv(&m.reactivation, false),
+            signed(m.net, cur),
             money(m.end_mrr, cur)
         );
     }

@@ -1,7 +1,7 @@
 //! How `revenue` reads on a terminal, as CSV and as an HTML page with SVG charts.
 
 use super::{Output, Render};
-use crate::money::{group, money};
+use crate::money::{group, money, signed};
 use crate::ops::revenue::{AsOf, ByMonth};
 use crate::revenue::{Movements, Snapshot};
 use crate::time::utc_datetime;
@@ -80,30 +80,25 @@ fn movements_table(out: &Output, moves: &[Movements]) -> String {
     let mut rows = Vec::new();
     for m in moves {
         let cur = &m.currency;
-        for (label, mv, sign) in [
-            ("new", m.new, ""),
-            ("expansion", m.expansion, ""),
-            ("reactivation", m.reactivation, ""),
-            ("contraction", m.contraction, "-"),
-            ("churn", m.churn, "-"),
+        for (label, mv, out) in [
+            ("new", m.new, false),
+            ("expansion", m.expansion, false),
+            ("reactivation", m.reactivation, false),
+            ("contraction", m.contraction, true),
+            ("churn", m.churn, true),
         ] {
             rows.push(vec![
                 super::cell(cur.to_uppercase()),
                 super::cell(label),
                 super::cell(group(mv.customers)),
-                // A zero is $0.00, never -$0.00.
-                super::cell(format!(
-                    "{}{}",
-                    if mv.mrr == 0 { "" } else { sign },
-                    money(mv.mrr, cur)
-                )),
+                super::cell(signed(if out { -mv.mrr } else { mv.mrr }, cur)),
             ]);
         }
         rows.push(vec![
             super::cell(cur.to_uppercase()),
             super::cell("net new MRR"),
             super::cell(""),
-            super::cell(money(m.net, cur)),
+            super::cell(signed(m.net, cur)),
         ]);
     }
     if rows.is_empty() {
@@ -177,7 +172,7 @@ impl Render for ByMonth {
             for c in &m.snapshot.currencies {
                 let mv = m.movements.iter().find(|x| x.currency == c.currency);
                 let cell = |f: &dyn Fn(&Movements) -> i64| {
-                    super::cell(mv.map_or("-".into(), |x| money(f(x), &c.currency)))
+                    super::cell(mv.map_or("-".into(), |x| signed(f(x), &c.currency)))
                 };
                 rows.push(vec![
                     super::cell(&m.month),

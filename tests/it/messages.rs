@@ -365,3 +365,226 @@ fn setup_products_counts_one_change_and_two_changes() {
         (Some("Pro"), Some("Team"))
     );
 }
+
+/// `usage import` counts events read, in every format it takes (issue 42): a CSV header and a
+/// blank line are not events, so two events read as 2 ("read 3, inserted 2" counted the header).
+/// The table has a row for each `--format` value, so a new format without one fails here.
+#[test]
+fn usage_import_counts_events_read_in_every_format() {
+    use clap::ValueEnum;
+    let env = Env::with_catalog();
+    let customer = env.subscribed("read@example.com", "pro");
+    let key = env
+        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .ok()
+        .stdout;
+    let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
+    let t = common::now() - 60;
+    let rows: &[(&str, String)] = &[
+        (
+            "ndjson",
+            format!(
+                "{{\"id\":\"n1\",\"key\":\"{key_id}\",\"timestamp\":{t},\"quantity\":2}}\n\n{{\"id\":\"n2\",\"key\":\"{key_id}\",\"timestamp\":{t},\"quantity\":3}}\n"
+            ),
+        ),
+        (
+            "csv",
+            format!("id,key,timestamp,quantity\nc1,{key_id},{t},2\n\nc2,{key_id},{t},3\n"),
+        ),
+    ];
+    let formats: Vec<String> = billctl::usage::Format::value_variants()
+        .iter()
+        .map(|f| f.to_possible_value().unwrap().get_name().to_string())
+        .collect();
+    let covered: Vec<String> = rows.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(covered, formats, "a row for every import format");
+    let mut total = 0;
+    for (format, text) in rows {
+        let path = env.path(&format!("two.{format}"));
+        std::fs::write(&path, text).unwrap();
+        let file = path.to_str().unwrap();
+        let human = env.run(&["usage", "import", file]).ok();
+        assert!(
+            human.stdout.starts_with("read 2, inserted 2, duplicates 0"),
+            "{format}: {}",
+            human.stdout
+        );
+        let again = env.run(&["usage", "import", file, "--json"]).ok().json();
+        assert_eq!(
+            (
+                again["read"].as_u64(),
+                again["inserted"].as_u64(),
+                again["duplicates"].as_u64()
+            ),
+            (Some(2), Some(0), Some(2)),
+            "{format}: {again}"
+        );
+        total += 5;
+        assert_eq!(
+            env.store().usage_total(&customer).unwrap(),
+            total,
+            "{format}"
+        );
+    }
+}
+
+/// The cells of the HTML table whose class is `class`, as text (tags dropped), row by row.
+fn html_rows(page: &str, class: &str) -> Vec<Vec<String>> {
+    let table = page
+        .split(&format!("<table class=\"{class}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("a {class} table in the page"))
+        .split("</table>")
+        .next()
+        .unwrap();
+    let body = table.split("<tbody>").nth(1).unwrap();
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let inner = cell.split_once('>').unwrap().1;
+                    let text = inner.split("</td>").next().unwrap();
+                    let mut plain = String::new();
+                    let mut in_tag = false;
+                    for c in text.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => plain.push(c),
+                            _ => {}
+                        }
+                    }
+                    plain
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A zero movement is never signed (issue 42): a month with one new Pro subscription and no
+/// contraction or churn shows `+$99.00` new and `$0.00` for the others, in the dashboard's
+/// HTML and in the terminal's tables alike (the dashboard showed `−$0.00`). Every place that
+/// signs money goes through `money::signed`: no sign is glued to an amount anywhere else.
+#[test]
+fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
+    let env = Env::with_catalog();
+    env.subscribed("zero-move@example.com", "pro");
+    let page = env.run(&["dashboard"]).ok().stdout;
+    let rows = html_rows(&page, "movements");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let cells: Vec<&str> = rows[0]
+        .iter()
+        .map(|c| c.split(" (").next().unwrap())
+        .collect();
+    // Currency, start, new, expansion, contraction, churn, reactivation, net, end.
+    assert_eq!(
+        cells,
+        ["USD", "$0.00", "+$99.00", "$0.00", "$0.00", "$0.00", "$0.00", "+$99.00", "$99.00"],
+        "{rows:?}"
+    );
+    let table = env.run(&["revenue"]).ok().stdout;
+    for (label, want) in [
+        ("new", "+$99.00"),
+        ("expansion", "$0.00"),
+        ("contraction", "$0.00"),
+        ("churn", "$0.00"),
+        ("net new MRR", "+$99.00"),
+    ] {
+        let line = table
+            .lines()
+            .find(|l| l.contains(&format!("┆ {label} ")))
+            .unwrap_or_else(|| panic!("a {label} row: {table}"));
+        let mrr = line
+            .trim_end_matches(['│', ' '])
+            .rsplit('┆')
+            .next()
+            .unwrap()
+            .trim();
+        assert_eq!(mrr, want, "{label}: {table}");
+    }
+    let by_month = env.run(&["revenue", "--by", "month"]).ok().stdout;
+    assert!(!by_month.contains("-$0.00"), "{by_month}");
+    assert!(by_month.contains("+$99.00"), "{by_month}");
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    let mut glued = Vec::new();
+    for path in files.iter().filter(|p| !p.ends_with("money.rs")) {
+        let src = std::fs::read_to_string(path).unwrap();
+        for (n, line) in src.lines().enumerate() {
+            let code = line.split("//").next().unwrap();
+            if code.contains("money(-") || code.contains('−') || code.contains("{sign}") {
+                glued.push(format!("{}:{}: {line}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        glued.is_empty(),
+        "money signed outside money::signed:\n{}",
+        glued.join("\n")
+    );
+}
+
+/// The hint after `subscriptions create` (and `checkout create`) for a customer who already
+/// has a subscription never suggests changing it to the tier it has (issue 42: an incomplete
+/// Pro subscription was told `--tier pro`): an incomplete one is paid or canceled, and one on
+/// the tier asked for needs nothing.
+#[test]
+fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
+    let env = Env::with_catalog();
+    let cus = env
+        .run(&["customers", "create", "--email", "incomplete@example.com", "-q"])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let first = env
+        .run(&["subscriptions", "create", "--customer", &cus, "--tier", "pro", "--json"])
+        .code(1)
+        .json();
+    assert_eq!(first["status"], "incomplete");
+    let (sub, invoice) = (
+        first["id"].as_str().unwrap(),
+        first["latest_invoice_id"].as_str().unwrap(),
+    );
+    for args in [
+        &["subscriptions", "create", "--customer", &cus, "--tier", "pro"][..],
+        &["subscriptions", "create", "--customer", &cus, "--tier", "team"][..],
+        &["checkout", "create", "--customer", &cus, "--tier", "pro"][..],
+    ] {
+        let r = env.run(args).code(2);
+        for want in [
+            format!("billctl invoices pay {invoice}"),
+            format!("billctl subscriptions cancel {sub}"),
+        ] {
+            assert!(r.stderr.contains(&want), "{args:?}: {}", r.stderr);
+        }
+        assert!(
+            !r.stderr.contains("subscriptions change") && !r.stderr.contains("--tier pro"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    let active = env.subscribed("active@example.com", "pro");
+    let r = env
+        .run(&["subscriptions", "create", "--customer", &active, "--tier", "pro"])
+        .code(2);
+    assert!(
+        r.stderr.contains("hint: it is on pro already: nothing to create"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("--tier pro"), "{}", r.stderr);
+    let r = env
+        .run(&["checkout", "create", "--customer", &active, "--tier", "team"])
+        .code(2);
+    assert!(r.stderr.contains("--tier team"), "{}", r.stderr);
+    assert_eq!(
+        env.sim.state().subscriptions.len(),
+        2,
+        "nothing was created"
+    );
+}
