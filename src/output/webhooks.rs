@@ -441,12 +441,29 @@ impl Render for EndpointView {
 
 impl Render for Deleted {
     fn render(&self, _: &Output) -> String {
-        let secret = if self.secret_removed {
-            " and removed its secret from the keyring"
-        } else {
-            ""
+        let places: Vec<String> = self
+            .secret_removed_from
+            .iter()
+            .map(|p| match p.as_str() {
+                "keyring" => "the keyring".to_string(),
+                file => clean(file).into_owned(),
+            })
+            .collect();
+        let secret = match places.is_empty() {
+            true => String::new(),
+            false => format!(" and removed its secret from {}", places.join(" and ")),
         };
-        format!("deleted webhook endpoint {}{secret}\n", self.deleted)
+        format!(
+            "deleted webhook endpoint {}{secret}\n",
+            clean(&self.deleted)
+        )
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.secret_not_checked
+            .iter()
+            .map(|why| format!("its secret may still be kept: {why}"))
+            .collect()
     }
 }
 

@@ -536,13 +536,27 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
 fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     let env = Env::with_catalog();
     let cus = env
-        .run(&["customers", "create", "--email", "incomplete@example.com", "-q"])
+        .run(&[
+            "customers",
+            "create",
+            "--email",
+            "incomplete@example.com",
+            "-q",
+        ])
         .ok()
         .stdout
         .trim()
         .to_string();
     let first = env
-        .run(&["subscriptions", "create", "--customer", &cus, "--tier", "pro", "--json"])
+        .run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "pro",
+            "--json",
+        ])
         .code(1)
         .json();
     assert_eq!(first["status"], "incomplete");
@@ -551,8 +565,22 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
         first["latest_invoice_id"].as_str().unwrap(),
     );
     for args in [
-        &["subscriptions", "create", "--customer", &cus, "--tier", "pro"][..],
-        &["subscriptions", "create", "--customer", &cus, "--tier", "team"][..],
+        &[
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "pro",
+        ][..],
+        &[
+            "subscriptions",
+            "create",
+            "--customer",
+            &cus,
+            "--tier",
+            "team",
+        ][..],
         &["checkout", "create", "--customer", &cus, "--tier", "pro"][..],
     ] {
         let r = env.run(args).code(2);
@@ -570,21 +598,178 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     }
     let active = env.subscribed("active@example.com", "pro");
     let r = env
-        .run(&["subscriptions", "create", "--customer", &active, "--tier", "pro"])
+        .run(&[
+            "subscriptions",
+            "create",
+            "--customer",
+            &active,
+            "--tier",
+            "pro",
+        ])
         .code(2);
     assert!(
-        r.stderr.contains("hint: it is on pro already: nothing to create"),
+        r.stderr
+            .contains("hint: it is on pro already: nothing to create"),
         "{}",
         r.stderr
     );
     assert!(!r.stderr.contains("--tier pro"), "{}", r.stderr);
     let r = env
-        .run(&["checkout", "create", "--customer", &active, "--tier", "team"])
+        .run(&[
+            "checkout",
+            "create",
+            "--customer",
+            &active,
+            "--tier",
+            "team",
+        ])
         .code(2);
     assert!(r.stderr.contains("--tier team"), "{}", r.stderr);
     assert_eq!(
         env.sim.state().subscriptions.len(),
         2,
         "nothing was created"
+    );
+}
+
+/// The kinds of secret billctl keeps in the OS keyring, as `billctl::secrets::Held` lists them.
+fn held_kinds() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(root.join("src/secrets.rs")).unwrap();
+    let body = src
+        .split("pub enum Held {")
+        .nth(1)
+        .expect("secrets.rs declares Held")
+        .split('}')
+        .next()
+        .unwrap();
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && !l.is_empty())
+        .map(|l| l.trim_end_matches(',').to_string())
+        .collect()
+}
+
+/// A keyring that refuses a secret names that secret's own remedy (issue 42: a refused webhook
+/// secret said "set BILLCTL_STRIPE_API_KEY instead"), for every kind billctl keeps there: one
+/// row per `Held` variant, run in a real kernel session keyring that refuses writes. Every
+/// keyring entry is made through `Held`, so no secret reaches the keyring outside the table.
+#[test]
+fn a_refusing_keyring_names_each_secrets_own_remedy() {
+    const KEY: &str = "sk_test_keyringremedy000000000000000042";
+    // kind, the command, whether the Stripe key is in the environment, what the refusal
+    // names, and what it must not name.
+    let rows: &[(&str, &str, bool, &[&str], &str)] = &[
+        (
+            "StripeKey",
+            r#"printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin"#,
+            false,
+            &["BILLCTL_STRIPE_API_KEY instead", "keyctl session"],
+            "secret_file",
+        ),
+        (
+            "WebhookSecrets",
+            r#""$BILLCTL" webhooks endpoint create --url https://app.example.com/hooks"#,
+            true,
+            &["secret_file = true", "--secret-env", "keyctl session"],
+            "BILLCTL_STRIPE_API_KEY",
+        ),
+    ];
+    let covered: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    assert_eq!(
+        covered,
+        held_kinds(),
+        "a row for every kind of secret in the keyring"
+    );
+    for (kind, command, env_key, names, never) in rows {
+        let env = Env::new();
+        let script = format!("rc=0; {command} 2> refused.txt || rc=$?; echo $rc > refused.code");
+        let r = common::in_refusing_keyring(&env, &script, *env_key, &[("KEY", KEY)]);
+        assert_eq!(r.code, 0, "{kind}: {}{}", r.stdout, r.stderr);
+        assert_eq!(
+            common::read(&env.path("refused.code")).trim(),
+            "2",
+            "{kind}"
+        );
+        let refused = common::read(&env.path("refused.txt"));
+        assert!(refused.contains("keyring refused"), "{kind}: {refused}");
+        for name in *names {
+            assert!(refused.contains(name), "{kind} names {name}: {refused}");
+        }
+        assert!(
+            !refused.contains(never),
+            "{kind} never names {never}: {refused}"
+        );
+        assert!(
+            !refused.contains(&KEY[8..]),
+            "the key is never printed: {refused}"
+        );
+        assert!(
+            env.sim.state().webhook_endpoints.is_empty(),
+            "{kind}: nothing created"
+        );
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src"), &mut files);
+    let doors: usize = files
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .matches("keyring::Entry::new(")
+                .count()
+        })
+        .sum();
+    assert_eq!(
+        doors, 1,
+        "every keyring entry is made in secrets::named_entry, under a Held"
+    );
+}
+
+/// `webhooks endpoint delete` says where it removed the endpoint's secret from: the keyring,
+/// or the data dir's secret file (issue 42: it said "from the keyring" of a secret in the
+/// file), in the text and in `--json`.
+#[test]
+fn endpoint_delete_names_where_the_secret_was_removed_from() {
+    let env = Env::new();
+    let config = env.config(&format!(
+        "{DEFAULT_CONFIG}\n[webhooks]\nsecret_file = true\n"
+    ));
+    let config = config.to_str().unwrap().to_string();
+    let file = env.data_dir().join("webhook-secrets");
+    let script = r#"
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://app.example.com/a --json > file.json
+        "$BILLCTL" --config "$CONFIG" webhooks endpoint delete "$(sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' file.json | head -n 1)" --yes > file-deleted.txt
+    "#;
+    let r = common::in_refusing_keyring(&env, script, true, &[("CONFIG", &config)]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let said = common::read(&env.path("file-deleted.txt"));
+    assert!(
+        said.contains(&format!("and removed its secret from {}", file.display())),
+        "{said}"
+    );
+    assert!(!said.contains("keyring"), "{said}");
+    assert!(!file.exists(), "the last secret gone, the file goes");
+
+    let script = r#"
+        "$BILLCTL" webhooks endpoint create --url https://app.example.com/b --json > kept.json
+        "$BILLCTL" webhooks endpoint delete "$(sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' kept.json | head -n 1)" --yes --json > kept-deleted.json
+    "#;
+    let r = common::in_session_keyring(&env, script, true, &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let created: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("kept.json"))).unwrap();
+    assert_eq!(created["secret_in_keyring"], true, "{created}");
+    let deleted: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("kept-deleted.json"))).unwrap();
+    assert_eq!(
+        (&deleted["secret_removed"], &deleted["secret_removed_from"]),
+        (&serde_json::json!(true), &serde_json::json!(["keyring"])),
+        "{deleted}"
+    );
+    assert!(
+        env.sim.state().webhook_endpoints.is_empty(),
+        "both deleted in Stripe"
     );
 }
