@@ -773,3 +773,47 @@ fn endpoint_delete_names_where_the_secret_was_removed_from() {
         "both deleted in Stripe"
     );
 }
+
+/// `--derive-ids` says in its `--help` that two identical calls in the same second count once
+/// (issue 42), and that is what it does: two identical lines without an id import as one event
+/// and a duplicate, and a line a second later is another event.
+#[test]
+fn derive_ids_says_identical_calls_in_one_second_count_once() {
+    let env = Env::with_catalog();
+    let help = env.run(&["usage", "import", "--help"]).ok().stdout;
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Two identical calls in the same second get the same id and count once"),
+        "{help}"
+    );
+    let customer = env.subscribed("derive@example.com", "pro");
+    let key = env
+        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .ok()
+        .stdout;
+    let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
+    let t = common::now() - 60;
+    let line = |ts: i64| format!("{{\"key\":\"{key_id}\",\"timestamp\":{ts},\"quantity\":1}}\n");
+    let path = env.path("calls.ndjson");
+    std::fs::write(&path, format!("{}{}{}", line(t), line(t), line(t + 1))).unwrap();
+    let r = env
+        .run(&[
+            "usage",
+            "import",
+            path.to_str().unwrap(),
+            "--derive-ids",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (
+            r["read"].as_u64(),
+            r["inserted"].as_u64(),
+            r["duplicates"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1)),
+        "{r}"
+    );
+    assert_eq!(env.store().usage_total(&customer).unwrap(), 2);
+}
