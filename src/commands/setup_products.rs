@@ -102,16 +102,19 @@ fn apply(
     )
     .inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();
-    if applied.left > 0 {
-        let places = count(applied.left, "place", "places");
+    said_applied(ctx, view.changes, applied.left);
+    Ok(Some(applied.after))
+}
+
+/// What an apply of `changes` did, and the `left` places where Stripe still differs.
+fn said_applied(ctx: &Ctx, changes: usize, left: usize) {
+    if left > 0 {
+        let places = count(left, "place", "places");
         ctx.output.warn(format!(
             "Stripe still differs from the config in {places}; run setup-products --plan to see {}",
-            crate::plural::word(applied.left, "it", "them")
+            crate::plural::word(left, "it", "them")
         ));
     }
-    ctx.output.status(format!(
-        "Applied {}.",
-        count(view.changes, "change", "changes")
-    ));
-    Ok(Some(applied.after))
+    ctx.output
+        .status(format!("Applied {}.", count(changes, "change", "changes")));
 }

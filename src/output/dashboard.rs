@@ -262,7 +262,7 @@ fn movements(s: &mut String, r: &RevenueSection) {
         let mv = |x: &crate::revenue::Move, out: bool| {
             format!(
                 "<td class=\"n\">{} <span class=\"note\">({})</span></td>",
-                signed(if out { -x.mrr } else { x.mrr }, cur),
+                signed(if out { x.mrr.saturating_neg() } else { x.mrr }, cur),
                 group(x.customers)
             )
         };

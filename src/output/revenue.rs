@@ -91,7 +91,10 @@ fn movements_table(out: &Output, moves: &[Movements]) -> String {
                 super::cell(cur.to_uppercase()),
                 super::cell(label),
                 super::cell(group(mv.customers)),
-                super::cell(signed(if out { -mv.mrr } else { mv.mrr }, cur)),
+                super::cell(signed(
+                    if out { mv.mrr.saturating_neg() } else { mv.mrr },
+                    cur,
+                )),
             ]);
         }
         rows.push(vec![
