@@ -145,7 +145,8 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
         Ok(i128::try_from(v).map_or(Num::Other(v.to_string()), Num::Whole))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Num, E> {
-        Ok(Num::Other(v.to_string()))
+        // Debug keeps a fraction's point: `1.0`, not `1`.
+        Ok(Num::Other(format!("{v:?}")))
     }
     fn visit_bool<E>(self, v: bool) -> Result<Num, E> {
         Ok(Num::Other(v.to_string()))

@@ -185,8 +185,8 @@ impl Render for ByMonth {
                     cell(&|x| x.new.mrr),
                     cell(&|x| x.expansion.mrr),
                     cell(&|x| x.reactivation.mrr),
-                    cell(&|x| -x.contraction.mrr),
-                    cell(&|x| -x.churn.mrr),
+                    cell(&|x| x.contraction.mrr.saturating_neg()),
+                    cell(&|x| x.churn.mrr.saturating_neg()),
                     cell(&|x| x.net),
                 ]);
             }

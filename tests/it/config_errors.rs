@@ -244,7 +244,7 @@ fn numeric_keys() -> Vec<String> {
     keys
 }
 
-/// Every numeric key of the config, too small, too large and past any integer, is refused with
+/// Every numeric key of the config, too small, too large, past any integer or a fraction, is refused with
 /// its file and line, its dotted key and the range it takes (issue 42:
 /// `rate_limit_per_minute = i64::MAX` said "must be ≥ 1", and a huge `quota` "did not match
 /// any variant of untagged enum RawQuota"). One row per numeric field of the config model, so
@@ -423,6 +423,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             *large,
             "99999999999999999999999",
             "-99999999999999999999999",
+            "1.0",
         ] {
             let text = build(format!("{field} = {value}"));
             let path = env.config(&text);
