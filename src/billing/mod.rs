@@ -80,6 +80,12 @@ pub fn live_subscription(existing: &[Subscription]) -> Option<&Subscription> {
     existing.iter().find(|s| s.is_live())
 }
 
+/// Whether the way past `live` is a plan change to the tier asked for: never for one waiting
+/// for its first payment, nor for one on that tier already.
+pub fn moves(live: &Subscription, on_wanted: bool) -> bool {
+    live.status != "incomplete" && !on_wanted
+}
+
 /// What to do about `live`, the subscription that stands in the way of a new one on tier
 /// `wanted` (`on_wanted`: it is on that tier already). A subscription waiting for its first
 /// payment is completed or canceled, not moved; an unpaid one is paid first; a change is only
@@ -491,6 +497,10 @@ mod tests {
             assert!(!on_pro.contains("--tier pro"), "{status}: {on_pro}");
             let to_team = next_step(&sub, false, "team");
             assert!(to_team.contains(other), "{status}: {to_team}");
+            for (hint, on) in [(&on_pro, true), (&to_team, false)] {
+                let says = hint.contains("subscriptions change");
+                assert_eq!(moves(&sub, on), says, "{status}: {hint}");
+            }
             if *status == "incomplete" {
                 for hint in [&on_pro, &to_team] {
                     assert!(!hint.contains("subscriptions change"), "{hint}");

@@ -96,13 +96,15 @@ pub async fn subscription_link(
 /// Why a sign-up link was not made.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckoutError {
-    #[error("customer {customer} already has a live subscription ({sub}, {status}): {next}")]
+    #[error("customer {customer} already has a live subscription ({sub}, {status}): {next}{}", if *moves { format!(" (or POST /v1/customers/{customer}/subscription)") } else { String::new() })]
     HasSubscription {
         customer: String,
         sub: String,
         status: String,
         /// What to do about it ([`crate::billing::next_step`]).
         next: String,
+        /// Whether that is a plan change (which serve's self-service route also makes).
+        moves: bool,
     },
     /// Stripe refused or could not be reached, or the store failed to record the link.
     #[error("{0:#}")]
@@ -138,6 +140,7 @@ pub async fn sign_up<S: crate::ops::writes::Stores>(
                 sub: live.id.clone(),
                 status: live.status.clone(),
                 next: crate::billing::next_step(live, on, &tier.id),
+                moves: crate::billing::moves(live, on),
             });
         }
     }
