@@ -817,3 +817,25 @@ fn derive_ids_says_identical_calls_in_one_second_count_once() {
     );
     assert_eq!(env.store().usage_total(&customer).unwrap(), 2);
 }
+
+/// A list counts what it shows: `customers list` says "0 customers.", "1 customer.", "2
+/// customers." on stderr, and `--json` stays the bare list.
+#[test]
+fn a_list_counts_zero_one_and_two() {
+    let env = Env::new();
+    for (n, said) in [(0, "0 customers."), (1, "1 customer."), (2, "2 customers.")] {
+        if n > 0 {
+            let email = format!("count{n}@example.com");
+            env.run(&["customers", "create", "--email", &email, "-q"])
+                .ok();
+        }
+        let r = env.run(&["customers", "list"]).ok();
+        assert!(
+            r.stderr.lines().any(|l| l.trim() == said),
+            "{n}: {}",
+            r.stderr
+        );
+        let json = env.run(&["customers", "list", "--json"]).ok().json();
+        assert_eq!(json.as_array().map(Vec::len), Some(n), "{json}");
+    }
+}
