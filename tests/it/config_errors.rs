@@ -446,3 +446,53 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
     }
     assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");
 }
+
+/// A duration key past its bound names the bound, also when its digits are past any integer
+/// (they were "expected a number and a unit"): one row per duration the config reads (each a
+/// `crate::time::span`/`parse_span` call in `src/config/`), so a new one without a row fails.
+#[test]
+fn every_duration_key_names_its_bound_when_past_it() {
+    let rows = [
+        ("access", "past_due_grace", "longer than 100 years"),
+        ("usage", "max_future_skew", "longer than 100 years"),
+        (
+            "webhooks",
+            "expect_delivery_within",
+            "longer than 100 years",
+        ),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sites = 0;
+    for e in std::fs::read_dir(root.join("src/config")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n != "tests.rs") {
+            let src = std::fs::read_to_string(&p).unwrap();
+            sites += src.matches("crate::time::span(").count()
+                + src.matches("crate::time::parse_span(").count();
+        }
+    }
+    assert_eq!(
+        sites,
+        rows.len(),
+        "a row for every duration the config reads"
+    );
+    let env = Env::new();
+    env.sim.clear_requests();
+    for (table, key, bound) in rows {
+        let line = format!("{key} = \"99999999999999999999d\"");
+        let text = format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
+        let path = env.config(&text);
+        let r = env
+            .run(&["--config", path.to_str().unwrap(), "prices", "check"])
+            .code(2);
+        let at = format!("{}:{}:", path.display(), line_of(&text, &line));
+        for want in [at.as_str(), &format!("{table}.{key}"), bound] {
+            assert!(
+                r.stderr.contains(want),
+                "{key}: expected {want:?} in:\n{}",
+                r.stderr
+            );
+        }
+    }
+    assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");
+}
