@@ -1026,7 +1026,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the local store [default: $XDG_DATA_HOME/billctl]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color tables')
-            [CompletionResult]::new('--derive-ids', '--derive-ids', [CompletionResultType]::ParameterName, 'Give events without an id one made from a hash of their fields')
+            [CompletionResult]::new('--derive-ids', '--derive-ids', [CompletionResultType]::ParameterName, 'Give events without an id one made from a hash of their fields (key, customer, time in whole seconds, quantity, endpoint, meta, type). Two identical calls in the same second get the same id and count once: where that can happen, give each call its own id')
             [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Commit the valid events and write the invalid ones to --rejects')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing --rejects file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (or JSON lines for streams) instead of tables')

@@ -943,7 +943,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand --data-dir 'Directory of the local store [default: $XDG_DATA_HOME/billctl]'
             cand --profile 'Keyring profile holding the Stripe key [default: stripe.profile in the config, else "default"]'
             cand --color 'When to color tables'
-            cand --derive-ids 'Give events without an id one made from a hash of their fields'
+            cand --derive-ids 'Give events without an id one made from a hash of their fields (key, customer, time in whole seconds, quantity, endpoint, meta, type). Two identical calls in the same second get the same id and count once: where that can happen, give each call its own id'
             cand --skip-invalid 'Commit the valid events and write the invalid ones to --rejects'
             cand --force 'Overwrite an existing --rejects file'
             cand --json 'Print one JSON document (or JSON lines for streams) instead of tables'

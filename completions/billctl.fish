@@ -693,7 +693,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_s
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l color -d 'When to color tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l derive-ids -d 'Give events without an id one made from a hash of their fields'
+complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l derive-ids -d 'Give events without an id one made from a hash of their fields (key, customer, time in whole seconds, quantity, endpoint, meta, type). Two identical calls in the same second get the same id and count once: where that can happen, give each call its own id'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l skip-invalid -d 'Commit the valid events and write the invalid ones to --rejects'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l force -d 'Overwrite an existing --rejects file'
 complete -c billctl -n "__fish_billctl_using_subcommand usage; and __fish_seen_subcommand_from import" -l json -d 'Print one JSON document (or JSON lines for streams) instead of tables'

@@ -111,6 +111,7 @@
 //! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
 //! | `text.rs` | which characters never reach a terminal raw, and the one JSON writer (commands and serve's bodies): DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
 //! | `money.rs` | minor units to `$99.00`; Stripe's currency rules (currencies, zero-decimal, the largest amount) |
+//! | `plural.rs` | a count with its noun for messages (`1 change`, `2 changes`) |
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
@@ -213,6 +214,7 @@ pub mod keys;
 pub mod money;
 pub mod ops;
 pub mod output;
+pub mod plural;
 pub mod revenue;
 pub mod secrets;
 pub mod server;

@@ -37,6 +37,17 @@ pub fn money(amount: i64, currency: &str) -> String {
     }
 }
 
+/// A movement of money with its direction: `+$5.00` in, `-$5.00` out, and zero unsigned
+/// (`$0.00`, never `-$0.00`): the one formatter of a signed amount, for the terminal and the
+/// HTML pages alike.
+pub fn signed(delta: i64, currency: &str) -> String {
+    match delta {
+        0 => money(0, currency),
+        d if d > 0 => format!("+{}", money(d, currency)),
+        d => money(d, currency),
+    }
+}
+
 /// Three-letter currency codes Stripe accepts for prices.
 /// See <https://docs.stripe.com/currencies>.
 pub const CURRENCIES: &[&str] = &[
@@ -75,5 +86,15 @@ mod tests {
         assert_eq!(money(1200, "chf"), "12.00 CHF");
         assert_eq!(money(-5, "usd"), "-$0.05");
         assert_eq!(money(0, "usd"), "$0.00");
+    }
+
+    #[test]
+    fn a_movement_is_signed_and_zero_is_not() {
+        use super::signed;
+        assert_eq!(signed(500, "usd"), "+$5.00");
+        assert_eq!(signed(-500, "usd"), "-$5.00");
+        assert_eq!(signed(0, "usd"), "$0.00");
+        assert_eq!(signed(-1200, "chf"), "-12.00 CHF");
+        assert_eq!(signed(i64::MIN, "jpy"), "-¥9,223,372,036,854,775,808");
     }
 }

@@ -7,6 +7,39 @@ use std::fmt;
 pub const KEY_ENV: &str = "BILLCTL_STRIPE_API_KEY";
 const KEYRING_SERVICE: &str = "billctl";
 
+/// What billctl keeps in the OS keyring, each under an entry of its own, with what to do
+/// instead when the keyring refuses it or cannot be reached: the Stripe key has its
+/// environment variable, webhook secrets the data dir's secret file and `--secret-env`.
+/// (Service tokens are kept as hashes in the store, not here.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// A profile's Stripe secret key (`auth login`).
+    StripeKey,
+    /// The signing secrets of a profile's webhook endpoints (`webhooks endpoint create`).
+    WebhookSecrets,
+}
+
+impl Held {
+    /// The keyring entry's name for `profile`.
+    fn entry_name(self, profile: &str) -> String {
+        match self {
+            Held::StripeKey => profile.to_string(),
+            Held::WebhookSecrets => format!("{profile}:webhooks"),
+        }
+    }
+
+    /// What to do instead when the keyring will not keep this.
+    pub fn remedy(self) -> String {
+        let session = "or on Linux run inside a session keyring ('keyctl session -')";
+        match self {
+            Held::StripeKey => format!("set {KEY_ENV} instead, {session}"),
+            Held::WebhookSecrets => format!(
+                "keep webhook secrets in a 0600 file in the data dir instead ('secret_file = true' under [webhooks] in the config) or give them to 'webhooks listen' with --secret-env VAR, {session}"
+            ),
+        }
+    }
+}
+
 /// A secret string whose Debug and Display print `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -175,7 +208,8 @@ pub fn resolve(profile: &str) -> Result<Lookup, String> {
             .map(Lookup::Found)
             .map_err(|e| format!("{KEY_ENV}: {e}"));
     }
-    match keyring_entry(profile).and_then(|e| e.get_password().map_err(describe)) {
+    let held = Held::StripeKey;
+    match entry(held, profile).and_then(|e| e.get_password().map_err(describe(held))) {
         Ok(raw) => StripeKey::parse(
             &raw,
             Source::Keyring {
@@ -191,63 +225,63 @@ pub fn resolve(profile: &str) -> Result<Lookup, String> {
 
 /// Stores `key` under `profile` in the OS keyring, and reads it back: `Ok` means it is there.
 pub fn store(profile: &str, key: &StripeKey) -> Result<(), String> {
-    let entry = keyring_entry(profile).map_err(refused)?;
-    set_verified(&entry, key.secret.expose())
+    let held = Held::StripeKey;
+    let entry = entry(held, profile).map_err(refused(held))?;
+    set_verified(held, &entry, key.secret.expose())
 }
 
 /// Writes `value` to `entry` and reads it back. The keyring crate reports a write the kernel
 /// refused (permission denied) as `NoEntry`, so a write is only trusted once it reads back.
-fn set_verified(entry: &keyring::Entry, value: &str) -> Result<(), String> {
+fn set_verified(held: Held, entry: &keyring::Entry, value: &str) -> Result<(), String> {
     entry
         .set_password(value)
-        .map_err(describe)
-        .map_err(refused)?;
-    match entry.get_password().map_err(describe) {
+        .map_err(describe(held))
+        .map_err(refused(held))?;
+    match entry.get_password().map_err(describe(held)) {
         Ok(back) if back == value => Ok(()),
-        Ok(_) | Err(KeyringFailure::NoEntry) => Err(refused(KeyringFailure::NoEntry)),
+        Ok(_) | Err(KeyringFailure::NoEntry) => Err(refused(held)(KeyringFailure::NoEntry)),
         Err(KeyringFailure::Unavailable(why)) => Err(why),
     }
 }
 
-/// The message for a keyring that would not take a write.
-fn refused(f: KeyringFailure) -> String {
-    match f {
+/// The message for a keyring that would not take a write of `held`, with its own remedy.
+fn refused(held: Held) -> impl Fn(KeyringFailure) -> String {
+    move |f| match f {
         KeyringFailure::NoEntry => format!(
-            "the OS keyring refused the write (permission denied, or no session keyring); set {KEY_ENV} instead, or on Linux run inside a session keyring ('keyctl session -')"
+            "the OS keyring refused the write (permission denied, or no session keyring); {}",
+            held.remedy()
         ),
         KeyringFailure::Unavailable(why) => why,
     }
 }
 
-/// Whether the keyring of `profile` takes a write: a probe entry is written, read back and
-/// removed. Endpoint creation asks first, so a secret is never made where it cannot be kept.
-pub fn keyring_writable(profile: &str) -> Result<(), String> {
-    let entry = keyring::Entry::new(KEYRING_SERVICE, &format!("{profile}:probe"))
-        .map_err(describe)
-        .map_err(refused)?;
-    let probe = format!("probe-{:016x}", rand::random::<u64>());
-    let r = set_verified(&entry, &probe);
+/// Whether the keyring of `profile` takes a write of `held`: a probe entry is written, read
+/// back and removed. Endpoint creation asks first, so a secret is never made where it cannot
+/// be kept.
+pub fn keyring_writable(held: Held, profile: &str) -> Result<(), String> {
+    let probe = format!("{}:probe", held.entry_name(profile));
+    let entry = named_entry(held, &probe).map_err(refused(held))?;
+    let value = format!("probe-{:016x}", rand::random::<u64>());
+    let r = set_verified(held, &entry, &value);
     let _ = entry.delete_credential();
     r
 }
 
 /// Removes the key of `profile`; `Ok(false)` when there was none.
 pub fn remove(profile: &str) -> Result<bool, String> {
-    match keyring_entry(profile).and_then(|e| e.delete_credential().map_err(describe)) {
+    let held = Held::StripeKey;
+    match entry(held, profile).and_then(|e| e.delete_credential().map_err(describe(held))) {
         Ok(()) => Ok(true),
         Err(KeyringFailure::NoEntry) => Ok(false),
         Err(KeyringFailure::Unavailable(why)) => Err(why),
     }
 }
 
-/// The keyring entry of `profile`'s webhook endpoint secrets: one "we_... whsec_..." per line.
-fn webhook_entry(profile: &str) -> Result<keyring::Entry, KeyringFailure> {
-    keyring::Entry::new(KEYRING_SERVICE, &format!("{profile}:webhooks")).map_err(describe)
-}
-
-/// The webhook endpoint secrets stored for `profile`, as (endpoint id, secret).
+/// The webhook endpoint secrets stored for `profile`, as (endpoint id, secret): one
+/// "we_... whsec_..." per line of the entry.
 pub fn webhook_secrets(profile: &str) -> Result<Vec<(String, Secret)>, String> {
-    match webhook_entry(profile).and_then(|e| e.get_password().map_err(describe)) {
+    let held = Held::WebhookSecrets;
+    match entry(held, profile).and_then(|e| e.get_password().map_err(describe(held))) {
         Ok(text) => Ok(parse_secret_lines(&text)),
         Err(KeyringFailure::NoEntry) => Ok(Vec::new()),
         Err(KeyringFailure::Unavailable(why)) => Err(why),
@@ -255,15 +289,16 @@ pub fn webhook_secrets(profile: &str) -> Result<Vec<(String, Secret)>, String> {
 }
 
 fn write_webhook_secrets(profile: &str, all: &[(String, Secret)]) -> Result<(), String> {
-    let entry = webhook_entry(profile).map_err(refused)?;
+    let held = Held::WebhookSecrets;
+    let entry = entry(held, profile).map_err(refused(held))?;
     if all.is_empty() {
         // Nothing to delete is as good as deleted.
-        return match entry.delete_credential().map_err(describe) {
+        return match entry.delete_credential().map_err(describe(held)) {
             Ok(()) | Err(KeyringFailure::NoEntry) => Ok(()),
             Err(KeyringFailure::Unavailable(why)) => Err(why),
         };
     }
-    set_verified(&entry, &secret_lines(all))
+    set_verified(held, &entry, &secret_lines(all))
 }
 
 /// "we_... whsec_..." a line: the keyring entry's and the secret file's text.
@@ -386,17 +421,25 @@ enum KeyringFailure {
     Unavailable(String),
 }
 
-fn keyring_entry(profile: &str) -> Result<keyring::Entry, KeyringFailure> {
-    keyring::Entry::new(KEYRING_SERVICE, profile).map_err(describe)
+/// The keyring entry of `held` for `profile`.
+fn entry(held: Held, profile: &str) -> Result<keyring::Entry, KeyringFailure> {
+    named_entry(held, &held.entry_name(profile))
+}
+
+/// The one door to the keyring's entries: each belongs to a kind of [`Held`], whose remedy
+/// its failures name.
+fn named_entry(held: Held, name: &str) -> Result<keyring::Entry, KeyringFailure> {
+    keyring::Entry::new(KEYRING_SERVICE, name).map_err(describe(held))
 }
 
 /// Any keyring error other than "no entry" means the keyring cannot be used here (no
-/// session keyring, no D-Bus...): say so and point at the environment variable.
-fn describe(e: keyring::Error) -> KeyringFailure {
-    match e {
+/// session keyring, no D-Bus...): say so and name what to do instead for `held`.
+fn describe(held: Held) -> impl Fn(keyring::Error) -> KeyringFailure {
+    move |e| match e {
         keyring::Error::NoEntry => KeyringFailure::NoEntry,
         other => KeyringFailure::Unavailable(format!(
-            "the OS keyring is unavailable ({other}); set {KEY_ENV} instead, or on Linux run inside a session keyring ('keyctl session -')"
+            "the OS keyring is unavailable ({other}); {}",
+            held.remedy()
         )),
     }
 }

@@ -210,9 +210,11 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
     }
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: i64 = num.parse().map_err(|_| {
-        format!("invalid duration {s:?}: expected a number and a unit, like 90d, 24h, 30m")
-    })?;
+    if num.is_empty() {
+        return Err(format!(
+            "invalid duration {s:?}: expected a number and a unit, like 90d, 24h, 30m"
+        ));
+    }
     let mult = match unit {
         "s" => 1,
         "m" => 60,
@@ -225,7 +227,10 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
             ))
         }
     };
-    n.checked_mul(mult)
+    // Digits past any integer are a number past the bound too, not a missing one.
+    num.parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
         .filter(|v| *v <= MAX_SPAN)
         .ok_or_else(|| format!("invalid duration {s:?}: longer than 100 years"))
 }
@@ -412,6 +417,11 @@ mod tests {
         assert_eq!((parse_span("0"), parse_span("0h")), (Ok(0), Ok(0)));
         assert!(parse_span("10").is_err() && parse_span("-1h").is_err());
         assert!(parse_span("36501d").is_err(), "over 100 years");
+        assert_eq!(
+            parse_span("99999999999999999999d"),
+            Err("invalid duration \"99999999999999999999d\": longer than 100 years".into()),
+            "digits past any integer name the bound"
+        );
         assert!(positive_span("0s").is_err());
     }
 

@@ -80,6 +80,36 @@ pub fn live_subscription(existing: &[Subscription]) -> Option<&Subscription> {
     existing.iter().find(|s| s.is_live())
 }
 
+/// Whether the way past `live` is a plan change to the tier asked for: never for one waiting
+/// for its first payment, nor for one on that tier already.
+pub fn moves(live: &Subscription, on_wanted: bool) -> bool {
+    live.status != "incomplete" && !on_wanted
+}
+
+/// What to do about `live`, the subscription that stands in the way of a new one on tier
+/// `wanted` (`on_wanted`: it is on that tier already). A subscription waiting for its first
+/// payment is completed or canceled, not moved; an unpaid one is paid first; a change is only
+/// ever to another tier.
+pub fn next_step(live: &Subscription, on_wanted: bool, wanted: &str) -> String {
+    let sub = &live.id;
+    let invoice = live.latest_invoice.as_deref().unwrap_or("INVOICE");
+    let change = format!("'billctl subscriptions change {sub} --tier {wanted}'");
+    match live.status.as_str() {
+        "incomplete" => format!(
+            "its first payment has not gone through: attach a card ('billctl payment-methods attach --customer {} PM --default') and pay invoice {invoice} ('billctl invoices pay {invoice}'), or cancel it ('billctl subscriptions cancel {sub}') and subscribe again",
+            live.customer
+        ),
+        "past_due" | "unpaid" if on_wanted => format!(
+            "it is on {wanted} already, with invoice {invoice} unpaid: pay it with 'billctl invoices pay {invoice}'"
+        ),
+        "past_due" | "unpaid" => format!(
+            "pay its unpaid invoice {invoice} ('billctl invoices pay {invoice}'), or move it with {change}"
+        ),
+        _ if on_wanted => format!("it is on {wanted} already: nothing to create"),
+        _ => format!("move it with {change}"),
+    }
+}
+
 /// What a subscription's status gives its customer's API keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
@@ -420,6 +450,65 @@ mod tests {
         );
     }
     use crate::config::{parse, DEFAULT_CONFIG};
+
+    /// The hint for a subscription in the way of a new one, for every live status (a new one
+    /// without a row fails) on the tier asked for and on another: never a change to the tier
+    /// it has, and an incomplete one is completed or canceled, never moved (issue 42).
+    #[test]
+    fn a_live_subscription_in_the_way_gets_its_own_next_step() {
+        let rows: &[(&str, &str, &str)] = &[
+            // status, on pro asking for pro, on pro asking for team
+            ("active", "on pro already: nothing to create", "--tier team"),
+            (
+                "trialing",
+                "on pro already: nothing to create",
+                "--tier team",
+            ),
+            ("paused", "on pro already: nothing to create", "--tier team"),
+            ("past_due", "invoices pay in_9", "invoices pay in_9"),
+            ("unpaid", "invoices pay in_9", "invoices pay in_9"),
+            ("incomplete", "invoices pay in_9", "invoices pay in_9"),
+        ];
+        let statuses: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        let mut live = LIVE_STATUSES.to_vec();
+        let mut listed = statuses.clone();
+        live.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, live, "a row for every live status");
+        for (status, same, other) in rows {
+            let sub = Subscription {
+                id: "sub_1".into(),
+                customer: "cus_1".into(),
+                status: status.to_string(),
+                items: vec![item(Some("pro_monthly"), "billctl_pro")],
+                current_period_start: 0,
+                current_period_end: 0,
+                cancel_at_period_end: false,
+                cancel_at: None,
+                canceled_at: None,
+                ended_at: None,
+                created: 0,
+                start_date: 0,
+                trial_end: None,
+                latest_invoice: Some("in_9".into()),
+            };
+            let on_pro = next_step(&sub, true, "pro");
+            assert!(on_pro.contains(same), "{status}: {on_pro}");
+            assert!(!on_pro.contains("--tier pro"), "{status}: {on_pro}");
+            let to_team = next_step(&sub, false, "team");
+            assert!(to_team.contains(other), "{status}: {to_team}");
+            for (hint, on) in [(&on_pro, true), (&to_team, false)] {
+                let says = hint.contains("subscriptions change");
+                assert_eq!(moves(&sub, on), says, "{status}: {hint}");
+            }
+            if *status == "incomplete" {
+                for hint in [&on_pro, &to_team] {
+                    assert!(!hint.contains("subscriptions change"), "{hint}");
+                    assert!(hint.contains("subscriptions cancel sub_1"), "{hint}");
+                }
+            }
+        }
+    }
 
     fn item(lookup: Option<&str>, product: &str) -> Item {
         Item {

@@ -28,7 +28,7 @@ pub enum SeatsError {
         max: u32,
         hint: &'static str,
     },
-    #[error("{field}: the subscription has {current} seats, and tier {tier} sells {}: pass {field} {} to move it", if *max == 1 { "one at a time".to_string() } else { format!("at most {max}") }, if *max == 1 { "1".to_string() } else { format!("1 to {max}") })]
+    #[error("{field}: the subscription has {}, and tier {tier} sells {}: pass {field} {} to move it", crate::plural::count(*current, "seat", "seats"), if *max == 1 { "one at a time".to_string() } else { format!("at most {max}") }, if *max == 1 { "1".to_string() } else { format!("1 to {max}") })]
     TooManyToKeep {
         field: &'static str,
         current: u64,

@@ -146,7 +146,7 @@ fn calls(n: u64) -> String {
     if n == 1 {
         "call".into()
     } else {
-        format!("{} calls", group(n))
+        crate::plural::grouped(n, "call", "calls")
     }
 }
 

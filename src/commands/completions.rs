@@ -58,8 +58,8 @@ pub fn run(ctx: &mut Ctx, args: &CompletionsArgs) -> Result<ExitCode> {
                 .with_context(|| format!("--man: failed to write {}", path.display()))?;
         }
         ctx.output.status(format!(
-            "Wrote {} man pages to {}.",
-            pages.len(),
+            "Wrote {} to {}.",
+            crate::plural::count(pages.len(), "man page", "man pages"),
             dir.display()
         ));
         return Ok(ExitCode::SUCCESS);

@@ -40,8 +40,10 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
     let ids = ctx.block_on(customers::same_email(&stripe, email))??;
     if !ids.is_empty() {
         let (n, list) = (ids.len(), ids.join(", "));
-        ctx.output
-            .warn(format!("{n} customer(s) already use {email}: {list}"));
+        ctx.output.warn(format!(
+            "{} {email}: {list}",
+            crate::plural::count(n, "customer already uses", "customers already use")
+        ));
         let question = format!("Create another customer with email {email}?");
         if !ctx.output.confirm(&question, ctx.global.yes)? {
             return super::declined(ctx, "no customer was created");

@@ -3,7 +3,6 @@
 use crate::cli::DashboardArgs;
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::money::group;
 use crate::ops::dashboard::dashboard;
 use crate::output::dashboard::page;
 use anyhow::Result;
@@ -31,9 +30,9 @@ pub fn run(ctx: &mut Ctx, args: &DashboardArgs) -> Result<ExitCode> {
         };
         let (customers, charted) = (board.usage.rows.len() as u64, board.usage.charted);
         ctx.output.status(format!(
-            "Wrote {to} ({} bytes, {} customers, {charted} charted).",
-            group(bytes as u64),
-            group(customers)
+            "Wrote {to} ({}, {}, {charted} charted).",
+            crate::plural::grouped(bytes as u64, "byte", "bytes"),
+            crate::plural::grouped(customers, "customer", "customers")
         ));
     }
     Ok(ExitCode::SUCCESS)

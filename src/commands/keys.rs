@@ -90,9 +90,10 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
     }
     if !to_revoke.is_empty() {
         let question = format!(
-            "Revoke {} key(s) now: {}? Calls with them fail immediately.",
-            to_revoke.len(),
-            to_revoke.join(", ")
+            "Revoke {} now: {}? Calls with {} fail immediately.",
+            crate::plural::count(to_revoke.len(), "key", "keys"),
+            to_revoke.join(", "),
+            crate::plural::word(to_revoke.len(), "it", "them")
         );
         if !ctx.output.confirm(&question, ctx.global.yes)? {
             return super::declined(ctx, "no key was revoked");

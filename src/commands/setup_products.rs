@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::context::Ctx;
 use crate::ops::{self, setup::plan_view};
 use crate::output::plan_table;
+use crate::plural::count;
 use crate::stripe::Writer;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -82,8 +83,9 @@ fn apply(
     let view = plan_view(plan);
     ctx.output.plan(plan_table(&ctx.output, &view));
     let question = format!(
-        "Apply {} changes ({} writes) to Stripe ({mode} mode)?",
-        view.changes, view.writes
+        "Apply {} ({}) to Stripe ({mode} mode)?",
+        count(view.changes, "change", "changes"),
+        count(view.writes, "write", "writes")
     );
     if !ctx.confirm_write(stripe, &question)? {
         return Ok(None);
@@ -100,10 +102,19 @@ fn apply(
     )
     .inspect_err(|_| bar.abandon())?;
     bar.finish_and_clear();
-    if applied.left > 0 {
-        ctx.output.warn(format!("Stripe still differs from the config in {} places; run setup-products --plan to see them", applied.left));
+    said_applied(ctx, view.changes, applied.left);
+    Ok(Some(applied.after))
+}
+
+/// What an apply of `changes` did, and the `left` places where Stripe still differs.
+fn said_applied(ctx: &Ctx, changes: usize, left: usize) {
+    if left > 0 {
+        let places = count(left, "place", "places");
+        ctx.output.warn(format!(
+            "Stripe still differs from the config in {places}; run setup-products --plan to see {}",
+            crate::plural::word(left, "it", "them")
+        ));
     }
     ctx.output
-        .status(format!("Applied {} changes.", view.changes));
-    Ok(Some(applied.after))
+        .status(format!("Applied {}.", count(changes, "change", "changes")));
 }

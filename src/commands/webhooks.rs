@@ -142,7 +142,8 @@ fn apply_left_over(ctx: &Ctx, side: &mut ApplySide, events: &mut EventStore) -> 
     let n = ops::webhooks::apply_pending(side, events)?;
     if n > 0 {
         ctx.output.status(format!(
-            "applied {n} event(s) stored but not applied before"
+            "applied {} stored but not applied before",
+            crate::plural::count(n, "event", "events")
         ));
     }
     Ok(())

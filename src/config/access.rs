@@ -67,16 +67,8 @@ pub(super) fn key_settings(
         };
     }
     if let Some(m) = raw.max_live_per_customer {
-        keys.max_live_per_customer = match u32::try_from(*m.get_ref()) {
-            Ok(v) if (1..=10_000).contains(&v) => v,
-            _ => {
-                return Err(cx.err(
-                    m.span(),
-                    "keys.max_live_per_customer",
-                    "must be between 1 and 10000",
-                ))
-            }
-        };
+        keys.max_live_per_customer =
+            cx.whole(&m, "keys.max_live_per_customer", (1, 10_000), "")? as u32;
     }
     Ok(keys)
 }

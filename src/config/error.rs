@@ -1,6 +1,7 @@
 //! Config errors located in their file (line, column and dotted key), and the source text
 //! they are located in.
 
+use super::raw::Num;
 use std::fmt;
 
 /// A configuration mistake, located in its file.
@@ -47,6 +48,42 @@ impl SourceText<'_> {
             column,
             key: key.into(),
             message: message.into(),
+        }
+    }
+}
+
+impl SourceText<'_> {
+    /// The whole number at `key`, from `min` to `max`; else an error naming the key, its
+    /// line and the range, with `note` after the range (what the number counts) and what was
+    /// written instead: too small, too large, past any integer, a fraction or a word alike.
+    pub(super) fn whole(
+        &self,
+        raw: &toml::Spanned<Num>,
+        key: impl Into<String>,
+        (min, max): (i64, i64),
+        note: &str,
+    ) -> Result<i64, ConfigError> {
+        match raw.get_ref() {
+            Num::Whole(n) if (i128::from(min)..=i128::from(max)).contains(n) => Ok(*n as i64),
+            given => Err(self.err(
+                raw.span(),
+                key,
+                format!(
+                    "must be a whole number from {min} to {max}{note}, not {}",
+                    given.shown()
+                ),
+            )),
+        }
+    }
+}
+
+impl Num {
+    /// What was written, for an error: the number, or the word quoted.
+    pub(super) fn shown(&self) -> String {
+        match self {
+            Num::Whole(n) => n.to_string(),
+            Num::Word(w) => format!("{w:?}"),
+            Num::Other(o) => o.clone(),
         }
     }
 }

@@ -62,8 +62,8 @@ fn read_config(p: &Path) -> anyhow::Result<String> {
     }
     if meta.len() > MAX_CONFIG_BYTES {
         anyhow::bail!(
-            "config file {shown} is {} bytes: a config is at most {MAX_CONFIG_BYTES} bytes",
-            meta.len()
+            "config file {shown} is {}: a config is at most {MAX_CONFIG_BYTES} bytes",
+            crate::plural::count(meta.len(), "byte", "bytes")
         );
     }
     let mut bytes = Vec::new();

@@ -2,7 +2,7 @@
 //! Stripe sends customers back to, and the store's URL (kept as a string: the store parses it).
 
 use super::error::{ConfigError, SourceText};
-use super::raw::{RawCheckout, RawPortal, RawStore, RawStripe};
+use super::raw::{Num, RawCheckout, RawPortal, RawStore, RawStripe};
 use super::{Checkout, Portal, StripeSettings};
 use toml::Spanned;
 
@@ -24,11 +24,10 @@ pub(super) fn stripe_settings(
         }
     }
     let positive =
-        |v: &Option<Spanned<i64>>, key: &str, default: i64, max: i64| -> Result<i64, ConfigError> {
+        |v: &Option<Spanned<Num>>, key: &str, default: i64, max: i64| -> Result<i64, ConfigError> {
             match v {
                 None => Ok(default),
-                Some(s) if (1..=max).contains(s.get_ref()) => Ok(*s.get_ref()),
-                Some(s) => Err(cx.err(s.span(), key, format!("must be between 1 and {max}"))),
+                Some(s) => cx.whole(s, key, (1, max), ""),
             }
         };
     Ok(StripeSettings {

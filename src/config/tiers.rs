@@ -4,7 +4,7 @@
 
 use super::error::{ConfigError, SourceText};
 use super::load::{MAX_PRICES, MAX_TIERS};
-use super::raw::{RawOverage, RawPrice, RawQuota, RawTier};
+use super::raw::{Num, RawOverage, RawPrice, RawTier};
 use crate::catalog::model::{Interval, Metered, PriceSpec, Tier};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashSet};
@@ -34,14 +34,12 @@ pub(super) fn product_id_prefix(
 }
 
 /// Every tier, in file order: at least one, at most [`MAX_TIERS`] with [`MAX_PRICES`] prices.
-pub(super) fn tiers(
+/// At least one tier, at most [`MAX_TIERS`], and at most [`MAX_PRICES`] prices among them.
+fn bounded(
     cx: &SourceText,
-    raw: Spanned<IndexMap<String, Spanned<RawTier>>>,
-    prefix: &str,
-    has_meter: bool,
-) -> Result<Vec<Tier>, ConfigError> {
-    let span = raw.span();
-    let raw_tiers = raw.into_inner();
+    span: std::ops::Range<usize>,
+    raw_tiers: &IndexMap<String, Spanned<RawTier>>,
+) -> Result<(), ConfigError> {
     if raw_tiers.is_empty() {
         return Err(cx.err(span, "tiers", "declare at least one tier"));
     }
@@ -50,7 +48,10 @@ pub(super) fn tiers(
         return Err(cx.err(
             span,
             "tiers",
-            format!("{n} tiers: a config declares at most {MAX_TIERS}"),
+            format!(
+                "{}: a config declares at most {MAX_TIERS}",
+                crate::plural::count(n, "tier", "tiers")
+            ),
         ));
     }
     let prices: usize = raw_tiers
@@ -64,9 +65,24 @@ pub(super) fn tiers(
         return Err(cx.err(
             span,
             "tiers",
-            format!("{prices} prices: a config declares at most {MAX_PRICES}"),
+            format!(
+                "{}: a config declares at most {MAX_PRICES}",
+                crate::plural::count(prices, "price", "prices")
+            ),
         ));
     }
+    Ok(())
+}
+
+pub(super) fn tiers(
+    cx: &SourceText,
+    raw: Spanned<IndexMap<String, Spanned<RawTier>>>,
+    prefix: &str,
+    has_meter: bool,
+) -> Result<Vec<Tier>, ConfigError> {
+    let span = raw.span();
+    let raw_tiers = raw.into_inner();
+    bounded(cx, span, &raw_tiers)?;
     let mut tiers = Vec::new();
     let mut seen = Seen::default();
     let mut product_ids = HashSet::new();
@@ -195,39 +211,29 @@ fn check_id(
 }
 
 /// Calls per period, or `None` for "unlimited".
-fn quota(cx: &SourceText, raw: &Spanned<RawQuota>, key: &str) -> Result<Option<u64>, ConfigError> {
+fn quota(cx: &SourceText, raw: &Spanned<Num>, key: &str) -> Result<Option<u64>, ConfigError> {
     match raw.get_ref() {
-        RawQuota::Calls(n) if *n >= 0 => Ok(Some(*n as u64)),
-        RawQuota::Word(w) if w == "unlimited" => Ok(None),
-        _ => Err(cx.err(
-            raw.span(),
-            format!("{key}.quota"),
-            "must be a whole number of calls (>= 0) or \"unlimited\"",
-        )),
+        Num::Word(w) if w == "unlimited" => Ok(None),
+        _ => {
+            let note = " (calls a period) or \"unlimited\"";
+            let n = cx.whole(raw, format!("{key}.quota"), (0, i64::MAX), note)?;
+            Ok(Some(n as u64))
+        }
     }
 }
 
 /// An optional whole number from 1 to `u32::MAX`.
 fn whole_at_least_one(
     cx: &SourceText,
-    raw: Option<&Spanned<i64>>,
+    raw: Option<&Spanned<Num>>,
     key: &str,
     field: &str,
 ) -> Result<Option<u32>, ConfigError> {
-    match raw {
-        None => Ok(None),
-        Some(s) => u32::try_from(*s.get_ref())
-            .ok()
-            .filter(|n| *n >= 1)
-            .map(Some)
-            .ok_or_else(|| {
-                cx.err(
-                    s.span(),
-                    format!("{key}.{field}"),
-                    "must be a whole number >= 1",
-                )
-            }),
-    }
+    raw.map(|s| {
+        cx.whole(s, format!("{key}.{field}"), (1, u32::MAX.into()), "")
+            .map(|n| n as u32)
+    })
+    .transpose()
 }
 
 /// The most seats a subscription to any tier may have ([`MAX_TIER_QUANTITY`]).
@@ -236,39 +242,28 @@ pub const MAX_TIER_QUANTITY: u32 = 10_000;
 /// `max_quantity`: 1 to [`MAX_TIER_QUANTITY`]; 1 when absent (the tier is sold one at a time).
 fn max_quantity(
     cx: &SourceText,
-    raw: Option<&Spanned<i64>>,
+    raw: Option<&Spanned<Num>>,
     key: &str,
 ) -> Result<u32, ConfigError> {
     let Some(s) = raw else {
         return Ok(1);
     };
-    u32::try_from(*s.get_ref())
-        .ok()
-        .filter(|n| (1..=MAX_TIER_QUANTITY).contains(n))
-        .ok_or_else(|| {
-            cx.err(
-                s.span(),
-                format!("{key}.max_quantity"),
-                format!("must be a whole number from 1 to {MAX_TIER_QUANTITY}"),
-            )
-        })
+    let range = (1, MAX_TIER_QUANTITY.into());
+    Ok(cx.whole(s, format!("{key}.max_quantity"), range, "")? as u32)
 }
 
 /// Free trial days: 1 to 730 (Stripe's limit).
 fn trial_days(
     cx: &SourceText,
-    raw: Option<&Spanned<i64>>,
+    raw: Option<&Spanned<Num>>,
     key: &str,
 ) -> Result<Option<u32>, ConfigError> {
-    match raw {
-        None => Ok(None),
-        Some(d) if (1..=730).contains(d.get_ref()) => Ok(Some(*d.get_ref() as u32)),
-        Some(d) => Err(cx.err(
-            d.span(),
-            format!("{key}.trial_days"),
-            "must be 1 to 730 days (Stripe's limit)",
-        )),
-    }
+    raw.map(|d| {
+        let note = " (days; Stripe's limit)";
+        cx.whole(d, format!("{key}.trial_days"), (1, 730), note)
+            .map(|n| n as u32)
+    })
+    .transpose()
 }
 
 /// A tier's overage price: on the meter, in the primary price's currency and interval, free
@@ -305,7 +300,10 @@ fn overage(
         amount: o.amount,
         currency: Spanned::new(0..0, primary.currency.clone()),
         interval: Spanned::new(0..0, primary.interval.as_str().to_string()),
-        interval_count: Some(Spanned::new(0..0, i64::from(primary.interval_count))),
+        interval_count: Some(Spanned::new(
+            0..0,
+            Num::Whole(primary.interval_count.into()),
+        )),
         nickname: o.nickname,
         tax_behavior: primary.tax_behavior.clone().map(|t| Spanned::new(0..0, t)),
         env: o.env,
@@ -325,20 +323,24 @@ fn overage(
 }
 
 /// `overage.per`: a power of ten from 1 to 10^12 (default 1).
-fn per_calls(cx: &SourceText, raw: Option<&Spanned<i64>>, okey: &str) -> Result<u64, ConfigError> {
+fn per_calls(cx: &SourceText, raw: Option<&Spanned<Num>>, okey: &str) -> Result<u64, ConfigError> {
     let Some(p) = raw else {
         return Ok(1);
     };
-    let text = p.get_ref().to_string();
-    let power_of_ten = text.starts_with('1') && text[1..].chars().all(|c| c == '0');
-    if power_of_ten && *p.get_ref() <= 1_000_000_000_000 {
-        return Ok(*p.get_ref() as u64);
+    let note = " (a power of ten: the calls the amount is for)";
+    let refused = || {
+        let given = p.get_ref().shown();
+        let said = format!("must be a power of ten from 1 to 1000000000000{note}, not {given}");
+        cx.err(p.span(), format!("{okey}.per"), said)
+    };
+    let n = cx
+        .whole(p, format!("{okey}.per"), (1, 1_000_000_000_000), note)
+        .map_err(|_| refused())?;
+    let text = n.to_string();
+    if text.starts_with('1') && text[1..].chars().all(|c| c == '0') {
+        return Ok(n as u64);
     }
-    Err(cx.err(
-        p.span(),
-        format!("{okey}.per"),
-        "must be a power of ten from 1 to 1000000000000 (calls the amount is for)",
-    ))
+    Err(refused())
 }
 
 fn price(
@@ -398,17 +400,12 @@ fn amount_and_currency(
     key: &str,
     raw: &RawPrice,
 ) -> Result<(i64, String), ConfigError> {
-    let amount = *raw.amount.get_ref();
-    if !(0..=crate::money::MAX_AMOUNT).contains(&amount) {
-        return Err(cx.err(
-            raw.amount.span(),
-            format!("{key}.amount"),
-            format!(
-                "must be between 0 and {} (integer minor units, 9900 = $99.00)",
-                crate::money::MAX_AMOUNT
-            ),
-        ));
-    }
+    let amount = cx.whole(
+        &raw.amount,
+        format!("{key}.amount"),
+        (0, crate::money::MAX_AMOUNT),
+        " (integer minor units, 9900 = $99.00)",
+    )?;
     let currency = raw.currency.get_ref().to_ascii_lowercase();
     if !crate::money::CURRENCIES.contains(&currency.as_str()) {
         return Err(cx.err(raw.currency.span(), format!("{key}.currency"), format!("unknown currency {:?}: use a lower-case ISO 4217 code that Stripe supports, such as \"usd\"", raw.currency.get_ref())));
@@ -427,17 +424,10 @@ fn interval(cx: &SourceText, key: &str, raw: &RawPrice) -> Result<(Interval, u32
     })?;
     let interval_count = match &raw.interval_count {
         None => 1,
-        Some(c) if (1..=interval.max_count()).contains(c.get_ref()) => *c.get_ref() as u32,
         Some(c) => {
-            return Err(cx.err(
-                c.span(),
-                format!("{key}.interval_count"),
-                format!(
-                    "must be between 1 and {} for interval {}",
-                    interval.max_count(),
-                    interval.as_str()
-                ),
-            ))
+            let note = format!(" for interval {}", interval.as_str());
+            let range = (1, interval.max_count());
+            cx.whole(c, format!("{key}.interval_count"), range, &note)? as u32
         }
     };
     Ok((interval, interval_count))

@@ -1,7 +1,7 @@
 //! `[usage]` and `[meter]`: usage bounds and the dedup window, the meter usage syncs to.
 
 use super::error::{ConfigError, SourceText};
-use super::raw::{RawMeter, RawUsage};
+use super::raw::{Num, RawMeter, RawUsage};
 use super::UsageSettings;
 use crate::catalog::model::MeterSpec;
 use toml::Spanned;
@@ -53,10 +53,9 @@ pub const MAX_QUANTITY_CEILING: i64 = 1_000_000_000_000;
 
 pub(super) fn usage_settings(cx: &SourceText, raw: RawUsage) -> Result<UsageSettings, ConfigError> {
     let d = UsageSettings::default();
-    let ranged = |v: &Option<Spanned<i64>>, key: &str, default: u32, min: i64, max: i64| match v {
+    let ranged = |v: &Option<Spanned<Num>>, key: &str, default: u32, min: i64, max: i64| match v {
         None => Ok(default),
-        Some(s) if (min..=max).contains(s.get_ref()) => Ok(*s.get_ref() as u32),
-        Some(s) => Err(cx.err(s.span(), key, format!("must be between {min} and {max}"))),
+        Some(s) => cx.whole(s, key, (min, max), "").map(|n| n as u32),
     };
     Ok(UsageSettings {
         // Stripe keeps meter events for 35 days; the window is at least one day.
@@ -72,14 +71,7 @@ pub(super) fn usage_settings(cx: &SourceText, raw: RawUsage) -> Result<UsageSett
         // Up to 10^12 per event: a million such events still sum far inside an i64.
         max_quantity: match &raw.max_quantity {
             None => d.max_quantity,
-            Some(s) if (1..=MAX_QUANTITY_CEILING).contains(s.get_ref()) => *s.get_ref(),
-            Some(s) => {
-                return Err(cx.err(
-                    s.span(),
-                    "usage.max_quantity",
-                    format!("must be between 1 and {MAX_QUANTITY_CEILING}"),
-                ))
-            }
+            Some(s) => cx.whole(s, "usage.max_quantity", (1, MAX_QUANTITY_CEILING), "")?,
         },
         max_future_skew_secs: match &raw.max_future_skew {
             None => d.max_future_skew_secs,

@@ -166,10 +166,10 @@ fn payment_required_reason(c: &CustomerState, policy: &crate::config::AccessPoli
     if c.status == "past_due" && policy.past_due_grace_secs > 0 {
         let since = c.failed_at.unwrap_or(c.period.0);
         return format!(
-            "subscription {} is past_due since {}; the grace of {} days ended at {}",
+            "subscription {} is past_due since {}; the grace of {} ended at {}",
             c.subscription,
             crate::time::utc_datetime(since),
-            policy.past_due_grace_secs / 86_400,
+            crate::time::human_span(policy.past_due_grace_secs),
             crate::time::utc_datetime(since.saturating_add(policy.past_due_grace_secs))
         );
     }

@@ -96,12 +96,15 @@ pub async fn subscription_link(
 /// Why a sign-up link was not made.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckoutError {
-    #[error("customer {customer} already has a live subscription ({sub}, {status}): change its plan with 'billctl subscriptions change {sub} --tier {tier}' (or POST /v1/customers/{customer}/subscription)")]
+    #[error("customer {customer} already has a live subscription ({sub}, {status}): {next}{}", if *moves { format!(" (or POST /v1/customers/{customer}/subscription)") } else { String::new() })]
     HasSubscription {
         customer: String,
         sub: String,
         status: String,
-        tier: String,
+        /// What to do about it ([`crate::billing::next_step`]).
+        next: String,
+        /// Whether that is a plan change (which serve's self-service route also makes).
+        moves: bool,
     },
     /// Stripe refused or could not be reached, or the store failed to record the link.
     #[error("{0:#}")]
@@ -126,11 +129,18 @@ pub async fn sign_up<S: crate::ops::writes::Stores>(
             .context("failed to list the customer's subscriptions")
             .map_err(failed)?;
         if let Some(live) = crate::billing::live_subscription(&subs) {
+            // On the tier asked for when one of its items is one of the tier's prices.
+            let on = live.items.iter().any(|i| {
+                tier.prices
+                    .iter()
+                    .any(|p| i.lookup_key.as_deref() == Some(p.lookup_key.as_str()))
+            });
             return Err(CheckoutError::HasSubscription {
                 customer: customer.to_string(),
                 sub: live.id.clone(),
                 status: live.status.clone(),
-                tier: tier.id.clone(),
+                next: crate::billing::next_step(live, on, &tier.id),
+                moves: crate::billing::moves(live, on),
             });
         }
     }

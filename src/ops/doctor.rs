@@ -5,6 +5,7 @@
 //! Prints nothing.
 
 use crate::config::Config;
+use crate::plural::{count, word};
 use crate::store::webhooks::{DeliveryHealth, EventStore};
 use crate::store::Store;
 use crate::stripe::Stripe;
@@ -207,12 +208,16 @@ async fn catalog_check(stripe: &Stripe, config: &Config) -> Check {
         Err(e) => return Check::fail(name, format!("{e:#}"), "check the Stripe key"),
     };
     match super::prices::check(config, &observed, None) {
-        Ok(r) if r.drift == 0 => Check::ok(name, format!("{} prices as configured", r.checked)),
+        Ok(r) if r.drift == 0 => {
+            Check::ok(name, count(r.checked, "price", "prices") + " as configured")
+        }
         Ok(r) => Check::fail(
             name,
             format!(
-                "{} of {} configured prices drifted or are missing",
-                r.drift, r.checked
+                "{} of {} drifted or {} missing",
+                r.drift,
+                count(r.checked, "configured price", "configured prices"),
+                word(r.drift, "is", "are")
             ),
             "billctl prices check (details), then billctl setup-products",
         ),
@@ -428,10 +433,14 @@ fn files_check(pg: bool, dir: &std::path::Path) -> Check {
     let stale = swap::stale(dir);
     let kept = restore::KEEP_PRE_RESTORE;
     let detail = format!(
-        "{} pre-restore copies ({}), {} leftover staging entries",
-        copies.len(),
+        "{} ({}), {}",
+        count(copies.len(), "pre-restore copy", "pre-restore copies"),
         bytes(size),
-        stale.len()
+        count(
+            stale.len(),
+            "leftover staging entry",
+            "leftover staging entries"
+        )
     );
     if swap::read_intent(dir).ok().flatten().is_some() {
         return Check::fail(name, format!("{detail}; a restore is not finished"), "run any billctl command with the store to itself (stop serve and webhooks listen) to finish it");
@@ -506,19 +515,25 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
     if h.failed > 0 {
         return Check::fail(
             name,
-            format!("{} stored events failed to apply", h.failed),
+            format!(
+                "{} failed to apply",
+                count(h.failed, "stored event", "stored events")
+            ),
             "billctl webhooks list --status failed, then billctl webhooks reprocess --failed",
         );
     }
     if h.pending > 0 {
         return Check::warn(
             name,
-            format!("{} stored events were never applied", h.pending),
+            format!(
+                "{} never applied",
+                count(h.pending, "stored event was", "stored events were")
+            ),
             "billctl webhooks reprocess (or restart webhooks listen)",
         );
     }
     if h.conflicts > 0 {
-        return Check::warn(name, format!("{} bodies came in the last day under the id of a stored event with another body (conflicts, kept apart)", h.conflicts), "billctl webhooks list --status conflict; billctl webhooks backfill applies Stripe's copy where the stored one differs");
+        return Check::warn(name, format!("{} in the last day under the id of a stored event with another body (conflicts, kept apart)", count(h.conflicts, "body came", "bodies came")), "billctl webhooks list --status conflict; billctl webhooks backfill applies Stripe's copy where the stored one differs");
     }
     let expect = config.expect_delivery_within_secs;
     let Some(last) = h.last_delivery_ms else {
@@ -537,7 +552,7 @@ fn deliveries_check(health: anyhow::Result<DeliveryHealth>, config: &Config, now
         );
     }
     if h.rejected > 0 {
-        return Check::warn(name, format!("the last delivery came {age_text} ago; {} requests were refused in the last day (a rotated signing secret?)", h.rejected), "billctl webhooks list --status rejected");
+        return Check::warn(name, format!("the last delivery came {age_text} ago; {} refused in the last day (a rotated signing secret?)", count(h.rejected, "request was", "requests were")), "billctl webhooks list --status rejected");
     }
     Check::ok(
         name,
@@ -566,7 +581,18 @@ fn mirror_check(store: &Store, now: i64) -> Check {
         None => "never fully synced".to_string(),
     };
     if behind > 0 {
-        return Check::fail(name, format!("{behind} live subscriptions' periods ended more than a day ago in the mirror (renewals missed); {sync_text}"), "billctl subscriptions sync");
+        return Check::fail(
+            name,
+            format!(
+                "{} ended more than a day ago in the mirror (renewals missed); {sync_text}",
+                count(
+                    behind,
+                    "live subscription's period",
+                    "live subscriptions' periods"
+                )
+            ),
+            "billctl subscriptions sync",
+        );
     }
     match synced {
         Some(t) if now.saturating_sub(t) <= 7 * 86_400 => {
@@ -599,7 +625,9 @@ fn meters_check(store: &Store, config: &Config, now: i64) -> Check {
         return Check::fail(
             name,
             format!(
-                "{old} hourly windows of usage older than an hour are not sent to meter {}",
+                "{} of usage older than an hour {} not sent to meter {}",
+                count(old, "hourly window", "hourly windows"),
+                word(old, "is", "are"),
                 meter.event_name
             ),
             "billctl usage sync (as a timer)",
@@ -610,29 +638,44 @@ fn meters_check(store: &Store, config: &Config, now: i64) -> Check {
         .ok()
         .flatten()
         .and_then(|v| serde_json::from_str(&v).ok());
+    reconcile_check(name, backlog.len(), reconciled, now)
+}
+
+/// The meter's check once nothing old is left unsent: the last reconcile's verdict, and the
+/// `waiting` windows of this hour.
+fn reconcile_check(
+    name: &'static str,
+    waiting: usize,
+    reconciled: Option<serde_json::Value>,
+    now: i64,
+) -> Check {
     match reconciled {
         None => Check::warn(
             name,
             format!(
-                "{} windows waiting; never reconciled with Stripe",
-                backlog.len()
+                "{} waiting; never reconciled with Stripe",
+                count(waiting, "window", "windows")
             ),
             "billctl usage reconcile",
         ),
         Some(r) if r["differences"].as_i64().unwrap_or(0) > 0 => Check::fail(
             name,
             format!(
-                "the last reconcile found {} days that differ from Stripe",
-                r["differences"]
+                "the last reconcile found {} from Stripe",
+                count(
+                    r["differences"].as_i64().unwrap_or(0),
+                    "day that differs",
+                    "days that differ"
+                )
             ),
             "billctl usage reconcile (details), then billctl usage sync",
         ),
         Some(r) => Check::ok(
             name,
             format!(
-                "{} windows waiting (this hour's); the last reconcile agreed ({} days, {} ago)",
-                backlog.len(),
-                r["days_compared"],
+                "{} waiting (this hour's); the last reconcile agreed ({}, {} ago)",
+                count(waiting, "window", "windows"),
+                count(r["days_compared"].as_i64().unwrap_or(0), "day", "days"),
                 crate::time::human_span(now.saturating_sub(r["at"].as_i64().unwrap_or(now)))
             ),
         ),
@@ -651,25 +694,7 @@ fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
         }
     };
     let active: Vec<_> = keys.iter().filter(|k| k.status(now) == "active").collect();
-    let soon = active
-        .iter()
-        .filter(|k| {
-            k.expires_at
-                .is_some_and(|t| t <= now.saturating_add(EXPIRY_SOON))
-        })
-        .count();
-    let expiring = if soon > 0 {
-        Check::warn(
-            "keys.expiring",
-            format!("{soon} active keys expire within 7 days"),
-            "billctl keys list --status active (then keys rotate)",
-        )
-    } else {
-        Check::ok(
-            "keys.expiring",
-            format!("{} active keys; none expires within 7 days", active.len()),
-        )
-    };
+    let expiring = expiring_check(&active, now);
     let mut customers: Vec<&str> = active.iter().map(|k| k.customer_id.as_str()).collect();
     customers.sort_unstable();
     customers.dedup();
@@ -686,18 +711,62 @@ fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
             }
         }
     }
-    let no_access = if without > 0 {
-        Check::warn("keys.no_access", format!("{without} customers hold active keys without access (unpaid, canceled or no subscription)"), "billctl keys list, and revoke the keys of customers who left")
-    } else {
-        Check::ok(
+    vec![expiring, no_access_check(without, customers.len())]
+}
+
+/// `keys.expiring`: active keys that expire within [`EXPIRY_SOON`].
+fn expiring_check(active: &[&crate::store::KeyRecord], now: i64) -> Check {
+    let soon = active
+        .iter()
+        .filter(|k| {
+            k.expires_at
+                .is_some_and(|t| t <= now.saturating_add(EXPIRY_SOON))
+        })
+        .count();
+    if soon > 0 {
+        return Check::warn(
+            "keys.expiring",
+            format!(
+                "{} within 7 days",
+                count(soon, "active key expires", "active keys expire")
+            ),
+            "billctl keys list --status active (then keys rotate)",
+        );
+    }
+    Check::ok(
+        "keys.expiring",
+        format!(
+            "{}; none expires within 7 days",
+            count(active.len(), "active key", "active keys")
+        ),
+    )
+}
+
+/// `keys.no_access`: `without` of the `holders` of active keys have no access.
+fn no_access_check(without: usize, holders: usize) -> Check {
+    if without > 0 {
+        return Check::warn(
             "keys.no_access",
             format!(
-                "every one of {} customers with keys has access",
-                customers.len()
+                "{} without access (unpaid, canceled or no subscription)",
+                count(
+                    without,
+                    "customer holds active keys",
+                    "customers hold active keys"
+                )
             ),
-        )
+            "billctl keys list, and revoke the keys of customers who left",
+        );
+    }
+    let said = match holders {
+        0 => "no customer holds an active key".to_string(),
+        1 => "the one customer with keys has access".to_string(),
+        n => format!(
+            "every one of {} with keys has access",
+            count(n, "customer", "customers")
+        ),
     };
-    vec![expiring, no_access]
+    Check::ok("keys.no_access", said)
 }
 
 #[cfg(test)]

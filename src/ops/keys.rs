@@ -51,7 +51,7 @@ pub struct NewKey<'a> {
 
 /// A key refused because its customer already holds the most live keys allowed.
 #[derive(Debug, thiserror::Error)]
-#[error("the customer holds {live} live keys, the most allowed ([keys] max_live_per_customer = {max}); revoke one first")]
+#[error("the customer holds {}, the most allowed ([keys] max_live_per_customer = {max}); revoke one first", crate::plural::count(*live, "live key", "live keys"))]
 pub struct KeyLimit {
     pub live: i64,
     pub max: u32,

@@ -18,13 +18,14 @@ use serde_json::json;
 /// the subscription is as asked ([`PlanError::unchanged`]).
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("customer {customer} already has {status_article} subscription {sub} (tier {tier})\nhint: move it with 'billctl subscriptions change {sub} --tier {wanted}'")]
+    #[error("customer {customer} already has {status_article} subscription {sub} (tier {tier})\nhint: {next}")]
     HasSubscription {
         customer: String,
         sub: String,
         status_article: String,
         tier: String,
-        wanted: String,
+        /// What to do about it ([`crate::billing::next_step`]).
+        next: String,
     },
     #[error("subscription {sub} is {status}: it cannot change tier\nhint: subscribe the customer again with 'billctl subscriptions create'")]
     NotLive { sub: String, status: String },

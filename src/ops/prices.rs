@@ -242,8 +242,8 @@ pub fn drift_noted(store: &crate::store::Store) -> Result<Option<String>> {
         .map(|n| format!("{} {}", n.kind, n.object_id))
         .collect();
     Ok(Some(format!(
-        "webhooks reported {} catalog change(s) since the last setup-products: {}",
-        noted.len(),
+        "webhooks reported {} since the last setup-products: {}",
+        crate::plural::count(noted.len(), "catalog change", "catalog changes"),
         objects.join(", ")
     )))
 }

@@ -61,7 +61,10 @@ pub fn settle_apply(store: &mut Store, applied: &Applied, now: i64) -> Result<()
         what: "setup-products".into(),
         object: "the catalog".into(),
         wanted: "the config".into(),
-        got: format!("{} differences, after stored replies", applied.left),
+        got: format!(
+            "{}, after stored replies",
+            crate::plural::count(applied.left, "difference", "differences")
+        ),
     }
     .into())
 }
@@ -79,7 +82,7 @@ pub async fn apply(
 ) -> Result<Applied> {
     let replays = stripe.replays();
     for wave in plan.waves() {
-        progress.set_message(format!("{} changes", wave.len()));
+        progress.set_message(crate::plural::count(wave.len(), "change", "changes"));
         let meter = state.meter.as_ref().map(|m| m.id.clone());
         let results = stripe
             .apply_wave(&wave, meter.as_deref(), CONCURRENCY, seq)

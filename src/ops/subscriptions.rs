@@ -288,12 +288,13 @@ pub async fn prepare_create(
         .context("failed to list the customer's subscriptions")
         .map_err(PlanError::Stripe)?;
     if let Some(live) = crate::billing::live_subscription(&existing) {
+        let on = MirrorRow::of(live, tiers).tier;
         return Err(PlanError::HasSubscription {
             customer: customer.id.clone(),
             sub: live.id.clone(),
             status_article: with_article(&live.status),
-            tier: MirrorRow::of(live, tiers).tier,
-            wanted: tier.id.clone(),
+            next: crate::billing::next_step(live, on == tier.id, &tier.id),
+            tier: on,
         });
     }
     let price = tier_price(stripe, tier).await.map_err(PlanError::Stripe)?;

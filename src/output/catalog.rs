@@ -4,6 +4,7 @@ use super::{Output, Render};
 use crate::catalog::Action;
 use crate::ops::prices::{CheckReport, PriceList};
 use crate::ops::setup::{PlanView, ResultView};
+use crate::plural::count;
 use comfy_table::{Cell, Color};
 
 impl Render for CheckReport {
@@ -40,10 +41,14 @@ impl Render for CheckReport {
     }
 
     fn notes(&self) -> Vec<String> {
-        vec![if self.drift == 0 {
-            format!("All {} prices match the config.", self.checked)
-        } else {
-            format!("Drift: {} of {} prices differ from the config; 'billctl setup-products --plan' shows the fix.", self.drift, self.checked)
+        vec![match (self.drift, self.checked) {
+            (0, 1) => "The one price matches the config.".to_string(),
+            (0, n) => format!("All {} match the config.", count(n, "price", "prices")),
+            (d, n) => format!(
+                "Drift: {d} of {} {} from the config; 'billctl setup-products --plan' shows the fix.",
+                count(n, "price", "prices"),
+                crate::plural::word(d, "differs", "differ")
+            ),
         }]
     }
 }
@@ -97,8 +102,9 @@ impl Render for PlanView<'_> {
             return Vec::new();
         }
         vec![format!(
-            "Plan: {} changes ({} writes). Run without --plan to apply.",
-            self.changes, self.writes
+            "Plan: {} ({}). Run without --plan to apply.",
+            count(self.changes, "change", "changes"),
+            count(self.writes, "write", "writes")
         )]
     }
 }

@@ -15,7 +15,7 @@
 //! and labelled axes.
 
 use super::svg::{escape, y_grid};
-use crate::money::{group, money};
+use crate::money::{group, money, signed};
 use crate::ops::dashboard::{
     Dashboard, KeysSection, RevenueSection, SubscribersSection, UsageRow, UsageSection,
     WebhooksSection, Who,
@@ -232,8 +232,8 @@ fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::revenue::CurrencyMr
     tiers.dedup();
     s.push_str(&super::revenue::stacked(
         &format!(
-            "MRR, last {} months, stacked by tier ({})",
-            r.months.months.len(),
+            "MRR, last {}, stacked by tier ({})",
+            crate::plural::count(r.months.months.len(), "month", "months"),
             cur.to_uppercase()
         ),
         &r.months,
@@ -265,10 +265,11 @@ fn movements(s: &mut String, r: &RevenueSection) {
     s.push_str("<tbody>");
     for m in &r.now.movements {
         let cur = m.currency.as_str();
-        let mv = |x: &crate::revenue::Move, sign: &str| {
+        // Out-movements count down: the one signed formatter leaves a zero unsigned.
+        let mv = |x: &crate::revenue::Move, out: bool| {
             format!(
-                "<td class=\"n\">{sign}{} <span class=\"note\">({})</span></td>",
-                money(x.mrr, cur),
+                "<td class=\"n\">{} <span class=\"note\">({})</span></td>",
+                signed(if out { x.mrr.saturating_neg() } else { x.mrr }, cur),
                 group(x.customers)
             )
         };
@@ -277,12 +278,12 @@ fn movements(s: &mut String, r: &RevenueSection) {
             "<tr><td>{}</td><td class=\"n\">{}</td>{}{}{}{}{}<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&cur.to_uppercase()),
             money(m.start_mrr, cur),
-            mv(&m.new, "+"),
-            mv(&m.expansion, "+"),
-            mv(&m.contraction, "−"),
-            mv(&m.churn, "−"),
-            mv(&m.reactivation, "+"),
-            money(m.net, cur),
+            mv(&m.new, false),
+            mv(&m.expansion, false),
+            mv(&m.contraction, true),
+            mv(&m.churn, true),
+            mv(&m.reactivation, false),
+            signed(m.net, cur),
             money(m.end_mrr, cur)
         );
     }
@@ -379,8 +380,8 @@ fn at_risk(s: &mut String, sub: &SubscribersSection) {
 fn trials(s: &mut String, sub: &SubscribersSection) {
     let _ = write!(
         s,
-        "<h3>Trials ending within {} days ({})</h3>",
-        crate::ops::dashboard::TRIAL_DAYS,
+        "<h3>Trials ending within {} ({})</h3>",
+        crate::plural::count(crate::ops::dashboard::TRIAL_DAYS, "day", "days"),
         group(sub.trials_ending.len() as u64)
     );
     if sub.trials_ending.is_empty() {
@@ -416,15 +417,19 @@ fn reached_text(r: Option<QuotaReached>) -> String {
     }
 }
 
-fn usage(u: &UsageSection) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<p>Billing period: {} · {} customers, by share of quota; the first {} are charted below the table.</p>",
+/// The usage section's first line: the period, and how many customers are in it and charted.
+fn usage_intro(u: &UsageSection) -> String {
+    format!(
+        "<p>Billing period: {} · {}, by share of quota; the first {} {} charted below the table.</p>",
         escape(&u.period),
-        group(u.rows.len() as u64),
-        group(u.charted as u64)
-    );
+        crate::plural::grouped(u.rows.len() as u64, "customer", "customers"),
+        group(u.charted as u64),
+        crate::plural::word(u.charted, "is", "are")
+    )
+}
+
+fn usage(u: &UsageSection) -> String {
+    let mut s = usage_intro(u);
     s.push_str("<input type=\"search\" data-filter=\"usage-table\" placeholder=\"Filter customers\" aria-label=\"Filter customers\" hidden>");
     s.push_str("<table class=\"sortable\" id=\"usage-table\">");
     s.push_str(&thead(&[
@@ -461,8 +466,12 @@ fn usage(u: &UsageSection) -> String {
     if u.rows.len() > u.charted {
         let _ = write!(
             s,
-            "<p class=\"note\">{} more customers are in the table only.</p>",
-            group((u.rows.len() - u.charted) as u64)
+            "<p class=\"note\">{} in the table only.</p>",
+            crate::plural::grouped(
+                (u.rows.len() - u.charted) as u64,
+                "more customer is",
+                "more customers are"
+            )
         );
     }
     for (i, r) in u.rows.iter().take(u.charted).enumerate() {
@@ -479,8 +488,9 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
         None => display_name(&r.who),
     };
     let figures = format!(
-        ": {} API calls of {} ({}), {} to {}",
+        ": {} {} of {} ({}), {} to {}",
         count(r.used),
+        crate::plural::word(r.used, "API call", "API calls"),
         r.quota.map_or_else(|| "unlimited".into(), group),
         r.tier,
         utc_date(series.from),
@@ -707,9 +717,9 @@ fn usage_lines(o: &mut String, p: &Plot, s: &Series) {
 
 fn keys(k: &KeysSection) -> String {
     let mut s = format!(
-        "<p>{} active keys of {} customers, most recently used first.</p>",
-        group(k.active),
-        group(k.customers.len() as u64)
+        "<p>{} of {}, most recently used first.</p>",
+        crate::plural::grouped(k.active, "active key", "active keys"),
+        crate::plural::grouped(k.customers.len() as u64, "customer", "customers")
     );
     if k.customers.is_empty() {
         return s;
@@ -793,8 +803,8 @@ fn webhook_chart(wh: &WebhooksSection) -> String {
     let top = nice(totals.iter().copied().max().unwrap_or(0).max(1) as f64);
     let y = |v: f64| h - bottom - v / top * (h - bottom - 14.0);
     let title = format!(
-        "Webhook events by day of arrival and outcome, last {} days",
-        wh.days.len()
+        "Webhook events by day of arrival and outcome, last {}",
+        crate::plural::count(wh.days.len(), "day", "days")
     );
     let mut s = format!(
         "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"webhook-chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"webhooks-t\"><title id=\"webhooks-t\">{}</title>",

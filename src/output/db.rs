@@ -35,7 +35,10 @@ impl Render for BackedUp {
             .manifest
             .files
             .iter()
-            .map(|f| format!("{} ({} bytes)", f.name, f.bytes))
+            .map(|f| {
+                let size = crate::plural::count(f.bytes, "byte", "bytes");
+                format!("{} ({size})", f.name)
+            })
             .collect();
         let mut notes = vec![format!(
             "Backed up {} to {}.",
@@ -119,9 +122,9 @@ impl Render for Copied {
 
     fn notes(&self) -> Vec<String> {
         vec![format!(
-            "Copied {} rows in {} tables from {} to {}; counts and sums match.",
-            self.rows,
-            self.tables.len(),
+            "Copied {} in {} from {} to {}; counts and sums match.",
+            crate::plural::count(self.rows, "row", "rows"),
+            crate::plural::count(self.tables.len(), "table", "tables"),
             self.from,
             self.to
         )]

@@ -28,8 +28,11 @@ impl Render for Report {
 
     fn notes(&self) -> Vec<String> {
         vec![format!(
-            "{} ok, {} warnings, {} failures, {} skipped.",
-            self.ok, self.warnings, self.failures, self.skipped
+            "{} ok, {}, {}, {} skipped.",
+            self.ok,
+            crate::plural::count(self.warnings, "warning", "warnings"),
+            crate::plural::count(self.failures, "failure", "failures"),
+            self.skipped
         )]
     }
 }

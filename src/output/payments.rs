@@ -163,8 +163,12 @@ impl Render for Standing {
         }
         if self.payment.failed_attempts > 0 || self.payment.failed_at.is_some() {
             s.push_str(&format!(
-                "\ndunning:  {} failed attempt(s) since {}, next retry {}",
-                self.payment.failed_attempts,
+                "\ndunning:  {} since {}, next retry {}",
+                crate::plural::count(
+                    self.payment.failed_attempts,
+                    "failed attempt",
+                    "failed attempts"
+                ),
                 self.payment.failed_at.map_or("-".into(), utc_datetime),
                 self.payment
                     .next_attempt
@@ -234,7 +238,10 @@ impl Render for CustomerList {
     }
 
     fn notes(&self) -> Vec<String> {
-        vec![format!("{} customers.", self.0.len())]
+        vec![format!(
+            "{}.",
+            crate::plural::count(self.0.len(), "customer", "customers")
+        )]
     }
 }
 

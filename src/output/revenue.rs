@@ -1,7 +1,7 @@
 //! How `revenue` reads on a terminal, as CSV and as an HTML page with SVG charts.
 
 use super::{Output, Render};
-use crate::money::{group, money};
+use crate::money::{group, money, signed};
 use crate::ops::revenue::{AsOf, ByMonth};
 use crate::revenue::{Movements, Snapshot};
 use crate::time::utc_datetime;
@@ -21,7 +21,11 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
         rows.push(vec![
             super::cell(c.currency.to_uppercase()),
             super::cell("total"),
-            super::cell(format!("{} customers", group(c.paying_customers))),
+            super::cell(crate::plural::grouped(
+                c.paying_customers,
+                "customer",
+                "customers",
+            )),
             super::cell(group(c.tiers.iter().map(|t| t.seats).sum())),
             super::cell(money(c.mrr, &c.currency)),
         ]);
@@ -76,22 +80,20 @@ fn movements_table(out: &Output, moves: &[Movements]) -> String {
     let mut rows = Vec::new();
     for m in moves {
         let cur = &m.currency;
-        for (label, mv, sign) in [
-            ("new", m.new, ""),
-            ("expansion", m.expansion, ""),
-            ("reactivation", m.reactivation, ""),
-            ("contraction", m.contraction, "-"),
-            ("churn", m.churn, "-"),
+        for (label, mv, out) in [
+            ("new", m.new, false),
+            ("expansion", m.expansion, false),
+            ("reactivation", m.reactivation, false),
+            ("contraction", m.contraction, true),
+            ("churn", m.churn, true),
         ] {
             rows.push(vec![
                 super::cell(cur.to_uppercase()),
                 super::cell(label),
                 super::cell(group(mv.customers)),
-                // A zero is $0.00, never -$0.00.
-                super::cell(format!(
-                    "{}{}",
-                    if mv.mrr == 0 { "" } else { sign },
-                    money(mv.mrr, cur)
+                super::cell(signed(
+                    if out { mv.mrr.saturating_neg() } else { mv.mrr },
+                    cur,
                 )),
             ]);
         }
@@ -99,7 +101,7 @@ fn movements_table(out: &Output, moves: &[Movements]) -> String {
             super::cell(cur.to_uppercase()),
             super::cell("net new MRR"),
             super::cell(""),
-            super::cell(money(m.net, cur)),
+            super::cell(signed(m.net, cur)),
         ]);
     }
     if rows.is_empty() {
@@ -158,8 +160,10 @@ fn unpriced_note(s: &Snapshot) -> Vec<String> {
         return Vec::new();
     }
     vec![format!(
-        "{} price(s) of live subscriptions are not in the catalog mirror, so their MRR is not counted: {} (run 'billctl setup-products')",
-        s.unpriced.len(),
+        "{} of live subscriptions {} not in the catalog mirror, so {} MRR is not counted: {} (run 'billctl setup-products')",
+        crate::plural::count(s.unpriced.len(), "price", "prices"),
+        crate::plural::word(s.unpriced.len(), "is", "are"),
+        crate::plural::word(s.unpriced.len(), "its", "their"),
         s.unpriced.join(", ")
     )]
 }
@@ -171,7 +175,7 @@ impl Render for ByMonth {
             for c in &m.snapshot.currencies {
                 let mv = m.movements.iter().find(|x| x.currency == c.currency);
                 let cell = |f: &dyn Fn(&Movements) -> i64| {
-                    super::cell(mv.map_or("-".into(), |x| money(f(x), &c.currency)))
+                    super::cell(mv.map_or("-".into(), |x| signed(f(x), &c.currency)))
                 };
                 rows.push(vec![
                     super::cell(&m.month),
@@ -181,8 +185,8 @@ impl Render for ByMonth {
                     cell(&|x| x.new.mrr),
                     cell(&|x| x.expansion.mrr),
                     cell(&|x| x.reactivation.mrr),
-                    cell(&|x| -x.contraction.mrr),
-                    cell(&|x| -x.churn.mrr),
+                    cell(&|x| x.contraction.mrr.saturating_neg()),
+                    cell(&|x| x.churn.mrr.saturating_neg()),
                     cell(&|x| x.net),
                 ]);
             }

@@ -77,8 +77,9 @@ impl Render for Listening {
 /// The line `serve` ends with.
 pub fn serve_summary(s: &Summary) -> String {
     format!(
-        "stopped: {} request(s) answered, {} call(s) recorded",
-        s.requests, s.recorded
+        "stopped: {} answered, {} recorded",
+        crate::plural::count(s.requests, "request", "requests"),
+        crate::plural::count(s.recorded, "call", "calls")
     )
 }
 

@@ -100,15 +100,24 @@ impl Render for crate::ops::payments::ListedSubscriptions {
                 format!(", grace until {}", crate::time::utc_datetime(g))
             });
             text.push_str(&format!(
-                "\n{}: access {}{grace}; {} failed attempt(s), next retry {retry}; {card}",
-                l.row.id, l.access, l.payment.failed_attempts
+                "\n{}: access {}{grace}; {}, next retry {retry}; {card}",
+                l.row.id,
+                l.access,
+                crate::plural::count(
+                    l.payment.failed_attempts,
+                    "failed attempt",
+                    "failed attempts"
+                )
             ));
         }
         text
     }
 
     fn notes(&self) -> Vec<String> {
-        vec![format!("{} subscriptions.", self.0.len())]
+        vec![format!(
+            "{}.",
+            crate::plural::count(self.0.len(), "subscription", "subscriptions")
+        )]
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{clean, Output, Render};
 use crate::ops::usage::report::{Report, ReportBy, Row};
 use crate::ops::usage::sync::{CompactView, ReconcileView, SyncView};
+use crate::plural::count;
 use crate::time::{utc_date, utc_datetime};
 use comfy_table::Color;
 
@@ -31,8 +32,9 @@ pub fn unknown_tier_warning(customers: &[&str]) -> Vec<String> {
         return Vec::new();
     }
     vec![format!(
-        "{} customer(s) are on a price the catalog does not know (tier unknown), so their quota is not known and not shown: {} (run 'billctl prices check')",
-        customers.len(),
+        "{} on a price the catalog does not know (tier unknown), so {} quota is not known and not shown: {} (run 'billctl prices check')",
+        count(customers.len(), "customer is", "customers are"),
+        crate::plural::word(customers.len(), "its", "their"),
         customers.join(", ")
     )]
 }
@@ -178,16 +180,19 @@ impl Render for SyncView {
     fn notes(&self) -> Vec<String> {
         if self.dry_run {
             return vec![format!(
-                "Dry run: would send {} meter events ({} units) to {}, plus {} pending from earlier runs.",
-                self.windows, self.quantity_sent, self.meter, self.pending
+                "Dry run: would send {} ({}) to {}, plus {} pending from earlier runs.",
+                count(self.windows, "meter event", "meter events"),
+                count(self.quantity_sent, "unit", "units"),
+                self.meter,
+                self.pending
             )];
         }
         let mut notes = vec![format!(
-            "Sent {} meter events ({} units) to {} over {} customer-hours in {:.1}s; {} failed, {} still pending.",
-            self.sent,
-            self.quantity_sent,
+            "Sent {} ({}) to {} over {} in {:.1}s; {} failed, {} still pending.",
+            count(self.sent, "meter event", "meter events"),
+            count(self.quantity_sent, "unit", "units"),
             self.meter,
-            self.windows,
+            count(self.windows, "customer-hour", "customer-hours"),
             self.elapsed_ms as f64 / 1000.0,
             self.failed,
             self.pending
@@ -207,9 +212,9 @@ impl Render for ReconcileView {
     fn render(&self, out: &Output) -> String {
         if self.differences.is_empty() {
             return format!(
-                "No differences: {} customers, {} customer-days from {} to {} match the meter {}.",
-                self.customers,
-                self.days_compared,
+                "No differences: {}, {} from {} to {} match the meter {}.",
+                count(self.customers, "customer", "customers"),
+                count(self.days_compared, "customer-day", "customer-days"),
                 utc_date(self.from),
                 utc_date(self.to),
                 self.event_name
@@ -237,8 +242,8 @@ impl Render for ReconcileView {
             return Vec::new();
         }
         vec![format!(
-            "{} differences. Unsent usage shows as positive: run 'billctl usage sync'. Stripe processes meter events asynchronously, so the last minutes may lag.",
-            self.differences.len()
+            "{}. Unsent usage shows as positive: run 'billctl usage sync'. Stripe processes meter events asynchronously, so the last minutes may lag.",
+            count(self.differences.len(), "difference", "differences")
         )]
     }
 }
@@ -250,8 +255,8 @@ impl Render for CompactView {
 
     fn notes(&self) -> Vec<String> {
         vec![format!(
-            "Dropped {} raw events before {} in {:.1}s; rollups are unchanged. Events before {} are now refused.",
-            self.deleted,
+            "Dropped {} before {} in {:.1}s; rollups are unchanged. Events before {} are now refused.",
+            count(self.deleted, "raw event", "raw events"),
             utc_date(self.before),
             self.elapsed_ms as f64 / 1000.0,
             utc_date(self.horizon)
@@ -285,10 +290,10 @@ fn sync_failures(view: &SyncView) -> Vec<String> {
         .iter()
         .map(|f| {
             format!(
-                "{} {} ({} units, {}): {}",
+                "{} {} ({}, {}): {}",
                 f.customer_id,
                 utc_datetime(f.window),
-                f.quantity,
+                count(f.quantity, "unit", "units"),
                 f.identifier,
                 f.error
             )
@@ -319,12 +324,14 @@ impl Render for crate::ops::usage::import::Report {
             .as_ref()
             .filter(|_| self.rejects_error.is_none());
         if let (Some(path), n @ 1..) = (written, self.rejected) {
-            out.push(format!("{n} rejected lines written to {}", path.display()));
+            let lines = count(n, "rejected line", "rejected lines");
+            out.push(format!("{lines} written to {}", path.display()));
         }
         out.extend(self.first_conflicts.iter().map(conflict_line));
         if self.conflicts > self.first_conflicts.len() {
             let more = self.conflicts - self.first_conflicts.len();
-            out.push(format!("... and {more} more conflicting repeats"));
+            let more = count(more, "more conflicting repeat", "more conflicting repeats");
+            out.push(format!("... and {more}"));
         }
         out
     }
@@ -427,8 +434,8 @@ impl Render for crate::ops::usage::conflicts::ConflictsView {
     fn notes(&self) -> Vec<String> {
         let shown = self.conflicts.len() as i64;
         let mut out = vec![format!(
-            "{} conflicts: each event was refused because its source and id were taken by an event with other content, which stays and is billed.",
-            self.total
+            "{}: each event was refused because its source and id were taken by an event with other content, which stays and is billed.",
+            count(self.total, "conflict", "conflicts")
         )];
         if self.total > shown {
             out.push(format!(

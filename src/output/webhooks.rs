@@ -71,7 +71,8 @@ fn refetch_notes(s: &ApplySummary) -> Vec<String> {
     match s.refetched {
         0 => Vec::new(),
         n => vec![format!(
-            "{n} subscription(s) refetched from Stripe where an event alone could not decide"
+            "{} refetched from Stripe where an event alone could not decide",
+            crate::plural::count(n, "subscription", "subscriptions")
         )],
     }
 }
@@ -81,7 +82,8 @@ fn refetch_warnings(s: &ApplySummary) -> Vec<String> {
     match s.needs_refetch {
         0 => Vec::new(),
         n => vec![format!(
-            "{n} event(s) need a refetch and changed nothing: run 'billctl webhooks reprocess --failed --refetch' with a Stripe key, or 'billctl subscriptions sync'"
+            "{} a refetch and changed nothing: run 'billctl webhooks reprocess --failed --refetch' with a Stripe key, or 'billctl subscriptions sync'",
+            crate::plural::count(n, "event needs", "events need")
         )],
     }
 }
@@ -93,11 +95,11 @@ impl Render for IngestReport {
 
     fn render(&self, _: &Output) -> String {
         format!(
-            "read {} event(s): {} stored, {} already stored, {} conflict(s); applied {}, ignored {}, failed {}\n",
-            self.read,
+            "read {}: {} stored, {} already stored, {}; applied {}, ignored {}, failed {}\n",
+            crate::plural::count(self.read, "event", "events"),
             self.stored,
             self.already_stored,
-            self.conflicts.len(),
+            crate::plural::count(self.conflicts.len(), "conflict", "conflicts"),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
@@ -141,8 +143,11 @@ impl Render for ReprocessReport {
 
     fn render(&self, _: &Output) -> String {
         format!(
-            "re-applied {} event(s): applied {}, ignored {}, failed {}\n",
-            self.selected, self.applied.applied, self.applied.ignored, self.applied.failed
+            "re-applied {}: applied {}, ignored {}, failed {}\n",
+            crate::plural::count(self.selected, "event", "events"),
+            self.applied.applied,
+            self.applied.ignored,
+            self.applied.failed
         )
     }
 }
@@ -150,12 +155,12 @@ impl Render for ReprocessReport {
 impl Render for BackfillReport {
     fn render(&self, _: &Output) -> String {
         format!(
-            "listed {} event(s) since {}: {} new stored, {} already stored, {} conflict(s); applied {}, ignored {}, failed {}\n",
-            self.listed,
+            "listed {} since {}: {} new stored, {} already stored, {}; applied {}, ignored {}, failed {}\n",
+            crate::plural::count(self.listed, "event", "events"),
             utc_datetime(self.since),
             self.stored,
             self.already_stored,
-            self.conflicts.len(),
+            crate::plural::count(self.conflicts.len(), "conflict", "conflicts"),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
@@ -297,7 +302,7 @@ impl Render for ShowReport {
     fn render(&self, _: &Output) -> String {
         let e = &self.event;
         let mut out = format!(
-            "id:        {}\ntype:      {}\ncreated:   {}\nlivemode:  {}\nobject:    {}\nsource:    {}\nreceived:  {} ({} time(s))\nstatus:    {}\n",
+            "id:        {}\ntype:      {}\ncreated:   {}\nlivemode:  {}\nobject:    {}\nsource:    {}\nreceived:  {} ({})\nstatus:    {}\n",
             clean(&e.id),
             clean(&e.kind),
             utc_datetime(e.created),
@@ -305,7 +310,7 @@ impl Render for ShowReport {
             clean(e.object_id.as_deref().unwrap_or("-")),
             e.source,
             utc_datetime(e.received_at_ms / 1000),
-            e.received,
+            crate::plural::count(e.received, "time", "times"),
             e.status
         );
         if let Some(d) = &e.detail {
@@ -331,11 +336,11 @@ impl Render for ShowReport {
         }
         for c in &self.conflicts {
             out.push_str(&format!(
-                "conflict:  {} from {} at {} ({} time(s)), {}\n",
+                "conflict:  {} from {} at {} ({}), {}\n",
                 clean(&c.kind),
                 c.source,
                 utc_datetime(c.received_at_ms / 1000),
-                c.received,
+                crate::plural::count(c.received, "time", "times"),
                 c.resolution
             ));
         }
@@ -438,22 +443,39 @@ impl Render for EndpointView {
             (false, false) => "its signing secret is not stored",
         };
         format!(
-            "created webhook endpoint {} for {} ({} event types); {kept}\n",
+            "created webhook endpoint {} for {} ({}); {kept}\n",
             self.id,
             self.url,
-            self.enabled_events.len()
+            crate::plural::count(self.enabled_events.len(), "event type", "event types")
         )
     }
 }
 
 impl Render for Deleted {
     fn render(&self, _: &Output) -> String {
-        let secret = if self.secret_removed {
-            " and removed its secret from the keyring"
-        } else {
-            ""
+        let places: Vec<String> = self
+            .secret_removed_from
+            .iter()
+            .map(|p| match p.as_str() {
+                "keyring" => "the keyring".to_string(),
+                file => clean(file).into_owned(),
+            })
+            .collect();
+        let secret = match places.is_empty() {
+            true => String::new(),
+            false => format!(" and removed its secret from {}", places.join(" and ")),
         };
-        format!("deleted webhook endpoint {}{secret}\n", self.deleted)
+        format!(
+            "deleted webhook endpoint {}{secret}\n",
+            clean(&self.deleted)
+        )
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.secret_not_checked
+            .iter()
+            .map(|why| format!("its secret may still be kept: {why}"))
+            .collect()
     }
 }
 
@@ -479,8 +501,10 @@ impl Render for crate::ops::webhooks::replay::SummaryLine<'_> {
         match s.failed {
             0 => Vec::new(),
             n => vec![format!(
-                "{n} deliveries failed: run 'billctl webhooks replay --resume {}' to retry them",
-                s.run
+                "{} failed: run 'billctl webhooks replay --resume {}' to retry {}",
+                crate::plural::count(n, "delivery", "deliveries"),
+                s.run,
+                crate::plural::word(n, "it", "them")
             )],
         }
     }
@@ -500,8 +524,8 @@ pub fn dry_run_summary(sel: &crate::ops::webhooks::replay::Selection) -> String 
         String::new()
     };
     format!(
-        "dry run: {} event(s) would be sent to {}{skipped}",
-        sel.to_send.len(),
+        "dry run: {} would be sent to {}{skipped}",
+        crate::plural::count(sel.to_send.len(), "event", "events"),
         clean(&sel.target)
     )
 }

@@ -628,7 +628,7 @@ impl<H: Handler> Conn<H> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         if let Some(n) = declared.filter(|n| *n > max as u64) {
-            return Some(Err(too_large(max, &n.to_string())));
+            return Some(Err(too_large(max, Some(n))));
         }
         let started = Instant::now();
         let mut body = Limited::new(body, max);
@@ -658,7 +658,7 @@ impl<H: Handler> Conn<H> {
                 None
             }
             Ok(Ok(b)) => Some(Ok(b)),
-            Ok(Err(Over::Limit)) => Some(Err(too_large(max, "more than that"))),
+            Ok(Err(Over::Limit)) => Some(Err(too_large(max, None))),
             Ok(Err(Over::Broken(e))) => Some(Err(Refused {
                 status: StatusCode::BAD_REQUEST,
                 reason: format!("failed to read the body: {e}"),
@@ -685,11 +685,14 @@ impl<H: Handler> Conn<H> {
     }
 }
 
-/// A body over the limit (413).
-fn too_large(max: usize, n: &str) -> Refused {
+/// A body over the limit (413): `n` bytes when its length was declared.
+fn too_large(max: usize, n: Option<u64>) -> Refused {
+    let size = n.map_or(String::new(), |n| {
+        format!("{}, ", crate::plural::count(n, "byte", "bytes"))
+    });
     Refused {
         status: StatusCode::PAYLOAD_TOO_LARGE,
-        reason: format!("body too large: {n} bytes, over the {max} byte limit"),
+        reason: format!("body too large: {size}over the {max} byte limit"),
     }
 }
 

@@ -84,7 +84,8 @@ pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     open_regular(path)?.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
-        return Err(std::io::Error::other(format!("larger than {max} bytes")));
+        let max = crate::plural::count(max, "byte", "bytes");
+        return Err(std::io::Error::other(format!("larger than {max}")));
     }
     Ok(bytes)
 }
@@ -253,7 +254,8 @@ pub fn free_bytes(dir: &Path) -> Result<u64> {
 
 /// `n` bytes as MiB with one decimal, and the exact count.
 fn mib(n: u64) -> String {
-    format!("{:.1} MiB ({n} bytes)", n as f64 / (1u64 << 20) as f64)
+    let exact = crate::plural::count(n, "byte", "bytes");
+    format!("{:.1} MiB ({exact})", n as f64 / (1u64 << 20) as f64)
 }
 
 /// The first 100 bytes of an SQLite file: its header.

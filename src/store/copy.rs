@@ -189,11 +189,7 @@ pub fn sqlite_to_postgres(data_dir: &Path, url: &PgUrl, progress: &dyn Fn(&str))
     let store = Store::open(data_dir)?;
     let events = EventStore::open(data_dir)?;
     let mut client = url.connect()?;
-    super::pg::migrate(&mut client)?;
-    let existing = pg_rows(&mut client)?;
-    if existing > 0 {
-        bail!("{} is not empty ({existing} rows in billctl's tables): db copy only fills an empty database", url.shown());
-    }
+    empty_pg(&mut client, url)?;
     // One snapshot of each file for the whole copy.
     let sources = [(store.sq()?, MAIN), (events.conn(), WEBHOOKS)];
     for (conn, _) in &sources {
@@ -313,15 +309,7 @@ pub fn postgres_to_sqlite(url: &PgUrl, data_dir: &Path, progress: &dyn Fn(&str))
     }
     let mut store = Store::open(data_dir)?;
     let mut events = EventStore::open(data_dir)?;
-    for (conn, names) in [(store.sq()?, MAIN), (events.conn(), WEBHOOKS)] {
-        for t in names {
-            let n: i64 =
-                conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
-            if n > 0 {
-                bail!("the store in {} is not empty ({t} has {n} rows): db copy only fills an empty store", data_dir.display());
-            }
-        }
-    }
+    empty_sqlite(&store, &events, data_dir)?;
     // One snapshot of the source for the whole copy.
     let mut src = client
         .build_transaction()
@@ -360,4 +348,42 @@ pub fn postgres_to_sqlite(url: &PgUrl, data_dir: &Path, progress: &dyn Fn(&str))
         rows,
         verified: true,
     })
+}
+
+/// Migrates the Postgres database at `url` and refuses it unless billctl's tables are empty:
+/// db copy only fills an empty one.
+fn empty_pg(client: &mut postgres::Client, url: &PgUrl) -> Result<()> {
+    super::pg::migrate(client)?;
+    let existing = pg_rows(client)?;
+    if existing > 0 {
+        bail!(
+            "{} is not empty ({} in billctl's tables): db copy only fills an empty database",
+            url.shown(),
+            rows(existing)
+        );
+    }
+    Ok(())
+}
+
+/// Refuses the SQLite store in `data_dir` unless each of billctl's tables is empty.
+fn empty_sqlite(store: &Store, events: &EventStore, data_dir: &Path) -> Result<()> {
+    for (conn, names) in [(store.sq()?, MAIN), (events.conn(), WEBHOOKS)] {
+        for t in names {
+            let n: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
+            if n > 0 {
+                bail!(
+                    "the store in {} is not empty ({t} has {}): db copy only fills an empty store",
+                    data_dir.display(),
+                    rows(n)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `n` rows, for a refusal.
+fn rows(n: i64) -> String {
+    crate::plural::count(n, "row", "rows")
 }

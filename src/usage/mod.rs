@@ -396,8 +396,8 @@ pub fn parse_csv(header: &[String], line: &str) -> Result<RawEvent, String> {
     let values = split_csv(line)?;
     if values.len() != header.len() {
         return Err(format!(
-            "expected {} fields, found {}",
-            header.len(),
+            "expected {}, found {}",
+            crate::plural::count(header.len(), "field", "fields"),
             values.len()
         ));
     }

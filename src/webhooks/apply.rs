@@ -563,7 +563,7 @@ impl Applier<'_> {
                 })])
             }
             _ => Plan::Done(Outcome::Ignored(format!(
-                "billctl does not act on {kind} events"
+                "billctl does not act on events of type {kind}"
             ))),
         })
     }

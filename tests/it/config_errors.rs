@@ -67,7 +67,7 @@ fn negative_amounts_are_rejected() {
         &text,
         line_of(&text, "-49900"),
         "tiers.team.price.amount",
-        "must be between 0",
+        "must be a whole number from 0 to 99999999 (integer minor units, 9900 = $99.00), not -49900",
     );
 }
 
@@ -220,4 +220,279 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
         r.stderr
     );
     assert_eq!(env.sim.requests().len(), 0, "nothing reached Stripe");
+}
+
+/// The numeric keys of the config model: each `Spanned<Num>` field of `src/config/raw.rs`, as
+/// `Struct.field` (the type every numeric key is read as, so that its check names the range).
+fn numeric_keys() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(root.join("src/config/raw.rs")).unwrap();
+    let mut keys = Vec::new();
+    let mut current = String::new();
+    for line in src.lines() {
+        if let Some(rest) = line.strip_prefix("pub(super) struct ") {
+            current = rest.split([' ', '{']).next().unwrap().to_string();
+        } else if line.starts_with('}') {
+            current.clear();
+        } else if let Some(field) = line.strip_prefix("    pub(super) ") {
+            let (name, ty) = field.split_once(':').unwrap_or_default();
+            if ty.contains("Spanned<Num>") && !current.is_empty() {
+                keys.push(format!("{current}.{name}"));
+            }
+        }
+    }
+    keys
+}
+
+/// Every numeric key of the config, too small, too large, past any integer or a fraction, is refused with
+/// its file and line, its dotted key and the range it takes (issue 42:
+/// `rate_limit_per_minute = i64::MAX` said "must be ≥ 1", and a huge `quota` "did not match
+/// any variant of untagged enum RawQuota"). One row per numeric field of the config model, so
+/// a new one without a row fails here; nothing reaches Stripe.
+#[test]
+fn every_numeric_key_names_its_range_when_out_of_it() {
+    let with = |table: &str, line: String| format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
+    let in_pro = |line: String| {
+        DEFAULT_CONFIG.replacen("[tiers.pro]\n", &format!("[tiers.pro]\n{line}\n"), 1)
+    };
+    let in_price = |line: String| {
+        DEFAULT_CONFIG.replacen(
+            "[tiers.pro.price]\n",
+            &format!("[tiers.pro.price]\n{line}\n"),
+            1,
+        )
+    };
+    let overage = |line: String| {
+        format!("{DEFAULT_CONFIG}\n[meter]\nevent_name = \"api_calls\"\n\n[tiers.pro.overage]\nlookup_key = \"pro_overage\"\n{line}\n")
+    };
+    type Build<'a> = &'a dyn Fn(String) -> String;
+    let (amount, quota, rate) = (
+        |line: String| DEFAULT_CONFIG.replacen("amount = 9900", &line, 1),
+        |line: String| DEFAULT_CONFIG.replacen("quota = 10000", &line, 1),
+        |line: String| {
+            DEFAULT_CONFIG.replacen("rate_limit_per_minute = 60\n", &format!("{line}\n"), 1)
+        },
+    );
+    let overage_amount = |line: String| overage(line);
+    let overage_per = |line: String| overage(format!("amount = 1\n{line}"));
+    let stripe = |line: String| with("stripe", line);
+    let keys = |line: String| with("keys", line);
+    let usage = |line: String| with("usage", line);
+    // field in raw.rs, the key as set, where it goes, too small, too large, the range said.
+    let rows: &[(&str, &str, Build, &str, &str, &str)] = &[
+        (
+            "RawKeys.max_live_per_customer",
+            "keys.max_live_per_customer",
+            &keys,
+            "0",
+            "10001",
+            "from 1 to 10000",
+        ),
+        (
+            "RawUsage.dedup_window_days",
+            "usage.dedup_window_days",
+            &usage,
+            "0",
+            "3651",
+            "from 1 to 3650",
+        ),
+        (
+            "RawUsage.sync_rate",
+            "usage.sync_rate",
+            &usage,
+            "0",
+            "1001",
+            "from 1 to 1000",
+        ),
+        (
+            "RawUsage.max_quantity",
+            "usage.max_quantity",
+            &usage,
+            "0",
+            "1000000000001",
+            "from 1 to 1000000000000",
+        ),
+        (
+            "RawOverage.amount",
+            "tiers.pro.overage.amount",
+            &overage_amount,
+            "-1",
+            "100000000",
+            "from 0 to 99999999",
+        ),
+        (
+            "RawOverage.per",
+            "tiers.pro.overage.per",
+            &overage_per,
+            "0",
+            "10000000000000",
+            "power of ten from 1 to 1000000000000",
+        ),
+        (
+            "RawStripe.timeout_secs",
+            "stripe.timeout_secs",
+            &stripe,
+            "0",
+            "601",
+            "from 1 to 600",
+        ),
+        (
+            "RawStripe.max_attempts",
+            "stripe.max_attempts",
+            &stripe,
+            "0",
+            "11",
+            "from 1 to 10",
+        ),
+        (
+            "RawStripe.max_requests_per_second",
+            "stripe.max_requests_per_second",
+            &stripe,
+            "0",
+            "1001",
+            "from 1 to 1000",
+        ),
+        (
+            "RawTier.quota",
+            "tiers.pro.quota",
+            &quota,
+            "-1",
+            "9223372036854775808",
+            "from 0 to 9223372036854775807 (calls a period) or \"unlimited\"",
+        ),
+        (
+            "RawTier.rate_limit_per_minute",
+            "tiers.pro.rate_limit_per_minute",
+            &rate,
+            "0",
+            "9223372036854775807",
+            "from 1 to 4294967295",
+        ),
+        (
+            "RawTier.seats",
+            "tiers.pro.seats",
+            &in_pro,
+            "0",
+            "4294967296",
+            "from 1 to 4294967295",
+        ),
+        (
+            "RawTier.max_quantity",
+            "tiers.pro.max_quantity",
+            &in_pro,
+            "0",
+            "10001",
+            "from 1 to 10000",
+        ),
+        (
+            "RawTier.trial_days",
+            "tiers.pro.trial_days",
+            &in_pro,
+            "0",
+            "731",
+            "from 1 to 730",
+        ),
+        (
+            "RawPrice.amount",
+            "tiers.pro.price.amount",
+            &amount,
+            "-1",
+            "100000000",
+            "from 0 to 99999999",
+        ),
+        (
+            "RawPrice.interval_count",
+            "tiers.pro.price.interval_count",
+            &in_price,
+            "0",
+            "37",
+            "from 1 to 36 for interval month",
+        ),
+    ];
+    let mut covered: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    let mut fields = numeric_keys();
+    covered.sort();
+    fields.sort();
+    assert_eq!(covered, fields, "a row for every numeric key of the config");
+    let env = Env::new();
+    env.sim.clear_requests();
+    for (_, key, build, small, large, range) in rows {
+        let field = key.rsplit('.').next().unwrap();
+        for value in [
+            *small,
+            *large,
+            "99999999999999999999999",
+            "-99999999999999999999999",
+            "1.0",
+        ] {
+            let text = build(format!("{field} = {value}"));
+            let path = env.config(&text);
+            let r = env
+                .run(&["--config", path.to_str().unwrap(), "prices", "check"])
+                .code(2);
+            let at = format!(
+                "{}:{}:",
+                path.display(),
+                line_of(&text, &format!("{field} = {value}"))
+            );
+            for want in [at.as_str(), key, range, &format!("not {value}")] {
+                assert!(
+                    r.stderr.contains(want),
+                    "{key} = {value}: expected {want:?} in:\n{}",
+                    r.stderr
+                );
+            }
+        }
+    }
+    assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");
+}
+
+/// A duration key past its bound names the bound, also when its digits are past any integer
+/// (they were "expected a number and a unit"): one row per duration the config reads (each a
+/// `crate::time::span`/`parse_span` call in `src/config/`), so a new one without a row fails.
+#[test]
+fn every_duration_key_names_its_bound_when_past_it() {
+    let rows = [
+        ("access", "past_due_grace", "longer than 100 years"),
+        ("usage", "max_future_skew", "longer than 100 years"),
+        (
+            "webhooks",
+            "expect_delivery_within",
+            "longer than 100 years",
+        ),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sites = 0;
+    for e in std::fs::read_dir(root.join("src/config")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n != "tests.rs") {
+            let src = std::fs::read_to_string(&p).unwrap();
+            sites += src.matches("crate::time::span(").count()
+                + src.matches("crate::time::parse_span(").count();
+        }
+    }
+    assert_eq!(
+        sites,
+        rows.len(),
+        "a row for every duration the config reads"
+    );
+    let env = Env::new();
+    env.sim.clear_requests();
+    for (table, key, bound) in rows {
+        let line = format!("{key} = \"99999999999999999999d\"");
+        let text = format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
+        let path = env.config(&text);
+        let r = env
+            .run(&["--config", path.to_str().unwrap(), "prices", "check"])
+            .code(2);
+        let at = format!("{}:{}:", path.display(), line_of(&text, &line));
+        for want in [at.as_str(), &format!("{table}.{key}"), bound] {
+            assert!(
+                r.stderr.contains(want),
+                "{key}: expected {want:?} in:\n{}",
+                r.stderr
+            );
+        }
+    }
+    assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");
 }

@@ -592,7 +592,7 @@ fn usage_report_html_is_the_dashboards_usage_section() {
         svg.contains(&format!("key {key_id} of Ada Lovelace")),
         "{svg}"
     );
-    assert!(svg.contains(": 1 API calls of 10,000 (pro)"), "{svg}");
+    assert!(svg.contains(": 1 API call of 10,000 (pro)"), "{svg}");
 }
 
 #[test]

@@ -86,7 +86,7 @@ fn the_demo_script_runs_the_main_job_end_to_end() {
         "{out}"
     );
     assert!(
-        out.contains("stopped: 3 request(s) answered, 1 call(s) recorded"),
+        out.contains("stopped: 3 requests answered, 1 call recorded"),
         "{out}"
     );
     // The simulator's events for the subscription reached listen, and were stored and settled.

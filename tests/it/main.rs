@@ -22,6 +22,7 @@ mod json_vocabulary;
 mod keys;
 mod limits;
 mod live;
+mod messages;
 mod openapi;
 mod output_paths;
 mod parsers;

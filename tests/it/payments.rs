@@ -220,7 +220,7 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
         .run(&["subscriptions", "list", "--status", "past_due"])
         .ok();
     assert!(
-        human.stdout.contains("1 failed attempt(s)"),
+        human.stdout.contains("1 failed attempt,"),
         "{}",
         human.stdout
     );

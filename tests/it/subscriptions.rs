@@ -343,7 +343,7 @@ fn duplicate_emails_need_confirmation() {
         .run(&["customers", "create", "--email", "dup@example.com"])
         .code(2);
     assert!(
-        r.stderr.contains("already use dup@example.com") && r.stderr.contains("--yes"),
+        r.stderr.contains("1 customer already uses dup@example.com") && r.stderr.contains("--yes"),
         "{}",
         r.stderr
     );

@@ -914,7 +914,7 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
         let r = common::run(&mut c).code(3);
         let ctx = format!("{rejects} {fault:?}:\n{}{}", r.stdout, r.stderr);
         let inserted = if n == 0 { 2 } else { 0 };
-        let line = format!("error: imported {inserted} events, committed (3 lines read, {} duplicates, 0 conflicts); the rejects file {rejects} could not be written, so its 1 rejected lines are lost", 2 - inserted);
+        let line = format!("error: imported {inserted} events, committed (3 events read, {} duplicates, 0 conflicts); the rejects file {rejects} could not be written, so its 1 rejected line is lost", 2 - inserted);
         assert!(r.stderr.contains(&line), "{ctx}");
         assert!(r.stderr.contains("--rejects FILE"), "a hint: {ctx}");
         assert!(

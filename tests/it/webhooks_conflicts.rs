@@ -218,7 +218,7 @@ fn via_ingest() {
         false,
     );
     assert_eq!(human.code, 1);
-    assert!(human.stdout.contains("1 conflict(s)"), "{}", human.stdout);
+    assert!(human.stdout.contains("1 conflict;"), "{}", human.stdout);
     assert!(
         human
             .stderr
@@ -400,7 +400,7 @@ fn via_listen() {
 
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("3 conflict(s)"), "{}", out.stderr);
+    assert!(out.stderr.contains("3 conflicts"), "{}", out.stderr);
     let lines: Vec<Value> = out
         .stdout
         .lines()

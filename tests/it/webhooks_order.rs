@@ -616,7 +616,7 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
     assert!(
         again
             .stderr
-            .contains("1 event(s) need a refetch and changed nothing")
+            .contains("1 event needs a refetch and changed nothing")
             && again
                 .stderr
                 .contains("webhooks reprocess --failed --refetch"),

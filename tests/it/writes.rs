@@ -1124,7 +1124,7 @@ fn a_replayed_catalog_write_is_an_error_and_the_next_run_makes_it() {
     assert!(!r.stderr.contains("Applied"), "{}", r.stderr);
     assert_eq!(name(&env), "Pro");
     let r = env.run(&["--config", c, "setup-products", "--yes"]).ok();
-    assert!(r.stderr.contains("Applied 1 changes"), "{}", r.stderr);
+    assert!(r.stderr.contains("Applied 1 change."), "{}", r.stderr);
     assert_eq!(name(&env), "Pro Plus");
     env.run(&["--config", c, "prices", "check", "-q"]).ok();
 }

@@ -7,6 +7,7 @@ use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops::usage::import::{self, Reject};
 use crate::output::PrivateFile;
+use crate::plural::count;
 use anyhow::{bail, Context, Result};
 use std::process::ExitCode;
 
@@ -84,13 +85,13 @@ fn summary(
     };
     let file = report.rejects_file.take().unwrap_or_default();
     let message = format!(
-        "imported {} events, committed ({} lines read, {} duplicates, {} conflicts); the rejects file {} could not be written, so its {} rejected lines are lost: {e:#}\nhint: the events stay imported; run the same import again with another --rejects FILE to get the rejected lines (the events count as duplicates then)",
-        report.inserted,
-        report.read,
-        report.duplicates,
-        report.conflicts,
+        "imported {}, committed ({} read, {}, {}); the rejects file {} could not be written, so its {} lost: {e:#}\nhint: the events stay imported; run the same import again with another --rejects FILE to get the rejected lines (the events count as duplicates then)",
+        count(report.inserted, "event", "events"),
+        count(report.read, "event", "events"),
+        count(report.duplicates, "duplicate", "duplicates"),
+        count(report.conflicts, "conflict", "conflicts"),
         file.display(),
-        report.rejected,
+        count(report.rejected, "rejected line is", "rejected lines are"),
     );
     report.rejects_error = Some(format!("{e:#}"));
     ctx.output.show(&report)?;
@@ -195,7 +196,9 @@ fn refused(
         ctx.output
             .notice(format!("... and {} more", rejected - first.len()));
     }
-    anyhow::anyhow!("{rejected} of {read} lines of {source} are invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines")
+    let lines = count(read, "line", "lines");
+    let are = crate::plural::word(rejected, "is", "are");
+    anyhow::anyhow!("{rejected} of {lines} of {source} {are} invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines")
 }
 
 /// Refuses a `--rejects` path that is the input (by device and inode, so a link or another

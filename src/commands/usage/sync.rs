@@ -111,14 +111,16 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
     let limit = (now() - window * 86_400).div_euclid(86_400) * 86_400;
     if before > limit {
         bail!(
-            "--before {} is inside the dedup window of {window} days (usage.dedup_window_days): raw events since {} keep their ids so re-delivered events are not counted twice",
+            "--before {} is inside the dedup window of {} (usage.dedup_window_days): raw events since {} keep their ids so re-delivered events are not counted twice",
             utc_date(before),
+            crate::plural::count(window, "day", "days"),
             utc_date(limit)
         );
     }
     let count = ops::usage::sync::raw_events_before(ctx.store()?, before)?;
     let question = format!(
-        "Drop {count} raw usage events before {}? Rollups (and reports) stay exact; events before that day can no longer be imported.",
+        "Drop {} before {}? Rollups (and reports) stay exact; events before that day can no longer be imported.",
+        crate::plural::count(count, "raw usage event", "raw usage events"),
         utc_date(before)
     );
     if !ctx.output.confirm(&question, ctx.global.yes)? {

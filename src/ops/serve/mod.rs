@@ -299,14 +299,21 @@ fn events_refused(dialect: Dialect, refused: events::Refused) -> Fail {
         events::Refused::TooMany { count, max } => Fail::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             E::TooManyEvents,
-            format!("{count} events in one request; at most {max} (--max-events)"),
+            format!(
+                "{} in one request; at most {max} (--max-events)",
+                crate::plural::count(count, "event", "events")
+            ),
         ),
         events::Refused::Invalid {
             read,
             rejected,
             rejects,
         } => {
-            let said = format!("{rejected} of {read} events are invalid; nothing was recorded");
+            let said = format!(
+                "{rejected} of {} {} invalid; nothing was recorded",
+                crate::plural::count(read, "event", "events"),
+                crate::plural::word(rejected, "is", "are")
+            );
             let rejects = serde_json::to_value(rejects).unwrap_or_default();
             match dialect {
                 Dialect::Problem => Fail::new(StatusCode::BAD_REQUEST, E::InvalidEvents, said)

@@ -183,7 +183,8 @@ impl Span {
         match v {
             Ok(s) if s >= min && s <= 10 * 366 * 86_400 => Ok(s),
             Ok(_) => Err(format!(
-                "must be at least {min} seconds and at most ten years"
+                "must be at least {} and at most ten years",
+                crate::plural::count(min, "second", "seconds")
             )),
             Err(e) => Err(e),
         }

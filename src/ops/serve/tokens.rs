@@ -150,8 +150,8 @@ pub fn find(store: &Store, id_or_name: &str) -> Result<TokenRecord> {
         many => {
             let ids: Vec<&str> = many.iter().map(|t| t.id.as_str()).collect();
             bail!(
-                "{} service tokens in use are named {shown} (ids {}): revoke one by its id",
-                many.len(),
+                "{} in use are named {shown} (ids {}): revoke one by its id",
+                crate::plural::count(many.len(), "service token", "service tokens"),
                 ids.join(", ")
             )
         }

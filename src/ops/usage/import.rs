@@ -571,7 +571,7 @@ impl Resolver {
 
 /// Reads `input` to its end in chunks: a reader thread reads and parses the next chunks (on
 /// all cores) while this thread resolves each against the store and hands it to `each`.
-/// Returns the number of lines read.
+/// Returns the number of events read (valid or rejected; not a CSV header or a blank line).
 /// A parsed chunk with its keys resolved: events to write, and the lines rejected (in line
 /// order).
 fn resolve(store: &mut Store, resolver: &mut Resolver, mut parsed: Parsed) -> Result<Resolved> {
@@ -637,7 +637,7 @@ fn scan<R: Read + Send>(
         let result = (|| -> Result<usize> {
             for parsed in rx.iter() {
                 let parsed = parsed.context("failed to read the input")?;
-                read += parsed.lines;
+                read += parsed.records;
                 let resolved = resolve(store, resolver, parsed)?;
                 each(store, resolved)?;
             }
@@ -663,7 +663,8 @@ struct Parsed {
     chunk: Chunk,
     events: Vec<(usize, RawEvent)>,
     rejects: Vec<Reject>,
-    lines: usize,
+    /// The lines that are events or rejects: a CSV header and blank lines are neither.
+    records: usize,
     bytes: u64,
 }
 
@@ -815,7 +816,7 @@ fn parse_chunk(chunk: Chunk, opts: &Options, now: i64, header: &mut Option<Vec<S
         rejects.extend(r);
     }
     Parsed {
-        lines: chunk.spans.len(),
+        records: events.len() + rejects.len(),
         bytes: chunk.bytes,
         chunk,
         events,
@@ -1077,7 +1078,11 @@ mod tests {
         else {
             panic!("imports");
         };
-        assert_eq!((r.read, r.inserted, r.rejected), (5, 2, 2));
+        assert_eq!(
+            (r.read, r.inserted, r.rejected),
+            (4, 2, 2),
+            "the header is no event"
+        );
         assert_eq!(skipped[0].line, 3);
         assert!(
             skipped[0].reason.contains("invalid UTF-8 at byte 20"),

@@ -242,8 +242,8 @@ impl Run<'_> {
                 Ok(())
             } else {
                 Err(format!(
-                    "not in Stripe's meter after {} hours; its usage is sent again under a new identifier",
-                    (t - row.created_at) / 3600
+                    "not in Stripe's meter after {}; its usage is sent again under a new identifier",
+                    crate::plural::count((t - row.created_at) / 3600, "hour", "hours")
                 ))
             };
             let settled = [(row.identifier.clone(), outcome)];

@@ -100,10 +100,18 @@ impl Stats {
     /// The line `listen` ends with.
     pub fn summary(&self) -> String {
         format!(
-            "stopped: {} stored, {} duplicate(s), {} conflict(s), {} rejected, {} not stored (answered 503)",
+            "stopped: {} stored, {}, {}, {} rejected, {} not stored (answered 503)",
             self.stored.load(Ordering::Relaxed),
-            self.duplicates.load(Ordering::Relaxed),
-            self.conflicts.load(Ordering::Relaxed),
+            crate::plural::count(
+                self.duplicates.load(Ordering::Relaxed),
+                "duplicate",
+                "duplicates"
+            ),
+            crate::plural::count(
+                self.conflicts.load(Ordering::Relaxed),
+                "conflict",
+                "conflicts"
+            ),
             self.rejected.load(Ordering::Relaxed),
             self.failed_to_store.load(Ordering::Relaxed)
         )
@@ -396,7 +404,8 @@ impl Route {
         {
             // Unverified: never parsed, its body never kept; only its length and digest.
             let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
-            let reason = format!("{e} (body {} bytes, sha256 {digest})", body.len());
+            let size = crate::plural::count(body.len(), "byte", "bytes");
+            let reason = format!("{e} (body {size}, sha256 {digest})");
             return (rejected(req, StatusCode::BAD_REQUEST, reason, None), None);
         }
         match Envelope::parse(body) {

@@ -516,8 +516,8 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
     for (place, line) in lines {
         if line.len() > MAX_EVENT_BYTES {
             bad.push(format!(
-                "{place}: an event of {} bytes (at most {MAX_EVENT_BYTES})",
-                line.len()
+                "{place}: an event of {} (at most {MAX_EVENT_BYTES})",
+                crate::plural::count(line.len(), "byte", "bytes")
             ));
             continue;
         }
@@ -532,8 +532,8 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
     }
     if !bad.is_empty() {
         anyhow::bail!(
-            "{} bad event(s), nothing stored:\n{}",
-            bad.len(),
+            "{}, nothing stored:\n{}",
+            crate::plural::count(bad.len(), "bad event", "bad events"),
             bad.join("\n")
         );
     }
@@ -576,8 +576,8 @@ pub fn refuse_future(incoming: &[Incoming], now: i64) -> Result<()> {
         .collect();
     if !late.is_empty() {
         anyhow::bail!(
-            "{} event(s) from the future, nothing stored:\n{}",
-            late.len(),
+            "{} from the future, nothing stored:\n{}",
+            crate::plural::count(late.len(), "event", "events"),
             late.join("\n")
         );
     }
@@ -951,10 +951,10 @@ pub async fn create_endpoint<S: crate::ops::writes::Stores>(
     description: Option<&str>,
     fallback: &SecretFallback,
 ) -> Result<(EndpointView, Kept)> {
-    use crate::secrets::{keyring_writable, save_file_secret, save_webhook_secret, Secret};
-    let mut keyring = keyring_writable(profile);
+    use crate::secrets::{keyring_writable, save_file_secret, save_webhook_secret, Held, Secret};
+    let mut keyring = keyring_writable(Held::WebhookSecrets, profile);
     if let (Err(why), None, false) = (&keyring, &fallback.file_dir, fallback.terminal) {
-        anyhow::bail!("cannot keep the endpoint's signing secret: {why}; nothing was created\nhint: set 'secret_file = true' under [webhooks] in the config to keep it in a 0600 file in the data dir, or run on a terminal to be shown it once");
+        anyhow::bail!("cannot keep the endpoint's signing secret: {why}; nothing was created\nhint: on a terminal, billctl shows a secret it cannot keep once instead");
     }
     let key = format!("billctl-we-{:016x}", rand::random::<u64>());
     let handled = crate::webhooks::apply::HANDLED;
@@ -1004,8 +1004,13 @@ pub async fn create_endpoint<S: crate::ops::writes::Stores>(
 #[derive(Serialize)]
 pub struct Deleted {
     pub deleted: String,
-    /// Whether the keyring held its secret (now removed).
+    /// Whether its secret was kept anywhere billctl keeps one (now removed).
     pub secret_removed: bool,
+    /// Where it was removed from: `keyring`, and the path of the data dir's secret file.
+    pub secret_removed_from: Vec<String>,
+    /// The places that could not be checked for its secret, and why (it may still be there).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secret_not_checked: Vec<String>,
 }
 
 /// Endpoints, for `webhooks endpoint list`.
@@ -1086,11 +1091,26 @@ pub async fn delete_endpoint<S: crate::ops::writes::Stores>(
     let detail = serde_json::json!({"endpoint": id});
     crate::ops::writes::audit_via(stores, ("webhooks.endpoint.delete", None, detail), actor)
         .await?;
-    let forgot = crate::secrets::remove_webhook_secret(profile, id).unwrap_or(false);
-    let forgot = crate::secrets::remove_file_secret(dir, id).unwrap_or(false) || forgot;
+    let file = dir.join(crate::secrets::SECRET_FILE).display().to_string();
+    let (mut from, mut not_checked) = (Vec::new(), Vec::new());
+    for (place, removed) in [
+        (
+            "keyring".to_string(),
+            crate::secrets::remove_webhook_secret(profile, id),
+        ),
+        (file, crate::secrets::remove_file_secret(dir, id)),
+    ] {
+        match removed {
+            Ok(true) => from.push(place),
+            Ok(false) => {}
+            Err(why) => not_checked.push(why),
+        }
+    }
     Ok(Deleted {
         deleted: id.to_string(),
-        secret_removed: forgot,
+        secret_removed: !from.is_empty(),
+        secret_removed_from: from,
+        secret_not_checked: not_checked,
     })
 }
 

@@ -98,8 +98,8 @@ fn judged(
                 .collect();
             if let Some(why) = &cut {
                 text = format!(
-                    "the answer was cut off after {} bytes ({why}): {text}",
-                    body.len()
+                    "the answer was cut off after {} ({why}): {text}",
+                    crate::plural::count(body.len(), "byte", "bytes")
                 );
             }
             let ok = (200..300).contains(&status) && cut.is_none();
