@@ -406,9 +406,9 @@ fn authority_host(given: &str) -> Result<String, String> {
 fn with_ports(hosts: &[String], ports: &[String]) -> Result<String, String> {
     if !(ports.is_empty() || ports.len() == 1 || ports.len() == hosts.len()) {
         return Err(format!(
-            "names {} ports for {} hosts: give one port, or one per host",
-            ports.len(),
-            hosts.len()
+            "names {} for {}: give one port, or one per host",
+            crate::plural::count(ports.len(), "port", "ports"),
+            crate::plural::count(hosts.len(), "host", "hosts")
         ));
     }
     Ok(hosts

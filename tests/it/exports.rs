@@ -8,9 +8,9 @@
 use crate::common::{self, Env};
 
 /// Revenue's warning: a live subscription's price is not in the catalog mirror.
-const UNPRICED: &str = "not in the catalog mirror, so their MRR is not counted";
+const UNPRICED: &str = "not in the catalog mirror, so its MRR is not counted";
 /// The usage report's: a customer's tier is unknown, so its quota is not known.
-const UNKNOWN: &str = "tier unknown), so their quota is not known";
+const UNKNOWN: &str = "tier unknown), so its quota is not known";
 
 /// Where a format must show its warnings.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -704,7 +704,7 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     let check = env.run(&["prices", "check"]);
     assert!(
         check.stderr.contains(
-            "webhooks reported 1 catalog change(s) since the last setup-products: product.updated billctl_pro"
+            "webhooks reported 1 catalog change since the last setup-products: product.updated billctl_pro"
         ),
         "{}",
         check.stderr
