@@ -1,6 +1,6 @@
 //! The billctl binary: parse arguments, run, map the outcome to an exit code.
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
 
 /// The whole grammar; prints help, version or the error and exits when there is one.
 fn parse(args: Vec<std::ffi::OsString>) -> billctl::cli::Cli {
-    let mut command = billctl::cli::Cli::command();
+    let mut command = billctl::cli::grammar();
     let matches = command
         .try_get_matches_from_mut(&args)
         .unwrap_or_else(|e| refuse(e, &args));

@@ -45,7 +45,7 @@ pub use parsers::LogFormat;
 use parsers::*;
 pub use payments::*;
 pub use prices::*;
-pub use refused::refusal_text;
+pub use refused::{grammar, refusal_text};
 pub use revenue::*;
 pub use serve::*;
 pub use setup_products::*;

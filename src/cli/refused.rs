@@ -5,12 +5,35 @@ use super::Cli;
 use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 
+/// The whole grammar, as the binary parses with it. An environment variable clap shows in
+/// `--help` (`[env: BILLCTL_DATA_DIR=…]`) whose value holds a character a terminal obeys has
+/// its value hidden there (`[env: BILLCTL_DATA_DIR]`): help is printed as clap styles it, so
+/// the value cannot be escaped in place.
+pub fn grammar() -> clap::Command {
+    let mut command = Cli::command();
+    let ids: Vec<(String, String)> = command
+        .get_arguments()
+        .filter_map(|a| {
+            let var = a.get_env()?.to_str()?.to_string();
+            Some((a.get_id().to_string(), var))
+        })
+        .collect();
+    for (id, var) in ids {
+        let unsafe_value = std::env::var_os(&var)
+            .is_some_and(|v| v.to_string_lossy().chars().any(crate::output::unsafe_char));
+        if unsafe_value {
+            command = command.mut_arg(id, |a| a.hide_env_values(true));
+        }
+    }
+    command
+}
+
 /// The text of `error`, which clap gave for `args`: the same error rendered again by a grammar
 /// without styles (so every escape sequence in it came from the arguments), with each argument
 /// echoed in it escaped whole ([`crate::output::clean`]: its newlines too) and every other
 /// unsafe character escaped as any message on a terminal is ([`crate::output::terminal_safe`]).
 pub fn refusal_text(error: &clap::Error, args: &[OsString]) -> String {
-    let mut plain = Cli::command().styles(clap::builder::Styles::plain());
+    let mut plain = grammar().styles(clap::builder::Styles::plain());
     let again = match plain.try_get_matches_from_mut(args) {
         Err(e) => Some(e),
         Ok(m) => Cli::from_arg_matches(&m)

@@ -661,3 +661,53 @@ fn serve_bodies_never_send_a_control_raw_and_stay_exact() {
         refused.body
     );
 }
+
+/// `--help` shows the environment variables a global option reads, with their values
+/// (`[env: BILLCTL_DATA_DIR=/srv/billctl]`). A value holding what a terminal obeys is not
+/// shown (`[env: BILLCTL_DATA_DIR]`), for every command and every such variable (a hostile
+/// review: the OSC 52 write of a hostile BILLCTL_DATA_DIR reached the terminal raw); a plain
+/// value is still shown.
+#[test]
+fn help_never_shows_an_environment_value_raw() {
+    let env = Env::new();
+    let vars: Vec<String> = billctl::cli::Cli::command()
+        .get_arguments()
+        .filter_map(|a| a.get_env().and_then(|v| v.to_str()).map(String::from))
+        .collect();
+    assert_eq!(
+        vars,
+        ["BILLCTL_CONFIG", "BILLCTL_DATA_DIR", "BILLCTL_PROFILE"],
+        "a row per variable clap shows in --help"
+    );
+    let commands = runnable();
+    assert!(commands.len() > 40, "{}", commands.len());
+    for (words, _) in &commands {
+        for var in &vars {
+            let mut cmd = env.command();
+            cmd.args(words.split(' ')).arg("--help").env(var, HOSTILE);
+            let (code, tty, _) = on_terminal(cmd, Tty::Stdout);
+            let shown = String::from_utf8_lossy(&tty);
+            assert_eq!(code, 0, "{words} --help: {shown}");
+            assert_eq!(
+                raw_control(&tty),
+                None,
+                "{words} --help with {var}: {shown}"
+            );
+            // clap wraps help to the terminal's width: compare with runs of spaces as one.
+            let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(&format!("[env: {var}]")), "{words}: {shown}");
+        }
+    }
+    let mut cmd = env.command();
+    cmd.args(["usage", "report", "--help"])
+        .env("BILLCTL_PROFILE", "ops");
+    let (_, tty, _) = on_terminal(cmd, Tty::Stdout);
+    let flat = String::from_utf8_lossy(&tty)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("[env: BILLCTL_PROFILE=ops]"),
+        "a plain value is shown: {flat}"
+    );
+}

@@ -270,3 +270,79 @@ fn the_units_check_can_fail() {
     broken[0].1 = broken[0].1.replace("a.env", "serve.env");
     assert!(!disagreements(good, &broken).is_empty());
 }
+
+/// Why a line of an environment file would be read differently by systemd (the units) and by
+/// `sh` (the README's `billctl-admin`), if it would: systemd keeps a `#` after a value as part
+/// of it, and `sh` expands `$` and backticks, takes `\`, `"` and spaces as syntax. A value in
+/// single quotes (holding none) means the same to both.
+fn env_line_trouble(line: &str) -> Option<String> {
+    let line = line.trim_end();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    let Some((name, value)) = line.split_once('=') else {
+        return Some(format!("{line:?} is neither KEY=value nor a comment"));
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+        return Some(format!("{name:?} is not a variable name"));
+    }
+    if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        return inner
+            .contains('\'')
+            .then(|| format!("{line:?}: a single quote inside single quotes"));
+    }
+    let special = |c: char| c.is_whitespace() || "#$`\\\"';&|<>()*?[]~".contains(c);
+    value
+        .chars()
+        .find(|&c| special(c))
+        .map(|c| format!("{line:?}: {c:?} means one thing to systemd and another to sh"))
+}
+
+/// The README's environment files (the `sh` blocks of its production section made only of
+/// `KEY=value` lines and comments) mean the same to systemd, which reads them for the units,
+/// and to `sh`, which reads them for `billctl-admin` (a hostile review: a comment after a value
+/// became part of BILLCTL_CONFIG for the units, and of the Stripe key).
+#[test]
+fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = production_section(&readme);
+    let blocks: Vec<&str> = section
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .filter(|b| {
+            b.lines().all(|l| {
+                l.starts_with('#')
+                    || l.split_once('=').is_some_and(|(n, _)| {
+                        !n.is_empty() && n.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                    })
+            })
+        })
+        .collect();
+    assert!(blocks.len() >= 2, "billctl.env and serve.env: {blocks:?}");
+    let trouble: Vec<String> = blocks
+        .iter()
+        .flat_map(|b| b.lines())
+        .filter_map(env_line_trouble)
+        .collect();
+    assert!(trouble.is_empty(), "{}", trouble.join("\n"));
+    // The rule can fail: what the hostile review found, and its siblings.
+    for bad in [
+        "BILLCTL_CONFIG=/etc/billctl/billctl.toml   # the catalog",
+        "BILLCTL_DATABASE_PASSWORD=s3cr$et`x`",
+        "BILLCTL_DATABASE_URL=\"postgres://h/db\"",
+        "BILLCTL_DATABASE_PASSWORD='it''s'",
+        "billctl_config=/x",
+    ] {
+        assert!(env_line_trouble(bad).is_some(), "{bad}");
+    }
+    for good in [
+        "# a comment",
+        "BILLCTL_STRIPE_API_KEY=",
+        "X='a $b `c` #d'",
+        "X=/etc/a.toml",
+    ] {
+        assert_eq!(env_line_trouble(good), None, "{good}");
+    }
+}
