@@ -119,9 +119,21 @@ fn tier(
     seen: &mut Seen,
 ) -> Result<Tier, ConfigError> {
     let key = format!("tiers.{id}");
-    check_id(cx, id, span, &key)?;
+    check_id(cx, id, span.clone(), &key)?;
     if raw.name.get_ref().trim().is_empty() {
         return Err(cx.err(raw.name.span(), format!("{key}.name"), "must not be empty"));
+    }
+    plain(
+        cx,
+        raw.name.span(),
+        &format!("{key}.name"),
+        raw.name.get_ref(),
+    )?;
+    if let Some(d) = &raw.description {
+        plain(cx, span.clone(), &format!("{key}.description"), d)?;
+    }
+    for (i, f) in raw.features.iter().enumerate() {
+        plain(cx, span.clone(), &format!("{key}.features[{i}]"), f)?;
     }
     let quota = quota(cx, &raw.quota, &key)?;
     let rate = whole_at_least_one(
@@ -168,6 +180,27 @@ fn tier(
         prices,
         trial_days: trial_days(cx, raw.trial_days.as_ref(), &key)?,
     })
+}
+
+/// Text billctl sends to Stripe, which shows it to customers (names, features on the pricing
+/// table, nicknames, metadata) and billctl shows on terminals: no control or bidi character.
+fn plain(
+    cx: &SourceText,
+    span: std::ops::Range<usize>,
+    key: &str,
+    text: &str,
+) -> Result<(), ConfigError> {
+    match text.chars().find(|&c| crate::text::unsafe_char(c)) {
+        None => Ok(()),
+        Some(c) => Err(cx.err(
+            span,
+            key.to_string(),
+            format!(
+                "holds the control character {}: text sent to Stripe must not",
+                c.escape_unicode()
+            ),
+        )),
+    }
 }
 
 /// A tier's product id: `product_id`, or the prefix and the tier id.
@@ -350,8 +383,13 @@ fn price(
     primary_of: Option<&str>,
     seen: &mut Seen,
 ) -> Result<PriceSpec, ConfigError> {
+    let price_span = raw.span();
     let raw = raw.into_inner();
+    if let Some(n) = &raw.nickname {
+        plain(cx, price_span, &format!("{key}.nickname"), n)?;
+    }
     let lk = raw.lookup_key.get_ref();
+    plain(cx, raw.lookup_key.span(), &format!("{key}.lookup_key"), lk)?;
     if lk.is_empty() || lk.len() > 200 {
         return Err(cx.err(
             raw.lookup_key.span(),
@@ -480,6 +518,18 @@ fn metadata(
     let span = raw.span();
     let map = raw.into_inner();
     for (k, v) in &map {
+        plain(
+            cx,
+            span.clone(),
+            &format!("{key}.{}", crate::output::clean(k)),
+            k,
+        )?;
+        plain(
+            cx,
+            span.clone(),
+            &format!("{key}.{}", crate::output::clean(k)),
+            v,
+        )?;
         if k.starts_with("billctl_") {
             return Err(cx.err(
                 span.clone(),

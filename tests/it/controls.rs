@@ -711,3 +711,75 @@ fn help_never_shows_an_environment_value_raw() {
         "a plain value is shown: {flat}"
     );
 }
+
+/// Text of the config that billctl sends to Stripe (which shows it to customers) is refused
+/// when it holds a control or bidi character, naming the key and its line, and the store and
+/// Stripe stay untouched: a row per such field (a hostile review: a tier name with an OSC 52
+/// write was accepted and would have been sent).
+#[test]
+fn config_text_sent_to_stripe_holds_no_control() {
+    let env = Env::new();
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/billctl.toml"))
+        .unwrap();
+    let esc = "\\u001b]52;c;SGk=\\u0007";
+    let rows: [(&str, &str, String); 7] = [
+        (
+            "tiers.pro.name",
+            "name = \"Pro\"",
+            format!("name = \"Pro{esc}\""),
+        ),
+        (
+            "tiers.pro.description",
+            "description = \"10,000 API calls a month",
+            format!("description = \"{esc}10,000 API calls a month"),
+        ),
+        (
+            "tiers.pro.features[1]",
+            "\"All systems\"",
+            "\"All\\u202esystems\"".to_string(),
+        ),
+        (
+            "tiers.pro.metadata.support",
+            "metadata = { support = \"email\" }",
+            format!("metadata = {{ support = \"e{esc}\" }}"),
+        ),
+        (
+            "tiers.pro.metadata.s\\u{9b}",
+            "metadata = { support = \"email\" }",
+            "metadata = { \"s\\u009b\" = \"email\" }".to_string(),
+        ),
+        (
+            "tiers.pro.price.lookup_key",
+            "lookup_key = \"pro_monthly\"",
+            format!("lookup_key = \"pro{esc}\""),
+        ),
+        (
+            "tiers.pro.price.nickname",
+            "lookup_key = \"pro_monthly\"",
+            format!("lookup_key = \"pro_monthly\"\nnickname = \"P{esc}\""),
+        ),
+    ];
+    for (key, from, to) in &rows {
+        assert!(base.contains(from), "{key}: {from}");
+        let cfg = env.config(&base.replacen(from, to, 1));
+        let mut cmd = env.command();
+        cmd.args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "setup-products",
+            "--plan",
+        ]);
+        let (code, tty, stdout) = on_terminal(cmd, Tty::Stderr);
+        let shown = String::from_utf8_lossy(&tty);
+        assert_eq!((code, stdout.is_empty()), (2, true), "{key}: {shown}");
+        assert_eq!(raw_control(&tty), None, "{key}: {shown}");
+        assert!(
+            shown.contains(key) && shown.contains("text sent to Stripe must not"),
+            "{key}: {shown}"
+        );
+    }
+    assert!(
+        env.sim.state().products.is_empty(),
+        "nothing was sent to Stripe"
+    );
+}
