@@ -8,7 +8,8 @@
 //! Points: `usage.commit`, in [`crate::store::Store::record_usage`], after a batch's events and
 //! rollups are written and before its transaction commits; `webhooks.stored`, in
 //! [`crate::ops::webhooks::store_new`], after `ingest` or `backfill` stored a batch of events
-//! (committed) and before any is applied. Failing point (an error instead of an abort,
+//! (committed) and before any is applied; `setup.read`, in [`crate::ops::setup::observe`],
+//! after `setup-products` read the catalog from Stripe and before it plans. Failing point (an error instead of an abort,
 //! [`fails`]): `usage.rejects.persist`, when `usage import` puts its `--rejects` file in place
 //! after the last commit.
 //!

@@ -319,6 +319,16 @@ impl TierMap {
         TierMap { by_key, by_product }
     }
 
+    /// Whether `id` is a product of the config or the catalog mirror.
+    pub fn knows_product(&self, id: &str) -> bool {
+        self.by_product.iter().any(|(p, _)| p == id)
+    }
+
+    /// Whether `key` is a configured lookup key.
+    pub fn knows_lookup_key(&self, key: &str) -> bool {
+        self.by_key.iter().any(|(k, _)| k == key)
+    }
+
     pub fn tier_of(&self, item: &Item) -> String {
         let by_key = item
             .lookup_key

@@ -17,10 +17,11 @@ fn observe(ctx: &mut Ctx) -> Result<(Config, Observed)> {
 
 pub fn check(ctx: &mut Ctx, args: &PricesCheckArgs) -> Result<ExitCode> {
     let (config, observed) = observe(ctx)?;
-    let report = ops::prices::check(&config, &observed, args.expect.as_deref())?;
+    let mut report = ops::prices::check(&config, &observed, args.expect.as_deref())?;
     // Catalog changes Stripe reported by webhook since the last setup-products: a hint of
-    // what to look at (the check above is what decides).
-    if let Some(line) = ops::prices::drift_noted(ctx.store()?)? {
+    // what to look at (the check above is what decides, and sets the exit code).
+    report.catalog_changes = ops::prices::catalog_changes(ctx.store()?)?;
+    if let Some(line) = report.changes_warning() {
         ctx.output.warn(line);
     }
     ctx.output.show(&report)?;

@@ -5,6 +5,7 @@ use crate::cli::SetupProductsArgs;
 use crate::clock::now;
 use crate::config::Config;
 use crate::context::Ctx;
+use crate::ops::setup::DriftMark;
 use crate::ops::{self, setup::plan_view};
 use crate::output::plan_table;
 use crate::plural::count;
@@ -17,39 +18,51 @@ pub fn run(ctx: &mut Ctx, args: &SetupProductsArgs) -> Result<ExitCode> {
         ctx.refuse_store_path("--write-env", path)?;
     }
     let config = ctx.config()?.clone();
-    // Applying writes: the live-mode check comes before anything is read.
-    let writer = match args.plan {
-        true => None,
-        false => Some(ctx.writer("apply the catalog")?),
-    };
-    let stripe = ctx.stripe()?;
-    let mode = mode_label(ctx.mode());
-    ctx.output.status(format!(
-        "Reading the catalog from Stripe ({mode} mode, {})...",
-        ops::setup::base(&stripe)
-    ));
-    let (observed, plan) = ctx.block_on(ops::setup::observe(&stripe, &config, args.prune))??;
     if args.plan {
+        let (_, plan, _) = read(ctx, &config, args.prune, None)?;
         ctx.output.show(&plan_view(&plan))?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Applying writes: the live-mode check comes before anything is read.
+    let writer = ctx.writer("apply the catalog")?;
+    // The drift notes webhooks made before the read are the ones this run sees.
+    let reading = ops::setup::reading(ctx.store()?, now())?;
+    let (observed, plan, mark) = read(ctx, &config, args.prune, Some(reading))?;
     let observed = if plan.is_empty() {
         ctx.output.status("No changes: Stripe matches the config.");
         observed
     } else {
-        let writer = writer.expect("no --plan: unlocked above");
-        match apply(ctx, &writer, &config, args.prune, &plan, observed, mode)? {
+        match apply(ctx, &writer, &config, args.prune, &plan, observed)? {
             Some(after) => after,
             None => return super::declined(ctx, "nothing was changed"),
         }
     };
-    let rows = ops::setup::record_catalog(ctx.store()?, &config, &observed, now())?;
+    let mark = mark.expect("a reading was taken: a mark is made");
+    let rows = ops::setup::record_catalog(ctx.store()?, &config, (&observed, mark), now())?;
     if let Some(path) = &args.write_env {
         write_env(ctx, path, &ops::setup::env_file(&rows))?;
     }
     let result = ops::setup::result_view(plan.actions.len(), &rows, &config);
     ctx.output.show(&result)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the catalog from Stripe and plans; with `reading` (taken just before), what the
+/// read saw of the drift webhooks noted.
+fn read(
+    ctx: &mut Ctx,
+    config: &Config,
+    prune: bool,
+    reading: Option<ops::setup::Reading>,
+) -> Result<(Observed, Plan, Option<DriftMark>)> {
+    let stripe = ctx.stripe()?;
+    ctx.output.status(format!(
+        "Reading the catalog from Stripe ({} mode, {})...",
+        mode_label(ctx.mode()),
+        ops::setup::base(&stripe)
+    ));
+    let (observed, plan) = ctx.block_on(ops::setup::observe(&stripe, config, prune))??;
+    Ok((observed, plan, reading.map(|r| r.mark(&stripe))))
 }
 
 /// Writes the `--write-env` file, and says so.
@@ -78,8 +91,8 @@ fn apply(
     prune: bool,
     plan: &Plan,
     observed: Observed,
-    mode: &str,
 ) -> Result<Option<Observed>> {
+    let mode = mode_label(ctx.mode());
     let view = plan_view(plan);
     ctx.output.plan(plan_table(&ctx.output, &view));
     let question = format!(

@@ -26,6 +26,22 @@ pub struct CheckReport {
     pub checked: usize,
     pub drift: usize,
     pub findings: Vec<Finding>,
+    /// Catalog changes webhooks reported since the `setup-products` runs that saw them: a hint
+    /// of what to look at; `ok`, `drift` and the exit code are the check's alone.
+    pub catalog_changes: Vec<CatalogChange>,
+}
+
+/// One catalog change a webhook reported (a `product.*` or `price.*` event).
+#[derive(Debug, Serialize)]
+pub struct CatalogChange {
+    /// The event's type (`product.updated`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The product or price changed.
+    pub object_id: String,
+    pub event_id: String,
+    /// When Stripe made the change (the event's `created`).
+    pub created: i64,
 }
 
 fn holder<'a>(observed: &'a Observed, key: &str) -> Option<&'a RemotePrice> {
@@ -230,22 +246,43 @@ pub async fn observe(stripe: &crate::stripe::Stripe, config: &Config) -> Result<
         .context("failed to read prices from Stripe")
 }
 
-/// Catalog changes webhooks reported since the last `setup-products`, one line for them all
-/// (`None`: none).
-pub fn drift_noted(store: &crate::store::Store) -> Result<Option<String>> {
-    let noted = store.catalog_drift()?;
-    if noted.is_empty() {
-        return Ok(None);
+/// Catalog changes webhooks reported since the `setup-products` runs that saw them, oldest
+/// first.
+pub fn catalog_changes(store: &crate::store::Store) -> Result<Vec<CatalogChange>> {
+    Ok(store
+        .catalog_drift()?
+        .into_iter()
+        .map(|n| CatalogChange {
+            kind: n.kind,
+            object_id: n.object_id,
+            event_id: n.event_id,
+            created: n.created,
+        })
+        .collect())
+}
+
+impl CheckReport {
+    /// The warning of the catalog changes webhooks reported, one line for them all (`None`:
+    /// none).
+    pub fn changes_warning(&self) -> Option<String> {
+        if self.catalog_changes.is_empty() {
+            return None;
+        }
+        let objects: Vec<String> = self
+            .catalog_changes
+            .iter()
+            .map(|n| format!("{} {}", n.kind, n.object_id))
+            .collect();
+        Some(format!(
+            "webhooks reported {} since the last setup-products: {}",
+            crate::plural::count(
+                self.catalog_changes.len(),
+                "catalog change",
+                "catalog changes"
+            ),
+            objects.join(", ")
+        ))
     }
-    let objects: Vec<String> = noted
-        .iter()
-        .map(|n| format!("{} {}", n.kind, n.object_id))
-        .collect();
-    Ok(Some(format!(
-        "webhooks reported {} since the last setup-products: {}",
-        crate::plural::count(noted.len(), "catalog change", "catalog changes"),
-        objects.join(", ")
-    )))
 }
 
 pub fn check(config: &Config, observed: &Observed, expect: Option<&Path>) -> Result<CheckReport> {
@@ -262,6 +299,7 @@ pub fn check(config: &Config, observed: &Observed, expect: Option<&Path>) -> Res
         checked: findings.len(),
         drift,
         findings,
+        catalog_changes: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 
 use crate::catalog::{self, tier_product, Observed, Plan};
 use crate::config::Config;
+pub use crate::store::DriftMark;
 use crate::store::{CatalogRow, PriceRow, Store};
 use crate::stripe::{Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
@@ -24,6 +25,7 @@ pub async fn observe(stripe: &Stripe, config: &Config, prune: bool) -> Result<(O
         .observe(config, prune)
         .await
         .context("failed to read the catalog from Stripe")?;
+    crate::faults::point("setup.read");
     if let Some(m) = &observed.meter {
         let problems = m.fixed_differences();
         if !problems.is_empty() {
@@ -198,12 +200,51 @@ pub fn record_apply(
         .context("failed to record the apply in the audit log")
 }
 
-/// Records the catalog as Stripe has it in the store's mirror and clears the drift notes that
-/// webhooks left (they are reconciled now); returns the rows.
+/// Seconds taken off Stripe's time at the start of a run's read of the catalog, for the
+/// error of measuring it: `Date` and billctl's clock count whole seconds, so the measured time
+/// is within 2 s of Stripe's. A change Stripe made in those seconds before the read may be
+/// reported once more; one made after the read began never goes unreported.
+pub const READ_SKEW_TOLERANCE_SECS: i64 = 2;
+
+/// Taken just before a run reads Stripe's catalog: the drift notes made so far and billctl's
+/// time. With Stripe's clock measured by the read ([`Reading::mark`]), it says which catalog
+/// changes the run saw.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    seq: i64,
+    at: i64,
+}
+
+/// The start of a run's read of the catalog: call it before [`observe`].
+pub fn reading(store: &Store, now: i64) -> Result<Reading> {
+    Ok(Reading {
+        seq: store.catalog_drift_seq()?,
+        at: now,
+    })
+}
+
+impl Reading {
+    /// What the run saw, once the read measured Stripe's clock (`stripe`'s skew from its
+    /// answers' `Date`): the notes made before the read, and the changes Stripe made before
+    /// it began, on Stripe's clock (events' `created` are Stripe's time), less
+    /// [`READ_SKEW_TOLERANCE_SECS`]. Without a `Date` from Stripe, only the notes.
+    pub fn mark(self, stripe: &Stripe) -> DriftMark {
+        DriftMark {
+            seq: self.seq,
+            read_from: stripe
+                .clock_skew()
+                .map(|skew| self.at - skew - READ_SKEW_TOLERANCE_SECS),
+        }
+    }
+}
+
+/// Records the catalog as Stripe has it in the store's mirror and forgets the drift notes
+/// the run saw (`mark`: they are reconciled now; a note made while it ran stays); returns the
+/// rows.
 pub fn record_catalog(
     store: &mut Store,
     config: &Config,
-    observed: &Observed,
+    (observed, mark): (&Observed, DriftMark),
     now: i64,
 ) -> Result<Vec<CatalogRow>> {
     let rows = resolved(config, observed).ok_or_else(|| {
@@ -214,7 +255,9 @@ pub fn record_catalog(
     store
         .record_catalog(&rows, now)
         .context("failed to record the catalog in the store")?;
-    store.clear_catalog_drift()?;
+    store
+        .settle_catalog_drift(mark)
+        .context("failed to settle the catalog's drift notes in the store")?;
     Ok(rows)
 }
 
@@ -398,7 +441,12 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let rows = record_catalog(&mut store, &config, &applied.after, 1_795_500_000).unwrap();
+        let mark = DriftMark {
+            seq: 0,
+            read_from: None,
+        };
+        let rows =
+            record_catalog(&mut store, &config, (&applied.after, mark), 1_795_500_000).unwrap();
         {
             let st = sim.state(); // holds the simulator's lock: let go before the next request
             for row in &rows {

@@ -189,32 +189,108 @@ mod tests {
             created: 1,
             request_key: key.map(String::from),
         };
-        let ids = |s: &Store| -> Vec<String> {
-            s.catalog_drift()
-                .unwrap()
-                .into_iter()
-                .map(|n| n.event_id)
-                .collect()
+        let noted = |s: &mut Store, id: &str, key: Option<&str>| {
+            s.note_catalog_drift(&note(id, key)).unwrap()
         };
         // Before the keys are recorded (an event racing the apply): noted, then forgotten.
-        assert!(s
-            .note_catalog_drift(&note("evt_early", Some("billctl-a")))
-            .unwrap());
-        assert!(s.note_catalog_drift(&note("evt_dash", None)).unwrap());
-        assert!(s
-            .note_catalog_drift(&note("evt_other", Some("dash-1")))
-            .unwrap());
+        assert_eq!(noted(&mut s, "evt_early", Some("billctl-a")), Noting::Noted);
+        assert_eq!(noted(&mut s, "evt_dash", None), Noting::Noted);
+        assert_eq!(noted(&mut s, "evt_other", Some("dash-1")), Noting::Noted);
         s.record_own_catalog_writes(&["billctl-a".into(), "billctl-b".into()])
             .unwrap();
         assert_eq!(ids(&s), ["evt_dash", "evt_other"]);
         // After: not noted, however often.
         for id in ["evt_late", "evt_late", "evt_early"] {
-            assert!(!s.note_catalog_drift(&note(id, Some("billctl-b"))).unwrap());
+            assert_eq!(noted(&mut s, id, Some("billctl-b")), Noting::Own);
         }
-        assert!(s
-            .note_catalog_drift(&note("evt_new", Some("dash-2")))
-            .unwrap());
+        assert_eq!(noted(&mut s, "evt_new", Some("dash-2")), Noting::Noted);
         assert_eq!(ids(&s), ["evt_dash", "evt_other", "evt_new"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn ids(s: &Store) -> Vec<String> {
+        s.catalog_drift()
+            .unwrap()
+            .into_iter()
+            .map(|n| n.event_id)
+            .collect()
+    }
+
+    /// A `setup-products` run forgets the notes it saw (made before its mark, or of changes
+    /// Stripe made before it began reading) and keeps a note made while it ran; afterwards an
+    /// event created before its read is reconciled, however late it comes, and one created
+    /// after is noted. Notes kept before notes were counted (no `seq`) are covered by any mark.
+    #[test]
+    fn a_run_settles_the_notes_it_saw_and_keeps_those_made_while_it_ran() {
+        let dir = std::env::temp_dir().join(format!("billctl-mark-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut s = Store::open(&dir).unwrap();
+        let note = |id: &str, created: i64| DriftNote {
+            event_id: id.into(),
+            kind: "product.updated".into(),
+            object_id: "billctl_team".into(),
+            created,
+            request_key: None,
+        };
+        s.db.execute(
+            "INSERT INTO settings (key, value) VALUES ('catalog.drift', ?1)",
+            crate::ps![
+                r#"[{"event_id":"evt_old","type":"product.updated","object_id":"x","created":900}]"#
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_before", 950)).unwrap(),
+            Noting::Noted
+        );
+        let seq = s.catalog_drift_seq().unwrap();
+        assert_eq!(seq, 1);
+        // Made while the run ran (after its mark), a change of the second the read began.
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_during", 1000)).unwrap(),
+            Noting::Noted
+        );
+        // Delivered while it ran, but made before it read: it saw that change.
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_seen", 990)).unwrap(),
+            Noting::Noted
+        );
+        s.settle_catalog_drift(DriftMark {
+            seq,
+            read_from: Some(998),
+        })
+        .unwrap();
+        assert_eq!(ids(&s), ["evt_during"]);
+        let reconciled = Noting::Reconciled { read_from: 998 };
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_before", 950)).unwrap(),
+            reconciled
+        );
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_late", 997)).unwrap(),
+            reconciled
+        );
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_after", 998)).unwrap(),
+            Noting::Noted
+        );
+        // A run that did not learn Stripe's time, or learned an earlier one, keeps the later.
+        let seq = s.catalog_drift_seq().unwrap();
+        s.settle_catalog_drift(DriftMark {
+            seq,
+            read_from: None,
+        })
+        .unwrap();
+        s.settle_catalog_drift(DriftMark {
+            seq,
+            read_from: Some(10),
+        })
+        .unwrap();
+        assert!(ids(&s).is_empty());
+        assert_eq!(
+            s.note_catalog_drift(&note("evt_x", 997)).unwrap(),
+            reconciled
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
@@ -235,6 +311,12 @@ pub struct DriftNote {
 
 /// The setting that holds the drift notes (a JSON array, newest last).
 const DRIFT_KEY: &str = "catalog.drift";
+/// The setting that counts drift notes ever made: each note's `seq`, and a `setup-products`
+/// run's mark (the notes up to it are the ones the run saw).
+const SEQ_KEY: &str = "catalog.drift_seq";
+/// The setting that holds Stripe's time (less the skew tolerance) at which the last completed
+/// `setup-products` began reading Stripe's catalog: an event created before it is reconciled.
+const READ_FROM_KEY: &str = "catalog.read_from";
 /// Notes kept; older ones are dropped (the count of the rest is still reported).
 const DRIFT_KEEP: usize = 100;
 /// The setting that holds the idempotency keys of `setup-products`' own writes (a JSON array,
@@ -242,6 +324,37 @@ const DRIFT_KEEP: usize = 100;
 const OWN_KEY: &str = "catalog.own_writes";
 /// Own keys kept: many applies' worth (an apply writes a few dozen objects at most).
 const OWN_KEEP: usize = 2000;
+
+/// A drift note as kept: the note and its place in the order notes were made (0 for notes
+/// kept before notes were counted: any run's mark covers them).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept {
+    #[serde(flatten)]
+    note: DriftNote,
+    #[serde(default)]
+    seq: i64,
+}
+
+/// What became of a catalog change reported by webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noting {
+    /// Noted: `prices check` shows it until a `setup-products` run that saw it.
+    Noted,
+    /// Caused by one of billctl's own catalog writes: not drift.
+    Own,
+    /// Created before the last `setup-products` began reading Stripe's catalog (`read_from`,
+    /// Stripe's time): that run saw the change and reconciled it.
+    Reconciled { read_from: i64 },
+}
+
+/// What a `setup-products` run saw: the drift notes made up to `seq` (taken before it read
+/// Stripe's catalog) and the changes Stripe made before `read_from` (Stripe's time when the
+/// read began, less the skew tolerance; `None` when Stripe's time was not known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DriftMark {
+    pub seq: i64,
+    pub read_from: Option<i64>,
+}
 
 /// A JSON array held in a setting (empty when absent or unreadable), read inside a write.
 fn json_setting<T: serde::de::DeserializeOwned>(db: &super::db::Db, key: &str) -> Result<Vec<T>> {
@@ -255,39 +368,65 @@ fn json_setting<T: serde::de::DeserializeOwned>(db: &super::db::Db, key: &str) -
         .unwrap_or_default())
 }
 
-/// Writes a setting's JSON array, inside a write.
-fn put_json_setting<T: serde::Serialize>(db: &super::db::Db, key: &str, all: &[T]) -> Result<()> {
-    let text = serde_json::to_string(all)?;
+/// A number held in a setting (`None` when absent or unreadable), read inside a write.
+fn int_setting(db: &super::db::Db, key: &str) -> Result<Option<i64>> {
+    Ok(db
+        .query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            crate::ps![key],
+            |r| r.text(0),
+        )?
+        .and_then(|v| v.parse().ok()))
+}
+
+/// Writes a setting's value, inside a write.
+fn put_setting(db: &super::db::Db, key: &str, text: &str) -> Result<()> {
     db.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        crate::ps![key, &text],
+        crate::ps![key, text],
     )?;
     Ok(())
 }
 
+/// Writes a setting's JSON array, inside a write.
+fn put_json_setting<T: serde::Serialize>(db: &super::db::Db, key: &str, all: &[T]) -> Result<()> {
+    put_setting(db, key, &serde_json::to_string(all)?)
+}
+
 impl Store {
-    /// Notes a catalog change reported by webhook, once per event; `setup-products` clears them.
-    /// A change caused by one of billctl's own catalog writes (its request's idempotency key
-    /// is recorded by [`Store::record_own_catalog_writes`]) is not drift: `false`, nothing noted.
-    pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<bool> {
+    /// Notes a catalog change reported by webhook, once per event, unless it is not drift: a
+    /// change caused by one of billctl's own catalog writes (its request's idempotency key is
+    /// recorded by [`Store::record_own_catalog_writes`]), or one created before the last
+    /// `setup-products` began reading the catalog ([`Store::settle_catalog_drift`]).
+    pub fn note_catalog_drift(&mut self, note: &DriftNote) -> Result<Noting> {
         self.db.tx(true, |db| {
             db.lock(DRIFT_KEY)?;
             if let Some(k) = &note.request_key {
                 let own: Vec<String> = json_setting(db, OWN_KEY)?;
                 if own.contains(k) {
-                    return Ok(false);
+                    return Ok(Noting::Own);
                 }
             }
-            let mut notes: Vec<DriftNote> = json_setting(db, DRIFT_KEY)?;
-            if notes.iter().any(|n| n.event_id == note.event_id) {
-                return Ok(true);
+            if let Some(read_from) = int_setting(db, READ_FROM_KEY)? {
+                if note.created < read_from {
+                    return Ok(Noting::Reconciled { read_from });
+                }
             }
-            notes.push(note.clone());
+            let mut notes: Vec<Kept> = json_setting(db, DRIFT_KEY)?;
+            if notes.iter().any(|n| n.note.event_id == note.event_id) {
+                return Ok(Noting::Noted);
+            }
+            let seq = int_setting(db, SEQ_KEY)?.unwrap_or(0) + 1;
+            put_setting(db, SEQ_KEY, &seq.to_string())?;
+            notes.push(Kept {
+                note: note.clone(),
+                seq,
+            });
             if notes.len() > DRIFT_KEEP {
                 notes.drain(..notes.len() - DRIFT_KEEP);
             }
             put_json_setting(db, DRIFT_KEY, &notes)?;
-            Ok(true)
+            Ok(Noting::Noted)
         })
     }
 
@@ -306,9 +445,14 @@ impl Store {
                 own.drain(..own.len() - OWN_KEEP);
             }
             put_json_setting(db, OWN_KEY, &own)?;
-            let mut notes: Vec<DriftNote> = json_setting(db, DRIFT_KEY)?;
+            let mut notes: Vec<Kept> = json_setting(db, DRIFT_KEY)?;
             let before = notes.len();
-            notes.retain(|n| n.request_key.as_ref().is_none_or(|k| !keys.contains(k)));
+            notes.retain(|n| {
+                n.note
+                    .request_key
+                    .as_ref()
+                    .is_none_or(|k| !keys.contains(k))
+            });
             if notes.len() != before {
                 put_json_setting(db, DRIFT_KEY, &notes)?;
             }
@@ -316,18 +460,45 @@ impl Store {
         })
     }
 
-    /// Catalog changes reported by webhook since the last `setup-products`.
+    /// Catalog changes reported by webhook since the `setup-products` runs that saw them.
     pub fn catalog_drift(&self) -> Result<Vec<DriftNote>> {
-        Ok(self
+        let kept: Vec<Kept> = self
             .setting(DRIFT_KEY)?
             .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok(kept.into_iter().map(|k| k.note).collect())
     }
 
-    /// Forgets the drift notes (after `setup-products` applied the config).
-    pub fn clear_catalog_drift(&mut self) -> Result<()> {
-        self.db
-            .execute("DELETE FROM settings WHERE key = ?1", crate::ps![DRIFT_KEY])?;
-        Ok(())
+    /// The count of drift notes ever made: taken before `setup-products` reads the catalog,
+    /// it marks the notes that run sees ([`DriftMark::seq`]).
+    pub fn catalog_drift_seq(&self) -> Result<i64> {
+        Ok(self
+            .setting(SEQ_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// After `setup-products` applied the config: forgets the notes the run saw (made up to
+    /// `mark.seq`, or of changes made before `mark.read_from`), and keeps the rest (a change
+    /// made while it ran); an event created before `read_from` is no drift from now on.
+    pub fn settle_catalog_drift(&mut self, mark: DriftMark) -> Result<()> {
+        self.db.tx(true, |db| {
+            db.lock(DRIFT_KEY)?;
+            let held = int_setting(db, READ_FROM_KEY)?;
+            let read_from = match (held, mark.read_from) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(t) = read_from.filter(|t| Some(*t) != held) {
+                put_setting(db, READ_FROM_KEY, &t.to_string())?;
+            }
+            let mut notes: Vec<Kept> = json_setting(db, DRIFT_KEY)?;
+            let before = notes.len();
+            notes.retain(|n| n.seq > mark.seq && read_from.is_none_or(|t| n.note.created >= t));
+            if notes.len() != before {
+                put_json_setting(db, DRIFT_KEY, &notes)?;
+            }
+            Ok(())
+        })
     }
 }

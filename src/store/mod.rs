@@ -30,7 +30,7 @@ mod writes;
 /// The mirror's row types live with the domain; the store only keeps them.
 pub use crate::billing::{CatalogRow, PriceRow};
 pub use audit::{Audit, AuditRow};
-pub use catalog::DriftNote;
+pub use catalog::{DriftMark, DriftNote, Noting};
 pub use keys::KeyRecord;
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};

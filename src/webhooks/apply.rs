@@ -471,6 +471,22 @@ pub fn own_catalog_write(object_id: &str) -> Outcome {
     ))
 }
 
+/// The outcome of a catalog event made before the last `setup-products` read the catalog
+/// (`read_from`, Stripe's time): that run saw the change and made Stripe match the config.
+pub fn catalog_reconciled(object_id: &str, read_from: i64) -> Outcome {
+    Outcome::Ignored(format!(
+        "{object_id} changed before the last setup-products read the catalog ({}): reconciled, not catalog drift",
+        crate::time::utc_datetime(read_from)
+    ))
+}
+
+/// The outcome of a catalog event on an object outside billctl's catalog.
+pub fn not_in_catalog(object_id: &str) -> Outcome {
+    Outcome::Ignored(format!(
+        "{object_id} is not in billctl's catalog: not catalog drift"
+    ))
+}
+
 /// The outcome of noting drift.
 pub fn drift_noted(object_id: &str) -> Outcome {
     Outcome::Applied(format!(
@@ -550,6 +566,11 @@ impl Applier<'_> {
             ))),
             "payment_method.attached" | "payment_method.detached" => {
                 Plan::Done(Outcome::Ignored(payment_method_note(kind, &event, object)))
+            }
+            k if (k.starts_with("product.") || k.starts_with("price."))
+                && !of_catalog(self.tiers, k, object) =>
+            {
+                Plan::Done(not_in_catalog(env.object_id.as_deref().unwrap_or("?")))
             }
             k if k.starts_with("product.") || k.starts_with("price.") => {
                 Plan::Parts(vec![Part::Write(Change::Drift {
@@ -720,6 +741,23 @@ fn payment_method_note(kind: &str, event: &Value, object: &Value) -> String {
             .or_else(|| id_of(&event["data"]["previous_attributes"]["customer"]))
             .unwrap_or_else(|| "its customer".into())
     )
+}
+
+/// Whether a `product.*` or `price.*` event's object is of billctl's catalog: it carries
+/// billctl's tier metadata, or it is a product of the config or the catalog mirror, or a price
+/// whose lookup key is configured or whose product is one of those. Other objects (another
+/// product line in the same account) are no drift of billctl's.
+fn of_catalog(tiers: &TierMap, kind: &str, object: &Value) -> bool {
+    if object["metadata"].get(crate::catalog::META_TIER).is_some() {
+        return true;
+    }
+    if kind.starts_with("product.") {
+        return id_of(&object["id"]).is_some_and(|id| tiers.knows_product(&id));
+    }
+    object["lookup_key"]
+        .as_str()
+        .is_some_and(|k| tiers.knows_lookup_key(k))
+        || id_of(&object["product"]).is_some_and(|p| tiers.knows_product(&p))
 }
 
 fn id_of(v: &Value) -> Option<String> {
@@ -949,5 +987,73 @@ mod tests {
             two,
             Outcome::Applied("customer cus_1 added; subscription sub_1 already linked".into())
         );
+    }
+
+    /// Which catalog events are of billctl's catalog: a row per way an object belongs (and
+    /// the objects of another product line that do not).
+    #[test]
+    fn only_objects_of_billctls_catalog_are_catalog_objects() {
+        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "d").unwrap();
+        let mirror = vec![crate::billing::CatalogRow {
+            tier: "team".into(),
+            product_id: "prod_adopted".into(),
+            name: "Team".into(),
+            quota: None,
+            rate_limit_per_minute: 1,
+            state_hash: String::new(),
+            prices: vec![],
+        }];
+        let tiers = TierMap::new(&config, &mirror);
+        let rows: &[(&str, Value, bool)] = &[
+            (
+                "product.updated",
+                serde_json::json!({"id": "billctl_pro"}),
+                true,
+            ),
+            (
+                "product.deleted",
+                serde_json::json!({"id": "prod_adopted"}),
+                true,
+            ),
+            (
+                "product.created",
+                serde_json::json!({"id": "prod_x", "metadata": {"billctl_tier": "gold"}}),
+                true,
+            ),
+            (
+                "product.created",
+                serde_json::json!({"id": "merch_tshirt", "metadata": {}}),
+                false,
+            ),
+            (
+                "price.updated",
+                serde_json::json!({"id": "price_1", "lookup_key": "pro_monthly", "product": "prod_y"}),
+                true,
+            ),
+            (
+                "price.created",
+                serde_json::json!({"id": "price_2", "product": "billctl_team"}),
+                true,
+            ),
+            (
+                "price.updated",
+                serde_json::json!({"id": "price_3", "product": {"id": "prod_adopted"}}),
+                true,
+            ),
+            (
+                "price.created",
+                serde_json::json!({"id": "price_4", "product": "merch_tshirt", "metadata": {"billctl_tier": "pro"}}),
+                true,
+            ),
+            (
+                "price.created",
+                serde_json::json!({"id": "price_5", "product": "merch_tshirt", "lookup_key": "tshirt"}),
+                false,
+            ),
+            ("price.deleted", serde_json::json!({"id": "price_6"}), false),
+        ];
+        for (kind, object, want) in rows {
+            assert_eq!(of_catalog(&tiers, kind, object), *want, "{kind} {object}");
+        }
     }
 }

@@ -48,6 +48,8 @@ fn a_clean_catalog_passes_with_a_stable_json_shape() {
     assert_eq!(report["ok"], true);
     assert_eq!(report["checked"], 3);
     assert_eq!(report["drift"], 0);
+    // No webhook noted a catalog change: the list is there, and empty.
+    assert_eq!(report["catalog_changes"], json!([]), "{report}");
     let pro = &report["findings"][0];
     let keys: Vec<&str> = pro
         .as_object()

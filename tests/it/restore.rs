@@ -329,7 +329,7 @@ fn backup_survives_sigkill_at_random_points() {
 }
 
 /// Whether the process `pid` is stopped (SIGSTOP), from /proc.
-fn stopped(pid: u32) -> bool {
+pub(crate) fn stopped(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|s| {

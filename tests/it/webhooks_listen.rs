@@ -609,69 +609,119 @@ fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
 #[test]
 fn catalog_events_mark_drift_until_setup_products_runs() {
     let env = Env::with_catalog();
-    let ev = r#"{"id":"evt_price_1","object":"event","type":"price.updated","created":5,"data":{"object":{"id":"price_changed","object":"price"}}}"#;
+    // A price of billctl's Pro product, changed after the catalog was applied.
+    let ev = json!({"id":"evt_price_1","object":"event","type":"price.updated","created":env.sim.now(),
+        "data":{"object":{"id":"price_changed","object":"price","product":"billctl_pro"}}});
     let v = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], ev)
+        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &ev.to_string())
         .ok()
         .json();
     assert_eq!(v["applied"].as_i64(), Some(1));
-    let check = env.run(&["prices", "check"]).ok();
-    assert!(
-        check.stderr.contains("webhooks reported 1 catalog change since the last setup-products: price.updated price_changed"),
-        "{}",
-        check.stderr
-    );
+    assert_eq!(noted(&env), ["price.updated price_changed"]);
     env.run(&["setup-products", "--yes", "-q"]).ok();
-    let check = env.run(&["prices", "check"]).ok();
-    assert!(
-        !check.stderr.contains("webhooks reported"),
-        "{}",
-        check.stderr
-    );
+    assert!(noted(&env).is_empty());
+}
+
+/// The catalog's events in the simulator (`product.*`, `price.*`), oldest first.
+fn catalog_events(env: &Env) -> Vec<Value> {
+    let mut all: Vec<Value> = env
+        .sim
+        .state()
+        .events
+        .values()
+        .filter(|e| {
+            let kind = e["type"].as_str().unwrap_or_default();
+            kind.starts_with("product.") || kind.starts_with("price.")
+        })
+        .cloned()
+        .collect();
+    all.sort_by_key(|e| (e["created"].as_i64(), e["id"].as_str().map(String::from)));
+    all
+}
+
+/// Events as `webhooks ingest` reads them (one JSON object a line).
+fn ndjson(events: &[Value]) -> String {
+    events
+        .iter()
+        .map(|e| format!("{}\n", serde_json::to_string(e).unwrap()))
+        .collect()
+}
+
+/// The catalog changes `prices check --json` reports (`type object_id`, oldest first): the
+/// same as its warning on stderr names, and no finding of the check's own (exit 0).
+fn noted(env: &Env) -> Vec<String> {
+    let check = env.run(&["prices", "check", "--json"]).ok();
+    let report = check.json();
+    let changes: Vec<String> = report["catalog_changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("catalog_changes in {report}"))
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["type"].as_str().unwrap(),
+                c["object_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let warning = match changes.len() {
+        0 => None,
+        1 => Some(format!(
+            "webhooks reported 1 catalog change since the last setup-products: {}",
+            changes[0]
+        )),
+        n => Some(format!(
+            "webhooks reported {n} catalog changes since the last setup-products: {}",
+            changes.join(", ")
+        )),
+    };
+    match warning {
+        Some(w) => assert!(check.stderr.contains(&w), "{w}\n{}", check.stderr),
+        None => assert!(
+            !check.stderr.contains("webhooks reported"),
+            "{}",
+            check.stderr
+        ),
+    }
+    changes
+}
+
+/// The detail `webhooks show` records for an event.
+fn detail(env: &Env, id: &str) -> String {
+    let shown = env.run(&["webhooks", "show", id, "--json"]).ok().json();
+    shown["detail"].as_str().unwrap_or_default().to_string()
+}
+
+/// The newest event in the simulator of `kind` on `object`.
+fn newest_event(env: &Env, kind: &str, object: &str) -> Value {
+    catalog_events(env)
+        .into_iter()
+        .rev()
+        .find(|e| e["type"] == kind && e["data"]["object"]["id"] == object)
+        .unwrap_or_else(|| panic!("no {kind} of {object} in the simulator"))
 }
 
 /// The events of billctl's own catalog writes are not drift (issue 42: the events of
 /// `setup-products` itself made the next `prices check` warn of a catalog change). They name
 /// the request that caused them (`request.idempotency_key`), and setup-products records the
 /// keys it sent: delivered after it, delivered again and reprocessed, they leave no note. A
-/// change made afterwards in the Dashboard (no billctl key) is noted, and it alone.
+/// change made afterwards in the Dashboard (no billctl key) is noted, and it alone, in the
+/// warning and in `--json`. Once a `setup-products` run has read the catalog after that
+/// change (and put it right), the change's event is no drift, however late or often it is
+/// applied again; a change made after that run is.
 #[test]
 fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     let env = Env::new();
     let t0 = env.sim.now();
     env.run(&["setup-products", "--yes", "-q"]).ok();
-    let catalog = |e: &Value| {
-        let kind = e["type"].as_str().unwrap_or_default();
-        kind.starts_with("product.") || kind.starts_with("price.")
-    };
-    let mut own: Vec<Value> = env
-        .sim
-        .state()
-        .events
-        .values()
-        .filter(|e| catalog(e))
-        .cloned()
-        .collect();
-    own.sort_by_key(|e| (e["created"].as_i64(), e["id"].as_str().map(String::from)));
+    let own = catalog_events(&env);
     assert!(
         own.len() >= 6,
         "products and prices were made: {}",
         own.len()
     );
-    let ndjson: String = own
-        .iter()
-        .map(|e| format!("{}\n", serde_json::to_string(e).unwrap()))
-        .collect();
-    let no_note = |when: &str| {
-        let check = env.run(&["prices", "check"]).ok();
-        assert!(
-            !check.stderr.contains("webhooks reported"),
-            "{when}: {}",
-            check.stderr
-        );
-    };
     let v = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &ndjson)
+        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &ndjson(&own))
         .ok()
         .json();
     assert_eq!(
@@ -679,35 +729,163 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
         (Some(own.len() as u64), Some(0)),
         "{v}"
     );
-    let shown = env
-        .run(&["webhooks", "show", own[0]["id"].as_str().unwrap(), "--json"])
-        .ok()
-        .json();
-    assert!(
-        shown["detail"]
-            .as_str()
-            .unwrap()
-            .contains("billctl's own setup-products"),
-        "{shown}"
-    );
-    no_note("delivered after setup-products");
+    let shown = detail(&env, own[0]["id"].as_str().unwrap());
+    assert!(shown.contains("billctl's own setup-products"), "{shown}");
+    assert!(noted(&env).is_empty(), "delivered after setup-products");
     // Late and again: the same deliveries (duplicates), then every stored event reprocessed.
-    env.run_with_stdin(&["webhooks", "ingest", "-"], &ndjson)
+    env.run_with_stdin(&["webhooks", "ingest", "-"], &ndjson(&own))
         .ok();
     env.run(&["webhooks", "reprocess", "--type", "p*"]).ok();
-    no_note("delivered again and reprocessed");
-    // A change made in the Dashboard: noted, and the next prices check says so.
+    assert!(noted(&env).is_empty(), "delivered again and reprocessed");
+    // A change made in the Dashboard: noted, and the next prices check says so, in JSON too.
     env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed")]);
     env.run(&["webhooks", "backfill", "--since", &t0.to_string(), "-q"])
         .ok();
-    // (The name is no finding of the check's own: it exits 0 either way; the note is the point.)
-    let check = env.run(&["prices", "check"]);
+    assert_eq!(noted(&env), ["product.updated billctl_pro"]);
+    let edit = newest_event(&env, "product.updated", "billctl_pro");
+    let report = env.run(&["prices", "check", "--json"]).ok().json();
+    assert_eq!(
+        report["catalog_changes"],
+        json!([{"type": "product.updated", "object_id": "billctl_pro",
+                "event_id": edit["id"], "created": edit["created"]}]),
+        "{report}"
+    );
+
+    // Stripe's clock moves on a minute (the simulator's, which its `Date` and the events'
+    // `created` share), then setup-products reads the catalog and puts the name right.
+    env.sim.advance_clock(60).unwrap();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
     assert!(
-        check.stderr.contains(
-            "webhooks reported 1 catalog change since the last setup-products: product.updated billctl_pro"
-        ),
+        noted(&env).is_empty(),
+        "setup-products reconciled the change"
+    );
+    // Applied again (reprocess, or Stripe's late retry of a delivery that failed): the run
+    // saw that change, so it is not drift.
+    env.run(&["webhooks", "reprocess", "--type", "p*"]).ok();
+    assert!(noted(&env).is_empty(), "reprocessed after setup-products");
+    let id = edit["id"].as_str().unwrap();
+    let shown = detail(&env, id);
+    assert!(
+        shown.contains("changed before the last setup-products read the catalog"),
+        "{shown}"
+    );
+    // A change made after that run: noted.
+    env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed again")]);
+    env.run(&["webhooks", "backfill", "--since", &t0.to_string(), "-q"])
+        .ok();
+    assert_eq!(noted(&env), ["product.updated billctl_pro"]);
+    let again = newest_event(&env, "product.updated", "billctl_pro");
+    assert_ne!(again["id"], edit["id"]);
+}
+
+/// A change made in the Dashboard while `setup-products` runs (after it read the catalog)
+/// stays noted when the run ends: the run forgets only the notes it saw (those made before
+/// it read Stripe's catalog). It stops at the point where it has read (`setup.read`), the
+/// change is made and its event applied, and then it goes on.
+#[test]
+fn a_change_made_while_setup_products_runs_stays_noted() {
+    use billctl::faults::{ACTION_ENV, FAULT_ENV};
+    let env = Env::new();
+    let t0 = env.sim.now().to_string();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    // Before the run: Pro renamed in the Dashboard, noted; the run puts it right.
+    env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed")]);
+    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
+        .ok();
+    assert_eq!(noted(&env), ["product.updated billctl_pro"]);
+    let child = env
+        .command()
+        .args(["setup-products", "--yes", "-q"])
+        .env(FAULT_ENV, "setup.read@1")
+        .env(ACTION_ENV, "stop")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::wait_for("setup-products to stop after reading the catalog", || {
+        crate::restore::stopped(child.id()).then_some(())
+    });
+    // While it runs: Team renamed in the Dashboard, and its event applied.
+    env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
+    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
+        .ok();
+    assert_eq!(
+        noted(&env),
+        [
+            "product.updated billctl_pro",
+            "product.updated billctl_team"
+        ]
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGCONT,
+    )
+    .unwrap();
+    let run = common::to_run(child.wait_with_output().unwrap()).ok();
+    assert!(
+        run.stderr
+            .contains("fault point setup.read: hit 1, stopping"),
         "{}",
-        check.stderr
+        run.stderr
+    );
+    // Pro's note is settled; Team's change, made after the run read, is still there.
+    assert_eq!(noted(&env), ["product.updated billctl_team"]);
+    let plan = env.run(&["setup-products", "--plan", "--json"]).ok().json();
+    assert!(plan.to_string().contains("billctl_team"), "{plan}");
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    assert!(noted(&env).is_empty());
+}
+
+/// Only billctl's catalog is drift: a product of another line of business and its price,
+/// created in the same Stripe account, are not (setup-products has nothing to do about
+/// them); a price added to billctl's Team product is.
+#[test]
+fn changes_outside_the_catalog_are_not_drift() {
+    let env = Env::new();
+    let t0 = env.sim.now().to_string();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.stripe_post("/products", &[("id", "merch_tshirt"), ("name", "T-shirt")]);
+    let merch = env.stripe_post(
+        "/prices",
+        &[
+            ("product", "merch_tshirt"),
+            ("unit_amount", "2000"),
+            ("currency", "usd"),
+        ],
+    );
+    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
+        .ok();
+    assert!(noted(&env).is_empty());
+    let shown = detail(
+        &env,
+        newest_event(&env, "price.created", merch["id"].as_str().unwrap())["id"]
+            .as_str()
+            .unwrap(),
+    );
+    assert!(
+        shown.contains("is not in billctl's catalog: not catalog drift"),
+        "{shown}"
+    );
+    let plan = env.run(&["setup-products", "--plan"]).ok();
+    assert!(
+        plan.stderr.contains("No changes") || plan.stdout.contains("No changes"),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
+    );
+    let extra = env.stripe_post(
+        "/prices",
+        &[
+            ("product", "billctl_team"),
+            ("unit_amount", "100"),
+            ("currency", "usd"),
+        ],
+    );
+    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
+        .ok();
+    assert_eq!(
+        noted(&env),
+        [format!("price.created {}", extra["id"].as_str().unwrap())]
     );
 }
 

@@ -283,10 +283,12 @@ fn write_change(store: &mut Store, change: Change) -> Result<Written> {
                 created,
                 request_key,
             })?;
-            if noted {
-                apply::drift_noted(&object_id)
-            } else {
-                apply::own_catalog_write(&object_id)
+            match noted {
+                crate::store::Noting::Noted => apply::drift_noted(&object_id),
+                crate::store::Noting::Own => apply::own_catalog_write(&object_id),
+                crate::store::Noting::Reconciled { read_from } => {
+                    apply::catalog_reconciled(&object_id, read_from)
+                }
             }
         }
     }))

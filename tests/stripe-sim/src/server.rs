@@ -450,7 +450,12 @@ fn finish(
 ) -> Resp {
     entry.status = resp.status().as_u16();
     shared.log(entry);
+    // Stripe's `Date` and its objects' `created` come from one clock: the simulated one.
+    let date = crate::util::http_date(shared.lock().now());
     let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        h.insert("date", v);
+    }
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("request-id", v);
     }

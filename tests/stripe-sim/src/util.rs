@@ -71,6 +71,25 @@ pub fn utc_date(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// An HTTP date (RFC 9110's IMF-fixdate, `Sun, 06 Dec 2026 01:02:03 GMT`) of a UTC timestamp.
+pub fn http_date(ts: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[m as usize - 1],
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 pub fn days_in_month(y: i64, m: u32) -> u32 {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     (days_from_civil(ny, nm, 1) - days_from_civil(y, m, 1)) as u32
@@ -244,6 +263,13 @@ mod tests {
         );
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(add_interval(0, "week", 2), 14 * 86_400);
+    }
+
+    #[test]
+    fn http_dates_are_imf_fixdates() {
+        // RFC 9110's own example.
+        assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
     }
 
     #[test]
