@@ -51,7 +51,8 @@ const PAST_ANY: &str = "170141183460469231731687303715884105727";
 /// A number past what TOML holds (`1e309` overflows f64) fails in toml itself, with no range.
 /// The config is checked again with a whole number past every range in its place, so the key's
 /// own check names its range (and a key that is not a number says what it wants); the error
-/// then shows the number as written. Should that config pass, toml's error stands.
+/// then shows the number as written. Should that config pass, toml's error stands; should it
+/// fail on another mistake, that one is said.
 fn past_any_number(src: &str, file: &str, overflow: ConfigError) -> Result<Config, ConfigError> {
     let at = line_offset(src, overflow.line) + overflow.column - 1;
     let Some(written) = src.get(at..).map(|rest| {
@@ -69,7 +70,17 @@ fn past_any_number(src: &str, file: &str, overflow: ConfigError) -> Result<Confi
     match parse(&patched, file) {
         Ok(_) => Err(overflow),
         Err(mut e) => {
-            e.message = e.message.replace(PAST_ANY, written);
+            // The key's own check, about this number: shown as written. Another mistake (or
+            // another overflow's, placed elsewhere) goes up as it is.
+            if (e.line, e.column) == (overflow.line, overflow.column) {
+                e.message = e
+                    .message
+                    .replace(
+                        &format!("integer `{PAST_ANY}` as i128"),
+                        &format!("number `{written}`"),
+                    )
+                    .replace(PAST_ANY, written);
+            }
             Err(e)
         }
     }
