@@ -161,6 +161,7 @@
 //! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, restore intent, pre-restore copies, staging directories |
 //! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
 //! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
+//! | `store/pg_params.rs` | libpq's connection parameters: each taken, taken for some values, or refused by name with what to do instead |
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
 //! | `store/keys.rs` | API keys |
 //! | `store/tokens.rs` | service tokens (hashes only) |

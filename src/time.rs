@@ -221,11 +221,7 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
         "h" => 3600,
         "d" => 86_400,
         "w" => 7 * 86_400,
-        _ => {
-            return Err(format!(
-                "invalid duration {s:?}: the unit must be s, m, h, d or w"
-            ))
-        }
+        _ => return Err(unit_error(s, unit)),
     };
     // Digits past any integer are a number past the bound too, not a missing one.
     num.parse::<i64>()
@@ -233,6 +229,30 @@ pub fn parse_span(s: &str) -> Result<i64, String> {
         .and_then(|n| n.checked_mul(mult))
         .filter(|v| *v <= MAX_SPAN)
         .ok_or_else(|| format!("invalid duration {s:?}: longer than 100 years"))
+}
+
+/// Why a span's unit part was refused: a fraction or an exponent before a good unit (`1.5d`,
+/// `1e309d`) is a number that is not whole, not a bad unit.
+fn unit_error(s: &str, unit: &str) -> String {
+    let name = match unit.chars().last() {
+        Some('s') => "seconds",
+        Some('m') => "minutes",
+        Some('h') => "hours",
+        Some('d') => "days",
+        Some('w') => "weeks",
+        _ => "",
+    };
+    let number = &unit[..unit.len() - unit.chars().last().map_or(0, char::len_utf8)];
+    let numeric = !number.is_empty()
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'));
+    if !name.is_empty() && numeric {
+        return format!(
+            "invalid duration {s:?}: the number must be a whole number of {name}, not a fraction or an exponent (a smaller unit takes the fraction: 1.5d is 36h)"
+        );
+    }
+    format!("invalid duration {s:?}: the unit must be s, m, h, d or w")
 }
 
 /// `2026-11-24`.

@@ -16,6 +16,7 @@ mod keys;
 mod ledger;
 pub mod lock;
 pub mod pg;
+pub mod pg_params;
 pub mod restore;
 mod settings;
 pub use settings::Integrity;

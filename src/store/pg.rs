@@ -60,11 +60,19 @@ impl PgUrl {
         if url.len() > 2048 {
             return Err("is longer than 2048 characters".into());
         }
+        let written = url;
         let url = libpq_hosts(url)?;
-        let (url, root_cert) = tls_params(&url)?;
+        let (url, extras) = super::pg_params::take(&url)?;
+        let root_cert = extras.root_cert;
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
-            format!("is not a PostgreSQL URL ({})", redact_error(&e.to_string()))
+            format!(
+                "is not a PostgreSQL URL ({})",
+                redact_error(&error_chain(&e))
+            )
         })?;
+        if let Some(t) = extras.tcp_user_timeout {
+            config.tcp_user_timeout(t);
+        }
         if config.get_password().is_some() && !password_allowed {
             return Err(format!(
                 "holds a password; a secret never goes in argv or the config file: leave it out and set {PASSWORD_ENV}"
@@ -80,7 +88,7 @@ impl PgUrl {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        let shown = shown(&config);
+        let shown = as_written(written);
         Ok(PgUrl {
             config,
             root_cert,
@@ -156,13 +164,7 @@ impl PgUrl {
         connected.map_err(|e| {
             // The client's own text is often just "db error": the server's reason, or the
             // TLS failure, is in its sources.
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                text.push_str(": ");
-                text.push_str(&s.to_string());
-                source = s.source();
-            }
+            let text = error_chain(&e);
             anyhow::anyhow!(
                 "failed to connect to {}: {}",
                 self.shown,
@@ -193,6 +195,9 @@ impl PgUrl {
             }
             if let Some(t) = self.config.get_connect_timeout() {
                 config.connect_timeout(*t);
+            }
+            if let Some(t) = self.config.get_tcp_user_timeout() {
+                config.tcp_user_timeout(*t);
             }
             out.push(PgUrl {
                 shown: shown(&config),
@@ -231,6 +236,59 @@ fn one_host(url: &str, host: &str, port: u16) -> String {
     kept.push(format!("port={port}"));
     format!("{scheme}{userinfo}{path}?{}", kept.join("&"))
 }
+
+/// An error and its sources, `: `-joined (the client's own text is often just "db error" or
+/// "invalid connection string"; the reason, and the parameter it is about, are in its sources).
+fn error_chain(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// The URL as it was written, for messages, with its secrets out: the authority's password left
+/// out, and the query's `password`, `sslpassword`, `oauth_client_secret` and SCRAM keys. (Shown from
+/// the parsed config, a host list lost its ports' places: `a:1,b` read as `a,b:1`.)
+fn as_written(url: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let (scheme, rest) = url.split_at(scheme_end);
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{user}{}", &authority[at..]),
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}=[redacted]"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
+/// The query parameters whose values are secrets.
+const SECRET_PARAMS: &[&str] = &[
+    "password",
+    "sslpassword",
+    "oauth_client_secret",
+    "scram_client_key",
+    "scram_server_key",
+];
 
 /// `postgres://user@host:port/dbname` from a parsed config, never its password.
 fn shown(c: &postgres::Config) -> String {
@@ -422,38 +480,8 @@ fn with_ports(hosts: &[String], ports: &[String]) -> Result<String, String> {
         .join(","))
 }
 
-/// Takes what rust-postgres does not know out of the URL's query: `sslrootcert=PATH`, and
-/// `sslmode=verify-full` or `verify-ca`, which are `require` (billctl always checks the
-/// certificate and the host name, so `verify-ca` checks the name too).
-fn tls_params(url: &str) -> Result<(String, Option<std::path::PathBuf>), String> {
-    let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_string(), None));
-    };
-    let (mut kept, mut root_cert) = (Vec::new(), None);
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        match k {
-            "sslrootcert" => {
-                let path = percent_decode(v).ok_or("has an sslrootcert that is not a path")?;
-                if path.is_empty() {
-                    return Err("has an empty sslrootcert".into());
-                }
-                root_cert = Some(std::path::PathBuf::from(path));
-            }
-            "sslmode" if v == "verify-full" || v == "verify-ca" => kept.push("sslmode=require"),
-            _ => kept.push(pair),
-        }
-    }
-    let url = if kept.is_empty() {
-        base.to_string()
-    } else {
-        format!("{base}?{}", kept.join("&"))
-    };
-    Ok((url, root_cert))
-}
-
 /// `%XX` escapes decoded; `None` when they do not make UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
+pub(super) fn percent_decode(s: &str) -> Option<String> {
     let (b, mut out, mut i) = (s.as_bytes(), Vec::with_capacity(s.len()), 0);
     while i < b.len() {
         if b[i] == b'%' {
@@ -618,7 +646,17 @@ mod tests {
             "a query's host list is a list"
         );
         let url = PgUrl::parse("postgres://u@localhost:5433/db?host=/tmp/sock", false).unwrap();
-        assert_eq!(url.shown(), "postgres://u@/tmp/sock:5433/db");
+        // Shown as written (issue 42: `a:1,2` was shown as `a,2:1`), the password blanked.
+        assert_eq!(url.shown(), "postgres://u@localhost:5433/db?host=/tmp/sock");
+        let url = PgUrl::parse(
+            "postgres://u:pw@a:1,b/db?password=pw2&sslmode=require",
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            url.shown(),
+            "postgres://u@a:1,b/db?password=[redacted]&sslmode=require"
+        );
         // The query's port is the one connected to (it was the authority's default, 5432).
         let url = PgUrl::parse("postgres://u@db.example.com/db?port=6432", false).unwrap();
         assert_eq!(url.config.get_ports(), [6432]);

@@ -424,6 +424,9 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             "99999999999999999999999",
             "-99999999999999999999999",
             "1.0",
+            // Past any TOML number: toml itself refused it, naming no range (issue 42).
+            "1e309",
+            "-1e309",
         ] {
             let text = build(format!("{field} = {value}"));
             let path = env.config(&text);
@@ -478,20 +481,29 @@ fn every_duration_key_names_its_bound_when_past_it() {
     );
     let env = Env::new();
     env.sim.clear_requests();
+    // A fraction or an exponent before a good unit is a number that is not whole, not a bad
+    // unit (issue 42: "1.5d" said "the unit must be s, m, h, d or w").
+    let whole = "the number must be a whole number of days";
     for (table, key, bound) in rows {
-        let line = format!("{key} = \"99999999999999999999d\"");
-        let text = format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
-        let path = env.config(&text);
-        let r = env
-            .run(&["--config", path.to_str().unwrap(), "prices", "check"])
-            .code(2);
-        let at = format!("{}:{}:", path.display(), line_of(&text, &line));
-        for want in [at.as_str(), &format!("{table}.{key}"), bound] {
-            assert!(
-                r.stderr.contains(want),
-                "{key}: expected {want:?} in:\n{}",
-                r.stderr
-            );
+        for (value, want) in [
+            ("99999999999999999999d", bound),
+            ("1.5d", whole),
+            ("1e309d", whole),
+        ] {
+            let line = format!("{key} = \"{value}\"");
+            let text = format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
+            let path = env.config(&text);
+            let r = env
+                .run(&["--config", path.to_str().unwrap(), "prices", "check"])
+                .code(2);
+            let at = format!("{}:{}:", path.display(), line_of(&text, &line));
+            for want in [at.as_str(), &format!("{table}.{key}"), want] {
+                assert!(
+                    r.stderr.contains(want) && !r.stderr.contains("the unit must be"),
+                    "{key} = {value}: expected {want:?} in:\n{}",
+                    r.stderr
+                );
+            }
         }
     }
     assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");

@@ -130,3 +130,46 @@ proptest! {
         }
     }
 }
+
+/// Every time flag (each clap argument whose value is a DURATION) says that `1.5d` and `1e309d`
+/// need a whole number of days, naming the flag, where it said "the unit must be s, m, h, d or
+/// w" (issue 42). The flags are found by clap introspection, so a new one is checked too.
+#[test]
+fn every_duration_flag_says_a_fraction_is_not_whole() {
+    use clap::{CommandFactory, Parser};
+    fn walk(cmd: &clap::Command, at: Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+        for arg in cmd.get_arguments() {
+            let duration = arg
+                .get_value_names()
+                .is_some_and(|names| names.iter().any(|n| n.as_str() == "DURATION"));
+            if let (true, Some(long)) = (duration, arg.get_long()) {
+                out.push((at.clone(), long.to_string()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let mut words = at.clone();
+            words.push(sub.get_name().to_string());
+            walk(sub, words, out);
+        }
+    }
+    let mut flags = Vec::new();
+    walk(&billctl::cli::Cli::command(), Vec::new(), &mut flags);
+    assert!(flags.len() >= 8, "the DURATION flags: {flags:?}");
+    for (words, long) in &flags {
+        for value in ["1.5d", "1e309d"] {
+            let mut argv = vec!["billctl".to_string()];
+            argv.extend(words.iter().cloned());
+            argv.push(format!("--{long}={value}"));
+            let err = billctl::cli::Cli::try_parse_from(&argv)
+                .err()
+                .unwrap_or_else(|| panic!("{argv:?} was accepted"))
+                .to_string();
+            for want in [
+                format!("--{long}"),
+                "the number must be a whole number of days".to_string(),
+            ] {
+                assert!(err.contains(&want), "{argv:?}: expected {want:?} in {err}");
+            }
+        }
+    }
+}

@@ -1189,3 +1189,170 @@ fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
         .unwrap();
     assert_eq!((w.inserted, w.conflicts.len()), (1, 0));
 }
+
+/// libpq's documented connection parameters (PostgreSQL 18,
+/// https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS), plus `ssl`,
+/// which libpq's URLs take for JDBC's sake: a value to try, and whether billctl takes it.
+const LIBPQ_PARAMS: &[(&str, &str, bool)] = &[
+    ("host", "", true),
+    ("hostaddr", "127.0.0.1", false),
+    ("port", "", true),
+    ("dbname", "", true),
+    ("user", "billctl", true),
+    ("password", "hunter22", true),
+    ("passfile", "/tmp/pgpass", false),
+    ("require_auth", "scram-sha-256", false),
+    ("channel_binding", "prefer", true),
+    ("connect_timeout", "5", true),
+    ("client_encoding", "LATIN1", false),
+    ("options", "-c%20geqo%3Doff", true),
+    ("application_name", "billctl-test", true),
+    ("fallback_application_name", "billctl-test", true),
+    ("keepalives", "1", true),
+    ("keepalives_idle", "30", true),
+    ("keepalives_interval", "10", true),
+    ("keepalives_count", "3", true),
+    ("tcp_user_timeout", "30000", true),
+    ("replication", "database", false),
+    ("gssencmode", "prefer", false),
+    ("sslmode", "allow", false),
+    ("requiressl", "1", false),
+    ("sslnegotiation", "direct", false),
+    ("sslcompression", "1", false),
+    ("sslcert", "/tmp/client.crt", false),
+    ("sslkey", "/tmp/client.key", false),
+    ("sslkeylogfile", "/tmp/keys.log", false),
+    ("sslpassword", "hunter22", false),
+    ("sslcertmode", "require", false),
+    ("sslrootcert", "system", true),
+    ("sslcrl", "/tmp/root.crl", false),
+    ("sslcrldir", "/tmp/crl", false),
+    ("sslsni", "0", false),
+    ("requirepeer", "postgres", false),
+    ("ssl_min_protocol_version", "TLSv1.3", false),
+    ("ssl_max_protocol_version", "TLSv1.2", false),
+    ("min_protocol_version", "3.2", false),
+    ("max_protocol_version", "3.2", false),
+    ("krbsrvname", "postgres", false),
+    ("gsslib", "gssapi", false),
+    ("gssdelegation", "1", false),
+    ("scram_client_key", "a2V5", false),
+    ("scram_server_key", "a2V5", false),
+    ("service", "billing", false),
+    ("target_session_attrs", "read-write", true),
+    ("load_balance_hosts", "random", true),
+    ("oauth_issuer", "https://issuer.example", false),
+    ("oauth_client_id", "billctl", false),
+    ("oauth_client_secret", "hunter22", false),
+    ("oauth_scope", "openid", false),
+    ("ssl", "true", true),
+];
+
+/// Every libpq parameter is taken or refused by name (issue 42: `sslmode=allow`, `sslcert`,
+/// `passfile`, `service`... were "not a PostgreSQL URL (invalid connection string)", naming
+/// nothing). A taken one connects (to the test cluster, or else gets as far as connecting);
+/// a refused one names itself and says billctl does not support it, and the store is not
+/// touched. billctl's own list must be libpq's: a parameter libpq adds fails here until it
+/// has a row.
+#[test]
+fn every_libpq_parameter_is_taken_or_refused_by_name() {
+    let mut ours: Vec<&str> = billctl::store::pg_params::PARAMS
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    let mut libpq: Vec<&str> = LIBPQ_PARAMS.iter().map(|(k, _, _)| *k).collect();
+    ours.sort();
+    libpq.sort();
+    assert_eq!(ours, libpq, "billctl's parameter list is libpq's");
+    let env = Env::new();
+    let cluster = common::pg::cluster();
+    let db_url = cluster.map(|pg| pg.fresh_db());
+    let db = db_url
+        .as_deref()
+        .map(|u| u.rsplit('/').next().unwrap().to_string());
+    for (key, value, taken) in LIBPQ_PARAMS {
+        let value = match (*key, cluster) {
+            ("host", Some(pg)) => pg.socket_dir().display().to_string(),
+            ("host", None) => "127.0.0.1".to_string(),
+            ("port", Some(pg)) => pg.port().to_string(),
+            ("port", None) => "1".to_string(),
+            ("dbname", _) => db.clone().unwrap_or_else(|| "billctl".into()),
+            _ => value.to_string(),
+        };
+        let base = match (&db_url, *key) {
+            // TLS to the cluster goes over TCP (its socket speaks none).
+            (Some(_), "sslrootcert" | "ssl") => None,
+            (Some(u), _) => Some(u.clone()),
+            (None, _) => None,
+        }
+        .unwrap_or_else(|| "postgres://billctl@127.0.0.1:1/billctl".to_string());
+        let url = format!("{base}?{key}={value}&connect_timeout=5");
+        let r = common::run(
+            env.command()
+                .args(["db", "status", "--json"])
+                .env("BILLCTL_DATABASE_URL", &url),
+        );
+        let refused = r.stderr.contains("does not support") || r.stderr.contains("not a libpq");
+        if *taken {
+            assert!(!refused, "{key}={value} is taken: {}", r.stderr);
+            if base.contains("127.0.0.1:1/") {
+                assert!(
+                    r.stderr.contains("failed to connect"),
+                    "{url}: {}",
+                    r.stderr
+                );
+            } else {
+                assert_eq!(r.code, 0, "{url}: {}", r.stderr);
+            }
+        } else {
+            assert_eq!(r.code, 2, "{url}: {}", r.stderr);
+            assert!(
+                r.stderr.contains(key) && r.stderr.contains("billctl does not support"),
+                "{key}={value} is refused by name: {}",
+                r.stderr
+            );
+            assert!(!r.stderr.contains("failed to connect"), "{}", r.stderr);
+        }
+        assert!(
+            !r.stderr.contains("hunter22"),
+            "a secret is never echoed: {}",
+            r.stderr
+        );
+    }
+    // What is not libpq's is named too (rust-postgres's own `keepalives_retries` included).
+    for key in ["keepalives_retries", "sslmodee"] {
+        let r = common::run(env.command().args(["db", "status"]).env(
+            "BILLCTL_DATABASE_URL",
+            format!("postgres://billctl@127.0.0.1:1/db?{key}=1"),
+        ));
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr.contains(&format!(
+                "names \"{key}\", which is not a libpq connection parameter"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+/// A URL is echoed as it was written, without its password (issue 42: `u@a:1,2` was shown as
+/// `u@a,2:1`, each port at another host).
+#[test]
+fn a_url_is_echoed_as_written() {
+    let env = Env::new();
+    let url = "postgres://billctl:hunter22@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5";
+    let r = common::run(
+        env.command()
+            .args(["db", "status"])
+            .env("BILLCTL_DATABASE_URL", url),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("postgres://billctl@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("hunter22"), "{}", r.stderr);
+}
