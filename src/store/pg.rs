@@ -270,7 +270,7 @@ fn as_written(url: &str) -> String {
             let query: Vec<String> = query
                 .split('&')
                 .map(|p| match p.split_once('=') {
-                    Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}=[redacted]"),
+                    Some((k, _)) if secret_key(k) => format!("{k}=[redacted]"),
                     _ => p.to_string(),
                 })
                 .collect();
@@ -289,6 +289,13 @@ const SECRET_PARAMS: &[&str] = &[
     "scram_client_key",
     "scram_server_key",
 ];
+
+/// Whether a query key, as written, names a secret: percent-decoded, as libpq reads it
+/// (`pass%77ord` is `password`: a hostile review found its value shown), and in any case.
+fn secret_key(written: &str) -> bool {
+    let key = percent_decode(written).unwrap_or_else(|| written.to_string());
+    SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str())
+}
 
 /// `postgres://user@host:port/dbname` from a parsed config, never its password.
 fn shown(c: &postgres::Config) -> String {
@@ -328,11 +335,20 @@ fn redact_secret(e: &str, secret: Option<&[u8]>) -> String {
     {
         out = out.replace(secret, "[redacted]");
     }
+    // Every `key=value` whose key names a secret as libpq reads it (written plainly, in any
+    // case, or percent-encoded): the value up to a space, `&` or quote is blanked.
     let mut from = 0;
-    while let Some(i) = out[from..]
-        .find("password=")
-        .map(|i| from + i + "password=".len())
-    {
+    while let Some(eq) = out[from..].find('=').map(|i| from + i) {
+        let start = out[..eq]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
+            .map_or(0, |i| i + 1);
+        let key = &out[start..eq];
+        let secret = secret_key(key);
+        let i = eq + 1;
+        if !secret {
+            from = i;
+            continue;
+        }
         let end = out[i..]
             .find(|c: char| c.is_whitespace() || c == '&' || c == '\'')
             .map_or(out.len(), |j| i + j);
@@ -708,5 +724,19 @@ mod tests {
             "bad: [redacted] in host=x password=[redacted] user=u"
         );
         assert_eq!(redact_error("password=abc&x=1"), "password=[redacted]&x=1");
+        // The key as libpq reads it: percent-encoded, wholly or in part (a hostile review).
+        for key in [
+            "pass%77ord",
+            "%70%61%73%73%77%6f%72%64",
+            "sslpass%77ord",
+            "PASSWORD",
+        ] {
+            assert_eq!(
+                redact_error(&format!("x?{key}=Sekr3t&a=1")),
+                format!("x?{key}=[redacted]&a=1")
+            );
+            let url = format!("postgres://u@h/db?sslmode=disable&{key}=Sekr3t");
+            assert!(!as_written(&url).contains("Sekr3t"), "{key}");
+        }
     }
 }

@@ -265,6 +265,22 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
         r.stderr
     );
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    // The query's password under any key libpq reads as `password` (a hostile review: a
+    // percent-encoded key was used as the password and its value shown), in an error and in
+    // `db status`.
+    for key in ["password", "pass%77ord", "%70%61%73%73%77%6f%72%64"] {
+        let url = format!("postgres://u@127.0.0.1:1/billctl?connect_timeout=2&{key}=hunter2");
+        for args in [&["db", "migrate"][..], &["db", "status", "--json"][..]] {
+            let r = common::run(env.command().args(args).env("BILLCTL_DATABASE_URL", &url));
+            assert_ne!(r.code, 0, "{key} {args:?}");
+            assert!(
+                !r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"),
+                "{key} {args:?}: {}{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+    }
 }
 
 /// Four hosts (separate data dirs) share one Postgres store: keys issued on one verify on the

@@ -272,7 +272,7 @@ fn the_units_check_can_fail() {
 }
 
 /// Why a line of an environment file would be read differently by systemd (the units) and by
-/// `sh` (the README's `billctl-admin`), if it would: systemd keeps a `#` after a value as part
+/// `sh` (the README's `billctl_admin`), if it would: systemd keeps a `#` after a value as part
 /// of it, and `sh` expands `$` and backticks, takes `\`, `"` and spaces as syntax. A value in
 /// single quotes (holding none) means the same to both.
 fn env_line_trouble(line: &str) -> Option<String> {
@@ -300,7 +300,7 @@ fn env_line_trouble(line: &str) -> Option<String> {
 
 /// The README's environment files (the `sh` blocks of its production section made only of
 /// `KEY=value` lines and comments) mean the same to systemd, which reads them for the units,
-/// and to `sh`, which reads them for `billctl-admin` (a hostile review: a comment after a value
+/// and to `sh`, which reads them for `billctl_admin` (a hostile review: a comment after a value
 /// became part of BILLCTL_CONFIG for the units, and of the Stripe key).
 #[test]
 fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
@@ -344,5 +344,41 @@ fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
         "X=/etc/a.toml",
     ] {
         assert_eq!(env_line_trouble(good), None, "{good}");
+    }
+}
+
+/// The shell functions the production section defines (`billctl_admin`) are valid in a POSIX
+/// `sh` (Debian's is dash), not only in bash: a hostile review found `billctl-admin() {...}` a
+/// syntax error there.
+#[test]
+fn the_readmes_shell_functions_parse_in_posix_sh() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = production_section(&readme);
+    let defs: Vec<&str> = section
+        .lines()
+        .filter(|l| l.contains("() {") && !l.starts_with(' '))
+        .collect();
+    assert!(!defs.is_empty(), "the README defines billctl_admin");
+    for def in defs {
+        let out = std::process::Command::new("sh")
+            .args(["-n", "-c", def])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{def}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let bad = std::process::Command::new("sh")
+        .args(["-n", "-c", "billctl-admin() { true; }"])
+        .output()
+        .unwrap();
+    if std::fs::read_link("/bin/sh").is_ok_and(|t| t.to_string_lossy().contains("dash")) {
+        assert!(
+            !bad.status.success(),
+            "dash refuses a function name with '-'"
+        );
     }
 }
