@@ -56,6 +56,6 @@ pub struct PortalCreateArgs {
     #[arg(long)]
     pub customer: String,
     /// Where the portal's return link goes [default: portal.return_url in the config]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = |s: &str| super::parse_url("--return-url", s).map(|_| s.to_string()))]
     pub return_url: Option<String>,
 }

@@ -7,7 +7,10 @@ use super::{Checkout, Portal, StripeSettings};
 use toml::Spanned;
 
 fn is_http_url(s: &str) -> bool {
-    s.starts_with("https://") || s.starts_with("http://")
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || crate::text::unsafe_char(c))
 }
 
 pub(super) fn stripe_settings(
@@ -19,7 +22,7 @@ pub(super) fn stripe_settings(
             return Err(cx.err(
                 b.span(),
                 "stripe.api_base",
-                "must be an http:// or https:// URL",
+                "must be an http:// or https:// URL, without spaces or control characters",
             ));
         }
     }
@@ -60,7 +63,11 @@ pub(super) fn checkout(
         ("checkout.cancel_url", &c.cancel_url),
     ] {
         if !is_http_url(url.get_ref()) {
-            return Err(cx.err(url.span(), key, "must be an http:// or https:// URL"));
+            return Err(cx.err(
+                url.span(),
+                key,
+                "must be an http:// or https:// URL, without spaces or control characters",
+            ));
         }
     }
     Ok(Some(Checkout {
@@ -81,7 +88,7 @@ pub(super) fn portal(
         Some(u) if !is_http_url(u.get_ref()) => Err(cx.err(
             u.span(),
             "portal.return_url",
-            "must be an http:// or https:// URL",
+            "must be an http:// or https:// URL, without spaces or control characters",
         )),
         u => Ok(Portal {
             return_url: u.map(Spanned::into_inner),

@@ -720,9 +720,34 @@ fn help_never_shows_an_environment_value_raw() {
 fn config_text_sent_to_stripe_holds_no_control() {
     let env = Env::new();
     let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/billctl.toml"))
-        .unwrap();
+        .unwrap()
+        + "\n[portal]\nreturn_url = \"https://example.com/account\"\n\n[meter]\nevent_name = \"api_calls\"\ndisplay_name = \"API calls\"\n";
     let esc = "\\u001b]52;c;SGk=\\u0007";
-    let rows: [(&str, &str, String); 7] = [
+    const URL: &str = "without spaces or control characters";
+    const TEXT: &str = "text sent to Stripe must not";
+    let url_rows: [(&str, &str, String); 3] = [
+        (
+            "checkout.success_url",
+            "success_url = \"https://example.com/billing/success",
+            format!("success_url = \"https://example.com/{esc}billing/success"),
+        ),
+        (
+            "checkout.cancel_url",
+            "cancel_url = \"https://example.com/billing/cancel\"",
+            "cancel_url = \"https://example.com/\\u202ebilling/cancel\"".to_string(),
+        ),
+        (
+            "portal.return_url",
+            "return_url = \"https://example.com/account\"",
+            format!("return_url = \"https://example.com/{esc}\""),
+        ),
+    ];
+    let rows: [(&str, &str, String); 8] = [
+        (
+            "meter.display_name",
+            "display_name = \"API calls\"",
+            format!("display_name = \"API {esc}calls\""),
+        ),
         (
             "tiers.pro.name",
             "name = \"Pro\"",
@@ -759,9 +784,13 @@ fn config_text_sent_to_stripe_holds_no_control() {
             format!("lookup_key = \"pro_monthly\"\nnickname = \"P{esc}\""),
         ),
     ];
-    for (key, from, to) in &rows {
+    let all = rows
+        .iter()
+        .map(|(k, f, t)| (k, f, t, TEXT))
+        .chain(url_rows.iter().map(|(k, f, t)| (k, f, t, URL)));
+    for (key, from, to, says) in all {
         assert!(base.contains(from), "{key}: {from}");
-        let cfg = env.config(&base.replacen(from, to, 1));
+        let cfg = env.config(&base.replacen(from, &to, 1));
         let mut cmd = env.command();
         cmd.args([
             "--config",
@@ -774,10 +803,25 @@ fn config_text_sent_to_stripe_holds_no_control() {
         assert_eq!((code, stdout.is_empty()), (2, true), "{key}: {shown}");
         assert_eq!(raw_control(&tty), None, "{key}: {shown}");
         assert!(
-            shown.contains(key) && shown.contains("text sent to Stripe must not"),
+            shown.contains(key) && shown.contains(says),
             "{key}: {shown}"
         );
     }
+    // The portal's return URL given as a flag.
+    let mut cmd = env.command();
+    cmd.args([
+        "portal",
+        "create",
+        "--customer",
+        "cus_x",
+        "--return-url",
+        "https://example.com/\u{1b}]52;c;SGk=\u{7}",
+    ]);
+    let (code, tty, _) = on_terminal(cmd, Tty::Stderr);
+    let shown = String::from_utf8_lossy(&tty);
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("--return-url"), "{shown}");
+    assert_eq!(raw_control(&tty), None, "{shown}");
     assert!(
         env.sim.state().products.is_empty(),
         "nothing was sent to Stripe"
