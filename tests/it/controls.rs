@@ -790,7 +790,7 @@ fn config_text_sent_to_stripe_holds_no_control() {
         .chain(url_rows.iter().map(|(k, f, t)| (k, f, t, URL)));
     for (key, from, to, says) in all {
         assert!(base.contains(from), "{key}: {from}");
-        let cfg = env.config(&base.replacen(from, &to, 1));
+        let cfg = env.config(&base.replacen(from, to, 1));
         let mut cmd = env.command();
         cmd.args([
             "--config",
