@@ -9,7 +9,8 @@
 //! rollups are written and before its transaction commits; `webhooks.stored`, in
 //! [`crate::ops::webhooks::store_new`], after `ingest` or `backfill` stored a batch of events
 //! (committed) and before any is applied; `setup.read`, in [`crate::ops::setup::observe`],
-//! after `setup-products` read the catalog from Stripe and before it plans. Failing point (an error instead of an abort,
+//! after `setup-products` read the catalog from Stripe and before it plans; `stripe.answer`, in
+//! the Stripe transport, after each answer's head is read (its `Date` taken). Failing point (an error instead of an abort,
 //! [`fails`]): `usage.rejects.persist`, when `usage import` puts its `--rejects` file in place
 //! after the last commit.
 //!

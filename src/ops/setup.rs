@@ -225,14 +225,15 @@ pub fn reading(store: &Store, now: i64) -> Result<Reading> {
 
 impl Reading {
     /// What the run saw, once the read measured Stripe's clock (`stripe`'s skew from its
-    /// answers' `Date`): the notes made before the read, and the changes Stripe made before
-    /// it began, on Stripe's clock (events' `created` are Stripe's time), less
-    /// [`READ_SKEW_TOLERANCE_SECS`]. Without a `Date` from Stripe, only the notes.
+    /// first answer's `Date`, so that a clock stepped during the read moves nothing): the
+    /// notes made before the read, and the changes Stripe made before it began, on Stripe's
+    /// clock (events' `created` are Stripe's time), less [`READ_SKEW_TOLERANCE_SECS`].
+    /// Without a `Date` from Stripe, only the notes.
     pub fn mark(self, stripe: &Stripe) -> DriftMark {
         DriftMark {
             seq: self.seq,
             read_from: stripe
-                .clock_skew()
+                .first_clock_skew()
                 .map(|skew| self.at - skew - READ_SKEW_TOLERANCE_SECS),
         }
     }

@@ -75,6 +75,11 @@ impl Stripe {
     pub fn clock_skew(&self) -> Option<i64> {
         self.transport.clock_skew()
     }
+
+    /// This process's clock minus Stripe's, from the first answer's `Date` (seconds).
+    pub fn first_clock_skew(&self) -> Option<i64> {
+        self.transport.first_clock_skew()
+    }
 }
 
 impl Writer {

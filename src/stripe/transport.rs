@@ -130,6 +130,9 @@ struct Inner {
     sent: std::sync::atomic::AtomicU64,
     /// The last answer's `Date` and this process's clock when it came (unix seconds).
     date: std::sync::Mutex<Option<(i64, i64)>>,
+    /// The same of the first answer: the skew when the process began talking to Stripe, which
+    /// a later step of either clock does not move.
+    first_date: std::sync::Mutex<Option<(i64, i64)>>,
     /// The idempotency keys (the latest few) Stripe answered with a stored reply
     /// (`Idempotent-Replayed: true`): the answer tells what an earlier request did, not now.
     replayed: std::sync::Mutex<std::collections::VecDeque<String>>,
@@ -164,6 +167,7 @@ impl Transport {
                 pacer,
                 sent: std::sync::atomic::AtomicU64::new(0),
                 date: std::sync::Mutex::new(None),
+                first_date: std::sync::Mutex::new(None),
                 replayed: std::sync::Mutex::new(std::collections::VecDeque::new()),
                 replays: std::sync::atomic::AtomicU64::new(0),
                 written: std::sync::Mutex::new(std::collections::VecDeque::new()),
@@ -214,6 +218,17 @@ impl Transport {
     /// (whole seconds: a skew of a second or less reads as 0 or ±1).
     pub fn clock_skew(&self) -> Option<i64> {
         let d = *self.inner.date.lock().unwrap_or_else(|p| p.into_inner());
+        d.map(|(server, local)| local.saturating_sub(server))
+    }
+
+    /// As [`Transport::clock_skew`], from the first answer's `Date`: what the clocks were when
+    /// this process began talking to Stripe, whatever either did after.
+    pub fn first_clock_skew(&self) -> Option<i64> {
+        let d = *self
+            .inner
+            .first_date
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         d.map(|(server, local)| local.saturating_sub(server))
     }
 
@@ -421,9 +436,14 @@ impl Inner {
         };
         let request_id = header("request-id");
         if let Some(server) = header("date").and_then(|d| http_date(&d)) {
-            *self.date.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some((server, crate::clock::now()));
+            let seen = (server, crate::clock::now());
+            *self.date.lock().unwrap_or_else(|p| p.into_inner()) = Some(seen);
+            self.first_date
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(seen);
         }
+        crate::faults::point("stripe.answer");
         if let Some(log) = &self.settings.log {
             log.line(&format!(
                 "{method} /v1{path} -> {status} {} ({} ms, attempt {n})",

@@ -836,6 +836,67 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     assert!(noted(&env).is_empty());
 }
 
+/// A change made while the run reads is never lost, even when the clocks part during the read
+/// (a hostile review: the skew was taken from the read's last answer, so Stripe's clock seen
+/// 30 s later, or billctl's stepped back, put the run's start after the change and settled its
+/// note). The run stops after Stripe's first answer; Team is renamed and its event applied; the
+/// simulator's clock moves 30 s; the run goes on. The note stays.
+#[test]
+fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
+    use billctl::faults::{ACTION_ENV, FAULT_ENV};
+    let env = Env::new();
+    let t0 = env.sim.now().to_string();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    // A product of a tier the config no longer has: `--prune` reads its prices after the
+    // first answers, so the read has an answer after the clock moves.
+    env.stripe_post(
+        "/products",
+        &[
+            ("id", "billctl_gold"),
+            ("name", "Gold"),
+            ("metadata[billctl_tier]", "gold"),
+        ],
+    );
+    let child = env
+        .command()
+        .args(["setup-products", "--yes", "--prune", "-q"])
+        .env(FAULT_ENV, "stripe.answer@1")
+        .env(ACTION_ENV, "stop")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::wait_for("setup-products to stop after Stripe's first answer", || {
+        crate::restore::stopped(child.id()).then_some(())
+    });
+    env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
+    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
+        .ok();
+    assert!(
+        noted(&env).contains(&"product.updated billctl_team".to_string()),
+        "{:?}",
+        noted(&env)
+    );
+    env.sim.advance_clock(30).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGCONT,
+    )
+    .unwrap();
+    let run = common::to_run(child.wait_with_output().unwrap()).ok();
+    assert!(
+        run.stderr
+            .contains("fault point stripe.answer: hit 1, stopping"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        noted(&env).contains(&"product.updated billctl_team".to_string()),
+        "Team's change, made while the run read, is still noted: {:?}",
+        noted(&env)
+    );
+}
+
 /// Only billctl's catalog is drift: a product of another line of business and its price,
 /// created in the same Stripe account, are not (setup-products has nothing to do about
 /// them); a price added to billctl's Team product is.
