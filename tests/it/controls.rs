@@ -61,29 +61,54 @@ fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
         (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
     };
     assert_eq!(unsafe { libc::isatty(slave.as_raw_fd()) }, 1);
+    // This process keeps a copy of the slave until the child is gone and the master drained:
+    // when the last slave closes, Linux may answer the master's read with EIO while output is
+    // still queued (a run of this test lost the end of a `--help`).
+    let keep = slave.try_clone().unwrap();
     match tty {
         Tty::Stdout => cmd.stdout(Stdio::from(slave)).stderr(Stdio::piped()),
         Tty::Stderr => cmd.stderr(Stdio::from(slave)).stdout(Stdio::piped()),
     };
     let child = cmd.spawn().expect("billctl starts");
-    // The command holds the slave's last copy in this process: the read ends when billctl
-    // (and nothing else) has it closed.
     drop(cmd);
-    let mut master = master;
+    // SAFETY: fcntl on a descriptor this function owns.
+    unsafe {
+        let flags = libc::fcntl(master.as_raw_fd(), libc::F_GETFL);
+        libc::fcntl(master.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (mut master, finished) = (master, done.clone());
     let reader = std::thread::spawn(move || {
         let mut seen = Vec::new();
         let mut buf = [0u8; 8192];
         loop {
+            // Read whatever is queued; once the child has exited (everything it wrote is
+            // queued by then), the first empty read ends it. The poll's timeout only paces
+            // the look at `finished`; no verdict depends on it.
+            let exited = finished.load(std::sync::atomic::Ordering::SeqCst);
             match master.read(&mut buf) {
-                // EIO: every slave descriptor is closed.
-                Ok(0) | Err(_) => break,
-                Ok(n) => seen.extend_from_slice(&buf[..n]),
+                Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if exited {
+                        break;
+                    }
+                    let mut fd = libc::pollfd {
+                        fd: master.as_raw_fd(),
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: one pollfd on a descriptor the thread owns.
+                    unsafe { libc::poll(&mut fd, 1, 20) };
+                }
+                _ => break,
             }
         }
         seen
     });
     let out = child.wait_with_output().unwrap();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
     let seen = reader.join().unwrap();
+    drop(keep);
     let other = match tty {
         Tty::Stdout => out.stderr,
         Tty::Stderr => out.stdout,
