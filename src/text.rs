@@ -24,6 +24,36 @@ pub fn bidi_control(c: char) -> bool {
     )
 }
 
+/// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
+/// Stripe, webhooks, files, the store or receivers) made safe for a terminal: every unsafe
+/// character (controls, and bidi overrides and isolates), newlines included, is shown escaped (`\u{1b}`), never sent
+/// raw. JSON output never passes through here: it stays exact.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, unsafe_char)
+}
+
+/// A whole message made safe for a terminal at the output path: as [`clean`], but its own
+/// line breaks (a message and its hint) are kept.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, |c| c != '\n' && unsafe_char(c))
+}
+
+fn escape_where(text: &str, bad: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if bad(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// `value` as JSON text, indented when `pretty`. serde_json escapes C0 controls; this also
 /// escapes DEL, the C1 controls (U+0080–U+009F) and Unicode's bidirectional controls as
 /// `\u009b`, `\u202e`: what [`unsafe_char`] names, so the document is as safe on a

@@ -184,7 +184,7 @@ fn tier(
 
 /// Text billctl sends to Stripe, which shows it to customers (names, features on the pricing
 /// table, nicknames, metadata) and billctl shows on terminals: no control or bidi character.
-fn plain(
+pub(super) fn plain(
     cx: &SourceText,
     span: std::ops::Range<usize>,
     key: &str,
@@ -521,13 +521,13 @@ fn metadata(
         plain(
             cx,
             span.clone(),
-            &format!("{key}.{}", crate::output::clean(k)),
+            &format!("{key}.{}", crate::text::clean(k)),
             k,
         )?;
         plain(
             cx,
             span.clone(),
-            &format!("{key}.{}", crate::output::clean(k)),
+            &format!("{key}.{}", crate::text::clean(k)),
             v,
         )?;
         if k.starts_with("billctl_") {

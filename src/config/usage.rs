@@ -39,19 +39,10 @@ pub(super) fn meter(cx: &SourceText, raw: Spanned<RawMeter>) -> Result<MeterSpec
                 "must be 1 to 250 characters",
             ))
         }
-        Some(d) => match d.get_ref().chars().find(|&c| crate::text::unsafe_char(c)) {
-            Some(c) => {
-                return Err(cx.err(
-                    d.span(),
-                    "meter.display_name",
-                    format!(
-                        "holds the control character {}: text sent to Stripe must not",
-                        c.escape_unicode()
-                    ),
-                ))
-            }
-            None => d.get_ref().clone(),
-        },
+        Some(d) => {
+            super::tiers::plain(cx, d.span(), "meter.display_name", d.get_ref())?;
+            d.get_ref().clone()
+        }
         None => name.clone(),
     };
     Ok(MeterSpec {

@@ -83,37 +83,7 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub use crate::text::{bidi_control, unsafe_char};
-
-/// Text from outside (names, emails, ids, event types, reasons, import lines, anything from
-/// Stripe, webhooks, files, the store or receivers) made safe for a terminal: every unsafe
-/// character (controls, and bidi overrides and isolates), newlines included, is shown escaped (`\u{1b}`), never sent
-/// raw. JSON output never passes through here: it stays exact.
-pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    escape_where(text, unsafe_char)
-}
-
-/// A whole message made safe for a terminal at the output path: as [`clean`], but its own
-/// line breaks (a message and its hint) are kept.
-pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    escape_where(text, |c| c != '\n' && unsafe_char(c))
-}
-
-fn escape_where(text: &str, bad: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(&bad) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    text.chars()
-        .map(|c| {
-            if bad(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
-}
+pub use crate::text::{bidi_control, clean, terminal_safe, unsafe_char};
 
 /// A rendered report made safe for a terminal: as [`terminal_safe`] (its own line breaks kept),
 /// except that with color on, the SGR color sequences billctl's tables use (`ESC [ 1;31 m`) pass.
