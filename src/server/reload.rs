@@ -22,10 +22,12 @@ pub type Said = Arc<dyn Fn(bool, &str) + Send + Sync>;
 /// (`systemctl reload` right after `start`) never ends them. Then the fault point
 /// `<service>.start` (see [`crate::faults`]), where a test stops the process to send one.
 pub fn ignore_hangup_from_now(service: &str) {
-    use nix::sys::signal::{signal, SigHandler, Signal};
-    // SAFETY: SIG_IGN runs no code in the handler; nothing else sets SIGHUP's disposition
-    // before this (tokio's handler, installed later, replaces it).
-    let _ = unsafe { signal(Signal::SIGHUP, SigHandler::SigIgn) };
+    // A handler that only sets a flag nobody reads: SIGHUP no longer ends the process. Tokio's
+    // handler, installed later, joins it in the same registry (signal-hook-registry).
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGHUP,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     crate::faults::point(&format!("{service}.start"));
 }
 

@@ -126,16 +126,11 @@ fn private_file(path: &Path) -> Result<()> {
 /// old frames.
 fn persist_wal(conn: &Connection) {
     let mut on: std::os::raw::c_int = 1;
-    // SAFETY: the handle is valid for the life of `conn`; the file control reads an int that
-    // outlives the call.
-    unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
-            (&mut on as *mut std::os::raw::c_int).cast(),
-        );
-    }
+    // A VFS without the file control only keeps the default (the files are removed on close).
+    let _ = conn.file_control(
+        Some(rusqlite::MAIN_DB),
+        rusqlite::FileControl::PersistWal(&mut on),
+    );
 }
 
 /// Opens (creating if needed) the SQLite file `name` in `dir` with billctl's settings (private

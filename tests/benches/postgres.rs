@@ -331,17 +331,11 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
 
 /// Pins process `pid` (0: this one) to core 0.
 fn pin_to_core_0(pid: i32) -> anyhow::Result<()> {
-    // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET writes inside it; the call reads it.
-    let ok = unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(0, &mut set);
-        libc::sched_setaffinity(pid, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
-    };
-    anyhow::ensure!(
-        ok,
-        "could not pin process {pid} to core 0: {}",
-        std::io::Error::last_os_error()
-    );
+    use nix::sched::{sched_setaffinity, CpuSet};
+    let mut set = CpuSet::new();
+    set.set(0)?;
+    sched_setaffinity(nix::unistd::Pid::from_raw(pid), &set)
+        .map_err(|e| anyhow::anyhow!("could not pin process {pid} to core 0: {e}"))?;
     Ok(())
 }
 

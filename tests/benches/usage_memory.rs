@@ -3,7 +3,9 @@
 //! A 1 GB NDJSON file (9.2 million events of 1,000 customers over 18 days) imported by
 //! `billctl usage import` into an empty store, without `--skip-invalid` (two passes: check
 //! every line, then write) and from stdin with `--skip-invalid` (one pass, stdin spooled to a
-//! temporary file). The child's peak RSS is read with `wait4`; the anchor, printed beside it, is
+//! temporary file). The child's peak RSS is its `ru_maxrss`: the import runs under this program
+//! started again as a measurer, whose only child it is, which waits for it and then reads
+//! `getrusage(RUSAGE_CHILDREN)`; the anchor, printed beside it, is
 //! the size of the input. Target: peak RSS under 300 MB, whatever the input's size. Needs about
 //! 3 GB of free disk in the temporary directory.
 
@@ -14,7 +16,13 @@ use std::time::Instant;
 const TARGET_BYTES: usize = 1_000_000_000;
 const CUSTOMERS: usize = 1_000;
 
+/// Set for this program started again as the measurer of one command.
+const MEASURE: &str = "BILLCTL_BENCH_MEASURE_CHILD";
+
 fn main() -> anyhow::Result<()> {
+    if std::env::var_os(MEASURE).is_some() {
+        return measure();
+    }
     let dir = tempfile::tempdir()?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
@@ -101,24 +109,54 @@ fn import(
             "--rejects",
         ])
         .arg(rejects)
-        .args(["--json", "-q"])
-        .stdin(std::fs::File::open(path)?);
+        .args(["--json", "-q"]);
     } else {
         c.args(["usage", "import"]).arg(path).args(["--json", "-q"]);
     }
+    // The measurer runs billctl with this command's arguments, environment and input.
+    let mut m = Command::new(std::env::current_exe()?);
+    m.env_clear()
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env(MEASURE, "1")
+        .arg(c.get_program())
+        .args(c.get_args())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if skip {
+        m.stdin(std::fs::File::open(path)?);
+    }
     let t = Instant::now();
-    let child = c.spawn()?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // The child's pipes are small (a JSON summary), so waiting before reading cannot block it.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let out = m.output()?;
     let secs = t.elapsed().as_secs_f64();
     anyhow::ensure!(
-        waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "the import failed"
+        out.status.success(),
+        "the import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    drop(child); // reaped by wait4 above
-    Ok((secs, usage.ru_maxrss * 1024))
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: i64 = text
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("maxrss_kb "))
+        .ok_or_else(|| anyhow::anyhow!("the measurer said no maxrss: {text}"))?
+        .parse()?;
+    Ok((secs, kb * 1024))
+}
+
+/// The measurer: runs its arguments as its only child (its output discarded, its input this
+/// program's), and prints the child's peak RSS in kB as the last line.
+fn measure() -> anyhow::Result<()> {
+    let mut args = std::env::args_os().skip(1);
+    let program = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no command to measure"))?;
+    let status = Command::new(program)
+        .args(args)
+        .env_remove(MEASURE)
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "the measured command failed: {status}");
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)?;
+    println!("maxrss_kb {}", usage.max_rss());
+    Ok(())
 }

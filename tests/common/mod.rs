@@ -409,10 +409,10 @@ pub fn now() -> i64 {
 /// `vars`, with `$BILLCTL` the binary, in the test's temp dir. Without `env_key` the Stripe key
 /// variable is removed.
 ///
-/// The child joins a new anonymous session keyring through the keyctl system call
-/// (`KEYCTL_JOIN_SESSION_KEYRING`, what `keyctl session -` does) between fork and exec, so the
-/// test needs the kernel's keyring and nothing else: no keyutils package. Everything the script
-/// starts shares that keyring, and it is gone when they exit.
+/// The script runs under `keyctl session -` (Debian's keyutils), which joins a new anonymous
+/// session keyring and then runs it: the kernel's keyring, reached without unsafe code in the
+/// tests (the workspace forbids it). Everything the script starts shares that keyring, and it
+/// is gone when they exit.
 pub fn in_session_keyring(env: &Env, script: &str, env_key: bool, vars: &[(&str, &str)]) -> Run {
     keyring_shell(env, script, env_key, vars, true)
 }
@@ -431,7 +431,6 @@ fn keyring_shell(
     vars: &[(&str, &str)],
     writable: bool,
 ) -> Run {
-    use std::os::unix::process::CommandExt;
     let template = env.command();
     let mut sh = Command::new("sh");
     sh.env_clear();
@@ -443,40 +442,37 @@ fn keyring_shell(
     if !env_key {
         sh.env_remove("BILLCTL_STRIPE_API_KEY");
     }
+    // keyctl says "Joined session keyring: N" on stderr before it runs the program: the outer
+    // shell keeps the test's stderr as descriptor 3 and gives it back to the script. A refusing
+    // keyring lets its possessor view, read, search and set attributes (no write, no link),
+    // its user view, read and search.
+    let perms = if writable {
+        ""
+    } else {
+        "keyctl setperm @s 0x2b0b0000 >/dev/null || exit 97; "
+    };
+    let inner = format!(
+        "exec 2>&3 3>&-; {perms}s=$BILLCTL_TEST_SCRIPT; unset BILLCTL_TEST_SCRIPT; exec sh -ec \"$s\""
+    );
     sh.envs(vars.iter().copied())
         .env("BILLCTL", env!("CARGO_BIN_EXE_billctl"))
+        .env("BILLCTL_TEST_SCRIPT", script)
+        .env("BILLCTL_TEST_INNER", inner)
         .current_dir(env.tmp.path())
-        .args(["-ec", script]);
-    // SAFETY: the closure runs in the forked child before exec and makes one system call,
-    // which is async-signal-safe; it allocates nothing and touches no lock.
-    unsafe {
-        sh.pre_exec(move || {
-            let name: *const libc::c_char = std::ptr::null();
-            if libc::syscall(libc::SYS_keyctl, libc::KEYCTL_JOIN_SESSION_KEYRING, name) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // Possessor: view, read, search, setattr (no write, no link); user: view, read,
-            // search.
-            let read_only: libc::c_ulong = 0x2b00_0000 | 0x000b_0000;
-            if !writable
-                && libc::syscall(
-                    libc::SYS_keyctl,
-                    libc::KEYCTL_SETPERM,
-                    libc::KEY_SPEC_SESSION_KEYRING,
-                    read_only,
-                ) < 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    match sh.output() {
-        Ok(out) => to_run(out),
-        Err(e) => {
-            panic!("could not start sh in a new session keyring (keyctl JOIN_SESSION_KEYRING): {e}")
-        }
-    }
+        .args([
+            "-c",
+            "command -v keyctl >/dev/null || { echo 'keyctl not found: install keyutils (apt-get install keyutils)' >&2; exit 98; }
+             i=$BILLCTL_TEST_INNER; unset BILLCTL_TEST_INNER
+             exec 3>&2 2>/dev/null; exec keyctl session - sh -c \"$i\"",
+        ]);
+    let out = sh.output().expect("sh starts");
+    let run = to_run(out);
+    assert!(
+        run.code != 98 && run.code != 97,
+        "could not run the script in a new session keyring: {}",
+        run.stderr
+    );
+    run
 }
 
 /// How long a test waits for a state it polls for before it fails saying what it waited for:

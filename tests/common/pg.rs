@@ -32,9 +32,11 @@ pub struct Cluster {
 }
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
-/// What the exit handler needs: the binaries, the data dir, the user, and the directory to
-/// remove (statics are never dropped, so the `TempDir` would stay behind).
-static STOP: OnceLock<(PathBuf, PathBuf, Option<String>, PathBuf)> = OnceLock::new();
+/// The shared cluster's stopper, with the write end of the pipe it waits on (its stdin),
+/// never written or closed: when this process ends, however it ends (a SIGKILL too), the kernel closes it, the
+/// stopper reads end of file, stops the cluster and removes its directory (statics are never
+/// dropped, so the `TempDir` would stay behind).
+static STOP: OnceLock<std::process::Child> = OnceLock::new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
 /// The shared cluster, started on first use; `None` when Postgres is not installed (and not
@@ -73,8 +75,7 @@ fn bin_dir() -> Option<PathBuf> {
 }
 
 fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    nix::unistd::geteuid().is_root()
 }
 
 /// A command for `bin`, run as `user` when given (through runuser).
@@ -184,16 +185,7 @@ impl Cluster {
             std::fs::read_to_string(dir.path().join("log")).unwrap_or_default()
         );
         if !private {
-            let _ = STOP.set((
-                bin.clone(),
-                data.clone(),
-                run_as.clone(),
-                dir.path().to_path_buf(),
-            ));
-            // SAFETY: registering a plain extern "C" function with atexit.
-            unsafe {
-                libc::atexit(stop_cluster);
-            }
+            stop_at_exit(&bin, &data, run_as.as_deref(), dir.path());
         }
         Cluster {
             dir,
@@ -407,20 +399,24 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
     Some(tls.join("ca.pem"))
 }
 
-extern "C" fn stop_cluster() {
-    if let Some((bin, data, user, dir)) = STOP.get() {
-        let _ = as_user(user.as_deref(), &bin.join("pg_ctl"))
-            .args([
-                "-D",
-                data.to_str().unwrap_or_default(),
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            ])
-            .output();
-        let _ = std::fs::remove_dir_all(dir);
-    }
+/// Starts the shared cluster's stopper: a shell that waits for end of file on a pipe whose
+/// write end only this process holds, then stops the cluster at once and removes `dir`.
+fn stop_at_exit(bin: &Path, data: &Path, user: Option<&str>, dir: &Path) {
+    let stop = as_user(user, &bin.join("pg_ctl"));
+    let mut sh = Command::new("sh");
+    sh.args([
+        "-c",
+        "read _ || true; \"$@\" -m immediate -w stop; rm -rf \"$D\"",
+        "sh",
+    ])
+    .arg(stop.get_program())
+    .args(stop.get_args())
+    .args(["-D".as_ref(), data.as_os_str()])
+    .env("D", dir)
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
+    let _ = STOP.set(sh.spawn().expect("the cluster's stopper starts"));
 }
 
 fn free_port() -> u16 {

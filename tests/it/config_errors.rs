@@ -161,9 +161,7 @@ fn a_missing_config_file_is_named() {
 fn a_config_is_a_bounded_regular_file_of_utf8() {
     let env = Env::new();
     let fifo = env.path("config.fifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
     let r = env
         .run(&["--config", fifo.to_str().unwrap(), "prices", "list"])
         .code(2);

@@ -12,7 +12,6 @@ use common::{now, Env};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::os::fd::{AsRawFd, FromRawFd};
 use std::process::{Command, Stdio};
 
 /// Outside text with what a terminal obeys: an OSC 52 clipboard write (ESC ... BEL), CSI as
@@ -44,23 +43,16 @@ enum Tty {
 /// read: no `\n` made `\r\n`), and `isatty` true for it. Returns the exit code, the bytes the
 /// terminal got, and the other stream.
 fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
-    // SAFETY: plain POSIX calls on descriptors this function owns.
-    let (master, slave) = unsafe {
-        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(m >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(m), 0);
-        assert_eq!(libc::unlockpt(m), 0);
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
-        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
-        assert!(s >= 0, "open the pty's slave");
-        let mut t: libc::termios = std::mem::zeroed();
-        assert_eq!(libc::tcgetattr(s, &mut t), 0);
-        libc::cfmakeraw(&mut t);
-        assert_eq!(libc::tcsetattr(s, libc::TCSANOW, &t), 0);
-        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
-    };
-    assert_eq!(unsafe { libc::isatty(slave.as_raw_fd()) }, 1);
+    use nix::sys::termios::{cfmakeraw, tcgetattr, tcsetattr, SetArg};
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let (master, slave) = (
+        std::fs::File::from(pty.master),
+        std::fs::File::from(pty.slave),
+    );
+    let mut t = tcgetattr(&slave).expect("tcgetattr on the pty's slave");
+    cfmakeraw(&mut t);
+    tcsetattr(&slave, SetArg::TCSANOW, &t).expect("tcsetattr on the pty's slave");
+    assert!(nix::unistd::isatty(&slave).unwrap());
     // This process keeps a copy of the slave until the child is gone and the master drained:
     // when the last slave closes, Linux may answer the master's read with EIO while output is
     // still queued (a run of this test lost the end of a `--help`).
@@ -71,10 +63,10 @@ fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
     };
     let child = cmd.spawn().expect("billctl starts");
     drop(cmd);
-    // SAFETY: fcntl on a descriptor this function owns.
-    unsafe {
-        let flags = libc::fcntl(master.as_raw_fd(), libc::F_GETFL);
-        libc::fcntl(master.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK);
+    {
+        use nix::fcntl::{fcntl, FcntlArg, OFlag};
+        let flags = OFlag::from_bits_truncate(fcntl(&master, FcntlArg::F_GETFL).unwrap());
+        fcntl(&master, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK)).unwrap();
     }
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (mut master, finished) = (master, done.clone());
@@ -92,13 +84,10 @@ fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
                     if exited {
                         break;
                     }
-                    let mut fd = libc::pollfd {
-                        fd: master.as_raw_fd(),
-                        events: libc::POLLIN,
-                        revents: 0,
-                    };
-                    // SAFETY: one pollfd on a descriptor the thread owns.
-                    unsafe { libc::poll(&mut fd, 1, 20) };
+                    use nix::poll::{poll, PollFd, PollFlags};
+                    use std::os::fd::AsFd;
+                    let mut fd = [PollFd::new(master.as_fd(), PollFlags::POLLIN)];
+                    let _ = poll(&mut fd, 20u8);
                 }
                 _ => break,
             }

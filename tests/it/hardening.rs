@@ -221,9 +221,7 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
     use std::os::unix::fs::FileTypeExt;
     let env = Env::with_catalog();
     let fifo = env.path("page.fifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {

@@ -509,35 +509,43 @@ fn durations_are_bounded_and_nothing_is_written() {
 }
 
 /// `keys verify` reads at most 1 KiB of stdin: 64 MiB without a newline is MALFORMED and never
-/// buffered (the child's peak RSS, from wait4, stays far below the input's size).
+/// buffered (the child's peak RSS, from its rusage, stays far below the input's size).
 #[test]
-#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak RSS
 fn keys_verify_bounds_what_it_reads_from_stdin() {
     // A child's ru_maxrss includes its parent's peak: exec folds the old memory map's
     // high-water mark into it, and a spawned child starts on its parent's map. This binary
     // runs every area's tests, so its peak says nothing about billctl's: the measurement runs
-    // in a fresh, small process, this test binary started again with only this test.
+    // in a fresh, small process, this test binary started again with only this test, whose
+    // one child is `keys verify` (its children's rusage is that child's). The store is set up
+    // here first, and the fresh process runs billctl with the environment given to it.
     const FRESH: &str = "BILLCTL_TEST_FRESH_PROCESS";
-    if std::env::var_os(FRESH).is_none() {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "limits::keys_verify_bounds_what_it_reads_from_stdin",
-                "--test-threads",
-                "1",
-            ])
-            .env(FRESH, "1")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{text}");
-        assert!(text.contains("test result: ok. 1 passed"), "{text}");
-        return;
+    if std::env::var_os(FRESH).is_some() {
+        return verify_64_mib_of_stdin();
     }
     let f = setup("pro");
-    let mut child = f
-        .env
-        .command()
+    let verify = f.env.command();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "limits::keys_verify_bounds_what_it_reads_from_stdin",
+            "--test-threads",
+            "1",
+        ])
+        .env_clear()
+        .envs(verify.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env(FRESH, "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("test result: ok. 1 passed"), "{text}");
+}
+
+/// The fresh process's part: `keys verify --json` with 64 MiB of stdin and no newline, in this
+/// process's environment; its answer, exit code and peak RSS.
+fn verify_64_mib_of_stdin() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_billctl"))
+        .env_remove("BILLCTL_TEST_FRESH_PROCESS")
         .args(["keys", "verify", "--json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -559,17 +567,14 @@ fn keys_verify_bounds_what_it_reads_from_stdin() {
         std::io::Read::read_to_string(&mut stdout, &mut s).unwrap();
         s
     });
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
+    let status = child.wait().unwrap();
+    let usage =
+        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).unwrap();
     let out = reader.join().unwrap();
     writer.join().unwrap();
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["code"], "MALFORMED");
-    assert_eq!(libc::WEXITSTATUS(status), 1);
-    let peak_mb = usage.ru_maxrss / 1024;
+    assert_eq!(status.code(), Some(1));
+    let peak_mb = usage.max_rss() / 1024;
     assert!(peak_mb < 40, "peak RSS {peak_mb} MB for 64 MiB of stdin");
 }

@@ -553,10 +553,11 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     }
     for (child, _) in listeners {
         // SIGTERM: listen drains and stops.
-        // SAFETY: signalling our own child.
-        unsafe {
-            libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-        }
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),

@@ -325,28 +325,21 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
 /// A connection to `to` (`ADDR:PORT`) from the local address `from` (another loopback
 /// address is another caller).
 pub(crate) fn tcp_from(from: [u8; 4], to: &str) -> TcpStream {
-    use std::os::fd::FromRawFd;
+    use nix::sys::socket::{bind, connect, socket, AddressFamily, SockFlag, SockType, SockaddrIn};
     let to: std::net::SocketAddrV4 = to.parse().unwrap();
-    let addr = |ip: [u8; 4], port: u16| libc::sockaddr_in {
-        sin_family: libc::AF_INET as libc::sa_family_t,
-        sin_port: port.to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: u32::from_ne_bytes(ip),
-        },
-        sin_zero: [0; 8],
-    };
-    let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
-    let (src, dst) = (addr(from, 0), addr(to.ip().octets(), to.port()));
-    // SAFETY: a new socket, bound and connected with valid sockaddr_in structs, then owned by
-    // the TcpStream.
-    let s = unsafe {
-        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
-        assert!(fd >= 0);
-        let sa = |a: &libc::sockaddr_in| (a as *const libc::sockaddr_in).cast::<libc::sockaddr>();
-        assert_eq!(libc::bind(fd, sa(&src), len), 0, "bind {from:?}");
-        assert_eq!(libc::connect(fd, sa(&dst), len), 0, "connect {to}");
-        TcpStream::from_raw_fd(fd)
-    };
+    let fd = socket(
+        AddressFamily::Inet,
+        SockType::Stream,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .unwrap();
+    let src = SockaddrIn::from(std::net::SocketAddrV4::new(from.into(), 0));
+    bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &src)
+        .unwrap_or_else(|e| panic!("bind {from:?}: {e}"));
+    connect(std::os::fd::AsRawFd::as_raw_fd(&fd), &SockaddrIn::from(to))
+        .unwrap_or_else(|e| panic!("connect {to}: {e}"));
+    let s = TcpStream::from(fd);
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     s
 }
@@ -473,18 +466,10 @@ fn one_caller_cannot_take_the_whole_body_budget() {
 
 /// Raises this process's open-file limit (inherited by serve) toward `want`.
 fn raise_nofile(want: u64) -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
-        lim.rlim_cur = lim.rlim_max.min(want);
-        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
-    }
-    lim.rlim_cur
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (_, max) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
+    let _ = setrlimit(Resource::RLIMIT_NOFILE, max.min(want), max);
+    getrlimit(Resource::RLIMIT_NOFILE).unwrap().0
 }
 
 /// 1,000 connections each sending an unfinished head of 390 KB (what hyper's default buffer

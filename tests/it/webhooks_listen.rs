@@ -1292,18 +1292,10 @@ fn applying_never_holds_up_an_acknowledgement() {
 /// Raises this process's open-file limit (inherited by the listener) toward `want`; returns
 /// the limit in force.
 fn raise_nofile(want: u64) -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
-        lim.rlim_cur = lim.rlim_max.min(want);
-        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
-    }
-    lim.rlim_cur
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (_, max) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
+    let _ = setrlimit(Resource::RLIMIT_NOFILE, max.min(want), max);
+    getrlimit(Resource::RLIMIT_NOFILE).unwrap().0
 }
 
 /// Resident memory of a process, in kB.
