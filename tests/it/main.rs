@@ -25,6 +25,7 @@ mod live;
 mod messages;
 mod openapi;
 mod output_paths;
+mod package;
 mod parsers;
 mod payments;
 mod peers;
