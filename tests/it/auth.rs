@@ -26,6 +26,7 @@ fn keyring_round_trip_across_processes() {
     let script = r#"
         printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin
         "$BILLCTL" auth status --json > status.json
+        "$BILLCTL" auth status > status.txt
         "$BILLCTL" setup-products --plan --json > plan.json
         "$BILLCTL" auth logout --yes
         if "$BILLCTL" auth status; then echo "status after logout should fail"; exit 9; fi
@@ -41,6 +42,21 @@ fn keyring_round_trip_across_processes() {
     assert_eq!(status["mode"], "test");
     assert_eq!(status["type"], "sk");
     assert_eq!(status["last4"], "0042");
+    // No Secret Service here: the kernel keyring, which a reboot clears, said at login and in
+    // the status (human and JSON).
+    assert_eq!(status["store"], "kernel-keyring");
+    assert_eq!(status["persists_across_reboot"], false);
+    let human = common::read(&env.path("status.txt"));
+    assert!(
+        human.contains("store:   kernel keyring (memory only: a reboot clears it"),
+        "{human}"
+    );
+    assert!(
+        r.stderr.contains("loses the key at the next reboot")
+            && r.stderr.contains("LoadCredential=stripe-key:"),
+        "{}",
+        r.stderr
+    );
     let plan: serde_json::Value =
         serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
     assert_eq!(
@@ -78,6 +94,8 @@ fn status_shows_the_env_key_masked() {
         ),
         (Some("env"), Some("sk"), Some("0000"))
     );
+    assert_eq!(j["store"], "environment");
+    assert!(j["persists_across_reboot"].is_null(), "{j}");
 }
 
 #[test]
