@@ -55,7 +55,7 @@ impl Store {
                 "Secret Service (on disk; the kernel keyring caches it): kept across reboots".into()
             }
             Store::KernelKeyring => format!(
-                "kernel keyring (memory only: a reboot clears it, and so does {} unused)",
+                "kernel keyring (memory only: cleared by a reboot, or after {} unused)",
                 persistent_expiry()
             ),
         }
@@ -68,8 +68,8 @@ fn persistent_expiry() -> String {
         .ok()
         .and_then(|s| s.trim().parse::<u64>().ok())
     {
-        Some(s) if s % 86_400 == 0 => format!("{} days", s / 86_400),
-        Some(s) => format!("{s} seconds"),
+        Some(s) if s % 86_400 == 0 => crate::plural::count(s / 86_400, "day", "days"),
+        Some(s) => crate::plural::count(s, "second", "seconds"),
         None => "the persistent keyring's expiry".into(),
     }
 }

@@ -57,7 +57,7 @@ fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
         key.last4()
     ));
     if persists == Some(false) {
-        ctx.output.warn(format!("the {store} loses the key at the next reboot: run 'billctl auth login' again after one; a service should get it as a systemd credential instead ({})", CREDENTIAL_HINT));
+        ctx.output.warn(format!("a reboot clears the key from the {}: run 'billctl auth login' again after one; a service should get it as a systemd credential instead ({CREDENTIAL_HINT})", store.replace('-', " ")));
     }
     for shadow in shadowing() {
         ctx.output.warn(format!(
@@ -90,7 +90,7 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
     if view.persists_across_reboot == Some(false) {
         ctx.output.notice(format!(
             "note: a reboot clears the {}; a service should get the key as a systemd credential ({CREDENTIAL_HINT})",
-            view.store.unwrap_or("keyring")
+            view.store.unwrap_or("keyring").replace('-', " ")
         ));
     }
     if !view.configured {

@@ -48,11 +48,12 @@ fn keyring_round_trip_across_processes() {
     assert_eq!(status["persists_across_reboot"], false);
     let human = common::read(&env.path("status.txt"));
     assert!(
-        human.contains("store:   kernel keyring (memory only: a reboot clears it"),
+        human.contains("store:   kernel keyring (memory only: cleared by a reboot, or after "),
         "{human}"
     );
     assert!(
-        r.stderr.contains("loses the key at the next reboot")
+        r.stderr
+            .contains("a reboot clears the key from the kernel keyring")
             && r.stderr.contains("LoadCredential=stripe-key:"),
         "{}",
         r.stderr
