@@ -53,12 +53,20 @@ pub struct Found {
 
 /// Reads credential `c`: `Ok(None)` when `$CREDENTIALS_DIRECTORY` is unset or empty, or holds
 /// no file of that name. A file that is there but is not a readable regular file of 1 to
-/// [`MAX_LEN`] bytes of UTF-8 is an error naming it (never its content).
+/// [`MAX_LEN`] bytes of UTF-8 is an error naming it (never its content), and so is a
+/// `$CREDENTIALS_DIRECTORY` that is not a directory.
 pub fn read(c: Credential) -> Result<Option<Found>, String> {
     let Some(dir) = std::env::var_os(DIR_ENV).filter(|d| !d.is_empty()) else {
         return Ok(None);
     };
-    let path = PathBuf::from(dir).join(c.name());
+    let dir = PathBuf::from(dir);
+    if !dir.is_dir() {
+        return Err(format!(
+            "{DIR_ENV} ({}) is not a directory: systemd sets it to the unit's credentials",
+            dir.display()
+        ));
+    }
+    let path = dir.join(c.name());
     let bad = |why: String| format!("credential {} ({}): {why}", c.name(), path.display());
     // Metadata first (through symlinks), so a FIFO is refused before an open could block.
     let meta = match std::fs::metadata(&path) {
@@ -105,4 +113,10 @@ fn read_bounded(path: &std::path::Path) -> Result<String, String> {
         return Err(format!("is over {MAX_LEN} bytes: not a credential"));
     }
     String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())
+}
+
+/// Every credential the directory holds, read once: a service calls it at start, so that a
+/// broken file stops it with the file's name rather than leaving a route without its secret.
+pub fn check_all() -> Result<(), String> {
+    Credential::ALL.iter().try_for_each(|c| read(*c).map(drop))
 }

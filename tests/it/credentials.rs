@@ -365,6 +365,40 @@ fn bad_credential_files_are_refused_naming_the_file() {
             );
         }
     }
+    // The services check every credential at start: a broken Stripe key stops serve and
+    // listen (which would otherwise run without it), naming the file.
+    let dir = env.path("bad-services");
+    std::fs::create_dir_all(dir.join("stripe-key")).unwrap();
+    for args in [
+        &["serve", "--listen", "127.0.0.1:0"][..],
+        &[
+            "webhooks",
+            "listen",
+            "--bind",
+            "127.0.0.1:0",
+            "--secret-env",
+            "WH",
+        ][..],
+    ] {
+        let r = common::run(
+            env.command()
+                .env("CREDENTIALS_DIRECTORY", &dir)
+                .env("WH", "whsec_x")
+                .args(args),
+        );
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("credential stripe-key ("),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // A credentials directory that is not there is an error too, not "no credential".
+    for c in Credential::ALL {
+        let r = reading(&env, c, &env.path("no-such-dir"));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("CREDENTIALS_DIRECTORY ("), "{}", r.stderr);
+    }
     // A webhook-secret line that is not a whsec_ secret (a Stripe key pasted there, say).
     let dir = cred_dir(
         &env,
