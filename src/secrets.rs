@@ -91,6 +91,8 @@ pub enum KeyKind {
 pub enum Source {
     Env,
     Keyring {
+        // Shown once, as the status's own `profile`.
+        #[serde(skip)]
         profile: String,
     },
     /// A systemd credential (`LoadCredential=stripe-key:...`), at this path.
