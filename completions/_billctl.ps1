@@ -1818,7 +1818,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored key of the profile from the OS keyring')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1883,7 +1883,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;auth;help' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored key of the profile from the OS keyring')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -2522,7 +2522,7 @@ Register-ArgumentCompleter -Native -CommandName 'billctl' -ScriptBlock {
         }
         'billctl;help;auth' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored key of the profile from the OS keyring')
             break
         }

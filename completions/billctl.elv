@@ -1671,7 +1671,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
-            cand status 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+            cand status 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)'
             cand logout 'Remove the stored key of the profile from the OS keyring'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1732,7 +1732,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;auth;help'= {
             cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
-            cand status 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+            cand status 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)'
             cand logout 'Remove the stored key of the profile from the OS keyring'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -2269,7 +2269,7 @@ set edit:completion:arg-completer[billctl] = {|@words|
         }
         &'billctl;help;auth'= {
             cand login 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
-            cand status 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+            cand status 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)'
             cand logout 'Remove the stored key of the profile from the OS keyring'
         }
         &'billctl;help;auth;login'= {

@@ -1169,7 +1169,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_see
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
-complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
@@ -1213,7 +1213,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
-complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
 complete -c billctl -n "__fish_billctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c billctl -n "__fish_billctl_using_subcommand db; and not __fish_seen_subcommand_from status backup restore migrate copy help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/billctl/billctl.toml, else the built-in catalog]' -r -F
@@ -1457,7 +1457,7 @@ complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_su
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "void" -d 'Void an open invoice for good (asks first)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from invoices" -f -a "send" -d 'E-mail an open send-invoice invoice to the customer'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Store a Stripe key in the OS keyring (from a hidden prompt, or stdin with --stdin)'
-complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, mode, type and last 4 characters (exit 1 if none)'
+complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show which key is in use: source, store (and whether a reboot clears it), mode, type and last 4 characters (exit 1 if none)'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the stored key of the profile from the OS keyring'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show both store files\' paths, schema versions and row counts'
 complete -c billctl -n "__fish_billctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Back up both store files (billctl.db and webhooks.db), consistently, into a new directory'

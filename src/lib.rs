@@ -10,7 +10,7 @@
 //! `Render` impl per report: a table or lines without `--json`, the report itself with it);
 //! workflows and domain modules decide and print nothing; `store/` and `stripe/` are the doors to
 //! the database and to Stripe (other I/O still lives elsewhere: the keyring and secret file in
-//! `secrets.rs`, HTTP served by `server/` and sent by `ops/webhooks/send.rs`, files in `output/`);
+//! `secrets.rs` and `keystore.rs`, systemd credentials in `credentials.rs`, HTTP served by `server/` and sent by `ops/webhooks/send.rs`, files in `output/`);
 //! nothing imports a module above it.
 //!
 //! | module | what it is for |
@@ -121,7 +121,9 @@
 //! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
 //! | `server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
 //! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
-//! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
+//! | `secrets.rs` | the Stripe key and webhook secrets: systemd credential, environment, then the OS keyring |
+//! | `credentials.rs` | systemd credentials: secrets read from fixed file names in `$CREDENTIALS_DIRECTORY` |
+//! | `keystore.rs` | the OS keyring store in use (Secret Service, else the kernel keyring) and what survives a reboot |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
 //! | `output/payments.rs` | payment methods, invoices, subscription outcomes, standing and `customers show` |
@@ -209,9 +211,11 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod credentials;
 pub mod faults;
 pub mod idempotency;
 pub mod keys;
+pub mod keystore;
 pub mod money;
 pub mod ops;
 pub mod output;

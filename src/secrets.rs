@@ -1,6 +1,9 @@
-//! The Stripe secret key: where it comes from (environment first, then the OS keyring), what
-//! it is (test/live, secret/restricted), and a `Secret` type that never prints its value.
+//! The Stripe secret key: where it comes from (a systemd credential, then the environment,
+//! then the OS keyring), what it is (test/live, secret/restricted), which store holds it and
+//! whether that survives a reboot, and a `Secret` type that never prints its value.
 
+use crate::credentials::{self, Credential};
+use crate::keystore;
 use std::fmt;
 
 /// Environment variable holding the Stripe key; it wins over the keyring.
@@ -87,7 +90,15 @@ pub enum KeyKind {
 #[serde(tag = "source", rename_all = "lowercase")]
 pub enum Source {
     Env,
-    Keyring { profile: String },
+    Keyring {
+        // Shown once, as the status's own `profile`.
+        #[serde(skip)]
+        profile: String,
+    },
+    /// A systemd credential (`LoadCredential=stripe-key:...`), at this path.
+    Credential {
+        path: String,
+    },
 }
 
 impl fmt::Display for Source {
@@ -95,6 +106,7 @@ impl fmt::Display for Source {
         match self {
             Source::Env => write!(f, "environment ({KEY_ENV})"),
             Source::Keyring { profile } => write!(f, "OS keyring (profile {profile})"),
+            Source::Credential { path } => write!(f, "systemd credential ({path})"),
         }
     }
 }
@@ -163,23 +175,60 @@ pub struct KeyStatus {
     pub kind: Option<KeyKind>,
     pub last4: Option<String>,
     pub profile: String,
+    /// What holds the key: `systemd-credential`, `environment`, `kernel-keyring` or
+    /// `secret-service`.
+    pub store: Option<&'static str>,
+    /// Whether that store keeps the key across a reboot (unknown for the environment).
+    pub persists_across_reboot: Option<bool>,
+    /// The store, for people.
+    #[serde(skip)]
+    pub held: Option<String>,
+}
+
+/// Where a key from `source` is held: the store's name, whether it survives a reboot, and
+/// the sentence for people.
+pub fn held_in(source: &Source) -> (&'static str, Option<bool>, String) {
+    match source {
+        Source::Credential { .. } => (
+            "systemd-credential",
+            Some(true),
+            "systemd credential (LoadCredential= reads it at each start)".into(),
+        ),
+        Source::Env => (
+            "environment",
+            None,
+            format!("environment ({KEY_ENV}): kept wherever it is set"),
+        ),
+        Source::Keyring { profile } => {
+            let store = keystore::holder(KEYRING_SERVICE, &Held::StripeKey.entry_name(profile));
+            let name = match store {
+                keystore::Store::KernelKeyring => "kernel-keyring",
+                keystore::Store::SecretService => "secret-service",
+            };
+            (name, Some(store.persists_across_reboot()), store.describe())
+        }
+    }
 }
 
 impl KeyStatus {
     /// The status of a lookup, with why the keyring could not help when it failed.
     pub fn of(lookup: Lookup, profile: String) -> (KeyStatus, Option<String>) {
         match lookup {
-            Lookup::Found(k) => (
-                KeyStatus {
+            Lookup::Found(k) => {
+                let (store, persists, held) = held_in(&k.source);
+                let status = KeyStatus {
                     configured: true,
                     source: Some(k.source.clone()),
                     mode: Some(k.mode),
                     kind: Some(k.kind),
                     last4: Some(k.last4().into()),
                     profile,
-                },
-                None,
-            ),
+                    store: Some(store),
+                    persists_across_reboot: persists,
+                    held: Some(held),
+                };
+                (status, None)
+            }
             Lookup::Missing(why) => (
                 KeyStatus {
                     configured: false,
@@ -188,6 +237,9 @@ impl KeyStatus {
                     kind: None,
                     last4: None,
                     profile,
+                    store: None,
+                    persists_across_reboot: None,
+                    held: None,
                 },
                 why,
             ),
@@ -201,8 +253,17 @@ pub enum Lookup {
     Missing(Option<String>),
 }
 
-/// The key to use: `BILLCTL_STRIPE_API_KEY` if set, else the keyring entry for `profile`.
+/// The key to use: the `stripe-key` systemd credential if there is one, else
+/// `BILLCTL_STRIPE_API_KEY` if set, else the keyring entry for `profile`.
 pub fn resolve(profile: &str) -> Result<Lookup, String> {
+    if let Some(found) = credentials::read(Credential::StripeKey)? {
+        let source = Source::Credential {
+            path: found.path.display().to_string(),
+        };
+        return StripeKey::parse(&found.value, source)
+            .map(Lookup::Found)
+            .map_err(|e| format!("credential {}: {e}", Credential::StripeKey.name()));
+    }
     if let Some(raw) = std::env::var(KEY_ENV).ok().filter(|v| !v.trim().is_empty()) {
         return StripeKey::parse(&raw, Source::Env)
             .map(Lookup::Found)
@@ -429,7 +490,7 @@ fn entry(held: Held, profile: &str) -> Result<keyring::Entry, KeyringFailure> {
 /// The one door to the keyring's entries: each belongs to a kind of [`Held`], whose remedy
 /// its failures name.
 fn named_entry(held: Held, name: &str) -> Result<keyring::Entry, KeyringFailure> {
-    keyring::Entry::new(KEYRING_SERVICE, name).map_err(describe(held))
+    crate::keystore::entry(KEYRING_SERVICE, name).map_err(describe(held))
 }
 
 /// Any keyring error other than "no entry" means the keyring cannot be used here (no
@@ -454,14 +515,43 @@ pub fn secrets_from_env(vars: &[String]) -> anyhow::Result<Vec<String>> {
         .collect()
 }
 
-/// Secrets from `--secret-env` variables, else the keyring entries of `profile`, else the
-/// secret file in `dir` (kept there when the keyring refused them).
+/// The secrets of the `webhook-secret` systemd credential, one a line; `None` without one.
+/// A line that is not a `whsec_` secret is refused by its number, never shown.
+pub fn credential_secrets() -> anyhow::Result<Option<Vec<String>>> {
+    let c = Credential::WebhookSecret;
+    let Some(found) = credentials::read(c).map_err(anyhow::Error::msg)? else {
+        return Ok(None);
+    };
+    let lines = found.value.lines().map(str::trim).enumerate();
+    let secrets = lines
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(n, l)| match l.starts_with("whsec_") {
+            true => Ok(l.to_string()),
+            false => Err(anyhow::anyhow!(
+                "credential {} ({}): line {} is not a webhook signing secret (whsec_...)",
+                c.name(),
+                found.path.display(),
+                n + 1
+            )),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some(secrets))
+}
+
+/// Secrets from `--secret-env` variables, else the `webhook-secret` systemd credential, else
+/// the keyring entries of `profile`, else the secret file in `dir` (kept there when the
+/// keyring refused them).
 pub fn endpoint_secrets(
     vars: &[String],
     profile: Option<&str>,
     dir: Option<&std::path::Path>,
 ) -> anyhow::Result<Vec<String>> {
     let mut secrets = secrets_from_env(vars)?;
+    if secrets.is_empty() {
+        if let Some(from_credential) = credential_secrets()? {
+            return Ok(from_credential);
+        }
+    }
     if let (true, Some(profile)) = (secrets.is_empty(), profile) {
         let from_file = match dir {
             Some(d) => file_secrets(d).map_err(anyhow::Error::msg)?,

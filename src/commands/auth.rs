@@ -1,4 +1,5 @@
-//! `billctl auth login|status|logout`: the Stripe key in the OS keyring.
+//! `billctl auth login|status|logout`: the Stripe key in the OS keyring, which store holds it
+//! and whether it survives a reboot.
 
 use crate::cli::{AuthCommand, AuthLoginArgs};
 use crate::context::Ctx;
@@ -35,35 +36,50 @@ fn read_key(ctx: &Ctx, args: &AuthLoginArgs) -> Result<String> {
 fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
     let profile = ctx.profile()?;
     let raw = read_key(ctx, args)?;
-    let key = StripeKey::parse(
-        &raw,
-        Source::Keyring {
-            profile: profile.clone(),
-        },
-    )
-    .map_err(|e| anyhow!(e))?;
+    let source = Source::Keyring {
+        profile: profile.clone(),
+    };
+    let key = StripeKey::parse(&raw, source.clone()).map_err(|e| anyhow!(e))?;
     secrets::store(&profile, &key).map_err(|e| anyhow!("failed to store the key: {e}"))?;
+    let (store, persists, held) = secrets::held_in(&source);
+    let kind = if key.kind == KeyKind::Secret {
+        "sk"
+    } else {
+        "rk"
+    };
+    let mode = if key.mode == Mode::Live {
+        "live"
+    } else {
+        "test"
+    };
     ctx.output.status(format!(
-        "Stored {} key …{} ({} mode) in the OS keyring, profile {profile}.",
-        if key.kind == KeyKind::Secret {
-            "sk"
-        } else {
-            "rk"
-        },
-        key.last4(),
-        if key.mode == Mode::Live {
-            "live"
-        } else {
-            "test"
-        }
+        "Stored {kind} key …{} ({mode} mode) in the OS keyring, profile {profile}: {held}.",
+        key.last4()
     ));
-    if std::env::var(secrets::KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {
+    if persists == Some(false) {
+        ctx.output.warn(format!("a reboot clears the key from the {}: run 'billctl auth login' again after one; a service should get it as a systemd credential instead ({CREDENTIAL_HINT})", store.replace('-', " ")));
+    }
+    for shadow in shadowing() {
         ctx.output.warn(format!(
-            "{} is set and takes precedence over the keyring",
-            secrets::KEY_ENV
+            "{shadow} is set and takes precedence over the keyring"
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How a unit gets the key, for the hints.
+const CREDENTIAL_HINT: &str = "LoadCredential=stripe-key:/etc/billctl/credentials/stripe-key";
+
+/// What holds a key that wins over the keyring: the systemd credential, the variable.
+fn shadowing() -> Vec<String> {
+    let mut found = Vec::new();
+    if let Ok(Some(c)) = crate::credentials::read(crate::credentials::Credential::StripeKey) {
+        found.push(format!("the systemd credential {}", c.path.display()));
+    }
+    if std::env::var(secrets::KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {
+        found.push(secrets::KEY_ENV.to_string());
+    }
+    found
 }
 
 fn status(ctx: &mut Ctx) -> Result<ExitCode> {
@@ -71,9 +87,15 @@ fn status(ctx: &mut Ctx) -> Result<ExitCode> {
     let lookup = secrets::resolve(&profile).map_err(|e| anyhow!(e))?;
     let (view, note) = secrets::KeyStatus::of(lookup, profile);
     ctx.output.show_unless_empty(&view, !view.configured)?;
+    if view.persists_across_reboot == Some(false) {
+        ctx.output.notice(format!(
+            "note: a reboot clears the {}; a service should get the key as a systemd credential ({CREDENTIAL_HINT})",
+            view.store.unwrap_or("keyring").replace('-', " ")
+        ));
+    }
     if !view.configured {
         ctx.output.notice(format!(
-            "no Stripe API key: set {} or run 'billctl auth login' (profile {})",
+            "no Stripe API key: set {} or run 'billctl auth login' (profile {}); a service gets it as a systemd credential ({CREDENTIAL_HINT})",
             secrets::KEY_ENV,
             view.profile
         ));

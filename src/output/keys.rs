@@ -137,7 +137,8 @@ impl Render for crate::secrets::KeyStatus {
             KeyKind::Secret => ("sk", "secret key"),
             KeyKind::Restricted => ("rk", "restricted key"),
         };
-        format!("source:  {source}\nmode:    {mode}\ntype:    {prefix} ({what})\nkey:     {prefix}_{mode}_…{last4}")
+        let held = self.held.as_deref().unwrap_or("-");
+        format!("source:  {source}\nstore:   {held}\nmode:    {mode}\ntype:    {prefix} ({what})\nkey:     {prefix}_{mode}_…{last4}")
     }
 }
 

@@ -50,8 +50,9 @@ impl std::fmt::Debug for PgUrl {
 
 impl PgUrl {
     /// Parses a URL. `password_allowed`: false where the URL came from argv or the config
-    /// file, which must never hold a secret; then the password comes from
-    /// `BILLCTL_DATABASE_PASSWORD` (or `PGPASSWORD`).
+    /// file, which must never hold a secret; then the password comes from the
+    /// `database-password` systemd credential, else `BILLCTL_DATABASE_PASSWORD` (or
+    /// `PGPASSWORD`).
     pub fn parse(url: &str, password_allowed: bool) -> Result<PgUrl, String> {
         let url = url.trim();
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
@@ -79,7 +80,11 @@ impl PgUrl {
             ));
         }
         if config.get_password().is_none() {
-            if let Some(p) =
+            use crate::credentials::{read, Credential};
+            // The systemd credential first, as systemd advises, then the variables.
+            if let Some(c) = read(Credential::DatabasePassword)? {
+                config.password(c.value.as_bytes());
+            } else if let Some(p) =
                 std::env::var_os(PASSWORD_ENV).or_else(|| std::env::var_os("PGPASSWORD"))
             {
                 config.password(p.as_encoded_bytes());

@@ -26,6 +26,7 @@ fn keyring_round_trip_across_processes() {
     let script = r#"
         printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin
         "$BILLCTL" auth status --json > status.json
+        "$BILLCTL" auth status > status.txt
         "$BILLCTL" setup-products --plan --json > plan.json
         "$BILLCTL" auth logout --yes
         if "$BILLCTL" auth status; then echo "status after logout should fail"; exit 9; fi
@@ -41,6 +42,28 @@ fn keyring_round_trip_across_processes() {
     assert_eq!(status["mode"], "test");
     assert_eq!(status["type"], "sk");
     assert_eq!(status["last4"], "0042");
+    // No Secret Service here: the kernel keyring, which a reboot clears, said at login and in
+    // the status (human and JSON).
+    let text = common::read(&env.path("status.json"));
+    assert_eq!(
+        text.matches("\"profile\"").count(),
+        1,
+        "one profile key: {text}"
+    );
+    assert_eq!(status["store"], "kernel-keyring");
+    assert_eq!(status["persists_across_reboot"], false);
+    let human = common::read(&env.path("status.txt"));
+    assert!(
+        human.contains("store:   kernel keyring (memory only: cleared by a reboot, or after "),
+        "{human}"
+    );
+    assert!(
+        r.stderr
+            .contains("a reboot clears the key from the kernel keyring")
+            && r.stderr.contains("LoadCredential=stripe-key:"),
+        "{}",
+        r.stderr
+    );
     let plan: serde_json::Value =
         serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
     assert_eq!(
@@ -78,6 +101,8 @@ fn status_shows_the_env_key_masked() {
         ),
         (Some("env"), Some("sk"), Some("0000"))
     );
+    assert_eq!(j["store"], "environment");
+    assert!(j["persists_across_reboot"].is_null(), "{j}");
 }
 
 #[test]
@@ -141,4 +166,75 @@ fn login_into_a_keyring_that_refuses_writes_fails_and_names_the_variable() {
     let status: serde_json::Value =
         serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
     assert_eq!(status["configured"], false);
+}
+
+/// Whether a private D-Bus session and GNOME Keyring's Secret Service can be started here
+/// (Debian packages `dbus-daemon` and `gnome-keyring`).
+fn secret_service_available() -> bool {
+    ["dbus-run-session", "gnome-keyring-daemon"]
+        .iter()
+        .all(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// Where a Secret Service answers, `auth login` keeps the key there, on disk in the user's
+/// keyring file, and `auth status` says so; without one (every other test here, with no
+/// D-Bus), the kernel keyring. A real GNOME Keyring on a private session bus.
+#[test]
+fn a_secret_service_keeps_the_key_across_reboots() {
+    if !secret_service_available() {
+        eprintln!(
+            "note: skipped: no dbus-run-session or gnome-keyring-daemon here (CI installs them)"
+        );
+        return;
+    }
+    let env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    std::fs::create_dir_all(env.path("home")).unwrap();
+    let script = r#"
+        cat > session.sh <<'INNER'
+        set -e
+        printf 'unlock\n' | gnome-keyring-daemon --unlock --components=secrets > /dev/null
+        printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin 2> login.err
+        "$BILLCTL" auth status --json > status.json
+        "$BILLCTL" setup-products --plan --json > plan.json
+INNER
+        dbus-run-session -- sh session.sh
+    "#;
+    let r = in_session_keyring(&env, script);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let login = common::read(&env.path("login.err"));
+    assert!(
+        login.contains("Secret Service") && login.contains("kept across reboots"),
+        "{login}"
+    );
+    assert!(!login.contains("reboot clears"), "{login}");
+    let status: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    assert_eq!(
+        (
+            status["store"].as_str(),
+            status["persists_across_reboot"].as_bool()
+        ),
+        (Some("secret-service"), Some(true)),
+        "{status}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
+    assert_eq!(plan["changes"], 6, "the stored key authenticated");
+    // On disk: GNOME Keyring's file in the user's data dir, which a reboot keeps.
+    let keyrings = env.path("xdg-data").join("keyrings");
+    let files: Vec<_> = std::fs::read_dir(&keyrings)
+        .unwrap_or_else(|e| panic!("{}: {e}", keyrings.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with(".keyring")), "{files:?}");
 }

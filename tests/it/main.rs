@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod config_errors;
 mod controls;
+mod credentials;
 mod dashboard;
 mod db;
 mod demo;

@@ -712,19 +712,32 @@ fn a_refusing_keyring_names_each_secrets_own_remedy() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     sources(&root.join("src"), &mut files);
-    let doors: usize = files
-        .iter()
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .matches("keyring::Entry::new(")
-                .count()
-        })
-        .sum();
+    let count = |what: &str| -> usize {
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap().matches(what).count())
+            .sum()
+    };
     assert_eq!(
-        doors, 1,
+        count("keystore::entry("),
+        1,
         "every keyring entry is made in secrets::named_entry, under a Held"
     );
+    // keystore.rs alone makes entries, in the store it chose: the Secret Service's and the
+    // kernel keyring's (keyring's default builder would pick the Secret Service alone).
+    let outside = files
+        .iter()
+        .filter(|p| !p.ends_with("keystore.rs"))
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            text.contains("keyring::Entry::new") || text.contains("Entry::new_with_credential")
+        })
+        .collect::<Vec<_>>();
+    assert!(
+        outside.is_empty(),
+        "keyring entries made outside keystore.rs: {outside:?}"
+    );
+    assert_eq!(count("Entry::new_with_credential("), 2);
 }
 
 /// `webhooks endpoint delete` says where it removed the endpoint's secret from: the keyring,

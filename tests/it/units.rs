@@ -3,8 +3,9 @@
 //! hardening the README promises, `systemd-analyze verify` (where installed; CI's Debian
 //! has it) reads every unit without a word, with the binary path pointed at this build, and
 //! the README's "Running billctl in production" names exactly the shipped units and the
-//! environment files each reads (issue 42: the README's sample unit read `listen.env`, the
-//! shipped one `billctl.env`).
+//! environment files and systemd credentials each reads (issue 42: the README's sample unit
+//! read `listen.env`, the shipped one `billctl.env`; issue 43: secrets as credentials, each a
+//! name billctl reads from `$CREDENTIALS_DIRECTORY`).
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
@@ -58,6 +59,8 @@ fn every_unit_runs_a_command_line_billctl_parses_and_is_hardened() {
         ] {
             assert!(text.contains(line), "{name} lacks {line}");
         }
+        let trouble = credential_trouble(text);
+        assert!(trouble.is_empty(), "{name}: {}", trouble.join("\n"));
         // Every service's timer starts it, if it has one.
         let timer = name.replace(".service", ".timer");
         if let Some((_, t)) = all.iter().find(|(n, _)| *n == timer) {
@@ -144,6 +147,57 @@ fn env_paths(text: &str) -> std::collections::BTreeSet<String> {
     out
 }
 
+/// The `LoadCredential=` IDs a unit loads (its own lines, not the comments).
+fn loaded_credentials(unit: &str) -> std::collections::BTreeSet<String> {
+    unit.lines()
+        .filter_map(|l| l.trim().strip_prefix("LoadCredential="))
+        .filter_map(|v| v.split_once(':').map(|(id, _)| id.to_string()))
+        .collect()
+}
+
+/// What is wrong with a unit's `LoadCredential=` lines, and those its comments suggest: an ID
+/// billctl does not read, a path outside `/etc/billctl/credentials/`.
+fn credential_trouble(unit: &str) -> Vec<String> {
+    let known: Vec<&str> = billctl::credentials::Credential::ALL
+        .iter()
+        .map(|c| c.name())
+        .collect();
+    let mut out = Vec::new();
+    for (i, _) in unit.match_indices("LoadCredential=") {
+        let value: String = unit[i + "LoadCredential=".len()..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let value = value.trim_end_matches(['.', ',', ';', ')']);
+        if value.is_empty() {
+            continue; // the setting named in prose, not a line of it
+        }
+        match value.split_once(':') {
+            Some((id, path)) if known.contains(&id) => {
+                if !path.starts_with("/etc/billctl/credentials/") {
+                    out.push(format!(
+                        "LoadCredential={value}: keep credentials in /etc/billctl/credentials/"
+                    ));
+                }
+            }
+            _ => out.push(format!(
+                "LoadCredential={value}: billctl reads no such credential (it reads {known:?})"
+            )),
+        }
+    }
+    out
+}
+
+/// The credential names (`stripe-key`, ...) a text names in backticks.
+fn credential_names(text: &str) -> std::collections::BTreeSet<String> {
+    billctl::credentials::Credential::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|n| text.contains(&format!("`{n}`")))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Where the production section and the units disagree, one line each: a unit named but not
 /// shipped, a unit shipped but not named, a service without its row in the section's table,
 /// a row whose environment files are not the unit's `EnvironmentFile=` lines, an environment
@@ -184,6 +238,12 @@ fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
                 if says != reads {
                     out.push(format!(
                         "{name}: the README says it reads {says:?}, its EnvironmentFile= lines read {reads:?}"
+                    ));
+                }
+                let (says, loads) = (credential_names(row), loaded_credentials(text));
+                if says != loads {
+                    out.push(format!(
+                        "{name}: the README says it loads the credentials {says:?}, its LoadCredential= lines load {loads:?}"
                     ));
                 }
             }
@@ -236,12 +296,12 @@ fn the_units_check_can_fail() {
     let units = vec![
         (
             "billctl-a.service".to_string(),
-            "EnvironmentFile=/etc/billctl/billctl.env\nEnvironmentFile=-/etc/billctl/a.env\n"
+            "EnvironmentFile=/etc/billctl/billctl.env\nEnvironmentFile=-/etc/billctl/a.env\nLoadCredential=stripe-key:/etc/billctl/credentials/stripe-key\n"
                 .to_string(),
         ),
         ("billctl-a.timer".to_string(), "[Timer]\n".to_string()),
     ];
-    let good = "| unit | reads |\n|---|---|\n| `billctl-a.service`, started by `billctl-a.timer` | `/etc/billctl/billctl.env`, then `/etc/billctl/a.env` |\n";
+    let good = "| unit | reads | credentials |\n|---|---|---|\n| `billctl-a.service`, started by `billctl-a.timer` | `/etc/billctl/billctl.env`, then `/etc/billctl/a.env` | `stripe-key` |\n";
     assert_eq!(disagreements(good, &units), Vec::<String>::new());
     let cases = [
         (good.replace("a.env`", "listen.env`"), "reads"),
@@ -261,6 +321,11 @@ fn the_units_check_can_fail() {
             good.replace("| `billctl-a.service`, started by", "| started by"),
             "has no row",
         ),
+        (
+            good.replace("`stripe-key`", "`stripe-key`, `database-password`"),
+            "loads the credentials",
+        ),
+        (good.replace("`stripe-key`", "-"), "loads the credentials"),
     ];
     for (section, want) in cases {
         let got = disagreements(&section, &units);
@@ -269,6 +334,25 @@ fn the_units_check_can_fail() {
     let mut broken = units.clone();
     broken[0].1 = broken[0].1.replace("a.env", "serve.env");
     assert!(!disagreements(good, &broken).is_empty());
+    // A unit that loads a credential billctl never reads, or keeps it elsewhere.
+    for (bad, want) in [
+        (
+            "LoadCredential=stripe-token:/etc/billctl/credentials/stripe-token",
+            "no such credential",
+        ),
+        (
+            "LoadCredential=stripe-key:/root/stripe-key",
+            "/etc/billctl/credentials/",
+        ),
+        (
+            "# a drop-in: LoadCredential=db-password:/etc/billctl/credentials/db-password",
+            "no such credential",
+        ),
+    ] {
+        let got = credential_trouble(bad);
+        assert!(got.iter().any(|g| g.contains(want)), "{bad}: {got:?}");
+    }
+    assert_eq!(credential_trouble(&units[0].1), Vec::<String>::new());
 }
 
 /// Why a line of an environment file would be read differently by systemd (the units) and by
