@@ -187,6 +187,10 @@ fn secret_service_available() -> bool {
 #[test]
 fn a_secret_service_keeps_the_key_across_reboots() {
     if !secret_service_available() {
+        assert!(
+            std::env::var_os("BILLCTL_REQUIRE_SECRET_SERVICE").is_none(),
+            "BILLCTL_REQUIRE_SECRET_SERVICE is set but dbus-run-session or gnome-keyring-daemon is missing"
+        );
         eprintln!(
             "note: skipped: no dbus-run-session or gnome-keyring-daemon here (CI installs them)"
         );
