@@ -120,6 +120,7 @@
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
 //! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
 //! | `server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
+//! | `server/notify.rs` | systemd's notify protocol: READY, RELOADING (with MONOTONIC_USEC), STOPPING, and WATCHDOG from the accept loop; the socket (a path or `@name`) taken from the environment at the first step |
 //! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
 //! | `secrets.rs` | the Stripe key and webhook secrets: environment, then the OS keyring |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |

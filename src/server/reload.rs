@@ -63,8 +63,10 @@ impl Reload {
         }
     }
 
-    /// One reload: every part, one after another, each within [`DEADLINE`].
+    /// One reload: every part, one after another, each within [`DEADLINE`]; systemd is told
+    /// `RELOADING=1` before and `READY=1` after ([`super::notify`]).
     pub async fn once(&self) {
+        super::notify::reloading();
         let parts = lock(&self.parts).clone();
         if parts.is_empty() {
             (self.said)(false, "SIGHUP: nothing to re-read");
@@ -85,6 +87,7 @@ impl Reload {
             };
             (self.said)(warn, &format!("SIGHUP: {line}"));
         }
+        super::notify::reloaded();
     }
 }
 
