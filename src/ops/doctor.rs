@@ -251,7 +251,10 @@ async fn unknown_prices(stripe: &Stripe, config: &Config) -> Result<Vec<String>,
         .active_prices(None)
         .await
         .map_err(|e| e.to_string())?;
-    let keys: Vec<&str> = config.prices().map(|(_, p)| p.lookup_key.as_str()).collect();
+    let keys: Vec<&str> = config
+        .prices()
+        .map(|(_, p)| p.lookup_key.as_str())
+        .collect();
     Ok(all
         .into_iter()
         .filter(|p| !config.tiers.iter().any(|t| t.product_id == p.product))

@@ -128,8 +128,10 @@ fn service_problems(name: &str, text: &str) -> Vec<String> {
 #[test]
 fn every_service_names_the_config_and_the_data_dir_and_its_type() {
     let all = units();
-    let services: Vec<&(String, String)> =
-        all.iter().filter(|(n, _)| n.ends_with(".service")).collect();
+    let services: Vec<&(String, String)> = all
+        .iter()
+        .filter(|(n, _)| n.ends_with(".service"))
+        .collect();
     let problems: Vec<String> = services
         .iter()
         .flat_map(|(n, t)| service_problems(n, t))
@@ -154,7 +156,10 @@ fn every_service_names_the_config_and_the_data_dir_and_its_type() {
             without("Environment=BILLCTL_DATA_DIR="),
             without("StateDirectory="),
             without("Type="),
-            text.replace("BILLCTL_CONFIG=/etc/billctl/billctl.toml", "BILLCTL_CONFIG="),
+            text.replace(
+                "BILLCTL_CONFIG=/etc/billctl/billctl.toml",
+                "BILLCTL_CONFIG=",
+            ),
             text.replace("StateDirectory=billctl", "StateDirectory=other"),
             text.replace("Type=", "Type=simple\n#"),
         ] {
