@@ -19,7 +19,7 @@
 //! | `lib.rs` | the module list and `run` |
 //! | `cli/mod.rs` | the clap grammar's top: `Cli`, the global flags, the command list, the moment value parsers |
 //! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods, URLs, rates) |
-//! | `cli/early.rs` | what the binary knows before parsing: whether the command is a service that ignores SIGHUP from its first step |
+//! | `cli/early.rs` | what the binary knows before parsing: whether the command is a service that holds SIGHUP (blocked, pending) from its first step |
 //! | `cli/refused.rs` | a refused command line's error, rendered unstyled and made safe for a terminal |
 //! | `cli/keys_verify.rs` | the `keys verify` fast path, parsed without building the whole grammar |
 //! | `cli/audit.rs` | `audit` flags |

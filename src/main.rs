@@ -7,10 +7,10 @@ fn main() -> ExitCode {
     // systemd's notify socket and watchdog, taken while this is the only thread.
     billctl::server::notify::take_from_env();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // A service ignores SIGHUP from its first step, before parsing and long before its reload
+    // A service holds SIGHUP from its first step, before parsing and long before its reload
     // handler is installed: a `systemctl reload` right after `start` never ends it.
     if let Some(service) = billctl::cli::service_of(&args) {
-        billctl::server::reload::ignore_hangup_from_now(service);
+        billctl::server::reload::hold_hangup_from_now(service);
     }
     billctl::faults::point("main.start");
     let cli = match billctl::cli::parse_keys_verify(&args) {

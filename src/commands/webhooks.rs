@@ -79,7 +79,7 @@ fn metrics_route(ctx: &mut Ctx, path: &str) -> Result<Option<(String, crate::sto
 }
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
-    crate::server::reload::ignore_hangup_from_now("listen");
+    crate::server::reload::hold_hangup_from_now("listen");
     check_paths(args)?;
     args.server.limits(args.max_body).check()?;
     let secrets = endpoint_secrets(ctx, &args.secret_env)?;

@@ -17,16 +17,26 @@ pub type Part = Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
 /// Where a reload's lines go: `(warning, line)`.
 pub type Said = Arc<dyn Fn(bool, &str) + Send + Sync>;
 
-/// Ignores SIGHUP until [`Reload::install`] handles it: the first thing `serve` and
-/// `webhooks listen` do, before the store is opened, so that a reload sent while they start
+/// Holds SIGHUP until [`Reload::install`] handles it: the first thing `serve` and `webhooks
+/// listen` do, before the store is opened, so that a reload sent while they start
 /// (`systemctl reload` right after `start`) never ends them. Then the fault point
 /// `<service>.start` (see [`crate::faults`]), where a test stops the process to send one.
-pub fn ignore_hangup_from_now(service: &str) {
-    use nix::sys::signal::{signal, SigHandler, Signal};
-    // SAFETY: SIG_IGN runs no code in the handler; nothing else sets SIGHUP's disposition
-    // before this (tokio's handler, installed later, replaces it).
-    let _ = unsafe { signal(Signal::SIGHUP, SigHandler::SigIgn) };
+///
+/// The signal is blocked on this (the main) thread, not ignored: blocking needs no `unsafe`
+/// (it sets no handler), a blocked SIGHUP stays pending and cannot end the process, and the
+/// threads started meanwhile inherit the mask. [`Reload::install`] unblocks it on the main
+/// thread once tokio's handler is in place; a SIGHUP held until then is delivered to that
+/// handler, and so is a reload, not lost.
+pub fn hold_hangup_from_now(service: &str) {
+    let _ = hangup().thread_block();
     crate::faults::point(&format!("{service}.start"));
+}
+
+/// The set holding only SIGHUP.
+fn hangup() -> nix::sys::signal::SigSet {
+    let mut set = nix::sys::signal::SigSet::empty();
+    set.add(nix::sys::signal::Signal::SIGHUP);
+    set
 }
 
 /// The SIGHUP handler and the parts it reloads.
@@ -37,12 +47,18 @@ pub struct Reload {
 }
 
 impl Reload {
-    /// Installs the SIGHUP handler now (call inside the runtime, before the server says where
-    /// it listens): from here on SIGHUP never ends the process.
+    /// Installs the SIGHUP handler now (call inside the runtime, on the thread that called
+    /// [`hold_hangup_from_now`], before the server says where it listens): from here on SIGHUP
+    /// never ends the process. The held signal is let through only once the handler is in
+    /// place (were it not, SIGHUP stays held: a reload is lost, the process is not).
     pub fn install(said: Said) -> Arc<Reload> {
         use tokio::signal::unix::{signal, SignalKind};
+        let handler = signal(SignalKind::hangup()).ok();
+        if handler.is_some() {
+            let _ = hangup().thread_unblock();
+        }
         Arc::new(Reload {
-            signal: Mutex::new(signal(SignalKind::hangup()).ok()),
+            signal: Mutex::new(handler),
             parts: Mutex::default(),
             said,
         })
