@@ -150,7 +150,8 @@ impl serde::Serialize for ConfigSource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut o = s.serialize_struct("ConfigSource", 2)?;
-        o.serialize_field("path", &self.path())?;
+        // Lossy: a path that is not UTF-8 still makes a JSON document.
+        o.serialize_field("path", &self.path().map(|p| p.to_string_lossy()))?;
         o.serialize_field("catalog", self.catalog())?;
         o.end()
     }

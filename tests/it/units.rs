@@ -122,6 +122,13 @@ fn service_problems(name: &str, text: &str) -> Vec<String> {
     if !values(text, "WatchdogSec").is_empty() && kind != ["notify"] {
         out.push(format!("{name}: WatchdogSec= on a unit that never pings"));
     }
+    // systemd's notify socket is a unix socket.
+    let families = values(text, "RestrictAddressFamilies").join(" ");
+    if kind == ["notify"] && !families.split_whitespace().any(|f| f == "AF_UNIX") {
+        out.push(format!(
+            "{name}: Type=notify needs AF_UNIX in RestrictAddressFamilies="
+        ));
+    }
     out
 }
 
@@ -162,7 +169,12 @@ fn every_service_names_the_config_and_the_data_dir_and_its_type() {
             ),
             text.replace("StateDirectory=billctl", "StateDirectory=other"),
             text.replace("Type=", "Type=simple\n#"),
-        ] {
+        ]
+        .into_iter()
+        .chain(
+            text.contains("Type=notify")
+                .then(|| text.replace("AF_UNIX", "")),
+        ) {
             assert!(
                 !service_problems(name, &broken).is_empty(),
                 "{name} passes broken:\n{broken}"
