@@ -312,7 +312,7 @@ impl Ctx {
         });
         let live = self.stripe_key()?.mode == Mode::Live;
         let from_env = std::env::var(API_BASE_ENV).ok().filter(|b| !b.is_empty());
-        let source = self.config()?.source.clone();
+        let source = self.config()?.source.to_string();
         let cfg = &self.config()?.stripe;
         let (mut base, from_config) = match (from_env, &cfg.api_base) {
             (Some(b), _) => (b, false),

@@ -19,7 +19,7 @@
 //! | `lib.rs` | the module list and `run` |
 //! | `cli/mod.rs` | the clap grammar's top: `Cli`, the global flags, the command list, the moment value parsers |
 //! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods, URLs, rates) |
-//! | `cli/early.rs` | what the binary knows before parsing: whether the command is a service that ignores SIGHUP from its first step |
+//! | `cli/early.rs` | what the binary knows before parsing: whether the command is a service that holds SIGHUP (blocked, pending) from its first step |
 //! | `cli/refused.rs` | a refused command line's error, rendered unstyled and made safe for a terminal |
 //! | `cli/keys_verify.rs` | the `keys verify` fast path, parsed without building the whole grammar |
 //! | `cli/audit.rs` | `audit` flags |
@@ -120,6 +120,7 @@
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
 //! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
 //! | `server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
+//! | `server/notify.rs` | systemd's notify protocol: READY, RELOADING (with MONOTONIC_USEC), STOPPING, and WATCHDOG from the accept loop; the socket (a path or `@name`) taken from the environment at the first step |
 //! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
 //! | `secrets.rs` | the Stripe key and webhook secrets: systemd credential, environment, then the OS keyring |
 //! | `credentials.rs` | systemd credentials: secrets read from fixed file names in `$CREDENTIALS_DIRECTORY` |

@@ -1,5 +1,5 @@
 //! What the binary knows before it parses its arguments: whether the command is one of the
-//! long-running services (`serve`, `webhooks listen`), which ignore SIGHUP from their first
+//! long-running services (`serve`, `webhooks listen`), which hold SIGHUP from their first
 //! step (a `systemctl reload` right after `start` must not end them).
 
 use std::ffi::OsString;

@@ -75,6 +75,7 @@ fn core_options(
     output: &crate::output::Output,
     json_log: bool,
     certs: Option<Arc<server::tls::Certs>>,
+    status: String,
 ) -> Result<server::Options> {
     let reload = server::reload::Reload::install(crate::output::reload_said(output, json_log));
     Ok(server::Options {
@@ -82,7 +83,24 @@ fn core_options(
         tls: server::tls::serve_with(certs, &reload)?,
         open: None,
         reload: Some(reload),
+        status,
     })
+}
+
+/// The first line (where serve listens; in JSON the config too), then the config on the log.
+fn say_listening(
+    output: &crate::output::Output,
+    json_log: bool,
+    url: String,
+    config: &crate::config::Config,
+) -> Result<()> {
+    let source = config.source.clone();
+    output.show_line(&serve::Listening {
+        listening: url,
+        config: source.clone(),
+    })?;
+    crate::output::config_notice(output, json_log, &source);
+    Ok(())
 }
 
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
@@ -105,10 +123,11 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     let (listener, url) = addr
         .bind(certs.is_some())
         .with_context(|| format!("--listen {}: failed to listen", args.listen))?;
-    let options = core_options(&output, json_log, certs)?;
+    let status = crate::output::ready_status(&url, &config.source);
+    let options = core_options(&output, json_log, certs, status)?;
     // The signal handlers first: a SIGTERM right after the address is printed stops serve.
     let stop = server::shutdown_signal();
-    output.show_line(&serve::Listening { listening: url })?;
+    say_listening(&output, json_log, url, &config)?;
     let notice = crate::output::serve_notice(&output, json_log);
     let metrics = Arc::new(Metrics::default().with_log_dropped(queue.dropped()));
     let (settings, with) = (settings(args), (metrics, notice, stripe));

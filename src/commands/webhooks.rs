@@ -97,8 +97,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         let _in_runtime = ctx.runtime()?.enter();
         crate::server::shutdown_signal()
     };
-    ctx.output
-        .show_line(&listen::Listening { listening: url })?;
+    say_listening(ctx, args, url)?;
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
     let log = listen_log(&ctx.output, stream.clone());
@@ -115,6 +114,18 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     let (rt, served) = (ctx.runtime()?, (options, metrics));
     let ran = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop);
     end_listen(ctx, args, ran, &queue, &stream)
+}
+
+/// The first line (where listen receives; in JSON the config too), then the config on the log.
+fn say_listening(ctx: &mut Ctx, args: &WebhooksListenArgs, url: String) -> Result<()> {
+    let source = ctx.config()?.source.clone();
+    ctx.output.show_line(&listen::Listening {
+        listening: url,
+        config: source.clone(),
+    })?;
+    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+    crate::output::config_notice(&ctx.output, json_log, &source);
+    Ok(())
 }
 
 /// `listen`'s last line, then its log written out (unless stderr never drains); a failed run,
@@ -174,6 +185,7 @@ fn bind_listener(
     let scheme = if certs.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}{}", listener.local_addr()?, args.path);
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+    let status = crate::output::ready_status(&url, &ctx.config()?.source);
     // The SIGHUP handler is installed inside the runtime, before the address is printed.
     let _in_runtime = ctx.runtime()?.enter();
     let reload =
@@ -182,6 +194,7 @@ fn bind_listener(
         tls: crate::server::tls::serve_with(certs, &reload)?,
         access: crate::output::serve_access_log(&ctx.output, json_log),
         reload: Some(reload),
+        status,
         ..crate::server::Options::default()
     };
     Ok((listener, url, options))

@@ -1,12 +1,12 @@
 //! Finding and reading the config: `--config`/`BILLCTL_CONFIG`, the XDG file, or the
 //! built-in catalog; a bounded regular file of UTF-8.
 
-use super::{parse, Config};
+use super::{parse, Config, ConfigSource};
 use std::path::{Path, PathBuf};
 
 /// The default catalog (Pro, Team, Enterprise), used when no config file is found.
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/billctl.toml");
-const DEFAULT_CONFIG_NAME: &str = "<built-in config/billctl.toml>";
+pub(super) const DEFAULT_CONFIG_NAME: &str = "<built-in config/billctl.toml>";
 
 /// Where the config comes from: `--config`/`BILLCTL_CONFIG` (already merged by clap), else the
 /// XDG config file if present, else the built-in default.
@@ -37,9 +37,15 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
     match path {
         Some(p) => {
             let text = read_config(p)?;
-            Ok(parse(&text, &p.display().to_string())?)
+            Ok(Config {
+                source: ConfigSource::File(p.to_path_buf()),
+                ..parse(&text, &p.display().to_string())?
+            })
         }
-        None => Ok(parse(DEFAULT_CONFIG, DEFAULT_CONFIG_NAME)?),
+        None => Ok(Config {
+            source: ConfigSource::BuiltIn,
+            ..parse(DEFAULT_CONFIG, DEFAULT_CONFIG_NAME)?
+        }),
     }
 }
 

@@ -10,7 +10,7 @@
 //! store URL stays a string, which the store parses.
 
 use crate::catalog::model::{MeterSpec, PriceSpec, Tier};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod access;
 mod error;
@@ -85,8 +85,8 @@ pub struct Checkout {
 /// The validated configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// Where it came from: a path, or the built-in default.
-    pub source: String,
+    /// Where it came from: the operator's file, or the built-in catalog.
+    pub source: ConfigSource,
     pub data_dir: Option<PathBuf>,
     /// `store.url`: a PostgreSQL store (`postgres://...`, no password) instead of SQLite.
     pub store_url: Option<String>,
@@ -106,6 +106,55 @@ pub struct Config {
     /// `[webhooks] expect_delivery_within`: a receiver quieter than this is reported by
     /// `doctor` (seconds; default a day).
     pub expect_delivery_within_secs: i64,
+}
+
+/// Where the config billctl runs on came from, which is whose catalog (tiers, prices, quotas)
+/// it enforces: a file (`--config`, `BILLCTL_CONFIG`, or `$XDG_CONFIG_HOME/billctl/billctl.toml`),
+/// or, when none is named nor found, the built-in catalog (`config/billctl.toml`, compiled in).
+/// Shown as its path (or `<built-in config/billctl.toml>`); in JSON
+/// `{"path": PATH or null, "catalog": "file" | "built_in"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    File(PathBuf),
+    BuiltIn,
+}
+
+impl ConfigSource {
+    /// The file's path (`None`: the built-in catalog).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::File(p) => Some(p),
+            ConfigSource::BuiltIn => None,
+        }
+    }
+
+    /// Whose catalog it is, as JSON says it: `file` or `built_in`.
+    pub fn catalog(&self) -> &'static str {
+        match self {
+            ConfigSource::File(_) => "file",
+            ConfigSource::BuiltIn => "built_in",
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigSource::File(p) => write!(f, "{}", p.display()),
+            ConfigSource::BuiltIn => f.write_str(load::DEFAULT_CONFIG_NAME),
+        }
+    }
+}
+
+impl serde::Serialize for ConfigSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut o = s.serialize_struct("ConfigSource", 2)?;
+        // Lossy: a path that is not UTF-8 still makes a JSON document.
+        o.serialize_field("path", &self.path().map(|p| p.to_string_lossy()))?;
+        o.serialize_field("catalog", self.catalog())?;
+        o.end()
+    }
 }
 
 /// The default `[webhooks] expect_delivery_within`: a day.

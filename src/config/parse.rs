@@ -6,7 +6,8 @@ use super::raw::RawConfig;
 use super::{access, stripe, tiers, usage, Config};
 use serde::Deserialize;
 
-/// Parses and validates config text; `file` names it in errors.
+/// Parses and validates config text; `file` names it in errors and is the config's source
+/// ([`super::load`] marks the built-in catalog as such).
 pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     let cx = SourceText { file, src };
     let raw = match deserialize(&cx) {
@@ -27,7 +28,7 @@ pub fn parse(src: &str, file: &str) -> Result<Config, ConfigError> {
     let portal = stripe::portal(&cx, raw.portal)?;
     let tiers = tiers::tiers(&cx, raw.tiers, &prefix, meter.is_some())?;
     Ok(Config {
-        source: file.to_string(),
+        source: super::ConfigSource::File(file.into()),
         data_dir: raw.data_dir,
         store_url,
         stripe,

@@ -63,9 +63,11 @@ impl Check {
     }
 }
 
-/// Every check, in a fixed order.
+/// Every check, in a fixed order, and the config they ran on.
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// The config doctor ran on: the operator's file, or the built-in catalog.
+    pub config: crate::config::ConfigSource,
     pub checks: Vec<Check>,
     pub ok: usize,
     pub warnings: usize,
@@ -74,9 +76,10 @@ pub struct Report {
 }
 
 impl Report {
-    fn of(checks: Vec<Check>) -> Report {
+    fn of(config: crate::config::ConfigSource, checks: Vec<Check>) -> Report {
         let n = |o: Outcome| checks.iter().filter(|c| c.outcome == o).count();
         Report {
+            config,
             ok: n(Outcome::Ok),
             warnings: n(Outcome::Warn),
             failures: n(Outcome::Fail),
@@ -122,7 +125,7 @@ const EXPIRY_SOON: i64 = 7 * 86_400;
 pub fn run(rt: &tokio::runtime::Runtime, mut inputs: Inputs) -> Report {
     let mut checks = rt.block_on(stripe_checks(&inputs));
     checks.extend(store_checks(&mut inputs));
-    Report::of(checks)
+    Report::of(inputs.config.source.clone(), checks)
 }
 
 /// The checks that reach Stripe, concurrently: the key (and then the clock), the catalog, the
@@ -201,7 +204,86 @@ fn clock_check(skew: Option<i64>) -> Check {
     }
 }
 
+/// The catalog against Stripe; on the built-in catalog, also the active prices of Stripe that
+/// it does not know (a service that found no config file, see [`unknown_prices`]).
 async fn catalog_check(stripe: &Stripe, config: &Config) -> Check {
+    let (check, unknown) = tokio::join!(
+        configured_prices_check(stripe, config),
+        unknown_prices(stripe, config)
+    );
+    match unknown {
+        Ok(unknown) if unknown.is_empty() => check,
+        Ok(unknown) => on_the_wrong_catalog(check, &unknown),
+        Err(e) => Check {
+            outcome: worse(check.outcome, Outcome::Warn),
+            detail: format!("{}; billctl runs on the built-in catalog, and Stripe's prices could not be listed to compare: {e}", check.detail),
+            hint: Some(CONFIG_HINT.to_string()),
+            ..check
+        },
+    }
+}
+
+/// What to do when billctl runs on the built-in catalog by mistake.
+const CONFIG_HINT: &str = "set BILLCTL_CONFIG (or --config) to your config file, e.g. BILLCTL_CONFIG=/etc/billctl/billctl.toml in /etc/billctl/billctl.env";
+
+/// The worse of two outcomes.
+fn worse(a: Outcome, b: Outcome) -> Outcome {
+    let rank = |o| match o {
+        Outcome::Skipped | Outcome::Ok => 0,
+        Outcome::Warn => 1,
+        Outcome::Fail => 2,
+    };
+    if rank(a) >= rank(b) {
+        a
+    } else {
+        b
+    }
+}
+
+/// On the built-in catalog (no config file), the active prices in Stripe that it does not
+/// know, by lookup key (or id): neither one of its lookup keys nor of one of its products.
+/// Asks Stripe nothing when billctl runs on a config file.
+async fn unknown_prices(stripe: &Stripe, config: &Config) -> Result<Vec<String>, String> {
+    if config.source != crate::config::ConfigSource::BuiltIn {
+        return Ok(Vec::new());
+    }
+    let all = stripe
+        .active_prices(None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let keys: Vec<&str> = config
+        .prices()
+        .map(|(_, p)| p.lookup_key.as_str())
+        .collect();
+    Ok(all
+        .into_iter()
+        .filter(|p| !config.tiers.iter().any(|t| t.product_id == p.product))
+        .filter(|p| !p.lookup_key.as_deref().is_some_and(|k| keys.contains(&k)))
+        .map(|p| p.lookup_key.unwrap_or(p.id))
+        .collect())
+}
+
+/// The catalog check, warning (at least) that billctl runs on the built-in catalog while
+/// Stripe holds `unknown` prices: quotas and prices are not the operator's.
+fn on_the_wrong_catalog(check: Check, unknown: &[String]) -> Check {
+    const SHOWN: usize = 5;
+    let mut named = unknown[..unknown.len().min(SHOWN)].join(", ");
+    if unknown.len() > SHOWN {
+        named.push_str(&format!(" and {} more", unknown.len() - SHOWN));
+    }
+    Check {
+        outcome: worse(check.outcome, Outcome::Warn),
+        detail: format!(
+            "billctl runs on the built-in catalog (no config file given or found), and Stripe holds {} it does not know ({named}); {}",
+            count(unknown.len(), "active price", "active prices"),
+            check.detail
+        ),
+        hint: Some(CONFIG_HINT.to_string()),
+        ..check
+    }
+}
+
+async fn configured_prices_check(stripe: &Stripe, config: &Config) -> Check {
     let name = "catalog";
     let observed = match super::prices::observe(stripe, config).await {
         Ok(o) => o,

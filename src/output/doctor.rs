@@ -23,7 +23,12 @@ impl Render for Report {
                 ]
             })
             .collect();
-        out.table(&["CHECK", "OUTCOME", "DETAIL", "FIX"], rows)
+        let (_, config) = super::config_said(&self.config);
+        format!(
+            "{}\n{}",
+            super::clean(&config),
+            out.table(&["CHECK", "OUTCOME", "DETAIL", "FIX"], rows)
+        )
     }
 
     fn notes(&self) -> Vec<String> {

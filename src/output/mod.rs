@@ -16,7 +16,10 @@ mod keys;
 pub mod logq;
 mod payments;
 mod serve;
-pub use serve::{log_notice, reload_said, serve_access_log, serve_notice, serve_summary};
+pub use serve::{
+    config_notice, config_said, log_notice, ready_status, reload_said, serve_access_log,
+    serve_notice, serve_summary,
+};
 pub mod revenue;
 mod subscriptions;
 mod svg;

@@ -143,6 +143,47 @@ pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
     }
 }
 
+/// The config a service runs on, said once at start on its log: the operator's file (info), or
+/// the built-in catalog (a warning: its quotas and prices are not the operator's). In JSON
+/// `{"time", "level", "message", "config": {"path", "catalog"}}`.
+pub fn config_notice(out: &Output, json: bool, source: &crate::config::ConfigSource) {
+    let (level, message) = config_said(source);
+    if json {
+        let line = serde_json::json!({
+            "time": crate::time::rfc3339_ms(crate::clock::now_ms()),
+            "level": level,
+            "message": message,
+            "config": source,
+        });
+        out.log_line(&line);
+    } else {
+        log_notice(out, false, level, &message);
+    }
+}
+
+/// The level and words of [`config_notice`] (and of doctor's first line).
+pub fn config_said(source: &crate::config::ConfigSource) -> (&'static str, String) {
+    match source {
+        crate::config::ConfigSource::File(p) => ("info", format!("config: {}", p.display())),
+        crate::config::ConfigSource::BuiltIn => (
+            "warn",
+            "config: none given or found; the built-in catalog is in force (set BILLCTL_CONFIG or --config to your file)".to_string(),
+        ),
+    }
+}
+
+/// The status a server gives systemd with `READY=1`: where it listens, on which config.
+pub fn ready_status(url: &str, config: &crate::config::ConfigSource) -> String {
+    match config {
+        crate::config::ConfigSource::File(p) => {
+            format!("listening on {url}; config {}", p.display())
+        }
+        crate::config::ConfigSource::BuiltIn => {
+            format!("listening on {url}; the built-in catalog (no config file)")
+        }
+    }
+}
+
 /// What a SIGHUP's reload says, line by line: a status line, or a warning when a part kept
 /// what it had.
 pub fn reload_said(out: &Output, json: bool) -> crate::server::reload::Said {

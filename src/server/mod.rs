@@ -24,6 +24,7 @@ use tokio::net::TcpListener;
 
 mod conn;
 pub mod metrics;
+pub mod notify;
 pub mod reload;
 mod slots;
 pub mod tls;
@@ -151,6 +152,8 @@ pub struct Options {
     pub open: Option<Arc<AtomicUsize>>,
     /// What SIGHUP re-reads (its handler installed before the server says where it listens).
     pub reload: Option<Arc<reload::Reload>>,
+    /// The status systemd shows once the server is ready (`READY=1`, [`notify`]).
+    pub status: String,
 }
 
 /// An answer.
@@ -513,7 +516,10 @@ pub async fn serve_on<H: Handler>(
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
-    let _reloading = options
+    // Ready before any reload can say RELOADING=1: systemd reads them in this order.
+    notify::ready(&options.status);
+    let mut watchdog = notify::Watchdog::start();
+    let reloading = options
         .reload
         .clone()
         .map(|r| AbortOnDrop(tokio::spawn(r.run())));
@@ -533,6 +539,7 @@ pub async fn serve_on<H: Handler>(
         let accepted = tokio::select! {
             a = listener.accept() => a,
             () = &mut shutdown => break,
+            () = watchdog.tick() => continue,
         };
         let Ok((stream, peer)) = accepted else {
             // Out of file descriptors (or another accept error): back off instead of
@@ -549,8 +556,11 @@ pub async fn serve_on<H: Handler>(
         // Reap finished connections so the set does not grow without bound.
         while conns.try_join_next().is_some() {}
     }
+    // No reload once stopping (a SIGHUP now is ignored: the handler stays installed).
+    drop(reloading);
+    notify::stopping();
     let _ = stop_tx.send(true);
-    drain(conns, limits.drain).await;
+    drain(conns, limits.drain, &mut watchdog).await;
 }
 
 /// What the connections of a server share.
@@ -592,10 +602,22 @@ async fn connection<H: Handler>(shared: Arc<Shared<H>>, stream: Accepted, peer: 
     drop(held);
 }
 
-/// Waits for every connection to finish, up to `within`; then drops the rest.
-async fn drain(mut conns: tokio::task::JoinSet<()>, within: Duration) {
-    let drained =
-        tokio::time::timeout(within, async { while conns.join_next().await.is_some() {} }).await;
+/// Waits for every connection to finish, up to `within`; then drops the rest. The watchdog
+/// goes on ticking meanwhile.
+async fn drain(
+    mut conns: tokio::task::JoinSet<()>,
+    within: Duration,
+    watchdog: &mut notify::Watchdog,
+) {
+    let drained = tokio::time::timeout(within, async {
+        loop {
+            tokio::select! {
+                next = conns.join_next() => if next.is_none() { break },
+                () = watchdog.tick() => {}
+            }
+        }
+    })
+    .await;
     if drained.is_err() {
         conns.shutdown().await;
     }

@@ -17,8 +17,8 @@ pub type Part = Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
 /// Where a reload's lines go: `(warning, line)`.
 pub type Said = Arc<dyn Fn(bool, &str) + Send + Sync>;
 
-/// Ignores SIGHUP until [`Reload::install`] handles it: the first thing `serve` and
-/// `webhooks listen` do, before the store is opened, so that a reload sent while they start
+/// Ignores SIGHUP until [`Reload::install`] handles it: the first thing `serve` and `webhooks
+/// listen` do, before the store is opened, so that a reload sent while they start
 /// (`systemctl reload` right after `start`) never ends them. Then the fault point
 /// `<service>.start` (see [`crate::faults`]), where a test stops the process to send one.
 pub fn ignore_hangup_from_now(service: &str) {
@@ -65,8 +65,10 @@ impl Reload {
         }
     }
 
-    /// One reload: every part, one after another, each within [`DEADLINE`].
+    /// One reload: every part, one after another, each within [`DEADLINE`]; systemd is told
+    /// `RELOADING=1` before and `READY=1` after ([`super::notify`]).
     pub async fn once(&self) {
+        super::notify::reloading();
         let parts = lock(&self.parts).clone();
         if parts.is_empty() {
             (self.said)(false, "SIGHUP: nothing to re-read");
@@ -87,6 +89,7 @@ impl Reload {
             };
             (self.said)(warn, &format!("SIGHUP: {line}"));
         }
+        super::notify::reloaded();
     }
 }
 

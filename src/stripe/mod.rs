@@ -216,11 +216,16 @@ impl Stripe {
 
     /// The active prices of a product.
     pub async fn active_prices_of(&self, product: &str) -> Result<Vec<RemotePrice>, Error> {
+        self.active_prices(Some(product)).await
+    }
+
+    /// The active prices of a product, or (`None`) of the whole account, across all pages.
+    pub async fn active_prices(&self, product: Option<&str>) -> Result<Vec<RemotePrice>, Error> {
         let fetch = |after: Option<String>| {
-            let mut req = ListPrice::new()
-                .product(product.to_string())
-                .active(true)
-                .limit(PAGE);
+            let mut req = ListPrice::new().active(true).limit(PAGE);
+            if let Some(p) = product {
+                req = req.product(p.to_string());
+            }
             if let Some(a) = after {
                 req = req.starting_after(a);
             }

@@ -438,3 +438,99 @@ fn the_readme_names_every_check(report: &Value) {
         "the README's doctor table against a report"
     );
 }
+
+/// An operator's catalog that shares nothing with the built-in one.
+const OPERATOR: &str = r#"
+[tiers.starter]
+name = "Starter"
+quota = 500
+rate_limit_per_minute = 10
+
+[tiers.starter.price]
+lookup_key = "acme_starter_monthly"
+amount = 1900
+currency = "usd"
+interval = "month"
+"#;
+
+/// The catalog check's whole entry in a report.
+fn catalog(report: &Value) -> Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "catalog")
+        .cloned()
+        .unwrap_or_else(|| panic!("no catalog check in {report}"))
+}
+
+/// Doctor says which config it ran on (JSON `config`, the text's first line), and its catalog
+/// check warns when billctl runs on the built-in catalog (no config file given or found) while
+/// Stripe holds active prices the built-in catalog does not know (issue 43: a service whose
+/// user has no config enforces the built-in quotas silently). No warning on the built-in
+/// catalog when Stripe holds only its prices, nor on the operator's file.
+#[test]
+fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_prices() {
+    let env = Env::with_catalog();
+    let run = |args: &[&str]| {
+        let r = env.run(args);
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        r.json()
+    };
+    // The built-in catalog, and Stripe holds only its prices: ok.
+    let report = run(&["doctor", "--json"]);
+    assert_eq!(
+        report["config"],
+        json!({"path": null, "catalog": "built_in"})
+    );
+    let c = catalog(&report);
+    assert_eq!(c["outcome"], "ok", "{c}");
+    // The operator's catalog is applied to Stripe too; billctl runs without its file.
+    let op = env.config(OPERATOR);
+    let op_s = op.to_str().unwrap();
+    env.run(&["--config", op_s, "setup-products", "--yes", "-q"])
+        .ok();
+    let report = run(&["doctor", "--json"]);
+    let c = catalog(&report);
+    assert_eq!(c["outcome"], "warn", "{c}");
+    let detail = c["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("runs on the built-in catalog")
+            && detail.contains("1 active price it does not know (acme_starter_monthly)")
+            && detail.contains("3 prices as configured"),
+        "{detail}"
+    );
+    assert!(
+        c["hint"].as_str().unwrap().contains("BILLCTL_CONFIG"),
+        "{c}"
+    );
+    assert!(report["warnings"].as_u64().unwrap() >= 1, "{report}");
+    // The text says the config first, then the warning in the table; exit 1.
+    let r = env.run(&["doctor"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("config: none given or found; the built-in catalog is in force"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("acme_starter_monthly"), "{}", r.stdout);
+    // The operator's file, by --config and by BILLCTL_CONFIG: no such warning.
+    let report = run(&["--config", op_s, "doctor", "--json"]);
+    assert_eq!(report["config"], json!({"path": op_s, "catalog": "file"}));
+    let c = catalog(&report);
+    assert_eq!(c["outcome"], "ok", "{c}");
+    assert!(!c["detail"].as_str().unwrap().contains("built-in"), "{c}");
+    let r = common::run(
+        env.command()
+            .env("BILLCTL_CONFIG", op_s)
+            .args(["doctor", "--json"]),
+    );
+    assert_eq!(r.json()["config"]["catalog"], "file", "{}", r.stdout);
+    let r = env.run(&["--config", op_s, "doctor"]);
+    assert!(
+        r.stdout.starts_with(&format!("config: {op_s}\n")),
+        "{}",
+        r.stdout
+    );
+}

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 pub struct Serve {
     child: Child,
     pub url: String,
+    /// The first line on stdout: `{"listening": URL, "config": {"path", "catalog"}}`.
+    pub first: Value,
     /// Stderr so far, and a condition the reader thread signals at each chunk.
     stderr: Arc<(Mutex<String>, Condvar)>,
     reader: Option<std::thread::JoinHandle<()>>,
@@ -71,10 +73,8 @@ impl Serve {
         BufReader::new(child.stdout.as_mut().unwrap())
             .read_line(&mut first)
             .unwrap();
-        let Some(url) = serde_json::from_str::<Value>(&first)
-            .ok()
-            .and_then(|v| v["listening"].as_str().map(String::from))
-        else {
+        let first = serde_json::from_str::<Value>(&first).unwrap_or_else(|_| Value::String(first));
+        let Some(url) = first["listening"].as_str().map(String::from) else {
             let _ = child.wait();
             let _ = reader.join();
             panic!(
@@ -85,6 +85,7 @@ impl Serve {
         Serve {
             child,
             url,
+            first,
             stderr,
             reader: Some(reader),
         }

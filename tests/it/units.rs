@@ -72,6 +72,125 @@ fn every_unit_runs_a_command_line_billctl_parses_and_is_hardened() {
     }
 }
 
+/// Each shipped service and how systemd is to run it: the long-running ones `Type=notify`
+/// (they say READY, RELOADING, STOPPING and ping the watchdog), the timed ones `oneshot`. A
+/// service in `config/systemd/` without its row fails.
+const SERVICES: &[(&str, &str)] = &[
+    ("billctl-serve.service", "notify"),
+    ("billctl-webhooks.service", "notify"),
+    ("billctl-doctor.service", "oneshot"),
+    ("billctl-usage-alerts.service", "oneshot"),
+];
+
+/// The values of `Key=` lines of a unit, in order.
+fn values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
+        .collect()
+}
+
+/// What is wrong with a service unit (issue 43): it must name the operator's config
+/// (`BILLCTL_CONFIG`, an absolute path: without one billctl silently runs on the built-in
+/// catalog) and the data dir (`BILLCTL_DATA_DIR` under `/var/lib`, made by its
+/// `StateDirectory=`); run as its row of [`SERVICES`] says; and set `WatchdogSec=` only where
+/// billctl pings (`Type=notify`).
+fn service_problems(name: &str, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let env: Vec<(&str, &str)> = values(text, "Environment")
+        .into_iter()
+        .filter_map(|v| v.split_once('='))
+        .collect();
+    let var = |n: &str| env.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+    match var("BILLCTL_CONFIG") {
+        Some(p) if p.starts_with('/') && p.ends_with(".toml") => {}
+        other => out.push(format!(
+            "{name}: Environment=BILLCTL_CONFIG=<absolute path of a .toml> expected, got {other:?}"
+        )),
+    }
+    let state = values(text, "StateDirectory");
+    match (var("BILLCTL_DATA_DIR"), state.as_slice()) {
+        (Some(dir), [s]) if dir == format!("/var/lib/{s}") => {}
+        (dir, state) => out.push(format!(
+            "{name}: Environment=BILLCTL_DATA_DIR=/var/lib/<StateDirectory> expected, got {dir:?} and StateDirectory={state:?}"
+        )),
+    }
+    let kind = values(text, "Type");
+    match SERVICES.iter().find(|(n, _)| *n == name) {
+        None => out.push(format!("{name} has no row in SERVICES")),
+        Some((_, want)) if kind != [*want] => {
+            out.push(format!("{name}: Type={want} expected, got {kind:?}"))
+        }
+        Some(_) => {}
+    }
+    if !values(text, "WatchdogSec").is_empty() && kind != ["notify"] {
+        out.push(format!("{name}: WatchdogSec= on a unit that never pings"));
+    }
+    // systemd's notify socket is a unix socket.
+    let families = values(text, "RestrictAddressFamilies").join(" ");
+    if kind == ["notify"] && !families.split_whitespace().any(|f| f == "AF_UNIX") {
+        out.push(format!(
+            "{name}: Type=notify needs AF_UNIX in RestrictAddressFamilies="
+        ));
+    }
+    out
+}
+
+#[test]
+fn every_service_names_the_config_and_the_data_dir_and_its_type() {
+    let all = units();
+    let services: Vec<&(String, String)> = all
+        .iter()
+        .filter(|(n, _)| n.ends_with(".service"))
+        .collect();
+    let problems: Vec<String> = services
+        .iter()
+        .flat_map(|(n, t)| service_problems(n, t))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for (want, _) in SERVICES {
+        assert!(
+            services.iter().any(|(n, _)| n == want),
+            "{want} is not shipped"
+        );
+    }
+    // The rule can fail: each shipped service with a line taken out or changed.
+    for (name, text) in services {
+        let without = |key: &str| {
+            text.lines()
+                .filter(|l| !l.starts_with(key))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for broken in [
+            without("Environment=BILLCTL_CONFIG="),
+            without("Environment=BILLCTL_DATA_DIR="),
+            without("StateDirectory="),
+            without("Type="),
+            text.replace(
+                "BILLCTL_CONFIG=/etc/billctl/billctl.toml",
+                "BILLCTL_CONFIG=",
+            ),
+            text.replace("StateDirectory=billctl", "StateDirectory=other"),
+            text.replace("Type=", "Type=simple\n#"),
+        ]
+        .into_iter()
+        .chain(
+            text.contains("Type=notify")
+                .then(|| text.replace("AF_UNIX", "")),
+        ) {
+            assert!(
+                !service_problems(name, &broken).is_empty(),
+                "{name} passes broken:\n{broken}"
+            );
+        }
+        assert!(!service_problems("billctl-new.service", text).is_empty());
+    }
+    let oneshot = "Type=oneshot\nEnvironment=BILLCTL_CONFIG=/etc/billctl/billctl.toml\nEnvironment=BILLCTL_DATA_DIR=/var/lib/billctl\nStateDirectory=billctl\nWatchdogSec=30s\n";
+    assert!(service_problems("billctl-doctor.service", oneshot)
+        .iter()
+        .any(|p| p.contains("WatchdogSec")));
+}
+
 #[test]
 fn systemd_analyze_verifies_every_unit() {
     let Ok(version) = std::process::Command::new("systemd-analyze")

@@ -67,10 +67,11 @@ pub struct Settings {
     pub max_events: usize,
 }
 
-/// The first line `serve` prints: where it listens.
+/// The first line `serve` prints: where it listens (and, in JSON, the config it runs on).
 #[derive(Debug, Serialize)]
 pub struct Listening {
     pub listening: String,
+    pub config: crate::config::ConfigSource,
 }
 
 /// What `serve` did, for its last line.

@@ -51,10 +51,11 @@ const MAX_HEADER_VALUE: usize = 256;
 /// Most deliveries stored in one transaction.
 const GROUP: usize = 512;
 
-/// The first line of `listen`'s stream: where it receives.
+/// The first line of `listen`'s stream: where it receives (and, in JSON, the config it runs on).
 #[derive(Debug, Serialize)]
 pub struct Listening {
     pub listening: String,
+    pub config: crate::config::ConfigSource,
 }
 
 /// What the writer reports for each request.
