@@ -13,9 +13,6 @@ use crate::secrets::Secret;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use rand::RngExt;
 use std::future::Future;
 use std::sync::Arc;
@@ -24,20 +21,7 @@ use std::time::{Duration, Instant};
 pub use stripe_client_core::StripeMethod as Method;
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
-pub type Https = hyper_rustls::HttpsConnector<HttpConnector>;
-
-/// A pooled keep-alive HTTP/1.1 client for http:// and https:// URLs (webpki roots): the
-/// Stripe transport's, and `webhooks replay`'s.
-pub fn https_client() -> Client<Https, Full<Bytes>> {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .build(https)
-}
+pub use super::connect::{https_client, HttpClient};
 
 /// An HTTP date (`Sun, 06 Dec 2026 01:02:03 GMT`, RFC 9110's IMF-fixdate, which RFC 2822
 /// parsing takes) as unix seconds.
@@ -122,7 +106,7 @@ pub struct Transport {
 }
 
 struct Inner {
-    http: Client<Https, Full<Bytes>>,
+    http: HttpClient,
     settings: Settings,
     auth: HeaderValue,
     pacer: Option<Pacer>,
@@ -152,7 +136,7 @@ const REPLAYED_KEPT: usize = 256;
 
 impl Transport {
     pub fn new(key: &Secret, settings: Settings) -> Result<Transport, Error> {
-        let http = https_client();
+        let http = https_client(settings.timeout);
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
                 Error::Decode("the Stripe key contains characters that cannot be sent".into())
@@ -419,10 +403,16 @@ impl Inner {
                 })
             }
             Ok(Err(e)) => {
-                return Attempt::Retry(Error::Network {
+                let err = Error::Network {
                     base: self.settings.base.clone(),
                     detail: cause_chain(e.as_ref()),
-                })
+                };
+                // A proxy's refusal, or a proxy setting billctl cannot use, answers the same
+                // to a retry.
+                return match super::connect::is_final(e.as_ref()) {
+                    true => Attempt::Done(Err(err)),
+                    false => Attempt::Retry(err),
+                };
             }
             Ok(Ok(x)) => x,
         };
