@@ -31,7 +31,17 @@ pub const MAX_CONNECT_ANSWER: usize = 16 * 1024;
 /// follows the proxy variables: the Stripe transport's and `webhooks replay`'s. `timeout`
 /// bounds reaching a proxy and its answer to CONNECT.
 pub fn https_client(timeout: Duration) -> HttpClient {
-    let proxies = Arc::new(Proxies::from_env());
+    let tls = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots();
+    client(tls, Proxies::from_env(), timeout)
+}
+
+/// The client over `tls` (its roots chosen), following `proxies`.
+fn client(
+    tls: hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
+    proxies: Proxies,
+    timeout: Duration,
+) -> HttpClient {
+    let proxies = Arc::new(proxies);
     let mut http = HttpConnector::new();
     // The TLS layer hands https:// targets down to connect to (directly or to the proxy).
     http.enforce_http(false);
@@ -40,11 +50,7 @@ pub fn https_client(timeout: Duration) -> HttpClient {
         proxies: proxies.clone(),
         timeout,
     };
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(connector);
+    let https = tls.https_or_http().enable_http1().wrap_connector(connector);
     HttpClient {
         inner: Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
@@ -458,5 +464,124 @@ mod tests {
         let closed = fail(&p, "api.stripe.com:443", Failure::Closed);
         assert!(!is_final(&closed));
         assert!(!closed.to_string().contains("secret"));
+    }
+
+    /// A self-signed certificate and key for `localhost` (PEM files) by openssl; `None`
+    /// without it (CI installs it).
+    fn certificate(dir: &std::path::Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let made = std::process::Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=DNS:localhost"])
+            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        assert!(made.success(), "openssl made a certificate");
+        Some((cert, key))
+    }
+
+    /// A TLS server for `localhost` answering one request with `hello`.
+    async fn tls_server(cert: &std::path::Path, key: &std::path::Path) -> u16 {
+        use rustls_pki_types::pem::PemObject;
+        let certs = vec![rustls_pki_types::CertificateDer::from_pem_file(cert).unwrap()];
+        let key = rustls_pki_types::PrivateKeyDer::from_pem_file(key).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut tls = acceptor.accept(tcp).await.unwrap();
+            let mut head = Vec::new();
+            while !head.ends_with(b"\r\n\r\n") {
+                let mut b = [0u8; 1];
+                if tls.read(&mut b).await.unwrap() == 0 {
+                    return;
+                }
+                head.push(b[0]);
+            }
+            let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+            tls.write_all(answer).await.unwrap();
+            tls.shutdown().await.unwrap();
+        });
+        port
+    }
+
+    /// A CONNECT proxy for one tunnel; what it got (request line, Proxy-Authorization).
+    async fn connect_proxy() -> (u16, tokio::sync::oneshot::Receiver<String>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let (mut c, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            while !head.ends_with(b"\r\n\r\n") {
+                let mut b = [0u8; 1];
+                c.read_exact(&mut b).await.unwrap();
+                head.push(b[0]);
+            }
+            let head = String::from_utf8(head).unwrap();
+            let target = head.split(' ').nth(1).unwrap().to_string();
+            let _ = tx.send(head);
+            let mut up = TcpStream::connect(target).await.unwrap();
+            c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .await
+                .unwrap();
+            let _ = tokio::io::copy_bidirectional(&mut c, &mut up).await;
+        });
+        (port, rx)
+    }
+
+    /// The whole https path: CONNECT with the proxy's credentials, then TLS to the target
+    /// inside the tunnel (its certificate checked for the target's name), then the request.
+    #[tokio::test(flavor = "current_thread")]
+    async fn https_goes_through_the_tunnel_with_tls_to_the_target() {
+        use http_body_util::BodyExt;
+        use rustls_pki_types::pem::PemObject;
+        let dir = tempfile::tempdir().unwrap();
+        let Some((cert, key)) = certificate(dir.path()) else {
+            eprintln!("note: skipped: no openssl");
+            return;
+        };
+        let target = tls_server(&cert, &key).await;
+        let (proxy, got) = connect_proxy().await;
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(rustls_pki_types::CertificateDer::from_pem_file(&cert).unwrap())
+            .unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let proxies = Proxies::from_vars(|name| {
+            (name == "https_proxy").then(|| format!("http://al:open%20sesame@127.0.0.1:{proxy}"))
+        });
+        let builder = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls);
+        let client = client(builder, proxies, Duration::from_secs(30));
+        let req = hyper::Request::get(format!("https://localhost:{target}/v1/ping"))
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let resp = client.request(req).await.expect("an answer through the tunnel");
+        assert_eq!(resp.status(), 200);
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&body[..], b"hello");
+        let head = got.await.unwrap();
+        assert!(head.starts_with(&format!("CONNECT localhost:{target} HTTP/1.1\r\n")), "{head}");
+        // base64("al:open sesame")
+        assert!(head.contains("\r\nProxy-Authorization: Basic YWw6b3BlbiBzZXNhbWU=\r\n"), "{head}");
     }
 }
