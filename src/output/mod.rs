@@ -779,7 +779,11 @@ mod escape_tests {
             (None, None, None),
         ];
         for (columns, terminal, want) in table {
-            assert_eq!(pick_width(*columns, || *terminal), *want, "{columns:?} {terminal:?}");
+            assert_eq!(
+                pick_width(*columns, || *terminal),
+                *want,
+                "{columns:?} {terminal:?}"
+            );
         }
     }
 }

@@ -155,10 +155,9 @@ impl std::fmt::Display for ProxyError {
                 MAX_CONNECT_ANSWER / 1024
             ),
             Failure::Garbled => write!(f, "proxy {p} answered CONNECT {t} with no HTTP status"),
-            Failure::EarlyData => write!(
-                f,
-                "proxy {p} sent data before the tunnel to {t} was used"
-            ),
+            Failure::EarlyData => {
+                write!(f, "proxy {p} sent data before the tunnel to {t} was used")
+            }
             Failure::TimedOut(s) => write!(f, "proxy {p} did not answer CONNECT {t} within {s} s"),
             Failure::Io(e) => write!(f, "proxy {p}: CONNECT {t} failed: {e}"),
         }
@@ -239,7 +238,11 @@ fn authority(uri: &hyper::Uri) -> String {
     let host = uri.host().unwrap_or_default();
     let port = uri
         .port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
     format!("{host}:{port}")
 }
 
@@ -427,7 +430,11 @@ mod tests {
                 false,
                 "refused 407 Proxy Authentication Required",
             ),
-            (b"HTTP/1.1 403 \x1b[31mForbidden\r\n\r\n", false, "refused 403 [31mForbidden"),
+            (
+                b"HTTP/1.1 403 \x1b[31mForbidden\r\n\r\n",
+                false,
+                "refused 403 [31mForbidden",
+            ),
             (b"HTTP/1.1 200 OK\r\n\r\nhello", false, "early"),
             (b"HTTP/1.1 200 OK\r\n", true, "closed"),
             (b"", true, "closed"),
@@ -444,7 +451,12 @@ mod tests {
                 Err(Failure::TooLong) => "too long".into(),
                 Err(other) => format!("{other:?}"),
             };
-            assert_eq!(got, *want, "{:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(40)]));
+            assert_eq!(
+                got,
+                *want,
+                "{:?}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+            );
         }
     }
 
@@ -471,7 +483,14 @@ mod tests {
     fn certificate(dir: &std::path::Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         let made = std::process::Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+            ])
             .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
             .args(["-addext", "subjectAltName=DNS:localhost"])
             .args(["-addext", "basicConstraints=critical,CA:FALSE"])
@@ -575,13 +594,22 @@ mod tests {
         let req = hyper::Request::get(format!("https://localhost:{target}/v1/ping"))
             .body(Full::new(Bytes::new()))
             .unwrap();
-        let resp = client.request(req).await.expect("an answer through the tunnel");
+        let resp = client
+            .request(req)
+            .await
+            .expect("an answer through the tunnel");
         assert_eq!(resp.status(), 200);
         let body = resp.into_body().collect().await.unwrap().to_bytes();
         assert_eq!(&body[..], b"hello");
         let head = got.await.unwrap();
-        assert!(head.starts_with(&format!("CONNECT localhost:{target} HTTP/1.1\r\n")), "{head}");
+        assert!(
+            head.starts_with(&format!("CONNECT localhost:{target} HTTP/1.1\r\n")),
+            "{head}"
+        );
         // base64("al:open sesame")
-        assert!(head.contains("\r\nProxy-Authorization: Basic YWw6b3BlbiBzZXNhbWU=\r\n"), "{head}");
+        assert!(
+            head.contains("\r\nProxy-Authorization: Basic YWw6b3BlbiBzZXNhbWU=\r\n"),
+            "{head}"
+        );
     }
 }

@@ -230,8 +230,7 @@ impl NoProxy {
                 p.is_none_or(|p| p == port) && in_net(ip, *net, *bits)
             }
             (Entry::Name(n, p), None) => {
-                p.is_none_or(|p| p == port)
-                    && (name == *n || name.ends_with(&format!(".{n}")))
+                p.is_none_or(|p| p == port) && (name == *n || name.ends_with(&format!(".{n}")))
             }
             _ => false,
         })
@@ -295,21 +294,57 @@ mod tests {
         let a = "http://a:1";
         let b = "http://b:2";
         let table: &[(&[(&str, &str)], &str, &str)] = &[
-            (&[("https_proxy", a)], "https://api.stripe.com/", "http://a:1"),
-            (&[("HTTPS_PROXY", a)], "https://api.stripe.com/", "http://a:1"),
-            (&[("https_proxy", a), ("HTTPS_PROXY", b)], "https://x/", "http://a:1"),
-            (&[("https_proxy", ""), ("HTTPS_PROXY", b)], "https://x/", "http://b:2"),
+            (
+                &[("https_proxy", a)],
+                "https://api.stripe.com/",
+                "http://a:1",
+            ),
+            (
+                &[("HTTPS_PROXY", a)],
+                "https://api.stripe.com/",
+                "http://a:1",
+            ),
+            (
+                &[("https_proxy", a), ("HTTPS_PROXY", b)],
+                "https://x/",
+                "http://a:1",
+            ),
+            (
+                &[("https_proxy", ""), ("HTTPS_PROXY", b)],
+                "https://x/",
+                "http://b:2",
+            ),
             (&[("https_proxy", a)], "http://x/", "direct"),
             (&[("http_proxy", a)], "http://x/", "http://a:1"),
             (&[("http_proxy", a)], "https://x/", "direct"),
             // Uppercase HTTP_PROXY is never read (httpoxy), as curl.
             (&[("HTTP_PROXY", a)], "http://x/", "direct"),
             (&[("ALL_PROXY", a)], "http://x/", "http://a:1"),
-            (&[("all_proxy", a), ("ALL_PROXY", b)], "https://x/", "http://a:1"),
-            (&[("all_proxy", a), ("HTTPS_PROXY", b)], "https://x/", "http://b:2"),
-            (&[("https_proxy", "proxy")], "https://x/", "http://proxy:1080"),
-            (&[("https_proxy", "u:p@proxy:3128/")], "https://x/", "http://proxy:3128"),
-            (&[("https_proxy", "http://[::1]:3128")], "https://x/", "http://[::1]:3128"),
+            (
+                &[("all_proxy", a), ("ALL_PROXY", b)],
+                "https://x/",
+                "http://a:1",
+            ),
+            (
+                &[("all_proxy", a), ("HTTPS_PROXY", b)],
+                "https://x/",
+                "http://b:2",
+            ),
+            (
+                &[("https_proxy", "proxy")],
+                "https://x/",
+                "http://proxy:1080",
+            ),
+            (
+                &[("https_proxy", "u:p@proxy:3128/")],
+                "https://x/",
+                "http://proxy:3128",
+            ),
+            (
+                &[("https_proxy", "http://[::1]:3128")],
+                "https://x/",
+                "http://[::1]:3128",
+            ),
         ];
         for (vars, url, want) in table {
             assert_eq!(route(&rules(vars), url), *want, "{vars:?} {url}");
@@ -377,9 +412,15 @@ mod tests {
     #[test]
     fn proxies_billctl_cannot_use_are_refused_naming_the_variable() {
         for (value, says) in [
-            ("https://u:secret@proxy:3128", "https:// proxies are not supported"),
+            (
+                "https://u:secret@proxy:3128",
+                "https:// proxies are not supported",
+            ),
             ("socks5://proxy:1080", "socks5:// proxies are not supported"),
-            ("http://proxy:99999", "cannot read a host and port in proxy:99999"),
+            (
+                "http://proxy:99999",
+                "cannot read a host and port in proxy:99999",
+            ),
             ("http://u:secret@:3128", "no host"),
         ] {
             let p = rules(&[("HTTPS_PROXY", value)]);

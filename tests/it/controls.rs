@@ -875,14 +875,26 @@ fn config_text_sent_to_stripe_holds_no_control() {
 fn tables_fit_the_terminal_they_are_shown_on() {
     let env = Env::new();
     let name = "A Customer Whose Name Runs On Well Past Any Narrow Terminal Window, Inc.";
-    env.run(&["customers", "create", "--email", "wide@example.com", "--name", name])
-        .ok();
+    env.run(&[
+        "customers",
+        "create",
+        "--email",
+        "wide@example.com",
+        "--name",
+        name,
+    ])
+    .ok();
     let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     let piped = env.run(&["customers", "list"]).ok();
     assert!(piped.stdout.contains(name), "{}", piped.stdout);
     let natural = widest(&piped.stdout);
-    assert!(natural > 110, "the table is {natural} wide: {}", piped.stdout);
-    for (columns, env_columns, fits) in [(60u16, None, 60), (90, None, 90), (60, Some("100"), 100)] {
+    assert!(
+        natural > 110,
+        "the table is {natural} wide: {}",
+        piped.stdout
+    );
+    for (columns, env_columns, fits) in [(60u16, None, 60), (90, None, 90), (60, Some("100"), 100)]
+    {
         let mut cmd = env.command();
         cmd.args(["customers", "list"]);
         if let Some(c) = env_columns {

@@ -38,7 +38,11 @@ struct Client {
 fn stripe_run(case: &Case, vars: &[(&str, String)]) -> (Run, String) {
     let mut c = case.env.command();
     c.envs(vars.iter().map(|(k, v)| (*k, v)));
-    c.args(["customers", "create", "--email", "proxied@example.com", "--json"]);
+    // A new email each run: a second customer with one is asked about first.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let email = format!("proxied{n}@example.com");
+    c.args(["customers", "create", "--email", &email, "--json"]);
     (common::run(&mut c), authority(&case.env.sim.base_url()))
 }
 
@@ -125,10 +129,17 @@ fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
 #[test]
 fn every_http_client_has_a_row() {
     let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     let mut callers = std::collections::BTreeSet::new();
     for (file, code) in &files {
-        for maker in ["Client::builder(", "HttpConnector::new(", "TcpStream::connect("] {
+        for maker in [
+            "Client::builder(",
+            "HttpConnector::new(",
+            "TcpStream::connect(",
+        ] {
             assert!(
                 !code.contains(maker) || file == "src/stripe/connect.rs",
                 "{file} makes its own connections ({maker}): use stripe::transport::https_client, which follows the proxy variables"
@@ -140,7 +151,10 @@ fn every_http_client_has_a_row() {
     }
     let rows: std::collections::BTreeSet<String> =
         clients().iter().map(|c| c.file.to_string()).collect();
-    assert_eq!(callers, rows, "every caller of https_client has a row in clients()");
+    assert_eq!(
+        callers, rows,
+        "every caller of https_client has a row in clients()"
+    );
 }
 
 /// For each client: through `http_proxy` with credentials in absolute form; around it with
@@ -161,17 +175,27 @@ fn every_client_follows_the_proxy_variables() {
         assert!(!seen.is_empty(), "{what}: nothing went through the proxy");
         for s in &seen {
             assert!(
-                s.line.split(' ').nth(1).unwrap().starts_with(&format!("http://{target}/")),
+                s.line
+                    .split(' ')
+                    .nth(1)
+                    .unwrap()
+                    .starts_with(&format!("http://{target}/")),
                 "{what}: not absolute form to {target}: {}",
                 s.line
             );
             assert_eq!(s.auth.as_deref(), Some(BASIC), "{what}: {}", s.line);
         }
-        assert!(!r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD), "{what}");
+        assert!(
+            !r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD),
+            "{what}"
+        );
 
         // Around the proxy: NO_PROXY, and variables curl does not read for http.
         let bypass: [&[(&str, String)]; 3] = [
-            &[("http_proxy", with_auth.clone()), ("NO_PROXY", "localhost, 127.0.0.0/8".into())],
+            &[
+                ("http_proxy", with_auth.clone()),
+                ("NO_PROXY", "localhost, 127.0.0.0/8".into()),
+            ],
             &[("HTTP_PROXY", with_auth.clone())],
             &[("HTTPS_PROXY", with_auth.clone())],
         ];
@@ -181,7 +205,11 @@ fn every_client_follows_the_proxy_variables() {
             let (r, _) = (client.run)(&case, vars);
             assert_eq!(r.code, 0, "{what} {vars:?}: {}", r.stderr);
             assert_eq!((client.effects)(&case), before + 1, "{what} {vars:?}");
-            assert_eq!(proxy.seen().len(), count, "{what} {vars:?}: went through the proxy");
+            assert_eq!(
+                proxy.seen().len(),
+                count,
+                "{what} {vars:?}: went through the proxy"
+            );
         }
 
         // A proxy that wants other credentials.
@@ -189,14 +217,23 @@ fn every_client_follows_the_proxy_variables() {
         let before = (client.effects)(&case);
         let (r, target) = (client.run)(
             &case,
-            &[("ALL_PROXY", format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port))],
+            &[(
+                "ALL_PROXY",
+                format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port),
+            )],
         );
         assert_ne!(r.code, 0, "{what}: {}", r.stdout);
         let text = format!("{}{}", r.stdout, r.stderr);
         let says = format!("proxy http://127.0.0.1:{} refused ", refusing.port);
         assert!(text.contains(&says), "{what}: {text}");
-        assert!(text.contains(&format!(" http://{target}/")), "{what}: {text}");
-        assert!(text.contains(": 407 Proxy Authentication Required"), "{what}: {text}");
+        assert!(
+            text.contains(&format!(" http://{target}/")),
+            "{what}: {text}"
+        );
+        assert!(
+            text.contains(": 407 Proxy Authentication Required"),
+            "{what}: {text}"
+        );
         assert!(!text.contains(PASSWORD), "{what}: {text}");
         assert_eq!(refusing.seen().len(), 1, "{what}: a refusal is not retried");
         assert_eq!((client.effects)(&case), before, "{what}");
@@ -213,7 +250,10 @@ fn https_targets_go_through_a_connect_tunnel_carrying_tls() {
     let proxy = TestProxy::start(Mode::Relay);
     let mut c = env.command();
     c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
-        .env("HTTPS_PROXY", format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port))
+        .env(
+            "HTTPS_PROXY",
+            format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port),
+        )
         .args(["customers", "create", "--email", "tunnel@example.com"]);
     let r = common::run(&mut c);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -222,9 +262,18 @@ fn https_targets_go_through_a_connect_tunnel_carrying_tls() {
     for s in &seen {
         assert_eq!(s.line, format!("CONNECT {sim} HTTP/1.1"));
         assert_eq!(s.auth.as_deref(), Some(BASIC));
-        assert_eq!(&s.tunnelled[..2], [0x16, 0x03], "a TLS handshake record: {:?}", s.tunnelled);
+        assert_eq!(
+            &s.tunnelled[..2],
+            [0x16, 0x03],
+            "a TLS handshake record: {:?}",
+            s.tunnelled
+        );
     }
-    assert!(!r.stderr.contains("refused") && !r.stderr.contains(PASSWORD), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("refused") && !r.stderr.contains(PASSWORD),
+        "{}",
+        r.stderr
+    );
     assert_eq!(env.sim.state().customers.len(), 0);
 }
 
@@ -235,20 +284,46 @@ fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
     let env = Env::new();
     let sim = authority(&env.sim.base_url());
     let cases = [
-        (Mode::Refuse(407, "Proxy Authentication Required"), "refused CONNECT {sim}: 407 Proxy Authentication Required", true),
-        (Mode::Refuse(403, "Forbidden"), "refused CONNECT {sim}: 403 Forbidden", true),
-        (Mode::HangUp, "closed the connection before answering CONNECT {sim}", false),
+        (
+            Mode::Refuse(407, "Proxy Authentication Required"),
+            "refused CONNECT {sim}: 407 Proxy Authentication Required",
+            true,
+        ),
+        (
+            Mode::Refuse(403, "Forbidden"),
+            "refused CONNECT {sim}: 403 Forbidden",
+            true,
+        ),
+        (
+            Mode::HangUp,
+            "closed the connection before answering CONNECT {sim}",
+            false,
+        ),
     ];
     for (mode, says, once) in cases {
         let proxy = TestProxy::start(mode);
         let mut c = env.command();
         c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
-            .env("https_proxy", format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port))
+            .env(
+                "https_proxy",
+                format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port),
+            )
             .args(["customers", "create", "--email", "refused@example.com"]);
         let r = common::run(&mut c).code(2);
-        let want = format!("proxy http://127.0.0.1:{} {}", proxy.port, says.replace("{sim}", &sim));
-        assert!(r.stderr.contains(&want), "{mode:?}: want {want:?} in {}", r.stderr);
-        assert!(!r.stderr.contains(PASSWORD) && !r.stdout.contains(PASSWORD), "{mode:?}");
+        let want = format!(
+            "proxy http://127.0.0.1:{} {}",
+            proxy.port,
+            says.replace("{sim}", &sim)
+        );
+        assert!(
+            r.stderr.contains(&want),
+            "{mode:?}: want {want:?} in {}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains(PASSWORD) && !r.stdout.contains(PASSWORD),
+            "{mode:?}"
+        );
         if once {
             assert_eq!(proxy.seen().len(), 1, "{mode:?}: retried");
         }
@@ -262,13 +337,24 @@ fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
 fn a_proxy_billctl_cannot_use_is_refused_not_bypassed() {
     let env = Env::new();
     for (var, value, says) in [
-        ("HTTPS_PROXY", format!("https://{USER}:{PASSWORD}@proxy.invalid:3128"), "HTTPS_PROXY: https:// proxies are not supported"),
-        ("all_proxy", "socks5h://proxy.invalid:1080".to_string(), "all_proxy: socks5h:// proxies are not supported"),
+        (
+            "HTTPS_PROXY",
+            format!("https://{USER}:{PASSWORD}@proxy.invalid:3128"),
+            "HTTPS_PROXY: https:// proxies are not supported",
+        ),
+        (
+            "all_proxy",
+            "socks5h://proxy.invalid:1080".to_string(),
+            "all_proxy: socks5h:// proxies are not supported",
+        ),
     ] {
         let mut c = env.command();
-        c.env("BILLCTL_STRIPE_API_BASE", env.sim.base_url().replace("http://", "https://"))
-            .env(var, value)
-            .args(["customers", "create", "--email", "never@example.com"]);
+        c.env(
+            "BILLCTL_STRIPE_API_BASE",
+            env.sim.base_url().replace("http://", "https://"),
+        )
+        .env(var, value)
+        .args(["customers", "create", "--email", "never@example.com"]);
         let r = common::run(&mut c).code(2);
         assert!(r.stderr.contains(says), "{var}: {}", r.stderr);
         assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
