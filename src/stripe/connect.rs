@@ -101,17 +101,31 @@ fn status_text(s: hyper::StatusCode) -> String {
         .to_string()
 }
 
-/// Whether `e` (or a cause of it) is a proxy's refusal or a proxy setting billctl cannot use:
-/// trying again sends the same thing to the same answer.
-pub fn is_final(e: &(dyn std::error::Error + 'static)) -> bool {
+/// The proxy's failure in `e` or its causes, if one is there.
+fn proxy_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a ProxyError> {
     let mut cur = Some(e);
     while let Some(err) = cur {
         if let Some(p) = err.downcast_ref::<ProxyError>() {
-            return matches!(p.failure, Failure::Refused(_) | Failure::Setting);
+            return Some(p);
         }
         cur = err.source();
     }
-    false
+    None
+}
+
+/// What a failed request says: a proxy's failure as it is (it names the proxy and what
+/// failed), else the chain of causes.
+pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    match proxy_error(e) {
+        Some(p) => p.to_string(),
+        None => super::transport::cause_chain(e),
+    }
+}
+
+/// Whether `e` (or a cause of it) is a proxy's refusal or a proxy setting billctl cannot use:
+/// trying again sends the same thing to the same answer.
+pub fn is_final(e: &(dyn std::error::Error + 'static)) -> bool {
+    proxy_error(e).is_some_and(|p| matches!(p.failure, Failure::Refused(_) | Failure::Setting))
 }
 
 /// What went wrong with a proxy. Its text names the proxy without credentials.
@@ -300,9 +314,10 @@ async fn read_answer(tcp: &mut TcpStream) -> Result<(), Failure> {
             if !(200..300).contains(&code) {
                 return Err(Failure::Refused(text));
             }
-            return match buf.len() == end + 4 {
-                true => Ok(()),
-                false => Err(Failure::EarlyData),
+            return if buf.len() == end + 4 {
+                Ok(())
+            } else {
+                Err(Failure::EarlyData)
             };
         }
         if buf.len() > MAX_CONNECT_ANSWER {

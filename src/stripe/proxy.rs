@@ -208,7 +208,7 @@ impl NoProxy {
             };
         }
         let entries = list
-            .split(|c: char| c == ',' || c == ' ' || c == '\t')
+            .split([',', ' ', '\t'])
             .filter(|t| !t.is_empty())
             .filter_map(Entry::parse)
             .collect();
@@ -293,7 +293,8 @@ mod tests {
     fn variables_as_curl_reads_them() {
         let a = "http://a:1";
         let b = "http://b:2";
-        let table: &[(&[(&str, &str)], &str, &str)] = &[
+        type Vars<'a> = &'a [(&'a str, &'a str)];
+        let table: &[(Vars, &str, &str)] = &[
             (
                 &[("https_proxy", a)],
                 "https://api.stripe.com/",

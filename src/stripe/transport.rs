@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 pub use stripe_client_core::StripeMethod as Method;
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
-pub use super::connect::{https_client, HttpClient};
+pub use super::connect::{describe, https_client, HttpClient};
 
 /// An HTTP date (`Sun, 06 Dec 2026 01:02:03 GMT`, RFC 9110's IMF-fixdate, which RFC 2822
 /// parsing takes) as unix seconds.
@@ -402,18 +402,7 @@ impl Inner {
                     secs: self.settings.timeout.as_secs(),
                 })
             }
-            Ok(Err(e)) => {
-                let err = Error::Network {
-                    base: self.settings.base.clone(),
-                    detail: cause_chain(e.as_ref()),
-                };
-                // A proxy's refusal, or a proxy setting billctl cannot use, answers the same
-                // to a retry.
-                return match super::connect::is_final(e.as_ref()) {
-                    true => Attempt::Done(Err(err)),
-                    false => Attempt::Retry(err),
-                };
-            }
+            Ok(Err(e)) => return self.unsent(e.as_ref()),
             Ok(Ok(x)) => x,
         };
         let status = parts.status.as_u16();
@@ -452,6 +441,20 @@ impl Inner {
             Attempt::Retry(err)
         } else {
             Attempt::Done(Err(err))
+        }
+    }
+
+    /// An attempt that got no answer: retried, unless a proxy refused it or cannot be used
+    /// (a retry sends the same thing to the same answer).
+    fn unsent(&self, e: &(dyn std::error::Error + 'static)) -> Attempt {
+        let err = Error::Network {
+            base: self.settings.base.clone(),
+            detail: describe(e),
+        };
+        if super::connect::is_final(e) {
+            Attempt::Done(Err(err))
+        } else {
+            Attempt::Retry(err)
         }
     }
 

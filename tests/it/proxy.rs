@@ -19,6 +19,9 @@ const PASSWORD: &str = "pr0xy-s3cret";
 const BASIC: &str = "Basic YmlsbGluZzpwcjB4eS1zM2NyZXQ=";
 const SECRET: &str = "whsec_proxy_test_secret";
 
+/// Variables set for one run.
+type Vars<'a> = &'a [(&'a str, String)];
+
 /// What the commands run in: an environment with one stored event, and a webhook receiver.
 struct Case {
     env: Env,
@@ -30,7 +33,7 @@ struct Case {
 struct Client {
     file: &'static str,
     /// Runs the command with these variables; the target's `host:port`.
-    run: fn(&Case, &[(&str, String)]) -> (Run, String),
+    run: fn(&Case, Vars) -> (Run, String),
     /// How many of the command's effects there are now (Stripe customers, deliveries).
     effects: fn(&Case) -> usize,
 }
@@ -311,7 +314,7 @@ fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
             .args(["customers", "create", "--email", "refused@example.com"]);
         let r = common::run(&mut c).code(2);
         let want = format!(
-            "proxy http://127.0.0.1:{} {}",
+            "cannot reach Stripe at https://{sim}/: proxy http://127.0.0.1:{} {}",
             proxy.port,
             says.replace("{sim}", &sim)
         );

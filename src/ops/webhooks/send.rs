@@ -3,7 +3,7 @@
 //! rate. Results come back to the caller one by one, in the order they finish.
 
 use crate::store::webhooks::Delivery;
-use crate::stripe::transport::{cause_chain, https_client, HttpClient};
+use crate::stripe::transport::{cause_chain, describe, https_client, HttpClient};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, USER_AGENT};
@@ -130,7 +130,7 @@ async fn deliver(client: &HttpClient, plan: &Plan, job: &Job) -> Delivery {
             let resp = client
                 .request(req)
                 .await
-                .map_err(|e| cause_chain(e.as_ref()))?;
+                .map_err(|e| describe(e.as_ref()))?;
             let status = resp.status().as_u16();
             let (body, cut) = read_answer(resp.into_body()).await;
             Ok::<_, String>((status, body, cut))
