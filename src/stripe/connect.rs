@@ -87,7 +87,7 @@ impl HttpClient {
                 Err(Box::new(ProxyError {
                     proxy: p.shown(),
                     target,
-                    failure: Failure::Refused(status_text(resp.status())),
+                    failure: Failure::Refused(407, status_text(resp.status())),
                 }))
             }
             _ => Ok(resp),
@@ -122,10 +122,15 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-/// Whether `e` (or a cause of it) is a proxy's refusal or a proxy setting billctl cannot use:
-/// trying again sends the same thing to the same answer.
+/// Whether `e` (or a cause of it) is a proxy's refusal (4xx: credentials, a policy) or a proxy
+/// setting billctl cannot use: trying again sends the same thing to the same answer. A 5xx
+/// (the proxy could not reach the target) is retried as any network error.
 pub fn is_final(e: &(dyn std::error::Error + 'static)) -> bool {
-    proxy_error(e).is_some_and(|p| matches!(p.failure, Failure::Refused(_) | Failure::Setting))
+    proxy_error(e).is_some_and(|p| match p.failure {
+        Failure::Refused(code, _) => (400..500).contains(&code),
+        Failure::Setting => true,
+        _ => false,
+    })
 }
 
 /// What went wrong with a proxy. Its text names the proxy without credentials.
@@ -142,7 +147,8 @@ pub struct ProxyError {
 enum Failure {
     Setting,
     Connect(String),
-    Refused(String),
+    /// The proxy's status code, and `code reason` as it sent them.
+    Refused(u16, String),
     Closed,
     TooLong,
     Garbled,
@@ -157,8 +163,8 @@ impl std::fmt::Display for ProxyError {
         match &self.failure {
             Failure::Setting => write!(f, "proxy setting {p}"),
             Failure::Connect(e) => write!(f, "cannot connect to proxy {p}: {e}"),
-            Failure::Refused(s) if t.contains(' ') => write!(f, "proxy {p} refused {t}: {s}"),
-            Failure::Refused(s) => write!(f, "proxy {p} refused CONNECT {t}: {s}"),
+            Failure::Refused(_, s) if t.contains(' ') => write!(f, "proxy {p} refused {t}: {s}"),
+            Failure::Refused(_, s) => write!(f, "proxy {p} refused CONNECT {t}: {s}"),
             Failure::Closed => write!(
                 f,
                 "proxy {p} closed the connection before answering CONNECT {t}"
@@ -312,7 +318,7 @@ async fn read_answer(tcp: &mut TcpStream) -> Result<(), Failure> {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let (code, text) = status_line(&buf[..end]).ok_or(Failure::Garbled)?;
             if !(200..300).contains(&code) {
-                return Err(Failure::Refused(text));
+                return Err(Failure::Refused(code, text));
             }
             return if buf.len() == end + 4 {
                 Ok(())
@@ -459,7 +465,7 @@ mod tests {
         for (bytes, close, want) in table {
             let got = match answer(bytes, *close).await {
                 Ok(()) => "ok".to_string(),
-                Err(Failure::Refused(s)) => format!("refused {s}"),
+                Err(Failure::Refused(_, s)) => format!("refused {s}"),
                 Err(Failure::EarlyData) => "early".into(),
                 Err(Failure::Closed) => "closed".into(),
                 Err(Failure::Garbled) => "garbled".into(),
@@ -481,13 +487,19 @@ mod tests {
         let e = fail(
             &p,
             "api.stripe.com:443",
-            Failure::Refused("407 Proxy Authentication Required".into()),
+            Failure::Refused(407, "407 Proxy Authentication Required".into()),
         );
         assert_eq!(
             e.to_string(),
             "proxy http://proxy:3128 refused CONNECT api.stripe.com:443: 407 Proxy Authentication Required"
         );
         assert!(is_final(&e));
+        let unreachable = fail(
+            &p,
+            "api.stripe.com:443",
+            Failure::Refused(502, "502".into()),
+        );
+        assert!(!is_final(&unreachable), "a 5xx is retried");
         let closed = fail(&p, "api.stripe.com:443", Failure::Closed);
         assert!(!is_final(&closed));
         assert!(!closed.to_string().contains("secret"));

@@ -34,7 +34,7 @@ impl Proxy {
 
     /// The URI billctl connects to.
     pub fn uri(&self) -> hyper::Uri {
-        // `shown` is an authority parsed from the variable, so it parses again.
+        // `parse` checked that it parses.
         self.shown()
             .parse()
             .unwrap_or_else(|_| hyper::Uri::from_static("http://invalid."))
@@ -137,11 +137,15 @@ impl Proxy {
         if host.is_empty() {
             return Err("no host in the proxy URL".into());
         }
-        Ok(Proxy {
+        let proxy = Proxy {
             host: host.to_ascii_lowercase(),
             port: port.unwrap_or(1080),
             auth: userinfo.map(basic_auth).transpose()?,
-        })
+        };
+        match proxy.shown().parse::<hyper::Uri>() {
+            Ok(_) => Ok(proxy),
+            Err(_) => Err(format!("cannot read a host in {}", clean_value(host))),
+        }
     }
 }
 
@@ -423,6 +427,7 @@ mod tests {
                 "cannot read a host and port in proxy:99999",
             ),
             ("http://u:secret@:3128", "no host"),
+            ("http://pro xy\u{1b}:3128", "cannot read a host in proxy"),
         ] {
             let p = rules(&[("HTTPS_PROXY", value)]);
             let got = route(&p, "https://api.stripe.com/");
