@@ -118,7 +118,7 @@ fn proxy_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Proxy
 pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     match proxy_error(e) {
         Some(p) => p.to_string(),
-        None => super::transport::cause_chain(e),
+        None => cause_chain(e),
     }
 }
 
@@ -131,6 +131,20 @@ pub fn is_final(e: &(dyn std::error::Error + 'static)) -> bool {
         Failure::Setting => true,
         _ => false,
     })
+}
+
+/// "client error (Connect): tcp connect error: Connection refused (os error 111)".
+pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
 }
 
 /// What went wrong with a proxy. Its text names the proxy without credentials.
@@ -230,7 +244,7 @@ impl tower_service::Service<hyper::Uri> for ProxyConnector {
             let io = tokio::time::timeout(timeout, http.call(proxy.uri()))
                 .await
                 .map_err(|_| "timed out".to_string())
-                .and_then(|r| r.map_err(|e| super::transport::cause_chain(&e)))
+                .and_then(|r| r.map_err(|e| cause_chain(&e)))
                 .map_err(|e| fail(&proxy, &authority(&dst), Failure::Connect(e)))?;
             Ok(Conn::new(io, true))
         })
@@ -274,13 +288,7 @@ async fn tunnel(
 ) -> Result<TcpStream, ProxyError> {
     let io = tower_service::Service::call(&mut http, proxy.uri())
         .await
-        .map_err(|e| {
-            fail(
-                proxy,
-                target,
-                Failure::Connect(super::transport::cause_chain(&e)),
-            )
-        })?;
+        .map_err(|e| fail(proxy, target, Failure::Connect(cause_chain(&e))))?;
     let mut tcp = io.into_inner();
     let mut head = format!(
         "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nUser-Agent: billctl/{}\r\n",

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 pub use stripe_client_core::StripeMethod as Method;
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
+pub(crate) use super::connect::cause_chain;
 pub use super::connect::{describe, https_client, HttpClient};
 
 /// An HTTP date (`Sun, 06 Dec 2026 01:02:03 GMT`, RFC 9110's IMF-fixdate, which RFC 2822
@@ -505,20 +506,6 @@ impl Inner {
             .body(Full::new(body))
             .map_err(|e| Error::Decode(format!("cannot build request for {url}: {e}")))
     }
-}
-
-/// "client error (Connect): tcp connect error: Connection refused (os error 111)".
-pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
 }
 
 /// Whether an error answer is worth retrying: as `Stripe-Should-Retry` says, else a 429, a
