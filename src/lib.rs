@@ -179,6 +179,8 @@
 //! | `store/webhooks.rs` | `webhooks.db`: events, receipts, replay runs |
 //! | `stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
 //! | `stripe/handle.rs` | the read client (`Stripe`) and the write handle (`Writer`), made only by the live-mode check |
+//! | `stripe/proxy.rs` | which proxy a request goes through: curl's proxy variables and `NO_PROXY` rules |
+//! | `stripe/connect.rs` | the one HTTP client: CONNECT tunnels and absolute-form requests through a proxy, bounded |
 //! | `stripe/transport.rs` | the HTTP transport: retries, idempotency keys, timeouts, the `-v` log |
 //! | `stripe/payments.rs` | payment methods, customer updates, subscriptions with payment terms, invoice actions, the billing portal |
 //! | `stripe/error.rs` | Stripe errors with status, code, param and request id |

@@ -522,14 +522,29 @@ impl Output {
     }
 }
 
+/// The width tables wrap to when stdout is a terminal: `$COLUMNS` when it holds a width (as
+/// `ls` and git read it: a user's override, and what a script sets), else the terminal's own
+/// (TIOCGWINSZ on stdout, which bash's unexported `COLUMNS` never reaches). Not a terminal:
+/// `None`, and tables keep their natural width.
 fn terminal_width() -> Option<u16> {
-    if !std::io::stdout().is_terminal() {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
         return None;
     }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w| *w > 20)
+    let columns = std::env::var("COLUMNS").ok();
+    pick_width(columns.as_deref(), || {
+        terminal_size::terminal_size_of(&stdout).map(|(w, _)| w.0)
+    })
+}
+
+/// `$COLUMNS` if it is a usable width, else what the terminal reports; widths of 20 columns or
+/// fewer (0: a pty nobody sized) are ignored.
+fn pick_width(columns: Option<&str>, terminal: impl FnOnce() -> Option<u16>) -> Option<u16> {
+    let usable = |w: &u16| *w > 20;
+    columns
+        .and_then(|c| c.trim().parse().ok())
+        .filter(usable)
+        .or_else(|| terminal().filter(usable))
 }
 
 /// Creates `dir` (and its parents) as 0700 if it is missing; an existing directory is kept.
@@ -751,5 +766,27 @@ mod escape_tests {
         );
         let plain = csv_text(&["a", "b"], [vec!["x, y".to_string(), "2".to_string()]]);
         assert_eq!(csv_for_terminal(&plain), plain);
+    }
+
+    /// `$COLUMNS` overrides the terminal's width when it holds one; otherwise the terminal's.
+    #[test]
+    fn columns_overrides_the_terminal_width() {
+        let table: &[(Option<&str>, Option<u16>, Option<u16>)] = &[
+            (None, Some(100), Some(100)),
+            (Some("60"), Some(100), Some(60)),
+            (Some(" 60 "), None, Some(60)),
+            (Some(""), Some(100), Some(100)),
+            (Some("wide"), Some(100), Some(100)),
+            (Some("10"), Some(100), Some(100)),
+            (None, Some(0), None),
+            (None, None, None),
+        ];
+        for (columns, terminal, want) in table {
+            assert_eq!(
+                pick_width(*columns, || *terminal),
+                *want,
+                "{columns:?} {terminal:?}"
+            );
+        }
     }
 }

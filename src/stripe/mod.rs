@@ -4,11 +4,13 @@
 
 mod billing;
 mod catalog;
+mod connect;
 pub mod error;
 mod events;
 mod handle;
 pub mod meters;
 mod payments;
+pub mod proxy;
 pub mod transport;
 
 pub(crate) use billing::{subscription_from_json, subscription_of};

@@ -13,9 +13,6 @@ use crate::secrets::Secret;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use rand::RngExt;
 use std::future::Future;
 use std::sync::Arc;
@@ -24,20 +21,8 @@ use std::time::{Duration, Instant};
 pub use stripe_client_core::StripeMethod as Method;
 use stripe_client_core::{CustomizedStripeRequest, StripeClient, StripeMethod};
 
-pub type Https = hyper_rustls::HttpsConnector<HttpConnector>;
-
-/// A pooled keep-alive HTTP/1.1 client for http:// and https:// URLs (webpki roots): the
-/// Stripe transport's, and `webhooks replay`'s.
-pub fn https_client() -> Client<Https, Full<Bytes>> {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .build(https)
-}
+pub(crate) use super::connect::cause_chain;
+pub use super::connect::{describe, https_client, HttpClient};
 
 /// An HTTP date (`Sun, 06 Dec 2026 01:02:03 GMT`, RFC 9110's IMF-fixdate, which RFC 2822
 /// parsing takes) as unix seconds.
@@ -122,7 +107,7 @@ pub struct Transport {
 }
 
 struct Inner {
-    http: Client<Https, Full<Bytes>>,
+    http: HttpClient,
     settings: Settings,
     auth: HeaderValue,
     pacer: Option<Pacer>,
@@ -152,7 +137,7 @@ const REPLAYED_KEPT: usize = 256;
 
 impl Transport {
     pub fn new(key: &Secret, settings: Settings) -> Result<Transport, Error> {
-        let http = https_client();
+        let http = https_client(settings.timeout);
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
                 Error::Decode("the Stripe key contains characters that cannot be sent".into())
@@ -418,12 +403,7 @@ impl Inner {
                     secs: self.settings.timeout.as_secs(),
                 })
             }
-            Ok(Err(e)) => {
-                return Attempt::Retry(Error::Network {
-                    base: self.settings.base.clone(),
-                    detail: cause_chain(e.as_ref()),
-                })
-            }
+            Ok(Err(e)) => return self.unsent(e.as_ref()),
             Ok(Ok(x)) => x,
         };
         let status = parts.status.as_u16();
@@ -462,6 +442,20 @@ impl Inner {
             Attempt::Retry(err)
         } else {
             Attempt::Done(Err(err))
+        }
+    }
+
+    /// An attempt that got no answer: retried, unless a proxy refused it or cannot be used
+    /// (a retry sends the same thing to the same answer).
+    fn unsent(&self, e: &(dyn std::error::Error + 'static)) -> Attempt {
+        let err = Error::Network {
+            base: self.settings.base.clone(),
+            detail: describe(e),
+        };
+        if super::connect::is_final(e) {
+            Attempt::Done(Err(err))
+        } else {
+            Attempt::Retry(err)
         }
     }
 
@@ -512,20 +506,6 @@ impl Inner {
             .body(Full::new(body))
             .map_err(|e| Error::Decode(format!("cannot build request for {url}: {e}")))
     }
-}
-
-/// "client error (Connect): tcp connect error: Connection refused (os error 111)".
-pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
 }
 
 /// Whether an error answer is worth retrying: as `Stripe-Should-Retry` says, else a 429, a

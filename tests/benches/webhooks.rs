@@ -318,7 +318,7 @@ fn post_all_no_work(url: &str, bodies: &std::sync::Arc<Vec<Vec<u8>>>) -> anyhow:
         .build()?;
     let start = Instant::now();
     rt.block_on(async move {
-        let client = billctl::stripe::transport::https_client();
+        let client = billctl::stripe::transport::https_client(Duration::from_secs(30));
         let next = std::sync::Arc::new(AtomicUsize::new(0));
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..CLIENTS {

@@ -11,6 +11,7 @@ use stripe_sim::StripeSim;
 pub mod http;
 pub mod live;
 pub mod pg;
+pub mod proxy;
 pub mod receiver;
 
 pub const DEFAULT_CONFIG: &str = billctl::config::DEFAULT_CONFIG;

@@ -1,7 +1,8 @@
 //! No control character reaches a terminal, whatever the format (issue 42, point 4): `--csv`
 //! on a terminal is shown escaped and kept exact in a pipe, `--json` escapes C1 and bidi
 //! controls as JSON escapes (exact for a reader), and clap's errors quote a refused value
-//! escaped. Each runs billctl with its stdout or stderr on a real pseudo-terminal.
+//! escaped. Each runs billctl with its stdout or stderr on a real pseudo-terminal. Tables fit
+//! the terminal's width (issue 43).
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it plants hostile rows in the store and ingests hand-made events.
 
@@ -42,9 +43,21 @@ enum Tty {
 /// Runs `cmd` with one stream on a pseudo-terminal in raw mode (what billctl writes is what is
 /// read: no `\n` made `\r\n`), and `isatty` true for it. Returns the exit code, the bytes the
 /// terminal got, and the other stream.
-fn on_terminal(mut cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
+fn on_terminal(cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
+    on_terminal_sized(cmd, tty, 0)
+}
+
+/// As [`on_terminal`], the terminal `columns` wide (its window size set at open; 0: a pty
+/// nobody sized).
+fn on_terminal_sized(mut cmd: Command, tty: Tty, columns: u16) -> (i32, Vec<u8>, Vec<u8>) {
     use nix::sys::termios::{cfmakeraw, tcgetattr, tcsetattr, SetArg};
-    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let size = nix::pty::Winsize {
+        ws_row: 40,
+        ws_col: columns,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty((columns > 0).then_some(&size), None).expect("openpty");
     let (master, slave) = (
         std::fs::File::from(pty.master),
         std::fs::File::from(pty.slave),
@@ -840,4 +853,51 @@ fn config_text_sent_to_stripe_holds_no_control() {
         env.sim.state().products.is_empty(),
         "nothing was sent to Stripe"
     );
+}
+
+/// Tables fit the terminal (issue 43, point 6): billctl asks the terminal its width (bash does
+/// not export `$COLUMNS`); `$COLUMNS` overrides it, as for `ls` and git; a pipe gets the
+/// table at its natural width.
+#[test]
+fn tables_fit_the_terminal_they_are_shown_on() {
+    let env = Env::new();
+    let name = "A Customer Whose Name Runs On Well Past Any Narrow Terminal Window, Inc.";
+    env.run(&[
+        "customers",
+        "create",
+        "--email",
+        "wide@example.com",
+        "--name",
+        name,
+    ])
+    .ok();
+    let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let piped = env.run(&["customers", "list"]).ok();
+    assert!(piped.stdout.contains(name), "{}", piped.stdout);
+    let natural = widest(&piped.stdout);
+    assert!(
+        natural > 110,
+        "the table is {natural} wide: {}",
+        piped.stdout
+    );
+    for (columns, env_columns, fits) in [(60u16, None, 60), (90, None, 90), (60, Some("100"), 100)]
+    {
+        let mut cmd = env.command();
+        cmd.args(["customers", "list"]);
+        if let Some(c) = env_columns {
+            cmd.env("COLUMNS", c);
+        }
+        let (code, tty, stderr) = on_terminal_sized(cmd, Tty::Stdout, columns);
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
+        let shown = String::from_utf8(tty).unwrap();
+        let wide = widest(&shown);
+        assert!(
+            wide <= fits && wide > fits - 10,
+            "{columns} columns, COLUMNS={env_columns:?}: {wide} wide\n{shown}"
+        );
+        // Every word of the name is still there, wrapped.
+        for word in name.split(' ') {
+            assert!(shown.contains(word), "{word}: {shown}");
+        }
+    }
 }

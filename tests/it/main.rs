@@ -33,6 +33,7 @@ mod payments;
 mod peers;
 mod postgres;
 mod prices_check;
+mod proxy;
 mod quickstart;
 mod reload;
 mod restore;

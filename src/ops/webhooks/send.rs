@@ -3,11 +3,10 @@
 //! rate. Results come back to the caller one by one, in the order they finish.
 
 use crate::store::webhooks::Delivery;
-use crate::stripe::transport::{cause_chain, https_client, Https};
+use crate::stripe::transport::{cause_chain, describe, https_client, HttpClient};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, USER_AGENT};
-use hyper_util::client::legacy::Client;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,7 +38,7 @@ pub async fn run(
     jobs: Vec<Job>,
     mut on_delivery: impl FnMut(Delivery) -> std::ops::ControlFlow<()>,
 ) {
-    let client = https_client();
+    let client = https_client(plan.timeout);
     let plan = Arc::new(plan);
     let jobs = Arc::new(jobs);
     let next = Arc::new(AtomicUsize::new(0));
@@ -109,7 +108,7 @@ fn judged(
     }
 }
 
-async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) -> Delivery {
+async fn deliver(client: &HttpClient, plan: &Plan, job: &Job) -> Delivery {
     let attempted_at_ms = crate::clock::now_ms();
     let started = Instant::now();
     let t = attempted_at_ms / 1000;
@@ -128,7 +127,10 @@ async fn deliver(client: &Client<Https, Full<Bytes>>, plan: &Plan, job: &Job) ->
         Err(e) => Err(e.to_string()),
         Ok(req) => match tokio::time::timeout(plan.timeout, async {
             // The error's causes say what went wrong (refused, reset, DNS).
-            let resp = client.request(req).await.map_err(|e| cause_chain(&e))?;
+            let resp = client
+                .request(req)
+                .await
+                .map_err(|e| describe(e.as_ref()))?;
             let status = resp.status().as_u16();
             let (body, cut) = read_answer(resp.into_body()).await;
             Ok::<_, String>((status, body, cut))

@@ -1,0 +1,366 @@
+//! Proxies: every HTTP client billctl makes follows curl's proxy variables (`https_proxy`,
+//! `HTTPS_PROXY`, `http_proxy` but never `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) through a local
+//! proxy that records what passed: absolute-form requests for http targets, CONNECT tunnels
+//! carrying TLS for https targets, credentials as `Proxy-Authorization` and never printed,
+//! refusals and hang-ups as errors naming the proxy.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it points billctl at a local proxy and reads the simulator's state.
+
+use crate::common;
+
+use common::proxy::{Mode, TestProxy};
+use common::receiver::Receiver;
+use common::{Env, Run};
+use std::path::Path;
+
+const USER: &str = "billing";
+const PASSWORD: &str = "pr0xy-s3cret";
+/// base64("billing:pr0xy-s3cret")
+const BASIC: &str = "Basic YmlsbGluZzpwcjB4eS1zM2NyZXQ=";
+const SECRET: &str = "whsec_proxy_test_secret";
+
+/// Variables set for one run.
+type Vars<'a> = &'a [(&'a str, String)];
+
+/// What the commands run in: an environment with one stored event, and a webhook receiver.
+struct Case {
+    env: Env,
+    recv: Receiver,
+}
+
+/// One client billctl reaches the network with: the file that makes its requests, a command
+/// that sends through it, and what that command's success leaves behind.
+struct Client {
+    file: &'static str,
+    /// Runs the command with these variables; the target's `host:port`.
+    run: fn(&Case, Vars) -> (Run, String),
+    /// How many of the command's effects there are now (Stripe customers, deliveries).
+    effects: fn(&Case) -> usize,
+}
+
+fn stripe_run(case: &Case, vars: &[(&str, String)]) -> (Run, String) {
+    let mut c = case.env.command();
+    c.envs(vars.iter().map(|(k, v)| (*k, v)));
+    // A new email each run: a second customer with one is asked about first.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let email = format!("proxied{n}@example.com");
+    c.args(["customers", "create", "--email", &email, "--json"]);
+    (common::run(&mut c), authority(&case.env.sim.base_url()))
+}
+
+fn stripe_effects(case: &Case) -> usize {
+    case.env.sim.state().customers.len()
+}
+
+fn replay_run(case: &Case, vars: &[(&str, String)]) -> (Run, String) {
+    let mut c = case.env.command();
+    c.envs(vars.iter().map(|(k, v)| (*k, v)));
+    c.env("WH_APP", SECRET).args([
+        "webhooks",
+        "replay",
+        "--include-unverified",
+        "--to",
+        &case.recv.url,
+        "--secret-env",
+        "WH_APP",
+        "--json",
+    ]);
+    (common::run(&mut c), authority(&case.recv.url))
+}
+
+fn replay_effects(case: &Case) -> usize {
+    case.recv.count()
+}
+
+fn clients() -> Vec<Client> {
+    vec![
+        Client {
+            file: "src/stripe/transport.rs",
+            run: stripe_run,
+            effects: stripe_effects,
+        },
+        Client {
+            file: "src/ops/webhooks/send.rs",
+            run: replay_run,
+            effects: replay_effects,
+        },
+    ]
+}
+
+/// `host:port` of an http URL.
+fn authority(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap().to_string()
+}
+
+/// An environment with one stored event for `webhooks replay` to send, and a receiver.
+fn case() -> Case {
+    let env = Env::new();
+    let t = common::now();
+    let file = env.path("events.ndjson");
+    std::fs::write(
+        &file,
+        format!("{{\"id\":\"evt_px1\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":{t},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"ch_1\",\"object\":\"charge\"}}}}}}\n"),
+    )
+    .unwrap();
+    env.run(&["webhooks", "ingest", file.to_str().unwrap()])
+        .ok();
+    Case {
+        env,
+        recv: Receiver::start(true),
+    }
+}
+
+/// The source of `src/` outside test modules, file by file.
+fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+            let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+            out.push((rel.display().to_string(), code));
+        }
+    }
+}
+
+/// Every place billctl makes an HTTP client is `stripe/connect.rs`'s `https_client`, and every
+/// file that calls it has a row in [`clients`]: a new client fails here until it has one.
+#[test]
+fn every_http_client_has_a_row() {
+    let mut files = Vec::new();
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut callers = std::collections::BTreeSet::new();
+    for (file, code) in &files {
+        for maker in [
+            "Client::builder(",
+            "HttpConnector::new(",
+            "TcpStream::connect(",
+        ] {
+            assert!(
+                !code.contains(maker) || file == "src/stripe/connect.rs",
+                "{file} makes its own connections ({maker}): use stripe::transport::https_client, which follows the proxy variables"
+            );
+        }
+        if code.contains("https_client(") && file != "src/stripe/connect.rs" {
+            callers.insert(file.clone());
+        }
+    }
+    let rows: std::collections::BTreeSet<String> =
+        clients().iter().map(|c| c.file.to_string()).collect();
+    assert_eq!(
+        callers, rows,
+        "every caller of https_client has a row in clients()"
+    );
+}
+
+/// For each client: through `http_proxy` with credentials in absolute form; around it with
+/// `NO_PROXY`; `HTTP_PROXY` (upper case, httpoxy) and `HTTPS_PROXY` ignored for an http
+/// target; a proxy answering 407 is an error naming it, not retried.
+#[test]
+fn every_client_follows_the_proxy_variables() {
+    for client in clients() {
+        let what = client.file;
+        let case = case();
+        let proxy = TestProxy::start(Mode::Relay);
+        let with_auth = format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port);
+        let before = (client.effects)(&case);
+        let (r, target) = (client.run)(&case, &[("http_proxy", with_auth.clone())]);
+        assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+        assert_eq!((client.effects)(&case), before + 1, "{what}: no effect");
+        let seen = proxy.seen();
+        assert!(!seen.is_empty(), "{what}: nothing went through the proxy");
+        for s in &seen {
+            assert!(
+                s.line
+                    .split(' ')
+                    .nth(1)
+                    .unwrap()
+                    .starts_with(&format!("http://{target}/")),
+                "{what}: not absolute form to {target}: {}",
+                s.line
+            );
+            assert_eq!(s.auth.as_deref(), Some(BASIC), "{what}: {}", s.line);
+        }
+        assert!(
+            !r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD),
+            "{what}"
+        );
+
+        // Around the proxy: NO_PROXY, and variables curl does not read for http.
+        let bypass: [&[(&str, String)]; 3] = [
+            &[
+                ("http_proxy", with_auth.clone()),
+                ("NO_PROXY", "localhost, 127.0.0.0/8".into()),
+            ],
+            &[("HTTP_PROXY", with_auth.clone())],
+            &[("HTTPS_PROXY", with_auth.clone())],
+        ];
+        for vars in bypass {
+            let before = (client.effects)(&case);
+            let count = proxy.seen().len();
+            let (r, _) = (client.run)(&case, vars);
+            assert_eq!(r.code, 0, "{what} {vars:?}: {}", r.stderr);
+            assert_eq!((client.effects)(&case), before + 1, "{what} {vars:?}");
+            assert_eq!(
+                proxy.seen().len(),
+                count,
+                "{what} {vars:?}: went through the proxy"
+            );
+        }
+
+        // A proxy that wants other credentials.
+        let refusing = TestProxy::start(Mode::Refuse(407, "Proxy Authentication Required"));
+        let before = (client.effects)(&case);
+        let (r, target) = (client.run)(
+            &case,
+            &[(
+                "ALL_PROXY",
+                format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port),
+            )],
+        );
+        assert_ne!(r.code, 0, "{what}: {}", r.stdout);
+        let text = format!("{}{}", r.stdout, r.stderr);
+        let says = format!("proxy http://127.0.0.1:{} refused ", refusing.port);
+        assert!(text.contains(&says), "{what}: {text}");
+        assert!(
+            text.contains(&format!(" http://{target}/")),
+            "{what}: {text}"
+        );
+        assert!(
+            text.contains(": 407 Proxy Authentication Required"),
+            "{what}: {text}"
+        );
+        assert!(!text.contains(PASSWORD), "{what}: {text}");
+        assert_eq!(refusing.seen().len(), 1, "{what}: a refusal is not retried");
+        assert_eq!((client.effects)(&case), before, "{what}");
+    }
+}
+
+/// An https Stripe base through `HTTPS_PROXY`: a CONNECT to Stripe's host and port with the
+/// credentials, and TLS inside the tunnel (the simulator speaks plain http, so the handshake
+/// fails there: what passed through the proxy is the point).
+#[test]
+fn https_targets_go_through_a_connect_tunnel_carrying_tls() {
+    let env = Env::new();
+    let sim = authority(&env.sim.base_url());
+    let proxy = TestProxy::start(Mode::Relay);
+    let mut c = env.command();
+    c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
+        .env(
+            "HTTPS_PROXY",
+            format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port),
+        )
+        .args(["customers", "create", "--email", "tunnel@example.com"]);
+    let r = common::run(&mut c);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let seen = proxy.seen();
+    assert!(!seen.is_empty(), "{}", r.stderr);
+    for s in &seen {
+        assert_eq!(s.line, format!("CONNECT {sim} HTTP/1.1"));
+        assert_eq!(s.auth.as_deref(), Some(BASIC));
+        assert_eq!(
+            &s.tunnelled[..2],
+            [0x16, 0x03],
+            "a TLS handshake record: {:?}",
+            s.tunnelled
+        );
+    }
+    assert!(
+        !r.stderr.contains("refused") && !r.stderr.contains(PASSWORD),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.sim.state().customers.len(), 0);
+}
+
+/// A proxy that refuses CONNECT (407, 403) or hangs up: exit 2, a message naming the proxy
+/// (never its credentials) and what failed, nothing reaching Stripe; a refusal is not retried.
+#[test]
+fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
+    let env = Env::new();
+    let sim = authority(&env.sim.base_url());
+    let cases = [
+        (
+            Mode::Refuse(407, "Proxy Authentication Required"),
+            "refused CONNECT {sim}: 407 Proxy Authentication Required",
+            true,
+        ),
+        (
+            Mode::Refuse(403, "Forbidden"),
+            "refused CONNECT {sim}: 403 Forbidden",
+            true,
+        ),
+        (
+            Mode::HangUp,
+            "closed the connection before answering CONNECT {sim}",
+            false,
+        ),
+    ];
+    for (mode, says, once) in cases {
+        let proxy = TestProxy::start(mode);
+        let mut c = env.command();
+        c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
+            .env(
+                "https_proxy",
+                format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port),
+            )
+            .args(["customers", "create", "--email", "refused@example.com"]);
+        let r = common::run(&mut c).code(2);
+        let want = format!(
+            "cannot reach Stripe at https://{sim}/: proxy http://127.0.0.1:{} {}",
+            proxy.port,
+            says.replace("{sim}", &sim)
+        );
+        assert!(
+            r.stderr.contains(&want),
+            "{mode:?}: want {want:?} in {}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains(PASSWORD) && !r.stdout.contains(PASSWORD),
+            "{mode:?}"
+        );
+        if once {
+            assert_eq!(proxy.seen().len(), 1, "{mode:?}: retried");
+        }
+        assert_eq!(env.sim.requests().len(), 0, "{mode:?}: Stripe was reached");
+    }
+}
+
+/// A proxy billctl cannot speak to (https://, SOCKS) is refused naming the variable, and
+/// nothing is sent around it.
+#[test]
+fn a_proxy_billctl_cannot_use_is_refused_not_bypassed() {
+    let env = Env::new();
+    for (var, value, says) in [
+        (
+            "HTTPS_PROXY",
+            format!("https://{USER}:{PASSWORD}@proxy.invalid:3128"),
+            "HTTPS_PROXY: https:// proxies are not supported",
+        ),
+        (
+            "all_proxy",
+            "socks5h://proxy.invalid:1080".to_string(),
+            "all_proxy: socks5h:// proxies are not supported",
+        ),
+    ] {
+        let mut c = env.command();
+        c.env(
+            "BILLCTL_STRIPE_API_BASE",
+            env.sim.base_url().replace("http://", "https://"),
+        )
+        .env(var, value)
+        .args(["customers", "create", "--email", "never@example.com"]);
+        let r = common::run(&mut c).code(2);
+        assert!(r.stderr.contains(says), "{var}: {}", r.stderr);
+        assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
+        assert_eq!(env.sim.requests().len(), 0, "{var}: sent around the proxy");
+    }
+}
