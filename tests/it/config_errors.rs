@@ -109,6 +109,51 @@ fn unknown_currencies_are_rejected() {
     );
 }
 
+/// Stripe takes three-decimal amounts (BHD, JOD, KWD, OMR, TND) only ending in 0, and ISK and
+/// UGX only in whole units (multiples of 100): a configured price that is not is refused at
+/// load, with file, line and key, before anything reaches Stripe. One row per rule, and a
+/// price Stripe takes in each of those currencies loads.
+#[test]
+fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
+    let env = Env::new();
+    for (currency, bad, good, why) in [
+        ("kwd", "5125", "5120", "to end in 0"),
+        ("bhd", "1", "10", "to end in 0"),
+        ("jod", "99999", "99990", "to end in 0"),
+        ("omr", "4321", "4320", "to end in 0"),
+        ("tnd", "7", "70", "to end in 0"),
+        ("isk", "550", "500", "whole units"),
+        ("ugx", "1050", "1000", "whole units"),
+    ] {
+        let priced = |amount: &str| {
+            DEFAULT_CONFIG
+                .replacen("amount = 9900", &format!("amount = {amount}"), 1)
+                .replacen(
+                    "currency = \"usd\"",
+                    &format!("currency = \"{currency}\""),
+                    1,
+                )
+        };
+        let text = priced(bad);
+        rejected(
+            &env,
+            &text,
+            line_of(&text, &format!("amount = {bad}")),
+            "tiers.pro.price.amount",
+            why,
+        );
+        // Stripe (the simulator, as strict) takes the amount that fits.
+        let path = env.config(&priced(good));
+        env.run(&[
+            "--config",
+            path.to_str().unwrap(),
+            "setup-products",
+            "--yes",
+        ])
+        .code(0);
+    }
+}
+
 #[test]
 fn missing_tier_fields_are_rejected() {
     let env = Env::new();
