@@ -23,6 +23,7 @@ mod keys;
 mod limits;
 mod live;
 mod messages;
+mod metrics;
 mod openapi;
 mod output_paths;
 mod parsers;
