@@ -343,8 +343,8 @@ mod tests {
                     let hit = ["/ 100", "% 100", "/100", "%100"].iter().any(|p| {
                         code.match_indices(p).any(|(at, m)| {
                             let rest = &code[at + m.len()..];
-                            !rest.starts_with('.')
-                                && !(rest.starts_with('0') && not_money.contains(&rel.as_str()))
+                            let millis = rest.starts_with('0') && not_money.contains(&rel.as_str());
+                            !rest.starts_with('.') && !millis
                         })
                     }) || code.contains("ZERO_DECIMAL");
                     if hit {

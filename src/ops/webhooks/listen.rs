@@ -119,6 +119,12 @@ impl Stats {
     }
 }
 
+/// Where a request's outcome goes once durable, and why it was refused (if it was).
+type Reply = (
+    oneshot::Sender<Result<&'static str, String>>,
+    Option<Refused>,
+);
+
 struct Job {
     incoming: Option<Incoming>,
     receipt: Receipt,
@@ -243,10 +249,7 @@ fn store_group(
 /// ones, and signed copies that replaced an unverified body) with their log lines.
 fn answer_group(
     receipts: Vec<Receipt>,
-    replies: Vec<(
-        oneshot::Sender<Result<&'static str, String>>,
-        Option<Refused>,
-    )>,
+    replies: Vec<Reply>,
     incoming: Vec<Incoming>,
     fates: Vec<Fate>,
     log: &dyn Fn(&Logged),
