@@ -7,7 +7,6 @@
 use super::tokens::Refusal;
 use crate::keys::{CacheStats, Code};
 use crate::ops::lock;
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,6 +17,9 @@ use crate::usage::Route;
 /// The routes serve takes usage events on, each counted apart.
 pub const USAGE_ROUTES: [Route; 2] = [Route::Events, Route::CloudEvents];
 
+/// The HTTP status codes counted apart (hyper's range).
+const STATUSES: std::ops::RangeInclusive<u16> = 100..=999;
+
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY: [f64; 14] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
@@ -27,7 +29,9 @@ use crate::server::metrics::{Histogram, Labels, Scrape, GROUPS};
 
 /// Everything `/metrics` shows.
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(usize, u16), u64>>,
+    /// Requests by route (an index into [`labels`]) and status (an index from 100, the HTTP
+    /// status codes 100 to 999): an atomic increment per request, no lock.
+    requests: Vec<Vec<AtomicU64>>,
     latency: Vec<Histogram>,
     verdicts: [AtomicU64; Code::ALL.len()],
     refused: [AtomicU64; Refusal::ALL.len()],
@@ -51,7 +55,10 @@ pub struct Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Metrics {
-            requests: Mutex::new(BTreeMap::new()),
+            requests: labels()
+                .iter()
+                .map(|_| (STATUSES).map(|_| AtomicU64::new(0)).collect())
+                .collect(),
             latency: labels()
                 .iter()
                 .map(|_| Histogram::new(LATENCY.len()))
@@ -114,7 +121,10 @@ impl Metrics {
 
     /// A request on `route` (an index into [`labels`]) answered `status` after `secs`.
     pub fn request(&self, route: usize, status: u16, secs: f64) {
-        *lock(&self.requests).entry((route, status)).or_default() += 1;
+        let status = usize::from(status.clamp(*STATUSES.start(), *STATUSES.end()));
+        if let Some(n) = self.requests.get(route) {
+            n[status - *STATUSES.start() as usize].fetch_add(1, Ordering::Relaxed);
+        }
         let bucket = LATENCY
             .iter()
             .position(|b| secs <= *b)
@@ -176,7 +186,8 @@ impl Metrics {
 
     /// Requests answered so far.
     pub fn requests(&self) -> u64 {
-        lock(&self.requests).values().sum()
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        self.requests.iter().flatten().map(load).sum()
     }
 
     /// The exposition.
@@ -278,16 +289,16 @@ impl Metrics {
     }
 
     fn scrape_requests(&self, out: &mut Scrape) {
-        let requests: Vec<(Labels, u64)> = lock(&self.requests)
-            .iter()
-            .map(|((route, status), n)| {
-                let labels = vec![
-                    ("route", labels()[*route].to_string()),
-                    ("status", status.to_string()),
-                ];
-                (labels, *n)
-            })
-            .collect();
+        let mut requests: Vec<(Labels, u64)> = Vec::new();
+        for (route, counts) in labels().iter().zip(&self.requests) {
+            for (status, n) in STATUSES.zip(counts) {
+                let n = n.load(Ordering::Relaxed);
+                if n > 0 {
+                    let labels = vec![("route", route.to_string()), ("status", status.to_string())];
+                    requests.push((labels, n));
+                }
+            }
+        }
         out.counters(
             "billctl_serve_requests_total",
             "Requests by route and status.",
