@@ -116,14 +116,14 @@ fn unknown_currencies_are_rejected() {
 #[test]
 fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
     let env = Env::new();
-    for (currency, bad, good, why) in [
-        ("kwd", "5125", "5120", "to end in 0"),
-        ("bhd", "1", "10", "to end in 0"),
-        ("jod", "99999", "99990", "to end in 0"),
-        ("omr", "4321", "4320", "to end in 0"),
-        ("tnd", "7", "70", "to end in 0"),
-        ("isk", "550", "500", "whole units"),
-        ("ugx", "1050", "1000", "whole units"),
+    for (currency, bad, good, why, shown) in [
+        ("kwd", "5125", "5120", "to end in 0", "5.120 KWD / month"),
+        ("bhd", "1", "10", "to end in 0", "0.010 BHD / month"),
+        ("jod", "99999", "99990", "to end in 0", "99.990 JOD / month"),
+        ("omr", "4321", "4320", "to end in 0", "4.320 OMR / month"),
+        ("tnd", "7", "70", "to end in 0", "0.070 TND / month"),
+        ("isk", "550", "500", "whole units", "5 ISK / month"),
+        ("ugx", "1050", "1000", "whole units", "10 UGX / month"),
     ] {
         let priced = |amount: &str| {
             DEFAULT_CONFIG
@@ -144,13 +144,21 @@ fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
         );
         // Stripe (the simulator, as strict) takes the amount that fits.
         let path = env.config(&priced(good));
-        env.run(&[
-            "--config",
-            path.to_str().unwrap(),
-            "setup-products",
-            "--yes",
-        ])
-        .code(0);
+        let r = env
+            .run(&[
+                "--config",
+                path.to_str().unwrap(),
+                "setup-products",
+                "--yes",
+            ])
+            .code(0);
+        // The plan shows the amount in the currency's own decimals.
+        assert!(
+            r.stdout.contains(shown) || r.stderr.contains(shown),
+            "{shown} in:\n{}{}",
+            r.stdout,
+            r.stderr
+        );
     }
 }
 
