@@ -110,7 +110,7 @@
 //! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
 //! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
 //! | `text.rs` | which characters never reach a terminal raw, their escaping (`clean`, `terminal_safe`), and the one JSON writer (commands and serve's bodies): DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
-//! | `money.rs` | minor units to `$99.00`; Stripe's currency rules (currencies, zero-decimal, the largest amount) |
+//! | `money.rs` | minor units to `$99.00`, `5.120 KWD`; the one exponent table of Stripe's currencies (zero-, two-, three-decimal, ISK and UGX sent x100) and the amounts Stripe refuses |
 //! | `plural.rs` | a count with its noun for messages (`1 change`, `2 changes`) |
 //! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
 //! | `faults.rs` | fault points for crash tests (test builds only) |

@@ -445,8 +445,11 @@ fn amount_and_currency(
         " (integer minor units, 9900 = $99.00)",
     )?;
     let currency = raw.currency.get_ref().to_ascii_lowercase();
-    if !crate::money::CURRENCIES.contains(&currency.as_str()) {
+    if crate::money::exponent(&currency).is_none() {
         return Err(cx.err(raw.currency.span(), format!("{key}.currency"), format!("unknown currency {:?}: use a lower-case ISO 4217 code that Stripe supports, such as \"usd\"", raw.currency.get_ref())));
+    }
+    if let Some(why) = crate::money::refusal(amount, &currency) {
+        return Err(cx.err(raw.amount.span(), format!("{key}.amount"), why));
     }
     Ok((amount, currency))
 }

@@ -109,6 +109,59 @@ fn unknown_currencies_are_rejected() {
     );
 }
 
+/// Stripe takes three-decimal amounts (BHD, JOD, KWD, OMR, TND) only ending in 0, and ISK and
+/// UGX only in whole units (multiples of 100): a configured price that is not is refused at
+/// load, with file, line and key, before anything reaches Stripe. One row per rule, and a
+/// price Stripe takes in each of those currencies loads.
+#[test]
+fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
+    let env = Env::new();
+    for (currency, bad, good, why, shown) in [
+        ("kwd", "5125", "5120", "to end in 0", "5.120 KWD / month"),
+        ("bhd", "1", "10", "to end in 0", "0.010 BHD / month"),
+        ("jod", "99999", "99990", "to end in 0", "99.990 JOD / month"),
+        ("omr", "4321", "4320", "to end in 0", "4.320 OMR / month"),
+        ("tnd", "7", "70", "to end in 0", "0.070 TND / month"),
+        ("isk", "550", "500", "whole units", "5 ISK / month"),
+        ("ugx", "1050", "1000", "whole units", "10 UGX / month"),
+    ] {
+        let priced = |amount: &str| {
+            DEFAULT_CONFIG
+                .replacen("amount = 9900", &format!("amount = {amount}"), 1)
+                .replacen(
+                    "currency = \"usd\"",
+                    &format!("currency = \"{currency}\""),
+                    1,
+                )
+        };
+        let text = priced(bad);
+        rejected(
+            &env,
+            &text,
+            line_of(&text, &format!("amount = {bad}")),
+            "tiers.pro.price.amount",
+            why,
+        );
+        // Stripe (the simulator, as strict) takes the amount that fits.
+        let path = env.config(&priced(good));
+        let r = env
+            .run(&[
+                "--config",
+                path.to_str().unwrap(),
+                "setup-products",
+                "--yes",
+            ])
+            .code(0);
+        // The plan shows the amount in the currency's own decimals.
+        assert!(
+            r.stdout.contains(shown) || r.stderr.contains(shown),
+            "{shown} in:\n{}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn missing_tier_fields_are_rejected() {
     let env = Env::new();

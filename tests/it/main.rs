@@ -24,6 +24,7 @@ mod keys;
 mod limits;
 mod live;
 mod messages;
+mod metrics;
 mod notify;
 mod openapi;
 mod output_paths;

@@ -7,8 +7,6 @@
 use super::tokens::Refusal;
 use crate::keys::{CacheStats, Code};
 use crate::ops::lock;
-use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -19,16 +17,21 @@ use crate::usage::Route;
 /// The routes serve takes usage events on, each counted apart.
 pub const USAGE_ROUTES: [Route; 2] = [Route::Events, Route::CloudEvents];
 
+/// The HTTP status codes counted apart (hyper's range).
+const STATUSES: std::ops::RangeInclusive<u16> = 100..=999;
+
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY: [f64; 14] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-use crate::server::metrics::{counter, Histogram, GROUPS};
+use crate::server::metrics::{Histogram, Labels, Scrape, GROUPS};
 
 /// Everything `/metrics` shows.
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(usize, u16), u64>>,
+    /// Requests by route (an index into [`labels`]) and status (an index from 100, the HTTP
+    /// status codes 100 to 999): an atomic increment per request, no lock.
+    requests: Vec<Vec<AtomicU64>>,
     latency: Vec<Histogram>,
     verdicts: [AtomicU64; Code::ALL.len()],
     refused: [AtomicU64; Refusal::ALL.len()],
@@ -52,7 +55,10 @@ pub struct Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Metrics {
-            requests: Mutex::new(BTreeMap::new()),
+            requests: labels()
+                .iter()
+                .map(|_| (STATUSES).map(|_| AtomicU64::new(0)).collect())
+                .collect(),
             latency: labels()
                 .iter()
                 .map(|_| Histogram::new(LATENCY.len()))
@@ -115,7 +121,10 @@ impl Metrics {
 
     /// A request on `route` (an index into [`labels`]) answered `status` after `secs`.
     pub fn request(&self, route: usize, status: u16, secs: f64) {
-        *lock(&self.requests).entry((route, status)).or_default() += 1;
+        let status = usize::from(status.clamp(*STATUSES.start(), *STATUSES.end()));
+        if let Some(n) = self.requests.get(route) {
+            n[status - *STATUSES.start() as usize].fetch_add(1, Ordering::Relaxed);
+        }
         let bucket = LATENCY
             .iter()
             .position(|b| secs <= *b)
@@ -177,35 +186,48 @@ impl Metrics {
 
     /// Requests answered so far.
     pub fn requests(&self) -> u64 {
-        lock(&self.requests).values().sum()
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        self.requests.iter().flatten().map(load).sum()
     }
 
     /// The exposition.
     pub fn render(&self) -> String {
-        let mut out = String::with_capacity(8192);
-        self.render_requests(&mut out);
-        self.render_codes(&mut out);
-        self.render_counts(&mut out);
+        self.scrape().render()
+    }
+
+    /// Every value `/metrics` shows, read now.
+    pub fn scrape(&self) -> Scrape {
+        let mut out = Scrape::default();
+        self.scrape_requests(&mut out);
+        self.scrape_codes(&mut out);
+        self.scrape_counts(&mut out);
         let routes = USAGE_ROUTES.iter().map(|r| r.as_str());
         labelled(&mut out, ("billctl_usage_conflicts_total", "Usage events refused because their source and id were taken by an event with other content, by route (listed by 'billctl usage conflicts').", "route"), routes.zip(&self.conflicts));
         let kinds = TimeoutKind::ALL.iter().map(|k| k.as_str());
         labelled(&mut out, ("billctl_serve_timeouts_total", "Timers that ran out, by kind: header (closed unanswered), body (408), request (408), idle (a kept-alive connection closed), stripe (504 STRIPE_TIMEOUT).", "kind"), kinds.zip(&self.timeouts));
-        counter(
-            &mut out,
+        out.counter(
             "billctl_log_lines_dropped_total",
             "Log lines dropped because stderr did not keep up (the log's queue was full).",
             self.log_dropped.load(Ordering::Relaxed),
         );
-        let _ = writeln!(out, "# HELP billctl_serve_open_connections Connections open now.\n# TYPE billctl_serve_open_connections gauge\nbillctl_serve_open_connections {}", self.open.load(Ordering::Relaxed));
-        let _ = writeln!(out, "# HELP billctl_serve_group_commit_size Recorded verifies per store transaction.\n# TYPE billctl_serve_group_commit_size histogram");
-        let bounds: Vec<String> = GROUPS.iter().map(u64::to_string).collect();
-        self.groups
-            .write(&mut out, "billctl_serve_group_commit_size", "", &bounds);
+        let open = self.open.load(Ordering::Relaxed) as u64;
+        out.gauge(
+            "billctl_serve_open_connections",
+            "Connections open now.",
+            open,
+        );
+        let bounds: Vec<f64> = GROUPS.iter().map(|g| *g as f64).collect();
+        out.histograms(
+            "billctl_serve_group_commit_size",
+            "Recorded verifies per store transaction.",
+            &bounds,
+            [(Labels::new(), &self.groups)],
+        );
         out
     }
 
     /// Verdicts by code, refused callers by reason.
-    fn render_codes(&self, out: &mut String) {
+    fn scrape_codes(&self, out: &mut Scrape) {
         let verdicts = Code::ALL.iter().map(|c| c.as_str());
         labelled(
             out,
@@ -229,7 +251,7 @@ impl Metrics {
     }
 
     /// The cache's hits and misses, store errors, token lookups, usage events.
-    fn render_counts(&self, out: &mut String) {
+    fn scrape_counts(&self, out: &mut Scrape) {
         let cache = *lock(&self.cache);
         let (hits, misses) = cache
             .iter()
@@ -262,43 +284,47 @@ impl Metrics {
                 load(&self.events),
             ),
         ] {
-            counter(out, name, help, n);
+            out.counter(name, help, n);
         }
     }
 
-    fn render_requests(&self, out: &mut String) {
-        let _ = writeln!(out, "# HELP billctl_serve_requests_total Requests by route and status.\n# TYPE billctl_serve_requests_total counter");
-        for ((route, status), n) in lock(&self.requests).iter() {
-            let _ = writeln!(
-                out,
-                "billctl_serve_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
-                labels()[*route]
-            );
-        }
-        let _ = writeln!(out, "# HELP billctl_serve_request_seconds Time to answer, by route.\n# TYPE billctl_serve_request_seconds histogram");
-        let bounds: Vec<String> = LATENCY.iter().map(f64::to_string).collect();
-        for (route, h) in labels().iter().zip(&self.latency) {
-            if h.count.load(Ordering::Relaxed) > 0 {
-                h.write(
-                    out,
-                    "billctl_serve_request_seconds",
-                    &format!("route=\"{route}\""),
-                    &bounds,
-                );
+    fn scrape_requests(&self, out: &mut Scrape) {
+        let mut requests: Vec<(Labels, u64)> = Vec::new();
+        for (route, counts) in labels().iter().zip(&self.requests) {
+            for (status, n) in STATUSES.zip(counts) {
+                let n = n.load(Ordering::Relaxed);
+                if n > 0 {
+                    let labels = vec![("route", route.to_string()), ("status", status.to_string())];
+                    requests.push((labels, n));
+                }
             }
         }
+        out.counters(
+            "billctl_serve_requests_total",
+            "Requests by route and status.",
+            requests,
+        );
+        let series = labels()
+            .iter()
+            .zip(&self.latency)
+            .filter(|(_, h)| h.count.load(Ordering::Relaxed) > 0)
+            .map(|(route, h)| (vec![("route", route.to_string())], h));
+        out.histograms(
+            "billctl_serve_request_seconds",
+            "Time to answer, by route.",
+            &LATENCY,
+            series,
+        );
     }
 }
 
-/// A counter with one label: its help and type, then one line per value of the label.
+/// A counter with one label: one series per value of the label.
 fn labelled<'a>(
-    out: &mut String,
-    (name, help, label): (&str, &str, &str),
+    out: &mut Scrape,
+    (name, help, label): (&'static str, &'static str, &'static str),
     series: impl Iterator<Item = (&'a str, &'a AtomicU64)>,
 ) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
-    for (value, n) in series {
-        let n = n.load(Ordering::Relaxed);
-        let _ = writeln!(out, "{name}{{{label}=\"{value}\"}} {n}");
-    }
+    let series =
+        series.map(|(value, n)| (vec![(label, value.to_string())], n.load(Ordering::Relaxed)));
+    out.counters(name, help, series);
 }

@@ -665,7 +665,7 @@ impl Service {
             Kind::Readyz => self.readyz(&req).await,
             Kind::Metrics => Ok(server::body(
                 StatusCode::OK,
-                "text/plain; version=0.0.4; charset=utf-8",
+                crate::server::metrics::CONTENT_TYPE,
                 self.metrics.render(),
             )),
         }

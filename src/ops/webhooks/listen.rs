@@ -8,6 +8,7 @@
 //! out. After answering, the writer applies the newly stored events to the local state and
 //! records each outcome, so a slow apply never delays Stripe's acknowledgement.
 
+use super::metrics::Refused;
 use crate::clock::now_ms;
 use crate::ops::lock;
 use crate::server::{self, Response};
@@ -119,9 +120,17 @@ impl Stats {
     }
 }
 
+/// Where a request's outcome goes once durable, and why it was refused (if it was).
+type Reply = (
+    oneshot::Sender<Result<&'static str, String>>,
+    Option<Refused>,
+);
+
 struct Job {
     incoming: Option<Incoming>,
     receipt: Receipt,
+    /// Why it was refused, for the metrics (with `receipt.outcome` `rejected`).
+    refused: Option<Refused>,
     /// The outcome once durable (`stored`, `duplicate`, `conflict`, `rejected`), or why not.
     reply: oneshot::Sender<Result<&'static str, String>>,
 }
@@ -220,14 +229,14 @@ fn store_group(
     for j in jobs {
         incoming.extend(j.incoming);
         receipts.push(j.receipt);
-        replies.push(j.reply);
+        replies.push((j.reply, j.refused));
     }
     let fates = match events.store(&incoming, &mut receipts) {
         Ok(fates) => fates,
         Err(e) => {
             let msg = format!("{e:#}");
             stats.metrics.not_stored(replies.len() as u64);
-            for reply in replies {
+            for (reply, _) in replies {
                 stats.failed_to_store.fetch_add(1, Ordering::Relaxed);
                 let _ = reply.send(Err(msg.clone()));
             }
@@ -241,7 +250,7 @@ fn store_group(
 /// ones, and signed copies that replaced an unverified body) with their log lines.
 fn answer_group(
     receipts: Vec<Receipt>,
-    replies: Vec<oneshot::Sender<Result<&'static str, String>>>,
+    replies: Vec<Reply>,
     incoming: Vec<Incoming>,
     fates: Vec<Fate>,
     log: &dyn Fn(&Logged),
@@ -250,7 +259,7 @@ fn answer_group(
     // Accepted requests brought the events, in order; rejected ones brought none.
     let mut accepted = incoming.into_iter().zip(fates);
     let mut fresh_events = Vec::new();
-    for (r, reply) in receipts.iter().zip(replies) {
+    for (r, (reply, refused)) in receipts.iter().zip(replies) {
         let mut line = Logged {
             received_at_ms: r.received_at_ms,
             http_status: r.http_status,
@@ -261,9 +270,8 @@ fn answer_group(
             applied: None,
         };
         if r.outcome == "rejected" {
-            stats
-                .metrics
-                .delivery("rejected", None, r.reason.as_deref());
+            let why = refused.unwrap_or(Refused::Malformed);
+            stats.metrics.delivery("rejected", None, Some(why));
             stats.rejected.fetch_add(1, Ordering::Relaxed);
             log(&line);
             let _ = reply.send(Ok("rejected"));
@@ -362,16 +370,18 @@ impl Route {
 
     /// Why a request is refused before its signature is checked: wrong path or method, or a
     /// body that could not be read.
-    fn refusal(&self, req: &server::Request) -> Option<(StatusCode, String)> {
+    fn refusal(&self, req: &server::Request) -> Option<(StatusCode, Refused, String)> {
         if req.path != self.settings.path {
             return Some((
                 StatusCode::NOT_FOUND,
+                Refused::Path,
                 format!("not found; deliveries go to {}", self.settings.path),
             ));
         }
         if req.method != hyper::Method::POST {
             return Some((
                 StatusCode::METHOD_NOT_ALLOWED,
+                Refused::Method,
                 format!(
                     "{} is not allowed: webhook deliveries are POSTs",
                     req.method
@@ -379,16 +389,19 @@ impl Route {
             ));
         }
         match &req.body {
-            Err(r) if r.status == StatusCode::PAYLOAD_TOO_LARGE => {
-                Some((r.status, format!("{} (--max-body)", r.reason)))
-            }
-            Err(r) => Some((r.status, r.reason.clone())),
+            Err(r) if r.status == StatusCode::PAYLOAD_TOO_LARGE => Some((
+                r.status,
+                Refused::TooLarge,
+                format!("{} (--max-body)", r.reason),
+            )),
+            Err(r) => Some((r.status, Refused::Malformed, r.reason.clone())),
             Ok(_) => None,
         }
     }
 
-    /// Checks the signature and the envelope: the receipt to keep, and the event if it is one.
-    fn check(&self, req: &server::Request, body: &[u8]) -> (Receipt, Option<Incoming>) {
+    /// Checks the signature and the envelope: the receipt to keep, and the event if it is one
+    /// or why it was refused.
+    fn check(&self, req: &server::Request, body: &[u8]) -> (Receipt, Result<Incoming, Refused>) {
         let signature = req
             .headers
             .get("stripe-signature")
@@ -398,7 +411,8 @@ impl Route {
         let at = req.received_at_ms;
         if let Some(Unsigned(why)) = req.extensions.get::<Unsigned>() {
             let reason = format!("{why} (body not read)");
-            return (rejected(req, StatusCode::BAD_REQUEST, reason, None), None);
+            let r = rejected(req, StatusCode::BAD_REQUEST, reason, None);
+            return (r, Err(Refused::from(why)));
         }
         if let Err(e) =
             crate::webhooks::verify(&signature, body, &s.secrets, at / 1000, s.tolerance)
@@ -407,12 +421,13 @@ impl Route {
             let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
             let size = crate::plural::count(body.len(), "byte", "bytes");
             let reason = format!("{e} (body {size}, sha256 {digest})");
-            return (rejected(req, StatusCode::BAD_REQUEST, reason, None), None);
+            let r = rejected(req, StatusCode::BAD_REQUEST, reason, None);
+            return (r, Err(Refused::from(&e)));
         }
         match Envelope::parse(body) {
             Err(why) => (
                 rejected(req, StatusCode::BAD_REQUEST, why, Some(body.to_vec())),
-                None,
+                Err(Refused::Malformed),
             ),
             Ok(envelope) => {
                 let receipt = Receipt {
@@ -429,7 +444,7 @@ impl Route {
                     body: body.to_vec(),
                     source: "listen",
                 };
-                (receipt, Some(incoming))
+                (receipt, Ok(incoming))
             }
         }
     }
@@ -438,7 +453,7 @@ impl Route {
 /// Why a delivery's body was not read: its `Stripe-Signature` header could not be that of a
 /// delivery now (missing, malformed, or its timestamp outside the tolerance).
 #[derive(Clone)]
-struct Unsigned(String);
+struct Unsigned(crate::webhooks::SignatureError);
 
 impl server::Handler for Route {
     /// Only a POST to the path with a plausible `Stripe-Signature` (present, well-formed, its
@@ -457,7 +472,7 @@ impl server::Handler for Route {
         match crate::webhooks::precheck(&signature, now, self.settings.tolerance) {
             Ok(()) => server::Admission::Read,
             Err(e) => {
-                head.extensions.insert(Unsigned(e.to_string()));
+                head.extensions.insert(Unsigned(e));
                 server::Admission::NoBody
             }
         }
@@ -468,17 +483,17 @@ impl server::Handler for Route {
         if let Some(m) = self.metrics.as_ref().filter(|m| m.path == req.path) {
             return server::logged(m.answer(&req).await, "metrics", None);
         }
-        if let Some((status, reason)) = self.refusal(&req) {
-            let why = super::metrics::refusal_kind(&reason);
-            let r = record(&self.tx, None, rejected(&req, status, reason, None)).await;
-            return server::logged(r, "webhooks", Some(format!("rejected: {why}")));
+        if let Some((status, why, reason)) = self.refusal(&req) {
+            let r = rejected(&req, status, reason, None);
+            let r = record(&self.tx, Err(why), r).await;
+            let outcome = format!("rejected: {}", why.as_str());
+            return server::logged(r, "webhooks", Some(outcome));
         }
         let body = req.body.clone().unwrap_or_default();
         let (receipt, incoming) = self.check(&req, &body);
-        let outcome = match (&receipt.reason, &incoming) {
-            (Some(reason), _) => format!("rejected: {}", super::metrics::refusal_kind(reason)),
-            (None, Some(i)) => format!("received {}", i.envelope.kind),
-            (None, None) => "received".to_string(),
+        let outcome = match &incoming {
+            Err(why) => format!("rejected: {}", why.as_str()),
+            Ok(i) => format!("received {}", i.envelope.kind),
         };
         let r = record(&self.tx, incoming, receipt).await;
         server::logged(r, "webhooks", Some(outcome))
@@ -504,15 +519,24 @@ fn rejected(
 }
 
 /// Hands a request to the writer and answers once it is durable.
-async fn record(tx: &mpsc::Sender<Job>, incoming: Option<Incoming>, receipt: Receipt) -> Response {
+async fn record(
+    tx: &mpsc::Sender<Job>,
+    incoming: Result<Incoming, Refused>,
+    receipt: Receipt,
+) -> Response {
     let status = StatusCode::from_u16(receipt.http_status).unwrap_or(StatusCode::BAD_REQUEST);
     let reason = receipt.reason.clone();
     let (reply, rx) = oneshot::channel();
-    let id = incoming.as_ref().map(|i| i.envelope.id.clone());
+    let id = incoming.as_ref().ok().map(|i| i.envelope.id.clone());
+    let (incoming, refused) = match incoming {
+        Ok(i) => (Some(i), None),
+        Err(why) => (None, Some(why)),
+    };
     if tx
         .send(Job {
             incoming,
             receipt,
+            refused,
             reply,
         })
         .is_err()
@@ -574,7 +598,7 @@ impl MetricsRoute {
         match lock(&self.tokens).check(presented, &[crate::keys::Scope::Read]) {
             Ok(_) => server::body(
                 StatusCode::OK,
-                "text/plain; version=0.0.4; charset=utf-8",
+                crate::server::metrics::CONTENT_TYPE,
                 self.stats.metrics.render(),
             ),
             Err(r) => {

@@ -5,9 +5,9 @@
 //! (at most [`MAX_TYPES`] distinct, then `other`), never a body, header or secret.
 
 use crate::ops::lock;
-use crate::server::metrics::{counter, Histogram, GROUPS};
+use crate::server::metrics::{Histogram, Labels, Scrape, GROUPS};
+use crate::webhooks::SignatureError;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,29 +18,73 @@ const LAG: [f64; 12] = [
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0, 300.0,
 ];
 
-/// Why a request was refused, as a label.
-pub fn refusal_kind(reason: &str) -> &'static str {
-    if reason.contains("no v1 signature matches") || reason.contains("no v1 signature") {
-        "signature"
-    } else if reason.contains("tolerance") {
-        "timestamp"
-    } else if reason.contains("Stripe-Signature") {
-        "missing_signature"
-    } else if reason.contains("--max-body") {
-        "too_large"
-    } else if reason.starts_with("not found") {
-        "path"
-    } else if reason.contains("not allowed") {
-        "method"
-    } else {
-        "malformed"
+/// Why a request to the receiver was refused: the `reason` label of
+/// `billctl_webhooks_refused_total`, decided where the request is refused (never read back
+/// from an error message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refused {
+    /// A v1 signature, but none matches the body under any secret (or only other schemes).
+    Signature,
+    /// Signed outside the tolerance: a replay, or a clock off.
+    Timestamp,
+    /// No `Stripe-Signature` header, or one that cannot be parsed.
+    MissingSignature,
+    /// A body over `--max-body`.
+    TooLarge,
+    /// Not the receiver's path.
+    Path,
+    /// Not a POST.
+    Method,
+    /// A body that could not be read, or is not an event.
+    Malformed,
+}
+
+impl Refused {
+    pub const ALL: [Refused; 7] = [
+        Refused::Signature,
+        Refused::Timestamp,
+        Refused::MissingSignature,
+        Refused::TooLarge,
+        Refused::Path,
+        Refused::Method,
+        Refused::Malformed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refused::Signature => "signature",
+            Refused::Timestamp => "timestamp",
+            Refused::MissingSignature => "missing_signature",
+            Refused::TooLarge => "too_large",
+            Refused::Path => "path",
+            Refused::Method => "method",
+            Refused::Malformed => "malformed",
+        }
+    }
+
+    /// Whether it counts in `billctl_webhooks_signature_failures_total`.
+    pub fn is_signature(self) -> bool {
+        matches!(
+            self,
+            Refused::Signature | Refused::Timestamp | Refused::MissingSignature
+        )
+    }
+}
+
+impl From<&SignatureError> for Refused {
+    fn from(e: &SignatureError) -> Refused {
+        match e {
+            SignatureError::NoV1 | SignatureError::NoMatch => Refused::Signature,
+            SignatureError::Stale { .. } => Refused::Timestamp,
+            SignatureError::NoHeader | SignatureError::Malformed(_) => Refused::MissingSignature,
+        }
     }
 }
 
 #[derive(Default)]
 pub struct ListenMetrics {
     deliveries: Mutex<BTreeMap<(&'static str, String), u64>>,
-    refused: Mutex<BTreeMap<&'static str, u64>>,
+    refused: Mutex<BTreeMap<Refused, u64>>,
     applied: Mutex<BTreeMap<&'static str, u64>>,
     conflicts: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     lag: Histogram,
@@ -64,13 +108,11 @@ impl ListenMetrics {
         }
     }
 
-    /// A request answered: `stored`, `duplicate`, `conflict` or `rejected` (with why), and the event type
-    /// of a signed delivery.
-    pub fn delivery(&self, outcome: &'static str, kind: Option<&str>, reason: Option<&str>) {
-        if outcome == "rejected" {
-            *lock(&self.refused)
-                .entry(refusal_kind(reason.unwrap_or_default()))
-                .or_default() += 1;
+    /// A request answered: `stored`, `duplicate`, `conflict` or `rejected` (with why), and the
+    /// event type of a signed delivery.
+    pub fn delivery(&self, outcome: &'static str, kind: Option<&str>, refused: Option<Refused>) {
+        if let Some(why) = refused {
+            *lock(&self.refused).entry(why).or_default() += 1;
         }
         let mut d = lock(&self.deliveries);
         let types = d.len();
@@ -123,60 +165,36 @@ impl ListenMetrics {
         self.metrics_refused.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// `billctl_webhooks_conflicts_total` by reason and resolution.
-    fn render_conflicts(&self, out: &mut String) {
-        let _ = writeln!(out, "# HELP billctl_webhooks_conflicts_total Deliveries of an event id stored with another body, by reason (type, body) and resolution (kept_apart, replaced).\n# TYPE billctl_webhooks_conflicts_total counter");
-        for ((why, resolution), n) in lock(&self.conflicts).iter() {
-            let _ = writeln!(
-                out,
-                "billctl_webhooks_conflicts_total{{reason=\"{why}\",resolution=\"{resolution}\"}} {n}"
-            );
-        }
-    }
-
     /// The exposition.
     pub fn render(&self) -> String {
-        let mut out = String::with_capacity(4096);
-        let _ = writeln!(out, "# HELP billctl_webhooks_deliveries_total Requests to the receiver by outcome (stored, duplicate, conflict, rejected) and event type.\n# TYPE billctl_webhooks_deliveries_total counter");
-        for ((outcome, kind), n) in lock(&self.deliveries).iter() {
-            let _ = writeln!(
-                out,
-                "billctl_webhooks_deliveries_total{{outcome=\"{outcome}\",type=\"{kind}\"}} {n}"
-            );
-        }
-        self.render_conflicts(&mut out);
-        let _ = writeln!(out, "# HELP billctl_webhooks_refused_total Requests refused, by reason (signature, timestamp, missing_signature, too_large, path, method, malformed).\n# TYPE billctl_webhooks_refused_total counter");
-        for (why, n) in lock(&self.refused).iter() {
-            let _ = writeln!(
-                out,
-                "billctl_webhooks_refused_total{{reason=\"{why}\"}} {n}"
-            );
-        }
-        let signature: u64 = lock(&self.refused)
+        self.scrape().render()
+    }
+
+    /// Every value `/metrics` shows, read now.
+    pub fn scrape(&self) -> Scrape {
+        let mut out = Scrape::default();
+        self.scrape_requests(&mut out);
+        let applied: Vec<(Labels, u64)> = lock(&self.applied)
             .iter()
-            .filter(|(k, _)| matches!(**k, "signature" | "timestamp" | "missing_signature"))
-            .map(|(_, n)| n)
-            .sum();
-        counter(
-            &mut out,
-            "billctl_webhooks_signature_failures_total",
-            "Requests whose Stripe-Signature was missing, wrong or outside the tolerance.",
-            signature,
+            .map(|(o, n)| (vec![("outcome", o.to_string())], *n))
+            .collect();
+        out.counters(
+            "billctl_webhooks_applied_total",
+            "Stored events applied, by outcome.",
+            applied,
         );
-        let _ = writeln!(out, "# HELP billctl_webhooks_applied_total Stored events applied, by outcome.\n# TYPE billctl_webhooks_applied_total counter");
-        for (o, n) in lock(&self.applied).iter() {
-            let _ = writeln!(out, "billctl_webhooks_applied_total{{outcome=\"{o}\"}} {n}");
-        }
         let (fetched, deferred) = lock(&self.refetches)
             .as_ref()
             .map_or((0, 0), |r| r.counts());
-        let _ = writeln!(out, "# HELP billctl_webhooks_refetches_total Objects read again from Stripe where an event alone could not decide the mirror's state (fetched), and events that needed a refetch billctl could not make and that changed nothing (deferred).\n# TYPE billctl_webhooks_refetches_total counter\nbillctl_webhooks_refetches_total{{result=\"fetched\"}} {fetched}\nbillctl_webhooks_refetches_total{{result=\"deferred\"}} {deferred}");
-        let _ = writeln!(out, "# HELP billctl_webhooks_apply_lag_seconds From receipt to the event applied.\n# TYPE billctl_webhooks_apply_lag_seconds histogram");
-        let bounds: Vec<String> = LAG.iter().map(f64::to_string).collect();
-        self.lag
-            .write(&mut out, "billctl_webhooks_apply_lag_seconds", "", &bounds);
-        counter(
-            &mut out,
+        out.counters("billctl_webhooks_refetches_total", "Objects read again from Stripe where an event alone could not decide the mirror's state (fetched), and events that needed a refetch billctl could not make and that changed nothing (deferred).", [(vec![("result", "fetched".to_string())], fetched), (vec![("result", "deferred".to_string())], deferred)]);
+        let lag: Vec<f64> = LAG.to_vec();
+        out.histograms(
+            "billctl_webhooks_apply_lag_seconds",
+            "From receipt to the event applied.",
+            &lag,
+            [(Labels::new(), &self.lag)],
+        );
+        out.counter(
             "billctl_webhooks_not_stored_total",
             "Requests answered 503 because the store failed (Stripe retries them).",
             self.not_stored.load(Ordering::Relaxed),
@@ -184,24 +202,67 @@ impl ListenMetrics {
         let dropped = lock(&self.log_dropped)
             .as_ref()
             .map_or(0, |d| d.load(Ordering::Relaxed));
-        counter(
-            &mut out,
+        out.counter(
             "billctl_log_lines_dropped_total",
             "Log lines dropped because stderr did not keep up (the log's queue was full).",
             dropped,
         );
-        counter(
-            &mut out,
+        out.counter(
             "billctl_webhooks_metrics_auth_failures_total",
             "Callers of /metrics refused (never the token).",
             self.metrics_refused.load(Ordering::Relaxed),
         );
-        let _ = writeln!(out, "# HELP billctl_webhooks_open_connections Connections open now.\n# TYPE billctl_webhooks_open_connections gauge\nbillctl_webhooks_open_connections {}", self.open.load(Ordering::Relaxed));
-        let _ = writeln!(out, "# HELP billctl_webhooks_group_commit_size Requests per store transaction.\n# TYPE billctl_webhooks_group_commit_size histogram");
-        let bounds: Vec<String> = GROUPS.iter().map(u64::to_string).collect();
-        self.groups
-            .write(&mut out, "billctl_webhooks_group_commit_size", "", &bounds);
+        out.gauge(
+            "billctl_webhooks_open_connections",
+            "Connections open now.",
+            self.open.load(Ordering::Relaxed) as u64,
+        );
+        let bounds: Vec<f64> = GROUPS.iter().map(|g| *g as f64).collect();
+        out.histograms(
+            "billctl_webhooks_group_commit_size",
+            "Requests per store transaction.",
+            &bounds,
+            [(Labels::new(), &self.groups)],
+        );
         out
+    }
+
+    /// Deliveries by outcome and type, conflicts, refusals by reason, signature failures.
+    fn scrape_requests(&self, out: &mut Scrape) {
+        let deliveries: Vec<(Labels, u64)> = lock(&self.deliveries)
+            .iter()
+            .map(|((outcome, kind), n)| {
+                let labels = vec![("outcome", outcome.to_string()), ("type", kind.clone())];
+                (labels, *n)
+            })
+            .collect();
+        out.counters("billctl_webhooks_deliveries_total", "Requests to the receiver by outcome (stored, duplicate, conflict, rejected) and event type.", deliveries);
+        let conflicts: Vec<(Labels, u64)> = lock(&self.conflicts)
+            .iter()
+            .map(|((why, resolution), n)| {
+                let labels = vec![
+                    ("reason", why.to_string()),
+                    ("resolution", resolution.to_string()),
+                ];
+                (labels, *n)
+            })
+            .collect();
+        out.counters("billctl_webhooks_conflicts_total", "Deliveries of an event id stored with another body, by reason (type, body) and resolution (kept_apart, replaced).", conflicts);
+        let refused = lock(&self.refused).clone();
+        let by_reason = refused
+            .iter()
+            .map(|(why, n)| (vec![("reason", why.as_str().to_string())], *n));
+        out.counters("billctl_webhooks_refused_total", "Requests refused, by reason (signature, timestamp, missing_signature, too_large, path, method, malformed).", by_reason.collect::<Vec<_>>());
+        let signature = refused
+            .iter()
+            .filter(|(why, _)| why.is_signature())
+            .map(|(_, n)| n)
+            .sum();
+        out.counter(
+            "billctl_webhooks_signature_failures_total",
+            "Requests whose Stripe-Signature was missing, wrong or outside the tolerance.",
+            signature,
+        );
     }
 }
 
@@ -211,18 +272,22 @@ mod tests {
 
     #[test]
     fn refusals_are_classed_and_types_are_bounded() {
-        assert_eq!(
-            refusal_kind("no v1 signature matches (body 2 bytes, sha256 ab)"),
-            "signature"
-        );
-        assert_eq!(
-            refusal_kind("the timestamp is outside the 300 s tolerance"),
-            "timestamp"
-        );
-        assert_eq!(
-            refusal_kind("no Stripe-Signature header"),
-            "missing_signature"
-        );
+        let stale = SignatureError::Stale {
+            age: 900,
+            tolerance: 300,
+        };
+        for (e, want) in [
+            (SignatureError::NoMatch, Refused::Signature),
+            (SignatureError::NoV1, Refused::Signature),
+            (stale, Refused::Timestamp),
+            (SignatureError::NoHeader, Refused::MissingSignature),
+            (
+                SignatureError::Malformed("t=".into()),
+                Refused::MissingSignature,
+            ),
+        ] {
+            assert_eq!(Refused::from(&e), want, "{e}");
+        }
         let m = ListenMetrics::new();
         for i in 0..MAX_TYPES + 10 {
             m.delivery("stored", Some(&format!("t.{i}")), None);

@@ -401,7 +401,10 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
                 ApiError::invalid("Invalid unit_amount: must be at least 0").param("unit_amount")
             )
         }
-        (Some(a), _) => a.to_string(),
+        (Some(a), _) => {
+            whole_for_currency(a, &currency)?;
+            a.to_string()
+        }
         (None, Some(d)) if d.parse::<f64>().is_ok_and(|x| x >= 0.0) => d.to_string(),
         (None, Some(d)) => return Err(ApiError::bad_value("unit_amount_decimal", d)),
         (None, None) => return Err(ApiError::missing("unit_amount")),
@@ -596,4 +599,23 @@ pub fn search_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
         &fields,
         "prices",
     )
+}
+
+/// Stripe's rules on an amount's last digits (<https://docs.stripe.com/currencies>):
+/// three-decimal currencies (BHD, JOD, KWD, OMR, TND) take amounts ending in 0, and ISK and
+/// UGX, whole units written with two decimals, multiples of 100. Stripe's exact wording for
+/// this refusal is not published; the rule is, and the simulator is never kinder than Stripe.
+pub fn whole_for_currency(amount: i64, currency: &str) -> Result<(), ApiError> {
+    let step = match currency {
+        "bhd" | "jod" | "kwd" | "omr" | "tnd" => 10,
+        "isk" | "ugx" => 100,
+        _ => return Ok(()),
+    };
+    if amount % step == 0 {
+        return Ok(());
+    }
+    Err(ApiError::invalid(format!(
+        "Invalid unit_amount: {amount} is not a valid amount in {currency}; amounts in {currency} must be divisible by {step}."
+    ))
+    .param("unit_amount"))
 }

@@ -932,3 +932,43 @@ fn events_filter_by_type_types_and_created() {
         Some(true)
     );
 }
+
+/// Stripe's amount rules per currency (<https://docs.stripe.com/currencies>): three-decimal
+/// currencies take only amounts ending in 0, ISK and UGX only multiples of 100; the others
+/// any whole amount. The simulator refuses what Stripe refuses, creating nothing.
+#[test]
+fn amounts_must_fit_their_currencys_last_digits() {
+    let sim = StripeSim::start();
+    let api = Api::new(&sim);
+    product(&api, "pro");
+    for (currency, refused, taken) in [
+        ("bhd", "5125", "5120"),
+        ("jod", "1", "10"),
+        ("kwd", "5124", "5130"),
+        ("omr", "99999", "99990"),
+        ("tnd", "3", "0"),
+        ("isk", "550", "500"),
+        ("ugx", "1001", "1000"),
+        ("usd", "", "5125"),
+        ("jpy", "", "7"),
+    ] {
+        let form = |amount: &'static str| {
+            [
+                ("product", "pro"),
+                ("unit_amount", amount),
+                ("currency", currency),
+                ("recurring[interval]", "month"),
+            ]
+        };
+        let before = sim.state().prices.len();
+        if !refused.is_empty() {
+            let r = api.post("/v1/prices", &form(refused));
+            assert_eq!(r.status, 400, "{currency} {refused}: {}", r.body);
+            assert_eq!(r.body["error"]["type"], "invalid_request_error");
+            assert_eq!(r.body["error"]["param"], "unit_amount");
+            assert_eq!(sim.state().prices.len(), before, "nothing created");
+        }
+        let p = api.ok("/v1/prices", &form(taken));
+        assert_eq!(p["unit_amount"].to_string(), taken, "{currency}");
+    }
+}
