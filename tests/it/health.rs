@@ -40,6 +40,9 @@ fn codes_in_src() -> BTreeSet<String> {
 
 /// Codes that are no error of serve's, or that no test can provoke, and why.
 const NOT_PROVOKED: &[(&str, &str)] = &[
+    ("NOTIFY_SOCKET", "systemd's variable (server/notify.rs), not an error code"),
+    ("WATCHDOG_USEC", "systemd's variable (server/notify.rs), not an error code"),
+    ("WATCHDOG_PID", "systemd's variable (server/notify.rs), not an error code"),
     ("USAGE_EXCEEDED", "a verdict in Unkey's envelope (200), not an error"),
     ("RATE_LIMITED", "a verdict in Unkey's envelope (200), not an error"),
     ("INSUFFICIENT_PERMISSIONS", "a verdict in Unkey's envelope (200), not an error"),

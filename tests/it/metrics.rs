@@ -1,6 +1,8 @@
 //! The Prometheus exposition of `serve` and `webhooks listen`, as one table: every metric name
 //! and type, every refusal reason, against what the services expose and what the README
 //! documents; and label values from outside escaped so Prometheus's own parser reads them back.
+//!
+//! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
 use billctl::ops::serve::metrics::Metrics;
 use billctl::ops::serve::tokens::Refusal;
