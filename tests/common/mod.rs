@@ -30,6 +30,42 @@ pub struct Env {
     /// per user, shared by every session keyring, so two environments at once (one test
     /// binary runs them in parallel) must never share a keyring entry's name.
     pub profile: String,
+    /// Unlinks the profile's keyring entries when the test is done.
+    pub keyring_entries: KeyringEntries,
+}
+
+/// A test's keyring entries go with it (an [`Env`] holds one). The kernel keyring store links
+/// every entry into the user's persistent keyring too (kept 3 days after its last use, across
+/// sessions), so an entry made in a test's fresh session keyring (or in this process's) would
+/// outlive the test: each is invalidated, found by the test's profile in its description.
+pub struct KeyringEntries(String);
+
+impl Drop for KeyringEntries {
+    fn drop(&mut self) {
+        forget_keyring_entries(&self.0);
+    }
+}
+
+/// Invalidates every keyring entry of `profile` (all of them are in the user's persistent
+/// keyring), from a fresh session keyring that links the persistent one and so possesses it
+/// (nothing when keyctl is missing); returns how many there were.
+pub fn forget_keyring_entries(profile: &str) -> usize {
+    let script = r#"P=$(keyctl get_persistent @s 2>/dev/null) || { echo 0; exit 0; }
+n=0
+for k in $(keyctl rlist "$P" 2>/dev/null); do
+  case "$(keyctl rdescribe "$k" 2>/dev/null)" in
+    *";keyring-rs:$PROFILE:"*|*";keyring-rs:$PROFILE@"*) keyctl invalidate "$k" >/dev/null 2>&1 && n=$((n+1)) ;;
+  esac
+done
+echo "$n""#;
+    Command::new("keyctl")
+        .args(["session", "-", "sh", "-c", script])
+        .env("PROFILE", profile)
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(0)
 }
 
 static NEXT_ENV: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -126,17 +162,19 @@ impl Env {
                 .expect("BILLCTL_TEST_BACKEND=postgres needs PostgreSQL's server binaries")
                 .fresh_db()
         });
+        let profile = format!(
+            "billctl-test-{}-{}",
+            std::process::id(),
+            NEXT_ENV.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         Env {
             sim,
             tmp: tempfile::tempdir().expect("temp dir"),
             key,
             pinned_now: std::sync::atomic::AtomicI64::new(i64::MIN),
             database_url,
-            profile: format!(
-                "billctl-test-{}-{}",
-                std::process::id(),
-                NEXT_ENV.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            ),
+            keyring_entries: KeyringEntries(profile.clone()),
+            profile,
         }
     }
 

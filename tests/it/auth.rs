@@ -242,3 +242,35 @@ INNER
         .collect();
     assert!(files.iter().any(|f| f.ends_with(".keyring")), "{files:?}");
 }
+
+/// A test's keyring entries do not outlive it: the kernel keyring store links each into the
+/// user's persistent keyring, which outlasts the test's session keyring by days, and the
+/// harness unlinks the test profile's entries from it when the test's `Env` goes.
+#[test]
+fn a_tests_keyring_entries_go_with_it() {
+    let env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    let r = in_session_keyring(
+        &env,
+        r#"printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin"#,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let persistent = std::process::Command::new("keyctl")
+        .args(["get_persistent", "@s"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let found = common::forget_keyring_entries(&env.profile);
+    if persistent {
+        // The login's entry outlived its session keyring, in the persistent keyring.
+        assert!(
+            found >= 1,
+            "no entry of {} in the persistent keyring",
+            env.profile
+        );
+    }
+    assert_eq!(common::forget_keyring_entries(&env.profile), 0);
+}
