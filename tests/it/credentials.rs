@@ -644,3 +644,159 @@ fn every_hint_to_change_the_key_follows_its_source() {
         }
     }
 }
+
+/// `serve` and `webhooks listen` refuse to start on a credential whose content its consumer
+/// would refuse (a stripe-key that is no Stripe key, a webhook-secret line that is no
+/// `whsec_` secret), naming the file, exit 2, before they listen: no address on stdout.
+#[test]
+fn services_refuse_a_credential_they_cannot_use() {
+    let env = Env::new();
+    let cases: [(&str, &str, &str); 4] = [
+        ("stripe-key", "x\n", "not a Stripe secret key"),
+        (
+            "stripe-key",
+            "pk_test_publishable00000000\n",
+            "publishable key",
+        ),
+        (
+            "webhook-secret",
+            "whsec_ok\nsk_test_pasted000000\n",
+            "line 2 is not a webhook signing secret",
+        ),
+        (
+            "webhook-secret",
+            "whsec_\n",
+            "line 1 is not a webhook signing secret",
+        ),
+    ];
+    for (i, (name, text, want)) in cases.into_iter().enumerate() {
+        let dir = env.path(&format!("unusable-{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        let named = format!("credential {name} ({})", dir.join(name).display());
+        for args in [
+            &["serve", "--listen", "127.0.0.1:0"][..],
+            &[
+                "webhooks",
+                "listen",
+                "--bind",
+                "127.0.0.1:0",
+                "--secret-env",
+                "WH",
+            ][..],
+        ] {
+            let r = common::run(
+                env.command()
+                    .env("CREDENTIALS_DIRECTORY", &dir)
+                    .env("WH", "whsec_fromthevariable")
+                    .args(args),
+            );
+            assert_eq!(r.code, 2, "{name} {args:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains(&named) && r.stderr.contains(want),
+                "{name} {args:?}: {}",
+                r.stderr
+            );
+            assert!(
+                r.stdout.is_empty(),
+                "{name} {args:?} listened: {}",
+                r.stdout
+            );
+            assert!(!r.stderr.contains("pasted000000"), "{}", r.stderr);
+        }
+    }
+}
+
+/// systemd sets `CREDENTIALS_DIRECTORY` to an absolute path; a relative one (a typo, or a
+/// directory that depends on where billctl was started) is refused naming the variable.
+#[test]
+fn a_relative_credentials_directory_is_refused() {
+    let env = Env::new();
+    let dir = env.tmp.path().join("rel");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("stripe-key"), format!("{CRED_KEY}\n")).unwrap();
+    for args in [&["auth", "status"][..], &["prices", "check"][..]] {
+        let r = common::run(
+            env.command()
+                .current_dir(env.tmp.path())
+                .env("CREDENTIALS_DIRECTORY", "rel")
+                .args(args),
+        );
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("CREDENTIALS_DIRECTORY (rel) is a relative path"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("hint:"), "{args:?}: {}", r.stderr);
+    }
+}
+
+/// With two sources set, the one that won says so and names the one passed over: `auth
+/// status` (human and JSON `ignored`), and `webhooks listen`'s start log (human and JSON).
+#[test]
+fn the_winning_source_names_what_it_ignored() {
+    let mut env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![CRED_KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    env.key = Some(ENV_KEY.into());
+    let dir = cred_dir(
+        &env,
+        &[
+            ("stripe-key", &format!("{CRED_KEY}\n")),
+            ("webhook-secret", "whsec_fromcred\n"),
+        ],
+    );
+    let run =
+        |args: &[&str]| common::run(env.command().env("CREDENTIALS_DIRECTORY", &dir).args(args));
+    let j = run(&["auth", "status", "--json"]).ok().json();
+    assert_eq!(
+        (j["source"].as_str(), j["ignored"].clone()),
+        (Some("credential"), json!(["BILLCTL_STRIPE_API_KEY"])),
+        "{j}"
+    );
+    let human = run(&["auth", "status"]).ok();
+    assert!(
+        human.stdout.contains("ignored: BILLCTL_STRIPE_API_KEY"),
+        "{}",
+        human.stdout
+    );
+    // Only the variable: nothing ignored.
+    let j = env.run(&["auth", "status", "--json"]).ok().json();
+    assert_eq!(
+        (j["source"].as_str(), j["ignored"].clone()),
+        (Some("env"), json!([])),
+        "{j}"
+    );
+    // listen: the flag wins over the credential, and says so at start.
+    let (child, _) = listen(&env, &dir, &["--secret-env", "WH_FLAG"]);
+    let out = stop(child);
+    let cred = format!(
+        "credential webhook-secret ({})",
+        dir.join("webhook-secret").display()
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "webhook secrets: 1 from --secret-env WH_FLAG; ignored: {cred}"
+        )),
+        "{}",
+        out.stderr
+    );
+    let (child, _) = listen(&env, &dir, &["--log-format", "json"]);
+    let out = stop(child);
+    let line = out
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l.get("secret_source").is_some())
+        .unwrap_or_else(|| panic!("no secret_source line: {}", out.stderr));
+    assert_eq!(
+        (line["secret_source"].as_str(), line["ignored"].clone()),
+        (Some(cred.as_str()), json!([])),
+        "{line}"
+    );
+}
