@@ -114,22 +114,30 @@ impl fmt::Display for Source {
 /// Where the shipped units keep the Stripe key (`LoadCredential=stripe-key:` this).
 pub const CREDENTIAL_FILE: &str = "/etc/billctl/credentials/stripe-key";
 
+/// Where `billctl-serve`'s drop-in keeps its own key (the README's Secrets).
+const SERVE_CREDENTIAL_FILE: &str = "/etc/billctl/credentials/serve-stripe-key";
+
 /// How to change the key, for where it actually comes from (`None`: nowhere). Every message
 /// that tells how to change the key takes its words from here, so that a credential's key is
 /// never sent to `auth login` (tests/it/credentials.rs keeps a table of those messages).
 pub fn how_to_change_key(source: Option<&Source>, profile: &str) -> String {
     match source {
         Some(Source::Credential { path }) => {
+            // systemd's credentials directory is /run/credentials/UNIT.
             let unit = std::path::Path::new(path)
                 .parent()
                 .and_then(|d| d.file_name())
-                .map(|u| u.to_string_lossy())
-                .filter(|u| u.ends_with(".service"))
-                .map_or("the unit".to_string(), |u| format!("unit {u}"));
+                .map(|u| u.to_string_lossy().into_owned())
+                .filter(|u| u.ends_with(".service"));
+            let shipped = match unit.as_deref() {
+                Some("billctl-serve.service") => SERVE_CREDENTIAL_FILE.to_string(),
+                Some(_) => CREDENTIAL_FILE.to_string(),
+                None => format!("{CREDENTIAL_FILE}; serve's drop-in: {SERVE_CREDENTIAL_FILE}"),
+            };
+            let unit = unit.map_or("the unit".to_string(), |u| format!("unit {u}"));
+            let name = Credential::StripeKey.name();
             format!(
-                "the key comes from the systemd credential $CREDENTIALS_DIRECTORY/{} ({path}), which wins over {KEY_ENV} and the keyring: put a current key in the file that {unit}'s LoadCredential={}:PATH names (the shipped units: {CREDENTIAL_FILE}) and restart it",
-                Credential::StripeKey.name(),
-                Credential::StripeKey.name()
+                "the key comes from the systemd credential $CREDENTIALS_DIRECTORY/{name} ({path}), which wins over {KEY_ENV} and the keyring: put a current key in the file that {unit}'s LoadCredential={name}:PATH names (as shipped: {shipped}) and restart it"
             )
         }
         Some(Source::Env) => format!(

@@ -95,9 +95,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         crate::server::shutdown_signal()
     };
     say_listening(ctx, args, url)?;
-    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
-    let (n, from) = (held.secrets.len(), &held.source);
-    crate::output::secret_source_notice(&ctx.output, json_log, n, from, &held.ignored);
+    say_secret_source(ctx, args, &held);
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
     let log = listen_log(&ctx.output, stream.clone());
@@ -114,6 +112,13 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     let (rt, served) = (ctx.runtime()?, (options, metrics));
     let ran = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop);
     end_listen(ctx, args, ran, &queue, &stream)
+}
+
+/// Where the webhook secrets came from and what was passed over, on the start log.
+fn say_secret_source(ctx: &Ctx, args: &WebhooksListenArgs, held: &EndpointSecrets) {
+    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+    let (n, from) = (held.secrets.len(), &held.source);
+    crate::output::secret_source_notice(&ctx.output, json_log, n, from, &held.ignored);
 }
 
 /// The first line (where listen receives; in JSON the config too), then the config on the log.

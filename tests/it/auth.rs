@@ -242,3 +242,29 @@ INNER
         .collect();
     assert!(files.iter().any(|f| f.ends_with(".keyring")), "{files:?}");
 }
+
+/// Logins of one profile at once (each a different key, 27 of them, twice): the keyring
+/// entry is replaced under each login's read-back, which is no refusal. Every login succeeds
+/// (it is tried again) and none says the keyring refused the write.
+#[test]
+fn concurrent_logins_of_one_profile_are_not_called_refused() {
+    let env = Env::new();
+    let script = r#"
+        for round in 1 2; do
+            for i in $(seq 10 36); do
+                (printf 'sk_test_concurrentlogin00000000000%s\n' "$i" \
+                    | "$BILLCTL" auth login --stdin > /dev/null 2> "err.$round.$i"; echo $? > "code.$round.$i") &
+            done
+            wait
+        done
+        cat code.* | sort | uniq -c > codes.txt
+        cat err.* > errs.txt
+        "$BILLCTL" auth logout --yes 2> /dev/null
+    "#;
+    let r = in_session_keyring(&env, script);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let codes = common::read(&env.path("codes.txt"));
+    let errs = common::read(&env.path("errs.txt"));
+    assert_eq!(codes.trim(), "54 0", "{errs}");
+    assert!(!errs.contains("refused"), "{errs}");
+}
