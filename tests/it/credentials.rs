@@ -2,7 +2,9 @@
 //! used before its variable (one row per kind, and a kind added in `src/credentials.rs`
 //! without a row fails here), an explicit `--secret-env` still wins, and a bad file (too big,
 //! a directory, a symlink loop, empty, unreadable...) is refused naming the file, exit 2,
-//! without its content on any output.
+//! without its content on any output. The services refuse a credential whose content its
+//! consumer would refuse; every hint to change the Stripe key names the key's source (one
+//! table, source x message); the winning source names what it ignored.
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it checks keys against a simulator with keys of its own.
 
