@@ -5,7 +5,7 @@
 use crate::cli::Global;
 use crate::config::{self, Config};
 use crate::output::Output;
-use crate::secrets::{self, Lookup, Mode, StripeKey};
+use crate::secrets::{self, KeyError, Lookup, Mode, StripeKey};
 use crate::store::Store;
 use crate::stripe::{Settings, Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
@@ -23,8 +23,9 @@ pub const TEST_ALLOW_LIVE_BASE_ENV: &str = "BILLCTL_TEST_ALLOW_LIVE_BASE";
 
 /// Where the Stripe key may be sent. Plain http only to loopback (the simulator); a config
 /// file may name only api.stripe.com (another host must come from `BILLCTL_STRIPE_API_BASE`,
-/// so a changed config cannot send the key elsewhere); a live-mode key only to api.stripe.com.
-fn check_api_base(base: &str, config_file: Option<&str>, live: bool) -> Result<()> {
+/// so a changed config cannot send the key elsewhere); a live-mode key (`live`: how to change
+/// it) only to api.stripe.com.
+fn check_api_base(base: &str, config_file: Option<&str>, live: Option<&str>) -> Result<()> {
     let uri: hyper::Uri = base
         .parse()
         .map_err(|e| anyhow!("invalid Stripe API base {base:?}: {e}"))?;
@@ -44,8 +45,8 @@ fn check_api_base(base: &str, config_file: Option<&str>, live: bool) -> Result<(
         bail!("stripe.api_base in {file} points at {host}: a config file may only name api.stripe.com, so that a changed config cannot send the Stripe key elsewhere\nhint: set {API_BASE_ENV} to use another host");
     }
     let allow_test = cfg!(debug_assertions) && std::env::var_os(TEST_ALLOW_LIVE_BASE_ENV).is_some();
-    if live && !stripe && !allow_test {
-        bail!("refusing to send a live-mode key to {host}: live keys go only to api.stripe.com");
+    if let (Some(hint), false, false) = (live, stripe, allow_test) {
+        bail!("refusing to send a live-mode key to {host}: live keys go only to api.stripe.com\nhint: use a test-mode key here: {hint}");
     }
     Ok(())
 }
@@ -218,19 +219,53 @@ impl Ctx {
     /// The Stripe key in use, or an error that says how to set one.
     pub fn stripe_key(&mut self) -> Result<StripeKey> {
         let profile = self.profile()?;
-        match secrets::resolve(&profile).map_err(|e| anyhow!(e))? {
-            Lookup::Found(k) => Ok(k),
-            Lookup::Missing(why) => {
+        match secrets::resolve(&profile) {
+            Ok(Lookup::Found(k)) => Ok(k),
+            Ok(Lookup::Missing(why)) => {
                 let mut msg = format!(
-                    "no Stripe API key: set {} or run 'billctl auth login' (profile {profile})",
-                    secrets::KEY_ENV
+                    "no Stripe API key: {}",
+                    secrets::how_to_change_key(None, &profile)
                 );
                 if let Some(w) = why {
                     msg.push_str(&format!("\nnote: {w}"));
                 }
                 bail!(msg)
             }
+            Err(KeyError { source: None, why }) => bail!(why),
+            Err(e) => bail!(
+                "{e}\nhint: {}",
+                secrets::how_to_change_key(e.source.as_ref(), &profile)
+            ),
         }
+    }
+
+    /// How to change the key, for where the key in use comes from (or would): the words of
+    /// every hint that sends the user to change it.
+    pub fn key_hint(&mut self) -> String {
+        let Ok(profile) = self.profile() else {
+            return secrets::how_to_change_key(None, "default");
+        };
+        let source = match secrets::resolve(&profile) {
+            Ok(Lookup::Found(k)) => Some(k.source),
+            Ok(Lookup::Missing(_)) => None,
+            Err(e) => e.source,
+        };
+        secrets::how_to_change_key(source.as_ref(), &profile)
+    }
+
+    /// `err` with how to change the key added when Stripe refused it (401).
+    pub fn explain_refused_key(&mut self, err: anyhow::Error) -> anyhow::Error {
+        let refused = err.chain().any(|e| {
+            matches!(
+                e.downcast_ref::<crate::stripe::Error>(),
+                Some(crate::stripe::Error::Api { status: 401, .. })
+            )
+        });
+        if !refused {
+            return err;
+        }
+        let hint = self.key_hint();
+        anyhow::Error::new(crate::Hinted::new(err, hint))
     }
 
     /// A Stripe client for reading.
@@ -311,6 +346,7 @@ impl Ctx {
             crate::stripe::transport::Log::new(move |line| output.debug(1, line))
         });
         let live = self.stripe_key()?.mode == Mode::Live;
+        let live_hint = live.then(|| self.key_hint());
         let from_env = std::env::var(API_BASE_ENV).ok().filter(|b| !b.is_empty());
         let source = self.config()?.source.to_string();
         let cfg = &self.config()?.stripe;
@@ -319,7 +355,11 @@ impl Ctx {
             (None, Some(b)) => (b.clone(), true),
             (None, None) => (DEFAULT_API_BASE.to_string(), false),
         };
-        check_api_base(&base, from_config.then_some(source.as_str()), live)?;
+        check_api_base(
+            &base,
+            from_config.then_some(source.as_str()),
+            live_hint.as_deref(),
+        )?;
         // async-stripe paths are appended as "v1/...": the base must end in '/'.
         if !base.ends_with('/') {
             base.push('/');

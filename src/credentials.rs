@@ -60,6 +60,12 @@ pub fn read(c: Credential) -> Result<Option<Found>, String> {
         return Ok(None);
     };
     let dir = PathBuf::from(dir);
+    if !dir.is_absolute() {
+        return Err(format!(
+            "{DIR_ENV} ({}) is a relative path: systemd sets it to the unit's credentials directory, an absolute path",
+            dir.display()
+        ));
+    }
     if !dir.is_dir() {
         return Err(format!(
             "{DIR_ENV} ({}) is not a directory: systemd sets it to the unit's credentials",
@@ -115,8 +121,10 @@ fn read_bounded(path: &std::path::Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())
 }
 
-/// Every credential the directory holds, read once: a service calls it at start, so that a
-/// broken file stops it with the file's name rather than leaving a route without its secret.
-pub fn check_all() -> Result<(), String> {
-    Credential::ALL.iter().try_for_each(|c| read(*c).map(drop))
+/// Where credential `c` would be: `None` without a credentials directory that [`read`] takes.
+pub fn path_of(c: Credential) -> Option<PathBuf> {
+    std::env::var_os(DIR_ENV)
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute() && d.is_dir())
+        .map(|d| d.join(c.name()))
 }

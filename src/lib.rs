@@ -247,8 +247,32 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     };
     let mut ctx = context::Ctx::new(cli.global);
-    commands::dispatch(&mut ctx, command)
+    commands::dispatch(&mut ctx, command).map_err(|e| ctx.explain_refused_key(e))
 }
+
+/// An error with a hint after it (`{err:#}`, then `hint: ...`), keeping the error's exit code.
+#[derive(Debug)]
+pub struct Hinted {
+    text: String,
+    code: u8,
+}
+
+impl Hinted {
+    pub fn new(err: anyhow::Error, hint: String) -> Hinted {
+        Hinted {
+            text: format!("{err:#}\nhint: {hint}"),
+            code: exit_code(&err),
+        }
+    }
+}
+
+impl std::fmt::Display for Hinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Hinted {}
 
 /// True when `err` is a write to a closed pipe (`billctl ... | head`), which is not a failure.
 /// The exit code of a failed command: 1 when Stripe did not make a change billctl asked for
@@ -256,6 +280,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
 /// `--rejects` file, else 2.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     use ops::lifecycle::PlanError;
+    if let Some(h) = err.downcast_ref::<Hinted>() {
+        return h.code;
+    }
     let not_applied = err.chain().any(|e| {
         e.downcast_ref::<ops::writes::NotApplied>().is_some()
             || matches!(

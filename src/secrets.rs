@@ -111,6 +111,62 @@ impl fmt::Display for Source {
     }
 }
 
+/// Where the shipped units keep the Stripe key (`LoadCredential=stripe-key:` this).
+pub const CREDENTIAL_FILE: &str = "/etc/billctl/credentials/stripe-key";
+
+/// Where `billctl-serve`'s drop-in keeps its own key (the README's Secrets).
+const SERVE_CREDENTIAL_FILE: &str = "/etc/billctl/credentials/serve-stripe-key";
+
+/// How to change the key, for where it actually comes from (`None`: nowhere). Every message
+/// that tells how to change the key takes its words from here, so that a credential's key is
+/// never sent to `auth login` (tests/it/credentials.rs keeps a table of those messages).
+pub fn how_to_change_key(source: Option<&Source>, profile: &str) -> String {
+    match source {
+        Some(Source::Credential { path }) => {
+            // systemd's credentials directory is /run/credentials/UNIT.
+            let unit = std::path::Path::new(path)
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|u| u.to_string_lossy().into_owned())
+                .filter(|u| u.ends_with(".service"));
+            let shipped = match unit.as_deref() {
+                Some("billctl-serve.service") => SERVE_CREDENTIAL_FILE.to_string(),
+                Some(_) => CREDENTIAL_FILE.to_string(),
+                None => format!("{CREDENTIAL_FILE}; serve's drop-in: {SERVE_CREDENTIAL_FILE}"),
+            };
+            let unit = unit.map_or("the unit".to_string(), |u| format!("unit {u}"));
+            let name = Credential::StripeKey.name();
+            format!(
+                "the key comes from the systemd credential $CREDENTIALS_DIRECTORY/{name} ({path}), which wins over {KEY_ENV} and the keyring: put a current key in the file that {unit}'s LoadCredential={name}:PATH names (as shipped: {shipped}) and restart it"
+            )
+        }
+        Some(Source::Env) => format!(
+            "the key comes from {KEY_ENV}, which wins over the keyring: set it to a current key"
+        ),
+        Some(Source::Keyring { profile }) => format!(
+            "the key comes from the OS keyring (profile {profile}): run 'billctl auth login' with a current key"
+        ),
+        None => format!(
+            "set {KEY_ENV} or run 'billctl auth login' (profile {profile}); a service gets it as a systemd credential (LoadCredential={}:{CREDENTIAL_FILE})",
+            Credential::StripeKey.name()
+        ),
+    }
+}
+
+/// A key that is there but cannot be used, with where it came from (`None`: from no one
+/// source, such as a credentials directory that is not one).
+#[derive(Debug)]
+pub struct KeyError {
+    pub source: Option<Source>,
+    pub why: String,
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.why)
+    }
+}
+
 /// A Stripe API key with what can be told from its prefix.
 #[derive(Debug, Clone)]
 pub struct StripeKey {
@@ -183,6 +239,9 @@ pub struct KeyStatus {
     /// The store, for people.
     #[serde(skip)]
     pub held: Option<String>,
+    /// The sources also set but passed over, because `source` wins over them:
+    /// `BILLCTL_STRIPE_API_KEY`, `keyring:PROFILE`.
+    pub ignored: Vec<String>,
 }
 
 /// Where a key from `source` is held: the store's name, whether it survives a reboot, and
@@ -216,6 +275,7 @@ impl KeyStatus {
         match lookup {
             Lookup::Found(k) => {
                 let (store, persists, held) = held_in(&k.source);
+                let ignored = ignored_below(&k.source, &profile);
                 let status = KeyStatus {
                     configured: true,
                     source: Some(k.source.clone()),
@@ -226,6 +286,7 @@ impl KeyStatus {
                     store: Some(store),
                     persists_across_reboot: persists,
                     held: Some(held),
+                    ignored,
                 };
                 (status, None)
             }
@@ -240,6 +301,7 @@ impl KeyStatus {
                     store: None,
                     persists_across_reboot: None,
                     held: None,
+                    ignored: Vec::new(),
                 },
                 why,
             ),
@@ -253,35 +315,91 @@ pub enum Lookup {
     Missing(Option<String>),
 }
 
+/// The key of the `stripe-key` systemd credential, parsed as `resolve` uses it: `None`
+/// without one. Also what the services' start-up check reads ([`check_credentials`]).
+pub fn credential_key() -> Result<Option<StripeKey>, KeyError> {
+    let c = Credential::StripeKey;
+    let at = |path: String| Some(Source::Credential { path });
+    let found = credentials::read(c).map_err(|why| KeyError {
+        source: credentials::path_of(c).and_then(|p| at(p.display().to_string())),
+        why,
+    })?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let path = found.path.display().to_string();
+    let source = Source::Credential { path: path.clone() };
+    StripeKey::parse(&found.value, source.clone())
+        .map(Some)
+        .map_err(|e| KeyError {
+            source: Some(source),
+            why: format!("credential {} ({path}): {e}", c.name()),
+        })
+}
+
 /// The key to use: the `stripe-key` systemd credential if there is one, else
 /// `BILLCTL_STRIPE_API_KEY` if set, else the keyring entry for `profile`.
-pub fn resolve(profile: &str) -> Result<Lookup, String> {
-    if let Some(found) = credentials::read(Credential::StripeKey)? {
-        let source = Source::Credential {
-            path: found.path.display().to_string(),
-        };
-        return StripeKey::parse(&found.value, source)
-            .map(Lookup::Found)
-            .map_err(|e| format!("credential {}: {e}", Credential::StripeKey.name()));
+pub fn resolve(profile: &str) -> Result<Lookup, KeyError> {
+    if let Some(key) = credential_key()? {
+        return Ok(Lookup::Found(key));
     }
-    if let Some(raw) = std::env::var(KEY_ENV).ok().filter(|v| !v.trim().is_empty()) {
+    if let Some(raw) = env_key() {
         return StripeKey::parse(&raw, Source::Env)
             .map(Lookup::Found)
-            .map_err(|e| format!("{KEY_ENV}: {e}"));
+            .map_err(|e| KeyError {
+                source: Some(Source::Env),
+                why: format!("{KEY_ENV}: {e}"),
+            });
     }
     let held = Held::StripeKey;
+    let source = Source::Keyring {
+        profile: profile.into(),
+    };
     match entry(held, profile).and_then(|e| e.get_password().map_err(describe(held))) {
-        Ok(raw) => StripeKey::parse(
-            &raw,
-            Source::Keyring {
-                profile: profile.into(),
-            },
-        )
-        .map(Lookup::Found)
-        .map_err(|e| format!("keyring profile {profile}: {e}")),
+        Ok(raw) => StripeKey::parse(&raw, source.clone())
+            .map(Lookup::Found)
+            .map_err(|e| KeyError {
+                source: Some(source),
+                why: format!("keyring profile {profile}: {e}"),
+            }),
         Err(KeyringFailure::NoEntry) => Ok(Lookup::Missing(None)),
         Err(KeyringFailure::Unavailable(why)) => Ok(Lookup::Missing(Some(why))),
     }
+}
+
+/// `BILLCTL_STRIPE_API_KEY`, when set to more than blanks.
+fn env_key() -> Option<String> {
+    std::env::var(KEY_ENV).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The sources set below the one that won (`winner`), which billctl ignores: the variable
+/// under a credential, the keyring entry of `profile` under either. For `auth status`.
+pub fn ignored_below(winner: &Source, profile: &str) -> Vec<String> {
+    let mut ignored = Vec::new();
+    if matches!(winner, Source::Credential { .. }) && env_key().is_some() {
+        ignored.push(KEY_ENV.to_string());
+    }
+    let has_entry = || {
+        entry(Held::StripeKey, profile)
+            .and_then(|e| e.get_password().map_err(describe(Held::StripeKey)))
+            .is_ok()
+    };
+    if !matches!(winner, Source::Keyring { .. }) && has_entry() {
+        ignored.push(format!("keyring:{profile}"));
+    }
+    ignored
+}
+
+/// Every credential the directory holds, read and parsed by the function its consumer uses:
+/// a service calls it at start, so that a file it cannot use stops it with the file's name
+/// rather than failing the first request that needs it.
+pub fn check_credentials() -> Result<(), String> {
+    Credential::ALL.into_iter().try_for_each(|c| match c {
+        Credential::StripeKey => credential_key().map(drop).map_err(|e| e.why),
+        Credential::WebhookSecret => credential_secrets().map(drop).map_err(|e| format!("{e:#}")),
+        // The store takes the password as it is (`store::pg`, through this same read).
+        Credential::DatabasePassword => credentials::read(c).map(drop),
+    })
 }
 
 /// Stores `key` under `profile` in the OS keyring, and reads it back: `Ok` means it is there.
@@ -293,17 +411,31 @@ pub fn store(profile: &str, key: &StripeKey) -> Result<(), String> {
 
 /// Writes `value` to `entry` and reads it back. The keyring crate reports a write the kernel
 /// refused (permission denied) as `NoEntry`, so a write is only trusted once it reads back.
+/// A concurrent writer of the same entry (another `auth login`) can replace the key between
+/// the write and the read, which then finds it gone or different: that is tried again, up
+/// to [`WRITE_ATTEMPTS`] times, before the write is called refused (a refusal refuses each).
 fn set_verified(held: Held, entry: &keyring::Entry, value: &str) -> Result<(), String> {
-    entry
-        .set_password(value)
-        .map_err(describe(held))
-        .map_err(refused(held))?;
-    match entry.get_password().map_err(describe(held)) {
-        Ok(back) if back == value => Ok(()),
-        Ok(_) | Err(KeyringFailure::NoEntry) => Err(refused(held)(KeyringFailure::NoEntry)),
-        Err(KeyringFailure::Unavailable(why)) => Err(why),
+    let mut raced = false;
+    for _ in 0..WRITE_ATTEMPTS {
+        entry
+            .set_password(value)
+            .map_err(describe(held))
+            .map_err(refused(held))?;
+        match entry.get_password().map_err(describe(held)) {
+            Ok(back) if back == value => return Ok(()),
+            Ok(_) => raced = true,
+            Err(KeyringFailure::NoEntry) => {}
+            Err(KeyringFailure::Unavailable(why)) => return Err(why),
+        }
+    }
+    match raced {
+        true => Err("another process kept writing a different value to the same keyring entry (a concurrent 'billctl auth login' of this profile?): run it again".into()),
+        false => Err(refused(held)(KeyringFailure::NoEntry)),
     }
 }
+
+/// Writes of one keyring entry before a write that does not read back is called refused.
+const WRITE_ATTEMPTS: u32 = 3;
 
 /// The message for a keyring that would not take a write of `held`, with its own remedy.
 fn refused(held: Held) -> impl Fn(KeyringFailure) -> String {
@@ -525,7 +657,7 @@ pub fn credential_secrets() -> anyhow::Result<Option<Vec<String>>> {
     let lines = found.value.lines().map(str::trim).enumerate();
     let secrets = lines
         .filter(|(_, l)| !l.is_empty())
-        .map(|(n, l)| match l.starts_with("whsec_") {
+        .map(|(n, l)| match is_signing_secret(l) {
             true => Ok(l.to_string()),
             false => Err(anyhow::anyhow!(
                 "credential {} ({}): line {} is not a webhook signing secret (whsec_...)",
@@ -538,40 +670,117 @@ pub fn credential_secrets() -> anyhow::Result<Option<Vec<String>>> {
     Ok(Some(secrets))
 }
 
+/// A webhook endpoint's signing secret as Stripe writes it: `whsec_` and then a word.
+fn is_signing_secret(s: &str) -> bool {
+    s.strip_prefix("whsec_")
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+}
+
+/// The secrets `webhooks listen` checks signatures against: where they came from, and the
+/// sources that also hold secrets but were passed over (said at start).
+#[derive(Debug)]
+pub struct EndpointSecrets {
+    pub secrets: Vec<String>,
+    pub source: String,
+    pub ignored: Vec<String>,
+}
+
 /// Secrets from `--secret-env` variables, else the `webhook-secret` systemd credential, else
-/// the keyring entries of `profile`, else the secret file in `dir` (kept there when the
-/// keyring refused them).
+/// the keyring entries of `profile` with the secret file in `dir` (kept there when the keyring
+/// refused them). A source below the winner is only looked at to be named as ignored: its
+/// errors are passed over.
 pub fn endpoint_secrets(
     vars: &[String],
     profile: Option<&str>,
     dir: Option<&std::path::Path>,
-) -> anyhow::Result<Vec<String>> {
-    let mut secrets = secrets_from_env(vars)?;
-    if secrets.is_empty() {
-        if let Some(from_credential) = credential_secrets()? {
-            return Ok(from_credential);
+) -> anyhow::Result<EndpointSecrets> {
+    let from_env = secrets_from_env(vars)?;
+    let cred = Credential::WebhookSecret;
+    let cred_name = || {
+        let path = credentials::path_of(cred).unwrap_or_default();
+        format!("credential {} ({})", cred.name(), path.display())
+    };
+    let file_name = |d: &std::path::Path| d.join(SECRET_FILE).display().to_string();
+    let keyring_name = |p: &str| format!("OS keyring (profile {p})");
+    if !from_env.is_empty() {
+        let mut ignored = Vec::new();
+        if credential_secrets().ok().flatten().is_some() {
+            ignored.push(cred_name());
         }
+        ignored.extend(lower_held(profile, dir, keyring_name, file_name));
+        let source = format!("--secret-env {}", vars.join(", --secret-env "));
+        return Ok(EndpointSecrets {
+            secrets: from_env,
+            source,
+            ignored,
+        });
     }
-    if let (true, Some(profile)) = (secrets.is_empty(), profile) {
-        let from_file = match dir {
-            Some(d) => file_secrets(d).map_err(anyhow::Error::msg)?,
-            None => Vec::new(),
-        };
-        let kept = match webhook_secrets(profile) {
-            Ok(k) => k,
-            Err(_) if !from_file.is_empty() => Vec::new(),
-            Err(why) => anyhow::bail!("no --secret-env given and {why}"),
-        };
-        secrets = kept
-            .into_iter()
-            .chain(from_file)
-            .map(|(_, s)| s.expose().to_string())
-            .collect();
+    if let Some(from_credential) = credential_secrets()? {
+        return Ok(EndpointSecrets {
+            secrets: from_credential,
+            source: cred_name(),
+            ignored: lower_held(profile, dir, keyring_name, file_name),
+        });
     }
+    kept_secrets(profile, dir)
+}
+
+/// Which of the keyring entries of `profile` and the secret file in `dir` hold secrets,
+/// named; errors count as holding none.
+fn lower_held(
+    profile: Option<&str>,
+    dir: Option<&std::path::Path>,
+    keyring_name: impl Fn(&str) -> String,
+    file_name: impl Fn(&std::path::Path) -> String,
+) -> Vec<String> {
+    let mut held = Vec::new();
+    if let Some(p) = profile.filter(|p| webhook_secrets(p).is_ok_and(|k| !k.is_empty())) {
+        held.push(keyring_name(p));
+    }
+    if let Some(d) = dir.filter(|d| file_secrets(d).is_ok_and(|f| !f.is_empty())) {
+        held.push(file_name(d));
+    }
+    held
+}
+
+/// The keyring entries of `profile` and the secret file in `dir`, together.
+fn kept_secrets(
+    profile: Option<&str>,
+    dir: Option<&std::path::Path>,
+) -> anyhow::Result<EndpointSecrets> {
+    let none = || {
+        anyhow::anyhow!("no webhook secret: pass --secret-env VAR, a variable holding the endpoint's whsec_ secret (repeat it for each secret of a rotation)")
+    };
+    let profile = profile.ok_or_else(none)?;
+    let from_file = match dir {
+        Some(d) => file_secrets(d).map_err(anyhow::Error::msg)?,
+        None => Vec::new(),
+    };
+    let kept = match webhook_secrets(profile) {
+        Ok(k) => k,
+        Err(_) if !from_file.is_empty() => Vec::new(),
+        Err(why) => anyhow::bail!("no --secret-env given and {why}"),
+    };
+    let mut source = Vec::new();
+    if !kept.is_empty() {
+        source.push(format!("OS keyring (profile {profile})"));
+    }
+    if let (false, Some(d)) = (from_file.is_empty(), dir) {
+        source.push(d.join(SECRET_FILE).display().to_string());
+    }
+    let secrets: Vec<String> = kept
+        .into_iter()
+        .chain(from_file)
+        .map(|(_, s)| s.expose().to_string())
+        .collect();
     if secrets.is_empty() {
-        anyhow::bail!("no webhook secret: pass --secret-env VAR, a variable holding the endpoint's whsec_ secret (repeat it for each secret of a rotation)");
+        return Err(none());
     }
-    Ok(secrets)
+    Ok(EndpointSecrets {
+        secrets,
+        source: source.join(" and "),
+        ignored: Vec::new(),
+    })
 }
 
 #[cfg(test)]

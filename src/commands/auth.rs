@@ -57,7 +57,7 @@ fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
         key.last4()
     ));
     if persists == Some(false) {
-        ctx.output.warn(format!("a reboot clears the key from the {}: run 'billctl auth login' again after one; a service should get it as a systemd credential instead ({CREDENTIAL_HINT})", store.replace('-', " ")));
+        ctx.output.warn(format!("a reboot clears the key from the {}: run 'billctl auth login' again after one; a service should get it as a systemd credential instead ({})", store.replace('-', " "), credential_hint()));
     }
     for shadow in shadowing() {
         ctx.output.warn(format!(
@@ -68,7 +68,9 @@ fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
 }
 
 /// How a unit gets the key, for the hints.
-const CREDENTIAL_HINT: &str = "LoadCredential=stripe-key:/etc/billctl/credentials/stripe-key";
+fn credential_hint() -> String {
+    format!("LoadCredential=stripe-key:{}", secrets::CREDENTIAL_FILE)
+}
 
 /// What holds a key that wins over the keyring: the systemd credential, the variable.
 fn shadowing() -> Vec<String> {
@@ -84,20 +86,26 @@ fn shadowing() -> Vec<String> {
 
 fn status(ctx: &mut Ctx) -> Result<ExitCode> {
     let profile = ctx.profile()?;
-    let lookup = secrets::resolve(&profile).map_err(|e| anyhow!(e))?;
+    let lookup = secrets::resolve(&profile).map_err(|e| match &e.source {
+        Some(s) => anyhow!(
+            "{e}\nhint: {}",
+            secrets::how_to_change_key(Some(s), &profile)
+        ),
+        None => anyhow!(e.why),
+    })?;
     let (view, note) = secrets::KeyStatus::of(lookup, profile);
     ctx.output.show_unless_empty(&view, !view.configured)?;
     if view.persists_across_reboot == Some(false) {
         ctx.output.notice(format!(
-            "note: a reboot clears the {}; a service should get the key as a systemd credential ({CREDENTIAL_HINT})",
-            view.store.unwrap_or("keyring").replace('-', " ")
+            "note: a reboot clears the {}; a service should get the key as a systemd credential ({})",
+            view.store.unwrap_or("keyring").replace('-', " "),
+            credential_hint()
         ));
     }
     if !view.configured {
         ctx.output.notice(format!(
-            "no Stripe API key: set {} or run 'billctl auth login' (profile {}); a service gets it as a systemd credential ({CREDENTIAL_HINT})",
-            secrets::KEY_ENV,
-            view.profile
+            "no Stripe API key: {}",
+            secrets::how_to_change_key(None, &view.profile)
         ));
         if let Some(n) = note {
             ctx.output.notice(format!("note: {n}"));

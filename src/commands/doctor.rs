@@ -22,6 +22,7 @@ pub fn run(ctx: &mut Ctx, args: &crate::cli::DoctorArgs) -> Result<ExitCode> {
         }
         Err(e) => (Err(format!("{e:#}")), None),
     };
+    let key_hint = ctx.key_hint();
     let (keyring, file) = super::kept_secrets(ctx);
     let events = ctx.events().map_err(|e| format!("{e:#}"));
     let store = ctx.take_store().map_err(|e| format!("{e:#}"));
@@ -31,6 +32,7 @@ pub fn run(ctx: &mut Ctx, args: &crate::cli::DoctorArgs) -> Result<ExitCode> {
         events,
         stripe,
         key_mode,
+        key_hint,
         secrets: keyring.into_iter().chain(file).collect(),
         data_dir,
         integrity_limit: args.integrity_timeout,

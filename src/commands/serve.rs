@@ -105,7 +105,7 @@ fn say_listening(
 
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     server::reload::ignore_hangup_from_now("serve");
-    crate::credentials::check_all().map_err(anyhow::Error::msg)?;
+    crate::secrets::check_credentials().map_err(anyhow::Error::msg)?;
     args.server.limits(args.max_body).check()?;
     let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
     if let server::Address::Unix(path) = &addr {

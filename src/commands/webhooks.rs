@@ -11,6 +11,7 @@ use crate::context::Ctx;
 use crate::ops;
 use crate::ops::webhooks::listen;
 use crate::output::{delivery_printer, listen_log, Stream};
+use crate::secrets::EndpointSecrets;
 use anyhow::{anyhow, bail, Context, Result};
 use ops::webhooks::{ApplySide, ApplySummary, EventStore, Fetching, Filter, Outcome, StripeFetch};
 use std::io::IsTerminal;
@@ -33,13 +34,9 @@ pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
 
 /// Secrets from `--secret-env` variables, else the keyring entries of the profile, else the
 /// data dir's secret file.
-fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<Vec<String>> {
-    let (profile, dir) = if vars.is_empty() {
-        (Some(ctx.profile()?), Some(ctx.data_dir()?))
-    } else {
-        (None, None)
-    };
-    crate::secrets::endpoint_secrets(vars, profile.as_deref(), dir.as_deref())
+fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<EndpointSecrets> {
+    let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
+    crate::secrets::endpoint_secrets(vars, Some(&profile), Some(&dir))
 }
 
 /// What applying needs, from the context: the main store, the tier map, and a Stripe client
@@ -80,10 +77,10 @@ fn metrics_route(ctx: &mut Ctx, path: &str) -> Result<Option<(String, crate::sto
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     crate::server::reload::ignore_hangup_from_now("listen");
-    crate::credentials::check_all().map_err(anyhow::Error::msg)?;
+    crate::secrets::check_credentials().map_err(anyhow::Error::msg)?;
     check_paths(args)?;
     args.server.limits(args.max_body).check()?;
-    let secrets = endpoint_secrets(ctx, &args.secret_env)?;
+    let held = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
     let metrics = metrics_route(ctx, &args.metrics_path)?;
     let mut side = apply_side(ctx, args.refetch)?;
@@ -98,6 +95,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
         crate::server::shutdown_signal()
     };
     say_listening(ctx, args, url)?;
+    say_secret_source(ctx, args, &held);
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
     let log = listen_log(&ctx.output, stream.clone());
@@ -109,11 +107,18 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     };
     let settings = listen::Settings {
         log_dropped: Some(queue.dropped()),
-        ..listen_settings(args, secrets)
+        ..listen_settings(args, held.secrets)
     };
     let (rt, served) = (ctx.runtime()?, (options, metrics));
     let ran = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop);
     end_listen(ctx, args, ran, &queue, &stream)
+}
+
+/// Where the webhook secrets came from and what was passed over, on the start log.
+fn say_secret_source(ctx: &Ctx, args: &WebhooksListenArgs, held: &EndpointSecrets) {
+    let json_log = args.server.log_format == crate::cli::LogFormat::Json;
+    let (n, from) = (held.secrets.len(), &held.source);
+    crate::output::secret_source_notice(&ctx.output, json_log, n, from, &held.ignored);
 }
 
 /// The first line (where listen receives; in JSON the config too), then the config on the log.
@@ -353,7 +358,7 @@ fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
     }
     let secret = match &args.secret_env {
         Some(var) => crate::secrets::secrets_from_env(std::slice::from_ref(var))?.remove(0),
-        None => endpoint_secrets(ctx, &[])?.remove(0),
+        None => endpoint_secrets(ctx, &[])?.secrets.remove(0),
     };
     let who = (super::actor(), now());
     let store = ctx.store()?;

@@ -104,6 +104,8 @@ pub struct Inputs<'a> {
     pub stripe: Result<Stripe, String>,
     /// The Stripe key's mode (`test`/`live`), if there is a key.
     pub key_mode: Option<&'static str>,
+    /// How to change the key, for where it comes from (`secrets::how_to_change_key`).
+    pub key_hint: String,
     /// Endpoint ids whose signing secret this profile holds (keyring or secret file).
     pub secrets: Vec<String>,
     pub data_dir: std::path::PathBuf,
@@ -136,11 +138,7 @@ async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
         Err(why) => {
             let skip = |n| Check::skipped(n, "needs Stripe (see stripe.key)");
             return vec![
-                Check::fail(
-                    "stripe.key",
-                    why.clone(),
-                    "billctl auth login (or set BILLCTL_STRIPE_API_KEY)",
-                ),
+                Check::fail("stripe.key", why.clone(), &inputs.key_hint),
                 skip("clock"),
                 skip("catalog"),
                 skip("webhooks.endpoint"),
@@ -153,7 +151,7 @@ async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
         .ok()
         .and_then(|s| s.setting("mode").ok().flatten());
     let (key, catalog, endpoint) = tokio::join!(
-        key_check(stripe, inputs.key_mode, store_mode),
+        key_check(stripe, (inputs.key_mode, &inputs.key_hint), store_mode),
         catalog_check(stripe, inputs.config),
         endpoint_check(stripe, inputs.config, &inputs.secrets)
     );
@@ -161,20 +159,25 @@ async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
     vec![key, clock, catalog, endpoint]
 }
 
-async fn key_check(stripe: &Stripe, mode: Option<&str>, store_mode: Option<String>) -> Check {
+/// The key (its mode, and how to change it) against the store's mode and Stripe.
+async fn key_check(
+    stripe: &Stripe,
+    (mode, change): (Option<&str>, &str),
+    store_mode: Option<String>,
+) -> Check {
     let name = "stripe.key";
     let mode = mode.unwrap_or("unknown");
     if let Some(m) = store_mode.filter(|m| m != mode) {
         return Check::fail(
             name,
             format!("the key is {mode}-mode and the store's API keys are {m}-mode"),
-            "use a Stripe key of the store's mode, or a separate --data-dir for each mode",
+            &format!("use a Stripe key of the store's mode ({change}), or a separate --data-dir for each mode"),
         );
     }
     match stripe.ping().await {
         Ok(()) => Check::ok(name, format!("a {mode}-mode key, accepted by Stripe")),
         Err(crate::stripe::Error::Api { status: 401, .. }) => {
-            Check::fail(name, "Stripe refused the key (401)", "billctl auth login with a current key")
+            Check::fail(name, "Stripe refused the key (401)", change)
         }
         Err(crate::stripe::Error::Api { status: 403, .. }) => Check::warn(
             name,

@@ -138,7 +138,14 @@ impl Render for crate::secrets::KeyStatus {
             KeyKind::Restricted => ("rk", "restricted key"),
         };
         let held = self.held.as_deref().unwrap_or("-");
-        format!("source:  {source}\nstore:   {held}\nmode:    {mode}\ntype:    {prefix} ({what})\nkey:     {prefix}_{mode}_…{last4}")
+        let mut text = format!("source:  {source}\nstore:   {held}\nmode:    {mode}\ntype:    {prefix} ({what})\nkey:     {prefix}_{mode}_…{last4}");
+        if !self.ignored.is_empty() {
+            text.push_str(&format!(
+                "\nignored: {} (set, but the source above wins)",
+                self.ignored.join(", ")
+            ));
+        }
+        text
     }
 }
 

@@ -17,8 +17,8 @@ pub mod logq;
 mod payments;
 mod serve;
 pub use serve::{
-    config_notice, config_said, log_notice, ready_status, reload_said, serve_access_log,
-    serve_notice, serve_summary,
+    config_notice, config_said, log_notice, ready_status, reload_said, secret_source_notice,
+    serve_access_log, serve_notice, serve_summary,
 };
 pub mod revenue;
 mod subscriptions;

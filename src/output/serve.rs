@@ -143,6 +143,33 @@ pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
     }
 }
 
+/// Where `webhooks listen` took its `count` webhook secrets from (`source`), and the sources
+/// that also hold some but were passed over (`ignored`; then a warning), said once at start.
+/// In JSON `{"time", "level", "message", "secret_source", "ignored"}`.
+pub fn secret_source_notice(
+    out: &Output,
+    json: bool,
+    count: usize,
+    source: &str,
+    ignored: &[String],
+) {
+    let level = if ignored.is_empty() { "info" } else { "warn" };
+    let mut message = format!("webhook secrets: {count} from {source}");
+    if !ignored.is_empty() {
+        message.push_str(&format!("; ignored: {}", ignored.join(", ")));
+    }
+    if !json {
+        return log_notice(out, false, level, &message);
+    }
+    out.log_line(&serde_json::json!({
+        "time": crate::time::rfc3339_ms(crate::clock::now_ms()),
+        "level": level,
+        "message": message,
+        "secret_source": source,
+        "ignored": ignored,
+    }));
+}
+
 /// The config a service runs on, said once at start on its log: the operator's file (info), or
 /// the built-in catalog (a warning: its quotas and prices are not the operator's). In JSON
 /// `{"time", "level", "message", "config": {"path", "catalog"}}`.

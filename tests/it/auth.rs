@@ -274,3 +274,40 @@ fn a_tests_keyring_entries_go_with_it() {
     }
     assert_eq!(common::forget_keyring_entries(&env.profile), 0);
 }
+
+/// Logins of one profile at once (each a different key, 27 of them, twice): the keyring
+/// entry is replaced under each login's read-back, which is no refusal. A login is tried
+/// again; one that still reads another's value says so (how often depends on the machine's
+/// load, so the verdict does not): none says the keyring refused the write, and every
+/// failure names the concurrent writer.
+#[test]
+fn concurrent_logins_of_one_profile_are_not_called_refused() {
+    let env = Env::new();
+    let script = r#"
+        for round in 1 2; do
+            for i in $(seq 10 36); do
+                (printf 'sk_test_concurrentlogin00000000000%s\n' "$i" \
+                    | "$BILLCTL" auth login --stdin > /dev/null 2> "err.$round.$i"; echo $? > "code.$round.$i") &
+            done
+            wait
+        done
+        cat code.* | sort | uniq -c > codes.txt
+        cat err.* > errs.txt
+        "$BILLCTL" auth logout --yes 2> /dev/null
+    "#;
+    let r = in_session_keyring(&env, script);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let codes = common::read(&env.path("codes.txt"));
+    let errs = common::read(&env.path("errs.txt"));
+    assert!(!errs.contains("refused"), "{errs}");
+    let mut total = 0;
+    for line in codes.lines() {
+        let (n, code) = line.trim().split_once(' ').unwrap();
+        total += n.parse::<usize>().unwrap();
+        assert!(code == "0" || code == "2", "{codes}");
+    }
+    assert_eq!(total, 54, "{codes}");
+    for err in errs.lines().filter(|l| l.starts_with("error:")) {
+        assert!(err.contains("another process kept writing"), "{errs}");
+    }
+}

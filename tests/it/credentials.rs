@@ -2,7 +2,9 @@
 //! used before its variable (one row per kind, and a kind added in `src/credentials.rs`
 //! without a row fails here), an explicit `--secret-env` still wins, and a bad file (too big,
 //! a directory, a symlink loop, empty, unreadable...) is refused naming the file, exit 2,
-//! without its content on any output.
+//! without its content on any output. The services refuse a credential whose content its
+//! consumer would refuse; every hint to change the Stripe key names the key's source (one
+//! table, source x message); the winning source names what it ignored.
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it checks keys against a simulator with keys of its own.
 
@@ -412,4 +414,391 @@ fn bad_credential_files_are_refused_naming_the_file() {
         r.stderr
     );
     assert!(!r.stderr.contains(&secret[8..]), "{}", r.stderr);
+}
+
+/// Where the Stripe key comes from, for the table of hints below.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum KeyFrom {
+    Credential,
+    Variable,
+    Keyring,
+    Nowhere,
+}
+
+const GOOD_KEY: &str = "sk_test_thesimulatorsownkey000000000011";
+const WRONG_KEY: &str = "sk_test_WRONGKEY0000000000000000000000000000";
+const LIVE_KEY: &str = "sk_live_alivemodekey00000000000000000022";
+
+/// Runs `args` with `key` held by `from` (through `auth login` in a fresh session keyring for
+/// the keyring, and out again after), against a simulator that knows only [`GOOD_KEY`].
+fn with_key_from(env: &Env, from: KeyFrom, key: &str, args: &[&str]) -> Run {
+    if from == KeyFrom::Keyring {
+        let script = format!(
+            "printf '%s\\n' \"$KEY\" | \"$BILLCTL\" auth login --stdin 2>/dev/null\n\
+             rc=0; \"$BILLCTL\" {} > out.txt 2> err.txt || rc=$?; echo $rc > code.txt\n\
+             \"$BILLCTL\" auth logout --yes 2>/dev/null",
+            args.join(" ")
+        );
+        let r = common::in_session_keyring(env, &script, false, &[("KEY", key)]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        return Run {
+            code: common::read(&env.path("code.txt")).trim().parse().unwrap(),
+            stdout: common::read(&env.path("out.txt")),
+            stderr: common::read(&env.path("err.txt")),
+        };
+    }
+    let mut c = env.command();
+    c.env_remove("BILLCTL_STRIPE_API_KEY")
+        .env_remove(billctl::context::TEST_ALLOW_LIVE_BASE_ENV);
+    match from {
+        KeyFrom::Credential => {
+            let dir = env.path("hint-credentials");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("stripe-key"), format!("{key}\n")).unwrap();
+            c.env("CREDENTIALS_DIRECTORY", &dir);
+        }
+        KeyFrom::Variable => {
+            c.env("BILLCTL_STRIPE_API_KEY", key);
+        }
+        KeyFrom::Keyring | KeyFrom::Nowhere => {}
+    }
+    common::run(c.args(args))
+}
+
+/// What a hint says for each source, and what it must not say (another source's remedy).
+fn hint_words(env: &Env, from: KeyFrom) -> (String, Vec<&'static str>) {
+    let profile = &env.profile;
+    match from {
+        KeyFrom::Credential => (
+            format!(
+                "systemd credential $CREDENTIALS_DIRECTORY/stripe-key ({})",
+                env.path("hint-credentials").join("stripe-key").display()
+            ),
+            vec!["auth login", "set BILLCTL_STRIPE_API_KEY"],
+        ),
+        KeyFrom::Variable => (
+            "the key comes from BILLCTL_STRIPE_API_KEY, which wins over the keyring: set it".into(),
+            vec!["auth login", "CREDENTIALS_DIRECTORY"],
+        ),
+        KeyFrom::Keyring => (
+            format!("the key comes from the OS keyring (profile {profile}): run 'billctl auth login' with a current key"),
+            vec!["set BILLCTL_STRIPE_API_KEY", "CREDENTIALS_DIRECTORY/"],
+        ),
+        KeyFrom::Nowhere => (
+            format!("set BILLCTL_STRIPE_API_KEY or run 'billctl auth login' (profile {profile})"),
+            vec!["the key comes from"],
+        ),
+    }
+}
+
+/// Every place in `src/` that tells how to set or change the Stripe key (the lines naming
+/// `auth login`, the variable, or the one function that words the hint): each is a row of
+/// the table in `every_hint_to_change_the_key_follows_its_source`, or says why it is not a
+/// hint that depends on the source. A new such line fails here until it is placed.
+const HINT_SITES: &[(&str, &str, &str)] = &[
+    ("src/secrets.rs", "pub fn how_to_change_key(", "the words of every row"),
+    ("src/secrets.rs", "which wins over {KEY_ENV} and the keyring: put", "the words: credential"),
+    ("src/secrets.rs", "\"the key comes from {KEY_ENV}, which wins", "the words: env"),
+    ("src/secrets.rs", "(profile {profile}): run 'billctl auth login' with", "the words: keyring"),
+    ("src/secrets.rs", "\"set {KEY_ENV} or run 'billctl auth login' (profile", "the words: nowhere"),
+    ("src/secrets.rs", "pub const KEY_ENV", "the variable's name"),
+    ("src/secrets.rs", "Held::StripeKey => format!(\"set {KEY_ENV} instead", "not a hint by source: auth login's remedy when the keyring refuses (auth::login_into_a_keyring_that_refuses_writes...)"),
+    ("src/secrets.rs", "Source::Env => write!(f, \"environment ({KEY_ENV})\")", "not a hint: the source's name"),
+    ("src/secrets.rs", "format!(\"environment ({KEY_ENV}): kept wherever", "not a hint: the store's name"),
+    ("src/secrets.rs", "why: format!(\"{KEY_ENV}: {e}\")", "row key-content-refused (the error; the hint follows it)"),
+    ("src/secrets.rs", "std::env::var(KEY_ENV)", "not a hint: the lookup"),
+    ("src/secrets.rs", "ignored.push(KEY_ENV.to_string())", "not a hint: auth status's ignored list"),
+    ("src/secrets.rs", "(a concurrent 'billctl auth login' of this profile?)", "not a hint by source: a login's own write"),
+    ("src/context.rs", "how_to_change_key(None, &profile)", "row no-key"),
+    ("src/context.rs", "how_to_change_key(e.source.as_ref(), &profile)", "row key-content-refused"),
+    ("src/context.rs", "pub fn key_hint(", "rows stripe-refused-the-key, doctor-*, live-key-refused"),
+    ("src/context.rs", "return secrets::how_to_change_key(None, \"default\")", "key_hint without a config: no row (doctor needs the config first)"),
+    ("src/context.rs", "secrets::how_to_change_key(source.as_ref(), &profile)", "key_hint"),
+    ("src/context.rs", "let hint = self.key_hint();", "row stripe-refused-the-key"),
+    ("src/context.rs", "let live_hint = live.then(|| self.key_hint());", "row live-key-refused"),
+    ("src/commands/doctor.rs", "let key_hint = ctx.key_hint();", "rows doctor-refused-the-key, doctor-no-client"),
+    ("src/commands/auth.rs", "'billctl auth login --stdin < key.txt'", "not a hint by source: login's own flag"),
+    ("src/commands/auth.rs", "run 'billctl auth login' again after one", "not a hint by source: login put it in the keyring"),
+    ("src/commands/auth.rs", "std::env::var(secrets::KEY_ENV)", "not a hint: login's shadow warning"),
+    ("src/commands/auth.rs", "found.push(secrets::KEY_ENV", "not a hint: login's shadow warning"),
+    ("src/commands/auth.rs", "how_to_change_key(Some(s), &profile)", "row auth-status-key-refused"),
+    ("src/commands/auth.rs", "how_to_change_key(None, &view.profile)", "row auth-status-no-key"),
+];
+
+/// The lines of `src/` that name how to set or change the key, as (file, trimmed line).
+fn hint_lines() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("grep")
+        .args([
+            "-rnE",
+            "auth login|BILLCTL_STRIPE_API_KEY|KEY_ENV|how_to_change_key\\(|key_hint\\(",
+        ])
+        .arg("src")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, ':');
+            let (file, _, text) = (parts.next()?, parts.next()?, parts.next()?.trim());
+            let comment = text.starts_with("//") || file == "src/lib.rs";
+            (!comment).then(|| (file.to_string(), text.to_string()))
+        })
+        .collect()
+}
+
+/// Every hint that tells how to change the Stripe key names where the key comes from: the
+/// credential's file (never `auth login`, which the credential would override), the
+/// variable, the keyring, or, with no key, all the ways to set one. One row per message, one
+/// column per source; a message added in `src/` without a place in [`HINT_SITES`] fails.
+#[test]
+fn every_hint_to_change_the_key_follows_its_source() {
+    let lines = hint_lines();
+    for (file, text) in &lines {
+        assert!(
+            HINT_SITES.iter().any(|(f, m, _)| f == file && text.contains(m)),
+            "{file}: a line that names how to set the key, not in HINT_SITES (add a row to the table and a site): {text}"
+        );
+    }
+    for (f, m, why) in HINT_SITES {
+        assert!(
+            lines
+                .iter()
+                .any(|(file, text)| file == f && text.contains(m)),
+            "HINT_SITES: {f} no longer has {m:?} ({why})"
+        );
+    }
+    use KeyFrom::*;
+    type Row<'a> = (&'a str, &'a str, &'a [&'a str], &'a [KeyFrom], i32);
+    let rows: [Row; 8] = [
+        ("no-key", "", &["prices", "check"], &[Nowhere], 2),
+        ("auth-status-no-key", "", &["auth", "status"], &[Nowhere], 1),
+        (
+            "key-content-refused",
+            "sk_test_x",
+            &["prices", "check"],
+            &[Credential, Variable],
+            2,
+        ),
+        (
+            "auth-status-key-refused",
+            "sk_test_x",
+            &["auth", "status"],
+            &[Credential, Variable],
+            2,
+        ),
+        (
+            "stripe-refused-the-key",
+            WRONG_KEY,
+            &["prices", "check"],
+            &[Credential, Variable, Keyring],
+            2,
+        ),
+        (
+            "live-key-refused",
+            LIVE_KEY,
+            &["prices", "check"],
+            &[Credential, Variable, Keyring],
+            2,
+        ),
+        (
+            "doctor-refused-the-key",
+            WRONG_KEY,
+            &["doctor", "--json"],
+            &[Credential, Variable, Keyring],
+            1,
+        ),
+        (
+            "doctor-no-client",
+            LIVE_KEY,
+            &["doctor", "--json"],
+            &[Credential, Variable, Keyring, Nowhere],
+            1,
+        ),
+    ];
+    let env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![GOOD_KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    for (row, key, args, sources, code) in rows {
+        for &from in sources {
+            let r = with_key_from(&env, from, key, args);
+            assert_eq!(r.code, code, "{row} {from:?}: {}{}", r.stdout, r.stderr);
+            let said = match args[0] {
+                "doctor" => r.json()["checks"][0]["hint"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                _ => r.stderr.clone(),
+            };
+            let (want, never) = hint_words(&env, from);
+            assert!(
+                said.contains(&want),
+                "{row} {from:?}: wants {want:?}: {said}"
+            );
+            for n in never {
+                assert!(!said.contains(n), "{row} {from:?}: says {n:?}: {said}");
+            }
+        }
+    }
+}
+
+/// `serve` and `webhooks listen` refuse to start on a credential whose content its consumer
+/// would refuse (a stripe-key that is no Stripe key, a webhook-secret line that is no
+/// `whsec_` secret), naming the file, exit 2, before they listen: no address on stdout.
+#[test]
+fn services_refuse_a_credential_they_cannot_use() {
+    let env = Env::new();
+    let cases: [(&str, &str, &str); 4] = [
+        ("stripe-key", "x\n", "not a Stripe secret key"),
+        (
+            "stripe-key",
+            "pk_test_publishable00000000\n",
+            "publishable key",
+        ),
+        (
+            "webhook-secret",
+            "whsec_ok\nsk_test_pasted000000\n",
+            "line 2 is not a webhook signing secret",
+        ),
+        (
+            "webhook-secret",
+            "whsec_\n",
+            "line 1 is not a webhook signing secret",
+        ),
+    ];
+    for (i, (name, text, want)) in cases.into_iter().enumerate() {
+        let dir = env.path(&format!("unusable-{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        let named = format!("credential {name} ({})", dir.join(name).display());
+        for args in [
+            &["serve", "--listen", "127.0.0.1:0"][..],
+            &[
+                "webhooks",
+                "listen",
+                "--bind",
+                "127.0.0.1:0",
+                "--secret-env",
+                "WH",
+            ][..],
+        ] {
+            let r = common::run(
+                env.command()
+                    .env("CREDENTIALS_DIRECTORY", &dir)
+                    .env("WH", "whsec_fromthevariable")
+                    .args(args),
+            );
+            assert_eq!(r.code, 2, "{name} {args:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains(&named) && r.stderr.contains(want),
+                "{name} {args:?}: {}",
+                r.stderr
+            );
+            assert!(
+                r.stdout.is_empty(),
+                "{name} {args:?} listened: {}",
+                r.stdout
+            );
+            assert!(!r.stderr.contains("pasted000000"), "{}", r.stderr);
+        }
+    }
+}
+
+/// systemd sets `CREDENTIALS_DIRECTORY` to an absolute path; a relative one (a typo, or a
+/// directory that depends on where billctl was started) is refused naming the variable.
+#[test]
+fn a_relative_credentials_directory_is_refused() {
+    let env = Env::new();
+    let dir = env.tmp.path().join("rel");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("stripe-key"), format!("{CRED_KEY}\n")).unwrap();
+    for args in [&["auth", "status"][..], &["prices", "check"][..]] {
+        let r = common::run(
+            env.command()
+                .current_dir(env.tmp.path())
+                .env("CREDENTIALS_DIRECTORY", "rel")
+                .args(args),
+        );
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("CREDENTIALS_DIRECTORY (rel) is a relative path"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("hint:"), "{args:?}: {}", r.stderr);
+    }
+}
+
+/// With two sources set, the one that won says so and names the one passed over: `auth
+/// status` (human and JSON `ignored`), and `webhooks listen`'s start log (human and JSON).
+#[test]
+fn the_winning_source_names_what_it_ignored() {
+    let mut env = Env::with_sim(
+        stripe_sim::StripeSim::builder()
+            .api_keys(vec![CRED_KEY.into()])
+            .start()
+            .unwrap(),
+    );
+    env.key = Some(ENV_KEY.into());
+    let dir = cred_dir(
+        &env,
+        &[
+            ("stripe-key", &format!("{CRED_KEY}\n")),
+            ("webhook-secret", "whsec_fromcred\n"),
+        ],
+    );
+    let run =
+        |args: &[&str]| common::run(env.command().env("CREDENTIALS_DIRECTORY", &dir).args(args));
+    let j = run(&["auth", "status", "--json"]).ok().json();
+    assert_eq!(
+        (j["source"].as_str(), j["ignored"].clone()),
+        (Some("credential"), json!(["BILLCTL_STRIPE_API_KEY"])),
+        "{j}"
+    );
+    let human = run(&["auth", "status"]).ok();
+    assert!(
+        human.stdout.contains("ignored: BILLCTL_STRIPE_API_KEY"),
+        "{}",
+        human.stdout
+    );
+    // Only the variable: nothing ignored.
+    let j = env.run(&["auth", "status", "--json"]).ok().json();
+    assert_eq!(
+        (j["source"].as_str(), j["ignored"].clone()),
+        (Some("env"), json!([])),
+        "{j}"
+    );
+    // listen: the flag wins over the credential, and says so at start.
+    let (child, _) = listen(&env, &dir, &["--secret-env", "WH_FLAG"]);
+    let out = stop(child);
+    let cred = format!(
+        "credential webhook-secret ({})",
+        dir.join("webhook-secret").display()
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "webhook secrets: 1 from --secret-env WH_FLAG; ignored: {cred}"
+        )),
+        "{}",
+        out.stderr
+    );
+    let (child, _) = listen(&env, &dir, &["--log-format", "json"]);
+    let out = stop(child);
+    let line = out
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l.get("secret_source").is_some())
+        .unwrap_or_else(|| panic!("no secret_source line: {}", out.stderr));
+    assert_eq!(
+        (line["secret_source"].as_str(), line["ignored"].clone()),
+        (Some(cred.as_str()), json!([])),
+        "{line}"
+    );
 }
