@@ -14,11 +14,14 @@ pub enum Error {
         message: String,
         param: Option<String>,
         request_id: Option<String>,
+        /// The proxy that relayed the request (an http target), if one did: its answer may
+        /// be the proxy's own (a 502 when it could not reach Stripe).
+        proxy: Option<String>,
     },
     /// No answer: connection refused, reset, TLS failure...
     Network { base: String, detail: String },
-    /// An attempt took longer than the configured timeout.
-    Timeout { secs: u64 },
+    /// An attempt took longer than the configured timeout; the proxy it went through, if any.
+    Timeout { secs: u64, proxy: Option<String> },
     /// The call, retries included, took longer than its caller's deadline (`serve` gives
     /// Stripe part of its request timeout).
     Deadline { secs: u64 },
@@ -39,6 +42,7 @@ impl fmt::Display for Error {
                 message,
                 param,
                 request_id,
+                proxy,
             } => {
                 write!(
                     f,
@@ -52,15 +56,25 @@ impl fmt::Display for Error {
                 if let Some(id) = request_id {
                     write!(f, " [request {id}]")?;
                 }
+                if let Some(p) = proxy {
+                    write!(f, " (through proxy {p})")?;
+                }
                 if *status == 401 {
                     f.write_str("\nhint: check the key with 'billctl auth status', or set BILLCTL_STRIPE_API_KEY")?;
                 }
                 Ok(())
             }
             Error::Network { base, detail } => write!(f, "cannot reach Stripe at {base}: {detail}"),
-            Error::Timeout { secs } => write!(
+            Error::Timeout { secs, proxy: None } => write!(
                 f,
                 "Stripe did not answer within {secs}s (stripe.timeout_secs)"
+            ),
+            Error::Timeout {
+                secs,
+                proxy: Some(p),
+            } => write!(
+                f,
+                "no answer through proxy {p} within {secs}s (stripe.timeout_secs): the proxy or Stripe did not answer"
             ),
             Error::Deadline { secs } => write!(
                 f,
@@ -113,6 +127,33 @@ impl Error {
             message: text("message").unwrap_or_else(fallback),
             param: text("param"),
             request_id,
+            proxy: None,
+        }
+    }
+
+    /// This error, saying which proxy relayed the request (`Api`) or carried the attempt
+    /// (`Timeout`), if one did.
+    pub fn through(self, via: Option<String>) -> Error {
+        match self {
+            Error::Api {
+                status,
+                kind,
+                code,
+                message,
+                param,
+                request_id,
+                ..
+            } => Error::Api {
+                status,
+                kind,
+                code,
+                message,
+                param,
+                request_id,
+                proxy: via,
+            },
+            Error::Timeout { secs, .. } => Error::Timeout { secs, proxy: via },
+            other => other,
         }
     }
 }
@@ -130,6 +171,11 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Stripe answered 502 api_error: <html>bad gateway</html>"
+        );
+        let relayed = e.through(Some("http://proxy:3128".into()));
+        assert_eq!(
+            relayed.to_string(),
+            "Stripe answered 502 api_error: <html>bad gateway</html> (through proxy http://proxy:3128)"
         );
         assert!(Error::from_response(401, b"{}", None)
             .to_string()

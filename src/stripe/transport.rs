@@ -399,9 +399,11 @@ impl Inner {
         .await;
         let (parts, bytes) = match sent {
             Err(_) => {
-                return Attempt::Retry(Error::Timeout {
+                let timeout = Error::Timeout {
                     secs: self.settings.timeout.as_secs(),
-                })
+                    proxy: None,
+                };
+                return Attempt::Retry(timeout.through(self.proxy_for(url, true)));
             }
             Ok(Err(e)) => return self.unsent(e.as_ref()),
             Ok(Ok(x)) => x,
@@ -437,7 +439,10 @@ impl Inner {
             }
             return Attempt::Done(Ok(bytes));
         }
-        let err = Error::from_response(status, &bytes, request_id);
+        // Through a CONNECT tunnel the answer is Stripe's (TLS to Stripe inside it); a proxy
+        // relaying plain http may answer itself.
+        let err =
+            Error::from_response(status, &bytes, request_id).through(self.proxy_for(url, false));
         if should_retry(status, header("stripe-should-retry").as_deref()) {
             Attempt::Retry(err)
         } else {
@@ -457,6 +462,15 @@ impl Inner {
         } else {
             Attempt::Retry(err)
         }
+    }
+
+    /// The proxy a request to `url` goes through (`tunnelled`: also a CONNECT tunnel), as
+    /// messages show it.
+    fn proxy_for(&self, url: &str, tunnelled: bool) -> Option<String> {
+        let uri = url.parse::<hyper::Uri>().ok()?;
+        (tunnelled || uri.scheme_str() == Some("http"))
+            .then(|| self.http.proxy_for(&uri))
+            .flatten()
     }
 
     /// Notes a write's key before it is sent.
