@@ -110,8 +110,9 @@ fn status_text(s: hyper::StatusCode) -> String {
         .to_string()
 }
 
-/// The proxy's failure in `e` or its causes, if one is there (also inside an `io::Error`,
-/// whose `source` skips the error it carries: how the tunnel's hang-ups come through TLS).
+/// The proxy's failure in `e` or its causes, if one is there, also inside an `io::Error`
+/// (whose `source` skips the error it carries; hyper-rustls wraps the tunnel's hang-up in a
+/// second one).
 fn proxy_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a ProxyError> {
     let mut cur = Some(e);
     while let Some(err) = cur {
@@ -120,12 +121,11 @@ fn proxy_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Proxy
         }
         let carried = err
             .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<ProxyError>());
-        if carried.is_some() {
-            return carried;
-        }
-        cur = err.source();
+            .and_then(|io| io.get_ref());
+        cur = match carried {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     None
 }
@@ -234,7 +234,7 @@ impl std::fmt::Display for ProxyError {
                     )?;
                 }
                 match detail {
-                    Some(d) => write!(f, " ({d})"),
+                    Some(d) => write!(f, ": {d}"),
                     None => Ok(()),
                 }
             }
