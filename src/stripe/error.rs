@@ -12,11 +12,13 @@ pub enum Error {
         kind: String,
         code: Option<String>,
         message: String,
-        param: Option<String>,
-        request_id: Option<String>,
+        // Boxed: the error stays small enough to return by value (clippy's
+        // result_large_err).
+        param: Option<Box<str>>,
+        request_id: Option<Box<str>>,
         /// The proxy that relayed the request (an http target), if one did: its answer may
         /// be the proxy's own (a 502 when it could not reach Stripe).
-        proxy: Option<String>,
+        proxy: Option<Box<str>>,
     },
     /// No answer: connection refused, reset, TLS failure...
     Network { base: String, detail: String },
@@ -125,8 +127,8 @@ impl Error {
             kind: text("type").unwrap_or_else(|| "api_error".into()),
             code: text("code"),
             message: text("message").unwrap_or_else(fallback),
-            param: text("param"),
-            request_id,
+            param: text("param").map(Into::into),
+            request_id: request_id.map(Into::into),
             proxy: None,
         }
     }
@@ -150,7 +152,7 @@ impl Error {
                 message,
                 param,
                 request_id,
-                proxy: via,
+                proxy: via.map(Into::into),
             },
             Error::Timeout { secs, .. } => Error::Timeout { secs, proxy: via },
             other => other,
