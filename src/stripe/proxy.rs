@@ -115,7 +115,11 @@ impl Refusal {
     fn new(var: &str, value: &str, entry: bool, why: Invalid) -> Refusal {
         Refusal {
             var: var.to_string(),
-            quoted: redacted(value),
+            quoted: if entry {
+                redacted_entry(value)
+            } else {
+                redacted(value)
+            },
             entry,
             why,
         }
@@ -144,22 +148,52 @@ fn known_scheme(s: &str) -> Option<&'static str> {
 }
 
 /// The one way a message quotes a proxy setting: everything before its last `@` (whatever
-/// the credentials hold, `/` and `@` included) shown as `***`, a known scheme kept; controls
-/// and bidi controls escaped; at most 200 characters.
+/// the credentials hold, `/` and `@` included) shown as `***`, a known scheme kept; of the
+/// rest, the host and a numeric port (a "port" that is no number, as in `http://user:pass`
+/// with the host forgotten, is `***` too), then `/…` for a path; controls and bidi controls
+/// escaped; at most 200 characters.
 pub fn redacted(value: &str) -> String {
     let value = value.trim();
     let (scheme, rest) = match value.split_once("://") {
-        Some((s, rest)) if value.contains('@') => match known_scheme(s) {
+        Some((s, rest)) => match known_scheme(s) {
             Some(k) => (format!("{k}://"), rest),
-            None => (String::new(), value),
+            None if value.contains('@') => (String::new(), value),
+            None => (format!("{s}://"), rest),
         },
-        _ => (String::new(), value),
+        None => (String::new(), value),
     };
-    let shown = match rest.rfind('@') {
-        Some(at) => format!("{scheme}***{}", &rest[at..]),
-        None => format!("{scheme}{rest}"),
+    let (creds, rest) = match rest.rfind('@') {
+        Some(at) => ("***@", &rest[at + 1..]),
+        None => ("", rest),
     };
-    let clean = crate::text::clean(&shown);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (hostport, tail) = rest.split_at(end);
+    let hostport = match hostport.split_once(':') {
+        Some((host, port))
+            if !host.starts_with('[')
+                && !port.contains(':')
+                && !port.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{host}:***")
+        }
+        _ => hostport.to_string(),
+    };
+    let tail = if tail.len() > 1 { "/…" } else { tail };
+    escaped(&format!("{scheme}{creds}{hostport}{tail}"))
+}
+
+/// A `NO_PROXY` entry as a message quotes it: whole (it names a host, not credentials),
+/// except anything before an `@`; escaped as [`redacted`] escapes.
+fn redacted_entry(entry: &str) -> String {
+    match entry.rfind('@') {
+        Some(at) => escaped(&format!("***{}", &entry[at..])),
+        None => escaped(entry),
+    }
+}
+
+/// Controls and bidi controls escaped; at most 200 characters.
+fn escaped(shown: &str) -> String {
+    let clean = crate::text::clean(shown);
     if clean.chars().count() > 200 {
         format!("{}…", clean.chars().take(200).collect::<String>())
     } else {
@@ -624,6 +658,11 @@ mod tests {
                 "refused: NO_PROXY entry <local>: not a host name",
             ),
             (
+                "u5er@host",
+                "https://api.stripe.com/",
+                "refused: NO_PROXY entry ***@host: not a host name",
+            ),
+            (
                 "a.example,\u{1b}[2J",
                 "https://api.stripe.com/",
                 "refused: NO_PROXY entry \\u{1b}[2J: not a host name",
@@ -708,7 +747,7 @@ mod tests {
             ),
             (
                 "u5er:secret@127.0.0.1:3128://x",
-                "***@127.0.0.1:3128://x",
+                "***@127.0.0.1:3128:/…",
                 Invalid::Host,
             ),
             ("http://proxy:99999", "http://proxy:99999", Invalid::Port),
@@ -749,13 +788,19 @@ mod tests {
     fn redacted_shows_nothing_before_the_last_at() {
         for (value, shown) in [
             ("http://proxy:3128", "http://proxy:3128"),
+            ("http://proxy:3128/", "http://proxy:3128/"),
             ("proxy:3128", "proxy:3128"),
             ("http://u:p@proxy:3128", "http://***@proxy:3128"),
             ("HTTP://u:p@proxy", "http://***@proxy"),
             ("u:p@proxy", "***@proxy"),
-            ("http://u:p/q@r@proxy:1/x", "http://***@proxy:1/x"),
-            ("u:p@h:1://x", "***@h:1://x"),
+            ("http://u:p/q@r@proxy:1/x", "http://***@proxy:1/…"),
+            ("u:p@h:1://x", "***@h:1:/…"),
             ("ftp://u:p@h", "***@h"),
+            ("ftp://h:21", "ftp://h:21"),
+            // The host forgotten: the password would be read as the port.
+            ("http://billctl:s3cret", "http://billctl:***"),
+            ("http://billctl:s3cr/etPW", "http://billctl:***/…"),
+            ("http://[::1]:3128", "http://[::1]:3128"),
             ("  http://p\u{202e}x\u{7f}  ", "http://p\\u{202e}x\\u{7f}"),
         ] {
             assert_eq!(redacted(value), shown, "{value:?}");
