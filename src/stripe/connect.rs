@@ -1,13 +1,14 @@
 //! billctl's one HTTP client: hyper's pooled client over a connector that follows the proxy
 //! rules ([`super::proxy`]): https targets through a CONNECT tunnel (TLS to the target inside
 //! it), http targets in absolute form to the proxy, as curl does (`Proxy-Authorization` on
-//! each request), and everything the proxy sends bounded in size and time.
+//! each request), and everything the proxy sends bounded in size and time. Every failure a
+//! proxy causes is a [`ProxyError`] naming the proxy (never its credentials) and what failed,
+//! one [`Failure`] each (a test runs every one).
 
 use super::proxy::{Proxies, Proxy, Route};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::PROXY_AUTHORIZATION;
-use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -16,7 +17,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -93,6 +94,14 @@ impl HttpClient {
             _ => Ok(resp),
         }
     }
+
+    /// The proxy a request to `uri` goes through, as messages show it (`http://host:port`).
+    pub fn proxy_for(&self, uri: &hyper::Uri) -> Option<String> {
+        match self.proxies.route(uri) {
+            Route::Via(p) => Some(p.shown()),
+            _ => None,
+        }
+    }
 }
 
 fn status_text(s: hyper::StatusCode) -> String {
@@ -101,14 +110,22 @@ fn status_text(s: hyper::StatusCode) -> String {
         .to_string()
 }
 
-/// The proxy's failure in `e` or its causes, if one is there.
+/// The proxy's failure in `e` or its causes, if one is there, also inside an `io::Error`
+/// (whose `source` skips the error it carries; hyper-rustls wraps the tunnel's hang-up in a
+/// second one).
 fn proxy_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a ProxyError> {
     let mut cur = Some(e);
     while let Some(err) = cur {
         if let Some(p) = err.downcast_ref::<ProxyError>() {
             return Some(p);
         }
-        cur = err.source();
+        let carried = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        cur = match carried {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     None
 }
@@ -157,8 +174,10 @@ pub struct ProxyError {
     failure: Failure,
 }
 
+/// What failed; the text of each is in [`ProxyError`]'s `Display`.
 #[derive(Debug)]
 enum Failure {
+    /// A setting billctl refuses (its message quotes the setting through `proxy::redacted`).
     Setting,
     Connect(String),
     /// The proxy's status code, and `code reason` as it sent them.
@@ -167,8 +186,16 @@ enum Failure {
     TooLong,
     Garbled,
     EarlyData,
+    /// The connection's bound (the connector's own: an attempt's, as long and started
+    /// first, ends a request sooner, naming the proxy through `stripe::Error::Timeout`).
     TimedOut(u64),
     Io(String),
+    /// The proxy closed the tunnel (`tunnel`) or the relaying connection before the target's
+    /// first byte came back; the I/O error, if it was one.
+    HungUp {
+        tunnel: bool,
+        detail: Option<String>,
+    },
 }
 
 impl std::fmt::Display for ProxyError {
@@ -194,6 +221,23 @@ impl std::fmt::Display for ProxyError {
             }
             Failure::TimedOut(s) => write!(f, "proxy {p} did not answer CONNECT {t} within {s} s"),
             Failure::Io(e) => write!(f, "proxy {p}: CONNECT {t} failed: {e}"),
+            Failure::HungUp { tunnel, detail } => {
+                if *tunnel {
+                    write!(
+                        f,
+                        "proxy {p} closed the tunnel to {t} during the TLS handshake"
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "proxy {p} closed the connection before answering a request to {t}"
+                    )?;
+                }
+                match detail {
+                    Some(d) => write!(f, ": {d}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -208,10 +252,10 @@ pub struct ProxyConnector {
     timeout: Duration,
 }
 
-type Connecting = Pin<Box<dyn Future<Output = Result<Conn, BoxError>> + Send>>;
+type Connecting = Pin<Box<dyn Future<Output = Result<TokioIo<Conn>, BoxError>> + Send>>;
 
 impl tower_service::Service<hyper::Uri> for ProxyConnector {
-    type Response = Conn;
+    type Response = TokioIo<Conn>;
     type Error = BoxError;
     type Future = Connecting;
 
@@ -229,24 +273,24 @@ impl tower_service::Service<hyper::Uri> for ProxyConnector {
         };
         Box::pin(async move {
             let proxy = match route {
-                None => return Ok(Conn::new(http.call(dst).await?, false)),
+                None => return Ok(Conn::direct(http.call(dst).await?.into_inner())),
                 Some(Err(why)) => return Err(setting(why)),
                 Some(Ok(p)) => p,
             };
+            let target = authority(&dst);
             if dst.scheme_str() == Some("https") {
-                let target = authority(&dst);
                 let tunnel = tokio::time::timeout(timeout, tunnel(http, &proxy, &target)).await;
                 let tcp = tunnel.unwrap_or_else(|_| {
                     Err(fail(&proxy, &target, Failure::TimedOut(timeout.as_secs())))
                 })?;
-                return Ok(Conn::new(TokioIo::new(tcp), false));
+                return Ok(Conn::via(tcp, &proxy, target, true));
             }
             let io = tokio::time::timeout(timeout, http.call(proxy.uri()))
                 .await
                 .map_err(|_| "timed out".to_string())
                 .and_then(|r| r.map_err(|e| cause_chain(&e)))
-                .map_err(|e| fail(&proxy, &authority(&dst), Failure::Connect(e)))?;
-            Ok(Conn::new(io, true))
+                .map_err(|e| fail(&proxy, &target, Failure::Connect(e)))?;
+            Ok(Conn::via(io.into_inner(), &proxy, target, false))
         })
     }
 }
@@ -361,54 +405,119 @@ fn status_line(head: &[u8]) -> Option<(u16, String)> {
     Some((code, format!("{code} {reason}").trim_end().to_string()))
 }
 
-/// A TCP connection to the target or a proxy; `proxied`: hyper writes requests on it in
-/// absolute form, for a proxy that relays plain http.
+/// A TCP connection to the target or a proxy. Through a proxy (`via`), the proxy closing it
+/// before the target's first byte came back is a [`ProxyError`] naming both (carried in the
+/// `io::Error`), not a bare reset; after that, errors are the target's as they come.
 pub struct Conn {
-    io: TokioIo<TcpStream>,
-    proxied: bool,
+    tcp: TcpStream,
+    via: Option<Via>,
+}
+
+/// The proxy a connection goes through, and whether anything came back through it yet.
+struct Via {
+    proxy: String,
+    target: String,
+    /// A CONNECT tunnel (TLS to the target inside it); else a proxy relaying plain http,
+    /// to which hyper writes requests in absolute form.
+    tunnel: bool,
+    answered: bool,
 }
 
 impl Conn {
-    fn new(io: TokioIo<TcpStream>, proxied: bool) -> Conn {
-        Conn { io, proxied }
+    fn direct(tcp: TcpStream) -> TokioIo<Conn> {
+        TokioIo::new(Conn { tcp, via: None })
+    }
+
+    fn via(tcp: TcpStream, proxy: &Proxy, target: String, tunnel: bool) -> TokioIo<Conn> {
+        let via = Via {
+            proxy: proxy.shown(),
+            target,
+            tunnel,
+            answered: false,
+        };
+        TokioIo::new(Conn {
+            tcp,
+            via: Some(via),
+        })
+    }
+
+    /// `e` (or, `None`, the end of the stream) as the proxy's hang-up, while nothing has come
+    /// back through it; else as it is.
+    fn hang_up(&self, e: Option<std::io::Error>) -> Result<(), std::io::Error> {
+        let Some(via) = self.via.as_ref().filter(|v| !v.answered) else {
+            return e.map_or(Ok(()), Err);
+        };
+        let kind = e
+            .as_ref()
+            .map_or(std::io::ErrorKind::UnexpectedEof, |e| e.kind());
+        let failure = Failure::HungUp {
+            tunnel: via.tunnel,
+            detail: e.map(|e| e.to_string()),
+        };
+        let err = ProxyError {
+            proxy: via.proxy.clone(),
+            target: via.target.clone(),
+            failure,
+        };
+        Err(std::io::Error::new(kind, err))
     }
 }
 
 impl Connection for Conn {
     fn connected(&self) -> Connected {
-        self.io.connected().proxy(self.proxied)
+        let relayed = self.via.as_ref().is_some_and(|v| !v.tunnel);
+        self.tcp.connected().proxy(relayed)
     }
 }
 
-impl Read for Conn {
+impl AsyncRead for Conn {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        buf: ReadBufCursor<'_>,
+        buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+        let this = self.get_mut();
+        let (before, room) = (buf.filled().len(), buf.remaining());
+        let read = match Pin::new(&mut this.tcp).poll_read(cx, buf) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        Poll::Ready(match read {
+            Err(e) => this.hang_up(Some(e)),
+            Ok(()) if room > 0 && buf.filled().len() == before => this.hang_up(None),
+            Ok(()) => {
+                if let Some(v) = this.via.as_mut() {
+                    v.answered |= buf.filled().len() > before;
+                }
+                Ok(())
+            }
+        })
     }
 }
 
-impl Write for Conn {
+impl AsyncWrite for Conn {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+        let this = self.get_mut();
+        match Pin::new(&mut this.tcp).poll_write(cx, buf) {
+            Poll::Ready(Err(e)) => Poll::Ready(this.hang_up(Some(e)).map(|()| 0)),
+            other => other,
+        }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+        Pin::new(&mut self.get_mut().tcp).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+        Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
+        self.tcp.is_write_vectored()
     }
 
     fn poll_write_vectored(
@@ -416,7 +525,11 @@ impl Write for Conn {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        match Pin::new(&mut this.tcp).poll_write_vectored(cx, bufs) {
+            Poll::Ready(Err(e)) => Poll::Ready(this.hang_up(Some(e)).map(|()| 0)),
+            other => other,
+        }
     }
 }
 

@@ -12,13 +12,18 @@ pub enum Error {
         kind: String,
         code: Option<String>,
         message: String,
-        param: Option<String>,
-        request_id: Option<String>,
+        // Boxed: the error stays small enough to return by value (clippy's
+        // result_large_err).
+        param: Option<Box<str>>,
+        request_id: Option<Box<str>>,
+        /// The proxy that relayed the request (an http target), if one did: its answer may
+        /// be the proxy's own (a 502 when it could not reach Stripe).
+        proxy: Option<Box<str>>,
     },
     /// No answer: connection refused, reset, TLS failure...
     Network { base: String, detail: String },
-    /// An attempt took longer than the configured timeout.
-    Timeout { secs: u64 },
+    /// An attempt took longer than the configured timeout; the proxy it went through, if any.
+    Timeout { secs: u64, proxy: Option<String> },
     /// The call, retries included, took longer than its caller's deadline (`serve` gives
     /// Stripe part of its request timeout).
     Deadline { secs: u64 },
@@ -39,6 +44,7 @@ impl fmt::Display for Error {
                 message,
                 param,
                 request_id,
+                proxy,
             } => {
                 write!(
                     f,
@@ -52,12 +58,22 @@ impl fmt::Display for Error {
                 if let Some(id) = request_id {
                     write!(f, " [request {id}]")?;
                 }
+                if let Some(p) = proxy {
+                    write!(f, " (through proxy {p})")?;
+                }
                 Ok(())
             }
             Error::Network { base, detail } => write!(f, "cannot reach Stripe at {base}: {detail}"),
-            Error::Timeout { secs } => write!(
+            Error::Timeout { secs, proxy: None } => write!(
                 f,
                 "Stripe did not answer within {secs}s (stripe.timeout_secs)"
+            ),
+            Error::Timeout {
+                secs,
+                proxy: Some(p),
+            } => write!(
+                f,
+                "no answer through proxy {p} within {secs}s (stripe.timeout_secs): the proxy or Stripe did not answer"
             ),
             Error::Deadline { secs } => write!(
                 f,
@@ -108,8 +124,35 @@ impl Error {
             kind: text("type").unwrap_or_else(|| "api_error".into()),
             code: text("code"),
             message: text("message").unwrap_or_else(fallback),
-            param: text("param"),
-            request_id,
+            param: text("param").map(Into::into),
+            request_id: request_id.map(Into::into),
+            proxy: None,
+        }
+    }
+
+    /// This error, saying which proxy relayed the request (`Api`) or carried the attempt
+    /// (`Timeout`), if one did.
+    pub fn through(self, via: Option<String>) -> Error {
+        match self {
+            Error::Api {
+                status,
+                kind,
+                code,
+                message,
+                param,
+                request_id,
+                ..
+            } => Error::Api {
+                status,
+                kind,
+                code,
+                message,
+                param,
+                request_id,
+                proxy: via.map(Into::into),
+            },
+            Error::Timeout { secs, .. } => Error::Timeout { secs, proxy: via },
+            other => other,
         }
     }
 }
@@ -127,6 +170,11 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Stripe answered 502 api_error: <html>bad gateway</html>"
+        );
+        let relayed = e.through(Some("http://proxy:3128".into()));
+        assert_eq!(
+            relayed.to_string(),
+            "Stripe answered 502 api_error: <html>bad gateway</html> (through proxy http://proxy:3128)"
         );
         // How to change a refused key depends on where it came from: the command line says
         // it (`Ctx::explain_refused_key`); this error, which serve may answer with, does not.

@@ -398,11 +398,7 @@ impl Inner {
         })
         .await;
         let (parts, bytes) = match sent {
-            Err(_) => {
-                return Attempt::Retry(Error::Timeout {
-                    secs: self.settings.timeout.as_secs(),
-                })
-            }
+            Err(_) => return Attempt::Retry(self.timed_out(url)),
             Ok(Err(e)) => return self.unsent(e.as_ref()),
             Ok(Ok(x)) => x,
         };
@@ -437,7 +433,8 @@ impl Inner {
             }
             return Attempt::Done(Ok(bytes));
         }
-        let err = Error::from_response(status, &bytes, request_id);
+        let err =
+            Error::from_response(status, &bytes, request_id).through(self.proxy_for(url, false));
         if should_retry(status, header("stripe-should-retry").as_deref()) {
             Attempt::Retry(err)
         } else {
@@ -457,6 +454,22 @@ impl Inner {
         } else {
             Attempt::Retry(err)
         }
+    }
+
+    /// An attempt at `url` that got no answer in time, naming the proxy it went through.
+    fn timed_out(&self, url: &str) -> Error {
+        let secs = self.settings.timeout.as_secs();
+        Error::Timeout { secs, proxy: None }.through(self.proxy_for(url, true))
+    }
+
+    /// The proxy a request to `url` goes through (`tunnelled`: also a CONNECT tunnel), as
+    /// messages show it. An error answer through a tunnel is Stripe's (TLS to Stripe inside
+    /// it); a proxy relaying plain http may answer itself.
+    fn proxy_for(&self, url: &str, tunnelled: bool) -> Option<String> {
+        let uri = url.parse::<hyper::Uri>().ok()?;
+        (tunnelled || uri.scheme_str() == Some("http"))
+            .then(|| self.http.proxy_for(&uri))
+            .flatten()
     }
 
     /// Notes a write's key before it is sent.

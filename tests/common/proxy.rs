@@ -1,5 +1,6 @@
 //! A local HTTP proxy for the tests: CONNECT tunnels and absolute-form requests relayed to
-//! their target, or refused, or hung up on; it records the head of every request it got.
+//! their target, or refused, or hung up on, or answered with what a broken proxy sends; it
+//! records the head of every request it got.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -14,6 +15,17 @@ pub enum Mode {
     Refuse(u16, &'static str),
     /// Closes the connection without answering.
     HangUp,
+    /// Sends these bytes and closes (a 200 to CONNECT, then a hang-up; a 502 of its own).
+    AnswerClose(&'static [u8]),
+    /// Sends these bytes and holds the connection until the client closes it.
+    AnswerHold(&'static [u8]),
+    /// Sends a 200 status line and `n` bytes of one header, never ending the head.
+    Flood(usize),
+    /// Never answers; holds the connection until the client closes it.
+    Silent,
+    /// Reads one byte of the request and closes with the rest unread: the kernel answers
+    /// the client with a reset (RST), not an orderly close.
+    Reset,
 }
 
 /// One request the proxy got.
@@ -71,7 +83,23 @@ fn head(conn: &mut TcpStream) -> Option<String> {
     String::from_utf8(buf).ok()
 }
 
+/// Reads until the client closes the connection.
+fn hold(conn: &mut TcpStream) {
+    let mut sink = [0u8; 1024];
+    while matches!(conn.read(&mut sink), Ok(n) if n > 0) {}
+}
+
 fn serve(mut conn: TcpStream, mode: Mode, log: &Mutex<Vec<Seen>>) {
+    if let Mode::Reset = mode {
+        let mut one = [0u8; 1];
+        let _ = conn.read(&mut one);
+        log.lock().unwrap().push(Seen {
+            line: String::new(),
+            auth: None,
+            tunnelled: Vec::new(),
+        });
+        return;
+    }
     let Some(head) = head(&mut conn) else { return };
     let line = head.lines().next().unwrap_or_default().to_string();
     let auth = head.lines().find_map(|l| {
@@ -85,8 +113,27 @@ fn serve(mut conn: TcpStream, mode: Mode, log: &Mutex<Vec<Seen>>) {
         tunnelled: Vec::new(),
     };
     match mode {
-        Mode::HangUp => {
+        Mode::HangUp | Mode::Reset => {
             log.lock().unwrap().push(seen);
+        }
+        Mode::AnswerClose(bytes) => {
+            log.lock().unwrap().push(seen);
+            let _ = conn.write_all(bytes);
+        }
+        Mode::AnswerHold(bytes) => {
+            log.lock().unwrap().push(seen);
+            let _ = conn.write_all(bytes);
+            hold(&mut conn);
+        }
+        Mode::Flood(n) => {
+            log.lock().unwrap().push(seen);
+            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nX-Flood: ");
+            let _ = conn.write_all(&vec![b'a'; n]);
+            hold(&mut conn);
+        }
+        Mode::Silent => {
+            log.lock().unwrap().push(seen);
+            hold(&mut conn);
         }
         Mode::Refuse(code, reason) => {
             log.lock().unwrap().push(seen);

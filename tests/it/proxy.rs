@@ -343,12 +343,12 @@ fn a_proxy_billctl_cannot_use_is_refused_not_bypassed() {
         (
             "HTTPS_PROXY",
             format!("https://{USER}:{PASSWORD}@proxy.invalid:3128"),
-            "HTTPS_PROXY: https:// proxies are not supported",
+            "HTTPS_PROXY=https://***@proxy.invalid:3128: https:// proxies are not supported",
         ),
         (
             "all_proxy",
             "socks5h://proxy.invalid:1080".to_string(),
-            "all_proxy: socks5h:// proxies are not supported",
+            "all_proxy=socks5h://proxy.invalid:1080: socks5h:// proxies are not supported",
         ),
     ] {
         let mut c = env.command();
@@ -362,5 +362,392 @@ fn a_proxy_billctl_cannot_use_is_refused_not_bypassed() {
         assert!(r.stderr.contains(says), "{var}: {}", r.stderr);
         assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
         assert_eq!(env.sim.requests().len(), 0, "{var}: sent around the proxy");
+    }
+}
+
+/// Credentials no message may show, whatever form a proxy variable carries them in.
+const HOSTILE_USER: &str = "hostile-u5er";
+const HOSTILE_PASS: &str = "hostile-pa55";
+
+/// A proxy at `port` with the credentials in each form billctl reads: plain, without a
+/// scheme, with percent-encoded `/ ? # @`, with an unencoded `@` (the last one ends them) or
+/// `:` in the password, an upper-case scheme and a trailing slash.
+fn hostile_proxies(port: u16) -> Vec<String> {
+    let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
+    vec![
+        format!("http://{u}:{p}@127.0.0.1:{port}"),
+        format!("{u}:{p}@127.0.0.1:{port}"),
+        format!("http://{u}:{p}%2F%3F%23%40x@127.0.0.1:{port}"),
+        format!("http://{u}:{p}@x@127.0.0.1:{port}"),
+        format!("HTTP://{u}:{p}:x@127.0.0.1:{port}/"),
+    ]
+}
+
+/// Proxy values billctl refuses, each with the credentials in it.
+fn refused_schemes(port: u16) -> Vec<String> {
+    let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
+    vec![
+        format!("https://{u}:{p}@127.0.0.1:{port}"),
+        format!("socks5h://{u}:{p}@127.0.0.1:{port}"),
+    ]
+}
+
+fn unknown_scheme(port: u16) -> Vec<String> {
+    vec![format!("{HOSTILE_USER}://{HOSTILE_PASS}@127.0.0.1:{port}")]
+}
+
+fn unencoded(port: u16) -> Vec<String> {
+    let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
+    ["/", "?", "#", "/1234/"]
+        .iter()
+        .map(|d| format!("http://{u}:{p}{d}x@127.0.0.1:{port}"))
+        .collect()
+}
+
+fn no_host(port: u16) -> Vec<String> {
+    vec![format!("http://{HOSTILE_USER}:{HOSTILE_PASS}@:{port}")]
+}
+
+fn bad_port(_: u16) -> Vec<String> {
+    let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
+    vec![
+        format!("http://{u}:{p}@127.0.0.1:99999"),
+        format!("http://{u}:{p}@127.0.0.1:0"),
+    ]
+}
+
+fn bad_host(port: u16) -> Vec<String> {
+    let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
+    vec![
+        format!("{u}:{p}@127.0.0.1:{port}://x"),
+        format!("http://{u}:{p}@pro\u{1b}[2Jxy:{port}"),
+        format!("http://{u}:{p}@[::1:{port}"),
+    ]
+}
+
+/// One way a proxy setting or a proxy fails, and the message it gives.
+struct Failing {
+    /// The error constructors it reaches (`Failure::…` in connect.rs, `Invalid::…` in
+    /// proxy.rs, `Error::…` in stripe/error.rs).
+    covers: &'static [&'static str],
+    /// What the proxy does; `None`: nothing listens on its port.
+    mode: Option<Mode>,
+    /// An https Stripe base (a CONNECT tunnel); else http (absolute form).
+    https: bool,
+    /// The proxy variable's values, for the proxy's port.
+    values: fn(u16) -> Vec<String>,
+    /// `NO_PROXY`, if set.
+    no_proxy: &'static str,
+    /// What stderr holds, every one (`{proxy}`: `http://127.0.0.1:PORT`, `{sim}`: Stripe's
+    /// `host:port`, `{var}`: the proxy variable).
+    says: &'static [&'static str],
+}
+
+const SETTING: &str = "cannot reach Stripe at {base}: proxy setting {var}=";
+
+fn failing() -> Vec<Failing> {
+    let row = |covers, mode, https, says| Failing {
+        covers,
+        mode,
+        https,
+        values: hostile_proxies,
+        no_proxy: "",
+        says,
+    };
+    let setting = |covers, values, says| Failing {
+        covers,
+        mode: Some(Mode::Relay),
+        https: true,
+        values,
+        no_proxy: "",
+        says,
+    };
+    let entry = |covers, no_proxy, says| Failing {
+        covers,
+        mode: Some(Mode::Relay),
+        https: false,
+        values: hostile_proxies,
+        no_proxy,
+        says,
+    };
+    vec![
+        row(
+            &["Failure::Connect"],
+            None,
+            true,
+            &["cannot reach Stripe at {base}: cannot connect to proxy {proxy}: "],
+        ),
+        row(
+            &["Failure::Refused"],
+            Some(Mode::Refuse(407, "Proxy Authentication Required")),
+            true,
+            &["proxy {proxy} refused CONNECT {sim}: 407 Proxy Authentication Required"],
+        ),
+        row(
+            &["Failure::Refused"],
+            Some(Mode::Refuse(407, "Proxy Authentication Required")),
+            false,
+            &[
+                "proxy {proxy} refused GET http://{sim}/v1/",
+                ": 407 Proxy Authentication Required",
+            ],
+        ),
+        row(
+            &["Failure::Closed"],
+            Some(Mode::HangUp),
+            true,
+            &["proxy {proxy} closed the connection before answering CONNECT {sim}"],
+        ),
+        row(
+            &["Failure::Garbled"],
+            Some(Mode::AnswerHold(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")),
+            true,
+            &["proxy {proxy} answered CONNECT {sim} with no HTTP status"],
+        ),
+        row(
+            &["Failure::TooLong"],
+            Some(Mode::Flood(20_000)),
+            true,
+            &["proxy {proxy} answered CONNECT {sim} with a head over 16 KiB"],
+        ),
+        row(
+            &["Failure::EarlyData"],
+            Some(Mode::AnswerHold(b"HTTP/1.1 200 OK\r\n\r\nhello")),
+            true,
+            &["proxy {proxy} sent data before the tunnel to {sim} was used"],
+        ),
+        // The connector's bound on the CONNECT answer and the attempt's own are both
+        // stripe.timeout_secs; whichever ends first, the message names the proxy.
+        row(
+            &["Failure::TimedOut", "Error::Timeout"],
+            Some(Mode::Silent),
+            true,
+            &["proxy {proxy} ", " within 2"],
+        ),
+        row(
+            &["Error::Timeout"],
+            Some(Mode::Silent),
+            false,
+            &["no answer through proxy {proxy} within 2s (stripe.timeout_secs)"],
+        ),
+        row(
+            &["Failure::Io"],
+            Some(Mode::Reset),
+            true,
+            &["proxy {proxy}: CONNECT {sim} failed: "],
+        ),
+        row(
+            &["Failure::HungUp"],
+            Some(Mode::AnswerClose(
+                b"HTTP/1.1 200 Connection established\r\n\r\n",
+            )),
+            true,
+            &["cannot reach Stripe at {base}: proxy {proxy} closed the tunnel to {sim} during the TLS handshake"],
+        ),
+        row(
+            &["Failure::HungUp"],
+            Some(Mode::HangUp),
+            false,
+            &["cannot reach Stripe at {base}: proxy {proxy} closed the connection before answering a request to {sim}"],
+        ),
+        row(
+            &["Error::Api"],
+            Some(Mode::AnswerClose(
+                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad",
+            )),
+            false,
+            &["Stripe answered 502 api_error: bad (through proxy {proxy})"],
+        ),
+        setting(
+            &["Failure::Setting", "Invalid::Scheme"],
+            refused_schemes,
+            &[SETTING, "://***@127.0.0.1:", ":// proxies are not supported"],
+        ),
+        setting(
+            &["Invalid::Scheme"],
+            unknown_scheme,
+            &[SETTING, "***@127.0.0.1:", "an unknown proxy scheme"],
+        ),
+        setting(
+            &["Invalid::Unencoded"],
+            unencoded,
+            &[SETTING, "http://***@127.0.0.1:", "percent-encode them"],
+        ),
+        setting(
+            &["Invalid::NoHost"],
+            no_host,
+            &[SETTING, "http://***@:", "no host in the proxy URL"],
+        ),
+        setting(
+            &["Invalid::Port"],
+            bad_port,
+            &[SETTING, "http://***@127.0.0.1:", "the port is not a number"],
+        ),
+        setting(
+            &["Invalid::Host"],
+            bad_host,
+            &[SETTING, "***@", "cannot read a host name or IP address"],
+        ),
+        entry(
+            &["Invalid::Prefix"],
+            "localhost,127.0.0.1/33",
+            &["proxy setting NO_PROXY entry 127.0.0.1/33: the prefix length is not a number from 0 to 32"],
+        ),
+        entry(
+            &["Invalid::NotAnAddress"],
+            "localhost/8",
+            &["proxy setting NO_PROXY entry localhost/8: a /prefix length follows an IP address only"],
+        ),
+        entry(
+            &["Invalid::Wildcard"],
+            "*.0.0.1, *",
+            &["proxy setting NO_PROXY entry *: '*' bypasses every proxy only as the whole list"],
+        ),
+        entry(
+            &["Invalid::Name"],
+            "<local>",
+            &["proxy setting NO_PROXY entry <local>: not a host name, an IP address or a CIDR range"],
+        ),
+        entry(
+            &["Invalid::Port"],
+            "127.0.0.1:0",
+            &["proxy setting NO_PROXY entry 127.0.0.1:0: the port is not a number"],
+        ),
+    ]
+}
+
+/// The variants of `enum NAME {` in `file`'s code outside its tests.
+fn variants(file: &str, name: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(path).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap();
+    let body = code
+        .split_once(&format!("enum {name} {{\n"))
+        .unwrap_or_else(|| panic!("no enum {name} in {file}"))
+        .1;
+    let body = &body[..body.find("\n}").unwrap()];
+    body.lines()
+        .filter_map(|l| l.strip_prefix("    "))
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_uppercase()))
+        .map(|l| {
+            let end = l
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(l.len());
+            format!("{name}::{}", &l[..end])
+        })
+        .collect()
+}
+
+/// The config every run of the table uses: one attempt, a 2 s bound.
+fn one_quick_attempt(env: &Env) -> std::path::PathBuf {
+    env.config(&format!(
+        "[stripe]\nmax_attempts = 1\ntimeout_secs = 2\n\n{}",
+        common::DEFAULT_CONFIG
+    ))
+}
+
+/// Every way a proxy setting or a proxy fails, for every form of credentials in the
+/// variable: exit 2, a message naming the proxy (or quoting the setting through its one
+/// redaction) and what failed, neither the user name nor the password anywhere in stdout or
+/// stderr, and nothing reaching Stripe. The proxy's own errors (connect.rs's `Failure`) and
+/// the settings billctl refuses (proxy.rs's `Invalid`) are enumerated from the source: a
+/// new one fails here until it has a row; the files build no other error.
+#[test]
+fn no_proxy_failure_shows_the_credentials() {
+    let table = failing();
+    let covered: std::collections::BTreeSet<&str> = table
+        .iter()
+        .flat_map(|r| r.covers.iter().copied())
+        .collect();
+    let mut enumerated = variants("src/stripe/connect.rs", "Failure");
+    enumerated.extend(variants("src/stripe/proxy.rs", "Invalid"));
+    assert!(enumerated.len() > 15, "{enumerated:?}");
+    for v in &enumerated {
+        assert!(covered.contains(v.as_str()), "{v} has no row in failing()");
+    }
+    for file in ["src/stripe/connect.rs", "src/stripe/proxy.rs"] {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for ad_hoc in ["Err(format!", "Err(\"", "::other(", ", String>", ".into())"] {
+            assert!(
+                !code.contains(ad_hoc),
+                "{file} builds an error outside Failure and Invalid ({ad_hoc})"
+            );
+        }
+    }
+    std::thread::scope(|s| {
+        for row in &table {
+            s.spawn(move || run_failing(row));
+        }
+    });
+}
+
+/// A port nothing listens on (bound, then let go).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// Runs one row of [`failing`] for each of its values.
+fn run_failing(row: &Failing) {
+    let env = Env::new();
+    let config = one_quick_attempt(&env);
+    let (proxy, port) = match row.mode {
+        Some(mode) => {
+            let p = TestProxy::start(mode);
+            let port = p.port;
+            (Some(p), port)
+        }
+        None => (None, closed_port()),
+    };
+    let sim = authority(&env.sim.base_url());
+    let scheme = if row.https { "https" } else { "http" };
+    let base = format!("{scheme}://{sim}/");
+    let var = if row.https {
+        "HTTPS_PROXY"
+    } else {
+        "http_proxy"
+    };
+    for value in (row.values)(port) {
+        let what = format!(
+            "{:?} {var}={value:?} NO_PROXY={:?}",
+            row.covers, row.no_proxy
+        );
+        let mut c = env.command();
+        c.env("BILLCTL_CONFIG", &config)
+            .env("BILLCTL_STRIPE_API_BASE", &base)
+            .env(var, &value)
+            .args(["prices", "check"]);
+        if !row.no_proxy.is_empty() {
+            c.env("NO_PROXY", row.no_proxy);
+        }
+        let r = common::run(&mut c);
+        assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
+        for says in row.says {
+            let says = says
+                .replace("{proxy}", &format!("http://127.0.0.1:{port}"))
+                .replace("{sim}", &sim)
+                .replace("{base}", &base)
+                .replace("{var}", var);
+            assert!(
+                r.stderr.contains(&says),
+                "{what}: want {says:?} in {}",
+                r.stderr
+            );
+        }
+        for secret in [HOSTILE_USER, HOSTILE_PASS] {
+            assert!(
+                !r.stdout.contains(secret) && !r.stderr.contains(secret),
+                "{what}: {secret} shown: {}{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+        assert_eq!(env.sim.requests().len(), 0, "{what}: Stripe was reached");
+        if row.covers.iter().any(|c| c.starts_with("Invalid::")) {
+            let seen = proxy.as_ref().map_or(0, |p| p.seen().len());
+            assert_eq!(seen, 0, "{what}: sent to a proxy setting billctl refused");
+        }
     }
 }
