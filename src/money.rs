@@ -160,8 +160,14 @@ pub fn refusal(amount: i64, currency: &str) -> Option<String> {
     let e = exponent(currency)?;
     (amount % e.step != 0).then(|| {
         let up = currency.to_ascii_uppercase();
+        let below = amount - amount % e.step;
+        // The amount above is offered only when Stripe would take it (99999999 BHD has none).
+        let examples = match below + e.step {
+            above if above <= MAX_AMOUNT => format!("{below} or {above}"),
+            _ => below.to_string(),
+        };
         match e.minor {
-            3 => format!("{amount} is not a whole number of hundredths of {up}: Stripe requires amounts in three-decimal currencies to end in 0 (for example {} or {})", amount - amount % 10, amount - amount % 10 + 10),
+            3 => format!("{amount} is not a whole number of hundredths of {up}: Stripe requires amounts in three-decimal currencies to end in 0 (for example {examples})"),
             _ => format!("{amount} is not a whole number of {up}: Stripe takes {up} in whole units written with two decimals (for example {} for {} {up})", amount - amount % 100, amount / 100),
         }
     })
@@ -173,6 +179,22 @@ pub const MAX_AMOUNT: i64 = 99_999_999;
 #[cfg(test)]
 mod tests {
     use super::{currencies, exponent, money, refusal, signed};
+
+    /// A refusal's examples are amounts Stripe takes: at the top of the range only the one
+    /// below (a hostile review: 99999999 BHD suggested 100000000).
+    #[test]
+    fn a_refusal_suggests_only_amounts_in_range() {
+        let top = refusal(super::MAX_AMOUNT, "bhd").unwrap();
+        assert!(top.contains("(for example 99999990)"), "{top}");
+        assert!(!top.contains("100000000"), "{top}");
+        let mid = refusal(5125, "kwd").unwrap();
+        assert!(mid.contains("(for example 5120 or 5130)"), "{mid}");
+        let whole = refusal(super::MAX_AMOUNT, "isk").unwrap();
+        assert!(
+            whole.contains("99999900") && !whole.contains("100000000"),
+            "{whole}"
+        );
+    }
 
     #[test]
     fn formats_minor_units() {

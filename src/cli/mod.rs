@@ -36,7 +36,7 @@ pub use completions::*;
 pub use customers::*;
 pub use dashboard::*;
 pub use db::*;
-pub use early::service_of;
+pub use early::{empty_option_vars_are_unset, service_of, OPTION_VARS};
 pub use invoices::*;
 pub use keys::*;
 pub use keys_verify::*;

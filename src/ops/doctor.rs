@@ -244,7 +244,10 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
 }
 
 /// On the built-in catalog (no config file), the active prices in Stripe that it does not
-/// know, by lookup key (or id): neither one of its lookup keys nor of one of its products.
+/// know, by lookup key (or id). The catalog knows a price by its lookup key alone (see
+/// [`crate::catalog::plan`]): an extra price on one of its products is as foreign as a price
+/// on another product. The old price of a replacement billctl left half done (named by a
+/// known price's `billctl_replaces`) is billctl's own; the catalog check reports it.
 /// Asks Stripe nothing when billctl runs on a config file.
 async fn unknown_prices(stripe: &Stripe, config: &Config) -> Result<Vec<String>, String> {
     if config.source != crate::config::ConfigSource::BuiltIn {
@@ -254,16 +257,27 @@ async fn unknown_prices(stripe: &Stripe, config: &Config) -> Result<Vec<String>,
         .active_prices(None)
         .await
         .map_err(|e| e.to_string())?;
+    Ok(foreign_prices(config, all))
+}
+
+/// The prices of `all` that are not the catalog's (see [`unknown_prices`]).
+fn foreign_prices(config: &Config, all: Vec<crate::catalog::RemotePrice>) -> Vec<String> {
     let keys: Vec<&str> = config
         .prices()
         .map(|(_, p)| p.lookup_key.as_str())
         .collect();
-    Ok(all
-        .into_iter()
-        .filter(|p| !config.tiers.iter().any(|t| t.product_id == p.product))
-        .filter(|p| !p.lookup_key.as_deref().is_some_and(|k| keys.contains(&k)))
+    let known = |p: &crate::catalog::RemotePrice| {
+        p.lookup_key.as_deref().is_some_and(|k| keys.contains(&k))
+    };
+    let replaced: Vec<String> = all
+        .iter()
+        .filter(|p| known(p))
+        .filter_map(|p| p.metadata.get(crate::catalog::META_REPLACES).cloned())
+        .collect();
+    all.into_iter()
+        .filter(|p| !known(p) && !replaced.contains(&p.id))
         .map(|p| p.lookup_key.unwrap_or(p.id))
-        .collect())
+        .collect()
 }
 
 /// The catalog check, warning (at least) that billctl runs on the built-in catalog while

@@ -29,6 +29,15 @@ pub enum PlanError {
     },
     #[error("subscription {sub} is {status}: it cannot change tier\nhint: subscribe the customer again with 'billctl subscriptions create'")]
     NotLive { sub: String, status: String },
+    /// The tier is priced in another currency than the subscription's: Stripe keeps one
+    /// currency per customer, so the change is refused before Stripe is asked.
+    #[error("subscription {sub} is billed in {from}, and tier {tier} is priced in {to}: Stripe keeps one currency per customer and cannot move a subscription between currencies\nhint: choose a tier priced in {from}")]
+    Currency {
+        sub: String,
+        from: String,
+        tier: String,
+        to: String,
+    },
     #[error("{sub} is already on {tier}: nothing to change.")]
     AlreadyThere { sub: String, tier: String },
     #[error("{sub} is already {status}.")]
@@ -165,6 +174,25 @@ pub fn check_change(sub: &Subscription) -> Result<(), PlanError> {
     Err(PlanError::NotLive { sub, status })
 }
 
+/// Whether `tier` is priced in `sub`'s currency (that of its main item): Stripe refuses to
+/// combine currencies on one customer ("You cannot combine currencies on a single customer"),
+/// so a change across currencies is refused here, before anything is asked of Stripe.
+pub fn check_currency(sub: &Subscription, tiers: &TierMap, tier: &Tier) -> Result<(), PlanError> {
+    let Some(item) = tiers.main_item(sub) else {
+        return Ok(());
+    };
+    let to = &tier.primary().currency;
+    if item.currency.is_empty() || item.currency.eq_ignore_ascii_case(to) {
+        return Ok(());
+    }
+    Err(PlanError::Currency {
+        sub: sub.id.clone(),
+        from: item.currency.to_ascii_uppercase(),
+        tier: tier.id.clone(),
+        to: to.to_ascii_uppercase(),
+    })
+}
+
 /// Moves `sub` to `tier` under `proration` (Stripe's `proration_behavior`).
 pub async fn change_plan<S: Stores>(
     stores: &S,
@@ -175,6 +203,7 @@ pub async fn change_plan<S: Stores>(
     actor: Actor<'_>,
 ) -> Result<Done, PlanError> {
     check_change(sub)?;
+    check_currency(sub, tiers, tier)?;
     let Some(change) = subs::prepare_change(stripe, sub, tier, tiers, seats)
         .await
         .map_err(seats_or_stripe)?

@@ -325,6 +325,34 @@ impl Bar<'_> {
     }
 }
 
+/// A money chart's y axis in minor units of `currency`: zero, half and a top at or above
+/// `max`, each an amount the currency can hold. Ticks are multiples of the currency's
+/// smallest amount: one shown digit (100 for ISK and UGX, shown without decimals) and one
+/// Stripe takes (10 for the three-decimal currencies), never 499,999.5 ISK or 0.001 BHD.
+/// The half is a round number of those (1, 2 or 5 times a power of ten).
+pub(super) fn money_ticks(max: i64, currency: &str) -> [i64; 3] {
+    let unit = crate::money::exponent(currency).map_or(1, |e| {
+        e.step.max(10i64.pow(e.minor.saturating_sub(e.shown)))
+    });
+    // Signed `div_ceil` is unstable; both are positive here.
+    let units = (max.max(1) + unit - 1) / unit;
+    let half = round_up((units + 1) / 2).saturating_mul(unit);
+    [0, half, half.saturating_mul(2)]
+}
+
+/// The smallest of 1, 2 or 5 times a power of ten at or above `v` (at least 1).
+fn round_up(v: i64) -> i64 {
+    let mut p = 1i64;
+    while p <= v / 10 {
+        p *= 10;
+    }
+    [1i64, 2, 5, 10]
+        .into_iter()
+        .map(|m| m.saturating_mul(p))
+        .find(|&x| x >= v)
+        .unwrap_or(v)
+}
+
 /// One stacked bar chart: a bar per month, a segment per tier; `value` picks what is stacked.
 pub(super) fn stacked(
     title: &str,
@@ -347,19 +375,20 @@ pub(super) fn stacked(
                 .sum()
         })
         .collect();
-    let max = totals.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let ticks = money_ticks(totals.iter().copied().max().unwrap_or(0), currency);
+    let top = ticks[2] as f64;
     let n = r.months.len().max(1) as f64;
     let bw = (w - left - 10.0) / n;
-    let y = |v: f64| h - bottom - v / max * (h - bottom - 20.0);
+    let y = |v: f64| h - bottom - v / top * (h - bottom - 20.0);
     let mut svg = format!(
         "<svg role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\"><title>{t}</title>",
         t = escape(title)
     );
-    // The y axis: zero, half and the maximum, labelled.
+    // The y axis: zero, half and the top, labelled.
     super::svg::y_grid(
         &mut svg,
         (left, w - 10.0),
-        &[0.0, max / 2.0, max],
+        &ticks.map(|t| t as f64),
         &y,
         &|v| label(v as i64),
     );

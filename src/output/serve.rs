@@ -70,7 +70,8 @@ impl Render for Revoked {
 
 impl Render for Listening {
     fn render(&self, _: &Output) -> String {
-        format!("listening on {}", self.listening)
+        // A Unix socket's path is the operator's text: one line, escaped.
+        format!("listening on {}", clean(&self.listening))
     }
 }
 
@@ -117,16 +118,19 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
     }
     let log: Arc<dyn Fn(&Access) + Send + Sync> = Arc::new(move |a: &Access| {
         if out.verbose >= 1 {
-            out.debug(1, a.line());
+            out.debug(1, clean(&a.line()));
         }
         if let Some(d) = &a.detail {
-            out.warn(format!("request {}: {d}", a.request_id));
+            out.warn(clean(&format!("request {}: {d}", a.request_id)));
         }
     });
     Some(log)
 }
 
 /// A notice as the log format has it: a JSON object (`time`, `level`, `message`) or text.
+/// A text notice is one line of the log, whatever outside text it carries (a config path, a
+/// socket's path, a certificate's error): [`clean`] escapes its line breaks and controls, so
+/// no text can forge a line (JSON escapes them in its own way).
 pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
     let message = &*crate::keys::redact(message);
     if json {
@@ -137,9 +141,9 @@ pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
         });
         out.log_line(&line);
     } else if level == "warn" {
-        out.warn(message);
+        out.warn(clean(message));
     } else {
-        out.status(message);
+        out.status(clean(message));
     }
 }
 
@@ -199,11 +203,17 @@ pub fn config_said(source: &crate::config::ConfigSource) -> (&'static str, Strin
     }
 }
 
-/// The status a server gives systemd with `READY=1`: where it listens, on which config.
+/// The status a server gives systemd with `READY=1`: where it listens, on which config. The
+/// notify protocol is newline-separated assignments, so the outside text (a socket's path,
+/// the config's path) is [`clean`]ed: a line break in it would forge another assignment.
 pub fn ready_status(url: &str, config: &crate::config::ConfigSource) -> String {
+    let url = clean(url);
     match config {
         crate::config::ConfigSource::File(p) => {
-            format!("listening on {url}; config {}", p.display())
+            format!(
+                "listening on {url}; config {}",
+                clean(&p.display().to_string())
+            )
         }
         crate::config::ConfigSource::BuiltIn => {
             format!("listening on {url}; the built-in catalog (no config file)")
@@ -228,7 +238,41 @@ pub fn serve_notice(out: &Output, json: bool) -> Arc<dyn Fn(String) + Send + Syn
         if json {
             log_notice(&out, true, "warn", &line);
         } else {
-            out.debug(1, line);
+            out.debug(1, clean(&line));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The class of a hostile review's finding (a line break in the config path forged a log
+    /// line): every text line the services write on their log from this file goes through
+    /// [`super::clean`]. One row per way of writing one; a new call without `clean(` fails.
+    #[test]
+    fn every_text_log_line_of_the_services_is_cleaned() {
+        let source = include_str!("serve.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap();
+        let writers = ["out.status(", "out.warn(", "out.debug(1, "];
+        let mut seen = 0;
+        for w in writers {
+            for (at, _) in code.match_indices(w) {
+                let arg = &code[at + w.len()..];
+                assert!(
+                    arg.starts_with("clean("),
+                    "a log line written with {w} without clean(: {}",
+                    &arg[..arg.len().min(60)]
+                );
+                seen += 1;
+            }
+        }
+        // log_notice (status and warn), the access log (debug and warn), serve_notice (debug).
+        assert_eq!(seen, 5, "a writer was added or removed: update this table");
+        assert_eq!(
+            super::ready_status(
+                "unix:/run/a\nb.sock",
+                &crate::config::ConfigSource::File("/etc/c\nSTOPPING=1".into())
+            ),
+            "listening on unix:/run/a\\u{a}b.sock; config /etc/c\\u{a}STOPPING=1"
+        );
+    }
 }

@@ -512,7 +512,7 @@ impl Render for crate::ops::webhooks::replay::SummaryLine<'_> {
 
 impl Render for crate::ops::webhooks::listen::Listening {
     fn render(&self, _: &Output) -> String {
-        format!("listening on {}", self.listening)
+        format!("listening on {}", clean(&self.listening))
     }
 }
 

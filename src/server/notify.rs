@@ -2,7 +2,7 @@
 //! `Type=notify` units: `READY=1` once the accept loop runs, `RELOADING=1` (with
 //! `MONOTONIC_USEC=`, which `Type=notify-reload` on systemd 253+ requires) then `READY=1`
 //! around a SIGHUP reload, `STOPPING=1` when the drain starts, and `WATCHDOG=1` from the accept
-//! loop every half of `WATCHDOG_USEC`. Without `NOTIFY_SOCKET` nothing is sent, and a manager
+//! loop every half of `WATCHDOG_USEC` (never more often than every 50 ms). Without `NOTIFY_SOCKET` nothing is sent, and a manager
 //! that does not listen never fails the service: a notification is best effort, as in libsystemd.
 //!
 //! `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` are taken out of the environment at the
@@ -98,6 +98,19 @@ pub fn stopping() {
     send(&[NotifyState::Stopping]);
 }
 
+/// The shortest time between two `WATCHDOG=1` pings: 50 ms, at most 20 datagrams a second.
+/// Half of `WATCHDOG_USEC` is the rule (sd_watchdog_enabled(3)), but a tiny value
+/// (`WATCHDOG_USEC=1`, a typo of `WatchdogSec=`) would make the accept loop send a datagram
+/// per wakeup, thousands a second. A service whose watchdog is under 100 ms would be killed by
+/// scheduling delays alone on a loaded host, so nothing a real unit needs is lost.
+pub const MIN_PING: Duration = Duration::from_millis(50);
+
+/// How often to ping under a watchdog of `watchdog`: half of it, and never more often than
+/// [`MIN_PING`].
+pub fn ping_every(watchdog: Duration) -> Duration {
+    (watchdog / 2).max(MIN_PING)
+}
+
 /// The accept loop's watchdog: a tick every half of `WATCHDOG_USEC` that sends `WATCHDOG=1`,
 /// or, without a watchdog, a tick that never comes. Polled beside `accept()` (and the drain),
 /// so a ping proves that the accept loop itself still runs on a live runtime.
@@ -109,11 +122,11 @@ impl Watchdog {
         let every = match MANAGER.get() {
             Some(Some(Manager {
                 watchdog: Some(d), ..
-            })) => Some(*d / 2),
+            })) => Some(ping_every(*d)),
             _ => None,
         };
         Watchdog(every.map(|d| {
-            let mut i = tokio::time::interval(d.max(Duration::from_millis(1)));
+            let mut i = tokio::time::interval(d);
             i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             i
         }))
@@ -134,6 +147,24 @@ impl Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Half of `WATCHDOG_USEC`, down to the floor (a hostile review: `WATCHDOG_USEC=1` sent
+    /// about a thousand pings a second).
+    #[test]
+    fn the_ping_interval_is_half_the_watchdog_and_never_below_the_floor() {
+        let us = Duration::from_micros;
+        for (watchdog, every) in [
+            (us(1), MIN_PING),
+            (us(1_000), MIN_PING),
+            (us(99_999), MIN_PING),
+            (us(100_000), Duration::from_millis(50)),
+            (us(200_000), Duration::from_millis(100)),
+            (Duration::from_secs(30), Duration::from_secs(15)),
+        ] {
+            assert_eq!(ping_every(watchdog), every, "{watchdog:?}");
+        }
+        assert_eq!(MIN_PING, Duration::from_millis(50));
+    }
 
     #[test]
     fn an_address_is_an_absolute_path_or_an_abstract_name() {

@@ -559,3 +559,25 @@ fn every_duration_key_names_its_bound_when_past_it() {
     }
     assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");
 }
+
+/// A variable of an option set but empty (`BILLCTL_CONFIG=` in an env file) counts as unset,
+/// as the README says of every variable and as the embedded Verifier reads `BILLCTL_CONFIG`
+/// (a hostile review: clap refused it with "a value is required for '--config'", naming no
+/// variable). One row per variable the grammar reads (`billctl::cli::OPTION_VARS`, which a
+/// unit test keeps equal to the grammar's).
+#[test]
+fn an_empty_option_variable_counts_as_unset() {
+    let env = Env::new();
+    for var in billctl::cli::OPTION_VARS {
+        let r = common::run(env.command().env(var, "").args(["doctor", "--json"]));
+        assert!(r.code == 0 || r.code == 1, "{var}=: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("a value is required"),
+            "{var}=: {}",
+            r.stderr
+        );
+        if var == "BILLCTL_CONFIG" {
+            assert_eq!(r.json()["config"]["catalog"], "built_in", "{}", r.stdout);
+        }
+    }
+}

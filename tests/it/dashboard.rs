@@ -756,3 +756,56 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     let (bob, ada) = (table.find(&s.bob).unwrap(), table.find(&s.ada).unwrap());
     assert!(bob < ada, "sorted by share of quota without the script");
 }
+
+/// The MRR chart's y axis shows only amounts the currency can hold (a hostile review:
+/// 499,999.5 ISK, 2.5 UGX and 0.001 BHD): every tick is a multiple of the currency's smallest
+/// amount, 100 minor units for ISK and UGX (whole units), 10 for BHD (Stripe's last 0). One
+/// row per class of currency with such a step, and USD for the plain case; the ticks are read
+/// from the SVG.
+#[test]
+fn money_chart_ticks_are_amounts_the_currency_can_hold() {
+    let rows: [(&str, i64, [i64; 3]); 4] = [
+        ("isk", 99_999_900, [0, 50_000_000, 100_000_000]),
+        ("ugx", 500, [0, 500, 1_000]),
+        ("bhd", 0, [0, 10, 20]),
+        ("usd", 999, [0, 500, 1_000]),
+    ];
+    let env = Env::new();
+    let mut config = String::new();
+    for (cur, amount, _) in rows {
+        config.push_str(&format!(
+            "[tiers.t_{cur}]\nname = \"T {cur}\"\nquota = 100\nrate_limit_per_minute = 10\n\n[tiers.t_{cur}.price]\nlookup_key = \"t_{cur}_monthly\"\namount = {amount}\ncurrency = \"{cur}\"\ninterval = \"month\"\n\n"
+        ));
+    }
+    let xdg = env.path("xdg-config/billctl/billctl.toml");
+    std::fs::create_dir_all(xdg.parent().unwrap()).unwrap();
+    std::fs::write(&xdg, config).unwrap();
+    env.run(&["setup-products", "--yes", "-q"]).ok();
+    for (cur, _, _) in rows {
+        env.subscribed(&format!("{cur}@example.com"), &format!("t_{cur}"));
+    }
+    let out = env.path("d.html");
+    env.run(&["dashboard", "--out", out.to_str().unwrap(), "-q"])
+        .ok();
+    let page = std::fs::read_to_string(&out).unwrap();
+    for (cur, _, ticks) in rows {
+        let title = format!("stacked by tier ({})", cur.to_uppercase());
+        let svg = page
+            .split("<svg")
+            .skip(1)
+            .map(|rest| format!("<svg{}</svg>", rest.split("</svg>").next().unwrap()))
+            .find(|svg| svg.contains(&format!("{title}</title>")))
+            .unwrap_or_else(|| panic!("no MRR chart in {cur}"));
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        let labels: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end"))
+            .filter_map(|n| n.text())
+            .collect();
+        let want: Vec<String> = ticks
+            .iter()
+            .map(|&t| billctl::money::money(t, cur))
+            .collect();
+        assert_eq!(labels, want, "{cur}");
+    }
+}

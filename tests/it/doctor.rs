@@ -485,6 +485,29 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     );
     let c = catalog(&report);
     assert_eq!(c["outcome"], "ok", "{c}");
+    // An extra price on one of the built-in products is not the catalog's either (a hostile
+    // review: a price was taken as known because its product was).
+    let extra = env.stripe_post(
+        "/prices",
+        &[
+            ("currency", "usd"),
+            ("unit_amount", "1234"),
+            ("product", "billctl_pro"),
+            ("recurring[interval]", "month"),
+            ("lookup_key", "extra_x"),
+        ],
+    );
+    let c = catalog(&run(&["doctor", "--json"]));
+    assert_eq!(c["outcome"], "warn", "{c}");
+    assert!(
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1 active price it does not know (extra_x)"),
+        "{c}"
+    );
+    let extra = extra["id"].as_str().unwrap().to_string();
+    env.stripe_post(&format!("/prices/{extra}"), &[("active", "false")]);
     // The operator's catalog is applied to Stripe too; billctl runs without its file.
     let op = env.config(OPERATOR);
     let op_s = op.to_str().unwrap();

@@ -278,3 +278,45 @@ fn serve_and_listen_say_which_config_they_run_on() {
         std::fs::remove_file(&xdg).unwrap();
     }
 }
+
+/// Outside text on the services' text log and in the status systemd is given is escaped:
+/// a line break in the config's path forges neither a log line nor a notify assignment
+/// (STATUS= is one line of a newline-separated datagram). One table of the places the path
+/// reaches, for each service; the first line's JSON keeps the path exact.
+#[test]
+fn a_line_break_in_the_config_path_forges_no_log_line_and_no_notify_field() {
+    let env = Env::new();
+    let manager = Manager::at_path(&env);
+    let path = env.path("nl\nSTOPPING=1");
+    std::fs::write(&path, billctl::config::DEFAULT_CONFIG).unwrap();
+    let path_s = path.display().to_string();
+    let shown = path_s.replace('\n', "\\u{a}");
+    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
+    for args in [&serve[..], LISTEN] {
+        let vars = [
+            SECRET,
+            ("BILLCTL_CONFIG", path_s.as_str()),
+            ("NOTIFY_SOCKET", manager.address.as_str()),
+        ];
+        let server = Serve::spawn(&env, args, &vars);
+        assert_eq!(server.first["config"]["path"], path_s.as_str());
+        let ready = manager.next_state(&mut 0);
+        server.wait_for_stderr(&format!("config: {shown}"));
+        let log: Vec<String> = server.stderr().lines().map(String::from).collect();
+        for (place, lines) in [("the text log", &log), ("READY=1's datagram", &ready)] {
+            assert!(
+                lines.iter().any(|l| l.contains(&shown)),
+                "{args:?}, {place}: the path escaped: {lines:?}"
+            );
+            assert!(
+                !lines.iter().any(|l| l.starts_with("STOPPING=1")),
+                "{args:?}, {place}: a forged line: {lines:?}"
+            );
+        }
+        assert_eq!(ready.len(), 2, "READY=1 and STATUS= only: {ready:?}");
+        let out = server.stop();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(manager.next_state(&mut 0), ["STOPPING=1"]);
+        while manager.nothing_left().is_some() {}
+    }
+}

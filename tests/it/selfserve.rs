@@ -407,3 +407,84 @@ fn the_live_key_cap_holds_across_connections() {
     );
     assert_eq!(n, 3);
 }
+
+/// A tier priced in another currency than the subscription's is refused before Stripe is
+/// asked, by `subscriptions change` (exit 2, naming both currencies) and by serve's plan
+/// change (400 `INVALID_FIELD`, field `tier`): Stripe keeps one currency per customer (a
+/// hostile review: billctl sent the change and left the refusal to Stripe). Stripe and the
+/// mirror are unchanged.
+#[test]
+fn a_plan_change_to_a_tier_in_another_currency_is_refused_before_stripe() {
+    let env = Env::with_catalog();
+    let cust = env.subscribed("euro@example.com", "pro");
+    let sub = env
+        .sim
+        .state()
+        .subscriptions
+        .values()
+        .find(|s| s["customer"] == cust.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let euro = format!(
+        "{}\n[tiers.euro]\nname = \"Euro\"\nquota = 500\nrate_limit_per_minute = 10\n\n[tiers.euro.price]\nlookup_key = \"euro_monthly\"\namount = 1900\ncurrency = \"eur\"\ninterval = \"month\"\n",
+        billctl::config::DEFAULT_CONFIG
+    );
+    let cfg = env.config(&euro);
+    let c = cfg.to_str().unwrap();
+    let posts = |env: &Env| {
+        env.sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" || r.path.starts_with("/v1/prices"))
+            .count()
+    };
+    let before = posts(&env);
+    let r = env.run(&[
+        "--config",
+        c,
+        "subscriptions",
+        "change",
+        &sub,
+        "--tier",
+        "euro",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "subscription {sub} is billed in USD, and tier euro is priced in EUR"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+    let web = token(&env, "web-app", "self-service");
+    let serve = Serve::start(&env, &["--config", c]);
+    let a = serve.post(
+        &format!("/v1/customers/{cust}/subscription"),
+        &web,
+        &json!({"tier": "euro"}),
+    );
+    assert_eq!(
+        (a.status, code(&a)),
+        (400, "INVALID_FIELD".into()),
+        "{}",
+        a.body
+    );
+    assert!(
+        a.json()["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("tier: subscription"),
+        "{}",
+        a.body
+    );
+    drop(serve);
+    assert_eq!(posts(&env), before, "Stripe was not asked");
+    assert_eq!(
+        env.sim.state().subscriptions[&sub]["items"]["data"][0]["price"]["lookup_key"],
+        "pro_monthly"
+    );
+    assert_eq!(env.store().subscription(&sub).unwrap().unwrap().tier, "pro");
+}

@@ -840,6 +840,15 @@ impl Service {
             PlanError::Seats(s) => {
                 Fail::new(StatusCode::BAD_REQUEST, E::BadQuantity, s.to_string())
             }
+            e @ PlanError::Currency { .. } => {
+                let said = e.to_string();
+                let first = said.lines().next().unwrap_or_default();
+                Fail::new(
+                    StatusCode::BAD_REQUEST,
+                    E::InvalidField,
+                    format!("tier: {first}"),
+                )
+            }
             other => Fail::new(StatusCode::CONFLICT, E::HasSubscription, other.to_string()),
         }
     }

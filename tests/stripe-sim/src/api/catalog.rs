@@ -401,6 +401,7 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
                 ApiError::invalid("Invalid unit_amount: must be at least 0").param("unit_amount")
             )
         }
+        (Some(a), _) if a > MAX_UNIT_AMOUNT => return Err(too_large(&currency)),
         (Some(a), _) => {
             whole_for_currency(a, &currency)?;
             a.to_string()
@@ -599,6 +600,25 @@ pub fn search_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
         &fields,
         "prices",
     )
+}
+
+/// The largest amount Stripe takes: eight digits ("a value of 99999999 for a USD charge of
+/// $999,999.99", <https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts>).
+pub const MAX_UNIT_AMOUNT: i64 = 99_999_999;
+
+/// Stripe's refusal of an amount past [`MAX_UNIT_AMOUNT`] (code `amount_too_large`; its
+/// message names the limit in the currency, "Amount must be no more than $999,999.99").
+fn too_large(currency: &str) -> ApiError {
+    let limit = match currency {
+        "usd" => "$999,999.99".to_string(),
+        c => format!(
+            "{MAX_UNIT_AMOUNT} in the smallest unit of {}",
+            c.to_ascii_uppercase()
+        ),
+    };
+    ApiError::invalid(format!("Amount must be no more than {limit}"))
+        .code("amount_too_large")
+        .param("unit_amount")
 }
 
 /// Stripe's rules on an amount's last digits (<https://docs.stripe.com/currencies>):

@@ -622,8 +622,29 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
             ApiError::invalid("A subscription must have at least one active plan.").param("items"),
         );
     }
+    same_currency(sub, &items)?;
     set_items(sub, items);
     Ok(())
+}
+
+/// Stripe keeps one currency per customer: an update that would bill the subscription in
+/// another currency is refused, as Stripe does ("Can't combine currencies on a single
+/// customer. This customer has had a subscription, coupon, or invoice item with currency
+/// eur", stripe/stripe-java#146; today's wording starts "You cannot combine currencies on a
+/// single customer"). <https://docs.stripe.com/billing/customer#currency>
+fn same_currency(sub: &Value, items: &[Value]) -> Result<(), ApiError> {
+    let has = sub["currency"].as_str().unwrap_or_default();
+    match items
+        .iter()
+        .map(|it| it["price"]["currency"].as_str().unwrap_or_default())
+        .find(|c| !has.is_empty() && c != &has)
+    {
+        None => Ok(()),
+        Some(_) => Err(ApiError::invalid(format!(
+            "You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, or invoice item with currency {has}."
+        ))
+        .param("currency")),
+    }
 }
 
 pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {

@@ -972,3 +972,102 @@ fn amounts_must_fit_their_currencys_last_digits() {
         assert_eq!(p["unit_amount"].to_string(), taken, "{currency}");
     }
 }
+
+/// Never kinder than Stripe (a hostile review): an update that would bill a subscription in
+/// another currency is refused (Stripe keeps one currency per customer), and so is a
+/// unit_amount past Stripe's eight digits (99999999 is the largest). Nothing is stored.
+#[test]
+fn a_currency_switch_and_an_amount_past_eight_digits_are_refused() {
+    let sim = StripeSim::start();
+    let api = Api::new(&sim);
+    product(&api, "pro");
+    let pro = price(&api, "pro", "9900", Some("pro_monthly"));
+    let eur = api.ok(
+        "/v1/prices",
+        &[
+            ("product", "pro"),
+            ("unit_amount", "9900"),
+            ("currency", "eur"),
+            ("recurring[interval]", "month"),
+        ],
+    );
+    let cus = api.ok(
+        "/v1/customers",
+        &[
+            ("email", "cur@example.com"),
+            ("payment_method", "pm_card_visa"),
+            ("invoice_settings[default_payment_method]", "pm_card_visa"),
+        ],
+    );
+    let sub = api.ok(
+        "/v1/subscriptions",
+        &[
+            ("customer", cus["id"].as_str().unwrap()),
+            ("items[0][price]", pro["id"].as_str().unwrap()),
+        ],
+    );
+    let sub_id = sub["id"].as_str().unwrap();
+    let r = api.post(
+        &format!("/v1/subscriptions/{sub_id}"),
+        &[
+            (
+                "items[0][id]",
+                sub["items"]["data"][0]["id"].as_str().unwrap(),
+            ),
+            ("items[0][price]", eur["id"].as_str().unwrap()),
+        ],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    let message = r.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("You cannot combine currencies on a single customer.")
+            && message.contains("with currency usd"),
+        "{message}"
+    );
+    let kept = sim.state().subscriptions[sub_id].clone();
+    assert_eq!(kept["items"]["data"][0]["price"]["id"], pro["id"]);
+    assert_eq!(kept["currency"], "usd");
+    let prices = sim.state().prices.len();
+    for (amount, currency, ok) in [
+        ("99999999", "usd", true),
+        ("100000000", "usd", false),
+        ("100000000", "jpy", false),
+    ] {
+        let r = api.post(
+            "/v1/prices",
+            &[
+                ("product", "pro"),
+                ("unit_amount", amount),
+                ("currency", currency),
+            ],
+        );
+        if ok {
+            assert_eq!(r.status, 200, "{amount} {currency}: {}", r.body);
+            continue;
+        }
+        assert_eq!(r.status, 400, "{amount} {currency}: {}", r.body);
+        assert_eq!(r.body["error"]["code"], "amount_too_large", "{}", r.body);
+        assert_eq!(r.body["error"]["param"], "unit_amount");
+        assert!(r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Amount must be no more than"));
+    }
+    assert_eq!(
+        sim.state().prices.len(),
+        prices + 1,
+        "only the first was stored"
+    );
+    let r = api.post(
+        "/v1/prices",
+        &[
+            ("product", "pro"),
+            ("unit_amount", "100000000"),
+            ("currency", "usd"),
+        ],
+    );
+    assert_eq!(
+        r.body["error"]["message"],
+        "Amount must be no more than $999,999.99"
+    );
+}
