@@ -6,7 +6,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // systemd's notify socket and watchdog, taken while this is the only thread.
     billctl::server::notify::take_from_env();
-    billctl::cli::empty_option_vars_are_unset();
+    for name in billctl::cli::empty_option_vars_are_unset() {
+        eprintln!("warning: {name} is set but empty: taken as unset");
+    }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // A service ignores SIGHUP from its first step, before parsing and long before its reload
     // handler is installed: a `systemctl reload` right after `start` never ends it.

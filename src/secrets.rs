@@ -390,7 +390,8 @@ pub fn ignored_below(winner: &Source, profile: &str) -> Vec<String> {
     ignored
 }
 
-/// Every credential the directory holds, read and parsed by the function its consumer uses:
+/// Every credential the directory holds, and the Stripe key's variable where it is the key in
+/// use, read and parsed by the function its consumer uses:
 /// a service calls it at start, so that a file it cannot use stops it with the file's name
 /// rather than failing the first request that needs it.
 pub fn check_credentials() -> Result<(), String> {
@@ -399,7 +400,17 @@ pub fn check_credentials() -> Result<(), String> {
         Credential::WebhookSecret => credential_secrets().map(drop).map_err(|e| format!("{e:#}")),
         // The store takes the password as it is (`store::pg`, through this same read).
         Credential::DatabasePassword => credentials::read(c).map(drop),
-    })
+    })?;
+    // The variable, where no credential wins over it (serve's shipped place for a key of its
+    // own is serve.env): parsed as `resolve` parses it.
+    match credential_key() {
+        Ok(None) => env_key().map_or(Ok(()), |raw| {
+            StripeKey::parse(&raw, Source::Env)
+                .map(drop)
+                .map_err(|e| format!("{KEY_ENV}: {e}"))
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Stores `key` under `profile` in the OS keyring, and reads it back: `Ok` means it is there.
@@ -670,10 +681,17 @@ pub fn credential_secrets() -> anyhow::Result<Option<Vec<String>>> {
     Ok(Some(secrets))
 }
 
-/// A webhook endpoint's signing secret as Stripe writes it: `whsec_` and then a word.
+/// A webhook endpoint's signing secret as Stripe writes it: `whsec_` and then a word of
+/// base64 (ASCII letters, digits, `+`, `/`, `=`, and `-`, `_`): a control character, a
+/// space or a letter beyond ASCII is a corrupted file, refused rather than failing every
+/// delivery later.
 fn is_signing_secret(s: &str) -> bool {
-    s.strip_prefix("whsec_")
-        .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+    s.strip_prefix("whsec_").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
+    })
 }
 
 /// The secrets `webhooks listen` checks signatures against: where they came from, and the

@@ -39,13 +39,17 @@ pub const OPTION_VARS: [&str; 3] = ["BILLCTL_CONFIG", "BILLCTL_DATA_DIR", "BILLC
 /// as the README says of every variable (and as `config::load_default` reads
 /// `BILLCTL_CONFIG=`), where clap would refuse it with "a value is required for '--config'",
 /// naming no variable. Call it first thing in `main`, before any thread exists: removing a
-/// variable is sound only then.
-pub fn empty_option_vars_are_unset() {
+/// variable is sound only then. Returns the variables it removed, for `main` to say so (an
+/// env file's `BILLCTL_DATA_DIR=` would otherwise move a service to another store silently).
+pub fn empty_option_vars_are_unset() -> Vec<&'static str> {
+    let mut unset = Vec::new();
     for name in OPTION_VARS {
         if std::env::var_os(name).is_some_and(|v| v.is_empty()) {
             std::env::remove_var(name);
+            unset.push(name);
         }
     }
+    unset
 }
 
 #[cfg(test)]

@@ -149,15 +149,18 @@ fn known_scheme(s: &str) -> Option<&'static str> {
 
 /// The one way a message quotes a proxy setting: everything before its last `@` (whatever
 /// the credentials hold, `/` and `@` included) shown as `***`, a known scheme kept; of the
-/// rest, the host and a numeric port (a "port" that is no number, as in `http://user:pass`
-/// with the host forgotten, is `***` too), then `/…` for a path; controls and bidi controls
-/// escaped; at most 200 characters.
+/// rest only what reads as a host (ASCII letters, digits, `.`, `-`, `_`, or a bracketed IPv6
+/// address) and a numeric port is shown, anything else is `***`: a "port" that is no number
+/// after a host (`http://user:pass@h:x`) is `h:***`, and without an `@` the whole place is
+/// `***`, since what looks like a host there may be a user name (`http://user:pass`, a
+/// full-width `＠`); then `/…` for a path; controls and bidi controls escaped; at most 200
+/// characters.
 pub fn redacted(value: &str) -> String {
     let value = value.trim();
     let (scheme, rest) = match value.split_once("://") {
         Some((s, rest)) => match known_scheme(s) {
             Some(k) => (format!("{k}://"), rest),
-            None if value.contains('@') => (String::new(), value),
+            None if value.contains('@') || !plain_word(s) => (String::new(), value),
             None => (format!("{s}://"), rest),
         },
         None => (String::new(), value),
@@ -168,18 +171,48 @@ pub fn redacted(value: &str) -> String {
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (hostport, tail) = rest.split_at(end);
-    let hostport = match hostport.split_once(':') {
-        Some((host, port))
-            if !host.starts_with('[')
-                && !port.contains(':')
-                && !port.chars().all(|c| c.is_ascii_digit()) =>
-        {
-            format!("{host}:***")
-        }
-        _ => hostport.to_string(),
-    };
+    let hostport = shown_host_and_port(hostport, !creds.is_empty());
     let tail = if tail.len() > 1 { "/…" } else { tail };
     escaped(&format!("{scheme}{creds}{hostport}{tail}"))
+}
+
+/// A scheme's letters as URLs spell them (ASCII letters, digits, `+`, `-`, `.`).
+fn plain_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// `host[:port]` as [`redacted`] shows it: what reads as a host and a port, else `***` (the
+/// host kept before a bad port only when an `@` ended the credentials before it).
+fn shown_host_and_port(hostport: &str, after_at: bool) -> String {
+    let (host, port) = match hostport.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, after)) => (&hostport[..addr.len() + 2], after),
+            None => return "***".into(),
+        },
+        None => match hostport.find(':') {
+            Some(i) => hostport.split_at(i),
+            None => (hostport, ""),
+        },
+    };
+    let host_ok = if host.starts_with('[') {
+        host[1..host.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        host.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit())
+        });
+    match (host_ok, port_ok) {
+        (true, true) => hostport.to_string(),
+        (true, false) if after_at => format!("{host}:***"),
+        _ => "***".into(),
+    }
 }
 
 /// A `NO_PROXY` entry as a message quotes it: whole (it names a host, not credentials),
@@ -747,7 +780,7 @@ mod tests {
             ),
             (
                 "u5er:secret@127.0.0.1:3128://x",
-                "***@127.0.0.1:3128:/…",
+                "***@127.0.0.1:***/…",
                 Invalid::Host,
             ),
             ("http://proxy:99999", "http://proxy:99999", Invalid::Port),
@@ -763,12 +796,12 @@ mod tests {
             ),
             (
                 "http://u5er:secret@pro xy\u{1b}:3128",
-                "http://***@pro xy\\u{1b}:3128",
+                "http://***@***",
                 Invalid::Host,
             ),
             (
                 "http://u5er:se\u{1b}]cret@[::1:3128",
-                "http://***@[::1:3128",
+                "http://***@***",
                 Invalid::Host,
             ),
         ] {
@@ -794,16 +827,28 @@ mod tests {
             ("HTTP://u:p@proxy", "http://***@proxy"),
             ("u:p@proxy", "***@proxy"),
             ("http://u:p/q@r@proxy:1/x", "http://***@proxy:1/…"),
-            ("u:p@h:1://x", "***@h:1:/…"),
+            ("u:p@h:1://x", "***@h:***/…"),
             ("ftp://u:p@h", "***@h"),
             ("ftp://h:21", "ftp://h:21"),
             // The host forgotten: the password would be read as the port.
-            ("http://billctl:s3cret", "http://billctl:***"),
-            ("http://billctl:s3cr/etPW", "http://billctl:***/…"),
+            ("http://billctl:s3cret", "http://***"),
+            ("http://billctl:s3cr/etPW", "http://***/…"),
             ("http://[::1]:3128", "http://[::1]:3128"),
-            ("  http://p\u{202e}x\u{7f}  ", "http://p\\u{202e}x\\u{7f}"),
+            ("  http://p\u{202e}x\u{7f}  ", "http://***"),
+            // The second review's shapes: a ':' in the password with the host forgotten, a
+            // full-width at sign, credentials where a scheme goes, no "//", an IPv6 host.
+            ("http://alice:s3c:ret", "http://***"),
+            ("http://alice:hunter2\u{ff20}proxy:3128", "http://***"),
+            ("alice:hunter2://proxy:3128", "***/…"),
+            ("http:alice:hunter2", "***"),
+            ("alice:hunter2:x", "***"),
+            ("http://[::1]:hunter2", "http://***"),
+            ("http://alice:pw", "http://***"),
         ] {
             assert_eq!(redacted(value), shown, "{value:?}");
+            for secret in ["alice", "hunter2", "s3c"] {
+                assert!(!redacted(value).contains(secret), "{value:?}");
+            }
         }
         let long = format!("http://{}", "a".repeat(500));
         assert_eq!(redacted(&long).chars().count(), 201);

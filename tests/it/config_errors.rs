@@ -561,6 +561,7 @@ fn every_duration_key_names_its_bound_when_past_it() {
 }
 
 /// A variable of an option set but empty (`BILLCTL_CONFIG=` in an env file) counts as unset,
+/// with a warning that names it,
 /// as the README says of every variable and as the embedded Verifier reads `BILLCTL_CONFIG`
 /// (a hostile review: clap refused it with "a value is required for '--config'", naming no
 /// variable). One row per variable the grammar reads (`billctl::cli::OPTION_VARS`, which a
@@ -573,6 +574,13 @@ fn an_empty_option_variable_counts_as_unset() {
         assert!(r.code == 0 || r.code == 1, "{var}=: {}", r.stderr);
         assert!(
             !r.stderr.contains("a value is required"),
+            "{var}=: {}",
+            r.stderr
+        );
+        // Said, not silent: in a service's env file it would move the service elsewhere.
+        assert!(
+            r.stderr
+                .contains(&format!("warning: {var} is set but empty: taken as unset")),
             "{var}=: {}",
             r.stderr
         );

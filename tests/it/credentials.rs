@@ -506,6 +506,7 @@ const HINT_SITES: &[(&str, &str, &str)] = &[
     ("src/secrets.rs", "Source::Env => write!(f, \"environment ({KEY_ENV})\")", "not a hint: the source's name"),
     ("src/secrets.rs", "format!(\"environment ({KEY_ENV}): kept wherever", "not a hint: the store's name"),
     ("src/secrets.rs", "why: format!(\"{KEY_ENV}: {e}\")", "row key-content-refused (the error; the hint follows it)"),
+    ("src/secrets.rs", ".map_err(|e| format!(\"{KEY_ENV}: {e}\"))", "not a hint: a service's start check naming the variable it refused (credentials::services_refuse_an_unusable_key_variable)"),
     ("src/secrets.rs", "std::env::var(KEY_ENV)", "not a hint: the lookup"),
     ("src/secrets.rs", "ignored.push(KEY_ENV.to_string())", "not a hint: auth status's ignored list"),
     ("src/secrets.rs", "(a concurrent 'billctl auth login' of this profile?)", "not a hint by source: a login's own write"),
@@ -653,7 +654,7 @@ fn every_hint_to_change_the_key_follows_its_source() {
 #[test]
 fn services_refuse_a_credential_they_cannot_use() {
     let env = Env::new();
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 6] = [
         ("stripe-key", "x\n", "not a Stripe secret key"),
         (
             "stripe-key",
@@ -669,6 +670,17 @@ fn services_refuse_a_credential_they_cannot_use() {
             "webhook-secret",
             "whsec_\n",
             "line 1 is not a webhook signing secret",
+        ),
+        // A corrupted secret (the second review): a control or a letter beyond ASCII.
+        (
+            "webhook-secret",
+            "whsec_abc\u{1b}[31m\n",
+            "line 1 is not a webhook signing secret",
+        ),
+        (
+            "webhook-secret",
+            "whsec_ok\nwhsec_\u{e9}t\u{e9}\n",
+            "line 2 is not a webhook signing secret",
         ),
     ];
     for (i, (name, text, want)) in cases.into_iter().enumerate() {
@@ -707,6 +719,23 @@ fn services_refuse_a_credential_they_cannot_use() {
             assert!(!r.stderr.contains("pasted000000"), "{}", r.stderr);
         }
     }
+}
+
+/// The Stripe key's variable, where it is the key in use (serve's shipped place for a key of
+/// its own is serve.env), is checked at start as a credential is: a publishable key there
+/// stops `serve` naming the variable, before it listens (the second review).
+#[test]
+fn services_refuse_an_unusable_key_variable() {
+    let env = Env::new();
+    let r = common::run(
+        env.command()
+            .env("BILLCTL_STRIPE_API_KEY", "pk_test_abcdefabcdefabcdef")
+            .args(["serve", "--listen", "127.0.0.1:0"]),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("BILLCTL_STRIPE_API_KEY"), "{}", r.stderr);
+    assert!(!r.stderr.contains("abcdefabcdef"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
 }
 
 /// systemd sets `CREDENTIALS_DIRECTORY` to an absolute path; a relative one (a typo, or a
