@@ -343,13 +343,8 @@ pub fn resolve(profile: &str) -> Result<Lookup, KeyError> {
     if let Some(key) = credential_key()? {
         return Ok(Lookup::Found(key));
     }
-    if let Some(raw) = env_key() {
-        return StripeKey::parse(&raw, Source::Env)
-            .map(Lookup::Found)
-            .map_err(|e| KeyError {
-                source: Some(Source::Env),
-                why: format!("{KEY_ENV}: {e}"),
-            });
+    if let Some(key) = env_stripe_key()? {
+        return Ok(Lookup::Found(key));
     }
     let held = Held::StripeKey;
     let source = Source::Keyring {
@@ -365,6 +360,18 @@ pub fn resolve(profile: &str) -> Result<Lookup, KeyError> {
         Err(KeyringFailure::NoEntry) => Ok(Lookup::Missing(None)),
         Err(KeyringFailure::Unavailable(why)) => Ok(Lookup::Missing(Some(why))),
     }
+}
+
+/// The key in `BILLCTL_STRIPE_API_KEY`, parsed, when it is set to more than blanks.
+fn env_stripe_key() -> Result<Option<StripeKey>, KeyError> {
+    env_key()
+        .map(|raw| {
+            StripeKey::parse(&raw, Source::Env).map_err(|e| KeyError {
+                source: Some(Source::Env),
+                why: format!("{KEY_ENV}: {e}"),
+            })
+        })
+        .transpose()
 }
 
 /// `BILLCTL_STRIPE_API_KEY`, when set to more than blanks.
@@ -396,21 +403,17 @@ pub fn ignored_below(winner: &Source, profile: &str) -> Vec<String> {
 /// rather than failing the first request that needs it.
 pub fn check_credentials() -> Result<(), String> {
     Credential::ALL.into_iter().try_for_each(|c| match c {
-        Credential::StripeKey => credential_key().map(drop).map_err(|e| e.why),
+        // The variable too, where no credential wins over it (serve's shipped place for a
+        // key of its own is serve.env).
+        Credential::StripeKey => match credential_key() {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => env_stripe_key().map(drop).map_err(|e| e.why),
+            Err(e) => Err(e.why),
+        },
         Credential::WebhookSecret => credential_secrets().map(drop).map_err(|e| format!("{e:#}")),
         // The store takes the password as it is (`store::pg`, through this same read).
         Credential::DatabasePassword => credentials::read(c).map(drop),
-    })?;
-    // The variable, where no credential wins over it (serve's shipped place for a key of its
-    // own is serve.env): parsed as `resolve` parses it.
-    match credential_key() {
-        Ok(None) => env_key().map_or(Ok(()), |raw| {
-            StripeKey::parse(&raw, Source::Env)
-                .map(drop)
-                .map_err(|e| format!("{KEY_ENV}: {e}"))
-        }),
-        _ => Ok(()),
-    }
+    })
 }
 
 /// Stores `key` under `profile` in the OS keyring, and reads it back: `Ok` means it is there.

@@ -506,7 +506,6 @@ const HINT_SITES: &[(&str, &str, &str)] = &[
     ("src/secrets.rs", "Source::Env => write!(f, \"environment ({KEY_ENV})\")", "not a hint: the source's name"),
     ("src/secrets.rs", "format!(\"environment ({KEY_ENV}): kept wherever", "not a hint: the store's name"),
     ("src/secrets.rs", "why: format!(\"{KEY_ENV}: {e}\")", "row key-content-refused (the error; the hint follows it)"),
-    ("src/secrets.rs", ".map_err(|e| format!(\"{KEY_ENV}: {e}\"))", "not a hint: a service's start check naming the variable it refused (credentials::services_refuse_an_unusable_key_variable)"),
     ("src/secrets.rs", "std::env::var(KEY_ENV)", "not a hint: the lookup"),
     ("src/secrets.rs", "ignored.push(KEY_ENV.to_string())", "not a hint: auth status's ignored list"),
     ("src/secrets.rs", "(a concurrent 'billctl auth login' of this profile?)", "not a hint by source: a login's own write"),
