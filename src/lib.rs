@@ -140,6 +140,7 @@
 //! | `output/logq.rs` | the services' log: a bounded queue to a writer thread, lines dropped when full counted |
 //! | `output/serve.rs` | service tokens, `serve`'s first and last lines, its access log and notices |
 //! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
+//! | `billing/proration.rs` | how Stripe bills a mid-period plan change (`proration_behavior`), parsed at either door |
 //! | `billing/seats.rs` | seats: a subscription's quantity, bounded by its tier's `max_quantity`, and how a change of it reads |
 //! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
 //! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |

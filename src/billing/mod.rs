@@ -4,7 +4,9 @@
 use crate::config::Config;
 use serde::Serialize;
 
+pub mod proration;
 pub mod seats;
+pub use proration::Proration;
 
 /// One tier as setup-products last synced it (the catalog mirror's row).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
