@@ -114,6 +114,31 @@ pub fn sqlite_only() -> bool {
     on_postgres()
 }
 
+/// A command line's words: split on whitespace, `'...'` kept whole (no escapes inside).
+pub fn words(line: &str) -> Vec<String> {
+    let (mut words, mut cur, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+    for c in line.chars() {
+        match c {
+            '\'' => (quoted, any) = (!quoted, true),
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    assert!(!quoted, "unbalanced quote in {line:?}");
+    if any {
+        words.push(cur);
+    }
+    words
+}
+
 /// What a run printed and how it exited.
 pub struct Run {
     pub code: i32,
@@ -188,7 +213,7 @@ impl Env {
     /// A simulator with the default catalog already applied.
     pub fn with_catalog() -> Env {
         let env = Env::new();
-        env.run(&["setup-products", "--yes", "-q"]).ok();
+        env.cmd("setup-products --yes -q").ok();
         env
     }
 
@@ -252,6 +277,24 @@ impl Env {
 
     pub fn run(&self, args: &[&str]) -> Run {
         run(self.command().args(args))
+    }
+
+    /// Runs billctl with a command line as cargo's tests write one:
+    /// `env.cmd(format!("subscriptions create --customer {cus} --tier team"))`. Words are split
+    /// on whitespace; a word in single quotes keeps its spaces and double quotes.
+    pub fn cmd(&self, line: impl AsRef<str>) -> Run {
+        self.run(
+            &words(line.as_ref())
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// [`Env::cmd`] with `input` on stdin.
+    pub fn cmd_stdin(&self, line: impl AsRef<str>, input: &str) -> Run {
+        let words = words(line.as_ref());
+        self.run_with_stdin(&words.iter().map(String::as_str).collect::<Vec<_>>(), input)
     }
 
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {

@@ -80,7 +80,7 @@ fn keyring_round_trip_across_processes() {
 #[test]
 fn status_shows_the_env_key_masked() {
     let env = Env::new();
-    let r = env.run(&["auth", "status"]).ok();
+    let r = env.cmd("auth status").ok();
     assert!(
         r.stdout.contains("environment (BILLCTL_STRIPE_API_KEY)"),
         "{}",
@@ -92,7 +92,7 @@ fn status_shows_the_env_key_masked() {
         r.stdout
     );
     assert!(!r.stdout.contains(stripe_sim::DEFAULT_API_KEY));
-    let j = env.run(&["auth", "status", "--json"]).ok().json();
+    let j = env.cmd("auth status --json").ok().json();
     assert_eq!(
         (
             j["source"].as_str(),
@@ -109,7 +109,7 @@ fn status_shows_the_env_key_masked() {
 fn status_without_a_key_exits_1_with_the_hint() {
     let mut env = Env::new();
     env.key = None;
-    let r = env.run(&["auth", "status", "--json"]).code(1);
+    let r = env.cmd("auth status --json").code(1);
     assert_eq!(r.json()["configured"], false);
     assert!(r.stderr.contains("billctl auth login"), "{}", r.stderr);
 }
@@ -118,16 +118,13 @@ fn status_without_a_key_exits_1_with_the_hint() {
 fn login_rejects_bad_keys_without_echoing_them_and_never_prompts_without_a_terminal() {
     let env = Env::new();
     let r = env
-        .run_with_stdin(
-            &["auth", "login", "--stdin"],
-            "pk_test_publishablesecret123\n",
-        )
+        .cmd_stdin("auth login --stdin", "pk_test_publishablesecret123\n")
         .code(2);
     assert!(r.stderr.contains("publishable"), "{}", r.stderr);
     assert!(!r.stderr.contains("publishablesecret123"), "{}", r.stderr);
-    let r = env.run(&["auth", "login"]).code(2);
+    let r = env.cmd("auth login").code(2);
     assert!(r.stderr.contains("--stdin"), "{}", r.stderr);
-    let r = env.run(&["auth", "logout"]).code(2);
+    let r = env.cmd("auth logout").code(2);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
 }
 

@@ -10,19 +10,19 @@ use common::Env;
 #[test]
 fn help_describes_the_tool_and_exits_0() {
     let env = Env::new();
-    let r = env.run(&["--help"]).ok();
+    let r = env.cmd("--help").ok();
     assert!(r.stdout.contains("Usage: billctl"), "{}", r.stdout);
     for cmd in ["setup-products", "prices", "auth", "db", "completions"] {
         assert!(r.stdout.contains(cmd), "{cmd} in help");
     }
-    let r = env.run(&["setup-products", "--help"]).ok();
+    let r = env.cmd("setup-products --help").ok();
     assert!(r.stdout.contains("--prune") && r.stdout.contains("--write-env"));
 }
 
 #[test]
 fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_heading() {
     let env = Env::new();
-    let r = env.run(&["usage", "report", "--help"]).ok();
+    let r = env.cmd("usage report --help").ok();
     let own = r.stdout.find("--customer").expect("its own option");
     let heading = r
         .stdout
@@ -31,7 +31,7 @@ fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_h
     let global = r.stdout.find("--data-dir").expect("a global option");
     assert!(own < heading && heading < global, "{}", r.stdout);
     // Group descriptions say what the group does.
-    let r = env.run(&["--help"]).ok();
+    let r = env.cmd("--help").ok();
     assert!(
         r.stdout
             .contains("Receive, store, apply, list, replay and backfill Stripe webhooks"),
@@ -55,9 +55,9 @@ fn no_command_or_an_unknown_flag_is_a_usage_error_with_exit_2() {
     let r = env.run(&[]).code(2);
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("Usage: billctl"));
-    let r = env.run(&["--frobnicate"]).code(2);
+    let r = env.cmd("--frobnicate").code(2);
     assert!(r.stderr.contains("--frobnicate"));
-    let r = env.run(&["--color", "sometimes", "db", "status"]).code(2);
+    let r = env.cmd("--color sometimes db status").code(2);
     assert!(r.stderr.contains("sometimes"));
 }
 
@@ -97,9 +97,7 @@ fn every_subcommand_has_a_man_page() {
     }
     let env = Env::new();
     let dir = env.path("man/man1");
-    let r = env
-        .run(&["completions", "--man", dir.to_str().unwrap()])
-        .ok();
+    let r = env.cmd(format!("completions --man {}", dir.display())).ok();
     let mut want = Vec::new();
     paths(&billctl::cli::Cli::command(), "billctl".into(), &mut want);
     assert!(want.len() > 60, "{}", want.len());
@@ -128,7 +126,7 @@ fn every_subcommand_has_a_man_page() {
     let files = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(files, want.len(), "one page per command, no more");
     // Neither a shell nor --man: a usage error naming both.
-    let r = env.run(&["completions"]).code(2);
+    let r = env.cmd("completions").code(2);
     assert!(
         r.stderr.contains("--man") && r.stderr.contains("SHELL"),
         "{}",
@@ -158,7 +156,7 @@ fn help_version_and_completions_touch_no_store_config_keyring_or_stripe() {
     }
     assert!(!data.exists(), "no store was created");
     assert!(env.sim.requests().is_empty());
-    let r = env.run(&["completions", "bash"]).ok();
+    let r = env.cmd("completions bash").ok();
     assert!(
         r.stdout.contains("_billctl()"),
         "a bash completion function"
@@ -268,9 +266,7 @@ fn every_test_file_says_whether_it_runs_against_real_stripe() {
 #[test]
 fn messages_name_the_flag_and_zero_has_no_sign() {
     let env = Env::with_catalog();
-    let r = env
-        .run(&["checkout", "create", "--email", "a@example.com"])
-        .code(2);
+    let r = env.cmd("checkout create --email a@example.com").code(2);
     assert!(
         r.stderr
             .contains("needs --tier (one of pro, team, enterprise)"),
@@ -278,7 +274,7 @@ fn messages_name_the_flag_and_zero_has_no_sign() {
         r.stderr
     );
     env.subscribed("zero@example.com", "pro");
-    let table = env.run(&["revenue"]).ok().stdout;
+    let table = env.cmd("revenue").ok().stdout;
     assert!(
         table.contains("churn") && table.contains("$0.00"),
         "{table}"

@@ -145,12 +145,7 @@ fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
         // Stripe (the simulator, as strict) takes the amount that fits.
         let path = env.config(&priced(good));
         let r = env
-            .run(&[
-                "--config",
-                path.to_str().unwrap(),
-                "setup-products",
-                "--yes",
-            ])
+            .cmd(format!("--config {} setup-products --yes", path.display()))
             .code(0);
         // The plan shows the amount in the currency's own decimals.
         assert!(
@@ -180,7 +175,7 @@ fn missing_tier_fields_are_rejected() {
 fn a_missing_config_file_is_named() {
     let env = Env::new();
     let r = env
-        .run(&["--config", "/nonexistent/billctl.toml", "prices", "check"])
+        .cmd("--config /nonexistent/billctl.toml prices check")
         .code(2);
     assert!(
         r.stderr.contains("/nonexistent/billctl.toml"),
@@ -216,7 +211,7 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     let fifo = env.path("config.fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
     let r = env
-        .run(&["--config", fifo.to_str().unwrap(), "prices", "list"])
+        .cmd(format!("--config {} prices list", fifo.display()))
         .code(2);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
 
@@ -225,7 +220,7 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     text.push_str(&format!("# {}\n", "x".repeat(1 << 20)));
     std::fs::write(&big, &text).unwrap();
     let r = env
-        .run(&["--config", big.to_str().unwrap(), "prices", "list"])
+        .cmd(format!("--config {} prices list", big.display()))
         .code(2);
     assert!(r.stderr.contains("at most 1048576 bytes"), "{}", r.stderr);
 
@@ -238,7 +233,7 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     env.sim.clear_requests();
     let path = env.config(&many);
     let r = env
-        .run(&["--config", path.to_str().unwrap(), "prices", "list"])
+        .cmd(format!("--config {} prices list", path.display()))
         .code(2);
     assert!(
         r.stderr
@@ -263,7 +258,7 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     bytes.insert(third + 1, 0xff);
     std::fs::write(&path, &bytes).unwrap();
     let r = env
-        .run(&["--config", path.to_str().unwrap(), "prices", "list"])
+        .cmd(format!("--config {} prices list", path.display()))
         .code(2);
     assert!(
         r.stderr.contains(&format!("{}:3:1:", path.display())) && r.stderr.contains("UTF-8"),
@@ -482,7 +477,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             let text = build(format!("{field} = {value}"));
             let path = env.config(&text);
             let r = env
-                .run(&["--config", path.to_str().unwrap(), "prices", "check"])
+                .cmd(format!("--config {} prices check", path.display()))
                 .code(2);
             let at = format!(
                 "{}:{}:",
@@ -545,7 +540,7 @@ fn every_duration_key_names_its_bound_when_past_it() {
             let text = format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
             let path = env.config(&text);
             let r = env
-                .run(&["--config", path.to_str().unwrap(), "prices", "check"])
+                .cmd(format!("--config {} prices check", path.display()))
                 .code(2);
             let at = format!("{}:{}:", path.display(), line_of(&text, &line));
             for want in [at.as_str(), &format!("{table}.{key}"), want] {

@@ -156,7 +156,7 @@ fn world() -> World {
         &format!("/customers/{customer}"),
         &[("name", HOSTILE), ("metadata[note]", HOSTILE)],
     );
-    env.run(&["subscriptions", "sync", "-q"]).ok();
+    env.cmd("subscriptions sync -q").ok();
     let mut sub = env
         .sim
         .state()
@@ -179,30 +179,22 @@ fn world() -> World {
         }),
     ];
     let ndjson: String = events.iter().map(|e| format!("{e}\n")).collect();
-    env.run_with_stdin(&["webhooks", "ingest", "-", "-q"], &ndjson);
+    env.cmd_stdin("webhooks ingest - -q", &ndjson);
     env.exec(
         &format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'"),
         false,
     );
     let key = env
-        .run(&[
-            "keys",
-            "issue",
-            "--customer",
-            &customer,
-            "--name",
-            HOSTILE,
-            "--json",
-        ])
+        .cmd(format!(
+            "keys issue --customer {customer} --name {} --json",
+            HOSTILE
+        ))
         .ok()
         .json();
     let key_id = key["id"].as_str().unwrap().to_string();
     for quantity in [1, 2] {
         let line = serde_json::json!({"id": HOSTILE, "key": key_id, "timestamp": now() - 60, "quantity": quantity});
-        env.run_with_stdin(
-            &["usage", "import", "-", "--format", "ndjson", "-q"],
-            &format!("{line}\n"),
-        );
+        env.cmd_stdin("usage import - --format ndjson -q", &format!("{line}\n"));
     }
     World {
         env,
@@ -648,7 +640,7 @@ fn serve_bodies_never_send_a_control_raw_and_stay_exact() {
     let token = crate::serve::token(&w.env, "ctl", "verify,self-service");
     let key = w
         .env
-        .run(&["keys", "issue", "--customer", &w.customer, "-q"])
+        .cmd(format!("keys issue --customer {} -q", w.customer))
         .ok()
         .stdout
         .trim()
@@ -862,17 +854,12 @@ fn config_text_sent_to_stripe_holds_no_control() {
 fn tables_fit_the_terminal_they_are_shown_on() {
     let env = Env::new();
     let name = "A Customer Whose Name Runs On Well Past Any Narrow Terminal Window, Inc.";
-    env.run(&[
-        "customers",
-        "create",
-        "--email",
-        "wide@example.com",
-        "--name",
-        name,
-    ])
+    env.cmd(format!(
+        "customers create --email wide@example.com --name {name}"
+    ))
     .ok();
     let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-    let piped = env.run(&["customers", "list"]).ok();
+    let piped = env.cmd("customers list").ok();
     assert!(piped.stdout.contains(name), "{}", piped.stdout);
     let natural = widest(&piped.stdout);
     assert!(

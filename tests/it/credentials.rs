@@ -796,7 +796,7 @@ fn the_winning_source_names_what_it_ignored() {
         human.stdout
     );
     // Only the variable: nothing ignored.
-    let j = env.run(&["auth", "status", "--json"]).ok().json();
+    let j = env.cmd("auth status --json").ok().json();
     assert_eq!(
         (j["source"].as_str(), j["ignored"].clone()),
         (Some("env"), json!([])),

@@ -19,15 +19,7 @@ fn day_of(t: i64) -> i64 {
 /// A customer with a name, an email and Stripe's test card, subscribed to `tier`.
 fn customer(env: &Env, name: &str, email: &str, tier: &str, trial: Option<&str>) -> String {
     let id = env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            email,
-            "--name",
-            name,
-            "-q",
-        ])
+        .cmd(format!("customers create --email {email} --name {name} -q"))
         .ok()
         .stdout
         .trim()
@@ -101,12 +93,10 @@ fn scene() -> Scene {
     line("bob0", &bob, t0 + 8 * DAY, 120_000);
     line("eve0", &eve, t0 + 2 * DAY, 50_000);
     std::fs::write(env.path("usage.ndjson"), lines).unwrap();
-    env.run(&[
-        "usage",
-        "import",
-        env.path("usage.ndjson").to_str().unwrap(),
-        "-q",
-    ])
+    env.cmd(format!(
+        "usage import {} -q",
+        env.path("usage.ndjson").display()
+    ))
     .ok();
     env.exec(
         &format!(
@@ -118,12 +108,12 @@ fn scene() -> Scene {
         false,
     );
     let key = env
-        .run(&["keys", "issue", "--customer", &ada, "--name", "ci", "-q"])
+        .cmd(format!("keys issue --customer {ada} --name ci -q"))
         .ok()
         .stdout
         .trim()
         .to_string();
-    env.run_with_stdin(&["keys", "verify", "--record"], &format!("{key}\n"))
+    env.cmd_stdin("keys verify --record", &format!("{key}\n"))
         .ok();
     plant_webhooks(&env, now);
     Scene {
@@ -261,10 +251,7 @@ fn by_class<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmlt
 fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
     let s = scene();
     let out = s.env.path("dashboard.html");
-    let r = s
-        .env
-        .run(&["dashboard", "--out", out.to_str().unwrap()])
-        .ok();
+    let r = s.env.cmd(format!("dashboard --out {}", out.display())).ok();
     assert!(r.stderr.contains("5 customers, 5 charted"), "{}", r.stderr);
     let page = std::fs::read_to_string(&out).unwrap();
     let svg = usage_svg(&page, &s.ada);
@@ -386,7 +373,7 @@ fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
 #[test]
 fn every_section_holds_what_an_operator_needs() {
     let s = scene();
-    let r = s.env.run(&["dashboard", "--json"]).ok();
+    let r = s.env.cmd("dashboard --json").ok();
     let d = r.json();
     // Revenue: MRR now (past due counts, the trial does not) and twelve months.
     let usd = &d["revenue"]["now"]["currencies"][0];
@@ -396,7 +383,7 @@ fn every_section_holds_what_an_operator_needs() {
         12
     );
     // Revenue now is what `billctl revenue` says.
-    let alone = s.env.run(&["revenue", "--json"]).ok().json();
+    let alone = s.env.cmd("revenue --json").ok().json();
     for field in [
         "as_of",
         "month",
@@ -480,7 +467,7 @@ fn every_section_holds_what_an_operator_needs() {
     assert_eq!(d["webhooks"]["failed"][0]["id"], "evt_f1");
 
     // The page: every section, names and money formatted, and nothing from outside unescaped.
-    let page = s.env.run(&["dashboard"]).ok().stdout;
+    let page = s.env.cmd("dashboard").ok().stdout;
     for id in ["revenue", "subscribers", "usage", "keys", "webhooks"] {
         assert!(
             page.contains(&format!("<section id=\"{id}\">")),
@@ -536,10 +523,10 @@ fn usage_report_html_is_the_dashboards_usage_section() {
     let board = s.env.path("board.html");
     let report = s.env.path("report.html");
     s.env
-        .run(&["dashboard", "--out", board.to_str().unwrap(), "-q"])
+        .cmd(format!("dashboard --out {} -q", board.display()))
         .ok();
     s.env
-        .run(&["usage", "report", "--html", report.to_str().unwrap(), "-q"])
+        .cmd(format!("usage report --html {} -q", report.display()))
         .ok();
     let (board, report) = (
         std::fs::read_to_string(board).unwrap(),
@@ -558,33 +545,23 @@ fn usage_report_html_is_the_dashboards_usage_section() {
     // customer's quota, as the report's row has it.
     let by_day = s.env.path("by-day.html");
     s.env
-        .run(&[
-            "usage",
-            "report",
-            "--by",
-            "day",
-            "--html",
-            by_day.to_str().unwrap(),
-            "-q",
-        ])
+        .cmd(format!(
+            "usage report --by day --html {} -q",
+            by_day.display()
+        ))
         .ok();
     let by_day = std::fs::read_to_string(by_day).unwrap();
     assert_eq!(usage_svg(&by_day, &s.ada), usage_svg(&board, &s.ada));
-    let key_id = s.env.run(&["keys", "list", "--json"]).ok().json()[0]["id"]
+    let key_id = s.env.cmd("keys list --json").ok().json()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
     let by_key = s.env.path("by-key.html");
     s.env
-        .run(&[
-            "usage",
-            "report",
-            "--key",
-            &key_id,
-            "--html",
-            by_key.to_str().unwrap(),
-            "-q",
-        ])
+        .cmd(format!(
+            "usage report --key {key_id} --html {} -q",
+            by_key.display()
+        ))
         .ok();
     let by_key = std::fs::read_to_string(by_key).unwrap();
     let svg = usage_svg(&by_key, &s.ada);
@@ -600,26 +577,22 @@ fn bad_flags_are_refused_and_write_nothing_and_an_empty_store_makes_a_page() {
     let env = Env::new();
     let out = env.path("x.html");
     let r = env
-        .run(&[
-            "dashboard",
-            "--period",
-            "2026-13",
-            "--out",
-            out.to_str().unwrap(),
-        ])
+        .cmd(format!(
+            "dashboard --period 2026-13 --out {}",
+            out.display()
+        ))
         .code(2);
     assert!(r.stderr.contains("--period"), "{}", r.stderr);
     assert!(!out.exists());
     let r = env
-        .run(&[
-            "dashboard",
-            "--out",
-            env.path("no/such/dir/x.html").to_str().unwrap(),
-        ])
+        .cmd(format!(
+            "dashboard --out {}",
+            env.path("no/such/dir/x.html").display()
+        ))
         .code(2);
     assert!(r.stderr.contains("no/such/dir"), "{}", r.stderr);
     // An empty store makes a page that says so.
-    env.run(&["dashboard", "--out", out.to_str().unwrap(), "-q"])
+    env.cmd(format!("dashboard --out {} -q", out.display()))
         .ok();
     let page = std::fs::read_to_string(&out).unwrap();
     assert!(
@@ -685,7 +658,7 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     let s = scene();
     let out = s.env.path("dashboard.html");
     s.env
-        .run(&["dashboard", "--out", out.to_str().unwrap(), "-q"])
+        .cmd(format!("dashboard --out {} -q", out.display()))
         .ok();
     // The check can fail: a page with a script error is caught.
     let broken = s.env.path("broken.html");
@@ -780,12 +753,12 @@ fn money_chart_ticks_are_amounts_the_currency_can_hold() {
     let xdg = env.path("xdg-config/billctl/billctl.toml");
     std::fs::create_dir_all(xdg.parent().unwrap()).unwrap();
     std::fs::write(&xdg, config).unwrap();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     for (cur, _, _) in rows {
         env.subscribed(&format!("{cur}@example.com"), &format!("t_{cur}"));
     }
     let out = env.path("d.html");
-    env.run(&["dashboard", "--out", out.to_str().unwrap(), "-q"])
+    env.cmd(format!("dashboard --out {} -q", out.display()))
         .ok();
     let page = std::fs::read_to_string(&out).unwrap();
     for (cur, _, ticks) in rows {

@@ -13,8 +13,8 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
         return;
     }
     let env = Env::new();
-    env.run(&["setup-products", "--yes"]).ok();
-    let s = env.run(&["db", "status", "--json"]).ok().json();
+    env.cmd("setup-products --yes").ok();
+    let s = env.cmd("db status --json").ok().json();
     let path = env.data_dir().join("billctl.db");
     assert_eq!(s["path"], path.to_str().unwrap());
     assert_eq!(s["schema_version"], 13);
@@ -32,7 +32,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let human = env.run(&["db", "status"]).ok();
+    let human = env.cmd("db status").ok();
     assert!(
         human.stdout.contains("schema version: 13") && human.stdout.contains("catalog_tiers"),
         "{}",
@@ -50,7 +50,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
 
 /// Counts of rows that tell the two files' states apart.
 fn fingerprint(env: &Env) -> (i64, i64, i64) {
-    let s = env.run(&["db", "status", "--json"]).ok().json();
+    let s = env.cmd("db status --json").ok().json();
     (
         s["tables"]["catalog_prices"].as_i64().unwrap(),
         s["tables"]["api_keys"].as_i64().unwrap(),
@@ -67,7 +67,7 @@ fn backup_and_restore_cover_both_files() {
     }
     let env = Env::with_catalog();
     let customer = env.subscribed("db@example.com", "pro");
-    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    env.cmd(format!("keys issue --customer {customer}")).ok();
     // One stored webhook event.
     let event = env.path("evt.json");
     std::fs::write(
@@ -75,14 +75,14 @@ fn backup_and_restore_cover_both_files() {
         r#"{"id":"evt_db1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
     )
     .unwrap();
-    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    env.cmd(format!("webhooks ingest {} -q", event.display()));
     let before = fingerprint(&env);
     assert_eq!((before.1, before.2), (1, 1), "{before:?}");
 
     let dest = env.path("backups/nightly");
     std::fs::create_dir_all(env.path("backups")).unwrap();
     let out = env
-        .run(&["db", "backup", dest.to_str().unwrap(), "--json"])
+        .cmd(format!("db backup {} --json", dest.display()))
         .ok()
         .json();
     let names: Vec<&str> = out["manifest"]["files"]
@@ -104,14 +104,14 @@ fn backup_and_restore_cover_both_files() {
         std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
         0o700
     );
-    let r = env.run(&["db", "backup", dest.to_str().unwrap()]).code(2);
+    let r = env.cmd(format!("db backup {}", dest.display())).code(2);
     assert!(
         r.stderr.contains("pass --force"),
         "an earlier backup is replaced only with --force: {}",
         r.stderr
     );
     let r = env
-        .run(&["db", "backup", dest.to_str().unwrap(), "--force"])
+        .cmd(format!("db backup {} --force", dest.display()))
         .code(2);
     assert!(
         r.stderr.contains("--yes"),
@@ -120,26 +120,26 @@ fn backup_and_restore_cover_both_files() {
     );
 
     // Change both files, then restore.
-    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    env.cmd(format!("keys issue --customer {customer}")).ok();
     std::fs::write(
         &event,
         r#"{"id":"evt_db2","object":"event","type":"customer.updated","created":1795500001,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
     )
     .unwrap();
-    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    env.cmd(format!("webhooks ingest {} -q", event.display()));
     let changed = fingerprint(&env);
     assert_eq!((changed.1, changed.2), (2, 2));
-    let r = env.run(&["db", "restore", dest.to_str().unwrap()]).code(2);
+    let r = env.cmd(format!("db restore {}", dest.display())).code(2);
     assert!(
         r.stderr.contains("--yes"),
         "restoring asks first: {}",
         r.stderr
     );
     assert_eq!(fingerprint(&env), changed, "declined: nothing changed");
-    env.run(&["db", "restore", dest.to_str().unwrap(), "--check"])
+    env.cmd(format!("db restore {} --check", dest.display()))
         .ok();
     let restored = env
-        .run(&["db", "restore", dest.to_str().unwrap(), "--yes", "--json"])
+        .cmd(format!("db restore {} --yes --json", dest.display()))
         .ok()
         .json();
     assert_eq!(fingerprint(&env), before, "both files are back");
@@ -157,7 +157,7 @@ fn backup_and_restore_cover_both_files() {
     drop(c); // a restore refuses a store file open outside billctl
     assert_eq!(env.store().integrity_check().unwrap(), "ok");
     // Restoring the pre-restore backup brings the changes back.
-    env.run(&["db", "restore", previous.to_str().unwrap(), "--yes", "-q"])
+    env.cmd(format!("db restore {} --yes -q", previous.display()))
         .ok();
     assert_eq!(fingerprint(&env), changed);
 
@@ -168,7 +168,7 @@ fn backup_and_restore_cover_both_files() {
     damaged[last] ^= 0xff;
     std::fs::write(dest.join("webhooks.db"), &damaged).unwrap();
     let r = env
-        .run(&["db", "restore", dest.to_str().unwrap(), "--yes"])
+        .cmd(format!("db restore {} --yes", dest.display()))
         .code(2);
     assert!(
         r.stderr.contains("does not match the manifest"),
@@ -177,12 +177,10 @@ fn backup_and_restore_cover_both_files() {
     );
     assert_eq!(fingerprint(&env), changed);
     let r = env
-        .run(&[
-            "db",
-            "restore",
-            env.path("backups").to_str().unwrap(),
-            "--yes",
-        ])
+        .cmd(format!(
+            "db restore {} --yes",
+            env.path("backups").display()
+        ))
         .code(2);
     assert!(r.stderr.contains("not a billctl backup"), "{}", r.stderr);
 }
@@ -199,7 +197,7 @@ fn the_data_dir_mode_changes_only_when_billctl_created_it() {
     std::fs::create_dir_all(&shared).unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
     let r = env
-        .run(&["--data-dir", shared.to_str().unwrap(), "db", "status"])
+        .cmd(format!("--data-dir {} db status", shared.display()))
         .ok();
     assert!(
         r.stderr.contains("warning") && r.stderr.contains("0755"),
@@ -221,7 +219,7 @@ fn the_data_dir_mode_changes_only_when_billctl_created_it() {
     );
     let fresh = env.path("fresh/nested");
     let r = env
-        .run(&["--data-dir", fresh.to_str().unwrap(), "db", "status"])
+        .cmd(format!("--data-dir {} db status", fresh.display()))
         .ok();
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     assert_eq!(
@@ -238,13 +236,10 @@ fn the_data_dir_follows_flag_then_env_then_xdg() {
     let env = Env::new();
     let flag_dir = env.path("from-flag");
     let s = env
-        .run(&[
-            "--data-dir",
-            flag_dir.to_str().unwrap(),
-            "db",
-            "status",
-            "--json",
-        ])
+        .cmd(format!(
+            "--data-dir {} db status --json",
+            flag_dir.display()
+        ))
         .ok()
         .json();
     assert!(s["path"]
@@ -393,12 +388,12 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     }
     let env = Env::with_catalog();
     let customer = env.subscribed("schema@example.com", "pro");
-    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    env.cmd(format!("keys issue --customer {customer}")).ok();
     let good = env.path("good");
-    env.run(&["db", "backup", good.to_str().unwrap()]).ok();
-    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    env.cmd(format!("db backup {}", good.display())).ok();
+    env.cmd(format!("keys issue --customer {customer}")).ok();
     // The schema version this billctl makes.
-    let cur = env.run(&["db", "status", "--json"]).ok().json()["schema_version"]
+    let cur = env.cmd("db status --json").ok().json()["schema_version"]
         .as_i64()
         .unwrap();
     let stated_cur = format!("but the manifest says {cur}");
@@ -454,7 +449,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
         std::fs::write(junk_dir.join("billctl.db"), &junk).unwrap();
         match_manifest(&junk_dir, "billctl.db", None);
         let r = env
-            .run(&["db", "restore", junk_dir.to_str().unwrap(), "--check"])
+            .cmd(format!("db restore {} --check", junk_dir.display()))
             .code(2);
         let named = junk_dir.join("billctl.db").display().to_string();
         assert!(r.stderr.contains(&named), "{}", r.stderr);
@@ -477,7 +472,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
             std::fs::write(&side, b"").unwrap();
             for extra in ["--check", "--yes"] {
                 let r = env
-                    .run(&["db", "restore", bad.to_str().unwrap(), extra])
+                    .cmd(format!("db restore {} {extra}", bad.display()))
                     .code(2);
                 assert!(
                     r.stderr.contains(&side.display().to_string()) && r.stderr.contains("refused"),
@@ -493,7 +488,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     utf16_copy(&good, &utf16, "billctl.db");
     for extra in ["--check", "--yes"] {
         let r = env
-            .run(&["db", "restore", utf16.to_str().unwrap(), extra])
+            .cmd(format!("db restore {} {extra}", utf16.display()))
             .code(2);
         assert!(r.stderr.contains("not UTF-8"), "{extra}: {}", r.stderr);
     }
@@ -501,7 +496,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     // SQLite's own statistics tables (ANALYZE) are exempt by exact name: such a backup is sound.
     let analyzed = env.path("analyzed");
     tampered(&good, &analyzed, "billctl.db", "ANALYZE", cur, None);
-    env.run(&["db", "restore", analyzed.to_str().unwrap(), "--check"])
+    env.cmd(format!("db restore {} --check", analyzed.display()))
         .ok();
     // --check writes nothing into the backup directory (no -shm, no -wal, bytes as they were).
     let listing = |d: &std::path::Path| {
@@ -520,10 +515,10 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     };
     let seen = listing(&good);
     // The store still works, and the good backup restores.
-    env.run(&["db", "restore", good.to_str().unwrap(), "--check"])
+    env.cmd(format!("db restore {} --check", good.display()))
         .ok();
     assert_eq!(listing(&good), seen, "--check left the backup as it was");
-    env.run(&["db", "restore", good.to_str().unwrap(), "--yes", "-q"])
+    env.cmd(format!("db restore {} --yes -q", good.display()))
         .ok();
     assert_eq!(fingerprint(&env).1, 1);
 }
@@ -539,11 +534,11 @@ fn restore_takes_another_page_size() {
     let env = Env::with_catalog();
     let customer = env.subscribed("swap@example.com", "pro");
     let dest = env.path("nightly");
-    env.run(&["db", "backup", dest.to_str().unwrap()]).ok();
-    env.run(&["keys", "issue", "--customer", &customer]).ok();
+    env.cmd(format!("db backup {}", dest.display())).ok();
+    env.cmd(format!("keys issue --customer {customer}")).ok();
     // A backup whose billctl.db has 8 KiB pages (the live store has 4 KiB) restores both files.
     let big = env.path("big-pages");
-    let cur = env.run(&["db", "status", "--json"]).ok().json()["schema_version"]
+    let cur = env.cmd("db status --json").ok().json()["schema_version"]
         .as_i64()
         .unwrap();
     tampered(
@@ -561,7 +556,7 @@ fn restore_takes_another_page_size() {
         8192
     );
     drop(c);
-    env.run(&["db", "restore", big.to_str().unwrap(), "--yes", "-q"])
+    env.cmd(format!("db restore {} --yes -q", big.display()))
         .ok();
     assert_eq!(fingerprint(&env), (3, 0, 0), "both files restored");
     let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();

@@ -86,24 +86,17 @@ fn delivered(env: &Env, id: &str, at_ms: i64) {
 fn healthy(env: &Env) -> std::path::PathBuf {
     let cfg = config(env, "");
     let c = cfg.to_str().unwrap();
-    env.run(&["--config", c, "setup-products", "--yes", "-q"])
+    env.cmd(format!("--config {c} setup-products --yes -q"))
         .ok();
-    env.run(&[
-        "--config",
-        c,
-        "webhooks",
-        "endpoint",
-        "create",
-        "--url",
-        "https://billing.example.com/stripe/webhooks",
-    ])
+    env.cmd(format!(
+        "--config {c} webhooks endpoint create --url https://billing.example.com/stripe/webhooks"
+    ))
     .ok();
     let customer = env.subscribed("doctor@example.com", "pro");
-    env.run(&["--config", c, "keys", "issue", "--customer", &customer])
+    env.cmd(format!("--config {c} keys issue --customer {customer}"))
         .ok();
-    env.run(&["--config", c, "subscriptions", "sync", "-q"])
-        .ok();
-    env.run(&["--config", c, "usage", "reconcile", "-q"]).ok();
+    env.cmd(format!("--config {c} subscriptions sync -q")).ok();
+    env.cmd(format!("--config {c} usage reconcile -q")).ok();
     delivered(env, "evt_doctor_recent", common::now() * 1000 - 60_000);
     env.events()
         .set_outcomes(&[(
@@ -134,7 +127,7 @@ fn a_healthy_setup_is_all_ok_and_exits_0() {
     );
     assert_eq!(report["failures"], 0);
     // The human form: a table and the counts.
-    let r = env.run(&["--config", cfg.to_str().unwrap(), "doctor"]).ok();
+    let r = env.cmd(format!("--config {} doctor", cfg.display())).ok();
     assert!(
         r.stdout.contains("webhooks.endpoint") && r.stderr.contains("0 failures"),
         "{}",
@@ -267,7 +260,7 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
     );
     // A config doctor cannot read: doctor itself could not run, exit 2.
     let bad = env.config("[tiers.pro]\nname = 1\n");
-    let r = env.run(&["--config", bad.to_str().unwrap(), "doctor"]);
+    let r = env.cmd(format!("--config {} doctor", bad.display()));
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
@@ -313,28 +306,21 @@ fn store_side_checks_warn_and_fail_on_what_the_store_holds() {
         .unwrap();
     // Keys: one expiring in three days (warn); one of a customer without a subscription (warn).
     let fresh = env
-        .run(&["customers", "create", "--email", "left@example.com", "-q"])
+        .cmd("customers create --email left@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
-    env.run(&["--config", c, "keys", "issue", "--customer", &fresh])
+    env.cmd(format!("--config {c} keys issue --customer {fresh}"))
         .ok();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "keys.no_access"), "warn", "{r}");
     assert_eq!(outcome(&r, "keys.expiring"), "ok");
     let paid = env.subscribed("soon@example.com", "pro");
     let soon = env
-        .run(&[
-            "--config",
-            c,
-            "keys",
-            "issue",
-            "--customer",
-            &paid,
-            "--expires-in",
-            "3d",
-        ])
+        .cmd(format!(
+            "--config {c} keys issue --customer {paid} --expires-in 3d"
+        ))
         .ok()
         .stdout;
     let soon_id = billctl::keys::parse(soon.trim()).unwrap().id.to_string();
@@ -342,26 +328,20 @@ fn store_side_checks_warn_and_fail_on_what_the_store_holds() {
     assert_eq!(outcome(&r, "keys.expiring"), "warn", "{r}");
     // Meters: usage two hours ago not sent (fail); sent, then a reconcile that disagrees after
     // usage was added for an earlier day (fail); never reconciled is a warning (a new store).
-    env.run(&[
-        "--config",
-        c,
-        "usage",
-        "record",
-        "--key",
-        &soon_id,
-        "--at",
-        &(now - 7200).to_string(),
-    ])
+    env.cmd(format!(
+        "--config {c} usage record --key {soon_id} --at {}",
+        now - 7200
+    ))
     .ok();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "meters"), "fail", "{r}");
-    env.run(&["--config", c, "usage", "sync", "-q"]).ok();
-    env.run(&["--config", c, "usage", "reconcile", "-q"]).ok();
+    env.cmd(format!("--config {c} usage sync -q")).ok();
+    env.cmd(format!("--config {c} usage reconcile -q")).ok();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "meters"), "ok", "{r}");
     // Stripe loses the meter's events: the next reconcile disagrees, and doctor says so.
     env.sim.state().meter_events.clear();
-    let r2 = env.run(&["--config", c, "usage", "reconcile", "-q"]);
+    let r2 = env.cmd(format!("--config {c} usage reconcile -q"));
     assert_ne!(r2.code, 0, "{}", r2.stderr);
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "meters"), "fail", "{r}");
@@ -405,7 +385,7 @@ fn a_store_never_synced_or_reconciled_warns_and_a_damaged_store_fails() {
         *b = 0xA5;
     }
     std::fs::write(&db, &bytes).unwrap();
-    let r = env.run(&["--config", cfg.to_str().unwrap(), "doctor", "--json"]);
+    let r = env.cmd(format!("--config {} doctor --json", cfg.display()));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(outcome(&r.json(), "store"), "fail", "{}", r.stdout);
 }
@@ -511,7 +491,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     // The operator's catalog is applied to Stripe too; billctl runs without its file.
     let op = env.config(OPERATOR);
     let op_s = op.to_str().unwrap();
-    env.run(&["--config", op_s, "setup-products", "--yes", "-q"])
+    env.cmd(format!("--config {op_s} setup-products --yes -q"))
         .ok();
     let report = run(&["doctor", "--json"]);
     let c = catalog(&report);
@@ -529,7 +509,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     );
     assert!(report["warnings"].as_u64().unwrap() >= 1, "{report}");
     // The text says the config first, then the warning in the table; exit 1.
-    let r = env.run(&["doctor"]);
+    let r = env.cmd("doctor");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stdout
@@ -550,7 +530,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
             .args(["doctor", "--json"]),
     );
     assert_eq!(r.json()["config"]["catalog"], "file", "{}", r.stdout);
-    let r = env.run(&["--config", op_s, "doctor"]);
+    let r = env.cmd(format!("--config {op_s} doctor"));
     assert!(
         r.stdout.starts_with(&format!("config: {op_s}\n")),
         "{}",

@@ -163,15 +163,15 @@ fn warned_env() -> Env {
         "/subscriptions",
         &[("customer", &c), ("items[0][price]", &price)],
     );
-    env.run(&["subscriptions", "sync", "-q"]).ok();
+    env.cmd("subscriptions sync -q").ok();
     let key = env
-        .run(&["keys", "issue", "--customer", &c, "--json"])
+        .cmd(format!("keys issue --customer {c} --json"))
         .ok()
         .json()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    env.run(&["usage", "record", "--key", &key, "--quantity", "5"])
+    env.cmd(format!("usage record --key {key} --quantity 5"))
         .ok();
     env
 }

@@ -80,17 +80,9 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
         serde_json::json!({"id": "evt_ingested", "object": "event", "type": "charge.succeeded",
         "created": common::now(), "livemode": false, "data": {"object": {"id": "ch_1"}}})
         .to_string();
-    env.run_with_stdin(&["webhooks", "ingest", "-"], &event)
-        .ok();
+    env.cmd_stdin("webhooks ingest -", &event).ok();
     let r = env
-        .run(&[
-            "webhooks",
-            "replay",
-            "--to",
-            "http://user:hunter2@127.0.0.1:9/hook",
-            "--dry-run",
-            "--include-unverified",
-        ])
+        .cmd("webhooks replay --to http://user:hunter2@127.0.0.1:9/hook --dry-run --include-unverified")
         .code(2);
     assert!(
         r.stderr.contains("credentials in the URL are refused"),
@@ -103,13 +95,7 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
         r.stderr
     );
     let r = env
-        .run(&[
-            "webhooks",
-            "replay",
-            "--to",
-            "http://127.0.0.1:9/hook",
-            "--dry-run",
-        ])
+        .cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run")
         .code(2);
     assert!(
         r.stderr.contains("never verified") && r.stderr.contains("evt_ingested"),
@@ -117,14 +103,7 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
         r.stderr
     );
     let r = env
-        .run(&[
-            "webhooks",
-            "replay",
-            "--to",
-            "http://127.0.0.1:9/hook",
-            "--dry-run",
-            "--include-unverified",
-        ])
+        .cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run --include-unverified")
         .ok();
     assert!(r.stdout.contains("would send evt_ingested"), "{}", r.stdout);
 }
@@ -135,7 +114,7 @@ fn a_full_key_where_an_id_belongs_is_refused_without_echo() {
     let env = Env::with_catalog();
     let cus = env.subscribed("echo@example.com", "pro");
     let key = env
-        .run(&["keys", "issue", "--customer", &cus, "-q"])
+        .cmd(format!("keys issue --customer {cus} -q"))
         .ok()
         .stdout
         .trim()
@@ -157,7 +136,7 @@ fn a_full_key_where_an_id_belongs_is_refused_without_echo() {
     }
     let id = billctl::keys::parse(&key).unwrap().id.to_string();
     assert_eq!(
-        env.run(&["keys", "show", &id, "--json"]).ok().json()["status"],
+        env.cmd(format!("keys show {id} --json")).ok().json()["status"],
         "active",
         "nothing was revoked"
     );
@@ -173,13 +152,10 @@ fn requested_files_are_written_fresh_and_private() {
     std::fs::write(&victim, "keep me").unwrap();
     let env_file = env.path("prices.env");
     std::os::unix::fs::symlink(&victim, &env_file).unwrap();
-    env.run(&[
-        "setup-products",
-        "--yes",
-        "-q",
-        "--write-env",
-        env_file.to_str().unwrap(),
-    ])
+    env.cmd(format!(
+        "setup-products --yes -q --write-env {}",
+        env_file.display()
+    ))
     .ok();
     assert_eq!(
         std::fs::read_to_string(&victim).unwrap(),
@@ -198,7 +174,7 @@ fn requested_files_are_written_fresh_and_private() {
     let html = env.path("report.html");
     std::fs::write(&html, "old").unwrap();
     std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o666)).unwrap();
-    env.run(&["usage", "report", "--html", html.to_str().unwrap()])
+    env.cmd(format!("usage report --html {}", html.display()))
         .ok();
     assert_eq!(
         std::fs::metadata(&html).unwrap().permissions().mode() & 0o777,
@@ -233,7 +209,7 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
             text
         })
     };
-    let r = env.run(&["revenue", "--html", fifo.to_str().unwrap()]).ok();
+    let r = env.cmd(format!("revenue --html {}", fifo.display())).ok();
     assert!(r.stderr.contains("Wrote"), "{}", r.stderr);
     let page = reader.join().unwrap();
     assert!(
@@ -249,7 +225,7 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
         "still a FIFO"
     );
 
-    let r = env.run(&["dashboard", "--out", "/dev/full"]).code(2);
+    let r = env.cmd("dashboard --out /dev/full").code(2);
     assert!(
         r.stderr.contains("/dev/full") && !r.stderr.contains("Wrote"),
         "{}",
@@ -262,7 +238,7 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
 
     let was_link =
         std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
-    let r = env.run(&["usage", "report", "--html", "/dev/stdout"]);
+    let r = env.cmd("usage report --html /dev/stdout");
     let still_link =
         std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
     if was_link && !still_link {
@@ -277,14 +253,14 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
         "{}",
         r.stderr
     );
-    let r = env.run(&["dashboard", "--out", "-"]).ok();
+    let r = env.cmd("dashboard --out -").ok();
     assert!(
         r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
             && r.stderr.contains("standard output"),
         "{}",
         r.stderr
     );
-    let r = env.run(&["revenue", "--html", "-"]).ok();
+    let r = env.cmd("revenue --html -").ok();
     assert!(
         r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
             && r.stdout.trim_end().ends_with("</html>"),
@@ -307,15 +283,11 @@ fn rejects_never_overwrite_the_input_or_an_existing_file() {
     std::os::unix::fs::symlink(&input, &link).unwrap();
     for rejects in [&input, &hard, &link] {
         let r = env
-            .run(&[
-                "usage",
-                "import",
-                input.to_str().unwrap(),
-                "--skip-invalid",
-                "--rejects",
-                rejects.to_str().unwrap(),
-                "--force",
-            ])
+            .cmd(format!(
+                "usage import {} --skip-invalid --rejects {} --force",
+                input.display(),
+                rejects.display()
+            ))
             .code(2);
         assert!(r.stderr.contains("is the input file"), "{}", r.stderr);
         assert_eq!(
@@ -403,8 +375,7 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
         "created": env.sim.now(), "livemode": false,
         "api_version": billctl::stripe::API_VERSION, "data": {"object": sub}
     });
-    env.run_with_stdin(&["webhooks", "ingest", "-"], &event.to_string())
-        .ok();
+    env.cmd_stdin("webhooks ingest -", &event.to_string()).ok();
     for args in [
         &["usage", "report", "--csv"][..],
         &["revenue", "--csv"][..],
@@ -452,7 +423,7 @@ fn outside_text_never_controls_the_terminal() {
         ],
     );
     let id = created["id"].as_str().unwrap().to_string();
-    env.run(&["subscriptions", "sync", "-q"]).ok();
+    env.cmd("subscriptions sync -q").ok();
     let raw = |text: &str| {
         text.contains('\u{1b}')
             || text.contains('\u{7}')
@@ -470,7 +441,7 @@ fn outside_text_never_controls_the_terminal() {
         seen.push(r.stdout);
     }
     assert!(seen.iter().all(|s| s.contains("\\u{1b}")), "{seen:?}");
-    let listed = env.run(&["customers", "list", "--json"]).ok().json();
+    let listed = env.cmd("customers list --json").ok().json();
     let mine = listed
         .as_array()
         .unwrap()
@@ -493,10 +464,7 @@ fn outside_text_never_controls_the_terminal() {
         "id": "evt_oddtype", "object": "event", "type": format!("x.{hostile}"), "created": 1_795_500_001,
         "livemode": false, "data": {"object": {"id": "x"}}
     });
-    let r = env.run_with_stdin(
-        &["webhooks", "ingest", "-", "-vv"],
-        &format!("{event}\n{odd_type}\n"),
-    );
+    let r = env.cmd_stdin("webhooks ingest - -vv", &format!("{event}\n{odd_type}\n"));
     assert!(!raw(&r.stdout) && !raw(&r.stderr), "{:?}", r.stderr);
     assert!(r.stderr.contains("evt_a\\u{1b}[31m"), "{}", r.stderr);
 
@@ -505,9 +473,7 @@ fn outside_text_never_controls_the_terminal() {
     let line = serde_json::json!({"id": "i1", "customer": forged, "timestamp": 1_795_500_000, "quantity": 1});
     let file = env.path("events.ndjson");
     std::fs::write(&file, format!("{line}\n")).unwrap();
-    let r = env
-        .run(&["usage", "import", file.to_str().unwrap()])
-        .code(2);
+    let r = env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(!raw(&r.stderr), "{:?}", r.stderr);
     assert!(
         !r.stderr.lines().any(|l| l.starts_with("other.ndjson")),
@@ -532,13 +498,13 @@ fn ingest_refuses_an_oversized_event_and_stores_nothing() {
         "created": 1_790_000_000, "livemode": false,
         "data": {"object": {"id": "ch_2", "description": "x".repeat(1 << 20)}}});
     let input = format!("{good}\n{big}\n");
-    let r = env.run_with_stdin(&["webhooks", "ingest", "-"], &input);
+    let r = env.cmd_stdin("webhooks ingest -", &input);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("<stdin>:2: an event of") && r.stderr.contains("nothing stored"),
         "{}",
         r.stderr
     );
-    let listed = env.run(&["webhooks", "list", "--json"]).ok().json();
+    let listed = env.cmd("webhooks list --json").ok().json();
     assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
 }

@@ -160,7 +160,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
     // Never verified: its recorded verify needs the store.
     let (_, unseen) = paid(&env, "unseen@example.com", "pro");
     let fresh = env
-        .run(&["customers", "create", "--email", "fresh@example.com", "-q"])
+        .cmd("customers create --email fresh@example.com -q")
         .ok()
         .stdout
         .trim()
@@ -335,7 +335,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
         ),
     ));
     let id = billctl::keys::parse_token(&gone).unwrap().to_string();
-    env.run(&["serve", "tokens", "revoke", &id, "--yes"]).ok();
+    env.cmd(format!("serve tokens revoke {id} --yes")).ok();
     eventually("the revoked token is refused", || {
         s.get("/metrics", &gone).status == 401
     });

@@ -60,15 +60,10 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
     let k = setup("pro");
     let r = k
         .env
-        .run(&[
-            "keys",
-            "issue",
-            "--customer",
-            &k.customer,
-            "--name",
-            "prod",
-            "--json",
-        ])
+        .cmd(format!(
+            "keys issue --customer {} --name prod --json",
+            k.customer
+        ))
         .ok();
     let issued = r.json();
     let key = issued["key"].as_str().unwrap().to_string();
@@ -104,7 +99,7 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
             "{args:?}"
         );
     }
-    let listed = k.env.run(&["keys", "list", "--json"]).ok().json();
+    let listed = k.env.cmd("keys list --json").ok().json();
     assert_eq!(listed[0]["status"], "active");
     assert_eq!(listed[0]["name"], "prod");
     assert!(listed[0]["created_by"]
@@ -116,7 +111,7 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
 fn verify_reads_stdin_only_and_reports_every_code() {
     let k = setup("pro");
     let key = k.issue(&[]);
-    let r = k.env.run(&["keys", "verify", &key]).code(2);
+    let r = k.env.cmd(format!("keys verify {key}")).code(2);
     assert!(
         r.stderr.contains("unexpected argument"),
         "the key is never taken from argv"
@@ -136,20 +131,17 @@ fn verify_reads_stdin_only_and_reports_every_code() {
     // A customer with no subscription.
     let lone = k
         .env
-        .run(&["customers", "create", "--email", "lone@example.com", "-q"])
+        .cmd("customers create --email lone@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
-    let r = k.env.run(&["keys", "issue", "--customer", &lone]).ok();
+    let r = k.env.cmd(format!("keys issue --customer {lone}")).ok();
     assert_eq!(
         k.verify(r.stdout.trim(), false).1["code"],
         "NO_ACTIVE_SUBSCRIPTION"
     );
-    let human = k
-        .env
-        .run_with_stdin(&["keys", "verify"], &format!("{key}\n"))
-        .ok();
+    let human = k.env.cmd_stdin("keys verify", &format!("{key}\n")).ok();
     assert!(
         human.stdout.contains("valid:    true")
             && human.stdout.contains("code:     VALID")
@@ -157,10 +149,7 @@ fn verify_reads_stdin_only_and_reports_every_code() {
         "{}",
         human.stdout
     );
-    let r = k
-        .env
-        .run(&["keys", "issue", "--customer", "cus_nope"])
-        .code(2);
+    let r = k.env.cmd("keys issue --customer cus_nope").code(2);
     assert!(
         r.stderr.contains("no such customer cus_nope"),
         "{}",
@@ -183,14 +172,14 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
         .with_refresh(Duration::from_millis(300))
         .with_clock(clock.clone());
     assert_eq!(running.verify(&key).code, Code::Valid);
-    let r = k.env.run(&["keys", "revoke", &id]).code(2);
+    let r = k.env.cmd(format!("keys revoke {id}")).code(2);
     assert!(
         r.stderr.contains("--yes"),
         "revoke asks first: {}",
         r.stderr
     );
     k.env
-        .run(&["keys", "revoke", &id, "--reason", "leaked", "--yes"])
+        .cmd(format!("keys revoke {id} --reason leaked --yes"))
         .ok();
     let (code, v) = k.verify(&key, false);
     assert_eq!(
@@ -222,12 +211,12 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
     assert_eq!(v.verify(&key2).code, Code::Revoked);
     let audit = k
         .env
-        .run(&["audit", "list", "--action", "key.revoke", "--json"])
+        .cmd("audit list --action key.revoke --json")
         .ok()
         .json();
     assert_eq!(audit.as_array().unwrap().len(), 2);
     assert_eq!(audit[0]["reason"], "leaked");
-    let r = k.env.run(&["keys", "revoke", "nosuchid", "--yes"]).code(2);
+    let r = k.env.cmd("keys revoke nosuchid --yes").code(2);
     assert!(
         r.stderr.contains("no API key with id nosuchid"),
         "{}",
@@ -245,7 +234,7 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     assert_eq!(k.verify(&short, false).1["code"], "VALID");
     let rotated = k
         .env
-        .run(&["keys", "rotate", &id_of(&short), "--grace", "2s", "--json"])
+        .cmd(format!("keys rotate {} --grace 2s --json", id_of(&short)))
         .ok()
         .json();
     let fresh = rotated["key"].as_str().unwrap().to_string();
@@ -279,7 +268,7 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     assert_eq!(k.verify(&fresh, false).1["code"], "EXPIRED");
     let shown = k
         .env
-        .run(&["keys", "show", &id_of(&short), "--json"])
+        .cmd(format!("keys show {} --json", id_of(&short)))
         .ok()
         .json();
     assert_eq!(
@@ -290,18 +279,18 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     let k2 = k.issue(&[]);
     let new2 = k
         .env
-        .run(&["keys", "rotate", &id_of(&k2), "--grace", "0s"])
+        .cmd(format!("keys rotate {} --grace 0s", id_of(&k2)))
         .ok()
         .stdout
         .trim()
         .to_string();
     assert_eq!(k.verify(&k2, false).1["code"], "EXPIRED");
     assert_eq!(k.verify(&new2, false).1["code"], "VALID");
-    let r = k.env.run(&["keys", "rotate", &id_of(&short)]).code(2);
+    let r = k.env.cmd(format!("keys rotate {}", id_of(&short))).code(2);
     assert!(r.stderr.contains("only an active key"), "{}", r.stderr);
     assert_eq!(
         k.env
-            .run(&["audit", "list", "--action", "key.rotate", "--json"])
+            .cmd("audit list --action key.rotate --json")
             .ok()
             .json()
             .as_array()
@@ -385,7 +374,7 @@ fn verbose_logs_never_contain_a_secret() {
     let k = setup("pro");
     let r = k
         .env
-        .run(&["-vvv", "keys", "issue", "--customer", &k.customer])
+        .cmd(format!("-vvv keys issue --customer {}", k.customer))
         .ok();
     let key = r.stdout.trim().to_string();
     let secret = &key[17..];
@@ -397,17 +386,20 @@ fn verbose_logs_never_contain_a_secret() {
     );
     let v = k
         .env
-        .run_with_stdin(&["-vvv", "keys", "verify", "--record"], &format!("{key}\n"))
+        .cmd_stdin("-vvv keys verify --record", &format!("{key}\n"))
         .ok();
     assert!(
         !v.stderr.contains(secret) && v.stderr.contains("verify: key id"),
         "{}",
         v.stderr
     );
-    let rot = k.env.run(&["-vvv", "keys", "rotate", &id_of(&key)]).ok();
+    let rot = k.env.cmd(format!("-vvv keys rotate {}", id_of(&key))).ok();
     let new_secret = &rot.stdout.trim()[17..];
     assert!(!rot.stderr.contains(new_secret) && !rot.stderr.contains(secret));
-    let sub = k.env.run(&["-vvv", "customers", "show", &k.customer]).ok();
+    let sub = k
+        .env
+        .cmd(format!("-vvv customers show {}", k.customer))
+        .ok();
     assert!(
         !sub.stderr.contains(stripe_sim::DEFAULT_API_KEY),
         "the Stripe key is never logged"
@@ -533,30 +525,16 @@ fn the_rate_limit_trips_at_the_configured_count() {
     let cfg = k.env.config(&text);
     let key2 = k.issue(&[]);
     for i in 1..=3 {
-        let r = k.env.run_with_stdin(
-            &[
-                "--config",
-                cfg.to_str().unwrap(),
-                "keys",
-                "verify",
-                "--record",
-                "--json",
-            ],
+        let r = k.env.cmd_stdin(
+            format!("--config {} keys verify --record --json", cfg.display()),
             &format!("{key2}\n"),
         );
         assert_eq!(r.json()["code"], "VALID", "call {i}");
     }
     let r = k
         .env
-        .run_with_stdin(
-            &[
-                "--config",
-                cfg.to_str().unwrap(),
-                "keys",
-                "verify",
-                "--record",
-                "--json",
-            ],
+        .cmd_stdin(
+            format!("--config {} keys verify --record --json", cfg.display()),
             &format!("{key2}\n"),
         )
         .code(1);
@@ -565,14 +543,8 @@ fn the_rate_limit_trips_at_the_configured_count() {
     let verify2 = |t: i64| {
         k.env.set_now(t);
         k.env
-            .run_with_stdin(
-                &[
-                    "--config",
-                    cfg.to_str().unwrap(),
-                    "keys",
-                    "verify",
-                    "--json",
-                ],
+            .cmd_stdin(
+                format!("--config {} keys verify --json", cfg.display()),
                 &format!("{key2}\n"),
             )
             .json()["code"]
@@ -603,7 +575,7 @@ fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
         .unwrap()
         .unwrap();
     k.env
-        .run(&["subscriptions", "change", &sub.id, "--tier", "team", "-q"])
+        .cmd(format!("subscriptions change {} --tier team -q", sub.id))
         .ok();
     assert_eq!(
         v.verify(&key).tier.as_deref(),
@@ -660,19 +632,13 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     // Stripe renews the subscription; the mirror learns it; calls land either side of the edge.
     k.env.sim.advance_subscription(&sub.id).unwrap();
     k.env.set_now(end);
-    k.env.run(&["subscriptions", "sync", "-q"]).ok();
+    k.env.cmd("subscriptions sync -q").ok();
     for (qty, at) in [("7", end - 1), ("11", end)] {
         k.env
-            .run(&[
-                "usage",
-                "record",
-                "--key",
-                &id,
-                "--quantity",
-                qty,
-                "--at",
-                &at.to_string(),
-            ])
+            .cmd(format!(
+                "usage record --key {id} --quantity {qty} --at {}",
+                at
+            ))
             .ok();
     }
     // One second before the edge the cached period still holds...
@@ -691,9 +657,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
         "the old period keeps the calls before its end"
     );
     // The CLI, its clock pinned at the edge, agrees.
-    let r = k
-        .env
-        .run_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let r = k.env.cmd_stdin("keys verify --json", &format!("{key}\n"));
     let q = &r.json()["quota"];
     assert_eq!(
         (q["period_start"].as_i64(), q["used"].as_i64()),
@@ -710,7 +674,7 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
     let id = id_of(&k.issue(&[]));
     let audit = |action: &str| {
         k.env
-            .run(&["audit", "list", "--action", action, "--json"])
+            .cmd(format!("audit list --action {action} --json"))
             .ok()
             .json()
             .as_array()
@@ -718,18 +682,18 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
             .len()
     };
     k.env
-        .run(&["keys", "revoke", &id, "--reason", "leaked", "--yes"])
+        .cmd(format!("keys revoke {id} --reason leaked --yes"))
         .ok();
     let again = k
         .env
-        .run(&["keys", "revoke", &id, "--reason", "second", "--yes"])
+        .cmd(format!("keys revoke {id} --reason second --yes"))
         .ok();
     assert!(
         again.stderr.contains("already revoked") && !again.stderr.contains("Revoked"),
         "{}",
         again.stderr
     );
-    let json = k.env.run(&["keys", "revoke", &id, "--json"]).ok().json();
+    let json = k.env.cmd(format!("keys revoke {id} --json")).ok().json();
     assert_eq!(
         json,
         serde_json::json!({"revoked": [], "already_revoked": [id]})
@@ -749,12 +713,12 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
     let a = id_of(&k.issue(&[]));
     let b = id_of(
         k.env
-            .run(&["keys", "rotate", &a, "--grace", "1h"])
+            .cmd(format!("keys rotate {a} --grace 1h"))
             .ok()
             .stdout
             .trim(),
     );
-    let r = k.env.run(&["keys", "rotate", &a, "--grace", "1h"]).code(2);
+    let r = k.env.cmd(format!("keys rotate {a} --grace 1h")).code(2);
     assert!(
         r.stderr.contains("already rotated") && r.stderr.contains(&b),
         "{}",
@@ -781,9 +745,7 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
     assert_eq!(live.len(), 1, "one successor: {live:?}");
     assert_eq!(audit("key.rotate"), 1);
     // The successor itself can be rotated.
-    k.env
-        .run(&["keys", "rotate", &b, "--grace", "1h", "-q"])
-        .ok();
+    k.env.cmd(format!("keys rotate {b} --grace 1h -q")).ok();
 }
 
 /// Group commit: many recorded calls charged in one transaction, one after another, keep the

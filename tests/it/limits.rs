@@ -24,7 +24,7 @@ fn setup(tier: &str) -> Fixture {
     let env = Env::with_catalog();
     let customer = env.subscribed("limits@example.com", tier);
     let key = env
-        .run(&["keys", "issue", "--customer", &customer])
+        .cmd(format!("keys issue --customer {customer}"))
         .ok()
         .stdout
         .trim()
@@ -138,16 +138,11 @@ fn parallel_processes_never_exceed_the_quota() {
     let now = common::now().max(sub.current_period_start + 120);
     f.env.set_now(now);
     f.env
-        .run(&[
-            "usage",
-            "record",
-            "--key",
-            &f.key_id,
-            "--quantity",
-            "9997",
-            "--at",
-            &(now - 120).to_string(),
-        ])
+        .cmd(format!(
+            "usage record --key {} --quantity 9997 --at {}",
+            f.key_id,
+            now - 120
+        ))
         .ok();
     let children: Vec<_> = (0..10)
         .map(|_| {
@@ -193,7 +188,7 @@ fn quantities_are_bounded_everywhere() {
     let f = setup("pro");
     for q in ["9223372036854775807", "1000000001", "0", "-1"] {
         let flag = format!("--quantity={q}");
-        let r = f.env.run(&["usage", "record", "--key", &f.key_id, &flag]);
+        let r = f.env.cmd(format!("usage record --key {} {flag}", f.key_id));
         assert_ne!(r.code, 0, "--quantity {q} refused");
         assert!(
             r.stderr.contains("--quantity") || r.stderr.contains("quantity"),
@@ -212,7 +207,7 @@ fn quantities_are_bounded_everywhere() {
     std::fs::write(&file, line).unwrap();
     let r = f
         .env
-        .run(&["usage", "import", file.to_str().unwrap()])
+        .cmd(format!("usage import {}", file.display()))
         .code(2);
     assert!(r.stderr.contains("usage.max_quantity"), "{}", r.stderr);
     // A config may lower the bound; the Verifier refuses a bigger call without recording it.
@@ -241,7 +236,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     let ten_years = (now + 10 * 365 * 86_400).to_string();
     let r = f
         .env
-        .run(&["usage", "record", "--key", &f.key_id, "--at", &ten_years])
+        .cmd(format!("usage record --key {} --at {ten_years}", f.key_id))
         .code(2);
     assert!(
         r.stderr.contains("--at") && r.stderr.contains("usage.max_future_skew"),
@@ -261,7 +256,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     .unwrap();
     let r = f
         .env
-        .run(&["usage", "import", file.to_str().unwrap()])
+        .cmd(format!("usage import {}", file.display()))
         .code(2);
     assert!(r.stderr.contains(":1: timestamp"), "{}", r.stderr);
     assert!(!r.stderr.contains(":2: "), "5 minutes ahead is allowed");
@@ -269,15 +264,11 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     // Within the skew: counted in the window of a call now.
     let ok = f
         .env
-        .run(&[
-            "usage",
-            "import",
-            file.to_str().unwrap(),
-            "--skip-invalid",
-            "--rejects",
-            f.env.path("rejects.jsonl").to_str().unwrap(),
-            "--json",
-        ])
+        .cmd(format!(
+            "usage import {} --skip-invalid --rejects {} --json",
+            file.display(),
+            f.env.path("rejects.jsonl").display()
+        ))
         .ok()
         .json();
     assert_eq!(
@@ -299,14 +290,10 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     assert_eq!(v["code"], "VALID", "{v}");
     assert_eq!(v["rate_limit"]["remaining"], 58, "{v}");
     // Moments before 1970 are refused by the time grammar.
-    let r = f.env.run(&[
-        "usage",
-        "record",
-        "--key",
-        &f.key_id,
-        "--at",
-        "0000-01-01T00:00:00Z",
-    ]);
+    let r = f.env.cmd(format!(
+        "usage record --key {} --at 0000-01-01T00:00:00Z",
+        f.key_id
+    ));
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
@@ -364,14 +351,10 @@ fn ended_periods_roll_forward_once_or_end_access() {
     // Set to cancel at the period end: no access once it has passed, even unsynced.
     f.env.set_now(end - 10);
     f.env
-        .run(&[
-            "subscriptions",
-            "cancel",
-            &sub.id,
-            "--at-period-end",
-            "--yes",
-            "-q",
-        ])
+        .cmd(format!(
+            "subscriptions cancel {} --at-period-end --yes -q",
+            sub.id
+        ))
         .ok();
     assert_eq!(f.verify(false)["code"], "VALID", "until the end");
     f.env.set_now(end + 1);
@@ -420,7 +403,7 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     let late = p0 + 2 * 86_400 + 60;
     f.env.set_now(late);
     f.env
-        .run(&["usage", "import", file.to_str().unwrap(), "-q"])
+        .cmd(format!("usage import {} -q", file.display()))
         .ok();
     let clock = Clock::manual(late * 1000);
     let mut v = Verifier::from_store(f.env.store(), &f.config())
@@ -432,14 +415,7 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     // on, past the dedup window).
     f.env.set_now(p0 + 40 * 86_400);
     f.env
-        .run(&[
-            "usage",
-            "compact",
-            "--before",
-            &(p0 + 86_400).to_string(),
-            "--yes",
-            "-q",
-        ])
+        .cmd(format!("usage compact --before {} --yes -q", p0 + 86_400))
         .ok();
     clock.advance(Duration::from_millis(200));
     let after = v.verify(&f.key).quota.unwrap().used;
@@ -464,23 +440,19 @@ fn durations_are_bounded_and_nothing_is_written() {
         "36501d",
         "99999999999999999999s",
     ] {
-        let r = f.env.run(&[
-            "keys",
-            "issue",
-            "--customer",
-            &f.customer,
-            "--expires-in",
-            span,
-        ]);
+        let r = f.env.cmd(format!(
+            "keys issue --customer {} --expires-in {span}",
+            f.customer
+        ));
         assert_eq!(r.code, 2, "--expires-in {span}: {}", r.stderr);
         assert!(r.stderr.contains("--expires-in"), "{}", r.stderr);
         let r = f
             .env
-            .run(&["keys", "rotate", &f.key_id, "--grace", span, "--yes"]);
+            .cmd(format!("keys rotate {} --grace {span} --yes", f.key_id));
         assert_eq!(r.code, 2, "--grace {span}: {}", r.stderr);
         assert!(r.stderr.contains("--grace"), "{}", r.stderr);
     }
-    let keys = f.env.run(&["keys", "list", "--json"]).ok().json();
+    let keys = f.env.cmd("keys list --json").ok().json();
     assert_eq!(
         keys.as_array().unwrap().len(),
         1,
@@ -489,15 +461,10 @@ fn durations_are_bounded_and_nothing_is_written() {
     // The longest allowed span still makes a key that is active now.
     let key = f
         .env
-        .run(&[
-            "keys",
-            "issue",
-            "--customer",
-            &f.customer,
-            "--expires-in",
-            "5200w",
-            "--json",
-        ])
+        .cmd(format!(
+            "keys issue --customer {} --expires-in 5200w --json",
+            f.customer
+        ))
         .ok()
         .json();
     let expires = key["expires_at"].as_i64().unwrap();

@@ -319,19 +319,19 @@ fn setup_products_counts_one_change_and_two_changes() {
         let (changes, writes) = ("1 change", "1 write");
         let path = env.config(text);
         let c = path.to_str().unwrap();
-        let plan = env.run(&["--config", c, "setup-products", "--plan"]).ok();
+        let plan = env.cmd(format!("--config {c} setup-products --plan")).ok();
         let said = format!("Plan: {changes} ({writes}). Run without --plan to apply.");
         assert!(plan.stderr.contains(&said), "{}", plan.stderr);
-        let asked = env.run(&["--config", c, "setup-products"]).code(2);
+        let asked = env.cmd(format!("--config {c} setup-products")).code(2);
         let question = format!("Apply {changes} ({writes}) to Stripe (test mode)?");
         assert!(asked.stderr.contains(&question), "{}", asked.stderr);
-        let done = env.run(&["--config", c, "setup-products", "--yes"]).ok();
+        let done = env.cmd(format!("--config {c} setup-products --yes")).ok();
         assert!(
             done.stderr.contains(&format!("Applied {changes}.")),
             "{}",
             done.stderr
         );
-        let again = env.run(&["--config", c, "setup-products", "--yes"]).ok();
+        let again = env.cmd(format!("--config {c} setup-products --yes")).ok();
         assert!(
             again
                 .stderr
@@ -343,14 +343,14 @@ fn setup_products_counts_one_change_and_two_changes() {
     // Both names back: two products to update at once.
     let path = env.config(DEFAULT_CONFIG);
     let c = path.to_str().unwrap();
-    let plan = env.run(&["--config", c, "setup-products", "--plan"]).ok();
+    let plan = env.cmd(format!("--config {c} setup-products --plan")).ok();
     assert!(
         plan.stderr
             .contains("Plan: 2 changes (2 writes). Run without --plan to apply."),
         "{}",
         plan.stderr
     );
-    let done = env.run(&["--config", c, "setup-products", "--yes"]).ok();
+    let done = env.cmd(format!("--config {c} setup-products --yes")).ok();
     assert!(
         done.stderr.contains("Applied 2 changes."),
         "{}",
@@ -375,7 +375,7 @@ fn usage_import_counts_events_read_in_every_format() {
     let env = Env::with_catalog();
     let customer = env.subscribed("read@example.com", "pro");
     let key = env
-        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .cmd(format!("keys issue --customer {customer} -q"))
         .ok()
         .stdout;
     let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
@@ -403,13 +403,13 @@ fn usage_import_counts_events_read_in_every_format() {
         let path = env.path(&format!("two.{format}"));
         std::fs::write(&path, text).unwrap();
         let file = path.to_str().unwrap();
-        let human = env.run(&["usage", "import", file]).ok();
+        let human = env.cmd(format!("usage import {file}")).ok();
         assert!(
             human.stdout.starts_with("read 2, inserted 2, duplicates 0"),
             "{format}: {}",
             human.stdout
         );
-        let again = env.run(&["usage", "import", file, "--json"]).ok().json();
+        let again = env.cmd(format!("usage import {file} --json")).ok().json();
         assert_eq!(
             (
                 again["read"].as_u64(),
@@ -471,7 +471,7 @@ fn html_rows(page: &str, class: &str) -> Vec<Vec<String>> {
 fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
     let env = Env::with_catalog();
     env.subscribed("zero-move@example.com", "pro");
-    let page = env.run(&["dashboard"]).ok().stdout;
+    let page = env.cmd("dashboard").ok().stdout;
     let rows = html_rows(&page, "movements");
     assert_eq!(rows.len(), 1, "{rows:?}");
     let cells: Vec<&str> = rows[0]
@@ -484,7 +484,7 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
         ["USD", "$0.00", "+$99.00", "$0.00", "$0.00", "$0.00", "$0.00", "+$99.00", "$99.00"],
         "{rows:?}"
     );
-    let table = env.run(&["revenue"]).ok().stdout;
+    let table = env.cmd("revenue").ok().stdout;
     for (label, want) in [
         ("new", "+$99.00"),
         ("expansion", "$0.00"),
@@ -504,7 +504,7 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
             .trim();
         assert_eq!(mrr, want, "{label}: {table}");
     }
-    let by_month = env.run(&["revenue", "--by", "month"]).ok().stdout;
+    let by_month = env.cmd("revenue --by month").ok().stdout;
     assert!(!by_month.contains("-$0.00"), "{by_month}");
     assert!(by_month.contains("+$99.00"), "{by_month}");
 
@@ -536,27 +536,15 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
 fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     let env = Env::with_catalog();
     let cus = env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            "incomplete@example.com",
-            "-q",
-        ])
+        .cmd("customers create --email incomplete@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     let first = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --json"
+        ))
         .code(1)
         .json();
     assert_eq!(first["status"], "incomplete");
@@ -598,14 +586,9 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     }
     let active = env.subscribed("active@example.com", "pro");
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &active,
-            "--tier",
-            "pro",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {active} --tier pro"
+        ))
         .code(2);
     assert!(
         r.stderr
@@ -615,14 +598,7 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     );
     assert!(!r.stderr.contains("--tier pro"), "{}", r.stderr);
     let r = env
-        .run(&[
-            "checkout",
-            "create",
-            "--customer",
-            &active,
-            "--tier",
-            "team",
-        ])
+        .cmd(format!("checkout create --customer {active} --tier team"))
         .code(2);
     assert!(r.stderr.contains("--tier team"), "{}", r.stderr);
     assert_eq!(
@@ -793,7 +769,7 @@ fn endpoint_delete_names_where_the_secret_was_removed_from() {
 #[test]
 fn derive_ids_says_identical_calls_in_one_second_count_once() {
     let env = Env::with_catalog();
-    let help = env.run(&["usage", "import", "--help"]).ok().stdout;
+    let help = env.cmd("usage import --help").ok().stdout;
     let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains("Two identical calls in the same second get the same id and count once"),
@@ -801,7 +777,7 @@ fn derive_ids_says_identical_calls_in_one_second_count_once() {
     );
     let customer = env.subscribed("derive@example.com", "pro");
     let key = env
-        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .cmd(format!("keys issue --customer {customer} -q"))
         .ok()
         .stdout;
     let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
@@ -810,13 +786,10 @@ fn derive_ids_says_identical_calls_in_one_second_count_once() {
     let path = env.path("calls.ndjson");
     std::fs::write(&path, format!("{}{}{}", line(t), line(t), line(t + 1))).unwrap();
     let r = env
-        .run(&[
-            "usage",
-            "import",
-            path.to_str().unwrap(),
-            "--derive-ids",
-            "--json",
-        ])
+        .cmd(format!(
+            "usage import {} --derive-ids --json",
+            path.display()
+        ))
         .ok()
         .json();
     assert_eq!(
@@ -839,16 +812,15 @@ fn a_list_counts_zero_one_and_two() {
     for (n, said) in [(0, "0 customers."), (1, "1 customer."), (2, "2 customers.")] {
         if n > 0 {
             let email = format!("count{n}@example.com");
-            env.run(&["customers", "create", "--email", &email, "-q"])
-                .ok();
+            env.cmd(format!("customers create --email {email} -q")).ok();
         }
-        let r = env.run(&["customers", "list"]).ok();
+        let r = env.cmd("customers list").ok();
         assert!(
             r.stderr.lines().any(|l| l.trim() == said),
             "{n}: {}",
             r.stderr
         );
-        let json = env.run(&["customers", "list", "--json"]).ok().json();
+        let json = env.cmd("customers list --json").ok().json();
         assert_eq!(json.as_array().map(Vec::len), Some(n), "{json}");
     }
 }

@@ -108,7 +108,7 @@ fn every_routes_answers_keep_to_the_document() {
     let other = key(&env, &env.subscribed("other@example.com", "pro"));
     let other_id = billctl::keys::parse(&other).unwrap().id.to_string();
     let fresh = env
-        .run(&["customers", "create", "--email", "fresh@example.com", "-q"])
+        .cmd("customers create --email fresh@example.com -q")
         .ok()
         .stdout
         .trim()

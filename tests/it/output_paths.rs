@@ -119,7 +119,7 @@ fn path_arguments() -> BTreeSet<String> {
 
 /// The store's row counts as `db status --json` gives them (it must still open).
 fn status(env: &Env) -> serde_json::Value {
-    let s = env.run(&["db", "status", "--json"]).ok().json();
+    let s = env.cmd("db status --json").ok().json();
     serde_json::json!([s["store"]["tables"], s["webhooks"]["tables"]])
 }
 
@@ -168,7 +168,7 @@ fn store_with_data() -> Env {
         r#"{"id":"evt_out1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
     )
     .unwrap();
-    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"])
+    env.cmd(format!("webhooks ingest {} -q", event.display()))
         .ok();
     std::fs::write(
         env.path("bad.ndjson"),
@@ -293,7 +293,7 @@ fn every_output_path_refuses_the_stores_files() {
 #[test]
 fn outputs_beside_the_store_still_work() {
     let env = Env::new();
-    env.run(&["db", "status", "-q"]).ok();
+    env.cmd("db status -q").ok();
     let data = env.data_dir();
     // On Postgres the data dir holds no database and is not made by the store.
     std::fs::create_dir_all(&data).unwrap();
@@ -308,8 +308,7 @@ fn outputs_beside_the_store_still_work() {
         env.run(&v).ok();
     }
     let page = data.join("dashboard.html");
-    env.run(&["dashboard", "--out", page.to_str().unwrap()])
-        .ok();
+    env.cmd(format!("dashboard --out {}", page.display())).ok();
     assert!(common::read(&page).contains("<html"));
     let fifo = env.path("fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
@@ -317,7 +316,6 @@ fn outputs_beside_the_store_still_work() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    env.run(&["dashboard", "--out", fifo.to_str().unwrap()])
-        .ok();
+    env.cmd(format!("dashboard --out {}", fifo.display())).ok();
     assert!(reader.join().unwrap().contains("<html"));
 }

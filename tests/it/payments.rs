@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const DAY: i64 = 86_400;
 
 fn customer(env: &Env, email: &str) -> String {
-    env.run(&["customers", "create", "--email", email, "-q"])
+    env.cmd(format!("customers create --email {email} -q"))
         .ok()
         .stdout
         .trim()
@@ -21,7 +21,7 @@ fn customer(env: &Env, email: &str) -> String {
 
 /// Issues a key for `customer` and returns it.
 fn key_for(env: &Env, customer: &str) -> String {
-    env.run(&["keys", "issue", "--customer", customer, "-q"])
+    env.cmd(format!("keys issue --customer {customer} -q"))
         .ok()
         .stdout
         .trim()
@@ -29,21 +29,15 @@ fn key_for(env: &Env, customer: &str) -> String {
 }
 
 fn verify(env: &Env, key: &str) -> (i32, Value) {
-    let r = env.run_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let r = env.cmd_stdin("keys verify --json", &format!("{key}\n"));
     (r.code, r.json())
 }
 
 /// Applies what Stripe (the simulator) emitted since `since`, as `webhooks backfill` does.
 fn backfill(env: &Env, since: i64) -> Value {
-    env.run(&[
-        "webhooks",
-        "backfill",
-        "--since",
-        &since.to_string(),
-        "--json",
-    ])
-    .ok()
-    .json()
+    env.cmd(format!("webhooks backfill --since {} --json", since))
+        .ok()
+        .json()
 }
 
 /// `subscriptions show SUB --json` and its table (issue 42: they showed neither access nor
@@ -51,10 +45,10 @@ fn backfill(env: &Env, since: i64) -> Value {
 /// field for field: one decision, read the same way. Returns the JSON and the table.
 fn sub_shown(env: &Env, sub: &str) -> (Value, String) {
     let json = env
-        .run(&["subscriptions", "show", sub, "--json"])
+        .cmd(format!("subscriptions show {sub} --json"))
         .ok()
         .json();
-    let listed = env.run(&["subscriptions", "list", "--json"]).ok().json();
+    let listed = env.cmd("subscriptions list --json").ok().json();
     let row = listed
         .as_array()
         .unwrap()
@@ -65,7 +59,7 @@ fn sub_shown(env: &Env, sub: &str) -> (Value, String) {
         assert!(json.get(field).is_some(), "show has {field}: {json}");
         assert_eq!(json[field], row[field], "{field}: show and list agree");
     }
-    let table = env.run(&["subscriptions", "show", sub]).ok().stdout;
+    let table = env.cmd(format!("subscriptions show {sub}")).ok().stdout;
     (json, table)
 }
 
@@ -77,24 +71,16 @@ fn access_follows_payment_from_incomplete_to_paid() {
     let cus = customer(&env, "nocard@example.com");
     // No card: Stripe leaves the subscription incomplete; billctl says so and exits 1.
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --json"
+        ))
         .code(1);
     let sub = r.json();
     assert_eq!(sub["status"], "incomplete");
     assert_eq!(sub["invoice"]["payment_problem"], "no payment method");
     let url = sub["invoice"]["hosted_invoice_url"].as_str().unwrap();
     assert!(url.starts_with("https://"));
-    let human = env
-        .run(&["subscriptions", "list", "--status", "incomplete"])
-        .ok();
+    let human = env.cmd("subscriptions list --status incomplete").ok();
     assert!(human.stdout.contains(sub["id"].as_str().unwrap()));
     // Shown: no access, and no card to charge.
     let (v, table) = sub_shown(&env, sub["id"].as_str().unwrap());
@@ -115,15 +101,9 @@ fn access_follows_payment_from_incomplete_to_paid() {
     assert!(v["reason"].as_str().unwrap().contains("incomplete"), "{v}");
     // A card, then the open invoice paid: invoice.paid applied; the key is valid.
     let pm = env
-        .run(&[
-            "payment-methods",
-            "attach",
-            "--customer",
-            &cus,
-            "pm_card_visa",
-            "--default",
-            "--json",
-        ])
+        .cmd(format!(
+            "payment-methods attach --customer {cus} pm_card_visa --default --json"
+        ))
         .ok()
         .json();
     assert_eq!(
@@ -135,9 +115,9 @@ fn access_follows_payment_from_incomplete_to_paid() {
         (Some("visa"), Some("4242"), Some(true))
     );
     let inv = sub["latest_invoice_id"].as_str().unwrap();
-    env.run(&["invoices", "pay", inv]).code(2); // not confirmed without --yes off a terminal
+    env.cmd(format!("invoices pay {inv}")).code(2); // not confirmed without --yes off a terminal
     let paid = env
-        .run(&["invoices", "pay", inv, "--yes", "--json"])
+        .cmd(format!("invoices pay {inv} --yes --json"))
         .ok()
         .json();
     assert_eq!(paid["status"], "paid");
@@ -145,7 +125,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
     assert_eq!(applied["failed"], 0, "{applied}");
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
-    let shown = env.run(&["customers", "show", &cus, "--json"]).ok().json();
+    let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
     assert_eq!(shown["access"], "granted");
     assert_eq!(shown["default_payment_method"]["last4"], "4242");
     assert!(shown["open_invoices"].as_array().unwrap().is_empty());
@@ -190,16 +170,10 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     // Within the 7-day grace: still valid; the standing says grace.
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
-    let shown = env.run(&["customers", "show", &cus, "--json"]).ok().json();
+    let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
     assert_eq!(shown["access"], "grace");
     let listed = env
-        .run(&[
-            "subscriptions",
-            "list",
-            "--status",
-            "past_due,unpaid",
-            "--json",
-        ])
+        .cmd("subscriptions list --status past_due,unpaid --json")
         .ok()
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
@@ -216,9 +190,7 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
         "the card that fails"
     );
     assert!(l["payment"]["next_attempt"].is_i64());
-    let human = env
-        .run(&["subscriptions", "list", "--status", "past_due"])
-        .ok();
+    let human = env.cmd("subscriptions list --status past_due").ok();
     assert!(
         human.stdout.contains("1 failed attempt,"),
         "{}",
@@ -277,7 +249,7 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")));
     assert!(v["reason"].as_str().unwrap().contains("unpaid"), "{v}");
     let report = env
-        .run(&["usage", "report", "--customer", &cus, "--json"])
+        .cmd(format!("usage report --customer {cus} --json"))
         .ok()
         .json();
     assert_eq!(report[0]["access"], "payment_required");
@@ -289,16 +261,9 @@ fn subscription_terms_trials_invoices_and_refusals() {
     // A trial: trialing, the end stated.
     let cus = customer(&env, "trial@example.com");
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--trial-days",
-            "14",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --trial-days 14"
+        ))
         .ok();
     assert!(r.stderr.contains("Trial until"), "{}", r.stderr);
     let m = env.store().current_subscription(&cus).unwrap().unwrap();
@@ -308,42 +273,24 @@ fn subscription_terms_trials_invoices_and_refusals() {
     // send_invoice: active with an open invoice to send.
     let cus = customer(&env, "invoice@example.com");
     let sub = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "team",
-            "--collection",
-            "invoice",
-            "--days-until-due",
-            "14",
-            "--json",
-        ])
+        .cmd(format!("subscriptions create --customer {cus} --tier team --collection invoice --days-until-due 14 --json"))
         .ok()
         .json();
     assert_eq!(sub["status"], "active");
     let open = env
-        .run(&[
-            "invoices",
-            "list",
-            "--customer",
-            &cus,
-            "--status",
-            "open",
-            "--json",
-        ])
+        .cmd(format!(
+            "invoices list --customer {cus} --status open --json"
+        ))
         .ok()
         .json();
     let inv = open[0]["id"].as_str().unwrap();
     assert!(open[0]["due_date"].is_i64());
-    env.run(&["invoices", "send", inv]).ok();
-    let shown = env.run(&["invoices", "show", inv, "--json"]).ok().json();
+    env.cmd(format!("invoices send {inv}")).ok();
+    let shown = env.cmd(format!("invoices show {inv} --json")).ok().json();
     assert_eq!(shown["status"], "open");
-    env.run(&["invoices", "void", inv, "--yes"]).ok();
+    env.cmd(format!("invoices void {inv} --yes")).ok();
     assert_eq!(
-        env.run(&["invoices", "show", inv, "--json"]).ok().json()["status"],
+        env.cmd(format!("invoices show {inv} --json")).ok().json()["status"],
         "void"
     );
     // error-if-incomplete with a card that fails: Stripe's card error, nothing created.
@@ -352,30 +299,15 @@ fn subscription_terms_trials_invoices_and_refusals() {
         .add_card(&cus, "pm_card_chargeCustomerFail")
         .unwrap();
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--payment-behavior",
-            "error-if-incomplete",
-        ])
+        .cmd(format!("subscriptions create --customer {cus} --tier pro --payment-behavior error-if-incomplete"))
         .code(2);
     assert!(r.stderr.contains("declined"), "{}", r.stderr);
     assert!(env.store().current_subscription(&cus).unwrap().is_none());
     // allow-incomplete with that card: incomplete, the decline named.
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --json"
+        ))
         .code(1);
     let v = r.json();
     assert!(
@@ -386,14 +318,7 @@ fn subscription_terms_trials_invoices_and_refusals() {
         "{v}"
     );
     // The human message is one sentence: "declined: Your card was declined." and no "..".
-    let human = env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-    ]);
+    let human = env.cmd(format!("subscriptions create --customer {cus} --tier pro"));
     assert!(!human.stderr.contains(".."), "{}", human.stderr);
 }
 
@@ -402,13 +327,9 @@ fn payment_methods_customer_updates_and_the_portal() {
     let env = Env::with_catalog();
     let cus = customer(&env, "pm@example.com");
     let r = env
-        .run(&[
-            "payment-methods",
-            "attach",
-            "--customer",
-            &cus,
-            "4242424242424242",
-        ])
+        .cmd(format!(
+            "payment-methods attach --customer {cus} 4242424242424242"
+        ))
         .code(2);
     assert!(
         r.stderr.contains("never takes card numbers"),
@@ -416,47 +337,28 @@ fn payment_methods_customer_updates_and_the_portal() {
         r.stderr
     );
     let r = env
-        .run(&[
-            "payment-methods",
-            "attach",
-            "--customer",
-            &cus,
-            "pm_card_chargeDeclined",
-        ])
+        .cmd(format!(
+            "payment-methods attach --customer {cus} pm_card_chargeDeclined"
+        ))
         .code(2);
     assert!(r.stderr.contains("declined"), "{}", r.stderr);
     let mc = env
-        .run(&[
-            "payment-methods",
-            "attach",
-            "--customer",
-            &cus,
-            "pm_card_mastercard",
-            "--json",
-        ])
+        .cmd(format!(
+            "payment-methods attach --customer {cus} pm_card_mastercard --json"
+        ))
         .ok()
         .json();
     let visa = env
-        .run(&[
-            "payment-methods",
-            "attach",
-            "--customer",
-            &cus,
-            "pm_card_visa",
-            "--json",
-        ])
+        .cmd(format!(
+            "payment-methods attach --customer {cus} pm_card_visa --json"
+        ))
         .ok()
         .json();
     let id = visa["id"].as_str().unwrap();
     let listed = env
-        .run(&[
-            "payment-methods",
-            "default",
-            "--customer",
-            &cus,
-            id,
-            "--json",
-        ])
+        .cmd(format!(
+            "payment-methods default --customer {cus} {id} --json"
+        ))
         .ok()
         .json();
     let defaults: Vec<&Value> = listed
@@ -467,31 +369,25 @@ fn payment_methods_customer_updates_and_the_portal() {
         .collect();
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0]["id"], id);
-    env.run(&["payment-methods", "detach", mc["id"].as_str().unwrap()])
-        .code(2);
-    env.run(&[
-        "payment-methods",
-        "detach",
-        mc["id"].as_str().unwrap(),
-        "--yes",
-    ])
+    env.cmd(format!(
+        "payment-methods detach {}",
+        mc["id"].as_str().unwrap()
+    ))
+    .code(2);
+    env.cmd(format!(
+        "payment-methods detach {} --yes",
+        mc["id"].as_str().unwrap()
+    ))
     .ok();
     let listed = env
-        .run(&["payment-methods", "list", "--customer", &cus, "--json"])
+        .cmd(format!("payment-methods list --customer {cus} --json"))
         .ok()
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     // Customer updates reach Stripe and the mirror.
-    env.run(&[
-        "customers",
-        "update",
-        &cus,
-        "--name",
-        "Ada",
-        "--metadata",
-        "plan=gold",
-        "--yes",
-    ])
+    env.cmd(format!(
+        "customers update {cus} --name Ada --metadata plan=gold --yes"
+    ))
     .ok();
     let stripe_side = env.sim.state().customers[cus.as_str()].clone();
     assert_eq!(
@@ -501,30 +397,24 @@ fn payment_methods_customer_updates_and_the_portal() {
         ),
         (Some("Ada"), Some("gold"))
     );
-    env.run(&["customers", "update", &cus, "--unset-metadata", "plan"])
+    env.cmd(format!("customers update {cus} --unset-metadata plan"))
         .ok();
     assert!(env.sim.state().customers[cus.as_str()]["metadata"]
         .get("plan")
         .is_none());
-    env.run(&["customers", "update", &cus]).code(2);
+    env.cmd(format!("customers update {cus}")).code(2);
     // The portal link.
     let portal = env
-        .run(&[
-            "portal",
-            "create",
-            "--customer",
-            &cus,
-            "--return-url",
-            "https://example.com/account",
-            "--json",
-        ])
+        .cmd(format!(
+            "portal create --customer {cus} --return-url https://example.com/account --json"
+        ))
         .ok()
         .json();
     assert!(portal["url"]
         .as_str()
         .unwrap()
         .starts_with("https://billing.stripe.com/"));
-    let audit = env.run(&["audit", "list", "--json"]).ok().json();
+    let audit = env.cmd("audit list --json").ok().json();
     let actions: Vec<&str> = audit
         .as_array()
         .unwrap()
@@ -570,14 +460,9 @@ fn events_of_another_api_version_fail_or_are_refetched() {
         .unwrap()
         .clone();
     let event = old_version_event(&sub, "past_due", common::now() + 100);
-    let r = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &event)
-        .code(1);
+    let r = env.cmd_stdin("webhooks ingest - --json", &event).code(1);
     assert_eq!(r.json()["failed"], 1);
-    let shown = env
-        .run(&["webhooks", "show", "evt_old_version", "--json"])
-        .ok()
-        .json();
+    let shown = env.cmd("webhooks show evt_old_version --json").ok().json();
     let detail = shown["detail"].as_str().unwrap();
     assert!(
         detail.contains("2024-06-20")
@@ -597,13 +482,7 @@ fn events_of_another_api_version_fail_or_are_refetched() {
     );
     // With --refetch: the subscription is read from Stripe (active) and applied.
     let again = env
-        .run(&[
-            "webhooks",
-            "reprocess",
-            "evt_old_version",
-            "--refetch",
-            "--json",
-        ])
+        .cmd("webhooks reprocess evt_old_version --refetch --json")
         .ok()
         .json();
     assert_eq!(again["applied"], 1, "{again}");
@@ -685,11 +564,8 @@ fn an_old_payment_failure_never_costs_the_grace() {
                  "subscription": sub(customer).row.id}}})
         .to_string()
     };
-    let ingest = |body: String| {
-        env.run_with_stdin(&["webhooks", "ingest", "-", "--json"], &body)
-            .ok()
-    };
-    let shown = |id: &str| env.run(&["webhooks", "show", id, "--json"]).ok().json();
+    let ingest = |body: String| env.cmd_stdin("webhooks ingest - --json", &body).ok();
+    let shown = |id: &str| env.cmd(format!("webhooks show {id} --json")).ok().json();
 
     ingest(event(
         "evt_old",

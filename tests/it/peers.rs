@@ -39,7 +39,7 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
     let env = Env::with_catalog();
     let (customer, valid) = paid(&env, "unkey-valid@example.com", "pro");
     let (_, revoked) = paid(&env, "unkey-revoked@example.com", "pro");
-    env.run(&["keys", "revoke", &key_id(&revoked), "--yes"])
+    env.cmd(format!("keys revoke {} --yes", key_id(&revoked)))
         .ok();
     let (_, team) = paid(&env, "unkey-quota@example.com", "team");
     let (_, busy) = paid(&env, "unkey-rate@example.com", "pro");
@@ -327,7 +327,7 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
         1.0
     );
     let j = env
-        .run(&["usage", "conflicts", "--source", "api-us", "--json"])
+        .cmd("usage conflicts --source api-us --json")
         .code(1)
         .json();
     assert_eq!(j["total"], 1, "{j}");

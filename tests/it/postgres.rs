@@ -27,10 +27,9 @@ fn populated() -> Env {
     let env = Env::with_catalog();
     let customer = env.subscribed("pg@example.com", "pro");
     for _ in 0..2 {
-        env.run(&["keys", "issue", "--customer", &customer, "-q"])
-            .ok();
+        env.cmd(format!("keys issue --customer {customer} -q")).ok();
     }
-    let keys = env.run(&["keys", "list", "--json"]).ok().json();
+    let keys = env.cmd("keys list --json").ok().json();
     let key_id = keys[0]["id"].as_str().unwrap().to_string();
     let now = common::now();
     let mut lines = String::new();
@@ -43,28 +42,24 @@ fn populated() -> Env {
     }
     let file = env.path("u.ndjson");
     std::fs::write(&file, lines).unwrap();
-    env.run(&["usage", "import", file.to_str().unwrap(), "-q"])
-        .ok();
+    env.cmd(format!("usage import {} -q", file.display())).ok();
     let event = env.path("evt.json");
     std::fs::write(
         &event,
         r#"{"id":"evt_pg1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer","name":"tab\there"}}}"#,
     )
     .unwrap();
-    env.run(&["webhooks", "ingest", event.to_str().unwrap(), "-q"]);
+    env.cmd(format!("webhooks ingest {} -q", event.display()));
     env
 }
 
 /// Row counts of every table in both files, from `db status`.
 fn counts(env: &Env, data_dir: &std::path::Path) -> serde_json::Value {
     let s = env
-        .run(&[
-            "--data-dir",
-            data_dir.to_str().unwrap(),
-            "db",
-            "status",
-            "--json",
-        ])
+        .cmd(format!(
+            "--data-dir {} db status --json",
+            data_dir.display()
+        ))
         .ok()
         .json();
     serde_json::json!({"main": s["tables"], "webhooks": s["webhooks"]["tables"]})
@@ -85,7 +80,7 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
     assert_eq!(before["main"]["usage_events"], 500);
     assert!(before["main"]["audit"].as_i64().unwrap() >= 2);
 
-    let out = env.run(&["db", "copy", "--to", &url, "--json"]).ok().json();
+    let out = env.cmd(format!("db copy --to {url} --json")).ok().json();
     assert_eq!(out["verified"], true);
     let mut client = pg.client(&url);
     let n: i64 = client
@@ -110,7 +105,7 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
     assert!(String::from_utf8(body).unwrap().contains("tab\\there"));
 
     // A second copy into the now non-empty database is refused and changes nothing.
-    let r = env.run(&["db", "copy", "--to", &url]).code(2);
+    let r = env.cmd(format!("db copy --to {url}")).code(2);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
     let again: i64 = client
         .query_one("SELECT count(*) FROM usage_events", &[])
@@ -121,30 +116,19 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
     // Back into a fresh SQLite data dir: every table's rows, and the store works.
     let back = env.path("back");
     let out = env
-        .run(&[
-            "--data-dir",
-            back.to_str().unwrap(),
-            "db",
-            "copy",
-            "--from",
-            &url,
-            "--json",
-        ])
+        .cmd(format!(
+            "--data-dir {} db copy --from {url} --json",
+            back.display()
+        ))
         .ok()
         .json();
     assert_eq!(out["verified"], true);
     assert_eq!(counts(&env, &back), before);
     let report = env
-        .run(&[
-            "--data-dir",
-            back.to_str().unwrap(),
-            "usage",
-            "report",
-            "--json",
-        ])
+        .cmd(format!("--data-dir {} usage report --json", back.display()))
         .ok()
         .json();
-    let original = env.run(&["usage", "report", "--json"]).ok().json();
+    let original = env.cmd("usage report --json").ok().json();
     assert_eq!(report, original, "the copied store reports the same usage");
     // Inserting after a copy continues the identity columns past the copied rows.
     client
@@ -155,14 +139,10 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
         .unwrap();
     // Into a store that is not empty: refused.
     let r = env
-        .run(&[
-            "--data-dir",
-            back.to_str().unwrap(),
-            "db",
-            "copy",
-            "--from",
-            &url,
-        ])
+        .cmd(format!(
+            "--data-dir {} db copy --from {url}",
+            back.display()
+        ))
         .code(2);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
 }
@@ -231,12 +211,7 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
     }
     let env = Env::new();
     let r = env
-        .run(&[
-            "db",
-            "copy",
-            "--to",
-            "postgres://u:hunter2@db.example/billctl",
-        ])
+        .cmd("db copy --to postgres://u:hunter2@db.example/billctl")
         .code(2);
     assert!(
         r.stderr.contains("BILLCTL_DATABASE_PASSWORD"),
@@ -249,7 +224,7 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
         common::DEFAULT_CONFIG
     ));
     let r = env
-        .run(&["--config", cfg.to_str().unwrap(), "db", "migrate"])
+        .cmd(format!("--config {} db migrate", cfg.display()))
         .code(2);
     assert!(r.stderr.contains("store.url"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 fn applied() -> Env {
     let env = Env::new();
-    env.run(&["setup-products", "--yes"]).ok();
+    env.cmd("setup-products --yes").ok();
     env
 }
 
@@ -44,7 +44,7 @@ fn problems(report: &Value, key: &str) -> Vec<String> {
 fn a_clean_catalog_passes_with_a_stable_json_shape() {
     let env = applied();
     env.sim.clear_requests();
-    let report = env.run(&["prices", "check", "--json"]).ok().json();
+    let report = env.cmd("prices check --json").ok().json();
     assert_eq!(report["ok"], true);
     assert_eq!(report["checked"], 3);
     assert_eq!(report["drift"], 0);
@@ -94,7 +94,7 @@ fn drift_made_behind_billctls_back_is_caught() {
         st.prices[&pro_old]["lookup_key"] = Value::Null;
         st.prices.insert("price_cheap".into(), cheap);
     }
-    let r = env.run(&["prices", "check", "--json"]).code(1);
+    let r = env.cmd("prices check --json").code(1);
     let report = r.json();
     assert_eq!(report["ok"], false);
     assert_eq!(report["drift"], 3);
@@ -116,7 +116,7 @@ fn drift_made_behind_billctls_back_is_caught() {
             .any(|p| p.contains("price is $1.00 / month, config says $99.00 / month")),
         "{report}"
     );
-    let human = env.run(&["prices", "check"]).code(1);
+    let human = env.cmd("prices check").code(1);
     assert!(human.stdout.contains("DRIFT"), "{}", human.stdout);
     assert!(
         human.stderr.contains("setup-products --plan"),
@@ -125,7 +125,7 @@ fn drift_made_behind_billctls_back_is_caught() {
     );
     // A lookup key that resolves to nothing.
     env.sim.state().prices.get_mut("price_cheap").unwrap()["lookup_key"] = Value::Null;
-    let report = env.run(&["prices", "check", "--json"]).code(1).json();
+    let report = env.cmd("prices check --json").code(1).json();
     assert!(
         problems(&report, "pro_monthly")[0].contains("does not resolve"),
         "{report}"
@@ -136,9 +136,9 @@ fn drift_made_behind_billctls_back_is_caught() {
 fn the_expect_file_must_list_exactly_the_resolved_ids() {
     let env = applied();
     let good = env.path("good.env");
-    env.run(&["setup-products", "--write-env", good.to_str().unwrap()])
+    env.cmd(format!("setup-products --write-env {}", good.display()))
         .ok();
-    env.run(&["prices", "check", "--expect", good.to_str().unwrap()])
+    env.cmd(format!("prices check --expect {}", good.display()))
         .ok();
     let bad = env.path("bad.env");
     let text = common::read(&good).replace(&price_id(&env, "team_monthly"), "price_stale");
@@ -148,13 +148,7 @@ fn the_expect_file_must_list_exactly_the_resolved_ids() {
     )
     .unwrap();
     let report = env
-        .run(&[
-            "prices",
-            "check",
-            "--expect",
-            bad.to_str().unwrap(),
-            "--json",
-        ])
+        .cmd(format!("prices check --expect {} --json", bad.display()))
         .code(1)
         .json();
     assert_eq!(report["drift"], 2, "{report}");
@@ -174,7 +168,7 @@ fn the_expect_file_must_list_exactly_the_resolved_ids() {
         .contains("not a price in the config"));
     std::fs::write(&bad, "PRICE_PRO price_x\n").unwrap();
     let r = env
-        .run(&["prices", "check", "--expect", bad.to_str().unwrap()])
+        .cmd(format!("prices check --expect {}", bad.display()))
         .code(2);
     assert!(r.stderr.contains("bad.env:1"), "{}", r.stderr);
 }
@@ -183,8 +177,8 @@ fn the_expect_file_must_list_exactly_the_resolved_ids() {
 fn a_read_only_restricted_key_can_check() {
     let mut env = applied();
     env.key = Some(stripe_sim::DEFAULT_RESTRICTED_KEY.into());
-    env.run(&["prices", "check"]).ok();
-    env.run(&["prices", "list"]).ok();
+    env.cmd("prices check").ok();
+    env.cmd("prices list").ok();
 }
 
 #[test]
@@ -214,11 +208,11 @@ fn an_unreachable_stripe_is_exit_2_not_drift() {
 #[test]
 fn list_shows_config_beside_stripe() {
     let env = Env::new();
-    let rows = env.run(&["prices", "list", "--json"]).ok().json();
+    let rows = env.cmd("prices list --json").ok().json();
     assert_eq!(rows[0]["stripe"], Value::Null);
     assert_eq!(rows[0]["matches"], false);
-    env.run(&["setup-products", "--yes"]).ok();
-    let rows = env.run(&["prices", "list", "--json"]).ok().json();
+    env.cmd("setup-products --yes").ok();
+    let rows = env.cmd("prices list --json").ok().json();
     assert_eq!(rows.as_array().unwrap().len(), 3);
     assert_eq!(
         rows[1]["config"],
@@ -226,7 +220,7 @@ fn list_shows_config_beside_stripe() {
     );
     assert_eq!(rows[1]["stripe"]["amount"], 49900);
     assert_eq!(rows[1]["matches"], true);
-    let human = env.run(&["prices", "list"]).ok();
+    let human = env.cmd("prices list").ok();
     assert!(
         human.stdout.contains("$499.00 / month") && human.stdout.contains("yes"),
         "{}",

@@ -104,8 +104,7 @@ fn case() -> Case {
         format!("{{\"id\":\"evt_px1\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":{t},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"ch_1\",\"object\":\"charge\"}}}}}}\n"),
     )
     .unwrap();
-    env.run(&["webhooks", "ingest", file.to_str().unwrap()])
-        .ok();
+    env.cmd(format!("webhooks ingest {}", file.display())).ok();
     Case {
         env,
         recv: Receiver::start(true),

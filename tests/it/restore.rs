@@ -30,16 +30,13 @@ fn event(env: &Env, id: &str) -> String {
 /// with 1 key and 1 event: every state a crash can leave is one of the two, or mixed.
 fn two_states(env: &Env) -> PathBuf {
     let customer = env.subscribed("restore@example.com", "pro");
-    env.run(&["keys", "issue", "--customer", &customer, "-q"])
-        .ok();
-    env.run(&["webhooks", "ingest", &event(env, "evt_new"), "-q"])
+    env.cmd(format!("keys issue --customer {customer} -q")).ok();
+    env.cmd(format!("webhooks ingest {} -q", event(env, "evt_new")))
         .ok();
     let backup = env.path("backup-new");
-    env.run(&["db", "backup", backup.to_str().unwrap(), "-q"])
-        .ok();
-    env.run(&["keys", "issue", "--customer", &customer, "-q"])
-        .ok();
-    env.run(&["webhooks", "ingest", &event(env, "evt_old"), "-q"])
+    env.cmd(format!("db backup {} -q", backup.display())).ok();
+    env.cmd(format!("keys issue --customer {customer} -q")).ok();
+    env.cmd(format!("webhooks ingest {} -q", event(env, "evt_old")))
         .ok();
     backup
 }
@@ -310,8 +307,7 @@ fn backup_survives_sigkill_at_random_points() {
         }
         // The next backup into the folder removes what the killed one left.
         let other = folder.join("other");
-        env.run(&["db", "backup", other.to_str().unwrap(), "-q"])
-            .ok();
+        env.cmd(format!("db backup {} -q", other.display())).ok();
         let mut want = vec!["other".to_string()];
         if std::fs::symlink_metadata(&dest).is_ok() {
             want.insert(0, "nightly".to_string());
@@ -351,7 +347,7 @@ fn restore_refuses_while_the_store_is_open() {
     }
     let env = Env::with_catalog();
     let backup = two_states(&env);
-    let key = env.run(&["keys", "list", "--json"]).ok().json()[0]["id"]
+    let key = env.cmd("keys list --json").ok().json()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -580,31 +576,17 @@ fn backup_never_replaces_what_is_not_a_backup() {
     std::fs::create_dir_all(&theirs).unwrap();
     std::fs::write(theirs.join("important.txt"), b"precious").unwrap();
     std::fs::write(folder.join(".restore-intent-draft"), b"x").unwrap();
-    env.run(&[
-        "db",
-        "backup",
-        folder.join("tuesday").to_str().unwrap(),
-        "-q",
-    ])
-    .ok();
+    env.cmd(format!("db backup {} -q", folder.join("tuesday").display()))
+        .ok();
     assert_eq!(common::read(&theirs.join("important.txt")), "precious");
     assert!(folder.join(".restore-intent-draft").exists());
     // The earlier backup: refused without --force, replaced with it (asked, unless --yes).
-    let r = env
-        .run(&["db", "backup", earlier.to_str().unwrap()])
-        .code(2);
+    let r = env.cmd(format!("db backup {}", earlier.display())).code(2);
     assert!(r.stderr.contains("--force"), "{}", r.stderr);
     let made_before = common::read(&earlier.join("manifest.json"));
     env.set_now(1_900_000_000);
-    env.run(&[
-        "db",
-        "backup",
-        earlier.to_str().unwrap(),
-        "--force",
-        "--yes",
-        "-q",
-    ])
-    .ok();
+    env.cmd(format!("db backup {} --force --yes -q", earlier.display()))
+        .ok();
     assert_ne!(common::read(&earlier.join("manifest.json")), made_before);
     assert_eq!(
         names(&earlier),
@@ -613,8 +595,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
     // An empty directory takes a backup.
     let empty = env.path("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    env.run(&["db", "backup", empty.to_str().unwrap(), "-q"])
-        .ok();
+    env.cmd(format!("db backup {} -q", empty.display())).ok();
     assert_eq!(
         names(&empty),
         ["billctl.db", "manifest.json", "webhooks.db"]
@@ -684,7 +665,7 @@ fn reading_a_backup_is_bounded() {
         plant(&dir, &good);
         for extra in ["--check", "--yes"] {
             let r = env
-                .run(&["db", "restore", dir.to_str().unwrap(), extra])
+                .cmd(format!("db restore {} {extra}", dir.display()))
                 .code(2);
             assert!(r.stderr.contains(says), "{name} {extra}: {}", r.stderr);
         }
@@ -805,13 +786,13 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     std::fs::write(data.join(format!(".restore-intent-{hex}")), b"{}").unwrap();
     // Not a name billctl makes: left alone.
     std::fs::create_dir_all(data.join(".billctl-restore-mine")).unwrap();
-    env.run(&["keys", "list", "-q"]).ok();
+    env.cmd("keys list -q").ok();
     assert_eq!(leftovers(&data), vec![".billctl-restore-mine".to_string()]);
     std::fs::remove_dir(data.join(".billctl-restore-mine")).unwrap();
     for i in 0..5 {
         env.set_now(1_900_000_000 + i * 60);
         let r = env
-            .run(&["db", "restore", backup.to_str().unwrap(), "--yes", "--json"])
+            .cmd(format!("db restore {} --yes --json", backup.display()))
             .ok()
             .json();
         let pruned = r["pruned"].as_array().unwrap().len();
@@ -827,7 +808,7 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
         &data.join(&kept[0]),
         &data.join("pre-restore-20000101T000000Z"),
     );
-    let r = env.run(&["doctor", "--json"]);
+    let r = env.cmd("doctor --json");
     assert!(r.stdout.contains("pre-restore"), "{}", r.stdout);
     assert!(r.stdout.contains("4 pre-restore copies"), "{}", r.stdout);
 }
@@ -844,14 +825,14 @@ fn a_lone_leftover_file_is_named_by_doctor_and_removed_with_the_next_leftover_di
     }
     let env = Env::with_catalog();
     let data = env.data_dir();
-    env.run(&["keys", "list", "-q"]).ok();
+    env.cmd("keys list -q").ok();
     let hex = "0123456789abcdef0123456789abcdef01234567";
     let file = data.join(format!(".restore-intent-{hex}"));
     std::fs::write(&file, b"{}").unwrap();
     if std::fs::metadata(&data).unwrap().nlink() == 2 {
-        env.run(&["keys", "list", "-q"]).ok();
+        env.cmd("keys list -q").ok();
         assert!(file.exists(), "no subdirectory: the data dir is not listed");
-        let r = env.run(&["doctor", "--json"]);
+        let r = env.cmd("doctor --json");
         assert!(
             r.stdout.contains(".restore-intent-") && r.stdout.contains("remove them (an earlier"),
             "{}",
@@ -865,7 +846,7 @@ fn a_lone_leftover_file_is_named_by_doctor_and_removed_with_the_next_leftover_di
     }
     let dir = data.join(format!(".billctl-check-{hex}"));
     std::fs::create_dir(&dir).unwrap();
-    env.run(&["keys", "list", "-q"]).ok();
+    env.cmd("keys list -q").ok();
     assert_eq!(leftovers(&data), Vec::<String>::new());
 }
 
@@ -877,17 +858,17 @@ fn backup_names_the_secrets_it_leaves_out() {
     }
     let env = Env::with_catalog();
     let secrets = env.data_dir().join("webhook-secrets");
-    env.run(&["db", "status", "-q"]).ok();
+    env.cmd("db status -q").ok();
     std::fs::write(&secrets, "we_1 whsec_abc\n").unwrap();
     let dest = env.path("b");
     let r = env
-        .run(&["db", "backup", dest.to_str().unwrap(), "--json"])
+        .cmd(format!("db backup {} --json", dest.display()))
         .ok()
         .json();
     assert_eq!(r["left_out"][0], secrets.display().to_string(), "{r}");
     assert!(!dest.join("webhook-secrets").exists());
     let dest = env.path("c");
-    let r: Run = env.run(&["db", "backup", dest.to_str().unwrap()]).ok();
+    let r: Run = env.cmd(format!("db backup {}", dest.display())).ok();
     assert!(
         r.stderr.contains("Not in the backup") || r.stdout.contains("Not in the backup"),
         "{} {}",
@@ -1165,7 +1146,7 @@ fn the_guard_sees_the_data_dir_through_a_bind_mount() {
         return;
     }
     let env = Env::with_catalog();
-    env.run(&["db", "status", "-q"]).ok();
+    env.cmd("db status -q").ok();
     let mount = env.path("bind");
     std::fs::create_dir_all(&mount).unwrap();
     let data = env.data_dir();
@@ -1180,7 +1161,7 @@ fn the_guard_sees_the_data_dir_through_a_bind_mount() {
     ] {
         let out = mount.join(name);
         let r = env
-            .run(&["dashboard", "--out", out.to_str().unwrap()])
+            .cmd(format!("dashboard --out {}", out.display()))
             .code(2);
         assert!(
             r.stderr.contains("one of the store's files"),
@@ -1189,7 +1170,7 @@ fn the_guard_sees_the_data_dir_through_a_bind_mount() {
         );
         assert!(!env.data_dir().join(name).exists(), "{name}");
     }
-    env.run(&["db", "status", "-q"]).ok();
+    env.cmd("db status -q").ok();
 }
 
 /// A data dir where webhooks were never used (no webhooks.db) is restored, and the state
@@ -1272,7 +1253,7 @@ fn the_state_before_is_always_a_backup_and_finishing_is_said() {
         b"not a database at all",
     )
     .unwrap();
-    let r = env.run(&["keys", "list"]).code(2);
+    let r = env.cmd("keys list").code(2);
     assert!(
         r.stderr
             .contains("an interrupted restore was finished first"),

@@ -20,13 +20,7 @@ fn go_to(env: &Env, t: i64) {
     }
     env.set_now(env.sim.now());
     let applied = env
-        .run(&[
-            "webhooks",
-            "backfill",
-            "--since",
-            &(from - 60).to_string(),
-            "--json",
-        ])
+        .cmd(format!("webhooks backfill --since {} --json", from - 60))
         .ok()
         .json();
     assert_eq!(applied["failed"], 0, "{applied}");
@@ -43,15 +37,10 @@ fn sub_of(env: &Env, customer: &str) -> String {
 
 /// Moves the customer's subscription to `tier` through billctl.
 fn change_tier(env: &Env, customer: &str, tier: &str) {
-    env.run(&[
-        "subscriptions",
-        "change",
-        &sub_of(env, customer),
-        "--tier",
-        tier,
-        "--yes",
-        "-q",
-    ])
+    env.cmd(format!(
+        "subscriptions change {} --tier {tier} --yes -q",
+        sub_of(env, customer)
+    ))
     .ok();
 }
 
@@ -75,8 +64,11 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     let g = env.subscribed("g@example.com", "pro");
     go_to(&env, prev + 10 * DAY);
     // C churns before the month, so that it can come back in it.
-    env.run(&["subscriptions", "cancel", &sub_of(&env, &c), "--yes", "-q"])
-        .ok();
+    env.cmd(format!(
+        "subscriptions cancel {} --yes -q",
+        sub_of(&env, &c)
+    ))
+    .ok();
 
     // The month: G's card fails from now on, so its renewal on day 1 is declined.
     let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
@@ -102,38 +94,25 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     go_to(&env, m0 + 5 * DAY);
     change_tier(&env, &b, "pro"); // contraction
     go_to(&env, m0 + 7 * DAY);
-    env.run(&["subscriptions", "cancel", &sub_of(&env, &f), "--yes", "-q"])
-        .ok(); // churn
+    env.cmd(format!(
+        "subscriptions cancel {} --yes -q",
+        sub_of(&env, &f)
+    ))
+    .ok(); // churn
     go_to(&env, m0 + 9 * DAY);
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &c,
-        "--tier",
-        "pro",
-        "-q",
-    ])
-    .ok(); // reactivation
-           // A trial, and (below) a sign-up without a card: neither is MRR.
+    env.cmd(format!("subscriptions create --customer {c} --tier pro -q"))
+        .ok(); // reactivation
+               // A trial, and (below) a sign-up without a card: neither is MRR.
     let h = env
-        .run(&["customers", "create", "--email", "h@example.com", "-q"])
+        .cmd("customers create --email h@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     env.add_card(&h);
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &h,
-        "--tier",
-        "team",
-        "--trial-days",
-        "14",
-        "-q",
-    ])
+    env.cmd(format!(
+        "subscriptions create --customer {h} --tier team --trial-days 14 -q"
+    ))
     .ok();
     // G's retries all fail: unpaid, which ends its MRR.
     go_to(&env, m0 + 20 * DAY);
@@ -149,24 +128,16 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     // Stripe expires an incomplete subscription after 23 hours: this one is made just before
     // the report.
     let i = env
-        .run(&["customers", "create", "--email", "i@example.com", "-q"])
+        .cmd("customers create --email i@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
-    let incomplete = env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &i,
-        "--tier",
-        "pro",
-        "-q",
-    ]);
+    let incomplete = env.cmd(format!("subscriptions create --customer {i} --tier pro -q"));
     assert_ne!(incomplete.code, 0, "no card: incomplete");
 
     let day = billctl::time::utc_date(m0 + 20 * DAY);
-    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let r = env.cmd(format!("revenue --as-of {day} --json")).ok().json();
     assert_eq!(r["month"], billctl::time::utc_date(m0)[..7]);
     let usd = &r["currencies"][0];
     assert_eq!(usd["currency"], "usd");
@@ -234,7 +205,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
 
     // Any past month is rebuilt from the history: the month before ended with A, B, F, G.
     let by_month = env
-        .run(&["revenue", "--by", "month", "--as-of", &day, "--json"])
+        .cmd(format!("revenue --by month --as-of {day} --json"))
         .ok()
         .json();
     let months = by_month["months"].as_array().unwrap();
@@ -257,26 +228,22 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     );
     assert_eq!(months.last().unwrap()["currencies"][0]["mrr"], usd["mrr"]);
     // CSV and the table say the same.
-    let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
+    let csv = env.cmd(format!("revenue --as-of {day} --csv")).ok().stdout;
     assert_eq!(
         csv,
         "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,3,29700,3\nusd,team,1,49900,1\n"
     );
-    let table = env.run(&["revenue", "--as-of", &day]).ok().stdout;
+    let table = env.cmd(format!("revenue --as-of {day}")).ok().stdout;
     assert!(
         table.contains("$796.00") && table.contains("$5,099.00"),
         "{table}"
     );
     // The HTML page: one chart per measure, a bar segment per tier and month.
     let page = env.path("revenue.html");
-    env.run(&[
-        "revenue",
-        "--as-of",
-        &day,
-        "--html",
-        page.to_str().unwrap(),
-        "-q",
-    ])
+    env.cmd(format!(
+        "revenue --as-of {day} --html {} -q",
+        page.display()
+    ))
     .ok();
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("MRR by month, stacked by tier (USD)"));
@@ -291,26 +258,20 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
 #[test]
 fn bad_input_is_refused_with_the_flag_named() {
     let env = Env::new();
-    let r = env
-        .run(&["revenue", "--by", "month", "--from", "2026-13"])
-        .code(2);
+    let r = env.cmd("revenue --by month --from 2026-13").code(2);
     assert!(r.stderr.contains("--from"), "{}", r.stderr);
     let r = env
-        .run(&[
-            "revenue", "--by", "month", "--from", "2026-06", "--to", "2026-01",
-        ])
+        .cmd("revenue --by month --from 2026-06 --to 2026-01")
         .code(2);
     assert!(
         r.stderr.contains("--from 2026-06 is after --to 2026-01"),
         "{}",
         r.stderr
     );
-    let r = env.run(&["revenue", "--from", "2026-01"]).code(2);
+    let r = env.cmd("revenue --from 2026-01").code(2);
     assert!(r.stderr.contains("--by month"), "{}", r.stderr);
     let r = env
-        .run(&[
-            "revenue", "--by", "month", "--from", "2000-01", "--to", "2026-01",
-        ])
+        .cmd("revenue --by month --from 2000-01 --to 2026-01")
         .code(2);
     assert!(r.stderr.contains("120 months"), "{}", r.stderr);
 }
@@ -327,8 +288,11 @@ fn a_backfilled_history_gives_the_same_months() {
     let x = env.subscribed("x@example.com", "pro");
     let y = env.subscribed("y@example.com", "team");
     go_to(&env, first + 10 * DAY);
-    env.run(&["subscriptions", "cancel", &sub_of(&env, &y), "--yes", "-q"])
-        .ok();
+    env.cmd(format!(
+        "subscriptions cancel {} --yes -q",
+        sub_of(&env, &y)
+    ))
+    .ok();
     // Two months on: the events above are past Stripe's 30 days.
     let (_, second) = billctl::time::month_of(first + 40 * DAY);
     go_to(&env, second + 5 * DAY);
@@ -490,7 +454,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     set_quantity(&env, &pro, 1);
 
     let day = billctl::time::utc_date(m0 + 21 * DAY);
-    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let r = env.cmd(format!("revenue --as-of {day} --json")).ok().json();
     let usd = &r["currencies"][0];
     assert_eq!(usd["mrr"], 5 * 49_900 + 9_900, "{r}");
     assert_eq!(usd["arpa"], (5 * 49_900 + 9_900) / 2);
@@ -499,7 +463,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     assert_eq!(movement(m, "expansion"), (1, 2 * 49_900), "3 to 5 seats");
     assert_eq!(movement(m, "new"), (0, 0));
     let by_month = env
-        .run(&["revenue", "--by", "month", "--as-of", &day, "--json"])
+        .cmd(format!("revenue --by month --as-of {day} --json"))
         .ok()
         .json();
     let months = by_month["months"].as_array().unwrap();
@@ -509,12 +473,12 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
         movement(&before["movements"][0], "new"),
         (2, 3 * 49_900 + 9_900)
     );
-    let csv = env.run(&["revenue", "--as-of", &day, "--csv"]).ok().stdout;
+    let csv = env.cmd(format!("revenue --as-of {day} --csv")).ok().stdout;
     assert_eq!(
         csv,
         "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,1,9900,1\nusd,team,1,249500,5\n"
     );
-    let board = env.run(&["dashboard", "--json"]).ok().json();
+    let board = env.cmd("dashboard --json").ok().json();
     let now = &board["revenue"]["now"]["currencies"][0];
     assert_eq!(now["mrr"], 5 * 49_900 + 9_900, "the dashboard's MRR: {now}");
     let team_now: Vec<_> = now["tiers"]
@@ -529,7 +493,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     go_to(&env, m0 + 22 * DAY);
     set_quantity(&env, &team, 2);
     let day = billctl::time::utc_date(m0 + 23 * DAY);
-    let r = env.run(&["revenue", "--as-of", &day, "--json"]).ok().json();
+    let r = env.cmd(format!("revenue --as-of {day} --json")).ok().json();
     let m = &r["movements"][0];
     assert_eq!(r["currencies"][0]["mrr"], 2 * 49_900 + 9_900);
     assert_eq!(movement(m, "expansion"), (0, 0), "{m}");

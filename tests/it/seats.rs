@@ -14,7 +14,7 @@ const TEAM: i64 = 49_900;
 
 fn customer(env: &Env, email: &str) -> String {
     let c = env
-        .run(&["customers", "create", "--email", email, "--json"])
+        .cmd(format!("customers create --email {email} --json"))
         .ok()
         .json();
     let id = c["id"].as_str().unwrap().to_string();
@@ -29,7 +29,7 @@ fn stripe_item(env: &Env, sub: &str) -> Value {
 
 /// USD MRR and Team's seats, as `revenue --json` reports them now.
 fn revenue(env: &Env) -> (i64, i64) {
-    let r = env.run(&["revenue", "--json"]).ok().json();
+    let r = env.cmd("revenue --json").ok().json();
     let usd = &r["currencies"][0];
     let team = usd["tiers"]
         .as_array()
@@ -71,17 +71,9 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     let env = Env::with_catalog();
     let cus = customer(&env, "seats@example.com");
     let created = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "team",
-            "--quantity",
-            "3",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier team --quantity 3 --json"
+        ))
         .ok();
     assert!(created.stderr.contains("to team × 3"), "{}", created.stderr);
     let sub = created.json()["subscription"]["id"]
@@ -109,7 +101,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
 
     // 3 -> 5, the seats alone (the tier it is on), prorated on the next invoice.
     let up = env
-        .run(&["subscriptions", "change", &sub, "--quantity", "5", "--json"])
+        .cmd(format!("subscriptions change {sub} --quantity 5 --json"))
         .ok();
     assert!(
         up.stderr
@@ -133,18 +125,9 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
 
     // 5 -> 2, invoiced at once: the pending prorations and this change's.
     let down = env
-        .run(&[
-            "subscriptions",
-            "change",
-            &sub,
-            "--tier",
-            "team",
-            "--quantity",
-            "2",
-            "--proration",
-            "always-invoice",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions change {sub} --tier team --quantity 2 --proration always-invoice --json"
+        ))
         .ok();
     assert!(
         down.stderr.contains("from team × 5 to team × 2"),
@@ -179,7 +162,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     // The same seats again is nothing to change, and sends nothing.
     let posts = env.posts();
     let same = env
-        .run(&["subscriptions", "change", &sub, "--quantity", "2"])
+        .cmd(format!("subscriptions change {sub} --quantity 2"))
         .ok();
     assert!(same.stderr.contains("nothing to change"), "{}", same.stderr);
     assert_eq!(env.posts(), posts);
@@ -235,17 +218,9 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     assert!(env.sim.state().subscriptions.is_empty());
 
     let sub = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "team",
-            "--quantity",
-            "3",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier team --quantity 3 --json"
+        ))
         .ok()
         .json()["id"]
         .as_str()
@@ -284,15 +259,9 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     );
     assert_eq!(stripe_item(&env, &sub)["quantity"], 3);
     assert_eq!(env.store().subscription(&sub).unwrap().unwrap().quantity, 3);
-    env.run(&[
-        "subscriptions",
-        "change",
-        &sub,
-        "--tier",
-        "pro",
-        "--quantity",
-        "1",
-    ])
+    env.cmd(format!(
+        "subscriptions change {sub} --tier pro --quantity 1"
+    ))
     .ok();
     assert_eq!(stripe_item(&env, &sub)["quantity"], 1);
 
@@ -326,17 +295,7 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
         "--mode subscription",
     );
     let link = env
-        .run(&[
-            "checkout",
-            "create",
-            "--email",
-            "new@example.com",
-            "--tier",
-            "team",
-            "--quantity",
-            "4",
-            "--json",
-        ])
+        .cmd("checkout create --email new@example.com --tier team --quantity 4 --json")
         .ok()
         .json();
     assert_eq!(link["quantity"], 4);
@@ -427,7 +386,7 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
     assert_eq!(env.posts(), posts, "a refused quantity sends nothing");
     holds(&env, &sub, 2);
     let audit = env
-        .run(&["audit", "list", "--action", "subscription.change", "--json"])
+        .cmd("audit list --action subscription.change --json")
         .ok()
         .json();
     let quantities: Vec<Value> = audit
@@ -451,28 +410,21 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
 fn seats_changed_back_and_forth_within_a_day_are_changed_in_stripe_each_time() {
     let env = Env::with_catalog();
     let cus = customer(&env, "back-and-forth@example.com");
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "team",
-        "--quantity",
-        "3",
-    ])
+    env.cmd(format!(
+        "subscriptions create --customer {cus} --tier team --quantity 3"
+    ))
     .ok();
     let sub = env.store().live_subscription(&cus).unwrap().unwrap().id;
     holds(&env, &sub, 3);
     for seats in [5, 3, 5, 3] {
         let n = seats.to_string();
-        let r = env.run(&["subscriptions", "change", &sub, "--quantity", &n, "--json"]);
+        let r = env.cmd(format!("subscriptions change {sub} --quantity {n} --json"));
         assert_eq!(r.code, 0, "to {seats}: {}", r.stderr);
         holds(&env, &sub, seats);
     }
     // Asking for what it holds is nothing to do, and says so with the seats.
     let posts = env.posts();
-    let same = env.run(&["subscriptions", "change", &sub, "--quantity", "3"]);
+    let same = env.cmd(format!("subscriptions change {sub} --quantity 3"));
     assert_eq!(same.code, 0, "{}", same.stderr);
     assert!(
         same.stderr

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 /// The audit entries of `customer` with `action`, as `audit list --json` shows them.
 fn audit(env: &Env, customer: &str, action: &str) -> Vec<Value> {
-    env.run(&["audit", "list", "--action", action, "--json"])
+    env.cmd(format!("audit list --action {action} --json"))
         .ok()
         .json()
         .as_array()
@@ -100,7 +100,7 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
         .contains("/subscription"));
     // ...and one without gets a sign-up link.
     let fresh = env
-        .run(&["customers", "create", "--email", "new@example.com", "-q"])
+        .cmd("customers create --email new@example.com -q")
         .ok()
         .stdout
         .trim()
@@ -441,15 +441,9 @@ fn a_plan_change_to_a_tier_in_another_currency_is_refused_before_stripe() {
             .count()
     };
     let before = posts(&env);
-    let r = env.run(&[
-        "--config",
-        c,
-        "subscriptions",
-        "change",
-        &sub,
-        "--tier",
-        "euro",
-    ]);
+    let r = env.cmd(format!(
+        "--config {c} subscriptions change {sub} --tier euro"
+    ));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(

@@ -196,9 +196,7 @@ impl Drop for Serve {
 /// Issues a service token with `scopes` (comma-separated).
 pub fn token(env: &Env, name: &str, scopes: &str) -> String {
     let r = env
-        .run(&[
-            "serve", "tokens", "issue", "--name", name, "--scope", scopes,
-        ])
+        .cmd(format!("serve tokens issue --name {name} --scope {scopes}"))
         .ok();
     let t = r.stdout.trim().to_string();
     assert!(billctl::keys::parse_token(&t).is_some(), "a token: {t:?}");
@@ -207,7 +205,7 @@ pub fn token(env: &Env, name: &str, scopes: &str) -> String {
 
 /// Issues an API key for `customer`.
 pub fn key(env: &Env, customer: &str) -> String {
-    let r = env.run(&["keys", "issue", "--customer", customer]).ok();
+    let r = env.cmd(format!("keys issue --customer {customer}")).ok();
     r.stdout.trim().to_string()
 }
 
@@ -241,10 +239,7 @@ pub fn metric(text: &str, series: &str) -> f64 {
 fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation() {
     let env = Env::new();
     let r = env
-        .run(&[
-            "serve", "tokens", "issue", "--name", "gateway", "--scope", "verify", "--scope",
-            "read", "--json",
-        ])
+        .cmd("serve tokens issue --name gateway --scope verify --scope read --json")
         .ok();
     let issued = r.json();
     let t = issued["token"].as_str().unwrap().to_string();
@@ -264,21 +259,15 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
         false,
     );
     assert_eq!(stored, 1);
-    let list = env.run(&["serve", "tokens", "list", "--json"]).ok();
+    let list = env.cmd("serve tokens list --json").ok();
     assert!(!list.stdout.contains(&t));
     assert_eq!(list.json()[0]["status"], "active");
     // A second token of the same name is refused while the first is in use; a bad scope too.
     let dup = env
-        .run(&[
-            "serve", "tokens", "issue", "--name", "gateway", "--scope", "verify",
-        ])
+        .cmd("serve tokens issue --name gateway --scope verify")
         .code(2);
     assert!(dup.stderr.contains("already in use"), "{}", dup.stderr);
-    let bad = env
-        .run(&[
-            "serve", "tokens", "issue", "--name", "x", "--scope", "admin",
-        ])
-        .code(2);
+    let bad = env.cmd("serve tokens issue --name x --scope admin").code(2);
     assert!(bad.stderr.contains("unknown scope"), "{}", bad.stderr);
     let usage_only = token(&env, "ingest", "usage");
 
@@ -311,7 +300,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     }
     // Revoked (by id) through the CLI: refused within the refresh interval.
     let id = billctl::keys::parse_token(&t).unwrap();
-    env.run(&["serve", "tokens", "revoke", id, "--yes"]).ok();
+    env.cmd(format!("serve tokens revoke {id} --yes")).ok();
     eventually("the revoked token is refused", || {
         serve.verify(&t, "x", None).body.contains("TOKEN_REVOKED")
     });
@@ -341,7 +330,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     }
     // Passing a whole token to revoke is refused without echoing it.
     let whole = env
-        .run(&["serve", "tokens", "revoke", &reader, "--yes"])
+        .cmd(format!("serve tokens revoke {reader} --yes"))
         .code(2);
     assert!(!whole.stderr.contains(&reader), "{}", whole.stderr);
 }
@@ -368,7 +357,7 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     let serve = Serve::start(&env, &["--max-events", "5"]);
     // A plain verify: what `keys verify --json` prints, plus the status to answer.
     let cli = env
-        .run_with_stdin(&["keys", "verify", "--json"], &format!("{k}\n"))
+        .cmd_stdin("keys verify --json", &format!("{k}\n"))
         .ok()
         .json();
     let a = serve.verify(&t, &k, None);
@@ -654,7 +643,7 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     // A revocation made elsewhere is seen by both within their refresh interval.
     assert_eq!(one.verify(&t, &team, None).json()["code"], "QUOTA_EXCEEDED");
     let id = billctl::keys::parse(&team).unwrap().id;
-    env.run(&["keys", "revoke", id, "--yes"]).ok();
+    env.cmd(format!("keys revoke {id} --yes")).ok();
     for s in [&one, &two] {
         eventually("the revocation is seen", || {
             s.verify(&t, &team, None).json()["code"] == "REVOKED"
@@ -668,20 +657,13 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
 fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
     let env = Env::with_catalog();
     let cus = env
-        .run(&["customers", "create", "--email", "nocard@example.com", "-q"])
+        .cmd("customers create --email nocard@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-    ])
-    .code(1);
+    env.cmd(format!("subscriptions create --customer {cus} --tier pro"))
+        .code(1);
     let k = key(&env, &cus);
     let t = token(&env, "app", "verify,read");
     let serve = Serve::start(&env, &[]);
@@ -1044,7 +1026,7 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     let env = Env::new();
     let t = token(&env, "app", "read");
     // No TLS outside loopback: refused, naming the flags.
-    let r = env.run(&["serve", "--listen", "0.0.0.0:0"]).code(2);
+    let r = env.cmd("serve --listen 0.0.0.0:0").code(2);
     assert!(
         r.stderr.contains("--tls-cert") && r.stderr.contains("--plain-http"),
         "{}",
@@ -1063,7 +1045,7 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     let second = self_signed(&cert2, &key2, "second").unwrap();
     let (c, k2) = (cert.to_str().unwrap(), key2.to_str().unwrap());
     let r = env
-        .run(&["serve", "--tls-cert", c, "--tls-key", k2])
+        .cmd(format!("serve --tls-cert {c} --tls-key {k2}"))
         .code(2);
     assert!(
         r.stderr.contains("do not make a usable pair"),
@@ -1154,19 +1136,14 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     let env = Env::with_catalog();
     let (customer, paid_key) = paid(&env, "fastapi@example.com", "pro");
     let unpaid = env
-        .run(&["customers", "create", "--email", "unpaid@example.com", "-q"])
+        .cmd("customers create --email unpaid@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &unpaid,
-        "--tier",
-        "pro",
-    ])
+    env.cmd(format!(
+        "subscriptions create --customer {unpaid} --tier pro"
+    ))
     .code(1);
     let unpaid_key = key(&env, &unpaid);
     let t = token(&env, "fastapi", "verify");

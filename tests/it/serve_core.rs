@@ -215,13 +215,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let (_, k) = paid(&env, "budget@example.com", "pro");
     let t = token(&env, "app", "usage,read");
     // A budget below the largest body is refused at start, naming both flags.
-    let low = env.run(&[
-        "serve",
-        "--max-body",
-        "2000000",
-        "--max-body-memory",
-        "1000000",
-    ]);
+    let low = env.cmd("serve --max-body 2000000 --max-body-memory 1000000");
     let low = low.code(2);
     assert!(
         low.stderr

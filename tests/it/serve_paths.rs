@@ -140,7 +140,7 @@ fn lit(s: &str) -> String {
 
 /// `serve tokens list --json` as (id, name, status).
 fn listed(env: &Env) -> Vec<(String, String, String)> {
-    let j = env.run(&["serve", "tokens", "list", "--json"]).ok().json();
+    let j = env.cmd("serve tokens list --json").ok().json();
     j.as_array()
         .unwrap()
         .iter()
@@ -169,7 +169,7 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     );
     // The exact id wins: the newer token is the one shown and revoked.
     let r = env
-        .run(&["serve", "tokens", "revoke", &newer_id, "--yes", "--json"])
+        .cmd(format!("serve tokens revoke {newer_id} --yes --json"))
         .ok();
     assert_eq!(r.json()["id"], newer_id.as_str(), "{}", r.stdout);
     let status = |id: &str| {
@@ -186,7 +186,7 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     // Again: the id is a revoked token's, so the name is not taken for it; the message says
     // which token has the name.
     let again = env
-        .run(&["serve", "tokens", "revoke", &newer_id, "--yes"])
+        .cmd(format!("serve tokens revoke {newer_id} --yes"))
         .code(2);
     assert!(again.stderr.contains("already revoked"), "{}", again.stderr);
     assert!(again.stderr.contains(&older_id), "{}", again.stderr);
@@ -194,16 +194,12 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     // By its id, the older one goes; a name in use by exactly one token is taken.
     let third = token(&env, "gateway", "read");
     let third_id = billctl::keys::parse_token(&third).unwrap().to_string();
-    let r = env
-        .run(&["serve", "tokens", "revoke", "gateway", "--yes", "--json"])
-        .ok();
+    let r = env.cmd("serve tokens revoke gateway --yes --json").ok();
     assert_eq!(r.json()["id"], third_id.as_str());
-    env.run(&["serve", "tokens", "revoke", &older_id, "--yes"])
+    env.cmd(format!("serve tokens revoke {older_id} --yes"))
         .ok();
     assert!(listed(&env).iter().all(|(_, _, s)| s == "revoked"));
-    let none = env
-        .run(&["serve", "tokens", "revoke", "gateway", "--yes"])
-        .code(2);
+    let none = env.cmd("serve tokens revoke gateway --yes").code(2);
     assert!(
         none.stderr.contains("no service token in use"),
         "{}",

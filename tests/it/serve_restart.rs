@@ -91,7 +91,7 @@ fn a_postgres_restart_costs_at_most_the_requests_that_overlapped_it() {
     };
     let mut env = Env::new();
     env.database_url = Some(cluster.fresh_db());
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     let customer = env.subscribed("restart@example.com", "team");
     let k = key(&env, &customer);
     let t = token(&env, "app", "verify,usage,read");

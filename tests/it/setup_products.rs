@@ -32,7 +32,7 @@ fn price_by_key(env: &Env, key: &str) -> Value {
 #[test]
 fn plan_on_an_empty_account_lists_six_creates_and_changes_nothing() {
     let env = Env::new();
-    let r = env.run(&["setup-products", "--plan", "--json"]).ok();
+    let r = env.cmd("setup-products --plan --json").ok();
     let plan = r.json();
     assert_eq!(plan["changes"], 6);
     assert_eq!(plan["writes"], 6);
@@ -67,7 +67,7 @@ fn plan_on_an_empty_account_lists_six_creates_and_changes_nothing() {
         "one price list call and one product list call"
     );
     assert!(env.sim.state().products.is_empty());
-    let human = env.run(&["setup-products", "--plan"]).ok();
+    let human = env.cmd("setup-products --plan").ok();
     assert!(
         human.stdout.contains("create product") && human.stdout.contains("$5,000.00 / month"),
         "{}",
@@ -78,7 +78,7 @@ fn plan_on_an_empty_account_lists_six_creates_and_changes_nothing() {
 #[test]
 fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
     let env = Env::new();
-    let out = env.run(&["setup-products", "--yes", "--json"]).ok().json();
+    let out = env.cmd("setup-products --yes --json").ok().json();
     {
         let st = env.sim.state();
         assert_eq!(st.products.len(), 3);
@@ -177,7 +177,7 @@ fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
     );
 
     env.sim.clear_requests();
-    let again = env.run(&["setup-products"]).ok();
+    let again = env.cmd("setup-products").ok();
     assert!(
         again.stderr.to_lowercase().contains("no changes"),
         "{}",
@@ -191,12 +191,10 @@ fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
 fn write_env_writes_the_price_ids_privately() {
     let env = Env::new();
     let file = env.path("prices.env");
-    env.run(&[
-        "setup-products",
-        "--yes",
-        "--write-env",
-        file.to_str().unwrap(),
-    ])
+    env.cmd(format!(
+        "setup-products --yes --write-env {}",
+        file.display()
+    ))
     .ok();
     let text = common::read(&file);
     for (var, key) in [
@@ -212,9 +210,7 @@ fn write_env_writes_the_price_ids_privately() {
         std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let r = env
-        .run(&["setup-products", "--plan", "--write-env", "x.env"])
-        .code(2);
+    let r = env.cmd("setup-products --plan --write-env x.env").code(2);
     assert!(r.stderr.contains("--write-env"), "{}", r.stderr);
 }
 
@@ -222,19 +218,17 @@ fn write_env_writes_the_price_ids_privately() {
 fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
     let env = Env::new();
     let old_env = env.path("old.env");
-    env.run(&[
-        "setup-products",
-        "--yes",
-        "--write-env",
-        old_env.to_str().unwrap(),
-    ])
+    env.cmd(format!(
+        "setup-products --yes --write-env {}",
+        old_env.display()
+    ))
     .ok();
     let old = price_by_key(&env, "pro_monthly");
     let cfg = env.config(&DEFAULT_CONFIG.replacen("amount = 9900", "amount = 10900", 1));
     let cfg = cfg.to_str().unwrap();
 
     let plan = env
-        .run(&["--config", cfg, "setup-products", "--plan", "--json"])
+        .cmd(format!("--config {cfg} setup-products --plan --json"))
         .ok()
         .json();
     assert_eq!(plan["changes"], 1);
@@ -246,14 +240,10 @@ fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
 
     env.sim.clear_requests();
     let new_env = env.path("new.env");
-    env.run(&[
-        "--config",
-        cfg,
-        "setup-products",
-        "--yes",
-        "--write-env",
-        new_env.to_str().unwrap(),
-    ])
+    env.cmd(format!(
+        "--config {cfg} setup-products --yes --write-env {}",
+        new_env.display()
+    ))
     .ok();
     let new = price_by_key(&env, "pro_monthly");
     assert_ne!(new["id"], old["id"]);
@@ -280,54 +270,41 @@ fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
     assert_eq!(active_prices(&env).len(), 3);
 
     let r = env
-        .run(&[
-            "--config",
-            cfg,
-            "prices",
-            "check",
-            "--expect",
-            old_env.to_str().unwrap(),
-        ])
+        .cmd(format!(
+            "--config {cfg} prices check --expect {}",
+            old_env.display()
+        ))
         .code(1);
     assert!(
         r.stdout.contains("PRICE_PRO is") && r.stdout.contains(old["id"].as_str().unwrap()),
         "{}",
         r.stdout
     );
-    env.run(&[
-        "--config",
-        cfg,
-        "prices",
-        "check",
-        "--expect",
-        new_env.to_str().unwrap(),
-    ])
+    env.cmd(format!(
+        "--config {cfg} prices check --expect {}",
+        new_env.display()
+    ))
     .ok();
 }
 
 #[test]
 fn prune_archives_tiers_removed_from_the_config_only_when_asked() {
     let env = Env::new();
-    env.run(&["setup-products", "--yes"]).ok();
+    env.cmd("setup-products --yes").ok();
     let start = DEFAULT_CONFIG.find("[tiers.enterprise]").unwrap();
     let cfg = env.config(&DEFAULT_CONFIG[..start]);
     let cfg = cfg.to_str().unwrap();
     env.sim.clear_requests();
-    env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     assert_eq!(
         env.posts(),
         0,
         "without --prune a removed tier is left alone"
     );
     let plan = env
-        .run(&[
-            "--config",
-            cfg,
-            "setup-products",
-            "--plan",
-            "--prune",
-            "--json",
-        ])
+        .cmd(format!(
+            "--config {cfg} setup-products --plan --prune --json"
+        ))
         .ok()
         .json();
     let verbs: Vec<&str> = plan["actions"]
@@ -337,7 +314,7 @@ fn prune_archives_tiers_removed_from_the_config_only_when_asked() {
         .map(|a| a["action"].as_str().unwrap())
         .collect();
     assert_eq!(verbs, ["archive price", "archive product"]);
-    env.run(&["--config", cfg, "setup-products", "--yes", "--prune"])
+    env.cmd(format!("--config {cfg} setup-products --yes --prune"))
         .ok();
     assert_eq!(
         env.sim.state().products["billctl_enterprise"]["active"],
@@ -346,7 +323,7 @@ fn prune_archives_tiers_removed_from_the_config_only_when_asked() {
     assert_eq!(price_by_key(&env, "enterprise_monthly")["active"], false);
     assert_eq!(env.sim.state().products["billctl_pro"]["active"], true);
     env.sim.clear_requests();
-    env.run(&["--config", cfg, "setup-products", "--yes", "--prune"])
+    env.cmd(format!("--config {cfg} setup-products --yes --prune"))
         .ok();
     assert_eq!(env.posts(), 0, "pruning converges too");
 }
@@ -370,7 +347,7 @@ fn existing_objects_are_adopted_not_duplicated() {
             assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
         }
     }
-    let plan = env.run(&["setup-products", "--plan", "--json"]).ok().json();
+    let plan = env.cmd("setup-products --plan --json").ok().json();
     let verbs: Vec<(&str, &str)> = plan["actions"]
         .as_array()
         .unwrap()
@@ -394,7 +371,7 @@ fn existing_objects_are_adopted_not_duplicated() {
         .map(|(v, _)| *v)
         .collect();
     assert_eq!(pro_price, ["update price"], "{verbs:?}");
-    env.run(&["setup-products", "--yes"]).ok();
+    env.cmd("setup-products --yes").ok();
     let st = env.sim.state();
     assert_eq!(st.products.len(), 3, "prod_manual + team + enterprise");
     assert_eq!(st.prices.len(), 3);
@@ -421,7 +398,7 @@ fn faults_during_apply_still_converge_to_exactly_three_and_three() {
     );
     env.sim
         .inject(Fault::rate_limited(None).on("GET", "/v1/prices"));
-    env.run(&["setup-products", "--yes"]).ok();
+    env.cmd("setup-products --yes").ok();
     let st = env.sim.state().clone();
     assert_eq!(st.products.len(), 3, "no duplicate products");
     assert_eq!(st.prices.len(), 3, "no duplicate prices");
@@ -435,7 +412,7 @@ fn faults_during_apply_still_converge_to_exactly_three_and_three() {
         "a lost response was recovered by idempotent replay"
     );
     env.sim.clear_requests();
-    env.run(&["setup-products"]).ok();
+    env.cmd("setup-products").ok();
     assert_eq!(env.posts(), 0);
 }
 
@@ -445,7 +422,7 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
     // Every price POST fails: products get created, then the run gives up.
     env.sim
         .inject(Fault::server_error().times(100).on("POST", "/v1/prices"));
-    let r = env.run(&["setup-products", "--yes"]).code(2);
+    let r = env.cmd("setup-products --yes").code(2);
     assert!(
         r.stderr.contains("failed to create price pro_monthly"),
         "{}",
@@ -455,7 +432,7 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
     assert_eq!(env.sim.state().products.len(), 3);
     assert_eq!(env.sim.state().prices.len(), 0);
     env.sim.clear_faults();
-    env.run(&["setup-products", "--yes"]).ok();
+    env.cmd("setup-products --yes").ok();
     let counts = {
         let st = env.sim.state();
         (st.products.len(), st.prices.len())
@@ -472,7 +449,7 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
             .times(100)
             .on("POST", &format!("/v1/prices/{old_id}")),
     );
-    env.run(&["--config", cfg, "setup-products", "--yes"])
+    env.cmd(format!("--config {cfg} setup-products --yes"))
         .code(2);
     let new = price_by_key(&env, "team_monthly");
     assert_eq!(
@@ -483,11 +460,11 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
     assert_eq!(env.sim.state().prices[&old_id]["active"], true);
     env.sim.clear_faults();
     let plan = env
-        .run(&["--config", cfg, "setup-products", "--plan", "--json"])
+        .cmd(format!("--config {cfg} setup-products --plan --json"))
         .ok()
         .json();
     assert_eq!(plan["actions"][0]["action"], "archive replaced price");
-    env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     assert_eq!(env.sim.state().prices[&old_id]["active"], false);
     assert!(price_by_key(&env, "team_monthly")["metadata"]
         .get("billctl_replaces")
@@ -498,14 +475,14 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
         "3 + the one replacement, nothing duplicated"
     );
     env.sim.clear_requests();
-    env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     assert_eq!(env.posts(), 0);
 }
 
 #[test]
 fn non_interactive_apply_without_yes_is_refused_naming_the_flag() {
     let env = Env::new();
-    let r = env.run(&["setup-products"]).code(2);
+    let r = env.cmd("setup-products").code(2);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     // The error is the refusal, not the question it could not ask.
     let first = r.stderr.lines().find(|l| l.starts_with("error: ")).unwrap();
@@ -532,50 +509,34 @@ fn a_live_key_needs_live_and_yes() {
         key: Some(live.into()),
         ..env
     };
-    let r = env.run(&["setup-products", "--yes"]).code(2);
+    let r = env.cmd("setup-products --yes").code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);
     assert!(!r.stderr.contains("billctltest"), "the key is not printed");
     assert_eq!(env.posts(), 0);
-    let r = env.run(&["setup-products", "--live"]).code(2);
+    let r = env.cmd("setup-products --live").code(2);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     assert_eq!(env.posts(), 0);
-    env.run(&["setup-products", "--plan"]).ok();
-    env.run(&["setup-products", "--live", "--yes"]).ok();
+    env.cmd("setup-products --plan").ok();
+    env.cmd("setup-products --live --yes").ok();
     assert_eq!(env.sim.state().products.len(), 3);
     // Commands that confirm themselves ask one question, marked LIVE.
     let cus = env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            "live@example.com",
-            "--live",
-            "--yes",
-            "-q",
-        ])
+        .cmd("customers create --email live@example.com --live --yes -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     env.add_card(&cus);
     let sub = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--live",
-            "--yes",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --live --yes --json"
+        ))
         .ok()
         .json();
     let id = sub["id"].as_str().unwrap();
-    let r = env.run(&["subscriptions", "cancel", id, "--yes"]).code(2);
+    let r = env.cmd(format!("subscriptions cancel {id} --yes")).code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);
-    let r = env.run(&["subscriptions", "cancel", id, "--live"]).code(2);
+    let r = env.cmd(format!("subscriptions cancel {id} --live")).code(2);
     assert!(
         r.stderr.contains("[LIVE mode, key …0000]") && r.stderr.contains("--yes"),
         "one question, marked LIVE: {}",
@@ -587,7 +548,7 @@ fn a_live_key_needs_live_and_yes() {
         "asked once: {}",
         r.stderr
     );
-    env.run(&["subscriptions", "cancel", id, "--live", "--yes"])
+    env.cmd(format!("subscriptions cancel {id} --live --yes"))
         .ok();
     assert_eq!(env.sim.state().subscriptions[id]["status"], "canceled");
 }
@@ -596,7 +557,7 @@ fn a_live_key_needs_live_and_yes() {
 fn without_a_key_the_error_says_how_to_set_one() {
     let mut env = Env::new();
     env.key = None;
-    let r = env.run(&["setup-products", "--plan"]).code(2);
+    let r = env.cmd("setup-products --plan").code(2);
     assert!(
         r.stderr.contains("BILLCTL_STRIPE_API_KEY") && r.stderr.contains("billctl auth login"),
         "{}",
@@ -609,7 +570,7 @@ fn without_a_key_the_error_says_how_to_set_one() {
 fn a_read_only_restricted_key_cannot_apply() {
     let mut env = Env::new();
     env.key = Some(stripe_sim::DEFAULT_RESTRICTED_KEY.into());
-    let r = env.run(&["setup-products", "--yes"]).code(2);
+    let r = env.cmd("setup-products --yes").code(2);
     assert!(
         r.stderr.contains("403") && r.stderr.contains("permissions"),
         "{}",
@@ -624,12 +585,12 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
     let cfg = env.config(&common::metered_config());
     let cfg = cfg.to_str().unwrap();
     let plan = env
-        .run(&["--config", cfg, "setup-products", "--plan", "--json"])
+        .cmd(format!("--config {cfg} setup-products --plan --json"))
         .ok()
         .json();
     assert_eq!(plan["changes"], 9, "{plan}");
     assert_eq!(plan["actions"][0]["action"], "create meter");
-    env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     let meter_id = {
         let st = env.sim.state();
         assert_eq!(st.meters.len(), 1);
@@ -659,10 +620,10 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
 
     // The re-run reads (prices with their tiers, products, meters) and writes nothing.
     let before = env.posts();
-    let again = env.run(&["--config", cfg, "setup-products", "--yes"]).ok();
+    let again = env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     assert!(again.stderr.contains("No changes"), "{}", again.stderr);
     assert_eq!(env.posts(), before);
-    env.run(&["--config", cfg, "prices", "check"]).ok();
+    env.cmd(format!("--config {cfg} prices check")).ok();
 
     // A new overage amount replaces the price (Stripe's tiers are immutable); the meter stays.
     let changed =
@@ -670,15 +631,16 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
     let cfg2 = env.path("changed.toml");
     std::fs::write(&cfg2, changed).unwrap();
     let cfg2 = cfg2.to_str().unwrap();
-    let drift = env.run(&["--config", cfg2, "prices", "check"]).code(1);
+    let drift = env.cmd(format!("--config {cfg2} prices check")).code(1);
     assert!(drift.stdout.contains("tiers"), "{}", drift.stdout);
     let plan = env
-        .run(&["--config", cfg2, "setup-products", "--plan", "--json"])
+        .cmd(format!("--config {cfg2} setup-products --plan --json"))
         .ok()
         .json();
     assert_eq!(plan["changes"], 1, "{plan}");
     assert_eq!(plan["actions"][0]["action"], "replace price");
-    env.run(&["--config", cfg2, "setup-products", "--yes"]).ok();
+    env.cmd(format!("--config {cfg2} setup-products --yes"))
+        .ok();
     assert_eq!(
         price_by_key(&env, "team_overage")["tiers"][1]["unit_amount_decimal"],
         "0.15"
@@ -710,7 +672,7 @@ fn overage_config_mistakes_name_the_line() {
     ] {
         let cfg = env.config(&format!("{DEFAULT_CONFIG}\n{extra}"));
         let r = env
-            .run(&["--config", cfg.to_str().unwrap(), "setup-products", "--plan"])
+            .cmd(format!("--config {} setup-products --plan", cfg.display()))
             .code(2);
         assert!(r.stderr.contains("billctl.toml:"), "{}", r.stderr);
         assert!(r.stderr.contains(want), "want {want:?} in {}", r.stderr);

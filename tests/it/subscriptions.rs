@@ -17,7 +17,7 @@ fn catalog() -> Env {
 /// A customer paying by card (Stripe's Visa test card as the invoice default).
 fn customer(env: &Env, email: &str) -> String {
     let c = env
-        .run(&["customers", "create", "--email", email, "--json"])
+        .cmd(format!("customers create --email {email} --json"))
         .ok()
         .json();
     let id = c["id"].as_str().unwrap().to_string();
@@ -46,15 +46,9 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
     let env = catalog();
     let cus = customer(&env, "ada@example.com");
     let sub = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --json"
+        ))
         .ok()
         .json();
     let id = sub["id"].as_str().unwrap().to_string();
@@ -106,16 +100,9 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
     assert_eq!(stripe_sub["metadata"]["billctl_tier"], "pro");
 
     let changed = env
-        .run(&[
-            "subscriptions",
-            "change",
-            &id,
-            "--tier",
-            "team",
-            "--proration",
-            "none",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions change {id} --tier team --proration none --json"
+        ))
         .ok()
         .json();
     assert_eq!(changed["tier"], "team");
@@ -142,7 +129,7 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
     assert_eq!(upd.params["proration_behavior"], "none");
     assert!(upd.idempotency_key.is_some());
 
-    env.run(&["subscriptions", "cancel", &id, "--at-period-end", "--yes"])
+    env.cmd(format!("subscriptions cancel {id} --at-period-end --yes"))
         .ok();
     let m = mirror(&env, &id);
     assert_eq!(
@@ -150,12 +137,12 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
         ("active", true, Some(m.current_period_end))
     );
 
-    env.run(&["subscriptions", "cancel", &id, "--yes"]).ok();
+    env.cmd(format!("subscriptions cancel {id} --yes")).ok();
     let m = mirror(&env, &id);
     assert_eq!(m.status, "canceled");
     assert!(m.canceled_at.is_some() && m.ended_at.is_some());
     assert_eq!(env.sim.state().subscriptions[&id]["status"], "canceled");
-    let shown = env.run(&["customers", "show", &cus, "--json"]).ok().json();
+    let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
     assert_eq!(shown["tier"], "none");
     assert_eq!(shown["subscriptions"][0]["status"], "canceled");
 }
@@ -165,24 +152,18 @@ fn cancel_asks_first_and_change_to_the_same_tier_writes_nothing() {
     let env = catalog();
     let cus = customer(&env, "b@example.com");
     let id = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --json"
+        ))
         .ok()
         .json()["id"]
         .as_str()
         .unwrap()
         .to_string();
     env.sim.clear_requests();
-    let r = env.run(&["subscriptions", "cancel", &id]).code(2);
+    let r = env.cmd(format!("subscriptions cancel {id}")).code(2);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
-    env.run(&["subscriptions", "change", &id, "--tier", "pro"])
+    env.cmd(format!("subscriptions change {id} --tier pro"))
         .ok();
     assert_eq!(env.posts(), 0);
     assert_eq!(env.sim.state().subscriptions[&id]["status"], "active");
@@ -192,24 +173,10 @@ fn cancel_asks_first_and_change_to_the_same_tier_writes_nothing() {
 fn a_second_subscription_is_refused_with_a_hint_to_change() {
     let env = catalog();
     let cus = customer(&env, "c@example.com");
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-    ])
-    .ok();
+    env.cmd(format!("subscriptions create --customer {cus} --tier pro"))
+        .ok();
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "team",
-        ])
+        .cmd(format!("subscriptions create --customer {cus} --tier team"))
         .code(2);
     assert!(
         r.stderr.contains("already has an active subscription")
@@ -227,15 +194,8 @@ fn a_retry_after_a_dropped_connection_makes_no_second_subscription() {
     // Stripe creates the subscription, then the response is lost; billctl retries with the same key.
     env.sim
         .inject(Fault::drop_after_processing().on("POST", "/v1/subscriptions"));
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus,
-        "--tier",
-        "pro",
-    ])
-    .ok();
+    env.cmd(format!("subscriptions create --customer {cus} --tier pro"))
+        .ok();
     assert_eq!(live_subscriptions(&env), 1);
     let posts: Vec<_> = env
         .sim
@@ -250,14 +210,9 @@ fn a_retry_after_a_dropped_connection_makes_no_second_subscription() {
     let cus2 = customer(&env, "e@example.com");
     env.sim
         .inject(Fault::drop_connection().on("POST", "/v1/subscriptions"));
-    env.run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &cus2,
-        "--tier",
-        "team",
-    ])
+    env.cmd(format!(
+        "subscriptions create --customer {cus2} --tier team"
+    ))
     .ok();
     assert_eq!(live_subscriptions(&env), 2);
 }
@@ -266,15 +221,7 @@ fn a_retry_after_a_dropped_connection_makes_no_second_subscription() {
 fn checkout_completed_by_the_customer_shows_up_after_sync() {
     let env = catalog();
     let s = env
-        .run(&[
-            "checkout",
-            "create",
-            "--tier",
-            "pro",
-            "--email",
-            "new@example.com",
-            "--json",
-        ])
+        .cmd("checkout create --tier pro --email new@example.com --json")
         .ok()
         .json();
     let id = s["id"].as_str().unwrap();
@@ -290,14 +237,7 @@ fn checkout_completed_by_the_customer_shows_up_after_sync() {
     );
     assert_eq!(session["metadata"]["billctl_tier"], "pro");
     let human = env
-        .run(&[
-            "checkout",
-            "create",
-            "--tier",
-            "team",
-            "--email",
-            "x@example.com",
-        ])
+        .cmd("checkout create --tier team --email x@example.com")
         .ok();
     assert!(
         human
@@ -309,13 +249,13 @@ fn checkout_completed_by_the_customer_shows_up_after_sync() {
     );
 
     env.sim.complete_checkout(id).unwrap();
-    let report = env.run(&["subscriptions", "sync", "--json"]).ok().json();
+    let report = env.cmd("subscriptions sync --json").ok().json();
     assert_eq!(report["subscriptions"]["added"], 1);
     let cus = env.sim.state().checkout_sessions[id]["customer"]
         .as_str()
         .unwrap()
         .to_string();
-    let shown = env.run(&["customers", "show", &cus, "--json"]).ok().json();
+    let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
     assert_eq!(
         (
             shown["email"].as_str(),
@@ -327,7 +267,7 @@ fn checkout_completed_by_the_customer_shows_up_after_sync() {
     let rows = env.store().subscriptions(Some(&cus)).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].tier, "pro");
-    let r = env.run(&["checkout", "create", "--tier", "pro"]).code(2);
+    let r = env.cmd("checkout create --tier pro").code(2);
     assert!(
         r.stderr.contains("--customer") && r.stderr.contains("--email"),
         "{}",
@@ -339,20 +279,18 @@ fn checkout_completed_by_the_customer_shows_up_after_sync() {
 fn duplicate_emails_need_confirmation() {
     let env = catalog();
     customer(&env, "dup@example.com");
-    let r = env
-        .run(&["customers", "create", "--email", "dup@example.com"])
-        .code(2);
+    let r = env.cmd("customers create --email dup@example.com").code(2);
     assert!(
         r.stderr.contains("1 customer already uses dup@example.com") && r.stderr.contains("--yes"),
         "{}",
         r.stderr
     );
     assert_eq!(env.sim.state().customers.len(), 1);
-    env.run(&["customers", "create", "--email", "dup@example.com", "--yes"])
+    env.cmd("customers create --email dup@example.com --yes")
         .ok();
     assert_eq!(env.sim.state().customers.len(), 2);
     let listed = env
-        .run(&["customers", "list", "--email", "dup@example.com", "--json"])
+        .cmd("customers list --email dup@example.com --json")
         .ok()
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 2);
@@ -415,7 +353,7 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
         want.insert(s, (c, tier));
     }
     env.sim.clear_requests();
-    let r = env.run(&["subscriptions", "sync", "--json"]).ok();
+    let r = env.cmd("subscriptions sync --json").ok();
     let report = r.json();
     assert_eq!(report["customers"]["added"], 250);
     assert_eq!(report["subscriptions"]["added"], 250);
@@ -446,7 +384,7 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
     }
     assert_eq!(store.customers().unwrap().len(), 250);
     drop(store);
-    let again = env.run(&["subscriptions", "sync", "--json"]).ok().json();
+    let again = env.cmd("subscriptions sync --json").ok().json();
     assert_eq!(again["subscriptions"]["unchanged"], 250);
     assert_eq!(
         again["subscriptions"]["added"].as_u64().unwrap()
@@ -455,13 +393,11 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
         0
     );
     let unknown = env
-        .run(&["subscriptions", "list", "--tier", "unknown", "--json"])
+        .cmd("subscriptions list --tier unknown --json")
         .ok()
         .json();
     assert_eq!(unknown.as_array().unwrap().len(), 5);
-    let human = env
-        .run(&["subscriptions", "list", "--tier", "unknown"])
-        .ok();
+    let human = env.cmd("subscriptions list --tier unknown").ok();
     assert!(human.stdout.contains("unknown"));
 }
 
@@ -471,14 +407,7 @@ fn bad_tiers_and_unknown_ids_are_clear_errors() {
     let cus = customer(&env, "f@example.com");
     env.sim.clear_requests();
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "gold",
-        ])
+        .cmd(format!("subscriptions create --customer {cus} --tier gold"))
         .code(2);
     assert!(
         r.stderr.contains("unknown tier \"gold\"") && r.stderr.contains("pro, team, enterprise"),
@@ -490,61 +419,39 @@ fn bad_tiers_and_unknown_ids_are_clear_errors() {
         "a bad tier is caught before Stripe"
     );
     let r = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            "cus_nope",
-            "--tier",
-            "pro",
-        ])
+        .cmd("subscriptions create --customer cus_nope --tier pro")
         .code(2);
     assert!(
         r.stderr.contains("no such customer cus_nope"),
         "{}",
         r.stderr
     );
-    let r = env.run(&["customers", "show", "cus_nope"]).code(2);
+    let r = env.cmd("customers show cus_nope").code(2);
     assert!(
         r.stderr.contains("no such customer cus_nope"),
         "{}",
         r.stderr
     );
-    let r = env
-        .run(&["subscriptions", "change", "sub_nope", "--tier", "pro"])
-        .code(2);
+    let r = env.cmd("subscriptions change sub_nope --tier pro").code(2);
     assert!(
         r.stderr.contains("no such subscription sub_nope"),
         "{}",
         r.stderr
     );
     let r = env
-        .run(&[
-            "checkout", "create", "--tier", "platinum", "--email", "a@b.co",
-        ])
+        .cmd("checkout create --tier platinum --email a@b.co")
         .code(2);
     assert!(
         r.stderr.contains("unknown tier \"platinum\""),
         "{}",
         r.stderr
     );
-    let r = env
-        .run(&["invoices", "list", "--customer", "cus_nope"])
-        .code(2);
+    let r = env.cmd("invoices list --customer cus_nope").code(2);
     assert!(r.stderr.contains("no such customer"), "{}", r.stderr);
-    let r = env
-        .run(&["customers", "create", "--email", "not-an-email"])
-        .code(2);
+    let r = env.cmd("customers create --email not-an-email").code(2);
     assert!(r.stderr.contains("--email"), "{}", r.stderr);
     let r = env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            "a@b.co",
-            "--metadata",
-            "novalue",
-        ])
+        .cmd("customers create --email a@b.co --metadata novalue")
         .code(2);
     assert!(r.stderr.contains("--metadata"), "{}", r.stderr);
     assert_eq!(env.posts(), 0);
@@ -555,15 +462,9 @@ fn invoices_list_money_in_minor_units_and_dollars() {
     let env = catalog();
     let cus = customer(&env, "inv@example.com");
     let id = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "team",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier team --json"
+        ))
         .ok()
         .json()["id"]
         .as_str()
@@ -571,7 +472,7 @@ fn invoices_list_money_in_minor_units_and_dollars() {
         .to_string();
     env.sim.advance_subscription(&id).unwrap();
     let inv = env
-        .run(&["invoices", "list", "--customer", &cus, "--json"])
+        .cmd(format!("invoices list --customer {cus} --json"))
         .ok()
         .json();
     assert_eq!(inv.as_array().unwrap().len(), 2, "one invoice per period");
@@ -587,7 +488,7 @@ fn invoices_list_money_in_minor_units_and_dollars() {
         inv[0]["period_start"].as_i64() > inv[1]["period_start"].as_i64(),
         "newest first"
     );
-    let human = env.run(&["invoices", "list", "--customer", &cus]).ok();
+    let human = env.cmd(format!("invoices list --customer {cus}")).ok();
     assert!(human.stdout.contains("$499.00"), "{}", human.stdout);
 }
 

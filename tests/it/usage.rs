@@ -18,7 +18,7 @@ fn setup() -> Usage {
     let env = Env::with_catalog();
     let customer = env.subscribed("u@example.com", "pro");
     let key = env
-        .run(&["keys", "issue", "--customer", &customer, "-q"])
+        .cmd(format!("keys issue --customer {customer} -q"))
         .ok()
         .stdout
         .trim()
@@ -77,7 +77,7 @@ fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
     let f = u.file("events.ndjson", &text);
     let s = u
         .env
-        .run(&["usage", "import", &f, "--json", "--batch-size", "64"])
+        .cmd(format!("usage import {f} --json --batch-size 64"))
         .ok()
         .json();
     assert_eq!(
@@ -92,13 +92,13 @@ fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
     let want: i64 = (0..500).map(|i| 1 + i % 3).sum::<i64>() + 10;
     assert_eq!(u.totals(), (want, want, want - 10));
     // Importing the same file again changes nothing.
-    let again = u.env.run(&["usage", "import", &f, "--json"]).ok().json();
+    let again = u.env.cmd(format!("usage import {f} --json")).ok().json();
     assert_eq!(
         (again["inserted"].as_i64(), again["duplicates"].as_i64()),
         (Some(0), Some(502))
     );
     assert_eq!(u.totals(), (want, want, want - 10));
-    let human = u.env.run(&["usage", "import", &f]).ok();
+    let human = u.env.cmd(format!("usage import {f}")).ok();
     assert!(
         human
             .stdout
@@ -113,7 +113,7 @@ fn csv_import_reads_the_header_and_quoted_fields() {
     let u = setup();
     let text = format!("id,key,timestamp,quantity,meta\nx1,{k},{T0},5,\"{{\"\"a\"\"\"\":1}}\"\nx2,{k},2026-11-24T06:01:00Z,7,\n", k = u.key_id);
     let f = u.file("events.csv", &text);
-    let s = u.env.run(&["usage", "import", &f, "--json"]).ok().json();
+    let s = u.env.cmd(format!("usage import {f} --json")).ok().json();
     assert_eq!(s["inserted"], 2);
     assert_eq!(u.totals().0, 12);
 }
@@ -132,7 +132,7 @@ fn validation_is_all_or_nothing_and_names_every_bad_line() {
          {{\"id\":\"ok7\",\"key\":\"{k}\",\"timestamp\":{T0}}}\n"
     );
     let f = u.file("bad.ndjson", &text);
-    let r = u.env.run(&["usage", "import", &f]).code(2);
+    let r = u.env.cmd(format!("usage import {f}")).code(2);
     for (line, reason) in [
         (2, "malformed timestamp"),
         (3, "negative quantity"),
@@ -153,15 +153,10 @@ fn validation_is_all_or_nothing_and_names_every_bad_line() {
     let rejects = u.env.path("rejects.jsonl");
     let s = u
         .env
-        .run(&[
-            "usage",
-            "import",
-            &f,
-            "--skip-invalid",
-            "--rejects",
-            rejects.to_str().unwrap(),
-            "--json",
-        ])
+        .cmd(format!(
+            "usage import {f} --skip-invalid --rejects {} --json",
+            rejects.display()
+        ))
         .ok()
         .json();
     assert_eq!(
@@ -182,10 +177,10 @@ fn validation_is_all_or_nothing_and_names_every_bad_line() {
     assert!(lines[2]["input"].as_str().unwrap().contains("nokey123"));
     let r = u
         .env
-        .run(&["usage", "import", &f, "--skip-invalid"])
+        .cmd(format!("usage import {f} --skip-invalid"))
         .code(2);
     assert!(r.stderr.contains("--rejects"), "{}", r.stderr);
-    let r = u.env.run(&["usage", "import", "-"]).code(2);
+    let r = u.env.cmd("usage import -").code(2);
     assert!(r.stderr.contains("--format"), "{}", r.stderr);
 }
 
@@ -204,7 +199,7 @@ fn derived_ids_count_identical_lines_once() {
     let f = u.file("noid.ndjson", &format!("{line}{line}{other}"));
     let s = u
         .env
-        .run(&["usage", "import", &f, "--derive-ids", "--json"])
+        .cmd(format!("usage import {f} --derive-ids --json"))
         .ok()
         .json();
     assert_eq!(
@@ -219,17 +214,10 @@ fn record_counts_an_id_once_and_feeds_verify() {
     let u = setup();
     let r = u
         .env
-        .run(&[
-            "usage",
-            "record",
-            "--key",
-            &u.key_id,
-            "--quantity",
-            "40",
-            "--id",
-            "once",
-            "--json",
-        ])
+        .cmd(format!(
+            "usage record --key {} --quantity 40 --id once --json",
+            u.key_id
+        ))
         .ok()
         .json();
     assert_eq!(
@@ -238,17 +226,10 @@ fn record_counts_an_id_once_and_feeds_verify() {
     );
     let r = u
         .env
-        .run(&[
-            "usage",
-            "record",
-            "--key",
-            &u.key_id,
-            "--quantity",
-            "40",
-            "--id",
-            "once",
-            "--json",
-        ])
+        .cmd(format!(
+            "usage record --key {} --quantity 40 --id once --json",
+            u.key_id
+        ))
         .ok()
         .json();
     assert_eq!(r["duplicate"], true);
@@ -275,7 +256,7 @@ fn record_counts_an_id_once_and_feeds_verify() {
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert_eq!(again.json()["duplicate"], true, "{}", again.stdout);
     u.env.set_now(i64::MIN);
-    let r = u.env.run(&["usage", "record", "--key", "nokey123"]).code(2);
+    let r = u.env.cmd("usage record --key nokey123").code(2);
     assert!(
         r.stderr.contains("no API key with id nokey123"),
         "{}",
@@ -283,7 +264,7 @@ fn record_counts_an_id_once_and_feeds_verify() {
     );
     let r = u
         .env
-        .run(&["usage", "record", "--key", &u.key_id, "--at", "tomorrow"])
+        .cmd(format!("usage record --key {} --at tomorrow", u.key_id))
         .code(2);
     assert!(
         r.stderr.contains("--at") && r.stderr.contains("malformed timestamp"),
@@ -375,7 +356,7 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
             "round {round}: rollups agree with the events"
         );
         assert!(stored < want);
-        u.env.run(&["usage", "import", &f, "-q"]).ok();
+        u.env.cmd(format!("usage import {f} -q")).ok();
         assert_eq!(
             u.totals(),
             (want, want, want),
@@ -412,7 +393,7 @@ fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
     let before = u.env.pinned_now.load(std::sync::atomic::Ordering::SeqCst);
     let last = events.iter().map(|e| e.1).max().unwrap_or(0);
     u.env.set_now(last.max(billctl::clock::now()));
-    u.env.run(&["usage", "import", &f, "-q"]).ok();
+    u.env.cmd(format!("usage import {f} -q")).ok();
     u.env
         .pinned_now
         .store(before, std::sync::atomic::Ordering::SeqCst);
@@ -454,7 +435,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         .map(|(_, _, q)| q)
         .sum();
     assert_eq!(want, 567);
-    let rows = u.env.run(&["usage", "report", "--json"]).ok().json();
+    let rows = u.env.cmd("usage report --json").ok().json();
     let r = &rows[0];
     assert_eq!(
         (r["customer_id"].as_str(), r["tier"].as_str()),
@@ -474,11 +455,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         (Some(start), Some(end))
     );
     assert!((r["percent"].as_f64().unwrap() - 5.67).abs() < 1e-9);
-    let days = u
-        .env
-        .run(&["usage", "report", "--by", "day", "--json"])
-        .ok()
-        .json();
+    let days = u.env.cmd("usage report --by day --json").ok().json();
     let by_day: i64 = days
         .as_array()
         .unwrap()
@@ -486,30 +463,22 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         .map(|d| d["used"].as_i64().unwrap())
         .sum();
     assert_eq!(by_day, want, "days add up to the period");
-    let keys = u
-        .env
-        .run(&["usage", "report", "--by", "key", "--json"])
-        .ok()
-        .json();
+    let keys = u.env.cmd("usage report --by key --json").ok().json();
     assert_eq!(
         (keys[0]["key_id"].as_str(), keys[0]["used"].as_i64()),
         (Some(u.key_id.as_str()), Some(want))
     );
     let explicit = u
         .env
-        .run(&[
-            "usage",
-            "report",
-            "--from",
-            &start.to_string(),
-            "--to",
-            &(start + 3600).to_string(),
-            "--json",
-        ])
+        .cmd(format!(
+            "usage report --from {} --to {} --json",
+            start,
+            start + 3600
+        ))
         .ok()
         .json();
     assert_eq!(explicit[0]["used"], 6);
-    let csv = u.env.run(&["usage", "report", "--csv"]).ok().stdout;
+    let csv = u.env.cmd("usage report --csv").ok().stdout;
     assert!(
         csv.starts_with(
             "customer,key,day,tier,period_start,period_end,used,quota,percent,remaining,overage,access\n"
@@ -524,17 +493,11 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         )),
         "{csv}"
     );
-    let table = u.env.run(&["usage", "report"]).ok().stdout;
+    let table = u.env.cmd("usage report").ok().stdout;
     assert!(table.contains("5.7%") && table.contains("█"), "{table}");
-    let r = u
-        .env
-        .run(&["usage", "report", "--customer", "cus_nope"])
-        .code(2);
+    let r = u.env.cmd("usage report --customer cus_nope").code(2);
     assert!(r.stderr.contains("cus_nope"), "{}", r.stderr);
-    let r = u
-        .env
-        .run(&["usage", "report", "--period", "2026-13"])
-        .code(2);
+    let r = u.env.cmd("usage report --period 2026-13").code(2);
     assert!(r.stderr.contains("--period"), "{}", r.stderr);
 }
 
@@ -548,12 +511,9 @@ fn alerts_list_customers_over_the_threshold_and_exit_1() {
         .unwrap()
         .unwrap();
     let t = sub.current_period_start + 60;
-    u.env.run(&["usage", "alerts"]).ok();
+    u.env.cmd("usage alerts").ok();
     import(&u, "a.ndjson", &[("a1".into(), t, 8_500)]);
-    let r = u
-        .env
-        .run(&["usage", "alerts", "--threshold", "80", "--json"])
-        .code(1);
+    let r = u.env.cmd("usage alerts --threshold 80 --json").code(1);
     let listed = r.json();
     assert_eq!(
         (
@@ -562,11 +522,11 @@ fn alerts_list_customers_over_the_threshold_and_exit_1() {
         ),
         (Some(u.customer.as_str()), Some(85.0))
     );
-    u.env.run(&["usage", "alerts", "--threshold", "90"]).ok();
+    u.env.cmd("usage alerts --threshold 90").ok();
     import(&u, "b.ndjson", &[("a2".into(), t, 2_000)]);
     let over = u
         .env
-        .run(&["usage", "alerts", "--threshold", "100", "--json"])
+        .cmd("usage alerts --threshold 100 --json")
         .code(1)
         .json();
     assert_eq!(
@@ -648,11 +608,11 @@ fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
             ("h3".into(), end, 900),
         ],
     );
-    let table = u.env.run(&["usage", "report", "--json"]).ok().json();
+    let table = u.env.cmd("usage report --json").ok().json();
     assert_eq!(table[0]["used"], 7000);
     let page = u.env.path("report.html");
     u.env
-        .run(&["usage", "report", "--html", page.to_str().unwrap(), "-q"])
+        .cmd(format!("usage report --html {} -q", page.display()))
         .ok();
     let html = common::read(&page);
     assert!(
@@ -684,10 +644,7 @@ fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
 #[test]
 fn importing_a_missing_file_names_the_file_and_its_cause() {
     let u = setup();
-    let r = u
-        .env
-        .run(&["usage", "import", "/nonexistent/events"])
-        .code(2);
+    let r = u.env.cmd("usage import /nonexistent/events").code(2);
     assert!(
         r.stderr.contains("failed to read /nonexistent/events")
             && r.stderr.contains("No such file"),
@@ -710,9 +667,10 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
     ] {
         let r = u
             .env
-            .run(&[
-                "usage", "record", "--key", &u.key_id, "--at", at, "--id", id, "--json",
-            ])
+            .cmd(format!(
+                "usage record --key {} --at {at} --id {id} --json",
+                u.key_id
+            ))
             .ok()
             .json();
         assert_eq!(r["timestamp"].as_i64(), Some(want), "--at {at}: {r}");
@@ -725,7 +683,7 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
     ] {
         let r = u
             .env
-            .run(&["usage", "record", "--key", &u.key_id, flag, bad])
+            .cmd(format!("usage record --key {} {flag} {bad}", u.key_id))
             .code(2);
         assert!(
             r.stderr.contains(flag) && r.stderr.contains(why),
@@ -734,22 +692,11 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
         );
     }
     assert_eq!(u.totals().0, 4, "only the four good events");
-    let r = u
-        .env
-        .run(&["audit", "list", "--since", "7d", "--json"])
-        .ok();
+    let r = u.env.cmd("audit list --since 7d --json").ok();
     assert!(r.json().is_array());
     let r = u
         .env
-        .run(&[
-            "usage",
-            "report",
-            "--from",
-            "2026-11-24",
-            "--to",
-            "0s",
-            "--json",
-        ])
+        .cmd("usage report --from 2026-11-24 --to 0s --json")
         .ok()
         .json();
     assert_eq!(r[0]["used"].as_i64(), Some(4), "{r}");
@@ -777,7 +724,7 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     // Conflicting events were refused: a problem found, exit 1.
     let r = u
         .env
-        .run(&["usage", "import", &f, "--json", "--batch-size", "100"])
+        .cmd(format!("usage import {f} --json --batch-size 100"))
         .code(1)
         .json();
     assert_eq!(
@@ -805,7 +752,7 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     );
     again += &line("fresh", 2, T0 + 20);
     let g = u.file("second.ndjson", &again);
-    let human = u.env.run(&["usage", "import", &g]).code(1);
+    let human = u.env.cmd(format!("usage import {g}")).code(1);
     assert!(
         human
             .stderr
@@ -829,25 +776,13 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
 fn the_end_of_9999_and_an_open_end_are_understood() {
     let u = setup();
     u.env
-        .run(&[
-            "usage",
-            "record",
-            "--key",
-            &u.key_id,
-            "--quantity",
-            "3",
-            "-q",
-        ])
+        .cmd(format!("usage record --key {} --quantity 3 -q", u.key_id))
         .ok();
-    let week = u
-        .env
-        .run(&["usage", "report", "--from", "7d", "--json"])
-        .ok()
-        .json();
+    let week = u.env.cmd("usage report --from 7d --json").ok().json();
     assert_eq!(week[0]["used"], 3, "{week}");
     let all = u
         .env
-        .run(&["usage", "report", "--to", "9999-12-31T23:59:59Z", "--json"])
+        .cmd("usage report --to 9999-12-31T23:59:59Z --json")
         .ok()
         .json();
     assert_eq!(all[0]["used"], 3, "{all}");
@@ -953,15 +888,9 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
     // Again with a file that can be written: the rejects, and the events as duplicates.
     let s = u
         .env
-        .run(&[
-            "usage",
-            "import",
-            &f,
-            "--skip-invalid",
-            "--rejects",
-            target,
-            "--json",
-        ])
+        .cmd(format!(
+            "usage import {f} --skip-invalid --rejects {target} --json"
+        ))
         .ok()
         .json();
     assert_eq!(
@@ -996,14 +925,10 @@ fn an_unwritable_rejects_directory_refuses_before_importing() {
         let rejects = dir.join("rejects.jsonl");
         let r = u
             .env
-            .run(&[
-                "usage",
-                "import",
-                &f,
-                "--skip-invalid",
-                "--rejects",
-                rejects.to_str().unwrap(),
-            ])
+            .cmd(format!(
+                "usage import {f} --skip-invalid --rejects {}",
+                rejects.display()
+            ))
             .code(2);
         assert!(
             r.stderr
@@ -1029,7 +954,7 @@ fn every_grouping_shows_the_tiers_quota() {
     let ent = u.env.subscribed("ent@example.com", "enterprise");
     let ent_key = u
         .env
-        .run(&["keys", "issue", "--customer", &ent, "-q"])
+        .cmd(format!("keys issue --customer {ent} -q"))
         .ok()
         .stdout
         .trim()
@@ -1057,7 +982,7 @@ fn every_grouping_shows_the_tiers_quota() {
     ];
     let f = u.file("quota.ndjson", &(lines.join("\n") + "\n"));
     u.env.set_now(last + 1);
-    u.env.run(&["usage", "import", &f, "-q"]).ok();
+    u.env.cmd(format!("usage import {f} -q")).ok();
     // (grouping, the Pro rows' used without --key, and with --key KEY).
     let table: [(&str, &[i64], &[i64]); 3] = [
         ("customer", &[500], &[300]),

@@ -89,9 +89,7 @@ impl World {
 fn by_import(w: &World, id: &str, quantity: i64) -> Did {
     let p = w.env.path(&format!("{id}-{quantity}.ndjson"));
     std::fs::write(&p, format!("{}\n", w.line(id, quantity))).unwrap();
-    let r = w
-        .env
-        .run(&["usage", "import", p.to_str().unwrap(), "--json"]);
+    let r = w.env.cmd(format!("usage import {} --json", p.display()));
     let j = r.json();
     match (
         r.code,
@@ -109,19 +107,10 @@ fn by_import(w: &World, id: &str, quantity: i64) -> Did {
 /// `usage record`: exit 0 inserted or duplicate; a conflict says so and exits 1.
 fn by_record(w: &World, id: &str, quantity: i64) -> Did {
     let (q, at) = (quantity.to_string(), w.at.to_string());
-    let r = w.env.run(&[
-        "usage",
-        "record",
-        "--key",
-        &w.key_id,
-        "--id",
-        id,
-        "--quantity",
-        &q,
-        "--at",
-        &at,
-        "--json",
-    ]);
+    let r = w.env.cmd(format!(
+        "usage record --key {} --id {id} --quantity {q} --at {at} --json",
+        w.key_id
+    ));
     let j = r.json();
     match (r.code, j["inserted"].as_bool(), j["duplicate"].as_bool()) {
         (0, Some(true), Some(false)) => Did::Inserted,
@@ -343,7 +332,7 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
         );
         let r = w
             .env
-            .run(&["usage", "conflicts", "--id", &id, "--json"])
+            .cmd(format!("usage conflicts --id {id} --json"))
             .code(1);
         let j = r.json();
         assert_eq!(j["total"], 1, "one row for a retried conflict: {j}");
@@ -375,13 +364,10 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
     // The listing's filters, and the human table.
     let r = w
         .env
-        .run(&["usage", "conflicts", "--route", "usage record", "--json"])
+        .cmd("usage conflicts --route 'usage record' --json")
         .code(1);
     assert_eq!(r.json()["total"], 1);
-    let none = w
-        .env
-        .run(&["usage", "conflicts", "--customer", "cus_nobody"])
-        .ok();
+    let none = w.env.cmd("usage conflicts --customer cus_nobody").ok();
     assert!(
         none.stderr.contains("No usage conflicts."),
         "{}",
@@ -389,7 +375,7 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
     );
     let r = w
         .env
-        .run(&["usage", "conflicts", "--source", "table", "--since", "1d"])
+        .cmd("usage conflicts --source table --since 1d")
         .code(1);
     assert!(
         r.stdout.contains("/api/v1/events") && r.stdout.contains("row-3"),
@@ -397,18 +383,12 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
         r.stdout
     );
     // The empty source is a source: the events that name none.
-    let r = w
-        .env
-        .run(&["usage", "conflicts", "--source", "", "--json"])
-        .code(1);
+    let r = w.env.cmd("usage conflicts --source '' --json").code(1);
     assert_eq!(r.json()["total"], 3, "import, record and /v1/usage/events");
-    let bad = w
-        .env
-        .run(&["usage", "conflicts", "--route", "nowhere"])
-        .code(2);
+    let bad = w.env.cmd("usage conflicts --route nowhere").code(2);
     assert!(bad.stderr.contains("--route"), "{}", bad.stderr);
     assert_eq!(
-        w.env.run(&["usage", "conflicts", "--json"]).code(1).json()["total"],
+        w.env.cmd("usage conflicts --json").code(1).json()["total"],
         4
     );
 }
@@ -421,36 +401,20 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     let w = world();
     let (at, q) = (w.at.to_string(), "2".to_string());
     w.env
-        .run(&[
-            "usage",
-            "record",
-            "--key",
-            &w.key_id,
-            "--id",
-            "x-1",
-            "--quantity",
-            &q,
-            "--at",
-            &at,
-        ])
+        .cmd(format!(
+            "usage record --key {} --id x-1 --quantity {q} --at {at}",
+            w.key_id
+        ))
         .ok();
     assert_eq!(by_events(&w, "x-1", 2), Did::Duplicate);
     assert_eq!(by_import(&w, "x-1", 9), Did::Conflict);
     // `usage record` of the id with another quantity says conflict, not "already recorded".
     let human = w
         .env
-        .run(&[
-            "usage",
-            "record",
-            "--key",
-            &w.key_id,
-            "--id",
-            "x-1",
-            "--quantity",
-            "7",
-            "--at",
-            &at,
-        ])
+        .cmd(format!(
+            "usage record --key {} --id x-1 --quantity 7 --at {at}",
+            w.key_id
+        ))
         .code(1);
     assert!(
         human
@@ -474,8 +438,7 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     let import = |line: Value| {
         let p = w.env.path("c.ndjson");
         std::fs::write(&p, format!("{line}\n")).unwrap();
-        w.env
-            .run(&["usage", "import", p.to_str().unwrap(), "--json"])
+        w.env.cmd(format!("usage import {} --json", p.display()))
     };
     let same = json!({"id": "c-1", "source": "api-eu", "type": "request", "customer": w.customer, "timestamp": w.at, "quantity": 1});
     assert_eq!(import(same.clone()).ok().json()["duplicates"], 1);
@@ -484,7 +447,7 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     assert_eq!(import(other).code(1).json()["conflicts"], 1);
     let j = w
         .env
-        .run(&["usage", "conflicts", "--source", "api-eu", "--json"])
+        .cmd("usage conflicts --source api-eu --json")
         .code(1)
         .json();
     assert_eq!(

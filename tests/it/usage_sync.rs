@@ -366,7 +366,7 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
 #[test]
 fn sync_without_a_meter_explains_what_to_add() {
     let env = Env::with_catalog();
-    let r = env.run(&["usage", "sync"]).code(2);
+    let r = env.cmd("usage sync").code(2);
     assert!(r.stderr.contains("declares no [meter]"), "{}", r.stderr);
     let m = setup(0, "");
     m.env.sim.state().meters.clear();
@@ -474,14 +474,7 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
 fn reconcile_says_to_is_exclusive_when_the_range_is_empty() {
     let env = Env::new();
     let r = env
-        .run(&[
-            "usage",
-            "reconcile",
-            "--from",
-            "2026-11-24",
-            "--to",
-            "2026-11-24",
-        ])
+        .cmd("usage reconcile --from 2026-11-24 --to 2026-11-24")
         .code(2);
     assert!(r.stderr.contains("(exclusive)"), "{}", r.stderr);
     assert!(

@@ -276,7 +276,7 @@ fn via_ingest() {
     assert_eq!(conflicts(&env, &[]).len(), 1);
 
     // doctor warns of the conflicts of the last day.
-    let r = env.run(&["doctor", "--json"]);
+    let r = env.cmd("doctor --json");
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let checks = r.json()["checks"].as_array().unwrap().clone();
     let deliveries = checks.iter().find(|c| c["name"] == "deliveries").unwrap();
@@ -464,7 +464,7 @@ fn via_backfill() {
     // Whether the fake moved the mirror is the event-order rules' business
     // (webhooks_order.rs); here it is stored under the genuine event's id, which is what
     // backfill must find and undo.
-    let stored = env.run(&["webhooks", "show", &id, "--json"]);
+    let stored = env.cmd(format!("webhooks show {id} --json"));
     assert_eq!(stored.code, 0, "{}", stored.stderr);
     assert_eq!(
         stored.json()["type"],
@@ -473,7 +473,7 @@ fn via_backfill() {
         stored.stdout
     );
 
-    let r = env.run(&["webhooks", "backfill", "--since", "1h", "--json"]);
+    let r = env.cmd("webhooks backfill --since 1h --json");
     assert_eq!(r.code, 1, "a conflict exits 1: {}", r.stderr);
     let v = r.json();
     let found = v["conflicts"].as_array().unwrap();
@@ -558,7 +558,7 @@ fn via_backfill() {
     );
 
     // Again: Stripe's copy is stored, nothing differs.
-    let r = env.run(&["webhooks", "backfill", "--since", "1h", "--json"]);
+    let r = env.cmd("webhooks backfill --since 1h --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     assert_eq!(
@@ -614,7 +614,7 @@ fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
     );
     assert_eq!(conflicts(&env, &[]).len(), 1, "the fake is kept apart");
 
-    let r = env.run(&["webhooks", "backfill", "--since", "1h", "--json"]);
+    let r = env.cmd("webhooks backfill --since 1h --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (row, _) = env.events().event(&id).unwrap().unwrap();
     // Applied, or ignored by the event-order rules (the sign-up's later events may be newer):

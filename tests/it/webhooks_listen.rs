@@ -421,7 +421,7 @@ fn sub_event(id: &str, kind: &str, created: i64, sub: &Value, status: &str) -> S
 
 /// Asserts `webhooks show ID` says the event was older than the mirror; returns the view.
 fn ignored_as_older(env: &Env, id: &str) -> Value {
-    let shown = env.run(&["webhooks", "show", id, "--json"]).ok().json();
+    let shown = env.cmd(format!("webhooks show {id} --json")).ok().json();
     let detail = shown["detail"].as_str().unwrap_or_default();
     assert!(detail.contains("older than the mirror"), "{shown}");
     shown
@@ -457,12 +457,12 @@ fn events_applied_out_of_order_end_in_the_right_state() {
     );
     // The update arrives first, then the older creation.
     let first = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &updated)
+        .cmd_stdin("webhooks ingest - --json", &updated)
         .ok()
         .json();
     assert_eq!(first["applied"].as_i64(), Some(1), "{first}");
     let second = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &created)
+        .cmd_stdin("webhooks ingest - --json", &created)
         .ok()
         .json();
     assert_eq!(second["ignored"].as_i64(), Some(1), "{second}");
@@ -489,10 +489,8 @@ fn events_applied_out_of_order_end_in_the_right_state() {
         &sub,
         "unpaid",
     );
-    env.run_with_stdin(&["webhooks", "ingest", "-"], &later)
-        .ok();
-    env.run_with_stdin(&["webhooks", "ingest", "-"], &stale)
-        .ok();
+    env.cmd_stdin("webhooks ingest -", &later).ok();
+    env.cmd_stdin("webhooks ingest -", &stale).ok();
     assert_eq!(
         env.store().subscription(&sub_id).unwrap().unwrap().status,
         "active"
@@ -503,7 +501,7 @@ fn events_applied_out_of_order_end_in_the_right_state() {
 
     // Ingesting events already stored stores nothing new and changes nothing.
     let again = env
-        .run(&["webhooks", "ingest", file.to_str().unwrap(), "--json"])
+        .cmd(format!("webhooks ingest {} --json", file.display()))
         .ok()
         .json();
     assert_eq!(
@@ -531,16 +529,12 @@ fn events_applied_out_of_order_end_in_the_right_state() {
         ),
     )
     .unwrap();
-    env.run(&["webhooks", "ingest", file2.to_str().unwrap()])
-        .ok();
+    env.cmd(format!("webhooks ingest {}", file2.display())).ok();
     assert_eq!(
         env.store().subscription(&sub_id).unwrap().unwrap().status,
         "active"
     );
-    let list = env
-        .run(&["webhooks", "list", "--type", "invoice.*", "--json"])
-        .ok()
-        .json();
+    let list = env.cmd("webhooks list --type invoice.* --json").ok().json();
     let statuses: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -561,7 +555,7 @@ fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
     )
     .unwrap();
     let run = env
-        .run(&["webhooks", "ingest", file.to_str().unwrap()])
+        .cmd(format!("webhooks ingest {}", file.display()))
         .code(2);
     assert!(
         run.stderr.contains("bad.ndjson:2: malformed JSON"),
@@ -573,18 +567,14 @@ fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
         "{}",
         run.stderr
     );
-    let list = env.run(&["webhooks", "list", "--json"]).ok().json();
+    let list = env.cmd("webhooks list --json").ok().json();
     assert_eq!(list.as_array().unwrap().len(), 0);
 
     // A subscription event whose object billctl cannot read fails, is listed, and stays failed
     // when re-applied (exit 1 both times).
     let broken = r#"{"id":"evt_broken","object":"event","type":"customer.subscription.updated","created":5,"data":{"object":{"id":"sub_zz","object":"subscription"}}}"#;
-    env.run_with_stdin(&["webhooks", "ingest", "-"], broken)
-        .code(1);
-    let failed = env
-        .run(&["webhooks", "list", "--status", "failed", "--json"])
-        .ok()
-        .json();
+    env.cmd_stdin("webhooks ingest -", broken).code(1);
+    let failed = env.cmd("webhooks list --status failed --json").ok().json();
     assert_eq!(failed[0]["id"], "evt_broken");
     assert!(
         failed[0]["detail"]
@@ -593,17 +583,13 @@ fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
             .contains("not a subscription"),
         "{failed}"
     );
-    let re = env
-        .run(&["webhooks", "reprocess", "--failed", "--json"])
-        .code(1)
-        .json();
+    let re = env.cmd("webhooks reprocess --failed --json").code(1).json();
     assert_eq!(
         (re["selected"].as_i64(), re["failed"].as_i64()),
         (Some(1), Some(1))
     );
-    env.run(&["webhooks", "show", "evt_nope"]).code(2);
-    env.run(&["webhooks", "list", "--since", "yesterday"])
-        .code(2);
+    env.cmd("webhooks show evt_nope").code(2);
+    env.cmd("webhooks list --since yesterday").code(2);
 }
 
 #[test]
@@ -613,12 +599,12 @@ fn catalog_events_mark_drift_until_setup_products_runs() {
     let ev = json!({"id":"evt_price_1","object":"event","type":"price.updated","created":env.sim.now(),
         "data":{"object":{"id":"price_changed","object":"price","product":"billctl_pro"}}});
     let v = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &ev.to_string())
+        .cmd_stdin("webhooks ingest - --json", &ev.to_string())
         .ok()
         .json();
     assert_eq!(v["applied"].as_i64(), Some(1));
     assert_eq!(noted(&env), ["price.updated price_changed"]);
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     assert!(noted(&env).is_empty());
 }
 
@@ -650,7 +636,7 @@ fn ndjson(events: &[Value]) -> String {
 /// The catalog changes `prices check --json` reports (`type object_id`, oldest first): the
 /// same as its warning on stderr names, and no finding of the check's own (exit 0).
 fn noted(env: &Env) -> Vec<String> {
-    let check = env.run(&["prices", "check", "--json"]).ok();
+    let check = env.cmd("prices check --json").ok();
     let report = check.json();
     let changes: Vec<String> = report["catalog_changes"]
         .as_array()
@@ -688,7 +674,7 @@ fn noted(env: &Env) -> Vec<String> {
 
 /// The detail `webhooks show` records for an event.
 fn detail(env: &Env, id: &str) -> String {
-    let shown = env.run(&["webhooks", "show", id, "--json"]).ok().json();
+    let shown = env.cmd(format!("webhooks show {id} --json")).ok().json();
     shown["detail"].as_str().unwrap_or_default().to_string()
 }
 
@@ -713,7 +699,7 @@ fn newest_event(env: &Env, kind: &str, object: &str) -> Value {
 fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     let env = Env::new();
     let t0 = env.sim.now();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     let own = catalog_events(&env);
     assert!(
         own.len() >= 6,
@@ -721,7 +707,7 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
         own.len()
     );
     let v = env
-        .run_with_stdin(&["webhooks", "ingest", "-", "--json"], &ndjson(&own))
+        .cmd_stdin("webhooks ingest - --json", &ndjson(&own))
         .ok()
         .json();
     assert_eq!(
@@ -733,17 +719,15 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     assert!(shown.contains("billctl's own setup-products"), "{shown}");
     assert!(noted(&env).is_empty(), "delivered after setup-products");
     // Late and again: the same deliveries (duplicates), then every stored event reprocessed.
-    env.run_with_stdin(&["webhooks", "ingest", "-"], &ndjson(&own))
-        .ok();
-    env.run(&["webhooks", "reprocess", "--type", "p*"]).ok();
+    env.cmd_stdin("webhooks ingest -", &ndjson(&own)).ok();
+    env.cmd("webhooks reprocess --type p*").ok();
     assert!(noted(&env).is_empty(), "delivered again and reprocessed");
     // A change made in the Dashboard: noted, and the next prices check says so, in JSON too.
     env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed")]);
-    env.run(&["webhooks", "backfill", "--since", &t0.to_string(), "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {} -q", t0)).ok();
     assert_eq!(noted(&env), ["product.updated billctl_pro"]);
     let edit = newest_event(&env, "product.updated", "billctl_pro");
-    let report = env.run(&["prices", "check", "--json"]).ok().json();
+    let report = env.cmd("prices check --json").ok().json();
     assert_eq!(
         report["catalog_changes"],
         json!([{"type": "product.updated", "object_id": "billctl_pro",
@@ -754,14 +738,14 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     // Stripe's clock moves on a minute (the simulator's, which its `Date` and the events'
     // `created` share), then setup-products reads the catalog and puts the name right.
     env.sim.advance_clock(60).unwrap();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     assert!(
         noted(&env).is_empty(),
         "setup-products reconciled the change"
     );
     // Applied again (reprocess, or Stripe's late retry of a delivery that failed): the run
     // saw that change, so it is not drift.
-    env.run(&["webhooks", "reprocess", "--type", "p*"]).ok();
+    env.cmd("webhooks reprocess --type p*").ok();
     assert!(noted(&env).is_empty(), "reprocessed after setup-products");
     let id = edit["id"].as_str().unwrap();
     let shown = detail(&env, id);
@@ -771,8 +755,7 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     );
     // A change made after that run: noted.
     env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed again")]);
-    env.run(&["webhooks", "backfill", "--since", &t0.to_string(), "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {} -q", t0)).ok();
     assert_eq!(noted(&env), ["product.updated billctl_pro"]);
     let again = newest_event(&env, "product.updated", "billctl_pro");
     assert_ne!(again["id"], edit["id"]);
@@ -787,11 +770,10 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     use billctl::faults::{ACTION_ENV, FAULT_ENV};
     let env = Env::new();
     let t0 = env.sim.now().to_string();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     // Before the run: Pro renamed in the Dashboard, noted; the run puts it right.
     env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed")]);
-    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert_eq!(noted(&env), ["product.updated billctl_pro"]);
     let child = env
         .command()
@@ -807,8 +789,7 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     });
     // While it runs: Team renamed in the Dashboard, and its event applied.
     env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
-    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert_eq!(
         noted(&env),
         [
@@ -830,9 +811,9 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     );
     // Pro's note is settled; Team's change, made after the run read, is still there.
     assert_eq!(noted(&env), ["product.updated billctl_team"]);
-    let plan = env.run(&["setup-products", "--plan", "--json"]).ok().json();
+    let plan = env.cmd("setup-products --plan --json").ok().json();
     assert!(plan.to_string().contains("billctl_team"), "{plan}");
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     assert!(noted(&env).is_empty());
 }
 
@@ -846,7 +827,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
     use billctl::faults::{ACTION_ENV, FAULT_ENV};
     let env = Env::new();
     let t0 = env.sim.now().to_string();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     // A product of a tier the config no longer has: `--prune` reads its prices after the
     // first answers, so the read has an answer after the clock moves.
     env.stripe_post(
@@ -870,8 +851,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
         crate::restore::stopped(child.id()).then_some(())
     });
     env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
-    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert!(
         noted(&env).contains(&"product.updated billctl_team".to_string()),
         "{:?}",
@@ -904,7 +884,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
 fn changes_outside_the_catalog_are_not_drift() {
     let env = Env::new();
     let t0 = env.sim.now().to_string();
-    env.run(&["setup-products", "--yes", "-q"]).ok();
+    env.cmd("setup-products --yes -q").ok();
     env.stripe_post("/products", &[("id", "merch_tshirt"), ("name", "T-shirt")]);
     let merch = env.stripe_post(
         "/prices",
@@ -914,8 +894,7 @@ fn changes_outside_the_catalog_are_not_drift() {
             ("currency", "usd"),
         ],
     );
-    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert!(noted(&env).is_empty());
     let shown = detail(
         &env,
@@ -927,7 +906,7 @@ fn changes_outside_the_catalog_are_not_drift() {
         shown.contains("is not in billctl's catalog: not catalog drift"),
         "{shown}"
     );
-    let plan = env.run(&["setup-products", "--plan"]).ok();
+    let plan = env.cmd("setup-products --plan").ok();
     assert!(
         plan.stderr.contains("No changes") || plan.stdout.contains("No changes"),
         "{}{}",
@@ -942,8 +921,7 @@ fn changes_outside_the_catalog_are_not_drift() {
             ("currency", "usd"),
         ],
     );
-    env.run(&["webhooks", "backfill", "--since", &t0, "-q"])
-        .ok();
+    env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert_eq!(
         noted(&env),
         [format!("price.created {}", extra["id"].as_str().unwrap())]

@@ -64,7 +64,7 @@ fn sim_sub(env: &Env, sub: &str) -> Value {
 }
 
 fn customer(env: &Env, email: &str) -> String {
-    env.run(&["customers", "create", "--email", email, "-q"])
+    env.cmd(format!("customers create --email {email} -q"))
         .ok()
         .stdout
         .trim()
@@ -75,7 +75,7 @@ fn customer(env: &Env, email: &str) -> String {
 fn pay_with_a_good_card(env: &Env, customer: &str, invoice: &str) {
     env.sim.add_card(customer, "pm_card_visa").unwrap();
     let paid = env
-        .run(&["invoices", "pay", invoice, "--yes", "--json"])
+        .cmd(format!("invoices pay {invoice} --yes --json"))
         .ok()
         .json();
     assert_eq!(paid["status"], "paid", "{paid}");
@@ -120,15 +120,9 @@ fn signup_declined_then_paid(env: &Env) -> Sequence {
         .unwrap();
     let from = mark(env);
     let created = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &customer,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {customer} --tier pro --json"
+        ))
         .code(1)
         .json();
     assert_eq!(created["status"], "incomplete", "{created}");
@@ -156,16 +150,9 @@ fn plan_change(env: &Env) -> Sequence {
         .id;
     let before = sim_sub(env, &sub);
     let from = mark(env);
-    env.run(&[
-        "subscriptions",
-        "change",
-        &sub,
-        "--tier",
-        "team",
-        "--proration",
-        "always-invoice",
-        "-q",
-    ])
+    env.cmd(format!(
+        "subscriptions change {sub} --tier team --proration always-invoice -q"
+    ))
     .ok();
     Sequence {
         name: "plan change",
@@ -424,7 +411,7 @@ fn ingest(env: &Env, event: &Value, with_key: bool) -> common::Run {
 }
 
 fn shown(env: &Env, id: &str) -> Value {
-    env.run(&["webhooks", "show", id, "--json"]).ok().json()
+    env.cmd(format!("webhooks show {id} --json")).ok().json()
 }
 
 /// An event of `kind` about `object` at `created`.
@@ -451,12 +438,12 @@ fn subscribed_at(env: &Env, email: &str) -> (String, Value, i64) {
 
 fn verify(env: &Env, customer: &str) -> (i32, Value) {
     let key = env
-        .run(&["keys", "issue", "--customer", customer, "-q"])
+        .cmd(format!("keys issue --customer {customer} -q"))
         .ok()
         .stdout
         .trim()
         .to_string();
-    let r = env.run_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let r = env.cmd_stdin("keys verify --json", &format!("{key}\n"));
     (r.code, r.json())
 }
 
@@ -625,7 +612,7 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
     );
     // With a key, the same event is settled by Stripe's object at once.
     let r = env
-        .run(&["webhooks", "reprocess", "--failed", "--refetch", "--json"])
+        .cmd("webhooks reprocess --failed --refetch --json")
         .ok()
         .json();
     assert_eq!(
@@ -654,9 +641,7 @@ fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
     let env = Env::with_catalog();
     let (customer, sub, t) = subscribed_at(&env, "listen@example.com");
     let token = env
-        .run(&[
-            "serve", "tokens", "issue", "--name", "prom", "--scope", "read",
-        ])
+        .cmd("serve tokens issue --name prom --scope read")
         .ok()
         .stdout
         .trim()
@@ -781,7 +766,7 @@ fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
 
     // With the key: the refetch writes what Stripe has.
     let r = env
-        .run(&["webhooks", "reprocess", "--failed", "--refetch", "--json"])
+        .cmd("webhooks reprocess --failed --refetch --json")
         .json();
     assert_eq!(r["failed"], 0, "{r}");
     assert_eq!(

@@ -27,8 +27,7 @@ fn stored_events(env: &Env, n: usize) -> Vec<String> {
     }
     let file = env.path("events.ndjson");
     std::fs::write(&file, text).unwrap();
-    env.run(&["webhooks", "ingest", file.to_str().unwrap()])
-        .ok();
+    env.cmd(format!("webhooks ingest {}", file.display())).ok();
     ids
 }
 
@@ -172,12 +171,12 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     assert_eq!((ok[0].ok, ok[0].http_status), (true, Some(200)));
     assert!(ok[0].latency_ms >= 0);
     assert_eq!(ev.delivered(&run_id).unwrap().len(), 37);
-    let shown = env.run(&["webhooks", "show", "evt_r017", "--json"]).ok();
+    let shown = env.cmd("webhooks show evt_r017 --json").ok();
     assert!(shown.stdout.contains(&run_id), "{}", shown.stdout);
 
     // The replay is in the audit log.
     let audit = env
-        .run(&["audit", "list", "--action", "webhooks.replay", "--json"])
+        .cmd("audit list --action webhooks.replay --json")
         .ok()
         .json();
     let entries = audit.as_array().unwrap();
@@ -329,7 +328,7 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
     let after: Value = serde_json::from_str(&common::read(&env.path("after.json"))).unwrap();
     assert_eq!(after, serde_json::json!([]));
     assert!(common::read(&env.path("nosecret.txt")).contains("no webhook secret"));
-    let audit = env.run(&["audit", "list", "--json"]).ok().json();
+    let audit = env.cmd("audit list --json").ok().json();
     let actions: Vec<&str> = audit
         .as_array()
         .unwrap()
@@ -454,9 +453,9 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
         assert_eq!(v1, vec![vetted_sign()(&secret, t, &g.body)]);
     }
     let deleted = env
-        .run(&[
-            "--config", &config, "webhooks", "endpoint", "delete", &id, "--yes", "--json",
-        ])
+        .cmd(format!(
+            "--config {config} webhooks endpoint delete {id} --yes --json"
+        ))
         .ok()
         .json();
     assert_eq!(deleted["secret_removed"], true);

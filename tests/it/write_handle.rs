@@ -328,17 +328,9 @@ fn every_writing_command_needs_live_with_a_live_key() {
 #[test]
 fn serve_writes_only_with_live() {
     let env = live_env();
-    env.run(&["setup-products", "--live", "--yes", "-q"]).ok();
+    env.cmd("setup-products --live --yes -q").ok();
     let cus = env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            "s@example.com",
-            "--live",
-            "--yes",
-            "-q",
-        ])
+        .cmd("customers create --email s@example.com --live --yes -q")
         .ok()
         .stdout
         .trim()

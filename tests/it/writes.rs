@@ -21,7 +21,7 @@ fn os_user() -> String {
 
 /// The audit log, oldest first, as `audit list --json` shows it.
 fn audit(env: &Env) -> Vec<Value> {
-    env.run(&["audit", "list", "--json"])
+    env.cmd("audit list --json")
         .ok()
         .json()
         .as_array()
@@ -60,52 +60,41 @@ fn every_lifecycle_change_from_the_command_line_writes_its_audit_row() {
     let me = os_user();
     let before = audit(&env).len();
     let cus = env
-        .run(&["customers", "create", "--email", "ada@example.com", "-q"])
+        .cmd("customers create --email ada@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     env.add_card(&cus);
     let sub = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --json"
+        ))
         .ok()
         .json()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    env.run(&["subscriptions", "change", &sub, "--tier", "team", "-q"])
+    env.cmd(format!("subscriptions change {sub} --tier team -q"))
         .ok();
     assert_eq!(stripe_sub(&env, &sub), ("team_monthly".into(), false));
-    env.run(&[
-        "subscriptions",
-        "cancel",
-        &sub,
-        "--at-period-end",
-        "--yes",
-        "-q",
-    ])
+    env.cmd(format!(
+        "subscriptions cancel {sub} --at-period-end --yes -q"
+    ))
     .ok();
     assert_eq!(stripe_sub(&env, &sub), ("team_monthly".into(), true));
-    env.run(&["subscriptions", "resume", &sub, "-q"]).ok();
+    env.cmd(format!("subscriptions resume {sub} -q")).ok();
     assert_eq!(stripe_sub(&env, &sub), ("team_monthly".into(), false));
     // Nothing to do is said, exits 0, and writes no row.
     let r = env
-        .run(&["subscriptions", "change", &sub, "--tier", "team"])
+        .cmd(format!("subscriptions change {sub} --tier team"))
         .ok();
     assert!(
         r.stderr.contains("already on team: nothing to change"),
         "{}",
         r.stderr
     );
-    let r = env.run(&["subscriptions", "resume", &sub]).ok();
+    let r = env.cmd(format!("subscriptions resume {sub}")).ok();
     assert!(
         r.stderr.contains("is not set to end: nothing to undo"),
         "{}",
@@ -374,7 +363,7 @@ fn scenario_plan(env: &Env) {
         ("pro", "team"),
     ] {
         let r = env
-            .run(&["subscriptions", "change", &sub, "--tier", tier, "--json"])
+            .cmd(format!("subscriptions change {sub} --tier {tier} --json"))
             .ok();
         assert!(
             r.stderr.contains(&format!("from {was} to {tier}")),
@@ -464,7 +453,7 @@ fn scenario_cancel_toggle(env: &Env) {
 
 fn scenario_subscribe(env: &Env) {
     let cus = env
-        .run(&["customers", "create", "--email", "again@example.com", "-q"])
+        .cmd("customers create --email again@example.com -q")
         .ok()
         .stdout
         .trim()
@@ -473,23 +462,16 @@ fn scenario_subscribe(env: &Env) {
     let mut subs = Vec::new();
     for _ in 0..2 {
         let s = env
-            .run(&[
-                "subscriptions",
-                "create",
-                "--customer",
-                &cus,
-                "--tier",
-                "pro",
-                "--json",
-            ])
+            .cmd(format!(
+                "subscriptions create --customer {cus} --tier pro --json"
+            ))
             .ok()
             .json()["id"]
             .as_str()
             .unwrap()
             .to_string();
         assert_eq!(env.sim.state().subscriptions[&s]["status"], "active");
-        env.run(&["subscriptions", "cancel", &s, "--yes", "-q"])
-            .ok();
+        env.cmd(format!("subscriptions cancel {s} --yes -q")).ok();
         assert_eq!(env.sim.state().subscriptions[&s]["status"], "canceled");
         subs.push(s);
     }
@@ -508,14 +490,9 @@ fn scenario_default_method(env: &Env) {
     let cus = env.subscribed("cards@example.com", "pro");
     let a = default_method(env, &cus);
     let b = env
-        .run(&[
-            "payment-methods",
-            "attach",
-            "--customer",
-            &cus,
-            "pm_card_mastercard",
-            "--json",
-        ])
+        .cmd(format!(
+            "payment-methods attach --customer {cus} pm_card_mastercard --json"
+        ))
         .ok()
         .json()["id"]
         .as_str()
@@ -523,7 +500,7 @@ fn scenario_default_method(env: &Env) {
         .to_string();
     let from = env.sim.requests().len();
     for pm in [&b, &a, &b, &a] {
-        env.run(&["payment-methods", "default", "--customer", &cus, pm, "-q"])
+        env.cmd(format!("payment-methods default --customer {cus} {pm} -q"))
             .ok();
         assert_eq!(&default_method(env, &cus), pm);
     }
@@ -544,21 +521,16 @@ fn scenario_attach_detach(env: &Env) {
     let from = env.sim.requests().len();
     for _ in 0..2 {
         let pm = env
-            .run(&[
-                "payment-methods",
-                "attach",
-                "--customer",
-                &cus,
-                "pm_card_visa",
-                "--json",
-            ])
+            .cmd(format!(
+                "payment-methods attach --customer {cus} pm_card_visa --json"
+            ))
             .ok()
             .json()["id"]
             .as_str()
             .unwrap()
             .to_string();
         assert_eq!(held(env), base + 1);
-        env.run(&["payment-methods", "detach", &pm, "--yes", "-q"])
+        env.cmd(format!("payment-methods detach {pm} --yes -q"))
             .ok();
         assert_eq!(held(env), base);
     }
@@ -567,14 +539,14 @@ fn scenario_attach_detach(env: &Env) {
 
 fn scenario_customer_name(env: &Env) {
     let cus = env
-        .run(&["customers", "create", "--email", "named@example.com", "-q"])
+        .cmd("customers create --email named@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     let from = env.sim.requests().len();
     for name in ["Ada", "Grace", "Ada", "Grace"] {
-        env.run(&["customers", "update", &cus, "--name", name, "-q"])
+        env.cmd(format!("customers update {cus} --name {name} -q"))
             .ok();
         assert_eq!(env.sim.state().customers[&cus]["name"], name);
     }
@@ -584,45 +556,24 @@ fn scenario_customer_name(env: &Env) {
 fn scenario_customer_create(env: &Env) {
     let before = env.sim.state().customers.len();
     for _ in 0..2 {
-        env.run(&[
-            "customers",
-            "create",
-            "--email",
-            "twice@example.com",
-            "--yes",
-            "-q",
-        ])
-        .ok();
+        env.cmd("customers create --email twice@example.com --yes -q")
+            .ok();
     }
     assert_eq!(env.sim.state().customers.len(), before + 2);
 }
 
 fn scenario_invoice(env: &Env) {
     let cus = env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            "invoiced@example.com",
-            "-q",
-        ])
+        .cmd("customers create --email invoiced@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     env.add_card(&cus);
     let sub = env
-        .run(&[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-            "--collection",
-            "invoice",
-            "--json",
-        ])
+        .cmd(format!(
+            "subscriptions create --customer {cus} --tier pro --collection invoice --json"
+        ))
         .ok()
         .json();
     let inv = sub["latest_invoice_id"].as_str().unwrap().to_string();
@@ -634,14 +585,14 @@ fn scenario_invoice(env: &Env) {
     };
     assert_eq!(status(env), "open");
     let from = env.sim.requests().len();
-    env.run(&["invoices", "send", &inv, "-q"]).ok();
-    env.run(&["invoices", "send", &inv, "-q"]).ok();
+    env.cmd(format!("invoices send {inv} -q")).ok();
+    env.cmd(format!("invoices send {inv} -q")).ok();
     let (keys, replayed) = keys_since(env, from, &format!("/v1/invoices/{inv}/send"));
     assert_eq!((keys.len(), replayed), (2, false));
     assert_ne!(keys[0], keys[1]);
-    env.run(&["invoices", "pay", &inv, "--yes", "-q"]).ok();
+    env.cmd(format!("invoices pay {inv} --yes -q")).ok();
     assert_eq!(status(env), "paid");
-    let r = env.run(&["invoices", "pay", &inv, "--yes"]);
+    let r = env.cmd(format!("invoices pay {inv} --yes"));
     assert_ne!(r.code, 0, "a second pay is refused, not reported as done");
     assert_eq!(status(env), "paid");
 }
@@ -680,7 +631,7 @@ fn scenario_catalog(env: &Env) {
             args.push("--prune");
         }
         env.run(&args).ok();
-        env.run(&["--config", c, "prices", "check", "-q"]).ok();
+        env.cmd(format!("--config {c} prices check -q")).ok();
     };
     let state = |env: &Env| {
         let st = env.sim.state();
@@ -735,42 +686,20 @@ fn scenario_links(env: &Env) {
     let count = |env: &Env| env.sim.state().checkout_sessions.len();
     let before = count(env);
     for _ in 0..2 {
-        env.run(&[
-            "checkout",
-            "create",
-            "--tier",
-            "team",
-            "--email",
-            "l@example.com",
-            "-q",
-        ])
-        .ok();
+        env.cmd("checkout create --tier team --email l@example.com -q")
+            .ok();
     }
     assert_eq!(count(env), before + 2);
     for _ in 0..2 {
-        env.run(&[
-            "checkout",
-            "create",
-            "--mode",
-            "setup",
-            "--customer",
-            &cus,
-            "-q",
-        ])
-        .ok();
+        env.cmd(format!("checkout create --mode setup --customer {cus} -q"))
+            .ok();
     }
     assert_eq!(count(env), before + 4);
     let portals = env.sim.state().portal_sessions.len();
     for _ in 0..2 {
-        env.run(&[
-            "portal",
-            "create",
-            "--customer",
-            &cus,
-            "--return-url",
-            "https://example.com/a",
-            "-q",
-        ])
+        env.cmd(format!(
+            "portal create --customer {cus} --return-url https://example.com/a -q"
+        ))
         .ok();
     }
     assert_eq!(env.sim.state().portal_sessions.len(), portals + 2);
@@ -790,30 +719,25 @@ fn scenario_endpoints(env: &Env) {
     let mut ids = Vec::new();
     for _ in 0..2 {
         let v = env
-            .run(&[
-                "--config",
-                c,
-                "webhooks",
-                "endpoint",
-                "create",
-                "--url",
-                "https://example.com/hook",
-                "--json",
-            ])
+            .cmd(format!(
+                "--config {c} webhooks endpoint create --url https://example.com/hook --json"
+            ))
             .ok()
             .json();
         ids.push(v["id"].as_str().unwrap().to_string());
     }
     assert_ne!(ids[0], ids[1]);
     assert_eq!(env.sim.state().webhook_endpoints.len(), 2);
-    env.run(&[
-        "--config", c, "webhooks", "endpoint", "delete", &ids[0], "--yes", "-q",
-    ])
+    env.cmd(format!(
+        "--config {c} webhooks endpoint delete {} --yes -q",
+        ids[0]
+    ))
     .ok();
     assert_eq!(env.sim.state().webhook_endpoints.len(), 1);
-    let again = env.run(&[
-        "--config", c, "webhooks", "endpoint", "delete", &ids[0], "--yes",
-    ]);
+    let again = env.cmd(format!(
+        "--config {c} webhooks endpoint delete {} --yes",
+        ids[0]
+    ));
     assert_ne!(again.code, 0, "{}", again.stderr);
     assert_eq!(env.sim.state().webhook_endpoints.len(), 1);
 }
@@ -822,7 +746,7 @@ fn scenario_meter_events(env: &Env) {
     let cfg = env.path("metered.toml");
     std::fs::write(&cfg, common::metered_config()).unwrap();
     let c = cfg.to_str().unwrap();
-    env.run(&["--config", c, "setup-products", "--yes", "-q"])
+    env.cmd(format!("--config {c} setup-products --yes -q"))
         .ok();
     let cus = common::subscribe(
         &env.sim,
@@ -838,17 +762,10 @@ fn scenario_meter_events(env: &Env) {
     );
     let file = env.path("events.ndjson");
     std::fs::write(&file, events).unwrap();
-    env.run(&[
-        "--config",
-        c,
-        "usage",
-        "import",
-        file.to_str().unwrap(),
-        "-q",
-    ])
-    .ok();
-    env.run(&["--config", c, "usage", "sync", "-q"]).ok();
-    env.run(&["--config", c, "usage", "sync", "-q"]).ok();
+    env.cmd(format!("--config {c} usage import {} -q", file.display()))
+        .ok();
+    env.cmd(format!("--config {c} usage sync -q")).ok();
+    env.cmd(format!("--config {c} usage sync -q")).ok();
     let sent: Vec<Value> = env.sim.state().meter_events.clone();
     let ids: std::collections::BTreeSet<&str> = sent
         .iter()
@@ -964,7 +881,7 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
             .times(20)
             .on("POST", &format!("/v1/subscriptions/{id}"));
         env.sim.inject(lost);
-        let r = env.run(&["subscriptions", "change", id, "--tier", "team"]);
+        let r = env.cmd(format!("subscriptions change {id} --tier team"));
         assert_eq!(r.code, 2, "{}", r.stderr);
         env.sim.clear_faults();
         assert_eq!(
@@ -992,7 +909,7 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
                 a.body
             );
         } else {
-            let r = env.run(&["subscriptions", "change", id, "--tier", "team"]);
+            let r = env.cmd(format!("subscriptions change {id} --tier team"));
             assert_eq!(r.code, 1, "{}", r.stderr);
             assert!(
                 r.stderr.contains("does not carry the requested result"),
@@ -1017,7 +934,7 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
         assert_eq!(changes(&env), before, "no audit row");
         // The key is spent: trying again is a new request, and it is made.
         let r = env
-            .run(&["subscriptions", "change", id, "--tier", "team"])
+            .cmd(format!("subscriptions change {id} --tier team"))
             .ok();
         assert!(r.stderr.contains("from pro to team"), "{}", r.stderr);
         assert_eq!(stripe_sub(&env, id).0, "team_monthly");
@@ -1033,7 +950,7 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
     let env = Env::with_catalog();
     let cus = env.subscribed("links-audit@example.com", "pro");
     let sessions = env.sim.state().checkout_sessions.len();
-    let r = env.run(&["checkout", "create", "--tier", "team", "--customer", &cus]);
+    let r = env.cmd(format!("checkout create --tier team --customer {cus}"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("already has a live subscription"),
@@ -1046,32 +963,18 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
         "no session made"
     );
     let fresh = env
-        .run(&["customers", "create", "--email", "fresh@example.com", "-q"])
+        .cmd("customers create --email fresh@example.com -q")
         .ok()
         .stdout
         .trim()
         .to_string();
     let web = token(&env, "links-web", "self-service");
     let before = audit(&env).len();
-    env.run(&[
-        "checkout",
-        "create",
-        "--tier",
-        "team",
-        "--customer",
-        &fresh,
-        "-q",
-    ])
-    .ok();
-    env.run(&[
-        "portal",
-        "create",
-        "--customer",
-        &cus,
-        "--return-url",
-        "https://example.com/a",
-        "-q",
-    ])
+    env.cmd(format!("checkout create --tier team --customer {fresh} -q"))
+        .ok();
+    env.cmd(format!(
+        "portal create --customer {cus} --return-url https://example.com/a -q"
+    ))
     .ok();
     let serve = Serve::start(&env, &[]);
     let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
@@ -1109,12 +1012,12 @@ fn a_replayed_catalog_write_is_an_error_and_the_next_run_makes_it() {
         .times(20)
         .on("POST", "/v1/products/billctl_pro");
     env.sim.inject(lost);
-    let r = env.run(&["--config", c, "setup-products", "--yes"]);
+    let r = env.cmd(format!("--config {c} setup-products --yes"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     env.sim.clear_faults();
     assert_eq!(name(&env), "Pro Plus", "Stripe made the lost rename");
     env.stripe_post("/products/billctl_pro", &[("name", "Pro")]);
-    let r = env.run(&["--config", c, "setup-products", "--yes"]);
+    let r = env.cmd(format!("--config {c} setup-products --yes"));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains("does not carry the requested result"),
@@ -1123,8 +1026,8 @@ fn a_replayed_catalog_write_is_an_error_and_the_next_run_makes_it() {
     );
     assert!(!r.stderr.contains("Applied"), "{}", r.stderr);
     assert_eq!(name(&env), "Pro");
-    let r = env.run(&["--config", c, "setup-products", "--yes"]).ok();
+    let r = env.cmd(format!("--config {c} setup-products --yes")).ok();
     assert!(r.stderr.contains("Applied 1 change."), "{}", r.stderr);
     assert_eq!(name(&env), "Pro Plus");
-    env.run(&["--config", c, "prices", "check", "-q"]).ok();
+    env.cmd(format!("--config {c} prices check -q")).ok();
 }
