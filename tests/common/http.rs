@@ -21,10 +21,7 @@ impl Answer {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -68,10 +65,8 @@ pub fn exchange(base: &str, request: &[u8]) -> std::io::Result<Answer> {
 /// An answer from its bytes.
 pub fn parse(bytes: &[u8]) -> std::io::Result<Answer> {
     let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_string());
-    let split = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
+    let split =
+        bytes.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| bad("no end of headers"))?;
     let head = String::from_utf8_lossy(&bytes[..split]);
     let mut lines = head.split("\r\n");
     let status = lines
@@ -83,11 +78,7 @@ pub fn parse(bytes: &[u8]) -> std::io::Result<Answer> {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    Ok(Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes[split + 4..]).into_owned(),
-    })
+    Ok(Answer { status, headers, body: String::from_utf8_lossy(&bytes[split + 4..]).into_owned() })
 }
 
 /// One request; panics if the connection fails.

@@ -77,14 +77,8 @@ impl Live {
                 (Some(sim), base, key)
             }
         };
-        let turn = sim
-            .is_none()
-            .then(|| ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner()));
-        let base = if base.ends_with('/') {
-            base
-        } else {
-            format!("{base}/")
-        };
+        let turn = sim.is_none().then(|| ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner()));
+        let base = if base.ends_with('/') { base } else { format!("{base}/") };
         let transport = billctl::stripe::Transport::new(
             &billctl::secrets::Secret::new(key.clone()),
             billctl::stripe::Settings {
@@ -97,10 +91,7 @@ impl Live {
             },
         )
         .expect("a Stripe client");
-        let tag = format!(
-            "t{}",
-            billctl::idempotency::random()[8..16].to_ascii_lowercase()
-        );
+        let tag = format!("t{}", billctl::idempotency::random()[8..16].to_ascii_lowercase());
         Live {
             _turn: turn,
             sim,
@@ -129,9 +120,7 @@ impl Live {
         path: &str,
         form: &[(&str, &str)],
     ) -> Value {
-        let encoded = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
         let (query, body) = match method {
             billctl::stripe::transport::Method::Get => (Some(encoded), None),
             _ => (None, Some(encoded)),
@@ -166,10 +155,7 @@ impl Live {
             if let Some(rest) = line.strip_prefix("lookup_key = \"") {
                 text.push_str(&format!("lookup_key = \"{}_{rest}\n", self.tag));
             } else if let Some(rest) = line.strip_prefix("metadata = { ") {
-                text.push_str(&format!(
-                    "metadata = {{ test_run = \"{}\", {rest}\n",
-                    self.tag
-                ));
+                text.push_str(&format!("metadata = {{ test_run = \"{}\", {rest}\n", self.tag));
             } else {
                 text.push_str(line);
                 text.push('\n');
@@ -205,18 +191,11 @@ impl Live {
             .env("BILLCTL_STRIPE_API_BASE", &self.base)
             .env("BILLCTL_STRIPE_API_KEY", &self.key)
             .env("BILLCTL_STRIPE_RATE", RATE.to_string())
-            .env(
-                "BILLCTL_PROFILE",
-                format!("billctl-live-{}", std::process::id()),
-            )
+            .env("BILLCTL_PROFILE", format!("billctl-live-{}", std::process::id()))
             .env("NO_COLOR", "1")
             .arg("-v")
             .args(args)
-            .stdin(if input.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(t) = self.now.get() {
@@ -234,8 +213,7 @@ impl Live {
             .lines()
             .filter(|l| l.starts_with("billctl: ") && l.contains(" /v1/") && l.contains(" -> "))
             .count() as u64;
-        self.billctl_requests
-            .set(self.billctl_requests.get() + sent);
+        self.billctl_requests.set(self.billctl_requests.get() + sent);
         run
     }
 
@@ -243,10 +221,7 @@ impl Live {
     pub fn clock(&self, frozen_time: i64) -> String {
         let c = self.post(
             "/test_helpers/test_clocks",
-            &[
-                ("frozen_time", &frozen_time.to_string()),
-                ("name", &self.tag),
-            ],
+            &[("frozen_time", &frozen_time.to_string()), ("name", &self.tag)],
         );
         let id = c["id"].as_str().expect("a clock id").to_string();
         self.clocks.borrow_mut().push(id.clone());
@@ -275,11 +250,7 @@ impl Live {
     pub fn bare_customer(&self, clock: &str, email: &str) -> String {
         let c = self.post(
             "/customers",
-            &[
-                ("email", email),
-                ("test_clock", clock),
-                ("metadata[test_run]", &self.tag),
-            ],
+            &[("email", email), ("test_clock", clock), ("metadata[test_run]", &self.tag)],
         );
         c["id"].as_str().expect("a customer id").to_string()
     }
@@ -293,10 +264,7 @@ impl Live {
     /// `pm_card_chargeCustomerFail`: attaches, then every charge is declined).
     pub fn customer_with_card(&self, clock: &str, email: &str, card: &str) -> String {
         let id = self.bare_customer(clock, email);
-        let pm = self.post(
-            &format!("/payment_methods/{card}/attach"),
-            &[("customer", &id)],
-        );
+        let pm = self.post(&format!("/payment_methods/{card}/attach"), &[("customer", &id)]);
         let pm = pm["id"].as_str().expect("a payment method").to_string();
         self.post(
             &format!("/customers/{id}"),

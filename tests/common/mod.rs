@@ -149,10 +149,7 @@ pub struct Run {
 impl Run {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
+            panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
         })
     }
     #[track_caller]
@@ -206,8 +203,7 @@ impl Env {
     /// Pins billctl's clock at `unix` seconds for every command run after this (the simulator
     /// keeps its own time).
     pub fn set_now(&self, unix: i64) {
-        self.pinned_now
-            .store(unix, std::sync::atomic::Ordering::SeqCst);
+        self.pinned_now.store(unix, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// A simulator with the default catalog already applied.
@@ -225,9 +221,7 @@ impl Env {
     /// Gives `customer` Stripe's Visa test card as the invoice default, as the customer would
     /// in the billing portal.
     pub fn add_card(&self, customer: &str) {
-        self.sim
-            .add_card(customer, "pm_card_visa")
-            .expect("the simulator attaches a test card");
+        self.sim.add_card(customer, "pm_card_visa").expect("the simulator attaches a test card");
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -283,12 +277,7 @@ impl Env {
     /// `env.cmd(format!("subscriptions create --customer {cus} --tier team"))`. Words are split
     /// on whitespace; a word in single quotes keeps its spaces and double quotes.
     pub fn cmd(&self, line: impl AsRef<str>) -> Run {
-        self.run(
-            &words(line.as_ref())
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        )
+        self.run(&words(line.as_ref()).iter().map(String::as_str).collect::<Vec<_>>())
     }
 
     /// [`Env::cmd`] with `input` on stdin.
@@ -299,10 +288,7 @@ impl Env {
 
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         let mut c = self.command();
-        c.args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        c.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = c.spawn().expect("billctl starts");
         feed(&mut child, input.as_bytes());
         let out = child.wait_with_output().unwrap();
@@ -324,13 +310,9 @@ impl Env {
             },
         )
         .expect("a Stripe client");
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime");
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let rt =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
         let method = billctl::stripe::transport::Method::Post;
         let bytes = rt
             .block_on(transport.raw(method, path, None, Some(body), None))
@@ -340,11 +322,7 @@ impl Env {
 
     /// POSTs in the simulator's request log since the last clear.
     pub fn posts(&self) -> usize {
-        self.sim
-            .requests()
-            .iter()
-            .filter(|r| r.method == "POST")
-            .count()
+        self.sim.requests().iter().filter(|r| r.method == "POST").count()
     }
 
     /// The store every command of this environment uses (SQLite in the data dir, or this
@@ -366,11 +344,7 @@ impl Env {
                 .batch_execute(sql)
                 .expect("the statements run"),
             None => {
-                let file = if webhooks {
-                    "webhooks.db"
-                } else {
-                    "billctl.db"
-                };
+                let file = if webhooks { "webhooks.db" } else { "billctl.db" };
                 rusqlite::Connection::open(self.data_dir().join(file))
                     .expect("open")
                     .execute_batch(sql)
@@ -391,17 +365,11 @@ impl Env {
                 row.get::<_, Option<i64>>(0).unwrap_or(0)
             }
             None => {
-                let file = if webhooks {
-                    "webhooks.db"
-                } else {
-                    "billctl.db"
-                };
+                let file = if webhooks { "webhooks.db" } else { "billctl.db" };
                 let c = rusqlite::Connection::open(self.data_dir().join(file)).expect("open");
-                c.query_row(&format!("SELECT ({sql})"), [], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })
-                .expect("the query runs")
-                .unwrap_or(0)
+                c.query_row(&format!("SELECT ({sql})"), [], |r| r.get::<_, Option<i64>>(0))
+                    .expect("the query runs")
+                    .unwrap_or(0)
             }
         }
     }
@@ -411,23 +379,10 @@ impl Env {
 /// subscribes it to `tier` through `run` (billctl with some environment); returns the
 /// customer id.
 pub fn subscribe(sim: &StripeSim, run: impl Fn(&[&str]) -> Run, email: &str, tier: &str) -> String {
-    let customer = run(&["customers", "create", "--email", email, "-q"])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    sim.add_card(&customer, "pm_card_visa")
-        .expect("the simulator attaches a test card");
-    run(&[
-        "subscriptions",
-        "create",
-        "--customer",
-        &customer,
-        "--tier",
-        tier,
-        "-q",
-    ])
-    .ok();
+    let customer =
+        run(&["customers", "create", "--email", email, "-q"]).ok().stdout.trim().to_string();
+    sim.add_card(&customer, "pm_card_visa").expect("the simulator attaches a test card");
+    run(&["subscriptions", "create", "--customer", &customer, "--tier", tier, "-q"]).ok();
     customer
 }
 
@@ -481,10 +436,7 @@ per = 1000
 
 /// Unix seconds now.
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 /// Runs `script` with sh inside a fresh kernel session keyring, in the test's environment plus
@@ -528,11 +480,7 @@ fn keyring_shell(
     // shell keeps the test's stderr as descriptor 3 and gives it back to the script. A refusing
     // keyring lets its possessor view, read, search and set attributes (no write, no link),
     // its user view, read and search.
-    let perms = if writable {
-        ""
-    } else {
-        "keyctl setperm @s 0x2b0b0000 >/dev/null || exit 97; "
-    };
+    let perms = if writable { "" } else { "keyctl setperm @s 0x2b0b0000 >/dev/null || exit 97; " };
     let inner = format!(
         "exec 2>&3 3>&-; {perms}s=$BILLCTL_TEST_SCRIPT; unset BILLCTL_TEST_SCRIPT; exec sh -ec \"$s\""
     );

@@ -120,12 +120,7 @@ impl Cluster {
         let run_as = is_root().then(|| {
             ["postgres", "nobody"]
                 .into_iter()
-                .find(|u| {
-                    Command::new("id")
-                        .arg(u)
-                        .output()
-                        .is_ok_and(|o| o.status.success())
-                })
+                .find(|u| Command::new("id").arg(u).output().is_ok_and(|o| o.status.success()))
                 .expect("running as root, a user to run Postgres as (postgres or nobody)")
                 .to_string()
         });
@@ -157,11 +152,7 @@ impl Cluster {
             ])
             .output()
             .expect("initdb runs");
-        assert!(
-            out.status.success(),
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         let ca = tls(dir.path(), &data, run_as.as_deref());
         let tcp = if ca.is_some() {
             "-c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
@@ -187,30 +178,15 @@ impl Cluster {
         if !private {
             stop_at_exit(&bin, &data, run_as.as_deref(), dir.path());
         }
-        Cluster {
-            dir,
-            private,
-            data,
-            socket_dir,
-            port,
-            bin,
-            run_as,
-            ca,
-        }
+        Cluster { dir, private, data, socket_dir, port, bin, run_as, ca }
     }
 
     /// A fresh, empty database; returns its URL (user billctl, no password, the socket).
     pub fn fresh_db(&self) -> String {
-        let name = format!(
-            "t{}_{}",
-            std::process::id(),
-            NEXT_DB.fetch_add(1, Ordering::SeqCst)
-        );
+        let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
         let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
             .expect("connect to the test cluster");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create a test database");
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
         self.url(&name)
     }
 
@@ -240,10 +216,7 @@ impl Cluster {
     #[allow(dead_code)]
     pub fn tls_url(&self, db: &str, query: &str) -> Option<(String, PathBuf)> {
         let ca = self.ca.clone()?;
-        Some((
-            format!("postgres://billctl@localhost:{}/{db}{query}", self.port),
-            ca,
-        ))
+        Some((format!("postgres://billctl@localhost:{}/{db}{query}", self.port), ca))
     }
 
     /// The directory of the cluster's unix socket.
@@ -288,10 +261,8 @@ impl Drop for Cluster {
 /// server's pair in the data dir, and lets TCP clients in only over TLS. Returns the CA's
 /// certificate, or `None` without `openssl` (said once; a failure when Postgres is required).
 fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
-    let has_openssl = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let has_openssl =
+        Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
     if !has_openssl {
         if std::env::var_os(REQUIRE_ENV).is_some() {
             panic!("{REQUIRE_ENV} is set but there is no openssl command to make the test cluster's TLS certificate: install Debian's openssl package");
@@ -307,38 +278,16 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
     )
     .unwrap();
     let openssl = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .current_dir(&tls)
-            .args(args)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out =
+            Command::new("openssl").current_dir(&tls).args(args).output().expect("openssl runs");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     };
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
     openssl(
         &[
             &["req", "-x509"][..],
             &ec,
-            &[
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=billctl test CA",
-            ],
+            &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=billctl test CA"],
         ]
         .concat(),
     );
@@ -346,14 +295,7 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
         &[
             &["req"][..],
             &ec,
-            &[
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-                "-subj",
-                "/CN=localhost",
-            ],
+            &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
         ]
         .concat(),
     );
@@ -385,11 +327,8 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
         }
     }
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        data.join("server.key"),
-        std::fs::Permissions::from_mode(0o600),
-    )
-    .unwrap();
+    std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600))
+        .unwrap();
     // Local socket: trust. TCP: TLS only.
     std::fs::write(
         data.join("pg_hba.conf"),
@@ -404,18 +343,14 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
 fn stop_at_exit(bin: &Path, data: &Path, user: Option<&str>, dir: &Path) {
     let stop = as_user(user, &bin.join("pg_ctl"));
     let mut sh = Command::new("sh");
-    sh.args([
-        "-c",
-        "read _ || true; \"$@\" -m immediate -w stop; rm -rf \"$D\"",
-        "sh",
-    ])
-    .arg(stop.get_program())
-    .args(stop.get_args())
-    .args(["-D".as_ref(), data.as_os_str()])
-    .env("D", dir)
-    .stdin(std::process::Stdio::piped())
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::null());
+    sh.args(["-c", "read _ || true; \"$@\" -m immediate -w stop; rm -rf \"$D\"", "sh"])
+        .arg(stop.get_program())
+        .args(stop.get_args())
+        .args(["-D".as_ref(), data.as_os_str()])
+        .env("D", dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
     let _ = STOP.set(sh.spawn().expect("the cluster's stopper starts"));
 }
 

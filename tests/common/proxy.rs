@@ -57,11 +57,7 @@ impl TestProxy {
                 std::thread::spawn(move || serve(conn, mode, &log));
             }
         });
-        TestProxy {
-            url: format!("http://127.0.0.1:{port}"),
-            port,
-            seen,
-        }
+        TestProxy { url: format!("http://127.0.0.1:{port}"), port, seen }
     }
 
     /// What the proxy got so far.
@@ -93,25 +89,16 @@ fn serve(mut conn: TcpStream, mode: Mode, log: &Mutex<Vec<Seen>>) {
     if let Mode::Reset = mode {
         let mut one = [0u8; 1];
         let _ = conn.read(&mut one);
-        log.lock().unwrap().push(Seen {
-            line: String::new(),
-            auth: None,
-            tunnelled: Vec::new(),
-        });
+        log.lock().unwrap().push(Seen { line: String::new(), auth: None, tunnelled: Vec::new() });
         return;
     }
     let Some(head) = head(&mut conn) else { return };
     let line = head.lines().next().unwrap_or_default().to_string();
     let auth = head.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case("proxy-authorization")
-            .then(|| v.trim().to_string())
+        k.eq_ignore_ascii_case("proxy-authorization").then(|| v.trim().to_string())
     });
-    let mut seen = Seen {
-        line: line.clone(),
-        auth,
-        tunnelled: Vec::new(),
-    };
+    let mut seen = Seen { line: line.clone(), auth, tunnelled: Vec::new() };
     match mode {
         Mode::HangUp | Mode::Reset => {
             log.lock().unwrap().push(seen);

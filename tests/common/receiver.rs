@@ -98,10 +98,7 @@ fn serve(conn: TcpStream, s: &Shared, keep: bool) {
                     .unwrap_or(false)
         };
         if keep {
-            s.got.lock().unwrap().push(Received {
-                signature: sig,
-                body,
-            });
+            s.got.lock().unwrap().push(Received { signature: sig, body });
         }
         s.count.fetch_add(1, Ordering::SeqCst);
         let answer: &[u8] = if failing {

@@ -17,12 +17,8 @@ fn in_session_keyring(env: &Env, script: &str) -> common::Run {
 
 #[test]
 fn keyring_round_trip_across_processes() {
-    let env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec![KEY.into()])
-            .start()
-            .unwrap(),
-    );
+    let env =
+        Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap());
     let script = r#"
         printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin
         "$BILLCTL" auth status --json > status.json
@@ -45,11 +41,7 @@ fn keyring_round_trip_across_processes() {
     // No Secret Service here: the kernel keyring, which a reboot clears, said at login and in
     // the status (human and JSON).
     let text = common::read(&env.path("status.json"));
-    assert_eq!(
-        text.matches("\"profile\"").count(),
-        1,
-        "one profile key: {text}"
-    );
+    assert_eq!(text.matches("\"profile\"").count(), 1, "one profile key: {text}");
     assert_eq!(status["store"], "kernel-keyring");
     assert_eq!(status["persists_across_reboot"], false);
     let human = common::read(&env.path("status.txt"));
@@ -58,22 +50,15 @@ fn keyring_round_trip_across_processes() {
         "{human}"
     );
     assert!(
-        r.stderr
-            .contains("a reboot clears the key from the kernel keyring")
+        r.stderr.contains("a reboot clears the key from the kernel keyring")
             && r.stderr.contains("LoadCredential=stripe-key:"),
         "{}",
         r.stderr
     );
     let plan: serde_json::Value =
         serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
-    assert_eq!(
-        plan["changes"], 6,
-        "the keyring key authenticated against the simulator"
-    );
-    assert!(
-        !r.stderr.contains(KEY) && !r.stdout.contains(KEY),
-        "the key is never printed"
-    );
+    assert_eq!(plan["changes"], 6, "the keyring key authenticated against the simulator");
+    assert!(!r.stderr.contains(KEY) && !r.stdout.contains(KEY), "the key is never printed");
     assert!(r.stderr.contains("…0042"), "{}", r.stderr);
 }
 
@@ -81,24 +66,12 @@ fn keyring_round_trip_across_processes() {
 fn status_shows_the_env_key_masked() {
     let env = Env::new();
     let r = env.cmd("auth status").ok();
-    assert!(
-        r.stdout.contains("environment (BILLCTL_STRIPE_API_KEY)"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("mode:    test") && r.stdout.contains("0000"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("environment (BILLCTL_STRIPE_API_KEY)"), "{}", r.stdout);
+    assert!(r.stdout.contains("mode:    test") && r.stdout.contains("0000"), "{}", r.stdout);
     assert!(!r.stdout.contains(stripe_sim::DEFAULT_API_KEY));
     let j = env.cmd("auth status --json").ok().json();
     assert_eq!(
-        (
-            j["source"].as_str(),
-            j["type"].as_str(),
-            j["last4"].as_str()
-        ),
+        (j["source"].as_str(), j["type"].as_str(), j["last4"].as_str()),
         (Some("env"), Some("sk"), Some("0000"))
     );
     assert_eq!(j["store"], "environment");
@@ -117,9 +90,7 @@ fn status_without_a_key_exits_1_with_the_hint() {
 #[test]
 fn login_rejects_bad_keys_without_echoing_them_and_never_prompts_without_a_terminal() {
     let env = Env::new();
-    let r = env
-        .cmd_stdin("auth login --stdin", "pk_test_publishablesecret123\n")
-        .code(2);
+    let r = env.cmd_stdin("auth login --stdin", "pk_test_publishablesecret123\n").code(2);
     assert!(r.stderr.contains("publishable"), "{}", r.stderr);
     assert!(!r.stderr.contains("publishablesecret123"), "{}", r.stderr);
     let r = env.cmd("auth login").code(2);
@@ -154,10 +125,7 @@ fn login_into_a_keyring_that_refuses_writes_fails_and_names_the_variable() {
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert_eq!(common::read(&env.path("login.code")).trim(), "2");
     let err = common::read(&env.path("login.err"));
-    assert!(
-        err.contains("BILLCTL_STRIPE_API_KEY") && err.contains("refused"),
-        "{err}"
-    );
+    assert!(err.contains("BILLCTL_STRIPE_API_KEY") && err.contains("refused"), "{err}");
     assert!(!err.contains("Stored"), "{err}");
     assert!(!err.contains(&KEY[8..]), "the key is never printed: {err}");
     let status: serde_json::Value =
@@ -168,14 +136,9 @@ fn login_into_a_keyring_that_refuses_writes_fails_and_names_the_variable() {
 /// Whether a private D-Bus session and GNOME Keyring's Secret Service can be started here
 /// (Debian packages `dbus-daemon` and `gnome-keyring`).
 fn secret_service_available() -> bool {
-    ["dbus-run-session", "gnome-keyring-daemon"]
-        .iter()
-        .all(|b| {
-            std::process::Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+    ["dbus-run-session", "gnome-keyring-daemon"].iter().all(|b| {
+        std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success())
+    })
 }
 
 /// Where a Secret Service answers, `auth login` keeps the key there, on disk in the user's
@@ -193,12 +156,8 @@ fn a_secret_service_keeps_the_key_across_reboots() {
         );
         return;
     }
-    let env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec![KEY.into()])
-            .start()
-            .unwrap(),
-    );
+    let env =
+        Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap());
     std::fs::create_dir_all(env.path("home")).unwrap();
     let script = r#"
         cat > session.sh <<'INNER'
@@ -213,18 +172,12 @@ INNER
     let r = in_session_keyring(&env, script);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let login = common::read(&env.path("login.err"));
-    assert!(
-        login.contains("Secret Service") && login.contains("kept across reboots"),
-        "{login}"
-    );
+    assert!(login.contains("Secret Service") && login.contains("kept across reboots"), "{login}");
     assert!(!login.contains("reboot clears"), "{login}");
     let status: serde_json::Value =
         serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
     assert_eq!(
-        (
-            status["store"].as_str(),
-            status["persists_across_reboot"].as_bool()
-        ),
+        (status["store"].as_str(), status["persists_across_reboot"].as_bool()),
         (Some("secret-service"), Some(true)),
         "{status}"
     );
@@ -245,16 +198,9 @@ INNER
 /// harness unlinks the test profile's entries from it when the test's `Env` goes.
 #[test]
 fn a_tests_keyring_entries_go_with_it() {
-    let env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec![KEY.into()])
-            .start()
-            .unwrap(),
-    );
-    let r = in_session_keyring(
-        &env,
-        r#"printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin"#,
-    );
+    let env =
+        Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap());
+    let r = in_session_keyring(&env, r#"printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin"#);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let persistent = std::process::Command::new("keyctl")
         .args(["get_persistent", "@s"])
@@ -263,11 +209,7 @@ fn a_tests_keyring_entries_go_with_it() {
     let found = common::forget_keyring_entries(&env.profile);
     if persistent {
         // The login's entry outlived its session keyring, in the persistent keyring.
-        assert!(
-            found >= 1,
-            "no entry of {} in the persistent keyring",
-            env.profile
-        );
+        assert!(found >= 1, "no entry of {} in the persistent keyring", env.profile);
     }
     assert_eq!(common::forget_keyring_entries(&env.profile), 0);
 }

@@ -33,8 +33,7 @@ fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_h
     // Group descriptions say what the group does.
     let r = env.cmd("--help").ok();
     assert!(
-        r.stdout
-            .contains("Receive, store, apply, list, replay and backfill Stripe webhooks"),
+        r.stdout.contains("Receive, store, apply, list, replay and backfill Stripe webhooks"),
         "{}",
         r.stdout
     );
@@ -43,10 +42,7 @@ fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_h
 #[test]
 fn version_prints_the_package_version() {
     let r = Env::new().run(&["--version"]).ok();
-    assert_eq!(
-        r.stdout.trim(),
-        format!("billctl {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(r.stdout.trim(), format!("billctl {}", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -101,18 +97,10 @@ fn every_subcommand_has_a_man_page() {
     let mut want = Vec::new();
     paths(&billctl::cli::Cli::command(), "billctl".into(), &mut want);
     assert!(want.len() > 60, "{}", want.len());
-    assert!(
-        r.stderr
-            .contains(&format!("Wrote {} man pages", want.len())),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains(&format!("Wrote {} man pages", want.len())), "{}", r.stderr);
     for (name, cmd) in &want {
         let page = common::read(&dir.join(format!("{name}.1")));
-        assert!(
-            page.starts_with(".ie \\n(.g") || page.contains(".TH"),
-            "{name}: {page}"
-        );
+        assert!(page.starts_with(".ie \\n(.g") || page.contains(".TH"), "{name}: {page}");
         assert!(page.contains(&format!(".TH {name} 1")), "{name}: no title");
         for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
             if let Some(long) = arg.get_long() {
@@ -127,11 +115,7 @@ fn every_subcommand_has_a_man_page() {
     assert_eq!(files, want.len(), "one page per command, no more");
     // Neither a shell nor --man: a usage error naming both.
     let r = env.cmd("completions").code(2);
-    assert!(
-        r.stderr.contains("--man") && r.stderr.contains("SHELL"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("--man") && r.stderr.contains("SHELL"), "{}", r.stderr);
 }
 
 #[test]
@@ -157,18 +141,14 @@ fn help_version_and_completions_touch_no_store_config_keyring_or_stripe() {
     assert!(!data.exists(), "no store was created");
     assert!(env.sim.requests().is_empty());
     let r = env.cmd("completions bash").ok();
-    assert!(
-        r.stdout.contains("_billctl()"),
-        "a bash completion function"
-    );
+    assert!(r.stdout.contains("_billctl()"), "a bash completion function");
 }
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let env = Env::new();
     let mut c = env.command();
-    c.args(["completions", "bash"])
-        .stdout(std::process::Stdio::piped());
+    c.args(["completions", "bash"]).stdout(std::process::Stdio::piped());
     let mut child = c.spawn().unwrap();
     drop(child.stdout.take());
     let status = child.wait().unwrap();
@@ -204,12 +184,7 @@ fn the_crate_docs_module_map_lists_every_source_file() {
             if p.is_dir() {
                 dirs.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
-                files.insert(
-                    p.strip_prefix(root.join("src"))
-                        .unwrap()
-                        .display()
-                        .to_string(),
-                );
+                files.insert(p.strip_prefix(root.join("src")).unwrap().display().to_string());
             }
         }
     }
@@ -255,10 +230,7 @@ fn every_test_file_says_whether_it_runs_against_real_stripe() {
     }
     assert_eq!(runs, ["live"], "the live-capable files");
     let script = std::fs::read_to_string(dir.join("run.sh")).unwrap();
-    assert!(
-        script.contains(&format!("MARK='{MARK}'")),
-        "tests/run.sh reads the same mark"
-    );
+    assert!(script.contains(&format!("MARK='{MARK}'")), "tests/run.sh reads the same mark");
 }
 
 /// Messages say what to do (issue 30): `checkout create` without `--tier` names the flag and
@@ -267,17 +239,9 @@ fn every_test_file_says_whether_it_runs_against_real_stripe() {
 fn messages_name_the_flag_and_zero_has_no_sign() {
     let env = Env::with_catalog();
     let r = env.cmd("checkout create --email a@example.com").code(2);
-    assert!(
-        r.stderr
-            .contains("needs --tier (one of pro, team, enterprise)"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("needs --tier (one of pro, team, enterprise)"), "{}", r.stderr);
     env.subscribed("zero@example.com", "pro");
     let table = env.cmd("revenue").ok().stdout;
-    assert!(
-        table.contains("churn") && table.contains("$0.00"),
-        "{table}"
-    );
+    assert!(table.contains("churn") && table.contains("$0.00"), "{table}");
     assert!(!table.contains("-$0.00"), "{table}");
 }

@@ -22,21 +22,9 @@ fn rejected(env: &Env, text: &str, want_line: usize, want_key: &str, want_msg: &
         full.extend_from_slice(args);
         let r = env.run(&full).code(2);
         let located = format!("{}:{want_line}:", path.display());
-        assert!(
-            r.stderr.contains(&located),
-            "expected {located} in:\n{}",
-            r.stderr
-        );
-        assert!(
-            r.stderr.contains(want_key),
-            "expected key {want_key} in:\n{}",
-            r.stderr
-        );
-        assert!(
-            r.stderr.contains(want_msg),
-            "expected {want_msg:?} in:\n{}",
-            r.stderr
-        );
+        assert!(r.stderr.contains(&located), "expected {located} in:\n{}", r.stderr);
+        assert!(r.stderr.contains(want_key), "expected key {want_key} in:\n{}", r.stderr);
+        assert!(r.stderr.contains(want_msg), "expected {want_msg:?} in:\n{}", r.stderr);
     }
     assert!(env.sim.requests().is_empty(), "nothing was sent to Stripe");
 }
@@ -49,13 +37,7 @@ fn unknown_keys_are_rejected() {
         "rate_limit_per_minute = 600\ncolour = \"red\"",
         1,
     );
-    rejected(
-        &env,
-        &text,
-        line_of(&text, "colour"),
-        "tiers.team.colour",
-        "unknown field",
-    );
+    rejected(&env, &text, line_of(&text, "colour"), "tiers.team.colour", "unknown field");
 }
 
 #[test]
@@ -74,39 +56,19 @@ fn negative_amounts_are_rejected() {
 #[test]
 fn duplicate_lookup_keys_are_rejected() {
     let env = Env::new();
-    let text = DEFAULT_CONFIG.replacen(
-        "lookup_key = \"team_monthly\"",
-        "lookup_key = \"pro_monthly\"",
-        1,
-    );
-    let line = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains("\"pro_monthly\""))
-        .nth(1)
-        .unwrap()
-        .0
-        + 1;
-    rejected(
-        &env,
-        &text,
-        line,
-        "tiers.team.price.lookup_key",
-        "duplicate lookup key",
-    );
+    let text =
+        DEFAULT_CONFIG.replacen("lookup_key = \"team_monthly\"", "lookup_key = \"pro_monthly\"", 1);
+    let line =
+        text.lines().enumerate().filter(|(_, l)| l.contains("\"pro_monthly\"")).nth(1).unwrap().0
+            + 1;
+    rejected(&env, &text, line, "tiers.team.price.lookup_key", "duplicate lookup key");
 }
 
 #[test]
 fn unknown_currencies_are_rejected() {
     let env = Env::new();
     let text = DEFAULT_CONFIG.replacen("currency = \"usd\"", "currency = \"usx\"", 1);
-    rejected(
-        &env,
-        &text,
-        line_of(&text, "usx"),
-        "tiers.pro.price.currency",
-        "unknown currency",
-    );
+    rejected(&env, &text, line_of(&text, "usx"), "tiers.pro.price.currency", "unknown currency");
 }
 
 /// Stripe takes three-decimal amounts (BHD, JOD, KWD, OMR, TND) only ending in 0, and ISK and
@@ -126,13 +88,11 @@ fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
         ("ugx", "1050", "1000", "whole units", "10 UGX / month"),
     ] {
         let priced = |amount: &str| {
-            DEFAULT_CONFIG
-                .replacen("amount = 9900", &format!("amount = {amount}"), 1)
-                .replacen(
-                    "currency = \"usd\"",
-                    &format!("currency = \"{currency}\""),
-                    1,
-                )
+            DEFAULT_CONFIG.replacen("amount = 9900", &format!("amount = {amount}"), 1).replacen(
+                "currency = \"usd\"",
+                &format!("currency = \"{currency}\""),
+                1,
+            )
         };
         let text = priced(bad);
         rejected(
@@ -144,9 +104,7 @@ fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
         );
         // Stripe (the simulator, as strict) takes the amount that fits.
         let path = env.config(&priced(good));
-        let r = env
-            .cmd(format!("--config {} setup-products --yes", path.display()))
-            .code(0);
+        let r = env.cmd(format!("--config {} setup-products --yes", path.display())).code(0);
         // The plan shows the amount in the currency's own decimals.
         assert!(
             r.stdout.contains(shown) || r.stderr.contains(shown),
@@ -174,32 +132,20 @@ fn missing_tier_fields_are_rejected() {
 #[test]
 fn a_missing_config_file_is_named() {
     let env = Env::new();
-    let r = env
-        .cmd("--config /nonexistent/billctl.toml prices check")
-        .code(2);
-    assert!(
-        r.stderr.contains("/nonexistent/billctl.toml"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd("--config /nonexistent/billctl.toml prices check").code(2);
+    assert!(r.stderr.contains("/nonexistent/billctl.toml"), "{}", r.stderr);
     // BILLCTL_CONFIG works the same, and --config wins over it.
     let r = common::run(
-        env.command()
-            .env("BILLCTL_CONFIG", "/nonexistent/env.toml")
-            .args(["prices", "check"]),
+        env.command().env("BILLCTL_CONFIG", "/nonexistent/env.toml").args(["prices", "check"]),
     );
     assert!(r.stderr.contains("/nonexistent/env.toml"), "{}", r.stderr);
     let good = env.config(DEFAULT_CONFIG);
-    let r = common::run(
-        env.command()
-            .env("BILLCTL_CONFIG", "/nonexistent/env.toml")
-            .args([
-                "--config",
-                good.to_str().unwrap(),
-                "setup-products",
-                "--plan",
-            ]),
-    );
+    let r = common::run(env.command().env("BILLCTL_CONFIG", "/nonexistent/env.toml").args([
+        "--config",
+        good.to_str().unwrap(),
+        "setup-products",
+        "--plan",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -210,18 +156,14 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     let env = Env::new();
     let fifo = env.path("config.fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
-    let r = env
-        .cmd(format!("--config {} prices list", fifo.display()))
-        .code(2);
+    let r = env.cmd(format!("--config {} prices list", fifo.display())).code(2);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
 
     let big = env.path("big.toml");
     let mut text = DEFAULT_CONFIG.to_string();
     text.push_str(&format!("# {}\n", "x".repeat(1 << 20)));
     std::fs::write(&big, &text).unwrap();
-    let r = env
-        .cmd(format!("--config {} prices list", big.display()))
-        .code(2);
+    let r = env.cmd(format!("--config {} prices list", big.display())).code(2);
     assert!(r.stderr.contains("at most 1048576 bytes"), "{}", r.stderr);
 
     let mut many = String::new();
@@ -232,34 +174,15 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     }
     env.sim.clear_requests();
     let path = env.config(&many);
-    let r = env
-        .cmd(format!("--config {} prices list", path.display()))
-        .code(2);
-    assert!(
-        r.stderr
-            .contains("101 tiers: a config declares at most 100"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(&format!("{}:1:", path.display())),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd(format!("--config {} prices list", path.display())).code(2);
+    assert!(r.stderr.contains("101 tiers: a config declares at most 100"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{}:1:", path.display())), "{}", r.stderr);
 
     let mut bytes = DEFAULT_CONFIG.as_bytes().to_vec();
-    let third = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(1)
-        .unwrap()
-        .0;
+    let third = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).unwrap().0;
     bytes.insert(third + 1, 0xff);
     std::fs::write(&path, &bytes).unwrap();
-    let r = env
-        .cmd(format!("--config {} prices list", path.display()))
-        .code(2);
+    let r = env.cmd(format!("--config {} prices list", path.display())).code(2);
     assert!(
         r.stderr.contains(&format!("{}:3:1:", path.display())) && r.stderr.contains("UTF-8"),
         "{}",
@@ -302,11 +225,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
         DEFAULT_CONFIG.replacen("[tiers.pro]\n", &format!("[tiers.pro]\n{line}\n"), 1)
     };
     let in_price = |line: String| {
-        DEFAULT_CONFIG.replacen(
-            "[tiers.pro.price]\n",
-            &format!("[tiers.pro.price]\n{line}\n"),
-            1,
-        )
+        DEFAULT_CONFIG.replacen("[tiers.pro.price]\n", &format!("[tiers.pro.price]\n{line}\n"), 1)
     };
     let overage = |line: String| {
         format!("{DEFAULT_CONFIG}\n[meter]\nevent_name = \"api_calls\"\n\n[tiers.pro.overage]\nlookup_key = \"pro_overage\"\n{line}\n")
@@ -342,14 +261,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             "3651",
             "from 1 to 3650",
         ),
-        (
-            "RawUsage.sync_rate",
-            "usage.sync_rate",
-            &usage,
-            "0",
-            "1001",
-            "from 1 to 1000",
-        ),
+        ("RawUsage.sync_rate", "usage.sync_rate", &usage, "0", "1001", "from 1 to 1000"),
         (
             "RawUsage.max_quantity",
             "usage.max_quantity",
@@ -374,22 +286,8 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             "10000000000000",
             "power of ten from 1 to 1000000000000",
         ),
-        (
-            "RawStripe.timeout_secs",
-            "stripe.timeout_secs",
-            &stripe,
-            "0",
-            "601",
-            "from 1 to 600",
-        ),
-        (
-            "RawStripe.max_attempts",
-            "stripe.max_attempts",
-            &stripe,
-            "0",
-            "11",
-            "from 1 to 10",
-        ),
+        ("RawStripe.timeout_secs", "stripe.timeout_secs", &stripe, "0", "601", "from 1 to 600"),
+        ("RawStripe.max_attempts", "stripe.max_attempts", &stripe, "0", "11", "from 1 to 10"),
         (
             "RawStripe.max_requests_per_second",
             "stripe.max_requests_per_second",
@@ -414,14 +312,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             "9223372036854775807",
             "from 1 to 4294967295",
         ),
-        (
-            "RawTier.seats",
-            "tiers.pro.seats",
-            &in_pro,
-            "0",
-            "4294967296",
-            "from 1 to 4294967295",
-        ),
+        ("RawTier.seats", "tiers.pro.seats", &in_pro, "0", "4294967296", "from 1 to 4294967295"),
         (
             "RawTier.max_quantity",
             "tiers.pro.max_quantity",
@@ -430,14 +321,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
             "10001",
             "from 1 to 10000",
         ),
-        (
-            "RawTier.trial_days",
-            "tiers.pro.trial_days",
-            &in_pro,
-            "0",
-            "731",
-            "from 1 to 730",
-        ),
+        ("RawTier.trial_days", "tiers.pro.trial_days", &in_pro, "0", "731", "from 1 to 730"),
         (
             "RawPrice.amount",
             "tiers.pro.price.amount",
@@ -476,14 +360,9 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
         ] {
             let text = build(format!("{field} = {value}"));
             let path = env.config(&text);
-            let r = env
-                .cmd(format!("--config {} prices check", path.display()))
-                .code(2);
-            let at = format!(
-                "{}:{}:",
-                path.display(),
-                line_of(&text, &format!("{field} = {value}"))
-            );
+            let r = env.cmd(format!("--config {} prices check", path.display())).code(2);
+            let at =
+                format!("{}:{}:", path.display(), line_of(&text, &format!("{field} = {value}")));
             for want in [at.as_str(), key, range, &format!("not {value}")] {
                 assert!(
                     r.stderr.contains(want),
@@ -504,11 +383,7 @@ fn every_duration_key_names_its_bound_when_past_it() {
     let rows = [
         ("access", "past_due_grace", "longer than 100 years"),
         ("usage", "max_future_skew", "longer than 100 years"),
-        (
-            "webhooks",
-            "expect_delivery_within",
-            "longer than 100 years",
-        ),
+        ("webhooks", "expect_delivery_within", "longer than 100 years"),
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut sites = 0;
@@ -520,28 +395,19 @@ fn every_duration_key_names_its_bound_when_past_it() {
                 + src.matches("crate::time::parse_span(").count();
         }
     }
-    assert_eq!(
-        sites,
-        rows.len(),
-        "a row for every duration the config reads"
-    );
+    assert_eq!(sites, rows.len(), "a row for every duration the config reads");
     let env = Env::new();
     env.sim.clear_requests();
     // A fraction or an exponent before a good unit is a number that is not whole, not a bad
     // unit (issue 42: "1.5d" said "the unit must be s, m, h, d or w").
     let whole = "the number must be a whole number of days";
     for (table, key, bound) in rows {
-        for (value, want) in [
-            ("99999999999999999999d", bound),
-            ("1.5d", whole),
-            ("1e309d", whole),
-        ] {
+        for (value, want) in [("99999999999999999999d", bound), ("1.5d", whole), ("1e309d", whole)]
+        {
             let line = format!("{key} = \"{value}\"");
             let text = format!("{DEFAULT_CONFIG}\n[{table}]\n{line}\n");
             let path = env.config(&text);
-            let r = env
-                .cmd(format!("--config {} prices check", path.display()))
-                .code(2);
+            let r = env.cmd(format!("--config {} prices check", path.display())).code(2);
             let at = format!("{}:{}:", path.display(), line_of(&text, &line));
             for want in [at.as_str(), &format!("{table}.{key}"), want] {
                 assert!(
@@ -567,15 +433,10 @@ fn an_empty_option_variable_counts_as_unset() {
     for var in billctl::cli::OPTION_VARS {
         let r = common::run(env.command().env(var, "").args(["doctor", "--json"]));
         assert!(r.code == 0 || r.code == 1, "{var}=: {}", r.stderr);
-        assert!(
-            !r.stderr.contains("a value is required"),
-            "{var}=: {}",
-            r.stderr
-        );
+        assert!(!r.stderr.contains("a value is required"), "{var}=: {}", r.stderr);
         // Said, not silent: in a service's env file it would move the service elsewhere.
         assert!(
-            r.stderr
-                .contains(&format!("warning: {var} is set but empty: taken as unset")),
+            r.stderr.contains(&format!("warning: {var} is set but empty: taken as unset")),
             "{var}=: {}",
             r.stderr
         );

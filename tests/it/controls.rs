@@ -51,17 +51,9 @@ fn on_terminal(cmd: Command, tty: Tty) -> (i32, Vec<u8>, Vec<u8>) {
 /// nobody sized).
 fn on_terminal_sized(mut cmd: Command, tty: Tty, columns: u16) -> (i32, Vec<u8>, Vec<u8>) {
     use nix::sys::termios::{cfmakeraw, tcgetattr, tcsetattr, SetArg};
-    let size = nix::pty::Winsize {
-        ws_row: 40,
-        ws_col: columns,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
+    let size = nix::pty::Winsize { ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0 };
     let pty = nix::pty::openpty((columns > 0).then_some(&size), None).expect("openpty");
-    let (master, slave) = (
-        std::fs::File::from(pty.master),
-        std::fs::File::from(pty.slave),
-    );
+    let (master, slave) = (std::fs::File::from(pty.master), std::fs::File::from(pty.slave));
     let mut t = tcgetattr(&slave).expect("tcgetattr on the pty's slave");
     cfmakeraw(&mut t);
     tcsetattr(&slave, SetArg::TCSANOW, &t).expect("tcsetattr on the pty's slave");
@@ -122,10 +114,8 @@ fn on_terminal_sized(mut cmd: Command, tty: Tty, columns: u16) -> (i32, Vec<u8>,
 /// words (`usage report`), with its clap definition.
 fn runnable() -> Vec<(String, clap::Command)> {
     fn walk(cmd: &clap::Command, at: &str, out: &mut Vec<(String, clap::Command)>) {
-        let subs: Vec<&clap::Command> = cmd
-            .get_subcommands()
-            .filter(|s| s.get_name() != "help")
-            .collect();
+        let subs: Vec<&clap::Command> =
+            cmd.get_subcommands().filter(|s| s.get_name() != "help").collect();
         if !at.is_empty() && (subs.is_empty() || !cmd.is_subcommand_required_set()) {
             out.push((at.to_string(), cmd.clone()));
         }
@@ -184,23 +174,14 @@ fn world() -> World {
         &format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'"),
         false,
     );
-    let key = env
-        .cmd(format!(
-            "keys issue --customer {customer} --name {} --json",
-            HOSTILE
-        ))
-        .ok()
-        .json();
+    let key =
+        env.cmd(format!("keys issue --customer {customer} --name {} --json", HOSTILE)).ok().json();
     let key_id = key["id"].as_str().unwrap().to_string();
     for quantity in [1, 2] {
         let line = serde_json::json!({"id": HOSTILE, "key": key_id, "timestamp": now() - 60, "quantity": quantity});
         env.cmd_stdin("usage import - --format ndjson -q", &format!("{line}\n"));
     }
-    World {
-        env,
-        customer,
-        key_id,
-    }
+    World { env, customer, key_id }
 }
 
 /// Whether some string in `v` (a key or a value) holds `needle` exactly.
@@ -208,9 +189,7 @@ fn holds(v: &Value, needle: &str) -> bool {
     match v {
         Value::String(s) => s.contains(needle),
         Value::Array(items) => items.iter().any(|x| holds(x, needle)),
-        Value::Object(map) => map
-            .iter()
-            .any(|(k, x)| k.contains(needle) || holds(x, needle)),
+        Value::Object(map) => map.iter().any(|(k, x)| k.contains(needle) || holds(x, needle)),
         _ => false,
     }
 }
@@ -225,10 +204,7 @@ fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'s
     let run = |args: &[&str], code: i32| Ok((args.iter().map(|a| a.to_string()).collect(), code));
     let c = w.customer.as_str();
     BTreeMap::from([
-        (
-            "audit list",
-            Err("its rows name commands, ids and Stripe's answers, written by billctl"),
-        ),
+        ("audit list", Err("its rows name commands, ids and Stripe's answers, written by billctl")),
         ("auth login", Err(WRITES)),
         ("auth logout", Err(WRITES)),
         ("auth status", Err(NO_TEXT)),
@@ -245,65 +221,41 @@ fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'s
         ("db restore", Err(NO_TEXT)),
         ("db status", Err(NO_TEXT)),
         ("doctor", Err(NO_TEXT)),
-        (
-            "invoices list",
-            Err("Stripe's invoice ids, amounts and states, and the customer's id"),
-        ),
+        ("invoices list", Err("Stripe's invoice ids, amounts and states, and the customer's id")),
         ("invoices pay", Err(WRITES)),
         ("invoices send", Err(WRITES)),
-        (
-            "invoices show",
-            Err("an invoice's ids and amounts, as `invoices list` shows them"),
-        ),
+        ("invoices show", Err("an invoice's ids and amounts, as `invoices list` shows them")),
         ("invoices void", Err(WRITES)),
         ("keys issue", Err(WRITES)),
         ("keys list", run(&["keys", "list"], 0)),
         ("keys revoke", Err(WRITES)),
         ("keys rotate", Err(WRITES)),
         ("keys show", run(&["keys", "show", &w.key_id], 0)),
-        (
-            "keys verify",
-            Err("a verdict on a key read from stdin: codes, ids and numbers"),
-        ),
+        ("keys verify", Err("a verdict on a key read from stdin: codes, ids and numbers")),
         ("payment-methods attach", Err(WRITES)),
         ("payment-methods default", Err(WRITES)),
         ("payment-methods detach", Err(WRITES)),
-        (
-            "payment-methods list",
-            Err("card brands, last four digits and expiry dates from Stripe"),
-        ),
+        ("payment-methods list", Err("card brands, last four digits and expiry dates from Stripe")),
         ("portal create", Err(WRITES)),
         ("prices check", Err(NO_TEXT)),
-        (
-            "prices list",
-            Err("the catalog from the config and Stripe's price ids"),
-        ),
+        ("prices list", Err("the catalog from the config and Stripe's price ids")),
         ("revenue", run(&["revenue"], 0)),
         ("serve", Err(SERVICE)),
         ("serve tokens issue", Err(WRITES)),
-        (
-            "serve tokens list",
-            Err("the tokens' names given by the operator on the command line"),
-        ),
+        ("serve tokens list", Err("the tokens' names given by the operator on the command line")),
         ("serve tokens revoke", Err(WRITES)),
         ("setup-products", Err(WRITES)),
         ("subscriptions cancel", Err(WRITES)),
         ("subscriptions change", Err(WRITES)),
         ("subscriptions create", Err(WRITES)),
-        (
-            "subscriptions list",
-            Err("Stripe's subscriptions: ids, states, prices and dates"),
-        ),
+        ("subscriptions list", Err("Stripe's subscriptions: ids, states, prices and dates")),
         ("subscriptions resume", Err(WRITES)),
         (
             "subscriptions show",
             Err("a subscription as Stripe has it: ids, states, prices and dates"),
         ),
         ("subscriptions sync", Err(WRITES)),
-        (
-            "usage alerts",
-            run(&["usage", "alerts", "--threshold", "0"], 1),
-        ),
+        ("usage alerts", run(&["usage", "alerts", "--threshold", "0"], 1)),
         ("usage compact", Err(WRITES)),
         ("usage conflicts", run(&["usage", "conflicts"], 1)),
         ("usage import", Err(WRITES)),
@@ -314,23 +266,14 @@ fn json_rows(w: &World) -> BTreeMap<&'static str, Result<(Vec<String>, i32), &'s
         ("webhooks backfill", Err(WRITES)),
         ("webhooks endpoint create", Err(WRITES)),
         ("webhooks endpoint delete", Err(WRITES)),
-        (
-            "webhooks endpoint list",
-            Err("endpoints' URLs and event types, set by the operator"),
-        ),
+        ("webhooks endpoint list", Err("endpoints' URLs and event types, set by the operator")),
         ("webhooks ingest", Err(WRITES)),
         ("webhooks list", run(&["webhooks", "list"], 0)),
         ("webhooks listen", Err(SERVICE)),
         ("webhooks replay", Err(SERVICE)),
         ("webhooks reprocess", Err(WRITES)),
-        (
-            "webhooks show",
-            run(&["webhooks", "show", &format!("evt_{HOSTILE}")], 0),
-        ),
-        (
-            "webhooks verify",
-            Err("a verdict on a signature: codes and numbers"),
-        ),
+        ("webhooks show", run(&["webhooks", "show", &format!("evt_{HOSTILE}")], 0)),
+        ("webhooks verify", Err("a verdict on a signature: codes and numbers")),
     ])
 }
 
@@ -345,10 +288,7 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
     let rows = json_rows(&w);
     let commands: BTreeSet<String> = runnable().into_iter().map(|(words, _)| words).collect();
     let listed: BTreeSet<String> = rows.keys().map(|k| k.to_string()).collect();
-    assert_eq!(
-        commands, listed,
-        "every runnable command has a row, and no row is stale"
-    );
+    assert_eq!(commands, listed, "every runnable command has a row, and no row is stale");
     // One clock for both runs of a command, so that what says "now" is the same.
     w.env.set_now(now());
     let mut ran = 0;
@@ -359,12 +299,7 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
         let (got, tty, stderr) = on_terminal(cmd, Tty::Stdout);
         let stderr = String::from_utf8_lossy(&stderr);
         assert_eq!(got, *code, "{what}: {stderr}");
-        assert_eq!(
-            raw_control(&tty),
-            None,
-            "{what}: {}",
-            String::from_utf8_lossy(&tty)
-        );
+        assert_eq!(raw_control(&tty), None, "{what}: {}", String::from_utf8_lossy(&tty));
         assert_eq!(raw_control(stderr.as_bytes()), None, "{what}: {stderr}");
         assert!(
             String::from_utf8_lossy(&tty).contains("\\u009b"),
@@ -372,15 +307,9 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
             String::from_utf8_lossy(&tty)
         );
         let piped = w.env.command().args(args).arg("--json").output().unwrap();
-        assert!(
-            piped.stdout == tty,
-            "{what}: a pipe gets other JSON than a terminal"
-        );
+        assert!(piped.stdout == tty, "{what}: a pipe gets other JSON than a terminal");
         let doc: Value = serde_json::from_slice(&tty).unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert!(
-            holds(&doc, HOSTILE),
-            "{what}: the hostile text is not read back exactly"
-        );
+        assert!(holds(&doc, HOSTILE), "{what}: the hostile text is not read back exactly");
         ran += 1;
     }
     assert!(ran >= 10, "{ran} commands ran");
@@ -393,40 +322,21 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
 fn json_for_people_has_one_writer() {
     let allowed: BTreeMap<&str, &str> = BTreeMap::from([
         ("src/text.rs", "the one writer"),
-        (
-            "src/catalog/mod.rs",
-            "a fingerprint of the desired catalog, hashed",
-        ),
+        ("src/catalog/mod.rs", "a fingerprint of the desired catalog, hashed"),
         ("src/stripe/catalog.rs", "metadata values sent to Stripe"),
-        (
-            "src/ops/serve/cloudevents.rs",
-            "an HTTP request body (OpenMeter's batch)",
-        ),
-        (
-            "src/ops/webhooks/mod.rs",
-            "an event's body as signed and sent to a receiver",
-        ),
+        ("src/ops/serve/cloudevents.rs", "an HTTP request body (OpenMeter's batch)"),
+        ("src/ops/webhooks/mod.rs", "an event's body as signed and sent to a receiver"),
         ("src/ops/customers.rs", "an audit row's detail, stored"),
         ("src/store/backup.rs", "a backup's manifest file"),
         ("src/store/restore.rs", "a backup's manifest file"),
         ("src/store/webhooks.rs", "a replay run's selection, stored"),
         ("src/store/catalog.rs", "catalog notes, stored"),
         ("src/store/swap.rs", "a swap's intent file"),
-        (
-            "src/webhooks/conflict.rs",
-            "an event's canonical bytes, compared",
-        ),
+        ("src/webhooks/conflict.rs", "an event's canonical bytes, compared"),
     ]);
-    let writers = [
-        "serde_json::to_string",
-        "serde_json::to_vec",
-        "serde_json::to_writer",
-    ];
+    let writers = ["serde_json::to_string", "serde_json::to_vec", "serde_json::to_writer"];
     let mut found = BTreeSet::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src"
-    ))];
+    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -443,14 +353,9 @@ fn json_for_people_has_one_writer() {
             }
         }
     }
-    let unlisted: Vec<&String> = found
-        .iter()
-        .filter(|f| !allowed.contains_key(f.as_str()))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "JSON written outside text::json_text: {unlisted:?}"
-    );
+    let unlisted: Vec<&String> =
+        found.iter().filter(|f| !allowed.contains_key(f.as_str())).collect();
+    assert!(unlisted.is_empty(), "JSON written outside text::json_text: {unlisted:?}");
     assert!(found.len() >= 8, "the scan found {found:?}");
 }
 
@@ -462,25 +367,15 @@ fn json_for_people_has_one_writer() {
 fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
     let w = world();
     let rows: BTreeMap<&str, (Vec<&str>, String)> = BTreeMap::from([
-        (
-            "usage report",
-            (vec!["usage", "report", "--csv"], format!("cus_{HOSTILE}")),
-        ),
-        (
-            "revenue",
-            (vec!["revenue", "--csv"], format!("pro{HOSTILE}")),
-        ),
+        ("usage report", (vec!["usage", "report", "--csv"], format!("cus_{HOSTILE}"))),
+        ("revenue", (vec!["revenue", "--csv"], format!("pro{HOSTILE}"))),
     ]);
     let with_csv: BTreeSet<String> = runnable()
         .into_iter()
         .filter(|(_, c)| c.get_arguments().any(|a| a.get_long() == Some("csv")))
         .map(|(words, _)| words)
         .collect();
-    assert_eq!(
-        with_csv,
-        rows.keys().map(|k| k.to_string()).collect(),
-        "a row per --csv command"
-    );
+    assert_eq!(with_csv, rows.keys().map(|k| k.to_string()).collect(), "a row per --csv command");
     for (what, (args, planted)) in &rows {
         let mut cmd = w.env.command();
         cmd.args(args);
@@ -488,16 +383,10 @@ fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
         assert_eq!(code, 0, "{what}: {}", String::from_utf8_lossy(&stderr));
         let shown = String::from_utf8(tty).unwrap();
         assert_eq!(raw_control(shown.as_bytes()), None, "{what}: {shown:?}");
-        assert!(
-            shown.contains("\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J"),
-            "{what}: {shown}"
-        );
+        assert!(shown.contains("\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J"), "{what}: {shown}");
         check_records(what, &shown);
         let piped = w.env.run(args).ok();
-        assert!(
-            piped.stdout.contains(planted.as_str()),
-            "{what}: a pipe gets the data exact"
-        );
+        assert!(piped.stdout.contains(planted.as_str()), "{what}: a pipe gets the data exact");
         let cells = check_records(what, &piped.stdout);
         assert!(cells.iter().any(|c| c == planted), "{what}: {cells:?}");
     }
@@ -505,9 +394,7 @@ fn csv_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
 
 /// Reads `text` as CSV: every record as wide as the header, no cell a formula; its cells.
 fn check_records(what: &str, text: &str) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let width = reader.headers().unwrap().len();
     let mut cells = Vec::new();
     for r in reader.records() {
@@ -538,10 +425,7 @@ fn a_refused_value_is_quoted_escaped_on_the_terminal() {
     for (words, cmd) in runnable() {
         for arg in cmd.get_arguments() {
             let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values())
-                || matches!(
-                    arg.get_action(),
-                    clap::ArgAction::Set | clap::ArgAction::Append
-                );
+                || matches!(arg.get_action(), clap::ArgAction::Set | clap::ArgAction::Append);
             if !takes_value || arg.is_hide_set() {
                 continue;
             }
@@ -565,11 +449,7 @@ fn a_refused_value_is_quoted_escaped_on_the_terminal() {
             }
         }
     }
-    assert!(
-        refused.len() >= 20,
-        "only {} value parsers refused: {refused:?}",
-        refused.len()
-    );
+    assert!(refused.len() >= 20, "only {} value parsers refused: {refused:?}", refused.len());
     eprintln!("{} value parsers refuse the value", refused.len());
     for (what, args) in &refused {
         let mut cmd = env.command();
@@ -579,10 +459,7 @@ fn a_refused_value_is_quoted_escaped_on_the_terminal() {
         assert_eq!(code, 2, "{what}: {shown}");
         assert!(stdout.is_empty(), "{what}");
         assert_eq!(raw_control(&tty), None, "{what}: {shown:?}");
-        assert!(
-            shown.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{202e}"),
-            "{what}: {shown}"
-        );
+        assert!(shown.contains("1\\u{1b}]52;c;SGk=\\u{7}\\u{9b}2J\\u{202e}"), "{what}: {shown}");
     }
 }
 
@@ -597,10 +474,7 @@ fn html_pages_show_controls_escaped_as_the_terminal_does() {
     let rows: BTreeMap<&str, (&[&str], &str)> = BTreeMap::from([
         ("dashboard", (&["dashboard", "--out"][..], "name")),
         ("revenue", (&["revenue", "--html"][..], "tier")),
-        (
-            "usage report",
-            (&["usage", "report", "--html"][..], "customer id"),
-        ),
+        ("usage report", (&["usage", "report", "--html"][..], "customer id")),
     ]);
     let pages: BTreeSet<String> = runnable()
         .into_iter()
@@ -610,11 +484,7 @@ fn html_pages_show_controls_escaped_as_the_terminal_does() {
         })
         .map(|(words, _)| words)
         .collect();
-    assert_eq!(
-        pages,
-        rows.keys().map(|k| k.to_string()).collect(),
-        "a row per page"
-    );
+    assert_eq!(pages, rows.keys().map(|k| k.to_string()).collect(), "a row per page");
     for (what, (args, planted)) in &rows {
         let file = w.env.path(&format!("{}.html", what.replace(' ', "_")));
         let mut all = args.to_vec();
@@ -622,10 +492,7 @@ fn html_pages_show_controls_escaped_as_the_terminal_does() {
         w.env.run(&all).ok();
         let page = common::read(&file);
         assert_eq!(raw_control(page.as_bytes()), None, "{what}");
-        assert!(
-            page.contains(escaped),
-            "{what}: the {planted} is not shown escaped"
-        );
+        assert!(page.contains(escaped), "{what}: the {planted} is not shown escaped");
     }
 }
 
@@ -656,23 +523,10 @@ fn serve_bodies_never_send_a_control_raw_and_stay_exact() {
         &serde_json::json!({ "name": "ok", "expires_in": HOSTILE }),
     );
     assert_eq!(refused.status, 400, "{}", refused.body);
-    for (what, answer) in [
-        ("keys", &keys),
-        ("verify", &verified),
-        ("refusal", &refused),
-    ] {
-        assert_eq!(
-            raw_control(answer.body.as_bytes()),
-            None,
-            "{what}: {}",
-            answer.body
-        );
+    for (what, answer) in [("keys", &keys), ("verify", &verified), ("refusal", &refused)] {
+        assert_eq!(raw_control(answer.body.as_bytes()), None, "{what}: {}", answer.body);
     }
-    assert!(
-        holds(&keys.json(), HOSTILE),
-        "the key's name, exact: {}",
-        keys.body
-    );
+    assert!(holds(&keys.json(), HOSTILE), "the key's name, exact: {}", keys.body);
     assert_eq!(refused.json()["code"], "INVALID_FIELD", "{}", refused.body);
     assert!(
         refused.json()["error"].as_str().unwrap().contains("2J"),
@@ -707,28 +561,17 @@ fn help_never_shows_an_environment_value_raw() {
             let (code, tty, _) = on_terminal(cmd, Tty::Stdout);
             let shown = String::from_utf8_lossy(&tty);
             assert_eq!(code, 0, "{words} --help: {shown}");
-            assert_eq!(
-                raw_control(&tty),
-                None,
-                "{words} --help with {var}: {shown}"
-            );
+            assert_eq!(raw_control(&tty), None, "{words} --help with {var}: {shown}");
             // clap wraps help to the terminal's width: compare with runs of spaces as one.
             let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
             assert!(flat.contains(&format!("[env: {var}]")), "{words}: {shown}");
         }
     }
     let mut cmd = env.command();
-    cmd.args(["usage", "report", "--help"])
-        .env("BILLCTL_PROFILE", "ops");
+    cmd.args(["usage", "report", "--help"]).env("BILLCTL_PROFILE", "ops");
     let (_, tty, _) = on_terminal(cmd, Tty::Stdout);
-    let flat = String::from_utf8_lossy(&tty)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    assert!(
-        flat.contains("[env: BILLCTL_PROFILE=ops]"),
-        "a plain value is shown: {flat}"
-    );
+    let flat = String::from_utf8_lossy(&tty).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("[env: BILLCTL_PROFILE=ops]"), "a plain value is shown: {flat}");
 }
 
 /// Text of the config that billctl sends to Stripe (which shows it to customers) is refused
@@ -767,21 +610,13 @@ fn config_text_sent_to_stripe_holds_no_control() {
             "display_name = \"API calls\"",
             format!("display_name = \"API {esc}calls\""),
         ),
-        (
-            "tiers.pro.name",
-            "name = \"Pro\"",
-            format!("name = \"Pro{esc}\""),
-        ),
+        ("tiers.pro.name", "name = \"Pro\"", format!("name = \"Pro{esc}\"")),
         (
             "tiers.pro.description",
             "description = \"10,000 API calls a month",
             format!("description = \"{esc}10,000 API calls a month"),
         ),
-        (
-            "tiers.pro.features[1]",
-            "\"All systems\"",
-            "\"All\\u202esystems\"".to_string(),
-        ),
+        ("tiers.pro.features[1]", "\"All systems\"", "\"All\\u202esystems\"".to_string()),
         (
             "tiers.pro.metadata.support",
             "metadata = { support = \"email\" }",
@@ -811,20 +646,12 @@ fn config_text_sent_to_stripe_holds_no_control() {
         assert!(base.contains(from), "{key}: {from}");
         let cfg = env.config(&base.replacen(from, to, 1));
         let mut cmd = env.command();
-        cmd.args([
-            "--config",
-            cfg.to_str().unwrap(),
-            "setup-products",
-            "--plan",
-        ]);
+        cmd.args(["--config", cfg.to_str().unwrap(), "setup-products", "--plan"]);
         let (code, tty, stdout) = on_terminal(cmd, Tty::Stderr);
         let shown = String::from_utf8_lossy(&tty);
         assert_eq!((code, stdout.is_empty()), (2, true), "{key}: {shown}");
         assert_eq!(raw_control(&tty), None, "{key}: {shown}");
-        assert!(
-            shown.contains(key) && shown.contains(says),
-            "{key}: {shown}"
-        );
+        assert!(shown.contains(key) && shown.contains(says), "{key}: {shown}");
     }
     // The portal's return URL given as a flag.
     let mut cmd = env.command();
@@ -841,10 +668,7 @@ fn config_text_sent_to_stripe_holds_no_control() {
     assert_eq!(code, 2, "{shown}");
     assert!(shown.contains("--return-url"), "{shown}");
     assert_eq!(raw_control(&tty), None, "{shown}");
-    assert!(
-        env.sim.state().products.is_empty(),
-        "nothing was sent to Stripe"
-    );
+    assert!(env.sim.state().products.is_empty(), "nothing was sent to Stripe");
 }
 
 /// Tables fit the terminal (issue 43, point 6): billctl asks the terminal its width (bash does
@@ -854,19 +678,12 @@ fn config_text_sent_to_stripe_holds_no_control() {
 fn tables_fit_the_terminal_they_are_shown_on() {
     let env = Env::new();
     let name = "A Customer Whose Name Runs On Well Past Any Narrow Terminal Window, Inc.";
-    env.cmd(format!(
-        "customers create --email wide@example.com --name {name}"
-    ))
-    .ok();
+    env.cmd(format!("customers create --email wide@example.com --name {name}")).ok();
     let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     let piped = env.cmd("customers list").ok();
     assert!(piped.stdout.contains(name), "{}", piped.stdout);
     let natural = widest(&piped.stdout);
-    assert!(
-        natural > 110,
-        "the table is {natural} wide: {}",
-        piped.stdout
-    );
+    assert!(natural > 110, "the table is {natural} wide: {}", piped.stdout);
     for (columns, env_columns, fits) in [(60u16, None, 60), (90, None, 90), (60, Some("100"), 100)]
     {
         let mut cmd = env.command();

@@ -51,10 +51,7 @@ fn credential_variants() -> Vec<String> {
 /// that knows only the credential's, and `auth status` names the credential.
 fn stripe_key_row(_: Credential) {
     let mut env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec![CRED_KEY.into()])
-            .start()
-            .unwrap(),
+        stripe_sim::StripeSim::builder().api_keys(vec![CRED_KEY.into()]).start().unwrap(),
     );
     env.key = Some(ENV_KEY.into());
     let dir = cred_dir(&env, &[("stripe-key", &format!("{CRED_KEY}\n"))]);
@@ -70,17 +67,9 @@ fn stripe_key_row(_: Credential) {
     );
     assert_eq!(j["persists_across_reboot"], true);
     let human = run(&["auth", "status"]).ok();
-    assert!(
-        human.stdout.contains("systemd credential ("),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("systemd credential ("), "{}", human.stdout);
     let plan = run(&["setup-products", "--plan", "--json"]).ok();
-    assert_eq!(
-        plan.json()["changes"],
-        6,
-        "the credential's key reached Stripe"
-    );
+    assert_eq!(plan.json()["changes"], 6, "the credential's key reached Stripe");
     // Without the credential, the variable's key is used, and the simulator refuses it.
     let without = common::run(env.command().args(["setup-products", "--plan", "--json"]));
     assert_eq!(without.code, 2, "{}", without.stderr);
@@ -103,9 +92,7 @@ fn listen(env: &Env, dir: &Path, extra: &[&str]) -> (std::process::Child, String
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
     let url = serde_json::from_str::<Value>(&first)
         .unwrap_or_else(|_| panic!("no address: {first:?}"))["listening"]
         .as_str()
@@ -117,31 +104,13 @@ fn listen(env: &Env, dir: &Path, extra: &[&str]) -> (std::process::Child, String
 /// Stops a listener with SIGTERM; its output.
 fn stop(mut child: std::process::Child) -> Run {
     let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let mut out = String::new();
     let mut err = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     let code = child.wait().unwrap().code().unwrap_or(-1);
-    Run {
-        code,
-        stdout: out,
-        stderr: err,
-    }
+    Run { code, stdout: out, stderr: err }
 }
 
 /// The status a delivery signed with `secret` gets from the listener at `url`.
@@ -162,33 +131,19 @@ fn webhook_secret_row(_: Credential) {
     let (old, new, kept) = ("whsec_credold", "whsec_crednew", "whsec_fromthedatadir");
     let dir = cred_dir(&env, &[("webhook-secret", &format!("{old}\n{new}\n"))]);
     std::fs::create_dir_all(env.data_dir()).unwrap();
-    std::fs::write(
-        env.data_dir().join("webhook-secrets"),
-        format!("we_kept {kept}\n"),
-    )
-    .unwrap();
+    std::fs::write(env.data_dir().join("webhook-secrets"), format!("we_kept {kept}\n")).unwrap();
     let (child, url) = listen(&env, &dir, &[]);
-    let got = [
-        delivered(&url, old, 1),
-        delivered(&url, new, 2),
-        delivered(&url, kept, 3),
-    ];
+    let got = [delivered(&url, old, 1), delivered(&url, new, 2), delivered(&url, kept, 3)];
     let out = stop(child);
     assert_eq!(got, [200, 200, 400], "{}", out.stderr);
     let (child, url) = listen(&env, &dir, &["--secret-env", "WH_FLAG"]);
-    let got = [
-        delivered(&url, "whsec_fromtheflag", 4),
-        delivered(&url, new, 5),
-    ];
+    let got = [delivered(&url, "whsec_fromtheflag", 4), delivered(&url, new, 5)];
     let flagged = stop(child);
     assert_eq!(got, [200, 400], "--secret-env wins: {}", flagged.stderr);
     for r in [&out, &flagged] {
         assert_eq!(r.code, 0, "{}", r.stderr);
         for s in [old, new, kept] {
-            assert!(
-                !r.stdout.contains(s) && !r.stderr.contains(s),
-                "{s} printed"
-            );
+            assert!(!r.stdout.contains(s) && !r.stderr.contains(s), "{s} printed");
         }
     }
 }
@@ -197,10 +152,8 @@ fn webhook_secret_row(_: Credential) {
 /// what reached the server, over real TCP.
 fn password_catcher() -> (String, std::thread::JoinHandle<String>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "postgres://billctl@{}/billctl?sslmode=disable",
-        listener.local_addr().unwrap()
-    );
+    let url =
+        format!("postgres://billctl@{}/billctl?sslmode=disable", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
         let mut len = [0u8; 4];
@@ -220,9 +173,7 @@ fn password_catcher() -> (String, std::thread::JoinHandle<String>) {
         err.extend_from_slice(&(msg.len() as u32 + 4).to_be_bytes());
         err.extend_from_slice(msg);
         let _ = s.write_all(&err);
-        String::from_utf8_lossy(&pw)
-            .trim_end_matches('\0')
-            .to_string()
+        String::from_utf8_lossy(&pw).trim_end_matches('\0').to_string()
     });
     (url, handle)
 }
@@ -246,11 +197,7 @@ fn database_password_row(_: Credential) {
         assert_eq!(r.code, 2, "the server refused the login: {}", r.stderr);
         assert_eq!(caught.join().unwrap(), want);
         for s in [cred, var] {
-            assert!(
-                !r.stdout.contains(s) && !r.stderr.contains(s),
-                "{s} printed: {}",
-                r.stderr
-            );
+            assert!(!r.stdout.contains(s) && !r.stderr.contains(s), "{s} printed: {}", r.stderr);
         }
     }
 }
@@ -263,21 +210,10 @@ fn every_credential_is_read_before_its_variable() {
         (Credential::DatabasePassword, database_password_row),
     ];
     let variants = credential_variants();
-    assert_eq!(
-        variants.len(),
-        rows.len(),
-        "a credential kind without a row here: {variants:?}"
-    );
-    assert_eq!(
-        Credential::ALL.len(),
-        rows.len(),
-        "Credential::ALL misses a kind"
-    );
+    assert_eq!(variants.len(), rows.len(), "a credential kind without a row here: {variants:?}");
+    assert_eq!(Credential::ALL.len(), rows.len(), "Credential::ALL misses a kind");
     for (c, row) in rows {
-        assert!(
-            variants.contains(&format!("{c:?}")),
-            "{c:?} not in {variants:?}"
-        );
+        assert!(variants.contains(&format!("{c:?}")), "{c:?} not in {variants:?}");
         row(c);
     }
 }
@@ -290,10 +226,7 @@ fn reading(env: &Env, c: Credential, dir: &Path) -> Run {
         Credential::StripeKey => cmd.args(["auth", "status"]),
         Credential::WebhookSecret => cmd.args(["webhooks", "listen", "--bind", "127.0.0.1:0"]),
         Credential::DatabasePassword => cmd
-            .env(
-                "BILLCTL_DATABASE_URL",
-                "postgres://billctl@127.0.0.1:1/billctl",
-            )
+            .env("BILLCTL_DATABASE_URL", "postgres://billctl@127.0.0.1:1/billctl")
             .args(["db", "status"]),
     };
     common::run(&mut cmd)
@@ -310,16 +243,8 @@ fn bad_credential_files_are_refused_naming_the_file() {
             |p, s| std::fs::write(p, s.repeat(MAX_LEN as usize / s.len() + 1)).unwrap(),
             "is over 65536 bytes",
         ),
-        (
-            "a directory",
-            |p, _| std::fs::create_dir(p).unwrap(),
-            "is not a regular file",
-        ),
-        (
-            "a symlink loop",
-            |p, _| symlink(p, p).unwrap(),
-            "cannot be read",
-        ),
+        ("a directory", |p, _| std::fs::create_dir(p).unwrap(), "is not a regular file"),
+        ("a symlink loop", |p, _| symlink(p, p).unwrap(), "cannot be read"),
         (
             "a dangling symlink",
             |p, _| symlink(p.with_extension("gone"), p).unwrap(),
@@ -327,11 +252,7 @@ fn bad_credential_files_are_refused_naming_the_file() {
         ),
         ("empty", |p, _| std::fs::write(p, "\n").unwrap(), "is empty"),
         // Refused to root too (a sysctl's mode binds root), so the row holds under CI.
-        (
-            "unreadable",
-            |p, _| symlink("/proc/sys/vm/drop_caches", p).unwrap(),
-            "cannot be read",
-        ),
+        ("unreadable", |p, _| symlink("/proc/sys/vm/drop_caches", p).unwrap(), "cannot be read"),
         (
             "a FIFO",
             |p, _| {
@@ -373,27 +294,13 @@ fn bad_credential_files_are_refused_naming_the_file() {
     std::fs::create_dir_all(dir.join("stripe-key")).unwrap();
     for args in [
         &["serve", "--listen", "127.0.0.1:0"][..],
-        &[
-            "webhooks",
-            "listen",
-            "--bind",
-            "127.0.0.1:0",
-            "--secret-env",
-            "WH",
-        ][..],
+        &["webhooks", "listen", "--bind", "127.0.0.1:0", "--secret-env", "WH"][..],
     ] {
         let r = common::run(
-            env.command()
-                .env("CREDENTIALS_DIRECTORY", &dir)
-                .env("WH", "whsec_x")
-                .args(args),
+            env.command().env("CREDENTIALS_DIRECTORY", &dir).env("WH", "whsec_x").args(args),
         );
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
-        assert!(
-            r.stderr.contains("credential stripe-key ("),
-            "{args:?}: {}",
-            r.stderr
-        );
+        assert!(r.stderr.contains("credential stripe-key ("), "{args:?}: {}", r.stderr);
     }
     // A credentials directory that is not there is an error too, not "no credential".
     for c in Credential::ALL {
@@ -402,17 +309,10 @@ fn bad_credential_files_are_refused_naming_the_file() {
         assert!(r.stderr.contains("CREDENTIALS_DIRECTORY ("), "{}", r.stderr);
     }
     // A webhook-secret line that is not a whsec_ secret (a Stripe key pasted there, say).
-    let dir = cred_dir(
-        &env,
-        &[("webhook-secret", &format!("whsec_ok\n{secret}\n"))],
-    );
+    let dir = cred_dir(&env, &[("webhook-secret", &format!("whsec_ok\n{secret}\n"))]);
     let r = reading(&env, Credential::WebhookSecret, &dir);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("line 2 is not a webhook signing secret"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("line 2 is not a webhook signing secret"), "{}", r.stderr);
     assert!(!r.stderr.contains(&secret[8..]), "{}", r.stderr);
 }
 
@@ -448,8 +348,7 @@ fn with_key_from(env: &Env, from: KeyFrom, key: &str, args: &[&str]) -> Run {
         };
     }
     let mut c = env.command();
-    c.env_remove("BILLCTL_STRIPE_API_KEY")
-        .env_remove(billctl::context::TEST_ALLOW_LIVE_BASE_ENV);
+    c.env_remove("BILLCTL_STRIPE_API_KEY").env_remove(billctl::context::TEST_ALLOW_LIVE_BASE_ENV);
     match from {
         KeyFrom::Credential => {
             let dir = env.path("hint-credentials");
@@ -564,9 +463,7 @@ fn every_hint_to_change_the_key_follows_its_source() {
     }
     for (f, m, why) in HINT_SITES {
         assert!(
-            lines
-                .iter()
-                .any(|(file, text)| file == f && text.contains(m)),
+            lines.iter().any(|(file, text)| file == f && text.contains(m)),
             "HINT_SITES: {f} no longer has {m:?} ({why})"
         );
     }
@@ -575,20 +472,8 @@ fn every_hint_to_change_the_key_follows_its_source() {
     let rows: [Row; 8] = [
         ("no-key", "", &["prices", "check"], &[Nowhere], 2),
         ("auth-status-no-key", "", &["auth", "status"], &[Nowhere], 1),
-        (
-            "key-content-refused",
-            "sk_test_x",
-            &["prices", "check"],
-            &[Credential, Variable],
-            2,
-        ),
-        (
-            "auth-status-key-refused",
-            "sk_test_x",
-            &["auth", "status"],
-            &[Credential, Variable],
-            2,
-        ),
+        ("key-content-refused", "sk_test_x", &["prices", "check"], &[Credential, Variable], 2),
+        ("auth-status-key-refused", "sk_test_x", &["auth", "status"], &[Credential, Variable], 2),
         (
             "stripe-refused-the-key",
             WRONG_KEY,
@@ -596,13 +481,7 @@ fn every_hint_to_change_the_key_follows_its_source() {
             &[Credential, Variable, Keyring],
             2,
         ),
-        (
-            "live-key-refused",
-            LIVE_KEY,
-            &["prices", "check"],
-            &[Credential, Variable, Keyring],
-            2,
-        ),
+        ("live-key-refused", LIVE_KEY, &["prices", "check"], &[Credential, Variable, Keyring], 2),
         (
             "doctor-refused-the-key",
             WRONG_KEY,
@@ -619,27 +498,18 @@ fn every_hint_to_change_the_key_follows_its_source() {
         ),
     ];
     let env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec![GOOD_KEY.into()])
-            .start()
-            .unwrap(),
+        stripe_sim::StripeSim::builder().api_keys(vec![GOOD_KEY.into()]).start().unwrap(),
     );
     for (row, key, args, sources, code) in rows {
         for &from in sources {
             let r = with_key_from(&env, from, key, args);
             assert_eq!(r.code, code, "{row} {from:?}: {}{}", r.stdout, r.stderr);
             let said = match args[0] {
-                "doctor" => r.json()["checks"][0]["hint"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
+                "doctor" => r.json()["checks"][0]["hint"].as_str().unwrap_or("").to_string(),
                 _ => r.stderr.clone(),
             };
             let (want, never) = hint_words(&env, from);
-            assert!(
-                said.contains(&want),
-                "{row} {from:?}: wants {want:?}: {said}"
-            );
+            assert!(said.contains(&want), "{row} {from:?}: wants {want:?}: {said}");
             for n in never {
                 assert!(!said.contains(n), "{row} {from:?}: says {n:?}: {said}");
             }
@@ -655,27 +525,15 @@ fn services_refuse_a_credential_they_cannot_use() {
     let env = Env::new();
     let cases: [(&str, &str, &str); 6] = [
         ("stripe-key", "x\n", "not a Stripe secret key"),
-        (
-            "stripe-key",
-            "pk_test_publishable00000000\n",
-            "publishable key",
-        ),
+        ("stripe-key", "pk_test_publishable00000000\n", "publishable key"),
         (
             "webhook-secret",
             "whsec_ok\nsk_test_pasted000000\n",
             "line 2 is not a webhook signing secret",
         ),
-        (
-            "webhook-secret",
-            "whsec_\n",
-            "line 1 is not a webhook signing secret",
-        ),
+        ("webhook-secret", "whsec_\n", "line 1 is not a webhook signing secret"),
         // A corrupted secret (the second review): a control or a letter beyond ASCII.
-        (
-            "webhook-secret",
-            "whsec_abc\u{1b}[31m\n",
-            "line 1 is not a webhook signing secret",
-        ),
+        ("webhook-secret", "whsec_abc\u{1b}[31m\n", "line 1 is not a webhook signing secret"),
         (
             "webhook-secret",
             "whsec_ok\nwhsec_\u{e9}t\u{e9}\n",
@@ -689,14 +547,7 @@ fn services_refuse_a_credential_they_cannot_use() {
         let named = format!("credential {name} ({})", dir.join(name).display());
         for args in [
             &["serve", "--listen", "127.0.0.1:0"][..],
-            &[
-                "webhooks",
-                "listen",
-                "--bind",
-                "127.0.0.1:0",
-                "--secret-env",
-                "WH",
-            ][..],
+            &["webhooks", "listen", "--bind", "127.0.0.1:0", "--secret-env", "WH"][..],
         ] {
             let r = common::run(
                 env.command()
@@ -710,11 +561,7 @@ fn services_refuse_a_credential_they_cannot_use() {
                 "{name} {args:?}: {}",
                 r.stderr
             );
-            assert!(
-                r.stdout.is_empty(),
-                "{name} {args:?} listened: {}",
-                r.stdout
-            );
+            assert!(r.stdout.is_empty(), "{name} {args:?} listened: {}", r.stdout);
             assert!(!r.stderr.contains("pasted000000"), "{}", r.stderr);
         }
     }
@@ -727,9 +574,11 @@ fn services_refuse_a_credential_they_cannot_use() {
 fn services_refuse_an_unusable_key_variable() {
     let env = Env::new();
     let r = common::run(
-        env.command()
-            .env("BILLCTL_STRIPE_API_KEY", "pk_test_abcdefabcdefabcdef")
-            .args(["serve", "--listen", "127.0.0.1:0"]),
+        env.command().env("BILLCTL_STRIPE_API_KEY", "pk_test_abcdefabcdefabcdef").args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ]),
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("BILLCTL_STRIPE_API_KEY"), "{}", r.stderr);
@@ -754,8 +603,7 @@ fn a_relative_credentials_directory_is_refused() {
         );
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(
-            r.stderr
-                .contains("CREDENTIALS_DIRECTORY (rel) is a relative path"),
+            r.stderr.contains("CREDENTIALS_DIRECTORY (rel) is a relative path"),
             "{args:?}: {}",
             r.stderr
         );
@@ -768,18 +616,12 @@ fn a_relative_credentials_directory_is_refused() {
 #[test]
 fn the_winning_source_names_what_it_ignored() {
     let mut env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec![CRED_KEY.into()])
-            .start()
-            .unwrap(),
+        stripe_sim::StripeSim::builder().api_keys(vec![CRED_KEY.into()]).start().unwrap(),
     );
     env.key = Some(ENV_KEY.into());
     let dir = cred_dir(
         &env,
-        &[
-            ("stripe-key", &format!("{CRED_KEY}\n")),
-            ("webhook-secret", "whsec_fromcred\n"),
-        ],
+        &[("stripe-key", &format!("{CRED_KEY}\n")), ("webhook-secret", "whsec_fromcred\n")],
     );
     let run =
         |args: &[&str]| common::run(env.command().env("CREDENTIALS_DIRECTORY", &dir).args(args));
@@ -790,29 +632,17 @@ fn the_winning_source_names_what_it_ignored() {
         "{j}"
     );
     let human = run(&["auth", "status"]).ok();
-    assert!(
-        human.stdout.contains("ignored: BILLCTL_STRIPE_API_KEY"),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("ignored: BILLCTL_STRIPE_API_KEY"), "{}", human.stdout);
     // Only the variable: nothing ignored.
     let j = env.cmd("auth status --json").ok().json();
-    assert_eq!(
-        (j["source"].as_str(), j["ignored"].clone()),
-        (Some("env"), json!([])),
-        "{j}"
-    );
+    assert_eq!((j["source"].as_str(), j["ignored"].clone()), (Some("env"), json!([])), "{j}");
     // listen: the flag wins over the credential, and says so at start.
     let (child, _) = listen(&env, &dir, &["--secret-env", "WH_FLAG"]);
     let out = stop(child);
-    let cred = format!(
-        "credential webhook-secret ({})",
-        dir.join("webhook-secret").display()
-    );
+    let cred = format!("credential webhook-secret ({})", dir.join("webhook-secret").display());
     assert!(
-        out.stderr.contains(&format!(
-            "webhook secrets: 1 from --secret-env WH_FLAG; ignored: {cred}"
-        )),
+        out.stderr
+            .contains(&format!("webhook secrets: 1 from --secret-env WH_FLAG; ignored: {cred}")),
         "{}",
         out.stderr
     );

@@ -25,15 +25,7 @@ fn customer(env: &Env, name: &str, email: &str, tier: &str, trial: Option<&str>)
         .trim()
         .to_string();
     env.add_card(&id);
-    let mut args = vec![
-        "subscriptions",
-        "create",
-        "--customer",
-        &id,
-        "--tier",
-        tier,
-        "-q",
-    ];
+    let mut args = vec!["subscriptions", "create", "--customer", &id, "--tier", tier, "-q"];
     if let Some(days) = trial {
         args.extend(["--trial-days", days]);
     }
@@ -62,23 +54,13 @@ fn scene() -> Scene {
     let t0 = env.sim.now();
     env.set_now(t0);
     let ada = customer(&env, "Ada Lovelace", "ada@example.com", "pro", None);
-    let bob = customer(
-        &env,
-        "Bob <script>alert(1)</script>",
-        "bob@example.com",
-        "team",
-        None,
-    );
+    let bob = customer(&env, "Bob <script>alert(1)</script>", "bob@example.com", "team", None);
     let _cara = customer(&env, "Cara", "cara@example.com", "pro", Some("14"));
     let dan = customer(&env, "Dan", "dan@example.com", "pro", None);
     let eve = customer(&env, "Eve", "eve@example.com", "enterprise", None);
     let now = t0 + 9 * DAY + 6 * 3_600;
     env.set_now(now);
-    let ada_use = vec![
-        (t0 + 5 * DAY, 3_000),
-        (t0 + 7 * DAY, 2_000),
-        (now - 60, 1_000),
-    ];
+    let ada_use = vec![(t0 + 5 * DAY, 3_000), (t0 + 7 * DAY, 2_000), (now - 60, 1_000)];
     let mut lines = String::new();
     let mut line = |id: &str, cus: &str, ts: i64, q: i64| {
         lines.push_str(&format!(
@@ -93,11 +75,7 @@ fn scene() -> Scene {
     line("bob0", &bob, t0 + 8 * DAY, 120_000);
     line("eve0", &eve, t0 + 2 * DAY, 50_000);
     std::fs::write(env.path("usage.ndjson"), lines).unwrap();
-    env.cmd(format!(
-        "usage import {} -q",
-        env.path("usage.ndjson").display()
-    ))
-    .ok();
+    env.cmd(format!("usage import {} -q", env.path("usage.ndjson").display())).ok();
     env.exec(
         &format!(
             "UPDATE subscriptions SET status = 'past_due', payment_failed_at = {}, failed_attempts = 2,
@@ -107,25 +85,11 @@ fn scene() -> Scene {
         ),
         false,
     );
-    let key = env
-        .cmd(format!("keys issue --customer {ada} --name ci -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    env.cmd_stdin("keys verify --record", &format!("{key}\n"))
-        .ok();
+    let key =
+        env.cmd(format!("keys issue --customer {ada} --name ci -q")).ok().stdout.trim().to_string();
+    env.cmd_stdin("keys verify --record", &format!("{key}\n")).ok();
     plant_webhooks(&env, now);
-    Scene {
-        env,
-        now,
-        t0,
-        ada,
-        bob,
-        dan,
-        eve,
-        ada_use,
-    }
+    Scene { env, now, t0, ada, bob, dan, eve, ada_use }
 }
 
 /// Three applied events today, one failed yesterday (with its reason), one ignored eight days
@@ -138,11 +102,7 @@ fn plant_webhooks(env: &Env, now: i64) {
             "{{\"id\":\"{id}\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":{now},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"in_1\",\"object\":\"invoice\"}}}}}}"
         )
         .into_bytes();
-        Incoming {
-            envelope: Envelope::parse(&body).unwrap(),
-            body,
-            source: "listen",
-        }
+        Incoming { envelope: Envelope::parse(&body).unwrap(), body, source: "listen" }
     };
     let ids = ["evt_a1", "evt_a2", "evt_a3", "evt_f1", "evt_old"];
     let incoming: Vec<Incoming> = ids.iter().map(|id| mk(id)).collect();
@@ -156,10 +116,8 @@ fn plant_webhooks(env: &Env, now: i64) {
         body: None,
     }];
     events.store(&incoming, &mut receipts).unwrap();
-    let mut outcomes: Vec<(String, Outcome)> = ids[..3]
-        .iter()
-        .map(|id| (id.to_string(), Outcome::Applied("ok".into())))
-        .collect();
+    let mut outcomes: Vec<(String, Outcome)> =
+        ids[..3].iter().map(|id| (id.to_string(), Outcome::Applied("ok".into()))).collect();
     outcomes.push((
         "evt_f1".into(),
         Outcome::Failed("subscription sub_x is not in the mirror <b>".into()),
@@ -182,9 +140,7 @@ fn plant_webhooks(env: &Env, now: i64) {
 /// The `<svg>` of `customer`'s usage figure.
 fn usage_svg<'a>(page: &'a str, customer: &str) -> &'a str {
     let at = page
-        .find(&format!(
-            "<figure class=\"usage\" data-customer=\"{customer}\""
-        ))
+        .find(&format!("<figure class=\"usage\" data-customer=\"{customer}\""))
         .unwrap_or_else(|| panic!("no usage figure of {customer}"));
     let start = at + page[at..].find("<svg").unwrap();
     let end = start + page[start..].find("</svg>").unwrap() + "</svg>".len();
@@ -202,12 +158,8 @@ struct Scale {
 impl Scale {
     fn of(svg: &roxmltree::Node) -> Scale {
         let num = |a: &str| svg.attribute(a).unwrap().parse::<f64>().unwrap();
-        let plot: Vec<f64> = svg
-            .attribute("data-plot")
-            .unwrap()
-            .split(' ')
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let plot: Vec<f64> =
+            svg.attribute("data-plot").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
         Scale {
             from: num("data-from"),
             to: num("data-to"),
@@ -242,9 +194,7 @@ fn points(node: &roxmltree::Node) -> Vec<(f64, f64)> {
 }
 
 fn by_class<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmltree::Node<'a, 'i>> {
-    doc.descendants()
-        .filter(|n| n.attribute("class") == Some(class))
-        .collect()
+    doc.descendants().filter(|n| n.attribute("class") == Some(class)).collect()
 }
 
 #[test]
@@ -261,21 +211,13 @@ fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
     let (tpx, vpx) = scale.px();
     let line = by_class(&doc, "cumulative");
     assert_eq!(line.len(), 1, "one cumulative line");
-    let pts: Vec<(f64, f64)> = points(&line[0])
-        .into_iter()
-        .map(|(x, y)| (scale.t(x), scale.v(y)))
-        .collect();
+    let pts: Vec<(f64, f64)> =
+        points(&line[0]).into_iter().map(|(x, y)| (scale.t(x), scale.v(y))).collect();
     let first_use = day_of(s.ada_use[0].0) as f64;
     // Flat at zero from the period start to the first day of use.
-    assert!(
-        (pts[0].0 - scale.from).abs() <= tpx && pts[0].1.abs() <= vpx,
-        "{pts:?}"
-    );
+    assert!((pts[0].0 - scale.from).abs() <= tpx && pts[0].1.abs() <= vpx, "{pts:?}");
     for (t, v) in pts.iter().filter(|(t, _)| *t < first_use - tpx) {
-        assert!(
-            v.abs() <= vpx,
-            "not flat at zero before the first use: {t} {v}"
-        );
+        assert!(v.abs() <= vpx, "not flat at zero before the first use: {t} {v}");
     }
     // One step per day of use, rising at that day's start to the total through it.
     let rises: Vec<(f64, f64, f64)> = pts
@@ -286,35 +228,18 @@ fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
     assert_eq!(rises.len(), s.ada_use.len(), "a step per day: {pts:?}");
     let mut total = 0.0;
     for ((t, before, after), (ts, q)) in rises.iter().zip(&s.ada_use) {
-        assert!(
-            (t - day_of(*ts) as f64).abs() <= tpx,
-            "the step of {ts} at {t}"
-        );
-        assert!(
-            (before - total).abs() <= vpx,
-            "{before} before, {total} expected"
-        );
+        assert!((t - day_of(*ts) as f64).abs() <= tpx, "the step of {ts} at {t}");
+        assert!((before - total).abs() <= vpx, "{before} before, {total} expected");
         total += *q as f64;
-        assert!(
-            (after - total).abs() <= vpx,
-            "{after} after, {total} expected"
-        );
+        assert!((after - total).abs() <= vpx, "{after} after, {total} expected");
     }
     // Flat between steps, never falling.
     for w in pts.windows(2) {
-        assert!(
-            w[1].0 >= w[0].0 - tpx / 2.0 && w[1].1 >= w[0].1 - vpx / 2.0,
-            "{w:?}"
-        );
+        assert!(w[1].0 >= w[0].0 - tpx / 2.0 && w[1].1 >= w[0].1 - vpx / 2.0, "{w:?}");
     }
     // It ends at today, at the total used.
     let last = *pts.last().unwrap();
-    assert!(
-        (last.0 - s.now as f64).abs() <= tpx,
-        "ends at {} not now {}",
-        last.0,
-        s.now
-    );
+    assert!((last.0 - s.now as f64).abs() <= tpx, "ends at {} not now {}", last.0, s.now);
     assert!((last.1 - 6_000.0).abs() <= vpx, "{last:?}");
     // The projection is drawn apart, dashed, from the line's end to the period end.
     let proj = by_class(&doc, "projection");
@@ -322,10 +247,7 @@ fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
     assert!(proj[0].attribute("stroke-dasharray").is_some());
     let pp = points(&proj[0]);
     assert_eq!(pp.len(), 2);
-    let (p0, p1) = (
-        (scale.t(pp[0].0), scale.v(pp[0].1)),
-        (scale.t(pp[1].0), scale.v(pp[1].1)),
-    );
+    let (p0, p1) = ((scale.t(pp[0].0), scale.v(pp[0].1)), (scale.t(pp[1].0), scale.v(pp[1].1)));
     assert!((p0.0 - last.0).abs() <= tpx && (p0.1 - last.1).abs() <= vpx);
     assert!((p1.0 - scale.to).abs() <= tpx && p1.1 >= p0.1);
     // Today's marker, the quota line and a bar per day of use.
@@ -343,14 +265,8 @@ fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
     let days: Vec<i64> = s.ada_use.iter().map(|(t, _)| day_of(*t)).collect();
     assert_eq!(bars, days);
     // A title and axis labels with thousands separators.
-    assert!(
-        svg.contains("<title id=\"usage-1-t\">Ada Lovelace ("),
-        "{svg}"
-    );
-    assert!(
-        svg.contains(">10,000<") || svg.contains(">quota 10,000<"),
-        "{svg}"
-    );
+    assert!(svg.contains("<title id=\"usage-1-t\">Ada Lovelace ("), "{svg}");
+    assert!(svg.contains(">10,000<") || svg.contains(">quota 10,000<"), "{svg}");
     assert!(svg.contains("day (UTC)") && svg.contains("API calls, cumulative"));
 
     // Bob crossed his quota on his one day of use: the marker and the table say so.
@@ -358,11 +274,7 @@ fn the_usage_chart_is_a_step_line_that_ends_today_with_its_projection_apart() {
     let reached = by_class(&bob, "quota-reached");
     assert_eq!(reached.len(), 1);
     assert_eq!(
-        reached[0]
-            .attribute("data-t")
-            .unwrap()
-            .parse::<i64>()
-            .unwrap(),
+        reached[0].attribute("data-t").unwrap().parse::<i64>().unwrap(),
         day_of(s.t0 + 8 * DAY)
     );
     // Eve is unlimited: no quota line, and no quota reached.
@@ -378,32 +290,16 @@ fn every_section_holds_what_an_operator_needs() {
     // Revenue: MRR now (past due counts, the trial does not) and twelve months.
     let usd = &d["revenue"]["now"]["currencies"][0];
     assert_eq!(usd["mrr"], 9_900 + 49_900 + 9_900 + 500_000, "{usd}");
-    assert_eq!(
-        d["revenue"]["months"]["months"].as_array().unwrap().len(),
-        12
-    );
+    assert_eq!(d["revenue"]["months"]["months"].as_array().unwrap().len(), 12);
     // Revenue now is what `billctl revenue` says.
     let alone = s.env.cmd("revenue --json").ok().json();
-    for field in [
-        "as_of",
-        "month",
-        "month_start",
-        "currencies",
-        "subscribers",
-        "movements",
-    ] {
+    for field in ["as_of", "month", "month_start", "currencies", "subscribers", "movements"] {
         assert_eq!(d["revenue"]["now"][field], alone[field], "{field}");
     }
     // Usage: every customer, by share of quota, with name and email; unlimited last.
     let rows = d["usage"]["rows"].as_array().unwrap();
-    let order: Vec<&str> = rows
-        .iter()
-        .map(|r| r["customer_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        (order[0], order[1], order[4]),
-        (s.bob.as_str(), s.ada.as_str(), s.eve.as_str())
-    );
+    let order: Vec<&str> = rows.iter().map(|r| r["customer_id"].as_str().unwrap()).collect();
+    assert_eq!((order[0], order[1], order[4]), (s.bob.as_str(), s.ada.as_str(), s.eve.as_str()));
     assert_eq!(rows[1]["name"], "Ada Lovelace");
     assert_eq!(rows[1]["email"], "ada@example.com");
     assert_eq!(rows[1]["used"], 6_000);
@@ -424,12 +320,7 @@ fn every_section_holds_what_an_operator_needs() {
             .map_or(0, |c| c["subscriptions"].as_i64().unwrap())
     };
     assert_eq!(
-        (
-            n("pro", "active"),
-            n("pro", "past_due"),
-            n("pro", "trialing"),
-            n("team", "active")
-        ),
+        (n("pro", "active"), n("pro", "past_due"), n("pro", "trialing"), n("team", "active")),
         (1, 1, 1, 1),
         "{counts:?}"
     );
@@ -446,10 +337,7 @@ fn every_section_holds_what_an_operator_needs() {
     assert_eq!(days.len(), 7);
     let today = &days[6];
     assert_eq!(today["day"], day_of(s.now));
-    assert_eq!(
-        (today["applied"].as_i64(), today["rejected"].as_i64()),
-        (Some(3), Some(1))
-    );
+    assert_eq!((today["applied"].as_i64(), today["rejected"].as_i64()), (Some(3), Some(1)));
     assert_eq!(days[5]["failed"], 1);
     let total: i64 = days
         .iter()
@@ -460,36 +348,21 @@ fn every_section_holds_what_an_operator_needs() {
                 .sum::<i64>()
         })
         .sum();
-    assert_eq!(
-        total, 5,
-        "the ignored event of eight days ago is outside the window"
-    );
+    assert_eq!(total, 5, "the ignored event of eight days ago is outside the window");
     assert_eq!(d["webhooks"]["failed"][0]["id"], "evt_f1");
 
     // The page: every section, names and money formatted, and nothing from outside unescaped.
     let page = s.env.cmd("dashboard").ok().stdout;
     for id in ["revenue", "subscribers", "usage", "keys", "webhooks"] {
-        assert!(
-            page.contains(&format!("<section id=\"{id}\">")),
-            "no {id} section"
-        );
+        assert!(page.contains(&format!("<section id=\"{id}\">")), "no {id} section");
     }
     assert!(page.contains("$5,697.00"), "MRR in the currency's format");
     assert!(page.contains(">120,000<"), "thousands separators");
     assert!(page.contains("Bob &lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(
-        !page.contains("<script>alert"),
-        "a customer's name is never markup"
-    );
-    assert!(
-        page.contains("mirror &lt;b&gt;"),
-        "a failure's reason is escaped"
-    );
+    assert!(!page.contains("<script>alert"), "a customer's name is never markup");
+    assert!(page.contains("mirror &lt;b&gt;"), "a failure's reason is escaped");
     assert!(page.contains("prefers-color-scheme: dark"));
-    assert!(
-        !page.contains("http://") || !page.contains("src=\"http"),
-        "nothing fetched"
-    );
+    assert!(!page.contains("http://") || !page.contains("src=\"http"), "nothing fetched");
     assert!(!page.contains("src="), "no external script, image or frame");
     assert_eq!(page.matches("<script>").count(), 1, "one inline script");
     // Every chart is well-formed SVG with a title and labels.
@@ -499,16 +372,9 @@ fn every_section_holds_what_an_operator_needs() {
         let end = at + rest[at..].find("</svg>").unwrap() + "</svg>".len();
         let doc = roxmltree::Document::parse(&rest[at..end]).expect("well-formed SVG");
         let root = doc.root_element();
-        let title = root
-            .children()
-            .find(|n| n.has_tag_name("title"))
-            .and_then(|t| t.text())
-            .unwrap_or("");
-        assert!(
-            title.len() > 10,
-            "a chart without a title: {}",
-            &rest[at..at + 200]
-        );
+        let title =
+            root.children().find(|n| n.has_tag_name("title")).and_then(|t| t.text()).unwrap_or("");
+        assert!(title.len() > 10, "a chart without a title: {}", &rest[at..at + 200]);
         let labels = doc.descendants().filter(|n| n.has_tag_name("text")).count();
         assert!(labels >= 4, "a chart without axis labels: {title}");
         charts += 1;
@@ -522,53 +388,27 @@ fn usage_report_html_is_the_dashboards_usage_section() {
     let s = scene();
     let board = s.env.path("board.html");
     let report = s.env.path("report.html");
-    s.env
-        .cmd(format!("dashboard --out {} -q", board.display()))
-        .ok();
-    s.env
-        .cmd(format!("usage report --html {} -q", report.display()))
-        .ok();
-    let (board, report) = (
-        std::fs::read_to_string(board).unwrap(),
-        std::fs::read_to_string(report).unwrap(),
-    );
+    s.env.cmd(format!("dashboard --out {} -q", board.display())).ok();
+    s.env.cmd(format!("usage report --html {} -q", report.display())).ok();
+    let (board, report) =
+        (std::fs::read_to_string(board).unwrap(), std::fs::read_to_string(report).unwrap());
     assert!(report.contains("<section id=\"usage\">"));
     assert!(!report.contains("<section id=\"revenue\">"));
     for c in [&s.ada, &s.bob, &s.eve] {
-        assert_eq!(
-            usage_svg(&board, c),
-            usage_svg(&report, c),
-            "one renderer for {c}"
-        );
+        assert_eq!(usage_svg(&board, c), usage_svg(&report, c), "one renderer for {c}");
     }
     // By day, the same customer's chart (and its quota); by one key, the key's use against the
     // customer's quota, as the report's row has it.
     let by_day = s.env.path("by-day.html");
-    s.env
-        .cmd(format!(
-            "usage report --by day --html {} -q",
-            by_day.display()
-        ))
-        .ok();
+    s.env.cmd(format!("usage report --by day --html {} -q", by_day.display())).ok();
     let by_day = std::fs::read_to_string(by_day).unwrap();
     assert_eq!(usage_svg(&by_day, &s.ada), usage_svg(&board, &s.ada));
-    let key_id = s.env.cmd("keys list --json").ok().json()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key_id = s.env.cmd("keys list --json").ok().json()[0]["id"].as_str().unwrap().to_string();
     let by_key = s.env.path("by-key.html");
-    s.env
-        .cmd(format!(
-            "usage report --key {key_id} --html {} -q",
-            by_key.display()
-        ))
-        .ok();
+    s.env.cmd(format!("usage report --key {key_id} --html {} -q", by_key.display())).ok();
     let by_key = std::fs::read_to_string(by_key).unwrap();
     let svg = usage_svg(&by_key, &s.ada);
-    assert!(
-        svg.contains(&format!("key {key_id} of Ada Lovelace")),
-        "{svg}"
-    );
+    assert!(svg.contains(&format!("key {key_id} of Ada Lovelace")), "{svg}");
     assert!(svg.contains(": 1 API call of 10,000 (pro)"), "{svg}");
 }
 
@@ -576,24 +416,14 @@ fn usage_report_html_is_the_dashboards_usage_section() {
 fn bad_flags_are_refused_and_write_nothing_and_an_empty_store_makes_a_page() {
     let env = Env::new();
     let out = env.path("x.html");
-    let r = env
-        .cmd(format!(
-            "dashboard --period 2026-13 --out {}",
-            out.display()
-        ))
-        .code(2);
+    let r = env.cmd(format!("dashboard --period 2026-13 --out {}", out.display())).code(2);
     assert!(r.stderr.contains("--period"), "{}", r.stderr);
     assert!(!out.exists());
-    let r = env
-        .cmd(format!(
-            "dashboard --out {}",
-            env.path("no/such/dir/x.html").display()
-        ))
-        .code(2);
+    let r =
+        env.cmd(format!("dashboard --out {}", env.path("no/such/dir/x.html").display())).code(2);
     assert!(r.stderr.contains("no/such/dir"), "{}", r.stderr);
     // An empty store makes a page that says so.
-    env.cmd(format!("dashboard --out {} -q", out.display()))
-        .ok();
+    env.cmd(format!("dashboard --out {} -q", out.display())).ok();
     let page = std::fs::read_to_string(&out).unwrap();
     assert!(
         page.contains("No paying subscriptions.") && page.contains("<section id=\"webhooks\">")
@@ -637,11 +467,7 @@ fn render(bin: &str, page: &std::path::Path, profile: &std::path::Path) -> (Stri
         ])
         .output()
         .expect("chromium runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let console = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| l.contains(":CONSOLE"))
@@ -657,16 +483,10 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     };
     let s = scene();
     let out = s.env.path("dashboard.html");
-    s.env
-        .cmd(format!("dashboard --out {} -q", out.display()))
-        .ok();
+    s.env.cmd(format!("dashboard --out {} -q", out.display())).ok();
     // The check can fail: a page with a script error is caught.
     let broken = s.env.path("broken.html");
-    std::fs::write(
-        &broken,
-        "<!doctype html><p>x</p><script>undefinedFunction()</script>",
-    )
-    .unwrap();
+    std::fs::write(&broken, "<!doctype html><p>x</p><script>undefinedFunction()</script>").unwrap();
     let (_, console) = render(&bin, &broken, &s.env.path("chromium-profile"));
     assert!(
         console.iter().any(|l| l.contains("undefinedFunction")),
@@ -674,10 +494,7 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     );
     let (dom, console) = render(&bin, &out, &s.env.path("chromium-profile"));
     assert!(console.is_empty(), "console messages: {console:?}");
-    assert!(
-        dom.contains("<html lang=\"en\" class=\"js\">"),
-        "the script ran to its end"
-    );
+    assert!(dom.contains("<html lang=\"en\" class=\"js\">"), "the script ran to its end");
     let section = |id: &str| {
         let at = dom
             .find(&format!("<section id=\"{id}\">"))
@@ -689,20 +506,12 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     assert!(section("revenue").contains("$5,697.00"));
     assert!(section("subscribers").contains("past_due"));
     let usage = section("usage");
-    assert_eq!(
-        usage.matches("class=\"usage-chart\"").count(),
-        5,
-        "a chart per customer"
-    );
+    assert_eq!(usage.matches("class=\"usage-chart\"").count(), 5, "a chart per customer");
     assert_eq!(usage.matches("class=\"cumulative\"").count(), 5);
     assert!(usage.contains("class=\"projection\""));
     // The filter box is shown once the script runs (hidden without it).
     assert!(usage.contains("data-filter=\"usage-table\""));
-    assert!(
-        !usage.contains("aria-label=\"Filter customers\" hidden"),
-        "{}",
-        &usage[..600]
-    );
+    assert!(!usage.contains("aria-label=\"Filter customers\" hidden"), "{}", &usage[..600]);
     assert!(section("keys").contains("Ada Lovelace"));
     assert!(section("webhooks").contains("class=\"webhook-chart\""));
     assert!(section("webhooks").contains("evt_f1"));
@@ -710,16 +519,9 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     // order (by share of quota), the search box hidden. (`--dump-dom` needs JavaScript itself,
     // so the page goes without its one script instead.)
     let html = std::fs::read_to_string(&out).unwrap();
-    let (a, b) = (
-        html.find("<script>").unwrap(),
-        html.find("</script>").unwrap(),
-    );
+    let (a, b) = (html.find("<script>").unwrap(), html.find("</script>").unwrap());
     let bare = s.env.path("no-script.html");
-    std::fs::write(
-        &bare,
-        format!("{}{}", &html[..a], &html[b + "</script>".len()..]),
-    )
-    .unwrap();
+    std::fs::write(&bare, format!("{}{}", &html[..a], &html[b + "</script>".len()..])).unwrap();
     let (plain, console) = render(&bin, &bare, &s.env.path("chromium-profile"));
     assert!(console.is_empty(), "console messages: {console:?}");
     assert!(!plain.contains("class=\"js\""), "the script did not run");
@@ -758,8 +560,7 @@ fn money_chart_ticks_are_amounts_the_currency_can_hold() {
         env.subscribed(&format!("{cur}@example.com"), &format!("t_{cur}"));
     }
     let out = env.path("d.html");
-    env.cmd(format!("dashboard --out {} -q", out.display()))
-        .ok();
+    env.cmd(format!("dashboard --out {} -q", out.display())).ok();
     let page = std::fs::read_to_string(&out).unwrap();
     for (cur, _, ticks) in rows {
         let title = format!("stacked by tier ({})", cur.to_uppercase());
@@ -775,10 +576,7 @@ fn money_chart_ticks_are_amounts_the_currency_can_hold() {
             .filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end"))
             .filter_map(|n| n.text())
             .collect();
-        let want: Vec<String> = ticks
-            .iter()
-            .map(|&t| billctl::money::money(t, cur))
-            .collect();
+        let want: Vec<String> = ticks.iter().map(|&t| billctl::money::money(t, cur)).collect();
         assert_eq!(labels, want, "{cur}");
     }
 }

@@ -20,18 +20,8 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     assert_eq!(s["schema_version"], 13);
     assert_eq!(s["tables"]["catalog_tiers"], 3);
     assert_eq!(s["tables"]["catalog_prices"], 3);
-    assert_eq!(
-        std::fs::metadata(env.data_dir())
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777,
-        0o700
-    );
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
+    assert_eq!(std::fs::metadata(env.data_dir()).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     let human = env.cmd("db status").ok();
     assert!(
         human.stdout.contains("schema version: 13") && human.stdout.contains("catalog_tiers"),
@@ -40,10 +30,7 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     );
 
     assert_eq!(s["webhooks"]["schema_version"], 2);
-    assert_eq!(
-        s["webhooks"]["path"],
-        env.data_dir().join("webhooks.db").to_str().unwrap()
-    );
+    assert_eq!(s["webhooks"]["path"], env.data_dir().join("webhooks.db").to_str().unwrap());
     assert_eq!(s["webhooks"]["tables"]["events"], 0);
     assert!(human.stdout.contains("webhooks.db") && human.stdout.contains("receipts"));
 }
@@ -81,10 +68,7 @@ fn backup_and_restore_cover_both_files() {
 
     let dest = env.path("backups/nightly");
     std::fs::create_dir_all(env.path("backups")).unwrap();
-    let out = env
-        .cmd(format!("db backup {} --json", dest.display()))
-        .ok()
-        .json();
+    let out = env.cmd(format!("db backup {} --json", dest.display())).ok().json();
     let names: Vec<&str> = out["manifest"]["files"]
         .as_array()
         .unwrap()
@@ -93,31 +77,18 @@ fn backup_and_restore_cover_both_files() {
         .collect();
     assert_eq!(names, ["billctl.db", "webhooks.db"]);
     for f in ["billctl.db", "webhooks.db", "manifest.json"] {
-        let mode = std::fs::metadata(dest.join(f))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777;
+        let mode = std::fs::metadata(dest.join(f)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{f}");
     }
-    assert_eq!(
-        std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
-        0o700
-    );
+    assert_eq!(std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777, 0o700);
     let r = env.cmd(format!("db backup {}", dest.display())).code(2);
     assert!(
         r.stderr.contains("pass --force"),
         "an earlier backup is replaced only with --force: {}",
         r.stderr
     );
-    let r = env
-        .cmd(format!("db backup {} --force", dest.display()))
-        .code(2);
-    assert!(
-        r.stderr.contains("--yes"),
-        "replacing asks first: {}",
-        r.stderr
-    );
+    let r = env.cmd(format!("db backup {} --force", dest.display())).code(2);
+    assert!(r.stderr.contains("--yes"), "replacing asks first: {}", r.stderr);
 
     // Change both files, then restore.
     env.cmd(format!("keys issue --customer {customer}")).ok();
@@ -130,35 +101,21 @@ fn backup_and_restore_cover_both_files() {
     let changed = fingerprint(&env);
     assert_eq!((changed.1, changed.2), (2, 2));
     let r = env.cmd(format!("db restore {}", dest.display())).code(2);
-    assert!(
-        r.stderr.contains("--yes"),
-        "restoring asks first: {}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("--yes"), "restoring asks first: {}", r.stderr);
     assert_eq!(fingerprint(&env), changed, "declined: nothing changed");
-    env.cmd(format!("db restore {} --check", dest.display()))
-        .ok();
-    let restored = env
-        .cmd(format!("db restore {} --yes --json", dest.display()))
-        .ok()
-        .json();
+    env.cmd(format!("db restore {} --check", dest.display())).ok();
+    let restored = env.cmd(format!("db restore {} --yes --json", dest.display())).ok().json();
     assert_eq!(fingerprint(&env), before, "both files are back");
     let previous = std::path::PathBuf::from(restored["previous"].as_str().unwrap());
-    assert!(
-        previous.join("manifest.json").exists(),
-        "the state before was kept"
-    );
+    assert!(previous.join("manifest.json").exists(), "the state before was kept");
     // The live store is still in WAL mode and sound.
     let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();
-    let mode: String = c
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     drop(c); // a restore refuses a store file open outside billctl
     assert_eq!(env.store().integrity_check().unwrap(), "ok");
     // Restoring the pre-restore backup brings the changes back.
-    env.cmd(format!("db restore {} --yes -q", previous.display()))
-        .ok();
+    env.cmd(format!("db restore {} --yes -q", previous.display())).ok();
     assert_eq!(fingerprint(&env), changed);
 
     // A damaged backup is refused before anything changes.
@@ -167,21 +124,10 @@ fn backup_and_restore_cover_both_files() {
     let last = damaged.len() - 1;
     damaged[last] ^= 0xff;
     std::fs::write(dest.join("webhooks.db"), &damaged).unwrap();
-    let r = env
-        .cmd(format!("db restore {} --yes", dest.display()))
-        .code(2);
-    assert!(
-        r.stderr.contains("does not match the manifest"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd(format!("db restore {} --yes", dest.display())).code(2);
+    assert!(r.stderr.contains("does not match the manifest"), "{}", r.stderr);
     assert_eq!(fingerprint(&env), changed);
-    let r = env
-        .cmd(format!(
-            "db restore {} --yes",
-            env.path("backups").display()
-        ))
-        .code(2);
+    let r = env.cmd(format!("db restore {} --yes", env.path("backups").display())).code(2);
     assert!(r.stderr.contains("not a billctl backup"), "{}", r.stderr);
 }
 
@@ -196,36 +142,21 @@ fn the_data_dir_mode_changes_only_when_billctl_created_it() {
     let shared = env.path("shared-home");
     std::fs::create_dir_all(&shared).unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let r = env
-        .cmd(format!("--data-dir {} db status", shared.display()))
-        .ok();
-    assert!(
-        r.stderr.contains("warning") && r.stderr.contains("0755"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd(format!("--data-dir {} db status", shared.display())).ok();
+    assert!(r.stderr.contains("warning") && r.stderr.contains("0755"), "{}", r.stderr);
     assert_eq!(
         std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777,
         0o755,
         "left as it was"
     );
     assert_eq!(
-        std::fs::metadata(shared.join("billctl.db"))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777,
+        std::fs::metadata(shared.join("billctl.db")).unwrap().permissions().mode() & 0o777,
         0o600
     );
     let fresh = env.path("fresh/nested");
-    let r = env
-        .cmd(format!("--data-dir {} db status", fresh.display()))
-        .ok();
+    let r = env.cmd(format!("--data-dir {} db status", fresh.display())).ok();
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
-    assert_eq!(
-        std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
-        0o700
-    );
+    assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
 #[test]
@@ -235,27 +166,12 @@ fn the_data_dir_follows_flag_then_env_then_xdg() {
     }
     let env = Env::new();
     let flag_dir = env.path("from-flag");
-    let s = env
-        .cmd(format!(
-            "--data-dir {} db status --json",
-            flag_dir.display()
-        ))
-        .ok()
-        .json();
-    assert!(s["path"]
-        .as_str()
-        .unwrap()
-        .starts_with(flag_dir.to_str().unwrap()));
-    let s = common::run(
-        env.command()
-            .env_remove("BILLCTL_DATA_DIR")
-            .args(["db", "status", "--json"]),
-    )
-    .json();
-    assert_eq!(
-        s["path"],
-        env.path("xdg-data/billctl/billctl.db").to_str().unwrap()
-    );
+    let s = env.cmd(format!("--data-dir {} db status --json", flag_dir.display())).ok().json();
+    assert!(s["path"].as_str().unwrap().starts_with(flag_dir.to_str().unwrap()));
+    let s =
+        common::run(env.command().env_remove("BILLCTL_DATA_DIR").args(["db", "status", "--json"]))
+            .json();
+    assert_eq!(s["path"], env.path("xdg-data/billctl/billctl.db").to_str().unwrap());
 }
 
 /// SHA-256 of every store file in the data dir (main files and their WAL), with the names of
@@ -263,12 +179,7 @@ fn the_data_dir_follows_flag_then_env_then_xdg() {
 fn store_checksum(env: &Env) -> (Vec<(String, String)>, Vec<String>) {
     use sha2::Digest;
     let mut files = Vec::new();
-    for name in [
-        "billctl.db",
-        "billctl.db-wal",
-        "webhooks.db",
-        "webhooks.db-wal",
-    ] {
+    for name in ["billctl.db", "billctl.db-wal", "webhooks.db", "webhooks.db-wal"] {
         if let Ok(bytes) = std::fs::read(env.data_dir().join(name)) {
             files.push((name.to_string(), hex::encode(sha2::Sha256::digest(&bytes))));
         }
@@ -328,9 +239,7 @@ fn utf16_copy(from: &std::path::Path, to: &std::path::Path, file: &str) {
         let mut st = good
             .prepare("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type = 'table' DESC, rowid")
             .unwrap();
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
         rows.map(|r| r.unwrap()).collect()
     };
     for (kind, name, sql) in &objects {
@@ -341,18 +250,14 @@ fn utf16_copy(from: &std::path::Path, to: &std::path::Path, file: &str) {
         let mut st = good.prepare(&format!("SELECT * FROM \"{name}\"")).unwrap();
         let n = st.column_count();
         let marks = vec!["?"; n].join(", ");
-        let mut ins = c
-            .prepare(&format!("INSERT INTO \"{name}\" VALUES ({marks})"))
-            .unwrap();
+        let mut ins = c.prepare(&format!("INSERT INTO \"{name}\" VALUES ({marks})")).unwrap();
         let mut rows = st.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
             let vals: Vec<rusqlite::types::Value> = (0..n).map(|i| r.get(i).unwrap()).collect();
             ins.execute(rusqlite::params_from_iter(vals)).unwrap();
         }
     }
-    let version: i64 = good
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let version: i64 = good.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     c.pragma_update(None, "user_version", version).unwrap();
     drop(c);
     match_manifest(to, file, None);
@@ -393,9 +298,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     env.cmd(format!("db backup {}", good.display())).ok();
     env.cmd(format!("keys issue --customer {customer}")).ok();
     // The schema version this billctl makes.
-    let cur = env.cmd("db status --json").ok().json()["schema_version"]
-        .as_i64()
-        .unwrap();
+    let cur = env.cmd("db status --json").ok().json()["schema_version"].as_i64().unwrap();
     let stated_cur = format!("but the manifest says {cur}");
     // (backup dir, file, SQL, user_version, the manifest's version if not that, the refusal)
     type Case<'a> = (&'a str, &'a str, &'a str, i64, Option<i64>, &'a str);
@@ -432,11 +335,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
                 r.stderr
             );
         }
-        assert_eq!(
-            store_checksum(&env),
-            before,
-            "{dir}: the store is unchanged"
-        );
+        assert_eq!(store_checksum(&env), before, "{dir}: the store is unchanged");
     }
     // A file that is not SQLite at all (its manifest made to match): refused, the file named.
     {
@@ -448,9 +347,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
         let junk = b"this is not a database, just some text of a reasonable length....".repeat(100);
         std::fs::write(junk_dir.join("billctl.db"), &junk).unwrap();
         match_manifest(&junk_dir, "billctl.db", None);
-        let r = env
-            .cmd(format!("db restore {} --check", junk_dir.display()))
-            .code(2);
+        let r = env.cmd(format!("db restore {} --check", junk_dir.display())).code(2);
         let named = junk_dir.join("billctl.db").display().to_string();
         assert!(r.stderr.contains(&named), "{}", r.stderr);
         assert_eq!(store_checksum(&env), before);
@@ -460,20 +357,11 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     for db in ["billctl.db", "webhooks.db"] {
         for suffix in ["-wal", "-shm", "-journal"] {
             let bad = env.path(&format!("side{suffix}-{db}"));
-            tampered(
-                &good,
-                &bad,
-                db,
-                "SELECT 1",
-                if db == "webhooks.db" { 2 } else { cur },
-                None,
-            );
+            tampered(&good, &bad, db, "SELECT 1", if db == "webhooks.db" { 2 } else { cur }, None);
             let side = bad.join(format!("{db}{suffix}"));
             std::fs::write(&side, b"").unwrap();
             for extra in ["--check", "--yes"] {
-                let r = env
-                    .cmd(format!("db restore {} {extra}", bad.display()))
-                    .code(2);
+                let r = env.cmd(format!("db restore {} {extra}", bad.display())).code(2);
                 assert!(
                     r.stderr.contains(&side.display().to_string()) && r.stderr.contains("refused"),
                     "{db}{suffix} {extra}: {}",
@@ -487,27 +375,21 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     let utf16 = env.path("utf16");
     utf16_copy(&good, &utf16, "billctl.db");
     for extra in ["--check", "--yes"] {
-        let r = env
-            .cmd(format!("db restore {} {extra}", utf16.display()))
-            .code(2);
+        let r = env.cmd(format!("db restore {} {extra}", utf16.display())).code(2);
         assert!(r.stderr.contains("not UTF-8"), "{extra}: {}", r.stderr);
     }
     assert_eq!(store_checksum(&env), before, "the store is unchanged");
     // SQLite's own statistics tables (ANALYZE) are exempt by exact name: such a backup is sound.
     let analyzed = env.path("analyzed");
     tampered(&good, &analyzed, "billctl.db", "ANALYZE", cur, None);
-    env.cmd(format!("db restore {} --check", analyzed.display()))
-        .ok();
+    env.cmd(format!("db restore {} --check", analyzed.display())).ok();
     // --check writes nothing into the backup directory (no -shm, no -wal, bytes as they were).
     let listing = |d: &std::path::Path| {
         let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
+                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
             })
             .collect();
         v.sort();
@@ -515,11 +397,9 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     };
     let seen = listing(&good);
     // The store still works, and the good backup restores.
-    env.cmd(format!("db restore {} --check", good.display()))
-        .ok();
+    env.cmd(format!("db restore {} --check", good.display())).ok();
     assert_eq!(listing(&good), seen, "--check left the backup as it was");
-    env.cmd(format!("db restore {} --yes -q", good.display()))
-        .ok();
+    env.cmd(format!("db restore {} --yes -q", good.display())).ok();
     assert_eq!(fingerprint(&env).1, 1);
 }
 
@@ -538,30 +418,14 @@ fn restore_takes_another_page_size() {
     env.cmd(format!("keys issue --customer {customer}")).ok();
     // A backup whose billctl.db has 8 KiB pages (the live store has 4 KiB) restores both files.
     let big = env.path("big-pages");
-    let cur = env.cmd("db status --json").ok().json()["schema_version"]
-        .as_i64()
-        .unwrap();
-    tampered(
-        &dest,
-        &big,
-        "billctl.db",
-        "PRAGMA page_size = 8192",
-        cur,
-        None,
-    );
+    let cur = env.cmd("db status --json").ok().json()["schema_version"].as_i64().unwrap();
+    tampered(&dest, &big, "billctl.db", "PRAGMA page_size = 8192", cur, None);
     let c = rusqlite::Connection::open(big.join("billctl.db")).unwrap();
-    assert_eq!(
-        c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
-            .unwrap(),
-        8192
-    );
+    assert_eq!(c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)).unwrap(), 8192);
     drop(c);
-    env.cmd(format!("db restore {} --yes -q", big.display()))
-        .ok();
+    env.cmd(format!("db restore {} --yes -q", big.display())).ok();
     assert_eq!(fingerprint(&env), (3, 0, 0), "both files restored");
     let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();
-    let mode: String = c
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
 }

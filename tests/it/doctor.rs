@@ -39,12 +39,7 @@ fn outcome(report: &Value, name: &str) -> String {
 }
 
 fn detail(report: &Value, name: &str) -> String {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap()["detail"]
+    report["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()["detail"]
         .as_str()
         .unwrap()
         .to_string()
@@ -68,16 +63,7 @@ fn delivered(env: &Env, id: &str, at_ms: i64) {
         headers: "{}".into(),
         body: None,
     }];
-    events
-        .store(
-            &[Incoming {
-                envelope,
-                body,
-                source: "listen",
-            }],
-            &mut receipts,
-        )
-        .unwrap();
+    events.store(&[Incoming { envelope, body, source: "listen" }], &mut receipts).unwrap();
 }
 
 /// A healthy setup: catalog applied, endpoint made with its secret kept, a paid customer with a
@@ -86,15 +72,13 @@ fn delivered(env: &Env, id: &str, at_ms: i64) {
 fn healthy(env: &Env) -> std::path::PathBuf {
     let cfg = config(env, "");
     let c = cfg.to_str().unwrap();
-    env.cmd(format!("--config {c} setup-products --yes -q"))
-        .ok();
+    env.cmd(format!("--config {c} setup-products --yes -q")).ok();
     env.cmd(format!(
         "--config {c} webhooks endpoint create --url https://billing.example.com/stripe/webhooks"
     ))
     .ok();
     let customer = env.subscribed("doctor@example.com", "pro");
-    env.cmd(format!("--config {c} keys issue --customer {customer}"))
-        .ok();
+    env.cmd(format!("--config {c} keys issue --customer {customer}")).ok();
     env.cmd(format!("--config {c} subscriptions sync -q")).ok();
     env.cmd(format!("--config {c} usage reconcile -q")).ok();
     delivered(env, "evt_doctor_recent", common::now() * 1000 - 60_000);
@@ -113,18 +97,10 @@ fn a_healthy_setup_is_all_ok_and_exits_0() {
     let cfg = healthy(&env);
     let (code, report) = doctor(&env, &cfg, &[]);
     the_readme_names_every_check(&report);
-    let problems: Vec<&Value> = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["outcome"] != "ok")
-        .collect();
+    let problems: Vec<&Value> =
+        report["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] != "ok").collect();
     assert_eq!((code, problems.len()), (0, 0), "{problems:?}");
-    assert_eq!(
-        outcome(&report, "clock"),
-        "ok",
-        "the simulator sends a Date"
-    );
+    assert_eq!(outcome(&report, "clock"), "ok", "the simulator sends a Date");
     assert_eq!(report["failures"], 0);
     // The human form: a table and the counts.
     let r = env.cmd(format!("--config {} doctor", cfg.display())).ok();
@@ -142,31 +118,19 @@ fn stripe_side_checks_warn_and_fail_when_stripe_misbehaves() {
     let (endpoint_id, price_id) = {
         let st = env.sim.state();
         let ep = st.webhook_endpoints.keys().next().unwrap().clone();
-        let price = st
-            .prices
-            .values()
-            .find(|p| p["lookup_key"] == "pro_monthly")
-            .unwrap()["id"]
+        let price = st.prices.values().find(|p| p["lookup_key"] == "pro_monthly").unwrap()["id"]
             .as_str()
             .unwrap()
             .to_string();
         (ep, price)
     };
     let set_endpoint = |k: &str, v: Value| {
-        env.sim
-            .state()
-            .webhook_endpoints
-            .get_mut(&endpoint_id)
-            .unwrap()[k] = v;
+        env.sim.state().webhook_endpoints.get_mut(&endpoint_id).unwrap()[k] = v;
     };
     // Endpoint: an old API version (warn), missing event types (warn), disabled (fail).
     set_endpoint("api_version", json!("2020-08-27"));
     let (code, r) = doctor(&env, &cfg, &[]);
-    assert_eq!(
-        (code, outcome(&r, "webhooks.endpoint")),
-        (1, "warn".into()),
-        "{r}"
-    );
+    assert_eq!((code, outcome(&r, "webhooks.endpoint")), (1, "warn".into()), "{r}");
     assert!(detail(&r, "webhooks.endpoint").contains("2020-08-27"));
     set_endpoint("api_version", json!(billctl::stripe::API_VERSION));
     set_endpoint("enabled_events", json!(["invoice.paid"]));
@@ -226,10 +190,7 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
     // A key Stripe refuses (401).
     let r = common::run(
         env.command()
-            .env(
-                "BILLCTL_STRIPE_API_KEY",
-                "sk_test_refusedrefusedrefused0000",
-            )
+            .env("BILLCTL_STRIPE_API_KEY", "sk_test_refusedrefusedrefused0000")
             .args(["--config", c, "doctor", "--json"]),
     );
     let report = r.json();
@@ -238,10 +199,7 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
     // A restricted key without the customers permission: Stripe's 403 (warn).
     let r = common::run(
         env.command()
-            .env(
-                "BILLCTL_STRIPE_API_KEY",
-                stripe_sim::DEFAULT_NO_CUSTOMERS_KEY,
-            )
+            .env("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_NO_CUSTOMERS_KEY)
             .args(["--config", c, "doctor", "--json"]),
     );
     let report = r.json();
@@ -254,10 +212,7 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
     );
     let (_, report) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&report, "stripe.key"), "fail");
-    assert!(
-        detail(&report, "stripe.key").contains("live-mode"),
-        "{report}"
-    );
+    assert!(detail(&report, "stripe.key").contains("live-mode"), "{report}");
     // A config doctor cannot read: doctor itself could not run, exit 2.
     let bad = env.config("[tiers.pro]\nname = 1\n");
     let r = env.cmd(format!("--config {} doctor", bad.display()));
@@ -305,34 +260,21 @@ fn store_side_checks_warn_and_fail_on_what_the_store_holds() {
         )])
         .unwrap();
     // Keys: one expiring in three days (warn); one of a customer without a subscription (warn).
-    let fresh = env
-        .cmd("customers create --email left@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    env.cmd(format!("--config {c} keys issue --customer {fresh}"))
-        .ok();
+    let fresh =
+        env.cmd("customers create --email left@example.com -q").ok().stdout.trim().to_string();
+    env.cmd(format!("--config {c} keys issue --customer {fresh}")).ok();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "keys.no_access"), "warn", "{r}");
     assert_eq!(outcome(&r, "keys.expiring"), "ok");
     let paid = env.subscribed("soon@example.com", "pro");
-    let soon = env
-        .cmd(format!(
-            "--config {c} keys issue --customer {paid} --expires-in 3d"
-        ))
-        .ok()
-        .stdout;
+    let soon =
+        env.cmd(format!("--config {c} keys issue --customer {paid} --expires-in 3d")).ok().stdout;
     let soon_id = billctl::keys::parse(soon.trim()).unwrap().id.to_string();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "keys.expiring"), "warn", "{r}");
     // Meters: usage two hours ago not sent (fail); sent, then a reconcile that disagrees after
     // usage was added for an earlier day (fail); never reconciled is a warning (a new store).
-    env.cmd(format!(
-        "--config {c} usage record --key {soon_id} --at {}",
-        now - 7200
-    ))
-    .ok();
+    env.cmd(format!("--config {c} usage record --key {soon_id} --at {}", now - 7200)).ok();
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "meters"), "fail", "{r}");
     env.cmd(format!("--config {c} usage sync -q")).ok();
@@ -351,18 +293,13 @@ fn store_side_checks_warn_and_fail_on_what_the_store_holds() {
     assert_eq!(outcome(&r, "store"), "warn", "{r}");
     // The mirror: two days past a live subscription's period end (fail), and the deliveries
     // older than the expected day (fail).
-    let ends = env.count(
-        "SELECT max(current_period_end) FROM subscriptions WHERE status = 'active'",
-        false,
-    );
+    let ends = env
+        .count("SELECT max(current_period_end) FROM subscriptions WHERE status = 'active'", false);
     env.set_now(ends + 2 * 86_400);
     let (_, r) = doctor(&env, &cfg, &[]);
     assert_eq!(outcome(&r, "mirror"), "fail", "{r}");
     assert_eq!(outcome(&r, "deliveries"), "fail", "{r}");
-    assert!(
-        detail(&r, "deliveries").contains("expected within 1 d"),
-        "{r}"
-    );
+    assert!(detail(&r, "deliveries").contains("expected within 1 d"), "{r}");
 }
 
 #[test]
@@ -413,10 +350,7 @@ fn the_readme_names_every_check(report: &Value) {
         .iter()
         .map(|c| c["name"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(
-        named, reported,
-        "the README's doctor table against a report"
-    );
+    assert_eq!(named, reported, "the README's doctor table against a report");
 }
 
 /// An operator's catalog that shares nothing with the built-in one.
@@ -459,10 +393,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     };
     // The built-in catalog, and Stripe holds only its prices: ok.
     let report = run(&["doctor", "--json"]);
-    assert_eq!(
-        report["config"],
-        json!({"path": null, "catalog": "built_in"})
-    );
+    assert_eq!(report["config"], json!({"path": null, "catalog": "built_in"}));
     let c = catalog(&report);
     assert_eq!(c["outcome"], "ok", "{c}");
     // An extra price on one of the built-in products is not the catalog's either (a hostile
@@ -480,10 +411,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     let c = catalog(&run(&["doctor", "--json"]));
     assert_eq!(c["outcome"], "warn", "{c}");
     assert!(
-        c["detail"]
-            .as_str()
-            .unwrap()
-            .contains("1 active price it does not know (extra_x)"),
+        c["detail"].as_str().unwrap().contains("1 active price it does not know (extra_x)"),
         "{c}"
     );
     let extra = extra["id"].as_str().unwrap().to_string();
@@ -491,8 +419,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     // The operator's catalog is applied to Stripe too; billctl runs without its file.
     let op = env.config(OPERATOR);
     let op_s = op.to_str().unwrap();
-    env.cmd(format!("--config {op_s} setup-products --yes -q"))
-        .ok();
+    env.cmd(format!("--config {op_s} setup-products --yes -q")).ok();
     let report = run(&["doctor", "--json"]);
     let c = catalog(&report);
     assert_eq!(c["outcome"], "warn", "{c}");
@@ -503,17 +430,13 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
             && detail.contains("3 prices as configured"),
         "{detail}"
     );
-    assert!(
-        c["hint"].as_str().unwrap().contains("BILLCTL_CONFIG"),
-        "{c}"
-    );
+    assert!(c["hint"].as_str().unwrap().contains("BILLCTL_CONFIG"), "{c}");
     assert!(report["warnings"].as_u64().unwrap() >= 1, "{report}");
     // The text says the config first, then the warning in the table; exit 1.
     let r = env.cmd("doctor");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stdout
-            .starts_with("config: none given or found; the built-in catalog is in force"),
+        r.stdout.starts_with("config: none given or found; the built-in catalog is in force"),
         "{}",
         r.stdout
     );
@@ -524,16 +447,8 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     let c = catalog(&report);
     assert_eq!(c["outcome"], "ok", "{c}");
     assert!(!c["detail"].as_str().unwrap().contains("built-in"), "{c}");
-    let r = common::run(
-        env.command()
-            .env("BILLCTL_CONFIG", op_s)
-            .args(["doctor", "--json"]),
-    );
+    let r = common::run(env.command().env("BILLCTL_CONFIG", op_s).args(["doctor", "--json"]));
     assert_eq!(r.json()["config"]["catalog"], "file", "{}", r.stdout);
     let r = env.cmd(format!("--config {op_s} doctor"));
-    assert!(
-        r.stdout.starts_with(&format!("config: {op_s}\n")),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.starts_with(&format!("config: {op_s}\n")), "{}", r.stdout);
 }

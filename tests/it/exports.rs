@@ -25,76 +25,31 @@ enum Shows {
 
 /// (the args struct in `src/cli/` and its export field, or "table"; the command, with FILE
 /// for the page's path; where; the warnings it must carry).
-type Format = (
-    &'static str,
-    &'static [&'static str],
-    Shows,
-    &'static [&'static str],
-);
+type Format = (&'static str, &'static [&'static str], Shows, &'static [&'static str]);
 
 const FORMATS: &[Format] = &[
     ("table", &["revenue"], Shows::Stderr, &[UNPRICED]),
-    (
-        "table",
-        &["revenue", "--by", "month"],
-        Shows::Stderr,
-        &[UNPRICED],
-    ),
-    (
-        "RevenueArgs.csv",
-        &["revenue", "--csv", "-q"],
-        Shows::Stderr,
-        &[UNPRICED],
-    ),
-    (
-        "RevenueArgs.csv",
-        &["revenue", "--by", "month", "--csv", "-q"],
-        Shows::Stderr,
-        &[UNPRICED],
-    ),
-    (
-        "RevenueArgs.html",
-        &["revenue", "--html", "FILE"],
-        Shows::FileAndStderr,
-        &[UNPRICED],
-    ),
-    (
-        "RevenueArgs.html",
-        &["revenue", "--html", "-"],
-        Shows::PageAndStderr,
-        &[UNPRICED],
-    ),
+    ("table", &["revenue", "--by", "month"], Shows::Stderr, &[UNPRICED]),
+    ("RevenueArgs.csv", &["revenue", "--csv", "-q"], Shows::Stderr, &[UNPRICED]),
+    ("RevenueArgs.csv", &["revenue", "--by", "month", "--csv", "-q"], Shows::Stderr, &[UNPRICED]),
+    ("RevenueArgs.html", &["revenue", "--html", "FILE"], Shows::FileAndStderr, &[UNPRICED]),
+    ("RevenueArgs.html", &["revenue", "--html", "-"], Shows::PageAndStderr, &[UNPRICED]),
     ("table", &["usage", "report"], Shows::Stderr, &[UNKNOWN]),
-    (
-        "UsageReportArgs.csv",
-        &["usage", "report", "--csv", "-q"],
-        Shows::Stderr,
-        &[UNKNOWN],
-    ),
+    ("UsageReportArgs.csv", &["usage", "report", "--csv", "-q"], Shows::Stderr, &[UNKNOWN]),
     (
         "UsageReportArgs.html",
         &["usage", "report", "--html", "FILE"],
         Shows::FileAndStderr,
         &[UNKNOWN],
     ),
-    (
-        "UsageReportArgs.html",
-        &["usage", "report", "--html", "-"],
-        Shows::PageAndStderr,
-        &[UNKNOWN],
-    ),
+    ("UsageReportArgs.html", &["usage", "report", "--html", "-"], Shows::PageAndStderr, &[UNKNOWN]),
     (
         "DashboardArgs.out",
         &["dashboard", "--out", "FILE"],
         Shows::FileAndStderr,
         &[UNPRICED, UNKNOWN],
     ),
-    (
-        "DashboardArgs.out",
-        &["dashboard"],
-        Shows::PageAndStderr,
-        &[UNPRICED, UNKNOWN],
-    ),
+    ("DashboardArgs.out", &["dashboard"], Shows::PageAndStderr, &[UNPRICED, UNKNOWN]),
 ];
 
 /// Every export flag in `src/cli/`: (struct, field) for fields named `csv`, `html` or `out`.
@@ -159,20 +114,13 @@ fn warned_env() -> Env {
         .unwrap()
         .to_string();
     env.add_card(&c);
-    env.stripe_post(
-        "/subscriptions",
-        &[("customer", &c), ("items[0][price]", &price)],
-    );
+    env.stripe_post("/subscriptions", &[("customer", &c), ("items[0][price]", &price)]);
     env.cmd("subscriptions sync -q").ok();
-    let key = env
-        .cmd(format!("keys issue --customer {c} --json"))
-        .ok()
-        .json()["id"]
+    let key = env.cmd(format!("keys issue --customer {c} --json")).ok().json()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    env.cmd(format!("usage record --key {key} --quantity 5"))
-        .ok();
+    env.cmd(format!("usage record --key {key} --quantity 5")).ok();
     env
 }
 
@@ -182,17 +130,11 @@ fn every_format_of_every_report_carries_its_warnings() {
     for (i, (owner, args, shows, warnings)) in FORMATS.iter().enumerate() {
         let file = env.path(&format!("export-{i}.html"));
         let file_s = file.to_str().unwrap().to_string();
-        let argv: Vec<&str> = args
-            .iter()
-            .map(|a| if *a == "FILE" { file_s.as_str() } else { a })
-            .collect();
+        let argv: Vec<&str> =
+            args.iter().map(|a| if *a == "FILE" { file_s.as_str() } else { a }).collect();
         let r = env.run(&argv).ok();
         for w in *warnings {
-            assert!(
-                r.stderr.contains(w),
-                "{owner} {args:?}: stderr lacks {w:?}:\n{}",
-                r.stderr
-            );
+            assert!(r.stderr.contains(w), "{owner} {args:?}: stderr lacks {w:?}:\n{}", r.stderr);
             match shows {
                 Shows::Stderr => {
                     assert!(!r.stdout.contains(w), "{args:?}: a warning in the data");
@@ -204,10 +146,7 @@ fn every_format_of_every_report_carries_its_warnings() {
                 }
                 Shows::PageAndStderr => {
                     assert!(r.stdout.starts_with("<!doctype html>"), "{args:?}");
-                    assert!(
-                        r.stdout.contains(w),
-                        "{owner} {args:?}: the page lacks {w:?}"
-                    );
+                    assert!(r.stdout.contains(w), "{owner} {args:?}: the page lacks {w:?}");
                 }
             }
         }
@@ -221,10 +160,8 @@ fn without_warnings_no_format_shows_any() {
     for (i, (_, args, shows, _)) in FORMATS.iter().enumerate() {
         let file = env.path(&format!("plain-{i}.html"));
         let file_s = file.to_str().unwrap().to_string();
-        let argv: Vec<&str> = args
-            .iter()
-            .map(|a| if *a == "FILE" { file_s.as_str() } else { a })
-            .collect();
+        let argv: Vec<&str> =
+            args.iter().map(|a| if *a == "FILE" { file_s.as_str() } else { a }).collect();
         let r = env.run(&argv).ok();
         assert!(!r.stderr.contains("warning"), "{args:?}: {}", r.stderr);
         let page = match shows {

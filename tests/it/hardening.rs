@@ -39,38 +39,23 @@ fn a_config_file_cannot_send_the_key_elsewhere() {
         cfg.to_str().unwrap(),
     ]);
     let r = common::run(&mut cmd).code(2);
-    assert!(
-        r.stderr.contains("may only name api.stripe.com"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("may only name api.stripe.com"), "{}", r.stderr);
     assert_untouched(&l);
     // The environment may point elsewhere (that is how tests reach the simulator), but plain
     // http only to loopback.
     let mut cmd = env.command();
-    cmd.env("BILLCTL_STRIPE_API_BASE", "http://stripe.example.com/")
-        .args(["prices", "list"]);
+    cmd.env("BILLCTL_STRIPE_API_BASE", "http://stripe.example.com/").args(["prices", "list"]);
     let r = common::run(&mut cmd).code(2);
     assert!(r.stderr.contains("plain http"), "{}", r.stderr);
     // A live-mode key goes only to api.stripe.com.
     let mut cmd = env.command();
     cmd.env("BILLCTL_STRIPE_API_BASE", &url)
-        .env(
-            "BILLCTL_STRIPE_API_KEY",
-            "sk_live_billctltest0000000000000000",
-        )
+        .env("BILLCTL_STRIPE_API_KEY", "sk_live_billctltest0000000000000000")
         .args(["prices", "list"]);
     let r = common::run(&mut cmd).code(2);
-    assert!(
-        r.stderr.contains("live keys go only to api.stripe.com"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("live keys go only to api.stripe.com"), "{}", r.stderr);
     assert_untouched(&l);
-    assert!(
-        !r.stderr.contains("billctltest0000"),
-        "the key is not printed"
-    );
+    assert!(!r.stderr.contains("billctltest0000"), "the key is not printed");
 }
 
 #[test]
@@ -84,27 +69,16 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
     let r = env
         .cmd("webhooks replay --to http://user:hunter2@127.0.0.1:9/hook --dry-run --include-unverified")
         .code(2);
-    assert!(
-        r.stderr.contains("credentials in the URL are refused"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        !r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"),
-        "{}",
-        r.stderr
-    );
-    let r = env
-        .cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run")
-        .code(2);
+    assert!(r.stderr.contains("credentials in the URL are refused"), "{}", r.stderr);
+    assert!(!r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"), "{}", r.stderr);
+    let r = env.cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run").code(2);
     assert!(
         r.stderr.contains("never verified") && r.stderr.contains("evt_ingested"),
         "{}",
         r.stderr
     );
-    let r = env
-        .cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run --include-unverified")
-        .ok();
+    let r =
+        env.cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run --include-unverified").ok();
     assert!(r.stdout.contains("would send evt_ingested"), "{}", r.stdout);
 }
 
@@ -113,12 +87,7 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
 fn a_full_key_where_an_id_belongs_is_refused_without_echo() {
     let env = Env::with_catalog();
     let cus = env.subscribed("echo@example.com", "pro");
-    let key = env
-        .cmd(format!("keys issue --customer {cus} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let key = env.cmd(format!("keys issue --customer {cus} -q")).ok().stdout.trim().to_string();
     let secret_tail = &key[key.len() - 12..];
     for args in [
         vec!["keys", "show", key.as_str()],
@@ -152,34 +121,17 @@ fn requested_files_are_written_fresh_and_private() {
     std::fs::write(&victim, "keep me").unwrap();
     let env_file = env.path("prices.env");
     std::os::unix::fs::symlink(&victim, &env_file).unwrap();
-    env.cmd(format!(
-        "setup-products --yes -q --write-env {}",
-        env_file.display()
-    ))
-    .ok();
-    assert_eq!(
-        std::fs::read_to_string(&victim).unwrap(),
-        "keep me",
-        "the link was not followed"
-    );
+    env.cmd(format!("setup-products --yes -q --write-env {}", env_file.display())).ok();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me", "the link was not followed");
     let meta = std::fs::symlink_metadata(&env_file).unwrap();
-    assert!(
-        meta.file_type().is_file(),
-        "the symlink was replaced by a file"
-    );
+    assert!(meta.file_type().is_file(), "the symlink was replaced by a file");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert!(std::fs::read_to_string(&env_file)
-        .unwrap()
-        .contains("PRICE_PRO="));
+    assert!(std::fs::read_to_string(&env_file).unwrap().contains("PRICE_PRO="));
     let html = env.path("report.html");
     std::fs::write(&html, "old").unwrap();
     std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o666)).unwrap();
-    env.cmd(format!("usage report --html {}", html.display()))
-        .ok();
-    assert_eq!(
-        std::fs::metadata(&html).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
+    env.cmd(format!("usage report --html {}", html.display())).ok();
+    assert_eq!(std::fs::metadata(&html).unwrap().permissions().mode() & 0o777, 0o600);
     let leftovers: Vec<_> = std::fs::read_dir(env.path("."))
         .unwrap()
         .filter_map(|e| e.ok())
@@ -202,10 +154,7 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
             let mut text = String::new();
-            std::fs::File::open(&fifo)
-                .unwrap()
-                .read_to_string(&mut text)
-                .unwrap();
+            std::fs::File::open(&fifo).unwrap().read_to_string(&mut text).unwrap();
             text
         })
     };
@@ -217,24 +166,11 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
         "{}",
         &page[..page.len().min(80)]
     );
-    assert!(
-        std::fs::symlink_metadata(&fifo)
-            .unwrap()
-            .file_type()
-            .is_fifo(),
-        "still a FIFO"
-    );
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
 
     let r = env.cmd("dashboard --out /dev/full").code(2);
-    assert!(
-        r.stderr.contains("/dev/full") && !r.stderr.contains("Wrote"),
-        "{}",
-        r.stderr
-    );
-    assert!(std::fs::metadata("/dev/full")
-        .unwrap()
-        .file_type()
-        .is_char_device());
+    assert!(r.stderr.contains("/dev/full") && !r.stderr.contains("Wrote"), "{}", r.stderr);
+    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
 
     let was_link =
         std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
@@ -248,11 +184,7 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
         panic!("/dev/stdout was replaced: {}", r.stderr);
     }
     let r = r.ok();
-    assert!(
-        r.stdout.to_ascii_lowercase().starts_with("<!doctype html>"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stdout.to_ascii_lowercase().starts_with("<!doctype html>"), "{}", r.stderr);
     let r = env.cmd("dashboard --out -").ok();
     assert!(
         r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
@@ -290,11 +222,7 @@ fn rejects_never_overwrite_the_input_or_an_existing_file() {
             ))
             .code(2);
         assert!(r.stderr.contains("is the input file"), "{}", r.stderr);
-        assert_eq!(
-            std::fs::read_to_string(&input).unwrap(),
-            text,
-            "the input is intact"
-        );
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "the input is intact");
     }
     let rejects = env.path("rejects.jsonl");
     std::fs::write(&rejects, "keep me").unwrap();
@@ -307,18 +235,12 @@ fn rejects_never_overwrite_the_input_or_an_existing_file() {
         rejects.to_str().unwrap(),
     ];
     let r = env.run(&args).code(2);
-    assert!(
-        r.stderr.contains("already exists") && r.stderr.contains("--force"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("already exists") && r.stderr.contains("--force"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&rejects).unwrap(), "keep me");
     let mut forced = args.to_vec();
     forced.push("--force");
     env.run(&forced).ok();
-    assert!(std::fs::read_to_string(&rejects)
-        .unwrap()
-        .contains("nokey123"));
+    assert!(std::fs::read_to_string(&rejects).unwrap().contains("nokey123"));
 }
 
 /// `BILLCTL_STRIPE_RATE` paces every request to Stripe: at 5 per second, a `setup-products`
@@ -330,9 +252,7 @@ fn stripe_requests_are_paced_by_billctl_stripe_rate() {
     let env = Env::new();
     let started = std::time::Instant::now();
     let run = common::run(
-        env.command()
-            .args(["setup-products", "--yes", "-q"])
-            .env("BILLCTL_STRIPE_RATE", "5"),
+        env.command().args(["setup-products", "--yes", "-q"]).env("BILLCTL_STRIPE_RATE", "5"),
     );
     let took = started.elapsed();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -342,11 +262,7 @@ fn stripe_requests_are_paced_by_billctl_stripe_rate() {
         took >= std::time::Duration::from_millis(200) * (sent - 1),
         "{sent} requests in {took:?}: faster than 5 a second"
     );
-    let bad = common::run(
-        env.command()
-            .args(["prices", "list"])
-            .env("BILLCTL_STRIPE_RATE", "0"),
-    );
+    let bad = common::run(env.command().args(["prices", "list"]).env("BILLCTL_STRIPE_RATE", "0"));
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("BILLCTL_STRIPE_RATE"), "{}", bad.stderr);
 }
@@ -382,9 +298,7 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
         &["revenue", "--by", "month", "--csv"][..],
     ] {
         let out = env.run(args).ok().stdout;
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(out.as_bytes());
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(out.as_bytes());
         let width = reader.headers().unwrap().len();
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert!(!records.is_empty(), "{args:?}: {out}");
@@ -416,11 +330,7 @@ fn outside_text_never_controls_the_terminal() {
     let email = format!("eve{hostile}@example.com");
     let created = env.stripe_post(
         "/customers",
-        &[
-            ("name", &name),
-            ("email", &email),
-            ("metadata[note]", hostile),
-        ],
+        &[("name", &name), ("email", &email), ("metadata[note]", hostile)],
     );
     let id = created["id"].as_str().unwrap().to_string();
     env.cmd("subscriptions sync -q").ok();
@@ -433,21 +343,12 @@ fn outside_text_never_controls_the_terminal() {
     let mut seen = Vec::new();
     for args in [&["customers", "list"][..], &["customers", "show", &id][..]] {
         let r = env.run(args).ok();
-        assert!(
-            !raw(&r.stdout) && !raw(&r.stderr),
-            "{args:?}: {:?}",
-            r.stdout
-        );
+        assert!(!raw(&r.stdout) && !raw(&r.stderr), "{args:?}: {:?}", r.stdout);
         seen.push(r.stdout);
     }
     assert!(seen.iter().all(|s| s.contains("\\u{1b}")), "{seen:?}");
     let listed = env.cmd("customers list --json").ok().json();
-    let mine = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id.as_str())
-        .unwrap();
+    let mine = listed.as_array().unwrap().iter().find(|c| c["id"] == id.as_str()).unwrap();
     assert_eq!(
         (mine["name"].as_str(), mine["email"].as_str()),
         (Some(name.as_str()), Some(email.as_str())),
@@ -475,16 +376,8 @@ fn outside_text_never_controls_the_terminal() {
     std::fs::write(&file, format!("{line}\n")).unwrap();
     let r = env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(!raw(&r.stderr), "{:?}", r.stderr);
-    assert!(
-        !r.stderr.lines().any(|l| l.starts_with("other.ndjson")),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("\\u{a}other.ndjson:1: fake"),
-        "{}",
-        r.stderr
-    );
+    assert!(!r.stderr.lines().any(|l| l.starts_with("other.ndjson")), "{}", r.stderr);
+    assert!(r.stderr.contains("\\u{a}other.ndjson:1: fake"), "{}", r.stderr);
 }
 
 /// `webhooks ingest` reads bounded input (issue 39's review): an event over 1 MiB is refused

@@ -159,45 +159,26 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
     let (cust, k) = paid(&env, "leak@example.com", "pro");
     // Never verified: its recorded verify needs the store.
     let (_, unseen) = paid(&env, "unseen@example.com", "pro");
-    let fresh = env
-        .cmd("customers create --email fresh@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let fresh =
+        env.cmd("customers create --email fresh@example.com -q").ok().stdout.trim().to_string();
     crate::selfserve::ghost(&env);
     let t = token(&env, "all", "verify,usage,read,self-service");
     let usage_only = token(&env, "ingest", "usage");
     let gone = token(&env, "gone", "read");
     let s = Serve::start_with(&env, &["--refresh", "100ms", "--max-events", "2"], &cfg);
     let bare = Serve::start_with(&env, &[], &[("BILLCTL_STRIPE_API_KEY", ""), cfg[0]]);
-    let cut_off = Serve::start_with(
-        &env,
-        &[],
-        &[("BILLCTL_STRIPE_API_BASE", "http://127.0.0.1:9"), cfg[0]],
-    );
+    let cut_off =
+        Serve::start_with(&env, &[], &[("BILLCTL_STRIPE_API_BASE", "http://127.0.0.1:9"), cfg[0]]);
     let send = |serve: &Serve, bytes: Vec<u8>| http::exchange(&serve.url, &bytes).unwrap();
     let auth = format!("Authorization: Bearer {t}");
     let key_id = billctl::keys::parse(&k).unwrap().id.to_string();
     let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
     let mut rows: Vec<Row> = vec![
-        (
-            "TOKEN_MISSING",
-            http::request(&s.url, "GET", "/metrics", None, None),
-        ),
+        ("TOKEN_MISSING", http::request(&s.url, "GET", "/metrics", None, None)),
         ("TOKEN_MALFORMED", s.get("/metrics", "bks_nonsense")),
-        (
-            "TOKEN_UNKNOWN",
-            s.get("/metrics", &billctl::keys::generate_token().unwrap().1),
-        ),
+        ("TOKEN_UNKNOWN", s.get("/metrics", &billctl::keys::generate_token().unwrap().1)),
         ("TOKEN_SCOPE", s.get("/metrics", &usage_only)),
-        (
-            "BAD_JSON",
-            send(
-                &s,
-                http::raw("POST", "/v1/keys/verify", Some(&t), Some(b"{")),
-            ),
-        ),
+        ("BAD_JSON", send(&s, http::raw("POST", "/v1/keys/verify", Some(&t), Some(b"{")))),
         (
             "BAD_BODY",
             send(
@@ -210,73 +191,29 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
                 ),
             ),
         ),
-        (
-            "BODY_TOO_LARGE",
-            s.post("/v1/keys/verify", &t, &json!({"key": "k".repeat(9000)})),
-        ),
+        ("BODY_TOO_LARGE", s.post("/v1/keys/verify", &t, &json!({"key": "k".repeat(9000)}))),
         (
             "TOO_MANY_EVENTS",
-            s.post(
-                "/v1/usage/events",
-                &t,
-                &json!([{"id": "a"}, {"id": "b"}, {"id": "c"}]),
-            ),
+            s.post("/v1/usage/events", &t, &json!([{"id": "a"}, {"id": "b"}, {"id": "c"}])),
         ),
-        (
-            "INVALID_EVENTS",
-            s.post("/v1/usage/events", &t, &json!([{"id": "a"}])),
-        ),
-        (
-            "STRIPE_UNAVAILABLE",
-            bare.get(&format!("/v1/customers/{cust}"), &t),
-        ),
-        (
-            "STRIPE_ERROR",
-            s.post("/v1/customers/cus_GhostOnlyInMirror/portal", &t, &json!({})),
-        ),
-        (
-            "STRIPE_UNREACHABLE",
-            cut_off.get(&format!("/v1/customers/{cust}"), &t),
-        ),
-        (
-            "CUSTOMER_NOT_FOUND",
-            s.get("/v1/customers/cus_nobody/usage", &t),
-        ),
+        ("INVALID_EVENTS", s.post("/v1/usage/events", &t, &json!([{"id": "a"}]))),
+        ("STRIPE_UNAVAILABLE", bare.get(&format!("/v1/customers/{cust}"), &t)),
+        ("STRIPE_ERROR", s.post("/v1/customers/cus_GhostOnlyInMirror/portal", &t, &json!({}))),
+        ("STRIPE_UNREACHABLE", cut_off.get(&format!("/v1/customers/{cust}"), &t)),
+        ("CUSTOMER_NOT_FOUND", s.get("/v1/customers/cus_nobody/usage", &t)),
         (
             "KEY_NOT_FOUND",
-            s.post(
-                &format!("/v1/customers/{cust}/keys/nokey000/revoke"),
-                &t,
-                &json!({}),
-            ),
+            s.post(&format!("/v1/customers/{cust}/keys/nokey000/revoke"), &t, &json!({})),
         ),
-        (
-            "KEY_LIMIT",
-            s.post(
-                &format!("/v1/customers/{cust}/keys"),
-                &t,
-                &json!({"name": "two"}),
-            ),
-        ),
-        (
-            "HAS_SUBSCRIPTION",
-            s.post(&format!("/v1/customers/{cust}/checkout"), &t, &urls),
-        ),
+        ("KEY_LIMIT", s.post(&format!("/v1/customers/{cust}/keys"), &t, &json!({"name": "two"}))),
+        ("HAS_SUBSCRIPTION", s.post(&format!("/v1/customers/{cust}/checkout"), &t, &urls)),
         (
             "NO_SUBSCRIPTION",
-            s.post(
-                &format!("/v1/customers/{fresh}/subscription/cancel"),
-                &t,
-                &json!({}),
-            ),
+            s.post(&format!("/v1/customers/{fresh}/subscription/cancel"), &t, &json!({})),
         ),
         (
             "UNKNOWN_TIER",
-            s.post(
-                &format!("/v1/customers/{fresh}/checkout"),
-                &t,
-                &json!({"tier": "nope"}),
-            ),
+            s.post(&format!("/v1/customers/{fresh}/checkout"), &t, &json!({"tier": "nope"})),
         ),
         (
             "INVALID_FIELD",
@@ -295,14 +232,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
             ),
         ),
         ("BAD_CUSTOMER_ID", s.get("/v1/customers/a%20b/usage", &t)),
-        (
-            "BAD_KEY_ID",
-            s.post(
-                &format!("/v1/customers/{cust}/keys/{k}/revoke"),
-                &t,
-                &json!({}),
-            ),
-        ),
+        ("BAD_KEY_ID", s.post(&format!("/v1/customers/{cust}/keys/{k}/revoke"), &t, &json!({}))),
         ("NOT_FOUND", s.get("/nope", &t)),
         ("METHOD_NOT_ALLOWED", s.get("/v1/keys/verify", &t)),
         (
@@ -320,63 +250,38 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
         ("BAD_REQUEST", s.post("/v2/keys.verifyKey", &t, &json!({}))),
     ];
     // A revoked key cannot be rotated.
-    let revoked = s.post(
-        &format!("/v1/customers/{cust}/keys/{key_id}/revoke"),
-        &t,
-        &json!({}),
-    );
+    let revoked = s.post(&format!("/v1/customers/{cust}/keys/{key_id}/revoke"), &t, &json!({}));
     assert_eq!(revoked.status, 200, "{}", revoked.body);
     rows.push((
         "KEY_NOT_ROTATABLE",
-        s.post(
-            &format!("/v1/customers/{cust}/keys/{key_id}/rotate"),
-            &t,
-            &json!({}),
-        ),
+        s.post(&format!("/v1/customers/{cust}/keys/{key_id}/rotate"), &t, &json!({})),
     ));
     let id = billctl::keys::parse_token(&gone).unwrap().to_string();
     env.cmd(format!("serve tokens revoke {id} --yes")).ok();
-    eventually("the revoked token is refused", || {
-        s.get("/metrics", &gone).status == 401
-    });
+    eventually("the revoked token is refused", || s.get("/metrics", &gone).status == 401);
     rows.push(("TOKEN_REVOKED", s.get("/metrics", &gone)));
     rows.push(("BUSY", busy(&env)));
     rows.push(("STORE_UNAVAILABLE", store_down(&env, &s, &t, &unseen)));
     // Every code in the sources has a row (or a reason it has none)...
     let mut covered: BTreeSet<String> = rows.iter().map(|(c, _)| c.to_string()).collect();
     covered.extend(NOT_PROVOKED.iter().map(|(c, _)| c.to_string()));
-    assert_eq!(
-        codes_in_src(),
-        covered,
-        "a code without a row (or a row without a code)"
-    );
+    assert_eq!(codes_in_src(), covered, "a code without a row (or a row without a code)");
     // ...and each answer carries its code, and none of the secrets.
     let secrets = secrets(&env, &config);
     for (code, a) in &rows {
         assert!(a.status >= 400, "{code}: {} {}", a.status, a.body);
         assert!(a.body.contains(code), "{code}: {}", a.body);
-        assert!(
-            a.header("x-request-id").is_some() || *code == "BUSY",
-            "{code}"
-        );
+        assert!(a.header("x-request-id").is_some() || *code == "BUSY", "{code}");
         let whole = format!("{:?} {}", a.headers, a.body);
         for s in &secrets {
             assert!(!whole.contains(s.as_str()), "{code} carries {s:?}: {whole}");
         }
     }
     // What the callers were not told is in the log, with the request id.
-    let store_id = rows
-        .last()
-        .unwrap()
-        .1
-        .header("x-request-id")
-        .unwrap()
-        .to_string();
+    let store_id = rows.last().unwrap().1.header("x-request-id").unwrap().to_string();
     let out = s.stop();
     assert!(
-        out.stderr
-            .lines()
-            .any(|l| l.contains(&store_id) && l.contains("request")),
+        out.stderr.lines().any(|l| l.contains(&store_id) && l.contains("request")),
         "no detail for {store_id} in the log:\n{}",
         out.stderr
     );

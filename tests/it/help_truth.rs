@@ -15,10 +15,7 @@ fn serve_help_lists_every_route() {
     for spec in billctl::ops::serve::routes::SPECS {
         let (method, path) = (spec.method, spec.path);
         let line = format!("{method:<4} {path}");
-        assert!(
-            help.contains(&line),
-            "serve --help leaves out {method} {path}:\n{help}"
-        );
+        assert!(help.contains(&line), "serve --help leaves out {method} {path}:\n{help}");
     }
 }
 
@@ -44,10 +41,8 @@ fn every_text_gives_a_keys_true_length() {
         let text = common::read(&file);
         for (i, _) in text.match_indices("a key is ") {
             let s = &text[i..];
-            let n: String = s["a key is ".len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
+            let n: String =
+                s["a key is ".len()..].chars().take_while(char::is_ascii_digit).collect();
             if n.is_empty() {
                 continue;
             }

@@ -78,9 +78,7 @@ fn check(v: &Value, path: &str, problems: &mut Vec<String>) {
                 if k.ends_with("_seconds")
                     || ((k.ends_with("_secs") || k.ends_with("_ms")) && !x.is_null() && !x.is_i64())
                 {
-                    problems.push(format!(
-                        "{at}: a duration is whole `_ms` or `_secs`, got {x}"
-                    ));
+                    problems.push(format!("{at}: a duration is whole `_ms` or `_secs`, got {x}"));
                 }
                 // An object's own id is `id`: an invoice (it has `amount_due`) or a payment
                 // method (it has `brand`) never carries its own id as `invoice_id` or
@@ -111,8 +109,7 @@ fn check(v: &Value, path: &str, problems: &mut Vec<String>) {
                         problems.push(format!("{at}: money is integer minor units, got {x}"));
                     }
                     if !map.get("currency").is_some_and(|c| {
-                        c.as_str()
-                            .is_some_and(|c| c.len() == 3 && c == c.to_lowercase())
+                        c.as_str().is_some_and(|c| c.len() == 3 && c == c.to_lowercase())
                     }) {
                         problems.push(format!(
                             "{at}: an amount needs a lower-case `currency` beside it"
@@ -191,10 +188,7 @@ impl World {
 
     /// A fresh key of the world's customer, for a test that changes it.
     fn own_key(&self) -> String {
-        let k = self
-            .run(&["keys", "issue", "--customer", &self.customer, "--json"])
-            .ok()
-            .json();
+        let k = self.run(&["keys", "issue", "--customer", &self.customer, "--json"]).ok().json();
         k["id"].as_str().unwrap().to_string()
     }
 }
@@ -347,9 +341,6 @@ fn the_checker_catches_each_rule() {
         ".items[0].amount: an amount needs",
         ".price_id:",
     ] {
-        assert!(
-            problems.iter().any(|p| p.starts_with(want)),
-            "{want} not caught: {problems:#?}"
-        );
+        assert!(problems.iter().any(|p| p.starts_with(want)), "{want} not caught: {problems:#?}");
     }
 }

@@ -29,10 +29,7 @@ impl Keys {
         args.extend_from_slice(extra);
         let r = self.env.run(&args).ok();
         let key = r.stdout.trim().to_string();
-        assert!(
-            billctl::keys::parse(&key).is_some(),
-            "issued a well-formed key: {key:?}"
-        );
+        assert!(billctl::keys::parse(&key).is_some(), "issued a well-formed key: {key:?}");
         key
     }
 
@@ -58,33 +55,21 @@ fn id_of(key: &str) -> String {
 #[test]
 fn issue_prints_the_key_once_and_stores_only_its_hash() {
     let k = setup("pro");
-    let r = k
-        .env
-        .cmd(format!(
-            "keys issue --customer {} --name prod --json",
-            k.customer
-        ))
-        .ok();
+    let r = k.env.cmd(format!("keys issue --customer {} --name prod --json", k.customer)).ok();
     let issued = r.json();
     let key = issued["key"].as_str().unwrap().to_string();
     assert!(key.starts_with("bk_test_"));
     assert_eq!(issued["id"].as_str().unwrap(), id_of(&key));
     assert!(issued.get("hash").is_none());
     let (code, v) = k.verify(&key, false);
-    assert_eq!(
-        (code, v["code"].as_str(), v["tier"].as_str()),
-        (0, Some("VALID"), Some("pro"))
-    );
+    assert_eq!((code, v["code"].as_str(), v["tier"].as_str()), (0, Some("VALID"), Some("pro")));
     // Neither the key nor its secret part is anywhere in the SQLite files.
     let secret = &key[17..];
     for name in ["billctl.db", "billctl.db-wal"] {
         let path = k.env.data_dir().join(name);
         if let Ok(bytes) = std::fs::read(&path) {
             let text = String::from_utf8_lossy(&bytes);
-            assert!(
-                !text.contains(&key) && !text.contains(secret),
-                "{name} contains the key"
-            );
+            assert!(!text.contains(&key) && !text.contains(secret), "{name} contains the key");
         }
     }
     // The plaintext is never shown again.
@@ -94,17 +79,12 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
         &["audit", "list", "--json"][..],
     ] {
         let out = k.env.run(args).ok();
-        assert!(
-            !out.stdout.contains(secret) && !out.stderr.contains(secret),
-            "{args:?}"
-        );
+        assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret), "{args:?}");
     }
     let listed = k.env.cmd("keys list --json").ok().json();
     assert_eq!(listed[0]["status"], "active");
     assert_eq!(listed[0]["name"], "prod");
-    assert!(listed[0]["created_by"]
-        .as_str()
-        .is_some_and(|u| !u.is_empty()));
+    assert!(listed[0]["created_by"].as_str().is_some_and(|u| !u.is_empty()));
 }
 
 #[test]
@@ -112,10 +92,7 @@ fn verify_reads_stdin_only_and_reports_every_code() {
     let k = setup("pro");
     let key = k.issue(&[]);
     let r = k.env.cmd(format!("keys verify {key}")).code(2);
-    assert!(
-        r.stderr.contains("unexpected argument"),
-        "the key is never taken from argv"
-    );
+    assert!(r.stderr.contains("unexpected argument"), "the key is never taken from argv");
     let (code, v) = k.verify("bk_test_nope", false);
     assert_eq!((code, v["code"].as_str()), (1, Some("MALFORMED")));
     let mut typo = key.clone().into_bytes();
@@ -129,18 +106,10 @@ fn verify_reads_stdin_only_and_reports_every_code() {
     let (_, other) = billctl::keys::generate(false).unwrap();
     assert_eq!(k.verify(&other, false).1["code"], "NOT_FOUND");
     // A customer with no subscription.
-    let lone = k
-        .env
-        .cmd("customers create --email lone@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let lone =
+        k.env.cmd("customers create --email lone@example.com -q").ok().stdout.trim().to_string();
     let r = k.env.cmd(format!("keys issue --customer {lone}")).ok();
-    assert_eq!(
-        k.verify(r.stdout.trim(), false).1["code"],
-        "NO_ACTIVE_SUBSCRIPTION"
-    );
+    assert_eq!(k.verify(r.stdout.trim(), false).1["code"], "NO_ACTIVE_SUBSCRIPTION");
     let human = k.env.cmd_stdin("keys verify", &format!("{key}\n")).ok();
     assert!(
         human.stdout.contains("valid:    true")
@@ -150,11 +119,7 @@ fn verify_reads_stdin_only_and_reports_every_code() {
         human.stdout
     );
     let r = k.env.cmd("keys issue --customer cus_nope").code(2);
-    assert!(
-        r.stderr.contains("no such customer cus_nope"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no such customer cus_nope"), "{}", r.stderr);
 }
 
 #[test]
@@ -173,14 +138,8 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
         .with_clock(clock.clone());
     assert_eq!(running.verify(&key).code, Code::Valid);
     let r = k.env.cmd(format!("keys revoke {id}")).code(2);
-    assert!(
-        r.stderr.contains("--yes"),
-        "revoke asks first: {}",
-        r.stderr
-    );
-    k.env
-        .cmd(format!("keys revoke {id} --reason leaked --yes"))
-        .ok();
+    assert!(r.stderr.contains("--yes"), "revoke asks first: {}", r.stderr);
+    k.env.cmd(format!("keys revoke {id} --reason leaked --yes")).ok();
     let (code, v) = k.verify(&key, false);
     assert_eq!(
         (code, v["code"].as_str(), v["reason"].as_str()),
@@ -209,19 +168,11 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
     assert_eq!(v.verify(&key2).code, Code::Valid);
     v.revoke(&[id_of(&key2)], Some("test"), "tester").unwrap();
     assert_eq!(v.verify(&key2).code, Code::Revoked);
-    let audit = k
-        .env
-        .cmd("audit list --action key.revoke --json")
-        .ok()
-        .json();
+    let audit = k.env.cmd("audit list --action key.revoke --json").ok().json();
     assert_eq!(audit.as_array().unwrap().len(), 2);
     assert_eq!(audit[0]["reason"], "leaked");
     let r = k.env.cmd("keys revoke nosuchid --yes").code(2);
-    assert!(
-        r.stderr.contains("no API key with id nosuchid"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no API key with id nosuchid"), "{}", r.stderr);
 }
 
 #[test]
@@ -232,11 +183,7 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     k.env.set_now(t0);
     let short = k.issue(&["--expires-in", "4s", "--name", "short"]);
     assert_eq!(k.verify(&short, false).1["code"], "VALID");
-    let rotated = k
-        .env
-        .cmd(format!("keys rotate {} --grace 2s --json", id_of(&short)))
-        .ok()
-        .json();
+    let rotated = k.env.cmd(format!("keys rotate {} --grace 2s --json", id_of(&short))).ok().json();
     let fresh = rotated["key"].as_str().unwrap().to_string();
     assert_eq!(rotated["replaces"].as_str().unwrap(), id_of(&short));
     assert_eq!(rotated["name"], "short", "the name is copied");
@@ -244,18 +191,8 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     // During the grace period both keys work, to its last second.
     for t in [t0, t0 + 1] {
         k.env.set_now(t);
-        assert_eq!(
-            k.verify(&short, false).1["code"],
-            "VALID",
-            "at t0+{}",
-            t - t0
-        );
-        assert_eq!(
-            k.verify(&fresh, false).1["code"],
-            "VALID",
-            "at t0+{}",
-            t - t0
-        );
+        assert_eq!(k.verify(&short, false).1["code"], "VALID", "at t0+{}", t - t0);
+        assert_eq!(k.verify(&fresh, false).1["code"], "VALID", "at t0+{}", t - t0);
     }
     // After it only the new one does...
     k.env.set_now(t0 + 2);
@@ -266,36 +203,21 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     // ...until its own copied lifetime (4 s from the rotation) ends.
     k.env.set_now(t0 + 4);
     assert_eq!(k.verify(&fresh, false).1["code"], "EXPIRED");
-    let shown = k
-        .env
-        .cmd(format!("keys show {} --json", id_of(&short)))
-        .ok()
-        .json();
+    let shown = k.env.cmd(format!("keys show {} --json", id_of(&short))).ok().json();
     assert_eq!(
         (shown["status"].as_str(), shown["replaced_by"].as_str()),
         (Some("expired"), Some(id_of(&fresh).as_str()))
     );
     // A zero grace ends the old key at once; an expired key cannot be rotated.
     let k2 = k.issue(&[]);
-    let new2 = k
-        .env
-        .cmd(format!("keys rotate {} --grace 0s", id_of(&k2)))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let new2 =
+        k.env.cmd(format!("keys rotate {} --grace 0s", id_of(&k2))).ok().stdout.trim().to_string();
     assert_eq!(k.verify(&k2, false).1["code"], "EXPIRED");
     assert_eq!(k.verify(&new2, false).1["code"], "VALID");
     let r = k.env.cmd(format!("keys rotate {}", id_of(&short))).code(2);
     assert!(r.stderr.contains("only an active key"), "{}", r.stderr);
     assert_eq!(
-        k.env
-            .cmd("audit list --action key.rotate --json")
-            .ok()
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
+        k.env.cmd("audit list --action key.rotate --json").ok().json().as_array().unwrap().len(),
         2
     );
 }
@@ -309,10 +231,7 @@ fn keys_of_the_other_mode_are_refused() {
     let (code, v) = k.verify(&live, false);
     assert_eq!(code, 1);
     assert!(
-        v["reason"]
-            .as_str()
-            .unwrap()
-            .contains("live-mode key was presented to a test-mode store"),
+        v["reason"].as_str().unwrap().contains("live-mode key was presented to a test-mode store"),
         "{v}"
     );
     // A test key against a live store: same id and hash, but the store is live.
@@ -322,48 +241,30 @@ fn keys_of_the_other_mode_are_refused() {
             .start()
             .unwrap(),
     );
-    let live_env = Env {
-        key: Some("sk_live_billctltest0000000000000000".into()),
-        ..live_env
-    };
-    live_env
-        .run(&["setup-products", "--yes", "--live", "-q"])
-        .ok();
+    let live_env = Env { key: Some("sk_live_billctltest0000000000000000".into()), ..live_env };
+    live_env.run(&["setup-products", "--yes", "--live", "-q"]).ok();
     let cus = live_env
-        .run(&[
-            "customers",
-            "create",
-            "--email",
-            "l@example.com",
-            "--live",
-            "--yes",
-            "-q",
-        ])
+        .run(&["customers", "create", "--email", "l@example.com", "--live", "--yes", "-q"])
         .ok()
         .stdout
         .trim()
         .to_string();
-    let key = live_env
-        .run(&["keys", "issue", "--customer", &cus])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let key = live_env.run(&["keys", "issue", "--customer", &cus]).ok().stdout.trim().to_string();
     assert!(key.starts_with("bk_live_"));
     let (_, test) = billctl::keys::generate(false).unwrap();
-    let r = live_env
-        .run_with_stdin(&["keys", "verify", "--json"], &format!("{test}\n"))
-        .code(1);
+    let r = live_env.run_with_stdin(&["keys", "verify", "--json"], &format!("{test}\n")).code(1);
     assert!(r.json()["reason"]
         .as_str()
         .unwrap()
         .contains("test-mode key was presented to a live-mode store"));
     // And the store refuses to mix: issuing with a test Stripe key into the live store fails.
     let r = common::run(
-        live_env
-            .command()
-            .env("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_API_KEY)
-            .args(["keys", "issue", "--customer", &cus]),
+        live_env.command().env("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_API_KEY).args([
+            "keys",
+            "issue",
+            "--customer",
+            &cus,
+        ]),
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("live-mode API keys"), "{}", r.stderr);
@@ -372,50 +273,25 @@ fn keys_of_the_other_mode_are_refused() {
 #[test]
 fn verbose_logs_never_contain_a_secret() {
     let k = setup("pro");
-    let r = k
-        .env
-        .cmd(format!("-vvv keys issue --customer {}", k.customer))
-        .ok();
+    let r = k.env.cmd(format!("-vvv keys issue --customer {}", k.customer)).ok();
     let key = r.stdout.trim().to_string();
     let secret = &key[17..];
     assert!(!r.stderr.contains(secret), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("issued key id"),
-        "-vv logs the step: {}",
-        r.stderr
-    );
-    let v = k
-        .env
-        .cmd_stdin("-vvv keys verify --record", &format!("{key}\n"))
-        .ok();
-    assert!(
-        !v.stderr.contains(secret) && v.stderr.contains("verify: key id"),
-        "{}",
-        v.stderr
-    );
+    assert!(r.stderr.contains("issued key id"), "-vv logs the step: {}", r.stderr);
+    let v = k.env.cmd_stdin("-vvv keys verify --record", &format!("{key}\n")).ok();
+    assert!(!v.stderr.contains(secret) && v.stderr.contains("verify: key id"), "{}", v.stderr);
     let rot = k.env.cmd(format!("-vvv keys rotate {}", id_of(&key))).ok();
     let new_secret = &rot.stdout.trim()[17..];
     assert!(!rot.stderr.contains(new_secret) && !rot.stderr.contains(secret));
-    let sub = k
-        .env
-        .cmd(format!("-vvv customers show {}", k.customer))
-        .ok();
-    assert!(
-        !sub.stderr.contains(stripe_sim::DEFAULT_API_KEY),
-        "the Stripe key is never logged"
-    );
+    let sub = k.env.cmd(format!("-vvv customers show {}", k.customer)).ok();
+    assert!(!sub.stderr.contains(stripe_sim::DEFAULT_API_KEY), "the Stripe key is never logged");
 }
 
 #[test]
 fn the_quota_allows_exactly_the_limit() {
     let k = setup("pro");
     let key = k.issue(&[]);
-    let sub = k
-        .env
-        .store()
-        .live_subscription(&k.customer)
-        .unwrap()
-        .unwrap();
+    let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
     // 9,999 calls already made this period.
     let events: Vec<UsageEvent> = (0..9_999)
         .map(|i| UsageEvent {
@@ -433,20 +309,12 @@ fn the_quota_allows_exactly_the_limit() {
     assert_eq!(
         k.env
             .store()
-            .record_usage(
-                &events,
-                sub.current_period_start,
-                billctl::store::Route::Import
-            )
+            .record_usage(&events, sub.current_period_start, billctl::store::Route::Import)
             .unwrap(),
         9_999
     );
     let (code, v) = k.verify(&key, true);
-    assert_eq!(
-        (code, v["code"].as_str()),
-        (0, Some("VALID")),
-        "the 10,000th call is allowed: {v}"
-    );
+    assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "the 10,000th call is allowed: {v}");
     assert_eq!(
         (
             v["quota"]["used"].as_i64(),
@@ -456,19 +324,11 @@ fn the_quota_allows_exactly_the_limit() {
         (Some(10_000), Some(10_000), Some(0))
     );
     let (code, v) = k.verify(&key, true);
-    assert_eq!(
-        (code, v["code"].as_str()),
-        (1, Some("QUOTA_EXCEEDED")),
-        "the 10,001st is not: {v}"
-    );
+    assert_eq!((code, v["code"].as_str()), (1, Some("QUOTA_EXCEEDED")), "the 10,001st is not: {v}");
     assert_eq!(
         k.env
             .store()
-            .usage_sum(
-                &k.customer,
-                sub.current_period_start,
-                sub.current_period_end
-            )
+            .usage_sum(&k.customer, sub.current_period_start, sub.current_period_end)
             .unwrap(),
         10_000,
         "a refused call is not recorded"
@@ -477,10 +337,7 @@ fn the_quota_allows_exactly_the_limit() {
     let k2 = setup("enterprise");
     let key2 = k2.issue(&[]);
     let (_, v) = k2.verify(&key2, true);
-    assert_eq!(
-        (v["code"].as_str(), v["quota"]["limit"].as_i64()),
-        (Some("VALID"), None)
-    );
+    assert_eq!((v["code"].as_str(), v["quota"]["limit"].as_i64()), (Some("VALID"), None));
 }
 
 #[test]
@@ -491,9 +348,7 @@ fn the_rate_limit_trips_at_the_configured_count() {
     let key = k.issue(&[]);
     // In-process: Pro allows 60 a minute, refilled continuously (one a second).
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_clock(clock.clone());
+    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock.clone());
     for i in 1..=60 {
         let r = v.verify(&key);
         assert_eq!(r.code, Code::Valid, "call {i}");
@@ -501,11 +356,7 @@ fn the_rate_limit_trips_at_the_configured_count() {
     }
     assert_eq!(v.verify(&key).code, Code::RateLimited, "call 61");
     clock.advance(Duration::from_millis(999));
-    assert_eq!(
-        v.verify(&key).code,
-        Code::RateLimited,
-        "not yet a whole token"
-    );
+    assert_eq!(v.verify(&key).code, Code::RateLimited, "not yet a whole token");
     clock.advance(Duration::from_millis(1));
     assert_eq!(v.verify(&key).code, Code::Valid, "one token a second");
     assert_eq!(v.verify(&key).code, Code::RateLimited);
@@ -550,11 +401,7 @@ fn the_rate_limit_trips_at_the_configured_count() {
             .json()["code"]
             .clone()
     };
-    assert_eq!(
-        verify2(t0 + 60),
-        "RATE_LIMITED",
-        "calls at t0 are within the minute"
-    );
+    assert_eq!(verify2(t0 + 60), "RATE_LIMITED", "calls at t0 are within the minute");
     assert_eq!(verify2(t0 + 61), "VALID", "and out of it a second later");
 }
 
@@ -568,26 +415,12 @@ fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
         .with_refresh(Duration::from_millis(300))
         .with_clock(clock.clone());
     assert_eq!(v.verify(&key).tier.as_deref(), Some("pro"));
-    let sub = k
-        .env
-        .store()
-        .live_subscription(&k.customer)
-        .unwrap()
-        .unwrap();
-    k.env
-        .cmd(format!("subscriptions change {} --tier team -q", sub.id))
-        .ok();
-    assert_eq!(
-        v.verify(&key).tier.as_deref(),
-        Some("pro"),
-        "cached within the bound"
-    );
+    let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
+    k.env.cmd(format!("subscriptions change {} --tier team -q", sub.id)).ok();
+    assert_eq!(v.verify(&key).tier.as_deref(), Some("pro"), "cached within the bound");
     clock.advance(Duration::from_millis(300));
     let r = v.verify(&key);
-    assert_eq!(
-        (r.tier.as_deref(), r.quota.unwrap().limit),
-        (Some("team"), Some(100_000))
-    );
+    assert_eq!((r.tier.as_deref(), r.quota.unwrap().limit), (Some("team"), Some(100_000)));
 }
 
 #[test]
@@ -612,12 +445,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     let k = setup("pro");
     let key = k.issue(&[]);
     let id = id_of(&key);
-    let sub = k
-        .env
-        .store()
-        .live_subscription(&k.customer)
-        .unwrap()
-        .unwrap();
+    let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
     let (p0, end) = (sub.current_period_start, sub.current_period_end);
     // A verifier that caches for an hour, its clock ten seconds before the period ends.
     let clock = Clock::manual((end - 10) * 1000);
@@ -634,12 +462,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     k.env.set_now(end);
     k.env.cmd("subscriptions sync -q").ok();
     for (qty, at) in [("7", end - 1), ("11", end)] {
-        k.env
-            .cmd(format!(
-                "usage record --key {id} --quantity {qty} --at {}",
-                at
-            ))
-            .ok();
+        k.env.cmd(format!("usage record --key {id} --quantity {qty} --at {}", at)).ok();
     }
     // One second before the edge the cached period still holds...
     clock.advance(Duration::from_secs(9));
@@ -659,10 +482,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     // The CLI, its clock pinned at the edge, agrees.
     let r = k.env.cmd_stdin("keys verify --json", &format!("{key}\n"));
     let q = &r.json()["quota"];
-    assert_eq!(
-        (q["period_start"].as_i64(), q["used"].as_i64()),
-        (Some(end), Some(11))
-    );
+    assert_eq!((q["period_start"].as_i64(), q["used"].as_i64()), (Some(end), Some(11)));
 }
 
 /// The key lifecycle has no forks (issue 29): revoking a revoked key says so, changes nothing
@@ -681,59 +501,23 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
             .unwrap()
             .len()
     };
-    k.env
-        .cmd(format!("keys revoke {id} --reason leaked --yes"))
-        .ok();
-    let again = k
-        .env
-        .cmd(format!("keys revoke {id} --reason second --yes"))
-        .ok();
+    k.env.cmd(format!("keys revoke {id} --reason leaked --yes")).ok();
+    let again = k.env.cmd(format!("keys revoke {id} --reason second --yes")).ok();
     assert!(
         again.stderr.contains("already revoked") && !again.stderr.contains("Revoked"),
         "{}",
         again.stderr
     );
     let json = k.env.cmd(format!("keys revoke {id} --json")).ok().json();
-    assert_eq!(
-        json,
-        serde_json::json!({"revoked": [], "already_revoked": [id]})
-    );
+    assert_eq!(json, serde_json::json!({"revoked": [], "already_revoked": [id]}));
     assert_eq!(audit("key.revoke"), 1, "one audit row");
-    assert_eq!(
-        k.env
-            .store()
-            .key(&id)
-            .unwrap()
-            .unwrap()
-            .revoked_reason
-            .as_deref(),
-        Some("leaked")
-    );
+    assert_eq!(k.env.store().key(&id).unwrap().unwrap().revoked_reason.as_deref(), Some("leaked"));
 
     let a = id_of(&k.issue(&[]));
-    let b = id_of(
-        k.env
-            .cmd(format!("keys rotate {a} --grace 1h"))
-            .ok()
-            .stdout
-            .trim(),
-    );
+    let b = id_of(k.env.cmd(format!("keys rotate {a} --grace 1h")).ok().stdout.trim());
     let r = k.env.cmd(format!("keys rotate {a} --grace 1h")).code(2);
-    assert!(
-        r.stderr.contains("already rotated") && r.stderr.contains(&b),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(
-        k.env
-            .store()
-            .key(&a)
-            .unwrap()
-            .unwrap()
-            .replaced_by
-            .as_deref(),
-        Some(b.as_str())
-    );
+    assert!(r.stderr.contains("already rotated") && r.stderr.contains(&b), "{}", r.stderr);
+    assert_eq!(k.env.store().key(&a).unwrap().unwrap().replaced_by.as_deref(), Some(b.as_str()));
     let live: Vec<_> = k
         .env
         .store()
@@ -757,28 +541,21 @@ fn many_recorded_calls_in_one_transaction_keep_the_limits_exactly() {
     let t0 = common::now();
     let key = k.issue(&[]);
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_clock(clock);
+    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock);
     let mut calls: Vec<(&str, i64)> = vec![(key.as_str(), 1); 120];
     calls.insert(7, ("bk_test_not_a_key", 1));
     let verdicts = v.verify_and_record_many(&calls);
     assert_eq!(verdicts.len(), 121);
     assert_eq!(verdicts[7].code, Code::Malformed);
     let valid = verdicts.iter().filter(|x| x.code == Code::Valid).count();
-    let limited: Vec<_> = verdicts
-        .iter()
-        .filter(|x| x.code == Code::RateLimited)
-        .collect();
+    let limited: Vec<_> = verdicts.iter().filter(|x| x.code == Code::RateLimited).collect();
     assert_eq!((valid, limited.len()), (60, 60));
     // In order: the first 60 well-formed calls pass, and the rest are told when to retry.
     assert!(verdicts[..61].iter().all(|x| x.code != Code::RateLimited));
     assert!(limited.iter().all(|x| x.retry_after == Some(60)));
     let id = id_of(&key);
-    let rows = k.env.count(
-        &format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"),
-        false,
-    );
+    let rows =
+        k.env.count(&format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"), false);
     assert_eq!(rows, 60);
     // The last valid one saw the 59 before it in the same transaction.
     let last = verdicts.iter().rfind(|x| x.valid).unwrap();
@@ -822,20 +599,13 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
                 (0..30)
                     .map(|j| {
                         let code = v.verify_and_record(&keys[(i + j) % 2], 1).code;
-                        serde_json::to_value(code)
-                            .unwrap()
-                            .as_str()
-                            .unwrap()
-                            .to_string()
+                        serde_json::to_value(code).unwrap().as_str().unwrap().to_string()
                     })
                     .collect::<Vec<_>>()
             })
         })
         .collect();
-    let codes: Vec<String> = threads
-        .into_iter()
-        .flat_map(|t| t.join().unwrap())
-        .collect();
+    let codes: Vec<String> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
     assert_eq!(valid_of(&codes), 60, "{codes:?}");
     assert_eq!(calls_of(&k.env), 60);
     // A plain verify of either key now says the customer's minute is used up.
@@ -863,29 +633,20 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
     });
     assert_eq!(valid_of(&codes), 60, "{codes:?}");
     assert_eq!(calls_of(&k.env), 120);
     // One group of 120 calls alternating the keys, two minutes on: 60 pass.
     let clock = Clock::manual((t0 + 240) * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_clock(clock);
-    let calls: Vec<(&str, i64)> = (0..120)
-        .map(|i| (if i % 2 == 0 { a.as_str() } else { b.as_str() }, 1))
-        .collect();
+    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock);
+    let calls: Vec<(&str, i64)> =
+        (0..120).map(|i| (if i % 2 == 0 { a.as_str() } else { b.as_str() }, 1)).collect();
     let verdicts = v.verify_and_record_many(&calls);
     assert_eq!(verdicts.iter().filter(|x| x.valid).count(), 60);
     assert_eq!(calls_of(&k.env), 180);
     // `[keys] rate_limit = "key"`: each key has the tier's rate of its own.
-    let text = format!(
-        "{}\n[keys]\nrate_limit = \"key\"\n",
-        billctl::config::DEFAULT_CONFIG
-    );
+    let text = format!("{}\n[keys]\nrate_limit = \"key\"\n", billctl::config::DEFAULT_CONFIG);
     let per_key = billctl::config::parse(&text, "per-key").unwrap();
     let mut v = Verifier::from_store(k.env.store(), &per_key)
         .unwrap()
@@ -893,17 +654,9 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     let verdicts = v.verify_and_record_many(&calls);
     assert_eq!(verdicts.iter().filter(|x| x.valid).count(), 120);
     // A config that names neither is refused with its line.
-    let bad = format!(
-        "{}\n[keys]\nrate_limit = \"ip\"\n",
-        billctl::config::DEFAULT_CONFIG
-    );
-    let e = billctl::config::parse(&bad, "bad.toml")
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("keys.rate_limit") && e.contains("bad.toml"),
-        "{e}"
-    );
+    let bad = format!("{}\n[keys]\nrate_limit = \"ip\"\n", billctl::config::DEFAULT_CONFIG);
+    let e = billctl::config::parse(&bad, "bad.toml").unwrap_err().to_string();
+    assert!(e.contains("keys.rate_limit") && e.contains("bad.toml"), "{e}");
 }
 
 /// Counts kept between groups are dropped when another connection writes: usage imported
@@ -914,9 +667,7 @@ fn counts_kept_between_groups_see_writes_made_elsewhere() {
     let t0 = common::now();
     let key = k.issue(&[]);
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_clock(clock);
+    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock);
     let first = v.verify_and_record_many(&vec![(key.as_str(), 1); 30]);
     assert!(first.iter().all(|x| x.valid));
     // 30 calls of the same key recorded by another connection (an import, say).
@@ -934,10 +685,7 @@ fn counts_kept_between_groups_see_writes_made_elsewhere() {
             event_type: None,
         })
         .collect();
-    k.env
-        .store()
-        .record_usage(&events, t0, billctl::store::Route::Import)
-        .unwrap();
+    k.env.store().record_usage(&events, t0, billctl::store::Route::Import).unwrap();
     let next = v.verify_and_record(&key, 1);
     assert_eq!(next.code, Code::RateLimited, "{next:?}");
     assert_eq!(next.quota.as_ref().unwrap().used, 60);

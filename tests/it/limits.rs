@@ -23,19 +23,9 @@ struct Fixture {
 fn setup(tier: &str) -> Fixture {
     let env = Env::with_catalog();
     let customer = env.subscribed("limits@example.com", tier);
-    let key = env
-        .cmd(format!("keys issue --customer {customer}"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let key = env.cmd(format!("keys issue --customer {customer}")).ok().stdout.trim().to_string();
     let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
-    Fixture {
-        env,
-        customer,
-        key,
-        key_id,
-    }
+    Fixture { env, customer, key, key_id }
 }
 
 impl Fixture {
@@ -45,17 +35,12 @@ impl Fixture {
         } else {
             &["keys", "verify", "--json"]
         };
-        self.env
-            .run_with_stdin(args, &format!("{}\n", self.key))
-            .json()
+        self.env.run_with_stdin(args, &format!("{}\n", self.key)).json()
     }
 
     fn events(&self) -> i64 {
         self.env.count(
-            &format!(
-                "SELECT count(*) FROM usage_events WHERE key_id = '{}'",
-                self.key_id
-            ),
+            &format!("SELECT count(*) FROM usage_events WHERE key_id = '{}'", self.key_id),
             false,
         )
     }
@@ -91,9 +76,7 @@ fn parallel_processes_get_exactly_the_rate_limit() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
         });
-        *codes
-            .entry(v["code"].as_str().unwrap().to_string())
-            .or_insert(0) += 1;
+        *codes.entry(v["code"].as_str().unwrap().to_string()).or_insert(0) += 1;
     }
     assert_eq!(codes.get("VALID"), Some(&60), "{codes:?}");
     assert_eq!(codes.get("RATE_LIMITED"), Some(&60), "{codes:?}");
@@ -113,9 +96,7 @@ fn parallel_verifiers_in_threads_get_exactly_the_rate_limit() {
                     let mut v = Verifier::from_store(store, &config)
                         .unwrap()
                         .with_clock(Clock::manual(now * 1000));
-                    (0..30)
-                        .filter(|_| v.verify_and_record(&key, 1).code == Code::Valid)
-                        .count()
+                    (0..30).filter(|_| v.verify_and_record(&key, 1).code == Code::Valid).count()
                 })
             })
             .collect();
@@ -129,21 +110,10 @@ fn parallel_verifiers_in_threads_get_exactly_the_rate_limit() {
 #[test]
 fn parallel_processes_never_exceed_the_quota() {
     let f = setup("pro");
-    let sub = f
-        .env
-        .store()
-        .live_subscription(&f.customer)
-        .unwrap()
-        .unwrap();
+    let sub = f.env.store().live_subscription(&f.customer).unwrap().unwrap();
     let now = common::now().max(sub.current_period_start + 120);
     f.env.set_now(now);
-    f.env
-        .cmd(format!(
-            "usage record --key {} --quantity 9997 --at {}",
-            f.key_id,
-            now - 120
-        ))
-        .ok();
+    f.env.cmd(format!("usage record --key {} --quantity 9997 --at {}", f.key_id, now - 120)).ok();
     let children: Vec<_> = (0..10)
         .map(|_| {
             let mut c = f.env.command();
@@ -172,12 +142,7 @@ fn parallel_processes_never_exceed_the_quota() {
     let used = f
         .env
         .store()
-        .usage_in(
-            "customer",
-            &f.customer,
-            sub.current_period_start,
-            sub.current_period_end,
-        )
+        .usage_in("customer", &f.customer, sub.current_period_start, sub.current_period_end)
         .unwrap();
     assert_eq!(used, 10_000);
 }
@@ -190,11 +155,7 @@ fn quantities_are_bounded_everywhere() {
         let flag = format!("--quantity={q}");
         let r = f.env.cmd(format!("usage record --key {} {flag}", f.key_id));
         assert_ne!(r.code, 0, "--quantity {q} refused");
-        assert!(
-            r.stderr.contains("--quantity") || r.stderr.contains("quantity"),
-            "{}",
-            r.stderr
-        );
+        assert!(r.stderr.contains("--quantity") || r.stderr.contains("quantity"), "{}", r.stderr);
     }
     assert_eq!(f.events(), 0, "nothing recorded");
     // An import line with i64::MAX is a reject naming the bound.
@@ -205,16 +166,10 @@ fn quantities_are_bounded_everywhere() {
     );
     let file = f.env.path("big.ndjson");
     std::fs::write(&file, line).unwrap();
-    let r = f
-        .env
-        .cmd(format!("usage import {}", file.display()))
-        .code(2);
+    let r = f.env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(r.stderr.contains("usage.max_quantity"), "{}", r.stderr);
     // A config may lower the bound; the Verifier refuses a bigger call without recording it.
-    let text = format!(
-        "{}\n[usage]\nmax_quantity = 5\n",
-        billctl::config::DEFAULT_CONFIG
-    );
+    let text = format!("{}\n[usage]\nmax_quantity = 5\n", billctl::config::DEFAULT_CONFIG);
     let config = billctl::config::parse(&text, "cfg").unwrap();
     let mut v = Verifier::from_store(f.env.store(), &config).unwrap();
     let r = v.verify_and_record(&f.key, 6);
@@ -234,10 +189,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     let now = common::now();
     f.env.set_now(now);
     let ten_years = (now + 10 * 365 * 86_400).to_string();
-    let r = f
-        .env
-        .cmd(format!("usage record --key {} --at {ten_years}", f.key_id))
-        .code(2);
+    let r = f.env.cmd(format!("usage record --key {} --at {ten_years}", f.key_id)).code(2);
     assert!(
         r.stderr.contains("--at") && r.stderr.contains("usage.max_future_skew"),
         "{}",
@@ -254,10 +206,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
         ),
     )
     .unwrap();
-    let r = f
-        .env
-        .cmd(format!("usage import {}", file.display()))
-        .code(2);
+    let r = f.env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(r.stderr.contains(":1: timestamp"), "{}", r.stderr);
     assert!(!r.stderr.contains(":2: "), "5 minutes ahead is allowed");
     assert_eq!(f.events(), 0);
@@ -271,10 +220,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
         ))
         .ok()
         .json();
-    assert_eq!(
-        (ok["inserted"].as_i64(), ok["rejected"].as_i64()),
-        (Some(1), Some(1))
-    );
+    assert_eq!((ok["inserted"].as_i64(), ok["rejected"].as_i64()), (Some(1), Some(1)));
     assert_eq!(f.verify(false)["rate_limit"]["remaining"], 58);
     // A row planted ten years ahead by hand (an old store) does not count in any window.
     f.env.exec(
@@ -290,10 +236,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
     assert_eq!(v["code"], "VALID", "{v}");
     assert_eq!(v["rate_limit"]["remaining"], 58, "{v}");
     // Moments before 1970 are refused by the time grammar.
-    let r = f.env.cmd(format!(
-        "usage record --key {} --at 0000-01-01T00:00:00Z",
-        f.key_id
-    ));
+    let r = f.env.cmd(format!("usage record --key {} --at 0000-01-01T00:00:00Z", f.key_id));
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
@@ -303,12 +246,7 @@ fn future_timestamps_are_refused_and_the_rate_window_is_bounded() {
 #[test]
 fn ended_periods_roll_forward_once_or_end_access() {
     let f = setup("pro");
-    let sub = f
-        .env
-        .store()
-        .live_subscription(&f.customer)
-        .unwrap()
-        .unwrap();
+    let sub = f.env.store().live_subscription(&f.customer).unwrap().unwrap();
     let (p0, end) = (sub.current_period_start, sub.current_period_end);
     // Calls before the end, then 50 after it.
     f.env.set_now(end - 10);
@@ -335,13 +273,7 @@ fn ended_periods_roll_forward_once_or_end_access() {
     );
     let reason = v["reason"].as_str().unwrap();
     assert!(reason.contains("rolled forward"), "{reason}");
-    assert_eq!(
-        f.env
-            .store()
-            .usage_in("customer", &f.customer, p0, end)
-            .unwrap(),
-        3
-    );
+    assert_eq!(f.env.store().usage_in("customer", &f.customer, p0, end).unwrap(), 3);
     // More than one interval behind: the mirror is stale, access fails closed.
     f.env.set_now(next + 1);
     let v = f.verify(false);
@@ -350,28 +282,16 @@ fn ended_periods_roll_forward_once_or_end_access() {
 
     // Set to cancel at the period end: no access once it has passed, even unsynced.
     f.env.set_now(end - 10);
-    f.env
-        .cmd(format!(
-            "subscriptions cancel {} --at-period-end --yes -q",
-            sub.id
-        ))
-        .ok();
+    f.env.cmd(format!("subscriptions cancel {} --at-period-end --yes -q", sub.id)).ok();
     assert_eq!(f.verify(false)["code"], "VALID", "until the end");
     f.env.set_now(end + 1);
     let v = f.verify(false);
     assert_eq!(v["code"], "NO_ACTIVE_SUBSCRIPTION", "{v}");
-    assert!(
-        v["reason"]
-            .as_str()
-            .unwrap()
-            .contains("cancel at the end of its period"),
-        "{v}"
-    );
+    assert!(v["reason"].as_str().unwrap().contains("cancel at the end of its period"), "{v}");
     // The in-process Verifier agrees, at the same moments.
     let clock = Clock::manual((end - 1) * 1000);
-    let mut verifier = Verifier::from_store(f.env.store(), &f.config())
-        .unwrap()
-        .with_clock(clock.clone());
+    let mut verifier =
+        Verifier::from_store(f.env.store(), &f.config()).unwrap().with_clock(clock.clone());
     assert_eq!(verifier.verify(&f.key).code, Code::Valid);
     clock.advance(Duration::from_secs(2));
     assert_eq!(verifier.verify(&f.key).code, Code::NoActiveSubscription);
@@ -382,12 +302,7 @@ fn ended_periods_roll_forward_once_or_end_access() {
 #[test]
 fn a_running_verifier_follows_the_compaction_horizon() {
     let f = setup("pro");
-    let sub = f
-        .env
-        .store()
-        .live_subscription(&f.customer)
-        .unwrap()
-        .unwrap();
+    let sub = f.env.store().live_subscription(&f.customer).unwrap().unwrap();
     let p0 = sub.current_period_start;
     // Events in the partial hour at the period's start, and two days later.
     let mut text = String::new();
@@ -402,9 +317,7 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     std::fs::write(&file, text).unwrap();
     let late = p0 + 2 * 86_400 + 60;
     f.env.set_now(late);
-    f.env
-        .cmd(format!("usage import {} -q", file.display()))
-        .ok();
+    f.env.cmd(format!("usage import {} -q", file.display())).ok();
     let clock = Clock::manual(late * 1000);
     let mut v = Verifier::from_store(f.env.store(), &f.config())
         .unwrap()
@@ -414,17 +327,12 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     // Another process compacts raw events before the day after the period start (forty days
     // on, past the dedup window).
     f.env.set_now(p0 + 40 * 86_400);
-    f.env
-        .cmd(format!("usage compact --before {} --yes -q", p0 + 86_400))
-        .ok();
+    f.env.cmd(format!("usage compact --before {} --yes -q", p0 + 86_400)).ok();
     clock.advance(Duration::from_millis(200));
     let after = v.verify(&f.key).quota.unwrap().used;
     f.env.set_now(late);
     let fresh = f.verify(false)["quota"]["used"].as_i64().unwrap();
-    assert_eq!(
-        after, fresh,
-        "the running verifier agrees with a fresh process"
-    );
+    assert_eq!(after, fresh, "the running verifier agrees with a fresh process");
     assert_eq!(before, 10 + 11 + 12);
 }
 
@@ -434,44 +342,24 @@ fn a_running_verifier_follows_the_compaction_horizon() {
 #[test]
 fn durations_are_bounded_and_nothing_is_written() {
     let f = setup("pro");
-    for span in [
-        "15250284452471w",
-        "5300w",
-        "36501d",
-        "99999999999999999999s",
-    ] {
-        let r = f.env.cmd(format!(
-            "keys issue --customer {} --expires-in {span}",
-            f.customer
-        ));
+    for span in ["15250284452471w", "5300w", "36501d", "99999999999999999999s"] {
+        let r = f.env.cmd(format!("keys issue --customer {} --expires-in {span}", f.customer));
         assert_eq!(r.code, 2, "--expires-in {span}: {}", r.stderr);
         assert!(r.stderr.contains("--expires-in"), "{}", r.stderr);
-        let r = f
-            .env
-            .cmd(format!("keys rotate {} --grace {span} --yes", f.key_id));
+        let r = f.env.cmd(format!("keys rotate {} --grace {span} --yes", f.key_id));
         assert_eq!(r.code, 2, "--grace {span}: {}", r.stderr);
         assert!(r.stderr.contains("--grace"), "{}", r.stderr);
     }
     let keys = f.env.cmd("keys list --json").ok().json();
-    assert_eq!(
-        keys.as_array().unwrap().len(),
-        1,
-        "no key issued or rotated"
-    );
+    assert_eq!(keys.as_array().unwrap().len(), 1, "no key issued or rotated");
     // The longest allowed span still makes a key that is active now.
     let key = f
         .env
-        .cmd(format!(
-            "keys issue --customer {} --expires-in 5200w --json",
-            f.customer
-        ))
+        .cmd(format!("keys issue --customer {} --expires-in 5200w --json", f.customer))
         .ok()
         .json();
     let expires = key["expires_at"].as_i64().unwrap();
-    assert_eq!(
-        expires - key["created_at"].as_i64().unwrap(),
-        5200 * 7 * 86_400
-    );
+    assert_eq!(expires - key["created_at"].as_i64().unwrap(), 5200 * 7 * 86_400);
     assert!(expires > common::now(), "{key}");
 }
 

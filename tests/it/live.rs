@@ -22,26 +22,14 @@ fn start(live: &Live) -> (i64, String) {
 
 /// `subscriptions create --customer CUS --tier pro --json`, with `extra` flags.
 fn subscribe(live: &Live, cus: &str, extra: &[&str]) -> common::Run {
-    let mut args = vec![
-        "subscriptions",
-        "create",
-        "--customer",
-        cus,
-        "--tier",
-        "pro",
-        "--json",
-    ];
+    let mut args = vec!["subscriptions", "create", "--customer", cus, "--tier", "pro", "--json"];
     args.extend(extra);
     live.billctl(&args)
 }
 
 /// A new key of `cus`, as printed once.
 fn issue_key(live: &Live, cus: &str) -> String {
-    let key = live
-        .billctl(&["keys", "issue", "--customer", cus, "-q"])
-        .stdout
-        .trim()
-        .to_string();
+    let key = live.billctl(&["keys", "issue", "--customer", cus, "-q"]).stdout.trim().to_string();
     assert!(key.contains('_'), "a key: {key}");
     key
 }
@@ -49,13 +37,7 @@ fn issue_key(live: &Live, cus: &str) -> String {
 /// `webhooks backfill --since SINCE`: Stripe's events since then applied to the mirror, none
 /// failed.
 fn backfill(live: &Live, since: i64) {
-    let applied = live.billctl(&[
-        "webhooks",
-        "backfill",
-        "--since",
-        &since.to_string(),
-        "--json",
-    ]);
+    let applied = live.billctl(&["webhooks", "backfill", "--since", &since.to_string(), "--json"]);
     assert_eq!(applied.code, 0, "{}", applied.stderr);
     assert_eq!(applied.json()["failed"], 0, "{}", applied.stdout);
 }
@@ -101,34 +83,18 @@ fn a_renewal_on_a_test_clock_reaches_the_mirror() {
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let row = &listed.json()[0];
     assert_eq!(row["status"], "active", "{row}");
-    assert_eq!(
-        row["current_period_start"].as_i64(),
-        Some(end),
-        "renewed: {row}"
-    );
+    assert_eq!(row["current_period_start"].as_i64(), Some(end), "renewed: {row}");
     let revenue = live.billctl(&["revenue", "--json"]);
     assert_eq!(revenue.code, 0, "{}", revenue.stderr);
-    assert_eq!(
-        revenue.json()["currencies"][0]["mrr"],
-        9_900,
-        "{}",
-        revenue.stdout
-    );
+    assert_eq!(revenue.json()["currencies"][0]["mrr"], 9_900, "{}", revenue.stdout);
 }
 
 /// A live-mode key is refused before any test runs against it.
 #[test]
 fn a_live_key_is_refused() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "live::a_renewal_on_a_test_clock_reaches_the_mirror",
-            "--nocapture",
-        ])
-        .env(
-            common::live::KEY_ENV,
-            "sk_live_0000000000000000000000000000",
-        )
+        .args(["--exact", "live::a_renewal_on_a_test_clock_reaches_the_mirror", "--nocapture"])
+        .env(common::live::KEY_ENV, "sk_live_0000000000000000000000000000")
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -236,20 +202,12 @@ fn access_follows_payment_from_incomplete_to_paid() {
     let (wall, clock) = start(&live);
     let cus = live.bare_customer(&clock, "nocard@example.com");
     let created = subscribe(&live, &cus, &[]);
-    assert_eq!(
-        created.code, 1,
-        "incomplete: {}{}",
-        created.stdout, created.stderr
-    );
+    assert_eq!(created.code, 1, "incomplete: {}{}", created.stdout, created.stderr);
     let sub = created.json();
     assert_eq!(sub["status"], "incomplete", "{sub}");
     let key = issue_key(&live, &cus);
     let (code, v) = verify(&live, &key);
-    assert_eq!(
-        (code, v["code"].as_str()),
-        (1, Some("PAYMENT_REQUIRED")),
-        "{v}"
-    );
+    assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")), "{v}");
 
     let pm = live.billctl(&[
         "payment-methods",
@@ -266,10 +224,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
     let paid = live.billctl(&["invoices", "pay", invoice, "--yes", "--json"]);
     assert_eq!(paid.code, 0, "{}", paid.stderr);
     assert_eq!(paid.json()["status"], "paid");
-    let stripe_sub = live.get(
-        &format!("/subscriptions/{}", sub["id"].as_str().unwrap()),
-        &[],
-    );
+    let stripe_sub = live.get(&format!("/subscriptions/{}", sub["id"].as_str().unwrap()), &[]);
     assert_eq!(stripe_sub["status"], "active", "{stripe_sub}");
     backfill(&live, wall - 60);
     let (code, v) = verify(&live, &key);
@@ -289,10 +244,7 @@ fn drift_made_in_stripe_is_caught_by_the_check() {
     let lookup = |name: &str| format!("{}_{name}", live.tag);
     let price = |name: &str| {
         let found = live.get("/prices", &[("lookup_keys[]", &lookup(name))]);
-        found["data"][0]["id"]
-            .as_str()
-            .expect("a price")
-            .to_string()
+        found["data"][0]["id"].as_str().expect("a price").to_string()
     };
     let team = price("team_monthly");
     live.post(&format!("/prices/{team}"), &[("active", "false")]);
@@ -315,18 +267,9 @@ fn drift_made_in_stripe_is_caught_by_the_check() {
     let report = r.json();
     assert_eq!(report["drift"], 3, "{report}");
     let text = report.to_string();
-    assert!(
-        text.contains(&format!("price {team} is archived")),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("product {enterprise} is archived")),
-        "{text}"
-    );
-    assert!(
-        text.contains("price is $1.00 / month, config says $99.00 / month"),
-        "{text}"
-    );
+    assert!(text.contains(&format!("price {team} is archived")), "{text}");
+    assert!(text.contains(&format!("product {enterprise} is archived")), "{text}");
+    assert!(text.contains("price is $1.00 / month, config says $99.00 / month"), "{text}");
 }
 
 /// The switch with a key, end to end, on one account that every test shares: the other
@@ -364,11 +307,7 @@ fn the_tests_share_one_account_and_leave_it_clean() {
     let log = account.requests();
     assert!(log.iter().all(|r| r.status != 429), "over the rate limit");
     let st = account.state();
-    assert!(
-        st.test_clocks.is_empty(),
-        "clocks left: {:?}",
-        st.test_clocks.keys()
-    );
+    assert!(st.test_clocks.is_empty(), "clocks left: {:?}", st.test_clocks.keys());
     // Stripe keeps a deleted customer as a tombstone (`deleted: true`).
     assert_eq!(st.customers.len(), 4, "a customer per test that makes one");
     for (id, c) in &st.customers {

@@ -22,11 +22,7 @@ fn literals(src: &str) -> Vec<(usize, String)> {
         } else if b[i] == b'\'' {
             // A char literal ('"', '\'', '\\') or a lifetime: skip what could hide a quote.
             let from = if rest[1..].starts_with('\\') { 3 } else { 1 };
-            let lit = rest
-                .char_indices()
-                .skip(from)
-                .find(|&(_, c)| c == '\'')
-                .map(|(e, _)| e);
+            let lit = rest.char_indices().skip(from).find(|&(_, c)| c == '\'').map(|(e, _)| e);
             i += match lit {
                 Some(e) if e <= if from == 3 { 10 } else { 4 } => e + 1,
                 _ => 1,
@@ -73,9 +69,7 @@ fn raw_start(src: &str, i: usize) -> Option<(usize, usize)> {
     let rest = src[i..].strip_prefix('b').unwrap_or(&src[i..]);
     let after_r = rest.strip_prefix('r')?;
     let hashes = after_r.len() - after_r.trim_start_matches('#').len();
-    after_r[hashes..]
-        .starts_with('"')
-        .then(|| (hashes, src.len() - after_r.len() + hashes + 1))
+    after_r[hashes..].starts_with('"').then(|| (hashes, src.len() - after_r.len() + hashes + 1))
 }
 
 /// Words that end a count's phrase: verbs, prepositions, articles and determiners (`{n} is`,
@@ -171,9 +165,7 @@ fn bare_counts(lit: &str) -> Vec<String> {
         }
         let name = inner.split(':').next().unwrap_or_default();
         let constant = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         let before = lit[..open].trim_end_matches(' ');
         let range_end = [" to", " and"].iter().any(|w| {
             before.ends_with(w)
@@ -259,10 +251,7 @@ fn no_message_prints_a_number_before_a_plural_noun_without_the_helper() {
             }
         }
     }
-    assert!(
-        scanned > 2_000,
-        "the scan found the sources' strings: {scanned}"
-    );
+    assert!(scanned > 2_000, "the scan found the sources' strings: {scanned}");
     assert!(
         bare.is_empty(),
         "a number before a plural noun: write it with billctl::plural::count(n, \"one\", \"many\") \
@@ -277,14 +266,8 @@ fn the_plural_scan_finds_bare_counts_and_leaves_the_rest() {
     for (lit, want) in [
         ("Applied {} changes.", vec!["{} changes"]),
         ("{n} events in one request", vec!["{n} events"]),
-        (
-            "Sent {} meter events ({} units)",
-            vec!["{} meter events", "{} units"],
-        ),
-        (
-            "... and {more} more conflicting repeats",
-            vec!["{more} more conflicting repeats"],
-        ),
+        ("Sent {} meter events ({} units)", vec!["{} meter events", "{} units"]),
+        ("... and {more} more conflicting repeats", vec!["{more} more conflicting repeats"]),
         ("{} price(s) of live subscriptions", vec!["{} price(s)"]),
         ("read {}, inserted {} ({} events/s)", vec![]),
         ("{id} is {status}", vec![]),
@@ -310,10 +293,7 @@ fn setup_products_counts_one_change_and_two_changes() {
     let env = Env::with_catalog();
     let one = DEFAULT_CONFIG.replacen("name = \"Pro\"", "name = \"Pro One\"", 1);
     let two = one.replacen("name = \"Team\"", "name = \"Team Two\"", 1);
-    assert!(
-        one != DEFAULT_CONFIG && two != one,
-        "the config has the names"
-    );
+    assert!(one != DEFAULT_CONFIG && two != one, "the config has the names");
     // The first config renames one product; the second, applied after it, one more.
     for text in [&one, &two] {
         let (changes, writes) = ("1 change", "1 write");
@@ -326,16 +306,10 @@ fn setup_products_counts_one_change_and_two_changes() {
         let question = format!("Apply {changes} ({writes}) to Stripe (test mode)?");
         assert!(asked.stderr.contains(&question), "{}", asked.stderr);
         let done = env.cmd(format!("--config {c} setup-products --yes")).ok();
-        assert!(
-            done.stderr.contains(&format!("Applied {changes}.")),
-            "{}",
-            done.stderr
-        );
+        assert!(done.stderr.contains(&format!("Applied {changes}.")), "{}", done.stderr);
         let again = env.cmd(format!("--config {c} setup-products --yes")).ok();
         assert!(
-            again
-                .stderr
-                .contains("No changes: Stripe matches the config."),
+            again.stderr.contains("No changes: Stripe matches the config."),
             "{}",
             again.stderr
         );
@@ -345,23 +319,15 @@ fn setup_products_counts_one_change_and_two_changes() {
     let c = path.to_str().unwrap();
     let plan = env.cmd(format!("--config {c} setup-products --plan")).ok();
     assert!(
-        plan.stderr
-            .contains("Plan: 2 changes (2 writes). Run without --plan to apply."),
+        plan.stderr.contains("Plan: 2 changes (2 writes). Run without --plan to apply."),
         "{}",
         plan.stderr
     );
     let done = env.cmd(format!("--config {c} setup-products --yes")).ok();
-    assert!(
-        done.stderr.contains("Applied 2 changes."),
-        "{}",
-        done.stderr
-    );
+    assert!(done.stderr.contains("Applied 2 changes."), "{}", done.stderr);
     let products = env.sim.state().products.clone();
     assert_eq!(
-        (
-            products["billctl_pro"]["name"].as_str(),
-            products["billctl_team"]["name"].as_str()
-        ),
+        (products["billctl_pro"]["name"].as_str(), products["billctl_team"]["name"].as_str()),
         (Some("Pro"), Some("Team"))
     );
 }
@@ -374,10 +340,7 @@ fn usage_import_counts_events_read_in_every_format() {
     use clap::ValueEnum;
     let env = Env::with_catalog();
     let customer = env.subscribed("read@example.com", "pro");
-    let key = env
-        .cmd(format!("keys issue --customer {customer} -q"))
-        .ok()
-        .stdout;
+    let key = env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout;
     let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
     let t = common::now() - 60;
     let rows: &[(&str, String)] = &[
@@ -411,20 +374,12 @@ fn usage_import_counts_events_read_in_every_format() {
         );
         let again = env.cmd(format!("usage import {file} --json")).ok().json();
         assert_eq!(
-            (
-                again["read"].as_u64(),
-                again["inserted"].as_u64(),
-                again["duplicates"].as_u64()
-            ),
+            (again["read"].as_u64(), again["inserted"].as_u64(), again["duplicates"].as_u64()),
             (Some(2), Some(0), Some(2)),
             "{format}: {again}"
         );
         total += 5;
-        assert_eq!(
-            env.store().usage_total(&customer).unwrap(),
-            total,
-            "{format}"
-        );
+        assert_eq!(env.store().usage_total(&customer).unwrap(), total, "{format}");
     }
 }
 
@@ -474,10 +429,7 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
     let page = env.cmd("dashboard").ok().stdout;
     let rows = html_rows(&page, "movements");
     assert_eq!(rows.len(), 1, "{rows:?}");
-    let cells: Vec<&str> = rows[0]
-        .iter()
-        .map(|c| c.split(" (").next().unwrap())
-        .collect();
+    let cells: Vec<&str> = rows[0].iter().map(|c| c.split(" (").next().unwrap()).collect();
     // Currency, start, new, expansion, contraction, churn, reactivation, net, end.
     assert_eq!(
         cells,
@@ -496,12 +448,7 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
             .lines()
             .find(|l| l.contains(&format!("┆ {label} ")))
             .unwrap_or_else(|| panic!("a {label} row: {table}"));
-        let mrr = line
-            .trim_end_matches(['│', ' '])
-            .rsplit('┆')
-            .next()
-            .unwrap()
-            .trim();
+        let mrr = line.trim_end_matches(['│', ' ']).rsplit('┆').next().unwrap().trim();
         assert_eq!(mrr, want, "{label}: {table}");
     }
     let by_month = env.cmd("revenue --by month").ok().stdout;
@@ -521,11 +468,7 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
             }
         }
     }
-    assert!(
-        glued.is_empty(),
-        "money signed outside money::signed:\n{}",
-        glued.join("\n")
-    );
+    assert!(glued.is_empty(), "money signed outside money::signed:\n{}", glued.join("\n"));
 }
 
 /// The hint after `subscriptions create` (and `checkout create`) for a customer who already
@@ -541,34 +484,14 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
         .stdout
         .trim()
         .to_string();
-    let first = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --json"
-        ))
-        .code(1)
-        .json();
+    let first =
+        env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).code(1).json();
     assert_eq!(first["status"], "incomplete");
-    let (sub, invoice) = (
-        first["id"].as_str().unwrap(),
-        first["latest_invoice_id"].as_str().unwrap(),
-    );
+    let (sub, invoice) =
+        (first["id"].as_str().unwrap(), first["latest_invoice_id"].as_str().unwrap());
     for args in [
-        &[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "pro",
-        ][..],
-        &[
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            "team",
-        ][..],
+        &["subscriptions", "create", "--customer", &cus, "--tier", "pro"][..],
+        &["subscriptions", "create", "--customer", &cus, "--tier", "team"][..],
         &["checkout", "create", "--customer", &cus, "--tier", "pro"][..],
     ] {
         let r = env.run(args).code(2);
@@ -585,27 +508,12 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
         );
     }
     let active = env.subscribed("active@example.com", "pro");
-    let r = env
-        .cmd(format!(
-            "subscriptions create --customer {active} --tier pro"
-        ))
-        .code(2);
-    assert!(
-        r.stderr
-            .contains("hint: it is on pro already: nothing to create"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd(format!("subscriptions create --customer {active} --tier pro")).code(2);
+    assert!(r.stderr.contains("hint: it is on pro already: nothing to create"), "{}", r.stderr);
     assert!(!r.stderr.contains("--tier pro"), "{}", r.stderr);
-    let r = env
-        .cmd(format!("checkout create --customer {active} --tier team"))
-        .code(2);
+    let r = env.cmd(format!("checkout create --customer {active} --tier team")).code(2);
     assert!(r.stderr.contains("--tier team"), "{}", r.stderr);
-    assert_eq!(
-        env.sim.state().subscriptions.len(),
-        2,
-        "nothing was created"
-    );
+    assert_eq!(env.sim.state().subscriptions.len(), 2, "nothing was created");
 }
 
 /// The kinds of secret billctl keeps in the OS keyring, as `billctl::secrets::Held` lists them.
@@ -652,47 +560,27 @@ fn a_refusing_keyring_names_each_secrets_own_remedy() {
         ),
     ];
     let covered: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
-    assert_eq!(
-        covered,
-        held_kinds(),
-        "a row for every kind of secret in the keyring"
-    );
+    assert_eq!(covered, held_kinds(), "a row for every kind of secret in the keyring");
     for (kind, command, env_key, names, never) in rows {
         let env = Env::new();
         let script = format!("rc=0; {command} 2> refused.txt || rc=$?; echo $rc > refused.code");
         let r = common::in_refusing_keyring(&env, &script, *env_key, &[("KEY", KEY)]);
         assert_eq!(r.code, 0, "{kind}: {}{}", r.stdout, r.stderr);
-        assert_eq!(
-            common::read(&env.path("refused.code")).trim(),
-            "2",
-            "{kind}"
-        );
+        assert_eq!(common::read(&env.path("refused.code")).trim(), "2", "{kind}");
         let refused = common::read(&env.path("refused.txt"));
         assert!(refused.contains("keyring refused"), "{kind}: {refused}");
         for name in *names {
             assert!(refused.contains(name), "{kind} names {name}: {refused}");
         }
-        assert!(
-            !refused.contains(never),
-            "{kind} never names {never}: {refused}"
-        );
-        assert!(
-            !refused.contains(&KEY[8..]),
-            "the key is never printed: {refused}"
-        );
-        assert!(
-            env.sim.state().webhook_endpoints.is_empty(),
-            "{kind}: nothing created"
-        );
+        assert!(!refused.contains(never), "{kind} never names {never}: {refused}");
+        assert!(!refused.contains(&KEY[8..]), "the key is never printed: {refused}");
+        assert!(env.sim.state().webhook_endpoints.is_empty(), "{kind}: nothing created");
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     sources(&root.join("src"), &mut files);
     let count = |what: &str| -> usize {
-        files
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap().matches(what).count())
-            .sum()
+        files.iter().map(|p| std::fs::read_to_string(p).unwrap().matches(what).count()).sum()
     };
     assert_eq!(
         count("keystore::entry("),
@@ -709,10 +597,7 @@ fn a_refusing_keyring_names_each_secrets_own_remedy() {
             text.contains("keyring::Entry::new") || text.contains("Entry::new_with_credential")
         })
         .collect::<Vec<_>>();
-    assert!(
-        outside.is_empty(),
-        "keyring entries made outside keystore.rs: {outside:?}"
-    );
+    assert!(outside.is_empty(), "keyring entries made outside keystore.rs: {outside:?}");
     assert_eq!(count("Entry::new_with_credential("), 2);
 }
 
@@ -722,9 +607,7 @@ fn a_refusing_keyring_names_each_secrets_own_remedy() {
 #[test]
 fn endpoint_delete_names_where_the_secret_was_removed_from() {
     let env = Env::new();
-    let config = env.config(&format!(
-        "{DEFAULT_CONFIG}\n[webhooks]\nsecret_file = true\n"
-    ));
+    let config = env.config(&format!("{DEFAULT_CONFIG}\n[webhooks]\nsecret_file = true\n"));
     let config = config.to_str().unwrap().to_string();
     let file = env.data_dir().join("webhook-secrets");
     let script = r#"
@@ -734,10 +617,7 @@ fn endpoint_delete_names_where_the_secret_was_removed_from() {
     let r = common::in_refusing_keyring(&env, script, true, &[("CONFIG", &config)]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let said = common::read(&env.path("file-deleted.txt"));
-    assert!(
-        said.contains(&format!("and removed its secret from {}", file.display())),
-        "{said}"
-    );
+    assert!(said.contains(&format!("and removed its secret from {}", file.display())), "{said}");
     assert!(!said.contains("keyring"), "{said}");
     assert!(!file.exists(), "the last secret gone, the file goes");
 
@@ -757,10 +637,7 @@ fn endpoint_delete_names_where_the_secret_was_removed_from() {
         (&serde_json::json!(true), &serde_json::json!(["keyring"])),
         "{deleted}"
     );
-    assert!(
-        env.sim.state().webhook_endpoints.is_empty(),
-        "both deleted in Stripe"
-    );
+    assert!(env.sim.state().webhook_endpoints.is_empty(), "both deleted in Stripe");
 }
 
 /// `--derive-ids` says in its `--help` that two identical calls in the same second count once
@@ -776,28 +653,15 @@ fn derive_ids_says_identical_calls_in_one_second_count_once() {
         "{help}"
     );
     let customer = env.subscribed("derive@example.com", "pro");
-    let key = env
-        .cmd(format!("keys issue --customer {customer} -q"))
-        .ok()
-        .stdout;
+    let key = env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout;
     let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
     let t = common::now() - 60;
     let line = |ts: i64| format!("{{\"key\":\"{key_id}\",\"timestamp\":{ts},\"quantity\":1}}\n");
     let path = env.path("calls.ndjson");
     std::fs::write(&path, format!("{}{}{}", line(t), line(t), line(t + 1))).unwrap();
-    let r = env
-        .cmd(format!(
-            "usage import {} --derive-ids --json",
-            path.display()
-        ))
-        .ok()
-        .json();
+    let r = env.cmd(format!("usage import {} --derive-ids --json", path.display())).ok().json();
     assert_eq!(
-        (
-            r["read"].as_u64(),
-            r["inserted"].as_u64(),
-            r["duplicates"].as_u64()
-        ),
+        (r["read"].as_u64(), r["inserted"].as_u64(), r["duplicates"].as_u64()),
         (Some(3), Some(2), Some(1)),
         "{r}"
     );
@@ -815,11 +679,7 @@ fn a_list_counts_zero_one_and_two() {
             env.cmd(format!("customers create --email {email} -q")).ok();
         }
         let r = env.cmd("customers list").ok();
-        assert!(
-            r.stderr.lines().any(|l| l.trim() == said),
-            "{n}: {}",
-            r.stderr
-        );
+        assert!(r.stderr.lines().any(|l| l.trim() == said), "{n}: {}", r.stderr);
         let json = env.cmd("customers list --json").ok().json();
         assert_eq!(json.as_array().map(Vec::len), Some(n), "{json}");
     }

@@ -30,21 +30,13 @@ const METRICS: &[(&str, &str, &str)] = &[
     ("listen", "billctl_webhooks_deliveries_total", "counter"),
     ("listen", "billctl_webhooks_conflicts_total", "counter"),
     ("listen", "billctl_webhooks_refused_total", "counter"),
-    (
-        "listen",
-        "billctl_webhooks_signature_failures_total",
-        "counter",
-    ),
+    ("listen", "billctl_webhooks_signature_failures_total", "counter"),
     ("listen", "billctl_webhooks_applied_total", "counter"),
     ("listen", "billctl_webhooks_refetches_total", "counter"),
     ("listen", "billctl_webhooks_apply_lag_seconds", "histogram"),
     ("listen", "billctl_webhooks_not_stored_total", "counter"),
     ("listen", "billctl_log_lines_dropped_total", "counter"),
-    (
-        "listen",
-        "billctl_webhooks_metrics_auth_failures_total",
-        "counter",
-    ),
+    ("listen", "billctl_webhooks_metrics_auth_failures_total", "counter"),
     ("listen", "billctl_webhooks_open_connections", "gauge"),
     ("listen", "billctl_webhooks_group_commit_size", "histogram"),
 ];
@@ -67,11 +59,8 @@ const REASONS: &[(&str, &str)] = &[
 ];
 
 fn table(service: &str) -> Vec<(&'static str, &'static str)> {
-    let mut t: Vec<_> = METRICS
-        .iter()
-        .filter(|(s, _, _)| *s == service)
-        .map(|(_, n, k)| (*n, *k))
-        .collect();
+    let mut t: Vec<_> =
+        METRICS.iter().filter(|(s, _, _)| *s == service).map(|(_, n, k)| (*n, *k)).collect();
     t.sort();
     t
 }
@@ -83,17 +72,12 @@ fn table(service: &str) -> Vec<(&'static str, &'static str)> {
 fn every_metric_and_refusal_reason_is_in_the_table_and_the_readme() {
     let serve = Metrics::default();
     let listen = ListenMetrics::new();
-    for (service, scrape, text) in [
-        ("serve", serve.scrape(), serve.render()),
-        ("listen", listen.scrape(), listen.render()),
-    ] {
+    for (service, scrape, text) in
+        [("serve", serve.scrape(), serve.render()), ("listen", listen.scrape(), listen.render())]
+    {
         let mut names = scrape.names();
         names.sort();
-        assert_eq!(
-            names,
-            table(service),
-            "{service}'s metrics against the table"
-        );
+        assert_eq!(names, table(service), "{service}'s metrics against the table");
         for (name, kind) in table(service) {
             let line = format!("# TYPE {name} {kind}\n");
             assert!(text.contains(&line), "{service} writes {line:?}:\n{text}");
@@ -117,10 +101,7 @@ fn every_metric_and_refusal_reason_is_in_the_table_and_the_readme() {
         .chain(REASONS.iter().map(|(_, r)| *r))
         .filter(|n| !readme.contains(&format!("`{n}`")))
         .collect();
-    assert!(
-        undocumented.is_empty(),
-        "the README's metrics table lacks {undocumented:?}"
-    );
+    assert!(undocumented.is_empty(), "the README's metrics table lacks {undocumented:?}");
 }
 
 /// A label value from outside (an event type from a delivery) with a quote, a backslash and
@@ -145,12 +126,7 @@ fn hostile_label_values_are_escaped_and_parse_back() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    parse
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
+    parse.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
     let out = parse.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -166,21 +142,8 @@ fn hostile_label_values_are_escaped_and_parse_back() {
             .map(|(_, _, x)| *x)
             .collect::<Vec<f64>>()
     };
-    assert_eq!(
-        value("billctl_webhooks_deliveries_total", "type", hostile),
-        vec![1.0],
-        "{text}"
-    );
-    assert_eq!(
-        value("billctl_webhooks_not_stored_total", "", ""),
-        vec![0.0]
-    );
-    assert_eq!(
-        value("billctl_webhooks_refused_total", "reason", "signature"),
-        vec![1.0]
-    );
-    assert_eq!(
-        value("billctl_webhooks_signature_failures_total", "", ""),
-        vec![1.0]
-    );
+    assert_eq!(value("billctl_webhooks_deliveries_total", "type", hostile), vec![1.0], "{text}");
+    assert_eq!(value("billctl_webhooks_not_stored_total", "", ""), vec![0.0]);
+    assert_eq!(value("billctl_webhooks_refused_total", "reason", "signature"), vec![1.0]);
+    assert_eq!(value("billctl_webhooks_signature_failures_total", "", ""), vec![1.0]);
 }

@@ -25,10 +25,7 @@ impl Manager {
     fn at_path(env: &Env) -> Manager {
         let path = env.path("notify.sock");
         let _ = std::fs::remove_file(&path);
-        Manager::with(
-            UnixDatagram::bind(&path).unwrap(),
-            path.display().to_string(),
-        )
+        Manager::with(UnixDatagram::bind(&path).unwrap(), path.display().to_string())
     }
 
     /// Bound at an abstract name (`@name`), unique to this process and call.
@@ -43,23 +40,15 @@ impl Manager {
 
     fn with(socket: UnixDatagram, address: String) -> Manager {
         // A deadline for a broken build, not a wait: every datagram is awaited as it comes.
-        socket
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
+        socket.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         Manager { socket, address }
     }
 
     /// The next datagram's lines.
     fn next(&self) -> Vec<String> {
         let mut buf = [0u8; 4096];
-        let n = self
-            .socket
-            .recv(&mut buf)
-            .expect("a notification within a minute");
-        String::from_utf8_lossy(&buf[..n])
-            .lines()
-            .map(String::from)
-            .collect()
+        let n = self.socket.recv(&mut buf).expect("a notification within a minute");
+        String::from_utf8_lossy(&buf[..n]).lines().map(String::from).collect()
     }
 
     /// The next datagram that is not a watchdog ping; counts the pings passed.
@@ -89,15 +78,8 @@ impl Manager {
 }
 
 /// `webhooks listen`'s arguments and variables in these tests.
-const LISTEN: &[&str] = &[
-    "webhooks",
-    "listen",
-    "--bind",
-    "127.0.0.1:0",
-    "--json",
-    "--secret-env",
-    "WH_SECRET",
-];
+const LISTEN: &[&str] =
+    &["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH_SECRET"];
 const SECRET: (&str, &str) = ("WH_SECRET", "whsec_notify_test_secret");
 
 /// `MONOTONIC_USEC=`'s value in a `RELOADING=1` datagram.
@@ -182,11 +164,7 @@ fn the_watchdog_is_pinged_when_watchdog_usec_asks() {
         let server = Serve::spawn(
             &env,
             args,
-            &[
-                SECRET,
-                ("NOTIFY_SOCKET", &manager.address),
-                ("WATCHDOG_USEC", "200000"),
-            ],
+            &[SECRET, ("NOTIFY_SOCKET", &manager.address), ("WATCHDOG_USEC", "200000")],
         );
         let mut seen = Vec::new();
         while seen.iter().filter(|d| *d == &vec!["WATCHDOG=1"]).count() < 3 {
@@ -225,10 +203,8 @@ fn serve_and_listen_say_which_config_they_run_on() {
     let xdg = env.path("xdg-config/billctl/billctl.toml");
     let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
     for args in [&serve[..], LISTEN] {
-        let with_flag: Vec<&str> = ["--config", file_s.as_str()]
-            .into_iter()
-            .chain(args.iter().copied())
-            .collect();
+        let with_flag: Vec<&str> =
+            ["--config", file_s.as_str()].into_iter().chain(args.iter().copied()).collect();
         let server = Serve::spawn(&env, &with_flag, &[SECRET]);
         assert_eq!(
             server.first["config"],
@@ -251,11 +227,7 @@ fn serve_and_listen_say_which_config_they_run_on() {
             "warning: config: none given or found; the built-in catalog is in force",
         );
         drop(server);
-        let json_log: Vec<&str> = args
-            .iter()
-            .copied()
-            .chain(["--log-format", "json"])
-            .collect();
+        let json_log: Vec<&str> = args.iter().copied().chain(["--log-format", "json"]).collect();
         let server = Serve::spawn(&env, &json_log, &[SECRET]);
         server.wait_for_stderr("\"catalog\":\"built_in\"");
         let line: Value = server

@@ -40,12 +40,7 @@ fn the_document_lists_exactly_the_routes_serve_has() {
 
 /// One call: (method, path), token, (content type, body), whether the request keeps to the
 /// document.
-type Call<'a> = (
-    (&'a str, String),
-    Option<&'a str>,
-    Option<(&'a str, String)>,
-    bool,
-);
+type Call<'a> = ((&'a str, String), Option<&'a str>, Option<(&'a str, String)>, bool);
 
 /// Exchanges with a serve, recorded for the validator.
 struct Recorder<'a> {
@@ -64,12 +59,7 @@ impl Recorder<'_> {
         valid_request: bool,
     ) -> http::Answer {
         let (ct, text) = body.unwrap_or(("application/json", ""));
-        let raw = http::raw(
-            method,
-            path,
-            token,
-            (!text.is_empty()).then_some(text.as_bytes()),
-        );
+        let raw = http::raw(method, path, token, (!text.is_empty()).then_some(text.as_bytes()));
         let raw = String::from_utf8(raw).unwrap().replacen(
             "Content-Type: application/json",
             &format!("Content-Type: {ct}"),
@@ -77,11 +67,8 @@ impl Recorder<'_> {
         );
         let a = http::exchange(&self.serve.url, raw.as_bytes()).unwrap();
         let (p, q) = path.split_once('?').unwrap_or((path, ""));
-        let headers: serde_json::Map<String, Value> = a
-            .headers
-            .iter()
-            .map(|(n, v)| (n.clone(), json!(v)))
-            .collect();
+        let headers: serde_json::Map<String, Value> =
+            a.headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
         self.log.push(json!({
             "method": method, "path": p, "query": q, "token": token,
             "content_type": body.map(|b| b.0), "body": text,
@@ -97,47 +84,31 @@ impl Recorder<'_> {
 
 #[test]
 fn every_routes_answers_keep_to_the_document() {
-    let Some(python) = python_with(
-        "openapi_core, openapi_spec_validator",
-        "BILLCTL_REQUIRE_PEER_SDKS",
-    ) else {
+    let Some(python) =
+        python_with("openapi_core, openapi_spec_validator", "BILLCTL_REQUIRE_PEER_SDKS")
+    else {
         return;
     };
     let env = Env::with_catalog();
     let (cust, k) = paid(&env, "doc@example.com", "pro");
     let other = key(&env, &env.subscribed("other@example.com", "pro"));
     let other_id = billctl::keys::parse(&other).unwrap().id.to_string();
-    let fresh = env
-        .cmd("customers create --email fresh@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let fresh =
+        env.cmd("customers create --email fresh@example.com -q").ok().stdout.trim().to_string();
     crate::selfserve::ghost(&env);
     let all = token(&env, "web-app", "verify,usage,read,self-service");
     let narrow = token(&env, "narrow", "verify");
     let serve = Serve::start(&env, &[]);
     // The served document is the checked-in one.
-    assert_eq!(
-        serve.get("/openapi.json", &all).body,
-        common::read(std::path::Path::new(DOCUMENT))
-    );
-    let mut r = Recorder {
-        serve: &serve,
-        log: Vec::new(),
-    };
+    assert_eq!(serve.get("/openapi.json", &all).body, common::read(std::path::Path::new(DOCUMENT)));
+    let mut r = Recorder { serve: &serve, log: Vec::new() };
     let t = Some(all.as_str());
     let js = |v: Value| v.to_string();
     let now = common::now();
     let post = |p: &str| ("POST", p.to_string());
     let get = |p: &str| ("GET", p.to_string());
     let calls: Vec<Call> = vec![
-        (
-            post("/v1/keys/verify"),
-            t,
-            Some(("application/json", js(json!({"key": k})))),
-            true,
-        ),
+        (post("/v1/keys/verify"), t, Some(("application/json", js(json!({"key": k})))), true),
         (
             post("/v1/keys/verify"),
             t,
@@ -150,18 +121,8 @@ fn every_routes_answers_keep_to_the_document() {
             Some(("application/json", js(json!({"key": "bk_test_nope"})))),
             true,
         ),
-        (
-            post("/v1/keys/verify"),
-            t,
-            Some(("application/json", js(json!({"kee": k})))),
-            false,
-        ),
-        (
-            post("/v1/keys/verify"),
-            None,
-            Some(("application/json", js(json!({"key": k})))),
-            false,
-        ),
+        (post("/v1/keys/verify"), t, Some(("application/json", js(json!({"kee": k})))), false),
+        (post("/v1/keys/verify"), None, Some(("application/json", js(json!({"key": k})))), false),
         (get("/metrics"), Some(narrow.as_str()), None, true),
         (get("/metrics"), t, None, true),
         (get("/healthz"), t, None, true),
@@ -203,18 +164,10 @@ fn every_routes_answers_keep_to_the_document() {
         (
             post("/v2/keys.verifyKey"),
             t,
-            Some((
-                "application/json",
-                js(json!({"key": k, "credits": {"cost": 0}})),
-            )),
+            Some(("application/json", js(json!({"key": k, "credits": {"cost": 0}})))),
             true,
         ),
-        (
-            post("/v2/keys.verifyKey"),
-            t,
-            Some(("application/json", js(json!({"key": k})))),
-            true,
-        ),
+        (post("/v2/keys.verifyKey"), t, Some(("application/json", js(json!({"key": k})))), true),
         (
             post("/v2/keys.verifyKey"),
             t,
@@ -224,10 +177,7 @@ fn every_routes_answers_keep_to_the_document() {
         (
             post("/v2/keys.verifyKey"),
             t,
-            Some((
-                "application/json",
-                js(json!({"key": k, "permissions": "x"})),
-            )),
+            Some(("application/json", js(json!({"key": k, "permissions": "x"})))),
             true,
         ),
         (
@@ -267,22 +217,14 @@ fn every_routes_answers_keep_to_the_document() {
             )),
             false,
         ),
-        (
-            post("/api/v1/events"),
-            t,
-            Some(("text/plain", "x".to_string())),
-            false,
-        ),
+        (post("/api/v1/events"), t, Some(("text/plain", "x".to_string())), false),
         (get(&format!("/v1/customers/{cust}")), t, None, true),
         (get("/v1/customers/cus_nobody"), t, None, true),
         (get(&format!("/v1/customers/{cust}/keys")), t, None, true),
         (
             post(&format!("/v1/customers/{cust}/keys")),
             t,
-            Some((
-                "application/json",
-                js(json!({"name": "doc", "expires_in": 3600})),
-            )),
+            Some(("application/json", js(json!({"name": "doc", "expires_in": 3600})))),
             true,
         ),
         (
@@ -300,18 +242,10 @@ fn every_routes_answers_keep_to_the_document() {
         (
             post(&format!("/v1/customers/{cust}/portal")),
             t,
-            Some((
-                "application/json",
-                js(json!({"return_url": "https://example.com/a"})),
-            )),
+            Some(("application/json", js(json!({"return_url": "https://example.com/a"})))),
             true,
         ),
-        (
-            post("/v1/customers/cus_GhostOnlyInMirror/portal"),
-            t,
-            None,
-            true,
-        ),
+        (post("/v1/customers/cus_GhostOnlyInMirror/portal"), t, None, true),
         (
             post(&format!("/v1/customers/{cust}/checkout")),
             t,
@@ -353,18 +287,8 @@ fn every_routes_answers_keep_to_the_document() {
             Some(("application/json", js(json!({"quantity": 0})))),
             false,
         ),
-        (
-            post(&format!("/v1/customers/{cust}/subscription/cancel")),
-            t,
-            None,
-            true,
-        ),
-        (
-            post(&format!("/v1/customers/{cust}/subscription/resume")),
-            t,
-            None,
-            true,
-        ),
+        (post(&format!("/v1/customers/{cust}/subscription/cancel")), t, None, true),
+        (post(&format!("/v1/customers/{cust}/subscription/resume")), t, None, true),
         (
             post(&format!("/v1/customers/{fresh}/subscription")),
             t,
@@ -386,12 +310,7 @@ fn every_routes_answers_keep_to_the_document() {
         Some(("application/json", "{\"grace\": \"1h\"}")),
         true,
     );
-    r.call(
-        ("POST", &format!("/v1/customers/{cust}/keys/{id}/rotate")),
-        t,
-        None,
-        true,
-    );
+    r.call(("POST", &format!("/v1/customers/{cust}/keys/{id}/rotate")), t, None, true);
     r.call(
         ("POST", &format!("/v1/customers/{cust}/keys/{id}/revoke")),
         t,
@@ -405,11 +324,8 @@ fn every_routes_answers_keep_to_the_document() {
         true,
     );
     // Every status the routes answered is one the test meant to see.
-    let statuses: std::collections::BTreeSet<u64> = r
-        .log
-        .iter()
-        .map(|x| x["status"].as_u64().unwrap())
-        .collect();
+    let statuses: std::collections::BTreeSet<u64> =
+        r.log.iter().map(|x| x["status"].as_u64().unwrap()).collect();
     for want in [200, 201, 204, 400, 401, 403, 404, 409, 415] {
         assert!(statuses.contains(&want), "no {want} among {statuses:?}");
     }
@@ -428,11 +344,8 @@ fn every_routes_answers_keep_to_the_document() {
 /// (POST when it passes a body). Paths as written: `cus_123`, `${id}` or `{id}` in a segment.
 fn readme_routes(readme: &str) -> Vec<(Option<String>, String)> {
     let mut out = Vec::new();
-    let until = |s: &str, stop: &[char]| {
-        s.chars()
-            .take_while(|c| !stop.contains(c))
-            .collect::<String>()
-    };
+    let until =
+        |s: &str, stop: &[char]| s.chars().take_while(|c| !stop.contains(c)).collect::<String>();
     for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] {
         for (i, _) in readme.match_indices(&format!("`{method} /")) {
             let path = until(&readme[i + method.len() + 2..], &['`', ' ', '[', '?']);
@@ -441,10 +354,8 @@ fn readme_routes(readme: &str) -> Vec<(Option<String>, String)> {
     }
     for line in readme.lines() {
         for (i, _) in line.match_indices("http://127.0.0.1:7878/") {
-            let path = until(
-                &line[i + "http://127.0.0.1:7878".len()..],
-                &[' ', '?', ';', '"', '`', ')'],
-            );
+            let path =
+                until(&line[i + "http://127.0.0.1:7878".len()..], &[' ', '?', ';', '"', '`', ')']);
             if path.len() > 1 {
                 let body = line.contains("--data") || line.contains(" -d ");
                 let method = if line.contains("curl") {
@@ -483,40 +394,24 @@ fn path_is(written: &str, template: &str) -> bool {
 fn every_route_the_readme_names_is_in_the_document() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    assert!(
-        readme.contains("](src/ops/serve/openapi.json)"),
-        "the README links the document"
-    );
+    assert!(readme.contains("](src/ops/serve/openapi.json)"), "the README links the document");
     let doc: Value = serde_json::from_str(&common::read(std::path::Path::new(DOCUMENT))).unwrap();
     let routes: Vec<(String, String)> = doc["paths"]
         .as_object()
         .unwrap()
         .iter()
         .flat_map(|(p, ops)| {
-            ops.as_object()
-                .unwrap()
-                .keys()
-                .map(move |m| (m.to_uppercase(), p.clone()))
+            ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), p.clone()))
         })
         .collect();
     let named = readme_routes(&readme);
-    assert!(
-        named.len() >= 20,
-        "the README's routes are found: {named:?}"
-    );
+    assert!(named.len() >= 20, "the README's routes are found: {named:?}");
     // The serve routes a user needs are shown with curl.
-    for need in [
-        "/v1/keys/verify",
-        "/v1/usage/events",
-        "/healthz",
-        "/readyz",
-        "/metrics",
-        "/openapi.json",
-    ] {
+    for need in
+        ["/v1/keys/verify", "/v1/usage/events", "/healthz", "/readyz", "/metrics", "/openapi.json"]
+    {
         assert!(
-            readme
-                .lines()
-                .any(|l| l.contains("curl") && l.contains(&format!("7878{need}"))),
+            readme.lines().any(|l| l.contains("curl") && l.contains(&format!("7878{need}"))),
             "the README shows {need} with curl"
         );
     }
@@ -531,16 +426,8 @@ fn every_route_the_readme_names_is_in_the_document() {
         );
     }
     // The matcher can fail.
-    assert!(path_is(
-        "/v1/customers/cus_123/usage",
-        "/v1/customers/{id}/usage"
-    ));
-    assert!(!path_is(
-        "/v1/customers/cus_123/usage",
-        "/v1/customers/{id}"
-    ));
+    assert!(path_is("/v1/customers/cus_123/usage", "/v1/customers/{id}/usage"));
+    assert!(!path_is("/v1/customers/cus_123/usage", "/v1/customers/{id}"));
     assert!(!path_is("/v2/keys.verify", "/v2/keys.verifyKey"));
-    assert!(!routes
-        .iter()
-        .any(|(m, t)| m == "GET" && path_is("/v1/keys/verify", t)));
+    assert!(!routes.iter().any(|(m, t)| m == "GET" && path_is("/v1/keys/verify", t)));
 }

@@ -29,18 +29,9 @@ fn rows() -> Vec<(&'static str, Kind)> {
     vec![
         ("billctl --config", NotWritten("the config file: read")),
         ("billctl --data-dir", NotWritten("the data dir itself")),
-        (
-            "billctl dashboard --out",
-            Output(|_, p| strs(&["dashboard", "--out", p])),
-        ),
-        (
-            "billctl revenue --html",
-            Output(|_, p| strs(&["revenue", "--html", p])),
-        ),
-        (
-            "billctl usage report --html",
-            Output(|_, p| strs(&["usage", "report", "--html", p])),
-        ),
+        ("billctl dashboard --out", Output(|_, p| strs(&["dashboard", "--out", p]))),
+        ("billctl revenue --html", Output(|_, p| strs(&["revenue", "--html", p]))),
+        ("billctl usage report --html", Output(|_, p| strs(&["usage", "report", "--html", p]))),
         (
             "billctl usage import --rejects",
             Output(|env, p| {
@@ -57,10 +48,7 @@ fn rows() -> Vec<(&'static str, Kind)> {
             "billctl setup-products --write-env",
             Output(|_, p| strs(&["setup-products", "--yes", "--write-env", p])),
         ),
-        (
-            "billctl completions --man",
-            Output(|_, p| strs(&["completions", "--man", p])),
-        ),
+        ("billctl completions --man", Output(|_, p| strs(&["completions", "--man", p]))),
         (
             "billctl serve --listen",
             Output(|_, p| vec!["serve".into(), "--listen".into(), format!("unix:{p}")]),
@@ -72,15 +60,9 @@ fn rows() -> Vec<(&'static str, Kind)> {
         ("billctl webhooks listen --tls-cert", NotWritten("read")),
         ("billctl webhooks listen --tls-key", NotWritten("read")),
         ("billctl webhooks listen --path", NotWritten("a URL path")),
-        (
-            "billctl webhooks listen --metrics-path",
-            NotWritten("a URL path"),
-        ),
+        ("billctl webhooks listen --metrics-path", NotWritten("a URL path")),
         ("billctl db restore DIR", NotWritten("a backup: read")),
-        (
-            "billctl db backup DIR",
-            Output(|_, p| strs(&["db", "backup", p, "--force", "--yes"])),
-        ),
+        ("billctl db backup DIR", Output(|_, p| strs(&["db", "backup", p, "--force", "--yes"]))),
     ]
 }
 
@@ -97,9 +79,8 @@ fn path_arguments() -> BTreeSet<String> {
                 Some(names) => names.iter().map(|n| n.to_string()).collect(),
                 None => vec![id.clone()],
             };
-            let named = value_names
-                .iter()
-                .any(|n| ["FILE", "DIR", "PATH"].iter().any(|w| n.contains(w)));
+            let named =
+                value_names.iter().any(|n| ["FILE", "DIR", "PATH"].iter().any(|w| n.contains(w)));
             if typed || named {
                 let name = match arg.get_long() {
                     Some(long) => format!("--{long}"),
@@ -148,11 +129,7 @@ fn run_until_first_line(env: &Env, args: &[String]) -> Run {
     }
     let status = child.wait().unwrap();
     Run {
-        code: if line.is_empty() {
-            status.code().unwrap_or(-1)
-        } else {
-            -1
-        },
+        code: if line.is_empty() { status.code().unwrap_or(-1) } else { -1 },
         stdout: line,
         stderr: errs.join().unwrap(),
     }
@@ -168,13 +145,8 @@ fn store_with_data() -> Env {
         r#"{"id":"evt_out1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
     )
     .unwrap();
-    env.cmd(format!("webhooks ingest {} -q", event.display()))
-        .ok();
-    std::fs::write(
-        env.path("bad.ndjson"),
-        "{\"id\":\"e1\",\"key\":\"nokey123\"}\n",
-    )
-    .unwrap();
+    env.cmd(format!("webhooks ingest {} -q", event.display())).ok();
+    std::fs::write(env.path("bad.ndjson"), "{\"id\":\"e1\",\"key\":\"nokey123\"}\n").unwrap();
     let copy = env.data_dir().join("pre-restore-20261206T000000Z");
     std::fs::create_dir(&copy).unwrap();
     std::fs::copy(env.data_dir().join("billctl.db"), copy.join("billctl.db")).unwrap();
@@ -198,10 +170,7 @@ fn hostile_paths(env: &Env) -> Vec<(&'static str, std::path::PathBuf)> {
         ("a present sidecar", data.join("webhooks.db-wal")),
         ("a hard link of billctl.db", hard),
         ("a symlink to webhooks.db", link),
-        (
-            "a file in a pre-restore copy",
-            data.join("pre-restore-20261206T000000Z/billctl.db"),
-        ),
+        ("a file in a pre-restore copy", data.join("pre-restore-20261206T000000Z/billctl.db")),
     ]
 }
 
@@ -227,9 +196,7 @@ fn every_output_path_refuses_the_stores_files() {
     }
     let env = store_with_data();
     let before = status(&env);
-    let copy = env
-        .data_dir()
-        .join("pre-restore-20261206T000000Z/billctl.db");
+    let copy = env.data_dir().join("pre-restore-20261206T000000Z/billctl.db");
     let copy_bytes = std::fs::read(&copy).unwrap();
     let mut checked = 0;
     for (key, kind) in rows() {
@@ -241,10 +208,8 @@ fn every_output_path_refuses_the_stores_files() {
             let wal = env.data_dir().join("webhooks.db-wal");
             let holder = (what == "a present sidecar").then(|| {
                 let c = rusqlite::Connection::open(env.data_dir().join("webhooks.db")).unwrap();
-                c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .unwrap();
+                c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+                    .unwrap();
                 assert!(wal.exists(), "an open reader keeps the WAL file");
                 c
             });
@@ -255,12 +220,7 @@ fn every_output_path_refuses_the_stores_files() {
             let args = argv(&env, path.to_str().unwrap());
             let r = run_until_first_line(&env, &args);
             drop(holder);
-            let ctx = format!(
-                "{key} with {what} ({}):\n{}{}",
-                path.display(),
-                r.stdout,
-                r.stderr
-            );
+            let ctx = format!("{key} with {what} ({}):\n{}{}", path.display(), r.stdout, r.stderr);
             assert_eq!(r.code, 2, "{ctx}");
             assert!(r.stderr.contains(&format!("error: {flag} ")), "{ctx}");
             assert!(
@@ -280,12 +240,7 @@ fn every_output_path_refuses_the_stores_files() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        names
-            .iter()
-            .all(|n| !n.starts_with(".billctl-") && !n.ends_with(".1")),
-        "{names:?}"
-    );
+    assert!(names.iter().all(|n| !n.starts_with(".billctl-") && !n.ends_with(".1")), "{names:?}");
 }
 
 /// Outputs that are not the store's keep working: standard output, `/dev/null`, a FIFO

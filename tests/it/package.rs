@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 fn manifest(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.parse()
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn root() -> PathBuf {
@@ -37,32 +36,14 @@ fn the_package_has_what_crates_io_and_cargo_install_need() {
     let cargo = manifest(&root().join("Cargo.toml"));
     let pkg = cargo["package"].as_table().unwrap();
     let ws = cargo["workspace"]["package"].as_table().unwrap();
-    for key in [
-        "description",
-        "license",
-        "repository",
-        "readme",
-        "rust-version",
-    ] {
+    for key in ["description", "license", "repository", "readme", "rust-version"] {
         let v = package_key(pkg, ws, key).and_then(|v| v.as_str());
-        assert!(
-            v.is_some_and(|v| !v.trim().is_empty()),
-            "Cargo.toml: package.{key} is missing"
-        );
+        assert!(v.is_some_and(|v| !v.trim().is_empty()), "Cargo.toml: package.{key} is missing");
     }
-    let repo = package_key(pkg, ws, "repository")
-        .unwrap()
-        .as_str()
-        .unwrap();
-    assert!(
-        repo.starts_with("https://"),
-        "package.repository {repo:?} is not an https URL"
-    );
+    let repo = package_key(pkg, ws, "repository").unwrap().as_str().unwrap();
+    assert!(repo.starts_with("https://"), "package.repository {repo:?} is not an https URL");
     let readme = pkg["readme"].as_str().unwrap();
-    assert!(
-        root().join(readme).is_file(),
-        "package.readme {readme} is not a file"
-    );
+    assert!(root().join(readme).is_file(), "package.readme {readme} is not a file");
     // crates.io: at most five keywords of at most 20 characters, ASCII letters, digits, `_`
     // and `-`, starting with a letter; categories from its list (these are the ones used).
     let keywords = pkg["keywords"].as_array().expect("package.keywords");
@@ -72,16 +53,11 @@ fn the_package_has_what_crates_io_and_cargo_install_need() {
         assert!(
             k.len() <= 20
                 && k.starts_with(|c: char| c.is_ascii_alphabetic())
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
             "keyword {k:?} is not one crates.io takes"
         );
     }
-    let known = [
-        "command-line-utilities",
-        "web-programming::http-server",
-        "finance",
-    ];
+    let known = ["command-line-utilities", "web-programming::http-server", "finance"];
     let categories = pkg["categories"].as_array().expect("package.categories");
     assert!(!categories.is_empty());
     for c in categories {
@@ -104,11 +80,7 @@ fn every_file_the_program_compiles_in_is_in_the_package() {
         .map(|v| root().join(v.as_str().unwrap().trim_start_matches('/')))
         .collect();
     for i in &include {
-        assert!(
-            i.exists(),
-            "package.include names {} which does not exist",
-            i.display()
-        );
+        assert!(i.exists(), "package.include names {} which does not exist", i.display());
     }
     let mut compiled_in = BTreeSet::new();
     let mut dirs = vec![root().join("src")];
@@ -135,16 +107,9 @@ fn every_file_the_program_compiles_in_is_in_the_package() {
     assert!(compiled_in.len() >= 3, "found only {compiled_in:?}");
     let outside: Vec<_> = compiled_in
         .iter()
-        .filter(|f| {
-            !include
-                .iter()
-                .any(|i| f.starts_with(i.canonicalize().unwrap()))
-        })
+        .filter(|f| !include.iter().any(|i| f.starts_with(i.canonicalize().unwrap())))
         .collect();
-    assert!(
-        outside.is_empty(),
-        "compiled in but not in the package's include: {outside:?}"
-    );
+    assert!(outside.is_empty(), "compiled in but not in the package's include: {outside:?}");
 }
 
 /// `unsafe_code = "forbid"` is a workspace lint, and every member takes the workspace's lints,
@@ -163,10 +128,7 @@ fn every_workspace_member_forbids_unsafe_code() {
         let path = root().join(m.as_str().unwrap()).join("Cargo.toml");
         let member = manifest(&path);
         assert_eq!(
-            member
-                .get("lints")
-                .and_then(|l| l.get("workspace"))
-                .and_then(|w| w.as_bool()),
+            member.get("lints").and_then(|l| l.get("workspace")).and_then(|w| w.as_bool()),
             Some(true),
             "{}: [lints] workspace = true is missing",
             path.display()

@@ -11,18 +11,11 @@
 use proptest::prelude::*;
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000)
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() }
 }
 
 /// `sample` with up to 8 random edits (replace, insert or delete a byte at a random place),
@@ -164,10 +157,9 @@ fn every_duration_flag_says_a_fraction_is_not_whole() {
                 .err()
                 .unwrap_or_else(|| panic!("{argv:?} was accepted"))
                 .to_string();
-            for want in [
-                format!("--{long}"),
-                "the number must be a whole number of days".to_string(),
-            ] {
+            for want in
+                [format!("--{long}"), "the number must be a whole number of days".to_string()]
+            {
                 assert!(err.contains(&want), "{argv:?}: expected {want:?} in {err}");
             }
         }

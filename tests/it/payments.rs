@@ -12,20 +12,12 @@ use serde_json::{json, Value};
 const DAY: i64 = 86_400;
 
 fn customer(env: &Env, email: &str) -> String {
-    env.cmd(format!("customers create --email {email} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
+    env.cmd(format!("customers create --email {email} -q")).ok().stdout.trim().to_string()
 }
 
 /// Issues a key for `customer` and returns it.
 fn key_for(env: &Env, customer: &str) -> String {
-    env.cmd(format!("keys issue --customer {customer} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
+    env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string()
 }
 
 fn verify(env: &Env, key: &str) -> (i32, Value) {
@@ -35,19 +27,14 @@ fn verify(env: &Env, key: &str) -> (i32, Value) {
 
 /// Applies what Stripe (the simulator) emitted since `since`, as `webhooks backfill` does.
 fn backfill(env: &Env, since: i64) -> Value {
-    env.cmd(format!("webhooks backfill --since {} --json", since))
-        .ok()
-        .json()
+    env.cmd(format!("webhooks backfill --since {} --json", since)).ok().json()
 }
 
 /// `subscriptions show SUB --json` and its table (issue 42: they showed neither access nor
 /// dunning state). The JSON's verdict is `subscriptions list`'s for the same subscription,
 /// field for field: one decision, read the same way. Returns the JSON and the table.
 fn sub_shown(env: &Env, sub: &str) -> (Value, String) {
-    let json = env
-        .cmd(format!("subscriptions show {sub} --json"))
-        .ok()
-        .json();
+    let json = env.cmd(format!("subscriptions show {sub} --json")).ok().json();
     let listed = env.cmd("subscriptions list --json").ok().json();
     let row = listed
         .as_array()
@@ -70,11 +57,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
     env.set_now(t0);
     let cus = customer(&env, "nocard@example.com");
     // No card: Stripe leaves the subscription incomplete; billctl says so and exits 1.
-    let r = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --json"
-        ))
-        .code(1);
+    let r = env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).code(1);
     let sub = r.json();
     assert_eq!(sub["status"], "incomplete");
     assert_eq!(sub["invoice"]["payment_problem"], "no payment method");
@@ -101,25 +84,16 @@ fn access_follows_payment_from_incomplete_to_paid() {
     assert!(v["reason"].as_str().unwrap().contains("incomplete"), "{v}");
     // A card, then the open invoice paid: invoice.paid applied; the key is valid.
     let pm = env
-        .cmd(format!(
-            "payment-methods attach --customer {cus} pm_card_visa --default --json"
-        ))
+        .cmd(format!("payment-methods attach --customer {cus} pm_card_visa --default --json"))
         .ok()
         .json();
     assert_eq!(
-        (
-            pm["brand"].as_str(),
-            pm["last4"].as_str(),
-            pm["default"].as_bool()
-        ),
+        (pm["brand"].as_str(), pm["last4"].as_str(), pm["default"].as_bool()),
         (Some("visa"), Some("4242"), Some(true))
     );
     let inv = sub["latest_invoice_id"].as_str().unwrap();
     env.cmd(format!("invoices pay {inv}")).code(2); // not confirmed without --yes off a terminal
-    let paid = env
-        .cmd(format!("invoices pay {inv} --yes --json"))
-        .ok()
-        .json();
+    let paid = env.cmd(format!("invoices pay {inv} --yes --json")).ok().json();
     assert_eq!(paid["status"], "paid");
     let applied = backfill(&env, t0 - 60);
     assert_eq!(applied["failed"], 0, "{applied}");
@@ -140,25 +114,15 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     // Paid for: access granted, no dunning.
     let (v, table) = sub_shown(&env, &sub.id);
     assert_eq!(
-        (
-            v["access"].as_str(),
-            v["payment"]["failed_attempts"].as_i64()
-        ),
+        (v["access"].as_str(), v["payment"]["failed_attempts"].as_i64()),
         (Some("granted"), Some(0)),
         "{v}"
     );
-    assert!(
-        table.contains("access:   granted") && table.contains("dunning:  none"),
-        "{table}"
-    );
+    assert!(table.contains("access:   granted") && table.contains("dunning:  none"), "{table}");
     // The card starts failing; the renewal is declined.
-    env.sim
-        .add_card(&cus, "pm_card_chargeCustomerFail")
-        .unwrap();
+    env.sim.add_card(&cus, "pm_card_chargeCustomerFail").unwrap();
     let t0 = env.sim.now();
-    env.sim
-        .advance_clock(sub.current_period_end - t0 + 3600)
-        .unwrap();
+    env.sim.advance_clock(sub.current_period_end - t0 + 3600).unwrap();
     let now = env.sim.now();
     env.set_now(now);
     let applied = backfill(&env, t0);
@@ -172,30 +136,17 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
     let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
     assert_eq!(shown["access"], "grace");
-    let listed = env
-        .cmd("subscriptions list --status past_due,unpaid --json")
-        .ok()
-        .json();
+    let listed = env.cmd("subscriptions list --status past_due,unpaid --json").ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let l = &listed[0];
     assert_eq!(
-        (
-            l["access"].as_str(),
-            l["payment"]["failed_attempts"].as_i64()
-        ),
+        (l["access"].as_str(), l["payment"]["failed_attempts"].as_i64()),
         (Some("grace"), Some(1))
     );
-    assert_eq!(
-        l["default_payment_method"]["last4"], "0341",
-        "the card that fails"
-    );
+    assert_eq!(l["default_payment_method"]["last4"], "0341", "the card that fails");
     assert!(l["payment"]["next_attempt"].is_i64());
     let human = env.cmd("subscriptions list --status past_due").ok();
-    assert!(
-        human.stdout.contains("1 failed attempt,"),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("1 failed attempt,"), "{}", human.stdout);
     // Shown: the grace and its end, the failed attempt and the next retry, the failing card.
     let (v, table) = sub_shown(&env, &sub.id);
     assert_eq!(
@@ -209,9 +160,8 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     );
     let grace_end = billctl::time::utc_datetime(v["grace_until"].as_i64().unwrap());
     assert!(
-        table.contains(&format!(
-            "access:   grace (past_due grace until {grace_end})"
-        )) && table.contains("dunning:  1 failed attempt since")
+        table.contains(&format!("access:   grace (past_due grace until {grace_end})"))
+            && table.contains("dunning:  1 failed attempt since")
             && table.contains("…0341"),
         "{table}"
     );
@@ -221,11 +171,7 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     let (v, _) = sub_shown(&env, &sub.id);
     assert_eq!(v["access"], "payment_required", "{v}");
     let (code, v) = verify(&env, &key);
-    assert_eq!(
-        (code, v["code"].as_str()),
-        (1, Some("PAYMENT_REQUIRED")),
-        "{v}"
-    );
+    assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")), "{v}");
     assert!(v["reason"].as_str().unwrap().contains("grace"), "{v}");
     // Every retry fails; with "unpaid" as the Dashboard's last step the mirror says unpaid.
     env.sim.set_settings(stripe_sim::state::Settings {
@@ -236,22 +182,11 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     env.set_now(env.sim.now());
     let applied = backfill(&env, now - 60);
     assert_eq!(applied["failed"], 0, "{applied}");
-    assert_eq!(
-        env.store()
-            .current_subscription(&cus)
-            .unwrap()
-            .unwrap()
-            .row
-            .status,
-        "unpaid"
-    );
+    assert_eq!(env.store().current_subscription(&cus).unwrap().unwrap().row.status, "unpaid");
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")));
     assert!(v["reason"].as_str().unwrap().contains("unpaid"), "{v}");
-    let report = env
-        .cmd(format!("usage report --customer {cus} --json"))
-        .ok()
-        .json();
+    let report = env.cmd(format!("usage report --customer {cus} --json")).ok().json();
     assert_eq!(report[0]["access"], "payment_required");
 }
 
@@ -260,11 +195,8 @@ fn subscription_terms_trials_invoices_and_refusals() {
     let env = Env::with_catalog();
     // A trial: trialing, the end stated.
     let cus = customer(&env, "trial@example.com");
-    let r = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --trial-days 14"
-        ))
-        .ok();
+    let r =
+        env.cmd(format!("subscriptions create --customer {cus} --tier pro --trial-days 14")).ok();
     assert!(r.stderr.contains("Trial until"), "{}", r.stderr);
     let m = env.store().current_subscription(&cus).unwrap().unwrap();
     assert_eq!(m.row.status, "trialing");
@@ -277,46 +209,26 @@ fn subscription_terms_trials_invoices_and_refusals() {
         .ok()
         .json();
     assert_eq!(sub["status"], "active");
-    let open = env
-        .cmd(format!(
-            "invoices list --customer {cus} --status open --json"
-        ))
-        .ok()
-        .json();
+    let open = env.cmd(format!("invoices list --customer {cus} --status open --json")).ok().json();
     let inv = open[0]["id"].as_str().unwrap();
     assert!(open[0]["due_date"].is_i64());
     env.cmd(format!("invoices send {inv}")).ok();
     let shown = env.cmd(format!("invoices show {inv} --json")).ok().json();
     assert_eq!(shown["status"], "open");
     env.cmd(format!("invoices void {inv} --yes")).ok();
-    assert_eq!(
-        env.cmd(format!("invoices show {inv} --json")).ok().json()["status"],
-        "void"
-    );
+    assert_eq!(env.cmd(format!("invoices show {inv} --json")).ok().json()["status"], "void");
     // error-if-incomplete with a card that fails: Stripe's card error, nothing created.
     let cus = customer(&env, "declined@example.com");
-    env.sim
-        .add_card(&cus, "pm_card_chargeCustomerFail")
-        .unwrap();
+    env.sim.add_card(&cus, "pm_card_chargeCustomerFail").unwrap();
     let r = env
         .cmd(format!("subscriptions create --customer {cus} --tier pro --payment-behavior error-if-incomplete"))
         .code(2);
     assert!(r.stderr.contains("declined"), "{}", r.stderr);
     assert!(env.store().current_subscription(&cus).unwrap().is_none());
     // allow-incomplete with that card: incomplete, the decline named.
-    let r = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --json"
-        ))
-        .code(1);
+    let r = env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).code(1);
     let v = r.json();
-    assert!(
-        v["invoice"]["payment_problem"]
-            .as_str()
-            .unwrap()
-            .starts_with("declined"),
-        "{v}"
-    );
+    assert!(v["invoice"]["payment_problem"].as_str().unwrap().starts_with("declined"), "{v}");
     // The human message is one sentence: "declined: Your card was declined." and no "..".
     let human = env.cmd(format!("subscriptions create --customer {cus} --tier pro"));
     assert!(!human.stderr.contains(".."), "{}", human.stderr);
@@ -326,82 +238,37 @@ fn subscription_terms_trials_invoices_and_refusals() {
 fn payment_methods_customer_updates_and_the_portal() {
     let env = Env::with_catalog();
     let cus = customer(&env, "pm@example.com");
-    let r = env
-        .cmd(format!(
-            "payment-methods attach --customer {cus} 4242424242424242"
-        ))
-        .code(2);
-    assert!(
-        r.stderr.contains("never takes card numbers"),
-        "{}",
-        r.stderr
-    );
-    let r = env
-        .cmd(format!(
-            "payment-methods attach --customer {cus} pm_card_chargeDeclined"
-        ))
-        .code(2);
+    let r = env.cmd(format!("payment-methods attach --customer {cus} 4242424242424242")).code(2);
+    assert!(r.stderr.contains("never takes card numbers"), "{}", r.stderr);
+    let r =
+        env.cmd(format!("payment-methods attach --customer {cus} pm_card_chargeDeclined")).code(2);
     assert!(r.stderr.contains("declined"), "{}", r.stderr);
     let mc = env
-        .cmd(format!(
-            "payment-methods attach --customer {cus} pm_card_mastercard --json"
-        ))
+        .cmd(format!("payment-methods attach --customer {cus} pm_card_mastercard --json"))
         .ok()
         .json();
-    let visa = env
-        .cmd(format!(
-            "payment-methods attach --customer {cus} pm_card_visa --json"
-        ))
-        .ok()
-        .json();
+    let visa =
+        env.cmd(format!("payment-methods attach --customer {cus} pm_card_visa --json")).ok().json();
     let id = visa["id"].as_str().unwrap();
-    let listed = env
-        .cmd(format!(
-            "payment-methods default --customer {cus} {id} --json"
-        ))
-        .ok()
-        .json();
-    let defaults: Vec<&Value> = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["default"] == true)
-        .collect();
+    let listed =
+        env.cmd(format!("payment-methods default --customer {cus} {id} --json")).ok().json();
+    let defaults: Vec<&Value> =
+        listed.as_array().unwrap().iter().filter(|m| m["default"] == true).collect();
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0]["id"], id);
-    env.cmd(format!(
-        "payment-methods detach {}",
-        mc["id"].as_str().unwrap()
-    ))
-    .code(2);
-    env.cmd(format!(
-        "payment-methods detach {} --yes",
-        mc["id"].as_str().unwrap()
-    ))
-    .ok();
-    let listed = env
-        .cmd(format!("payment-methods list --customer {cus} --json"))
-        .ok()
-        .json();
+    env.cmd(format!("payment-methods detach {}", mc["id"].as_str().unwrap())).code(2);
+    env.cmd(format!("payment-methods detach {} --yes", mc["id"].as_str().unwrap())).ok();
+    let listed = env.cmd(format!("payment-methods list --customer {cus} --json")).ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     // Customer updates reach Stripe and the mirror.
-    env.cmd(format!(
-        "customers update {cus} --name Ada --metadata plan=gold --yes"
-    ))
-    .ok();
+    env.cmd(format!("customers update {cus} --name Ada --metadata plan=gold --yes")).ok();
     let stripe_side = env.sim.state().customers[cus.as_str()].clone();
     assert_eq!(
-        (
-            stripe_side["name"].as_str(),
-            stripe_side["metadata"]["plan"].as_str()
-        ),
+        (stripe_side["name"].as_str(), stripe_side["metadata"]["plan"].as_str()),
         (Some("Ada"), Some("gold"))
     );
-    env.cmd(format!("customers update {cus} --unset-metadata plan"))
-        .ok();
-    assert!(env.sim.state().customers[cus.as_str()]["metadata"]
-        .get("plan")
-        .is_none());
+    env.cmd(format!("customers update {cus} --unset-metadata plan")).ok();
+    assert!(env.sim.state().customers[cus.as_str()]["metadata"].get("plan").is_none());
     env.cmd(format!("customers update {cus}")).code(2);
     // The portal link.
     let portal = env
@@ -410,17 +277,10 @@ fn payment_methods_customer_updates_and_the_portal() {
         ))
         .ok()
         .json();
-    assert!(portal["url"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://billing.stripe.com/"));
+    assert!(portal["url"].as_str().unwrap().starts_with("https://billing.stripe.com/"));
     let audit = env.cmd("audit list --json").ok().json();
-    let actions: Vec<&str> = audit
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|a| a["action"].as_str())
-        .collect();
+    let actions: Vec<&str> =
+        audit.as_array().unwrap().iter().filter_map(|a| a["action"].as_str()).collect();
     for want in [
         "payment_method.attach",
         "payment_method.default",
@@ -471,20 +331,12 @@ fn events_of_another_api_version_fail_or_are_refetched() {
         "{detail}"
     );
     assert_eq!(
-        env.store()
-            .current_subscription(&cus)
-            .unwrap()
-            .unwrap()
-            .row
-            .status,
+        env.store().current_subscription(&cus).unwrap().unwrap().row.status,
         "active",
         "nothing applied"
     );
     // With --refetch: the subscription is read from Stripe (active) and applied.
-    let again = env
-        .cmd("webhooks reprocess evt_old_version --refetch --json")
-        .ok()
-        .json();
+    let again = env.cmd("webhooks reprocess evt_old_version --refetch --json").ok().json();
     assert_eq!(again["applied"], 1, "{again}");
     // The endpoint billctl creates pins its version.
     let script = r#""$BILLCTL" webhooks endpoint create --url https://example.com/hook -q"#;
@@ -500,30 +352,21 @@ fn the_access_policy_matrix() {
     use billctl::billing::{access, Access};
     use billctl::config::AccessPolicy;
     let default = AccessPolicy::default();
-    let strict = AccessPolicy {
-        statuses: vec!["active".into()],
-        past_due_grace_secs: 0,
-    };
+    let strict = AccessPolicy { statuses: vec!["active".into()], past_due_grace_secs: 0 };
     let lenient = AccessPolicy {
         statuses: vec!["active".into(), "trialing".into(), "past_due".into()],
         past_due_grace_secs: 7 * DAY,
     };
     let (start, failed) = (1_000_000, 1_000_500);
     for status in billctl::config::SUBSCRIPTION_STATUSES {
-        for (policy, name) in [
-            (&default, "default"),
-            (&strict, "strict"),
-            (&lenient, "lenient"),
-        ] {
+        for (policy, name) in [(&default, "default"), (&strict, "strict"), (&lenient, "lenient")] {
             let early = access(policy, status, Some(failed), start, failed + DAY);
             let late = access(policy, status, Some(failed), start, failed + 8 * DAY);
             let want_early = match (*status, name) {
                 ("active", _) => Access::Granted,
                 ("trialing", "default" | "lenient") => Access::Granted,
                 ("past_due", "lenient") => Access::Granted,
-                ("past_due", "default") => Access::Grace {
-                    until: failed + 7 * DAY,
-                },
+                ("past_due", "default") => Access::Grace { until: failed + 7 * DAY },
                 _ => Access::PaymentRequired,
             };
             assert_eq!(early, want_early, "{status} under {name}, a day in");
@@ -535,10 +378,7 @@ fn the_access_policy_matrix() {
         }
     }
     // Without a recorded failure the grace counts from the period start.
-    assert_eq!(
-        access(&default, "past_due", None, start, start + 7 * DAY),
-        Access::PaymentRequired
-    );
+    assert_eq!(access(&default, "past_due", None, start, start + 7 * DAY), Access::PaymentRequired);
 }
 
 /// Payment-state writes are ordered as subscription writes are (issue 29): an
@@ -567,27 +407,15 @@ fn an_old_payment_failure_never_costs_the_grace() {
     let ingest = |body: String| env.cmd_stdin("webhooks ingest - --json", &body).ok();
     let shown = |id: &str| env.cmd(format!("webhooks show {id} --json")).ok().json();
 
-    ingest(event(
-        "evt_old",
-        "invoice.payment_failed",
-        t - 25 * DAY,
-        &victim,
-        "open",
-    ));
+    ingest(event("evt_old", "invoice.payment_failed", t - 25 * DAY, &victim, "open"));
     assert_eq!(shown("evt_old")["status"], "ignored");
-    assert!(
-        sub(&victim).payment.failed_at.is_none(),
-        "the old failure recorded nothing"
-    );
+    assert!(sub(&victim).payment.failed_at.is_none(), "the old failure recorded nothing");
     assert_eq!(sub(&victim).row.status, "active");
 
     for (id, c) in [("evt_real_v", &victim), ("evt_real_c", &control)] {
         ingest(event(id, "invoice.payment_failed", t + 5, c, "open"));
         let s = sub(c);
-        assert_eq!(
-            (s.row.status.as_str(), s.payment.failed_at),
-            ("past_due", Some(t + 5))
-        );
+        assert_eq!((s.row.status.as_str(), s.payment.failed_at), ("past_due", Some(t + 5)));
     }
     env.set_now(t + 10);
     for key in [&vkey, &ckey] {
@@ -597,13 +425,7 @@ fn an_old_payment_failure_never_costs_the_grace() {
 
     // A paid invoice applied, then an older failure delivered late: ignored.
     ingest(event("evt_paid", "invoice.paid", t + 30, &third, "paid"));
-    ingest(event(
-        "evt_late",
-        "invoice.payment_failed",
-        t + 25,
-        &third,
-        "open",
-    ));
+    ingest(event("evt_late", "invoice.payment_failed", t + 25, &third, "open"));
     assert_eq!(shown("evt_late")["status"], "ignored");
     assert!(
         shown("evt_late")["detail"]
@@ -614,22 +436,10 @@ fn an_old_payment_failure_never_costs_the_grace() {
         shown("evt_late")
     );
     let s = sub(&third);
-    assert_eq!(
-        (s.row.status.as_str(), s.payment.failed_at),
-        ("active", None)
-    );
+    assert_eq!((s.row.status.as_str(), s.payment.failed_at), ("active", None));
     // A failure of an invoice the event shows as paid: ignored.
-    ingest(event(
-        "evt_paid_fail",
-        "invoice.payment_failed",
-        t + 40,
-        &third,
-        "paid",
-    ));
+    ingest(event("evt_paid_fail", "invoice.payment_failed", t + 40, &third, "paid"));
     assert_eq!(shown("evt_paid_fail")["status"], "ignored");
     let s = sub(&third);
-    assert_eq!(
-        (s.row.status.as_str(), s.payment.failed_at),
-        ("active", None)
-    );
+    assert_eq!((s.row.status.as_str(), s.payment.failed_at), ("active", None));
 }

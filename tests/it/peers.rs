@@ -13,17 +13,8 @@ const REQUIRE: &str = "BILLCTL_REQUIRE_PEER_SDKS";
 
 /// Runs one of `tests/examples/peers/` with `input` on stdin; its JSON output.
 fn run_client(python: &std::ffi::OsStr, script: &str, input: &Value) -> Value {
-    let out = run_python(
-        python,
-        &format!("peers/{script}"),
-        &[],
-        input.to_string().as_bytes(),
-    );
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_python(python, &format!("peers/{script}"), &[], input.to_string().as_bytes());
+    assert!(out.status.success(), "{script} failed:\n{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -39,8 +30,7 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
     let env = Env::with_catalog();
     let (customer, valid) = paid(&env, "unkey-valid@example.com", "pro");
     let (_, revoked) = paid(&env, "unkey-revoked@example.com", "pro");
-    env.cmd(format!("keys revoke {} --yes", key_id(&revoked)))
-        .ok();
+    env.cmd(format!("keys revoke {} --yes", key_id(&revoked))).ok();
     let (_, team) = paid(&env, "unkey-quota@example.com", "team");
     let (_, busy) = paid(&env, "unkey-rate@example.com", "pro");
     let t = token(&env, "unkey-app", "verify");
@@ -71,10 +61,7 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
             .clone()
     };
     let v = by("valid");
-    assert_eq!(
-        (v["valid"].clone(), v["code"].clone()),
-        (json!(true), json!("VALID"))
-    );
+    assert_eq!((v["valid"].clone(), v["code"].clone()), (json!(true), json!("VALID")));
     assert_eq!(v["key_id"], key_id(&valid));
     assert_eq!(v["identity"], customer);
     assert_eq!(v["billctl_code"], "VALID");
@@ -82,14 +69,8 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
     assert!(v["request_id"].as_str().unwrap().starts_with("req_"));
     assert_eq!(by("check-only")["credits"], 9_999, "cost 0 records nothing");
     let r = by("revoked");
-    assert_eq!(
-        (r["valid"].clone(), r["code"].clone()),
-        (json!(false), json!("DISABLED"))
-    );
-    assert_eq!(
-        (r["billctl_code"].clone(), r["enabled"].clone()),
-        (json!("REVOKED"), json!(false))
-    );
+    assert_eq!((r["valid"].clone(), r["code"].clone()), (json!(false), json!("DISABLED")));
+    assert_eq!((r["billctl_code"].clone(), r["enabled"].clone()), (json!("REVOKED"), json!(false)));
     assert_eq!(by("all-credits")["credits"], 0);
     let q = by("over-quota");
     assert_eq!(
@@ -99,10 +80,7 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
     assert_eq!(by("unknown")["code"], "NOT_FOUND");
     assert!((0..60).all(|i| by(&format!("busy-{i}"))["code"] == "VALID"));
     let l = by("rate-limited");
-    assert_eq!(
-        (l["valid"].clone(), l["code"].clone()),
-        (json!(false), json!("RATE_LIMITED"))
-    );
+    assert_eq!((l["valid"].clone(), l["code"].clone()), (json!(false), json!("RATE_LIMITED")));
     assert_eq!(l["ratelimits"][0]["exceeded"], true);
     assert_eq!(l["ratelimits"][0]["limit"], 60);
     assert!(l["ratelimits"][0]["reset"].as_u64().unwrap() >= 1000);
@@ -126,16 +104,9 @@ fn unkeys_python_sdk_verifies_valid_revoked_over_quota_and_rate_limited_keys() {
     // One id per request: Unkey's requestId is the server's X-Request-Id, prefixed as Unkey's.
     let id = a.header("x-request-id").unwrap();
     assert_eq!(e["meta"]["requestId"], format!("req_{id}"));
-    let a = serve.post(
-        "/v2/keys.verifyKey",
-        &t,
-        &json!({"key": valid, "permissions": "a.b"}),
-    );
+    let a = serve.post("/v2/keys.verifyKey", &t, &json!({"key": valid, "permissions": "a.b"}));
     assert_eq!(a.status, 400);
-    assert!(a.json()["error"]["detail"]
-        .as_str()
-        .unwrap()
-        .starts_with("permissions"));
+    assert!(a.json()["error"]["detail"].as_str().unwrap().starts_with("permissions"));
 }
 
 #[test]
@@ -177,54 +148,33 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
     let out = run_client(&python, "openmeter_ingest.py", &input);
     assert_eq!(out["single"]["ok"], true, "{out}");
     assert_eq!(out["batch"]["ok"], true, "{out}");
-    assert_eq!(
-        out["again"]["ok"], true,
-        "a repeated id is a duplicate, not an error"
-    );
+    assert_eq!(out["again"]["ok"], true, "a repeated id is a duplicate, not an error");
     assert_eq!(out["invalid"]["status"], 400, "{out}");
     // The SDK's own types: a 400 is its HttpResponseError with the problem details parsed
     // into its model (the generated code keeps UnexpectedProblemResponse for any 400: its
     // second if-chain overwrites the first), a 401 its authentication error.
     assert_eq!(
-        (
-            out["invalid"]["error"].clone(),
-            out["invalid"]["model"].clone()
-        ),
-        (
-            json!("HttpResponseError"),
-            json!("UnexpectedProblemResponse")
-        ),
+        (out["invalid"]["error"].clone(), out["invalid"]["model"].clone()),
+        (json!("HttpResponseError"), json!("UnexpectedProblemResponse")),
         "{out}"
     );
     assert_eq!(
-        (
-            out["stranger"]["status"].clone(),
-            out["stranger"]["error"].clone()
-        ),
+        (out["stranger"]["status"].clone(), out["stranger"]["error"].clone()),
         (json!(401), json!("ClientAuthenticationError")),
         "{out}"
     );
-    assert_eq!(
-        out["stranger"]["model"], "UnauthorizedProblemResponse",
-        "{out}"
-    );
+    assert_eq!(out["stranger"]["model"], "UnauthorizedProblemResponse", "{out}");
     let problem: Value = serde_json::from_str(out["invalid"]["body"].as_str().unwrap()).unwrap();
     // Problem details name the occurrence (OpenMeter's model requires `instance`).
     let request_id = problem["instance"].as_str().unwrap();
     assert!(request_id.starts_with("urn:billctl:request:"), "{problem}");
     assert_eq!(problem["rejects"][0]["line"], 2);
-    assert!(problem["rejects"][0]["reason"]
-        .as_str()
-        .unwrap()
-        .starts_with("subject"));
+    assert!(problem["rejects"][0]["reason"].as_str().unwrap().starts_with("subject"));
     assert_eq!(out["unvalued"]["status"], 400, "{out}");
     let unvalued: Value = serde_json::from_str(out["unvalued"]["body"].as_str().unwrap()).unwrap();
     assert_eq!(unvalued["rejects"][0]["line"], 2, "{unvalued}");
     assert!(
-        unvalued["rejects"][0]["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("data.tokens: required"),
+        unvalued["rejects"][0]["reason"].as_str().unwrap().starts_with("data.tokens: required"),
         "{unvalued}"
     );
     // What was recorded: ids, subjects (customer or key), quantities and times.
@@ -234,40 +184,22 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
             false,
         )
     };
-    assert_eq!(
-        (
-            q("om-1", "quantity"),
-            q("om-2", "quantity"),
-            q("om-3", "quantity")
-        ),
-        (5, 7, 3)
-    );
+    assert_eq!((q("om-1", "quantity"), q("om-2", "quantity"), q("om-3", "quantity")), (5, 7, 3));
     assert_eq!(q("om-1", "ts"), at);
     assert_eq!(
         (q("om-4", "quantity"), q("om-6", "quantity")),
         (-1, -1),
         "nothing of an invalid batch is recorded"
     );
-    assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'om-%'",
-            false
-        ),
-        3
-    );
+    assert_eq!(env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'om-%'", false), 3);
     assert_eq!(
         env.count(&format!("SELECT count(*) FROM usage_events WHERE event_id = 'om-2' AND key_id = '{}' AND customer_id = '{customer}'", key_id(&k)), false),
         1
     );
     // Only CloudEvents types are taken.
-    let raw = String::from_utf8(common::http::raw(
-        "POST",
-        "/api/v1/events",
-        Some(&t),
-        Some(b"{}"),
-    ))
-    .unwrap()
-    .replace("application/json", "text/plain");
+    let raw = String::from_utf8(common::http::raw("POST", "/api/v1/events", Some(&t), Some(b"{}")))
+        .unwrap()
+        .replace("application/json", "text/plain");
     let a = common::http::exchange(&serve.url, raw.as_bytes()).unwrap();
     assert_eq!(a.status, 415);
     assert_eq!(a.header("content-type"), Some("application/problem+json"));
@@ -312,24 +244,14 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
             false,
         )
     };
-    assert_eq!(
-        (q("api-eu"), q("api-us")),
-        (5, 7),
-        "two events, the first of each source kept"
-    );
+    assert_eq!((q("api-eu"), q("api-us")), (5, 7), "two events, the first of each source kept");
     assert_eq!(env.store().usage_total(&customer).unwrap(), 12);
     let m = serve.get("/metrics", &t).body;
     assert_eq!(
-        crate::serve::metric(
-            &m,
-            "billctl_usage_conflicts_total{route=\"/api/v1/events\"}"
-        ),
+        crate::serve::metric(&m, "billctl_usage_conflicts_total{route=\"/api/v1/events\"}"),
         1.0
     );
-    let j = env
-        .cmd("usage conflicts --source api-us --json")
-        .code(1)
-        .json();
+    let j = env.cmd("usage conflicts --source api-us --json").code(1).json();
     assert_eq!(j["total"], 1, "{j}");
     assert_eq!(j["conflicts"][0]["offered"]["quantity"], 9, "{j}");
     assert_eq!(j["conflicts"][0]["kept"]["quantity"], 7, "{j}");
@@ -357,10 +279,7 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
     let env = Env::with_catalog();
     let (_, valid) = paid(&env, "unkey-typed@example.com", "pro");
     let fake = forged(&valid);
-    assert!(
-        billctl::keys::parse(&fake).is_some(),
-        "the forgery passes the offline checks"
-    );
+    assert!(billctl::keys::parse(&fake).is_some(), "the forgery passes the offline checks");
     let t = token(&env, "unkey-app", "verify");
     let serve = Serve::start(&env, &["--log-format", "json"]);
     let calls = json!([
@@ -384,15 +303,10 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
     };
     assert_eq!(by("valid")["key_id"], key_id(&valid));
     let f = by("forged");
-    assert_eq!(
-        (f["code"].clone(), f["key_id"].clone()),
-        (json!("NOT_FOUND"), Value::Null),
-        "{f}"
-    );
-    for (name, location) in [
-        ("permissions", "body.permissions"),
-        ("negative-cost", "body.credits.cost"),
-    ] {
+    assert_eq!((f["code"].clone(), f["key_id"].clone()), (json!("NOT_FOUND"), Value::Null), "{f}");
+    for (name, location) in
+        [("permissions", "body.permissions"), ("negative-cost", "body.credits.cost")]
+    {
         let e = by(name);
         assert_eq!(
             (e["error"].clone(), e["status"].clone()),
@@ -409,10 +323,7 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
         "unkey_verify.py",
         &json!({"url": serve.url, "token": stranger, "calls": [{"name": "x", "key": valid}]}),
     );
-    assert_eq!(
-        refused[0]["error"], "UnauthorizedErrorResponse",
-        "{refused}"
-    );
+    assert_eq!(refused[0]["error"], "UnauthorizedErrorResponse", "{refused}");
     // Only the valid call was recorded (a 400 records nothing).
     let sum = env.count(
         &format!(
@@ -423,17 +334,10 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
     );
     assert_eq!(sum, 1);
     let run = serve.stop();
-    let lines: Vec<Value> = run
-        .stderr
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let lines: Vec<Value> =
+        run.stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let outcome = |name: &str| {
-        let id = by(name)["request_id"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("req_")
-            .to_string();
+        let id = by(name)["request_id"].as_str().unwrap().trim_start_matches("req_").to_string();
         lines
             .iter()
             .find(|l| l["request_id"] == id.as_str())
@@ -444,10 +348,7 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
     assert_eq!(outcome("forged"), "NOT_FOUND");
     assert_eq!(outcome("permissions"), "BAD_REQUEST");
     assert_eq!(outcome("negative-cost"), "BAD_REQUEST");
-    assert!(
-        !run.stderr.contains(&fake[fake.len() - 20..]),
-        "the forged key in the log"
-    );
+    assert!(!run.stderr.contains(&fake[fake.len() - 20..]), "the forged key in the log");
 }
 
 /// One call of `core_answers.py`: the SDK, what it sends, and with which method (`None`: its own).
@@ -476,26 +377,13 @@ fn sdk_saw(out: &Value, name: &str, status: u16, code: &str) {
         "{name}: {c}"
     );
     let p = &c["parsed"];
-    assert!(
-        p.is_object(),
-        "{name}: the SDK's model did not parse the body: {c}"
-    );
-    assert_eq!(
-        p["type"],
-        format!("urn:billctl:error:{code}"),
-        "{name}: {c}"
-    );
+    assert!(p.is_object(), "{name}: the SDK's model did not parse the body: {c}");
+    assert_eq!(p["type"], format!("urn:billctl:error:{code}"), "{name}: {c}");
     assert_eq!(p["status"], status, "{name}: {c}");
-    assert!(
-        p["title"].is_string() && p["detail"].is_string(),
-        "{name}: {c}"
-    );
+    assert!(p["title"].is_string() && p["detail"].is_string(), "{name}: {c}");
     if name.starts_with("unkey") {
         assert_eq!(c["error"], "APIError", "{name}: {c}");
-        assert!(
-            p["request_id"].as_str().unwrap().starts_with("req_"),
-            "{name}: {c}"
-        );
+        assert!(p["request_id"].as_str().unwrap().starts_with("req_"), "{name}: {c}");
     } else {
         assert_eq!(c["content_type"], "application/problem+json", "{name}: {c}");
         let model = if status == 503 {
@@ -504,13 +392,7 @@ fn sdk_saw(out: &Value, name: &str, status: u16, code: &str) {
             "UnexpectedProblemResponse"
         };
         assert_eq!(c["model"], model, "{name}: {c}");
-        assert!(
-            p["instance"]
-                .as_str()
-                .unwrap()
-                .starts_with("urn:billctl:request:"),
-            "{name}: {c}"
-        );
+        assert!(p["instance"].as_str().unwrap().starts_with("urn:billctl:request:"), "{name}: {c}");
     }
 }
 
@@ -532,14 +414,7 @@ fn the_cores_own_answers_and_a_405_reach_the_peers_sdks_in_their_own_shape() {
     // 503 BUSY: an upload the size of the whole budget holds it once its 100 Continue is sent.
     let serve = Serve::start(
         &env,
-        &[
-            "--max-body",
-            "1048576",
-            "--max-body-memory",
-            "1048576",
-            "--log-format",
-            "json",
-        ],
+        &["--max-body", "1048576", "--max-body-memory", "1048576", "--log-format", "json"],
     );
     let mut held = std::net::TcpStream::connect(serve.url.trim_start_matches("http://")).unwrap();
     let head = format!("POST /v1/usage/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\nAuthorization: Bearer {t}\r\nExpect: 100-continue\r\n\r\n");
@@ -570,49 +445,29 @@ fn the_cores_own_answers_and_a_405_reach_the_peers_sdks_in_their_own_shape() {
         core_call("unkey-busy", "unkey", (&t, &pad, &ev), None),
         core_call("openmeter-busy", "openmeter", (&t, &k, &padded), None),
     ];
-    let out = run_client(
-        &python,
-        "core_answers.py",
-        &json!({"url": serve.url, "calls": calls}),
-    );
+    let out = run_client(&python, "core_answers.py", &json!({"url": serve.url, "calls": calls}));
     drop(held);
     sdk_saw(&out, "unkey-busy", 503, "BUSY");
     sdk_saw(&out, "openmeter-busy", 503, "BUSY");
     // 405: the SDKs' requests sent with PUT.
-    let calls = [
-        call("unkey-405", "unkey", Some("PUT")),
-        call("openmeter-405", "openmeter", Some("PUT")),
-    ];
-    let out = run_client(
-        &python,
-        "core_answers.py",
-        &json!({"url": serve.url, "calls": calls}),
-    );
+    let calls =
+        [call("unkey-405", "unkey", Some("PUT")), call("openmeter-405", "openmeter", Some("PUT"))];
+    let out = run_client(&python, "core_answers.py", &json!({"url": serve.url, "calls": calls}));
     sdk_saw(&out, "unkey-405", 405, "METHOD_NOT_ALLOWED");
     sdk_saw(&out, "openmeter-405", 405, "METHOD_NOT_ALLOWED");
     // The log's outcome of the core's own answer is its code.
     let log = serve.stop().stderr;
-    let busy = log
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok());
-    let busy: Vec<Value> = busy
-        .filter(|l| l["status"] == 503 && l["route"] != "/v1/keys/verify")
-        .collect();
+    let busy = log.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok());
+    let busy: Vec<Value> =
+        busy.filter(|l| l["status"] == 503 && l["route"] != "/v1/keys/verify").collect();
     assert_eq!(busy.len(), 2, "{log}");
     assert!(busy.iter().all(|l| l["outcome"] == "BUSY"), "{busy:?}");
     // 408: the store held by another client, so the recorded verify and the ingest wait past
     // the request timeout.
     let serve = Serve::start(&env, &["--request-timeout", "1s"]);
     let store = crate::stalls::Held::take_table(&env, "subscriptions, usage_events");
-    let calls = [
-        call("unkey-408", "unkey", None),
-        call("openmeter-408", "openmeter", None),
-    ];
-    let out = run_client(
-        &python,
-        "core_answers.py",
-        &json!({"url": serve.url, "calls": calls}),
-    );
+    let calls = [call("unkey-408", "unkey", None), call("openmeter-408", "openmeter", None)];
+    let out = run_client(&python, "core_answers.py", &json!({"url": serve.url, "calls": calls}));
     store.release();
     sdk_saw(&out, "unkey-408", 408, "REQUEST_TIMEOUT");
     sdk_saw(&out, "openmeter-408", 408, "REQUEST_TIMEOUT");

@@ -55,13 +55,7 @@ fn populated() -> Env {
 
 /// Row counts of every table in both files, from `db status`.
 fn counts(env: &Env, data_dir: &std::path::Path) -> serde_json::Value {
-    let s = env
-        .cmd(format!(
-            "--data-dir {} db status --json",
-            data_dir.display()
-        ))
-        .ok()
-        .json();
+    let s = env.cmd(format!("--data-dir {} db status --json", data_dir.display())).ok().json();
     serde_json::json!({"main": s["tables"], "webhooks": s["webhooks"]["tables"]})
 }
 
@@ -83,14 +77,9 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
     let out = env.cmd(format!("db copy --to {url} --json")).ok().json();
     assert_eq!(out["verified"], true);
     let mut client = pg.client(&url);
-    let n: i64 = client
-        .query_one("SELECT count(*) FROM usage_events", &[])
-        .unwrap()
-        .get(0);
-    let sum: i64 = client
-        .query_one("SELECT sum(quantity)::bigint FROM usage_events", &[])
-        .unwrap()
-        .get(0);
+    let n: i64 = client.query_one("SELECT count(*) FROM usage_events", &[]).unwrap().get(0);
+    let sum: i64 =
+        client.query_one("SELECT sum(quantity)::bigint FROM usage_events", &[]).unwrap().get(0);
     let want: i64 = (0..500).map(|i| 1 + i % 7).sum();
     assert_eq!((n, sum), (500, want));
     let meta: String = client
@@ -98,52 +87,31 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
         .unwrap()
         .get(0);
     assert!(meta.contains("a\\tb") && meta.contains("c\\\\d"), "{meta}");
-    let body: Vec<u8> = client
-        .query_one("SELECT body FROM events WHERE id = 'evt_pg1'", &[])
-        .unwrap()
-        .get(0);
+    let body: Vec<u8> =
+        client.query_one("SELECT body FROM events WHERE id = 'evt_pg1'", &[]).unwrap().get(0);
     assert!(String::from_utf8(body).unwrap().contains("tab\\there"));
 
     // A second copy into the now non-empty database is refused and changes nothing.
     let r = env.cmd(format!("db copy --to {url}")).code(2);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
-    let again: i64 = client
-        .query_one("SELECT count(*) FROM usage_events", &[])
-        .unwrap()
-        .get(0);
+    let again: i64 = client.query_one("SELECT count(*) FROM usage_events", &[]).unwrap().get(0);
     assert_eq!(again, 500);
 
     // Back into a fresh SQLite data dir: every table's rows, and the store works.
     let back = env.path("back");
-    let out = env
-        .cmd(format!(
-            "--data-dir {} db copy --from {url} --json",
-            back.display()
-        ))
-        .ok()
-        .json();
+    let out =
+        env.cmd(format!("--data-dir {} db copy --from {url} --json", back.display())).ok().json();
     assert_eq!(out["verified"], true);
     assert_eq!(counts(&env, &back), before);
-    let report = env
-        .cmd(format!("--data-dir {} usage report --json", back.display()))
-        .ok()
-        .json();
+    let report = env.cmd(format!("--data-dir {} usage report --json", back.display())).ok().json();
     let original = env.cmd("usage report --json").ok().json();
     assert_eq!(report, original, "the copied store reports the same usage");
     // Inserting after a copy continues the identity columns past the copied rows.
     client
-        .execute(
-            "INSERT INTO audit (at, actor, action) VALUES (1, 'test', 'probe')",
-            &[],
-        )
+        .execute("INSERT INTO audit (at, actor, action) VALUES (1, 'test', 'probe')", &[])
         .unwrap();
     // Into a store that is not empty: refused.
-    let r = env
-        .cmd(format!(
-            "--data-dir {} db copy --from {url}",
-            back.display()
-        ))
-        .code(2);
+    let r = env.cmd(format!("--data-dir {} db copy --from {url}", back.display())).code(2);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
 }
 
@@ -168,11 +136,7 @@ fn migrations_run_once_under_an_advisory_lock() {
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             (v["backend"].as_str(), v["schema_version"].as_i64()),
@@ -180,26 +144,14 @@ fn migrations_run_once_under_an_advisory_lock() {
         );
     }
     let mut client = pg.client(&url);
-    let rows: i64 = client
-        .query_one("SELECT count(*) FROM billctl_schema", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(
-        rows,
-        billctl::store::pg::schema_len(),
-        "one row per migration, each applied once"
-    );
+    let rows: i64 = client.query_one("SELECT count(*) FROM billctl_schema", &[]).unwrap().get(0);
+    assert_eq!(rows, billctl::store::pg::schema_len(), "one row per migration, each applied once");
     // A host with a Postgres store makes no SQLite files beside it.
     let r = common::run(
-        env.command()
-            .args(["webhooks", "list", "--json"])
-            .env("BILLCTL_DATABASE_URL", &url),
+        env.command().args(["webhooks", "list", "--json"]).env("BILLCTL_DATABASE_URL", &url),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        !env.data_dir().join("webhooks.db").exists(),
-        "no local file was made"
-    );
+    assert!(!env.data_dir().join("webhooks.db").exists(), "no local file was made");
 }
 
 /// Passwords never come through argv or the config file, and never show in errors.
@@ -210,35 +162,24 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
         return;
     }
     let env = Env::new();
-    let r = env
-        .cmd("db copy --to postgres://u:hunter2@db.example/billctl")
-        .code(2);
-    assert!(
-        r.stderr.contains("BILLCTL_DATABASE_PASSWORD"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd("db copy --to postgres://u:hunter2@db.example/billctl").code(2);
+    assert!(r.stderr.contains("BILLCTL_DATABASE_PASSWORD"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
     let cfg = env.config(&format!(
         "{}\n[store]\nurl = \"postgres://u:hunter2@db.example/billctl\"\n",
         common::DEFAULT_CONFIG
     ));
-    let r = env
-        .cmd(format!("--config {} db migrate", cfg.display()))
-        .code(2);
+    let r = env.cmd(format!("--config {} db migrate", cfg.display())).code(2);
     assert!(r.stderr.contains("store.url"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
     // From the environment a password is allowed, and an error shows the URL without it.
-    let r = common::run(env.command().args(["db", "migrate"]).env(
-        "BILLCTL_DATABASE_URL",
-        "postgres://u:hunter2@127.0.0.1:1/billctl?connect_timeout=2",
-    ));
+    let r =
+        common::run(env.command().args(["db", "migrate"]).env(
+            "BILLCTL_DATABASE_URL",
+            "postgres://u:hunter2@127.0.0.1:1/billctl?connect_timeout=2",
+        ));
     assert_ne!(r.code, 0);
-    assert!(
-        r.stderr.contains("postgres://u@127.0.0.1:1/billctl"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("postgres://u@127.0.0.1:1/billctl"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
     // The query's password under any key libpq reads as `password` (a hostile review: a
     // percent-encoded key was used as the password and its value shown), in an error and in
@@ -297,11 +238,7 @@ fn four_hosts_share_one_store_exactly() {
     let mut issued = Vec::new();
     for c in issuers {
         let out = c.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         issued.extend(
             String::from_utf8_lossy(&out.stdout)
                 .lines()
@@ -316,15 +253,8 @@ fn four_hosts_share_one_store_exactly() {
     assert_eq!(all.as_array().unwrap().len(), 20, "every host's keys, once");
     // Seen from another host at once.
     let listed = run_on(3, &["keys", "list", "--json"]).ok().json();
-    assert!(listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|k| k["id"] == key_id.as_str()));
-    assert!(
-        !host(3).join("billctl.db").exists(),
-        "no SQLite store on a Postgres host"
-    );
+    assert!(listed.as_array().unwrap().iter().any(|k| k["id"] == key_id.as_str()));
+    assert!(!host(3).join("billctl.db").exists(), "no SQLite store on a Postgres host");
 
     // 120 recorded verifies, 30 from each host, all started before any gets its key.
     let now = common::now();
@@ -359,10 +289,7 @@ fn four_hosts_share_one_store_exactly() {
     assert_eq!(valid, 60, "one shared rate limit");
     let mut client = pg.client(&url);
     let recorded: i64 = client
-        .query_one(
-            "SELECT count(*) FROM usage_events WHERE key_id = $1",
-            &[&key_id],
-        )
+        .query_one("SELECT count(*) FROM usage_events WHERE key_id = $1", &[&key_id])
         .unwrap()
         .get(0);
     assert_eq!(recorded, 60);
@@ -402,11 +329,7 @@ fn four_hosts_share_one_store_exactly() {
     let mut inserted = 0;
     for c in importers {
         let out = c.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         inserted += v["inserted"].as_i64().unwrap();
     }
@@ -432,11 +355,7 @@ fn four_hosts_share_one_store_exactly() {
     assert_eq!(daily, want, "rollups updated in the same transactions");
     // Every host reports the same, exact usage.
     let reports: Vec<_> = (0..4)
-        .map(|n| {
-            run_on(n, &["usage", "report", "--key", &key_id, "--json"])
-                .ok()
-                .json()
-        })
+        .map(|n| run_on(n, &["usage", "report", "--key", &key_id, "--json"]).ok().json())
         .collect();
     assert!(reports.windows(2).all(|w| w[0] == w[1]));
     // A revocation on one host is seen by the others.
@@ -466,8 +385,7 @@ fn post(url: &str, signature: &str, body: &[u8]) -> u16 {
     let rest = url.strip_prefix("http://").unwrap();
     let (authority, path) = rest.split_at(rest.find('/').unwrap());
     let mut s = std::net::TcpStream::connect(authority).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
-        .unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
     write!(
         s,
         "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {signature}\r\nConnection: close\r\n\r\n",
@@ -477,10 +395,7 @@ fn post(url: &str, signature: &str, body: &[u8]) -> u16 {
     s.write_all(body).unwrap();
     let mut resp = String::new();
     let _ = s.read_to_string(&mut resp);
-    resp.split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
+    resp.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 /// Two `webhooks listen` processes behind one "load balancer" share one Postgres store: the
@@ -510,9 +425,7 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
                 .spawn()
                 .unwrap();
             let mut first = String::new();
-            std::io::BufReader::new(child.stdout.as_mut().unwrap())
-                .read_line(&mut first)
-                .unwrap();
+            std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
             let v: serde_json::Value =
                 serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first:?}"));
             (child, v["listening"].as_str().unwrap().to_string())
@@ -534,28 +447,18 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
         )
         .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let mut client = pg.client(&url);
     let (events, received): (i64, i64) = {
         let r = client
-            .query_one(
-                "SELECT count(*), CAST(sum(received) AS BIGINT) FROM events",
-                &[],
-            )
+            .query_one("SELECT count(*), CAST(sum(received) AS BIGINT) FROM events", &[])
             .unwrap();
         (r.get(0), r.get(1))
     };
     assert_eq!((events, received), (1, 2), "stored once, received twice");
     let outcomes: Vec<String> = client
-        .query(
-            "SELECT outcome FROM receipts WHERE event_id = 'evt_lb1' ORDER BY outcome",
-            &[],
-        )
+        .query("SELECT outcome FROM receipts WHERE event_id = 'evt_lb1' ORDER BY outcome", &[])
         .unwrap()
         .iter()
         .map(|r| r.get(0))
@@ -563,9 +466,7 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     assert_eq!(outcomes, ["duplicate", "stored"]);
     // Any host lists it, applied once.
     let listed = common::run(
-        env.command()
-            .env("BILLCTL_DATABASE_URL", &url)
-            .args(["webhooks", "list", "--json"]),
+        env.command().env("BILLCTL_DATABASE_URL", &url).args(["webhooks", "list", "--json"]),
     )
     .ok()
     .json();
@@ -587,11 +488,7 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
         |args: &[&str]| common::run(env.command().env("BILLCTL_DATABASE_URL", &url).args(args));
     run(&["setup-products", "--yes", "-q"]).ok();
     let customer = common::subscribe(&env.sim, run, "reconnect@example.com", "pro");
-    let key = run(&["keys", "issue", "--customer", &customer])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let key = run(&["keys", "issue", "--customer", &customer]).ok().stdout.trim().to_string();
     let config = billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap();
     let store = common::pg_store(&url);
     let mut v = billctl::keys::Verifier::from_store(store, &config)
@@ -658,9 +555,7 @@ fn batched_period_sums_equal_one_by_one() {
         })
         .collect();
     assert_eq!(
-        store
-            .record_usage(&events, t0, billctl::store::Route::Import)
-            .unwrap(),
+        store.record_usage(&events, t0, billctl::store::Route::Import).unwrap(),
         events.len()
     );
     let truth = |scope: &str, s: &str, from: i64, to: i64| -> i64 {
@@ -694,28 +589,16 @@ fn batched_period_sums_equal_one_by_one() {
         let batched = store.usage_in_many(scope, &items).unwrap();
         for ((s, f, t), b) in items.iter().zip(&batched) {
             assert_eq!(*b, truth(scope, s, *f, *t), "{scope} {s} [{f}, {t})");
-            assert_eq!(
-                *b,
-                store.usage_in(scope, s, *f, *t).unwrap(),
-                "{scope} {s} [{f}, {t})"
-            );
+            assert_eq!(*b, store.usage_in(scope, s, *f, *t).unwrap(), "{scope} {s} [{f}, {t})");
         }
         assert!(batched.iter().any(|v| *v > 0));
     }
     // With a compaction horizon inside the range, edges snap the same way.
-    store
-        .set_compaction_horizon(t0 + 10 * 86_400 + 1_234)
-        .unwrap();
-    let items = vec![(
-        "cus_1".to_string(),
-        t0 + 5 * 86_400 + 77,
-        t0 + 12 * 86_400 + 99,
-    )];
+    store.set_compaction_horizon(t0 + 10 * 86_400 + 1_234).unwrap();
+    let items = vec![("cus_1".to_string(), t0 + 5 * 86_400 + 77, t0 + 12 * 86_400 + 99)];
     assert_eq!(
         store.usage_in_many("customer", &items).unwrap()[0],
-        store
-            .usage_in("customer", "cus_1", items[0].1, items[0].2)
-            .unwrap()
+        store.usage_in("customer", "cus_1", items[0].1, items[0].2).unwrap()
     );
 }
 
@@ -745,51 +628,26 @@ fn copy_import_takes_duplicates_exactly() {
     };
     // All new: the direct COPY.
     let first: Vec<_> = (0..1_000).map(event).collect();
-    assert_eq!(
-        store
-            .record_usage(&first, t0, billctl::store::Route::Import)
-            .unwrap(),
-        1_000
-    );
+    assert_eq!(store.record_usage(&first, t0, billctl::store::Route::Import).unwrap(), 1_000);
     // Half already stored, and one id twice within the batch: the staging path.
     let mut second: Vec<_> = (500..1_500).map(event).collect();
     second.push(event(1_499));
-    assert_eq!(
-        store
-            .record_usage(&second, t0, billctl::store::Route::Import)
-            .unwrap(),
-        500
-    );
+    assert_eq!(store.record_usage(&second, t0, billctl::store::Route::Import).unwrap(), 500);
     // Entirely stored: nothing new.
-    assert_eq!(
-        store
-            .record_usage(&first, t0, billctl::store::Route::Import)
-            .unwrap(),
-        0
-    );
+    assert_eq!(store.record_usage(&first, t0, billctl::store::Route::Import).unwrap(), 0);
 
     let all: Vec<_> = (0..1_500).map(event).collect();
-    let stored: i64 = client
-        .query_one("SELECT count(*) FROM usage_events", &[])
-        .unwrap()
-        .get(0);
+    let stored: i64 = client.query_one("SELECT count(*) FROM usage_events", &[]).unwrap().get(0);
     assert_eq!(stored, 1_500);
     let meta: String = client
-        .query_one(
-            "SELECT meta FROM usage_events WHERE event_id = 'e00007'",
-            &[],
-        )
+        .query_one("SELECT meta FROM usage_events WHERE event_id = 'e00007'", &[])
         .unwrap()
         .get(0);
     assert_eq!(meta, "tab\there 7");
     let sum = |f: &dyn Fn(&billctl::store::UsageEvent) -> bool| -> i64 {
         all.iter().filter(|e| f(e)).map(|e| e.quantity).sum()
     };
-    for (scope, subject) in [
-        ("customer", "cus_a"),
-        ("customer", "cus_b"),
-        ("key", "key_a"),
-    ] {
+    for (scope, subject) in [("customer", "cus_a"), ("customer", "cus_b"), ("key", "key_a")] {
         let matches = |e: &billctl::store::UsageEvent| match scope {
             "key" => e.key_id.as_deref() == Some(subject),
             _ => e.customer_id == subject,
@@ -833,34 +691,20 @@ fn tls_over_tcp_is_used_and_checked() {
     };
     let env = Env::new();
     let status = |url: &str| {
-        common::run(
-            env.command()
-                .args(["db", "status", "--json"])
-                .env("BILLCTL_DATABASE_URL", url),
-        )
+        common::run(env.command().args(["db", "status", "--json"]).env("BILLCTL_DATABASE_URL", url))
     };
     // With the CA that signed the server's certificate: connected, over TLS (the server
     // refuses TCP without it, as the plain attempt below shows).
     for mode in ["verify-full", "require", "prefer"] {
-        let ok = status(&format!(
-            "{base}?sslmode={mode}&sslrootcert={}",
-            ca.display()
-        ));
+        let ok = status(&format!("{base}?sslmode={mode}&sslrootcert={}", ca.display()));
         assert_eq!(ok.code, 0, "sslmode={mode}: {}", ok.stderr);
         let v = ok.json();
         assert!(
-            v["path"]
-                .as_str()
-                .is_some_and(|p| p.starts_with("postgres://billctl@localhost:")),
+            v["path"].as_str().is_some_and(|p| p.starts_with("postgres://billctl@localhost:")),
             "{}",
             ok.stdout
         );
-        assert_eq!(
-            v["schema_version"],
-            billctl::store::pg::schema_len(),
-            "{}",
-            ok.stdout
-        );
+        assert_eq!(v["schema_version"], billctl::store::pg::schema_len(), "{}", ok.stdout);
     }
     let plain = status(&format!("{base}?sslmode=disable"));
     assert_ne!(plain.code, 0);
@@ -879,18 +723,12 @@ fn tls_over_tcp_is_used_and_checked() {
     );
     // A missing or empty CA file is named.
     let missing = env.path("nowhere.pem");
-    let r = status(&format!(
-        "{base}?sslmode=require&sslrootcert={}",
-        missing.display()
-    ));
+    let r = status(&format!("{base}?sslmode=require&sslrootcert={}", missing.display()));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("nowhere.pem"), "{}", r.stderr);
     let empty = env.path("empty.pem");
     std::fs::write(&empty, "not a certificate\n").unwrap();
-    let r = status(&format!(
-        "{base}?sslmode=require&sslrootcert={}",
-        empty.display()
-    ));
+    let r = status(&format!("{base}?sslmode=require&sslrootcert={}", empty.display()));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("holds no certificate"), "{}", r.stderr);
 }
@@ -932,35 +770,22 @@ fn overlapping_writers_never_deadlock() {
                     batch.reverse();
                     if w % 2 == 1 {
                         for chunk in batch.chunks(7) {
-                            store
-                                .record_usage(chunk, t0, billctl::store::Route::Import)
-                                .unwrap();
+                            store.record_usage(chunk, t0, billctl::store::Route::Import).unwrap();
                         }
                     } else {
-                        store
-                            .record_usage(&batch, t0, billctl::store::Route::Import)
-                            .unwrap();
+                        store.record_usage(&batch, t0, billctl::store::Route::Import).unwrap();
                     }
                 });
             }
         });
     }
-    let all: Vec<_> = (0..5i64)
-        .flat_map(|r| (0..900).map(move |i| r * 10_000 + i))
-        .map(event)
-        .collect();
+    let all: Vec<_> =
+        (0..5i64).flat_map(|r| (0..900).map(move |i| r * 10_000 + i)).map(event).collect();
     let want: i64 = all.iter().map(|e| e.quantity).sum();
-    let key: i64 = all
-        .iter()
-        .filter(|e| e.key_id.is_some())
-        .map(|e| e.quantity)
-        .sum();
+    let key: i64 = all.iter().filter(|e| e.key_id.is_some()).map(|e| e.quantity).sum();
     let mut one = |sql: &str| -> i64 { client.query_one(sql, &[]).unwrap().get(0) };
     assert_eq!(one("SELECT count(*) FROM usage_events"), all.len() as i64);
-    assert_eq!(
-        one("SELECT CAST(sum(quantity) AS BIGINT) FROM usage_events"),
-        want
-    );
+    assert_eq!(one("SELECT CAST(sum(quantity) AS BIGINT) FROM usage_events"), want);
     for grain in ["usage_hourly", "usage_daily"] {
         assert_eq!(
             one(&format!(
@@ -970,9 +795,7 @@ fn overlapping_writers_never_deadlock() {
             "{grain}"
         );
         assert_eq!(
-            one(&format!(
-                "SELECT CAST(sum(quantity) AS BIGINT) FROM {grain} WHERE scope = 'key'"
-            )),
+            one(&format!("SELECT CAST(sum(quantity) AS BIGINT) FROM {grain} WHERE scope = 'key'")),
             key,
             "{grain}"
         );
@@ -1004,59 +827,31 @@ fn url_forms_mean_what_they_mean_to_psql() {
     let port = pg.port();
     let forms = [
         (format!("postgres://billctl@{enc}:{port}/{db}"), true),
-        (
-            format!("postgres://billctl@localhost:{port}/{db}?host={sock}"),
-            true,
-        ),
-        (
-            format!("postgresql://billctl@/{db}?host={sock}&port={port}"),
-            true,
-        ),
-        (
-            format!("postgres://billctl@localhost:1/{db}?host={enc}&port={port}"),
-            true,
-        ),
-        (
-            format!("postgres://billctl@/{db}_missing?host={sock}&port={port}"),
-            false,
-        ),
+        (format!("postgres://billctl@localhost:{port}/{db}?host={sock}"), true),
+        (format!("postgresql://billctl@/{db}?host={sock}&port={port}"), true),
+        (format!("postgres://billctl@localhost:1/{db}?host={enc}&port={port}"), true),
+        (format!("postgres://billctl@/{db}_missing?host={sock}&port={port}"), false),
         // libpq ignores sslmode on a unix socket (issue 42: billctl asked the socket for TLS
         // and failed where psql connects).
-        (
-            format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require"),
-            true,
-        ),
-        (
-            format!("postgres://billctl@{enc}:{port}/{db}?sslmode=require"),
-            true,
-        ),
-        (
-            format!("postgres://billctl@/{db}?sslmode=verify-full&host={sock}&port={port}"),
-            true,
-        ),
+        (format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require"), true),
+        (format!("postgres://billctl@{enc}:{port}/{db}?sslmode=require"), true),
+        (format!("postgres://billctl@/{db}?sslmode=verify-full&host={sock}&port={port}"), true),
         // The query's port replaces the authority's (billctl connected to the authority's).
         (format!("postgres://billctl@{enc}:1/{db}?port={port}"), true),
         (format!("postgres://billctl@{enc}/{db}?port={port}"), true),
         // In a list, sslmode holds for the TCP host and not for the socket.
-        (
-            format!("postgres://billctl@{enc}:{port},localhost:{port}/{db}?sslmode=require"),
-            true,
-        ),
+        (format!("postgres://billctl@{enc}:{port},localhost:{port}/{db}?sslmode=require"), true),
         // A query's host list is a list (rust-postgres took it for one socket path).
         (
             format!("postgres://billctl@/{db}?host={sock},localhost&port={port}&sslmode=require"),
             true,
         ),
-        (
-            format!("postgres://billctl@/{db}?host=localhost,{sock}&port={port},{port}"),
-            true,
-        ),
+        (format!("postgres://billctl@/{db}?host=localhost,{sock}&port={port},{port}"), true),
     ];
     let env = Env::new();
     for (url, works) in &forms {
         let mut c = env.command();
-        c.env("BILLCTL_DATABASE_URL", url)
-            .args(["db", "status", "--json"]);
+        c.env("BILLCTL_DATABASE_URL", url).args(["db", "status", "--json"]);
         let ours = common::run(&mut c);
         let theirs = std::process::Command::new("psql")
             .args([url.as_str(), "-Atc", "select 1"])
@@ -1071,19 +866,14 @@ fn url_forms_mean_what_they_mean_to_psql() {
             String::from_utf8_lossy(&theirs.stderr)
         );
         if !works {
-            assert!(
-                ours.stderr.contains("does not exist"),
-                "the server's reason: {}",
-                ours.stderr
-            );
+            assert!(ours.stderr.contains("does not exist"), "the server's reason: {}", ours.stderr);
         }
     }
     // On the socket, `require` is no finding of doctor's either: the store check passes and
     // says that sslmode does not apply there.
     let url = format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require");
     let mut c = env.command();
-    c.env("BILLCTL_DATABASE_URL", &url)
-        .args(["doctor", "--json"]);
+    c.env("BILLCTL_DATABASE_URL", &url).args(["doctor", "--json"]);
     let report = common::run(&mut c).json();
     let store = report["checks"]
         .as_array()
@@ -1093,10 +883,7 @@ fn url_forms_mean_what_they_mean_to_psql() {
         .unwrap_or_else(|| panic!("a store check in {report}"));
     assert_eq!(store["outcome"], "ok", "{store}");
     assert!(
-        store["detail"]
-            .as_str()
-            .unwrap()
-            .contains("sslmode does not apply to a socket"),
+        store["detail"].as_str().unwrap().contains("sslmode does not apply to a socket"),
         "{store}"
     );
 }
@@ -1148,18 +935,11 @@ fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
-    let got: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
-        .collect();
+    let got: Vec<(&str, &str, &str)> =
+        rows.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     assert_eq!(
         got,
-        [
-            ("bare", "", "-"),
-            ("ce", "api-eu", "request"),
-            ("csv", "", "-"),
-            ("import", "", "-")
-        ]
+        [("bare", "", "-"), ("ce", "api-eu", "request"), ("csv", "", "-"), ("import", "", "-")]
     );
     let event = |source: &str| billctl::store::UsageEvent {
         source: source.into(),
@@ -1248,10 +1028,7 @@ const LIBPQ_PARAMS: &[(&str, &str, bool)] = &[
 /// has a row.
 #[test]
 fn every_libpq_parameter_is_taken_or_refused_by_name() {
-    let mut ours: Vec<&str> = billctl::store::pg_params::PARAMS
-        .iter()
-        .map(|(k, _)| *k)
-        .collect();
+    let mut ours: Vec<&str> = billctl::store::pg_params::PARAMS.iter().map(|(k, _)| *k).collect();
     let mut libpq: Vec<&str> = LIBPQ_PARAMS.iter().map(|(k, _, _)| *k).collect();
     ours.sort();
     libpq.sort();
@@ -1259,9 +1036,7 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
     let env = Env::new();
     let cluster = common::pg::cluster();
     let db_url = cluster.map(|pg| pg.fresh_db());
-    let db = db_url
-        .as_deref()
-        .map(|u| u.rsplit('/').next().unwrap().to_string());
+    let db = db_url.as_deref().map(|u| u.rsplit('/').next().unwrap().to_string());
     for (key, value, taken) in LIBPQ_PARAMS {
         let value = match (*key, cluster) {
             ("host", Some(pg)) => pg.socket_dir().display().to_string(),
@@ -1280,19 +1055,13 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
         .unwrap_or_else(|| "postgres://billctl@127.0.0.1:1/billctl".to_string());
         let url = format!("{base}?{key}={value}&connect_timeout=5");
         let r = common::run(
-            env.command()
-                .args(["db", "status", "--json"])
-                .env("BILLCTL_DATABASE_URL", &url),
+            env.command().args(["db", "status", "--json"]).env("BILLCTL_DATABASE_URL", &url),
         );
         let refused = r.stderr.contains("does not support") || r.stderr.contains("not a libpq");
         if *taken {
             assert!(!refused, "{key}={value} is taken: {}", r.stderr);
             if base.contains("127.0.0.1:1/") {
-                assert!(
-                    r.stderr.contains("failed to connect"),
-                    "{url}: {}",
-                    r.stderr
-                );
+                assert!(r.stderr.contains("failed to connect"), "{url}: {}", r.stderr);
             } else {
                 assert_eq!(r.code, 0, "{url}: {}", r.stderr);
             }
@@ -1305,23 +1074,19 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
             );
             assert!(!r.stderr.contains("failed to connect"), "{}", r.stderr);
         }
-        assert!(
-            !r.stderr.contains("hunter22"),
-            "a secret is never echoed: {}",
-            r.stderr
-        );
+        assert!(!r.stderr.contains("hunter22"), "a secret is never echoed: {}", r.stderr);
     }
     // What is not libpq's is named too (rust-postgres's own `keepalives_retries` included).
     for key in ["keepalives_retries", "sslmodee"] {
-        let r = common::run(env.command().args(["db", "status"]).env(
-            "BILLCTL_DATABASE_URL",
-            format!("postgres://billctl@127.0.0.1:1/db?{key}=1"),
-        ));
+        let r = common::run(
+            env.command()
+                .args(["db", "status"])
+                .env("BILLCTL_DATABASE_URL", format!("postgres://billctl@127.0.0.1:1/db?{key}=1")),
+        );
         assert_eq!(r.code, 2);
         assert!(
-            r.stderr.contains(&format!(
-                "names \"{key}\", which is not a libpq connection parameter"
-            )),
+            r.stderr
+                .contains(&format!("names \"{key}\", which is not a libpq connection parameter")),
             "{}",
             r.stderr
         );
@@ -1334,15 +1099,10 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
 fn a_url_is_echoed_as_written() {
     let env = Env::new();
     let url = "postgres://billctl:hunter22@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5";
-    let r = common::run(
-        env.command()
-            .args(["db", "status"])
-            .env("BILLCTL_DATABASE_URL", url),
-    );
+    let r = common::run(env.command().args(["db", "status"]).env("BILLCTL_DATABASE_URL", url));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("postgres://billctl@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5"),
+        r.stderr.contains("postgres://billctl@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5"),
         "{}",
         r.stderr
     );

@@ -15,24 +15,15 @@ fn applied() -> Env {
 }
 
 fn price_id(env: &Env, key: &str) -> String {
-    env.sim
-        .state()
-        .prices
-        .values()
-        .find(|p| p["lookup_key"] == key)
-        .unwrap()["id"]
+    env.sim.state().prices.values().find(|p| p["lookup_key"] == key).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string()
 }
 
 fn problems(report: &Value, key: &str) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["lookup_key"] == key)
-        .unwrap()["problems"]
+    report["findings"].as_array().unwrap().iter().find(|f| f["lookup_key"] == key).unwrap()
+        ["problems"]
         .as_array()
         .unwrap()
         .iter()
@@ -51,24 +42,10 @@ fn a_clean_catalog_passes_with_a_stable_json_shape() {
     // No webhook noted a catalog change: the list is there, and empty.
     assert_eq!(report["catalog_changes"], json!([]), "{report}");
     let pro = &report["findings"][0];
-    let keys: Vec<&str> = pro
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        keys,
-        ["tier", "lookup_key", "env", "price_id", "ok", "problems"]
-    );
-    assert_eq!(
-        pro["price_id"].as_str().unwrap(),
-        price_id(&env, "pro_monthly")
-    );
-    assert!(
-        env.sim.requests().iter().all(|r| r.method == "GET"),
-        "a check only reads"
-    );
+    let keys: Vec<&str> = pro.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["tier", "lookup_key", "env", "price_id", "ok", "problems"]);
+    assert_eq!(pro["price_id"].as_str().unwrap(), price_id(&env, "pro_monthly"));
+    assert!(env.sim.requests().iter().all(|r| r.method == "GET"), "a check only reads");
     assert_eq!(env.sim.requests().len(), 2);
 }
 
@@ -118,58 +95,31 @@ fn drift_made_behind_billctls_back_is_caught() {
     );
     let human = env.cmd("prices check").code(1);
     assert!(human.stdout.contains("DRIFT"), "{}", human.stdout);
-    assert!(
-        human.stderr.contains("setup-products --plan"),
-        "{}",
-        human.stderr
-    );
+    assert!(human.stderr.contains("setup-products --plan"), "{}", human.stderr);
     // A lookup key that resolves to nothing.
     env.sim.state().prices.get_mut("price_cheap").unwrap()["lookup_key"] = Value::Null;
     let report = env.cmd("prices check --json").code(1).json();
-    assert!(
-        problems(&report, "pro_monthly")[0].contains("does not resolve"),
-        "{report}"
-    );
+    assert!(problems(&report, "pro_monthly")[0].contains("does not resolve"), "{report}");
 }
 
 #[test]
 fn the_expect_file_must_list_exactly_the_resolved_ids() {
     let env = applied();
     let good = env.path("good.env");
-    env.cmd(format!("setup-products --write-env {}", good.display()))
-        .ok();
-    env.cmd(format!("prices check --expect {}", good.display()))
-        .ok();
+    env.cmd(format!("setup-products --write-env {}", good.display())).ok();
+    env.cmd(format!("prices check --expect {}", good.display())).ok();
     let bad = env.path("bad.env");
     let text = common::read(&good).replace(&price_id(&env, "team_monthly"), "price_stale");
-    std::fs::write(
-        &bad,
-        format!("export DATABASE_URL=postgres://x\n{text}PRICE_GOLD=price_x\n"),
-    )
-    .unwrap();
-    let report = env
-        .cmd(format!("prices check --expect {} --json", bad.display()))
-        .code(1)
-        .json();
-    assert_eq!(report["drift"], 2, "{report}");
-    assert!(
-        problems(&report, "team_monthly")[0].contains("PRICE_TEAM is price_stale"),
-        "{report}"
-    );
-    let gold = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["env"] == "PRICE_GOLD")
+    std::fs::write(&bad, format!("export DATABASE_URL=postgres://x\n{text}PRICE_GOLD=price_x\n"))
         .unwrap();
-    assert!(gold["problems"][0]
-        .as_str()
-        .unwrap()
-        .contains("not a price in the config"));
+    let report = env.cmd(format!("prices check --expect {} --json", bad.display())).code(1).json();
+    assert_eq!(report["drift"], 2, "{report}");
+    assert!(problems(&report, "team_monthly")[0].contains("PRICE_TEAM is price_stale"), "{report}");
+    let gold =
+        report["findings"].as_array().unwrap().iter().find(|f| f["env"] == "PRICE_GOLD").unwrap();
+    assert!(gold["problems"][0].as_str().unwrap().contains("not a price in the config"));
     std::fs::write(&bad, "PRICE_PRO price_x\n").unwrap();
-    let r = env
-        .cmd(format!("prices check --expect {}", bad.display()))
-        .code(2);
+    let r = env.cmd(format!("prices check --expect {}", bad.display())).code(2);
     assert!(r.stderr.contains("bad.env:1"), "{}", r.stderr);
 }
 
@@ -184,17 +134,10 @@ fn a_read_only_restricted_key_can_check() {
 #[test]
 fn an_unreachable_stripe_is_exit_2_not_drift() {
     let env = Env::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let r = common::run(
         env.command()
-            .env(
-                "BILLCTL_STRIPE_API_BASE",
-                format!("http://127.0.0.1:{port}"),
-            )
+            .env("BILLCTL_STRIPE_API_BASE", format!("http://127.0.0.1:{port}"))
             .args(["prices", "check"]),
     );
     assert_eq!(r.code, 2, "{}", r.stderr);

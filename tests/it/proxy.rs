@@ -75,16 +75,8 @@ fn replay_effects(case: &Case) -> usize {
 
 fn clients() -> Vec<Client> {
     vec![
-        Client {
-            file: "src/stripe/transport.rs",
-            run: stripe_run,
-            effects: stripe_effects,
-        },
-        Client {
-            file: "src/ops/webhooks/send.rs",
-            run: replay_run,
-            effects: replay_effects,
-        },
+        Client { file: "src/stripe/transport.rs", run: stripe_run, effects: stripe_effects },
+        Client { file: "src/ops/webhooks/send.rs", run: replay_run, effects: replay_effects },
     ]
 }
 
@@ -105,10 +97,7 @@ fn case() -> Case {
     )
     .unwrap();
     env.cmd(format!("webhooks ingest {}", file.display())).ok();
-    Case {
-        env,
-        recv: Receiver::start(true),
-    }
+    Case { env, recv: Receiver::start(true) }
 }
 
 /// The source of `src/` outside test modules, file by file.
@@ -131,17 +120,10 @@ fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
 #[test]
 fn every_http_client_has_a_row() {
     let mut files = Vec::new();
-    sources(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
+    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
     let mut callers = std::collections::BTreeSet::new();
     for (file, code) in &files {
-        for maker in [
-            "Client::builder(",
-            "HttpConnector::new(",
-            "TcpStream::connect(",
-        ] {
+        for maker in ["Client::builder(", "HttpConnector::new(", "TcpStream::connect("] {
             assert!(
                 !code.contains(maker) || file == "src/stripe/connect.rs",
                 "{file} makes its own connections ({maker}): use stripe::transport::https_client, which follows the proxy variables"
@@ -153,10 +135,7 @@ fn every_http_client_has_a_row() {
     }
     let rows: std::collections::BTreeSet<String> =
         clients().iter().map(|c| c.file.to_string()).collect();
-    assert_eq!(
-        callers, rows,
-        "every caller of https_client has a row in clients()"
-    );
+    assert_eq!(callers, rows, "every caller of https_client has a row in clients()");
 }
 
 /// For each client: through `http_proxy` with credentials in absolute form; around it with
@@ -177,27 +156,17 @@ fn every_client_follows_the_proxy_variables() {
         assert!(!seen.is_empty(), "{what}: nothing went through the proxy");
         for s in &seen {
             assert!(
-                s.line
-                    .split(' ')
-                    .nth(1)
-                    .unwrap()
-                    .starts_with(&format!("http://{target}/")),
+                s.line.split(' ').nth(1).unwrap().starts_with(&format!("http://{target}/")),
                 "{what}: not absolute form to {target}: {}",
                 s.line
             );
             assert_eq!(s.auth.as_deref(), Some(BASIC), "{what}: {}", s.line);
         }
-        assert!(
-            !r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD),
-            "{what}"
-        );
+        assert!(!r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD), "{what}");
 
         // Around the proxy: NO_PROXY, and variables curl does not read for http.
         let bypass: [&[(&str, String)]; 3] = [
-            &[
-                ("http_proxy", with_auth.clone()),
-                ("NO_PROXY", "localhost, 127.0.0.0/8".into()),
-            ],
+            &[("http_proxy", with_auth.clone()), ("NO_PROXY", "localhost, 127.0.0.0/8".into())],
             &[("HTTP_PROXY", with_auth.clone())],
             &[("HTTPS_PROXY", with_auth.clone())],
         ];
@@ -207,11 +176,7 @@ fn every_client_follows_the_proxy_variables() {
             let (r, _) = (client.run)(&case, vars);
             assert_eq!(r.code, 0, "{what} {vars:?}: {}", r.stderr);
             assert_eq!((client.effects)(&case), before + 1, "{what} {vars:?}");
-            assert_eq!(
-                proxy.seen().len(),
-                count,
-                "{what} {vars:?}: went through the proxy"
-            );
+            assert_eq!(proxy.seen().len(), count, "{what} {vars:?}: went through the proxy");
         }
 
         // A proxy that wants other credentials.
@@ -219,23 +184,14 @@ fn every_client_follows_the_proxy_variables() {
         let before = (client.effects)(&case);
         let (r, target) = (client.run)(
             &case,
-            &[(
-                "ALL_PROXY",
-                format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port),
-            )],
+            &[("ALL_PROXY", format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port))],
         );
         assert_ne!(r.code, 0, "{what}: {}", r.stdout);
         let text = format!("{}{}", r.stdout, r.stderr);
         let says = format!("proxy http://127.0.0.1:{} refused ", refusing.port);
         assert!(text.contains(&says), "{what}: {text}");
-        assert!(
-            text.contains(&format!(" http://{target}/")),
-            "{what}: {text}"
-        );
-        assert!(
-            text.contains(": 407 Proxy Authentication Required"),
-            "{what}: {text}"
-        );
+        assert!(text.contains(&format!(" http://{target}/")), "{what}: {text}");
+        assert!(text.contains(": 407 Proxy Authentication Required"), "{what}: {text}");
         assert!(!text.contains(PASSWORD), "{what}: {text}");
         assert_eq!(refusing.seen().len(), 1, "{what}: a refusal is not retried");
         assert_eq!((client.effects)(&case), before, "{what}");
@@ -252,10 +208,7 @@ fn https_targets_go_through_a_connect_tunnel_carrying_tls() {
     let proxy = TestProxy::start(Mode::Relay);
     let mut c = env.command();
     c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
-        .env(
-            "HTTPS_PROXY",
-            format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port),
-        )
+        .env("HTTPS_PROXY", format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port))
         .args(["customers", "create", "--email", "tunnel@example.com"]);
     let r = common::run(&mut c);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -264,18 +217,9 @@ fn https_targets_go_through_a_connect_tunnel_carrying_tls() {
     for s in &seen {
         assert_eq!(s.line, format!("CONNECT {sim} HTTP/1.1"));
         assert_eq!(s.auth.as_deref(), Some(BASIC));
-        assert_eq!(
-            &s.tunnelled[..2],
-            [0x16, 0x03],
-            "a TLS handshake record: {:?}",
-            s.tunnelled
-        );
+        assert_eq!(&s.tunnelled[..2], [0x16, 0x03], "a TLS handshake record: {:?}", s.tunnelled);
     }
-    assert!(
-        !r.stderr.contains("refused") && !r.stderr.contains(PASSWORD),
-        "{}",
-        r.stderr
-    );
+    assert!(!r.stderr.contains("refused") && !r.stderr.contains(PASSWORD), "{}", r.stderr);
     assert_eq!(env.sim.state().customers.len(), 0);
 }
 
@@ -291,25 +235,14 @@ fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
             "refused CONNECT {sim}: 407 Proxy Authentication Required",
             true,
         ),
-        (
-            Mode::Refuse(403, "Forbidden"),
-            "refused CONNECT {sim}: 403 Forbidden",
-            true,
-        ),
-        (
-            Mode::HangUp,
-            "closed the connection before answering CONNECT {sim}",
-            false,
-        ),
+        (Mode::Refuse(403, "Forbidden"), "refused CONNECT {sim}: 403 Forbidden", true),
+        (Mode::HangUp, "closed the connection before answering CONNECT {sim}", false),
     ];
     for (mode, says, once) in cases {
         let proxy = TestProxy::start(mode);
         let mut c = env.command();
         c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
-            .env(
-                "https_proxy",
-                format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port),
-            )
+            .env("https_proxy", format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port))
             .args(["customers", "create", "--email", "refused@example.com"]);
         let r = common::run(&mut c).code(2);
         let want = format!(
@@ -317,15 +250,8 @@ fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
             proxy.port,
             says.replace("{sim}", &sim)
         );
-        assert!(
-            r.stderr.contains(&want),
-            "{mode:?}: want {want:?} in {}",
-            r.stderr
-        );
-        assert!(
-            !r.stderr.contains(PASSWORD) && !r.stdout.contains(PASSWORD),
-            "{mode:?}"
-        );
+        assert!(r.stderr.contains(&want), "{mode:?}: want {want:?} in {}", r.stderr);
+        assert!(!r.stderr.contains(PASSWORD) && !r.stdout.contains(PASSWORD), "{mode:?}");
         if once {
             assert_eq!(proxy.seen().len(), 1, "{mode:?}: retried");
         }
@@ -351,12 +277,9 @@ fn a_proxy_billctl_cannot_use_is_refused_not_bypassed() {
         ),
     ] {
         let mut c = env.command();
-        c.env(
-            "BILLCTL_STRIPE_API_BASE",
-            env.sim.base_url().replace("http://", "https://"),
-        )
-        .env(var, value)
-        .args(["customers", "create", "--email", "never@example.com"]);
+        c.env("BILLCTL_STRIPE_API_BASE", env.sim.base_url().replace("http://", "https://"))
+            .env(var, value)
+            .args(["customers", "create", "--email", "never@example.com"]);
         let r = common::run(&mut c).code(2);
         assert!(r.stderr.contains(says), "{var}: {}", r.stderr);
         assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
@@ -385,10 +308,7 @@ fn hostile_proxies(port: u16) -> Vec<String> {
 /// Proxy values billctl refuses, each with the credentials in it.
 fn refused_schemes(port: u16) -> Vec<String> {
     let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
-    vec![
-        format!("https://{u}:{p}@127.0.0.1:{port}"),
-        format!("socks5h://{u}:{p}@127.0.0.1:{port}"),
-    ]
+    vec![format!("https://{u}:{p}@127.0.0.1:{port}"), format!("socks5h://{u}:{p}@127.0.0.1:{port}")]
 }
 
 fn unknown_scheme(port: u16) -> Vec<String> {
@@ -409,10 +329,7 @@ fn no_host(port: u16) -> Vec<String> {
 
 fn bad_port(_: u16) -> Vec<String> {
     let (u, p) = (HOSTILE_USER, HOSTILE_PASS);
-    vec![
-        format!("http://{u}:{p}@127.0.0.1:99999"),
-        format!("http://{u}:{p}@127.0.0.1:0"),
-    ]
+    vec![format!("http://{u}:{p}@127.0.0.1:99999"), format!("http://{u}:{p}@127.0.0.1:0")]
 }
 
 fn bad_host(port: u16) -> Vec<String> {
@@ -629,9 +546,7 @@ fn variants(file: &str, name: &str) -> Vec<String> {
         .filter_map(|l| l.strip_prefix("    "))
         .filter(|l| l.starts_with(|c: char| c.is_ascii_uppercase()))
         .map(|l| {
-            let end = l
-                .find(|c: char| !c.is_ascii_alphanumeric())
-                .unwrap_or(l.len());
+            let end = l.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(l.len());
             format!("{name}::{}", &l[..end])
         })
         .collect()
@@ -654,10 +569,8 @@ fn one_quick_attempt(env: &Env) -> std::path::PathBuf {
 #[test]
 fn no_proxy_failure_shows_the_credentials() {
     let table = failing();
-    let covered: std::collections::BTreeSet<&str> = table
-        .iter()
-        .flat_map(|r| r.covers.iter().copied())
-        .collect();
+    let covered: std::collections::BTreeSet<&str> =
+        table.iter().flat_map(|r| r.covers.iter().copied()).collect();
     let mut enumerated = variants("src/stripe/connect.rs", "Failure");
     enumerated.extend(variants("src/stripe/proxy.rs", "Invalid"));
     assert!(enumerated.len() > 15, "{enumerated:?}");
@@ -703,16 +616,9 @@ fn run_failing(row: &Failing) {
     let sim = authority(&env.sim.base_url());
     let scheme = if row.https { "https" } else { "http" };
     let base = format!("{scheme}://{sim}/");
-    let var = if row.https {
-        "HTTPS_PROXY"
-    } else {
-        "http_proxy"
-    };
+    let var = if row.https { "HTTPS_PROXY" } else { "http_proxy" };
     for value in (row.values)(port) {
-        let what = format!(
-            "{:?} {var}={value:?} NO_PROXY={:?}",
-            row.covers, row.no_proxy
-        );
+        let what = format!("{:?} {var}={value:?} NO_PROXY={:?}", row.covers, row.no_proxy);
         let mut c = env.command();
         c.env("BILLCTL_CONFIG", &config)
             .env("BILLCTL_STRIPE_API_BASE", &base)
@@ -729,11 +635,7 @@ fn run_failing(row: &Failing) {
                 .replace("{sim}", &sim)
                 .replace("{base}", &base)
                 .replace("{var}", var);
-            assert!(
-                r.stderr.contains(&says),
-                "{what}: want {says:?} in {}",
-                r.stderr
-            );
+            assert!(r.stderr.contains(&says), "{what}: want {says:?} in {}", r.stderr);
         }
         for secret in [HOSTILE_USER, HOSTILE_PASS] {
             assert!(

@@ -23,19 +23,13 @@ struct Step {
 /// Every `$ command` of the README's `console` blocks, in order: the Quickstart's first, then
 /// the other examples (revenue, dashboard), which run on in the state it leaves.
 fn readme_steps(readme: &str) -> Vec<Step> {
-    let from_quickstart = readme
-        .split("## Quickstart\n")
-        .nth(1)
-        .expect("a Quickstart section");
+    let from_quickstart = readme.split("## Quickstart\n").nth(1).expect("a Quickstart section");
     let mut steps: Vec<Step> = Vec::new();
     for block in from_quickstart.split("```console\n").skip(1) {
         let block = block.split("\n```").next().unwrap_or_default();
         for line in block.lines() {
             match line.strip_prefix("$ ") {
-                Some(cmd) => steps.push(Step {
-                    command: cmd.to_string(),
-                    expected: Vec::new(),
-                }),
+                Some(cmd) => steps.push(Step { command: cmd.to_string(), expected: Vec::new() }),
                 None => steps
                     .last_mut()
                     .expect("output after a command")
@@ -92,11 +86,8 @@ fn the_readme_quickstart_runs_as_shown() {
     std::fs::create_dir_all(&work).unwrap();
     // Background jobs (`billctl serve &`) are stopped and waited for however the script ends.
     let mut script = String::from("trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n");
-    let serve_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let serve_port =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut run = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         if step.command.starts_with("cargo install") || step.command.starts_with("stripe-sim ") {
@@ -106,21 +97,13 @@ fn the_readme_quickstart_runs_as_shown() {
             .command
             .replace("http://127.0.0.1:12111/", &env.sim.base_url())
             .replace("127.0.0.1:7878", &format!("127.0.0.1:{serve_port}"));
-        script.push_str(&format!(
-            "{{ {command}\n}} > out.{i} 2> err.{i}; echo $? > rc.{i}\n"
-        ));
+        script.push_str(&format!("{{ {command}\n}} > out.{i} 2> err.{i}; echo $? > rc.{i}\n"));
         run.push(i);
     }
     std::fs::write(work.join("quickstart.sh"), &script).unwrap();
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_billctl"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let bin_dir =
+        std::path::Path::new(env!("CARGO_BIN_EXE_billctl")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let out = std::process::Command::new("bash")
         .arg("quickstart.sh")
         .current_dir(&work)
@@ -132,11 +115,7 @@ fn the_readme_quickstart_runs_as_shown() {
         .env("NO_COLOR", "1")
         .output()
         .expect("bash runs the quickstart");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for i in run {
         let read = |name: &str| std::fs::read_to_string(work.join(format!("{name}.{i}"))).unwrap();
         let (stdout, stderr, rc) = (read("out"), read("err"), read("rc"));
@@ -156,10 +135,7 @@ fn the_readme_quickstart_runs_as_shown() {
     // The later examples ran too: their pages are there.
     for page in ["revenue.html", "dashboard.html", "oct.html"] {
         let html = std::fs::read_to_string(work.join(page)).unwrap_or_default();
-        assert!(
-            html.to_ascii_lowercase().starts_with("<!doctype html>"),
-            "{page}"
-        );
+        assert!(html.to_ascii_lowercase().starts_with("<!doctype html>"), "{page}");
     }
     // The walkthrough's end state is in the store: 300 imported calls for Ada, and the one
     // that `serve` recorded for the README's `curl` verify (the later examples may add other
@@ -167,16 +143,12 @@ fn the_readme_quickstart_runs_as_shown() {
     let data = work.join("billctl-data");
     let store = common::store_at(&data, None);
     let customers = store.customers().unwrap();
-    let ada: Vec<_> = customers
-        .iter()
-        .filter(|c| c.email.as_deref() == Some("ada@example.com"))
-        .collect();
+    let ada: Vec<_> =
+        customers.iter().filter(|c| c.email.as_deref() == Some("ada@example.com")).collect();
     assert_eq!(ada.len(), 1, "{customers:?}");
     assert_eq!(store.usage_total(&ada[0].id).unwrap(), 301);
     assert!(
-        steps
-            .iter()
-            .any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
+        steps.iter().any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
         "the Quickstart starts serve"
     );
 }

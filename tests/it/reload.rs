@@ -20,14 +20,9 @@ fn exec_reload(unit: &str) -> Vec<String> {
 
 /// Runs `unit`'s reload line against `pid`, as systemd would with `$MAINPID`.
 fn reload(unit: &str, pid: u32) {
-    let words: Vec<String> = exec_reload(unit)
-        .into_iter()
-        .map(|w| w.replace("$MAINPID", &pid.to_string()))
-        .collect();
-    let status = std::process::Command::new(&words[0])
-        .args(&words[1..])
-        .status()
-        .unwrap();
+    let words: Vec<String> =
+        exec_reload(unit).into_iter().map(|w| w.replace("$MAINPID", &pid.to_string())).collect();
+    let status = std::process::Command::new(&words[0]).args(&words[1..]).status().unwrap();
     assert!(status.success(), "{words:?}");
 }
 
@@ -48,11 +43,7 @@ impl Mode {
         // listen's URL ends with its path: only the authority counts.
         let authority = url.split("://").nth(1).unwrap().split('/').next().unwrap();
         match &self.ca {
-            Some(ca) => {
-                tls_exchange(authority, ca, &request)
-                    .expect("a TLS answer")
-                    .0
-            }
+            Some(ca) => tls_exchange(authority, ca, &request).expect("a TLS answer").0,
             None => http::exchange(&format!("http://{authority}"), &request).expect("an answer"),
         }
     }
@@ -60,11 +51,7 @@ impl Mode {
 
 /// The modes: plain TCP, a Unix socket (`serve` only) and TLS (when openssl is there).
 fn modes(env: &Env, unix: bool) -> Vec<Mode> {
-    let mut out = vec![Mode {
-        name: "tcp",
-        flags: vec![],
-        ca: None,
-    }];
+    let mut out = vec![Mode { name: "tcp", flags: vec![], ca: None }];
     if unix {
         let sock = env.path("reload.sock");
         out.push(Mode {
@@ -93,11 +80,8 @@ fn modes(env: &Env, unix: bool) -> Vec<Mode> {
 /// Two reloads through the unit's line: each logged, the process alive and answering `path`
 /// after each; a Unix socket file stays. Then SIGTERM ends it with 0.
 fn reload_twice(mut server: Serve, unit: &str, mode: &Mode, path: &str, t: &str) {
-    let sock = mode
-        .flags
-        .iter()
-        .find_map(|f| f.strip_prefix("unix:"))
-        .map(std::path::PathBuf::from);
+    let sock =
+        mode.flags.iter().find_map(|f| f.strip_prefix("unix:")).map(std::path::PathBuf::from);
     for n in 1..=2 {
         reload(unit, server.pid());
         server.wait_for_stderr_times("SIGHUP: the service tokens", n);
@@ -152,17 +136,12 @@ fn the_units_reload_line_never_ends_webhooks_listen_in_any_mode() {
 /// The state letter of a process (`T`: stopped), from `/proc/PID/stat`.
 fn state(pid: u32) -> char {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    stat.rsplit(')')
-        .next()
-        .and_then(|rest| rest.trim().chars().next())
-        .unwrap_or('?')
+    stat.rsplit(')').next().and_then(|rest| rest.trim().chars().next()).unwrap_or('?')
 }
 
 fn kill(signal: &str, pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args([signal, &pid.to_string()])
-        .status()
-        .unwrap();
+    let status =
+        std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
     assert!(status.success(), "kill {signal} {pid}");
 }
 
@@ -175,15 +154,8 @@ fn a_sighup_while_starting_never_ends_serve_or_listen() {
     use std::io::BufRead;
     let env = Env::new();
     let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    let listen = [
-        "webhooks",
-        "listen",
-        "--bind",
-        "127.0.0.1:0",
-        "--json",
-        "--secret-env",
-        "WH_SECRET",
-    ];
+    let listen =
+        ["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH_SECRET"];
     // Stopped before the arguments are parsed (`main.start`), and at the command's first step.
     let points = |service: &str| ["main.start".to_string(), format!("{service}.start")];
     for (service, args) in [("serve", &serve[..]), ("listen", &listen[..])] {
@@ -205,9 +177,7 @@ fn a_sighup_while_starting_never_ends_serve_or_listen() {
             kill("-HUP", pid);
             kill("-CONT", pid);
             let mut first = String::new();
-            std::io::BufReader::new(child.stdout.as_mut().unwrap())
-                .read_line(&mut first)
-                .unwrap();
+            std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
             assert!(
                 first.contains("\"listening\""),
                 "{service} after a SIGHUP at {point}: {first:?}, {:?}",

@@ -31,13 +31,11 @@ fn event(env: &Env, id: &str) -> String {
 fn two_states(env: &Env) -> PathBuf {
     let customer = env.subscribed("restore@example.com", "pro");
     env.cmd(format!("keys issue --customer {customer} -q")).ok();
-    env.cmd(format!("webhooks ingest {} -q", event(env, "evt_new")))
-        .ok();
+    env.cmd(format!("webhooks ingest {} -q", event(env, "evt_new"))).ok();
     let backup = env.path("backup-new");
     env.cmd(format!("db backup {} -q", backup.display())).ok();
     env.cmd(format!("keys issue --customer {customer} -q")).ok();
-    env.cmd(format!("webhooks ingest {} -q", event(env, "evt_old")))
-        .ok();
+    env.cmd(format!("webhooks ingest {} -q", event(env, "evt_old"))).ok();
     backup
 }
 
@@ -123,10 +121,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -173,10 +168,8 @@ fn restore_survives_sigkill_at_random_points() {
     copy_dir(&env.data_dir(), &template);
     let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
     let steps = steps_of(&env, &template, &args, "restore");
-    let intent = 1 + steps
-        .iter()
-        .position(|s| s == "restore.intent.written")
-        .expect("the intent is a step");
+    let intent =
+        1 + steps.iter().position(|s| s == "restore.intent.written").expect("the intent is a step");
     assert!(steps.len() >= 15, "{steps:?}");
     let mut rng = Lcg(40);
     let (mut old, mut new) = (0, 0);
@@ -186,11 +179,7 @@ fn restore_survives_sigkill_at_random_points() {
         copy_dir(&template, &data);
         let out = killed_at(&env, &data, &args, "restore", k);
         let at = &steps[k - 1];
-        assert_eq!(
-            out.status.signal(),
-            Some(9),
-            "kill {i} at step {k} ({at}): {out:?}"
-        );
+        assert_eq!(out.status.signal(), Some(9), "kill {i} at step {k} ({at}): {out:?}");
         let again = i % 4 == 0;
         if again {
             // The next command is killed too, part way through finishing the restore.
@@ -202,25 +191,12 @@ fn restore_survives_sigkill_at_random_points() {
         assert_eq!(got, want, "kill {i} at step {k} ({at})");
         if want == NEW && !again && at != "restore.intent.removed" {
             // The command that finished the restore says so.
-            assert!(
-                said.contains("finished an interrupted restore"),
-                "kill {i} at {at}: {said}"
-            );
+            assert!(said.contains("finished an interrupted restore"), "kill {i} at {at}: {said}");
         }
-        assert_eq!(
-            leftovers(&data),
-            Vec::<String>::new(),
-            "kill {i} at step {k} ({at})"
-        );
-        let kept: Vec<String> = names(&data)
-            .into_iter()
-            .filter(|n| n.starts_with("pre-restore-"))
-            .collect();
-        assert_eq!(
-            kept.len(),
-            usize::from(want == NEW),
-            "kill {i} at {at}: {kept:?}"
-        );
+        assert_eq!(leftovers(&data), Vec::<String>::new(), "kill {i} at step {k} ({at})");
+        let kept: Vec<String> =
+            names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+        assert_eq!(kept.len(), usize::from(want == NEW), "kill {i} at {at}: {kept:?}");
         if want == NEW && i % 10 == 0 {
             // The state before is a backup of the old state that a restore takes.
             let pre = data.join(&kept[0]);
@@ -232,11 +208,7 @@ fn restore_survives_sigkill_at_random_points() {
                 "-q",
             ]))
             .ok();
-            assert_eq!(
-                state(&env, &data),
-                OLD,
-                "kill {i} at {at}: the state before"
-            );
+            assert_eq!(state(&env, &data), OLD, "kill {i} at {at}: the state before");
         }
         if want == NEW {
             new += 1;
@@ -249,10 +221,7 @@ fn restore_survives_sigkill_at_random_points() {
         "200 kills over {} steps ({steps:?}): {old} left the old state, {new} the new",
         steps.len()
     );
-    assert!(
-        old > 20 && new > 20,
-        "both sides of the intent were hit: {old} old, {new} new"
-    );
+    assert!(old > 20 && new > 20, "both sides of the intent were hit: {old} old, {new} new");
 }
 
 /// SIGKILLs at random steps of `db backup`, to a new path and over an earlier backup with
@@ -287,11 +256,7 @@ fn backup_survives_sigkill_at_random_points() {
         }
         let k = 1 + rng.below(steps.len());
         let out = killed_at(&env, &env.data_dir(), &args, "backup", k);
-        assert_eq!(
-            out.status.signal(),
-            Some(9),
-            "kill {i} at step {k}: {out:?}"
-        );
+        assert_eq!(out.status.signal(), Some(9), "kill {i} at step {k}: {out:?}");
         match std::fs::symlink_metadata(&dest) {
             Err(_) => assert!(!replace, "kill {i} at {k}: the earlier backup is gone"),
             Ok(_) => {
@@ -317,22 +282,14 @@ fn backup_survives_sigkill_at_random_points() {
             let _ = std::fs::remove_dir_all(folder.join(d));
         }
     }
-    assert_eq!(
-        state(&env, &env.data_dir()),
-        OLD,
-        "the store was not touched"
-    );
+    assert_eq!(state(&env, &env.data_dir()), OLD, "the store was not touched");
 }
 
 /// Whether the process `pid` is stopped (SIGSTOP), from /proc.
 pub(crate) fn stopped(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
-        .and_then(|s| {
-            s.rsplit(')')
-                .next()
-                .map(|r| r.trim_start().starts_with('T'))
-        })
+        .and_then(|s| s.rsplit(')').next().map(|r| r.trim_start().starts_with('T')))
         .unwrap_or(false)
 }
 
@@ -347,10 +304,7 @@ fn restore_refuses_while_the_store_is_open() {
     }
     let env = Env::with_catalog();
     let backup = two_states(&env);
-    let key = env.cmd("keys list --json").ok().json()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = env.cmd("keys list --json").ok().json()[0]["id"].as_str().unwrap().to_string();
     let import = |tag: &str| {
         let lines: String = (0..2000)
             .map(|i| format!("{{\"id\":\"{tag}{i}\",\"key\":\"{key}\",\"timestamp\":1795500000,\"quantity\":1}}\n"))
@@ -358,14 +312,7 @@ fn restore_refuses_while_the_store_is_open() {
         let file = env.path(&format!("{tag}.ndjson"));
         std::fs::write(&file, lines).unwrap();
         env.command()
-            .args([
-                "usage",
-                "import",
-                file.to_str().unwrap(),
-                "--json",
-                "--batch-size",
-                "100",
-            ])
+            .args(["usage", "import", file.to_str().unwrap(), "--json", "--batch-size", "100"])
             .env(FAULT_ENV, "usage.commit@3")
             .env(ACTION_ENV, "stop")
             .stdout(std::process::Stdio::piped())
@@ -375,14 +322,11 @@ fn restore_refuses_while_the_store_is_open() {
     };
     let restore = |extra: &[&str]| {
         let mut c = env.command();
-        c.args(["db", "restore", backup.to_str().unwrap(), "--yes"])
-            .args(extra);
+        c.args(["db", "restore", backup.to_str().unwrap(), "--yes"]).args(extra);
         c
     };
     let child = import("first");
-    common::wait_for("the import to stop at its third batch", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the import to stop at its third batch", || stopped(child.id()).then_some(()));
     let r = common::run(&mut restore(&[])).code(2);
     assert!(
         r.stderr.contains("in use by billctl usage import")
@@ -395,15 +339,10 @@ fn restore_refuses_while_the_store_is_open() {
         nix::sys::signal::Signal::SIGCONT,
     )
     .unwrap();
-    let out = common::to_run(child.wait_with_output().unwrap())
-        .ok()
-        .json();
+    let out = common::to_run(child.wait_with_output().unwrap()).ok().json();
     assert_eq!(out["inserted"], 2000, "{out}");
     assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'",
-            false
-        ),
+        env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'", false),
         2000
     );
 
@@ -416,15 +355,7 @@ fn restore_refuses_while_the_store_is_open() {
     assert!(listen.stdout.contains("--bind"));
     let mut child = env
         .command()
-        .args([
-            "webhooks",
-            "listen",
-            "--bind",
-            "127.0.0.1:0",
-            "--json",
-            "--secret-env",
-            "WH",
-        ])
+        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH"])
         .env("WH", "whsec_test_restore_lock")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -438,11 +369,7 @@ fn restore_refuses_while_the_store_is_open() {
     .unwrap();
     assert!(first.contains("listening"), "{first}");
     let r = common::run(&mut restore(&[])).code(2);
-    assert!(
-        r.stderr.contains("in use by billctl webhooks"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("in use by billctl webhooks"), "{}", r.stderr);
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
@@ -450,18 +377,13 @@ fn restore_refuses_while_the_store_is_open() {
     .unwrap();
     child.wait().unwrap();
     assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'",
-            false
-        ),
+        env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'", false),
         2000
     );
 
     // --wait: the restore waits for the import, which finishes; the state before has it all.
     let child = import("second");
-    common::wait_for("the second import to stop", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the second import to stop", || stopped(child.id()).then_some(()));
     let waiting = restore(&["--wait", "1h", "--json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -472,22 +394,15 @@ fn restore_refuses_while_the_store_is_open() {
         nix::sys::signal::Signal::SIGCONT,
     )
     .unwrap();
-    let out = common::to_run(child.wait_with_output().unwrap())
-        .ok()
-        .json();
+    let out = common::to_run(child.wait_with_output().unwrap()).ok().json();
     assert_eq!(out["inserted"], 2000, "{out}");
-    let done = common::to_run(waiting.wait_with_output().unwrap())
-        .ok()
-        .json();
+    let done = common::to_run(waiting.wait_with_output().unwrap()).ok().json();
     let before = PathBuf::from(done["previous"].as_str().unwrap());
     let c = rusqlite::Connection::open(before.join("billctl.db")).unwrap();
     let kept: i64 = c
         .query_row("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%' OR event_id LIKE 'second%'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(
-        kept, 4000,
-        "every event both imports reported is in the state before"
-    );
+    assert_eq!(kept, 4000, "every event both imports reported is in the state before");
     assert_eq!(state(&env, &env.data_dir()), NEW);
 }
 
@@ -536,11 +451,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
             let mut v = Vec::new();
             for n in names(p) {
                 let q = p.join(&n);
-                let bytes = if q.is_file() {
-                    std::fs::read(&q).unwrap()
-                } else {
-                    Vec::new()
-                };
+                let bytes = if q.is_file() { std::fs::read(&q).unwrap() } else { Vec::new() };
                 v.push((n, bytes));
             }
             v
@@ -556,18 +467,8 @@ fn backup_never_replaces_what_is_not_a_backup() {
             let mut args = vec!["db", "backup", dest.to_str().unwrap()];
             args.extend_from_slice(extra);
             let r = env.run(&args).code(2);
-            assert!(
-                r.stderr.contains(says),
-                "{} {extra:?}: {}",
-                dest.display(),
-                r.stderr
-            );
-            assert_eq!(
-                snapshot(dest),
-                before,
-                "{} {extra:?} is as it was",
-                dest.display()
-            );
+            assert!(r.stderr.contains(says), "{} {extra:?}: {}", dest.display(), r.stderr);
+            assert_eq!(snapshot(dest), before, "{} {extra:?} is as it was", dest.display());
         }
     }
     // Things of the user's in the folder that start like billctl's staging names are never
@@ -576,8 +477,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
     std::fs::create_dir_all(&theirs).unwrap();
     std::fs::write(theirs.join("important.txt"), b"precious").unwrap();
     std::fs::write(folder.join(".restore-intent-draft"), b"x").unwrap();
-    env.cmd(format!("db backup {} -q", folder.join("tuesday").display()))
-        .ok();
+    env.cmd(format!("db backup {} -q", folder.join("tuesday").display())).ok();
     assert_eq!(common::read(&theirs.join("important.txt")), "precious");
     assert!(folder.join(".restore-intent-draft").exists());
     // The earlier backup: refused without --force, replaced with it (asked, unless --yes).
@@ -585,21 +485,14 @@ fn backup_never_replaces_what_is_not_a_backup() {
     assert!(r.stderr.contains("--force"), "{}", r.stderr);
     let made_before = common::read(&earlier.join("manifest.json"));
     env.set_now(1_900_000_000);
-    env.cmd(format!("db backup {} --force --yes -q", earlier.display()))
-        .ok();
+    env.cmd(format!("db backup {} --force --yes -q", earlier.display())).ok();
     assert_ne!(common::read(&earlier.join("manifest.json")), made_before);
-    assert_eq!(
-        names(&earlier),
-        ["billctl.db", "manifest.json", "webhooks.db"]
-    );
+    assert_eq!(names(&earlier), ["billctl.db", "manifest.json", "webhooks.db"]);
     // An empty directory takes a backup.
     let empty = env.path("empty");
     std::fs::create_dir_all(&empty).unwrap();
     env.cmd(format!("db backup {} -q", empty.display())).ok();
-    assert_eq!(
-        names(&empty),
-        ["billctl.db", "manifest.json", "webhooks.db"]
-    );
+    assert_eq!(names(&empty), ["billctl.db", "manifest.json", "webhooks.db"]);
 }
 
 /// Reading a backup is bounded: a FIFO as `manifest.json` or `billctl.db`, `manifest.json` as
@@ -664,9 +557,7 @@ fn reading_a_backup_is_bounded() {
         copy_dir(&good, &dir);
         plant(&dir, &good);
         for extra in ["--check", "--yes"] {
-            let r = env
-                .cmd(format!("db restore {} {extra}", dir.display()))
-                .code(2);
+            let r = env.cmd(format!("db restore {} {extra}", dir.display())).code(2);
             assert!(r.stderr.contains(says), "{name} {extra}: {}", r.stderr);
         }
     }
@@ -720,10 +611,7 @@ fn a_full_disk_changes_nothing() {
     let template = env.path("template");
     copy_dir(&data, &template);
     let steps = steps_of(&env, &template, &args, "full");
-    let at = 1 + steps
-        .iter()
-        .position(|s| s == "restore.previous.made")
-        .unwrap();
+    let at = 1 + steps.iter().position(|s| s == "restore.previous.made").unwrap();
     let child = on(&env, &data)
         .args(args)
         .env(FAULT_ENV, format!("restore.step@{at}"))
@@ -731,9 +619,7 @@ fn a_full_disk_changes_nothing() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    common::wait_for("the restore to stop after staging", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the restore to stop after staging", || stopped(child.id()).then_some(()));
     // Fill it to the last byte (a failed write of a chunk may leave room for a smaller one).
     let mut f = std::fs::File::create(&filler).unwrap();
     for size in [1 << 16, 1 << 12, 1] {
@@ -773,12 +659,7 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     let backup = two_states(&env);
     let data = env.data_dir();
     let hex = "0123456789abcdef0123456789abcdef01234567";
-    for p in [
-        ".billctl-restore-",
-        ".billctl-backup-",
-        ".billctl-previous-",
-        ".billctl-check-",
-    ] {
+    for p in [".billctl-restore-", ".billctl-backup-", ".billctl-previous-", ".billctl-check-"] {
         let n = format!("{p}{hex}");
         std::fs::create_dir_all(data.join(&n)).unwrap();
         std::fs::write(data.join(&n).join("billctl.db"), b"half a copy").unwrap();
@@ -791,23 +672,15 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
     std::fs::remove_dir(data.join(".billctl-restore-mine")).unwrap();
     for i in 0..5 {
         env.set_now(1_900_000_000 + i * 60);
-        let r = env
-            .cmd(format!("db restore {} --yes --json", backup.display()))
-            .ok()
-            .json();
+        let r = env.cmd(format!("db restore {} --yes --json", backup.display())).ok().json();
         let pruned = r["pruned"].as_array().unwrap().len();
         assert_eq!(pruned, usize::from(i >= 3), "restore {i}: {r}");
     }
-    let kept: Vec<String> = names(&data)
-        .into_iter()
-        .filter(|n| n.starts_with("pre-restore-"))
-        .collect();
+    let kept: Vec<String> =
+        names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
     assert_eq!(kept.len(), 3, "{kept:?}");
     // A copy made by hand beyond the three: doctor says so.
-    copy_dir(
-        &data.join(&kept[0]),
-        &data.join("pre-restore-20000101T000000Z"),
-    );
+    copy_dir(&data.join(&kept[0]), &data.join("pre-restore-20000101T000000Z"));
     let r = env.cmd("doctor --json");
     assert!(r.stdout.contains("pre-restore"), "{}", r.stdout);
     assert!(r.stdout.contains("4 pre-restore copies"), "{}", r.stdout);
@@ -838,11 +711,7 @@ fn a_lone_leftover_file_is_named_by_doctor_and_removed_with_the_next_leftover_di
             "{}",
             r.stdout
         );
-        assert!(
-            !r.stdout.contains("the next command removes them"),
-            "{}",
-            r.stdout
-        );
+        assert!(!r.stdout.contains("the next command removes them"), "{}", r.stdout);
     }
     let dir = data.join(format!(".billctl-check-{hex}"));
     std::fs::create_dir(&dir).unwrap();
@@ -861,10 +730,7 @@ fn backup_names_the_secrets_it_leaves_out() {
     env.cmd("db status -q").ok();
     std::fs::write(&secrets, "we_1 whsec_abc\n").unwrap();
     let dest = env.path("b");
-    let r = env
-        .cmd(format!("db backup {} --json", dest.display()))
-        .ok()
-        .json();
+    let r = env.cmd(format!("db backup {} --json", dest.display())).ok().json();
     assert_eq!(r["left_out"][0], secrets.display().to_string(), "{r}");
     assert!(!dest.join("webhook-secrets").exists());
     let dest = env.path("c");
@@ -895,10 +761,7 @@ fn only_the_store_opens_sqlite_and_under_the_lock() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if std::fs::read_to_string(&p)
-                .unwrap()
-                .contains("Connection::open")
-            {
+            } else if std::fs::read_to_string(&p).unwrap().contains("Connection::open") {
                 let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
                 found.push(rel.display().to_string());
             }
@@ -936,9 +799,7 @@ fn a_waiter_finishes_a_restore_whose_finisher_died() {
         .env(ACTION_ENV, "stop")
         .spawn()
         .unwrap();
-    common::wait_for("the finisher to stop", || {
-        stopped(finisher.id()).then_some(())
-    });
+    common::wait_for("the finisher to stop", || stopped(finisher.id()).then_some(()));
     // A writer arrives and waits for the lock (its steps file says so).
     let waits = env.path("waits");
     let writer = on(&env, &data)
@@ -949,37 +810,23 @@ fn a_waiter_finishes_a_restore_whose_finisher_died() {
         .spawn()
         .unwrap();
     common::wait_for("the writer to wait for the lock", || {
-        std::fs::read_to_string(&waits)
-            .ok()
-            .filter(|t| t.contains("lock.waiting"))
-            .map(|_| ())
+        std::fs::read_to_string(&waits).ok().filter(|t| t.contains("lock.waiting")).map(|_| ())
     });
     let mut finisher = finisher;
     finisher.kill().unwrap();
     finisher.wait().unwrap();
     let r = common::to_run(writer.wait_with_output().unwrap()).ok();
-    assert!(
-        r.stderr.contains("finished an interrupted restore"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("finished an interrupted restore"), "{}", r.stderr);
     // The backup's state, plus the event the writer stored.
     assert_eq!(state(&env, &data), (1, 2));
-    assert_eq!(
-        env.count("SELECT count(*) FROM events WHERE id = 'evt_during'", true),
-        1
-    );
-    let kept: Vec<String> = names(&data)
-        .into_iter()
-        .filter(|n| n.starts_with("pre-restore-"))
-        .collect();
+    assert_eq!(env.count("SELECT count(*) FROM events WHERE id = 'evt_during'", true), 1);
+    let kept: Vec<String> =
+        names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
     let before = rusqlite::Connection::open(data.join(&kept[0]).join("webhooks.db")).unwrap();
     let old: i64 = before
-        .query_row(
-            "SELECT count(*) FROM events WHERE id IN ('evt_old', 'evt_new')",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM events WHERE id IN ('evt_old', 'evt_new')", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(old, 2, "the state before keeps the old webhook events");
 }
@@ -1000,9 +847,8 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
     for read in [true, false] {
         let outsider = rusqlite::Connection::open(data.join("billctl.db")).unwrap();
         if read {
-            let _: i64 = outsider
-                .query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0))
-                .unwrap();
+            let _: i64 =
+                outsider.query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0)).unwrap();
         }
         let r = env.run(&restore).code(2);
         assert!(
@@ -1021,9 +867,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    common::wait_for("the restore to stop while staging", || {
-        stopped(child.id()).then_some(())
-    });
+    common::wait_for("the restore to stop while staging", || stopped(child.id()).then_some(()));
     let outsider = rusqlite::Connection::open(data.join("billctl.db")).unwrap();
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
@@ -1032,11 +876,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
     .unwrap();
     let r = common::to_run(child.wait_with_output().unwrap());
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("outside billctl") && r.stderr.contains(&me),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("outside billctl") && r.stderr.contains(&me), "{}", r.stderr);
     drop(outsider);
     assert_eq!(state(&env, &data), OLD);
     assert_eq!(leftovers(&data), Vec::<String>::new());
@@ -1052,9 +892,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
         .is_ok_and(|s| s.success());
     if mounted {
         let r = env.run(&restore).code(2);
-        let _ = Command::new("umount")
-            .arg(data.join("webhooks.db"))
-            .status();
+        let _ = Command::new("umount").arg(data.join("webhooks.db")).status();
         assert!(
             r.stderr.contains("is a mount point") && r.stderr.contains("nothing was changed"),
             "{}",
@@ -1081,10 +919,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
         "{}",
         r.stderr
     );
-    assert!(std::fs::symlink_metadata(data.join("billctl.db"))
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert!(std::fs::symlink_metadata(data.join("billctl.db")).unwrap().file_type().is_symlink());
     assert_eq!(leftovers(&data), Vec::<String>::new());
 }
 
@@ -1103,39 +938,18 @@ fn retention_keeps_the_copy_just_made_and_orders_by_number() {
     for _ in 0..11 {
         env.run(&restore).ok();
     }
-    let kept: Vec<String> = names(&data)
-        .into_iter()
-        .filter(|n| n.starts_with("pre-restore-"))
-        .collect();
+    let kept: Vec<String> =
+        names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
     let stamp = "pre-restore-20300317T174640Z";
-    let want: Vec<String> = ["-10", "-11", "-9"]
-        .iter()
-        .map(|n| format!("{stamp}{n}"))
-        .collect();
+    let want: Vec<String> = ["-10", "-11", "-9"].iter().map(|n| format!("{stamp}{n}")).collect();
     assert_eq!(kept, want, "the newest three of one second");
     // The clock goes back a year: the copy this restore makes stays.
     env.set_now(1_900_000_000 - 365 * 86_400);
     let r = env.run(&restore).ok().json();
     let made = r["previous"].as_str().unwrap().to_string();
-    assert!(
-        std::path::Path::new(&made).join("manifest.json").exists(),
-        "{r}"
-    );
-    assert!(
-        !r["pruned"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p == made.as_str()),
-        "{r}"
-    );
-    assert_eq!(
-        names(&data)
-            .into_iter()
-            .filter(|n| n.starts_with("pre-restore-"))
-            .count(),
-        3
-    );
+    assert!(std::path::Path::new(&made).join("manifest.json").exists(), "{r}");
+    assert!(!r["pruned"].as_array().unwrap().iter().any(|p| p == made.as_str()), "{r}");
+    assert_eq!(names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).count(), 3);
 }
 
 /// The output-path guard knows the data dir by device and inode: reached through a bind mount,
@@ -1154,20 +968,10 @@ fn the_guard_sees_the_data_dir_through_a_bind_mount() {
         eprintln!("note: cannot bind-mount here (not root); skipped");
         return;
     };
-    for name in [
-        "restore-intent.json",
-        "webhook-secrets",
-        "billctl.db-journal",
-    ] {
+    for name in ["restore-intent.json", "webhook-secrets", "billctl.db-journal"] {
         let out = mount.join(name);
-        let r = env
-            .cmd(format!("dashboard --out {}", out.display()))
-            .code(2);
-        assert!(
-            r.stderr.contains("one of the store's files"),
-            "{name}: {}",
-            r.stderr
-        );
+        let r = env.cmd(format!("dashboard --out {}", out.display())).code(2);
+        assert!(r.stderr.contains("one of the store's files"), "{name}: {}", r.stderr);
         assert!(!env.data_dir().join(name).exists(), "{name}");
     }
     env.cmd("db status -q").ok();
@@ -1206,58 +1010,20 @@ fn the_state_before_is_always_a_backup_and_finishing_is_said() {
     let steps = steps_of(&env, &data, &args, "earlier");
     let at = 1 + steps.iter().position(|s| s == "restore.live.kept").unwrap();
     // steps_of ran a whole restore on a copy; this one is killed on the real data dir.
-    assert_eq!(
-        killed_at(&env, &data, &args, "restore", at).status.signal(),
-        Some(9)
-    );
+    assert_eq!(killed_at(&env, &data, &args, "restore", at).status.signal(), Some(9));
     env.set_now(1_900_000_400);
     let r = env.run(&restore).ok().json();
-    let earlier = r["finished_earlier"]["previous"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        std::path::Path::new(&earlier)
-            .join("manifest.json")
-            .exists(),
-        "{r}"
-    );
-    assert!(
-        !r["pruned"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p == earlier.as_str()),
-        "{r}"
-    );
+    let earlier = r["finished_earlier"]["previous"].as_str().unwrap().to_string();
+    assert!(std::path::Path::new(&earlier).join("manifest.json").exists(), "{r}");
+    assert!(!r["pruned"].as_array().unwrap().iter().any(|p| p == earlier.as_str()), "{r}");
 
     // A restore interrupted after its intent, whose staged billctl.db is not a database: the
     // next command finishes the restore, then fails to open the store, and says both.
     let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
-    let at = 1 + steps
-        .iter()
-        .position(|s| s == "restore.intent.written")
-        .unwrap();
-    assert_eq!(
-        killed_at(&env, &data, &args, "restore", at + 1)
-            .status
-            .signal(),
-        Some(9)
-    );
-    let staging = names(&data)
-        .into_iter()
-        .find(|n| n.starts_with(".billctl-restore-"))
-        .unwrap();
-    std::fs::write(
-        data.join(&staging).join("billctl.db"),
-        b"not a database at all",
-    )
-    .unwrap();
+    let at = 1 + steps.iter().position(|s| s == "restore.intent.written").unwrap();
+    assert_eq!(killed_at(&env, &data, &args, "restore", at + 1).status.signal(), Some(9));
+    let staging = names(&data).into_iter().find(|n| n.starts_with(".billctl-restore-")).unwrap();
+    std::fs::write(data.join(&staging).join("billctl.db"), b"not a database at all").unwrap();
     let r = env.cmd("keys list").code(2);
-    assert!(
-        r.stderr
-            .contains("an interrupted restore was finished first"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("an interrupted restore was finished first"), "{}", r.stderr);
 }

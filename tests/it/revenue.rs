@@ -19,36 +19,21 @@ fn go_to(env: &Env, t: i64) {
         env.sim.advance_clock(t - from).unwrap();
     }
     env.set_now(env.sim.now());
-    let applied = env
-        .cmd(format!("webhooks backfill --since {} --json", from - 60))
-        .ok()
-        .json();
+    let applied = env.cmd(format!("webhooks backfill --since {} --json", from - 60)).ok().json();
     assert_eq!(applied["failed"], 0, "{applied}");
 }
 
 fn sub_of(env: &Env, customer: &str) -> String {
-    env.store()
-        .current_subscription(customer)
-        .unwrap()
-        .unwrap()
-        .row
-        .id
+    env.store().current_subscription(customer).unwrap().unwrap().row.id
 }
 
 /// Moves the customer's subscription to `tier` through billctl.
 fn change_tier(env: &Env, customer: &str, tier: &str) {
-    env.cmd(format!(
-        "subscriptions change {} --tier {tier} --yes -q",
-        sub_of(env, customer)
-    ))
-    .ok();
+    env.cmd(format!("subscriptions change {} --tier {tier} --yes -q", sub_of(env, customer))).ok();
 }
 
 fn movement(m: &Value, kind: &str) -> (i64, i64) {
-    (
-        m[kind]["customers"].as_i64().unwrap(),
-        m[kind]["mrr"].as_i64().unwrap(),
-    )
+    (m[kind]["customers"].as_i64().unwrap(), m[kind]["mrr"].as_i64().unwrap())
 }
 
 #[test]
@@ -64,11 +49,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     let g = env.subscribed("g@example.com", "pro");
     go_to(&env, prev + 10 * DAY);
     // C churns before the month, so that it can come back in it.
-    env.cmd(format!(
-        "subscriptions cancel {} --yes -q",
-        sub_of(&env, &c)
-    ))
-    .ok();
+    env.cmd(format!("subscriptions cancel {} --yes -q", sub_of(&env, &c))).ok();
 
     // The month: G's card fails from now on, so its renewal on day 1 is declined.
     let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
@@ -78,15 +59,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
         ..Default::default()
     });
     go_to(&env, m0 + DAY + 3600);
-    assert_eq!(
-        env.store()
-            .current_subscription(&g)
-            .unwrap()
-            .unwrap()
-            .row
-            .status,
-        "past_due"
-    );
+    assert_eq!(env.store().current_subscription(&g).unwrap().unwrap().row.status, "past_due");
     go_to(&env, m0 + 2 * DAY);
     let d = env.subscribed("d@example.com", "pro"); // new
     go_to(&env, m0 + 3 * DAY);
@@ -94,45 +67,19 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     go_to(&env, m0 + 5 * DAY);
     change_tier(&env, &b, "pro"); // contraction
     go_to(&env, m0 + 7 * DAY);
-    env.cmd(format!(
-        "subscriptions cancel {} --yes -q",
-        sub_of(&env, &f)
-    ))
-    .ok(); // churn
+    env.cmd(format!("subscriptions cancel {} --yes -q", sub_of(&env, &f))).ok(); // churn
     go_to(&env, m0 + 9 * DAY);
-    env.cmd(format!("subscriptions create --customer {c} --tier pro -q"))
-        .ok(); // reactivation
-               // A trial, and (below) a sign-up without a card: neither is MRR.
-    let h = env
-        .cmd("customers create --email h@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    env.cmd(format!("subscriptions create --customer {c} --tier pro -q")).ok(); // reactivation
+                                                                                // A trial, and (below) a sign-up without a card: neither is MRR.
+    let h = env.cmd("customers create --email h@example.com -q").ok().stdout.trim().to_string();
     env.add_card(&h);
-    env.cmd(format!(
-        "subscriptions create --customer {h} --tier team --trial-days 14 -q"
-    ))
-    .ok();
+    env.cmd(format!("subscriptions create --customer {h} --tier team --trial-days 14 -q")).ok();
     // G's retries all fail: unpaid, which ends its MRR.
     go_to(&env, m0 + 20 * DAY);
-    assert_eq!(
-        env.store()
-            .current_subscription(&g)
-            .unwrap()
-            .unwrap()
-            .row
-            .status,
-        "unpaid"
-    );
+    assert_eq!(env.store().current_subscription(&g).unwrap().unwrap().row.status, "unpaid");
     // Stripe expires an incomplete subscription after 23 hours: this one is made just before
     // the report.
-    let i = env
-        .cmd("customers create --email i@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let i = env.cmd("customers create --email i@example.com -q").ok().stdout.trim().to_string();
     let incomplete = env.cmd(format!("subscriptions create --customer {i} --tier pro -q"));
     assert_ne!(incomplete.code, 0, "no card: incomplete");
 
@@ -161,10 +108,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
             )
         })
         .collect();
-    assert_eq!(
-        tiers,
-        vec![("pro".into(), 3, 3 * 9_900), ("team".into(), 1, 49_900)]
-    );
+    assert_eq!(tiers, vec![("pro".into(), 3, 3 * 9_900), ("team".into(), 1, 49_900)]);
     let m = &r["movements"][0];
     // Start: A pro 99, B team 499, F enterprise 5,000, G pro 99 (C churned the month before).
     assert_eq!(m["start_mrr"], 9_900 + 49_900 + 500_000 + 9_900, "{m}");
@@ -172,15 +116,8 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     assert_eq!(movement(m, "reactivation"), (1, 9_900), "C");
     assert_eq!(movement(m, "expansion"), (1, 40_000), "A: pro to team");
     assert_eq!(movement(m, "contraction"), (1, 40_000), "B: team to pro");
-    assert_eq!(
-        movement(m, "churn"),
-        (2, 500_000 + 9_900),
-        "F canceled, G unpaid"
-    );
-    assert_eq!(
-        m["net"],
-        m["end_mrr"].as_i64().unwrap() - m["start_mrr"].as_i64().unwrap()
-    );
+    assert_eq!(movement(m, "churn"), (2, 500_000 + 9_900), "F canceled, G unpaid");
+    assert_eq!(m["net"], m["end_mrr"].as_i64().unwrap() - m["start_mrr"].as_i64().unwrap());
     // Subscribers by tier and status include the ones that bring no MRR.
     let statuses: Vec<(String, String, i64)> = r["subscribers"]
         .as_array()
@@ -194,38 +131,22 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
             )
         })
         .collect();
-    assert!(
-        statuses.contains(&("team".into(), "trialing".into(), 1)),
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.contains(&("pro".into(), "incomplete".into(), 1)),
-        "{statuses:?}"
-    );
+    assert!(statuses.contains(&("team".into(), "trialing".into(), 1)), "{statuses:?}");
+    assert!(statuses.contains(&("pro".into(), "incomplete".into(), 1)), "{statuses:?}");
 
     // Any past month is rebuilt from the history: the month before ended with A, B, F, G.
-    let by_month = env
-        .cmd(format!("revenue --by month --as-of {day} --json"))
-        .ok()
-        .json();
+    let by_month = env.cmd(format!("revenue --by month --as-of {day} --json")).ok().json();
     let months = by_month["months"].as_array().unwrap();
     let before = &months[months.len() - 2];
     assert_eq!(before["month"], billctl::time::utc_date(prev)[..7]);
-    assert_eq!(
-        before["currencies"][0]["mrr"],
-        9_900 + 49_900 + 500_000 + 9_900
-    );
+    assert_eq!(before["currencies"][0]["mrr"], 9_900 + 49_900 + 500_000 + 9_900);
     let before_moves = &before["movements"][0];
     assert_eq!(
         movement(before_moves, "new"),
         (4, 9_900 * 2 + 49_900 + 500_000),
         "A, B, F and G; C joined and left within the month, so it is neither new nor churn"
     );
-    assert_eq!(
-        movement(before_moves, "churn"),
-        (0, 0),
-        "C joined and left in the same month"
-    );
+    assert_eq!(movement(before_moves, "churn"), (0, 0), "C joined and left in the same month");
     assert_eq!(months.last().unwrap()["currencies"][0]["mrr"], usd["mrr"]);
     // CSV and the table say the same.
     let csv = env.cmd(format!("revenue --as-of {day} --csv")).ok().stdout;
@@ -234,17 +155,10 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
         "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,3,29700,3\nusd,team,1,49900,1\n"
     );
     let table = env.cmd(format!("revenue --as-of {day}")).ok().stdout;
-    assert!(
-        table.contains("$796.00") && table.contains("$5,099.00"),
-        "{table}"
-    );
+    assert!(table.contains("$796.00") && table.contains("$5,099.00"), "{table}");
     // The HTML page: one chart per measure, a bar segment per tier and month.
     let page = env.path("revenue.html");
-    env.cmd(format!(
-        "revenue --as-of {day} --html {} -q",
-        page.display()
-    ))
-    .ok();
+    env.cmd(format!("revenue --as-of {day} --html {} -q", page.display())).ok();
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("MRR by month, stacked by tier (USD)"));
     assert!(html.contains(&format!(
@@ -260,19 +174,11 @@ fn bad_input_is_refused_with_the_flag_named() {
     let env = Env::new();
     let r = env.cmd("revenue --by month --from 2026-13").code(2);
     assert!(r.stderr.contains("--from"), "{}", r.stderr);
-    let r = env
-        .cmd("revenue --by month --from 2026-06 --to 2026-01")
-        .code(2);
-    assert!(
-        r.stderr.contains("--from 2026-06 is after --to 2026-01"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd("revenue --by month --from 2026-06 --to 2026-01").code(2);
+    assert!(r.stderr.contains("--from 2026-06 is after --to 2026-01"), "{}", r.stderr);
     let r = env.cmd("revenue --from 2026-01").code(2);
     assert!(r.stderr.contains("--by month"), "{}", r.stderr);
-    let r = env
-        .cmd("revenue --by month --from 2000-01 --to 2026-01")
-        .code(2);
+    let r = env.cmd("revenue --by month --from 2000-01 --to 2026-01").code(2);
     assert!(r.stderr.contains("120 months"), "{}", r.stderr);
 }
 
@@ -288,11 +194,7 @@ fn a_backfilled_history_gives_the_same_months() {
     let x = env.subscribed("x@example.com", "pro");
     let y = env.subscribed("y@example.com", "team");
     go_to(&env, first + 10 * DAY);
-    env.cmd(format!(
-        "subscriptions cancel {} --yes -q",
-        sub_of(&env, &y)
-    ))
-    .ok();
+    env.cmd(format!("subscriptions cancel {} --yes -q", sub_of(&env, &y))).ok();
     // Two months on: the events above are past Stripe's 30 days.
     let (_, second) = billctl::time::month_of(first + 40 * DAY);
     go_to(&env, second + 5 * DAY);
@@ -313,9 +215,7 @@ fn a_backfilled_history_gives_the_same_months() {
         common::run(c.args(args))
     };
     run_other(&["setup-products", "--yes", "-q"]).ok();
-    let synced = run_other(&["subscriptions", "sync", "--backfill-history", "--json"])
-        .ok()
-        .json();
+    let synced = run_other(&["subscriptions", "sync", "--backfill-history", "--json"]).ok().json();
     assert_eq!(synced["history"]["subscriptions"], 3, "{synced}");
     assert!(synced["history"]["events"].as_i64().unwrap() > 0);
     let months = |r: common::Run| -> Vec<(String, i64)> {
@@ -344,9 +244,7 @@ fn a_backfilled_history_gives_the_same_months() {
     );
     assert_eq!(rebuilt, recorded);
     // Run again: nothing more to add.
-    let again = run_other(&["subscriptions", "sync", "--backfill-history", "--json"])
-        .ok()
-        .json();
+    let again = run_other(&["subscriptions", "sync", "--backfill-history", "--json"]).ok().json();
     assert_eq!(again["history"]["rows"], 0, "{again}");
 }
 
@@ -368,21 +266,11 @@ fn overage_is_estimated_apart_from_mrr() {
     let team = common::subscribe(&env.sim, |a| run(a), "t@example.com", "team");
     let light = common::subscribe(&env.sim, |a| run(a), "l@example.com", "pro");
     for (customer, calls) in [(&pro, 10_250), (&team, 101_555), (&light, 9_000)] {
-        let id = run(&["keys", "issue", "--customer", customer, "--json"])
-            .ok()
-            .json()["id"]
+        let id = run(&["keys", "issue", "--customer", customer, "--json"]).ok().json()["id"]
             .as_str()
             .unwrap()
             .to_string();
-        run(&[
-            "usage",
-            "record",
-            "--key",
-            &id,
-            "--quantity",
-            &calls.to_string(),
-        ])
-        .ok();
+        run(&["usage", "record", "--key", &id, "--quantity", &calls.to_string()]).ok();
     }
     let r = run(&["revenue", "--json"]).ok().json();
     let usd = &r["currencies"][0];
@@ -394,10 +282,7 @@ fn overage_is_estimated_apart_from_mrr() {
     assert_eq!(est["calls"], 250 + 1_555);
     assert_eq!(est["amount"], 250 + 156);
     let table = run(&["revenue"]).ok().stdout;
-    assert!(
-        table.contains("an estimate, not MRR") && table.contains("$4.06"),
-        "{table}"
-    );
+    assert!(table.contains("an estimate, not MRR") && table.contains("$4.06"), "{table}");
     // A past day has no estimate: it is of the current period only.
     let past = billctl::time::utc_date(env.sim.now() - 2 * DAY);
     let r = run(&["revenue", "--as-of", &past, "--json"]).ok().json();
@@ -407,25 +292,14 @@ fn overage_is_estimated_apart_from_mrr() {
 /// Sets the quantity of `customer`'s subscription through Stripe's API (as the Dashboard would:
 /// Team is sold with seats), then applies the event.
 fn set_quantity(env: &Env, customer: &str, quantity: i64) {
-    let m = env
-        .store()
-        .current_subscription(customer)
-        .unwrap()
-        .unwrap()
-        .row;
+    let m = env.store().current_subscription(customer).unwrap().unwrap().row;
     let from = env.sim.now();
     let q = quantity.to_string();
     let updated = env.stripe_post(
         &format!("/subscriptions/{}", m.id),
-        &[
-            ("items[0][id]", m.item_id.as_str()),
-            ("items[0][quantity]", q.as_str()),
-        ],
+        &[("items[0][id]", m.item_id.as_str()), ("items[0][quantity]", q.as_str())],
     );
-    assert_eq!(
-        updated["items"]["data"][0]["quantity"], quantity,
-        "{updated}"
-    );
+    assert_eq!(updated["items"]["data"][0]["quantity"], quantity, "{updated}");
     go_to(env, from);
 }
 
@@ -440,12 +314,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     let team = env.subscribed("seats@example.com", "team");
     let pro = env.subscribed("solo@example.com", "pro");
     set_quantity(&env, &team, 3);
-    let m = env
-        .store()
-        .current_subscription(&team)
-        .unwrap()
-        .unwrap()
-        .row;
+    let m = env.store().current_subscription(&team).unwrap().unwrap().row;
     assert_eq!(m.quantity, 3, "the mirror keeps the quantity");
     let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
     go_to(&env, m0 + 14 * DAY);
@@ -462,17 +331,11 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     assert_eq!(m["start_mrr"], 3 * 49_900 + 9_900, "{m}");
     assert_eq!(movement(m, "expansion"), (1, 2 * 49_900), "3 to 5 seats");
     assert_eq!(movement(m, "new"), (0, 0));
-    let by_month = env
-        .cmd(format!("revenue --by month --as-of {day} --json"))
-        .ok()
-        .json();
+    let by_month = env.cmd(format!("revenue --by month --as-of {day} --json")).ok().json();
     let months = by_month["months"].as_array().unwrap();
     let before = &months[months.len() - 2];
     assert_eq!(before["currencies"][0]["mrr"], 3 * 49_900 + 9_900);
-    assert_eq!(
-        movement(&before["movements"][0], "new"),
-        (2, 3 * 49_900 + 9_900)
-    );
+    assert_eq!(movement(&before["movements"][0], "new"), (2, 3 * 49_900 + 9_900));
     let csv = env.cmd(format!("revenue --as-of {day} --csv")).ok().stdout;
     assert_eq!(
         csv,
@@ -481,12 +344,8 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     let board = env.cmd("dashboard --json").ok().json();
     let now = &board["revenue"]["now"]["currencies"][0];
     assert_eq!(now["mrr"], 5 * 49_900 + 9_900, "the dashboard's MRR: {now}");
-    let team_now: Vec<_> = now["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["tier"] == "team")
-        .collect();
+    let team_now: Vec<_> =
+        now["tiers"].as_array().unwrap().iter().filter(|t| t["tier"] == "team").collect();
     assert_eq!(team_now[0]["mrr"], 5 * 49_900);
 
     // Down to 2 seats: contraction of 3 × 499.
@@ -497,9 +356,5 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     let m = &r["movements"][0];
     assert_eq!(r["currencies"][0]["mrr"], 2 * 49_900 + 9_900);
     assert_eq!(movement(m, "expansion"), (0, 0), "{m}");
-    assert_eq!(
-        movement(m, "contraction"),
-        (1, 49_900),
-        "3 to 2 seats over the month"
-    );
+    assert_eq!(movement(m, "contraction"), (1, 49_900), "3 to 2 seats over the month");
 }

@@ -13,10 +13,7 @@ use serde_json::{json, Value};
 const TEAM: i64 = 49_900;
 
 fn customer(env: &Env, email: &str) -> String {
-    let c = env
-        .cmd(format!("customers create --email {email} --json"))
-        .ok()
-        .json();
+    let c = env.cmd(format!("customers create --email {email} --json")).ok().json();
     let id = c["id"].as_str().unwrap().to_string();
     env.add_card(&id);
     id
@@ -38,10 +35,7 @@ fn revenue(env: &Env) -> (i64, i64) {
         .find(|t| t["tier"] == "team")
         .cloned()
         .unwrap_or(json!({"seats": 0}));
-    (
-        usd["mrr"].as_i64().unwrap_or(0),
-        team["seats"].as_i64().unwrap(),
-    )
+    (usd["mrr"].as_i64().unwrap_or(0), team["seats"].as_i64().unwrap())
 }
 
 /// Stripe's item quantity, the mirror's, and MRR with Team's seats all say `seats`.
@@ -55,15 +49,7 @@ fn holds(env: &Env, sub: &str, seats: i64) {
 
 /// The pending or invoiced proration lines' (quantity, amount).
 fn proration_lines(lines: &[Value]) -> Vec<(i64, i64)> {
-    lines
-        .iter()
-        .map(|l| {
-            (
-                l["quantity"].as_i64().unwrap(),
-                l["amount"].as_i64().unwrap(),
-            )
-        })
-        .collect()
+    lines.iter().map(|l| (l["quantity"].as_i64().unwrap(), l["amount"].as_i64().unwrap())).collect()
 }
 
 #[test]
@@ -71,9 +57,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     let env = Env::with_catalog();
     let cus = customer(&env, "seats@example.com");
     let created = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier team --quantity 3 --json"
-        ))
+        .cmd(format!("subscriptions create --customer {cus} --tier team --quantity 3 --json"))
         .ok();
     assert!(created.stderr.contains("to team × 3"), "{}", created.stderr);
     let sub = created.json()["subscription"]["id"]
@@ -82,10 +66,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
         .unwrap()
         .to_string();
     holds(&env, &sub, 3);
-    let first = env.sim.state().subscriptions[&sub]["latest_invoice"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = env.sim.state().subscriptions[&sub]["latest_invoice"].as_str().unwrap().to_string();
     assert_eq!(env.sim.state().invoices[&first]["amount_due"], 3 * TEAM);
     let create = env
         .sim
@@ -93,19 +74,12 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
         .into_iter()
         .find(|r| r.method == "POST" && r.path == "/v1/subscriptions")
         .unwrap();
-    assert_eq!(
-        create.params["items"][0]["quantity"], "3",
-        "{:?}",
-        create.params
-    );
+    assert_eq!(create.params["items"][0]["quantity"], "3", "{:?}", create.params);
 
     // 3 -> 5, the seats alone (the tier it is on), prorated on the next invoice.
-    let up = env
-        .cmd(format!("subscriptions change {sub} --quantity 5 --json"))
-        .ok();
+    let up = env.cmd(format!("subscriptions change {sub} --quantity 5 --json")).ok();
     assert!(
-        up.stderr
-            .contains("from team × 3 to team × 5 (proration: create_prorations)"),
+        up.stderr.contains("from team × 3 to team × 5 (proration: create_prorations)"),
         "{}",
         up.stderr
     );
@@ -113,11 +87,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     holds(&env, &sub, 5);
     let pending = env.sim.state().pending_prorations[&sub].clone();
     let lines = proration_lines(&pending);
-    assert_eq!(
-        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
-        [3, 5],
-        "{pending:?}"
-    );
+    assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [3, 5], "{pending:?}");
     let (credit, charge) = (-lines[0].1, lines[1].1);
     assert!(credit > 0 && charge > credit, "{lines:?}");
     // Both are the same share of the period: credit / 3 seats = charge / 5 seats (± rounding).
@@ -129,11 +99,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
             "subscriptions change {sub} --tier team --quantity 2 --proration always-invoice --json"
         ))
         .ok();
-    assert!(
-        down.stderr.contains("from team × 5 to team × 2"),
-        "{}",
-        down.stderr
-    );
+    assert!(down.stderr.contains("from team × 5 to team × 2"), "{}", down.stderr);
     holds(&env, &sub, 2);
     let state = env.sim.state();
     assert!(!state.pending_prorations.contains_key(&sub), "all invoiced");
@@ -145,11 +111,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
         .clone();
     drop(state);
     let lines = proration_lines(inv["lines"]["data"].as_array().unwrap());
-    assert_eq!(
-        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
-        [3, 5, 5, 2],
-        "{inv}"
-    );
+    assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [3, 5, 5, 2], "{inv}");
     let total: i64 = lines.iter().map(|l| l.1).sum();
     assert_eq!(inv["total"], total);
     assert_eq!(inv["amount_due"], total.max(0));
@@ -161,9 +123,7 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     assert_eq!(env.count(&sql, false), 3);
     // The same seats again is nothing to change, and sends nothing.
     let posts = env.posts();
-    let same = env
-        .cmd(format!("subscriptions change {sub} --quantity 2"))
-        .ok();
+    let same = env.cmd(format!("subscriptions change {sub} --quantity 2")).ok();
     assert!(same.stderr.contains("nothing to change"), "{}", same.stderr);
     assert_eq!(env.posts(), posts);
 }
@@ -189,18 +149,9 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     let env = Env::with_catalog();
     let cus = customer(&env, "bad-seats@example.com");
     let create = |q: &str, tier: &str| -> Vec<String> {
-        [
-            "subscriptions",
-            "create",
-            "--customer",
-            &cus,
-            "--tier",
-            tier,
-            "--quantity",
-            q,
-        ]
-        .map(String::from)
-        .to_vec()
+        ["subscriptions", "create", "--customer", &cus, "--tier", tier, "--quantity", q]
+            .map(String::from)
+            .to_vec()
     };
     let cases: [(&str, &str, &str); 6] = [
         ("0", "team", "from 1 to 100"),
@@ -218,9 +169,7 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     assert!(env.sim.state().subscriptions.is_empty());
 
     let sub = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier team --quantity 3 --json"
-        ))
+        .cmd(format!("subscriptions create --customer {cus} --tier team --quantity 3 --json"))
         .ok()
         .json()["id"]
         .as_str()
@@ -232,11 +181,7 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
         ("1000", "from 1 to 100"),
         ("1e3", "invalid"),
     ] {
-        refused(
-            &env,
-            &["subscriptions", "change", &sub, "--quantity", q],
-            says,
-        );
+        refused(&env, &["subscriptions", "change", &sub, "--quantity", q], says);
     }
     // Moving 3 seats to a tier sold one at a time asks for the quantity, never drops seats.
     refused(
@@ -246,52 +191,23 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     );
     refused(
         &env,
-        &[
-            "subscriptions",
-            "change",
-            &sub,
-            "--tier",
-            "pro",
-            "--quantity",
-            "3",
-        ],
+        &["subscriptions", "change", &sub, "--tier", "pro", "--quantity", "3"],
         "sold one at a time",
     );
     assert_eq!(stripe_item(&env, &sub)["quantity"], 3);
     assert_eq!(env.store().subscription(&sub).unwrap().unwrap().quantity, 3);
-    env.cmd(format!(
-        "subscriptions change {sub} --tier pro --quantity 1"
-    ))
-    .ok();
+    env.cmd(format!("subscriptions change {sub} --tier pro --quantity 1")).ok();
     assert_eq!(stripe_item(&env, &sub)["quantity"], 1);
 
     // Checkout: the link sells the seats asked for, within the same bound.
     refused(
         &env,
-        &[
-            "checkout",
-            "create",
-            "--email",
-            "new@example.com",
-            "--tier",
-            "team",
-            "--quantity",
-            "0",
-        ],
+        &["checkout", "create", "--email", "new@example.com", "--tier", "team", "--quantity", "0"],
         "from 1 to 100",
     );
     refused(
         &env,
-        &[
-            "checkout",
-            "create",
-            "--customer",
-            &cus,
-            "--mode",
-            "setup",
-            "--quantity",
-            "2",
-        ],
+        &["checkout", "create", "--customer", &cus, "--mode", "setup", "--quantity", "2"],
         "--mode subscription",
     );
     let link = env
@@ -320,27 +236,18 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
     let a = serve.post(&path, &web, &json!({"quantity": 3}));
     assert_eq!(a.status, 200, "{}", a.body);
     assert!(
-        a.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("from team × 1 to team × 3"),
+        a.json()["message"].as_str().unwrap().contains("from team × 1 to team × 3"),
         "{}",
         a.body
     );
     assert_eq!(a.json()["subscription"]["quantity"], 3);
     holds(&env, &sub, 3);
-    let a = serve.post(
-        &path,
-        &web,
-        &json!({"tier": "team", "quantity": 5, "proration": "none"}),
-    );
+    let a = serve.post(&path, &web, &json!({"tier": "team", "quantity": 5, "proration": "none"}));
     assert_eq!(a.status, 200, "{}", a.body);
     holds(&env, &sub, 5);
     assert!(
         !env.sim.state().pending_prorations.contains_key(&sub)
-            || proration_lines(&env.sim.state().pending_prorations[&sub])
-                .iter()
-                .all(|l| l.0 != 5),
+            || proration_lines(&env.sim.state().pending_prorations[&sub]).iter().all(|l| l.0 != 5),
         "proration none makes none for 3 -> 5"
     );
     let a = serve.post(&path, &web, &json!({"quantity": 2}));
@@ -356,49 +263,22 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
         (json!({"quantity": 2.5}), "INVALID_FIELD", "quantity: 2.5"),
         (json!({"quantity": "3"}), "INVALID_FIELD", "quantity: \"3\""),
         (json!({"quantity": 1e30}), "INVALID_FIELD", "quantity: "),
-        (
-            json!({"tier": "pro"}),
-            "BAD_QUANTITY",
-            "quantity: the subscription has 2 seats",
-        ),
-        (
-            json!({"tier": "pro", "quantity": 2}),
-            "BAD_QUANTITY",
-            "sold one at a time",
-        ),
+        (json!({"tier": "pro"}), "BAD_QUANTITY", "quantity: the subscription has 2 seats"),
+        (json!({"tier": "pro", "quantity": 2}), "BAD_QUANTITY", "sold one at a time"),
     ];
     for (body, code, says) in bad {
         let a = serve.post(&path, &web, &body);
-        assert_eq!(
-            (a.status, a.json()["code"].clone()),
-            (400, json!(code)),
-            "{body}: {}",
-            a.body
-        );
-        assert!(
-            a.json()["error"].as_str().unwrap().contains(says),
-            "{body}: {}",
-            a.body
-        );
+        assert_eq!((a.status, a.json()["code"].clone()), (400, json!(code)), "{body}: {}", a.body);
+        assert!(a.json()["error"].as_str().unwrap().contains(says), "{body}: {}", a.body);
     }
     let a = serve.post(&format!("{path}/cancel"), &web, &json!({"quantity": 1}));
     assert_eq!(a.status, 400, "{}", a.body);
     assert_eq!(env.posts(), posts, "a refused quantity sends nothing");
     holds(&env, &sub, 2);
-    let audit = env
-        .cmd("audit list --action subscription.change --json")
-        .ok()
-        .json();
-    let quantities: Vec<Value> = audit
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["detail"]["quantity"].clone())
-        .collect();
-    assert!(
-        quantities.contains(&json!(5)) && quantities.contains(&json!(2)),
-        "{audit}"
-    );
+    let audit = env.cmd("audit list --action subscription.change --json").ok().json();
+    let quantities: Vec<Value> =
+        audit.as_array().unwrap().iter().map(|e| e["detail"]["quantity"].clone()).collect();
+    assert!(quantities.contains(&json!(5)) && quantities.contains(&json!(2)), "{audit}");
     let _ = common::now();
 }
 
@@ -410,10 +290,7 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
 fn seats_changed_back_and_forth_within_a_day_are_changed_in_stripe_each_time() {
     let env = Env::with_catalog();
     let cus = customer(&env, "back-and-forth@example.com");
-    env.cmd(format!(
-        "subscriptions create --customer {cus} --tier team --quantity 3"
-    ))
-    .ok();
+    env.cmd(format!("subscriptions create --customer {cus} --tier team --quantity 3")).ok();
     let sub = env.store().live_subscription(&cus).unwrap().unwrap().id;
     holds(&env, &sub, 3);
     for seats in [5, 3, 5, 3] {
@@ -426,12 +303,7 @@ fn seats_changed_back_and_forth_within_a_day_are_changed_in_stripe_each_time() {
     let posts = env.posts();
     let same = env.cmd(format!("subscriptions change {sub} --quantity 3"));
     assert_eq!(same.code, 0, "{}", same.stderr);
-    assert!(
-        same.stderr
-            .contains("is already on team × 3: nothing to change"),
-        "{}",
-        same.stderr
-    );
+    assert!(same.stderr.contains("is already on team × 3: nothing to change"), "{}", same.stderr);
     assert_eq!(env.posts(), posts, "nothing written");
     let web = token(&env, "web-app", "self-service");
     let serve = Serve::start(&env, &[]);

@@ -65,12 +65,7 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
     );
     // The usage panel reads the customer's usage with the same token.
     let u = serve.get(&format!("{path}/usage"), &web);
-    assert_eq!(
-        (u.status, u.json()["tier"].clone()),
-        (200, json!("pro")),
-        "{}",
-        u.body
-    );
+    assert_eq!((u.status, u.json()["tier"].clone()), (200, json!("pro")), "{}", u.body);
     assert_eq!(serve.get(&format!("{path}/usage"), &api).status, 403);
     let a = serve.get("/v1/customers/cus_nobody", &web);
     assert_eq!((a.status, code(&a)), (404, "CUSTOMER_NOT_FOUND".into()));
@@ -84,73 +79,40 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
     );
     assert_eq!(a.status, 200, "{}", a.body);
     assert!(a.json()["url"].as_str().unwrap().starts_with("https://"));
-    let a = serve.post(
-        &format!("{path}/portal"),
-        &web,
-        &json!({"return_url": "ftp://x"}),
-    );
+    let a = serve.post(&format!("{path}/portal"), &web, &json!({"return_url": "ftp://x"}));
     assert_eq!(a.status, 400);
     // Checkout: a customer with a live subscription is pointed at the plan change...
     let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
     let a = serve.post(&format!("{path}/checkout"), &web, &urls);
     assert_eq!((a.status, code(&a)), (409, "HAS_SUBSCRIPTION".into()));
-    assert!(a.json()["error"]
-        .as_str()
-        .unwrap()
-        .contains("/subscription"));
+    assert!(a.json()["error"].as_str().unwrap().contains("/subscription"));
     // ...and one without gets a sign-up link.
-    let fresh = env
-        .cmd("customers create --email new@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let fresh =
+        env.cmd("customers create --email new@example.com -q").ok().stdout.trim().to_string();
     let a = serve.post(&format!("/v1/customers/{fresh}/checkout"), &web, &urls);
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.json()["tier"], "team");
     assert!(a.json()["url"].as_str().unwrap().starts_with("https://"));
-    let a = serve.post(
-        &format!("/v1/customers/{fresh}/subscription"),
-        &web,
-        &json!({"tier": "team"}),
-    );
+    let a =
+        serve.post(&format!("/v1/customers/{fresh}/subscription"), &web, &json!({"tier": "team"}));
     assert_eq!((a.status, code(&a)), (409, "NO_SUBSCRIPTION".into()));
     // The plan: change (with subscriptions change's rules), then nothing to change.
     let plan = format!("{path}/subscription");
     let a = serve.post(&plan, &web, &json!({"tier": "team"}));
     assert_eq!(a.status, 200, "{}", a.body);
-    assert!(a.json()["message"]
-        .as_str()
-        .unwrap()
-        .contains("from pro to team"));
+    assert!(a.json()["message"].as_str().unwrap().contains("from pro to team"));
     assert_eq!(serve.get(&path, &web).json()["tier"], "team");
     let a = serve.post(&plan, &web, &json!({"tier": "team"}));
-    assert!(a.json()["message"]
-        .as_str()
-        .unwrap()
-        .contains("nothing to change"));
+    assert!(a.json()["message"].as_str().unwrap().contains("nothing to change"));
     let a = serve.post(&plan, &web, &json!({"tier": "gold"}));
     assert_eq!((a.status, code(&a)), (400, "UNKNOWN_TIER".into()));
-    let a = serve.post(
-        &plan,
-        &web,
-        &json!({"tier": "pro", "proration": "sometimes"}),
-    );
+    let a = serve.post(&plan, &web, &json!({"tier": "pro", "proration": "sometimes"}));
     assert_eq!(a.status, 400);
     // Cancel at the period end, undo it, and again: each toggle reaches Stripe.
-    for (step, want) in [
-        ("cancel", true),
-        ("resume", false),
-        ("cancel", true),
-        ("resume", false),
-    ] {
+    for (step, want) in [("cancel", true), ("resume", false), ("cancel", true), ("resume", false)] {
         let a = serve.post(&format!("{plan}/{step}"), &web, &json!({}));
         assert_eq!(a.status, 200, "{step}: {}", a.body);
-        assert_eq!(
-            a.json()["subscription"]["cancel_at_period_end"],
-            want,
-            "{step}"
-        );
+        assert_eq!(a.json()["subscription"]["cancel_at_period_end"], want, "{step}");
         let seen = serve.get(&path, &web).json();
         assert_eq!(
             seen["subscription"]["cancel_at_period_end"], want,
@@ -166,10 +128,7 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
     ] {
         let entries = audit(&env, &cust, action);
         assert_eq!(entries.len(), n, "{action}");
-        assert!(
-            entries.iter().all(|e| e["actor"] == "web-app"),
-            "{entries:?}"
-        );
+        assert!(entries.iter().all(|e| e["actor"] == "web-app"), "{entries:?}");
     }
     assert_eq!(audit(&env, &fresh, "checkout.create").len(), 1);
 }
@@ -198,10 +157,7 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
     assert_eq!(serve.verify(&api, &plaintext, None).json()["code"], "VALID");
     let listed = serve.get(&keys, &web);
     assert_eq!(listed.status, 200);
-    assert!(
-        !listed.body.contains(&plaintext),
-        "a list never holds a key"
-    );
+    assert!(!listed.body.contains(&plaintext), "a list never holds a key");
     assert_eq!(listed.json().as_array().unwrap().len(), 1);
     // Bad bodies are named.
     for (body, field) in [
@@ -212,25 +168,15 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
     ] {
         let a = serve.post(&keys, &web, &body);
         assert_eq!(a.status, 400, "{body}");
-        assert!(
-            a.json()["error"].as_str().unwrap().contains(field),
-            "{}",
-            a.body
-        );
+        assert!(a.json()["error"].as_str().unwrap().contains(field), "{}", a.body);
     }
     // The cap on live keys.
     let second = serve.post(&keys, &web, &json!({"name": "ci"})).json();
-    assert_eq!(
-        serve.post(&keys, &web, &json!({"name": "phone"})).status,
-        201
-    );
+    assert_eq!(serve.post(&keys, &web, &json!({"name": "phone"})).status, 201);
     let a = serve.post(&keys, &web, &json!({"name": "one too many"}));
     assert_eq!((a.status, code(&a)), (409, "KEY_LIMIT".into()));
     let count = |c: &str| {
-        env.count(
-            &format!("SELECT count(*) FROM api_keys WHERE customer_id = '{c}'"),
-            false,
-        )
+        env.count(&format!("SELECT count(*) FROM api_keys WHERE customer_id = '{c}'"), false)
     };
     assert_eq!(count(&a_cust), 3);
     // Another customer's key is 404, as an unknown id, and is left alone.
@@ -239,10 +185,7 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
     for (p, body) in [
         (format!("{keys}/{b_id}/revoke"), json!({})),
         (format!("{keys}/{b_id}/rotate"), json!({})),
-        (
-            format!("/v1/keys/{b_id}/revoke"),
-            json!({"customer_id": a_cust}),
-        ),
+        (format!("/v1/keys/{b_id}/revoke"), json!({"customer_id": a_cust})),
         (format!("{keys}/NoSuchK0/revoke"), json!({})),
     ] {
         let a = serve.post(&p, &web, &body);
@@ -264,12 +207,7 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
     assert_eq!(a.status, 201, "{}", a.body);
     let rotated = a.json();
     assert_eq!(rotated["replaces"], id.as_str());
-    assert_eq!(
-        serve
-            .verify(&api, rotated["key"].as_str().unwrap(), None)
-            .json()["code"],
-        "VALID"
-    );
+    assert_eq!(serve.verify(&api, rotated["key"].as_str().unwrap(), None).json()["code"], "VALID");
     assert_ne!(serve.verify(&api, &plaintext, None).json()["code"], "VALID");
     let a = serve.post(&format!("{keys}/{id}/rotate"), &web, &json!({}));
     assert_eq!((a.status, code(&a)), (409, "KEY_NOT_ROTATABLE".into()));
@@ -280,26 +218,15 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
     assert_eq!(a.json()["revoked"], json!([second_id]));
     let a = serve.post(&revoke, &web, &json!({}));
     assert_eq!(a.json()["already_revoked"], json!([second_id]));
-    assert_eq!(
-        serve
-            .verify(&api, second["key"].as_str().unwrap(), None)
-            .json()["code"],
-        "REVOKED"
-    );
+    assert_eq!(serve.verify(&api, second["key"].as_str().unwrap(), None).json()["code"], "REVOKED");
     // Two live keys now: one more fits, and then the cap holds again.
     assert_eq!(serve.post(&keys, &web, &json!({"name": "new"})).status, 201);
-    assert_eq!(
-        serve.post(&keys, &web, &json!({"name": "newer"})).status,
-        409
-    );
+    assert_eq!(serve.post(&keys, &web, &json!({"name": "newer"})).status, 409);
     // Audit: every action, the token's name as the actor.
     for (action, n) in [("key.issue", 4), ("key.rotate", 1), ("key.revoke", 1)] {
         let entries = audit(&env, &a_cust, action);
         assert_eq!(entries.len(), n, "{action}: {entries:?}");
-        assert!(
-            entries.iter().all(|e| e["actor"] == "web-app"),
-            "{entries:?}"
-        );
+        assert!(entries.iter().all(|e| e["actor"] == "web-app"), "{entries:?}");
     }
     // No key in serve's output.
     let out = serve.stop();
@@ -315,25 +242,16 @@ fn stripe_errors_come_through_with_their_code_and_a_non_2xx_status() {
     // A customer the mirror knows and Stripe does not: Stripe's 404 resource_missing.
     ghost(&env);
     let serve = Serve::start(&env, &[]);
-    let a = serve.post(
-        "/v1/customers/cus_GhostOnlyInMirror/portal",
-        &web,
-        &json!({}),
-    );
+    let a = serve.post("/v1/customers/cus_GhostOnlyInMirror/portal", &web, &json!({}));
     assert_eq!(a.status, 404, "{}", a.body);
     let v = a.json();
     assert_eq!(v["code"], "STRIPE_ERROR");
     assert_eq!(v["stripe"]["code"], "resource_missing");
     assert_eq!(v["stripe"]["type"], "invalid_request_error");
-    assert!(v["stripe"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("No such customer"));
+    assert!(v["stripe"]["message"].as_str().unwrap().contains("No such customer"));
     // Stripe rate-limits and says not to retry: 503 with Retry-After, Stripe's code kept.
     env.sim.inject(
-        Fault::rate_limited(Some(false))
-            .times(10)
-            .on("POST", "/v1/billing_portal/sessions"),
+        Fault::rate_limited(Some(false)).times(10).on("POST", "/v1/billing_portal/sessions"),
     );
     let a = serve.post(&format!("/v1/customers/{cust}/portal"), &web, &json!({}));
     assert_eq!(a.status, 503, "{}", a.body);
@@ -341,16 +259,12 @@ fn stripe_errors_come_through_with_their_code_and_a_non_2xx_status() {
     assert_eq!(a.json()["stripe"]["code"], "rate_limit");
     env.sim.clear_faults();
     // Stripe down (every attempt a 500): 502.
-    env.sim
-        .inject(Fault::server_error().times(20).on("GET", "/v1/customers*"));
+    env.sim.inject(Fault::server_error().times(20).on("GET", "/v1/customers*"));
     let a = serve.get(&format!("/v1/customers/{cust}"), &web);
     assert_eq!(a.status, 502, "{}", a.body);
     assert_eq!(a.json()["stripe"]["status"], 500);
     env.sim.clear_faults();
-    assert_eq!(
-        serve.get(&format!("/v1/customers/{cust}"), &web).status,
-        200
-    );
+    assert_eq!(serve.get(&format!("/v1/customers/{cust}"), &web).status, 200);
     // Without a Stripe key, serve still verifies, and these routes say why they cannot.
     let api = token(&env, "api", "verify");
     let k = key(&env, &cust);
@@ -359,11 +273,7 @@ fn stripe_errors_come_through_with_their_code_and_a_non_2xx_status() {
     let a = bare.get(&format!("/v1/customers/{cust}"), &web);
     assert_eq!((a.status, code(&a)), (503, "STRIPE_UNAVAILABLE".into()));
     // Keys need no Stripe.
-    let a = bare.post(
-        &format!("/v1/customers/{cust}/keys"),
-        &web,
-        &json!({"name": "n"}),
-    );
+    let a = bare.post(&format!("/v1/customers/{cust}/keys"), &web, &json!({"name": "n"}));
     assert_eq!(a.status, 201, "{}", a.body);
 }
 
@@ -401,10 +311,8 @@ fn the_live_key_cap_holds_across_connections() {
         outcomes,
         ["issued", "issued", "issued", "limit", "limit", "limit", "limit", "limit"]
     );
-    let n = env.count(
-        &format!("SELECT count(*) FROM api_keys WHERE customer_id = '{customer}'"),
-        false,
-    );
+    let n = env
+        .count(&format!("SELECT count(*) FROM api_keys WHERE customer_id = '{customer}'"), false);
     assert_eq!(n, 3);
 }
 
@@ -417,16 +325,12 @@ fn the_live_key_cap_holds_across_connections() {
 fn a_plan_change_to_a_tier_in_another_currency_is_refused_before_stripe() {
     let env = Env::with_catalog();
     let cust = env.subscribed("euro@example.com", "pro");
-    let sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == cust.as_str())
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sub =
+        env.sim.state().subscriptions.values().find(|s| s["customer"] == cust.as_str()).unwrap()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let euro = format!(
         "{}\n[tiers.euro]\nname = \"Euro\"\nquota = 500\nrate_limit_per_minute = 10\n\n[tiers.euro.price]\nlookup_key = \"euro_monthly\"\namount = 1900\ncurrency = \"eur\"\ninterval = \"month\"\n",
         billctl::config::DEFAULT_CONFIG
@@ -441,9 +345,7 @@ fn a_plan_change_to_a_tier_in_another_currency_is_refused_before_stripe() {
             .count()
     };
     let before = posts(&env);
-    let r = env.cmd(format!(
-        "--config {c} subscriptions change {sub} --tier euro"
-    ));
+    let r = env.cmd(format!("--config {c} subscriptions change {sub} --tier euro"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
@@ -455,25 +357,10 @@ fn a_plan_change_to_a_tier_in_another_currency_is_refused_before_stripe() {
     assert_eq!(r.stdout, "");
     let web = token(&env, "web-app", "self-service");
     let serve = Serve::start(&env, &["--config", c]);
-    let a = serve.post(
-        &format!("/v1/customers/{cust}/subscription"),
-        &web,
-        &json!({"tier": "euro"}),
-    );
-    assert_eq!(
-        (a.status, code(&a)),
-        (400, "INVALID_FIELD".into()),
-        "{}",
-        a.body
-    );
-    assert!(
-        a.json()["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("tier: subscription"),
-        "{}",
-        a.body
-    );
+    let a =
+        serve.post(&format!("/v1/customers/{cust}/subscription"), &web, &json!({"tier": "euro"}));
+    assert_eq!((a.status, code(&a)), (400, "INVALID_FIELD".into()), "{}", a.body);
+    assert!(a.json()["error"].as_str().unwrap().starts_with("tier: subscription"), "{}", a.body);
     drop(serve);
     assert_eq!(posts(&env), before, "Stripe was not asked");
     assert_eq!(

@@ -62,43 +62,23 @@ impl Serve {
                 if n == 0 {
                     break;
                 }
-                sink.0
-                    .lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.0.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
                 sink.1.notify_all();
             }
         });
         let mut first = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
         let first = serde_json::from_str::<Value>(&first).unwrap_or_else(|_| Value::String(first));
         let Some(url) = first["listening"].as_str().map(String::from) else {
             let _ = child.wait();
             let _ = reader.join();
-            panic!(
-                "serve did not start: {first:?}\nstderr:\n{}",
-                stderr.0.lock().unwrap()
-            );
+            panic!("serve did not start: {first:?}\nstderr:\n{}", stderr.0.lock().unwrap());
         };
-        Serve {
-            child,
-            url,
-            first,
-            stderr,
-            reader: Some(reader),
-        }
+        Serve { child, url, first, stderr, reader: Some(reader) }
     }
 
     pub fn post(&self, path: &str, token: &str, body: &Value) -> Answer {
-        http::request(
-            &self.url,
-            "POST",
-            path,
-            Some(token),
-            Some(body.to_string().as_bytes()),
-        )
+        http::request(&self.url, "POST", path, Some(token), Some(body.to_string().as_bytes()))
     }
 
     pub fn get(&self, path: &str, token: &str) -> Answer {
@@ -148,11 +128,7 @@ impl Serve {
             })
             .unwrap()
             .0;
-        assert!(
-            seen.matches(text).count() >= n,
-            "serve never said {text:?} {n} times:\n{}",
-            *seen
-        );
+        assert!(seen.matches(text).count() >= n, "serve never said {text:?} {n} times:\n{}", *seen);
     }
 
     /// Whether the process is still running.
@@ -178,11 +154,7 @@ impl Serve {
         if let Some(r) = self.reader.take() {
             r.join().unwrap();
         }
-        Run {
-            code: status.code().unwrap_or(-1),
-            stdout: out,
-            stderr: self.stderr(),
-        }
+        Run { code: status.code().unwrap_or(-1), stdout: out, stderr: self.stderr() }
     }
 }
 
@@ -195,9 +167,7 @@ impl Drop for Serve {
 
 /// Issues a service token with `scopes` (comma-separated).
 pub fn token(env: &Env, name: &str, scopes: &str) -> String {
-    let r = env
-        .cmd(format!("serve tokens issue --name {name} --scope {scopes}"))
-        .ok();
+    let r = env.cmd(format!("serve tokens issue --name {name} --scope {scopes}")).ok();
     let t = r.stdout.trim().to_string();
     assert!(billctl::keys::parse_token(&t).is_some(), "a token: {t:?}");
     t
@@ -219,10 +189,7 @@ pub fn paid(env: &Env, email: &str, tier: &str) -> (String, String) {
 /// Recorded usage events of a key in the store.
 fn rows(env: &Env, key: &str) -> i64 {
     let id = billctl::keys::parse(key).unwrap().id;
-    env.count(
-        &format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"),
-        false,
-    )
+    env.count(&format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"), false)
 }
 
 /// A counter's value in a Prometheus exposition (`name{labels}` exactly as written).
@@ -238,9 +205,7 @@ pub fn metric(text: &str, series: &str) -> f64 {
 #[test]
 fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation() {
     let env = Env::new();
-    let r = env
-        .cmd("serve tokens issue --name gateway --scope verify --scope read --json")
-        .ok();
+    let r = env.cmd("serve tokens issue --name gateway --scope verify --scope read --json").ok();
     let issued = r.json();
     let t = issued["token"].as_str().unwrap().to_string();
     assert!(t.starts_with("bks_"), "{t}");
@@ -263,9 +228,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     assert!(!list.stdout.contains(&t));
     assert_eq!(list.json()[0]["status"], "active");
     // A second token of the same name is refused while the first is in use; a bad scope too.
-    let dup = env
-        .cmd("serve tokens issue --name gateway --scope verify")
-        .code(2);
+    let dup = env.cmd("serve tokens issue --name gateway --scope verify").code(2);
     assert!(dup.stderr.contains("already in use"), "{}", dup.stderr);
     let bad = env.cmd("serve tokens issue --name x --scope admin").code(2);
     assert!(bad.stderr.contains("unknown scope"), "{}", bad.stderr);
@@ -277,11 +240,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     for (presented, status, code) in [
         (None, 401, "TOKEN_MISSING"),
         (Some("bks_nonsense"), 401, "TOKEN_MALFORMED"),
-        (
-            Some(&billctl::keys::generate_token().unwrap().1[..]),
-            401,
-            "TOKEN_UNKNOWN",
-        ),
+        (Some(&billctl::keys::generate_token().unwrap().1[..]), 401, "TOKEN_UNKNOWN"),
         (Some(&usage_only[..]), 403, "TOKEN_SCOPE"),
     ] {
         let a = http::request(
@@ -291,12 +250,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
             presented,
             Some(b"{\"key\":\"x\"}"),
         );
-        assert_eq!(
-            (a.status, a.json()["code"].as_str()),
-            (status, Some(code)),
-            "{}",
-            a.body
-        );
+        assert_eq!((a.status, a.json()["code"].as_str()), (status, Some(code)), "{}", a.body);
     }
     // Revoked (by id) through the CLI: refused within the refresh interval.
     let id = billctl::keys::parse_token(&t).unwrap();
@@ -306,22 +260,10 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     });
     // Failures are counted, and the log names the token's id, never the token.
     let reader = token(&env, "metrics", "read");
-    eventually("the new token is taken", || {
-        serve.get("/metrics", &reader).status == 200
-    });
+    eventually("the new token is taken", || serve.get("/metrics", &reader).status == 200);
     let m = serve.get("/metrics", &reader).body;
-    assert!(
-        metric(
-            &m,
-            "billctl_serve_auth_failures_total{code=\"TOKEN_SCOPE\"}"
-        ) >= 1.0
-    );
-    assert!(
-        metric(
-            &m,
-            "billctl_serve_auth_failures_total{code=\"TOKEN_REVOKED\"}"
-        ) >= 1.0
-    );
+    assert!(metric(&m, "billctl_serve_auth_failures_total{code=\"TOKEN_SCOPE\"}") >= 1.0);
+    assert!(metric(&m, "billctl_serve_auth_failures_total{code=\"TOKEN_REVOKED\"}") >= 1.0);
     let run = serve.stop();
     assert_eq!(run.code, 0, "{}", run.stderr);
     for secret in [&t, &usage_only, &reader] {
@@ -329,9 +271,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
         assert!(!m.contains(secret.as_str()));
     }
     // Passing a whole token to revoke is refused without echoing it.
-    let whole = env
-        .cmd(format!("serve tokens revoke {reader} --yes"))
-        .code(2);
+    let whole = env.cmd(format!("serve tokens revoke {reader} --yes")).code(2);
     assert!(!whole.stderr.contains(&reader), "{}", whole.stderr);
 }
 
@@ -356,10 +296,7 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     let t = token(&env, "app", "verify,usage,read");
     let serve = Serve::start(&env, &["--max-events", "5"]);
     // A plain verify: what `keys verify --json` prints, plus the status to answer.
-    let cli = env
-        .cmd_stdin("keys verify --json", &format!("{k}\n"))
-        .ok()
-        .json();
+    let cli = env.cmd_stdin("keys verify --json", &format!("{k}\n")).ok().json();
     let a = serve.verify(&t, &k, None);
     assert_eq!(a.status, 200);
     let v = a.json();
@@ -378,36 +315,20 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     assert_eq!(r["quota"]["used"], 3);
     assert_eq!(r["quota"]["remaining"], 10_000 - 3);
     assert_eq!(rows(&env, &k), 1);
-    assert_eq!(
-        env.count("SELECT sum(quantity) FROM usage_events", false),
-        3
-    );
+    assert_eq!(env.count("SELECT sum(quantity) FROM usage_events", false), 3);
     // Bad verify bodies: 400 naming the field, nothing recorded.
     // A body that is not the request's shape is BAD_JSON; a field of the right type with a
     // value not taken is INVALID_FIELD.
     for (body, needle, code) in [
         (&b"{\"key\": 5}"[..], "key", "BAD_JSON"),
-        (
-            b"{\"key\": \"x\", \"record\": 0}",
-            "record",
-            "INVALID_FIELD",
-        ),
+        (b"{\"key\": \"x\", \"record\": 0}", "record", "INVALID_FIELD"),
         (b"{\"key\": \"x\", \"recrod\": 1}", "recrod", "BAD_JSON"),
         (b"{\"key\":", "EOF", "BAD_JSON"),
         (b"[]", "malformed JSON", "BAD_JSON"),
     ] {
         let a = http::request(&serve.url, "POST", "/v1/keys/verify", Some(&t), Some(body));
-        assert_eq!(
-            (a.status, a.json()["code"].as_str()),
-            (400, Some(code)),
-            "{}",
-            a.body
-        );
-        assert!(
-            a.json()["error"].as_str().unwrap().contains(needle),
-            "{}",
-            a.body
-        );
+        assert_eq!((a.status, a.json()["code"].as_str()), (400, Some(code)), "{}", a.body);
+        assert!(a.json()["error"].as_str().unwrap().contains(needle), "{}", a.body);
     }
     // Usage events: an array and NDJSON, deduplicated by id, durable when answered.
     let key_id = billctl::keys::parse(&k).unwrap().id.to_string();
@@ -420,47 +341,26 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
         (json!(2), json!(0))
     );
     let nd = format!("{}\n{}\n", ev("e2", 20), ev("e3", 5));
-    let a = http::request(
-        &serve.url,
-        "POST",
-        "/v1/usage/events",
-        Some(&t),
-        Some(nd.as_bytes()),
-    );
+    let a = http::request(&serve.url, "POST", "/v1/usage/events", Some(&t), Some(nd.as_bytes()));
     assert_eq!(
         (a.json()["inserted"].clone(), a.json()["duplicates"].clone()),
         (json!(1), json!(1)),
         "{}",
         a.body
     );
-    assert_eq!(
-        env.count("SELECT sum(quantity) FROM usage_events", false),
-        3 + 35
-    );
+    assert_eq!(env.count("SELECT sum(quantity) FROM usage_events", false), 3 + 35);
     // One invalid line: 400 naming it, nothing written; with skip_invalid the rest goes in.
     let mixed = json!([ev("e4", 1), {"id": "e5", "key": key_id, "quantity": -2, "timestamp": now}, ev("e6", 1)]);
     let a = serve.post("/v1/usage/events", &t, &mixed);
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (400, Some("INVALID_EVENTS")),
-        "{}",
-        a.body
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (400, Some("INVALID_EVENTS")), "{}", a.body);
     assert_eq!(a.json()["rejects"][0]["line"], 2, "{}", a.body);
     assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id IN ('e4','e6')",
-            false
-        ),
+        env.count("SELECT count(*) FROM usage_events WHERE event_id IN ('e4','e6')", false),
         0
     );
     let a = serve.post("/v1/usage/events?skip_invalid=true", &t, &mixed);
     assert_eq!(
-        (
-            a.status,
-            a.json()["inserted"].clone(),
-            a.json()["rejected"].clone()
-        ),
+        (a.status, a.json()["inserted"].clone(), a.json()["rejected"].clone()),
         (200, json!(2), json!(1)),
         "{}",
         a.body
@@ -468,38 +368,20 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     // Over the configured bound (5): 413, nothing written.
     let many: Vec<Value> = (0..6).map(|i| ev(&format!("m{i}"), 1)).collect();
     let a = serve.post("/v1/usage/events", &t, &Value::Array(many));
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (413, Some("TOO_MANY_EVENTS"))
-    );
-    assert_eq!(
-        env.count(
-            "SELECT count(*) FROM usage_events WHERE event_id LIKE 'm%'",
-            false
-        ),
-        0
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (413, Some("TOO_MANY_EVENTS")));
+    assert_eq!(env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'm%'", false), 0);
     // The customer's usage: the period, used, quota, remaining and the days.
     let u = serve.get(&format!("/v1/customers/{customer}/usage"), &t);
     assert_eq!(u.status, 200, "{}", u.body);
     let u = u.json();
     let used = 3 + 35 + 2;
     assert_eq!(
-        (
-            u["used"].clone(),
-            u["quota"].clone(),
-            u["remaining"].clone()
-        ),
+        (u["used"].clone(), u["quota"].clone(), u["remaining"].clone()),
         (json!(used), json!(10_000), json!(10_000 - used))
     );
     assert_eq!(u["tier"], "pro");
     let days = u["days"].as_array().unwrap();
-    assert_eq!(
-        days.iter()
-            .map(|d| d["used"].as_i64().unwrap())
-            .sum::<i64>(),
-        used
-    );
+    assert_eq!(days.iter().map(|d| d["used"].as_i64().unwrap()).sum::<i64>(), used);
     assert!(u["period_start"].as_i64().unwrap() <= now && now < u["period_end"].as_i64().unwrap());
     let missing = serve.get("/v1/customers/cus_nobody/usage", &t);
     assert_eq!(
@@ -511,23 +393,15 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
     // Readiness, routes and methods.
     let ready = serve.get("/readyz", &t).json();
     // The store's own version (the merge renumbers migrations; each backend has its list).
-    assert_eq!(
-        ready["schema_version"],
-        env.store().schema_version().unwrap()
-    );
+    assert_eq!(ready["schema_version"], env.store().schema_version().unwrap());
     assert_eq!(serve.get("/v1/keys/verify", &t).status, 405);
     assert_eq!(serve.get("/nope", &t).status, 404);
     // The metrics count what happened.
     let m = serve.get("/metrics", &t).body;
-    assert_eq!(
-        metric(&m, "billctl_serve_verdicts_total{code=\"VALID\"}"),
-        2.0
-    );
+    assert_eq!(metric(&m, "billctl_serve_verdicts_total{code=\"VALID\"}"), 2.0);
     assert!(
-        metric(
-            &m,
-            "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"200\"}"
-        ) >= 3.0
+        metric(&m, "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"200\"}")
+            >= 3.0
     );
     assert_eq!(metric(&m, "billctl_serve_usage_events_total"), 5.0);
     assert!(
@@ -573,8 +447,7 @@ fn burst(servers: &[&Serve], t: &str, keys: &[&str], n: usize, q: i64) -> Vec<Va
 fn codes(answers: &[Value]) -> std::collections::BTreeMap<String, usize> {
     let mut m = std::collections::BTreeMap::new();
     for a in answers {
-        *m.entry(a["code"].as_str().unwrap_or("?").to_string())
-            .or_default() += 1;
+        *m.entry(a["code"].as_str().unwrap_or("?").to_string()).or_default() += 1;
     }
     m
 }
@@ -590,11 +463,7 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     // when to retry.
     let answers = burst(&[&one], &t, &[&pro], 120, 1);
     let c = codes(&answers);
-    assert_eq!(
-        (c.get("VALID"), c.get("RATE_LIMITED")),
-        (Some(&60), Some(&60)),
-        "{c:?}"
-    );
+    assert_eq!((c.get("VALID"), c.get("RATE_LIMITED")), (Some(&60), Some(&60)), "{c:?}");
     assert_eq!(rows(&env, &pro), 60);
     for a in answers.iter().filter(|a| a["code"] == "RATE_LIMITED") {
         assert_eq!(a["status"], 429);
@@ -609,11 +478,7 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     let two = Serve::start(&env, &["--refresh", "100ms"]);
     let answers = burst(&[&one, &two], &t, &[&team], 120, 1000);
     let c = codes(&answers);
-    assert_eq!(
-        (c.get("VALID"), c.get("QUOTA_EXCEEDED")),
-        (Some(&100), Some(&20)),
-        "{c:?}"
-    );
+    assert_eq!((c.get("VALID"), c.get("QUOTA_EXCEEDED")), (Some(&100), Some(&20)), "{c:?}");
     assert_eq!(rows(&env, &team), 100);
     assert!(answers
         .iter()
@@ -622,22 +487,14 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     // ...and rate limits too: a fresh pro key, 120 calls over both, 60 pass.
     let (_, pro2) = paid(&env, "rate2@example.com", "pro");
     let c = codes(&burst(&[&one, &two], &t, &[&pro2], 120, 1));
-    assert_eq!(
-        (c.get("VALID"), c.get("RATE_LIMITED")),
-        (Some(&60), Some(&60)),
-        "{c:?}"
-    );
+    assert_eq!((c.get("VALID"), c.get("RATE_LIMITED")), (Some(&60), Some(&60)), "{c:?}");
     assert_eq!(rows(&env, &pro2), 60);
     // More keys never buy more rate: two keys of one Pro customer share its 60 a minute.
     let (c3, pro3) = paid(&env, "rate3@example.com", "pro");
     let pro4 = key(&env, &c3);
     let answers = burst(&[&one, &two], &t, &[&pro3, &pro4], 120, 1);
     let c = codes(&answers);
-    assert_eq!(
-        (c.get("VALID"), c.get("RATE_LIMITED")),
-        (Some(&60), Some(&60)),
-        "{c:?}"
-    );
+    assert_eq!((c.get("VALID"), c.get("RATE_LIMITED")), (Some(&60), Some(&60)), "{c:?}");
     assert_eq!(rows(&env, &pro3) + rows(&env, &pro4), 60);
     assert!(rows(&env, &pro3) > 0 && rows(&env, &pro4) > 0);
     // A revocation made elsewhere is seen by both within their refresh interval.
@@ -656,14 +513,9 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
 #[test]
 fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
     let env = Env::with_catalog();
-    let cus = env
-        .cmd("customers create --email nocard@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    env.cmd(format!("subscriptions create --customer {cus} --tier pro"))
-        .code(1);
+    let cus =
+        env.cmd("customers create --email nocard@example.com -q").ok().stdout.trim().to_string();
+    env.cmd(format!("subscriptions create --customer {cus} --tier pro")).code(1);
     let k = key(&env, &cus);
     let t = token(&env, "app", "verify,read");
     let serve = Serve::start(&env, &[]);
@@ -678,34 +530,19 @@ fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
     // A flood of one well-formed unknown key reads the store once per refresh interval, not
     // once per call (the negative cache): 200 calls, at most a handful of misses.
     let (_, unknown) = billctl::keys::generate(false).unwrap();
-    let before = metric(
-        &serve.get("/metrics", &t).body,
-        "billctl_serve_cache_misses_total",
-    );
+    let before = metric(&serve.get("/metrics", &t).body, "billctl_serve_cache_misses_total");
     for _ in 0..200 {
         assert_eq!(serve.verify(&t, &unknown, None).json()["code"], "NOT_FOUND");
     }
     let m = serve.get("/metrics", &t).body;
     let misses = metric(&m, "billctl_serve_cache_misses_total") - before;
-    assert!(
-        misses < 200.0 / 4.0,
-        "{misses} store reads for 200 calls with one unknown key"
-    );
-    assert_eq!(
-        metric(&m, "billctl_serve_verdicts_total{code=\"NOT_FOUND\"}"),
-        200.0
-    );
+    assert!(misses < 200.0 / 4.0, "{misses} store reads for 200 calls with one unknown key");
+    assert_eq!(metric(&m, "billctl_serve_verdicts_total{code=\"NOT_FOUND\"}"), 200.0);
 }
 
 /// The database name at the end of a Postgres URL.
 pub(crate) fn db_name(url: &str) -> String {
-    url.rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string()
+    url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string()
 }
 
 /// Postgres as down for `db`: new connections refused and the open ones ended, until
@@ -718,9 +555,7 @@ pub(crate) fn cut_off(admin: &mut postgres::Client, db: &str) {
 
 /// `db` takes connections again after [`cut_off`].
 pub(crate) fn reopen(admin: &mut postgres::Client, db: &str) {
-    admin
-        .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"))
-        .unwrap();
+    admin.batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).unwrap();
 }
 
 #[test]
@@ -747,10 +582,7 @@ fn a_store_that_is_down_gets_503_store_unavailable_never_a_pass() {
             );
         }
         let ready = serve.get("/readyz", &t);
-        assert_eq!(
-            (ready.status, ready.json()["code"].as_str()),
-            (503, Some("STORE_UNAVAILABLE"))
-        );
+        assert_eq!((ready.status, ready.json()["code"].as_str()), (503, Some("STORE_UNAVAILABLE")));
         reopen(&mut admin, &db);
     } else {
         // SQLite: another process holds the write lock past the busy timeout.
@@ -766,16 +598,10 @@ fn a_store_that_is_down_gets_503_store_unavailable_never_a_pass() {
         assert_eq!(a.header("retry-after"), Some("1"));
         lock.execute_batch("COMMIT").unwrap();
     }
-    assert_eq!(
-        rows(&env, &k),
-        1,
-        "nothing was recorded while the store was down"
-    );
+    assert_eq!(rows(&env, &k), 1, "nothing was recorded while the store was down");
     assert_eq!(rows(&env, &fresh), 0);
     // Back: answers again (Postgres reconnects).
-    eventually("the store is back", || {
-        serve.verify(&t, &k, Some(1)).body.contains("\"VALID\"")
-    });
+    eventually("the store is back", || serve.verify(&t, &k, Some(1)).body.contains("\"VALID\""));
     assert_eq!(rows(&env, &k), 2);
     let m = serve.get("/metrics", &t).body;
     assert!(metric(&m, "billctl_serve_store_errors_total") >= 1.0);
@@ -791,35 +617,19 @@ fn oversized_slow_and_hostile_requests_are_bounded_and_logs_hold_no_secret() {
     let listen = format!("unix:{}", sock.display());
     let serve = Serve::start(
         &env,
-        &[
-            "-vvv",
-            "--listen",
-            &listen,
-            "--max-body",
-            "65536",
-            "--header-timeout",
-            "1s",
-        ],
+        &["-vvv", "--listen", &listen, "--max-body", "65536", "--header-timeout", "1s"],
     );
     assert_eq!(serve.url, listen);
     // A body over the limit: 413, as soon as its length is declared.
     let head = format!("POST /v1/usage/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Length: 70000\r\n\r\n");
     let a = http::exchange(&serve.url, head.as_bytes()).unwrap();
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (413, Some("BODY_TOO_LARGE")),
-        "{}",
-        a.body
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (413, Some("BODY_TOO_LARGE")), "{}", a.body);
     // A key of 1 MB (under a server that takes 4 MiB bodies): refused before it is hashed,
     // no verdict counted.
     let tcp = Serve::start(&env, &[]);
     let huge = json!({"key": "k".repeat(1 << 20)});
     let a = tcp.post("/v1/keys/verify", &t, &huge);
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (413, Some("BODY_TOO_LARGE"))
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (413, Some("BODY_TOO_LARGE")));
     let m = tcp.get("/metrics", &t).body;
     assert_eq!(
         metric(&m, "billctl_serve_cache_hits_total")
@@ -831,19 +641,12 @@ fn oversized_slow_and_hostile_requests_are_bounded_and_logs_hold_no_secret() {
     // A socket that sends nothing is closed at the header timeout (a new connection has it for
     // its first head).
     let mut idle = std::os::unix::net::UnixStream::connect(&sock).unwrap();
-    idle.set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    assert_eq!(
-        idle.read(&mut [0u8; 16]).unwrap_or(0),
-        0,
-        "closed without an answer"
-    );
+    idle.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    assert_eq!(idle.read(&mut [0u8; 16]).unwrap_or(0), 0, "closed without an answer");
     // Slow headers: the connection is closed at the header timeout, the server keeps serving.
     let mut slow = std::os::unix::net::UnixStream::connect(&sock).unwrap();
-    slow.write_all(b"POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\n")
-        .unwrap();
-    slow.set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
+    slow.write_all(b"POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut rest = Vec::new();
     let _ = slow.read_to_end(&mut rest);
     assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
@@ -860,21 +663,10 @@ fn oversized_slow_and_hostile_requests_are_bounded_and_logs_hold_no_secret() {
     let m = serve.get("/metrics", &t).body;
     let run = serve.stop();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("POST /v1/keys/verify 200"),
-        "-vvv logs requests: {}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("POST /v1/keys/verify 200"), "-vvv logs requests: {}", run.stderr);
     for secret in [&k, &t, &stranger] {
-        for (what, text) in [
-            ("stdout", &run.stdout),
-            ("stderr", &run.stderr),
-            ("metrics", &m),
-        ] {
-            assert!(
-                !text.contains(secret.as_str()),
-                "a secret in {what}:\n{text}"
-            );
+        for (what, text) in [("stdout", &run.stdout), ("stderr", &run.stderr), ("metrics", &m)] {
+            assert!(!text.contains(secret.as_str()), "a secret in {what}:\n{text}");
         }
     }
     assert!(!sock.exists(), "the socket is removed on exit");
@@ -922,10 +714,7 @@ fn sigterm_under_load_loses_no_recorded_call() {
     assert!(valid >= 100);
     // Every VALID that was answered is in the store; at most one per client was recorded as
     // its connection closed.
-    assert!(
-        stored >= valid && stored <= valid + 4,
-        "{stored} stored, {valid} answered VALID"
-    );
+    assert!(stored >= valid && stored <= valid + 4, "{stored} stored, {valid} answered VALID");
 }
 
 /// A self-signed certificate for `localhost` (and 127.0.0.1) with `openssl`, written to
@@ -961,22 +750,14 @@ pub fn self_signed(cert: &std::path::Path, key: &std::path::Path, cn: &str) -> O
         .success();
     assert!(ok, "openssl made a certificate");
     use rustls_pki_types::pem::PemObject;
-    Some(
-        rustls_pki_types::CertificateDer::from_pem_file(cert)
-            .unwrap()
-            .to_vec(),
-    )
+    Some(rustls_pki_types::CertificateDer::from_pem_file(cert).unwrap().to_vec())
 }
 
 /// GET `path` over TLS, trusting only `ca` (DER); the answer and the certificate the server
 /// presented.
 fn tls_get(url: &str, ca: &[u8], path: &str, token: &str) -> (Answer, Vec<u8>) {
-    tls_exchange(
-        url.trim_start_matches("https://"),
-        ca,
-        &http::raw("GET", path, Some(token), None),
-    )
-    .expect("a TLS answer")
+    tls_exchange(url.trim_start_matches("https://"), ca, &http::raw("GET", path, Some(token), None))
+        .expect("a TLS answer")
 }
 
 /// A TLS connection to `authority` (ADDR:PORT) for `localhost`, trusting only `ca` (DER); the
@@ -986,9 +767,7 @@ pub fn tls_stream(
     ca: &[u8],
 ) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
     let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(rustls_pki_types::CertificateDer::from(ca.to_vec()))
-        .unwrap();
+    roots.add(rustls_pki_types::CertificateDer::from(ca.to_vec())).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -1013,11 +792,7 @@ pub fn tls_exchange(
     tls.write_all(request).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     let _ = tls.read_to_end(&mut bytes);
-    let presented = tls
-        .conn
-        .peer_certificates()
-        .ok_or("no certificate presented")?[0]
-        .to_vec();
+    let presented = tls.conn.peer_certificates().ok_or("no certificate presented")?[0].to_vec();
     Ok((http::parse(&bytes).map_err(|e| e.to_string())?, presented))
 }
 
@@ -1027,11 +802,7 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     let t = token(&env, "app", "read");
     // No TLS outside loopback: refused, naming the flags.
     let r = env.cmd("serve --listen 0.0.0.0:0").code(2);
-    assert!(
-        r.stderr.contains("--tls-cert") && r.stderr.contains("--plain-http"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("--tls-cert") && r.stderr.contains("--plain-http"), "{}", r.stderr);
     let plain = Serve::start(&env, &["--listen", "0.0.0.0:0", "--plain-http"]);
     assert!(plain.url.starts_with("http://0.0.0.0:"), "{}", plain.url);
     assert_eq!(plain.stop().code, 0);
@@ -1044,14 +815,8 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     let (cert2, key2) = (env.path("cert2.pem"), env.path("key2.pem"));
     let second = self_signed(&cert2, &key2, "second").unwrap();
     let (c, k2) = (cert.to_str().unwrap(), key2.to_str().unwrap());
-    let r = env
-        .cmd(format!("serve --tls-cert {c} --tls-key {k2}"))
-        .code(2);
-    assert!(
-        r.stderr.contains("do not make a usable pair"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd(format!("serve --tls-cert {c} --tls-key {k2}")).code(2);
+    assert!(r.stderr.contains("do not make a usable pair"), "{}", r.stderr);
     let serve = Serve::start(&env, &["--tls-cert", c, "--tls-key", key.to_str().unwrap()]);
     assert!(serve.url.starts_with("https://127.0.0.1:"), "{}", serve.url);
     let (a, presented) = tls_get(&serve.url, &first, "/healthz", &t);
@@ -1122,10 +887,7 @@ pub fn run_python(
 /// The Python with FastAPI, uvicorn, httpx and prometheus_client; `BILLCTL_REQUIRE_FASTAPI`
 /// makes its absence a failure.
 fn fastapi_python() -> Option<std::ffi::OsString> {
-    python_with(
-        "fastapi, uvicorn, httpx, prometheus_client",
-        "BILLCTL_REQUIRE_FASTAPI",
-    )
+    python_with("fastapi, uvicorn, httpx, prometheus_client", "BILLCTL_REQUIRE_FASTAPI")
 }
 
 #[test]
@@ -1135,32 +897,16 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     };
     let env = Env::with_catalog();
     let (customer, paid_key) = paid(&env, "fastapi@example.com", "pro");
-    let unpaid = env
-        .cmd("customers create --email unpaid@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    env.cmd(format!(
-        "subscriptions create --customer {unpaid} --tier pro"
-    ))
-    .code(1);
+    let unpaid =
+        env.cmd("customers create --email unpaid@example.com -q").ok().stdout.trim().to_string();
+    env.cmd(format!("subscriptions create --customer {unpaid} --tier pro")).code(1);
     let unpaid_key = key(&env, &unpaid);
     let t = token(&env, "fastapi", "verify");
     let serve = Serve::start(&env, &[]);
     let sock = env.path("app.sock");
     let app_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/examples/fastapi");
     let mut app = std::process::Command::new(&python)
-        .args([
-            "-m",
-            "uvicorn",
-            "app:app",
-            "--app-dir",
-            app_dir,
-            "--log-level",
-            "info",
-            "--uds",
-        ])
+        .args(["-m", "uvicorn", "app:app", "--app-dir", app_dir, "--log-level", "info", "--uds"])
         .arg(&sock)
         .env("BILLCTL_SERVE_URL", &serve.url)
         .env("BILLCTL_SERVE_TOKEN", &t)
@@ -1216,10 +962,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     assert!(a.json()["reason"].as_str().unwrap().contains("incomplete"));
     let (_, stranger) = billctl::keys::generate(false).unwrap();
     assert_eq!(call(&stranger).status, 401);
-    assert_eq!(
-        http::request(&base, "GET", "/v1/forecast", None, None).status,
-        401
-    );
+    assert_eq!(http::request(&base, "GET", "/v1/forecast", None, None).status, 401);
     // Each call that passed is recorded exactly once; refused ones never.
     assert_eq!(rows(&env, &paid_key), 60);
     assert_eq!(rows(&env, &unpaid_key), 0);
@@ -1227,9 +970,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     let _ = app.wait();
     // And the metrics parse with Prometheus's own Python client.
     let reader = token(&env, "prometheus", "read");
-    eventually("the new token is taken", || {
-        serve.get("/metrics", &reader).status == 200
-    });
+    eventually("the new token is taken", || serve.get("/metrics", &reader).status == 200);
     let m = serve.get("/metrics", &reader).body;
     let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as p\nfor f in p(sys.stdin.read()):\n    for s in f.samples:\n        if s.name == 'billctl_serve_verdicts_total' and s.labels['code'] == 'VALID': print(int(s.value))\n";
     let mut parse = std::process::Command::new(&python)
@@ -1262,10 +1003,7 @@ fn json_logs_hold_one_object_per_request_and_no_secret() {
         b"GET /v1/\x1b[31mred HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer bks_nope\r\nConnection: close\r\n\r\n",
     );
     let _ = bad;
-    assert_eq!(
-        serve.verify("bks_wrong_token_entirely", &k, None).status,
-        401
-    );
+    assert_eq!(serve.verify("bks_wrong_token_entirely", &k, None).status, 401);
     let out = serve.stop();
     let lines: Vec<Value> = out
         .stderr
@@ -1278,10 +1016,7 @@ fn json_logs_hold_one_object_per_request_and_no_secret() {
         .find(|l| l["request_id"] == id.as_str())
         .unwrap_or_else(|| panic!("no line for {id}: {lines:?}"));
     assert_eq!(verify["route"], "/v1/keys/verify");
-    assert_eq!(
-        (verify["status"].clone(), verify["outcome"].clone()),
-        (json!(200), json!("VALID"))
-    );
+    assert_eq!((verify["status"].clone(), verify["outcome"].clone()), (json!(200), json!("VALID")));
     assert_eq!(verify["level"], "info");
     assert!(verify["time"].as_str().unwrap().ends_with('Z') && verify["duration_ms"].is_u64());
     let refused = lines
@@ -1292,12 +1027,6 @@ fn json_logs_hold_one_object_per_request_and_no_secret() {
         (refused["level"].clone(), refused["outcome"].clone()),
         (json!("warn"), json!("TOKEN_MALFORMED"))
     );
-    assert!(
-        !out.stderr.contains(&k) && !out.stderr.contains(&t),
-        "a secret in the log"
-    );
-    assert!(
-        !out.stderr.contains('\x1b'),
-        "a raw control character in the log"
-    );
+    assert!(!out.stderr.contains(&k) && !out.stderr.contains(&t), "a secret in the log");
+    assert!(!out.stderr.contains('\x1b'), "a raw control character in the log");
 }

@@ -24,9 +24,7 @@ fn series(serve: &Serve, t: &str, name: &str) -> f64 {
 /// Waits until `name` reaches `want` (the core may count a closed connection just after the
 /// caller saw it close), then checks it is exactly that.
 fn counted(serve: &Serve, t: &str, name: &str, want: f64) {
-    eventually(&format!("{name} == {want}"), || {
-        series(serve, t, name) >= want
-    });
+    eventually(&format!("{name} == {want}"), || series(serve, t, name) >= want);
     assert_eq!(series(serve, t, name), want, "{name}");
 }
 
@@ -57,8 +55,7 @@ fn read_answer(s: &mut TcpStream) -> Option<http::Answer> {
         .lines()
         .find_map(|l| {
             let (n, v) = l.split_once(':')?;
-            n.eq_ignore_ascii_case("content-length")
-                .then(|| v.trim().parse::<usize>().ok())?
+            n.eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
         })
         .unwrap_or(0);
     let mut body = vec![0u8; len];
@@ -87,16 +84,12 @@ fn until_closed(s: &mut TcpStream) -> f64 {
 fn until_full(serve: &Serve, from: [u8; 4], t: &str, len: usize) -> String {
     let addr = serve.url.trim_start_matches("http://");
     let mut refused = String::new();
-    eventually(
-        "an upload that does not fit is refused before its body",
-        || {
-            let mut s = tcp_from(from, addr);
-            s.write_all(events_head(Some(t), len, true).as_bytes())
-                .unwrap();
-            refused = read_head(&mut s).unwrap_or_default();
-            refused.starts_with("HTTP/1.1 503")
-        },
-    );
+    eventually("an upload that does not fit is refused before its body", || {
+        let mut s = tcp_from(from, addr);
+        s.write_all(events_head(Some(t), len, true).as_bytes()).unwrap();
+        refused = read_head(&mut s).unwrap_or_default();
+        refused.starts_with("HTTP/1.1 503")
+    });
     refused
 }
 
@@ -112,19 +105,12 @@ fn batch(key: &str, id: &str, size: usize) -> Vec<u8> {
 
 fn events_head(token: Option<&str>, len: usize, expect: bool) -> String {
     let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
-    let expect = if expect {
-        "Expect: 100-continue\r\n"
-    } else {
-        ""
-    };
+    let expect = if expect { "Expect: 100-continue\r\n" } else { "" };
     format!("POST /v1/usage/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n{auth}{expect}\r\n")
 }
 
 fn stored(env: &Env, id: &str) -> i64 {
-    env.count(
-        &format!("SELECT count(*) FROM usage_events WHERE event_id = '{id}'"),
-        false,
-    )
+    env.count(&format!("SELECT count(*) FROM usage_events WHERE event_id = '{id}'"), false)
 }
 
 /// The peak resident memory of a process (`VmHWM`), in bytes.
@@ -156,8 +142,7 @@ fn without_a_token_no_body_is_read_and_250_uploads_of_4_mib_stay_under_100_mb() 
                     let expect = i % 2 == 0;
                     let mut s = TcpStream::connect(addr).unwrap();
                     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-                    s.write_all(events_head(None, MIB4, expect).as_bytes())
-                        .unwrap();
+                    s.write_all(events_head(None, MIB4, expect).as_bytes()).unwrap();
                     // A client that asked for 100 waits for an answer first.
                     let first = if expect { read_head(&mut s) } else { None };
                     // Then, like a hostile client, it sends the body anyway.
@@ -176,10 +161,7 @@ fn without_a_token_no_body_is_read_and_250_uploads_of_4_mib_stay_under_100_mb() 
     });
     for (expect, first, rest) in &seen {
         let all = format!("{}{rest}", first.as_deref().unwrap_or(""));
-        assert!(
-            !all.contains("HTTP/1.1 100"),
-            "a 100 without a token: {all}"
-        );
+        assert!(!all.contains("HTTP/1.1 100"), "a 100 without a token: {all}");
         if *expect {
             let first = first.as_deref().unwrap_or("");
             assert!(first.starts_with("HTTP/1.1 401"), "{first:?}");
@@ -189,11 +171,7 @@ fn without_a_token_no_body_is_read_and_250_uploads_of_4_mib_stay_under_100_mb() 
         }
     }
     let peak = peak_rss(serve.pid());
-    assert!(
-        peak < 100 * 1024 * 1024,
-        "serve's peak RSS is {} MB",
-        peak >> 20
-    );
+    assert!(peak < 100 * 1024 * 1024, "serve's peak RSS is {} MB", peak >> 20);
     // Every refusal is counted, and serve still takes an authenticated upload.
     let refused = "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"401\"}";
     counted(&serve, &t, refused, 250.0);
@@ -218,8 +196,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let low = env.cmd("serve --max-body 2000000 --max-body-memory 1000000");
     let low = low.code(2);
     assert!(
-        low.stderr
-            .contains("--max-body-memory 1000000 is below --max-body 2000000"),
+        low.stderr.contains("--max-body-memory 1000000 is below --max-body 2000000"),
         "{}",
         low.stderr
     );
@@ -228,8 +205,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     // A holds 600 kB of the 1 MiB budget, but for its last byte: the budget counts bytes as
     // they come, not as declared.
     let mut a = tcp(&serve);
-    a.write_all(events_head(Some(&t), SIZE, true).as_bytes())
-        .unwrap();
+    a.write_all(events_head(Some(&t), SIZE, true).as_bytes()).unwrap();
     let cont = read_head(&mut a).unwrap();
     assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
     let a_body = batch(&k, "a1", SIZE);
@@ -237,21 +213,13 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     // An Expect: 100-continue upload whose declared length does not fit gets its 503 and no
     // 100 (once A's bytes are counted).
     let head = until_full(&serve, [127, 0, 0, 1], &t, SIZE);
-    assert!(
-        head.to_ascii_lowercase().contains("retry-after: 1"),
-        "{head}"
-    );
+    assert!(head.to_ascii_lowercase().contains("retry-after: 1"), "{head}");
     // B, sent whole, does not fit: 503 with Retry-After, nothing recorded.
     let post =
         |body: &[u8]| http::request(&serve.url, "POST", "/v1/usage/events", Some(&t), Some(body));
     let b = batch(&k, "b1", SIZE);
     let busy = post(&b);
-    assert_eq!(
-        (busy.status, busy.json()["code"].as_str()),
-        (503, Some("BUSY")),
-        "{}",
-        busy.body
-    );
+    assert_eq!((busy.status, busy.json()["code"].as_str()), (503, Some("BUSY")), "{}", busy.body);
     assert_eq!(busy.header("retry-after"), Some("1"));
     assert_eq!(stored(&env, "b1"), 0, "a 503'd upload is not recorded");
     // A finishes: recorded; then B's retry lands.
@@ -301,16 +269,10 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .fold((0, 0), |(a, b), (t, u)| (a + t, b + u))
+        handles.into_iter().map(|h| h.join().unwrap()).fold((0, 0), |(a, b), (t, u)| (a + t, b + u))
     });
     assert_eq!(tries - busies, 24);
-    let burst = env.count(
-        "SELECT count(*) FROM usage_events WHERE event_id LIKE 'burst-%'",
-        false,
-    );
+    let burst = env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'burst-%'", false);
     assert_eq!(burst, 24);
     let name = "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"503\"}";
     counted(&serve, &t, name, f64::from(2 + busies));
@@ -321,13 +283,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
 pub(crate) fn tcp_from(from: [u8; 4], to: &str) -> TcpStream {
     use nix::sys::socket::{bind, connect, socket, AddressFamily, SockFlag, SockType, SockaddrIn};
     let to: std::net::SocketAddrV4 = to.parse().unwrap();
-    let fd = socket(
-        AddressFamily::Inet,
-        SockType::Stream,
-        SockFlag::SOCK_CLOEXEC,
-        None,
-    )
-    .unwrap();
+    let fd = socket(AddressFamily::Inet, SockType::Stream, SockFlag::SOCK_CLOEXEC, None).unwrap();
     let src = SockaddrIn::from(std::net::SocketAddrV4::new(from.into(), 0));
     bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &src)
         .unwrap_or_else(|e| panic!("bind {from:?}: {e}"));
@@ -354,10 +310,7 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
     let (_, k) = paid(&env, "nobody@example.com", "pro");
     let t = token(&env, "app", "usage,read");
     // The budget holds one body of the largest size.
-    let serve = Serve::start(
-        &env,
-        &["--max-body", "1048576", "--max-body-memory", "1048576"],
-    );
+    let serve = Serve::start(&env, &["--max-body", "1048576", "--max-body-memory", "1048576"]);
     let rows: [(&str, &str, Option<&str>, u16); 4] = [
         ("GET", "/healthz", None, 200),
         ("GET", "/readyz", None, 200),
@@ -368,8 +321,7 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
     for (method, path, token, want) in rows {
         for _ in 0..4 {
             let mut s = tcp(&serve);
-            s.write_all(one_chunk(method, path, token).as_bytes())
-                .unwrap();
+            s.write_all(one_chunk(method, path, token).as_bytes()).unwrap();
             let answer = read_head(&mut s).unwrap_or_default();
             let status = format!("HTTP/1.1 {want}");
             assert!(answer.starts_with(&status), "{method} {path}: {answer}");
@@ -430,16 +382,14 @@ fn one_caller_cannot_take_the_whole_body_budget() {
     // The first caller holds 250 kB but for its last byte.
     let mut a = tcp_from([127, 0, 0, 1], &addr);
     let a_body = batch(&k, "share-a", SIZE);
-    a.write_all(events_head(Some(&t), SIZE, false).as_bytes())
-        .unwrap();
+    a.write_all(events_head(Some(&t), SIZE, false).as_bytes()).unwrap();
     a.write_all(&a_body[..SIZE - 1]).unwrap();
     // Its next upload is past its share (the budget has room): 503, not recorded. (Each
     // body's first 64 KiB are its own: 200 kB counts 131 KiB, past the 76 KiB A left.)
     until_full(&serve, [127, 0, 0, 1], &t, 200_000);
     let mut b = tcp_from([127, 0, 0, 1], &addr);
     let body = batch(&k, "share-b", 200_000);
-    b.write_all(events_head(Some(&t), body.len(), false).as_bytes())
-        .unwrap();
+    b.write_all(events_head(Some(&t), body.len(), false).as_bytes()).unwrap();
     b.write_all(&body).unwrap();
     let busy = read_answer(&mut b).unwrap();
     assert_eq!(busy.status, 503, "{}", busy.body);
@@ -447,8 +397,7 @@ fn one_caller_cannot_take_the_whole_body_budget() {
     // Another caller's upload of the same size goes through.
     let mut c = tcp_from([127, 0, 0, 2], &addr);
     let body = batch(&k, "share-c", SIZE);
-    c.write_all(events_head(Some(&t), SIZE, false).as_bytes())
-        .unwrap();
+    c.write_all(events_head(Some(&t), SIZE, false).as_bytes()).unwrap();
     c.write_all(&body).unwrap();
     let done = read_answer(&mut c).unwrap();
     assert_eq!(done.status, 200, "{}", done.body);
@@ -494,10 +443,7 @@ fn a_thousand_unfinished_large_heads_stay_under_150_mb() {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     assert_eq!(held.len(), 1000);
     let peak = peak_rss(serve.pid());
@@ -527,29 +473,20 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
         "120s",
     ];
     let serve = Serve::start(&env, &flags);
-    let probe = |path: &str| {
-        send(
-            &serve,
-            format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
-        )
-    };
+    let probe =
+        |path: &str| send(&serve, format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
     // Idle: sixteen connections that send nothing.
     let idle: Vec<TcpStream> = (0..16).map(|_| tcp(&serve)).collect();
     assert_eq!(probe("/healthz"), Some(200));
     assert_eq!(probe("/readyz"), Some(200));
-    assert_eq!(
-        serve.get("/metrics", &t).status,
-        200,
-        "an idle one made room"
-    );
+    assert_eq!(serve.get("/metrics", &t).status, 200, "an idle one made room");
     drop(idle);
     // In flight: sixteen uploads whose body never ends (each seen admitted: its 100 came),
     // which nothing closes; then the probes' reserve full of heads begun and never finished.
     let in_flight: Vec<TcpStream> = (0..16)
         .map(|_| {
             let mut s = tcp(&serve);
-            s.write_all(events_head(Some(&t), 10, true).as_bytes())
-                .unwrap();
+            s.write_all(events_head(Some(&t), 10, true).as_bytes()).unwrap();
             let head = read_head(&mut s).unwrap_or_default();
             assert!(head.starts_with("HTTP/1.1 100"), "{head}");
             s.write_all(b"[1").unwrap();
@@ -560,8 +497,7 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
         (0..n)
             .map(|_| {
                 let mut s = tcp(&serve);
-                s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
-                    .unwrap();
+                s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n").unwrap();
                 s
             })
             .collect()
@@ -630,10 +566,7 @@ fn a_connection_just_accepted_is_not_closed_for_unfinished_heads() {
     let one_closed = |held: &mut Vec<TcpStream>, fresh: &TcpStream| {
         eventually("a held connection closed", || {
             assert!(!is_closed(fresh), "the fresh connection was closed");
-            held.iter()
-                .position(is_closed)
-                .map(|i| held.remove(i))
-                .is_some()
+            held.iter().position(is_closed).map(|i| held.remove(i)).is_some()
         });
     };
     one_closed(&mut held, &fresh);
@@ -665,15 +598,10 @@ fn handshakes_never_begun_make_room_over_tls() {
     let authority = serve.url.trim_start_matches("https://").to_string();
     let get = |path: &str, token: Option<&str>| {
         let req = http::raw("GET", path, token, None);
-        crate::serve::tls_exchange(&authority, &ca, &req)
-            .expect("a TLS answer")
-            .0
-            .status
+        crate::serve::tls_exchange(&authority, &ca, &req).expect("a TLS answer").0.status
     };
     let silent = |n: usize| -> Vec<TcpStream> {
-        (0..n)
-            .map(|_| TcpStream::connect(&authority).unwrap())
-            .collect()
+        (0..n).map(|_| TcpStream::connect(&authority).unwrap()).collect()
     };
     let mut held = silent(16 + 8 + 8);
     for _ in 0..4 {
@@ -719,10 +647,7 @@ fn a_token_issued_after_7000_forged_ids_works_at_once() {
     let lookups = crate::serve::metric(&first.body, "billctl_serve_token_lookups_total");
     // One per unknown id: the forged ones, and the new token's (unless the list was read
     // again since, and had it).
-    assert!(
-        lookups == FORGED as f64 || lookups == (FORGED + 1) as f64,
-        "{lookups} lookups"
-    );
+    assert!(lookups == FORGED as f64 || lookups == (FORGED + 1) as f64, "{lookups} lookups");
     assert_eq!(serve.get("/metrics", &t).status, 200);
 }
 
@@ -753,10 +678,7 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
     if idle >= header + 5 {
         let mut silent = tcp(&serve);
         let after = until_closed(&mut silent);
-        assert!(
-            after < idle as f64,
-            "a silent connection closed after {after}s"
-        );
+        assert!(after < idle as f64, "a silent connection closed after {after}s");
         counted(&serve, t, header_timeouts, 1.0);
         asked = Instant::now();
         s.write_all(ask.as_bytes()).unwrap();
@@ -771,31 +693,19 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
         "closed {since_asked}s after the request, idle {idle}s"
     );
     if header > idle {
-        assert!(
-            after < header as f64,
-            "closed after {after}s, header {header}s"
-        );
+        assert!(after < header as f64, "closed after {after}s, header {header}s");
     }
-    counted(
-        &serve,
-        t,
-        "billctl_serve_timeouts_total{kind=\"idle\"}",
-        1.0,
-    );
+    counted(&serve, t, "billctl_serve_timeouts_total{kind=\"idle\"}", 1.0);
     // A head begun and not finished: closed at the header timeout, unanswered.
     if idle >= header + 5 {
         let mut slow = tcp(&serve);
-        slow.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n")
-            .unwrap();
+        slow.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n").unwrap();
         let mut rest = Vec::new();
         let started = Instant::now();
         let _ = slow.read_to_end(&mut rest);
         let after = started.elapsed().as_secs_f64();
         assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
-        assert!(
-            after >= header as f64 - 0.05 && after < idle as f64,
-            "{after}"
-        );
+        assert!(after >= header as f64 - 0.05 && after < idle as f64, "{after}");
         counted(&serve, t, header_timeouts, 2.0);
     }
 }
@@ -831,22 +741,9 @@ fn a_stripe_that_hangs_is_504_stripe_timeout_before_the_request_timeout_and_coun
     let started = Instant::now();
     let a = serve.get(&format!("/v1/customers/{cust}"), &web);
     let took = started.elapsed().as_secs_f64();
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (504, Some("STRIPE_TIMEOUT")),
-        "{}",
-        a.body
-    );
-    assert!(
-        took < 8.0,
-        "answered after {took}s, the request timeout is 8 s"
-    );
-    counted(
-        &serve,
-        &ops,
-        "billctl_serve_timeouts_total{kind=\"stripe\"}",
-        1.0,
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (504, Some("STRIPE_TIMEOUT")), "{}", a.body);
+    assert!(took < 8.0, "answered after {took}s, the request timeout is 8 s");
+    counted(&serve, &ops, "billctl_serve_timeouts_total{kind=\"stripe\"}", 1.0);
     let name = "billctl_serve_requests_total{route=\"/v1/customers/{id}\",status=\"504\"}";
     counted(&serve, &ops, name, 1.0);
     drop(hang);
@@ -876,10 +773,7 @@ fn stalled_body(serve: &Serve, t: &str) -> (Option<u16>, f64) {
 }
 
 fn too_large(serve: &Serve, t: &str) -> (Option<u16>, f64) {
-    (
-        send(serve, events_head(Some(t), 2048, false).as_bytes()),
-        1.0,
-    )
+    (send(serve, events_head(Some(t), 2048, false).as_bytes()), 1.0)
 }
 
 fn long_uri(serve: &Serve, _: &str) -> (Option<u16>, f64) {
@@ -906,8 +800,7 @@ fn over_the_cap(serve: &Serve, t: &str) -> (Option<u16>, f64) {
     // A head whose bytes were not read yet is idle, and makes room: try again.
     eventually("a 503 once the only slot is taken", || {
         let mut slow = tcp(serve);
-        slow.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
-            .unwrap();
+        slow.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n").unwrap();
         seen = send(serve, openapi);
         held = Some(slow);
         seen == Some(503)
@@ -927,14 +820,12 @@ fn over_the_cap(serve: &Serve, t: &str) -> (Option<u16>, f64) {
 fn over_the_budget(serve: &Serve, t: &str) -> (Option<u16>, f64) {
     const SIZE: usize = 600_000;
     let mut a = tcp(serve);
-    a.write_all(events_head(Some(t), SIZE, true).as_bytes())
-        .unwrap();
+    a.write_all(events_head(Some(t), SIZE, true).as_bytes()).unwrap();
     assert!(read_head(&mut a).unwrap().starts_with("HTTP/1.1 100"));
     a.write_all(&vec![b' '; SIZE - 1]).unwrap();
     until_full(serve, [127, 0, 0, 1], t, SIZE);
     let mut s = tcp(serve);
-    s.write_all(events_head(Some(t), SIZE, false).as_bytes())
-        .unwrap();
+    s.write_all(events_head(Some(t), SIZE, false).as_bytes()).unwrap();
     let _ = s.write_all(&vec![b' '; SIZE]);
     let seen = read_answer(&mut s).map(|a| a.status);
     drop(a);
@@ -944,13 +835,7 @@ fn over_the_budget(serve: &Serve, t: &str) -> (Option<u16>, f64) {
 
 /// A row of the core's answers: serve's flags, what the caller does, the status it sees (if
 /// it can read one), the route label counted, the timer that ran out.
-type Row = (
-    &'static [&'static str],
-    Provoke,
-    u16,
-    &'static str,
-    Option<&'static str>,
-);
+type Row = (&'static [&'static str], Provoke, u16, &'static str, Option<&'static str>);
 
 /// The core's own answers, by the `StatusCode` name in `src/server/`.
 const CORE_STATUSES: [(&str, u16); 6] = [
@@ -973,30 +858,12 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
     let events = "/v1/usage/events";
     let rows: [Row; 8] = [
         (&[], bad_chunk, 400, events, None),
-        (
-            &["--body-timeout", "1s"],
-            stalled_body,
-            408,
-            events,
-            Some("body"),
-        ),
-        (
-            &["--request-timeout", "1s"],
-            stalled_body,
-            408,
-            events,
-            Some("request"),
-        ),
+        (&["--body-timeout", "1s"], stalled_body, 408, events, Some("body")),
+        (&["--request-timeout", "1s"], stalled_body, 408, events, Some("request")),
         (&["--max-body", "1024"], too_large, 413, events, None),
         (&[], long_uri, 414, "other", None),
         (&[], big_headers, 431, "other", None),
-        (
-            &["--max-connections", "1"],
-            over_the_cap,
-            503,
-            "/openapi.json",
-            None,
-        ),
+        (&["--max-connections", "1"], over_the_cap, 503, "/openapi.json", None),
         (
             &["--max-body", "1048576", "--max-body-memory", "1048576"],
             over_the_budget,
@@ -1029,11 +896,7 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
     let names: std::collections::BTreeSet<&str> = core
         .split("StatusCode::")
         .skip(1)
-        .map(|s| {
-            s.split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
-                .next()
-                .unwrap()
-        })
+        .map(|s| s.split(|c: char| !(c.is_ascii_uppercase() || c == '_')).next().unwrap())
         .filter(|s| !s.is_empty())
         .collect();
     for name in names {
@@ -1051,10 +914,7 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
     assert_eq!(kinds.len(), 5, "{m}");
     for kind in kinds {
         let provoked = rows.iter().any(|r| r.4 == Some(kind));
-        assert!(
-            provoked || TIMEOUTS_ELSEWHERE.contains(&kind),
-            "timeout kind {kind} has no row"
-        );
+        assert!(provoked || TIMEOUTS_ELSEWHERE.contains(&kind), "timeout kind {kind} has no row");
     }
 }
 
@@ -1084,8 +944,7 @@ fn a_declared_length_allocates_nothing_ahead_of_the_bytes_that_came() {
         (0..300)
             .map(|_| {
                 let mut s = tcp(&serve);
-                s.write_all(events_head(Some(&t), declared, true).as_bytes())
-                    .unwrap();
+                s.write_all(events_head(Some(&t), declared, true).as_bytes()).unwrap();
                 let cont = read_head(&mut s).unwrap_or_default();
                 assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
                 s.write_all(b"[").unwrap();
@@ -1130,8 +989,7 @@ fn small_bodies_are_answered_while_five_callers_hold_the_whole_budget() {
     let addr = serve.url.trim_start_matches("http://").to_string();
     let hold = |i: u8, len: usize| {
         let mut s = tcp_from([127, 0, 0, i], &addr);
-        s.write_all(events_head(Some(&t), len, false).as_bytes())
-            .unwrap();
+        s.write_all(events_head(Some(&t), len, false).as_bytes()).unwrap();
         s.write_all(&vec![b' '; len - 1]).unwrap();
         s
     };
@@ -1165,8 +1023,7 @@ fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout(
     let t = token(&env, "app", "usage,read");
     let serve = Serve::start(&env, &["--body-timeout", "60s"]);
     let mut s = tcp(&serve);
-    s.write_all(events_head(Some(&t), 100, false).as_bytes())
-        .unwrap();
+    s.write_all(events_head(Some(&t), 100, false).as_bytes()).unwrap();
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     let mut w = s.try_clone().unwrap();
     let drip = {
@@ -1182,34 +1039,17 @@ fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout(
     let a = read_answer(&mut s).expect("an answer to the slow body");
     stop.store(true, Ordering::SeqCst);
     drip.join().unwrap();
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (408, Some("BODY_TIMEOUT")),
-        "{}",
-        a.body
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (408, Some("BODY_TIMEOUT")), "{}", a.body);
     assert!(a.body.contains("slower than 16 KiB/s"), "{}", a.body);
     assert_eq!(a.header("connection"), Some("close"));
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "cut by the body timeout"
-    );
-    counted(
-        &serve,
-        &t,
-        "billctl_serve_timeouts_total{kind=\"body\"}",
-        1.0,
-    );
+    assert!(started.elapsed() < Duration::from_secs(60), "cut by the body timeout");
+    counted(&serve, &t, "billctl_serve_timeouts_total{kind=\"body\"}", 1.0);
     // The body timeout itself: the same code, its own message.
     let quick = Serve::start(&env, &["--body-timeout", "1s"]);
     let mut s = tcp(&quick);
-    s.write_all(format!("{}[1", events_head(Some(&t), 10, false)).as_bytes())
-        .unwrap();
+    s.write_all(format!("{}[1", events_head(Some(&t), 10, false)).as_bytes()).unwrap();
     let a = read_answer(&mut s).unwrap();
-    assert_eq!(
-        (a.status, a.json()["code"].as_str()),
-        (408, Some("BODY_TIMEOUT"))
-    );
+    assert_eq!((a.status, a.json()["code"].as_str()), (408, Some("BODY_TIMEOUT")));
     assert!(a.body.contains("took over 1 s"), "{}", a.body);
 }
 
@@ -1255,25 +1095,16 @@ fn unix_socket_callers_are_apart_by_process() {
     let t = token(&env, "app", "usage,read");
     let sock = env.path("share.sock");
     let listen = format!("unix:{}", sock.display());
-    let flags = [
-        "--listen",
-        &listen,
-        "--max-body",
-        "1048576",
-        "--max-body-memory",
-        "4194304",
-    ];
+    let flags = ["--listen", &listen, "--max-body", "1048576", "--max-body-memory", "4194304"];
     let serve = Serve::start(&env, &flags);
     let mut a = std::os::unix::net::UnixStream::connect(&sock).unwrap();
-    a.write_all(events_head(Some(&t), SIZE, false).as_bytes())
-        .unwrap();
+    a.write_all(events_head(Some(&t), SIZE, false).as_bytes()).unwrap();
     a.write_all(&vec![b' '; SIZE - 1]).unwrap();
     // This process's next upload does not fit its share: 503 before the body.
     eventually("this process's share is full", || {
         let mut s = std::os::unix::net::UnixStream::connect(&sock).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        s.write_all(events_head(Some(&t), 200_000, true).as_bytes())
-            .unwrap();
+        s.write_all(events_head(Some(&t), 200_000, true).as_bytes()).unwrap();
         let mut head = [0u8; 12];
         s.read_exact(&mut head).is_ok() && &head == b"HTTP/1.1 503"
     });
@@ -1292,11 +1123,7 @@ fn unix_socket_callers_are_apart_by_process() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        text.ends_with("\n200"),
-        "{text} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(text.ends_with("\n200"), "{text} {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stored(&env, "other-process"), 1);
     drop(a);
     drop(serve);

@@ -17,31 +17,15 @@ const ROWS: &[(&str, &str, &str)] = &[
     ("GET", "/v1/customers/{id}", "BAD_CUSTOMER_ID"),
     ("GET", "/v1/customers/{id}/keys", "BAD_CUSTOMER_ID"),
     ("POST", "/v1/customers/{id}/keys", "BAD_CUSTOMER_ID"),
-    (
-        "POST",
-        "/v1/customers/{id}/keys/{key}/rotate",
-        "BAD_CUSTOMER_ID",
-    ),
-    (
-        "POST",
-        "/v1/customers/{id}/keys/{key}/revoke",
-        "BAD_CUSTOMER_ID",
-    ),
+    ("POST", "/v1/customers/{id}/keys/{key}/rotate", "BAD_CUSTOMER_ID"),
+    ("POST", "/v1/customers/{id}/keys/{key}/revoke", "BAD_CUSTOMER_ID"),
     ("POST", "/v1/keys/{key}/rotate", "BAD_KEY_ID"),
     ("POST", "/v1/keys/{key}/revoke", "BAD_KEY_ID"),
     ("POST", "/v1/customers/{id}/portal", "BAD_CUSTOMER_ID"),
     ("POST", "/v1/customers/{id}/checkout", "BAD_CUSTOMER_ID"),
     ("POST", "/v1/customers/{id}/subscription", "BAD_CUSTOMER_ID"),
-    (
-        "POST",
-        "/v1/customers/{id}/subscription/cancel",
-        "BAD_CUSTOMER_ID",
-    ),
-    (
-        "POST",
-        "/v1/customers/{id}/subscription/resume",
-        "BAD_CUSTOMER_ID",
-    ),
+    ("POST", "/v1/customers/{id}/subscription/cancel", "BAD_CUSTOMER_ID"),
+    ("POST", "/v1/customers/{id}/subscription/resume", "BAD_CUSTOMER_ID"),
 ];
 
 /// The secret part of a key or token: what must never come back (its id is public).
@@ -60,11 +44,7 @@ fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
     for route in &with_param {
         assert!(rows.contains(route), "no row for {route:?} in ROWS");
     }
-    assert_eq!(
-        rows.len(),
-        with_param.len(),
-        "a row for a route serve lacks"
-    );
+    assert_eq!(rows.len(), with_param.len(), "a row for a route serve lacks");
 
     let env = Env::with_catalog();
     let customer = env.subscribed("paths@example.com", "pro");
@@ -103,15 +83,8 @@ fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
     for secret in &secrets {
         let s = secret_of(secret);
         for a in &answers {
-            assert!(
-                !a.body.contains(s),
-                "an answer repeats a secret: {}",
-                a.body
-            );
-            assert!(
-                a.headers.iter().all(|(_, v)| !v.contains(s)),
-                "a header repeats a secret"
-            );
+            assert!(!a.body.contains(s), "an answer repeats a secret: {}", a.body);
+            assert!(a.headers.iter().all(|(_, v)| !v.contains(s)), "a header repeats a secret");
         }
         assert!(
             !run.stderr.contains(s) && !run.stdout.contains(s),
@@ -122,15 +95,11 @@ fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
     // What is logged keeps the public part, so the line still says which key it was.
     let id = billctl::keys::parse(&k).unwrap().id;
     assert!(
-        run.stderr
-            .contains(&format!("/v1/keys/bk_test_{id}_[redacted]/revoke")),
+        run.stderr.contains(&format!("/v1/keys/bk_test_{id}_[redacted]/revoke")),
         "{}",
         run.stderr
     );
-    assert!(run
-        .stderr
-        .lines()
-        .all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    assert!(run.stderr.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
 }
 
 /// Shell-quoted SQL literal.
@@ -168,26 +137,13 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
         false,
     );
     // The exact id wins: the newer token is the one shown and revoked.
-    let r = env
-        .cmd(format!("serve tokens revoke {newer_id} --yes --json"))
-        .ok();
+    let r = env.cmd(format!("serve tokens revoke {newer_id} --yes --json")).ok();
     assert_eq!(r.json()["id"], newer_id.as_str(), "{}", r.stdout);
-    let status = |id: &str| {
-        listed(&env)
-            .into_iter()
-            .find(|(i, _, _)| i == id)
-            .unwrap()
-            .2
-    };
-    assert_eq!(
-        (status(&newer_id), status(&older_id)),
-        ("revoked".into(), "active".into())
-    );
+    let status = |id: &str| listed(&env).into_iter().find(|(i, _, _)| i == id).unwrap().2;
+    assert_eq!((status(&newer_id), status(&older_id)), ("revoked".into(), "active".into()));
     // Again: the id is a revoked token's, so the name is not taken for it; the message says
     // which token has the name.
-    let again = env
-        .cmd(format!("serve tokens revoke {newer_id} --yes"))
-        .code(2);
+    let again = env.cmd(format!("serve tokens revoke {newer_id} --yes")).code(2);
     assert!(again.stderr.contains("already revoked"), "{}", again.stderr);
     assert!(again.stderr.contains(&older_id), "{}", again.stderr);
     assert_eq!(status(&older_id), "active");
@@ -196,15 +152,10 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     let third_id = billctl::keys::parse_token(&third).unwrap().to_string();
     let r = env.cmd("serve tokens revoke gateway --yes --json").ok();
     assert_eq!(r.json()["id"], third_id.as_str());
-    env.cmd(format!("serve tokens revoke {older_id} --yes"))
-        .ok();
+    env.cmd(format!("serve tokens revoke {older_id} --yes")).ok();
     assert!(listed(&env).iter().all(|(_, _, s)| s == "revoked"));
     let none = env.cmd("serve tokens revoke gateway --yes").code(2);
-    assert!(
-        none.stderr.contains("no service token in use"),
-        "{}",
-        none.stderr
-    );
+    assert!(none.stderr.contains("no service token in use"), "{}", none.stderr);
 }
 
 #[test]
@@ -217,10 +168,7 @@ fn a_token_issued_after_an_unknown_one_was_refused_works_at_once() {
     let stranger = billctl::keys::generate_token().unwrap().1;
     for _ in 0..2 {
         let a = serve.get("/metrics", &stranger);
-        assert_eq!(
-            (a.status, a.json()["code"].as_str()),
-            (401, Some("TOKEN_UNKNOWN"))
-        );
+        assert_eq!((a.status, a.json()["code"].as_str()), (401, Some("TOKEN_UNKNOWN")));
     }
     let new = token(&env, "new", "read");
     let a = serve.get("/metrics", &new);
@@ -251,11 +199,7 @@ fn a_405_names_every_method_of_the_route() {
     for (path, methods) in by_path {
         let a = http::request(&serve.url, "PUT", &path, Some(&t), None);
         assert_eq!(a.status, 405, "PUT {path}: {}", a.body);
-        assert_eq!(
-            a.header("allow"),
-            Some(methods.join(", ").as_str()),
-            "{path}"
-        );
+        assert_eq!(a.header("allow"), Some(methods.join(", ").as_str()), "{path}");
         // In the route's dialect: Unkey's envelope names the code in `error.type`.
         let doc = a.json();
         let code = match doc["error"]["type"].as_str() {
@@ -266,11 +210,7 @@ fn a_405_names_every_method_of_the_route() {
         // And each method it names is not refused as 405.
         for m in methods {
             let b = (m == "POST").then_some(&b"{}"[..]);
-            assert_ne!(
-                http::request(&serve.url, m, &path, Some(&t), b).status,
-                405,
-                "{m} {path}"
-            );
+            assert_ne!(http::request(&serve.url, m, &path, Some(&t), b).status, 405, "{m} {path}");
         }
     }
     assert_eq!(serve.stop().code, 0);

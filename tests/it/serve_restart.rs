@@ -30,13 +30,7 @@ const KINDS: [&str; 5] = ["verify", "record", "events", "usage", "readyz"];
 
 fn ask(url: &str, what: &str, t: &str, (k, customer): (&str, &str), n: usize) -> (u16, String) {
     let post = |path: &str, body: serde_json::Value| {
-        http::request(
-            url,
-            "POST",
-            path,
-            Some(t),
-            Some(body.to_string().as_bytes()),
-        )
+        http::request(url, "POST", path, Some(t), Some(body.to_string().as_bytes()))
     };
     let a = match what {
         "verify" => post("/v1/keys/verify", json!({"key": k})),
@@ -45,13 +39,9 @@ fn ask(url: &str, what: &str, t: &str, (k, customer): (&str, &str), n: usize) ->
             "/v1/usage/events",
             json!([{"id": format!("restart-{n}"), "customer": customer, "quantity": 1, "timestamp": common::now()}]),
         ),
-        "usage" => http::request(
-            url,
-            "GET",
-            &format!("/v1/customers/{customer}/usage"),
-            Some(t),
-            None,
-        ),
+        "usage" => {
+            http::request(url, "GET", &format!("/v1/customers/{customer}/usage"), Some(t), None)
+        }
         _ => http::request(url, "GET", "/readyz", Some(t), None),
     };
     (a.status, a.body)
@@ -111,13 +101,7 @@ fn a_postgres_restart_costs_at_most_the_requests_that_overlapped_it() {
                     let began = Instant::now();
                     let (status, body) = ask(&url, what, &t, (&k, &customer), n);
                     let ended = Instant::now();
-                    seen.lock().unwrap().push(Seen {
-                        what,
-                        began,
-                        ended,
-                        status,
-                        body,
-                    });
+                    seen.lock().unwrap().push(Seen { what, began, ended, status, body });
                     gate.busy.fetch_sub(1, Ordering::SeqCst);
                 }
             })
@@ -126,17 +110,13 @@ fn a_postgres_restart_costs_at_most_the_requests_that_overlapped_it() {
     let answered_since = |from: Instant, count: usize| {
         let seen = seen.lock().unwrap();
         KINDS.iter().all(|what| {
-            seen.iter()
-                .filter(|s| s.what == *what && s.began >= from && s.status == 200)
-                .count()
+            seen.iter().filter(|s| s.what == *what && s.began >= from && s.status == 200).count()
                 >= count
         })
     };
     // Observed, not timed: each kind answered a few times, from every connection serve has.
     let start = Instant::now();
-    common::wait_for("every kind of request answered", || {
-        answered_since(start, 3).then_some(())
-    });
+    common::wait_for("every kind of request answered", || answered_since(start, 3).then_some(()));
     // 1. The server restarts while serve is idle (the unlucky case: each connection learns
     // that it was ended only at its next use, after the server is back).
     gate.set(true);
@@ -168,15 +148,10 @@ fn a_postgres_restart_costs_at_most_the_requests_that_overlapped_it() {
     let seen = seen.lock().unwrap().clone();
     // Nothing but 200, and a 503 only for a request that was in flight while the server was
     // down: none that began after it was back.
-    let overlapped = |s: &Seen| {
-        windows
-            .iter()
-            .any(|(down, back)| s.ended >= *down && s.began < *back)
-    };
-    let failed: Vec<&Seen> = seen
-        .iter()
-        .filter(|s| s.status != 200 && !(s.status == 503 && overlapped(s)))
-        .collect();
+    let overlapped =
+        |s: &Seen| windows.iter().any(|(down, back)| s.ended >= *down && s.began < *back);
+    let failed: Vec<&Seen> =
+        seen.iter().filter(|s| s.status != 200 && !(s.status == 503 && overlapped(s))).collect();
     assert!(
         failed.is_empty(),
         "{} of {} requests failed that did not overlap a restart, e.g. {:?}: {}",
@@ -188,19 +163,13 @@ fn a_postgres_restart_costs_at_most_the_requests_that_overlapped_it() {
     // Every recorded call and event answered 200 is in the store, once; one answered 503 may
     // be there or not (its commit may have been under way).
     let count = |what: &str, status: u16| {
-        seen.iter()
-            .filter(|s| s.what == what && s.status == status)
-            .count() as i64
+        seen.iter().filter(|s| s.what == what && s.status == status).count() as i64
     };
     let id = billctl::keys::parse(&k).unwrap().id;
-    let recorded = env.count(
-        &format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"),
-        false,
-    );
-    let events = env.count(
-        "SELECT count(*) FROM usage_events WHERE event_id LIKE 'restart-%'",
-        false,
-    );
+    let recorded =
+        env.count(&format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"), false);
+    let events =
+        env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'restart-%'", false);
     for (what, stored) in [("record", recorded), ("events", events)] {
         let (ok, maybe) = (count(what, 200), count(what, 503));
         assert!(

@@ -10,13 +10,7 @@ use serde_json::Value;
 use stripe_sim::{Fault, StripeSim};
 
 fn active_prices(env: &Env) -> Vec<Value> {
-    env.sim
-        .state()
-        .prices
-        .values()
-        .filter(|p| p["active"] == true)
-        .cloned()
-        .collect()
+    env.sim.state().prices.values().filter(|p| p["active"] == true).cloned().collect()
 }
 
 fn price_by_key(env: &Env, key: &str) -> Value {
@@ -48,24 +42,13 @@ fn plan_on_an_empty_account_lists_six_creates_and_changes_nothing() {
             )
         })
         .collect();
-    assert_eq!(
-        actions[0],
-        ("create product".into(), "pro".into(), "billctl_pro".into())
-    );
+    assert_eq!(actions[0], ("create product".into(), "pro".into(), "billctl_pro".into()));
     assert_eq!(
         actions[5],
-        (
-            "create price".into(),
-            "enterprise".into(),
-            "enterprise_monthly".into()
-        )
+        ("create price".into(), "enterprise".into(), "enterprise_monthly".into())
     );
     assert_eq!(env.posts(), 0);
-    assert_eq!(
-        env.sim.requests().len(),
-        2,
-        "one price list call and one product list call"
-    );
+    assert_eq!(env.sim.requests().len(), 2, "one price list call and one product list call");
     assert!(env.sim.state().products.is_empty());
     let human = env.cmd("setup-products --plan").ok();
     assert!(
@@ -88,25 +71,14 @@ fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
         assert_eq!(pro["metadata"]["billctl_tier"], "pro");
         assert_eq!(pro["metadata"]["billctl_quota"], "10000");
         assert_eq!(pro["metadata"]["support"], "email");
-        assert_eq!(
-            st.products["billctl_enterprise"]["metadata"]["billctl_quota"],
-            "unlimited"
-        );
-        assert_eq!(
-            st.products["billctl_team"]["metadata"]["billctl_seats"],
-            "10"
-        );
+        assert_eq!(st.products["billctl_enterprise"]["metadata"]["billctl_quota"], "unlimited");
+        assert_eq!(st.products["billctl_team"]["metadata"]["billctl_seats"], "10");
         assert_eq!(pro["marketing_features"][1]["name"], "All systems");
     }
     for (key, amount, product, tier) in [
         ("pro_monthly", 9900, "billctl_pro", "pro"),
         ("team_monthly", 49900, "billctl_team", "team"),
-        (
-            "enterprise_monthly",
-            500000,
-            "billctl_enterprise",
-            "enterprise",
-        ),
+        ("enterprise_monthly", 500000, "billctl_enterprise", "enterprise"),
     ] {
         let p = price_by_key(&env, key);
         assert_eq!(
@@ -119,70 +91,41 @@ fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
         );
         assert_eq!(p["product"], product);
         assert_eq!(p["metadata"]["billctl_tier"], tier);
-        assert_eq!(
-            out["tiers"][tier]["price_id"], p["id"],
-            "JSON names the price"
-        );
+        assert_eq!(out["tiers"][tier]["price_id"], p["id"], "JSON names the price");
         assert_eq!(out["tiers"][tier]["product_id"], product);
         assert_eq!(out["tiers"][tier]["lookup_key"], key);
     }
     assert_eq!(out["changes"], 6);
     // Every POST carried an idempotency key.
-    let posts: Vec<_> = env
-        .sim
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .collect();
+    let posts: Vec<_> = env.sim.requests().into_iter().filter(|r| r.method == "POST").collect();
     assert_eq!(posts.len(), 6);
-    assert!(posts.iter().all(|r| r
-        .idempotency_key
-        .as_deref()
-        .is_some_and(|k| k.starts_with("billctl-"))));
+    assert!(posts
+        .iter()
+        .all(|r| r.idempotency_key.as_deref().is_some_and(|k| k.starts_with("billctl-"))));
     // Two reads (prices by lookup key, products by id) before the writes, none after: the
     // writes' answers are the new state. Products go out before the prices that need them.
     let log = env.sim.requests();
     let reads = log.iter().filter(|r| r.method == "GET").count();
-    assert_eq!(
-        reads,
-        2,
-        "{:?}",
-        log.iter().map(|r| &r.path).collect::<Vec<_>>()
-    );
-    let last_product = log
-        .iter()
-        .rposition(|r| r.method == "POST" && r.path == "/v1/products");
-    let first_price = log
-        .iter()
-        .position(|r| r.method == "POST" && r.path == "/v1/prices");
+    assert_eq!(reads, 2, "{:?}", log.iter().map(|r| &r.path).collect::<Vec<_>>());
+    let last_product = log.iter().rposition(|r| r.method == "POST" && r.path == "/v1/products");
+    let first_price = log.iter().position(|r| r.method == "POST" && r.path == "/v1/prices");
     assert!(last_product < first_price, "products before prices");
     // The store mirrors the catalog.
     let mirror = env.store().catalog().unwrap();
     assert_eq!(mirror.len(), 3);
     let pro = mirror.iter().find(|t| t.tier == "pro").unwrap();
     assert_eq!(
-        (
-            pro.product_id.as_str(),
-            pro.quota,
-            pro.prices[0].price_id.clone()
-        ),
+        (pro.product_id.as_str(), pro.quota, pro.prices[0].price_id.clone()),
         (
             "billctl_pro",
             Some(10_000),
-            price_by_key(&env, "pro_monthly")["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
+            price_by_key(&env, "pro_monthly")["id"].as_str().unwrap().to_string()
         )
     );
 
     env.sim.clear_requests();
     let again = env.cmd("setup-products").ok();
-    assert!(
-        again.stderr.to_lowercase().contains("no changes"),
-        "{}",
-        again.stderr
-    );
+    assert!(again.stderr.to_lowercase().contains("no changes"), "{}", again.stderr);
     assert_eq!(env.posts(), 0, "a converged catalog makes zero POSTs");
     assert_eq!(env.sim.state().products.len(), 3);
 }
@@ -191,11 +134,7 @@ fn apply_creates_three_products_and_three_prices_then_reruns_with_zero_posts() {
 fn write_env_writes_the_price_ids_privately() {
     let env = Env::new();
     let file = env.path("prices.env");
-    env.cmd(format!(
-        "setup-products --yes --write-env {}",
-        file.display()
-    ))
-    .ok();
+    env.cmd(format!("setup-products --yes --write-env {}", file.display())).ok();
     let text = common::read(&file);
     for (var, key) in [
         ("PRICE_PRO", "pro_monthly"),
@@ -206,10 +145,7 @@ fn write_env_writes_the_price_ids_privately() {
         assert!(text.contains(&format!("{var}={id}\n")), "{text}");
     }
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(
-        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     let r = env.cmd("setup-products --plan --write-env x.env").code(2);
     assert!(r.stderr.contains("--write-env"), "{}", r.stderr);
 }
@@ -218,19 +154,12 @@ fn write_env_writes_the_price_ids_privately() {
 fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
     let env = Env::new();
     let old_env = env.path("old.env");
-    env.cmd(format!(
-        "setup-products --yes --write-env {}",
-        old_env.display()
-    ))
-    .ok();
+    env.cmd(format!("setup-products --yes --write-env {}", old_env.display())).ok();
     let old = price_by_key(&env, "pro_monthly");
     let cfg = env.config(&DEFAULT_CONFIG.replacen("amount = 9900", "amount = 10900", 1));
     let cfg = cfg.to_str().unwrap();
 
-    let plan = env
-        .cmd(format!("--config {cfg} setup-products --plan --json"))
-        .ok()
-        .json();
+    let plan = env.cmd(format!("--config {cfg} setup-products --plan --json")).ok().json();
     assert_eq!(plan["changes"], 1);
     assert_eq!(plan["actions"][0]["action"], "replace price");
     assert_eq!(
@@ -240,26 +169,15 @@ fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
 
     env.sim.clear_requests();
     let new_env = env.path("new.env");
-    env.cmd(format!(
-        "--config {cfg} setup-products --yes --write-env {}",
-        new_env.display()
-    ))
-    .ok();
+    env.cmd(format!("--config {cfg} setup-products --yes --write-env {}", new_env.display())).ok();
     let new = price_by_key(&env, "pro_monthly");
     assert_ne!(new["id"], old["id"]);
     assert_eq!(new["unit_amount"], 10900);
-    assert!(
-        new["metadata"].get("billctl_replaces").is_none(),
-        "the replacement marker is cleared"
-    );
+    assert!(new["metadata"].get("billctl_replaces").is_none(), "the replacement marker is cleared");
     let old_now = env.sim.state().prices[old["id"].as_str().unwrap()].clone();
     assert_eq!(old_now["active"], false, "the old price is archived");
     assert_eq!(old_now["lookup_key"], Value::Null, "the lookup key moved");
-    assert_eq!(
-        env.posts(),
-        3,
-        "create with transfer, archive, clear marker"
-    );
+    assert_eq!(env.posts(), 3, "create with transfer, archive, clear marker");
     let create = env
         .sim
         .requests()
@@ -269,22 +187,13 @@ fn changing_an_amount_replaces_the_price_and_the_old_id_fails_the_check() {
     assert_eq!(create.params["transfer_lookup_key"], "true");
     assert_eq!(active_prices(&env).len(), 3);
 
-    let r = env
-        .cmd(format!(
-            "--config {cfg} prices check --expect {}",
-            old_env.display()
-        ))
-        .code(1);
+    let r = env.cmd(format!("--config {cfg} prices check --expect {}", old_env.display())).code(1);
     assert!(
         r.stdout.contains("PRICE_PRO is") && r.stdout.contains(old["id"].as_str().unwrap()),
         "{}",
         r.stdout
     );
-    env.cmd(format!(
-        "--config {cfg} prices check --expect {}",
-        new_env.display()
-    ))
-    .ok();
+    env.cmd(format!("--config {cfg} prices check --expect {}", new_env.display())).ok();
 }
 
 #[test]
@@ -296,35 +205,17 @@ fn prune_archives_tiers_removed_from_the_config_only_when_asked() {
     let cfg = cfg.to_str().unwrap();
     env.sim.clear_requests();
     env.cmd(format!("--config {cfg} setup-products --yes")).ok();
-    assert_eq!(
-        env.posts(),
-        0,
-        "without --prune a removed tier is left alone"
-    );
-    let plan = env
-        .cmd(format!(
-            "--config {cfg} setup-products --plan --prune --json"
-        ))
-        .ok()
-        .json();
-    let verbs: Vec<&str> = plan["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["action"].as_str().unwrap())
-        .collect();
+    assert_eq!(env.posts(), 0, "without --prune a removed tier is left alone");
+    let plan = env.cmd(format!("--config {cfg} setup-products --plan --prune --json")).ok().json();
+    let verbs: Vec<&str> =
+        plan["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
     assert_eq!(verbs, ["archive price", "archive product"]);
-    env.cmd(format!("--config {cfg} setup-products --yes --prune"))
-        .ok();
-    assert_eq!(
-        env.sim.state().products["billctl_enterprise"]["active"],
-        false
-    );
+    env.cmd(format!("--config {cfg} setup-products --yes --prune")).ok();
+    assert_eq!(env.sim.state().products["billctl_enterprise"]["active"], false);
     assert_eq!(price_by_key(&env, "enterprise_monthly")["active"], false);
     assert_eq!(env.sim.state().products["billctl_pro"]["active"], true);
     env.sim.clear_requests();
-    env.cmd(format!("--config {cfg} setup-products --yes --prune"))
-        .ok();
+    env.cmd(format!("--config {cfg} setup-products --yes --prune")).ok();
     assert_eq!(env.posts(), 0, "pruning converges too");
 }
 
@@ -354,63 +245,35 @@ fn existing_objects_are_adopted_not_duplicated() {
         .iter()
         .map(|a| (a["action"].as_str().unwrap(), a["object"].as_str().unwrap()))
         .collect();
-    assert!(
-        verbs.contains(&("update product", "prod_manual")),
-        "{verbs:?}"
-    );
-    assert!(
-        !verbs
-            .iter()
-            .any(|(v, o)| *v == "create product" && *o == "billctl_pro"),
-        "{verbs:?}"
-    );
+    assert!(verbs.contains(&("update product", "prod_manual")), "{verbs:?}");
+    assert!(!verbs.iter().any(|(v, o)| *v == "create product" && *o == "billctl_pro"), "{verbs:?}");
     // The matching price is adopted: only its metadata is filled in, no new price.
-    let pro_price: Vec<&str> = verbs
-        .iter()
-        .filter(|(_, o)| *o == "pro_monthly")
-        .map(|(v, _)| *v)
-        .collect();
+    let pro_price: Vec<&str> =
+        verbs.iter().filter(|(_, o)| *o == "pro_monthly").map(|(v, _)| *v).collect();
     assert_eq!(pro_price, ["update price"], "{verbs:?}");
     env.cmd("setup-products --yes").ok();
     let st = env.sim.state();
     assert_eq!(st.products.len(), 3, "prod_manual + team + enterprise");
     assert_eq!(st.prices.len(), 3);
     assert_eq!(st.products["prod_manual"]["name"], "Pro");
-    assert_eq!(
-        st.products["prod_manual"]["metadata"]["billctl_tier"],
-        "pro"
-    );
+    assert_eq!(st.products["prod_manual"]["metadata"]["billctl_tier"], "pro");
 }
 
 #[test]
 fn faults_during_apply_still_converge_to_exactly_three_and_three() {
     let env = Env::new();
-    env.sim
-        .inject(Fault::server_error().on("POST", "/v1/products"));
-    env.sim
-        .inject(Fault::drop_connection().on("POST", "/v1/products"));
-    env.sim
-        .inject(Fault::rate_limited(Some(true)).on("POST", "/v1/prices"));
-    env.sim.inject(
-        Fault::drop_after_processing()
-            .times(2)
-            .on("POST", "/v1/prices"),
-    );
-    env.sim
-        .inject(Fault::rate_limited(None).on("GET", "/v1/prices"));
+    env.sim.inject(Fault::server_error().on("POST", "/v1/products"));
+    env.sim.inject(Fault::drop_connection().on("POST", "/v1/products"));
+    env.sim.inject(Fault::rate_limited(Some(true)).on("POST", "/v1/prices"));
+    env.sim.inject(Fault::drop_after_processing().times(2).on("POST", "/v1/prices"));
+    env.sim.inject(Fault::rate_limited(None).on("GET", "/v1/prices"));
     env.cmd("setup-products --yes").ok();
     let st = env.sim.state().clone();
     assert_eq!(st.products.len(), 3, "no duplicate products");
     assert_eq!(st.prices.len(), 3, "no duplicate prices");
     let log = env.sim.requests();
-    assert!(
-        log.iter().filter(|r| r.fault.is_some()).count() >= 5,
-        "every fault fired"
-    );
-    assert!(
-        log.iter().any(|r| r.replayed),
-        "a lost response was recovered by idempotent replay"
-    );
+    assert!(log.iter().filter(|r| r.fault.is_some()).count() >= 5, "every fault fired");
+    assert!(log.iter().any(|r| r.replayed), "a lost response was recovered by idempotent replay");
     env.sim.clear_requests();
     env.cmd("setup-products").ok();
     assert_eq!(env.posts(), 0);
@@ -420,14 +283,9 @@ fn faults_during_apply_still_converge_to_exactly_three_and_three() {
 fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
     let env = Env::new();
     // Every price POST fails: products get created, then the run gives up.
-    env.sim
-        .inject(Fault::server_error().times(100).on("POST", "/v1/prices"));
+    env.sim.inject(Fault::server_error().times(100).on("POST", "/v1/prices"));
     let r = env.cmd("setup-products --yes").code(2);
-    assert!(
-        r.stderr.contains("failed to create price pro_monthly"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("failed to create price pro_monthly"), "{}", r.stderr);
     assert!(r.stderr.contains("re-run"), "{}", r.stderr);
     assert_eq!(env.sim.state().products.len(), 3);
     assert_eq!(env.sim.state().prices.len(), 0);
@@ -444,13 +302,8 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
     let cfg = cfg.to_str().unwrap();
     let old = price_by_key(&env, "team_monthly");
     let old_id = old["id"].as_str().unwrap().to_string();
-    env.sim.inject(
-        Fault::server_error()
-            .times(100)
-            .on("POST", &format!("/v1/prices/{old_id}")),
-    );
-    env.cmd(format!("--config {cfg} setup-products --yes"))
-        .code(2);
+    env.sim.inject(Fault::server_error().times(100).on("POST", &format!("/v1/prices/{old_id}")));
+    env.cmd(format!("--config {cfg} setup-products --yes")).code(2);
     let new = price_by_key(&env, "team_monthly");
     assert_eq!(
         new["metadata"]["billctl_replaces"],
@@ -459,21 +312,12 @@ fn a_run_that_dies_half_way_is_finished_by_the_next_run_without_duplicates() {
     );
     assert_eq!(env.sim.state().prices[&old_id]["active"], true);
     env.sim.clear_faults();
-    let plan = env
-        .cmd(format!("--config {cfg} setup-products --plan --json"))
-        .ok()
-        .json();
+    let plan = env.cmd(format!("--config {cfg} setup-products --plan --json")).ok().json();
     assert_eq!(plan["actions"][0]["action"], "archive replaced price");
     env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     assert_eq!(env.sim.state().prices[&old_id]["active"], false);
-    assert!(price_by_key(&env, "team_monthly")["metadata"]
-        .get("billctl_replaces")
-        .is_none());
-    assert_eq!(
-        env.sim.state().prices.len(),
-        4,
-        "3 + the one replacement, nothing duplicated"
-    );
+    assert!(price_by_key(&env, "team_monthly")["metadata"].get("billctl_replaces").is_none());
+    assert_eq!(env.sim.state().prices.len(), 4, "3 + the one replacement, nothing duplicated");
     env.sim.clear_requests();
     env.cmd(format!("--config {cfg} setup-products --yes")).ok();
     assert_eq!(env.posts(), 0);
@@ -486,11 +330,7 @@ fn non_interactive_apply_without_yes_is_refused_naming_the_flag() {
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     // The error is the refusal, not the question it could not ask.
     let first = r.stderr.lines().find(|l| l.starts_with("error: ")).unwrap();
-    assert!(
-        first.starts_with("error: refusing to continue without confirmation"),
-        "{}",
-        r.stderr
-    );
+    assert!(first.starts_with("error: refusing to continue without confirmation"), "{}", r.stderr);
     assert!(r.stderr.contains("not answered: Apply "), "{}", r.stderr);
     assert_eq!(env.posts(), 0);
     assert!(env.sim.state().products.is_empty());
@@ -499,16 +339,8 @@ fn non_interactive_apply_without_yes_is_refused_naming_the_flag() {
 #[test]
 fn a_live_key_needs_live_and_yes() {
     let live = "sk_live_billctltest0000000000000000";
-    let env = Env::with_sim(
-        StripeSim::builder()
-            .api_keys(vec![live.into()])
-            .start()
-            .unwrap(),
-    );
-    let env = Env {
-        key: Some(live.into()),
-        ..env
-    };
+    let env = Env::with_sim(StripeSim::builder().api_keys(vec![live.into()]).start().unwrap());
+    let env = Env { key: Some(live.into()), ..env };
     let r = env.cmd("setup-products --yes").code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);
     assert!(!r.stderr.contains("billctltest"), "the key is not printed");
@@ -528,9 +360,7 @@ fn a_live_key_needs_live_and_yes() {
         .to_string();
     env.add_card(&cus);
     let sub = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --live --yes --json"
-        ))
+        .cmd(format!("subscriptions create --customer {cus} --tier pro --live --yes --json"))
         .ok()
         .json();
     let id = sub["id"].as_str().unwrap();
@@ -542,14 +372,8 @@ fn a_live_key_needs_live_and_yes() {
         "one question, marked LIVE: {}",
         r.stderr
     );
-    assert_eq!(
-        r.stderr.matches("Cancel ").count(),
-        1,
-        "asked once: {}",
-        r.stderr
-    );
-    env.cmd(format!("subscriptions cancel {id} --live --yes"))
-        .ok();
+    assert_eq!(r.stderr.matches("Cancel ").count(), 1, "asked once: {}", r.stderr);
+    env.cmd(format!("subscriptions cancel {id} --live --yes")).ok();
     assert_eq!(env.sim.state().subscriptions[id]["status"], "canceled");
 }
 
@@ -571,11 +395,7 @@ fn a_read_only_restricted_key_cannot_apply() {
     let mut env = Env::new();
     env.key = Some(stripe_sim::DEFAULT_RESTRICTED_KEY.into());
     let r = env.cmd("setup-products --yes").code(2);
-    assert!(
-        r.stderr.contains("403") && r.stderr.contains("permissions"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("403") && r.stderr.contains("permissions"), "{}", r.stderr);
     assert!(env.sim.state().products.is_empty());
 }
 
@@ -584,10 +404,7 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
     let env = Env::new();
     let cfg = env.config(&common::metered_config());
     let cfg = cfg.to_str().unwrap();
-    let plan = env
-        .cmd(format!("--config {cfg} setup-products --plan --json"))
-        .ok()
-        .json();
+    let plan = env.cmd(format!("--config {cfg} setup-products --plan --json")).ok().json();
     assert_eq!(plan["changes"], 9, "{plan}");
     assert_eq!(plan["actions"][0]["action"], "create meter");
     env.cmd(format!("--config {cfg} setup-products --yes")).ok();
@@ -597,10 +414,7 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
         let m = st.meters.values().next().unwrap().clone();
         assert_eq!(m["event_name"], "api_calls");
         assert_eq!(m["default_aggregation"]["formula"], "sum");
-        assert_eq!(
-            m["customer_mapping"]["event_payload_key"],
-            "stripe_customer_id"
-        );
+        assert_eq!(m["customer_mapping"]["event_payload_key"], "stripe_customer_id");
         m["id"].as_str().unwrap().to_string()
     };
     let team = price_by_key(&env, "team_overage");
@@ -633,18 +447,11 @@ fn a_meter_and_graduated_overage_prices_are_provisioned_once() {
     let cfg2 = cfg2.to_str().unwrap();
     let drift = env.cmd(format!("--config {cfg2} prices check")).code(1);
     assert!(drift.stdout.contains("tiers"), "{}", drift.stdout);
-    let plan = env
-        .cmd(format!("--config {cfg2} setup-products --plan --json"))
-        .ok()
-        .json();
+    let plan = env.cmd(format!("--config {cfg2} setup-products --plan --json")).ok().json();
     assert_eq!(plan["changes"], 1, "{plan}");
     assert_eq!(plan["actions"][0]["action"], "replace price");
-    env.cmd(format!("--config {cfg2} setup-products --yes"))
-        .ok();
-    assert_eq!(
-        price_by_key(&env, "team_overage")["tiers"][1]["unit_amount_decimal"],
-        "0.15"
-    );
+    env.cmd(format!("--config {cfg2} setup-products --yes")).ok();
+    assert_eq!(price_by_key(&env, "team_overage")["tiers"][1]["unit_amount_decimal"], "0.15");
     assert_eq!(env.sim.state().meters.len(), 1);
     assert_eq!(active_prices(&env).len(), 5);
 }

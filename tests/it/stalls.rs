@@ -61,11 +61,7 @@ impl Held {
             }
         });
         held.recv().unwrap();
-        Held {
-            release,
-            released,
-            thread,
-        }
+        Held { release, released, thread }
     }
 
     /// Panics if the stall was over before `what` was answered.
@@ -133,22 +129,13 @@ fn a_stalled_store_read_delays_no_probe_no_cached_verify_and_no_other_customers_
             let key = uncached.clone();
             let rx = in_background(move || {
                 let body = json!({ "key": key }).to_string();
-                http::request(
-                    &url,
-                    "POST",
-                    "/v1/keys/verify",
-                    Some(&token_),
-                    Some(body.as_bytes()),
-                )
+                http::request(&url, "POST", "/v1/keys/verify", Some(&token_), Some(body.as_bytes()))
             });
             wait_for_lock_wait(db);
             rx
         }
         None => {
-            let (a, id) = (
-                _a.clone(),
-                billctl::keys::parse(&uncached).unwrap().id.to_string(),
-            );
+            let (a, id) = (_a.clone(), billctl::keys::parse(&uncached).unwrap().id.to_string());
             in_background(move || {
                 let path = format!("/v1/customers/{a}/keys/{id}/rotate");
                 http::request(&url, "POST", &path, Some(&token_), Some(b"{}"))
@@ -203,9 +190,7 @@ fn a_stalled_token_list_read_holds_up_no_caller_whose_token_is_known() {
     let name = crate::serve::db_name(&db);
     common::wait_for("a token list read waiting on the lock", || {
         let (url, t) = (serve.url.clone(), t.clone());
-        waiting.push(in_background(move || {
-            http::request(&url, "GET", "/metrics", Some(&t), None)
-        }));
+        waiting.push(in_background(move || http::request(&url, "GET", "/metrics", Some(&t), None)));
         let n: i64 = c
             .query_one(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
@@ -232,15 +217,7 @@ fn a_stderr_nobody_reads_never_stops_serve_or_listen_and_dropped_lines_are_count
     let env = Env::new();
     let t = token(&env, "metrics", "read");
     let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    let listen = [
-        "webhooks",
-        "listen",
-        "--json",
-        "--bind",
-        "127.0.0.1:0",
-        "--secret-env",
-        "WH",
-    ];
+    let listen = ["webhooks", "listen", "--json", "--bind", "127.0.0.1:0", "--secret-env", "WH"];
     // Each server, and the route asked thousands of times (each answer is a JSON log line).
     for (args, route) in [(&serve[..], "/healthz"), (&listen[..], "/metrics")] {
         stalled_stderr(&env, args, route, &t);
@@ -264,10 +241,8 @@ fn stalled_stderr(env: &Env, args: &[&str], route: &str, t: &str) {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
-    let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let url =
+        serde_json::from_str::<Value>(&first).unwrap()["listening"].as_str().unwrap().to_string();
     let authority = url.split("://").nth(1).unwrap().split('/').next().unwrap();
     let base = format!("http://{authority}");
     // About 250 bytes a line: thousands fill the pipe and the log's queue many times over.
@@ -278,19 +253,10 @@ fn stalled_stderr(env: &Env, args: &[&str], route: &str, t: &str) {
     let m = http::request(&base, "GET", "/metrics", Some(t), None);
     assert_eq!(m.status, 200, "{}", m.body);
     let dropped = metric(&m.body, "billctl_log_lines_dropped_total");
-    assert!(
-        dropped > 0.0,
-        "{}: no line counted as dropped:\n{}",
-        args[0],
-        m.body
-    );
+    assert!(dropped > 0.0, "{}: no line counted as dropped:\n{}", args[0], m.body);
     // SIGTERM still ends it with 0, though its stderr never drains.
     let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let mut rest = String::new();
     let _ = out.read_to_string(&mut rest);
     let status = child.wait().unwrap();
@@ -322,10 +288,7 @@ fn a_fifo_as_the_certificate_on_sighup_stalls_no_handshake() {
     assert_eq!(get().0.status, 200);
     // A FIFO nobody writes to, where the certificate was: opening it to read would wait.
     std::fs::remove_file(&cert).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(&cert)
-        .status()
-        .unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&cert).status().unwrap();
     assert!(made.success());
     serve.signal("HUP");
     let (a, presented) = get();

@@ -16,56 +16,32 @@ fn catalog() -> Env {
 
 /// A customer paying by card (Stripe's Visa test card as the invoice default).
 fn customer(env: &Env, email: &str) -> String {
-    let c = env
-        .cmd(format!("customers create --email {email} --json"))
-        .ok()
-        .json();
+    let c = env.cmd(format!("customers create --email {email} --json")).ok().json();
     let id = c["id"].as_str().unwrap().to_string();
     env.add_card(&id);
     id
 }
 
 fn mirror(env: &Env, id: &str) -> billctl::billing::MirrorRow {
-    env.store()
-        .subscription(id)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{id} not in the mirror"))
+    env.store().subscription(id).unwrap().unwrap_or_else(|| panic!("{id} not in the mirror"))
 }
 
 fn live_subscriptions(env: &Env) -> usize {
-    env.sim
-        .state()
-        .subscriptions
-        .values()
-        .filter(|s| s["status"] == "active")
-        .count()
+    env.sim.state().subscriptions.values().filter(|s| s["status"] == "active").count()
 }
 
 #[test]
 fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
     let env = catalog();
     let cus = customer(&env, "ada@example.com");
-    let sub = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --json"
-        ))
-        .ok()
-        .json();
+    let sub =
+        env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).ok().json();
     let id = sub["id"].as_str().unwrap().to_string();
     assert_eq!(
-        (
-            sub["tier"].as_str(),
-            sub["status"].as_str(),
-            sub["customer_id"].as_str()
-        ),
+        (sub["tier"].as_str(), sub["status"].as_str(), sub["customer_id"].as_str()),
         (Some("pro"), Some("active"), Some(cus.as_str()))
     );
-    let keys: Vec<&str> = sub
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys: Vec<&str> = sub.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
         [
@@ -100,25 +76,15 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
     assert_eq!(stripe_sub["metadata"]["billctl_tier"], "pro");
 
     let changed = env
-        .cmd(format!(
-            "subscriptions change {id} --tier team --proration none --json"
-        ))
+        .cmd(format!("subscriptions change {id} --tier team --proration none --json"))
         .ok()
         .json();
     assert_eq!(changed["tier"], "team");
     assert_eq!(mirror(&env, &id).tier, "team");
-    let team_price = env
-        .sim
-        .state()
-        .prices
-        .values()
-        .find(|p| p["lookup_key"] == "team_monthly")
-        .unwrap()["id"]
-        .clone();
-    assert_eq!(
-        env.sim.state().subscriptions[&id]["items"]["data"][0]["price"]["id"],
-        team_price
-    );
+    let team_price =
+        env.sim.state().prices.values().find(|p| p["lookup_key"] == "team_monthly").unwrap()["id"]
+            .clone();
+    assert_eq!(env.sim.state().subscriptions[&id]["items"]["data"][0]["price"]["id"], team_price);
     let upd = env
         .sim
         .requests()
@@ -129,8 +95,7 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
     assert_eq!(upd.params["proration_behavior"], "none");
     assert!(upd.idempotency_key.is_some());
 
-    env.cmd(format!("subscriptions cancel {id} --at-period-end --yes"))
-        .ok();
+    env.cmd(format!("subscriptions cancel {id} --at-period-end --yes")).ok();
     let m = mirror(&env, &id);
     assert_eq!(
         (m.status.as_str(), m.cancel_at_period_end, m.cancel_at),
@@ -151,20 +116,16 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
 fn cancel_asks_first_and_change_to_the_same_tier_writes_nothing() {
     let env = catalog();
     let cus = customer(&env, "b@example.com");
-    let id = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --json"
-        ))
-        .ok()
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id =
+        env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).ok().json()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     env.sim.clear_requests();
     let r = env.cmd(format!("subscriptions cancel {id}")).code(2);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
-    env.cmd(format!("subscriptions change {id} --tier pro"))
-        .ok();
+    env.cmd(format!("subscriptions change {id} --tier pro")).ok();
     assert_eq!(env.posts(), 0);
     assert_eq!(env.sim.state().subscriptions[&id]["status"], "active");
 }
@@ -173,11 +134,8 @@ fn cancel_asks_first_and_change_to_the_same_tier_writes_nothing() {
 fn a_second_subscription_is_refused_with_a_hint_to_change() {
     let env = catalog();
     let cus = customer(&env, "c@example.com");
-    env.cmd(format!("subscriptions create --customer {cus} --tier pro"))
-        .ok();
-    let r = env
-        .cmd(format!("subscriptions create --customer {cus} --tier team"))
-        .code(2);
+    env.cmd(format!("subscriptions create --customer {cus} --tier pro")).ok();
+    let r = env.cmd(format!("subscriptions create --customer {cus} --tier team")).code(2);
     assert!(
         r.stderr.contains("already has an active subscription")
             && r.stderr.contains("subscriptions change"),
@@ -192,10 +150,8 @@ fn a_retry_after_a_dropped_connection_makes_no_second_subscription() {
     let env = catalog();
     let cus = customer(&env, "d@example.com");
     // Stripe creates the subscription, then the response is lost; billctl retries with the same key.
-    env.sim
-        .inject(Fault::drop_after_processing().on("POST", "/v1/subscriptions"));
-    env.cmd(format!("subscriptions create --customer {cus} --tier pro"))
-        .ok();
+    env.sim.inject(Fault::drop_after_processing().on("POST", "/v1/subscriptions"));
+    env.cmd(format!("subscriptions create --customer {cus} --tier pro")).ok();
     assert_eq!(live_subscriptions(&env), 1);
     let posts: Vec<_> = env
         .sim
@@ -208,22 +164,15 @@ fn a_retry_after_a_dropped_connection_makes_no_second_subscription() {
     assert!(posts[1].replayed, "Stripe replayed the first response");
     // And a plain dropped connection before processing is retried too.
     let cus2 = customer(&env, "e@example.com");
-    env.sim
-        .inject(Fault::drop_connection().on("POST", "/v1/subscriptions"));
-    env.cmd(format!(
-        "subscriptions create --customer {cus2} --tier team"
-    ))
-    .ok();
+    env.sim.inject(Fault::drop_connection().on("POST", "/v1/subscriptions"));
+    env.cmd(format!("subscriptions create --customer {cus2} --tier team")).ok();
     assert_eq!(live_subscriptions(&env), 2);
 }
 
 #[test]
 fn checkout_completed_by_the_customer_shows_up_after_sync() {
     let env = catalog();
-    let s = env
-        .cmd("checkout create --tier pro --email new@example.com --json")
-        .ok()
-        .json();
+    let s = env.cmd("checkout create --tier pro --email new@example.com --json").ok().json();
     let id = s["id"].as_str().unwrap();
     assert!(s["url"].as_str().unwrap().starts_with("https://"));
     assert_eq!(
@@ -236,14 +185,9 @@ fn checkout_completed_by_the_customer_shows_up_after_sync() {
         "https://example.com/billing/success?session_id={CHECKOUT_SESSION_ID}"
     );
     assert_eq!(session["metadata"]["billctl_tier"], "pro");
-    let human = env
-        .cmd("checkout create --tier team --email x@example.com")
-        .ok();
+    let human = env.cmd("checkout create --tier team --email x@example.com").ok();
     assert!(
-        human
-            .stdout
-            .trim()
-            .starts_with("https://checkout.stripe.com/"),
+        human.stdout.trim().starts_with("https://checkout.stripe.com/"),
         "only the URL on stdout: {}",
         human.stdout
     );
@@ -251,28 +195,17 @@ fn checkout_completed_by_the_customer_shows_up_after_sync() {
     env.sim.complete_checkout(id).unwrap();
     let report = env.cmd("subscriptions sync --json").ok().json();
     assert_eq!(report["subscriptions"]["added"], 1);
-    let cus = env.sim.state().checkout_sessions[id]["customer"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let cus = env.sim.state().checkout_sessions[id]["customer"].as_str().unwrap().to_string();
     let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
     assert_eq!(
-        (
-            shown["email"].as_str(),
-            shown["tier"].as_str(),
-            shown["api_keys"].as_i64()
-        ),
+        (shown["email"].as_str(), shown["tier"].as_str(), shown["api_keys"].as_i64()),
         (Some("new@example.com"), Some("pro"), Some(0))
     );
     let rows = env.store().subscriptions(Some(&cus)).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].tier, "pro");
     let r = env.cmd("checkout create --tier pro").code(2);
-    assert!(
-        r.stderr.contains("--customer") && r.stderr.contains("--email"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("--customer") && r.stderr.contains("--email"), "{}", r.stderr);
 }
 
 #[test]
@@ -286,13 +219,9 @@ fn duplicate_emails_need_confirmation() {
         r.stderr
     );
     assert_eq!(env.sim.state().customers.len(), 1);
-    env.cmd("customers create --email dup@example.com --yes")
-        .ok();
+    env.cmd("customers create --email dup@example.com --yes").ok();
     assert_eq!(env.sim.state().customers.len(), 2);
-    let listed = env
-        .cmd("customers list --email dup@example.com --json")
-        .ok()
-        .json();
+    let listed = env.cmd("customers list --email dup@example.com --json").ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 2);
 }
 
@@ -311,10 +240,7 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
     };
     // 250 customers, each subscribed through the API; every 50th on a price outside the catalog.
     let api = Raw(env.sim.base_url(), env.sim.api_key().to_string());
-    let gold = api.post("/v1/products", &[("name", "Gold")])["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let gold = api.post("/v1/products", &[("name", "Gold")])["id"].as_str().unwrap().to_string();
     let gold_price = api.post(
         "/v1/prices",
         &[
@@ -329,10 +255,7 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
         .to_string();
     let mut want = std::collections::BTreeMap::new();
     for i in 0..250 {
-        let c = api.post(
-            "/v1/customers",
-            &[("email", &format!("bulk{i}@example.com"))],
-        )["id"]
+        let c = api.post("/v1/customers", &[("email", &format!("bulk{i}@example.com"))])["id"]
             .as_str()
             .unwrap()
             .to_string();
@@ -343,10 +266,8 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
         } else {
             (&team, "team")
         };
-        let s = api.post(
-            "/v1/subscriptions",
-            &[("customer", &c), ("items[0][price]", price)],
-        )["id"]
+        let s = api.post("/v1/subscriptions", &[("customer", &c), ("items[0][price]", price)])
+            ["id"]
             .as_str()
             .unwrap()
             .to_string();
@@ -357,30 +278,16 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
     let report = r.json();
     assert_eq!(report["customers"]["added"], 250);
     assert_eq!(report["subscriptions"]["added"], 250);
-    assert_eq!(
-        report["unknown_tier"].as_array().unwrap().len(),
-        5,
-        "not silently ignored"
-    );
+    assert_eq!(report["unknown_tier"].as_array().unwrap().len(), 5, "not silently ignored");
     assert!(r.stderr.contains("not in the catalog"), "{}", r.stderr);
-    let pages = env
-        .sim
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/v1/customers")
-        .count();
+    let pages = env.sim.requests().iter().filter(|r| r.path == "/v1/customers").count();
     assert_eq!(pages, 3, "250 customers are three pages of 100");
     let store = env.store();
     let rows = store.subscriptions(None).unwrap();
     assert_eq!(rows.len(), 250);
     for row in &rows {
         let (c, tier) = &want[&row.id];
-        assert_eq!(
-            (&row.customer_id, row.tier.as_str()),
-            (c, *tier),
-            "{}",
-            row.id
-        );
+        assert_eq!((&row.customer_id, row.tier.as_str()), (c, *tier), "{}", row.id);
     }
     assert_eq!(store.customers().unwrap().len(), 250);
     drop(store);
@@ -392,10 +299,7 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
             + again["subscriptions"]["removed"].as_u64().unwrap(),
         0
     );
-    let unknown = env
-        .cmd("subscriptions list --tier unknown --json")
-        .ok()
-        .json();
+    let unknown = env.cmd("subscriptions list --tier unknown --json").ok().json();
     assert_eq!(unknown.as_array().unwrap().len(), 5);
     let human = env.cmd("subscriptions list --tier unknown").ok();
     assert!(human.stdout.contains("unknown"));
@@ -406,53 +310,26 @@ fn bad_tiers_and_unknown_ids_are_clear_errors() {
     let env = catalog();
     let cus = customer(&env, "f@example.com");
     env.sim.clear_requests();
-    let r = env
-        .cmd(format!("subscriptions create --customer {cus} --tier gold"))
-        .code(2);
+    let r = env.cmd(format!("subscriptions create --customer {cus} --tier gold")).code(2);
     assert!(
         r.stderr.contains("unknown tier \"gold\"") && r.stderr.contains("pro, team, enterprise"),
         "{}",
         r.stderr
     );
-    assert!(
-        env.sim.requests().is_empty(),
-        "a bad tier is caught before Stripe"
-    );
-    let r = env
-        .cmd("subscriptions create --customer cus_nope --tier pro")
-        .code(2);
-    assert!(
-        r.stderr.contains("no such customer cus_nope"),
-        "{}",
-        r.stderr
-    );
+    assert!(env.sim.requests().is_empty(), "a bad tier is caught before Stripe");
+    let r = env.cmd("subscriptions create --customer cus_nope --tier pro").code(2);
+    assert!(r.stderr.contains("no such customer cus_nope"), "{}", r.stderr);
     let r = env.cmd("customers show cus_nope").code(2);
-    assert!(
-        r.stderr.contains("no such customer cus_nope"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no such customer cus_nope"), "{}", r.stderr);
     let r = env.cmd("subscriptions change sub_nope --tier pro").code(2);
-    assert!(
-        r.stderr.contains("no such subscription sub_nope"),
-        "{}",
-        r.stderr
-    );
-    let r = env
-        .cmd("checkout create --tier platinum --email a@b.co")
-        .code(2);
-    assert!(
-        r.stderr.contains("unknown tier \"platinum\""),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no such subscription sub_nope"), "{}", r.stderr);
+    let r = env.cmd("checkout create --tier platinum --email a@b.co").code(2);
+    assert!(r.stderr.contains("unknown tier \"platinum\""), "{}", r.stderr);
     let r = env.cmd("invoices list --customer cus_nope").code(2);
     assert!(r.stderr.contains("no such customer"), "{}", r.stderr);
     let r = env.cmd("customers create --email not-an-email").code(2);
     assert!(r.stderr.contains("--email"), "{}", r.stderr);
-    let r = env
-        .cmd("customers create --email a@b.co --metadata novalue")
-        .code(2);
+    let r = env.cmd("customers create --email a@b.co --metadata novalue").code(2);
     assert!(r.stderr.contains("--metadata"), "{}", r.stderr);
     assert_eq!(env.posts(), 0);
 }
@@ -461,33 +338,21 @@ fn bad_tiers_and_unknown_ids_are_clear_errors() {
 fn invoices_list_money_in_minor_units_and_dollars() {
     let env = catalog();
     let cus = customer(&env, "inv@example.com");
-    let id = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier team --json"
-        ))
-        .ok()
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id =
+        env.cmd(format!("subscriptions create --customer {cus} --tier team --json")).ok().json()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     env.sim.advance_subscription(&id).unwrap();
-    let inv = env
-        .cmd(format!("invoices list --customer {cus} --json"))
-        .ok()
-        .json();
+    let inv = env.cmd(format!("invoices list --customer {cus} --json")).ok().json();
     assert_eq!(inv.as_array().unwrap().len(), 2, "one invoice per period");
     assert_eq!(
         (inv[0]["amount_paid"].as_i64(), inv[0]["status"].as_str()),
         (Some(49900), Some("paid"))
     );
-    assert!(inv[0]["hosted_invoice_url"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://"));
-    assert!(
-        inv[0]["period_start"].as_i64() > inv[1]["period_start"].as_i64(),
-        "newest first"
-    );
+    assert!(inv[0]["hosted_invoice_url"].as_str().unwrap().starts_with("https://"));
+    assert!(inv[0]["period_start"].as_i64() > inv[1]["period_start"].as_i64(), "newest first");
     let human = env.cmd(format!("invoices list --customer {cus}")).ok();
     assert!(human.stdout.contains("$499.00"), "{}", human.stdout);
 }
@@ -499,9 +364,8 @@ impl Raw {
     fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
         use std::io::{Read, Write};
         let addr = self.0.trim_start_matches("http://").trim_end_matches('/');
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form.iter())
-            .finish();
+        let body =
+            form_urlencoded::Serializer::new(String::new()).extend_pairs(form.iter()).finish();
         let mut s = std::net::TcpStream::connect(addr).unwrap();
         write!(s, "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", self.1, body.len()).unwrap();
         let mut raw = String::new();

@@ -64,10 +64,7 @@ fn every_unit_runs_a_command_line_billctl_parses_and_is_hardened() {
         // Every service's timer starts it, if it has one.
         let timer = name.replace(".service", ".timer");
         if let Some((_, t)) = all.iter().find(|(n, _)| *n == timer) {
-            assert!(
-                t.contains("[Timer]") && t.contains("Persistent=true"),
-                "{timer}"
-            );
+            assert!(t.contains("[Timer]") && t.contains("Persistent=true"), "{timer}");
         }
     }
 }
@@ -84,9 +81,7 @@ const SERVICES: &[(&str, &str)] = &[
 
 /// The values of `Key=` lines of a unit, in order.
 fn values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
-        .collect()
+    text.lines().filter_map(|l| l.trim().strip_prefix(key)?.strip_prefix('=')).collect()
 }
 
 /// What is wrong with a service unit (issue 43): it must name the operator's config
@@ -96,10 +91,8 @@ fn values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
 /// billctl pings (`Type=notify`).
 fn service_problems(name: &str, text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let env: Vec<(&str, &str)> = values(text, "Environment")
-        .into_iter()
-        .filter_map(|v| v.split_once('='))
-        .collect();
+    let env: Vec<(&str, &str)> =
+        values(text, "Environment").into_iter().filter_map(|v| v.split_once('=')).collect();
     let var = |n: &str| env.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
     match var("BILLCTL_CONFIG") {
         Some(p) if p.starts_with('/') && p.ends_with(".toml") => {}
@@ -128,9 +121,7 @@ fn service_problems(name: &str, text: &str) -> Vec<String> {
     // systemd's notify socket is a unix socket.
     let families = values(text, "RestrictAddressFamilies").join(" ");
     if kind == ["notify"] && !families.split_whitespace().any(|f| f == "AF_UNIX") {
-        out.push(format!(
-            "{name}: Type=notify needs AF_UNIX in RestrictAddressFamilies="
-        ));
+        out.push(format!("{name}: Type=notify needs AF_UNIX in RestrictAddressFamilies="));
     }
     out
 }
@@ -138,50 +129,30 @@ fn service_problems(name: &str, text: &str) -> Vec<String> {
 #[test]
 fn every_service_names_the_config_and_the_data_dir_and_its_type() {
     let all = units();
-    let services: Vec<&(String, String)> = all
-        .iter()
-        .filter(|(n, _)| n.ends_with(".service"))
-        .collect();
-    let problems: Vec<String> = services
-        .iter()
-        .flat_map(|(n, t)| service_problems(n, t))
-        .collect();
+    let services: Vec<&(String, String)> =
+        all.iter().filter(|(n, _)| n.ends_with(".service")).collect();
+    let problems: Vec<String> = services.iter().flat_map(|(n, t)| service_problems(n, t)).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     for (want, _) in SERVICES {
-        assert!(
-            services.iter().any(|(n, _)| n == want),
-            "{want} is not shipped"
-        );
+        assert!(services.iter().any(|(n, _)| n == want), "{want} is not shipped");
     }
     // The rule can fail: each shipped service with a line taken out or changed.
     for (name, text) in services {
-        let without = |key: &str| {
-            text.lines()
-                .filter(|l| !l.starts_with(key))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let without =
+            |key: &str| text.lines().filter(|l| !l.starts_with(key)).collect::<Vec<_>>().join("\n");
         for broken in [
             without("Environment=BILLCTL_CONFIG="),
             without("Environment=BILLCTL_DATA_DIR="),
             without("StateDirectory="),
             without("Type="),
-            text.replace(
-                "BILLCTL_CONFIG=/etc/billctl/billctl.toml",
-                "BILLCTL_CONFIG=",
-            ),
+            text.replace("BILLCTL_CONFIG=/etc/billctl/billctl.toml", "BILLCTL_CONFIG="),
             text.replace("StateDirectory=billctl", "StateDirectory=other"),
             text.replace("Type=", "Type=simple\n#"),
         ]
         .into_iter()
-        .chain(
-            text.contains("Type=notify")
-                .then(|| text.replace("AF_UNIX", "")),
-        ) {
-            assert!(
-                !service_problems(name, &broken).is_empty(),
-                "{name} passes broken:\n{broken}"
-            );
+        .chain(text.contains("Type=notify").then(|| text.replace("AF_UNIX", "")))
+        {
+            assert!(!service_problems(name, &broken).is_empty(), "{name} passes broken:\n{broken}");
         }
         assert!(!service_problems("billctl-new.service", text).is_empty());
     }
@@ -193,9 +164,7 @@ fn every_service_names_the_config_and_the_data_dir_and_its_type() {
 
 #[test]
 fn systemd_analyze_verifies_every_unit() {
-    let Ok(version) = std::process::Command::new("systemd-analyze")
-        .arg("--version")
-        .output()
+    let Ok(version) = std::process::Command::new("systemd-analyze").arg("--version").output()
     else {
         eprintln!("note: skipped: no systemd-analyze on this machine");
         return;
@@ -205,11 +174,8 @@ fn systemd_analyze_verifies_every_unit() {
     let mut paths = Vec::new();
     for (name, text) in units() {
         let p = dir.path().join(&name);
-        std::fs::write(
-            &p,
-            text.replace("/usr/local/bin/billctl", env!("CARGO_BIN_EXE_billctl")),
-        )
-        .unwrap();
+        std::fs::write(&p, text.replace("/usr/local/bin/billctl", env!("CARGO_BIN_EXE_billctl")))
+            .unwrap();
         paths.push(p);
     }
     let out = std::process::Command::new("systemd-analyze")
@@ -219,10 +185,7 @@ fn systemd_analyze_verifies_every_unit() {
         .unwrap();
     let said =
         String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && said.trim().is_empty(),
-        "systemd-analyze verify: {said}"
-    );
+    assert!(out.status.success() && said.trim().is_empty(), "systemd-analyze verify: {said}");
 }
 
 /// The README's section "Running billctl in production", up to the next `## ` heading.
@@ -277,10 +240,7 @@ fn loaded_credentials(unit: &str) -> std::collections::BTreeSet<String> {
 /// What is wrong with a unit's `LoadCredential=` lines, and those its comments suggest: an ID
 /// billctl does not read, a path outside `/etc/billctl/credentials/`.
 fn credential_trouble(unit: &str) -> Vec<String> {
-    let known: Vec<&str> = billctl::credentials::Credential::ALL
-        .iter()
-        .map(|c| c.name())
-        .collect();
+    let known: Vec<&str> = billctl::credentials::Credential::ALL.iter().map(|c| c.name()).collect();
     let mut out = Vec::new();
     for (i, _) in unit.match_indices("LoadCredential=") {
         let value: String = unit[i + "LoadCredential=".len()..]
@@ -327,14 +287,10 @@ fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
         units.iter().map(|(n, _)| n.clone()).collect();
     let named = unit_names(section);
     for n in named.difference(&shipped) {
-        out.push(format!(
-            "the README names {n}, which config/systemd/ does not ship"
-        ));
+        out.push(format!("the README names {n}, which config/systemd/ does not ship"));
     }
     for n in shipped.difference(&named) {
-        out.push(format!(
-            "config/systemd/{n} is not named in the README's production section"
-        ));
+        out.push(format!("config/systemd/{n} is not named in the README's production section"));
     }
     let mut read_by_some = std::collections::BTreeSet::new();
     for (name, text) in units.iter().filter(|(n, _)| n.ends_with(".service")) {
@@ -346,9 +302,7 @@ fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
         read_by_some.extend(reads.iter().cloned());
         let row = section.lines().find(|l| {
             l.starts_with("| ")
-                && l.split(" | ")
-                    .next()
-                    .is_some_and(|first| first.contains(&format!("`{name}`")))
+                && l.split(" | ").next().is_some_and(|first| first.contains(&format!("`{name}`")))
         });
         match row {
             None => out.push(format!("{name} has no row in the README's table of units")),
@@ -424,10 +378,7 @@ fn the_units_check_can_fail() {
     assert_eq!(disagreements(good, &units), Vec::<String>::new());
     let cases = [
         (good.replace("a.env`", "listen.env`"), "reads"),
-        (
-            good.replace(", started by `billctl-a.timer`", ""),
-            "billctl-a.timer is not named",
-        ),
+        (good.replace(", started by `billctl-a.timer`", ""), "billctl-a.timer is not named"),
         (
             format!("{good}Also `billctl-b.service`.\n"),
             "billctl-b.service, which config/systemd/ does not ship",
@@ -436,10 +387,7 @@ fn the_units_check_can_fail() {
             format!("{good}Put it in `/etc/billctl/other.env`.\n"),
             "/etc/billctl/other.env, which no unit reads",
         ),
-        (
-            good.replace("| `billctl-a.service`, started by", "| started by"),
-            "has no row",
-        ),
+        (good.replace("| `billctl-a.service`, started by", "| started by"), "has no row"),
         (
             good.replace("`stripe-key`", "`stripe-key`, `database-password`"),
             "loads the credentials",
@@ -455,14 +403,8 @@ fn the_units_check_can_fail() {
     assert!(!disagreements(good, &broken).is_empty());
     // A unit that loads a credential billctl never reads, or keeps it elsewhere.
     for (bad, want) in [
-        (
-            "LoadCredential=stripe-token:/etc/billctl/credentials/stripe-token",
-            "no such credential",
-        ),
-        (
-            "LoadCredential=stripe-key:/root/stripe-key",
-            "/etc/billctl/credentials/",
-        ),
+        ("LoadCredential=stripe-token:/etc/billctl/credentials/stripe-token", "no such credential"),
+        ("LoadCredential=stripe-key:/root/stripe-key", "/etc/billctl/credentials/"),
         (
             "# a drop-in: LoadCredential=db-password:/etc/billctl/credentials/db-password",
             "no such credential",
@@ -524,11 +466,8 @@ fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
         })
         .collect();
     assert!(blocks.len() >= 2, "billctl.env and serve.env: {blocks:?}");
-    let trouble: Vec<String> = blocks
-        .iter()
-        .flat_map(|b| b.lines())
-        .filter_map(env_line_trouble)
-        .collect();
+    let trouble: Vec<String> =
+        blocks.iter().flat_map(|b| b.lines()).filter_map(env_line_trouble).collect();
     assert!(trouble.is_empty(), "{}", trouble.join("\n"));
     // The rule can fail: what the hostile review found, and its siblings.
     for bad in [
@@ -540,12 +479,7 @@ fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
     ] {
         assert!(env_line_trouble(bad).is_some(), "{bad}");
     }
-    for good in [
-        "# a comment",
-        "BILLCTL_STRIPE_API_KEY=",
-        "X='a $b `c` #d'",
-        "X=/etc/a.toml",
-    ] {
+    for good in ["# a comment", "BILLCTL_STRIPE_API_KEY=", "X='a $b `c` #d'", "X=/etc/a.toml"] {
         assert_eq!(env_line_trouble(good), None, "{good}");
     }
 }
@@ -558,30 +492,18 @@ fn the_readmes_shell_functions_parse_in_posix_sh() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let section = production_section(&readme);
-    let defs: Vec<&str> = section
-        .lines()
-        .filter(|l| l.contains("() {") && !l.starts_with(' '))
-        .collect();
+    let defs: Vec<&str> =
+        section.lines().filter(|l| l.contains("() {") && !l.starts_with(' ')).collect();
     assert!(!defs.is_empty(), "the README defines billctl_admin");
     for def in defs {
-        let out = std::process::Command::new("sh")
-            .args(["-n", "-c", def])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{def}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = std::process::Command::new("sh").args(["-n", "-c", def]).output().unwrap();
+        assert!(out.status.success(), "{def}: {}", String::from_utf8_lossy(&out.stderr));
     }
     let bad = std::process::Command::new("sh")
         .args(["-n", "-c", "billctl-admin() { true; }"])
         .output()
         .unwrap();
     if std::fs::read_link("/bin/sh").is_ok_and(|t| t.to_string_lossy().contains("dash")) {
-        assert!(
-            !bad.status.success(),
-            "dash refuses a function name with '-'"
-        );
+        assert!(!bad.status.success(), "dash refuses a function name with '-'");
     }
 }

@@ -17,18 +17,10 @@ struct Usage {
 fn setup() -> Usage {
     let env = Env::with_catalog();
     let customer = env.subscribed("u@example.com", "pro");
-    let key = env
-        .cmd(format!("keys issue --customer {customer} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let key =
+        env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string();
     let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
-    Usage {
-        env,
-        customer,
-        key_id,
-    }
+    Usage { env, customer, key_id }
 }
 
 impl Usage {
@@ -42,10 +34,8 @@ impl Usage {
         let s = self.env.store();
         (
             s.usage_total(&self.customer).unwrap(),
-            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX)
-                .unwrap(),
-            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX)
-                .unwrap(),
+            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX).unwrap(),
+            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX).unwrap(),
         )
     }
 }
@@ -67,19 +57,10 @@ fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
         .unwrap();
     }
     // A repeated id inside the file, and a customer-level event in RFC 3339.
-    writeln!(
-        text,
-        r#"{{"id":"e0","key":"{}","timestamp":{T0},"quantity":1}}"#,
-        u.key_id
-    )
-    .unwrap();
+    writeln!(text, r#"{{"id":"e0","key":"{}","timestamp":{T0},"quantity":1}}"#, u.key_id).unwrap();
     writeln!(text, r#"{{"id":"c1","customer":"{}","timestamp":"2026-11-24T07:30:00Z","quantity":10,"meta":{{"job":"batch"}}}}"#, u.customer).unwrap();
     let f = u.file("events.ndjson", &text);
-    let s = u
-        .env
-        .cmd(format!("usage import {f} --json --batch-size 64"))
-        .ok()
-        .json();
+    let s = u.env.cmd(format!("usage import {f} --json --batch-size 64")).ok().json();
     assert_eq!(
         (
             s["read"].as_i64(),
@@ -93,16 +74,11 @@ fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
     assert_eq!(u.totals(), (want, want, want - 10));
     // Importing the same file again changes nothing.
     let again = u.env.cmd(format!("usage import {f} --json")).ok().json();
-    assert_eq!(
-        (again["inserted"].as_i64(), again["duplicates"].as_i64()),
-        (Some(0), Some(502))
-    );
+    assert_eq!((again["inserted"].as_i64(), again["duplicates"].as_i64()), (Some(0), Some(502)));
     assert_eq!(u.totals(), (want, want, want - 10));
     let human = u.env.cmd(format!("usage import {f}")).ok();
     assert!(
-        human
-            .stdout
-            .contains("inserted 0, duplicates 502, conflicts 0, rejected 0"),
+        human.stdout.contains("inserted 0, duplicates 502, conflicts 0, rejected 0"),
         "{}",
         human.stdout
     );
@@ -153,32 +129,18 @@ fn validation_is_all_or_nothing_and_names_every_bad_line() {
     let rejects = u.env.path("rejects.jsonl");
     let s = u
         .env
-        .cmd(format!(
-            "usage import {f} --skip-invalid --rejects {} --json",
-            rejects.display()
-        ))
+        .cmd(format!("usage import {f} --skip-invalid --rejects {} --json", rejects.display()))
         .ok()
         .json();
+    assert_eq!((s["inserted"].as_i64(), s["rejected"].as_i64()), (Some(2), Some(5)));
+    let lines: Vec<serde_json::Value> =
+        common::read(&rejects).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(
-        (s["inserted"].as_i64(), s["rejected"].as_i64()),
-        (Some(2), Some(5))
-    );
-    let lines: Vec<serde_json::Value> = common::read(&rejects)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(
-        lines
-            .iter()
-            .map(|l| l["line"].as_i64().unwrap())
-            .collect::<Vec<_>>(),
+        lines.iter().map(|l| l["line"].as_i64().unwrap()).collect::<Vec<_>>(),
         [2, 3, 4, 5, 6]
     );
     assert!(lines[2]["input"].as_str().unwrap().contains("nokey123"));
-    let r = u
-        .env
-        .cmd(format!("usage import {f} --skip-invalid"))
-        .code(2);
+    let r = u.env.cmd(format!("usage import {f} --skip-invalid")).code(2);
     assert!(r.stderr.contains("--rejects"), "{}", r.stderr);
     let r = u.env.cmd("usage import -").code(2);
     assert!(r.stderr.contains("--format"), "{}", r.stderr);
@@ -187,25 +149,11 @@ fn validation_is_all_or_nothing_and_names_every_bad_line() {
 #[test]
 fn derived_ids_count_identical_lines_once() {
     let u = setup();
-    let line = format!(
-        "{{\"key\":\"{}\",\"timestamp\":{T0},\"quantity\":3}}\n",
-        u.key_id
-    );
-    let other = format!(
-        "{{\"key\":\"{}\",\"timestamp\":{},\"quantity\":3}}\n",
-        u.key_id,
-        T0 + 1
-    );
+    let line = format!("{{\"key\":\"{}\",\"timestamp\":{T0},\"quantity\":3}}\n", u.key_id);
+    let other = format!("{{\"key\":\"{}\",\"timestamp\":{},\"quantity\":3}}\n", u.key_id, T0 + 1);
     let f = u.file("noid.ndjson", &format!("{line}{line}{other}"));
-    let s = u
-        .env
-        .cmd(format!("usage import {f} --derive-ids --json"))
-        .ok()
-        .json();
-    assert_eq!(
-        (s["inserted"].as_i64(), s["duplicates"].as_i64()),
-        (Some(2), Some(1))
-    );
+    let s = u.env.cmd(format!("usage import {f} --derive-ids --json")).ok().json();
+    assert_eq!((s["inserted"].as_i64(), s["duplicates"].as_i64()), (Some(2), Some(1)));
     assert_eq!(u.totals().0, 6);
 }
 
@@ -214,10 +162,7 @@ fn record_counts_an_id_once_and_feeds_verify() {
     let u = setup();
     let r = u
         .env
-        .cmd(format!(
-            "usage record --key {} --quantity 40 --id once --json",
-            u.key_id
-        ))
+        .cmd(format!("usage record --key {} --quantity 40 --id once --json", u.key_id))
         .ok()
         .json();
     assert_eq!(
@@ -226,10 +171,7 @@ fn record_counts_an_id_once_and_feeds_verify() {
     );
     let r = u
         .env
-        .cmd(format!(
-            "usage record --key {} --quantity 40 --id once --json",
-            u.key_id
-        ))
+        .cmd(format!("usage record --key {} --quantity 40 --id once --json", u.key_id))
         .ok()
         .json();
     assert_eq!(r["duplicate"], true);
@@ -238,17 +180,8 @@ fn record_counts_an_id_once_and_feeds_verify() {
     // record's (the clock moved a minute here), so it is a duplicate, not a conflict.
     let t = billctl::clock::now();
     u.env.set_now(t);
-    let args = [
-        "usage",
-        "record",
-        "--key",
-        &u.key_id,
-        "--quantity",
-        "7",
-        "--id",
-        "retried",
-        "--json",
-    ];
+    let args =
+        ["usage", "record", "--key", &u.key_id, "--quantity", "7", "--id", "retried", "--json"];
     let first = u.env.run(&args).ok().json();
     assert_eq!(first["inserted"], true);
     u.env.set_now(t + 60);
@@ -257,20 +190,9 @@ fn record_counts_an_id_once_and_feeds_verify() {
     assert_eq!(again.json()["duplicate"], true, "{}", again.stdout);
     u.env.set_now(i64::MIN);
     let r = u.env.cmd("usage record --key nokey123").code(2);
-    assert!(
-        r.stderr.contains("no API key with id nokey123"),
-        "{}",
-        r.stderr
-    );
-    let r = u
-        .env
-        .cmd(format!("usage record --key {} --at tomorrow", u.key_id))
-        .code(2);
-    assert!(
-        r.stderr.contains("--at") && r.stderr.contains("malformed timestamp"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no API key with id nokey123"), "{}", r.stderr);
+    let r = u.env.cmd(format!("usage record --key {} --at tomorrow", u.key_id)).code(2);
+    assert!(r.stderr.contains("--at") && r.stderr.contains("malformed timestamp"), "{}", r.stderr);
 }
 
 #[test]
@@ -305,14 +227,7 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
         let out = u
             .env
             .command()
-            .args([
-                "usage",
-                "import",
-                &f,
-                "--batch-size",
-                &batch.to_string(),
-                "-q",
-            ])
+            .args(["usage", "import", &f, "--batch-size", &batch.to_string(), "-q"])
             .env(billctl::faults::FAULT_ENV, format!("usage.commit@{at}"))
             .output()
             .unwrap();
@@ -341,15 +256,9 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
                 "round {round}: {whole} batches committed, killed at the commit of the {at}th"
             );
         } else {
-            assert_eq!(
-                whole,
-                at - 1,
-                "round {round}: killed in batch {at} of {batches}"
-            );
+            assert_eq!(whole, at - 1, "round {round}: killed in batch {at} of {batches}");
         }
-        let stored = u
-            .env
-            .count("SELECT coalesce(sum(quantity), 0) FROM usage_events", false);
+        let stored = u.env.count("SELECT coalesce(sum(quantity), 0) FROM usage_events", false);
         assert_eq!(
             u.totals(),
             (stored, stored, stored),
@@ -357,11 +266,7 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
         );
         assert!(stored < want);
         u.env.cmd(format!("usage import {f} -q")).ok();
-        assert_eq!(
-            u.totals(),
-            (want, want, want),
-            "round {round}: exact after re-running"
-        );
+        assert_eq!(u.totals(), (want, want, want), "round {round}: exact after re-running");
         assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
         // Start the next round from empty usage tables again.
         reset_usage(&u);
@@ -380,12 +285,8 @@ fn reset_usage(u: &Usage) {
 fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
     let mut text = String::new();
     for (id, ts, q) in events {
-        writeln!(
-            text,
-            r#"{{"id":"{id}","key":"{}","timestamp":{ts},"quantity":{q}}}"#,
-            u.key_id
-        )
-        .unwrap();
+        writeln!(text, r#"{{"id":"{id}","key":"{}","timestamp":{ts},"quantity":{q}}}"#, u.key_id)
+            .unwrap();
     }
     let f = u.file(name, &text);
     // Events may lie ahead of the real clock (a whole period's worth): import them as at the
@@ -394,20 +295,13 @@ fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
     let last = events.iter().map(|e| e.1).max().unwrap_or(0);
     u.env.set_now(last.max(billctl::clock::now()));
     u.env.cmd(format!("usage import {f} -q")).ok();
-    u.env
-        .pinned_now
-        .store(before, std::sync::atomic::Ordering::SeqCst);
+    u.env.pinned_now.store(before, std::sync::atomic::Ordering::SeqCst);
 }
 
 #[test]
 fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
     let u = setup();
-    let sub = u
-        .env
-        .store()
-        .live_subscription(&u.customer)
-        .unwrap()
-        .unwrap();
+    let sub = u.env.store().live_subscription(&u.customer).unwrap().unwrap();
     let (start, end) = (sub.current_period_start, sub.current_period_end);
     // Around both edges, inside partial hours and whole days, and outside the period.
     let events: Vec<(String, i64, i64)> = [
@@ -429,11 +323,8 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
     .map(|(i, (ts, q))| (format!("p{i}"), *ts, *q))
     .collect();
     import(&u, "edges.ndjson", &events);
-    let want: i64 = events
-        .iter()
-        .filter(|(_, ts, _)| *ts >= start && *ts < end)
-        .map(|(_, _, q)| q)
-        .sum();
+    let want: i64 =
+        events.iter().filter(|(_, ts, _)| *ts >= start && *ts < end).map(|(_, _, q)| q).sum();
     assert_eq!(want, 567);
     let rows = u.env.cmd("usage report --json").ok().json();
     let r = &rows[0];
@@ -442,26 +333,13 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         (Some(u.customer.as_str()), Some("pro"))
     );
     assert_eq!(
-        (
-            r["used"].as_i64(),
-            r["quota"].as_i64(),
-            r["remaining"].as_i64(),
-            r["overage"].as_i64()
-        ),
+        (r["used"].as_i64(), r["quota"].as_i64(), r["remaining"].as_i64(), r["overage"].as_i64()),
         (Some(want), Some(10_000), Some(10_000 - want), Some(0))
     );
-    assert_eq!(
-        (r["period_start"].as_i64(), r["period_end"].as_i64()),
-        (Some(start), Some(end))
-    );
+    assert_eq!((r["period_start"].as_i64(), r["period_end"].as_i64()), (Some(start), Some(end)));
     assert!((r["percent"].as_f64().unwrap() - 5.67).abs() < 1e-9);
     let days = u.env.cmd("usage report --by day --json").ok().json();
-    let by_day: i64 = days
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["used"].as_i64().unwrap())
-        .sum();
+    let by_day: i64 = days.as_array().unwrap().iter().map(|d| d["used"].as_i64().unwrap()).sum();
     assert_eq!(by_day, want, "days add up to the period");
     let keys = u.env.cmd("usage report --by key --json").ok().json();
     assert_eq!(
@@ -470,11 +348,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
     );
     let explicit = u
         .env
-        .cmd(format!(
-            "usage report --from {} --to {} --json",
-            start,
-            start + 3600
-        ))
+        .cmd(format!("usage report --from {} --to {} --json", start, start + 3600))
         .ok()
         .json();
     assert_eq!(explicit[0]["used"], 6);
@@ -504,35 +378,20 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
 #[test]
 fn alerts_list_customers_over_the_threshold_and_exit_1() {
     let u = setup();
-    let sub = u
-        .env
-        .store()
-        .live_subscription(&u.customer)
-        .unwrap()
-        .unwrap();
+    let sub = u.env.store().live_subscription(&u.customer).unwrap().unwrap();
     let t = sub.current_period_start + 60;
     u.env.cmd("usage alerts").ok();
     import(&u, "a.ndjson", &[("a1".into(), t, 8_500)]);
     let r = u.env.cmd("usage alerts --threshold 80 --json").code(1);
     let listed = r.json();
     assert_eq!(
-        (
-            listed[0]["customer_id"].as_str(),
-            listed[0]["percent"].as_f64()
-        ),
+        (listed[0]["customer_id"].as_str(), listed[0]["percent"].as_f64()),
         (Some(u.customer.as_str()), Some(85.0))
     );
     u.env.cmd("usage alerts --threshold 90").ok();
     import(&u, "b.ndjson", &[("a2".into(), t, 2_000)]);
-    let over = u
-        .env
-        .cmd("usage alerts --threshold 100 --json")
-        .code(1)
-        .json();
-    assert_eq!(
-        (over[0]["used"].as_i64(), over[0]["overage"].as_i64()),
-        (Some(10_500), Some(500))
-    );
+    let over = u.env.cmd("usage alerts --threshold 100 --json").code(1).json();
+    assert_eq!((over[0]["used"].as_i64(), over[0]["overage"].as_i64()), (Some(10_500), Some(500)));
 }
 
 #[test]
@@ -576,10 +435,7 @@ fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
         inserted += s["inserted"].as_i64().unwrap();
     }
     let want: i64 = (0..50_000i64).map(|i| 1 + i % 3).sum();
-    assert_eq!(
-        inserted, 50_000,
-        "each distinct id inserted by exactly one importer"
-    );
+    assert_eq!(inserted, 50_000, "each distinct id inserted by exactly one importer");
     assert_eq!(u.totals(), (want, want, want));
     assert_eq!(u.env.store().integrity_check().unwrap(), "ok");
 }
@@ -588,12 +444,7 @@ fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
 fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
     // The chart's points are checked in tests/it/dashboard.rs, which draws the same section.
     let u = setup();
-    let sub = u
-        .env
-        .store()
-        .live_subscription(&u.customer)
-        .unwrap()
-        .unwrap();
+    let sub = u.env.store().live_subscription(&u.customer).unwrap().unwrap();
     // Events on both sides of each edge, on the edges' own UTC days (the period starts and
     // ends mid-day): the page's total must be the table's, not whole days'.
     let (start, end) = (sub.current_period_start, sub.current_period_end);
@@ -611,33 +462,18 @@ fn the_html_report_is_one_self_contained_page_with_a_chart_per_customer() {
     let table = u.env.cmd("usage report --json").ok().json();
     assert_eq!(table[0]["used"], 7000);
     let page = u.env.path("report.html");
-    u.env
-        .cmd(format!("usage report --html {} -q", page.display()))
-        .ok();
+    u.env.cmd(format!("usage report --html {} -q", page.display())).ok();
     let html = common::read(&page);
     assert!(
         html.starts_with("<!doctype html>") && html.contains("<svg") && html.contains("<polyline"),
         "a chart"
     );
-    assert!(
-        html.contains(&u.customer) && html.contains("7,000 API calls of 10,000"),
-        "{html}"
-    );
+    assert!(html.contains(&u.customer) && html.contains("7,000 API calls of 10,000"), "{html}");
     assert!(html.contains("quota 10,000"), "the quota line");
     assert_eq!(html.matches("<script").count(), 1, "one inline script");
-    for external in [
-        "<script src",
-        "http://",
-        "https://",
-        "src=",
-        "@import",
-        "url(",
-    ] {
+    for external in ["<script src", "http://", "https://", "src=", "@import", "url("] {
         let found = html.replace("http://www.w3.org/2000/svg", "");
-        assert!(
-            !found.contains(external),
-            "the page must not load anything: found {external}"
-        );
+        assert!(!found.contains(external), "the page must not load anything: found {external}");
     }
 }
 
@@ -667,10 +503,7 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
     ] {
         let r = u
             .env
-            .cmd(format!(
-                "usage record --key {} --at {at} --id {id} --json",
-                u.key_id
-            ))
+            .cmd(format!("usage record --key {} --at {at} --id {id} --json", u.key_id))
             .ok()
             .json();
         assert_eq!(r["timestamp"].as_i64(), Some(want), "--at {at}: {r}");
@@ -681,24 +514,13 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
         ("--at", "0000-01-01", "out of range"),
         ("--at", "tomorrow", "malformed timestamp"),
     ] {
-        let r = u
-            .env
-            .cmd(format!("usage record --key {} {flag} {bad}", u.key_id))
-            .code(2);
-        assert!(
-            r.stderr.contains(flag) && r.stderr.contains(why),
-            "{bad}: {}",
-            r.stderr
-        );
+        let r = u.env.cmd(format!("usage record --key {} {flag} {bad}", u.key_id)).code(2);
+        assert!(r.stderr.contains(flag) && r.stderr.contains(why), "{bad}: {}", r.stderr);
     }
     assert_eq!(u.totals().0, 4, "only the four good events");
     let r = u.env.cmd("audit list --since 7d --json").ok();
     assert!(r.json().is_array());
-    let r = u
-        .env
-        .cmd("usage report --from 2026-11-24 --to 0s --json")
-        .ok()
-        .json();
+    let r = u.env.cmd("usage report --from 2026-11-24 --to 0s --json").ok().json();
     assert_eq!(r[0]["used"].as_i64(), Some(4), "{r}");
 }
 
@@ -722,17 +544,9 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     text += &line("base1", 7, T0 + 1); // the same id, another quantity
     let f = u.file("first.ndjson", &text);
     // Conflicting events were refused: a problem found, exit 1.
-    let r = u
-        .env
-        .cmd(format!("usage import {f} --json --batch-size 100"))
-        .code(1)
-        .json();
+    let r = u.env.cmd(format!("usage import {f} --json --batch-size 100")).code(1).json();
     assert_eq!(
-        (
-            r["inserted"].as_i64(),
-            r["duplicates"].as_i64(),
-            r["conflicts"].as_i64()
-        ),
+        (r["inserted"].as_i64(), r["duplicates"].as_i64(), r["conflicts"].as_i64()),
         (Some(10), Some(1), Some(1)),
         "{r}"
     );
@@ -754,13 +568,9 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     let g = u.file("second.ndjson", &again);
     let human = u.env.cmd(format!("usage import {g}")).code(1);
     assert!(
-        human
-            .stderr
-            .contains("conflict: event base2 was already recorded with other content")
+        human.stderr.contains("conflict: event base2 was already recorded with other content")
             && human.stderr.contains("refused (customer")
-            && human
-                .stdout
-                .contains("inserted 1, duplicates 10, conflicts 1"),
+            && human.stdout.contains("inserted 1, duplicates 10, conflicts 1"),
         "stdout:\n{}\nstderr:\n{}",
         human.stdout,
         human.stderr
@@ -775,27 +585,15 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
 #[test]
 fn the_end_of_9999_and_an_open_end_are_understood() {
     let u = setup();
-    u.env
-        .cmd(format!("usage record --key {} --quantity 3 -q", u.key_id))
-        .ok();
+    u.env.cmd(format!("usage record --key {} --quantity 3 -q", u.key_id)).ok();
     let week = u.env.cmd("usage report --from 7d --json").ok().json();
     assert_eq!(week[0]["used"], 3, "{week}");
-    let all = u
-        .env
-        .cmd("usage report --to 9999-12-31T23:59:59Z --json")
-        .ok()
-        .json();
+    let all = u.env.cmd("usage report --to 9999-12-31T23:59:59Z --json").ok().json();
     assert_eq!(all[0]["used"], 3, "{all}");
     for args in [
         &["usage", "report", "--from", "9999-12-31"][..],
         &["usage", "compact", "--before", "9999-12-31", "--yes"][..],
-        &[
-            "usage",
-            "compact",
-            "--before",
-            "9999-12-31T23:59:59Z",
-            "--yes",
-        ][..],
+        &["usage", "compact", "--before", "9999-12-31T23:59:59Z", "--yes"][..],
     ] {
         let r = u.env.run(args).code(2);
         assert!(
@@ -832,14 +630,7 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
     ];
     for (n, (rejects, fault, json)) in cases.into_iter().enumerate() {
         let mut c = u.env.command();
-        c.args([
-            "usage",
-            "import",
-            &f,
-            "--skip-invalid",
-            "--rejects",
-            rejects,
-        ]);
+        c.args(["usage", "import", &f, "--skip-invalid", "--rejects", rejects]);
         if json {
             c.arg("--json");
         }
@@ -852,10 +643,7 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
         let line = format!("error: imported {inserted} events, committed (3 events read, {} duplicates, 0 conflicts); the rejects file {rejects} could not be written, so its 1 rejected line is lost", 2 - inserted);
         assert!(r.stderr.contains(&line), "{ctx}");
         assert!(r.stderr.contains("--rejects FILE"), "a hint: {ctx}");
-        assert!(
-            !r.stderr.contains("written to"),
-            "no claim of a written file: {ctx}"
-        );
+        assert!(!r.stderr.contains("written to"), "no claim of a written file: {ctx}");
         if json {
             let s = r.json();
             assert_eq!(
@@ -863,40 +651,22 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
                 (Some(inserted), Some(1)),
                 "{ctx}"
             );
-            assert!(
-                s["rejects_error"]
-                    .as_str()
-                    .is_some_and(|e| e.contains(rejects)),
-                "{ctx}"
-            );
+            assert!(s["rejects_error"].as_str().is_some_and(|e| e.contains(rejects)), "{ctx}");
         } else {
             assert!(
-                r.stdout.contains(&format!(
-                    "read 3, inserted {inserted}, duplicates {}",
-                    2 - inserted
-                )),
+                r.stdout
+                    .contains(&format!("read 3, inserted {inserted}, duplicates {}", 2 - inserted)),
                 "{ctx}"
             );
         }
         assert_eq!(u.totals(), (7, 7, 7), "the events are committed: {ctx}");
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
-        assert!(
-            left.is_empty(),
-            "nothing put in place, no temporary file: {ctx}"
-        );
+        assert!(left.is_empty(), "nothing put in place, no temporary file: {ctx}");
     }
     // Again with a file that can be written: the rejects, and the events as duplicates.
-    let s = u
-        .env
-        .cmd(format!(
-            "usage import {f} --skip-invalid --rejects {target} --json"
-        ))
-        .ok()
-        .json();
-    assert_eq!(
-        (s["inserted"].as_i64(), s["duplicates"].as_i64()),
-        (Some(0), Some(2))
-    );
+    let s =
+        u.env.cmd(format!("usage import {f} --skip-invalid --rejects {target} --json")).ok().json();
+    assert_eq!((s["inserted"].as_i64(), s["duplicates"].as_i64()), (Some(0), Some(2)));
     assert!(s.get("rejects_error").is_none(), "{s}");
     assert!(common::read(std::path::Path::new(target)).contains("\"line\":2"));
 }
@@ -925,14 +695,10 @@ fn an_unwritable_rejects_directory_refuses_before_importing() {
         let rejects = dir.join("rejects.jsonl");
         let r = u
             .env
-            .cmd(format!(
-                "usage import {f} --skip-invalid --rejects {}",
-                rejects.display()
-            ))
+            .cmd(format!("usage import {f} --skip-invalid --rejects {}", rejects.display()))
             .code(2);
         assert!(
-            r.stderr
-                .contains(&format!("failed to create a file in {}", dir.display())),
+            r.stderr.contains(&format!("failed to create a file in {}", dir.display())),
             "{}",
             r.stderr
         );
@@ -952,54 +718,27 @@ fn every_grouping_shows_the_tiers_quota() {
     use clap::CommandFactory;
     let u = setup();
     let ent = u.env.subscribed("ent@example.com", "enterprise");
-    let ent_key = u
-        .env
-        .cmd(format!("keys issue --customer {ent} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let ent_key =
+        u.env.cmd(format!("keys issue --customer {ent} -q")).ok().stdout.trim().to_string();
     let ent_key_id = billctl::keys::parse(&ent_key).unwrap().id.to_string();
-    let start = u
-        .env
-        .store()
-        .live_subscription(&u.customer)
-        .unwrap()
-        .unwrap()
-        .current_period_start;
+    let start = u.env.store().live_subscription(&u.customer).unwrap().unwrap().current_period_start;
     let (day2, last) = (start + 86_400 + 10, start + 86_400 + 20);
     let lines = [
-        format!(
-            r#"{{"id":"q1","key":"{}","timestamp":{},"quantity":300}}"#,
-            u.key_id,
-            start + 10
-        ),
-        format!(
-            r#"{{"id":"q2","customer":"{}","timestamp":{day2},"quantity":200}}"#,
-            u.customer
-        ),
+        format!(r#"{{"id":"q1","key":"{}","timestamp":{},"quantity":300}}"#, u.key_id, start + 10),
+        format!(r#"{{"id":"q2","customer":"{}","timestamp":{day2},"quantity":200}}"#, u.customer),
         format!(r#"{{"id":"q3","key":"{ent_key_id}","timestamp":{last},"quantity":50}}"#),
     ];
     let f = u.file("quota.ndjson", &(lines.join("\n") + "\n"));
     u.env.set_now(last + 1);
     u.env.cmd(format!("usage import {f} -q")).ok();
     // (grouping, the Pro rows' used without --key, and with --key KEY).
-    let table: [(&str, &[i64], &[i64]); 3] = [
-        ("customer", &[500], &[300]),
-        ("key", &[300], &[300]),
-        ("day", &[300, 200], &[300]),
-    ];
+    let table: [(&str, &[i64], &[i64]); 3] =
+        [("customer", &[500], &[300]), ("key", &[300], &[300]), ("day", &[300, 200], &[300])];
     let cli = billctl::cli::Cli::command();
-    let report = cli
-        .find_subcommand("usage")
-        .and_then(|c| c.find_subcommand("report"))
-        .unwrap();
+    let report = cli.find_subcommand("usage").and_then(|c| c.find_subcommand("report")).unwrap();
     let by = report.get_arguments().find(|a| a.get_id() == "by").unwrap();
-    let mut groupings: Vec<String> = by
-        .get_possible_values()
-        .iter()
-        .map(|v| v.get_name().to_string())
-        .collect();
+    let mut groupings: Vec<String> =
+        by.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
     groupings.sort();
     let mut rows: Vec<String> = table.iter().map(|(g, _, _)| g.to_string()).collect();
     rows.sort();
@@ -1013,34 +752,22 @@ fn every_grouping_shows_the_tiers_quota() {
             let case = args.join(" ");
             let json = u.env.run(&[&args[..], &["--json"]].concat()).ok().json();
             let json = json.as_array().unwrap();
-            let pro: Vec<&serde_json::Value> = json
-                .iter()
-                .filter(|r| r["customer_id"] == u.customer.as_str())
-                .collect();
+            let pro: Vec<&serde_json::Value> =
+                json.iter().filter(|r| r["customer_id"] == u.customer.as_str()).collect();
             let used: Vec<i64> = pro.iter().map(|r| r["used"].as_i64().unwrap()).collect();
             assert_eq!(used, want, "{case}: {json:?}");
             for r in &pro {
                 let share = r["used"].as_f64().unwrap() / 100.0;
                 assert_eq!(
-                    (
-                        r["quota"].as_i64(),
-                        r["remaining"].as_i64(),
-                        r["overage"].as_i64()
-                    ),
+                    (r["quota"].as_i64(), r["remaining"].as_i64(), r["overage"].as_i64()),
                     (Some(10_000), Some(10_000 - 500), Some(0)),
                     "{case}: {r}"
                 );
-                assert!(
-                    (r["percent"].as_f64().unwrap() - share).abs() < 1e-9,
-                    "{case}: {r}"
-                );
+                assert!((r["percent"].as_f64().unwrap() - share).abs() < 1e-9, "{case}: {r}");
             }
             for r in json.iter().filter(|r| r["customer_id"] == ent.as_str()) {
                 assert_eq!(r["tier"], "enterprise", "{case}: {r}");
-                assert!(
-                    r["quota"].is_null() && r["remaining"].is_null(),
-                    "{case}: {r}"
-                );
+                assert!(r["quota"].is_null() && r["remaining"].is_null(), "{case}: {r}");
             }
             assert_eq!(
                 json.iter().any(|r| r["customer_id"] == ent.as_str()),
@@ -1051,10 +778,7 @@ fn every_grouping_shows_the_tiers_quota() {
             let shown = |c: &str| text.lines().filter(|l| l.contains(c)).collect::<Vec<_>>();
             assert_eq!(shown(&u.customer).len(), want.len(), "{case}:\n{text}");
             for l in shown(&u.customer) {
-                assert!(
-                    l.contains("┆ 10000 ") && !l.contains("unlimited"),
-                    "{case}: {l}"
-                );
+                assert!(l.contains("┆ 10000 ") && !l.contains("unlimited"), "{case}: {l}");
             }
             for l in shown(&ent) {
                 assert!(l.contains("┆ unlimited "), "{case}: {l}");
@@ -1062,11 +786,7 @@ fn every_grouping_shows_the_tiers_quota() {
             let csv = u.env.run(&[&args[..], &["--csv"]].concat()).ok().stdout;
             for l in csv.lines().skip(1) {
                 let quota = l.split(',').nth(7).unwrap();
-                let want = if l.starts_with(&u.customer) {
-                    "10000"
-                } else {
-                    ""
-                };
+                let want = if l.starts_with(&u.customer) { "10000" } else { "" };
                 assert_eq!(quota, want, "{case}: {l}");
             }
         }

@@ -38,15 +38,7 @@ fn world() -> World {
     let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
     let token = token(&env, "routes", "usage,verify,read");
     let serve = Serve::start(&env, &[]);
-    World {
-        env,
-        customer,
-        key,
-        key_id,
-        serve,
-        token,
-        at: common::now() - 3600,
-    }
+    World { env, customer, key, key_id, serve, token, at: common::now() - 3600 }
 }
 
 impl World {
@@ -59,10 +51,7 @@ impl World {
     }
 
     fn conflicts_metric(&self, route: Route) -> f64 {
-        let series = format!(
-            "billctl_usage_conflicts_total{{route=\"{}\"}}",
-            route.as_str()
-        );
+        let series = format!("billctl_usage_conflicts_total{{route=\"{}\"}}", route.as_str());
         metric(&self.metrics(), &series)
     }
 
@@ -74,10 +63,7 @@ impl World {
                 false,
             )
         };
-        (
-            q("count(*)"),
-            q("CAST(coalesce(sum(quantity), 0) AS BIGINT)"),
-        )
+        (q("count(*)"), q("CAST(coalesce(sum(quantity), 0) AS BIGINT)"))
     }
 
     fn all_events(&self) -> i64 {
@@ -91,12 +77,7 @@ fn by_import(w: &World, id: &str, quantity: i64) -> Did {
     std::fs::write(&p, format!("{}\n", w.line(id, quantity))).unwrap();
     let r = w.env.cmd(format!("usage import {} --json", p.display()));
     let j = r.json();
-    match (
-        r.code,
-        j["inserted"].as_i64(),
-        j["duplicates"].as_i64(),
-        j["conflicts"].as_i64(),
-    ) {
+    match (r.code, j["inserted"].as_i64(), j["duplicates"].as_i64(), j["conflicts"].as_i64()) {
         (0, Some(1), Some(0), Some(0)) => Did::Inserted,
         (0, Some(0), Some(1), Some(0)) => Did::Duplicate,
         (1, Some(0), Some(0), Some(1)) => Did::Conflict,
@@ -107,10 +88,9 @@ fn by_import(w: &World, id: &str, quantity: i64) -> Did {
 /// `usage record`: exit 0 inserted or duplicate; a conflict says so and exits 1.
 fn by_record(w: &World, id: &str, quantity: i64) -> Did {
     let (q, at) = (quantity.to_string(), w.at.to_string());
-    let r = w.env.cmd(format!(
-        "usage record --key {} --id {id} --quantity {q} --at {at} --json",
-        w.key_id
-    ));
+    let r = w
+        .env
+        .cmd(format!("usage record --key {} --id {id} --quantity {q} --at {at} --json", w.key_id));
     let j = r.json();
     match (r.code, j["inserted"].as_bool(), j["duplicate"].as_bool()) {
         (0, Some(true), Some(false)) => Did::Inserted,
@@ -126,16 +106,10 @@ fn by_record(w: &World, id: &str, quantity: i64) -> Did {
 
 /// serve's `POST /v1/usage/events`: 200 with the counts.
 fn by_events(w: &World, id: &str, quantity: i64) -> Did {
-    let a = w
-        .serve
-        .post("/v1/usage/events", &w.token, &json!([w.line(id, quantity)]));
+    let a = w.serve.post("/v1/usage/events", &w.token, &json!([w.line(id, quantity)]));
     assert_eq!(a.status, 200, "{}", a.body);
     let j = a.json();
-    match (
-        j["inserted"].as_i64(),
-        j["duplicates"].as_i64(),
-        j["conflicts"].as_i64(),
-    ) {
+    match (j["inserted"].as_i64(), j["duplicates"].as_i64(), j["conflicts"].as_i64()) {
         (Some(1), Some(0), Some(0)) => Did::Inserted,
         (Some(0), Some(1), Some(0)) => Did::Duplicate,
         (Some(0), Some(0), Some(1)) => Did::Conflict,
@@ -184,36 +158,11 @@ type Sender = fn(&World, &str, i64) -> Did;
 /// One row per route: how to send an event by it, the identity's source there, and what its
 /// answer says of a first event, an exact repeat, and a repeat with other content.
 const TABLE: &[(Route, Sender, &str, [Did; 3])] = &[
-    (
-        Route::Import,
-        by_import,
-        "",
-        [Did::Inserted, Did::Duplicate, Did::Conflict],
-    ),
-    (
-        Route::Record,
-        by_record,
-        "",
-        [Did::Inserted, Did::Duplicate, Did::Conflict],
-    ),
-    (
-        Route::Events,
-        by_events,
-        "",
-        [Did::Inserted, Did::Duplicate, Did::Conflict],
-    ),
-    (
-        Route::CloudEvents,
-        by_cloudevents,
-        "table",
-        [Did::Inserted, Did::Duplicate, Did::Conflict],
-    ),
-    (
-        Route::Verify,
-        by_verify,
-        "",
-        [Did::Inserted, Did::Inserted, Did::Inserted],
-    ),
+    (Route::Import, by_import, "", [Did::Inserted, Did::Duplicate, Did::Conflict]),
+    (Route::Record, by_record, "", [Did::Inserted, Did::Duplicate, Did::Conflict]),
+    (Route::Events, by_events, "", [Did::Inserted, Did::Duplicate, Did::Conflict]),
+    (Route::CloudEvents, by_cloudevents, "table", [Did::Inserted, Did::Duplicate, Did::Conflict]),
+    (Route::Verify, by_verify, "", [Did::Inserted, Did::Inserted, Did::Inserted]),
 ];
 
 /// The doors in `src/` that write usage events, and the routes each names: a new file that
@@ -263,11 +212,7 @@ fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 fn every_usage_route_and_door_has_a_row() {
     let rows: Vec<Route> = TABLE.iter().map(|r| r.0).collect();
     for r in Route::ALL {
-        assert!(
-            rows.contains(&r),
-            "route {:?} has no row in TABLE",
-            r.as_str()
-        );
+        assert!(rows.contains(&r), "route {:?} has no row in TABLE", r.as_str());
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -286,19 +231,12 @@ fn every_usage_route_and_door_has_a_row() {
         };
         for r in *routes {
             let variant = format!("Route::{r:?}");
-            assert!(
-                code.contains(&variant),
-                "{rel} is listed with {variant} but does not name it"
-            );
+            assert!(code.contains(&variant), "{rel} is listed with {variant} but does not name it");
             named.push(*r);
         }
     }
     for r in Route::ALL {
-        assert!(
-            named.contains(&r),
-            "no door in src/ names route {:?}",
-            r.as_str()
-        );
+        assert!(named.contains(&r), "no door in src/ names route {:?}", r.as_str());
     }
 }
 
@@ -316,33 +254,16 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
         if want[2] != Did::Conflict {
             continue;
         }
-        assert_eq!(
-            send(&w, &id, other),
-            Did::Conflict,
-            "route {}",
-            route.as_str()
-        );
+        assert_eq!(send(&w, &id, other), Did::Conflict, "route {}", route.as_str());
         // A CloudEvent counts 1 without [usage] value_property.
         let kept_q = if *route == Route::CloudEvents { 1 } else { 2 };
-        assert_eq!(
-            w.stored(source, &id),
-            (1, kept_q),
-            "route {}: the first stays",
-            route.as_str()
-        );
-        let r = w
-            .env
-            .cmd(format!("usage conflicts --id {id} --json"))
-            .code(1);
+        assert_eq!(w.stored(source, &id), (1, kept_q), "route {}: the first stays", route.as_str());
+        let r = w.env.cmd(format!("usage conflicts --id {id} --json")).code(1);
         let j = r.json();
         assert_eq!(j["total"], 1, "one row for a retried conflict: {j}");
         let c = &j["conflicts"][0];
         assert_eq!(c["route"], route.as_str(), "{j}");
-        assert_eq!(
-            (c["source"].as_str(), c["seen"].as_i64()),
-            (Some(*source), Some(2)),
-            "{j}"
-        );
+        assert_eq!((c["source"].as_str(), c["seen"].as_i64()), (Some(*source), Some(2)), "{j}");
         assert_eq!(c["kept"]["customer_id"], w.customer.as_str());
         assert_eq!(c["offered"]["ts"], w.at);
         if *route == Route::CloudEvents {
@@ -350,10 +271,7 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
             assert_eq!(c["kept"]["event_type"], "request", "{j}");
         } else {
             assert_eq!(
-                (
-                    c["kept"]["quantity"].as_i64(),
-                    c["offered"]["quantity"].as_i64()
-                ),
+                (c["kept"]["quantity"].as_i64(), c["offered"]["quantity"].as_i64()),
                 (Some(2), Some(5))
             );
         }
@@ -362,35 +280,18 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
         }
     }
     // The listing's filters, and the human table.
-    let r = w
-        .env
-        .cmd("usage conflicts --route 'usage record' --json")
-        .code(1);
+    let r = w.env.cmd("usage conflicts --route 'usage record' --json").code(1);
     assert_eq!(r.json()["total"], 1);
     let none = w.env.cmd("usage conflicts --customer cus_nobody").ok();
-    assert!(
-        none.stderr.contains("No usage conflicts."),
-        "{}",
-        none.stderr
-    );
-    let r = w
-        .env
-        .cmd("usage conflicts --source table --since 1d")
-        .code(1);
-    assert!(
-        r.stdout.contains("/api/v1/events") && r.stdout.contains("row-3"),
-        "{}",
-        r.stdout
-    );
+    assert!(none.stderr.contains("No usage conflicts."), "{}", none.stderr);
+    let r = w.env.cmd("usage conflicts --source table --since 1d").code(1);
+    assert!(r.stdout.contains("/api/v1/events") && r.stdout.contains("row-3"), "{}", r.stdout);
     // The empty source is a source: the events that name none.
     let r = w.env.cmd("usage conflicts --source '' --json").code(1);
     assert_eq!(r.json()["total"], 3, "import, record and /v1/usage/events");
     let bad = w.env.cmd("usage conflicts --route nowhere").code(2);
     assert!(bad.stderr.contains("--route"), "{}", bad.stderr);
-    assert_eq!(
-        w.env.cmd("usage conflicts --json").code(1).json()["total"],
-        4
-    );
+    assert_eq!(w.env.cmd("usage conflicts --json").code(1).json()["total"], 4);
 }
 
 /// An identity is one across routes: a repeat by another route is a duplicate if it says the
@@ -400,26 +301,16 @@ fn every_usage_route_tells_a_duplicate_from_a_conflict() {
 fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     let w = world();
     let (at, q) = (w.at.to_string(), "2".to_string());
-    w.env
-        .cmd(format!(
-            "usage record --key {} --id x-1 --quantity {q} --at {at}",
-            w.key_id
-        ))
-        .ok();
+    w.env.cmd(format!("usage record --key {} --id x-1 --quantity {q} --at {at}", w.key_id)).ok();
     assert_eq!(by_events(&w, "x-1", 2), Did::Duplicate);
     assert_eq!(by_import(&w, "x-1", 9), Did::Conflict);
     // `usage record` of the id with another quantity says conflict, not "already recorded".
     let human = w
         .env
-        .cmd(format!(
-            "usage record --key {} --id x-1 --quantity 7 --at {at}",
-            w.key_id
-        ))
+        .cmd(format!("usage record --key {} --id x-1 --quantity 7 --at {at}", w.key_id))
         .code(1);
     assert!(
-        human
-            .stderr
-            .contains("conflict: event x-1 was already recorded with other content")
+        human.stderr.contains("conflict: event x-1 was already recorded with other content")
             && human.stderr.contains("quantity 7")
             && !human.stderr.contains("counted once"),
         "{}",
@@ -445,11 +336,7 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     let mut other = same;
     other["type"] = json!("tokens");
     assert_eq!(import(other).code(1).json()["conflicts"], 1);
-    let j = w
-        .env
-        .cmd("usage conflicts --source api-eu --json")
-        .code(1)
-        .json();
+    let j = w.env.cmd("usage conflicts --source api-eu --json").code(1).json();
     assert_eq!(
         (j["total"].as_i64(), j["conflicts"][0]["route"].as_str()),
         (Some(1), Some("usage import"))
@@ -479,10 +366,7 @@ fn two_sources_with_one_id_are_two_cloudevents() {
     assert_eq!(send("api-eu", &w.customer), 204);
     assert_eq!(send("api-us", &w.key_id), 204);
     assert_eq!(send("api-eu", &w.customer), 204);
-    assert_eq!(
-        (w.stored("api-eu", "evt-1"), w.stored("api-us", "evt-1")),
-        ((1, 1), (1, 1))
-    );
+    assert_eq!((w.stored("api-eu", "evt-1"), w.stored("api-us", "evt-1")), ((1, 1), (1, 1)));
     assert_eq!(w.conflicts_metric(Route::CloudEvents), 0.0);
     assert_eq!(w.env.store().usage_total(&w.customer).unwrap(), 2);
 }

@@ -30,59 +30,36 @@ fn setup(customers: usize, extra_config: &str) -> Metered {
     let env = Env::with_sim(StripeSim::start());
     let cfg = env.path("metered.toml");
     std::fs::write(&cfg, format!("{}\n{extra_config}", metered_config())).unwrap();
-    let m = Metered {
-        env,
-        cfg,
-        customers: vec![],
-    };
+    let m = Metered { env, cfg, customers: vec![] };
     m.run(&["setup-products", "--yes", "-q"]).ok();
     let customers = (0..customers)
-        .map(|i| {
-            common::subscribe(
-                &m.env.sim,
-                |a| m.run(a),
-                &format!("c{i}@example.com"),
-                "team",
-            )
-        })
+        .map(|i| common::subscribe(&m.env.sim, |a| m.run(a), &format!("c{i}@example.com"), "team"))
         .collect();
     Metered { customers, ..m }
 }
 
 impl Metered {
     fn run(&self, args: &[&str]) -> Run {
-        common::run(
-            self.env
-                .command()
-                .env("BILLCTL_CONFIG", &self.cfg)
-                .args(args),
-        )
+        common::run(self.env.command().env("BILLCTL_CONFIG", &self.cfg).args(args))
     }
 
     /// Imports `(id, customer, timestamp, quantity)` events.
     fn import(&self, events: &[(String, String, i64, i64)]) {
         let mut text = String::new();
         for (id, c, ts, q) in events {
-            writeln!(
-                text,
-                r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#
-            )
-            .unwrap();
+            writeln!(text, r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#)
+                .unwrap();
         }
         let p = self.env.path("events.ndjson");
         std::fs::write(&p, text).unwrap();
-        self.run(&["usage", "import", p.to_str().unwrap(), "-q"])
-            .ok();
+        self.run(&["usage", "import", p.to_str().unwrap(), "-q"]).ok();
     }
 
     /// The simulator's meter totals per customer.
     fn meter_totals(&self) -> BTreeMap<String, f64> {
         let mut out = BTreeMap::new();
         for e in &self.env.sim.state().meter_events {
-            let c = e["payload"]["stripe_customer_id"]
-                .as_str()
-                .unwrap()
-                .to_string();
+            let c = e["payload"]["stripe_customer_id"].as_str().unwrap().to_string();
             let v: f64 = e["payload"]["value"].as_str().unwrap().parse().unwrap();
             *out.entry(c).or_default() += v;
         }
@@ -134,11 +111,8 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
     assert_eq!(m.meter_totals(), m.local_totals());
     {
         let st = m.env.sim.state();
-        let mut ids: Vec<&str> = st
-            .meter_events
-            .iter()
-            .map(|e| e["identifier"].as_str().unwrap())
-            .collect();
+        let mut ids: Vec<&str> =
+            st.meter_events.iter().map(|e| e["identifier"].as_str().unwrap()).collect();
         ids.sort();
         let mut want = vec![
             format!("billctl-{c0}-{h1}-1"),
@@ -174,10 +148,8 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
         .state()
         .meter_events
         .iter()
-        .any(
-            |e| e["identifier"] == format!("billctl-{c0}-{h1}-2").as_str()
-                && e["payload"]["value"] == "4"
-        ));
+        .any(|e| e["identifier"] == format!("billctl-{c0}-{h1}-2").as_str()
+            && e["payload"]["value"] == "4"));
     assert_eq!(m.meter_totals(), m.local_totals());
     let ledger = m.env.store().ledger("api_calls", Some(&c0)).unwrap();
     assert_eq!(ledger.len(), 3);
@@ -190,11 +162,7 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
     let d = &diff["differences"];
     assert_eq!(d.as_array().unwrap().len(), 1, "{diff}");
     assert_eq!(d[0]["customer_id"], c1.as_str());
-    assert_eq!(
-        d[0]["day"],
-        (h2 + 60).div_euclid(86_400) * 86_400,
-        "days are unix seconds"
-    );
+    assert_eq!(d[0]["day"], (h2 + 60).div_euclid(86_400) * 86_400, "days are unix seconds");
     assert_eq!(d[0]["difference"], 7.0);
     m.run(&["usage", "sync", "-q"]).ok();
     m.run(&["usage", "reconcile"]).ok();
@@ -220,12 +188,7 @@ fn faults_during_sync_still_give_exact_meter_totals_without_duplicate_identifier
     for (i, c) in m.customers.iter().enumerate() {
         for h in 0..5 {
             for k in 0..3 {
-                events.push((
-                    format!("f{i}-{h}-{k}"),
-                    c.clone(),
-                    hour_ago(40 + h) + k * 60,
-                    1 + k,
-                ));
+                events.push((format!("f{i}-{h}-{k}"), c.clone(), hour_ago(40 + h) + k * 60, 1 + k));
             }
         }
     }
@@ -240,26 +203,16 @@ fn faults_during_sync_still_give_exact_meter_totals_without_duplicate_identifier
     ] {
         m.env.sim.inject(f.on("POST", path));
     }
-    let out = m
-        .run(&["usage", "sync", "--json", "--concurrency", "4"])
-        .ok()
-        .json();
+    let out = m.run(&["usage", "sync", "--json", "--concurrency", "4"]).ok().json();
     assert_eq!(out["sent"], 30, "{out}");
     assert_eq!(out["failed"], 0);
     assert_eq!(m.meter_totals(), m.local_totals());
     let posts = m.meter_event_posts();
-    assert!(
-        posts.iter().any(|r| r.fault.is_some()),
-        "faults were injected"
-    );
+    assert!(posts.iter().any(|r| r.fault.is_some()), "faults were injected");
     assert!(
         posts.iter().all(|r| r.status != 400),
         "no identifier rejected as a duplicate: {:?}",
-        posts
-            .iter()
-            .filter(|r| r.status == 400)
-            .map(|r| &r.params)
-            .collect::<Vec<_>>()
+        posts.iter().filter(|r| r.status == 400).map(|r| &r.params).collect::<Vec<_>>()
     );
     assert_eq!(m.env.sim.state().meter_events.len(), 30);
 }
@@ -271,11 +224,9 @@ fn a_lost_answer_stays_pending_and_the_next_run_resends_it_once() {
     m.import(&[("p1".into(), c.clone(), hour_ago(5), 4)]);
     // Every attempt is processed but its answer lost: sync cannot know, so it fails (exit 1)
     // and keeps the event pending.
-    m.env.sim.inject(
-        Fault::drop_after_processing()
-            .times(4)
-            .on("POST", "/v1/billing/meter_events"),
-    );
+    m.env
+        .sim
+        .inject(Fault::drop_after_processing().times(4).on("POST", "/v1/billing/meter_events"));
     let out = m.run(&["usage", "sync", "--json"]).code(1).json();
     assert_eq!(out["failed"], 1);
     assert_eq!(out["pending"], 1);
@@ -294,38 +245,22 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
     let m = setup(2, "");
     let (c0, c1) = (m.customers[0].clone(), m.customers[1].clone());
     let h = hour_ago(30);
-    m.import(&[
-        ("s1".into(), c0.clone(), h + 1, 5),
-        ("s2".into(), c1.clone(), h + 1, 6),
-    ]);
+    m.import(&[("s1".into(), c0.clone(), h + 1, 5), ("s2".into(), c1.clone(), h + 1, 6)]);
     // The first event sent reaches Stripe but all its answers are lost; the second never
     // arrives.
     let path = "/v1/billing/meter_events";
-    m.env
-        .sim
-        .inject(Fault::drop_after_processing().times(4).on("POST", path));
-    m.env
-        .sim
-        .inject(Fault::drop_connection().times(4).on("POST", path));
-    let out = m
-        .run(&["usage", "sync", "--json", "--concurrency", "1"])
-        .code(1)
-        .json();
+    m.env.sim.inject(Fault::drop_after_processing().times(4).on("POST", path));
+    m.env.sim.inject(Fault::drop_connection().times(4).on("POST", path));
+    let out = m.run(&["usage", "sync", "--json", "--concurrency", "1"]).code(1).json();
     assert_eq!(out["pending"], 2, "{out}");
     // Whichever was sent first reached Stripe (its answers lost); the other never did.
     let arrived = {
         let st = m.env.sim.state();
         assert_eq!(st.meter_events.len(), 1);
-        st.meter_events[0]["payload"]["stripe_customer_id"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        st.meter_events[0]["payload"]["stripe_customer_id"].as_str().unwrap().to_string()
     };
     // A day passes: Stripe no longer deduplicates those identifiers (nor idempotency keys).
-    m.sql(&format!(
-        "UPDATE meter_ledger SET created_at = created_at - {}",
-        25 * HOUR
-    ));
+    m.sql(&format!("UPDATE meter_ledger SET created_at = created_at - {}", 25 * HOUR));
     {
         let mut st = m.env.sim.state();
         for e in st.meter_events.iter_mut() {
@@ -336,10 +271,7 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
     }
     let out = m.run(&["usage", "sync", "--json"]).ok().json();
     assert_eq!(out["resolved_stale"], 2, "{out}");
-    assert_eq!(
-        out["sent"], 1,
-        "only the one Stripe never got is sent again"
-    );
+    assert_eq!(out["sent"], 1, "only the one Stripe never got is sent again");
     assert_eq!(m.meter_totals(), m.local_totals());
     let statuses = |c: &str| -> Vec<(String, i64)> {
         m.env
@@ -350,16 +282,9 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
             .map(|r| (r.status.clone(), r.seq))
             .collect()
     };
-    let (got, lost) = if arrived == c0 {
-        (&c0, &c1)
-    } else {
-        (&c1, &c0)
-    };
+    let (got, lost) = if arrived == c0 { (&c0, &c1) } else { (&c1, &c0) };
     assert_eq!(statuses(got), [("sent".to_string(), 1)]);
-    assert_eq!(
-        statuses(lost),
-        [("failed".to_string(), 1), ("sent".to_string(), 2)]
-    );
+    assert_eq!(statuses(lost), [("failed".to_string(), 1), ("sent".to_string(), 2)]);
     m.run(&["usage", "reconcile"]).ok();
 }
 
@@ -371,11 +296,7 @@ fn sync_without_a_meter_explains_what_to_add() {
     let m = setup(0, "");
     m.env.sim.state().meters.clear();
     let r = m.run(&["usage", "sync"]).code(2);
-    assert!(
-        r.stderr.contains("no meter for event api_calls"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no meter for event api_calls"), "{}", r.stderr);
     assert!(r.stderr.contains("setup-products"), "{}", r.stderr);
 }
 
@@ -387,44 +308,21 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     let mut events = Vec::new();
     for i in 0..40 {
         // Ten days of old usage, then a little recent usage.
-        events.push((
-            format!("o{i}"),
-            c.clone(),
-            old_day + (i % 10) * DAY + 3 * HOUR + i,
-            2,
-        ));
+        events.push((format!("o{i}"), c.clone(), old_day + (i % 10) * DAY + 3 * HOUR + i, 2));
     }
     events.push(("r1".into(), c.clone(), hour_ago(2), 7));
     m.import(&events);
     let from = old_day.to_string();
     let to = (old_day + 20 * DAY).to_string();
     let report = |m: &Metered| {
-        m.run(&[
-            "usage",
-            "report",
-            "--customer",
-            &c,
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--json",
-        ])
-        .ok()
-        .json()
+        m.run(&["usage", "report", "--customer", &c, "--from", &from, "--to", &to, "--json"])
+            .ok()
+            .json()
     };
     let before = report(&m);
     let day = billctl::time::utc_date;
     // Inside the dedup window: refused, nothing dropped.
-    let r = m
-        .run(&[
-            "usage",
-            "compact",
-            "--before",
-            &day(now() - 10 * DAY),
-            "--yes",
-        ])
-        .code(2);
+    let r = m.run(&["usage", "compact", "--before", &day(now() - 10 * DAY), "--yes"]).code(2);
     assert!(r.stderr.contains("dedup window"), "{}", r.stderr);
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 41);
     // Without --yes and without a terminal: refused.
@@ -432,16 +330,7 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     m.run(&["usage", "compact", "--before", &cut]).code(2);
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 41);
     let out = m
-        .run(&[
-            "usage",
-            "compact",
-            "--before",
-            &cut,
-            "--yes",
-            "--json",
-            "--batch-size",
-            "7",
-        ])
+        .run(&["usage", "compact", "--before", &cut, "--yes", "--json", "--batch-size", "7"])
         .ok()
         .json();
     assert_eq!(out["deleted"], 20, "{out}");
@@ -462,9 +351,7 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     assert!(r.stderr.contains("old.ndjson:1:"), "{}", r.stderr);
     assert!(r.stderr.contains("compacted horizon"), "{}", r.stderr);
     assert_eq!(report(&m), before);
-    let r = m
-        .run(&["usage", "compact", "--before", "2026-02-30", "--yes"])
-        .code(2);
+    let r = m.run(&["usage", "compact", "--before", "2026-02-30", "--yes"]).code(2);
     assert!(r.stderr.contains("--before"), "{}", r.stderr);
 }
 
@@ -473,14 +360,8 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
 #[test]
 fn reconcile_says_to_is_exclusive_when_the_range_is_empty() {
     let env = Env::new();
-    let r = env
-        .cmd("usage reconcile --from 2026-11-24 --to 2026-11-24")
-        .code(2);
+    let r = env.cmd("usage reconcile --from 2026-11-24 --to 2026-11-24").code(2);
     assert!(r.stderr.contains("(exclusive)"), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("--from 2026-11-24 --to 2026-11-25"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("--from 2026-11-24 --to 2026-11-25"), "{}", r.stderr);
     assert_eq!(env.sim.requests().len(), 0);
 }

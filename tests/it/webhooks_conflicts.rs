@@ -33,16 +33,8 @@ const PATHS: &[StoringPath] = &[
         files: &["src/commands/webhooks.rs", "src/ops/webhooks/mod.rs"],
         drive: via_ingest,
     },
-    StoringPath {
-        source: "listen",
-        files: &["src/ops/webhooks/listen.rs"],
-        drive: via_listen,
-    },
-    StoringPath {
-        source: "backfill",
-        files: &["src/ops/webhooks/mod.rs"],
-        drive: via_backfill,
-    },
+    StoringPath { source: "listen", files: &["src/ops/webhooks/listen.rs"], drive: via_listen },
+    StoringPath { source: "backfill", files: &["src/ops/webhooks/mod.rs"], drive: via_backfill },
 ];
 
 /// The code of every `.rs` file under `src/`, its `#[cfg(test)]` module cut off.
@@ -103,19 +95,11 @@ fn every_path_that_stores_events_has_a_row() {
     }
     let rows: std::collections::BTreeSet<String> =
         PATHS.iter().map(|p| p.source.to_string()).collect();
-    assert_eq!(
-        sources, rows,
-        "a storing source without a row in PATHS (or a row for none)"
-    );
-    let files: std::collections::BTreeSet<String> = PATHS
-        .iter()
-        .flat_map(|p| p.files.iter().map(|f| f.to_string()))
-        .collect();
+    assert_eq!(sources, rows, "a storing source without a row in PATHS (or a row for none)");
+    let files: std::collections::BTreeSet<String> =
+        PATHS.iter().flat_map(|p| p.files.iter().map(|f| f.to_string())).collect();
     let unlisted: Vec<&String> = storing.difference(&files).collect();
-    assert!(
-        unlisted.is_empty(),
-        "storing events without a row in PATHS: {unlisted:?}"
-    );
+    assert!(unlisted.is_empty(), "storing events without a row in PATHS: {unlisted:?}");
     let rule: std::collections::BTreeSet<String> = ["src/store/webhooks.rs".to_string()].into();
     assert_eq!(writers, rule, "events written outside the one rule");
 }
@@ -156,12 +140,7 @@ fn conflicts(env: &Env, vars: &[(&str, String)]) -> Vec<Value> {
     let mut cmd = env.command();
     cmd.envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
         .args(["webhooks", "list", "--status", "conflict", "--json"]);
-    common::run(&mut cmd)
-        .ok()
-        .json()
-        .as_array()
-        .unwrap()
-        .clone()
+    common::run(&mut cmd).ok().json().as_array().unwrap().clone()
 }
 
 /// ingest: the second body exits 1, is counted and named in the summary and listed, and the
@@ -171,38 +150,18 @@ fn via_ingest() {
     let t = now();
     let fake = invoice_event("evt_conflict_ingest", "invoice.payment_failed", t);
     let paid = invoice_event("evt_conflict_ingest", "invoice.paid", t);
-    let first = ingest(
-        &env,
-        &[],
-        "fake.json",
-        &serde_json::to_vec(&fake).unwrap(),
-        true,
-    );
+    let first = ingest(&env, &[], "fake.json", &serde_json::to_vec(&fake).unwrap(), true);
     assert_ne!(first.code, 2, "{}", first.stderr);
     assert_eq!(first.json()["stored"], 1);
 
-    let second = ingest(
-        &env,
-        &[],
-        "paid.json",
-        &serde_json::to_vec(&paid).unwrap(),
-        true,
-    );
+    let second = ingest(&env, &[], "paid.json", &serde_json::to_vec(&paid).unwrap(), true);
     assert_eq!(second.code, 1, "a conflict exits 1: {}", second.stderr);
     let v = second.json();
-    assert_eq!(
-        (v["stored"].as_i64(), v["already_stored"].as_i64()),
-        (Some(0), Some(0))
-    );
+    assert_eq!((v["stored"].as_i64(), v["already_stored"].as_i64()), (Some(0), Some(0)));
     let found = v["conflicts"].as_array().unwrap();
     assert_eq!(found.len(), 1, "{v}");
     assert_eq!(
-        (
-            &found[0]["event_id"],
-            &found[0]["type"],
-            &found[0]["stored_type"],
-            &found[0]["replaced"]
-        ),
+        (&found[0]["event_id"], &found[0]["type"], &found[0]["stored_type"], &found[0]["replaced"]),
         (
             &json!("evt_conflict_ingest"),
             &json!("invoice.paid"),
@@ -210,38 +169,20 @@ fn via_ingest() {
             &json!(false)
         )
     );
-    let human = ingest(
-        &env,
-        &[],
-        "paid.json",
-        &serde_json::to_vec(&paid).unwrap(),
-        false,
-    );
+    let human = ingest(&env, &[], "paid.json", &serde_json::to_vec(&paid).unwrap(), false);
     assert_eq!(human.code, 1);
     assert!(human.stdout.contains("1 conflict;"), "{}", human.stdout);
     assert!(
-        human
-            .stderr
-            .contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed"),
+        human.stderr.contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed"),
         "{}",
         human.stderr
     );
 
     let listed = conflicts(&env, &[]);
-    assert_eq!(
-        listed.len(),
-        1,
-        "the same second body is one record: {listed:?}"
-    );
+    assert_eq!(listed.len(), 1, "the same second body is one record: {listed:?}");
     let c = &listed[0];
     assert_eq!(
-        (
-            &c["event_id"],
-            &c["type"],
-            &c["source"],
-            &c["resolution"],
-            &c["received"]
-        ),
+        (&c["event_id"], &c["type"], &c["source"], &c["resolution"], &c["received"]),
         (
             &json!("evt_conflict_ingest"),
             &json!("invoice.paid"),
@@ -251,26 +192,14 @@ fn via_ingest() {
         )
     );
     let (row, _) = env.events().event("evt_conflict_ingest").unwrap().unwrap();
-    assert_eq!(
-        row.kind, "invoice.payment_failed",
-        "the first body stays the stored event"
-    );
+    assert_eq!(row.kind, "invoice.payment_failed", "the first body stays the stored event");
 
     // The first body again, pretty-printed: the same JSON, a duplicate.
-    let again = ingest(
-        &env,
-        &[],
-        "again.json",
-        &serde_json::to_vec_pretty(&fake).unwrap(),
-        true,
-    );
+    let again = ingest(&env, &[], "again.json", &serde_json::to_vec_pretty(&fake).unwrap(), true);
     assert_eq!(again.code, 0, "{}", again.stderr);
     let v = again.json();
     assert_eq!(
-        (
-            v["already_stored"].as_i64(),
-            v["conflicts"].as_array().map(Vec::len)
-        ),
+        (v["already_stored"].as_i64(), v["conflicts"].as_array().map(Vec::len)),
         (Some(1), Some(0))
     );
     assert_eq!(conflicts(&env, &[]).len(), 1);
@@ -282,10 +211,7 @@ fn via_ingest() {
     let deliveries = checks.iter().find(|c| c["name"] == "deliveries").unwrap();
     assert_eq!(deliveries["outcome"], "warn", "{deliveries}");
     assert!(
-        deliveries["detail"]
-            .as_str()
-            .unwrap()
-            .contains("conflicts, kept apart"),
+        deliveries["detail"].as_str().unwrap().contains("conflicts, kept apart"),
         "{deliveries}"
     );
 }
@@ -299,21 +225,14 @@ fn via_listen() {
     let t = now();
     let body = |v: &Value| serde_json::to_vec(v).unwrap();
     let a = body(&invoice_event("evt_conflict_listen", "invoice.paid", t));
-    let b = body(&invoice_event(
-        "evt_conflict_listen",
-        "invoice.payment_failed",
-        t,
-    ));
+    let b = body(&invoice_event("evt_conflict_listen", "invoice.payment_failed", t));
     let send =
         |bytes: &[u8], secret: &str| post(&l.url, Some(&signature_header(secret, t, bytes)), bytes);
     assert_eq!(send(&a, NEW).0, 200);
     let (status, answer) = send(&b, NEW);
     assert_eq!(status, 200, "{answer}");
     let answer: Value = serde_json::from_str(&answer).unwrap();
-    assert_eq!(
-        (&answer["conflict"], &answer["duplicate"]),
-        (&json!(true), &json!(false))
-    );
+    assert_eq!((&answer["conflict"], &answer["duplicate"]), (&json!(true), &json!(false)));
     let (status, answer) = send(&a, OLD);
     assert_eq!(status, 200);
     assert!(
@@ -327,11 +246,7 @@ fn via_listen() {
         .into_iter()
         .chain(listen_env(&env))
         .collect();
-    let fake = body(&invoice_event(
-        "evt_conflict_signed",
-        "invoice.payment_failed",
-        t,
-    ));
+    let fake = body(&invoice_event("evt_conflict_signed", "invoice.payment_failed", t));
     ingest(&env, &vars, "fake.json", &fake, true);
     let genuine = body(&invoice_event("evt_conflict_signed", "invoice.paid", t));
     assert_eq!(send(&genuine, NEW).0, 200);
@@ -341,10 +256,7 @@ fn via_listen() {
     assert_eq!((row.kind.as_str(), row.received), ("invoice.paid", 2));
     assert_eq!(stored, a);
     let (row, _) = l.events().event("evt_conflict_signed").unwrap().unwrap();
-    assert_eq!(
-        (row.kind.as_str(), row.source.as_str()),
-        ("invoice.paid", "listen")
-    );
+    assert_eq!((row.kind.as_str(), row.source.as_str()), ("invoice.paid", "listen"));
     assert_ne!(row.status, "pending", "the signed copy was applied");
 
     let read = listen_token(&env, "read");
@@ -355,10 +267,7 @@ fn via_listen() {
         n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"kept_apart\"}"),
         2.0
     );
-    assert_eq!(
-        n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"replaced\"}"),
-        1.0
-    );
+    assert_eq!(n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"replaced\"}"), 1.0);
     assert_eq!(
         n("billctl_webhooks_deliveries_total{outcome=\"conflict\",type=\"invoice.payment_failed\"}"),
         2.0
@@ -371,45 +280,21 @@ fn via_listen() {
     let listed = conflicts(&env, &vars);
     let kept: Vec<(&Value, &Value, &Value, &Value)> = listed
         .iter()
-        .map(|c| {
-            (
-                &c["event_id"],
-                &c["source"],
-                &c["resolution"],
-                &c["received"],
-            )
-        })
+        .map(|c| (&c["event_id"], &c["source"], &c["resolution"], &c["received"]))
         .collect();
     assert_eq!(
         kept,
         [
-            (
-                &json!("evt_conflict_listen"),
-                &json!("listen"),
-                &json!("kept_apart"),
-                &json!(2)
-            ),
-            (
-                &json!("evt_conflict_signed"),
-                &json!("ingest"),
-                &json!("replaced"),
-                &json!(1)
-            ),
+            (&json!("evt_conflict_listen"), &json!("listen"), &json!("kept_apart"), &json!(2)),
+            (&json!("evt_conflict_signed"), &json!("ingest"), &json!("replaced"), &json!(1)),
         ]
     );
 
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("3 conflicts"), "{}", out.stderr);
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|x| serde_json::from_str(x).unwrap())
-        .collect();
-    let logged: Vec<&Value> = lines
-        .iter()
-        .filter(|x| x["outcome"] == "conflict")
-        .collect();
+    let lines: Vec<Value> = out.stdout.lines().map(|x| serde_json::from_str(x).unwrap()).collect();
+    let logged: Vec<&Value> = lines.iter().filter(|x| x["outcome"] == "conflict").collect();
     assert_eq!(logged.len(), 3, "{}", out.stdout);
     assert!(
         logged.iter().all(|x| x["reason"]
@@ -436,11 +321,8 @@ fn via_backfill() {
             })
             .expect("the sign-up's invoice.paid")
             .clone();
-        let sub = st
-            .subscriptions
-            .values()
-            .find(|s| s["customer"] == customer.as_str())
-            .unwrap()["id"]
+        let sub = st.subscriptions.values().find(|s| s["customer"] == customer.as_str()).unwrap()
+            ["id"]
             .as_str()
             .unwrap()
             .to_string();
@@ -454,24 +336,13 @@ fn via_backfill() {
     invoice["paid"] = json!(false);
     invoice["attempt_count"] = json!(1);
     invoice["next_payment_attempt"] = json!(paid["created"].as_i64().unwrap() + 86_400);
-    ingest(
-        &env,
-        &[],
-        "fake.json",
-        &serde_json::to_vec(&fake).unwrap(),
-        true,
-    );
+    ingest(&env, &[], "fake.json", &serde_json::to_vec(&fake).unwrap(), true);
     // Whether the fake moved the mirror is the event-order rules' business
     // (webhooks_order.rs); here it is stored under the genuine event's id, which is what
     // backfill must find and undo.
     let stored = env.cmd(format!("webhooks show {id} --json"));
     assert_eq!(stored.code, 0, "{}", stored.stderr);
-    assert_eq!(
-        stored.json()["type"],
-        "invoice.payment_failed",
-        "{}",
-        stored.stdout
-    );
+    assert_eq!(stored.json()["type"], "invoice.payment_failed", "{}", stored.stdout);
 
     let r = env.cmd("webhooks backfill --since 1h --json");
     assert_eq!(r.code, 1, "a conflict exits 1: {}", r.stderr);
@@ -480,13 +351,7 @@ fn via_backfill() {
     assert_eq!(found.len(), 1, "{v}");
     let c = &found[0];
     assert_eq!(
-        (
-            &c["event_id"],
-            &c["type"],
-            &c["stored_type"],
-            &c["stored_source"],
-            &c["replaced"]
-        ),
+        (&c["event_id"], &c["type"], &c["stored_type"], &c["stored_source"], &c["replaced"]),
         (
             &json!(id),
             &json!("invoice.paid"),
@@ -498,19 +363,9 @@ fn via_backfill() {
     assert_eq!(v["failed"], 0, "{v}");
 
     let (row, body) = env.events().event(&id).unwrap().unwrap();
-    assert_eq!(
-        row.status, "applied",
-        "Stripe's copy was applied: {:?}",
-        row.detail
-    );
-    assert_eq!(
-        (row.kind.as_str(), row.source.as_str()),
-        ("invoice.paid", "backfill")
-    );
-    assert_eq!(
-        serde_json::from_slice::<Value>(&body).unwrap(),
-        env.sim.state().events[&id]
-    );
+    assert_eq!(row.status, "applied", "Stripe's copy was applied: {:?}", row.detail);
+    assert_eq!((row.kind.as_str(), row.source.as_str()), ("invoice.paid", "backfill"));
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), env.sim.state().events[&id]);
     let listed = conflicts(&env, &[]);
     assert_eq!(listed.len(), 1);
     let c = &listed[0];
@@ -524,14 +379,8 @@ fn via_backfill() {
         )
     );
     let mirror = env.store().subscription(&sub).unwrap().unwrap();
-    let stripe_status = env.sim.state().subscriptions[&sub]["status"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        (mirror.status.as_str(), stripe_status.as_str()),
-        ("active", "active")
-    );
+    let stripe_status = env.sim.state().subscriptions[&sub]["status"].as_str().unwrap().to_string();
+    assert_eq!((mirror.status.as_str(), stripe_status.as_str()), ("active", "active"));
 
     // replay sends Stripe's copy.
     let recv = Receiver::start(true);
@@ -551,23 +400,13 @@ fn via_backfill() {
     let got = recv.received();
     assert_eq!(got.len(), 1);
     let sent: Value = serde_json::from_slice(&got[0].body).unwrap();
-    assert_eq!(
-        sent,
-        env.sim.state().events[&id],
-        "replay sends Stripe's copy"
-    );
+    assert_eq!(sent, env.sim.state().events[&id], "replay sends Stripe's copy");
 
     // Again: Stripe's copy is stored, nothing differs.
     let r = env.cmd("webhooks backfill --since 1h --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
-    assert_eq!(
-        (
-            v["stored"].as_i64(),
-            v["conflicts"].as_array().map(Vec::len)
-        ),
-        (Some(0), Some(0))
-    );
+    assert_eq!((v["stored"].as_i64(), v["conflicts"].as_array().map(Vec::len)), (Some(0), Some(0)));
     assert_eq!(v["already_stored"], v["listed"]);
     assert_eq!(conflicts(&env, &[]).len(), 1);
 }
@@ -593,13 +432,7 @@ fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
     let mut fake = paid.clone();
     fake["type"] = json!("invoice.payment_failed");
     fake["data"]["object"]["status"] = json!("open");
-    ingest(
-        &env,
-        &[],
-        "fake.json",
-        &serde_json::to_vec(&fake).unwrap(),
-        true,
-    );
+    ingest(&env, &[], "fake.json", &serde_json::to_vec(&fake).unwrap(), true);
 
     let mut cmd = env.command();
     cmd.env("BILLCTL_TEST_FAULT", "webhooks.stored@1")
@@ -628,8 +461,5 @@ fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
     );
     let v = r.json();
     assert_eq!(v["failed"], 0, "{v}");
-    assert!(
-        v["applied"].as_u64().unwrap() + v["ignored"].as_u64().unwrap() >= 1,
-        "{v}"
-    );
+    assert!(v["applied"].as_u64().unwrap() + v["ignored"].as_u64().unwrap() >= 1, "{v}");
 }

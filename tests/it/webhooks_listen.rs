@@ -43,9 +43,7 @@ pub(crate) fn listen_url(env: &Env) -> Option<String> {
 
 /// The variables that point a command at the listener's store.
 pub(crate) fn listen_env(env: &Env) -> Vec<(&'static str, String)> {
-    listen_url(env)
-        .map(|u| vec![("BILLCTL_DATABASE_URL", u)])
-        .unwrap_or_default()
+    listen_url(env).map(|u| vec![("BILLCTL_DATABASE_URL", u)]).unwrap_or_default()
 }
 
 /// The store (mirror) the listener applied to.
@@ -91,20 +89,12 @@ impl Listener {
             .unwrap();
         let mut first = String::new();
         if !drain {
-            BufReader::new(child.stdout.as_mut().unwrap())
-                .read_line(&mut first)
-                .unwrap();
+            BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
             let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
                 .as_str()
                 .unwrap_or_else(|| panic!("no address in {first:?}"))
                 .to_string();
-            return Listener {
-                child,
-                url,
-                data,
-                db_url: listen_url(env),
-                rest: None,
-            };
+            return Listener { child, url, data, db_url: listen_url(env), rest: None };
         }
         let mut out = BufReader::new(child.stdout.take().unwrap());
         out.read_line(&mut first).unwrap();
@@ -117,13 +107,7 @@ impl Listener {
             let _ = out.read_to_string(&mut text);
             text
         }));
-        Listener {
-            child,
-            url,
-            data,
-            db_url: listen_url(env),
-            rest,
-        }
+        Listener { child, url, data, db_url: listen_url(env), rest }
     }
 
     /// Stops it with SIGTERM and returns its output.
@@ -202,11 +186,7 @@ fn post_with(
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
-    let body = text
-        .split("\r\n\r\n")
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
     (status, body)
 }
 
@@ -237,19 +217,10 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
         let st = env.sim.state();
         assert!(!st.deliveries.is_empty());
         for d in &st.deliveries {
-            assert_eq!(
-                d.status,
-                Some(200),
-                "delivery of {} answered {:?}",
-                d.event,
-                d.status
-            );
+            assert_eq!(d.status, Some(200), "delivery of {} answered {:?}", d.event, d.status);
         }
-        let sub = st
-            .subscriptions
-            .values()
-            .find(|s| s["customer"] == customer.as_str())
-            .unwrap()["id"]
+        let sub = st.subscriptions.values().find(|s| s["customer"] == customer.as_str()).unwrap()
+            ["id"]
             .as_str()
             .unwrap()
             .to_string();
@@ -264,33 +235,21 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
     have.sort();
     assert_eq!(have, want);
     assert!(stored.iter().all(|e| e.status != "failed"), "{stored:#?}");
-    let created = stored
-        .iter()
-        .find(|e| e.kind == "customer.subscription.created")
-        .unwrap();
+    let created = stored.iter().find(|e| e.kind == "customer.subscription.created").unwrap();
     // The simulator sends the invoice's events before the subscription's: the first of them
     // may find no mirrored subscription and refetch it (issue 39), and then the created event
     // has nothing left to add and is ignored with the reason. Either way the mirror has the
     // subscription (below), and nothing failed (above).
     assert!(
         created.status == "applied"
-            || stored.iter().any(|e| e
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.contains("(refetched)"))),
+            || stored
+                .iter()
+                .any(|e| e.detail.as_deref().is_some_and(|d| d.contains("(refetched)"))),
         "{stored:#?}"
     );
-    let mirror = l
-        .store()
-        .subscription(&sub_id)
-        .unwrap()
-        .expect("mirrored from the event");
+    let mirror = l.store().subscription(&sub_id).unwrap().expect("mirrored from the event");
     assert_eq!(
-        (
-            mirror.customer_id.as_str(),
-            mirror.tier.as_str(),
-            mirror.status.as_str()
-        ),
+        (mirror.customer_id.as_str(), mirror.tier.as_str(), mirror.status.as_str()),
         (customer.as_str(), "pro", "active")
     );
 
@@ -304,25 +263,15 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
     }
     let again = l.events().event(&created.id).unwrap().unwrap().0;
     assert_eq!(again.received, 3);
-    assert_eq!(
-        l.events().events(&Default::default(), None).unwrap().len(),
-        want.len()
-    );
+    assert_eq!(l.events().events(&Default::default(), None).unwrap().len(), want.len());
 
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("duplicate"), "{}", out.stderr);
     // One JSON line per request after the address.
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), delivered.len() + 2, "{}", out.stdout);
-    assert_eq!(
-        lines.iter().filter(|l| l["outcome"] == "duplicate").count(),
-        2
-    );
+    assert_eq!(lines.iter().filter(|l| l["outcome"] == "duplicate").count(), 2);
 }
 
 #[test]
@@ -336,18 +285,9 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
     let body = serde_json::to_vec(&ev).unwrap();
     let t = now();
     let cases: Vec<(Option<String>, &str)> = vec![
-        (
-            Some(signature_header("whsec_wrong", t, &body)),
-            "no v1 signature matches",
-        ),
-        (
-            Some(signature_header(NEW, t - 600, &body)),
-            "outside the 300 s tolerance",
-        ),
-        (
-            Some(format!("t={t},v0={}", sign(NEW, t, &body))),
-            "no v1 signature",
-        ),
+        (Some(signature_header("whsec_wrong", t, &body)), "no v1 signature matches"),
+        (Some(signature_header(NEW, t - 600, &body)), "outside the 300 s tolerance"),
+        (Some(format!("t={t},v0={}", sign(NEW, t, &body))), "no v1 signature"),
         (None, "no Stripe-Signature header"),
     ];
     for (sig, reason) in &cases {
@@ -398,10 +338,7 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 413).count(), 1);
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 404).count(), 1);
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 405).count(), 1);
-    assert!(rows[0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("no v1 signature matches"));
+    assert!(rows[0]["reason"].as_str().unwrap().contains("no v1 signature matches"));
     // The rejected ones were never applied: the only event is the good delivery.
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].received, 1);
@@ -441,30 +378,12 @@ fn events_applied_out_of_order_end_in_the_right_state() {
         .clone();
     let sub_id = sub["id"].as_str().unwrap().to_string();
     let t = now() + 100; // later than the mirror's own state from 'subscriptions create'
-    let created = sub_event(
-        "evt_o_1",
-        "customer.subscription.created",
-        t,
-        &sub,
-        "incomplete",
-    );
-    let updated = sub_event(
-        "evt_o_2",
-        "customer.subscription.updated",
-        t + 5,
-        &sub,
-        "past_due",
-    );
+    let created = sub_event("evt_o_1", "customer.subscription.created", t, &sub, "incomplete");
+    let updated = sub_event("evt_o_2", "customer.subscription.updated", t + 5, &sub, "past_due");
     // The update arrives first, then the older creation.
-    let first = env
-        .cmd_stdin("webhooks ingest - --json", &updated)
-        .ok()
-        .json();
+    let first = env.cmd_stdin("webhooks ingest - --json", &updated).ok().json();
     assert_eq!(first["applied"].as_i64(), Some(1), "{first}");
-    let second = env
-        .cmd_stdin("webhooks ingest - --json", &created)
-        .ok()
-        .json();
+    let second = env.cmd_stdin("webhooks ingest - --json", &created).ok().json();
     assert_eq!(second["ignored"].as_i64(), Some(1), "{second}");
     let m = env.store().subscription(&sub_id).unwrap().unwrap();
     assert_eq!((m.status.as_str(), m.tier.as_str()), ("past_due", "team"));
@@ -475,43 +394,19 @@ fn events_applied_out_of_order_end_in_the_right_state() {
     std::fs::write(&file, format!("{updated}\n{created}\n")).unwrap();
 
     // A later update, then a stale one: the stale one is ignored.
-    let later = sub_event(
-        "evt_o_3",
-        "customer.subscription.updated",
-        t + 20,
-        &sub,
-        "active",
-    );
-    let stale = sub_event(
-        "evt_o_4",
-        "customer.subscription.updated",
-        t + 10,
-        &sub,
-        "unpaid",
-    );
+    let later = sub_event("evt_o_3", "customer.subscription.updated", t + 20, &sub, "active");
+    let stale = sub_event("evt_o_4", "customer.subscription.updated", t + 10, &sub, "unpaid");
     env.cmd_stdin("webhooks ingest -", &later).ok();
     env.cmd_stdin("webhooks ingest -", &stale).ok();
-    assert_eq!(
-        env.store().subscription(&sub_id).unwrap().unwrap().status,
-        "active"
-    );
+    assert_eq!(env.store().subscription(&sub_id).unwrap().unwrap().status, "active");
     let shown = ignored_as_older(&env, "evt_o_4");
     assert_eq!(shown["status"], "ignored");
     assert_eq!(shown["payload"]["data"]["object"]["status"], "unpaid");
 
     // Ingesting events already stored stores nothing new and changes nothing.
-    let again = env
-        .cmd(format!("webhooks ingest {} --json", file.display()))
-        .ok()
-        .json();
-    assert_eq!(
-        (again["stored"].as_i64(), again["already_stored"].as_i64()),
-        (Some(0), Some(2))
-    );
-    assert_eq!(
-        env.store().subscription(&sub_id).unwrap().unwrap().status,
-        "active"
-    );
+    let again = env.cmd(format!("webhooks ingest {} --json", file.display())).ok().json();
+    assert_eq!((again["stored"].as_i64(), again["already_stored"].as_i64()), (Some(0), Some(2)));
+    assert_eq!(env.store().subscription(&sub_id).unwrap().unwrap().status, "active");
 
     // A payment failure moves it to past_due; the later paid invoice back to active.
     let invoice = |id: &str, kind: &str, at: i64| {
@@ -530,17 +425,10 @@ fn events_applied_out_of_order_end_in_the_right_state() {
     )
     .unwrap();
     env.cmd(format!("webhooks ingest {}", file2.display())).ok();
-    assert_eq!(
-        env.store().subscription(&sub_id).unwrap().unwrap().status,
-        "active"
-    );
+    assert_eq!(env.store().subscription(&sub_id).unwrap().unwrap().status, "active");
     let list = env.cmd("webhooks list --type invoice.* --json").ok().json();
-    let statuses: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["status"].as_str().unwrap())
-        .collect();
+    let statuses: Vec<&str> =
+        list.as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
     // Applied oldest first: failed (active -> past_due), then paid (past_due -> active).
     assert_eq!(statuses, ["applied", "applied"], "{list}");
 }
@@ -554,19 +442,9 @@ fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
         "{\"id\":\"evt_ok\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1,\"data\":{\"object\":{}}}\n{not json\n{\"object\":\"event\",\"type\":\"x\",\"created\":1,\"data\":{\"object\":{}}}\n",
     )
     .unwrap();
-    let run = env
-        .cmd(format!("webhooks ingest {}", file.display()))
-        .code(2);
-    assert!(
-        run.stderr.contains("bad.ndjson:2: malformed JSON"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("bad.ndjson:3: not an event: no id"),
-        "{}",
-        run.stderr
-    );
+    let run = env.cmd(format!("webhooks ingest {}", file.display())).code(2);
+    assert!(run.stderr.contains("bad.ndjson:2: malformed JSON"), "{}", run.stderr);
+    assert!(run.stderr.contains("bad.ndjson:3: not an event: no id"), "{}", run.stderr);
     let list = env.cmd("webhooks list --json").ok().json();
     assert_eq!(list.as_array().unwrap().len(), 0);
 
@@ -576,18 +454,9 @@ fn bad_event_files_store_nothing_and_failures_can_be_reprocessed() {
     env.cmd_stdin("webhooks ingest -", broken).code(1);
     let failed = env.cmd("webhooks list --status failed --json").ok().json();
     assert_eq!(failed[0]["id"], "evt_broken");
-    assert!(
-        failed[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("not a subscription"),
-        "{failed}"
-    );
+    assert!(failed[0]["detail"].as_str().unwrap().contains("not a subscription"), "{failed}");
     let re = env.cmd("webhooks reprocess --failed --json").code(1).json();
-    assert_eq!(
-        (re["selected"].as_i64(), re["failed"].as_i64()),
-        (Some(1), Some(1))
-    );
+    assert_eq!((re["selected"].as_i64(), re["failed"].as_i64()), (Some(1), Some(1)));
     env.cmd("webhooks show evt_nope").code(2);
     env.cmd("webhooks list --since yesterday").code(2);
 }
@@ -598,10 +467,7 @@ fn catalog_events_mark_drift_until_setup_products_runs() {
     // A price of billctl's Pro product, changed after the catalog was applied.
     let ev = json!({"id":"evt_price_1","object":"event","type":"price.updated","created":env.sim.now(),
         "data":{"object":{"id":"price_changed","object":"price","product":"billctl_pro"}}});
-    let v = env
-        .cmd_stdin("webhooks ingest - --json", &ev.to_string())
-        .ok()
-        .json();
+    let v = env.cmd_stdin("webhooks ingest - --json", &ev.to_string()).ok().json();
     assert_eq!(v["applied"].as_i64(), Some(1));
     assert_eq!(noted(&env), ["price.updated price_changed"]);
     env.cmd("setup-products --yes -q").ok();
@@ -627,10 +493,7 @@ fn catalog_events(env: &Env) -> Vec<Value> {
 
 /// Events as `webhooks ingest` reads them (one JSON object a line).
 fn ndjson(events: &[Value]) -> String {
-    events
-        .iter()
-        .map(|e| format!("{}\n", serde_json::to_string(e).unwrap()))
-        .collect()
+    events.iter().map(|e| format!("{}\n", serde_json::to_string(e).unwrap())).collect()
 }
 
 /// The catalog changes `prices check --json` reports (`type object_id`, oldest first): the
@@ -642,13 +505,7 @@ fn noted(env: &Env) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("catalog_changes in {report}"))
         .iter()
-        .map(|c| {
-            format!(
-                "{} {}",
-                c["type"].as_str().unwrap(),
-                c["object_id"].as_str().unwrap()
-            )
-        })
+        .map(|c| format!("{} {}", c["type"].as_str().unwrap(), c["object_id"].as_str().unwrap()))
         .collect();
     let warning = match changes.len() {
         0 => None,
@@ -663,11 +520,7 @@ fn noted(env: &Env) -> Vec<String> {
     };
     match warning {
         Some(w) => assert!(check.stderr.contains(&w), "{w}\n{}", check.stderr),
-        None => assert!(
-            !check.stderr.contains("webhooks reported"),
-            "{}",
-            check.stderr
-        ),
+        None => assert!(!check.stderr.contains("webhooks reported"), "{}", check.stderr),
     }
     changes
 }
@@ -701,15 +554,8 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     let t0 = env.sim.now();
     env.cmd("setup-products --yes -q").ok();
     let own = catalog_events(&env);
-    assert!(
-        own.len() >= 6,
-        "products and prices were made: {}",
-        own.len()
-    );
-    let v = env
-        .cmd_stdin("webhooks ingest - --json", &ndjson(&own))
-        .ok()
-        .json();
+    assert!(own.len() >= 6, "products and prices were made: {}", own.len());
+    let v = env.cmd_stdin("webhooks ingest - --json", &ndjson(&own)).ok().json();
     assert_eq!(
         (v["ignored"].as_u64(), v["applied"].as_u64()),
         (Some(own.len() as u64), Some(0)),
@@ -739,20 +585,14 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
     // `created` share), then setup-products reads the catalog and puts the name right.
     env.sim.advance_clock(60).unwrap();
     env.cmd("setup-products --yes -q").ok();
-    assert!(
-        noted(&env).is_empty(),
-        "setup-products reconciled the change"
-    );
+    assert!(noted(&env).is_empty(), "setup-products reconciled the change");
     // Applied again (reprocess, or Stripe's late retry of a delivery that failed): the run
     // saw that change, so it is not drift.
     env.cmd("webhooks reprocess --type p*").ok();
     assert!(noted(&env).is_empty(), "reprocessed after setup-products");
     let id = edit["id"].as_str().unwrap();
     let shown = detail(&env, id);
-    assert!(
-        shown.contains("changed before the last setup-products read the catalog"),
-        "{shown}"
-    );
+    assert!(shown.contains("changed before the last setup-products read the catalog"), "{shown}");
     // A change made after that run: noted.
     env.stripe_post("/products/billctl_pro", &[("name", "Pro, renamed again")]);
     env.cmd(format!("webhooks backfill --since {} -q", t0)).ok();
@@ -790,25 +630,14 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     // While it runs: Team renamed in the Dashboard, and its event applied.
     env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
-    assert_eq!(
-        noted(&env),
-        [
-            "product.updated billctl_pro",
-            "product.updated billctl_team"
-        ]
-    );
+    assert_eq!(noted(&env), ["product.updated billctl_pro", "product.updated billctl_team"]);
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGCONT,
     )
     .unwrap();
     let run = common::to_run(child.wait_with_output().unwrap()).ok();
-    assert!(
-        run.stderr
-            .contains("fault point setup.read: hit 1, stopping"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("fault point setup.read: hit 1, stopping"), "{}", run.stderr);
     // Pro's note is settled; Team's change, made after the run read, is still there.
     assert_eq!(noted(&env), ["product.updated billctl_team"]);
     let plan = env.cmd("setup-products --plan --json").ok().json();
@@ -832,11 +661,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
     // first answers, so the read has an answer after the clock moves.
     env.stripe_post(
         "/products",
-        &[
-            ("id", "billctl_gold"),
-            ("name", "Gold"),
-            ("metadata[billctl_tier]", "gold"),
-        ],
+        &[("id", "billctl_gold"), ("name", "Gold"), ("metadata[billctl_tier]", "gold")],
     );
     let child = env
         .command()
@@ -852,11 +677,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
     });
     env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
-    assert!(
-        noted(&env).contains(&"product.updated billctl_team".to_string()),
-        "{:?}",
-        noted(&env)
-    );
+    assert!(noted(&env).contains(&"product.updated billctl_team".to_string()), "{:?}", noted(&env));
     env.sim.advance_clock(30).unwrap();
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
@@ -864,12 +685,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
     )
     .unwrap();
     let run = common::to_run(child.wait_with_output().unwrap()).ok();
-    assert!(
-        run.stderr
-            .contains("fault point stripe.answer: hit 1, stopping"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("fault point stripe.answer: hit 1, stopping"), "{}", run.stderr);
     assert!(
         noted(&env).contains(&"product.updated billctl_team".to_string()),
         "Team's change, made while the run read, is still noted: {:?}",
@@ -888,24 +704,15 @@ fn changes_outside_the_catalog_are_not_drift() {
     env.stripe_post("/products", &[("id", "merch_tshirt"), ("name", "T-shirt")]);
     let merch = env.stripe_post(
         "/prices",
-        &[
-            ("product", "merch_tshirt"),
-            ("unit_amount", "2000"),
-            ("currency", "usd"),
-        ],
+        &[("product", "merch_tshirt"), ("unit_amount", "2000"), ("currency", "usd")],
     );
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert!(noted(&env).is_empty());
     let shown = detail(
         &env,
-        newest_event(&env, "price.created", merch["id"].as_str().unwrap())["id"]
-            .as_str()
-            .unwrap(),
+        newest_event(&env, "price.created", merch["id"].as_str().unwrap())["id"].as_str().unwrap(),
     );
-    assert!(
-        shown.contains("is not in billctl's catalog: not catalog drift"),
-        "{shown}"
-    );
+    assert!(shown.contains("is not in billctl's catalog: not catalog drift"), "{shown}");
     let plan = env.cmd("setup-products --plan").ok();
     assert!(
         plan.stderr.contains("No changes") || plan.stdout.contains("No changes"),
@@ -915,17 +722,10 @@ fn changes_outside_the_catalog_are_not_drift() {
     );
     let extra = env.stripe_post(
         "/prices",
-        &[
-            ("product", "billctl_team"),
-            ("unit_amount", "100"),
-            ("currency", "usd"),
-        ],
+        &[("product", "billctl_team"), ("unit_amount", "100"), ("currency", "usd")],
     );
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
-    assert_eq!(
-        noted(&env),
-        [format!("price.created {}", extra["id"].as_str().unwrap())]
-    );
+    assert_eq!(noted(&env), [format!("price.created {}", extra["id"].as_str().unwrap())]);
 }
 
 #[test]
@@ -943,33 +743,16 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     // listen is down: these events are never delivered.
     let missed_before: Vec<String> = env.sim.state().events.keys().cloned().collect();
     let second = env.subscribed("during@example.com", "team");
-    let during: std::collections::BTreeSet<String> = env
-        .sim
-        .state()
-        .events
-        .keys()
-        .filter(|id| !missed_before.contains(id))
-        .cloned()
-        .collect();
+    let during: std::collections::BTreeSet<String> =
+        env.sim.state().events.keys().filter(|id| !missed_before.contains(id)).cloned().collect();
     assert!(!during.is_empty());
     // What the store lacks: the events made while listen was down, and the catalog's events
     // from before the endpoint was registered.
-    let missing: std::collections::BTreeSet<String> = env
-        .sim
-        .state()
-        .events
-        .keys()
-        .filter(|id| !received.contains(id))
-        .cloned()
-        .collect();
+    let missing: std::collections::BTreeSet<String> =
+        env.sim.state().events.keys().filter(|id| !received.contains(id)).cloned().collect();
     assert!(during.is_subset(&missing));
     let sub_of = |c: &str| {
-        env.sim
-            .state()
-            .subscriptions
-            .values()
-            .find(|s| s["customer"] == c)
-            .unwrap()["id"]
+        env.sim.state().subscriptions.values().find(|s| s["customer"] == c).unwrap()["id"]
             .as_str()
             .unwrap()
             .to_string()
@@ -997,19 +780,12 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
         let (row, body) = events.event(id).unwrap().unwrap();
         assert_eq!(row.source, "backfill");
         let ours: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(
-            ours,
-            env.sim.state().events[id],
-            "stored as Stripe lists it"
-        );
+        assert_eq!(ours, env.sim.state().events[id], "stored as Stripe lists it");
     }
     // Applied oldest first: the mirror now has the subscription created while down.
     let store = listen_store(&env, &data);
     let mirrored = store.subscription(&sub2).unwrap().expect("backfilled");
-    assert_eq!(
-        (mirrored.tier.as_str(), mirrored.status.as_str()),
-        ("team", "active")
-    );
+    assert_eq!((mirrored.tier.as_str(), mirrored.status.as_str()), ("team", "active"));
     assert!(store.subscription(&sub1).unwrap().is_some());
 
     // A second backfill finds nothing new; a type filter narrows the listing.
@@ -1021,38 +797,33 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     let v = common::run(&mut again).ok().json();
     assert_eq!(v["stored"], 0);
     let mut typed = env.command();
-    typed
-        .env("BILLCTL_DATA_DIR", &data)
-        .envs(listen_env(&env))
-        .args([
-            "webhooks",
-            "backfill",
-            "--since",
-            "1h",
-            "--type",
-            "customer.subscription.*",
-            "--json",
-        ]);
+    typed.env("BILLCTL_DATA_DIR", &data).envs(listen_env(&env)).args([
+        "webhooks",
+        "backfill",
+        "--since",
+        "1h",
+        "--type",
+        "customer.subscription.*",
+        "--json",
+    ]);
     let v = common::run(&mut typed).ok().json();
     let subs = env
         .sim
         .state()
         .events
         .values()
-        .filter(|e| {
-            e["type"]
-                .as_str()
-                .unwrap()
-                .starts_with("customer.subscription.")
-        })
+        .filter(|e| e["type"].as_str().unwrap().starts_with("customer.subscription."))
         .count();
     assert_eq!(v["listed"], subs);
 
     // Bad input names the flag and changes nothing.
     let mut bad = env.command();
-    bad.env("BILLCTL_DATA_DIR", &data)
-        .envs(listen_env(&env))
-        .args(["webhooks", "backfill", "--since", "yesterday-ish"]);
+    bad.env("BILLCTL_DATA_DIR", &data).envs(listen_env(&env)).args([
+        "webhooks",
+        "backfill",
+        "--since",
+        "yesterday-ish",
+    ]);
     let r = common::run(&mut bad);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("--since"), "{}", r.stderr);
@@ -1099,10 +870,7 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
             &l.url,
             None,
             &forged,
-            &[
-                ("X-Api-Key", "sk_live_secret_header"),
-                ("Authorization", "Bearer top-secret"),
-            ],
+            &[("X-Api-Key", "sk_live_secret_header"), ("Authorization", "Bearer top-secret")],
         );
         assert_eq!(status, 400, "request {i}: {body}");
     }
@@ -1113,33 +881,17 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
     .to_string();
     let sig = signature_header(NEW, t, body.as_bytes());
     assert_eq!(
-        post_with(
-            &l.url,
-            Some(&sig),
-            body.as_bytes(),
-            &[("Authorization", "Bearer top-secret")]
-        )
-        .0,
+        post_with(&l.url, Some(&sig), body.as_bytes(), &[("Authorization", "Bearer top-secret")]).0,
         200
     );
     l.settled();
     let data = l.data.clone();
     let out = l.stop();
-    assert!(
-        !out.stdout.contains('\u{1b}'),
-        "no raw escape reaches the terminal: {:?}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\\u001b"),
-        "JSON Lines escape it: {}",
-        out.stdout
-    );
+    assert!(!out.stdout.contains('\u{1b}'), "no raw escape reaches the terminal: {:?}", out.stdout);
+    assert!(out.stdout.contains("\\u001b"), "JSON Lines escape it: {}", out.stdout);
     if env.database_url.is_none() {
         let after = std::fs::metadata(&db).unwrap().len();
-        let wal = std::fs::metadata(data.join("webhooks.db-wal"))
-            .map(|m| m.len())
-            .unwrap_or(0);
+        let wal = std::fs::metadata(data.join("webhooks.db-wal")).map(|m| m.len()).unwrap_or(0);
         assert!(
             after + wal < before + 5_000_000,
             "300 MB of refused bodies grew the store by {} bytes",
@@ -1154,10 +906,7 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
     let rows = rejected.as_array().unwrap();
     assert_eq!(rows.len(), 5, "capped by --max-rejected");
     for r in rows {
-        assert!(
-            r["event_id"].is_null(),
-            "an unverified body is never parsed: {r}"
-        );
+        assert!(r["event_id"].is_null(), "an unverified body is never parsed: {r}");
         // Unsigned: refused from its head, its body never read (nor digested).
         let reason = r["reason"].as_str().unwrap();
         assert!(
@@ -1169,40 +918,27 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
         Some(u) => {
             let mut c = postgres::Client::connect(u, postgres::NoTls).unwrap();
             let r = c
-                .query_one(
-                    "SELECT COUNT(body), string_agg(headers, ' ') FROM receipts",
-                    &[],
-                )
+                .query_one("SELECT COUNT(body), string_agg(headers, ' ') FROM receipts", &[])
                 .unwrap();
             (r.get(0), r.get(1))
         }
         None => rusqlite::Connection::open(data.join("webhooks.db"))
             .unwrap()
-            .query_row(
-                "SELECT COUNT(body), group_concat(headers, ' ') FROM receipts",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT COUNT(body), group_concat(headers, ' ') FROM receipts", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap(),
     };
     assert_eq!(bodies, 0, "no receipt keeps a body");
-    assert!(
-        !headers.contains("secret"),
-        "credentials never stored: {headers}"
-    );
-    assert!(
-        !headers.contains("authorization") && !headers.contains("x-api-key"),
-        "{headers}"
-    );
+    assert!(!headers.contains("secret"), "credentials never stored: {headers}");
+    assert!(!headers.contains("authorization") && !headers.contains("x-api-key"), "{headers}");
     assert!(
         headers.contains("[present]") && !headers.contains("v1="),
         "the signature value is not kept: {headers}"
     );
     let shown = {
         let mut cmd = env.command();
-        cmd.env("BILLCTL_DATA_DIR", &data)
-            .envs(listen_env(&env))
-            .args(["webhooks", "list"]);
+        cmd.env("BILLCTL_DATA_DIR", &data).envs(listen_env(&env)).args(["webhooks", "list"]);
         common::run(&mut cmd).ok().stdout
     };
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
@@ -1228,12 +964,7 @@ fn applying_never_holds_up_an_acknowledgement() {
         "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "sub_slow", "object": "subscription"}}})
     .to_string();
     assert_eq!(
-        post(
-            &l.url,
-            Some(&signature_header(NEW, t, first.as_bytes())),
-            first.as_bytes()
-        )
-        .0,
+        post(&l.url, Some(&signature_header(NEW, t, first.as_bytes())), first.as_bytes()).0,
         200
     );
     // The apply of evt_slow is now waiting on "Stripe": observed, not slept for.
@@ -1242,12 +973,7 @@ fn applying_never_holds_up_an_acknowledgement() {
         "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_q"}}})
     .to_string();
     assert_eq!(
-        post(
-            &l.url,
-            Some(&signature_header(NEW, t, second.as_bytes())),
-            second.as_bytes()
-        )
-        .0,
+        post(&l.url, Some(&signature_header(NEW, t, second.as_bytes())), second.as_bytes()).0,
         200
     );
     let rows = l.events().events(&Default::default(), None).unwrap();
@@ -1256,10 +982,7 @@ fn applying_never_holds_up_an_acknowledgement() {
         slow.status, "pending",
         "the first is still being applied while the second was answered"
     );
-    assert!(
-        rows.iter().any(|r| r.id == "evt_quick"),
-        "the second is stored"
-    );
+    assert!(rows.iter().any(|r| r.id == "evt_quick"), "the second is stored");
     drop(held);
     drop(stalled);
     let settled = l.settled();
@@ -1295,32 +1018,17 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
     let env = Env::with_catalog();
     let l = Listener::start_with(
         &env,
-        &[
-            "--max-connections",
-            "4096",
-            "--header-timeout",
-            "3s",
-            "--idle-timeout",
-            "3s",
-            "-q",
-        ],
+        &["--max-connections", "4096", "--header-timeout", "3s", "--idle-timeout", "3s", "-q"],
         &[],
         true,
     );
-    let authority = l
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let authority = l.url.trim_start_matches("http://").split('/').next().unwrap().to_string();
     let mut held = Vec::with_capacity(n);
     for i in 0..n {
         let mut s = TcpStream::connect(&authority).unwrap();
         if i % 2 == 1 {
             // Trickling: a request line and part of a header, then nothing.
-            s.write_all(b"POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\nContent-Le")
-                .unwrap();
+            s.write_all(b"POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\nContent-Le").unwrap();
         }
         held.push(s);
     }
@@ -1330,18 +1038,12 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
         "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_t"}}})
     .to_string();
     let started = std::time::Instant::now();
-    let (status, _) = post(
-        &l.url,
-        Some(&signature_header(NEW, t, body.as_bytes())),
-        body.as_bytes(),
-    );
+    let (status, _) =
+        post(&l.url, Some(&signature_header(NEW, t, body.as_bytes())), body.as_bytes());
     let took = started.elapsed();
     assert_eq!(status, 200, "answered while {n} connections are held");
     eprintln!("{n} held connections: the delivery took {took:?}; listen's RSS {rss} kB");
-    assert!(
-        rss < 200_000,
-        "RSS {rss} kB with {n} connections held (bound: 200 MB)"
-    );
+    assert!(rss < 200_000, "RSS {rss} kB with {n} connections held (bound: 200 MB)");
     // Every held connection is closed by the server at its deadline (observed: EOF or reset).
     for mut s in held {
         s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
@@ -1359,28 +1061,16 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
     // has none of).
     let env = Env::with_catalog();
     let l = Listener::start_with(&env, &["--max-connections", "10", "-q"], &[], true);
-    let authority = l
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let idle: Vec<TcpStream> = (0..10)
-        .map(|_| TcpStream::connect(&authority).unwrap())
-        .collect();
+    let authority = l.url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let idle: Vec<TcpStream> = (0..10).map(|_| TcpStream::connect(&authority).unwrap()).collect();
     let (status, body) = post(&l.url, None, b"{}");
-    assert_eq!(
-        status, 400,
-        "the idle connection waiting longest made room: {body}"
-    );
+    assert_eq!(status, 400, "the idle connection waiting longest made room: {body}");
     drop(idle);
     // Heads begun and never finished make room too (the oldest first).
     let slow: Vec<TcpStream> = (0..10)
         .map(|_| {
             let mut s = TcpStream::connect(&authority).unwrap();
-            s.write_all(b"POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\n")
-                .unwrap();
+            s.write_all(b"POST /stripe/webhooks HTTP/1.1\r\nHost: x\r\n").unwrap();
             s
         })
         .collect();
@@ -1446,9 +1136,7 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
     assert_eq!((a.status, presented == first), (200, true), "{}", a.body);
     // Plain HTTP to the TLS port gets no answer.
     let mut plain = TcpStream::connect(authority).unwrap();
-    plain
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
+    plain.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     plain
         .write_all(
             format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}").as_bytes(),
@@ -1476,23 +1164,9 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
     let ids: Vec<String> = l.settled().into_iter().map(|r| r.id).collect();
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("re-read the certificate"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("kept the certificate in use"),
-        "{}",
-        out.stderr
-    );
-    for id in [
-        "evt_tls_1",
-        "evt_tls_2",
-        "evt_tls_3",
-        "evt_tls_k1",
-        "evt_tls_k2",
-    ] {
+    assert!(out.stderr.contains("re-read the certificate"), "{}", out.stderr);
+    assert!(out.stderr.contains("kept the certificate in use"), "{}", out.stderr);
+    for id in ["evt_tls_1", "evt_tls_2", "evt_tls_3", "evt_tls_k1", "evt_tls_k2"] {
         assert!(ids.iter().any(|i| i == id), "{id} stored: {ids:?}");
     }
     // An expired certificate (the clock three days on; openssl made it for two) is refused
@@ -1513,11 +1187,7 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
         k,
     ]));
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("expired") && r.stderr.contains("cert.pem"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("expired") && r.stderr.contains("cert.pem"), "{}", r.stderr);
 }
 
 /// A TLS connection kept alive across requests (HTTP/1.1), trusting only `ca`.
@@ -1527,9 +1197,7 @@ struct KeptAlive {
 
 impl KeptAlive {
     fn open(authority: &str, ca: &[u8]) -> KeptAlive {
-        KeptAlive {
-            tls: crate::serve::tls_stream(authority, ca),
-        }
+        KeptAlive { tls: crate::serve::tls_stream(authority, ca) }
     }
 
     /// Posts a signed event on this connection; the status (the body is read by its length).
@@ -1544,9 +1212,7 @@ impl KeptAlive {
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
         while !head.ends_with(b"\r\n\r\n") {
-            self.tls
-                .read_exact(&mut byte)
-                .expect("the connection stays open");
+            self.tls.read_exact(&mut byte).expect("the connection stays open");
             head.push(byte[0]);
         }
         let text = String::from_utf8_lossy(&head).to_lowercase();
@@ -1593,9 +1259,7 @@ pub(crate) fn listen_token(env: &Env, scopes: &str) -> String {
         env.command()
             .env("BILLCTL_DATA_DIR", env.path("listen-data"))
             .envs(listen_env(env))
-            .args([
-                "serve", "tokens", "issue", "--name", scopes, "--scope", scopes,
-            ]),
+            .args(["serve", "tokens", "issue", "--name", scopes, "--scope", scopes]),
     )
     .ok();
     out.stdout.trim().to_string()
@@ -1622,25 +1286,16 @@ fn the_receivers_metrics_count_known_deliveries() {
     let l = Listener::start(&env);
     let t = now();
     let event = |id: &str, kind: &str| {
-        serde_json::to_vec(
-            &json!({"id": id, "object": "event", "type": kind, "created": t,
-            "livemode": false, "data": {"object": {"id": format!("x_{id}")}}}),
-        )
+        serde_json::to_vec(&json!({"id": id, "object": "event", "type": kind, "created": t,
+            "livemode": false, "data": {"object": {"id": format!("x_{id}")}}}))
         .unwrap()
     };
     let a = event("evt_m_1", "customer.created");
     let b = event("evt_m_2", "invoice.paid");
     assert_eq!(post(&l.url, Some(&signature_header(NEW, t, &a)), &a).0, 200);
     assert_eq!(post(&l.url, Some(&signature_header(NEW, t, &b)), &b).0, 200);
-    assert_eq!(
-        post(&l.url, Some(&signature_header(OLD, t, &a)), &a).0,
-        200,
-        "a duplicate"
-    );
-    assert_eq!(
-        post(&l.url, Some(&signature_header("whsec_wrong", t, &b)), &b).0,
-        400
-    );
+    assert_eq!(post(&l.url, Some(&signature_header(OLD, t, &a)), &a).0, 200, "a duplicate");
+    assert_eq!(post(&l.url, Some(&signature_header("whsec_wrong", t, &b)), &b).0, 400);
     assert_eq!(post(&l.url, None, &b).0, 400);
     l.settled();
     let read = listen_token(&env, "read");
@@ -1662,18 +1317,9 @@ fn the_receivers_metrics_count_known_deliveries() {
         n("billctl_webhooks_deliveries_total{outcome=\"duplicate\",type=\"customer.created\"}"),
         1.0
     );
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"),
-        2.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_refused_total{reason=\"signature\"}"),
-        1.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_refused_total{reason=\"missing_signature\"}"),
-        1.0
-    );
+    assert_eq!(n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"), 2.0);
+    assert_eq!(n("billctl_webhooks_refused_total{reason=\"signature\"}"), 1.0);
+    assert_eq!(n("billctl_webhooks_refused_total{reason=\"missing_signature\"}"), 1.0);
     assert_eq!(n("billctl_webhooks_signature_failures_total"), 2.0);
     let applied: f64 = text
         .lines()
@@ -1686,10 +1332,7 @@ fn the_receivers_metrics_count_known_deliveries() {
     assert!(n("billctl_webhooks_open_connections") >= 1.0);
     assert_eq!(n("billctl_webhooks_metrics_auth_failures_total"), 2.0);
     // The metrics are not deliveries: none was recorded as a refused request.
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"),
-        2.0
-    );
+    assert_eq!(n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"), 2.0);
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains(&read) && !out.stdout.contains(&read));
@@ -1710,15 +1353,7 @@ fn the_receivers_json_log_has_one_object_per_request() {
     .unwrap();
     let sig = signature_header(NEW, t, &body);
     assert_eq!(post(&l.url, Some(&sig), &body).0, 200);
-    assert_eq!(
-        post(
-            &l.url,
-            Some(&signature_header("whsec_wrong", t, &body)),
-            &body
-        )
-        .0,
-        400
-    );
+    assert_eq!(post(&l.url, Some(&signature_header("whsec_wrong", t, &body)), &body).0, 400);
     l.settled();
     let out = l.stop();
     let lines: Vec<Value> = out
@@ -1730,21 +1365,12 @@ fn the_receivers_json_log_has_one_object_per_request() {
     let outcomes: Vec<&str> = lines.iter().filter_map(|l| l["outcome"].as_str()).collect();
     assert!(outcomes.contains(&"received customer.created"), "{lines:?}");
     assert!(outcomes.contains(&"rejected: signature"), "{lines:?}");
-    assert!(lines.iter().any(|l| l["message"]
-        .as_str()
-        .is_some_and(|m| m.starts_with("stopped"))));
+    assert!(lines.iter().any(|l| l["message"].as_str().is_some_and(|m| m.starts_with("stopped"))));
     for l in lines.iter().filter(|l| l.get("status").is_some()) {
         assert_eq!(l["route"], "webhooks");
-        assert!(
-            l["request_id"].as_str().is_some_and(|r| r.len() == 16),
-            "{l}"
-        );
+        assert!(l["request_id"].as_str().is_some_and(|r| r.len() == 16), "{l}");
     }
-    assert!(
-        !out.stderr.contains(&sig) && !out.stderr.contains("cus_log"),
-        "{}",
-        out.stderr
-    );
+    assert!(!out.stderr.contains(&sig) && !out.stderr.contains("cus_log"), "{}", out.stderr);
 }
 
 /// The body budget cannot be taken from Stripe's deliveries: uploads without a plausible
@@ -1755,13 +1381,7 @@ fn the_receivers_json_log_has_one_object_per_request() {
 fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
     use crate::serve_core::tcp_from;
     let env = Env::with_catalog();
-    let flags = [
-        "--max-body",
-        "1048576",
-        "--max-body-memory",
-        "4194304",
-        "-q",
-    ];
+    let flags = ["--max-body", "1048576", "--max-body-memory", "4194304", "-q"];
     let l = Listener::start_with(&env, &flags, &[], true);
     let rest = l.url.strip_prefix("http://").unwrap();
     let (authority, path) = rest.split_at(rest.find('/').unwrap());
@@ -1772,10 +1392,7 @@ fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
         s.write_all(head.as_bytes()).unwrap();
         let mut answer = [0u8; 12];
         s.read_exact(&mut answer).unwrap();
-        assert_eq!(
-            &answer, b"HTTP/1.1 400",
-            "an unsigned upload is answered from its head"
-        );
+        assert_eq!(&answer, b"HTTP/1.1 400", "an unsigned upload is answered from its head");
         held.push(s);
     }
     let t = now();
@@ -1815,13 +1432,7 @@ fn five_forged_callers_holding_the_budget_cannot_keep_a_signed_delivery_out() {
     const BIG: usize = 1_048_576;
     const REST: usize = 256 * 1024 + 65_536 - 1;
     let env = Env::with_catalog();
-    let flags = [
-        "--max-body",
-        "1048576",
-        "--max-body-memory",
-        "4194304",
-        "-q",
-    ];
+    let flags = ["--max-body", "1048576", "--max-body-memory", "4194304", "-q"];
     let l = Listener::start_with(&env, &flags, &[], true);
     let rest = l.url.strip_prefix("http://").unwrap();
     let (authority, path) = rest.split_at(rest.find('/').unwrap());
@@ -1840,8 +1451,7 @@ fn five_forged_callers_holding_the_budget_cannot_keep_a_signed_delivery_out() {
     let full = |len: usize| {
         crate::serve::eventually("the budget is full", || {
             let mut s = tcp_from([127, 0, 0, 20], authority);
-            s.write_all(head(len, "Expect: 100-continue\r\n").as_bytes())
-                .unwrap();
+            s.write_all(head(len, "Expect: 100-continue\r\n").as_bytes()).unwrap();
             let mut answer = [0u8; 12];
             s.read_exact(&mut answer).is_ok() && &answer == b"HTTP/1.1 503"
         });

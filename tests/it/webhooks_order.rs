@@ -64,20 +64,13 @@ fn sim_sub(env: &Env, sub: &str) -> Value {
 }
 
 fn customer(env: &Env, email: &str) -> String {
-    env.cmd(format!("customers create --email {email} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
+    env.cmd(format!("customers create --email {email} -q")).ok().stdout.trim().to_string()
 }
 
 /// Pays `invoice` with the customer's new Visa card, as the customer would after a decline.
 fn pay_with_a_good_card(env: &Env, customer: &str, invoice: &str) {
     env.sim.add_card(customer, "pm_card_visa").unwrap();
-    let paid = env
-        .cmd(format!("invoices pay {invoice} --yes --json"))
-        .ok()
-        .json();
+    let paid = env.cmd(format!("invoices pay {invoice} --yes --json")).ok().json();
     assert_eq!(paid["status"], "paid", "{paid}");
 }
 
@@ -85,20 +78,11 @@ fn pay_with_a_good_card(env: &Env, customer: &str, invoice: &str) {
 /// the simulator's clock, so it runs first.
 fn renewal_fails_then_paid(env: &Env) -> Sequence {
     let customer = env.subscribed("renewal@example.com", "pro");
-    let sub = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap()
-        .row;
+    let sub = env.store().current_subscription(&customer).unwrap().unwrap().row;
     let before = sim_sub(env, &sub.id);
-    env.sim
-        .add_card(&customer, "pm_card_chargeCustomerFail")
-        .unwrap();
+    env.sim.add_card(&customer, "pm_card_chargeCustomerFail").unwrap();
     let from = mark(env);
-    env.sim
-        .advance_clock(sub.current_period_end - env.sim.now() + 3600)
-        .unwrap();
+    env.sim.advance_clock(sub.current_period_end - env.sim.now() + 3600).unwrap();
     let late = sim_sub(env, &sub.id);
     assert_eq!(late["status"], "past_due", "the renewal was declined");
     let invoice = late["latest_invoice"].as_str().unwrap().to_string();
@@ -115,14 +99,10 @@ fn renewal_fails_then_paid(env: &Env) -> Sequence {
 /// The simulator's own sign-up whose first charge is declined, then paid with another card.
 fn signup_declined_then_paid(env: &Env) -> Sequence {
     let customer = customer(env, "signup@example.com");
-    env.sim
-        .add_card(&customer, "pm_card_chargeCustomerFail")
-        .unwrap();
+    env.sim.add_card(&customer, "pm_card_chargeCustomerFail").unwrap();
     let from = mark(env);
     let created = env
-        .cmd(format!(
-            "subscriptions create --customer {customer} --tier pro --json"
-        ))
+        .cmd(format!("subscriptions create --customer {customer} --tier pro --json"))
         .code(1)
         .json();
     assert_eq!(created["status"], "incomplete", "{created}");
@@ -141,19 +121,10 @@ fn signup_declined_then_paid(env: &Env) -> Sequence {
 /// Pro to Team, the difference invoiced and paid at once.
 fn plan_change(env: &Env) -> Sequence {
     let customer = env.subscribed("change@example.com", "pro");
-    let sub = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
+    let sub = env.store().current_subscription(&customer).unwrap().unwrap().row.id;
     let before = sim_sub(env, &sub);
     let from = mark(env);
-    env.cmd(format!(
-        "subscriptions change {sub} --tier team --proration always-invoice -q"
-    ))
-    .ok();
+    env.cmd(format!("subscriptions change {sub} --tier team --proration always-invoice -q")).ok();
     Sequence {
         name: "plan change",
         events: events_since(env, from, &sub),
@@ -166,13 +137,7 @@ fn plan_change(env: &Env) -> Sequence {
 /// Cancelled at the period end, then resumed (as the Dashboard does both).
 fn cancel_and_resume(env: &Env) -> Sequence {
     let customer = env.subscribed("resume@example.com", "pro");
-    let sub = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
+    let sub = env.store().current_subscription(&customer).unwrap().unwrap().row.id;
     let before = sim_sub(env, &sub);
     let from = mark(env);
     let path = format!("/subscriptions/{sub}");
@@ -260,12 +225,7 @@ fn assert_mirror_is_stripes(env: &Env, seq: &Sequence, case: &str) {
         .unwrap()
         .unwrap_or_else(|| panic!("{case}: {} not mirrored", seq.sub));
     let price = &want["items"]["data"][0]["price"];
-    let tier = price["lookup_key"]
-        .as_str()
-        .unwrap()
-        .split('_')
-        .next()
-        .unwrap();
+    let tier = price["lookup_key"].as_str().unwrap().split('_').next().unwrap();
     let got = (
         m.row.status.as_str(),
         m.row.tier.as_str(),
@@ -283,16 +243,9 @@ fn assert_mirror_is_stripes(env: &Env, seq: &Sequence, case: &str) {
     assert_eq!(got, stripes, "{case}");
     let st = env.sim.state();
     let latest = &st.invoices[want["latest_invoice"].as_str().unwrap()];
+    assert_eq!(latest["status"], "paid", "{case}: every sequence ends paid up");
     assert_eq!(
-        latest["status"], "paid",
-        "{case}: every sequence ends paid up"
-    );
-    assert_eq!(
-        (
-            m.payment.failed_at,
-            m.payment.failed_attempts,
-            m.payment.invoice_id.as_deref()
-        ),
+        (m.payment.failed_at, m.payment.failed_attempts, m.payment.invoice_id.as_deref()),
         (None, 0, None),
         "{case}: no failing payment in the mirror"
     );
@@ -312,12 +265,7 @@ fn every_order(env: &Env, seq: &Sequence, timing: Timing, run: &mut usize) -> (u
     let mut events = env.events();
     let mut side = apply_side(env);
     let n = seq.events.len();
-    let t0 = seq
-        .events
-        .iter()
-        .map(|e| e["created"].as_i64().unwrap())
-        .min()
-        .unwrap();
+    let t0 = seq.events.iter().map(|e| e["created"].as_i64().unwrap()).min().unwrap();
     let (mut perm, mut count, mut refetched) = ((0..n).collect::<Vec<_>>(), 0, 0);
     loop {
         *run += 1;
@@ -331,25 +279,16 @@ fn every_order(env: &Env, seq: &Sequence, timing: Timing, run: &mut usize) -> (u
         let mut order: Vec<usize> = perm.clone();
         order.insert((count * 3) % (n + 1), perm[count % n]);
         for &i in &order {
-            let summary = deliver(
-                &mut events,
-                &mut side,
-                body(&seq.events[i], *run, i, t0, timing),
-            );
+            let summary =
+                deliver(&mut events, &mut side, body(&seq.events[i], *run, i, t0, timing));
             assert_eq!(summary.needs_refetch, 0);
             refetched += summary.refetched;
         }
         let case = format!("{} ({timing:?}), delivered as {order:?}", seq.name);
         assert_mirror_is_stripes(env, seq, &case);
         // Every event applied once more (`webhooks reprocess`): still Stripe's state.
-        let ids = seq
-            .events
-            .iter()
-            .map(|e| format!("{}_r{run}", e["id"].as_str().unwrap()));
-        let filter = hooks::Filter {
-            ids: ids.collect(),
-            ..Default::default()
-        };
+        let ids = seq.events.iter().map(|e| format!("{}_r{run}", e["id"].as_str().unwrap()));
+        let filter = hooks::Filter { ids: ids.collect(), ..Default::default() };
         let bar = indicatif::ProgressBar::hidden();
         let (again, _) = hooks::reprocess(&mut events, &mut side, &filter, &bar).unwrap();
         assert_eq!((again.selected, again.applied.failed), (n, 0), "{case}");
@@ -373,11 +312,7 @@ fn every_order_of_every_sequence_ends_as_stripe_is() {
     ];
     let (mut run, mut tie_refetches) = (0, 0);
     for seq in &sequences {
-        let kinds: Vec<&str> = seq
-            .events
-            .iter()
-            .map(|e| e["type"].as_str().unwrap())
-            .collect();
+        let kinds: Vec<&str> = seq.events.iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert!(seq.events.len() >= 2, "{}: {kinds:?}", seq.name);
         eprintln!("{}: {} events {kinds:?}", seq.name, seq.events.len());
         for timing in [Timing::Stripes, Timing::SameSecond, Timing::Spread] {
@@ -388,10 +323,7 @@ fn every_order_of_every_sequence_ends_as_stripe_is() {
             }
         }
     }
-    assert!(
-        tie_refetches > 0,
-        "same-second ties are settled by refetching, and counted"
-    );
+    assert!(tie_refetches > 0, "same-second ties are settled by refetching, and counted");
 }
 
 /// `webhooks ingest -` of one event, with or without the Stripe key; the run.
@@ -426,23 +358,13 @@ fn subscribed_at(env: &Env, email: &str) -> (String, Value, i64) {
     let t = env.sim.now();
     env.set_now(t);
     let customer = env.subscribed(email, "pro");
-    let sub = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
+    let sub = env.store().current_subscription(&customer).unwrap().unwrap().row.id;
     (customer, sim_sub(env, &sub), t)
 }
 
 fn verify(env: &Env, customer: &str) -> (i32, Value) {
-    let key = env
-        .cmd(format!("keys issue --customer {customer} -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let key =
+        env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string();
     let r = env.cmd_stdin("keys verify --json", &format!("{key}\n"));
     (r.code, r.json())
 }
@@ -478,37 +400,15 @@ fn same_second_order_a_paid_invoice_stays_paid() {
                "attempt_count": 1, "next_payment_attempt": t + 3 * 86_400})
     };
     let paid = event("evt_same_paid", "invoice.paid", t + 10, invoice("paid"));
-    let failed = event(
-        "evt_same_failed",
-        "invoice.payment_failed",
-        t + 10,
-        invoice("open"),
-    );
+    let failed = event("evt_same_failed", "invoice.payment_failed", t + 10, invoice("open"));
     let r = ingest(&env, &paid, false).ok().json();
     assert_eq!(r["applied"], 1, "{r}");
     let r = ingest(&env, &failed, false).ok().json();
-    assert_eq!(
-        (r["ignored"].as_i64(), r["refetched"].as_i64()),
-        (Some(1), Some(0)),
-        "{r}"
-    );
-    let detail = shown(&env, "evt_same_failed")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        detail.contains("in_same is paid, which is final"),
-        "{detail}"
-    );
-    let m = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (m.row.status.as_str(), m.payment.failed_at),
-        ("active", None)
-    );
+    assert_eq!((r["ignored"].as_i64(), r["refetched"].as_i64()), (Some(1), Some(0)), "{r}");
+    let detail = shown(&env, "evt_same_failed")["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("in_same is paid, which is final"), "{detail}");
+    let m = env.store().current_subscription(&customer).unwrap().unwrap();
+    assert_eq!((m.row.status.as_str(), m.payment.failed_at), ("active", None));
     env.set_now(t + 30 * 86_400);
     let (code, v) = verify(&env, &customer);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
@@ -531,33 +431,14 @@ fn stale_update_an_older_past_due_never_follows_a_paid_invoice() {
     let mut object = sub.clone();
     object["status"] = json!("past_due");
     object["items"]["data"][0]["quantity"] = json!(3);
-    let update = event(
-        "evt_stale_upd",
-        "customer.subscription.updated",
-        t + 10,
-        object,
-    );
+    let update = event("evt_stale_upd", "customer.subscription.updated", t + 10, object);
     ingest(&env, &paid, false).ok();
     let r = ingest(&env, &update, false).ok().json();
-    assert_eq!(
-        (r["failed"].as_i64(), r["needs_refetch"].as_i64()),
-        (Some(0), Some(0)),
-        "{r}"
-    );
-    let m = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
+    assert_eq!((r["failed"].as_i64(), r["needs_refetch"].as_i64()), (Some(0), Some(0)), "{r}");
+    let m = env.store().current_subscription(&customer).unwrap().unwrap();
     assert_eq!((m.row.status.as_str(), m.row.quantity), ("active", 3));
-    let detail = shown(&env, "evt_stale_upd")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        detail.contains("past_due is older than the last invoice event"),
-        "{detail}"
-    );
+    let detail = shown(&env, "evt_stale_upd")["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("past_due is older than the last invoice event"), "{detail}");
     let (code, v) = verify(&env, &customer);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
 }
@@ -574,24 +455,13 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
     // The same second as the mirror's row: which came first only Stripe knows.
     let tie = event("evt_tie", "customer.subscription.updated", t, object);
     let r = ingest(&env, &tie, false).code(1).json();
-    assert_eq!(
-        (r["failed"].as_i64(), r["needs_refetch"].as_i64()),
-        (Some(1), Some(1)),
-        "{r}"
-    );
-    let detail = shown(&env, "evt_tie")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    assert_eq!((r["failed"].as_i64(), r["needs_refetch"].as_i64()), (Some(1), Some(1)), "{r}");
+    let detail = shown(&env, "evt_tie")["detail"].as_str().unwrap().to_string();
     assert!(
         detail.starts_with("needs a refetch:") && detail.contains("nothing changed"),
         "{detail}"
     );
-    let m = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
+    let m = env.store().current_subscription(&customer).unwrap().unwrap();
     assert_eq!(m.row.status, "active", "a tie never moves access backwards");
     // Re-applied without a key: the same, and the human summary says what to run.
     let again = common::run(env.command().env_remove("BILLCTL_STRIPE_API_KEY").args([
@@ -601,35 +471,17 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
     ]))
     .code(1);
     assert!(
-        again
-            .stderr
-            .contains("1 event needs a refetch and changed nothing")
-            && again
-                .stderr
-                .contains("webhooks reprocess --failed --refetch"),
+        again.stderr.contains("1 event needs a refetch and changed nothing")
+            && again.stderr.contains("webhooks reprocess --failed --refetch"),
         "{}",
         again.stderr
     );
     // With a key, the same event is settled by Stripe's object at once.
-    let r = env
-        .cmd("webhooks reprocess --failed --refetch --json")
-        .ok()
-        .json();
-    assert_eq!(
-        (r["applied"].as_i64(), r["refetched"].as_i64()),
-        (Some(1), Some(1)),
-        "{r}"
-    );
+    let r = env.cmd("webhooks reprocess --failed --refetch --json").ok().json();
+    assert_eq!((r["applied"].as_i64(), r["refetched"].as_i64()), (Some(1), Some(1)), "{r}");
     assert_eq!(shown(&env, "evt_tie")["status"], "applied");
-    let m = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        m.row.status,
-        sim_sub(&env, sub["id"].as_str().unwrap())["status"]
-    );
+    let m = env.store().current_subscription(&customer).unwrap().unwrap();
+    assert_eq!(m.row.status, sim_sub(&env, sub["id"].as_str().unwrap())["status"]);
 }
 
 /// `webhooks listen` without a Stripe key: an event only Stripe could order changes nothing,
@@ -640,38 +492,22 @@ fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
     use std::io::{BufRead, BufReader};
     let env = Env::with_catalog();
     let (customer, sub, t) = subscribed_at(&env, "listen@example.com");
-    let token = env
-        .cmd("serve tokens issue --name prom --scope read")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let token =
+        env.cmd("serve tokens issue --name prom --scope read").ok().stdout.trim().to_string();
     let secret = "whsec_order_test";
     let mut child = env
         .command()
         .env_remove("BILLCTL_STRIPE_API_KEY")
         .env("WH", secret)
-        .args([
-            "webhooks",
-            "listen",
-            "--bind",
-            "127.0.0.1:0",
-            "--json",
-            "--secret-env",
-            "WH",
-        ])
+        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
+    let url =
+        serde_json::from_str::<Value>(&first).unwrap()["listening"].as_str().unwrap().to_string();
     let base = url.trim_end_matches("/stripe/webhooks").to_string();
     let mut object = sub.clone();
     object["status"] = json!("past_due");
@@ -688,24 +524,12 @@ fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
         (row.status != "pending").then_some(row)
     });
     assert_eq!(row.status, "failed", "{row:?}");
-    assert!(
-        row.detail
-            .as_deref()
-            .unwrap_or_default()
-            .starts_with("needs a refetch:"),
-        "{row:?}"
-    );
-    let m = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
+    assert!(row.detail.as_deref().unwrap_or_default().starts_with("needs a refetch:"), "{row:?}");
+    let m = env.store().current_subscription(&customer).unwrap().unwrap();
     assert_eq!(m.row.status, "active", "never fails open");
-    let metrics = common::http::exchange(
-        &base,
-        &common::http::raw("GET", "/metrics", Some(&token), None),
-    )
-    .unwrap();
+    let metrics =
+        common::http::exchange(&base, &common::http::raw("GET", "/metrics", Some(&token), None))
+            .unwrap();
     assert_eq!(metrics.status, 200, "{}", metrics.body);
     let deferred = crate::serve::metric(
         &metrics.body,
@@ -730,9 +554,7 @@ fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
     let env = Env::with_catalog();
     let (customer, sub, _) = subscribed_at(&env, "other-invoice@example.com");
     let sub_id = sub["id"].as_str().unwrap().to_string();
-    env.sim
-        .add_card(&customer, "pm_card_chargeCustomerFail")
-        .unwrap();
+    env.sim.add_card(&customer, "pm_card_chargeCustomerFail").unwrap();
     let from = mark(&env);
     let end = sub["items"]["data"][0]["current_period_end"]
         .as_i64()
@@ -765,15 +587,10 @@ fn a_paid_invoice_other_than_the_failing_renewal_never_reopens_access() {
     assert_eq!(held(&env), "past_due");
 
     // With the key: the refetch writes what Stripe has.
-    let r = env
-        .cmd("webhooks reprocess --failed --refetch --json")
-        .json();
+    let r = env.cmd("webhooks reprocess --failed --refetch --json").json();
     assert_eq!(r["failed"], 0, "{r}");
     assert_eq!(
-        (
-            held(&env).as_str(),
-            sim_sub(&env, &sub_id)["status"].as_str()
-        ),
+        (held(&env).as_str(), sim_sub(&env, &sub_id)["status"].as_str()),
         ("past_due", Some("past_due"))
     );
 }
@@ -816,11 +633,7 @@ fn ingest_refuses_an_event_from_the_future_and_stores_nothing() {
     );
     let r = ingest(&env, &failed, false).ok().json();
     assert_eq!(r["applied"], 1, "{r}");
-    let m = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
+    let m = env.store().current_subscription(&customer).unwrap().unwrap();
     assert_eq!(m.row.status, "past_due");
 
     // Within the skew: accepted.
@@ -848,19 +661,10 @@ fn a_newer_unpaid_subscription_of_the_same_customer_never_takes_away_a_paid_ones
     if let Some(item) = other["items"]["data"][0].as_object_mut() {
         item.insert("id".into(), json!("si_second_unpaid"));
     }
-    let created = event(
-        "evt_second_created",
-        "customer.subscription.created",
-        t + 60,
-        other,
-    );
+    let created = event("evt_second_created", "customer.subscription.created", t + 60, other);
     let r = ingest(&env, &created, false).ok().json();
     assert_eq!(r["applied"], 1, "{r}");
-    let current = env
-        .store()
-        .current_subscription(&customer)
-        .unwrap()
-        .unwrap();
+    let current = env.store().current_subscription(&customer).unwrap().unwrap();
     assert_eq!(
         (current.row.id.as_str(), current.row.status.as_str()),
         (sub["id"].as_str().unwrap(), "active")

@@ -48,10 +48,9 @@ fn parts(header: &str) -> (i64, Vec<String>) {
 /// The signing algorithm of the simulator, checked here against the published vectors
 /// (computed with Stripe's Python SDK) before it judges billctl's signatures.
 fn vetted_sign() -> fn(&str, i64, &[u8]) -> String {
-    let v: Value = serde_json::from_str(include_str!(
-        "../stripe-sim/testdata/webhook-signatures.json"
-    ))
-    .unwrap();
+    let v: Value =
+        serde_json::from_str(include_str!("../stripe-sim/testdata/webhook-signatures.json"))
+            .unwrap();
     let payload = v["payload"].as_str().unwrap().as_bytes();
     let vectors = v["vectors"].as_array().unwrap();
     assert!(!vectors.is_empty());
@@ -84,9 +83,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     recv.fail(&failing);
     let bodies: std::collections::HashMap<String, Vec<u8>> = {
         let ev = env.events();
-        ids.iter()
-            .map(|id| (id.clone(), ev.event(id).unwrap().unwrap().1))
-            .collect()
+        ids.iter().map(|id| (id.clone(), ev.event(id).unwrap().unwrap().1)).collect()
     };
 
     // A dry run lists and sends nothing.
@@ -145,10 +142,8 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     assert_eq!(got.len(), 40);
     let mut seen = BTreeSet::new();
     for g in &got {
-        let id = serde_json::from_slice::<Value>(&g.body).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let id =
+            serde_json::from_slice::<Value>(&g.body).unwrap()["id"].as_str().unwrap().to_string();
         assert_eq!(&g.body, &bodies[&id], "{id}: body changed");
         let (t, v1) = parts(&g.signature);
         assert!(t >= before - 1 && t <= now() + 1, "fresh timestamp: {t}");
@@ -175,10 +170,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     assert!(shown.stdout.contains(&run_id), "{}", shown.stdout);
 
     // The replay is in the audit log.
-    let audit = env
-        .cmd("audit list --action webhooks.replay --json")
-        .ok()
-        .json();
+    let audit = env.cmd("audit list --action webhooks.replay --json").ok().json();
     let entries = audit.as_array().unwrap();
     assert_eq!(entries.len(), 1, "{audit}");
     assert_eq!(entries[0]["detail"]["run"], run_id.as_str());
@@ -188,13 +180,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     recv.fail(&[]);
     let mut cmd = env.command();
     cmd.env("WH_APP", SECRET)
-        .args([
-            "webhooks",
-            "replay",
-            "--include-unverified",
-            "--resume",
-            &run_id,
-        ])
+        .args(["webhooks", "replay", "--include-unverified", "--resume", &run_id])
         .args(["--secret-env", "WH_APP", "--json"]);
     let r = common::run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -206,10 +192,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     let resent: BTreeSet<String> = recv.received()[40..]
         .iter()
         .map(|g| {
-            serde_json::from_slice::<Value>(&g.body).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
+            serde_json::from_slice::<Value>(&g.body).unwrap()["id"].as_str().unwrap().to_string()
         })
         .collect();
     assert_eq!(resent, failing.iter().map(|s| s.to_string()).collect());
@@ -231,14 +214,10 @@ fn replay_refuses_bad_input_without_sending() {
         (&["--to", "RECV", "--secret-env", "UNSET_VAR"], "UNSET_VAR"),
     ];
     for (args, names) in cases {
-        let args: Vec<&str> = args
-            .iter()
-            .map(|a| if *a == "RECV" { recv.url.as_str() } else { a })
-            .collect();
+        let args: Vec<&str> =
+            args.iter().map(|a| if *a == "RECV" { recv.url.as_str() } else { a }).collect();
         let mut cmd = env.command();
-        cmd.env("WH_APP", SECRET)
-            .args(["webhooks", "replay", "--include-unverified"])
-            .args(&args);
+        cmd.env("WH_APP", SECRET).args(["webhooks", "replay", "--include-unverified"]).args(&args);
         if !args.contains(&"--secret-env") {
             cmd.args(["--secret-env", "WH_APP"]);
         }
@@ -291,10 +270,7 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
     assert!(r.stdout.contains("endpoint-done"));
     let created: Value = serde_json::from_str(&common::read(&env.path("created.json"))).unwrap();
     let id = created["id"].as_str().unwrap().to_string();
-    assert!(
-        created.get("secret").is_none(),
-        "the secret is never printed"
-    );
+    assert!(created.get("secret").is_none(), "the secret is never printed");
     let handled: Vec<&str> = billctl::webhooks::apply::HANDLED.to_vec();
     assert_eq!(created["enabled_events"], serde_json::json!(handled));
     assert_eq!(created["secret_in_keyring"], true);
@@ -309,16 +285,8 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
         assert_eq!(v1, vec![vetted_sign()(&secret, t, &g.body)]);
     }
     assert_eq!(recv.count(), 5);
-    for f in [
-        "created.json",
-        "listed.json",
-        "replay.jsonl",
-        "deleted.json",
-    ] {
-        assert!(
-            !common::read(&env.path(f)).contains(&secret),
-            "{f} shows the secret"
-        );
+    for f in ["created.json", "listed.json", "replay.jsonl", "deleted.json"] {
+        assert!(!common::read(&env.path(f)).contains(&secret), "{f} shows the secret");
     }
 
     // Deleted in Stripe and forgotten locally.
@@ -329,12 +297,8 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
     assert_eq!(after, serde_json::json!([]));
     assert!(common::read(&env.path("nosecret.txt")).contains("no webhook secret"));
     let audit = env.cmd("audit list --json").ok().json();
-    let actions: Vec<&str> = audit
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["action"].as_str().unwrap())
-        .collect();
+    let actions: Vec<&str> =
+        audit.as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"webhooks.endpoint.create"), "{actions:?}");
     assert!(actions.contains(&"webhooks.endpoint.delete"), "{actions:?}");
 }
@@ -370,19 +334,10 @@ fn a_closed_stdout_stops_a_json_replay_with_exit_0() {
     assert!(first.contains("\"event_id\""), "{first}");
     drop(out);
     let done = child.wait_with_output().unwrap();
-    assert_eq!(
-        done.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
     // It stopped: at most what the pipe's buffer took (64 KiB of ~300-byte lines) was sent
     // after the line that was read, far from all 2,000.
-    assert!(
-        recv.count() < n / 4,
-        "{} of {n} were sent after stdout closed",
-        recv.count()
-    );
+    assert!(recv.count() < n / 4, "{} of {n} were sent after stdout closed", recv.count());
 }
 
 /// A keyring that refuses writes (issue 29): without a fallback, `endpoint create` says so,
@@ -407,17 +362,12 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
             && refused.contains("secret_file"),
         "{refused}"
     );
-    assert!(
-        env.sim.state().webhook_endpoints.is_empty(),
-        "nothing was created in Stripe"
-    );
+    assert!(env.sim.state().webhook_endpoints.is_empty(), "nothing was created in Stripe");
 
     stored_events(&env, 2);
     let recv = Receiver::start(true);
-    let config = env.config(&format!(
-        "{}\n[webhooks]\nsecret_file = true\n",
-        billctl::config::DEFAULT_CONFIG
-    ));
+    let config = env
+        .config(&format!("{}\n[webhooks]\nsecret_file = true\n", billctl::config::DEFAULT_CONFIG));
     let script = r#"
         "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://app.example.com/hooks --json > created.json 2> created.err
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
@@ -430,18 +380,12 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let created: Value = serde_json::from_str(&common::read(&env.path("created.json"))).unwrap();
     assert_eq!(
-        (
-            created["secret_in_keyring"].as_bool(),
-            created["secret_in_file"].as_bool()
-        ),
+        (created["secret_in_keyring"].as_bool(), created["secret_in_file"].as_bool()),
         (Some(false), Some(true))
     );
     let file = env.data_dir().join("webhook-secrets");
     assert!(common::read(&env.path("created.err")).contains(file.to_str().unwrap()));
-    assert_eq!(
-        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     let id = created["id"].as_str().unwrap().to_string();
     let secret = env.sim.state().webhook_secrets[&id].clone();
     assert_eq!(common::read(&file).trim(), format!("{id} {secret}"));
@@ -453,9 +397,7 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
         assert_eq!(v1, vec![vetted_sign()(&secret, t, &g.body)]);
     }
     let deleted = env
-        .cmd(format!(
-            "--config {config} webhooks endpoint delete {id} --yes --json"
-        ))
+        .cmd(format!("--config {config} webhooks endpoint delete {id} --yes --json"))
         .ok()
         .json();
     assert_eq!(deleted["secret_removed"], true);
@@ -469,10 +411,8 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
 #[test]
 fn endpoint_list_says_where_each_secret_is_kept() {
     let env = Env::new();
-    let config = env.config(&format!(
-        "{}\n[webhooks]\nsecret_file = true\n",
-        billctl::config::DEFAULT_CONFIG
-    ));
+    let config = env
+        .config(&format!("{}\n[webhooks]\nsecret_file = true\n", billctl::config::DEFAULT_CONFIG));
     let elsewhere = |url: &str| {
         let made = env.stripe_post(
             "/webhook_endpoints",
@@ -494,15 +434,10 @@ fn endpoint_list_says_where_each_secret_is_kept() {
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list > listed.txt
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
     "#;
-    let (config, data) = (
-        config.to_str().unwrap().to_string(),
-        env.data_dir().to_str().unwrap().to_string(),
-    );
-    let vars = [
-        ("CONFIG", config.as_str()),
-        ("DATA", data.as_str()),
-        ("IN_FILE", in_file.as_str()),
-    ];
+    let (config, data) =
+        (config.to_str().unwrap().to_string(), env.data_dir().to_str().unwrap().to_string());
+    let vars =
+        [("CONFIG", config.as_str()), ("DATA", data.as_str()), ("IN_FILE", in_file.as_str())];
     let r = common::in_session_keyring(&env, script, true, &vars);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let id_in = |name: &str| -> String {
@@ -526,10 +461,7 @@ fn endpoint_list_says_where_each_secret_is_kept() {
             .find(|e| e["id"] == id.as_str())
             .unwrap_or_else(|| panic!("{id} in {listed}"));
         assert_eq!(
-            (
-                v["secret_in_keyring"].as_bool().unwrap(),
-                v["secret_in_file"].as_bool().unwrap()
-            ),
+            (v["secret_in_keyring"].as_bool().unwrap(), v["secret_in_file"].as_bool().unwrap()),
             kept,
             "{id}: {v}"
         );
@@ -537,12 +469,7 @@ fn endpoint_list_says_where_each_secret_is_kept() {
             .lines()
             .find(|l| l.contains(id.as_str()))
             .unwrap_or_else(|| panic!("{id} in\n{table}"));
-        let last = line
-            .trim_end()
-            .trim_end_matches('│')
-            .rsplit('┆')
-            .next()
-            .unwrap();
+        let last = line.trim_end().trim_end_matches('│').rsplit('┆').next().unwrap();
         assert_eq!(last.trim(), said, "{line}");
     }
 }
@@ -553,11 +480,7 @@ fn endpoint_list_says_where_each_secret_is_kept() {
 /// pseudo-terminal.
 #[test]
 fn on_a_terminal_a_refused_secret_is_shown_once_with_its_variable() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
         eprintln!("note: skipped: no 'script' (util-linux) to give the command a terminal");
         return;
     }
@@ -571,22 +494,14 @@ fn on_a_terminal_a_refused_secret_is_shown_once_with_its_variable() {
     assert_eq!(common::read(&env.path("tty.code")).trim(), "2");
     let shown = common::read(&env.path("tty.txt"));
     let st = env.sim.state();
-    let (id, secret) = st
-        .webhook_secrets
-        .iter()
-        .next()
-        .expect("the endpoint exists");
+    let (id, secret) = st.webhook_secrets.iter().next().expect("the endpoint exists");
     assert!(
         shown.contains(&format!("export BILLCTL_WEBHOOK_SECRET='{secret}'"))
             && shown.contains(id.as_str())
             && shown.contains("keyring refused"),
         "{shown}"
     );
-    assert_eq!(
-        shown.matches(secret.as_str()).count(),
-        1,
-        "shown once: {shown}"
-    );
+    assert_eq!(shown.matches(secret.as_str()).count(), 1, "shown once: {shown}");
 }
 
 /// A receiver that answers each delivery as `answer(n)` says (n from 0), raw bytes, and closes.
@@ -628,9 +543,7 @@ fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
     let vars = [("WHSEC", SECRET)];
     let replay = |args: &[&str]| {
         let mut c = env.command();
-        c.args(["webhooks", "replay", "--secret-env", "WHSEC"])
-            .args(args)
-            .envs(vars);
+        c.args(["webhooks", "replay", "--secret-env", "WHSEC"]).args(args).envs(vars);
         common::run(&mut c)
     };
     // 100 KB answers: delivered, excerpt kept.
@@ -643,59 +556,28 @@ fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
         .into_bytes()
     });
     let r = replay(&["--to", &long, "--include-unverified", "--json"]).ok();
-    let lines: Vec<Value> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let deliveries: Vec<&Value> = lines
-        .iter()
-        .filter(|l| l.get("summary").is_none())
-        .collect();
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let deliveries: Vec<&Value> = lines.iter().filter(|l| l.get("summary").is_none()).collect();
     assert_eq!(deliveries.len(), 2, "{}", r.stdout);
     for d in &deliveries {
         assert_eq!(d["ok"], true, "{d}");
-        assert!(
-            d["excerpt"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("xxxx"),
-            "{d}"
-        );
+        assert!(d["excerpt"].as_str().unwrap_or_default().starts_with("xxxx"), "{d}");
     }
     // 1,000 bytes announced, 7 sent, then the connection closes: a failure, said so.
     let cut = scripted(|_| {
         b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nabcdefg".to_vec()
     });
-    let r = replay(&[
-        "--to",
-        &cut,
-        "--include-unverified",
-        "--rate",
-        "50",
-        "--json",
-    ]);
+    let r = replay(&["--to", &cut, "--include-unverified", "--rate", "50", "--json"]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    let lines: Vec<Value> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let failed: Vec<&Value> = lines.iter().filter(|l| l["ok"] == false).collect();
     assert_eq!(failed.len(), 2, "{}", r.stdout);
     assert!(
-        failed[0]["excerpt"]
-            .as_str()
-            .unwrap()
-            .contains("cut off after 7 bytes"),
+        failed[0]["excerpt"].as_str().unwrap().contains("cut off after 7 bytes"),
         "{}",
         failed[0]
     );
-    let run = lines
-        .iter()
-        .find_map(|l| l["summary"]["run"].as_str())
-        .unwrap()
-        .to_string();
+    let run = lines.iter().find_map(|l| l["summary"]["run"].as_str()).unwrap().to_string();
     // The hint, as printed for humans, works as given: no --include-unverified needed again.
     let human = replay(&["--to", &cut, "--include-unverified"]);
     let hint = human
@@ -704,21 +586,11 @@ fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
         .find_map(|l| l.split('\'').nth(1).filter(|c| c.contains("--resume")))
         .unwrap_or_else(|| panic!("no resume hint in {}", human.stderr))
         .to_string();
-    assert!(
-        hint.starts_with("billctl webhooks replay --resume rpl_"),
-        "{hint}"
-    );
+    assert!(hint.starts_with("billctl webhooks replay --resume rpl_"), "{hint}");
     let r = replay(&["--resume", &run, "--json"]);
-    assert_eq!(
-        r.code, 1,
-        "resumed, and failed again at the same receiver: {}",
-        r.stderr
-    );
+    assert_eq!(r.code, 1, "resumed, and failed again at the same receiver: {}", r.stderr);
     assert!(!r.stderr.contains("include-unverified"), "{}", r.stderr);
     let ev = env.events();
     let stored = ev.run(&run).unwrap().unwrap();
-    assert_eq!(
-        (stored.options.include_unverified, stored.options.rate),
-        (true, Some(50.0))
-    );
+    assert_eq!((stored.options.include_unverified, stored.options.rate), (true, Some(50.0)));
 }

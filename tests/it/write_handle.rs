@@ -29,11 +29,7 @@ struct Row {
 
 /// In order: each row runs refused, then allowed, and later rows use what earlier ones made.
 const ROWS: &[Row] = &[
-    Row {
-        site: ("setup_products.rs", "run"),
-        args: &["setup-products"],
-        keeps: &[],
-    },
+    Row { site: ("setup_products.rs", "run"), args: &["setup-products"], keeps: &[] },
     Row {
         site: ("customers.rs", "create"),
         args: &["customers", "create", "--email", "w@example.com"],
@@ -68,16 +64,8 @@ const ROWS: &[Row] = &[
         ],
         keeps: &[("sub", "/id"), ("inv", "/latest_invoice_id")],
     },
-    Row {
-        site: ("invoices.rs", "act"),
-        args: &["invoices", "send", "{inv}"],
-        keeps: &[],
-    },
-    Row {
-        site: ("invoices.rs", "act"),
-        args: &["invoices", "pay", "{inv}"],
-        keeps: &[],
-    },
+    Row { site: ("invoices.rs", "act"), args: &["invoices", "send", "{inv}"], keeps: &[] },
+    Row { site: ("invoices.rs", "act"), args: &["invoices", "pay", "{inv}"], keeps: &[] },
     Row {
         site: ("subscriptions.rs", "change"),
         args: &["subscriptions", "change", "{sub}", "--tier", "team"],
@@ -112,11 +100,7 @@ const ROWS: &[Row] = &[
         ],
         keeps: &[("sub", "/id"), ("inv", "/latest_invoice_id")],
     },
-    Row {
-        site: ("invoices.rs", "act"),
-        args: &["invoices", "void", "{inv}"],
-        keeps: &[],
-    },
+    Row { site: ("invoices.rs", "act"), args: &["invoices", "void", "{inv}"], keeps: &[] },
     Row {
         site: ("payments.rs", "create_portal"),
         args: &[
@@ -131,26 +115,12 @@ const ROWS: &[Row] = &[
     },
     Row {
         site: ("checkout.rs", "create"),
-        args: &[
-            "checkout",
-            "create",
-            "--tier",
-            "pro",
-            "--email",
-            "new@example.com",
-        ],
+        args: &["checkout", "create", "--tier", "pro", "--email", "new@example.com"],
         keeps: &[],
     },
     Row {
         site: ("checkout.rs", "setup"),
-        args: &[
-            "checkout",
-            "create",
-            "--mode",
-            "setup",
-            "--customer",
-            "{cus}",
-        ],
+        args: &["checkout", "create", "--mode", "setup", "--customer", "{cus}"],
         keeps: &[],
     },
     Row {
@@ -158,20 +128,10 @@ const ROWS: &[Row] = &[
         args: &["payment-methods", "detach", "{pm}"],
         keeps: &[],
     },
-    Row {
-        site: ("usage/sync.rs", "sync"),
-        args: &["usage", "sync"],
-        keeps: &[],
-    },
+    Row { site: ("usage/sync.rs", "sync"), args: &["usage", "sync"], keeps: &[] },
     Row {
         site: ("webhooks.rs", "endpoint_create"),
-        args: &[
-            "webhooks",
-            "endpoint",
-            "create",
-            "--url",
-            "https://app.example.com/hooks",
-        ],
+        args: &["webhooks", "endpoint", "create", "--url", "https://app.example.com/hooks"],
         keeps: &[("we", "/id")],
     },
     Row {
@@ -186,11 +146,7 @@ const ROWS: &[Row] = &[
 const SERVE_SITE: (&str, &str) = ("serve.rs", "stripe_access");
 
 /// The methods of `Ctx` that give out the write handle (each goes through `Ctx::writer`).
-const TAKERS: &[&str] = &[
-    ".writer(",
-    ".stripe_for_write(",
-    ".stripe_for_confirmed_write(",
-];
+const TAKERS: &[&str] = &[".writer(", ".stripe_for_write(", ".stripe_for_confirmed_write("];
 
 /// `billctl ARGS` with the test's config (a meter, and webhook secrets kept in a file).
 fn run(env: &Env, config: &Path, args: &[&str]) -> common::Run {
@@ -198,39 +154,24 @@ fn run(env: &Env, config: &Path, args: &[&str]) -> common::Run {
 }
 
 fn live_env() -> Env {
-    let env = Env::with_sim(
-        StripeSim::builder()
-            .api_keys(vec![LIVE_KEY.into()])
-            .start()
-            .unwrap(),
-    );
-    Env {
-        key: Some(LIVE_KEY.into()),
-        ..env
-    }
+    let env = Env::with_sim(StripeSim::builder().api_keys(vec![LIVE_KEY.into()]).start().unwrap());
+    Env { key: Some(LIVE_KEY.into()), ..env }
 }
 
 fn fill(args: &[&str], ids: &Ids) -> Vec<String> {
     args.iter()
-        .map(
-            |a| match a.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
-                Some(name) => ids
-                    .get(name)
-                    .unwrap_or_else(|| panic!("no {name} yet for {args:?}"))
-                    .clone(),
-                None => a.to_string(),
-            },
-        )
+        .map(|a| match a.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+            Some(name) => {
+                ids.get(name).unwrap_or_else(|| panic!("no {name} yet for {args:?}")).clone()
+            }
+            None => a.to_string(),
+        })
         .collect()
 }
 
 /// Every request the simulator has logged, as `METHOD path` (for messages).
 fn logged(env: &Env) -> Vec<String> {
-    env.sim
-        .requests()
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
+    env.sim.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect()
 }
 
 /// Refused without `--live` (even with `--yes`): exit 2, the message names `--live`, and
@@ -257,11 +198,7 @@ fn assert_allowed(env: &Env, config: &Path, args: &[String]) -> serde_json::Valu
     allowed.extend(["--live", "--yes", "--json"]);
     let r = run(env, config, &allowed);
     assert_eq!(r.code, 0, "{allowed:?}: {}{}", r.stdout, r.stderr);
-    let wrote = env
-        .sim
-        .requests()
-        .iter()
-        .any(|r| r.method == "POST" || r.method == "DELETE");
+    let wrote = env.sim.requests().iter().any(|r| r.method == "POST" || r.method == "DELETE");
     assert!(wrote, "{allowed:?} wrote nothing: {:?}", logged(env));
     serde_json::from_str(&r.stdout).unwrap_or(serde_json::Value::Null)
 }
@@ -271,22 +208,15 @@ fn record_usage(env: &Env, config: &Path, cus: &str) {
     let key = run(env, config, &["keys", "issue", "--customer", cus, "-q"]).ok();
     let id = key.stdout.trim().trim_start_matches("bk_live_");
     let id: String = id.chars().take(8).collect();
-    run(
-        env,
-        config,
-        &["usage", "record", "--key", &id, "--quantity", "5"],
-    )
-    .ok();
+    run(env, config, &["usage", "record", "--key", &id, "--quantity", "5"]).ok();
 }
 
 #[test]
 fn every_writing_command_needs_live_with_a_live_key() {
     let env = live_env();
     let mut ids = Ids::new();
-    let config = env.config(&format!(
-        "{}\n[webhooks]\nsecret_file = true\n",
-        common::metered_config()
-    ));
+    let config =
+        env.config(&format!("{}\n[webhooks]\nsecret_file = true\n", common::metered_config()));
     for row in ROWS {
         let args = fill(row.args, &ids);
         if row.site == ("usage/sync.rs", "sync") {
@@ -314,15 +244,9 @@ fn every_writing_command_needs_live_with_a_live_key() {
     let state = env.sim.state();
     assert_eq!(state.products.len(), 3);
     assert!(state.webhook_endpoints.is_empty(), "created, then deleted");
-    let statuses: BTreeSet<String> = state
-        .invoices
-        .values()
-        .filter_map(|i| i["status"].as_str().map(String::from))
-        .collect();
-    assert!(
-        statuses.contains("paid") && statuses.contains("void"),
-        "{statuses:?}"
-    );
+    let statuses: BTreeSet<String> =
+        state.invoices.values().filter_map(|i| i["status"].as_str().map(String::from)).collect();
+    assert!(statuses.contains("paid") && statuses.contains("void"), "{statuses:?}");
 }
 
 #[test]
@@ -365,19 +289,9 @@ fn call_sites(text: &str, needles: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
         let t = line.trim_start();
-        for prefix in [
-            "fn ",
-            "pub fn ",
-            "pub(crate) fn ",
-            "async fn ",
-            "pub async fn ",
-        ] {
+        for prefix in ["fn ", "pub fn ", "pub(crate) fn ", "async fn ", "pub async fn "] {
             if let Some(rest) = t.strip_prefix(prefix) {
-                current = rest
-                    .split(['(', '<'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
+                current = rest.split(['(', '<']).next().unwrap_or_default().to_string();
             }
         }
         if needles.iter().any(|n| line.contains(n)) && !t.starts_with("//") {
@@ -413,11 +327,8 @@ fn the_table_holds_every_command_that_takes_the_write_handle() {
         }
     }
     let own = |(f, n): (&str, &str)| (f.to_string(), n.to_string());
-    let rows: BTreeSet<(String, String)> = ROWS
-        .iter()
-        .map(|r| own(r.site))
-        .chain([own(SERVE_SITE)])
-        .collect();
+    let rows: BTreeSet<(String, String)> =
+        ROWS.iter().map(|r| own(r.site)).chain([own(SERVE_SITE)]).collect();
     let missing: Vec<_> = sites.difference(&rows).collect();
     let stale: Vec<_> = rows.difference(&sites).collect();
     assert!(
@@ -441,10 +352,7 @@ fn the_write_handle_is_made_in_one_place() {
         let rel = f.strip_prefix(&src).unwrap().display().to_string();
         let whole = std::fs::read_to_string(f).unwrap();
         // A file's own unit tests may unlock (with test keys); the code they test may not.
-        let text = whole
-            .split("#[cfg(test)]\nmod tests")
-            .next()
-            .unwrap_or_default();
+        let text = whole.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
         for fun in call_sites(text, &["Writer::unlock("]) {
             unlocks.push(format!("{rel}::{fun}"));
         }
@@ -471,9 +379,6 @@ fn the_write_handle_is_made_in_one_place() {
             .nth(1)
             .and_then(|b| b.split("\n    }\n").next())
             .unwrap_or_else(|| panic!("Ctx::{taker} in context.rs"));
-        assert!(
-            body.contains("self.writer("),
-            "Ctx::{taker} skips Ctx::writer"
-        );
+        assert!(body.contains("self.writer("), "Ctx::{taker} skips Ctx::writer");
     }
 }

@@ -12,21 +12,13 @@ use serde_json::{json, Value};
 
 /// The OS user billctl names as the actor on the command line.
 fn os_user() -> String {
-    let out = std::process::Command::new("id")
-        .arg("-un")
-        .output()
-        .unwrap();
+    let out = std::process::Command::new("id").arg("-un").output().unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// The audit log, oldest first, as `audit list --json` shows it.
 fn audit(env: &Env) -> Vec<Value> {
-    env.cmd("audit list --json")
-        .ok()
-        .json()
-        .as_array()
-        .unwrap()
-        .clone()
+    env.cmd("audit list --json").ok().json().as_array().unwrap().clone()
 }
 
 /// The (action, actor) of the audit rows after the first `skip`.
@@ -43,14 +35,8 @@ fn actions(rows: &[Value], skip: usize) -> Vec<(String, String)> {
 /// The simulator's subscription `id`: its price's lookup key and its cancel flag.
 fn stripe_sub(env: &Env, id: &str) -> (String, bool) {
     let s = env.sim.state().subscriptions[id].clone();
-    let price = s["items"]["data"][0]["price"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let key = env.sim.state().prices[&price]["lookup_key"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let price = s["items"]["data"][0]["price"]["id"].as_str().unwrap().to_string();
+    let key = env.sim.state().prices[&price]["lookup_key"].as_str().unwrap_or_default().to_string();
     (key, s["cancel_at_period_end"].as_bool().unwrap())
 }
 
@@ -59,47 +45,25 @@ fn every_lifecycle_change_from_the_command_line_writes_its_audit_row() {
     let env = Env::with_catalog();
     let me = os_user();
     let before = audit(&env).len();
-    let cus = env
-        .cmd("customers create --email ada@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus = env.cmd("customers create --email ada@example.com -q").ok().stdout.trim().to_string();
     env.add_card(&cus);
-    let sub = env
-        .cmd(format!(
-            "subscriptions create --customer {cus} --tier pro --json"
-        ))
-        .ok()
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    env.cmd(format!("subscriptions change {sub} --tier team -q"))
-        .ok();
+    let sub =
+        env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).ok().json()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    env.cmd(format!("subscriptions change {sub} --tier team -q")).ok();
     assert_eq!(stripe_sub(&env, &sub), ("team_monthly".into(), false));
-    env.cmd(format!(
-        "subscriptions cancel {sub} --at-period-end --yes -q"
-    ))
-    .ok();
+    env.cmd(format!("subscriptions cancel {sub} --at-period-end --yes -q")).ok();
     assert_eq!(stripe_sub(&env, &sub), ("team_monthly".into(), true));
     env.cmd(format!("subscriptions resume {sub} -q")).ok();
     assert_eq!(stripe_sub(&env, &sub), ("team_monthly".into(), false));
     // Nothing to do is said, exits 0, and writes no row.
-    let r = env
-        .cmd(format!("subscriptions change {sub} --tier team"))
-        .ok();
-    assert!(
-        r.stderr.contains("already on team: nothing to change"),
-        "{}",
-        r.stderr
-    );
+    let r = env.cmd(format!("subscriptions change {sub} --tier team")).ok();
+    assert!(r.stderr.contains("already on team: nothing to change"), "{}", r.stderr);
     let r = env.cmd(format!("subscriptions resume {sub}")).ok();
-    assert!(
-        r.stderr.contains("is not set to end: nothing to undo"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("is not set to end: nothing to undo"), "{}", r.stderr);
     let rows = audit(&env);
     let want: Vec<(String, String)> = [
         "customer.create",
@@ -121,10 +85,7 @@ fn every_lifecycle_change_from_the_command_line_writes_its_audit_row() {
     assert_eq!(rows[before + 1]["detail"]["subscription_id"], sub);
     assert_eq!(rows[before + 3]["detail"]["at_period_end"], true);
     // The write journal counts the subscription's three changes.
-    let seq = env.count(
-        &format!("SELECT seq FROM stripe_writes WHERE object = '{sub}'"),
-        false,
-    );
+    let seq = env.count(&format!("SELECT seq FROM stripe_writes WHERE object = '{sub}'"), false);
     assert_eq!(seq, 3);
 }
 
@@ -142,27 +103,13 @@ fn the_self_service_twins_give_the_same_outcome_and_audit_row() {
     let before = audit(&env).len();
     let plan = format!("/v1/customers/{web_cus}/subscription");
     let steps: [(&str, Value, Vec<&str>); 3] = [
-        (
-            "",
-            json!({"tier": "team"}),
-            vec!["subscriptions", "change", &cli_sub, "--tier", "team"],
-        ),
+        ("", json!({"tier": "team"}), vec!["subscriptions", "change", &cli_sub, "--tier", "team"]),
         (
             "/cancel",
             json!({}),
-            vec![
-                "subscriptions",
-                "cancel",
-                &cli_sub,
-                "--at-period-end",
-                "--yes",
-            ],
+            vec!["subscriptions", "cancel", &cli_sub, "--at-period-end", "--yes"],
         ),
-        (
-            "/resume",
-            json!({}),
-            vec!["subscriptions", "resume", &cli_sub],
-        ),
+        ("/resume", json!({}), vec!["subscriptions", "resume", &cli_sub]),
     ];
     for (suffix, body, args) in &steps {
         let a = serve.post(&format!("{plan}{suffix}"), &web, body);
@@ -174,11 +121,7 @@ fn the_self_service_twins_give_the_same_outcome_and_audit_row() {
         for k in ["tier", "status", "cancel_at_period_end", "price_id"] {
             assert_eq!(answered[k], shown[k], "{suffix}: {k}");
         }
-        assert_eq!(
-            stripe_sub(&env, &web_sub),
-            stripe_sub(&env, &cli_sub),
-            "{suffix}"
-        );
+        assert_eq!(stripe_sub(&env, &web_sub), stripe_sub(&env, &cli_sub), "{suffix}");
     }
     let rows = audit(&env);
     let new: Vec<&Value> = rows[before..].iter().collect();
@@ -196,23 +139,15 @@ fn the_self_service_twins_give_the_same_outcome_and_audit_row() {
     // Nothing to do over serve: 200 with the workflow's own message, no row.
     let a = serve.post(&format!("{plan}/resume"), &web, &json!({}));
     assert_eq!(a.status, 200, "{}", a.body);
-    assert!(a.json()["message"]
-        .as_str()
-        .unwrap()
-        .contains("nothing to undo"));
+    assert!(a.json()["message"].as_str().unwrap().contains("nothing to undo"));
     assert_eq!(audit(&env).len(), rows.len());
 }
 
 /// `src/` files outside `ops/` and `store/` that write an audit row: none may.
 #[test]
 fn no_audit_row_is_written_outside_ops_and_store() {
-    const WRITES: &[&str] = &[
-        "append_audit",
-        "ops::audit(",
-        "super::audit(",
-        "Audit {",
-        "record_write(",
-    ];
+    const WRITES: &[&str] =
+        &["append_audit", "ops::audit(", "super::audit(", "Audit {", "record_write("];
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut dirs = vec![src.clone()];
     let mut found = Vec::new();
@@ -240,10 +175,7 @@ fn no_audit_row_is_written_outside_ops_and_store() {
         }
     }
     assert!(seen > 50, "the walk reached src/ ({seen} files)");
-    assert!(
-        found.is_empty(),
-        "audit rows written outside ops/ and store/: {found:?}"
-    );
+    assert!(found.is_empty(), "audit rows written outside ops/ and store/: {found:?}");
 }
 
 /// Every Stripe write billctl makes (a fn of `src/stripe/` that POSTs or DELETEs), with how
@@ -299,20 +231,14 @@ fn stripe_writes_in_src() -> std::collections::BTreeSet<String> {
         }
         let text = std::fs::read_to_string(&p).unwrap();
         for chunk in text.split("async fn ").skip(1) {
-            let name: String = chunk
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
+            let name: String =
+                chunk.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
             let body = chunk.split("\n    }\n").next().unwrap_or(chunk);
             let body: String = body.split_whitespace().collect();
-            let writes = [
-                "self.write(",
-                ".post_json(",
-                "StripeMethod::Post",
-                "StripeMethod::Delete",
-            ]
-            .iter()
-            .any(|w| body.contains(w));
+            let writes =
+                ["self.write(", ".post_json(", "StripeMethod::Post", "StripeMethod::Delete"]
+                    .iter()
+                    .any(|w| body.contains(w));
             if writes && !["post_json", "write"].contains(&name.as_str()) {
                 out.insert(name);
             }
@@ -332,10 +258,7 @@ fn keys_since(env: &Env, from: usize, path_part: &str) -> (Vec<String>, bool) {
         .filter(|r| r.method == "POST" && r.path.contains(path_part))
         .collect();
     let replayed = log.iter().any(|r| r.replayed);
-    (
-        log.into_iter().filter_map(|r| r.idempotency_key).collect(),
-        replayed,
-    )
+    (log.into_iter().filter_map(|r| r.idempotency_key).collect(), replayed)
 }
 
 /// Four distinct keys and no replay among the writes to `path_part` since `from`.
@@ -348,28 +271,11 @@ fn four_distinct(env: &Env, from: usize, path_part: &str) {
 
 fn scenario_plan(env: &Env) {
     let cus = env.subscribed("plan@example.com", "pro");
-    let sub = env
-        .store()
-        .current_subscription(&cus)
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
+    let sub = env.store().current_subscription(&cus).unwrap().unwrap().row.id;
     let from = env.sim.requests().len();
-    for (tier, was) in [
-        ("team", "pro"),
-        ("pro", "team"),
-        ("team", "pro"),
-        ("pro", "team"),
-    ] {
-        let r = env
-            .cmd(format!("subscriptions change {sub} --tier {tier} --json"))
-            .ok();
-        assert!(
-            r.stderr.contains(&format!("from {was} to {tier}")),
-            "{}",
-            r.stderr
-        );
+    for (tier, was) in [("team", "pro"), ("pro", "team"), ("team", "pro"), ("pro", "team")] {
+        let r = env.cmd(format!("subscriptions change {sub} --tier {tier} --json")).ok();
+        assert!(r.stderr.contains(&format!("from {was} to {tier}")), "{}", r.stderr);
         assert_eq!(r.json()["tier"], tier);
         assert_eq!(
             stripe_sub(env, &sub).0,
@@ -381,13 +287,7 @@ fn scenario_plan(env: &Env) {
     four_distinct(env, from, &format!("/v1/subscriptions/{sub}"));
     // The self-service twin, on another customer.
     let web_cus = env.subscribed("plan-web@example.com", "pro");
-    let web_sub = env
-        .store()
-        .current_subscription(&web_cus)
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
+    let web_sub = env.store().current_subscription(&web_cus).unwrap().unwrap().row.id;
     let web = token(env, "plan-web", "self-service");
     let serve = Serve::start(env, &[]);
     let from = env.sim.requests().len();
@@ -405,24 +305,12 @@ fn scenario_plan(env: &Env) {
 
 fn scenario_cancel_toggle(env: &Env) {
     let cus = env.subscribed("toggle@example.com", "pro");
-    let sub = env
-        .store()
-        .current_subscription(&cus)
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
+    let sub = env.store().current_subscription(&cus).unwrap().unwrap().row.id;
     let from = env.sim.requests().len();
     for (args, flag) in [
-        (
-            vec!["subscriptions", "cancel", &sub, "--at-period-end", "--yes"],
-            true,
-        ),
+        (vec!["subscriptions", "cancel", &sub, "--at-period-end", "--yes"], true),
         (vec!["subscriptions", "resume", &sub], false),
-        (
-            vec!["subscriptions", "cancel", &sub, "--at-period-end", "--yes"],
-            true,
-        ),
+        (vec!["subscriptions", "cancel", &sub, "--at-period-end", "--yes"], true),
         (vec!["subscriptions", "resume", &sub], false),
     ] {
         let r = env.run(&[args.as_slice(), &["--json"]].concat()).ok();
@@ -434,17 +322,8 @@ fn scenario_cancel_toggle(env: &Env) {
     let web = token(env, "toggle-web", "self-service");
     let serve = Serve::start(env, &[]);
     let from = env.sim.requests().len();
-    for (step, flag) in [
-        ("cancel", true),
-        ("resume", false),
-        ("cancel", true),
-        ("resume", false),
-    ] {
-        let a = serve.post(
-            &format!("/v1/customers/{cus}/subscription/{step}"),
-            &web,
-            &json!({}),
-        );
+    for (step, flag) in [("cancel", true), ("resume", false), ("cancel", true), ("resume", false)] {
+        let a = serve.post(&format!("/v1/customers/{cus}/subscription/{step}"), &web, &json!({}));
         assert_eq!(a.status, 200, "{}", a.body);
         assert_eq!(stripe_sub(env, &sub).1, flag);
     }
@@ -452,24 +331,17 @@ fn scenario_cancel_toggle(env: &Env) {
 }
 
 fn scenario_subscribe(env: &Env) {
-    let cus = env
-        .cmd("customers create --email again@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus =
+        env.cmd("customers create --email again@example.com -q").ok().stdout.trim().to_string();
     env.add_card(&cus);
     let mut subs = Vec::new();
     for _ in 0..2 {
-        let s = env
-            .cmd(format!(
-                "subscriptions create --customer {cus} --tier pro --json"
-            ))
-            .ok()
-            .json()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let s =
+            env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).ok().json()
+                ["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
         assert_eq!(env.sim.state().subscriptions[&s]["status"], "active");
         env.cmd(format!("subscriptions cancel {s} --yes -q")).ok();
         assert_eq!(env.sim.state().subscriptions[&s]["status"], "canceled");
@@ -490,9 +362,7 @@ fn scenario_default_method(env: &Env) {
     let cus = env.subscribed("cards@example.com", "pro");
     let a = default_method(env, &cus);
     let b = env
-        .cmd(format!(
-            "payment-methods attach --customer {cus} pm_card_mastercard --json"
-        ))
+        .cmd(format!("payment-methods attach --customer {cus} pm_card_mastercard --json"))
         .ok()
         .json()["id"]
         .as_str()
@@ -500,8 +370,7 @@ fn scenario_default_method(env: &Env) {
         .to_string();
     let from = env.sim.requests().len();
     for pm in [&b, &a, &b, &a] {
-        env.cmd(format!("payment-methods default --customer {cus} {pm} -q"))
-            .ok();
+        env.cmd(format!("payment-methods default --customer {cus} {pm} -q")).ok();
         assert_eq!(&default_method(env, &cus), pm);
     }
     four_distinct(env, from, &format!("/v1/customers/{cus}"));
@@ -510,44 +379,31 @@ fn scenario_default_method(env: &Env) {
 fn scenario_attach_detach(env: &Env) {
     let cus = env.subscribed("attach@example.com", "pro");
     let held = |env: &Env| {
-        env.sim
-            .state()
-            .payment_methods
-            .values()
-            .filter(|p| p["customer"] == cus.as_str())
-            .count()
+        env.sim.state().payment_methods.values().filter(|p| p["customer"] == cus.as_str()).count()
     };
     let base = held(env);
     let from = env.sim.requests().len();
     for _ in 0..2 {
         let pm = env
-            .cmd(format!(
-                "payment-methods attach --customer {cus} pm_card_visa --json"
-            ))
+            .cmd(format!("payment-methods attach --customer {cus} pm_card_visa --json"))
             .ok()
             .json()["id"]
             .as_str()
             .unwrap()
             .to_string();
         assert_eq!(held(env), base + 1);
-        env.cmd(format!("payment-methods detach {pm} --yes -q"))
-            .ok();
+        env.cmd(format!("payment-methods detach {pm} --yes -q")).ok();
         assert_eq!(held(env), base);
     }
     four_distinct(env, from, "/v1/payment_methods/");
 }
 
 fn scenario_customer_name(env: &Env) {
-    let cus = env
-        .cmd("customers create --email named@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus =
+        env.cmd("customers create --email named@example.com -q").ok().stdout.trim().to_string();
     let from = env.sim.requests().len();
     for name in ["Ada", "Grace", "Ada", "Grace"] {
-        env.cmd(format!("customers update {cus} --name {name} -q"))
-            .ok();
+        env.cmd(format!("customers update {cus} --name {name} -q")).ok();
         assert_eq!(env.sim.state().customers[&cus]["name"], name);
     }
     four_distinct(env, from, &format!("/v1/customers/{cus}"));
@@ -556,19 +412,14 @@ fn scenario_customer_name(env: &Env) {
 fn scenario_customer_create(env: &Env) {
     let before = env.sim.state().customers.len();
     for _ in 0..2 {
-        env.cmd("customers create --email twice@example.com --yes -q")
-            .ok();
+        env.cmd("customers create --email twice@example.com --yes -q").ok();
     }
     assert_eq!(env.sim.state().customers.len(), before + 2);
 }
 
 fn scenario_invoice(env: &Env) {
-    let cus = env
-        .cmd("customers create --email invoiced@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus =
+        env.cmd("customers create --email invoiced@example.com -q").ok().stdout.trim().to_string();
     env.add_card(&cus);
     let sub = env
         .cmd(format!(
@@ -577,12 +428,7 @@ fn scenario_invoice(env: &Env) {
         .ok()
         .json();
     let inv = sub["latest_invoice_id"].as_str().unwrap().to_string();
-    let status = |env: &Env| {
-        env.sim.state().invoices[&inv]["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let status = |env: &Env| env.sim.state().invoices[&inv]["status"].as_str().unwrap().to_string();
     assert_eq!(status(env), "open");
     let from = env.sim.requests().len();
     env.cmd(format!("invoices send {inv} -q")).ok();
@@ -599,21 +445,14 @@ fn scenario_invoice(env: &Env) {
 
 fn scenario_catalog(env: &Env) {
     let cfg = env.path("catalog.toml");
-    let base = format!(
-        "{}\n[webhooks]\nsecret_file = true\n",
-        common::metered_config()
-    );
+    let base = format!("{}\n[webhooks]\nsecret_file = true\n", common::metered_config());
     let variant = |b: bool| {
         let mut text = base.clone();
         if b {
             text = text
                 .replacen("name = \"Pro\"", "name = \"Pro Plus\"", 1)
                 .replacen("amount = 9900", "amount = 10900", 1)
-                .replacen(
-                    "display_name = \"API calls\"",
-                    "display_name = \"API requests\"",
-                    1,
-                );
+                .replacen("display_name = \"API calls\"", "display_name = \"API requests\"", 1);
         }
         let nick = if b { "B" } else { "A" };
         text = text.replacen(
@@ -635,12 +474,8 @@ fn scenario_catalog(env: &Env) {
     };
     let state = |env: &Env| {
         let st = env.sim.state();
-        let pro = st
-            .products
-            .values()
-            .find(|p| p["id"] == "billctl_pro")
-            .cloned()
-            .unwrap_or_default();
+        let pro =
+            st.products.values().find(|p| p["id"] == "billctl_pro").cloned().unwrap_or_default();
         let price = st
             .prices
             .values()
@@ -653,12 +488,7 @@ fn scenario_catalog(env: &Env) {
             .find(|p| p["lookup_key"] == "team_monthly")
             .map(|p| p["nickname"].clone());
         let meter = st.meters.values().next().map(|m| m["display_name"].clone());
-        (
-            pro["name"].clone(),
-            price["unit_amount"].clone(),
-            nick,
-            meter,
-        )
+        (pro["name"].clone(), price["unit_amount"].clone(), nick, meter)
     };
     for b in [false, true, false, true] {
         apply(b, false);
@@ -666,10 +496,7 @@ fn scenario_catalog(env: &Env) {
         assert_eq!(name, if b { "Pro Plus" } else { "Pro" });
         assert_eq!(amount, if b { 10900 } else { 9900 });
         assert_eq!(nick, Some(json!(if b { "B" } else { "A" })));
-        assert_eq!(
-            meter,
-            Some(json!(if b { "API requests" } else { "API calls" }))
-        );
+        assert_eq!(meter, Some(json!(if b { "API requests" } else { "API calls" })));
     }
     // A deactivated meter is reactivated, twice.
     for _ in 0..2 {
@@ -686,35 +513,25 @@ fn scenario_links(env: &Env) {
     let count = |env: &Env| env.sim.state().checkout_sessions.len();
     let before = count(env);
     for _ in 0..2 {
-        env.cmd("checkout create --tier team --email l@example.com -q")
-            .ok();
+        env.cmd("checkout create --tier team --email l@example.com -q").ok();
     }
     assert_eq!(count(env), before + 2);
     for _ in 0..2 {
-        env.cmd(format!("checkout create --mode setup --customer {cus} -q"))
-            .ok();
+        env.cmd(format!("checkout create --mode setup --customer {cus} -q")).ok();
     }
     assert_eq!(count(env), before + 4);
     let portals = env.sim.state().portal_sessions.len();
     for _ in 0..2 {
-        env.cmd(format!(
-            "portal create --customer {cus} --return-url https://example.com/a -q"
-        ))
-        .ok();
+        env.cmd(format!("portal create --customer {cus} --return-url https://example.com/a -q"))
+            .ok();
     }
     assert_eq!(env.sim.state().portal_sessions.len(), portals + 2);
 }
 
 fn scenario_endpoints(env: &Env) {
     let cfg = env.path("endpoints.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "{}\n[webhooks]\nsecret_file = true\n",
-            common::DEFAULT_CONFIG
-        ),
-    )
-    .unwrap();
+    std::fs::write(&cfg, format!("{}\n[webhooks]\nsecret_file = true\n", common::DEFAULT_CONFIG))
+        .unwrap();
     let c = cfg.to_str().unwrap();
     let mut ids = Vec::new();
     for _ in 0..2 {
@@ -728,16 +545,9 @@ fn scenario_endpoints(env: &Env) {
     }
     assert_ne!(ids[0], ids[1]);
     assert_eq!(env.sim.state().webhook_endpoints.len(), 2);
-    env.cmd(format!(
-        "--config {c} webhooks endpoint delete {} --yes -q",
-        ids[0]
-    ))
-    .ok();
+    env.cmd(format!("--config {c} webhooks endpoint delete {} --yes -q", ids[0])).ok();
     assert_eq!(env.sim.state().webhook_endpoints.len(), 1);
-    let again = env.cmd(format!(
-        "--config {c} webhooks endpoint delete {} --yes",
-        ids[0]
-    ));
+    let again = env.cmd(format!("--config {c} webhooks endpoint delete {} --yes", ids[0]));
     assert_ne!(again.code, 0, "{}", again.stderr);
     assert_eq!(env.sim.state().webhook_endpoints.len(), 1);
 }
@@ -746,8 +556,7 @@ fn scenario_meter_events(env: &Env) {
     let cfg = env.path("metered.toml");
     std::fs::write(&cfg, common::metered_config()).unwrap();
     let c = cfg.to_str().unwrap();
-    env.cmd(format!("--config {c} setup-products --yes -q"))
-        .ok();
+    env.cmd(format!("--config {c} setup-products --yes -q")).ok();
     let cus = common::subscribe(
         &env.sim,
         |a| env.run(&[&["--config", c][..], a].concat()),
@@ -762,15 +571,12 @@ fn scenario_meter_events(env: &Env) {
     );
     let file = env.path("events.ndjson");
     std::fs::write(&file, events).unwrap();
-    env.cmd(format!("--config {c} usage import {} -q", file.display()))
-        .ok();
+    env.cmd(format!("--config {c} usage import {} -q", file.display())).ok();
     env.cmd(format!("--config {c} usage sync -q")).ok();
     env.cmd(format!("--config {c} usage sync -q")).ok();
     let sent: Vec<Value> = env.sim.state().meter_events.clone();
-    let ids: std::collections::BTreeSet<&str> = sent
-        .iter()
-        .filter_map(|e| e["identifier"].as_str())
-        .collect();
+    let ids: std::collections::BTreeSet<&str> =
+        sent.iter().filter_map(|e| e["identifier"].as_str()).collect();
     assert_eq!((sent.len(), ids.len()), (2, 2), "{sent:#?}");
 }
 
@@ -796,10 +602,7 @@ fn every_stripe_write_does_what_billctl_reports() {
         let name = match drive {
             Drive::Cycle(n) => n,
             Drive::Once(n, why) => {
-                assert!(
-                    !why.is_empty(),
-                    "{write}: a row that does not cycle says why"
-                );
+                assert!(!why.is_empty(), "{write}: a row that does not cycle says why");
                 n
             }
         };
@@ -822,10 +625,7 @@ fn every_stripe_write_does_what_billctl_reports() {
             other => panic!("{write}: no scenario {other}"),
         }
     }
-    assert!(
-        env.sim.now() - day_start < 86_400,
-        "all within one simulated day"
-    );
+    assert!(env.sim.now() - day_start < 86_400, "all within one simulated day");
     let replays: Vec<String> = env
         .sim
         .requests()
@@ -833,19 +633,13 @@ fn every_stripe_write_does_what_billctl_reports() {
         .filter(|r| r.replayed)
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
-    assert!(
-        replays.is_empty(),
-        "no write was answered by a replay: {replays:?}"
-    );
+    assert!(replays.is_empty(), "no write was answered by a replay: {replays:?}");
 }
 
 /// The subscription's first item and the price of `lookup_key`, in the simulator.
 fn item_and_price(env: &Env, sub: &str, lookup_key: &str) -> (String, String) {
     let st = env.sim.state();
-    let item = st.subscriptions[sub]["items"]["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let item = st.subscriptions[sub]["items"]["data"][0]["id"].as_str().unwrap().to_string();
     let price = st
         .prices
         .values()
@@ -870,12 +664,8 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
     let (sub, web_sub) = (sub_of(&cus), sub_of(&web_cus));
     let web = token(&env, "replay-web", "self-service");
     let serve = Serve::start(&env, &[]);
-    let changes = |env: &Env| {
-        audit(env)
-            .iter()
-            .filter(|r| r["action"] == "subscription.change")
-            .count()
-    };
+    let changes =
+        |env: &Env| audit(env).iter().filter(|r| r["action"] == "subscription.change").count();
     for (id, over_serve) in [(&sub, false), (&web_sub, true)] {
         let lost = stripe_sim::Fault::drop_after_processing()
             .times(20)
@@ -884,11 +674,7 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
         let r = env.cmd(format!("subscriptions change {id} --tier team"));
         assert_eq!(r.code, 2, "{}", r.stderr);
         env.sim.clear_faults();
-        assert_eq!(
-            stripe_sub(&env, id).0,
-            "team_monthly",
-            "Stripe made the lost change"
-        );
+        assert_eq!(stripe_sub(&env, id).0, "team_monthly", "Stripe made the lost change");
         let (item, pro) = item_and_price(&env, id, "pro_monthly");
         env.stripe_post(
             &format!("/subscriptions/{id}"),
@@ -911,31 +697,16 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
         } else {
             let r = env.cmd(format!("subscriptions change {id} --tier team"));
             assert_eq!(r.code, 1, "{}", r.stderr);
-            assert!(
-                r.stderr.contains("does not carry the requested result"),
-                "{}",
-                r.stderr
-            );
+            assert!(r.stderr.contains("does not carry the requested result"), "{}", r.stderr);
             assert!(!r.stderr.contains("Moved"), "{}", r.stderr);
         }
-        let last = env
-            .sim
-            .requests()
-            .into_iter()
-            .rfind(|q| q.method == "POST")
-            .unwrap();
+        let last = env.sim.requests().into_iter().rfind(|q| q.method == "POST").unwrap();
         assert!(last.replayed, "the refused answer was Stripe's replay");
         assert_eq!(stripe_sub(&env, id).0, "pro_monthly");
-        assert_eq!(
-            env.store().subscription(id).unwrap().unwrap().tier,
-            "pro",
-            "nothing mirrored"
-        );
+        assert_eq!(env.store().subscription(id).unwrap().unwrap().tier, "pro", "nothing mirrored");
         assert_eq!(changes(&env), before, "no audit row");
         // The key is spent: trying again is a new request, and it is made.
-        let r = env
-            .cmd(format!("subscriptions change {id} --tier team"))
-            .ok();
+        let r = env.cmd(format!("subscriptions change {id} --tier team")).ok();
         assert!(r.stderr.contains("from pro to team"), "{}", r.stderr);
         assert_eq!(stripe_sub(&env, id).0, "team_monthly");
         assert_eq!(env.store().subscription(id).unwrap().unwrap().tier, "team");
@@ -952,37 +723,18 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
     let sessions = env.sim.state().checkout_sessions.len();
     let r = env.cmd(format!("checkout create --tier team --customer {cus}"));
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("already has a live subscription"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(
-        env.sim.state().checkout_sessions.len(),
-        sessions,
-        "no session made"
-    );
-    let fresh = env
-        .cmd("customers create --email fresh@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    assert!(r.stderr.contains("already has a live subscription"), "{}", r.stderr);
+    assert_eq!(env.sim.state().checkout_sessions.len(), sessions, "no session made");
+    let fresh =
+        env.cmd("customers create --email fresh@example.com -q").ok().stdout.trim().to_string();
     let web = token(&env, "links-web", "self-service");
     let before = audit(&env).len();
-    env.cmd(format!("checkout create --tier team --customer {fresh} -q"))
-        .ok();
-    env.cmd(format!(
-        "portal create --customer {cus} --return-url https://example.com/a -q"
-    ))
-    .ok();
+    env.cmd(format!("checkout create --tier team --customer {fresh} -q")).ok();
+    env.cmd(format!("portal create --customer {cus} --return-url https://example.com/a -q")).ok();
     let serve = Serve::start(&env, &[]);
     let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
     let a = serve.post(&format!("/v1/customers/{cus}/checkout"), &web, &urls);
-    assert_eq!(
-        (a.status, a.json()["code"].clone()),
-        (409, json!("HAS_SUBSCRIPTION"))
-    );
+    assert_eq!((a.status, a.json()["code"].clone()), (409, json!("HAS_SUBSCRIPTION")));
     let a = serve.post(&format!("/v1/customers/{cus}/portal"), &web, &json!({}));
     assert_eq!(a.status, 200, "{}", a.body);
     let me = os_user();
@@ -1008,9 +760,8 @@ fn a_replayed_catalog_write_is_an_error_and_the_next_run_makes_it() {
     std::fs::write(&cfg, renamed).unwrap();
     let c = cfg.to_str().unwrap();
     let name = |env: &Env| env.sim.state().products["billctl_pro"]["name"].clone();
-    let lost = stripe_sim::Fault::drop_after_processing()
-        .times(20)
-        .on("POST", "/v1/products/billctl_pro");
+    let lost =
+        stripe_sim::Fault::drop_after_processing().times(20).on("POST", "/v1/products/billctl_pro");
     env.sim.inject(lost);
     let r = env.cmd(format!("--config {c} setup-products --yes"));
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -1019,11 +770,7 @@ fn a_replayed_catalog_write_is_an_error_and_the_next_run_makes_it() {
     env.stripe_post("/products/billctl_pro", &[("name", "Pro")]);
     let r = env.cmd(format!("--config {c} setup-products --yes"));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("does not carry the requested result"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("does not carry the requested result"), "{}", r.stderr);
     assert!(!r.stderr.contains("Applied"), "{}", r.stderr);
     assert_eq!(name(&env), "Pro");
     let r = env.cmd(format!("--config {c} setup-products --yes")).ok();
