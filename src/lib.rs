@@ -208,6 +208,7 @@
 //! SQLite query, a bare HMAC, `sqlite3 .import`, `billctl --version`, no-work HTTP), taking turns
 //! with it, and BENCHMARKS.md states every target as a ratio to that anchor.
 
+pub mod api;
 pub mod billing;
 pub mod catalog;
 pub mod cli;

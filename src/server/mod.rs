@@ -444,14 +444,30 @@ pub fn body(status: StatusCode, content_type: &'static str, body: impl Into<Byte
     r
 }
 
-/// A JSON answer.
-pub fn json(status: StatusCode, doc: &serde_json::Value) -> Response {
+/// A JSON answer; a document that cannot be serialized is the core's 500 (never a `null` or
+/// empty body), its cause in the access log.
+pub fn json<T: serde::Serialize + ?Sized>(status: StatusCode, doc: &T) -> Response {
     // The one writer: controls and bidi characters escaped, so a body is safe on a terminal.
-    body(
-        status,
-        "application/json",
-        crate::text::json_text(doc, false).unwrap_or_default(),
-    )
+    match crate::text::json_text(doc, false) {
+        Ok(text) => body(status, "application/json", text),
+        Err(e) => unwritable(&e),
+    }
+}
+
+/// The code of [`unwritable`]'s answer.
+pub const INTERNAL: &str = "INTERNAL_ERROR";
+
+/// 500: an answer could not be written. The caller gets the core's `{"error", "code"}`; the
+/// cause goes to the access log.
+fn unwritable(e: &serde_json::Error) -> Response {
+    let mut r = coded(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        INTERNAL,
+        "the answer could not be written; the log has the details under this answer's X-Request-Id",
+    );
+    r.extensions_mut()
+        .insert(Detail(format!("failed to serialize the answer: {e}")));
+    r
 }
 
 /// A JSON error answer: `{"error": message}`.
@@ -461,9 +477,12 @@ pub fn error(status: StatusCode, message: &str) -> Response {
 
 /// A JSON error answer of the core's own: `{"error": message, "code": code}`.
 pub fn coded(status: StatusCode, code: &str, message: &str) -> Response {
-    json(
+    let doc = serde_json::json!({ "error": message, "code": code });
+    // A `Value` of strings always serializes.
+    body(
         status,
-        &serde_json::json!({ "error": message, "code": code }),
+        "application/json",
+        crate::text::json_text(&doc, false).unwrap_or_default(),
     )
 }
 

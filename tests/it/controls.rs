@@ -407,7 +407,7 @@ fn json_for_people_has_one_writer() {
         ),
         ("src/stripe/catalog.rs", "metadata values sent to Stripe"),
         (
-            "src/ops/serve/cloudevents.rs",
+            "src/api/cloudevents.rs",
             "an HTTP request body (OpenMeter's batch)",
         ),
         (

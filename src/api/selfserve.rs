@@ -20,7 +20,7 @@
 
 use super::error::{ErrorCode as E, Fail};
 use super::routes::{KeyAction, PlanAction};
-use super::{parse_body, Answer, Service};
+use super::serve::{parse_body, Answer, Service, MAX_CUSTOMER_ID};
 use crate::billing::seats::Asked;
 use crate::billing::Subscription;
 use crate::ops::lifecycle::{self, PlanError};
@@ -36,7 +36,7 @@ const MAX_NAME: usize = 100;
 
 /// An answer with a JSON document.
 fn ok(status: StatusCode, doc: &impl Serialize) -> Response {
-    server::json(status, &serde_json::to_value(doc).unwrap_or_default())
+    server::json(status, doc)
 }
 
 /// A Stripe failure as an answer: Stripe's own 4xx (a declined card is 402) with its type,
@@ -132,7 +132,7 @@ pub(super) fn customer_shape(id: &str) -> Result<(), Fail> {
         ));
     }
     let ok = !id.is_empty()
-        && id.len() <= super::MAX_CUSTOMER_ID
+        && id.len() <= MAX_CUSTOMER_ID
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
@@ -144,7 +144,7 @@ pub(super) fn customer_shape(id: &str) -> Result<(), Fail> {
             E::BadCustomerId,
             format!(
                 "a customer id is 1 to {} letters, digits, '_' or '-' (cus_...)",
-                super::MAX_CUSTOMER_ID
+                MAX_CUSTOMER_ID
             ),
         ))
     }
@@ -662,7 +662,7 @@ impl Service {
             .await?;
         match made {
             Ok(issued) => {
-                self.forget_keys(&[&issued.record.id]);
+                self.verifiers.forget_keys(&[&issued.record.id]);
                 Ok(ok(StatusCode::CREATED, &issued))
             }
             Err(limit) => Err(Fail::new(
@@ -692,7 +692,7 @@ impl Service {
                 )
             })
             .await??;
-        self.forget_keys(&[&id]);
+        self.verifiers.forget_keys(&[&id]);
         Ok(done)
     }
 
