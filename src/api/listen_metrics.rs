@@ -205,6 +205,24 @@ impl ListenMetrics {
     }
 }
 
+impl Observe for ListenMetrics {
+    fn delivery(&self, outcome: &'static str, kind: Option<&str>, refused: Option<Refused>) {
+        ListenMetrics::delivery(self, outcome, kind, refused);
+    }
+    fn applied(&self, outcome: &'static str, lag: f64) {
+        ListenMetrics::applied(self, outcome, lag);
+    }
+    fn conflict(&self, reason: &'static str, replaced: bool) {
+        ListenMetrics::conflict(self, reason, replaced);
+    }
+    fn group(&self, n: usize) {
+        ListenMetrics::group(self, n);
+    }
+    fn not_stored(&self, n: u64) {
+        ListenMetrics::not_stored(self, n);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,23 +272,5 @@ mod tests {
             text.contains("billctl_webhooks_refetches_total{result=\"deferred\"} 1"),
             "{text}"
         );
-    }
-}
-
-impl Observe for ListenMetrics {
-    fn delivery(&self, outcome: &'static str, kind: Option<&str>, refused: Option<Refused>) {
-        ListenMetrics::delivery(self, outcome, kind, refused);
-    }
-    fn applied(&self, outcome: &'static str, lag: f64) {
-        ListenMetrics::applied(self, outcome, lag);
-    }
-    fn conflict(&self, reason: &'static str, replaced: bool) {
-        ListenMetrics::conflict(self, reason, replaced);
-    }
-    fn group(&self, n: usize) {
-        ListenMetrics::group(self, n);
-    }
-    fn not_stored(&self, n: u64) {
-        ListenMetrics::not_stored(self, n);
     }
 }

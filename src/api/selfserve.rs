@@ -19,14 +19,14 @@
 #![allow(clippy::result_large_err)]
 
 use super::error::{ErrorCode as E, Fail};
-use super::routes::{KeyAction, PlanAction};
 use super::serve::{parse_body, Answer, Service, MAX_CUSTOMER_ID};
 use crate::billing::seats::Asked;
-use crate::billing::Subscription;
+use crate::billing::Proration;
 use crate::ops::lifecycle::{self, PlanError};
-use crate::ops::{self, payments, subscriptions};
+use crate::ops::serve::selfserve::{self, KeyAction, PlanAction, Refused};
+use crate::ops::{self, payments};
 use crate::server::{self, Response};
-use crate::stripe::{Stripe, Writer};
+use crate::stripe::Writer;
 use hyper::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -291,118 +291,6 @@ fn http_url(field: &str, url: &str) -> Result<(), Fail> {
     }
 }
 
-/// `GET /v1/customers/{id}`.
-#[derive(Debug, Serialize)]
-pub struct CustomerView {
-    pub customer_id: String,
-    pub email: Option<String>,
-    pub name: Option<String>,
-    /// The live subscription's tier; "none" without one.
-    pub tier: String,
-    pub access: Access,
-    pub subscription: Option<SubscriptionState>,
-    pub dunning: Dunning,
-    pub card: Option<Card>,
-    pub open_invoices: usize,
-    pub api_keys: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Access {
-    /// `granted`, `grace`, `payment_required` or `none`.
-    pub state: &'static str,
-    pub reason: Option<String>,
-    pub grace_until: Option<i64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SubscriptionState {
-    pub id: String,
-    pub status: String,
-    pub current_period_start: i64,
-    pub current_period_end: i64,
-    pub trial_end: Option<i64>,
-    pub cancel_at_period_end: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Dunning {
-    /// A run of failed payments is under way.
-    pub failing: bool,
-    pub failed_at: Option<i64>,
-    pub failed_attempts: i64,
-    pub next_attempt: Option<i64>,
-    pub invoice_id: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Card {
-    pub brand: Option<String>,
-    pub last4: Option<String>,
-    pub exp_month: Option<i64>,
-    pub exp_year: Option<i64>,
-}
-
-fn access_of(s: &payments::Standing) -> Access {
-    let status = s.status.as_deref().unwrap_or("none");
-    let reason = match s.access {
-        "granted" => None,
-        "grace" => Some(format!(
-            "the subscription is {status}: a payment failed, and access continues through the grace period"
-        )),
-        "none" => Some("the customer has no subscription".to_string()),
-        _ => Some(format!(
-            "the subscription is {status}, which does not grant access"
-        )),
-    };
-    Access {
-        state: s.access,
-        reason,
-        grace_until: s.grace_until,
-    }
-}
-
-fn customer_view(report: payments::CustomerReport, live: Option<&Subscription>) -> CustomerView {
-    let p = &report.standing.payment;
-    CustomerView {
-        customer_id: report.customer.id.clone(),
-        email: report.customer.email.clone(),
-        name: report.customer.name.clone(),
-        tier: report.tier.clone(),
-        access: access_of(&report.standing),
-        subscription: live.map(|s| SubscriptionState {
-            id: s.id.clone(),
-            status: s.status.clone(),
-            current_period_start: s.current_period_start,
-            current_period_end: s.current_period_end,
-            trial_end: s.trial_end,
-            cancel_at_period_end: s.cancel_at_period_end,
-        }),
-        dunning: Dunning {
-            failing: p.failed_at.is_some(),
-            failed_at: p.failed_at,
-            failed_attempts: p.failed_attempts,
-            next_attempt: p.next_attempt,
-            invoice_id: p.invoice_id.clone(),
-        },
-        card: report.default_payment_method.as_ref().map(|m| Card {
-            brand: m.brand.clone(),
-            last4: m.last4.clone(),
-            exp_month: m.exp_month,
-            exp_year: m.exp_year,
-        }),
-        open_invoices: report.open_invoices.len(),
-        api_keys: report.api_keys,
-    }
-}
-
-/// The customer's live subscription among `subs` (the newest), if any.
-fn live_of(subs: &[Subscription]) -> Option<&Subscription> {
-    subs.iter()
-        .filter(|s| s.is_live())
-        .max_by_key(|s| s.created)
-}
-
 /// A key change's customer (from the path, else the body), grace (rotation; 24h by default,
 /// as `keys rotate`) and reason (revocation), or the 400.
 fn key_change_request(
@@ -428,43 +316,6 @@ fn key_change_request(
     };
     let reason = req.reason.map(|r| r.chars().take(500).collect::<String>());
     Ok((customer, grace, reason))
-}
-
-/// Rotates or revokes `key` if it is `customer`'s (else 404, as for an unknown key): the
-/// answer (`Err`: a refusal, nothing changed).
-fn change_key(
-    s: &mut crate::store::Store,
-    (customer, key, action): (&str, &str, KeyAction),
-    grace: i64,
-    reason: Option<&str>,
-    actor: &str,
-) -> anyhow::Result<Answer> {
-    let now = crate::clock::now();
-    let rec = match s.key(key)? {
-        Some(r) if r.customer_id == customer => r,
-        _ => return Ok(Err(key_not_found(key))),
-    };
-    match action {
-        KeyAction::Rotate => match ops::keys::rotate(s, &rec, grace, actor, now) {
-            Ok(issued) => Ok(Ok(ok(StatusCode::CREATED, &issued))),
-            Err(e) => match e.downcast::<ops::keys::KeyError>() {
-                Ok(why) => {
-                    let why = why.to_string();
-                    Ok(Err(Fail::new(
-                        StatusCode::CONFLICT,
-                        E::KeyNotRotatable,
-                        &why,
-                    )))
-                }
-                Err(e) => Err(e),
-            },
-        },
-        KeyAction::Revoke => {
-            let (ids, already) = ops::keys::to_revoke(std::slice::from_ref(&rec));
-            let r = ops::keys::revoke(s, ids, already, (reason, actor), now)?;
-            Ok(Ok(ok(StatusCode::OK, &r)))
-        }
-    }
 }
 
 /// The tier a body names, or the 400 (naming the catalog's tiers, never the config's file).
@@ -517,7 +368,7 @@ fn plan_request(
     config: &crate::config::Config,
     action: PlanAction,
     req: PlanBody,
-) -> Result<(Option<crate::catalog::Tier>, String, Asked), Fail> {
+) -> Result<(Option<crate::catalog::Tier>, Proration, Asked), Fail> {
     let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::InvalidField, m);
     let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
     if action != PlanAction::Change && has_quantity {
@@ -536,31 +387,73 @@ fn plan_request(
         (_, None) => None,
     };
     let proration = match req.proration.as_deref() {
-        None => "create_prorations",
-        Some(p @ ("create_prorations" | "none" | "always_invoice")) => p,
-        Some(_) => {
-            return Err(bad(
-                "proration: one of create_prorations (the default), none, always_invoice",
-            ))
-        }
+        None => Proration::default(),
+        Some(p) => p.parse().map_err(|e| bad(&format!("proration: {e}")))?,
     };
     let seats = quantity_asked(req.quantity.as_ref())?;
-    Ok((tier, proration.to_string(), seats))
+    Ok((tier, proration, seats))
 }
 
-impl Service {
-    /// The customer's live subscription at Stripe, or the 409 that points at Checkout.
-    async fn live_subscription(&self, stripe: &Stripe, id: &str) -> Result<Subscription, Fail> {
-        let subs = stripe
-            .subscriptions(Some(id), |_| {})
-            .await
-            .map_err(|e| stripe_failure(&anyhow::Error::new(e)))?;
-        live_of(&subs).cloned().ok_or_else(|| {
-            Fail::new(StatusCode::CONFLICT, E::NoSubscription,
-                format!("the customer has no live subscription: sign them up with POST /v1/customers/{id}/checkout"),
-            )
-        })
+/// A self-service workflow's refusal in HTTP: Stripe's failure as Stripe said it; an answer
+/// without the requested result 502; a store failure 503 (after a plan change Stripe made,
+/// saying so: `subscriptions sync` mirrors it).
+fn refused(r: Refused, key: &str) -> Fail {
+    match r {
+        Refused::KeyNotFound => key_not_found(key),
+        Refused::KeyLimit(limit) => Fail::new(StatusCode::CONFLICT, E::KeyLimit, limit.to_string()),
+        Refused::KeyNotRotatable(why) => Fail::new(StatusCode::CONFLICT, E::KeyNotRotatable, &why),
+        Refused::NoSubscription => Fail::new(StatusCode::CONFLICT, E::NoSubscription,
+            format!("the customer has no live subscription: sign them up with POST /v1/customers/{key}/checkout"),
+        ),
+        Refused::TierUnknown(e) => Fail::new(StatusCode::BAD_REQUEST, E::UnknownTier,
+            "tier: the subscription's price is on no tier of serve's catalog; name the tier",
+        )
+        .detail(format!("{e:#}")),
+        Refused::Stripe(e) => stripe_failure(&e),
+        Refused::Store(e) => super::serve::store_unavailable(&e),
+        Refused::Plan(e) => plan_refused(e),
     }
+}
+
+/// A lifecycle change refused or failed, in the plan route's vocabulary.
+fn plan_refused(e: PlanError) -> Fail {
+    match e {
+        PlanError::Stripe(e) => stripe_failure(&e),
+        PlanError::NotApplied(n) => {
+            Fail::new(StatusCode::BAD_GATEWAY, E::StripeNotApplied, n.to_string())
+        }
+        e @ (PlanError::Store(_) | PlanError::Unavailable(_)) => {
+            // Says whether Stripe's change was made (Store) or nothing was (Unavailable);
+            // the store's own words go to the log.
+            let said = match e {
+                PlanError::Store(_) => "Stripe made the change, but the store failed to record it ('billctl subscriptions sync' mirrors it)",
+                _ => "the store could not be reached; nothing was changed",
+            };
+            Fail::new(StatusCode::SERVICE_UNAVAILABLE, E::StoreUnavailable, said)
+                .retry_after(1)
+                .detail(e.to_string())
+        }
+        PlanError::NotLive { .. } => Fail::new(StatusCode::CONFLICT, E::NotLive, e.to_string()),
+        PlanError::Seats(s) => Fail::new(StatusCode::BAD_REQUEST, E::BadQuantity, s.to_string()),
+        e @ PlanError::Currency { .. } => {
+            let said = e.to_string();
+            let first = said.lines().next().unwrap_or_default();
+            Fail::new(
+                StatusCode::BAD_REQUEST,
+                E::InvalidField,
+                format!("tier: {first}"),
+            )
+        }
+        other => Fail::new(StatusCode::CONFLICT, E::HasSubscription, other.to_string()),
+    }
+}
+
+/// Whether a refusal is the store's failure (counted in the metrics).
+fn store_failed(r: &Refused) -> bool {
+    matches!(
+        r,
+        Refused::Store(_) | Refused::Plan(PlanError::Store(_) | PlanError::Unavailable(_))
+    )
 }
 
 impl Service {
@@ -574,6 +467,14 @@ impl Service {
             )
             .detail(why.clone())
         })
+    }
+
+    /// `r` in HTTP, a store failure counted.
+    fn self_refused(&self, r: Refused, key: &str) -> Fail {
+        if store_failed(&r) {
+            self.metrics.store_error();
+        }
+        refused(r, key)
     }
 
     /// 404 unless the mirror knows the customer.
@@ -593,18 +494,9 @@ impl Service {
     pub(super) async fn customer(&self, id: String) -> Answer {
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let fetched = ops::customers::fetch(stripe, &id)
-            .await
-            .map_err(|e| stripe_failure(&e))?;
-        let live = live_of(&fetched.subscriptions).cloned();
-        let (config, policy) = (self.config.clone(), self.config.access.clone());
-        let report = self
-            .with_store(true, move |s| {
-                let tiers = ops::tier_map(s, &config)?;
-                ops::customers::show(s, &tiers, &policy, fetched, crate::clock::now())
-            })
-            .await?;
-        Ok(ok(StatusCode::OK, &customer_view(report, live.as_ref())))
+        let view = selfserve::account(&self.writer, stripe, &self.config, &id).await;
+        let view = view.map_err(|r| self.self_refused(r, &id))?;
+        Ok(ok(StatusCode::OK, &view))
     }
 
     pub(super) async fn keys(&self, id: String) -> Answer {
@@ -633,44 +525,20 @@ impl Service {
             None => None,
         };
         self.known(&id).await?;
-        let (max, mode) = (
-            self.config.keys.max_live_per_customer,
-            self.key_mode.clone(),
-        );
+        let new = selfserve::IssueKey {
+            customer: id.clone(),
+            name,
+            ttl,
+            mode: self.key_mode.clone(),
+            max_live: self.config.keys.max_live_per_customer,
+            actor,
+        };
         let made = self
-            .with_store(true, move |s| {
-                let now = crate::clock::now();
-                let mode = match s.setting("mode")? {
-                    Some(m) => m,
-                    None => mode.ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
-                };
-                let new = ops::keys::NewKey {
-                    customer: &id,
-                    name: Some(&name),
-                    ttl,
-                    mode: &mode,
-                    max_live: Some(max),
-                };
-                match ops::keys::issue(s, &new, &actor, now) {
-                    Ok(issued) => Ok(Ok(issued)),
-                    Err(e) => match e.downcast::<ops::keys::KeyLimit>() {
-                        Ok(limit) => Ok(Err(limit)),
-                        Err(e) => Err(e),
-                    },
-                }
-            })
+            .with_store(true, move |s| selfserve::issue_key(s, &new))
             .await?;
-        match made {
-            Ok(issued) => {
-                self.verifiers.forget_keys(&[&issued.record.id]);
-                Ok(ok(StatusCode::CREATED, &issued))
-            }
-            Err(limit) => Err(Fail::new(
-                StatusCode::CONFLICT,
-                E::KeyLimit,
-                limit.to_string(),
-            )),
-        }
+        let issued = made.map_err(|r| self.self_refused(r, &id))?;
+        self.verifiers.forget_keys(&[&issued.record.id]);
+        Ok(ok(StatusCode::CREATED, &issued))
     }
 
     pub(super) async fn key_change(
@@ -680,20 +548,24 @@ impl Service {
         actor: String,
     ) -> Answer {
         let (customer, grace, reason) = key_change_request(customer, action, body)?;
-        let id = key.clone();
+        let change = selfserve::ChangeKey {
+            customer,
+            key: key.clone(),
+            action,
+            grace,
+            reason,
+            actor,
+        };
         let done = self
-            .with_store(true, move |s| {
-                change_key(
-                    s,
-                    (&customer, &key, action),
-                    grace,
-                    reason.as_deref(),
-                    &actor,
-                )
-            })
-            .await??;
-        self.verifiers.forget_keys(&[&id]);
-        Ok(done)
+            .with_store(true, move |s| selfserve::change_key(s, &change))
+            .await?;
+        let done = done.map_err(|r| self.self_refused(r, &key))?;
+        self.verifiers.forget_keys(&[&key]);
+        let status = match done {
+            selfserve::KeyChanged::Rotated(_) => StatusCode::CREATED,
+            selfserve::KeyChanged::Revoked(_) => StatusCode::OK,
+        };
+        Ok(ok(status, &done))
     }
 
     pub(super) async fn portal(&self, id: String, body: &[u8], actor: String) -> Answer {
@@ -752,112 +624,16 @@ impl Service {
         let (tier, proration, seats) = plan_request(&self.config, action, req)?;
         self.known(&id).await?;
         let stripe = self.stripe()?;
-        let live = self.live_subscription(stripe, &id).await?;
-        let (sub, customer) = subscriptions::fetch(stripe, &live.id)
-            .await
-            .map_err(|e| stripe_failure(&e))?;
-        let tier = match (action, tier) {
-            (PlanAction::Change, None) => Some(self.tier_on(&sub).await?),
-            (_, t) => t,
+        let ask = selfserve::PlanAsk {
+            customer: id.clone(),
+            action,
+            tier,
+            seats,
+            proration,
+            actor,
         };
-        let config = self.config.clone();
-        let tiers = self
-            .with_store(false, move |s| ops::tier_map(s, &config))
-            .await?;
-        let who = lifecycle::Actor::now(&actor);
-        let (stores, target) = (&self.writer, (&sub, &customer));
-        let done = match (action, tier.as_ref()) {
-            (PlanAction::Change, Some(tier)) => {
-                let how = (tier, seats, proration.as_str());
-                lifecycle::change_plan(stores, stripe, &tiers, target, how, who).await
-            }
-            (PlanAction::Cancel, _) => {
-                lifecycle::cancel(stores, stripe, &tiers, target, true, who).await
-            }
-            (PlanAction::Resume, _) => lifecycle::resume(stores, stripe, &tiers, target, who).await,
-            (PlanAction::Change, None) => {
-                return Err(Fail::new(
-                    StatusCode::BAD_REQUEST,
-                    E::InvalidField,
-                    "tier: required",
-                ))
-            }
-        };
-        match done {
-            Ok(d) => Ok(plan_answer(&d.message, &d.view)),
-            Err(e) if e.unchanged() => {
-                let config = self.config.clone();
-                let view = self
-                    .with_store(true, move |s| {
-                        let tiers = ops::tier_map(s, &config)?;
-                        subscriptions::remember(s, &tiers, &sub, &customer, crate::clock::now())
-                    })
-                    .await?;
-                Ok(plan_answer(&e.to_string(), &view))
-            }
-            Err(e) => Err(self.plan_refused(e)),
-        }
+        let done = selfserve::plan(&self.writer, stripe, &self.config, ask).await;
+        let done = done.map_err(|r| self.self_refused(r, &id))?;
+        Ok(ok(StatusCode::OK, &done))
     }
-
-    /// The tier `sub` is on (a change of seats alone keeps it), or the 400 when the catalog
-    /// does not know its price.
-    async fn tier_on(&self, sub: &Subscription) -> Result<crate::catalog::Tier, Fail> {
-        let config = self.config.clone();
-        let tiers = self
-            .with_store(false, move |s| ops::tier_map(s, &config))
-            .await?;
-        let on =
-            subscriptions::target_tier(sub, (None, "tier"), &tiers).map_err(|e| {
-                Fail::new(StatusCode::BAD_REQUEST, E::UnknownTier,
-                "tier: the subscription's price is on no tier of serve's catalog; name the tier",
-            ).detail(format!("{e:#}"))
-            })?;
-        tier_named(&self.config, &on)
-    }
-
-    /// A lifecycle change refused or failed, in this route's vocabulary: Stripe's failure as
-    /// Stripe said it; an answer without the requested result 502; a store failure after the
-    /// change 503 (Stripe's change stands; `subscriptions sync` mirrors it).
-    fn plan_refused(&self, e: PlanError) -> Fail {
-        match e {
-            PlanError::Stripe(e) => stripe_failure(&e),
-            PlanError::NotApplied(n) => {
-                Fail::new(StatusCode::BAD_GATEWAY, E::StripeNotApplied, n.to_string())
-            }
-            e @ (PlanError::Store(_) | PlanError::Unavailable(_)) => {
-                // Says whether Stripe's change was made (Store) or nothing was (Unavailable);
-                // the store's own words go to the log.
-                self.metrics.store_error();
-                let said = match e {
-                    PlanError::Store(_) => "Stripe made the change, but the store failed to record it ('billctl subscriptions sync' mirrors it)",
-                    _ => "the store could not be reached; nothing was changed",
-                };
-                Fail::new(StatusCode::SERVICE_UNAVAILABLE, E::StoreUnavailable, said)
-                    .retry_after(1)
-                    .detail(e.to_string())
-            }
-            PlanError::NotLive { .. } => Fail::new(StatusCode::CONFLICT, E::NotLive, e.to_string()),
-            PlanError::Seats(s) => {
-                Fail::new(StatusCode::BAD_REQUEST, E::BadQuantity, s.to_string())
-            }
-            e @ PlanError::Currency { .. } => {
-                let said = e.to_string();
-                let first = said.lines().next().unwrap_or_default();
-                Fail::new(
-                    StatusCode::BAD_REQUEST,
-                    E::InvalidField,
-                    format!("tier: {first}"),
-                )
-            }
-            other => Fail::new(StatusCode::CONFLICT, E::HasSubscription, other.to_string()),
-        }
-    }
-}
-
-/// A plan action's answer: what was done (or why nothing was), and the subscription.
-fn plan_answer(message: &str, view: &subscriptions::SubscriptionView) -> Response {
-    ok(
-        StatusCode::OK,
-        &json!({"message": message, "subscription": view}),
-    )
 }

@@ -78,6 +78,9 @@ pub struct StripeAccess {
     pub mode: Option<String>,
 }
 
+/// Where notices of refused callers go (never the token): the log.
+pub type Notice = Arc<dyn Fn(String) + Send + Sync>;
+
 /// What `serve` runs with: where it listens, the core's options, its settings, config and
 /// store; what it reports to (its metrics, where notices of refused callers go) and Stripe.
 pub struct Serve<'a> {
@@ -89,7 +92,7 @@ pub struct Serve<'a> {
     pub store: Store,
     pub metrics: Arc<Metrics>,
     /// Called with each refused caller (never the token): for the log.
-    pub notice: Arc<dyn Fn(String) + Send + Sync>,
+    pub notice: Notice,
     pub stripe: StripeAccess,
 }
 
@@ -113,7 +116,7 @@ pub fn run(
         stripe,
     } = serve;
     let (service, recorder) =
-        Service::start(&settings, config, store, (metrics.clone(), notice, stripe))?;
+        Service::start(&settings, config, store, metrics.clone(), notice, stripe)?;
     let service = Arc::new(service);
     if let Some(reload) = &options.reload {
         reload.add("the caches", service.reloader());
@@ -145,11 +148,9 @@ impl Service {
         settings: &Settings,
         config: &Config,
         store: Store,
-        (metrics, notice, stripe): (
-            Arc<Metrics>,
-            Arc<dyn Fn(String) + Send + Sync>,
-            StripeAccess,
-        ),
+        metrics: Arc<Metrics>,
+        notice: Notice,
+        stripe: StripeAccess,
     ) -> Result<(Service, Recorder)> {
         let observe: Arc<dyn crate::ops::serve::Observe> = metrics.clone();
         let (verifiers, recorder) =

@@ -4,6 +4,7 @@
 //! parses the requests, calls these, and maps each outcome to a status and a dialect.
 
 pub mod events;
+pub mod selfserve;
 pub mod tokens;
 
 use crate::config::Config;
