@@ -121,6 +121,7 @@
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
 //! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
+//! | `server/tests.rs` | the server core's unit tests |
 //! | `server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
 //! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
@@ -137,6 +138,7 @@
 //! | `output/subscriptions.rs` | the subscription table and `subscriptions sync` |
 //! | `output/usage.rs` | usage reports (table, CSV), sync, reconcile, compact, import |
 //! | `output/dashboard.rs` | the dashboard page: inline CSS, SVG charts and a little sorting and filtering script; the one renderer of usage charts |
+//! | `output/chart.rs` | a usage chart's SVG: the plot box, the x axis of days, daily bars, the quota line, the step line and its projection; the grid helpers the webhook chart shares |
 //! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
 //! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (controls and bidi controls shown escaped), a chart's y axis |
 //! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
