@@ -428,10 +428,8 @@ mod tests {
     use crate::billing::{Customer, MirrorRow};
     use crate::store::UsageEvent;
 
-    /// In process, on a temp store: usage within the subscription's period counts against the
-    /// tier's quota (events outside it do not), and alerts list the customer over a threshold.
-    #[test]
-    fn reports_usage_against_the_tier_quota_in_the_period() {
+    /// A temp store with one `pro` customer (period 2027-01) and usage in and after it.
+    fn seeded() -> (tempfile::TempDir, Store, crate::config::Config, (i64, i64)) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
         let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
@@ -478,6 +476,14 @@ mod tests {
         store
             .record_usage(&events, end, crate::store::Route::Import)
             .unwrap();
+        (dir, store, config, (start, end))
+    }
+
+    /// In process, on a temp store: usage within the subscription's period counts against the
+    /// tier's quota (events outside it do not), and alerts list the customer over a threshold.
+    #[test]
+    fn reports_usage_against_the_tier_quota_in_the_period() {
+        let (_dir, store, config, (start, _)) = seeded();
         let q = Query {
             customer: None,
             key: None,
@@ -498,5 +504,27 @@ mod tests {
             .unwrap()
             .rows
             .is_empty());
+    }
+
+    /// A customer's usage view runs the report once: one read of the customer's plan (not
+    /// one for the total and one for the days), and its days add up to its total.
+    #[test]
+    fn a_customers_usage_view_reads_its_plan_once() {
+        let (_dir, store, config, (start, end)) = seeded();
+        PLANS.with(|n| n.set(0));
+        let view = customer_usage(&store, &config, "cus_1", start + 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(PLANS.with(|n| n.get()), 1, "the plan is read once");
+        assert_eq!((view.usage.used, view.usage.quota), (9_000, Some(10_000)));
+        assert_eq!(
+            (view.usage.period_start, view.usage.period_end),
+            (start, end)
+        );
+        let days: i64 = view.days.iter().map(|d| d.used).sum();
+        assert_eq!(days, view.usage.used, "{:?}", view.days);
+        assert!(customer_usage(&store, &config, "cus_none", start)
+            .unwrap()
+            .is_none());
     }
 }
