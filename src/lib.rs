@@ -10,7 +10,7 @@
 //! `Render` impl per report: a table or lines without `--json`, the report itself with it);
 //! workflows and domain modules decide and print nothing; `store/` and `stripe/` are the doors to
 //! the database and to Stripe (other I/O still lives elsewhere: the keyring and secret file in
-//! `secrets.rs` and `keystore.rs`, systemd credentials in `credentials.rs`, HTTP served by `server/` and sent by `ops/webhooks/send.rs`, files in `output/`);
+//! `secrets.rs` and `keystore.rs`, systemd credentials in `credentials.rs`, HTTP served by `server/` (routes in `api/`) and sent by `stripe/send.rs`, files in `output/`);
 //! nothing imports a module above it.
 //!
 //! | module | what it is for |
@@ -73,7 +73,7 @@
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
-//! | `ops/usage/report.rs` | `usage report/alerts`: usage against each tier's quota by customer, key or day; exact days for charts |
+//! | `ops/usage/report.rs` | `usage report/alerts`: usage against each tier's quota by customer, key or day, over a period or a range (`Window`); exact days for charts; a customer's usage view |
 //! | `ops/dashboard.rs` | `dashboard`: revenue, subscribers at risk and trials ending, usage by share of quota (charts for the first 100), keys, webhook outcomes; the usage section of `usage report --html` |
 //! | `ops/revenue.rs` | `revenue`: the history and prices from the store, as of a moment or month by month |
 //! | `ops/writes.rs` | the frame of every billing change: the store from either door, a change's idempotency key (its from-state and the journal's sequence), the check of Stripe's answer, the journal and audit record |
@@ -81,20 +81,25 @@
 //! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
 //! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
 //! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
-//! | `ops/webhooks/metrics.rs` | `webhooks listen`'s counters and their Prometheus exposition |
-//! | `ops/webhooks/listen.rs` | `webhooks listen`: the route on `server/`, and the writer that commits deliveries in groups and applies them |
+//! | `ops/webhooks/listen.rs` | `webhooks listen`'s workflow: the writer that commits deliveries in groups, says what each came to, and applies them; why a delivery is refused |
 //! | `ops/webhooks/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
-//! | `ops/webhooks/send.rs` | the HTTP client of `replay`: re-signed deliveries at a concurrency and rate |
-//! | `ops/serve/mod.rs` | `serve`: the routes on `server/`, token checks, plain verifies from the cache, the recorder thread's group commit, a customer's usage view |
+//! | `ops/serve/mod.rs` | `serve`'s workflows, no HTTP: the token gate, the verifiers (plain verifies from the cache, the recorder thread's group commit), what they count (`Observe`), its first and last lines |
 //! | `ops/serve/tokens.rs` | service tokens: issue, list, revoke, and the cache callers are checked against |
-//! | `ops/serve/events.rs` | `POST /v1/usage/events`: a JSON array or NDJSON through `usage import`'s workflow |
-//! | `ops/serve/metrics.rs` | `serve`'s counters and histograms, in Prometheus's text format |
-//! | `ops/serve/routes.rs` | `serve`'s route table (method, path, access, body, dialect, metrics label, kind) and what is derived from it: matching, labels, `Allow`, the `--help` listing; its check against `openapi.json` |
-//! | `ops/serve/error.rs` | `serve`'s one error type (status, code enum, message, headers, log detail), written per dialect: billctl's, Unkey's, problem details |
-//! | `ops/serve/selfserve.rs` | the customer's side: account view, keys, portal, checkout, plan change, cancel, resume |
-//! | `ops/serve/unkey.rs` | `POST /v2/keys.verifyKey`: Unkey's request and envelope, the code map |
-//! | `ops/serve/cloudevents.rs` | `POST /api/v1/events`: OpenMeter's CloudEvents ingestion into `usage import` lines |
-//! | `ops/serve/openapi.rs` | the OpenAPI 3.1 document of every route (`openapi.json` beside it) |
+//! | `ops/serve/selfserve.rs` | the customer's side as workflows: the account view, keys issued, rotated and revoked for their owner, plan change, cancel, resume; typed refusals |
+//! | `ops/serve/events.rs` | a batch of usage events (a JSON array or NDJSON) through `usage import`'s workflow, or why it is refused |
+//! | `api/mod.rs` | the HTTP door: `serve`'s routes and `webhooks listen`'s receiver on `server/`; handlers parse, call one `ops/` workflow, and map its outcome to a status and dialect |
+//! | `api/serve.rs` | `serve` on the server core: the service's state, admission (the token check), the route dispatch, probes, the customer's usage view's body |
+//! | `api/verify.rs` | `POST /v1/keys/verify` and `POST /v2/keys.verifyKey`: the bodies, the verdict's answer (503 when the store could not say) |
+//! | `api/events.rs` | `POST /v1/usage/events` and `POST /api/v1/events`: the batch recorded, its refusals in each route's words |
+//! | `api/metrics.rs` | `serve`'s counters and histograms, in Prometheus's text format |
+//! | `api/routes.rs` | `serve`'s route table (method, path, access, body, dialect, metrics label, kind) and what is derived from it: matching, labels, `Allow`, the `--help` listing; its check against `openapi.json` |
+//! | `api/error.rs` | `serve`'s one error type (status, code enum, message, headers, log detail), written per dialect: billctl's, Unkey's, problem details; a refused token's status and code |
+//! | `api/selfserve.rs` | the customer's side in HTTP: paths and bodies parsed (proration into `billing::Proration`), one workflow each, refusals as statuses and codes |
+//! | `api/unkey.rs` | `POST /v2/keys.verifyKey`: Unkey's request and envelope, the code map |
+//! | `api/cloudevents.rs` | `POST /api/v1/events`: OpenMeter's CloudEvents ingestion into `usage import` lines |
+//! | `api/openapi.rs` | the OpenAPI 3.1 document of every route (`openapi.json` beside it) |
+//! | `api/listen.rs` | `webhooks listen`'s receiver: each delivery checked (path, method, size, signature, envelope), handed to the writer, answered once durable; its `/metrics` |
+//! | `api/listen_metrics.rs` | `webhooks listen`'s counters and their Prometheus exposition |
 //! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
 //! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
 //! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
@@ -116,6 +121,7 @@
 //! | `faults.rs` | fault points for crash tests (test builds only) |
 //! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
 //! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
+//! | `server/tests.rs` | the server core's unit tests |
 //! | `server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
 //! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
 //! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
@@ -132,6 +138,7 @@
 //! | `output/subscriptions.rs` | the subscription table and `subscriptions sync` |
 //! | `output/usage.rs` | usage reports (table, CSV), sync, reconcile, compact, import |
 //! | `output/dashboard.rs` | the dashboard page: inline CSS, SVG charts and a little sorting and filtering script; the one renderer of usage charts |
+//! | `output/chart.rs` | a usage chart's SVG: the plot box, the x axis of days, daily bars, the quota line, the step line and its projection; the grid helpers the webhook chart shares |
 //! | `output/revenue.rs` | revenue as tables, CSV, and an HTML page with stacked SVG charts |
 //! | `output/svg.rs` | what the HTML pages share: text escaped for HTML and SVG (controls and bidi controls shown escaped), a chart's y axis |
 //! | `output/db.rs` | `db status` as tables, and what `backup`, `restore`, `migrate` and `copy` did |
@@ -189,6 +196,7 @@
 //! | `stripe/billing.rs` | customers, subscriptions, invoices, Checkout Sessions |
 //! | `stripe/meters.rs` | billing meters, meter events and summaries |
 //! | `stripe/events.rs` | events and webhook endpoints as raw JSON |
+//! | `stripe/send.rs` | the HTTP client of `webhooks replay`: events re-signed as Stripe signs them, delivered at a concurrency and rate |
 //!
 //! Tests never wait for the wall clock or guess at the machine's speed:
 //!
@@ -208,6 +216,7 @@
 //! SQLite query, a bare HMAC, `sqlite3 .import`, `billctl --version`, no-work HTTP), taking turns
 //! with it, and BENCHMARKS.md states every target as a ratio to that anchor.
 
+pub mod api;
 pub mod billing;
 pub mod catalog;
 pub mod cli;

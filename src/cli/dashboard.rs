@@ -10,5 +10,5 @@ pub struct DashboardArgs {
     pub out: Option<PathBuf>,
     /// The usage section's billing period: `current` (each customer's) or a month YYYY-MM
     #[arg(long, default_value = "current", value_parser = usage_period)]
-    pub period: String,
+    pub period: crate::ops::usage::report::Period,
 }

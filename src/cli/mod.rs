@@ -206,7 +206,7 @@ fn serve_long_about() -> String {
          --plain-http. Recorded verifies that arrive together share one transaction. SIGTERM or \
          Ctrl-C drains the requests in flight, then exits 0; SIGHUP re-reads the TLS files, the \
          tokens and the cached keys, and never stops it.",
-        crate::ops::serve::routes::listing()
+        crate::api::routes::listing()
     )
 }
 

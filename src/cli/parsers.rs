@@ -4,11 +4,8 @@
 use super::*;
 
 /// `current` or a month `YYYY-MM`.
-pub(super) fn usage_period(s: &str) -> Result<String, String> {
-    if s == "current" {
-        return Ok(s.to_string());
-    }
-    crate::time::parse_month(s).map(|_| s.to_string())
+pub(super) fn usage_period(s: &str) -> Result<crate::ops::usage::report::Period, String> {
+    s.parse()
 }
 
 /// `KEY=VALUE`, for `--metadata`.

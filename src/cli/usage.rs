@@ -101,8 +101,8 @@ pub struct UsageReportArgs {
     #[arg(long)]
     pub key: Option<String>,
     /// `current` (each customer's billing period, else the calendar month) or a month YYYY-MM
-    #[arg(long, default_value = "current", conflicts_with_all = ["from", "to"])]
-    pub period: String,
+    #[arg(long, default_value = "current", value_parser = usage_period, conflicts_with_all = ["from", "to"])]
+    pub period: crate::ops::usage::report::Period,
     /// Start of an explicit period: RFC 3339, a date, unix seconds, or an age like 7d
     /// [default with --to: 1970-01-01]
     #[arg(long, value_name = "TIME", value_parser = moment)]

@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx, args: &DashboardArgs) -> Result<ExitCode> {
     ctx.output.refuse_page_on_terminal(args.out.is_some(), "the dashboard is an HTML page: write it with --out FILE, or redirect stdout (billctl dashboard > dashboard.html)")?;
     let config = ctx.config()?.clone();
     let events = ctx.events()?;
-    let board = dashboard(ctx.store()?, &events, &config, &args.period, now())?;
+    let board = dashboard(ctx.store()?, &events, &config, args.period, now())?;
     let out = args.out.as_deref();
     if !ctx.output.json {
         // The page shows them too; stderr tells whoever ran it.

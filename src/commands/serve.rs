@@ -1,10 +1,11 @@
 //! `billctl serve` and `billctl serve tokens issue|list|revoke`.
 
 use super::actor;
+use crate::api::{self as serve, metrics::Metrics};
 use crate::cli::{ServeArgs, ServeCommand, ServeRunArgs, TokensCommand, TokensIssueArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::ops::serve::{self, metrics::Metrics, tokens};
+use crate::ops::serve::tokens;
 use crate::server;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
@@ -95,7 +96,7 @@ fn say_listening(
     config: &crate::config::Config,
 ) -> Result<()> {
     let source = config.source.clone();
-    output.show_line(&serve::Listening {
+    output.show_line(&crate::ops::serve::Listening {
         listening: url,
         config: source.clone(),
     })?;
@@ -130,8 +131,17 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     say_listening(&output, json_log, url, &config)?;
     let notice = crate::output::serve_notice(&output, json_log);
     let metrics = Arc::new(Metrics::default().with_log_dropped(queue.dropped()));
-    let (settings, with) = (settings(args), (metrics, notice, stripe));
-    let ran = serve::run(rt, listener, options, settings, &config, store, with, stop);
+    let run = serve::serve::Serve {
+        listener,
+        options,
+        settings: settings(args),
+        config: &config,
+        store,
+        metrics,
+        notice,
+        stripe,
+    };
+    let ran = serve::run(rt, run, stop);
     addr.remove_socket();
     if let Ok(summary) = &ran {
         let last = crate::output::serve_summary(summary);

@@ -1,5 +1,6 @@
 //! `billctl webhooks`: listen, ingest, reprocess, list, show and verify.
 
+use crate::api::listen as api;
 use crate::cli::{
     EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
     WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
@@ -105,12 +106,20 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
             () = stream.closed() => {}
         }
     };
-    let settings = listen::Settings {
+    let settings = api::Settings {
         log_dropped: Some(queue.dropped()),
         ..listen_settings(args, held.secrets)
     };
-    let (rt, served) = (ctx.runtime()?, (options, metrics));
-    let ran = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop);
+    let run = api::Listen {
+        listener,
+        settings,
+        events,
+        side,
+        log,
+        options,
+        metrics,
+    };
+    let ran = api::listen(ctx.runtime()?, run, stop);
     end_listen(ctx, args, ran, &queue, &stream)
 }
 
@@ -206,8 +215,8 @@ fn bind_listener(
 }
 
 /// How `listen` checks requests and bounds connections, from its flags.
-fn listen_settings(args: &WebhooksListenArgs, secrets: Vec<String>) -> listen::Settings {
-    listen::Settings {
+fn listen_settings(args: &WebhooksListenArgs, secrets: Vec<String>) -> api::Settings {
+    api::Settings {
         path: args.path.clone(),
         secrets,
         tolerance: args.tolerance,

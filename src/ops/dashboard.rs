@@ -5,7 +5,7 @@
 use crate::billing::Customer;
 use crate::config::Config;
 use crate::ops::revenue::{self, AsOf, ByMonth};
-use crate::ops::usage::report::{self, Query, Report, ReportBy};
+use crate::ops::usage::report::{self, Period, Query, Report, ReportBy, Window};
 use crate::store::webhooks::EventStore;
 use crate::store::Store;
 use crate::usage::series::{self, QuotaReached, Series};
@@ -208,12 +208,12 @@ fn customer_map(store: &Store) -> Result<HashMap<String, Customer>> {
         .collect())
 }
 
-/// The dashboard for the billing period `period` (`current` or `YYYY-MM`) as of `now`.
+/// The dashboard for the billing period `period` as of `now`.
 pub fn dashboard(
     store: &mut Store,
     events: &EventStore,
     config: &Config,
-    period: &str,
+    period: Period,
     now: i64,
 ) -> Result<Dashboard> {
     store.begin_read()?;
@@ -226,7 +226,7 @@ fn build(
     store: &Store,
     events: &EventStore,
     config: &Config,
-    period: &str,
+    period: Period,
     now: i64,
 ) -> Result<Dashboard> {
     let customers = customer_map(store)?;
@@ -250,8 +250,7 @@ fn build(
     let q = Query {
         customer: None,
         key: None,
-        period,
-        range: None,
+        window: Window::Period(period),
         by: ReportBy::Customer,
     };
     let report = report::report(store, config, &q, now)?;
@@ -340,13 +339,13 @@ fn section(
         });
     }
     let charted = chart(store, &mut rows, now)?;
-    let period = match q.range {
-        Some((from, to)) => format!(
+    let period = match q.window {
+        Window::Range { from, to } => format!(
             "{}..{}",
             crate::time::utc_datetime(from),
             crate::time::utc_datetime(to)
         ),
-        None => q.period.to_string(),
+        Window::Period(p) => p.to_string(),
     };
     Ok(UsageSection {
         period,

@@ -68,8 +68,7 @@ pub fn overage_estimate(
     let q = crate::ops::usage::report::Query {
         customer: None,
         key: None,
-        period: "current",
-        range: None,
+        window: crate::ops::usage::report::Window::CURRENT,
         by: crate::ops::usage::report::ReportBy::Customer,
     };
     let report = crate::ops::usage::report::report(store, config, &q, now)?;

@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 mod catalog;
+mod chart;
 pub mod dashboard;
 mod db;
 mod doctor;

@@ -11,6 +11,7 @@ mod handle;
 pub mod meters;
 mod payments;
 pub mod proxy;
+pub mod send;
 pub mod transport;
 
 pub(crate) use billing::{subscription_from_json, subscription_of};

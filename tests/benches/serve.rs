@@ -24,8 +24,9 @@ mod pg;
 #[path = "seed.rs"]
 mod seed;
 
+use billctl::api::{self as serve, metrics::Metrics};
 use billctl::keys::{self, Verifier};
-use billctl::ops::serve::{self, metrics::Metrics};
+use billctl::ops::serve::tokens;
 use billctl::server::{self, Handler, Request, Response};
 use billctl::store::{KeyRecord, Store};
 use std::io::Write as _;
@@ -164,25 +165,22 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
             refresh: Duration::from_secs(3600),
             max_events: 10_000,
         };
-        serve::run(
-            &rt,
+        let run = serve::serve::Serve {
             listener,
-            server::Options::default(),
+            options: server::Options::default(),
             settings,
-            &config,
+            config: &config,
             store,
-            (
-                m,
-                Arc::new(|_| {}),
-                serve::StripeAccess {
-                    client: Err("the benchmark reaches no Stripe".into()),
-                    mode: None,
-                },
-            ),
-            async {
-                let _ = rx.await;
+            metrics: m,
+            notice: Arc::new(|_| {}),
+            stripe: serve::StripeAccess {
+                client: Err("the benchmark reaches no Stripe".into()),
+                mode: None,
             },
-        )
+        };
+        serve::run(&rt, run, async {
+            let _ = rx.await;
+        })
         .expect("serve runs");
     });
     Ok(Running {
@@ -208,7 +206,7 @@ fn mean_group(svc: &Running) -> f64 {
 /// A service token for `store`.
 fn token(store: &mut Store) -> anyhow::Result<String> {
     use billctl::keys::Scope;
-    let t = serve::tokens::issue(store, "bench", &Scope::ALL, "bench", now())?;
+    let t = tokens::issue(store, "bench", &Scope::ALL, "bench", now())?;
     Ok(t.token)
 }
 

@@ -196,6 +196,43 @@ fn the_crate_docs_module_map_lists_every_source_file() {
     );
 }
 
+/// The workflow layer knows no HTTP (issue 44): every word of the HTTP crates and of the
+/// server core is in `src/api/` (the HTTP door) or `src/server/` (the core), never in
+/// `src/ops/`. A workflow returns a typed outcome; its status, code and dialect are the door's.
+#[test]
+fn the_workflows_in_ops_know_no_http() {
+    const HTTP: [&str; 5] = ["hyper", "http::", "StatusCode", "Response<", "server::"];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ops");
+    let mut found = Vec::new();
+    let mut dirs = vec![root.clone()];
+    let mut read = 0;
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            read += 1;
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for word in HTTP.iter().filter(|w| line.contains(**w)) {
+                    found.push(format!("{}:{}: {word}", p.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(read > 20, "read only {read} files under {}", root.display());
+    assert!(
+        found.is_empty(),
+        "HTTP in the workflow layer (move it to src/api/):\n{}",
+        found.join("\n")
+    );
+}
+
 /// Every test file says whether it runs against real Stripe (issue 21): tests/run.sh reads
 /// the line to choose what runs with BILLCTL_TEST_STRIPE_KEY and to name why the rest is
 /// skipped, and a file without it would be neither run nor named.

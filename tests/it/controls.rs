@@ -326,7 +326,7 @@ fn json_for_people_has_one_writer() {
         ("src/text.rs", "the one writer"),
         ("src/catalog/mod.rs", "a fingerprint of the desired catalog, hashed"),
         ("src/stripe/catalog.rs", "metadata values sent to Stripe"),
-        ("src/ops/serve/cloudevents.rs", "an HTTP request body (OpenMeter's batch)"),
+        ("src/api/cloudevents.rs", "an HTTP request body (OpenMeter's batch)"),
         ("src/ops/webhooks/mod.rs", "an event's body as signed and sent to a receiver"),
         ("src/ops/customers.rs", "an audit row's detail, stored"),
         ("src/store/backup.rs", "a backup's manifest file"),

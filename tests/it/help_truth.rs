@@ -12,7 +12,7 @@ use serde_json::json;
 fn serve_help_lists_every_route() {
     let env = Env::new();
     let help = env.cmd("serve --help").ok().stdout;
-    for spec in billctl::ops::serve::routes::SPECS {
+    for spec in billctl::api::routes::SPECS {
         let (method, path) = (spec.method, spec.path);
         let line = format!("{method:<4} {path}");
         assert!(help.contains(&line), "serve --help leaves out {method} {path}:\n{help}");

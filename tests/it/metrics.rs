@@ -4,9 +4,10 @@
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
-use billctl::ops::serve::metrics::Metrics;
+use billctl::api::listen_metrics::ListenMetrics;
+use billctl::api::metrics::Metrics;
 use billctl::ops::serve::tokens::Refusal;
-use billctl::ops::webhooks::metrics::{ListenMetrics, Refused};
+use billctl::ops::webhooks::listen::Refused;
 use std::io::Write;
 use std::process::Stdio;
 
@@ -86,7 +87,11 @@ fn every_metric_and_refusal_reason_is_in_the_table_and_the_readme() {
     let mut reasons: Vec<(&str, &str)> = Refused::ALL
         .iter()
         .map(|r| ("listen", r.as_str()))
-        .chain(Refusal::ALL.iter().map(|r| ("serve", r.code().as_str())))
+        .chain(
+            Refusal::ALL
+                .iter()
+                .map(|r| ("serve", billctl::api::error::refusal(*r).1.as_str())),
+        )
         .collect();
     reasons.sort();
     let mut want = REASONS.to_vec();

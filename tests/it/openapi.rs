@@ -1,4 +1,4 @@
-//! `serve`'s OpenAPI 3.1 document (`src/ops/serve/openapi.json`, served at `GET /openapi.json`)
+//! `serve`'s OpenAPI 3.1 document (`src/api/openapi.json`, served at `GET /openapi.json`)
 //! against what serve does: its paths and methods are exactly the route table, and every
 //! route's real answers (success and refusals) are checked against it by maintained validators
 //! (openapi-spec-validator for the document, openapi-core for each request and answer; the
@@ -11,7 +11,7 @@ use crate::common::{self, http, Env};
 use crate::serve::{key, paid, python_with, run_python, token, Serve};
 use serde_json::{json, Value};
 
-const DOCUMENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ops/serve/openapi.json");
+const DOCUMENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/openapi.json");
 
 #[test]
 fn the_document_lists_exactly_the_routes_serve_has() {
@@ -29,7 +29,7 @@ fn the_document_lists_exactly_the_routes_serve_has() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut served: Vec<(String, String)> = billctl::ops::serve::routes::SPECS
+    let mut served: Vec<(String, String)> = billctl::api::routes::SPECS
         .iter()
         .map(|s| (s.method.to_string(), s.path.to_string()))
         .collect();
@@ -394,7 +394,7 @@ fn path_is(written: &str, template: &str) -> bool {
 fn every_route_the_readme_names_is_in_the_document() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    assert!(readme.contains("](src/ops/serve/openapi.json)"), "the README links the document");
+    assert!(readme.contains("](src/api/openapi.json)"), "the README links the document");
     let doc: Value = serde_json::from_str(&common::read(std::path::Path::new(DOCUMENT))).unwrap();
     let routes: Vec<(String, String)> = doc["paths"]
         .as_object()

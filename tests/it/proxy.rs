@@ -76,7 +76,7 @@ fn replay_effects(case: &Case) -> usize {
 fn clients() -> Vec<Client> {
     vec![
         Client { file: "src/stripe/transport.rs", run: stripe_run, effects: stripe_effects },
-        Client { file: "src/ops/webhooks/send.rs", run: replay_run, effects: replay_effects },
+        Client { file: "src/stripe/send.rs", run: replay_run, effects: replay_effects },
     ]
 }
 

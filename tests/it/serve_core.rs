@@ -847,6 +847,12 @@ const CORE_STATUSES: [(&str, u16); 6] = [
     ("SERVICE_UNAVAILABLE", 503),
 ];
 
+/// Statuses of the core that no request provokes, and why (a unit test in src/ has them).
+const CORE_NOT_PROVOKED: [(&str, &str); 1] = [(
+    "INTERNAL_SERVER_ERROR",
+    "an answer that could not be serialized (server::json); server/tests.rs provokes it",
+)];
+
 /// Timer kinds counted by the other tests of this module (idle, header: the idle table;
 /// stripe: the hanging Stripe).
 const TIMEOUTS_ELSEWHERE: [&str; 3] = ["idle", "header", "stripe"];
@@ -900,6 +906,9 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
         .filter(|s| !s.is_empty())
         .collect();
     for name in names {
+        if CORE_NOT_PROVOKED.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
         let code = CORE_STATUSES.iter().find(|(n, _)| *n == name);
         let code = code.unwrap_or_else(|| panic!("StatusCode::{name} in src/server/ has no row"));
         assert!(rows.iter().any(|r| r.2 == code.1), "{name} has no row");

@@ -35,7 +35,7 @@ fn secret_of(s: &str) -> &str {
 
 #[test]
 fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
-    let with_param: Vec<(&str, &str)> = billctl::ops::serve::routes::SPECS
+    let with_param: Vec<(&str, &str)> = billctl::api::routes::SPECS
         .iter()
         .map(|s| (s.method, s.path))
         .filter(|(_, p)| p.contains('{'))
@@ -186,13 +186,13 @@ fn a_405_names_every_method_of_the_route() {
     let t = token(&env, "app", "usage");
     let serve = Serve::start(&env, &[]);
     let mut by_path: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
-    for spec in billctl::ops::serve::routes::SPECS {
+    for spec in billctl::api::routes::SPECS {
         let (m, p) = (spec.method, spec.path);
         let path = p.replace("{id}", "cus_1").replace("{key}", "abcdefgh");
         let methods = by_path.entry(path).or_default();
         methods.push(m);
         // The probes take HEAD too (a load balancer's check), answered as GET.
-        if m == "GET" && spec.access == billctl::ops::serve::routes::Access::Open {
+        if m == "GET" && spec.access == billctl::api::routes::Access::Open {
             methods.push("HEAD");
         }
     }

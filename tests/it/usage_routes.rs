@@ -176,8 +176,8 @@ const DOORS: &[(&str, &[Route])] = &[
     // Dispatches `usage import` to the command in import.rs (`import::import(ctx, ..)`).
     ("src/commands/usage/mod.rs", &[]),
     ("src/ops/serve/events.rs", &[]),
-    ("src/ops/serve/cloudevents.rs", &[Route::CloudEvents]),
-    ("src/ops/serve/mod.rs", &[Route::Events]),
+    ("src/api/cloudevents.rs", &[Route::CloudEvents]),
+    ("src/api/events.rs", &[Route::Events, Route::CloudEvents]),
     ("src/keys/verifier.rs", &[]),
 ];
 

@@ -3,20 +3,20 @@
 use crate::cli::{UsageAlertsArgs, UsageReportArgs};
 use crate::clock::now;
 use crate::context::Ctx;
-use crate::ops::usage::report::{self, Query};
+use crate::ops::usage::report::{self, Query, Window};
 use crate::output::csv;
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
-/// `--from`/`--to`: an open end means until now (as `webhooks list --since` does); an open
-/// start, from the beginning.
-fn range(args: &UsageReportArgs) -> Option<(i64, i64)> {
+/// `--period`, or `--from`/`--to` (clap refuses both): an open end means until now (as
+/// `webhooks list --since` does); an open start, from the beginning.
+fn window(args: &UsageReportArgs) -> Window {
     match (args.from, args.to) {
-        (None, None) => None,
-        (from, to) => Some((
-            from.unwrap_or(crate::time::MIN),
-            to.unwrap_or_else(|| now().saturating_add(1)),
-        )),
+        (None, None) => Window::Period(args.period),
+        (from, to) => Window::Range {
+            from: from.unwrap_or(crate::time::MIN),
+            to: to.unwrap_or_else(|| now().saturating_add(1)),
+        },
     }
 }
 
@@ -27,8 +27,7 @@ pub fn report(ctx: &mut Ctx, args: &UsageReportArgs) -> Result<ExitCode> {
     let q = Query {
         customer: args.customer.as_deref(),
         key: args.key.as_deref(),
-        period: &args.period,
-        range: range(args),
+        window: window(args),
         by: args.by,
     };
     let config = ctx.config()?.clone();

@@ -180,15 +180,15 @@ pub fn revoke(store: &mut Store, t: &TokenRecord, actor: &str, at: i64) -> Resul
 /// Why a caller was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// No `Authorization: Bearer` header (401).
+    /// No token presented.
     Missing,
-    /// Not a token's shape or checksum (401).
+    /// Not a token's shape or checksum.
     Malformed,
-    /// No token with this id and hash (401).
+    /// No token with this id and hash.
     Unknown,
-    /// Revoked (401).
+    /// Revoked.
     Revoked,
-    /// The token lacks the route's scope (403).
+    /// The token lacks the route's scope.
     Scope,
 }
 
@@ -200,26 +200,6 @@ impl Refusal {
         Refusal::Revoked,
         Refusal::Scope,
     ];
-
-    /// The error code of the answer.
-    pub fn code(self) -> super::error::ErrorCode {
-        use super::error::ErrorCode as E;
-        match self {
-            Refusal::Missing => E::TokenMissing,
-            Refusal::Malformed => E::TokenMalformed,
-            Refusal::Unknown => E::TokenUnknown,
-            Refusal::Revoked => E::TokenRevoked,
-            Refusal::Scope => E::TokenScope,
-        }
-    }
-
-    pub fn status(self) -> u16 {
-        if self == Refusal::Scope {
-            403
-        } else {
-            401
-        }
-    }
 }
 
 /// Most token ids remembered as not in the store at once (see [`Tokens::worth_a_look`]): past

@@ -51,13 +51,61 @@ pub struct Report {
     pub by: ReportBy,
 }
 
+/// A billing period, as `--period` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Each customer's current billing period (else the calendar month).
+    Current,
+    /// A calendar month (`YYYY-MM`): its first instant and the next month's.
+    Month(i64, i64),
+}
+
+impl std::str::FromStr for Period {
+    type Err = String;
+
+    /// `current`, or a month `YYYY-MM`.
+    fn from_str(s: &str) -> Result<Period, String> {
+        match s {
+            "current" => Ok(Period::Current),
+            m => crate::time::parse_month(m).map(|(from, to)| Period::Month(from, to)),
+        }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Period::Current => f.write_str("current"),
+            Period::Month(from, _) => {
+                f.write_str(crate::time::utc_date(*from).get(..7).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// What span of time a report covers: a billing period, or an explicit range. One or the
+/// other: the command line refuses `--period` with `--from`/`--to` (clap's conflict), so the
+/// range never silently overrides a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Period(Period),
+    /// `[from, to)`, unix seconds.
+    Range {
+        from: i64,
+        to: i64,
+    },
+}
+
+impl Window {
+    /// Each customer's current billing period.
+    pub const CURRENT: Window = Window::Period(Period::Current);
+}
+
 /// What a report covers.
 pub struct Query<'a> {
     pub customer: Option<&'a str>,
     pub key: Option<&'a str>,
-    /// `current`, or a month `YYYY-MM`; ignored when `range` is given.
-    pub period: &'a str,
-    pub range: Option<(i64, i64)>,
+    pub window: Window,
     pub by: ReportBy,
 }
 
@@ -73,16 +121,16 @@ fn plan_of(
     store: &Store,
     config: &Config,
     customer: &str,
-    period: &str,
-    explicit: Option<(i64, i64)>,
+    window: &Window,
     now: i64,
 ) -> Result<Plan> {
+    #[cfg(test)]
+    tests::PLANS.with(|n| n.set(n.get() + 1));
     plan_from(
         config,
         store.live_subscription(customer)?,
         store.current_subscription(customer)?,
-        period,
-        explicit,
+        window,
         now,
     )
 }
@@ -92,8 +140,7 @@ fn plan_from(
     config: &Config,
     live: Option<crate::billing::MirrorRow>,
     current: Option<crate::store::Current>,
-    period: &str,
-    explicit: Option<(i64, i64)>,
+    window: &Window,
     now: i64,
 ) -> Result<Plan> {
     let tier = live
@@ -104,13 +151,13 @@ fn plan_from(
         .as_ref()
         .and_then(|s| config.tier(&s.tier))
         .and_then(|t| t.quota);
-    let period = match (explicit, period) {
-        (Some(p), _) => p,
-        (None, "current") => live.as_ref().map_or_else(
+    let period = match *window {
+        Window::Range { from, to } => (from, to),
+        Window::Period(Period::Current) => live.as_ref().map_or_else(
             || crate::time::month_of(now),
             |s| (s.current_period_start, s.current_period_end),
         ),
-        (None, m) => crate::time::parse_month(m).map_err(|e| anyhow!("--period: {e}"))?,
+        Window::Period(Period::Month(from, to)) => (from, to),
     };
     let access = crate::ops::payments::standing_of(&config.access, current, now).access;
     Ok(Plan {
@@ -159,7 +206,7 @@ fn customers(store: &Store, only: Option<&str>) -> Result<Vec<Customer>> {
 
 /// `usage report`: one row per customer, key or day, as `q.by` says.
 pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Report> {
-    if let Some((f, t)) = q.range {
+    if let Window::Range { from: f, to: t } = q.window {
         if t <= f {
             bail!(
                 "--to ({}) must be after --from ({}); without --to the period ends now",
@@ -186,7 +233,7 @@ pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
     }
     let mut rows = Vec::new();
     for c in customers(store, only)? {
-        let plan = plan_of(store, config, &c.id, q.period, q.range, now)?;
+        let plan = plan_of(store, config, &c.id, &q.window, now)?;
         let subject = key.as_ref().map_or(c.id.as_str(), |k| k.id.as_str());
         let scope = if key.is_some() { "key" } else { "customer" };
         let key_id = key.as_ref().map(|k| k.id.as_str());
@@ -214,8 +261,7 @@ fn report_all(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
             config,
             live.remove(&c.id),
             current.remove(&c.id),
-            q.period,
-            q.range,
+            &q.window,
             now,
         )?;
         plans.push((c.id, plan));
@@ -298,12 +344,59 @@ pub(crate) fn exact_days(
     Ok(out)
 }
 
+/// `GET /v1/customers/{id}/usage`: the current period's usage against the quota (the
+/// customer's row of `usage report`), and its days with any use, in day order.
+#[derive(Debug, Serialize)]
+pub struct CustomerUsage {
+    #[serde(flatten)]
+    pub usage: Row,
+    /// Usage per UTC day of the period with any use, in day order.
+    pub days: Vec<Day>,
+}
+
+/// One day of [`CustomerUsage`].
+#[derive(Debug, Serialize)]
+pub struct Day {
+    /// Start of the UTC day (unix seconds).
+    pub day: i64,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub used: i64,
+}
+
+/// A customer's usage view (see [`CustomerUsage`]); `None` for a customer the mirror lacks.
+/// One run of the report: the plan and the period's total read once, and the days from the
+/// same period.
+pub fn customer_usage(
+    store: &Store,
+    config: &Config,
+    id: &str,
+    now: i64,
+) -> Result<Option<CustomerUsage>> {
+    if store.customer(id)?.is_none() {
+        return Ok(None);
+    }
+    let plan = plan_of(store, config, id, &Window::CURRENT, now)?;
+    let used = store.usage_in("customer", id, plan.period.0, plan.period.1)?;
+    let days = exact_days(store, ("customer", id), plan.period)?
+        .into_iter()
+        .filter(|&(_, used)| used != 0)
+        .map(|(day, used)| Day {
+            day,
+            date: crate::time::utc_date(day),
+            used,
+        })
+        .collect();
+    let usage = row(id, (None, None), &plan, (used, used));
+    Ok(Some(CustomerUsage { usage, days }))
+}
+
 /// `usage alerts`: customers at or above `threshold` percent of their quota this period,
 /// highest first.
 pub fn alerts(store: &Store, config: &Config, threshold: f64, now: i64) -> Result<Report> {
     let mut listed = Vec::new();
     for c in store.customers()? {
-        let plan = plan_of(store, config, &c.id, "current", None, now)?;
+        let plan = plan_of(store, config, &c.id, &Window::CURRENT, now)?;
         if plan.quota.is_none() {
             continue;
         }
@@ -327,13 +420,16 @@ pub fn alerts(store: &Store, config: &Config, threshold: f64, now: i64) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// How many times this thread read a customer's plan (a run of the report per customer).
+        pub(super) static PLANS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
     use crate::billing::{Customer, MirrorRow};
     use crate::store::UsageEvent;
 
-    /// In process, on a temp store: usage within the subscription's period counts against the
-    /// tier's quota (events outside it do not), and alerts list the customer over a threshold.
-    #[test]
-    fn reports_usage_against_the_tier_quota_in_the_period() {
+    /// A temp store with one `pro` customer (period 2027-01) and usage in and after it.
+    fn seeded() -> (tempfile::TempDir, Store, crate::config::Config, (i64, i64)) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
         let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
@@ -380,11 +476,18 @@ mod tests {
         store
             .record_usage(&events, end, crate::store::Route::Import)
             .unwrap();
+        (dir, store, config, (start, end))
+    }
+
+    /// In process, on a temp store: usage within the subscription's period counts against the
+    /// tier's quota (events outside it do not), and alerts list the customer over a threshold.
+    #[test]
+    fn reports_usage_against_the_tier_quota_in_the_period() {
+        let (_dir, store, config, (start, _)) = seeded();
         let q = Query {
             customer: None,
             key: None,
-            period: "current",
-            range: None,
+            window: Window::CURRENT,
             by: ReportBy::Customer,
         };
         let report = report(&store, &config, &q, start + 100).unwrap();
@@ -401,5 +504,27 @@ mod tests {
             .unwrap()
             .rows
             .is_empty());
+    }
+
+    /// A customer's usage view runs the report once: one read of the customer's plan (not
+    /// one for the total and one for the days), and its days add up to its total.
+    #[test]
+    fn a_customers_usage_view_reads_its_plan_once() {
+        let (_dir, store, config, (start, end)) = seeded();
+        PLANS.with(|n| n.set(0));
+        let view = customer_usage(&store, &config, "cus_1", start + 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(PLANS.with(|n| n.get()), 1, "the plan is read once");
+        assert_eq!((view.usage.used, view.usage.quota), (9_000, Some(10_000)));
+        assert_eq!(
+            (view.usage.period_start, view.usage.period_end),
+            (start, end)
+        );
+        let days: i64 = view.days.iter().map(|d| d.used).sum();
+        assert_eq!(days, view.usage.used, "{:?}", view.days);
+        assert!(customer_usage(&store, &config, "cus_none", start)
+            .unwrap()
+            .is_none());
     }
 }

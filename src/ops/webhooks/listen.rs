@@ -1,53 +1,94 @@
-//! `webhooks listen`: a route on the server core (`server/`) that receives Stripe webhook
-//! deliveries.
-//!
-//! Each request is checked (path, method, size, `Stripe-Signature`, event envelope) and then
-//! handed to one writer thread, which stores whole groups of concurrent deliveries in one
-//! transaction (group commit: one fsync for many deliveries) and answers each only after its
-//! group is durable. Rejected requests are recorded too, with the reason, before the 4xx goes
-//! out. After answering, the writer applies the newly stored events to the local state and
-//! records each outcome, so a slow apply never delays Stripe's acknowledgement.
+//! `webhooks listen`'s workflow: one writer thread stores whole groups of concurrent
+//! deliveries in one transaction (group commit: one fsync for many deliveries) and tells each
+//! its outcome only once its group is durable; rejected requests are recorded too, with the
+//! reason. After answering, the writer applies the newly stored events to the local state and
+//! records each outcome, so a slow apply never delays Stripe's acknowledgement. The HTTP
+//! receiver that checks each delivery and answers is `api/listen.rs`.
 
-use super::metrics::Refused;
 use crate::clock::now_ms;
-use crate::ops::lock;
-use crate::server::{self, Response};
 use crate::store::webhooks::{Envelope, EventStore, Fate, Incoming, Outcome, Receipt};
-use hyper::StatusCode;
+use crate::webhooks::SignatureError;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc};
 use tokio::sync::oneshot;
 
-/// How `listen` checks requests.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub path: String,
-    pub secrets: Vec<String>,
-    pub tolerance: i64,
-    /// Refused requests kept at most (the oldest go first).
-    pub max_rejected: u64,
-    /// Refused requests are kept this long at most (milliseconds).
-    pub rejected_retention_ms: i64,
-    /// The server's limits (body size included).
-    pub limits: server::Limits,
-    /// Log lines dropped by the log's queue, for the metrics.
-    pub log_dropped: Option<Arc<std::sync::atomic::AtomicU64>>,
+/// Why a request to the receiver was refused: the `reason` label of
+/// `billctl_webhooks_refused_total`, decided where the request is refused (never read back
+/// from an error message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refused {
+    /// A v1 signature, but none matches the body under any secret (or only other schemes).
+    Signature,
+    /// Signed outside the tolerance: a replay, or a clock off.
+    Timestamp,
+    /// No `Stripe-Signature` header, or one that cannot be parsed.
+    MissingSignature,
+    /// A body over `--max-body`.
+    TooLarge,
+    /// Not the receiver's path.
+    Path,
+    /// Not a POST.
+    Method,
+    /// A body that could not be read, or is not an event.
+    Malformed,
 }
 
-/// Headers kept with a receipt (an allow-list: anything else, credentials a proxy may add
-/// included, is dropped). `stripe-signature` is kept only as present, never its value.
-const KEPT_HEADERS: &[&str] = &[
-    "content-type",
-    "content-length",
-    "user-agent",
-    "stripe-signature",
-    "x-forwarded-for",
-    "x-request-id",
-];
+impl Refused {
+    pub const ALL: [Refused; 7] = [
+        Refused::Signature,
+        Refused::Timestamp,
+        Refused::MissingSignature,
+        Refused::TooLarge,
+        Refused::Path,
+        Refused::Method,
+        Refused::Malformed,
+    ];
 
-/// The longest header value kept (a longer one is cut).
-const MAX_HEADER_VALUE: usize = 256;
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refused::Signature => "signature",
+            Refused::Timestamp => "timestamp",
+            Refused::MissingSignature => "missing_signature",
+            Refused::TooLarge => "too_large",
+            Refused::Path => "path",
+            Refused::Method => "method",
+            Refused::Malformed => "malformed",
+        }
+    }
+
+    /// Whether it counts in `billctl_webhooks_signature_failures_total`.
+    pub fn is_signature(self) -> bool {
+        matches!(
+            self,
+            Refused::Signature | Refused::Timestamp | Refused::MissingSignature
+        )
+    }
+}
+
+impl From<&SignatureError> for Refused {
+    fn from(e: &SignatureError) -> Refused {
+        match e {
+            SignatureError::NoV1 | SignatureError::NoMatch => Refused::Signature,
+            SignatureError::Stale { .. } => Refused::Timestamp,
+            SignatureError::NoHeader | SignatureError::Malformed(_) => Refused::MissingSignature,
+        }
+    }
+}
+
+/// What the writer counts, for the metrics (the receiver's `/metrics` shows them).
+pub trait Observe: Send + Sync {
+    /// A delivery's outcome (`stored`, `duplicate`, `conflict`, `rejected` and why).
+    fn delivery(&self, outcome: &'static str, kind: Option<&str>, refused: Option<Refused>);
+    /// An event applied, `lag` seconds after it was received.
+    fn applied(&self, outcome: &'static str, lag: f64);
+    /// One event id delivered with another body.
+    fn conflict(&self, reason: &'static str, replaced: bool);
+    /// A group of `n` deliveries stored in one transaction.
+    fn group(&self, n: usize);
+    /// `n` deliveries the store failed to keep.
+    fn not_stored(&self, n: u64);
+}
 
 /// Most deliveries stored in one transaction.
 const GROUP: usize = 512;
@@ -82,18 +123,20 @@ pub struct Stats {
     pub conflicts: AtomicU64,
     pub rejected: AtomicU64,
     pub failed_to_store: AtomicU64,
-    pub metrics: super::metrics::ListenMetrics,
+    /// Where the counts of the metrics go.
+    pub metrics: Arc<dyn Observe>,
 }
 
-impl Default for Stats {
-    fn default() -> Self {
+impl Stats {
+    /// Counters at zero, reporting to `metrics`.
+    pub fn new(metrics: Arc<dyn Observe>) -> Self {
         Stats {
             stored: AtomicU64::new(0),
             duplicates: AtomicU64::new(0),
             conflicts: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             failed_to_store: AtomicU64::new(0),
-            metrics: super::metrics::ListenMetrics::new(),
+            metrics,
         }
     }
 }
@@ -133,6 +176,38 @@ struct Job {
     refused: Option<Refused>,
     /// The outcome once durable (`stored`, `duplicate`, `conflict`, `rejected`), or why not.
     reply: oneshot::Sender<Result<&'static str, String>>,
+}
+
+/// What a delivery came to once the writer is done with it: its outcome once durable
+/// (`stored`, `duplicate`, `conflict`, `rejected`), or why it was not stored.
+pub type Durable = Result<&'static str, String>;
+
+/// Where the receiver hands deliveries to the writer.
+#[derive(Clone)]
+pub struct Inbox(mpsc::Sender<Job>);
+
+impl Inbox {
+    /// Hands a delivery (the event, or why it was refused) with its receipt to the writer, and
+    /// waits until it is durable; `None` once the writer has stopped.
+    pub async fn hand(
+        &self,
+        incoming: Result<Incoming, Refused>,
+        receipt: Receipt,
+    ) -> Option<Durable> {
+        let (reply, rx) = oneshot::channel();
+        let (incoming, refused) = match incoming {
+            Ok(i) => (Some(i), None),
+            Err(why) => (None, Some(why)),
+        };
+        let job = Job {
+            incoming,
+            receipt,
+            refused,
+            reply,
+        };
+        self.0.send(job).ok()?;
+        rx.await.ok()
+    }
 }
 
 /// The writer side: the webhook store plus what to do with each newly stored event.
@@ -203,6 +278,11 @@ impl Writer {
                 .map_err(|_| anyhow::anyhow!("the webhook applier thread panicked"))?
         });
         Ok(Writer { tx, handle })
+    }
+
+    /// Where the receiver hands its deliveries.
+    pub fn inbox(&self) -> Inbox {
+        Inbox(self.tx.clone())
     }
 
     /// Waits until every request handed over is stored and applied.
@@ -316,299 +396,4 @@ fn conflict_note(i: &Incoming, c: &crate::store::webhooks::Clash) -> String {
         "conflict: {} is stored with another body ({} from {}, this one {}): {what}; see 'webhooks list --status conflict'",
         i.envelope.id, c.stored_type, c.stored_source, i.envelope.kind
     )
-}
-
-/// The request's metadata as kept with its receipt: `:peer` and `:path`, and the
-/// allow-listed headers.
-fn headers_json(req: &server::Request) -> String {
-    let mut map = serde_json::Map::new();
-    map.insert(
-        ":peer".into(),
-        serde_json::Value::String(req.peer.to_string()),
-    );
-    let path: String = req.path.chars().take(MAX_HEADER_VALUE).collect();
-    map.insert(":path".into(), serde_json::Value::String(path));
-    for (name, value) in &req.headers {
-        if !KEPT_HEADERS.contains(&name.as_str()) {
-            continue;
-        }
-        let v = if name == "stripe-signature" {
-            "[present]".to_string()
-        } else {
-            let text = String::from_utf8_lossy(value.as_bytes());
-            text.chars().take(MAX_HEADER_VALUE).collect()
-        };
-        map.insert(name.as_str().to_string(), serde_json::Value::String(v));
-    }
-    serde_json::Value::Object(map).to_string()
-}
-
-/// The route: checks each delivery and hands it to the writer.
-pub struct Route {
-    settings: Settings,
-    tx: mpsc::Sender<Job>,
-    metrics: Option<MetricsRoute>,
-}
-
-/// `GET <metrics path>`: the metrics, for a service token with the `read` scope (the tokens
-/// of `serve tokens issue`, from the same store).
-pub struct MetricsRoute {
-    pub path: String,
-    pub stats: Arc<Stats>,
-    pub tokens: Arc<Mutex<crate::ops::serve::tokens::Tokens>>,
-    pub store: Arc<Mutex<crate::store::Store>>,
-}
-
-impl Route {
-    pub fn new(settings: Settings, writer: &Writer, metrics: Option<MetricsRoute>) -> Route {
-        Route {
-            settings,
-            tx: writer.tx.clone(),
-            metrics,
-        }
-    }
-
-    /// Why a request is refused before its signature is checked: wrong path or method, or a
-    /// body that could not be read.
-    fn refusal(&self, req: &server::Request) -> Option<(StatusCode, Refused, String)> {
-        if req.path != self.settings.path {
-            return Some((
-                StatusCode::NOT_FOUND,
-                Refused::Path,
-                format!("not found; deliveries go to {}", self.settings.path),
-            ));
-        }
-        if req.method != hyper::Method::POST {
-            return Some((
-                StatusCode::METHOD_NOT_ALLOWED,
-                Refused::Method,
-                format!(
-                    "{} is not allowed: webhook deliveries are POSTs",
-                    req.method
-                ),
-            ));
-        }
-        match &req.body {
-            Err(r) if r.status == StatusCode::PAYLOAD_TOO_LARGE => Some((
-                r.status,
-                Refused::TooLarge,
-                format!("{} (--max-body)", r.reason),
-            )),
-            Err(r) => Some((r.status, Refused::Malformed, r.reason.clone())),
-            Ok(_) => None,
-        }
-    }
-
-    /// Checks the signature and the envelope: the receipt to keep, and the event if it is one
-    /// or why it was refused.
-    fn check(&self, req: &server::Request, body: &[u8]) -> (Receipt, Result<Incoming, Refused>) {
-        let signature = req
-            .headers
-            .get("stripe-signature")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default();
-        let s = &self.settings;
-        let at = req.received_at_ms;
-        if let Some(Unsigned(why)) = req.extensions.get::<Unsigned>() {
-            let reason = format!("{why} (body not read)");
-            let r = rejected(req, StatusCode::BAD_REQUEST, reason, None);
-            return (r, Err(Refused::from(why)));
-        }
-        if let Err(e) =
-            crate::webhooks::verify(&signature, body, &s.secrets, at / 1000, s.tolerance)
-        {
-            // Unverified: never parsed, its body never kept; only its length and digest.
-            let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
-            let size = crate::plural::count(body.len(), "byte", "bytes");
-            let reason = format!("{e} (body {size}, sha256 {digest})");
-            let r = rejected(req, StatusCode::BAD_REQUEST, reason, None);
-            return (r, Err(Refused::from(&e)));
-        }
-        match Envelope::parse(body) {
-            Err(why) => (
-                rejected(req, StatusCode::BAD_REQUEST, why, Some(body.to_vec())),
-                Err(Refused::Malformed),
-            ),
-            Ok(envelope) => {
-                let receipt = Receipt {
-                    received_at_ms: at,
-                    event_id: Some(envelope.id.clone()),
-                    http_status: 200,
-                    outcome: "stored",
-                    reason: None,
-                    headers: headers_json(req),
-                    body: None,
-                };
-                let incoming = Incoming {
-                    envelope,
-                    body: body.to_vec(),
-                    source: "listen",
-                };
-                (receipt, Ok(incoming))
-            }
-        }
-    }
-}
-
-/// Why a delivery's body was not read: its `Stripe-Signature` header could not be that of a
-/// delivery now (missing, malformed, or its timestamp outside the tolerance).
-#[derive(Clone)]
-struct Unsigned(crate::webhooks::SignatureError);
-
-impl server::Handler for Route {
-    /// Only a POST to the path with a plausible `Stripe-Signature` (present, well-formed, its
-    /// timestamp within the tolerance) has its body read, so callers without one take none of
-    /// the body memory budget; the others are recorded from their heads.
-    async fn admit(&self, head: &mut server::Head) -> server::Admission {
-        if head.path != self.settings.path || head.method != hyper::Method::POST {
-            return server::Admission::NoBody;
-        }
-        let signature = head
-            .headers
-            .get("stripe-signature")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default();
-        let now = head.received_at_ms / 1000;
-        match crate::webhooks::precheck(&signature, now, self.settings.tolerance) {
-            Ok(()) => server::Admission::Read,
-            Err(e) => {
-                head.extensions.insert(Unsigned(e));
-                server::Admission::NoBody
-            }
-        }
-    }
-
-    /// Every request it reads is recorded, as the help says: a wrong path or method too.
-    async fn handle(&self, req: server::Request) -> Response {
-        if let Some(m) = self.metrics.as_ref().filter(|m| m.path == req.path) {
-            return server::logged(m.answer(&req).await, "metrics", None);
-        }
-        if let Some((status, why, reason)) = self.refusal(&req) {
-            let r = rejected(&req, status, reason, None);
-            let r = record(&self.tx, Err(why), r).await;
-            let outcome = format!("rejected: {}", why.as_str());
-            return server::logged(r, "webhooks", Some(outcome));
-        }
-        let body = req.body.clone().unwrap_or_default();
-        let (receipt, incoming) = self.check(&req, &body);
-        let outcome = match &incoming {
-            Err(why) => format!("rejected: {}", why.as_str()),
-            Ok(i) => format!("received {}", i.envelope.kind),
-        };
-        let r = record(&self.tx, incoming, receipt).await;
-        server::logged(r, "webhooks", Some(outcome))
-    }
-}
-
-/// The receipt of a refused request.
-fn rejected(
-    req: &server::Request,
-    status: StatusCode,
-    reason: String,
-    body: Option<Vec<u8>>,
-) -> Receipt {
-    Receipt {
-        received_at_ms: req.received_at_ms,
-        event_id: None,
-        http_status: status.as_u16(),
-        outcome: "rejected",
-        reason: Some(reason),
-        headers: headers_json(req),
-        body,
-    }
-}
-
-/// Hands a request to the writer and answers once it is durable.
-async fn record(
-    tx: &mpsc::Sender<Job>,
-    incoming: Result<Incoming, Refused>,
-    receipt: Receipt,
-) -> Response {
-    let status = StatusCode::from_u16(receipt.http_status).unwrap_or(StatusCode::BAD_REQUEST);
-    let reason = receipt.reason.clone();
-    let (reply, rx) = oneshot::channel();
-    let id = incoming.as_ref().ok().map(|i| i.envelope.id.clone());
-    let (incoming, refused) = match incoming {
-        Ok(i) => (Some(i), None),
-        Err(why) => (None, Some(why)),
-    };
-    if tx
-        .send(Job {
-            incoming,
-            receipt,
-            refused,
-            reply,
-        })
-        .is_err()
-    {
-        return server::error(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
-    }
-    match rx.await {
-        // A conflicting body is answered 200 too, once it is durably kept apart: Stripe
-        // retries a non-2xx with the same body for up to three days
-        // (<https://docs.stripe.com/webhooks#retries>), which can only conflict again, and
-        // an endpoint failing for days is disabled, good deliveries and all. The conflict is
-        // in the log, the metrics and `webhooks list --status conflict` instead.
-        Ok(Ok(outcome)) if status.is_success() => server::json(
-            StatusCode::OK,
-            &serde_json::json!({"received": true, "id": id, "duplicate": outcome == "duplicate",
-                "conflict": outcome == "conflict"}),
-        ),
-        Ok(Ok(_)) => server::json(status, &serde_json::json!({"error": reason})),
-        // Not stored: a 5xx makes Stripe retry later.
-        Ok(Err(e)) => {
-            let mut r = server::json(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &serde_json::json!({"error": "failed to store the event; retry later"}),
-            );
-            // The store's own words name its host or file: the log's, not the caller's.
-            r.extensions_mut()
-                .insert(server::Detail(format!("failed to store the event: {e}")));
-            r
-        }
-        Err(_) => server::json(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &serde_json::json!({"error": "the store writer stopped"}),
-        ),
-    }
-}
-
-impl MetricsRoute {
-    async fn answer(&self, req: &server::Request) -> Response {
-        if req.method != hyper::Method::GET {
-            return server::error(StatusCode::METHOD_NOT_ALLOWED, "the metrics take GET");
-        }
-        let now = std::time::Instant::now();
-        if lock(&self.tokens).stale(now) {
-            let (tokens, store) = (self.tokens.clone(), self.store.clone());
-            let loaded = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-                let list = lock(&store).tokens()?;
-                lock(&tokens).set(list, now);
-                Ok(())
-            })
-            .await;
-            if !matches!(loaded, Ok(Ok(()))) {
-                return server::error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the store could not be read to check the token",
-                );
-            }
-        }
-        let presented = crate::ops::serve::bearer(&req.headers);
-        match lock(&self.tokens).check(presented, &[crate::keys::Scope::Read]) {
-            Ok(_) => server::body(
-                StatusCode::OK,
-                crate::server::metrics::CONTENT_TYPE,
-                self.stats.metrics.render(),
-            ),
-            Err(r) => {
-                self.stats.metrics.metrics_refused();
-                let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-                server::json(
-                    status,
-                    &serde_json::json!({"error": "the metrics need Authorization: Bearer <service token with the read scope>", "code": r.code().as_str()}),
-                )
-            }
-        }
-    }
 }

@@ -19,9 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use crate::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
 
 pub mod listen;
-pub mod metrics;
 pub mod replay;
-mod send;
 use std::sync::Arc;
 
 /// Reads current objects from Stripe on a runtime of its own (the apply side runs on the
@@ -648,65 +646,6 @@ pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<us
     let n = items.len();
     apply_all(side, events, items, &indicatif::ProgressBar::hidden())?;
     Ok(n)
-}
-
-/// `webhooks listen`: receives on `listener` until `stop` resolves (then lets requests in
-/// flight finish), storing each event once and applying it on the writer thread; `log` hears
-/// of every request; `options` carry the access log and TLS. Returns the counters.
-#[allow(clippy::too_many_arguments)]
-pub fn listen(
-    rt: &tokio::runtime::Runtime,
-    listener: std::net::TcpListener,
-    settings: listen::Settings,
-    events: EventStore,
-    mut side: ApplySide,
-    log: impl Fn(&listen::Logged) + Send + Sync + 'static,
-    (options, metrics): (crate::server::Options, Option<(String, Store)>),
-    stop: impl std::future::Future<Output = ()>,
-) -> Result<Arc<listen::Stats>> {
-    let stats = Arc::new(listen::Stats::default());
-    stats.metrics.count_refetches(side.refetches());
-    if let Some(d) = settings.log_dropped.clone() {
-        stats.metrics.count_log_dropped(d);
-    }
-    let options = crate::server::Options {
-        open: Some(stats.metrics.open.clone()),
-        ..options
-    };
-    let metrics = metrics.map(|(path, store)| listen::MetricsRoute {
-        path,
-        stats: stats.clone(),
-        tokens: Arc::new(std::sync::Mutex::new(
-            crate::ops::serve::tokens::Tokens::new(std::time::Duration::from_secs(1)),
-        )),
-        store: Arc::new(std::sync::Mutex::new(store)),
-    });
-    if let (Some(reload), Some(m)) = (&options.reload, &metrics) {
-        let tokens = m.tokens.clone();
-        reload.add(
-            "the service tokens",
-            Arc::new(move || {
-                crate::ops::lock(&tokens).expire();
-                Ok("the service tokens will be re-read at the next request".into())
-            }),
-        );
-    }
-    let retention = (settings.max_rejected, settings.rejected_retention_ms);
-    let apply = move |e: &Envelope, b: &[u8]| side.apply(e, b);
-    let writer = listen::Writer::start(events, apply, log, stats.clone(), retention)?;
-    let limits = settings.limits;
-    let route = Arc::new(listen::Route::new(settings, &writer, metrics));
-    let served = route.clone();
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        crate::server::serve_on(listener.into(), limits, options, served, stop).await;
-        Ok::<_, anyhow::Error>(())
-    })?;
-    // The route's store connection (Postgres: a client with a runtime of its own) is closed
-    // here, outside the runtime.
-    drop(route);
-    writer.finish()?;
-    Ok(stats)
 }
 
 /// What `webhooks backfill` did.

@@ -1,6 +1,6 @@
 //! `webhooks replay` as a workflow: choose the run (a new one, or the one being resumed with
 //! its URL and selection) and the events it still has to deliver, then deliver them through
-//! [`super::send`], recording every delivery in groups, and sum up. Prints
+//! [`crate::stripe::send`], recording every delivery in groups, and sum up. Prints
 //! nothing: the caller sees each delivery through a callback that may stop the run.
 
 use crate::store::webhooks::{Delivery, EventRow, EventStore, Filter, RunOptions};
@@ -148,7 +148,7 @@ pub fn start(
 
 /// How to deliver.
 pub struct Settings {
-    pub url: hyper::Uri,
+    pub url: crate::stripe::send::Uri,
     pub secret: String,
     pub concurrency: usize,
     /// Deliveries per second at most.
@@ -253,7 +253,7 @@ pub async fn run(
     progress: &indicatif::ProgressBar,
     mut on_delivery: impl FnMut(&Delivery) -> ControlFlow<()>,
 ) -> Result<Summary> {
-    use super::send::{self as replay, Job, Plan};
+    use crate::stripe::send::{self as replay, Job, Plan};
     let jobs: Vec<Job> = sel
         .to_send
         .into_iter()

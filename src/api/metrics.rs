@@ -4,9 +4,9 @@
 //! connections and group-commit sizes. Never a key or a
 //! token: labels are fixed words, status numbers and codes.
 
-use super::tokens::Refusal;
 use crate::keys::{CacheStats, Code};
 use crate::ops::lock;
+use crate::ops::serve::tokens::Refusal;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -103,12 +103,7 @@ impl TimeoutKind {
     }
 }
 
-/// Which verifier's cache counts: the plain one's or the recorder's.
-#[derive(Debug, Clone, Copy)]
-pub enum Side {
-    Plain = 0,
-    Recorder = 1,
-}
+pub use crate::ops::serve::Side;
 
 impl Metrics {
     /// Shows `dropped` (kept by the log's queue) as `billctl_log_lines_dropped_total`.
@@ -238,7 +233,9 @@ impl Metrics {
             ),
             verdicts.zip(&self.verdicts),
         );
-        let refused = Refusal::ALL.iter().map(|r| r.code().as_str());
+        let refused = Refusal::ALL
+            .iter()
+            .map(|r| super::error::refusal(*r).1.as_str());
         labelled(
             out,
             (
@@ -327,4 +324,16 @@ fn labelled<'a>(
     let series =
         series.map(|(value, n)| (vec![(label, value.to_string())], n.load(Ordering::Relaxed)));
     out.counters(name, help, series);
+}
+
+impl crate::ops::serve::Observe for Metrics {
+    fn cache(&self, side: crate::ops::serve::Side, stats: CacheStats) {
+        Metrics::cache(self, side, stats);
+    }
+    fn group(&self, n: usize) {
+        Metrics::group(self, n);
+    }
+    fn token_lookup(&self) {
+        Metrics::token_lookup(self);
+    }
 }

@@ -46,20 +46,7 @@ pub enum Kind {
     Plan(PlanAction),
 }
 
-/// What is done to a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyAction {
-    Rotate,
-    Revoke,
-}
-
-/// What is done to a subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanAction {
-    Change,
-    Cancel,
-    Resume,
-}
+pub use crate::ops::serve::selfserve::{KeyAction, PlanAction};
 
 /// One route: a method and a path template (`{id}`: a customer id, `{key}`: a key id).
 #[derive(Debug)]

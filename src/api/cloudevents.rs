@@ -15,7 +15,7 @@
 //! rejects are reported by the event's position (1-based) either way. Nothing is recorded
 //! when any event is invalid.
 
-use super::events::{self, Accepted, LineError, Refused};
+use crate::ops::serve::events::{self, Accepted, LineError, Refused};
 use crate::store::Store;
 use crate::usage::Bounds;
 use anyhow::Result;

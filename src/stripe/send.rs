@@ -11,6 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Where deliveries go (the URI type of the HTTP client, named here so that callers need no
+/// HTTP crate).
+pub type Uri = hyper::Uri;
+
 /// Characters of an answer (or error) kept with each delivery.
 pub const EXCERPT_CHARS: usize = 200;
 
@@ -23,7 +27,7 @@ pub struct Job {
 /// How to send.
 pub struct Plan {
     pub run_id: String,
-    pub url: hyper::Uri,
+    pub url: Uri,
     pub secret: String,
     pub concurrency: usize,
     /// Deliveries per second at most.

@@ -5,7 +5,9 @@
 //! (at most [`MAX_TYPES`] distinct, then `other`), never a body, header or secret.
 
 use crate::ops::lock;
+use crate::ops::webhooks::listen::{Observe, Refused};
 use crate::server::metrics::{Histogram, Labels, Scrape, GROUPS};
+#[cfg(test)]
 use crate::webhooks::SignatureError;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -17,69 +19,6 @@ pub const MAX_TYPES: usize = 256;
 const LAG: [f64; 12] = [
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0, 300.0,
 ];
-
-/// Why a request to the receiver was refused: the `reason` label of
-/// `billctl_webhooks_refused_total`, decided where the request is refused (never read back
-/// from an error message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Refused {
-    /// A v1 signature, but none matches the body under any secret (or only other schemes).
-    Signature,
-    /// Signed outside the tolerance: a replay, or a clock off.
-    Timestamp,
-    /// No `Stripe-Signature` header, or one that cannot be parsed.
-    MissingSignature,
-    /// A body over `--max-body`.
-    TooLarge,
-    /// Not the receiver's path.
-    Path,
-    /// Not a POST.
-    Method,
-    /// A body that could not be read, or is not an event.
-    Malformed,
-}
-
-impl Refused {
-    pub const ALL: [Refused; 7] = [
-        Refused::Signature,
-        Refused::Timestamp,
-        Refused::MissingSignature,
-        Refused::TooLarge,
-        Refused::Path,
-        Refused::Method,
-        Refused::Malformed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Refused::Signature => "signature",
-            Refused::Timestamp => "timestamp",
-            Refused::MissingSignature => "missing_signature",
-            Refused::TooLarge => "too_large",
-            Refused::Path => "path",
-            Refused::Method => "method",
-            Refused::Malformed => "malformed",
-        }
-    }
-
-    /// Whether it counts in `billctl_webhooks_signature_failures_total`.
-    pub fn is_signature(self) -> bool {
-        matches!(
-            self,
-            Refused::Signature | Refused::Timestamp | Refused::MissingSignature
-        )
-    }
-}
-
-impl From<&SignatureError> for Refused {
-    fn from(e: &SignatureError) -> Refused {
-        match e {
-            SignatureError::NoV1 | SignatureError::NoMatch => Refused::Signature,
-            SignatureError::Stale { .. } => Refused::Timestamp,
-            SignatureError::NoHeader | SignatureError::Malformed(_) => Refused::MissingSignature,
-        }
-    }
-}
 
 #[derive(Default)]
 pub struct ListenMetrics {
@@ -94,7 +33,7 @@ pub struct ListenMetrics {
     /// Open connections, kept by the server core.
     pub open: Arc<AtomicUsize>,
     /// The applier's refetches from Stripe (issue 39).
-    refetches: Mutex<Option<Arc<super::Refetches>>>,
+    refetches: Mutex<Option<Arc<crate::ops::webhooks::Refetches>>>,
     /// Log lines dropped because stderr did not keep up (kept by the log's queue).
     log_dropped: Mutex<Option<Arc<AtomicU64>>>,
 }
@@ -140,7 +79,7 @@ impl ListenMetrics {
     }
 
     /// Shows the applier's refetch counters.
-    pub fn count_refetches(&self, refetches: Arc<super::Refetches>) {
+    pub fn count_refetches(&self, refetches: Arc<crate::ops::webhooks::Refetches>) {
         *lock(&self.refetches) = Some(refetches);
     }
 
@@ -263,6 +202,24 @@ impl ListenMetrics {
             "Requests whose Stripe-Signature was missing, wrong or outside the tolerance.",
             signature,
         );
+    }
+}
+
+impl Observe for ListenMetrics {
+    fn delivery(&self, outcome: &'static str, kind: Option<&str>, refused: Option<Refused>) {
+        ListenMetrics::delivery(self, outcome, kind, refused);
+    }
+    fn applied(&self, outcome: &'static str, lag: f64) {
+        ListenMetrics::applied(self, outcome, lag);
+    }
+    fn conflict(&self, reason: &'static str, replaced: bool) {
+        ListenMetrics::conflict(self, reason, replaced);
+    }
+    fn group(&self, n: usize) {
+        ListenMetrics::group(self, n);
+    }
+    fn not_stored(&self, n: u64) {
+        ListenMetrics::not_stored(self, n);
     }
 }
 

@@ -4,6 +4,7 @@
 //! 9457 problem details (OpenMeter's). Its code is the access log's outcome.
 
 use super::routes::Dialect;
+use crate::ops::serve::tokens::Refusal;
 use crate::server::{self, Response};
 use hyper::header::{HeaderValue, ALLOW, RETRY_AFTER, WWW_AUTHENTICATE};
 use hyper::StatusCode;
@@ -68,6 +69,17 @@ codes! {
     MethodNotAllowed = "METHOD_NOT_ALLOWED",
     Busy = "BUSY",
     RequestTimeout = "REQUEST_TIMEOUT",
+}
+
+/// A refused token's code and status: 403 for a token without the route's scope, else 401.
+pub fn refusal(r: Refusal) -> (StatusCode, ErrorCode) {
+    match r {
+        Refusal::Missing => (StatusCode::UNAUTHORIZED, ErrorCode::TokenMissing),
+        Refusal::Malformed => (StatusCode::UNAUTHORIZED, ErrorCode::TokenMalformed),
+        Refusal::Unknown => (StatusCode::UNAUTHORIZED, ErrorCode::TokenUnknown),
+        Refusal::Revoked => (StatusCode::UNAUTHORIZED, ErrorCode::TokenRevoked),
+        Refusal::Scope => (StatusCode::FORBIDDEN, ErrorCode::TokenScope),
+    }
 }
 
 impl ErrorCode {
