@@ -113,17 +113,6 @@ fn stored(env: &Env, id: &str) -> i64 {
     env.count(&format!("SELECT count(*) FROM usage_events WHERE event_id = '{id}'"), false)
 }
 
-/// The peak resident memory of a process (`VmHWM`), in bytes.
-fn peak_rss(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb * 1024
-}
-
 #[test]
 fn without_a_token_no_body_is_read_and_250_uploads_of_4_mib_stay_under_100_mb() {
     const MIB4: usize = 4 << 20;
@@ -170,18 +159,12 @@ fn without_a_token_no_body_is_read_and_250_uploads_of_4_mib_stay_under_100_mb() 
             assert!(status.starts_with("HTTP/1.1 401"), "{status}");
         }
     }
-    let peak = peak_rss(serve.pid());
+    let peak = vm(serve.pid(), "VmHWM:");
     assert!(peak < 100 * 1024 * 1024, "serve's peak RSS is {} MB", peak >> 20);
     // Every refusal is counted, and serve still takes an authenticated upload.
     let refused = "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"401\"}";
     counted(&serve, &t, refused, 250.0);
-    let ok = http::request(
-        &serve.url,
-        "POST",
-        "/v1/usage/events",
-        Some(&t),
-        Some(&batch(&k, "after-flood", 1000)),
-    );
+    let ok = serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "after-flood", 1000));
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(stored(&env, "after-flood"), 1);
 }
@@ -193,8 +176,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let (_, k) = paid(&env, "budget@example.com", "pro");
     let t = token(&env, "app", "usage,read");
     // A budget below the largest body is refused at start, naming both flags.
-    let low = env.cmd("serve --max-body 2000000 --max-body-memory 1000000");
-    let low = low.code(2);
+    let low = env.cmd("serve --max-body 2000000 --max-body-memory 1000000").code(2);
     assert!(
         low.stderr.contains("--max-body-memory 1000000 is below --max-body 2000000"),
         "{}",
@@ -215,11 +197,10 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let head = until_full(&serve, [127, 0, 0, 1], &t, SIZE);
     assert!(head.to_ascii_lowercase().contains("retry-after: 1"), "{head}");
     // B, sent whole, does not fit: 503 with Retry-After, nothing recorded.
-    let post =
-        |body: &[u8]| http::request(&serve.url, "POST", "/v1/usage/events", Some(&t), Some(body));
+    let post = |body: &[u8]| serve.post_raw("/v1/usage/events", Some(&t), body);
     let b = batch(&k, "b1", SIZE);
     let busy = post(&b);
-    assert_eq!((busy.status, busy.json()["code"].as_str()), (503, Some("BUSY")), "{}", busy.body);
+    assert_eq!(busy.said(), "503 BUSY", "{}", busy.body);
     assert_eq!(busy.header("retry-after"), Some("1"));
     assert_eq!(stored(&env, "b1"), 0, "a 503'd upload is not recorded");
     // A finishes: recorded; then B's retry lands.
@@ -256,12 +237,8 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
                                 busies += 1;
                                 continue;
                             }
-                            assert_eq!(
-                                (r.status, r.json()["inserted"].as_i64()),
-                                (200, Some(1)),
-                                "{}",
-                                r.body
-                            );
+                            let inserted = (r.status, r.json()["inserted"].as_i64());
+                            assert_eq!(inserted, (200, Some(1)), "{}", r.body);
                             break;
                         }
                     }
@@ -328,13 +305,7 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
             held.push(s);
         }
     }
-    let ok = http::request(
-        &serve.url,
-        "POST",
-        "/v1/usage/events",
-        Some(&t),
-        Some(&batch(&k, "through", 600_000)),
-    );
+    let ok = serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "through", 600_000));
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(stored(&env, "through"), 1);
     drop(held);
@@ -446,7 +417,7 @@ fn a_thousand_unfinished_large_heads_stay_under_150_mb() {
         handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
     assert_eq!(held.len(), 1000);
-    let peak = peak_rss(serve.pid());
+    let peak = vm(serve.pid(), "VmHWM:");
     assert!(peak < 150 << 20, "serve's peak RSS is {} MB", peak >> 20);
     drop(held);
     let too_large = "billctl_serve_requests_total{route=\"other\",status=\"431\"}";
@@ -741,7 +712,7 @@ fn a_stripe_that_hangs_is_504_stripe_timeout_before_the_request_timeout_and_coun
     let started = Instant::now();
     let a = serve.get(&format!("/v1/customers/{cust}"), &web);
     let took = started.elapsed().as_secs_f64();
-    assert_eq!((a.status, a.json()["code"].as_str()), (504, Some("STRIPE_TIMEOUT")), "{}", a.body);
+    assert_eq!(a.said(), "504 STRIPE_TIMEOUT", "{}", a.body);
     assert!(took < 8.0, "answered after {took}s, the request timeout is 8 s");
     counted(&serve, &ops, "billctl_serve_timeouts_total{kind=\"stripe\"}", 1.0);
     let name = "billctl_serve_requests_total{route=\"/v1/customers/{id}\",status=\"504\"}";
@@ -962,13 +933,7 @@ fn a_declared_length_allocates_nothing_ahead_of_the_bytes_that_came() {
         grew >> 20
     );
     drop(held);
-    let ok = http::request(
-        &serve.url,
-        "POST",
-        "/v1/usage/events",
-        Some(&t),
-        Some(&batch(&k, "after-liars", 1000)),
-    );
+    let ok = serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "after-liars", 1000));
     assert_eq!(ok.status, 200, "{}", ok.body);
 }
 
@@ -1001,13 +966,8 @@ fn small_bodies_are_answered_while_five_callers_hold_the_whole_budget() {
     let v = serve.post("/v1/keys/verify", &t, &json!({"key": k}));
     assert_eq!(v.status, 200, "{}", v.body);
     assert_eq!(v.json()["valid"], true, "{}", v.body);
-    let small = http::request(
-        &serve.url,
-        "POST",
-        "/v1/usage/events",
-        Some(&t),
-        Some(&batch(&k, "small-past-the-holders", 60_000)),
-    );
+    let small =
+        serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "small-past-the-holders", 60_000));
     assert_eq!(small.status, 200, "{}", small.body);
     assert_eq!(stored(&env, "small-past-the-holders"), 1);
     drop(held);
@@ -1039,7 +999,7 @@ fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout(
     let a = read_answer(&mut s).expect("an answer to the slow body");
     stop.store(true, Ordering::SeqCst);
     drip.join().unwrap();
-    assert_eq!((a.status, a.json()["code"].as_str()), (408, Some("BODY_TIMEOUT")), "{}", a.body);
+    assert_eq!(a.said(), "408 BODY_TIMEOUT", "{}", a.body);
     assert!(a.body.contains("slower than 16 KiB/s"), "{}", a.body);
     assert_eq!(a.header("connection"), Some("close"));
     assert!(started.elapsed() < Duration::from_secs(60), "cut by the body timeout");
@@ -1049,7 +1009,7 @@ fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout(
     let mut s = tcp(&quick);
     s.write_all(format!("{}[1", events_head(Some(&t), 10, false)).as_bytes()).unwrap();
     let a = read_answer(&mut s).unwrap();
-    assert_eq!((a.status, a.json()["code"].as_str()), (408, Some("BODY_TIMEOUT")));
+    assert_eq!(a.said(), "408 BODY_TIMEOUT");
     assert!(a.body.contains("took over 1 s"), "{}", a.body);
 }
 
