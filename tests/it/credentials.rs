@@ -597,6 +597,7 @@ fn the_winning_source_names_what_it_ignored() {
     assert_eq!((j["source"].as_str(), j["ignored"].clone()), (Some("env"), json!([])), "{j}");
     // listen: the flag wins over the credential, and says so at start.
     let out = listen(&env, &dir, &["--secret-env", "WH_FLAG"]).stop();
+    assert_eq!(out.code, 0, "SIGTERM stops it cleanly: {}", out.stderr);
     let cred = format!("credential webhook-secret ({})", dir.join("webhook-secret").display());
     assert!(
         out.stderr
