@@ -59,3 +59,16 @@ impl super::http::Answer {
         }
     }
 }
+
+impl super::live::Live {
+    /// [`Live::billctl`](super::live::Live::billctl) with a command line, as [`Env::cmd`].
+    pub fn cmd(&self, line: impl AsRef<str>) -> Run {
+        self.billctl(&super::words(line.as_ref()).iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// [`Live::cmd`] with `input` on stdin.
+    pub fn cmd_stdin(&self, line: impl AsRef<str>, input: &str) -> Run {
+        let words = super::words(line.as_ref());
+        self.billctl_with_stdin(&words.iter().map(String::as_str).collect::<Vec<_>>(), input)
+    }
+}
