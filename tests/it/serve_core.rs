@@ -28,6 +28,13 @@ fn counted(serve: &Serve, t: &str, name: &str, want: f64) {
     assert_eq!(series(serve, t, name), want, "{name}");
 }
 
+/// A new connection to `serve` on which `bytes` were sent.
+fn ask(serve: &Serve, bytes: impl AsRef<[u8]>) -> TcpStream {
+    let mut s = tcp(serve);
+    s.write_all(bytes.as_ref()).unwrap();
+    s
+}
+
 fn tcp(serve: &Serve) -> TcpStream {
     let s = TcpStream::connect(serve.url.trim_start_matches("http://")).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
@@ -177,17 +184,13 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let t = token(&env, "app", "usage,read");
     // A budget below the largest body is refused at start, naming both flags.
     let low = env.cmd("serve --max-body 2000000 --max-body-memory 1000000").code(2);
-    assert!(
-        low.stderr.contains("--max-body-memory 1000000 is below --max-body 2000000"),
-        "{}",
-        low.stderr
-    );
+    let named = low.stderr.contains("--max-body-memory 1000000 is below --max-body 2000000");
+    assert!(named, "{}", low.stderr);
     let limits = ["--max-body", "1048576", "--max-body-memory", "1048576"];
     let serve = Serve::start(&env, &limits);
     // A holds 600 kB of the 1 MiB budget, but for its last byte: the budget counts bytes as
     // they come, not as declared.
-    let mut a = tcp(&serve);
-    a.write_all(events_head(Some(&t), SIZE, true).as_bytes()).unwrap();
+    let mut a = ask(&serve, events_head(Some(&t), SIZE, true));
     let cont = read_head(&mut a).unwrap();
     assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
     let a_body = batch(&k, "a1", SIZE);
@@ -297,8 +300,7 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
     let mut held = Vec::new();
     for (method, path, token, want) in rows {
         for _ in 0..4 {
-            let mut s = tcp(&serve);
-            s.write_all(one_chunk(method, path, token).as_bytes()).unwrap();
+            let mut s = ask(&serve, one_chunk(method, path, token));
             let answer = read_head(&mut s).unwrap_or_default();
             let status = format!("HTTP/1.1 {want}");
             assert!(answer.starts_with(&status), "{method} {path}: {answer}");
@@ -312,17 +314,14 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
     // A route without a body never reads one: a caller that waits for a 100 gets its answer.
     for path in ["/healthz", "/readyz", "/metrics", "/openapi.json"] {
         let mut s = tcp(&serve);
-        let ask = format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
-        s.write_all(ask.as_bytes()).unwrap();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+        s.write_all(req.as_bytes()).unwrap();
         let head = read_head(&mut s).unwrap_or_default();
         assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
     }
     for path in ["/healthz", "/readyz"] {
-        let mut s = tcp(&serve);
-        s.write_all(
-            format!("HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
-        )
-        .unwrap();
+        let mut s =
+            ask(&serve, format!("HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
         let mut all = String::new();
         let _ = s.read_to_string(&mut all);
         assert!(all.starts_with("HTTP/1.1 200"), "HEAD {path}: {all}");
@@ -331,8 +330,7 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
     let twice = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\nAuthorization: Bearer {t}\r\nConnection: close\r\n\r\n");
     let a = send(&serve, twice.as_bytes());
     assert_eq!(a, Some(401));
-    let mut s = tcp(&serve);
-    s.write_all(twice.as_bytes()).unwrap();
+    let mut s = ask(&serve, twice);
     let a = read_answer(&mut s).unwrap();
     assert_eq!(a.json()["code"], "TOKEN_MALFORMED", "{}", a.body);
 }
@@ -431,19 +429,15 @@ fn a_thousand_unfinished_large_heads_stay_under_150_mb() {
 fn the_probes_are_answered_while_the_connection_cap_is_full() {
     let env = Env::with_catalog();
     let t = token(&env, "app", "usage,read");
-    let flags = [
-        "--max-connections",
-        "16",
-        "--header-timeout",
-        "120s",
-        "--idle-timeout",
-        "120s",
-        "--body-timeout",
-        "120s",
-        "--request-timeout",
-        "120s",
-    ];
-    let serve = Serve::start(&env, &flags);
+    let timeouts =
+        "--header-timeout 120s --idle-timeout 120s --body-timeout 120s --request-timeout 120s";
+    let serve = Serve::start(
+        &env,
+        &common::words(&format!("--max-connections 16 {timeouts}"))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     let probe =
         |path: &str| send(&serve, format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
     // Idle: sixteen connections that send nothing.
@@ -456,8 +450,7 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
     // which nothing closes; then the probes' reserve full of heads begun and never finished.
     let in_flight: Vec<TcpStream> = (0..16)
         .map(|_| {
-            let mut s = tcp(&serve);
-            s.write_all(events_head(Some(&t), 10, true).as_bytes()).unwrap();
+            let mut s = ask(&serve, events_head(Some(&t), 10, true));
             let head = read_head(&mut s).unwrap_or_default();
             assert!(head.starts_with("HTTP/1.1 100"), "{head}");
             s.write_all(b"[1").unwrap();
@@ -467,8 +460,7 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
     let slow = |n: usize| -> Vec<TcpStream> {
         (0..n)
             .map(|_| {
-                let mut s = tcp(&serve);
-                s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n").unwrap();
+                let s = ask(&serve, b"GET /metrics HTTP/1.1\r\nHost: x\r\n");
                 s
             })
             .collect()
@@ -496,8 +488,7 @@ fn unfinished_heads_make_room_for_a_request_that_comes_whole() {
     let one_byte = |n: usize| -> Vec<TcpStream> {
         (0..n)
             .map(|_| {
-                let mut s = tcp(&serve);
-                s.write_all(b"G").unwrap();
+                let s = ask(&serve, b"G");
                 s
             })
             .collect()
@@ -527,8 +518,7 @@ fn a_connection_just_accepted_is_not_closed_for_unfinished_heads() {
     let flags = ["--max-connections", "16", "--header-timeout", "120s"];
     let serve = Serve::start(&env, &flags);
     let one_byte = || {
-        let mut s = tcp(&serve);
-        s.write_all(b"G").unwrap();
+        let s = ask(&serve, b"G");
         s
     };
     let mut held: Vec<TcpStream> = (0..16).map(|_| one_byte()).collect();
@@ -545,8 +535,8 @@ fn a_connection_just_accepted_is_not_closed_for_unfinished_heads() {
         held.push(one_byte());
         one_closed(&mut held, &fresh);
     }
-    let ask = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
-    fresh.write_all(ask.as_bytes()).unwrap();
+    let req = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    fresh.write_all(req.as_bytes()).unwrap();
     assert_eq!(read_answer(&mut fresh).map(|a| a.status), Some(200));
 }
 
@@ -600,8 +590,8 @@ fn a_token_issued_after_7000_forged_ids_works_at_once() {
                     (0..FORGED / 8)
                         .filter(|_| {
                             let (_, forged) = billctl::keys::generate_token().unwrap();
-                            let ask = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {forged}\r\n\r\n");
-                            s.write_all(ask.as_bytes()).unwrap();
+                            let req = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {forged}\r\n\r\n");
+                            s.write_all(req.as_bytes()).unwrap();
                             let a = read_answer(&mut s).unwrap();
                             a.status == 401 && a.json()["code"] == "TOKEN_UNKNOWN"
                         })
@@ -626,20 +616,14 @@ fn a_token_issued_after_7000_forged_ids_works_at_once() {
 /// Nothing sleeps: each verdict is on an event observed (a connection closed), so a slow
 /// machine cannot turn it.
 fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
-    let flags = [
-        "--header-timeout".to_string(),
-        format!("{header}s"),
-        "--idle-timeout".to_string(),
-        format!("{idle}s"),
-    ];
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let serve = Serve::start(env, &flags);
+    let (header_s, idle_s) = (format!("{header}s"), format!("{idle}s"));
+    let serve = Serve::start(env, &["--header-timeout", &header_s, "--idle-timeout", &idle_s]);
     let mut s = tcp(&serve);
-    let ask = format!("GET /readyz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    let req = format!("GET /readyz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
     // The idle timer starts after the answer, so after this: a bound that a slow client
     // (late to read its answer) cannot break.
     let mut asked = Instant::now();
-    s.write_all(ask.as_bytes()).unwrap();
+    s.write_all(req.as_bytes()).unwrap();
     assert_eq!(read_answer(&mut s).map(|a| a.status), Some(200));
     let header_timeouts = "billctl_serve_timeouts_total{kind=\"header\"}";
     // Where the idle timeout is far enough above the header one to tell them apart on a
@@ -652,7 +636,7 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
         assert!(after < idle as f64, "a silent connection closed after {after}s");
         counted(&serve, t, header_timeouts, 1.0);
         asked = Instant::now();
-        s.write_all(ask.as_bytes()).unwrap();
+        s.write_all(req.as_bytes()).unwrap();
         let again = read_answer(&mut s).map(|a| a.status);
         assert_eq!(again, Some(200), "header {header}s, idle {idle}s");
     }
@@ -669,8 +653,7 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
     counted(&serve, t, "billctl_serve_timeouts_total{kind=\"idle\"}", 1.0);
     // A head begun and not finished: closed at the header timeout, unanswered.
     if idle >= header + 5 {
-        let mut slow = tcp(&serve);
-        slow.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n").unwrap();
+        let mut slow = ask(&serve, b"GET /readyz HTTP/1.1\r\nHost: x\r\n");
         let mut rest = Vec::new();
         let started = Instant::now();
         let _ = slow.read_to_end(&mut rest);
@@ -770,8 +753,7 @@ fn over_the_cap(serve: &Serve, t: &str) -> (Option<u16>, f64) {
     let mut held = None;
     // A head whose bytes were not read yet is idle, and makes room: try again.
     eventually("a 503 once the only slot is taken", || {
-        let mut slow = tcp(serve);
-        slow.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n").unwrap();
+        let slow = ask(serve, b"GET /metrics HTTP/1.1\r\nHost: x\r\n");
         seen = send(serve, openapi);
         held = Some(slow);
         seen == Some(503)
@@ -790,13 +772,11 @@ fn over_the_cap(serve: &Serve, t: &str) -> (Option<u16>, f64) {
 /// counts bytes as they come).
 fn over_the_budget(serve: &Serve, t: &str) -> (Option<u16>, f64) {
     const SIZE: usize = 600_000;
-    let mut a = tcp(serve);
-    a.write_all(events_head(Some(t), SIZE, true).as_bytes()).unwrap();
+    let mut a = ask(serve, events_head(Some(t), SIZE, true));
     assert!(read_head(&mut a).unwrap().starts_with("HTTP/1.1 100"));
     a.write_all(&vec![b' '; SIZE - 1]).unwrap();
     until_full(serve, [127, 0, 0, 1], t, SIZE);
-    let mut s = tcp(serve);
-    s.write_all(events_head(Some(t), SIZE, false).as_bytes()).unwrap();
+    let mut s = ask(serve, events_head(Some(t), SIZE, false));
     let _ = s.write_all(&vec![b' '; SIZE]);
     let seen = read_answer(&mut s).map(|a| a.status);
     drop(a);
@@ -892,12 +872,11 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
 /// A field of `/proc/PID/status` (`VmPeak:`, `VmSize:`), in bytes.
 fn vm(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status
+    let kb = status
         .lines()
         .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb * 1024
+        .map(|v| v.trim().trim_end_matches("kB").trim());
+    kb.and_then(|kb| kb.parse::<u64>().ok()).unwrap() * 1024
 }
 
 /// 300 uploads that declare 4 MiB each, are let in (their 100 came) and send one byte: serve's
@@ -914,8 +893,7 @@ fn a_declared_length_allocates_nothing_ahead_of_the_bytes_that_came() {
     let round = |declared: usize| -> Vec<TcpStream> {
         (0..300)
             .map(|_| {
-                let mut s = tcp(&serve);
-                s.write_all(events_head(Some(&t), declared, true).as_bytes()).unwrap();
+                let mut s = ask(&serve, events_head(Some(&t), declared, true));
                 let cont = read_head(&mut s).unwrap_or_default();
                 assert!(cont.starts_with("HTTP/1.1 100"), "{cont}");
                 s.write_all(b"[").unwrap();
@@ -982,8 +960,7 @@ fn a_body_slower_than_the_floor_is_cut_408_body_timeout_before_the_body_timeout(
     let env = Env::with_catalog();
     let t = token(&env, "app", "usage,read");
     let serve = Serve::start(&env, &["--body-timeout", "60s"]);
-    let mut s = tcp(&serve);
-    s.write_all(events_head(Some(&t), 100, false).as_bytes()).unwrap();
+    let mut s = ask(&serve, events_head(Some(&t), 100, false));
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     let mut w = s.try_clone().unwrap();
     let drip = {
@@ -1021,11 +998,10 @@ fn an_answer_that_leaves_a_body_unread_says_connection_close() {
     let env = Env::with_catalog();
     let t = token(&env, "app", "usage,read");
     let serve = Serve::start(&env, &[]);
-    let mut s = tcp(&serve);
-    s.write_all(
-        format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n").as_bytes(),
-    )
-    .unwrap();
+    let mut s = ask(
+        &serve,
+        format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n"),
+    );
     let a = read_answer(&mut s).unwrap();
     assert_eq!((a.status, a.header("connection")), (200, None));
     let rows: [(&str, &str); 2] = [
