@@ -11,6 +11,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+/// The route of usage uploads.
+const EVENTS: &str = "/v1/usage/events";
+
 /// The value of a series in `/metrics`, 0 when it is not there yet.
 fn series(serve: &Serve, t: &str, name: &str) -> f64 {
     let m = serve.get("/metrics", t);
@@ -171,7 +174,7 @@ fn without_a_token_no_body_is_read_and_250_uploads_of_4_mib_stay_under_100_mb() 
     // Every refusal is counted, and serve still takes an authenticated upload.
     let refused = "billctl_serve_requests_total{route=\"/v1/usage/events\",status=\"401\"}";
     counted(&serve, &t, refused, 250.0);
-    let ok = serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "after-flood", 1000));
+    let ok = serve.post_raw(EVENTS, Some(&t), &batch(&k, "after-flood", 1000));
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(stored(&env, "after-flood"), 1);
 }
@@ -200,7 +203,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
     let head = until_full(&serve, [127, 0, 0, 1], &t, SIZE);
     assert!(head.to_ascii_lowercase().contains("retry-after: 1"), "{head}");
     // B, sent whole, does not fit: 503 with Retry-After, nothing recorded.
-    let post = |body: &[u8]| serve.post_raw("/v1/usage/events", Some(&t), body);
+    let post = |body: &[u8]| serve.post_raw(EVENTS, Some(&t), body);
     let b = batch(&k, "b1", SIZE);
     let busy = post(&b);
     assert_eq!(busy.said(), "503 BUSY", "{}", busy.body);
@@ -228,13 +231,7 @@ fn authenticated_uploads_past_the_body_budget_get_503_and_none_is_lost() {
                         let body = batch(k, &format!("burst-{i}-{j}"), 400_000);
                         loop {
                             tries += 1;
-                            let r = http::request(
-                                url,
-                                "POST",
-                                "/v1/usage/events",
-                                Some(t),
-                                Some(&body),
-                            );
+                            let r = http::request(url, "POST", EVENTS, Some(t), Some(&body));
                             if r.status == 503 {
                                 assert_eq!(r.header("retry-after"), Some("1"));
                                 busies += 1;
@@ -307,7 +304,7 @@ fn probes_routes_without_a_body_and_callers_without_a_token_take_none_of_the_bud
             held.push(s);
         }
     }
-    let ok = serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "through", 600_000));
+    let ok = serve.post_raw(EVENTS, Some(&t), &batch(&k, "through", 600_000));
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(stored(&env, "through"), 1);
     drop(held);
@@ -429,14 +426,10 @@ fn a_thousand_unfinished_large_heads_stay_under_150_mb() {
 fn the_probes_are_answered_while_the_connection_cap_is_full() {
     let env = Env::with_catalog();
     let t = token(&env, "app", "usage,read");
-    let timeouts =
-        "--header-timeout 120s --idle-timeout 120s --body-timeout 120s --request-timeout 120s";
+    let flags = ["--max-connections", "16", "--header-timeout", "120s", "--idle-timeout", "120s"];
     let serve = Serve::start(
         &env,
-        &common::words(&format!("--max-connections 16 {timeouts}"))
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
+        &[&flags[..], &["--body-timeout", "120s", "--request-timeout", "120s"]].concat(),
     );
     let probe =
         |path: &str| send(&serve, format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
@@ -643,10 +636,8 @@ fn idle_row(env: &Env, t: &str, header: u64, idle: u64) {
     // Then closed, never before the idle timeout (nor at the header timeout, when later).
     let after = until_closed(&mut s);
     let since_asked = asked.elapsed().as_secs_f64();
-    assert!(
-        since_asked >= idle as f64 - 0.05,
-        "closed {since_asked}s after the request, idle {idle}s"
-    );
+    let not_early = since_asked >= idle as f64 - 0.05;
+    assert!(not_early, "closed {since_asked}s after the request, idle {idle}s");
     if header > idle {
         assert!(after < header as f64, "closed after {after}s, header {header}s");
     }
@@ -687,11 +678,8 @@ fn a_stripe_that_hangs_is_504_stripe_timeout_before_the_request_timeout_and_coun
     // A Stripe that takes connections (the kernel's backlog) and never answers.
     let hang = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/", hang.local_addr().unwrap());
-    let serve = Serve::start_with(
-        &env,
-        &["--request-timeout", "8s"],
-        &[("BILLCTL_STRIPE_API_BASE", &base)],
-    );
+    let stripe = [("BILLCTL_STRIPE_API_BASE", base.as_str())];
+    let serve = Serve::start_with(&env, &["--request-timeout", "8s"], &stripe);
     let started = Instant::now();
     let a = serve.get(&format!("/v1/customers/{cust}"), &web);
     let took = started.elapsed().as_secs_f64();
@@ -905,13 +893,10 @@ fn a_declared_length_allocates_nothing_ahead_of_the_bytes_that_came() {
     let before = vm(serve.pid(), "VmPeak:");
     let held = round(4 << 20);
     let grew = vm(serve.pid(), "VmPeak:").saturating_sub(before);
-    assert!(
-        grew < 300 << 20,
-        "serve's address space grew {} MB for 300 one-byte bodies",
-        grew >> 20
-    );
+    let mb = grew >> 20;
+    assert!(grew < 300 << 20, "serve's address space grew {mb} MB for 300 one-byte bodies");
     drop(held);
-    let ok = serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "after-liars", 1000));
+    let ok = serve.post_raw(EVENTS, Some(&t), &batch(&k, "after-liars", 1000));
     assert_eq!(ok.status, 200, "{}", ok.body);
 }
 
@@ -944,8 +929,7 @@ fn small_bodies_are_answered_while_five_callers_hold_the_whole_budget() {
     let v = serve.post("/v1/keys/verify", &t, &json!({"key": k}));
     assert_eq!(v.status, 200, "{}", v.body);
     assert_eq!(v.json()["valid"], true, "{}", v.body);
-    let small =
-        serve.post_raw("/v1/usage/events", Some(&t), &batch(&k, "small-past-the-holders", 60_000));
+    let small = serve.post_raw(EVENTS, Some(&t), &batch(&k, "small-past-the-holders", 60_000));
     assert_eq!(small.status, 200, "{}", small.body);
     assert_eq!(stored(&env, "small-past-the-holders"), 1);
     drop(held);
@@ -998,10 +982,8 @@ fn an_answer_that_leaves_a_body_unread_says_connection_close() {
     let env = Env::with_catalog();
     let t = token(&env, "app", "usage,read");
     let serve = Serve::start(&env, &[]);
-    let mut s = ask(
-        &serve,
-        format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n"),
-    );
+    let metrics = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {t}\r\n\r\n");
+    let mut s = ask(&serve, metrics);
     let a = read_answer(&mut s).unwrap();
     assert_eq!((a.status, a.header("connection")), (200, None));
     let rows: [(&str, &str); 2] = [

@@ -71,10 +71,8 @@ fn every_lifecycle_change_from_the_command_line_writes_its_audit_row() {
     assert_eq!(actions(&rows, before), want);
     let change = &rows[before + 2];
     assert_eq!(change["customer_id"], cus);
-    assert_eq!(
-        change["detail"],
-        json!({"subscription_id": sub, "from": "pro", "to": "team", "from_quantity": 1, "quantity": 1, "proration": "create_prorations"})
-    );
+    let detail = json!({"subscription_id": sub, "from": "pro", "to": "team", "from_quantity": 1, "quantity": 1, "proration": "create_prorations"});
+    assert_eq!(change["detail"], detail);
     assert_eq!(rows[before + 1]["detail"]["subscription_id"], sub);
     assert_eq!(rows[before + 3]["detail"]["at_period_end"], true);
     // The write journal counts the subscription's three changes.
@@ -417,12 +415,8 @@ fn scenario_catalog(env: &Env) {
                 .replacen("display_name = \"API calls\"", "display_name = \"API requests\"", 1);
         }
         let nick = if b { "B" } else { "A" };
-        text = text.replacen(
-            "lookup_key = \"team_monthly\"",
-            &format!("lookup_key = \"team_monthly\"\nnickname = \"{nick}\""),
-            1,
-        );
-        text
+        let team = "lookup_key = \"team_monthly\"";
+        text.replacen(team, &format!("{team}\nnickname = \"{nick}\""), 1)
     };
     let apply = |b: bool, prune: bool| {
         std::fs::write(&cfg, variant(b)).unwrap();
@@ -435,12 +429,9 @@ fn scenario_catalog(env: &Env) {
         let st = env.sim.state();
         let pro =
             st.products.values().find(|p| p["id"] == "billctl_pro").cloned().unwrap_or_default();
-        let price = st
-            .prices
-            .values()
-            .find(|p| p["lookup_key"] == "pro_monthly" && p["active"] == true)
-            .cloned()
-            .unwrap_or_default();
+        let price =
+            st.prices.values().find(|p| p["lookup_key"] == "pro_monthly" && p["active"] == true);
+        let price = price.cloned().unwrap_or_default();
         let nick = st
             .prices
             .values()
@@ -535,10 +526,8 @@ fn every_stripe_write_does_what_billctl_reports() {
     assert!(in_src.len() >= 20, "the scan found the writes: {in_src:?}");
     let missing: Vec<_> = in_src.difference(&in_table).collect();
     let stale: Vec<_> = in_table.difference(&in_src).collect();
-    assert!(
-        missing.is_empty() && stale.is_empty(),
-        "writes without a row: {missing:?}; rows without a write: {stale:?}"
-    );
+    let same = missing.is_empty() && stale.is_empty();
+    assert!(same, "writes without a row: {missing:?}; rows without a write: {stale:?}");
     let env = Env::with_catalog();
     let day_start = env.sim.now();
     let mut done = std::collections::BTreeSet::new();
@@ -584,13 +573,7 @@ fn every_stripe_write_does_what_billctl_reports() {
 fn item_and_price(env: &Env, sub: &str, lookup_key: &str) -> (String, String) {
     let st = env.sim.state();
     let item = str_at(&st.subscriptions[sub], "/items/data/0/id");
-    let price = st
-        .prices
-        .values()
-        .find(|p| p["lookup_key"] == lookup_key)
-        .and_then(|p| p["id"].as_str())
-        .unwrap()
-        .to_string();
+    let price = str_at(st.prices.values().find(|p| p["lookup_key"] == lookup_key).unwrap(), "/id");
     (item, price)
 }
 
@@ -610,10 +593,11 @@ fn a_replayed_answer_is_an_error_and_nothing_is_mirrored() {
     let changes =
         |env: &Env| audit(env).iter().filter(|r| r["action"] == "subscription.change").count();
     for (id, over_serve) in [(&sub, false), (&web_sub, true)] {
-        let lost = stripe_sim::Fault::drop_after_processing()
-            .times(20)
-            .on("POST", &format!("/v1/subscriptions/{id}"));
-        env.sim.inject(lost);
+        env.sim.inject(
+            stripe_sim::Fault::drop_after_processing()
+                .times(20)
+                .on("POST", &format!("/v1/subscriptions/{id}")),
+        );
         let r = env.cmd(format!("subscriptions change {id} --tier team"));
         assert_eq!(r.code, 2, "{}", r.stderr);
         env.sim.clear_faults();
@@ -675,14 +659,9 @@ fn checkout_and_portal_are_one_workflow_for_both_doors() {
     let a = serve.post(&format!("/v1/customers/{cus}/portal"), &web, &json!({}));
     assert_eq!(a.status, 200, "{}", a.body);
     let me = os_user();
-    assert_eq!(
-        actions(&audit(&env), before),
-        [
-            ("checkout.create".to_string(), me.clone()),
-            ("portal.create".to_string(), me),
-            ("portal.create".to_string(), "links-web".to_string()),
-        ]
-    );
+    let rows =
+        [("checkout.create", me.as_str()), ("portal.create", &me), ("portal.create", "links-web")];
+    assert_eq!(actions(&audit(&env), before), rows.map(|(a, b)| (a.to_string(), b.to_string())));
 }
 
 /// setup-products, as a plan change: a product rename whose answers were all lost (Stripe made
