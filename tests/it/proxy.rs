@@ -350,176 +350,95 @@ struct Failing {
 }
 
 const SETTING: &str = "cannot reach Stripe at {base}: proxy setting {var}=";
+const AUTH: Option<Mode> = Some(Mode::Refuse(407, "Proxy Authentication Required"));
+const ESTABLISHED: Option<Mode> =
+    Some(Mode::AnswerClose(b"HTTP/1.1 200 Connection established\r\n\r\n"));
+const BAD_GATEWAY: Option<Mode> = Some(Mode::AnswerClose(
+    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad",
+));
+
+impl Failing {
+    /// The same row, with what stderr must hold.
+    fn says(self, says: &'static [&'static str]) -> Failing {
+        Failing { says, ..self }
+    }
+}
+
+/// A row for a proxy that does `mode`, to an https (CONNECT) or http Stripe base, with
+/// credentials in each form.
+fn row(covers: &'static [&'static str], mode: Option<Mode>, https: bool) -> Failing {
+    Failing { covers, mode, https, values: hostile_proxies, no_proxy: "", says: &[] }
+}
+
+fn tls(covers: &'static [&'static str], mode: Option<Mode>) -> Failing {
+    row(covers, mode, true)
+}
+
+fn plain(covers: &'static [&'static str], mode: Option<Mode>) -> Failing {
+    row(covers, mode, false)
+}
+
+/// A proxy setting billctl refuses (these values, an https base).
+fn setting(covers: &'static [&'static str], values: fn(u16) -> Vec<String>) -> Failing {
+    Failing { values, ..row(covers, Some(Mode::Relay), true) }
+}
+
+/// A `NO_PROXY` entry billctl refuses (an http base).
+fn entry(covers: &'static [&'static str], no_proxy: &'static str) -> Failing {
+    Failing { no_proxy, ..row(covers, Some(Mode::Relay), false) }
+}
 
 fn failing() -> Vec<Failing> {
-    let row = |covers, mode, https, says| Failing {
-        covers,
-        mode,
-        https,
-        values: hostile_proxies,
-        no_proxy: "",
-        says,
-    };
-    let relay = Some(Mode::Relay);
-    let setting = |covers, values, says| Failing {
-        covers,
-        mode: relay,
-        https: true,
-        values,
-        no_proxy: "",
-        says,
-    };
-    let entry = |covers, no_proxy, says| Failing {
-        covers,
-        mode: relay,
-        https: false,
-        values: hostile_proxies,
-        no_proxy,
-        says,
-    };
     vec![
-        row(
-            &["Failure::Connect"],
-            None,
-            true,
-            &["cannot reach Stripe at {base}: cannot connect to proxy {proxy}: "],
-        ),
-        row(
-            &["Failure::Refused"],
-            Some(Mode::Refuse(407, "Proxy Authentication Required")),
-            true,
-            &["proxy {proxy} refused CONNECT {sim}: 407 Proxy Authentication Required"],
-        ),
-        row(
-            &["Failure::Refused"],
-            Some(Mode::Refuse(407, "Proxy Authentication Required")),
-            false,
-            &[
-                "proxy {proxy} refused GET http://{sim}/v1/",
-                ": 407 Proxy Authentication Required",
-            ],
-        ),
-        row(
-            &["Failure::Closed"],
-            Some(Mode::HangUp),
-            true,
-            &["proxy {proxy} closed the connection before answering CONNECT {sim}"],
-        ),
-        row(
-            &["Failure::Garbled"],
-            Some(Mode::AnswerHold(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")),
-            true,
-            &["proxy {proxy} answered CONNECT {sim} with no HTTP status"],
-        ),
-        row(
-            &["Failure::TooLong"],
-            Some(Mode::Flood(20_000)),
-            true,
-            &["proxy {proxy} answered CONNECT {sim} with a head over 16 KiB"],
-        ),
-        row(
-            &["Failure::EarlyData"],
-            Some(Mode::AnswerHold(b"HTTP/1.1 200 OK\r\n\r\nhello")),
-            true,
-            &["proxy {proxy} sent data before the tunnel to {sim} was used"],
-        ),
+        tls(&["Failure::Connect"], None)
+            .says(&["cannot reach Stripe at {base}: cannot connect to proxy {proxy}: "]),
+        tls(&["Failure::Refused"], AUTH)
+            .says(&["proxy {proxy} refused CONNECT {sim}: 407 Proxy Authentication Required"]),
+        plain(&["Failure::Refused"], AUTH)
+            .says(&["proxy {proxy} refused GET http://{sim}/v1/", ": 407 Proxy Authentication Required"]),
+        tls(&["Failure::Closed"], Some(Mode::HangUp))
+            .says(&["proxy {proxy} closed the connection before answering CONNECT {sim}"]),
+        tls(&["Failure::Garbled"], Some(Mode::AnswerHold(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")))
+            .says(&["proxy {proxy} answered CONNECT {sim} with no HTTP status"]),
+        tls(&["Failure::TooLong"], Some(Mode::Flood(20_000)))
+            .says(&["proxy {proxy} answered CONNECT {sim} with a head over 16 KiB"]),
+        tls(&["Failure::EarlyData"], Some(Mode::AnswerHold(b"HTTP/1.1 200 OK\r\n\r\nhello")))
+            .says(&["proxy {proxy} sent data before the tunnel to {sim} was used"]),
         // The connector's bound on the CONNECT answer and the attempt's own are both
         // stripe.timeout_secs; whichever ends first, the message names the proxy.
-        row(
-            &["Failure::TimedOut", "Error::Timeout"],
-            Some(Mode::Silent),
-            true,
-            &["proxy {proxy} ", " within 2"],
-        ),
-        row(
-            &["Error::Timeout"],
-            Some(Mode::Silent),
-            false,
-            &["no answer through proxy {proxy} within 2s (stripe.timeout_secs)"],
-        ),
-        row(
-            &["Failure::Io"],
-            Some(Mode::Reset),
-            true,
-            &["proxy {proxy}: CONNECT {sim} failed: "],
-        ),
-        row(
-            &["Failure::HungUp"],
-            Some(Mode::AnswerClose(
-                b"HTTP/1.1 200 Connection established\r\n\r\n",
-            )),
-            true,
-            &["cannot reach Stripe at {base}: proxy {proxy} closed the tunnel to {sim} during the TLS handshake"],
-        ),
-        row(
-            &["Failure::HungUp"],
-            Some(Mode::HangUp),
-            false,
-            &["cannot reach Stripe at {base}: proxy {proxy} closed the connection before answering a request to {sim}"],
-        ),
-        row(
-            &["Error::Api"],
-            Some(Mode::AnswerClose(
-                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad",
-            )),
-            false,
-            &["Stripe answered 502 api_error: bad (through proxy {proxy})"],
-        ),
-        setting(
-            &["Failure::Setting", "Invalid::Scheme"],
-            refused_schemes,
-            &[SETTING, "://***@127.0.0.1:", ":// proxies are not supported"],
-        ),
-        setting(
-            &["Invalid::Scheme"],
-            unknown_scheme,
-            &[SETTING, "***@127.0.0.1:", "an unknown proxy scheme"],
-        ),
-        setting(
-            &["Invalid::Unencoded"],
-            unencoded,
-            &[SETTING, "http://***@127.0.0.1:", "percent-encode them"],
-        ),
-        setting(
-            &["Invalid::NoHost"],
-            no_host,
-            &[SETTING, "http://***@:", "no host in the proxy URL"],
-        ),
-        setting(
-            &["Invalid::Port"],
-            bad_port,
-            &[SETTING, "http://***@127.0.0.1:", "the port is not a number"],
-        ),
-        setting(
-            &["Invalid::Host"],
-            bad_host,
-            &[SETTING, "***@", "cannot read a host name or IP address"],
-        ),
-        entry(
-            &["Invalid::Prefix"],
-            "localhost,127.0.0.1/33",
-            &["proxy setting NO_PROXY entry 127.0.0.1/33: the prefix length is not a number from 0 to 32"],
-        ),
-        entry(
-            &["Invalid::NotAnAddress"],
-            "localhost/8",
-            &["proxy setting NO_PROXY entry localhost/8: a /prefix length follows an IP address only"],
-        ),
-        entry(
-            &["Invalid::Wildcard"],
-            "*.0.0.1, *",
-            &["proxy setting NO_PROXY entry *: '*' bypasses every proxy only as the whole list"],
-        ),
-        entry(
-            &["Invalid::Name"],
-            "<local>",
-            &["proxy setting NO_PROXY entry <local>: not a host name, an IP address or a CIDR range"],
-        ),
-        entry(
-            &["Invalid::Port"],
-            "127.0.0.1:0",
-            &["proxy setting NO_PROXY entry 127.0.0.1:0: the port is not a number"],
-        ),
+        tls(&["Failure::TimedOut", "Error::Timeout"], Some(Mode::Silent))
+            .says(&["proxy {proxy} ", " within 2"]),
+        plain(&["Error::Timeout"], Some(Mode::Silent))
+            .says(&["no answer through proxy {proxy} within 2s (stripe.timeout_secs)"]),
+        tls(&["Failure::Io"], Some(Mode::Reset)).says(&["proxy {proxy}: CONNECT {sim} failed: "]),
+        tls(&["Failure::HungUp"], ESTABLISHED)
+            .says(&["cannot reach Stripe at {base}: proxy {proxy} closed the tunnel to {sim} during the TLS handshake"]),
+        plain(&["Failure::HungUp"], Some(Mode::HangUp))
+            .says(&["cannot reach Stripe at {base}: proxy {proxy} closed the connection before answering a request to {sim}"]),
+        plain(&["Error::Api"], BAD_GATEWAY)
+            .says(&["Stripe answered 502 api_error: bad (through proxy {proxy})"]),
+        setting(&["Failure::Setting", "Invalid::Scheme"], refused_schemes)
+            .says(&[SETTING, "://***@127.0.0.1:", ":// proxies are not supported"]),
+        setting(&["Invalid::Scheme"], unknown_scheme)
+            .says(&[SETTING, "***@127.0.0.1:", "an unknown proxy scheme"]),
+        setting(&["Invalid::Unencoded"], unencoded)
+            .says(&[SETTING, "http://***@127.0.0.1:", "percent-encode them"]),
+        setting(&["Invalid::NoHost"], no_host)
+            .says(&[SETTING, "http://***@:", "no host in the proxy URL"]),
+        setting(&["Invalid::Port"], bad_port)
+            .says(&[SETTING, "http://***@127.0.0.1:", "the port is not a number"]),
+        setting(&["Invalid::Host"], bad_host)
+            .says(&[SETTING, "***@", "cannot read a host name or IP address"]),
+        entry(&["Invalid::Prefix"], "localhost,127.0.0.1/33")
+            .says(&["proxy setting NO_PROXY entry 127.0.0.1/33: the prefix length is not a number from 0 to 32"]),
+        entry(&["Invalid::NotAnAddress"], "localhost/8")
+            .says(&["proxy setting NO_PROXY entry localhost/8: a /prefix length follows an IP address only"]),
+        entry(&["Invalid::Wildcard"], "*.0.0.1, *")
+            .says(&["proxy setting NO_PROXY entry *: '*' bypasses every proxy only as the whole list"]),
+        entry(&["Invalid::Name"], "<local>")
+            .says(&["proxy setting NO_PROXY entry <local>: not a host name, an IP address or a CIDR range"]),
+        entry(&["Invalid::Port"], "127.0.0.1:0")
+            .says(&["proxy setting NO_PROXY entry 127.0.0.1:0: the port is not a number"]),
     ]
 }
 
