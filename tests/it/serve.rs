@@ -342,12 +342,8 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
         env.count("SELECT count(*) FROM usage_events WHERE event_id IN ('e4','e6')", false);
     assert_eq!(written, 0);
     let a = serve.post("/v1/usage/events?skip_invalid=true", &t, &mixed);
-    assert_eq!(
-        (a.status, pick(&a.json(), &["inserted", "rejected"])),
-        (200, json!([2, 1])),
-        "{}",
-        a.body
-    );
+    let counts = (a.status, pick(&a.json(), &["inserted", "rejected"]));
+    assert_eq!(counts, (200, json!([2, 1])), "{}", a.body);
     // Over the configured bound (5): 413, nothing written.
     let many: Vec<Value> = (0..6).map(|i| ev(&format!("m{i}"), 1)).collect();
     let a = serve.post("/v1/usage/events", &t, &Value::Array(many));
@@ -394,12 +390,9 @@ fn burst(servers: &[&Serve], t: &str, keys: &[&str], n: usize, q: i64) -> Vec<Va
     let gate = Arc::new(std::sync::Barrier::new(n));
     let threads: Vec<_> = (0..n)
         .map(|i| {
-            let (url, t, key, gate) = (
-                servers[i % servers.len()].url.clone(),
-                t.to_string(),
-                keys[(i / servers.len()) % keys.len()].to_string(),
-                gate.clone(),
-            );
+            let (url, key) =
+                (servers[i % servers.len()].url.clone(), keys[(i / servers.len()) % keys.len()]);
+            let (t, key, gate) = (t.to_string(), key.to_string(), gate.clone());
             std::thread::spawn(move || {
                 let body = json!({"key": key, "record": q}).to_string();
                 let req = http::raw("POST", "/v1/keys/verify", Some(&t), Some(body.as_bytes()));
@@ -510,9 +503,8 @@ pub(crate) fn db_name(url: &str) -> String {
 /// Postgres as down for `db`: new connections refused and the open ones ended, until
 /// [`reopen`].
 pub(crate) fn cut_off(admin: &mut postgres::Client, db: &str) {
-    admin
-        .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid();"))
-        .unwrap();
+    let end = format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid();");
+    admin.batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false; {end}")).unwrap();
 }
 
 /// `db` takes connections again after [`cut_off`].
@@ -768,11 +760,11 @@ fn outside_loopback_needs_tls_and_certificates_are_re_read_on_sighup() {
     serve.wait_for_stderr("kept the certificate in use");
     assert_eq!(tls_get(&serve.url, &second, "/healthz", &t).0.status, 200);
     // Plain HTTP to the TLS port gets no answer.
-    assert!(http::exchange(
+    let plain = http::exchange(
         &serve.url.replace("https://", "http://"),
-        &http::raw("GET", "/healthz", Some(&t), None)
-    )
-    .is_err());
+        &http::raw("GET", "/healthz", Some(&t), None),
+    );
+    assert!(plain.is_err());
     assert_eq!(serve.stop().code, 0);
 }
 
@@ -804,16 +796,14 @@ pub fn run_python(
     input: &[u8],
 ) -> std::process::Output {
     let path = format!("{}/tests/examples/{script}", env!("CARGO_MANIFEST_DIR"));
-    let mut child = std::process::Command::new(python)
-        .arg(path)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = piped(std::process::Command::new(python).arg(path).args(args)).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input).unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// `c` with its stdin, stdout and stderr piped.
+pub fn piped(c: &mut std::process::Command) -> &mut std::process::Command {
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped())
 }
 
 /// The Python with FastAPI, uvicorn, httpx and prometheus_client; `BILLCTL_REQUIRE_FASTAPI`
@@ -896,12 +886,8 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     eventually("the new token is taken", || serve.get("/metrics", &reader).status == 200);
     let m = serve.get("/metrics", &reader).body;
     let script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as p\nfor f in p(sys.stdin.read()):\n    for s in f.samples:\n        if s.name == 'billctl_serve_verdicts_total' and s.labels['code'] == 'VALID': print(int(s.value))\n";
-    let mut parse = std::process::Command::new(&python)
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut parse =
+        piped(std::process::Command::new(&python).args(["-c", script])).spawn().unwrap();
     parse.stdin.take().unwrap().write_all(m.as_bytes()).unwrap();
     let out = parse.wait_with_output().unwrap();
     assert!(out.status.success(), "prometheus_client parses the metrics");
@@ -921,19 +907,13 @@ fn json_logs_hold_one_object_per_request_and_no_secret() {
     let a = serve.verify(&t, &k, Some(1));
     assert_eq!(a.json()["code"], "VALID");
     let id = a.header("x-request-id").unwrap().to_string();
-    let bad = http::exchange(
-        &serve.url,
-        b"GET /v1/\x1b[31mred HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer bks_nope\r\nConnection: close\r\n\r\n",
-    );
-    let _ = bad;
+    let red = b"GET /v1/\x1b[31mred HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer bks_nope\r\nConnection: close\r\n\r\n";
+    let _ = http::exchange(&serve.url, red);
     assert_eq!(serve.verify("bks_wrong_token_entirely", &k, None).status, 401);
     let out = serve.stop();
-    let lines: Vec<Value> = out
-        .stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
-        .collect();
+    let json =
+        |l: &str| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}"));
+    let lines: Vec<Value> = out.stderr.lines().filter(|l| !l.trim().is_empty()).map(json).collect();
     let verify = lines
         .iter()
         .find(|l| l["request_id"] == id.as_str())
