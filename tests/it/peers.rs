@@ -342,7 +342,7 @@ fn core_call(
 /// change it was not).
 fn sdk_saw(out: &Value, name: &str, status: u16, code: &str) {
     let c = &out[name];
-    assert_eq!(pick(&c, &["ok", "status"]), json!([false, status]), "{name}: {c}");
+    assert_eq!(pick(c, &["ok", "status"]), json!([false, status]), "{name}: {c}");
     let p = &c["parsed"];
     assert!(p.is_object(), "{name}: the SDK's model did not parse the body: {c}");
     assert_eq!(p["type"], format!("urn:billctl:error:{code}"), "{name}: {c}");

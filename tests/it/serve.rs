@@ -919,14 +919,14 @@ fn json_logs_hold_one_object_per_request_and_no_secret() {
         .find(|l| l["request_id"] == id.as_str())
         .unwrap_or_else(|| panic!("no line for {id}: {lines:?}"));
     assert_eq!(verify["route"], "/v1/keys/verify");
-    assert_eq!(pick(&verify, &["status", "outcome"]), json!([200, "VALID"]));
+    assert_eq!(pick(verify, &["status", "outcome"]), json!([200, "VALID"]));
     assert_eq!(verify["level"], "info");
     assert!(verify["time"].as_str().unwrap().ends_with('Z') && verify["duration_ms"].is_u64());
     let refused = lines
         .iter()
         .find(|l| l["status"] == 401)
         .unwrap_or_else(|| panic!("no 401 line: {lines:?}"));
-    assert_eq!(pick(&refused, &["level", "outcome"]), json!(["warn", "TOKEN_MALFORMED"]));
+    assert_eq!(pick(refused, &["level", "outcome"]), json!(["warn", "TOKEN_MALFORMED"]));
     assert!(!out.stderr.contains(&k) && !out.stderr.contains(&t), "a secret in the log");
     assert!(!out.stderr.contains('\x1b'), "a raw control character in the log");
 }

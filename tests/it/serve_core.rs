@@ -451,12 +451,7 @@ fn the_probes_are_answered_while_the_connection_cap_is_full() {
         })
         .collect();
     let slow = |n: usize| -> Vec<TcpStream> {
-        (0..n)
-            .map(|_| {
-                let s = ask(&serve, b"GET /metrics HTTP/1.1\r\nHost: x\r\n");
-                s
-            })
-            .collect()
+        (0..n).map(|_| ask(&serve, b"GET /metrics HTTP/1.1\r\nHost: x\r\n")).collect()
     };
     let mut held = slow(8);
     for _ in 0..3 {
@@ -478,14 +473,7 @@ fn unfinished_heads_make_room_for_a_request_that_comes_whole() {
     let t = token(&env, "app", "read");
     let flags = ["--max-connections", "16", "--header-timeout", "120s"];
     let serve = Serve::start(&env, &flags);
-    let one_byte = |n: usize| -> Vec<TcpStream> {
-        (0..n)
-            .map(|_| {
-                let s = ask(&serve, b"G");
-                s
-            })
-            .collect()
-    };
+    let one_byte = |n: usize| -> Vec<TcpStream> { (0..n).map(|_| ask(&serve, b"G")).collect() };
     let mut held = one_byte(16 + 8);
     for _ in 0..5 {
         let m = serve.get("/metrics", &t);
@@ -510,10 +498,7 @@ fn a_connection_just_accepted_is_not_closed_for_unfinished_heads() {
     let t = token(&env, "app", "read");
     let flags = ["--max-connections", "16", "--header-timeout", "120s"];
     let serve = Serve::start(&env, &flags);
-    let one_byte = || {
-        let s = ask(&serve, b"G");
-        s
-    };
+    let one_byte = || ask(&serve, b"G");
     let mut held: Vec<TcpStream> = (0..16).map(|_| one_byte()).collect();
     let mut fresh = tcp(&serve);
     // Waits until one of `held` is closed, and forgets it; `fresh` must not be.

@@ -171,7 +171,7 @@ fn via_ingest() {
     assert_eq!(listed.len(), 1, "the same second body is one record: {listed:?}");
     let c = &listed[0];
     assert_eq!(
-        pick(&c, &["event_id", "type", "source", "resolution", "received"]),
+        pick(c, &["event_id", "type", "source", "resolution", "received"]),
         json!(["evt_conflict_ingest", "invoice.paid", "ingest", "kept_apart", 2])
     );
     let (row, _) = env.events().event("evt_conflict_ingest").unwrap().unwrap();
@@ -310,7 +310,7 @@ fn via_backfill() {
     assert_eq!(found.len(), 1, "{v}");
     let c = &found[0];
     assert_eq!(
-        pick(&c, &["event_id", "type", "stored_type", "stored_source", "replaced"]),
+        pick(c, &["event_id", "type", "stored_type", "stored_source", "replaced"]),
         json!([id, "invoice.paid", "invoice.payment_failed", "ingest", true])
     );
     assert_eq!(v["failed"], 0, "{v}");
@@ -323,7 +323,7 @@ fn via_backfill() {
     assert_eq!(listed.len(), 1);
     let c = &listed[0];
     assert_eq!(
-        pick(&c, &["type", "source", "resolution", "found_by"]),
+        pick(c, &["type", "source", "resolution", "found_by"]),
         json!(["invoice.payment_failed", "ingest", "replaced", "backfill"])
     );
     let mirror = env.store().subscription(&sub).unwrap().unwrap();
