@@ -149,11 +149,8 @@ fn the_crate_docs_module_map_lists_every_source_file() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     // The map lives in src/lib.rs's crate documentation (issue 30 moved it from the README).
     let lib = common::read(&root.join("src/lib.rs"));
-    let docs: String = lib
-        .lines()
-        .filter_map(|l| l.strip_prefix("//!"))
-        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
-        .collect();
+    let doc = |l: &str| format!("{}\n", l.strip_prefix(' ').unwrap_or(l));
+    let docs: String = lib.lines().filter_map(|l| l.strip_prefix("//!")).map(doc).collect();
     let map = docs
         .split("# Module map")
         .nth(1)
@@ -161,10 +158,8 @@ fn the_crate_docs_module_map_lists_every_source_file() {
         .split("\n#")
         .next()
         .unwrap();
-    let listed: std::collections::BTreeSet<String> = map
-        .lines()
-        .filter_map(|l| l.strip_prefix("| `")?.split('`').next().map(String::from))
-        .collect();
+    let row = |l: &str| l.strip_prefix("| `")?.split('`').next().map(String::from);
+    let listed: std::collections::BTreeSet<String> = map.lines().filter_map(row).collect();
     let mut files = std::collections::BTreeSet::new();
     let mut dirs = vec![root.join("src")];
     while let Some(d) = dirs.pop() {
@@ -180,10 +175,10 @@ fn the_crate_docs_module_map_lists_every_source_file() {
     let missing: Vec<_> = files.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&files).collect();
     let same = missing.is_empty() && stale.is_empty();
-    assert!(
-        same,
+    let why = format!(
         "not in the module map in src/lib.rs: {missing:?}; in it but not in src/: {stale:?}"
     );
+    assert!(same, "{why}");
 }
 
 /// Every test file says whether it runs against real Stripe (issue 21): tests/run.sh reads

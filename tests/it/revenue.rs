@@ -123,11 +123,8 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     assert_eq!(before["month"], billctl::time::utc_date(prev)[..7]);
     assert_eq!(before["currencies"][0]["mrr"], 9_900 + 49_900 + 500_000 + 9_900);
     let before_moves = &before["movements"][0];
-    assert_eq!(
-        movement(before_moves, "new"),
-        (4, 9_900 * 2 + 49_900 + 500_000),
-        "A, B, F and G; C joined and left within the month, so it is neither new nor churn"
-    );
+    let why = "A, B, F and G; C joined and left within the month, so it is neither new nor churn";
+    assert_eq!(movement(before_moves, "new"), (4, 9_900 * 2 + 49_900 + 500_000), "{why}");
     assert_eq!(movement(before_moves, "churn"), (0, 0), "C joined and left in the same month");
     assert_eq!(months.last().unwrap()["currencies"][0]["mrr"], usd["mrr"]);
     // CSV and the table say the same.
@@ -207,10 +204,8 @@ fn a_backfilled_history_gives_the_same_months() {
     assert_eq!(recorded.len(), 3);
     // X on Pro through the first two months (Y joined and left within the first), then X on
     // Team and Z on Enterprise.
-    assert_eq!(
-        recorded.iter().map(|m| m.1).collect::<Vec<_>>(),
-        vec![9_900, 9_900, 49_900 + 500_000]
-    );
+    let mrr: Vec<i64> = recorded.iter().map(|m| m.1).collect();
+    assert_eq!(mrr, vec![9_900, 9_900, 49_900 + 500_000]);
     assert_eq!(rebuilt, recorded);
     // Run again: nothing more to add.
     let again = run_other("subscriptions sync --backfill-history --json").ok().json();
@@ -254,10 +249,8 @@ fn set_quantity(env: &Env, customer: &str, quantity: i64) {
     let m = env.store().current_subscription(customer).unwrap().unwrap().row;
     let from = env.sim.now();
     let q = quantity.to_string();
-    let updated = env.stripe_post(
-        &format!("/subscriptions/{}", m.id),
-        &[("items[0][id]", m.item_id.as_str()), ("items[0][quantity]", q.as_str())],
-    );
+    let items = [("items[0][id]", m.item_id.as_str()), ("items[0][quantity]", q.as_str())];
+    let updated = env.stripe_post(&format!("/subscriptions/{}", m.id), &items);
     assert_eq!(updated["items"]["data"][0]["quantity"], quantity, "{updated}");
     go_to(env, from);
 }

@@ -31,10 +31,8 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
         trial_end invoice";
     assert_eq!(keys, shape.split_whitespace().collect::<Vec<_>>(), "the JSON shape is stable");
     let m = mirror(&env, &id);
-    assert_eq!(
-        (m.tier.as_str(), m.status.as_str(), m.cancel_at_period_end),
-        ("pro", "active", false)
-    );
+    let m = (m.tier.as_str(), m.status.as_str(), m.cancel_at_period_end);
+    assert_eq!(m, ("pro", "active", false));
     assert!(m.current_period_end > m.current_period_start);
     let stripe_sub = env.sim.state().subscriptions[&id].clone();
     assert_eq!(stripe_sub["metadata"]["billctl_tier"], "pro");
@@ -97,12 +95,9 @@ fn a_retry_after_a_dropped_connection_makes_no_second_subscription() {
     env.sim.inject(Fault::drop_after_processing().on("POST", "/v1/subscriptions"));
     env.cmd(format!("subscriptions create --customer {cus} --tier pro")).ok();
     assert_eq!(live_subscriptions(&env), 1);
-    let posts: Vec<_> = env
-        .sim
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.path == "/v1/subscriptions")
-        .collect();
+    let create =
+        |r: &stripe_sim::LoggedRequest| r.method == "POST" && r.path == "/v1/subscriptions";
+    let posts: Vec<_> = env.sim.requests().into_iter().filter(create).collect();
     assert_eq!(posts.len(), 2, "the original and one retry");
     assert_eq!(posts[0].idempotency_key, posts[1].idempotency_key);
     assert!(posts[1].replayed, "Stripe replayed the first response");
@@ -198,12 +193,7 @@ fn sync_over_250_customers_is_exact_and_idempotent() {
     drop(store);
     let again = env.cmd("subscriptions sync --json").ok().json();
     assert_eq!(again["subscriptions"]["unchanged"], 250);
-    assert_eq!(
-        again["subscriptions"]["added"].as_u64().unwrap()
-            + again["subscriptions"]["updated"].as_u64().unwrap()
-            + again["subscriptions"]["removed"].as_u64().unwrap(),
-        0
-    );
+    assert_eq!(pick(&again["subscriptions"], &["added", "updated", "removed"]), json!([0, 0, 0]));
     let unknown = env.cmd("subscriptions list --tier unknown --json").ok().json();
     assert_eq!(unknown.as_array().unwrap().len(), 5);
     let human = env.cmd("subscriptions list --tier unknown").ok();

@@ -161,19 +161,15 @@ fn via_ingest() {
     let human = ingest(&env, &[], "paid.json", &serde_json::to_vec(&paid).unwrap(), false);
     assert_eq!(human.code, 1);
     assert!(human.stdout.contains("1 conflict;"), "{}", human.stdout);
-    assert!(
-        human.stderr.contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed"),
-        "{}",
-        human.stderr
-    );
+    let said =
+        human.stderr.contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed");
+    assert!(said, "{}", human.stderr);
 
     let listed = conflicts(&env, &[]);
     assert_eq!(listed.len(), 1, "the same second body is one record: {listed:?}");
     let c = &listed[0];
-    assert_eq!(
-        pick(c, &["event_id", "type", "source", "resolution", "received"]),
-        json!(["evt_conflict_ingest", "invoice.paid", "ingest", "kept_apart", 2])
-    );
+    let seen = pick(c, &["event_id", "type", "source", "resolution", "received"]);
+    assert_eq!(seen, json!(["evt_conflict_ingest", "invoice.paid", "ingest", "kept_apart", 2]));
     let (row, _) = env.events().event("evt_conflict_ingest").unwrap().unwrap();
     assert_eq!(row.kind, "invoice.payment_failed", "the first body stays the stored event");
 
@@ -309,10 +305,8 @@ fn via_backfill() {
     let found = v["conflicts"].as_array().unwrap();
     assert_eq!(found.len(), 1, "{v}");
     let c = &found[0];
-    assert_eq!(
-        pick(c, &["event_id", "type", "stored_type", "stored_source", "replaced"]),
-        json!([id, "invoice.paid", "invoice.payment_failed", "ingest", true])
-    );
+    let seen = pick(c, &["event_id", "type", "stored_type", "stored_source", "replaced"]);
+    assert_eq!(seen, json!([id, "invoice.paid", "invoice.payment_failed", "ingest", true]));
     assert_eq!(v["failed"], 0, "{v}");
 
     let (row, body) = env.events().event(&id).unwrap().unwrap();
@@ -322,10 +316,8 @@ fn via_backfill() {
     let listed = conflicts(&env, &[]);
     assert_eq!(listed.len(), 1);
     let c = &listed[0];
-    assert_eq!(
-        pick(c, &["type", "source", "resolution", "found_by"]),
-        json!(["invoice.payment_failed", "ingest", "replaced", "backfill"])
-    );
+    let seen = pick(c, &["type", "source", "resolution", "found_by"]);
+    assert_eq!(seen, json!(["invoice.payment_failed", "ingest", "replaced", "backfill"]));
     let mirror = env.store().subscription(&sub).unwrap().unwrap();
     let stripe_status = str_at(&env.sim.state().subscriptions[&sub], "/status");
     assert_eq!((mirror.status.as_str(), stripe_status.as_str()), ("active", "active"));
@@ -377,11 +369,11 @@ fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
     let (row, _) = env.events().event(&id).unwrap().unwrap();
     // Applied, or ignored by the event-order rules (the sign-up's later events may be newer):
     // either way decided, no longer pending.
+    let (status, detail) = (&row.status, &row.detail);
+    let decided = ["applied", "ignored"].contains(&status.as_str());
     assert!(
-        ["applied", "ignored"].contains(&row.status.as_str()),
-        "the second run applies what the first stored: {} {:?} {}",
-        row.status,
-        row.detail,
+        decided,
+        "the second run applies what the first stored: {status} {detail:?} {}",
         r.stdout
     );
     let v = r.json();

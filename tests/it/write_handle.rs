@@ -152,10 +152,8 @@ fn every_writing_command_needs_live_with_a_live_key() {
         let answer = assert_allowed(&env, &config, &args);
         for (name, pointer) in row.keeps {
             let id = answer.pointer(pointer).and_then(|v| v.as_str());
-            ids.insert(
-                name,
-                id.unwrap_or_else(|| panic!("{args:?}: no {pointer} in {answer}")).to_string(),
-            );
+            let id = id.unwrap_or_else(|| panic!("{args:?}: no {pointer} in {answer}"));
+            ids.insert(name, id.to_string());
         }
         if row.site == ("customers.rs", "create") {
             // The customer enters a card in the portal (live mode takes no test method).
@@ -252,10 +250,10 @@ fn the_table_holds_every_command_that_takes_the_write_handle() {
     let missing: Vec<_> = sites.difference(&rows).collect();
     let stale: Vec<_> = rows.difference(&sites).collect();
     let whole = missing.is_empty() && stale.is_empty();
-    assert!(
-        whole,
+    let why = format!(
         "take the write handle without a row in ROWS: {missing:?}; rows that take none: {stale:?}"
     );
+    assert!(whole, "{why}");
 }
 
 /// The write handle has one maker and the check is in one place: `Writer::unlock` is called
