@@ -31,8 +31,8 @@ fn create_change_cancel_at_period_end_then_now_keeps_the_mirror_in_step() {
         trial_end invoice";
     assert_eq!(keys, shape.split_whitespace().collect::<Vec<_>>(), "the JSON shape is stable");
     let m = mirror(&env, &id);
-    let m = (m.tier.as_str(), m.status.as_str(), m.cancel_at_period_end);
-    assert_eq!(m, ("pro", "active", false));
+    let row = (m.tier.as_str(), m.status.as_str(), m.cancel_at_period_end);
+    assert_eq!(row, ("pro", "active", false));
     assert!(m.current_period_end > m.current_period_start);
     let stripe_sub = env.sim.state().subscriptions[&id].clone();
     assert_eq!(stripe_sub["metadata"]["billctl_tier"], "pro");
