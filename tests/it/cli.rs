@@ -32,23 +32,21 @@ fn a_commands_help_shows_its_own_options_first_and_the_global_ones_under_their_h
     assert!(own < heading && heading < global, "{}", r.stdout);
     // Group descriptions say what the group does.
     let r = env.cmd("--help").ok();
-    assert!(
-        r.stdout.contains("Receive, store, apply, list, replay and backfill Stripe webhooks"),
-        "{}",
-        r.stdout
-    );
+    let said =
+        r.stdout.contains("Receive, store, apply, list, replay and backfill Stripe webhooks");
+    assert!(said, "{}", r.stdout);
 }
 
 #[test]
 fn version_prints_the_package_version() {
-    let r = Env::new().run(&["--version"]).ok();
+    let r = Env::new().cmd("--version").ok();
     assert_eq!(r.stdout.trim(), format!("billctl {}", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
 fn no_command_or_an_unknown_flag_is_a_usage_error_with_exit_2() {
     let env = Env::new();
-    let r = env.run(&[]).code(2);
+    let r = env.cmd("").code(2);
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("Usage: billctl"));
     let r = env.cmd("--frobnicate").code(2);
@@ -62,13 +60,12 @@ fn checked_in_completions_are_fresh() {
     use clap_complete::Shell;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let bless = std::env::var_os("BILLCTL_BLESS").is_some();
-    for (shell, file) in [
-        (Shell::Bash, "billctl.bash"),
-        (Shell::Zsh, "_billctl"),
-        (Shell::Fish, "billctl.fish"),
-        (Shell::PowerShell, "_billctl.ps1"),
-        (Shell::Elvish, "billctl.elv"),
-    ] {
+    let shells =
+        [(Shell::Bash, "billctl.bash"), (Shell::Zsh, "_billctl"), (Shell::Fish, "billctl.fish")];
+    for (shell, file) in shells
+        .into_iter()
+        .chain([(Shell::PowerShell, "_billctl.ps1"), (Shell::Elvish, "billctl.elv")])
+    {
         let want = billctl::commands::completions::script(shell);
         let path = dir.join(file);
         if bless {
@@ -104,10 +101,8 @@ fn every_subcommand_has_a_man_page() {
         assert!(page.contains(&format!(".TH {name} 1")), "{name}: no title");
         for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
             if let Some(long) = arg.get_long() {
-                assert!(
-                    page.contains(&format!("\\-\\-{}", long.replace('-', "\\-"))),
-                    "{name}: --{long} missing"
-                );
+                let flag = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(page.contains(&flag), "{name}: --{long} missing");
             }
         }
     }
@@ -122,20 +117,14 @@ fn every_subcommand_has_a_man_page() {
 fn help_version_and_completions_touch_no_store_config_keyring_or_stripe() {
     let env = Env::new();
     let data = env.path("never-created");
-    for args in [
-        &["--help"][..],
-        &["--version"][..],
-        &["completions", "bash"][..],
-        &["completions", "zsh"][..],
-    ] {
-        let r = common::run(
-            env.command()
-                .env("BILLCTL_DATA_DIR", &data)
-                .env("BILLCTL_CONFIG", "/nonexistent/broken.toml")
-                .env("BILLCTL_STRIPE_API_BASE", "http://127.0.0.1:9/")
-                .env_remove("BILLCTL_STRIPE_API_KEY")
-                .args(args),
-        );
+    for args in ["--help", "--version", "completions bash", "completions zsh"] {
+        let vars: [(&str, &dyn AsRef<std::ffi::OsStr>); 4] = [
+            ("BILLCTL_DATA_DIR", &data),
+            ("BILLCTL_CONFIG", &"/nonexistent/broken.toml"),
+            ("BILLCTL_STRIPE_API_BASE", &"http://127.0.0.1:9/"),
+            ("BILLCTL_STRIPE_API_KEY", &""),
+        ];
+        let r = env.cmd_vars(&vars, args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
     assert!(!data.exists(), "no store was created");
@@ -159,12 +148,9 @@ fn a_closed_pipe_is_not_an_error() {
 fn the_crate_docs_module_map_lists_every_source_file() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     // The map lives in src/lib.rs's crate documentation (issue 30 moved it from the README).
-    let docs: String = std::fs::read_to_string(root.join("src/lib.rs"))
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.strip_prefix("//!"))
-        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
-        .collect();
+    let lib = common::read(&root.join("src/lib.rs"));
+    let doc = |l: &str| format!("{}\n", l.strip_prefix(' ').unwrap_or(l));
+    let docs: String = lib.lines().filter_map(|l| l.strip_prefix("//!")).map(doc).collect();
     let map = docs
         .split("# Module map")
         .nth(1)
@@ -172,10 +158,8 @@ fn the_crate_docs_module_map_lists_every_source_file() {
         .split("\n#")
         .next()
         .unwrap();
-    let listed: std::collections::BTreeSet<String> = map
-        .lines()
-        .filter_map(|l| l.strip_prefix("| `")?.split('`').next().map(String::from))
-        .collect();
+    let row = |l: &str| l.strip_prefix("| `")?.split('`').next().map(String::from);
+    let listed: std::collections::BTreeSet<String> = map.lines().filter_map(row).collect();
     let mut files = std::collections::BTreeSet::new();
     let mut dirs = vec![root.join("src")];
     while let Some(d) = dirs.pop() {
@@ -190,10 +174,11 @@ fn the_crate_docs_module_map_lists_every_source_file() {
     }
     let missing: Vec<_> = files.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&files).collect();
-    assert!(
-        missing.is_empty() && stale.is_empty(),
+    let same = missing.is_empty() && stale.is_empty();
+    let why = format!(
         "not in the module map in src/lib.rs: {missing:?}; in it but not in src/: {stale:?}"
     );
+    assert!(same, "{why}");
 }
 
 /// The workflow layer knows no HTTP (issue 44): every word of the HTTP crates and of the
@@ -248,13 +233,11 @@ fn every_test_file_says_whether_it_runs_against_real_stripe() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let mark = text
-            .lines()
-            .take_while(|l| l.starts_with("//!"))
-            .find_map(|l| l.strip_prefix(MARK))
-            .unwrap_or_else(|| {
-                panic!("{} has no line `{MARK}runs.|skipped, as …`", path.display())
-            });
+        let mark =
+            text.lines().take_while(|l| l.starts_with("//!")).find_map(|l| l.strip_prefix(MARK));
+        let mark = mark.unwrap_or_else(|| {
+            panic!("{} has no line `{MARK}runs.|skipped, as …`", path.display())
+        });
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         match mark {
             "runs." => runs.push(name),

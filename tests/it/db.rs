@@ -6,6 +6,19 @@ use crate::common;
 
 use common::Env;
 use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The permission bits of `p`.
+fn mode(p: impl AsRef<Path>) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// A stored webhook event's JSON, with this id and created.
+fn event(id: &str, created: i64) -> String {
+    format!(
+        r#"{{"id":"{id}","object":"event","type":"customer.updated","created":{created},"livemode":false,"api_version":"2026-09-30.endive","data":{{"object":{{"id":"cus_x","object":"customer"}}}}}}"#
+    )
+}
 
 #[test]
 fn status_shows_path_version_and_counts_and_backup_copies_online() {
@@ -20,14 +33,11 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     assert_eq!(s["schema_version"], 13);
     assert_eq!(s["tables"]["catalog_tiers"], 3);
     assert_eq!(s["tables"]["catalog_prices"], 3);
-    assert_eq!(std::fs::metadata(env.data_dir()).unwrap().permissions().mode() & 0o777, 0o700);
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(env.data_dir()), 0o700);
+    assert_eq!(mode(&path), 0o600);
     let human = env.cmd("db status").ok();
-    assert!(
-        human.stdout.contains("schema version: 13") && human.stdout.contains("catalog_tiers"),
-        "{}",
-        human.stdout
-    );
+    let said = human.stdout.contains("schema version: 13");
+    assert!(said && human.stdout.contains("catalog_tiers"), "{}", human.stdout);
 
     assert_eq!(s["webhooks"]["schema_version"], 2);
     assert_eq!(s["webhooks"]["path"], env.data_dir().join("webhooks.db").to_str().unwrap());
@@ -37,12 +47,9 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
 
 /// Counts of rows that tell the two files' states apart.
 fn fingerprint(env: &Env) -> (i64, i64, i64) {
-    let s = env.cmd("db status --json").ok().json();
-    (
-        s["tables"]["catalog_prices"].as_i64().unwrap(),
-        s["tables"]["api_keys"].as_i64().unwrap(),
-        s["webhooks"]["tables"]["events"].as_i64().unwrap(),
-    )
+    let s = env.json("db status");
+    let n = |p: &str| s.pointer(p).and_then(|v| v.as_i64()).unwrap();
+    (n("/tables/catalog_prices"), n("/tables/api_keys"), n("/webhooks/tables/events"))
 }
 
 /// `db backup DIR` copies both files with a manifest; `db restore DIR` checks it, keeps the
@@ -56,48 +63,31 @@ fn backup_and_restore_cover_both_files() {
     let customer = env.subscribed("db@example.com", "pro");
     env.cmd(format!("keys issue --customer {customer}")).ok();
     // One stored webhook event.
-    let event = env.path("evt.json");
-    std::fs::write(
-        &event,
-        r#"{"id":"evt_db1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
-    )
-    .unwrap();
-    env.cmd(format!("webhooks ingest {} -q", event.display()));
+    let file = env.write("evt.json", event("evt_db1", 1795500000));
+    env.cmd(format!("webhooks ingest {file} -q"));
     let before = fingerprint(&env);
     assert_eq!((before.1, before.2), (1, 1), "{before:?}");
 
     let dest = env.path("backups/nightly");
     std::fs::create_dir_all(env.path("backups")).unwrap();
     let out = env.cmd(format!("db backup {} --json", dest.display())).ok().json();
-    let names: Vec<&str> = out["manifest"]["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let files = out["manifest"]["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["billctl.db", "webhooks.db"]);
     for f in ["billctl.db", "webhooks.db", "manifest.json"] {
-        let mode = std::fs::metadata(dest.join(f)).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "{f}");
+        assert_eq!(mode(dest.join(f)), 0o600, "{f}");
     }
-    assert_eq!(std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(mode(&dest), 0o700);
     let r = env.cmd(format!("db backup {}", dest.display())).code(2);
-    assert!(
-        r.stderr.contains("pass --force"),
-        "an earlier backup is replaced only with --force: {}",
-        r.stderr
-    );
+    let said = r.stderr.contains("pass --force");
+    assert!(said, "an earlier backup is replaced only with --force: {}", r.stderr);
     let r = env.cmd(format!("db backup {} --force", dest.display())).code(2);
     assert!(r.stderr.contains("--yes"), "replacing asks first: {}", r.stderr);
 
     // Change both files, then restore.
     env.cmd(format!("keys issue --customer {customer}")).ok();
-    std::fs::write(
-        &event,
-        r#"{"id":"evt_db2","object":"event","type":"customer.updated","created":1795500001,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
-    )
-    .unwrap();
-    env.cmd(format!("webhooks ingest {} -q", event.display()));
+    env.write("evt.json", event("evt_db2", 1795500001));
+    env.cmd(format!("webhooks ingest {file} -q"));
     let changed = fingerprint(&env);
     assert_eq!((changed.1, changed.2), (2, 2));
     let r = env.cmd(format!("db restore {}", dest.display())).code(2);
@@ -106,7 +96,7 @@ fn backup_and_restore_cover_both_files() {
     env.cmd(format!("db restore {} --check", dest.display())).ok();
     let restored = env.cmd(format!("db restore {} --yes --json", dest.display())).ok().json();
     assert_eq!(fingerprint(&env), before, "both files are back");
-    let previous = std::path::PathBuf::from(restored["previous"].as_str().unwrap());
+    let previous = PathBuf::from(restored["previous"].as_str().unwrap());
     assert!(previous.join("manifest.json").exists(), "the state before was kept");
     // The live store is still in WAL mode and sound.
     let c = rusqlite::Connection::open(env.data_dir().join("billctl.db")).unwrap();
@@ -144,19 +134,12 @@ fn the_data_dir_mode_changes_only_when_billctl_created_it() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
     let r = env.cmd(format!("--data-dir {} db status", shared.display())).ok();
     assert!(r.stderr.contains("warning") && r.stderr.contains("0755"), "{}", r.stderr);
-    assert_eq!(
-        std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777,
-        0o755,
-        "left as it was"
-    );
-    assert_eq!(
-        std::fs::metadata(shared.join("billctl.db")).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
+    assert_eq!(mode(&shared), 0o755, "left as it was");
+    assert_eq!(mode(shared.join("billctl.db")), 0o600);
     let fresh = env.path("fresh/nested");
     let r = env.cmd(format!("--data-dir {} db status", fresh.display())).ok();
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
-    assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(mode(&fresh), 0o700);
 }
 
 #[test]
@@ -168,9 +151,7 @@ fn the_data_dir_follows_flag_then_env_then_xdg() {
     let flag_dir = env.path("from-flag");
     let s = env.cmd(format!("--data-dir {} db status --json", flag_dir.display())).ok().json();
     assert!(s["path"].as_str().unwrap().starts_with(flag_dir.to_str().unwrap()));
-    let s =
-        common::run(env.command().env_remove("BILLCTL_DATA_DIR").args(["db", "status", "--json"]))
-            .json();
+    let s = env.cmd_vars(&[("BILLCTL_DATA_DIR", &"")], "db status --json").json();
     assert_eq!(s["path"], env.path("xdg-data/billctl/billctl.db").to_str().unwrap());
 }
 
@@ -184,10 +165,9 @@ fn store_checksum(env: &Env) -> (Vec<(String, String)>, Vec<String>) {
             files.push((name.to_string(), hex::encode(sha2::Sha256::digest(&bytes))));
         }
     }
-    let mut entries: Vec<String> = std::fs::read_dir(env.data_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let dir = std::fs::read_dir(env.data_dir()).unwrap();
+    let mut entries: Vec<String> =
+        dir.map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     entries.sort();
     (files, entries)
 }
@@ -195,14 +175,7 @@ fn store_checksum(env: &Env) -> (Vec<(String, String)>, Vec<String>) {
 /// A copy of the backup `from` at `to` whose `file` was changed by `sql` and marked
 /// `version`, with a manifest rewritten to match (size, SHA-256, the stated version): what a
 /// hand-made or hostile backup looks like. `stated` overrides the manifest's version.
-fn tampered(
-    from: &std::path::Path,
-    to: &std::path::Path,
-    file: &str,
-    sql: &str,
-    version: i64,
-    stated: Option<i64>,
-) {
+fn tampered(from: &Path, to: &Path, file: &str, sql: &str, version: i64, stated: Option<i64>) {
     std::fs::create_dir_all(to).unwrap();
     for f in ["billctl.db", "webhooks.db", "manifest.json"] {
         std::fs::copy(from.join(f), to.join(f)).unwrap();
@@ -224,7 +197,7 @@ fn tampered(
 
 /// A copy of the backup `from` at `to` whose `file` holds the same schema and rows in UTF-16,
 /// with a manifest made to match.
-fn utf16_copy(from: &std::path::Path, to: &std::path::Path, file: &str) {
+fn utf16_copy(from: &Path, to: &Path, file: &str) {
     std::fs::create_dir_all(to).unwrap();
     for f in ["billctl.db", "webhooks.db", "manifest.json"] {
         if f != file {
@@ -265,7 +238,7 @@ fn utf16_copy(from: &std::path::Path, to: &std::path::Path, file: &str) {
 
 /// Rewrites the manifest in `dir` so that `file`'s size and SHA-256 (and, if given, its schema
 /// version) match the file as it now is: a backup changed by hand, made to look sound.
-fn match_manifest(dir: &std::path::Path, file: &str, version: Option<i64>) {
+fn match_manifest(dir: &Path, file: &str, version: Option<i64>) {
     use sha2::Digest;
     let bytes = std::fs::read(dir.join(file)).unwrap();
     let mut m: serde_json::Value =
@@ -298,7 +271,7 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     env.cmd(format!("db backup {}", good.display())).ok();
     env.cmd(format!("keys issue --customer {customer}")).ok();
     // The schema version this billctl makes.
-    let cur = env.cmd("db status --json").ok().json()["schema_version"].as_i64().unwrap();
+    let cur = env.json("db status")["schema_version"].as_i64().unwrap();
     let stated_cur = format!("but the manifest says {cur}");
     // (backup dir, file, SQL, user_version, the manifest's version if not that, the refusal)
     type Case<'a> = (&'a str, &'a str, &'a str, i64, Option<i64>, &'a str);
@@ -325,15 +298,10 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
         let bad = env.path(dir);
         tampered(&good, &bad, file, sql, *version, *stated);
         let named = bad.join(file).display().to_string();
-        for extra in [&["--check"][..], &["--yes"][..]] {
-            let mut args = vec!["db", "restore", bad.to_str().unwrap()];
-            args.extend_from_slice(extra);
-            let r = env.run(&args).code(2);
-            assert!(
-                r.stderr.contains(says) && r.stderr.contains(&named),
-                "{dir} {extra:?}: {}",
-                r.stderr
-            );
+        for extra in ["--check", "--yes"] {
+            let r = env.cmd(format!("db restore {} {extra}", bad.display())).code(2);
+            let said = r.stderr.contains(says) && r.stderr.contains(&named);
+            assert!(said, "{dir} {extra:?}: {}", r.stderr);
         }
         assert_eq!(store_checksum(&env), before, "{dir}: the store is unchanged");
     }
@@ -362,11 +330,9 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
             std::fs::write(&side, b"").unwrap();
             for extra in ["--check", "--yes"] {
                 let r = env.cmd(format!("db restore {} {extra}", bad.display())).code(2);
-                assert!(
-                    r.stderr.contains(&side.display().to_string()) && r.stderr.contains("refused"),
-                    "{db}{suffix} {extra}: {}",
-                    r.stderr
-                );
+                let said =
+                    r.stderr.contains(&side.display().to_string()) && r.stderr.contains("refused");
+                assert!(said, "{db}{suffix} {extra}: {}", r.stderr);
             }
         }
     }
@@ -384,14 +350,12 @@ fn restore_refuses_a_backup_that_is_not_billctls_schema() {
     tampered(&good, &analyzed, "billctl.db", "ANALYZE", cur, None);
     env.cmd(format!("db restore {} --check", analyzed.display())).ok();
     // --check writes nothing into the backup directory (no -shm, no -wal, bytes as they were).
-    let listing = |d: &std::path::Path| {
-        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
-            })
-            .collect();
+    let listing = |d: &Path| {
+        let entry = |e: std::fs::DirEntry| {
+            (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())
+        };
+        let mut v: Vec<(String, Vec<u8>)> =
+            std::fs::read_dir(d).unwrap().map(|e| entry(e.unwrap())).collect();
         v.sort();
         v
     };
@@ -418,7 +382,7 @@ fn restore_takes_another_page_size() {
     env.cmd(format!("keys issue --customer {customer}")).ok();
     // A backup whose billctl.db has 8 KiB pages (the live store has 4 KiB) restores both files.
     let big = env.path("big-pages");
-    let cur = env.cmd("db status --json").ok().json()["schema_version"].as_i64().unwrap();
+    let cur = env.json("db status")["schema_version"].as_i64().unwrap();
     tampered(&dest, &big, "billctl.db", "PRAGMA page_size = 8192", cur, None);
     let c = rusqlite::Connection::open(big.join("billctl.db")).unwrap();
     assert_eq!(c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)).unwrap(), 8192);

@@ -5,6 +5,7 @@
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it puts a subscription on a price outside the catalog through the simulator.
 
+use crate::common::tests3::str_at;
 use crate::common::{self, Env};
 
 /// Revenue's warning: a live subscription's price is not in the catalog mirror.
@@ -25,31 +26,21 @@ enum Shows {
 
 /// (the args struct in `src/cli/` and its export field, or "table"; the command, with FILE
 /// for the page's path; where; the warnings it must carry).
-type Format = (&'static str, &'static [&'static str], Shows, &'static [&'static str]);
+type Format = (&'static str, &'static str, Shows, &'static [&'static str]);
 
 const FORMATS: &[Format] = &[
-    ("table", &["revenue"], Shows::Stderr, &[UNPRICED]),
-    ("table", &["revenue", "--by", "month"], Shows::Stderr, &[UNPRICED]),
-    ("RevenueArgs.csv", &["revenue", "--csv", "-q"], Shows::Stderr, &[UNPRICED]),
-    ("RevenueArgs.csv", &["revenue", "--by", "month", "--csv", "-q"], Shows::Stderr, &[UNPRICED]),
-    ("RevenueArgs.html", &["revenue", "--html", "FILE"], Shows::FileAndStderr, &[UNPRICED]),
-    ("RevenueArgs.html", &["revenue", "--html", "-"], Shows::PageAndStderr, &[UNPRICED]),
-    ("table", &["usage", "report"], Shows::Stderr, &[UNKNOWN]),
-    ("UsageReportArgs.csv", &["usage", "report", "--csv", "-q"], Shows::Stderr, &[UNKNOWN]),
-    (
-        "UsageReportArgs.html",
-        &["usage", "report", "--html", "FILE"],
-        Shows::FileAndStderr,
-        &[UNKNOWN],
-    ),
-    ("UsageReportArgs.html", &["usage", "report", "--html", "-"], Shows::PageAndStderr, &[UNKNOWN]),
-    (
-        "DashboardArgs.out",
-        &["dashboard", "--out", "FILE"],
-        Shows::FileAndStderr,
-        &[UNPRICED, UNKNOWN],
-    ),
-    ("DashboardArgs.out", &["dashboard"], Shows::PageAndStderr, &[UNPRICED, UNKNOWN]),
+    ("table", "revenue", Shows::Stderr, &[UNPRICED]),
+    ("table", "revenue --by month", Shows::Stderr, &[UNPRICED]),
+    ("RevenueArgs.csv", "revenue --csv -q", Shows::Stderr, &[UNPRICED]),
+    ("RevenueArgs.csv", "revenue --by month --csv -q", Shows::Stderr, &[UNPRICED]),
+    ("RevenueArgs.html", "revenue --html FILE", Shows::FileAndStderr, &[UNPRICED]),
+    ("RevenueArgs.html", "revenue --html -", Shows::PageAndStderr, &[UNPRICED]),
+    ("table", "usage report", Shows::Stderr, &[UNKNOWN]),
+    ("UsageReportArgs.csv", "usage report --csv -q", Shows::Stderr, &[UNKNOWN]),
+    ("UsageReportArgs.html", "usage report --html FILE", Shows::FileAndStderr, &[UNKNOWN]),
+    ("UsageReportArgs.html", "usage report --html -", Shows::PageAndStderr, &[UNKNOWN]),
+    ("DashboardArgs.out", "dashboard --out FILE", Shows::FileAndStderr, &[UNPRICED, UNKNOWN]),
+    ("DashboardArgs.out", "dashboard", Shows::PageAndStderr, &[UNPRICED, UNKNOWN]),
 ];
 
 /// Every export flag in `src/cli/`: (struct, field) for fields named `csv`, `html` or `out`.
@@ -81,10 +72,8 @@ fn every_export_flag_has_a_row() {
     let flags = export_flags();
     assert!(flags.contains(&"RevenueArgs.csv".to_string()), "{flags:?}");
     for f in &flags {
-        assert!(
-            FORMATS.iter().any(|(owner, ..)| owner == f),
-            "{f} exports a report, but the table of formats has no row for it: add one that checks it carries the report's warnings"
-        );
+        let row = FORMATS.iter().any(|(owner, ..)| owner == f);
+        assert!(row, "{f} exports a report, but the table of formats has no row for it: add one that checks it carries the report's warnings");
     }
 }
 
@@ -93,33 +82,16 @@ fn every_export_flag_has_a_row() {
 fn warned_env() -> Env {
     let env = Env::with_catalog();
     env.subscribed("known@example.com", "pro");
-    let gold = env.stripe_post("/products", &[("name", "Gold (hand-made)")])["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let price = env.stripe_post(
-        "/prices",
-        &[
-            ("product", &gold),
-            ("unit_amount", "777"),
-            ("currency", "usd"),
-            ("recurring[interval]", "month"),
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let c = env.stripe_post("/customers", &[("email", "gold@example.com")])["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let gold = str_at(&env.stripe_post("/products", &[("name", "Gold (hand-made)")]), "/id");
+    let form = [("product", gold.as_str()), ("unit_amount", "777"), ("currency", "usd")];
+    let price =
+        env.stripe_post("/prices", &[&form[..], &[("recurring[interval]", "month")]].concat());
+    let price = str_at(&price, "/id");
+    let c = str_at(&env.stripe_post("/customers", &[("email", "gold@example.com")]), "/id");
     env.add_card(&c);
     env.stripe_post("/subscriptions", &[("customer", &c), ("items[0][price]", &price)]);
     env.cmd("subscriptions sync -q").ok();
-    let key = env.cmd(format!("keys issue --customer {c} --json")).ok().json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = str_at(&env.json(format!("keys issue --customer {c}")), "/id");
     env.cmd(format!("usage record --key {key} --quantity 5")).ok();
     env
 }
@@ -129,10 +101,7 @@ fn every_format_of_every_report_carries_its_warnings() {
     let env = warned_env();
     for (i, (owner, args, shows, warnings)) in FORMATS.iter().enumerate() {
         let file = env.path(&format!("export-{i}.html"));
-        let file_s = file.to_str().unwrap().to_string();
-        let argv: Vec<&str> =
-            args.iter().map(|a| if *a == "FILE" { file_s.as_str() } else { a }).collect();
-        let r = env.run(&argv).ok();
+        let r = env.cmd(args.replace("FILE", file.to_str().unwrap())).ok();
         for w in *warnings {
             assert!(r.stderr.contains(w), "{owner} {args:?}: stderr lacks {w:?}:\n{}", r.stderr);
             match shows {
@@ -159,10 +128,7 @@ fn without_warnings_no_format_shows_any() {
     env.subscribed("plain@example.com", "pro");
     for (i, (_, args, shows, _)) in FORMATS.iter().enumerate() {
         let file = env.path(&format!("plain-{i}.html"));
-        let file_s = file.to_str().unwrap().to_string();
-        let argv: Vec<&str> =
-            args.iter().map(|a| if *a == "FILE" { file_s.as_str() } else { a }).collect();
-        let r = env.run(&argv).ok();
+        let r = env.cmd(args.replace("FILE", file.to_str().unwrap())).ok();
         assert!(!r.stderr.contains("warning"), "{args:?}: {}", r.stderr);
         let page = match shows {
             Shows::FileAndStderr => common::read(&file),

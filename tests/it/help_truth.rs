@@ -47,13 +47,8 @@ fn every_text_gives_a_keys_true_length() {
                 continue;
             }
             said += 1;
-            assert_eq!(
-                n.parse::<usize>().unwrap(),
-                billctl::keys::KEY_LEN,
-                "{}: {}",
-                file.display(),
-                &s[..40.min(s.len())]
-            );
+            let (n, at) = (n.parse::<usize>().unwrap(), &s[..40.min(s.len())]);
+            assert_eq!(n, billctl::keys::KEY_LEN, "{}: {at}", file.display());
         }
     }
     assert!(said > 0, "nothing says how long a key is any more");
@@ -67,11 +62,8 @@ fn an_http_refusal_names_no_flag_of_another_door() {
     let (customer, _) = crate::serve::paid(&env, "hint@example.com", "pro");
     let t = crate::serve::token(&env, "ingest", "usage");
     let serve = crate::serve::Serve::start(&env, &[]);
-    let a = serve.post(
-        "/v1/usage/events",
-        &t,
-        &json!([{"customer": customer, "timestamp": 1795500000, "quantity": 1}]),
-    );
+    let no_id = json!([{"customer": customer, "timestamp": 1795500000, "quantity": 1}]);
+    let a = serve.post("/v1/usage/events", &t, &no_id);
     assert_eq!(a.status, 400, "{}", a.body);
     assert!(a.body.contains("no id"), "{}", a.body);
     assert!(!a.body.contains("--derive-ids"), "{}", a.body);

@@ -13,7 +13,7 @@ const DAY: i64 = 86_400;
 
 /// The catalog applied, and a test clock at now that billctl's clock follows.
 fn start(live: &Live) -> (i64, String) {
-    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    assert_eq!(live.cmd("setup-products --yes -q").code, 0);
     let wall = common::now();
     let clock = live.clock(wall);
     live.set_now(wall);
@@ -21,15 +21,13 @@ fn start(live: &Live) -> (i64, String) {
 }
 
 /// `subscriptions create --customer CUS --tier pro --json`, with `extra` flags.
-fn subscribe(live: &Live, cus: &str, extra: &[&str]) -> common::Run {
-    let mut args = vec!["subscriptions", "create", "--customer", cus, "--tier", "pro", "--json"];
-    args.extend(extra);
-    live.billctl(&args)
+fn subscribe(live: &Live, cus: &str, extra: &str) -> common::Run {
+    live.cmd(format!("subscriptions create --customer {cus} --tier pro --json {extra}"))
 }
 
 /// A new key of `cus`, as printed once.
 fn issue_key(live: &Live, cus: &str) -> String {
-    let key = live.billctl(&["keys", "issue", "--customer", cus, "-q"]).stdout.trim().to_string();
+    let key = live.cmd(format!("keys issue --customer {cus} -q")).stdout.trim().to_string();
     assert!(key.contains('_'), "a key: {key}");
     key
 }
@@ -37,7 +35,7 @@ fn issue_key(live: &Live, cus: &str) -> String {
 /// `webhooks backfill --since SINCE`: Stripe's events since then applied to the mirror, none
 /// failed.
 fn backfill(live: &Live, since: i64) {
-    let applied = live.billctl(&["webhooks", "backfill", "--since", &since.to_string(), "--json"]);
+    let applied = live.cmd(format!("webhooks backfill --since {since} --json"));
     assert_eq!(applied.code, 0, "{}", applied.stderr);
     assert_eq!(applied.json()["failed"], 0, "{}", applied.stdout);
 }
@@ -47,18 +45,15 @@ fn backfill(live: &Live, since: i64) {
 #[test]
 fn the_catalog_is_provisioned_and_checked_on_a_shared_account() {
     let live = Live::new();
-    let r = live.billctl(&["setup-products", "--yes", "--json"]);
+    let r = live.cmd("setup-products --yes --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let check = live.billctl(&["prices", "check", "--json"]);
+    let check = live.cmd("prices check --json");
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
     // Idempotent: a second apply changes nothing.
-    let again = live.billctl(&["setup-products", "--plan", "--json"]);
+    let again = live.cmd("setup-products --plan --json");
     assert_eq!(again.code, 0, "{}", again.stderr);
-    assert!(
-        again.stdout.contains("\"actions\":[]") || again.stdout.contains("\"actions\": []"),
-        "{}",
-        again.stdout
-    );
+    let none = again.stdout.contains("\"actions\":[]") || again.stdout.contains("\"actions\": []");
+    assert!(none, "{}", again.stdout);
     let product = live.get(&format!("/products/billctl_{}_pro", live.tag), &[]);
     assert_eq!(product["metadata"]["test_run"], live.tag.as_str());
 }
@@ -71,7 +66,7 @@ fn a_renewal_on_a_test_clock_reaches_the_mirror() {
     let live = Live::new();
     let (t0, clock) = start(&live);
     let cus = live.customer_on(&clock, "renewal@example.com");
-    let created = subscribe(&live, &cus, &[]);
+    let created = subscribe(&live, &cus, "");
     assert_eq!(created.code, 0, "{}", created.stderr);
     let sub = created.json();
     let end = sub["current_period_end"].as_i64().expect("a period end");
@@ -79,12 +74,12 @@ fn a_renewal_on_a_test_clock_reaches_the_mirror() {
     live.advance(&clock, end + DAY);
     live.set_now(end + DAY);
     backfill(&live, t0 - 60);
-    let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
+    let listed = live.cmd(format!("subscriptions list --customer {cus} --json"));
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let row = &listed.json()[0];
     assert_eq!(row["status"], "active", "{row}");
     assert_eq!(row["current_period_start"].as_i64(), Some(end), "renewed: {row}");
-    let revenue = live.billctl(&["revenue", "--json"]);
+    let revenue = live.cmd("revenue --json");
     assert_eq!(revenue.code, 0, "{}", revenue.stderr);
     assert_eq!(revenue.json()["currencies"][0]["mrr"], 9_900, "{}", revenue.stdout);
 }
@@ -110,7 +105,7 @@ fn a_declined_charge_after_a_trial_reaches_the_mirror_and_the_verifier() {
     let live = Live::new();
     let (wall, clock) = start(&live);
     let cus = live.customer_with_card(&clock, "declined@example.com", "pm_card_chargeCustomerFail");
-    let created = subscribe(&live, &cus, &["--trial-days", "7"]);
+    let created = subscribe(&live, &cus, "--trial-days 7");
     assert_eq!(created.code, 0, "{}", created.stderr);
     assert_eq!(created.json()["status"], "trialing", "{}", created.stdout);
     let key = issue_key(&live, &cus);
@@ -119,19 +114,19 @@ fn a_declined_charge_after_a_trial_reaches_the_mirror_and_the_verifier() {
     live.advance(&clock, wall + 8 * DAY);
     live.set_now(wall + 8 * DAY);
     backfill(&live, wall - 60);
-    let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
+    let listed = live.cmd(format!("subscriptions list --customer {cus} --json"));
     let row = &listed.json()[0];
     assert_eq!(row["status"], "past_due", "{row}");
-    let verified = live.billctl_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let verified = live.cmd_stdin("keys verify --json", &format!("{key}\n"));
     assert_eq!(verified.code, 0, "within the grace: {}", verified.stdout);
     assert_eq!(verified.json()["code"], "VALID");
-    let revenue = live.billctl(&["revenue", "--json"]).json();
+    let revenue = live.cmd("revenue --json").json();
     assert_eq!(revenue["currencies"][0]["mrr"], 9_900, "{revenue}");
 }
 
 /// Verifies `key` through billctl and returns its exit code and JSON.
 fn verify(live: &Live, key: &str) -> (i32, serde_json::Value) {
-    let r = live.billctl_with_stdin(&["keys", "verify", "--json"], &format!("{key}\n"));
+    let r = live.cmd_stdin("keys verify --json", &format!("{key}\n"));
     (r.code, r.json())
 }
 
@@ -143,7 +138,7 @@ fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
     let live = Live::new();
     let (wall, clock) = start(&live);
     let cus = live.customer_on(&clock, "lifecycle@example.com");
-    let created = subscribe(&live, &cus, &[]);
+    let created = subscribe(&live, &cus, "");
     assert_eq!(created.code, 0, "{}", created.stderr);
     let sub = created.json();
     assert_eq!(sub["status"], "active", "{sub}");
@@ -152,28 +147,21 @@ fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
     let key = issue_key(&live, &cus);
     assert_eq!(verify(&live, &key).1["code"], "VALID");
 
-    let changed = live.billctl(&[
-        "subscriptions",
-        "change",
-        &id,
-        "--tier",
-        "team",
-        "--proration",
-        "none",
-        "--json",
-    ]);
+    let changed =
+        live.cmd(format!("subscriptions change {id} --tier team --proration none --json"));
     assert_eq!(changed.code, 0, "{}", changed.stderr);
     assert_eq!(changed.json()["tier"], "team");
     // Stripe holds the Team price now, found by this run's lookup key.
     let stripe_sub = live.get(&format!("/subscriptions/{id}"), &[]);
+    let team = format!("{}_team_monthly", live.tag);
     assert_eq!(
         stripe_sub["items"]["data"][0]["price"]["lookup_key"],
-        format!("{}_team_monthly", live.tag).as_str(),
+        team.as_str(),
         "{stripe_sub}"
     );
     assert_eq!(stripe_sub["metadata"]["billctl_tier"], "team");
 
-    let cancel = live.billctl(&["subscriptions", "cancel", &id, "--at-period-end", "--yes"]);
+    let cancel = live.cmd(format!("subscriptions cancel {id} --at-period-end --yes"));
     assert_eq!(cancel.code, 0, "{}", cancel.stderr);
     let stripe_sub = live.get(&format!("/subscriptions/{id}"), &[]);
     assert_eq!(stripe_sub["cancel_at_period_end"], true, "{stripe_sub}");
@@ -184,12 +172,12 @@ fn the_lifecycle_ends_access_when_stripe_ends_the_subscription() {
     live.advance(&clock, end + 3_600);
     live.set_now(end + 3_600);
     backfill(&live, wall - 60);
-    let listed = live.billctl(&["subscriptions", "list", "--customer", &cus, "--json"]);
+    let listed = live.cmd(format!("subscriptions list --customer {cus} --json"));
     assert_eq!(listed.json()[0]["status"], "canceled", "{}", listed.stdout);
     let (code, v) = verify(&live, &key);
     assert_eq!(code, 1, "{v}");
     assert_ne!(v["code"], "VALID", "{v}");
-    let shown = live.billctl(&["customers", "show", &cus, "--json"]).json();
+    let shown = live.cmd(format!("customers show {cus} --json")).json();
     assert_eq!(shown["tier"], "none", "{shown}");
 }
 
@@ -201,7 +189,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
     let live = Live::new();
     let (wall, clock) = start(&live);
     let cus = live.bare_customer(&clock, "nocard@example.com");
-    let created = subscribe(&live, &cus, &[]);
+    let created = subscribe(&live, &cus, "");
     assert_eq!(created.code, 1, "incomplete: {}{}", created.stdout, created.stderr);
     let sub = created.json();
     assert_eq!(sub["status"], "incomplete", "{sub}");
@@ -209,19 +197,12 @@ fn access_follows_payment_from_incomplete_to_paid() {
     let (code, v) = verify(&live, &key);
     assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")), "{v}");
 
-    let pm = live.billctl(&[
-        "payment-methods",
-        "attach",
-        "--customer",
-        &cus,
-        "pm_card_visa",
-        "--default",
-        "--json",
-    ]);
+    let pm =
+        live.cmd(format!("payment-methods attach --customer {cus} pm_card_visa --default --json"));
     assert_eq!(pm.code, 0, "{}", pm.stderr);
     assert_eq!(pm.json()["last4"], "4242");
     let invoice = sub["latest_invoice_id"].as_str().expect("an invoice");
-    let paid = live.billctl(&["invoices", "pay", invoice, "--yes", "--json"]);
+    let paid = live.cmd(format!("invoices pay {invoice} --yes --json"));
     assert_eq!(paid.code, 0, "{}", paid.stderr);
     assert_eq!(paid.json()["status"], "paid");
     let stripe_sub = live.get(&format!("/subscriptions/{}", sub["id"].as_str().unwrap()), &[]);
@@ -229,7 +210,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
     backfill(&live, wall - 60);
     let (code, v) = verify(&live, &key);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
-    let shown = live.billctl(&["customers", "show", &cus, "--json"]).json();
+    let shown = live.cmd(format!("customers show {cus} --json")).json();
     assert_eq!(shown["access"], "granted", "{shown}");
     assert_eq!(shown["default_payment_method"]["last4"], "4242");
 }
@@ -240,7 +221,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
 #[test]
 fn drift_made_in_stripe_is_caught_by_the_check() {
     let live = Live::new();
-    assert_eq!(live.billctl(&["setup-products", "--yes", "-q"]).code, 0);
+    assert_eq!(live.cmd("setup-products --yes -q").code, 0);
     let lookup = |name: &str| format!("{}_{name}", live.tag);
     let price = |name: &str| {
         let found = live.get("/prices", &[("lookup_keys[]", &lookup(name))]);
@@ -250,19 +231,18 @@ fn drift_made_in_stripe_is_caught_by_the_check() {
     live.post(&format!("/prices/{team}"), &[("active", "false")]);
     let enterprise = format!("billctl_{}_enterprise", live.tag);
     live.post(&format!("/products/{enterprise}"), &[("active", "false")]);
+    let (pro, key) = (format!("billctl_{}_pro", live.tag), lookup("pro_monthly"));
+    let price = [("product", pro.as_str()), ("currency", "usd"), ("unit_amount", "100")];
+    let more = [
+        ("recurring[interval]", "month"),
+        ("lookup_key", key.as_str()),
+        ("transfer_lookup_key", "true"),
+    ];
     live.post(
         "/prices",
-        &[
-            ("product", &format!("billctl_{}_pro", live.tag)),
-            ("currency", "usd"),
-            ("unit_amount", "100"),
-            ("recurring[interval]", "month"),
-            ("lookup_key", &lookup("pro_monthly")),
-            ("transfer_lookup_key", "true"),
-            ("metadata[test_run]", &live.tag),
-        ],
+        &[&price[..], &more, &[("metadata[test_run]", live.tag.as_str())]].concat(),
     );
-    let r = live.billctl(&["prices", "check", "--json"]);
+    let r = live.cmd("prices check --json");
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let report = r.json();
     assert_eq!(report["drift"], 3, "{report}");
@@ -288,15 +268,8 @@ fn the_tests_share_one_account_and_leave_it_clean() {
         .start()
         .expect("the simulator starts");
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "live::",
-            "--skip",
-            "the_tests_share_one_account_and_leave_it_clean",
-            "--skip",
-            "a_live_key_is_refused",
-            "--test-threads",
-            "2",
-        ])
+        .args(["live::", "--skip", "the_tests_share_one_account_and_leave_it_clean"])
+        .args(["--skip", "a_live_key_is_refused", "--test-threads", "2"])
         .env(common::live::KEY_ENV, account.api_key())
         .env(common::live::BASE_ENV, account.base_url())
         .output()

@@ -38,35 +38,34 @@ struct Client {
     effects: fn(&Case) -> usize,
 }
 
-fn stripe_run(case: &Case, vars: &[(&str, String)]) -> (Run, String) {
-    let mut c = case.env.command();
-    c.envs(vars.iter().map(|(k, v)| (*k, v)));
+/// Runs `line` in `env` with `vars` set.
+fn run_with(env: &Env, vars: Vars, line: &str) -> Run {
+    common::run(env.command().envs(vars.iter().map(|(k, v)| (*k, v))).args(common::words(line)))
+}
+
+fn stripe_run(case: &Case, vars: Vars) -> (Run, String) {
     // A new email each run: a second customer with one is asked about first.
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let email = format!("proxied{n}@example.com");
-    c.args(["customers", "create", "--email", &email, "--json"]);
-    (common::run(&mut c), authority(&case.env.sim.base_url()))
+    let r = run_with(
+        &case.env,
+        vars,
+        &format!("customers create --email proxied{n}@example.com --json"),
+    );
+    (r, authority(&case.env.sim.base_url()))
 }
 
 fn stripe_effects(case: &Case) -> usize {
     case.env.sim.state().customers.len()
 }
 
-fn replay_run(case: &Case, vars: &[(&str, String)]) -> (Run, String) {
-    let mut c = case.env.command();
-    c.envs(vars.iter().map(|(k, v)| (*k, v)));
-    c.env("WH_APP", SECRET).args([
-        "webhooks",
-        "replay",
-        "--include-unverified",
-        "--to",
-        &case.recv.url,
-        "--secret-env",
-        "WH_APP",
-        "--json",
-    ]);
-    (common::run(&mut c), authority(&case.recv.url))
+fn replay_run(case: &Case, vars: Vars) -> (Run, String) {
+    let vars = [vars, &[("WH_APP", SECRET.to_string())]].concat();
+    let line = format!(
+        "webhooks replay --include-unverified --to {} --secret-env WH_APP --json",
+        case.recv.url
+    );
+    (run_with(&case.env, &vars, &line), authority(&case.recv.url))
 }
 
 fn replay_effects(case: &Case) -> usize {
@@ -90,13 +89,8 @@ fn authority(url: &str) -> String {
 fn case() -> Case {
     let env = Env::new();
     let t = common::now();
-    let file = env.path("events.ndjson");
-    std::fs::write(
-        &file,
-        format!("{{\"id\":\"evt_px1\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":{t},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"ch_1\",\"object\":\"charge\"}}}}}}\n"),
-    )
-    .unwrap();
-    env.cmd(format!("webhooks ingest {}", file.display())).ok();
+    let file = env.write("events.ndjson", format!("{{\"id\":\"evt_px1\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":{t},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"ch_1\",\"object\":\"charge\"}}}}}}\n"));
+    env.cmd(format!("webhooks ingest {file}")).ok();
     Case { env, recv: Receiver::start(true) }
 }
 
@@ -155,11 +149,9 @@ fn every_client_follows_the_proxy_variables() {
         let seen = proxy.seen();
         assert!(!seen.is_empty(), "{what}: nothing went through the proxy");
         for s in &seen {
-            assert!(
-                s.line.split(' ').nth(1).unwrap().starts_with(&format!("http://{target}/")),
-                "{what}: not absolute form to {target}: {}",
-                s.line
-            );
+            let absolute =
+                s.line.split(' ').nth(1).unwrap().starts_with(&format!("http://{target}/"));
+            assert!(absolute, "{what}: not absolute form to {target}: {}", s.line);
             assert_eq!(s.auth.as_deref(), Some(BASIC), "{what}: {}", s.line);
         }
         assert!(!r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD), "{what}");
@@ -182,10 +174,8 @@ fn every_client_follows_the_proxy_variables() {
         // A proxy that wants other credentials.
         let refusing = TestProxy::start(Mode::Refuse(407, "Proxy Authentication Required"));
         let before = (client.effects)(&case);
-        let (r, target) = (client.run)(
-            &case,
-            &[("ALL_PROXY", format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port))],
-        );
+        let via = format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", refusing.port);
+        let (r, target) = (client.run)(&case, &[("ALL_PROXY", via)]);
         assert_ne!(r.code, 0, "{what}: {}", r.stdout);
         let text = format!("{}{}", r.stdout, r.stderr);
         let says = format!("proxy http://127.0.0.1:{} refused ", refusing.port);
@@ -206,11 +196,13 @@ fn https_targets_go_through_a_connect_tunnel_carrying_tls() {
     let env = Env::new();
     let sim = authority(&env.sim.base_url());
     let proxy = TestProxy::start(Mode::Relay);
-    let mut c = env.command();
-    c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
-        .env("HTTPS_PROXY", format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port))
-        .args(["customers", "create", "--email", "tunnel@example.com"]);
-    let r = common::run(&mut c);
+    let (base, via) =
+        (format!("https://{sim}/"), format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port));
+    let r = run_with(
+        &env,
+        &[("BILLCTL_STRIPE_API_BASE", base), ("HTTPS_PROXY", via)],
+        "customers create --email tunnel@example.com",
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
     let seen = proxy.seen();
     assert!(!seen.is_empty(), "{}", r.stderr);
@@ -240,11 +232,9 @@ fn a_proxy_that_refuses_or_hangs_up_is_a_clear_error() {
     ];
     for (mode, says, once) in cases {
         let proxy = TestProxy::start(mode);
-        let mut c = env.command();
-        c.env("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/"))
-            .env("https_proxy", format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port))
-            .args(["customers", "create", "--email", "refused@example.com"]);
-        let r = common::run(&mut c).code(2);
+        let via = format!("{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port);
+        let vars = [("BILLCTL_STRIPE_API_BASE", format!("https://{sim}/")), ("https_proxy", via)];
+        let r = run_with(&env, &vars, "customers create --email refused@example.com").code(2);
         let want = format!(
             "cannot reach Stripe at https://{sim}/: proxy http://127.0.0.1:{} {}",
             proxy.port,
@@ -276,11 +266,11 @@ fn a_proxy_billctl_cannot_use_is_refused_not_bypassed() {
             "all_proxy=socks5h://proxy.invalid:1080: socks5h:// proxies are not supported",
         ),
     ] {
-        let mut c = env.command();
-        c.env("BILLCTL_STRIPE_API_BASE", env.sim.base_url().replace("http://", "https://"))
-            .env(var, value)
-            .args(["customers", "create", "--email", "never@example.com"]);
-        let r = common::run(&mut c).code(2);
+        let vars = [
+            ("BILLCTL_STRIPE_API_BASE", env.sim.base_url().replace("http://", "https://")),
+            (var, value),
+        ];
+        let r = run_with(&env, &vars, "customers create --email never@example.com").code(2);
         assert!(r.stderr.contains(says), "{var}: {}", r.stderr);
         assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
         assert_eq!(env.sim.requests().len(), 0, "{var}: sent around the proxy");
@@ -360,175 +350,95 @@ struct Failing {
 }
 
 const SETTING: &str = "cannot reach Stripe at {base}: proxy setting {var}=";
+const AUTH: Option<Mode> = Some(Mode::Refuse(407, "Proxy Authentication Required"));
+const ESTABLISHED: Option<Mode> =
+    Some(Mode::AnswerClose(b"HTTP/1.1 200 Connection established\r\n\r\n"));
+const BAD_GATEWAY: Option<Mode> = Some(Mode::AnswerClose(
+    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad",
+));
+
+impl Failing {
+    /// The same row, with what stderr must hold.
+    fn says(self, says: &'static [&'static str]) -> Failing {
+        Failing { says, ..self }
+    }
+}
+
+/// A row for a proxy that does `mode`, to an https (CONNECT) or http Stripe base, with
+/// credentials in each form.
+fn row(covers: &'static [&'static str], mode: Option<Mode>, https: bool) -> Failing {
+    Failing { covers, mode, https, values: hostile_proxies, no_proxy: "", says: &[] }
+}
+
+fn tls(covers: &'static [&'static str], mode: Option<Mode>) -> Failing {
+    row(covers, mode, true)
+}
+
+fn plain(covers: &'static [&'static str], mode: Option<Mode>) -> Failing {
+    row(covers, mode, false)
+}
+
+/// A proxy setting billctl refuses (these values, an https base).
+fn setting(covers: &'static [&'static str], values: fn(u16) -> Vec<String>) -> Failing {
+    Failing { values, ..row(covers, Some(Mode::Relay), true) }
+}
+
+/// A `NO_PROXY` entry billctl refuses (an http base).
+fn entry(covers: &'static [&'static str], no_proxy: &'static str) -> Failing {
+    Failing { no_proxy, ..row(covers, Some(Mode::Relay), false) }
+}
 
 fn failing() -> Vec<Failing> {
-    let row = |covers, mode, https, says| Failing {
-        covers,
-        mode,
-        https,
-        values: hostile_proxies,
-        no_proxy: "",
-        says,
-    };
-    let setting = |covers, values, says| Failing {
-        covers,
-        mode: Some(Mode::Relay),
-        https: true,
-        values,
-        no_proxy: "",
-        says,
-    };
-    let entry = |covers, no_proxy, says| Failing {
-        covers,
-        mode: Some(Mode::Relay),
-        https: false,
-        values: hostile_proxies,
-        no_proxy,
-        says,
-    };
     vec![
-        row(
-            &["Failure::Connect"],
-            None,
-            true,
-            &["cannot reach Stripe at {base}: cannot connect to proxy {proxy}: "],
-        ),
-        row(
-            &["Failure::Refused"],
-            Some(Mode::Refuse(407, "Proxy Authentication Required")),
-            true,
-            &["proxy {proxy} refused CONNECT {sim}: 407 Proxy Authentication Required"],
-        ),
-        row(
-            &["Failure::Refused"],
-            Some(Mode::Refuse(407, "Proxy Authentication Required")),
-            false,
-            &[
-                "proxy {proxy} refused GET http://{sim}/v1/",
-                ": 407 Proxy Authentication Required",
-            ],
-        ),
-        row(
-            &["Failure::Closed"],
-            Some(Mode::HangUp),
-            true,
-            &["proxy {proxy} closed the connection before answering CONNECT {sim}"],
-        ),
-        row(
-            &["Failure::Garbled"],
-            Some(Mode::AnswerHold(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")),
-            true,
-            &["proxy {proxy} answered CONNECT {sim} with no HTTP status"],
-        ),
-        row(
-            &["Failure::TooLong"],
-            Some(Mode::Flood(20_000)),
-            true,
-            &["proxy {proxy} answered CONNECT {sim} with a head over 16 KiB"],
-        ),
-        row(
-            &["Failure::EarlyData"],
-            Some(Mode::AnswerHold(b"HTTP/1.1 200 OK\r\n\r\nhello")),
-            true,
-            &["proxy {proxy} sent data before the tunnel to {sim} was used"],
-        ),
+        tls(&["Failure::Connect"], None)
+            .says(&["cannot reach Stripe at {base}: cannot connect to proxy {proxy}: "]),
+        tls(&["Failure::Refused"], AUTH)
+            .says(&["proxy {proxy} refused CONNECT {sim}: 407 Proxy Authentication Required"]),
+        plain(&["Failure::Refused"], AUTH)
+            .says(&["proxy {proxy} refused GET http://{sim}/v1/", ": 407 Proxy Authentication Required"]),
+        tls(&["Failure::Closed"], Some(Mode::HangUp))
+            .says(&["proxy {proxy} closed the connection before answering CONNECT {sim}"]),
+        tls(&["Failure::Garbled"], Some(Mode::AnswerHold(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")))
+            .says(&["proxy {proxy} answered CONNECT {sim} with no HTTP status"]),
+        tls(&["Failure::TooLong"], Some(Mode::Flood(20_000)))
+            .says(&["proxy {proxy} answered CONNECT {sim} with a head over 16 KiB"]),
+        tls(&["Failure::EarlyData"], Some(Mode::AnswerHold(b"HTTP/1.1 200 OK\r\n\r\nhello")))
+            .says(&["proxy {proxy} sent data before the tunnel to {sim} was used"]),
         // The connector's bound on the CONNECT answer and the attempt's own are both
         // stripe.timeout_secs; whichever ends first, the message names the proxy.
-        row(
-            &["Failure::TimedOut", "Error::Timeout"],
-            Some(Mode::Silent),
-            true,
-            &["proxy {proxy} ", " within 2"],
-        ),
-        row(
-            &["Error::Timeout"],
-            Some(Mode::Silent),
-            false,
-            &["no answer through proxy {proxy} within 2s (stripe.timeout_secs)"],
-        ),
-        row(
-            &["Failure::Io"],
-            Some(Mode::Reset),
-            true,
-            &["proxy {proxy}: CONNECT {sim} failed: "],
-        ),
-        row(
-            &["Failure::HungUp"],
-            Some(Mode::AnswerClose(
-                b"HTTP/1.1 200 Connection established\r\n\r\n",
-            )),
-            true,
-            &["cannot reach Stripe at {base}: proxy {proxy} closed the tunnel to {sim} during the TLS handshake"],
-        ),
-        row(
-            &["Failure::HungUp"],
-            Some(Mode::HangUp),
-            false,
-            &["cannot reach Stripe at {base}: proxy {proxy} closed the connection before answering a request to {sim}"],
-        ),
-        row(
-            &["Error::Api"],
-            Some(Mode::AnswerClose(
-                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbad",
-            )),
-            false,
-            &["Stripe answered 502 api_error: bad (through proxy {proxy})"],
-        ),
-        setting(
-            &["Failure::Setting", "Invalid::Scheme"],
-            refused_schemes,
-            &[SETTING, "://***@127.0.0.1:", ":// proxies are not supported"],
-        ),
-        setting(
-            &["Invalid::Scheme"],
-            unknown_scheme,
-            &[SETTING, "***@127.0.0.1:", "an unknown proxy scheme"],
-        ),
-        setting(
-            &["Invalid::Unencoded"],
-            unencoded,
-            &[SETTING, "http://***@127.0.0.1:", "percent-encode them"],
-        ),
-        setting(
-            &["Invalid::NoHost"],
-            no_host,
-            &[SETTING, "http://***@:", "no host in the proxy URL"],
-        ),
-        setting(
-            &["Invalid::Port"],
-            bad_port,
-            &[SETTING, "http://***@127.0.0.1:", "the port is not a number"],
-        ),
-        setting(
-            &["Invalid::Host"],
-            bad_host,
-            &[SETTING, "***@", "cannot read a host name or IP address"],
-        ),
-        entry(
-            &["Invalid::Prefix"],
-            "localhost,127.0.0.1/33",
-            &["proxy setting NO_PROXY entry 127.0.0.1/33: the prefix length is not a number from 0 to 32"],
-        ),
-        entry(
-            &["Invalid::NotAnAddress"],
-            "localhost/8",
-            &["proxy setting NO_PROXY entry localhost/8: a /prefix length follows an IP address only"],
-        ),
-        entry(
-            &["Invalid::Wildcard"],
-            "*.0.0.1, *",
-            &["proxy setting NO_PROXY entry *: '*' bypasses every proxy only as the whole list"],
-        ),
-        entry(
-            &["Invalid::Name"],
-            "<local>",
-            &["proxy setting NO_PROXY entry <local>: not a host name, an IP address or a CIDR range"],
-        ),
-        entry(
-            &["Invalid::Port"],
-            "127.0.0.1:0",
-            &["proxy setting NO_PROXY entry 127.0.0.1:0: the port is not a number"],
-        ),
+        tls(&["Failure::TimedOut", "Error::Timeout"], Some(Mode::Silent))
+            .says(&["proxy {proxy} ", " within 2"]),
+        plain(&["Error::Timeout"], Some(Mode::Silent))
+            .says(&["no answer through proxy {proxy} within 2s (stripe.timeout_secs)"]),
+        tls(&["Failure::Io"], Some(Mode::Reset)).says(&["proxy {proxy}: CONNECT {sim} failed: "]),
+        tls(&["Failure::HungUp"], ESTABLISHED)
+            .says(&["cannot reach Stripe at {base}: proxy {proxy} closed the tunnel to {sim} during the TLS handshake"]),
+        plain(&["Failure::HungUp"], Some(Mode::HangUp))
+            .says(&["cannot reach Stripe at {base}: proxy {proxy} closed the connection before answering a request to {sim}"]),
+        plain(&["Error::Api"], BAD_GATEWAY)
+            .says(&["Stripe answered 502 api_error: bad (through proxy {proxy})"]),
+        setting(&["Failure::Setting", "Invalid::Scheme"], refused_schemes)
+            .says(&[SETTING, "://***@127.0.0.1:", ":// proxies are not supported"]),
+        setting(&["Invalid::Scheme"], unknown_scheme)
+            .says(&[SETTING, "***@127.0.0.1:", "an unknown proxy scheme"]),
+        setting(&["Invalid::Unencoded"], unencoded)
+            .says(&[SETTING, "http://***@127.0.0.1:", "percent-encode them"]),
+        setting(&["Invalid::NoHost"], no_host)
+            .says(&[SETTING, "http://***@:", "no host in the proxy URL"]),
+        setting(&["Invalid::Port"], bad_port)
+            .says(&[SETTING, "http://***@127.0.0.1:", "the port is not a number"]),
+        setting(&["Invalid::Host"], bad_host)
+            .says(&[SETTING, "***@", "cannot read a host name or IP address"]),
+        entry(&["Invalid::Prefix"], "localhost,127.0.0.1/33")
+            .says(&["proxy setting NO_PROXY entry 127.0.0.1/33: the prefix length is not a number from 0 to 32"]),
+        entry(&["Invalid::NotAnAddress"], "localhost/8")
+            .says(&["proxy setting NO_PROXY entry localhost/8: a /prefix length follows an IP address only"]),
+        entry(&["Invalid::Wildcard"], "*.0.0.1, *")
+            .says(&["proxy setting NO_PROXY entry *: '*' bypasses every proxy only as the whole list"]),
+        entry(&["Invalid::Name"], "<local>")
+            .says(&["proxy setting NO_PROXY entry <local>: not a host name, an IP address or a CIDR range"]),
+        entry(&["Invalid::Port"], "127.0.0.1:0")
+            .says(&["proxy setting NO_PROXY entry 127.0.0.1:0: the port is not a number"]),
     ]
 }
 
@@ -578,8 +488,7 @@ fn no_proxy_failure_shows_the_credentials() {
         assert!(covered.contains(v.as_str()), "{v} has no row in failing()");
     }
     for file in ["src/stripe/connect.rs", "src/stripe/proxy.rs"] {
-        let text =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let text = common::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file));
         let code = text.split("#[cfg(test)]").next().unwrap();
         for ad_hoc in ["Err(format!", "Err(\"", "::other(", ", String>", ".into())"] {
             assert!(
@@ -619,15 +528,16 @@ fn run_failing(row: &Failing) {
     let var = if row.https { "HTTPS_PROXY" } else { "http_proxy" };
     for value in (row.values)(port) {
         let what = format!("{:?} {var}={value:?} NO_PROXY={:?}", row.covers, row.no_proxy);
-        let mut c = env.command();
-        c.env("BILLCTL_CONFIG", &config)
-            .env("BILLCTL_STRIPE_API_BASE", &base)
-            .env(var, &value)
-            .args(["prices", "check"]);
+        let config = config.display().to_string();
+        let mut vars = vec![
+            ("BILLCTL_CONFIG", config),
+            ("BILLCTL_STRIPE_API_BASE", base.clone()),
+            (var, value.clone()),
+        ];
         if !row.no_proxy.is_empty() {
-            c.env("NO_PROXY", row.no_proxy);
+            vars.push(("NO_PROXY", row.no_proxy.to_string()));
         }
-        let r = common::run(&mut c);
+        let r = run_with(&env, &vars, "prices check");
         assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
         for says in row.says {
             let says = says
@@ -638,12 +548,8 @@ fn run_failing(row: &Failing) {
             assert!(r.stderr.contains(&says), "{what}: want {says:?} in {}", r.stderr);
         }
         for secret in [HOSTILE_USER, HOSTILE_PASS] {
-            assert!(
-                !r.stdout.contains(secret) && !r.stderr.contains(secret),
-                "{what}: {secret} shown: {}{}",
-                r.stdout,
-                r.stderr
-            );
+            let hidden = !r.stdout.contains(secret) && !r.stderr.contains(secret);
+            assert!(hidden, "{what}: {secret} shown: {}{}", r.stdout, r.stderr);
         }
         assert_eq!(env.sim.requests().len(), 0, "{what}: Stripe was reached");
         if row.covers.iter().any(|c| c.starts_with("Invalid::")) {

@@ -93,10 +93,8 @@ fn the_readme_quickstart_runs_as_shown() {
         if step.command.starts_with("cargo install") || step.command.starts_with("stripe-sim ") {
             continue;
         }
-        let command = step
-            .command
-            .replace("http://127.0.0.1:12111/", &env.sim.base_url())
-            .replace("127.0.0.1:7878", &format!("127.0.0.1:{serve_port}"));
+        let command = step.command.replace("http://127.0.0.1:12111/", &env.sim.base_url());
+        let command = command.replace("127.0.0.1:7878", &format!("127.0.0.1:{serve_port}"));
         script.push_str(&format!("{{ {command}\n}} > out.{i} 2> err.{i}; echo $? > rc.{i}\n"));
         run.push(i);
     }
@@ -104,17 +102,11 @@ fn the_readme_quickstart_runs_as_shown() {
     let bin_dir =
         std::path::Path::new(env!("CARGO_BIN_EXE_billctl")).parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let out = std::process::Command::new("bash")
-        .arg("quickstart.sh")
-        .current_dir(&work)
-        .env_clear()
-        .env("PATH", path)
-        .env("HOME", env.path("home"))
-        .env("XDG_CONFIG_HOME", env.path("xdg-config"))
-        .env("XDG_DATA_HOME", env.path("xdg-data"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("bash runs the quickstart");
+    let mut bash = std::process::Command::new("bash");
+    bash.arg("quickstart.sh").current_dir(&work).env_clear().env("PATH", path).env("NO_COLOR", "1");
+    bash.env("HOME", env.path("home")).env("XDG_CONFIG_HOME", env.path("xdg-config"));
+    let out =
+        bash.env("XDG_DATA_HOME", env.path("xdg-data")).output().expect("bash runs the quickstart");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for i in run {
         let read = |name: &str| std::fs::read_to_string(work.join(format!("{name}.{i}"))).unwrap();
@@ -125,11 +117,11 @@ fn the_readme_quickstart_runs_as_shown() {
         // example like `revenue --html revenue.html`); one it shows output for, line by line.
         let actual: Vec<&str> = stdout.lines().collect();
         let shown = !step.expected.is_empty() || step.command.contains("$(");
+        let (cmd, want) = (&step.command, step.expected.join("\n"));
+        let same = !shown || lines_match(&step.expected, &actual);
         assert!(
-            !shown || lines_match(&step.expected, &actual),
-            "$ {}\nthe README shows:\n{}\nbillctl printed:\n{stdout}\nstderr:\n{stderr}",
-            step.command,
-            step.expected.join("\n")
+            same,
+            "$ {cmd}\nthe README shows:\n{want}\nbillctl printed:\n{stdout}\nstderr:\n{stderr}"
         );
     }
     // The later examples ran too: their pages are there.
@@ -147,10 +139,8 @@ fn the_readme_quickstart_runs_as_shown() {
         customers.iter().filter(|c| c.email.as_deref() == Some("ada@example.com")).collect();
     assert_eq!(ada.len(), 1, "{customers:?}");
     assert_eq!(store.usage_total(&ada[0].id).unwrap(), 301);
-    assert!(
-        steps.iter().any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
-        "the Quickstart starts serve"
-    );
+    let serve = |s: &Step| s.command.starts_with("billctl serve ") && s.command.contains('&');
+    assert!(steps.iter().any(serve), "the Quickstart starts serve");
 }
 
 #[test]
@@ -170,12 +160,9 @@ fn the_matcher_can_fail() {
 fn the_readme_embedding_snippet_is_the_compiled_doctest() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let snippet = readme
-        .split("### Embedding the Verifier")
-        .nth(1)
-        .and_then(|s| s.split("```rust\n").nth(1))
-        .and_then(|s| s.split("```").next())
-        .expect("the embedding snippet");
+    let snippet =
+        readme.split("### Embedding the Verifier").nth(1).and_then(|s| s.split("```rust\n").nth(1));
+    let snippet = snippet.and_then(|s| s.split("```").next()).expect("the embedding snippet");
     let source = std::fs::read_to_string(root.join("src/keys/verifier.rs")).unwrap();
     let doctest: String = source
         .lines()

@@ -6,8 +6,9 @@
 
 use crate::common;
 
+use common::tests3::{pick, str_at};
 use common::Env;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const DAY: i64 = 86_400;
 
@@ -23,13 +24,17 @@ fn go_to(env: &Env, t: i64) {
     assert_eq!(applied["failed"], 0, "{applied}");
 }
 
-fn sub_of(env: &Env, customer: &str) -> String {
-    env.store().current_subscription(customer).unwrap().unwrap().row.id
-}
-
 /// Moves the customer's subscription to `tier` through billctl.
 fn change_tier(env: &Env, customer: &str, tier: &str) {
-    env.cmd(format!("subscriptions change {} --tier {tier} --yes -q", sub_of(env, customer))).ok();
+    env.cmd(format!("subscriptions change {} --tier {tier} --yes -q", env.sub_of(customer))).ok();
+}
+
+/// The head of `revenue --csv`.
+const CSV_HEAD: &str = "currency,tier,subscriptions,mrr_minor,seats\n";
+
+/// The fields `keys` of each object in the array `v`.
+fn rows(v: &Value, keys: &[&str]) -> Vec<Value> {
+    v.as_array().unwrap().iter().map(|t| pick(t, keys)).collect()
 }
 
 fn movement(m: &Value, kind: &str) -> (i64, i64) {
@@ -49,7 +54,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     let g = env.subscribed("g@example.com", "pro");
     go_to(&env, prev + 10 * DAY);
     // C churns before the month, so that it can come back in it.
-    env.cmd(format!("subscriptions cancel {} --yes -q", sub_of(&env, &c))).ok();
+    env.cmd(format!("subscriptions cancel {} --yes -q", env.sub_of(&c))).ok();
 
     // The month: G's card fails from now on, so its renewal on day 1 is declined.
     let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
@@ -67,20 +72,19 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     go_to(&env, m0 + 5 * DAY);
     change_tier(&env, &b, "pro"); // contraction
     go_to(&env, m0 + 7 * DAY);
-    env.cmd(format!("subscriptions cancel {} --yes -q", sub_of(&env, &f))).ok(); // churn
+    env.cmd(format!("subscriptions cancel {} --yes -q", env.sub_of(&f))).ok(); // churn
     go_to(&env, m0 + 9 * DAY);
-    env.cmd(format!("subscriptions create --customer {c} --tier pro -q")).ok(); // reactivation
-                                                                                // A trial, and (below) a sign-up without a card: neither is MRR.
-    let h = env.cmd("customers create --email h@example.com -q").ok().stdout.trim().to_string();
-    env.add_card(&h);
-    env.cmd(format!("subscriptions create --customer {h} --tier team --trial-days 14 -q")).ok();
+    env.sub(&c, "pro").create(); // reactivation
+                                 // A trial, and (below) a sign-up without a card: neither is MRR.
+    let h = env.customer("h@example.com");
+    env.sub(&h, "team").trial(14).create();
     // G's retries all fail: unpaid, which ends its MRR.
     go_to(&env, m0 + 20 * DAY);
     assert_eq!(env.store().current_subscription(&g).unwrap().unwrap().row.status, "unpaid");
     // Stripe expires an incomplete subscription after 23 hours: this one is made just before
     // the report.
-    let i = env.cmd("customers create --email i@example.com -q").ok().stdout.trim().to_string();
-    let incomplete = env.cmd(format!("subscriptions create --customer {i} --tier pro -q"));
+    let i = env.customer_without_card("i@example.com");
+    let incomplete = env.sub(&i, "pro").arg("-q").run();
     assert_ne!(incomplete.code, 0, "no card: incomplete");
 
     let day = billctl::time::utc_date(m0 + 20 * DAY);
@@ -96,19 +100,8 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     assert_eq!(usd["trials"]["mrr"], 49_900);
     assert_eq!(usd["incomplete"]["subscriptions"], 1);
     assert_eq!(usd["incomplete"]["mrr"], 9_900);
-    let tiers: Vec<(String, i64, i64)> = usd["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["tier"].as_str().unwrap().to_string(),
-                t["subscriptions"].as_i64().unwrap(),
-                t["mrr"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(tiers, vec![("pro".into(), 3, 3 * 9_900), ("team".into(), 1, 49_900)]);
+    let tiers = rows(&usd["tiers"], &["tier", "subscriptions", "mrr"]);
+    assert_eq!(tiers, vec![json!(["pro", 3, 3 * 9_900]), json!(["team", 1, 49_900])]);
     let m = &r["movements"][0];
     // Start: A pro 99, B team 499, F enterprise 5,000, G pro 99 (C churned the month before).
     assert_eq!(m["start_mrr"], 9_900 + 49_900 + 500_000 + 9_900, "{m}");
@@ -119,20 +112,9 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     assert_eq!(movement(m, "churn"), (2, 500_000 + 9_900), "F canceled, G unpaid");
     assert_eq!(m["net"], m["end_mrr"].as_i64().unwrap() - m["start_mrr"].as_i64().unwrap());
     // Subscribers by tier and status include the ones that bring no MRR.
-    let statuses: Vec<(String, String, i64)> = r["subscribers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["tier"].as_str().unwrap().to_string(),
-                s["status"].as_str().unwrap().to_string(),
-                s["subscriptions"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert!(statuses.contains(&("team".into(), "trialing".into(), 1)), "{statuses:?}");
-    assert!(statuses.contains(&("pro".into(), "incomplete".into(), 1)), "{statuses:?}");
+    let statuses = rows(&r["subscribers"], &["tier", "status", "subscriptions"]);
+    assert!(statuses.contains(&json!(["team", "trialing", 1])), "{statuses:?}");
+    assert!(statuses.contains(&json!(["pro", "incomplete", 1])), "{statuses:?}");
 
     // Any past month is rebuilt from the history: the month before ended with A, B, F, G.
     let by_month = env.cmd(format!("revenue --by month --as-of {day} --json")).ok().json();
@@ -141,19 +123,13 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     assert_eq!(before["month"], billctl::time::utc_date(prev)[..7]);
     assert_eq!(before["currencies"][0]["mrr"], 9_900 + 49_900 + 500_000 + 9_900);
     let before_moves = &before["movements"][0];
-    assert_eq!(
-        movement(before_moves, "new"),
-        (4, 9_900 * 2 + 49_900 + 500_000),
-        "A, B, F and G; C joined and left within the month, so it is neither new nor churn"
-    );
+    let why = "A, B, F and G; C joined and left within the month, so it is neither new nor churn";
+    assert_eq!(movement(before_moves, "new"), (4, 9_900 * 2 + 49_900 + 500_000), "{why}");
     assert_eq!(movement(before_moves, "churn"), (0, 0), "C joined and left in the same month");
     assert_eq!(months.last().unwrap()["currencies"][0]["mrr"], usd["mrr"]);
     // CSV and the table say the same.
     let csv = env.cmd(format!("revenue --as-of {day} --csv")).ok().stdout;
-    assert_eq!(
-        csv,
-        "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,3,29700,3\nusd,team,1,49900,1\n"
-    );
+    assert_eq!(csv, format!("{CSV_HEAD}usd,pro,3,29700,3\nusd,team,1,49900,1\n"));
     let table = env.cmd(format!("revenue --as-of {day}")).ok().stdout;
     assert!(table.contains("$796.00") && table.contains("$5,099.00"), "{table}");
     // The HTML page: one chart per measure, a bar segment per tier and month.
@@ -161,9 +137,9 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     env.cmd(format!("revenue --as-of {day} --html {} -q", page.display())).ok();
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("MRR by month, stacked by tier (USD)"));
+    let month = &billctl::time::utc_date(prev)[..7];
     assert!(html.contains(&format!(
-        "data-month=\"{}\" data-tier=\"enterprise\" data-value=\"500000\"",
-        &billctl::time::utc_date(prev)[..7]
+        "data-month=\"{month}\" data-tier=\"enterprise\" data-value=\"500000\""
     )));
     assert!(!html.contains("<script"));
     let _ = d;
@@ -194,7 +170,7 @@ fn a_backfilled_history_gives_the_same_months() {
     let x = env.subscribed("x@example.com", "pro");
     let y = env.subscribed("y@example.com", "team");
     go_to(&env, first + 10 * DAY);
-    env.cmd(format!("subscriptions cancel {} --yes -q", sub_of(&env, &y))).ok();
+    env.cmd(format!("subscriptions cancel {} --yes -q", env.sub_of(&y))).ok();
     // Two months on: the events above are past Stripe's 30 days.
     let (_, second) = billctl::time::month_of(first + 40 * DAY);
     go_to(&env, second + 5 * DAY);
@@ -206,45 +182,33 @@ fn a_backfilled_history_gives_the_same_months() {
     // Another host's store, empty, on the same Stripe account.
     let other = env.path("other-host");
     let url = common::on_postgres().then(|| common::pg::cluster().unwrap().fresh_db());
-    let run_other = |args: &[&str]| {
-        let mut c = env.command();
-        c.env("BILLCTL_DATA_DIR", &other);
-        if let Some(u) = &url {
-            c.env("BILLCTL_DATABASE_URL", u);
-        }
-        common::run(c.args(args))
+    // Without Postgres the empty URL removes a variable that is not set.
+    let url = url.unwrap_or_default();
+    let run_other = |line: &str| {
+        env.cmd_vars(&[("BILLCTL_DATA_DIR", &other), ("BILLCTL_DATABASE_URL", &url)], line)
     };
-    run_other(&["setup-products", "--yes", "-q"]).ok();
-    let synced = run_other(&["subscriptions", "sync", "--backfill-history", "--json"]).ok().json();
+    run_other("setup-products --yes -q").ok();
+    let synced = run_other("subscriptions sync --backfill-history --json").ok().json();
     assert_eq!(synced["history"]["subscriptions"], 3, "{synced}");
     assert!(synced["history"]["events"].as_i64().unwrap() > 0);
     let months = |r: common::Run| -> Vec<(String, i64)> {
-        r.ok().json()["months"]
-            .as_array()
-            .unwrap()
+        let months = r.ok().json()["months"].as_array().unwrap().clone();
+        months
             .iter()
-            .map(|m| {
-                (
-                    m["month"].as_str().unwrap().to_string(),
-                    m["currencies"][0]["mrr"].as_i64().unwrap_or(0),
-                )
-            })
+            .map(|m| (str_at(m, "/month"), m["currencies"][0]["mrr"].as_i64().unwrap_or(0)))
             .collect()
     };
-    let from = billctl::time::utc_date(first)[..7].to_string();
-    let args = ["revenue", "--by", "month", "--from", &from, "--json"];
-    let recorded = months(env.run(&args));
-    let rebuilt = months(run_other(&args));
+    let line = format!("revenue --by month --from {} --json", &billctl::time::utc_date(first)[..7]);
+    let recorded = months(env.cmd(&line));
+    let rebuilt = months(run_other(&line));
     assert_eq!(recorded.len(), 3);
     // X on Pro through the first two months (Y joined and left within the first), then X on
     // Team and Z on Enterprise.
-    assert_eq!(
-        recorded.iter().map(|m| m.1).collect::<Vec<_>>(),
-        vec![9_900, 9_900, 49_900 + 500_000]
-    );
+    let mrr: Vec<i64> = recorded.iter().map(|m| m.1).collect();
+    assert_eq!(mrr, vec![9_900, 9_900, 49_900 + 500_000]);
     assert_eq!(rebuilt, recorded);
     // Run again: nothing more to add.
-    let again = run_other(&["subscriptions", "sync", "--backfill-history", "--json"]).ok().json();
+    let again = run_other("subscriptions sync --backfill-history --json").ok().json();
     assert_eq!(again["history"]["rows"], 0, "{again}");
 }
 
@@ -253,26 +217,16 @@ fn a_backfilled_history_gives_the_same_months() {
 #[test]
 fn overage_is_estimated_apart_from_mrr() {
     let env = Env::with_sim(stripe_sim::StripeSim::start());
-    let cfg = env.path("metered.toml");
-    std::fs::write(&cfg, common::metered_config()).unwrap();
-    let cfg = cfg.to_str().unwrap().to_string();
-    let run = |args: &[&str]| {
-        let mut all = vec!["--config", cfg.as_str()];
-        all.extend_from_slice(args);
-        env.run(&all)
-    };
-    run(&["setup-products", "--yes", "-q"]).ok();
-    let pro = common::subscribe(&env.sim, |a| run(a), "p@example.com", "pro");
-    let team = common::subscribe(&env.sim, |a| run(a), "t@example.com", "team");
-    let light = common::subscribe(&env.sim, |a| run(a), "l@example.com", "pro");
+    env.use_config(&common::metered_config());
+    env.cmd("setup-products --yes -q").ok();
+    let pro = env.subscribed("p@example.com", "pro");
+    let team = env.subscribed("t@example.com", "team");
+    let light = env.subscribed("l@example.com", "pro");
     for (customer, calls) in [(&pro, 10_250), (&team, 101_555), (&light, 9_000)] {
-        let id = run(&["keys", "issue", "--customer", customer, "--json"]).ok().json()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        run(&["usage", "record", "--key", &id, "--quantity", &calls.to_string()]).ok();
+        let id = str_at(&env.json(format!("keys issue --customer {customer}")), "/id");
+        env.cmd(format!("usage record --key {id} --quantity {calls}")).ok();
     }
-    let r = run(&["revenue", "--json"]).ok().json();
+    let r = env.json("revenue");
     let usd = &r["currencies"][0];
     assert_eq!(usd["mrr"], 9_900 * 2 + 49_900, "overage is not MRR: {r}");
     let est = &r["overage_estimate"][0];
@@ -281,11 +235,11 @@ fn overage_is_estimated_apart_from_mrr() {
     assert_eq!(est["customers"], 2, "{est}");
     assert_eq!(est["calls"], 250 + 1_555);
     assert_eq!(est["amount"], 250 + 156);
-    let table = run(&["revenue"]).ok().stdout;
+    let table = env.cmd("revenue").ok().stdout;
     assert!(table.contains("an estimate, not MRR") && table.contains("$4.06"), "{table}");
     // A past day has no estimate: it is of the current period only.
     let past = billctl::time::utc_date(env.sim.now() - 2 * DAY);
-    let r = run(&["revenue", "--as-of", &past, "--json"]).ok().json();
+    let r = env.json(format!("revenue --as-of {past}"));
     assert!(r.get("overage_estimate").is_none(), "{r}");
 }
 
@@ -295,10 +249,8 @@ fn set_quantity(env: &Env, customer: &str, quantity: i64) {
     let m = env.store().current_subscription(customer).unwrap().unwrap().row;
     let from = env.sim.now();
     let q = quantity.to_string();
-    let updated = env.stripe_post(
-        &format!("/subscriptions/{}", m.id),
-        &[("items[0][id]", m.item_id.as_str()), ("items[0][quantity]", q.as_str())],
-    );
+    let items = [("items[0][id]", m.item_id.as_str()), ("items[0][quantity]", q.as_str())];
+    let updated = env.stripe_post(&format!("/subscriptions/{}", m.id), &items);
     assert_eq!(updated["items"]["data"][0]["quantity"], quantity, "{updated}");
     go_to(env, from);
 }
@@ -337,10 +289,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     assert_eq!(before["currencies"][0]["mrr"], 3 * 49_900 + 9_900);
     assert_eq!(movement(&before["movements"][0], "new"), (2, 3 * 49_900 + 9_900));
     let csv = env.cmd(format!("revenue --as-of {day} --csv")).ok().stdout;
-    assert_eq!(
-        csv,
-        "currency,tier,subscriptions,mrr_minor,seats\nusd,pro,1,9900,1\nusd,team,1,249500,5\n"
-    );
+    assert_eq!(csv, format!("{CSV_HEAD}usd,pro,1,9900,1\nusd,team,1,249500,5\n"));
     let board = env.cmd("dashboard --json").ok().json();
     let now = &board["revenue"]["now"]["currencies"][0];
     assert_eq!(now["mrr"], 5 * 49_900 + 9_900, "the dashboard's MRR: {now}");

@@ -66,10 +66,8 @@ impl Held {
 
     /// Panics if the stall was over before `what` was answered.
     fn still_held(&self, what: &str) {
-        assert!(
-            !self.released.load(Ordering::SeqCst),
-            "{what} was answered only once the store was released"
-        );
+        let held = !self.released.load(Ordering::SeqCst);
+        assert!(held, "{what} was answered only once the store was released");
     }
 
     pub(crate) fn release(self) {
@@ -78,20 +76,17 @@ impl Held {
     }
 }
 
+/// Whether a Postgres backend of `url`'s database waits on a lock (a stalled read).
+fn lock_waits(c: &mut postgres::Client, url: &str) -> bool {
+    let waiting =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'";
+    c.query_one(waiting, &[&crate::serve::db_name(url)]).unwrap().get::<_, i64>(0) > 0
+}
+
 /// Waits until a Postgres backend of `url`'s database waits on a lock (the stalled read).
 fn wait_for_lock_wait(url: &str) {
     let mut c = common::pg::cluster().unwrap().client(url);
-    let db = crate::serve::db_name(url);
-    common::wait_for("a store read waiting on the lock", || {
-        let n: i64 = c
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
-                &[&db],
-            )
-            .unwrap()
-            .get(0);
-        (n > 0).then_some(())
-    });
+    common::wait_for("a store read waiting on the lock", || lock_waits(&mut c, url).then_some(()));
 }
 
 /// The answer of `call` on another thread, for a request that is to stall.
@@ -187,18 +182,10 @@ fn a_stalled_token_list_read_holds_up_no_caller_whose_token_is_known() {
     // Requests until one of them reads the (stale) token list and waits on the lock.
     let mut waiting = Vec::new();
     let mut c = common::pg::cluster().unwrap().client(&db);
-    let name = crate::serve::db_name(&db);
     common::wait_for("a token list read waiting on the lock", || {
         let (url, t) = (serve.url.clone(), t.clone());
         waiting.push(in_background(move || http::request(&url, "GET", "/metrics", Some(&t), None)));
-        let n: i64 = c
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
-                &[&name],
-            )
-            .unwrap()
-            .get(0);
-        (n > 0).then_some(())
+        lock_waits(&mut c, &db).then_some(())
     });
     let m = serve.get("/metrics", &t);
     assert_eq!(m.status, 200, "{}", m.body);
@@ -227,23 +214,16 @@ fn a_stderr_nobody_reads_never_stops_serve_or_listen_and_dropped_lines_are_count
 /// Runs a server with a stderr nobody reads: it answers thousands of requests, counts the
 /// lines it dropped, and still exits 0 on SIGTERM.
 fn stalled_stderr(env: &Env, args: &[&str], route: &str, t: &str) {
-    let mut child = env
-        .command()
-        .args(args)
-        .args(["--log-format", "json"])
-        .env("WH", "whsec_stalled_stderr_secret")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.command();
+    child.args(args).args(["--log-format", "json"]).env("WH", "whsec_stalled_stderr_secret");
+    let mut child = child.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     // The pipe is kept open and never read: once its buffer is full, every write would wait.
     let stderr = child.stderr.take().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
-    let url =
-        serde_json::from_str::<Value>(&first).unwrap()["listening"].as_str().unwrap().to_string();
-    let authority = url.split("://").nth(1).unwrap().split('/').next().unwrap();
+    let url = serde_json::from_str::<Value>(&first).unwrap()["listening"].clone();
+    let authority = url.as_str().unwrap().split("://").nth(1).unwrap().split('/').next().unwrap();
     let base = format!("http://{authority}");
     // About 250 bytes a line: thousands fill the pipe and the log's queue many times over.
     for i in 0..6000 {

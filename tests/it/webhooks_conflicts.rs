@@ -11,6 +11,7 @@ use crate::common;
 use crate::webhooks_listen::{get_with, listen_env, listen_token, post, Listener, NEW, OLD};
 
 use common::receiver::Receiver;
+use common::tests3::{pick, str_at};
 use common::{now, Env, Run};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -120,27 +121,21 @@ fn invoice_event(id: &str, kind: &str, created: i64) -> Value {
         "data": {"object": {"id": "in_conflict", "object": "invoice", "customer": "cus_conflict"}}})
 }
 
+/// Runs `line` with `vars` set.
+fn run_with(env: &Env, vars: &[(&str, String)], line: &str) -> Run {
+    common::run(env.command().envs(vars.iter().map(|(k, v)| (*k, v))).args(common::words(line)))
+}
+
+/// `webhooks ingest` of `body`, written to `name`, with `vars` set.
 fn ingest(env: &Env, vars: &[(&str, String)], name: &str, body: &[u8], json: bool) -> Run {
-    let file = env.path(name);
-    std::fs::write(&file, body).unwrap();
-    let mut cmd = env.command();
-    cmd.envs(vars.iter().map(|(k, v)| (*k, v.as_str()))).args([
-        "webhooks",
-        "ingest",
-        file.to_str().unwrap(),
-    ]);
-    if json {
-        cmd.arg("--json");
-    }
-    common::run(&mut cmd)
+    let file = env.write(name, body);
+    run_with(env, vars, &format!("webhooks ingest {file} {}", if json { "--json" } else { "" }))
 }
 
 /// `webhooks list --status conflict --json` in the store `vars` point at.
 fn conflicts(env: &Env, vars: &[(&str, String)]) -> Vec<Value> {
-    let mut cmd = env.command();
-    cmd.envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-        .args(["webhooks", "list", "--status", "conflict", "--json"]);
-    common::run(&mut cmd).ok().json().as_array().unwrap().clone()
+    let r = run_with(env, vars, "webhooks list --status conflict --json").ok();
+    r.json().as_array().unwrap().clone()
 }
 
 /// ingest: the second body exits 1, is counted and named in the summary and listed, and the
@@ -160,37 +155,21 @@ fn via_ingest() {
     assert_eq!((v["stored"].as_i64(), v["already_stored"].as_i64()), (Some(0), Some(0)));
     let found = v["conflicts"].as_array().unwrap();
     assert_eq!(found.len(), 1, "{v}");
-    assert_eq!(
-        (&found[0]["event_id"], &found[0]["type"], &found[0]["stored_type"], &found[0]["replaced"]),
-        (
-            &json!("evt_conflict_ingest"),
-            &json!("invoice.paid"),
-            &json!("invoice.payment_failed"),
-            &json!(false)
-        )
-    );
+    let fields = ["event_id", "type", "stored_type", "replaced"];
+    let want = json!(["evt_conflict_ingest", "invoice.paid", "invoice.payment_failed", false]);
+    assert_eq!(pick(&found[0], &fields), want);
     let human = ingest(&env, &[], "paid.json", &serde_json::to_vec(&paid).unwrap(), false);
     assert_eq!(human.code, 1);
     assert!(human.stdout.contains("1 conflict;"), "{}", human.stdout);
-    assert!(
-        human.stderr.contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed"),
-        "{}",
-        human.stderr
-    );
+    let said =
+        human.stderr.contains("conflict: evt_conflict_ingest is stored as invoice.payment_failed");
+    assert!(said, "{}", human.stderr);
 
     let listed = conflicts(&env, &[]);
     assert_eq!(listed.len(), 1, "the same second body is one record: {listed:?}");
     let c = &listed[0];
-    assert_eq!(
-        (&c["event_id"], &c["type"], &c["source"], &c["resolution"], &c["received"]),
-        (
-            &json!("evt_conflict_ingest"),
-            &json!("invoice.paid"),
-            &json!("ingest"),
-            &json!("kept_apart"),
-            &json!(2)
-        )
-    );
+    let seen = pick(c, &["event_id", "type", "source", "resolution", "received"]);
+    assert_eq!(seen, json!(["evt_conflict_ingest", "invoice.paid", "ingest", "kept_apart", 2]));
     let (row, _) = env.events().event("evt_conflict_ingest").unwrap().unwrap();
     assert_eq!(row.kind, "invoice.payment_failed", "the first body stays the stored event");
 
@@ -198,10 +177,8 @@ fn via_ingest() {
     let again = ingest(&env, &[], "again.json", &serde_json::to_vec_pretty(&fake).unwrap(), true);
     assert_eq!(again.code, 0, "{}", again.stderr);
     let v = again.json();
-    assert_eq!(
-        (v["already_stored"].as_i64(), v["conflicts"].as_array().map(Vec::len)),
-        (Some(1), Some(0))
-    );
+    let counts = (v["already_stored"].as_i64(), v["conflicts"].as_array().map(Vec::len));
+    assert_eq!(counts, (Some(1), Some(0)));
     assert_eq!(conflicts(&env, &[]).len(), 1);
 
     // doctor warns of the conflicts of the last day.
@@ -210,10 +187,8 @@ fn via_ingest() {
     let checks = r.json()["checks"].as_array().unwrap().clone();
     let deliveries = checks.iter().find(|c| c["name"] == "deliveries").unwrap();
     assert_eq!(deliveries["outcome"], "warn", "{deliveries}");
-    assert!(
-        deliveries["detail"].as_str().unwrap().contains("conflicts, kept apart"),
-        "{deliveries}"
-    );
+    let detail = deliveries["detail"].as_str().unwrap();
+    assert!(detail.contains("conflicts, kept apart"), "{deliveries}");
 }
 
 /// listen: a second signed body is answered 200 (durably kept apart; a retry could only
@@ -232,13 +207,11 @@ fn via_listen() {
     let (status, answer) = send(&b, NEW);
     assert_eq!(status, 200, "{answer}");
     let answer: Value = serde_json::from_str(&answer).unwrap();
-    assert_eq!((&answer["conflict"], &answer["duplicate"]), (&json!(true), &json!(false)));
+    assert_eq!(pick(&answer, &["conflict", "duplicate"]), json!([true, false]));
     let (status, answer) = send(&a, OLD);
     assert_eq!(status, 200);
-    assert!(
-        answer.contains("\"duplicate\":true") && answer.contains("\"conflict\":false"),
-        "{answer}"
-    );
+    let said = answer.contains("\"duplicate\":true") && answer.contains("\"conflict\":false");
+    assert!(said, "{answer}");
     assert_eq!(send(&b, OLD).0, 200);
 
     // An unverified body ingested into the listener's store, then Stripe's signed copy.
@@ -263,32 +236,25 @@ fn via_listen() {
     let (status, text) = get_with(&l.url, "/metrics", Some(&read));
     assert_eq!(status, 200, "{text}");
     let n = |s: &str| crate::serve::metric(&text, s);
-    assert_eq!(
-        n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"kept_apart\"}"),
-        2.0
-    );
-    assert_eq!(n("billctl_webhooks_conflicts_total{reason=\"type\",resolution=\"replaced\"}"), 1.0);
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"conflict\",type=\"invoice.payment_failed\"}"),
-        2.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"duplicate\",type=\"invoice.paid\"}"),
-        1.0
-    );
+    let conflicts_total = |r: &str| {
+        n(&format!("billctl_webhooks_conflicts_total{{reason=\"type\",resolution=\"{r}\"}}"))
+    };
+    assert_eq!(conflicts_total("kept_apart"), 2.0);
+    assert_eq!(conflicts_total("replaced"), 1.0);
+    let deliveries = |o: &str, t: &str| {
+        n(&format!("billctl_webhooks_deliveries_total{{outcome=\"{o}\",type=\"{t}\"}}"))
+    };
+    assert_eq!(deliveries("conflict", "invoice.payment_failed"), 2.0);
+    assert_eq!(deliveries("duplicate", "invoice.paid"), 1.0);
 
     let listed = conflicts(&env, &vars);
-    let kept: Vec<(&Value, &Value, &Value, &Value)> = listed
-        .iter()
-        .map(|c| (&c["event_id"], &c["source"], &c["resolution"], &c["received"]))
-        .collect();
-    assert_eq!(
-        kept,
-        [
-            (&json!("evt_conflict_listen"), &json!("listen"), &json!("kept_apart"), &json!(2)),
-            (&json!("evt_conflict_signed"), &json!("ingest"), &json!("replaced"), &json!(1)),
-        ]
-    );
+    let kept: Vec<Value> =
+        listed.iter().map(|c| pick(c, &["event_id", "source", "resolution", "received"])).collect();
+    let want = json!([
+        ["evt_conflict_listen", "listen", "kept_apart", 2],
+        ["evt_conflict_signed", "ingest", "replaced", 1]
+    ]);
+    assert_eq!(Value::from(kept), want);
 
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -296,12 +262,17 @@ fn via_listen() {
     let lines: Vec<Value> = out.stdout.lines().map(|x| serde_json::from_str(x).unwrap()).collect();
     let logged: Vec<&Value> = lines.iter().filter(|x| x["outcome"] == "conflict").collect();
     assert_eq!(logged.len(), 3, "{}", out.stdout);
-    assert!(
-        logged.iter().all(|x| x["reason"]
-            .as_str()
-            .is_some_and(|r| r.starts_with("conflict: evt_conflict_"))),
-        "{logged:?}"
-    );
+    let reason =
+        |x: &&Value| x["reason"].as_str().is_some_and(|r| r.starts_with("conflict: evt_conflict_"));
+    assert!(logged.iter().all(reason), "{logged:?}");
+}
+
+/// The `invoice.paid` event of `customer`'s sign-up, in the simulator.
+fn signup_paid(env: &Env, customer: &str) -> Value {
+    let st = env.sim.state();
+    let paid =
+        |e: &&Value| e["type"] == "invoice.paid" && e["data"]["object"]["customer"] == customer;
+    st.events.values().find(paid).expect("the sign-up's invoice.paid").clone()
 }
 
 /// backfill: a fake `invoice.payment_failed` stored first under the id of the genuine
@@ -311,24 +282,8 @@ fn via_listen() {
 fn via_backfill() {
     let env = Env::with_catalog();
     let customer = env.subscribed("conflict@example.com", "pro");
-    let (paid, sub) = {
-        let st = env.sim.state();
-        let paid = st
-            .events
-            .values()
-            .find(|e| {
-                e["type"] == "invoice.paid" && e["data"]["object"]["customer"] == customer.as_str()
-            })
-            .expect("the sign-up's invoice.paid")
-            .clone();
-        let sub = st.subscriptions.values().find(|s| s["customer"] == customer.as_str()).unwrap()
-            ["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        (paid, sub)
-    };
-    let id = paid["id"].as_str().unwrap().to_string();
+    let (paid, sub) = (signup_paid(&env, &customer), env.sub_of(&customer));
+    let id = str_at(&paid, "/id");
     let mut fake = paid.clone();
     fake["type"] = json!("invoice.payment_failed");
     let invoice = &mut fake["data"]["object"];
@@ -350,16 +305,8 @@ fn via_backfill() {
     let found = v["conflicts"].as_array().unwrap();
     assert_eq!(found.len(), 1, "{v}");
     let c = &found[0];
-    assert_eq!(
-        (&c["event_id"], &c["type"], &c["stored_type"], &c["stored_source"], &c["replaced"]),
-        (
-            &json!(id),
-            &json!("invoice.paid"),
-            &json!("invoice.payment_failed"),
-            &json!("ingest"),
-            &json!(true)
-        )
-    );
+    let seen = pick(c, &["event_id", "type", "stored_type", "stored_source", "replaced"]);
+    assert_eq!(seen, json!([id, "invoice.paid", "invoice.payment_failed", "ingest", true]));
     assert_eq!(v["failed"], 0, "{v}");
 
     let (row, body) = env.events().event(&id).unwrap().unwrap();
@@ -369,33 +316,16 @@ fn via_backfill() {
     let listed = conflicts(&env, &[]);
     assert_eq!(listed.len(), 1);
     let c = &listed[0];
-    assert_eq!(
-        (&c["type"], &c["source"], &c["resolution"], &c["found_by"]),
-        (
-            &json!("invoice.payment_failed"),
-            &json!("ingest"),
-            &json!("replaced"),
-            &json!("backfill")
-        )
-    );
+    let seen = pick(c, &["type", "source", "resolution", "found_by"]);
+    assert_eq!(seen, json!(["invoice.payment_failed", "ingest", "replaced", "backfill"]));
     let mirror = env.store().subscription(&sub).unwrap().unwrap();
-    let stripe_status = env.sim.state().subscriptions[&sub]["status"].as_str().unwrap().to_string();
+    let stripe_status = str_at(&env.sim.state().subscriptions[&sub], "/status");
     assert_eq!((mirror.status.as_str(), stripe_status.as_str()), ("active", "active"));
 
     // replay sends Stripe's copy.
     let recv = Receiver::start(true);
-    let mut cmd = env.command();
-    cmd.env("WH_APP", NEW).args([
-        "webhooks",
-        "replay",
-        &id,
-        "--to",
-        &recv.url,
-        "--secret-env",
-        "WH_APP",
-        "--json",
-    ]);
-    let out = common::run(&mut cmd);
+    let replay = format!("webhooks replay {id} --to {} --secret-env WH_APP --json", recv.url);
+    let out = env.cmd_vars(&[("WH_APP", &NEW)], replay);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let got = recv.received();
     assert_eq!(got.len(), 1);
@@ -406,7 +336,8 @@ fn via_backfill() {
     let r = env.cmd("webhooks backfill --since 1h --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
-    assert_eq!((v["stored"].as_i64(), v["conflicts"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    let counts = (v["stored"].as_i64(), v["conflicts"].as_array().map(Vec::len));
+    assert_eq!(counts, (Some(0), Some(0)));
     assert_eq!(v["already_stored"], v["listed"]);
     assert_eq!(conflicts(&env, &[]).len(), 1);
 }
@@ -418,33 +349,19 @@ fn via_backfill() {
 fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
     let env = Env::with_catalog();
     let customer = env.subscribed("killed@example.com", "pro");
-    let paid = env
-        .sim
-        .state()
-        .events
-        .values()
-        .find(|e| {
-            e["type"] == "invoice.paid" && e["data"]["object"]["customer"] == customer.as_str()
-        })
-        .expect("the sign-up's invoice.paid")
-        .clone();
-    let id = paid["id"].as_str().unwrap().to_string();
+    let paid = signup_paid(&env, &customer);
+    let id = str_at(&paid, "/id");
     let mut fake = paid.clone();
     fake["type"] = json!("invoice.payment_failed");
     fake["data"]["object"]["status"] = json!("open");
     ingest(&env, &[], "fake.json", &serde_json::to_vec(&fake).unwrap(), true);
 
-    let mut cmd = env.command();
-    cmd.env("BILLCTL_TEST_FAULT", "webhooks.stored@1")
-        .args(["webhooks", "backfill", "--since", "1h", "--json"]);
-    let killed = common::run(&mut cmd);
+    let fault = [("BILLCTL_TEST_FAULT", "webhooks.stored@1".to_string())];
+    let killed = run_with(&env, &fault, "webhooks backfill --since 1h --json");
     assert_ne!(killed.code, 0, "the fault point aborts: {}", killed.stderr);
     let (row, _) = env.events().event(&id).unwrap().unwrap();
-    assert_eq!(
-        (row.kind.as_str(), row.status.as_str()),
-        ("invoice.paid", "pending"),
-        "Stripe's copy stored, not yet applied"
-    );
+    let stored = (row.kind.as_str(), row.status.as_str());
+    assert_eq!(stored, ("invoice.paid", "pending"), "Stripe's copy stored, not yet applied");
     assert_eq!(conflicts(&env, &[]).len(), 1, "the fake is kept apart");
 
     let r = env.cmd("webhooks backfill --since 1h --json");
@@ -452,11 +369,11 @@ fn a_backfill_killed_before_applying_stripe_s_copy_applies_it_when_run_again() {
     let (row, _) = env.events().event(&id).unwrap().unwrap();
     // Applied, or ignored by the event-order rules (the sign-up's later events may be newer):
     // either way decided, no longer pending.
+    let (status, detail) = (&row.status, &row.detail);
+    let decided = ["applied", "ignored"].contains(&status.as_str());
     assert!(
-        ["applied", "ignored"].contains(&row.status.as_str()),
-        "the second run applies what the first stored: {} {:?} {}",
-        row.status,
-        row.detail,
+        decided,
+        "the second run applies what the first stored: {status} {detail:?} {}",
         r.stdout
     );
     let v = r.json();

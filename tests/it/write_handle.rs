@@ -23,123 +23,56 @@ type Ids = BTreeMap<&'static str, String>;
 /// after it (`(name, JSON pointer)` into its `--json` answer).
 struct Row {
     site: (&'static str, &'static str),
-    args: &'static [&'static str],
+    args: &'static str,
     keeps: &'static [(&'static str, &'static str)],
 }
 
 /// In order: each row runs refused, then allowed, and later rows use what earlier ones made.
 const ROWS: &[Row] = &[
-    Row { site: ("setup_products.rs", "run"), args: &["setup-products"], keeps: &[] },
-    Row {
-        site: ("customers.rs", "create"),
-        args: &["customers", "create", "--email", "w@example.com"],
-        keeps: &[("cus", "/id")],
-    },
-    Row {
-        site: ("customers.rs", "update"),
-        args: &["customers", "update", "{cus}", "--name", "Wanda"],
-        keeps: &[],
-    },
-    Row {
-        site: ("payments.rs", "set_default"),
-        args: &["payment-methods", "default", "--customer", "{cus}", "{pm}"],
-        keeps: &[],
-    },
-    Row {
-        site: ("payments.rs", "attach"),
-        args: &["payment-methods", "attach", "--customer", "{cus}", "{pm}"],
-        keeps: &[],
-    },
-    Row {
-        site: ("subscriptions.rs", "create"),
-        args: &[
-            "subscriptions",
-            "create",
-            "--customer",
-            "{cus}",
-            "--tier",
-            "pro",
-            "--collection",
-            "invoice",
-        ],
-        keeps: &[("sub", "/id"), ("inv", "/latest_invoice_id")],
-    },
-    Row { site: ("invoices.rs", "act"), args: &["invoices", "send", "{inv}"], keeps: &[] },
-    Row { site: ("invoices.rs", "act"), args: &["invoices", "pay", "{inv}"], keeps: &[] },
-    Row {
-        site: ("subscriptions.rs", "change"),
-        args: &["subscriptions", "change", "{sub}", "--tier", "team"],
-        keeps: &[],
-    },
-    Row {
-        site: ("subscriptions.rs", "cancel"),
-        args: &["subscriptions", "cancel", "{sub}", "--at-period-end"],
-        keeps: &[],
-    },
-    Row {
-        site: ("subscriptions.rs", "resume"),
-        args: &["subscriptions", "resume", "{sub}"],
-        keeps: &[],
-    },
-    Row {
-        site: ("subscriptions.rs", "cancel"),
-        args: &["subscriptions", "cancel", "{sub}"],
-        keeps: &[],
-    },
-    Row {
-        site: ("subscriptions.rs", "create"),
-        args: &[
-            "subscriptions",
-            "create",
-            "--customer",
-            "{cus}",
-            "--tier",
-            "pro",
-            "--collection",
-            "invoice",
-        ],
-        keeps: &[("sub", "/id"), ("inv", "/latest_invoice_id")],
-    },
-    Row { site: ("invoices.rs", "act"), args: &["invoices", "void", "{inv}"], keeps: &[] },
-    Row {
-        site: ("payments.rs", "create_portal"),
-        args: &[
-            "portal",
-            "create",
-            "--customer",
-            "{cus}",
-            "--return-url",
-            "https://example.com/account",
-        ],
-        keeps: &[],
-    },
-    Row {
-        site: ("checkout.rs", "create"),
-        args: &["checkout", "create", "--tier", "pro", "--email", "new@example.com"],
-        keeps: &[],
-    },
-    Row {
-        site: ("checkout.rs", "setup"),
-        args: &["checkout", "create", "--mode", "setup", "--customer", "{cus}"],
-        keeps: &[],
-    },
-    Row {
-        site: ("payments.rs", "detach"),
-        args: &["payment-methods", "detach", "{pm}"],
-        keeps: &[],
-    },
-    Row { site: ("usage/sync.rs", "sync"), args: &["usage", "sync"], keeps: &[] },
-    Row {
-        site: ("webhooks.rs", "endpoint_create"),
-        args: &["webhooks", "endpoint", "create", "--url", "https://app.example.com/hooks"],
-        keeps: &[("we", "/id")],
-    },
-    Row {
-        site: ("webhooks.rs", "endpoint_delete"),
-        args: &["webhooks", "endpoint", "delete", "{we}"],
-        keeps: &[],
-    },
+    row("setup_products.rs", "run", "setup-products", &[]),
+    row("customers.rs", "create", "customers create --email w@example.com", &[("cus", "/id")]),
+    row("customers.rs", "update", "customers update {cus} --name Wanda", &[]),
+    row("payments.rs", "set_default", "payment-methods default --customer {cus} {pm}", &[]),
+    row("payments.rs", "attach", "payment-methods attach --customer {cus} {pm}", &[]),
+    row("subscriptions.rs", "create", INVOICED, &[("sub", "/id"), ("inv", "/latest_invoice_id")]),
+    row("invoices.rs", "act", "invoices send {inv}", &[]),
+    row("invoices.rs", "act", "invoices pay {inv}", &[]),
+    row("subscriptions.rs", "change", "subscriptions change {sub} --tier team", &[]),
+    row("subscriptions.rs", "cancel", "subscriptions cancel {sub} --at-period-end", &[]),
+    row("subscriptions.rs", "resume", "subscriptions resume {sub}", &[]),
+    row("subscriptions.rs", "cancel", "subscriptions cancel {sub}", &[]),
+    row("subscriptions.rs", "create", INVOICED, &[("sub", "/id"), ("inv", "/latest_invoice_id")]),
+    row("invoices.rs", "act", "invoices void {inv}", &[]),
+    row(
+        "payments.rs",
+        "create_portal",
+        "portal create --customer {cus} --return-url https://example.com/account",
+        &[],
+    ),
+    row("checkout.rs", "create", "checkout create --tier pro --email new@example.com", &[]),
+    row("checkout.rs", "setup", "checkout create --mode setup --customer {cus}", &[]),
+    row("payments.rs", "detach", "payment-methods detach {pm}", &[]),
+    row("usage/sync.rs", "sync", "usage sync", &[]),
+    row(
+        "webhooks.rs",
+        "endpoint_create",
+        "webhooks endpoint create --url https://app.example.com/hooks",
+        &[("we", "/id")],
+    ),
+    row("webhooks.rs", "endpoint_delete", "webhooks endpoint delete {we}", &[]),
 ];
+
+/// A subscription billed by invoice.
+const INVOICED: &str = "subscriptions create --customer {cus} --tier pro --collection invoice";
+
+const fn row(
+    file: &'static str,
+    fun: &'static str,
+    args: &'static str,
+    keeps: &'static [(&'static str, &'static str)],
+) -> Row {
+    Row { site: (file, fun), args, keeps }
+}
 
 /// `serve`'s self-service routes take their handle through the same check; tested apart (a
 /// server, not a one-shot command) by `serve_writes_only_with_live`.
@@ -149,8 +82,8 @@ const SERVE_SITE: (&str, &str) = ("serve.rs", "stripe_access");
 const TAKERS: &[&str] = &[".writer(", ".stripe_for_write(", ".stripe_for_confirmed_write("];
 
 /// `billctl ARGS` with the test's config (a meter, and webhook secrets kept in a file).
-fn run(env: &Env, config: &Path, args: &[&str]) -> common::Run {
-    common::run(env.command().env("BILLCTL_CONFIG", config).args(args))
+fn run(env: &Env, config: &Path, line: &str) -> common::Run {
+    env.cmd_vars(&[("BILLCTL_CONFIG", &config)], line)
 }
 
 fn live_env() -> Env {
@@ -158,15 +91,13 @@ fn live_env() -> Env {
     Env { key: Some(LIVE_KEY.into()), ..env }
 }
 
-fn fill(args: &[&str], ids: &Ids) -> Vec<String> {
-    args.iter()
-        .map(|a| match a.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
-            Some(name) => {
-                ids.get(name).unwrap_or_else(|| panic!("no {name} yet for {args:?}")).clone()
-            }
-            None => a.to_string(),
-        })
-        .collect()
+/// `args` with each `{name}` replaced by the id `ids` holds for it.
+fn fill(args: &str, ids: &Ids) -> String {
+    let fill = |a: &str| match a.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+        Some(name) => ids.get(name).unwrap_or_else(|| panic!("no {name} yet for {args:?}")).clone(),
+        None => a.to_string(),
+    };
+    args.split(' ').map(fill).collect::<Vec<_>>().join(" ")
 }
 
 /// Every request the simulator has logged, as `METHOD path` (for messages).
@@ -176,26 +107,21 @@ fn logged(env: &Env) -> Vec<String> {
 
 /// Refused without `--live` (even with `--yes`): exit 2, the message names `--live`, and
 /// nothing reached the simulator.
-fn assert_refused(env: &Env, config: &Path, args: &[String]) {
+fn assert_refused(env: &Env, config: &Path, args: &str) {
     env.sim.clear_requests();
-    let mut refused: Vec<&str> = args.iter().map(String::as_str).collect();
-    refused.push("--yes");
+    let refused = format!("{args} --yes");
     let r = run(env, config, &refused).code(2);
     assert!(r.stderr.contains("--live"), "{refused:?}: {}", r.stderr);
     assert!(!r.stderr.contains("billctltest"), "the key is not printed");
-    assert!(
-        env.sim.requests().is_empty(),
-        "{refused:?} refused, yet reached Stripe: {:?}",
-        logged(env)
-    );
+    let quiet = env.sim.requests().is_empty();
+    assert!(quiet, "{refused:?} refused, yet reached Stripe: {:?}", logged(env));
 }
 
 /// Allowed with `--live --yes`: exit 0 and a write (POST or DELETE) reached the simulator;
 /// returns the JSON answer.
-fn assert_allowed(env: &Env, config: &Path, args: &[String]) -> serde_json::Value {
+fn assert_allowed(env: &Env, config: &Path, args: &str) -> serde_json::Value {
     env.sim.clear_requests();
-    let mut allowed: Vec<&str> = args.iter().map(String::as_str).collect();
-    allowed.extend(["--live", "--yes", "--json"]);
+    let allowed = format!("{args} --live --yes --json");
     let r = run(env, config, &allowed);
     assert_eq!(r.code, 0, "{allowed:?}: {}{}", r.stdout, r.stderr);
     let wrote = env.sim.requests().iter().any(|r| r.method == "POST" || r.method == "DELETE");
@@ -205,10 +131,10 @@ fn assert_allowed(env: &Env, config: &Path, args: &[String]) -> serde_json::Valu
 
 /// Usage of `cus` in the store, for `usage sync` to send.
 fn record_usage(env: &Env, config: &Path, cus: &str) {
-    let key = run(env, config, &["keys", "issue", "--customer", cus, "-q"]).ok();
+    let key = run(env, config, &format!("keys issue --customer {cus} -q")).ok();
     let id = key.stdout.trim().trim_start_matches("bk_live_");
     let id: String = id.chars().take(8).collect();
-    run(env, config, &["usage", "record", "--key", &id, "--quantity", "5"]).ok();
+    run(env, config, &format!("usage record --key {id} --quantity 5")).ok();
 }
 
 #[test]
@@ -225,10 +151,8 @@ fn every_writing_command_needs_live_with_a_live_key() {
         assert_refused(&env, &config, &args);
         let answer = assert_allowed(&env, &config, &args);
         for (name, pointer) in row.keeps {
-            let id = answer
-                .pointer(pointer)
-                .and_then(|v| v.as_str())
-                .unwrap_or_else(|| panic!("{args:?}: no {pointer} in {answer}"));
+            let id = answer.pointer(pointer).and_then(|v| v.as_str());
+            let id = id.unwrap_or_else(|| panic!("{args:?}: no {pointer} in {answer}"));
             ids.insert(name, id.to_string());
         }
         if row.site == ("customers.rs", "create") {
@@ -253,12 +177,7 @@ fn every_writing_command_needs_live_with_a_live_key() {
 fn serve_writes_only_with_live() {
     let env = live_env();
     env.cmd("setup-products --live --yes -q").ok();
-    let cus = env
-        .cmd("customers create --email s@example.com --live --yes -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus = env.customer_with("s@example.com", "--live --yes");
     let web = token(&env, "web-app", "self-service");
     let path = format!("/v1/customers/{cus}/portal");
     let body = json!({"return_url": "https://example.com/account"});
@@ -276,11 +195,10 @@ fn serve_writes_only_with_live() {
     env.sim.clear_requests();
     let a = serve.post(&path, &web, &body);
     assert_eq!(a.status, 200, "{}", a.body);
-    assert!(env
-        .sim
-        .requests()
-        .iter()
-        .any(|r| r.method == "POST" && r.path.ends_with("/billing_portal/sessions")));
+    let portal = |r: &stripe_sim::LoggedRequest| {
+        r.method == "POST" && r.path.ends_with("/billing_portal/sessions")
+    };
+    assert!(env.sim.requests().iter().any(portal));
 }
 
 /// The enclosing `fn` of each line of `text` that calls one of `needles`.
@@ -331,10 +249,11 @@ fn the_table_holds_every_command_that_takes_the_write_handle() {
         ROWS.iter().map(|r| own(r.site)).chain([own(SERVE_SITE)]).collect();
     let missing: Vec<_> = sites.difference(&rows).collect();
     let stale: Vec<_> = rows.difference(&sites).collect();
-    assert!(
-        missing.is_empty() && stale.is_empty(),
+    let whole = missing.is_empty() && stale.is_empty();
+    let why = format!(
         "take the write handle without a row in ROWS: {missing:?}; rows that take none: {stale:?}"
     );
+    assert!(whole, "{why}");
 }
 
 /// The write handle has one maker and the check is in one place: `Writer::unlock` is called
@@ -365,11 +284,8 @@ fn the_write_handle_is_made_in_one_place() {
         }
     }
     unlocks.sort();
-    assert_eq!(
-        unlocks,
-        ["context.rs::writer", "ops/mod.rs::sim_client"],
-        "the live-mode check is Writer::unlock, called by Ctx::writer alone"
-    );
+    let one = "the live-mode check is Writer::unlock, called by Ctx::writer alone";
+    assert_eq!(unlocks, ["context.rs::writer", "ops/mod.rs::sim_client"], "{one}");
     assert!(raw.is_empty(), "Stripe reached around the handles: {raw:?}");
     // The other takers go through Ctx::writer, so the check cannot be skipped.
     let ctx = std::fs::read_to_string(src.join("context.rs")).unwrap();
