@@ -240,6 +240,12 @@ impl Env {
         self.tmp.path().join(name)
     }
 
+    /// The JSON file `name` in the test's temp dir (a script's output, say).
+    pub fn read_json(&self, name: &str) -> Value {
+        let text = read(&self.path(name));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not JSON ({e}): {text}"))
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.path("data")
     }
