@@ -147,14 +147,7 @@ fn world() -> World {
         &[("name", HOSTILE), ("metadata[note]", HOSTILE)],
     );
     env.cmd("subscriptions sync -q").ok();
-    let mut sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == customer.as_str())
-        .unwrap()
-        .clone();
+    let mut sub = env.sim_subscription(&customer);
     sub["id"] = "sub_ctlhostile".into();
     sub["customer"] = format!("cus_{HOSTILE}").into();
     let events = [
@@ -170,12 +163,13 @@ fn world() -> World {
     ];
     let ndjson: String = events.iter().map(|e| format!("{e}\n")).collect();
     env.cmd_stdin("webhooks ingest - -q", &ndjson);
-    env.exec(
-        &format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'"),
-        false,
-    );
-    let key =
-        env.cmd(format!("keys issue --customer {customer} --name {} --json", HOSTILE)).ok().json();
+    let sql = format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'");
+    env.exec(&sql, false);
+    // The name holds whitespace (CR, NEL): passed as one argument, not through env.cmd's words.
+    let key = env
+        .run(&["keys", "issue", "--customer", &customer, "--name", HOSTILE, "--json"])
+        .ok()
+        .json();
     let key_id = key["id"].as_str().unwrap().to_string();
     for quantity in [1, 2] {
         let line = serde_json::json!({"id": HOSTILE, "key": key_id, "timestamp": now() - 60, "quantity": quantity});

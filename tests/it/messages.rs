@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{Env, DEFAULT_CONFIG};
+use common::{Env, Event, DEFAULT_CONFIG};
 
 /// The string literals of a Rust source, outside comments, with the byte offset each starts
 /// at: plain strings (line continuations joined as the compiler joins them) and raw strings.

@@ -200,12 +200,8 @@ fn every_routes_answers_keep_to_the_document() {
     r.call(("POST", &cus(&format!("/keys/{id}/rotate"))), t, json("{\"grace\": \"1h\"}"), true);
     r.call(("POST", &cus(&format!("/keys/{id}/rotate"))), t, None, true);
     r.call(("POST", &cus(&format!("/keys/{id}/revoke"))), t, json("{\"reason\": \"doc\"}"), true);
-    r.call(
-        ("POST", &format!("/v1/keys/{id}/rotate")),
-        t,
-        json(&js(json!({"customer_id": cust}))),
-        true,
-    );
+    let body = js(json!({"customer_id": cust}));
+    r.call(("POST", &format!("/v1/keys/{id}/rotate")), t, Some(("application/json", &body)), true);
     // Every status the routes answered is one the test meant to see.
     let statuses: std::collections::BTreeSet<u64> =
         r.log.iter().map(|x| x["status"].as_u64().unwrap()).collect();
