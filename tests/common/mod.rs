@@ -120,13 +120,13 @@ pub fn sqlite_only() -> bool {
     on_postgres()
 }
 
-/// A command line's words: split on whitespace, `'...'` kept whole (no escapes inside).
+/// A command line's words: split on ASCII spaces, tabs and newlines (as a shell's IFS), `'...'` kept whole (no escapes inside).
 pub fn words(line: &str) -> Vec<String> {
     let (mut words, mut cur, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
     for c in line.chars() {
         match c {
             '\'' => (quoted, any) = (!quoted, true),
-            c if c.is_whitespace() && !quoted => {
+            c if matches!(c, ' ' | '\t' | '\n') && !quoted => {
                 if any {
                     words.push(std::mem::take(&mut cur));
                 }

@@ -165,7 +165,6 @@ fn world() -> World {
     env.cmd_stdin("webhooks ingest - -q", &ndjson);
     let sql = format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'");
     env.exec(&sql, false);
-    // The name holds whitespace (CR, NEL): passed as one argument, not through env.cmd's words.
     let key = env
         .run(&["keys", "issue", "--customer", &customer, "--name", HOSTILE, "--json"])
         .ok()
@@ -672,7 +671,7 @@ fn config_text_sent_to_stripe_holds_no_control() {
 fn tables_fit_the_terminal_they_are_shown_on() {
     let env = Env::new();
     let name = "A Customer Whose Name Runs On Well Past Any Narrow Terminal Window, Inc.";
-    env.cmd(format!("customers create --email wide@example.com --name {name}")).ok();
+    env.cmd(format!("customers create --email wide@example.com --name '{name}'")).ok();
     let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     let piped = env.cmd("customers list").ok();
     assert!(piped.stdout.contains(name), "{}", piped.stdout);

@@ -19,7 +19,7 @@ fn day_of(t: i64) -> i64 {
 /// A customer with a name, an email and Stripe's test card, subscribed to `tier`.
 fn customer(env: &Env, name: &str, email: &str, tier: &str, trial: Option<&str>) -> String {
     let id = env
-        .cmd(format!("customers create --email {email} --name {name} -q"))
+        .cmd(format!("customers create --email {email} --name '{name}' -q"))
         .ok()
         .stdout
         .trim()
