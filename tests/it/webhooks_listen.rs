@@ -1061,10 +1061,7 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
     assert!(l.url.starts_with("https://127.0.0.1:"), "{}", l.url);
     let (authority, path) = split_url(&l.url);
     let deliver = |id: &str, ca: &[u8]| {
-        let ev = json!({"id": id, "object": "event", "type": "customer.created", "created": now(),
-            "livemode": false, "data": {"object": {"id": "cus_tls", "object": "customer", "created": now()}}});
-        let body = serde_json::to_vec(&ev).unwrap();
-        let sig = signature_header(NEW, now(), &body);
+        let (sig, body) = tls_event(id);
         let head = format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n", body.len());
         let mut req = head.into_bytes();
         req.extend_from_slice(&body);
@@ -1120,6 +1117,14 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
     assert!(r.stderr.contains("expired") && r.stderr.contains("cert.pem"), "{}", r.stderr);
 }
 
+/// The signature and body of the `customer.created` event `id` the TLS test delivers.
+fn tls_event(id: &str) -> (String, Vec<u8>) {
+    let ev = json!({"id": id, "object": "event", "type": "customer.created", "created": now(),
+        "livemode": false, "data": {"object": {"id": "cus_tls", "object": "customer", "created": now()}}});
+    let body = serde_json::to_vec(&ev).unwrap();
+    (signature_header(NEW, now(), &body), body)
+}
+
 /// A TLS connection kept alive across requests (HTTP/1.1), trusting only `ca`.
 struct KeptAlive {
     tls: rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
@@ -1132,10 +1137,7 @@ impl KeptAlive {
 
     /// Posts a signed event on this connection; the status (the body is read by its length).
     fn post(&mut self, path: &str, id: &str) -> u16 {
-        let ev = json!({"id": id, "object": "event", "type": "customer.created", "created": now(),
-            "livemode": false, "data": {"object": {"id": "cus_tls", "object": "customer", "created": now()}}});
-        let body = serde_json::to_vec(&ev).unwrap();
-        let sig = signature_header(NEW, now(), &body);
+        let (sig, body) = tls_event(id);
         let head = format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\n\r\n", body.len());
         self.tls.write_all(head.as_bytes()).unwrap();
         self.tls.write_all(&body).unwrap();
@@ -1231,18 +1233,12 @@ fn the_receivers_metrics_count_known_deliveries() {
     let (status, text) = get_with(&l.url, "/metrics", Some(&read));
     assert_eq!(status, 200, "{text}");
     let n = |s: &str| crate::serve::metric(&text, s);
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"customer.created\"}"),
-        1.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"invoice.paid\"}"),
-        1.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"duplicate\",type=\"customer.created\"}"),
-        1.0
-    );
+    let deliveries = |outcome: &str, kind: &str| {
+        n(&format!("billctl_webhooks_deliveries_total{{outcome=\"{outcome}\",type=\"{kind}\"}}"))
+    };
+    assert_eq!(deliveries("stored", "customer.created"), 1.0);
+    assert_eq!(deliveries("stored", "invoice.paid"), 1.0);
+    assert_eq!(deliveries("duplicate", "customer.created"), 1.0);
     assert_eq!(n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"), 2.0);
     assert_eq!(n("billctl_webhooks_refused_total{reason=\"signature\"}"), 1.0);
     assert_eq!(n("billctl_webhooks_refused_total{reason=\"missing_signature\"}"), 1.0);
@@ -1272,11 +1268,9 @@ fn the_receivers_json_log_has_one_object_per_request() {
     let env = Env::with_catalog();
     let l = Listener::start_with(&env, &["--log-format", "json"], &[], false);
     let t = now();
-    let body = serde_json::to_vec(
-        &json!({"id": "evt_log_1", "object": "event", "type": "customer.created",
-        "created": t, "livemode": false, "data": {"object": {"id": "cus_log"}}}),
-    )
-    .unwrap();
+    let body = json!({"id": "evt_log_1", "object": "event", "type": "customer.created",
+        "created": t, "livemode": false, "data": {"object": {"id": "cus_log"}}});
+    let body = serde_json::to_vec(&body).unwrap();
     let sig = signature_header(NEW, t, &body);
     assert_eq!(post(&l.url, Some(&sig), &body).0, 200);
     assert_eq!(post(&l.url, Some(&signature_header("whsec_wrong", t, &body)), &body).0, 400);
