@@ -598,11 +598,9 @@ fn endpoint_delete_names_where_the_secret_was_removed_from() {
     "#;
     let r = common::in_session_keyring(&env, script, true, &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let created: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("kept.json"))).unwrap();
+    let created = env.read_json("kept.json");
     assert_eq!(created["secret_in_keyring"], true, "{created}");
-    let deleted: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("kept-deleted.json"))).unwrap();
+    let deleted = env.read_json("kept-deleted.json");
     assert_eq!(
         (&deleted["secret_removed"], &deleted["secret_removed_from"]),
         (&serde_json::json!(true), &serde_json::json!(["keyring"])),

@@ -236,16 +236,14 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
     register(&env, &l.url, NEW);
     let customer = env.subscribed("listen@example.com", "pro");
     assert!(env.sim.wait_for_webhooks(Duration::from_secs(20)));
-    let (delivered, sub_id): (Vec<String>, String) = {
+    let sub_id = env.sim_subscription(&customer)["id"].as_str().unwrap().to_string();
+    let delivered: Vec<String> = {
         let st = env.sim.state();
         assert!(!st.deliveries.is_empty());
         for d in &st.deliveries {
             assert_eq!(d.status, Some(200), "delivery of {} answered {:?}", d.event, d.status);
         }
-        (
-            st.deliveries.iter().map(|d| d.event.clone()).collect(),
-            env.sim_subscription(&customer)["id"].as_str().unwrap().into(),
-        )
+        st.deliveries.iter().map(|d| d.event.clone()).collect()
     };
     // Every delivered event is stored once, and the mirror learned the subscription from them.
     let stored = l.settled();
