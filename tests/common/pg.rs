@@ -283,21 +283,21 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
-    let openssl = |line: String| {
+    let openssl = |line: &str, extra: &[&str]| {
         let mut openssl = Command::new("openssl");
-        openssl.current_dir(&tls).args(super::words(&line));
-        let out = openssl.output().expect("openssl runs");
+        openssl.current_dir(&tls).args(line.split(' '));
+        let out = openssl.args(extra).output().expect("openssl runs");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "openssl {line}: {err}");
+        assert!(out.status.success(), "openssl {line} {extra:?}: {err}");
     };
     let ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    openssl(format!(
-        "req -x509 {ec} -keyout ca.key -out ca.pem -days 2 -subj '/CN=billctl test CA'"
-    ));
+    let ca = "-keyout ca.key -out ca.pem -days 2";
+    let subj = ["-subj", "/CN=billctl test CA"];
+    openssl(&format!("req -x509 {ec} {ca}"), &subj);
     let server = "-keyout server.key -out server.csr -subj /CN=localhost";
-    openssl(format!("req {ec} {server}"));
+    openssl(&format!("req {ec} {server}"), &[]);
     let sign = "-CA ca.pem -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext.cnf";
-    openssl(format!("x509 -req -in server.csr {sign}"));
+    openssl(&format!("x509 -req -in server.csr {sign}"), &[]);
     for f in ["server.crt", "server.key"] {
         std::fs::copy(tls.join(f), data.join(f)).unwrap();
         if let Some(u) = run_as {
