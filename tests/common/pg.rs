@@ -120,7 +120,7 @@ impl Cluster {
         let run_as = is_root().then(|| {
             ["postgres", "nobody"]
                 .into_iter()
-                .find(|u| Command::new("id").arg(u).output().is_ok_and(|o| o.status.success()))
+                .find(|u| succeeds(Command::new("id").arg(u)))
                 .expect("running as root, a user to run Postgres as (postgres or nobody)")
                 .to_string()
         });
@@ -152,7 +152,8 @@ impl Cluster {
             ])
             .output()
             .expect("initdb runs");
-        assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "initdb failed: {err}");
         let ca = tls(dir.path(), &data, run_as.as_deref());
         let tcp = if ca.is_some() {
             "-c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
@@ -178,15 +179,20 @@ impl Cluster {
         if !private {
             stop_at_exit(&bin, &data, run_as.as_deref(), dir.path());
         }
-        Cluster { dir, private, data, socket_dir, port, bin, run_as, ca }
+        #[rustfmt::skip] // one line, whichever target's rustfmt settings format this file
+        let cluster = Cluster { dir, private, data, socket_dir, port, bin, run_as, ca };
+        cluster
     }
 
     /// A fresh, empty database; returns its URL (user billctl, no password, the socket).
     pub fn fresh_db(&self) -> String {
-        let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+        let n = NEXT_DB.fetch_add(1, Ordering::SeqCst);
+        let name = format!("t{}_{n}", std::process::id());
         let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
             .expect("connect to the test cluster");
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
+        let create = format!("CREATE DATABASE {name}");
+        let created = admin.batch_execute(&create);
+        created.expect("create a test database");
         self.url(&name)
     }
 
@@ -216,7 +222,8 @@ impl Cluster {
     #[allow(dead_code)]
     pub fn tls_url(&self, db: &str, query: &str) -> Option<(String, PathBuf)> {
         let ca = self.ca.clone()?;
-        Some((format!("postgres://billctl@localhost:{}/{db}{query}", self.port), ca))
+        let url = format!("postgres://billctl@localhost:{}/{db}{query}", self.port);
+        Some((url, ca))
     }
 
     /// The directory of the cluster's unix socket.
@@ -261,8 +268,7 @@ impl Drop for Cluster {
 /// server's pair in the data dir, and lets TCP clients in only over TLS. Returns the CA's
 /// certificate, or `None` without `openssl` (said once; a failure when Postgres is required).
 fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
-    let has_openssl =
-        Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
+    let has_openssl = succeeds(Command::new("openssl").arg("version"));
     if !has_openssl {
         if std::env::var_os(REQUIRE_ENV).is_some() {
             panic!("{REQUIRE_ENV} is set but there is no openssl command to make the test cluster's TLS certificate: install Debian's openssl package");
@@ -277,45 +283,21 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
-    let openssl = |args: &[&str]| {
-        let out =
-            Command::new("openssl").current_dir(&tls).args(args).output().expect("openssl runs");
-        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let openssl = |line: &str, extra: &[&str]| {
+        let mut openssl = Command::new("openssl");
+        openssl.current_dir(&tls).args(line.split(' '));
+        let out = openssl.args(extra).output().expect("openssl runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "openssl {line} {extra:?}: {err}");
     };
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    openssl(
-        &[
-            &["req", "-x509"][..],
-            &ec,
-            &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=billctl test CA"],
-        ]
-        .concat(),
-    );
-    openssl(
-        &[
-            &["req"][..],
-            &ec,
-            &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
-        ]
-        .concat(),
-    );
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.crt",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-    ]);
+    let ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    let ca = "-keyout ca.key -out ca.pem -days 2";
+    let subj = ["-subj", "/CN=billctl test CA"];
+    openssl(&format!("req -x509 {ec} {ca}"), &subj);
+    let server = "-keyout server.key -out server.csr -subj /CN=localhost";
+    openssl(&format!("req {ec} {server}"), &[]);
+    let sign = "-CA ca.pem -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext.cnf";
+    openssl(&format!("x509 -req -in server.csr {sign}"), &[]);
     for f in ["server.crt", "server.key"] {
         std::fs::copy(tls.join(f), data.join(f)).unwrap();
         if let Some(u) = run_as {
@@ -327,8 +309,8 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
         }
     }
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600))
-        .unwrap();
+    let private = std::fs::Permissions::from_mode(0o600);
+    std::fs::set_permissions(data.join("server.key"), private).unwrap();
     // Local socket: trust. TCP: TLS only.
     std::fs::write(
         data.join("pg_hba.conf"),
@@ -340,10 +322,16 @@ fn tls(dir: &Path, data: &Path, run_as: Option<&str>) -> Option<PathBuf> {
 
 /// Starts the shared cluster's stopper: a shell that waits for end of file on a pipe whose
 /// write end only this process holds, then stops the cluster at once and removes `dir`.
+/// Whether `command` runs and exits 0.
+fn succeeds(command: &mut Command) -> bool {
+    command.output().is_ok_and(|o| o.status.success())
+}
+
 fn stop_at_exit(bin: &Path, data: &Path, user: Option<&str>, dir: &Path) {
     let stop = as_user(user, &bin.join("pg_ctl"));
     let mut sh = Command::new("sh");
-    sh.args(["-c", "read _ || true; \"$@\" -m immediate -w stop; rm -rf \"$D\"", "sh"])
+    let script = "read _ || true; \"$@\" -m immediate -w stop; rm -rf \"$D\"";
+    sh.args(["-c", script, "sh"])
         .arg(stop.get_program())
         .args(stop.get_args())
         .args(["-D".as_ref(), data.as_os_str()])

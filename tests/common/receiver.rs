@@ -98,7 +98,9 @@ fn serve(conn: TcpStream, s: &Shared, keep: bool) {
                     .unwrap_or(false)
         };
         if keep {
-            s.got.lock().unwrap().push(Received { signature: sig, body });
+            #[rustfmt::skip] // one line, whichever target's rustfmt settings format this file
+            let received = Received { signature: sig, body };
+            s.got.lock().unwrap().push(received);
         }
         s.count.fetch_add(1, Ordering::SeqCst);
         let answer: &[u8] = if failing {

@@ -147,14 +147,7 @@ fn world() -> World {
         &[("name", HOSTILE), ("metadata[note]", HOSTILE)],
     );
     env.cmd("subscriptions sync -q").ok();
-    let mut sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == customer.as_str())
-        .unwrap()
-        .clone();
+    let mut sub = env.sim_subscription(&customer);
     sub["id"] = "sub_ctlhostile".into();
     sub["customer"] = format!("cus_{HOSTILE}").into();
     let events = [
@@ -170,10 +163,8 @@ fn world() -> World {
     ];
     let ndjson: String = events.iter().map(|e| format!("{e}\n")).collect();
     env.cmd_stdin("webhooks ingest - -q", &ndjson);
-    env.exec(
-        &format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'"),
-        false,
-    );
+    let sql = format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'");
+    env.exec(&sql, false);
     let key = env
         .run(&["keys", "issue", "--customer", &customer, "--name", HOSTILE, "--json"])
         .ok()

@@ -80,6 +80,8 @@ impl Manager {
 /// `webhooks listen`'s arguments and variables in these tests.
 const LISTEN: &[&str] =
     &["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH_SECRET"];
+/// `serve`'s arguments in these tests.
+const SERVE: &[&str] = &["serve", "--json", "--listen", "127.0.0.1:0"];
 const SECRET: (&str, &str) = ("WH_SECRET", "whsec_notify_test_secret");
 
 /// `MONOTONIC_USEC=`'s value in a `RELOADING=1` datagram.
@@ -104,14 +106,9 @@ fn states_in_order(env: &Env, manager: &Manager, args: &[&str], watchdog: Option
     let mut pings = 0;
     let ready = manager.next_state(&mut pings);
     assert_eq!(ready[0], "READY=1", "{ready:?}");
-    assert!(
-        ready[1..]
-            == [format!(
-                "STATUS=listening on {}; the built-in catalog (no config file)",
-                server.url
-            )],
-        "{ready:?}"
-    );
+    let status =
+        format!("STATUS=listening on {}; the built-in catalog (no config file)", server.url);
+    assert!(ready[1..] == [status], "{ready:?}");
     let mut last = 0;
     for _ in 0..2 {
         server.signal("HUP");
@@ -135,8 +132,7 @@ fn states_in_order(env: &Env, manager: &Manager, args: &[&str], watchdog: Option
 fn serve_and_listen_tell_a_manager_at_a_path_ready_reloading_and_stopping_in_order() {
     let env = Env::new();
     let manager = Manager::at_path(&env);
-    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    for args in [&serve[..], LISTEN] {
+    for args in [SERVE, LISTEN] {
         let pings = states_in_order(&env, &manager, args, None);
         assert_eq!(pings, 0, "{args:?}: WATCHDOG=1 without WATCHDOG_USEC");
     }
@@ -146,8 +142,7 @@ fn serve_and_listen_tell_a_manager_at_a_path_ready_reloading_and_stopping_in_ord
 fn an_abstract_notify_socket_is_told_too() {
     let env = Env::new();
     let manager = Manager::abstract_name();
-    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    for args in [&serve[..], LISTEN] {
+    for args in [SERVE, LISTEN] {
         states_in_order(&env, &manager, args, None);
     }
 }
@@ -159,13 +154,10 @@ fn the_watchdog_is_pinged_when_watchdog_usec_asks() {
     let env = Env::new();
     let manager = Manager::at_path(&env);
     // 200 ms: a ping every 100 ms; the first comes as the loop starts.
-    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    for args in [&serve[..], LISTEN] {
-        let server = Serve::spawn(
-            &env,
-            args,
-            &[SECRET, ("NOTIFY_SOCKET", &manager.address), ("WATCHDOG_USEC", "200000")],
-        );
+    for args in [SERVE, LISTEN] {
+        let vars =
+            [SECRET, ("NOTIFY_SOCKET", manager.address.as_str()), ("WATCHDOG_USEC", "200000")];
+        let server = Serve::spawn(&env, args, &vars);
         let mut seen = Vec::new();
         while seen.iter().filter(|d| *d == &vec!["WATCHDOG=1"]).count() < 3 {
             seen.push(manager.next());
@@ -201,8 +193,7 @@ fn serve_and_listen_say_which_config_they_run_on() {
     let file = env.config(text);
     let file_s = file.display().to_string();
     let xdg = env.path("xdg-config/billctl/billctl.toml");
-    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    for args in [&serve[..], LISTEN] {
+    for args in [SERVE, LISTEN] {
         let with_flag: Vec<&str> =
             ["--config", file_s.as_str()].into_iter().chain(args.iter().copied()).collect();
         let server = Serve::spawn(&env, &with_flag, &[SECRET]);
@@ -230,12 +221,10 @@ fn serve_and_listen_say_which_config_they_run_on() {
         let json_log: Vec<&str> = args.iter().copied().chain(["--log-format", "json"]).collect();
         let server = Serve::spawn(&env, &json_log, &[SECRET]);
         server.wait_for_stderr("\"catalog\":\"built_in\"");
-        let line: Value = server
-            .stderr()
-            .lines()
-            .find(|l| l.contains("\"config\""))
-            .map(|l| serde_json::from_str(l).unwrap())
-            .unwrap();
+        let stderr = server.stderr();
+        let line: Value =
+            serde_json::from_str(stderr.lines().find(|l| l.contains("\"config\"")).unwrap())
+                .unwrap();
         assert_eq!(line["level"], "warn", "{line}");
         assert_eq!(line["config"]["path"], Value::Null, "{line}");
         drop(server);
@@ -263,8 +252,7 @@ fn a_line_break_in_the_config_path_forges_no_log_line_and_no_notify_field() {
     std::fs::write(&path, billctl::config::DEFAULT_CONFIG).unwrap();
     let path_s = path.display().to_string();
     let shown = path_s.replace('\n', "\\u{a}");
-    let serve = ["serve", "--json", "--listen", "127.0.0.1:0"];
-    for args in [&serve[..], LISTEN] {
+    for args in [SERVE, LISTEN] {
         let vars = [
             SECRET,
             ("BILLCTL_CONFIG", path_s.as_str()),
