@@ -134,13 +134,50 @@ impl Access {
         }
     }
 
-    /// How reports name it (`granted`, `grace`, `payment_required`), with the grace's end.
-    pub fn label(&self) -> (&'static str, Option<i64>) {
+    /// Its state as reports show it, with the grace's end.
+    pub fn label(&self) -> (AccessState, Option<i64>) {
         match self {
-            Access::Granted => ("granted", None),
-            Access::Grace { until } => ("grace", Some(*until)),
-            Access::PaymentRequired => ("payment_required", None),
+            Access::Granted => (AccessState::Granted, None),
+            Access::Grace { until } => (AccessState::Grace, Some(*until)),
+            Access::PaymentRequired => (AccessState::PaymentRequired, None),
         }
+    }
+}
+
+/// A customer's access as reports show it: an [`Access`] without the grace's end (shown
+/// beside it), or `none` for a customer without a subscription. JSON and tables take its
+/// name from here; code compares the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessState {
+    Granted,
+    Grace,
+    PaymentRequired,
+    /// No subscription at all.
+    #[serde(rename = "none")]
+    NoSubscription,
+}
+
+impl AccessState {
+    /// `granted`, `grace`, `payment_required` or `none`: as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessState::Granted => "granted",
+            AccessState::Grace => "grace",
+            AccessState::PaymentRequired => "payment_required",
+            AccessState::NoSubscription => "none",
+        }
+    }
+
+    /// Whether the customer's keys work now (granted, or within the grace).
+    pub fn lets_in(self) -> bool {
+        matches!(self, AccessState::Granted | AccessState::Grace)
+    }
+}
+
+impl std::fmt::Display for AccessState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -41,6 +41,17 @@ pub enum KeyStatus {
     Expired,
 }
 
+impl From<KeyStatus> for crate::ops::keys::KeyState {
+    fn from(s: KeyStatus) -> Self {
+        use crate::ops::keys::KeyState;
+        match s {
+            KeyStatus::Active => KeyState::Active,
+            KeyStatus::Revoked => KeyState::Revoked,
+            KeyStatus::Expired => KeyState::Expired,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct KeysListArgs {
     /// Only this customer's keys

@@ -145,7 +145,7 @@ struct Service {
     /// For the self-service routes: the client, or why serve has none.
     stripe: Result<crate::stripe::Writer, String>,
     /// The mode of serve's Stripe key (`live`, `test`), for keys made before the store has one.
-    key_mode: Option<String>,
+    key_mode: Option<crate::secrets::Mode>,
 }
 
 /// What `serve` reports to and reaches out with: its metrics, where notices go, and Stripe.
@@ -159,7 +159,7 @@ pub type Around = (
 /// mode of its key.
 pub struct StripeAccess {
     pub client: Result<crate::stripe::Writer, String>,
-    pub mode: Option<String>,
+    pub mode: Option<crate::secrets::Mode>,
 }
 
 /// Serves until `shutdown` resolves, then drains the requests in flight, lets the recorder
@@ -939,7 +939,7 @@ pub struct CustomerUsage {
     pub percent: Option<f64>,
     pub overage: i64,
     /// What the access policy gives the customer's keys now.
-    pub access: &'static str,
+    pub access: crate::billing::AccessState,
     /// Usage per UTC day of the period with any use, in day order.
     pub days: Vec<Day>,
 }

@@ -22,7 +22,7 @@ use super::error::{ErrorCode as E, Fail};
 use super::routes::{KeyAction, PlanAction};
 use super::{parse_body, Answer, Service};
 use crate::billing::seats::Asked;
-use crate::billing::Subscription;
+use crate::billing::{AccessState, Subscription};
 use crate::ops::lifecycle::{self, PlanError};
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
@@ -310,7 +310,7 @@ pub struct CustomerView {
 #[derive(Debug, Serialize)]
 pub struct Access {
     /// `granted`, `grace`, `payment_required` or `none`.
-    pub state: &'static str,
+    pub state: AccessState,
     pub reason: Option<String>,
     pub grace_until: Option<i64>,
 }
@@ -346,12 +346,12 @@ pub struct Card {
 fn access_of(s: &payments::Standing) -> Access {
     let status = s.status.as_deref().unwrap_or("none");
     let reason = match s.access {
-        "granted" => None,
-        "grace" => Some(format!(
+        AccessState::Granted => None,
+        AccessState::Grace => Some(format!(
             "the subscription is {status}: a payment failed, and access continues through the grace period"
         )),
-        "none" => Some("the customer has no subscription".to_string()),
-        _ => Some(format!(
+        AccessState::NoSubscription => Some("the customer has no subscription".to_string()),
+        AccessState::PaymentRequired => Some(format!(
             "the subscription is {status}, which does not grant access"
         )),
     };
@@ -633,14 +633,11 @@ impl Service {
             None => None,
         };
         self.known(&id).await?;
-        let (max, mode) = (
-            self.config.keys.max_live_per_customer,
-            self.key_mode.clone(),
-        );
+        let (max, mode) = (self.config.keys.max_live_per_customer, self.key_mode);
         let made = self
             .with_store(true, move |s| {
                 let now = crate::clock::now();
-                let mode = match s.setting("mode")? {
+                let mode = match s.key_mode()? {
                     Some(m) => m,
                     None => mode.ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
                 };
@@ -648,7 +645,7 @@ impl Service {
                     customer: &id,
                     name: Some(&name),
                     ttl,
-                    mode: &mode,
+                    mode,
                     max_live: Some(max),
                 };
                 match ops::keys::issue(s, &new, &actor, now) {
