@@ -22,7 +22,7 @@ use super::error::{ErrorCode as E, Fail};
 use super::routes::{KeyAction, PlanAction};
 use super::{parse_body, Answer, Service};
 use crate::billing::seats::Asked;
-use crate::billing::{AccessState, Subscription};
+use crate::billing::{AccessState, Proration, Subscription};
 use crate::ops::lifecycle::{self, PlanError};
 use crate::ops::{self, payments, subscriptions};
 use crate::server::{self, Response};
@@ -517,7 +517,7 @@ fn plan_request(
     config: &crate::config::Config,
     action: PlanAction,
     req: PlanBody,
-) -> Result<(Option<crate::catalog::Tier>, String, Asked), Fail> {
+) -> Result<(Option<crate::catalog::Tier>, Proration, Asked), Fail> {
     let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::InvalidField, m);
     let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
     if action != PlanAction::Change && has_quantity {
@@ -536,16 +536,13 @@ fn plan_request(
         (_, None) => None,
     };
     let proration = match req.proration.as_deref() {
-        None => "create_prorations",
-        Some(p @ ("create_prorations" | "none" | "always_invoice")) => p,
-        Some(_) => {
-            return Err(bad(
-                "proration: one of create_prorations (the default), none, always_invoice",
-            ))
-        }
+        None => Proration::default(),
+        Some(p) => p
+            .parse()
+            .map_err(|e: String| bad(&format!("proration: {e}")))?,
     };
     let seats = quantity_asked(req.quantity.as_ref())?;
-    Ok((tier, proration.to_string(), seats))
+    Ok((tier, proration, seats))
 }
 
 impl Service {
@@ -762,10 +759,18 @@ impl Service {
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
         let who = lifecycle::Actor::now(&actor);
-        let (stores, target) = (&self.writer, (&sub, &customer));
+        let target = lifecycle::Target {
+            sub: &sub,
+            customer: &customer,
+        };
+        let stores = &self.writer;
         let done = match (action, tier.as_ref()) {
             (PlanAction::Change, Some(tier)) => {
-                let how = (tier, seats, proration.as_str());
+                let how = lifecycle::PlanChange {
+                    tier,
+                    seats,
+                    proration,
+                };
                 lifecycle::change_plan(stores, stripe, &tiers, target, how, who).await
             }
             (PlanAction::Cancel, _) => {
