@@ -99,21 +99,14 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
         &config,
         &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?,
     )?;
-    let target = Target {
-        sub: &sub,
-        customer: &customer,
-    };
+    let target = Target::new(&sub, &customer);
     if let Err(e) = lifecycle::check_change(&sub) {
         return refused(ctx, e, target);
     }
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let how = PlanChange {
-        tier,
-        seats: args.seats.asked(),
-        proration: args.proration,
-    };
+    let how = PlanChange::new(tier, args.seats.asked(), args.proration);
     let done = rt.block_on(lifecycle::change_plan(
         &stores,
         &stripe,
@@ -144,10 +137,7 @@ fn shown(
 fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
     let stripe = ctx.writer("cancel a subscription")?;
     let (sub, customer) = fetch(ctx, &args.id)?;
-    let target = Target {
-        sub: &sub,
-        customer: &customer,
-    };
+    let target = Target::new(&sub, &customer);
     let question = match lifecycle::cancel_question(&sub, &customer, args.at_period_end) {
         Ok(q) => q,
         Err(e) => return refused(ctx, e, target),
@@ -177,10 +167,7 @@ fn resume(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let target = Target {
-        sub: &sub,
-        customer: &customer,
-    };
+    let target = Target::new(&sub, &customer);
     let done = rt.block_on(lifecycle::resume(
         &stores,
         &stripe,

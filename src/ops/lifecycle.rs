@@ -122,11 +122,44 @@ struct Mirrored<'a> {
     row: MirrorRow,
 }
 
+impl<'a> Mirrored<'a> {
+    fn of(sub: &'a Subscription, customer: &'a Customer, tiers: &TierMap) -> Mirrored<'a> {
+        let row = MirrorRow::of(sub, tiers);
+        Mirrored { sub, customer, row }
+    }
+}
+
 /// The audit entry of a change: who, which action, and its detail.
 struct Audited<'a> {
     actor: Actor<'a>,
     action: &'static str,
     detail: serde_json::Value,
+}
+
+impl<'a> Audited<'a> {
+    fn of(actor: Actor<'a>, action: &'static str, detail: serde_json::Value) -> Audited<'a> {
+        Audited {
+            actor,
+            action,
+            detail,
+        }
+    }
+}
+
+impl<'a> Target<'a> {
+    pub fn new(sub: &'a Subscription, customer: &'a Customer) -> Target<'a> {
+        Target { sub, customer }
+    }
+}
+
+impl<'a> PlanChange<'a> {
+    pub fn new(tier: &'a Tier, seats: Asked, proration: Proration) -> PlanChange<'a> {
+        PlanChange {
+            tier,
+            seats,
+            proration,
+        }
+    }
 }
 
 /// A change made: the subscription as Stripe has it after, as mirrored, and what was done.
@@ -278,18 +311,8 @@ pub async fn change_plan<S: Stores>(
     let answer = item_state(&done, &item.id);
     writes::settle(stores, (stripe, &w), what, answer, reread).await?;
     let detail = json!({"subscription_id": sub.id, "from": change.from, "to": tier.id, "from_quantity": change.from_quantity, "quantity": change.quantity, "proration": proration});
-    let row = MirrorRow::of(&done, tiers);
-    let mirrored = Mirrored {
-        sub: &done,
-        customer,
-        row,
-    };
-    let action = "subscription.change";
-    let audit = Audited {
-        actor,
-        action,
-        detail,
-    };
+    let mirrored = Mirrored::of(&done, customer, tiers);
+    let audit = Audited::of(actor, "subscription.change", detail);
     let view = commit(stores, mirrored, &w, audit).await?;
     let message = format!(
         "Moved {} {} (proration: {proration}).",
@@ -378,18 +401,8 @@ pub async fn cancel<S: Stores>(
     let what = ("the cancellation", sub.id.as_str(), to);
     writes::settle(stores, (stripe, &w), what, state(&done), reread).await?;
     let detail = json!({"subscription_id": sub.id, "at_period_end": at_period_end});
-    let row = MirrorRow::of(&done, tiers);
-    let mirrored = Mirrored {
-        sub: &done,
-        customer,
-        row,
-    };
-    let action = "subscription.cancel";
-    let audit = Audited {
-        actor,
-        action,
-        detail,
-    };
+    let mirrored = Mirrored::of(&done, customer, tiers);
+    let audit = Audited::of(actor, "subscription.cancel", detail);
     let view = commit(stores, mirrored, &w, audit).await?;
     let message = if at_period_end {
         let end = crate::time::utc_date(done.current_period_end);
@@ -437,18 +450,8 @@ pub async fn resume<S: Stores>(
     let what = ("the resumption", sub.id.as_str(), to);
     writes::settle(stores, (stripe, &w), what, state(&done), reread).await?;
     let detail = json!({"subscription_id": sub.id});
-    let row = MirrorRow::of(&done, tiers);
-    let mirrored = Mirrored {
-        sub: &done,
-        customer,
-        row,
-    };
-    let action = "subscription.resume";
-    let audit = Audited {
-        actor,
-        action,
-        detail,
-    };
+    let mirrored = Mirrored::of(&done, customer, tiers);
+    let audit = Audited::of(actor, "subscription.resume", detail);
     let view = commit(stores, mirrored, &w, audit).await?;
     let message = format!("{} continues past its period end.", done.id);
     Ok(Done {
@@ -497,19 +500,10 @@ pub async fn create<S: Stores>(
         .await
         .map_err(PlanError::Stripe)?;
     check_created(tiers, &new, &sub, actor.at)?;
-    let row = MirrorRow::of(&sub, tiers);
     let detail = json!({"subscription_id": sub.id, "tier": tier.id, "quantity": new.quantity, "status": sub.status, "price_id": new.price.id});
-    let mirrored = Mirrored {
-        sub: &sub,
-        customer: &new.customer,
-        row: row.clone(),
-    };
-    let action = "subscription.create";
-    let audit = Audited {
-        actor,
-        action,
-        detail,
-    };
+    let mirrored = Mirrored::of(&sub, &new.customer, tiers);
+    let row = mirrored.row.clone();
+    let audit = Audited::of(actor, "subscription.create", detail);
     commit(stores, mirrored, &w, audit).await?;
     let trial_end = terms
         .trial_days

@@ -759,18 +759,11 @@ impl Service {
             .with_store(false, move |s| ops::tier_map(s, &config))
             .await?;
         let who = lifecycle::Actor::now(&actor);
-        let target = lifecycle::Target {
-            sub: &sub,
-            customer: &customer,
-        };
+        let target = lifecycle::Target::new(&sub, &customer);
         let stores = &self.writer;
         let done = match (action, tier.as_ref()) {
             (PlanAction::Change, Some(tier)) => {
-                let how = lifecycle::PlanChange {
-                    tier,
-                    seats,
-                    proration,
-                };
+                let how = lifecycle::PlanChange::new(tier, seats, proration);
                 lifecycle::change_plan(stores, stripe, &tiers, target, how, who).await
             }
             (PlanAction::Cancel, _) => {
