@@ -66,15 +66,6 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
     ctx.events()
 }
 
-/// The metrics route (none for an empty path), whose callers are checked against serve's
-/// service tokens, on a store connection of their own.
-fn metrics_route(ctx: &mut Ctx, path: &str) -> Result<Option<(String, crate::store::Store)>> {
-    Ok(match path {
-        "" => None,
-        p => Some((p.to_string(), ctx.store()?.reopen()?)),
-    })
-}
-
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     crate::server::reload::ignore_hangup_from_now("listen");
     crate::secrets::check_credentials().map_err(anyhow::Error::msg)?;
@@ -82,7 +73,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     args.server.limits(args.max_body).check()?;
     let held = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
-    let metrics = metrics_route(ctx, &args.metrics_path)?;
+    let metrics = ops::webhooks::metrics_route(ctx.store()?, &args.metrics_path)?;
     let mut side = apply_side(ctx, args.refetch)?;
     apply_left_over(ctx, &mut side, &mut events)?;
     // The log goes through a queue: a stalled stderr never stalls the receiver.
@@ -99,19 +90,29 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
     let log = listen_log(&ctx.output, stream.clone());
-    let stop = async {
-        tokio::select! {
-            () = signal => {}
-            () = stream.closed() => {}
-        }
-    };
+    let stop = stopped(signal, stream.clone());
     let settings = listen::Settings {
         log_dropped: Some(queue.dropped()),
         ..listen_settings(args, held.secrets)
     };
-    let (rt, served) = (ctx.runtime()?, (options, metrics));
-    let ran = ops::webhooks::listen(rt, listener, settings, events, side, log, served, stop);
+    let run = ops::webhooks::Listen {
+        listener,
+        settings,
+        events,
+        side,
+        options,
+        metrics,
+    };
+    let ran = ops::webhooks::listen(ctx.runtime()?, run, log, stop);
     end_listen(ctx, args, ran, &queue, &stream)
+}
+
+/// Resolves on the shutdown signal, or when stdout closes.
+async fn stopped(signal: impl std::future::Future<Output = ()>, stream: Stream) {
+    tokio::select! {
+        () = signal => {}
+        () = stream.closed() => {}
+    }
 }
 
 /// Where the webhook secrets came from and what was passed over, on the start log.

@@ -6,11 +6,9 @@
 
 use crate::billing::Verdict;
 use crate::billing::{Subscription, TierMap};
-use crate::store::webhooks::{
-    Clash, ConflictRow, Delivery, Envelope, EventRow, Fate, Incoming, ReceiptRow,
-};
+use crate::store::webhooks::{Clash, Envelope, EventRow, Fate, Incoming};
 use crate::store::Store;
-use crate::stripe::{Stripe, Writer};
+use crate::stripe::Stripe;
 use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -18,11 +16,28 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use crate::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
 
+mod endpoints;
+mod intake;
 pub mod listen;
 pub mod metrics;
+mod queries;
 pub mod replay;
 mod send;
 use std::sync::Arc;
+
+pub use endpoints::{
+    create_endpoint, delete_endpoint, endpoints, Deleted, EndpointList, EndpointView, Kept,
+    SecretFallback,
+};
+pub use intake::{
+    apply_pending, backfill, ingest, read_bounded, read_events, refuse_future, reprocess,
+    stripe_events, stripe_type_filter, BackfillReport, IngestReport, ReprocessReport,
+    INGEST_FUTURE_SKEW, MAX_EVENT_BYTES, MAX_INGEST_BYTES,
+};
+pub use queries::{
+    conflicts, events, filter, rejected, show, verify, ConflictList, EventList, RejectedList,
+    ShowReport, VerifyReport,
+};
 
 /// Reads current objects from Stripe on a runtime of its own (the apply side runs on the
 /// writer thread, outside any async context).
@@ -475,195 +490,44 @@ pub fn envelope_of(row: &EventRow) -> Envelope {
     }
 }
 
-/// The most `webhooks ingest` reads (file or stdin): 256 MiB.
-pub const MAX_INGEST_BYTES: u64 = 256 << 20;
-/// The most one event may take in an ingested file: Stripe's events are a few KiB, and
-/// `webhooks listen` takes no body over 1 MiB either.
-pub const MAX_EVENT_BYTES: usize = 1 << 20;
-
-/// Reads at most [`MAX_INGEST_BYTES`] from `r` (`name` for the error); more is refused, and
-/// nothing is stored.
-pub fn read_bounded(r: impl std::io::Read, name: &str) -> Result<Vec<u8>> {
-    use std::io::Read as _;
-    let mut buf = Vec::new();
-    r.take(MAX_INGEST_BYTES + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("failed to read events from {name}"))?;
-    if buf.len() as u64 > MAX_INGEST_BYTES {
-        anyhow::bail!(
-            "{name} is over {} MiB: ingest takes at most that at once, nothing stored\nhint: split it (NDJSON splits at any line)",
-            MAX_INGEST_BYTES >> 20
-        );
-    }
-    Ok(buf)
+/// The metrics route (none for an empty path), whose callers are checked against serve's
+/// service tokens, on a connection of its own to `store`'s database.
+pub fn metrics_route(store: &Store, path: &str) -> Result<Option<(String, Store)>> {
+    Ok(match path {
+        "" => None,
+        p => Some((p.to_string(), store.reopen()?)),
+    })
 }
 
-/// Splits a file into events: one JSON document, or one per line. Every bad line is listed,
-/// and then nothing is returned.
-pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<Incoming>> {
-    let trimmed = text.trim_ascii();
-    let single = trimmed.starts_with(b"{")
-        && serde_json::from_slice::<serde_json::Value>(trimmed).is_ok_and(|v| v.is_object());
-    let lines: Vec<(String, &[u8])> = if single {
-        vec![(name.to_string(), trimmed)]
-    } else {
-        text.split(|b| *b == b'\n')
-            .enumerate()
-            .map(|(i, l)| (format!("{name}:{}", i + 1), l.trim_ascii()))
-            .filter(|(_, l)| !l.is_empty())
-            .collect()
-    };
-    let mut out = Vec::new();
-    let mut bad = Vec::new();
-    for (place, line) in lines {
-        if line.len() > MAX_EVENT_BYTES {
-            bad.push(format!(
-                "{place}: an event of {} (at most {MAX_EVENT_BYTES})",
-                crate::plural::count(line.len(), "byte", "bytes")
-            ));
-            continue;
-        }
-        match Envelope::parse(line) {
-            Ok(envelope) => out.push(Incoming {
-                envelope,
-                body: line.to_vec(),
-                source,
-            }),
-            Err(why) => bad.push(format!("{place}: {why}")),
-        }
-    }
-    if !bad.is_empty() {
-        anyhow::bail!(
-            "{}, nothing stored:\n{}",
-            crate::plural::count(bad.len(), "bad event", "bad events"),
-            bad.join("\n")
-        );
-    }
-    Ok(out)
-}
-
-/// What `webhooks ingest` did.
-#[derive(Serialize)]
-pub struct IngestReport {
-    pub read: usize,
-    pub stored: usize,
-    /// The same body as the stored event's.
-    pub already_stored: usize,
-    /// An id already stored with another body (kept apart, see `webhooks list --status
-    /// conflict`).
-    pub conflicts: Vec<ConflictSeen>,
-    #[serde(flatten)]
-    pub applied: ApplySummary,
-}
-
-/// How far after billctl's clock an ingested event's `created` may be (clock skew between
-/// hosts); Stripe never sends an event from the future.
-pub const INGEST_FUTURE_SKEW: i64 = 86_400;
-
-/// Refuses (listing each) events whose `created` is more than [`INGEST_FUTURE_SKEW`] after
-/// `now`: applied, such an event would move its subscription's clocks into the future, and
-/// every genuine event after it would be ignored as older (a sync does not reset them).
-pub fn refuse_future(incoming: &[Incoming], now: i64) -> Result<()> {
-    let late: Vec<String> = incoming
-        .iter()
-        .filter(|i| i.envelope.created > now.saturating_add(INGEST_FUTURE_SKEW))
-        .map(|i| {
-            format!(
-                "{}: created {} is after billctl's clock ({}) by more than a day",
-                i.envelope.id,
-                crate::time::utc_datetime(i.envelope.created),
-                crate::time::utc_datetime(now)
-            )
-        })
-        .collect();
-    if !late.is_empty() {
-        anyhow::bail!(
-            "{} from the future, nothing stored:\n{}",
-            crate::plural::count(late.len(), "event", "events"),
-            late.join("\n")
-        );
-    }
-    Ok(())
-}
-
-/// `webhooks ingest`: stores the events by the one rule and applies the new ones.
-pub fn ingest(
-    events: &mut EventStore,
-    side: &mut ApplySide,
-    incoming: Vec<Incoming>,
-    progress: &indicatif::ProgressBar,
-) -> Result<(IngestReport, Vec<(String, Outcome)>)> {
-    let read = incoming.len();
-    let before = side.refetches.counts();
-    let s = store_new(events, incoming, Some(&mut *side), progress)?;
-    let report = IngestReport {
-        read,
-        stored: s.new_ids.len(),
-        already_stored: read - s.new_ids.len() - s.conflicts.len(),
-        applied: ApplySummary::of(&s.outcomes).refetches(side, before),
-        conflicts: s.conflicts,
-    };
-    Ok((report, s.outcomes))
-}
-
-/// What `webhooks reprocess` did.
-#[derive(Serialize)]
-pub struct ReprocessReport {
-    pub selected: usize,
-    #[serde(flatten)]
-    pub applied: ApplySummary,
-}
-
-/// `webhooks reprocess`: applies the stored events `filter` selects again, in order.
-pub fn reprocess(
-    events: &mut EventStore,
-    side: &mut ApplySide,
-    filter: &Filter,
-    progress: &indicatif::ProgressBar,
-) -> Result<(ReprocessReport, Vec<(String, Outcome)>)> {
-    let items: Vec<(Envelope, Vec<u8>)> = crate::ops::webhooks::replay::select(events, filter)?
-        .into_iter()
-        .map(|(r, b)| (envelope_of(&r), b))
-        .collect();
-    progress.set_length(items.len() as u64);
-    let before = side.refetches.counts();
-    let outcomes = apply_all(side, events, items, progress)?;
-    let report = ReprocessReport {
-        selected: outcomes.len(),
-        applied: ApplySummary::of(&outcomes).refetches(side, before),
-    };
-    Ok((report, outcomes))
-}
-
-/// Applies the events an earlier `listen` stored but did not apply; returns how many.
-pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<usize> {
-    let pending = events.events_with_bodies(&Filter {
-        status: Some("pending".into()),
-        ..Filter::default()
-    })?;
-    let items: Vec<(Envelope, Vec<u8>)> = pending
-        .into_iter()
-        .map(|(r, b)| (envelope_of(&r), b))
-        .collect();
-    let n = items.len();
-    apply_all(side, events, items, &indicatif::ProgressBar::hidden())?;
-    Ok(n)
+/// What `webhooks listen` runs with: the socket and its settings, the event store and the
+/// apply side, the server's options (the access log, TLS) and the metrics route (its path and
+/// a store to read).
+pub struct Listen {
+    pub listener: std::net::TcpListener,
+    pub settings: listen::Settings,
+    pub events: EventStore,
+    pub side: ApplySide,
+    pub options: crate::server::Options,
+    pub metrics: Option<(String, Store)>,
 }
 
 /// `webhooks listen`: receives on `listener` until `stop` resolves (then lets requests in
 /// flight finish), storing each event once and applying it on the writer thread; `log` hears
-/// of every request; `options` carry the access log and TLS. Returns the counters.
-#[allow(clippy::too_many_arguments)]
+/// of every request. Returns the counters.
 pub fn listen(
     rt: &tokio::runtime::Runtime,
-    listener: std::net::TcpListener,
-    settings: listen::Settings,
-    events: EventStore,
-    mut side: ApplySide,
+    run: Listen,
     log: impl Fn(&listen::Logged) + Send + Sync + 'static,
-    (options, metrics): (crate::server::Options, Option<(String, Store)>),
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<Arc<listen::Stats>> {
+    let Listen {
+        listener,
+        settings,
+        events,
+        mut side,
+        options,
+        metrics,
+    } = run;
     let stats = Arc::new(listen::Stats::default());
     stats.metrics.count_refetches(side.refetches());
     if let Some(d) = settings.log_dropped.clone() {
@@ -707,413 +571,6 @@ pub fn listen(
     drop(route);
     writer.finish()?;
     Ok(stats)
-}
-
-/// What `webhooks backfill` did.
-#[derive(Serialize)]
-pub struct BackfillReport {
-    pub since: i64,
-    pub listed: usize,
-    /// Stored with the same body as Stripe's.
-    pub already_stored: usize,
-    pub stored: usize,
-    /// Ids stored with another body than Stripe's: Stripe's copy replaced it and was applied
-    /// (`replaced`), the stored body kept apart.
-    pub conflicts: Vec<ConflictSeen>,
-    #[serde(flatten)]
-    pub applied: ApplySummary,
-    pub stored_ids: Vec<String>,
-}
-
-/// Stripe's `type` filter takes an exact type or a `prefix*` wildcard; any other glob is
-/// applied locally (see [`backfill`]).
-pub fn stripe_type_filter(kind: Option<&str>) -> Option<&str> {
-    kind.filter(|k| {
-        let body = k.strip_suffix('*').unwrap_or(k);
-        !body.contains(['*', '?', '['])
-    })
-}
-
-/// `webhooks backfill`: compares the events Stripe listed (those matching `kind`) with the
-/// store, oldest first: the missing ones are stored, and where the stored body differs from
-/// Stripe's, Stripe's copy replaces it (the stored one kept apart as a conflict); with `side`,
-/// both are applied.
-pub fn backfill(
-    events: &mut EventStore,
-    mut side: Option<&mut ApplySide>,
-    listed: &[serde_json::Value],
-    kind: Option<&str>,
-    since: i64,
-    progress: &indicatif::ProgressBar,
-) -> Result<(BackfillReport, Vec<(String, Outcome)>)> {
-    let mut incoming = Vec::new();
-    for e in listed {
-        let t = e["type"].as_str().unwrap_or_default();
-        if let Some(k) = kind {
-            if !events.type_matches(k, t)? {
-                continue;
-            }
-        }
-        let body = serde_json::to_vec(e)?;
-        let envelope = Envelope::parse(&body).map_err(|why| {
-            anyhow::anyhow!(
-                "Stripe listed an event billctl cannot read ({}): {why}",
-                e["id"].as_str().unwrap_or("no id")
-            )
-        })?;
-        incoming.push(Incoming {
-            envelope,
-            body,
-            source: "backfill",
-        });
-    }
-    // Same-second events in id order (store_new keeps it), so a re-run applies alike.
-    incoming.sort_by(|a, b| {
-        (a.envelope.created, &a.envelope.id).cmp(&(b.envelope.created, &b.envelope.id))
-    });
-    let listed = incoming.len();
-    let before = side.as_ref().map(|s| s.refetches.counts());
-    let s = store_new(events, incoming, side.as_deref_mut(), progress)?;
-    let mut applied = ApplySummary::of(&s.outcomes);
-    if let (Some(side), Some(before)) = (side, before) {
-        applied = applied.refetches(side, before);
-    }
-    let report = BackfillReport {
-        since,
-        listed,
-        already_stored: listed - s.new_ids.len() - s.conflicts.len(),
-        stored: s.new_ids.len(),
-        conflicts: s.conflicts,
-        applied,
-        stored_ids: s.new_ids,
-    };
-    Ok((report, s.outcomes))
-}
-
-/// `webhooks show`: one stored event with its receipts, replays and payload.
-#[derive(Serialize)]
-pub struct ShowReport {
-    #[serde(flatten)]
-    pub event: EventRow,
-    pub receipts: Vec<ReceiptRow>,
-    pub replays: Vec<Delivery>,
-    /// Other bodies that came with this id, kept apart.
-    pub conflicts: Vec<ConflictRow>,
-    pub payload: serde_json::Value,
-}
-
-/// The stored event `id`, or `None`.
-pub fn show(events: &EventStore, id: &str) -> Result<Option<ShowReport>> {
-    let Some((event, body)) = events.event(id)? else {
-        return Ok(None);
-    };
-    Ok(Some(ShowReport {
-        receipts: events.receipts_of(&event.id)?,
-        replays: events.deliveries_of(&event.id)?,
-        conflicts: events.conflicts(&by_id(&event.id), None)?,
-        payload: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-        event,
-    }))
-}
-
-fn by_id(id: &str) -> Filter {
-    Filter {
-        ids: vec![id.to_string()],
-        ..Filter::default()
-    }
-}
-
-/// Bodies kept apart from the stored event of their id, for `webhooks list --status conflict`.
-#[derive(Serialize)]
-#[serde(transparent)]
-pub struct ConflictList(pub Vec<ConflictRow>);
-
-/// `webhooks list --status conflict`: the conflicts the filter selects, at most `limit`.
-pub fn conflicts(
-    events: &EventStore,
-    filter: &Filter,
-    limit: Option<usize>,
-) -> Result<ConflictList> {
-    Ok(ConflictList(events.conflicts(filter, limit)?))
-}
-
-/// Stored events, for `webhooks list`.
-#[derive(Serialize)]
-#[serde(transparent)]
-pub struct EventList(pub Vec<EventRow>);
-
-/// Rejected requests, for `webhooks list --status rejected`.
-#[derive(Serialize)]
-#[serde(transparent)]
-pub struct RejectedList(pub Vec<ReceiptRow>);
-
-/// `webhooks verify`: whether a signature header matches a body.
-#[derive(Serialize)]
-pub struct VerifyReport {
-    pub valid: bool,
-    pub timestamp: Option<i64>,
-    pub age_secs: Option<i64>,
-    /// The variable whose secret matched.
-    pub secret_env: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// Checks `header` against `body` under each secret (named by `names`, in order) at `now`.
-pub fn verify(
-    header: &str,
-    body: &[u8],
-    secrets: &[String],
-    names: &[String],
-    now: i64,
-    tolerance: i64,
-) -> VerifyReport {
-    match crate::webhooks::verify(header, body, secrets, now, tolerance) {
-        Ok(v) => VerifyReport {
-            valid: true,
-            timestamp: Some(v.timestamp),
-            age_secs: Some(now - v.timestamp),
-            secret_env: names.get(v.secret_index).cloned(),
-            reason: None,
-        },
-        Err(e) => VerifyReport {
-            valid: false,
-            timestamp: None,
-            age_secs: None,
-            secret_env: None,
-            reason: Some(e.to_string()),
-        },
-    }
-}
-
-/// A Stripe webhook endpoint, as `webhooks endpoint` shows it.
-#[derive(Serialize)]
-pub struct EndpointView {
-    pub id: String,
-    pub url: String,
-    pub status: String,
-    pub enabled_events: Vec<String>,
-    /// Whether this profile's keyring holds the endpoint's signing secret.
-    pub secret_in_keyring: bool,
-    /// Whether the data dir's secret file holds it (`[webhooks] secret_file`).
-    pub secret_in_file: bool,
-}
-
-impl EndpointView {
-    /// From Stripe's endpoint object; `kept` lists the endpoint ids whose secret is in the
-    /// keyring, `in_file` those in the secret file.
-    pub fn of(v: &serde_json::Value, kept: &[String], in_file: &[String]) -> EndpointView {
-        let id = v["id"].as_str().unwrap_or_default().to_string();
-        EndpointView {
-            secret_in_keyring: kept.contains(&id),
-            secret_in_file: in_file.contains(&id),
-            id,
-            url: v["url"].as_str().unwrap_or_default().to_string(),
-            status: v["status"].as_str().unwrap_or_default().to_string(),
-            enabled_events: v["enabled_events"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// Where `webhooks endpoint create` may keep the new endpoint's signing secret when the
-/// keyring refuses it.
-pub struct SecretFallback {
-    /// The data dir, when the config allows a secret file there (`[webhooks] secret_file`).
-    pub file_dir: Option<std::path::PathBuf>,
-    /// Whether the secret may be shown once on the terminal.
-    pub terminal: bool,
-}
-
-/// Where the new endpoint's secret went.
-pub enum Kept {
-    Keyring,
-    File(std::path::PathBuf),
-    /// Nowhere billctl reads: the caller shows it once on the terminal and fails.
-    Shown {
-        secret: crate::secrets::Secret,
-        why: String,
-    },
-}
-
-/// `webhooks endpoint create`: a Stripe endpoint for `url` sending the events billctl
-/// applies, its signing secret kept in `profile`'s keyring (checked for writes first), else
-/// where `fallback` allows. When nothing can keep it and it cannot be shown, nothing is
-/// created.
-pub async fn create_endpoint<S: crate::ops::writes::Stores>(
-    (stores, actor): (&S, crate::ops::writes::Actor<'_>),
-    stripe: &Writer,
-    profile: &str,
-    url: &str,
-    description: Option<&str>,
-    fallback: &SecretFallback,
-) -> Result<(EndpointView, Kept)> {
-    use crate::secrets::{keyring_writable, save_file_secret, save_webhook_secret, Held, Secret};
-    let mut keyring = keyring_writable(Held::WebhookSecrets, profile);
-    if let (Err(why), None, false) = (&keyring, &fallback.file_dir, fallback.terminal) {
-        anyhow::bail!("cannot keep the endpoint's signing secret: {why}; nothing was created\nhint: on a terminal, billctl shows a secret it cannot keep once instead");
-    }
-    let key = format!("billctl-we-{:016x}", rand::random::<u64>());
-    let handled = crate::webhooks::apply::HANDLED;
-    let created = stripe
-        .create_webhook_endpoint(url, handled, description, &key)
-        .await?;
-    let id = created["id"].as_str().unwrap_or_default().to_string();
-    let detail = serde_json::json!({"endpoint": id, "url": url});
-    crate::ops::writes::audit_via(stores, ("webhooks.endpoint.create", None, detail), actor)
-        .await?;
-    let secret = created["secret"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("Stripe created endpoint {id} but sent no secret"))?;
-    let secret = Secret::new(secret.to_string());
-    if keyring.is_ok() {
-        keyring = save_webhook_secret(profile, &id, &secret);
-    }
-    let why = match keyring {
-        Ok(()) => {
-            return Ok((
-                EndpointView::of(&created, std::slice::from_ref(&id), &[]),
-                Kept::Keyring,
-            ))
-        }
-        Err(why) => why,
-    };
-    if let Some(dir) = &fallback.file_dir {
-        match save_file_secret(dir, &id, &secret) {
-            Ok(()) => {
-                let view = EndpointView::of(&created, &[], std::slice::from_ref(&id));
-                return Ok((view, Kept::File(dir.join(crate::secrets::SECRET_FILE))));
-            }
-            Err(file_why) if !fallback.terminal => anyhow::bail!("created endpoint {id} but could not keep its secret: {why}; and {file_why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again"),
-            Err(_) => {}
-        }
-    }
-    if fallback.terminal {
-        return Ok((
-            EndpointView::of(&created, &[], &[]),
-            Kept::Shown { secret, why },
-        ));
-    }
-    anyhow::bail!("created endpoint {id} but could not keep its secret: {why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again (Stripe shows a secret only once here; the Dashboard can reveal it)")
-}
-
-/// What `webhooks endpoint delete` did.
-#[derive(Serialize)]
-pub struct Deleted {
-    pub deleted: String,
-    /// Whether its secret was kept anywhere billctl keeps one (now removed).
-    pub secret_removed: bool,
-    /// Where it was removed from: `keyring`, and the path of the data dir's secret file.
-    pub secret_removed_from: Vec<String>,
-    /// The places that could not be checked for its secret, and why (it may still be there).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub secret_not_checked: Vec<String>,
-}
-
-/// Endpoints, for `webhooks endpoint list`.
-#[derive(Serialize)]
-#[serde(transparent)]
-pub struct EndpointList(pub Vec<EndpointView>);
-
-/// The selection of `webhooks list`, `reprocess` and `replay`: ids, a type, a time window,
-/// and failed ones only.
-pub fn filter(
-    ids: &[String],
-    kind: Option<String>,
-    window: (Option<i64>, Option<i64>),
-    failed: bool,
-) -> Filter {
-    Filter {
-        ids: ids.to_vec(),
-        kind,
-        since: window.0,
-        until: window.1,
-        status: failed.then(|| "failed".to_string()),
-    }
-}
-
-/// `webhooks list`: stored events the filter selects, newest first, at most `limit`.
-pub fn events(events: &EventStore, filter: &Filter, limit: Option<usize>) -> Result<EventList> {
-    Ok(EventList(events.events(filter, limit)?))
-}
-
-/// `webhooks list --status rejected`: refused requests in the window, at most `limit`.
-pub fn rejected(
-    events: &EventStore,
-    filter: &Filter,
-    limit: Option<usize>,
-) -> Result<RejectedList> {
-    Ok(RejectedList(events.rejected(
-        filter.since,
-        filter.until,
-        limit,
-    )?))
-}
-
-/// Events Stripe has since `since` (of `kind`, if given); `on_count` hears the count so far.
-pub async fn stripe_events(
-    stripe: &Stripe,
-    since: i64,
-    kind: Option<&str>,
-    on_count: impl FnMut(usize),
-) -> Result<Vec<serde_json::Value>> {
-    let stripe_type = stripe_type_filter(kind);
-    Ok(stripe.events_since(since, stripe_type, on_count).await?)
-}
-
-/// `webhooks endpoint list`: Stripe's endpoints, each with where its secret is kept.
-pub async fn endpoints(
-    stripe: &Stripe,
-    kept: &[String],
-    in_file: &[String],
-) -> Result<EndpointList> {
-    let all = stripe.webhook_endpoints().await?;
-    Ok(EndpointList(
-        all.iter()
-            .map(|v| EndpointView::of(v, kept, in_file))
-            .collect(),
-    ))
-}
-
-/// `webhooks endpoint delete`: deletes the endpoint in Stripe, then forgets its secret in
-/// the keyring and the data dir's secret file.
-pub async fn delete_endpoint<S: crate::ops::writes::Stores>(
-    (stores, actor): (&S, crate::ops::writes::Actor<'_>),
-    stripe: &Writer,
-    id: &str,
-    profile: &str,
-    dir: &std::path::Path,
-) -> Result<Deleted> {
-    stripe.delete_webhook_endpoint(id).await?;
-    let detail = serde_json::json!({"endpoint": id});
-    crate::ops::writes::audit_via(stores, ("webhooks.endpoint.delete", None, detail), actor)
-        .await?;
-    let file = dir.join(crate::secrets::SECRET_FILE).display().to_string();
-    let (mut from, mut not_checked) = (Vec::new(), Vec::new());
-    for (place, removed) in [
-        (
-            "keyring".to_string(),
-            crate::secrets::remove_webhook_secret(profile, id),
-        ),
-        (file, crate::secrets::remove_file_secret(dir, id)),
-    ] {
-        match removed {
-            Ok(true) => from.push(place),
-            Ok(false) => {}
-            Err(why) => not_checked.push(why),
-        }
-    }
-    Ok(Deleted {
-        deleted: id.to_string(),
-        secret_removed: !from.is_empty(),
-        secret_removed_from: from,
-        secret_not_checked: not_checked,
-    })
 }
 
 #[cfg(test)]
@@ -1198,7 +655,7 @@ mod tests {
         let first = vec![incoming("evt_a", "customer.created", 1_795_500_000)];
         store_new(&mut events, first, None, &bar).unwrap();
         assert_eq!(
-            events.events(&by_id("evt_a"), None).unwrap()[0].status,
+            events.events(&queries::by_id("evt_a"), None).unwrap()[0].status,
             "pending"
         );
         let again = vec![
