@@ -80,7 +80,10 @@
 //! | `ops/lifecycle.rs` | subscription create, plan change, cancel and resume: one workflow each for the command line and serve, typed refusals, the audit entry |
 //! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
 //! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
-//! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
+//! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order (the apply side), and `listen`'s run |
+//! | `ops/webhooks/intake.rs` | events other than by `listen`: `ingest` (bounded, future events refused), `reprocess`, pending ones, `backfill` |
+//! | `ops/webhooks/queries.rs` | `webhooks show/list/verify`: stored events, conflicts, rejected requests, a signature check |
+//! | `ops/webhooks/endpoints.rs` | `webhooks endpoint create/list/delete`, with where each signing secret is kept |
 //! | `ops/webhooks/metrics.rs` | `webhooks listen`'s counters and their Prometheus exposition |
 //! | `ops/webhooks/listen.rs` | `webhooks listen`: the route on `server/`, and the writer that commits deliveries in groups and applies them |
 //! | `ops/webhooks/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
@@ -96,7 +99,9 @@
 //! | `ops/serve/cloudevents.rs` | `POST /api/v1/events`: OpenMeter's CloudEvents ingestion into `usage import` lines |
 //! | `ops/serve/openapi.rs` | the OpenAPI 3.1 document of every route (`openapi.json` beside it) |
 //! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
-//! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
+//! | `commands/webhooks/mod.rs` | `webhooks listen/ingest/list/show/reprocess/verify/backfill`, the group's dispatch |
+//! | `commands/webhooks/replay.rs` | `webhooks replay` (selection, secret, the delivery printer) |
+//! | `commands/webhooks/endpoint.rs` | `webhooks endpoint create/list/delete` |
 //! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
 //! | `config/raw.rs` | the config file's raw serde schema, with spans; unknown keys refused |
 //! | `config/error.rs` | config mistakes with file, line, column and dotted key |
