@@ -1,7 +1,8 @@
 //! `billctl keys issue|list|show|revoke|rotate|verify`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::IdArg;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {

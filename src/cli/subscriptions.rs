@@ -1,8 +1,9 @@
 //! `billctl subscriptions create|change|cancel|list|show|sync`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::IdArg;
 use crate::billing::Proration;
+use clap::Args;
+use clap::Subcommand;
 
 /// `--proration`: the flag's names (kebab-case, as clap spells values) and help for
 /// [`Proration`], the one enum both doors use.
