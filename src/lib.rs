@@ -109,6 +109,7 @@
 //! | `config/parse.rs` | validating the raw config into `Config`, section by section |
 //! | `config/stripe.rs` | `[stripe]`, `[checkout]`, `[portal]`, `[store]` |
 //! | `config/access.rs` | `[access]`: statuses that grant access, the `past_due` grace |
+//! | `config/api_base.rs` | where the Stripe key may be sent: `BILLCTL_STRIPE_API_BASE`, `stripe.api_base` or api.stripe.com, under the environment's policy |
 //! | `config/usage.rs` | `[usage]` and `[meter]` |
 //! | `config/tiers.rs` | `[tiers]`: tiers and their prices against Stripe's limits |
 //! | `config/tests.rs` | the config's tests |
