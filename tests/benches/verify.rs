@@ -256,7 +256,7 @@ fn anchor_table(
             ins.execute(rusqlite::params![
                 r.hash,
                 r.id,
-                r.mode,
+                r.mode.as_str(),
                 r.customer_id,
                 r.created_at,
                 r.created_by
