@@ -12,43 +12,140 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Stripe's API base, unless `BILLCTL_STRIPE_API_BASE` or `stripe.api_base` says otherwise.
-pub const DEFAULT_API_BASE: &str = "https://api.stripe.com/";
-/// Environment override of the API base (how tests and demos reach the simulator).
-pub const API_BASE_ENV: &str = "BILLCTL_STRIPE_API_BASE";
 /// Requests per second to Stripe at most (wins over `stripe.max_requests_per_second`).
 pub const RATE_ENV: &str = "BILLCTL_STRIPE_RATE";
-/// Test builds only: lets a live-mode key reach a local simulator, for the live-mode tests.
-pub const TEST_ALLOW_LIVE_BASE_ENV: &str = "BILLCTL_TEST_ALLOW_LIVE_BASE";
+/// The API base's environment policy lives in `config/`; these names stay here for callers.
+pub use crate::config::{API_BASE_ENV, DEFAULT_API_BASE, TEST_ALLOW_LIVE_BASE_ENV};
 
-/// Where the Stripe key may be sent. Plain http only to loopback (the simulator); a config
-/// file may name only api.stripe.com (another host must come from `BILLCTL_STRIPE_API_BASE`,
-/// so a changed config cannot send the key elsewhere); a live-mode key (`live`: how to change
-/// it) only to api.stripe.com.
-fn check_api_base(base: &str, config_file: Option<&str>, live: Option<&str>) -> Result<()> {
-    let uri: hyper::Uri = base
-        .parse()
-        .map_err(|e| anyhow!("invalid Stripe API base {base:?}: {e}"))?;
-    let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
-    let loopback = matches!(host, "localhost" | "::1") || host.starts_with("127.");
-    match uri.scheme_str() {
-        Some("https") => {}
-        Some("http") if loopback => {}
-        Some("http") => bail!("refusing to send the Stripe key over plain http to {host}: http is allowed only to loopback (a local simulator); use https"),
-        _ => bail!("{API_BASE_ENV} must be an http:// or https:// URL, got {base:?}"),
+/// A value made on first use, then lent: Ctx's config, store, key, Stripe client and runtime.
+struct Lazy<T>(Option<T>);
+
+impl<T> Lazy<T> {
+    const fn new() -> Lazy<T> {
+        Lazy(None)
     }
-    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-        bail!("the Stripe API base must not carry credentials");
+
+    /// The value, made by `make` when there is none yet (a failed `make` leaves none).
+    fn get_or_try_init(&mut self, make: impl FnOnce() -> Result<T>) -> Result<&mut T> {
+        match self.0 {
+            Some(ref mut v) => Ok(v),
+            None => Ok(self.0.insert(make()?)),
+        }
     }
-    let stripe = host == "api.stripe.com";
-    if let (Some(file), false) = (config_file, stripe) {
-        bail!("stripe.api_base in {file} points at {host}: a config file may only name api.stripe.com, so that a changed config cannot send the Stripe key elsewhere\nhint: set {API_BASE_ENV} to use another host");
+
+    fn get(&self) -> Option<&T> {
+        self.0.as_ref()
     }
-    let allow_test = cfg!(debug_assertions) && std::env::var_os(TEST_ALLOW_LIVE_BASE_ENV).is_some();
-    if let (Some(hint), false, false) = (live, stripe, allow_test) {
-        bail!("refusing to send a live-mode key to {host}: live keys go only to api.stripe.com\nhint: use a test-mode key here: {hint}");
+
+    fn take(&mut self) -> Option<T> {
+        self.0.take()
     }
-    Ok(())
+}
+
+/// How the Stripe key is looked up: [`secrets::resolve`] (tests count the lookups).
+type Resolve = fn(&str) -> Result<Lookup, KeyError>;
+
+/// The validated config, loaded on first use.
+fn config_of<'a>(global: &Global, config: &'a mut Lazy<Config>) -> Result<&'a Config> {
+    let loaded = config.get_or_try_init(|| {
+        let path = config::locate(global.config.as_deref());
+        config::load(path.as_deref())
+    })?;
+    Ok(loaded)
+}
+
+/// The keyring profile: flag/env, then the config, then "default".
+fn profile_of(global: &Global, config: &mut Lazy<Config>) -> Result<String> {
+    if let Some(p) = &global.profile {
+        return Ok(p.clone());
+    }
+    Ok(config_of(global, config)?.stripe.profile.clone())
+}
+
+/// The data dir: --data-dir / BILLCTL_DATA_DIR, then `data_dir` in the config, then XDG.
+fn data_dir_of(global: &Global, config: &mut Lazy<Config>) -> Result<PathBuf> {
+    if let Some(d) = &global.data_dir {
+        return Ok(d.clone());
+    }
+    let configured = config_of(global, config)?.data_dir.clone();
+    default_data_dir(configured)
+}
+
+/// The Postgres store named by `BILLCTL_DATABASE_URL` (which may hold a password), else by
+/// `store.url` in the config (which may not); `None`: the SQLite store.
+fn database_url_of(
+    global: &Global,
+    config: &mut Lazy<Config>,
+) -> Result<Option<crate::store::pg::PgUrl>> {
+    if let Some(u) = std::env::var_os(DATABASE_URL_ENV).filter(|u| !u.is_empty()) {
+        let u = u
+            .into_string()
+            .map_err(|_| anyhow!("{DATABASE_URL_ENV} is not UTF-8"))?;
+        return crate::store::pg::PgUrl::parse(&u, true)
+            .map(Some)
+            .map_err(|e| anyhow!("{DATABASE_URL_ENV} {e}"));
+    }
+    match config_of(global, config)?.store_url.clone() {
+        Some(u) => crate::store::pg::PgUrl::parse(&u, false)
+            .map(Some)
+            .map_err(|e| anyhow!("store.url {e}")),
+        None => Ok(None),
+    }
+}
+
+/// Says so when opening the store finished an interrupted restore: the store now holds
+/// that restore's backup.
+fn finished_restore(output: &Output, finished: Option<&crate::store::swap::Finished>) {
+    if let Some(f) = finished {
+        output.warn(format!(
+            "finished an interrupted restore first ({})",
+            f.describe()
+        ));
+    }
+}
+
+/// Opens (and migrates) the store: Postgres when a URL names one, else SQLite in the data dir.
+fn open_store(global: &Global, config: &mut Lazy<Config>, output: &Output) -> Result<Store> {
+    if let Some(url) = database_url_of(global, config)? {
+        return Store::open_pg(&url);
+    }
+    let dir = data_dir_of(global, config)?;
+    let store = Store::open(&dir)?;
+    finished_restore(output, store.finished_restore());
+    if let Some(w) = crate::store::data_dir_warning(&dir) {
+        output.warn(w);
+    }
+    Ok(store)
+}
+
+/// The Stripe key `resolve` finds for the profile, or an error that says how to set one.
+fn find_key(global: &Global, config: &mut Lazy<Config>, resolve: Resolve) -> Result<StripeKey> {
+    let profile = profile_of(global, config)?;
+    match resolve(&profile) {
+        Ok(Lookup::Found(k)) => Ok(k),
+        Ok(Lookup::Missing(why)) => {
+            let mut msg = format!(
+                "no Stripe API key: {}",
+                secrets::how_to_change_key(None, &profile)
+            );
+            if let Some(w) = why {
+                msg.push_str(&format!("\nnote: {w}"));
+            }
+            bail!(msg)
+        }
+        Err(KeyError { source: None, why }) => bail!(why),
+        Err(e) => bail!(
+            "{e}\nhint: {}",
+            secrets::how_to_change_key(e.source.as_ref(), &profile)
+        ),
+    }
+}
+
+fn build_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")
 }
 
 /// The data dir `data_dir` in the config names, else `$XDG_DATA_HOME/billctl`, else
@@ -73,10 +170,13 @@ pub const DATABASE_URL_ENV: &str = "BILLCTL_DATABASE_URL";
 pub struct Ctx {
     pub global: Global,
     pub output: Output,
-    config: Option<Config>,
-    store: Option<Store>,
-    stripe: Option<(Stripe, StripeKey)>,
-    runtime: Option<tokio::runtime::Runtime>,
+    config: Lazy<Config>,
+    store: Lazy<Store>,
+    /// The Stripe key, looked up once per process (the keyring is read once).
+    key: Lazy<StripeKey>,
+    stripe: Lazy<Stripe>,
+    runtime: Lazy<tokio::runtime::Runtime>,
+    resolve: Resolve,
 }
 
 impl Ctx {
@@ -85,37 +185,28 @@ impl Ctx {
         Ctx {
             global,
             output,
-            config: None,
-            store: None,
-            stripe: None,
-            runtime: None,
+            config: Lazy::new(),
+            store: Lazy::new(),
+            key: Lazy::new(),
+            stripe: Lazy::new(),
+            runtime: Lazy::new(),
+            resolve: secrets::resolve,
         }
     }
 
     /// The validated config (loaded on first use).
     pub fn config(&mut self) -> Result<&Config> {
-        if self.config.is_none() {
-            let path = config::locate(self.global.config.as_deref());
-            self.config = Some(config::load(path.as_deref())?);
-        }
-        Ok(self.config.as_ref().expect("loaded above"))
+        config_of(&self.global, &mut self.config)
     }
 
     /// The keyring profile: flag/env, then the config, then "default".
     pub fn profile(&mut self) -> Result<String> {
-        if let Some(p) = &self.global.profile {
-            return Ok(p.clone());
-        }
-        Ok(self.config()?.stripe.profile.clone())
+        profile_of(&self.global, &mut self.config)
     }
 
     /// The data dir: --data-dir / BILLCTL_DATA_DIR, then `data_dir` in the config, then XDG.
     pub fn data_dir(&mut self) -> Result<PathBuf> {
-        if let Some(d) = &self.global.data_dir {
-            return Ok(d.clone());
-        }
-        let configured = self.config()?.data_dir.clone();
-        default_data_dir(configured)
+        data_dir_of(&self.global, &mut self.config)
     }
 
     /// Refuses `path`, which `flag` names for billctl to write, when it is one of the store's
@@ -140,50 +231,35 @@ impl Ctx {
 
     /// The store (opened and migrated on first use).
     pub fn store(&mut self) -> Result<&mut Store> {
-        if self.store.is_none() {
-            if let Some(url) = self.database_url()? {
-                self.store = Some(Store::open_pg(&url)?);
-                return Ok(self.store.as_mut().expect("opened above"));
-            }
-            let dir = self.data_dir()?;
-            let store = Store::open(&dir)?;
-            self.finished_restore(store.finished_restore());
-            self.store = Some(store);
-            if let Some(w) = crate::store::data_dir_warning(&dir) {
-                self.output.warn(w);
-            }
-        }
-        Ok(self.store.as_mut().expect("opened above"))
+        let Ctx {
+            global,
+            output,
+            config,
+            store,
+            ..
+        } = self;
+        store.get_or_try_init(|| open_store(global, config, output))
     }
 
     /// The store and the async runtime together, for a workflow that alternates between them
     /// (it blocks on one Stripe call at a time and never holds the store across an await).
     pub fn store_and_runtime(&mut self) -> Result<(&mut Store, &tokio::runtime::Runtime)> {
-        self.store()?;
-        self.runtime()?;
-        Ok((
-            self.store.as_mut().expect("opened above"),
-            self.runtime.as_ref().expect("built above"),
-        ))
+        let Ctx {
+            global,
+            output,
+            config,
+            store,
+            runtime,
+            ..
+        } = self;
+        let store = store.get_or_try_init(|| open_store(global, config, output))?;
+        Ok((store, runtime.get_or_try_init(build_runtime)?))
     }
 
     /// The Postgres store named by `BILLCTL_DATABASE_URL` (which may hold a password), else by
     /// `store.url` in the config (which may not); `None`: the SQLite store.
     pub fn database_url(&mut self) -> Result<Option<crate::store::pg::PgUrl>> {
-        if let Some(u) = std::env::var_os(DATABASE_URL_ENV).filter(|u| !u.is_empty()) {
-            let u = u
-                .into_string()
-                .map_err(|_| anyhow!("{DATABASE_URL_ENV} is not UTF-8"))?;
-            return crate::store::pg::PgUrl::parse(&u, true)
-                .map(Some)
-                .map_err(|e| anyhow!("{DATABASE_URL_ENV} {e}"));
-        }
-        match self.config()?.store_url.clone() {
-            Some(u) => crate::store::pg::PgUrl::parse(&u, false)
-                .map(Some)
-                .map_err(|e| anyhow!("store.url {e}")),
-            None => Ok(None),
-        }
+        database_url_of(&self.global, &mut self.config)
     }
 
     /// The webhook store: `webhooks.db` in the data dir, or the Postgres store.
@@ -193,50 +269,31 @@ impl Ctx {
             Some(url) => EventStore::open_at(&Location::Pg(url)),
             None => {
                 let events = EventStore::open(&self.data_dir()?)?;
-                self.finished_restore(events.finished_restore());
+                finished_restore(&self.output, events.finished_restore());
                 Ok(events)
             }
         }
     }
 
-    /// Says so when opening the store finished an interrupted restore: the store now holds
-    /// that restore's backup.
-    fn finished_restore(&self, finished: Option<&crate::store::swap::Finished>) {
-        if let Some(f) = finished {
-            self.output.warn(format!(
-                "finished an interrupted restore first ({})",
-                f.describe()
-            ));
-        }
-    }
-
     /// The store by value, for an owner such as the `Verifier`.
     pub fn take_store(&mut self) -> Result<Store> {
-        self.store()?;
-        Ok(self.store.take().expect("opened above"))
+        match self.store.take() {
+            Some(store) => Ok(store),
+            None => open_store(&self.global, &mut self.config, &self.output),
+        }
     }
 
-    /// The Stripe key in use, or an error that says how to set one.
+    /// The Stripe key in use (looked up once), or an error that says how to set one.
     pub fn stripe_key(&mut self) -> Result<StripeKey> {
-        let profile = self.profile()?;
-        match secrets::resolve(&profile) {
-            Ok(Lookup::Found(k)) => Ok(k),
-            Ok(Lookup::Missing(why)) => {
-                let mut msg = format!(
-                    "no Stripe API key: {}",
-                    secrets::how_to_change_key(None, &profile)
-                );
-                if let Some(w) = why {
-                    msg.push_str(&format!("\nnote: {w}"));
-                }
-                bail!(msg)
-            }
-            Err(KeyError { source: None, why }) => bail!(why),
-            Err(e) => bail!(
-                "{e}\nhint: {}",
-                secrets::how_to_change_key(e.source.as_ref(), &profile)
-            ),
-        }
+        let Ctx {
+            global,
+            config,
+            key,
+            resolve,
+            ..
+        } = self;
+        let key = key.get_or_try_init(|| find_key(global, config, *resolve))?;
+        Ok(key.clone())
     }
 
     /// How to change the key, for where the key in use comes from (or would): the words of
@@ -245,7 +302,10 @@ impl Ctx {
         let Ok(profile) = self.profile() else {
             return secrets::how_to_change_key(None, "default");
         };
-        let source = match secrets::resolve(&profile) {
+        if let Some(k) = self.key.get() {
+            return secrets::how_to_change_key(Some(&k.source), &profile);
+        }
+        let source = match (self.resolve)(&profile) {
             Ok(Lookup::Found(k)) => Some(k.source),
             Ok(Lookup::Missing(_)) => None,
             Err(e) => e.source,
@@ -270,13 +330,13 @@ impl Ctx {
 
     /// A Stripe client for reading.
     pub fn stripe(&mut self) -> Result<Stripe> {
-        if self.stripe.is_none() {
-            let key = self.stripe_key()?;
-            let settings = self.stripe_settings()?;
-            let client = Stripe::new(&key, settings).map_err(|e| anyhow!(e))?;
-            self.stripe = Some((client, key));
+        if let Some(client) = self.stripe.get() {
+            return Ok(client.clone());
         }
-        Ok(self.stripe.as_ref().expect("built above").0.clone())
+        let key = self.stripe_key()?;
+        let settings = self.stripe_settings(&key)?;
+        let client = Stripe::new(&key, settings).map_err(|e| anyhow!(e))?;
+        Ok(self.stripe.get_or_try_init(|| Ok(client))?.clone())
     }
 
     /// The write handle, through the one live-mode check ([`Writer::unlock`]): with a
@@ -335,35 +395,20 @@ impl Ctx {
         self.output.confirm(&question, self.global.yes)
     }
 
-    /// The mode of the key in use (after `stripe()` or `stripe_key()`).
+    /// The mode of the key in use, once `stripe()` has built the client.
     pub fn mode(&self) -> Option<Mode> {
-        self.stripe.as_ref().map(|(_, k)| k.mode)
+        self.stripe.get().and(self.key.get()).map(|k| k.mode)
     }
 
-    fn stripe_settings(&mut self) -> Result<Settings> {
+    fn stripe_settings(&mut self, key: &StripeKey) -> Result<Settings> {
         let log = (self.global.verbose > 0).then(|| {
             let output = self.output.clone();
             crate::stripe::transport::Log::new(move |line| output.debug(1, line))
         });
-        let live = self.stripe_key()?.mode == Mode::Live;
-        let live_hint = live.then(|| self.key_hint());
-        let from_env = std::env::var(API_BASE_ENV).ok().filter(|b| !b.is_empty());
+        let live_hint = (key.mode == Mode::Live).then(|| self.key_hint());
         let source = self.config()?.source.to_string();
         let cfg = &self.config()?.stripe;
-        let (mut base, from_config) = match (from_env, &cfg.api_base) {
-            (Some(b), _) => (b, false),
-            (None, Some(b)) => (b.clone(), true),
-            (None, None) => (DEFAULT_API_BASE.to_string(), false),
-        };
-        check_api_base(
-            &base,
-            from_config.then_some(source.as_str()),
-            live_hint.as_deref(),
-        )?;
-        // async-stripe paths are appended as "v1/...": the base must end in '/'.
-        if !base.ends_with('/') {
-            base.push('/');
-        }
+        let base = config::stripe_api_base(cfg.api_base.as_deref(), &source, live_hint.as_deref())?;
         let max_rps = match std::env::var(RATE_ENV).ok().filter(|v| !v.is_empty()) {
             Some(v) => Some(
                 v.trim()
@@ -388,18 +433,59 @@ impl Ctx {
 
     /// The async runtime (current-thread), built on first use.
     pub fn runtime(&mut self) -> Result<&tokio::runtime::Runtime> {
-        if self.runtime.is_none() {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("failed to start the async runtime")?;
-            self.runtime = Some(rt);
-        }
-        Ok(self.runtime.as_ref().expect("built above"))
+        Ok(self.runtime.get_or_try_init(build_runtime)?)
     }
 
     /// Runs a future to completion on the runtime.
     pub fn block_on<F: std::future::Future>(&mut self, fut: F) -> Result<F::Output> {
         Ok(self.runtime()?.block_on(fut))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// How many times the key was looked up (only this test's Ctx counts here).
+    static LOOKUPS: AtomicUsize = AtomicUsize::new(0);
+
+    fn counted(profile: &str) -> Result<Lookup, KeyError> {
+        LOOKUPS.fetch_add(1, Ordering::SeqCst);
+        let source = secrets::Source::Keyring {
+            profile: profile.into(),
+        };
+        let key = StripeKey::parse("sk_test_0123456789abcdefXYZ", source).unwrap();
+        Ok(Lookup::Found(key))
+    }
+
+    /// The key is looked up (the keyring read) once per process: building the client, its
+    /// settings, the key's mode and the hint all use that one lookup.
+    #[test]
+    fn the_stripe_key_is_looked_up_once_per_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("billctl.toml");
+        std::fs::write(&config, crate::config::DEFAULT_CONFIG).unwrap();
+        let args = [
+            "billctl",
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+        ];
+        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(args).unwrap();
+        let mut ctx = Ctx::new(cli.global);
+        ctx.resolve = counted;
+        assert_eq!(ctx.mode(), None, "no client yet");
+        ctx.stripe().unwrap();
+        ctx.stripe().unwrap();
+        assert_eq!(ctx.stripe_key().unwrap().mode, Mode::Test);
+        assert_eq!(ctx.mode(), Some(Mode::Test));
+        assert!(ctx.key_hint().contains("auth login"), "{}", ctx.key_hint());
+        assert_eq!(
+            LOOKUPS.load(Ordering::SeqCst),
+            1,
+            "the key was looked up again"
+        );
     }
 }

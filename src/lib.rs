@@ -80,7 +80,10 @@
 //! | `ops/lifecycle.rs` | subscription create, plan change, cancel and resume: one workflow each for the command line and serve, typed refusals, the audit entry |
 //! | `ops/subscriptions.rs` | `subscriptions sync`, and the checks and writes of `create` and `change` |
 //! | `ops/setup.rs` | `setup-products`: observe and plan, apply in waves, record the audit and the mirror |
-//! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order: listen, ingest, reprocess, backfill, show, verify, endpoints |
+//! | `ops/webhooks/mod.rs` | storing events once per id and applying them in order (the apply side) |
+//! | `ops/webhooks/intake.rs` | events other than by `listen`: `ingest` (bounded, future events refused), `reprocess`, pending ones, `backfill` |
+//! | `ops/webhooks/queries.rs` | `webhooks show/list/verify`: stored events, conflicts, rejected requests, a signature check |
+//! | `ops/webhooks/endpoints.rs` | `webhooks endpoint create/list/delete`, with where each signing secret is kept |
 //! | `ops/webhooks/listen.rs` | `webhooks listen`'s workflow: the writer that commits deliveries in groups, says what each came to, and applies them; why a delivery is refused |
 //! | `ops/webhooks/replay.rs` | `webhooks replay`: choose or resume a run, deliver, record deliveries in groups |
 //! | `ops/serve/mod.rs` | `serve`'s workflows, no HTTP: the token gate, the verifiers (plain verifies from the cache, the recorder thread's group commit), what they count (`Observe`), its first and last lines |
@@ -101,7 +104,9 @@
 //! | `api/listen.rs` | `webhooks listen`'s receiver: each delivery checked (path, method, size, signature, envelope), handed to the writer, answered once durable; its `/metrics` |
 //! | `api/listen_metrics.rs` | `webhooks listen`'s counters and their Prometheus exposition |
 //! | `ops/usage/sync.rs` | `usage sync/reconcile/compact`: meter events through the ledger, daily totals against the meter, compaction |
-//! | `commands/webhooks.rs` | `webhooks listen/ingest/list/show/reprocess/verify/replay/backfill/endpoint` |
+//! | `commands/webhooks/mod.rs` | `webhooks listen/ingest/list/show/reprocess/verify/backfill`, the group's dispatch |
+//! | `commands/webhooks/replay.rs` | `webhooks replay` (selection, secret, the delivery printer) |
+//! | `commands/webhooks/endpoint.rs` | `webhooks endpoint create/list/delete` |
 //! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
 //! | `config/raw.rs` | the config file's raw serde schema, with spans; unknown keys refused |
 //! | `config/error.rs` | config mistakes with file, line, column and dotted key |
@@ -109,6 +114,7 @@
 //! | `config/parse.rs` | validating the raw config into `Config`, section by section |
 //! | `config/stripe.rs` | `[stripe]`, `[checkout]`, `[portal]`, `[store]` |
 //! | `config/access.rs` | `[access]`: statuses that grant access, the `past_due` grace |
+//! | `config/api_base.rs` | where the Stripe key may be sent: `BILLCTL_STRIPE_API_BASE`, `stripe.api_base` or api.stripe.com, under the environment's policy |
 //! | `config/usage.rs` | `[usage]` and `[meter]` |
 //! | `config/tiers.rs` | `[tiers]`: tiers and their prices against Stripe's limits |
 //! | `config/tests.rs` | the config's tests |

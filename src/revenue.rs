@@ -97,6 +97,35 @@ pub struct TierMrr {
     pub mrr: i64,
 }
 
+/// One currency's MRR from its per-tier sums (subscriptions, MRR, seats), its paying
+/// customers, and its trials and incomplete subscriptions.
+fn currency_mrr(
+    currency: &str,
+    tiers: BTreeMap<&str, (u64, i64, u64)>,
+    paying: u64,
+    trials: Pending,
+    incomplete: Pending,
+) -> Result<CurrencyMrr> {
+    let mrr = tiers.values().try_fold(0i64, |a, t| add(a, t.1))?;
+    Ok(CurrencyMrr {
+        currency: currency.to_string(),
+        mrr,
+        paying_customers: paying,
+        arpa: if paying == 0 { 0 } else { mrr / paying as i64 },
+        tiers: tiers
+            .into_iter()
+            .map(|(tier, (n, m, seats))| TierMrr {
+                tier: tier.to_string(),
+                subscriptions: n,
+                seats,
+                mrr: m,
+            })
+            .collect(),
+        trials,
+        incomplete,
+    })
+}
+
 /// Subscriptions that bring no MRR yet, and the MRR they would.
 #[derive(Debug, Serialize, Clone, Default, PartialEq)]
 pub struct Pending {
@@ -267,28 +296,11 @@ impl<'a> Sweep<'a> {
         let customers = self.customer_mrr()?;
         let mut currencies = Vec::new();
         for (currency, (tiers, trials, incomplete)) in by_currency {
-            let mrr = tiers.values().try_fold(0i64, |a, t| add(a, t.1))?;
             let paying = customers
                 .iter()
                 .filter(|((_, cur), m)| *cur == currency && **m > 0)
                 .count() as u64;
-            currencies.push(CurrencyMrr {
-                currency: currency.to_string(),
-                mrr,
-                paying_customers: paying,
-                arpa: if paying == 0 { 0 } else { mrr / paying as i64 },
-                tiers: tiers
-                    .into_iter()
-                    .map(|(tier, (n, m, seats))| TierMrr {
-                        tier: tier.to_string(),
-                        subscriptions: n,
-                        seats,
-                        mrr: m,
-                    })
-                    .collect(),
-                trials,
-                incomplete,
-            });
+            currencies.push(currency_mrr(currency, tiers, paying, trials, incomplete)?);
         }
         unpriced.sort();
         unpriced.dedup();

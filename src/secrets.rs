@@ -69,11 +69,45 @@ impl fmt::Display for Secret {
     }
 }
 
+/// The Stripe mode: of the key in use, of the keys a store holds, of an API key's prefix.
+/// Parsed from text once, where it comes in (a key's prefix, a stored row); compared as a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Test,
     Live,
+}
+
+impl Mode {
+    /// `test` or `live`: as in the key prefixes, the store and the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Test => "test",
+            Mode::Live => "live",
+        }
+    }
+
+    /// The mode a stored text names (`test`/`live`); `None` for anything else.
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "test" => Some(Mode::Test),
+            "live" => Some(Mode::Live),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mode, String> {
+        Mode::parse(s).ok_or_else(|| format!("unknown mode '{s}' (expected test or live)"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -84,6 +118,16 @@ pub enum KeyKind {
     /// `rk_`: restricted, with the permissions chosen in the Dashboard.
     #[serde(rename = "rk")]
     Restricted,
+}
+
+impl KeyKind {
+    /// `sk` or `rk`: the key's prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "sk",
+            KeyKind::Restricted => "rk",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

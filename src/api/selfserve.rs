@@ -529,7 +529,7 @@ impl Service {
             customer: id.clone(),
             name,
             ttl,
-            mode: self.key_mode.clone(),
+            mode: self.key_mode,
             max_live: self.config.keys.max_live_per_customer,
             actor,
         };

@@ -68,14 +68,14 @@ pub(super) struct Service {
     /// For the self-service routes: the client, or why serve has none.
     pub(super) stripe: Result<crate::stripe::Writer, String>,
     /// The mode of serve's Stripe key (`live`, `test`), for keys made before the store has one.
-    pub(super) key_mode: Option<String>,
+    pub(super) key_mode: Option<crate::secrets::Mode>,
 }
 
 /// What the self-service routes reach Stripe with: the write handle, or why there is none; and the
 /// mode of its key.
 pub struct StripeAccess {
     pub client: Result<crate::stripe::Writer, String>,
-    pub mode: Option<String>,
+    pub mode: Option<crate::secrets::Mode>,
 }
 
 /// Where notices of refused callers go (never the token): the log.
@@ -514,7 +514,7 @@ struct CustomerUsageBody<'a> {
     percent: Option<f64>,
     overage: i64,
     /// What the access policy gives the customer's keys now.
-    access: &'static str,
+    access: crate::billing::AccessState,
     days: &'a [crate::ops::usage::report::Day],
 }
 

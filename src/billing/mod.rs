@@ -134,13 +134,50 @@ impl Access {
         }
     }
 
-    /// How reports name it (`granted`, `grace`, `payment_required`), with the grace's end.
-    pub fn label(&self) -> (&'static str, Option<i64>) {
+    /// Its state as reports show it, with the grace's end.
+    pub fn label(&self) -> (AccessState, Option<i64>) {
         match self {
-            Access::Granted => ("granted", None),
-            Access::Grace { until } => ("grace", Some(*until)),
-            Access::PaymentRequired => ("payment_required", None),
+            Access::Granted => (AccessState::Granted, None),
+            Access::Grace { until } => (AccessState::Grace, Some(*until)),
+            Access::PaymentRequired => (AccessState::PaymentRequired, None),
         }
+    }
+}
+
+/// A customer's access as reports show it: an [`Access`] without the grace's end (shown
+/// beside it), or `none` for a customer without a subscription. JSON and tables take its
+/// name from here; code compares the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessState {
+    Granted,
+    Grace,
+    PaymentRequired,
+    /// No subscription at all.
+    #[serde(rename = "none")]
+    NoSubscription,
+}
+
+impl AccessState {
+    /// `granted`, `grace`, `payment_required` or `none`: as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessState::Granted => "granted",
+            AccessState::Grace => "grace",
+            AccessState::PaymentRequired => "payment_required",
+            AccessState::NoSubscription => "none",
+        }
+    }
+
+    /// Whether the customer's keys work now (granted, or within the grace).
+    pub fn lets_in(self) -> bool {
+        matches!(self, AccessState::Granted | AccessState::Grace)
+    }
+}
+
+impl std::fmt::Display for AccessState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -434,6 +471,139 @@ pub fn diff<T: PartialEq>(have: &[T], want: &[T], id: impl Fn(&T) -> &str) -> Co
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `.rs` file under `dir`, with its code before `#[cfg(test)]` (tests may spell
+    /// states as text), skipping `tests.rs` siblings.
+    fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|x| x == "rs")
+                && path.file_name().is_some_and(|n| n != "tests.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                out.push((path.display().to_string(), code));
+            }
+        }
+    }
+
+    /// States are enums, parsed from text where they come in and named by their `as_str`:
+    /// no mode (`live`/`test`), key or token state (`active`/`revoked`/`expired`), access
+    /// (`granted`/`grace`/`payment_required`) or proration value is compared, matched or
+    /// produced as a string literal anywhere else in src/. The allowed sites are listed, each
+    /// once: a new one fails until it is a parse at the door or an `as_str`.
+    #[test]
+    fn no_domain_state_is_compared_as_a_string_outside_its_parse() {
+        let states = [
+            "live",
+            "test",
+            "active",
+            "revoked",
+            "expired",
+            "granted",
+            "grace",
+            "payment_required",
+            "create_prorations",
+            "always_invoice",
+        ];
+        let allowed: &[(&str, &str)] = &[
+            // Mode::parse and Mode::as_str.
+            ("secrets.rs", "\"test\" => Some(Mode::Test),"),
+            ("secrets.rs", "\"live\" => Some(Mode::Live),"),
+            ("secrets.rs", "Mode::Test => \"test\","),
+            ("secrets.rs", "Mode::Live => \"live\","),
+            // KeyState::as_str.
+            ("store/keys.rs", "KeyState::Active => \"active\","),
+            ("store/keys.rs", "KeyState::Revoked => \"revoked\","),
+            ("store/keys.rs", "KeyState::Expired => \"expired\","),
+            // AccessState::as_str.
+            ("billing/mod.rs", "AccessState::Granted => \"granted\","),
+            ("billing/mod.rs", "AccessState::Grace => \"grace\","),
+            (
+                "billing/mod.rs",
+                "AccessState::PaymentRequired => \"payment_required\",",
+            ),
+            // Proration::as_str.
+            (
+                "billing/proration.rs",
+                "Proration::CreateProrations => \"create_prorations\",",
+            ),
+            (
+                "billing/proration.rs",
+                "Proration::AlwaysInvoice => \"always_invoice\",",
+            ),
+            // Stripe's meter status, read at the Stripe door into a bool.
+            (
+                "stripe/meters.rs",
+                "active: m.status.as_str() == \"active\",",
+            ),
+            // A subscription's status is Stripe's text, mirrored verbatim (`active`,
+            // `trialing`, `past_due`...): these read it, they do not stand for a billctl state.
+            ("ops/subscriptions.rs", "_ => \"active\","),
+            // The lists of Stripe's subscription statuses.
+            ("config/mod.rs", "\"active\","),
+            ("billing/mod.rs", "\"active\","),
+            ("config/mod.rs", "statuses: vec![\"active\".into(), \"trialing\".into()],"),
+            ("revenue.rs", "\"active\" | \"past_due\" => Standing::Paying,"),
+            ("billing/mod.rs", "\"active\" | \"trialing\" => 3,"),
+            ("webhooks/apply.rs", "(false, \"active\" | \"trialing\") if !self.invoice_void => Ok(\"past_due\".into()),"),
+            ("webhooks/apply.rs", "(true, \"past_due\" | \"unpaid\" | \"incomplete\") => Ok(\"active\".into()),"),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        assert!(files.len() > 100, "src/ was read: {} files", files.len());
+        let mut found = Vec::new();
+        for (path, code) in &files {
+            for line in code.lines().map(str::trim) {
+                if line.starts_with("//") {
+                    continue;
+                }
+                let hit = states.iter().any(|s| {
+                    let q = format!("\"{s}\"");
+                    [
+                        format!("== {q}"),
+                        format!("!= {q}"),
+                        format!("{q} =>"),
+                        format!("{q} |"),
+                        format!("| {q}"),
+                        format!("=> {q}"),
+                        format!("{{ {q} }}"),
+                        format!("{q}.to_string()"),
+                        format!("{q}.into()"),
+                        format!("Some({q})"),
+                    ]
+                    .iter()
+                    .any(|p| line.contains(p.as_str()))
+                        // A literal alone on its line: rustfmt's `if x {\n "live"\n} else {`.
+                        || line.trim_end_matches(',') == q
+                });
+                let ok = allowed
+                    .iter()
+                    .any(|(f, l)| path.ends_with(&format!("src/{f}")) && line == *l);
+                if hit && !ok {
+                    found.push(format!("{path}: {line}"));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "states compared or made as strings (use the enum; parse text at the door):\n{}",
+            found.join("\n")
+        );
+        // Each allowed site is still there: the list does not outlive the code.
+        for (f, l) in allowed {
+            assert!(
+                files
+                    .iter()
+                    .any(|(p, c)| p.ends_with(&format!("src/{f}"))
+                        && c.lines().any(|x| x.trim() == *l)),
+                "allowed site gone, drop it from the list: {f}: {l}"
+            );
+        }
+    }
 
     #[test]
     fn standing_and_fits_share_one_rule() {

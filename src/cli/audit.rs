@@ -1,7 +1,8 @@
 //! `billctl audit list`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::moment;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {

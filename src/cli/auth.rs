@@ -1,7 +1,7 @@
 //! `billctl auth login|status|logout`.
 
-#[allow(unused_imports)]
-use super::*;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {

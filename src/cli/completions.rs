@@ -1,7 +1,6 @@
 //! `billctl completions`.
 
-#[allow(unused_imports)]
-use super::*;
+use clap::Args;
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["shell", "man"])))]

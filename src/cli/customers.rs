@@ -1,7 +1,9 @@
 //! `billctl customers create|list|show|update`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::parsers::key_value;
+use super::IdArg;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum CustomersCommand {

@@ -1,7 +1,8 @@
 //! `billctl dashboard`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::parsers::usage_period;
+use clap::Args;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct DashboardArgs {

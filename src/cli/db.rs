@@ -1,7 +1,8 @@
 //! `billctl db status|backup|restore|migrate|copy`.
 
-#[allow(unused_imports)]
-use super::*;
+use clap::Args;
+use clap::Subcommand;
+use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -48,6 +49,6 @@ pub struct DbRestoreArgs {
     pub check: bool,
     /// Wait up to this long (like 30s or 5m) for other billctl processes to close the store,
     /// instead of refusing at once
-    #[arg(long, value_name = "DURATION", value_parser = parsers::parse_wait)]
+    #[arg(long, value_name = "DURATION", value_parser = super::parsers::parse_wait)]
     pub wait: Option<std::time::Duration>,
 }

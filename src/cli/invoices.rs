@@ -1,7 +1,7 @@
 //! `billctl invoices list|show|pay`.
 
-#[allow(unused_imports)]
-use super::*;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum InvoicesCommand {

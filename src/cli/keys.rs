@@ -1,7 +1,8 @@
 //! `billctl keys issue|list|show|revoke|rotate|verify`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::IdArg;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
@@ -39,6 +40,17 @@ pub enum KeyStatus {
     Active,
     Revoked,
     Expired,
+}
+
+impl From<KeyStatus> for crate::ops::keys::KeyState {
+    fn from(s: KeyStatus) -> Self {
+        use crate::ops::keys::KeyState;
+        match s {
+            KeyStatus::Active => KeyState::Active,
+            KeyStatus::Revoked => KeyState::Revoked,
+            KeyStatus::Expired => KeyState::Expired,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,11 @@
 //! The `keys verify` fast path: parses that one command without building the whole grammar.
 
-#[allow(unused_imports)]
-use super::*;
+use super::keys::KeysCommand;
+use super::keys::KeysVerifyArgs;
+use super::Cli;
+use super::Command;
+use super::Global;
+use clap::Args;
 
 /// Parses `billctl keys verify [FLAGS]` with a grammar of just that path, or returns `None`
 /// for anything else (including `--help` and every error), which the caller then parses with

@@ -29,29 +29,48 @@ mod subscriptions;
 mod usage;
 mod webhooks;
 
-pub use audit::*;
-pub use auth::*;
-pub use checkout::*;
-pub use completions::*;
-pub use customers::*;
-pub use dashboard::*;
-pub use db::*;
+pub use audit::{AuditCommand, AuditListArgs};
+pub use auth::{AuthCommand, AuthLoginArgs};
+pub use checkout::{CheckoutCommand, CheckoutCreateArgs, CheckoutMode};
+pub use completions::{CompletionsArgs, DoctorArgs};
+pub use customers::{
+    CustomersCommand, CustomersCreateArgs, CustomersListArgs, CustomersUpdateArgs,
+};
+pub use dashboard::DashboardArgs;
+pub use db::{DbBackupArgs, DbCommand, DbCopyArgs, DbRestoreArgs};
 pub use early::{empty_option_vars_are_unset, service_of, OPTION_VARS};
-pub use invoices::*;
-pub use keys::*;
-pub use keys_verify::*;
+pub use invoices::{InvoiceArg, InvoicePayArgs, InvoicesCommand, InvoicesListArgs};
+pub use keys::{
+    KeyStatus, KeysCommand, KeysIssueArgs, KeysListArgs, KeysRevokeArgs, KeysRotateArgs,
+    KeysVerifyArgs,
+};
+pub use keys_verify::parse_keys_verify;
 pub use parsers::LogFormat;
-#[allow(unused_imports)]
-use parsers::*;
-pub use payments::*;
-pub use prices::*;
+pub use payments::{
+    PaymentMethodArg, PaymentMethodAttachArgs, PaymentMethodDefaultArgs, PaymentMethodsCommand,
+    PortalCommand, PortalCreateArgs,
+};
+pub use prices::{PricesCheckArgs, PricesCommand};
 pub use refused::{grammar, refusal_text};
-pub use revenue::*;
-pub use serve::*;
-pub use setup_products::*;
-pub use subscriptions::*;
-pub use usage::*;
-pub use webhooks::*;
+pub use revenue::{RevenueArgs, RevenueBy};
+pub use serve::{
+    ServeArgs, ServeCommand, ServeRunArgs, TokensCommand, TokensIssueArgs, TokensRevokeArgs,
+};
+pub use setup_products::SetupProductsArgs;
+pub use subscriptions::{
+    Collection, PaymentBehavior, QuantityArg, SubscriptionsCancelArgs, SubscriptionsChangeArgs,
+    SubscriptionsCommand, SubscriptionsCreateArgs, SubscriptionsListArgs, SubscriptionsSyncArgs,
+};
+pub use usage::{
+    UsageAlertsArgs, UsageCommand, UsageCompactArgs, UsageConflictsArgs, UsageImportArgs,
+    UsageReconcileArgs, UsageRecordArgs, UsageReportArgs, UsageSyncArgs,
+};
+pub use webhooks::{
+    EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
+    WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
+    WebhooksListenArgs, WebhooksReplayArgs, WebhooksReprocessArgs, WebhooksShowArgs,
+    WebhooksVerifyArgs,
+};
 
 /// Admin tool for API companies that sell access through Stripe: catalog, customers,
 /// subscriptions, API keys, usage metering and webhooks.

@@ -1,8 +1,5 @@
 //! Value parsers shared by the command groups (counts, key=value pairs, usage periods).
 
-#[allow(unused_imports)]
-use super::*;
-
 /// `current` or a month `YYYY-MM`.
 pub(super) fn usage_period(s: &str) -> Result<crate::ops::usage::report::Period, String> {
     s.parse()

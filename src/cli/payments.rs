@@ -1,7 +1,8 @@
 //! `billctl payment-methods` and `billctl portal`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::CustomerArg;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum PaymentMethodsCommand {

@@ -1,7 +1,8 @@
 //! `billctl prices check|list`.
 
-#[allow(unused_imports)]
-use super::*;
+use clap::Args;
+use clap::Subcommand;
+use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {

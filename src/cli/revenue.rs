@@ -1,7 +1,8 @@
 //! `billctl revenue`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::day;
+use clap::Args;
+use std::path::PathBuf;
 
 pub use crate::ops::revenue::RevenueBy;
 

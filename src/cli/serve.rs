@@ -1,7 +1,9 @@
 //! `billctl serve` and `billctl serve tokens issue|list|revoke`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::parsers::at_least_one;
+use super::parsers::ServerLimitsArgs;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]

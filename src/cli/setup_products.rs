@@ -1,7 +1,7 @@
 //! `billctl setup-products`.
 
-#[allow(unused_imports)]
-use super::*;
+use clap::Args;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct SetupProductsArgs {

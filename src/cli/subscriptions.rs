@@ -1,26 +1,28 @@
 //! `billctl subscriptions create|change|cancel|list|show|sync`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::IdArg;
+use crate::billing::Proration;
+use clap::Args;
+use clap::Subcommand;
 
-/// How Stripe bills a mid-period change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Proration {
-    /// Credit and charge the difference on the next invoice (Stripe's default)
-    CreateProrations,
-    /// No proration: the new price applies from the next period's invoice
-    None,
-    /// Invoice the difference now
-    AlwaysInvoice,
-}
+/// `--proration`: the flag's names (kebab-case, as clap spells values) and help for
+/// [`Proration`], the one enum both doors use.
+impl clap::ValueEnum for Proration {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Proration::ALL
+    }
 
-impl Proration {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Proration::CreateProrations => "create_prorations",
-            Proration::None => "none",
-            Proration::AlwaysInvoice => "always_invoice",
-        }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            Proration::CreateProrations => PossibleValue::new("create-prorations")
+                .help("Credit and charge the difference on the next invoice (Stripe's default)"),
+            Proration::None => PossibleValue::new("none")
+                .help("No proration: the new price applies from the next period's invoice"),
+            Proration::AlwaysInvoice => {
+                PossibleValue::new("always-invoice").help("Invoice the difference now")
+            }
+        })
     }
 }
 

@@ -1,7 +1,11 @@
 //! `billctl usage record|import|report|alerts|sync|reconcile|compact`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::day;
+use super::parsers::usage_period;
+use super::moment;
+use super::parsers::at_least_one;
+use clap::Args;
+use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub enum UsageCommand {

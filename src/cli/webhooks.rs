@@ -1,7 +1,11 @@
 //! `billctl webhooks listen|ingest|list|show|reprocess|verify|replay|backfill|endpoint`.
 
-#[allow(unused_imports)]
-use super::*;
+use super::moment;
+use super::parsers::at_least_one;
+use super::parsers::ServerLimitsArgs;
+use clap::Args;
+use clap::Subcommand;
+use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {

@@ -3,7 +3,7 @@
 
 use crate::cli::{AuthCommand, AuthLoginArgs};
 use crate::context::Ctx;
-use crate::secrets::{self, KeyKind, Mode, Source, StripeKey};
+use crate::secrets::{self, Source, StripeKey};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -42,16 +42,8 @@ fn login(ctx: &mut Ctx, args: &AuthLoginArgs) -> Result<ExitCode> {
     let key = StripeKey::parse(&raw, source.clone()).map_err(|e| anyhow!(e))?;
     secrets::store(&profile, &key).map_err(|e| anyhow!("failed to store the key: {e}"))?;
     let (store, persists, held) = secrets::held_in(&source);
-    let kind = if key.kind == KeyKind::Secret {
-        "sk"
-    } else {
-        "rk"
-    };
-    let mode = if key.mode == Mode::Live {
-        "live"
-    } else {
-        "test"
-    };
+    let kind = key.kind.prefix();
+    let mode = key.mode;
     ctx.output.status(format!(
         "Stored {kind} key …{} ({mode} mode) in the OS keyring, profile {profile}: {held}.",
         key.last4()

@@ -13,11 +13,7 @@ pub fn run(ctx: &mut Ctx, args: &crate::cli::DoctorArgs) -> Result<ExitCode> {
     let data_dir = ctx.data_dir()?;
     let (stripe, key_mode) = match ctx.stripe_key() {
         Ok(k) => {
-            let mode = if k.mode == crate::secrets::Mode::Live {
-                "live"
-            } else {
-                "test"
-            };
+            let mode = k.mode;
             (ctx.stripe().map_err(|e| format!("{e:#}")), Some(mode))
         }
         Err(e) => (Err(format!("{e:#}")), None),

@@ -1,14 +1,11 @@
 //! `billctl keys issue|list|show|revoke|rotate|verify`.
 
 use super::actor;
-use crate::cli::{
-    KeyStatus, KeysCommand, KeysIssueArgs, KeysListArgs, KeysRevokeArgs, KeysRotateArgs,
-};
+use crate::cli::{KeysCommand, KeysIssueArgs, KeysListArgs, KeysRevokeArgs, KeysRotateArgs};
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::keys::{self, Verification, Verifier};
 use crate::ops;
-use crate::secrets::Mode;
 use anyhow::{Context, Result};
 use ops::keys::KeyRecord;
 use std::io::BufRead;
@@ -26,11 +23,7 @@ pub fn run(ctx: &mut Ctx, cmd: KeysCommand) -> Result<ExitCode> {
 }
 
 fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
-    let mode = if ctx.stripe_key()?.mode == Mode::Live {
-        "live"
-    } else {
-        "test"
-    };
+    let mode = ctx.stripe_key()?.mode;
     // The customer must exist: from the mirror, else from Stripe (and then mirrored).
     if !ops::keys::customer_known(ctx.store()?, &args.customer)? {
         let c = super::existing_customer(ctx, &args.customer)?;
@@ -52,11 +45,7 @@ fn issue(ctx: &mut Ctx, args: &KeysIssueArgs) -> Result<ExitCode> {
 }
 
 fn list(ctx: &mut Ctx, args: &KeysListArgs) -> Result<ExitCode> {
-    let want = args.status.map(|s| match s {
-        KeyStatus::Active => "active",
-        KeyStatus::Revoked => "revoked",
-        KeyStatus::Expired => "expired",
-    });
+    let want = args.status.map(Into::into);
     let list = ops::keys::list(ctx.store()?, args.customer.as_deref(), want, now())?;
     ctx.output.show(&list)?;
     Ok(ExitCode::SUCCESS)

@@ -113,3 +113,42 @@ pub(crate) fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
         .unwrap_or_default();
     (keyring, file)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The command line's door is glue: no command file names `store::` or `stripe::` (the
+    /// workflows in `ops/` hold those doors and re-export the handle types commands pass on).
+    #[test]
+    fn commands_name_neither_the_store_nor_stripe() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>, files: &mut usize) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found, files);
+                    continue;
+                }
+                *files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for (n, line) in code.lines().enumerate() {
+                    let l = line.trim();
+                    if l.starts_with("//") {
+                        continue;
+                    }
+                    if l.contains("store::") || l.contains("stripe::") {
+                        found.push(format!("{}:{}: {l}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+        let (mut found, mut files) = (Vec::new(), 0);
+        walk(&dir, &mut found, &mut files);
+        assert!(files > 15, "src/commands was read: {files} files");
+        assert!(
+            found.is_empty(),
+            "commands name the store or Stripe (call an ops workflow instead):\n{}",
+            found.join("\n")
+        );
+    }
+}

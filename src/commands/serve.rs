@@ -60,10 +60,7 @@ fn settings(args: &ServeRunArgs) -> serve::Settings {
 /// either way; only those routes need it.
 fn stripe_access(ctx: &mut Ctx) -> serve::StripeAccess {
     let writer = ctx.writer("let the self-service routes write to Stripe");
-    let mode = ctx.mode().map(|m| match m {
-        crate::secrets::Mode::Live => "live".to_string(),
-        crate::secrets::Mode::Test => "test".to_string(),
-    });
+    let mode = ctx.mode();
     serve::StripeAccess {
         client: writer.map_err(|e| format!("{e:#}")),
         mode,

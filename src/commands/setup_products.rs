@@ -6,10 +6,10 @@ use crate::clock::now;
 use crate::config::Config;
 use crate::context::Ctx;
 use crate::ops::setup::DriftMark;
+use crate::ops::Writer;
 use crate::ops::{self, setup::plan_view};
 use crate::output::plan_table;
 use crate::plural::count;
-use crate::stripe::Writer;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -78,7 +78,7 @@ fn write_env(ctx: &mut Ctx, path: &std::path::Path, text: &str) -> Result<()> {
 fn mode_label(mode: Option<crate::secrets::Mode>) -> &'static str {
     match mode {
         Some(crate::secrets::Mode::Live) => "LIVE",
-        Some(_) => "test",
+        Some(m) => m.as_str(),
         None => "unknown",
     }
 }

@@ -10,7 +10,7 @@ use crate::cli::{
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
-use crate::ops::lifecycle::{self, Actor, PlanError};
+use crate::ops::lifecycle::{self, Actor, PlanChange, PlanError, Subscribe, Target};
 use crate::ops::subscriptions;
 use crate::ops::writes::Local;
 use anyhow::Result;
@@ -50,13 +50,9 @@ fn fetch(ctx: &mut Ctx, id: &str) -> Result<(Subscription, Customer)> {
 
 /// A refused lifecycle change: "nothing to do" is said, mirrored and shown (exit 0); anything
 /// else is the error (a change Stripe did not make exits 1, see `crate::exit_code`).
-fn refused(
-    ctx: &mut Ctx,
-    e: PlanError,
-    (sub, customer): (&Subscription, &Customer),
-) -> Result<ExitCode> {
+fn refused(ctx: &mut Ctx, e: PlanError, target: Target<'_>) -> Result<ExitCode> {
     if e.unchanged() {
-        return finish(ctx, sub, customer, e.to_string());
+        return finish(ctx, target.sub, target.customer, e.to_string());
     }
     Err(anyhow::Error::new(e))
 }
@@ -78,7 +74,11 @@ fn create(ctx: &mut Ctx, args: &SubscriptionsCreateArgs) -> Result<ExitCode> {
         &stores,
         &stripe,
         &tiers,
-        (&args.customer, tier, args.seats.asked()),
+        Subscribe {
+            customer: &args.customer,
+            tier,
+            seats: args.seats.asked(),
+        },
         &terms,
         Actor::now(&who),
     ))?;
@@ -99,14 +99,14 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
         &config,
         &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?,
     )?;
+    let target = Target::new(&sub, &customer);
     if let Err(e) = lifecycle::check_change(&sub) {
-        return refused(ctx, e, (&sub, &customer));
+        return refused(ctx, e, target);
     }
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let target = (&sub, &customer);
-    let how = (tier, args.seats.asked(), args.proration.as_str());
+    let how = PlanChange::new(tier, args.seats.asked(), args.proration);
     let done = rt.block_on(lifecycle::change_plan(
         &stores,
         &stripe,
@@ -122,7 +122,7 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
 fn shown(
     ctx: &mut Ctx,
     done: Result<lifecycle::Done, PlanError>,
-    target: (&Subscription, &Customer),
+    target: Target<'_>,
 ) -> Result<ExitCode> {
     match done {
         Ok(d) => {
@@ -137,9 +137,10 @@ fn shown(
 fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
     let stripe = ctx.writer("cancel a subscription")?;
     let (sub, customer) = fetch(ctx, &args.id)?;
+    let target = Target::new(&sub, &customer);
     let question = match lifecycle::cancel_question(&sub, &customer, args.at_period_end) {
         Ok(q) => q,
-        Err(e) => return refused(ctx, e, (&sub, &customer)),
+        Err(e) => return refused(ctx, e, target),
     };
     let tiers = tier_map(ctx)?;
     if !ctx.confirm_write(&stripe, &question)? {
@@ -148,7 +149,6 @@ fn cancel(ctx: &mut Ctx, args: &SubscriptionsCancelArgs) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let target = (&sub, &customer);
     let done = rt.block_on(lifecycle::cancel(
         &stores,
         &stripe,
@@ -167,7 +167,7 @@ fn resume(ctx: &mut Ctx, id: &str) -> Result<ExitCode> {
     let who = super::actor();
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = Local::new(store);
-    let target = (&sub, &customer);
+    let target = Target::new(&sub, &customer);
     let done = rt.block_on(lifecycle::resume(
         &stores,
         &stripe,

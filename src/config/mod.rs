@@ -13,6 +13,7 @@ use crate::catalog::model::{MeterSpec, PriceSpec, Tier};
 use std::path::{Path, PathBuf};
 
 mod access;
+mod api_base;
 mod error;
 mod load;
 mod parse;
@@ -21,6 +22,7 @@ mod stripe;
 mod tiers;
 mod usage;
 
+pub use api_base::{stripe_api_base, API_BASE_ENV, DEFAULT_API_BASE, TEST_ALLOW_LIVE_BASE_ENV};
 pub use error::ConfigError;
 pub use load::{
     load, load_default, locate, DEFAULT_CONFIG, MAX_CONFIG_BYTES, MAX_PRICES, MAX_TIERS,

@@ -25,6 +25,7 @@ pub use verifier::{
     CacheStats, QuotaView, RateView, Verification, Verifier, DEFAULT_REFRESH, MAX_UNKNOWN,
 };
 
+use crate::secrets::Mode;
 use rand::TryRng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -115,7 +116,8 @@ pub fn not_a_full_key(what: &str, value: &str) -> Result<(), String> {
 /// A key that passed the offline checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parsed<'a> {
-    pub live: bool,
+    /// The mode its prefix names (`bk_test_`, `bk_live_`).
+    pub mode: Mode,
     pub id: &'a str,
 }
 
@@ -140,10 +142,10 @@ pub fn parse(key: &str) -> Option<Parsed<'_>> {
         return None;
     }
     let rest = key.strip_prefix(PREFIX)?;
-    let (live, rest) = if let Some(r) = rest.strip_prefix("test_") {
-        (false, r)
+    let (mode, rest) = if let Some(r) = rest.strip_prefix("test_") {
+        (Mode::Test, r)
     } else {
-        (true, rest.strip_prefix("live_")?)
+        (Mode::Live, rest.strip_prefix("live_")?)
     };
     let (id, rest) = rest.split_at(ID_LEN);
     let tail = rest.strip_prefix('_')?;
@@ -151,7 +153,7 @@ pub fn parse(key: &str) -> Option<Parsed<'_>> {
         return None;
     }
     let (body, sum) = key.split_at(KEY_LEN - CHECKSUM_LEN);
-    (checksum(body) == sum).then_some(Parsed { live, id })
+    (checksum(body) == sum).then_some(Parsed { mode, id })
 }
 
 /// `n` base62 characters from the OS CSPRNG (rejection sampling: no modulo bias).
@@ -173,13 +175,10 @@ pub(crate) fn random_base62(n: usize) -> Result<String, String> {
 }
 
 /// A new key: (public id, full key). The full key must be shown once and then forgotten.
-pub fn generate(live: bool) -> Result<(String, String), String> {
+pub fn generate(mode: Mode) -> Result<(String, String), String> {
     let id = random_base62(ID_LEN)?;
     let secret = random_base62(SECRET_LEN)?;
-    let body = format!(
-        "{PREFIX}{}_{id}_{secret}",
-        if live { "live" } else { "test" }
-    );
+    let body = format!("{PREFIX}{mode}_{id}_{secret}");
     let sum = checksum(&body);
     Ok((id, body + &sum))
 }
@@ -213,18 +212,18 @@ mod tests {
 
     #[test]
     fn generated_keys_parse_and_carry_their_mode_and_id() {
-        let (id, key) = generate(false).unwrap();
+        let (id, key) = generate(Mode::Test).unwrap();
         assert_eq!(key.len(), KEY_LEN);
         assert!(key.starts_with("bk_test_"));
         assert_eq!(
             parse(&key),
             Some(Parsed {
-                live: false,
+                mode: Mode::Test,
                 id: &id
             })
         );
-        let (_, live) = generate(true).unwrap();
-        assert!(parse(&live).unwrap().live);
+        let (_, live) = generate(Mode::Live).unwrap();
+        assert_eq!(parse(&live).unwrap().mode, Mode::Live);
     }
 
     #[test]
@@ -232,7 +231,7 @@ mod tests {
         let mut seen = HashSet::with_capacity(1_000_000);
         let mut ids = HashSet::with_capacity(1_000_000);
         for i in 0..1_000_000u32 {
-            let (id, key) = generate(i % 2 == 0).unwrap();
+            let (id, key) = generate(if i % 2 == 0 { Mode::Live } else { Mode::Test }).unwrap();
             assert!(parse(&key).is_some());
             // One single-character change per key, at a position and to a character that vary.
             let mut bytes = key.clone().into_bytes();
@@ -259,7 +258,7 @@ mod tests {
     #[test]
     fn every_single_character_change_of_some_keys_is_caught() {
         for _ in 0..200 {
-            let (_, key) = generate(false).unwrap();
+            let (_, key) = generate(Mode::Test).unwrap();
             for pos in 0..KEY_LEN {
                 for &c in BASE62.iter().chain(b"_-") {
                     if key.as_bytes()[pos] == c {
@@ -275,7 +274,7 @@ mod tests {
 
     #[test]
     fn malformed_inputs_are_rejected() {
-        let (_, key) = generate(false).unwrap();
+        let (_, key) = generate(Mode::Test).unwrap();
         for bad in [
             "",
             "bk_test_",

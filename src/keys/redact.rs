@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn mistyped_prefixes_are_redacted_too() {
         let (_, token) = crate::keys::generate_token().unwrap();
-        let (_, key) = crate::keys::generate(false).unwrap();
+        let (_, key) = crate::keys::generate(crate::secrets::Mode::Test).unwrap();
         for shown in [
             token.replacen("bks_", "BKS_", 1),
             token.replacen("bks_", "bks-", 1),
@@ -254,7 +254,7 @@ mod tests {
     /// literal one is, once or twice escaped, and the text around it (JSON) is kept.
     #[test]
     fn escaped_keys_in_text_are_redacted_and_json_stays_json() {
-        let (id, key) = crate::keys::generate(false).unwrap();
+        let (id, key) = crate::keys::generate(crate::secrets::Mode::Test).unwrap();
         let once = key.replace('_', "%5F");
         let twice = key.replace('_', "%255F");
         let every = key.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn keys_and_tokens_keep_only_their_public_part() {
-        let (id, key) = crate::keys::generate(false).unwrap();
+        let (id, key) = crate::keys::generate(crate::secrets::Mode::Test).unwrap();
         let (tid, token) = crate::keys::generate_token().unwrap();
         let text = format!("no key {key} here; token={token}.");
         assert_eq!(

@@ -97,7 +97,7 @@ mod tests {
             assert_eq!(parse_token(&String::from_utf8(b).unwrap()), None, "{pos}");
         }
         // An API key is not a token.
-        let (_, key) = super::super::generate(false).unwrap();
+        let (_, key) = super::super::generate(crate::secrets::Mode::Test).unwrap();
         assert_eq!(parse_token(&key), None);
     }
 

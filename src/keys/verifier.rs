@@ -48,7 +48,8 @@
 use super::{ct_eq, hash, parse, Code};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::store::{CallLimits, Charge, KeyRecord, Store, UsageEvent};
+use crate::secrets::Mode;
+use crate::store::{CallLimits, Charge, KeyRecord, KeyState, Store, UsageEvent};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -218,7 +219,7 @@ pub struct Verifier {
     access: crate::config::AccessPolicy,
     refresh: Duration,
     /// The store's mode, read lazily inside the first snapshot.
-    mode: Option<Cached<Option<String>>>,
+    mode: Option<Cached<Option<Mode>>>,
     keys: Map<Cached<Arc<KeyRecord>>>,
     /// Ids the store did not know, and when it said so (the negative cache, bounded by
     /// [`MAX_UNKNOWN`]): a flood of well-formed unknown keys costs one store read per id and
@@ -265,7 +266,7 @@ impl<T: Clone> Clone for Cached<T> {
 /// itself: see [`Verifier::load`] and [`Verifier::verify_loaded`].
 #[derive(Default)]
 pub struct Loaded {
-    mode: Option<Cached<Option<String>>>,
+    mode: Option<Cached<Option<Mode>>>,
     key: Option<(String, KeyLoad)>,
     customer: Option<(String, Cached<Arc<CustomerState>>)>,
     /// The calls of the last minute charged to a bucket, by bucket id.
@@ -466,7 +467,7 @@ impl Verifier {
         };
         let t = self.clock.instant();
         self.missed = false;
-        let r = self.load_into(key, (parsed.id, parsed.live), t, &mut out);
+        let r = self.load_into(key, (parsed.id, parsed.mode), t, &mut out);
         if !self.missed || r.is_err() {
             self.end_snapshot();
         }
@@ -476,15 +477,14 @@ impl Verifier {
     fn load_into(
         &mut self,
         key: &str,
-        (id, live): (&str, bool),
+        (id, key_mode): (&str, Mode),
         t: Instant,
         out: &mut Loaded,
     ) -> Result<()> {
         let now = self.clock.now();
-        let key_mode = if live { "live" } else { "test" };
         let mode = self.store_mode(t)?;
         out.mode = self.mode.clone();
-        if mode.as_deref() != Some(key_mode) {
+        if mode != Some(key_mode) {
             return Ok(());
         }
         let Some(rec) = self.key_record(id, t)? else {
@@ -496,7 +496,7 @@ impl Verifier {
             out.key = Some((id.to_string(), KeyLoad::Record(c.clone())));
         }
         let usable = ct_eq(&hash(key), &rec.hash) && rec.mode == key_mode;
-        if !usable || matches!(rec.status(now), "revoked" | "expired") {
+        if !usable || rec.status(now) != KeyState::Active {
             return Ok(());
         }
         self.customer(&rec.customer_id, now, t)?;
@@ -747,16 +747,16 @@ impl Verifier {
         }
     }
 
-    fn store_mode(&mut self, t: Instant) -> Result<Option<String>> {
+    fn store_mode(&mut self, t: Instant) -> Result<Option<Mode>> {
         let stale = self.mode.as_ref().is_none_or(|m| !self.fresh(m.loaded, t));
         if stale {
             let loaded = self.snapshot(t)?;
             self.mode = Some(Cached {
-                value: self.store.setting("mode")?,
+                value: self.store.key_mode()?,
                 loaded,
             });
         }
-        Ok(self.mode.as_ref().and_then(|m| m.value.clone()))
+        Ok(self.mode.as_ref().and_then(|m| m.value))
     }
 
     /// Which bucket a key's calls draw from: its own, or its customer's.
@@ -854,7 +854,7 @@ impl Verifier {
         };
         let t = self.clock.instant();
         self.missed = false;
-        let result = self.try_check(key, parsed.id, parsed.live, quantity, record, t);
+        let result = self.try_check(key, parsed.id, parsed.mode, quantity, record, t);
         // A call served from the cache ends a shared read snapshot: it is only kept while
         // cache misses follow each other, never while the verifier is busy with hot keys.
         if !self.missed {
@@ -878,7 +878,7 @@ impl Verifier {
         &mut self,
         key: &str,
         id: &str,
-        live: bool,
+        mode: Mode,
         quantity: i64,
         record: bool,
         t: Instant,
@@ -886,7 +886,7 @@ impl Verifier {
         // No key id until the hash matched: the id of a forged key is the caller's word.
         let mut v = Verification::fail(Code::NotFound);
         let now = self.clock.now();
-        let Some(rec) = self.authenticate(key, (id, live), now, t, &mut v)? else {
+        let Some(rec) = self.authenticate(key, (id, mode), now, t, &mut v)? else {
             return Ok(Step::Done(v));
         };
         let Some((cust, quota, rate)) = self.entitled(&rec, now, t, &mut v)? else {
@@ -954,12 +954,11 @@ impl Verifier {
     fn authenticate(
         &mut self,
         key: &str,
-        (id, live): (&str, bool),
+        (id, key_mode): (&str, Mode),
         now: i64,
         t: Instant,
         v: &mut Verification,
     ) -> Result<Option<Arc<KeyRecord>>> {
-        let key_mode = if live { "live" } else { "test" };
         match self.store_mode(t)? {
             Some(m) if m != key_mode => {
                 v.reason = Some(format!(
@@ -979,16 +978,16 @@ impl Verifier {
         v.key_id = Some(rec.id.clone());
         v.customer = Some(rec.customer_id.clone());
         match rec.status(now) {
-            "revoked" => {
+            KeyState::Revoked => {
                 v.code = Code::Revoked;
                 v.reason = rec.revoked_reason.clone();
                 Ok(None)
             }
-            "expired" => {
+            KeyState::Expired => {
                 v.code = Code::Expired;
                 Ok(None)
             }
-            _ => Ok(Some(rec)),
+            KeyState::Active => Ok(Some(rec)),
         }
     }
 

@@ -68,17 +68,17 @@ pub async fn subscription_link(
     let who = payer(customer, email)?;
     let metadata: HashMap<String, String> = [("billctl_tier".to_string(), tier.id.clone())].into();
     let key = crate::idempotency::random();
-    let (ok, cancel) = (&urls.success_url, &urls.cancel_url);
+    let session = crate::stripe::NewCheckout {
+        who,
+        price: &price.id,
+        quantity,
+        success_url: &urls.success_url,
+        cancel_url: &urls.cancel_url,
+        client_reference_id,
+        metadata: &metadata,
+    };
     let s = stripe
-        .create_checkout(
-            who,
-            (&price.id, quantity),
-            ok,
-            cancel,
-            client_reference_id,
-            &metadata,
-            &key,
-        )
+        .create_checkout(&session, &key)
         .await
         .context("failed to create the Checkout Session")?;
     Ok(CheckoutLink {

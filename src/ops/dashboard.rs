@@ -92,7 +92,7 @@ pub struct AtRisk {
     pub next_payment_attempt: Option<i64>,
     pub unpaid_invoice_id: Option<String>,
     /// What the access policy gives the customer's keys now.
-    pub access: &'static str,
+    pub access: crate::billing::AccessState,
     pub grace_until: Option<i64>,
 }
 
@@ -130,7 +130,7 @@ pub struct UsageRow {
     pub used: i64,
     pub quota: Option<u64>,
     pub percent: Option<f64>,
-    pub access: &'static str,
+    pub access: crate::billing::AccessState,
     /// For charted rows: when the quota is or would be reached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota_reached: Option<QuotaReached>,
@@ -456,7 +456,7 @@ fn keys(store: &Store, customers: &HashMap<String, Customer>, now: i64) -> Resul
     let mut by_customer: std::collections::BTreeMap<String, Vec<KeyUse>> = Default::default();
     let mut active = 0u64;
     for k in store.keys(None)? {
-        if k.status(now) != "active" {
+        if k.status(now) != crate::store::KeyState::Active {
             continue;
         }
         active += 1;

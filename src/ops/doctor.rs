@@ -103,7 +103,7 @@ pub struct Inputs<'a> {
     /// A Stripe client, or why there is none (no key...).
     pub stripe: Result<Stripe, String>,
     /// The Stripe key's mode (`test`/`live`), if there is a key.
-    pub key_mode: Option<&'static str>,
+    pub key_mode: Option<crate::secrets::Mode>,
     /// How to change the key, for where it comes from (`secrets::how_to_change_key`).
     pub key_hint: String,
     /// Endpoint ids whose signing secret this profile holds (keyring or secret file).
@@ -149,7 +149,7 @@ async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
         .store
         .as_ref()
         .ok()
-        .and_then(|s| s.setting("mode").ok().flatten());
+        .and_then(|s| s.key_mode().ok().flatten());
     let (key, catalog, endpoint) = tokio::join!(
         key_check(stripe, (inputs.key_mode, &inputs.key_hint), store_mode),
         catalog_check(stripe, inputs.config),
@@ -162,12 +162,12 @@ async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
 /// The key (its mode, and how to change it) against the store's mode and Stripe.
 async fn key_check(
     stripe: &Stripe,
-    (mode, change): (Option<&str>, &str),
-    store_mode: Option<String>,
+    (mode, change): (Option<crate::secrets::Mode>, &str),
+    store_mode: Option<crate::secrets::Mode>,
 ) -> Check {
     let name = "stripe.key";
-    let mode = mode.unwrap_or("unknown");
-    if let Some(m) = store_mode.filter(|m| m != mode) {
+    if let Some(m) = store_mode.filter(|m| Some(*m) != mode) {
+        let mode = mode.map_or("unknown", |m| m.as_str());
         return Check::fail(
             name,
             format!("the key is {mode}-mode and the store's API keys are {m}-mode"),
@@ -175,7 +175,13 @@ async fn key_check(
         );
     }
     match stripe.ping().await {
-        Ok(()) => Check::ok(name, format!("a {mode}-mode key, accepted by Stripe")),
+        Ok(()) => Check::ok(
+            name,
+            format!(
+                "a {}-mode key, accepted by Stripe",
+                mode.map_or("unknown", |m| m.as_str())
+            ),
+        ),
         Err(crate::stripe::Error::Api { status: 401, .. }) => {
             Check::fail(name, "Stripe refused the key (401)", change)
         }
@@ -792,7 +798,10 @@ fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
             )]
         }
     };
-    let active: Vec<_> = keys.iter().filter(|k| k.status(now) == "active").collect();
+    let active: Vec<_> = keys
+        .iter()
+        .filter(|k| k.status(now) == crate::store::KeyState::Active)
+        .collect();
     let expiring = expiring_check(&active, now);
     let mut customers: Vec<&str> = active.iter().map(|k| k.customer_id.as_str()).collect();
     customers.sort_unstable();
@@ -800,7 +809,7 @@ fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check> {
     let mut without = 0;
     for c in &customers {
         match super::payments::standing(store, &config.access, c, now) {
-            Ok(s) if s.access == "granted" || s.access == "grace" => {}
+            Ok(s) if s.access.lets_in() => {}
             Ok(_) => without += 1,
             Err(e) => {
                 return vec![

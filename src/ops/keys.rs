@@ -2,8 +2,9 @@
 //! the report of `issue` and `rotate`; the store keeps its hash. Prints nothing.
 
 use crate::keys;
-pub use crate::store::KeyRecord;
+use crate::secrets::Mode;
 use crate::store::{Audit, Store};
+pub use crate::store::{KeyRecord, KeyState};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
@@ -22,9 +23,9 @@ pub struct Issued {
 }
 
 /// A new key record from `template` (retrying on the rare id collision).
-fn new_key(store: &Store, live: bool, template: &KeyRecord) -> Result<(String, KeyRecord)> {
+fn new_key(store: &Store, template: &KeyRecord) -> Result<(String, KeyRecord)> {
     for _ in 0..5 {
-        let (id, key) = keys::generate(live).map_err(|e| anyhow!(e))?;
+        let (id, key) = keys::generate(template.mode).map_err(|e| anyhow!(e))?;
         if store.key(&id)?.is_none() {
             let rec = KeyRecord {
                 id,
@@ -43,8 +44,8 @@ pub struct NewKey<'a> {
     pub name: Option<&'a str>,
     /// Lifetime in seconds; `None`: never expires.
     pub ttl: Option<i64>,
-    /// The Stripe mode the key belongs to: `live` or `test`.
-    pub mode: &'a str,
+    /// The Stripe mode the key belongs to.
+    pub mode: Mode,
     /// The most live keys the customer may hold with this one (`None`: no cap).
     pub max_live: Option<u32>,
 }
@@ -67,7 +68,7 @@ pub fn issue(store: &mut Store, new: &NewKey, actor: &str, at: i64) -> Result<Is
     let template = KeyRecord {
         id: String::new(),
         hash: Vec::new(),
-        mode: new.mode.into(),
+        mode: new.mode,
         customer_id: new.customer.to_string(),
         name: new.name.map(String::from),
         created_at: at,
@@ -80,7 +81,7 @@ pub fn issue(store: &mut Store, new: &NewKey, actor: &str, at: i64) -> Result<Is
         replaces: None,
         replaced_by: None,
     };
-    let (key, record) = new_key(store, new.mode == "live", &template)?;
+    let (key, record) = new_key(store, &template)?;
     let audit = Audit {
         actor,
         action: "key.issue",
@@ -117,12 +118,12 @@ pub enum KeyError {
     #[error("key {id} was already rotated: its successor is {next}, and {id} stays valid until its grace ends; rotate {next} instead, or revoke {id} to end the grace now")]
     AlreadyRotated { id: String, next: String },
     #[error("key {id} is {status}: only an active key can be rotated; issue a new one with 'billctl keys issue'")]
-    NotActive { id: String, status: &'static str },
+    NotActive { id: String, status: KeyState },
 }
 
 /// Whether `old` can be rotated at `at`.
 pub fn check_rotate(old: &KeyRecord, at: i64) -> Result<(), KeyError> {
-    if old.status(at) != "active" {
+    if old.status(at) != KeyState::Active {
         let (id, status) = (old.id.clone(), old.status(at));
         return Err(KeyError::NotActive { id, status });
     }
@@ -161,7 +162,7 @@ pub fn rotate(
         replaced_by: None,
         ..old.clone()
     };
-    let (key, record) = new_key(store, old.mode == "live", &template)?;
+    let (key, record) = new_key(store, &template)?;
     let until = at.checked_add(grace).context("--grace is too long")?;
     let audit = Audit {
         actor,
@@ -187,7 +188,7 @@ pub fn rotate(
 pub struct KeyView {
     #[serde(flatten)]
     pub record: KeyRecord,
-    pub status: &'static str,
+    pub status: KeyState,
 }
 
 /// Keys, for `keys list`.
@@ -199,7 +200,7 @@ pub struct KeyList(pub Vec<KeyView>);
 pub fn list(
     store: &Store,
     customer: Option<&str>,
-    status: Option<&str>,
+    status: Option<KeyState>,
     at: i64,
 ) -> Result<KeyList> {
     let views = store
@@ -292,7 +293,7 @@ mod tests {
             customer: "cus_1",
             name: Some("ci"),
             ttl: Some(3600),
-            mode: "test",
+            mode: Mode::Test,
             max_live: None,
         };
         let at = 1_800_000_000;
@@ -305,9 +306,9 @@ mod tests {
         let old = store.key(&stored.id).unwrap().unwrap();
         assert_eq!(old.replaced_by.as_deref(), Some(rotated.record.id.as_str()));
         assert_eq!(rotated.record.replaces.as_deref(), Some(stored.id.as_str()));
-        assert_eq!(old.status(at + 10 + 599), "active");
-        assert_ne!(old.status(at + 10 + 600), "active");
-        let listed = list(&store, Some("cus_1"), Some("active"), at + 10 + 600).unwrap();
+        assert_eq!(old.status(at + 10 + 599), KeyState::Active);
+        assert_ne!(old.status(at + 10 + 600), KeyState::Active);
+        let listed = list(&store, Some("cus_1"), Some(KeyState::Active), at + 10 + 600).unwrap();
         let ids: Vec<&str> = listed.0.iter().map(|v| v.record.id.as_str()).collect();
         assert_eq!(ids, [rotated.record.id.as_str()]);
         let Err(err) = rotate(&mut store, &old, 600, "tester", at + 10 + 600) else {

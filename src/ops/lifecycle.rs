@@ -9,7 +9,7 @@ use super::subscriptions::{self as subs, SubscriptionView};
 pub use super::writes::Actor;
 use super::writes::{self, Entry, NotApplied, Stores};
 use crate::billing::seats::Asked;
-use crate::billing::{Customer, MirrorRow, Subscription, TierMap};
+use crate::billing::{Customer, MirrorRow, Proration, Subscription, TierMap};
 use crate::catalog::Tier;
 use crate::stripe::{Stripe, Writer};
 use serde_json::json;
@@ -92,6 +92,76 @@ impl PlanError {
     }
 }
 
+/// The subscription a change acts on, with its customer.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub sub: &'a Subscription,
+    pub customer: &'a Customer,
+}
+
+/// A plan change: the tier to move to, its seats, and how Stripe bills the difference.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanChange<'a> {
+    pub tier: &'a Tier,
+    pub seats: Asked,
+    pub proration: Proration,
+}
+
+/// A subscription to create: whose, on which tier, with how many seats.
+#[derive(Debug, Clone, Copy)]
+pub struct Subscribe<'a> {
+    pub customer: &'a str,
+    pub tier: &'a Tier,
+    pub seats: Asked,
+}
+
+/// The subscription as Stripe answered, its customer and its mirror row: what [`commit`] stores.
+struct Mirrored<'a> {
+    sub: &'a Subscription,
+    customer: &'a Customer,
+    row: MirrorRow,
+}
+
+impl<'a> Mirrored<'a> {
+    fn of(sub: &'a Subscription, customer: &'a Customer, tiers: &TierMap) -> Mirrored<'a> {
+        let row = MirrorRow::of(sub, tiers);
+        Mirrored { sub, customer, row }
+    }
+}
+
+/// The audit entry of a change: who, which action, and its detail.
+struct Audited<'a> {
+    actor: Actor<'a>,
+    action: &'static str,
+    detail: serde_json::Value,
+}
+
+impl<'a> Audited<'a> {
+    fn of(actor: Actor<'a>, action: &'static str, detail: serde_json::Value) -> Audited<'a> {
+        Audited {
+            actor,
+            action,
+            detail,
+        }
+    }
+}
+
+impl<'a> Target<'a> {
+    pub fn new(sub: &'a Subscription, customer: &'a Customer) -> Target<'a> {
+        Target { sub, customer }
+    }
+}
+
+impl<'a> PlanChange<'a> {
+    pub fn new(tier: &'a Tier, seats: Asked, proration: Proration) -> PlanChange<'a> {
+        PlanChange {
+            tier,
+            seats,
+            proration,
+        }
+    }
+}
+
 /// A change made: the subscription as Stripe has it after, as mirrored, and what was done.
 pub struct Done {
     pub sub: Subscription,
@@ -102,9 +172,13 @@ pub struct Done {
 /// Mirrors `sub` and records the change (journal and audit entry) in one step of the store.
 async fn commit<S: Stores>(
     stores: &S,
-    (sub, customer, row): (&Subscription, &Customer, MirrorRow),
+    Mirrored { sub, customer, row }: Mirrored<'_>,
     change: &writes::Change,
-    (actor, action, detail): (Actor<'_>, &'static str, serde_json::Value),
+    Audited {
+        actor,
+        action,
+        detail,
+    }: Audited<'_>,
 ) -> Result<SubscriptionView, PlanError> {
     let view = SubscriptionView::of(&row, sub);
     let job = Commit {
@@ -198,8 +272,12 @@ pub async fn change_plan<S: Stores>(
     stores: &S,
     stripe: &Writer,
     tiers: &TierMap,
-    (sub, customer): (&Subscription, &Customer),
-    (tier, seats, proration): (&Tier, Asked, &str),
+    Target { sub, customer }: Target<'_>,
+    PlanChange {
+        tier,
+        seats,
+        proration,
+    }: PlanChange<'_>,
     actor: Actor<'_>,
 ) -> Result<Done, PlanError> {
     check_change(sub)?;
@@ -233,9 +311,9 @@ pub async fn change_plan<S: Stores>(
     let answer = item_state(&done, &item.id);
     writes::settle(stores, (stripe, &w), what, answer, reread).await?;
     let detail = json!({"subscription_id": sub.id, "from": change.from, "to": tier.id, "from_quantity": change.from_quantity, "quantity": change.quantity, "proration": proration});
-    let row = MirrorRow::of(&done, tiers);
-    let audit = (actor, "subscription.change", detail);
-    let view = commit(stores, (&done, customer, row), &w, audit).await?;
+    let mirrored = Mirrored::of(&done, customer, tiers);
+    let audit = Audited::of(actor, "subscription.change", detail);
+    let view = commit(stores, mirrored, &w, audit).await?;
     let message = format!(
         "Moved {} {} (proration: {proration}).",
         sub.id,
@@ -285,7 +363,7 @@ pub async fn cancel<S: Stores>(
     stores: &S,
     stripe: &Writer,
     tiers: &TierMap,
-    (sub, customer): (&Subscription, &Customer),
+    Target { sub, customer }: Target<'_>,
     at_period_end: bool,
     actor: Actor<'_>,
 ) -> Result<Done, PlanError> {
@@ -323,9 +401,9 @@ pub async fn cancel<S: Stores>(
     let what = ("the cancellation", sub.id.as_str(), to);
     writes::settle(stores, (stripe, &w), what, state(&done), reread).await?;
     let detail = json!({"subscription_id": sub.id, "at_period_end": at_period_end});
-    let row = MirrorRow::of(&done, tiers);
-    let audit = (actor, "subscription.cancel", detail);
-    let view = commit(stores, (&done, customer, row), &w, audit).await?;
+    let mirrored = Mirrored::of(&done, customer, tiers);
+    let audit = Audited::of(actor, "subscription.cancel", detail);
+    let view = commit(stores, mirrored, &w, audit).await?;
     let message = if at_period_end {
         let end = crate::time::utc_date(done.current_period_end);
         format!("{} will end on {end}.", done.id)
@@ -344,7 +422,7 @@ pub async fn resume<S: Stores>(
     stores: &S,
     stripe: &Writer,
     tiers: &TierMap,
-    (sub, customer): (&Subscription, &Customer),
+    Target { sub, customer }: Target<'_>,
     actor: Actor<'_>,
 ) -> Result<Done, PlanError> {
     if !sub.is_live() {
@@ -372,9 +450,9 @@ pub async fn resume<S: Stores>(
     let what = ("the resumption", sub.id.as_str(), to);
     writes::settle(stores, (stripe, &w), what, state(&done), reread).await?;
     let detail = json!({"subscription_id": sub.id});
-    let row = MirrorRow::of(&done, tiers);
-    let audit = (actor, "subscription.resume", detail);
-    let view = commit(stores, (&done, customer, row), &w, audit).await?;
+    let mirrored = Mirrored::of(&done, customer, tiers);
+    let audit = Audited::of(actor, "subscription.resume", detail);
+    let view = commit(stores, mirrored, &w, audit).await?;
     let message = format!("{} continues past its period end.", done.id);
     Ok(Done {
         sub: done,
@@ -397,7 +475,11 @@ pub async fn create<S: Stores>(
     stores: &S,
     stripe: &Writer,
     tiers: &TierMap,
-    (customer, tier, seats): (&str, &Tier, Asked),
+    Subscribe {
+        customer,
+        tier,
+        seats,
+    }: Subscribe<'_>,
     terms: &subs::Terms,
     actor: Actor<'_>,
 ) -> Result<Created, PlanError> {
@@ -417,31 +499,12 @@ pub async fn create<S: Stores>(
     let sub = subs::create(stripe, &new, terms, &w.key)
         .await
         .map_err(PlanError::Stripe)?;
-    let got = tiers.main_item(&sub).map_or_else(
-        || "no items".into(),
-        |i| format!("{} x{}", i.price_id, i.quantity.unwrap_or(1)),
-    );
-    writes::check(
-        "the new subscription",
-        &new.customer.id,
-        &format!("{} x{}", new.price.id, new.quantity),
-        &got,
-    )?;
-    let fresh = sub.created >= actor.at.saturating_sub(3600) && sub.customer == new.customer.id;
-    writes::check(
-        "the new subscription",
-        &new.customer.id,
-        "created now",
-        if fresh {
-            "created now"
-        } else {
-            "an earlier subscription"
-        },
-    )?;
-    let row = MirrorRow::of(&sub, tiers);
+    check_created(tiers, &new, &sub, actor.at)?;
     let detail = json!({"subscription_id": sub.id, "tier": tier.id, "quantity": new.quantity, "status": sub.status, "price_id": new.price.id});
-    let audit = (actor, "subscription.create", detail);
-    commit(stores, (&sub, &new.customer, row.clone()), &w, audit).await?;
+    let mirrored = Mirrored::of(&sub, &new.customer, tiers);
+    let row = mirrored.row.clone();
+    let audit = Audited::of(actor, "subscription.create", detail);
+    commit(stores, mirrored, &w, audit).await?;
     let trial_end = terms
         .trial_days
         .and_then(|d| sub.created.checked_add(i64::from(d).checked_mul(86_400)?));
@@ -461,4 +524,36 @@ pub async fn create<S: Stores>(
         outcome,
         message,
     })
+}
+
+/// Checks that Stripe's answer to a create is the subscription asked for (its price and
+/// seats) and a new one (not an earlier subscription answered again).
+fn check_created(
+    tiers: &TierMap,
+    new: &subs::NewSubscription,
+    sub: &Subscription,
+    at: i64,
+) -> Result<(), PlanError> {
+    let got = tiers.main_item(sub).map_or_else(
+        || "no items".into(),
+        |i| format!("{} x{}", i.price_id, i.quantity.unwrap_or(1)),
+    );
+    writes::check(
+        "the new subscription",
+        &new.customer.id,
+        &format!("{} x{}", new.price.id, new.quantity),
+        &got,
+    )?;
+    let fresh = sub.created >= at.saturating_sub(3600) && sub.customer == new.customer.id;
+    writes::check(
+        "the new subscription",
+        &new.customer.id,
+        "created now",
+        if fresh {
+            "created now"
+        } else {
+            "an earlier subscription"
+        },
+    )?;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! `commands/` turns flags into a call and renders the report.
 
 /// The Stripe client that workflows take (commands get it from the context).
-pub use crate::stripe::Stripe;
+pub use crate::stripe::{Stripe, Writer};
 
 pub mod checkout;
 pub mod customers;

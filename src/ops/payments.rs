@@ -3,7 +3,7 @@
 //! Prints nothing.
 
 use super::writes::{self, Actor, Stores};
-use crate::billing::{access, MirrorRow};
+use crate::billing::{access, AccessState, MirrorRow};
 use crate::config::AccessPolicy;
 use crate::store::{PaymentState, Store};
 use crate::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe, Writer};
@@ -88,7 +88,7 @@ pub struct Listed {
     #[serde(flatten)]
     pub row: MirrorRow,
     /// What the access policy gives the customer's keys now.
-    pub access: &'static str,
+    pub access: AccessState,
     pub grace_until: Option<i64>,
     pub payment: PaymentState,
     /// For subscriptions in trouble (incomplete, past_due, unpaid): the customer's default
@@ -271,7 +271,7 @@ pub async fn outcome(
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Standing {
     /// `granted`, `grace` or `payment_required`; `none` without any subscription.
-    pub access: &'static str,
+    pub access: AccessState,
     /// With `grace`: when it ends.
     pub grace_until: Option<i64>,
     #[serde(rename = "subscription_id")]
@@ -303,7 +303,7 @@ pub fn standing_of(
 ) -> Standing {
     let Some(cur) = current else {
         return Standing {
-            access: "none",
+            access: AccessState::NoSubscription,
             grace_until: None,
             subscription: None,
             status: None,

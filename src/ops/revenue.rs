@@ -77,7 +77,7 @@ pub fn overage_estimate(
         let Some(p) = priced.get(row.tier.as_str()) else {
             continue;
         };
-        if row.overage <= 0 || !matches!(row.access, "granted" | "grace") {
+        if row.overage <= 0 || !row.access.lets_in() {
             continue;
         }
         let per = i128::from(p.metered.as_ref().map_or(1, |m| m.per.max(1)));

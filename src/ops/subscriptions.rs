@@ -3,11 +3,13 @@
 
 use super::lifecycle::PlanError;
 use crate::billing::seats::Asked;
-use crate::billing::{Counts, Customer, Item, MirrorRow, Subscription, TierMap, UNKNOWN_TIER};
+use crate::billing::{
+    Counts, Customer, Item, MirrorRow, Proration, Subscription, TierMap, UNKNOWN_TIER,
+};
 use crate::catalog::Tier;
 use crate::catalog::{RemotePrice, META_TIER};
 use crate::store::Store;
-use crate::stripe::{Stripe, Writer};
+use crate::stripe::{PriceChange, Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -435,21 +437,20 @@ pub async fn change(
     sub: &Subscription,
     change: &Change,
     tier: &str,
-    proration: &str,
+    proration: Proration,
     key: &str,
 ) -> Result<Subscription> {
-    let item = &change.item;
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), tier.to_string())].into();
+    let to = PriceChange {
+        sub: &sub.id,
+        item: &change.item.id,
+        price: &change.price.id,
+        quantity: Some(change.quantity),
+        proration,
+        metadata: &metadata,
+    };
     let done = stripe
-        .change_price(
-            &sub.id,
-            &item.id,
-            &change.price.id,
-            Some(change.quantity),
-            proration,
-            &metadata,
-            key,
-        )
+        .change_price(&to, key)
         .await
         .with_context(|| format!("failed to change subscription {}", sub.id))?;
     Ok(done)

@@ -369,7 +369,7 @@ fn at_risk(s: &mut String, sub: &SubscribersSection) {
                 r.failed_attempts,
                 opt_date(r.next_payment_attempt),
                 escape(r.unpaid_invoice_id.as_deref().unwrap_or("—")),
-                escape(r.access),
+                escape(r.access.as_str()),
                 opt_date(r.grace_until)
             );
         }
@@ -460,7 +460,7 @@ fn usage(u: &UsageSection) -> String {
             count(r.used),
             r.quota.map_or_else(|| "unlimited".into(), group),
             reached_text(r.quota_reached),
-            escape(r.access)
+            escape(r.access.as_str())
         );
     }
     s.push_str("</tbody></table>");

@@ -2,7 +2,7 @@
 
 use super::{Output, Render};
 use crate::keys::Verification;
-use crate::ops::keys::{Issued, KeyList, KeyView};
+use crate::ops::keys::{Issued, KeyList, KeyState, KeyView};
 use crate::time::{utc_date, utc_datetime};
 use comfy_table::Color;
 
@@ -35,8 +35,8 @@ impl Render for KeyList {
             .map(|v| {
                 let k = &v.record;
                 let status = match v.status {
-                    "active" => out.paint("active", Color::Green),
-                    other => out.paint(other, Color::Red),
+                    KeyState::Active => out.paint("active", Color::Green),
+                    other => out.paint(other.as_str(), Color::Red),
                 };
                 vec![
                     super::cell(&k.id),
@@ -126,13 +126,12 @@ impl Render for Verification {
 
 impl Render for crate::secrets::KeyStatus {
     fn render(&self, _: &Output) -> String {
-        use crate::secrets::{KeyKind, Mode};
+        use crate::secrets::KeyKind;
         let (Some(source), Some(mode), Some(kind), Some(last4)) =
             (&self.source, self.mode, self.kind, &self.last4)
         else {
             return String::new();
         };
-        let mode = if mode == Mode::Live { "live" } else { "test" };
         let (prefix, what) = match kind {
             KeyKind::Secret => ("sk", "secret key"),
             KeyKind::Restricted => ("rk", "restricted key"),

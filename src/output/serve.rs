@@ -32,8 +32,8 @@ impl Render for TokenList {
             .iter()
             .map(|t| {
                 let status = match t.status {
-                    "active" => out.paint("active", Color::Green),
-                    other => out.paint(other, Color::Red),
+                    crate::store::KeyState::Active => out.paint("active", Color::Green),
+                    other => out.paint(other.as_str(), Color::Red),
                 };
                 let scopes: Vec<&str> = t.scopes.iter().map(|s| s.as_str()).collect();
                 vec![

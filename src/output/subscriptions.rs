@@ -83,11 +83,9 @@ impl Render for crate::ops::payments::ListedSubscriptions {
     fn render(&self, out: &Output) -> String {
         let rows: Vec<MirrorRow> = self.0.iter().map(|l| l.row.clone()).collect();
         let mut text = subscription_table(out, &rows);
-        for l in self
-            .0
-            .iter()
-            .filter(|l| l.access != "granted" || l.payment.failed_attempts > 0)
-        {
+        for l in self.0.iter().filter(|l| {
+            l.access != crate::billing::AccessState::Granted || l.payment.failed_attempts > 0
+        }) {
             let card = l
                 .default_payment_method
                 .as_ref()

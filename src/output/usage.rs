@@ -1,6 +1,7 @@
 //! How usage reports read on a terminal, as CSV and as an HTML page.
 
 use super::{clean, Output, Render};
+use crate::billing::AccessState;
 use crate::ops::usage::report::{Report, ReportBy, Row};
 use crate::ops::usage::sync::{CompactView, ReconcileView, SyncView};
 use crate::plural::count;
@@ -94,10 +95,10 @@ fn table(out: &Output, rows: &[Row], by: ReportBy) -> String {
                 super::cell(bar(r.percent)),
                 super::cell(r.remaining.map_or("-".into(), |q| q.to_string())),
                 over,
-                if r.access == "payment_required" {
-                    out.paint(r.access, Color::Red)
+                if r.access == AccessState::PaymentRequired {
+                    out.paint(r.access.as_str(), Color::Red)
                 } else {
-                    super::cell(r.access)
+                    super::cell(r.access.as_str())
                 },
             ]
         })

@@ -2,7 +2,8 @@
 
 use super::audit::{append_audit, Audit};
 use super::Store;
-use anyhow::{bail, Result};
+use crate::secrets::Mode;
+use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 
 /// An API key as stored: everything but the key itself.
@@ -11,7 +12,7 @@ pub struct KeyRecord {
     pub id: String,
     #[serde(skip)]
     pub hash: Vec<u8>,
-    pub mode: String,
+    pub mode: Mode,
     pub customer_id: String,
     pub name: Option<String>,
     pub created_at: i64,
@@ -25,15 +26,41 @@ pub struct KeyRecord {
     pub replaced_by: Option<String>,
 }
 
+/// A key's state at a moment: what `keys list --status` filters on and `keys show` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyState {
+    Active,
+    Revoked,
+    Expired,
+}
+
+impl KeyState {
+    /// `active`, `revoked` or `expired`, for tables and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyState::Active => "active",
+            KeyState::Revoked => "revoked",
+            KeyState::Expired => "expired",
+        }
+    }
+}
+
+impl std::fmt::Display for KeyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl KeyRecord {
-    /// `revoked`, `expired` or `active` at `now`.
-    pub fn status(&self, now: i64) -> &'static str {
+    /// Revoked, expired or active at `now`.
+    pub fn status(&self, now: i64) -> KeyState {
         if self.revoked_at.is_some_and(|t| t <= now) {
-            "revoked"
+            KeyState::Revoked
         } else if self.expires_at.is_some_and(|t| t <= now) {
-            "expired"
+            KeyState::Expired
         } else {
-            "active"
+            KeyState::Active
         }
     }
 }
@@ -51,7 +78,10 @@ fn key_row(r: &super::db::R) -> Result<KeyRecord> {
     Ok(KeyRecord {
         id: r.text(0)?,
         hash: r.blob(1)?,
-        mode: r.text(2)?,
+        mode: {
+            let m = r.text(2)?;
+            Mode::parse(&m).ok_or_else(|| anyhow!("api key row has an unknown mode '{m}'"))?
+        },
         customer_id: r.text(3)?,
         name: r.opt_text(4)?,
         created_at: r.i64(5)?,
@@ -76,7 +106,7 @@ fn insert_key(db: &super::db::Db, k: &KeyRecord) -> Result<()> {
         crate::ps![
             &k.id,
             &k.hash,
-            &k.mode,
+            k.mode.as_str(),
             &k.customer_id,
             &k.name,
             k.created_at,

@@ -32,7 +32,7 @@ mod writes;
 pub use crate::billing::{CatalogRow, PriceRow};
 pub use audit::{Audit, AuditRow};
 pub use catalog::{DriftMark, DriftNote, Noting};
-pub use keys::KeyRecord;
+pub use keys::{KeyRecord, KeyState};
 pub use ledger::{LedgerRow, WindowDelta};
 pub use subscriptions::{Current, PaymentApplied, PaymentEvent, PaymentState};
 pub use tokens::TokenRecord;

@@ -1,6 +1,7 @@
 //! Store settings: small named values (the store's Stripe mode, the compaction horizon).
 
 use super::Store;
+use crate::secrets::Mode;
 use anyhow::{bail, Result};
 
 /// What [`Store::integrity`] found.
@@ -105,19 +106,30 @@ impl Store {
         )
     }
 
+    /// The mode of the API keys the store holds (`None`: no key issued yet), parsed here.
+    pub fn key_mode(&self) -> Result<Option<Mode>> {
+        match self.setting("mode")? {
+            None => Ok(None),
+            Some(m) => match Mode::parse(&m) {
+                Some(mode) => Ok(Some(mode)),
+                None => bail!("the store's settings name an unknown key mode '{m}'"),
+            },
+        }
+    }
+
     /// The store's mode (`test`/`live`), fixed by the first key issued; a key of the other
     /// mode is refused.
-    pub fn claim_mode(&mut self, mode: &str) -> Result<()> {
-        match self.setting("mode")? {
+    pub fn claim_mode(&mut self, mode: Mode) -> Result<()> {
+        match self.key_mode()? {
             Some(m) if m == mode => Ok(()),
             Some(m) => bail!("this store holds {m}-mode API keys; the Stripe key in use is {mode}-mode\nhint: use a separate --data-dir for each mode"),
             None => {
                 // Two hosts claiming at once: the first wins, the second reads its mode.
                 self.db.execute(
                     "INSERT INTO settings (key, value) VALUES ('mode', ?1) ON CONFLICT (key) DO NOTHING",
-                    crate::ps![mode],
+                    crate::ps![mode.as_str()],
                 )?;
-                match self.setting("mode")? {
+                match self.key_mode()? {
                     Some(m) if m != mode => bail!("this store holds {m}-mode API keys; the Stripe key in use is {mode}-mode"),
                     _ => Ok(()),
                 }

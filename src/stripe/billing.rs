@@ -1,9 +1,8 @@
 //! Customers, subscriptions, invoices and Checkout Sessions.
 
 use super::{all_pages, price_of, Error, Stripe, Writer, PAGE};
-use crate::billing::{Customer, Invoice, Item, Subscription};
+use crate::billing::{Customer, Invoice, Item, Proration, Subscription};
 use std::collections::HashMap;
-use std::str::FromStr;
 use stripe_billing::invoice::ListInvoice;
 use stripe_billing::subscription::{
     CancelSubscription, ListSubscription, ListSubscriptionStatus, RetrieveSubscription,
@@ -104,9 +103,41 @@ pub struct CheckoutSession {
 }
 
 /// Which customer a Checkout Session is for.
+#[derive(Clone, Copy)]
 pub enum CheckoutFor<'a> {
     Customer(&'a str),
     Email(&'a str),
+}
+
+/// A Checkout Session to create: for whom, which price and how many, where Stripe sends the
+/// buyer after, and what it carries.
+pub struct NewCheckout<'a> {
+    pub who: CheckoutFor<'a>,
+    pub price: &'a str,
+    pub quantity: u64,
+    pub success_url: &'a str,
+    pub cancel_url: &'a str,
+    pub client_reference_id: Option<&'a str>,
+    pub metadata: &'a HashMap<String, String>,
+}
+
+/// One subscription item moved to another price (and, when given, quantity).
+pub struct PriceChange<'a> {
+    pub sub: &'a str,
+    pub item: &'a str,
+    pub price: &'a str,
+    pub quantity: Option<u64>,
+    pub proration: Proration,
+    pub metadata: &'a HashMap<String, String>,
+}
+
+/// Stripe's `proration_behavior` for billctl's [`Proration`]: the one place that names it.
+fn proration_behavior(p: Proration) -> UpdateSubscriptionProrationBehavior {
+    match p {
+        Proration::CreateProrations => UpdateSubscriptionProrationBehavior::CreateProrations,
+        Proration::None => UpdateSubscriptionProrationBehavior::None,
+        Proration::AlwaysInvoice => UpdateSubscriptionProrationBehavior::AlwaysInvoice,
+    }
 }
 
 impl Stripe {
@@ -217,27 +248,19 @@ impl Writer {
     }
 
     /// Moves one item to another price, and (when given) to another quantity.
-    #[allow(clippy::too_many_arguments)]
     pub async fn change_price(
         &self,
-        sub: &str,
-        item: &str,
-        price: &str,
-        quantity: Option<u64>,
-        proration: &str,
-        metadata: &HashMap<String, String>,
+        to: &PriceChange<'_>,
         key: &str,
     ) -> Result<Subscription, Error> {
         let mut change = UpdateSubscriptionItems::new();
-        change.id = Some(item.to_string());
-        change.price = Some(price.to_string());
-        change.quantity = quantity;
-        let proration = UpdateSubscriptionProrationBehavior::from_str(proration)
-            .map_err(|_| Error::Decode(format!("bad proration behaviour {proration}")))?;
-        let req = UpdateSubscription::new(sub.to_string())
+        change.id = Some(to.item.to_string());
+        change.price = Some(to.price.to_string());
+        change.quantity = to.quantity;
+        let req = UpdateSubscription::new(to.sub.to_string())
             .items(vec![change])
-            .proration_behavior(proration)
-            .metadata(metadata.clone());
+            .proration_behavior(proration_behavior(to.proration))
+            .metadata(to.metadata.clone());
         Ok(subscription_of(self.write(req, key).await?))
     }
 
@@ -258,34 +281,28 @@ impl Writer {
         ))
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub async fn create_checkout(
         &self,
-        who: CheckoutFor<'_>,
-        (price, quantity): (&str, u64),
-        success_url: &str,
-        cancel_url: &str,
-        client_reference_id: Option<&str>,
-        metadata: &HashMap<String, String>,
+        c: &NewCheckout<'_>,
         key: &str,
     ) -> Result<CheckoutSession, Error> {
         let mut line = CreateCheckoutSessionLineItems::new();
-        line.price = Some(price.to_string());
-        line.quantity = Some(quantity);
+        line.price = Some(c.price.to_string());
+        line.quantity = Some(c.quantity);
         let mut sub_data = CreateCheckoutSessionSubscriptionData::new();
-        sub_data.metadata = Some(metadata.clone());
+        sub_data.metadata = Some(c.metadata.clone());
         let mut req = CreateCheckoutSession::new()
             .mode(stripe_shared::CheckoutSessionMode::Subscription)
             .line_items(vec![line])
-            .success_url(success_url.to_string())
-            .cancel_url(cancel_url.to_string())
-            .metadata(metadata.clone())
+            .success_url(c.success_url.to_string())
+            .cancel_url(c.cancel_url.to_string())
+            .metadata(c.metadata.clone())
             .subscription_data(sub_data);
-        req = match who {
+        req = match c.who {
             CheckoutFor::Customer(c) => req.customer(c.to_string()),
             CheckoutFor::Email(e) => req.customer_email(e.to_string()),
         };
-        if let Some(r) = client_reference_id {
+        if let Some(r) = c.client_reference_id {
             req = req.client_reference_id(r.to_string());
         }
         let s = self.write(req, key).await?;

@@ -15,7 +15,7 @@ pub mod send;
 pub mod transport;
 
 pub(crate) use billing::{subscription_from_json, subscription_of};
-pub use billing::{CheckoutFor, CheckoutSession};
+pub use billing::{CheckoutFor, CheckoutSession, NewCheckout, PriceChange};
 pub use error::Error;
 pub use handle::{LiveRefused, Stripe, Writer};
 pub use payments::{InvoiceInfo, NewSubscription, PaymentMethodInfo};

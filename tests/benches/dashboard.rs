@@ -201,7 +201,7 @@ fn fill(dir: &Path, now: i64) -> anyhow::Result<()> {
         keys.push(KeyRecord {
             id: format!("k{i:07}"),
             hash: billctl::keys::hash(&format!("bk_test_k{i:07}_secret")).to_vec(),
-            mode: "test".into(),
+            mode: billctl::secrets::Mode::Test,
             customer_id: id,
             name: Some("production".into()),
             created_at: now - 100 * DAY,

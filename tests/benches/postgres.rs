@@ -122,7 +122,7 @@ fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
     for round in 1..=3 {
         let url = cluster.fresh_db();
         let mut store = open(&url)?;
-        store.claim_mode("test")?;
+        store.claim_mode(billctl::secrets::Mode::Test)?;
         store.record(&customer("cus_bench", now), &[], now)?;
         let mut k = key_record("benchkey".into(), "bk_test_unused", "cus_bench", now);
         k.hash = vec![0; 32];
@@ -199,7 +199,7 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
     )
     .map_err(|e| anyhow::anyhow!(e))?;
     let mut store = open(&url)?;
-    store.claim_mode("test")?;
+    store.claim_mode(billctl::secrets::Mode::Test)?;
     for c in 0..100 {
         let sub = seed::subscription(&format!("sub_b{c}"), &format!("cus_b{c}"), now);
         store.record(&customer(&format!("cus_b{c}"), now), &[sub], now)?;
@@ -207,7 +207,8 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
     let mut plain = Vec::new();
     let mut records = Vec::new();
     while records.len() < KEYS {
-        let (id, key) = keys::generate(false).map_err(|e| anyhow::anyhow!(e))?;
+        let (id, key) =
+            keys::generate(billctl::secrets::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
         if records.iter().any(|r: &KeyRecord| r.id == id) {
             continue;
         }

@@ -62,7 +62,7 @@ pub fn key_record(id: String, key: &str, customer: &str, now: i64) -> KeyRecord 
     KeyRecord {
         id,
         hash: keys::hash(key).to_vec(),
-        mode: "test".into(),
+        mode: billctl::secrets::Mode::Test,
         customer_id: customer.into(),
         name: None,
         created_at: now,

@@ -61,12 +61,13 @@ fn now() -> i64 {
 /// A store with `CUSTOMERS` customers on the bench tier and `n` keys; returns the keys.
 fn seed(store: &mut Store, n: usize) -> anyhow::Result<Vec<String>> {
     let now = now();
-    store.claim_mode("test")?;
+    store.claim_mode(billctl::secrets::Mode::Test)?;
     seed::customers(store, CUSTOMERS, now)?;
     let mut seen = std::collections::HashSet::new();
     let (mut plain, mut records) = (Vec::with_capacity(n), Vec::with_capacity(n));
     while records.len() < n {
-        let (id, key) = keys::generate(false).map_err(|e| anyhow::anyhow!(e))?;
+        let (id, key) =
+            keys::generate(billctl::secrets::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
         if !seen.insert(id.clone()) {
             continue;
         }

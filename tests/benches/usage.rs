@@ -113,7 +113,7 @@ fn anchor(db: &std::path::Path, csv_path: &std::path::Path) -> anyhow::Result<f6
 /// An empty store at `data` with the benchmark's customer and key.
 fn fresh_store(data: &std::path::Path, now: i64) -> anyhow::Result<()> {
     let mut store = Store::open(data)?;
-    store.claim_mode("test")?;
+    store.claim_mode(billctl::secrets::Mode::Test)?;
     store.record(
         &billctl::billing::Customer {
             id: "cus_bench".into(),
@@ -127,7 +127,7 @@ fn fresh_store(data: &std::path::Path, now: i64) -> anyhow::Result<()> {
     let key = KeyRecord {
         id: "benchkey".into(),
         hash: vec![0; 32],
-        mode: "test".into(),
+        mode: billctl::secrets::Mode::Test,
         customer_id: "cus_bench".into(),
         name: None,
         created_at: now,

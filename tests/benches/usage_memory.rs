@@ -70,7 +70,7 @@ fn generate(path: &std::path::Path, now: i64) -> anyhow::Result<(usize, usize)> 
 
 fn fresh_store(data: &std::path::Path, now: i64) -> anyhow::Result<()> {
     let mut store = billctl::store::Store::open(data)?;
-    store.claim_mode("test")?;
+    store.claim_mode(billctl::secrets::Mode::Test)?;
     for c in 0..CUSTOMERS {
         store.record(
             &billctl::billing::Customer {

@@ -44,12 +44,13 @@ fn main() -> anyhow::Result<()> {
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs() as i64;
     let mut store = Store::open(dir.path())?;
-    store.claim_mode("test")?;
+    store.claim_mode(billctl::secrets::Mode::Test)?;
     seed::customers(&mut store, CUSTOMERS, now)?;
     let mut plain = Vec::with_capacity(KEYS);
     let mut records = Vec::with_capacity(KEYS);
     for i in 0..KEYS {
-        let (id, key) = keys::generate(false).map_err(|e| anyhow::anyhow!(e))?;
+        let (id, key) =
+            keys::generate(billctl::secrets::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
         let customer = format!("cus_bench{}", i % CUSTOMERS);
         records.push(seed::key_record(id, &key, &customer, now));
         plain.push(key);
@@ -255,7 +256,7 @@ fn anchor_table(
             ins.execute(rusqlite::params![
                 r.hash,
                 r.id,
-                r.mode,
+                r.mode.as_str(),
                 r.customer_id,
                 r.created_at,
                 r.created_by

@@ -103,7 +103,7 @@ fn verify_reads_stdin_only_and_reports_every_code() {
         "a typo fails the checksum offline"
     );
     // Well-formed but unknown.
-    let (_, other) = billctl::keys::generate(false).unwrap();
+    let (_, other) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
     assert_eq!(k.verify(&other, false).1["code"], "NOT_FOUND");
     // A customer with no subscription.
     let lone =
@@ -227,7 +227,7 @@ fn keys_of_the_other_mode_are_refused() {
     let k = setup("pro");
     let _test_key = k.issue(&[]);
     // A live-format key presented to this test-mode store.
-    let (_, live) = billctl::keys::generate(true).unwrap();
+    let (_, live) = billctl::keys::generate(billctl::secrets::Mode::Live).unwrap();
     let (code, v) = k.verify(&live, false);
     assert_eq!(code, 1);
     assert!(
@@ -251,7 +251,7 @@ fn keys_of_the_other_mode_are_refused() {
         .to_string();
     let key = live_env.run(&["keys", "issue", "--customer", &cus]).ok().stdout.trim().to_string();
     assert!(key.starts_with("bk_live_"));
-    let (_, test) = billctl::keys::generate(false).unwrap();
+    let (_, test) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
     let r = live_env.run_with_stdin(&["keys", "verify", "--json"], &format!("{test}\n")).code(1);
     assert!(r.json()["reason"]
         .as_str()

@@ -293,7 +293,7 @@ fn the_live_key_cap_holds_across_connections() {
                     customer: &customer,
                     name: Some(&name),
                     ttl: None,
-                    mode: "test",
+                    mode: billctl::secrets::Mode::Test,
                     max_live: Some(3),
                 };
                 gate.wait();

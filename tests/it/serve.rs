@@ -484,7 +484,7 @@ fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
     assert_eq!(rows(&env, &k), 0);
     // A flood of one well-formed unknown key reads the store once per refresh interval, not
     // once per call (the negative cache): 200 calls, at most a handful of misses.
-    let (_, unknown) = billctl::keys::generate(false).unwrap();
+    let (_, unknown) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
     let before = metric(&serve.get("/metrics", &t).body, "billctl_serve_cache_misses_total");
     for _ in 0..200 {
         assert_eq!(serve.verify(&t, &unknown, None).json()["code"], "NOT_FOUND");
@@ -873,7 +873,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     let a = call(&unpaid_key);
     assert_eq!(said(&a), "402 PAYMENT_REQUIRED", "{}", a.body);
     assert!(a.json()["reason"].as_str().unwrap().contains("incomplete"));
-    let (_, stranger) = billctl::keys::generate(false).unwrap();
+    let (_, stranger) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
     assert_eq!(call(&stranger).status, 401);
     assert_eq!(http::request(&base, "GET", "/v1/forecast", None, None).status, 401);
     // Each call that passed is recorded exactly once; refused ones never.

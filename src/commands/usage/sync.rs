@@ -34,6 +34,10 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     }
     let stripe = ctx.stripe_for_write("send usage to the Stripe meter")?;
     let meter_id = live_meter(ctx, &stripe, &spec)?;
+    let meter = ops::usage::sync::Meter {
+        event_name: &spec.event_name,
+        id: &meter_id,
+    };
     let opts = ops::usage::sync::Options {
         since,
         rate,
@@ -41,16 +45,7 @@ pub fn sync(ctx: &mut Ctx, args: &UsageSyncArgs) -> Result<ExitCode> {
     };
     let bar = ctx.output.progress(0, "Sending meter events");
     let (store, rt) = ctx.store_and_runtime()?;
-    let mut view = ops::usage::sync::run(
-        store,
-        rt,
-        &stripe,
-        &spec.event_name,
-        &meter_id,
-        &opts,
-        &bar,
-        now,
-    )?;
+    let mut view = ops::usage::sync::run(store, rt, &stripe, meter, &opts, &bar, now)?;
     bar.finish_and_clear();
     view.elapsed_ms = started.elapsed().as_millis();
     for w in sync_warnings(&view) {
@@ -85,20 +80,15 @@ pub fn reconcile(ctx: &mut Ctx, args: &UsageReconcileArgs) -> Result<ExitCode> {
     let spec = meter_spec(ctx)?;
     let stripe = ctx.stripe()?;
     let meter_id = live_meter(ctx, &stripe, &spec)?;
+    let meter = ops::usage::sync::Meter {
+        event_name: &spec.event_name,
+        id: &meter_id,
+    };
     let bar = ctx.output.progress(0, "Reading meter summaries");
     let range = (from, to);
     let customer = args.customer.as_deref();
     let (store, rt) = ctx.store_and_runtime()?;
-    let view = ops::usage::sync::reconcile(
-        store,
-        rt,
-        &stripe,
-        &spec.event_name,
-        &meter_id,
-        range,
-        customer,
-        &bar,
-    )?;
+    let view = ops::usage::sync::reconcile(store, rt, &stripe, meter, range, customer, &bar)?;
     bar.finish_and_clear();
     ctx.output.show(&view)?;
     Ok(ExitCode::from(u8::from(!view.differences.is_empty())))

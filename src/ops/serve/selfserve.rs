@@ -5,7 +5,7 @@
 
 use super::{blocking, Shared};
 use crate::billing::seats::Asked;
-use crate::billing::{Proration, Subscription};
+use crate::billing::{AccessState, Proration, Subscription};
 use crate::catalog::Tier;
 use crate::config::Config;
 use crate::ops::lifecycle::{self, PlanError};
@@ -71,7 +71,7 @@ pub struct CustomerView {
 #[derive(Debug, Serialize)]
 pub struct Access {
     /// `granted`, `grace`, `payment_required` or `none`.
-    pub state: &'static str,
+    pub state: AccessState,
     pub reason: Option<String>,
     pub grace_until: Option<i64>,
 }
@@ -107,12 +107,12 @@ pub struct Card {
 fn access_of(s: &payments::Standing) -> Access {
     let status = s.status.as_deref().unwrap_or("none");
     let reason = match s.access {
-        "granted" => None,
-        "grace" => Some(format!(
+        AccessState::Granted => None,
+        AccessState::Grace => Some(format!(
             "the subscription is {status}: a payment failed, and access continues through the grace period"
         )),
-        "none" => Some("the customer has no subscription".to_string()),
-        _ => Some(format!(
+        AccessState::NoSubscription => Some("the customer has no subscription".to_string()),
+        AccessState::PaymentRequired => Some(format!(
             "the subscription is {status}, which does not grant access"
         )),
     };
@@ -205,7 +205,7 @@ pub struct IssueKey {
     /// Lifetime in seconds; `None`: never expires.
     pub ttl: Option<i64>,
     /// The mode of serve's Stripe key, for a store that has none yet.
-    pub mode: Option<String>,
+    pub mode: Option<crate::secrets::Mode>,
     pub max_live: u32,
     pub actor: String,
 }
@@ -216,15 +216,15 @@ pub fn issue_key(
     new: &IssueKey,
 ) -> anyhow::Result<Result<ops::keys::Issued, Refused>> {
     let now = crate::clock::now();
-    let mode = match s.setting("mode")? {
+    let mode = match s.key_mode()? {
         Some(m) => m,
-        None => new.mode.clone().ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
+        None => new.mode.ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
     };
     let key = ops::keys::NewKey {
         customer: &new.customer,
         name: Some(&new.name),
         ttl: new.ttl,
-        mode: &mode,
+        mode,
         max_live: Some(new.max_live),
     };
     match ops::keys::issue(s, &key, &new.actor, now) {
@@ -323,14 +323,14 @@ pub async fn plan(
     let cfg = config.clone();
     let tiers = on_store(store, move |s| ops::tier_map(s, &cfg)).await?;
     let who = lifecycle::Actor::now(&ask.actor);
-    let target = (&sub, &customer);
+    let target = lifecycle::Target::new(&sub, &customer);
     let done = match ask.action {
         PlanAction::Change => {
             let tier = match ask.tier {
                 Some(t) => t,
                 None => tier_on(config, &tiers, &sub)?,
             };
-            let how = (&tier, ask.seats, ask.proration.as_str());
+            let how = lifecycle::PlanChange::new(&tier, ask.seats, ask.proration);
             lifecycle::change_plan(store, stripe, &tiers, target, how, who).await
         }
         PlanAction::Cancel => lifecycle::cancel(store, stripe, &tiers, target, true, who).await,

@@ -84,7 +84,7 @@ pub struct TokenView {
     pub created_at: i64,
     pub created_by: String,
     pub revoked_at: Option<i64>,
-    pub status: &'static str,
+    pub status: crate::store::KeyState,
 }
 
 /// `serve tokens list`.
@@ -100,9 +100,9 @@ pub fn list(store: &Store) -> Result<TokenList> {
             .map(|t| TokenView {
                 scopes: keys::scopes_of(&t.scopes),
                 status: if t.revoked_at.is_some() {
-                    "revoked"
+                    crate::store::KeyState::Revoked
                 } else {
-                    "active"
+                    crate::store::KeyState::Active
                 },
                 id: t.id,
                 name: t.name,

@@ -39,7 +39,7 @@ pub struct Row {
     pub overage: i64,
     /// What the access policy gives the customer's keys now: `granted`, `grace`,
     /// `payment_required` or `none`.
-    pub access: &'static str,
+    pub access: crate::billing::AccessState,
 }
 
 /// Rows of a report, with how they are grouped.
@@ -114,7 +114,7 @@ struct Plan {
     tier: String,
     quota: Option<u64>,
     period: (i64, i64),
-    access: &'static str,
+    access: crate::billing::AccessState,
 }
 
 fn plan_of(

@@ -165,19 +165,27 @@ pub fn dry_run(store: &mut Store, event_name: &str, since: i64) -> Result<SyncVi
     Ok(view)
 }
 
-/// Sends usage to the meter `meter_id` (for `event_name`); `progress` follows the sends and
-/// `now` is the clock.
-#[allow(clippy::too_many_arguments)]
+/// The Stripe meter usage goes to: the event name billctl records under, and the meter's id.
+#[derive(Debug, Clone, Copy)]
+pub struct Meter<'a> {
+    pub event_name: &'a str,
+    pub id: &'a str,
+}
+
+/// Sends usage to `meter`; `progress` follows the sends and `now` is the clock.
 pub fn run(
     store: &mut Store,
     rt: &tokio::runtime::Runtime,
     stripe: &Writer,
-    event_name: &str,
-    meter_id: &str,
+    meter: Meter<'_>,
     opts: &Options,
     progress: &indicatif::ProgressBar,
     now: impl Fn() -> i64,
 ) -> Result<SyncView> {
+    let Meter {
+        event_name,
+        id: meter_id,
+    } = meter;
     let mut run = Run {
         store,
         rt,
@@ -432,7 +440,6 @@ pub struct ReconcileView {
 /// Compares local daily totals per customer over `range` (customers the ledger sent for
 /// included; `only` narrows to one) with the meter's daily summaries, up to 8 customers read
 /// at once; `progress` counts customers.
-#[allow(clippy::too_many_arguments)]
 /// Local daily totals per customer in `range`; customers the ledger sent for are compared
 /// too (a meter total with no local usage is a difference); only `only`, if given.
 fn local_days(
@@ -481,17 +488,19 @@ fn compare(
     all.len()
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn reconcile(
     store: &mut Store,
     rt: &tokio::runtime::Runtime,
     stripe: &Stripe,
-    event_name: &str,
-    meter_id: &str,
+    meter: Meter<'_>,
     range: (i64, i64),
     only: Option<&str>,
     progress: &indicatif::ProgressBar,
 ) -> Result<ReconcileView> {
+    let Meter {
+        event_name,
+        id: meter_id,
+    } = meter;
     let (from, to) = range;
     let local = local_days(store, event_name, range, only)?;
     progress.set_length(local.len() as u64);
@@ -577,6 +586,13 @@ pub fn compact(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn meter(id: &str) -> Meter<'_> {
+        Meter {
+            event_name: "api_calls",
+            id,
+        }
+    }
 
     /// Compaction in process: the horizon is set, raw events before it go in batches, and
     /// the rollups (so the totals) stay.
@@ -701,17 +717,7 @@ mod tests {
         };
         let clock = || now;
         let sync = |store: &mut Store| {
-            run(
-                store,
-                &rt,
-                &stripe,
-                "api_calls",
-                &meter_id,
-                &opts,
-                &bar,
-                clock,
-            )
-            .unwrap()
+            run(store, &rt, &stripe, meter(&meter_id), &opts, &bar, clock).unwrap()
         };
         // Stripe takes meter events for any customer id and reports unknown ones later, so the
         // ghost's event is sent. The first send meets 500s through all its attempts: no
@@ -747,8 +753,7 @@ mod tests {
             &mut store,
             &rt,
             &stripe,
-            "api_calls",
-            &meter_id,
+            meter(&meter_id),
             range,
             None,
             &bar,
@@ -773,8 +778,7 @@ mod tests {
             &mut store,
             &rt,
             &stripe,
-            "api_calls",
-            &meter_id,
+            meter(&meter_id),
             range,
             Some(&customer.id),
             &bar,

@@ -1,23 +1,27 @@
-//! `billctl webhooks`: listen, ingest, reprocess, list, show and verify.
+//! `billctl webhooks`: listen, ingest, reprocess, list, show, verify and backfill (`replay` and
+//! `endpoint` in files of their own).
 
 use crate::api::listen as api;
 use crate::cli::{
-    EndpointCommand, EndpointCreateArgs, EndpointDeleteArgs, EventStatus, EventWindow,
-    WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs, WebhooksListArgs,
-    WebhooksListenArgs, WebhooksReplayArgs, WebhooksReprocessArgs, WebhooksShowArgs,
+    EventStatus, EventWindow, WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs,
+    WebhooksListArgs, WebhooksListenArgs, WebhooksReprocessArgs, WebhooksShowArgs,
     WebhooksVerifyArgs,
 };
 use crate::clock::now;
 use crate::context::Ctx;
 use crate::ops;
 use crate::ops::webhooks::listen;
-use crate::output::{delivery_printer, listen_log, Stream};
+use crate::output::{listen_log, Stream};
 use crate::secrets::EndpointSecrets;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
+use endpoint::endpoint;
 use ops::webhooks::{ApplySide, ApplySummary, EventStore, Fetching, Filter, Outcome, StripeFetch};
-use std::io::IsTerminal;
+use replay::replay;
 use std::io::Read;
 use std::process::ExitCode;
+
+mod endpoint;
+mod replay;
 
 pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
     match cmd {
@@ -67,15 +71,6 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
     ctx.events()
 }
 
-/// The metrics route (none for an empty path), whose callers are checked against serve's
-/// service tokens, on a store connection of their own.
-fn metrics_route(ctx: &mut Ctx, path: &str) -> Result<Option<(String, crate::store::Store)>> {
-    Ok(match path {
-        "" => None,
-        p => Some((p.to_string(), ctx.store()?.reopen()?)),
-    })
-}
-
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     crate::server::reload::ignore_hangup_from_now("listen");
     crate::secrets::check_credentials().map_err(anyhow::Error::msg)?;
@@ -83,7 +78,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     args.server.limits(args.max_body).check()?;
     let held = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
-    let metrics = metrics_route(ctx, &args.metrics_path)?;
+    let metrics = ops::webhooks::metrics_route(ctx.store()?, &args.metrics_path)?;
     let mut side = apply_side(ctx, args.refetch)?;
     apply_left_over(ctx, &mut side, &mut events)?;
     // The log goes through a queue: a stalled stderr never stalls the receiver.
@@ -100,12 +95,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     // A closed stdout (`listen | head`) stops the receiver, which then exits 0.
     let stream = Stream::new(&ctx.output);
     let log = listen_log(&ctx.output, stream.clone());
-    let stop = async {
-        tokio::select! {
-            () = signal => {}
-            () = stream.closed() => {}
-        }
-    };
+    let stop = stopped(signal, stream.clone());
     let settings = api::Settings {
         log_dropped: Some(queue.dropped()),
         ..listen_settings(args, held.secrets)
@@ -121,6 +111,14 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     };
     let ran = api::listen(ctx.runtime()?, run, stop);
     end_listen(ctx, args, ran, &queue, &stream)
+}
+
+/// Resolves on the shutdown signal, or when stdout closes.
+async fn stopped(signal: impl std::future::Future<Output = ()>, stream: Stream) {
+    tokio::select! {
+        () = signal => {}
+        () = stream.closed() => {}
+    }
 }
 
 /// Where the webhook secrets came from and what was passed over, on the start log.
@@ -352,76 +350,6 @@ pub fn verify(ctx: &mut Ctx, args: &WebhooksVerifyArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(u8::from(!report.valid)))
 }
 
-fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCode> {
-    let mut events = open_events(ctx)?;
-    let filter = filter_of(&args.ids, &args.window, args.failed);
-    let (resume, to) = (args.resume.as_deref(), args.to.as_deref());
-    let asked = ops::webhooks::RunOptions {
-        include_unverified: args.include_unverified,
-        rate: args.rate,
-    };
-    let sel = ops::webhooks::replay::choose(&events, resume, to, filter, asked)?;
-    let url = crate::cli::parse_url("--to", &sel.target).map_err(|e| anyhow!(e))?;
-    if args.dry_run {
-        return replay_dry_run(ctx, &sel);
-    }
-    let secret = match &args.secret_env {
-        Some(var) => crate::secrets::secrets_from_env(std::slice::from_ref(var))?.remove(0),
-        None => endpoint_secrets(ctx, &[])?.secrets.remove(0),
-    };
-    let who = (super::actor(), now());
-    let store = ctx.store()?;
-    ops::webhooks::replay::start(&mut events, store, &sel, (&who.0, who.1))?;
-    let settings = ops::webhooks::replay::Settings {
-        url,
-        secret,
-        concurrency: args.concurrency,
-        rate: sel.options.rate,
-        timeout: std::time::Duration::from_secs(args.timeout),
-    };
-    let summary = replay_run(ctx, &mut events, sel, settings)?;
-    replay_summary(ctx, &summary)
-}
-
-/// Delivers the selection with a progress bar, printing each delivery. A closed stdout stops
-/// the run: no more deliveries are started, and it exits 0.
-fn replay_run(
-    ctx: &mut Ctx,
-    events: &mut EventStore,
-    sel: ops::webhooks::replay::Selection,
-    settings: ops::webhooks::replay::Settings,
-) -> Result<ops::webhooks::replay::Summary> {
-    let bar = ctx.output.progress(sel.to_send.len() as u64, "replaying");
-    ctx.output.rate_style(&bar, "events");
-    let mut pipe_error: Option<anyhow::Error> = None;
-    let output = ctx.output.clone();
-    let on_delivery = delivery_printer(&output, &bar, &mut pipe_error);
-    let run = ops::webhooks::replay::run(events, sel, settings, &bar, on_delivery);
-    let summary = ctx.block_on(run)?;
-    bar.finish_and_clear();
-    if let Some(e) = pipe_error {
-        return Err(e);
-    }
-    summary
-}
-
-/// `webhooks replay --dry-run`: what would be sent.
-fn replay_dry_run(ctx: &mut Ctx, sel: &ops::webhooks::replay::Selection) -> Result<ExitCode> {
-    for (r, _) in &sel.to_send {
-        let target = &sel.target;
-        ctx.output
-            .show_line(&ops::webhooks::replay::WouldSend { row: r, target })?;
-    }
-    ctx.output.status(crate::output::dry_run_summary(sel));
-    Ok(ExitCode::SUCCESS)
-}
-
-fn replay_summary(ctx: &mut Ctx, summary: &ops::webhooks::replay::Summary) -> Result<ExitCode> {
-    ctx.output
-        .show_line(&ops::webhooks::replay::SummaryLine { summary })?;
-    Ok(ExitCode::from(u8::from(summary.failed > 0)))
-}
-
 fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     if args.since < now() - 30 * 86_400 {
         ctx.output.warn(format!(
@@ -453,94 +381,4 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     report_outcomes(ctx, &outcomes);
     ctx.output.show(&report)?;
     Ok(exit_for(&report.applied, report.conflicts.len()))
-}
-
-fn endpoint(ctx: &mut Ctx, cmd: EndpointCommand) -> Result<ExitCode> {
-    match cmd {
-        EndpointCommand::Create(a) => endpoint_create(ctx, &a),
-        EndpointCommand::List => endpoint_list(ctx),
-        EndpointCommand::Delete(a) => endpoint_delete(ctx, &a),
-    }
-}
-
-/// Where a new endpoint's signing secret may go when the keyring refuses it.
-fn secret_fallback(ctx: &mut Ctx) -> Result<ops::webhooks::SecretFallback> {
-    Ok(ops::webhooks::SecretFallback {
-        file_dir: match ctx.config()?.webhook_secret_file {
-            true => Some(ctx.data_dir()?),
-            false => None,
-        },
-        // Shown once, on a terminal only: never into a pipe, a log or a file.
-        terminal: ctx.output.interactive() && std::io::stdout().is_terminal(),
-    })
-}
-
-fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode> {
-    crate::cli::parse_url("--url", &args.url).map_err(|e| anyhow!(e))?;
-    let profile = ctx.profile()?;
-    let stripe = ctx.stripe_for_write("create a webhook endpoint")?;
-    let desc = args.description.as_deref();
-    let fallback = secret_fallback(ctx)?;
-    let who = super::actor();
-    let actor = crate::ops::writes::Actor::now(&who);
-    let (store, rt) = ctx.store_and_runtime()?;
-    let stores = ops::writes::Local::new(store);
-    let (view, kept) = rt.block_on(ops::webhooks::create_endpoint(
-        (&stores, actor),
-        &stripe,
-        &profile,
-        &args.url,
-        desc,
-        &fallback,
-    ))?;
-    match kept {
-        ops::webhooks::Kept::Keyring => {}
-        ops::webhooks::Kept::File(path) => ctx.output.warn(format!(
-            "the OS keyring refused the signing secret; it is in {} (mode 0600), where 'webhooks listen' reads it",
-            path.display()
-        )),
-        ops::webhooks::Kept::Shown { secret, why } => {
-            eprintln!(
-                "The signing secret of {} is shown here once and is stored nowhere:\n\n    export BILLCTL_WEBHOOK_SECRET='{}'\n\nthen run 'billctl webhooks listen --secret-env BILLCTL_WEBHOOK_SECRET'.",
-                view.id,
-                secret.expose()
-            );
-            anyhow::bail!("could not keep the signing secret of endpoint {}: {why}", view.id);
-        }
-    }
-    ctx.output.show(&view)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn endpoint_list(ctx: &mut Ctx) -> Result<ExitCode> {
-    let stripe = ctx.stripe()?;
-    let (kept, in_file) = super::kept_secrets(ctx);
-    let list = ctx.block_on(ops::webhooks::endpoints(&stripe, &kept, &in_file))??;
-    ctx.output.show(&list)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode> {
-    let question = format!(
-        "Delete webhook endpoint {}? Stripe stops delivering to it at once.",
-        args.id
-    );
-    let Some(stripe) = ctx.stripe_for_confirmed_write("delete a webhook endpoint", &question)?
-    else {
-        return super::declined(ctx, "nothing was deleted");
-    };
-    let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
-    let who = super::actor();
-    let actor = crate::ops::writes::Actor::now(&who);
-    let (store, rt) = ctx.store_and_runtime()?;
-    let stores = ops::writes::Local::new(store);
-    let deleted = rt.block_on(ops::webhooks::delete_endpoint(
-        (&stores, actor),
-        &stripe,
-        &args.id,
-        &profile,
-        &dir,
-    ))?;
-    ctx.output.show(&deleted)?;
-    Ok(ExitCode::SUCCESS)
 }
