@@ -281,7 +281,7 @@ fn record_loop(
         let verdicts = verifier.verify_and_record_many(&calls);
         metrics.group(jobs.len());
         metrics.cache(Side::Recorder, verifier.cache_stats());
-        let valid = verdicts.iter().filter(|v| v.valid).count() as u64;
+        let valid = verdicts.iter().filter(|v| v.is_valid()).count() as u64;
         recorded.fetch_add(valid, std::sync::atomic::Ordering::Relaxed);
         for (job, v) in jobs.into_iter().zip(verdicts) {
             let _ = job.reply.send(v);
@@ -840,7 +840,7 @@ impl Service {
                 catch_up(&mut loader, &changed[1]);
                 let loaded = loader.load(&key);
                 if loading.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
-                    let _ = loader.flush();
+                    loader.end_snapshot();
                 }
                 loaded
             };
@@ -900,7 +900,7 @@ struct VerdictBody<'a> {
 fn verdict_answer(v: &Verification) -> Response {
     let down = (v.code == Code::StoreUnavailable).then(|| Some(STORE_DOWN.to_string()));
     let body = VerdictBody {
-        valid: v.valid,
+        valid: v.is_valid(),
         code: v.code,
         reason: down.as_ref().unwrap_or(&v.reason),
         key_id: &v.key_id,
