@@ -62,6 +62,7 @@
 //! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
 //! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed; the tier lookup and the audit writer they share |
+//! | `ops/progress.rs` | `Progress`, the one progress handle long workflows take (output's bar, or `Hidden`) |
 //! | `ops/usage/mod.rs` | the usage workflows, one file per command |
 //! | `ops/usage/conflicts.rs` | `usage conflicts`: usage events refused because their source and id were taken, filtered |
 //! | `ops/usage/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |

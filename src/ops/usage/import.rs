@@ -191,7 +191,7 @@ pub fn import<R: Read + Seek + Send>(
     store: &mut Store,
     input: &mut R,
     opts: &Options,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
     rejected: &mut dyn FnMut(&Reject) -> Result<()>,
     now: i64,
 ) -> Result<Outcome> {
@@ -199,7 +199,7 @@ pub fn import<R: Read + Seek + Send>(
     let len = input.seek(SeekFrom::End(0))?;
     input.seek(SeekFrom::Start(0))?;
     let passes = if opts.skip_invalid { 1 } else { 2 };
-    progress.set_length(len.saturating_mul(passes));
+    progress.set_len(len.saturating_mul(passes));
     // Each batch updates the customers' index entries and rollup rows all over the store: a
     // page cache that holds them writes each dirty page once per commit instead of spilling
     // and re-reading it (for this import only, and bounded, so memory stays flat).
@@ -251,7 +251,7 @@ fn check<R: Read + Send>(
     now: i64,
     store: &mut Store,
     resolver: &mut Resolver,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Option<Outcome>> {
     let (mut count, mut first) = (0, Vec::new());
     let read = scan(input, opts, now, store, resolver, |_, chunk| {
@@ -933,7 +933,7 @@ mod tests {
 
     fn run(store: &mut Store, text: &[u8], opts: &Options) -> (Outcome, Vec<Reject>) {
         let mut seen = Vec::new();
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let outcome = import(
             store,
             &mut Cursor::new(text.to_vec()),

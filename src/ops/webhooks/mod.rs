@@ -328,7 +328,7 @@ pub fn apply_all(
     side: &mut ApplySide,
     events: &mut EventStore,
     items: Vec<(Envelope, Vec<u8>)>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Vec<(String, Outcome)>> {
     // Outcomes are recorded every 1,000 events, so an interrupted run keeps most of them.
     let mut outcomes = Vec::with_capacity(items.len());
@@ -374,7 +374,7 @@ pub fn store_new(
     events: &mut EventStore,
     incoming: Vec<Incoming>,
     side: Option<&mut ApplySide>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Stored> {
     let fates = events.store(&incoming, &mut [])?;
     crate::faults::point("webhooks.stored");
@@ -411,7 +411,7 @@ pub fn store_new(
     let outcomes = match side {
         None => Vec::new(),
         Some(side) => {
-            progress.set_length(items.len() as u64);
+            progress.set_len(items.len() as u64);
             apply_all(side, events, items, progress)?
         }
     };
@@ -591,7 +591,7 @@ pub fn ingest(
     events: &mut EventStore,
     side: &mut ApplySide,
     incoming: Vec<Incoming>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<(IngestReport, Vec<(String, Outcome)>)> {
     let read = incoming.len();
     let before = side.refetches.counts();
@@ -619,13 +619,13 @@ pub fn reprocess(
     events: &mut EventStore,
     side: &mut ApplySide,
     filter: &Filter,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<(ReprocessReport, Vec<(String, Outcome)>)> {
     let items: Vec<(Envelope, Vec<u8>)> = crate::ops::webhooks::replay::select(events, filter)?
         .into_iter()
         .map(|(r, b)| (envelope_of(&r), b))
         .collect();
-    progress.set_length(items.len() as u64);
+    progress.set_len(items.len() as u64);
     let before = side.refetches.counts();
     let outcomes = apply_all(side, events, items, progress)?;
     let report = ReprocessReport {
@@ -646,7 +646,7 @@ pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<us
         .map(|(r, b)| (envelope_of(&r), b))
         .collect();
     let n = items.len();
-    apply_all(side, events, items, &indicatif::ProgressBar::hidden())?;
+    apply_all(side, events, items, &crate::ops::Hidden)?;
     Ok(n)
 }
 
@@ -744,7 +744,7 @@ pub fn backfill(
     listed: &[serde_json::Value],
     kind: Option<&str>,
     since: i64,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<(BackfillReport, Vec<(String, Outcome)>)> {
     let mut incoming = Vec::new();
     for e in listed {
@@ -1055,14 +1055,15 @@ pub fn rejected(
     )?))
 }
 
-/// Events Stripe has since `since` (of `kind`, if given); `on_count` hears the count so far.
+/// Events Stripe has since `since` (of `kind`, if given); `progress` says how many so far.
 pub async fn stripe_events(
     stripe: &Stripe,
     since: i64,
     kind: Option<&str>,
-    on_count: impl FnMut(usize),
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Vec<serde_json::Value>> {
     let stripe_type = stripe_type_filter(kind);
+    let on_count = |n: usize| progress.message(&format!("listing events from Stripe: {n}"));
     Ok(stripe.events_since(since, stripe_type, on_count).await?)
 }
 
@@ -1158,7 +1159,7 @@ mod tests {
             TierMap::new(&config, &[]),
             Fetching::Never("a test without Stripe".into()),
         );
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let batch = vec![
             incoming("evt_b", "charge.succeeded", 1_795_500_010),
             incoming("evt_a", "customer.created", 1_795_500_000),
@@ -1194,7 +1195,7 @@ mod tests {
             TierMap::new(&config, &[]),
             Fetching::Never("a test without Stripe".into()),
         );
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let first = vec![incoming("evt_a", "customer.created", 1_795_500_000)];
         store_new(&mut events, first, None, &bar).unwrap();
         assert_eq!(
