@@ -147,7 +147,7 @@
 //! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
 //! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
 //! | `keys/mod.rs` | API key format, generation, checksum and hashing |
-//! | `keys/verifier.rs` | the embeddable `Verifier`: the checks of a call, in order; the one domain type that owns a store |
+//! | `keys/verifier/mod.rs` | the embeddable `Verifier`: the checks of a call, in order; the one domain type that owns a store |
 //! | `keys/verifier/verdict.rs` | the verifier's answer (`Verification`, valid when its code is), its quota and rate views, cache counters |
 //! | `keys/verifier/cache.rs` | what the verifier caches (keys, customers, the mode), its freshness, the shared read snapshot, a loader's reads |
 //! | `keys/verifier/limits.rs` | the verifier's token buckets and recorded calls: the charge the store made in its transaction |
