@@ -65,7 +65,12 @@
 //! | `ops/progress.rs` | `Progress`, the one progress handle long workflows take (output's bar, or `Hidden`) |
 //! | `ops/usage/mod.rs` | the usage workflows, one file per command |
 //! | `ops/usage/conflicts.rs` | `usage conflicts`: usage events refused because their source and id were taken, filtered |
-//! | `ops/usage/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
+//! | `ops/usage/import/mod.rs` | `usage import`: the two passes (check every line, then write), the report or the refusal |
+//! | `ops/usage/import/reader.rs` | the import's chunked reader: bounded lines (BOM, CRLF, over-long, endless) parsed on all cores |
+//! | `ops/usage/import/resolve.rs` | an import's events resolved against the store: keys to customers, the compaction horizon |
+//! | `ops/usage/import/writers.rs` | an import's batches committed (on Postgres by parallel writer threads), and their tally |
+//! | `ops/usage/import/record.rs` | `usage record`: one event by hand, counted once per id |
+//! | `ops/usage/import/tests.rs` | the import workflow's tests |
 //! | `ops/customers.rs` | `customers create/update/list/show`: Stripe first, then the mirror and the audit log |
 //! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
 //! | `ops/checkout.rs` | `checkout create`: a subscription link for a tier's price, or a setup link |
