@@ -178,7 +178,11 @@
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
 //! | `store/keys.rs` | API keys |
 //! | `store/tokens.rs` | service tokens (hashes only) |
-//! | `store/usage.rs` | usage events (identity: source and id), rollups, compaction |
+//! | `store/usage/mod.rs` | usage events (identity: source and id) and their conflicts; recording a batch |
+//! | `store/usage/write.rs` | usage written once per identity (rows, or COPY on Postgres), added to the hourly and daily rollups |
+//! | `store/usage/sums.rs` | exact usage sums over any period: daily and hourly rollups, raw events at the edges |
+//! | `store/usage/calls.rs` | recorded calls checked against their rate and quota in the transaction that records them |
+//! | `store/usage/compaction.rs` | `usage compact`'s horizon, and the raw events dropped behind it |
 //! | `store/usage_conflicts.rs` | usage conflicts kept apart, and their filtered listing |
 //! | `store/audit.rs` | the audit log |
 //! | `store/writes.rs` | the write journal: per Stripe object, the changes applied (a part of every derived idempotency key), recorded with their audit entry |
