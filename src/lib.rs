@@ -190,7 +190,10 @@
 //! | `store/subscriptions.rs` | the customer and subscription mirror, with each subscription's payment state |
 //! | `store/catalog.rs` | the catalog mirror and drift notes |
 //! | `store/ledger.rs` | the meter ledger of `usage sync` |
-//! | `store/webhooks.rs` | `webhooks.db`: events, receipts, replay runs |
+//! | `store/webhooks/mod.rs` | `webhooks.db`: events, receipts, conflicts, replay runs and deliveries |
+//! | `store/webhooks/arrival.rs` | an event's arrival by the rule: new, a repeat, Stripe's copy replacing ours, or another body kept apart |
+//! | `store/webhooks/select.rs` | the statements a webhook filter builds: the type glob as a regular expression, order, limit |
+//! | `store/webhooks/tests.rs` | the webhook store's tests |
 //! | `stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
 //! | `stripe/handle.rs` | the read client (`Stripe`) and the write handle (`Writer`), made only by the live-mode check |
 //! | `stripe/proxy.rs` | which proxy a request goes through: curl's proxy variables and `NO_PROXY` rules |
