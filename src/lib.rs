@@ -75,7 +75,10 @@
 //! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
 //! | `ops/checkout.rs` | `checkout create`: a subscription link for a tier's price, or a setup link |
 //! | `ops/db.rs` | `db status/backup/restore/migrate/copy` over the store's files or database |
-//! | `ops/doctor.rs` | `doctor`: every check's verdict (Stripe's concurrently), ok, warn, fail or skipped |
+//! | `ops/doctor/mod.rs` | `doctor`: every check's verdict (Stripe's concurrently), ok, warn, fail or skipped |
+//! | `ops/doctor/stripe.rs` | `doctor`'s checks that reach Stripe: the key and clock, the catalog, the webhook endpoint |
+//! | `ops/doctor/store.rs` | `doctor`'s checks of the store: integrity, disk, files, deliveries, mirror, meter, keys |
+//! | `ops/doctor/tests.rs` | `doctor`'s verdicts at their edges |
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
@@ -161,7 +164,8 @@
 //! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
-//! | `webhooks/apply.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `webhooks/apply/mod.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `webhooks/apply/tests.rs` | what events change: statuses, payments, order, catalog objects |
 //! | `webhooks/conflict.rs` | one event id with two bodies: what the same body is, and which copy is the stored event |
 //! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
