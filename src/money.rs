@@ -337,7 +337,7 @@ mod tests {
         let not_money = [
             "ops/webhooks/listen.rs",
             "ops/webhooks/send.rs",
-            "ops/doctor.rs",
+            "ops/doctor/store.rs",
             "output/webhooks.rs",
             "output/usage.rs",
         ];

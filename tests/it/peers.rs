@@ -317,7 +317,7 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
         (5, 7),
         "two events, the first of each source kept"
     );
-    assert_eq!(env.store().usage_total(&customer).unwrap(), 12);
+    assert_eq!(env.usage_total(&customer), 12);
     let m = serve.get("/metrics", &t).body;
     assert_eq!(
         crate::serve::metric(

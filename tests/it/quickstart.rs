@@ -172,7 +172,7 @@ fn the_readme_quickstart_runs_as_shown() {
         .filter(|c| c.email.as_deref() == Some("ada@example.com"))
         .collect();
     assert_eq!(ada.len(), 1, "{customers:?}");
-    assert_eq!(store.usage_total(&ada[0].id).unwrap(), 301);
+    assert_eq!(common::usage_total_at(&data, None, &ada[0].id), 301);
     assert!(
         steps
             .iter()
@@ -204,7 +204,7 @@ fn the_readme_embedding_snippet_is_the_compiled_doctest() {
         .and_then(|s| s.split("```rust\n").nth(1))
         .and_then(|s| s.split("```").next())
         .expect("the embedding snippet");
-    let source = std::fs::read_to_string(root.join("src/keys/verifier.rs")).unwrap();
+    let source = std::fs::read_to_string(root.join("src/keys/verifier/mod.rs")).unwrap();
     let doctest: String = source
         .lines()
         .map(str::trim_start)

@@ -99,10 +99,9 @@ impl Metered {
     }
 
     fn local_totals(&self) -> BTreeMap<String, f64> {
-        let s = self.env.store();
         self.customers
             .iter()
-            .map(|c| (c.clone(), s.usage_total(c).unwrap() as f64))
+            .map(|c| (c.clone(), self.env.usage_total(c) as f64))
             .filter(|(_, v)| *v > 0.0)
             .collect()
     }

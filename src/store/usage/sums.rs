@@ -153,7 +153,8 @@ impl Store {
         checked_sum(parts)
     }
 
-    /// Total quantity of the raw events of a customer (all time; a full scan, for checks).
+    /// Total quantity of the raw events of a customer (all time; a full scan, for tests).
+    #[cfg(test)]
     pub fn usage_total(&self, customer: &str) -> Result<i64> {
         self.db.int(
             "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE customer_id = ?1",

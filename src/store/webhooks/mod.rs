@@ -457,7 +457,8 @@ impl EventStore {
         self.db.query(&sql, &p, conflict_row)
     }
 
-    /// The body of a conflict record (`digest` as listed).
+    /// The body of a conflict record (`digest` as listed; for tests).
+    #[cfg(test)]
     pub fn conflict_body(&self, event_id: &str, digest: &str) -> Result<Option<Vec<u8>>> {
         self.db.query_opt(
             "SELECT body FROM event_conflicts WHERE event_id = ?1 AND digest = ?2",
@@ -700,8 +701,6 @@ impl EventStore {
         )
     }
 }
-
-/// An owned statement argument (for statements built from a filter).
 
 #[cfg(test)]
 mod tests;

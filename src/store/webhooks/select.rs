@@ -4,6 +4,7 @@
 use super::Filter;
 use crate::store::db::P;
 
+/// An owned statement argument (for statements built from a filter).
 pub(super) enum Arg {
     I(i64),
     T(String),
