@@ -420,11 +420,7 @@ fn usage_import_counts_events_read_in_every_format() {
             "{format}: {again}"
         );
         total += 5;
-        assert_eq!(
-            env.usage_total(&customer),
-            total,
-            "{format}"
-        );
+        assert_eq!(env.usage_total(&customer), total, "{format}");
     }
 }
 

@@ -44,6 +44,16 @@ impl<T: Clone> Clone for Cached<T> {
     }
 }
 
+/// The billing period a customer's quota counts in ([`Verifier::period_at`]).
+pub(super) struct Period {
+    /// `[from, to)`.
+    span: (i64, i64),
+    /// Why it differs from the mirror's (rolled forward), or why access ended with it.
+    note: Option<String>,
+    /// The mirrored period ended and with it the subscription.
+    ended: bool,
+}
+
 /// What a plain verify of one key needs from the store, read by another verifier (a loader,
 /// on a thread that may wait on the store) for this one to take without reading the store
 /// itself: see [`Verifier::load`] and [`Verifier::verify_loaded`].
@@ -255,8 +265,8 @@ impl Verifier {
                 ended: false,
             },
             Some(crate::store::Current { row: sub, payment }) => {
-                let (period, note, ended) = self.period_at(&sub, now)?;
-                let (from, to) = period;
+                let Period { span, note, ended } = self.period_at(&sub, now)?;
+                let (from, to) = span;
                 // Decided as at the dawn of time: what remains is when (if ever) it ends.
                 let access_until = crate::billing::access(
                     &self.access,
@@ -293,15 +303,11 @@ impl Verifier {
     /// The billing period that holds `now`: the mirror's, or, once it has ended, the next one
     /// (one interval of the price later), with a note that says so; or the note that access
     /// ended with it (see the module docs).
-    #[allow(clippy::type_complexity)]
-    pub(super) fn period_at(
-        &self,
-        sub: &crate::billing::MirrorRow,
-        now: i64,
-    ) -> Result<((i64, i64), Option<String>, bool)> {
+    pub(super) fn period_at(&self, sub: &crate::billing::MirrorRow, now: i64) -> Result<Period> {
         let (from, to) = (sub.current_period_start, sub.current_period_end);
+        let period = |span, note, ended| Ok(Period { span, note, ended });
         if now < to || !crate::billing::LIVE_STATUSES.contains(&sub.status.as_str()) {
-            return Ok(((from, to), None, false));
+            return period((from, to), None, false);
         }
         let ended_at = crate::time::utc_datetime(to);
         if sub.cancel_at_period_end || sub.cancel_at.is_some_and(|c| c <= to) {
@@ -309,7 +315,7 @@ impl Verifier {
                 "subscription {} was set to cancel at the end of its period, {ended_at}, which has passed (the mirror has not seen it end: run 'billctl subscriptions sync')",
                 sub.id
             );
-            return Ok(((from, to), Some(note), true));
+            return period((from, to), Some(note), true);
         }
         let next = self
             .store
@@ -323,14 +329,14 @@ impl Verifier {
                     ended_at,
                     crate::time::utc_datetime(next)
                 );
-                Ok(((to, next), Some(note), false))
+                period((to, next), Some(note), false)
             }
             _ => {
                 let note = format!(
                     "the subscription mirror is stale: subscription {}'s period ended {ended_at}, more than one interval ago; run 'billctl subscriptions sync'",
                     sub.id
                 );
-                Ok(((from, to), Some(note), true))
+                period((from, to), Some(note), true)
             }
         }
     }
