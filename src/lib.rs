@@ -62,14 +62,23 @@
 //! | `commands/usage/report.rs` | `usage report/alerts` (flags, the HTML file) |
 //! | `commands/usage/sync.rs` | `usage sync/reconcile/compact` (flags, prompt, rendering) |
 //! | `ops/mod.rs` | workflows: explicit dependencies in, a serializable report out, nothing printed; the tier lookup and the audit writer they share |
+//! | `ops/progress.rs` | `Progress`, the one progress handle long workflows take (output's bar, or `Hidden`) |
 //! | `ops/usage/mod.rs` | the usage workflows, one file per command |
 //! | `ops/usage/conflicts.rs` | `usage conflicts`: usage events refused because their source and id were taken, filtered |
-//! | `ops/usage/import.rs` | `usage import` (parse on all cores, resolve keys, record in committed batches) and `usage record` |
+//! | `ops/usage/import/mod.rs` | `usage import`: the two passes (check every line, then write), the report or the refusal |
+//! | `ops/usage/import/reader.rs` | the import's chunked reader: bounded lines (BOM, CRLF, over-long, endless) parsed on all cores |
+//! | `ops/usage/import/resolve.rs` | an import's events resolved against the store: keys to customers, the compaction horizon |
+//! | `ops/usage/import/writers.rs` | an import's batches committed (on Postgres by parallel writer threads), and their tally |
+//! | `ops/usage/import/record.rs` | `usage record`: one event by hand, counted once per id |
+//! | `ops/usage/import/tests.rs` | the import workflow's tests |
 //! | `ops/customers.rs` | `customers create/update/list/show`: Stripe first, then the mirror and the audit log |
 //! | `ops/invoices.rs` | `invoices list/show/pay/void/send`: the question before money moves, the action, the audit entry |
 //! | `ops/checkout.rs` | `checkout create`: a subscription link for a tier's price, or a setup link |
 //! | `ops/db.rs` | `db status/backup/restore/migrate/copy` over the store's files or database |
-//! | `ops/doctor.rs` | `doctor`: every check's verdict (Stripe's concurrently), ok, warn, fail or skipped |
+//! | `ops/doctor/mod.rs` | `doctor`: every check's verdict (Stripe's concurrently), ok, warn, fail or skipped |
+//! | `ops/doctor/stripe.rs` | `doctor`'s checks that reach Stripe: the key and clock, the catalog, the webhook endpoint |
+//! | `ops/doctor/store.rs` | `doctor`'s checks of the store: integrity, disk, files, deliveries, mirror, meter, keys |
+//! | `ops/doctor/tests.rs` | `doctor`'s verdicts at their edges |
 //! | `ops/keys.rs` | `keys issue/rotate/list`: new keys stored as hashes with their audit entries |
 //! | `ops/payments.rs` | payment methods, a subscription's outcome told honestly, a customer's standing (access, card, dunning) |
 //! | `ops/prices.rs` | `prices check/list`: configured prices and the meter against Stripe and the expect file |
@@ -159,13 +168,17 @@
 //! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
 //! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
 //! | `keys/mod.rs` | API key format, generation, checksum and hashing |
-//! | `keys/verifier.rs` | the embeddable `Verifier`: cache, rate limits, quotas, recording; the one domain type that owns a store |
+//! | `keys/verifier/mod.rs` | the embeddable `Verifier`: the checks of a call, in order; the one domain type that owns a store |
+//! | `keys/verifier/verdict.rs` | the verifier's answer (`Verification`, valid when its code is), its quota and rate views, cache counters |
+//! | `keys/verifier/cache.rs` | what the verifier caches (keys, customers, the mode), its freshness, the shared read snapshot, a loader's reads |
+//! | `keys/verifier/limits.rs` | the verifier's token buckets and recorded calls: the charge the store made in its transaction |
 //! | `keys/token.rs` | service tokens of `serve`: format (`bks_`), generation, checksum, scopes |
 //! | `keys/redact.rs` | the one redaction of key- and token-shaped text in paths, error answers, logs and rejected lines |
 //! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
 //! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
 //! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
-//! | `webhooks/apply.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `webhooks/apply/mod.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `webhooks/apply/tests.rs` | what events change: statuses, payments, order, catalog objects |
 //! | `webhooks/conflict.rs` | one event id with two bodies: what the same body is, and which copy is the stored event |
 //! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
 //! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
@@ -182,7 +195,11 @@
 //! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
 //! | `store/keys.rs` | API keys |
 //! | `store/tokens.rs` | service tokens (hashes only) |
-//! | `store/usage.rs` | usage events (identity: source and id), rollups, compaction |
+//! | `store/usage/mod.rs` | usage events (identity: source and id) and their conflicts; recording a batch |
+//! | `store/usage/write.rs` | usage written once per identity (rows, or COPY on Postgres), added to the hourly and daily rollups |
+//! | `store/usage/sums.rs` | exact usage sums over any period: daily and hourly rollups, raw events at the edges |
+//! | `store/usage/calls.rs` | recorded calls checked against their rate and quota in the transaction that records them |
+//! | `store/usage/compaction.rs` | `usage compact`'s horizon, and the raw events dropped behind it |
 //! | `store/usage_conflicts.rs` | usage conflicts kept apart, and their filtered listing |
 //! | `store/audit.rs` | the audit log |
 //! | `store/writes.rs` | the write journal: per Stripe object, the changes applied (a part of every derived idempotency key), recorded with their audit entry |
@@ -190,7 +207,10 @@
 //! | `store/subscriptions.rs` | the customer and subscription mirror, with each subscription's payment state |
 //! | `store/catalog.rs` | the catalog mirror and drift notes |
 //! | `store/ledger.rs` | the meter ledger of `usage sync` |
-//! | `store/webhooks.rs` | `webhooks.db`: events, receipts, replay runs |
+//! | `store/webhooks/mod.rs` | `webhooks.db`: events, receipts, conflicts, replay runs and deliveries |
+//! | `store/webhooks/arrival.rs` | an event's arrival by the rule: new, a repeat, Stripe's copy replacing ours, or another body kept apart |
+//! | `store/webhooks/select.rs` | the statements a webhook filter builds: the type glob as a regular expression, order, limit |
+//! | `store/webhooks/tests.rs` | the webhook store's tests |
 //! | `stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
 //! | `stripe/handle.rs` | the read client (`Stripe`) and the write handle (`Writer`), made only by the live-mode check |
 //! | `stripe/proxy.rs` | which proxy a request goes through: curl's proxy variables and `NO_PROXY` rules |

@@ -327,7 +327,7 @@ mod tests {
             "ops/webhooks/listen.rs",
             "stripe/send.rs",
             "api/listen.rs",
-            "ops/doctor.rs",
+            "ops/doctor/store.rs",
             "output/webhooks.rs",
             "output/usage.rs",
         ];

@@ -81,7 +81,7 @@ pub fn code(c: Code) -> &'static str {
 /// The verdict in Unkey's envelope.
 pub fn answer(v: &Verification, request_id: &str) -> Value {
     let mut data = json!({
-        "valid": v.valid,
+        "valid": v.is_valid(),
         "code": code(v.code),
         "billctlCode": v.code.as_str(),
         "enabled": v.code != Code::Revoked,

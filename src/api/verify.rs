@@ -107,7 +107,7 @@ struct VerdictBody<'a> {
 fn verdict_answer(v: &Verification) -> Response {
     let down = (v.code == Code::StoreUnavailable).then(|| Some(STORE_DOWN.to_string()));
     let body = VerdictBody {
-        valid: v.valid,
+        valid: v.is_valid(),
         code: v.code,
         reason: down.as_ref().unwrap_or(&v.reason),
         key_id: &v.key_id,

@@ -62,8 +62,7 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
 fn list(ctx: &mut Ctx, args: &CustomersListArgs) -> Result<ExitCode> {
     let stripe = ctx.stripe()?;
     let bar = ctx.output.progress(0, "Listing customers");
-    let on_page = |n: usize| bar.set_position(n as u64);
-    let found = ctx.block_on(customers::list(&stripe, args.email.as_deref(), on_page))??;
+    let found = ctx.block_on(customers::list(&stripe, args.email.as_deref(), &bar))??;
     bar.finish_and_clear();
     ctx.output.show(&crate::output::CustomerList(found))?;
     Ok(ExitCode::SUCCESS)

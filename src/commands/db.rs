@@ -93,8 +93,7 @@ fn migrate(ctx: &mut Ctx) -> Result<ExitCode> {
 fn copy(ctx: &mut Ctx, args: &DbCopyArgs) -> Result<ExitCode> {
     let dir = ctx.data_dir()?;
     let bar = ctx.output.spinner("Copying");
-    let progress = |table: &str| bar.set_message(format!("Copying {table}"));
-    let copied = db::copy(&dir, args.to.as_deref(), args.from.as_deref(), &progress)?;
+    let copied = db::copy(&dir, args.to.as_deref(), args.from.as_deref(), &bar)?;
     bar.finish_and_clear();
     ctx.output.show(&copied)?;
     Ok(ExitCode::SUCCESS)

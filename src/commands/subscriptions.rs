@@ -187,12 +187,7 @@ fn list(ctx: &mut Ctx, args: &SubscriptionsListArgs) -> Result<ExitCode> {
     }
     let stripe = ctx.stripe()?;
     let bar = ctx.output.progress(0, "Listing subscriptions");
-    let on_page = |n: usize| bar.set_position(n as u64);
-    let subs = ctx.block_on(subscriptions::list(
-        &stripe,
-        args.customer.as_deref(),
-        on_page,
-    ))??;
+    let subs = ctx.block_on(subscriptions::list(&stripe, args.customer.as_deref(), &bar))??;
     bar.finish_and_clear();
     let tiers = tier_map(ctx)?;
     let rows = subscriptions::rows_of(&subs, &tiers, args.tier.as_deref(), &args.status);

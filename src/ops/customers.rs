@@ -186,14 +186,14 @@ pub async fn update<S: Stores>(
     Ok(customer)
 }
 
-/// Lists customers (those with `email`, if given); `on_page` hears the count so far.
+/// Lists customers (those with `email`, if given); `progress` counts them as pages arrive.
 pub async fn list(
     stripe: &Stripe,
     email: Option<&str>,
-    on_page: impl FnMut(usize),
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Vec<Customer>> {
     stripe
-        .customers(email, on_page)
+        .customers(email, |n| progress.set_position(n as u64))
         .await
         .context("failed to list customers")
 }

@@ -187,14 +187,16 @@ pub fn copy(
     data_dir: &Path,
     to: Option<&str>,
     from: Option<&str>,
-    progress: &dyn Fn(&str),
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Copied> {
     let parse = |flag: &str, u: &str| {
         PgUrl::parse(u, false).map_err(|e| anyhow::anyhow!("invalid {flag}: the URL {e}"))
     };
+    // The table being copied, as the bar shows it.
+    let table = |name: &str| progress.message(&format!("Copying {name}"));
     match (to, from) {
-        (Some(to), None) => copy::sqlite_to_postgres(data_dir, &parse("--to", to)?, progress),
-        (None, Some(from)) => copy::postgres_to_sqlite(&parse("--from", from)?, data_dir, progress),
+        (Some(to), None) => copy::sqlite_to_postgres(data_dir, &parse("--to", to)?, &table),
+        (None, Some(from)) => copy::postgres_to_sqlite(&parse("--from", from)?, data_dir, &table),
         _ => anyhow::bail!("pass exactly one of --to and --from"),
     }
 }

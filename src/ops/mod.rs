@@ -5,6 +5,11 @@
 /// The Stripe client that workflows take (commands get it from the context).
 pub use crate::stripe::{Stripe, Writer};
 
+mod progress;
+#[cfg(test)]
+pub use progress::Counter;
+pub use progress::{Hidden, Progress};
+
 pub mod checkout;
 pub mod customers;
 pub mod dashboard;

@@ -80,11 +80,11 @@ pub async fn apply(
     prune: bool,
     (plan, seq): (&Plan, i64),
     mut state: Observed,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Applied> {
     let replays = stripe.replays();
     for wave in plan.waves() {
-        progress.set_message(crate::plural::count(wave.len(), "change", "changes"));
+        progress.message(&crate::plural::count(wave.len(), "change", "changes"));
         let meter = state.meter.as_ref().map(|m| m.id.clone());
         let results = stripe
             .apply_wave(&wave, meter.as_deref(), CONCURRENCY, seq)
@@ -140,7 +140,7 @@ pub fn apply_recorded(
     (config, prune): (&Config, bool),
     (plan, observed): (&Plan, Observed),
     (view, actor): (&PlanView, &str),
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Applied> {
     let seq = store.write_seq(CATALOG)?;
     let applied = rt.block_on(apply(
@@ -426,7 +426,7 @@ mod tests {
         let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
         let (observed, plan) = rt.block_on(observe(&stripe, &config, false)).unwrap();
         assert_eq!((plan.actions.len(), plan.writes()), (6, 6));
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Counter::default();
         let applied = rt
             .block_on(apply(&stripe, &config, false, (&plan, 0), observed, &bar))
             .unwrap();

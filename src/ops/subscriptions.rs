@@ -194,7 +194,7 @@ pub fn sync(
     rt: &tokio::runtime::Runtime,
     stripe: &Stripe,
     tiers: &TierMap,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
     backfill: bool,
     now: i64,
 ) -> Result<SyncReport> {
@@ -492,15 +492,15 @@ pub fn remember(
     Ok(SubscriptionView::of(&row, sub))
 }
 
-/// Subscriptions from Stripe (a customer's, if given), mirrored rows filtered by tier and
-/// status.
+/// Subscriptions from Stripe (a customer's, if given); `progress` counts them as pages
+/// arrive.
 pub async fn list(
     stripe: &Stripe,
     customer: Option<&str>,
-    on_page: impl FnMut(usize),
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Vec<Subscription>> {
     stripe
-        .subscriptions(customer, on_page)
+        .subscriptions(customer, |n| progress.set_position(n as u64))
         .await
         .context("failed to list subscriptions")
 }

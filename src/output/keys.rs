@@ -88,7 +88,11 @@ impl Render for KeyView {
 impl Render for Verification {
     fn render(&self, _: &Output) -> String {
         let v = self;
-        let mut text = format!("valid:    {}\ncode:     {}\n", v.valid, v.code.as_str());
+        let mut text = format!(
+            "valid:    {}\ncode:     {}\n",
+            v.is_valid(),
+            v.code.as_str()
+        );
         if let Some(r) = &v.reason {
             text.push_str(&format!("reason:   {r}\n"));
         }

@@ -523,6 +523,22 @@ impl Output {
     }
 }
 
+/// Output's bar is the progress handle commands give workflows.
+impl crate::ops::Progress for ProgressBar {
+    fn set_len(&self, len: u64) {
+        self.set_length(len);
+    }
+    fn inc(&self, n: u64) {
+        ProgressBar::inc(self, n);
+    }
+    fn set_position(&self, pos: u64) {
+        ProgressBar::set_position(self, pos);
+    }
+    fn message(&self, msg: &str) {
+        self.set_message(msg.to_string());
+    }
+}
+
 /// The width tables wrap to when stdout is a terminal: `$COLUMNS` when it holds a width (as
 /// `ls` and git read it: a user's override, and what a script sets), else the terminal's own
 /// (TIOCGWINSZ on stdout, which bash's unexported `COLUMNS` never reaches). Not a terminal:

@@ -428,7 +428,7 @@ fn one_per_call(store: Store, keys: &[String]) -> anyhow::Result<f64> {
     let (start, mut n) = (Instant::now(), 0usize);
     while start.elapsed() < SLICE {
         let r = v.verify_and_record(&keys[n % keys.len()], 1);
-        anyhow::ensure!(r.valid, "{:?}", r.code);
+        anyhow::ensure!(r.is_valid(), "{:?}", r.code);
         n += 1;
     }
     Ok(n as f64 / start.elapsed().as_secs_f64())
@@ -446,7 +446,7 @@ fn groups_in_process(store: Store, keys: &[String]) -> anyhow::Result<(f64, f64)
                 .map(|i| (keys[pick(groups * 32 + i) % keys.len()].as_str(), 1))
                 .collect();
             let out = v.verify_and_record_many(&calls);
-            anyhow::ensure!(out.iter().all(|x| x.valid), "{:?}", out[0].code);
+            anyhow::ensure!(out.iter().all(|x| x.is_valid()), "{:?}", out[0].code);
             groups += 1;
         }
         Ok(start.elapsed().as_secs_f64() * 1e6 / groups as f64)

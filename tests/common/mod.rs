@@ -414,21 +414,52 @@ impl Env {
     /// One integer from a query on this environment's store (`billctl.db`, or Postgres), for
     /// checks the commands do not print. `webhooks`: the webhook store (`webhooks.db`).
     pub fn count(&self, sql: &str, webhooks: bool) -> i64 {
-        match &self.database_url {
-            Some(u) => {
-                let mut c = postgres::Client::connect(u, postgres::NoTls).expect("connect");
-                let row = c
-                    .query_one(&format!("SELECT CAST(({sql}) AS BIGINT)"), &[])
-                    .expect("the query runs");
-                row.get::<_, Option<i64>>(0).unwrap_or(0)
-            }
-            None => {
-                let file = if webhooks { "webhooks.db" } else { "billctl.db" };
-                let c = rusqlite::Connection::open(self.data_dir().join(file)).expect("open");
-                c.query_row(&format!("SELECT ({sql})"), [], |r| r.get::<_, Option<i64>>(0))
-                    .expect("the query runs")
-                    .unwrap_or(0)
-            }
+        count_at(
+            &self.data_dir(),
+            self.database_url.as_deref(),
+            sql,
+            webhooks,
+        )
+    }
+
+    /// The quantity of a customer's raw usage events, all time (what the rollups must add up
+    /// to).
+    pub fn usage_total(&self, customer: &str) -> i64 {
+        usage_total_at(&self.data_dir(), self.database_url.as_deref(), customer)
+    }
+}
+
+/// The quantity of a customer's raw usage events, all time, in the store in `data` (or the
+/// Postgres store at `db_url`).
+pub fn usage_total_at(data: &Path, db_url: Option<&str>, customer: &str) -> i64 {
+    let customer = customer.replace('\'', "''");
+    let sql = format!("SELECT sum(quantity) FROM usage_events WHERE customer_id = '{customer}'");
+    count_at(data, db_url, &sql, false)
+}
+
+/// One integer from a query on the store in `data` (or the Postgres store at `db_url`).
+/// `webhooks`: the webhook store (`webhooks.db`).
+pub fn count_at(data: &Path, db_url: Option<&str>, sql: &str, webhooks: bool) -> i64 {
+    match db_url {
+        Some(u) => {
+            let mut c = postgres::Client::connect(u, postgres::NoTls).expect("connect");
+            let row = c
+                .query_one(&format!("SELECT CAST(({sql}) AS BIGINT)"), &[])
+                .expect("the query runs");
+            row.get::<_, Option<i64>>(0).unwrap_or(0)
+        }
+        None => {
+            let file = if webhooks {
+                "webhooks.db"
+            } else {
+                "billctl.db"
+            };
+            let c = rusqlite::Connection::open(data.join(file)).expect("open");
+            c.query_row(&format!("SELECT ({sql})"), [], |r| {
+                r.get::<_, Option<i64>>(0)
+            })
+            .expect("the query runs")
+            .unwrap_or(0)
         }
     }
 }

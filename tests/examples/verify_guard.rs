@@ -7,7 +7,7 @@
 //! Each stdin line stands for one request: the value of its `Authorization` header
 //! (`Bearer bk_test_...`). The handler answers 200 with the customer's remaining quota, 401 for
 //! a bad, revoked or expired key, 402 without an active subscription, and 429 when the rate
-//! limit or the quota is exhausted. Usage of accepted calls is recorded (batched; flushed on exit).
+//! limit or the quota is exhausted. Usage of accepted calls is recorded as each is verified.
 
 use billctl::keys::{Code, Verification, Verifier};
 use std::io::BufRead;
@@ -48,6 +48,5 @@ fn main() -> anyhow::Result<()> {
         // Never log the key itself: the status and body are enough.
         println!("{} {}", r.status, r.body);
     }
-    verifier.flush()?;
     Ok(())
 }

@@ -35,9 +35,11 @@ impl Usage {
     fn totals(&self) -> (i64, i64, i64) {
         let s = self.env.store();
         (
-            s.usage_total(&self.customer).unwrap(),
-            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX).unwrap(),
-            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX).unwrap(),
+            self.env.usage_total(&self.customer),
+            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX)
+                .unwrap(),
+            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX)
+                .unwrap(),
         )
     }
 }

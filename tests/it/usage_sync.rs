@@ -59,9 +59,11 @@ impl Metered {
     }
 
     fn local_totals(&self) -> BTreeMap<String, f64> {
-        let s = self.env.store();
-        let totals = self.customers.iter().map(|c| (c.clone(), s.usage_total(c).unwrap() as f64));
-        totals.filter(|(_, v)| *v > 0.0).collect()
+        self.customers
+            .iter()
+            .map(|c| (c.clone(), self.env.usage_total(c) as f64))
+            .filter(|(_, v)| *v > 0.0)
+            .collect()
     }
 
     fn sql(&self, q: &str) {

@@ -359,10 +359,9 @@ fn backfill(ctx: &mut Ctx, args: &WebhooksBackfillArgs) -> Result<ExitCode> {
     }
     let stripe = ctx.stripe()?;
     let bar = ctx.output.spinner("listing events from Stripe");
-    let on_count = |n: usize| bar.set_message(format!("listing events from Stripe: {n}"));
     let kind = args.kind.as_deref();
     let listed = ctx.block_on(ops::webhooks::stripe_events(
-        &stripe, args.since, kind, on_count,
+        &stripe, args.since, kind, &bar,
     ))??;
     bar.finish_and_clear();
     let mut events = open_events(ctx)?;

@@ -106,7 +106,7 @@ pub fn record(
         Ok(())
     };
     let mut input = std::io::Cursor::new(text);
-    let bar = indicatif::ProgressBar::hidden();
+    let bar = crate::ops::Hidden;
     match import::import(store, &mut input, &opts, &bar, &mut keep, now)? {
         Outcome::Imported(r) => Ok(Ok(Accepted {
             read: r.read,

@@ -184,7 +184,7 @@ impl Verifiers {
                 catch_up(&mut loader, &changed[1]);
                 let loaded = loader.load(&key);
                 if loading.fetch_sub(1, Ordering::SeqCst) == 1 {
-                    let _ = loader.flush();
+                    loader.end_snapshot();
                 }
                 loaded
             };
@@ -271,7 +271,7 @@ fn record_loop(
         let verdicts = verifier.verify_and_record_many(&calls);
         observe.group(jobs.len());
         observe.cache(Side::Recorder, verifier.cache_stats());
-        let valid = verdicts.iter().filter(|v| v.valid).count() as u64;
+        let valid = verdicts.iter().filter(|v| v.is_valid()).count() as u64;
         recorded.fetch_add(valid, Ordering::Relaxed);
         for (job, v) in jobs.into_iter().zip(verdicts) {
             let _ = job.reply.send(v);

@@ -179,7 +179,7 @@ pub fn run(
     stripe: &Writer,
     meter: Meter<'_>,
     opts: &Options,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
     now: impl Fn() -> i64,
 ) -> Result<SyncView> {
     let Meter {
@@ -301,14 +301,14 @@ impl Run<'_> {
         &mut self,
         sendable: &[LedgerRow],
         opts: &Options,
-        progress: &indicatif::ProgressBar,
+        progress: &dyn crate::ops::Progress,
     ) -> Result<()> {
         self.view.windows = sendable
             .iter()
             .map(|r| (&r.customer, r.window))
             .collect::<BTreeSet<_>>()
             .len();
-        progress.set_length(sendable.len() as u64);
+        progress.set_len(sendable.len() as u64);
         let interval = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
         let mut next_slot = tokio::time::Instant::now();
         for chunk in sendable.chunks(SETTLE_EVERY) {
@@ -377,7 +377,7 @@ async fn send_chunk(
     concurrency: usize,
     interval: Duration,
     next_slot: &mut tokio::time::Instant,
-    bar: &indicatif::ProgressBar,
+    bar: &dyn crate::ops::Progress,
 ) -> Vec<Sent> {
     let mut set = tokio::task::JoinSet::new();
     let mut results: Vec<Option<Sent>> = (0..rows.len()).map(|_| None).collect();
@@ -495,7 +495,7 @@ pub fn reconcile(
     meter: Meter<'_>,
     range: (i64, i64),
     only: Option<&str>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<ReconcileView> {
     let Meter {
         event_name,
@@ -503,7 +503,7 @@ pub fn reconcile(
     } = meter;
     let (from, to) = range;
     let local = local_days(store, event_name, range, only)?;
-    progress.set_length(local.len() as u64);
+    progress.set_len(local.len() as u64);
     let mut differences = Vec::new();
     let mut days_compared = 0;
     // One summaries read per customer, independent of each other: up to 8 in flight.
@@ -557,7 +557,7 @@ pub fn compact(
     store: &mut Store,
     before: i64,
     batch_size: usize,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<CompactView> {
     // The horizon first: from now on, imports refuse events before it, so none can slip in
     // behind the deletion and escape deduplication.
@@ -624,7 +624,7 @@ mod tests {
             .record_usage(&events, 1_800_000_000, crate::store::Route::Import)
             .unwrap();
         let before = 1_700_000_000 + 20 * 86_400;
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let v = compact(&mut store, before, 7, &bar).unwrap();
         assert_eq!((v.deleted, v.before, v.horizon), (20, before, before));
         assert_eq!(store.raw_events_before(before).unwrap(), 0);
@@ -651,7 +651,7 @@ mod tests {
             crate::config::DEFAULT_CONFIG
         );
         let config = crate::config::parse(&text, "metered").unwrap();
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let (observed, plan) = rt
             .block_on(crate::ops::setup::observe(&stripe, &config, false))
             .unwrap();

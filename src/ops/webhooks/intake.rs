@@ -124,7 +124,7 @@ pub fn ingest(
     events: &mut EventStore,
     side: &mut ApplySide,
     incoming: Vec<Incoming>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<(IngestReport, Vec<(String, Outcome)>)> {
     let read = incoming.len();
     let before = side.refetches.counts();
@@ -152,13 +152,13 @@ pub fn reprocess(
     events: &mut EventStore,
     side: &mut ApplySide,
     filter: &Filter,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<(ReprocessReport, Vec<(String, Outcome)>)> {
     let items: Vec<(Envelope, Vec<u8>)> = crate::ops::webhooks::replay::select(events, filter)?
         .into_iter()
         .map(|(r, b)| (envelope_of(&r), b))
         .collect();
-    progress.set_length(items.len() as u64);
+    progress.set_len(items.len() as u64);
     let before = side.refetches.counts();
     let outcomes = apply_all(side, events, items, progress)?;
     let report = ReprocessReport {
@@ -179,7 +179,7 @@ pub fn apply_pending(side: &mut ApplySide, events: &mut EventStore) -> Result<us
         .map(|(r, b)| (envelope_of(&r), b))
         .collect();
     let n = items.len();
-    apply_all(side, events, items, &indicatif::ProgressBar::hidden())?;
+    apply_all(side, events, items, &crate::ops::Hidden)?;
     Ok(n)
 }
 
@@ -218,7 +218,7 @@ pub fn backfill(
     listed: &[serde_json::Value],
     kind: Option<&str>,
     since: i64,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<(BackfillReport, Vec<(String, Outcome)>)> {
     let mut incoming = Vec::new();
     for e in listed {
@@ -264,13 +264,14 @@ pub fn backfill(
     Ok((report, s.outcomes))
 }
 
-/// Events Stripe has since `since` (of `kind`, if given); `on_count` hears the count so far.
+/// Events Stripe has since `since` (of `kind`, if given); `progress` says how many so far.
 pub async fn stripe_events(
     stripe: &Stripe,
     since: i64,
     kind: Option<&str>,
-    on_count: impl FnMut(usize),
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Vec<serde_json::Value>> {
+    let on_count = |n: usize| progress.message(&format!("listing events from Stripe: {n}"));
     let stripe_type = stripe_type_filter(kind);
     Ok(stripe.events_since(since, stripe_type, on_count).await?)
 }

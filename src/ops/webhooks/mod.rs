@@ -341,7 +341,7 @@ pub fn apply_all(
     side: &mut ApplySide,
     events: &mut EventStore,
     items: Vec<(Envelope, Vec<u8>)>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Vec<(String, Outcome)>> {
     // Outcomes are recorded every 1,000 events, so an interrupted run keeps most of them.
     let mut outcomes = Vec::with_capacity(items.len());
@@ -387,7 +387,7 @@ pub fn store_new(
     events: &mut EventStore,
     incoming: Vec<Incoming>,
     side: Option<&mut ApplySide>,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
 ) -> Result<Stored> {
     let fates = events.store(&incoming, &mut [])?;
     crate::faults::point("webhooks.stored");
@@ -424,7 +424,7 @@ pub fn store_new(
     let outcomes = match side {
         None => Vec::new(),
         Some(side) => {
-            progress.set_length(items.len() as u64);
+            progress.set_len(items.len() as u64);
             apply_all(side, events, items, progress)?
         }
     };
@@ -539,7 +539,7 @@ mod tests {
             TierMap::new(&config, &[]),
             Fetching::Never("a test without Stripe".into()),
         );
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let batch = vec![
             incoming("evt_b", "charge.succeeded", 1_795_500_010),
             incoming("evt_a", "customer.created", 1_795_500_000),
@@ -575,7 +575,7 @@ mod tests {
             TierMap::new(&config, &[]),
             Fetching::Never("a test without Stripe".into()),
         );
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let first = vec![incoming("evt_a", "customer.created", 1_795_500_000)];
         store_new(&mut events, first, None, &bar).unwrap();
         assert_eq!(

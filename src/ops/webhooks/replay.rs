@@ -250,7 +250,7 @@ pub async fn run(
     events: &mut EventStore,
     sel: Selection,
     settings: Settings,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn crate::ops::Progress,
     mut on_delivery: impl FnMut(&Delivery) -> ControlFlow<()>,
 ) -> Result<Summary> {
     use crate::stripe::send::{self as replay, Job, Plan};
@@ -405,7 +405,7 @@ mod tests {
             rate: None,
             timeout: Duration::from_secs(30),
         };
-        let bar = indicatif::ProgressBar::hidden();
+        let bar = crate::ops::Hidden;
         let sel = choose(&events, None, Some(&url), Filter::default(), unverified()).unwrap();
         assert_eq!((sel.selected, sel.to_send.len()), (5, 5));
         let run_id = sel.run_id.clone();
