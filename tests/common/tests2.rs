@@ -1,0 +1,111 @@
+//! billctl run with more than [`Env::cmd`] gives it: variables of its own (another store,
+//! another data dir, no Stripe key), and as a process the test watches (spawned, signalled,
+//! its first line read), each still written as the command line it runs.
+
+use super::{feed, to_run, words, Env, Run};
+use std::ffi::{OsStr, OsString};
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+
+/// A test's billctl with variables changed:
+/// `env.with("BILLCTL_DATABASE_URL", &url).cmd("db status --json")`.
+pub struct With<'a> {
+    env: &'a Env,
+    set: Vec<(OsString, OsString)>,
+    unset: Vec<OsString>,
+}
+
+impl Env {
+    /// This environment's billctl with `name` set to `value` as well.
+    pub fn with(&self, name: &str, value: impl AsRef<OsStr>) -> With<'_> {
+        With { env: self, set: Vec::new(), unset: Vec::new() }.with(name, value)
+    }
+
+    /// This environment's billctl without the Stripe key variable.
+    pub fn without_key(&self) -> With<'_> {
+        With { env: self, set: Vec::new(), unset: vec!["BILLCTL_STRIPE_API_KEY".into()] }
+    }
+
+    /// Starts a command line, stdout and stderr piped: [`finish`] waits for it.
+    pub fn spawn(&self, line: impl AsRef<str>) -> Child {
+        With { env: self, set: Vec::new(), unset: Vec::new() }.spawn(line)
+    }
+}
+
+impl With<'_> {
+    /// `name` set to `value` as well.
+    pub fn with(mut self, name: &str, value: impl AsRef<OsStr>) -> Self {
+        self.set.push((name.into(), value.as_ref().to_os_string()));
+        self
+    }
+
+    /// The command for a command line (its words as [`Env::cmd`] splits them), stdin empty.
+    pub fn command(&self, line: impl AsRef<str>) -> Command {
+        let mut c = self.env.command();
+        for name in &self.unset {
+            c.env_remove(name);
+        }
+        c.envs(self.set.iter().map(|(k, v)| (k, v))).args(words(line.as_ref()));
+        c
+    }
+
+    pub fn cmd(&self, line: impl AsRef<str>) -> Run {
+        super::run(&mut self.command(line))
+    }
+
+    /// [`With::cmd`] with `input` on stdin.
+    pub fn cmd_stdin(&self, line: impl AsRef<str>, input: &str) -> Run {
+        let mut child = self.spawn_stdin(line);
+        feed(&mut child, input.as_bytes());
+        finish(child)
+    }
+
+    /// Starts a command line, stdout and stderr piped: [`finish`] waits for it.
+    pub fn spawn(&self, line: impl AsRef<str>) -> Child {
+        let mut c = self.command(line);
+        c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("billctl starts")
+    }
+
+    /// [`With::spawn`] with stdin piped too, for the test to write ([`feed`]).
+    pub fn spawn_stdin(&self, line: impl AsRef<str>) -> Child {
+        let mut c = self.command(line);
+        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.spawn().expect("billctl starts")
+    }
+}
+
+/// Waits for a spawned billctl: what it printed and how it exited.
+pub fn finish(child: Child) -> Run {
+    to_run(child.wait_with_output().expect("billctl runs"))
+}
+
+/// Sends `signal` to a spawned process.
+pub fn signal(child: &Child, signal: nix::sys::signal::Signal) {
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, signal).expect("the process takes the signal");
+}
+
+/// The first line a spawned process prints on stdout (piped).
+pub fn first_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    let stdout = child.stdout.as_mut().expect("stdout is piped");
+    std::io::BufReader::new(stdout).read_line(&mut line).expect("a first line");
+    line
+}
+
+/// Where a spawned `webhooks listen --json` listens: its first line's `listening`.
+pub fn listening(child: &mut Child) -> String {
+    let line = first_line(child);
+    let v: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    v["listening"].as_str().expect("a listening address").to_string()
+}
+
+/// The one value a query on a Postgres client answers (its first row's first column).
+pub fn pg_one<T: postgres::types::FromSqlOwned>(
+    client: &mut postgres::Client,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> T {
+    client.query_one(sql, params).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
