@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use stripe_sim::StripeSim;
 
+#[allow(unused_imports)]
+pub use build::{event, key_id, ndjson, Event, Sub};
+
+pub mod build;
 pub mod http;
 pub mod live;
 pub mod pg;
@@ -33,6 +37,8 @@ pub struct Env {
     pub profile: String,
     /// Unlinks the profile's keyring entries when the test is done.
     pub keyring_entries: KeyringEntries,
+    /// The config file every command gets as `BILLCTL_CONFIG` ([`Env::use_config`]).
+    pub config_file: std::sync::Mutex<Option<PathBuf>>,
 }
 
 /// A test's keyring entries go with it (an [`Env`] holds one). The kernel keyring store links
@@ -198,13 +204,19 @@ impl Env {
             database_url,
             keyring_entries: KeyringEntries(profile.clone()),
             profile,
+            config_file: std::sync::Mutex::new(None),
         }
     }
 
     /// Pins billctl's clock at `unix` seconds for every command run after this (the simulator
-    /// keeps its own time).
+    /// keeps its own time); `i64::MIN` gives the system clock back.
     pub fn set_now(&self, unix: i64) {
         self.pinned_now.store(unix, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The time [`Env::set_now`] pinned (`i64::MIN`: none).
+    pub fn now_pinned(&self) -> i64 {
+        self.pinned_now.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// A simulator with the default catalog already applied.
@@ -233,6 +245,14 @@ impl Env {
         self.path("data")
     }
 
+    /// Writes `text` as `billctl.toml` and gives it to every command run from now on as
+    /// `BILLCTL_CONFIG`; returns its path.
+    pub fn use_config(&self, text: &str) -> PathBuf {
+        let p = self.config(text);
+        *self.config_file.lock().unwrap() = Some(p.clone());
+        p
+    }
+
     /// Writes a config file and returns its path.
     pub fn config(&self, text: &str) -> PathBuf {
         let p = self.path("billctl.toml");
@@ -259,6 +279,9 @@ impl Env {
         }
         if let Some(u) = &self.database_url {
             c.env("BILLCTL_DATABASE_URL", u);
+        }
+        if let Some(p) = &*self.config_file.lock().unwrap() {
+            c.env("BILLCTL_CONFIG", p);
         }
         if let Some(k) = &self.key {
             c.env("BILLCTL_STRIPE_API_KEY", k);
