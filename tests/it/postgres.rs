@@ -8,8 +8,9 @@
 
 use crate::common;
 
+use billctl::store::UsageEvent;
 use common::tests2::{finish, pg_one};
-use common::Env;
+use common::{event, Env, Event};
 
 /// An API key row for `customer` (a placeholder hash), for store-level tests that need a key's
 /// customer without issuing one.
@@ -433,19 +434,13 @@ fn batched_period_sums_equal_one_by_one() {
     for k in 0..3 {
         plant_key(&mut client, &format!("key{k}"), &format!("cus_{k}"));
     }
-    let events: Vec<billctl::store::UsageEvent> = (0..3_000)
+    let events: Vec<UsageEvent> = (0..3_000)
         .map(|i| {
             let c = next() % 5;
-            billctl::store::UsageEvent {
-                source: String::new(),
-                event_id: format!("b{i}"),
-                customer_id: format!("cus_{c}"),
+            let e = event(format!("b{i}"), format!("cus_{c}")).quantity(1 + (next() % 9) as i64);
+            UsageEvent {
                 key_id: (c < 3).then(|| format!("key{c}")),
-                quantity: 1 + (next() % 9) as i64,
-                ts: t0 + (next() % (20 * 86_400)) as i64,
-                endpoint: None,
-                meta: None,
-                event_type: None,
+                ..e.at(t0 + (next() % (20 * 86_400)) as i64)
             }
         })
         .collect();
@@ -510,16 +505,12 @@ fn copy_import_takes_duplicates_exactly() {
     let mut client = pg.client(&url);
     plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
-    let event = |i: i64| billctl::store::UsageEvent {
-        source: String::new(),
-        event_id: format!("e{i:05}"),
-        customer_id: ["cus_a", "cus_b"][(i % 2) as usize].into(),
+    let event = |i: i64| UsageEvent {
         key_id: (i % 2 == 0).then(|| "key_a".to_string()),
-        quantity: 1 + i % 7,
-        ts: t0 + i * 97,
-        endpoint: None,
-        meta: Some(format!("tab\there {i}")),
-        event_type: None,
+        ..event(format!("e{i:05}"), ["cus_a", "cus_b"][(i % 2) as usize])
+            .quantity(1 + i % 7)
+            .at(t0 + i * 97)
+            .meta(format!("tab\there {i}"))
     };
     // All new: the direct COPY.
     let first: Vec<_> = (0..1_000).map(event).collect();
@@ -536,11 +527,11 @@ fn copy_import_takes_duplicates_exactly() {
     let meta: String =
         pg_one(&mut client, "SELECT meta FROM usage_events WHERE event_id = 'e00007'", &[]);
     assert_eq!(meta, "tab\there 7");
-    let sum = |f: &dyn Fn(&billctl::store::UsageEvent) -> bool| -> i64 {
+    let sum = |f: &dyn Fn(&UsageEvent) -> bool| -> i64 {
         all.iter().filter(|e| f(e)).map(|e| e.quantity).sum()
     };
     for (scope, subject) in [("customer", "cus_a"), ("customer", "cus_b"), ("key", "key_a")] {
-        let matches = |e: &billctl::store::UsageEvent| match scope {
+        let matches = |e: &UsageEvent| match scope {
             "key" => e.key_id.as_deref() == Some(subject),
             _ => e.customer_id == subject,
         };
@@ -629,16 +620,9 @@ fn overlapping_writers_never_deadlock() {
     let mut client = pg.client(&url);
     plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
-    let event = |i: i64| billctl::store::UsageEvent {
-        source: String::new(),
-        event_id: format!("o{i}"),
-        customer_id: "cus_a".into(),
+    let event = |i: i64| UsageEvent {
         key_id: (i % 3 != 0).then(|| "key_a".to_string()),
-        quantity: 1 + i % 4,
-        ts: t0 + (i * 37) % 7_200,
-        endpoint: None,
-        meta: None,
-        event_type: None,
+        ..event(format!("o{i}"), "cus_a").quantity(1 + i % 4).at(t0 + (i * 37) % 7_200)
     };
     for round in 0..5i64 {
         let base = round * 10_000;
@@ -820,17 +804,8 @@ fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
         got,
         [("bare", "", "-"), ("ce", "api-eu", "request"), ("csv", "", "-"), ("import", "", "-")]
     );
-    let event = |source: &str| billctl::store::UsageEvent {
-        source: source.into(),
-        event_id: "ce".into(),
-        customer_id: "cus_1".into(),
-        key_id: None,
-        quantity: 1,
-        ts: 1_790_000_000,
-        endpoint: None,
-        meta: None,
-        event_type: Some("request".into()),
-    };
+    let event =
+        |source: &str| event("ce", "cus_1").at(1_790_000_000).source(source).kind("request");
     let w = store
         .record_usage_checked(
             &[event("api-eu"), event("api-us")],
