@@ -30,6 +30,11 @@ impl Env {
     pub fn spawn(&self, line: impl AsRef<str>) -> Child {
         With { env: self, set: Vec::new(), unset: Vec::new() }.spawn(line)
     }
+
+    /// [`Env::spawn`] with stdin piped too, for the test to write ([`feed`], [`feed_all`]).
+    pub fn spawn_stdin(&self, line: impl AsRef<str>) -> Child {
+        With { env: self, set: Vec::new(), unset: Vec::new() }.spawn_stdin(line)
+    }
 }
 
 impl With<'_> {
@@ -108,4 +113,13 @@ pub fn pg_one<T: postgres::types::FromSqlOwned>(
     params: &[&(dyn postgres::types::ToSql + Sync)],
 ) -> T {
     client.query_one(sql, params).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
+
+/// Gives every spawned process (stdin piped) `input` once all of them have started, so they
+/// race for real, then waits for each: their runs, in order.
+pub fn feed_all(mut children: Vec<Child>, input: &str) -> Vec<Run> {
+    for child in &mut children {
+        feed(child, input.as_bytes());
+    }
+    children.into_iter().map(finish).collect()
 }

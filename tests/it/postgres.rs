@@ -230,14 +230,11 @@ fn four_hosts_share_one_store_exactly() {
     // 120 recorded verifies, 30 from each host, all started before any gets its key.
     let now = common::now();
     env.set_now(now);
-    let mut children: Vec<_> =
+    let children: Vec<_> =
         (0..120).map(|i| on_pg.spawn_stdin(line(i % 4, "keys verify --record --json"))).collect();
-    for child in &mut children {
-        common::feed(child, format!("{key}\n").as_bytes());
-    }
     let mut valid = 0;
-    for child in children {
-        let v = finish(child).json();
+    for r in common::tests2::feed_all(children, &format!("{key}\n")) {
+        let v = r.json();
         match v["code"].as_str() {
             Some("VALID") => valid += 1,
             Some("RATE_LIMITED") => {}
