@@ -123,3 +123,36 @@ pub fn feed_all(mut children: Vec<Child>, input: &str) -> Vec<Run> {
     }
     children.into_iter().map(finish).collect()
 }
+
+impl Env {
+    /// Writes `contents` to `name` in the test's temp dir; its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> std::path::PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, contents).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        p
+    }
+}
+
+/// A Stripe event `id` (`customer.updated` of `cus_x`), as a file to ingest holds it.
+pub fn customer_updated(id: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{{"object":{{"id":"cus_x","object":"customer"}}}}}}"#
+    )
+}
+
+/// The simulator's price that holds `lookup_key`.
+pub fn sim_price(env: &Env, lookup_key: &str) -> serde_json::Value {
+    let st = env.sim.state();
+    let price = st.prices.values().find(|p| p["lookup_key"] == lookup_key);
+    price.cloned().unwrap_or_else(|| panic!("no price holds {lookup_key}"))
+}
+
+/// The built-in catalog's config text followed by `extra` (TOML).
+pub fn config_with(extra: &str) -> String {
+    format!("{}\n{extra}", billctl::config::DEFAULT_CONFIG)
+}
+
+/// The built-in config, parsed, for embedded verifiers and appliers.
+pub fn default_config() -> billctl::config::Config {
+    billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").expect("the default config")
+}

@@ -37,7 +37,7 @@ impl Keys {
     }
 
     fn config(&self) -> billctl::config::Config {
-        billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap()
+        common::tests2::default_config()
     }
 
     /// An embedded verifier on this store, its clock `clock`.
@@ -586,7 +586,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(verdicts.iter().filter(|x| x.valid).count(), 60);
     assert_eq!(calls_of(&k.env), 180);
     // `[keys] rate_limit = "key"`: each key has the tier's rate of its own.
-    let text = format!("{}\n[keys]\nrate_limit = \"key\"\n", billctl::config::DEFAULT_CONFIG);
+    let text = common::tests2::config_with("[keys]\nrate_limit = \"key\"\n");
     let per_key = billctl::config::parse(&text, "per-key").unwrap();
     let mut v = Verifier::from_store(k.env.store(), &per_key)
         .unwrap()
@@ -594,7 +594,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     let verdicts = v.verify_and_record_many(&calls);
     assert_eq!(verdicts.iter().filter(|x| x.valid).count(), 120);
     // A config that names neither is refused with its line.
-    let bad = format!("{}\n[keys]\nrate_limit = \"ip\"\n", billctl::config::DEFAULT_CONFIG);
+    let bad = common::tests2::config_with("[keys]\nrate_limit = \"ip\"\n");
     let e = billctl::config::parse(&bad, "bad.toml").unwrap_err().to_string();
     assert!(e.contains("keys.rate_limit") && e.contains("bad.toml"), "{e}");
 }

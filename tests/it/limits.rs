@@ -54,7 +54,7 @@ impl Fixture {
     }
 
     fn config(&self) -> billctl::config::Config {
-        billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap()
+        common::tests2::default_config()
     }
 }
 
@@ -143,7 +143,7 @@ fn quantities_are_bounded_everywhere() {
     let r = f.env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(r.stderr.contains("usage.max_quantity"), "{}", r.stderr);
     // A config may lower the bound; the Verifier refuses a bigger call without recording it.
-    let text = format!("{}\n[usage]\nmax_quantity = 5\n", billctl::config::DEFAULT_CONFIG);
+    let text = common::tests2::config_with("[usage]\nmax_quantity = 5\n");
     let config = billctl::config::parse(&text, "cfg").unwrap();
     let mut v = Verifier::from_store(f.env.store(), &config).unwrap();
     let r = v.verify_and_record(&f.key, 6);

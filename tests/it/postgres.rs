@@ -150,9 +150,8 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
     let r = env.cmd("db copy --to postgres://u:hunter2@db.example/billctl").code(2);
     assert!(r.stderr.contains("BILLCTL_DATABASE_PASSWORD"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
-    let cfg = env.config(&format!(
-        "{}\n[store]\nurl = \"postgres://u:hunter2@db.example/billctl\"\n",
-        common::DEFAULT_CONFIG
+    let cfg = env.config(&common::tests2::config_with(
+        "[store]\nurl = \"postgres://u:hunter2@db.example/billctl\"\n",
     ));
     let r = env.cmd(format!("--config {} db migrate", cfg.display())).code(2);
     assert!(r.stderr.contains("store.url"), "{}", r.stderr);
@@ -219,7 +218,7 @@ fn four_hosts_share_one_store_exactly() {
     }
     assert_eq!(issued.len(), 20, "{issued:?}");
     let key = issued[0].clone();
-    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    let key_id = common::key_id(&key);
     let all = run_on(1, "keys list --json").ok().json();
     assert_eq!(all.as_array().unwrap().len(), 20, "every host's keys, once");
     // Seen from another host at once.
@@ -385,9 +384,8 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
     let run = |args: &[&str]| on_pg.cmd(args.join(" "));
     let customer = common::subscribe(&env.sim, run, "reconnect@example.com", "pro");
     let key = on_pg.cmd(format!("keys issue --customer {customer}")).ok().stdout.trim().to_string();
-    let config = billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap();
     let store = common::pg_store(&url);
-    let mut v = billctl::keys::Verifier::from_store(store, &config)
+    let mut v = billctl::keys::Verifier::from_store(store, &common::tests2::default_config())
         .unwrap()
         .with_refresh(std::time::Duration::ZERO);
     assert_eq!(v.verify(&key).code, billctl::keys::Code::Valid);

@@ -17,15 +17,7 @@ use std::process::Command;
 
 /// A webhook event with id `id`, as a file to ingest.
 fn event(env: &Env, id: &str) -> String {
-    let p = env.path(&format!("{id}.json"));
-    std::fs::write(
-        &p,
-        format!(
-            r#"{{"id":"{id}","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{{"object":{{"id":"cus_x","object":"customer"}}}}}}"#
-        ),
-    )
-    .unwrap();
-    p.to_str().unwrap().to_string()
+    env.file(&format!("{id}.json"), common::tests2::customer_updated(id)).display().to_string()
 }
 
 /// A store whose live state has 2 keys and 2 events, and a backup (returned) of the state
@@ -790,15 +782,10 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
     let host = env.path("host");
     std::fs::create_dir_all(&host).unwrap();
     std::fs::copy(data.join("webhooks.db"), host.join("webhooks.db")).unwrap();
-    let mounted = Command::new("mount")
-        .arg("--bind")
-        .arg(host.join("webhooks.db"))
-        .arg(data.join("webhooks.db"))
-        .status()
-        .is_ok_and(|s| s.success());
-    if mounted {
+    let file = host.join("webhooks.db");
+    if let Some(mount) = mounted(&["--bind", file.to_str().unwrap()], &data.join("webhooks.db")) {
         let r = env.cmd(&restore).code(2);
-        let _ = Command::new("umount").arg(data.join("webhooks.db")).status();
+        drop(mount);
         assert!(
             r.stderr.contains("is a mount point") && r.stderr.contains("nothing was changed"),
             "{}",

@@ -14,13 +14,7 @@ fn active_prices(env: &Env) -> Vec<Value> {
 }
 
 fn price_by_key(env: &Env, key: &str) -> Value {
-    env.sim
-        .state()
-        .prices
-        .values()
-        .find(|p| p["lookup_key"] == key)
-        .cloned()
-        .unwrap_or_else(|| panic!("no price holds {key}"))
+    common::tests2::sim_price(env, key)
 }
 
 #[test]
@@ -352,17 +346,9 @@ fn a_live_key_needs_live_and_yes() {
     env.cmd("setup-products --live --yes").ok();
     assert_eq!(env.sim.state().products.len(), 3);
     // Commands that confirm themselves ask one question, marked LIVE.
-    let cus = env
-        .cmd("customers create --email live@example.com --live --yes -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus = env.customer_with("live@example.com", "--live --yes");
     env.add_card(&cus);
-    let sub = env
-        .cmd(format!("subscriptions create --customer {cus} --tier pro --live --yes --json"))
-        .ok()
-        .json();
+    let sub = env.sub(&cus, "pro").arg("--live --yes").json();
     let id = sub["id"].as_str().unwrap();
     let r = env.cmd(format!("subscriptions cancel {id} --yes")).code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);

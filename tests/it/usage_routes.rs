@@ -35,7 +35,7 @@ fn world() -> World {
     let env = Env::with_catalog();
     let customer = env.subscribed("routes@example.com", "pro");
     let key = crate::serve::key(&env, &customer);
-    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    let key_id = common::key_id(&key);
     let token = token(&env, "routes", "usage,verify,read");
     let serve = Serve::start(&env, &[]);
     World { env, customer, key, key_id, serve, token, at: common::now() - 3600 }
