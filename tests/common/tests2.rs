@@ -35,6 +35,28 @@ impl Env {
     pub fn spawn_stdin(&self, line: impl AsRef<str>) -> Child {
         With { env: self, set: Vec::new(), unset: Vec::new() }.spawn_stdin(line)
     }
+
+    /// Writes `contents` to `name` in the test's temp dir; its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> std::path::PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, contents).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        p
+    }
+
+    /// `keys verify --json` (`--record` too when `record`) of `key` on stdin: exit code and
+    /// answer.
+    pub fn verify(&self, key: &str, record: bool) -> (i32, serde_json::Value) {
+        let line = if record { "keys verify --record --json" } else { "keys verify --json" };
+        let r = self.cmd_stdin(line, &format!("{key}\n"));
+        (r.code, r.json())
+    }
+
+    /// An embedded verifier on this environment's store with the built-in config, its clock
+    /// `clock`.
+    pub fn verifier(&self, clock: &billctl::clock::Clock) -> billctl::keys::Verifier {
+        let v = billctl::keys::Verifier::from_store(self.store(), &default_config());
+        v.expect("a verifier").with_clock(clock.clone())
+    }
 }
 
 impl With<'_> {
@@ -54,6 +76,7 @@ impl With<'_> {
         c
     }
 
+    /// [`Env::cmd`] with these variables.
     pub fn cmd(&self, line: impl AsRef<str>) -> Run {
         super::run(&mut self.command(line))
     }
@@ -122,15 +145,6 @@ pub fn feed_all(mut children: Vec<Child>, input: &str) -> Vec<Run> {
         feed(child, input.as_bytes());
     }
     children.into_iter().map(finish).collect()
-}
-
-impl Env {
-    /// Writes `contents` to `name` in the test's temp dir; its path.
-    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> std::path::PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, contents).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        p
-    }
 }
 
 /// A Stripe event `id` (`customer.updated` of `cus_x`), as a file to ingest holds it.

@@ -29,21 +29,6 @@ impl Keys {
         assert!(billctl::keys::parse(&key).is_some(), "issued a well-formed key: {key:?}");
         key
     }
-
-    fn verify(&self, key: &str, record: bool) -> (i32, serde_json::Value) {
-        let line = if record { "keys verify --record --json" } else { "keys verify --json" };
-        let r = self.env.cmd_stdin(line, &format!("{key}\n"));
-        (r.code, r.json())
-    }
-
-    fn config(&self) -> billctl::config::Config {
-        common::tests2::default_config()
-    }
-
-    /// An embedded verifier on this store, its clock `clock`.
-    fn verifier(&self, clock: &Clock) -> Verifier {
-        Verifier::from_store(self.env.store(), &self.config()).unwrap().with_clock(clock.clone())
-    }
 }
 
 #[test]
@@ -55,7 +40,7 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
     assert!(key.starts_with("bk_test_"));
     assert_eq!(issued["id"].as_str().unwrap(), id_of(&key));
     assert!(issued.get("hash").is_none());
-    let (code, v) = k.verify(&key, false);
+    let (code, v) = k.env.verify(&key, false);
     assert_eq!((code, v["code"].as_str(), v["tier"].as_str()), (0, Some("VALID"), Some("pro")));
     // Neither the key nor its secret part is anywhere in the SQLite files.
     let secret = &key[17..];
@@ -85,21 +70,21 @@ fn verify_reads_stdin_only_and_reports_every_code() {
     let key = k.issue("");
     let r = k.env.cmd(format!("keys verify {key}")).code(2);
     assert!(r.stderr.contains("unexpected argument"), "the key is never taken from argv");
-    let (code, v) = k.verify("bk_test_nope", false);
+    let (code, v) = k.env.verify("bk_test_nope", false);
     assert_eq!((code, v["code"].as_str()), (1, Some("MALFORMED")));
     let mut typo = key.clone().into_bytes();
     typo[20] = if typo[20] == b'a' { b'b' } else { b'a' };
     assert_eq!(
-        k.verify(&String::from_utf8(typo).unwrap(), false).1["code"],
+        k.env.verify(&String::from_utf8(typo).unwrap(), false).1["code"],
         "MALFORMED",
         "a typo fails the checksum offline"
     );
     // Well-formed but unknown.
     let (_, other) = billctl::keys::generate(false).unwrap();
-    assert_eq!(k.verify(&other, false).1["code"], "NOT_FOUND");
+    assert_eq!(k.env.verify(&other, false).1["code"], "NOT_FOUND");
     // A customer with no subscription.
     let lone = k.env.key(&k.env.customer_without_card("lone@example.com"));
-    assert_eq!(k.verify(&lone, false).1["code"], "NO_ACTIVE_SUBSCRIPTION");
+    assert_eq!(k.env.verify(&lone, false).1["code"], "NO_ACTIVE_SUBSCRIPTION");
     let human = k.env.cmd_stdin("keys verify", &format!("{key}\n")).ok();
     assert!(
         human.stdout.contains("valid:    true")
@@ -122,12 +107,12 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
     let key = k.issue("");
     let id = id_of(&key);
     // A long-running verifier elsewhere, with a 300 ms freshness bound.
-    let mut running = k.verifier(&clock).with_refresh(Duration::from_millis(300));
+    let mut running = k.env.verifier(&clock).with_refresh(Duration::from_millis(300));
     assert_eq!(running.verify(&key).code, Code::Valid);
     let r = k.env.cmd(format!("keys revoke {id}")).code(2);
     assert!(r.stderr.contains("--yes"), "revoke asks first: {}", r.stderr);
     k.env.cmd(format!("keys revoke {id} --reason leaked --yes")).ok();
-    let (code, v) = k.verify(&key, false);
+    let (code, v) = k.env.verify(&key, false);
     assert_eq!(
         (code, v["code"].as_str(), v["reason"].as_str()),
         (1, Some("REVOKED"), Some("leaked")),
@@ -148,7 +133,7 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
 
     // Revoking through a verifier takes effect on its very next call.
     let key2 = k.issue("");
-    let mut v = k.verifier(&clock).with_refresh(Duration::from_secs(3600));
+    let mut v = k.env.verifier(&clock).with_refresh(Duration::from_secs(3600));
     assert_eq!(v.verify(&key2).code, Code::Valid);
     v.revoke(&[id_of(&key2)], Some("test"), "tester").unwrap();
     assert_eq!(v.verify(&key2).code, Code::Revoked);
@@ -166,7 +151,7 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     let t0 = common::now();
     k.env.set_now(t0);
     let short = k.issue("--expires-in 4s --name short");
-    assert_eq!(k.verify(&short, false).1["code"], "VALID");
+    assert_eq!(k.env.verify(&short, false).1["code"], "VALID");
     let rotated = k.env.cmd(format!("keys rotate {} --grace 2s --json", id_of(&short))).ok().json();
     let fresh = rotated["key"].as_str().unwrap().to_string();
     assert_eq!(rotated["replaces"].as_str().unwrap(), id_of(&short));
@@ -175,18 +160,18 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     // During the grace period both keys work, to its last second.
     for t in [t0, t0 + 1] {
         k.env.set_now(t);
-        assert_eq!(k.verify(&short, false).1["code"], "VALID", "at t0+{}", t - t0);
-        assert_eq!(k.verify(&fresh, false).1["code"], "VALID", "at t0+{}", t - t0);
+        assert_eq!(k.env.verify(&short, false).1["code"], "VALID", "at t0+{}", t - t0);
+        assert_eq!(k.env.verify(&fresh, false).1["code"], "VALID", "at t0+{}", t - t0);
     }
     // After it only the new one does...
     k.env.set_now(t0 + 2);
-    assert_eq!(k.verify(&short, false).1["code"], "EXPIRED");
-    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    assert_eq!(k.env.verify(&short, false).1["code"], "EXPIRED");
+    assert_eq!(k.env.verify(&fresh, false).1["code"], "VALID");
     k.env.set_now(t0 + 3);
-    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    assert_eq!(k.env.verify(&fresh, false).1["code"], "VALID");
     // ...until its own copied lifetime (4 s from the rotation) ends.
     k.env.set_now(t0 + 4);
-    assert_eq!(k.verify(&fresh, false).1["code"], "EXPIRED");
+    assert_eq!(k.env.verify(&fresh, false).1["code"], "EXPIRED");
     let shown = k.env.cmd(format!("keys show {} --json", id_of(&short))).ok().json();
     assert_eq!(
         (shown["status"].as_str(), shown["replaced_by"].as_str()),
@@ -196,8 +181,8 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     let k2 = k.issue("");
     let new2 = k.env.cmd(format!("keys rotate {} --grace 0s", id_of(&k2))).ok().stdout;
     let new2 = new2.trim();
-    assert_eq!(k.verify(&k2, false).1["code"], "EXPIRED");
-    assert_eq!(k.verify(new2, false).1["code"], "VALID");
+    assert_eq!(k.env.verify(&k2, false).1["code"], "EXPIRED");
+    assert_eq!(k.env.verify(new2, false).1["code"], "VALID");
     let r = k.env.cmd(format!("keys rotate {}", id_of(&short))).code(2);
     assert!(r.stderr.contains("only an active key"), "{}", r.stderr);
     assert_eq!(
@@ -212,7 +197,7 @@ fn keys_of_the_other_mode_are_refused() {
     let _test_key = k.issue("");
     // A live-format key presented to this test-mode store.
     let (_, live) = billctl::keys::generate(true).unwrap();
-    let (code, v) = k.verify(&live, false);
+    let (code, v) = k.env.verify(&live, false);
     assert_eq!(code, 1);
     assert!(
         v["reason"].as_str().unwrap().contains("live-mode key was presented to a test-mode store"),
@@ -276,7 +261,7 @@ fn the_quota_allows_exactly_the_limit() {
             .unwrap(),
         9_999
     );
-    let (code, v) = k.verify(&key, true);
+    let (code, v) = k.env.verify(&key, true);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "the 10,000th call is allowed: {v}");
     assert_eq!(
         (
@@ -286,7 +271,7 @@ fn the_quota_allows_exactly_the_limit() {
         ),
         (Some(10_000), Some(10_000), Some(0))
     );
-    let (code, v) = k.verify(&key, true);
+    let (code, v) = k.env.verify(&key, true);
     assert_eq!((code, v["code"].as_str()), (1, Some("QUOTA_EXCEEDED")), "the 10,001st is not: {v}");
     assert_eq!(
         k.env
@@ -299,7 +284,7 @@ fn the_quota_allows_exactly_the_limit() {
     // Enterprise is unlimited.
     let k2 = setup("enterprise");
     let key2 = k2.issue("");
-    let (_, v) = k2.verify(&key2, true);
+    let (_, v) = k2.env.verify(&key2, true);
     assert_eq!((v["code"].as_str(), v["quota"]["limit"].as_i64()), (Some("VALID"), None));
 }
 
@@ -311,7 +296,7 @@ fn the_rate_limit_trips_at_the_configured_count() {
     let key = k.issue("");
     // In-process: Pro allows 60 a minute, refilled continuously (one a second).
     let clock = Clock::manual(t0 * 1000);
-    let mut v = k.verifier(&clock);
+    let mut v = k.env.verifier(&clock);
     for i in 1..=60 {
         let r = v.verify(&key);
         assert_eq!(r.code, Code::Valid, "call {i}");
@@ -361,7 +346,7 @@ fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
     let k = setup("pro");
     let key = k.issue("");
     let clock = Clock::manual(common::now() * 1000);
-    let mut v = k.verifier(&clock).with_refresh(Duration::from_millis(300));
+    let mut v = k.env.verifier(&clock).with_refresh(Duration::from_millis(300));
     assert_eq!(v.verify(&key).tier.as_deref(), Some("pro"));
     let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
     k.env.cmd(format!("subscriptions change {} --tier team -q", sub.id)).ok();
@@ -394,7 +379,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     let (p0, end) = (sub.current_period_start, sub.current_period_end);
     // A verifier that caches for an hour, its clock ten seconds before the period ends.
     let clock = Clock::manual((end - 10) * 1000);
-    let mut v = k.verifier(&clock).with_refresh(Duration::from_secs(3600));
+    let mut v = k.env.verifier(&clock).with_refresh(Duration::from_secs(3600));
     let r = v.verify_and_record(&key, 3);
     assert_eq!(r.code, Code::Valid);
     assert_eq!(r.quota.as_ref().unwrap().period_end, end);
@@ -483,7 +468,7 @@ fn many_recorded_calls_in_one_transaction_keep_the_limits_exactly() {
     let t0 = common::now();
     let key = k.issue("");
     let clock = Clock::manual(t0 * 1000);
-    let mut v = k.verifier(&clock);
+    let mut v = k.env.verifier(&clock);
     let mut calls: Vec<(&str, i64)> = vec![(key.as_str(), 1); 120];
     calls.insert(7, ("bk_test_not_a_key", 1));
     let verdicts = v.verify_and_record_many(&calls);
@@ -531,7 +516,8 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     let gate = std::sync::Arc::new(std::sync::Barrier::new(4));
     let threads: Vec<_> = (0..4)
         .map(|i| {
-            let (store, config, gate) = (k.env.store(), k.config(), gate.clone());
+            let (store, config, gate) =
+                (k.env.store(), common::tests2::default_config(), gate.clone());
             let keys = [a.clone(), b.clone()];
             std::thread::spawn(move || {
                 let mut v = Verifier::from_store(store, &config)
@@ -551,7 +537,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(valid_of(&codes), 60, "{codes:?}");
     assert_eq!(calls_of(&k.env), 60);
     // A plain verify of either key now says the customer's minute is used up.
-    let mut v = k.verifier(&Clock::manual(t0 * 1000));
+    let mut v = k.env.verifier(&Clock::manual(t0 * 1000));
     assert_eq!(v.verify(&a).code, Code::RateLimited);
     assert_eq!(v.verify(&b).code, Code::RateLimited);
     // The CLI, a minute later: 120 processes, 8 at a time, alternating the keys.
@@ -567,7 +553,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
                         if i >= 120 {
                             return out;
                         }
-                        let (_, j) = k.verify([&a, &b][i % 2], true);
+                        let (_, j) = k.env.verify([&a, &b][i % 2], true);
                         out.push(j["code"].as_str().unwrap().to_string());
                     }
                 })
@@ -579,7 +565,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(calls_of(&k.env), 120);
     // One group of 120 calls alternating the keys, two minutes on: 60 pass.
     let clock = Clock::manual((t0 + 240) * 1000);
-    let mut v = k.verifier(&clock);
+    let mut v = k.env.verifier(&clock);
     let calls: Vec<(&str, i64)> =
         (0..120).map(|i| (if i % 2 == 0 { a.as_str() } else { b.as_str() }, 1)).collect();
     let verdicts = v.verify_and_record_many(&calls);
@@ -607,7 +593,7 @@ fn counts_kept_between_groups_see_writes_made_elsewhere() {
     let t0 = common::now();
     let key = k.issue("");
     let clock = Clock::manual(t0 * 1000);
-    let mut v = k.verifier(&clock);
+    let mut v = k.env.verifier(&clock);
     let first = v.verify_and_record_many(&vec![(key.as_str(), 1); 30]);
     assert!(first.iter().all(|x| x.valid));
     // 30 calls of the same key recorded by another connection (an import, say).

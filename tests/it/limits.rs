@@ -31,8 +31,7 @@ fn setup(tier: &str) -> Fixture {
 
 impl Fixture {
     fn verify(&self, record: bool) -> serde_json::Value {
-        let line = if record { "keys verify --record --json" } else { "keys verify --json" };
-        self.env.cmd_stdin(line, &format!("{}\n", self.key)).json()
+        self.env.verify(&self.key, record).1
     }
 
     /// `n` `keys verify --record --json` processes, all started before any gets the key.
@@ -41,20 +40,11 @@ impl Fixture {
         feed_all(children.collect(), &format!("{}\n", self.key)).iter().map(|r| r.json()).collect()
     }
 
-    /// An embedded verifier on this store, its clock `clock`.
-    fn verifier(&self, clock: &Clock) -> Verifier {
-        Verifier::from_store(self.env.store(), &self.config()).unwrap().with_clock(clock.clone())
-    }
-
     fn events(&self) -> i64 {
         self.env.count(
             &format!("SELECT count(*) FROM usage_events WHERE key_id = '{}'", self.key_id),
             false,
         )
-    }
-
-    fn config(&self) -> billctl::config::Config {
-        common::tests2::default_config()
     }
 }
 
@@ -82,7 +72,8 @@ fn parallel_verifiers_in_threads_get_exactly_the_rate_limit() {
     let valid: usize = std::thread::scope(|s| {
         let workers: Vec<_> = (0..4)
             .map(|_| {
-                let (store, key, config) = (f.env.store(), f.key.clone(), f.config());
+                let (store, key, config) =
+                    (f.env.store(), f.key.clone(), common::tests2::default_config());
                 s.spawn(move || {
                     let clock = Clock::manual(now * 1000);
                     let mut v = Verifier::from_store(store, &config).unwrap().with_clock(clock);
@@ -264,7 +255,7 @@ fn ended_periods_roll_forward_once_or_end_access() {
     assert!(v["reason"].as_str().unwrap().contains("cancel at the end of its period"), "{v}");
     // The in-process Verifier agrees, at the same moments.
     let clock = Clock::manual((end - 1) * 1000);
-    let mut verifier = f.verifier(&clock);
+    let mut verifier = f.env.verifier(&clock);
     assert_eq!(verifier.verify(&f.key).code, Code::Valid);
     clock.advance(Duration::from_secs(2));
     assert_eq!(verifier.verify(&f.key).code, Code::NoActiveSubscription);
@@ -289,7 +280,7 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     f.env.set_now(late);
     f.env.cmd(format!("usage import {} -q", file.display())).ok();
     let clock = Clock::manual(late * 1000);
-    let mut v = f.verifier(&clock).with_refresh(Duration::from_millis(100));
+    let mut v = f.env.verifier(&clock).with_refresh(Duration::from_millis(100));
     let before = v.verify(&f.key).quota.unwrap().used;
     // Another process compacts raw events before the day after the period start (forty days
     // on, past the dedup window).

@@ -437,32 +437,19 @@ fn reading_a_backup_is_bounded() {
     let env = Env::with_catalog();
     let good = two_states(&env);
     type Plant = fn(&Path, &Path);
+    // `name` in the backup `d` replaced by a FIFO, or by a link to `to`.
+    fn fifo(d: &Path, name: &str) {
+        std::fs::remove_file(d.join(name)).unwrap();
+        nix::unistd::mkfifo(&d.join(name), nix::sys::stat::Mode::S_IRWXU).unwrap();
+    }
+    fn link(to: &Path, d: &Path, name: &str) {
+        std::fs::remove_file(d.join(name)).unwrap();
+        std::os::unix::fs::symlink(to, d.join(name)).unwrap();
+    }
     let cases: &[(&str, Plant, &str)] = &[
-        (
-            "manifest-fifo",
-            |d, _| {
-                std::fs::remove_file(d.join("manifest.json")).unwrap();
-                nix::unistd::mkfifo(&d.join("manifest.json"), nix::sys::stat::Mode::S_IRWXU)
-                    .unwrap();
-            },
-            "not a regular file",
-        ),
-        (
-            "db-fifo",
-            |d, _| {
-                std::fs::remove_file(d.join("billctl.db")).unwrap();
-                nix::unistd::mkfifo(&d.join("billctl.db"), nix::sys::stat::Mode::S_IRWXU).unwrap();
-            },
-            "not a regular file",
-        ),
-        (
-            "manifest-zero",
-            |d, _| {
-                std::fs::remove_file(d.join("manifest.json")).unwrap();
-                std::os::unix::fs::symlink("/dev/zero", d.join("manifest.json")).unwrap();
-            },
-            "manifest",
-        ),
+        ("manifest-fifo", |d, _| fifo(d, "manifest.json"), "not a regular file"),
+        ("db-fifo", |d, _| fifo(d, "billctl.db"), "not a regular file"),
+        ("manifest-zero", |d, _| link(Path::new("/dev/zero"), d, "manifest.json"), "manifest"),
         (
             "created-far-ahead",
             |d, _| {
@@ -473,14 +460,7 @@ fn reading_a_backup_is_bounded() {
             },
             "is not a time a backup was made",
         ),
-        (
-            "db-link",
-            |d, good| {
-                std::fs::remove_file(d.join("billctl.db")).unwrap();
-                std::os::unix::fs::symlink(good.join("billctl.db"), d.join("billctl.db")).unwrap();
-            },
-            "billctl.db",
-        ),
+        ("db-link", |d, good| link(&good.join("billctl.db"), d, "billctl.db"), "billctl.db"),
     ];
     let before = state(&env, &env.data_dir());
     for (name, plant, says) in cases {

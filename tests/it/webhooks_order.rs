@@ -350,8 +350,7 @@ fn subscribed_at(env: &Env, email: &str) -> (String, Value, i64) {
 }
 
 fn verify(env: &Env, customer: &str) -> (i32, Value) {
-    let r = env.cmd_stdin("keys verify --json", &format!("{}\n", env.key(customer)));
-    (r.code, r.json())
+    env.verify(&env.key(customer), false)
 }
 
 /// The simulator's own sign-up, declined and then paid, delivered newest first to a mirror
