@@ -129,8 +129,7 @@ fn quantities_are_bounded_everywhere() {
         f.key_id,
         common::now() - 10
     );
-    let file = f.env.path("big.ndjson");
-    std::fs::write(&file, line).unwrap();
+    let file = f.env.file("big.ndjson", line);
     let r = f.env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(r.stderr.contains("usage.max_quantity"), "{}", r.stderr);
     // A config may lower the bound; the Verifier refuses a bigger call without recording it.
@@ -274,8 +273,7 @@ fn a_running_verifier_follows_the_compaction_horizon() {
         .enumerate()
         .map(|(i, ts)| event(format!("c{i}"), "").key(&f.key_id).at(*ts).quantity(10 + i as i64))
         .collect();
-    let file = f.env.path("c.ndjson");
-    std::fs::write(&file, common::ndjson(&events)).unwrap();
+    let file = f.env.file("c.ndjson", common::ndjson(&events));
     let late = p0 + 2 * 86_400 + 60;
     f.env.set_now(late);
     f.env.cmd(format!("usage import {} -q", file.display())).ok();

@@ -42,15 +42,11 @@ fn populated() -> Env {
             1 + i % 7
         ));
     }
-    let file = env.path("u.ndjson");
-    std::fs::write(&file, lines).unwrap();
+    let file = env.file("u.ndjson", lines);
     env.cmd(format!("usage import {} -q", file.display())).ok();
-    let event = env.path("evt.json");
-    std::fs::write(
-        &event,
-        r#"{"id":"evt_pg1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer","name":"tab\there"}}}"#,
-    )
-    .unwrap();
+    let event = common::tests2::customer_updated("evt_pg1")
+        .replace(r#""object":"customer""#, r#""object":"customer","name":"tab\there""#);
+    let event = env.file("evt.json", event);
     env.cmd(format!("webhooks ingest {} -q", event.display()));
     env
 }
@@ -258,9 +254,7 @@ fn four_hosts_share_one_store_exactly() {
                     1 + i % 3
                 ));
             }
-            let p = env.path(&format!("part{f}.ndjson"));
-            std::fs::write(&p, text).unwrap();
-            p
+            env.file(&format!("part{f}.ndjson"), text)
         })
         .collect();
     let importers: Vec<_> = files
@@ -595,8 +589,7 @@ fn tls_over_tcp_is_used_and_checked() {
     let r = status(&format!("{base}?sslmode=require&sslrootcert={}", missing.display()));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("nowhere.pem"), "{}", r.stderr);
-    let empty = env.path("empty.pem");
-    std::fs::write(&empty, "not a certificate\n").unwrap();
+    let empty = env.file("empty.pem", "not a certificate\n");
     let r = status(&format!("{base}?sslmode=require&sslrootcert={}", empty.display()));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("holds no certificate"), "{}", r.stderr);

@@ -283,8 +283,7 @@ fn restore_refuses_while_the_store_is_open() {
         let lines: String = (0..2000)
             .map(|i| format!("{{\"id\":\"{tag}{i}\",\"key\":\"{key}\",\"timestamp\":1795500000,\"quantity\":1}}\n"))
             .collect();
-        let file = env.path(&format!("{tag}.ndjson"));
-        std::fs::write(&file, lines).unwrap();
+        let file = env.file(&format!("{tag}.ndjson"), lines);
         let line = format!("usage import {} --json --batch-size 100", file.display());
         stopping_at(&env, &env.data_dir(), "usage.commit@3").spawn(line)
     };
@@ -352,8 +351,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
     let folder = env.path("folder-of-backups");
     std::fs::create_dir_all(&folder).unwrap();
     copy_dir(&earlier, &folder.join("monday"));
-    let file = env.path("a-file");
-    std::fs::write(&file, b"keep me").unwrap();
+    let file = env.file("a-file", b"keep me");
     let fifo = env.path("a-fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
     let link = env.path("a-link");
