@@ -161,6 +161,15 @@ pub fn sim_price(env: &Env, lookup_key: &str) -> serde_json::Value {
     price.cloned().unwrap_or_else(|| panic!("no price holds {lookup_key}"))
 }
 
+/// A live-mode Stripe key the simulator of [`live_env`] takes.
+pub const LIVE_KEY: &str = "sk_live_billctltest0000000000000000";
+
+/// An environment whose simulator takes only [`LIVE_KEY`], and billctl holding it.
+pub fn live_env() -> Env {
+    let sim = stripe_sim::StripeSim::builder().api_keys(vec![LIVE_KEY.into()]).start();
+    Env { key: Some(LIVE_KEY.into()), ..Env::with_sim(sim.expect("a live-mode simulator")) }
+}
+
 /// The built-in catalog's config text followed by `extra` (TOML).
 pub fn config_with(extra: &str) -> String {
     format!("{}\n{extra}", billctl::config::DEFAULT_CONFIG)

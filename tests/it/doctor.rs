@@ -25,7 +25,7 @@ fn doctor(env: &Env, cfg: &std::path::Path, extra: &str) -> (i32, Value) {
 }
 
 /// One check's whole entry in a report.
-fn check(report: &Value, name: &str) -> Value {
+pub(crate) fn check(report: &Value, name: &str) -> Value {
     let checks = report["checks"].as_array().unwrap();
     checks
         .iter()

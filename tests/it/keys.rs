@@ -7,6 +7,7 @@ use crate::common;
 
 use billctl::clock::Clock;
 use billctl::keys::{Code, Verifier};
+use billctl::store::Route;
 use common::{event, key_id as id_of, Env, Event};
 use std::time::Duration;
 
@@ -204,13 +205,7 @@ fn keys_of_the_other_mode_are_refused() {
         "{v}"
     );
     // A test key against a live store: same id and hash, but the store is live.
-    let live_env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec!["sk_live_billctltest0000000000000000".into()])
-            .start()
-            .unwrap(),
-    );
-    let live_env = Env { key: Some("sk_live_billctltest0000000000000000".into()), ..live_env };
+    let live_env = common::tests2::live_env();
     live_env.cmd("setup-products --yes --live -q").ok();
     let cus = live_env.customer_with("l@example.com", "--live --yes");
     let key = live_env.key(&cus);
@@ -254,13 +249,8 @@ fn the_quota_allows_exactly_the_limit() {
     let events: Vec<_> = (0..9_999)
         .map(|i| event(format!("seed-{i}"), &k.customer).at(sub.current_period_start + 1))
         .collect();
-    assert_eq!(
-        k.env
-            .store()
-            .record_usage(&events, sub.current_period_start, billctl::store::Route::Import)
-            .unwrap(),
-        9_999
-    );
+    let recorded = k.env.store().record_usage(&events, sub.current_period_start, Route::Import);
+    assert_eq!(recorded.unwrap(), 9_999);
     let (code, v) = k.env.verify(&key, true);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "the 10,000th call is allowed: {v}");
     assert_eq!(
@@ -420,13 +410,7 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
     let k = setup("pro");
     let id = id_of(&k.issue(""));
     let audit = |action: &str| {
-        k.env
-            .cmd(format!("audit list --action {action} --json"))
-            .ok()
-            .json()
-            .as_array()
-            .unwrap()
-            .len()
+        k.env.json(format!("audit list --action {action}")).as_array().unwrap().len()
     };
     k.env.cmd(format!("keys revoke {id} --reason leaked --yes")).ok();
     let again = k.env.cmd(format!("keys revoke {id} --reason second --yes")).ok();
@@ -600,7 +584,7 @@ fn counts_kept_between_groups_see_writes_made_elsewhere() {
     let id = id_of(&key);
     let events: Vec<_> =
         (0..30).map(|i| event(format!("elsewhere-{i}"), &k.customer).key(&id).at(t0)).collect();
-    k.env.store().record_usage(&events, t0, billctl::store::Route::Import).unwrap();
+    k.env.store().record_usage(&events, t0, Route::Import).unwrap();
     let next = v.verify_and_record(&key, 1);
     assert_eq!(next.code, Code::RateLimited, "{next:?}");
     assert_eq!(next.quota.as_ref().unwrap().used, 60);

@@ -7,7 +7,7 @@ use crate::common;
 
 use common::{Env, DEFAULT_CONFIG};
 use serde_json::Value;
-use stripe_sim::{Fault, StripeSim};
+use stripe_sim::Fault;
 
 fn active_prices(env: &Env) -> Vec<Value> {
     env.sim.state().prices.values().filter(|p| p["active"] == true).cloned().collect()
@@ -332,9 +332,7 @@ fn non_interactive_apply_without_yes_is_refused_naming_the_flag() {
 
 #[test]
 fn a_live_key_needs_live_and_yes() {
-    let live = "sk_live_billctltest0000000000000000";
-    let env = Env::with_sim(StripeSim::builder().api_keys(vec![live.into()]).start().unwrap());
-    let env = Env { key: Some(live.into()), ..env };
+    let env = common::tests2::live_env();
     let r = env.cmd("setup-products --yes").code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);
     assert!(!r.stderr.contains("billctltest"), "the key is not printed");
