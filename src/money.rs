@@ -1,18 +1,7 @@
 //! Money for people: integer minor units and a currency code to `$99.00`, `€1,234.50`,
 //! `¥500`, `12.00 CHF`.
 
-/// 10000 -> "10,000".
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use crate::plural::group;
 
 /// Formats `amount` minor units of `currency` (lower-case ISO code) with the digits after
 /// the point that [`exponent`] gives it: `$99.00`, `¥500`, `5.120 KWD`, `5 ISK` (sent as 500).

@@ -1,4 +1,4 @@
-//! Counts with their noun for people: `1 change`, `2 changes`, `0 changes`. Every message that
+//! Counts for people: digits grouped (`10,000`) and counts with their noun (`1 change`, `2 changes`, `0 changes`). Every message that
 //! prints a number before the word it counts goes through here (`tests/it/messages.rs` checks
 //! `src/` for one that does not); JSON carries the numbers alone and never comes here.
 
@@ -29,7 +29,7 @@ pub fn count<N: Count>(n: N, one: &str, many: &str) -> String {
 
 /// As [`count`], with thousands separators: `10,000 calls`.
 pub fn grouped(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", crate::money::group(n), word(n, one, many))
+    format!("{} {}", group(n), word(n, one, many))
 }
 
 /// The word alone, for a sentence that shows the number elsewhere or whose verb agrees with
@@ -40,6 +40,19 @@ pub fn word<'a, N: Count>(n: N, one: &'a str, many: &'a str) -> &'a str {
     } else {
         many
     }
+}
+
+/// 10000 -> "10,000".
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -50,6 +50,13 @@ impl Env {
         self.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string()
     }
 
+    /// The simulator's own subscription of `customer` (Stripe's side of it).
+    pub fn sim_subscription(&self, customer: &str) -> Value {
+        let st = self.sim.state();
+        let sub = st.subscriptions.values().find(|s| s["customer"] == customer);
+        sub.unwrap_or_else(|| panic!("no subscription of {customer} in the simulator")).clone()
+    }
+
     /// A command's `--json` answer, the command having succeeded: `env.json("revenue")`.
     pub fn json(&self, line: impl AsRef<str>) -> Value {
         self.cmd(format!("{} --json", line.as_ref())).ok().json()

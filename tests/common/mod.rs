@@ -121,13 +121,13 @@ pub fn sqlite_only() -> bool {
     on_postgres()
 }
 
-/// A command line's words: split on whitespace, `'...'` kept whole (no escapes inside).
+/// A command line's words: split on ASCII spaces, tabs and newlines (as a shell's IFS), `'...'` kept whole (no escapes inside).
 pub fn words(line: &str) -> Vec<String> {
     let (mut words, mut cur, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
     for c in line.chars() {
         match c {
             '\'' => (quoted, any) = (!quoted, true),
-            c if c.is_whitespace() && !quoted => {
+            c if matches!(c, ' ' | '\t' | '\n') && !quoted => {
                 if any {
                     words.push(std::mem::take(&mut cur));
                 }
@@ -241,6 +241,12 @@ impl Env {
         self.tmp.path().join(name)
     }
 
+    /// The JSON file `name` in the test's temp dir (a script's output, say).
+    pub fn read_json(&self, name: &str) -> Value {
+        let text = read(&self.path(name));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not JSON ({e}): {text}"))
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.path("data")
     }
@@ -302,6 +308,34 @@ impl Env {
     /// on whitespace; a word in single quotes keeps its spaces and double quotes.
     pub fn cmd(&self, line: impl AsRef<str>) -> Run {
         self.run(&words(line.as_ref()).iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// [`Env::cmd`] with extra environment variables.
+    pub fn cmd_with<K, V>(
+        &self,
+        line: impl AsRef<str>,
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Run
+    where
+        K: AsRef<std::ffi::OsStr>,
+        V: AsRef<std::ffi::OsStr>,
+    {
+        run(self.command().envs(vars).args(words(line.as_ref())))
+    }
+
+    /// Starts `billctl LINE` with extra environment variables, stdout and stderr piped.
+    pub fn spawn_with<K, V>(
+        &self,
+        line: impl AsRef<str>,
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> std::process::Child
+    where
+        K: AsRef<std::ffi::OsStr>,
+        V: AsRef<std::ffi::OsStr>,
+    {
+        let mut c = self.command();
+        c.envs(vars).args(words(line.as_ref())).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.spawn().expect("billctl starts")
     }
 
     /// [`Env::cmd`] with `input` on stdin.
@@ -410,6 +444,13 @@ pub fn subscribe(sim: &StripeSim, run: impl Fn(&[&str]) -> Run, email: &str, tie
     customer
 }
 
+/// Sends `signal` (`"TERM"`, `"HUP"`, `"CONT"`...) to process `pid` and checks it was sent.
+#[track_caller]
+pub fn signal(pid: u32, signal: &str) {
+    let sent = Command::new("kill").args([format!("-{signal}"), pid.to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} {pid}");
+}
+
 pub fn run(c: &mut Command) -> Run {
     to_run(c.output().expect("billctl runs"))
 }
@@ -456,6 +497,12 @@ amount = 100
 per = 1000
 "#
     )
+}
+
+/// The integer fields `keys` of `v` (`None` where one is missing or not an integer), to check
+/// several counts of an answer in one `assert_eq!`.
+pub fn ints<const N: usize>(v: &Value, keys: [&str; N]) -> [Option<i64>; N] {
+    keys.map(|k| v[k].as_i64())
 }
 
 /// Unix seconds now.

@@ -15,10 +15,14 @@ fn in_session_keyring(env: &Env, script: &str) -> common::Run {
     common::in_session_keyring(env, script, false, &[("KEY", KEY)])
 }
 
+/// An environment whose simulator takes [`KEY`].
+fn keyed_env() -> Env {
+    Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap())
+}
+
 #[test]
 fn keyring_round_trip_across_processes() {
-    let env =
-        Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap());
+    let env = keyed_env();
     let script = r#"
         printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin
         "$BILLCTL" auth status --json > status.json
@@ -31,8 +35,7 @@ fn keyring_round_trip_across_processes() {
     let r = in_session_keyring(&env, script);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("round-trip-done"));
-    let status: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    let status = env.read_json("status.json");
     assert_eq!(status["configured"], true);
     assert_eq!(status["source"], "keyring");
     assert_eq!(status["mode"], "test");
@@ -49,14 +52,14 @@ fn keyring_round_trip_across_processes() {
         human.contains("store:   kernel keyring (memory only: cleared by a reboot, or after "),
         "{human}"
     );
+    let said = |s: &str| r.stderr.contains(s);
     assert!(
-        r.stderr.contains("a reboot clears the key from the kernel keyring")
-            && r.stderr.contains("LoadCredential=stripe-key:"),
+        said("a reboot clears the key from the kernel keyring")
+            && said("LoadCredential=stripe-key:"),
         "{}",
         r.stderr
     );
-    let plan: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
+    let plan = env.read_json("plan.json");
     assert_eq!(plan["changes"], 6, "the keyring key authenticated against the simulator");
     assert!(!r.stderr.contains(KEY) && !r.stdout.contains(KEY), "the key is never printed");
     assert!(r.stderr.contains("…0042"), "{}", r.stderr);
@@ -70,10 +73,8 @@ fn status_shows_the_env_key_masked() {
     assert!(r.stdout.contains("mode:    test") && r.stdout.contains("0000"), "{}", r.stdout);
     assert!(!r.stdout.contains(stripe_sim::DEFAULT_API_KEY));
     let j = env.cmd("auth status --json").ok().json();
-    assert_eq!(
-        (j["source"].as_str(), j["type"].as_str(), j["last4"].as_str()),
-        (Some("env"), Some("sk"), Some("0000"))
-    );
+    let shown = (j["source"].as_str(), j["type"].as_str(), j["last4"].as_str());
+    assert_eq!(shown, (Some("env"), Some("sk"), Some("0000")));
     assert_eq!(j["store"], "environment");
     assert!(j["persists_across_reboot"].is_null(), "{j}");
 }
@@ -128,8 +129,7 @@ fn login_into_a_keyring_that_refuses_writes_fails_and_names_the_variable() {
     assert!(err.contains("BILLCTL_STRIPE_API_KEY") && err.contains("refused"), "{err}");
     assert!(!err.contains("Stored"), "{err}");
     assert!(!err.contains(&KEY[8..]), "the key is never printed: {err}");
-    let status: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    let status = env.read_json("status.json");
     assert_eq!(status["configured"], false);
 }
 
@@ -156,8 +156,7 @@ fn a_secret_service_keeps_the_key_across_reboots() {
         );
         return;
     }
-    let env =
-        Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap());
+    let env = keyed_env();
     std::fs::create_dir_all(env.path("home")).unwrap();
     let script = r#"
         cat > session.sh <<'INNER'
@@ -174,15 +173,13 @@ INNER
     let login = common::read(&env.path("login.err"));
     assert!(login.contains("Secret Service") && login.contains("kept across reboots"), "{login}");
     assert!(!login.contains("reboot clears"), "{login}");
-    let status: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("status.json"))).unwrap();
+    let status = env.read_json("status.json");
     assert_eq!(
         (status["store"].as_str(), status["persists_across_reboot"].as_bool()),
         (Some("secret-service"), Some(true)),
         "{status}"
     );
-    let plan: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("plan.json"))).unwrap();
+    let plan = env.read_json("plan.json");
     assert_eq!(plan["changes"], 6, "the stored key authenticated");
     // On disk: GNOME Keyring's file in the user's data dir, which a reboot keeps.
     let keyrings = env.path("xdg-data").join("keyrings");
@@ -198,14 +195,11 @@ INNER
 /// harness unlinks the test profile's entries from it when the test's `Env` goes.
 #[test]
 fn a_tests_keyring_entries_go_with_it() {
-    let env =
-        Env::with_sim(stripe_sim::StripeSim::builder().api_keys(vec![KEY.into()]).start().unwrap());
+    let env = keyed_env();
     let r = in_session_keyring(&env, r#"printf '%s\n' "$KEY" | "$BILLCTL" auth login --stdin"#);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let persistent = std::process::Command::new("keyctl")
-        .args(["get_persistent", "@s"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let persistent = std::process::Command::new("keyctl").args(["get_persistent", "@s"]).output();
+    let persistent = persistent.is_ok_and(|o| o.status.success());
     let found = common::forget_keyring_entries(&env.profile);
     if persistent {
         // The login's entry outlived its session keyring, in the persistent keyring.

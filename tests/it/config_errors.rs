@@ -13,14 +13,18 @@ fn line_of(text: &str, needle: &str) -> usize {
         + 1
 }
 
+/// [`rejected`] at the line of `text` that holds `needle`.
+#[track_caller]
+fn rejected_at(env: &Env, text: &str, needle: &str, want_key: &str, want_msg: &str) {
+    rejected(env, text, line_of(text, needle), want_key, want_msg)
+}
+
 #[track_caller]
 fn rejected(env: &Env, text: &str, want_line: usize, want_key: &str, want_msg: &str) {
     let path = env.config(text);
     env.sim.clear_requests();
-    for args in [&["setup-products", "--yes"][..], &["prices", "check"][..]] {
-        let mut full = vec!["--config", path.to_str().unwrap()];
-        full.extend_from_slice(args);
-        let r = env.run(&full).code(2);
+    for args in ["setup-products --yes", "prices check"] {
+        let r = env.cmd(format!("--config {} {args}", path.display())).code(2);
         let located = format!("{}:{want_line}:", path.display());
         assert!(r.stderr.contains(&located), "expected {located} in:\n{}", r.stderr);
         assert!(r.stderr.contains(want_key), "expected key {want_key} in:\n{}", r.stderr);
@@ -37,20 +41,15 @@ fn unknown_keys_are_rejected() {
         "rate_limit_per_minute = 600\ncolour = \"red\"",
         1,
     );
-    rejected(&env, &text, line_of(&text, "colour"), "tiers.team.colour", "unknown field");
+    rejected_at(&env, &text, "colour", "tiers.team.colour", "unknown field");
 }
 
 #[test]
 fn negative_amounts_are_rejected() {
     let env = Env::new();
     let text = DEFAULT_CONFIG.replacen("amount = 49900", "amount = -49900", 1);
-    rejected(
-        &env,
-        &text,
-        line_of(&text, "-49900"),
-        "tiers.team.price.amount",
-        "must be a whole number from 0 to 99999999 (integer minor units, 9900 = $99.00), not -49900",
-    );
+    let says = "must be a whole number from 0 to 99999999 (integer minor units, 9900 = $99.00), not -49900";
+    rejected_at(&env, &text, "-49900", "tiers.team.price.amount", says);
 }
 
 #[test]
@@ -68,7 +67,7 @@ fn duplicate_lookup_keys_are_rejected() {
 fn unknown_currencies_are_rejected() {
     let env = Env::new();
     let text = DEFAULT_CONFIG.replacen("currency = \"usd\"", "currency = \"usx\"", 1);
-    rejected(&env, &text, line_of(&text, "usx"), "tiers.pro.price.currency", "unknown currency");
+    rejected_at(&env, &text, "usx", "tiers.pro.price.currency", "unknown currency");
 }
 
 /// Stripe takes three-decimal amounts (BHD, JOD, KWD, OMR, TND) only ending in 0, and ISK and
@@ -88,20 +87,11 @@ fn amounts_stripe_would_refuse_for_their_currency_are_rejected() {
         ("ugx", "1050", "1000", "whole units", "10 UGX / month"),
     ] {
         let priced = |amount: &str| {
-            DEFAULT_CONFIG.replacen("amount = 9900", &format!("amount = {amount}"), 1).replacen(
-                "currency = \"usd\"",
-                &format!("currency = \"{currency}\""),
-                1,
-            )
+            let text = DEFAULT_CONFIG.replacen("amount = 9900", &format!("amount = {amount}"), 1);
+            text.replacen("currency = \"usd\"", &format!("currency = \"{currency}\""), 1)
         };
         let text = priced(bad);
-        rejected(
-            &env,
-            &text,
-            line_of(&text, &format!("amount = {bad}")),
-            "tiers.pro.price.amount",
-            why,
-        );
+        rejected_at(&env, &text, &format!("amount = {bad}"), "tiers.pro.price.amount", why);
         // Stripe (the simulator, as strict) takes the amount that fits.
         let path = env.config(&priced(good));
         let r = env.cmd(format!("--config {} setup-products --yes", path.display())).code(0);
@@ -120,13 +110,7 @@ fn missing_tier_fields_are_rejected() {
     let env = Env::new();
     let text = DEFAULT_CONFIG.replacen("rate_limit_per_minute = 60\n", "", 1);
     // serde reports a missing field at the table it belongs to.
-    rejected(
-        &env,
-        &text,
-        line_of(&text, "[tiers.pro]"),
-        "tiers.pro.rate_limit_per_minute",
-        "missing field",
-    );
+    rejected_at(&env, &text, "[tiers.pro]", "tiers.pro.rate_limit_per_minute", "missing field");
 }
 
 #[test]
@@ -135,17 +119,13 @@ fn a_missing_config_file_is_named() {
     let r = env.cmd("--config /nonexistent/billctl.toml prices check").code(2);
     assert!(r.stderr.contains("/nonexistent/billctl.toml"), "{}", r.stderr);
     // BILLCTL_CONFIG works the same, and --config wins over it.
-    let r = common::run(
-        env.command().env("BILLCTL_CONFIG", "/nonexistent/env.toml").args(["prices", "check"]),
-    );
+    let r = env.cmd_with("prices check", [("BILLCTL_CONFIG", "/nonexistent/env.toml")]);
     assert!(r.stderr.contains("/nonexistent/env.toml"), "{}", r.stderr);
     let good = env.config(DEFAULT_CONFIG);
-    let r = common::run(env.command().env("BILLCTL_CONFIG", "/nonexistent/env.toml").args([
-        "--config",
-        good.to_str().unwrap(),
-        "setup-products",
-        "--plan",
-    ]));
+    let r = env.cmd_with(
+        format!("--config {} setup-products --plan", good.display()),
+        [("BILLCTL_CONFIG", "/nonexistent/env.toml")],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -183,11 +163,8 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     bytes.insert(third + 1, 0xff);
     std::fs::write(&path, &bytes).unwrap();
     let r = env.cmd(format!("--config {} prices list", path.display())).code(2);
-    assert!(
-        r.stderr.contains(&format!("{}:3:1:", path.display())) && r.stderr.contains("UTF-8"),
-        "{}",
-        r.stderr
-    );
+    let at = format!("{}:3:1:", path.display());
+    assert!(r.stderr.contains(&at) && r.stderr.contains("UTF-8"), "{}", r.stderr);
     assert_eq!(env.sim.requests().len(), 0, "nothing reached Stripe");
 }
 
@@ -231,113 +208,35 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
         format!("{DEFAULT_CONFIG}\n[meter]\nevent_name = \"api_calls\"\n\n[tiers.pro.overage]\nlookup_key = \"pro_overage\"\n{line}\n")
     };
     type Build<'a> = &'a dyn Fn(String) -> String;
-    let (amount, quota, rate) = (
-        |line: String| DEFAULT_CONFIG.replacen("amount = 9900", &line, 1),
-        |line: String| DEFAULT_CONFIG.replacen("quota = 10000", &line, 1),
-        |line: String| {
-            DEFAULT_CONFIG.replacen("rate_limit_per_minute = 60\n", &format!("{line}\n"), 1)
-        },
-    );
+    let amount = |line: String| DEFAULT_CONFIG.replacen("amount = 9900", &line, 1);
+    let quota = |line: String| DEFAULT_CONFIG.replacen("quota = 10000", &line, 1);
+    let rate = |line: String| {
+        DEFAULT_CONFIG.replacen("rate_limit_per_minute = 60\n", &format!("{line}\n"), 1)
+    };
     let overage_amount = |line: String| overage(line);
     let overage_per = |line: String| overage(format!("amount = 1\n{line}"));
     let stripe = |line: String| with("stripe", line);
     let keys = |line: String| with("keys", line);
     let usage = |line: String| with("usage", line);
     // field in raw.rs, the key as set, where it goes, too small, too large, the range said.
+    #[rustfmt::skip]
     let rows: &[(&str, &str, Build, &str, &str, &str)] = &[
-        (
-            "RawKeys.max_live_per_customer",
-            "keys.max_live_per_customer",
-            &keys,
-            "0",
-            "10001",
-            "from 1 to 10000",
-        ),
-        (
-            "RawUsage.dedup_window_days",
-            "usage.dedup_window_days",
-            &usage,
-            "0",
-            "3651",
-            "from 1 to 3650",
-        ),
+        ("RawKeys.max_live_per_customer", "keys.max_live_per_customer", &keys, "0", "10001", "from 1 to 10000"),
+        ("RawUsage.dedup_window_days", "usage.dedup_window_days", &usage, "0", "3651", "from 1 to 3650"),
         ("RawUsage.sync_rate", "usage.sync_rate", &usage, "0", "1001", "from 1 to 1000"),
-        (
-            "RawUsage.max_quantity",
-            "usage.max_quantity",
-            &usage,
-            "0",
-            "1000000000001",
-            "from 1 to 1000000000000",
-        ),
-        (
-            "RawOverage.amount",
-            "tiers.pro.overage.amount",
-            &overage_amount,
-            "-1",
-            "100000000",
-            "from 0 to 99999999",
-        ),
-        (
-            "RawOverage.per",
-            "tiers.pro.overage.per",
-            &overage_per,
-            "0",
-            "10000000000000",
-            "power of ten from 1 to 1000000000000",
-        ),
+        ("RawUsage.max_quantity", "usage.max_quantity", &usage, "0", "1000000000001", "from 1 to 1000000000000"),
+        ("RawOverage.amount", "tiers.pro.overage.amount", &overage_amount, "-1", "100000000", "from 0 to 99999999"),
+        ("RawOverage.per", "tiers.pro.overage.per", &overage_per, "0", "10000000000000", "power of ten from 1 to 1000000000000"),
         ("RawStripe.timeout_secs", "stripe.timeout_secs", &stripe, "0", "601", "from 1 to 600"),
         ("RawStripe.max_attempts", "stripe.max_attempts", &stripe, "0", "11", "from 1 to 10"),
-        (
-            "RawStripe.max_requests_per_second",
-            "stripe.max_requests_per_second",
-            &stripe,
-            "0",
-            "1001",
-            "from 1 to 1000",
-        ),
-        (
-            "RawTier.quota",
-            "tiers.pro.quota",
-            &quota,
-            "-1",
-            "9223372036854775808",
-            "from 0 to 9223372036854775807 (calls a period) or \"unlimited\"",
-        ),
-        (
-            "RawTier.rate_limit_per_minute",
-            "tiers.pro.rate_limit_per_minute",
-            &rate,
-            "0",
-            "9223372036854775807",
-            "from 1 to 4294967295",
-        ),
+        ("RawStripe.max_requests_per_second", "stripe.max_requests_per_second", &stripe, "0", "1001", "from 1 to 1000"),
+        ("RawTier.quota", "tiers.pro.quota", &quota, "-1", "9223372036854775808", "from 0 to 9223372036854775807 (calls a period) or \"unlimited\""),
+        ("RawTier.rate_limit_per_minute", "tiers.pro.rate_limit_per_minute", &rate, "0", "9223372036854775807", "from 1 to 4294967295"),
         ("RawTier.seats", "tiers.pro.seats", &in_pro, "0", "4294967296", "from 1 to 4294967295"),
-        (
-            "RawTier.max_quantity",
-            "tiers.pro.max_quantity",
-            &in_pro,
-            "0",
-            "10001",
-            "from 1 to 10000",
-        ),
+        ("RawTier.max_quantity", "tiers.pro.max_quantity", &in_pro, "0", "10001", "from 1 to 10000"),
         ("RawTier.trial_days", "tiers.pro.trial_days", &in_pro, "0", "731", "from 1 to 730"),
-        (
-            "RawPrice.amount",
-            "tiers.pro.price.amount",
-            &amount,
-            "-1",
-            "100000000",
-            "from 0 to 99999999",
-        ),
-        (
-            "RawPrice.interval_count",
-            "tiers.pro.price.interval_count",
-            &in_price,
-            "0",
-            "37",
-            "from 1 to 36 for interval month",
-        ),
+        ("RawPrice.amount", "tiers.pro.price.amount", &amount, "-1", "100000000", "from 0 to 99999999"),
+        ("RawPrice.interval_count", "tiers.pro.price.interval_count", &in_price, "0", "37", "from 1 to 36 for interval month"),
     ];
     let mut covered: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
     let mut fields = numeric_keys();
@@ -431,15 +330,12 @@ fn every_duration_key_names_its_bound_when_past_it() {
 fn an_empty_option_variable_counts_as_unset() {
     let env = Env::new();
     for var in billctl::cli::OPTION_VARS {
-        let r = common::run(env.command().env(var, "").args(["doctor", "--json"]));
+        let r = env.cmd_with("doctor --json", [(var, "")]);
         assert!(r.code == 0 || r.code == 1, "{var}=: {}", r.stderr);
         assert!(!r.stderr.contains("a value is required"), "{var}=: {}", r.stderr);
         // Said, not silent: in a service's env file it would move the service elsewhere.
-        assert!(
-            r.stderr.contains(&format!("warning: {var} is set but empty: taken as unset")),
-            "{var}=: {}",
-            r.stderr
-        );
+        let warning = format!("warning: {var} is set but empty: taken as unset");
+        assert!(r.stderr.contains(&warning), "{var}=: {}", r.stderr);
         if var == "BILLCTL_CONFIG" {
             assert_eq!(r.json()["config"]["catalog"], "built_in", "{}", r.stdout);
         }

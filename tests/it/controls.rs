@@ -147,14 +147,7 @@ fn world() -> World {
         &[("name", HOSTILE), ("metadata[note]", HOSTILE)],
     );
     env.cmd("subscriptions sync -q").ok();
-    let mut sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == customer.as_str())
-        .unwrap()
-        .clone();
+    let mut sub = env.sim_subscription(&customer);
     sub["id"] = "sub_ctlhostile".into();
     sub["customer"] = format!("cus_{HOSTILE}").into();
     let events = [
@@ -170,12 +163,12 @@ fn world() -> World {
     ];
     let ndjson: String = events.iter().map(|e| format!("{e}\n")).collect();
     env.cmd_stdin("webhooks ingest - -q", &ndjson);
-    env.exec(
-        &format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'"),
-        false,
-    );
-    let key =
-        env.cmd(format!("keys issue --customer {customer} --name {} --json", HOSTILE)).ok().json();
+    let sql = format!("UPDATE subscription_history SET tier = 'pro{HOSTILE}' WHERE subscription_id = 'sub_ctlhostile'");
+    env.exec(&sql, false);
+    let key = env
+        .run(&["keys", "issue", "--customer", &customer, "--name", HOSTILE, "--json"])
+        .ok()
+        .json();
     let key_id = key["id"].as_str().unwrap().to_string();
     for quantity in [1, 2] {
         let line = serde_json::json!({"id": HOSTILE, "key": key_id, "timestamp": now() - 60, "quantity": quantity});
@@ -678,7 +671,7 @@ fn config_text_sent_to_stripe_holds_no_control() {
 fn tables_fit_the_terminal_they_are_shown_on() {
     let env = Env::new();
     let name = "A Customer Whose Name Runs On Well Past Any Narrow Terminal Window, Inc.";
-    env.cmd(format!("customers create --email wide@example.com --name {name}")).ok();
+    env.cmd(format!("customers create --email wide@example.com --name '{name}'")).ok();
     let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     let piped = env.cmd("customers list").ok();
     assert!(piped.stdout.contains(name), "{}", piped.stdout);

@@ -32,27 +32,23 @@ fn a_config_file_cannot_send_the_key_elsewhere() {
         .unwrap();
     let cfg = env.config(&format!("[stripe]\napi_base = \"{url}\"\n\n{base}"));
     let mut cmd = env.command();
-    cmd.env_remove("BILLCTL_STRIPE_API_BASE").args([
-        "prices",
-        "list",
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
+    cmd.env_remove("BILLCTL_STRIPE_API_BASE")
+        .args(common::words(&format!("prices list --config {}", cfg.display())));
     let r = common::run(&mut cmd).code(2);
     assert!(r.stderr.contains("may only name api.stripe.com"), "{}", r.stderr);
     assert_untouched(&l);
     // The environment may point elsewhere (that is how tests reach the simulator), but plain
     // http only to loopback.
-    let mut cmd = env.command();
-    cmd.env("BILLCTL_STRIPE_API_BASE", "http://stripe.example.com/").args(["prices", "list"]);
-    let r = common::run(&mut cmd).code(2);
+    let r = env
+        .cmd_with("prices list", [("BILLCTL_STRIPE_API_BASE", "http://stripe.example.com/")])
+        .code(2);
     assert!(r.stderr.contains("plain http"), "{}", r.stderr);
     // A live-mode key goes only to api.stripe.com.
-    let mut cmd = env.command();
-    cmd.env("BILLCTL_STRIPE_API_BASE", &url)
-        .env("BILLCTL_STRIPE_API_KEY", "sk_live_billctltest0000000000000000")
-        .args(["prices", "list"]);
-    let r = common::run(&mut cmd).code(2);
+    let live = [
+        ("BILLCTL_STRIPE_API_BASE", url.as_str()),
+        ("BILLCTL_STRIPE_API_KEY", "sk_live_billctltest0000000000000000"),
+    ];
+    let r = env.cmd_with("prices list", live).code(2);
     assert!(r.stderr.contains("live keys go only to api.stripe.com"), "{}", r.stderr);
     assert_untouched(&l);
     assert!(!r.stderr.contains("billctltest0000"), "the key is not printed");
@@ -61,14 +57,11 @@ fn a_config_file_cannot_send_the_key_elsewhere() {
 #[test]
 fn replay_refuses_credentials_in_the_url_and_unverified_events() {
     let env = Env::new();
-    let event =
-        serde_json::json!({"id": "evt_ingested", "object": "event", "type": "charge.succeeded",
-        "created": common::now(), "livemode": false, "data": {"object": {"id": "ch_1"}}})
-        .to_string();
+    let event = serde_json::json!({"id": "evt_ingested", "object": "event", "type": "charge.succeeded",
+        "created": common::now(), "livemode": false, "data": {"object": {"id": "ch_1"}}});
+    let event = event.to_string();
     env.cmd_stdin("webhooks ingest -", &event).ok();
-    let r = env
-        .cmd("webhooks replay --to http://user:hunter2@127.0.0.1:9/hook --dry-run --include-unverified")
-        .code(2);
+    let r = env.cmd("webhooks replay --to http://user:hunter2@127.0.0.1:9/hook --dry-run --include-unverified").code(2);
     assert!(r.stderr.contains("credentials in the URL are refused"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"), "{}", r.stderr);
     let r = env.cmd("webhooks replay --to http://127.0.0.1:9/hook --dry-run").code(2);
@@ -87,28 +80,24 @@ fn replay_refuses_credentials_in_the_url_and_unverified_events() {
 fn a_full_key_where_an_id_belongs_is_refused_without_echo() {
     let env = Env::with_catalog();
     let cus = env.subscribed("echo@example.com", "pro");
-    let key = env.cmd(format!("keys issue --customer {cus} -q")).ok().stdout.trim().to_string();
+    let key = env.key(&cus);
     let secret_tail = &key[key.len() - 12..];
     for args in [
-        vec!["keys", "show", key.as_str()],
-        vec!["keys", "revoke", key.as_str(), "--yes"],
-        vec!["keys", "rotate", key.as_str()],
-        vec!["usage", "record", "--key", key.as_str()],
-        vec!["usage", "report", "--key", key.as_str()],
+        format!("keys show {key}"),
+        format!("keys revoke {key} --yes"),
+        format!("keys rotate {key}"),
+        format!("usage record --key {key}"),
+        format!("usage report --key {key}"),
     ] {
-        let r = env.run(&args).code(2);
+        let r = env.cmd(&args).code(2);
         assert!(r.stderr.contains("whole API key"), "{args:?}: {}", r.stderr);
         assert!(
             !r.stderr.contains(secret_tail) && !r.stdout.contains(secret_tail),
             "{args:?} echoed the key"
         );
     }
-    let id = billctl::keys::parse(&key).unwrap().id.to_string();
-    assert_eq!(
-        env.cmd(format!("keys show {id} --json")).ok().json()["status"],
-        "active",
-        "nothing was revoked"
-    );
+    let id = common::key_id(&key);
+    assert_eq!(env.json(format!("keys show {id}"))["status"], "active", "nothing was revoked");
 }
 
 /// Files billctl writes on request replace whatever was at the path (a planted symlink, a
@@ -132,11 +121,9 @@ fn requested_files_are_written_fresh_and_private() {
     std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o666)).unwrap();
     env.cmd(format!("usage report --html {}", html.display())).ok();
     assert_eq!(std::fs::metadata(&html).unwrap().permissions().mode() & 0o777, 0o600);
-    let leftovers: Vec<_> = std::fs::read_dir(env.path("."))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".billctl-"))
-        .collect();
+    let entries = std::fs::read_dir(env.path(".")).unwrap().filter_map(|e| e.ok());
+    let leftovers: Vec<_> =
+        entries.filter(|e| e.file_name().to_string_lossy().starts_with(".billctl-")).collect();
     assert!(leftovers.is_empty(), "no temporary file left behind");
 }
 
@@ -172,11 +159,11 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
     assert!(r.stderr.contains("/dev/full") && !r.stderr.contains("Wrote"), "{}", r.stderr);
     assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
 
-    let was_link =
-        std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
+    let stdout_is_link =
+        || std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
+    let was_link = stdout_is_link();
     let r = env.cmd("usage report --html /dev/stdout");
-    let still_link =
-        std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink());
+    let still_link = stdout_is_link();
     if was_link && !still_link {
         // Put the machine's /dev/stdout back before failing.
         let _ = std::fs::remove_file("/dev/stdout");
@@ -185,20 +172,11 @@ fn pages_go_into_fifos_devices_and_stdout_in_place() {
     }
     let r = r.ok();
     assert!(r.stdout.to_ascii_lowercase().starts_with("<!doctype html>"), "{}", r.stderr);
+    let page = |r: &common::Run| r.stdout.to_ascii_lowercase().starts_with("<!doctype html>");
     let r = env.cmd("dashboard --out -").ok();
-    assert!(
-        r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
-            && r.stderr.contains("standard output"),
-        "{}",
-        r.stderr
-    );
+    assert!(page(&r) && r.stderr.contains("standard output"), "{}", r.stderr);
     let r = env.cmd("revenue --html -").ok();
-    assert!(
-        r.stdout.to_ascii_lowercase().starts_with("<!doctype html>")
-            && r.stdout.trim_end().ends_with("</html>"),
-        "only the page: {}",
-        r.stdout
-    );
+    assert!(page(&r) && r.stdout.trim_end().ends_with("</html>"), "only the page: {}", r.stdout);
 }
 
 /// `usage import --rejects` never destroys the input (by name, by link or by a second name of
@@ -214,32 +192,23 @@ fn rejects_never_overwrite_the_input_or_an_existing_file() {
     let link = env.path("link.ndjson");
     std::os::unix::fs::symlink(&input, &link).unwrap();
     for rejects in [&input, &hard, &link] {
-        let r = env
-            .cmd(format!(
-                "usage import {} --skip-invalid --rejects {} --force",
-                input.display(),
-                rejects.display()
-            ))
-            .code(2);
+        let r = env.cmd(format!(
+            "usage import {} --skip-invalid --rejects {} --force",
+            input.display(),
+            rejects.display()
+        ));
+        let r = r.code(2);
         assert!(r.stderr.contains("is the input file"), "{}", r.stderr);
         assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "the input is intact");
     }
     let rejects = env.path("rejects.jsonl");
     std::fs::write(&rejects, "keep me").unwrap();
-    let args = [
-        "usage",
-        "import",
-        input.to_str().unwrap(),
-        "--skip-invalid",
-        "--rejects",
-        rejects.to_str().unwrap(),
-    ];
-    let r = env.run(&args).code(2);
+    let args =
+        format!("usage import {} --skip-invalid --rejects {}", input.display(), rejects.display());
+    let r = env.cmd(&args).code(2);
     assert!(r.stderr.contains("already exists") && r.stderr.contains("--force"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&rejects).unwrap(), "keep me");
-    let mut forced = args.to_vec();
-    forced.push("--force");
-    env.run(&forced).ok();
+    env.cmd(format!("{args} --force")).ok();
     assert!(std::fs::read_to_string(&rejects).unwrap().contains("nokey123"));
 }
 
@@ -251,9 +220,7 @@ fn rejects_never_overwrite_the_input_or_an_existing_file() {
 fn stripe_requests_are_paced_by_billctl_stripe_rate() {
     let env = Env::new();
     let started = std::time::Instant::now();
-    let run = common::run(
-        env.command().args(["setup-products", "--yes", "-q"]).env("BILLCTL_STRIPE_RATE", "5"),
-    );
+    let run = env.cmd_with("setup-products --yes -q", [("BILLCTL_STRIPE_RATE", "5")]);
     let took = started.elapsed();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let sent = env.sim.requests().len() as u32;
@@ -262,7 +229,7 @@ fn stripe_requests_are_paced_by_billctl_stripe_rate() {
         took >= std::time::Duration::from_millis(200) * (sent - 1),
         "{sent} requests in {took:?}: faster than 5 a second"
     );
-    let bad = common::run(env.command().args(["prices", "list"]).env("BILLCTL_STRIPE_RATE", "0"));
+    let bad = env.cmd_with("prices list", [("BILLCTL_STRIPE_RATE", "0")]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("BILLCTL_STRIPE_RATE"), "{}", bad.stderr);
 }
@@ -276,14 +243,7 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
     let env = Env::with_catalog();
     let real = env.subscribed("csv@example.com", "pro");
     let hostile = "=HYPERLINK(\"http://x\",\"y\"),\"\n";
-    let mut sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == real.as_str())
-        .unwrap()
-        .clone();
+    let mut sub = env.sim_subscription(&real);
     sub["id"] = "sub_csvhostile".into();
     sub["customer"] = hostile.into();
     let event = serde_json::json!({
@@ -292,12 +252,8 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
         "api_version": billctl::stripe::API_VERSION, "data": {"object": sub}
     });
     env.cmd_stdin("webhooks ingest -", &event.to_string()).ok();
-    for args in [
-        &["usage", "report", "--csv"][..],
-        &["revenue", "--csv"][..],
-        &["revenue", "--by", "month", "--csv"][..],
-    ] {
-        let out = env.run(args).ok().stdout;
+    for args in ["usage report --csv", "revenue --csv", "revenue --by month --csv"] {
+        let out = env.cmd(args).ok().stdout;
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(out.as_bytes());
         let width = reader.headers().unwrap().len();
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
@@ -310,7 +266,7 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
                 assert!(!formula, "{args:?}: a formula cell {cell:?}");
             }
         }
-        if args[0] == "usage" {
+        if args.starts_with("usage") {
             let cells: Vec<&str> = records.iter().map(|r| &r[0]).collect();
             assert!(cells.contains(&format!("'{hostile}").as_str()), "{cells:?}");
         }
@@ -334,12 +290,7 @@ fn outside_text_never_controls_the_terminal() {
     );
     let id = created["id"].as_str().unwrap().to_string();
     env.cmd("subscriptions sync -q").ok();
-    let raw = |text: &str| {
-        text.contains('\u{1b}')
-            || text.contains('\u{7}')
-            || text.contains('\r')
-            || text.contains('\u{202e}')
-    };
+    let raw = |text: &str| text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']);
     let mut seen = Vec::new();
     for args in [&["customers", "list"][..], &["customers", "show", &id][..]] {
         let r = env.run(args).ok();
@@ -349,11 +300,8 @@ fn outside_text_never_controls_the_terminal() {
     assert!(seen.iter().all(|s| s.contains("\\u{1b}")), "{seen:?}");
     let listed = env.cmd("customers list --json").ok().json();
     let mine = listed.as_array().unwrap().iter().find(|c| c["id"] == id.as_str()).unwrap();
-    assert_eq!(
-        (mine["name"].as_str(), mine["email"].as_str()),
-        (Some(name.as_str()), Some(email.as_str())),
-        "JSON is exact"
-    );
+    let shown = (mine["name"].as_str(), mine["email"].as_str());
+    assert_eq!(shown, (Some(name.as_str()), Some(email.as_str())), "JSON is exact");
 
     // An event whose id and type are hostile, and that fails to apply: the warning is escaped.
     let event = serde_json::json!({
@@ -398,6 +346,6 @@ fn ingest_refuses_an_oversized_event_and_stores_nothing() {
         "{}",
         r.stderr
     );
-    let listed = env.cmd("webhooks list --json").ok().json();
+    let listed = env.json("webhooks list");
     assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
 }

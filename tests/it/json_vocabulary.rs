@@ -147,49 +147,34 @@ static WORLD: OnceLock<World> = OnceLock::new();
 fn world() -> &'static World {
     WORLD.get_or_init(|| {
         let env = Env::new();
-        let cfg = env.config(&metered_config()).to_str().unwrap().to_string();
-        let run = |args: &[&str]| {
-            let mut all = vec!["--config", cfg.as_str()];
-            all.extend_from_slice(args);
-            env.run(&all)
-        };
-        run(&["setup-products", "--yes", "-q"]).ok();
-        let c = run(&["customers", "create", "--email", "v@example.com", "--json"]).ok().json();
-        let customer = c["id"].as_str().unwrap().to_string();
-        env.add_card(&customer);
-        let s = run(&["subscriptions", "create", "--customer", &customer, "--tier", "pro", "--json"])
-            .ok()
-            .json();
-        let sub = s["id"].as_str().unwrap().to_string();
-        let invoice = s["latest_invoice_id"].as_str().unwrap().to_string();
-        let k = run(&["keys", "issue", "--customer", &customer, "--expires-in", "30d", "--json"])
-            .ok()
-            .json();
-        let key = k["key"].as_str().unwrap().to_string();
-        let key_id = k["id"].as_str().unwrap().to_string();
-        run(&["usage", "record", "--key", &key_id, "--quantity", "3", "-q"]).ok();
+        let cfg = env.use_config(&metered_config()).to_str().unwrap().to_string();
+        env.cmd("setup-products --yes -q").ok();
+        let customer = env.customer("v@example.com");
+        let s = env.sub(&customer, "pro").json();
+        let (sub, invoice) = (s["id"].as_str().unwrap().to_string(), s["latest_invoice_id"].as_str().unwrap().to_string());
+        let k = env.json(format!("keys issue --customer {customer} --expires-in 30d"));
+        let (key, key_id) = (k["key"].as_str().unwrap().to_string(), k["id"].as_str().unwrap().to_string());
+        env.cmd(format!("usage record --key {key_id} --quantity 3 -q")).ok();
         let hook = env.path("event.json");
-        std::fs::write(
-            &hook,
-            format!("{{\"id\":\"evt_vocab\",\"object\":\"event\",\"type\":\"customer.created\",\"created\":{},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"{customer}\",\"object\":\"customer\"}}}}}}", now()),
-        )
-        .unwrap();
-        run(&["webhooks", "ingest", hook.to_str().unwrap(), "-q"]).ok();
+        let event = serde_json::json!({"id": "evt_vocab", "object": "event", "type": "customer.created", "created": now(),
+            "livemode": false, "data": {"object": {"id": customer, "object": "customer"}}});
+        std::fs::write(&hook, event.to_string()).unwrap();
+        env.cmd(format!("webhooks ingest {} -q", hook.display())).ok();
         World { env, cfg, customer, sub, invoice, key, key_id }
     })
 }
 
 impl World {
     fn run(&self, args: &[&str]) -> common::Run {
-        let mut all = vec!["--config", self.cfg.as_str()];
-        all.extend_from_slice(args);
-        self.env.run(&all)
+        self.env.run(args)
     }
 
     /// A fresh key of the world's customer, for a test that changes it.
     fn own_key(&self) -> String {
-        let k = self.run(&["keys", "issue", "--customer", &self.customer, "--json"]).ok().json();
-        k["id"].as_str().unwrap().to_string()
+        self.env.json(format!("keys issue --customer {}", self.customer))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{Env, DEFAULT_CONFIG};
+use common::{Env, Event, DEFAULT_CONFIG};
 
 /// The string literals of a Rust source, outside comments, with the byte offset each starts
 /// at: plain strings (line continuations joined as the compiler joins them) and raw strings.
@@ -326,10 +326,9 @@ fn setup_products_counts_one_change_and_two_changes() {
     let done = env.cmd(format!("--config {c} setup-products --yes")).ok();
     assert!(done.stderr.contains("Applied 2 changes."), "{}", done.stderr);
     let products = env.sim.state().products.clone();
-    assert_eq!(
-        (products["billctl_pro"]["name"].as_str(), products["billctl_team"]["name"].as_str()),
-        (Some("Pro"), Some("Team"))
-    );
+    let names =
+        (products["billctl_pro"]["name"].as_str(), products["billctl_team"]["name"].as_str());
+    assert_eq!(names, (Some("Pro"), Some("Team")));
 }
 
 /// `usage import` counts events read, in every format it takes (issue 42): a CSV header and a
@@ -340,20 +339,12 @@ fn usage_import_counts_events_read_in_every_format() {
     use clap::ValueEnum;
     let env = Env::with_catalog();
     let customer = env.subscribed("read@example.com", "pro");
-    let key = env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout;
-    let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
+    let key_id = common::key_id(&env.key(&customer));
     let t = common::now() - 60;
+    let event = |id, q| common::event(id, &customer).key(&key_id).at(t).quantity(q).ndjson();
     let rows: &[(&str, String)] = &[
-        (
-            "ndjson",
-            format!(
-                "{{\"id\":\"n1\",\"key\":\"{key_id}\",\"timestamp\":{t},\"quantity\":2}}\n\n{{\"id\":\"n2\",\"key\":\"{key_id}\",\"timestamp\":{t},\"quantity\":3}}\n"
-            ),
-        ),
-        (
-            "csv",
-            format!("id,key,timestamp,quantity\nc1,{key_id},{t},2\n\nc2,{key_id},{t},3\n"),
-        ),
+        ("ndjson", format!("{}\n\n{}\n", event("n1", 2), event("n2", 3))),
+        ("csv", format!("id,key,timestamp,quantity\nc1,{key_id},{t},2\n\nc2,{key_id},{t},3\n")),
     ];
     let formats: Vec<String> = billctl::usage::Format::value_variants()
         .iter()
@@ -372,10 +363,10 @@ fn usage_import_counts_events_read_in_every_format() {
             "{format}: {}",
             human.stdout
         );
-        let again = env.cmd(format!("usage import {file} --json")).ok().json();
+        let again = env.json(format!("usage import {file}"));
         assert_eq!(
-            (again["read"].as_u64(), again["inserted"].as_u64(), again["duplicates"].as_u64()),
-            (Some(2), Some(0), Some(2)),
+            common::ints(&again, ["read", "inserted", "duplicates"]),
+            [Some(2), Some(0), Some(2)],
             "{format}: {again}"
         );
         total += 5;
@@ -385,37 +376,25 @@ fn usage_import_counts_events_read_in_every_format() {
 
 /// The cells of the HTML table whose class is `class`, as text (tags dropped), row by row.
 fn html_rows(page: &str, class: &str) -> Vec<Vec<String>> {
-    let table = page
-        .split(&format!("<table class=\"{class}\">"))
-        .nth(1)
+    let table = page.split(&format!("<table class=\"{class}\">")).nth(1);
+    let table = table
         .unwrap_or_else(|| panic!("a {class} table in the page"))
         .split("</table>")
         .next()
         .unwrap();
+    let plain = |cell: &str| {
+        let text = cell.split_once('>').unwrap().1.split("</td>").next().unwrap();
+        let mut in_tag = false;
+        text.chars()
+            .filter(|&c| {
+                let keep = !in_tag && c != '<' && c != '>';
+                in_tag = (in_tag || c == '<') && c != '>';
+                keep
+            })
+            .collect::<String>()
+    };
     let body = table.split("<tbody>").nth(1).unwrap();
-    body.split("<tr>")
-        .skip(1)
-        .map(|row| {
-            row.split("<td")
-                .skip(1)
-                .map(|cell| {
-                    let inner = cell.split_once('>').unwrap().1;
-                    let text = inner.split("</td>").next().unwrap();
-                    let mut plain = String::new();
-                    let mut in_tag = false;
-                    for c in text.chars() {
-                        match c {
-                            '<' => in_tag = true,
-                            '>' => in_tag = false,
-                            c if !in_tag => plain.push(c),
-                            _ => {}
-                        }
-                    }
-                    plain
-                })
-                .collect()
-        })
-        .collect()
+    body.split("<tr>").skip(1).map(|row| row.split("<td").skip(1).map(plain).collect()).collect()
 }
 
 /// A zero movement is never signed (issue 42): a month with one new Pro subscription and no
@@ -437,13 +416,14 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
         "{rows:?}"
     );
     let table = env.cmd("revenue").ok().stdout;
-    for (label, want) in [
+    let rows = [
         ("new", "+$99.00"),
         ("expansion", "$0.00"),
         ("contraction", "$0.00"),
         ("churn", "$0.00"),
         ("net new MRR", "+$99.00"),
-    ] {
+    ];
+    for (label, want) in rows {
         let line = table
             .lines()
             .find(|l| l.contains(&format!("┆ {label} ")))
@@ -478,37 +458,28 @@ fn a_zero_movement_is_unsigned_in_html_and_on_the_terminal() {
 #[test]
 fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     let env = Env::with_catalog();
-    let cus = env
-        .cmd("customers create --email incomplete@example.com -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    let first =
-        env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).code(1).json();
+    let cus = env.customer_without_card("incomplete@example.com");
+    let first = env.sub(&cus, "pro").arg("--json").run().code(1).json();
     assert_eq!(first["status"], "incomplete");
     let (sub, invoice) =
         (first["id"].as_str().unwrap(), first["latest_invoice_id"].as_str().unwrap());
     for args in [
-        &["subscriptions", "create", "--customer", &cus, "--tier", "pro"][..],
-        &["subscriptions", "create", "--customer", &cus, "--tier", "team"][..],
-        &["checkout", "create", "--customer", &cus, "--tier", "pro"][..],
+        format!("subscriptions create --customer {cus} --tier pro"),
+        format!("subscriptions create --customer {cus} --tier team"),
+        format!("checkout create --customer {cus} --tier pro"),
     ] {
-        let r = env.run(args).code(2);
+        let r = env.cmd(&args).code(2);
         for want in [
             format!("billctl invoices pay {invoice}"),
             format!("billctl subscriptions cancel {sub}"),
         ] {
             assert!(r.stderr.contains(&want), "{args:?}: {}", r.stderr);
         }
-        assert!(
-            !r.stderr.contains("subscriptions change") && !r.stderr.contains("--tier pro"),
-            "{args:?}: {}",
-            r.stderr
-        );
+        let changes = r.stderr.contains("subscriptions change") || r.stderr.contains("--tier pro");
+        assert!(!changes, "{args:?}: {}", r.stderr);
     }
     let active = env.subscribed("active@example.com", "pro");
-    let r = env.cmd(format!("subscriptions create --customer {active} --tier pro")).code(2);
+    let r = env.sub(&active, "pro").run().code(2);
     assert!(r.stderr.contains("hint: it is on pro already: nothing to create"), "{}", r.stderr);
     assert!(!r.stderr.contains("--tier pro"), "{}", r.stderr);
     let r = env.cmd(format!("checkout create --customer {active} --tier team")).code(2);
@@ -627,11 +598,9 @@ fn endpoint_delete_names_where_the_secret_was_removed_from() {
     "#;
     let r = common::in_session_keyring(&env, script, true, &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let created: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("kept.json"))).unwrap();
+    let created = env.read_json("kept.json");
     assert_eq!(created["secret_in_keyring"], true, "{created}");
-    let deleted: serde_json::Value =
-        serde_json::from_str(&common::read(&env.path("kept-deleted.json"))).unwrap();
+    let deleted = env.read_json("kept-deleted.json");
     assert_eq!(
         (&deleted["secret_removed"], &deleted["secret_removed_from"]),
         (&serde_json::json!(true), &serde_json::json!(["keyring"])),
@@ -653,8 +622,7 @@ fn derive_ids_says_identical_calls_in_one_second_count_once() {
         "{help}"
     );
     let customer = env.subscribed("derive@example.com", "pro");
-    let key = env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout;
-    let key_id = billctl::keys::parse(key.trim()).unwrap().id.to_string();
+    let key_id = common::key_id(&env.key(&customer));
     let t = common::now() - 60;
     let line = |ts: i64| format!("{{\"key\":\"{key_id}\",\"timestamp\":{ts},\"quantity\":1}}\n");
     let path = env.path("calls.ndjson");

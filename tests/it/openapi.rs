@@ -13,22 +13,21 @@ use serde_json::{json, Value};
 
 const DOCUMENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ops/serve/openapi.json");
 
+/// The document's routes, as (METHOD, path template).
+fn documented_routes(doc: &Value) -> Vec<(String, String)> {
+    let paths = doc["paths"].as_object().unwrap().iter();
+    paths
+        .flat_map(|(p, ops)| {
+            ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), p.clone()))
+        })
+        .collect()
+}
+
 #[test]
 fn the_document_lists_exactly_the_routes_serve_has() {
     let doc: Value = serde_json::from_str(&common::read(std::path::Path::new(DOCUMENT))).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    let mut documented: Vec<(String, String)> = doc["paths"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(path, ops)| {
-            ops.as_object()
-                .unwrap()
-                .keys()
-                .map(|m| (m.to_uppercase(), path.clone()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut documented = documented_routes(&doc);
     let mut served: Vec<(String, String)> = billctl::ops::serve::routes::SPECS
         .iter()
         .map(|s| (s.method.to_string(), s.path.to_string()))
@@ -60,11 +59,8 @@ impl Recorder<'_> {
     ) -> http::Answer {
         let (ct, text) = body.unwrap_or(("application/json", ""));
         let raw = http::raw(method, path, token, (!text.is_empty()).then_some(text.as_bytes()));
-        let raw = String::from_utf8(raw).unwrap().replacen(
-            "Content-Type: application/json",
-            &format!("Content-Type: {ct}"),
-            1,
-        );
+        let raw = String::from_utf8(raw).unwrap();
+        let raw = raw.replacen("Content-Type: application/json", &format!("Content-Type: {ct}"), 1);
         let a = http::exchange(&self.serve.url, raw.as_bytes()).unwrap();
         let (p, q) = path.split_once('?').unwrap_or((path, ""));
         let headers: serde_json::Map<String, Value> =
@@ -92,9 +88,8 @@ fn every_routes_answers_keep_to_the_document() {
     let env = Env::with_catalog();
     let (cust, k) = paid(&env, "doc@example.com", "pro");
     let other = key(&env, &env.subscribed("other@example.com", "pro"));
-    let other_id = billctl::keys::parse(&other).unwrap().id.to_string();
-    let fresh =
-        env.cmd("customers create --email fresh@example.com -q").ok().stdout.trim().to_string();
+    let other_id = common::key_id(&other);
+    let fresh = env.customer_without_card("fresh@example.com");
     crate::selfserve::ghost(&env);
     let all = token(&env, "web-app", "verify,usage,read,self-service");
     let narrow = token(&env, "narrow", "verify");
@@ -107,194 +102,91 @@ fn every_routes_answers_keep_to_the_document() {
     let now = common::now();
     let post = |p: &str| ("POST", p.to_string());
     let get = |p: &str| ("GET", p.to_string());
+    // A JSON body the document allows, one it refuses, and a body of another type.
+    let ok = |p: &str, v: Value| -> Call { (post(p), t, Some(("application/json", js(v))), true) };
+    let bad =
+        |p: &str, v: Value| -> Call { (post(p), t, Some(("application/json", js(v))), false) };
+    let typed = |p: &str, ct, body, valid| -> Call { (post(p), t, Some((ct, body)), valid) };
+    let cus = |rest: &str| format!("/v1/customers/{cust}{rest}");
+    let (ok_url, no_url) = ("https://example.com/ok", "https://example.com/no");
+    let kid = billctl::keys::parse(&k).unwrap().id;
     let calls: Vec<Call> = vec![
-        (post("/v1/keys/verify"), t, Some(("application/json", js(json!({"key": k})))), true),
-        (
-            post("/v1/keys/verify"),
-            t,
-            Some(("application/json", js(json!({"key": k, "record": 1})))),
-            true,
-        ),
-        (
-            post("/v1/keys/verify"),
-            t,
-            Some(("application/json", js(json!({"key": "bk_test_nope"})))),
-            true,
-        ),
-        (post("/v1/keys/verify"), t, Some(("application/json", js(json!({"kee": k})))), false),
+        ok("/v1/keys/verify", json!({"key": k})),
+        ok("/v1/keys/verify", json!({"key": k, "record": 1})),
+        ok("/v1/keys/verify", json!({"key": "bk_test_nope"})),
+        bad("/v1/keys/verify", json!({"kee": k})),
         (post("/v1/keys/verify"), None, Some(("application/json", js(json!({"key": k})))), false),
         (get("/metrics"), Some(narrow.as_str()), None, true),
         (get("/metrics"), t, None, true),
         (get("/healthz"), t, None, true),
         (get("/readyz"), t, None, true),
         (get("/openapi.json"), t, None, true),
-        (
-            post("/v1/usage/events"),
-            t,
-            Some((
-                "application/json",
-                js(json!([{"id": "doc-1", "customer": cust, "timestamp": now - 60}])),
-            )),
+        ok("/v1/usage/events", json!([{"id": "doc-1", "customer": cust, "timestamp": now - 60}])),
+        typed(
+            "/v1/usage/events?skip_invalid=true",
+            "application/x-ndjson",
+            format!(
+                "{{\"id\":\"doc-2\",\"key\":\"{kid}\",\"timestamp\":{}}}\n{{\"id\":\"doc-3\"}}\n",
+                now - 60
+            ),
             true,
         ),
-        (
-            post("/v1/usage/events?skip_invalid=true"),
-            t,
-            Some((
-                "application/x-ndjson",
-                format!(
-                    "{{\"id\":\"doc-2\",\"key\":\"{}\",\"timestamp\":{}}}\n{{\"id\":\"doc-3\"}}\n",
-                    billctl::keys::parse(&k).unwrap().id,
-                    now - 60
-                ),
-            )),
-            true,
-        ),
-        (
-            post("/v1/usage/events"),
-            t,
-            Some((
-                "application/json",
-                js(json!([{"id": "doc-4", "customer": cust, "timestamp": "soon"}])),
-            )),
-            true,
-        ),
-        (get(&format!("/v1/customers/{cust}/usage")), t, None, true),
+        ok("/v1/usage/events", json!([{"id": "doc-4", "customer": cust, "timestamp": "soon"}])),
+        (get(&cus("/usage")), t, None, true),
         (get("/v1/customers/cus_nobody/usage"), t, None, true),
-        (
-            post("/v2/keys.verifyKey"),
-            t,
-            Some(("application/json", js(json!({"key": k, "credits": {"cost": 0}})))),
-            true,
-        ),
-        (post("/v2/keys.verifyKey"), t, Some(("application/json", js(json!({"key": k})))), true),
-        (
-            post("/v2/keys.verifyKey"),
-            t,
-            Some(("application/json", js(json!({"key": "bk_test_nope"})))),
-            true,
-        ),
-        (
-            post("/v2/keys.verifyKey"),
-            t,
-            Some(("application/json", js(json!({"key": k, "permissions": "x"})))),
-            true,
-        ),
+        ok("/v2/keys.verifyKey", json!({"key": k, "credits": {"cost": 0}})),
+        ok("/v2/keys.verifyKey", json!({"key": k})),
+        ok("/v2/keys.verifyKey", json!({"key": "bk_test_nope"})),
+        ok("/v2/keys.verifyKey", json!({"key": k, "permissions": "x"})),
         (
             post("/v2/keys.verifyKey"),
             Some("bks_bad"),
             Some(("application/json", js(json!({"key": k})))),
             false,
         ),
-        (
-            post("/api/v1/events"),
-            t,
-            Some((
-                "application/cloudevents+json",
-                js(
-                    json!({"specversion": "1.0", "id": "doc-5", "source": "s", "type": "t", "subject": cust}),
-                ),
-            )),
+        typed(
+            "/api/v1/events",
+            "application/cloudevents+json",
+            js(
+                json!({"specversion": "1.0", "id": "doc-5", "source": "s", "type": "t", "subject": cust}),
+            ),
             true,
         ),
-        (
-            post("/api/v1/events"),
-            t,
-            Some((
-                "application/cloudevents-batch+json",
-                js(
-                    json!([{"specversion": "1.0", "id": "doc-6", "source": "s", "type": "t", "subject": cust}]),
-                ),
-            )),
+        typed(
+            "/api/v1/events",
+            "application/cloudevents-batch+json",
+            js(
+                json!([{"specversion": "1.0", "id": "doc-6", "source": "s", "type": "t", "subject": cust}]),
+            ),
             true,
         ),
-        (
-            post("/api/v1/events"),
-            t,
-            Some((
-                "application/cloudevents-batch+json",
-                js(json!([{"specversion": "1.0", "id": "doc-7", "source": "s", "type": "t"}])),
-            )),
+        typed(
+            "/api/v1/events",
+            "application/cloudevents-batch+json",
+            js(json!([{"specversion": "1.0", "id": "doc-7", "source": "s", "type": "t"}])),
             false,
         ),
-        (post("/api/v1/events"), t, Some(("text/plain", "x".to_string())), false),
-        (get(&format!("/v1/customers/{cust}")), t, None, true),
+        typed("/api/v1/events", "text/plain", "x".to_string(), false),
+        (get(&cus("")), t, None, true),
         (get("/v1/customers/cus_nobody"), t, None, true),
-        (get(&format!("/v1/customers/{cust}/keys")), t, None, true),
-        (
-            post(&format!("/v1/customers/{cust}/keys")),
-            t,
-            Some(("application/json", js(json!({"name": "doc", "expires_in": 3600})))),
-            true,
-        ),
-        (
-            post(&format!("/v1/customers/{cust}/keys")),
-            t,
-            Some(("application/json", js(json!({"nom": "doc"})))),
-            false,
-        ),
-        (
-            post(&format!("/v1/keys/{other_id}/revoke")),
-            t,
-            Some(("application/json", js(json!({"customer_id": cust})))),
-            true,
-        ),
-        (
-            post(&format!("/v1/customers/{cust}/portal")),
-            t,
-            Some(("application/json", js(json!({"return_url": "https://example.com/a"})))),
-            true,
-        ),
+        (get(&cus("/keys")), t, None, true),
+        ok(&cus("/keys"), json!({"name": "doc", "expires_in": 3600})),
+        bad(&cus("/keys"), json!({"nom": "doc"})),
+        ok(&format!("/v1/keys/{other_id}/revoke"), json!({"customer_id": cust})),
+        ok(&cus("/portal"), json!({"return_url": "https://example.com/a"})),
         (post("/v1/customers/cus_GhostOnlyInMirror/portal"), t, None, true),
-        (
-            post(&format!("/v1/customers/{cust}/checkout")),
-            t,
-            Some((
-                "application/json",
-                js(
-                    json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"}),
-                ),
-            )),
-            true,
+        ok(&cus("/checkout"), json!({"tier": "team", "success_url": ok_url, "cancel_url": no_url})),
+        ok(
+            &format!("/v1/customers/{fresh}/checkout"),
+            json!({"tier": "team", "quantity": 2, "success_url": ok_url, "cancel_url": no_url}),
         ),
-        (
-            post(&format!("/v1/customers/{fresh}/checkout")),
-            t,
-            Some((
-                "application/json",
-                js(
-                    json!({"tier": "team", "quantity": 2, "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"}),
-                ),
-            )),
-            true,
-        ),
-        (
-            post(&format!("/v1/customers/{cust}/subscription")),
-            t,
-            Some(("application/json", js(json!({"tier": "team"})))),
-            true,
-        ),
+        ok(&cus("/subscription"), json!({"tier": "team"})),
         // Seats alone, then a quantity the document refuses (400 BAD_QUANTITY).
-        (
-            post(&format!("/v1/customers/{cust}/subscription")),
-            t,
-            Some(("application/json", js(json!({"quantity": 3})))),
-            true,
-        ),
-        (
-            post(&format!("/v1/customers/{cust}/subscription")),
-            t,
-            Some(("application/json", js(json!({"quantity": 0})))),
-            false,
-        ),
-        (post(&format!("/v1/customers/{cust}/subscription/cancel")), t, None, true),
-        (post(&format!("/v1/customers/{cust}/subscription/resume")), t, None, true),
-        (
-            post(&format!("/v1/customers/{fresh}/subscription")),
-            t,
-            Some(("application/json", js(json!({"tier": "team"})))),
-            true,
-        ),
+        ok(&cus("/subscription"), json!({"quantity": 3})),
+        bad(&cus("/subscription"), json!({"quantity": 0})),
+        (post(&cus("/subscription/cancel")), t, None, true),
+        (post(&cus("/subscription/resume")), t, None, true),
+        ok(&format!("/v1/customers/{fresh}/subscription"), json!({"tier": "team"})),
     ];
     for ((m, p), tok, body, valid) in &calls {
         let b = body.as_ref().map(|(c, s)| (*c, s.as_str()));
@@ -304,25 +196,12 @@ fn every_routes_answers_keep_to_the_document() {
     let made = r.log.iter().find(|x| x["status"] == 201).unwrap()["response_body"].clone();
     let made: Value = serde_json::from_str(made.as_str().unwrap()).unwrap();
     let id = made["id"].as_str().unwrap().to_string();
-    r.call(
-        ("POST", &format!("/v1/customers/{cust}/keys/{id}/rotate")),
-        t,
-        Some(("application/json", "{\"grace\": \"1h\"}")),
-        true,
-    );
-    r.call(("POST", &format!("/v1/customers/{cust}/keys/{id}/rotate")), t, None, true);
-    r.call(
-        ("POST", &format!("/v1/customers/{cust}/keys/{id}/revoke")),
-        t,
-        Some(("application/json", "{\"reason\": \"doc\"}")),
-        true,
-    );
-    r.call(
-        ("POST", &format!("/v1/keys/{id}/rotate")),
-        t,
-        Some(("application/json", &js(json!({"customer_id": cust})))),
-        true,
-    );
+    let json = |body: &'static str| Some(("application/json", body));
+    r.call(("POST", &cus(&format!("/keys/{id}/rotate"))), t, json("{\"grace\": \"1h\"}"), true);
+    r.call(("POST", &cus(&format!("/keys/{id}/rotate"))), t, None, true);
+    r.call(("POST", &cus(&format!("/keys/{id}/revoke"))), t, json("{\"reason\": \"doc\"}"), true);
+    let body = js(json!({"customer_id": cust}));
+    r.call(("POST", &format!("/v1/keys/{id}/rotate")), t, Some(("application/json", &body)), true);
     // Every status the routes answered is one the test meant to see.
     let statuses: std::collections::BTreeSet<u64> =
         r.log.iter().map(|x| x["status"].as_u64().unwrap()).collect();
@@ -396,14 +275,7 @@ fn every_route_the_readme_names_is_in_the_document() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(readme.contains("](src/ops/serve/openapi.json)"), "the README links the document");
     let doc: Value = serde_json::from_str(&common::read(std::path::Path::new(DOCUMENT))).unwrap();
-    let routes: Vec<(String, String)> = doc["paths"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(p, ops)| {
-            ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), p.clone()))
-        })
-        .collect();
+    let routes = documented_routes(&doc);
     let named = readme_routes(&readme);
     assert!(named.len() >= 20, "the README's routes are found: {named:?}");
     // The serve routes a user needs are shown with curl.

@@ -11,15 +11,6 @@ use serde_json::{json, Value};
 
 const DAY: i64 = 86_400;
 
-fn customer(env: &Env, email: &str) -> String {
-    env.cmd(format!("customers create --email {email} -q")).ok().stdout.trim().to_string()
-}
-
-/// Issues a key for `customer` and returns it.
-fn key_for(env: &Env, customer: &str) -> String {
-    env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string()
-}
-
 fn verify(env: &Env, key: &str) -> (i32, Value) {
     let r = env.cmd_stdin("keys verify --json", &format!("{key}\n"));
     (r.code, r.json())
@@ -27,15 +18,15 @@ fn verify(env: &Env, key: &str) -> (i32, Value) {
 
 /// Applies what Stripe (the simulator) emitted since `since`, as `webhooks backfill` does.
 fn backfill(env: &Env, since: i64) -> Value {
-    env.cmd(format!("webhooks backfill --since {} --json", since)).ok().json()
+    env.json(format!("webhooks backfill --since {since}"))
 }
 
 /// `subscriptions show SUB --json` and its table (issue 42: they showed neither access nor
 /// dunning state). The JSON's verdict is `subscriptions list`'s for the same subscription,
 /// field for field: one decision, read the same way. Returns the JSON and the table.
 fn sub_shown(env: &Env, sub: &str) -> (Value, String) {
-    let json = env.cmd(format!("subscriptions show {sub} --json")).ok().json();
-    let listed = env.cmd("subscriptions list --json").ok().json();
+    let json = env.json(format!("subscriptions show {sub}"));
+    let listed = env.json("subscriptions list");
     let row = listed
         .as_array()
         .unwrap()
@@ -55,10 +46,9 @@ fn access_follows_payment_from_incomplete_to_paid() {
     let env = Env::with_catalog();
     let t0 = env.sim.now();
     env.set_now(t0);
-    let cus = customer(&env, "nocard@example.com");
+    let cus = env.customer_without_card("nocard@example.com");
     // No card: Stripe leaves the subscription incomplete; billctl says so and exits 1.
-    let r = env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).code(1);
-    let sub = r.json();
+    let sub = env.sub(&cus, "pro").arg("--json").run().code(1).json();
     assert_eq!(sub["status"], "incomplete");
     assert_eq!(sub["invoice"]["payment_problem"], "no payment method");
     let url = sub["invoice"]["hosted_invoice_url"].as_str().unwrap();
@@ -78,28 +68,25 @@ fn access_follows_payment_from_incomplete_to_paid() {
         "{table}"
     );
     // The key is refused: PAYMENT_REQUIRED names the status.
-    let key = key_for(&env, &cus);
+    let key = env.key(&cus);
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")));
     assert!(v["reason"].as_str().unwrap().contains("incomplete"), "{v}");
     // A card, then the open invoice paid: invoice.paid applied; the key is valid.
-    let pm = env
-        .cmd(format!("payment-methods attach --customer {cus} pm_card_visa --default --json"))
-        .ok()
-        .json();
+    let pm = env.json(format!("payment-methods attach --customer {cus} pm_card_visa --default"));
     assert_eq!(
         (pm["brand"].as_str(), pm["last4"].as_str(), pm["default"].as_bool()),
         (Some("visa"), Some("4242"), Some(true))
     );
     let inv = sub["latest_invoice_id"].as_str().unwrap();
     env.cmd(format!("invoices pay {inv}")).code(2); // not confirmed without --yes off a terminal
-    let paid = env.cmd(format!("invoices pay {inv} --yes --json")).ok().json();
+    let paid = env.json(format!("invoices pay {inv} --yes"));
     assert_eq!(paid["status"], "paid");
     let applied = backfill(&env, t0 - 60);
     assert_eq!(applied["failed"], 0, "{applied}");
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
-    let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
+    let shown = env.json(format!("customers show {cus}"));
     assert_eq!(shown["access"], "granted");
     assert_eq!(shown["default_payment_method"]["last4"], "4242");
     assert!(shown["open_invoices"].as_array().unwrap().is_empty());
@@ -109,7 +96,7 @@ fn access_follows_payment_from_incomplete_to_paid() {
 fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     let env = Env::with_catalog();
     let cus = env.subscribed("renew@example.com", "pro");
-    let key = key_for(&env, &cus);
+    let key = env.key(&cus);
     let sub = env.store().current_subscription(&cus).unwrap().unwrap().row;
     // Paid for: access granted, no dunning.
     let (v, table) = sub_shown(&env, &sub.id);
@@ -134,9 +121,9 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     // Within the 7-day grace: still valid; the standing says grace.
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "{v}");
-    let shown = env.cmd(format!("customers show {cus} --json")).ok().json();
+    let shown = env.json(format!("customers show {cus}"));
     assert_eq!(shown["access"], "grace");
-    let listed = env.cmd("subscriptions list --status past_due,unpaid --json").ok().json();
+    let listed = env.json("subscriptions list --status past_due,unpaid");
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let l = &listed[0];
     assert_eq!(
@@ -149,12 +136,9 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     assert!(human.stdout.contains("1 failed attempt,"), "{}", human.stdout);
     // Shown: the grace and its end, the failed attempt and the next retry, the failing card.
     let (v, table) = sub_shown(&env, &sub.id);
+    let last4 = v["default_payment_method"]["last4"].as_str();
     assert_eq!(
-        (
-            v["access"].as_str(),
-            v["payment"]["failed_attempts"].as_i64(),
-            v["default_payment_method"]["last4"].as_str()
-        ),
+        (v["access"].as_str(), v["payment"]["failed_attempts"].as_i64(), last4),
         (Some("grace"), Some(1), Some("0341")),
         "{v}"
     );
@@ -186,7 +170,7 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
     let (code, v) = verify(&env, &key);
     assert_eq!((code, v["code"].as_str()), (1, Some("PAYMENT_REQUIRED")));
     assert!(v["reason"].as_str().unwrap().contains("unpaid"), "{v}");
-    let report = env.cmd(format!("usage report --customer {cus} --json")).ok().json();
+    let report = env.json(format!("usage report --customer {cus}"));
     assert_eq!(report[0]["access"], "payment_required");
 }
 
@@ -194,71 +178,59 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
 fn subscription_terms_trials_invoices_and_refusals() {
     let env = Env::with_catalog();
     // A trial: trialing, the end stated.
-    let cus = customer(&env, "trial@example.com");
-    let r =
-        env.cmd(format!("subscriptions create --customer {cus} --tier pro --trial-days 14")).ok();
+    let cus = env.customer_without_card("trial@example.com");
+    let r = env.sub(&cus, "pro").trial(14).run().ok();
     assert!(r.stderr.contains("Trial until"), "{}", r.stderr);
     let m = env.store().current_subscription(&cus).unwrap().unwrap();
     assert_eq!(m.row.status, "trialing");
-    let key = key_for(&env, &cus);
+    let key = env.key(&cus);
     assert_eq!(verify(&env, &key).0, 0, "a trial grants access");
     // send_invoice: active with an open invoice to send.
-    let cus = customer(&env, "invoice@example.com");
-    let sub = env
-        .cmd(format!("subscriptions create --customer {cus} --tier team --collection invoice --days-until-due 14 --json"))
-        .ok()
-        .json();
+    let cus = env.customer_without_card("invoice@example.com");
+    let sub = env.sub(&cus, "team").arg("--collection invoice --days-until-due 14").json();
     assert_eq!(sub["status"], "active");
-    let open = env.cmd(format!("invoices list --customer {cus} --status open --json")).ok().json();
+    let open = env.json(format!("invoices list --customer {cus} --status open"));
     let inv = open[0]["id"].as_str().unwrap();
     assert!(open[0]["due_date"].is_i64());
     env.cmd(format!("invoices send {inv}")).ok();
-    let shown = env.cmd(format!("invoices show {inv} --json")).ok().json();
+    let shown = env.json(format!("invoices show {inv}"));
     assert_eq!(shown["status"], "open");
     env.cmd(format!("invoices void {inv} --yes")).ok();
-    assert_eq!(env.cmd(format!("invoices show {inv} --json")).ok().json()["status"], "void");
+    assert_eq!(env.json(format!("invoices show {inv}"))["status"], "void");
     // error-if-incomplete with a card that fails: Stripe's card error, nothing created.
-    let cus = customer(&env, "declined@example.com");
+    let cus = env.customer_without_card("declined@example.com");
     env.sim.add_card(&cus, "pm_card_chargeCustomerFail").unwrap();
-    let r = env
-        .cmd(format!("subscriptions create --customer {cus} --tier pro --payment-behavior error-if-incomplete"))
-        .code(2);
+    let r = env.sub(&cus, "pro").arg("--payment-behavior error-if-incomplete").run().code(2);
     assert!(r.stderr.contains("declined"), "{}", r.stderr);
     assert!(env.store().current_subscription(&cus).unwrap().is_none());
     // allow-incomplete with that card: incomplete, the decline named.
-    let r = env.cmd(format!("subscriptions create --customer {cus} --tier pro --json")).code(1);
-    let v = r.json();
+    let v = env.sub(&cus, "pro").arg("--json").run().code(1).json();
     assert!(v["invoice"]["payment_problem"].as_str().unwrap().starts_with("declined"), "{v}");
     // The human message is one sentence: "declined: Your card was declined." and no "..".
-    let human = env.cmd(format!("subscriptions create --customer {cus} --tier pro"));
+    let human = env.sub(&cus, "pro").run();
     assert!(!human.stderr.contains(".."), "{}", human.stderr);
 }
 
 #[test]
 fn payment_methods_customer_updates_and_the_portal() {
     let env = Env::with_catalog();
-    let cus = customer(&env, "pm@example.com");
+    let cus = env.customer_without_card("pm@example.com");
     let r = env.cmd(format!("payment-methods attach --customer {cus} 4242424242424242")).code(2);
     assert!(r.stderr.contains("never takes card numbers"), "{}", r.stderr);
     let r =
         env.cmd(format!("payment-methods attach --customer {cus} pm_card_chargeDeclined")).code(2);
     assert!(r.stderr.contains("declined"), "{}", r.stderr);
-    let mc = env
-        .cmd(format!("payment-methods attach --customer {cus} pm_card_mastercard --json"))
-        .ok()
-        .json();
-    let visa =
-        env.cmd(format!("payment-methods attach --customer {cus} pm_card_visa --json")).ok().json();
+    let mc = env.json(format!("payment-methods attach --customer {cus} pm_card_mastercard"));
+    let visa = env.json(format!("payment-methods attach --customer {cus} pm_card_visa"));
     let id = visa["id"].as_str().unwrap();
-    let listed =
-        env.cmd(format!("payment-methods default --customer {cus} {id} --json")).ok().json();
+    let listed = env.json(format!("payment-methods default --customer {cus} {id}"));
     let defaults: Vec<&Value> =
         listed.as_array().unwrap().iter().filter(|m| m["default"] == true).collect();
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0]["id"], id);
     env.cmd(format!("payment-methods detach {}", mc["id"].as_str().unwrap())).code(2);
     env.cmd(format!("payment-methods detach {} --yes", mc["id"].as_str().unwrap())).ok();
-    let listed = env.cmd(format!("payment-methods list --customer {cus} --json")).ok().json();
+    let listed = env.json(format!("payment-methods list --customer {cus}"));
     assert_eq!(listed.as_array().unwrap().len(), 1);
     // Customer updates reach Stripe and the mirror.
     env.cmd(format!("customers update {cus} --name Ada --metadata plan=gold --yes")).ok();
@@ -272,13 +244,9 @@ fn payment_methods_customer_updates_and_the_portal() {
     env.cmd(format!("customers update {cus}")).code(2);
     // The portal link.
     let portal = env
-        .cmd(format!(
-            "portal create --customer {cus} --return-url https://example.com/account --json"
-        ))
-        .ok()
-        .json();
+        .json(format!("portal create --customer {cus} --return-url https://example.com/account"));
     assert!(portal["url"].as_str().unwrap().starts_with("https://billing.stripe.com/"));
-    let audit = env.cmd("audit list --json").ok().json();
+    let audit = env.json("audit list");
     let actions: Vec<&str> =
         audit.as_array().unwrap().iter().filter_map(|a| a["action"].as_str()).collect();
     for want in [
@@ -311,32 +279,21 @@ fn old_version_event(sub: &Value, status: &str, created: i64) -> String {
 fn events_of_another_api_version_fail_or_are_refetched() {
     let env = Env::with_catalog();
     let cus = env.subscribed("version@example.com", "pro");
-    let sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == cus.as_str())
-        .unwrap()
-        .clone();
+    let sub = env.sim_subscription(&cus);
     let event = old_version_event(&sub, "past_due", common::now() + 100);
     let r = env.cmd_stdin("webhooks ingest - --json", &event).code(1);
     assert_eq!(r.json()["failed"], 1);
-    let shown = env.cmd("webhooks show evt_old_version --json").ok().json();
+    let shown = env.json("webhooks show evt_old_version");
     let detail = shown["detail"].as_str().unwrap();
+    let api = billctl::stripe::API_VERSION;
     assert!(
-        detail.contains("2024-06-20")
-            && detail.contains(billctl::stripe::API_VERSION)
-            && detail.contains("--refetch"),
+        detail.contains("2024-06-20") && detail.contains(api) && detail.contains("--refetch"),
         "{detail}"
     );
-    assert_eq!(
-        env.store().current_subscription(&cus).unwrap().unwrap().row.status,
-        "active",
-        "nothing applied"
-    );
+    let status = env.store().current_subscription(&cus).unwrap().unwrap().row.status;
+    assert_eq!(status, "active", "nothing applied");
     // With --refetch: the subscription is read from Stripe (active) and applied.
-    let again = env.cmd("webhooks reprocess evt_old_version --refetch --json").ok().json();
+    let again = env.json("webhooks reprocess evt_old_version --refetch");
     assert_eq!(again["applied"], 1, "{again}");
     // The endpoint billctl creates pins its version.
     let script = r#""$BILLCTL" webhooks endpoint create --url https://example.com/hook -q"#;
@@ -394,7 +351,7 @@ fn an_old_payment_failure_never_costs_the_grace() {
     let victim = env.subscribed("late@example.com", "pro");
     let control = env.subscribed("control@example.com", "pro");
     let third = env.subscribed("third@example.com", "pro");
-    let (vkey, ckey) = (key_for(&env, &victim), key_for(&env, &control));
+    let (vkey, ckey) = (env.key(&victim), env.key(&control));
     let sub = |c: &str| env.store().current_subscription(c).unwrap().unwrap();
     let event = |id: &str, kind: &str, at: i64, customer: &str, status: &str| {
         json!({"id": id, "object": "event", "type": kind, "created": at, "livemode": false,
@@ -405,7 +362,7 @@ fn an_old_payment_failure_never_costs_the_grace() {
         .to_string()
     };
     let ingest = |body: String| env.cmd_stdin("webhooks ingest - --json", &body).ok();
-    let shown = |id: &str| env.cmd(format!("webhooks show {id} --json")).ok().json();
+    let shown = |id: &str| env.json(format!("webhooks show {id}"));
 
     ingest(event("evt_old", "invoice.payment_failed", t - 25 * DAY, &victim, "open"));
     assert_eq!(shown("evt_old")["status"], "ignored");
@@ -427,13 +384,10 @@ fn an_old_payment_failure_never_costs_the_grace() {
     ingest(event("evt_paid", "invoice.paid", t + 30, &third, "paid"));
     ingest(event("evt_late", "invoice.payment_failed", t + 25, &third, "open"));
     assert_eq!(shown("evt_late")["status"], "ignored");
+    let late = shown("evt_late");
     assert!(
-        shown("evt_late")["detail"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("older than the payment state"),
-        "{}",
-        shown("evt_late")
+        late["detail"].as_str().unwrap_or_default().contains("older than the payment state"),
+        "{late}"
     );
     let s = sub(&third);
     assert_eq!((s.row.status.as_str(), s.payment.failed_at), ("active", None));

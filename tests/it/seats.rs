@@ -12,13 +12,6 @@ use serde_json::{json, Value};
 
 const TEAM: i64 = 49_900;
 
-fn customer(env: &Env, email: &str) -> String {
-    let c = env.cmd(format!("customers create --email {email} --json")).ok().json();
-    let id = c["id"].as_str().unwrap().to_string();
-    env.add_card(&id);
-    id
-}
-
 /// The subscription's main item at Stripe (the simulator's own state).
 fn stripe_item(env: &Env, sub: &str) -> Value {
     env.sim.state().subscriptions[sub]["items"]["data"][0].clone()
@@ -26,15 +19,10 @@ fn stripe_item(env: &Env, sub: &str) -> Value {
 
 /// USD MRR and Team's seats, as `revenue --json` reports them now.
 fn revenue(env: &Env) -> (i64, i64) {
-    let r = env.cmd("revenue --json").ok().json();
+    let r = env.json("revenue");
     let usd = &r["currencies"][0];
-    let team = usd["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["tier"] == "team")
-        .cloned()
-        .unwrap_or(json!({"seats": 0}));
+    let team = usd["tiers"].as_array().unwrap().iter().find(|t| t["tier"] == "team").cloned();
+    let team = team.unwrap_or(json!({"seats": 0}));
     (usd["mrr"].as_i64().unwrap_or(0), team["seats"].as_i64().unwrap())
 }
 
@@ -55,10 +43,8 @@ fn proration_lines(lines: &[Value]) -> Vec<(i64, i64)> {
 #[test]
 fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     let env = Env::with_catalog();
-    let cus = customer(&env, "seats@example.com");
-    let created = env
-        .cmd(format!("subscriptions create --customer {cus} --tier team --quantity 3 --json"))
-        .ok();
+    let cus = env.customer("seats@example.com");
+    let created = env.sub(&cus, "team").seats(3).arg("--json").run().ok();
     assert!(created.stderr.contains("to team × 3"), "{}", created.stderr);
     let sub = created.json()["subscription"]["id"]
         .as_str()
@@ -103,12 +89,8 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
     holds(&env, &sub, 2);
     let state = env.sim.state();
     assert!(!state.pending_prorations.contains_key(&sub), "all invoiced");
-    let inv = state
-        .invoices
-        .values()
-        .find(|i| i["billing_reason"] == "subscription_update")
-        .expect("always_invoice issues an invoice")
-        .clone();
+    let inv = state.invoices.values().find(|i| i["billing_reason"] == "subscription_update");
+    let inv = inv.expect("always_invoice issues an invoice").clone();
     drop(state);
     let lines = proration_lines(inv["lines"]["data"].as_array().unwrap());
     assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [3, 5, 5, 2], "{inv}");
@@ -130,29 +112,21 @@ fn team_three_seats_then_five_then_two_with_stripe_and_mrr_at_each_step() {
 
 /// Exit 2 naming `--quantity`, and nothing sent to Stripe or mirrored.
 #[track_caller]
-fn refused(env: &Env, args: &[&str], says: &str) {
+fn refused(env: &Env, line: &str, says: &str) {
     let posts = env.posts();
-    let rows = env.count("SELECT count(*) FROM subscription_history", false);
-    let r = env.run(args).code(2);
-    assert!(r.stderr.contains("--quantity"), "{args:?}: {}", r.stderr);
-    assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
-    assert_eq!(env.posts(), posts, "{args:?} sent a write");
-    assert_eq!(
-        env.count("SELECT count(*) FROM subscription_history", false),
-        rows,
-        "{args:?} changed the mirror"
-    );
+    let history = || env.count("SELECT count(*) FROM subscription_history", false);
+    let rows = history();
+    let r = env.cmd(line).code(2);
+    assert!(r.stderr.contains("--quantity"), "{line}: {}", r.stderr);
+    assert!(r.stderr.contains(says), "{line}: {}", r.stderr);
+    assert_eq!(env.posts(), posts, "{line} sent a write");
+    assert_eq!(history(), rows, "{line} changed the mirror");
 }
 
 #[test]
 fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     let env = Env::with_catalog();
-    let cus = customer(&env, "bad-seats@example.com");
-    let create = |q: &str, tier: &str| -> Vec<String> {
-        ["subscriptions", "create", "--customer", &cus, "--tier", tier, "--quantity", q]
-            .map(String::from)
-            .to_vec()
-    };
+    let cus = env.customer("bad-seats@example.com");
     let cases: [(&str, &str, &str); 6] = [
         ("0", "team", "from 1 to 100"),
         ("-3", "team", "from 1 to 100"),
@@ -162,36 +136,29 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
         ("2", "pro", "sold one at a time"),
     ];
     for (q, tier, says) in cases {
-        let args = create(q, tier);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        refused(&env, &args, says);
+        refused(
+            &env,
+            &format!("subscriptions create --customer {cus} --tier {tier} --quantity {q}"),
+            says,
+        );
     }
     assert!(env.sim.state().subscriptions.is_empty());
 
-    let sub = env
-        .cmd(format!("subscriptions create --customer {cus} --tier team --quantity 3 --json"))
-        .ok()
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sub = env.sub(&cus, "team").seats(3).id();
     for (q, says) in [
         ("0", "from 1 to 100"),
         ("-1", "from 1 to 100"),
         ("1000", "from 1 to 100"),
         ("1e3", "invalid"),
     ] {
-        refused(&env, &["subscriptions", "change", &sub, "--quantity", q], says);
+        refused(&env, &format!("subscriptions change {sub} --quantity {q}"), says);
     }
     // Moving 3 seats to a tier sold one at a time asks for the quantity, never drops seats.
+    let one_at_a_time = "sells one at a time: pass --quantity 1 to move it";
+    refused(&env, &format!("subscriptions change {sub} --tier pro"), one_at_a_time);
     refused(
         &env,
-        &["subscriptions", "change", &sub, "--tier", "pro"],
-        "sells one at a time: pass --quantity 1 to move it",
-    );
-    refused(
-        &env,
-        &["subscriptions", "change", &sub, "--tier", "pro", "--quantity", "3"],
+        &format!("subscriptions change {sub} --tier pro --quantity 3"),
         "sold one at a time",
     );
     assert_eq!(stripe_item(&env, &sub)["quantity"], 3);
@@ -202,26 +169,20 @@ fn bad_quantities_are_refused_naming_the_flag_and_nothing_changes() {
     // Checkout: the link sells the seats asked for, within the same bound.
     refused(
         &env,
-        &["checkout", "create", "--email", "new@example.com", "--tier", "team", "--quantity", "0"],
+        "checkout create --email new@example.com --tier team --quantity 0",
         "from 1 to 100",
     );
     refused(
         &env,
-        &["checkout", "create", "--customer", &cus, "--mode", "setup", "--quantity", "2"],
+        &format!("checkout create --customer {cus} --mode setup --quantity 2"),
         "--mode subscription",
     );
-    let link = env
-        .cmd("checkout create --email new@example.com --tier team --quantity 4 --json")
-        .ok()
-        .json();
+    let link = env.json("checkout create --email new@example.com --tier team --quantity 4");
     assert_eq!(link["quantity"], 4);
     let session = link["id"].as_str().unwrap();
     let state = env.sim.state();
-    assert_eq!(
-        state.checkout_items[session]["line_items"][0]["quantity"], 4,
-        "{:?}",
-        state.checkout_items[session]
-    );
+    let item = &state.checkout_items[session];
+    assert_eq!(item["line_items"][0]["quantity"], 4, "{item:?}");
 }
 
 #[test]
@@ -275,7 +236,7 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
     assert_eq!(a.status, 400, "{}", a.body);
     assert_eq!(env.posts(), posts, "a refused quantity sends nothing");
     holds(&env, &sub, 2);
-    let audit = env.cmd("audit list --action subscription.change --json").ok().json();
+    let audit = env.json("audit list --action subscription.change");
     let quantities: Vec<Value> =
         audit.as_array().unwrap().iter().map(|e| e["detail"]["quantity"].clone()).collect();
     assert!(quantities.contains(&json!(5)) && quantities.contains(&json!(2)), "{audit}");
@@ -289,8 +250,8 @@ fn serves_plan_change_sets_seats_and_refuses_bad_ones_with_nothing_changed() {
 #[test]
 fn seats_changed_back_and_forth_within_a_day_are_changed_in_stripe_each_time() {
     let env = Env::with_catalog();
-    let cus = customer(&env, "back-and-forth@example.com");
-    env.cmd(format!("subscriptions create --customer {cus} --tier team --quantity 3")).ok();
+    let cus = env.customer("back-and-forth@example.com");
+    env.sub(&cus, "team").seats(3).run().ok();
     let sub = env.store().live_subscription(&cus).unwrap().unwrap().id;
     holds(&env, &sub, 3);
     for seats in [5, 3, 5, 3] {

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::Env;
+use common::{event, ints, ndjson, Env, Event};
 use std::fmt::Write as _;
 
 struct Usage {
@@ -17,13 +17,15 @@ struct Usage {
 fn setup() -> Usage {
     let env = Env::with_catalog();
     let customer = env.subscribed("u@example.com", "pro");
-    let key =
-        env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string();
-    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    let key_id = common::key_id(&env.key(&customer));
     Usage { env, customer, key_id }
 }
 
 impl Usage {
+    /// Event `id` of the test key at `ts`, of `quantity`.
+    fn event(&self, id: impl Into<String>, ts: i64, quantity: i64) -> billctl::store::UsageEvent {
+        event(id, &self.customer).key(&self.key_id).at(ts).quantity(quantity)
+    }
     fn file(&self, name: &str, text: &str) -> String {
         let p = self.env.path(name);
         std::fs::write(&p, text).unwrap();
@@ -45,36 +47,25 @@ const T0: i64 = 1_795_500_000; // 2026-11-24T06:00:00Z
 #[test]
 fn ndjson_import_dedups_by_id_and_keeps_rollups_exact() {
     let u = setup();
-    let mut text = String::new();
-    for i in 0..500 {
-        writeln!(
-            text,
-            r#"{{"id":"e{i}","key":"{}","timestamp":{},"quantity":{},"endpoint":"/v1/search"}}"#,
-            u.key_id,
-            T0 + i * 60,
-            1 + i % 3
-        )
-        .unwrap();
-    }
+    let mut text = ndjson(
+        &(0..500)
+            .map(|i| u.event(format!("e{i}"), T0 + i * 60, 1 + i % 3).endpoint("/v1/search"))
+            .collect::<Vec<_>>(),
+    );
     // A repeated id inside the file, and a customer-level event in RFC 3339.
     writeln!(text, r#"{{"id":"e0","key":"{}","timestamp":{T0},"quantity":1}}"#, u.key_id).unwrap();
     writeln!(text, r#"{{"id":"c1","customer":"{}","timestamp":"2026-11-24T07:30:00Z","quantity":10,"meta":{{"job":"batch"}}}}"#, u.customer).unwrap();
     let f = u.file("events.ndjson", &text);
     let s = u.env.cmd(format!("usage import {f} --json --batch-size 64")).ok().json();
     assert_eq!(
-        (
-            s["read"].as_i64(),
-            s["inserted"].as_i64(),
-            s["duplicates"].as_i64(),
-            s["rejected"].as_i64()
-        ),
-        (Some(502), Some(501), Some(1), Some(0))
+        ints(&s, ["read", "inserted", "duplicates", "rejected"]),
+        [Some(502), Some(501), Some(1), Some(0)]
     );
     let want: i64 = (0..500).map(|i| 1 + i % 3).sum::<i64>() + 10;
     assert_eq!(u.totals(), (want, want, want - 10));
     // Importing the same file again changes nothing.
     let again = u.env.cmd(format!("usage import {f} --json")).ok().json();
-    assert_eq!((again["inserted"].as_i64(), again["duplicates"].as_i64()), (Some(0), Some(502)));
+    assert_eq!(ints(&again, ["inserted", "duplicates"]), [Some(0), Some(502)]);
     assert_eq!(u.totals(), (want, want, want - 10));
     let human = u.env.cmd(format!("usage import {f}")).ok();
     assert!(
@@ -127,12 +118,8 @@ fn validation_is_all_or_nothing_and_names_every_bad_line() {
 
     // --skip-invalid commits the good lines and writes the bad ones with reasons.
     let rejects = u.env.path("rejects.jsonl");
-    let s = u
-        .env
-        .cmd(format!("usage import {f} --skip-invalid --rejects {} --json", rejects.display()))
-        .ok()
-        .json();
-    assert_eq!((s["inserted"].as_i64(), s["rejected"].as_i64()), (Some(2), Some(5)));
+    let s = u.env.json(format!("usage import {f} --skip-invalid --rejects {}", rejects.display()));
+    assert_eq!(ints(&s, ["inserted", "rejected"]), [Some(2), Some(5)]);
     let lines: Vec<serde_json::Value> =
         common::read(&rejects).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(
@@ -153,39 +140,30 @@ fn derived_ids_count_identical_lines_once() {
     let other = format!("{{\"key\":\"{}\",\"timestamp\":{},\"quantity\":3}}\n", u.key_id, T0 + 1);
     let f = u.file("noid.ndjson", &format!("{line}{line}{other}"));
     let s = u.env.cmd(format!("usage import {f} --derive-ids --json")).ok().json();
-    assert_eq!((s["inserted"].as_i64(), s["duplicates"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(ints(&s, ["inserted", "duplicates"]), [Some(2), Some(1)]);
     assert_eq!(u.totals().0, 6);
 }
 
 #[test]
 fn record_counts_an_id_once_and_feeds_verify() {
     let u = setup();
-    let r = u
-        .env
-        .cmd(format!("usage record --key {} --quantity 40 --id once --json", u.key_id))
-        .ok()
-        .json();
+    let r = u.env.json(format!("usage record --key {} --quantity 40 --id once", u.key_id));
     assert_eq!(
         (r["inserted"].as_bool(), r["customer_id"].as_str()),
         (Some(true), Some(u.customer.as_str()))
     );
-    let r = u
-        .env
-        .cmd(format!("usage record --key {} --quantity 40 --id once --json", u.key_id))
-        .ok()
-        .json();
+    let r = u.env.json(format!("usage record --key {} --quantity 40 --id once", u.key_id));
     assert_eq!(r["duplicate"], true);
     assert_eq!(u.totals(), (40, 40, 40));
     // A retry without --at is the same event whenever it runs: its time is the first
     // record's (the clock moved a minute here), so it is a duplicate, not a conflict.
     let t = billctl::clock::now();
     u.env.set_now(t);
-    let args =
-        ["usage", "record", "--key", &u.key_id, "--quantity", "7", "--id", "retried", "--json"];
-    let first = u.env.run(&args).ok().json();
+    let line = format!("usage record --key {} --quantity 7 --id retried --json", u.key_id);
+    let first = u.env.cmd(&line).ok().json();
     assert_eq!(first["inserted"], true);
     u.env.set_now(t + 60);
-    let again = u.env.run(&args);
+    let again = u.env.cmd(&line);
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert_eq!(again.json()["duplicate"], true, "{}", again.stdout);
     u.env.set_now(i64::MIN);
@@ -202,17 +180,8 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
     let (n, batch) = (30_000i64, 500i64);
     let batches = n / batch;
     let quantity = |i: i64| 1 + i % 5;
-    let mut text = String::with_capacity(100 * n as usize);
-    for i in 0..n {
-        writeln!(
-            text,
-            r#"{{"id":"k{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
-            u.key_id,
-            T0 + i,
-            quantity(i)
-        )
-        .unwrap();
-    }
+    let text =
+        ndjson(&(0..n).map(|i| u.event(format!("k{i}"), T0 + i, quantity(i))).collect::<Vec<_>>());
     let want: i64 = (0..n).map(quantity).sum();
     let f = u.file("big.ndjson", &text);
     // Pseudo-random kill points, reproducible: each round dies inside batch `at`'s transaction,
@@ -224,13 +193,9 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let at = 1 + (seed % (batches as u64 - 1)) as i64; // 1..batches-1: never the last
-        let out = u
-            .env
-            .command()
-            .args(["usage", "import", &f, "--batch-size", &batch.to_string(), "-q"])
-            .env(billctl::faults::FAULT_ENV, format!("usage.commit@{at}"))
-            .output()
-            .unwrap();
+        let fault = [(billctl::faults::FAULT_ENV, format!("usage.commit@{at}"))];
+        let out = u.env.spawn_with(format!("usage import {f} --batch-size {batch} -q"), fault);
+        let out = out.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
             out.status.signal(),
@@ -283,19 +248,17 @@ fn reset_usage(u: &Usage) {
 
 /// Imports `(id, timestamp, quantity)` events for the test key.
 fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
-    let mut text = String::new();
-    for (id, ts, q) in events {
-        writeln!(text, r#"{{"id":"{id}","key":"{}","timestamp":{ts},"quantity":{q}}}"#, u.key_id)
-            .unwrap();
-    }
-    let f = u.file(name, &text);
+    let f = u.file(
+        name,
+        &ndjson(&events.iter().map(|(id, ts, q)| u.event(id, *ts, *q)).collect::<Vec<_>>()),
+    );
     // Events may lie ahead of the real clock (a whole period's worth): import them as at the
     // last one, then give the clock back.
-    let before = u.env.pinned_now.load(std::sync::atomic::Ordering::SeqCst);
+    let before = u.env.now_pinned();
     let last = events.iter().map(|e| e.1).max().unwrap_or(0);
     u.env.set_now(last.max(billctl::clock::now()));
     u.env.cmd(format!("usage import {f} -q")).ok();
-    u.env.pinned_now.store(before, std::sync::atomic::Ordering::SeqCst);
+    u.env.set_now(before);
 }
 
 #[test]
@@ -333,10 +296,10 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         (Some(u.customer.as_str()), Some("pro"))
     );
     assert_eq!(
-        (r["used"].as_i64(), r["quota"].as_i64(), r["remaining"].as_i64(), r["overage"].as_i64()),
-        (Some(want), Some(10_000), Some(10_000 - want), Some(0))
+        ints(r, ["used", "quota", "remaining", "overage"]),
+        [Some(want), Some(10_000), Some(10_000 - want), Some(0)]
     );
-    assert_eq!((r["period_start"].as_i64(), r["period_end"].as_i64()), (Some(start), Some(end)));
+    assert_eq!(ints(r, ["period_start", "period_end"]), [Some(start), Some(end)]);
     assert!((r["percent"].as_f64().unwrap() - 5.67).abs() < 1e-9);
     let days = u.env.cmd("usage report --by day --json").ok().json();
     let by_day: i64 = days.as_array().unwrap().iter().map(|d| d["used"].as_i64().unwrap()).sum();
@@ -346,11 +309,7 @@ fn the_report_is_exact_at_period_edges_and_adds_up_by_day() {
         (keys[0]["key_id"].as_str(), keys[0]["used"].as_i64()),
         (Some(u.key_id.as_str()), Some(want))
     );
-    let explicit = u
-        .env
-        .cmd(format!("usage report --from {} --to {} --json", start, start + 3600))
-        .ok()
-        .json();
+    let explicit = u.env.json(format!("usage report --from {start} --to {}", start + 3600));
     assert_eq!(explicit[0]["used"], 6);
     let csv = u.env.cmd("usage report --csv").ok().stdout;
     assert!(
@@ -391,7 +350,7 @@ fn alerts_list_customers_over_the_threshold_and_exit_1() {
     u.env.cmd("usage alerts --threshold 90").ok();
     import(&u, "b.ndjson", &[("a2".into(), t, 2_000)]);
     let over = u.env.cmd("usage alerts --threshold 100 --json").code(1).json();
-    assert_eq!((over[0]["used"].as_i64(), over[0]["overage"].as_i64()), (Some(10_500), Some(500)));
+    assert_eq!(ints(&over[0], ["used", "overage"]), [Some(10_500), Some(500)]);
 }
 
 #[test]
@@ -400,30 +359,15 @@ fn four_concurrent_importers_of_overlapping_files_give_exact_totals() {
     // Four files of 20,000 events each, every file overlapping the next by half.
     let mut files = Vec::new();
     for f in 0..4i64 {
-        let mut text = String::new();
-        for i in (f * 10_000)..(f * 10_000 + 20_000) {
-            writeln!(
-                text,
-                r#"{{"id":"c{i}","key":"{}","timestamp":{},"quantity":{}}}"#,
-                u.key_id,
-                T0 + i,
-                1 + i % 3
-            )
-            .unwrap();
-        }
-        files.push(u.file(&format!("part{f}.ndjson"), &text));
+        let events: Vec<_> = (f * 10_000..f * 10_000 + 20_000)
+            .map(|i| u.event(format!("c{i}"), T0 + i, 1 + i % 3))
+            .collect();
+        files.push(u.file(&format!("part{f}.ndjson"), &ndjson(&events)));
     }
+    let none: [(&str, &str); 0] = [];
     let children: Vec<_> = files
         .iter()
-        .map(|f| {
-            u.env
-                .command()
-                .args(["usage", "import", f, "--batch-size", "2000", "--json"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|f| u.env.spawn_with(format!("usage import {f} --batch-size 2000 --json"), none))
         .collect();
     let mut inserted = 0;
     for c in children {
@@ -501,11 +445,7 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
         ("2026-11-24T08:00:00+02:00", "a3", T0),
         ("1795500000", "a4", T0),
     ] {
-        let r = u
-            .env
-            .cmd(format!("usage record --key {} --at {at} --id {id} --json", u.key_id))
-            .ok()
-            .json();
+        let r = u.env.json(format!("usage record --key {} --at {at} --id {id}", u.key_id));
         assert_eq!(r["timestamp"].as_i64(), Some(want), "--at {at}: {r}");
     }
     // Out of range or malformed: exit 2, the flag and the reason named, nothing stored.
@@ -530,12 +470,7 @@ fn every_time_flag_takes_one_grammar_with_ranges_checked() {
 #[test]
 fn conflicting_repeats_are_reported_apart_from_duplicates() {
     let u = setup();
-    let line = |id: &str, q: i64, ts: i64| {
-        format!(
-            "{{\"id\":\"{id}\",\"key\":\"{}\",\"timestamp\":{ts},\"quantity\":{q}}}\n",
-            u.key_id
-        )
-    };
+    let line = |id: &str, q: i64, ts: i64| u.event(id, ts, q).ndjson() + "\n";
     let mut text = String::new();
     for i in 0..10 {
         text += &line(&format!("base{i}"), 1, T0 + i);
@@ -546,8 +481,8 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     // Conflicting events were refused: a problem found, exit 1.
     let r = u.env.cmd(format!("usage import {f} --json --batch-size 100")).code(1).json();
     assert_eq!(
-        (r["inserted"].as_i64(), r["duplicates"].as_i64(), r["conflicts"].as_i64()),
-        (Some(10), Some(1), Some(1)),
+        ints(&r, ["inserted", "duplicates", "conflicts"]),
+        [Some(10), Some(1), Some(1)],
         "{r}"
     );
     assert_eq!(r["first_conflicts"][0]["event_id"], "base1");
@@ -559,11 +494,7 @@ fn conflicting_repeats_are_reported_apart_from_duplicates() {
     for i in 0..10 {
         again += &line(&format!("base{i}"), 1, T0 + i);
     }
-    again += &format!(
-        "{{\"id\":\"base2\",\"customer\":\"{}\",\"timestamp\":{},\"quantity\":1}}\n",
-        u.customer,
-        T0 + 2
-    );
+    again += &(event("base2", &u.customer).at(T0 + 2).ndjson() + "\n");
     again += &line("fresh", 2, T0 + 20);
     let g = u.file("second.ndjson", &again);
     let human = u.env.cmd(format!("usage import {g}")).code(1);
@@ -591,11 +522,11 @@ fn the_end_of_9999_and_an_open_end_are_understood() {
     let all = u.env.cmd("usage report --to 9999-12-31T23:59:59Z --json").ok().json();
     assert_eq!(all[0]["used"], 3, "{all}");
     for args in [
-        &["usage", "report", "--from", "9999-12-31"][..],
-        &["usage", "compact", "--before", "9999-12-31", "--yes"][..],
-        &["usage", "compact", "--before", "9999-12-31T23:59:59Z", "--yes"][..],
+        "usage report --from 9999-12-31",
+        "usage compact --before 9999-12-31 --yes",
+        "usage compact --before 9999-12-31T23:59:59Z --yes",
     ] {
-        let r = u.env.run(args).code(2);
+        let r = u.env.cmd(args).code(2);
         assert!(
             r.stderr.contains("9999-12-31") && !r.stderr.contains("0000-01-01"),
             "{args:?}: {}",
@@ -646,11 +577,7 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
         assert!(!r.stderr.contains("written to"), "no claim of a written file: {ctx}");
         if json {
             let s = r.json();
-            assert_eq!(
-                (s["inserted"].as_i64(), s["rejected"].as_i64()),
-                (Some(inserted), Some(1)),
-                "{ctx}"
-            );
+            assert_eq!(ints(&s, ["inserted", "rejected"]), [Some(inserted), Some(1)], "{ctx}");
             assert!(s["rejects_error"].as_str().is_some_and(|e| e.contains(rejects)), "{ctx}");
         } else {
             assert!(
@@ -666,7 +593,7 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
     // Again with a file that can be written: the rejects, and the events as duplicates.
     let s =
         u.env.cmd(format!("usage import {f} --skip-invalid --rejects {target} --json")).ok().json();
-    assert_eq!((s["inserted"].as_i64(), s["duplicates"].as_i64()), (Some(0), Some(2)));
+    assert_eq!(ints(&s, ["inserted", "duplicates"]), [Some(0), Some(2)]);
     assert!(s.get("rejects_error").is_none(), "{s}");
     assert!(common::read(std::path::Path::new(target)).contains("\"line\":2"));
 }
@@ -718,17 +645,15 @@ fn every_grouping_shows_the_tiers_quota() {
     use clap::CommandFactory;
     let u = setup();
     let ent = u.env.subscribed("ent@example.com", "enterprise");
-    let ent_key =
-        u.env.cmd(format!("keys issue --customer {ent} -q")).ok().stdout.trim().to_string();
-    let ent_key_id = billctl::keys::parse(&ent_key).unwrap().id.to_string();
+    let ent_key_id = common::key_id(&u.env.key(&ent));
     let start = u.env.store().live_subscription(&u.customer).unwrap().unwrap().current_period_start;
     let (day2, last) = (start + 86_400 + 10, start + 86_400 + 20);
-    let lines = [
-        format!(r#"{{"id":"q1","key":"{}","timestamp":{},"quantity":300}}"#, u.key_id, start + 10),
-        format!(r#"{{"id":"q2","customer":"{}","timestamp":{day2},"quantity":200}}"#, u.customer),
-        format!(r#"{{"id":"q3","key":"{ent_key_id}","timestamp":{last},"quantity":50}}"#),
+    let events = [
+        u.event("q1", start + 10, 300),
+        event("q2", &u.customer).at(day2).quantity(200),
+        event("q3", &ent).key(&ent_key_id).at(last).quantity(50),
     ];
-    let f = u.file("quota.ndjson", &(lines.join("\n") + "\n"));
+    let f = u.file("quota.ndjson", &ndjson(&events));
     u.env.set_now(last + 1);
     u.env.cmd(format!("usage import {f} -q")).ok();
     // (grouping, the Pro rows' used without --key, and with --key KEY).
@@ -759,8 +684,8 @@ fn every_grouping_shows_the_tiers_quota() {
             for r in &pro {
                 let share = r["used"].as_f64().unwrap() / 100.0;
                 assert_eq!(
-                    (r["quota"].as_i64(), r["remaining"].as_i64(), r["overage"].as_i64()),
-                    (Some(10_000), Some(10_000 - 500), Some(0)),
+                    ints(r, ["quota", "remaining", "overage"]),
+                    [Some(10_000), Some(10_000 - 500), Some(0)],
                     "{case}: {r}"
                 );
                 assert!((r["percent"].as_f64().unwrap() - share).abs() < 1e-9, "{case}: {r}");

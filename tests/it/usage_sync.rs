@@ -5,19 +5,16 @@
 
 use crate::common;
 
-use common::{metered_config, now, Env, Run};
+use common::{event, metered_config, ndjson, now, Env, Event};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::PathBuf;
-use stripe_sim::{Fault, StripeSim};
+use stripe_sim::Fault;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
 
 struct Metered {
     env: Env,
-    cfg: PathBuf,
     customers: Vec<String>,
 }
 
@@ -27,32 +24,22 @@ fn hour_ago(hours_ago: i64) -> i64 {
 }
 
 fn setup(customers: usize, extra_config: &str) -> Metered {
-    let env = Env::with_sim(StripeSim::start());
-    let cfg = env.path("metered.toml");
-    std::fs::write(&cfg, format!("{}\n{extra_config}", metered_config())).unwrap();
-    let m = Metered { env, cfg, customers: vec![] };
-    m.run(&["setup-products", "--yes", "-q"]).ok();
-    let customers = (0..customers)
-        .map(|i| common::subscribe(&m.env.sim, |a| m.run(a), &format!("c{i}@example.com"), "team"))
-        .collect();
-    Metered { customers, ..m }
+    let env = Env::new();
+    env.use_config(&format!("{}\n{extra_config}", metered_config()));
+    env.cmd("setup-products --yes -q").ok();
+    let customers =
+        (0..customers).map(|i| env.subscribed(&format!("c{i}@example.com"), "team")).collect();
+    Metered { env, customers }
 }
 
 impl Metered {
-    fn run(&self, args: &[&str]) -> Run {
-        common::run(self.env.command().env("BILLCTL_CONFIG", &self.cfg).args(args))
-    }
-
     /// Imports `(id, customer, timestamp, quantity)` events.
     fn import(&self, events: &[(String, String, i64, i64)]) {
-        let mut text = String::new();
-        for (id, c, ts, q) in events {
-            writeln!(text, r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#)
-                .unwrap();
-        }
+        let events: Vec<_> =
+            events.iter().map(|(id, c, ts, q)| event(id, c).at(*ts).quantity(*q)).collect();
         let p = self.env.path("events.ndjson");
-        std::fs::write(&p, text).unwrap();
-        self.run(&["usage", "import", p.to_str().unwrap(), "-q"]).ok();
+        std::fs::write(&p, ndjson(&events)).unwrap();
+        self.env.cmd(format!("usage import {} -q", p.display())).ok();
     }
 
     /// The simulator's meter totals per customer.
@@ -67,21 +54,14 @@ impl Metered {
     }
 
     fn meter_event_posts(&self) -> Vec<stripe_sim::LoggedRequest> {
-        self.env
-            .sim
-            .requests()
-            .into_iter()
-            .filter(|r| r.method == "POST" && r.path == "/v1/billing/meter_events")
-            .collect()
+        let requests = self.env.sim.requests().into_iter();
+        requests.filter(|r| r.method == "POST" && r.path == "/v1/billing/meter_events").collect()
     }
 
     fn local_totals(&self) -> BTreeMap<String, f64> {
         let s = self.env.store();
-        self.customers
-            .iter()
-            .map(|c| (c.clone(), s.usage_total(c).unwrap() as f64))
-            .filter(|(_, v)| *v > 0.0)
-            .collect()
+        let totals = self.customers.iter().map(|c| (c.clone(), s.usage_total(c).unwrap() as f64));
+        totals.filter(|(_, v)| *v > 0.0).collect()
     }
 
     fn sql(&self, q: &str) {
@@ -103,7 +83,7 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
         ev("b1", &c1, h1 + 7, 10),
         ev("b2", &c1, h1 + 8, 1),
     ]);
-    let out = m.run(&["usage", "sync", "--json"]).ok().json();
+    let out = m.env.cmd("usage sync --json").ok().json();
     assert_eq!(out["sent"], 3, "{out}");
     assert_eq!(out["quantity_sent"], 22);
     assert_eq!(out["failed"], 0);
@@ -121,11 +101,8 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
         ];
         want.sort();
         assert_eq!(ids, want, "identifiers are customer, hour and sequence");
-        let e = st
-            .meter_events
-            .iter()
-            .find(|e| e["identifier"] == format!("billctl-{c0}-{h1}-1").as_str())
-            .unwrap();
+        let first = format!("billctl-{c0}-{h1}-1");
+        let e = st.meter_events.iter().find(|e| e["identifier"] == first.as_str()).unwrap();
         assert_eq!(e["payload"]["value"], "6");
         assert_eq!(e["timestamp"], h1);
         assert_eq!(e["event_name"], "api_calls");
@@ -133,39 +110,38 @@ fn sync_sends_one_event_per_customer_hour_then_only_new_usage() {
 
     // The re-run sends nothing: the ledger has it all.
     let posts = m.meter_event_posts().len();
-    let again = m.run(&["usage", "sync", "--json"]).ok().json();
+    let again = m.env.cmd("usage sync --json").ok().json();
     assert_eq!(again["sent"], 0);
     assert_eq!(m.meter_event_posts().len(), posts);
 
     // A late event in an hour already sent goes out as the next sequence number, alone.
     m.import(&[ev("a5", &c0, h1 + 1800, 4)]);
-    let late = m.run(&["usage", "sync", "--json"]).ok().json();
+    let late = m.env.cmd("usage sync --json").ok().json();
     assert_eq!(late["sent"], 1, "{late}");
     assert_eq!(late["quantity_sent"], 4);
-    assert!(m
-        .env
-        .sim
-        .state()
+    let second = format!("billctl-{c0}-{h1}-2");
+    let st = m.env.sim.state();
+    assert!(st
         .meter_events
         .iter()
-        .any(|e| e["identifier"] == format!("billctl-{c0}-{h1}-2").as_str()
-            && e["payload"]["value"] == "4"));
+        .any(|e| e["identifier"] == second.as_str() && e["payload"]["value"] == "4"));
+    drop(st);
     assert_eq!(m.meter_totals(), m.local_totals());
     let ledger = m.env.store().ledger("api_calls", Some(&c0)).unwrap();
     assert_eq!(ledger.len(), 3);
     assert!(ledger.iter().all(|r| r.status == "sent"));
 
     // Reconcile agrees; usage not yet synced is a difference (exit 1) naming customer and day.
-    m.run(&["usage", "reconcile"]).ok();
+    m.env.cmd("usage reconcile").ok();
     m.import(&[ev("b3", &c1, h2 + 60, 7)]);
-    let diff = m.run(&["usage", "reconcile", "--json"]).code(1).json();
+    let diff = m.env.cmd("usage reconcile --json").code(1).json();
     let d = &diff["differences"];
     assert_eq!(d.as_array().unwrap().len(), 1, "{diff}");
     assert_eq!(d[0]["customer_id"], c1.as_str());
     assert_eq!(d[0]["day"], (h2 + 60).div_euclid(86_400) * 86_400, "days are unix seconds");
     assert_eq!(d[0]["difference"], 7.0);
-    m.run(&["usage", "sync", "-q"]).ok();
-    m.run(&["usage", "reconcile"]).ok();
+    m.env.cmd("usage sync -q").ok();
+    m.env.cmd("usage reconcile").ok();
 }
 
 #[test]
@@ -173,7 +149,7 @@ fn dry_run_sends_and_records_nothing() {
     let m = setup(1, "");
     let c = m.customers[0].clone();
     m.import(&[("x1".into(), c.clone(), hour_ago(3), 9)]);
-    let out = m.run(&["usage", "sync", "--dry-run", "--json"]).ok().json();
+    let out = m.env.cmd("usage sync --dry-run --json").ok().json();
     assert_eq!(out["windows"], 1);
     assert_eq!(out["quantity_sent"], 9);
     assert!(m.meter_event_posts().is_empty());
@@ -203,16 +179,16 @@ fn faults_during_sync_still_give_exact_meter_totals_without_duplicate_identifier
     ] {
         m.env.sim.inject(f.on("POST", path));
     }
-    let out = m.run(&["usage", "sync", "--json", "--concurrency", "4"]).ok().json();
+    let out = m.env.cmd("usage sync --json --concurrency 4").ok().json();
     assert_eq!(out["sent"], 30, "{out}");
     assert_eq!(out["failed"], 0);
     assert_eq!(m.meter_totals(), m.local_totals());
     let posts = m.meter_event_posts();
     assert!(posts.iter().any(|r| r.fault.is_some()), "faults were injected");
+    let rejected: Vec<_> = posts.iter().filter(|r| r.status == 400).map(|r| &r.params).collect();
     assert!(
         posts.iter().all(|r| r.status != 400),
-        "no identifier rejected as a duplicate: {:?}",
-        posts.iter().filter(|r| r.status == 400).map(|r| &r.params).collect::<Vec<_>>()
+        "no identifier rejected as a duplicate: {rejected:?}"
     );
     assert_eq!(m.env.sim.state().meter_events.len(), 30);
 }
@@ -227,13 +203,13 @@ fn a_lost_answer_stays_pending_and_the_next_run_resends_it_once() {
     m.env
         .sim
         .inject(Fault::drop_after_processing().times(4).on("POST", "/v1/billing/meter_events"));
-    let out = m.run(&["usage", "sync", "--json"]).code(1).json();
+    let out = m.env.cmd("usage sync --json").code(1).json();
     assert_eq!(out["failed"], 1);
     assert_eq!(out["pending"], 1);
     assert_eq!(m.env.sim.state().meter_events.len(), 1);
     // The re-run re-sends it under the same identifier and idempotency key: replayed, not
     // counted twice.
-    let out = m.run(&["usage", "sync", "--json"]).ok().json();
+    let out = m.env.cmd("usage sync --json").ok().json();
     assert_eq!(out["sent"], 1);
     assert_eq!(m.env.sim.state().meter_events.len(), 1);
     assert_eq!(m.meter_totals(), m.local_totals());
@@ -251,7 +227,7 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
     let path = "/v1/billing/meter_events";
     m.env.sim.inject(Fault::drop_after_processing().times(4).on("POST", path));
     m.env.sim.inject(Fault::drop_connection().times(4).on("POST", path));
-    let out = m.run(&["usage", "sync", "--json", "--concurrency", "1"]).code(1).json();
+    let out = m.env.cmd("usage sync --json --concurrency 1").code(1).json();
     assert_eq!(out["pending"], 2, "{out}");
     // Whichever was sent first reached Stripe (its answers lost); the other never did.
     let arrived = {
@@ -269,7 +245,7 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
         }
         st.idempotency.clear();
     }
-    let out = m.run(&["usage", "sync", "--json"]).ok().json();
+    let out = m.env.cmd("usage sync --json").ok().json();
     assert_eq!(out["resolved_stale"], 2, "{out}");
     assert_eq!(out["sent"], 1, "only the one Stripe never got is sent again");
     assert_eq!(m.meter_totals(), m.local_totals());
@@ -285,7 +261,7 @@ fn pending_events_older_than_the_identifier_window_are_checked_against_the_meter
     let (got, lost) = if arrived == c0 { (&c0, &c1) } else { (&c1, &c0) };
     assert_eq!(statuses(got), [("sent".to_string(), 1)]);
     assert_eq!(statuses(lost), [("failed".to_string(), 1), ("sent".to_string(), 2)]);
-    m.run(&["usage", "reconcile"]).ok();
+    m.env.cmd("usage reconcile").ok();
 }
 
 #[test]
@@ -295,7 +271,7 @@ fn sync_without_a_meter_explains_what_to_add() {
     assert!(r.stderr.contains("declares no [meter]"), "{}", r.stderr);
     let m = setup(0, "");
     m.env.sim.state().meters.clear();
-    let r = m.run(&["usage", "sync"]).code(2);
+    let r = m.env.cmd("usage sync").code(2);
     assert!(r.stderr.contains("no meter for event api_calls"), "{}", r.stderr);
     assert!(r.stderr.contains("setup-products"), "{}", r.stderr);
 }
@@ -314,44 +290,32 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     m.import(&events);
     let from = old_day.to_string();
     let to = (old_day + 20 * DAY).to_string();
-    let report = |m: &Metered| {
-        m.run(&["usage", "report", "--customer", &c, "--from", &from, "--to", &to, "--json"])
-            .ok()
-            .json()
-    };
+    let report =
+        |m: &Metered| m.env.json(format!("usage report --customer {c} --from {from} --to {to}"));
     let before = report(&m);
     let day = billctl::time::utc_date;
     // Inside the dedup window: refused, nothing dropped.
-    let r = m.run(&["usage", "compact", "--before", &day(now() - 10 * DAY), "--yes"]).code(2);
+    let r = m.env.cmd(format!("usage compact --before {} --yes", day(now() - 10 * DAY))).code(2);
     assert!(r.stderr.contains("dedup window"), "{}", r.stderr);
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 41);
     // Without --yes and without a terminal: refused.
     let cut = day(old_day + 5 * DAY);
-    m.run(&["usage", "compact", "--before", &cut]).code(2);
+    m.env.cmd(format!("usage compact --before {cut}")).code(2);
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 41);
-    let out = m
-        .run(&["usage", "compact", "--before", &cut, "--yes", "--json", "--batch-size", "7"])
-        .ok()
-        .json();
+    let out = m.env.json(format!("usage compact --before {cut} --yes --batch-size 7"));
     assert_eq!(out["deleted"], 20, "{out}");
     assert_eq!(m.env.store().raw_events_before(i64::MAX).unwrap(), 21);
     assert_eq!(report(&m), before, "rollups keep the report exact");
     assert_eq!(m.env.store().integrity_check().unwrap(), "ok");
     // An old event can no longer be checked for duplicates: refused with its line number.
     let p = m.env.path("old.ndjson");
-    std::fs::write(
-        &p,
-        format!(
-            "{{\"id\":\"o3\",\"customer\":\"{c}\",\"timestamp\":{},\"quantity\":2}}\n",
-            old_day + 3 * DAY + 3 * HOUR
-        ),
-    )
-    .unwrap();
-    let r = m.run(&["usage", "import", p.to_str().unwrap()]).code(2);
+    std::fs::write(&p, ndjson(&[event("o3", &c).at(old_day + 3 * DAY + 3 * HOUR).quantity(2)]))
+        .unwrap();
+    let r = m.env.cmd(format!("usage import {}", p.display())).code(2);
     assert!(r.stderr.contains("old.ndjson:1:"), "{}", r.stderr);
     assert!(r.stderr.contains("compacted horizon"), "{}", r.stderr);
     assert_eq!(report(&m), before);
-    let r = m.run(&["usage", "compact", "--before", "2026-02-30", "--yes"]).code(2);
+    let r = m.env.cmd("usage compact --before 2026-02-30 --yes").code(2);
     assert!(r.stderr.contains("--before"), "{}", r.stderr);
 }
 

@@ -46,6 +46,16 @@ pub(crate) fn listen_env(env: &Env) -> Vec<(&'static str, String)> {
     listen_url(env).map(|u| vec![("BILLCTL_DATABASE_URL", u)]).unwrap_or_default()
 }
 
+/// `billctl LINE` on the listener's data dir and store.
+pub(crate) fn on_listen(env: &Env, line: &str) -> Run {
+    env.cmd_with(
+        line,
+        listen_env(env)
+            .into_iter()
+            .chain([("BILLCTL_DATA_DIR", env.path("listen-data").display().to_string())]),
+    )
+}
+
 /// The store (mirror) the listener applied to.
 pub(crate) fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store::Store {
     common::store_at(data, listen_url(env).as_deref())
@@ -88,20 +98,18 @@ impl Listener {
             .spawn()
             .unwrap();
         let mut first = String::new();
+        let address = |first: &str| {
+            let v = serde_json::from_str::<Value>(first).unwrap();
+            v["listening"].as_str().unwrap_or_else(|| panic!("no address in {first:?}")).to_string()
+        };
         if !drain {
             BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
-            let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
-                .as_str()
-                .unwrap_or_else(|| panic!("no address in {first:?}"))
-                .to_string();
+            let url = address(&first);
             return Listener { child, url, data, db_url: listen_url(env), rest: None };
         }
         let mut out = BufReader::new(child.stdout.take().unwrap());
         out.read_line(&mut first).unwrap();
-        let url = serde_json::from_str::<Value>(&first).unwrap()["listening"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
+        let url = address(&first);
         let rest = Some(std::thread::spawn(move || {
             let mut text = String::new();
             let _ = out.read_to_string(&mut text);
@@ -160,8 +168,7 @@ fn post_with(
     body: &[u8],
     extra: &[(&str, &str)],
 ) -> (u16, String) {
-    let rest = url.strip_prefix("http://").unwrap();
-    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let (authority, path) = split_url(url);
     let mut s = TcpStream::connect(authority).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let mut head = format!(
@@ -200,6 +207,22 @@ fn register(env: &Env, url: &str, secret: &str) {
     );
 }
 
+/// A signed (with [`NEW`], now) event `id` of `kind` about `object`, as Stripe sends it.
+fn signed(id: &str, kind: &str, object: Value) -> (String, Vec<u8>) {
+    let t = now();
+    let body = json!({"id": id, "object": "event", "type": kind, "created": t, "livemode": false,
+        "api_version": billctl::stripe::API_VERSION, "data": {"object": object}})
+    .to_string()
+    .into_bytes();
+    (signature_header(NEW, t, &body), body)
+}
+
+/// The authority (`host:port`) and path of a URL.
+fn split_url(url: &str) -> (&str, &str) {
+    let rest = url.split_once("://").unwrap().1;
+    rest.split_at(rest.find('/').unwrap())
+}
+
 /// The body the simulator delivers for an event (pretty JSON of the stored event).
 fn sim_body(env: &Env, id: &str) -> Vec<u8> {
     let ev = env.sim.state().events[id].clone();
@@ -213,18 +236,14 @@ fn the_simulators_deliveries_are_stored_applied_and_deduplicated() {
     register(&env, &l.url, NEW);
     let customer = env.subscribed("listen@example.com", "pro");
     assert!(env.sim.wait_for_webhooks(Duration::from_secs(20)));
-    let (delivered, sub_id): (Vec<String>, String) = {
+    let sub_id = env.sim_subscription(&customer)["id"].as_str().unwrap().to_string();
+    let delivered: Vec<String> = {
         let st = env.sim.state();
         assert!(!st.deliveries.is_empty());
         for d in &st.deliveries {
             assert_eq!(d.status, Some(200), "delivery of {} answered {:?}", d.event, d.status);
         }
-        let sub = st.subscriptions.values().find(|s| s["customer"] == customer.as_str()).unwrap()
-            ["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        (st.deliveries.iter().map(|d| d.event.clone()).collect(), sub)
+        st.deliveries.iter().map(|d| d.event.clone()).collect()
     };
     // Every delivered event is stored once, and the mirror learned the subscription from them.
     let stored = l.settled();
@@ -304,13 +323,11 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
     let (status, answer) = post(&l.url, Some(&signature_header(NEW, t, &huge)), &huge);
     assert_eq!(status, 413, "{answer}");
     // A wrong path and a GET: answered, and recorded as rejected too (issue 30).
-    let rest = l.url.strip_prefix("http://").unwrap();
-    let authority = &rest[..rest.find('/').unwrap()];
+    let (authority, path) = split_url(&l.url);
     let (status, answer) = post(&format!("http://{authority}/elsewhere"), None, &body);
     assert_eq!(status, 404, "{answer}");
     let mut s = TcpStream::connect(authority).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let path = &rest[rest.find('/').unwrap()..];
     s.write_all(
         format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes(),
     )
@@ -325,14 +342,9 @@ fn bad_requests_get_4xx_are_recorded_and_never_applied_and_the_server_keeps_serv
     let stored = l.settled();
     let out = l.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let rejected = env
-        .command()
-        .env("BILLCTL_DATA_DIR", env.path("listen-data"))
-        .envs(listen_env(&env))
-        .args(["webhooks", "list", "--status", "rejected", "--json"])
-        .output()
-        .unwrap();
-    let rows: Vec<Value> = serde_json::from_slice(&rejected.stdout).unwrap();
+    let rows: Vec<Value> =
+        serde_json::from_str(&on_listen(&env, "webhooks list --status rejected --json").stdout)
+            .unwrap();
     assert_eq!(rows.len(), 8, "{rows:#?}");
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 400).count(), 5);
     assert_eq!(rows.iter().filter(|r| r["http_status"] == 413).count(), 1);
@@ -368,14 +380,7 @@ fn ignored_as_older(env: &Env, id: &str) -> Value {
 fn events_applied_out_of_order_end_in_the_right_state() {
     let env = Env::with_catalog();
     let customer = env.subscribed("order@example.com", "team");
-    let sub = env
-        .sim
-        .state()
-        .subscriptions
-        .values()
-        .find(|s| s["customer"] == customer.as_str())
-        .unwrap()
-        .clone();
+    let sub = env.sim_subscription(&customer);
     let sub_id = sub["id"].as_str().unwrap().to_string();
     let t = now() + 100; // later than the mirror's own state from 'subscriptions create'
     let created = sub_event("evt_o_1", "customer.subscription.created", t, &sub, "incomplete");
@@ -616,14 +621,7 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert_eq!(noted(&env), ["product.updated billctl_pro"]);
     let child = env
-        .command()
-        .args(["setup-products", "--yes", "-q"])
-        .env(FAULT_ENV, "setup.read@1")
-        .env(ACTION_ENV, "stop")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .spawn_with("setup-products --yes -q", [(FAULT_ENV, "setup.read@1"), (ACTION_ENV, "stop")]);
     common::wait_for("setup-products to stop after reading the catalog", || {
         crate::restore::stopped(child.id()).then_some(())
     });
@@ -631,11 +629,7 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
     env.stripe_post("/products/billctl_team", &[("name", "Team, renamed")]);
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert_eq!(noted(&env), ["product.updated billctl_pro", "product.updated billctl_team"]);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
+    common::signal(child.id(), "CONT");
     let run = common::to_run(child.wait_with_output().unwrap()).ok();
     assert!(run.stderr.contains("fault point setup.read: hit 1, stopping"), "{}", run.stderr);
     // Pro's note is settled; Team's change, made after the run read, is still there.
@@ -663,15 +657,10 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
         "/products",
         &[("id", "billctl_gold"), ("name", "Gold"), ("metadata[billctl_tier]", "gold")],
     );
-    let child = env
-        .command()
-        .args(["setup-products", "--yes", "--prune", "-q"])
-        .env(FAULT_ENV, "stripe.answer@1")
-        .env(ACTION_ENV, "stop")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = env.spawn_with(
+        "setup-products --yes --prune -q",
+        [(FAULT_ENV, "stripe.answer@1"), (ACTION_ENV, "stop")],
+    );
     common::wait_for("setup-products to stop after Stripe's first answer", || {
         crate::restore::stopped(child.id()).then_some(())
     });
@@ -679,11 +668,7 @@ fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
     env.cmd(format!("webhooks backfill --since {t0} -q")).ok();
     assert!(noted(&env).contains(&"product.updated billctl_team".to_string()), "{:?}", noted(&env));
     env.sim.advance_clock(30).unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
+    common::signal(child.id(), "CONT");
     let run = common::to_run(child.wait_with_output().unwrap()).ok();
     assert!(run.stderr.contains("fault point stripe.answer: hit 1, stopping"), "{}", run.stderr);
     assert!(
@@ -751,19 +736,10 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     let missing: std::collections::BTreeSet<String> =
         env.sim.state().events.keys().filter(|id| !received.contains(id)).cloned().collect();
     assert!(during.is_subset(&missing));
-    let sub_of = |c: &str| {
-        env.sim.state().subscriptions.values().find(|s| s["customer"] == c).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let sub_of = |c: &str| env.sim_subscription(c)["id"].as_str().unwrap().to_string();
     let (sub1, sub2) = (sub_of(&first), sub_of(&second));
 
-    let mut cmd = env.command();
-    cmd.env("BILLCTL_DATA_DIR", &data)
-        .envs(listen_env(&env))
-        .args(["webhooks", "backfill", "--since", "1h", "--json"]);
-    let r = common::run(&mut cmd);
+    let r = on_listen(&env, "webhooks backfill --since 1h --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     let stored: std::collections::BTreeSet<String> = v["stored_ids"]
@@ -789,24 +765,11 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     assert!(store.subscription(&sub1).unwrap().is_some());
 
     // A second backfill finds nothing new; a type filter narrows the listing.
-    let mut again = env.command();
-    again
-        .env("BILLCTL_DATA_DIR", &data)
-        .envs(listen_env(&env))
-        .args(["webhooks", "backfill", "--since", "1h", "--json"]);
-    let v = common::run(&mut again).ok().json();
+    let v = on_listen(&env, "webhooks backfill --since 1h --json").ok().json();
     assert_eq!(v["stored"], 0);
-    let mut typed = env.command();
-    typed.env("BILLCTL_DATA_DIR", &data).envs(listen_env(&env)).args([
-        "webhooks",
-        "backfill",
-        "--since",
-        "1h",
-        "--type",
-        "customer.subscription.*",
-        "--json",
-    ]);
-    let v = common::run(&mut typed).ok().json();
+    let v = on_listen(&env, "webhooks backfill --since 1h --type customer.subscription.* --json")
+        .ok()
+        .json();
     let subs = env
         .sim
         .state()
@@ -817,14 +780,7 @@ fn backfill_after_listen_was_down_stores_exactly_the_missing_events() {
     assert_eq!(v["listed"], subs);
 
     // Bad input names the flag and changes nothing.
-    let mut bad = env.command();
-    bad.env("BILLCTL_DATA_DIR", &data).envs(listen_env(&env)).args([
-        "webhooks",
-        "backfill",
-        "--since",
-        "yesterday-ish",
-    ]);
-    let r = common::run(&mut bad);
+    let r = on_listen(&env, "webhooks backfill --since yesterday-ish");
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("--since"), "{}", r.stderr);
 }
@@ -898,11 +854,7 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
             after + wal - before
         );
     }
-    let mut cmd = env.command();
-    cmd.env("BILLCTL_DATA_DIR", &data)
-        .envs(listen_env(&env))
-        .args(["webhooks", "list", "--status", "rejected", "--json"]);
-    let rejected = common::run(&mut cmd).ok().json();
+    let rejected = on_listen(&env, "webhooks list --status rejected --json").ok().json();
     let rows = rejected.as_array().unwrap();
     assert_eq!(rows.len(), 5, "capped by --max-rejected");
     for r in rows {
@@ -936,11 +888,7 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
         headers.contains("[present]") && !headers.contains("v1="),
         "the signature value is not kept: {headers}"
     );
-    let shown = {
-        let mut cmd = env.command();
-        cmd.env("BILLCTL_DATA_DIR", &data).envs(listen_env(&env)).args(["webhooks", "list"]);
-        common::run(&mut cmd).ok().stdout
-    };
+    let shown = on_listen(&env, "webhooks list").ok().stdout;
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
     assert!(shown.contains("\\u{1b}"), "shown escaped: {shown}");
 }
@@ -959,23 +907,16 @@ fn applying_never_holds_up_an_acknowledgement() {
         &[("BILLCTL_STRIPE_API_BASE", base.as_str())],
         true,
     );
-    let t = now();
-    let first = json!({"id": "evt_slow", "object": "event", "type": "customer.subscription.updated", "created": t,
-        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "sub_slow", "object": "subscription"}}})
-    .to_string();
-    assert_eq!(
-        post(&l.url, Some(&signature_header(NEW, t, first.as_bytes())), first.as_bytes()).0,
-        200
+    let (sig, first) = signed(
+        "evt_slow",
+        "customer.subscription.updated",
+        json!({"id": "sub_slow", "object": "subscription"}),
     );
+    assert_eq!(post(&l.url, Some(&sig), &first).0, 200);
     // The apply of evt_slow is now waiting on "Stripe": observed, not slept for.
     let (held, _) = stalled.accept().unwrap();
-    let second = json!({"id": "evt_quick", "object": "event", "type": "customer.created", "created": t,
-        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_q"}}})
-    .to_string();
-    assert_eq!(
-        post(&l.url, Some(&signature_header(NEW, t, second.as_bytes())), second.as_bytes()).0,
-        200
-    );
+    let (sig, second) = signed("evt_quick", "customer.created", json!({"id": "cus_q"}));
+    assert_eq!(post(&l.url, Some(&sig), &second).0, 200);
     let rows = l.events().events(&Default::default(), None).unwrap();
     let slow = rows.iter().find(|r| r.id == "evt_slow").unwrap();
     assert_eq!(
@@ -1022,7 +963,7 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
         &[],
         true,
     );
-    let authority = l.url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let authority = split_url(&l.url).0.to_string();
     let mut held = Vec::with_capacity(n);
     for i in 0..n {
         let mut s = TcpStream::connect(&authority).unwrap();
@@ -1033,13 +974,9 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
         held.push(s);
     }
     let rss = rss_kb(l.child.id());
-    let t = now();
-    let body = json!({"id": "evt_through", "object": "event", "type": "customer.created", "created": t,
-        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_t"}}})
-    .to_string();
+    let (sig, body) = signed("evt_through", "customer.created", json!({"id": "cus_t"}));
     let started = std::time::Instant::now();
-    let (status, _) =
-        post(&l.url, Some(&signature_header(NEW, t, body.as_bytes())), body.as_bytes());
+    let (status, _) = post(&l.url, Some(&sig), &body);
     let took = started.elapsed();
     assert_eq!(status, 200, "answered while {n} connections are held");
     eprintln!("{n} held connections: the delivery took {took:?}; listen's RSS {rss} kB");
@@ -1061,7 +998,7 @@ fn idle_and_trickling_connections_are_bounded_and_closed() {
     // has none of).
     let env = Env::with_catalog();
     let l = Listener::start_with(&env, &["--max-connections", "10", "-q"], &[], true);
-    let authority = l.url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let authority = split_url(&l.url).0.to_string();
     let idle: Vec<TcpStream> = (0..10).map(|_| TcpStream::connect(&authority).unwrap()).collect();
     let (status, body) = post(&l.url, None, b"{}");
     assert_eq!(status, 400, "the idle connection waiting longest made room: {body}");
@@ -1120,13 +1057,9 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
     let (c, k) = (cert.to_str().unwrap(), key.to_str().unwrap());
     let l = Listener::start_with(&env, &["--tls-cert", c, "--tls-key", k], &[], false);
     assert!(l.url.starts_with("https://127.0.0.1:"), "{}", l.url);
-    let rest = l.url.strip_prefix("https://").unwrap();
-    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let (authority, path) = split_url(&l.url);
     let deliver = |id: &str, ca: &[u8]| {
-        let ev = json!({"id": id, "object": "event", "type": "customer.created", "created": now(),
-            "livemode": false, "data": {"object": {"id": "cus_tls", "object": "customer", "created": now()}}});
-        let body = serde_json::to_vec(&ev).unwrap();
-        let sig = signature_header(NEW, now(), &body);
+        let (sig, body) = tls_event(id);
         let head = format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n", body.len());
         let mut req = head.into_bytes();
         req.extend_from_slice(&body);
@@ -1174,20 +1107,20 @@ fn listen_serves_https_and_re_reads_its_certificate_on_sighup() {
     std::fs::copy(&cert2, &cert).unwrap();
     std::fs::copy(&key2, &key).unwrap();
     env.set_now(now() + 3 * 86_400);
-    let r = common::run(env.command().env("WH", NEW).args([
-        "webhooks",
-        "listen",
-        "--bind",
-        "127.0.0.1:0",
-        "--secret-env",
-        "WH",
-        "--tls-cert",
-        c,
-        "--tls-key",
-        k,
-    ]));
+    let r = env.cmd_with(
+        format!("webhooks listen --bind 127.0.0.1:0 --secret-env WH --tls-cert {c} --tls-key {k}"),
+        [("WH", NEW)],
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("expired") && r.stderr.contains("cert.pem"), "{}", r.stderr);
+}
+
+/// The signature and body of the `customer.created` event `id` the TLS test delivers.
+fn tls_event(id: &str) -> (String, Vec<u8>) {
+    let ev = json!({"id": id, "object": "event", "type": "customer.created", "created": now(),
+        "livemode": false, "data": {"object": {"id": "cus_tls", "object": "customer", "created": now()}}});
+    let body = serde_json::to_vec(&ev).unwrap();
+    (signature_header(NEW, now(), &body), body)
 }
 
 /// A TLS connection kept alive across requests (HTTP/1.1), trusting only `ca`.
@@ -1202,10 +1135,7 @@ impl KeptAlive {
 
     /// Posts a signed event on this connection; the status (the body is read by its length).
     fn post(&mut self, path: &str, id: &str) -> u16 {
-        let ev = json!({"id": id, "object": "event", "type": "customer.created", "created": now(),
-            "livemode": false, "data": {"object": {"id": "cus_tls", "object": "customer", "created": now()}}});
-        let body = serde_json::to_vec(&ev).unwrap();
-        let sig = signature_header(NEW, now(), &body);
+        let (sig, body) = tls_event(id);
         let head = format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\n\r\n", body.len());
         self.tls.write_all(head.as_bytes()).unwrap();
         self.tls.write_all(&body).unwrap();
@@ -1255,20 +1185,16 @@ fn wait_for_certificate(
 
 /// Issues a service token in the listener's store.
 pub(crate) fn listen_token(env: &Env, scopes: &str) -> String {
-    let out = common::run(
-        env.command()
-            .env("BILLCTL_DATA_DIR", env.path("listen-data"))
-            .envs(listen_env(env))
-            .args(["serve", "tokens", "issue", "--name", scopes, "--scope", scopes]),
-    )
-    .ok();
-    out.stdout.trim().to_string()
+    on_listen(env, &format!("serve tokens issue --name {scopes} --scope {scopes}"))
+        .ok()
+        .stdout
+        .trim()
+        .to_string()
 }
 
 /// GET `path` with a bearer token; the status and body.
 pub(crate) fn get_with(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
-    let rest = url.strip_prefix("http://").unwrap();
-    let authority = &rest[..rest.find('/').unwrap()];
+    let authority = split_url(url).0;
     let a = common::http::exchange(
         &format!("http://{authority}"),
         &common::http::raw("GET", path, token, None),
@@ -1305,18 +1231,12 @@ fn the_receivers_metrics_count_known_deliveries() {
     let (status, text) = get_with(&l.url, "/metrics", Some(&read));
     assert_eq!(status, 200, "{text}");
     let n = |s: &str| crate::serve::metric(&text, s);
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"customer.created\"}"),
-        1.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"stored\",type=\"invoice.paid\"}"),
-        1.0
-    );
-    assert_eq!(
-        n("billctl_webhooks_deliveries_total{outcome=\"duplicate\",type=\"customer.created\"}"),
-        1.0
-    );
+    let deliveries = |outcome: &str, kind: &str| {
+        n(&format!("billctl_webhooks_deliveries_total{{outcome=\"{outcome}\",type=\"{kind}\"}}"))
+    };
+    assert_eq!(deliveries("stored", "customer.created"), 1.0);
+    assert_eq!(deliveries("stored", "invoice.paid"), 1.0);
+    assert_eq!(deliveries("duplicate", "customer.created"), 1.0);
     assert_eq!(n("billctl_webhooks_deliveries_total{outcome=\"rejected\",type=\"\"}"), 2.0);
     assert_eq!(n("billctl_webhooks_refused_total{reason=\"signature\"}"), 1.0);
     assert_eq!(n("billctl_webhooks_refused_total{reason=\"missing_signature\"}"), 1.0);
@@ -1346,11 +1266,9 @@ fn the_receivers_json_log_has_one_object_per_request() {
     let env = Env::with_catalog();
     let l = Listener::start_with(&env, &["--log-format", "json"], &[], false);
     let t = now();
-    let body = serde_json::to_vec(
-        &json!({"id": "evt_log_1", "object": "event", "type": "customer.created",
-        "created": t, "livemode": false, "data": {"object": {"id": "cus_log"}}}),
-    )
-    .unwrap();
+    let body = json!({"id": "evt_log_1", "object": "event", "type": "customer.created",
+        "created": t, "livemode": false, "data": {"object": {"id": "cus_log"}}});
+    let body = serde_json::to_vec(&body).unwrap();
     let sig = signature_header(NEW, t, &body);
     assert_eq!(post(&l.url, Some(&sig), &body).0, 200);
     assert_eq!(post(&l.url, Some(&signature_header("whsec_wrong", t, &body)), &body).0, 400);
@@ -1383,8 +1301,7 @@ fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
     let env = Env::with_catalog();
     let flags = ["--max-body", "1048576", "--max-body-memory", "4194304", "-q"];
     let l = Listener::start_with(&env, &flags, &[], true);
-    let rest = l.url.strip_prefix("http://").unwrap();
-    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let (authority, path) = split_url(&l.url);
     let mut held = Vec::new();
     for _ in 0..64 {
         let mut s = tcp_from([127, 0, 0, 1], authority);
@@ -1405,14 +1322,11 @@ fn slow_unsigned_or_one_callers_uploads_cannot_block_a_delivery() {
         let _ = s.write_all(&vec![b' '; 200_000]);
         held.push(s);
     }
-    let body = json!({"id": "evt_past_the_flood", "object": "event", "type": "customer.created", "created": t,
-        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_f"}}})
-    .to_string();
-    let sig = signature_header(NEW, t, body.as_bytes());
+    let (sig, body) = signed("evt_past_the_flood", "customer.created", json!({"id": "cus_f"}));
     let mut s = tcp_from([127, 0, 0, 2], authority);
     let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n", body.len());
     s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body.as_bytes()).unwrap();
+    s.write_all(&body).unwrap();
     let mut answer = String::new();
     let _ = s.read_to_string(&mut answer);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -1434,8 +1348,7 @@ fn five_forged_callers_holding_the_budget_cannot_keep_a_signed_delivery_out() {
     let env = Env::with_catalog();
     let flags = ["--max-body", "1048576", "--max-body-memory", "4194304", "-q"];
     let l = Listener::start_with(&env, &flags, &[], true);
-    let rest = l.url.strip_prefix("http://").unwrap();
-    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let (authority, path) = split_url(&l.url);
     let t = now();
     let forged = format!("t={t},v1={}", "0".repeat(64));
     let head = |len: usize, expect: &str| {
@@ -1460,10 +1373,8 @@ fn five_forged_callers_holding_the_budget_cannot_keep_a_signed_delivery_out() {
     full(400_000);
     held.push(hold(14, REST));
     full(200_000);
-    let body = json!({"id": "evt_past_the_holders", "object": "event", "type": "customer.created", "created": t,
-        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "cus_h"}}})
-    .to_string();
-    let sig = signature_header(NEW, t, body.as_bytes());
+    let (sig, body) = signed("evt_past_the_holders", "customer.created", json!({"id": "cus_h"}));
+    let body = String::from_utf8(body).unwrap();
     let mut s = tcp_from([127, 0, 0, 99], authority);
     let ask = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\nConnection: close\r\n\r\n{body}", body.len());
     s.write_all(ask.as_bytes()).unwrap();

@@ -7,24 +7,33 @@
 use crate::common;
 
 use common::receiver::Receiver;
-use common::{now, Env};
+use common::{now, Env, Run};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 const SECRET: &str = "whsec_replay_secret_for_the_application";
 
+/// The default config with endpoint secrets allowed in the data dir's file.
+fn secret_file_config(env: &Env) -> String {
+    let config = env
+        .config(&format!("{}\n[webhooks]\nsecret_file = true\n", billctl::config::DEFAULT_CONFIG));
+    config.to_str().unwrap().to_string()
+}
+
+/// `webhooks replay --secret-env WH_APP ARGS` with [`SECRET`] in `WH_APP`.
+fn replay(env: &Env, args: impl AsRef<str>) -> Run {
+    env.cmd_with(
+        format!("webhooks replay --secret-env WH_APP {}", args.as_ref()),
+        [("WH_APP", SECRET)],
+    )
+}
+
 /// Stores `n` charge events (`evt_r000`...) through `webhooks ingest`; returns their ids.
 fn stored_events(env: &Env, n: usize) -> Vec<String> {
     let t = now();
-    let mut text = String::new();
     let ids: Vec<String> = (0..n).map(|i| format!("evt_r{i:03}")).collect();
-    for (i, id) in ids.iter().enumerate() {
-        text.push_str(&format!(
-            "{{\"id\":\"{id}\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":{},\"livemode\":false,\"data\":{{\"object\":{{\"id\":\"ch_{i}\",\"object\":\"charge\",\"amount\":{}}}}}}}\n",
-            t - 600 + i as i64,
-            100 + i
-        ));
-    }
+    let text: String = ids.iter().enumerate().map(|(i, id)| serde_json::json!({"id": id, "object": "event", "type": "charge.succeeded",
+        "created": t - 600 + i as i64, "livemode": false, "data": {"object": {"id": format!("ch_{i}"), "object": "charge", "amount": 100 + i}}}).to_string() + "\n").collect();
     let file = env.path("events.ndjson");
     std::fs::write(&file, text).unwrap();
     env.cmd(format!("webhooks ingest {}", file.display())).ok();
@@ -55,16 +64,15 @@ fn vetted_sign() -> fn(&str, i64, &[u8]) -> String {
     let vectors = v["vectors"].as_array().unwrap();
     assert!(!vectors.is_empty());
     for x in vectors {
-        assert_eq!(
-            stripe_sim::webhooks::sign(
-                x["secret"].as_str().unwrap(),
-                x["t"].as_i64().unwrap(),
-                payload
-            ),
-            x["v1"].as_str().unwrap()
-        );
+        let (secret, t) = (x["secret"].as_str().unwrap(), x["t"].as_i64().unwrap());
+        assert_eq!(stripe_sim::webhooks::sign(secret, t, payload), x["v1"].as_str().unwrap());
     }
     stripe_sim::webhooks::sign
+}
+
+/// The `id` of an event's JSON body.
+fn id_of(body: &[u8]) -> String {
+    serde_json::from_slice::<Value>(body).unwrap()["id"].as_str().unwrap().to_string()
 }
 
 fn lines(stdout: &str) -> Vec<Value> {
@@ -87,37 +95,19 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     };
 
     // A dry run lists and sends nothing.
-    let mut dry = env.command();
-    dry.env("WH_APP", SECRET)
-        .args([
-            "webhooks",
-            "replay",
-            "--include-unverified",
-            "--type",
-            "charge.*",
-            "--to",
-            &recv.url,
-        ])
-        .args(["--secret-env", "WH_APP", "--dry-run", "--json"]);
-    let dry = common::run(&mut dry);
+    let dry = replay(
+        &env,
+        format!("--include-unverified --type charge.* --to {} --dry-run --json", recv.url),
+    );
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert_eq!(lines(&dry.stdout).len(), 40);
     assert_eq!(recv.count(), 0);
 
     let before = now();
-    let mut cmd = env.command();
-    cmd.env("WH_APP", SECRET)
-        .args([
-            "webhooks",
-            "replay",
-            "--include-unverified",
-            "--type",
-            "charge.*",
-            "--to",
-            &recv.url,
-        ])
-        .args(["--secret-env", "WH_APP", "--concurrency", "4", "--json"]);
-    let r = common::run(&mut cmd);
+    let r = replay(
+        &env,
+        format!("--include-unverified --type charge.* --to {} --concurrency 4 --json", recv.url),
+    );
     assert_eq!(r.code, 1, "a failed delivery exits 1: {}", r.stderr);
     let out = lines(&r.stdout);
     let summary = out.last().unwrap()["summary"].clone();
@@ -142,8 +132,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     assert_eq!(got.len(), 40);
     let mut seen = BTreeSet::new();
     for g in &got {
-        let id =
-            serde_json::from_slice::<Value>(&g.body).unwrap()["id"].as_str().unwrap().to_string();
+        let id = id_of(&g.body);
         assert_eq!(&g.body, &bodies[&id], "{id}: body changed");
         let (t, v1) = parts(&g.signature);
         assert!(t >= before - 1 && t <= now() + 1, "fresh timestamp: {t}");
@@ -170,7 +159,7 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
     assert!(shown.stdout.contains(&run_id), "{}", shown.stdout);
 
     // The replay is in the audit log.
-    let audit = env.cmd("audit list --action webhooks.replay --json").ok().json();
+    let audit = env.json("audit list --action webhooks.replay");
     let entries = audit.as_array().unwrap();
     assert_eq!(entries.len(), 1, "{audit}");
     assert_eq!(entries[0]["detail"]["run"], run_id.as_str());
@@ -178,23 +167,14 @@ fn replay_resigns_records_every_delivery_and_resumes_the_failures() {
 
     // --resume sends only what the run did not deliver.
     recv.fail(&[]);
-    let mut cmd = env.command();
-    cmd.env("WH_APP", SECRET)
-        .args(["webhooks", "replay", "--include-unverified", "--resume", &run_id])
-        .args(["--secret-env", "WH_APP", "--json"]);
-    let r = common::run(&mut cmd);
+    let r = replay(&env, format!("--include-unverified --resume {run_id} --json"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = lines(&r.stdout);
     let summary = &out.last().unwrap()["summary"];
     assert_eq!(summary["run"], run_id.as_str());
     assert_eq!(summary["skipped_already_delivered"], 37);
     assert_eq!(summary["delivered"], 3);
-    let resent: BTreeSet<String> = recv.received()[40..]
-        .iter()
-        .map(|g| {
-            serde_json::from_slice::<Value>(&g.body).unwrap()["id"].as_str().unwrap().to_string()
-        })
-        .collect();
+    let resent: BTreeSet<String> = recv.received()[40..].iter().map(|g| id_of(&g.body)).collect();
     assert_eq!(resent, failing.iter().map(|s| s.to_string()).collect());
     assert_eq!(ev.delivered(&run_id).unwrap().len(), 40);
 }
@@ -268,13 +248,13 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
     });
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("endpoint-done"));
-    let created: Value = serde_json::from_str(&common::read(&env.path("created.json"))).unwrap();
+    let created = env.read_json("created.json");
     let id = created["id"].as_str().unwrap().to_string();
     assert!(created.get("secret").is_none(), "the secret is never printed");
     let handled: Vec<&str> = billctl::webhooks::apply::HANDLED.to_vec();
     assert_eq!(created["enabled_events"], serde_json::json!(handled));
     assert_eq!(created["secret_in_keyring"], true);
-    let listed: Value = serde_json::from_str(&common::read(&env.path("listed.json"))).unwrap();
+    let listed = env.read_json("listed.json");
     assert_eq!(listed[0]["id"], id.as_str());
     assert_eq!(listed[0]["secret_in_keyring"], true);
 
@@ -291,12 +271,11 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
 
     // Deleted in Stripe and forgotten locally.
     assert!(!env.sim.state().webhook_endpoints.contains_key(&id));
-    let deleted: Value = serde_json::from_str(&common::read(&env.path("deleted.json"))).unwrap();
-    assert_eq!(deleted["secret_removed"], true);
-    let after: Value = serde_json::from_str(&common::read(&env.path("after.json"))).unwrap();
+    assert_eq!(env.read_json("deleted.json")["secret_removed"], true);
+    let after = env.read_json("after.json");
     assert_eq!(after, serde_json::json!([]));
     assert!(common::read(&env.path("nosecret.txt")).contains("no webhook secret"));
-    let audit = env.cmd("audit list --json").ok().json();
+    let audit = env.json("audit list");
     let actions: Vec<&str> =
         audit.as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"webhooks.endpoint.create"), "{actions:?}");
@@ -310,23 +289,11 @@ fn a_closed_stdout_stops_a_json_replay_with_exit_0() {
     let n = 2_000;
     stored_events(&env, n);
     let recv = Receiver::start(false);
-    let mut child = env
-        .command()
-        .env("WH_APP", SECRET)
-        .args([
-            "webhooks",
-            "replay",
-            "--include-unverified",
-            "--to",
-            &recv.url,
-            "--secret-env",
-            "WH_APP",
-        ])
-        .args(["--concurrency", "1", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let line = format!(
+        "webhooks replay --include-unverified --to {} --secret-env WH_APP --concurrency 1 --json",
+        recv.url
+    );
+    let mut child = env.spawn_with(line, [("WH_APP", SECRET)]);
     // Read one delivery line (an observed point), then close the pipe, like `| head -1`.
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
@@ -356,50 +323,42 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert_eq!(common::read(&env.path("refused.code")).trim(), "2");
     let refused = common::read(&env.path("refused.txt"));
+    let says = |s: &str| refused.contains(s);
     assert!(
-        refused.contains("keyring refused")
-            && refused.contains("nothing was created")
-            && refused.contains("secret_file"),
+        says("keyring refused") && says("nothing was created") && says("secret_file"),
         "{refused}"
     );
     assert!(env.sim.state().webhook_endpoints.is_empty(), "nothing was created in Stripe");
 
     stored_events(&env, 2);
     let recv = Receiver::start(true);
-    let config = env
-        .config(&format!("{}\n[webhooks]\nsecret_file = true\n", billctl::config::DEFAULT_CONFIG));
+    let config = secret_file_config(&env);
     let script = r#"
         "$BILLCTL" --config "$CONFIG" webhooks endpoint create --url https://app.example.com/hooks --json > created.json 2> created.err
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
         "$BILLCTL" --config "$CONFIG" webhooks replay --include-unverified --to "$RECV" --json > replay.jsonl
         echo file-done
     "#;
-    let config = config.to_str().unwrap().to_string();
     let vars = [("CONFIG", config.as_str()), ("RECV", recv.url.as_str())];
     let r = common::in_refusing_keyring(&env, script, true, &vars);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    let created: Value = serde_json::from_str(&common::read(&env.path("created.json"))).unwrap();
-    assert_eq!(
-        (created["secret_in_keyring"].as_bool(), created["secret_in_file"].as_bool()),
-        (Some(false), Some(true))
-    );
+    let created = env.read_json("created.json");
+    let kept = (created["secret_in_keyring"].as_bool(), created["secret_in_file"].as_bool());
+    assert_eq!(kept, (Some(false), Some(true)));
     let file = env.data_dir().join("webhook-secrets");
     assert!(common::read(&env.path("created.err")).contains(file.to_str().unwrap()));
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     let id = created["id"].as_str().unwrap().to_string();
     let secret = env.sim.state().webhook_secrets[&id].clone();
     assert_eq!(common::read(&file).trim(), format!("{id} {secret}"));
-    let listed: Value = serde_json::from_str(&common::read(&env.path("listed.json"))).unwrap();
+    let listed = env.read_json("listed.json");
     assert_eq!(listed[0]["secret_in_file"], true);
     assert_eq!(recv.count(), 2);
     for g in recv.received() {
         let (t, v1) = parts(&g.signature);
         assert_eq!(v1, vec![vetted_sign()(&secret, t, &g.body)]);
     }
-    let deleted = env
-        .cmd(format!("--config {config} webhooks endpoint delete {id} --yes --json"))
-        .ok()
-        .json();
+    let deleted = env.json(format!("--config {config} webhooks endpoint delete {id} --yes"));
     assert_eq!(deleted["secret_removed"], true);
     assert!(!file.exists(), "the last secret gone, the file goes");
 }
@@ -411,8 +370,7 @@ fn a_keyring_that_refuses_writes_never_loses_an_endpoint_secret() {
 #[test]
 fn endpoint_list_says_where_each_secret_is_kept() {
     let env = Env::new();
-    let config = env
-        .config(&format!("{}\n[webhooks]\nsecret_file = true\n", billctl::config::DEFAULT_CONFIG));
+    let config = secret_file_config(&env);
     let elsewhere = |url: &str| {
         let made = env.stripe_post(
             "/webhook_endpoints",
@@ -434,18 +392,14 @@ fn endpoint_list_says_where_each_secret_is_kept() {
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list > listed.txt
         "$BILLCTL" --config "$CONFIG" webhooks endpoint list --json > listed.json
     "#;
-    let (config, data) =
-        (config.to_str().unwrap().to_string(), env.data_dir().to_str().unwrap().to_string());
+    let data = env.data_dir().to_str().unwrap().to_string();
     let vars =
         [("CONFIG", config.as_str()), ("DATA", data.as_str()), ("IN_FILE", in_file.as_str())];
     let r = common::in_session_keyring(&env, script, true, &vars);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    let id_in = |name: &str| -> String {
-        let v: Value = serde_json::from_str(&common::read(&env.path(name))).unwrap();
-        v["id"].as_str().unwrap().to_string()
-    };
+    let id_in = |name: &str| env.read_json(name)["id"].as_str().unwrap().to_string();
     let (keyring, both) = (id_in("keyring.json"), id_in("both.json"));
-    let listed: Value = serde_json::from_str(&common::read(&env.path("listed.json"))).unwrap();
+    let listed = env.read_json("listed.json");
     let table = common::read(&env.path("listed.txt"));
     let rows = [
         (&keyring, (true, false), "keyring"),
@@ -454,17 +408,11 @@ fn endpoint_list_says_where_each_secret_is_kept() {
         (&nowhere, (false, false), "-"),
     ];
     for (id, kept, said) in rows {
-        let v = listed
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == id.as_str())
-            .unwrap_or_else(|| panic!("{id} in {listed}"));
-        assert_eq!(
-            (v["secret_in_keyring"].as_bool().unwrap(), v["secret_in_file"].as_bool().unwrap()),
-            kept,
-            "{id}: {v}"
-        );
+        let v = listed.as_array().unwrap().iter().find(|e| e["id"] == id.as_str());
+        let v = v.unwrap_or_else(|| panic!("{id} in {listed}"));
+        let shown =
+            (v["secret_in_keyring"].as_bool().unwrap(), v["secret_in_file"].as_bool().unwrap());
+        assert_eq!(shown, kept, "{id}: {v}");
         let line = table
             .lines()
             .find(|l| l.contains(id.as_str()))
@@ -540,12 +488,7 @@ fn scripted(answer: fn(usize) -> Vec<u8>) -> String {
 fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
     let env = Env::new();
     stored_events(&env, 2);
-    let vars = [("WHSEC", SECRET)];
-    let replay = |args: &[&str]| {
-        let mut c = env.command();
-        c.args(["webhooks", "replay", "--secret-env", "WHSEC"]).args(args).envs(vars);
-        common::run(&mut c)
-    };
+    let replay = |args: String| replay(&env, args);
     // 100 KB answers: delivered, excerpt kept.
     let long = scripted(|_| {
         let body = "x".repeat(100_000);
@@ -555,8 +498,8 @@ fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
         )
         .into_bytes()
     });
-    let r = replay(&["--to", &long, "--include-unverified", "--json"]).ok();
-    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let r = replay(format!("--to {long} --include-unverified --json")).ok();
+    let lines = lines(&r.stdout);
     let deliveries: Vec<&Value> = lines.iter().filter(|l| l.get("summary").is_none()).collect();
     assert_eq!(deliveries.len(), 2, "{}", r.stdout);
     for d in &deliveries {
@@ -567,9 +510,9 @@ fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
     let cut = scripted(|_| {
         b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nabcdefg".to_vec()
     });
-    let r = replay(&["--to", &cut, "--include-unverified", "--rate", "50", "--json"]);
+    let r = replay(format!("--to {cut} --include-unverified --rate 50 --json"));
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = self::lines(&r.stdout);
     let failed: Vec<&Value> = lines.iter().filter(|l| l["ok"] == false).collect();
     assert_eq!(failed.len(), 2, "{}", r.stdout);
     assert!(
@@ -579,15 +522,12 @@ fn replay_keeps_long_and_cut_answers_and_its_resume_hint_works() {
     );
     let run = lines.iter().find_map(|l| l["summary"]["run"].as_str()).unwrap().to_string();
     // The hint, as printed for humans, works as given: no --include-unverified needed again.
-    let human = replay(&["--to", &cut, "--include-unverified"]);
-    let hint = human
-        .stderr
-        .lines()
-        .find_map(|l| l.split('\'').nth(1).filter(|c| c.contains("--resume")))
-        .unwrap_or_else(|| panic!("no resume hint in {}", human.stderr))
-        .to_string();
+    let human = replay(format!("--to {cut} --include-unverified"));
+    let hint =
+        human.stderr.lines().find_map(|l| l.split('\'').nth(1).filter(|c| c.contains("--resume")));
+    let hint = hint.unwrap_or_else(|| panic!("no resume hint in {}", human.stderr)).to_string();
     assert!(hint.starts_with("billctl webhooks replay --resume rpl_"), "{hint}");
-    let r = replay(&["--resume", &run, "--json"]);
+    let r = replay(format!("--resume {run} --json"));
     assert_eq!(r.code, 1, "resumed, and failed again at the same receiver: {}", r.stderr);
     assert!(!r.stderr.contains("include-unverified"), "{}", r.stderr);
     let ev = env.events();
