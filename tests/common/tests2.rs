@@ -179,3 +179,12 @@ pub fn config_with(extra: &str) -> String {
 pub fn default_config() -> billctl::config::Config {
     billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").expect("the default config")
 }
+
+/// POSTs a Stripe event `body` with its `Stripe-Signature` header to `url`
+/// (`http://HOST:PORT/PATH`, as `webhooks listen` says where it listens).
+pub fn post_signed(url: &str, signature: &str, body: &[u8]) -> super::http::Answer {
+    let at = url.trim_start_matches("http://").find('/').expect("a path") + "http://".len();
+    let (base, path) = url.split_at(at);
+    let head = format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\n\r\n", body.len());
+    super::http::exchange(base, &[head.as_bytes(), body].concat()).expect("the listener answers")
+}

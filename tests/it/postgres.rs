@@ -291,25 +291,6 @@ fn four_hosts_share_one_store_exactly() {
     assert_eq!(v["code"], "REVOKED", "{v}");
 }
 
-/// POSTs `body` with a signature to `url` (http://host:port/path); returns the status code.
-fn post(url: &str, signature: &str, body: &[u8]) -> u16 {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (authority, path) = rest.split_at(rest.find('/').unwrap());
-    let mut s = std::net::TcpStream::connect(authority).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {signature}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    s.write_all(body).unwrap();
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    resp.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
-}
-
 /// Two `webhooks listen` processes behind one "load balancer" share one Postgres store: the
 /// same event delivered to both is stored once (the other receipt is a duplicate), applied
 /// once, and listed from any host.
@@ -337,7 +318,7 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     );
     let sig = billctl::webhooks::header(SECRET, now, body.as_bytes());
     for (_, addr) in &listeners {
-        assert_eq!(post(addr, &sig, body.as_bytes()), 200);
+        assert_eq!(common::tests2::post_signed(addr, &sig, body.as_bytes()).status, 200);
     }
     for (child, _) in listeners {
         // SIGTERM: listen drains and stops.

@@ -132,12 +132,8 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     let older = token(&env, "older", "read");
     let newer = token(&env, "newer", "read");
     let (older_id, newer_id) = (token_id(&older), token_id(&newer));
-    let rename = format!(
-        "UPDATE service_tokens SET name = {} WHERE id = {}",
-        lit(&newer_id),
-        lit(&older_id)
-    );
-    env.exec(&rename, false);
+    let (new, old) = (lit(&newer_id), lit(&older_id));
+    env.exec(&format!("UPDATE service_tokens SET name = {new} WHERE id = {old}"), false);
     // The exact id wins: the newer token is the one shown and revoked.
     let r = env.cmd(format!("serve tokens revoke {newer_id} --yes --json")).ok();
     assert_eq!(r.json()["id"], newer_id.as_str(), "{}", r.stdout);

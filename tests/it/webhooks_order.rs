@@ -481,11 +481,7 @@ fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
     object["status"] = json!("past_due");
     let body = event("evt_listen_tie", "customer.subscription.updated", t, object).to_string();
     let signature = stripe_sim::webhooks::signature_header(secret, t, body.as_bytes());
-    let request = format!(
-        "POST /stripe/webhooks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let answer = common::http::exchange(&base, request.as_bytes()).unwrap();
+    let answer = common::tests2::post_signed(&url, &signature, body.as_bytes());
     assert_eq!(answer.status, 200, "{}", answer.body);
     let row = common::wait_for("the event to be applied", || {
         let (row, _) = env.events().event("evt_listen_tie").unwrap()?;
