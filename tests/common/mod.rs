@@ -17,6 +17,7 @@ pub mod live;
 pub mod pg;
 pub mod proxy;
 pub mod receiver;
+pub mod tests2;
 pub mod tests3;
 
 pub const DEFAULT_CONFIG: &str = billctl::config::DEFAULT_CONFIG;

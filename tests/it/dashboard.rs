@@ -17,19 +17,10 @@ fn day_of(t: i64) -> i64 {
 }
 
 /// A customer with a name, an email and Stripe's test card, subscribed to `tier`.
-fn customer(env: &Env, name: &str, email: &str, tier: &str, trial: Option<&str>) -> String {
-    let id = env
-        .cmd(format!("customers create --email {email} --name '{name}' -q"))
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+fn customer(env: &Env, name: &str, email: &str, tier: &str, trial: Option<i64>) -> String {
+    let id = env.customer_with(email, &format!("--name '{name}'"));
     env.add_card(&id);
-    let mut args = vec!["subscriptions", "create", "--customer", &id, "--tier", tier, "-q"];
-    if let Some(days) = trial {
-        args.extend(["--trial-days", days]);
-    }
-    env.run(&args).ok();
+    env.sub(&id, tier).arg(trial.map(|d| format!("--trial-days {d}")).unwrap_or_default()).create();
     id
 }
 
@@ -55,7 +46,7 @@ fn scene() -> Scene {
     env.set_now(t0);
     let ada = customer(&env, "Ada Lovelace", "ada@example.com", "pro", None);
     let bob = customer(&env, "Bob <script>alert(1)</script>", "bob@example.com", "team", None);
-    let _cara = customer(&env, "Cara", "cara@example.com", "pro", Some("14"));
+    let _cara = customer(&env, "Cara", "cara@example.com", "pro", Some(14));
     let dan = customer(&env, "Dan", "dan@example.com", "pro", None);
     let eve = customer(&env, "Eve", "eve@example.com", "enterprise", None);
     let now = t0 + 9 * DAY + 6 * 3_600;
@@ -74,8 +65,7 @@ fn scene() -> Scene {
     }
     line("bob0", &bob, t0 + 8 * DAY, 120_000);
     line("eve0", &eve, t0 + 2 * DAY, 50_000);
-    std::fs::write(env.path("usage.ndjson"), lines).unwrap();
-    env.cmd(format!("usage import {} -q", env.path("usage.ndjson").display())).ok();
+    env.cmd(format!("usage import {} -q", env.file("usage.ndjson", lines).display())).ok();
     env.exec(
         &format!(
             "UPDATE subscriptions SET status = 'past_due', payment_failed_at = {}, failed_attempts = 2,
@@ -85,9 +75,8 @@ fn scene() -> Scene {
         ),
         false,
     );
-    let key =
-        env.cmd(format!("keys issue --customer {ada} --name ci -q")).ok().stdout.trim().to_string();
-    env.cmd_stdin("keys verify --record", &format!("{key}\n")).ok();
+    let key = env.cmd(format!("keys issue --customer {ada} --name ci -q")).ok().stdout;
+    env.cmd_stdin("keys verify --record", &key).ok();
     plant_webhooks(&env, now);
     Scene { env, now, t0, ada, bob, dan, eve, ada_use }
 }
@@ -390,8 +379,7 @@ fn usage_report_html_is_the_dashboards_usage_section() {
     let report = s.env.path("report.html");
     s.env.cmd(format!("dashboard --out {} -q", board.display())).ok();
     s.env.cmd(format!("usage report --html {} -q", report.display())).ok();
-    let (board, report) =
-        (std::fs::read_to_string(board).unwrap(), std::fs::read_to_string(report).unwrap());
+    let (board, report) = (common::read(&board), common::read(&report));
     assert!(report.contains("<section id=\"usage\">"));
     assert!(!report.contains("<section id=\"revenue\">"));
     for c in [&s.ada, &s.bob, &s.eve] {
@@ -401,12 +389,12 @@ fn usage_report_html_is_the_dashboards_usage_section() {
     // customer's quota, as the report's row has it.
     let by_day = s.env.path("by-day.html");
     s.env.cmd(format!("usage report --by day --html {} -q", by_day.display())).ok();
-    let by_day = std::fs::read_to_string(by_day).unwrap();
+    let by_day = common::read(&by_day);
     assert_eq!(usage_svg(&by_day, &s.ada), usage_svg(&board, &s.ada));
-    let key_id = s.env.cmd("keys list --json").ok().json()[0]["id"].as_str().unwrap().to_string();
+    let key_id = s.env.json("keys list")[0]["id"].as_str().unwrap().to_string();
     let by_key = s.env.path("by-key.html");
     s.env.cmd(format!("usage report --key {key_id} --html {} -q", by_key.display())).ok();
-    let by_key = std::fs::read_to_string(by_key).unwrap();
+    let by_key = common::read(&by_key);
     let svg = usage_svg(&by_key, &s.ada);
     assert!(svg.contains(&format!("key {key_id} of Ada Lovelace")), "{svg}");
     assert!(svg.contains(": 1 API call of 10,000 (pro)"), "{svg}");
@@ -424,7 +412,7 @@ fn bad_flags_are_refused_and_write_nothing_and_an_empty_store_makes_a_page() {
     assert!(r.stderr.contains("no/such/dir"), "{}", r.stderr);
     // An empty store makes a page that says so.
     env.cmd(format!("dashboard --out {} -q", out.display())).ok();
-    let page = std::fs::read_to_string(&out).unwrap();
+    let page = common::read(&out);
     assert!(
         page.contains("No paying subscriptions.") && page.contains("<section id=\"webhooks\">")
     );
@@ -485,8 +473,8 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     let out = s.env.path("dashboard.html");
     s.env.cmd(format!("dashboard --out {} -q", out.display())).ok();
     // The check can fail: a page with a script error is caught.
-    let broken = s.env.path("broken.html");
-    std::fs::write(&broken, "<!doctype html><p>x</p><script>undefinedFunction()</script>").unwrap();
+    let broken =
+        s.env.file("broken.html", "<!doctype html><p>x</p><script>undefinedFunction()</script>");
     let (_, console) = render(&bin, &broken, &s.env.path("chromium-profile"));
     assert!(
         console.iter().any(|l| l.contains("undefinedFunction")),
@@ -518,10 +506,10 @@ fn the_page_renders_in_headless_chromium_without_console_errors() {
     // Without JavaScript the page reads the same: every section and chart, the table in its
     // order (by share of quota), the search box hidden. (`--dump-dom` needs JavaScript itself,
     // so the page goes without its one script instead.)
-    let html = std::fs::read_to_string(&out).unwrap();
+    let html = common::read(&out);
     let (a, b) = (html.find("<script>").unwrap(), html.find("</script>").unwrap());
-    let bare = s.env.path("no-script.html");
-    std::fs::write(&bare, format!("{}{}", &html[..a], &html[b + "</script>".len()..])).unwrap();
+    let bare =
+        s.env.file("no-script.html", format!("{}{}", &html[..a], &html[b + "</script>".len()..]));
     let (plain, console) = render(&bin, &bare, &s.env.path("chromium-profile"));
     assert!(console.is_empty(), "console messages: {console:?}");
     assert!(!plain.contains("class=\"js\""), "the script did not run");
@@ -561,7 +549,7 @@ fn money_chart_ticks_are_amounts_the_currency_can_hold() {
     }
     let out = env.path("d.html");
     env.cmd(format!("dashboard --out {} -q", out.display())).ok();
-    let page = std::fs::read_to_string(&out).unwrap();
+    let page = common::read(&out);
     for (cur, _, ticks) in rows {
         let title = format!("stacked by tier ({})", cur.to_uppercase());
         let svg = page

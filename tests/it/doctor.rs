@@ -7,6 +7,7 @@
 
 use crate::common::{self, Env};
 use billctl::store::webhooks::{Incoming, Receipt};
+use billctl::webhooks::event::Outcome;
 use serde_json::{json, Value};
 
 /// The config of these tests: the metered catalog, the endpoint's secret in a file.
@@ -17,32 +18,34 @@ fn config(env: &Env, extra: &str) -> std::path::PathBuf {
     ))
 }
 
-fn doctor(env: &Env, cfg: &std::path::Path, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["--config", cfg.to_str().unwrap(), "doctor", "--json"];
-    args.extend_from_slice(extra);
-    let r = env.run(&args);
+fn doctor(env: &Env, cfg: &std::path::Path, extra: &str) -> (i32, Value) {
+    let r = env.cmd(format!("--config {} doctor --json {extra}", cfg.display()));
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     (r.code, r.json())
 }
 
-/// The outcome of one check in a report.
-fn outcome(report: &Value, name: &str) -> String {
-    report["checks"]
-        .as_array()
-        .unwrap()
+/// One check's whole entry in a report.
+pub(crate) fn check(report: &Value, name: &str) -> Value {
+    let checks = report["checks"].as_array().unwrap();
+    checks
         .iter()
         .find(|c| c["name"] == name)
-        .unwrap_or_else(|| panic!("no check {name} in {report}"))["outcome"]
-        .as_str()
-        .unwrap()
-        .to_string()
+        .cloned()
+        .unwrap_or_else(|| panic!("no check {name} in {report}"))
+}
+
+/// The outcome of one check in a report.
+fn outcome(report: &Value, name: &str) -> String {
+    check(report, name)["outcome"].as_str().unwrap().to_string()
 }
 
 fn detail(report: &Value, name: &str) -> String {
-    report["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()["detail"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    check(report, name)["detail"].as_str().unwrap().to_string()
+}
+
+/// Records `outcome` as what applying the stored event `id` did.
+fn set_outcome(env: &Env, id: &str, outcome: Outcome) {
+    env.events().set_outcomes(&[(id.into(), outcome)]).unwrap();
 }
 
 /// A delivery as `webhooks listen` stores it: the event and its receipt.
@@ -82,12 +85,7 @@ fn healthy(env: &Env) -> std::path::PathBuf {
     env.cmd(format!("--config {c} subscriptions sync -q")).ok();
     env.cmd(format!("--config {c} usage reconcile -q")).ok();
     delivered(env, "evt_doctor_recent", common::now() * 1000 - 60_000);
-    env.events()
-        .set_outcomes(&[(
-            "evt_doctor_recent".into(),
-            billctl::webhooks::event::Outcome::Applied("ok".into()),
-        )])
-        .unwrap();
+    set_outcome(env, "evt_doctor_recent", Outcome::Applied("ok".into()));
     cfg
 }
 
@@ -95,7 +93,7 @@ fn healthy(env: &Env) -> std::path::PathBuf {
 fn a_healthy_setup_is_all_ok_and_exits_0() {
     let env = Env::with_catalog();
     let cfg = healthy(&env);
-    let (code, report) = doctor(&env, &cfg, &[]);
+    let (code, report) = doctor(&env, &cfg, "");
     the_readme_names_every_check(&report);
     let problems: Vec<&Value> =
         report["checks"].as_array().unwrap().iter().filter(|c| c["outcome"] != "ok").collect();
@@ -129,23 +127,23 @@ fn stripe_side_checks_warn_and_fail_when_stripe_misbehaves() {
     };
     // Endpoint: an old API version (warn), missing event types (warn), disabled (fail).
     set_endpoint("api_version", json!("2020-08-27"));
-    let (code, r) = doctor(&env, &cfg, &[]);
+    let (code, r) = doctor(&env, &cfg, "");
     assert_eq!((code, outcome(&r, "webhooks.endpoint")), (1, "warn".into()), "{r}");
     assert!(detail(&r, "webhooks.endpoint").contains("2020-08-27"));
     set_endpoint("api_version", json!(billctl::stripe::API_VERSION));
     set_endpoint("enabled_events", json!(["invoice.paid"]));
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "webhooks.endpoint"), "warn", "{r}");
     assert!(detail(&r, "webhooks.endpoint").contains("customer.subscription.updated"));
     set_endpoint("enabled_events", json!(["*"]));
     set_endpoint("status", json!("disabled"));
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "webhooks.endpoint"), "fail", "{r}");
     assert!(detail(&r, "webhooks.endpoint").contains("disabled"));
     set_endpoint("status", json!("enabled"));
     // Its secret lost locally: fail.
     std::fs::remove_file(env.data_dir().join(billctl::secrets::SECRET_FILE)).unwrap();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "webhooks.endpoint"), "fail");
     assert!(detail(&r, "webhooks.endpoint").contains("secret"), "{r}");
     // No endpoint for the configured URL: fail.
@@ -154,19 +152,19 @@ fn stripe_side_checks_warn_and_fail_when_stripe_misbehaves() {
         .unwrap()
         .replace("billing.example.com", "elsewhere.example.com");
     let moved = env.config(&moved);
-    let (_, r) = doctor(&env, &moved, &[]);
+    let (_, r) = doctor(&env, &moved, "");
     assert_eq!(outcome(&r, "webhooks.endpoint"), "fail");
     assert!(detail(&r, "webhooks.endpoint").contains("elsewhere.example.com"));
     // Catalog: the Pro price archived behind billctl's back.
     env.stripe_post(&format!("/prices/{price_id}"), &[("active", "false")]);
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "catalog"), "fail", "{r}");
     // Clock: billctl's clock 30 s ahead of Stripe's (warn), then 10 minutes (fail).
     env.set_now(common::now() + 30);
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "clock"), "warn", "{r}");
     env.set_now(common::now() + 600);
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "clock"), "fail", "{r}");
 }
 
@@ -177,31 +175,22 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
     let c = cfg.to_str().unwrap();
     // No key at all: stripe.key fails, the other Stripe checks are skipped, the store is
     // still checked.
-    let r = common::run(
-        env.command()
-            .env_remove("BILLCTL_STRIPE_API_KEY")
-            .args(["--config", c, "doctor", "--json"]),
-    );
+    let doctor_json = format!("--config {c} doctor --json");
+    let r = env.without_key().cmd(&doctor_json);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let report = r.json();
     assert_eq!(outcome(&report, "stripe.key"), "fail");
     assert_eq!(outcome(&report, "catalog"), "skipped");
     assert_eq!(outcome(&report, "store"), "ok");
     // A key Stripe refuses (401).
-    let r = common::run(
-        env.command()
-            .env("BILLCTL_STRIPE_API_KEY", "sk_test_refusedrefusedrefused0000")
-            .args(["--config", c, "doctor", "--json"]),
-    );
+    let r =
+        env.with("BILLCTL_STRIPE_API_KEY", "sk_test_refusedrefusedrefused0000").cmd(&doctor_json);
     let report = r.json();
     assert_eq!(outcome(&report, "stripe.key"), "fail", "{report}");
     assert!(detail(&report, "stripe.key").contains("401"));
     // A restricted key without the customers permission: Stripe's 403 (warn).
-    let r = common::run(
-        env.command()
-            .env("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_NO_CUSTOMERS_KEY)
-            .args(["--config", c, "doctor", "--json"]),
-    );
+    let r =
+        env.with("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_NO_CUSTOMERS_KEY).cmd(&doctor_json);
     let report = r.json();
     assert_eq!(outcome(&report, "stripe.key"), "warn", "{report}");
     assert!(detail(&report, "stripe.key").contains("403"));
@@ -210,7 +199,7 @@ fn the_stripe_key_fails_without_a_key_with_a_refused_key_and_with_the_other_mode
         "INSERT INTO settings (key, value) VALUES ('mode', 'live') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         false,
     );
-    let (_, report) = doctor(&env, &cfg, &[]);
+    let (_, report) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&report, "stripe.key"), "fail");
     assert!(detail(&report, "stripe.key").contains("live-mode"), "{report}");
     // A config doctor cannot read: doctor itself could not run, exit 2.
@@ -237,66 +226,55 @@ fn store_side_checks_warn_and_fail_on_what_the_store_holds() {
         body: Some(b"{}".to_vec()),
     }];
     events.store(&[], &mut rejected).unwrap();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "deliveries"), "warn", "{r}");
     // A stored event never applied, fifteen minutes on (warn); then failed (fail).
     delivered(&env, "evt_doctor_pending", now * 1000);
     env.set_now(now + 15 * 60);
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "deliveries"), "warn");
     assert!(detail(&r, "deliveries").contains("never applied"), "{r}");
-    env.events()
-        .set_outcomes(&[(
-            "evt_doctor_pending".into(),
-            billctl::webhooks::event::Outcome::Failed("boom".into()),
-        )])
-        .unwrap();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    set_outcome(&env, "evt_doctor_pending", Outcome::Failed("boom".into()));
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "deliveries"), "fail");
-    env.events()
-        .set_outcomes(&[(
-            "evt_doctor_pending".into(),
-            billctl::webhooks::event::Outcome::Applied("ok".into()),
-        )])
-        .unwrap();
+    set_outcome(&env, "evt_doctor_pending", Outcome::Applied("ok".into()));
     // Keys: one expiring in three days (warn); one of a customer without a subscription (warn).
-    let fresh =
-        env.cmd("customers create --email left@example.com -q").ok().stdout.trim().to_string();
+    let fresh = env.customer_without_card("left@example.com");
     env.cmd(format!("--config {c} keys issue --customer {fresh}")).ok();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "keys.no_access"), "warn", "{r}");
     assert_eq!(outcome(&r, "keys.expiring"), "ok");
     let paid = env.subscribed("soon@example.com", "pro");
     let soon =
         env.cmd(format!("--config {c} keys issue --customer {paid} --expires-in 3d")).ok().stdout;
-    let soon_id = billctl::keys::parse(soon.trim()).unwrap().id.to_string();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let soon_id = common::key_id(soon.trim());
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "keys.expiring"), "warn", "{r}");
     // Meters: usage two hours ago not sent (fail); sent, then a reconcile that disagrees after
     // usage was added for an earlier day (fail); never reconciled is a warning (a new store).
     env.cmd(format!("--config {c} usage record --key {soon_id} --at {}", now - 7200)).ok();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "meters"), "fail", "{r}");
     env.cmd(format!("--config {c} usage sync -q")).ok();
     env.cmd(format!("--config {c} usage reconcile -q")).ok();
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "meters"), "ok", "{r}");
     // Stripe loses the meter's events: the next reconcile disagrees, and doctor says so.
     env.sim.state().meter_events.clear();
     let r2 = env.cmd(format!("--config {c} usage reconcile -q"));
     assert_ne!(r2.code, 0, "{}", r2.stderr);
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "meters"), "fail", "{r}");
     assert!(detail(&r, "meters").contains("differ"), "{r}");
     // The store's integrity check left out (warn); a damaged file is the next test's.
-    let (_, r) = doctor(&env, &cfg, &["--integrity-timeout", "0"]);
+    let (_, r) = doctor(&env, &cfg, "--integrity-timeout 0");
     assert_eq!(outcome(&r, "store"), "warn", "{r}");
     // The mirror: two days past a live subscription's period end (fail), and the deliveries
     // older than the expected day (fail).
     let ends = env
         .count("SELECT max(current_period_end) FROM subscriptions WHERE status = 'active'", false);
     env.set_now(ends + 2 * 86_400);
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "mirror"), "fail", "{r}");
     assert_eq!(outcome(&r, "deliveries"), "fail", "{r}");
     assert!(detail(&r, "deliveries").contains("expected within 1 d"), "{r}");
@@ -309,7 +287,7 @@ fn a_store_never_synced_or_reconciled_warns_and_a_damaged_store_fails() {
     }
     let env = Env::with_catalog();
     let cfg = config(&env, "");
-    let (_, r) = doctor(&env, &cfg, &[]);
+    let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "mirror"), "warn", "{r}");
     assert_eq!(outcome(&r, "meters"), "warn", "{r}");
     assert_eq!(outcome(&r, "deliveries"), "warn", "{r}");
@@ -369,13 +347,7 @@ interval = "month"
 
 /// The catalog check's whole entry in a report.
 fn catalog(report: &Value) -> Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "catalog")
-        .cloned()
-        .unwrap_or_else(|| panic!("no catalog check in {report}"))
+    check(report, "catalog")
 }
 
 /// Doctor says which config it ran on (JSON `config`, the text's first line), and its catalog
@@ -386,13 +358,13 @@ fn catalog(report: &Value) -> Value {
 #[test]
 fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_prices() {
     let env = Env::with_catalog();
-    let run = |args: &[&str]| {
-        let r = env.run(args);
+    let run = |line: &str| {
+        let r = env.cmd(line);
         assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
         r.json()
     };
     // The built-in catalog, and Stripe holds only its prices: ok.
-    let report = run(&["doctor", "--json"]);
+    let report = run("doctor --json");
     assert_eq!(report["config"], json!({"path": null, "catalog": "built_in"}));
     let c = catalog(&report);
     assert_eq!(c["outcome"], "ok", "{c}");
@@ -408,7 +380,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
             ("lookup_key", "extra_x"),
         ],
     );
-    let c = catalog(&run(&["doctor", "--json"]));
+    let c = catalog(&run("doctor --json"));
     assert_eq!(c["outcome"], "warn", "{c}");
     assert!(
         c["detail"].as_str().unwrap().contains("1 active price it does not know (extra_x)"),
@@ -420,7 +392,7 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     let op = env.config(OPERATOR);
     let op_s = op.to_str().unwrap();
     env.cmd(format!("--config {op_s} setup-products --yes -q")).ok();
-    let report = run(&["doctor", "--json"]);
+    let report = run("doctor --json");
     let c = catalog(&report);
     assert_eq!(c["outcome"], "warn", "{c}");
     let detail = c["detail"].as_str().unwrap();
@@ -442,12 +414,12 @@ fn doctor_says_its_config_and_warns_on_the_built_in_catalog_beside_unknown_price
     );
     assert!(r.stdout.contains("acme_starter_monthly"), "{}", r.stdout);
     // The operator's file, by --config and by BILLCTL_CONFIG: no such warning.
-    let report = run(&["--config", op_s, "doctor", "--json"]);
+    let report = run(&format!("--config {op_s} doctor --json"));
     assert_eq!(report["config"], json!({"path": op_s, "catalog": "file"}));
     let c = catalog(&report);
     assert_eq!(c["outcome"], "ok", "{c}");
     assert!(!c["detail"].as_str().unwrap().contains("built-in"), "{c}");
-    let r = common::run(env.command().env("BILLCTL_CONFIG", op_s).args(["doctor", "--json"]));
+    let r = env.with("BILLCTL_CONFIG", op_s).cmd("doctor --json");
     assert_eq!(r.json()["config"]["catalog"], "file", "{}", r.stdout);
     let r = env.cmd(format!("--config {op_s} doctor"));
     assert!(r.stdout.starts_with(&format!("config: {op_s}\n")), "{}", r.stdout);

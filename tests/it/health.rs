@@ -155,16 +155,12 @@ type Row = (&'static str, http::Answer);
 #[test]
 fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
     let env = Env::with_catalog();
-    let config = env.config(&format!(
-        "{}\n[keys]\nmax_live_per_customer = 1\n",
-        billctl::config::DEFAULT_CONFIG
-    ));
+    let config = env.config(&common::tests2::config_with("[keys]\nmax_live_per_customer = 1\n"));
     let cfg = [("BILLCTL_CONFIG", config.to_str().unwrap())];
     let (cust, k) = paid(&env, "leak@example.com", "pro");
     // Never verified: its recorded verify needs the store.
     let (_, unseen) = paid(&env, "unseen@example.com", "pro");
-    let fresh =
-        env.cmd("customers create --email fresh@example.com -q").ok().stdout.trim().to_string();
+    let fresh = env.customer_without_card("fresh@example.com");
     crate::selfserve::ghost(&env);
     let t = token(&env, "all", "verify,usage,read,self-service");
     let usage_only = token(&env, "ingest", "usage");
@@ -175,7 +171,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
         Serve::start_with(&env, &[], &[("BILLCTL_STRIPE_API_BASE", "http://127.0.0.1:9"), cfg[0]]);
     let send = |serve: &Serve, bytes: Vec<u8>| http::exchange(&serve.url, &bytes).unwrap();
     let auth = format!("Authorization: Bearer {t}");
-    let key_id = billctl::keys::parse(&k).unwrap().id.to_string();
+    let key_id = common::key_id(&k);
     let urls = json!({"tier": "team", "success_url": "https://example.com/ok", "cancel_url": "https://example.com/no"});
     let mut rows: Vec<Row> = vec![
         ("TOKEN_MISSING", http::request(&s.url, "GET", "/metrics", None, None)),

@@ -7,8 +7,8 @@ use crate::common;
 
 use billctl::clock::Clock;
 use billctl::keys::{Code, Verifier};
-use billctl::store::UsageEvent;
-use common::Env;
+use billctl::store::Route;
+use common::{event, key_id as id_of, Env, Event};
 use std::time::Duration;
 
 struct Keys {
@@ -24,32 +24,12 @@ fn setup(tier: &str) -> Keys {
 }
 
 impl Keys {
-    fn issue(&self, extra: &[&str]) -> String {
-        let mut args = vec!["keys", "issue", "--customer", &self.customer];
-        args.extend_from_slice(extra);
-        let r = self.env.run(&args).ok();
+    fn issue(&self, extra: &str) -> String {
+        let r = self.env.cmd(format!("keys issue --customer {} {extra}", self.customer)).ok();
         let key = r.stdout.trim().to_string();
         assert!(billctl::keys::parse(&key).is_some(), "issued a well-formed key: {key:?}");
         key
     }
-
-    fn verify(&self, key: &str, record: bool) -> (i32, serde_json::Value) {
-        let args: &[&str] = if record {
-            &["keys", "verify", "--record", "--json"]
-        } else {
-            &["keys", "verify", "--json"]
-        };
-        let r = self.env.run_with_stdin(args, &format!("{key}\n"));
-        (r.code, r.json())
-    }
-
-    fn config(&self) -> billctl::config::Config {
-        billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap()
-    }
-}
-
-fn id_of(key: &str) -> String {
-    billctl::keys::parse(key).unwrap().id.to_string()
 }
 
 #[test]
@@ -61,7 +41,7 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
     assert!(key.starts_with("bk_test_"));
     assert_eq!(issued["id"].as_str().unwrap(), id_of(&key));
     assert!(issued.get("hash").is_none());
-    let (code, v) = k.verify(&key, false);
+    let (code, v) = k.env.verify(&key, false);
     assert_eq!((code, v["code"].as_str(), v["tier"].as_str()), (0, Some("VALID"), Some("pro")));
     // Neither the key nor its secret part is anywhere in the SQLite files.
     let secret = &key[17..];
@@ -73,13 +53,11 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
         }
     }
     // The plaintext is never shown again.
-    for args in [
-        &["keys", "list", "--json"][..],
-        &["keys", "show", &id_of(&key), "--json"][..],
-        &["audit", "list", "--json"][..],
-    ] {
-        let out = k.env.run(args).ok();
-        assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret), "{args:?}");
+    for line in
+        ["keys list --json", &format!("keys show {} --json", id_of(&key)), "audit list --json"]
+    {
+        let out = k.env.cmd(line).ok();
+        assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret), "{line}");
     }
     let listed = k.env.cmd("keys list --json").ok().json();
     assert_eq!(listed[0]["status"], "active");
@@ -90,26 +68,24 @@ fn issue_prints_the_key_once_and_stores_only_its_hash() {
 #[test]
 fn verify_reads_stdin_only_and_reports_every_code() {
     let k = setup("pro");
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let r = k.env.cmd(format!("keys verify {key}")).code(2);
     assert!(r.stderr.contains("unexpected argument"), "the key is never taken from argv");
-    let (code, v) = k.verify("bk_test_nope", false);
+    let (code, v) = k.env.verify("bk_test_nope", false);
     assert_eq!((code, v["code"].as_str()), (1, Some("MALFORMED")));
     let mut typo = key.clone().into_bytes();
     typo[20] = if typo[20] == b'a' { b'b' } else { b'a' };
     assert_eq!(
-        k.verify(&String::from_utf8(typo).unwrap(), false).1["code"],
+        k.env.verify(&String::from_utf8(typo).unwrap(), false).1["code"],
         "MALFORMED",
         "a typo fails the checksum offline"
     );
     // Well-formed but unknown.
     let (_, other) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
-    assert_eq!(k.verify(&other, false).1["code"], "NOT_FOUND");
+    assert_eq!(k.env.verify(&other, false).1["code"], "NOT_FOUND");
     // A customer with no subscription.
-    let lone =
-        k.env.cmd("customers create --email lone@example.com -q").ok().stdout.trim().to_string();
-    let r = k.env.cmd(format!("keys issue --customer {lone}")).ok();
-    assert_eq!(k.verify(r.stdout.trim(), false).1["code"], "NO_ACTIVE_SUBSCRIPTION");
+    let lone = k.env.key(&k.env.customer_without_card("lone@example.com"));
+    assert_eq!(k.env.verify(&lone, false).1["code"], "NO_ACTIVE_SUBSCRIPTION");
     let human = k.env.cmd_stdin("keys verify", &format!("{key}\n")).ok();
     assert!(
         human.stdout.contains("valid:    true")
@@ -129,18 +105,15 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
     let t0 = common::now();
     k.env.set_now(t0);
     let clock = Clock::manual(t0 * 1000);
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let id = id_of(&key);
     // A long-running verifier elsewhere, with a 300 ms freshness bound.
-    let mut running = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_refresh(Duration::from_millis(300))
-        .with_clock(clock.clone());
+    let mut running = k.env.verifier(&clock).with_refresh(Duration::from_millis(300));
     assert_eq!(running.verify(&key).code, Code::Valid);
     let r = k.env.cmd(format!("keys revoke {id}")).code(2);
     assert!(r.stderr.contains("--yes"), "revoke asks first: {}", r.stderr);
     k.env.cmd(format!("keys revoke {id} --reason leaked --yes")).ok();
-    let (code, v) = k.verify(&key, false);
+    let (code, v) = k.env.verify(&key, false);
     assert_eq!(
         (code, v["code"].as_str(), v["reason"].as_str()),
         (1, Some("REVOKED"), Some("leaked")),
@@ -160,11 +133,8 @@ fn revocation_is_immediate_for_the_cli_and_the_revoking_verifier_and_bounded_els
     );
 
     // Revoking through a verifier takes effect on its very next call.
-    let key2 = k.issue(&[]);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_refresh(Duration::from_secs(3600))
-        .with_clock(clock.clone());
+    let key2 = k.issue("");
+    let mut v = k.env.verifier(&clock).with_refresh(Duration::from_secs(3600));
     assert_eq!(v.verify(&key2).code, Code::Valid);
     v.revoke(&[id_of(&key2)], Some("test"), "tester").unwrap();
     assert_eq!(v.verify(&key2).code, Code::Revoked);
@@ -181,8 +151,8 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     // billctl's clock stands at t0 and moves only when set: the edges are exact.
     let t0 = common::now();
     k.env.set_now(t0);
-    let short = k.issue(&["--expires-in", "4s", "--name", "short"]);
-    assert_eq!(k.verify(&short, false).1["code"], "VALID");
+    let short = k.issue("--expires-in 4s --name short");
+    assert_eq!(k.env.verify(&short, false).1["code"], "VALID");
     let rotated = k.env.cmd(format!("keys rotate {} --grace 2s --json", id_of(&short))).ok().json();
     let fresh = rotated["key"].as_str().unwrap().to_string();
     assert_eq!(rotated["replaces"].as_str().unwrap(), id_of(&short));
@@ -191,29 +161,29 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
     // During the grace period both keys work, to its last second.
     for t in [t0, t0 + 1] {
         k.env.set_now(t);
-        assert_eq!(k.verify(&short, false).1["code"], "VALID", "at t0+{}", t - t0);
-        assert_eq!(k.verify(&fresh, false).1["code"], "VALID", "at t0+{}", t - t0);
+        assert_eq!(k.env.verify(&short, false).1["code"], "VALID", "at t0+{}", t - t0);
+        assert_eq!(k.env.verify(&fresh, false).1["code"], "VALID", "at t0+{}", t - t0);
     }
     // After it only the new one does...
     k.env.set_now(t0 + 2);
-    assert_eq!(k.verify(&short, false).1["code"], "EXPIRED");
-    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    assert_eq!(k.env.verify(&short, false).1["code"], "EXPIRED");
+    assert_eq!(k.env.verify(&fresh, false).1["code"], "VALID");
     k.env.set_now(t0 + 3);
-    assert_eq!(k.verify(&fresh, false).1["code"], "VALID");
+    assert_eq!(k.env.verify(&fresh, false).1["code"], "VALID");
     // ...until its own copied lifetime (4 s from the rotation) ends.
     k.env.set_now(t0 + 4);
-    assert_eq!(k.verify(&fresh, false).1["code"], "EXPIRED");
+    assert_eq!(k.env.verify(&fresh, false).1["code"], "EXPIRED");
     let shown = k.env.cmd(format!("keys show {} --json", id_of(&short))).ok().json();
     assert_eq!(
         (shown["status"].as_str(), shown["replaced_by"].as_str()),
         (Some("expired"), Some(id_of(&fresh).as_str()))
     );
     // A zero grace ends the old key at once; an expired key cannot be rotated.
-    let k2 = k.issue(&[]);
-    let new2 =
-        k.env.cmd(format!("keys rotate {} --grace 0s", id_of(&k2))).ok().stdout.trim().to_string();
-    assert_eq!(k.verify(&k2, false).1["code"], "EXPIRED");
-    assert_eq!(k.verify(&new2, false).1["code"], "VALID");
+    let k2 = k.issue("");
+    let new2 = k.env.cmd(format!("keys rotate {} --grace 0s", id_of(&k2))).ok().stdout;
+    let new2 = new2.trim();
+    assert_eq!(k.env.verify(&k2, false).1["code"], "EXPIRED");
+    assert_eq!(k.env.verify(new2, false).1["code"], "VALID");
     let r = k.env.cmd(format!("keys rotate {}", id_of(&short))).code(2);
     assert!(r.stderr.contains("only an active key"), "{}", r.stderr);
     assert_eq!(
@@ -225,47 +195,30 @@ fn keys_expire_and_rotation_grace_works_both_ways() {
 #[test]
 fn keys_of_the_other_mode_are_refused() {
     let k = setup("pro");
-    let _test_key = k.issue(&[]);
+    let _test_key = k.issue("");
     // A live-format key presented to this test-mode store.
     let (_, live) = billctl::keys::generate(billctl::secrets::Mode::Live).unwrap();
-    let (code, v) = k.verify(&live, false);
+    let (code, v) = k.env.verify(&live, false);
     assert_eq!(code, 1);
     assert!(
         v["reason"].as_str().unwrap().contains("live-mode key was presented to a test-mode store"),
         "{v}"
     );
     // A test key against a live store: same id and hash, but the store is live.
-    let live_env = Env::with_sim(
-        stripe_sim::StripeSim::builder()
-            .api_keys(vec!["sk_live_billctltest0000000000000000".into()])
-            .start()
-            .unwrap(),
-    );
-    let live_env = Env { key: Some("sk_live_billctltest0000000000000000".into()), ..live_env };
-    live_env.run(&["setup-products", "--yes", "--live", "-q"]).ok();
-    let cus = live_env
-        .run(&["customers", "create", "--email", "l@example.com", "--live", "--yes", "-q"])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
-    let key = live_env.run(&["keys", "issue", "--customer", &cus]).ok().stdout.trim().to_string();
+    let live_env = common::tests2::live_env();
+    live_env.cmd("setup-products --yes --live -q").ok();
+    let cus = live_env.customer_with("l@example.com", "--live --yes");
+    let key = live_env.key(&cus);
     assert!(key.starts_with("bk_live_"));
     let (_, test) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
-    let r = live_env.run_with_stdin(&["keys", "verify", "--json"], &format!("{test}\n")).code(1);
+    let r = live_env.cmd_stdin("keys verify --json", &format!("{test}\n")).code(1);
     assert!(r.json()["reason"]
         .as_str()
         .unwrap()
         .contains("test-mode key was presented to a live-mode store"));
     // And the store refuses to mix: issuing with a test Stripe key into the live store fails.
-    let r = common::run(
-        live_env.command().env("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_API_KEY).args([
-            "keys",
-            "issue",
-            "--customer",
-            &cus,
-        ]),
-    );
+    let test_key = live_env.with("BILLCTL_STRIPE_API_KEY", stripe_sim::DEFAULT_API_KEY);
+    let r = test_key.cmd(format!("keys issue --customer {cus}"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("live-mode API keys"), "{}", r.stderr);
 }
@@ -290,30 +243,15 @@ fn verbose_logs_never_contain_a_secret() {
 #[test]
 fn the_quota_allows_exactly_the_limit() {
     let k = setup("pro");
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
     // 9,999 calls already made this period.
-    let events: Vec<UsageEvent> = (0..9_999)
-        .map(|i| UsageEvent {
-            source: String::new(),
-            event_id: format!("seed-{i}"),
-            customer_id: k.customer.clone(),
-            key_id: None,
-            quantity: 1,
-            ts: sub.current_period_start + 1,
-            endpoint: None,
-            meta: None,
-            event_type: None,
-        })
+    let events: Vec<_> = (0..9_999)
+        .map(|i| event(format!("seed-{i}"), &k.customer).at(sub.current_period_start + 1))
         .collect();
-    assert_eq!(
-        k.env
-            .store()
-            .record_usage(&events, sub.current_period_start, billctl::store::Route::Import)
-            .unwrap(),
-        9_999
-    );
-    let (code, v) = k.verify(&key, true);
+    let recorded = k.env.store().record_usage(&events, sub.current_period_start, Route::Import);
+    assert_eq!(recorded.unwrap(), 9_999);
+    let (code, v) = k.env.verify(&key, true);
     assert_eq!((code, v["code"].as_str()), (0, Some("VALID")), "the 10,000th call is allowed: {v}");
     assert_eq!(
         (
@@ -323,7 +261,7 @@ fn the_quota_allows_exactly_the_limit() {
         ),
         (Some(10_000), Some(10_000), Some(0))
     );
-    let (code, v) = k.verify(&key, true);
+    let (code, v) = k.env.verify(&key, true);
     assert_eq!((code, v["code"].as_str()), (1, Some("QUOTA_EXCEEDED")), "the 10,001st is not: {v}");
     assert_eq!(
         k.env.count(
@@ -338,8 +276,8 @@ fn the_quota_allows_exactly_the_limit() {
     );
     // Enterprise is unlimited.
     let k2 = setup("enterprise");
-    let key2 = k2.issue(&[]);
-    let (_, v) = k2.verify(&key2, true);
+    let key2 = k2.issue("");
+    let (_, v) = k2.env.verify(&key2, true);
     assert_eq!((v["code"].as_str(), v["quota"]["limit"].as_i64()), (Some("VALID"), None));
 }
 
@@ -348,10 +286,10 @@ fn the_rate_limit_trips_at_the_configured_count() {
     let k = setup("pro");
     let t0 = common::now();
     k.env.set_now(t0);
-    let key = k.issue(&[]);
+    let key = k.issue("");
     // In-process: Pro allows 60 a minute, refilled continuously (one a second).
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock.clone());
+    let mut v = k.env.verifier(&clock);
     for i in 1..=60 {
         let r = v.verify(&key);
         assert_eq!(r.code, Code::Valid, "call {i}");
@@ -377,32 +315,20 @@ fn the_rate_limit_trips_at_the_configured_count() {
         1,
     );
     let cfg = k.env.config(&text);
-    let key2 = k.issue(&[]);
+    let key2 = k.issue("");
+    let at3 = |line: &str| {
+        k.env.cmd_stdin(format!("--config {} {line}", cfg.display()), &format!("{key2}\n"))
+    };
     for i in 1..=3 {
-        let r = k.env.cmd_stdin(
-            format!("--config {} keys verify --record --json", cfg.display()),
-            &format!("{key2}\n"),
-        );
+        let r = at3("keys verify --record --json");
         assert_eq!(r.json()["code"], "VALID", "call {i}");
     }
-    let r = k
-        .env
-        .cmd_stdin(
-            format!("--config {} keys verify --record --json", cfg.display()),
-            &format!("{key2}\n"),
-        )
-        .code(1);
+    let r = at3("keys verify --record --json").code(1);
     assert_eq!(r.json()["code"], "RATE_LIMITED");
     // The cross-process window is the last minute of recorded calls.
     let verify2 = |t: i64| {
         k.env.set_now(t);
-        k.env
-            .cmd_stdin(
-                format!("--config {} keys verify --json", cfg.display()),
-                &format!("{key2}\n"),
-            )
-            .json()["code"]
-            .clone()
+        at3("keys verify --json").json()["code"].clone()
     };
     assert_eq!(verify2(t0 + 60), "RATE_LIMITED", "calls at t0 are within the minute");
     assert_eq!(verify2(t0 + 61), "VALID", "and out of it a second later");
@@ -411,12 +337,9 @@ fn the_rate_limit_trips_at_the_configured_count() {
 #[test]
 fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
     let k = setup("pro");
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let clock = Clock::manual(common::now() * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_refresh(Duration::from_millis(300))
-        .with_clock(clock.clone());
+    let mut v = k.env.verifier(&clock).with_refresh(Duration::from_millis(300));
     assert_eq!(v.verify(&key).tier.as_deref(), Some("pro"));
     let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
     k.env.cmd(format!("subscriptions change {} --tier team -q", sub.id)).ok();
@@ -430,13 +353,10 @@ fn a_tier_change_reaches_a_running_verifier_within_its_bound() {
 fn malformed_keys_are_refused_without_touching_the_store() {
     let env = Env::new();
     let missing = env.path("no-store-here");
-    let r = common::run(
-        env.command()
-            .env("BILLCTL_DATA_DIR", &missing)
-            .env("BILLCTL_CONFIG", "/nonexistent/config.toml")
-            .args(["keys", "verify", "--json"])
-            .stdin(std::process::Stdio::piped()),
-    );
+    let elsewhere = env.with("BILLCTL_DATA_DIR", &missing);
+    let r = elsewhere
+        .with("BILLCTL_CONFIG", "/nonexistent/config.toml")
+        .cmd_stdin("keys verify --json", "");
     // stdin is empty here: an empty key is malformed.
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.json()["code"], "MALFORMED");
@@ -446,16 +366,13 @@ fn malformed_keys_are_refused_without_touching_the_store() {
 #[test]
 fn the_quota_period_turns_over_exactly_at_the_period_end() {
     let k = setup("pro");
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let id = id_of(&key);
     let sub = k.env.store().live_subscription(&k.customer).unwrap().unwrap();
     let (p0, end) = (sub.current_period_start, sub.current_period_end);
     // A verifier that caches for an hour, its clock ten seconds before the period ends.
     let clock = Clock::manual((end - 10) * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_refresh(Duration::from_secs(3600))
-        .with_clock(clock.clone());
+    let mut v = k.env.verifier(&clock).with_refresh(Duration::from_secs(3600));
     let r = v.verify_and_record(&key, 3);
     assert_eq!(r.code, Code::Valid);
     assert_eq!(r.quota.as_ref().unwrap().period_end, end);
@@ -493,15 +410,9 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
 #[test]
 fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
     let k = setup("pro");
-    let id = id_of(&k.issue(&[]));
+    let id = id_of(&k.issue(""));
     let audit = |action: &str| {
-        k.env
-            .cmd(format!("audit list --action {action} --json"))
-            .ok()
-            .json()
-            .as_array()
-            .unwrap()
-            .len()
+        k.env.json(format!("audit list --action {action}")).as_array().unwrap().len()
     };
     k.env.cmd(format!("keys revoke {id} --reason leaked --yes")).ok();
     let again = k.env.cmd(format!("keys revoke {id} --reason second --yes")).ok();
@@ -515,7 +426,7 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
     assert_eq!(audit("key.revoke"), 1, "one audit row");
     assert_eq!(k.env.store().key(&id).unwrap().unwrap().revoked_reason.as_deref(), Some("leaked"));
 
-    let a = id_of(&k.issue(&[]));
+    let a = id_of(&k.issue(""));
     let b = id_of(k.env.cmd(format!("keys rotate {a} --grace 1h")).ok().stdout.trim());
     let r = k.env.cmd(format!("keys rotate {a} --grace 1h")).code(2);
     assert!(r.stderr.contains("already rotated") && r.stderr.contains(&b), "{}", r.stderr);
@@ -541,9 +452,9 @@ fn revoke_twice_and_rotate_twice_change_nothing_the_second_time() {
 fn many_recorded_calls_in_one_transaction_keep_the_limits_exactly() {
     let k = setup("pro");
     let t0 = common::now();
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock);
+    let mut v = k.env.verifier(&clock);
     let mut calls: Vec<(&str, i64)> = vec![(key.as_str(), 1); 120];
     calls.insert(7, ("bk_test_not_a_key", 1));
     let verdicts = v.verify_and_record_many(&calls);
@@ -574,7 +485,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     let k = setup("pro");
     let t0 = common::now();
     k.env.set_now(t0);
-    let (a, b) = (k.issue(&[]), k.issue(&[]));
+    let (a, b) = (k.issue(""), k.issue(""));
     let valid_of = |codes: &[String]| codes.iter().filter(|c| *c == "VALID").count();
     let calls_of = |env: &Env| {
         env.count(
@@ -591,7 +502,8 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     let gate = std::sync::Arc::new(std::sync::Barrier::new(4));
     let threads: Vec<_> = (0..4)
         .map(|i| {
-            let (store, config, gate) = (k.env.store(), k.config(), gate.clone());
+            let (store, config, gate) =
+                (k.env.store(), common::tests2::default_config(), gate.clone());
             let keys = [a.clone(), b.clone()];
             std::thread::spawn(move || {
                 let mut v = Verifier::from_store(store, &config)
@@ -611,9 +523,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(valid_of(&codes), 60, "{codes:?}");
     assert_eq!(calls_of(&k.env), 60);
     // A plain verify of either key now says the customer's minute is used up.
-    let mut v = Verifier::from_store(k.env.store(), &k.config())
-        .unwrap()
-        .with_clock(Clock::manual(t0 * 1000));
+    let mut v = k.env.verifier(&Clock::manual(t0 * 1000));
     assert_eq!(v.verify(&a).code, Code::RateLimited);
     assert_eq!(v.verify(&b).code, Code::RateLimited);
     // The CLI, a minute later: 120 processes, 8 at a time, alternating the keys.
@@ -629,7 +539,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
                         if i >= 120 {
                             return out;
                         }
-                        let (_, j) = k.verify([&a, &b][i % 2], true);
+                        let (_, j) = k.env.verify([&a, &b][i % 2], true);
                         out.push(j["code"].as_str().unwrap().to_string());
                     }
                 })
@@ -641,14 +551,14 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(calls_of(&k.env), 120);
     // One group of 120 calls alternating the keys, two minutes on: 60 pass.
     let clock = Clock::manual((t0 + 240) * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock);
+    let mut v = k.env.verifier(&clock);
     let calls: Vec<(&str, i64)> =
         (0..120).map(|i| (if i % 2 == 0 { a.as_str() } else { b.as_str() }, 1)).collect();
     let verdicts = v.verify_and_record_many(&calls);
     assert_eq!(verdicts.iter().filter(|x| x.is_valid()).count(), 60);
     assert_eq!(calls_of(&k.env), 180);
     // `[keys] rate_limit = "key"`: each key has the tier's rate of its own.
-    let text = format!("{}\n[keys]\nrate_limit = \"key\"\n", billctl::config::DEFAULT_CONFIG);
+    let text = common::tests2::config_with("[keys]\nrate_limit = \"key\"\n");
     let per_key = billctl::config::parse(&text, "per-key").unwrap();
     let mut v = Verifier::from_store(k.env.store(), &per_key)
         .unwrap()
@@ -656,7 +566,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     let verdicts = v.verify_and_record_many(&calls);
     assert_eq!(verdicts.iter().filter(|x| x.is_valid()).count(), 120);
     // A config that names neither is refused with its line.
-    let bad = format!("{}\n[keys]\nrate_limit = \"ip\"\n", billctl::config::DEFAULT_CONFIG);
+    let bad = common::tests2::config_with("[keys]\nrate_limit = \"ip\"\n");
     let e = billctl::config::parse(&bad, "bad.toml").unwrap_err().to_string();
     assert!(e.contains("keys.rate_limit") && e.contains("bad.toml"), "{e}");
 }
@@ -667,27 +577,16 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
 fn counts_kept_between_groups_see_writes_made_elsewhere() {
     let k = setup("pro");
     let t0 = common::now();
-    let key = k.issue(&[]);
+    let key = k.issue("");
     let clock = Clock::manual(t0 * 1000);
-    let mut v = Verifier::from_store(k.env.store(), &k.config()).unwrap().with_clock(clock);
+    let mut v = k.env.verifier(&clock);
     let first = v.verify_and_record_many(&vec![(key.as_str(), 1); 30]);
     assert!(first.iter().all(|x| x.is_valid()));
     // 30 calls of the same key recorded by another connection (an import, say).
     let id = id_of(&key);
-    let events: Vec<UsageEvent> = (0..30)
-        .map(|i| UsageEvent {
-            source: String::new(),
-            event_id: format!("elsewhere-{i}"),
-            customer_id: k.customer.clone(),
-            key_id: Some(id.clone()),
-            quantity: 1,
-            ts: t0,
-            endpoint: None,
-            meta: None,
-            event_type: None,
-        })
-        .collect();
-    k.env.store().record_usage(&events, t0, billctl::store::Route::Import).unwrap();
+    let events: Vec<_> =
+        (0..30).map(|i| event(format!("elsewhere-{i}"), &k.customer).key(&id).at(t0)).collect();
+    k.env.store().record_usage(&events, t0, Route::Import).unwrap();
     let next = v.verify_and_record(&key, 1);
     assert_eq!(next.code, Code::RateLimited, "{next:?}");
     assert_eq!(next.quota.as_ref().unwrap().used, 60);

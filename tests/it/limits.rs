@@ -8,7 +8,8 @@ use crate::common;
 
 use billctl::clock::Clock;
 use billctl::keys::{Code, Verifier};
-use common::Env;
+use common::tests2::feed_all;
+use common::{event, Env, Event};
 use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
@@ -23,19 +24,20 @@ struct Fixture {
 fn setup(tier: &str) -> Fixture {
     let env = Env::with_catalog();
     let customer = env.subscribed("limits@example.com", tier);
-    let key = env.cmd(format!("keys issue --customer {customer}")).ok().stdout.trim().to_string();
-    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    let key = env.key(&customer);
+    let key_id = common::key_id(&key);
     Fixture { env, customer, key, key_id }
 }
 
 impl Fixture {
     fn verify(&self, record: bool) -> serde_json::Value {
-        let args: &[&str] = if record {
-            &["keys", "verify", "--record", "--json"]
-        } else {
-            &["keys", "verify", "--json"]
-        };
-        self.env.run_with_stdin(args, &format!("{}\n", self.key)).json()
+        self.env.verify(&self.key, record).1
+    }
+
+    /// `n` `keys verify --record --json` processes, all started before any gets the key.
+    fn verify_at_once(&self, n: usize) -> Vec<serde_json::Value> {
+        let children = (0..n).map(|_| self.env.spawn_stdin("keys verify --record --json"));
+        feed_all(children.collect(), &format!("{}\n", self.key)).iter().map(|r| r.json()).collect()
     }
 
     fn events(&self) -> i64 {
@@ -43,10 +45,6 @@ impl Fixture {
             &format!("SELECT count(*) FROM usage_events WHERE key_id = '{}'", self.key_id),
             false,
         )
-    }
-
-    fn config(&self) -> billctl::config::Config {
-        billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap()
     }
 }
 
@@ -56,26 +54,9 @@ impl Fixture {
 fn parallel_processes_get_exactly_the_rate_limit() {
     let f = setup("pro");
     f.env.set_now(common::now());
-    let mut children = Vec::new();
-    for _ in 0..120 {
-        let mut c = f.env.command();
-        c.args(["keys", "verify", "--record", "--json"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        children.push(c.spawn().unwrap());
-    }
     // Every process is started before any gets its key: they race for real.
-    for child in &mut children {
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{}", f.key).unwrap();
-    }
     let mut codes = std::collections::BTreeMap::new();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
-        });
+    for v in f.verify_at_once(120) {
         *codes.entry(v["code"].as_str().unwrap().to_string()).or_insert(0) += 1;
     }
     assert_eq!(codes.get("VALID"), Some(&60), "{codes:?}");
@@ -91,11 +72,11 @@ fn parallel_verifiers_in_threads_get_exactly_the_rate_limit() {
     let valid: usize = std::thread::scope(|s| {
         let workers: Vec<_> = (0..4)
             .map(|_| {
-                let (store, key, config) = (f.env.store(), f.key.clone(), f.config());
+                let (store, key, config) =
+                    (f.env.store(), f.key.clone(), common::tests2::default_config());
                 s.spawn(move || {
-                    let mut v = Verifier::from_store(store, &config)
-                        .unwrap()
-                        .with_clock(Clock::manual(now * 1000));
+                    let clock = Clock::manual(now * 1000);
+                    let mut v = Verifier::from_store(store, &config).unwrap().with_clock(clock);
                     (0..30).filter(|_| v.verify_and_record(&key, 1).code == Code::Valid).count()
                 })
             })
@@ -114,24 +95,8 @@ fn parallel_processes_never_exceed_the_quota() {
     let now = common::now().max(sub.current_period_start + 120);
     f.env.set_now(now);
     f.env.cmd(format!("usage record --key {} --quantity 9997 --at {}", f.key_id, now - 120)).ok();
-    let children: Vec<_> = (0..10)
-        .map(|_| {
-            let mut c = f.env.command();
-            c.args(["keys", "verify", "--record", "--json"])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped());
-            c.spawn().unwrap()
-        })
-        .collect();
     let mut valid = 0;
-    let mut children = children;
-    for child in &mut children {
-        writeln!(child.stdin.take().unwrap(), "{}", f.key).unwrap();
-    }
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for v in f.verify_at_once(10) {
         if v["code"] == "VALID" {
             valid += 1;
         } else {
@@ -164,12 +129,11 @@ fn quantities_are_bounded_everywhere() {
         f.key_id,
         common::now() - 10
     );
-    let file = f.env.path("big.ndjson");
-    std::fs::write(&file, line).unwrap();
+    let file = f.env.file("big.ndjson", line);
     let r = f.env.cmd(format!("usage import {}", file.display())).code(2);
     assert!(r.stderr.contains("usage.max_quantity"), "{}", r.stderr);
     // A config may lower the bound; the Verifier refuses a bigger call without recording it.
-    let text = format!("{}\n[usage]\nmax_quantity = 5\n", billctl::config::DEFAULT_CONFIG);
+    let text = common::tests2::config_with("[usage]\nmax_quantity = 5\n");
     let config = billctl::config::parse(&text, "cfg").unwrap();
     let mut v = Verifier::from_store(f.env.store(), &config).unwrap();
     let r = v.verify_and_record(&f.key, 6);
@@ -290,8 +254,7 @@ fn ended_periods_roll_forward_once_or_end_access() {
     assert!(v["reason"].as_str().unwrap().contains("cancel at the end of its period"), "{v}");
     // The in-process Verifier agrees, at the same moments.
     let clock = Clock::manual((end - 1) * 1000);
-    let mut verifier =
-        Verifier::from_store(f.env.store(), &f.config()).unwrap().with_clock(clock.clone());
+    let mut verifier = f.env.verifier(&clock);
     assert_eq!(verifier.verify(&f.key).code, Code::Valid);
     clock.advance(Duration::from_secs(2));
     assert_eq!(verifier.verify(&f.key).code, Code::NoActiveSubscription);
@@ -305,24 +268,17 @@ fn a_running_verifier_follows_the_compaction_horizon() {
     let sub = f.env.store().live_subscription(&f.customer).unwrap().unwrap();
     let p0 = sub.current_period_start;
     // Events in the partial hour at the period's start, and two days later.
-    let mut text = String::new();
-    for (i, ts) in [p0 + 1, p0 + 2, p0 + 2 * 86_400].iter().enumerate() {
-        text.push_str(&format!(
-            "{{\"id\":\"c{i}\",\"key\":\"{}\",\"timestamp\":{ts},\"quantity\":{}}}\n",
-            f.key_id,
-            10 + i
-        ));
-    }
-    let file = f.env.path("c.ndjson");
-    std::fs::write(&file, text).unwrap();
+    let events: Vec<_> = [p0 + 1, p0 + 2, p0 + 2 * 86_400]
+        .iter()
+        .enumerate()
+        .map(|(i, ts)| event(format!("c{i}"), "").key(&f.key_id).at(*ts).quantity(10 + i as i64))
+        .collect();
+    let file = f.env.file("c.ndjson", common::ndjson(&events));
     let late = p0 + 2 * 86_400 + 60;
     f.env.set_now(late);
     f.env.cmd(format!("usage import {} -q", file.display())).ok();
     let clock = Clock::manual(late * 1000);
-    let mut v = Verifier::from_store(f.env.store(), &f.config())
-        .unwrap()
-        .with_refresh(Duration::from_millis(100))
-        .with_clock(clock.clone());
+    let mut v = f.env.verifier(&clock).with_refresh(Duration::from_millis(100));
     let before = v.verify(&f.key).quota.unwrap().used;
     // Another process compacts raw events before the day after the period start (forty days
     // on, past the dedup window).
@@ -353,11 +309,7 @@ fn durations_are_bounded_and_nothing_is_written() {
     let keys = f.env.cmd("keys list --json").ok().json();
     assert_eq!(keys.as_array().unwrap().len(), 1, "no key issued or rotated");
     // The longest allowed span still makes a key that is active now.
-    let key = f
-        .env
-        .cmd(format!("keys issue --customer {} --expires-in 5200w --json", f.customer))
-        .ok()
-        .json();
+    let key = f.env.json(format!("keys issue --customer {} --expires-in 5200w", f.customer));
     let expires = key["expires_at"].as_i64().unwrap();
     assert_eq!(expires - key["created_at"].as_i64().unwrap(), 5200 * 7 * 86_400);
     assert!(expires > common::now(), "{key}");

@@ -12,14 +12,10 @@ use std::io::{BufRead, Read};
 
 /// What billctl does with a path argument.
 enum Kind {
-    /// Writes it: the argv that writes `path`, given the environment.
-    Output(fn(&Env, &str) -> Vec<String>),
+    /// Writes it: the command line that writes `path`, given the environment.
+    Output(fn(&Env, &str) -> String),
     /// Only reads it, or it is no file billctl makes (the data dir, a URL path).
     NotWritten(&'static str),
-}
-
-fn strs(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
 }
 
 /// One row per path argument, keyed `billctl SUBCOMMAND... --flag` (positionals by their value
@@ -29,30 +25,23 @@ fn rows() -> Vec<(&'static str, Kind)> {
     vec![
         ("billctl --config", NotWritten("the config file: read")),
         ("billctl --data-dir", NotWritten("the data dir itself")),
-        ("billctl dashboard --out", Output(|_, p| strs(&["dashboard", "--out", p]))),
-        ("billctl revenue --html", Output(|_, p| strs(&["revenue", "--html", p]))),
-        ("billctl usage report --html", Output(|_, p| strs(&["usage", "report", "--html", p]))),
+        ("billctl dashboard --out", Output(|_, p| format!("dashboard --out {p}"))),
+        ("billctl revenue --html", Output(|_, p| format!("revenue --html {p}"))),
+        ("billctl usage report --html", Output(|_, p| format!("usage report --html {p}"))),
         (
             "billctl usage import --rejects",
             Output(|env, p| {
                 let input = env.path("bad.ndjson");
-                let input = input.to_str().unwrap();
-                let args = ["usage", "import", input, "--skip-invalid", "--force"];
-                let mut v = strs(&args);
-                v.extend(strs(&["--rejects", p]));
-                v
+                format!("usage import {} --skip-invalid --force --rejects {p}", input.display())
             }),
         ),
         ("billctl usage import FILE", NotWritten("the events: read")),
         (
             "billctl setup-products --write-env",
-            Output(|_, p| strs(&["setup-products", "--yes", "--write-env", p])),
+            Output(|_, p| format!("setup-products --yes --write-env {p}")),
         ),
-        ("billctl completions --man", Output(|_, p| strs(&["completions", "--man", p]))),
-        (
-            "billctl serve --listen",
-            Output(|_, p| vec!["serve".into(), "--listen".into(), format!("unix:{p}")]),
-        ),
+        ("billctl completions --man", Output(|_, p| format!("completions --man {p}"))),
+        ("billctl serve --listen", Output(|_, p| format!("serve --listen unix:{p}"))),
         ("billctl serve --tls-cert", NotWritten("read")),
         ("billctl serve --tls-key", NotWritten("read")),
         ("billctl prices check --expect", NotWritten("read")),
@@ -62,7 +51,7 @@ fn rows() -> Vec<(&'static str, Kind)> {
         ("billctl webhooks listen --path", NotWritten("a URL path")),
         ("billctl webhooks listen --metrics-path", NotWritten("a URL path")),
         ("billctl db restore DIR", NotWritten("a backup: read")),
-        ("billctl db backup DIR", Output(|_, p| strs(&["db", "backup", p, "--force", "--yes"]))),
+        ("billctl db backup DIR", Output(|_, p| format!("db backup {p} --force --yes"))),
     ]
 }
 
@@ -107,15 +96,8 @@ fn status(env: &Env) -> serde_json::Value {
 /// Runs `args` and returns how it ended, or, if it prints a line on stdout first (a refused
 /// command prints none; `serve` prints its address when it did not refuse), stops it there
 /// and returns that line with exit -1.
-fn run_until_first_line(env: &Env, args: &[String]) -> Run {
-    use std::process::Stdio;
-    let mut child = env
-        .command()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("billctl starts");
+fn run_until_first_line(env: &Env, line: &str) -> Run {
+    let mut child = env.spawn(line);
     let mut stderr = child.stderr.take().unwrap();
     let errs = std::thread::spawn(move || {
         let mut s = String::new();
@@ -139,14 +121,9 @@ fn run_until_first_line(env: &Env, args: &[String]) -> Run {
 /// event; a usage file with an invalid line; a pre-restore copy.
 fn store_with_data() -> Env {
     let env = Env::with_catalog();
-    let event = env.path("evt.json");
-    std::fs::write(
-        &event,
-        r#"{"id":"evt_out1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer"}}}"#,
-    )
-    .unwrap();
+    let event = env.file("evt.json", common::tests2::customer_updated("evt_out1"));
     env.cmd(format!("webhooks ingest {} -q", event.display())).ok();
-    std::fs::write(env.path("bad.ndjson"), "{\"id\":\"e1\",\"key\":\"nokey123\"}\n").unwrap();
+    env.file("bad.ndjson", "{\"id\":\"e1\",\"key\":\"nokey123\"}\n");
     let copy = env.data_dir().join("pre-restore-20261206T000000Z");
     std::fs::create_dir(&copy).unwrap();
     std::fs::copy(env.data_dir().join("billctl.db"), copy.join("billctl.db")).unwrap();
@@ -217,8 +194,7 @@ fn every_output_path_refuses_the_stores_files() {
                 assert!(!path.exists(), "no rollback journal in WAL mode");
             }
             let posts = env.posts();
-            let args = argv(&env, path.to_str().unwrap());
-            let r = run_until_first_line(&env, &args);
+            let r = run_until_first_line(&env, &argv(&env, path.to_str().unwrap()));
             drop(holder);
             let ctx = format!("{key} with {what} ({}):\n{}{}", path.display(), r.stdout, r.stderr);
             assert_eq!(r.code, 2, "{ctx}");
@@ -252,15 +228,13 @@ fn outputs_beside_the_store_still_work() {
     let data = env.data_dir();
     // On Postgres the data dir holds no database and is not made by the store.
     std::fs::create_dir_all(&data).unwrap();
-    for (args, out) in [
-        (&["dashboard", "--out"][..], "-"),
-        (&["dashboard", "--out"][..], "/dev/null"),
-        (&["revenue", "--html"][..], "/dev/null"),
-        (&["usage", "report", "--html"][..], "/dev/null"),
+    for line in [
+        "dashboard --out -",
+        "dashboard --out /dev/null",
+        "revenue --html /dev/null",
+        "usage report --html /dev/null",
     ] {
-        let mut v = args.to_vec();
-        v.push(out);
-        env.run(&v).ok();
+        env.cmd(line).ok();
     }
     let page = data.join("dashboard.html");
     env.cmd(format!("dashboard --out {}", page.display())).ok();

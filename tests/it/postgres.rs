@@ -8,7 +8,9 @@
 
 use crate::common;
 
-use common::Env;
+use billctl::store::UsageEvent;
+use common::tests2::{finish, pg_one};
+use common::{event, Env, Event};
 
 /// An API key row for `customer` (a placeholder hash), for store-level tests that need a key's
 /// customer without issuing one.
@@ -40,15 +42,11 @@ fn populated() -> Env {
             1 + i % 7
         ));
     }
-    let file = env.path("u.ndjson");
-    std::fs::write(&file, lines).unwrap();
+    let file = env.file("u.ndjson", lines);
     env.cmd(format!("usage import {} -q", file.display())).ok();
-    let event = env.path("evt.json");
-    std::fs::write(
-        &event,
-        r#"{"id":"evt_pg1","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{"object":{"id":"cus_x","object":"customer","name":"tab\there"}}}"#,
-    )
-    .unwrap();
+    let event = common::tests2::customer_updated("evt_pg1")
+        .replace(r#""object":"customer""#, r#""object":"customer","name":"tab\there""#);
+    let event = env.file("evt.json", event);
     env.cmd(format!("webhooks ingest {} -q", event.display()));
     env
 }
@@ -77,25 +75,20 @@ fn db_copy_goes_to_postgres_and_back_exactly() {
     let out = env.cmd(format!("db copy --to {url} --json")).ok().json();
     assert_eq!(out["verified"], true);
     let mut client = pg.client(&url);
-    let n: i64 = client.query_one("SELECT count(*) FROM usage_events", &[]).unwrap().get(0);
-    let sum: i64 =
-        client.query_one("SELECT sum(quantity)::bigint FROM usage_events", &[]).unwrap().get(0);
+    let n: i64 = pg_one(&mut client, "SELECT count(*) FROM usage_events", &[]);
+    let sum: i64 = pg_one(&mut client, "SELECT sum(quantity)::bigint FROM usage_events", &[]);
     let want: i64 = (0..500).map(|i| 1 + i % 7).sum();
     assert_eq!((n, sum), (500, want));
-    let meta: String = client
-        .query_one("SELECT meta FROM usage_events WHERE event_id = 'pg-0'", &[])
-        .unwrap()
-        .get(0);
+    let meta: String =
+        pg_one(&mut client, "SELECT meta FROM usage_events WHERE event_id = 'pg-0'", &[]);
     assert!(meta.contains("a\\tb") && meta.contains("c\\\\d"), "{meta}");
-    let body: Vec<u8> =
-        client.query_one("SELECT body FROM events WHERE id = 'evt_pg1'", &[]).unwrap().get(0);
+    let body: Vec<u8> = pg_one(&mut client, "SELECT body FROM events WHERE id = 'evt_pg1'", &[]);
     assert!(String::from_utf8(body).unwrap().contains("tab\\there"));
 
     // A second copy into the now non-empty database is refused and changes nothing.
     let r = env.cmd(format!("db copy --to {url}")).code(2);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
-    let again: i64 = client.query_one("SELECT count(*) FROM usage_events", &[]).unwrap().get(0);
-    assert_eq!(again, 500);
+    assert_eq!(pg_one::<i64>(&mut client, "SELECT count(*) FROM usage_events", &[]), 500);
 
     // Back into a fresh SQLite data dir: every table's rows, and the store works.
     let back = env.path("back");
@@ -123,33 +116,21 @@ fn migrations_run_once_under_an_advisory_lock() {
     let url = pg.fresh_db();
     let env = Env::new();
     // Four processes migrate one database at once: all succeed, and it is migrated once.
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            env.command()
-                .args(["db", "migrate", "--json"])
-                .env("BILLCTL_DATABASE_URL", &url)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    let on_pg = env.with("BILLCTL_DATABASE_URL", &url);
+    let children: Vec<_> = (0..4).map(|_| on_pg.spawn("db migrate --json")).collect();
     for c in children {
-        let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let r = finish(c);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = r.json();
         assert_eq!(
             (v["backend"].as_str(), v["schema_version"].as_i64()),
             (Some("postgres"), Some(billctl::store::pg::schema_len()))
         );
     }
-    let mut client = pg.client(&url);
-    let rows: i64 = client.query_one("SELECT count(*) FROM billctl_schema", &[]).unwrap().get(0);
+    let rows: i64 = pg_one(&mut pg.client(&url), "SELECT count(*) FROM billctl_schema", &[]);
     assert_eq!(rows, billctl::store::pg::schema_len(), "one row per migration, each applied once");
     // A host with a Postgres store makes no SQLite files beside it.
-    let r = common::run(
-        env.command().args(["webhooks", "list", "--json"]).env("BILLCTL_DATABASE_URL", &url),
-    );
+    let r = on_pg.cmd("webhooks list --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!env.data_dir().join("webhooks.db").exists(), "no local file was made");
 }
@@ -165,19 +146,15 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
     let r = env.cmd("db copy --to postgres://u:hunter2@db.example/billctl").code(2);
     assert!(r.stderr.contains("BILLCTL_DATABASE_PASSWORD"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
-    let cfg = env.config(&format!(
-        "{}\n[store]\nurl = \"postgres://u:hunter2@db.example/billctl\"\n",
-        common::DEFAULT_CONFIG
+    let cfg = env.config(&common::tests2::config_with(
+        "[store]\nurl = \"postgres://u:hunter2@db.example/billctl\"\n",
     ));
     let r = env.cmd(format!("--config {} db migrate", cfg.display())).code(2);
     assert!(r.stderr.contains("store.url"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
     // From the environment a password is allowed, and an error shows the URL without it.
-    let r =
-        common::run(env.command().args(["db", "migrate"]).env(
-            "BILLCTL_DATABASE_URL",
-            "postgres://u:hunter2@127.0.0.1:1/billctl?connect_timeout=2",
-        ));
+    let url = "postgres://u:hunter2@127.0.0.1:1/billctl?connect_timeout=2";
+    let r = env.with("BILLCTL_DATABASE_URL", url).cmd("db migrate");
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("postgres://u@127.0.0.1:1/billctl"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
@@ -186,12 +163,12 @@ fn database_passwords_stay_out_of_argv_config_and_errors() {
     // `db status`.
     for key in ["password", "pass%77ord", "%70%61%73%73%77%6f%72%64"] {
         let url = format!("postgres://u@127.0.0.1:1/billctl?connect_timeout=2&{key}=hunter2");
-        for args in [&["db", "migrate"][..], &["db", "status", "--json"][..]] {
-            let r = common::run(env.command().args(args).env("BILLCTL_DATABASE_URL", &url));
-            assert_ne!(r.code, 0, "{key} {args:?}");
+        for args in ["db migrate", "db status --json"] {
+            let r = env.with("BILLCTL_DATABASE_URL", &url).cmd(args);
+            assert_ne!(r.code, 0, "{key} {args}");
             assert!(
                 !r.stderr.contains("hunter2") && !r.stdout.contains("hunter2"),
-                "{key} {args:?}: {}{}",
+                "{key} {args}: {}{}",
                 r.stdout,
                 r.stderr
             );
@@ -210,37 +187,26 @@ fn four_hosts_share_one_store_exactly() {
     let url = pg.fresh_db();
     let env = Env::new();
     let host = |n: usize| env.path(&format!("host{n}"));
-    let run_on = |n: usize, args: &[&str]| {
-        common::run(
-            env.command()
-                .env("BILLCTL_DATABASE_URL", &url)
-                .arg("--data-dir")
-                .arg(host(n))
-                .args(args),
-        )
-    };
-    run_on(0, &["setup-products", "--yes", "-q"]).ok();
-    let customer = common::subscribe(&env.sim, |a| run_on(1, a), "hosts@example.com", "pro");
+    let on_pg = env.with("BILLCTL_DATABASE_URL", &url);
+    let line = |n: usize, line: &str| format!("--data-dir {} {line}", host(n).display());
+    let run_on = |n: usize, l: &str| on_pg.cmd(line(n, l));
+    run_on(0, "setup-products --yes -q").ok();
+    let customer = common::subscribe(
+        &env.sim,
+        |a| on_pg.cmd(line(1, &a.join(" "))),
+        "hosts@example.com",
+        "pro",
+    );
     // Four hosts issue keys at once (the store's mode is claimed by whichever comes first).
     let issuers: Vec<_> = (0..20)
-        .map(|n| {
-            env.command()
-                .env("BILLCTL_DATABASE_URL", &url)
-                .arg("--data-dir")
-                .arg(host(n % 4))
-                .args(["keys", "issue", "--customer", &customer])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|n| on_pg.spawn(line(n % 4, &format!("keys issue --customer {customer}"))))
         .collect();
     let mut issued = Vec::new();
     for c in issuers {
-        let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = finish(c);
+        assert_eq!(out.code, 0, "{}", out.stderr);
         issued.extend(
-            String::from_utf8_lossy(&out.stdout)
+            out.stdout
                 .lines()
                 .map(|l| l.trim().to_string())
                 .filter(|l| billctl::keys::parse(l).is_some()),
@@ -248,38 +214,22 @@ fn four_hosts_share_one_store_exactly() {
     }
     assert_eq!(issued.len(), 20, "{issued:?}");
     let key = issued[0].clone();
-    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
-    let all = run_on(1, &["keys", "list", "--json"]).ok().json();
+    let key_id = common::key_id(&key);
+    let all = run_on(1, "keys list --json").ok().json();
     assert_eq!(all.as_array().unwrap().len(), 20, "every host's keys, once");
     // Seen from another host at once.
-    let listed = run_on(3, &["keys", "list", "--json"]).ok().json();
+    let listed = run_on(3, "keys list --json").ok().json();
     assert!(listed.as_array().unwrap().iter().any(|k| k["id"] == key_id.as_str()));
     assert!(!host(3).join("billctl.db").exists(), "no SQLite store on a Postgres host");
 
     // 120 recorded verifies, 30 from each host, all started before any gets its key.
     let now = common::now();
     env.set_now(now);
-    let mut children = Vec::new();
-    for i in 0..120 {
-        let mut c = env.command();
-        c.env("BILLCTL_DATABASE_URL", &url)
-            .arg("--data-dir")
-            .arg(host(i % 4))
-            .args(["keys", "verify", "--record", "--json"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        children.push(c.spawn().unwrap());
-    }
-    for child in &mut children {
-        use std::io::Write;
-        writeln!(child.stdin.take().unwrap(), "{key}").unwrap();
-    }
+    let children: Vec<_> =
+        (0..120).map(|i| on_pg.spawn_stdin(line(i % 4, "keys verify --record --json"))).collect();
     let mut valid = 0;
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    for r in common::tests2::feed_all(children, &format!("{key}\n")) {
+        let v = r.json();
         match v["code"].as_str() {
             Some("VALID") => valid += 1,
             Some("RATE_LIMITED") => {}
@@ -288,10 +238,8 @@ fn four_hosts_share_one_store_exactly() {
     }
     assert_eq!(valid, 60, "one shared rate limit");
     let mut client = pg.client(&url);
-    let recorded: i64 = client
-        .query_one("SELECT count(*) FROM usage_events WHERE key_id = $1", &[&key_id])
-        .unwrap()
-        .get(0);
+    let by_key = "FROM usage_events WHERE key_id = $1";
+    let recorded: i64 = pg_one(&mut client, &format!("SELECT count(*) {by_key}"), &[&key_id]);
     assert_eq!(recorded, 60);
 
     // Four overlapping files imported at once from four hosts: ids 0..400 in each window of
@@ -306,96 +254,41 @@ fn four_hosts_share_one_store_exactly() {
                     1 + i % 3
                 ));
             }
-            let p = env.path(&format!("part{f}.ndjson"));
-            std::fs::write(&p, text).unwrap();
-            p
+            env.file(&format!("part{f}.ndjson"), text)
         })
         .collect();
     let importers: Vec<_> = files
         .iter()
         .enumerate()
-        .map(|(n, f)| {
-            env.command()
-                .env("BILLCTL_DATABASE_URL", &url)
-                .arg("--data-dir")
-                .arg(host(n))
-                .args(["usage", "import", f.to_str().unwrap(), "--json", "-q"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|(n, f)| on_pg.spawn(line(n, &format!("usage import {} --json -q", f.display()))))
         .collect();
     let mut inserted = 0;
     for c in importers {
-        let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        inserted += v["inserted"].as_i64().unwrap();
+        let r = finish(c);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        inserted += r.json()["inserted"].as_i64().unwrap();
     }
     assert_eq!(inserted, 500, "each of the 500 distinct ids inserted once");
     let want: i64 = (0..500).map(|i| 1 + i % 3).sum::<i64>() + 60;
-    let (events, sum): (i64, i64) = {
-        let r = client
-            .query_one(
-                "SELECT count(*), CAST(sum(quantity) AS BIGINT) FROM usage_events WHERE key_id = $1",
-                &[&key_id],
-            )
-            .unwrap();
-        (r.get(0), r.get(1))
-    };
+    let events: i64 = pg_one(&mut client, &format!("SELECT count(*) {by_key}"), &[&key_id]);
+    let sum: i64 =
+        pg_one(&mut client, &format!("SELECT CAST(sum(quantity) AS BIGINT) {by_key}"), &[&key_id]);
     assert_eq!((events, sum), (560, want));
-    let daily: i64 = client
-        .query_one(
-            "SELECT CAST(sum(quantity) AS BIGINT) FROM usage_daily WHERE scope = 'key' AND subject = $1",
-            &[&key_id],
-        )
-        .unwrap()
-        .get(0);
+    let daily: i64 = pg_one(
+        &mut client,
+        "SELECT CAST(sum(quantity) AS BIGINT) FROM usage_daily WHERE scope = 'key' AND subject = $1",
+        &[&key_id],
+    );
     assert_eq!(daily, want, "rollups updated in the same transactions");
     // Every host reports the same, exact usage.
     let reports: Vec<_> = (0..4)
-        .map(|n| run_on(n, &["usage", "report", "--key", &key_id, "--json"]).ok().json())
+        .map(|n| run_on(n, &format!("usage report --key {key_id} --json")).ok().json())
         .collect();
     assert!(reports.windows(2).all(|w| w[0] == w[1]));
     // A revocation on one host is seen by the others.
-    run_on(0, &["keys", "revoke", &key_id, "--yes", "-q"]).ok();
-    let v = common::run(
-        env.command()
-            .env("BILLCTL_DATABASE_URL", &url)
-            .arg("--data-dir")
-            .arg(host(3))
-            .args(["keys", "verify", "--json"])
-            .stdin(
-                std::fs::File::open({
-                    let p = env.path("key.txt");
-                    std::fs::write(&p, format!("{key}\n")).unwrap();
-                    p
-                })
-                .unwrap(),
-            ),
-    )
-    .json();
+    run_on(0, &format!("keys revoke {key_id} --yes -q")).ok();
+    let v = on_pg.cmd_stdin(line(3, "keys verify --json"), &format!("{key}\n")).json();
     assert_eq!(v["code"], "REVOKED", "{v}");
-}
-
-/// POSTs `body` with a signature to `url` (http://host:port/path); returns the status code.
-fn post(url: &str, signature: &str, body: &[u8]) -> u16 {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (authority, path) = rest.split_at(rest.find('/').unwrap());
-    let mut s = std::net::TcpStream::connect(authority).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {signature}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    s.write_all(body).unwrap();
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    resp.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 /// Two `webhooks listen` processes behind one "load balancer" share one Postgres store: the
@@ -403,32 +296,20 @@ fn post(url: &str, signature: &str, body: &[u8]) -> u16 {
 /// once, and listed from any host.
 #[test]
 fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
-    use std::io::BufRead;
     let Some(pg) = common::pg::cluster() else {
         return;
     };
     let url = pg.fresh_db();
     let env = Env::new();
     const SECRET: &str = "whsec_shared_by_both_listeners";
+    let on_pg = env.with("BILLCTL_DATABASE_URL", &url).with("WH_SECRET", SECRET);
     let listeners: Vec<(std::process::Child, String)> = (0..2)
         .map(|n| {
-            let mut child = env
-                .command()
-                .env("BILLCTL_DATABASE_URL", &url)
-                .env("WH_SECRET", SECRET)
-                .arg("--data-dir")
-                .arg(env.path(&format!("lb{n}")))
-                .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json"])
-                .args(["--secret-env", "WH_SECRET"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut first = String::new();
-            std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
-            let v: serde_json::Value =
-                serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first:?}"));
-            (child, v["listening"].as_str().unwrap().to_string())
+            let dir = env.path(&format!("lb{n}"));
+            let listen = "webhooks listen --bind 127.0.0.1:0 --json --secret-env WH_SECRET";
+            let mut child = on_pg.spawn(format!("--data-dir {} {listen}", dir.display()));
+            let at = common::tests2::listening(&mut child);
+            (child, at)
         })
         .collect();
     let now = common::now();
@@ -437,25 +318,18 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     );
     let sig = billctl::webhooks::header(SECRET, now, body.as_bytes());
     for (_, addr) in &listeners {
-        assert_eq!(post(addr, &sig, body.as_bytes()), 200);
+        assert_eq!(common::tests2::post_signed(addr, &sig, body.as_bytes()).status, 200);
     }
     for (child, _) in listeners {
         // SIGTERM: listen drains and stops.
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(child.id() as i32),
-            nix::sys::signal::Signal::SIGTERM,
-        )
-        .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        common::tests2::signal(&child, nix::sys::signal::Signal::SIGTERM);
+        let out = finish(child);
+        assert_eq!(out.code, 0, "{}", out.stderr);
     }
     let mut client = pg.client(&url);
-    let (events, received): (i64, i64) = {
-        let r = client
-            .query_one("SELECT count(*), CAST(sum(received) AS BIGINT) FROM events", &[])
-            .unwrap();
-        (r.get(0), r.get(1))
-    };
+    let events: i64 = pg_one(&mut client, "SELECT count(*) FROM events", &[]);
+    let received: i64 =
+        pg_one(&mut client, "SELECT CAST(sum(received) AS BIGINT) FROM events", &[]);
     assert_eq!((events, received), (1, 2), "stored once, received twice");
     let outcomes: Vec<String> = client
         .query("SELECT outcome FROM receipts WHERE event_id = 'evt_lb1' ORDER BY outcome", &[])
@@ -465,11 +339,7 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
         .collect();
     assert_eq!(outcomes, ["duplicate", "stored"]);
     // Any host lists it, applied once.
-    let listed = common::run(
-        env.command().env("BILLCTL_DATABASE_URL", &url).args(["webhooks", "list", "--json"]),
-    )
-    .ok()
-    .json();
+    let listed = on_pg.cmd("webhooks list --json").ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     assert_eq!(listed[0]["id"], "evt_lb1");
     assert_ne!(listed[0]["status"], "pending", "applied: {listed}");
@@ -484,26 +354,22 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
     };
     let url = pg.fresh_db();
     let env = Env::new();
-    let run =
-        |args: &[&str]| common::run(env.command().env("BILLCTL_DATABASE_URL", &url).args(args));
-    run(&["setup-products", "--yes", "-q"]).ok();
+    let on_pg = env.with("BILLCTL_DATABASE_URL", &url);
+    on_pg.cmd("setup-products --yes -q").ok();
+    let run = |args: &[&str]| on_pg.cmd(args.join(" "));
     let customer = common::subscribe(&env.sim, run, "reconnect@example.com", "pro");
-    let key = run(&["keys", "issue", "--customer", &customer]).ok().stdout.trim().to_string();
-    let config = billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap();
+    let key = on_pg.cmd(format!("keys issue --customer {customer}")).ok().stdout.trim().to_string();
     let store = common::pg_store(&url);
-    let mut v = billctl::keys::Verifier::from_store(store, &config)
+    let mut v = billctl::keys::Verifier::from_store(store, &common::tests2::default_config())
         .unwrap()
         .with_refresh(std::time::Duration::ZERO);
     assert_eq!(v.verify(&key).code, billctl::keys::Code::Valid);
     // Every other connection to the database is cut, the Verifier's among them.
-    let mut admin = pg.client(&url);
-    let cut: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let cut: i64 = pg_one(
+        &mut pg.client(&url),
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+        &[],
+    );
     assert!(cut >= 1, "the verifier's connection was cut");
     let first = v.verify(&key);
     assert!(
@@ -541,19 +407,13 @@ fn batched_period_sums_equal_one_by_one() {
     for k in 0..3 {
         plant_key(&mut client, &format!("key{k}"), &format!("cus_{k}"));
     }
-    let events: Vec<billctl::store::UsageEvent> = (0..3_000)
+    let events: Vec<UsageEvent> = (0..3_000)
         .map(|i| {
             let c = next() % 5;
-            billctl::store::UsageEvent {
-                source: String::new(),
-                event_id: format!("b{i}"),
-                customer_id: format!("cus_{c}"),
+            let e = event(format!("b{i}"), format!("cus_{c}")).quantity(1 + (next() % 9) as i64);
+            UsageEvent {
                 key_id: (c < 3).then(|| format!("key{c}")),
-                quantity: 1 + (next() % 9) as i64,
-                ts: t0 + (next() % (20 * 86_400)) as i64,
-                endpoint: None,
-                meta: None,
-                event_type: None,
+                ..e.at(t0 + (next() % (20 * 86_400)) as i64)
             }
         })
         .collect();
@@ -618,16 +478,12 @@ fn copy_import_takes_duplicates_exactly() {
     let mut client = pg.client(&url);
     plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
-    let event = |i: i64| billctl::store::UsageEvent {
-        source: String::new(),
-        event_id: format!("e{i:05}"),
-        customer_id: ["cus_a", "cus_b"][(i % 2) as usize].into(),
+    let event = |i: i64| UsageEvent {
         key_id: (i % 2 == 0).then(|| "key_a".to_string()),
-        quantity: 1 + i % 7,
-        ts: t0 + i * 97,
-        endpoint: None,
-        meta: Some(format!("tab\there {i}")),
-        event_type: None,
+        ..event(format!("e{i:05}"), ["cus_a", "cus_b"][(i % 2) as usize])
+            .quantity(1 + i % 7)
+            .at(t0 + i * 97)
+            .meta(format!("tab\there {i}"))
     };
     // All new: the direct COPY.
     let first: Vec<_> = (0..1_000).map(event).collect();
@@ -640,29 +496,21 @@ fn copy_import_takes_duplicates_exactly() {
     assert_eq!(store.record_usage(&first, t0, billctl::store::Route::Import).unwrap(), 0);
 
     let all: Vec<_> = (0..1_500).map(event).collect();
-    let stored: i64 = client.query_one("SELECT count(*) FROM usage_events", &[]).unwrap().get(0);
-    assert_eq!(stored, 1_500);
-    let meta: String = client
-        .query_one("SELECT meta FROM usage_events WHERE event_id = 'e00007'", &[])
-        .unwrap()
-        .get(0);
+    assert_eq!(pg_one::<i64>(&mut client, "SELECT count(*) FROM usage_events", &[]), 1_500);
+    let meta: String =
+        pg_one(&mut client, "SELECT meta FROM usage_events WHERE event_id = 'e00007'", &[]);
     assert_eq!(meta, "tab\there 7");
-    let sum = |f: &dyn Fn(&billctl::store::UsageEvent) -> bool| -> i64 {
+    let sum = |f: &dyn Fn(&UsageEvent) -> bool| -> i64 {
         all.iter().filter(|e| f(e)).map(|e| e.quantity).sum()
     };
     for (scope, subject) in [("customer", "cus_a"), ("customer", "cus_b"), ("key", "key_a")] {
-        let matches = |e: &billctl::store::UsageEvent| match scope {
+        let matches = |e: &UsageEvent| match scope {
             "key" => e.key_id.as_deref() == Some(subject),
             _ => e.customer_id == subject,
         };
         for grain in ["usage_hourly", "usage_daily"] {
-            let rolled: i64 = client
-                .query_one(
-                    &format!("SELECT CAST(sum(quantity) AS BIGINT) FROM {grain} WHERE scope = $1 AND subject = $2"),
-                    &[&scope, &subject],
-                )
-                .unwrap()
-                .get(0);
+            let sql = format!("SELECT CAST(sum(quantity) AS BIGINT) FROM {grain} WHERE scope = $1 AND subject = $2");
+            let rolled: i64 = pg_one(&mut client, &sql, &[&scope, &subject]);
             assert_eq!(rolled, sum(&matches), "{grain} of {scope} {subject}");
         }
         let (from, to) = (t0 + 3_333, t0 + 120_007);
@@ -672,10 +520,8 @@ fn copy_import_takes_duplicates_exactly() {
             "{scope} {subject}"
         );
     }
-    let last: i64 = client
-        .query_one("SELECT last_used_at FROM api_keys WHERE id = 'key_a'", &[])
-        .unwrap()
-        .get(0);
+    let last: i64 =
+        pg_one(&mut client, "SELECT last_used_at FROM api_keys WHERE id = 'key_a'", &[]);
     assert_eq!(last, event(1_498).ts);
 }
 
@@ -693,9 +539,7 @@ fn tls_over_tcp_is_used_and_checked() {
         return;
     };
     let env = Env::new();
-    let status = |url: &str| {
-        common::run(env.command().args(["db", "status", "--json"]).env("BILLCTL_DATABASE_URL", url))
-    };
+    let status = |url: &str| env.with("BILLCTL_DATABASE_URL", url).cmd("db status --json");
     // With the CA that signed the server's certificate: connected, over TLS (the server
     // refuses TCP without it, as the plain attempt below shows).
     for mode in ["verify-full", "require", "prefer"] {
@@ -729,8 +573,7 @@ fn tls_over_tcp_is_used_and_checked() {
     let r = status(&format!("{base}?sslmode=require&sslrootcert={}", missing.display()));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("nowhere.pem"), "{}", r.stderr);
-    let empty = env.path("empty.pem");
-    std::fs::write(&empty, "not a certificate\n").unwrap();
+    let empty = env.file("empty.pem", "not a certificate\n");
     let r = status(&format!("{base}?sslmode=require&sslrootcert={}", empty.display()));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("holds no certificate"), "{}", r.stderr);
@@ -749,16 +592,9 @@ fn overlapping_writers_never_deadlock() {
     let mut client = pg.client(&url);
     plant_key(&mut client, "key_a", "cus_a");
     let t0 = 1_790_000_000i64;
-    let event = |i: i64| billctl::store::UsageEvent {
-        source: String::new(),
-        event_id: format!("o{i}"),
-        customer_id: "cus_a".into(),
+    let event = |i: i64| UsageEvent {
         key_id: (i % 3 != 0).then(|| "key_a".to_string()),
-        quantity: 1 + i % 4,
-        ts: t0 + (i * 37) % 7_200,
-        endpoint: None,
-        meta: None,
-        event_type: None,
+        ..event(format!("o{i}"), "cus_a").quantity(1 + i % 4).at(t0 + (i * 37) % 7_200)
     };
     for round in 0..5i64 {
         let base = round * 10_000;
@@ -786,7 +622,7 @@ fn overlapping_writers_never_deadlock() {
         (0..5i64).flat_map(|r| (0..900).map(move |i| r * 10_000 + i)).map(event).collect();
     let want: i64 = all.iter().map(|e| e.quantity).sum();
     let key: i64 = all.iter().filter(|e| e.key_id.is_some()).map(|e| e.quantity).sum();
-    let mut one = |sql: &str| -> i64 { client.query_one(sql, &[]).unwrap().get(0) };
+    let mut one = |sql: &str| -> i64 { pg_one(&mut client, sql, &[]) };
     assert_eq!(one("SELECT count(*) FROM usage_events"), all.len() as i64);
     assert_eq!(one("SELECT CAST(sum(quantity) AS BIGINT) FROM usage_events"), want);
     for grain in ["usage_hourly", "usage_daily"] {
@@ -853,9 +689,7 @@ fn url_forms_mean_what_they_mean_to_psql() {
     ];
     let env = Env::new();
     for (url, works) in &forms {
-        let mut c = env.command();
-        c.env("BILLCTL_DATABASE_URL", url).args(["db", "status", "--json"]);
-        let ours = common::run(&mut c);
+        let ours = env.with("BILLCTL_DATABASE_URL", url).cmd("db status --json");
         let theirs = std::process::Command::new("psql")
             .args([url.as_str(), "-Atc", "select 1"])
             .env_remove("PGHOST")
@@ -875,15 +709,8 @@ fn url_forms_mean_what_they_mean_to_psql() {
     // On the socket, `require` is no finding of doctor's either: the store check passes and
     // says that sslmode does not apply there.
     let url = format!("postgres://billctl@/{db}?host={sock}&port={port}&sslmode=require");
-    let mut c = env.command();
-    c.env("BILLCTL_DATABASE_URL", &url).args(["doctor", "--json"]);
-    let report = common::run(&mut c).json();
-    let store = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "store")
-        .unwrap_or_else(|| panic!("a store check in {report}"));
+    let report = env.with("BILLCTL_DATABASE_URL", &url).cmd("doctor --json").json();
+    let store = crate::doctor::check(&report, "store");
     assert_eq!(store["outcome"], "ok", "{store}");
     assert!(
         store["detail"].as_str().unwrap().contains("sslmode does not apply to a socket"),
@@ -944,17 +771,8 @@ fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
         got,
         [("bare", "", "-"), ("ce", "api-eu", "request"), ("csv", "", "-"), ("import", "", "-")]
     );
-    let event = |source: &str| billctl::store::UsageEvent {
-        source: source.into(),
-        event_id: "ce".into(),
-        customer_id: "cus_1".into(),
-        key_id: None,
-        quantity: 1,
-        ts: 1_790_000_000,
-        endpoint: None,
-        meta: None,
-        event_type: Some("request".into()),
-    };
+    let event =
+        |source: &str| event("ce", "cus_1").at(1_790_000_000).source(source).kind("request");
     let w = store
         .record_usage_checked(
             &[event("api-eu"), event("api-us")],
@@ -1057,9 +875,7 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
         }
         .unwrap_or_else(|| "postgres://billctl@127.0.0.1:1/billctl".to_string());
         let url = format!("{base}?{key}={value}&connect_timeout=5");
-        let r = common::run(
-            env.command().args(["db", "status", "--json"]).env("BILLCTL_DATABASE_URL", &url),
-        );
+        let r = env.with("BILLCTL_DATABASE_URL", &url).cmd("db status --json");
         let refused = r.stderr.contains("does not support") || r.stderr.contains("not a libpq");
         if *taken {
             assert!(!refused, "{key}={value} is taken: {}", r.stderr);
@@ -1081,11 +897,8 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
     }
     // What is not libpq's is named too (rust-postgres's own `keepalives_retries` included).
     for key in ["keepalives_retries", "sslmodee"] {
-        let r = common::run(
-            env.command()
-                .args(["db", "status"])
-                .env("BILLCTL_DATABASE_URL", format!("postgres://billctl@127.0.0.1:1/db?{key}=1")),
-        );
+        let url = format!("postgres://billctl@127.0.0.1:1/db?{key}=1");
+        let r = env.with("BILLCTL_DATABASE_URL", url).cmd("db status");
         assert_eq!(r.code, 2);
         assert!(
             r.stderr
@@ -1102,7 +915,7 @@ fn every_libpq_parameter_is_taken_or_refused_by_name() {
 fn a_url_is_echoed_as_written() {
     let env = Env::new();
     let url = "postgres://billctl:hunter22@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5";
-    let r = common::run(env.command().args(["db", "status"]).env("BILLCTL_DATABASE_URL", url));
+    let r = env.with("BILLCTL_DATABASE_URL", url).cmd("db status");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("postgres://billctl@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=5"),

@@ -15,20 +15,13 @@ fn applied() -> Env {
 }
 
 fn price_id(env: &Env, key: &str) -> String {
-    env.sim.state().prices.values().find(|p| p["lookup_key"] == key).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    common::tests2::sim_price(env, key)["id"].as_str().unwrap().to_string()
 }
 
 fn problems(report: &Value, key: &str) -> Vec<String> {
-    report["findings"].as_array().unwrap().iter().find(|f| f["lookup_key"] == key).unwrap()
-        ["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect()
+    let finding = report["findings"].as_array().unwrap().iter().find(|f| f["lookup_key"] == key);
+    let problems = finding.unwrap()["problems"].as_array().unwrap();
+    problems.iter().map(|p| p.as_str().unwrap().to_string()).collect()
 }
 
 #[test]
@@ -108,17 +101,16 @@ fn the_expect_file_must_list_exactly_the_resolved_ids() {
     let good = env.path("good.env");
     env.cmd(format!("setup-products --write-env {}", good.display())).ok();
     env.cmd(format!("prices check --expect {}", good.display())).ok();
-    let bad = env.path("bad.env");
     let text = common::read(&good).replace(&price_id(&env, "team_monthly"), "price_stale");
-    std::fs::write(&bad, format!("export DATABASE_URL=postgres://x\n{text}PRICE_GOLD=price_x\n"))
-        .unwrap();
+    let bad = env
+        .file("bad.env", format!("export DATABASE_URL=postgres://x\n{text}PRICE_GOLD=price_x\n"));
     let report = env.cmd(format!("prices check --expect {} --json", bad.display())).code(1).json();
     assert_eq!(report["drift"], 2, "{report}");
     assert!(problems(&report, "team_monthly")[0].contains("PRICE_TEAM is price_stale"), "{report}");
     let gold =
         report["findings"].as_array().unwrap().iter().find(|f| f["env"] == "PRICE_GOLD").unwrap();
     assert!(gold["problems"][0].as_str().unwrap().contains("not a price in the config"));
-    std::fs::write(&bad, "PRICE_PRO price_x\n").unwrap();
+    env.file("bad.env", "PRICE_PRO price_x\n");
     let r = env.cmd(format!("prices check --expect {}", bad.display())).code(2);
     assert!(r.stderr.contains("bad.env:1"), "{}", r.stderr);
 }
@@ -135,11 +127,8 @@ fn a_read_only_restricted_key_can_check() {
 fn an_unreachable_stripe_is_exit_2_not_drift() {
     let env = Env::new();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let r = common::run(
-        env.command()
-            .env("BILLCTL_STRIPE_API_BASE", format!("http://127.0.0.1:{port}"))
-            .args(["prices", "check"]),
-    );
+    let r =
+        env.with("BILLCTL_STRIPE_API_BASE", format!("http://127.0.0.1:{port}")).cmd("prices check");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("cannot reach Stripe") && r.stderr.contains(&port.to_string()),

@@ -8,22 +8,16 @@
 use crate::common;
 
 use billctl::faults::{ACTION_ENV, FAULT_ENV, STEPS_ENV};
+use common::tests2::{finish, signal, With};
 use common::{Env, Run};
+use nix::sys::signal::Signal::SIGCONT;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A webhook event with id `id`, as a file to ingest.
 fn event(env: &Env, id: &str) -> String {
-    let p = env.path(&format!("{id}.json"));
-    std::fs::write(
-        &p,
-        format!(
-            r#"{{"id":"{id}","object":"event","type":"customer.updated","created":1795500000,"livemode":false,"api_version":"2026-09-30.endive","data":{{"object":{{"id":"cus_x","object":"customer"}}}}}}"#
-        ),
-    )
-    .unwrap();
-    p.to_str().unwrap().to_string()
+    env.file(&format!("{id}.json"), common::tests2::customer_updated(id)).display().to_string()
 }
 
 /// A store whose live state has 2 keys and 2 events, and a backup (returned) of the state
@@ -43,10 +37,8 @@ const OLD: (i64, i64) = (2, 2);
 const NEW: (i64, i64) = (1, 1);
 
 /// billctl on the data dir `data`.
-fn on(env: &Env, data: &Path) -> Command {
-    let mut c = env.command();
-    c.env("BILLCTL_DATA_DIR", data);
-    c
+fn on<'a>(env: &'a Env, data: &Path) -> With<'a> {
+    env.with("BILLCTL_DATA_DIR", data)
 }
 
 /// (API keys, webhook events) in the store in `data`, read by `db status` (which first
@@ -57,7 +49,7 @@ fn state(env: &Env, data: &Path) -> (i64, i64) {
 
 /// [`state`], and what `db status` said on stderr.
 fn state_said(env: &Env, data: &Path) -> ((i64, i64), String) {
-    let r = common::run(on(env, data).args(["db", "status", "--json"])).ok();
+    let r = on(env, data).cmd("db status --json").ok();
     let s = r.json();
     (
         (
@@ -127,30 +119,30 @@ impl Lcg {
 }
 
 /// The steps a whole run of `args` on a copy of `template` goes through, by name.
-fn steps_of(env: &Env, template: &Path, args: &[&str], tag: &str) -> Vec<String> {
+fn steps_of(env: &Env, template: &Path, args: &str, tag: &str) -> Vec<String> {
     let data = env.path(&format!("count-{tag}"));
     copy_dir(template, &data);
     let file = env.path(&format!("steps-{tag}"));
-    common::run(on(env, &data).args(args).env(STEPS_ENV, &file)).ok();
+    on(env, &data).with(STEPS_ENV, &file).cmd(args).ok();
     let steps: Vec<String> = common::read(&file).lines().map(String::from).collect();
     std::fs::remove_dir_all(&data).unwrap();
     steps
 }
 
 /// Runs `args` on `data`, killed (SIGKILL) at its `step`-th step of `group`.
-fn killed_at(
-    env: &Env,
-    data: &Path,
-    args: &[&str],
-    group: &str,
-    step: usize,
-) -> std::process::Output {
-    on(env, data)
-        .args(args)
-        .env(FAULT_ENV, format!("{group}.step@{step}"))
-        .env(ACTION_ENV, "kill")
-        .output()
-        .unwrap()
+fn killed_at(env: &Env, data: &Path, args: &str, group: &str, step: usize) -> std::process::Output {
+    let on = on(env, data).with(FAULT_ENV, format!("{group}.step@{step}"));
+    on.with(ACTION_ENV, "kill").command(args).output().unwrap()
+}
+
+/// billctl on `data`, stopped (SIGSTOP) at the fault point `at`.
+fn stopping_at<'a>(env: &'a Env, data: &Path, at: &str) -> With<'a> {
+    on(env, data).with(FAULT_ENV, at).with(ACTION_ENV, "stop")
+}
+
+/// The pre-restore copies in `data`.
+fn pre_restore(data: &Path) -> Vec<String> {
+    names(data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect()
 }
 
 /// 200 SIGKILLs at random steps of `db restore` (and, one time in four, of the next command's
@@ -166,7 +158,7 @@ fn restore_survives_sigkill_at_random_points() {
     let backup = two_states(&env);
     let template = env.path("template");
     copy_dir(&env.data_dir(), &template);
-    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
+    let args = format!("db restore {} --yes -q", backup.display());
     let steps = steps_of(&env, &template, &args, "restore");
     let intent =
         1 + steps.iter().position(|s| s == "restore.intent.written").expect("the intent is a step");
@@ -184,7 +176,7 @@ fn restore_survives_sigkill_at_random_points() {
         if again {
             // The next command is killed too, part way through finishing the restore.
             let m = 1 + rng.below(4);
-            let _ = killed_at(&env, &data, &["db", "status", "-q"], "restore", m);
+            let _ = killed_at(&env, &data, "db status -q", "restore", m);
         }
         let want = if k > intent { NEW } else { OLD };
         let (got, said) = state_said(&env, &data);
@@ -194,20 +186,12 @@ fn restore_survives_sigkill_at_random_points() {
             assert!(said.contains("finished an interrupted restore"), "kill {i} at {at}: {said}");
         }
         assert_eq!(leftovers(&data), Vec::<String>::new(), "kill {i} at step {k} ({at})");
-        let kept: Vec<String> =
-            names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+        let kept = pre_restore(&data);
         assert_eq!(kept.len(), usize::from(want == NEW), "kill {i} at {at}: {kept:?}");
         if want == NEW && i % 10 == 0 {
             // The state before is a backup of the old state that a restore takes.
             let pre = data.join(&kept[0]);
-            common::run(on(&env, &data).args([
-                "db",
-                "restore",
-                pre.to_str().unwrap(),
-                "--yes",
-                "-q",
-            ]))
-            .ok();
+            on(&env, &data).cmd(format!("db restore {} --yes -q", pre.display())).ok();
             assert_eq!(state(&env, &data), OLD, "kill {i} at {at}: the state before");
         }
         if want == NEW {
@@ -240,7 +224,7 @@ fn backup_survives_sigkill_at_random_points() {
     let folder = env.path("backups");
     std::fs::create_dir_all(&folder).unwrap();
     let dest = folder.join("nightly");
-    let fresh = ["db", "backup", dest.to_str().unwrap(), "-q"];
+    let fresh = format!("db backup {} -q", dest.display());
     let steps = steps_of(&env, &template, &fresh, "backup");
     assert!(steps.len() >= 5, "{steps:?}");
     std::fs::remove_dir_all(&dest).unwrap();
@@ -250,24 +234,14 @@ fn backup_survives_sigkill_at_random_points() {
         if replace {
             copy_dir(&earlier, &dest);
         }
-        let mut args = fresh.to_vec();
-        if replace {
-            args.extend(["--force", "--yes"]);
-        }
+        let args = if replace { format!("{fresh} --force --yes") } else { fresh.clone() };
         let k = 1 + rng.below(steps.len());
         let out = killed_at(&env, &env.data_dir(), &args, "backup", k);
         assert_eq!(out.status.signal(), Some(9), "kill {i} at step {k}: {out:?}");
         match std::fs::symlink_metadata(&dest) {
             Err(_) => assert!(!replace, "kill {i} at {k}: the earlier backup is gone"),
             Ok(_) => {
-                common::run(env.command().args([
-                    "db",
-                    "restore",
-                    dest.to_str().unwrap(),
-                    "--check",
-                    "-q",
-                ]))
-                .ok();
+                env.cmd(format!("db restore {} --check -q", dest.display())).ok();
             }
         }
         // The next backup into the folder removes what the killed one left.
@@ -309,94 +283,52 @@ fn restore_refuses_while_the_store_is_open() {
         let lines: String = (0..2000)
             .map(|i| format!("{{\"id\":\"{tag}{i}\",\"key\":\"{key}\",\"timestamp\":1795500000,\"quantity\":1}}\n"))
             .collect();
-        let file = env.path(&format!("{tag}.ndjson"));
-        std::fs::write(&file, lines).unwrap();
-        env.command()
-            .args(["usage", "import", file.to_str().unwrap(), "--json", "--batch-size", "100"])
-            .env(FAULT_ENV, "usage.commit@3")
-            .env(ACTION_ENV, "stop")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
+        let file = env.file(&format!("{tag}.ndjson"), lines);
+        let line = format!("usage import {} --json --batch-size 100", file.display());
+        stopping_at(&env, &env.data_dir(), "usage.commit@3").spawn(line)
     };
-    let restore = |extra: &[&str]| {
-        let mut c = env.command();
-        c.args(["db", "restore", backup.to_str().unwrap(), "--yes"]).args(extra);
-        c
-    };
+    let restore = format!("db restore {} --yes", backup.display());
     let child = import("first");
     common::wait_for("the import to stop at its third batch", || stopped(child.id()).then_some(()));
-    let r = common::run(&mut restore(&[])).code(2);
+    let r = env.cmd(&restore).code(2);
     assert!(
         r.stderr.contains("in use by billctl usage import")
             && r.stderr.contains(&format!("pid {}", child.id())),
         "{}",
         r.stderr
     );
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
-    let out = common::to_run(child.wait_with_output().unwrap()).ok().json();
+    signal(&child, SIGCONT);
+    let out = finish(child).ok().json();
     assert_eq!(out["inserted"], 2000, "{out}");
-    assert_eq!(
-        env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'", false),
-        2000
-    );
+    let first = "SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'";
+    assert_eq!(env.count(first, false), 2000);
 
     // serve and webhooks listen hold it too, for as long as they run.
     let serve = crate::serve::Serve::start(&env, &[]);
-    let r = common::run(&mut restore(&[])).code(2);
+    let r = env.cmd(&restore).code(2);
     assert!(r.stderr.contains("in use by billctl serve"), "{}", r.stderr);
     serve.stop();
-    let listen = common::run(env.command().args(["webhooks", "listen", "--help"])).ok();
+    let listen = env.cmd("webhooks listen --help").ok();
     assert!(listen.stdout.contains("--bind"));
     let mut child = env
-        .command()
-        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH"])
-        .env("WH", "whsec_test_restore_lock")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut first,
-    )
-    .unwrap();
-    assert!(first.contains("listening"), "{first}");
-    let r = common::run(&mut restore(&[])).code(2);
+        .with("WH", "whsec_test_restore_lock")
+        .spawn("webhooks listen --bind 127.0.0.1:0 --json --secret-env WH");
+    let first_line = common::tests2::first_line(&mut child);
+    assert!(first_line.contains("listening"), "{first_line}");
+    let r = env.cmd(&restore).code(2);
     assert!(r.stderr.contains("in use by billctl webhooks"), "{}", r.stderr);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
+    signal(&child, nix::sys::signal::Signal::SIGTERM);
     child.wait().unwrap();
-    assert_eq!(
-        env.count("SELECT count(*) FROM usage_events WHERE event_id LIKE 'first%'", false),
-        2000
-    );
+    assert_eq!(env.count(first, false), 2000);
 
     // --wait: the restore waits for the import, which finishes; the state before has it all.
     let child = import("second");
     common::wait_for("the second import to stop", || stopped(child.id()).then_some(()));
-    let waiting = restore(&["--wait", "1h", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
-    let out = common::to_run(child.wait_with_output().unwrap()).ok().json();
+    let waiting = env.spawn(format!("{restore} --wait 1h --json"));
+    signal(&child, SIGCONT);
+    let out = finish(child).ok().json();
     assert_eq!(out["inserted"], 2000, "{out}");
-    let done = common::to_run(waiting.wait_with_output().unwrap()).ok().json();
+    let done = finish(waiting).ok().json();
     let before = PathBuf::from(done["previous"].as_str().unwrap());
     let c = rusqlite::Connection::open(before.join("billctl.db")).unwrap();
     let kept: i64 = c
@@ -419,8 +351,7 @@ fn backup_never_replaces_what_is_not_a_backup() {
     let folder = env.path("folder-of-backups");
     std::fs::create_dir_all(&folder).unwrap();
     copy_dir(&earlier, &folder.join("monday"));
-    let file = env.path("a-file");
-    std::fs::write(&file, b"keep me").unwrap();
+    let file = env.file("a-file", b"keep me");
     let fifo = env.path("a-fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
     let link = env.path("a-link");
@@ -463,10 +394,8 @@ fn backup_never_replaces_what_is_not_a_backup() {
     };
     for (dest, says) in &cases {
         let before = snapshot(dest);
-        for extra in [&[][..], &["--force", "--yes"][..]] {
-            let mut args = vec!["db", "backup", dest.to_str().unwrap()];
-            args.extend_from_slice(extra);
-            let r = env.run(&args).code(2);
+        for extra in ["", "--force --yes"] {
+            let r = env.cmd(format!("db backup {} {extra}", dest.display())).code(2);
             assert!(r.stderr.contains(says), "{} {extra:?}: {}", dest.display(), r.stderr);
             assert_eq!(snapshot(dest), before, "{} {extra:?} is as it was", dest.display());
         }
@@ -506,32 +435,19 @@ fn reading_a_backup_is_bounded() {
     let env = Env::with_catalog();
     let good = two_states(&env);
     type Plant = fn(&Path, &Path);
+    // `name` in the backup `d` replaced by a FIFO, or by a link to `to`.
+    fn fifo(d: &Path, name: &str) {
+        std::fs::remove_file(d.join(name)).unwrap();
+        nix::unistd::mkfifo(&d.join(name), nix::sys::stat::Mode::S_IRWXU).unwrap();
+    }
+    fn link(to: &Path, d: &Path, name: &str) {
+        std::fs::remove_file(d.join(name)).unwrap();
+        std::os::unix::fs::symlink(to, d.join(name)).unwrap();
+    }
     let cases: &[(&str, Plant, &str)] = &[
-        (
-            "manifest-fifo",
-            |d, _| {
-                std::fs::remove_file(d.join("manifest.json")).unwrap();
-                nix::unistd::mkfifo(&d.join("manifest.json"), nix::sys::stat::Mode::S_IRWXU)
-                    .unwrap();
-            },
-            "not a regular file",
-        ),
-        (
-            "db-fifo",
-            |d, _| {
-                std::fs::remove_file(d.join("billctl.db")).unwrap();
-                nix::unistd::mkfifo(&d.join("billctl.db"), nix::sys::stat::Mode::S_IRWXU).unwrap();
-            },
-            "not a regular file",
-        ),
-        (
-            "manifest-zero",
-            |d, _| {
-                std::fs::remove_file(d.join("manifest.json")).unwrap();
-                std::os::unix::fs::symlink("/dev/zero", d.join("manifest.json")).unwrap();
-            },
-            "manifest",
-        ),
+        ("manifest-fifo", |d, _| fifo(d, "manifest.json"), "not a regular file"),
+        ("db-fifo", |d, _| fifo(d, "billctl.db"), "not a regular file"),
+        ("manifest-zero", |d, _| link(Path::new("/dev/zero"), d, "manifest.json"), "manifest"),
         (
             "created-far-ahead",
             |d, _| {
@@ -542,14 +458,7 @@ fn reading_a_backup_is_bounded() {
             },
             "is not a time a backup was made",
         ),
-        (
-            "db-link",
-            |d, good| {
-                std::fs::remove_file(d.join("billctl.db")).unwrap();
-                std::os::unix::fs::symlink(good.join("billctl.db"), d.join("billctl.db")).unwrap();
-            },
-            "billctl.db",
-        ),
+        ("db-link", |d, good| link(&good.join("billctl.db"), d, "billctl.db"), "billctl.db"),
     ];
     let before = state(&env, &env.data_dir());
     for (name, plant, says) in cases {
@@ -594,8 +503,8 @@ fn a_full_disk_changes_nothing() {
     let fill = free - (backup_bytes + (1 << 19));
     std::fs::write(&filler, vec![0u8; fill as usize]).unwrap();
     let listing = names(&data);
-    let args = ["db", "restore", backup.to_str().unwrap(), "--yes"];
-    let r = common::run(on(&env, &data).args(args)).code(2);
+    let args = format!("db restore {} --yes", backup.display());
+    let r = on(&env, &data).cmd(&args).code(2);
     assert!(
         r.stderr.contains("restoring needs")
             && r.stderr.contains("free")
@@ -612,13 +521,7 @@ fn a_full_disk_changes_nothing() {
     copy_dir(&data, &template);
     let steps = steps_of(&env, &template, &args, "full");
     let at = 1 + steps.iter().position(|s| s == "restore.previous.made").unwrap();
-    let child = on(&env, &data)
-        .args(args)
-        .env(FAULT_ENV, format!("restore.step@{at}"))
-        .env(ACTION_ENV, "stop")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = stopping_at(&env, &data, &format!("restore.step@{at}")).spawn(&args);
     common::wait_for("the restore to stop after staging", || stopped(child.id()).then_some(()));
     // Fill it to the last byte (a failed write of a chunk may leave room for a smaller one).
     let mut f = std::fs::File::create(&filler).unwrap();
@@ -627,12 +530,8 @@ fn a_full_disk_changes_nothing() {
         while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
     }
     drop(f);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
-    let r = common::to_run(child.wait_with_output().unwrap());
+    signal(&child, SIGCONT);
+    let r = finish(child);
     std::fs::remove_file(&filler).unwrap();
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
@@ -643,7 +542,7 @@ fn a_full_disk_changes_nothing() {
     assert_eq!(state(&env, &data), OLD);
     assert_eq!(leftovers(&data), Vec::<String>::new());
     // With room, it restores.
-    common::run(on(&env, &data).args(args)).ok();
+    on(&env, &data).cmd(&args).ok();
     assert_eq!(state(&env, &data), NEW);
 }
 
@@ -676,8 +575,7 @@ fn leftovers_are_cleaned_and_retention_is_kept() {
         let pruned = r["pruned"].as_array().unwrap().len();
         assert_eq!(pruned, usize::from(i >= 3), "restore {i}: {r}");
     }
-    let kept: Vec<String> =
-        names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+    let kept = pre_restore(&data);
     assert_eq!(kept.len(), 3, "{kept:?}");
     // A copy made by hand beyond the three: doctor says so.
     copy_dir(&data.join(&kept[0]), &data.join("pre-restore-20000101T000000Z"));
@@ -787,41 +685,29 @@ fn a_waiter_finishes_a_restore_whose_finisher_died() {
     let env = Env::with_catalog();
     let backup = two_states(&env);
     let data = env.data_dir();
-    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
+    let args = format!("db restore {} --yes -q", backup.display());
     let steps = steps_of(&env, &data, &args, "race");
     let after = 1 + steps.iter().position(|s| s == "restore.live.kept").unwrap();
     let out = killed_at(&env, &data, &args, "restore", after);
     assert_eq!(out.status.signal(), Some(9));
     // A finisher, stopped after it moved the first live file aside (holding the lock alone).
-    let finisher = on(&env, &data)
-        .args(["db", "status", "-q"])
-        .env(FAULT_ENV, "restore.step@2")
-        .env(ACTION_ENV, "stop")
-        .spawn()
-        .unwrap();
+    let mut finisher = stopping_at(&env, &data, "restore.step@2").spawn("db status -q");
     common::wait_for("the finisher to stop", || stopped(finisher.id()).then_some(()));
     // A writer arrives and waits for the lock (its steps file says so).
     let waits = env.path("waits");
-    let writer = on(&env, &data)
-        .args(["webhooks", "ingest", &event(&env, "evt_during"), "--json"])
-        .env(STEPS_ENV, &waits)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let ingest = format!("webhooks ingest {} --json", event(&env, "evt_during"));
+    let writer = on(&env, &data).with(STEPS_ENV, &waits).spawn(ingest);
     common::wait_for("the writer to wait for the lock", || {
         std::fs::read_to_string(&waits).ok().filter(|t| t.contains("lock.waiting")).map(|_| ())
     });
-    let mut finisher = finisher;
     finisher.kill().unwrap();
     finisher.wait().unwrap();
-    let r = common::to_run(writer.wait_with_output().unwrap()).ok();
+    let r = finish(writer).ok();
     assert!(r.stderr.contains("finished an interrupted restore"), "{}", r.stderr);
     // The backup's state, plus the event the writer stored.
     assert_eq!(state(&env, &data), (1, 2));
     assert_eq!(env.count("SELECT count(*) FROM events WHERE id = 'evt_during'", true), 1);
-    let kept: Vec<String> =
-        names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+    let kept = pre_restore(&data);
     let before = rusqlite::Connection::open(data.join(&kept[0]).join("webhooks.db")).unwrap();
     let old: i64 = before
         .query_row("SELECT count(*) FROM events WHERE id IN ('evt_old', 'evt_new')", [], |r| {
@@ -841,7 +727,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
     let env = Env::with_catalog();
     let backup = two_states(&env);
     let data = env.data_dir();
-    let restore = ["db", "restore", backup.to_str().unwrap(), "--yes"];
+    let restore = format!("db restore {} --yes", backup.display());
     let me = format!("pid {}", std::process::id());
     // Open and idle (it has read, so SQLite holds a lock), and open without having read.
     for read in [true, false] {
@@ -850,7 +736,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
             let _: i64 =
                 outsider.query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0)).unwrap();
         }
-        let r = env.run(&restore).code(2);
+        let r = env.cmd(&restore).code(2);
         assert!(
             r.stderr.contains("outside billctl") && r.stderr.contains(&me),
             "read {read}: {}",
@@ -860,21 +746,11 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
         assert_eq!(state(&env, &data), OLD);
     }
     // Opened while the restore stages the backup: refused before the intent, nothing moved.
-    let child = on(&env, &data)
-        .args(restore)
-        .env(FAULT_ENV, "restore.step@2")
-        .env(ACTION_ENV, "stop")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = stopping_at(&env, &data, "restore.step@2").spawn(&restore);
     common::wait_for("the restore to stop while staging", || stopped(child.id()).then_some(()));
     let outsider = rusqlite::Connection::open(data.join("billctl.db")).unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGCONT,
-    )
-    .unwrap();
-    let r = common::to_run(child.wait_with_output().unwrap());
+    signal(&child, SIGCONT);
+    let r = finish(child);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("outside billctl") && r.stderr.contains(&me), "{}", r.stderr);
     drop(outsider);
@@ -884,15 +760,10 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
     let host = env.path("host");
     std::fs::create_dir_all(&host).unwrap();
     std::fs::copy(data.join("webhooks.db"), host.join("webhooks.db")).unwrap();
-    let mounted = Command::new("mount")
-        .arg("--bind")
-        .arg(host.join("webhooks.db"))
-        .arg(data.join("webhooks.db"))
-        .status()
-        .is_ok_and(|s| s.success());
-    if mounted {
-        let r = env.run(&restore).code(2);
-        let _ = Command::new("umount").arg(data.join("webhooks.db")).status();
+    let file = host.join("webhooks.db");
+    if let Some(mount) = mounted(&["--bind", file.to_str().unwrap()], &data.join("webhooks.db")) {
+        let r = env.cmd(&restore).code(2);
+        drop(mount);
         assert!(
             r.stderr.contains("is a mount point") && r.stderr.contains("nothing was changed"),
             "{}",
@@ -913,7 +784,7 @@ fn a_restore_refuses_outside_openers_and_linked_files() {
         );
     }
     std::os::unix::fs::symlink(elsewhere.join("billctl.db"), data.join("billctl.db")).unwrap();
-    let r = env.run(&restore).code(2);
+    let r = env.cmd(&restore).code(2);
     assert!(
         r.stderr.contains("is a symbolic link") && r.stderr.contains("nothing was changed"),
         "{}",
@@ -933,23 +804,22 @@ fn retention_keeps_the_copy_just_made_and_orders_by_number() {
     let env = Env::with_catalog();
     let backup = two_states(&env);
     let data = env.data_dir();
-    let restore = ["db", "restore", backup.to_str().unwrap(), "--yes", "--json"];
+    let restore = format!("db restore {} --yes --json", backup.display());
     env.set_now(1_900_000_000);
     for _ in 0..11 {
-        env.run(&restore).ok();
+        env.cmd(&restore).ok();
     }
-    let kept: Vec<String> =
-        names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).collect();
+    let kept = pre_restore(&data);
     let stamp = "pre-restore-20300317T174640Z";
     let want: Vec<String> = ["-10", "-11", "-9"].iter().map(|n| format!("{stamp}{n}")).collect();
     assert_eq!(kept, want, "the newest three of one second");
     // The clock goes back a year: the copy this restore makes stays.
     env.set_now(1_900_000_000 - 365 * 86_400);
-    let r = env.run(&restore).ok().json();
+    let r = env.cmd(&restore).ok().json();
     let made = r["previous"].as_str().unwrap().to_string();
     assert!(std::path::Path::new(&made).join("manifest.json").exists(), "{r}");
     assert!(!r["pruned"].as_array().unwrap().iter().any(|p| p == made.as_str()), "{r}");
-    assert_eq!(names(&data).into_iter().filter(|n| n.starts_with("pre-restore-")).count(), 3);
+    assert_eq!(pre_restore(&data).len(), 3);
 }
 
 /// The output-path guard knows the data dir by device and inode: reached through a bind mount,
@@ -989,13 +859,13 @@ fn the_state_before_is_always_a_backup_and_finishing_is_said() {
     let env = Env::with_catalog();
     let backup = two_states(&env);
     let fresh = env.path("fresh");
-    common::run(on(&env, &fresh).args(["keys", "list", "-q"])).ok();
+    on(&env, &fresh).cmd("keys list -q").ok();
     assert!(!fresh.join("webhooks.db").exists());
-    let restore = ["db", "restore", backup.to_str().unwrap(), "--yes", "--json"];
-    let r = common::run(on(&env, &fresh).args(restore)).ok().json();
+    let restore = format!("db restore {} --yes --json", backup.display());
+    let r = on(&env, &fresh).cmd(&restore).ok().json();
     let before = r["previous"].as_str().unwrap().to_string();
-    common::run(on(&env, &fresh).args(["db", "restore", &before, "--check"])).ok();
-    common::run(on(&env, &fresh).args(["db", "restore", &before, "--yes", "-q"])).ok();
+    on(&env, &fresh).cmd(format!("db restore {before} --check")).ok();
+    on(&env, &fresh).cmd(format!("db restore {before} --yes -q")).ok();
     assert_eq!(state(&env, &fresh), (0, 0));
 
     // Three copies; a restore interrupted after its intent; the next restore finishes it and
@@ -1003,23 +873,22 @@ fn the_state_before_is_always_a_backup_and_finishing_is_said() {
     let data = env.data_dir();
     for i in 1..=3 {
         env.set_now(1_900_000_000 + i * 100);
-        env.run(&restore).ok();
+        env.cmd(&restore).ok();
     }
     env.set_now(1_900_000_050);
-    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
+    let args = format!("db restore {} --yes -q", backup.display());
     let steps = steps_of(&env, &data, &args, "earlier");
     let at = 1 + steps.iter().position(|s| s == "restore.live.kept").unwrap();
     // steps_of ran a whole restore on a copy; this one is killed on the real data dir.
     assert_eq!(killed_at(&env, &data, &args, "restore", at).status.signal(), Some(9));
     env.set_now(1_900_000_400);
-    let r = env.run(&restore).ok().json();
+    let r = env.cmd(&restore).ok().json();
     let earlier = r["finished_earlier"]["previous"].as_str().unwrap().to_string();
     assert!(std::path::Path::new(&earlier).join("manifest.json").exists(), "{r}");
     assert!(!r["pruned"].as_array().unwrap().iter().any(|p| p == earlier.as_str()), "{r}");
 
     // A restore interrupted after its intent, whose staged billctl.db is not a database: the
     // next command finishes the restore, then fails to open the store, and says both.
-    let args = ["db", "restore", backup.to_str().unwrap(), "--yes", "-q"];
     let at = 1 + steps.iter().position(|s| s == "restore.intent.written").unwrap();
     assert_eq!(killed_at(&env, &data, &args, "restore", at + 1).status.signal(), Some(9));
     let staging = names(&data).into_iter().find(|n| n.starts_with(".billctl-restore-")).unwrap();

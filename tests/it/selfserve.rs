@@ -87,8 +87,7 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
     assert_eq!((a.status, code(&a)), (409, "HAS_SUBSCRIPTION".into()));
     assert!(a.json()["error"].as_str().unwrap().contains("/subscription"));
     // ...and one without gets a sign-up link.
-    let fresh =
-        env.cmd("customers create --email new@example.com -q").ok().stdout.trim().to_string();
+    let fresh = env.customer_without_card("new@example.com");
     let a = serve.post(&format!("/v1/customers/{fresh}/checkout"), &web, &urls);
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.json()["tier"], "team");
@@ -136,10 +135,7 @@ fn the_account_view_plan_change_cancel_resume_portal_and_checkout() {
 #[test]
 fn self_service_keys_are_the_customers_own_capped_and_audited() {
     let env = Env::with_catalog();
-    let cfg = env.config(&format!(
-        "{}\n[keys]\nmax_live_per_customer = 3\n",
-        billctl::config::DEFAULT_CONFIG
-    ));
+    let cfg = env.config(&common::tests2::config_with("[keys]\nmax_live_per_customer = 3\n"));
     let a_cust = env.subscribed("a@example.com", "pro");
     let b_cust = env.subscribed("b@example.com", "pro");
     let web = token(&env, "web-app", "self-service");
@@ -181,7 +177,7 @@ fn self_service_keys_are_the_customers_own_capped_and_audited() {
     assert_eq!(count(&a_cust), 3);
     // Another customer's key is 404, as an unknown id, and is left alone.
     let b_key = key(&env, &b_cust);
-    let b_id = billctl::keys::parse(&b_key).unwrap().id.to_string();
+    let b_id = common::key_id(&b_key);
     for (p, body) in [
         (format!("{keys}/{b_id}/revoke"), json!({})),
         (format!("{keys}/{b_id}/rotate"), json!({})),
@@ -331,9 +327,8 @@ fn a_plan_change_to_a_tier_in_another_currency_is_refused_before_stripe() {
             .as_str()
             .unwrap()
             .to_string();
-    let euro = format!(
-        "{}\n[tiers.euro]\nname = \"Euro\"\nquota = 500\nrate_limit_per_minute = 10\n\n[tiers.euro.price]\nlookup_key = \"euro_monthly\"\namount = 1900\ncurrency = \"eur\"\ninterval = \"month\"\n",
-        billctl::config::DEFAULT_CONFIG
+    let euro = common::tests2::config_with(
+        "[tiers.euro]\nname = \"Euro\"\nquota = 500\nrate_limit_per_minute = 10\n\n[tiers.euro.price]\nlookup_key = \"euro_monthly\"\namount = 1900\ncurrency = \"eur\"\ninterval = \"month\"\n",
     );
     let cfg = env.config(&euro);
     let c = cfg.to_str().unwrap();

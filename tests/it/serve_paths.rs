@@ -102,6 +102,11 @@ fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
     assert!(run.stderr.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
 }
 
+/// A service token's id.
+fn token_id(token: &str) -> String {
+    billctl::keys::parse_token(token).unwrap().to_string()
+}
+
 /// Shell-quoted SQL literal.
 fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -126,16 +131,9 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     // The older token is named like the newer one's id (a name may be any label).
     let older = token(&env, "older", "read");
     let newer = token(&env, "newer", "read");
-    let older_id = billctl::keys::parse_token(&older).unwrap().to_string();
-    let newer_id = billctl::keys::parse_token(&newer).unwrap().to_string();
-    env.exec(
-        &format!(
-            "UPDATE service_tokens SET name = {} WHERE id = {}",
-            lit(&newer_id),
-            lit(&older_id)
-        ),
-        false,
-    );
+    let (older_id, newer_id) = (token_id(&older), token_id(&newer));
+    let (new, old) = (lit(&newer_id), lit(&older_id));
+    env.exec(&format!("UPDATE service_tokens SET name = {new} WHERE id = {old}"), false);
     // The exact id wins: the newer token is the one shown and revoked.
     let r = env.cmd(format!("serve tokens revoke {newer_id} --yes --json")).ok();
     assert_eq!(r.json()["id"], newer_id.as_str(), "{}", r.stdout);
@@ -149,7 +147,7 @@ fn tokens_revoke_takes_the_exact_id_and_a_name_only_when_it_is_unambiguous() {
     assert_eq!(status(&older_id), "active");
     // By its id, the older one goes; a name in use by exactly one token is taken.
     let third = token(&env, "gateway", "read");
-    let third_id = billctl::keys::parse_token(&third).unwrap().to_string();
+    let third_id = token_id(&third);
     let r = env.cmd("serve tokens revoke gateway --yes --json").ok();
     assert_eq!(r.json()["id"], third_id.as_str());
     env.cmd(format!("serve tokens revoke {older_id} --yes")).ok();

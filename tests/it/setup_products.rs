@@ -7,20 +7,14 @@ use crate::common;
 
 use common::{Env, DEFAULT_CONFIG};
 use serde_json::Value;
-use stripe_sim::{Fault, StripeSim};
+use stripe_sim::Fault;
 
 fn active_prices(env: &Env) -> Vec<Value> {
     env.sim.state().prices.values().filter(|p| p["active"] == true).cloned().collect()
 }
 
 fn price_by_key(env: &Env, key: &str) -> Value {
-    env.sim
-        .state()
-        .prices
-        .values()
-        .find(|p| p["lookup_key"] == key)
-        .cloned()
-        .unwrap_or_else(|| panic!("no price holds {key}"))
+    common::tests2::sim_price(env, key)
 }
 
 #[test]
@@ -338,9 +332,7 @@ fn non_interactive_apply_without_yes_is_refused_naming_the_flag() {
 
 #[test]
 fn a_live_key_needs_live_and_yes() {
-    let live = "sk_live_billctltest0000000000000000";
-    let env = Env::with_sim(StripeSim::builder().api_keys(vec![live.into()]).start().unwrap());
-    let env = Env { key: Some(live.into()), ..env };
+    let env = common::tests2::live_env();
     let r = env.cmd("setup-products --yes").code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);
     assert!(!r.stderr.contains("billctltest"), "the key is not printed");
@@ -352,17 +344,9 @@ fn a_live_key_needs_live_and_yes() {
     env.cmd("setup-products --live --yes").ok();
     assert_eq!(env.sim.state().products.len(), 3);
     // Commands that confirm themselves ask one question, marked LIVE.
-    let cus = env
-        .cmd("customers create --email live@example.com --live --yes -q")
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let cus = env.customer_with("live@example.com", "--live --yes");
     env.add_card(&cus);
-    let sub = env
-        .cmd(format!("subscriptions create --customer {cus} --tier pro --live --yes --json"))
-        .ok()
-        .json();
+    let sub = env.sub(&cus, "pro").arg("--live --yes").json();
     let id = sub["id"].as_str().unwrap();
     let r = env.cmd(format!("subscriptions cancel {id} --yes")).code(2);
     assert!(r.stderr.contains("--live"), "{}", r.stderr);

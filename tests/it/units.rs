@@ -10,16 +10,19 @@
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it talks to no Stripe at all; the default run covers it.
 
 use clap::Parser;
+use std::collections::BTreeSet;
+
+/// The README, whole.
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
 
 fn units() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/systemd");
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), crate::common::read(&p)))
         .collect();
     out.sort();
     out
@@ -199,8 +202,8 @@ fn production_section(readme: &str) -> &str {
 }
 
 /// Every `billctl-*.service` and `billctl-*.timer` a text names.
-fn unit_names(text: &str) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
+fn unit_names(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
     for (i, _) in text.match_indices("billctl-") {
         let name: String = text[i..]
             .chars()
@@ -215,8 +218,8 @@ fn unit_names(text: &str) -> std::collections::BTreeSet<String> {
 }
 
 /// Every `/etc/billctl/*.env` path a text names.
-fn env_paths(text: &str) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
+fn env_paths(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
     for (i, _) in text.match_indices("/etc/billctl/") {
         let path: String = text[i..]
             .chars()
@@ -230,7 +233,7 @@ fn env_paths(text: &str) -> std::collections::BTreeSet<String> {
 }
 
 /// The `LoadCredential=` IDs a unit loads (its own lines, not the comments).
-fn loaded_credentials(unit: &str) -> std::collections::BTreeSet<String> {
+fn loaded_credentials(unit: &str) -> BTreeSet<String> {
     unit.lines()
         .filter_map(|l| l.trim().strip_prefix("LoadCredential="))
         .filter_map(|v| v.split_once(':').map(|(id, _)| id.to_string()))
@@ -268,7 +271,7 @@ fn credential_trouble(unit: &str) -> Vec<String> {
 }
 
 /// The credential names (`stripe-key`, ...) a text names in backticks.
-fn credential_names(text: &str) -> std::collections::BTreeSet<String> {
+fn credential_names(text: &str) -> BTreeSet<String> {
     billctl::credentials::Credential::ALL
         .iter()
         .map(|c| c.name())
@@ -283,8 +286,7 @@ fn credential_names(text: &str) -> std::collections::BTreeSet<String> {
 /// file named that no unit reads.
 fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
     let mut out = Vec::new();
-    let shipped: std::collections::BTreeSet<String> =
-        units.iter().map(|(n, _)| n.clone()).collect();
+    let shipped: BTreeSet<String> = units.iter().map(|(n, _)| n.clone()).collect();
     let named = unit_names(section);
     for n in named.difference(&shipped) {
         out.push(format!("the README names {n}, which config/systemd/ does not ship"));
@@ -292,9 +294,9 @@ fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
     for n in shipped.difference(&named) {
         out.push(format!("config/systemd/{n} is not named in the README's production section"));
     }
-    let mut read_by_some = std::collections::BTreeSet::new();
+    let mut read_by_some = BTreeSet::new();
     for (name, text) in units.iter().filter(|(n, _)| n.ends_with(".service")) {
-        let reads: std::collections::BTreeSet<String> = text
+        let reads: BTreeSet<String> = text
             .lines()
             .filter_map(|l| l.trim().strip_prefix("EnvironmentFile="))
             .map(|v| v.trim().trim_start_matches('-').to_string())
@@ -330,8 +332,7 @@ fn disagreements(section: &str, units: &[(String, String)]) -> Vec<String> {
 
 #[test]
 fn the_readme_names_every_unit_and_the_environment_files_it_reads() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme();
     let section = production_section(&readme);
     let all = units();
     let problems = disagreements(section, &all);
@@ -449,8 +450,7 @@ fn env_line_trouble(line: &str) -> Option<String> {
 /// became part of BILLCTL_CONFIG for the units, and of the Stripe key).
 #[test]
 fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme();
     let section = production_section(&readme);
     let blocks: Vec<&str> = section
         .split("```sh\n")
@@ -489,8 +489,7 @@ fn the_readmes_environment_files_mean_the_same_to_systemd_and_sh() {
 /// syntax error there.
 #[test]
 fn the_readmes_shell_functions_parse_in_posix_sh() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme();
     let section = production_section(&readme);
     let defs: Vec<&str> =
         section.lines().filter(|l| l.contains("() {") && !l.starts_with(' ')).collect();

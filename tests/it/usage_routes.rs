@@ -35,7 +35,7 @@ fn world() -> World {
     let env = Env::with_catalog();
     let customer = env.subscribed("routes@example.com", "pro");
     let key = crate::serve::key(&env, &customer);
-    let key_id = billctl::keys::parse(&key).unwrap().id.to_string();
+    let key_id = common::key_id(&key);
     let token = token(&env, "routes", "usage,verify,read");
     let serve = Serve::start(&env, &[]);
     World { env, customer, key, key_id, serve, token, at: common::now() - 3600 }
@@ -73,8 +73,7 @@ impl World {
 
 /// `usage import` of one NDJSON line: exit 0 inserted or duplicate, exit 1 on a conflict.
 fn by_import(w: &World, id: &str, quantity: i64) -> Did {
-    let p = w.env.path(&format!("{id}-{quantity}.ndjson"));
-    std::fs::write(&p, format!("{}\n", w.line(id, quantity))).unwrap();
+    let p = w.env.file(&format!("{id}-{quantity}.ndjson"), format!("{}\n", w.line(id, quantity)));
     let r = w.env.cmd(format!("usage import {} --json", p.display()));
     let j = r.json();
     match (r.code, j["inserted"].as_i64(), j["duplicates"].as_i64(), j["conflicts"].as_i64()) {
@@ -309,10 +308,8 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     assert_eq!(by_events(&w, "x-1", 2), Did::Duplicate);
     assert_eq!(by_import(&w, "x-1", 9), Did::Conflict);
     // `usage record` of the id with another quantity says conflict, not "already recorded".
-    let human = w
-        .env
-        .cmd(format!("usage record --key {} --id x-1 --quantity 7 --at {at}", w.key_id))
-        .code(1);
+    let record = format!("usage record --key {} --id x-1", w.key_id);
+    let human = w.env.cmd(format!("{record} --quantity 7 --at {at}")).code(1);
     assert!(
         human.stderr.contains("conflict: event x-1 was already recorded with other content")
             && human.stderr.contains("quantity 7")
@@ -331,8 +328,7 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
         "subject": w.customer, "time": billctl::time::rfc3339(w.at)});
     assert_eq!(w.serve.post("/api/v1/events", &w.token, &ev).status, 204);
     let import = |line: Value| {
-        let p = w.env.path("c.ndjson");
-        std::fs::write(&p, format!("{line}\n")).unwrap();
+        let p = w.env.file("c.ndjson", format!("{line}\n"));
         w.env.cmd(format!("usage import {} --json", p.display()))
     };
     let same = json!({"id": "c-1", "source": "api-eu", "type": "request", "customer": w.customer, "timestamp": w.at, "quantity": 1});

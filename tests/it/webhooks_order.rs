@@ -63,10 +63,6 @@ fn sim_sub(env: &Env, sub: &str) -> Value {
     env.sim.state().subscriptions[sub].clone()
 }
 
-fn customer(env: &Env, email: &str) -> String {
-    env.cmd(format!("customers create --email {email} -q")).ok().stdout.trim().to_string()
-}
-
 /// Pays `invoice` with the customer's new Visa card, as the customer would after a decline.
 fn pay_with_a_good_card(env: &Env, customer: &str, invoice: &str) {
     env.sim.add_card(customer, "pm_card_visa").unwrap();
@@ -98,13 +94,10 @@ fn renewal_fails_then_paid(env: &Env) -> Sequence {
 
 /// The simulator's own sign-up whose first charge is declined, then paid with another card.
 fn signup_declined_then_paid(env: &Env) -> Sequence {
-    let customer = customer(env, "signup@example.com");
+    let customer = env.customer_without_card("signup@example.com");
     env.sim.add_card(&customer, "pm_card_chargeCustomerFail").unwrap();
     let from = mark(env);
-    let created = env
-        .cmd(format!("subscriptions create --customer {customer} --tier pro --json"))
-        .code(1)
-        .json();
+    let created = env.sub(&customer, "pro").arg("--json").run().code(1).json();
     assert_eq!(created["status"], "incomplete", "{created}");
     let sub = created["id"].as_str().unwrap().to_string();
     let invoice = created["latest_invoice_id"].as_str().unwrap().to_string();
@@ -199,9 +192,8 @@ fn apply_side(env: &Env) -> ApplySide {
         max_rps: None,
     };
     let stripe = billctl::stripe::Stripe::new(&key, settings).unwrap();
-    let config = billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").unwrap();
     let fetching = Fetching::Undecided(StripeFetch::new(stripe).unwrap());
-    ApplySide::open(env.store(), &config, fetching).unwrap()
+    ApplySide::open(env.store(), &common::tests2::default_config(), fetching).unwrap()
 }
 
 /// Delivers one event, as `ingest` and `listen` do: stored once per id, then applied.
@@ -328,18 +320,13 @@ fn every_order_of_every_sequence_ends_as_stripe_is() {
 
 /// `webhooks ingest -` of one event, with or without the Stripe key; the run.
 fn ingest(env: &Env, event: &Value, with_key: bool) -> common::Run {
-    use std::process::Stdio;
-    let mut c = env.command();
-    if !with_key {
-        c.env_remove("BILLCTL_STRIPE_API_KEY");
+    let line = "webhooks ingest - --json";
+    let event = event.to_string();
+    if with_key {
+        env.cmd_stdin(line, &event)
+    } else {
+        env.without_key().cmd_stdin(line, &event)
     }
-    c.args(["webhooks", "ingest", "-", "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    common::feed(&mut child, event.to_string().as_bytes());
-    common::to_run(child.wait_with_output().unwrap())
 }
 
 fn shown(env: &Env, id: &str) -> Value {
@@ -363,10 +350,7 @@ fn subscribed_at(env: &Env, email: &str) -> (String, Value, i64) {
 }
 
 fn verify(env: &Env, customer: &str) -> (i32, Value) {
-    let key =
-        env.cmd(format!("keys issue --customer {customer} -q")).ok().stdout.trim().to_string();
-    let r = env.cmd_stdin("keys verify --json", &format!("{key}\n"));
-    (r.code, r.json())
+    env.verify(&env.key(customer), false)
 }
 
 /// The simulator's own sign-up, declined and then paid, delivered newest first to a mirror
@@ -464,12 +448,7 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
     let m = env.store().current_subscription(&customer).unwrap().unwrap();
     assert_eq!(m.row.status, "active", "a tie never moves access backwards");
     // Re-applied without a key: the same, and the human summary says what to run.
-    let again = common::run(env.command().env_remove("BILLCTL_STRIPE_API_KEY").args([
-        "webhooks",
-        "reprocess",
-        "--failed",
-    ]))
-    .code(1);
+    let again = env.without_key().cmd("webhooks reprocess --failed").code(1);
     assert!(
         again.stderr.contains("1 event needs a refetch and changed nothing")
             && again.stderr.contains("webhooks reprocess --failed --refetch"),
@@ -489,35 +468,20 @@ fn an_undecidable_event_without_a_key_changes_nothing_until_refetched() {
 /// deferred refetch.
 #[test]
 fn listen_without_a_key_never_fails_open_and_counts_the_deferred_refetch() {
-    use std::io::{BufRead, BufReader};
     let env = Env::with_catalog();
     let (customer, sub, t) = subscribed_at(&env, "listen@example.com");
     let token =
         env.cmd("serve tokens issue --name prom --scope read").ok().stdout.trim().to_string();
     let secret = "whsec_order_test";
-    let mut child = env
-        .command()
-        .env_remove("BILLCTL_STRIPE_API_KEY")
-        .env("WH", secret)
-        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--json", "--secret-env", "WH"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
-    let url =
-        serde_json::from_str::<Value>(&first).unwrap()["listening"].as_str().unwrap().to_string();
+    let listen = "webhooks listen --bind 127.0.0.1:0 --json --secret-env WH";
+    let mut child = env.without_key().with("WH", secret).spawn(listen);
+    let url = common::tests2::listening(&mut child);
     let base = url.trim_end_matches("/stripe/webhooks").to_string();
     let mut object = sub.clone();
     object["status"] = json!("past_due");
     let body = event("evt_listen_tie", "customer.subscription.updated", t, object).to_string();
     let signature = stripe_sim::webhooks::signature_header(secret, t, body.as_bytes());
-    let request = format!(
-        "POST /stripe/webhooks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let answer = common::http::exchange(&base, request.as_bytes()).unwrap();
+    let answer = common::tests2::post_signed(&url, &signature, body.as_bytes());
     assert_eq!(answer.status, 200, "{}", answer.body);
     let row = common::wait_for("the event to be applied", || {
         let (row, _) = env.events().event("evt_listen_tie").unwrap()?;
