@@ -1,9 +1,9 @@
 //! `billctl usage record|import|report|alerts|sync|reconcile|compact`.
 
 use super::day;
-use super::parsers::usage_period;
 use super::moment;
 use super::parsers::at_least_one;
+use super::parsers::usage_period;
 use clap::Args;
 use clap::Subcommand;
 

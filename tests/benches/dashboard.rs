@@ -33,9 +33,7 @@ const DAY: i64 = 86_400;
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let bin = env!("CARGO_BIN_EXE_billctl");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let t = Instant::now();
     fill(dir.path(), now)?;
     let events = dir.path().join("events.ndjson");
@@ -106,12 +104,7 @@ fn on_postgres(dir: &Path, bin: &str) -> anyhow::Result<()> {
         let (mut v, mut d) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {
             v.push(run(&["--version"])?);
-            d.push(run(&[
-                "dashboard",
-                "--out",
-                page.to_str().unwrap_or_default(),
-                "-q",
-            ])?);
+            d.push(run(&["dashboard", "--out", page.to_str().unwrap_or_default(), "-q"])?);
         }
         let (v, d) = (median_ms(&mut v), median_ms(&mut d));
         println!(
@@ -134,11 +127,7 @@ fn billctl(bin: &str, dir: &Path, url: Option<&str>, args: &[&str]) -> anyhow::R
     let t = Instant::now();
     let out = c.output()?;
     let d = t.elapsed();
-    anyhow::ensure!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    anyhow::ensure!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     Ok(d)
 }
 

@@ -33,10 +33,7 @@ fn billctl(
         .env("BILLCTL_DATA_DIR", dir.join("data"))
         .env("BILLCTL_STRIPE_API_BASE", sim.base_url())
         .env("BILLCTL_STRIPE_API_KEY", sim.api_key())
-        .env(
-            "BILLCTL_PROFILE",
-            format!("billctl-bench-{}", std::process::id()),
-        )
+        .env("BILLCTL_PROFILE", format!("billctl-bench-{}", std::process::id()))
         .output()?)
 }
 
@@ -52,20 +49,10 @@ fn main() -> anyhow::Result<()> {
     )?;
     for args in [
         &["setup-products", "--yes", "-q"][..],
-        &[
-            "webhooks",
-            "endpoint",
-            "create",
-            "--url",
-            "https://billing.example.com/stripe/webhooks",
-        ],
+        &["webhooks", "endpoint", "create", "--url", "https://billing.example.com/stripe/webhooks"],
     ] {
         let out = billctl(&sim, dir.path(), args)?;
-        anyhow::ensure!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        anyhow::ensure!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
     sim.inject(Fault::delay(DELAY).times(u32::MAX));
     let mut trips = Vec::new();

@@ -8,10 +8,7 @@ use stripe_sim::StripeSim;
 /// One bare request to the simulator over a fresh connection, answered in full.
 pub fn round_trip(sim: &StripeSim) -> anyhow::Result<Duration> {
     let base = sim.base_url();
-    let authority = base
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let authority = base.trim_start_matches("http://").trim_end_matches('/').to_string();
     let t = Instant::now();
     let mut s = std::net::TcpStream::connect(&authority)?;
     write!(
@@ -22,9 +19,6 @@ pub fn round_trip(sim: &StripeSim) -> anyhow::Result<Duration> {
     let mut answer = Vec::new();
     s.read_to_end(&mut answer)?;
     let took = t.elapsed();
-    anyhow::ensure!(
-        answer.starts_with(b"HTTP/1.1 200"),
-        "the anchor request failed"
-    );
+    anyhow::ensure!(answer.starts_with(b"HTTP/1.1 200"), "the anchor request failed");
     Ok(took)
 }

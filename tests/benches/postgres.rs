@@ -37,9 +37,7 @@ const REPORT_EVENTS: i64 = 10_000_000;
 fn main() -> anyhow::Result<()> {
     let cluster = pg::cluster().ok_or_else(|| anyhow::anyhow!("no PostgreSQL server binaries"))?;
     let dir = tempfile::tempdir()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let bin = env!("CARGO_BIN_EXE_billctl");
     // BILLCTL_BENCH_ONLY=import|verify|report runs one part.
     let only = std::env::var("BILLCTL_BENCH_ONLY").ok();
@@ -62,34 +60,18 @@ fn open(url: &str) -> anyhow::Result<Store> {
 
 fn psql(cluster: &pg::Cluster, url: &str, command: &str) -> anyhow::Result<String> {
     let out = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "-t",
-            "-A",
-            "-v",
-            "ON_ERROR_STOP=1",
-            url,
-            "-c",
-            command,
-        ])
+        .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-c", command])
         .output()
         .map_err(|e| anyhow::anyhow!("psql is the anchor and could not start ({e})"))?;
     let _ = cluster;
-    anyhow::ensure!(
-        out.status.success(),
-        "psql: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    anyhow::ensure!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// 1. Import through COPY against `psql \copy`.
 fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> anyhow::Result<()> {
-    let (mut ndjson, mut csv) = (
-        String::new(),
-        String::from("id,customer,key,timestamp,quantity\n"),
-    );
+    let (mut ndjson, mut csv) =
+        (String::new(), String::from("id,customer,key,timestamp,quantity\n"));
     for i in 0..EVENTS {
         let ts = now - 30 * 86_400 + i * 2;
         writeln!(
@@ -106,19 +88,12 @@ fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
     let mut own = String::from("event_id,customer_id,key_id,quantity,ts,recorded_at\n");
     for i in 0..EVENTS {
         let ts = now - 30 * 86_400 + i * 2;
-        writeln!(
-            own,
-            "evt-{i:09},cus_bench,benchkey,{},{ts},{now}",
-            1 + i % 5
-        )?;
+        writeln!(own, "evt-{i:09},cus_bench,benchkey,{},{ts},{now}", 1 + i % 5)?;
     }
     let own_path = dir.join("own.csv");
     std::fs::write(&own_path, &own)?;
     drop(own);
-    println!(
-        "import: {EVENTS} events, {} MB of NDJSON",
-        ndjson.len() / 1_000_000
-    );
+    println!("import: {EVENTS} events, {} MB of NDJSON", ndjson.len() / 1_000_000);
     for round in 1..=3 {
         let url = cluster.fresh_db();
         let mut store = open(&url)?;
@@ -130,13 +105,7 @@ fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
         drop(store);
         let t = Instant::now();
         let out = Command::new(bin)
-            .args([
-                "usage",
-                "import",
-                nd_path.to_str().unwrap_or_default(),
-                "--json",
-                "-q",
-            ])
+            .args(["usage", "import", nd_path.to_str().unwrap_or_default(), "--json", "-q"])
             .args(
                 std::env::var("BILLCTL_BENCH_IMPORT_ARGS")
                     .ok()
@@ -162,10 +131,7 @@ fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
         psql(
             cluster,
             &anchor_url,
-            &format!(
-                "\\copy ev FROM '{}' WITH (FORMAT csv, HEADER true)",
-                csv_path.display()
-            ),
+            &format!("\\copy ev FROM '{}' WITH (FORMAT csv, HEADER true)", csv_path.display()),
         )?;
         let anchor = EVENTS as f64 / t.elapsed().as_secs_f64();
         let schema_url = cluster.fresh_db();
@@ -212,12 +178,7 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
         if records.iter().any(|r: &KeyRecord| r.id == id) {
             continue;
         }
-        records.push(key_record(
-            id,
-            &key,
-            &format!("cus_b{}", records.len() % 100),
-            now,
-        ));
+        records.push(key_record(id, &key, &format!("cus_b{}", records.len() % 100), now));
         plain.push(key);
     }
     store.issue_keys(&records, &AUDIT, now)?;
@@ -270,10 +231,7 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
     for pid in &backends {
         pin_to_core_0(*pid)?;
     }
-    println!(
-        "verify: this process and {} backends pinned to core 0",
-        backends.len()
-    );
+    println!("verify: this process and {} backends pinned to core 0", backends.len());
     for round in 1..=3 {
         // A fresh Verifier each round: every key is seen for the first time. The two sides
         // take turns every 100 keys, so both see the same moments of the machine's load.
@@ -372,11 +330,7 @@ fn report(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
             .env("BILLCTL_DATA_DIR", dir.join("report-data"))
             .output()?;
         let took = t.elapsed();
-        anyhow::ensure!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        anyhow::ensure!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         Ok(took)
     };
     for round in 1..=3 {

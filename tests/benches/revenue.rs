@@ -21,9 +21,7 @@ const RUNS: usize = 15;
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let bin = env!("CARGO_BIN_EXE_billctl");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let (this_month, _) = billctl::time::month_of(now);
     let first = billctl::ops::revenue::months_before(this_month, 23);
     drop(Store::open(dir.path())?);
@@ -37,11 +35,7 @@ fn main() -> anyhow::Result<()> {
             .env("BILLCTL_DATA_DIR", dir.path())
             .output()?;
         let d = t.elapsed();
-        anyhow::ensure!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        anyhow::ensure!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         std::hint::black_box(out.stdout);
         Ok(d)
     };
@@ -52,9 +46,7 @@ fn main() -> anyhow::Result<()> {
         let mut stmt = conn.prepare_cached(
             "SELECT subscription_id, customer_id, at, status, tier, price_id, amount, currency, interval, interval_count FROM subscription_history WHERE at < ?1 ORDER BY at, seq",
         )?;
-        let n = stmt
-            .query_map([now + 1], |r| r.get::<_, String>(0))?
-            .count();
+        let n = stmt.query_map([now + 1], |r| r.get::<_, String>(0))?.count();
         std::hint::black_box(n);
         Ok(t.elapsed())
     };
@@ -65,22 +57,14 @@ fn main() -> anyhow::Result<()> {
             v.push(run(&["--version"])?);
             q.push(bare()?);
             a.push(run(&["revenue", "--json"])?);
-            m.push(run(&[
-                "revenue", "--by", "month", "--from", &from, "--json",
-            ])?);
+            m.push(run(&["revenue", "--by", "month", "--from", &from, "--json"])?);
             s.push(run(&["revenue"])?);
         }
         let med = |x: &mut Vec<Duration>| {
             x.sort();
             x[x.len() / 2].as_secs_f64() * 1e3
         };
-        let (v, q, a, m, s) = (
-            med(&mut v),
-            med(&mut q),
-            med(&mut a),
-            med(&mut m),
-            med(&mut s),
-        );
+        let (v, q, a, m, s) = (med(&mut v), med(&mut q), med(&mut a), med(&mut m), med(&mut s));
         println!(
             "round {round}: billctl revenue --json {a:.1} ms, --by month (24 months) --json {m:.1} ms, as a table {s:.1} ms (target < 200 ms); anchors: billctl --version {v:.1} ms, bare SQLite read of the history {q:.1} ms (median of {RUNS} runs each, in turns)"
         );

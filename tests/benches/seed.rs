@@ -19,12 +19,7 @@ pub const AUDIT: Audit = Audit {
 };
 
 pub fn customer(id: &str, now: i64) -> Customer {
-    Customer {
-        id: id.into(),
-        email: None,
-        name: None,
-        created: now,
-    }
+    Customer { id: id.into(), email: None, name: None, created: now }
 }
 
 /// An active subscription `sub` of `customer` to the bench tier, in a period around `now`.

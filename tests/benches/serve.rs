@@ -109,10 +109,7 @@ impl Drop for Running {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
 
 fn bind() -> anyhow::Result<(std::net::TcpListener, String)> {
@@ -135,12 +132,7 @@ fn start_anchor() -> anyhow::Result<Running> {
             .await;
         });
     });
-    Ok(Running {
-        addr,
-        metrics: None,
-        stop: Some(tx),
-        thread: Some(thread),
-    })
+    Ok(Running { addr, metrics: None, stop: Some(tx), thread: Some(thread) })
 }
 
 /// `billctl serve`'s service on `store`, in this process.
@@ -154,15 +146,10 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
         let rt = runtime();
         let listener = {
             let _in = rt.enter();
-            tokio::net::TcpListener::from_std(l)
-                .expect("listener")
-                .into()
+            tokio::net::TcpListener::from_std(l).expect("listener").into()
         };
         let settings = serve::Settings {
-            limits: server::Limits {
-                max_body: 8 << 20,
-                ..server::Limits::default()
-            },
+            limits: server::Limits { max_body: 8 << 20, ..server::Limits::default() },
             refresh: Duration::from_secs(3600),
             max_events: 10_000,
         };
@@ -184,12 +171,7 @@ fn start_serve(store: Store) -> anyhow::Result<Running> {
         })
         .expect("serve runs");
     });
-    Ok(Running {
-        addr,
-        metrics: Some(metrics),
-        stop: Some(tx),
-        thread: Some(thread),
-    })
+    Ok(Running { addr, metrics: Some(metrics), stop: Some(tx), thread: Some(thread) })
 }
 
 /// The mean group-commit size so far, from the service's metrics.
@@ -302,11 +284,7 @@ fn load(
         }
         anyhow::Ok(all)
     })?;
-    Ok(Load {
-        requests: results.len(),
-        elapsed: start.elapsed(),
-        latencies: results,
-    })
+    Ok(Load { requests: results.len(), elapsed: start.elapsed(), latencies: results })
 }
 
 fn post(path: &str, token: &str, body: &[u8]) -> Vec<u8> {
@@ -333,10 +311,7 @@ fn main() -> anyhow::Result<()> {
     let part = |p: &str| only.as_deref().is_none_or(|o| o == p);
     let dir = tempfile::tempdir()?;
     // A private data dir, as billctl makes its own (else every process warns about its mode).
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o700),
-    )?;
+    std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
     let mut store = Store::open(dir.path())?;
     let keys = seed(&mut store, KEYS)?;
     let token = token(&mut store)?;
@@ -361,23 +336,13 @@ fn main() -> anyhow::Result<()> {
 
 /// 1. Plain verifies of cached keys against the anchor.
 fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
-    let hot: Arc<Vec<Vec<u8>>> = Arc::new(
-        keys[..1_000]
-            .iter()
-            .map(|k| verify_request(token, k, false))
-            .collect(),
-    );
+    let hot: Arc<Vec<Vec<u8>>> =
+        Arc::new(keys[..1_000].iter().map(|k| verify_request(token, k, false)).collect());
     let anchor = start_anchor()?;
     let svc = start_serve(store.reopen()?)?;
     // Warm the cache: every hot key once.
     let h = hot.clone();
-    load(
-        &svc.addr,
-        4,
-        SLICE,
-        Some(hot.len()),
-        Arc::new(move |i| h[i].clone()),
-    )?;
+    load(&svc.addr, 4, SLICE, Some(hot.len()), Arc::new(move |i| h[i].clone()))?;
     // The anchor gets the very requests the service gets (the core reads each body alike).
     for round in 1..=ROUNDS {
         let h = hot.clone();
@@ -389,13 +354,8 @@ fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
             Arc::new(move |i| h[i % h.len()].clone()),
         )?;
         let h = hot.clone();
-        let mut s = load(
-            &svc.addr,
-            CONNECTIONS,
-            SLICE,
-            None,
-            Arc::new(move |i| h[i % h.len()].clone()),
-        )?;
+        let mut s =
+            load(&svc.addr, CONNECTIONS, SLICE, None, Arc::new(move |i| h[i % h.len()].clone()))?;
         let (ap, sp) = (a.p99_us(), s.p99_us());
         println!(
             "plain verify round {round}: anchor {:.0} req/s p99 {ap} us; serve {:.0} req/s p99 {sp} us; ratio {:.2}x throughput, {:.2}x p99 (load {})",
@@ -442,9 +402,8 @@ fn groups_in_process(store: Store, keys: &[String]) -> anyhow::Result<(f64, f64)
     let mut per_group = |pick: &dyn Fn(usize) -> usize| -> anyhow::Result<f64> {
         let (start, mut groups) = (Instant::now(), 0usize);
         while start.elapsed() < SLICE / 2 {
-            let calls: Vec<(&str, i64)> = (0..32)
-                .map(|i| (keys[pick(groups * 32 + i) % keys.len()].as_str(), 1))
-                .collect();
+            let calls: Vec<(&str, i64)> =
+                (0..32).map(|i| (keys[pick(groups * 32 + i) % keys.len()].as_str(), 1)).collect();
             let out = v.verify_and_record_many(&calls);
             anyhow::ensure!(out.iter().all(|x| x.is_valid()), "{:?}", out[0].code);
             groups += 1;
@@ -463,12 +422,8 @@ fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> 
     // Every call a different customer (1,000 keys of 1,000 customers, in turn: the worst case
     // for the store's writes), then the calls of 10 customers (a few large ones).
     for (what, n) in [("1,000 customers", 1_000), ("10 customers", 10)] {
-        let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
-            keys[..n]
-                .iter()
-                .map(|k| verify_request(token, k, true))
-                .collect(),
-        );
+        let reqs: Arc<Vec<Vec<u8>>> =
+            Arc::new(keys[..n].iter().map(|k| verify_request(token, k, true)).collect());
         for round in 1..=ROUNDS {
             let base = one_per_call(store.reopen()?, &keys[..n])?;
             let r = reqs.clone();
@@ -528,10 +483,7 @@ fn events(keys: &[String], dir: &std::path::Path) -> anyhow::Result<()> {
         let file = dir.join(format!("events-{round}.ndjson"));
         std::fs::write(&file, lines.join("\n") + "\n")?;
         // Two fresh stores with the same keys: one for the import, one for serve.
-        let (a, b) = (
-            dir.join(format!("import-{round}")),
-            dir.join(format!("http-{round}")),
-        );
+        let (a, b) = (dir.join(format!("import-{round}")), dir.join(format!("http-{round}")));
         for d in [&a, &b] {
             let mut s = Store::open(d)?;
             seed_keys_from(&mut s, keys)?;
@@ -559,13 +511,7 @@ fn events(keys: &[String], dir: &std::path::Path) -> anyhow::Result<()> {
         );
         let n = batches.len();
         let bt = batches.clone();
-        let l = load(
-            &svc.addr,
-            2,
-            SLICE,
-            Some(n),
-            Arc::new(move |i| bt[i].clone()),
-        )?;
+        let l = load(&svc.addr, 2, SLICE, Some(n), Arc::new(move |i| bt[i].clone()))?;
         let http = EVENTS as f64 / l.elapsed.as_secs_f64();
         drop(svc);
         let stored: i64 = rusqlite::Connection::open(b.join("billctl.db"))?.query_row(
@@ -623,13 +569,7 @@ fn process(
         }
         let per_process = f64::from(runs) / t.elapsed().as_secs_f64();
         let r = req.clone();
-        let one = load(
-            &svc.addr,
-            1,
-            SLICE,
-            None,
-            Arc::new(move |_| r.as_ref().clone()),
-        )?;
+        let one = load(&svc.addr, 1, SLICE, None, Arc::new(move |_| r.as_ref().clone()))?;
         println!("against a process per request round {round}: keys verify {per_process:.0}/s; serve, one connection, {:.0} req/s; ratio {:.0}x", one.rps(), one.rps() / per_process);
     }
     Ok(())
@@ -650,14 +590,7 @@ fn rss(keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()
     let cfg = dir.join("bench.toml");
     std::fs::write(&cfg, CONFIG)?;
     let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--refresh",
-            "1h",
-            "--json",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--refresh", "1h", "--json"])
         .env("BILLCTL_DATA_DIR", dir)
         .env("BILLCTL_CONFIG", &cfg)
         .stdout(Stdio::piped())
@@ -669,30 +602,15 @@ fn rss(keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()
         &mut first,
     )?;
     let url: serde_json::Value = serde_json::from_str(&first)?;
-    let addr = url["listening"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("http://")
-        .to_string();
+    let addr = url["listening"].as_str().unwrap().trim_start_matches("http://").to_string();
     let before = vm_rss_kb(child.id())?;
-    let reqs: Arc<Vec<Vec<u8>>> = Arc::new(
-        keys.iter()
-            .map(|k| verify_request(token, k, false))
-            .collect(),
-    );
+    let reqs: Arc<Vec<Vec<u8>>> =
+        Arc::new(keys.iter().map(|k| verify_request(token, k, false)).collect());
     let n = reqs.len();
     let r = reqs.clone();
-    let l = load(
-        &addr,
-        CONNECTIONS,
-        SLICE,
-        Some(n),
-        Arc::new(move |i| r[i].clone()),
-    )?;
+    let l = load(&addr, CONNECTIONS, SLICE, Some(n), Arc::new(move |i| r[i].clone()))?;
     let after = vm_rss_kb(child.id())?;
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let _ = child.wait();
     println!(
         "RSS: billctl serve {} MB at start, {} MB after first sight of {} keys ({:.0} req/s); anchor: the process at start",

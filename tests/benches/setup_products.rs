@@ -35,10 +35,7 @@ fn main() -> anyhow::Result<()> {
         rtt * 1e3
     );
 
-    for (what, target) in [
-        ("first run, empty account", 3.0f64),
-        ("converged re-run", 1.0),
-    ] {
+    for (what, target) in [("first run, empty account", 3.0f64), ("converged re-run", 1.0)] {
         sim.clear_requests();
         let t = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_billctl"))
@@ -48,10 +45,7 @@ fn main() -> anyhow::Result<()> {
             .env("BILLCTL_DATA_DIR", dir.path().join("data"))
             .env("BILLCTL_STRIPE_API_BASE", sim.base_url())
             .env("BILLCTL_STRIPE_API_KEY", sim.api_key())
-            .env(
-                "BILLCTL_PROFILE",
-                format!("billctl-bench-{}", std::process::id()),
-            )
+            .env("BILLCTL_PROFILE", format!("billctl-bench-{}", std::process::id()))
             .output()?;
         let took = t.elapsed().as_secs_f64();
         anyhow::ensure!(

@@ -16,13 +16,9 @@ const ROUNDS: usize = 3;
 
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
-    let (mut ndjson, mut csv) = (
-        String::new(),
-        String::from("id,customer,key,timestamp,quantity\n"),
-    );
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+    let (mut ndjson, mut csv) =
+        (String::new(), String::from("id,customer,key,timestamp,quantity\n"));
     for i in 0..EVENTS {
         let ts = now - 30 * 86_400 + i * 2;
         writeln!(
@@ -55,13 +51,7 @@ fn main() -> anyhow::Result<()> {
 fn import(data: &std::path::Path, nd_path: &std::path::Path) -> anyhow::Result<f64> {
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_billctl"))
-        .args([
-            "usage",
-            "import",
-            nd_path.to_str().unwrap_or_default(),
-            "--json",
-            "-q",
-        ])
+        .args(["usage", "import", nd_path.to_str().unwrap_or_default(), "--json", "-q"])
         .env_clear()
         .env("BILLCTL_DATA_DIR", data)
         .output()?;
@@ -72,11 +62,7 @@ fn import(data: &std::path::Path, nd_path: &std::path::Path) -> anyhow::Result<f
         String::from_utf8_lossy(&out.stderr)
     );
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    anyhow::ensure!(
-        summary["inserted"] == EVENTS,
-        "inserted {}",
-        summary["inserted"]
-    );
+    anyhow::ensure!(summary["inserted"] == EVENTS, "inserted {}", summary["inserted"]);
     Ok(EVENTS as f64 / billctl)
 }
 
@@ -95,11 +81,7 @@ fn anchor(db: &std::path::Path, csv_path: &std::path::Path) -> anyhow::Result<f6
         .stdout(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| anyhow::anyhow!("the sqlite3 shell is the anchor and could not start ({e}): apt-get install sqlite3"))?;
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(script.as_bytes())?;
+    child.stdin.take().expect("piped").write_all(script.as_bytes())?;
     let out = child.wait_with_output()?;
     let base = t.elapsed().as_secs_f64();
     let count = String::from_utf8_lossy(&out.stdout);

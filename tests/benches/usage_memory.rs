@@ -24,16 +24,13 @@ fn main() -> anyhow::Result<()> {
         return measure();
     }
     let dir = tempfile::tempdir()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let path = dir.path().join("events.ndjson");
     let (events, bytes) = generate(&path, now)?;
     println!("input: {events} events, {bytes} bytes of NDJSON");
-    for (label, skip) in [
-        ("two passes, from the file", false),
-        ("one pass, from stdin, --skip-invalid", true),
-    ] {
+    for (label, skip) in
+        [("two passes, from the file", false), ("one pass, from stdin, --skip-invalid", true)]
+    {
         let data = dir.path().join(format!("data-{skip}"));
         fresh_store(&data, now)?;
         let (secs, peak) = import(&data, &path, skip)?;
@@ -93,23 +90,12 @@ fn import(
     skip: bool,
 ) -> anyhow::Result<(f64, i64)> {
     let mut c = Command::new(env!("CARGO_BIN_EXE_billctl"));
-    c.env_clear()
-        .env("BILLCTL_DATA_DIR", data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.env_clear().env("BILLCTL_DATA_DIR", data).stdout(Stdio::piped()).stderr(Stdio::piped());
     if skip {
         let rejects = data.join("rejects.jsonl");
-        c.args([
-            "usage",
-            "import",
-            "-",
-            "--format",
-            "ndjson",
-            "--skip-invalid",
-            "--rejects",
-        ])
-        .arg(rejects)
-        .args(["--json", "-q"]);
+        c.args(["usage", "import", "-", "--format", "ndjson", "--skip-invalid", "--rejects"])
+            .arg(rejects)
+            .args(["--json", "-q"]);
     } else {
         c.args(["usage", "import"]).arg(path).args(["--json", "-q"]);
     }
@@ -147,14 +133,9 @@ fn import(
 /// program's), and prints the child's peak RSS in kB as the last line.
 fn measure() -> anyhow::Result<()> {
     let mut args = std::env::args_os().skip(1);
-    let program = args
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("no command to measure"))?;
-    let status = Command::new(program)
-        .args(args)
-        .env_remove(MEASURE)
-        .stdout(Stdio::null())
-        .status()?;
+    let program = args.next().ok_or_else(|| anyhow::anyhow!("no command to measure"))?;
+    let status =
+        Command::new(program).args(args).env_remove(MEASURE).stdout(Stdio::null()).status()?;
     anyhow::ensure!(status.success(), "the measured command failed: {status}");
     let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)?;
     println!("maxrss_kb {}", usage.max_rss());

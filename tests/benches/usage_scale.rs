@@ -30,10 +30,7 @@ fn fill() -> i64 {
     env_or("BILLCTL_BENCH_FILL", 10_000_000)
 }
 fn env_or(name: &str, default: i64) -> i64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 const REPORT_RUNS: usize = 15;
 
@@ -51,26 +48,17 @@ fn event(i: i64, now: i64) -> (String, String, i64, i64) {
 }
 
 fn write_batch(dir: &Path, name: &str, from: i64, now: i64) -> anyhow::Result<(String, String)> {
-    let (mut nd, mut csv) = (
-        String::new(),
-        String::from("id,customer,timestamp,quantity\n"),
-    );
+    let (mut nd, mut csv) = (String::new(), String::from("id,customer,timestamp,quantity\n"));
     for i in from..from + batch() {
         let (id, c, ts, q) = event(i, now);
-        writeln!(
-            nd,
-            r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#
-        )?;
+        writeln!(nd, r#"{{"id":"{id}","customer":"{c}","timestamp":{ts},"quantity":{q}}}"#)?;
         writeln!(csv, "{id},{c},{ts},{q}")?;
     }
     let nd_path = dir.join(format!("{name}.ndjson"));
     let csv_path = dir.join(format!("{name}.csv"));
     std::fs::write(&nd_path, nd)?;
     std::fs::write(&csv_path, csv)?;
-    Ok((
-        nd_path.display().to_string(),
-        csv_path.display().to_string(),
-    ))
+    Ok((nd_path.display().to_string(), csv_path.display().to_string()))
 }
 
 fn billctl(data: &Path, args: &[&str]) -> anyhow::Result<(Duration, String)> {
@@ -119,38 +107,25 @@ fn report(data: &Path, args: &[&str]) -> anyhow::Result<(f64, serde_json::Value)
 fn sqlite3(db: &Path, script: &str) -> anyhow::Result<Option<f64>> {
     use std::io::Write;
     let t = Instant::now();
-    let mut child = match Command::new("sqlite3")
-        .arg(db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(_) => return Ok(None),
-    };
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(script.as_bytes())?;
+    let mut child =
+        match Command::new("sqlite3").arg(db).stdin(Stdio::piped()).stdout(Stdio::null()).spawn() {
+            Ok(c) => c,
+            Err(_) => return Ok(None),
+        };
+    child.stdin.take().expect("piped").write_all(script.as_bytes())?;
     anyhow::ensure!(child.wait()?.success(), "sqlite3 failed");
     Ok(Some(t.elapsed().as_secs_f64()))
 }
 
 fn baseline_import(db: &Path, csv: &str) -> anyhow::Result<Option<f64>> {
-    Ok(
-        sqlite3(db, &format!(".mode csv\n.import --skip 1 {csv} ev\n"))?
-            .map(|s| batch() as f64 / s),
-    )
+    Ok(sqlite3(db, &format!(".mode csv\n.import --skip 1 {csv} ev\n"))?.map(|s| batch() as f64 / s))
 }
 
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
     let base_db = dir.path().join("baseline.db");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     {
         let mut store = Store::open(&data)?;
         let customers: Vec<Customer> = (0..CUSTOMERS)
@@ -236,11 +211,7 @@ fn main() -> anyhow::Result<()> {
         }
         store.record_usage(&events, now, billctl::store::Route::Import)?;
     }
-    println!(
-        "filled the store to {} events in {:.1} s",
-        fill(),
-        t.elapsed().as_secs_f64()
-    );
+    println!("filled the store to {} events in {:.1} s", fill(), t.elapsed().as_secs_f64());
     if have_sqlite3 {
         let t = Instant::now();
         sqlite3(
@@ -275,10 +246,8 @@ fn main() -> anyhow::Result<()> {
         one_10m / one_1m,
         all_10m / all_1m
     );
-    let size: u64 = std::fs::read_dir(&data)?
-        .filter_map(|e| e.ok()?.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let size: u64 =
+        std::fs::read_dir(&data)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
     println!("store size: {} MB", size / 1_000_000);
     Ok(())
 }

@@ -40,9 +40,7 @@ interval = "month"
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let mut store = Store::open(dir.path())?;
     store.claim_mode(billctl::secrets::Mode::Test)?;
     seed::customers(&mut store, CUSTOMERS, now)?;
@@ -58,9 +56,7 @@ fn main() -> anyhow::Result<()> {
     records.sort_by(|a, b| a.id.cmp(&b.id));
     records.dedup_by(|a, b| a.id == b.id);
     plain.retain(|k| {
-        records
-            .binary_search_by(|r| r.id.as_str().cmp(keys::parse(k).unwrap().id))
-            .is_ok()
+        records.binary_search_by(|r| r.id.as_str().cmp(keys::parse(k).unwrap().id)).is_ok()
     });
     store.issue_keys(&records, &seed::AUDIT, now)?;
     drop(store);
@@ -79,9 +75,8 @@ fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         for k in keys {
             let h = keys::hash(k);
-            let row = stmt.query_row([&h[..]], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
+            let row =
+                stmt.query_row([&h[..]], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             std::hint::black_box(&row);
         }
         Ok(t.elapsed())
@@ -215,10 +210,7 @@ fn main() -> anyhow::Result<()> {
     }
     if std::env::var_os("BILLCTL_BENCH_KEEP").is_some() {
         // For profiling the process path by hand (strace, callgrind) on the same store.
-        println!(
-            "kept the store, config and key file in {}",
-            dir.keep().display()
-        );
+        println!("kept the store, config and key file in {}", dir.keep().display());
     }
     Ok(())
 }

@@ -43,10 +43,7 @@ fn payload(i: usize) -> Vec<u8> {
 /// The release binary with only the bench's data dir, config and webhook secret.
 fn billctl(data: &std::path::Path, cfg: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_billctl"));
-    c.env_clear()
-        .env("BILLCTL_DATA_DIR", data)
-        .env("BILLCTL_CONFIG", cfg)
-        .env("WHSEC", SECRET);
+    c.env_clear().env("BILLCTL_DATA_DIR", data).env("BILLCTL_CONFIG", cfg).env("WHSEC", SECRET);
     c
 }
 
@@ -96,15 +93,7 @@ fn main() -> anyhow::Result<()> {
         "[tiers.bench]\nname = \"Bench\"\nquota = \"unlimited\"\nrate_limit_per_minute = 1000\n[tiers.bench.price]\nlookup_key = \"bench_monthly\"\namount = 0\ncurrency = \"usd\"\ninterval = \"month\"\n",
     )?;
     let mut child = billctl(dir.path(), &cfg)
-        .args([
-            "webhooks",
-            "listen",
-            "--bind",
-            "127.0.0.1:0",
-            "--secret-env",
-            "WHSEC",
-            "-q",
-        ])
+        .args(["webhooks", "listen", "--bind", "127.0.0.1:0", "--secret-env", "WHSEC", "-q"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
@@ -117,25 +106,16 @@ fn main() -> anyhow::Result<()> {
     let bodies: Vec<Vec<u8>> = (0..DELIVERIES).map(payload).collect();
     let bodies = std::sync::Arc::new(bodies);
     let (ok, elapsed) = deliver_all(&authority, &path, &bodies)?;
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     child.wait()?;
     let events = billctl::store::webhooks::EventStore::open(dir.path())?;
     let stored = events.events(&Default::default(), None)?.len();
-    assert_eq!(
-        (ok, stored),
-        (DELIVERIES, DELIVERIES),
-        "every delivery answered 200 and stored"
-    );
+    assert_eq!((ok, stored), (DELIVERIES, DELIVERIES), "every delivery answered 200 and stored");
     let listen = DELIVERIES as f64 / elapsed.as_secs_f64();
     // The anchor: the same clients, the same bodies, a server that does no work.
     let no_work = NoWorkServer::start()?;
     let (anchor_ok, anchor_elapsed) = deliver_all(&no_work.authority, "/hooks", &bodies)?;
-    assert_eq!(
-        anchor_ok, DELIVERIES,
-        "the no-work server answered every request 200"
-    );
+    assert_eq!(anchor_ok, DELIVERIES, "the no-work server answered every request 200");
     let anchor = DELIVERIES as f64 / anchor_elapsed.as_secs_f64();
     println!(
         "listen, durable: {DELIVERIES} deliveries of 2 KB from {CLIENTS} clients in {:.2} s: {listen:.0} deliveries/s; anchor, the same clients and HTTP server doing no work: {anchor:.0}/s: {:.2}x the anchor",
@@ -170,9 +150,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_default()
         .trim_end_matches(':')
         .to_string();
-    let recorded = billctl::store::webhooks::EventStore::open(dir.path())?
-        .delivered(&run)?
-        .len();
+    let recorded = billctl::store::webhooks::EventStore::open(dir.path())?.delivered(&run)?.len();
     assert_eq!(
         (recv.count(), recorded),
         (DELIVERIES, DELIVERIES),
@@ -182,11 +160,7 @@ fn main() -> anyhow::Result<()> {
     let replay = DELIVERIES as f64 / elapsed.as_secs_f64();
     let anchor_recv = receiver::Receiver::start(false);
     let anchor_elapsed = post_all_no_work(&anchor_recv.url, &bodies)?;
-    assert_eq!(
-        anchor_recv.count(),
-        DELIVERIES,
-        "the anchor delivered every body"
-    );
+    assert_eq!(anchor_recv.count(), DELIVERIES, "the anchor delivered every body");
     let anchor = DELIVERIES as f64 / anchor_elapsed.as_secs_f64();
     println!(
         "replay: {DELIVERIES} events of 2 KB at concurrency {CLIENTS} to a loopback receiver in {:.2} s (whole process): {replay:.0} events/s; anchor, the same HTTP client and receiver doing no work (in process): {anchor:.0}/s: {:.2}x the anchor",
@@ -307,15 +281,9 @@ impl NoWorkServer {
 fn post_all_no_work(url: &str, bodies: &std::sync::Arc<Vec<Vec<u8>>>) -> anyhow::Result<Duration> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let uri: hyper::Uri = url.parse()?;
-    let bodies: std::sync::Arc<Vec<bytes::Bytes>> = std::sync::Arc::new(
-        bodies
-            .iter()
-            .map(|b| bytes::Bytes::from(b.clone()))
-            .collect(),
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let bodies: std::sync::Arc<Vec<bytes::Bytes>> =
+        std::sync::Arc::new(bodies.iter().map(|b| bytes::Bytes::from(b.clone())).collect());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let start = Instant::now();
     rt.block_on(async move {
         let client = billctl::stripe::transport::https_client(Duration::from_secs(30));
@@ -329,10 +297,7 @@ fn post_all_no_work(url: &str, bodies: &std::sync::Arc<Vec<Vec<u8>>>) -> anyhow:
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(body) = bodies.get(i) else { break };
                     let req = hyper::Request::post(uri.clone())
-                        .header(
-                            hyper::header::CONTENT_TYPE,
-                            "application/json; charset=utf-8",
-                        )
+                        .header(hyper::header::CONTENT_TYPE, "application/json; charset=utf-8")
                         .body(http_body_util::Full::new(body.clone()))
                         .expect("request");
                     let resp = client.request(req).await.expect("answer");

@@ -415,12 +415,7 @@ impl Env {
     /// One integer from a query on this environment's store (`billctl.db`, or Postgres), for
     /// checks the commands do not print. `webhooks`: the webhook store (`webhooks.db`).
     pub fn count(&self, sql: &str, webhooks: bool) -> i64 {
-        count_at(
-            &self.data_dir(),
-            self.database_url.as_deref(),
-            sql,
-            webhooks,
-        )
+        count_at(&self.data_dir(), self.database_url.as_deref(), sql, webhooks)
     }
 
     /// The quantity of a customer's raw usage events, all time (what the rollups must add up
@@ -450,17 +445,11 @@ pub fn count_at(data: &Path, db_url: Option<&str>, sql: &str, webhooks: bool) ->
             row.get::<_, Option<i64>>(0).unwrap_or(0)
         }
         None => {
-            let file = if webhooks {
-                "webhooks.db"
-            } else {
-                "billctl.db"
-            };
+            let file = if webhooks { "webhooks.db" } else { "billctl.db" };
             let c = rusqlite::Connection::open(data.join(file)).expect("open");
-            c.query_row(&format!("SELECT ({sql})"), [], |r| {
-                r.get::<_, Option<i64>>(0)
-            })
-            .expect("the query runs")
-            .unwrap_or(0)
+            c.query_row(&format!("SELECT ({sql})"), [], |r| r.get::<_, Option<i64>>(0))
+                .expect("the query runs")
+                .unwrap_or(0)
         }
     }
 }

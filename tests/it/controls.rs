@@ -322,10 +322,7 @@ fn json_for_people_has_one_writer() {
         ("src/ops/customers.rs", "an audit row's detail, stored"),
         ("src/store/backup.rs", "a backup's manifest file"),
         ("src/store/restore.rs", "a backup's manifest file"),
-        (
-            "src/store/webhooks/mod.rs",
-            "a replay run's selection, stored",
-        ),
+        ("src/store/webhooks/mod.rs", "a replay run's selection, stored"),
         ("src/store/catalog.rs", "catalog notes, stored"),
         ("src/store/swap.rs", "a swap's intent file"),
         ("src/webhooks/conflict.rs", "an event's canonical bytes, compared"),

@@ -87,11 +87,7 @@ fn every_metric_and_refusal_reason_is_in_the_table_and_the_readme() {
     let mut reasons: Vec<(&str, &str)> = Refused::ALL
         .iter()
         .map(|r| ("listen", r.as_str()))
-        .chain(
-            Refusal::ALL
-                .iter()
-                .map(|r| ("serve", billctl::api::error::refusal(*r).1.as_str())),
-        )
+        .chain(Refusal::ALL.iter().map(|r| ("serve", billctl::api::error::refusal(*r).1.as_str())))
         .collect();
     reasons.sort();
     let mut want = REASONS.to_vec();

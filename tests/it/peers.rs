@@ -223,11 +223,7 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
     let q = |source: &str| {
         env.count(&format!("SELECT CAST(coalesce(sum(quantity), -1) AS BIGINT) FROM usage_events WHERE event_id = 'evt-1' AND source = '{source}'"), false)
     };
-    assert_eq!(
-        (q("api-eu"), q("api-us")),
-        (5, 7),
-        "two events, the first of each source kept"
-    );
+    assert_eq!((q("api-eu"), q("api-us")), (5, 7), "two events, the first of each source kept");
     assert_eq!(env.usage_total(&customer), 12);
     let m = serve.get("/metrics", &t).body;
     let conflicts =

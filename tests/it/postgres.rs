@@ -373,10 +373,7 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
     assert!(cut >= 1, "the verifier's connection was cut");
     let first = v.verify(&key);
     assert!(
-        matches!(
-            first.code,
-            billctl::keys::Code::Valid | billctl::keys::Code::StoreUnavailable
-        ),
+        matches!(first.code, billctl::keys::Code::Valid | billctl::keys::Code::StoreUnavailable),
         "fails closed or succeeds: {first:?}"
     );
     let second = v.verify(&key);

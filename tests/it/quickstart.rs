@@ -140,9 +140,7 @@ fn the_readme_quickstart_runs_as_shown() {
     assert_eq!(ada.len(), 1, "{customers:?}");
     assert_eq!(common::usage_total_at(&data, None, &ada[0].id), 301);
     assert!(
-        steps
-            .iter()
-            .any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
+        steps.iter().any(|s| s.command.starts_with("billctl serve ") && s.command.contains('&')),
         "the Quickstart starts serve"
     );
 }

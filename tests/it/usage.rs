@@ -36,10 +36,8 @@ impl Usage {
         let s = self.env.store();
         (
             self.env.usage_total(&self.customer),
-            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX)
-                .unwrap(),
-            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX)
-                .unwrap(),
+            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX).unwrap(),
+            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX).unwrap(),
         )
     }
 }

@@ -1,10 +1,10 @@
 //! What the verifier caches of the store (keys, customers, the mode), how fresh it is, and
 //! what a loader reads for another verifier to adopt.
 
-use crate::secrets::Mode;
-use crate::store::KeyState;
 use super::{ct_eq, hash, parse, NeedStore, Verification, Verifier, MAX_UNKNOWN};
+use crate::secrets::Mode;
 use crate::store::KeyRecord;
+use crate::store::KeyState;
 use anyhow::Result;
 use std::sync::Arc;
 use std::time::Instant;

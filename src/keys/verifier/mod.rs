@@ -52,11 +52,11 @@ mod verdict;
 
 pub use verdict::{CacheStats, QuotaView, RateView, Verification};
 
-use crate::secrets::Mode;
-use crate::store::KeyState;
 use super::{ct_eq, hash, parse, Code};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::secrets::Mode;
+use crate::store::KeyState;
 use crate::store::{CallLimits, KeyRecord, Store, UsageEvent};
 use anyhow::Result;
 use cache::{Cached, CustomerState};

@@ -396,7 +396,10 @@ pub(super) fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check>
             )]
         }
     };
-    let active: Vec<_> = keys.iter().filter(|k| k.status(now) == crate::store::KeyState::Active).collect();
+    let active: Vec<_> = keys
+        .iter()
+        .filter(|k| k.status(now) == crate::store::KeyState::Active)
+        .collect();
     let expiring = expiring_check(&active, now);
     let mut customers: Vec<&str> = active.iter().map(|k| k.customer_id.as_str()).collect();
     customers.sort_unstable();

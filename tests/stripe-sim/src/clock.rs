@@ -42,9 +42,7 @@ fn due(state: &State, clock: Option<&str>, until: i64) -> Option<(i64, Work)> {
     let on_clock = |v: &Value| v["customer"].as_str().and_then(|c| state.clock_of(c)) == clock;
     for s in state.subscriptions.values().filter(|s| on_clock(s)) {
         let status = s["status"].as_str().unwrap_or_default();
-        let end = s["items"]["data"][0]["current_period_end"]
-            .as_i64()
-            .unwrap_or(i64::MAX);
+        let end = s["items"]["data"][0]["current_period_end"].as_i64().unwrap_or(i64::MAX);
         match status {
             "active" | "trialing" | "past_due" | "unpaid" => {
                 if let Some(c) = s["cancel_at"].as_i64().filter(|c| *c < end) {
@@ -54,10 +52,7 @@ fn due(state: &State, clock: Option<&str>, until: i64) -> Option<(i64, Work)> {
             }
             "incomplete" => {
                 let created = s["created"].as_i64().unwrap_or(0);
-                offer(
-                    created + INCOMPLETE_EXPIRES_AFTER,
-                    Work::ExpireIncomplete(id(s)),
-                );
+                offer(created + INCOMPLETE_EXPIRES_AFTER, Work::ExpireIncomplete(id(s)));
             }
             _ => {}
         }
@@ -69,11 +64,7 @@ fn due(state: &State, clock: Option<&str>, until: i64) -> Option<(i64, Work)> {
             }
         }
     }
-    for inv in state
-        .invoices
-        .values()
-        .filter(|i| i["status"] == "open" && on_clock(i))
-    {
+    for inv in state.invoices.values().filter(|i| i["status"] == "open" && on_clock(i)) {
         if let Some(at) = inv["next_payment_attempt"].as_i64() {
             offer(at, Work::Retry(id(inv)));
         }
@@ -87,11 +78,7 @@ fn due(state: &State, clock: Option<&str>, until: i64) -> Option<(i64, Work)> {
             }
         }
     }
-    for cs in state
-        .checkout_sessions
-        .values()
-        .filter(|c| c["status"] == "open" && on_clock(c))
-    {
+    for cs in state.checkout_sessions.values().filter(|c| c["status"] == "open" && on_clock(c)) {
         if let Some(at) = cs["expires_at"].as_i64() {
             offer(at, Work::ExpireCheckout(id(cs)));
         }
@@ -177,11 +164,7 @@ fn run(state: &mut State, work: &Work) -> Result<(), ApiError> {
 fn expire_incomplete(state: &mut State, sub_id: &str, meta: &ReqMeta) -> Result<(), ApiError> {
     let before = state.subscriptions[sub_id].clone();
     if let Some(inv_id) = before["latest_invoice"].as_str() {
-        if let Some(mut inv) = state
-            .invoices
-            .get(inv_id)
-            .cloned()
-            .filter(|i| i["status"] == "open")
+        if let Some(mut inv) = state.invoices.get(inv_id).cloned().filter(|i| i["status"] == "open")
         {
             api::void_invoice(state, &mut inv, meta);
         }

@@ -87,10 +87,7 @@ pub fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Resp {
                 json!(s)
             }),
         ("POST", ["customers", id, "cards"]) => json_body(body).and_then(|v| {
-            let card = v["payment_method"]
-                .as_str()
-                .unwrap_or("pm_card_visa")
-                .to_string();
+            let card = v["payment_method"].as_str().unwrap_or("pm_card_visa").to_string();
             shared.mutate(|st| {
                 let meta = crate::state::ReqMeta::default();
                 let pm = crate::api::payments::attach_to(st, &card, id, &meta)?;

@@ -103,10 +103,8 @@ impl ApiError {
         let mut err = json!({"type": self.kind, "message": self.message});
         if let Some(code) = self.code {
             err["code"] = json!(code);
-            err["doc_url"] = json!(format!(
-                "https://stripe.com/docs/error-codes/{}",
-                code.replace('_', "-")
-            ));
+            err["doc_url"] =
+                json!(format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")));
         }
         if let Some(param) = &self.param {
             err["param"] = json!(param);

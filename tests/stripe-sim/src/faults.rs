@@ -44,12 +44,7 @@ fn one() -> u32 {
 
 impl Fault {
     pub fn new(kind: FaultKind) -> Self {
-        Fault {
-            kind,
-            times: 1,
-            method: None,
-            path: None,
-        }
+        Fault { kind, times: 1, method: None, path: None }
     }
     pub fn server_error() -> Self {
         Self::new(FaultKind::ServerError)
@@ -64,9 +59,7 @@ impl Fault {
         Self::new(FaultKind::DropAfterProcessing)
     }
     pub fn delay(d: Duration) -> Self {
-        Self::new(FaultKind::Delay {
-            millis: d.as_millis() as u64,
-        })
+        Self::new(FaultKind::Delay { millis: d.as_millis() as u64 })
     }
     /// Applies to the next `n` matching requests.
     pub fn times(mut self, n: u32) -> Self {
@@ -81,16 +74,11 @@ impl Fault {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        self.method
-            .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self
-                .path
-                .as_deref()
-                .is_none_or(|p| match p.strip_suffix('*') {
-                    Some(prefix) => path.starts_with(prefix),
-                    None => p == path,
-                })
+        self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.path.as_deref().is_none_or(|p| match p.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => p == path,
+            })
     }
 }
 
@@ -134,10 +122,7 @@ impl Faults {
         let Some(limit) = self.rate_limit else {
             return true;
         };
-        while self
-            .recent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        while self.recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
         {
             self.recent.pop_front();
         }
@@ -158,14 +143,8 @@ mod tests {
         let mut f = Faults::default();
         f.arm(Fault::server_error().times(2).on("post", "/v1/customers*"));
         assert_eq!(f.take("GET", "/v1/customers"), None);
-        assert_eq!(
-            f.take("POST", "/v1/customers/cus_1"),
-            Some(FaultKind::ServerError)
-        );
-        assert_eq!(
-            f.take("POST", "/v1/customers"),
-            Some(FaultKind::ServerError)
-        );
+        assert_eq!(f.take("POST", "/v1/customers/cus_1"), Some(FaultKind::ServerError));
+        assert_eq!(f.take("POST", "/v1/customers"), Some(FaultKind::ServerError));
         assert_eq!(f.take("POST", "/v1/customers"), None);
     }
 

@@ -66,15 +66,10 @@ pub fn decode(input: &[u8]) -> Result<Value, String> {
     let mut root = Map::new();
     for (n, (key, value)) in form_urlencoded::parse(input).enumerate() {
         if n >= MAX_PARAMS {
-            return Err(format!(
-                "Too many parameters: a request may carry at most {MAX_PARAMS}."
-            ));
+            return Err(format!("Too many parameters: a request may carry at most {MAX_PARAMS}."));
         }
         if key.len() > MAX_VALUE {
-            return Err(format!(
-                "Invalid parameter name: {} (too long)",
-                shown(&key)
-            ));
+            return Err(format!("Invalid parameter name: {} (too long)", shown(&key)));
         }
         if value.len() > MAX_VALUE {
             return Err(format!(
@@ -153,9 +148,7 @@ fn insert(
                 _ => unreachable!("just set to an object"),
             }
         }
-        _ => Err(format!(
-            "Invalid parameter name: {key} (conflicts with a scalar value)"
-        )),
+        _ => Err(format!("Invalid parameter name: {key} (conflicts with a scalar value)")),
     }
 }
 
@@ -195,36 +188,23 @@ mod tests {
     #[test]
     fn indices_sort_numerically_and_metadata_keeps_numeric_keys() {
         let v = decode(b"a[10]=k&a[2]=j&metadata[0]=zero&name=T%20shirt+x").unwrap();
-        assert_eq!(
-            v,
-            json!({"a": ["j", "k"], "metadata": {"0": "zero"}, "name": "T shirt x"})
-        );
+        assert_eq!(v, json!({"a": ["j", "k"], "metadata": {"0": "zero"}, "name": "T shirt x"}));
     }
 
     #[test]
     fn bounds_depth_count_length_and_string_params() {
         let deep = format!("metadata{}=x", "[a]".repeat(100));
-        assert!(decode(deep.as_bytes())
-            .unwrap_err()
-            .contains("nested more than"));
+        assert!(decode(deep.as_bytes()).unwrap_err().contains("nested more than"));
         let deeper = format!("metadata{}=x", "[a]".repeat(10_000));
         assert!(decode(deeper.as_bytes()).is_err());
         let ok = format!("a{}=x", "[b]".repeat(MAX_DEPTH - 1));
         assert!(decode(ok.as_bytes()).is_ok());
-        let many: Vec<String> = (0..=MAX_PARAMS)
-            .map(|i| format!("metadata[k{i}]=v"))
-            .collect();
-        assert!(decode(many.join("&").as_bytes())
-            .unwrap_err()
-            .contains("Too many"));
+        let many: Vec<String> = (0..=MAX_PARAMS).map(|i| format!("metadata[k{i}]=v")).collect();
+        assert!(decode(many.join("&").as_bytes()).unwrap_err().contains("Too many"));
         let long = format!("description={}", "x".repeat(MAX_VALUE + 1));
         assert!(decode(long.as_bytes()).unwrap_err().contains("at most"));
-        assert!(decode(b"email[]=a@example.com")
-            .unwrap_err()
-            .contains("Invalid string"));
-        assert!(decode(b"email[x]=a")
-            .unwrap_err()
-            .contains("takes a string"));
+        assert!(decode(b"email[]=a@example.com").unwrap_err().contains("Invalid string"));
+        assert!(decode(b"email[x]=a").unwrap_err().contains("takes a string"));
         assert!(decode(b"email=a%40example.com").is_ok());
     }
 

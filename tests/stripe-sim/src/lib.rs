@@ -143,14 +143,9 @@ impl Shared {
                 .collect();
             pairs.dedup();
             pairs.retain(|(e, w)| {
-                !st.deliveries
-                    .iter()
-                    .any(|d| d.ok && &d.event == e && &d.endpoint == w)
+                !st.deliveries.iter().any(|d| d.ok && &d.event == e && &d.endpoint == w)
             });
-            pairs
-                .into_iter()
-                .map(|(event, endpoint)| webhooks::Job { event, endpoint })
-                .collect()
+            pairs.into_iter().map(|(event, endpoint)| webhooks::Job { event, endpoint }).collect()
         };
         let n = jobs.len();
         for job in jobs {
@@ -283,31 +278,22 @@ impl Builder {
             read_timeout: self.read_timeout,
         });
         let (stop_tx, stop_rx) = watch::channel(false);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let worker_shared = shared.clone();
         let server_shared = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name("stripe-sim".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(l) => l,
-                        Err(_) => return,
-                    };
-                    tokio::spawn(webhooks::worker(worker_shared, queue_rx));
-                    server::serve(listener, server_shared, stop_rx).await;
-                });
-                runtime.shutdown_timeout(Duration::from_secs(1));
-            })?;
-        Ok(StripeSim {
-            shared,
-            addr,
-            stop: stop_tx,
-            thread: Some(thread),
-        })
+        let thread = std::thread::Builder::new().name("stripe-sim".into()).spawn(move || {
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(_) => return,
+                };
+                tokio::spawn(webhooks::worker(worker_shared, queue_rx));
+                server::serve(listener, server_shared, stop_rx).await;
+            });
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })?;
+        Ok(StripeSim { shared, addr, stop: stop_tx, thread: Some(thread) })
     }
 }
 
@@ -325,9 +311,7 @@ impl StripeSim {
     /// # Panics
     /// When no local port can be bound: a broken test machine, not a test failure.
     pub fn start() -> StripeSim {
-        Builder::default()
-            .start()
-            .expect("stripe-sim: failed to bind 127.0.0.1")
+        Builder::default().start().expect("stripe-sim: failed to bind 127.0.0.1")
     }
 
     pub fn builder() -> Builder {
@@ -345,11 +329,7 @@ impl StripeSim {
 
     /// The default secret key; requests with it authenticate.
     pub fn api_key(&self) -> &str {
-        self.shared
-            .api_keys
-            .first()
-            .map(String::as_str)
-            .unwrap_or(DEFAULT_API_KEY)
+        self.shared.api_keys.first().map(String::as_str).unwrap_or(DEFAULT_API_KEY)
     }
 
     /// Locks and returns the state, to read or to seed it. Do not hold it across a request.
@@ -368,9 +348,7 @@ impl StripeSim {
 
     /// Requests made to the `/_sim/` control paths over HTTP so far.
     pub fn control_requests(&self) -> usize {
-        self.shared
-            .control_requests
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.shared.control_requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Arms a fault for the next matching requests.
@@ -389,14 +367,12 @@ impl StripeSim {
 
     /// Completes an open Checkout Session as if the customer paid with a Visa test card.
     pub fn complete_checkout(&self, session_id: &str) -> Result<Value, ApiError> {
-        self.shared
-            .mutate(|st| api::complete_session(st, session_id, None))
+        self.shared.mutate(|st| api::complete_session(st, session_id, None))
     }
 
     /// Completes an open Checkout Session with the test card `card` (`pm_card_…`).
     pub fn complete_checkout_with(&self, session_id: &str, card: &str) -> Result<Value, ApiError> {
-        self.shared
-            .mutate(|st| api::complete_session(st, session_id, Some(card)))
+        self.shared.mutate(|st| api::complete_session(st, session_id, Some(card)))
     }
 
     /// The simulated time, unix seconds.
@@ -453,12 +429,7 @@ impl StripeSim {
             if left.is_zero() {
                 return false;
             }
-            n = self
-                .shared
-                .idle
-                .wait_timeout(n, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            n = self.shared.idle.wait_timeout(n, left).unwrap_or_else(|e| e.into_inner()).0;
         }
         true
     }

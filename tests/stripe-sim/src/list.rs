@@ -10,11 +10,9 @@ fn limit(p: &Params) -> Result<usize, ApiError> {
     match p.int("limit")? {
         None => Ok(10),
         Some(n) if (1..=100).contains(&n) => Ok(n as usize),
-        Some(n) => Err(
-            ApiError::invalid(format!("Invalid limit: {n}: must be between 1 and 100"))
-                .code("parameter_invalid_integer")
-                .param("limit"),
-        ),
+        Some(n) => Err(ApiError::invalid(format!("Invalid limit: {n}: must be between 1 and 100"))
+            .code("parameter_invalid_integer")
+            .param("limit")),
     }
 }
 
@@ -46,10 +44,8 @@ pub fn created_filter(p: &Params) -> Result<impl Fn(i64) -> bool, ApiError> {
 /// `created` filter is applied here, for every list.
 pub fn page(items: Vec<&Value>, p: &Params, url: &str) -> Result<Value, ApiError> {
     let created = created_filter(p)?;
-    let items: Vec<&Value> = items
-        .into_iter()
-        .filter(|o| o["created"].as_i64().is_none_or(&created))
-        .collect();
+    let items: Vec<&Value> =
+        items.into_iter().filter(|o| o["created"].as_i64().is_none_or(&created)).collect();
     let limit = limit(p)?;
     let pos = |param: &str| -> Result<Option<usize>, ApiError> {
         match p.str(param) {
@@ -63,19 +59,13 @@ pub fn page(items: Vec<&Value>, p: &Params, url: &str) -> Result<Value, ApiError
     };
     let (data, has_more): (Vec<&Value>, bool) = if let Some(i) = pos("starting_after")? {
         let rest = &items[i + 1..];
-        (
-            rest.iter().take(limit).copied().collect(),
-            rest.len() > limit,
-        )
+        (rest.iter().take(limit).copied().collect(), rest.len() > limit)
     } else if let Some(i) = pos("ending_before")? {
         let before = &items[..i];
         let start = before.len().saturating_sub(limit);
         (before[start..].to_vec(), start > 0)
     } else {
-        (
-            items.iter().take(limit).copied().collect(),
-            items.len() > limit,
-        )
+        (items.iter().take(limit).copied().collect(), items.len() > limit)
     };
     Ok(json!({"object": "list", "data": data, "has_more": has_more, "url": url}))
 }
@@ -139,18 +129,12 @@ pub struct Query {
 impl Query {
     pub fn parse(input: &str, fields: &[&str], resource: &str) -> Result<Query, ApiError> {
         let err = |m: String| ApiError::invalid(m).param("query");
-        let mut s = Scanner {
-            chars: input.chars().collect(),
-            i: 0,
-        };
+        let mut s = Scanner { chars: input.chars().collect(), i: 0 };
         let mut clauses = Vec::new();
         let mut joins = Vec::new();
         loop {
             s.skip_ws();
-            clauses.push(
-                s.clause()
-                    .map_err(|m| err(format!("{m} in query {input:?}")))?,
-            );
+            clauses.push(s.clause().map_err(|m| err(format!("{m} in query {input:?}")))?);
             s.skip_ws();
             if s.done() {
                 break;
@@ -178,10 +162,7 @@ impl Query {
                 )));
             }
         }
-        Ok(Query {
-            clauses,
-            any: joins.first().copied().unwrap_or(false),
-        })
+        Ok(Query { clauses, any: joins.first().copied().unwrap_or(false) })
     }
 
     pub fn matches(&self, obj: &Value) -> bool {
@@ -245,10 +226,7 @@ impl Scanner {
     }
     fn word(&mut self) -> String {
         let start = self.i;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        {
+        while self.peek().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
             self.i += 1;
         }
         self.chars[start..self.i].iter().collect()
@@ -308,13 +286,7 @@ impl Scanner {
         };
         self.i += if matches!(op, Op::Ge | Op::Le) { 2 } else { 1 };
         let value = self.quoted()?;
-        Ok(Clause {
-            negate,
-            metadata_key,
-            field,
-            op,
-            value,
-        })
+        Ok(Clause { negate, metadata_key, field, op, value })
     }
 }
 

@@ -67,8 +67,7 @@ pub fn json_response(status: u16, body: &Value) -> Resp {
     let mut resp = Response::new(Full::new(Bytes::from(bytes)));
     *resp.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut()
-        .insert("content-type", HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
     resp
 }
 
@@ -77,10 +76,7 @@ fn error_response(err: &ApiError) -> Resp {
 }
 
 fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 /// The API key from `Authorization: Bearer KEY` or basic auth with the key as user name.
@@ -90,9 +86,7 @@ fn api_key(auth: Option<&str>) -> Option<String> {
         return Some(key.trim().to_string());
     }
     let raw = auth.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(raw.trim())
-        .ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(raw.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     Some(text.split(':').next().unwrap_or_default().to_string())
 }
@@ -105,14 +99,8 @@ fn check_auth(shared: &Shared, auth: Option<&str>) -> Result<String, ApiError> {
         && !shared.read_only_keys.contains(&key)
         && !shared.no_customers_keys.contains(&key)
     {
-        let tail: String = key
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let tail: String =
+            key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         let prefix: String = key.chars().take(8).collect();
         return Err(ApiError::invalid(format!(
             "Invalid API Key provided: {prefix}{}{tail}",
@@ -136,10 +124,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     let limited = http_body_util::Limited::new(req.into_body(), MAX_BODY);
     let body = match tokio::time::timeout(shared.read_timeout, limited.collect()).await {
         Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
             let err = ApiError::invalid(format!("The request body is over {MAX_BODY} bytes."))
                 .status(413);
             return Ok(error_response(&err));
@@ -148,8 +133,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         Err(_) => {
             let err = ApiError::invalid("The request body did not arrive in time.").status(408);
             let mut resp = error_response(&err);
-            resp.headers_mut()
-                .insert("connection", HeaderValue::from_static("close"));
+            resp.headers_mut().insert("connection", HeaderValue::from_static("close"));
             return Ok(resp);
         }
     };
@@ -167,9 +151,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     }
 
     if path.starts_with("/_sim/") {
-        shared
-            .control_requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        shared.control_requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Ok(control::handle(&shared, &method, &path, &body));
     }
 
@@ -209,13 +191,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
                         HeaderValue::from_static(if *retry { "true" } else { "false" }),
                     );
                 }
-                return Ok(finish(
-                    &shared,
-                    entry,
-                    resp,
-                    &request_id,
-                    version.as_deref(),
-                ));
+                return Ok(finish(&shared, entry, resp, &request_id, version.as_deref()));
             }
             FaultKind::DropConnection => {
                 shared.log(entry);
@@ -236,43 +212,22 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
             version.as_deref(),
         ));
     }
-    if let Some(v) = version
-        .as_deref()
-        .filter(|v| !crate::state::known_version(v))
-    {
+    if let Some(v) = version.as_deref().filter(|v| !crate::state::known_version(v)) {
         let err = ApiError::invalid(format!(
             "Invalid Stripe API version: {v}. Versions look like 2025-03-31.basil; see https://docs.stripe.com/upgrades."
         ))
         .code("api_version_invalid");
-        return Ok(finish(
-            &shared,
-            entry,
-            error_response(&err),
-            &request_id,
-            None,
-        ));
+        return Ok(finish(&shared, entry, error_response(&err), &request_id, None));
     }
     let key = match check_auth(&shared, auth.as_deref()) {
         Ok(k) => k,
         Err(e) => {
-            return Ok(finish(
-                &shared,
-                entry,
-                error_response(&e),
-                &request_id,
-                version.as_deref(),
-            ))
+            return Ok(finish(&shared, entry, error_response(&e), &request_id, version.as_deref()))
         }
     };
     if let Some(msg) = bad_params {
         let err = ApiError::invalid(msg);
-        return Ok(finish(
-            &shared,
-            entry,
-            error_response(&err),
-            &request_id,
-            version.as_deref(),
-        ));
+        return Ok(finish(&shared, entry, error_response(&err), &request_id, version.as_deref()));
     }
 
     let no_customers = shared.no_customers_keys.contains(&key) && path.starts_with("/v1/customers");
@@ -294,22 +249,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
             }
         ))
         .status(403);
-        return Ok(finish(
-            &shared,
-            entry,
-            error_response(&err),
-            &request_id,
-            version.as_deref(),
-        ));
+        return Ok(finish(&shared, entry, error_response(&err), &request_id, version.as_deref()));
     }
     let api_req = Req {
         method: method.clone(),
         path: path.clone(),
         params,
-        meta: ReqMeta {
-            request_id: request_id.clone(),
-            idempotency_key: idem_key.clone(),
-        },
+        meta: ReqMeta { request_id: request_id.clone(), idempotency_key: idem_key.clone() },
     };
     let (resp, replayed, mutated) = run(&shared, &key, &api_req, version.as_deref());
     entry.replayed = replayed;
@@ -320,8 +266,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         }
     }
     if replayed {
-        resp.headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     if mutated {
         shared.persist();
@@ -347,12 +292,8 @@ fn run(shared: &Shared, api_key: &str, req: &Req, version: Option<&str>) -> (Res
     let shaped = |body: Value| crate::state::shape_response(body, version);
     let mut st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     let writes = req.method == "POST" || req.method == "DELETE";
-    let scoped = req
-        .meta
-        .idempotency_key
-        .as_ref()
-        .filter(|_| writes)
-        .map(|k| format!("{api_key}\u{0}{k}"));
+    let scoped =
+        req.meta.idempotency_key.as_ref().filter(|_| writes).map(|k| format!("{api_key}\u{0}{k}"));
     let params = Value::Object(req.params.clone());
     if let Some(scope) = &scoped {
         // A key older than 24 hours (simulated time) is forgotten: its reuse is a new request.

@@ -81,9 +81,7 @@ pub fn accepted_version(version: &str, now: i64) -> Option<&'static str> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let s = &date[r];
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
+        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let m32 = u32::try_from(m).ok().filter(|m| (1..=12).contains(m))?;
@@ -94,11 +92,7 @@ pub fn accepted_version(version: &str, now: i64) -> Option<&'static str> {
     if date < KNOWN_VERSIONS[0] || date > today.as_str() {
         return None;
     }
-    KNOWN_VERSIONS
-        .iter()
-        .rev()
-        .find(|k| &k[..10] <= date)
-        .copied()
+    KNOWN_VERSIONS.iter().rev().find(|k| &k[..10] <= date).copied()
 }
 
 /// `object` (an event's `data.object`) as an endpoint pinned to `version` receives it: before
@@ -282,8 +276,7 @@ impl State {
 
     /// Marks an object as written now, for the search lag.
     pub fn indexed(&mut self, id: &str) {
-        self.indexed_at_ms
-            .insert(id.to_string(), crate::util::now_ms());
+        self.indexed_at_ms.insert(id.to_string(), crate::util::now_ms());
     }
 
     /// Whether a search can see the object yet.
@@ -319,11 +312,7 @@ impl State {
             "id": if meta.request_id.is_empty() { Value::Null } else { json!(meta.request_id) },
             "idempotency_key": meta.idempotency_key,
         });
-        let pending = self
-            .webhook_endpoints
-            .values()
-            .filter(|we| endpoint_wants(we, kind))
-            .count();
+        let pending = self.webhook_endpoints.values().filter(|we| endpoint_wants(we, kind)).count();
         event["pending_webhooks"] = json!(pending);
         self.events.insert(id.clone(), event);
         self.outbox.push(id.clone());
@@ -337,8 +326,7 @@ impl State {
         id: &str,
         param: &str,
     ) -> Result<&'a Value, crate::ApiError> {
-        map.get(id)
-            .ok_or_else(|| crate::ApiError::no_such(object, id, param))
+        map.get(id).ok_or_else(|| crate::ApiError::no_such(object, id, param))
     }
 }
 
@@ -372,15 +360,9 @@ mod version_tests {
     fn dated_versions_up_to_today_take_the_newest_known_shape() {
         let now = 1_796_428_800; // 2026-12-05
         assert_eq!(accepted_version(API_VERSION, now), Some(API_VERSION));
-        assert_eq!(
-            accepted_version("2026-10-28.endive", now),
-            Some(API_VERSION)
-        );
+        assert_eq!(accepted_version("2026-10-28.endive", now), Some(API_VERSION));
         assert_eq!(accepted_version("2024-07-01", now), Some("2024-06-20"));
-        assert_eq!(
-            accepted_version("2026-12-05.future", now),
-            Some(API_VERSION)
-        );
+        assert_eq!(accepted_version("2026-12-05.future", now), Some(API_VERSION));
         for bad in [
             "2026-12-06.future",
             "2019-01-01",

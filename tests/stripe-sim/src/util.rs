@@ -10,36 +10,24 @@ const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 /// A random base62 string of `len` characters.
 pub fn random_base62(len: usize) -> String {
     let mut rng = rand::rng();
-    (0..len)
-        .map(|_| BASE62[rng.random_range(0..BASE62.len())] as char)
-        .collect()
+    (0..len).map(|_| BASE62[rng.random_range(0..BASE62.len())] as char).collect()
 }
 
 /// A new object id such as `prod_Qx7...` (Stripe ids are prefix + 14 or 24 characters).
 pub fn new_id(prefix: &str) -> String {
-    let len = if prefix.starts_with("cs_") || prefix == "whsec" {
-        58
-    } else {
-        24
-    };
+    let len = if prefix.starts_with("cs_") || prefix == "whsec" { 58 } else { 24 };
     let sep = if prefix.ends_with('_') { "" } else { "_" };
     format!("{prefix}{sep}{}", random_base62(len))
 }
 
 /// Current UTC time in unix seconds.
 pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// Wall-clock time in unix milliseconds.
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Days since 1970-01-01 to (year, month, day); Howard Hinnant's civil_from_days.
@@ -74,9 +62,8 @@ pub fn utc_date(ts: i64) -> String {
 /// An HTTP date (RFC 9110's IMF-fixdate, `Sun, 06 Dec 2026 01:02:03 GMT`) of a UTC timestamp.
 pub fn http_date(ts: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -104,11 +91,7 @@ pub fn add_interval(ts: i64, interval: &str, count: i64) -> i64 {
         "day" => ts + 86_400 * count,
         "week" => ts + 7 * 86_400 * count,
         "month" | "year" => {
-            let months = if interval == "year" {
-                12 * count
-            } else {
-                count
-            };
+            let months = if interval == "year" { 12 * count } else { count };
             let (y, m, d) = civil_from_days(days);
             let total = y * 12 + (m as i64 - 1) + months;
             let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
@@ -159,19 +142,12 @@ impl<'a> Params<'a> {
     }
 
     pub fn str_list(&self, key: &str) -> Vec<&'a str> {
-        self.list(key)
-            .into_iter()
-            .filter_map(Value::as_str)
-            .collect()
+        self.list(key).into_iter().filter_map(Value::as_str).collect()
     }
 
     /// Rejects any top-level parameter not in `allowed`, as Stripe does.
     pub fn allow_only(&self, allowed: &[&str]) -> Result<(), ApiError> {
-        match self
-            .0
-            .keys()
-            .find(|k| !allowed.contains(&k.as_str()) && k.as_str() != "expand")
-        {
+        match self.0.keys().find(|k| !allowed.contains(&k.as_str()) && k.as_str() != "expand") {
             Some(k) => Err(ApiError::unknown_param(k)),
             None => Ok(()),
         }
@@ -209,9 +185,7 @@ pub fn apply_metadata(target: &mut Value, params: &Params) -> Result<(), ApiErro
     if !target["metadata"].is_object() {
         target["metadata"] = Value::Object(Map::new());
     }
-    let meta = target["metadata"]
-        .as_object_mut()
-        .expect("set to an object above");
+    let meta = target["metadata"].as_object_mut().expect("set to an object above");
     match update {
         Value::String(s) if s.is_empty() => meta.clear(),
         Value::Object(kv) => {
@@ -230,10 +204,8 @@ pub fn apply_metadata(target: &mut Value, params: &Params) -> Result<(), ApiErro
                 }
             }
             if meta.len() > 50 {
-                return Err(
-                    ApiError::invalid("You can specify up to 50 keys in metadata.")
-                        .param("metadata"),
-                );
+                return Err(ApiError::invalid("You can specify up to 50 keys in metadata.")
+                    .param("metadata"));
             }
         }
         _ => {
@@ -253,14 +225,8 @@ mod tests {
     fn months_clamp_to_the_end_of_short_months() {
         // 2026-01-31T10:00:00Z + 1 month = 2026-02-28T10:00:00Z
         let jan31 = days_from_civil(2026, 1, 31) * 86_400 + 36_000;
-        assert_eq!(
-            add_interval(jan31, "month", 1),
-            days_from_civil(2026, 2, 28) * 86_400 + 36_000
-        );
-        assert_eq!(
-            add_interval(jan31, "year", 1),
-            days_from_civil(2027, 1, 31) * 86_400 + 36_000
-        );
+        assert_eq!(add_interval(jan31, "month", 1), days_from_civil(2026, 2, 28) * 86_400 + 36_000);
+        assert_eq!(add_interval(jan31, "year", 1), days_from_civil(2027, 1, 31) * 86_400 + 36_000);
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(add_interval(0, "week", 2), 14 * 86_400);
     }

@@ -25,11 +25,7 @@ pub fn sign(secret: &str, t: i64, payload: &[u8]) -> String {
     mac.update(t.to_string().as_bytes());
     mac.update(b".");
     mac.update(payload);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The `Stripe-Signature` header value for a payload signed at `t`.
@@ -148,9 +144,7 @@ async fn post(url: &str, signature: &str, payload: Vec<u8>) -> Result<u16, Strin
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let stream = TcpStream::connect(authority)
-        .await
-        .map_err(|e| e.to_string())?;
+    let stream = TcpStream::connect(authority).await.map_err(|e| e.to_string())?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| e.to_string())?;
@@ -158,10 +152,7 @@ async fn post(url: &str, signature: &str, payload: Vec<u8>) -> Result<u16, Strin
     let req = hyper::Request::post(path)
         .header("host", authority)
         .header("content-type", "application/json; charset=utf-8")
-        .header(
-            "user-agent",
-            "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-        )
+        .header("user-agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
         .header("stripe-signature", signature)
         .body(Full::new(Bytes::from(payload)))
         .map_err(|e| e.to_string())?;
@@ -186,11 +177,8 @@ mod tests {
         let vectors = doc["vectors"].as_array().unwrap();
         assert!(!vectors.is_empty());
         for v in vectors {
-            let got = sign(
-                v["secret"].as_str().unwrap(),
-                v["t"].as_i64().unwrap(),
-                payload.as_bytes(),
-            );
+            let got =
+                sign(v["secret"].as_str().unwrap(), v["t"].as_i64().unwrap(), payload.as_bytes());
             assert_eq!(got, v["v1"].as_str().unwrap(), "vector {v}");
         }
     }

@@ -36,11 +36,7 @@ pub fn create_meter(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     if !["sum", "count", "last"].contains(&formula) {
         return Err(ApiError::bad_value("default_aggregation[formula]", formula));
     }
-    if state
-        .meters
-        .values()
-        .any(|m| m["event_name"] == event_name && m["status"] == "active")
-    {
+    if state.meters.values().any(|m| m["event_name"] == event_name && m["status"] == "active") {
         return Err(ApiError::invalid(format!(
             "An active meter with event_name `{event_name}` already exists."
         ))
@@ -50,10 +46,8 @@ pub fn create_meter(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         .obj("customer_mapping")
         .and_then(|c| c.str("event_payload_key"))
         .unwrap_or("stripe_customer_id");
-    let value_key = p
-        .obj("value_settings")
-        .and_then(|v| v.str("event_payload_key"))
-        .unwrap_or("value");
+    let value_key =
+        p.obj("value_settings").and_then(|v| v.str("event_payload_key")).unwrap_or("value");
     let window = match p.str("event_time_window") {
         None => Value::Null,
         Some(w @ ("day" | "hour")) => json!(w),
@@ -94,12 +88,7 @@ pub fn update_meter(state: &mut State, req: &Req, id: &str) -> Result<Value, Api
     if m != before {
         m["updated"] = json!(state.now());
         state.meters.insert(id.to_string(), m.clone());
-        state.emit(
-            "billing.meter.updated",
-            &m,
-            Some(previous_attributes(&before, &m)),
-            &req.meta,
-        );
+        state.emit("billing.meter.updated", &m, Some(previous_attributes(&before, &m)), &req.meta);
     }
     Ok(m)
 }
@@ -118,9 +107,7 @@ pub fn set_meter_status(
         ("inactive", "billing.meter.deactivated")
     };
     if m["status"] == want {
-        return Err(ApiError::invalid(format!(
-            "The meter {id} is already {want}."
-        )));
+        return Err(ApiError::invalid(format!("The meter {id} is already {want}.")));
     }
     if active
         && state
@@ -156,45 +143,34 @@ pub fn create_meter_event(state: &mut State, req: &Req) -> Result<Value, ApiErro
     let p = req.p();
     p.allow_only(&["event_name", "payload", "identifier", "timestamp"])?;
     let event_name = p.req_str("event_name")?;
-    let payload = p
-        .obj("payload")
-        .ok_or_else(|| ApiError::missing("payload"))?;
+    let payload = p.obj("payload").ok_or_else(|| ApiError::missing("payload"))?;
     let t = state.now();
     let ts = p.int("timestamp")?.unwrap_or(t);
     if ts < t - PAST_WINDOW {
-        return Err(
-            ApiError::invalid("Timestamp must be within the past 35 calendar days.")
-                .code("timestamp_too_far_in_past")
-                .param("timestamp"),
-        );
+        return Err(ApiError::invalid("Timestamp must be within the past 35 calendar days.")
+            .code("timestamp_too_far_in_past")
+            .param("timestamp"));
     }
     if ts > t + FUTURE_WINDOW {
-        return Err(
-            ApiError::invalid("Timestamp must not be more than 5 minutes in the future.")
-                .code("timestamp_in_future")
-                .param("timestamp"),
-        );
+        return Err(ApiError::invalid("Timestamp must not be more than 5 minutes in the future.")
+            .code("timestamp_in_future")
+            .param("timestamp"));
     }
     // The meter decides which payload keys carry the customer and the value.
-    let meter = state
-        .meters
-        .values()
-        .find(|m| m["event_name"] == event_name && m["status"] == "active");
+    let meter =
+        state.meters.values().find(|m| m["event_name"] == event_name && m["status"] == "active");
     let customer_key = meter
         .and_then(|m| m["customer_mapping"]["event_payload_key"].as_str())
         .unwrap_or("stripe_customer_id");
-    let value_key = meter
-        .and_then(|m| m["value_settings"]["event_payload_key"].as_str())
-        .unwrap_or("value");
+    let value_key =
+        meter.and_then(|m| m["value_settings"]["event_payload_key"].as_str()).unwrap_or("value");
     if payload.str(customer_key).is_none_or(str::is_empty) {
         return Err(ApiError::missing(&format!("payload[{customer_key}]")));
     }
     if let Some(v) = payload.str(value_key) {
         if v.parse::<f64>().map_or(true, |x| !x.is_finite()) {
-            return Err(
-                ApiError::invalid(format!("Invalid value `{v}`: must be a number."))
-                    .param(format!("payload[{value_key}]")),
-            );
+            return Err(ApiError::invalid(format!("Invalid value `{v}`: must be a number."))
+                .param(format!("payload[{value_key}]")));
         }
     }
     let identifier = match p.str("identifier") {
@@ -203,9 +179,7 @@ pub fn create_meter_event(state: &mut State, req: &Req) -> Result<Value, ApiErro
     };
     let dup = state.meter_events.iter().any(|e| {
         e["identifier"] == identifier.as_str()
-            && e["created"]
-                .as_i64()
-                .is_some_and(|c| c > t - IDENTIFIER_WINDOW)
+            && e["created"].as_i64().is_some_and(|c| c > t - IDENTIFIER_WINDOW)
     });
     if dup {
         return Err(ApiError::invalid(format!(
@@ -230,11 +204,7 @@ fn aligned(p: &crate::util::Params, key: &str, unit: i64) -> Result<i64, ApiErro
     if v % unit != 0 {
         return Err(ApiError::invalid(format!(
             "{key} must be aligned with {} boundaries.",
-            if unit == 60 {
-                "minute"
-            } else {
-                "the grouping window"
-            }
+            if unit == 60 { "minute" } else { "the grouping window" }
         ))
         .param(key));
     }
@@ -256,15 +226,10 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
     if end <= start {
         return Err(ApiError::invalid("end_time must be after start_time.").param("end_time"));
     }
-    let customer_key = meter["customer_mapping"]["event_payload_key"]
-        .as_str()
-        .unwrap_or("stripe_customer_id");
-    let value_key = meter["value_settings"]["event_payload_key"]
-        .as_str()
-        .unwrap_or("value");
-    let formula = meter["default_aggregation"]["formula"]
-        .as_str()
-        .unwrap_or("sum");
+    let customer_key =
+        meter["customer_mapping"]["event_payload_key"].as_str().unwrap_or("stripe_customer_id");
+    let value_key = meter["value_settings"]["event_payload_key"].as_str().unwrap_or("value");
+    let formula = meter["default_aggregation"]["formula"].as_str().unwrap_or("sum");
     let mut events: Vec<(i64, f64)> = state
         .meter_events
         .iter()
@@ -273,10 +238,8 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
         })
         .filter_map(|e| {
             let ts = e["timestamp"].as_i64()?;
-            let v = e["payload"][value_key]
-                .as_str()
-                .and_then(|s| s.parse::<f64>().ok())
-                .unwrap_or(1.0);
+            let v =
+                e["payload"][value_key].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or(1.0);
             (start..end).contains(&ts).then_some((ts, v))
         })
         .collect();
@@ -292,11 +255,8 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
         .into_iter()
         .rev()
         .map(|(s, e)| {
-            let vals: Vec<f64> = events
-                .iter()
-                .filter(|(ts, _)| (s..e).contains(ts))
-                .map(|(_, v)| *v)
-                .collect();
+            let vals: Vec<f64> =
+                events.iter().filter(|(ts, _)| (s..e).contains(ts)).map(|(_, v)| *v).collect();
             let agg = match formula {
                 "count" => vals.len() as f64,
                 "last" => vals.last().copied().unwrap_or(0.0),
@@ -312,9 +272,5 @@ pub fn event_summaries(state: &State, req: &Req, id: &str) -> Result<Value, ApiE
             sum
         })
         .collect();
-    list::page(
-        summaries.iter().collect(),
-        &p,
-        &format!("/v1/billing/meters/{id}/event_summaries"),
-    )
+    list::page(summaries.iter().collect(), &p, &format!("/v1/billing/meters/{id}/event_summaries"))
 }

@@ -25,20 +25,9 @@ const PRODUCT_WRITABLE: &[&str] = &[
 ];
 
 fn set_product_fields(product: &mut Value, p: &Params) -> Result<(), ApiError> {
-    for key in [
-        "name",
-        "description",
-        "tax_code",
-        "unit_label",
-        "statement_descriptor",
-        "url",
-    ] {
+    for key in ["name", "description", "tax_code", "unit_label", "statement_descriptor", "url"] {
         if let Some(v) = p.str(key) {
-            product[key] = if v.is_empty() && key != "name" {
-                Value::Null
-            } else {
-                json!(v)
-            };
+            product[key] = if v.is_empty() && key != "name" { Value::Null } else { json!(v) };
         }
     }
     for key in ["active", "shippable"] {
@@ -89,14 +78,8 @@ pub fn create_product(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     product["metadata"] = json!({});
     product["images"] = json!([]);
     product["marketing_features"] = json!([]);
-    for key in [
-        "description",
-        "shippable",
-        "statement_descriptor",
-        "tax_code",
-        "unit_label",
-        "url",
-    ] {
+    for key in ["description", "shippable", "statement_descriptor", "tax_code", "unit_label", "url"]
+    {
         product[key] = Value::Null;
     }
     set_product_fields(&mut product, &p)?;
@@ -171,16 +154,7 @@ pub fn list_products(state: &State, req: &Req) -> Result<Value, ApiError> {
 }
 
 pub fn search_products(state: &State, req: &Req) -> Result<Value, ApiError> {
-    let fields = [
-        "active",
-        "created",
-        "description",
-        "metadata",
-        "name",
-        "shippable",
-        "url",
-        "id",
-    ];
+    let fields = ["active", "created", "description", "metadata", "name", "shippable", "url", "id"];
     list::search(
         newest_first(&state.products, |o| state.searchable(o)),
         &req.p(),
@@ -235,12 +209,7 @@ fn claim_lookup_key(
     let mut moved = old.clone();
     moved["lookup_key"] = Value::Null;
     state.prices.insert(holder, moved.clone());
-    state.emit(
-        "price.updated",
-        &moved,
-        Some(previous_attributes(&old, &moved)),
-        &req.meta,
-    );
+    state.emit("price.updated", &moved, Some(previous_attributes(&old, &moved)), &req.meta);
     Ok(())
 }
 
@@ -266,9 +235,7 @@ fn price_tiers(p: &Params) -> Result<Value, ApiError> {
         let up_to = match t.str("up_to") {
             Some("inf") => None,
             Some(_) => Some(
-                t.int("up_to")
-                    .map_err(|e| e.param(format!("tiers[{i}][up_to]")))?
-                    .unwrap_or(0),
+                t.int("up_to").map_err(|e| e.param(format!("tiers[{i}][up_to]")))?.unwrap_or(0),
             ),
             None => return Err(ApiError::missing(&format!("tiers[{i}][up_to]"))),
         };
@@ -319,16 +286,12 @@ fn recurring(p: &Params, state: &State) -> Result<Option<Value>, ApiError> {
     let Some(r) = p.obj("recurring") else {
         return Ok(None);
     };
-    let interval = r
-        .str("interval")
-        .ok_or_else(|| ApiError::missing("recurring[interval]"))?;
+    let interval = r.str("interval").ok_or_else(|| ApiError::missing("recurring[interval]"))?;
     if !["day", "week", "month", "year"].contains(&interval) {
         return Err(ApiError::bad_value("recurring[interval]", interval));
     }
-    let count = r
-        .int("interval_count")
-        .map_err(|e| e.param("recurring[interval_count]"))?
-        .unwrap_or(1);
+    let count =
+        r.int("interval_count").map_err(|e| e.param("recurring[interval_count]"))?.unwrap_or(1);
     let max = match interval {
         "day" => 1095,
         "week" => 156,
@@ -410,10 +373,7 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         (None, Some(d)) => return Err(ApiError::bad_value("unit_amount_decimal", d)),
         (None, None) => return Err(ApiError::missing("unit_amount")),
     };
-    if let Some(b) = p
-        .str("billing_scheme")
-        .filter(|b| !["per_unit", "tiered"].contains(b))
-    {
+    if let Some(b) = p.str("billing_scheme").filter(|b| !["per_unit", "tiered"].contains(b)) {
         return Err(ApiError::bad_value("billing_scheme", b));
     }
     let lookup_key = p.str("lookup_key").filter(|k| !k.is_empty());
@@ -421,7 +381,7 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     if let Some(key) = lookup_key {
         if key.len() > 200 {
             return Err(
-                ApiError::invalid("lookup_key must be at most 200 characters.").param("lookup_key"),
+                ApiError::invalid("lookup_key must be at most 200 characters.").param("lookup_key")
             );
         }
         if !transfer {
@@ -453,15 +413,8 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     price["livemode"] = json!(false);
     price["product"] = product_id;
     price["currency"] = json!(currency);
-    price["unit_amount"] = amount
-        .parse::<i64>()
-        .map(Value::from)
-        .unwrap_or(Value::Null);
-    price["unit_amount_decimal"] = if amount.is_empty() {
-        Value::Null
-    } else {
-        json!(amount)
-    };
+    price["unit_amount"] = amount.parse::<i64>().map(Value::from).unwrap_or(Value::Null);
+    price["unit_amount_decimal"] = if amount.is_empty() { Value::Null } else { json!(amount) };
     price["custom_unit_amount"] = Value::Null;
     price["billing_scheme"] = json!(if tiered { "tiered" } else { "per_unit" });
     price["tiers_mode"] = match &tiers {
@@ -472,17 +425,10 @@ pub fn create_price(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         price["tiers"] = t;
     }
     price["transform_quantity"] = Value::Null;
-    price["type"] = json!(if recurring.is_some() {
-        "recurring"
-    } else {
-        "one_time"
-    });
+    price["type"] = json!(if recurring.is_some() { "recurring" } else { "one_time" });
     price["recurring"] = recurring.unwrap_or(Value::Null);
-    price["lookup_key"] = p
-        .str("lookup_key")
-        .filter(|k| !k.is_empty())
-        .map(Value::from)
-        .unwrap_or(Value::Null);
+    price["lookup_key"] =
+        p.str("lookup_key").filter(|k| !k.is_empty()).map(Value::from).unwrap_or(Value::Null);
     price["nickname"] = p.str("nickname").map(Value::from).unwrap_or(Value::Null);
     price["tax_behavior"] = json!(tax_behavior(&p)?.unwrap_or("unspecified"));
     price["active"] = json!(p.bool("active")?.unwrap_or(true));
@@ -527,24 +473,13 @@ pub fn update_price(state: &mut State, req: &Req, id: &str) -> Result<Value, Api
         if key.is_empty() {
             price["lookup_key"] = Value::Null;
         } else {
-            claim_lookup_key(
-                state,
-                req,
-                key,
-                id,
-                p.bool("transfer_lookup_key")?.unwrap_or(false),
-            )?;
+            claim_lookup_key(state, req, key, id, p.bool("transfer_lookup_key")?.unwrap_or(false))?;
             price["lookup_key"] = json!(key);
         }
     }
     if price != before {
         state.prices.insert(id.to_string(), price.clone());
-        state.emit(
-            "price.updated",
-            &price,
-            Some(previous_attributes(&before, &price)),
-            &req.meta,
-        );
+        state.emit("price.updated", &price, Some(previous_attributes(&before, &price)), &req.meta);
     }
     Ok(price)
 }
@@ -583,16 +518,8 @@ pub fn list_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
 }
 
 pub fn search_prices(state: &State, req: &Req) -> Result<Value, ApiError> {
-    let fields = [
-        "active",
-        "created",
-        "currency",
-        "lookup_key",
-        "metadata",
-        "product",
-        "type",
-        "id",
-    ];
+    let fields =
+        ["active", "created", "currency", "lookup_key", "metadata", "product", "type", "id"];
     list::search(
         newest_first(&state.prices, |o| state.searchable(o)),
         &req.p(),
@@ -611,10 +538,7 @@ pub const MAX_UNIT_AMOUNT: i64 = 99_999_999;
 fn too_large(currency: &str) -> ApiError {
     let limit = match currency {
         "usd" => "$999,999.99".to_string(),
-        c => format!(
-            "{MAX_UNIT_AMOUNT} in the smallest unit of {}",
-            c.to_ascii_uppercase()
-        ),
+        c => format!("{MAX_UNIT_AMOUNT} in the smallest unit of {}", c.to_ascii_uppercase()),
     };
     ApiError::invalid(format!("Amount must be no more than {limit}"))
         .code("amount_too_large")

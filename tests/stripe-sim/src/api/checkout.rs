@@ -39,10 +39,7 @@ pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         customers::live(state, c, "customer")?;
     }
     let items = subscriptions::priced_items(state, &p, "line_items")?;
-    let total: i64 = items
-        .iter()
-        .map(|(pr, q)| pr["unit_amount"].as_i64().unwrap_or(0) * q)
-        .sum();
+    let total: i64 = items.iter().map(|(pr, q)| pr["unit_amount"].as_i64().unwrap_or(0) * q).sum();
     let t = state.now();
     let id = new_id("cs_test_");
     let expires_at = expiry(&p, t)?;
@@ -61,10 +58,7 @@ pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     s["customer"] = customer.map(Value::from).unwrap_or(Value::Null);
     s["customer_email"] = email.map(Value::from).unwrap_or(Value::Null);
     s["customer_details"] = Value::Null;
-    s["client_reference_id"] = p
-        .str("client_reference_id")
-        .map(Value::from)
-        .unwrap_or(Value::Null);
+    s["client_reference_id"] = p.str("client_reference_id").map(Value::from).unwrap_or(Value::Null);
     s["success_url"] = success_url.map(Value::from).unwrap_or(Value::Null);
     s["cancel_url"] = p.str("cancel_url").map(Value::from).unwrap_or(Value::Null);
     s["url"] = json!(format!("https://checkout.stripe.com/c/pay/{id}"));
@@ -83,18 +77,15 @@ pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
         s[key] = Value::Null;
     }
     apply_metadata(&mut s, &p)?;
-    let lines: Vec<Value> = items
-        .iter()
-        .map(|(pr, q)| json!({"price": pr["id"], "quantity": q}))
-        .collect();
+    let lines: Vec<Value> =
+        items.iter().map(|(pr, q)| json!({"price": pr["id"], "quantity": q})).collect();
     let sub_meta = p
         .obj("subscription_data")
         .and_then(|sd| sd.0.get("metadata").cloned())
         .unwrap_or(json!({}));
-    state.checkout_items.insert(
-        id.clone(),
-        json!({"line_items": lines, "subscription_metadata": sub_meta}),
-    );
+    state
+        .checkout_items
+        .insert(id.clone(), json!({"line_items": lines, "subscription_metadata": sub_meta}));
     state.checkout_sessions.insert(id, s.clone());
     Ok(s)
 }
@@ -178,7 +169,7 @@ fn create_setup(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     if p.has("line_items") {
         return Err(
-            ApiError::invalid("You cannot pass `line_items` in `setup` mode.").param("line_items"),
+            ApiError::invalid("You cannot pass `line_items` in `setup` mode.").param("line_items")
         );
     }
     let success = success_url(&p)?;
@@ -207,10 +198,7 @@ fn create_setup(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     s["customer"] = customer.map(Value::from).unwrap_or(Value::Null);
     s["customer_email"] = Value::Null;
     s["customer_details"] = Value::Null;
-    s["client_reference_id"] = p
-        .str("client_reference_id")
-        .map(Value::from)
-        .unwrap_or(Value::Null);
+    s["client_reference_id"] = p.str("client_reference_id").map(Value::from).unwrap_or(Value::Null);
     s["success_url"] = success.map(Value::from).unwrap_or(Value::Null);
     s["cancel_url"] = p.str("cancel_url").map(Value::from).unwrap_or(Value::Null);
     s["url"] = json!(format!("https://checkout.stripe.com/c/pay/{id}"));
@@ -292,9 +280,7 @@ pub fn complete_session(
         )));
     }
     if s["expires_at"].as_i64().is_some_and(|e| e < state.now()) {
-        return Err(ApiError::invalid(format!(
-            "Checkout session {id} has expired."
-        )));
+        return Err(ApiError::invalid(format!("Checkout session {id} has expired.")));
     }
     let card = card.unwrap_or("pm_card_visa");
     let found = super::payments::retrieve(state, card)?;
@@ -302,11 +288,7 @@ pub fn complete_session(
         super::payments::Behavior::Succeeds => {}
         super::payments::Behavior::NeedsAuthentication => {}
         super::payments::Behavior::DeclinedOnAttach(code) => {
-            return Err(ApiError::card(
-                "Your card was declined.",
-                "card_declined",
-                Some(code),
-            ))
+            return Err(ApiError::card("Your card was declined.", "card_declined", Some(code)))
         }
         super::payments::Behavior::ChargesFail if s["mode"] == "subscription" => {
             return Err(ApiError::card(
@@ -361,11 +343,7 @@ pub fn complete_session(
             subscriptions::insert_new(state, &customer_id, &prices, &Params(&sub_params), &meta)?;
         s["subscription"] = sub["id"].clone();
         s["invoice"] = sub["latest_invoice"].clone();
-        s["payment_status"] = json!(if sub["status"] == "active" {
-            "paid"
-        } else {
-            "unpaid"
-        });
+        s["payment_status"] = json!(if sub["status"] == "active" { "paid" } else { "unpaid" });
     }
     let customer = state.customers[&customer_id].clone();
     s["status"] = json!("complete");

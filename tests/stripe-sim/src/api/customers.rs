@@ -141,10 +141,8 @@ pub fn insert_new(state: &mut State, p: &Params, meta: &ReqMeta) -> Result<Value
     if let Some(prefix) = p.str("invoice_prefix") {
         if !(3..=12).contains(&prefix.len()) || !prefix.chars().all(|ch| ch.is_ascii_alphanumeric())
         {
-            return Err(
-                ApiError::invalid("invoice_prefix must be 3 to 12 letters or digits.")
-                    .param("invoice_prefix"),
-            );
+            return Err(ApiError::invalid("invoice_prefix must be 3 to 12 letters or digits.")
+                .param("invoice_prefix"));
         }
         c["invoice_prefix"] = json!(prefix.to_ascii_uppercase());
     }
@@ -156,11 +154,7 @@ pub fn insert_new(state: &mut State, p: &Params, meta: &ReqMeta) -> Result<Value
             if let super::payments::Behavior::DeclinedOnAttach(code) =
                 super::payments::behavior(&found)
             {
-                return Err(ApiError::card(
-                    "Your card was declined.",
-                    "card_declined",
-                    Some(code),
-                ));
+                return Err(ApiError::card("Your card was declined.", "card_declined", Some(code)));
             }
             Some(pm.to_string())
         }
@@ -171,14 +165,11 @@ pub fn insert_new(state: &mut State, p: &Params, meta: &ReqMeta) -> Result<Value
     state.emit("customer.created", &c, None, meta);
     let mut attached = None;
     if let Some(pm) = &card {
-        attached = super::payments::attach_to(state, pm, &id, meta)?["id"]
-            .as_str()
-            .map(String::from);
+        attached =
+            super::payments::attach_to(state, pm, &id, meta)?["id"].as_str().map(String::from);
     }
     let mut c = state.customers[&id].clone();
-    let wanted = p
-        .obj("invoice_settings")
-        .and_then(|s| s.str("default_payment_method"));
+    let wanted = p.obj("invoice_settings").and_then(|s| s.str("default_payment_method"));
     match (wanted, &card, &attached) {
         // `payment_method=pm_card_visa` with the same default: the attached copy.
         (Some(w), Some(given), Some(new_id)) if w == given => {
@@ -217,12 +208,7 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
     set_invoice_default(state, &mut c, &p)?;
     if c != before {
         state.customers.insert(id.to_string(), c.clone());
-        state.emit(
-            "customer.updated",
-            &c,
-            Some(previous_attributes(&before, &c)),
-            &req.meta,
-        );
+        state.emit("customer.updated", &c, Some(previous_attributes(&before, &c)), &req.meta);
     }
     Ok(c)
 }
@@ -256,14 +242,6 @@ pub fn list(state: &State, req: &Req) -> Result<Value, ApiError> {
 
 pub fn search(state: &State, req: &Req) -> Result<Value, ApiError> {
     let fields = ["created", "email", "metadata", "name", "phone", "id"];
-    let items = newest_first(&state.customers, |c| {
-        c["deleted"] != true && state.searchable(c)
-    });
-    list::search(
-        items,
-        &req.p(),
-        "/v1/customers/search",
-        &fields,
-        "customers",
-    )
+    let items = newest_first(&state.customers, |c| c["deleted"] != true && state.searchable(c));
+    list::search(items, &req.p(), "/v1/customers/search", &fields, "customers")
 }

@@ -59,11 +59,7 @@ fn enabled_events(p: &Params) -> Result<Option<Vec<String>>, ApiError> {
     if !p.has("enabled_events") {
         return Ok(None);
     }
-    let evs: Vec<String> = p
-        .str_list("enabled_events")
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let evs: Vec<String> = p.str_list("enabled_events").into_iter().map(String::from).collect();
     if evs.is_empty() {
         return Err(ApiError::missing("enabled_events"));
     }
@@ -74,29 +70,17 @@ fn check_url(url: &str) -> Result<(), ApiError> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!("Invalid URL: {url}"))
-            .code("url_invalid")
-            .param("url"))
+        Err(ApiError::invalid(format!("Invalid URL: {url}")).code("url_invalid").param("url"))
     }
 }
 
 pub fn create_endpoint(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
-    p.allow_only(&[
-        "url",
-        "enabled_events",
-        "description",
-        "metadata",
-        "api_version",
-        "connect",
-    ])?;
+    p.allow_only(&["url", "enabled_events", "description", "metadata", "api_version", "connect"])?;
     let url = p.req_str("url")?;
     check_url(url)?;
     let events = enabled_events(&p)?.ok_or_else(|| ApiError::missing("enabled_events"))?;
-    if let Some(v) = p
-        .str("api_version")
-        .filter(|v| !crate::state::known_version(v))
-    {
+    if let Some(v) = p.str("api_version").filter(|v| !crate::state::known_version(v)) {
         return Err(ApiError::invalid(format!("Invalid API version: {v}")).param("api_version"));
     }
     let mut we = fixture("webhook_endpoint");
@@ -125,13 +109,7 @@ pub fn retrieve_endpoint(state: &State, id: &str) -> Result<Value, ApiError> {
 
 pub fn update_endpoint(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
     let p = req.p();
-    p.allow_only(&[
-        "url",
-        "enabled_events",
-        "description",
-        "metadata",
-        "disabled",
-    ])?;
+    p.allow_only(&["url", "enabled_events", "description", "metadata", "disabled"])?;
     let mut we = State::get(&state.webhook_endpoints, "webhook_endpoint", id, "id")?.clone();
     if let Some(url) = p.str("url") {
         check_url(url)?;
@@ -152,11 +130,7 @@ pub fn update_endpoint(state: &mut State, req: &Req, id: &str) -> Result<Value, 
 }
 
 pub fn list_endpoints(state: &State, req: &Req) -> Result<Value, ApiError> {
-    list::page(
-        newest_first(&state.webhook_endpoints, |_| true),
-        &req.p(),
-        "/v1/webhook_endpoints",
-    )
+    list::page(newest_first(&state.webhook_endpoints, |_| true), &req.p(), "/v1/webhook_endpoints")
 }
 
 pub fn delete_endpoint(state: &mut State, id: &str) -> Result<Value, ApiError> {

@@ -11,9 +11,7 @@ use crate::util::new_id;
 use serde_json::{json, Value};
 
 fn subscription_of(inv: &Value) -> Option<String> {
-    inv["parent"]["subscription_details"]["subscription"]
-        .as_str()
-        .map(String::from)
+    inv["parent"]["subscription_details"]["subscription"].as_str().map(String::from)
 }
 
 fn invoice(state: &State, id: &str) -> Result<Value, ApiError> {
@@ -161,10 +159,8 @@ pub fn mark_uncollectible(state: &mut State, req: &Req, id: &str) -> Result<Valu
     req.p().allow_only(&[])?;
     let mut inv = invoice(state, id)?;
     if inv["status"] != "open" {
-        return Err(
-            ApiError::invalid("You can only mark an open invoice as uncollectible.")
-                .code("invoice_not_editable"),
-        );
+        return Err(ApiError::invalid("You can only mark an open invoice as uncollectible.")
+            .code("invoice_not_editable"));
     }
     inv["status"] = json!("uncollectible");
     inv["next_payment_attempt"] = Value::Null;
@@ -213,11 +209,8 @@ pub fn issue_invoice(
     let mut total = 0i64;
     // An update's invoice (`always_invoice`) bills its prorations alone; a renewal, its
     // period and what was prorated since the last one.
-    let items = if reason == "subscription_update" {
-        Vec::new()
-    } else {
-        subscriptions::items_of(sub)
-    };
+    let items =
+        if reason == "subscription_update" { Vec::new() } else { subscriptions::items_of(sub) };
     let prorated = if reason == "subscription_create" {
         Vec::new()
     } else {
@@ -275,11 +268,8 @@ pub fn issue_invoice(
     state.customers.insert(customer_id.clone(), updated);
     let mut inv = fixture("invoice");
     inv["id"] = json!(id);
-    inv["number"] = json!(format!(
-        "{}-{:04}",
-        customer["invoice_prefix"].as_str().unwrap_or("SIM"),
-        seq
-    ));
+    inv["number"] =
+        json!(format!("{}-{:04}", customer["invoice_prefix"].as_str().unwrap_or("SIM"), seq));
     inv["customer"] = json!(customer_id);
     inv["customer_email"] = customer["email"].clone();
     inv["customer_name"] = customer["name"].clone();
@@ -292,16 +282,9 @@ pub fn issue_invoice(
     inv["attempted"] = json!(false);
     inv["attempt_count"] = json!(0);
     inv["auto_advance"] = json!(true);
-    let collection = sub["collection_method"]
-        .as_str()
-        .unwrap_or("charge_automatically");
+    let collection = sub["collection_method"].as_str().unwrap_or("charge_automatically");
     inv["collection_method"] = json!(collection);
-    for key in [
-        "subtotal",
-        "subtotal_excluding_tax",
-        "total",
-        "total_excluding_tax",
-    ] {
+    for key in ["subtotal", "subtotal_excluding_tax", "total", "total_excluding_tax"] {
         inv[key] = json!(total);
     }
     // A credit (a downgrade's prorations) leaves nothing due; Stripe puts it on the balance.
@@ -313,9 +296,7 @@ pub fn issue_invoice(
     inv["period_start"] = json!(start);
     inv["period_end"] = json!(end);
     inv["hosted_invoice_url"] = json!(format!("https://invoice.stripe.com/i/acct_sim/test_{id}"));
-    inv["invoice_pdf"] = json!(format!(
-        "https://pay.stripe.com/invoice/acct_sim/test_{id}/pdf"
-    ));
+    inv["invoice_pdf"] = json!(format!("https://pay.stripe.com/invoice/acct_sim/test_{id}/pdf"));
     inv["status_transitions"] = json!({"finalized_at": t, "marked_uncollectible_at": null, "paid_at": null, "voided_at": null});
     inv["parent"] = json!({"type": "subscription_details", "quote_details": null,
                            "subscription_details": {"metadata": sub["metadata"], "subscription": sub["id"]}});

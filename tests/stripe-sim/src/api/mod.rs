@@ -150,10 +150,7 @@ pub fn expand(
     if !wants_tiers {
         strip_tiers(&mut body);
     }
-    for path in paths
-        .iter()
-        .filter(|e| !(**e == "tiers" || e.ends_with(".tiers")))
-    {
+    for path in paths.iter().filter(|e| !(**e == "tiers" || e.ends_with(".tiers"))) {
         if path.split('.').count() > 4 {
             return Err(ApiError::invalid(format!(
                 "You cannot expand more than 4 levels of a property: {path}"

@@ -91,10 +91,7 @@ fn card_by_token(tok: &str) -> Option<&'static TestCard> {
 /// What the card behind a stored payment method does (by its last four digits).
 pub fn behavior(pm: &Value) -> Behavior {
     let last4 = pm["card"]["last4"].as_str().unwrap_or_default();
-    CARDS
-        .iter()
-        .find(|c| c.last4 == last4)
-        .map_or(Behavior::Succeeds, |c| c.behavior)
+    CARDS.iter().find(|c| c.last4 == last4).map_or(Behavior::Succeeds, |c| c.behavior)
 }
 
 fn decline_message(code: &str) -> &'static str {
@@ -147,9 +144,7 @@ pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     if card.has("number") {
         return Err(ApiError::invalid("Sending credit card numbers directly to the Stripe API is generally unsafe. To continue processing use Stripe.js, the Stripe mobile bindings, or Stripe Elements. Test tokens such as tok_visa stand in for a card.").param("card[number]"));
     }
-    let tok = card
-        .req_str("token")
-        .map_err(|_| ApiError::missing("card[token]"))?;
+    let tok = card.req_str("token").map_err(|_| ApiError::missing("card[token]"))?;
     let test = card_by_token(tok).ok_or_else(|| ApiError::no_such("token", tok, "card[token]"))?;
     let mut pm = new_payment_method(state, test, new_id("pm"));
     if let Some(bd) = p.obj("billing_details") {
@@ -202,11 +197,7 @@ pub fn attach_to(
         None => {}
     }
     if let Behavior::DeclinedOnAttach(code) = behavior(&pm) {
-        return Err(ApiError::card(
-            decline_message(code),
-            "card_declined",
-            Some(code),
-        ));
+        return Err(ApiError::card(decline_message(code), "card_declined", Some(code)));
     }
     pm["customer"] = json!(customer);
     let pm_id = pm["id"].as_str().unwrap_or_default().to_string();
@@ -226,13 +217,7 @@ pub fn attach(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
 /// cleared, as Stripe does. Emits `payment_method.detached`.
 pub fn detach(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
     req.p().allow_only(&[])?;
-    let mut pm = State::get(
-        &state.payment_methods,
-        "PaymentMethod",
-        id,
-        "payment_method",
-    )?
-    .clone();
+    let mut pm = State::get(&state.payment_methods, "PaymentMethod", id, "payment_method")?.clone();
     let Some(customer) = pm["customer"].as_str().map(String::from) else {
         return Err(ApiError::invalid(
             "The payment method you provided is not attached to a customer so detachment is impossible.",
@@ -317,26 +302,16 @@ fn method_for(state: &State, invoice: &Value, given: Option<&str>) -> Option<Val
         .or_else(|| sub.and_then(|s| s["default_payment_method"].as_str().map(String::from)))
         .or_else(|| {
             state.customers.get(customer).and_then(|c| {
-                c["invoice_settings"]["default_payment_method"]
-                    .as_str()
-                    .map(String::from)
+                c["invoice_settings"]["default_payment_method"].as_str().map(String::from)
             })
         })?;
-    state
-        .payment_methods
-        .get(&id)
-        .filter(|pm| pm["customer"] == customer)
-        .cloned()
+    state.payment_methods.get(&id).filter(|pm| pm["customer"] == customer).cloned()
 }
 
 /// The PaymentIntent behind an invoice (created with it, kept across attempts).
 fn intent_for(state: &mut State, invoice: &Value) -> String {
     let inv_id = invoice["id"].as_str().unwrap_or_default();
-    if let Some(ip) = state
-        .invoice_payments
-        .values()
-        .find(|ip| ip["invoice"] == inv_id)
-    {
+    if let Some(ip) = state.invoice_payments.values().find(|ip| ip["invoice"] == inv_id) {
         if let Some(pi) = ip["payment"]["payment_intent"].as_str() {
             return pi.to_string();
         }
@@ -434,11 +409,8 @@ pub fn charge(
             Ok(Attempt::Failed(err))
         }
         Behavior::ChargesFail => {
-            let err = ApiError::card(
-                "Your card was declined.",
-                "card_declined",
-                Some("generic_decline"),
-            );
+            let err =
+                ApiError::card("Your card was declined.", "card_declined", Some("generic_decline"));
             record_failure(state, &mut inv, &pi_id, Some(&pm_id), &err, why, meta);
             Ok(Attempt::Failed(err))
         }
@@ -549,9 +521,8 @@ pub fn retrieve_intent(state: &State, id: &str) -> Result<Value, ApiError> {
 pub fn list_invoice_payments(state: &State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     let invoice = p.str("invoice");
-    let items = newest_first(&state.invoice_payments, |ip| {
-        invoice.is_none_or(|i| ip["invoice"] == i)
-    });
+    let items =
+        newest_first(&state.invoice_payments, |ip| invoice.is_none_or(|i| ip["invoice"] == i));
     list::page(items, &p, "/v1/invoice_payments")
 }
 
@@ -584,10 +555,7 @@ pub fn create_portal_session(state: &mut State, req: &Req) -> Result<Value, ApiE
     s["flow"] = Value::Null;
     s["locale"] = p.str("locale").map(Value::from).unwrap_or(Value::Null);
     s["return_url"] = p.str("return_url").map(Value::from).unwrap_or(Value::Null);
-    s["url"] = json!(format!(
-        "https://billing.stripe.com/p/session/test_{}",
-        random_base62(32)
-    ));
+    s["url"] = json!(format!("https://billing.stripe.com/p/session/test_{}", random_base62(32)));
     state.portal_sessions.insert(id, s.clone());
     Ok(s)
 }

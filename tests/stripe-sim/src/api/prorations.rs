@@ -56,41 +56,17 @@ pub fn lines(before: &Value, after: &Value, at: i64) -> Vec<Value> {
         }
         if let Some((_, q, unit)) = was {
             let full = unit.saturating_mul(q);
-            out.push(line(
-                o,
-                -share(full, part, whole),
-                q,
-                "Unused time on",
-                at,
-                end,
-            ));
+            out.push(line(o, -share(full, part, whole), q, "Unused time on", at, end));
         }
         if let (Some(n), Some((_, q, unit))) = (now, is) {
             let full = unit.saturating_mul(q);
-            out.push(line(
-                n,
-                share(full, part, whole),
-                q,
-                "Remaining time on",
-                at,
-                end,
-            ));
+            out.push(line(n, share(full, part, whole), q, "Remaining time on", at, end));
         }
     }
-    for n in new
-        .iter()
-        .filter(|n| !old.iter().any(|o| o["id"] == n["id"]))
-    {
+    for n in new.iter().filter(|n| !old.iter().any(|o| o["id"] == n["id"])) {
         if let Some((_, q, unit)) = billed(n) {
             let full = unit.saturating_mul(q);
-            out.push(line(
-                n,
-                share(full, part, whole),
-                q,
-                "Remaining time on",
-                at,
-                end,
-            ));
+            out.push(line(n, share(full, part, whole), q, "Remaining time on", at, end));
         }
     }
     out
@@ -130,21 +106,13 @@ mod tests {
 
     #[test]
     fn a_quantity_change_credits_the_old_and_charges_the_new_remaining_share() {
-        let l = lines(
-            &sub(&[("si_1", "p", 49_900, 3)]),
-            &sub(&[("si_1", "p", 49_900, 5)]),
-            25,
-        );
+        let l = lines(&sub(&[("si_1", "p", 49_900, 3)]), &sub(&[("si_1", "p", 49_900, 5)]), 25);
         let amounts: Vec<i64> = l.iter().map(|x| x["amount"].as_i64().unwrap()).collect();
         // 3 seats: 149,700 × 75/100 = 112,275 credited; 5 seats: 249,500 × 75/100 = 187,125.
         assert_eq!(amounts, [-112_275, 187_125]);
         assert_eq!(l[1]["quantity"], 5);
-        assert!(lines(
-            &sub(&[("si_1", "p", 49_900, 3)]),
-            &sub(&[("si_1", "p", 49_900, 3)]),
-            25
-        )
-        .is_empty());
+        assert!(lines(&sub(&[("si_1", "p", 49_900, 3)]), &sub(&[("si_1", "p", 49_900, 3)]), 25)
+            .is_empty());
     }
 
     #[test]

@@ -13,9 +13,9 @@ use serde_json::{json, Value};
 /// The plan object Stripe still embeds beside the price on subscription items.
 fn plan_for(price: &Value) -> Value {
     let mut plan = fixture("plan");
-    for key in [
-        "id", "active", "created", "currency", "livemode", "metadata", "nickname", "product",
-    ] {
+    for key in
+        ["id", "active", "created", "currency", "livemode", "metadata", "nickname", "product"]
+    {
         plan[key] = price[key].clone();
     }
     plan["amount"] = price["unit_amount"].clone();
@@ -60,11 +60,8 @@ fn new_item(sub_id: &str, price: &Value, quantity: i64, start: i64) -> Value {
 fn set_item_price(item: &mut Value, price: &Value, quantity: i64, start: i64) {
     item["price"] = price.clone();
     item["plan"] = plan_for(price);
-    item["quantity"] = if price["recurring"]["usage_type"] == "metered" {
-        Value::Null
-    } else {
-        json!(quantity)
-    };
+    item["quantity"] =
+        if price["recurring"]["usage_type"] == "metered" { Value::Null } else { json!(quantity) };
     let interval = price["recurring"]["interval"].as_str().unwrap_or("month");
     let count = price["recurring"]["interval_count"].as_i64().unwrap_or(1);
     item["current_period_start"] = json!(start);
@@ -220,18 +217,13 @@ fn read_terms(state: &State, customer: &str, p: &Params, t: i64) -> Result<Terms
     }
     if days_until_due.is_some_and(|d| !(0..=730).contains(&d)) {
         return Err(
-            ApiError::invalid("days_until_due must be between 0 and 730.").param("days_until_due"),
+            ApiError::invalid("days_until_due must be between 0 and 730.").param("days_until_due")
         );
     }
     let behavior = enum_param(
         p,
         "payment_behavior",
-        &[
-            "allow_incomplete",
-            "default_incomplete",
-            "error_if_incomplete",
-            "pending_if_incomplete",
-        ],
+        &["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"],
         "allow_incomplete",
     )?
     .to_string();
@@ -259,10 +251,8 @@ fn read_terms(state: &State, customer: &str, p: &Params, t: i64) -> Result<Terms
             .param("trial_period_days"));
         }
         if !(0..=730).contains(&days) {
-            return Err(
-                ApiError::invalid("trial_period_days must be between 0 and 730.")
-                    .param("trial_period_days"),
-            );
+            return Err(ApiError::invalid("trial_period_days must be between 0 and 730.")
+                .param("trial_period_days"));
         }
         trial_end = (days > 0).then(|| t + days * 86_400);
     }
@@ -346,20 +336,14 @@ pub fn insert_new(
     }
     sub["collection_method"] = json!(terms.collection);
     sub["days_until_due"] = terms.days_until_due.map(Value::from).unwrap_or(Value::Null);
-    sub["default_payment_method"] = terms
-        .default_pm
-        .clone()
-        .map(Value::from)
-        .unwrap_or(Value::Null);
+    sub["default_payment_method"] =
+        terms.default_pm.clone().map(Value::from).unwrap_or(Value::Null);
     sub["trial_settings"] = json!({"end_behavior": {"missing_payment_method": terms.missing_pm}});
     sub["cancel_at_period_end"] = json!(false);
     sub["cancellation_details"] = json!({"comment": null, "feedback": null, "reason": null});
     sub["discounts"] = json!([]);
     sub["billing_schedules"] = json!([]);
-    let items: Vec<Value> = prices
-        .iter()
-        .map(|(price, q)| new_item(&id, price, *q, t))
-        .collect();
+    let items: Vec<Value> = prices.iter().map(|(price, q)| new_item(&id, price, *q, t)).collect();
     set_items(&mut sub, items);
     let mut first_amount_scale = None;
     if let Some(end) = terms.trial_end.or(terms.anchor) {
@@ -424,18 +408,13 @@ fn check_payable(
     pm: Option<&str>,
     prices: &[(Value, i64)],
 ) -> Result<(), ApiError> {
-    let total: i64 = prices
-        .iter()
-        .map(|(pr, q)| pr["unit_amount"].as_i64().unwrap_or(0) * q)
-        .sum();
+    let total: i64 = prices.iter().map(|(pr, q)| pr["unit_amount"].as_i64().unwrap_or(0) * q).sum();
     if total == 0 {
         return Ok(());
     }
     let pm = pm.map(String::from).or_else(|| {
         state.customers.get(customer).and_then(|c| {
-            c["invoice_settings"]["default_payment_method"]
-                .as_str()
-                .map(String::from)
+            c["invoice_settings"]["default_payment_method"].as_str().map(String::from)
         })
     });
     let Some(pm) = pm.and_then(|id| state.payment_methods.get(&id)) else {
@@ -448,16 +427,12 @@ fn check_payable(
             "card_declined",
             Some("authentication_required"),
         )),
-        payments::Behavior::DeclinedOnAttach(code) => Err(ApiError::card(
-            "Your card was declined.",
-            "card_declined",
-            Some(code),
-        )),
-        payments::Behavior::ChargesFail => Err(ApiError::card(
-            "Your card was declined.",
-            "card_declined",
-            Some("generic_decline"),
-        )),
+        payments::Behavior::DeclinedOnAttach(code) => {
+            Err(ApiError::card("Your card was declined.", "card_declined", Some(code)))
+        }
+        payments::Behavior::ChargesFail => {
+            Err(ApiError::card("Your card was declined.", "card_declined", Some("generic_decline")))
+        }
     }
 }
 
@@ -497,29 +472,21 @@ pub fn priced_items(state: &State, p: &Params, param: &str) -> Result<Vec<(Value
     let mut out = Vec::new();
     for (i, item) in raw.iter().enumerate() {
         let at = format!("{param}[{i}][price]");
-        let price_id = item
-            .get("price")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ApiError::missing(&at))?;
+        let price_id =
+            item.get("price").and_then(Value::as_str).ok_or_else(|| ApiError::missing(&at))?;
         let price = recurring_price(state, price_id, &at)?;
         let given =
             crate::util::parse_int(item.get("quantity"), &format!("{param}[{i}][quantity]"))?;
         let least = if param == "line_items" { 1 } else { 0 };
         check_quantity(&price, given, least, &format!("{param}[{i}]"))?;
         let q = given.unwrap_or(1);
-        if out
-            .iter()
-            .any(|(pr, _): &(Value, i64)| pr["id"] == price["id"])
-        {
+        if out.iter().any(|(pr, _): &(Value, i64)| pr["id"] == price["id"]) {
             return Err(ApiError::invalid(
                 "Cannot add multiple subscription items with the same price.",
             )
             .param(at));
         }
-        if out
-            .first()
-            .is_some_and(|(pr, _)| pr["currency"] != price["currency"])
-        {
+        if out.first().is_some_and(|(pr, _)| pr["currency"] != price["currency"]) {
             return Err(ApiError::invalid(
                 "All prices on a subscription must have the same currency.",
             )
@@ -585,12 +552,9 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
         };
         match change.get("id").and_then(Value::as_str) {
             Some(item_id) => {
-                let pos = items
-                    .iter()
-                    .position(|it| it["id"] == item_id)
-                    .ok_or_else(|| {
-                        ApiError::no_such("subscription_item", item_id, at("id").as_str())
-                    })?;
+                let pos = items.iter().position(|it| it["id"] == item_id).ok_or_else(|| {
+                    ApiError::no_such("subscription_item", item_id, at("id").as_str())
+                })?;
                 if change.get("deleted").and_then(Value::as_str) == Some("true") {
                     items.remove(pos);
                     continue;
@@ -600,10 +564,8 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
                 check_quantity(&price, quantity, 0, &format!("items[{i}]"))?;
                 let q = quantity.or(item["quantity"].as_i64()).unwrap_or(1);
                 // A price change keeps the billing cycle: the item keeps its period.
-                let (s, e) = (
-                    item["current_period_start"].clone(),
-                    item["current_period_end"].clone(),
-                );
+                let (s, e) =
+                    (item["current_period_start"].clone(), item["current_period_end"].clone());
                 set_item_price(item, &price, q, start);
                 item["current_period_start"] = s;
                 item["current_period_end"] = e;
@@ -619,7 +581,7 @@ fn update_items(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
     }
     if items.is_empty() {
         return Err(
-            ApiError::invalid("A subscription must have at least one active plan.").param("items"),
+            ApiError::invalid("A subscription must have at least one active plan.").param("items")
         );
     }
     same_currency(sub, &items)?;
@@ -654,9 +616,7 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
     let behavior = proration(&p)?.to_string();
     let mut sub = before.clone();
     if before["status"] == "canceled"
-        && p.0
-            .keys()
-            .any(|k| k != "metadata" && k != "cancellation_details" && k != "expand")
+        && p.0.keys().any(|k| k != "metadata" && k != "cancellation_details" && k != "expand")
     {
         return Err(ApiError::invalid(
             "A canceled subscription can only update its cancellation_details and metadata.",
@@ -667,11 +627,7 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
     }
     if let Some(flag) = p.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(flag);
-        sub["cancel_at"] = if flag {
-            json!(period(&sub).1)
-        } else {
-            Value::Null
-        };
+        sub["cancel_at"] = if flag { json!(period(&sub).1) } else { Value::Null };
     }
     if let Some(d) = p.str("description") {
         sub["description"] = if d.is_empty() { Value::Null } else { json!(d) };
@@ -692,12 +648,7 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
     let pay = enum_param(
         &p,
         "payment_behavior",
-        &[
-            "allow_incomplete",
-            "default_incomplete",
-            "error_if_incomplete",
-            "pending_if_incomplete",
-        ],
+        &["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"],
         "allow_incomplete",
     )?;
     if charge_now
@@ -709,12 +660,7 @@ pub fn update(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError>
             .iter()
             .map(|it| (it["price"].clone(), it["quantity"].as_i64().unwrap_or(1)))
             .collect();
-        check_payable(
-            state,
-            &customer,
-            sub["default_payment_method"].as_str(),
-            &prices,
-        )?;
+        check_payable(state, &customer, sub["default_payment_method"].as_str(), &prices)?;
     }
     if items_of(&sub) != items_of(&before) {
         let at = p.int("proration_date")?.unwrap_or_else(|| state.now());
@@ -768,12 +714,7 @@ fn update_terms(state: &State, sub: &mut Value, p: &Params) -> Result<(), ApiErr
         sub["cancel_at"] = json!(at);
     }
     if let Some(cm) = p.str("collection_method") {
-        let cm = enum_param(
-            p,
-            "collection_method",
-            &["charge_automatically", "send_invoice"],
-            cm,
-        )?;
+        let cm = enum_param(p, "collection_method", &["charge_automatically", "send_invoice"], cm)?;
         sub["collection_method"] = json!(cm);
         if cm == "charge_automatically" {
             sub["days_until_due"] = Value::Null;
@@ -832,8 +773,7 @@ pub fn cancel_now(state: &mut State, meta: &ReqMeta, id: &str) -> Result<Value, 
 }
 
 pub fn cancel(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError> {
-    req.p()
-        .allow_only(&["invoice_now", "prorate", "cancellation_details"])?;
+    req.p().allow_only(&["invoice_now", "prorate", "cancellation_details"])?;
     cancel_now(state, &req.meta, id)
 }
 
@@ -947,10 +887,7 @@ pub fn settle(state: &mut State, sub_id: &str, meta: &ReqMeta) -> Result<(), Api
     let Some(before) = state.subscriptions.get(sub_id).cloned() else {
         return Ok(());
     };
-    if !matches!(
-        before["status"].as_str(),
-        Some("incomplete" | "past_due" | "unpaid")
-    ) {
+    if !matches!(before["status"].as_str(), Some("incomplete" | "past_due" | "unpaid")) {
         return Ok(());
     }
     let open = state.invoices.values().any(|i| {
@@ -1037,13 +974,7 @@ pub fn retrieve_item(state: &State, id: &str) -> Result<Value, ApiError> {
 pub fn search(state: &State, req: &Req) -> Result<Value, ApiError> {
     let fields = ["created", "metadata", "status", "customer", "id"];
     let items = newest_first(&state.subscriptions, |s| state.searchable(s));
-    list::search(
-        items,
-        &req.p(),
-        "/v1/subscriptions/search",
-        &fields,
-        "subscriptions",
-    )
+    list::search(items, &req.p(), "/v1/subscriptions/search", &fields, "subscriptions")
 }
 
 /// After `/pay` fails on an automatically collected invoice of a subscription that is

@@ -25,12 +25,10 @@ const MAX_ADVANCE_WITHOUT_SUBSCRIPTIONS: i64 = 2 * 366 * 86_400;
 pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
     let p = req.p();
     p.allow_only(&["frozen_time", "name"])?;
-    let frozen = p
-        .int("frozen_time")?
-        .ok_or_else(|| ApiError::missing("frozen_time"))?;
+    let frozen = p.int("frozen_time")?.ok_or_else(|| ApiError::missing("frozen_time"))?;
     if frozen <= 0 {
         return Err(
-            ApiError::invalid("frozen_time must be a positive timestamp.").param("frozen_time"),
+            ApiError::invalid("frozen_time must be a positive timestamp.").param("frozen_time")
         );
     }
     let now = state.now();
@@ -50,10 +48,7 @@ pub fn create(state: &mut State, req: &Req) -> Result<Value, ApiError> {
 
 /// A clock that exists, or Stripe's 404.
 pub fn live<'a>(state: &'a State, id: &str, param: &str) -> Result<&'a Value, ApiError> {
-    state
-        .test_clocks
-        .get(id)
-        .ok_or_else(|| ApiError::no_such("test_helpers.test_clock", id, param))
+    state.test_clocks.get(id).ok_or_else(|| ApiError::no_such("test_helpers.test_clock", id, param))
 }
 
 /// Retrieving a clock that has finished advancing finds it `ready` (and says so once, with
@@ -88,12 +83,7 @@ fn shortest_interval(state: &State, clock: &str) -> Option<i64> {
     state
         .subscriptions
         .values()
-        .filter(|s| {
-            !matches!(
-                s["status"].as_str(),
-                Some("canceled" | "incomplete_expired")
-            )
-        })
+        .filter(|s| !matches!(s["status"].as_str(), Some("canceled" | "incomplete_expired")))
         .filter(|s| s["customer"].as_str().and_then(|c| state.clock_of(c)) == Some(clock))
         .filter_map(|s| {
             let r = &s["items"]["data"][0]["price"]["recurring"];
@@ -119,9 +109,7 @@ pub fn advance(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError
         )));
     }
     let current = clock["frozen_time"].as_i64().unwrap_or(0);
-    let target = p
-        .int("frozen_time")?
-        .ok_or_else(|| ApiError::missing("frozen_time"))?;
+    let target = p.int("frozen_time")?.ok_or_else(|| ApiError::missing("frozen_time"))?;
     if target <= current {
         return Err(ApiError::invalid(format!(
             "The frozen_time must be after the test clock's current frozen time ({current})."
@@ -144,12 +132,7 @@ pub fn advance(state: &mut State, req: &Req, id: &str) -> Result<Value, ApiError
         c["status_details"] = json!({"advancing": {"target_frozen_time": target}});
     }
     let advancing = state.test_clocks[id].clone();
-    state.emit(
-        "test_helpers.test_clock.advancing",
-        &advancing,
-        None,
-        &req.meta,
-    );
+    state.emit("test_helpers.test_clock.advancing", &advancing, None, &req.meta);
     crate::clock::run_due_on(state, Some(id), target);
     let c = state.test_clocks.get_mut(id).expect("checked above");
     c["frozen_time"] = json!(target);

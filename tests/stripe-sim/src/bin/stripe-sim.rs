@@ -24,12 +24,7 @@ struct Args {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     search_lag_ms: u64,
     /// Days between payment retries, comma-separated (Stripe's custom retry schedule)
-    #[arg(
-        long,
-        value_name = "DAYS",
-        value_delimiter = ',',
-        default_value = "3,5,7"
-    )]
+    #[arg(long, value_name = "DAYS", value_delimiter = ',', default_value = "3,5,7")]
     retry_days: Vec<i64>,
     /// A subscription's status when every retry has failed
     #[arg(long, value_name = "STATUS", default_value = "canceled", value_parser = ["canceled", "unpaid", "past_due"])]
@@ -65,14 +60,8 @@ fn main() -> std::process::ExitCode {
         }
     };
     println!("{}", sim.base_url());
-    eprintln!(
-        "stripe-sim: serving; API key {} (Ctrl-C to stop)",
-        sim.api_key()
-    );
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    eprintln!("stripe-sim: serving; API key {} (Ctrl-C to stop)", sim.api_key());
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("stripe-sim: {e}");

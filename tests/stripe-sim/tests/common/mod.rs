@@ -17,9 +17,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
     }
     pub fn error_code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or("")
@@ -33,17 +31,12 @@ pub struct Api {
 }
 
 pub fn encode(form: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form.iter())
-        .finish()
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(form.iter()).finish()
 }
 
 impl Api {
     pub fn new(sim: &stripe_sim::StripeSim) -> Api {
-        Api {
-            base: sim.base_url(),
-            key: Some(sim.api_key().to_string()),
-        }
+        Api { base: sim.base_url(), key: Some(sim.api_key().to_string()) }
     }
 
     /// Sends a request; `Err` when the connection closed without an answer.
@@ -54,11 +47,7 @@ impl Api {
         form: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> std::io::Result<Resp> {
-        let addr = self
-            .base
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
+        let addr = self.base.trim_start_matches("http://").trim_end_matches('/').to_string();
         let mut stream = TcpStream::connect(&addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         let body = encode(form);
@@ -95,12 +84,10 @@ impl Api {
         self.send("POST", path, form, &[]).expect("POST answered")
     }
     pub fn post_idem(&self, path: &str, form: &[(&str, &str)], key: &str) -> Resp {
-        self.send("POST", path, form, &[("Idempotency-Key", key)])
-            .expect("POST answered")
+        self.send("POST", path, form, &[("Idempotency-Key", key)]).expect("POST answered")
     }
     pub fn delete(&self, path: &str) -> Resp {
-        self.send("DELETE", path, &[], &[])
-            .expect("DELETE answered")
+        self.send("DELETE", path, &[], &[]).expect("DELETE answered")
     }
     /// POST expecting 200; returns the body.
     pub fn ok(&self, path: &str, form: &[(&str, &str)]) -> Value {
@@ -127,11 +114,7 @@ fn parse_response(raw: &[u8]) -> std::io::Result<Resp> {
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     let body = serde_json::from_slice(&raw[split + 4..]).unwrap_or(Value::Null);
-    Ok(Resp {
-        status,
-        headers,
-        body,
-    })
+    Ok(Resp { status, headers, body })
 }
 
 /// One webhook POST as received.
@@ -207,10 +190,7 @@ fn read_request(stream: &mut TcpStream) -> Option<Received> {
                 }
                 buf.extend_from_slice(&chunk[..n]);
             }
-            return Some(Received {
-                signature,
-                body: buf[split + 4..].to_vec(),
-            });
+            return Some(Received { signature, body: buf[split + 4..].to_vec() });
         }
     }
 }

@@ -16,9 +16,7 @@ fn spawn(state: &std::path::Path) -> (Child, String) {
         .spawn()
         .expect("stripe-sim starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     (child, line.trim().to_string())
 }
 
@@ -30,14 +28,8 @@ fn binary_serves_and_state_survives_a_kill_and_restart() {
     let _ = std::fs::remove_file(&state);
 
     let (mut child, base) = spawn(&state);
-    assert!(
-        base.starts_with("http://127.0.0.1:") && base.ends_with('/'),
-        "{base}"
-    );
-    let api = Api {
-        base: base.clone(),
-        key: Some(stripe_sim::DEFAULT_API_KEY.into()),
-    };
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with('/'), "{base}");
+    let api = Api { base: base.clone(), key: Some(stripe_sim::DEFAULT_API_KEY.into()) };
     api.ok("/v1/products", &[("id", "pro"), ("name", "Pro")]);
     api.ok(
         "/v1/prices",
@@ -53,14 +45,9 @@ fn binary_serves_and_state_survives_a_kill_and_restart() {
     child.wait().unwrap();
 
     let (child, base) = spawn(&state);
-    let api = Api {
-        base,
-        key: Some(stripe_sim::DEFAULT_API_KEY.into()),
-    };
+    let api = Api { base, key: Some(stripe_sim::DEFAULT_API_KEY.into()) };
     assert_eq!(api.get("/v1/products/pro", &[]).body["name"], "Pro");
-    let prices = api
-        .get("/v1/prices", &[("lookup_keys[]", "pro_monthly")])
-        .body;
+    let prices = api.get("/v1/prices", &[("lookup_keys[]", "pro_monthly")]).body;
     assert_eq!(prices["data"].as_array().unwrap().len(), 1);
     let r = api.post(
         "/v1/prices",
@@ -73,10 +60,7 @@ fn binary_serves_and_state_survives_a_kill_and_restart() {
     );
     assert_eq!(r.status, 400, "lookup-key uniqueness holds across restarts");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let mut child = child;
     assert!(child.wait().unwrap().success(), "SIGTERM exits 0");

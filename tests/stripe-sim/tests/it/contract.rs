@@ -52,10 +52,7 @@ fn client(sim: &StripeSim) -> Client {
 }
 
 fn meta(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 #[tokio::test]
@@ -68,10 +65,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         .send(&c)
         .await
         .expect("webhook endpoint create");
-    let secret = endpoint
-        .secret
-        .clone()
-        .expect("create returns the signing secret");
+    let secret = endpoint.secret.clone().expect("create returns the signing secret");
     assert!(secret.starts_with("whsec_"));
 
     // Catalog.
@@ -82,40 +76,18 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         .await
         .expect("product create");
     assert_eq!(product.id.as_str(), "billctl_pro");
-    assert_eq!(
-        product.metadata.get("tier").map(String::as_str),
-        Some("pro")
-    );
-    RetrieveProduct::new("billctl_pro")
-        .send(&c)
-        .await
-        .expect("product retrieve");
+    assert_eq!(product.metadata.get("tier").map(String::as_str), Some("pro"));
+    RetrieveProduct::new("billctl_pro").send(&c).await.expect("product retrieve");
     let updated = UpdateProduct::new("billctl_pro")
         .description("10,000 calls")
         .send(&c)
         .await
         .expect("product update");
     assert_eq!(updated.description.as_deref(), Some("10,000 calls"));
+    assert_eq!(ListProduct::new().active(true).send(&c).await.expect("product list").data.len(), 1);
+    let spare = CreateProduct::new("Spare").send(&c).await.expect("second product");
     assert_eq!(
-        ListProduct::new()
-            .active(true)
-            .send(&c)
-            .await
-            .expect("product list")
-            .data
-            .len(),
-        1
-    );
-    let spare = CreateProduct::new("Spare")
-        .send(&c)
-        .await
-        .expect("second product");
-    assert_eq!(
-        DeleteProduct::new(spare.id.clone())
-            .send(&c)
-            .await
-            .expect("product delete")
-            .id,
+        DeleteProduct::new(spare.id.clone()).send(&c).await.expect("product delete").id,
         spare.id
     );
     let found = SearchProduct::new("metadata['tier']:'pro' AND active:'true'")
@@ -129,18 +101,13 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         .unit_amount(9900)
         .lookup_key("pro_monthly")
         .nickname("Pro monthly")
-        .recurring(CreatePriceRecurring::new(
-            CreatePriceRecurringInterval::Month,
-        ))
+        .recurring(CreatePriceRecurring::new(CreatePriceRecurringInterval::Month))
         .send(&c)
         .await
         .expect("price create");
     assert_eq!(price.unit_amount, Some(9900));
     assert_eq!(price.recurring.as_ref().map(|r| r.interval_count), Some(1));
-    RetrievePrice::new(price.id.clone())
-        .send(&c)
-        .await
-        .expect("price retrieve");
+    RetrievePrice::new(price.id.clone()).send(&c).await.expect("price retrieve");
     UpdatePrice::new(price.id.clone())
         .metadata(meta(&[("tier", "pro")]))
         .send(&c)
@@ -175,11 +142,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         .send(&c)
         .await
         .expect("customer create");
-    match RetrieveCustomer::new(customer.id.clone())
-        .send(&c)
-        .await
-        .expect("customer retrieve")
-    {
+    match RetrieveCustomer::new(customer.id.clone()).send(&c).await.expect("customer retrieve") {
         RetrieveCustomerReturned::Customer(got) => {
             assert_eq!(got.email.as_deref(), Some("ada@example.com"))
         }
@@ -214,9 +177,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
     let team = CreatePrice::new(Currency::USD)
         .product("billctl_pro")
         .unit_amount(49900)
-        .recurring(CreatePriceRecurring::new(
-            CreatePriceRecurringInterval::Month,
-        ))
+        .recurring(CreatePriceRecurring::new(CreatePriceRecurringInterval::Month))
         .send(&c)
         .await
         .expect("second price");
@@ -230,10 +191,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         .expect("subscription create");
     let item_id = sub.items.data[0].id.clone();
     assert!(sub.items.data[0].current_period_end > sub.items.data[0].current_period_start);
-    RetrieveSubscription::new(sub.id.clone())
-        .send(&c)
-        .await
-        .expect("subscription retrieve");
+    RetrieveSubscription::new(sub.id.clone()).send(&c).await.expect("subscription retrieve");
     let mut change = UpdateSubscriptionItems::new();
     change.id = Some(item_id.to_string());
     change.price = Some(team.id.to_string());
@@ -254,33 +212,20 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         1
     );
     assert_eq!(
-        ListSubscriptionItem::new(sub.id.to_string())
-            .send(&c)
-            .await
-            .expect("item list")
-            .data
-            .len(),
+        ListSubscriptionItem::new(sub.id.to_string()).send(&c).await.expect("item list").data.len(),
         1
     );
-    RetrieveSubscriptionItem::new(item_id.clone())
-        .send(&c)
-        .await
-        .expect("item retrieve");
-    let invoices = ListInvoice::new()
-        .customer(customer.id.to_string())
-        .send(&c)
-        .await
-        .expect("invoice list");
+    RetrieveSubscriptionItem::new(item_id.clone()).send(&c).await.expect("item retrieve");
+    let invoices =
+        ListInvoice::new().customer(customer.id.to_string()).send(&c).await.expect("invoice list");
     assert_eq!(invoices.data.len(), 1);
     let inv = RetrieveInvoice::new(invoices.data[0].id.clone().expect("invoice id"))
         .send(&c)
         .await
         .expect("invoice retrieve");
     assert_eq!(inv.amount_paid, 9900);
-    let canceled = CancelSubscription::new(sub.id.clone())
-        .send(&c)
-        .await
-        .expect("subscription cancel");
+    let canceled =
+        CancelSubscription::new(sub.id.clone()).send(&c).await.expect("subscription cancel");
     assert_eq!(canceled.status, stripe_shared::SubscriptionStatus::Canceled);
 
     // Checkout.
@@ -297,26 +242,12 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         .send(&c)
         .await
         .expect("checkout create");
-    assert!(session
-        .url
-        .as_deref()
-        .is_some_and(|u| u.contains(session.id.as_str())));
-    sim.complete_checkout(session.id.as_str())
-        .expect("sim completes checkout");
-    let done = RetrieveCheckoutSession::new(session.id.clone())
-        .send(&c)
-        .await
-        .expect("checkout retrieve");
+    assert!(session.url.as_deref().is_some_and(|u| u.contains(session.id.as_str())));
+    sim.complete_checkout(session.id.as_str()).expect("sim completes checkout");
+    let done =
+        RetrieveCheckoutSession::new(session.id.clone()).send(&c).await.expect("checkout retrieve");
     assert!(done.subscription.is_some() && done.customer.is_some());
-    assert_eq!(
-        ListCheckoutSession::new()
-            .send(&c)
-            .await
-            .expect("checkout list")
-            .data
-            .len(),
-        1
-    );
+    assert_eq!(ListCheckoutSession::new().send(&c).await.expect("checkout list").data.len(), 1);
 
     // Meters, meter events, summaries.
     let meter = CreateBillingMeter::new(
@@ -327,10 +258,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
     .send(&c)
     .await
     .expect("meter create");
-    RetrieveBillingMeter::new(meter.id.clone())
-        .send(&c)
-        .await
-        .expect("meter retrieve");
+    RetrieveBillingMeter::new(meter.id.clone()).send(&c).await.expect("meter retrieve");
     let renamed = UpdateBillingMeter::new(meter.id.clone())
         .display_name("Calls")
         .send(&c)
@@ -351,10 +279,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
     let now = stripe_sim::util::now();
     let ev = CreateBillingMeterEvent::new(
         "api_calls",
-        meta(&[
-            ("stripe_customer_id", customer.id.as_str()),
-            ("value", "25"),
-        ]),
+        meta(&[("stripe_customer_id", customer.id.as_str()), ("value", "25")]),
     )
     .identifier("evt-1")
     .timestamp(now - 120)
@@ -371,58 +296,25 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
             .expect("summaries");
     assert_eq!(sums.data.len(), 1);
     assert_eq!(sums.data[0].aggregated_value, 25.0);
-    assert_eq!(
-        ListBillingMeter::new()
-            .send(&c)
-            .await
-            .expect("meter list")
-            .data
-            .len(),
-        1
-    );
-    let off = DeactivateBillingMeter::new(meter.id.clone())
-        .send(&c)
-        .await
-        .expect("meter deactivate");
+    assert_eq!(ListBillingMeter::new().send(&c).await.expect("meter list").data.len(), 1);
+    let off =
+        DeactivateBillingMeter::new(meter.id.clone()).send(&c).await.expect("meter deactivate");
     assert_eq!(off.status, stripe_billing::BillingMeterStatus::Inactive);
-    let on = ReactivateBillingMeter::new(meter.id.clone())
-        .send(&c)
-        .await
-        .expect("meter reactivate");
+    let on =
+        ReactivateBillingMeter::new(meter.id.clone()).send(&c).await.expect("meter reactivate");
     assert_eq!(on.status, stripe_billing::BillingMeterStatus::Active);
 
     // Events.
-    let events = ListEvent::new()
-        .type_("customer.subscription.*")
-        .send(&c)
-        .await
-        .expect("event list");
-    assert!(
-        events.data.len() >= 3,
-        "created/updated/deleted, got {}",
-        events.data.len()
-    );
-    RetrieveEvent::new(events.data[0].id.clone())
-        .send(&c)
-        .await
-        .expect("event retrieve");
-    let all = ListEvent::new()
-        .limit(100)
-        .send(&c)
-        .await
-        .expect("all events");
-    assert!(all
-        .data
-        .iter()
-        .any(|e| e.type_.as_str() == "checkout.session.completed"));
+    let events =
+        ListEvent::new().type_("customer.subscription.*").send(&c).await.expect("event list");
+    assert!(events.data.len() >= 3, "created/updated/deleted, got {}", events.data.len());
+    RetrieveEvent::new(events.data[0].id.clone()).send(&c).await.expect("event retrieve");
+    let all = ListEvent::new().limit(100).send(&c).await.expect("all events");
+    assert!(all.data.iter().any(|e| e.type_.as_str() == "checkout.session.completed"));
 
     // Deletions and errors.
     assert!(
-        DeleteCustomer::new(customer.id.clone())
-            .send(&c)
-            .await
-            .expect("customer delete")
-            .id
+        DeleteCustomer::new(customer.id.clone()).send(&c).await.expect("customer delete").id
             == customer.id
     );
     match RetrieveCustomer::new(customer.id.clone())
@@ -440,24 +332,13 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
         }
         other => panic!("expected a Stripe 404, got {other:?}"),
     }
-    RetrieveWebhookEndpoint::new(endpoint.id.clone())
-        .send(&c)
-        .await
-        .expect("endpoint retrieve");
+    RetrieveWebhookEndpoint::new(endpoint.id.clone()).send(&c).await.expect("endpoint retrieve");
     UpdateWebhookEndpoint::new(endpoint.id.clone())
         .description("all events")
         .send(&c)
         .await
         .expect("endpoint update");
-    assert_eq!(
-        ListWebhookEndpoint::new()
-            .send(&c)
-            .await
-            .expect("endpoint list")
-            .data
-            .len(),
-        1
-    );
+    assert_eq!(ListWebhookEndpoint::new().send(&c).await.expect("endpoint list").data.len(), 1);
 
     // Every delivered webhook verifies with its secret and parses into stripe_webhook::Event.
     assert!(sim.wait_for_webhooks(Duration::from_secs(20)));
@@ -470,11 +351,7 @@ async fn every_response_kind_deserializes_into_async_stripe_types() {
             .unwrap_or_else(|e| panic!("webhook did not verify/parse: {e:?}\n{payload}"));
     }
     assert!(
-        DeleteWebhookEndpoint::new(endpoint.id.clone())
-            .send(&c)
-            .await
-            .expect("endpoint delete")
-            .id
+        DeleteWebhookEndpoint::new(endpoint.id.clone()).send(&c).await.expect("endpoint delete").id
             == endpoint.id
     );
 }
@@ -502,26 +379,18 @@ async fn payment_kinds_deserialize_into_async_stripe_types() {
     let price = CreatePrice::new(Currency::USD)
         .product_data(stripe_product::price::CreatePriceProductData::new("Pro"))
         .unit_amount(9900)
-        .recurring(CreatePriceRecurring::new(
-            CreatePriceRecurringInterval::Month,
-        ))
+        .recurring(CreatePriceRecurring::new(CreatePriceRecurringInterval::Month))
         .send(&c)
         .await
         .expect("price");
-    let customer = CreateCustomer::new()
-        .email("bo@example.com")
-        .send(&c)
-        .await
-        .expect("customer");
+    let customer = CreateCustomer::new().email("bo@example.com").send(&c).await.expect("customer");
 
     // Payment methods.
     let pm = CreatePaymentMethod::new()
         .type_(CreatePaymentMethodType::Card)
-        .card(CreatePaymentMethodCard::TokenParams(
-            CreatePaymentMethodTokenParams {
-                token: "tok_mastercard".into(),
-            },
-        ))
+        .card(CreatePaymentMethodCard::TokenParams(CreatePaymentMethodTokenParams {
+            token: "tok_mastercard".into(),
+        }))
         .send(&c)
         .await
         .expect("payment method create");
@@ -537,15 +406,8 @@ async fn payment_kinds_deserialize_into_async_stripe_types() {
         .send(&c)
         .await
         .expect("attach a test method");
-    assert_ne!(
-        visa.id.as_str(),
-        "pm_card_visa",
-        "a copy of the customer's own"
-    );
-    RetrievePaymentMethod::new(visa.id.clone())
-        .send(&c)
-        .await
-        .expect("payment method retrieve");
+    assert_ne!(visa.id.as_str(), "pm_card_visa", "a copy of the customer's own");
+    RetrievePaymentMethod::new(visa.id.clone()).send(&c).await.expect("payment method retrieve");
     let listed = ListPaymentMethod::new()
         .customer(customer.id.to_string())
         .send(&c)
@@ -561,10 +423,7 @@ async fn payment_kinds_deserialize_into_async_stripe_types() {
             .len(),
         2
     );
-    let detached = DetachPaymentMethod::new(pm.id.clone())
-        .send(&c)
-        .await
-        .expect("detach");
+    let detached = DetachPaymentMethod::new(pm.id.clone()).send(&c).await.expect("detach");
     assert!(detached.customer.is_none());
     match AttachPaymentMethod::new("pm_card_chargeDeclined")
         .customer(customer.id.to_string())
@@ -601,24 +460,15 @@ async fn payment_kinds_deserialize_into_async_stripe_types() {
         Some(stripe_types::Expandable::Id(id)) => id.clone(),
         other => panic!("expected a payment intent id, got {other:?}"),
     };
-    let intent = RetrievePaymentIntent::new(pi)
-        .send(&c)
-        .await
-        .expect("payment intent");
-    assert_eq!(
-        intent.status,
-        stripe_shared::PaymentIntentStatus::RequiresPaymentMethod
-    );
+    let intent = RetrievePaymentIntent::new(pi).send(&c).await.expect("payment intent");
+    assert_eq!(intent.status, stripe_shared::PaymentIntentStatus::RequiresPaymentMethod);
     let paid = PayInvoice::new(inv_id.clone())
         .payment_method(visa.id.to_string())
         .send(&c)
         .await
         .expect("pay");
     assert_eq!(paid.status, Some(stripe_shared::InvoiceStatus::Paid));
-    let after = RetrieveSubscription::new(sub.id.clone())
-        .send(&c)
-        .await
-        .expect("subscription");
+    let after = RetrieveSubscription::new(sub.id.clone()).send(&c).await.expect("subscription");
     assert_eq!(after.status, stripe_shared::SubscriptionStatus::Active);
 
     // send_invoice: an open invoice to send, finalize (already) refused, void.
@@ -635,19 +485,10 @@ async fn payment_kinds_deserialize_into_async_stripe_types() {
         Some(stripe_types::Expandable::Id(id)) => id.clone().expect("an invoice id"),
         other => panic!("expected the invoice id, got {other:?}"),
     };
-    let sent = SendInvoiceInvoice::new(open_id.clone())
-        .send(&c)
-        .await
-        .expect("send");
+    let sent = SendInvoiceInvoice::new(open_id.clone()).send(&c).await.expect("send");
     assert!(sent.due_date.is_some());
-    assert!(FinalizeInvoiceInvoice::new(open_id.clone())
-        .send(&c)
-        .await
-        .is_err());
-    let voided = VoidInvoiceInvoice::new(open_id)
-        .send(&c)
-        .await
-        .expect("void");
+    assert!(FinalizeInvoiceInvoice::new(open_id.clone()).send(&c).await.is_err());
+    let voided = VoidInvoiceInvoice::new(open_id).send(&c).await.expect("void");
     assert_eq!(voided.status, Some(stripe_shared::InvoiceStatus::Void));
 
     // Portal and search.
@@ -658,10 +499,8 @@ async fn payment_kinds_deserialize_into_async_stripe_types() {
         .await
         .expect("portal session");
     assert!(portal.url.starts_with("https://billing.stripe.com/"));
-    let subs = SearchSubscription::new("status:'ACTIVE'")
-        .send(&c)
-        .await
-        .expect("subscription search");
+    let subs =
+        SearchSubscription::new("status:'ACTIVE'").send(&c).await.expect("subscription search");
     assert_eq!(subs.data.len(), 2, "`:` is case-insensitive");
     let invoices = SearchInvoice::new(format!("customer:'{}'", customer.id))
         .send(&c)

@@ -29,80 +29,39 @@ fn deep_many_and_long_parameters_are_refused_and_the_simulator_lives_on() {
     anon.key = None;
     let deep = format!("metadata{}", "[a]".repeat(10_000));
     // In a body and in a query string, without a key: a 400 or 401, never a crash.
-    let r = anon
-        .send("POST", "/v1/customers", &[(deep.as_str(), "x")], &[])
-        .unwrap();
+    let r = anon.send("POST", "/v1/customers", &[(deep.as_str(), "x")], &[]).unwrap();
     assert!(r.status == 400 || r.status == 401, "{}", r.body);
-    let r = anon
-        .send("GET", "/v1/customers", &[(deep.as_str(), "x")], &[])
-        .unwrap();
+    let r = anon.send("GET", "/v1/customers", &[(deep.as_str(), "x")], &[]).unwrap();
     // A 30 KB query string: hyper answers 414 (URI too long) or the decoder 400/401.
-    assert!(
-        [400, 401, 414, 431].contains(&r.status),
-        "{} {}",
-        r.status,
-        r.body
-    );
+    assert!([400, 401, 414, 431].contains(&r.status), "{} {}", r.status, r.body);
     let api = Api::new(&sim);
     let r = api.post("/v1/customers", &[(deep.as_str(), "x")]);
     assert_eq!(r.status, 400, "{}", r.body);
     let nested = format!("metadata{}", "[a]".repeat(20));
     let r = api.post("/v1/customers", &[(nested.as_str(), "x")]);
-    assert!(
-        r.body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("nested"),
-        "{}",
-        r.body
-    );
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("nested"), "{}", r.body);
     let r = api.get("/v1/customers", &[(nested.as_str(), "x")]);
-    assert_eq!(
-        r.status, 400,
-        "a bad query string is refused too: {}",
-        r.body
-    );
+    assert_eq!(r.status, 400, "a bad query string is refused too: {}", r.body);
     let names: Vec<String> = (0..1_001).map(|i| format!("metadata[k{i}]")).collect();
     let many: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
     let r = api.post("/v1/customers", &many);
-    assert!(
-        r.body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Too many"),
-        "{}",
-        r.body
-    );
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("Too many"), "{}", r.body);
     let long = "x".repeat(5_001);
     let r = api.post("/v1/customers", &[("description", long.as_str())]);
     assert_eq!(r.status, 400, "{}", r.body);
     let r = api.post("/v1/customers", &[("email[]", "a@example.com")]);
-    assert!(
-        r.body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Invalid string"),
-        "{}",
-        r.body
-    );
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("Invalid string"), "{}", r.body);
     let big = "x".repeat(1 << 20);
     let r = api.post("/v1/customers", &[("description", big.as_str())]);
     assert_eq!(r.status, 413, "{}", r.body);
     assert!(sim.state().customers.is_empty(), "nothing was created");
     // Still serving.
-    assert_eq!(
-        api.post("/v1/customers", &[("email", "ok@example.com")])
-            .status,
-        200
-    );
+    assert_eq!(api.post("/v1/customers", &[("email", "ok@example.com")]).status, 200);
 }
 
 #[test]
 fn a_slow_body_or_head_is_cut_off() {
-    let sim = StripeSim::builder()
-        .read_timeout(Duration::from_millis(200))
-        .start()
-        .unwrap();
+    let sim = StripeSim::builder().read_timeout(Duration::from_millis(200)).start().unwrap();
     // 100 bytes announced, 7 sent: the server answers 408 and closes; it does not wait.
     let head = format!(
         "POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=a",
@@ -145,19 +104,12 @@ fn api_versions_are_accepted_by_date_and_applied_to_responses() {
         ],
     );
     let path = format!("/v1/subscriptions/{}", sub["id"].as_str().unwrap());
-    let get = |version: &str| {
-        api.send("GET", &path, &[], &[("Stripe-Version", version)])
-            .unwrap()
-    };
+    let get = |version: &str| api.send("GET", &path, &[], &[("Stripe-Version", version)]).unwrap();
     // stripe-python 16.1.0 pins 2026-10-28.endive, newer than this simulator's list.
     let r = get("2026-10-28.endive");
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("stripe-version"), Some("2026-10-28.endive"));
-    assert!(
-        r.body.get("current_period_start").is_none(),
-        "the newest shape: {}",
-        r.body
-    );
+    assert!(r.body.get("current_period_start").is_none(), "the newest shape: {}", r.body);
     assert!(r.body["items"]["data"][0]["current_period_start"].is_i64());
     // An old version sees the period on the subscription, in a list too.
     let r = get("2024-06-20");
@@ -166,34 +118,12 @@ fn api_versions_are_accepted_by_date_and_applied_to_responses() {
         "{}",
         r.body
     );
-    assert!(r.body["items"]["data"][0]
-        .get("current_period_start")
-        .is_none());
-    let listed = api
-        .send(
-            "GET",
-            "/v1/subscriptions",
-            &[],
-            &[("Stripe-Version", "2024-06-20")],
-        )
-        .unwrap();
-    assert!(
-        listed.body["data"][0]["current_period_end"].is_i64(),
-        "{}",
-        listed.body
-    );
-    for bad in [
-        "latest",
-        "2026-02-30",
-        "2099-01-01.future",
-        "2026-10-28.Endive",
-    ] {
+    assert!(r.body["items"]["data"][0].get("current_period_start").is_none());
+    let listed =
+        api.send("GET", "/v1/subscriptions", &[], &[("Stripe-Version", "2024-06-20")]).unwrap();
+    assert!(listed.body["data"][0]["current_period_end"].is_i64(), "{}", listed.body);
+    for bad in ["latest", "2026-02-30", "2099-01-01.future", "2026-10-28.Endive"] {
         let r = get(bad);
-        assert_eq!(
-            (r.status, r.error_code()),
-            (400, "api_version_invalid"),
-            "{bad}: {}",
-            r.body
-        );
+        assert_eq!((r.status, r.error_code()), (400, "api_version_invalid"), "{bad}: {}", r.body);
     }
 }

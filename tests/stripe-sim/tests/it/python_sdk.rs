@@ -26,19 +26,14 @@ fn the_official_python_sdk_drives_the_simulator() {
         .env("STRIPE_SIM_KEY", sim.api_key())
         .output()
         .expect("the Python interpreter starts");
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
     let done: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
     // What the SDK did is in the simulator's state and log, as it reported.
     let st = sim.state();
     let sub = |key: &str| st.subscriptions[done[key].as_str().unwrap()]["status"].clone();
-    assert_eq!(
-        (sub("active"), sub("incomplete")),
-        ("active".into(), "incomplete".into())
-    );
+    assert_eq!((sub("active"), sub("incomplete")), ("active".into(), "incomplete".into()));
     assert_eq!(done["paged"], 7);
     let idem: Vec<_> = sim
         .requests()
@@ -58,8 +53,5 @@ fn the_official_python_sdk_drives_the_simulator() {
         stripe_sim::state::accepted_version(version, stripe_sim::util::now()).is_some(),
         "{version}"
     );
-    eprintln!(
-        "stripe-python {} (API version {version}) drove the simulator",
-        done["sdk_version"]
-    );
+    eprintln!("stripe-python {} (API version {version}) drove the simulator", done["sdk_version"]);
 }

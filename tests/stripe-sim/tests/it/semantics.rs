@@ -8,10 +8,7 @@ use serde_json::Value;
 use stripe_sim::StripeSim;
 
 fn product(api: &Api, id: &str) -> Value {
-    api.ok(
-        "/v1/products",
-        &[("id", id), ("name", id), ("metadata[tier]", id)],
-    )
+    api.ok("/v1/products", &[("id", id), ("name", id), ("metadata[tier]", id)])
 }
 
 fn price(api: &Api, product: &str, amount: &str, lookup: Option<&str>) -> Value {
@@ -35,21 +32,13 @@ fn missing_or_wrong_key_is_a_401_in_stripes_error_shape() {
     let r = api.get("/v1/products", &[]);
     assert_eq!(r.status, 401);
     assert_eq!(r.body["error"]["type"], "invalid_request_error");
-    assert!(r.body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("did not provide an API key"));
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("did not provide an API key"));
     api.key = Some("sk_test_wrongwrongwrong1234".into());
     let r = api.get("/v1/products", &[]);
     assert_eq!(r.status, 401);
     let msg = r.body["error"]["message"].as_str().unwrap();
-    assert!(
-        msg.contains("1234") && !msg.contains("wrongwrongwrong"),
-        "key is masked: {msg}"
-    );
-    assert!(r
-        .header("request-id")
-        .is_some_and(|id| id.starts_with("req_")));
+    assert!(msg.contains("1234") && !msg.contains("wrongwrongwrong"), "key is masked: {msg}");
+    assert!(r.header("request-id").is_some_and(|id| id.starts_with("req_")));
     // Basic auth with the key as user name is accepted, as Stripe accepts it.
     api.key = None;
     use base64::Engine;
@@ -57,9 +46,7 @@ fn missing_or_wrong_key_is_a_401_in_stripes_error_shape() {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{}:", sim.api_key()))
     );
-    let r = api
-        .send("GET", "/v1/products", &[], &[("Authorization", &basic)])
-        .unwrap();
+    let r = api.send("GET", "/v1/products", &[], &[("Authorization", &basic)]).unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(sim.state().products.len(), 0);
 }
@@ -83,22 +70,13 @@ fn the_default_restricted_key_reads_but_cannot_write() {
 fn responses_carry_request_id_and_stripe_version_and_unknown_urls_404() {
     let sim = StripeSim::start();
     let api = Api::new(&sim);
-    let r = api
-        .send(
-            "GET",
-            "/v1/products",
-            &[],
-            &[("Stripe-Version", "2026-09-30.endive")],
-        )
-        .unwrap();
+    let r =
+        api.send("GET", "/v1/products", &[], &[("Stripe-Version", "2026-09-30.endive")]).unwrap();
     assert_eq!(r.header("stripe-version"), Some("2026-09-30.endive"));
     assert!(r.header("request-id").unwrap().starts_with("req_"));
     let r = api.get("/v1/nothing_here", &[]);
     assert_eq!(r.status, 404);
-    assert!(r.body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("Unrecognized request URL"));
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("Unrecognized request URL"));
     let r = api.post("/v1/products", &[("name", "x"), ("colour", "red")]);
     assert_eq!((r.status, r.error_code()), (400, "parameter_unknown"));
     assert_eq!(r.body["error"]["param"], "colour");
@@ -107,10 +85,7 @@ fn responses_carry_request_id_and_stripe_version_and_unknown_urls_404() {
         (r.status, r.error_code(), r.body["error"]["param"].as_str()),
         (400, "parameter_missing", Some("name"))
     );
-    assert!(
-        sim.state().products.is_empty(),
-        "failed creates store nothing"
-    );
+    assert!(sim.state().products.is_empty(), "failed creates store nothing");
 }
 
 #[test]
@@ -125,18 +100,10 @@ fn products_take_custom_ids_and_refuse_duplicates() {
     assert_eq!((r.status, r.error_code()), (400, "resource_already_exists"));
     let up = api.ok(
         "/v1/products/billctl_pro",
-        &[
-            ("active", "false"),
-            ("metadata[tier]", ""),
-            ("metadata[x]", "1"),
-        ],
+        &[("active", "false"), ("metadata[tier]", ""), ("metadata[x]", "1")],
     );
     assert_eq!(up["active"], false);
-    assert_eq!(
-        up["metadata"],
-        serde_json::json!({"x": "1"}),
-        "empty value unsets a metadata key"
-    );
+    assert_eq!(up["metadata"], serde_json::json!({"x": "1"}), "empty value unsets a metadata key");
     let listed = api.get("/v1/products", &[("active", "true")]);
     assert_eq!(listed.body["data"].as_array().unwrap().len(), 0);
     let listed = api.get("/v1/products", &[("active", "false")]);
@@ -161,15 +128,8 @@ fn lookup_keys_are_unique_unless_transferred() {
     );
     assert_eq!(r.status, 400);
     assert_eq!(r.body["error"]["param"], "lookup_key");
-    assert!(r.body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains(first["id"].as_str().unwrap()));
-    assert_eq!(
-        sim.state().prices.len(),
-        1,
-        "the refused price was not stored"
-    );
+    assert!(r.body["error"]["message"].as_str().unwrap().contains(first["id"].as_str().unwrap()));
+    assert_eq!(sim.state().prices.len(), 1, "the refused price was not stored");
     let r = api.post(
         "/v1/prices",
         &[
@@ -180,11 +140,7 @@ fn lookup_keys_are_unique_unless_transferred() {
         ],
     );
     assert_eq!(r.status, 400);
-    assert_eq!(
-        sim.state().products.len(),
-        1,
-        "no product_data product was left behind"
-    );
+    assert_eq!(sim.state().products.len(), 1, "no product_data product was left behind");
 
     let second = api.ok(
         "/v1/prices",
@@ -198,22 +154,11 @@ fn lookup_keys_are_unique_unless_transferred() {
         ],
     );
     assert_eq!(second["lookup_key"], "pro_monthly");
-    let old = api.get(
-        &format!("/v1/prices/{}", first["id"].as_str().unwrap()),
-        &[],
-    );
-    assert_eq!(
-        old.body["lookup_key"],
-        Value::Null,
-        "the key moved off the old price"
-    );
+    let old = api.get(&format!("/v1/prices/{}", first["id"].as_str().unwrap()), &[]);
+    assert_eq!(old.body["lookup_key"], Value::Null, "the key moved off the old price");
     let by_key = api.get("/v1/prices", &[("lookup_keys[]", "pro_monthly")]);
-    let ids: Vec<&Value> = by_key.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| &p["id"])
-        .collect();
+    let ids: Vec<&Value> =
+        by_key.body["data"].as_array().unwrap().iter().map(|p| &p["id"]).collect();
     assert_eq!(ids, vec![&second["id"]]);
 
     // Update follows the same rule.
@@ -221,26 +166,12 @@ fn lookup_keys_are_unique_unless_transferred() {
     let third_path = format!("/v1/prices/{}", third["id"].as_str().unwrap());
     let r = api.post(&third_path, &[("lookup_key", "pro_monthly")]);
     assert_eq!(r.status, 400);
-    let moved = api.ok(
-        &third_path,
-        &[
-            ("lookup_key", "pro_monthly"),
-            ("transfer_lookup_key", "true"),
-        ],
-    );
+    let moved =
+        api.ok(&third_path, &[("lookup_key", "pro_monthly"), ("transfer_lookup_key", "true")]);
     assert_eq!(moved["lookup_key"], "pro_monthly");
-    let updated_events: Vec<Value> = sim
-        .state()
-        .events
-        .values()
-        .filter(|e| e["type"] == "price.updated")
-        .cloned()
-        .collect();
-    assert_eq!(
-        updated_events.len(),
-        3,
-        "two transfers off + one update onto the third price"
-    );
+    let updated_events: Vec<Value> =
+        sim.state().events.values().filter(|e| e["type"] == "price.updated").cloned().collect();
+    assert_eq!(updated_events.len(), 3, "two transfers off + one update onto the third price");
 }
 
 #[test]
@@ -257,11 +188,7 @@ fn price_fields_other_than_stripes_updatable_ones_are_refused() {
         ("product", "pro"),
     ] {
         let r = api.post(&path, &[(field, value)]);
-        assert_eq!(
-            (r.status, r.error_code()),
-            (400, "parameter_unknown"),
-            "{field}"
-        );
+        assert_eq!((r.status, r.error_code()), (400, "parameter_unknown"), "{field}");
     }
     let ok = api.ok(
         &path,
@@ -273,11 +200,7 @@ fn price_fields_other_than_stripes_updatable_ones_are_refused() {
         ],
     );
     assert_eq!(
-        (
-            ok["active"].clone(),
-            ok["nickname"].clone(),
-            ok["tax_behavior"].clone()
-        ),
+        (ok["active"].clone(), ok["nickname"].clone(), ok["tax_behavior"].clone()),
         (Value::Bool(false), "old".into(), "exclusive".into())
     );
     assert_eq!(ok["unit_amount"], 9900);
@@ -354,9 +277,7 @@ fn idempotency_keys_replay_and_conflict() {
     assert_eq!(sim.state().customers.len(), 1);
     let log = sim.requests();
     assert_eq!(log.iter().filter(|r| r.replayed).count(), 1);
-    assert!(log
-        .iter()
-        .all(|r| r.idempotency_key.as_deref() == Some("key-1")));
+    assert!(log.iter().all(|r| r.idempotency_key.as_deref() == Some("key-1")));
     // A failed request is not cached: the same key can succeed once the input is fixed... as
     // long as the parameters are the same ones.
     let bad = api.post_idem("/v1/customers", &[("email", "not-an-email")], "key-2");
@@ -376,10 +297,7 @@ fn idempotency_keys_expire_after_24_hours_of_simulated_time() {
     sim.advance_clock(24 * 3600 - 1).unwrap();
     let b = api.post_idem("/v1/customers", &[("email", "a@example.com")], "day-key");
     assert_eq!(b.header("idempotent-replayed"), Some("true"));
-    assert_eq!(
-        (b.body["id"].clone(), sim.state().customers.len()),
-        (a.body["id"].clone(), 1)
-    );
+    assert_eq!((b.body["id"].clone(), sim.state().customers.len()), (a.body["id"].clone(), 1));
     let c = api.post_idem("/v1/customers", &[("email", "b@example.com")], "day-key");
     assert_eq!(c.body["error"]["type"], "idempotency_error");
     sim.advance_clock(1).unwrap();
@@ -412,10 +330,7 @@ fn list_pagination_walks_every_page_in_both_directions() {
         let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let page = api.get("/v1/customers", &q).body;
         let data = page["data"].as_array().unwrap();
-        seen.extend(
-            data.iter()
-                .map(|c| c["email"].as_str().unwrap().to_string()),
-        );
+        seen.extend(data.iter().map(|c| c["email"].as_str().unwrap().to_string()));
         if page["has_more"] != true {
             break;
         }
@@ -424,26 +339,11 @@ fn list_pagination_walks_every_page_in_both_directions() {
     let expected: Vec<String> = (0..25).rev().map(|i| format!("c{i}@example.com")).collect();
     assert_eq!(seen, expected, "newest first, each once");
     // ending_before returns the page just before the cursor.
-    let oldest = sim.state().customers.values().next().unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let back = api
-        .get(
-            "/v1/customers",
-            &[("limit", "3"), ("ending_before", &oldest)],
-        )
-        .body;
-    let emails: Vec<&str> = back["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["email"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        emails,
-        vec!["c3@example.com", "c2@example.com", "c1@example.com"]
-    );
+    let oldest = sim.state().customers.values().next().unwrap()["id"].as_str().unwrap().to_string();
+    let back = api.get("/v1/customers", &[("limit", "3"), ("ending_before", &oldest)]).body;
+    let emails: Vec<&str> =
+        back["data"].as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, vec!["c3@example.com", "c2@example.com", "c1@example.com"]);
     assert_eq!(back["has_more"], true);
     for bad in ["0", "101"] {
         assert_eq!(api.get("/v1/customers", &[("limit", bad)]).status, 400);
@@ -464,10 +364,7 @@ fn search_supports_the_query_subset_and_next_page() {
         );
     }
     let r = api
-        .get(
-            "/v1/customers/search",
-            &[("query", "metadata['plan']:'pro'"), ("limit", "2")],
-        )
+        .get("/v1/customers/search", &[("query", "metadata['plan']:'pro'"), ("limit", "2")])
         .body;
     assert_eq!(r["object"], "search_result");
     assert_eq!(r["data"].as_array().unwrap().len(), 2);
@@ -476,11 +373,7 @@ fn search_supports_the_query_subset_and_next_page() {
     let r2 = api
         .get(
             "/v1/customers/search",
-            &[
-                ("query", "metadata['plan']:'pro'"),
-                ("limit", "2"),
-                ("page", &next),
-            ],
+            &[("query", "metadata['plan']:'pro'"), ("limit", "2"), ("page", &next)],
         )
         .body;
     assert_eq!(r2["data"].as_array().unwrap().len(), 1);
@@ -489,19 +382,13 @@ fn search_supports_the_query_subset_and_next_page() {
     let r3 = api
         .get(
             "/v1/customers/search",
-            &[(
-                "query",
-                "email:'s1@example.com' AND metadata['plan']:'team'",
-            )],
+            &[("query", "email:'s1@example.com' AND metadata['plan']:'team'")],
         )
         .body;
     assert_eq!(r3["data"].as_array().unwrap().len(), 1);
     let bad = api.get("/v1/customers/search", &[("query", "colour:'red'")]);
     assert_eq!(bad.status, 400);
-    assert!(bad.body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("unsupported search field"));
+    assert!(bad.body["error"]["message"].as_str().unwrap().contains("unsupported search field"));
 }
 
 #[test]
@@ -534,10 +421,7 @@ fn subscription_lifecycle_updates_items_periods_and_emits_events() {
         item["current_period_start"].as_i64().unwrap(),
         item["current_period_end"].as_i64().unwrap(),
     );
-    assert!(
-        (28 * 86_400..=31 * 86_400).contains(&(end - start)),
-        "a month"
-    );
+    assert!((28 * 86_400..=31 * 86_400).contains(&(end - start)), "a month");
     let sub_id = sub["id"].as_str().unwrap();
     let changed = api.ok(
         &format!("/v1/subscriptions/{sub_id}"),
@@ -548,25 +432,11 @@ fn subscription_lifecycle_updates_items_periods_and_emits_events() {
         ],
     );
     assert_eq!(changed["items"]["data"][0]["price"]["id"], team["id"]);
-    assert_eq!(
-        changed["items"]["data"][0]["id"], item["id"],
-        "same item, new price"
-    );
-    assert_eq!(
-        changed["items"]["data"][0]["current_period_end"], end,
-        "billing cycle kept"
-    );
-    let by_price = api
-        .get(
-            "/v1/subscriptions",
-            &[("price", team["id"].as_str().unwrap())],
-        )
-        .body;
+    assert_eq!(changed["items"]["data"][0]["id"], item["id"], "same item, new price");
+    assert_eq!(changed["items"]["data"][0]["current_period_end"], end, "billing cycle kept");
+    let by_price = api.get("/v1/subscriptions", &[("price", team["id"].as_str().unwrap())]).body;
     assert_eq!(by_price["data"].as_array().unwrap().len(), 1);
-    let later = api.ok(
-        &format!("/v1/subscriptions/{sub_id}"),
-        &[("cancel_at_period_end", "true")],
-    );
+    let later = api.ok(&format!("/v1/subscriptions/{sub_id}"), &[("cancel_at_period_end", "true")]);
     assert_eq!(later["cancel_at_period_end"], true);
     assert_eq!(later["cancel_at"], end);
     let gone = api.delete(&format!("/v1/subscriptions/{sub_id}"));
@@ -581,20 +451,13 @@ fn subscription_lifecycle_updates_items_periods_and_emits_events() {
         "canceled hidden by default"
     );
     assert_eq!(
-        api.get(
-            "/v1/subscriptions",
-            &[("customer", cus_id), ("status", "canceled")]
-        )
-        .body["data"]
+        api.get("/v1/subscriptions", &[("customer", cus_id), ("status", "canceled")]).body["data"]
             .as_array()
             .unwrap()
             .len(),
         1
     );
-    let r = api.post(
-        &format!("/v1/subscriptions/{sub_id}"),
-        &[("cancel_at_period_end", "false")],
-    );
+    let r = api.post(&format!("/v1/subscriptions/{sub_id}"), &[("cancel_at_period_end", "false")]);
     assert_eq!(r.status, 400, "a canceled subscription cannot be changed");
     let kinds: Vec<String> = sim
         .state()
@@ -650,16 +513,11 @@ fn advancing_a_period_renews_with_an_invoice_or_ends_a_scheduled_cancel() {
         ],
     );
     let sub_id = sub["id"].as_str().unwrap();
-    let end = sub["items"]["data"][0]["current_period_end"]
-        .as_i64()
-        .unwrap();
+    let end = sub["items"]["data"][0]["current_period_end"].as_i64().unwrap();
     let renewed = sim.advance_subscription(sub_id).unwrap();
     assert_eq!(renewed["items"]["data"][0]["current_period_start"], end);
     assert_eq!(sim.state().invoices.len(), 2, "one invoice per period");
-    api.ok(
-        &format!("/v1/subscriptions/{sub_id}"),
-        &[("cancel_at_period_end", "true")],
-    );
+    api.ok(&format!("/v1/subscriptions/{sub_id}"), &[("cancel_at_period_end", "true")]);
     let ended = sim.advance_subscription(sub_id).unwrap();
     assert_eq!(ended["status"], "canceled");
 }
@@ -671,10 +529,7 @@ fn one_subscription_customer_may_not_repeat_a_price_and_must_exist() {
     product(&api, "pro");
     let pro = price(&api, "pro", "9900", None);
     let pid = pro["id"].as_str().unwrap();
-    let r = api.post(
-        "/v1/subscriptions",
-        &[("customer", "cus_missing"), ("items[0][price]", pid)],
-    );
+    let r = api.post("/v1/subscriptions", &[("customer", "cus_missing"), ("items[0][price]", pid)]);
     assert_eq!((r.status, r.error_code()), (404, "resource_missing"));
     let cus = api.ok("/v1/customers", &[("email", "x@example.com")]);
     let r = api.post(
@@ -721,42 +576,24 @@ fn checkout_completion_creates_customer_subscription_and_event() {
     );
     assert_eq!(s["status"], "open");
     assert_eq!(s["amount_total"], 9900);
-    assert!(s["url"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://checkout.stripe.com/"));
+    assert!(s["url"].as_str().unwrap().starts_with("https://checkout.stripe.com/"));
     let sid = s["id"].as_str().unwrap();
     assert!(sid.starts_with("cs_test_"));
     // Completion over the /_sim/ endpoint, as a demo against the binary would do it.
-    let done = Api {
-        base: api.base.clone(),
-        key: None,
-    }
-    .post(&format!("/_sim/checkout/sessions/{sid}/complete"), &[]);
+    let done = Api { base: api.base.clone(), key: None }
+        .post(&format!("/_sim/checkout/sessions/{sid}/complete"), &[]);
     assert_eq!(done.status, 200, "{}", done.body);
     let got = api.get(&format!("/v1/checkout/sessions/{sid}"), &[]).body;
     assert_eq!(got["status"], "complete");
     assert_eq!(got["payment_status"], "paid");
     let cus_id = got["customer"].as_str().unwrap();
-    assert_eq!(
-        api.get(&format!("/v1/customers/{cus_id}"), &[]).body["email"],
-        "new@example.com"
-    );
+    assert_eq!(api.get(&format!("/v1/customers/{cus_id}"), &[]).body["email"], "new@example.com");
     let subs = api.get("/v1/subscriptions", &[("customer", cus_id)]).body;
     assert_eq!(subs["data"][0]["id"], got["subscription"]);
-    let completed = api
-        .get("/v1/events", &[("type", "checkout.session.completed")])
-        .body;
+    let completed = api.get("/v1/events", &[("type", "checkout.session.completed")]).body;
     assert_eq!(completed["data"][0]["data"]["object"]["id"], sid);
-    assert_eq!(
-        completed["data"][0]["data"]["object"]["client_reference_id"],
-        "ref-9"
-    );
-    assert_eq!(
-        sim.complete_checkout(sid).unwrap_err().status,
-        400,
-        "a session completes once"
-    );
+    assert_eq!(completed["data"][0]["data"]["object"]["client_reference_id"], "ref-9");
+    assert_eq!(sim.complete_checkout(sid).unwrap_err().status, 400, "a session completes once");
 }
 
 #[test]
@@ -796,34 +633,15 @@ fn meter_events_follow_stripes_identifier_and_time_window_rules() {
     };
     assert_eq!(ev("e1", ts(-60), "3").status, 200);
     let again = ev("e1", ts(-30), "3");
-    assert_eq!(
-        (again.status, again.error_code()),
-        (400, "duplicate_meter_event")
-    );
+    assert_eq!((again.status, again.error_code()), (400, "duplicate_meter_event"));
     let old = ev("e2", ts(-36 * 86_400), "1");
-    assert_eq!(
-        (old.status, old.error_code()),
-        (400, "timestamp_too_far_in_past")
-    );
+    assert_eq!((old.status, old.error_code()), (400, "timestamp_too_far_in_past"));
     let future = ev("e3", ts(6 * 60), "1");
-    assert_eq!(
-        (future.status, future.error_code()),
-        (400, "timestamp_in_future")
-    );
-    assert_eq!(
-        ev("e4", ts(-34 * 86_400), "4").status,
-        200,
-        "inside 35 days"
-    );
-    assert_eq!(
-        ev("e5", ts(4 * 60), "5").status,
-        200,
-        "inside 5 minutes ahead"
-    );
-    let r = api.post(
-        "/v1/billing/meter_events",
-        &[("event_name", "api_calls"), ("payload[value]", "1")],
-    );
+    assert_eq!((future.status, future.error_code()), (400, "timestamp_in_future"));
+    assert_eq!(ev("e4", ts(-34 * 86_400), "4").status, 200, "inside 35 days");
+    assert_eq!(ev("e5", ts(4 * 60), "5").status, 200, "inside 5 minutes ahead");
+    let r = api
+        .post("/v1/billing/meter_events", &[("event_name", "api_calls"), ("payload[value]", "1")]);
     assert_eq!(r.body["error"]["param"], "payload[stripe_customer_id]");
     assert_eq!(sim.state().meter_events.len(), 3);
 
@@ -833,11 +651,7 @@ fn meter_events_follow_stripes_identifier_and_time_window_rules() {
     let total = api
         .get(
             &format!("/v1/billing/meters/{mid}/event_summaries"),
-            &[
-                ("customer", "cus_A"),
-                ("start_time", &start),
-                ("end_time", &end),
-            ],
+            &[("customer", "cus_A"), ("start_time", &start), ("end_time", &end)],
         )
         .body;
     assert_eq!(total["data"][0]["aggregated_value"], 12.0);
@@ -863,21 +677,13 @@ fn meter_events_follow_stripes_identifier_and_time_window_rules() {
     let other = api
         .get(
             &format!("/v1/billing/meters/{mid}/event_summaries"),
-            &[
-                ("customer", "cus_B"),
-                ("start_time", &start),
-                ("end_time", &end),
-            ],
+            &[("customer", "cus_B"), ("start_time", &start), ("end_time", &end)],
         )
         .body;
     assert_eq!(other["data"][0]["aggregated_value"], 0.0);
     let unaligned = api.get(
         &format!("/v1/billing/meters/{mid}/event_summaries"),
-        &[
-            ("customer", "cus_A"),
-            ("start_time", "61"),
-            ("end_time", &end),
-        ],
+        &[("customer", "cus_A"), ("start_time", "61"), ("end_time", &end)],
     );
     assert_eq!(unaligned.status, 400);
     let off = api.ok(&format!("/v1/billing/meters/{mid}/deactivate"), &[]);
@@ -909,10 +715,7 @@ fn events_filter_by_type_types_and_created() {
     };
     assert_eq!(only(&[("type", "price.created")]), ["price.created"]);
     assert_eq!(
-        only(&[
-            ("types[]", "price.created"),
-            ("types[]", "customer.created")
-        ]),
+        only(&[("types[]", "price.created"), ("types[]", "customer.created")]),
         ["customer.created", "price.created"]
     );
     assert_eq!(only(&[("type", "product.*")]), ["product.created"]);
@@ -921,14 +724,9 @@ fn events_filter_by_type_types_and_created() {
     assert_eq!(only(&[("created[lte]", &far)]).len(), 3);
     let first = api.get("/v1/events", &[("limit", "1")]).body;
     let id = first["data"][0]["id"].as_str().unwrap();
+    assert_eq!(api.get(&format!("/v1/events/{id}"), &[]).body["type"], "customer.created");
     assert_eq!(
-        api.get(&format!("/v1/events/{id}"), &[]).body["type"],
-        "customer.created"
-    );
-    assert_eq!(
-        first["data"][0]["request"]["id"]
-            .as_str()
-            .map(|r| r.starts_with("req_")),
+        first["data"][0]["request"]["id"].as_str().map(|r| r.starts_with("req_")),
         Some(true)
     );
 }
@@ -1010,10 +808,7 @@ fn a_currency_switch_and_an_amount_past_eight_digits_are_refused() {
     let r = api.post(
         &format!("/v1/subscriptions/{sub_id}"),
         &[
-            (
-                "items[0][id]",
-                sub["items"]["data"][0]["id"].as_str().unwrap(),
-            ),
+            ("items[0][id]", sub["items"]["data"][0]["id"].as_str().unwrap()),
             ("items[0][price]", eur["id"].as_str().unwrap()),
         ],
     );
@@ -1028,18 +823,12 @@ fn a_currency_switch_and_an_amount_past_eight_digits_are_refused() {
     assert_eq!(kept["items"]["data"][0]["price"]["id"], pro["id"]);
     assert_eq!(kept["currency"], "usd");
     let prices = sim.state().prices.len();
-    for (amount, currency, ok) in [
-        ("99999999", "usd", true),
-        ("100000000", "usd", false),
-        ("100000000", "jpy", false),
-    ] {
+    for (amount, currency, ok) in
+        [("99999999", "usd", true), ("100000000", "usd", false), ("100000000", "jpy", false)]
+    {
         let r = api.post(
             "/v1/prices",
-            &[
-                ("product", "pro"),
-                ("unit_amount", amount),
-                ("currency", currency),
-            ],
+            &[("product", "pro"), ("unit_amount", amount), ("currency", currency)],
         );
         if ok {
             assert_eq!(r.status, 200, "{amount} {currency}: {}", r.body);
@@ -1053,21 +842,10 @@ fn a_currency_switch_and_an_amount_past_eight_digits_are_refused() {
             .unwrap()
             .starts_with("Amount must be no more than"));
     }
-    assert_eq!(
-        sim.state().prices.len(),
-        prices + 1,
-        "only the first was stored"
-    );
+    assert_eq!(sim.state().prices.len(), prices + 1, "only the first was stored");
     let r = api.post(
         "/v1/prices",
-        &[
-            ("product", "pro"),
-            ("unit_amount", "100000000"),
-            ("currency", "usd"),
-        ],
+        &[("product", "pro"), ("unit_amount", "100000000"), ("currency", "usd")],
     );
-    assert_eq!(
-        r.body["error"]["message"],
-        "Amount must be no more than $999,999.99"
-    );
+    assert_eq!(r.body["error"]["message"], "Amount must be no more than $999,999.99");
 }

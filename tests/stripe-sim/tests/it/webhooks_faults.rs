@@ -32,12 +32,7 @@ fn verify(header: &str, secret: &str, body: &[u8]) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{t}.").as_bytes());
     mac.update(body);
-    let want: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let want: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     sigs.contains(&want)
 }
 
@@ -56,12 +51,9 @@ fn events_are_delivered_signed_to_matching_endpoints_only() {
         &[("disabled", "true")],
     );
     assert_eq!(
-        api.get(
-            &format!("/v1/webhook_endpoints/{}", we["id"].as_str().unwrap()),
-            &[]
-        )
-        .body
-        .get("secret"),
+        api.get(&format!("/v1/webhook_endpoints/{}", we["id"].as_str().unwrap()), &[])
+            .body
+            .get("secret"),
         None,
         "the secret is shown only at creation"
     );
@@ -71,34 +63,17 @@ fn events_are_delivered_signed_to_matching_endpoints_only() {
     assert!(sim.wait_for_webhooks(WAIT));
     let got = hook.received();
     assert_eq!(got.len(), 1, "only customer.created is subscribed");
-    assert!(
-        quiet.received().is_empty(),
-        "a disabled endpoint gets nothing"
-    );
+    assert!(quiet.received().is_empty(), "a disabled endpoint gets nothing");
     let r = &got[0];
-    assert!(
-        verify(&r.signature, &secret, &r.body),
-        "signature {} verifies",
-        r.signature
-    );
+    assert!(verify(&r.signature, &secret, &r.body), "signature {} verifies", r.signature);
     assert!(!verify(&r.signature, "whsec_wrong", &r.body));
     let event: Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(event["type"], "customer.created");
     assert_eq!(event["data"]["object"]["id"], cus["id"]);
-    let t: i64 = r
-        .signature
-        .split(',')
-        .next()
-        .unwrap()
-        .trim_start_matches("t=")
-        .parse()
-        .unwrap();
+    let t: i64 = r.signature.split(',').next().unwrap().trim_start_matches("t=").parse().unwrap();
     assert!((stripe_sim::util::now() - t).abs() < 60);
     let evt_id = event["id"].as_str().unwrap();
-    assert_eq!(
-        api.get(&format!("/v1/events/{evt_id}"), &[]).body["pending_webhooks"],
-        0
-    );
+    assert_eq!(api.get(&format!("/v1/events/{evt_id}"), &[]).body["pending_webhooks"], 0);
     let d = sim.state().deliveries.clone();
     assert_eq!(d.len(), 1);
     assert_eq!((d[0].status, d[0].ok), (Some(200), true));
@@ -152,11 +127,7 @@ fn unreachable_endpoints_are_recorded_as_failed() {
     let sim = StripeSim::start();
     let api = Api::new(&sim);
     // A port that was free a moment ago: connection refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     endpoint(&api, &format!("http://127.0.0.1:{port}/x"), &["*"]);
     api.ok("/v1/customers", &[("email", "x@example.com")]);
     assert!(sim.wait_for_webhooks(WAIT));
@@ -169,26 +140,18 @@ fn injected_500_fails_without_processing() {
     let sim = StripeSim::start();
     let api = Api::new(&sim);
     sim.inject(Fault::server_error().on("POST", "/v1/customers"));
-    assert_eq!(
-        api.get("/v1/customers", &[]).status,
-        200,
-        "other methods pass"
-    );
+    assert_eq!(api.get("/v1/customers", &[]).status, 200, "other methods pass");
     let r = api.post("/v1/customers", &[("email", "a@example.com")]);
     assert_eq!(r.status, 500);
     assert_eq!(r.body["error"]["type"], "api_error");
     assert!(sim.state().customers.is_empty());
     assert_eq!(
-        api.post("/v1/customers", &[("email", "a@example.com")])
-            .status,
+        api.post("/v1/customers", &[("email", "a@example.com")]).status,
         200,
         "only the next one"
     );
     let log = sim.requests();
-    assert_eq!(
-        log.iter().map(|r| r.status).collect::<Vec<_>>(),
-        [200, 500, 200]
-    );
+    assert_eq!(log.iter().map(|r| r.status).collect::<Vec<_>>(), [200, 500, 200]);
     assert_eq!(log[1].fault.as_deref(), Some("ServerError"));
 }
 
@@ -203,10 +166,7 @@ fn injected_429_carries_stripe_should_retry() {
         assert_eq!(r.header("stripe-should-retry"), Some("true"));
     }
     sim.inject(Fault::rate_limited(Some(false)));
-    assert_eq!(
-        api.get("/v1/products", &[]).header("stripe-should-retry"),
-        Some("false")
-    );
+    assert_eq!(api.get("/v1/products", &[]).header("stripe-should-retry"), Some("false"));
     assert_eq!(api.get("/v1/products", &[]).status, 200);
 }
 
@@ -238,27 +198,12 @@ fn dropped_response_after_processing_is_recovered_by_the_idempotency_key() {
         &[("Idempotency-Key", "retry-me")],
     );
     assert!(lost.is_err(), "the response was lost");
-    assert_eq!(
-        sim.state().customers.len(),
-        1,
-        "but the customer was created"
-    );
-    let retry = api.post_idem(
-        "/v1/customers",
-        &[("email", "once@example.com")],
-        "retry-me",
-    );
+    assert_eq!(sim.state().customers.len(), 1, "but the customer was created");
+    let retry = api.post_idem("/v1/customers", &[("email", "once@example.com")], "retry-me");
     assert_eq!(retry.status, 200);
     assert_eq!(retry.header("idempotent-replayed"), Some("true"));
-    assert_eq!(
-        sim.state().customers.len(),
-        1,
-        "the retry made no second customer"
-    );
-    assert_eq!(
-        retry.body["id"].as_str(),
-        sim.state().customers.keys().next().map(String::as_str)
-    );
+    assert_eq!(sim.state().customers.len(), 1, "the retry made no second customer");
+    assert_eq!(retry.body["id"].as_str(), sim.state().customers.keys().next().map(String::as_str));
 }
 
 #[test]
@@ -268,10 +213,7 @@ fn delay_holds_the_answer_back() {
     sim.inject(Fault::delay(Duration::from_millis(300)));
     let t = Instant::now();
     let r = api.post("/v1/customers", &[("email", "slow@example.com")]);
-    assert!(
-        t.elapsed() >= Duration::from_millis(300),
-        "answered after the delay"
-    );
+    assert!(t.elapsed() >= Duration::from_millis(300), "answered after the delay");
     assert_eq!(r.status, 200);
     assert_eq!(sim.state().customers.len(), 1);
 }
@@ -281,19 +223,9 @@ fn rate_limit_answers_429_past_the_limit() {
     let sim = StripeSim::start();
     let api = Api::new(&sim);
     sim.set_rate_limit(Some(5));
-    let statuses: Vec<u16> = (0..8)
-        .map(|_| api.get("/v1/products", &[]).status)
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 429).count(),
-        3,
-        "{statuses:?}"
-    );
+    let statuses: Vec<u16> = (0..8).map(|_| api.get("/v1/products", &[]).status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 3, "{statuses:?}");
     sim.set_rate_limit(None);
     assert_eq!(api.get("/v1/products", &[]).status, 200);
 }
@@ -302,10 +234,7 @@ fn rate_limit_answers_429_past_the_limit() {
 fn control_endpoints_arm_faults_over_http() {
     let sim = StripeSim::start();
     let api = Api::new(&sim);
-    let ctl = Api {
-        base: api.base.clone(),
-        key: None,
-    };
+    let ctl = Api { base: api.base.clone(), key: None };
     let body = r#"{"kind":"server_error","times":1,"method":"GET","path":"/v1/prices"}"#;
     let armed = ctl_json(&ctl, "POST", "/_sim/faults", body);
     assert_eq!(armed["kind"], "server_error");
@@ -319,10 +248,7 @@ fn control_endpoints_arm_faults_over_http() {
     let log = ctl_json(&ctl, "GET", "/_sim/requests", "");
     assert_eq!(log.as_array().unwrap().len(), 5);
     let bad = ctl_json(&ctl, "POST", "/_sim/faults", "{nope");
-    assert!(bad["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("invalid fault JSON"));
+    assert!(bad["error"]["message"].as_str().unwrap().contains("invalid fault JSON"));
 }
 
 fn ctl_json(ctl: &Api, method: &str, path: &str, body: &str) -> Value {
