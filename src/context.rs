@@ -2,12 +2,13 @@
 //! client only when a command asks for them (so `--help`, `--version` and `completions` touch
 //! none of them).
 
+use crate::adapters::secrets::{self, KeyError, Lookup, StripeKey};
+use crate::adapters::store::Store;
+use crate::adapters::stripe::{Settings, Stripe, Writer};
 use crate::cli::Global;
-use crate::config::{self, Config};
+use crate::domain::config::{self, Config};
+use crate::domain::mode::Mode;
 use crate::output::Output;
-use crate::secrets::{self, KeyError, Lookup, Mode, StripeKey};
-use crate::store::Store;
-use crate::stripe::{Settings, Stripe, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,7 +16,7 @@ use std::time::Duration;
 /// Requests per second to Stripe at most (wins over `stripe.max_requests_per_second`).
 pub const RATE_ENV: &str = "BILLCTL_STRIPE_RATE";
 /// The API base's environment policy lives in `config/`; these names stay here for callers.
-pub use crate::config::{API_BASE_ENV, DEFAULT_API_BASE, TEST_ALLOW_LIVE_BASE_ENV};
+pub use crate::domain::config::{API_BASE_ENV, DEFAULT_API_BASE, TEST_ALLOW_LIVE_BASE_ENV};
 
 /// A value made on first use, then lent: Ctx's config, store, key, Stripe client and runtime.
 struct Lazy<T>(Option<T>);
@@ -76,17 +77,17 @@ fn data_dir_of(global: &Global, config: &mut Lazy<Config>) -> Result<PathBuf> {
 fn database_url_of(
     global: &Global,
     config: &mut Lazy<Config>,
-) -> Result<Option<crate::store::pg::PgUrl>> {
+) -> Result<Option<crate::adapters::store::pg::PgUrl>> {
     if let Some(u) = std::env::var_os(DATABASE_URL_ENV).filter(|u| !u.is_empty()) {
         let u = u
             .into_string()
             .map_err(|_| anyhow!("{DATABASE_URL_ENV} is not UTF-8"))?;
-        return crate::store::pg::PgUrl::parse(&u, true)
+        return crate::adapters::store::pg::PgUrl::parse(&u, true)
             .map(Some)
             .map_err(|e| anyhow!("{DATABASE_URL_ENV} {e}"));
     }
     match config_of(global, config)?.store_url.clone() {
-        Some(u) => crate::store::pg::PgUrl::parse(&u, false)
+        Some(u) => crate::adapters::store::pg::PgUrl::parse(&u, false)
             .map(Some)
             .map_err(|e| anyhow!("store.url {e}")),
         None => Ok(None),
@@ -95,7 +96,7 @@ fn database_url_of(
 
 /// Says so when opening the store finished an interrupted restore: the store now holds
 /// that restore's backup.
-fn finished_restore(output: &Output, finished: Option<&crate::store::swap::Finished>) {
+fn finished_restore(output: &Output, finished: Option<&crate::adapters::store::swap::Finished>) {
     if let Some(f) = finished {
         output.warn(format!(
             "finished an interrupted restore first ({})",
@@ -112,7 +113,7 @@ fn open_store(global: &Global, config: &mut Lazy<Config>, output: &Output) -> Re
     let dir = data_dir_of(global, config)?;
     let store = Store::open(&dir)?;
     finished_restore(output, store.finished_restore());
-    if let Some(w) = crate::store::data_dir_warning(&dir) {
+    if let Some(w) = crate::adapters::store::data_dir_warning(&dir) {
         output.warn(w);
     }
     Ok(store)
@@ -210,7 +211,7 @@ impl Ctx {
     }
 
     /// Refuses `path`, which `flag` names for billctl to write, when it is one of the store's
-    /// files in the data dir ([`crate::store::guard::refuse_store_path`]): every output path
+    /// files in the data dir ([`crate::adapters::store::guard::refuse_store_path`]): every output path
     /// is checked here before its command does any work. The data dir is found as
     /// [`Ctx::data_dir`] finds it, except that a config that does not load is passed over
     /// (the command reports it when it reads the config; `completions --man` reads none).
@@ -223,7 +224,7 @@ impl Ctx {
             }
         };
         match dir {
-            Some(dir) => crate::store::guard::refuse_store_path(&dir, path, flag),
+            Some(dir) => crate::adapters::store::guard::refuse_store_path(&dir, path, flag),
             // No data dir can be found: there is no store file to hit.
             None => Ok(()),
         }
@@ -258,13 +259,13 @@ impl Ctx {
 
     /// The Postgres store named by `BILLCTL_DATABASE_URL` (which may hold a password), else by
     /// `store.url` in the config (which may not); `None`: the SQLite store.
-    pub fn database_url(&mut self) -> Result<Option<crate::store::pg::PgUrl>> {
+    pub fn database_url(&mut self) -> Result<Option<crate::adapters::store::pg::PgUrl>> {
         database_url_of(&self.global, &mut self.config)
     }
 
     /// The webhook store: `webhooks.db` in the data dir, or the Postgres store.
-    pub fn events(&mut self) -> Result<crate::store::webhooks::EventStore> {
-        use crate::store::webhooks::{EventStore, Location};
+    pub fn events(&mut self) -> Result<crate::adapters::store::webhooks::EventStore> {
+        use crate::adapters::store::webhooks::{EventStore, Location};
         match self.database_url()? {
             Some(url) => EventStore::open_at(&Location::Pg(url)),
             None => {
@@ -317,8 +318,8 @@ impl Ctx {
     pub fn explain_refused_key(&mut self, err: anyhow::Error) -> anyhow::Error {
         let refused = err.chain().any(|e| {
             matches!(
-                e.downcast_ref::<crate::stripe::Error>(),
-                Some(crate::stripe::Error::Api { status: 401, .. })
+                e.downcast_ref::<crate::adapters::stripe::Error>(),
+                Some(crate::adapters::stripe::Error::Api { status: 401, .. })
             )
         });
         if !refused {
@@ -403,7 +404,7 @@ impl Ctx {
     fn stripe_settings(&mut self, key: &StripeKey) -> Result<Settings> {
         let log = (self.global.verbose > 0).then(|| {
             let output = self.output.clone();
-            crate::stripe::transport::Log::new(move |line| output.debug(1, line))
+            crate::adapters::stripe::transport::Log::new(move |line| output.debug(1, line))
         });
         let live_hint = (key.mode == Mode::Live).then(|| self.key_hint());
         let source = self.config()?.source.to_string();
@@ -465,7 +466,7 @@ mod tests {
     fn the_stripe_key_is_looked_up_once_per_process() {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("billctl.toml");
-        std::fs::write(&config, crate::config::DEFAULT_CONFIG).unwrap();
+        std::fs::write(&config, crate::domain::config::DEFAULT_CONFIG).unwrap();
         let args = [
             "billctl",
             "--config",

@@ -5,18 +5,34 @@
 //!
 //! # Module map
 //!
-//! One line per module; `tests/it/cli.rs` checks that this map lists every file under `src/`. Commands
-//! glue flags to a workflow in `ops/` and hand its report to `output/`, which renders it (a
-//! `Render` impl per report: a table or lines without `--json`, the report itself with it);
-//! workflows and domain modules decide and print nothing; `store/` and `stripe/` are the doors to
-//! the database and to Stripe (other I/O still lives elsewhere: the keyring and secret file in
-//! `secrets.rs` and `keystore.rs`, systemd credentials in `credentials.rs`, HTTP served by `server/` (routes in `api/`) and sent by `stripe/send.rs`, files in `output/`);
-//! nothing imports a module above it.
+//! One line per module; `tests/it/cli.rs` checks that this map lists every file under `src/`.
+//! The folders are the layers, and imports only point down:
+//!
+//! - the doors, at the top: `cli/` and `commands/` (the command line), `api/` (HTTP), `output/`
+//!   (everything printed: a `Render` impl per report, a table or lines without `--json`, the
+//!   report itself with it) and `context.rs` (what commands ask for). Doors glue: they parse,
+//!   call one workflow and answer;
+//! - `ops/`: the workflows, the same for both doors: explicit dependencies in, a typed outcome
+//!   out, nothing printed, no HTTP types; the embeddable `Verifier` is `ops/verifier/`;
+//! - `domain/`: what billctl's world is made of and its rules (billing, catalog, keys, usage,
+//!   webhook events, revenue, money, time, the clock, idempotency keys) and its settings
+//!   (`config/`); it decides and prints nothing;
+//! - `adapters/`: the only doors to the outside world: `store/` (the database), `stripe/`,
+//!   `server/` (the HTTP core both services run on) and where secrets come from (`secrets.rs`,
+//!   `credentials.rs`, `keystore.rs`); files named by the user are written by `output/`;
+//! - `util/`: what knows nothing of billing (terminal-safe text, counts, fault points).
+//!
+//! A new subcommand goes in `cli/` + `commands/`, an HTTP route in `api/`, both over a
+//! workflow in `ops/`; a store query in `adapters/store/`, a Stripe call in `adapters/stripe/`, a
+//! rule in `domain/`. `shared/tools/modcycles.py src` finds no cycle among these folders.
 //!
 //! | module | what it is for |
 //! |---|---|
 //! | `main.rs` | the binary: parse, run, map the outcome to an exit code |
 //! | `lib.rs` | the module list and `run` |
+//! | `domain/mod.rs` | the domain group: what billctl's world is made of, its rules and settings |
+//! | `adapters/mod.rs` | the adapters group: the database, Stripe, the HTTP server core, where secrets come from |
+//! | `util/mod.rs` | the util group: what knows nothing of billing |
 //! | `cli/mod.rs` | the clap grammar's top: `Cli`, the global flags, the command list, the moment value parsers |
 //! | `cli/parsers.rs` | value parsers shared by the groups (counts, `KEY=VALUE`, usage periods, URLs, rates) |
 //! | `cli/early.rs` | what the binary knows before parsing: whether the command is a service that holds SIGHUP (blocked, pending) from its first step |
@@ -116,36 +132,36 @@
 //! | `commands/webhooks/mod.rs` | `webhooks listen/ingest/list/show/reprocess/verify/backfill`, the group's dispatch |
 //! | `commands/webhooks/replay.rs` | `webhooks replay` (selection, secret, the delivery printer) |
 //! | `commands/webhooks/endpoint.rs` | `webhooks endpoint create/list/delete` |
-//! | `config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
-//! | `config/raw.rs` | the config file's raw serde schema, with spans; unknown keys refused |
-//! | `config/error.rs` | config mistakes with file, line, column and dotted key |
-//! | `config/load.rs` | finding and reading the config: `--config`, the XDG file, the built-in catalog; bounded UTF-8 |
-//! | `config/parse.rs` | validating the raw config into `Config`, section by section |
-//! | `config/stripe.rs` | `[stripe]`, `[checkout]`, `[portal]`, `[store]` |
-//! | `config/access.rs` | `[access]`: statuses that grant access, the `past_due` grace |
-//! | `config/api_base.rs` | where the Stripe key may be sent: `BILLCTL_STRIPE_API_BASE`, `stripe.api_base` or api.stripe.com, under the environment's policy |
-//! | `config/usage.rs` | `[usage]` and `[meter]` |
-//! | `config/tiers.rs` | `[tiers]`: tiers and their prices against Stripe's limits |
-//! | `config/tests.rs` | the config's tests |
-//! | `clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
-//! | `time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
-//! | `text.rs` | which characters never reach a terminal raw, their escaping (`clean`, `terminal_safe`), and the one JSON writer (commands and serve's bodies): DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
-//! | `money.rs` | minor units to `$99.00`, `5.120 KWD`; the one exponent table of Stripe's currencies (zero-, two-, three-decimal, ISK and UGX sent x100) and the amounts Stripe refuses |
-//! | `plural.rs` | a count with its noun for messages (`1 change`, `2 changes`) |
-//! | `revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
-//! | `faults.rs` | fault points for crash tests (test builds only) |
-//! | `idempotency.rs` | idempotency keys: derived from desired state, or random |
-//! | `server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
-//! | `server/tests.rs` | the server core's unit tests |
-//! | `server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
-//! | `server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
-//! | `server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
-//! | `server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
-//! | `server/notify.rs` | systemd's notify protocol: READY, RELOADING (with MONOTONIC_USEC), STOPPING, and WATCHDOG from the accept loop; the socket (a path or `@name`) taken from the environment at the first step |
-//! | `server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
-//! | `secrets.rs` | the Stripe key and webhook secrets: systemd credential, environment, then the OS keyring |
-//! | `credentials.rs` | systemd credentials: secrets read from fixed file names in `$CREDENTIALS_DIRECTORY` |
-//! | `keystore.rs` | the OS keyring store in use (Secret Service, else the kernel keyring) and what survives a reboot |
+//! | `domain/config/mod.rs` | settings: the validated `Config` (Stripe, Checkout, usage, access, portal, store URL as a string), and the parts below |
+//! | `domain/config/raw.rs` | the config file's raw serde schema, with spans; unknown keys refused |
+//! | `domain/config/error.rs` | config mistakes with file, line, column and dotted key |
+//! | `domain/config/load.rs` | finding and reading the config: `--config`, the XDG file, the built-in catalog; bounded UTF-8 |
+//! | `domain/config/parse.rs` | validating the raw config into `Config`, section by section |
+//! | `domain/config/stripe.rs` | `[stripe]`, `[checkout]`, `[portal]`, `[store]` |
+//! | `domain/config/access.rs` | `[access]`: statuses that grant access, the `past_due` grace |
+//! | `domain/config/api_base.rs` | where the Stripe key may be sent: `BILLCTL_STRIPE_API_BASE`, `stripe.api_base` or api.stripe.com, under the environment's policy |
+//! | `domain/config/usage.rs` | `[usage]` and `[meter]` |
+//! | `domain/config/tiers.rs` | `[tiers]`: tiers and their prices against Stripe's limits |
+//! | `domain/config/tests.rs` | the config's tests |
+//! | `domain/clock.rs` | the one "now" (system, or pinned in test builds and by `Clock::manual`) |
+//! | `domain/time.rs` | the time grammar of every time flag, calendar days and months (jiff) |
+//! | `util/text.rs` | which characters never reach a terminal raw, their escaping (`clean`, `terminal_safe`), and the one JSON writer (commands and serve's bodies): DEL, C1 and bidi controls escaped (`\u009b`), exact for a reader |
+//! | `domain/money.rs` | minor units to `$99.00`, `5.120 KWD`; the one exponent table of Stripe's currencies (zero-, two-, three-decimal, ISK and UGX sent x100) and the amounts Stripe refuses |
+//! | `util/plural.rs` | a count with its noun for messages (`1 change`, `2 changes`) |
+//! | `domain/revenue.rs` | MRR, subscribers, ARPA and movements from the subscription history (the definitions) |
+//! | `util/faults.rs` | fault points for crash tests (test builds only) |
+//! | `domain/idempotency.rs` | idempotency keys: derived from desired state, or random |
+//! | `adapters/server/mod.rs` | the one HTTP server core: accept loop, connection cap, body limit, drain on SIGTERM, JSON errors, access log; what a service is asked (admit a head, handle a request) and told (the core's own answers, timers run out) |
+//! | `adapters/server/tests.rs` | the server core's unit tests |
+//! | `adapters/server/conn.rs` | one connection of the core: the header and idle timers apart, admission from the head before any body is read, the memory budget of bodies in flight, the body and request timeouts |
+//! | `adapters/server/metrics.rs` | Prometheus text helpers (histograms in atomics, counters) for both services |
+//! | `adapters/server/slots.rs` | the connection slots of the core: the cap, the idle connection closed to make room, a few slots beyond it for the probes only |
+//! | `adapters/server/tls.rs` | TLS for the server core: PEM certificate and key (regular files only), re-read on SIGHUP |
+//! | `adapters/server/notify.rs` | systemd's notify protocol: READY, RELOADING (with MONOTONIC_USEC), STOPPING, and WATCHDOG from the accept loop; the socket (a path or `@name`) taken from the environment at the first step |
+//! | `adapters/server/reload.rs` | SIGHUP for the services: the handler installed before the address is printed, each part re-read on a blocking thread within a deadline, and logged |
+//! | `adapters/secrets.rs` | the Stripe key and webhook secrets: systemd credential, environment, then the OS keyring |
+//! | `adapters/credentials.rs` | systemd credentials: secrets read from fixed file names in `$CREDENTIALS_DIRECTORY` |
+//! | `adapters/keystore.rs` | the OS keyring store in use (Secret Service, else the kernel keyring) and what survives a reboot |
 //! | `output/mod.rs` | all printing: data, JSON, JSON Lines, status, tables, progress, prompts; `Render` |
 //! | `output/catalog.rs` | `prices check/list` and `setup-products` plan and result, as tables |
 //! | `output/payments.rs` | payment methods, invoices, subscription outcomes, standing and `customers show` |
@@ -161,72 +177,73 @@
 //! | `output/webhooks.rs` | webhook reports, listen's log lines, replay's deliveries and summary |
 //! | `output/logq.rs` | the services' log: a bounded queue to a writer thread, lines dropped when full counted |
 //! | `output/serve.rs` | service tokens, `serve`'s first and last lines, its access log and notices |
-//! | `billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
-//! | `billing/proration.rs` | how Stripe bills a mid-period plan change (`proration_behavior`), parsed at either door |
-//! | `billing/seats.rs` | seats: a subscription's quantity, bounded by its tier's `max_quantity`, and how a change of it reads |
-//! | `catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
-//! | `catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
-//! | `catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
-//! | `keys/mod.rs` | API key format, generation, checksum and hashing |
-//! | `keys/verifier/mod.rs` | the embeddable `Verifier`: the checks of a call, in order; the one domain type that owns a store |
-//! | `keys/verifier/verdict.rs` | the verifier's answer (`Verification`, valid when its code is), its quota and rate views, cache counters |
-//! | `keys/verifier/cache.rs` | what the verifier caches (keys, customers, the mode), its freshness, the shared read snapshot, a loader's reads |
-//! | `keys/verifier/limits.rs` | the verifier's token buckets and recorded calls: the charge the store made in its transaction |
-//! | `keys/token.rs` | service tokens of `serve`: format (`bks_`), generation, checksum, scopes |
-//! | `keys/redact.rs` | the one redaction of key- and token-shaped text in paths, error answers, logs and rejected lines |
-//! | `usage/mod.rs` | usage events as read from NDJSON and CSV lines |
-//! | `usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
-//! | `webhooks/mod.rs` | the `Stripe-Signature` scheme |
-//! | `webhooks/apply/mod.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
-//! | `webhooks/apply/tests.rs` | what events change: statuses, payments, order, catalog objects |
-//! | `webhooks/conflict.rs` | one event id with two bodies: what the same body is, and which copy is the stored event |
-//! | `webhooks/event.rs` | an event's envelope, and how applying one ended |
-//! | `store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
-//! | `store/backup.rs` | `db backup`: both files at one moment, a manifest, written only to a new path, an empty directory or over an earlier backup |
-//! | `store/check.rs` | reading a backup, bounded, into staging, where every check and the migration run on the bytes a restore then puts in place |
-//! | `store/restore.rs` | `db restore`: under the lock alone, free space, checkpoint, the state before kept by renaming, retention of pre-restore copies |
-//! | `store/swap.rs` | a restore's intent and renames, the same code the first time and after a crash; locked staging directories and the removal of stale ones |
-//! | `store/lock.rs` | the store's lock (a flock on the data dir): shared by every opener of the SQLite store, held alone by a restore; who holds it |
-//! | `store/guard.rs` | the output-path guard: a path named for billctl to write is never one of the store's files, by name, link or inode |
-//! | `store/files.rs` | the store's files in a data dir by name: databases, sidecars, restore intent, pre-restore copies, staging directories |
-//! | `store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
-//! | `store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
-//! | `store/pg_params.rs` | libpq's connection parameters: each taken, taken for some values, or refused by name with what to do instead |
-//! | `store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
-//! | `store/keys.rs` | API keys |
-//! | `store/tokens.rs` | service tokens (hashes only) |
-//! | `store/usage/mod.rs` | usage events (identity: source and id) and their conflicts; recording a batch |
-//! | `store/usage/write.rs` | usage written once per identity (rows, or COPY on Postgres), added to the hourly and daily rollups |
-//! | `store/usage/sums.rs` | exact usage sums over any period: daily and hourly rollups, raw events at the edges |
-//! | `store/usage/calls.rs` | recorded calls checked against their rate and quota in the transaction that records them |
-//! | `store/usage/compaction.rs` | `usage compact`'s horizon, and the raw events dropped behind it |
-//! | `store/usage_conflicts.rs` | usage conflicts kept apart, and their filtered listing |
-//! | `store/audit.rs` | the audit log |
-//! | `store/writes.rs` | the write journal: per Stripe object, the changes applied (a part of every derived idempotency key), recorded with their audit entry |
-//! | `store/settings.rs` | store settings (the Stripe mode) |
-//! | `store/subscriptions.rs` | the customer and subscription mirror, with each subscription's payment state |
-//! | `store/catalog.rs` | the catalog mirror and drift notes |
-//! | `store/ledger.rs` | the meter ledger of `usage sync` |
-//! | `store/webhooks/mod.rs` | `webhooks.db`: events, receipts, conflicts, replay runs and deliveries |
-//! | `store/webhooks/arrival.rs` | an event's arrival by the rule: new, a repeat, Stripe's copy replacing ours, or another body kept apart |
-//! | `store/webhooks/select.rs` | the statements a webhook filter builds: the type glob as a regular expression, order, limit |
-//! | `store/webhooks/tests.rs` | the webhook store's tests |
-//! | `stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
-//! | `stripe/handle.rs` | the read client (`Stripe`) and the write handle (`Writer`), made only by the live-mode check |
-//! | `stripe/proxy.rs` | which proxy a request goes through: curl's proxy variables and `NO_PROXY` rules |
-//! | `stripe/connect.rs` | the one HTTP client: CONNECT tunnels and absolute-form requests through a proxy, bounded |
-//! | `stripe/transport.rs` | the HTTP transport: retries, idempotency keys, timeouts, the `-v` log |
-//! | `stripe/payments.rs` | payment methods, customer updates, subscriptions with payment terms, invoice actions, the billing portal |
-//! | `stripe/error.rs` | Stripe errors with status, code, param and request id |
-//! | `stripe/catalog.rs` | observing the catalog in one round trip, applying actions |
-//! | `stripe/billing.rs` | customers, subscriptions, invoices, Checkout Sessions |
-//! | `stripe/meters.rs` | billing meters, meter events and summaries |
-//! | `stripe/events.rs` | events and webhook endpoints as raw JSON |
-//! | `stripe/send.rs` | the HTTP client of `webhooks replay`: events re-signed as Stripe signs them, delivered at a concurrency and rate |
+//! | `domain/billing/mod.rs` | customers, subscriptions and the catalog mirror's rows; which statuses are live |
+//! | `domain/billing/proration.rs` | how Stripe bills a mid-period plan change (`proration_behavior`), parsed at either door |
+//! | `domain/billing/seats.rs` | seats: a subscription's quantity, bounded by its tier's `max_quantity`, and how a change of it reads |
+//! | `domain/catalog/mod.rs` | the catalog as Stripe has it, and what an apply wrote |
+//! | `domain/catalog/model.rs` | the catalog as configured: tiers, prices (with overage), the meter |
+//! | `domain/catalog/plan.rs` | desired vs observed catalog to ordered actions, in waves |
+//! | `domain/mode.rs` | the Stripe mode (`test`/`live`) of a key, a store and an API key's prefix, parsed where text comes in |
+//! | `domain/keys/mod.rs` | API key format, generation, checksum and hashing |
+//! | `ops/verifier/mod.rs` | the embeddable `Verifier`: the checks of a call, in order; the per-request workflow that owns a store |
+//! | `ops/verifier/verdict.rs` | the verifier's answer (`Verification`, valid when its code is), its quota and rate views, cache counters |
+//! | `ops/verifier/cache.rs` | what the verifier caches (keys, customers, the mode), its freshness, the shared read snapshot, a loader's reads |
+//! | `ops/verifier/limits.rs` | the verifier's token buckets and recorded calls: the charge the store made in its transaction |
+//! | `domain/keys/token.rs` | service tokens of `serve`: format (`bks_`), generation, checksum, scopes |
+//! | `domain/keys/redact.rs` | the one redaction of key- and token-shaped text in paths, error answers, logs and rejected lines |
+//! | `domain/usage/mod.rs` | usage events as read from NDJSON and CSV lines |
+//! | `domain/usage/series.rs` | a period's usage as a chart draws it: the step line, daily bars, the projection at the current rate, when the quota is reached |
+//! | `domain/webhooks/mod.rs` | the `Stripe-Signature` scheme |
+//! | `domain/webhooks/apply/mod.rs` | what an event changes in the local mirror, out of order safely: changes for `ops` to write, and their outcomes |
+//! | `domain/webhooks/apply/tests.rs` | what events change: statuses, payments, order, catalog objects |
+//! | `domain/webhooks/conflict.rs` | one event id with two bodies: what the same body is, and which copy is the stored event |
+//! | `domain/webhooks/event.rs` | an event's envelope, and how applying one ended |
+//! | `adapters/store/mod.rs` | opening SQLite files, migrations, read snapshots, the data dir's mode |
+//! | `adapters/store/backup.rs` | `db backup`: both files at one moment, a manifest, written only to a new path, an empty directory or over an earlier backup |
+//! | `adapters/store/check.rs` | reading a backup, bounded, into staging, where every check and the migration run on the bytes a restore then puts in place |
+//! | `adapters/store/restore.rs` | `db restore`: under the lock alone, free space, checkpoint, the state before kept by renaming, retention of pre-restore copies |
+//! | `adapters/store/swap.rs` | a restore's intent and renames, the same code the first time and after a crash; locked staging directories and the removal of stale ones |
+//! | `adapters/store/lock.rs` | the store's lock (a flock on the data dir): shared by every opener of the SQLite store, held alone by a restore; who holds it |
+//! | `adapters/store/guard.rs` | the output-path guard: a path named for billctl to write is never one of the store's files, by name, link or inode |
+//! | `adapters/store/files.rs` | the store's files in a data dir by name: databases, sidecars, restore intent, pre-restore copies, staging directories |
+//! | `adapters/store/db.rs` | `Db`, the one enum that knows whether SQLite or Postgres backs the store: statements, rows, transactions, locks |
+//! | `adapters/store/pg.rs` | PostgreSQL: URLs without secrets in argv or config, connecting (rustls), migrations under an advisory lock |
+//! | `adapters/store/pg_params.rs` | libpq's connection parameters: each taken, taken for some values, or refused by name with what to do instead |
+//! | `adapters/store/copy.rs` | `db copy`: SQLite into an empty Postgres database and back, verified by counts and sums |
+//! | `adapters/store/keys.rs` | API keys |
+//! | `adapters/store/tokens.rs` | service tokens (hashes only) |
+//! | `adapters/store/usage/mod.rs` | usage events (identity: source and id) and their conflicts; recording a batch |
+//! | `adapters/store/usage/write.rs` | usage written once per identity (rows, or COPY on Postgres), added to the hourly and daily rollups |
+//! | `adapters/store/usage/sums.rs` | exact usage sums over any period: daily and hourly rollups, raw events at the edges |
+//! | `adapters/store/usage/calls.rs` | recorded calls checked against their rate and quota in the transaction that records them |
+//! | `adapters/store/usage/compaction.rs` | `usage compact`'s horizon, and the raw events dropped behind it |
+//! | `adapters/store/usage_conflicts.rs` | usage conflicts kept apart, and their filtered listing |
+//! | `adapters/store/audit.rs` | the audit log |
+//! | `adapters/store/writes.rs` | the write journal: per Stripe object, the changes applied (a part of every derived idempotency key), recorded with their audit entry |
+//! | `adapters/store/settings.rs` | store settings (the Stripe mode) |
+//! | `adapters/store/subscriptions.rs` | the customer and subscription mirror, with each subscription's payment state |
+//! | `adapters/store/catalog.rs` | the catalog mirror and drift notes |
+//! | `adapters/store/ledger.rs` | the meter ledger of `usage sync` |
+//! | `adapters/store/webhooks/mod.rs` | `webhooks.db`: events, receipts, conflicts, replay runs and deliveries |
+//! | `adapters/store/webhooks/arrival.rs` | an event's arrival by the rule: new, a repeat, Stripe's copy replacing ours, or another body kept apart |
+//! | `adapters/store/webhooks/select.rs` | the statements a webhook filter builds: the type glob as a regular expression, order, limit |
+//! | `adapters/store/webhooks/tests.rs` | the webhook store's tests |
+//! | `adapters/stripe/mod.rs` | Stripe access (the only user of async-stripe): catalog reads and writes |
+//! | `adapters/stripe/handle.rs` | the read client (`Stripe`) and the write handle (`Writer`), made only by the live-mode check |
+//! | `adapters/stripe/proxy.rs` | which proxy a request goes through: curl's proxy variables and `NO_PROXY` rules |
+//! | `adapters/stripe/connect.rs` | the one HTTP client: CONNECT tunnels and absolute-form requests through a proxy, bounded |
+//! | `adapters/stripe/transport.rs` | the HTTP transport: retries, idempotency keys, timeouts, the `-v` log |
+//! | `adapters/stripe/payments.rs` | payment methods, customer updates, subscriptions with payment terms, invoice actions, the billing portal |
+//! | `adapters/stripe/error.rs` | Stripe errors with status, code, param and request id |
+//! | `adapters/stripe/catalog.rs` | observing the catalog in one round trip, applying actions |
+//! | `adapters/stripe/billing.rs` | customers, subscriptions, invoices, Checkout Sessions |
+//! | `adapters/stripe/meters.rs` | billing meters, meter events and summaries |
+//! | `adapters/stripe/events.rs` | events and webhook endpoints as raw JSON |
+//! | `adapters/stripe/send.rs` | the HTTP client of `webhooks replay`: events re-signed as Stripe signs them, delivered at a concurrency and rate |
 //!
 //! Tests never wait for the wall clock or guess at the machine's speed:
 //!
-//! - **Clock.** Everything that asks the time asks `billctl::clock`. In test builds (debug
+//! - **Clock.** Everything that asks the time asks `billctl::domain::clock`. In test builds (debug
 //!   assertions on) `BILLCTL_TEST_NOW=<unix seconds or RFC 3339>` pins a process's clock, and
 //!   in-process tests hand the `Verifier` a `Clock::manual(..)` and `advance` it. Expiry, rotation
 //!   grace, rate-limit windows and the verifier's freshness bound are tested at exact edges.
@@ -242,37 +259,20 @@
 //! SQLite query, a bare HMAC, `sqlite3 .import`, `billctl --version`, no-work HTTP), taking turns
 //! with it, and BENCHMARKS.md states every target as a ratio to that anchor.
 
+pub mod adapters;
 pub mod api;
-pub mod billing;
-pub mod catalog;
 pub mod cli;
-pub mod clock;
 pub mod commands;
-pub mod config;
 pub mod context;
-pub mod credentials;
-pub mod faults;
-pub mod idempotency;
-pub mod keys;
-pub mod keystore;
-pub mod money;
+pub mod domain;
 pub mod ops;
 pub mod output;
-pub mod plural;
-pub mod revenue;
-pub mod secrets;
-pub mod server;
-pub mod store;
-pub mod stripe;
-pub mod text;
-pub mod time;
-pub mod usage;
-pub mod webhooks;
+pub mod util;
 
 use std::process::ExitCode;
 
 /// `crate::ps![...]`: query parameters, for the store's own modules.
-pub(crate) use store::db::ps;
+pub(crate) use adapters::store::db::ps;
 
 /// Runs a parsed command line and returns the process exit code
 /// (0 ok, 1 a check found a problem, 2 usage or runtime error).

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // systemd's notify socket and watchdog, taken while this is the only thread.
-    billctl::server::notify::take_from_env();
+    billctl::adapters::server::notify::take_from_env();
     for name in billctl::cli::empty_option_vars_are_unset() {
         eprintln!("warning: {name} is set but empty: taken as unset");
     }
@@ -13,9 +13,9 @@ fn main() -> ExitCode {
     // A service ignores SIGHUP from its first step, before parsing and long before its reload
     // handler is installed: a `systemctl reload` right after `start` never ends it.
     if let Some(service) = billctl::cli::service_of(&args) {
-        billctl::server::reload::ignore_hangup_from_now(service);
+        billctl::adapters::server::reload::ignore_hangup_from_now(service);
     }
-    billctl::faults::point("main.start");
+    billctl::util::faults::point("main.start");
     let cli = match billctl::cli::parse_keys_verify(&args) {
         Some(cli) => cli,
         None => parse(args),

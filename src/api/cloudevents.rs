@@ -15,9 +15,9 @@
 //! rejects are reported by the event's position (1-based) either way. Nothing is recorded
 //! when any event is invalid.
 
+use crate::adapters::store::Store;
+use crate::domain::usage::Bounds;
 use crate::ops::serve::events::{self, Accepted, LineError, Refused};
-use crate::store::Store;
-use crate::usage::Bounds;
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
@@ -77,7 +77,7 @@ pub fn record(
         }));
     }
     let text = serde_json::to_vec(&Value::Array(lines))?;
-    let route = crate::usage::Route::CloudEvents;
+    let route = crate::domain::usage::Route::CloudEvents;
     events::record(store, &text, (max, false), bounds, now, route)
 }
 

@@ -4,8 +4,8 @@
 //! 9457 problem details (OpenMeter's). Its code is the access log's outcome.
 
 use super::routes::Dialect;
+use crate::adapters::server::{self, Response};
 use crate::ops::serve::tokens::Refusal;
-use crate::server::{self, Response};
 use hyper::header::{HeaderValue, ALLOW, RETRY_AFTER, WWW_AUTHENTICATE};
 use hyper::StatusCode;
 use serde_json::{json, Map, Value};
@@ -186,7 +186,7 @@ impl Fail {
                 server::body(
                     self.status,
                     "application/problem+json",
-                    crate::text::json_text(&doc, false).unwrap_or_default(),
+                    crate::util::text::json_text(&doc, false).unwrap_or_default(),
                 )
             }
         };

@@ -6,9 +6,9 @@ use super::cloudevents;
 use super::error::{ErrorCode as E, Fail};
 use super::routes::Dialect;
 use super::serve::{store_unavailable, Answer, Service};
+use crate::adapters::server;
 use crate::ops::lock;
 use crate::ops::serve::{blocking, events};
-use crate::server;
 use hyper::StatusCode;
 
 /// A refused batch of usage events (nothing was recorded), in the route's words:
@@ -21,7 +21,7 @@ fn events_refused(dialect: Dialect, refused: events::Refused) -> Fail {
             E::TooManyEvents,
             format!(
                 "{} in one request; at most {max} (--max-events)",
-                crate::plural::count(count, "event", "events")
+                crate::util::plural::count(count, "event", "events")
             ),
         ),
         events::Refused::Invalid {
@@ -31,8 +31,8 @@ fn events_refused(dialect: Dialect, refused: events::Refused) -> Fail {
         } => {
             let said = format!(
                 "{rejected} of {} {} invalid; nothing was recorded",
-                crate::plural::count(read, "event", "events"),
-                crate::plural::word(rejected, "is", "are")
+                crate::util::plural::count(read, "event", "events"),
+                crate::util::plural::word(rejected, "is", "are")
             );
             let rejects = serde_json::to_value(rejects).unwrap_or_default();
             match dialect {
@@ -58,15 +58,15 @@ impl Service {
                 .any(|p| p == "skip_invalid=true" || p == "skip_invalid=1")
         });
         let (writer, max) = (self.writer.clone(), self.settings.max_events);
-        let bounds = crate::usage::Bounds::of(&self.config.usage);
+        let bounds = crate::domain::usage::Bounds::of(&self.config.usage);
         let done = blocking(move || {
             events::record(
                 &mut lock(&writer),
                 &body,
                 (max, skip_invalid),
                 bounds,
-                crate::clock::now(),
-                crate::usage::Route::Events,
+                crate::domain::clock::now(),
+                crate::domain::usage::Route::Events,
             )
         })
         .await
@@ -74,7 +74,7 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
-                let route = crate::usage::Route::Events;
+                let route = crate::domain::usage::Route::Events;
                 self.metrics.conflicts(route, accepted.conflicts);
                 Ok(server::json(StatusCode::OK, &accepted))
             }
@@ -100,7 +100,7 @@ impl Service {
             ));
         };
         let (writer, max) = (self.writer.clone(), self.settings.max_events);
-        let bounds = crate::usage::Bounds::of(&self.config.usage);
+        let bounds = crate::domain::usage::Bounds::of(&self.config.usage);
         let path = self.config.usage.value_property.clone();
         let done = blocking(move || {
             cloudevents::record(
@@ -109,7 +109,7 @@ impl Service {
                 layout,
                 path.as_deref(),
                 (max, bounds),
-                crate::clock::now(),
+                crate::domain::clock::now(),
             )
         })
         .await
@@ -117,7 +117,7 @@ impl Service {
         match done {
             Ok(Ok(accepted)) => {
                 self.metrics.events(accepted.inserted);
-                let route = crate::usage::Route::CloudEvents;
+                let route = crate::domain::usage::Route::CloudEvents;
                 self.metrics.conflicts(route, accepted.conflicts);
                 Ok(server::body(
                     StatusCode::NO_CONTENT,

@@ -7,12 +7,12 @@
 //! with the reason, before the 4xx goes out.
 
 use super::listen_metrics::ListenMetrics;
+use crate::adapters::server::{self, Response};
+use crate::adapters::store::webhooks::{Envelope, EventStore, Incoming, Receipt};
+use crate::adapters::store::Store;
 use crate::ops::lock;
 use crate::ops::webhooks::listen::{Durable, Inbox, Logged, Refused, Stats, Writer};
 use crate::ops::webhooks::ApplySide;
-use crate::server::{self, Response};
-use crate::store::webhooks::{Envelope, EventStore, Incoming, Receipt};
-use crate::store::Store;
 use anyhow::Result;
 use hyper::StatusCode;
 use std::sync::{Arc, Mutex};
@@ -85,7 +85,7 @@ pub struct MetricsRoute {
     pub path: String,
     pub metrics: Arc<ListenMetrics>,
     pub tokens: Arc<Mutex<crate::ops::serve::tokens::Tokens>>,
-    pub store: Arc<Mutex<crate::store::Store>>,
+    pub store: Arc<Mutex<crate::adapters::store::Store>>,
 }
 
 impl Route {
@@ -144,11 +144,11 @@ impl Route {
             return (r, Err(Refused::from(why)));
         }
         if let Err(e) =
-            crate::webhooks::verify(&signature, body, &s.secrets, at / 1000, s.tolerance)
+            crate::domain::webhooks::verify(&signature, body, &s.secrets, at / 1000, s.tolerance)
         {
             // Unverified: never parsed, its body never kept; only its length and digest.
             let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
-            let size = crate::plural::count(body.len(), "byte", "bytes");
+            let size = crate::util::plural::count(body.len(), "byte", "bytes");
             let reason = format!("{e} (body {size}, sha256 {digest})");
             let r = rejected(req, StatusCode::BAD_REQUEST, reason, None);
             return (r, Err(Refused::from(&e)));
@@ -182,7 +182,7 @@ impl Route {
 /// Why a delivery's body was not read: its `Stripe-Signature` header could not be that of a
 /// delivery now (missing, malformed, or its timestamp outside the tolerance).
 #[derive(Clone)]
-struct Unsigned(crate::webhooks::SignatureError);
+struct Unsigned(crate::domain::webhooks::SignatureError);
 
 impl server::Handler for Route {
     /// Only a POST to the path with a plausible `Stripe-Signature` (present, well-formed, its
@@ -198,7 +198,7 @@ impl server::Handler for Route {
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .unwrap_or_default();
         let now = head.received_at_ms / 1000;
-        match crate::webhooks::precheck(&signature, now, self.settings.tolerance) {
+        match crate::domain::webhooks::precheck(&signature, now, self.settings.tolerance) {
             Ok(()) => server::Admission::Read,
             Err(e) => {
                 head.extensions.insert(Unsigned(e));
@@ -305,10 +305,10 @@ impl MetricsRoute {
             }
         }
         let presented = super::serve::bearer(&req.headers);
-        match lock(&self.tokens).check(presented, &[crate::keys::Scope::Read]) {
+        match lock(&self.tokens).check(presented, &[crate::domain::keys::Scope::Read]) {
             Ok(_) => server::body(
                 StatusCode::OK,
-                crate::server::metrics::CONTENT_TYPE,
+                crate::adapters::server::metrics::CONTENT_TYPE,
                 self.metrics.render(),
             ),
             Err(r) => {
@@ -362,7 +362,7 @@ pub fn listen<L: Fn(&Logged) + Send + Sync + 'static>(
     if let Some(d) = settings.log_dropped.clone() {
         counts.count_log_dropped(d);
     }
-    let options = crate::server::Options {
+    let options = crate::adapters::server::Options {
         open: Some(counts.open.clone()),
         ..options
     };
@@ -392,7 +392,7 @@ pub fn listen<L: Fn(&Logged) + Send + Sync + 'static>(
     let served = route.clone();
     rt.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        crate::server::serve_on(listener.into(), limits, options, served, stop).await;
+        crate::adapters::server::serve_on(listener.into(), limits, options, served, stop).await;
         Ok::<_, anyhow::Error>(())
     })?;
     // The route's store connection (Postgres: a client with a runtime of its own) is closed

@@ -4,11 +4,11 @@
 //! open connections. Labels are fixed words and Stripe's event types of signed deliveries
 //! (at most [`MAX_TYPES`] distinct, then `other`), never a body, header or secret.
 
+use crate::adapters::server::metrics::{Histogram, Labels, Scrape, GROUPS};
+#[cfg(test)]
+use crate::domain::webhooks::SignatureError;
 use crate::ops::lock;
 use crate::ops::webhooks::listen::{Observe, Refused};
-use crate::server::metrics::{Histogram, Labels, Scrape, GROUPS};
-#[cfg(test)]
-use crate::webhooks::SignatureError;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

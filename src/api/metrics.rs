@@ -4,15 +4,17 @@
 //! connections and group-commit sizes. Never a key or a
 //! token: labels are fixed words, status numbers and codes.
 
-use crate::keys::{CacheStats, Code};
+use crate::domain::keys::Code;
+
 use crate::ops::lock;
 use crate::ops::serve::tokens::Refusal;
+use crate::ops::verifier::CacheStats;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::routes::labels;
-use crate::server::Timeout;
-use crate::usage::Route;
+use crate::adapters::server::Timeout;
+use crate::domain::usage::Route;
 
 /// The routes serve takes usage events on, each counted apart.
 pub const USAGE_ROUTES: [Route; 2] = [Route::Events, Route::CloudEvents];
@@ -25,7 +27,7 @@ const LATENCY: [f64; 14] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-use crate::server::metrics::{Histogram, Labels, Scrape, GROUPS};
+use crate::adapters::server::metrics::{Histogram, Labels, Scrape, GROUPS};
 
 /// Everything `/metrics` shows.
 pub struct Metrics {

@@ -3,7 +3,7 @@
 //! metrics; the scopes; whether a body is read; the error dialect; a 405's `Allow`; the
 //! listing in `serve --help`). A test holds it to `openapi.json`.
 
-use crate::keys::Scope;
+use crate::domain::keys::Scope;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

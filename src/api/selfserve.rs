@@ -20,13 +20,13 @@
 
 use super::error::{ErrorCode as E, Fail};
 use super::serve::{parse_body, Answer, Service, MAX_CUSTOMER_ID};
-use crate::billing::seats::Asked;
-use crate::billing::Proration;
+use crate::adapters::server::{self, Response};
+use crate::adapters::stripe::Writer;
+use crate::domain::billing::seats::Asked;
+use crate::domain::billing::Proration;
 use crate::ops::lifecycle::{self, PlanError};
 use crate::ops::serve::selfserve::{self, KeyAction, PlanAction, Refused};
 use crate::ops::{self, payments};
-use crate::server::{self, Response};
-use crate::stripe::Writer;
 use hyper::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -44,7 +44,7 @@ fn ok(status: StatusCode, doc: &impl Serialize) -> Response {
 /// `Retry-After` when Stripe rate-limited. The caller gets Stripe's words, never the chain
 /// around them (which may name serve's Stripe URL or its store): that goes to the log.
 pub(super) fn stripe_failure(e: &anyhow::Error) -> Fail {
-    use crate::stripe::Error;
+    use crate::adapters::stripe::Error;
     let found = e.chain().find_map(|c| c.downcast_ref::<Error>());
     let (status, code, message, detail) = match found {
         Some(
@@ -98,15 +98,15 @@ pub(super) fn stripe_failure(e: &anyhow::Error) -> Fail {
 /// A path's key id, else the 400: a whole key (or a token) there is refused without being
 /// repeated, as `keys revoke` refuses one.
 fn key_id_shape(key: &str) -> Result<(), Fail> {
-    crate::keys::not_a_full_key("the path", key)
-        .and_then(|()| match crate::keys::holds_secret(key) {
+    crate::domain::keys::not_a_full_key("the path", key)
+        .and_then(|()| match crate::domain::keys::holds_secret(key) {
             true => Err("the path takes a key id, and this is shaped like an API key or a service token (not repeated here): use the key's 8-character id, and treat what was sent as exposed".into()),
             false => Ok(()),
         })
         .and_then(|()| {
             // Only an id's shape goes further (and is ever repeated): 8 letters or digits. A
             // percent-escaped key, or anything else, is refused without being said back.
-            let id = key.len() == crate::keys::ID_LEN && key.bytes().all(|b| b.is_ascii_alphanumeric());
+            let id = key.len() == crate::domain::keys::ID_LEN && key.bytes().all(|b| b.is_ascii_alphanumeric());
             match id {
                 true => Ok(()),
                 false => Err("the path takes a key id: 8 letters or digits (what was sent is not repeated here)".into()),
@@ -126,7 +126,7 @@ pub(super) fn path_ids(customer: Option<&str>, key: Option<&str>) -> Result<(), 
 
 /// Whether `id` has the shape of a customer id, else the 400 (which never repeats it).
 pub(super) fn customer_shape(id: &str) -> Result<(), Fail> {
-    if crate::keys::holds_secret(id) {
+    if crate::domain::keys::holds_secret(id) {
         return Err(Fail::new(StatusCode::BAD_REQUEST, E::BadCustomerId,
             "the path takes a customer id, and this is shaped like an API key or a service token (not repeated here): treat what was sent as exposed",
         ));
@@ -178,13 +178,13 @@ impl Span {
     fn secs(&self, field: &str, min: i64) -> Result<i64, Fail> {
         let v = match self {
             Span::Secs(s) => Ok(*s),
-            Span::Text(t) => crate::time::parse_span(t),
+            Span::Text(t) => crate::domain::time::parse_span(t),
         };
         match v {
             Ok(s) if s >= min && s <= 10 * 366 * 86_400 => Ok(s),
             Ok(_) => Err(format!(
                 "must be at least {} and at most ten years",
-                crate::plural::count(min, "second", "seconds")
+                crate::util::plural::count(min, "second", "seconds")
             )),
             Err(e) => Err(e),
         }
@@ -251,7 +251,7 @@ struct PlanBody {
 }
 
 /// A body's `quantity` (seats) as asked, or the 400 when it is not a whole number; its bound
-/// is the tier's (see [`crate::billing::seats`]).
+/// is the tier's (see [`crate::domain::billing::seats`]).
 fn quantity_asked(v: Option<&Value>) -> Result<Asked, Fail> {
     let given = match v {
         None | Some(Value::Null) => None,
@@ -319,7 +319,10 @@ fn key_change_request(
 }
 
 /// The tier a body names, or the 400 (naming the catalog's tiers, never the config's file).
-fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog::Tier, Fail> {
+fn tier_named(
+    config: &crate::domain::config::Config,
+    id: &str,
+) -> Result<crate::domain::catalog::Tier, Fail> {
     config.tier(id).cloned().ok_or_else(|| {
         let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
         Fail::new(
@@ -336,10 +339,10 @@ fn tier_named(config: &crate::config::Config, id: &str) -> Result<crate::catalog
 
 /// The Checkout URLs: the body's, else the config's `[checkout]`; http(s) only.
 fn checkout_urls(
-    config: &crate::config::Config,
+    config: &crate::domain::config::Config,
     success: Option<String>,
     cancel: Option<String>,
-) -> Result<crate::config::Checkout, Fail> {
+) -> Result<crate::domain::config::Checkout, Fail> {
     let configured = config.checkout.clone();
     let pick = |given: Option<String>, field: &str, dflt: Option<String>| {
         let url = given.or(dflt).ok_or_else(|| {
@@ -352,7 +355,7 @@ fn checkout_urls(
         http_url(field, &url)?;
         Ok::<String, Fail>(url)
     };
-    Ok(crate::config::Checkout {
+    Ok(crate::domain::config::Checkout {
         success_url: pick(
             success,
             "success_url",
@@ -365,10 +368,10 @@ fn checkout_urls(
 /// A plan action's tier (a change needs one, the others take none) and proration (default
 /// `create_prorations`, as `subscriptions change`), or the 400.
 fn plan_request(
-    config: &crate::config::Config,
+    config: &crate::domain::config::Config,
     action: PlanAction,
     req: PlanBody,
-) -> Result<(Option<crate::catalog::Tier>, Proration, Asked), Fail> {
+) -> Result<(Option<crate::domain::catalog::Tier>, Proration, Asked), Fail> {
     let bad = |m: &str| Fail::new(StatusCode::BAD_REQUEST, E::InvalidField, m);
     let has_quantity = !matches!(req.quantity, None | Some(Value::Null));
     if action != PlanAction::Change && has_quantity {
@@ -503,7 +506,7 @@ impl Service {
         self.known(&id).await?;
         let listed = self
             .with_store(false, move |s| {
-                ops::keys::list(s, Some(&id), None, crate::clock::now())
+                ops::keys::list(s, Some(&id), None, crate::domain::clock::now())
             })
             .await?;
         Ok(ok(StatusCode::OK, &listed))

@@ -20,12 +20,12 @@ use super::error::{ErrorCode as E, Fail, Outcome};
 use super::metrics::Metrics;
 use super::routes::{self, Kind, Route};
 use super::{openapi, selfserve};
-use crate::config::Config;
+use crate::adapters::server::{self, Request, Response};
+use crate::adapters::store::Store;
+use crate::domain::config::Config;
 use crate::ops::lock;
 use crate::ops::serve::tokens::Refusal;
 use crate::ops::serve::{blocking, Recorder, Shared, Summary, TokenGate, Verifiers};
-use crate::server::{self, Request, Response};
-use crate::store::Store;
 use anyhow::Result;
 use hyper::StatusCode;
 use serde::Serialize;
@@ -66,16 +66,16 @@ pub(super) struct Service {
     /// Called with each refused caller (never the token): for the log.
     notice: Arc<dyn Fn(String) + Send + Sync>,
     /// For the self-service routes: the client, or why serve has none.
-    pub(super) stripe: Result<crate::stripe::Writer, String>,
+    pub(super) stripe: Result<crate::adapters::stripe::Writer, String>,
     /// The mode of serve's Stripe key (`live`, `test`), for keys made before the store has one.
-    pub(super) key_mode: Option<crate::secrets::Mode>,
+    pub(super) key_mode: Option<crate::domain::mode::Mode>,
 }
 
 /// What the self-service routes reach Stripe with: the write handle, or why there is none; and the
 /// mode of its key.
 pub struct StripeAccess {
-    pub client: Result<crate::stripe::Writer, String>,
-    pub mode: Option<crate::secrets::Mode>,
+    pub client: Result<crate::adapters::stripe::Writer, String>,
+    pub mode: Option<crate::domain::mode::Mode>,
 }
 
 /// Where notices of refused callers go (never the token): the log.
@@ -255,7 +255,7 @@ struct Admitted {
 }
 
 /// An error answer with every key- or token-shaped word in its body redacted
-/// ([`crate::keys::redact`]): whatever a route repeats of its path or input, a secret put there
+/// ([`crate::domain::keys::redact`]): whatever a route repeats of its path or input, a secret put there
 /// is not sent back. A success is sent as it is (a new key is its body).
 async fn redacted(answer: Response) -> Response {
     use http_body_util::BodyExt;
@@ -268,7 +268,7 @@ async fn redacted(answer: Response) -> Response {
         Err(never) => match never {},
     };
     let text = String::from_utf8_lossy(&bytes);
-    let bytes = match crate::keys::redact(&text) {
+    let bytes = match crate::domain::keys::redact(&text) {
         std::borrow::Cow::Owned(r) => bytes::Bytes::from(r),
         std::borrow::Cow::Borrowed(_) => bytes,
     };
@@ -380,13 +380,13 @@ impl Service {
     fn refused(&self, req: &server::Head, presented: Option<&str>, r: Refusal) -> Fail {
         self.metrics.refused(r);
         let id = presented
-            .and_then(crate::keys::parse_token)
+            .and_then(crate::domain::keys::parse_token)
             .map_or(String::new(), |id| format!(" (token id {id})"));
         (self.notice)(format!(
             "refused {} {} {}: {}{id}",
             req.peer,
             req.method,
-            crate::keys::redact_path(&req.path)
+            crate::domain::keys::redact_path(&req.path)
                 .chars()
                 .take(128)
                 .collect::<String>(),
@@ -459,7 +459,7 @@ impl Service {
             Kind::Readyz => self.readyz(&req).await,
             Kind::Metrics => Ok(server::body(
                 StatusCode::OK,
-                crate::server::metrics::CONTENT_TYPE,
+                crate::adapters::server::metrics::CONTENT_TYPE,
                 self.metrics.render(),
             )),
         }
@@ -514,7 +514,7 @@ struct CustomerUsageBody<'a> {
     percent: Option<f64>,
     overage: i64,
     /// What the access policy gives the customer's keys now.
-    access: crate::billing::AccessState,
+    access: crate::domain::billing::AccessState,
     days: &'a [crate::ops::usage::report::Day],
 }
 
@@ -543,7 +543,12 @@ impl Service {
         let shown = id.clone();
         let found = self
             .with_store(false, move |s| {
-                crate::ops::usage::report::customer_usage(s, &config, &id, crate::clock::now())
+                crate::ops::usage::report::customer_usage(
+                    s,
+                    &config,
+                    &id,
+                    crate::domain::clock::now(),
+                )
             })
             .await?;
         match found {
@@ -603,7 +608,7 @@ impl Service {
     pub(super) async fn with_store<T: Send + 'static>(
         &self,
         write: bool,
-        f: impl FnOnce(&mut crate::store::Store) -> anyhow::Result<T> + Send + 'static,
+        f: impl FnOnce(&mut crate::adapters::store::Store) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, Fail> {
         let store = if write {
             self.writer.clone()

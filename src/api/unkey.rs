@@ -10,7 +10,9 @@
 //!   billctl's own code in `data.billctlCode` and in `data.meta.billctlCode` (which Unkey's
 //!   SDKs keep), the tier and the reason in `data.meta`.
 
-use crate::keys::{Code, Verification};
+use crate::domain::keys::Code;
+
+use crate::ops::verifier::Verification;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

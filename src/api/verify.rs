@@ -7,8 +7,9 @@ use super::serve::{
     parse_body, parse_json, retry_soon, store_down, with_detail, Answer, Service, STORE_DOWN,
 };
 use super::unkey;
-use crate::keys::{Code, Verification};
-use crate::server::{self, Response};
+use crate::adapters::server::{self, Response};
+use crate::domain::keys::Code;
+use crate::ops::verifier::Verification;
 use hyper::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +65,7 @@ impl Service {
                 E::BodyTooLarge,
                 format!(
                     "a verify body is at most {MAX_VERIFY_BODY} bytes (a key is {})",
-                    crate::keys::KEY_LEN
+                    crate::domain::keys::KEY_LEN
                 ),
             ));
         }
@@ -95,8 +96,8 @@ struct VerdictBody<'a> {
     key_id: &'a Option<String>,
     customer_id: &'a Option<String>,
     tier: &'a Option<String>,
-    quota: &'a Option<crate::keys::QuotaView>,
-    rate_limit: &'a Option<crate::keys::RateView>,
+    quota: &'a Option<crate::ops::verifier::QuotaView>,
+    rate_limit: &'a Option<crate::ops::verifier::RateView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry_after: Option<u64>,
     status: u16,

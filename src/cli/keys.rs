@@ -30,7 +30,7 @@ pub struct KeysIssueArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Lifetime, like 90d, 12h or 2w (at most 100 years); default: no expiry
-    #[arg(long, value_name = "DURATION", value_parser = crate::time::positive_span)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::domain::time::positive_span)]
     pub expires_in: Option<i64>,
 }
 
@@ -78,7 +78,7 @@ pub struct KeysRotateArgs {
     /// Key id
     pub id: String,
     /// How long the old key keeps working, like 24h or 0s
-    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = crate::time::span)]
+    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = crate::domain::time::span)]
     pub grace: i64,
 }
 

@@ -90,7 +90,7 @@ pub struct Cli {
 /// A moment given on the command line: the clap value parser of every moment flag (the
 /// grammar is `time::parse_moment`'s). An age is counted back from the process clock.
 pub fn moment(s: &str) -> Result<i64, String> {
-    crate::time::parse_moment(s, crate::clock::now())
+    crate::domain::time::parse_moment(s, crate::domain::clock::now())
 }
 
 /// A moment given on the command line, rounded down to the start of its UTC day: the clap

@@ -36,7 +36,7 @@ pub(crate) fn parse_refresh(s: &str) -> Result<std::time::Duration, String> {
             .trim()
             .parse::<u64>()
             .map_err(|_| format!("invalid duration {s:?}: expected like 250ms, 1s or 2m"))?,
-        None => u64::try_from(crate::time::positive_span(s)?)
+        None => u64::try_from(crate::domain::time::positive_span(s)?)
             .unwrap_or(u64::MAX)
             .saturating_mul(1000),
     };
@@ -48,7 +48,7 @@ pub(crate) fn parse_refresh(s: &str) -> Result<std::time::Duration, String> {
 
 /// A wait: a span (`30s`, `5m`, `1h`) up to a day.
 pub(crate) fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
-    let secs = crate::time::positive_span(s)?;
+    let secs = crate::domain::time::positive_span(s)?;
     if secs > 86_400 {
         return Err(format!("{s:?} is longer than a day (24h)"));
     }
@@ -134,10 +134,10 @@ macro_rules! value_enum {
     };
 }
 
+use crate::domain::usage::Format;
 use crate::ops::revenue::RevenueBy;
 use crate::ops::usage::report::ReportBy;
 use crate::output::ColorChoice;
-use crate::usage::Format;
 
 value_enum!(ColorChoice { Auto => "auto", Always => "always", Never => "never" });
 value_enum!(ReportBy { Customer => "customer", Key => "key", Day => "day" });
@@ -174,18 +174,18 @@ pub struct ServerLimitsArgs {
     pub max_connections: usize,
     /// Time to read a request's headers: from accept for a connection's first request, from
     /// its first byte for a later one (and to finish a TLS handshake, on a TLS server)
-    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = crate::domain::time::positive_span)]
     pub header_timeout: i64,
     /// Time to read a request's body; after 2 s, a body coming slower than 16 KiB/s on
     /// average is cut off too (408)
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::domain::time::positive_span)]
     pub body_timeout: i64,
     /// Time for a whole request, answer included
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::domain::time::positive_span)]
     pub request_timeout: i64,
     /// A keep-alive connection without a request is closed after this (apart from
     /// --header-timeout, which starts at a request's first byte)
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = crate::domain::time::positive_span)]
     pub idle_timeout: i64,
     /// Bytes of request bodies held in memory at once, all connections together, counted as
     /// they come, for admitted requests of routes that take a body; each body's first 64 KiB
@@ -193,7 +193,7 @@ pub struct ServerLimitsArgs {
     /// all). One caller (an address; on a Unix socket, a process) holds at most a quarter of
     /// it, or --max-body if more. Past it a request is answered 503 with Retry-After and
     /// nothing recorded. At least --max-body
-    #[arg(long, default_value_t = crate::server::DEFAULT_BODY_MEMORY, value_name = "BYTES", value_parser = at_least_one::<usize>)]
+    #[arg(long, default_value_t = crate::adapters::server::DEFAULT_BODY_MEMORY, value_name = "BYTES", value_parser = at_least_one::<usize>)]
     pub max_body_memory: usize,
     /// Logs on stderr: text (access lines at -v), or json (one object per request and notice:
     /// time, level, request id, route, status, duration, outcome)
@@ -210,9 +210,9 @@ pub enum LogFormat {
 
 impl ServerLimitsArgs {
     /// The server core's limits from these flags and the service's body limit.
-    pub fn limits(&self, max_body: usize) -> crate::server::Limits {
+    pub fn limits(&self, max_body: usize) -> crate::adapters::server::Limits {
         let secs = |s: i64| std::time::Duration::from_secs(u64::try_from(s).unwrap_or(0).max(1));
-        crate::server::Limits {
+        crate::adapters::server::Limits {
             max_connections: self.max_connections,
             header: secs(self.header_timeout),
             body: secs(self.body_timeout),
@@ -220,7 +220,7 @@ impl ServerLimitsArgs {
             idle: secs(self.idle_timeout),
             max_body,
             body_memory: self.max_body_memory,
-            ..crate::server::Limits::default()
+            ..crate::adapters::server::Limits::default()
         }
     }
 }

@@ -16,10 +16,10 @@ pub struct RevenueArgs {
     #[arg(long, value_enum, default_value_t = RevenueBy::Tier)]
     pub by: RevenueBy,
     /// First month of --by month (YYYY-MM; default: eleven months before --to)
-    #[arg(long, value_name = "MONTH", value_parser = crate::time::parse_month)]
+    #[arg(long, value_name = "MONTH", value_parser = crate::domain::time::parse_month)]
     pub from: Option<(i64, i64)>,
     /// Last month of --by month (YYYY-MM; default: the month of --as-of)
-    #[arg(long, value_name = "MONTH", value_parser = crate::time::parse_month)]
+    #[arg(long, value_name = "MONTH", value_parser = crate::domain::time::parse_month)]
     pub to: Option<(i64, i64)>,
     /// Print CSV instead of a table
     #[arg(long, conflicts_with = "html")]

@@ -41,7 +41,7 @@ pub struct TokensIssueArgs {
     /// of serve and of webhooks listen), self-service (a customer's account, usage, keys,
     /// portal, checkout and plan); repeat it or separate with commas
     #[arg(long = "scope", value_name = "SCOPE", required = true, value_delimiter = ',', value_parser = parse_scope)]
-    pub scopes: Vec<crate::keys::Scope>,
+    pub scopes: Vec<crate::domain::keys::Scope>,
 }
 
 #[derive(Debug, Args)]
@@ -51,8 +51,8 @@ pub struct TokensRevokeArgs {
     pub token: String,
 }
 
-fn parse_scope(s: &str) -> Result<crate::keys::Scope, String> {
-    crate::keys::Scope::parse(s)
+fn parse_scope(s: &str) -> Result<crate::domain::keys::Scope, String> {
+    crate::domain::keys::Scope::parse(s)
         .ok_or_else(|| format!("unknown scope {s:?}: use verify, usage, read or self-service"))
 }
 

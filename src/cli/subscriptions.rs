@@ -1,7 +1,7 @@
 //! `billctl subscriptions create|change|cancel|list|show|sync`.
 
 use super::IdArg;
-use crate::billing::Proration;
+use crate::domain::billing::Proration;
 use clap::Args;
 use clap::Subcommand;
 
@@ -133,8 +133,8 @@ pub struct QuantityArg {
 }
 
 impl QuantityArg {
-    pub fn asked(&self) -> crate::billing::seats::Asked {
-        crate::billing::seats::Asked {
+    pub fn asked(&self) -> crate::domain::billing::seats::Asked {
+        crate::domain::billing::seats::Asked {
             given: self.quantity,
             field: "--quantity",
         }
@@ -160,6 +160,6 @@ pub struct SubscriptionsListArgs {
     pub tier: Option<String>,
     /// Only these Stripe statuses, comma-separated (active, past_due, unpaid, trialing,
     /// incomplete, canceled...); default: all
-    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(crate::config::SUBSCRIPTION_STATUSES))]
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(crate::domain::config::SUBSCRIPTION_STATUSES))]
     pub status: Vec<String>,
 }

@@ -156,7 +156,7 @@ pub struct UsageImportArgs {
     pub file: String,
     /// Input format [default: from the extension: .ndjson/.jsonl/.json or .csv]
     #[arg(long, value_enum)]
-    pub format: Option<crate::usage::Format>,
+    pub format: Option<crate::domain::usage::Format>,
     /// Give events without an id one made from a hash of their fields (key, customer, time
     /// in whole seconds, quantity, endpoint, meta, type). Two identical calls in the same
     /// second get the same id and count once: where that can happen, give each call its own id

@@ -145,7 +145,7 @@ pub struct WebhooksListenArgs {
     #[arg(long = "secret-env", value_name = "VAR")]
     pub secret_env: Vec<String>,
     /// Seconds the signature's timestamp may be from now
-    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, default_value_t = crate::domain::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
     pub tolerance: i64,
     /// Largest body accepted, in bytes (larger ones get 413)
     #[arg(long, default_value_t = 1_048_576, value_name = "BYTES", value_parser = at_least_one::<usize>)]
@@ -156,7 +156,7 @@ pub struct WebhooksListenArgs {
     #[arg(long, default_value_t = 10_000, value_name = "N")]
     pub max_rejected: u64,
     /// How long refused requests are kept (older ones are dropped as new requests are stored)
-    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = crate::time::positive_span)]
+    #[arg(long, default_value = "7d", value_name = "DURATION", value_parser = crate::domain::time::positive_span)]
     pub rejected_retention: i64,
     #[command(flatten)]
     pub server: ServerLimitsArgs,
@@ -255,6 +255,6 @@ pub struct WebhooksVerifyArgs {
     #[arg(long, value_name = "HEADER")]
     pub header: String,
     /// Seconds the signature's timestamp may be from now
-    #[arg(long, default_value_t = crate::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, default_value_t = crate::domain::webhooks::DEFAULT_TOLERANCE_SECS, value_name = "SECS", value_parser = clap::value_parser!(i64).range(0..))]
     pub tolerance: i64,
 }

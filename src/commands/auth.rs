@@ -1,9 +1,9 @@
 //! `billctl auth login|status|logout`: the Stripe key in the OS keyring, which store holds it
 //! and whether it survives a reboot.
 
+use crate::adapters::secrets::{self, Source, StripeKey};
 use crate::cli::{AuthCommand, AuthLoginArgs};
 use crate::context::Ctx;
-use crate::secrets::{self, Source, StripeKey};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -67,7 +67,9 @@ fn credential_hint() -> String {
 /// What holds a key that wins over the keyring: the systemd credential, the variable.
 fn shadowing() -> Vec<String> {
     let mut found = Vec::new();
-    if let Ok(Some(c)) = crate::credentials::read(crate::credentials::Credential::StripeKey) {
+    if let Ok(Some(c)) =
+        crate::adapters::credentials::read(crate::adapters::credentials::Credential::StripeKey)
+    {
         found.push(format!("the systemd credential {}", c.path.display()));
     }
     if std::env::var(secrets::KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {

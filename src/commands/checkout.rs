@@ -43,7 +43,7 @@ pub fn create(ctx: &mut Ctx, args: &CheckoutCreateArgs) -> Result<ExitCode> {
 fn setup(
     ctx: &mut Ctx,
     args: &CheckoutCreateArgs,
-    urls: &crate::config::Checkout,
+    urls: &crate::domain::config::Checkout,
 ) -> Result<ExitCode> {
     let Some(customer) = &args.customer else {
         bail!("--mode setup needs --customer: the card is saved to an existing customer");

@@ -59,7 +59,7 @@ pub fn run(ctx: &mut Ctx, args: &CompletionsArgs) -> Result<ExitCode> {
         }
         ctx.output.status(format!(
             "Wrote {} to {}.",
-            crate::plural::count(pages.len(), "man page", "man pages"),
+            crate::util::plural::count(pages.len(), "man page", "man pages"),
             dir.display()
         ));
         return Ok(ExitCode::SUCCESS);

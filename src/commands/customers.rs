@@ -2,8 +2,8 @@
 
 use super::tier_map;
 use crate::cli::{CustomersCommand, CustomersCreateArgs, CustomersListArgs, CustomersUpdateArgs};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::customers::{self, Changes, Created, Updated};
 use crate::ops::writes::{Actor, Local};
 use anyhow::Result;
@@ -42,7 +42,7 @@ fn create(ctx: &mut Ctx, args: &CustomersCreateArgs) -> Result<ExitCode> {
         let (n, list) = (ids.len(), ids.join(", "));
         ctx.output.warn(format!(
             "{} {email}: {list}",
-            crate::plural::count(n, "customer already uses", "customers already use")
+            crate::util::plural::count(n, "customer already uses", "customers already use")
         ));
         let question = format!("Create another customer with email {email}?");
         if !ctx.output.confirm(&question, ctx.global.yes)? {

@@ -1,8 +1,8 @@
 //! `billctl dashboard`.
 
 use crate::cli::DashboardArgs;
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::dashboard::dashboard;
 use crate::output::dashboard::page;
 use anyhow::Result;
@@ -31,8 +31,8 @@ pub fn run(ctx: &mut Ctx, args: &DashboardArgs) -> Result<ExitCode> {
         let (customers, charted) = (board.usage.rows.len() as u64, board.usage.charted);
         ctx.output.status(format!(
             "Wrote {to} ({}, {}, {charted} charted).",
-            crate::plural::grouped(bytes as u64, "byte", "bytes"),
-            crate::plural::grouped(customers, "customer", "customers")
+            crate::util::plural::grouped(bytes as u64, "byte", "bytes"),
+            crate::util::plural::grouped(customers, "customer", "customers")
         ));
     }
     Ok(ExitCode::SUCCESS)

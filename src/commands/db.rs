@@ -1,8 +1,8 @@
 //! `billctl db status|backup|restore|migrate|copy`.
 
 use crate::cli::{DbBackupArgs, DbCommand, DbCopyArgs, DbRestoreArgs};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::db;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -64,7 +64,7 @@ fn restore(ctx: &mut Ctx, args: &DbRestoreArgs) -> Result<ExitCode> {
         ctx.output.show(&db::check(&args.dir, &dir)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let when = crate::time::utc_datetime(db::manifest(&args.dir)?.created_at);
+    let when = crate::domain::time::utc_datetime(db::manifest(&args.dir)?.created_at);
     let question = format!(
         "Replace billctl.db and webhooks.db in {} with the backup from {when}? (the current state is kept in a pre-restore backup)",
         dir.display()

@@ -2,8 +2,8 @@
 //! client and the secrets this profile holds) and shows the report; exit 1 on any warning or
 //! failure. A config that cannot be read is an error (exit 2): doctor itself could not run.
 
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::doctor;
 use anyhow::Result;
 use std::process::ExitCode;

@@ -2,10 +2,11 @@
 
 use super::actor;
 use crate::cli::{KeysCommand, KeysIssueArgs, KeysListArgs, KeysRevokeArgs, KeysRotateArgs};
-use crate::clock::now;
 use crate::context::Ctx;
-use crate::keys::{self, Verification, Verifier};
+use crate::domain::clock::now;
+use crate::domain::keys::{self};
 use crate::ops;
+use crate::ops::verifier::{Verification, Verifier};
 use anyhow::{Context, Result};
 use ops::keys::KeyRecord;
 use std::io::BufRead;
@@ -74,15 +75,15 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
         let at = recs.iter().find(|k| &k.id == id).and_then(|k| k.revoked_at);
         ctx.output.status(format!(
             "{id} was already revoked at {}; nothing changed for it.",
-            crate::time::utc_datetime(at.unwrap_or(t))
+            crate::domain::time::utc_datetime(at.unwrap_or(t))
         ));
     }
     if !to_revoke.is_empty() {
         let question = format!(
             "Revoke {} now: {}? Calls with {} fail immediately.",
-            crate::plural::count(to_revoke.len(), "key", "keys"),
+            crate::util::plural::count(to_revoke.len(), "key", "keys"),
             to_revoke.join(", "),
-            crate::plural::word(to_revoke.len(), "it", "them")
+            crate::util::plural::word(to_revoke.len(), "it", "them")
         );
         if !ctx.output.confirm(&question, ctx.global.yes)? {
             return super::declined(ctx, "no key was revoked");

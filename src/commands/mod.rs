@@ -72,7 +72,7 @@ pub(crate) fn declined(ctx: &Ctx, kept: &str) -> Result<ExitCode> {
 pub(crate) use crate::ops::tier;
 
 /// The price-to-tier map from the config and the catalog mirror.
-pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::billing::TierMap> {
+pub(crate) fn tier_map(ctx: &mut Ctx) -> Result<crate::domain::billing::TierMap> {
     let config = ctx.config()?.clone();
     crate::ops::tier_map(ctx.store()?, &config)
 }
@@ -90,25 +90,29 @@ pub(crate) fn actor() -> String {
 }
 
 /// The customer from Stripe, or an error that says it does not exist (or was deleted).
-pub(crate) fn existing_customer(ctx: &mut Ctx, id: &str) -> Result<crate::billing::Customer> {
+pub(crate) fn existing_customer(
+    ctx: &mut Ctx,
+    id: &str,
+) -> Result<crate::domain::billing::Customer> {
     let stripe = ctx.stripe()?;
     ctx.block_on(crate::ops::subscriptions::existing_customer(&stripe, id))?
 }
 
 /// The endpoint ids whose secret is kept: in the keyring, and in the data dir's secret file.
 pub(crate) fn kept_secrets(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
-    let ids =
-        |all: Vec<(String, crate::secrets::Secret)>| all.into_iter().map(|(id, _)| id).collect();
+    let ids = |all: Vec<(String, crate::adapters::secrets::Secret)>| {
+        all.into_iter().map(|(id, _)| id).collect()
+    };
     let keyring = ctx
         .profile()
         .ok()
-        .and_then(|p| crate::secrets::webhook_secrets(&p).ok())
+        .and_then(|p| crate::adapters::secrets::webhook_secrets(&p).ok())
         .map(ids)
         .unwrap_or_default();
     let file = ctx
         .data_dir()
         .ok()
-        .and_then(|d| crate::secrets::file_secrets(&d).ok())
+        .and_then(|d| crate::adapters::secrets::file_secrets(&d).ok())
         .map(ids)
         .unwrap_or_default();
     (keyring, file)

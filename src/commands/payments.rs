@@ -2,9 +2,9 @@
 
 use crate::cli::{PaymentMethodAttachArgs, PaymentMethodsCommand, PortalCommand, PortalCreateArgs};
 use crate::context::Ctx;
+use crate::domain::mode::Mode;
 use crate::ops::payments;
 use crate::ops::writes::{Actor, Local};
-use crate::secrets::Mode;
 use anyhow::Result;
 use std::process::ExitCode;
 

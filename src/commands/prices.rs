@@ -1,9 +1,9 @@
 //! `billctl prices check` (CI drift check) and `billctl prices list`.
 
-use crate::catalog::Observed;
 use crate::cli::PricesCheckArgs;
-use crate::config::Config;
 use crate::context::Ctx;
+use crate::domain::catalog::Observed;
+use crate::domain::config::Config;
 use crate::ops;
 use anyhow::Result;
 use std::process::ExitCode;

@@ -1,8 +1,8 @@
 //! `billctl revenue`.
 
 use crate::cli::{RevenueArgs, RevenueBy};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::revenue;
 use crate::output::revenue::{csv_as_of, csv_by_month, html};
 use anyhow::{bail, Result};
@@ -29,9 +29,10 @@ pub fn run(ctx: &mut Ctx, args: &RevenueArgs) -> Result<ExitCode> {
 
 /// Month by month (`--by month`), and the HTML page (`--html`).
 fn by_month(ctx: &mut Ctx, args: &RevenueArgs, as_of: i64, now: i64) -> Result<ExitCode> {
-    let to = args
-        .to
-        .map_or_else(|| crate::time::month_of(as_of.saturating_sub(1)).0, |m| m.0);
+    let to = args.to.map_or_else(
+        || crate::domain::time::month_of(as_of.saturating_sub(1)).0,
+        |m| m.0,
+    );
     let from = args
         .from
         .map_or_else(|| revenue::months_before(to, 11), |m| m.0);

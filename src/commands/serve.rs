@@ -1,12 +1,12 @@
 //! `billctl serve` and `billctl serve tokens issue|list|revoke`.
 
 use super::actor;
+use crate::adapters::server;
 use crate::api::{self as serve, metrics::Metrics};
 use crate::cli::{ServeArgs, ServeCommand, ServeRunArgs, TokensCommand, TokensIssueArgs};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::serve::tokens;
-use crate::server;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -90,7 +90,7 @@ fn say_listening(
     output: &crate::output::Output,
     json_log: bool,
     url: String,
-    config: &crate::config::Config,
+    config: &crate::domain::config::Config,
 ) -> Result<()> {
     let source = config.source.clone();
     output.show_line(&crate::ops::serve::Listening {
@@ -103,7 +103,7 @@ fn say_listening(
 
 fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     server::reload::ignore_hangup_from_now("serve");
-    crate::secrets::check_credentials().map_err(anyhow::Error::msg)?;
+    crate::adapters::secrets::check_credentials().map_err(anyhow::Error::msg)?;
     args.server.limits(args.max_body).check()?;
     let (addr, certs) = serve::address_and_tls(&args.listen, args.tls.pair(), args.plain_http)?;
     if let server::Address::Unix(path) = &addr {

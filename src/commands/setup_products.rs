@@ -1,15 +1,15 @@
 //! `billctl setup-products`: plan and apply the catalog.
 
-use crate::catalog::{Observed, Plan};
 use crate::cli::SetupProductsArgs;
-use crate::clock::now;
-use crate::config::Config;
 use crate::context::Ctx;
+use crate::domain::catalog::{Observed, Plan};
+use crate::domain::clock::now;
+use crate::domain::config::Config;
 use crate::ops::setup::DriftMark;
 use crate::ops::Writer;
 use crate::ops::{self, setup::plan_view};
 use crate::output::plan_table;
-use crate::plural::count;
+use crate::util::plural::count;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -75,9 +75,9 @@ fn write_env(ctx: &mut Ctx, path: &std::path::Path, text: &str) -> Result<()> {
 }
 
 /// The key's mode as the plan's question names it.
-fn mode_label(mode: Option<crate::secrets::Mode>) -> &'static str {
+fn mode_label(mode: Option<crate::domain::mode::Mode>) -> &'static str {
     match mode {
-        Some(crate::secrets::Mode::Live) => "LIVE",
+        Some(crate::domain::mode::Mode::Live) => "LIVE",
         Some(m) => m.as_str(),
         None => "unknown",
     }
@@ -125,7 +125,7 @@ fn said_applied(ctx: &Ctx, changes: usize, left: usize) {
         let places = count(left, "place", "places");
         ctx.output.warn(format!(
             "Stripe still differs from the config in {places}; run setup-products --plan to see {}",
-            crate::plural::word(left, "it", "them")
+            crate::util::plural::word(left, "it", "them")
         ));
     }
     ctx.output

@@ -2,13 +2,13 @@
 //! `ops::lifecycle` workflow, the one serve's self-service routes run too.
 
 use super::{tier, tier_map};
-use crate::billing::{Customer, Subscription, UNKNOWN_TIER};
 use crate::cli::{
     Collection, SubscriptionsCancelArgs, SubscriptionsChangeArgs, SubscriptionsCommand,
     SubscriptionsCreateArgs, SubscriptionsListArgs,
 };
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::billing::{Customer, Subscription, UNKNOWN_TIER};
+use crate::domain::clock::now;
 use crate::ops;
 use crate::ops::lifecycle::{self, Actor, PlanChange, PlanError, Subscribe, Target};
 use crate::ops::subscriptions;

@@ -1,10 +1,10 @@
 //! `checkout create` as a workflow: a Checkout Session for a tier's price (a subscription) or
 //! for saving a card (`--mode setup`). Prints nothing.
 
-use crate::catalog::{RemotePrice, Tier};
-use crate::config::{Checkout, Config};
+use crate::adapters::stripe::{CheckoutFor, Writer};
+use crate::domain::catalog::{RemotePrice, Tier};
+use crate::domain::config::{Checkout, Config};
 use crate::ops::payments::CheckoutLink;
-use crate::stripe::{CheckoutFor, Writer};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -55,7 +55,7 @@ fn payer<'a>(customer: Option<&'a str>, email: Option<&'a str>) -> Result<Checko
 pub type Payer<'a> = (Option<&'a str>, Option<&'a str>);
 
 /// A subscription link for `quantity` units of `tier` at `price` (the quantity checked against
-/// the tier's bound by [`crate::billing::seats::Asked::for_tier`]). Every call is a new link; retries inside it reuse
+/// the tier's bound by [`crate::domain::billing::seats::Asked::for_tier`]). Every call is a new link; retries inside it reuse
 /// its key.
 pub async fn subscription_link(
     stripe: &Writer,
@@ -67,8 +67,8 @@ pub async fn subscription_link(
 ) -> Result<CheckoutLink> {
     let who = payer(customer, email)?;
     let metadata: HashMap<String, String> = [("billctl_tier".to_string(), tier.id.clone())].into();
-    let key = crate::idempotency::random();
-    let session = crate::stripe::NewCheckout {
+    let key = crate::domain::idempotency::random();
+    let session = crate::adapters::stripe::NewCheckout {
         who,
         price: &price.id,
         quantity,
@@ -101,7 +101,7 @@ pub enum CheckoutError {
         customer: String,
         sub: String,
         status: String,
-        /// What to do about it ([`crate::billing::next_step`]).
+        /// What to do about it ([`crate::domain::billing::next_step`]).
         next: String,
         /// Whether that is a plan change (which serve's self-service route also makes).
         moves: bool,
@@ -128,7 +128,7 @@ pub async fn sign_up<S: crate::ops::writes::Stores>(
             .await
             .context("failed to list the customer's subscriptions")
             .map_err(failed)?;
-        if let Some(live) = crate::billing::live_subscription(&subs) {
+        if let Some(live) = crate::domain::billing::live_subscription(&subs) {
             // On the tier asked for when one of its items is one of the tier's prices.
             let on = live.items.iter().any(|i| {
                 tier.prices
@@ -139,8 +139,8 @@ pub async fn sign_up<S: crate::ops::writes::Stores>(
                 customer: customer.to_string(),
                 sub: live.id.clone(),
                 status: live.status.clone(),
-                next: crate::billing::next_step(live, on, &tier.id),
-                moves: crate::billing::moves(live, on),
+                next: crate::domain::billing::next_step(live, on, &tier.id),
+                moves: crate::domain::billing::moves(live, on),
             });
         }
     }
@@ -165,7 +165,7 @@ pub async fn setup_link(
     urls: &Checkout,
     currency: &str,
 ) -> Result<SetupLink> {
-    let key = crate::idempotency::random();
+    let key = crate::domain::idempotency::random();
     let (ok, cancel) = (&urls.success_url, &urls.cancel_url);
     let (id, url) = stripe
         .setup_checkout(customer, ok, cancel, currency, &key)

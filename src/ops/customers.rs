@@ -2,11 +2,11 @@
 //! the audit log. Prints nothing.
 
 use super::writes::{self, Actor, Stores};
-use crate::billing::{Customer, MirrorRow, TierMap};
-use crate::config::AccessPolicy;
+use crate::adapters::store::Store;
+use crate::adapters::stripe::{Stripe, Writer};
+use crate::domain::billing::{Customer, MirrorRow, TierMap};
+use crate::domain::config::AccessPolicy;
 use crate::ops::payments::CustomerReport;
-use crate::store::Store;
-use crate::stripe::{Stripe, Writer};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -61,7 +61,8 @@ pub async fn create<S: Stores>(
     let mut sorted: Vec<(&String, &String)> = metadata.iter().collect();
     sorted.sort();
     let to = serde_json::json!({"name": name, "metadata": sorted}).to_string();
-    let key = crate::idempotency::change("customer-create", email, &same_email.join(","), &to, 0);
+    let key =
+        crate::domain::idempotency::change("customer-create", email, &same_email.join(","), &to, 0);
     let customer = stripe
         .create_customer(email, name, &metadata, &key)
         .await
@@ -201,9 +202,9 @@ pub async fn list(
 /// What `customers show` reads from Stripe, all at once.
 pub struct Fetched {
     pub customer: Customer,
-    pub subscriptions: Vec<crate::billing::Subscription>,
-    pub default_payment_method: Option<crate::stripe::PaymentMethodInfo>,
-    pub open_invoices: Vec<crate::stripe::InvoiceInfo>,
+    pub subscriptions: Vec<crate::domain::billing::Subscription>,
+    pub default_payment_method: Option<crate::adapters::stripe::PaymentMethodInfo>,
+    pub open_invoices: Vec<crate::adapters::stripe::InvoiceInfo>,
 }
 
 /// Reads a customer (an error if it does not exist), its subscriptions, default payment

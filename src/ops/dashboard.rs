@@ -2,13 +2,13 @@
 //! from the stores into one [`Dashboard`] that `output::dashboard` draws. `usage report
 //! --html` builds the usage section alone through [`usage_section`]. Prints nothing.
 
-use crate::billing::Customer;
-use crate::config::Config;
+use crate::adapters::store::webhooks::EventStore;
+use crate::adapters::store::Store;
+use crate::domain::billing::Customer;
+use crate::domain::config::Config;
+use crate::domain::usage::series::{self, QuotaReached, Series};
 use crate::ops::revenue::{self, AsOf, ByMonth};
 use crate::ops::usage::report::{self, Period, Query, Report, ReportBy, Window};
-use crate::store::webhooks::EventStore;
-use crate::store::Store;
-use crate::usage::series::{self, QuotaReached, Series};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -73,7 +73,7 @@ pub struct RevenueSection {
 #[derive(Debug, Serialize)]
 pub struct SubscribersSection {
     /// Counts by tier and status.
-    pub counts: Vec<crate::revenue::StatusCount>,
+    pub counts: Vec<crate::domain::revenue::StatusCount>,
     /// `past_due` and `unpaid`, with their dunning state.
     pub at_risk: Vec<AtRisk>,
     /// Trials that end within [`TRIAL_DAYS`].
@@ -92,7 +92,7 @@ pub struct AtRisk {
     pub next_payment_attempt: Option<i64>,
     pub unpaid_invoice_id: Option<String>,
     /// What the access policy gives the customer's keys now.
-    pub access: crate::billing::AccessState,
+    pub access: crate::domain::billing::AccessState,
     pub grace_until: Option<i64>,
 }
 
@@ -130,7 +130,7 @@ pub struct UsageRow {
     pub used: i64,
     pub quota: Option<u64>,
     pub percent: Option<f64>,
-    pub access: crate::billing::AccessState,
+    pub access: crate::domain::billing::AccessState,
     /// For charted rows: when the quota is or would be reached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota_reached: Option<QuotaReached>,
@@ -231,7 +231,7 @@ fn build(
 ) -> Result<Dashboard> {
     let customers = customer_map(store)?;
     let as_of = now.saturating_add(1);
-    let this_month = crate::time::month_of(now).0;
+    let this_month = crate::domain::time::month_of(now).0;
     // Twelve months up to now; the last of them is revenue now, read off rather than swept
     // through the history a second time.
     let months = revenue::by_month(
@@ -321,7 +321,7 @@ fn section(
             (
                 used,
                 r.quota,
-                crate::billing::standing(used, r.quota).percent,
+                crate::domain::billing::standing(used, r.quota).percent,
             )
         };
         rows.push(UsageRow {
@@ -342,8 +342,8 @@ fn section(
     let period = match q.window {
         Window::Range { from, to } => format!(
             "{}..{}",
-            crate::time::utc_datetime(from),
-            crate::time::utc_datetime(to)
+            crate::domain::time::utc_datetime(from),
+            crate::domain::time::utc_datetime(to)
         ),
         Window::Period(p) => p.to_string(),
     };
@@ -398,7 +398,7 @@ fn at_risk(
 
 /// Trials that end within [`TRIAL_DAYS`] days, soonest first.
 fn trials_ending(
-    subs: &[crate::billing::MirrorRow],
+    subs: &[crate::domain::billing::MirrorRow],
     customers: &HashMap<String, Customer>,
     now: i64,
 ) -> Vec<TrialEnding> {
@@ -432,7 +432,7 @@ fn subscribers(
     // (`unpaid` and `paused` included, which revenue leaves out of its subscribers).
     let mut counts: std::collections::BTreeMap<(String, String), u64> = Default::default();
     for s in &subs {
-        if crate::billing::LIVE_STATUSES.contains(&s.status.as_str()) {
+        if crate::domain::billing::LIVE_STATUSES.contains(&s.status.as_str()) {
             *counts
                 .entry((s.tier.clone(), s.status.clone()))
                 .or_default() += 1;
@@ -441,7 +441,7 @@ fn subscribers(
     Ok(SubscribersSection {
         counts: counts
             .into_iter()
-            .map(|((tier, status), n)| crate::revenue::StatusCount {
+            .map(|((tier, status), n)| crate::domain::revenue::StatusCount {
                 tier,
                 status,
                 subscriptions: n,
@@ -456,7 +456,7 @@ fn keys(store: &Store, customers: &HashMap<String, Customer>, now: i64) -> Resul
     let mut by_customer: std::collections::BTreeMap<String, Vec<KeyUse>> = Default::default();
     let mut active = 0u64;
     for k in store.keys(None)? {
-        if k.status(now) != crate::store::KeyState::Active {
+        if k.status(now) != crate::adapters::store::KeyState::Active {
             continue;
         }
         active += 1;

@@ -1,13 +1,13 @@
 //! `db status/backup/restore/migrate/copy` as workflows over the store's files (or its
 //! Postgres database). Prints nothing.
 
-use crate::store::backup;
-use crate::store::check::{self, Manifest};
-use crate::store::copy::{self, Copied};
-use crate::store::pg::PgUrl;
-use crate::store::restore::{self, Restored};
-use crate::store::webhooks::EventStore;
-use crate::store::Store;
+use crate::adapters::store::backup;
+use crate::adapters::store::check::{self, Manifest};
+use crate::adapters::store::copy::{self, Copied};
+use crate::adapters::store::pg::PgUrl;
+use crate::adapters::store::restore::{self, Restored};
+use crate::adapters::store::webhooks::EventStore;
+use crate::adapters::store::Store;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::Path;
@@ -97,7 +97,7 @@ pub fn backup(
             dest.display()
         )
     })?;
-    let secrets = data_dir.join(crate::secrets::SECRET_FILE);
+    let secrets = data_dir.join(crate::adapters::secrets::SECRET_FILE);
     Ok(BackedUp {
         backup: dest.display().to_string(),
         manifest,
@@ -159,7 +159,7 @@ pub struct Migrated {
 /// Migrates a Postgres store.
 pub fn migrate_pg(url: &PgUrl) -> Result<Migrated> {
     let mut client = url.connect()?;
-    let version = crate::store::pg::migrate(&mut client)
+    let version = crate::adapters::store::pg::migrate(&mut client)
         .with_context(|| format!("failed to migrate {}", url.shown()))?;
     Ok(Migrated {
         backend: "postgres",

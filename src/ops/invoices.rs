@@ -2,9 +2,9 @@
 //! check the answer, record the action in the journal and the audit log. Prints nothing.
 
 use super::writes::{self, Actor, Stores};
-use crate::money::money;
+use crate::adapters::stripe::{InvoiceInfo, Stripe, Writer};
+use crate::domain::money::money;
 use crate::ops::payments::InvoiceList;
-use crate::stripe::{InvoiceInfo, Stripe, Writer};
 use anyhow::{anyhow, Context, Result};
 
 /// A customer's invoices, with `status` if given.

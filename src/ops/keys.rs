@@ -1,10 +1,10 @@
 //! API key lifecycle as workflows: issue, rotate and list. The plaintext key exists only in
 //! the report of `issue` and `rotate`; the store keeps its hash. Prints nothing.
 
-use crate::keys;
-use crate::secrets::Mode;
-use crate::store::{Audit, Store};
-pub use crate::store::{KeyRecord, KeyState};
+use crate::adapters::store::{Audit, Store};
+pub use crate::adapters::store::{KeyRecord, KeyState};
+use crate::domain::keys;
+use crate::domain::mode::Mode;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
@@ -52,7 +52,7 @@ pub struct NewKey<'a> {
 
 /// A key refused because its customer already holds the most live keys allowed.
 #[derive(Debug, thiserror::Error)]
-#[error("the customer holds {}, the most allowed ([keys] max_live_per_customer = {max}); revoke one first", crate::plural::count(*live, "live key", "live keys"))]
+#[error("the customer holds {}, the most allowed ([keys] max_live_per_customer = {max}); revoke one first", crate::util::plural::count(*live, "live key", "live keys"))]
 pub struct KeyLimit {
     pub live: i64,
     pub max: u32,
@@ -222,7 +222,7 @@ pub fn customer_known(store: &Store, customer: &str) -> Result<bool> {
 
 /// A key by id, or an error that says how to find the ids.
 pub fn find(store: &Store, id: &str) -> Result<KeyRecord> {
-    crate::keys::not_a_full_key("the key argument", id).map_err(|e| anyhow::anyhow!(e))?;
+    crate::domain::keys::not_a_full_key("the key argument", id).map_err(|e| anyhow::anyhow!(e))?;
     store.key(id)?.ok_or_else(|| {
         anyhow::anyhow!("no API key with id {id}\nhint: 'billctl keys list' shows the ids")
     })
@@ -282,7 +282,7 @@ mod tests {
     fn issue_stores_a_hash_and_rotate_links_the_keys() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let customer = crate::billing::Customer {
+        let customer = crate::domain::billing::Customer {
             id: "cus_1".into(),
             email: None,
             name: None,

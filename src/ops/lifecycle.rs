@@ -8,10 +8,10 @@
 use super::subscriptions::{self as subs, SubscriptionView};
 pub use super::writes::Actor;
 use super::writes::{self, Entry, NotApplied, Stores};
-use crate::billing::seats::Asked;
-use crate::billing::{Customer, MirrorRow, Proration, Subscription, TierMap};
-use crate::catalog::Tier;
-use crate::stripe::{Stripe, Writer};
+use crate::adapters::stripe::{Stripe, Writer};
+use crate::domain::billing::seats::Asked;
+use crate::domain::billing::{Customer, MirrorRow, Proration, Subscription, TierMap};
+use crate::domain::catalog::Tier;
 use serde_json::json;
 
 /// Why a lifecycle change was not made. The `already`/`not` variants are "nothing to do":
@@ -24,7 +24,7 @@ pub enum PlanError {
         sub: String,
         status_article: String,
         tier: String,
-        /// What to do about it ([`crate::billing::next_step`]).
+        /// What to do about it ([`crate::domain::billing::next_step`]).
         next: String,
     },
     #[error("subscription {sub} is {status}: it cannot change tier\nhint: subscribe the customer again with 'billctl subscriptions create'")]
@@ -50,7 +50,7 @@ pub enum PlanError {
     NotApplied(#[from] NotApplied),
     /// The quantity asked for is refused by the tier's bound: nothing was sent.
     #[error(transparent)]
-    Seats(#[from] crate::billing::seats::SeatsError),
+    Seats(#[from] crate::domain::billing::seats::SeatsError),
     /// Stripe refused or could not be reached (the `stripe::Error` is in the chain).
     #[error("{0:#}")]
     Stripe(anyhow::Error),
@@ -209,7 +209,7 @@ struct Commit {
 }
 
 impl Commit {
-    fn run(self, s: &mut crate::store::Store) -> anyhow::Result<()> {
+    fn run(self, s: &mut crate::adapters::store::Store) -> anyhow::Result<()> {
         s.record(&self.customer, std::slice::from_ref(&self.row), self.at)?;
         let entry = Entry {
             actor: &self.actor,
@@ -233,7 +233,7 @@ fn item_state(sub: &Subscription, item: &str) -> String {
 /// A refused quantity as itself (the caller's mistake: nothing was sent), anything else as
 /// Stripe's failure.
 fn seats_or_stripe(e: anyhow::Error) -> PlanError {
-    match e.downcast::<crate::billing::seats::SeatsError>() {
+    match e.downcast::<crate::domain::billing::seats::SeatsError>() {
         Ok(s) => PlanError::Seats(s),
         Err(e) => PlanError::Stripe(e),
     }
@@ -288,7 +288,7 @@ pub async fn change_plan<S: Stores>(
     else {
         // Where it stays, with its seats: `team × 3`.
         let seats = tiers.main_item(sub).and_then(|i| i.quantity).unwrap_or(1);
-        let tier = crate::billing::seats::label(&tier.id, seats);
+        let tier = crate::domain::billing::seats::label(&tier.id, seats);
         let sub = sub.id.clone();
         return Err(PlanError::AlreadyThere { sub, tier });
     };
@@ -333,7 +333,7 @@ pub fn check_cancel(sub: &Subscription, at_period_end: bool) -> Result<(), PlanE
         return Err(PlanError::AlreadyEnded { sub, status });
     }
     if at_period_end && sub.cancel_at_period_end {
-        let end = crate::time::utc_date(sub.current_period_end);
+        let end = crate::domain::time::utc_date(sub.current_period_end);
         return Err(PlanError::AlreadyEnding {
             sub: sub.id.clone(),
             end,
@@ -350,7 +350,7 @@ pub fn cancel_question(
 ) -> Result<String, PlanError> {
     check_cancel(sub, at_period_end)?;
     let who = customer.email.as_deref().unwrap_or(&customer.id);
-    let end = crate::time::utc_date(sub.current_period_end);
+    let end = crate::domain::time::utc_date(sub.current_period_end);
     Ok(if at_period_end {
         format!("Cancel {} ({who}) at the end of its period, {end}?", sub.id)
     } else {
@@ -405,7 +405,7 @@ pub async fn cancel<S: Stores>(
     let audit = Audited::of(actor, "subscription.cancel", detail);
     let view = commit(stores, mirrored, &w, audit).await?;
     let message = if at_period_end {
-        let end = crate::time::utc_date(done.current_period_end);
+        let end = crate::domain::time::utc_date(done.current_period_end);
         format!("{} will end on {end}.", done.id)
     } else {
         format!("Canceled {}.", done.id)
@@ -514,7 +514,7 @@ pub async fn create<S: Stores>(
     let message = format!(
         "Subscribed {} to {} ({}): {}.",
         new.customer.id,
-        crate::billing::seats::label(&tier.id, new.quantity),
+        crate::domain::billing::seats::label(&tier.id, new.quantity),
         sub.id,
         sub.status
     );

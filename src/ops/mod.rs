@@ -3,7 +3,7 @@
 //! `commands/` turns flags into a call and renders the report.
 
 /// The Stripe client that workflows take (commands get it from the context).
-pub use crate::stripe::{Stripe, Writer};
+pub use crate::adapters::stripe::{Stripe, Writer};
 
 mod progress;
 #[cfg(test)]
@@ -27,14 +27,15 @@ pub mod serve;
 pub mod setup;
 pub mod subscriptions;
 pub mod usage;
+pub mod verifier;
 pub mod webhooks;
 pub mod writes;
 
 /// A configured tier, or an error listing the tiers that exist.
 pub fn tier<'a>(
-    config: &'a crate::config::Config,
+    config: &'a crate::domain::config::Config,
     id: &str,
-) -> anyhow::Result<&'a crate::catalog::Tier> {
+) -> anyhow::Result<&'a crate::domain::catalog::Tier> {
     config.tier(id).ok_or_else(|| {
         let known: Vec<&str> = config.tiers.iter().map(|t| t.id.as_str()).collect();
         anyhow::anyhow!(
@@ -47,10 +48,13 @@ pub fn tier<'a>(
 
 /// The price-to-tier map from the config and the store's catalog mirror.
 pub fn tier_map(
-    store: &crate::store::Store,
-    config: &crate::config::Config,
-) -> anyhow::Result<crate::billing::TierMap> {
-    Ok(crate::billing::TierMap::new(config, &store.catalog()?))
+    store: &crate::adapters::store::Store,
+    config: &crate::domain::config::Config,
+) -> anyhow::Result<crate::domain::billing::TierMap> {
+    Ok(crate::domain::billing::TierMap::new(
+        config,
+        &store.catalog()?,
+    ))
 }
 
 /// A mutex's guard, also after a thread panicked holding it: the services' shared state
@@ -61,7 +65,7 @@ pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Appends an action by `actor` to the audit log.
 pub fn audit(
-    store: &mut crate::store::Store,
+    store: &mut crate::adapters::store::Store,
     actor: &str,
     action: &str,
     customer: Option<&str>,
@@ -69,7 +73,7 @@ pub fn audit(
     at: i64,
 ) -> anyhow::Result<()> {
     store.append_audit(
-        &crate::store::Audit {
+        &crate::adapters::store::Audit {
             actor,
             action,
             key_id: None,
@@ -83,7 +87,7 @@ pub fn audit(
 
 /// `audit list`: entries since `from`, of `action` if given.
 pub fn audit_list(
-    store: &crate::store::Store,
+    store: &crate::adapters::store::Store,
     from: Option<i64>,
     action: Option<&str>,
 ) -> anyhow::Result<AuditList> {
@@ -93,7 +97,7 @@ pub fn audit_list(
 /// The audit log's entries.
 #[derive(Debug, serde::Serialize)]
 #[serde(transparent)]
-pub struct AuditList(pub Vec<crate::store::AuditRow>);
+pub struct AuditList(pub Vec<crate::adapters::store::AuditRow>);
 
 /// For in-process workflow tests: a write handle for `sim` (its key is a test-mode key, so
 /// the live-mode check lets it through), and a current-thread runtime to drive it, as `Ctx`
@@ -101,10 +105,10 @@ pub struct AuditList(pub Vec<crate::store::AuditRow>);
 #[cfg(test)]
 pub(crate) fn sim_client(
     sim: &stripe_sim::StripeSim,
-) -> (crate::stripe::Writer, tokio::runtime::Runtime) {
-    use crate::secrets::{Source, StripeKey};
+) -> (crate::adapters::stripe::Writer, tokio::runtime::Runtime) {
+    use crate::adapters::secrets::{Source, StripeKey};
     let key = StripeKey::parse(sim.api_key(), Source::Env).expect("the simulator's key");
-    let settings = crate::stripe::Settings {
+    let settings = crate::adapters::stripe::Settings {
         base: sim.base_url(),
         timeout: std::time::Duration::from_secs(30),
         max_attempts: 3,
@@ -112,8 +116,8 @@ pub(crate) fn sim_client(
         log: None,
         max_rps: None,
     };
-    let stripe = crate::stripe::Stripe::new(&key, settings).expect("a client");
-    let stripe = crate::stripe::Writer::unlock(&stripe, false).expect("a test-mode key");
+    let stripe = crate::adapters::stripe::Stripe::new(&key, settings).expect("a client");
+    let stripe = crate::adapters::stripe::Writer::unlock(&stripe, false).expect("a test-mode key");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

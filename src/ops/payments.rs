@@ -3,10 +3,10 @@
 //! Prints nothing.
 
 use super::writes::{self, Actor, Stores};
-use crate::billing::{access, AccessState, MirrorRow};
-use crate::config::AccessPolicy;
-use crate::store::{PaymentState, Store};
-use crate::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe, Writer};
+use crate::adapters::store::{PaymentState, Store};
+use crate::adapters::stripe::{InvoiceInfo, PaymentMethodInfo, Stripe, Writer};
+use crate::domain::billing::{access, AccessState, MirrorRow};
+use crate::domain::config::AccessPolicy;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
@@ -170,7 +170,7 @@ pub fn with_payment_state(
 pub struct ShownSubscription {
     #[serde(flatten)]
     pub listed: Listed,
-    pub items: Vec<crate::billing::Item>,
+    pub items: Vec<crate::domain::billing::Item>,
     #[serde(rename = "latest_invoice_id")]
     pub latest_invoice: Option<String>,
 }
@@ -225,7 +225,7 @@ pub struct InvoiceList(pub Vec<InvoiceInfo>);
 pub struct SubscriptionOutcome {
     #[serde(flatten)]
     pub row: MirrorRow,
-    pub items: Vec<crate::billing::Item>,
+    pub items: Vec<crate::domain::billing::Item>,
     #[serde(rename = "latest_invoice_id")]
     pub latest_invoice: Option<String>,
     pub trial_end: Option<i64>,
@@ -247,7 +247,7 @@ impl SubscriptionOutcome {
 /// The outcome of a new subscription: its first invoice read back when it is not paid for.
 pub async fn outcome(
     stripe: &Stripe,
-    sub: &crate::billing::Subscription,
+    sub: &crate::domain::billing::Subscription,
     row: &MirrorRow,
     trial_end: Option<i64>,
 ) -> Result<SubscriptionOutcome> {
@@ -298,7 +298,7 @@ pub fn standing(
 /// [`standing`] from a customer's current subscription, already read.
 pub fn standing_of(
     policy: &AccessPolicy,
-    current: Option<crate::store::Current>,
+    current: Option<crate::adapters::store::Current>,
     now: i64,
 ) -> Standing {
     let Some(cur) = current else {
@@ -331,7 +331,7 @@ pub fn standing_of(
 #[derive(Serialize)]
 pub struct CustomerReport {
     #[serde(flatten)]
-    pub customer: crate::billing::Customer,
+    pub customer: crate::domain::billing::Customer,
     /// The tier of the customer's live subscription; "none" without one.
     pub tier: String,
     pub api_keys: i64,
@@ -343,7 +343,7 @@ pub struct CustomerReport {
 }
 
 /// The tier of the live subscription among `subs` (mirrored as `rows`), else "none".
-pub fn tier_of(subs: &[crate::billing::Subscription], rows: &[MirrorRow]) -> String {
+pub fn tier_of(subs: &[crate::domain::billing::Subscription], rows: &[MirrorRow]) -> String {
     subs.iter()
         .zip(rows)
         .find(|(s, _)| s.is_live())
@@ -490,7 +490,7 @@ pub async fn portal_link(
     customer: &str,
     return_url: Option<&str>,
 ) -> Result<PortalLink> {
-    let key = crate::idempotency::random();
+    let key = crate::domain::idempotency::random();
     let url = stripe
         .portal_session(customer, return_url, &key)
         .await

@@ -1,9 +1,9 @@
 //! `prices check` and `prices list`: the configured prices against what Stripe has, and the
 //! expect file CI keeps. Prints nothing.
 
-use crate::catalog::{Observed, RemotePrice, META_TIER};
-use crate::catalog::{PriceSpec, Tier};
-use crate::config::Config;
+use crate::domain::catalog::{Observed, RemotePrice, META_TIER};
+use crate::domain::catalog::{PriceSpec, Tier};
+use crate::domain::config::Config;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -64,7 +64,7 @@ fn check_price(tier: &Tier, spec: &PriceSpec, observed: &Observed) -> Finding {
                 problems.push(format!("price {} is archived", p.id));
             }
             let meter = observed.meter.as_ref().map(|m| m.id.as_str());
-            let shape = crate::catalog::shape_changes(p, spec, meter);
+            let shape = crate::domain::catalog::shape_changes(p, spec, meter);
             if !shape.is_empty() {
                 let fields: Vec<String> = shape
                     .iter()
@@ -72,8 +72,8 @@ fn check_price(tier: &Tier, spec: &PriceSpec, observed: &Observed) -> Finding {
                     .collect();
                 problems.push(format!(
                     "price is {}, config says {}: {}",
-                    crate::catalog::describe_price(p),
-                    crate::catalog::describe_spec(spec),
+                    crate::domain::catalog::describe_price(p),
+                    crate::domain::catalog::describe_spec(spec),
                     fields.join("; ")
                 ));
             }
@@ -238,7 +238,10 @@ fn check_meter(config: &Config, observed: &Observed) -> Option<Finding> {
 /// `prices check`: every configured price (and the meter) against Stripe, and with `expect`
 /// against the env file CI keeps.
 /// The catalog as Stripe has it now.
-pub async fn observe(stripe: &crate::stripe::Stripe, config: &Config) -> Result<Observed> {
+pub async fn observe(
+    stripe: &crate::adapters::stripe::Stripe,
+    config: &Config,
+) -> Result<Observed> {
     use anyhow::Context;
     stripe
         .observe(config, false)
@@ -248,7 +251,7 @@ pub async fn observe(stripe: &crate::stripe::Stripe, config: &Config) -> Result<
 
 /// Catalog changes webhooks reported since the `setup-products` runs that saw them, oldest
 /// first.
-pub fn catalog_changes(store: &crate::store::Store) -> Result<Vec<CatalogChange>> {
+pub fn catalog_changes(store: &crate::adapters::store::Store) -> Result<Vec<CatalogChange>> {
     Ok(store
         .catalog_drift()?
         .into_iter()
@@ -275,7 +278,7 @@ impl CheckReport {
             .collect();
         Some(format!(
             "webhooks reported {} since the last setup-products: {}",
-            crate::plural::count(
+            crate::util::plural::count(
                 self.catalog_changes.len(),
                 "catalog change",
                 "catalog changes"
@@ -327,10 +330,10 @@ pub fn list(config: &Config, observed: &Observed) -> PriceList {
                     currency: p.currency.clone(),
                     interval: p.interval.clone(),
                     interval_count: p.interval_count,
-                    described: crate::catalog::describe_price(p),
+                    described: crate::domain::catalog::describe_price(p),
                 }),
                 matches: check_price(t, s, observed).ok,
-                wanted: crate::catalog::describe_spec(s),
+                wanted: crate::domain::catalog::describe_spec(s),
             }
         })
         .collect();

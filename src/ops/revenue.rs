@@ -1,9 +1,9 @@
 //! `billctl revenue` as a workflow: the subscription history and the catalog's prices read
 //! from the store, then MRR, subscribers and movements as of a day, or month by month (see
-//! `crate::revenue` for the definitions). Prints nothing.
+//! `crate::domain::revenue` for the definitions). Prints nothing.
 
-use crate::revenue::{Movements, Snapshot, Sweep};
-use crate::store::Store;
+use crate::adapters::store::Store;
+use crate::domain::revenue::{Movements, Snapshot, Sweep};
 use anyhow::{bail, Result};
 use serde::Serialize;
 
@@ -49,10 +49,10 @@ pub struct OverageEstimate {
 /// Stripe rounds a line).
 pub fn overage_estimate(
     store: &Store,
-    config: &crate::config::Config,
+    config: &crate::domain::config::Config,
     now: i64,
 ) -> Result<Vec<OverageEstimate>> {
-    let priced: std::collections::HashMap<&str, &crate::catalog::PriceSpec> = config
+    let priced: std::collections::HashMap<&str, &crate::domain::catalog::PriceSpec> = config
         .tiers
         .iter()
         .filter_map(|t| {
@@ -141,14 +141,14 @@ impl ByMonth {
 }
 
 fn month_name(t: i64) -> String {
-    crate::time::utc_date(t)[..7].to_string()
+    crate::domain::time::utc_date(t)[..7].to_string()
 }
 
 /// Revenue as of `as_of`.
 pub fn as_of(store: &Store, as_of: i64) -> Result<AsOf> {
     let history = store.subscription_history(as_of)?;
     let prices = store.prices()?;
-    let (month_start, _) = crate::time::month_of(as_of.saturating_sub(1));
+    let (month_start, _) = crate::domain::time::month_of(as_of.saturating_sub(1));
     let mut sweep = Sweep::new(&history, &prices);
     let movements = sweep.movements(month_start, as_of)?;
     let snapshot = sweep.snapshot(as_of)?;
@@ -176,7 +176,7 @@ pub fn by_month(store: &Store, from: i64, to: i64, as_of: i64) -> Result<ByMonth
         bail!(
             "--from {} starts after --as-of {}",
             month_name(from),
-            crate::time::utc_date(as_of.saturating_sub(1))
+            crate::domain::time::utc_date(as_of.saturating_sub(1))
         );
     }
     let history = store.subscription_history(as_of)?;
@@ -188,7 +188,7 @@ pub fn by_month(store: &Store, from: i64, to: i64, as_of: i64) -> Result<ByMonth
         if months.len() == MAX_MONTHS {
             bail!("--from and --to span more than {MAX_MONTHS} months");
         }
-        let (_, next) = crate::time::month_of(start);
+        let (_, next) = crate::domain::time::month_of(start);
         let end = next.min(as_of);
         let movements = sweep.movements(start, end)?;
         let snapshot = sweep.snapshot(end)?;
@@ -208,7 +208,7 @@ pub fn by_month(store: &Store, from: i64, to: i64, as_of: i64) -> Result<ByMonth
 pub fn months_before(month_start: i64, n: u32) -> i64 {
     let mut t = month_start;
     for _ in 0..n {
-        t = crate::time::month_of(t.saturating_sub(1)).0;
+        t = crate::domain::time::month_of(t.saturating_sub(1)).0;
     }
     t
 }

@@ -2,11 +2,11 @@
 //! taking Stripe's answers as the new state; record the result (audit log, catalog mirror).
 //! The confirmation between planning and applying stays with the command. Prints nothing.
 
-use crate::catalog::{self, tier_product, Observed, Plan};
-use crate::config::Config;
-pub use crate::store::DriftMark;
-use crate::store::{CatalogRow, PriceRow, Store};
-use crate::stripe::{Stripe, Writer};
+pub use crate::adapters::store::DriftMark;
+use crate::adapters::store::{CatalogRow, PriceRow, Store};
+use crate::adapters::stripe::{Stripe, Writer};
+use crate::domain::catalog::{self, tier_product, Observed, Plan};
+use crate::domain::config::Config;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
@@ -25,7 +25,7 @@ pub async fn observe(stripe: &Stripe, config: &Config, prune: bool) -> Result<(O
         .observe(config, prune)
         .await
         .context("failed to read the catalog from Stripe")?;
-    crate::faults::point("setup.read");
+    crate::util::faults::point("setup.read");
     if let Some(m) = &observed.meter {
         let problems = m.fixed_differences();
         if !problems.is_empty() {
@@ -65,7 +65,7 @@ pub fn settle_apply(store: &mut Store, applied: &Applied, now: i64) -> Result<()
         wanted: "the config".into(),
         got: format!(
             "{}, after stored replies",
-            crate::plural::count(applied.left, "difference", "differences")
+            crate::util::plural::count(applied.left, "difference", "differences")
         ),
     }
     .into())
@@ -84,7 +84,7 @@ pub async fn apply(
 ) -> Result<Applied> {
     let replays = stripe.replays();
     for wave in plan.waves() {
-        progress.message(&crate::plural::count(wave.len(), "change", "changes"));
+        progress.message(&crate::util::plural::count(wave.len(), "change", "changes"));
         let meter = state.meter.as_ref().map(|m| m.id.clone());
         let results = stripe
             .apply_wave(&wave, meter.as_deref(), CONCURRENCY, seq)
@@ -157,7 +157,7 @@ pub fn apply_recorded(
         .context("failed to record the catalog's own writes in the store");
     let applied = applied?;
     own?;
-    let now = crate::clock::now();
+    let now = crate::domain::clock::now();
     settle_apply(store, &applied, now)?;
     let actions = view
         .actions
@@ -168,7 +168,7 @@ pub fn apply_recorded(
     Ok(applied)
 }
 
-/// The write journal's object for the catalog (see `crate::idempotency`).
+/// The write journal's object for the catalog (see `crate::domain::idempotency`).
 pub const CATALOG: &str = "catalog";
 
 /// Appends the apply to the audit log: its counts and one line per action.
@@ -389,7 +389,12 @@ pub fn result_view(changes: usize, rows: &[CatalogRow], config: &Config) -> Resu
                 .prices()
                 .find(|(_, s)| s.lookup_key == p.lookup_key)
                 .map_or_else(
-                    || format!("{} / {every}", crate::money::money(p.amount, &p.currency)),
+                    || {
+                        format!(
+                            "{} / {every}",
+                            crate::domain::money::money(p.amount, &p.currency)
+                        )
+                    },
                     |(_, s)| catalog::describe_spec(s),
                 )
         })
@@ -423,7 +428,8 @@ mod tests {
     fn applies_the_default_catalog_to_the_simulator_in_two_reads() {
         let sim = stripe_sim::StripeSim::start();
         let (stripe, rt) = crate::ops::sim_client(&sim);
-        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let config =
+            crate::domain::config::parse(crate::domain::config::DEFAULT_CONFIG, "default").unwrap();
         let (observed, plan) = rt.block_on(observe(&stripe, &config, false)).unwrap();
         assert_eq!((plan.actions.len(), plan.writes()), (6, 6));
         let bar = crate::ops::Counter::default();

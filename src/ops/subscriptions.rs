@@ -2,14 +2,14 @@
 //! of `create` and `change` that `ops::lifecycle`'s workflows run. Prints nothing.
 
 use super::lifecycle::PlanError;
-use crate::billing::seats::Asked;
-use crate::billing::{
+use crate::adapters::store::Store;
+use crate::adapters::stripe::{PriceChange, Stripe, Writer};
+use crate::domain::billing::seats::Asked;
+use crate::domain::billing::{
     Counts, Customer, Item, MirrorRow, Proration, Subscription, TierMap, UNKNOWN_TIER,
 };
-use crate::catalog::Tier;
-use crate::catalog::{RemotePrice, META_TIER};
-use crate::store::Store;
-use crate::stripe::{PriceChange, Stripe, Writer};
+use crate::domain::catalog::Tier;
+use crate::domain::catalog::{RemotePrice, META_TIER};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -73,7 +73,7 @@ fn began_as(first: Option<&serde_json::Value>, now_row: &MirrorRow, tiers: &Tier
                     object[k] = v.clone();
                 }
             }
-            crate::stripe::subscription_from_json(&object)
+            crate::adapters::stripe::subscription_from_json(&object)
                 .map(|s| MirrorRow::of(&s, tiers))
                 .unwrap_or_else(|_| now_row.clone())
         }
@@ -128,7 +128,7 @@ fn timeline(
         let Some(created) = e["created"].as_i64() else {
             continue;
         };
-        let Ok(s) = crate::stripe::subscription_from_json(&e["data"]["object"]) else {
+        let Ok(s) = crate::adapters::stripe::subscription_from_json(&e["data"]["object"]) else {
             continue;
         };
         let mut row = MirrorRow::of(&s, tiers);
@@ -289,13 +289,13 @@ pub async fn prepare_create(
         .await
         .context("failed to list the customer's subscriptions")
         .map_err(PlanError::Stripe)?;
-    if let Some(live) = crate::billing::live_subscription(&existing) {
+    if let Some(live) = crate::domain::billing::live_subscription(&existing) {
         let on = MirrorRow::of(live, tiers).tier;
         return Err(PlanError::HasSubscription {
             customer: customer.id.clone(),
             sub: live.id.clone(),
             status_article: with_article(&live.status),
-            next: crate::billing::next_step(live, on == tier.id, &tier.id),
+            next: crate::domain::billing::next_step(live, on == tier.id, &tier.id),
             tier: on,
         });
     }
@@ -346,7 +346,7 @@ pub async fn create(
     key: &str,
 ) -> Result<Subscription> {
     let metadata: HashMap<String, String> = [(META_TIER.to_string(), new.tier.clone())].into();
-    let req = crate::stripe::NewSubscription {
+    let req = crate::adapters::stripe::NewSubscription {
         customer: new.customer.id.clone(),
         price: new.price.id.clone(),
         quantity: Some(new.quantity),
@@ -424,7 +424,7 @@ pub fn target_tier(
 /// How a change reads after the subscription's id: `from pro to team`, or with seats
 /// `from team × 3 to team × 5`.
 pub fn change_words(change: &Change, tier: &str) -> String {
-    crate::billing::seats::from_to(
+    crate::domain::billing::seats::from_to(
         (&change.from, change.from_quantity),
         (tier, change.quantity),
     )

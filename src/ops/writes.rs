@@ -4,7 +4,7 @@
 //! Stripe's answer carries the requested result, and the record of a change (journal and
 //! audit entry, naming the actor).
 
-use crate::store::{Audit, Store};
+use crate::adapters::store::{Audit, Store};
 use anyhow::Result;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -61,11 +61,11 @@ pub struct Actor<'a> {
 }
 
 impl<'a> Actor<'a> {
-    /// `name` acting now (the process's clock, `crate::clock`).
+    /// `name` acting now (the process's clock, `crate::domain::clock`).
     pub fn now(name: &'a str) -> Actor<'a> {
         Actor {
             name,
-            at: crate::clock::now(),
+            at: crate::domain::clock::now(),
         }
     }
 }
@@ -101,7 +101,7 @@ pub fn check(what: &str, object: &str, wanted: &str, got: &str) -> Result<(), No
 /// trying again is a new request.
 pub async fn settle<S: Stores, F>(
     stores: &S,
-    (stripe, change): (&crate::stripe::Stripe, &Change),
+    (stripe, change): (&crate::adapters::stripe::Stripe, &Change),
     (what, object, wanted): (&str, &str, &str),
     answer: String,
     reread: F,
@@ -115,7 +115,7 @@ where
         answer
     };
     if let Err(e) = check(what, object, wanted, &got) {
-        let job = spend_job(change.clone(), crate::clock::now());
+        let job = spend_job(change.clone(), crate::domain::clock::now());
         // Best effort: if the store fails here, the next attempt replays again and is
         // refused again, never reported as done.
         drop(stores.run(job).await);
@@ -146,7 +146,7 @@ pub struct Change {
 }
 
 /// The key of changing `object` (`kind`) from `from` (as read from Stripe) to `to`: with the
-/// journal's sequence for the object (see `crate::idempotency`).
+/// journal's sequence for the object (see `crate::domain::idempotency`).
 pub async fn key<S: Stores>(
     stores: &S,
     kind: &str,
@@ -157,7 +157,7 @@ pub async fn key<S: Stores>(
     let seq = stores.run(seq_of(object.to_string())).await?;
     Ok(Change {
         object: object.to_string(),
-        key: crate::idempotency::change(kind, object, from, to, seq),
+        key: crate::domain::idempotency::change(kind, object, from, to, seq),
     })
 }
 

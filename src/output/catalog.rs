@@ -1,10 +1,10 @@
 //! How catalog reports read on a terminal: `prices check`, `prices list` and `setup-products`.
 
 use super::{Output, Render};
-use crate::catalog::Action;
+use crate::domain::catalog::Action;
 use crate::ops::prices::{CheckReport, PriceList};
 use crate::ops::setup::{PlanView, ResultView};
-use crate::plural::count;
+use crate::util::plural::count;
 use comfy_table::{Cell, Color};
 
 impl Render for CheckReport {
@@ -47,7 +47,7 @@ impl Render for CheckReport {
             (d, n) => format!(
                 "Drift: {d} of {} {} from the config; 'billctl setup-products --plan' shows the fix.",
                 count(n, "price", "prices"),
-                crate::plural::word(d, "differs", "differ")
+                crate::util::plural::word(d, "differs", "differ")
             ),
         }]
     }

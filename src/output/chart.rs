@@ -4,9 +4,9 @@
 
 use super::dashboard::{count, reached_text, DAY};
 use super::svg::{escape, y_grid};
-use crate::money::group;
-use crate::time::utc_date;
-use crate::usage::series::{QuotaReached, Series};
+use crate::domain::money::group;
+use crate::domain::time::utc_date;
+use crate::domain::usage::series::{QuotaReached, Series};
 use std::fmt::Write;
 
 /// Five gridlines, from 0 to `top` in quarters.

@@ -16,13 +16,13 @@
 
 use super::chart::{nice, quarters, usage_svg, y_title};
 use super::svg::{escape, y_grid};
-use crate::money::{group, money, signed};
+use crate::domain::money::{group, money, signed};
+use crate::domain::time::{utc_date, utc_datetime, utc_minute};
+use crate::domain::usage::series::{QuotaReached, Series};
 use crate::ops::dashboard::{
     Dashboard, KeysSection, RevenueSection, SubscribersSection, UsageRow, UsageSection,
     WebhooksSection, Who,
 };
-use crate::time::{utc_date, utc_datetime, utc_minute};
-use crate::usage::series::{QuotaReached, Series};
 use std::fmt::Write;
 
 pub(super) const DAY: i64 = 86_400;
@@ -125,7 +125,7 @@ pub fn warnings(d: &Dashboard) -> Vec<String> {
         .usage
         .rows
         .iter()
-        .filter(|r| r.tier == crate::billing::UNKNOWN_TIER)
+        .filter(|r| r.tier == crate::domain::billing::UNKNOWN_TIER)
         .map(|r| r.who.customer_id.as_str())
         .collect();
     unknown.dedup();
@@ -185,7 +185,7 @@ fn revenue(r: &RevenueSection) -> String {
 }
 
 /// One currency's cards, MRR by tier, and chart of the last months.
-fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::revenue::CurrencyMrr) {
+fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::domain::revenue::CurrencyMrr) {
     let cur = c.currency.as_str();
     let _ = write!(
         s,
@@ -234,7 +234,7 @@ fn revenue_in(s: &mut String, r: &RevenueSection, c: &crate::revenue::CurrencyMr
     s.push_str(&super::revenue::stacked(
         &format!(
             "MRR, last {}, stacked by tier ({})",
-            crate::plural::count(r.months.months.len(), "month", "months"),
+            crate::util::plural::count(r.months.months.len(), "month", "months"),
             cur.to_uppercase()
         ),
         &r.months,
@@ -267,7 +267,7 @@ fn movements(s: &mut String, r: &RevenueSection) {
     for m in &r.now.movements {
         let cur = m.currency.as_str();
         // Out-movements count down: the one signed formatter leaves a zero unsigned.
-        let mv = |x: &crate::revenue::Move, out: bool| {
+        let mv = |x: &crate::domain::revenue::Move, out: bool| {
             format!(
                 "<td class=\"n\">{} <span class=\"note\">({})</span></td>",
                 signed(if out { x.mrr.saturating_neg() } else { x.mrr }, cur),
@@ -382,7 +382,7 @@ fn trials(s: &mut String, sub: &SubscribersSection) {
     let _ = write!(
         s,
         "<h3>Trials ending within {} ({})</h3>",
-        crate::plural::count(crate::ops::dashboard::TRIAL_DAYS, "day", "days"),
+        crate::util::plural::count(crate::ops::dashboard::TRIAL_DAYS, "day", "days"),
         group(sub.trials_ending.len() as u64)
     );
     if sub.trials_ending.is_empty() {
@@ -423,9 +423,9 @@ fn usage_intro(u: &UsageSection) -> String {
     format!(
         "<p>Billing period: {} · {}, by share of quota; the first {} {} charted below the table.</p>",
         escape(&u.period),
-        crate::plural::grouped(u.rows.len() as u64, "customer", "customers"),
+        crate::util::plural::grouped(u.rows.len() as u64, "customer", "customers"),
         group(u.charted as u64),
-        crate::plural::word(u.charted, "is", "are")
+        crate::util::plural::word(u.charted, "is", "are")
     )
 }
 
@@ -468,7 +468,7 @@ fn usage(u: &UsageSection) -> String {
         let _ = write!(
             s,
             "<p class=\"note\">{} in the table only.</p>",
-            crate::plural::grouped(
+            crate::util::plural::grouped(
                 (u.rows.len() - u.charted) as u64,
                 "more customer is",
                 "more customers are"
@@ -491,7 +491,7 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
     let figures = format!(
         ": {} {} of {} ({}), {} to {}",
         count(r.used),
-        crate::plural::word(r.used, "API call", "API calls"),
+        crate::util::plural::word(r.used, "API call", "API calls"),
         r.quota.map_or_else(|| "unlimited".into(), group),
         r.tier,
         utc_date(series.from),
@@ -516,8 +516,8 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
 fn keys(k: &KeysSection) -> String {
     let mut s = format!(
         "<p>{} of {}, most recently used first.</p>",
-        crate::plural::grouped(k.active, "active key", "active keys"),
-        crate::plural::grouped(k.customers.len() as u64, "customer", "customers")
+        crate::util::plural::grouped(k.active, "active key", "active keys"),
+        crate::util::plural::grouped(k.customers.len() as u64, "customer", "customers")
     );
     if k.customers.is_empty() {
         return s;
@@ -602,7 +602,7 @@ fn webhook_chart(wh: &WebhooksSection) -> String {
     let y = |v: f64| h - bottom - v / top * (h - bottom - 14.0);
     let title = format!(
         "Webhook events by day of arrival and outcome, last {}",
-        crate::plural::count(wh.days.len(), "day", "days")
+        crate::util::plural::count(wh.days.len(), "day", "days")
     );
     let mut s = format!(
         "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"webhook-chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"webhooks-t\"><title id=\"webhooks-t\">{}</title>",

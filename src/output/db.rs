@@ -1,10 +1,10 @@
 //! `db status/backup/restore/migrate/copy` as text.
 
 use super::{cell, Output, Render};
+use crate::adapters::store::copy::Copied;
+use crate::adapters::store::restore::Restored;
+use crate::domain::time::utc_datetime;
 use crate::ops::db::{BackedUp, Migrated, Sound, Status};
-use crate::store::copy::Copied;
-use crate::store::restore::Restored;
-use crate::time::utc_datetime;
 
 impl Render for Status {
     fn render(&self, out: &Output) -> String {
@@ -36,7 +36,7 @@ impl Render for BackedUp {
             .files
             .iter()
             .map(|f| {
-                let size = crate::plural::count(f.bytes, "byte", "bytes");
+                let size = crate::util::plural::count(f.bytes, "byte", "bytes");
                 format!("{} ({size})", f.name)
             })
             .collect();
@@ -94,7 +94,7 @@ impl Render for Restored {
             notes.push(format!(
                 "Removed the older pre-restore copy {} (the newest {} are kept).",
                 p.display(),
-                crate::store::restore::KEEP_PRE_RESTORE
+                crate::adapters::store::restore::KEEP_PRE_RESTORE
             ));
         }
         notes
@@ -123,8 +123,8 @@ impl Render for Copied {
     fn notes(&self) -> Vec<String> {
         vec![format!(
             "Copied {} in {} from {} to {}; counts and sums match.",
-            crate::plural::count(self.rows, "row", "rows"),
-            crate::plural::count(self.tables.len(), "table", "tables"),
+            crate::util::plural::count(self.rows, "row", "rows"),
+            crate::util::plural::count(self.tables.len(), "table", "tables"),
             self.from,
             self.to
         )]

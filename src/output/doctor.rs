@@ -35,8 +35,8 @@ impl Render for Report {
         vec![format!(
             "{} ok, {}, {}, {} skipped.",
             self.ok,
-            crate::plural::count(self.warnings, "warning", "warnings"),
-            crate::plural::count(self.failures, "failure", "failures"),
+            crate::util::plural::count(self.warnings, "warning", "warnings"),
+            crate::util::plural::count(self.failures, "failure", "failures"),
             self.skipped
         )]
     }

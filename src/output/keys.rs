@@ -1,9 +1,9 @@
 //! How API keys and verifications read on a terminal.
 
 use super::{Output, Render};
-use crate::keys::Verification;
+use crate::domain::time::{utc_date, utc_datetime};
 use crate::ops::keys::{Issued, KeyList, KeyState, KeyView};
-use crate::time::{utc_date, utc_datetime};
+use crate::ops::verifier::Verification;
 use comfy_table::Color;
 
 impl Render for Issued {
@@ -128,9 +128,9 @@ impl Render for Verification {
     }
 }
 
-impl Render for crate::secrets::KeyStatus {
+impl Render for crate::adapters::secrets::KeyStatus {
     fn render(&self, _: &Output) -> String {
-        use crate::secrets::KeyKind;
+        use crate::adapters::secrets::KeyKind;
         let (Some(source), Some(mode), Some(kind), Some(last4)) =
             (&self.source, self.mode, self.kind, &self.last4)
         else {
@@ -172,7 +172,7 @@ impl Render for crate::ops::AuditList {
             .iter()
             .map(|r| {
                 vec![
-                    super::cell(crate::time::utc_datetime(r.at)),
+                    super::cell(crate::domain::time::utc_datetime(r.at)),
                     super::cell(&r.actor),
                     super::cell(&r.action),
                     super::cell(r.key_id.as_deref().unwrap_or("-")),

@@ -12,7 +12,7 @@ mod chart;
 pub mod dashboard;
 mod db;
 mod doctor;
-pub use crate::text::json_text;
+pub use crate::util::text::json_text;
 mod keys;
 pub mod logq;
 mod payments;
@@ -87,7 +87,7 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub use crate::text::{bidi_control, clean, terminal_safe, unsafe_char};
+pub use crate::util::text::{bidi_control, clean, terminal_safe, unsafe_char};
 
 /// A rendered report made safe for a terminal: as [`terminal_safe`] (its own line breaks kept),
 /// except that with color on, the SGR color sequences billctl's tables use (`ESC [ 1;31 m`) pass.

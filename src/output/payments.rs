@@ -2,12 +2,12 @@
 //! terminal.
 
 use super::{Output, Render};
-use crate::money::money;
+use crate::adapters::stripe::{InvoiceInfo, PaymentMethodInfo};
+use crate::domain::money::money;
+use crate::domain::time::{utc_date, utc_datetime};
 use crate::ops::payments::{
     CustomerReport, InvoiceList, MethodList, Standing, SubscriptionOutcome,
 };
-use crate::stripe::{InvoiceInfo, PaymentMethodInfo};
-use crate::time::{utc_date, utc_datetime};
 
 /// "visa …4242 (08/2030)".
 pub fn card(pm: &PaymentMethodInfo) -> String {
@@ -164,7 +164,7 @@ impl Render for Standing {
         if self.payment.failed_attempts > 0 || self.payment.failed_at.is_some() {
             s.push_str(&format!(
                 "\ndunning:  {} since {}, next retry {}",
-                crate::plural::count(
+                crate::util::plural::count(
                     self.payment.failed_attempts,
                     "failed attempt",
                     "failed attempts"
@@ -182,7 +182,7 @@ impl Render for Standing {
 impl Render for CustomerReport {
     fn render(&self, out: &Output) -> String {
         let c = &self.customer;
-        let unknown = if self.tier == crate::billing::UNKNOWN_TIER {
+        let unknown = if self.tier == crate::domain::billing::UNKNOWN_TIER {
             " (price not in the catalog)"
         } else {
             ""
@@ -218,7 +218,7 @@ impl Render for CustomerReport {
 /// Customers, for `customers list`.
 #[derive(serde::Serialize)]
 #[serde(transparent)]
-pub struct CustomerList(pub Vec<crate::billing::Customer>);
+pub struct CustomerList(pub Vec<crate::domain::billing::Customer>);
 
 impl Render for CustomerList {
     fn render(&self, out: &Output) -> String {
@@ -240,7 +240,7 @@ impl Render for CustomerList {
     fn notes(&self) -> Vec<String> {
         vec![format!(
             "{}.",
-            crate::plural::count(self.0.len(), "customer", "customers")
+            crate::util::plural::count(self.0.len(), "customer", "customers")
         )]
     }
 }
@@ -254,7 +254,7 @@ impl Render for crate::ops::payments::CheckoutLink {
         vec![format!(
             "Checkout Session {} for {} expires {}.",
             self.id,
-            crate::billing::seats::label(&self.tier, self.quantity),
+            crate::domain::billing::seats::label(&self.tier, self.quantity),
             utc_datetime(self.expires_at)
         )]
     }

@@ -1,10 +1,10 @@
 //! How `revenue` reads on a terminal, as CSV and as an HTML page with SVG charts.
 
 use super::{Output, Render};
-use crate::money::{group, money, signed};
+use crate::domain::money::{group, money, signed};
+use crate::domain::revenue::{Movements, Snapshot};
+use crate::domain::time::utc_datetime;
 use crate::ops::revenue::{AsOf, ByMonth};
-use crate::revenue::{Movements, Snapshot};
-use crate::time::utc_datetime;
 
 fn snapshot_table(out: &Output, s: &Snapshot) -> String {
     let mut rows = Vec::new();
@@ -21,7 +21,7 @@ fn snapshot_table(out: &Output, s: &Snapshot) -> String {
         rows.push(vec![
             super::cell(c.currency.to_uppercase()),
             super::cell("total"),
-            super::cell(crate::plural::grouped(
+            super::cell(crate::util::plural::grouped(
                 c.paying_customers,
                 "customer",
                 "customers",
@@ -161,9 +161,9 @@ fn unpriced_note(s: &Snapshot) -> Vec<String> {
     }
     vec![format!(
         "{} of live subscriptions {} not in the catalog mirror, so {} MRR is not counted: {} (run 'billctl setup-products')",
-        crate::plural::count(s.unpriced.len(), "price", "prices"),
-        crate::plural::word(s.unpriced.len(), "is", "are"),
-        crate::plural::word(s.unpriced.len(), "its", "their"),
+        crate::util::plural::count(s.unpriced.len(), "price", "prices"),
+        crate::util::plural::word(s.unpriced.len(), "is", "are"),
+        crate::util::plural::word(s.unpriced.len(), "its", "their"),
         s.unpriced.join(", ")
     )]
 }
@@ -295,9 +295,9 @@ impl Bar<'_> {
     fn segments(
         &self,
         svg: &mut String,
-        c: &crate::revenue::CurrencyMrr,
+        c: &crate::domain::revenue::CurrencyMrr,
         tiers: &[String],
-        value: &dyn Fn(&crate::revenue::TierMrr) -> i64,
+        value: &dyn Fn(&crate::domain::revenue::TierMrr) -> i64,
     ) {
         let (x, y, month) = (self.x, self.y, self.month);
         let mut base = 0.0;
@@ -331,7 +331,7 @@ impl Bar<'_> {
 /// Stripe takes (10 for the three-decimal currencies), never 499,999.5 ISK or 0.001 BHD.
 /// The half is a round number of those (1, 2 or 5 times a power of ten).
 pub(super) fn money_ticks(max: i64, currency: &str) -> [i64; 3] {
-    let unit = crate::money::exponent(currency).map_or(1, |e| {
+    let unit = crate::domain::money::exponent(currency).map_or(1, |e| {
         e.step.max(10i64.pow(e.minor.saturating_sub(e.shown)))
     });
     // Signed `div_ceil` is unstable; both are positive here.
@@ -359,7 +359,7 @@ pub(super) fn stacked(
     r: &ByMonth,
     currency: &str,
     tiers: &[String],
-    value: &dyn Fn(&crate::revenue::TierMrr) -> i64,
+    value: &dyn Fn(&crate::domain::revenue::TierMrr) -> i64,
     label: &dyn Fn(i64) -> String,
 ) -> String {
     let (w, h, left, bottom) = (720.0, 260.0, 90.0, 40.0);

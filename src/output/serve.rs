@@ -2,10 +2,10 @@
 //! a token).
 
 use super::{clean, Output, Render};
+use crate::adapters::server::{Access, AccessLog};
+use crate::domain::time::utc_datetime;
 use crate::ops::serve::tokens::{IssuedToken, Revoked, TokenList};
 use crate::ops::serve::{Listening, Summary};
-use crate::server::{Access, AccessLog};
-use crate::time::utc_datetime;
 use comfy_table::Color;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ impl Render for TokenList {
             .iter()
             .map(|t| {
                 let status = match t.status {
-                    crate::store::KeyState::Active => out.paint("active", Color::Green),
+                    crate::adapters::store::KeyState::Active => out.paint("active", Color::Green),
                     other => out.paint(other.as_str(), Color::Red),
                 };
                 let scopes: Vec<&str> = t.scopes.iter().map(|s| s.as_str()).collect();
@@ -79,8 +79,8 @@ impl Render for Listening {
 pub fn serve_summary(s: &Summary) -> String {
     format!(
         "stopped: {} answered, {} recorded",
-        crate::plural::count(s.requests, "request", "requests"),
-        crate::plural::count(s.recorded, "call", "calls")
+        crate::util::plural::count(s.requests, "request", "requests"),
+        crate::util::plural::count(s.recorded, "call", "calls")
     )
 }
 
@@ -97,7 +97,7 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
                 _ => "info",
             };
             let mut line = serde_json::json!({
-                "time": crate::time::rfc3339_ms(a.at_ms),
+                "time": crate::domain::time::rfc3339_ms(a.at_ms),
                 "level": level,
                 "request_id": a.request_id,
                 "route": a.route,
@@ -132,10 +132,10 @@ pub fn serve_access_log(out: &Output, json: bool) -> AccessLog {
 /// socket's path, a certificate's error): [`clean`] escapes its line breaks and controls, so
 /// no text can forge a line (JSON escapes them in its own way).
 pub fn log_notice(out: &Output, json: bool, level: &str, message: &str) {
-    let message = &*crate::keys::redact(message);
+    let message = &*crate::domain::keys::redact(message);
     if json {
         let line = serde_json::json!({
-            "time": crate::time::rfc3339_ms(crate::clock::now_ms()),
+            "time": crate::domain::time::rfc3339_ms(crate::domain::clock::now_ms()),
             "level": level,
             "message": message,
         });
@@ -166,7 +166,7 @@ pub fn secret_source_notice(
         return log_notice(out, false, level, &message);
     }
     out.log_line(&serde_json::json!({
-        "time": crate::time::rfc3339_ms(crate::clock::now_ms()),
+        "time": crate::domain::time::rfc3339_ms(crate::domain::clock::now_ms()),
         "level": level,
         "message": message,
         "secret_source": source,
@@ -177,11 +177,11 @@ pub fn secret_source_notice(
 /// The config a service runs on, said once at start on its log: the operator's file (info), or
 /// the built-in catalog (a warning: its quotas and prices are not the operator's). In JSON
 /// `{"time", "level", "message", "config": {"path", "catalog"}}`.
-pub fn config_notice(out: &Output, json: bool, source: &crate::config::ConfigSource) {
+pub fn config_notice(out: &Output, json: bool, source: &crate::domain::config::ConfigSource) {
     let (level, message) = config_said(source);
     if json {
         let line = serde_json::json!({
-            "time": crate::time::rfc3339_ms(crate::clock::now_ms()),
+            "time": crate::domain::time::rfc3339_ms(crate::domain::clock::now_ms()),
             "level": level,
             "message": message,
             "config": source,
@@ -193,10 +193,10 @@ pub fn config_notice(out: &Output, json: bool, source: &crate::config::ConfigSou
 }
 
 /// The level and words of [`config_notice`] (and of doctor's first line).
-pub fn config_said(source: &crate::config::ConfigSource) -> (&'static str, String) {
+pub fn config_said(source: &crate::domain::config::ConfigSource) -> (&'static str, String) {
     match source {
-        crate::config::ConfigSource::File(p) => ("info", format!("config: {}", p.display())),
-        crate::config::ConfigSource::BuiltIn => (
+        crate::domain::config::ConfigSource::File(p) => ("info", format!("config: {}", p.display())),
+        crate::domain::config::ConfigSource::BuiltIn => (
             "warn",
             "config: none given or found; the built-in catalog is in force (set BILLCTL_CONFIG or --config to your file)".to_string(),
         ),
@@ -206,16 +206,16 @@ pub fn config_said(source: &crate::config::ConfigSource) -> (&'static str, Strin
 /// The status a server gives systemd with `READY=1`: where it listens, on which config. The
 /// notify protocol is newline-separated assignments, so the outside text (a socket's path,
 /// the config's path) is [`clean`]ed: a line break in it would forge another assignment.
-pub fn ready_status(url: &str, config: &crate::config::ConfigSource) -> String {
+pub fn ready_status(url: &str, config: &crate::domain::config::ConfigSource) -> String {
     let url = clean(url);
     match config {
-        crate::config::ConfigSource::File(p) => {
+        crate::domain::config::ConfigSource::File(p) => {
             format!(
                 "listening on {url}; config {}",
                 clean(&p.display().to_string())
             )
         }
-        crate::config::ConfigSource::BuiltIn => {
+        crate::domain::config::ConfigSource::BuiltIn => {
             format!("listening on {url}; the built-in catalog (no config file)")
         }
     }
@@ -223,7 +223,7 @@ pub fn ready_status(url: &str, config: &crate::config::ConfigSource) -> String {
 
 /// What a SIGHUP's reload says, line by line: a status line, or a warning when a part kept
 /// what it had.
-pub fn reload_said(out: &Output, json: bool) -> crate::server::reload::Said {
+pub fn reload_said(out: &Output, json: bool) -> crate::adapters::server::reload::Said {
     let out = out.clone();
     Arc::new(move |warn, line| {
         let level = if warn { "warn" } else { "info" };
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(
             super::ready_status(
                 "unix:/run/a\nb.sock",
-                &crate::config::ConfigSource::File("/etc/c\nSTOPPING=1".into())
+                &crate::domain::config::ConfigSource::File("/etc/c\nSTOPPING=1".into())
             ),
             "listening on unix:/run/a\\u{a}b.sock; config /etc/c\\u{a}STOPPING=1"
         );

@@ -1,9 +1,9 @@
 //! How subscriptions read on a terminal.
 
 use super::{Output, Render};
-use crate::billing::{MirrorRow, UNKNOWN_TIER};
+use crate::domain::billing::{MirrorRow, UNKNOWN_TIER};
+use crate::domain::time::utc_date;
 use crate::ops::subscriptions::{SubscriptionView, SyncReport};
-use crate::time::utc_date;
 use comfy_table::Color;
 
 /// The mirror rows as a table (tier `unknown` in red: it is not silently ignored).
@@ -51,7 +51,7 @@ pub fn subscription_table(out: &Output, rows: &[MirrorRow]) -> String {
 
 impl Render for SyncReport {
     fn render(&self, _: &Output) -> String {
-        let line = |name: &str, k: &crate::billing::Counts| {
+        let line = |name: &str, k: &crate::domain::billing::Counts| {
             format!(
                 "{name}: {} added, {} updated, {} removed, {} unchanged",
                 k.added, k.updated, k.removed, k.unchanged
@@ -84,7 +84,8 @@ impl Render for crate::ops::payments::ListedSubscriptions {
         let rows: Vec<MirrorRow> = self.0.iter().map(|l| l.row.clone()).collect();
         let mut text = subscription_table(out, &rows);
         for l in self.0.iter().filter(|l| {
-            l.access != crate::billing::AccessState::Granted || l.payment.failed_attempts > 0
+            l.access != crate::domain::billing::AccessState::Granted
+                || l.payment.failed_attempts > 0
         }) {
             let card = l
                 .default_payment_method
@@ -93,15 +94,15 @@ impl Render for crate::ops::payments::ListedSubscriptions {
             let retry = l
                 .payment
                 .next_attempt
-                .map_or("none".into(), crate::time::utc_datetime);
+                .map_or("none".into(), crate::domain::time::utc_datetime);
             let grace = l.grace_until.map_or(String::new(), |g| {
-                format!(", grace until {}", crate::time::utc_datetime(g))
+                format!(", grace until {}", crate::domain::time::utc_datetime(g))
             });
             text.push_str(&format!(
                 "\n{}: access {}{grace}; {}, next retry {retry}; {card}",
                 l.row.id,
                 l.access,
-                crate::plural::count(
+                crate::util::plural::count(
                     l.payment.failed_attempts,
                     "failed attempt",
                     "failed attempts"
@@ -114,7 +115,7 @@ impl Render for crate::ops::payments::ListedSubscriptions {
     fn notes(&self) -> Vec<String> {
         vec![format!(
             "{}.",
-            crate::plural::count(self.0.len(), "subscription", "subscriptions")
+            crate::util::plural::count(self.0.len(), "subscription", "subscriptions")
         )]
     }
 }

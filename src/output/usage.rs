@@ -1,11 +1,11 @@
 //! How usage reports read on a terminal, as CSV and as an HTML page.
 
 use super::{clean, Output, Render};
-use crate::billing::AccessState;
+use crate::domain::billing::AccessState;
+use crate::domain::time::{utc_date, utc_datetime};
 use crate::ops::usage::report::{Report, ReportBy, Row};
 use crate::ops::usage::sync::{CompactView, ReconcileView, SyncView};
-use crate::plural::count;
-use crate::time::{utc_date, utc_datetime};
+use crate::util::plural::count;
 use comfy_table::Color;
 
 impl Render for Report {
@@ -18,7 +18,7 @@ impl Render for Report {
         let mut unknown: Vec<&str> = self
             .rows
             .iter()
-            .filter(|r| r.tier == crate::billing::UNKNOWN_TIER)
+            .filter(|r| r.tier == crate::domain::billing::UNKNOWN_TIER)
             .map(|r| r.customer.as_str())
             .collect();
         unknown.dedup();
@@ -35,7 +35,7 @@ pub fn unknown_tier_warning(customers: &[&str]) -> Vec<String> {
     vec![format!(
         "{} on a price the catalog does not know (tier unknown), so {} quota is not known and not shown: {} (run 'billctl prices check')",
         count(customers.len(), "customer is", "customers are"),
-        crate::plural::word(customers.len(), "its", "their"),
+        crate::util::plural::word(customers.len(), "its", "their"),
         customers.join(", ")
     )]
 }
@@ -56,7 +56,7 @@ fn bar(percent: Option<f64>) -> String {
 fn quota_cell(r: &Row) -> String {
     match r.quota {
         Some(q) => q.to_string(),
-        None if r.tier == "none" || r.tier == crate::billing::UNKNOWN_TIER => "-".into(),
+        None if r.tier == "none" || r.tier == crate::domain::billing::UNKNOWN_TIER => "-".into(),
         None => "unlimited".into(),
     }
 }
@@ -339,7 +339,7 @@ impl Render for crate::ops::usage::import::Report {
 }
 
 /// What an event says, on one line: customer, key, quantity, time and type.
-fn side_line(s: &crate::store::Side) -> String {
+fn side_line(s: &crate::adapters::store::Side) -> String {
     let opt = |v: &Option<String>| v.as_deref().map_or("-".into(), |k| clean(k).into_owned());
     format!(
         "customer {}, key {}, quantity {}, at {}, type {}",
@@ -361,7 +361,7 @@ fn identity(source: &str, id: &str) -> String {
 }
 
 /// One line of warning for a conflict: which identity, what was kept, what was refused.
-pub fn conflict_line(c: &crate::store::Conflict) -> String {
+pub fn conflict_line(c: &crate::adapters::store::Conflict) -> String {
     format!(
         "conflict: event {} was already recorded with other content: kept the first ({}), refused ({}); see 'billctl usage conflicts'",
         identity(&c.source, &c.event_id),

@@ -1,6 +1,7 @@
 //! How webhook reports read on a terminal.
 
 use super::{clean, Output, Render};
+use crate::domain::time::utc_datetime;
 use crate::ops::webhooks::listen::Logged;
 use crate::ops::webhooks::replay::Summary;
 use crate::ops::webhooks::ApplySummary;
@@ -8,7 +9,6 @@ use crate::ops::webhooks::{
     BackfillReport, ConflictList, ConflictSeen, Deleted, EndpointList, EndpointView, EventList,
     IngestReport, RejectedList, ReprocessReport, ShowReport, VerifyReport,
 };
-use crate::time::utc_datetime;
 
 /// `webhooks listen`'s log: a line per request on `stream` (JSON with `--json`), none with
 /// `-q`.
@@ -47,7 +47,7 @@ pub fn delivery_printer<'a>(
     output: &'a Output,
     bar: &'a indicatif::ProgressBar,
     pipe_error: &'a mut Option<anyhow::Error>,
-) -> impl FnMut(&crate::store::webhooks::Delivery) -> std::ops::ControlFlow<()> + 'a {
+) -> impl FnMut(&crate::adapters::store::webhooks::Delivery) -> std::ops::ControlFlow<()> + 'a {
     move |d| {
         if output.json {
             if let Err(e) = output.json_line(d) {
@@ -72,7 +72,7 @@ fn refetch_notes(s: &ApplySummary) -> Vec<String> {
         0 => Vec::new(),
         n => vec![format!(
             "{} refetched from Stripe where an event alone could not decide",
-            crate::plural::count(n, "subscription", "subscriptions")
+            crate::util::plural::count(n, "subscription", "subscriptions")
         )],
     }
 }
@@ -83,7 +83,7 @@ fn refetch_warnings(s: &ApplySummary) -> Vec<String> {
         0 => Vec::new(),
         n => vec![format!(
             "{} a refetch and changed nothing: run 'billctl webhooks reprocess --failed --refetch' with a Stripe key, or 'billctl subscriptions sync'",
-            crate::plural::count(n, "event needs", "events need")
+            crate::util::plural::count(n, "event needs", "events need")
         )],
     }
 }
@@ -96,10 +96,10 @@ impl Render for IngestReport {
     fn render(&self, _: &Output) -> String {
         format!(
             "read {}: {} stored, {} already stored, {}; applied {}, ignored {}, failed {}\n",
-            crate::plural::count(self.read, "event", "events"),
+            crate::util::plural::count(self.read, "event", "events"),
             self.stored,
             self.already_stored,
-            crate::plural::count(self.conflicts.len(), "conflict", "conflicts"),
+            crate::util::plural::count(self.conflicts.len(), "conflict", "conflicts"),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
@@ -144,7 +144,7 @@ impl Render for ReprocessReport {
     fn render(&self, _: &Output) -> String {
         format!(
             "re-applied {}: applied {}, ignored {}, failed {}\n",
-            crate::plural::count(self.selected, "event", "events"),
+            crate::util::plural::count(self.selected, "event", "events"),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
@@ -156,11 +156,11 @@ impl Render for BackfillReport {
     fn render(&self, _: &Output) -> String {
         format!(
             "listed {} since {}: {} new stored, {} already stored, {}; applied {}, ignored {}, failed {}\n",
-            crate::plural::count(self.listed, "event", "events"),
+            crate::util::plural::count(self.listed, "event", "events"),
             utc_datetime(self.since),
             self.stored,
             self.already_stored,
-            crate::plural::count(self.conflicts.len(), "conflict", "conflicts"),
+            crate::util::plural::count(self.conflicts.len(), "conflict", "conflicts"),
             self.applied.applied,
             self.applied.ignored,
             self.applied.failed
@@ -310,7 +310,7 @@ impl Render for ShowReport {
             clean(e.object_id.as_deref().unwrap_or("-")),
             e.source,
             utc_datetime(e.received_at_ms / 1000),
-            crate::plural::count(e.received, "time", "times"),
+            crate::util::plural::count(e.received, "time", "times"),
             e.status
         );
         if let Some(d) = &e.detail {
@@ -340,7 +340,7 @@ impl Render for ShowReport {
                 clean(&c.kind),
                 c.source,
                 utc_datetime(c.received_at_ms / 1000),
-                crate::plural::count(c.received, "time", "times"),
+                crate::util::plural::count(c.received, "time", "times"),
                 c.resolution
             ));
         }
@@ -446,7 +446,7 @@ impl Render for EndpointView {
             "created webhook endpoint {} for {} ({}); {kept}\n",
             self.id,
             self.url,
-            crate::plural::count(self.enabled_events.len(), "event type", "event types")
+            crate::util::plural::count(self.enabled_events.len(), "event type", "event types")
         )
     }
 }
@@ -502,9 +502,9 @@ impl Render for crate::ops::webhooks::replay::SummaryLine<'_> {
             0 => Vec::new(),
             n => vec![format!(
                 "{} failed: run 'billctl webhooks replay --resume {}' to retry {}",
-                crate::plural::count(n, "delivery", "deliveries"),
+                crate::util::plural::count(n, "delivery", "deliveries"),
                 s.run,
-                crate::plural::word(n, "it", "them")
+                crate::util::plural::word(n, "it", "them")
             )],
         }
     }
@@ -525,7 +525,7 @@ pub fn dry_run_summary(sel: &crate::ops::webhooks::replay::Selection) -> String 
     };
     format!(
         "dry run: {} would be sent to {}{skipped}",
-        crate::plural::count(sel.to_send.len(), "event", "events"),
+        crate::util::plural::count(sel.to_send.len(), "event", "events"),
         clean(&sel.target)
     )
 }

@@ -16,9 +16,9 @@
 #[allow(dead_code)]
 mod pg;
 
-use billctl::billing::{Customer, MirrorRow};
-use billctl::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
-use billctl::store::{Audit, KeyRecord, Store};
+use billctl::adapters::store::webhooks::{Envelope, EventStore, Incoming, Outcome, Receipt};
+use billctl::adapters::store::{Audit, KeyRecord, Store};
+use billctl::domain::billing::{Customer, MirrorRow};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -189,8 +189,8 @@ fn fill(dir: &Path, now: i64) -> anyhow::Result<()> {
         });
         keys.push(KeyRecord {
             id: format!("k{i:07}"),
-            hash: billctl::keys::hash(&format!("bk_test_k{i:07}_secret")).to_vec(),
-            mode: billctl::secrets::Mode::Test,
+            hash: billctl::domain::keys::hash(&format!("bk_test_k{i:07}_secret")).to_vec(),
+            mode: billctl::domain::mode::Mode::Test,
             customer_id: id,
             name: Some("production".into()),
             created_at: now - 100 * DAY,

@@ -44,7 +44,7 @@ fn main() -> anyhow::Result<()> {
         dir.path().join("billctl.toml"),
         format!(
             "{}\n[webhooks]\nsecret_file = true\nurl = \"https://billing.example.com/stripe/webhooks\"\n",
-            billctl::config::DEFAULT_CONFIG
+            billctl::domain::config::DEFAULT_CONFIG
         ),
     )?;
     for args in [

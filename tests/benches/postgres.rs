@@ -23,8 +23,10 @@ mod seed;
 
 use seed::{customer, key_record, AUDIT};
 
-use billctl::keys::{self, Code, Verifier};
-use billctl::store::{KeyRecord, Store};
+use billctl::domain::keys::{self, Code};
+
+use billctl::adapters::store::{KeyRecord, Store};
+use billctl::ops::verifier::Verifier;
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -55,7 +57,9 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open_pg(&billctl::store::pg::PgUrl::parse(url, true).map_err(|e| anyhow::anyhow!(e))?)
+    Store::open_pg(
+        &billctl::adapters::store::pg::PgUrl::parse(url, true).map_err(|e| anyhow::anyhow!(e))?,
+    )
 }
 
 fn psql(cluster: &pg::Cluster, url: &str, command: &str) -> anyhow::Result<String> {
@@ -97,7 +101,7 @@ fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
     for round in 1..=3 {
         let url = cluster.fresh_db();
         let mut store = open(&url)?;
-        store.claim_mode(billctl::secrets::Mode::Test)?;
+        store.claim_mode(billctl::domain::mode::Mode::Test)?;
         store.record(&customer("cus_bench", now), &[], now)?;
         let mut k = key_record("benchkey".into(), "bk_test_unused", "cus_bench", now);
         k.hash = vec![0; 32];
@@ -159,13 +163,13 @@ fn import(cluster: &pg::Cluster, dir: &std::path::Path, now: i64, bin: &str) -> 
 /// 2 and 3. The Verifier over the unix socket against a bare prepared SELECT by hash.
 fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
     let url = cluster.fresh_db();
-    let config = billctl::config::parse(
+    let config = billctl::domain::config::parse(
         "[tiers.bench]\nname = \"Bench\"\nquota = \"unlimited\"\nrate_limit_per_minute = 4000000000\n[tiers.bench.price]\nlookup_key = \"bench_monthly\"\namount = 0\ncurrency = \"usd\"\ninterval = \"month\"\n",
         "bench.toml",
     )
     .map_err(|e| anyhow::anyhow!(e))?;
     let mut store = open(&url)?;
-    store.claim_mode(billctl::secrets::Mode::Test)?;
+    store.claim_mode(billctl::domain::mode::Mode::Test)?;
     for c in 0..100 {
         let sub = seed::subscription(&format!("sub_b{c}"), &format!("cus_b{c}"), now);
         store.record(&customer(&format!("cus_b{c}"), now), &[sub], now)?;
@@ -174,7 +178,7 @@ fn verify(cluster: &pg::Cluster, now: i64) -> anyhow::Result<()> {
     let mut records = Vec::new();
     while records.len() < KEYS {
         let (id, key) =
-            keys::generate(billctl::secrets::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
+            keys::generate(billctl::domain::mode::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
         if records.iter().any(|r: &KeyRecord| r.id == id) {
             continue;
         }

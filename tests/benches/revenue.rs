@@ -11,7 +11,7 @@
 //!
 //! Target (issue 20): each under 200 ms.
 
-use billctl::store::Store;
+use billctl::adapters::store::Store;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,7 @@ fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let bin = env!("CARGO_BIN_EXE_billctl");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-    let (this_month, _) = billctl::time::month_of(now);
+    let (this_month, _) = billctl::domain::time::month_of(now);
     let first = billctl::ops::revenue::months_before(this_month, 23);
     drop(Store::open(dir.path())?);
     let rows = fill(&dir.path().join("billctl.db"), first, now)?;
@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(out.stdout);
         Ok(d)
     };
-    let from = billctl::time::utc_date(first)[..7].to_string();
+    let from = billctl::domain::time::utc_date(first)[..7].to_string();
     let conn = rusqlite::Connection::open(dir.path().join("billctl.db"))?;
     let bare = || -> anyhow::Result<Duration> {
         let t = Instant::now();

@@ -4,9 +4,9 @@
 
 #![allow(dead_code)]
 
-use billctl::billing::{Customer, MirrorRow};
-use billctl::keys;
-use billctl::store::{Audit, KeyRecord, Store};
+use billctl::adapters::store::{Audit, KeyRecord, Store};
+use billctl::domain::billing::{Customer, MirrorRow};
+use billctl::domain::keys;
 
 /// The audit entry of a bench's key issue.
 pub const AUDIT: Audit = Audit {
@@ -57,7 +57,7 @@ pub fn key_record(id: String, key: &str, customer: &str, now: i64) -> KeyRecord 
     KeyRecord {
         id,
         hash: keys::hash(key).to_vec(),
-        mode: billctl::secrets::Mode::Test,
+        mode: billctl::domain::mode::Mode::Test,
         customer_id: customer.into(),
         name: None,
         created_at: now,

@@ -3,7 +3,7 @@
 //! Every figure sits beside its anchor, measured in the same run, with the same load
 //! generator (a client in this benchmark: keep-alive connections on a runtime of their own)
 //! at the same concurrency, taking turns. The anchor is the same server core
-//! (`billctl::server`) answering a fixed 200 with no work.
+//! (`billctl::adapters::server`) answering a fixed 200 with no work.
 //!
 //! 1. Plain verifies of 1,000 cached keys at 32 connections: requests/s and p99, beside the
 //!    anchor, which gets the same requests.
@@ -24,11 +24,12 @@ mod pg;
 #[path = "seed.rs"]
 mod seed;
 
+use billctl::adapters::server::{self, Handler, Request, Response};
+use billctl::adapters::store::{KeyRecord, Store};
 use billctl::api::{self as serve, metrics::Metrics};
-use billctl::keys::{self, Verifier};
+use billctl::domain::keys::{self};
 use billctl::ops::serve::tokens;
-use billctl::server::{self, Handler, Request, Response};
-use billctl::store::{KeyRecord, Store};
+use billctl::ops::verifier::Verifier;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -55,19 +56,19 @@ interval = "month"
 "#;
 
 fn now() -> i64 {
-    billctl::clock::now()
+    billctl::domain::clock::now()
 }
 
 /// A store with `CUSTOMERS` customers on the bench tier and `n` keys; returns the keys.
 fn seed(store: &mut Store, n: usize) -> anyhow::Result<Vec<String>> {
     let now = now();
-    store.claim_mode(billctl::secrets::Mode::Test)?;
+    store.claim_mode(billctl::domain::mode::Mode::Test)?;
     seed::customers(store, CUSTOMERS, now)?;
     let mut seen = std::collections::HashSet::new();
     let (mut plain, mut records) = (Vec::with_capacity(n), Vec::with_capacity(n));
     while records.len() < n {
         let (id, key) =
-            keys::generate(billctl::secrets::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
+            keys::generate(billctl::domain::mode::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
         if !seen.insert(id.clone()) {
             continue;
         }
@@ -139,7 +140,8 @@ fn start_anchor() -> anyhow::Result<Running> {
 fn start_serve(store: Store) -> anyhow::Result<Running> {
     let (l, addr) = bind()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let config =
+        billctl::domain::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
     let metrics = Arc::new(Metrics::default());
     let m = metrics.clone();
     let thread = std::thread::spawn(move || {
@@ -188,7 +190,7 @@ fn mean_group(svc: &Running) -> f64 {
 
 /// A service token for `store`.
 fn token(store: &mut Store) -> anyhow::Result<String> {
-    use billctl::keys::Scope;
+    use billctl::domain::keys::Scope;
     let t = tokens::issue(store, "bench", &Scope::ALL, "bench", now())?;
     Ok(t.token)
 }
@@ -383,7 +385,8 @@ fn plain(store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
 
 /// One-transaction-per-call recorded verifies in-process on `store`, over `n` keys, for SLICE.
 fn one_per_call(store: Store, keys: &[String]) -> anyhow::Result<f64> {
-    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let config =
+        billctl::domain::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
     let mut v = Verifier::from_store(store, &config)?.with_refresh(Duration::from_secs(3600));
     let (start, mut n) = (Instant::now(), 0usize);
     while start.elapsed() < SLICE {
@@ -397,7 +400,8 @@ fn one_per_call(store: Store, keys: &[String]) -> anyhow::Result<f64> {
 /// Groups of 32 recorded calls in-process (32 distinct keys, then one key 32 times): the
 /// recorder's cost per group, without HTTP.
 fn groups_in_process(store: Store, keys: &[String]) -> anyhow::Result<(f64, f64)> {
-    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let config =
+        billctl::domain::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
     let mut v = Verifier::from_store(store, &config)?.with_refresh(Duration::from_secs(3600));
     let mut per_group = |pick: &dyn Fn(usize) -> usize| -> anyhow::Result<f64> {
         let (start, mut groups) = (Instant::now(), 0usize);
@@ -457,7 +461,7 @@ fn recorded(
         println!("recorded verify on Postgres: skipped (no PostgreSQL server binaries)");
         return Ok(());
     };
-    let url = billctl::store::pg::PgUrl::parse(&cluster.fresh_db(), true)
+    let url = billctl::adapters::store::pg::PgUrl::parse(&cluster.fresh_db(), true)
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut pg_store = Store::open_pg(&url)?;
     let pg_keys = seed(&mut pg_store, 10_000)?;

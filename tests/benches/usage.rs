@@ -6,7 +6,7 @@
 //! same UNIQUE id constraint, three rounds, alternating. Needs the `sqlite3` shell (Debian
 //! package sqlite3) for the anchor, and fails without it.
 
-use billctl::store::{Audit, KeyRecord, Store};
+use billctl::adapters::store::{Audit, KeyRecord, Store};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
@@ -95,9 +95,9 @@ fn anchor(db: &std::path::Path, csv_path: &std::path::Path) -> anyhow::Result<f6
 /// An empty store at `data` with the benchmark's customer and key.
 fn fresh_store(data: &std::path::Path, now: i64) -> anyhow::Result<()> {
     let mut store = Store::open(data)?;
-    store.claim_mode(billctl::secrets::Mode::Test)?;
+    store.claim_mode(billctl::domain::mode::Mode::Test)?;
     store.record(
-        &billctl::billing::Customer {
+        &billctl::domain::billing::Customer {
             id: "cus_bench".into(),
             email: None,
             name: None,
@@ -109,7 +109,7 @@ fn fresh_store(data: &std::path::Path, now: i64) -> anyhow::Result<()> {
     let key = KeyRecord {
         id: "benchkey".into(),
         hash: vec![0; 32],
-        mode: billctl::secrets::Mode::Test,
+        mode: billctl::domain::mode::Mode::Test,
         customer_id: "cus_bench".into(),
         name: None,
         created_at: now,

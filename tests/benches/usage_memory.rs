@@ -66,11 +66,11 @@ fn generate(path: &std::path::Path, now: i64) -> anyhow::Result<(usize, usize)> 
 }
 
 fn fresh_store(data: &std::path::Path, now: i64) -> anyhow::Result<()> {
-    let mut store = billctl::store::Store::open(data)?;
-    store.claim_mode(billctl::secrets::Mode::Test)?;
+    let mut store = billctl::adapters::store::Store::open(data)?;
+    store.claim_mode(billctl::domain::mode::Mode::Test)?;
     for c in 0..CUSTOMERS {
         store.record(
-            &billctl::billing::Customer {
+            &billctl::domain::billing::Customer {
                 id: format!("cus_big{c}"),
                 email: None,
                 name: None,

@@ -13,8 +13,8 @@
 //!
 //! Needs the `sqlite3` shell (Debian package sqlite3) for the baselines; about 2 GB of disk.
 
-use billctl::billing::{Customer, MirrorRow};
-use billctl::store::{Store, UsageEvent};
+use billctl::adapters::store::{Store, UsageEvent};
+use billctl::domain::billing::{Customer, MirrorRow};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -205,11 +205,11 @@ fn main() -> anyhow::Result<()> {
                 event_type: None,
             });
             if events.len() == 10_000 {
-                store.record_usage(&events, now, billctl::store::Route::Import)?;
+                store.record_usage(&events, now, billctl::adapters::store::Route::Import)?;
                 events.clear();
             }
         }
-        store.record_usage(&events, now, billctl::store::Route::Import)?;
+        store.record_usage(&events, now, billctl::adapters::store::Route::Import)?;
     }
     println!("filled the store to {} events in {:.1} s", fill(), t.elapsed().as_secs_f64());
     if have_sqlite3 {

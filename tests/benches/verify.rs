@@ -11,8 +11,10 @@
 #[path = "seed.rs"]
 mod seed;
 
-use billctl::keys::{self, Code, Verifier};
-use billctl::store::{KeyRecord, Store};
+use billctl::domain::keys::{self, Code};
+
+use billctl::adapters::store::{KeyRecord, Store};
+use billctl::ops::verifier::Verifier;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -39,16 +41,17 @@ interval = "month"
 
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let config = billctl::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    let config =
+        billctl::domain::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let mut store = Store::open(dir.path())?;
-    store.claim_mode(billctl::secrets::Mode::Test)?;
+    store.claim_mode(billctl::domain::mode::Mode::Test)?;
     seed::customers(&mut store, CUSTOMERS, now)?;
     let mut plain = Vec::with_capacity(KEYS);
     let mut records = Vec::with_capacity(KEYS);
     for i in 0..KEYS {
         let (id, key) =
-            keys::generate(billctl::secrets::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
+            keys::generate(billctl::domain::mode::Mode::Test).map_err(|e| anyhow::anyhow!(e))?;
         let customer = format!("cus_bench{}", i % CUSTOMERS);
         records.push(seed::key_record(id, &key, &customer, now));
         plain.push(key);

@@ -12,7 +12,7 @@
 //! 3. `billctl webhooks replay` of those 20,000 stored events at concurrency 32 to a loopback
 //!    receiver (keep-alive, answers 200), each re-signed, every delivery recorded; timed as a
 //!    whole process, from start to summary. Anchor: the same HTTP client
-//!    (`billctl::stripe::transport::https_client`) POSTing the same bodies at the same
+//!    (`billctl::adapters::stripe::transport::https_client`) POSTing the same bodies at the same
 //!    concurrency to the same receiver, doing no work (no store, no signing, no records).
 
 #[path = "../common/receiver.rs"]
@@ -52,8 +52,8 @@ fn main() -> anyhow::Result<()> {
     let body = payload(0);
     assert_eq!(body.len(), 2048);
     let secrets = vec![SECRET.to_string()];
-    let t = billctl::clock::now();
-    let header = billctl::webhooks::header(SECRET, t, &body);
+    let t = billctl::domain::clock::now();
+    let header = billctl::domain::webhooks::header(SECRET, t, &body);
     for round in 1..=ROUNDS {
         let start = Instant::now();
         for _ in 0..VERIFY_ROUNDS {
@@ -67,7 +67,7 @@ fn main() -> anyhow::Result<()> {
         let anchor = VERIFY_ROUNDS as f64 / start.elapsed().as_secs_f64();
         let start = Instant::now();
         for _ in 0..VERIFY_ROUNDS {
-            let v = billctl::webhooks::verify(
+            let v = billctl::domain::webhooks::verify(
                 std::hint::black_box(&header),
                 std::hint::black_box(&body),
                 &secrets,
@@ -108,7 +108,7 @@ fn main() -> anyhow::Result<()> {
     let (ok, elapsed) = deliver_all(&authority, &path, &bodies)?;
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     child.wait()?;
-    let events = billctl::store::webhooks::EventStore::open(dir.path())?;
+    let events = billctl::adapters::store::webhooks::EventStore::open(dir.path())?;
     let stored = events.events(&Default::default(), None)?.len();
     assert_eq!((ok, stored), (DELIVERIES, DELIVERIES), "every delivery answered 200 and stored");
     let listen = DELIVERIES as f64 / elapsed.as_secs_f64();
@@ -150,7 +150,8 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_default()
         .trim_end_matches(':')
         .to_string();
-    let recorded = billctl::store::webhooks::EventStore::open(dir.path())?.delivered(&run)?.len();
+    let recorded =
+        billctl::adapters::store::webhooks::EventStore::open(dir.path())?.delivered(&run)?.len();
     assert_eq!(
         (recv.count(), recorded),
         (DELIVERIES, DELIVERIES),
@@ -190,7 +191,7 @@ fn deliver_all(
                 let mut ok = 0;
                 for i in (c..bodies.len()).step_by(CLIENTS) {
                     let body = &bodies[i];
-                    let sig = billctl::webhooks::header(SECRET, billctl::clock::now(), body);
+                    let sig = billctl::domain::webhooks::header(SECRET, billctl::domain::clock::now(), body);
                     let head = format!(
                         "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nStripe-Signature: {sig}\r\n\r\n",
                         body.len()
@@ -286,7 +287,7 @@ fn post_all_no_work(url: &str, bodies: &std::sync::Arc<Vec<Vec<u8>>>) -> anyhow:
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let start = Instant::now();
     rt.block_on(async move {
-        let client = billctl::stripe::transport::https_client(Duration::from_secs(30));
+        let client = billctl::adapters::stripe::transport::https_client(Duration::from_secs(30));
         let next = std::sync::Arc::new(AtomicUsize::new(0));
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..CLIENTS {

@@ -9,7 +9,7 @@
 //! ```
 
 use super::{Env, Run};
-use billctl::store::UsageEvent;
+use billctl::adapters::store::UsageEvent;
 use serde_json::Value;
 
 impl Env {
@@ -65,7 +65,7 @@ impl Env {
 
 /// The id part of a key (`bk_<id>_<secret>`), as the store and usage events name it.
 pub fn key_id(key: &str) -> String {
-    billctl::keys::parse(key).expect("a billctl key").id.to_string()
+    billctl::domain::keys::parse(key).expect("a billctl key").id.to_string()
 }
 
 /// `subscriptions create`, built up flag by flag (see [`Env::sub`]).

@@ -43,7 +43,7 @@ pub struct Live {
     key: String,
     /// This run's tag: on every object's metadata and in product ids and lookup keys.
     pub tag: String,
-    transport: billctl::stripe::Transport,
+    transport: billctl::adapters::stripe::Transport,
     rt: tokio::runtime::Runtime,
     tmp: tempfile::TempDir,
     clocks: RefCell<Vec<String>>,
@@ -79,9 +79,9 @@ impl Live {
         };
         let turn = sim.is_none().then(|| ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner()));
         let base = if base.ends_with('/') { base } else { format!("{base}/") };
-        let transport = billctl::stripe::Transport::new(
-            &billctl::secrets::Secret::new(key.clone()),
-            billctl::stripe::Settings {
+        let transport = billctl::adapters::stripe::Transport::new(
+            &billctl::adapters::secrets::Secret::new(key.clone()),
+            billctl::adapters::stripe::Settings {
                 base: base.clone(),
                 timeout: std::time::Duration::from_secs(60),
                 max_attempts: 4,
@@ -91,7 +91,8 @@ impl Live {
             },
         )
         .expect("a Stripe client");
-        let tag = format!("t{}", billctl::idempotency::random()[8..16].to_ascii_lowercase());
+        let tag =
+            format!("t{}", billctl::domain::idempotency::random()[8..16].to_ascii_lowercase());
         Live {
             _turn: turn,
             sim,
@@ -116,13 +117,13 @@ impl Live {
 
     fn call(
         &self,
-        method: billctl::stripe::transport::Method,
+        method: billctl::adapters::stripe::transport::Method,
         path: &str,
         form: &[(&str, &str)],
     ) -> Value {
         let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
         let (query, body) = match method {
-            billctl::stripe::transport::Method::Get => (Some(encoded), None),
+            billctl::adapters::stripe::transport::Method::Get => (Some(encoded), None),
             _ => (None, Some(encoded)),
         };
         let bytes = self
@@ -134,24 +135,24 @@ impl Live {
 
     /// `GET /v1{path}`.
     pub fn get(&self, path: &str, query: &[(&str, &str)]) -> Value {
-        self.call(billctl::stripe::transport::Method::Get, path, query)
+        self.call(billctl::adapters::stripe::transport::Method::Get, path, query)
     }
 
     /// `POST /v1{path}`.
     pub fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
-        self.call(billctl::stripe::transport::Method::Post, path, form)
+        self.call(billctl::adapters::stripe::transport::Method::Post, path, form)
     }
 
     /// `DELETE /v1{path}`.
     pub fn delete(&self, path: &str) -> Value {
-        self.call(billctl::stripe::transport::Method::Delete, path, &[])
+        self.call(billctl::adapters::stripe::transport::Method::Delete, path, &[])
     }
 
     /// The catalog config of this run: billctl's default plans, their product ids and lookup
     /// keys prefixed with the tag, the tag in their metadata.
     pub fn config(&self) -> PathBuf {
         let mut text = format!("product_id_prefix = \"billctl_{}_\"\n", self.tag);
-        for line in billctl::config::DEFAULT_CONFIG.lines() {
+        for line in billctl::domain::config::DEFAULT_CONFIG.lines() {
             if let Some(rest) = line.strip_prefix("lookup_key = \"") {
                 text.push_str(&format!("lookup_key = \"{}_{rest}\n", self.tag));
             } else if let Some(rest) = line.strip_prefix("metadata = { ") {
@@ -199,7 +200,7 @@ impl Live {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(t) = self.now.get() {
-            c.env(billctl::clock::TEST_NOW_ENV, t.to_string());
+            c.env(billctl::domain::clock::TEST_NOW_ENV, t.to_string());
         }
         let mut child = c.spawn().expect("billctl runs");
         if let Some(text) = input {
@@ -278,7 +279,7 @@ impl Live {
     fn clean_up(&self) {
         for clock in self.clocks.borrow().iter() {
             let _ = self.rt.block_on(self.transport.raw(
-                billctl::stripe::transport::Method::Delete,
+                billctl::adapters::stripe::transport::Method::Delete,
                 &format!("/test_helpers/test_clocks/{clock}"),
                 None,
                 None,
@@ -298,7 +299,7 @@ impl Live {
         for tier in ["pro", "team", "enterprise"] {
             let id = format!("billctl_{}_{tier}", self.tag);
             let _ = self.rt.block_on(self.transport.raw(
-                billctl::stripe::transport::Method::Post,
+                billctl::adapters::stripe::transport::Method::Post,
                 &format!("/products/{id}"),
                 None,
                 Some("active=false".into()),

@@ -20,7 +20,7 @@ pub mod receiver;
 pub mod tests2;
 pub mod tests3;
 
-pub const DEFAULT_CONFIG: &str = billctl::config::DEFAULT_CONFIG;
+pub const DEFAULT_CONFIG: &str = billctl::domain::config::DEFAULT_CONFIG;
 
 pub struct Env {
     pub sim: StripeSim,
@@ -82,26 +82,31 @@ static NEXT_ENV: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize
 pub const BACKEND_ENV: &str = "BILLCTL_TEST_BACKEND";
 
 /// The Postgres store at `url`.
-pub fn pg_store(url: &str) -> billctl::store::Store {
-    billctl::store::Store::open_pg(
-        &billctl::store::pg::PgUrl::parse(url, true).expect("a test URL"),
+pub fn pg_store(url: &str) -> billctl::adapters::store::Store {
+    billctl::adapters::store::Store::open_pg(
+        &billctl::adapters::store::pg::PgUrl::parse(url, true).expect("a test URL"),
     )
     .expect("the Postgres store opens")
 }
 
 /// The store in `data`, or the Postgres store at `db_url` when there is one.
-pub fn store_at(data: &Path, db_url: Option<&str>) -> billctl::store::Store {
+pub fn store_at(data: &Path, db_url: Option<&str>) -> billctl::adapters::store::Store {
     match db_url {
         Some(u) => pg_store(u),
-        None => billctl::store::Store::open(data).expect("store opens"),
+        None => billctl::adapters::store::Store::open(data).expect("store opens"),
     }
 }
 
 /// The webhook store in `data`, or the Postgres store at `db_url` when there is one.
-pub fn events_at(data: &Path, db_url: Option<&str>) -> billctl::store::webhooks::EventStore {
-    use billctl::store::webhooks::{EventStore, Location};
+pub fn events_at(
+    data: &Path,
+    db_url: Option<&str>,
+) -> billctl::adapters::store::webhooks::EventStore {
+    use billctl::adapters::store::webhooks::{EventStore, Location};
     let location = match db_url {
-        Some(u) => Location::Pg(billctl::store::pg::PgUrl::parse(u, true).expect("a test URL")),
+        Some(u) => {
+            Location::Pg(billctl::adapters::store::pg::PgUrl::parse(u, true).expect("a test URL"))
+        }
         None => Location::Dir(data.to_path_buf()),
     };
     EventStore::open_at(&location).expect("the webhook store opens")
@@ -282,7 +287,7 @@ impl Env {
             .stdin(Stdio::null());
         let pinned = self.pinned_now.load(std::sync::atomic::Ordering::SeqCst);
         if pinned != i64::MIN {
-            c.env(billctl::clock::TEST_NOW_ENV, pinned.to_string());
+            c.env(billctl::domain::clock::TEST_NOW_ENV, pinned.to_string());
         }
         if let Some(u) = &self.database_url {
             c.env("BILLCTL_DATABASE_URL", u);
@@ -357,9 +362,9 @@ impl Env {
     /// `POST /v1{path}` to the simulator through Stripe's public API (form-encoded, with the
     /// environment's key), as the Dashboard or another integration would change an object.
     pub fn stripe_post(&self, path: &str, form: &[(&str, &str)]) -> Value {
-        let transport = billctl::stripe::Transport::new(
-            &billctl::secrets::Secret::new(self.sim.api_key().to_string()),
-            billctl::stripe::Settings {
+        let transport = billctl::adapters::stripe::Transport::new(
+            &billctl::adapters::secrets::Secret::new(self.sim.api_key().to_string()),
+            billctl::adapters::stripe::Settings {
                 base: self.sim.base_url(),
                 timeout: std::time::Duration::from_secs(30),
                 max_attempts: 1,
@@ -372,7 +377,7 @@ impl Env {
         let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
         let rt =
             tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-        let method = billctl::stripe::transport::Method::Post;
+        let method = billctl::adapters::stripe::transport::Method::Post;
         let bytes = rt
             .block_on(transport.raw(method, path, None, Some(body), None))
             .unwrap_or_else(|e| panic!("POST {path}: {e}"));
@@ -386,12 +391,12 @@ impl Env {
 
     /// The store every command of this environment uses (SQLite in the data dir, or this
     /// environment's Postgres database).
-    pub fn store(&self) -> billctl::store::Store {
+    pub fn store(&self) -> billctl::adapters::store::Store {
         store_at(&self.data_dir(), self.database_url.as_deref())
     }
 
     /// The webhook store of this environment.
-    pub fn events(&self) -> billctl::store::webhooks::EventStore {
+    pub fn events(&self) -> billctl::adapters::store::webhooks::EventStore {
         events_at(&self.data_dir(), self.database_url.as_deref())
     }
 

@@ -53,8 +53,11 @@ impl Env {
 
     /// An embedded verifier on this environment's store with the built-in config, its clock
     /// `clock`.
-    pub fn verifier(&self, clock: &billctl::clock::Clock) -> billctl::keys::Verifier {
-        let v = billctl::keys::Verifier::from_store(self.store(), &default_config());
+    pub fn verifier(
+        &self,
+        clock: &billctl::domain::clock::Clock,
+    ) -> billctl::ops::verifier::Verifier {
+        let v = billctl::ops::verifier::Verifier::from_store(self.store(), &default_config());
         v.expect("a verifier").with_clock(clock.clone())
     }
 }
@@ -172,12 +175,13 @@ pub fn live_env() -> Env {
 
 /// The built-in catalog's config text followed by `extra` (TOML).
 pub fn config_with(extra: &str) -> String {
-    format!("{}\n{extra}", billctl::config::DEFAULT_CONFIG)
+    format!("{}\n{extra}", billctl::domain::config::DEFAULT_CONFIG)
 }
 
 /// The built-in config, parsed, for embedded verifiers and appliers.
-pub fn default_config() -> billctl::config::Config {
-    billctl::config::parse(billctl::config::DEFAULT_CONFIG, "default").expect("the default config")
+pub fn default_config() -> billctl::domain::config::Config {
+    billctl::domain::config::parse(billctl::domain::config::DEFAULT_CONFIG, "default")
+        .expect("the default config")
 }
 
 /// POSTs a Stripe event `body` with its `Stripe-Signature` header to `url`

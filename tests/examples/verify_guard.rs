@@ -1,4 +1,4 @@
-//! A request handler guarded by `billctl::keys::Verifier`, as an API service would embed it.
+//! A request handler guarded by `billctl::ops::verifier::Verifier`, as an API service would embed it.
 //!
 //! ```sh
 //! cargo run --example verify_guard -- /path/to/data-dir < requests.txt
@@ -9,7 +9,9 @@
 //! a bad, revoked or expired key, 402 without an active subscription, and 429 when the rate
 //! limit or the quota is exhausted. Usage of accepted calls is recorded as each is verified.
 
-use billctl::keys::{Code, Verification, Verifier};
+use billctl::domain::keys::Code;
+
+use billctl::ops::verifier::{Verification, Verifier};
 use std::io::BufRead;
 
 /// What the service would send back.
@@ -41,7 +43,7 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .map(std::path::PathBuf::from)
         .ok_or_else(|| anyhow::anyhow!("usage: verify_guard DATA_DIR < requests"))?;
-    let config = billctl::config::load(billctl::config::locate(None).as_deref())?;
+    let config = billctl::domain::config::load(billctl::domain::config::locate(None).as_deref())?;
     let mut verifier = Verifier::open(&data_dir, &config)?;
     for line in std::io::stdin().lock().lines() {
         let r = handle(&mut verifier, &line?);

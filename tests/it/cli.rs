@@ -182,7 +182,7 @@ fn the_crate_docs_module_map_lists_every_source_file() {
 }
 
 /// The workflow layer knows no HTTP (issue 44): every word of the HTTP crates and of the
-/// server core is in `src/api/` (the HTTP door) or `src/server/` (the core), never in
+/// server core is in `src/api/` (the HTTP door) or `src/adapters/server/` (the core), never in
 /// `src/ops/`. A workflow returns a typed outcome; its status, code and dialect are the door's.
 #[test]
 fn the_workflows_in_ops_know_no_http() {

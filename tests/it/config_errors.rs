@@ -168,11 +168,11 @@ fn a_config_is_a_bounded_regular_file_of_utf8() {
     assert_eq!(env.sim.requests().len(), 0, "nothing reached Stripe");
 }
 
-/// The numeric keys of the config model: each `Spanned<Num>` field of `src/config/raw.rs`, as
+/// The numeric keys of the config model: each `Spanned<Num>` field of `src/domain/config/raw.rs`, as
 /// `Struct.field` (the type every numeric key is read as, so that its check names the range).
 fn numeric_keys() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = std::fs::read_to_string(root.join("src/config/raw.rs")).unwrap();
+    let src = std::fs::read_to_string(root.join("src/domain/config/raw.rs")).unwrap();
     let mut keys = Vec::new();
     let mut current = String::new();
     for line in src.lines() {
@@ -276,7 +276,7 @@ fn every_numeric_key_names_its_range_when_out_of_it() {
 
 /// A duration key past its bound names the bound, also when its digits are past any integer
 /// (they were "expected a number and a unit"): one row per duration the config reads (each a
-/// `crate::time::span`/`parse_span` call in `src/config/`), so a new one without a row fails.
+/// `crate::domain::time::span`/`parse_span` call in `src/domain/config/`), so a new one without a row fails.
 #[test]
 fn every_duration_key_names_its_bound_when_past_it() {
     let rows = [
@@ -286,12 +286,12 @@ fn every_duration_key_names_its_bound_when_past_it() {
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut sites = 0;
-    for e in std::fs::read_dir(root.join("src/config")).unwrap() {
+    for e in std::fs::read_dir(root.join("src/domain/config")).unwrap() {
         let p = e.unwrap().path();
         if p.file_name().is_some_and(|n| n != "tests.rs") {
             let src = std::fs::read_to_string(&p).unwrap();
-            sites += src.matches("crate::time::span(").count()
-                + src.matches("crate::time::parse_span(").count();
+            sites += src.matches("crate::domain::time::span(").count()
+                + src.matches("crate::domain::time::parse_span(").count();
         }
     }
     assert_eq!(sites, rows.len(), "a row for every duration the config reads");

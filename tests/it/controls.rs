@@ -154,7 +154,7 @@ fn world() -> World {
         serde_json::json!({
             "id": "evt_ctl1", "object": "event", "type": "customer.subscription.created",
             "created": env.sim.now(), "livemode": false,
-            "api_version": billctl::stripe::API_VERSION, "data": {"object": sub}
+            "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": sub}
         }),
         serde_json::json!({
             "id": format!("evt_{HOSTILE}"), "object": "event", "type": format!("x.{HOSTILE}"),
@@ -314,18 +314,18 @@ fn json_never_sends_a_control_to_the_terminal_and_stays_exact() {
 #[test]
 fn json_for_people_has_one_writer() {
     let allowed: BTreeMap<&str, &str> = BTreeMap::from([
-        ("src/text.rs", "the one writer"),
-        ("src/catalog/mod.rs", "a fingerprint of the desired catalog, hashed"),
-        ("src/stripe/catalog.rs", "metadata values sent to Stripe"),
+        ("src/util/text.rs", "the one writer"),
+        ("src/domain/catalog/mod.rs", "a fingerprint of the desired catalog, hashed"),
+        ("src/adapters/stripe/catalog.rs", "metadata values sent to Stripe"),
         ("src/api/cloudevents.rs", "an HTTP request body (OpenMeter's batch)"),
         ("src/ops/webhooks/mod.rs", "an event's body as signed and sent to a receiver"),
         ("src/ops/customers.rs", "an audit row's detail, stored"),
-        ("src/store/backup.rs", "a backup's manifest file"),
-        ("src/store/restore.rs", "a backup's manifest file"),
-        ("src/store/webhooks/mod.rs", "a replay run's selection, stored"),
-        ("src/store/catalog.rs", "catalog notes, stored"),
-        ("src/store/swap.rs", "a swap's intent file"),
-        ("src/webhooks/conflict.rs", "an event's canonical bytes, compared"),
+        ("src/adapters/store/backup.rs", "a backup's manifest file"),
+        ("src/adapters/store/restore.rs", "a backup's manifest file"),
+        ("src/adapters/store/webhooks/mod.rs", "a replay run's selection, stored"),
+        ("src/adapters/store/catalog.rs", "catalog notes, stored"),
+        ("src/adapters/store/swap.rs", "a swap's intent file"),
+        ("src/domain/webhooks/conflict.rs", "an event's canonical bytes, compared"),
     ]);
     let writers = ["serde_json::to_string", "serde_json::to_vec", "serde_json::to_writer"];
     let mut found = BTreeSet::new();

@@ -1,5 +1,5 @@
 //! systemd credentials (`$CREDENTIALS_DIRECTORY`): every secret billctl reads from there is
-//! used before its variable (one row per kind, and a kind added in `src/credentials.rs`
+//! used before its variable (one row per kind, and a kind added in `src/adapters/credentials.rs`
 //! without a row fails here), an explicit `--secret-env` still wins, and a bad file (too big,
 //! a directory, a symlink loop, empty, unreadable...) is refused naming the file, exit 2,
 //! without its content on any output. The services refuse a credential whose content its
@@ -12,7 +12,7 @@ use crate::common;
 use crate::serve::Serve;
 use crate::webhooks_listen::post;
 
-use billctl::credentials::{Credential, MAX_LEN};
+use billctl::adapters::credentials::{Credential, MAX_LEN};
 use common::tests3::pick;
 use common::{now, Env, Run};
 use serde_json::{json, Value};
@@ -40,12 +40,13 @@ fn cred_dir(env: &Env, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
-/// The variants of `enum Credential` as written in `src/credentials.rs`, so that a kind added
+/// The variants of `enum Credential` as written in `src/adapters/credentials.rs`, so that a kind added
 /// there without a row below fails the table.
 fn credential_variants() -> Vec<String> {
-    let src =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/credentials.rs"))
-            .unwrap();
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/adapters/credentials.rs"),
+    )
+    .unwrap();
     let body = &src[src.find("pub enum Credential {").expect("the enum")..];
     let body = &body[..body.find("\n}").unwrap()];
     body.lines()
@@ -361,19 +362,19 @@ fn hint_words(env: &Env, from: KeyFrom) -> (String, Vec<&'static str>) {
 /// the table in `every_hint_to_change_the_key_follows_its_source`, or says why it is not a
 /// hint that depends on the source. A new such line fails here until it is placed.
 const HINT_SITES: &[(&str, &str, &str)] = &[
-    ("src/secrets.rs", "pub fn how_to_change_key(", "the words of every row"),
-    ("src/secrets.rs", "which wins over {KEY_ENV} and the keyring: put", "the words: credential"),
-    ("src/secrets.rs", "\"the key comes from {KEY_ENV}, which wins", "the words: env"),
-    ("src/secrets.rs", "(profile {profile}): run 'billctl auth login' with", "the words: keyring"),
-    ("src/secrets.rs", "\"set {KEY_ENV} or run 'billctl auth login' (profile", "the words: nowhere"),
-    ("src/secrets.rs", "pub const KEY_ENV", "the variable's name"),
-    ("src/secrets.rs", "Held::StripeKey => format!(\"set {KEY_ENV} instead", "not a hint by source: auth login's remedy when the keyring refuses (auth::login_into_a_keyring_that_refuses_writes...)"),
-    ("src/secrets.rs", "Source::Env => write!(f, \"environment ({KEY_ENV})\")", "not a hint: the source's name"),
-    ("src/secrets.rs", "format!(\"environment ({KEY_ENV}): kept wherever", "not a hint: the store's name"),
-    ("src/secrets.rs", "why: format!(\"{KEY_ENV}: {e}\")", "row key-content-refused (the error; the hint follows it)"),
-    ("src/secrets.rs", "std::env::var(KEY_ENV)", "not a hint: the lookup"),
-    ("src/secrets.rs", "ignored.push(KEY_ENV.to_string())", "not a hint: auth status's ignored list"),
-    ("src/secrets.rs", "(a concurrent 'billctl auth login' of this profile?)", "not a hint by source: a login's own write"),
+    ("src/adapters/secrets.rs", "pub fn how_to_change_key(", "the words of every row"),
+    ("src/adapters/secrets.rs", "which wins over {KEY_ENV} and the keyring: put", "the words: credential"),
+    ("src/adapters/secrets.rs", "\"the key comes from {KEY_ENV}, which wins", "the words: env"),
+    ("src/adapters/secrets.rs", "(profile {profile}): run 'billctl auth login' with", "the words: keyring"),
+    ("src/adapters/secrets.rs", "\"set {KEY_ENV} or run 'billctl auth login' (profile", "the words: nowhere"),
+    ("src/adapters/secrets.rs", "pub const KEY_ENV", "the variable's name"),
+    ("src/adapters/secrets.rs", "Held::StripeKey => format!(\"set {KEY_ENV} instead", "not a hint by source: auth login's remedy when the keyring refuses (auth::login_into_a_keyring_that_refuses_writes...)"),
+    ("src/adapters/secrets.rs", "Source::Env => write!(f, \"environment ({KEY_ENV})\")", "not a hint: the source's name"),
+    ("src/adapters/secrets.rs", "format!(\"environment ({KEY_ENV}): kept wherever", "not a hint: the store's name"),
+    ("src/adapters/secrets.rs", "why: format!(\"{KEY_ENV}: {e}\")", "row key-content-refused (the error; the hint follows it)"),
+    ("src/adapters/secrets.rs", "std::env::var(KEY_ENV)", "not a hint: the lookup"),
+    ("src/adapters/secrets.rs", "ignored.push(KEY_ENV.to_string())", "not a hint: auth status's ignored list"),
+    ("src/adapters/secrets.rs", "(a concurrent 'billctl auth login' of this profile?)", "not a hint by source: a login's own write"),
     ("src/context.rs", "how_to_change_key(None, &profile)", "row no-key"),
     ("src/context.rs", "how_to_change_key(e.source.as_ref(), &profile)", "row key-content-refused"),
     ("src/context.rs", "pub fn key_hint(", "rows stripe-refused-the-key, doctor-*, live-key-refused"),

@@ -84,7 +84,7 @@ fn scene() -> Scene {
 /// Three applied events today, one failed yesterday (with its reason), one ignored eight days
 /// ago (outside the window), and a rejected request today.
 fn plant_webhooks(env: &Env, now: i64) {
-    use billctl::store::webhooks::{Envelope, Incoming, Outcome, Receipt};
+    use billctl::adapters::store::webhooks::{Envelope, Incoming, Outcome, Receipt};
     let mut events = env.events();
     let mk = |id: &str| {
         let body = format!(
@@ -564,7 +564,8 @@ fn money_chart_ticks_are_amounts_the_currency_can_hold() {
             .filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end"))
             .filter_map(|n| n.text())
             .collect();
-        let want: Vec<String> = ticks.iter().map(|&t| billctl::money::money(t, cur)).collect();
+        let want: Vec<String> =
+            ticks.iter().map(|&t| billctl::domain::money::money(t, cur)).collect();
         assert_eq!(labels, want, "{cur}");
     }
 }

@@ -6,8 +6,8 @@
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it edits the simulator's endpoints and prices behind billctl's back.
 
 use crate::common::{self, Env};
-use billctl::store::webhooks::{Incoming, Receipt};
-use billctl::webhooks::event::Outcome;
+use billctl::adapters::store::webhooks::{Incoming, Receipt};
+use billctl::domain::webhooks::event::Outcome;
 use serde_json::{json, Value};
 
 /// The config of these tests: the metered catalog, the endpoint's secret in a file.
@@ -55,7 +55,7 @@ fn delivered(env: &Env, id: &str, at_ms: i64) {
         "livemode": false, "data": {"object": {"id": "cus_doctor", "object": "customer"}}
     }))
     .unwrap();
-    let envelope = billctl::webhooks::event::Envelope::parse(&body).unwrap();
+    let envelope = billctl::domain::webhooks::event::Envelope::parse(&body).unwrap();
     let mut events = env.events();
     let mut receipts = [Receipt {
         received_at_ms: at_ms,
@@ -130,7 +130,7 @@ fn stripe_side_checks_warn_and_fail_when_stripe_misbehaves() {
     let (code, r) = doctor(&env, &cfg, "");
     assert_eq!((code, outcome(&r, "webhooks.endpoint")), (1, "warn".into()), "{r}");
     assert!(detail(&r, "webhooks.endpoint").contains("2020-08-27"));
-    set_endpoint("api_version", json!(billctl::stripe::API_VERSION));
+    set_endpoint("api_version", json!(billctl::adapters::stripe::API_VERSION));
     set_endpoint("enabled_events", json!(["invoice.paid"]));
     let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "webhooks.endpoint"), "warn", "{r}");
@@ -142,7 +142,7 @@ fn stripe_side_checks_warn_and_fail_when_stripe_misbehaves() {
     assert!(detail(&r, "webhooks.endpoint").contains("disabled"));
     set_endpoint("status", json!("enabled"));
     // Its secret lost locally: fail.
-    std::fs::remove_file(env.data_dir().join(billctl::secrets::SECRET_FILE)).unwrap();
+    std::fs::remove_file(env.data_dir().join(billctl::adapters::secrets::SECRET_FILE)).unwrap();
     let (_, r) = doctor(&env, &cfg, "");
     assert_eq!(outcome(&r, "webhooks.endpoint"), "fail");
     assert!(detail(&r, "webhooks.endpoint").contains("secret"), "{r}");

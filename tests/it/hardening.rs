@@ -249,7 +249,7 @@ fn csv_outputs_parse_back_with_one_field_per_column() {
     let event = serde_json::json!({
         "id": "evt_csv", "object": "event", "type": "customer.subscription.created",
         "created": env.sim.now(), "livemode": false,
-        "api_version": billctl::stripe::API_VERSION, "data": {"object": sub}
+        "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": sub}
     });
     env.cmd_stdin("webhooks ingest -", &event.to_string()).ok();
     for args in ["usage report --csv", "revenue --csv", "revenue --by month --csv"] {
@@ -307,7 +307,7 @@ fn outside_text_never_controls_the_terminal() {
     let event = serde_json::json!({
         "id": format!("evt_{hostile}"), "object": "event",
         "type": "customer.subscription.updated", "created": 1_795_500_000, "livemode": false,
-        "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "sub_x", "object": "subscription"}}
+        "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": {"id": "sub_x", "object": "subscription"}}
     });
     let odd_type = serde_json::json!({
         "id": "evt_oddtype", "object": "event", "type": format!("x.{hostile}"), "created": 1_795_500_001,

@@ -127,7 +127,7 @@ fn healthz_needs_no_token_and_readyz_says_only_ready_without_one() {
     let a = serve.get("/readyz", &later).json();
     assert_eq!(a["schema_version"], version, "{a}");
     // A well-formed token that is no one's gets no more than ready.
-    let forged = billctl::keys::generate_token().unwrap().1;
+    let forged = billctl::domain::keys::generate_token().unwrap().1;
     let a = serve.get("/readyz", &forged).json();
     assert_eq!(a, json!({"status": "ready"}));
     if let Some(url) = env.database_url.clone() {
@@ -176,7 +176,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
     let mut rows: Vec<Row> = vec![
         ("TOKEN_MISSING", http::request(&s.url, "GET", "/metrics", None, None)),
         ("TOKEN_MALFORMED", s.get("/metrics", "bks_nonsense")),
-        ("TOKEN_UNKNOWN", s.get("/metrics", &billctl::keys::generate_token().unwrap().1)),
+        ("TOKEN_UNKNOWN", s.get("/metrics", &billctl::domain::keys::generate_token().unwrap().1)),
         ("TOKEN_SCOPE", s.get("/metrics", &usage_only)),
         ("BAD_JSON", send(&s, http::raw("POST", "/v1/keys/verify", Some(&t), Some(b"{")))),
         (
@@ -256,7 +256,7 @@ fn no_error_answer_carries_a_store_url_host_file_path_or_config_path() {
         "KEY_NOT_ROTATABLE",
         s.post(&format!("/v1/customers/{cust}/keys/{key_id}/rotate"), &t, &json!({})),
     ));
-    let id = billctl::keys::parse_token(&gone).unwrap().to_string();
+    let id = billctl::domain::keys::parse_token(&gone).unwrap().to_string();
     env.cmd(format!("serve tokens revoke {id} --yes")).ok();
     eventually("the revoked token is refused", || s.get("/metrics", &gone).status == 401);
     rows.push(("TOKEN_REVOKED", s.get("/metrics", &gone)));

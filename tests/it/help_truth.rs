@@ -48,7 +48,7 @@ fn every_text_gives_a_keys_true_length() {
             }
             said += 1;
             let (n, at) = (n.parse::<usize>().unwrap(), &s[..40.min(s.len())]);
-            assert_eq!(n, billctl::keys::KEY_LEN, "{}: {at}", file.display());
+            assert_eq!(n, billctl::domain::keys::KEY_LEN, "{}: {at}", file.display());
         }
     }
     assert!(said > 0, "nothing says how long a key is any more");

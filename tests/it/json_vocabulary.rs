@@ -282,7 +282,7 @@ vocabulary! {
     };
     webhooks_verify: "webhooks verify" => |w| {
         let body = b"{\"id\":\"evt_sig\"}";
-        let header = billctl::webhooks::header("whsec_vocabulary", now(), body);
+        let header = billctl::domain::webhooks::header("whsec_vocabulary", now(), body);
         let mut verify = w.env.command();
         verify
             .env("WH", "whsec_vocabulary")

@@ -5,9 +5,10 @@
 
 use crate::common;
 
-use billctl::clock::Clock;
-use billctl::keys::{Code, Verifier};
-use billctl::store::Route;
+use billctl::adapters::store::Route;
+use billctl::domain::clock::Clock;
+use billctl::domain::keys::Code;
+use billctl::ops::verifier::Verifier;
 use common::{event, key_id as id_of, Env, Event};
 use std::time::Duration;
 
@@ -27,7 +28,7 @@ impl Keys {
     fn issue(&self, extra: &str) -> String {
         let r = self.env.cmd(format!("keys issue --customer {} {extra}", self.customer)).ok();
         let key = r.stdout.trim().to_string();
-        assert!(billctl::keys::parse(&key).is_some(), "issued a well-formed key: {key:?}");
+        assert!(billctl::domain::keys::parse(&key).is_some(), "issued a well-formed key: {key:?}");
         key
     }
 }
@@ -81,7 +82,7 @@ fn verify_reads_stdin_only_and_reports_every_code() {
         "a typo fails the checksum offline"
     );
     // Well-formed but unknown.
-    let (_, other) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
+    let (_, other) = billctl::domain::keys::generate(billctl::domain::mode::Mode::Test).unwrap();
     assert_eq!(k.env.verify(&other, false).1["code"], "NOT_FOUND");
     // A customer with no subscription.
     let lone = k.env.key(&k.env.customer_without_card("lone@example.com"));
@@ -197,7 +198,7 @@ fn keys_of_the_other_mode_are_refused() {
     let k = setup("pro");
     let _test_key = k.issue("");
     // A live-format key presented to this test-mode store.
-    let (_, live) = billctl::keys::generate(billctl::secrets::Mode::Live).unwrap();
+    let (_, live) = billctl::domain::keys::generate(billctl::domain::mode::Mode::Live).unwrap();
     let (code, v) = k.env.verify(&live, false);
     assert_eq!(code, 1);
     assert!(
@@ -210,7 +211,7 @@ fn keys_of_the_other_mode_are_refused() {
     let cus = live_env.customer_with("l@example.com", "--live --yes");
     let key = live_env.key(&cus);
     assert!(key.starts_with("bk_live_"));
-    let (_, test) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
+    let (_, test) = billctl::domain::keys::generate(billctl::domain::mode::Mode::Test).unwrap();
     let r = live_env.cmd_stdin("keys verify --json", &format!("{test}\n")).code(1);
     assert!(r.json()["reason"]
         .as_str()
@@ -309,7 +310,7 @@ fn the_rate_limit_trips_at_the_configured_count() {
         "an idle hour refills the bucket to its capacity, no more"
     );
     // Across processes, with a tier configured at 3 a minute: recorded calls count.
-    let text = billctl::config::DEFAULT_CONFIG.replacen(
+    let text = billctl::domain::config::DEFAULT_CONFIG.replacen(
         "rate_limit_per_minute = 60",
         "rate_limit_per_minute = 3",
         1,
@@ -559,7 +560,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(calls_of(&k.env), 180);
     // `[keys] rate_limit = "key"`: each key has the tier's rate of its own.
     let text = common::tests2::config_with("[keys]\nrate_limit = \"key\"\n");
-    let per_key = billctl::config::parse(&text, "per-key").unwrap();
+    let per_key = billctl::domain::config::parse(&text, "per-key").unwrap();
     let mut v = Verifier::from_store(k.env.store(), &per_key)
         .unwrap()
         .with_clock(Clock::manual((t0 + 360) * 1000));
@@ -567,7 +568,7 @@ fn two_keys_of_one_customer_share_the_tiers_rate() {
     assert_eq!(verdicts.iter().filter(|x| x.is_valid()).count(), 120);
     // A config that names neither is refused with its line.
     let bad = common::tests2::config_with("[keys]\nrate_limit = \"ip\"\n");
-    let e = billctl::config::parse(&bad, "bad.toml").unwrap_err().to_string();
+    let e = billctl::domain::config::parse(&bad, "bad.toml").unwrap_err().to_string();
     assert!(e.contains("keys.rate_limit") && e.contains("bad.toml"), "{e}");
 }
 

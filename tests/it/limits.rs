@@ -6,8 +6,9 @@
 
 use crate::common;
 
-use billctl::clock::Clock;
-use billctl::keys::{Code, Verifier};
+use billctl::domain::clock::Clock;
+use billctl::domain::keys::Code;
+use billctl::ops::verifier::Verifier;
 use common::tests2::feed_all;
 use common::{event, Env, Event};
 use std::io::Write;
@@ -134,7 +135,7 @@ fn quantities_are_bounded_everywhere() {
     assert!(r.stderr.contains("usage.max_quantity"), "{}", r.stderr);
     // A config may lower the bound; the Verifier refuses a bigger call without recording it.
     let text = common::tests2::config_with("[usage]\nmax_quantity = 5\n");
-    let config = billctl::config::parse(&text, "cfg").unwrap();
+    let config = billctl::domain::config::parse(&text, "cfg").unwrap();
     let mut v = Verifier::from_store(f.env.store(), &config).unwrap();
     let r = v.verify_and_record(&f.key, 6);
     assert_eq!(r.code, Code::QuotaExceeded);
@@ -225,7 +226,7 @@ fn ended_periods_roll_forward_once_or_end_access() {
     f.env.set_now(end + 200);
     let v = f.verify(false);
     assert_eq!(v["code"], "VALID", "{v}");
-    let next = billctl::time::add_interval(end, "month", 1).unwrap();
+    let next = billctl::domain::time::add_interval(end, "month", 1).unwrap();
     assert_eq!(
         (
             v["quota"]["period_start"].as_i64(),

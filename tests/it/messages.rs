@@ -1,6 +1,6 @@
 //! Messages say exactly what is true (issue 42, point 3): counts agree with their nouns ("1
 //! change", never "1 changes"), and the message sources are checked for a number printed
-//! before a plural noun without `billctl::plural`.
+//! before a plural noun without `billctl::util::plural`.
 //!
 //! Against real Stripe (BILLCTL_TEST_STRIPE_KEY): skipped, as it edits the simulator's catalog and reads the sources.
 
@@ -228,7 +228,7 @@ fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// The class of "1 changes" (issue 42): every message in `src/` that prints a number before
-/// the noun it counts goes through `billctl::plural` (`count(n, "change", "changes")`), so a
+/// the noun it counts goes through `billctl::util::plural` (`count(n, "change", "changes")`), so a
 /// new format string with `{n} events` fails here, naming its file and line. Unit tests (after
 /// `#[cfg(test)]`) are not messages.
 #[test]
@@ -254,7 +254,7 @@ fn no_message_prints_a_number_before_a_plural_noun_without_the_helper() {
     assert!(scanned > 2_000, "the scan found the sources' strings: {scanned}");
     assert!(
         bare.is_empty(),
-        "a number before a plural noun: write it with billctl::plural::count(n, \"one\", \"many\") \
+        "a number before a plural noun: write it with billctl::util::plural::count(n, \"one\", \"many\") \
          (or, if the word is not a noun, add it to NOT_NOUNS):\n{}",
         bare.join("\n")
     );
@@ -346,7 +346,7 @@ fn usage_import_counts_events_read_in_every_format() {
         ("ndjson", format!("{}\n\n{}\n", event("n1", 2), event("n2", 3))),
         ("csv", format!("id,key,timestamp,quantity\nc1,{key_id},{t},2\n\nc2,{key_id},{t},3\n")),
     ];
-    let formats: Vec<String> = billctl::usage::Format::value_variants()
+    let formats: Vec<String> = billctl::domain::usage::Format::value_variants()
         .iter()
         .map(|f| f.to_possible_value().unwrap().get_name().to_string())
         .collect();
@@ -487,10 +487,10 @@ fn the_hint_for_a_subscription_in_the_way_fits_its_state() {
     assert_eq!(env.sim.state().subscriptions.len(), 2, "nothing was created");
 }
 
-/// The kinds of secret billctl keeps in the OS keyring, as `billctl::secrets::Held` lists them.
+/// The kinds of secret billctl keeps in the OS keyring, as `billctl::adapters::secrets::Held` lists them.
 fn held_kinds() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = std::fs::read_to_string(root.join("src/secrets.rs")).unwrap();
+    let src = std::fs::read_to_string(root.join("src/adapters/secrets.rs")).unwrap();
     let body = src
         .split("pub enum Held {")
         .nth(1)

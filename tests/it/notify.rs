@@ -189,7 +189,7 @@ fn a_notify_socket_nobody_listens_on_fails_nothing() {
 #[test]
 fn serve_and_listen_say_which_config_they_run_on() {
     let env = Env::new();
-    let text = billctl::config::DEFAULT_CONFIG;
+    let text = billctl::domain::config::DEFAULT_CONFIG;
     let file = env.config(text);
     let file_s = file.display().to_string();
     let xdg = env.path("xdg-config/billctl/billctl.toml");
@@ -249,7 +249,7 @@ fn a_line_break_in_the_config_path_forges_no_log_line_and_no_notify_field() {
     let env = Env::new();
     let manager = Manager::at_path(&env);
     let path = env.path("nl\nSTOPPING=1");
-    std::fs::write(&path, billctl::config::DEFAULT_CONFIG).unwrap();
+    std::fs::write(&path, billctl::domain::config::DEFAULT_CONFIG).unwrap();
     let path_s = path.display().to_string();
     let shown = path_s.replace('\n', "\\u{a}");
     for args in [SERVE, LISTEN] {

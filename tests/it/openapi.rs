@@ -109,7 +109,7 @@ fn every_routes_answers_keep_to_the_document() {
     let typed = |p: &str, ct, body, valid| -> Call { (post(p), t, Some((ct, body)), valid) };
     let cus = |rest: &str| format!("/v1/customers/{cust}{rest}");
     let (ok_url, no_url) = ("https://example.com/ok", "https://example.com/no");
-    let kid = billctl::keys::parse(&k).unwrap().id;
+    let kid = billctl::domain::keys::parse(&k).unwrap().id;
     let calls: Vec<Call> = vec![
         ok("/v1/keys/verify", json!({"key": k})),
         ok("/v1/keys/verify", json!({"key": k, "record": 1})),

@@ -59,7 +59,7 @@ proptest! {
 
     #[test]
     fn api_keys(s in input(KEY, "bk_(test|live)_[A-Za-z0-9_]{0,60}")) {
-        if let Some(p) = billctl::keys::parse(&s) {
+        if let Some(p) = billctl::domain::keys::parse(&s) {
             prop_assert!(s.contains(p.id));
         }
     }
@@ -67,21 +67,21 @@ proptest! {
     #[test]
     fn stripe_signature_headers(s in input(SIG, "(t=-?[0-9]{0,20}|v1=[0-9a-f]{0,70}|,| |=){0,12}")) {
         let secrets = vec!["whsec_test".to_string()];
-        let _ = billctl::webhooks::verify(&s, b"{}", &secrets, 1_795_500_000, 300);
+        let _ = billctl::domain::webhooks::verify(&s, b"{}", &secrets, 1_795_500_000, 300);
     }
 
     #[test]
     fn ndjson_usage_lines(s in input(NDJSON, r#"\{("[a-z]{1,9}":(-?[0-9]{0,25}(\.[0-9])?|"[^"]{0,30}"|null|\{\}),?){0,8}\}"#)) {
-        if let Ok(e) = billctl::usage::parse_ndjson(&s) {
+        if let Ok(e) = billctl::domain::usage::parse_ndjson(&s) {
             prop_assert!(e.quantity >= 0 && e.timestamp >= 0);
         }
     }
 
     #[test]
     fn csv_usage_lines(h in input(CSV_HEADER, "[a-z,\" ]{0,60}"), s in input(CSV_LINE, "[a-z0-9_,\"{}: -]{0,60}")) {
-        let header = billctl::usage::csv_header(&h)
-            .unwrap_or_else(|_| billctl::usage::csv_header(CSV_HEADER).unwrap());
-        if let Ok(e) = billctl::usage::parse_csv(&header, &s) {
+        let header = billctl::domain::usage::csv_header(&h)
+            .unwrap_or_else(|_| billctl::domain::usage::csv_header(CSV_HEADER).unwrap());
+        if let Ok(e) = billctl::domain::usage::parse_csv(&header, &s) {
             prop_assert!(e.quantity >= 0 && e.timestamp >= 0);
         }
     }
@@ -90,26 +90,26 @@ proptest! {
     fn the_time_grammar(s in input(MOMENT, "[0-9]{0,12}[-T:.+Z zsmhdw0-9]{0,20}")) {
         let now = 1_795_500_000;
         for t in [
-            billctl::time::parse_moment(&s, now),
-            billctl::time::parse_timestamp(&s),
-            billctl::time::parse_day(&s),
+            billctl::domain::time::parse_moment(&s, now),
+            billctl::domain::time::parse_timestamp(&s),
+            billctl::domain::time::parse_day(&s),
         ]
         .into_iter()
         .flatten()
         {
-            prop_assert!((billctl::time::MIN..=billctl::time::MAX).contains(&t), "{s:?} -> {t}");
+            prop_assert!((billctl::domain::time::MIN..=billctl::domain::time::MAX).contains(&t), "{s:?} -> {t}");
         }
-        if let Ok((a, b)) = billctl::time::parse_month(&s) {
+        if let Ok((a, b)) = billctl::domain::time::parse_month(&s) {
             prop_assert!(a < b);
         }
-        if let Ok(span) = billctl::time::parse_span(&s) {
-            prop_assert!((0..=billctl::time::MAX_SPAN).contains(&span));
+        if let Ok(span) = billctl::domain::time::parse_span(&s) {
+            prop_assert!((0..=billctl::domain::time::MAX_SPAN).contains(&span));
         }
     }
 
     #[test]
-    fn the_config_loader(s in input(billctl::config::DEFAULT_CONFIG, "(\\[[a-z.]{1,12}\\]\n|[a-z_]{1,12} = ([0-9]{1,12}|\"[a-z0-9 ]{0,10}\")\n){0,10}")) {
-        if let Err(e) = billctl::config::parse(&s, "prop.toml") {
+    fn the_config_loader(s in input(billctl::domain::config::DEFAULT_CONFIG, "(\\[[a-z.]{1,12}\\]\n|[a-z_]{1,12} = ([0-9]{1,12}|\"[a-z0-9 ]{0,10}\")\n){0,10}")) {
+        if let Err(e) = billctl::domain::config::parse(&s, "prop.toml") {
             prop_assert!(!e.to_string().is_empty());
         }
     }

@@ -142,7 +142,7 @@ fn a_declined_renewal_keeps_access_for_the_grace_then_refuses_it() {
         (Some("grace"), Some(1), Some("0341")),
         "{v}"
     );
-    let grace_end = billctl::time::utc_datetime(v["grace_until"].as_i64().unwrap());
+    let grace_end = billctl::domain::time::utc_datetime(v["grace_until"].as_i64().unwrap());
     assert!(
         table.contains(&format!("access:   grace (past_due grace until {grace_end})"))
             && table.contains("dunning:  1 failed attempt since")
@@ -285,7 +285,7 @@ fn events_of_another_api_version_fail_or_are_refetched() {
     assert_eq!(r.json()["failed"], 1);
     let shown = env.json("webhooks show evt_old_version");
     let detail = shown["detail"].as_str().unwrap();
-    let api = billctl::stripe::API_VERSION;
+    let api = billctl::adapters::stripe::API_VERSION;
     assert!(
         detail.contains("2024-06-20") && detail.contains(api) && detail.contains("--refetch"),
         "{detail}"
@@ -301,13 +301,13 @@ fn events_of_another_api_version_fail_or_are_refetched() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let st = env.sim.state();
     let we = st.webhook_endpoints.values().next().unwrap();
-    assert_eq!(we["api_version"], billctl::stripe::API_VERSION);
+    assert_eq!(we["api_version"], billctl::adapters::stripe::API_VERSION);
 }
 
 #[test]
 fn the_access_policy_matrix() {
-    use billctl::billing::{access, Access};
-    use billctl::config::AccessPolicy;
+    use billctl::domain::billing::{access, Access};
+    use billctl::domain::config::AccessPolicy;
     let default = AccessPolicy::default();
     let strict = AccessPolicy { statuses: vec!["active".into()], past_due_grace_secs: 0 };
     let lenient = AccessPolicy {
@@ -315,7 +315,7 @@ fn the_access_policy_matrix() {
         past_due_grace_secs: 7 * DAY,
     };
     let (start, failed) = (1_000_000, 1_000_500);
-    for status in billctl::config::SUBSCRIPTION_STATUSES {
+    for status in billctl::domain::config::SUBSCRIPTION_STATUSES {
         for (policy, name) in [(&default, "default"), (&strict, "strict"), (&lenient, "lenient")] {
             let early = access(policy, status, Some(failed), start, failed + DAY);
             let late = access(policy, status, Some(failed), start, failed + 8 * DAY);

@@ -112,19 +112,19 @@ fn openmeters_python_sdk_ingests_cloudevents_through_serve() {
     let env = Env::with_catalog();
     let cfg = env.config(&format!(
         "{}\n[usage]\nvalue_property = \"$.tokens\"\n",
-        billctl::config::DEFAULT_CONFIG
+        billctl::domain::config::DEFAULT_CONFIG
     ));
     let customer = env.subscribed("om@example.com", "pro");
     let k = key(&env, &customer);
     let t = token(&env, "meter", "usage");
     let serve = Serve::start_with(&env, &[], &[("BILLCTL_CONFIG", cfg.to_str().unwrap())]);
     let at = common::now() - 120;
-    let time = billctl::time::rfc3339(at);
+    let time = billctl::domain::time::rfc3339(at);
     let ev = |id: &str, subject: &str, data: Value| json!({"specversion": "1.0", "id": id, "source": "api-gateway", "type": "request", "subject": subject, "time": time, "data": data});
     let input = json!({
         "url": serve.url,
         "token": t,
-        "stranger": billctl::keys::generate_token().unwrap().1,
+        "stranger": billctl::domain::keys::generate_token().unwrap().1,
         "single": ev("om-1", &customer, json!({"tokens": 5})),
         "batch": [ev("om-2", &key_id(&k), json!({"tokens": "7"})), ev("om-3", &customer, json!({"tokens": 3}))],
         "invalid": [
@@ -198,13 +198,13 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
     let env = Env::with_catalog();
     let cfg = env.config(&format!(
         "{}\n[usage]\nvalue_property = \"$.tokens\"\n",
-        billctl::config::DEFAULT_CONFIG
+        billctl::domain::config::DEFAULT_CONFIG
     ));
     let customer = env.subscribed("om-sources@example.com", "pro");
     let k = key(&env, &customer);
     let t = token(&env, "meter", "usage,read");
     let serve = Serve::start_with(&env, &[], &[("BILLCTL_CONFIG", cfg.to_str().unwrap())]);
-    let time = billctl::time::rfc3339(common::now() - 120);
+    let time = billctl::domain::time::rfc3339(common::now() - 120);
     let ev = |source: &str, subject: &str, tokens: i64| json!({"specversion": "1.0", "id": "evt-1", "source": source, "type": "request", "subject": subject, "time": time, "data": {"tokens": tokens}});
     let input = json!({
         "url": serve.url,
@@ -237,11 +237,11 @@ fn openmeters_python_sdk_two_sources_with_one_id_are_two_events() {
 
 /// A key that passes the offline checks and names a real key's id, with another secret.
 fn forged(key: &str) -> String {
-    let body = &key[..key.len() - billctl::keys::CHECKSUM_LEN];
+    let body = &key[..key.len() - billctl::domain::keys::CHECKSUM_LEN];
     let last = body.chars().last().unwrap();
     let other = if last == 'A' { 'B' } else { 'A' };
     let body = format!("{}{other}", &body[..body.len() - 1]);
-    let sum = billctl::keys::checksum(&body);
+    let sum = billctl::domain::keys::checksum(&body);
     body + &sum
 }
 
@@ -257,7 +257,7 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
     let env = Env::with_catalog();
     let (_, valid) = paid(&env, "unkey-typed@example.com", "pro");
     let fake = forged(&valid);
-    assert!(billctl::keys::parse(&fake).is_some(), "the forgery passes the offline checks");
+    assert!(billctl::domain::keys::parse(&fake).is_some(), "the forgery passes the offline checks");
     let t = token(&env, "unkey-app", "verify");
     let serve = Serve::start(&env, &["--log-format", "json"]);
     let calls = json!([
@@ -295,7 +295,7 @@ fn unkeys_python_sdk_raises_its_typed_errors_and_no_key_id_for_a_key_not_found()
         assert_eq!(e["errors"][0]["message"], e["detail"], "{name}: {e}");
     }
     // A token serve does not know: the SDK's typed 401.
-    let stranger = billctl::keys::generate_token().unwrap().1;
+    let stranger = billctl::domain::keys::generate_token().unwrap().1;
     let refused = run_client(
         &python,
         "unkey_verify.py",
@@ -375,7 +375,7 @@ fn the_cores_own_answers_and_a_405_reach_the_peers_sdks_in_their_own_shape() {
     let env = Env::with_catalog();
     let (customer, k) = paid(&env, "core-answers@example.com", "pro");
     let t = token(&env, "app", "verify,usage");
-    let ev = json!({"specversion": "1.0", "id": "ca-1", "source": "s", "type": "request", "subject": customer, "time": billctl::time::rfc3339(common::now() - 60)});
+    let ev = json!({"specversion": "1.0", "id": "ca-1", "source": "s", "type": "request", "subject": customer, "time": billctl::domain::time::rfc3339(common::now() - 60)});
     let call =
         |name: &str, sdk: &str, method: Option<&str>| core_call(name, sdk, (&t, &k, &ev), method);
     // 503 BUSY: an upload the size of the whole budget holds it once its 100 Continue is sent.

@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use billctl::store::UsageEvent;
+use billctl::adapters::store::UsageEvent;
 use common::tests2::{finish, pg_one};
 use common::{event, Env, Event};
 
@@ -124,11 +124,15 @@ fn migrations_run_once_under_an_advisory_lock() {
         let v = r.json();
         assert_eq!(
             (v["backend"].as_str(), v["schema_version"].as_i64()),
-            (Some("postgres"), Some(billctl::store::pg::schema_len()))
+            (Some("postgres"), Some(billctl::adapters::store::pg::schema_len()))
         );
     }
     let rows: i64 = pg_one(&mut pg.client(&url), "SELECT count(*) FROM billctl_schema", &[]);
-    assert_eq!(rows, billctl::store::pg::schema_len(), "one row per migration, each applied once");
+    assert_eq!(
+        rows,
+        billctl::adapters::store::pg::schema_len(),
+        "one row per migration, each applied once"
+    );
     // A host with a Postgres store makes no SQLite files beside it.
     let r = on_pg.cmd("webhooks list --json");
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -209,7 +213,7 @@ fn four_hosts_share_one_store_exactly() {
             out.stdout
                 .lines()
                 .map(|l| l.trim().to_string())
-                .filter(|l| billctl::keys::parse(l).is_some()),
+                .filter(|l| billctl::domain::keys::parse(l).is_some()),
         );
     }
     assert_eq!(issued.len(), 20, "{issued:?}");
@@ -316,7 +320,7 @@ fn two_listeners_share_one_store_and_deduplicate_by_event_id() {
     let body = format!(
         r#"{{"id":"evt_lb1","object":"event","type":"customer.updated","created":{now},"livemode":false,"api_version":"2026-09-30.endive","data":{{"object":{{"id":"cus_lb","object":"customer"}}}}}}"#
     );
-    let sig = billctl::webhooks::header(SECRET, now, body.as_bytes());
+    let sig = billctl::domain::webhooks::header(SECRET, now, body.as_bytes());
     for (_, addr) in &listeners {
         assert_eq!(common::tests2::post_signed(addr, &sig, body.as_bytes()).status, 200);
     }
@@ -360,10 +364,11 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
     let customer = common::subscribe(&env.sim, run, "reconnect@example.com", "pro");
     let key = on_pg.cmd(format!("keys issue --customer {customer}")).ok().stdout.trim().to_string();
     let store = common::pg_store(&url);
-    let mut v = billctl::keys::Verifier::from_store(store, &common::tests2::default_config())
-        .unwrap()
-        .with_refresh(std::time::Duration::ZERO);
-    assert_eq!(v.verify(&key).code, billctl::keys::Code::Valid);
+    let mut v =
+        billctl::ops::verifier::Verifier::from_store(store, &common::tests2::default_config())
+            .unwrap()
+            .with_refresh(std::time::Duration::ZERO);
+    assert_eq!(v.verify(&key).code, billctl::domain::keys::Code::Valid);
     // Every other connection to the database is cut, the Verifier's among them.
     let cut: i64 = pg_one(
         &mut pg.client(&url),
@@ -373,11 +378,14 @@ fn a_verifier_reconnects_after_the_connection_is_lost() {
     assert!(cut >= 1, "the verifier's connection was cut");
     let first = v.verify(&key);
     assert!(
-        matches!(first.code, billctl::keys::Code::Valid | billctl::keys::Code::StoreUnavailable),
+        matches!(
+            first.code,
+            billctl::domain::keys::Code::Valid | billctl::domain::keys::Code::StoreUnavailable
+        ),
         "fails closed or succeeds: {first:?}"
     );
     let second = v.verify(&key);
-    assert_eq!(second.code, billctl::keys::Code::Valid, "{second:?}");
+    assert_eq!(second.code, billctl::domain::keys::Code::Valid, "{second:?}");
     assert!(v.verify_and_record(&key, 1).is_valid(), "and records again");
 }
 
@@ -415,7 +423,7 @@ fn batched_period_sums_equal_one_by_one() {
         })
         .collect();
     assert_eq!(
-        store.record_usage(&events, t0, billctl::store::Route::Import).unwrap(),
+        store.record_usage(&events, t0, billctl::adapters::store::Route::Import).unwrap(),
         events.len()
     );
     let truth = |scope: &str, s: &str, from: i64, to: i64| -> i64 {
@@ -484,13 +492,19 @@ fn copy_import_takes_duplicates_exactly() {
     };
     // All new: the direct COPY.
     let first: Vec<_> = (0..1_000).map(event).collect();
-    assert_eq!(store.record_usage(&first, t0, billctl::store::Route::Import).unwrap(), 1_000);
+    assert_eq!(
+        store.record_usage(&first, t0, billctl::adapters::store::Route::Import).unwrap(),
+        1_000
+    );
     // Half already stored, and one id twice within the batch: the staging path.
     let mut second: Vec<_> = (500..1_500).map(event).collect();
     second.push(event(1_499));
-    assert_eq!(store.record_usage(&second, t0, billctl::store::Route::Import).unwrap(), 500);
+    assert_eq!(
+        store.record_usage(&second, t0, billctl::adapters::store::Route::Import).unwrap(),
+        500
+    );
     // Entirely stored: nothing new.
-    assert_eq!(store.record_usage(&first, t0, billctl::store::Route::Import).unwrap(), 0);
+    assert_eq!(store.record_usage(&first, t0, billctl::adapters::store::Route::Import).unwrap(), 0);
 
     let all: Vec<_> = (0..1_500).map(event).collect();
     assert_eq!(pg_one::<i64>(&mut client, "SELECT count(*) FROM usage_events", &[]), 1_500);
@@ -548,7 +562,12 @@ fn tls_over_tcp_is_used_and_checked() {
             "{}",
             ok.stdout
         );
-        assert_eq!(v["schema_version"], billctl::store::pg::schema_len(), "{}", ok.stdout);
+        assert_eq!(
+            v["schema_version"],
+            billctl::adapters::store::pg::schema_len(),
+            "{}",
+            ok.stdout
+        );
     }
     let plain = status(&format!("{base}?sslmode=disable"));
     assert_ne!(plain.code, 0);
@@ -606,10 +625,14 @@ fn overlapping_writers_never_deadlock() {
                     batch.reverse();
                     if w % 2 == 1 {
                         for chunk in batch.chunks(7) {
-                            store.record_usage(chunk, t0, billctl::store::Route::Import).unwrap();
+                            store
+                                .record_usage(chunk, t0, billctl::adapters::store::Route::Import)
+                                .unwrap();
                         }
                     } else {
-                        store.record_usage(&batch, t0, billctl::store::Route::Import).unwrap();
+                        store
+                            .record_usage(&batch, t0, billctl::adapters::store::Route::Import)
+                            .unwrap();
                     }
                 });
             }
@@ -774,7 +797,7 @@ fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
         .record_usage_checked(
             &[event("api-eu"), event("api-us")],
             5,
-            billctl::store::Route::CloudEvents,
+            billctl::adapters::store::Route::CloudEvents,
         )
         .unwrap();
     assert_eq!((w.inserted, w.conflicts.len()), (1, 0));
@@ -846,7 +869,8 @@ const LIBPQ_PARAMS: &[(&str, &str, bool)] = &[
 /// has a row.
 #[test]
 fn every_libpq_parameter_is_taken_or_refused_by_name() {
-    let mut ours: Vec<&str> = billctl::store::pg_params::PARAMS.iter().map(|(k, _)| *k).collect();
+    let mut ours: Vec<&str> =
+        billctl::adapters::store::pg_params::PARAMS.iter().map(|(k, _)| *k).collect();
     let mut libpq: Vec<&str> = LIBPQ_PARAMS.iter().map(|(k, _, _)| *k).collect();
     ours.sort();
     libpq.sort();

@@ -74,8 +74,12 @@ fn replay_effects(case: &Case) -> usize {
 
 fn clients() -> Vec<Client> {
     vec![
-        Client { file: "src/stripe/transport.rs", run: stripe_run, effects: stripe_effects },
-        Client { file: "src/stripe/send.rs", run: replay_run, effects: replay_effects },
+        Client {
+            file: "src/adapters/stripe/transport.rs",
+            run: stripe_run,
+            effects: stripe_effects,
+        },
+        Client { file: "src/adapters/stripe/send.rs", run: replay_run, effects: replay_effects },
     ]
 }
 
@@ -119,11 +123,11 @@ fn every_http_client_has_a_row() {
     for (file, code) in &files {
         for maker in ["Client::builder(", "HttpConnector::new(", "TcpStream::connect("] {
             assert!(
-                !code.contains(maker) || file == "src/stripe/connect.rs",
+                !code.contains(maker) || file == "src/adapters/stripe/connect.rs",
                 "{file} makes its own connections ({maker}): use stripe::transport::https_client, which follows the proxy variables"
             );
         }
-        if code.contains("https_client(") && file != "src/stripe/connect.rs" {
+        if code.contains("https_client(") && file != "src/adapters/stripe/connect.rs" {
             callers.insert(file.clone());
         }
     }
@@ -481,13 +485,13 @@ fn no_proxy_failure_shows_the_credentials() {
     let table = failing();
     let covered: std::collections::BTreeSet<&str> =
         table.iter().flat_map(|r| r.covers.iter().copied()).collect();
-    let mut enumerated = variants("src/stripe/connect.rs", "Failure");
-    enumerated.extend(variants("src/stripe/proxy.rs", "Invalid"));
+    let mut enumerated = variants("src/adapters/stripe/connect.rs", "Failure");
+    enumerated.extend(variants("src/adapters/stripe/proxy.rs", "Invalid"));
     assert!(enumerated.len() > 15, "{enumerated:?}");
     for v in &enumerated {
         assert!(covered.contains(v.as_str()), "{v} has no row in failing()");
     }
-    for file in ["src/stripe/connect.rs", "src/stripe/proxy.rs"] {
+    for file in ["src/adapters/stripe/connect.rs", "src/adapters/stripe/proxy.rs"] {
         let text = common::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file));
         let code = text.split("#[cfg(test)]").next().unwrap();
         for ad_hoc in ["Err(format!", "Err(\"", "::other(", ", String>", ".into())"] {

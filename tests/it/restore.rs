@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use billctl::faults::{ACTION_ENV, FAULT_ENV, STEPS_ENV};
+use billctl::util::faults::{ACTION_ENV, FAULT_ENV, STEPS_ENV};
 use common::tests2::{finish, signal, With};
 use common::{Env, Run};
 use nix::sys::signal::Signal::SIGCONT;
@@ -647,10 +647,10 @@ fn backup_names_the_secrets_it_leaves_out() {
 #[test]
 fn only_the_store_opens_sqlite_and_under_the_lock() {
     let allowed: &[(&str, &str)] = &[
-        ("src/store/mod.rs", "open_db: takes the store's lock (shared) before opening"),
-        ("src/store/check.rs", "a backup's staged copies in a private staging directory"),
-        ("src/store/backup.rs", "read snapshots of the live files while the caller's Store holds the lock; new backup files"),
-        ("src/store/restore.rs", "checkpoints the live files while holding the lock alone"),
+        ("src/adapters/store/mod.rs", "open_db: takes the store's lock (shared) before opening"),
+        ("src/adapters/store/check.rs", "a backup's staged copies in a private staging directory"),
+        ("src/adapters/store/backup.rs", "read snapshots of the live files while the caller's Store holds the lock; new backup files"),
+        ("src/adapters/store/restore.rs", "checkpoints the live files while holding the lock alone"),
     ];
     let mut found = Vec::new();
     let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];

@@ -45,7 +45,7 @@ fn movement(m: &Value, kind: &str) -> (i64, i64) {
 fn a_scripted_month_gives_exact_mrr_and_movements() {
     let env = Env::with_catalog();
     // The month before: from its first day.
-    let (_, prev) = billctl::time::month_of(env.sim.now());
+    let (_, prev) = billctl::domain::time::month_of(env.sim.now());
     go_to(&env, prev + 3600);
     let a = env.subscribed("a@example.com", "pro");
     let b = env.subscribed("b@example.com", "team");
@@ -57,7 +57,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     env.cmd(format!("subscriptions cancel {} --yes -q", env.sub_of(&c))).ok();
 
     // The month: G's card fails from now on, so its renewal on day 1 is declined.
-    let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
+    let (m0, _) = billctl::domain::time::month_of(prev + 40 * DAY);
     env.sim.add_card(&g, "pm_card_chargeCustomerFail").unwrap();
     env.sim.set_settings(stripe_sim::state::Settings {
         after_all_retries_fail: "unpaid".into(),
@@ -87,9 +87,9 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     let incomplete = env.sub(&i, "pro").arg("-q").run();
     assert_ne!(incomplete.code, 0, "no card: incomplete");
 
-    let day = billctl::time::utc_date(m0 + 20 * DAY);
+    let day = billctl::domain::time::utc_date(m0 + 20 * DAY);
     let r = env.cmd(format!("revenue --as-of {day} --json")).ok().json();
-    assert_eq!(r["month"], billctl::time::utc_date(m0)[..7]);
+    assert_eq!(r["month"], billctl::domain::time::utc_date(m0)[..7]);
     let usd = &r["currencies"][0];
     assert_eq!(usd["currency"], "usd");
     // End: A team 499, B pro 99, C pro 99, D pro 99.
@@ -120,7 +120,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     let by_month = env.cmd(format!("revenue --by month --as-of {day} --json")).ok().json();
     let months = by_month["months"].as_array().unwrap();
     let before = &months[months.len() - 2];
-    assert_eq!(before["month"], billctl::time::utc_date(prev)[..7]);
+    assert_eq!(before["month"], billctl::domain::time::utc_date(prev)[..7]);
     assert_eq!(before["currencies"][0]["mrr"], 9_900 + 49_900 + 500_000 + 9_900);
     let before_moves = &before["movements"][0];
     let why = "A, B, F and G; C joined and left within the month, so it is neither new nor churn";
@@ -137,7 +137,7 @@ fn a_scripted_month_gives_exact_mrr_and_movements() {
     env.cmd(format!("revenue --as-of {day} --html {} -q", page.display())).ok();
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("MRR by month, stacked by tier (USD)"));
-    let month = &billctl::time::utc_date(prev)[..7];
+    let month = &billctl::domain::time::utc_date(prev)[..7];
     assert!(html.contains(&format!(
         "data-month=\"{month}\" data-tier=\"enterprise\" data-value=\"500000\""
     )));
@@ -165,14 +165,14 @@ fn bad_input_is_refused_with_the_flag_named() {
 #[test]
 fn a_backfilled_history_gives_the_same_months() {
     let env = Env::with_catalog();
-    let (_, first) = billctl::time::month_of(env.sim.now());
+    let (_, first) = billctl::domain::time::month_of(env.sim.now());
     go_to(&env, first + 3600);
     let x = env.subscribed("x@example.com", "pro");
     let y = env.subscribed("y@example.com", "team");
     go_to(&env, first + 10 * DAY);
     env.cmd(format!("subscriptions cancel {} --yes -q", env.sub_of(&y))).ok();
     // Two months on: the events above are past Stripe's 30 days.
-    let (_, second) = billctl::time::month_of(first + 40 * DAY);
+    let (_, second) = billctl::domain::time::month_of(first + 40 * DAY);
     go_to(&env, second + 5 * DAY);
     change_tier(&env, &x, "team");
     go_to(&env, second + 8 * DAY);
@@ -198,7 +198,10 @@ fn a_backfilled_history_gives_the_same_months() {
             .map(|m| (str_at(m, "/month"), m["currencies"][0]["mrr"].as_i64().unwrap_or(0)))
             .collect()
     };
-    let line = format!("revenue --by month --from {} --json", &billctl::time::utc_date(first)[..7]);
+    let line = format!(
+        "revenue --by month --from {} --json",
+        &billctl::domain::time::utc_date(first)[..7]
+    );
     let recorded = months(env.cmd(&line));
     let rebuilt = months(run_other(&line));
     assert_eq!(recorded.len(), 3);
@@ -238,7 +241,7 @@ fn overage_is_estimated_apart_from_mrr() {
     let table = env.cmd("revenue").ok().stdout;
     assert!(table.contains("an estimate, not MRR") && table.contains("$4.06"), "{table}");
     // A past day has no estimate: it is of the current period only.
-    let past = billctl::time::utc_date(env.sim.now() - 2 * DAY);
+    let past = billctl::domain::time::utc_date(env.sim.now() - 2 * DAY);
     let r = env.json(format!("revenue --as-of {past}"));
     assert!(r.get("overage_estimate").is_none(), "{r}");
 }
@@ -261,20 +264,20 @@ fn set_quantity(env: &Env, customer: &str, quantity: i64) {
 #[test]
 fn mrr_is_the_unit_amount_times_the_quantity() {
     let env = Env::with_catalog();
-    let (_, prev) = billctl::time::month_of(env.sim.now());
+    let (_, prev) = billctl::domain::time::month_of(env.sim.now());
     go_to(&env, prev + 3600);
     let team = env.subscribed("seats@example.com", "team");
     let pro = env.subscribed("solo@example.com", "pro");
     set_quantity(&env, &team, 3);
     let m = env.store().current_subscription(&team).unwrap().unwrap().row;
     assert_eq!(m.quantity, 3, "the mirror keeps the quantity");
-    let (m0, _) = billctl::time::month_of(prev + 40 * DAY);
+    let (m0, _) = billctl::domain::time::month_of(prev + 40 * DAY);
     go_to(&env, m0 + 14 * DAY);
     set_quantity(&env, &team, 5);
     go_to(&env, m0 + 20 * DAY);
     set_quantity(&env, &pro, 1);
 
-    let day = billctl::time::utc_date(m0 + 21 * DAY);
+    let day = billctl::domain::time::utc_date(m0 + 21 * DAY);
     let r = env.cmd(format!("revenue --as-of {day} --json")).ok().json();
     let usd = &r["currencies"][0];
     assert_eq!(usd["mrr"], 5 * 49_900 + 9_900, "{r}");
@@ -300,7 +303,7 @@ fn mrr_is_the_unit_amount_times_the_quantity() {
     // Down to 2 seats: contraction of 3 × 499.
     go_to(&env, m0 + 22 * DAY);
     set_quantity(&env, &team, 2);
-    let day = billctl::time::utc_date(m0 + 23 * DAY);
+    let day = billctl::domain::time::utc_date(m0 + 23 * DAY);
     let r = env.cmd(format!("revenue --as-of {day} --json")).ok().json();
     let m = &r["movements"][0];
     assert_eq!(r["currencies"][0]["mrr"], 2 * 49_900 + 9_900);

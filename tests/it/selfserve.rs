@@ -23,7 +23,7 @@ fn audit(env: &Env, customer: &str, action: &str) -> Vec<Value> {
 
 /// A customer only the mirror knows (`cus_GhostOnlyInMirror`): Stripe has no such customer.
 pub fn ghost(env: &Env) {
-    let ghost = billctl::billing::Customer {
+    let ghost = billctl::domain::billing::Customer {
         id: "cus_GhostOnlyInMirror".into(),
         email: None,
         name: None,
@@ -289,7 +289,7 @@ fn the_live_key_cap_holds_across_connections() {
                     customer: &customer,
                     name: Some(&name),
                     ttl: None,
-                    mode: billctl::secrets::Mode::Test,
+                    mode: billctl::domain::mode::Mode::Test,
                     max_live: Some(3),
                 };
                 gate.wait();

@@ -175,7 +175,7 @@ impl Drop for Serve {
 pub fn token(env: &Env, name: &str, scopes: &str) -> String {
     let r = env.cmd(format!("serve tokens issue --name {name} --scope {scopes}")).ok();
     let t = r.stdout.trim().to_string();
-    assert!(billctl::keys::parse_token(&t).is_some(), "a token: {t:?}");
+    assert!(billctl::domain::keys::parse_token(&t).is_some(), "a token: {t:?}");
     t
 }
 
@@ -194,7 +194,7 @@ pub fn paid(env: &Env, email: &str, tier: &str) -> (String, String) {
 
 /// Recorded usage events of a key in the store.
 fn rows(env: &Env, key: &str) -> i64 {
-    let id = billctl::keys::parse(key).unwrap().id;
+    let id = billctl::domain::keys::parse(key).unwrap().id;
     env.count(&format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"), false)
 }
 
@@ -217,7 +217,7 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     assert!(t.starts_with("bks_"), "{t}");
     assert_eq!(issued["scopes"], json!(["verify", "read"]));
     // The store keeps the hash only; the list never shows the token.
-    let hash = billctl::keys::hash(&t);
+    let hash = billctl::domain::keys::hash(&t);
     let literal = match common::on_postgres() {
         true => format!("'\\x{}'::bytea", hex(&hash)),
         false => format!("x'{}'", hex(&hash)),
@@ -241,14 +241,14 @@ fn tokens_are_shown_once_stored_as_hashes_and_checked_for_scope_and_revocation()
     for (presented, status, code) in [
         (None, 401, "TOKEN_MISSING"),
         (Some("bks_nonsense"), 401, "TOKEN_MALFORMED"),
-        (Some(&billctl::keys::generate_token().unwrap().1[..]), 401, "TOKEN_UNKNOWN"),
+        (Some(&billctl::domain::keys::generate_token().unwrap().1[..]), 401, "TOKEN_UNKNOWN"),
         (Some(&usage_only[..]), 403, "TOKEN_SCOPE"),
     ] {
         let a = serve.post_raw("/v1/keys/verify", presented, b"{\"key\":\"x\"}");
         assert_eq!((a.status, a.json()["code"].as_str()), (status, Some(code)), "{}", a.body);
     }
     // Revoked (by id) through the CLI: refused within the refresh interval.
-    let id = billctl::keys::parse_token(&t).unwrap();
+    let id = billctl::domain::keys::parse_token(&t).unwrap();
     env.cmd(format!("serve tokens revoke {id} --yes")).ok();
     eventually("the revoked token is refused", || {
         serve.verify(&t, "x", None).body.contains("TOKEN_REVOKED")
@@ -323,7 +323,7 @@ fn verify_usage_events_and_a_customers_usage_over_http() {
         assert!(a.json()["error"].as_str().unwrap().contains(needle), "{}", a.body);
     }
     // Usage events: an array and NDJSON, deduplicated by id, durable when answered.
-    let key_id = billctl::keys::parse(&k).unwrap().id.to_string();
+    let key_id = billctl::domain::keys::parse(&k).unwrap().id.to_string();
     let now = common::now();
     let ev = |id: &str, q: i64| json!({"id": id, "key": key_id, "quantity": q, "timestamp": now});
     let a = serve.post("/v1/usage/events", &t, &json!([ev("e1", 10), ev("e2", 20)]));
@@ -459,7 +459,7 @@ fn concurrent_recorded_verifies_keep_rate_and_quota_exact_across_two_processes()
     assert!(rows(&env, &pro3) > 0 && rows(&env, &pro4) > 0);
     // A revocation made elsewhere is seen by both within their refresh interval.
     assert_eq!(one.verify(&t, &team, None).json()["code"], "QUOTA_EXCEEDED");
-    let id = billctl::keys::parse(&team).unwrap().id;
+    let id = billctl::domain::keys::parse(&team).unwrap().id;
     env.cmd(format!("keys revoke {id} --yes")).ok();
     for s in [&one, &two] {
         eventually("the revocation is seen", || {
@@ -484,7 +484,7 @@ fn an_incomplete_subscription_is_402_and_unknown_keys_are_cached_as_unknown() {
     assert_eq!(rows(&env, &k), 0);
     // A flood of one well-formed unknown key reads the store once per refresh interval, not
     // once per call (the negative cache): 200 calls, at most a handful of misses.
-    let (_, unknown) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
+    let (_, unknown) = billctl::domain::keys::generate(billctl::domain::mode::Mode::Test).unwrap();
     let before = metric(&serve.get("/metrics", &t).body, "billctl_serve_cache_misses_total");
     for _ in 0..200 {
         assert_eq!(serve.verify(&t, &unknown, None).json()["code"], "NOT_FOUND");
@@ -594,7 +594,7 @@ fn oversized_slow_and_hostile_requests_are_bounded_and_logs_hold_no_secret() {
     assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
     // Secrets in requests: a valid key, a bad token, a key in an event line.
     assert_eq!(serve.verify(&t, &k, Some(1)).json()["code"], "VALID");
-    let (_, stranger) = billctl::keys::generate_token().unwrap();
+    let (_, stranger) = billctl::domain::keys::generate_token().unwrap();
     assert_eq!(serve.verify(&stranger, &k, None).status, 401);
     let line = json!([{"id": "s1", "key": k, "quantity": 1, "timestamp": common::now()}]);
     let a = serve.post("/v1/usage/events", &t, &line);
@@ -873,7 +873,7 @@ fn the_fastapi_example_answers_401_402_429_through_serve_and_records_each_call_o
     let a = call(&unpaid_key);
     assert_eq!(said(&a), "402 PAYMENT_REQUIRED", "{}", a.body);
     assert!(a.json()["reason"].as_str().unwrap().contains("incomplete"));
-    let (_, stranger) = billctl::keys::generate(billctl::secrets::Mode::Test).unwrap();
+    let (_, stranger) = billctl::domain::keys::generate(billctl::domain::mode::Mode::Test).unwrap();
     assert_eq!(call(&stranger).status, 401);
     assert_eq!(http::request(&base, "GET", "/v1/forecast", None, None).status, 401);
     // Each call that passed is recorded exactly once; refused ones never.

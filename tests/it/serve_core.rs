@@ -105,7 +105,7 @@ fn until_full(serve: &Serve, from: [u8; 4], t: &str, len: usize) -> String {
 
 /// A batch of one usage event, padded with spaces to `size` bytes (still valid JSON).
 fn batch(key: &str, id: &str, size: usize) -> Vec<u8> {
-    let key = billctl::keys::parse(key).unwrap().id;
+    let key = billctl::domain::keys::parse(key).unwrap().id;
     let line = json!([{"id": id, "key": key, "quantity": 1, "timestamp": common::now()}]);
     let mut body = line.to_string().into_bytes();
     assert!(body.len() <= size);
@@ -567,7 +567,7 @@ fn a_token_issued_after_7000_forged_ids_works_at_once() {
                     let mut s = tcp(serve);
                     (0..FORGED / 8)
                         .filter(|_| {
-                            let (_, forged) = billctl::keys::generate_token().unwrap();
+                            let (_, forged) = billctl::domain::keys::generate_token().unwrap();
                             let req = format!("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {forged}\r\n\r\n");
                             s.write_all(req.as_bytes()).unwrap();
                             let a = read_answer(&mut s).unwrap();
@@ -761,7 +761,7 @@ fn over_the_budget(serve: &Serve, t: &str) -> (Option<u16>, f64) {
 /// it can read one), the route label counted, the timer that ran out.
 type Row = (&'static [&'static str], Provoke, u16, &'static str, Option<&'static str>);
 
-/// The core's own answers, by the `StatusCode` name in `src/server/`.
+/// The core's own answers, by the `StatusCode` name in `src/adapters/server/`.
 const CORE_STATUSES: [(&str, u16); 6] = [
     ("BAD_REQUEST", 400),
     ("REQUEST_TIMEOUT", 408),
@@ -819,7 +819,7 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
     // The class: every status the core answers on its own has a row, and every timer kind in
     // the metrics is provoked by a row or by another test here.
     let mut core = String::new();
-    for file in ["src/server/mod.rs", "src/server/conn.rs"] {
+    for file in ["src/adapters/server/mod.rs", "src/adapters/server/conn.rs"] {
         let text = std::fs::read_to_string(file).unwrap();
         core.push_str(text.split("#[cfg(test)]").next().unwrap());
     }
@@ -834,7 +834,8 @@ fn every_answer_of_the_core_is_counted_by_route_and_status() {
             continue;
         }
         let code = CORE_STATUSES.iter().find(|(n, _)| *n == name);
-        let code = code.unwrap_or_else(|| panic!("StatusCode::{name} in src/server/ has no row"));
+        let code =
+            code.unwrap_or_else(|| panic!("StatusCode::{name} in src/adapters/server/ has no row"));
         assert!(rows.iter().any(|r| r.2 == code.1), "{name} has no row");
     }
     let serve = Serve::start(&env, &[]);

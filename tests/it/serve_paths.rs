@@ -93,7 +93,7 @@ fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
         );
     }
     // What is logged keeps the public part, so the line still says which key it was.
-    let id = billctl::keys::parse(&k).unwrap().id;
+    let id = billctl::domain::keys::parse(&k).unwrap().id;
     assert!(
         run.stderr.contains(&format!("/v1/keys/bk_test_{id}_[redacted]/revoke")),
         "{}",
@@ -104,7 +104,7 @@ fn a_key_or_token_in_any_path_is_never_repeated_in_an_answer_or_a_log() {
 
 /// A service token's id.
 fn token_id(token: &str) -> String {
-    billctl::keys::parse_token(token).unwrap().to_string()
+    billctl::domain::keys::parse_token(token).unwrap().to_string()
 }
 
 /// Shell-quoted SQL literal.
@@ -163,7 +163,7 @@ fn a_token_issued_after_an_unknown_one_was_refused_works_at_once() {
     // An hour's refresh: without a look per unknown id, a new token would wait for it.
     let serve = Serve::start(&env, &["--refresh", "1h"]);
     assert_eq!(serve.get("/metrics", &first).status, 200);
-    let stranger = billctl::keys::generate_token().unwrap().1;
+    let stranger = billctl::domain::keys::generate_token().unwrap().1;
     for _ in 0..2 {
         let a = serve.get("/metrics", &stranger);
         assert_eq!((a.status, a.json()["code"].as_str()), (401, Some("TOKEN_UNKNOWN")));

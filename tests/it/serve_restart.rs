@@ -165,7 +165,7 @@ fn a_postgres_restart_costs_at_most_the_requests_that_overlapped_it() {
     let count = |what: &str, status: u16| {
         seen.iter().filter(|s| s.what == what && s.status == status).count() as i64
     };
-    let id = billctl::keys::parse(&k).unwrap().id;
+    let id = billctl::domain::keys::parse(&k).unwrap().id;
     let recorded =
         env.count(&format!("SELECT count(*) FROM usage_events WHERE key_id = '{id}'"), false);
     let events =

@@ -114,7 +114,7 @@ fn a_stalled_store_read_delays_no_probe_no_cached_verify_and_no_other_customers_
         assert_eq!(serve.verify(&t, &cached, None).json()["code"], "VALID");
     }
     assert_eq!(serve.get("/metrics", &t).status, 200);
-    let b_id = billctl::keys::parse(&b_key).unwrap().id.to_string();
+    let b_id = billctl::domain::keys::parse(&b_key).unwrap().id.to_string();
     let held = Held::take(&env);
     let (url, token_) = (serve.url.clone(), t.clone());
     // The store read that stalls: Postgres, a verify of a key never seen (its customer's
@@ -130,7 +130,8 @@ fn a_stalled_store_read_delays_no_probe_no_cached_verify_and_no_other_customers_
             rx
         }
         None => {
-            let (a, id) = (_a.clone(), billctl::keys::parse(&uncached).unwrap().id.to_string());
+            let (a, id) =
+                (_a.clone(), billctl::domain::keys::parse(&uncached).unwrap().id.to_string());
             in_background(move || {
                 let path = format!("/v1/customers/{a}/keys/{id}/rotate");
                 http::request(&url, "POST", &path, Some(&token_), Some(b"{}"))

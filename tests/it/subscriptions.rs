@@ -10,7 +10,7 @@ use common::Env;
 use serde_json::json;
 use stripe_sim::Fault;
 
-fn mirror(env: &Env, id: &str) -> billctl::billing::MirrorRow {
+fn mirror(env: &Env, id: &str) -> billctl::domain::billing::MirrorRow {
     env.store().subscription(id).unwrap().unwrap_or_else(|| panic!("{id} not in the mirror"))
 }
 

@@ -243,7 +243,8 @@ fn loaded_credentials(unit: &str) -> BTreeSet<String> {
 /// What is wrong with a unit's `LoadCredential=` lines, and those its comments suggest: an ID
 /// billctl does not read, a path outside `/etc/billctl/credentials/`.
 fn credential_trouble(unit: &str) -> Vec<String> {
-    let known: Vec<&str> = billctl::credentials::Credential::ALL.iter().map(|c| c.name()).collect();
+    let known: Vec<&str> =
+        billctl::adapters::credentials::Credential::ALL.iter().map(|c| c.name()).collect();
     let mut out = Vec::new();
     for (i, _) in unit.match_indices("LoadCredential=") {
         let value: String = unit[i + "LoadCredential=".len()..]
@@ -272,7 +273,7 @@ fn credential_trouble(unit: &str) -> Vec<String> {
 
 /// The credential names (`stripe-key`, ...) a text names in backticks.
 fn credential_names(text: &str) -> BTreeSet<String> {
-    billctl::credentials::Credential::ALL
+    billctl::adapters::credentials::Credential::ALL
         .iter()
         .map(|c| c.name())
         .filter(|n| text.contains(&format!("`{n}`")))

@@ -23,7 +23,12 @@ fn setup() -> Usage {
 
 impl Usage {
     /// Event `id` of the test key at `ts`, of `quantity`.
-    fn event(&self, id: impl Into<String>, ts: i64, quantity: i64) -> billctl::store::UsageEvent {
+    fn event(
+        &self,
+        id: impl Into<String>,
+        ts: i64,
+        quantity: i64,
+    ) -> billctl::adapters::store::UsageEvent {
         event(id, &self.customer).key(&self.key_id).at(ts).quantity(quantity)
     }
     fn file(&self, name: &str, text: &str) -> String {
@@ -157,7 +162,7 @@ fn record_counts_an_id_once_and_feeds_verify() {
     assert_eq!(u.totals(), (40, 40, 40));
     // A retry without --at is the same event whenever it runs: its time is the first
     // record's (the clock moved a minute here), so it is a duplicate, not a conflict.
-    let t = billctl::clock::now();
+    let t = billctl::domain::clock::now();
     u.env.set_now(t);
     let line = format!("usage record --key {} --quantity 7 --id retried --json", u.key_id);
     let first = u.env.cmd(&line).ok().json();
@@ -193,7 +198,7 @@ fn killing_an_import_at_random_points_then_rerunning_it_is_exact() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let at = 1 + (seed % (batches as u64 - 1)) as i64; // 1..batches-1: never the last
-        let fault = [(billctl::faults::FAULT_ENV, format!("usage.commit@{at}"))];
+        let fault = [(billctl::util::faults::FAULT_ENV, format!("usage.commit@{at}"))];
         let out = u.env.spawn_with(format!("usage import {f} --batch-size {batch} -q"), fault);
         let out = out.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -256,7 +261,7 @@ fn import(u: &Usage, name: &str, events: &[(String, i64, i64)]) {
     // last one, then give the clock back.
     let before = u.env.now_pinned();
     let last = events.iter().map(|e| e.1).max().unwrap_or(0);
-    u.env.set_now(last.max(billctl::clock::now()));
+    u.env.set_now(last.max(billctl::domain::clock::now()));
     u.env.cmd(format!("usage import {f} -q")).ok();
     u.env.set_now(before);
 }
@@ -566,7 +571,7 @@ fn lost_rejects_after_the_commit_report_what_was_committed() {
             c.arg("--json");
         }
         if let Some(fault) = fault {
-            c.env(billctl::faults::FAULT_ENV, fault);
+            c.env(billctl::util::faults::FAULT_ENV, fault);
         }
         let r = common::run(&mut c).code(3);
         let ctx = format!("{rejects} {fault:?}:\n{}{}", r.stdout, r.stderr);

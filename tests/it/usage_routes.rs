@@ -9,7 +9,7 @@
 
 use crate::common::{self, http, Env};
 use crate::serve::{metric, token, Serve};
-use billctl::usage::Route;
+use billctl::domain::usage::Route;
 use serde_json::{json, Value};
 
 /// What a route's answer said an event did.
@@ -120,7 +120,7 @@ fn by_events(w: &World, id: &str, quantity: i64) -> Did {
 /// what it did is read from the store and the conflict counter.
 fn by_cloudevents(w: &World, id: &str, quantity: i64) -> Did {
     let ev = json!({"specversion": "1.0", "id": id, "source": "table", "type": "request",
-        "subject": w.customer, "time": billctl::time::rfc3339(w.at), "data": {}});
+        "subject": w.customer, "time": billctl::domain::time::rfc3339(w.at), "data": {}});
     let (events, conflicts) = (w.all_events(), w.conflicts_metric(Route::CloudEvents));
     // Quantity 1 per event without [usage] value_property: the type carries the difference.
     let ev = if quantity == 2 {
@@ -169,9 +169,9 @@ const TABLE: &[(Route, Sender, &str, [Did; 3])] = &[
 /// `store/usage/` is the store itself; `store/copy.rs` copies a whole store into an empty
 /// one (`db copy`, verified by counts), where no identity can collide.
 const DOORS: &[(&str, &[Route])] = &[
-    ("src/store/usage/mod.rs", &[]),
-    ("src/store/usage/write.rs", &[]),
-    ("src/store/usage/calls.rs", &[Route::Verify]),
+    ("src/adapters/store/usage/mod.rs", &[]),
+    ("src/adapters/store/usage/write.rs", &[]),
+    ("src/adapters/store/usage/calls.rs", &[Route::Verify]),
     ("src/ops/usage/import/record.rs", &[Route::Record]),
     // Commits the import's batches under the route its caller gave.
     ("src/ops/usage/import/writers.rs", &[]),
@@ -181,7 +181,7 @@ const DOORS: &[(&str, &[Route])] = &[
     ("src/ops/serve/events.rs", &[]),
     ("src/ops/serve/cloudevents.rs", &[Route::CloudEvents]),
     ("src/ops/serve/mod.rs", &[Route::Events]),
-    ("src/keys/verifier/mod.rs", &[]),
+    ("src/domain/keys/verifier/mod.rs", &[]),
 ];
 
 /// What writes usage: the store's entry points, the import workflow and the serve recorders.
@@ -226,7 +226,7 @@ fn every_usage_route_and_door_has_a_row() {
         // Unit tests sit at the end of a file, behind `#[cfg(test)]`.
         let code = text.split("#[cfg(test)]").next().unwrap();
         let rel = f.strip_prefix(root).unwrap().to_str().unwrap().to_string();
-        if !WRITES.iter().any(|w| code.contains(w)) || rel == "src/store/copy.rs" {
+        if !WRITES.iter().any(|w| code.contains(w)) || rel == "src/adapters/store/copy.rs" {
             continue;
         }
         let Some((_, routes)) = DOORS.iter().find(|(p, _)| *p == rel) else {
@@ -325,7 +325,7 @@ fn a_collision_across_routes_is_a_conflict_on_the_later_route() {
     assert_eq!(w.stored("", "x-1"), (1, 2));
 
     let ev = json!({"specversion": "1.0", "id": "c-1", "source": "api-eu", "type": "request",
-        "subject": w.customer, "time": billctl::time::rfc3339(w.at)});
+        "subject": w.customer, "time": billctl::domain::time::rfc3339(w.at)});
     assert_eq!(w.serve.post("/api/v1/events", &w.token, &ev).status, 204);
     let import = |line: Value| {
         let p = w.env.file("c.ndjson", format!("{line}\n"));
@@ -352,7 +352,7 @@ fn two_sources_with_one_id_are_two_cloudevents() {
     let w = world();
     let send = |source: &str, subject: &str| {
         let body = json!({"specversion": "1.0", "id": "evt-1", "source": source, "type": "request",
-            "subject": subject, "time": billctl::time::rfc3339(w.at)});
+            "subject": subject, "time": billctl::domain::time::rfc3339(w.at)});
         let raw = String::from_utf8(http::raw(
             "POST",
             "/api/v1/events",

@@ -295,7 +295,7 @@ fn compact_drops_old_raw_events_keeps_reports_exact_and_refuses_old_imports() {
     let report =
         |m: &Metered| m.env.json(format!("usage report --customer {c} --from {from} --to {to}"));
     let before = report(&m);
-    let day = billctl::time::utc_date;
+    let day = billctl::domain::time::utc_date;
     // Inside the dedup window: refused, nothing dropped.
     let r = m.env.cmd(format!("usage compact --before {} --yes", day(now() - 10 * DAY))).code(2);
     assert!(r.stderr.contains("dedup window"), "{}", r.stderr);

@@ -57,7 +57,7 @@ pub(crate) fn on_listen(env: &Env, line: &str) -> Run {
 }
 
 /// The store (mirror) the listener applied to.
-pub(crate) fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store::Store {
+pub(crate) fn listen_store(env: &Env, data: &std::path::Path) -> billctl::adapters::store::Store {
     common::store_at(data, listen_url(env).as_deref())
 }
 
@@ -65,7 +65,7 @@ pub(crate) fn listen_store(env: &Env, data: &std::path::Path) -> billctl::store:
 pub(crate) fn open_events(
     data: &std::path::Path,
     db_url: &Option<String>,
-) -> billctl::store::webhooks::EventStore {
+) -> billctl::adapters::store::webhooks::EventStore {
     common::events_at(data, db_url.as_deref())
 }
 
@@ -137,16 +137,16 @@ impl Listener {
         }
     }
 
-    pub(crate) fn store(&self) -> billctl::store::Store {
+    pub(crate) fn store(&self) -> billctl::adapters::store::Store {
         common::store_at(&self.data, self.db_url.as_deref())
     }
 
-    pub(crate) fn events(&self) -> billctl::store::webhooks::EventStore {
+    pub(crate) fn events(&self) -> billctl::adapters::store::webhooks::EventStore {
         open_events(&self.data, &self.db_url)
     }
 
     /// Waits until every stored event has been applied (the answer goes out before the apply).
-    pub(crate) fn settled(&self) -> Vec<billctl::store::webhooks::EventRow> {
+    pub(crate) fn settled(&self) -> Vec<billctl::adapters::store::webhooks::EventRow> {
         // Polls for the observed state; a slow machine only makes this slower, and a hang
         // fails after common::WAIT_DEADLINE instead of holding the run.
         common::wait_for("every stored event to be applied", || {
@@ -211,7 +211,7 @@ fn register(env: &Env, url: &str, secret: &str) {
 fn signed(id: &str, kind: &str, object: Value) -> (String, Vec<u8>) {
     let t = now();
     let body = json!({"id": id, "object": "event", "type": kind, "created": t, "livemode": false,
-        "api_version": billctl::stripe::API_VERSION, "data": {"object": object}})
+        "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": object}})
     .to_string()
     .into_bytes();
     (signature_header(NEW, t, &body), body)
@@ -363,7 +363,7 @@ fn sub_event(id: &str, kind: &str, created: i64, sub: &Value, status: &str) -> S
     object["status"] = json!(status);
     json!({
         "id": id, "object": "event", "type": kind, "created": created, "livemode": false,
-        "api_version": billctl::stripe::API_VERSION, "data": {"object": object}
+        "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": object}
     })
     .to_string()
 }
@@ -612,7 +612,7 @@ fn own_catalog_writes_are_not_drift_and_a_dashboard_change_is() {
 /// change is made and its event applied, and then it goes on.
 #[test]
 fn a_change_made_while_setup_products_runs_stays_noted() {
-    use billctl::faults::{ACTION_ENV, FAULT_ENV};
+    use billctl::util::faults::{ACTION_ENV, FAULT_ENV};
     let env = Env::new();
     let t0 = env.sim.now().to_string();
     env.cmd("setup-products --yes -q").ok();
@@ -647,7 +647,7 @@ fn a_change_made_while_setup_products_runs_stays_noted() {
 /// simulator's clock moves 30 s; the run goes on. The note stays.
 #[test]
 fn a_change_made_while_the_clocks_part_during_the_read_stays_noted() {
-    use billctl::faults::{ACTION_ENV, FAULT_ENV};
+    use billctl::util::faults::{ACTION_ENV, FAULT_ENV};
     let env = Env::new();
     let t0 = env.sim.now().to_string();
     env.cmd("setup-products --yes -q").ok();
@@ -833,7 +833,7 @@ fn refused_requests_keep_no_body_no_credentials_and_are_capped() {
     // A signed event whose id and type carry control characters.
     let t = now();
     let body = json!({"id": "evt_\u{1b}]0;pwned\u{7}", "object": "event", "type": "x.\u{1b}[2J", "created": t,
-        "livemode": false, "api_version": billctl::stripe::API_VERSION, "data": {"object": {"id": "x"}}})
+        "livemode": false, "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": {"id": "x"}}})
     .to_string();
     let sig = signature_header(NEW, t, body.as_bytes());
     assert_eq!(

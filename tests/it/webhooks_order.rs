@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use billctl::billing::{access, Access};
+use billctl::domain::billing::{access, Access};
 use billctl::ops::webhooks::{self as hooks, ApplySide, EventStore, Fetching, StripeFetch};
 use common::Env;
 use serde_json::{json, Value};
@@ -47,7 +47,7 @@ fn mark(env: &Env) -> usize {
 
 /// The events billctl acts on about `sub` emitted since `from`, in Stripe's order.
 fn events_since(env: &Env, from: usize, sub: &str) -> Vec<Value> {
-    let handled = billctl::webhooks::apply::HANDLED;
+    let handled = billctl::domain::webhooks::apply::HANDLED;
     env.sim
         .state()
         .events
@@ -181,9 +181,12 @@ fn body(e: &Value, run: usize, pos: usize, t0: i64, timing: Timing) -> Vec<u8> {
 /// The in-process apply side over this environment's store, refetching from the simulator
 /// where an event alone cannot decide.
 fn apply_side(env: &Env) -> ApplySide {
-    let key = billctl::secrets::StripeKey::parse(env.sim.api_key(), billctl::secrets::Source::Env)
-        .unwrap();
-    let settings = billctl::stripe::transport::Settings {
+    let key = billctl::adapters::secrets::StripeKey::parse(
+        env.sim.api_key(),
+        billctl::adapters::secrets::Source::Env,
+    )
+    .unwrap();
+    let settings = billctl::adapters::stripe::transport::Settings {
         base: env.sim.base_url(),
         timeout: std::time::Duration::from_secs(30),
         max_attempts: 1,
@@ -191,7 +194,7 @@ fn apply_side(env: &Env) -> ApplySide {
         log: None,
         max_rps: None,
     };
-    let stripe = billctl::stripe::Stripe::new(&key, settings).unwrap();
+    let stripe = billctl::adapters::stripe::Stripe::new(&key, settings).unwrap();
     let fetching = Fetching::Undecided(StripeFetch::new(stripe).unwrap());
     ApplySide::open(env.store(), &common::tests2::default_config(), fetching).unwrap()
 }
@@ -241,7 +244,7 @@ fn assert_mirror_is_stripes(env: &Env, seq: &Sequence, case: &str) {
         (None, 0, None),
         "{case}: no failing payment in the mirror"
     );
-    let policy = billctl::config::AccessPolicy::default();
+    let policy = billctl::domain::config::AccessPolicy::default();
     let now = st.now();
     let start = m.row.current_period_start;
     let mirror = access(&policy, &m.row.status, m.payment.failed_at, start, now);
@@ -265,7 +268,7 @@ fn every_order(env: &Env, seq: &Sequence, timing: Timing, run: &mut usize) -> (u
         if let Some(before) = &seq.before {
             let seed = json!({"id": format!("evt_seed_r{run}"), "object": "event",
                 "type": "customer.subscription.updated", "created": t0 - 1, "livemode": false,
-                "api_version": billctl::stripe::API_VERSION, "data": {"object": before}});
+                "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": before}});
             deliver(&mut events, &mut side, serde_json::to_vec(&seed).unwrap());
         }
         let mut order: Vec<usize> = perm.clone();
@@ -336,7 +339,7 @@ fn shown(env: &Env, id: &str) -> Value {
 /// An event of `kind` about `object` at `created`.
 fn event(id: &str, kind: &str, created: i64, object: Value) -> Value {
     json!({"id": id, "object": "event", "type": kind, "created": created, "livemode": false,
-           "api_version": billctl::stripe::API_VERSION, "data": {"object": object}})
+           "api_version": billctl::adapters::stripe::API_VERSION, "data": {"object": object}})
 }
 
 /// A subscribed customer whose mirror row is as of `t` (billctl's clock pinned there);

@@ -15,8 +15,10 @@ const SECRET: &str = "whsec_replay_secret_for_the_application";
 
 /// The default config with endpoint secrets allowed in the data dir's file.
 fn secret_file_config(env: &Env) -> String {
-    let config = env
-        .config(&format!("{}\n[webhooks]\nsecret_file = true\n", billctl::config::DEFAULT_CONFIG));
+    let config = env.config(&format!(
+        "{}\n[webhooks]\nsecret_file = true\n",
+        billctl::domain::config::DEFAULT_CONFIG
+    ));
     config.to_str().unwrap().to_string()
 }
 
@@ -251,7 +253,7 @@ fn endpoint_create_keeps_the_secret_in_the_keyring_and_delete_forgets_it() {
     let created = env.read_json("created.json");
     let id = created["id"].as_str().unwrap().to_string();
     assert!(created.get("secret").is_none(), "the secret is never printed");
-    let handled: Vec<&str> = billctl::webhooks::apply::HANDLED.to_vec();
+    let handled: Vec<&str> = billctl::domain::webhooks::apply::HANDLED.to_vec();
     assert_eq!(created["enabled_events"], serde_json::json!(handled));
     assert_eq!(created["secret_in_keyring"], true);
     let listed = env.read_json("listed.json");

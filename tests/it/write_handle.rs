@@ -258,7 +258,7 @@ fn the_table_holds_every_command_that_takes_the_write_handle() {
 
 /// The write handle has one maker and the check is in one place: `Writer::unlock` is called
 /// only by `Ctx::writer` (and the in-crate tests' simulator client), `Ctx::writer` is what
-/// the other takers call, and nothing outside `src/stripe/` builds a transport or sends a
+/// the other takers call, and nothing outside `src/adapters/stripe/` builds a transport or sends a
 /// POST or DELETE of its own.
 #[test]
 fn the_write_handle_is_made_in_one_place() {

@@ -163,7 +163,7 @@ fn no_audit_row_is_written_outside_ops_and_store() {
     assert!(found.is_empty(), "audit rows written outside ops/ and store/: {found:?}");
 }
 
-/// Every Stripe write billctl makes (a fn of `src/stripe/` that POSTs or DELETEs), with how
+/// Every Stripe write billctl makes (a fn of `src/adapters/stripe/` that POSTs or DELETEs), with how
 /// this test drives it through A -> B -> A -> B within one simulated day, or why that is
 /// meaningless for it and what is checked instead. A write in `src/` without a row fails.
 const WRITES: &[(&str, Drive)] = &[
@@ -204,10 +204,10 @@ enum Drive {
     Once(&'static str, &'static str),
 }
 
-/// The fns of `src/stripe/` that write to Stripe: their body calls `self.write(` or
+/// The fns of `src/adapters/stripe/` that write to Stripe: their body calls `self.write(` or
 /// `post_json(`, or sends a POST or DELETE (the transport and its helpers aside).
 fn stripe_writes_in_src() -> std::collections::BTreeSet<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/stripe");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/adapters/stripe");
     let mut out = std::collections::BTreeSet::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
@@ -517,7 +517,7 @@ fn scenario_meter_events(env: &Env) {
 
 /// Every Stripe write billctl makes, through A -> B -> A -> B within one simulated day (or,
 /// where that is meaningless, what the row says), with Stripe's own state checked after each
-/// step. The table and `src/stripe/` must name the same writes.
+/// step. The table and `src/adapters/stripe/` must name the same writes.
 #[test]
 fn every_stripe_write_does_what_billctl_reports() {
     let in_src = stripe_writes_in_src();

@@ -3,11 +3,11 @@
 //! that file cannot be written once the events are committed.
 
 use crate::cli::UsageImportArgs;
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::usage::import::{self, Reject};
 use crate::output::PrivateFile;
-use crate::plural::count;
+use crate::util::plural::count;
 use anyhow::{bail, Context, Result};
 use std::process::ExitCode;
 
@@ -149,7 +149,7 @@ impl Rejects {
     fn finish(self) -> (Option<std::path::PathBuf>, Option<anyhow::Error>) {
         let lost = match (self.failed, self.file, &self.path) {
             (Some(e), _, _) => Some(e),
-            (None, Some(_), Some(path)) if crate::faults::fails("usage.rejects.persist") => {
+            (None, Some(_), Some(path)) if crate::util::faults::fails("usage.rejects.persist") => {
                 Some(anyhow::anyhow!(
                     "failed to write {}: fault point usage.rejects.persist",
                     path.display()
@@ -175,8 +175,8 @@ fn import_options(ctx: &mut Ctx, args: &UsageImportArgs) -> Result<import::Optio
         derive_ids: args.derive_ids,
         skip_invalid: args.skip_invalid,
         batch_size: args.batch_size,
-        bounds: crate::usage::Bounds::of(&ctx.config()?.usage),
-        route: crate::usage::Route::Import,
+        bounds: crate::domain::usage::Bounds::of(&ctx.config()?.usage),
+        route: crate::domain::usage::Route::Import,
     })
 }
 
@@ -197,7 +197,7 @@ fn refused(
             .notice(format!("... and {} more", rejected - first.len()));
     }
     let lines = count(read, "line", "lines");
-    let are = crate::plural::word(rejected, "is", "are");
+    let are = crate::util::plural::word(rejected, "is", "are");
     anyhow::anyhow!("{rejected} of {lines} of {source} {are} invalid: nothing was imported\nhint: fix them, or pass --skip-invalid --rejects FILE to import the valid lines")
 }
 

@@ -7,8 +7,8 @@ pub mod sync;
 pub use import::{RejectsLost, REJECTS_LOST};
 
 use crate::cli::{UsageCommand, UsageConflictsArgs, UsageRecordArgs};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -46,7 +46,7 @@ fn conflicts(ctx: &mut Ctx, args: &UsageConflictsArgs) -> Result<ExitCode> {
 
 fn record(ctx: &mut Ctx, args: &UsageRecordArgs) -> Result<ExitCode> {
     let id = args.id.as_deref();
-    let bounds = crate::usage::Bounds::of(&ctx.config()?.usage);
+    let bounds = crate::domain::usage::Bounds::of(&ctx.config()?.usage);
     let store = ctx.store()?;
     let recorded =
         ops::usage::import::record(store, &args.key, id, args.quantity, args.at, now(), &bounds)?;

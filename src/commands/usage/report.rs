@@ -1,8 +1,8 @@
 //! `billctl usage report` and `billctl usage alerts`.
 
 use crate::cli::{UsageAlertsArgs, UsageReportArgs};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops::usage::report::{self, Query, Window};
 use crate::output::csv;
 use anyhow::{bail, Result};
@@ -14,7 +14,7 @@ fn window(args: &UsageReportArgs) -> Window {
     match (args.from, args.to) {
         (None, None) => Window::Period(args.period),
         (from, to) => Window::Range {
-            from: from.unwrap_or(crate::time::MIN),
+            from: from.unwrap_or(crate::domain::time::MIN),
             to: to.unwrap_or_else(|| now().saturating_add(1)),
         },
     }

@@ -3,21 +3,25 @@
 //! events, keep rollups).
 
 use crate::cli::{UsageCompactArgs, UsageReconcileArgs, UsageSyncArgs};
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
+use crate::domain::time::utc_date;
 use crate::ops;
 use crate::ops::Stripe;
 use crate::output::sync_warnings;
-use crate::time::utc_date;
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 use std::time::Instant;
 
-fn meter_spec(ctx: &mut Ctx) -> Result<crate::catalog::MeterSpec> {
+fn meter_spec(ctx: &mut Ctx) -> Result<crate::domain::catalog::MeterSpec> {
     ops::usage::sync::meter_spec(ctx.config()?)
 }
 
-fn live_meter(ctx: &mut Ctx, stripe: &Stripe, spec: &crate::catalog::MeterSpec) -> Result<String> {
+fn live_meter(
+    ctx: &mut Ctx,
+    stripe: &Stripe,
+    spec: &crate::domain::catalog::MeterSpec,
+) -> Result<String> {
     ctx.block_on(ops::usage::sync::live_meter(stripe, spec))?
 }
 
@@ -103,14 +107,14 @@ pub fn compact(ctx: &mut Ctx, args: &UsageCompactArgs) -> Result<ExitCode> {
         bail!(
             "--before {} is inside the dedup window of {} (usage.dedup_window_days): raw events since {} keep their ids so re-delivered events are not counted twice",
             utc_date(before),
-            crate::plural::count(window, "day", "days"),
+            crate::util::plural::count(window, "day", "days"),
             utc_date(limit)
         );
     }
     let count = ops::usage::sync::raw_events_before(ctx.store()?, before)?;
     let question = format!(
         "Drop {} before {}? Rollups (and reports) stay exact; events before that day can no longer be imported.",
-        crate::plural::count(count, "raw usage event", "raw usage events"),
+        crate::util::plural::count(count, "raw usage event", "raw usage events"),
         utc_date(before)
     );
     if !ctx.output.confirm(&question, ctx.global.yes)? {

@@ -1,18 +1,18 @@
 //! `billctl webhooks`: listen, ingest, reprocess, list, show, verify and backfill (`replay` and
 //! `endpoint` in files of their own).
 
+use crate::adapters::secrets::EndpointSecrets;
 use crate::api::listen as api;
 use crate::cli::{
     EventStatus, EventWindow, WebhooksBackfillArgs, WebhooksCommand, WebhooksIngestArgs,
     WebhooksListArgs, WebhooksListenArgs, WebhooksReprocessArgs, WebhooksShowArgs,
     WebhooksVerifyArgs,
 };
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops;
 use crate::ops::webhooks::listen;
 use crate::output::{listen_log, Stream};
-use crate::secrets::EndpointSecrets;
 use anyhow::{bail, Context, Result};
 use endpoint::endpoint;
 use ops::webhooks::{ApplySide, ApplySummary, EventStore, Fetching, Filter, Outcome, StripeFetch};
@@ -41,7 +41,7 @@ pub fn run(ctx: &mut Ctx, cmd: WebhooksCommand) -> Result<ExitCode> {
 /// data dir's secret file.
 fn endpoint_secrets(ctx: &mut Ctx, vars: &[String]) -> Result<EndpointSecrets> {
     let (profile, dir) = (ctx.profile()?, ctx.data_dir()?);
-    crate::secrets::endpoint_secrets(vars, Some(&profile), Some(&dir))
+    crate::adapters::secrets::endpoint_secrets(vars, Some(&profile), Some(&dir))
 }
 
 /// What applying needs, from the context: the main store, the tier map, and a Stripe client
@@ -72,8 +72,8 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
 }
 
 fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
-    crate::server::reload::ignore_hangup_from_now("listen");
-    crate::secrets::check_credentials().map_err(anyhow::Error::msg)?;
+    crate::adapters::server::reload::ignore_hangup_from_now("listen");
+    crate::adapters::secrets::check_credentials().map_err(anyhow::Error::msg)?;
     check_paths(args)?;
     args.server.limits(args.max_body).check()?;
     let held = endpoint_secrets(ctx, &args.secret_env)?;
@@ -88,7 +88,7 @@ fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
     // The signal handlers before the address is printed (see `shutdown_signal`).
     let signal = {
         let _in_runtime = ctx.runtime()?.enter();
-        crate::server::shutdown_signal()
+        crate::adapters::server::shutdown_signal()
     };
     say_listening(ctx, args, url)?;
     say_secret_source(ctx, args, &held);
@@ -167,7 +167,7 @@ fn apply_left_over(ctx: &Ctx, side: &mut ApplySide, events: &mut EventStore) -> 
     if n > 0 {
         ctx.output.status(format!(
             "applied {} stored but not applied before",
-            crate::plural::count(n, "event", "events")
+            crate::util::plural::count(n, "event", "events")
         ));
     }
     Ok(())
@@ -189,8 +189,12 @@ fn check_paths(args: &WebhooksListenArgs) -> Result<()> {
 fn bind_listener(
     ctx: &mut Ctx,
     args: &WebhooksListenArgs,
-) -> Result<(std::net::TcpListener, String, crate::server::Options)> {
-    let certs = crate::server::tls::load_pair(args.tls.pair())?;
+) -> Result<(
+    std::net::TcpListener,
+    String,
+    crate::adapters::server::Options,
+)> {
+    let certs = crate::adapters::server::tls::load_pair(args.tls.pair())?;
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("--bind {}: failed to listen", args.bind))?;
     listener.set_nonblocking(true)?;
@@ -200,14 +204,16 @@ fn bind_listener(
     let status = crate::output::ready_status(&url, &ctx.config()?.source);
     // The SIGHUP handler is installed inside the runtime, before the address is printed.
     let _in_runtime = ctx.runtime()?.enter();
-    let reload =
-        crate::server::reload::Reload::install(crate::output::reload_said(&ctx.output, json_log));
-    let options = crate::server::Options {
-        tls: crate::server::tls::serve_with(certs, &reload)?,
+    let reload = crate::adapters::server::reload::Reload::install(crate::output::reload_said(
+        &ctx.output,
+        json_log,
+    ));
+    let options = crate::adapters::server::Options {
+        tls: crate::adapters::server::tls::serve_with(certs, &reload)?,
         access: crate::output::serve_access_log(&ctx.output, json_log),
         reload: Some(reload),
         status,
-        ..crate::server::Options::default()
+        ..crate::adapters::server::Options::default()
     };
     Ok((listener, url, options))
 }
@@ -237,7 +243,7 @@ fn ingest(ctx: &mut Ctx, args: &WebhooksIngestArgs) -> Result<ExitCode> {
         (name, text)
     };
     let incoming = ops::webhooks::read_events(&name, &text, "ingest")?;
-    ops::webhooks::refuse_future(&incoming, crate::clock::now())?;
+    ops::webhooks::refuse_future(&incoming, crate::domain::clock::now())?;
     let mut events = open_events(ctx)?;
     let mut side = apply_side(ctx, args.refetch)?;
     let bar = ctx.output.progress(0, "applying");
@@ -332,7 +338,7 @@ fn show(ctx: &mut Ctx, args: &WebhooksShowArgs) -> Result<ExitCode> {
 
 /// Reads the raw body from stdin and checks the header under the secrets of the variables.
 pub fn verify(ctx: &mut Ctx, args: &WebhooksVerifyArgs) -> Result<ExitCode> {
-    let secrets = crate::secrets::secrets_from_env(&args.secret_env)?;
+    let secrets = crate::adapters::secrets::secrets_from_env(&args.secret_env)?;
     let mut body = Vec::new();
     std::io::stdin()
         .lock()

@@ -2,8 +2,8 @@
 
 use super::{endpoint_secrets, filter_of, open_events};
 use crate::cli::WebhooksReplayArgs;
-use crate::clock::now;
 use crate::context::Ctx;
+use crate::domain::clock::now;
 use crate::ops;
 use crate::ops::webhooks::EventStore;
 use crate::output::delivery_printer;
@@ -24,7 +24,9 @@ pub(super) fn replay(ctx: &mut Ctx, args: &WebhooksReplayArgs) -> Result<ExitCod
         return replay_dry_run(ctx, &sel);
     }
     let secret = match &args.secret_env {
-        Some(var) => crate::secrets::secrets_from_env(std::slice::from_ref(var))?.remove(0),
+        Some(var) => {
+            crate::adapters::secrets::secrets_from_env(std::slice::from_ref(var))?.remove(0)
+        }
         None => endpoint_secrets(ctx, &[])?.secrets.remove(0),
     };
     let who = (super::super::actor(), now());

@@ -7,10 +7,10 @@
 mod store;
 mod stripe;
 
-use crate::config::Config;
-use crate::store::webhooks::EventStore;
-use crate::store::Store;
-use crate::stripe::Stripe;
+use crate::adapters::store::webhooks::EventStore;
+use crate::adapters::store::Store;
+use crate::adapters::stripe::Stripe;
+use crate::domain::config::Config;
 use serde::Serialize;
 use store::store_checks;
 use stripe::stripe_checks;
@@ -71,7 +71,7 @@ impl Check {
 #[derive(Debug, Serialize)]
 pub struct Report {
     /// The config doctor ran on: the operator's file, or the built-in catalog.
-    pub config: crate::config::ConfigSource,
+    pub config: crate::domain::config::ConfigSource,
     pub checks: Vec<Check>,
     pub ok: usize,
     pub warnings: usize,
@@ -80,7 +80,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn of(config: crate::config::ConfigSource, checks: Vec<Check>) -> Report {
+    fn of(config: crate::domain::config::ConfigSource, checks: Vec<Check>) -> Report {
         let n = |o: Outcome| checks.iter().filter(|c| c.outcome == o).count();
         Report {
             config,
@@ -107,7 +107,7 @@ pub struct Inputs<'a> {
     /// A Stripe client, or why there is none (no key...).
     pub stripe: Result<Stripe, String>,
     /// The Stripe key's mode (`test`/`live`), if there is a key.
-    pub key_mode: Option<crate::secrets::Mode>,
+    pub key_mode: Option<crate::domain::mode::Mode>,
     /// How to change the key, for where it comes from (`secrets::how_to_change_key`).
     pub key_hint: String,
     /// Endpoint ids whose signing secret this profile holds (keyring or secret file).

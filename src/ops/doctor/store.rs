@@ -2,10 +2,10 @@
 //! files, webhook deliveries, the subscription mirror, the meter, the keys.
 
 use super::{Check, Inputs, EXPIRY_SOON, PENDING_FOR_MS};
-use crate::config::Config;
-use crate::plural::{count, word};
-use crate::store::webhooks::DeliveryHealth;
-use crate::store::Store;
+use crate::adapters::store::webhooks::DeliveryHealth;
+use crate::adapters::store::Store;
+use crate::domain::config::Config;
+use crate::util::plural::{count, word};
 
 /// The checks of the store and of what it holds.
 pub(super) fn store_checks(inputs: &mut Inputs) -> Vec<Check> {
@@ -66,15 +66,15 @@ pub(super) fn store_check(store: &Store, limit: std::time::Duration) -> Check {
         Err(e) => return Check::fail(name, format!("{e:#}"), "billctl db migrate"),
     };
     match store.integrity(limit) {
-        Ok(crate::store::Integrity::Ok(what)) => {
+        Ok(crate::adapters::store::Integrity::Ok(what)) => {
             Check::ok(name, format!("{what}, schema {version}"))
         }
-        Ok(crate::store::Integrity::Unfinished) if limit.is_zero() => Check::warn(
+        Ok(crate::adapters::store::Integrity::Unfinished) if limit.is_zero() => Check::warn(
             name,
             format!("schema {version}; the integrity check was left out (--integrity-timeout 0)"),
             "billctl doctor --integrity-timeout 60s when the store is quiet",
         ),
-        Ok(crate::store::Integrity::Unfinished) => Check::warn(
+        Ok(crate::adapters::store::Integrity::Unfinished) => Check::warn(
             name,
             format!(
                 "schema {version}; the integrity check did not finish within {} ms",
@@ -82,12 +82,12 @@ pub(super) fn store_check(store: &Store, limit: std::time::Duration) -> Check {
             ),
             "billctl doctor --integrity-timeout 60s when the store is quiet",
         ),
-        Ok(crate::store::Integrity::Weak(why)) => Check::warn(
+        Ok(crate::adapters::store::Integrity::Weak(why)) => Check::warn(
             name,
             format!("{why}, schema {version}"),
             "set sslmode=require in the store URL (and have the server offer TLS)",
         ),
-        Ok(crate::store::Integrity::Damaged(why)) => Check::fail(
+        Ok(crate::adapters::store::Integrity::Damaged(why)) => Check::fail(
             name,
             format!("the integrity check found damage: {why}"),
             "billctl db restore DIR from the last backup",
@@ -114,7 +114,7 @@ pub(super) fn disk_check(dir: &std::path::Path) -> Check {
 /// restore keeps, staging directories whose owner is gone (the next command that has the store
 /// to itself removes them), an intent of a restore not yet finished.
 pub(super) fn files_check(pg: bool, dir: &std::path::Path) -> Check {
-    use crate::store::{restore, swap};
+    use crate::adapters::store::{restore, swap};
     let name = "store.files";
     if pg {
         return Check::ok(
@@ -243,13 +243,13 @@ pub(super) fn deliveries_check(
         return Check::warn(name, "no delivery received yet", "register the endpoint (billctl webhooks endpoint create) and run billctl webhooks listen");
     };
     let age = now.saturating_sub(last / 1000);
-    let age_text = crate::time::human_span(age);
+    let age_text = crate::domain::time::human_span(age);
     if age > expect {
         return Check::fail(
             name,
             format!(
                 "the last delivery came {age_text} ago (expected within {})",
-                crate::time::human_span(expect)
+                crate::domain::time::human_span(expect)
             ),
             "is webhooks listen running and the endpoint enabled? then billctl webhooks backfill",
         );
@@ -279,7 +279,7 @@ pub(super) fn mirror_check(store: &Store, now: i64) -> Check {
     let sync_text = match synced {
         Some(t) => format!(
             "last full sync {} ago",
-            crate::time::human_span(now.saturating_sub(t))
+            crate::domain::time::human_span(now.saturating_sub(t))
         ),
         None => "never fully synced".to_string(),
     };
@@ -379,7 +379,9 @@ pub(super) fn reconcile_check(
                 "{} waiting (this hour's); the last reconcile agreed ({}, {} ago)",
                 count(waiting, "window", "windows"),
                 count(r["days_compared"].as_i64().unwrap_or(0), "day", "days"),
-                crate::time::human_span(now.saturating_sub(r["at"].as_i64().unwrap_or(now)))
+                crate::domain::time::human_span(
+                    now.saturating_sub(r["at"].as_i64().unwrap_or(now))
+                )
             ),
         ),
     }
@@ -398,7 +400,7 @@ pub(super) fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check>
     };
     let active: Vec<_> = keys
         .iter()
-        .filter(|k| k.status(now) == crate::store::KeyState::Active)
+        .filter(|k| k.status(now) == crate::adapters::store::KeyState::Active)
         .collect();
     let expiring = expiring_check(&active, now);
     let mut customers: Vec<&str> = active.iter().map(|k| k.customer_id.as_str()).collect();
@@ -421,7 +423,7 @@ pub(super) fn key_checks(store: &Store, config: &Config, now: i64) -> Vec<Check>
 }
 
 /// `keys.expiring`: active keys that expire within [`EXPIRY_SOON`].
-pub(super) fn expiring_check(active: &[&crate::store::KeyRecord], now: i64) -> Check {
+pub(super) fn expiring_check(active: &[&crate::adapters::store::KeyRecord], now: i64) -> Check {
     let soon = active
         .iter()
         .filter(|k| {

@@ -2,9 +2,9 @@
 //! (and prices it does not know), the webhook endpoint.
 
 use super::{Check, Inputs, Outcome, SKEW_FAIL, SKEW_WARN};
-use crate::config::Config;
-use crate::plural::{count, word};
-use crate::stripe::Stripe;
+use crate::adapters::stripe::Stripe;
+use crate::domain::config::Config;
+use crate::util::plural::{count, word};
 
 /// The checks that reach Stripe, concurrently: the key (and then the clock), the catalog, the
 /// webhook endpoint.
@@ -38,8 +38,8 @@ pub(super) async fn stripe_checks(inputs: &Inputs<'_>) -> Vec<Check> {
 /// The key (its mode, and how to change it) against the store's mode and Stripe.
 pub(super) async fn key_check(
     stripe: &Stripe,
-    (mode, change): (Option<crate::secrets::Mode>, &str),
-    store_mode: Option<crate::secrets::Mode>,
+    (mode, change): (Option<crate::domain::mode::Mode>, &str),
+    store_mode: Option<crate::domain::mode::Mode>,
 ) -> Check {
     let name = "stripe.key";
     if let Some(m) = store_mode.filter(|m| Some(*m) != mode) {
@@ -55,10 +55,10 @@ pub(super) async fn key_check(
             name,
             format!("a {}-mode key, accepted by Stripe", mode.map_or("unknown", |m| m.as_str())),
         ),
-        Err(crate::stripe::Error::Api { status: 401, .. }) => {
+        Err(crate::adapters::stripe::Error::Api { status: 401, .. }) => {
             Check::fail(name, "Stripe refused the key (401)", change)
         }
-        Err(crate::stripe::Error::Api { status: 403, .. }) => Check::warn(
+        Err(crate::adapters::stripe::Error::Api { status: 403, .. }) => Check::warn(
             name,
             "the key may not read customers (403): a restricted key without the permissions billctl needs",
             "give the restricted key read access to customers, subscriptions, prices and webhook endpoints",
@@ -124,7 +124,7 @@ pub(super) fn worse(a: Outcome, b: Outcome) -> Outcome {
 
 /// On the built-in catalog (no config file), the active prices in Stripe that it does not
 /// know, by lookup key (or id). The catalog knows a price by its lookup key alone (see
-/// [`crate::catalog::plan`]): an extra price on one of its products is as foreign as a price
+/// [`crate::domain::catalog::plan`]): an extra price on one of its products is as foreign as a price
 /// on another product. The old price of a replacement billctl left half done (named by a
 /// known price's `billctl_replaces`) is billctl's own; the catalog check reports it.
 /// Asks Stripe nothing when billctl runs on a config file.
@@ -132,7 +132,7 @@ pub(super) async fn unknown_prices(
     stripe: &Stripe,
     config: &Config,
 ) -> Result<Vec<String>, String> {
-    if config.source != crate::config::ConfigSource::BuiltIn {
+    if config.source != crate::domain::config::ConfigSource::BuiltIn {
         return Ok(Vec::new());
     }
     let all = stripe
@@ -145,19 +145,23 @@ pub(super) async fn unknown_prices(
 /// The prices of `all` that are not the catalog's (see [`unknown_prices`]).
 pub(super) fn foreign_prices(
     config: &Config,
-    all: Vec<crate::catalog::RemotePrice>,
+    all: Vec<crate::domain::catalog::RemotePrice>,
 ) -> Vec<String> {
     let keys: Vec<&str> = config
         .prices()
         .map(|(_, p)| p.lookup_key.as_str())
         .collect();
-    let known = |p: &crate::catalog::RemotePrice| {
+    let known = |p: &crate::domain::catalog::RemotePrice| {
         p.lookup_key.as_deref().is_some_and(|k| keys.contains(&k))
     };
     let replaced: Vec<String> = all
         .iter()
         .filter(|p| known(p))
-        .filter_map(|p| p.metadata.get(crate::catalog::META_REPLACES).cloned())
+        .filter_map(|p| {
+            p.metadata
+                .get(crate::domain::catalog::META_REPLACES)
+                .cloned()
+        })
         .collect();
     all.into_iter()
         .filter(|p| !known(p) && !replaced.contains(&p.id))
@@ -259,7 +263,7 @@ pub(super) fn endpoint_verdict(e: &serde_json::Value, secrets: &[String]) -> Che
         .as_array()
         .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
         .unwrap_or_default();
-    let missing: Vec<&str> = crate::webhooks::apply::HANDLED
+    let missing: Vec<&str> = crate::domain::webhooks::apply::HANDLED
         .iter()
         .copied()
         .filter(|h| !events.contains(h) && !events.contains(&"*"))
@@ -268,7 +272,7 @@ pub(super) fn endpoint_verdict(e: &serde_json::Value, secrets: &[String]) -> Che
         return Check::warn(name, format!("{id} is not subscribed to {}", missing.join(", ")), "billctl webhooks endpoint delete, then create (it subscribes to every type billctl applies)");
     }
     let version = str_of("api_version");
-    if version != crate::stripe::API_VERSION {
+    if version != crate::adapters::stripe::API_VERSION {
         let shown = if version.is_empty() {
             "the account's default".to_string()
         } else {
@@ -278,7 +282,7 @@ pub(super) fn endpoint_verdict(e: &serde_json::Value, secrets: &[String]) -> Che
             name,
             format!(
                 "{id} sends events at API version {shown}; billctl reads {}",
-                crate::stripe::API_VERSION
+                crate::adapters::stripe::API_VERSION
             ),
             "create the endpoint again with billctl webhooks endpoint create (it pins the version)",
         );
@@ -287,7 +291,7 @@ pub(super) fn endpoint_verdict(e: &serde_json::Value, secrets: &[String]) -> Che
         name,
         format!(
             "{id}: enabled, every event type, version {}",
-            crate::stripe::API_VERSION
+            crate::adapters::stripe::API_VERSION
         ),
     )
 }

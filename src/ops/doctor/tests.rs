@@ -33,7 +33,10 @@ fn disk_and_clock_verdicts_have_their_three_outcomes() {
 
 #[test]
 fn spans_read_as_people_say_them() {
-    assert_eq!(crate::time::human_span(45), "45 s");
-    assert_eq!(crate::time::human_span(7_500), "2 h 5 min");
-    assert_eq!(crate::time::human_span(3 * 86_400 + 4 * 3600), "3 d 4 h");
+    assert_eq!(crate::domain::time::human_span(45), "45 s");
+    assert_eq!(crate::domain::time::human_span(7_500), "2 h 5 min");
+    assert_eq!(
+        crate::domain::time::human_span(3 * 86_400 + 4 * 3600),
+        "3 d 4 h"
+    );
 }

@@ -3,9 +3,9 @@
 //! in the answer) and recorded exactly as `usage import` does (its workflow runs on the body),
 //! answered only once the batch is committed.
 
+use crate::adapters::store::Store;
+use crate::domain::usage::{Bounds, Format};
 use crate::ops::usage::import::{self, Outcome, Reject};
-use crate::store::Store;
-use crate::usage::{Bounds, Format};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -81,7 +81,7 @@ pub fn record(
     (max, skip_invalid): (usize, bool),
     bounds: Bounds,
     now: i64,
-    route: crate::usage::Route,
+    route: crate::domain::usage::Route,
 ) -> Result<Result<Accepted, Refused>> {
     let text = match lines(body, max) {
         Ok(t) => t,

@@ -7,10 +7,11 @@ pub mod events;
 pub mod selfserve;
 pub mod tokens;
 
-use crate::config::Config;
-use crate::keys::{CacheStats, Scope, Verification, Verifier};
+use crate::adapters::store::Store;
+use crate::domain::config::Config;
+use crate::domain::keys::Scope;
 use crate::ops::lock;
-use crate::store::Store;
+use crate::ops::verifier::{CacheStats, Verification, Verifier};
 use anyhow::Result;
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -22,7 +23,7 @@ use tokens::{Lookups, Refusal, Tokens};
 #[derive(Debug, Serialize)]
 pub struct Listening {
     pub listening: String,
-    pub config: crate::config::ConfigSource,
+    pub config: crate::domain::config::ConfigSource,
 }
 
 /// What `serve` did, for its last line.

@@ -4,14 +4,14 @@
 //! `api/selfserve.rs` parses the requests and says each outcome in HTTP.
 
 use super::{blocking, Shared};
-use crate::billing::seats::Asked;
-use crate::billing::{AccessState, Proration, Subscription};
-use crate::catalog::Tier;
-use crate::config::Config;
+use crate::adapters::store::Store;
+use crate::adapters::stripe::Writer;
+use crate::domain::billing::seats::Asked;
+use crate::domain::billing::{AccessState, Proration, Subscription};
+use crate::domain::catalog::Tier;
+use crate::domain::config::Config;
 use crate::ops::lifecycle::{self, PlanError};
 use crate::ops::{self, lock, payments, subscriptions};
-use crate::store::Store;
-use crate::stripe::Writer;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -192,7 +192,7 @@ pub async fn account(
     let report = on_store(store, move |s| {
         let tiers = ops::tier_map(s, &config)?;
         let policy = config.access.clone();
-        ops::customers::show(s, &tiers, &policy, fetched, crate::clock::now())
+        ops::customers::show(s, &tiers, &policy, fetched, crate::domain::clock::now())
     })
     .await?;
     Ok(customer_view(report, live.as_ref()))
@@ -205,7 +205,7 @@ pub struct IssueKey {
     /// Lifetime in seconds; `None`: never expires.
     pub ttl: Option<i64>,
     /// The mode of serve's Stripe key, for a store that has none yet.
-    pub mode: Option<crate::secrets::Mode>,
+    pub mode: Option<crate::domain::mode::Mode>,
     pub max_live: u32,
     pub actor: String,
 }
@@ -215,7 +215,7 @@ pub fn issue_key(
     s: &mut Store,
     new: &IssueKey,
 ) -> anyhow::Result<Result<ops::keys::Issued, Refused>> {
-    let now = crate::clock::now();
+    let now = crate::domain::clock::now();
     let mode = match s.key_mode()? {
         Some(m) => m,
         None => new.mode.ok_or_else(|| anyhow::anyhow!("the store has no mode yet and serve has no Stripe key to take it from: issue the first key with 'billctl keys issue'"))?,
@@ -259,7 +259,7 @@ pub enum KeyChanged {
 /// Rotates or revokes the key if it is the customer's (else [`Refused::KeyNotFound`], as for
 /// an unknown key).
 pub fn change_key(s: &mut Store, c: &ChangeKey) -> anyhow::Result<Result<KeyChanged, Refused>> {
-    let now = crate::clock::now();
+    let now = crate::domain::clock::now();
     let rec = match s.key(&c.key)? {
         Some(r) if r.customer_id == c.customer => r,
         _ => return Ok(Err(Refused::KeyNotFound)),
@@ -346,7 +346,7 @@ pub async fn plan(
             let config = config.clone();
             let subscription = on_store(store, move |s| {
                 let tiers = ops::tier_map(s, &config)?;
-                subscriptions::remember(s, &tiers, &sub, &customer, crate::clock::now())
+                subscriptions::remember(s, &tiers, &sub, &customer, crate::domain::clock::now())
             })
             .await?;
             Ok(PlanDone {
@@ -361,7 +361,7 @@ pub async fn plan(
 /// The tier `sub` is on (a change of seats alone keeps it), else [`Refused::TierUnknown`].
 fn tier_on(
     config: &Config,
-    tiers: &crate::billing::TierMap,
+    tiers: &crate::domain::billing::TierMap,
     sub: &Subscription,
 ) -> Result<Tier, Refused> {
     let on =

@@ -2,8 +2,8 @@
 //! authenticates callers against. The plaintext token exists only in the report of `issue`;
 //! the store keeps its hash. Prints nothing.
 
-use crate::keys::{self, Scope};
-use crate::store::{Audit, Store, TokenRecord};
+use crate::adapters::store::{Audit, Store, TokenRecord};
+use crate::domain::keys::{self, Scope};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -84,7 +84,7 @@ pub struct TokenView {
     pub created_at: i64,
     pub created_by: String,
     pub revoked_at: Option<i64>,
-    pub status: crate::store::KeyState,
+    pub status: crate::adapters::store::KeyState,
 }
 
 /// `serve tokens list`.
@@ -100,9 +100,9 @@ pub fn list(store: &Store) -> Result<TokenList> {
             .map(|t| TokenView {
                 scopes: keys::scopes_of(&t.scopes),
                 status: if t.revoked_at.is_some() {
-                    crate::store::KeyState::Revoked
+                    crate::adapters::store::KeyState::Revoked
                 } else {
-                    crate::store::KeyState::Active
+                    crate::adapters::store::KeyState::Active
                 },
                 id: t.id,
                 name: t.name,
@@ -151,7 +151,7 @@ pub fn find(store: &Store, id_or_name: &str) -> Result<TokenRecord> {
             let ids: Vec<&str> = many.iter().map(|t| t.id.as_str()).collect();
             bail!(
                 "{} in use are named {shown} (ids {}): revoke one by its id",
-                crate::plural::count(many.len(), "service token", "service tokens"),
+                crate::util::plural::count(many.len(), "service token", "service tokens"),
                 ids.join(", ")
             )
         }

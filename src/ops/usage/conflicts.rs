@@ -2,8 +2,8 @@
 //! by a stored event with other content, from every route, newest first, filtered as support
 //! needs (customer, source, id, route, since).
 
-use crate::store::{ConflictFilter, ConflictRow, Store};
-use crate::usage::Route;
+use crate::adapters::store::{ConflictFilter, ConflictRow, Store};
+use crate::domain::usage::Route;
 use anyhow::{bail, Result};
 use serde::Serialize;
 

@@ -1,9 +1,9 @@
 //! `usage report` and `usage alerts`: usage against each tier's quota, read from the rollups
 //! (exact at period edges, see `Store::usage_in`). Prints nothing.
 
-use crate::billing::Customer;
-use crate::config::Config;
-use crate::store::Store;
+use crate::adapters::store::Store;
+use crate::domain::billing::Customer;
+use crate::domain::config::Config;
 use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 
@@ -39,7 +39,7 @@ pub struct Row {
     pub overage: i64,
     /// What the access policy gives the customer's keys now: `granted`, `grace`,
     /// `payment_required` or `none`.
-    pub access: crate::billing::AccessState,
+    pub access: crate::domain::billing::AccessState,
 }
 
 /// Rows of a report, with how they are grouped.
@@ -67,7 +67,7 @@ impl std::str::FromStr for Period {
     fn from_str(s: &str) -> Result<Period, String> {
         match s {
             "current" => Ok(Period::Current),
-            m => crate::time::parse_month(m).map(|(from, to)| Period::Month(from, to)),
+            m => crate::domain::time::parse_month(m).map(|(from, to)| Period::Month(from, to)),
         }
     }
 }
@@ -76,9 +76,11 @@ impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Period::Current => f.write_str("current"),
-            Period::Month(from, _) => {
-                f.write_str(crate::time::utc_date(*from).get(..7).unwrap_or_default())
-            }
+            Period::Month(from, _) => f.write_str(
+                crate::domain::time::utc_date(*from)
+                    .get(..7)
+                    .unwrap_or_default(),
+            ),
         }
     }
 }
@@ -114,7 +116,7 @@ struct Plan {
     tier: String,
     quota: Option<u64>,
     period: (i64, i64),
-    access: crate::billing::AccessState,
+    access: crate::domain::billing::AccessState,
 }
 
 fn plan_of(
@@ -138,8 +140,8 @@ fn plan_of(
 /// A customer's plan from its live and current subscriptions, already read.
 fn plan_from(
     config: &Config,
-    live: Option<crate::billing::MirrorRow>,
-    current: Option<crate::store::Current>,
+    live: Option<crate::domain::billing::MirrorRow>,
+    current: Option<crate::adapters::store::Current>,
     window: &Window,
     now: i64,
 ) -> Result<Plan> {
@@ -154,7 +156,7 @@ fn plan_from(
     let period = match *window {
         Window::Range { from, to } => (from, to),
         Window::Period(Period::Current) => live.as_ref().map_or_else(
-            || crate::time::month_of(now),
+            || crate::domain::time::month_of(now),
             |s| (s.current_period_start, s.current_period_end),
         ),
         Window::Period(Period::Month(from, to)) => (from, to),
@@ -177,8 +179,8 @@ fn row(
     plan: &Plan,
     (used, whole): (i64, i64),
 ) -> Row {
-    let own = crate::billing::standing(used, plan.quota);
-    let standing = crate::billing::standing(whole, plan.quota);
+    let own = crate::domain::billing::standing(used, plan.quota);
+    let standing = crate::domain::billing::standing(whole, plan.quota);
     Row {
         customer: customer.to_string(),
         key: key.map(String::from),
@@ -210,14 +212,14 @@ pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
         if t <= f {
             bail!(
                 "--to ({}) must be after --from ({}); without --to the period ends now",
-                crate::time::utc_datetime(t),
-                crate::time::utc_datetime(f)
+                crate::domain::time::utc_datetime(t),
+                crate::domain::time::utc_datetime(f)
             );
         }
     }
     // With a key, the key's own usage within its customer's period.
     if let Some(k) = q.key {
-        crate::keys::not_a_full_key("--key", k).map_err(|e| anyhow!(e))?;
+        crate::domain::keys::not_a_full_key("--key", k).map_err(|e| anyhow!(e))?;
     }
     let key = match q.key {
         Some(k) => Some(
@@ -383,7 +385,7 @@ pub fn customer_usage(
         .filter(|&(_, used)| used != 0)
         .map(|(day, used)| Day {
             day,
-            date: crate::time::utc_date(day),
+            date: crate::domain::time::utc_date(day),
             used,
         })
         .collect();
@@ -425,14 +427,20 @@ mod tests {
         /// How many times this thread read a customer's plan (a run of the report per customer).
         pub(super) static PLANS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
-    use crate::billing::{Customer, MirrorRow};
-    use crate::store::UsageEvent;
+    use crate::adapters::store::UsageEvent;
+    use crate::domain::billing::{Customer, MirrorRow};
 
     /// A temp store with one `pro` customer (period 2027-01) and usage in and after it.
-    fn seeded() -> (tempfile::TempDir, Store, crate::config::Config, (i64, i64)) {
+    fn seeded() -> (
+        tempfile::TempDir,
+        Store,
+        crate::domain::config::Config,
+        (i64, i64),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let config =
+            crate::domain::config::parse(crate::domain::config::DEFAULT_CONFIG, "default").unwrap();
         let (start, end) = (1_798_761_600, 1_801_440_000); // 2027-01-01 .. 2027-02-01
         let customer = Customer {
             id: "cus_1".into(),
@@ -474,7 +482,7 @@ mod tests {
             event("c", 5_000, end),
         ];
         store
-            .record_usage(&events, end, crate::store::Route::Import)
+            .record_usage(&events, end, crate::adapters::store::Route::Import)
             .unwrap();
         (dir, store, config, (start, end))
     }

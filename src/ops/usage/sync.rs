@@ -5,8 +5,8 @@
 //! pending). It never holds the store across an await: it blocks on one Stripe step at a time.
 //! Prints nothing.
 
-use crate::store::{LedgerRow, Store, WindowDelta};
-use crate::stripe::{Error as StripeError, Stripe, Writer};
+use crate::adapters::store::{LedgerRow, Store, WindowDelta};
+use crate::adapters::stripe::{Error as StripeError, Stripe, Writer};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +30,9 @@ pub fn oldest_hour(now: i64) -> i64 {
 pub const RECONCILED: &str = "usage.reconciled";
 
 /// The config's `[meter]`, which sync and reconcile need.
-pub fn meter_spec(config: &crate::config::Config) -> Result<crate::catalog::MeterSpec> {
+pub fn meter_spec(
+    config: &crate::domain::config::Config,
+) -> Result<crate::domain::catalog::MeterSpec> {
     config.meter.clone().ok_or_else(|| {
         anyhow::anyhow!(
             "{} declares no [meter]: usage sync and reconcile need one\nhint: add a [meter] table with an event_name (see config/billctl.example.toml) and run 'billctl setup-products'",
@@ -40,7 +42,10 @@ pub fn meter_spec(config: &crate::config::Config) -> Result<crate::catalog::Mete
 }
 
 /// The id of the active Stripe meter for `spec`, or why there is none.
-pub async fn live_meter(stripe: &Stripe, spec: &crate::catalog::MeterSpec) -> Result<String> {
+pub async fn live_meter(
+    stripe: &Stripe,
+    spec: &crate::domain::catalog::MeterSpec,
+) -> Result<String> {
     let meter = stripe
         .find_meter(spec)
         .await
@@ -67,8 +72,8 @@ pub fn since_hour(since: Option<i64>, now: i64) -> Result<i64> {
     if since < oldest {
         anyhow::bail!(
             "--since {} is older than Stripe accepts meter events (35 days): use {} or later",
-            crate::time::utc_datetime(since),
-            crate::time::utc_datetime(oldest)
+            crate::domain::time::utc_datetime(since),
+            crate::domain::time::utc_datetime(oldest)
         );
     }
     Ok(since)
@@ -251,7 +256,7 @@ impl Run<'_> {
             } else {
                 Err(format!(
                     "not in Stripe's meter after {}; its usage is sent again under a new identifier",
-                    crate::plural::count((t - row.created_at) / 3600, "hour", "hours")
+                    crate::util::plural::count((t - row.created_at) / 3600, "hour", "hours")
                 ))
             };
             let settled = [(row.identifier.clone(), outcome)];
@@ -526,7 +531,7 @@ pub fn reconcile(
         days_compared += compare(customer, days, &remote, &mut differences);
     }
     // For `doctor`: the last reconcile's verdict.
-    let verdict = serde_json::json!({"at": crate::clock::now(), "from": from, "to": to, "days_compared": days_compared, "differences": differences.len()});
+    let verdict = serde_json::json!({"at": crate::domain::clock::now(), "from": from, "to": to, "days_compared": days_compared, "differences": differences.len()});
     store.put_setting(RECONCILED, &verdict.to_string())?;
     Ok(ReconcileView {
         event_name: event_name.to_string(),
@@ -600,7 +605,7 @@ mod tests {
     fn compact_drops_old_raw_events_in_batches_and_keeps_rollups() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let c = crate::billing::Customer {
+        let c = crate::domain::billing::Customer {
             id: "cus_1".into(),
             email: None,
             name: None,
@@ -621,7 +626,11 @@ mod tests {
             })
             .collect();
         store
-            .record_usage(&events, 1_800_000_000, crate::store::Route::Import)
+            .record_usage(
+                &events,
+                1_800_000_000,
+                crate::adapters::store::Route::Import,
+            )
             .unwrap();
         let before = 1_700_000_000 + 20 * 86_400;
         let bar = crate::ops::Hidden;
@@ -637,7 +646,7 @@ mod tests {
             "rollups keep every call"
         );
     }
-    use crate::store::UsageEvent;
+    use crate::adapters::store::UsageEvent;
 
     /// The workflow in process, against the simulator and a temp store: usage becomes one
     /// meter event per customer and hour; a send without a definite answer stays pending and
@@ -648,9 +657,9 @@ mod tests {
         let (stripe, rt) = crate::ops::sim_client(&sim);
         let text = format!(
             "{}\n[meter]\nevent_name = \"api_calls\"\ndisplay_name = \"API calls\"\n",
-            crate::config::DEFAULT_CONFIG
+            crate::domain::config::DEFAULT_CONFIG
         );
-        let config = crate::config::parse(&text, "metered").unwrap();
+        let config = crate::domain::config::parse(&text, "metered").unwrap();
         let bar = crate::ops::Hidden;
         let (observed, plan) = rt
             .block_on(crate::ops::setup::observe(&stripe, &config, false))
@@ -677,10 +686,10 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let now = crate::clock::now();
+        let now = crate::domain::clock::now();
         let hour = now.div_euclid(3600) * 3600 - 3 * 3600;
         store.record(&customer, &[], now).unwrap();
-        let ghost = crate::billing::Customer {
+        let ghost = crate::domain::billing::Customer {
             id: "cus_ghost".into(),
             email: None,
             name: None,
@@ -707,7 +716,7 @@ mod tests {
                     event("d", "cus_ghost", hour, 1),
                 ],
                 now,
-                crate::store::Route::Import,
+                crate::adapters::store::Route::Import,
             )
             .unwrap();
         let opts = Options {
@@ -771,7 +780,7 @@ mod tests {
             .record_usage(
                 &[event("e", &customer.id, hour + 30, 6)],
                 now,
-                crate::store::Route::Import,
+                crate::adapters::store::Route::Import,
             )
             .unwrap();
         let v = reconcile(

@@ -2,7 +2,7 @@
 //! endpoint's signing secret is kept (the keyring, else the data dir's secret file). Prints
 //! nothing.
 
-use crate::stripe::{Stripe, Writer};
+use crate::adapters::stripe::{Stripe, Writer};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -57,7 +57,7 @@ pub enum Kept {
     File(std::path::PathBuf),
     /// Nowhere billctl reads: the caller shows it once on the terminal and fails.
     Shown {
-        secret: crate::secrets::Secret,
+        secret: crate::adapters::secrets::Secret,
         why: String,
     },
 }
@@ -74,13 +74,15 @@ pub async fn create_endpoint<S: crate::ops::writes::Stores>(
     description: Option<&str>,
     fallback: &SecretFallback,
 ) -> Result<(EndpointView, Kept)> {
-    use crate::secrets::{keyring_writable, save_file_secret, save_webhook_secret, Held, Secret};
+    use crate::adapters::secrets::{
+        keyring_writable, save_file_secret, save_webhook_secret, Held, Secret,
+    };
     let mut keyring = keyring_writable(Held::WebhookSecrets, profile);
     if let (Err(why), None, false) = (&keyring, &fallback.file_dir, fallback.terminal) {
         anyhow::bail!("cannot keep the endpoint's signing secret: {why}; nothing was created\nhint: on a terminal, billctl shows a secret it cannot keep once instead");
     }
     let key = format!("billctl-we-{:016x}", rand::random::<u64>());
-    let handled = crate::webhooks::apply::HANDLED;
+    let handled = crate::domain::webhooks::apply::HANDLED;
     let created = stripe
         .create_webhook_endpoint(url, handled, description, &key)
         .await?;
@@ -108,7 +110,7 @@ pub async fn create_endpoint<S: crate::ops::writes::Stores>(
         match save_file_secret(dir, &id, &secret) {
             Ok(()) => {
                 let view = EndpointView::of(&created, &[], std::slice::from_ref(&id));
-                return Ok((view, Kept::File(dir.join(crate::secrets::SECRET_FILE))));
+                return Ok((view, Kept::File(dir.join(crate::adapters::secrets::SECRET_FILE))));
             }
             Err(file_why) if !fallback.terminal => anyhow::bail!("created endpoint {id} but could not keep its secret: {why}; and {file_why}\nhint: delete it with 'billctl webhooks endpoint delete {id}' and try again"),
             Err(_) => {}
@@ -168,14 +170,17 @@ pub async fn delete_endpoint<S: crate::ops::writes::Stores>(
     let detail = serde_json::json!({"endpoint": id});
     crate::ops::writes::audit_via(stores, ("webhooks.endpoint.delete", None, detail), actor)
         .await?;
-    let file = dir.join(crate::secrets::SECRET_FILE).display().to_string();
+    let file = dir
+        .join(crate::adapters::secrets::SECRET_FILE)
+        .display()
+        .to_string();
     let (mut from, mut not_checked) = (Vec::new(), Vec::new());
     for (place, removed) in [
         (
             "keyring".to_string(),
-            crate::secrets::remove_webhook_secret(profile, id),
+            crate::adapters::secrets::remove_webhook_secret(profile, id),
         ),
-        (file, crate::secrets::remove_file_secret(dir, id)),
+        (file, crate::adapters::secrets::remove_file_secret(dir, id)),
     ] {
         match removed {
             Ok(true) => from.push(place),

@@ -3,8 +3,8 @@
 //! and `backfill` from Stripe's event list. Prints nothing.
 
 use super::{apply_all, envelope_of, store_new, ApplySide, ApplySummary, ConflictSeen};
-use crate::store::webhooks::{Envelope, EventStore, Filter, Incoming, Outcome};
-use crate::stripe::Stripe;
+use crate::adapters::store::webhooks::{Envelope, EventStore, Filter, Incoming, Outcome};
+use crate::adapters::stripe::Stripe;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -52,7 +52,7 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
         if line.len() > MAX_EVENT_BYTES {
             bad.push(format!(
                 "{place}: an event of {} (at most {MAX_EVENT_BYTES})",
-                crate::plural::count(line.len(), "byte", "bytes")
+                crate::util::plural::count(line.len(), "byte", "bytes")
             ));
             continue;
         }
@@ -68,7 +68,7 @@ pub fn read_events(name: &str, text: &[u8], source: &'static str) -> Result<Vec<
     if !bad.is_empty() {
         anyhow::bail!(
             "{}, nothing stored:\n{}",
-            crate::plural::count(bad.len(), "bad event", "bad events"),
+            crate::util::plural::count(bad.len(), "bad event", "bad events"),
             bad.join("\n")
         );
     }
@@ -104,15 +104,15 @@ pub fn refuse_future(incoming: &[Incoming], now: i64) -> Result<()> {
             format!(
                 "{}: created {} is after billctl's clock ({}) by more than a day",
                 i.envelope.id,
-                crate::time::utc_datetime(i.envelope.created),
-                crate::time::utc_datetime(now)
+                crate::domain::time::utc_datetime(i.envelope.created),
+                crate::domain::time::utc_datetime(now)
             )
         })
         .collect();
     if !late.is_empty() {
         anyhow::bail!(
             "{} from the future, nothing stored:\n{}",
-            crate::plural::count(late.len(), "event", "events"),
+            crate::util::plural::count(late.len(), "event", "events"),
             late.join("\n")
         );
     }

@@ -5,9 +5,9 @@
 //! records each outcome, so a slow apply never delays Stripe's acknowledgement. The HTTP
 //! receiver that checks each delivery and answers is `api/listen.rs`.
 
-use crate::clock::now_ms;
-use crate::store::webhooks::{Envelope, EventStore, Fate, Incoming, Outcome, Receipt};
-use crate::webhooks::SignatureError;
+use crate::adapters::store::webhooks::{Envelope, EventStore, Fate, Incoming, Outcome, Receipt};
+use crate::domain::clock::now_ms;
+use crate::domain::webhooks::SignatureError;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
@@ -97,7 +97,7 @@ const GROUP: usize = 512;
 #[derive(Debug, Serialize)]
 pub struct Listening {
     pub listening: String,
-    pub config: crate::config::ConfigSource,
+    pub config: crate::domain::config::ConfigSource,
 }
 
 /// What the writer reports for each request.
@@ -147,12 +147,12 @@ impl Stats {
         format!(
             "stopped: {} stored, {}, {}, {} rejected, {} not stored (answered 503)",
             self.stored.load(Ordering::Relaxed),
-            crate::plural::count(
+            crate::util::plural::count(
                 self.duplicates.load(Ordering::Relaxed),
                 "duplicate",
                 "duplicates"
             ),
-            crate::plural::count(
+            crate::util::plural::count(
                 self.conflicts.load(Ordering::Relaxed),
                 "conflict",
                 "conflicts"
@@ -386,7 +386,7 @@ fn answer_group(
 }
 
 /// What the log says of a conflicting delivery.
-fn conflict_note(i: &Incoming, c: &crate::store::webhooks::Clash) -> String {
+fn conflict_note(i: &Incoming, c: &crate::adapters::store::webhooks::Clash) -> String {
     let what = if c.replaced {
         "this signed copy replaced it (to be applied); the earlier body is kept apart"
     } else {

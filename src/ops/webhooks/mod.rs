@@ -4,17 +4,17 @@
 //! refetching (and counting) where an event alone cannot decide the mirror's state (the rules
 //! are `webhooks::apply`'s), and storing once per id. Prints nothing.
 
-use crate::billing::Verdict;
-use crate::billing::{Subscription, TierMap};
-use crate::store::webhooks::{Clash, Envelope, EventRow, Fate, Incoming};
-use crate::store::Store;
-use crate::stripe::Stripe;
-use crate::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
+use crate::adapters::store::webhooks::{Clash, Envelope, EventRow, Fate, Incoming};
+use crate::adapters::store::Store;
+use crate::adapters::stripe::Stripe;
+use crate::domain::billing::Verdict;
+use crate::domain::billing::{Subscription, TierMap};
+use crate::domain::webhooks::apply::{self, Applier, Change, Outside, Part, PaymentWritten, Plan};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use crate::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
+pub use crate::adapters::store::webhooks::{EventStore, Filter, Outcome, RunOptions};
 
 mod endpoints;
 mod intake;
@@ -100,11 +100,11 @@ struct Asked<'a> {
 
 impl Outside for Asked<'_> {
     fn api_version(&self) -> &str {
-        crate::stripe::API_VERSION
+        crate::adapters::stripe::API_VERSION
     }
 
     fn parse_subscription(&self, object: &serde_json::Value) -> Result<Subscription> {
-        crate::stripe::subscription_from_json(object)
+        crate::adapters::stripe::subscription_from_json(object)
     }
 
     fn can_refetch(&self) -> bool {
@@ -135,7 +135,7 @@ impl ApplySide {
     /// mirror, and how to read from Stripe.
     pub fn open(
         store: Store,
-        config: &crate::config::Config,
+        config: &crate::domain::config::Config,
         fetching: Fetching,
     ) -> Result<ApplySide> {
         let tiers = super::tier_map(&store, config)?;
@@ -227,9 +227,9 @@ impl ApplySide {
             )));
         };
         let change = Change::Mirror {
-            row: crate::billing::MirrorRow::of(&current, &self.tiers),
+            row: crate::domain::billing::MirrorRow::of(&current, &self.tiers),
             stub: apply::customer_stub(&current.customer, current.created),
-            as_of: crate::clock::now().max(env.created),
+            as_of: crate::domain::clock::now().max(env.created),
             rule: apply::Rule::Refetched,
         };
         Ok(match write_change(&mut self.store, change)? {
@@ -289,7 +289,7 @@ fn write_change(store: &mut Store, change: Change) -> Result<Written> {
             created,
             request_key,
         } => {
-            let noted = store.note_catalog_drift(&crate::store::DriftNote {
+            let noted = store.note_catalog_drift(&crate::adapters::store::DriftNote {
                 event_id,
                 kind,
                 object_id: object_id.clone(),
@@ -297,9 +297,9 @@ fn write_change(store: &mut Store, change: Change) -> Result<Written> {
                 request_key,
             })?;
             match noted {
-                crate::store::Noting::Noted => apply::drift_noted(&object_id),
-                crate::store::Noting::Own => apply::own_catalog_write(&object_id),
-                crate::store::Noting::Reconciled { read_from } => {
+                crate::adapters::store::Noting::Noted => apply::drift_noted(&object_id),
+                crate::adapters::store::Noting::Own => apply::own_catalog_write(&object_id),
+                crate::adapters::store::Noting::Reconciled { read_from } => {
                     apply::catalog_reconciled(&object_id, read_from)
                 }
             }
@@ -309,7 +309,7 @@ fn write_change(store: &mut Store, change: Change) -> Result<Written> {
 
 /// Writes an invoice event to its subscription's payment state, as `Payment::decide` rules.
 fn write_payment(store: &mut Store, sub: String, payment: apply::Payment) -> Result<Written> {
-    let ev = crate::store::PaymentEvent {
+    let ev = crate::adapters::store::PaymentEvent {
         invoice: &payment.invoice,
         at: payment.at,
         paid: payment.paid,
@@ -390,7 +390,7 @@ pub fn store_new(
     progress: &dyn crate::ops::Progress,
 ) -> Result<Stored> {
     let fates = events.store(&incoming, &mut [])?;
-    crate::faults::point("webhooks.stored");
+    crate::util::faults::point("webhooks.stored");
     let mut new_ids = Vec::new();
     let mut conflicts = Vec::new();
     let mut items: Vec<(Envelope, Vec<u8>)> = Vec::new();
@@ -533,7 +533,8 @@ mod tests {
     fn stores_once_per_id_and_applies_oldest_first() {
         let dir = tempfile::tempdir().unwrap();
         let mut events = EventStore::open(dir.path()).unwrap();
-        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let config =
+            crate::domain::config::parse(crate::domain::config::DEFAULT_CONFIG, "default").unwrap();
         let mut side = ApplySide::new(
             Store::open(dir.path()).unwrap(),
             TierMap::new(&config, &[]),
@@ -569,7 +570,8 @@ mod tests {
     fn a_duplicate_of_a_pending_event_is_applied_once() {
         let dir = tempfile::tempdir().unwrap();
         let mut events = EventStore::open(dir.path()).unwrap();
-        let config = crate::config::parse(crate::config::DEFAULT_CONFIG, "default").unwrap();
+        let config =
+            crate::domain::config::parse(crate::domain::config::DEFAULT_CONFIG, "default").unwrap();
         let mut side = ApplySide::new(
             Store::open(dir.path()).unwrap(),
             TierMap::new(&config, &[]),

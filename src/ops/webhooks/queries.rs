@@ -2,7 +2,9 @@
 //! its receipts, the stored events, conflicts and rejected requests a filter selects, and a
 //! signature checked against a body. Prints nothing.
 
-use crate::store::webhooks::{ConflictRow, Delivery, EventRow, EventStore, Filter, ReceiptRow};
+use crate::adapters::store::webhooks::{
+    ConflictRow, Delivery, EventRow, EventStore, Filter, ReceiptRow,
+};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -83,7 +85,7 @@ pub fn verify(
     now: i64,
     tolerance: i64,
 ) -> VerifyReport {
-    match crate::webhooks::verify(header, body, secrets, now, tolerance) {
+    match crate::domain::webhooks::verify(header, body, secrets, now, tolerance) {
         Ok(v) => VerifyReport {
             valid: true,
             timestamp: Some(v.timestamp),

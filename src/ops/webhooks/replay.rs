@@ -1,9 +1,9 @@
 //! `webhooks replay` as a workflow: choose the run (a new one, or the one being resumed with
 //! its URL and selection) and the events it still has to deliver, then deliver them through
-//! [`crate::stripe::send`], recording every delivery in groups, and sum up. Prints
+//! [`crate::adapters::stripe::send`], recording every delivery in groups, and sum up. Prints
 //! nothing: the caller sees each delivery through a callback that may stop the run.
 
-use crate::store::webhooks::{Delivery, EventRow, EventStore, Filter, RunOptions};
+use crate::adapters::store::webhooks::{Delivery, EventRow, EventStore, Filter, RunOptions};
 use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 use std::ops::ControlFlow;
@@ -135,7 +135,7 @@ pub fn choose(
 /// Records a new run before anything is sent (a resumed one exists already).
 pub fn start(
     events: &mut EventStore,
-    store: &mut crate::store::Store,
+    store: &mut crate::adapters::store::Store,
     sel: &Selection,
     (actor, at): (&str, i64),
 ) -> Result<()> {
@@ -148,7 +148,7 @@ pub fn start(
 
 /// How to deliver.
 pub struct Settings {
-    pub url: crate::stripe::send::Uri,
+    pub url: crate::adapters::stripe::send::Uri,
     pub secret: String,
     pub concurrency: usize,
     /// Deliveries per second at most.
@@ -253,7 +253,7 @@ pub async fn run(
     progress: &dyn crate::ops::Progress,
     mut on_delivery: impl FnMut(&Delivery) -> ControlFlow<()>,
 ) -> Result<Summary> {
-    use crate::stripe::send::{self as replay, Job, Plan};
+    use crate::adapters::stripe::send::{self as replay, Job, Plan};
     let jobs: Vec<Job> = sel
         .to_send
         .into_iter()
@@ -310,7 +310,7 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::webhooks::{Envelope, Incoming};
+    use crate::adapters::store::webhooks::{Envelope, Incoming};
     use std::io::{BufRead, BufReader, Write};
 
     /// A loopback receiver that answers 500 to the event ids in `fail`, 200 otherwise, and
@@ -410,7 +410,7 @@ mod tests {
         assert_eq!((sel.selected, sel.to_send.len()), (5, 5));
         let run_id = sel.run_id.clone();
         let main_dir = tempfile::tempdir().unwrap();
-        let mut main = crate::store::Store::open(main_dir.path()).unwrap();
+        let mut main = crate::adapters::store::Store::open(main_dir.path()).unwrap();
         start(&mut events, &mut main, &sel, ("tester", 1)).unwrap();
         let mut seen = 0;
         let s = rt
@@ -445,7 +445,7 @@ mod tests {
         // A run stopped by its caller after the first delivery is an error, not a summary.
         let sel = choose(&events, None, Some(&url), Filter::default(), unverified()).unwrap();
         let main_dir = tempfile::tempdir().unwrap();
-        let mut main = crate::store::Store::open(main_dir.path()).unwrap();
+        let mut main = crate::adapters::store::Store::open(main_dir.path()).unwrap();
         start(&mut events, &mut main, &sel, ("tester", 1)).unwrap();
         let stopped = rt.block_on(run(
             &mut events,

@@ -11,8 +11,8 @@ mod writers;
 pub use record::{record, Recorded};
 pub use writers::CONFLICTS_LISTED;
 
-use crate::store::Store;
-use crate::usage::{self, Format};
+use crate::adapters::store::Store;
+use crate::domain::usage::{self, Format};
 use anyhow::{Context, Result};
 use reader::{parse_chunk, LineReader, Parsed};
 use resolve::{resolve, Resolved, Resolver};
@@ -57,7 +57,7 @@ pub struct Report {
     /// reported.
     pub conflicts: usize,
     /// The first few conflicts.
-    pub first_conflicts: Vec<crate::store::Conflict>,
+    pub first_conflicts: Vec<crate::adapters::store::Conflict>,
     pub rejected: usize,
     pub elapsed_ms: u128,
     pub events_per_sec: u64,

@@ -2,7 +2,7 @@
 //! handled) read in chunks and parsed on all cores, each line an event or a reject.
 
 use super::{Options, Reject, MAX_ENDLESS_LINE, MAX_LINE};
-use crate::usage::{self, Format, RawEvent};
+use crate::domain::usage::{self, Format, RawEvent};
 
 /// Lines read and parsed together (or fewer, when they reach [`CHUNK_BYTES`]).
 pub(super) const CHUNK_LINES: usize = 32_768;
@@ -258,7 +258,7 @@ pub(super) fn parse_lines(
                             i,
                             n,
                             match opts.route {
-                                crate::usage::Route::Import => {
+                                crate::domain::usage::Route::Import => {
                                     "no id (pass --derive-ids to make one from the fields)"
                                 }
                                 _ => "no id (every event needs one: the retry of a call must repeat it)",

@@ -1,7 +1,7 @@
 //! `usage record`: one event recorded by hand, counted once per id.
 
-use crate::store::{Store, UsageEvent};
-use crate::usage;
+use crate::adapters::store::{Store, UsageEvent};
+use crate::domain::usage;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -14,7 +14,7 @@ pub struct Recorded {
     pub duplicate: bool,
     /// The id was recorded before with other content: this event was refused (and recorded
     /// as a conflict); the stored one stays.
-    pub conflict: Option<crate::store::Conflict>,
+    pub conflict: Option<crate::adapters::store::Conflict>,
     pub customer_id: String,
     pub key_id: String,
     pub quantity: i64,
@@ -36,7 +36,7 @@ pub fn record(
         .quantity(quantity)
         .map_err(|e| anyhow::anyhow!("invalid --quantity: {e}"))?;
     let at = event_time(store, id, at, now, bounds)?;
-    crate::keys::not_a_full_key("--key", key_id).map_err(|e| anyhow::anyhow!(e))?;
+    crate::domain::keys::not_a_full_key("--key", key_id).map_err(|e| anyhow::anyhow!(e))?;
     let key = store.key(key_id)?.ok_or_else(|| {
         anyhow::anyhow!("no API key with id {key_id} (--key takes the key id, not the key)")
     })?;
@@ -94,6 +94,6 @@ fn event_time(
 fn random_id() -> String {
     format!(
         "r-{}",
-        crate::idempotency::random().trim_start_matches("billctl-")
+        crate::domain::idempotency::random().trim_start_matches("billctl-")
     )
 }

@@ -3,8 +3,8 @@
 
 use super::reader::Parsed;
 use super::Reject;
-use crate::store::{Store, UsageEvent};
-use crate::usage::RawEvent;
+use crate::adapters::store::{Store, UsageEvent};
+use crate::domain::usage::RawEvent;
 use anyhow::Result;
 use std::collections::HashMap;
 
@@ -42,14 +42,14 @@ impl Resolver {
         if let Some(h) = self.horizon.filter(|h| e.timestamp < *h) {
             return Ok(Err(format!(
                 "timestamp {} is before the compacted horizon {}: raw events before it were dropped, so its id cannot be checked for duplicates",
-                crate::time::utc_datetime(e.timestamp),
-                crate::time::utc_date(h)
+                crate::domain::time::utc_datetime(e.timestamp),
+                crate::domain::time::utc_date(h)
             )));
         }
         let customer = match (&e.key, &e.customer) {
             (Some(k), _) => {
                 // A whole API key where its id belongs: refused without repeating it.
-                if let Err(reason) = crate::keys::not_a_full_key("key", k) {
+                if let Err(reason) = crate::domain::keys::not_a_full_key("key", k) {
                     return Ok(Err(reason));
                 }
                 if !self.key_customer.contains_key(k) {
@@ -113,7 +113,7 @@ pub(super) fn resolve(
     // that `serve` applies to its paths, answers and logs.
     for r in &mut rejects {
         for text in [&mut r.input, &mut r.reason] {
-            if let std::borrow::Cow::Owned(shown) = crate::keys::redact(text) {
+            if let std::borrow::Cow::Owned(shown) = crate::domain::keys::redact(text) {
                 *text = shown;
             }
         }

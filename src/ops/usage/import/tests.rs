@@ -7,7 +7,7 @@ use std::io::Cursor;
 fn store_with_customer() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let customer = crate::billing::Customer {
+    let customer = crate::domain::billing::Customer {
         id: "cus_1".into(),
         email: None,
         name: None,

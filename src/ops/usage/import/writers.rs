@@ -2,8 +2,8 @@
 //! parallel writer threads, and what the committed batches did, summed.
 
 use super::Report;
-use crate::store::{Store, UsageEvent};
-use crate::usage;
+use crate::adapters::store::{Store, UsageEvent};
+use crate::domain::usage;
 use anyhow::{Context, Result};
 use std::time::Instant;
 
@@ -105,12 +105,12 @@ pub(super) struct Tally {
     inserted: usize,
     written: usize,
     conflicts: usize,
-    first_conflicts: Vec<crate::store::Conflict>,
+    first_conflicts: Vec<crate::adapters::store::Conflict>,
 }
 
 impl Tally {
     /// What one committed batch of `len` events did.
-    pub(super) fn add(&mut self, w: crate::store::Written, len: usize) {
+    pub(super) fn add(&mut self, w: crate::adapters::store::Written, len: usize) {
         self.merge(Tally {
             inserted: w.inserted,
             written: len,
@@ -134,9 +134,9 @@ pub(super) fn commit(
     batch: &[UsageEvent],
     now: i64,
     route: usage::Route,
-) -> Result<crate::store::Written> {
+) -> Result<crate::adapters::store::Written> {
     if batch.is_empty() {
-        return Ok(crate::store::Written::default());
+        return Ok(crate::adapters::store::Written::default());
     }
     store.record_usage_checked(batch, now, route).context(
         "failed to commit a batch of events (batches already committed stay; re-running the import is safe)",
@@ -152,7 +152,7 @@ pub(super) const PARALLEL_WRITERS: usize = 2;
 /// before it, as ever, and re-running it is safe).
 pub(super) struct Writers {
     work: Option<std::sync::mpsc::SyncSender<Vec<UsageEvent>>>,
-    done: std::sync::mpsc::Receiver<Result<(crate::store::Written, usize)>>,
+    done: std::sync::mpsc::Receiver<Result<(crate::adapters::store::Written, usize)>>,
     threads: Vec<std::thread::JoinHandle<()>>,
     totals: Tally,
 }

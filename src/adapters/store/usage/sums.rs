@@ -1,0 +1,324 @@
+//! Exact usage sums over any period, from the rollups (whole days, whole hours) and the raw
+//! events at the edges, under the compaction horizon.
+
+use crate::adapters::store::Store;
+use anyhow::Result;
+
+impl Store {
+    /// Exact quantity of `scope` (`customer`/`key`) `subject` with `from <= ts < to`, read from
+    /// rollups: whole UTC days from the daily ones, whole hours at the edges from the hourly
+    /// ones, and only the partial hours at both ends from raw events.
+    ///
+    /// Where raw events were compacted away (before `compacted_before`), an edge inside an hour
+    /// resolves to the hour's start: each compacted hour counts in the period holding its start,
+    /// so consecutive periods still add up exactly.
+    pub fn usage_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        self.usage_in_span(scope, subject, span(from, to, self.compacted_before()?))
+    }
+
+    fn usage_in_span(&self, scope: &str, subject: &str, span: Span) -> Result<i64> {
+        match span {
+            Span::Empty => Ok(0),
+            Span::Raw(from, to) => self.raw_in(scope, subject, from, to),
+            Span::Hours { from, h0, h1, to } => checked_sum([
+                self.raw_in(scope, subject, from, h0)?,
+                self.raw_in(scope, subject, h1, to)?,
+                self.rollup_sum(scope, subject, "hour", h0, h1)?,
+            ]),
+            Span::Days {
+                from,
+                h0,
+                d0,
+                d1,
+                h1,
+                to,
+            } => checked_sum([
+                self.raw_in(scope, subject, from, h0)?,
+                self.raw_in(scope, subject, h1, to)?,
+                self.rollup_sum(scope, subject, "day", d0, d1)?,
+                self.rollup_sum(scope, subject, "hour", h0, d0)?,
+                self.rollup_sum(scope, subject, "hour", d1, h1)?,
+            ]),
+        }
+    }
+
+    /// [`Store::usage_in`] for many `(subject, from, to)` at once, in order. On Postgres one
+    /// statement answers them all (the same decomposition: raw partial hours at the edges,
+    /// hourly rollups to the day boundaries, daily rollups between), where one by one each would
+    /// be a dozen round trips; periods too short for that shape are asked one by one.
+    pub fn usage_in_many(&self, scope: &str, items: &[(String, i64, i64)]) -> Result<Vec<i64>> {
+        if !self.db.is_pg() {
+            return items
+                .iter()
+                .map(|(s, f, t)| self.usage_in(scope, s, *f, *t))
+                .collect();
+        }
+        let horizon = self.compacted_before()?;
+        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+        let mut out = vec![0i64; items.len()];
+        // Columns of the batch: subject, the two raw edges (hour, from, to), the two hourly
+        // edges (day, from, to), the daily span (from, to).
+        let mut cols: Vec<Vec<i64>> = vec![Vec::new(); 14];
+        let (mut subjects, mut index) = (Vec::new(), Vec::new());
+        for (n, (subject, from, to)) in items.iter().enumerate() {
+            let sp = span(*from, *to, horizon);
+            let Span::Days {
+                from,
+                h0,
+                d0,
+                d1,
+                h1,
+                to,
+            } = sp
+            else {
+                // Shorter periods (or none) have another shape: asked one by one.
+                out[n] = self.usage_in_span(scope, subject, sp)?;
+                continue;
+            };
+            let row = [
+                from / 3600,
+                from,
+                h0,
+                h1 / 3600,
+                h1,
+                to,
+                floor(h0, 86_400),
+                h0,
+                d0,
+                d1,
+                d1,
+                h1,
+                d0,
+                d1,
+            ];
+            for (c, v) in cols.iter_mut().zip(row) {
+                c.push(v);
+            }
+            subjects.push(subject.clone());
+            index.push(n);
+        }
+        if subjects.is_empty() {
+            return Ok(out);
+        }
+        let sql = usage_many_sql(scope);
+        let sums = self.db.query_arrays(&sql, &subjects, scope, &cols)?;
+        for (n, v) in index.into_iter().zip(sums) {
+            out[n] = v;
+        }
+        Ok(out)
+    }
+
+    /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
+    pub fn daily(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+        self.db.query(
+            "SELECT day, quantity FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4 ORDER BY day",
+            crate::ps![scope, subject, from, to],
+            |r| Ok((r.i64(0)?, r.i64(1)?)),
+        )
+    }
+
+    /// Quantity of the raw events of `scope` (`customer`/`key`) `subject` with
+    /// `from <= ts < to`. The index is by hour first, so the first hours of the range are one
+    /// seek each and any later hours one scan of every event in them; the callers ask for short
+    /// ranges (a period's partial-hour edges, the last minute's calls).
+    fn raw_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+        const SEEK_HOURS: i64 = 4;
+        if to <= from {
+            return Ok(0);
+        }
+        let (seek, scan) = if scope == "key" {
+            (
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?3) AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
+            )
+        } else {
+            (
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = ?2 AND ts >= ?3 AND ts < ?4",
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = ?3 AND ts >= ?4 AND ts < ?5",
+            )
+        };
+        // The index's own hour, `ts / 3600` (SQLite, like Rust, truncates toward zero).
+        let (first, last) = (from / 3600, (to - 1) / 3600);
+        let seek_last = last.min(first.saturating_add(SEEK_HOURS - 1));
+        let mut parts = Vec::with_capacity(SEEK_HOURS as usize + 1);
+        for hour in first..=seek_last {
+            parts.push(self.db.int(seek, crate::ps![hour, subject, from, to])?);
+        }
+        if last > seek_last {
+            parts.push(
+                self.db
+                    .int(scan, crate::ps![seek_last, last, subject, from, to])?,
+            );
+        }
+        checked_sum(parts)
+    }
+
+    /// Total quantity of the raw events of a customer (all time; a full scan, for tests).
+    #[cfg(test)]
+    pub fn usage_total(&self, customer: &str) -> Result<i64> {
+        self.db.int(
+            "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE customer_id = ?1",
+            crate::ps![customer],
+        )
+    }
+
+    /// Rolled-up quantity of `scope` (`customer`/`key`) `subject` at `grain` (`hour`/`day`)
+    /// for buckets starting in `from <= bucket < to`.
+    pub fn rollup_sum(
+        &self,
+        scope: &str,
+        subject: &str,
+        grain: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<i64> {
+        if to <= from {
+            return Ok(0);
+        }
+        let one = |sql: &str, p: &[crate::adapters::store::db::P]| self.db.int(sql, p);
+        if grain == "day" {
+            return one(
+                "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4",
+                crate::ps![scope, subject, from, to],
+            );
+        }
+        // Hours are clustered by day: one seek per day for a short range (a period's edges).
+        let day = |t: i64| t.div_euclid(86_400).saturating_mul(86_400);
+        let (first, last) = (day(from), day(to - 1));
+        if last.saturating_sub(first) <= 3 * 86_400 {
+            let mut total = 0i64;
+            for d in (first..=last).step_by(86_400) {
+                total = add(total, one(
+                    "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
+                    crate::ps![d, scope, subject, from, to],
+                )?)?;
+            }
+            return Ok(total);
+        }
+        one(
+            "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_hourly WHERE day >= ?1 AND day <= ?2 AND scope = ?3 AND subject = ?4 AND hour >= ?5 AND hour < ?6",
+            crate::ps![first, last, scope, subject, from, to],
+        )
+    }
+
+    /// Calls (sum of quantities) of a customer with `from <= ts < to`, from the raw events
+    /// (tests check the rollups against it).
+    #[cfg(test)]
+    pub fn usage_sum(&self, customer: &str, from: i64, to: i64) -> Result<i64> {
+        self.raw_in("customer", customer, from, to)
+    }
+
+    /// Calls made with a key since `since` (for tests).
+    #[cfg(test)]
+    pub fn key_uses_since(&self, key: &str, since: i64) -> Result<i64> {
+        self.key_usage(key, since, i64::MAX)
+    }
+
+    /// Calls (sum of quantities) made with a key with `from <= ts < to`, from the raw events
+    /// (for tests).
+    #[cfg(test)]
+    pub fn key_usage(&self, key: &str, from: i64, to: i64) -> Result<i64> {
+        self.raw_in("key", key, from, to)
+    }
+}
+
+/// The one Postgres statement that sums usage over many long periods at once: per row, the
+/// raw events of the two edge hours, the hourly rollups of the two edge days, and the daily
+/// rollups between.
+fn usage_many_sql(scope: &str) -> String {
+    // Raw events are indexed by hour, customer, key: a key's are found under its customer.
+    let raw_subject = if scope == "key" {
+        "e.customer_id = (SELECT k.customer_id FROM api_keys k WHERE k.id = x.s) AND e.key_id = x.s"
+    } else {
+        "e.customer_id = x.s"
+    };
+    let raw = |h: &str, f: &str, t: &str| {
+        format!("coalesce((SELECT sum(e.quantity) FROM usage_events e WHERE e.ts / 3600 = x.{h} AND {raw_subject} AND e.ts >= x.{f} AND e.ts < x.{t}), 0)")
+    };
+    let hourly = |d: &str, f: &str, t: &str| {
+        format!("coalesce((SELECT sum(u.quantity) FROM usage_hourly u WHERE u.day = x.{d} AND u.scope = $2 AND u.subject = x.s AND u.hour >= x.{f} AND u.hour < x.{t}), 0)")
+    };
+    format!(
+        "SELECT CAST({} + {} + {} + {} + coalesce((SELECT sum(d.quantity) FROM usage_daily d WHERE d.scope = $2 AND d.subject = x.s AND d.day >= x.df AND d.day < x.dt), 0) AS BIGINT)
+         FROM unnest($1::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
+           WITH ORDINALITY AS x(s, r1h, r1f, r1t, r2h, r2f, r2t, h1d, h1f, h1t, h2d, h2f, h2t, df, dt, n)
+         ORDER BY x.n",
+        raw("r1h", "r1f", "r1t"),
+        raw("r2h", "r2f", "r2t"),
+        hourly("h1d", "h1f", "h1t"),
+        hourly("h2d", "h2f", "h2t"),
+    )
+}
+
+/// How `usage_in` reads `[from, to)`: raw events for the partial hours at both ends, hourly
+/// rollups for whole hours, daily rollups for whole days.
+#[derive(Clone, Copy)]
+enum Span {
+    Empty,
+    /// Within one stretch of raw events (no whole hour inside).
+    Raw(i64, i64),
+    /// Raw `[from, h0)` and `[h1, to)`, hourly `[h0, h1)` when there is no whole day.
+    Hours {
+        from: i64,
+        h0: i64,
+        h1: i64,
+        to: i64,
+    },
+    /// Raw edges, hourly `[h0, d0)` and `[d1, h1)`, daily `[d0, d1)`.
+    Days {
+        from: i64,
+        h0: i64,
+        d0: i64,
+        d1: i64,
+        h1: i64,
+        to: i64,
+    },
+}
+
+/// The decomposition of `[from, to)` under the compaction horizon: where raw events were
+/// compacted away, an edge inside an hour resolves to the hour's start.
+fn span(from: i64, to: i64, horizon: Option<i64>) -> Span {
+    if to <= from {
+        return Span::Empty;
+    }
+    let (from, to) = match horizon {
+        Some(h) => {
+            let snap = |t: i64| if t < h { t.div_euclid(3600) * 3600 } else { t };
+            (snap(from), snap(to))
+        }
+        None => (from, to),
+    };
+    if to <= from {
+        return Span::Empty;
+    }
+    let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
+    let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+    let (h0, h1) = (ceil(from, 3600), floor(to, 3600));
+    if h0 >= h1 {
+        return Span::Raw(from, to);
+    }
+    let (d0, d1) = (ceil(h0, 86_400), floor(h1, 86_400));
+    if d0 < d1 {
+        Span::Days {
+            from,
+            h0,
+            d0,
+            d1,
+            h1,
+            to,
+        }
+    } else {
+        Span::Hours { from, h0, h1, to }
+    }
+}
+
+/// `a + b`, or an error instead of a wrap: a usage sum never overflows silently (quantities
+/// are bounded, so this takes billions of the largest events).
+pub(super) fn add(a: i64, b: i64) -> Result<i64> {
+    a.checked_add(b)
+        .ok_or_else(|| anyhow::anyhow!("usage total overflows a 64-bit integer ({a} + {b})"))
+}
+
+fn checked_sum(parts: impl IntoIterator<Item = i64>) -> Result<i64> {
+    parts.into_iter().try_fold(0, add)
+}
