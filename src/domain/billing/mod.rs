@@ -510,46 +510,46 @@ mod tests {
         ];
         let allowed: &[(&str, &str)] = &[
             // Mode::parse and Mode::as_str.
-            ("secrets.rs", "\"test\" => Some(Mode::Test),"),
-            ("secrets.rs", "\"live\" => Some(Mode::Live),"),
-            ("secrets.rs", "Mode::Test => \"test\","),
-            ("secrets.rs", "Mode::Live => \"live\","),
+            ("domain/mode.rs", "\"test\" => Some(Mode::Test),"),
+            ("domain/mode.rs", "\"live\" => Some(Mode::Live),"),
+            ("domain/mode.rs", "Mode::Test => \"test\","),
+            ("domain/mode.rs", "Mode::Live => \"live\","),
             // KeyState::as_str.
-            ("store/keys.rs", "KeyState::Active => \"active\","),
-            ("store/keys.rs", "KeyState::Revoked => \"revoked\","),
-            ("store/keys.rs", "KeyState::Expired => \"expired\","),
+            ("adapters/store/keys.rs", "KeyState::Active => \"active\","),
+            ("adapters/store/keys.rs", "KeyState::Revoked => \"revoked\","),
+            ("adapters/store/keys.rs", "KeyState::Expired => \"expired\","),
             // AccessState::as_str.
-            ("billing/mod.rs", "AccessState::Granted => \"granted\","),
-            ("billing/mod.rs", "AccessState::Grace => \"grace\","),
+            ("domain/billing/mod.rs", "AccessState::Granted => \"granted\","),
+            ("domain/billing/mod.rs", "AccessState::Grace => \"grace\","),
             (
-                "billing/mod.rs",
+                "domain/billing/mod.rs",
                 "AccessState::PaymentRequired => \"payment_required\",",
             ),
             // Proration::as_str.
             (
-                "billing/proration.rs",
+                "domain/billing/proration.rs",
                 "Proration::CreateProrations => \"create_prorations\",",
             ),
             (
-                "billing/proration.rs",
+                "domain/billing/proration.rs",
                 "Proration::AlwaysInvoice => \"always_invoice\",",
             ),
             // Stripe's meter status, read at the Stripe door into a bool.
             (
-                "stripe/meters.rs",
+                "adapters/stripe/meters.rs",
                 "active: m.status.as_str() == \"active\",",
             ),
             // A subscription's status is Stripe's text, mirrored verbatim (`active`,
             // `trialing`, `past_due`...): these read it, they do not stand for a billctl state.
             ("ops/subscriptions.rs", "_ => \"active\","),
             // The lists of Stripe's subscription statuses.
-            ("config/mod.rs", "\"active\","),
-            ("billing/mod.rs", "\"active\","),
-            ("config/mod.rs", "statuses: vec![\"active\".into(), \"trialing\".into()],"),
-            ("revenue.rs", "\"active\" | \"past_due\" => Standing::Paying,"),
-            ("billing/mod.rs", "\"active\" | \"trialing\" => 3,"),
-            ("webhooks/apply.rs", "(false, \"active\" | \"trialing\") if !self.invoice_void => Ok(\"past_due\".into()),"),
-            ("webhooks/apply.rs", "(true, \"past_due\" | \"unpaid\" | \"incomplete\") => Ok(\"active\".into()),"),
+            ("domain/config/mod.rs", "\"active\","),
+            ("domain/billing/mod.rs", "\"active\","),
+            ("domain/config/mod.rs", "statuses: vec![\"active\".into(), \"trialing\".into()],"),
+            ("domain/revenue.rs", "\"active\" | \"past_due\" => Standing::Paying,"),
+            ("domain/billing/mod.rs", "\"active\" | \"trialing\" => 3,"),
+            ("domain/webhooks/apply/mod.rs", "(false, \"active\" | \"trialing\") if !self.invoice_void => Ok(\"past_due\".into()),"),
+            ("domain/webhooks/apply/mod.rs", "(true, \"past_due\" | \"unpaid\" | \"incomplete\") => Ok(\"active\".into()),"),
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = Vec::new();
