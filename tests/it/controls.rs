@@ -318,7 +318,7 @@ fn json_for_people_has_one_writer() {
         ("src/domain/catalog/mod.rs", "a fingerprint of the desired catalog, hashed"),
         ("src/adapters/stripe/catalog.rs", "metadata values sent to Stripe"),
         ("src/api/cloudevents.rs", "an HTTP request body (OpenMeter's batch)"),
-        ("src/ops/webhooks/mod.rs", "an event's body as signed and sent to a receiver"),
+        ("src/ops/webhooks/intake.rs", "an event's body as signed and sent to a receiver"),
         ("src/ops/customers.rs", "an audit row's detail, stored"),
         ("src/adapters/store/backup.rs", "a backup's manifest file"),
         ("src/adapters/store/restore.rs", "a backup's manifest file"),

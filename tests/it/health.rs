@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 fn codes_in_src() -> BTreeSet<String> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/");
     let mut out = BTreeSet::new();
-    for dir in ["api", "server"] {
+    for dir in ["api", "adapters/server"] {
         for entry in std::fs::read_dir(format!("{root}{dir}")).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "rs") {
