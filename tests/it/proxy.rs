@@ -98,13 +98,14 @@ fn case() -> Case {
     Case { env, recv: Receiver::start(true) }
 }
 
-/// The source of `src/` outside test modules, file by file.
+/// The source of `src/` outside test modules, file by file (a `tests.rs` is a module's
+/// `#[cfg(test)] mod tests;`, and is left out whole).
 fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
             sources(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
+        } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tests.rs") {
             let text = std::fs::read_to_string(&p).unwrap();
             let code = text.split("#[cfg(test)]").next().unwrap().to_string();
             let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();

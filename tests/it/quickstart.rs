@@ -168,7 +168,7 @@ fn the_readme_embedding_snippet_is_the_compiled_doctest() {
         .and_then(|s| s.split("```rust\n").nth(1))
         .and_then(|s| s.split("```").next())
         .expect("the embedding snippet");
-    let source = std::fs::read_to_string(root.join("src/domain/keys/verifier/mod.rs")).unwrap();
+    let source = std::fs::read_to_string(root.join("src/ops/verifier/mod.rs")).unwrap();
     let doctest: String = source
         .lines()
         .map(str::trim_start)
