@@ -179,9 +179,9 @@ const DOORS: &[(&str, &[Route])] = &[
     // Dispatches `usage import` to the command in import.rs (`import::import(ctx, ..)`).
     ("src/commands/usage/mod.rs", &[]),
     ("src/ops/serve/events.rs", &[]),
-    ("src/ops/serve/cloudevents.rs", &[Route::CloudEvents]),
-    ("src/ops/serve/mod.rs", &[Route::Events]),
-    ("src/domain/keys/verifier/mod.rs", &[]),
+    ("src/api/events.rs", &[Route::Events]),
+    ("src/api/cloudevents.rs", &[Route::CloudEvents]),
+    ("src/ops/verifier/mod.rs", &[]),
 ];
 
 /// What writes usage: the store's entry points, the import workflow and the serve recorders.
