@@ -27,8 +27,16 @@ pub enum SignatureError {
     NoV1,
     #[error("no v1 signature matches the body under any configured secret")]
     NoMatch,
-    #[error("timestamp is {age} s from now, outside the {tolerance} s tolerance (a replay, or a clock off)")]
+    #[error("timestamp is {}, outside the {tolerance} s tolerance (a replay, or a clock off)", skew(*.age))]
     Stale { age: i64, tolerance: i64 },
+}
+
+/// How far a signed timestamp is from this clock, in words: `age` is now less the timestamp.
+fn skew(age: i64) -> String {
+    match age {
+        a if a >= 0 => format!("{a} s old"),
+        a => format!("{} s ahead of this clock", a.unsigned_abs()),
+    }
 }
 
 /// A verified delivery: its signed timestamp and which secret matched (index into the list).
@@ -153,6 +161,31 @@ fn fresh(t: i64, now: i64, tolerance: i64) -> Result<(), SignatureError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stale_timestamp_says_which_way_it_is_off() {
+        let old = SignatureError::Stale {
+            age: 1000,
+            tolerance: 300,
+        }
+        .to_string();
+        assert!(old.starts_with("timestamp is 1000 s old,"), "{old}");
+        let ahead = SignatureError::Stale {
+            age: -1000,
+            tolerance: 300,
+        }
+        .to_string();
+        assert!(
+            ahead.starts_with("timestamp is 1000 s ahead of this clock,"),
+            "{ahead}"
+        );
+        let far = SignatureError::Stale {
+            age: i64::MIN,
+            tolerance: 300,
+        }
+        .to_string();
+        assert!(far.contains("9223372036854775808 s ahead"), "{far}");
+    }
     use serde_json::Value;
 
     fn vectors() -> Value {
