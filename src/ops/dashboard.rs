@@ -7,6 +7,7 @@ use crate::adapters::store::Store;
 use crate::domain::billing::Customer;
 use crate::domain::config::Config;
 use crate::domain::usage::series::{self, QuotaReached, Series};
+use crate::domain::usage::Subject;
 use crate::ops::revenue::{self, AsOf, ByMonth};
 use crate::ops::usage::report::{self, Period, Query, Report, ReportBy, Window};
 use anyhow::Result;
@@ -286,7 +287,7 @@ fn chart(store: &Store, rows: &mut [UsageRow], now: i64) -> Result<usize> {
         let subject = r
             .key_id
             .as_deref()
-            .map_or(("customer", r.who.customer_id.as_str()), |k| ("key", k));
+            .map_or(Subject::customer(&r.who.customer_id), Subject::key);
         let days = report::exact_days(store, subject, (r.period_start, r.period_end))?;
         let s = series::series(&days, (r.period_start, r.period_end), r.quota, now);
         r.quota_reached = s.quota_reached;
@@ -314,10 +315,8 @@ fn section(
         let (used, quota, percent) = if report.by == ReportBy::Customer {
             (r.used, r.quota, r.percent)
         } else {
-            let scope = q
-                .key
-                .map_or(("customer", r.customer.as_str()), |k| ("key", k));
-            let used = store.usage_in(scope.0, scope.1, r.period_start, r.period_end)?;
+            let of = q.key.map_or(Subject::customer(&r.customer), Subject::key);
+            let used = store.usage_in(of.scope, of.id, r.period_start, r.period_end)?;
             (
                 used,
                 r.quota,
