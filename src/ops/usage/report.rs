@@ -16,8 +16,8 @@ pub enum ReportBy {
     Day,
 }
 
-/// One row of a report.
-#[derive(Debug, Serialize)]
+/// One row of a report; the dashboard's usage rows are these too.
+#[derive(Debug, Clone, Serialize)]
 pub struct Row {
     #[serde(rename = "customer_id")]
     pub customer: String,
