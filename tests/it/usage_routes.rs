@@ -181,7 +181,7 @@ const DOORS: &[(&str, &[Route])] = &[
     ("src/ops/serve/events.rs", &[]),
     ("src/ops/serve/cloudevents.rs", &[Route::CloudEvents]),
     ("src/ops/serve/mod.rs", &[Route::Events]),
-    ("src/domain/keys/verifier/mod.rs", &[]),
+    ("src/ops/verifier/mod.rs", &[]),
 ];
 
 /// What writes usage: the store's entry points, the import workflow and the serve recorders.
