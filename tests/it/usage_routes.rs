@@ -179,8 +179,8 @@ const DOORS: &[(&str, &[Route])] = &[
     // Dispatches `usage import` to the command in import.rs (`import::import(ctx, ..)`).
     ("src/commands/usage/mod.rs", &[]),
     ("src/ops/serve/events.rs", &[]),
-    ("src/ops/serve/cloudevents.rs", &[Route::CloudEvents]),
-    ("src/ops/serve/mod.rs", &[Route::Events]),
+    ("src/api/cloudevents.rs", &[Route::CloudEvents]),
+    ("src/api/events.rs", &[Route::Events]),
     ("src/ops/verifier/mod.rs", &[]),
 ];
 
