@@ -89,8 +89,8 @@ fn revoke(ctx: &mut Ctx, args: &KeysRevokeArgs) -> Result<ExitCode> {
             return super::declined(ctx, "no key was revoked");
         }
     }
-    let who = (args.reason.as_deref(), actor());
-    let done = ops::keys::revoke(ctx.store()?, to_revoke, already, (who.0, &who.1), t)?;
+    let (reason, who) = (args.reason.as_deref(), actor());
+    let done = ops::keys::revoke(ctx.store()?, to_revoke, already, reason, &who, t)?;
     ctx.output.show(&done)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -101,7 +101,12 @@ fn say_listening(
     Ok(())
 }
 
-fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
+/// The checks before anything starts: credentials, limits, and the address (a socket path
+/// is never a store file) with its TLS files.
+fn checked_address(
+    ctx: &mut Ctx,
+    args: &ServeRunArgs,
+) -> Result<(server::Address, Option<Arc<server::tls::Certs>>)> {
     server::reload::ignore_hangup_from_now("serve");
     crate::adapters::secrets::check_credentials().map_err(anyhow::Error::msg)?;
     args.server.limits(args.max_body).check()?;
@@ -109,6 +114,29 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
     if let server::Address::Unix(path) = &addr {
         ctx.refuse_store_path("--listen", path)?;
     }
+    Ok((addr, certs))
+}
+
+/// The end of a run: the socket file goes, a clean run's summary is logged, and the log is
+/// written (unless stderr never drains) before any error is.
+fn end_serve(
+    addr: &server::Address,
+    ran: Result<crate::ops::serve::Summary>,
+    output: &crate::output::Output,
+    json_log: bool,
+    queue: &crate::output::logq::LogQueue,
+) -> Result<ExitCode> {
+    addr.remove_socket();
+    if let Ok(summary) = &ran {
+        let last = crate::output::serve_summary(summary);
+        crate::output::log_notice(output, json_log, "info", &last);
+    }
+    queue.finish(std::time::Duration::from_secs(2));
+    ran.map(|_| ExitCode::SUCCESS)
+}
+
+fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
+    let (addr, certs) = checked_address(ctx, args)?;
     let config = ctx.config()?.clone();
     let json_log = args.server.log_format == crate::cli::LogFormat::Json;
     let stripe = stripe_access(ctx);
@@ -139,12 +167,5 @@ fn serve_cmd(ctx: &mut Ctx, args: &ServeRunArgs) -> Result<ExitCode> {
         stripe,
     };
     let ran = serve::run(rt, run, stop);
-    addr.remove_socket();
-    if let Ok(summary) = &ran {
-        let last = crate::output::serve_summary(summary);
-        crate::output::log_notice(&output, json_log, "info", &last);
-    }
-    // What the log holds is written (unless stderr never drains) before any error is.
-    queue.finish(std::time::Duration::from_secs(2));
-    ran.map(|_| ExitCode::SUCCESS)
+    end_serve(&addr, ran, &output, json_log, &queue)
 }

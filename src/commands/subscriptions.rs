@@ -97,7 +97,7 @@ fn change(ctx: &mut Ctx, args: &SubscriptionsChangeArgs) -> Result<ExitCode> {
     let tiers = tier_map(ctx)?;
     let tier = tier(
         &config,
-        &subscriptions::target_tier(&sub, (args.tier.as_deref(), "--tier"), &tiers)?,
+        &subscriptions::target_tier(&sub, args.tier.as_deref(), "--tier", &tiers)?,
     )?;
     let target = Target::new(&sub, &customer);
     if let Err(e) = lifecycle::check_change(&sub) {

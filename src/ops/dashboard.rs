@@ -7,6 +7,7 @@ use crate::adapters::store::Store;
 use crate::domain::billing::Customer;
 use crate::domain::config::Config;
 use crate::domain::usage::series::{self, QuotaReached, Series};
+use crate::domain::usage::Subject;
 use crate::ops::revenue::{self, AsOf, ByMonth};
 use crate::ops::usage::report::{self, Period, Query, Report, ReportBy, Window};
 use anyhow::Result;
@@ -117,25 +118,45 @@ pub struct UsageSection {
     pub now: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// One customer's usage on the page: the report's row for the whole period (with `--key`, the
+/// key's use against the tier's quota), who it is, and for charted rows the chart.
+#[derive(Debug)]
 pub struct UsageRow {
-    #[serde(flatten)]
     pub who: Who,
-    /// The key charted, for `usage report --key`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_id: Option<String>,
-    pub tier: String,
-    pub period_start: i64,
-    pub period_end: i64,
-    pub used: i64,
-    pub quota: Option<u64>,
-    pub percent: Option<f64>,
-    pub access: crate::domain::billing::AccessState,
+    pub row: report::Row,
     /// For charted rows: when the quota is or would be reached.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quota_reached: Option<QuotaReached>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
+}
+
+/// The page's fields, in its order: who, then the report row's fields a chart needs (a row
+/// for the whole period has no `day`; the key only under `--key`), then the chart.
+impl Serialize for UsageRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (w, r) = (&self.who, &self.row);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("customer_id", &w.customer_id)?;
+        m.serialize_entry("name", &w.name)?;
+        m.serialize_entry("email", &w.email)?;
+        if let Some(k) = &r.key {
+            m.serialize_entry("key_id", k)?;
+        }
+        m.serialize_entry("tier", &r.tier)?;
+        m.serialize_entry("period_start", &r.period_start)?;
+        m.serialize_entry("period_end", &r.period_end)?;
+        m.serialize_entry("used", &r.used)?;
+        m.serialize_entry("quota", &r.quota)?;
+        m.serialize_entry("percent", &r.percent)?;
+        m.serialize_entry("access", &r.access)?;
+        if let Some(q) = &self.quota_reached {
+            m.serialize_entry("quota_reached", q)?;
+        }
+        if let Some(series) = &self.series {
+            m.serialize_entry("series", series)?;
+        }
+        m.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -275,20 +296,22 @@ pub fn usage_section(store: &Store, report: &Report, q: &Query, now: i64) -> Res
 /// series; how many are charted.
 fn chart(store: &Store, rows: &mut [UsageRow], now: i64) -> Result<usize> {
     rows.sort_by(|a, b| {
-        let share = |r: &UsageRow| r.percent.unwrap_or(f64::NEG_INFINITY);
+        let share = |r: &UsageRow| r.row.percent.unwrap_or(f64::NEG_INFINITY);
         share(b)
             .total_cmp(&share(a))
-            .then(b.used.cmp(&a.used))
+            .then(b.row.used.cmp(&a.row.used))
             .then_with(|| a.who.customer_id.cmp(&b.who.customer_id))
     });
     let charted = rows.len().min(CHARTED);
     for r in rows.iter_mut().take(charted) {
         let subject = r
-            .key_id
+            .row
+            .key
             .as_deref()
-            .map_or(("customer", r.who.customer_id.as_str()), |k| ("key", k));
-        let days = report::exact_days(store, subject, (r.period_start, r.period_end))?;
-        let s = series::series(&days, (r.period_start, r.period_end), r.quota, now);
+            .map_or(Subject::customer(&r.who.customer_id), Subject::key);
+        let period = (r.row.period_start, r.row.period_end);
+        let days = report::exact_days(store, subject, period)?;
+        let s = series::series(&days, period, r.row.quota, now);
         r.quota_reached = s.quota_reached;
         r.series = Some(s);
     }
@@ -311,29 +334,22 @@ fn section(
         // A key or day report's row is one part of the period: the chart is of the whole
         // period against the tier's quota, as a customer report's row is (with `--key`, the
         // key's use against it).
-        let (used, quota, percent) = if report.by == ReportBy::Customer {
-            (r.used, r.quota, r.percent)
+        let row = if report.by == ReportBy::Customer {
+            r.clone()
         } else {
-            let scope = q
-                .key
-                .map_or(("customer", r.customer.as_str()), |k| ("key", k));
-            let used = store.usage_in(scope.0, scope.1, r.period_start, r.period_end)?;
-            (
+            let of = q.key.map_or(Subject::customer(&r.customer), Subject::key);
+            let used = store.usage_in(of.scope, of.id, r.period_start, r.period_end)?;
+            report::Row {
+                key: q.key.map(String::from),
+                day: None,
                 used,
-                r.quota,
-                crate::domain::billing::standing(used, r.quota).percent,
-            )
+                percent: crate::domain::billing::standing(used, r.quota).percent,
+                ..r.clone()
+            }
         };
         rows.push(UsageRow {
             who: who(customers, &r.customer),
-            key_id: q.key.map(String::from),
-            tier: r.tier.clone(),
-            period_start: r.period_start,
-            period_end: r.period_end,
-            used,
-            quota,
-            percent,
-            access: r.access,
+            row,
             quota_reached: None,
             series: None,
         });

@@ -254,7 +254,8 @@ pub fn revoke(
     store: &mut Store,
     ids: Vec<String>,
     already: Vec<String>,
-    (reason, actor): (Option<&str>, &str),
+    reason: Option<&str>,
+    actor: &str,
     at: i64,
 ) -> Result<Revoked> {
     let mut revoked = ids;

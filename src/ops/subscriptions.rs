@@ -405,7 +405,8 @@ pub async fn prepare_change(
 /// subscription is on, which must be a tier of the catalog.
 pub fn target_tier(
     sub: &Subscription,
-    (named, field): (Option<&str>, &str),
+    named: Option<&str>,
+    field: &str,
     tiers: &TierMap,
 ) -> Result<String> {
     if let Some(t) = named {

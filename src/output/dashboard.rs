@@ -125,7 +125,7 @@ pub fn warnings(d: &Dashboard) -> Vec<String> {
         .usage
         .rows
         .iter()
-        .filter(|r| r.tier == crate::domain::billing::UNKNOWN_TIER)
+        .filter(|r| r.row.tier == crate::domain::billing::UNKNOWN_TIER)
         .map(|r| r.who.customer_id.as_str())
         .collect();
     unknown.dedup();
@@ -445,7 +445,13 @@ fn usage(u: &UsageSection) -> String {
         ("Access", false),
     ]));
     s.push_str("<tbody>");
-    for r in &u.rows {
+    for UsageRow {
+        who,
+        row: r,
+        quota_reached,
+        ..
+    } in &u.rows
+    {
         let share = r.percent.map_or(String::new(), |p| format!("{p:.1}%"));
         let over = if r.percent.is_some_and(|p| p >= 100.0) {
             " class=\"over\""
@@ -455,11 +461,11 @@ fn usage(u: &UsageSection) -> String {
         let _ = write!(
             s,
             "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td{over}>{share}</td><td>{}</td><td>{}</td></tr>",
-            who_cells(&r.who),
+            who_cells(who),
             escape(&r.tier),
             count(r.used),
             r.quota.map_or_else(|| "unlimited".into(), group),
-            reached_text(r.quota_reached),
+            reached_text(*quota_reached),
             escape(r.access.as_str())
         );
     }
@@ -483,10 +489,11 @@ fn usage(u: &UsageSection) -> String {
     s
 }
 
-fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
-    let subject = match &r.key_id {
-        Some(k) => format!("key {k} of {}", display_name(&r.who)),
-        None => display_name(&r.who),
+fn usage_figure(i: usize, u: &UsageRow, series: &Series) -> String {
+    let r = &u.row;
+    let subject = match &r.key {
+        Some(k) => format!("key {k} of {}", display_name(&u.who)),
+        None => display_name(&u.who),
     };
     let figures = format!(
         ": {} {} of {} ({}), {} to {}",
@@ -502,10 +509,10 @@ fn usage_figure(i: usize, r: &UsageRow, series: &Series) -> String {
         // The subject (a customer's name, from outside) isolated in <bdi>: its direction
         // cannot spill into the figures after it.
         "<figure class=\"usage\" data-customer=\"{}\"><figcaption><bdi>{}</bdi>{}{}</figcaption>{}</figure>\n",
-        escape(&r.who.customer_id),
+        escape(&u.who.customer_id),
         escape(&subject),
         escape(&figures),
-        match r.quota_reached {
+        match u.quota_reached {
             Some(q) => format!(" · quota {}", reached_text(Some(q))),
             None => String::new(),
         },

@@ -395,7 +395,7 @@ fn the_quota_period_turns_over_exactly_at_the_period_end() {
     assert_eq!((q.period_start, q.used), (end, 11));
     let store = k.env.store();
     assert_eq!(
-        store.usage_in("customer", &k.customer, p0, end).unwrap(),
+        store.usage_in(billctl::domain::usage::Scope::Customer, &k.customer, p0, end).unwrap(),
         3 + 7,
         "the old period keeps the calls before its end"
     );

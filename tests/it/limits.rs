@@ -108,7 +108,12 @@ fn parallel_processes_never_exceed_the_quota() {
     let used = f
         .env
         .store()
-        .usage_in("customer", &f.customer, sub.current_period_start, sub.current_period_end)
+        .usage_in(
+            billctl::domain::usage::Scope::Customer,
+            &f.customer,
+            sub.current_period_start,
+            sub.current_period_end,
+        )
         .unwrap();
     assert_eq!(used, 10_000);
 }
@@ -238,7 +243,13 @@ fn ended_periods_roll_forward_once_or_end_access() {
     );
     let reason = v["reason"].as_str().unwrap();
     assert!(reason.contains("rolled forward"), "{reason}");
-    assert_eq!(f.env.store().usage_in("customer", &f.customer, p0, end).unwrap(), 3);
+    assert_eq!(
+        f.env
+            .store()
+            .usage_in(billctl::domain::usage::Scope::Customer, &f.customer, p0, end)
+            .unwrap(),
+        3
+    );
     // More than one interval behind: the mirror is stale, access fails closed.
     f.env.set_now(next + 1);
     let v = f.verify(false);

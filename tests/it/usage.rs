@@ -41,8 +41,22 @@ impl Usage {
         let s = self.env.store();
         (
             self.env.usage_total(&self.customer),
-            s.rollup_sum("customer", &self.customer, "day", i64::MIN, i64::MAX).unwrap(),
-            s.rollup_sum("key", &self.key_id, "hour", i64::MIN, i64::MAX).unwrap(),
+            s.rollup_sum(
+                billctl::domain::usage::Scope::Customer,
+                &self.customer,
+                billctl::domain::usage::Grain::Day,
+                i64::MIN,
+                i64::MAX,
+            )
+            .unwrap(),
+            s.rollup_sum(
+                billctl::domain::usage::Scope::Key,
+                &self.key_id,
+                billctl::domain::usage::Grain::Hour,
+                i64::MIN,
+                i64::MAX,
+            )
+            .unwrap(),
         )
     }
 }

@@ -484,12 +484,23 @@ mod tests {
             assert!(all > 0);
             assert_eq!(s.usage_total(c).unwrap(), all);
             assert_eq!(
-                s.rollup_sum("customer", c, "hour", i64::MIN, i64::MAX)
-                    .unwrap(),
+                s.rollup_sum(
+                    crate::domain::usage::Scope::Customer,
+                    c,
+                    crate::domain::usage::Grain::Hour,
+                    i64::MIN,
+                    i64::MAX
+                )
+                .unwrap(),
                 all
             );
             let days: i64 = s
-                .daily("customer", c, day0, day0 + 5 * 86_400)
+                .daily(
+                    crate::domain::usage::Scope::Customer,
+                    c,
+                    day0,
+                    day0 + 5 * 86_400,
+                )
                 .unwrap()
                 .iter()
                 .map(|d| d.1)
@@ -503,7 +514,8 @@ mod tests {
                 (day0 + 7_300, day0 + 7_900),
             ] {
                 assert_eq!(
-                    s.usage_in("customer", c, from, to).unwrap(),
+                    s.usage_in(crate::domain::usage::Scope::Customer, c, from, to)
+                        .unwrap(),
                     raw(c, None, from, to),
                     "{c} over [{from}, {to})"
                 );
@@ -511,8 +523,13 @@ mod tests {
         }
         let key = raw("", Some("key_a"), day0 + 5_000, day0 + 200_000);
         assert_eq!(
-            s.usage_in("key", "key_a", day0 + 5_000, day0 + 200_000)
-                .unwrap(),
+            s.usage_in(
+                crate::domain::usage::Scope::Key,
+                "key_a",
+                day0 + 5_000,
+                day0 + 200_000
+            )
+            .unwrap(),
             key
         );
         assert_eq!(

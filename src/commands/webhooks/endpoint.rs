@@ -39,12 +39,7 @@ fn endpoint_create(ctx: &mut Ctx, args: &EndpointCreateArgs) -> Result<ExitCode>
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = ops::writes::Local::new(store);
     let (view, kept) = rt.block_on(ops::webhooks::create_endpoint(
-        (&stores, actor),
-        &stripe,
-        &profile,
-        &args.url,
-        desc,
-        &fallback,
+        &stores, actor, &stripe, &profile, &args.url, desc, &fallback,
     ))?;
     match kept {
         ops::webhooks::Kept::Keyring => {}
@@ -88,11 +83,7 @@ fn endpoint_delete(ctx: &mut Ctx, args: &EndpointDeleteArgs) -> Result<ExitCode>
     let (store, rt) = ctx.store_and_runtime()?;
     let stores = ops::writes::Local::new(store);
     let deleted = rt.block_on(ops::webhooks::delete_endpoint(
-        (&stores, actor),
-        &stripe,
-        &args.id,
-        &profile,
-        &dir,
+        &stores, actor, &stripe, &args.id, &profile, &dir,
     ))?;
     ctx.output.show(&deleted)?;
     Ok(ExitCode::SUCCESS)

@@ -71,11 +71,16 @@ fn open_events(ctx: &mut Ctx) -> Result<EventStore> {
     ctx.events()
 }
 
-fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
+/// The checks before anything starts: SIGHUP ignored, credentials, paths and limits.
+fn check_listen(args: &WebhooksListenArgs) -> Result<()> {
     crate::adapters::server::reload::ignore_hangup_from_now("listen");
     crate::adapters::secrets::check_credentials().map_err(anyhow::Error::msg)?;
     check_paths(args)?;
-    args.server.limits(args.max_body).check()?;
+    args.server.limits(args.max_body).check()
+}
+
+fn listen_cmd(ctx: &mut Ctx, args: &WebhooksListenArgs) -> Result<ExitCode> {
+    check_listen(args)?;
     let held = endpoint_secrets(ctx, &args.secret_env)?;
     let mut events = open_events(ctx)?;
     let metrics = ops::webhooks::metrics_route(ctx.store()?, &args.metrics_path)?;

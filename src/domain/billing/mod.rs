@@ -491,7 +491,7 @@ mod tests {
 
     /// States are enums, parsed from text where they come in and named by their `as_str`:
     /// no mode (`live`/`test`), key or token state (`active`/`revoked`/`expired`), access
-    /// (`granted`/`grace`/`payment_required`) or proration value is compared, matched or
+    /// (`granted`/`grace`/`payment_required`), proration value or usage grain (`hour`/`day`) is compared, matched or
     /// produced as a string literal anywhere else in src/. The allowed sites are listed, each
     /// once: a new one fails until it is a parse at the door or an `as_str`.
     #[test]
@@ -507,6 +507,8 @@ mod tests {
             "payment_required",
             "create_prorations",
             "always_invoice",
+            "hour",
+            "day",
         ];
         let allowed: &[(&str, &str)] = &[
             // Mode::parse and Mode::as_str.
@@ -534,6 +536,19 @@ mod tests {
                 "domain/billing/proration.rs",
                 "Proration::AlwaysInvoice => \"always_invoice\",",
             ),
+            // Grain::as_str.
+            ("domain/usage/mod.rs", "Grain::Hour => \"hour\","),
+            ("domain/usage/mod.rs", "Grain::Day => \"day\","),
+            // Other days than a rollup's grain: Stripe's price interval (Interval's parse and
+            // as_str), a year's days per interval, a duration's unit and a CSV column.
+            ("domain/catalog/model.rs", "Interval::Day => \"day\","),
+            ("domain/catalog/model.rs", "\"day\" => Interval::Day,"),
+            ("domain/revenue.rs", "\"day\" => (365, 12),"),
+            (
+                "domain/time.rs",
+                "\"day\" => jiff::Span::new().try_days(n).ok()?,",
+            ),
+            ("output/usage.rs", "\"day\","),
             // Stripe's meter status, read at the Stripe door into a bool.
             (
                 "adapters/stripe/meters.rs",

@@ -25,6 +25,63 @@ pub struct RawEvent {
     pub event_type: Option<String>,
 }
 
+/// Whose usage a sum or rollup is of: a customer's (all its keys) or one key's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Customer,
+    Key,
+}
+
+impl Scope {
+    /// The scope as the rollup tables store it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Customer => "customer",
+            Scope::Key => "key",
+        }
+    }
+}
+
+/// Whose usage, by id: a customer's or one key's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject<'a> {
+    pub scope: Scope,
+    pub id: &'a str,
+}
+
+impl<'a> Subject<'a> {
+    pub fn customer(id: &'a str) -> Self {
+        Subject {
+            scope: Scope::Customer,
+            id,
+        }
+    }
+
+    pub fn key(id: &'a str) -> Self {
+        Subject {
+            scope: Scope::Key,
+            id,
+        }
+    }
+}
+
+/// The size of a rollup's buckets: an hour (`usage_hourly`) or a UTC day (`usage_daily`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grain {
+    Hour,
+    Day,
+}
+
+impl Grain {
+    /// The grain's name, as written to the rollups' sort order.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grain::Hour => "hour",
+            Grain::Day => "day",
+        }
+    }
+}
+
 /// The routes usage comes in by. Every write of usage events names one: a conflict is recorded
 /// and counted by it, and the route table test holds one row for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

@@ -274,7 +274,7 @@ pub fn change_key(s: &mut Store, c: &ChangeKey) -> anyhow::Result<Result<KeyChan
         },
         KeyAction::Revoke => {
             let (ids, already) = ops::keys::to_revoke(std::slice::from_ref(&rec));
-            let r = ops::keys::revoke(s, ids, already, (c.reason.as_deref(), &c.actor), now)?;
+            let r = ops::keys::revoke(s, ids, already, c.reason.as_deref(), &c.actor, now)?;
             Ok(Ok(KeyChanged::Revoked(r)))
         }
     }
@@ -364,8 +364,7 @@ fn tier_on(
     tiers: &crate::domain::billing::TierMap,
     sub: &Subscription,
 ) -> Result<Tier, Refused> {
-    let on =
-        subscriptions::target_tier(sub, (None, "tier"), tiers).map_err(Refused::TierUnknown)?;
+    let on = subscriptions::target_tier(sub, None, "tier", tiers).map_err(Refused::TierUnknown)?;
     config
         .tier(&on)
         .cloned()

@@ -4,6 +4,7 @@
 use crate::adapters::store::Store;
 use crate::domain::billing::Customer;
 use crate::domain::config::Config;
+use crate::domain::usage::{Scope, Subject};
 use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 
@@ -15,8 +16,8 @@ pub enum ReportBy {
     Day,
 }
 
-/// One row of a report.
-#[derive(Debug, Serialize)]
+/// One row of a report; the dashboard's usage rows are these too.
+#[derive(Debug, Clone, Serialize)]
 pub struct Row {
     #[serde(rename = "customer_id")]
     pub customer: String,
@@ -236,17 +237,9 @@ pub fn report(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
     let mut rows = Vec::new();
     for c in customers(store, only)? {
         let plan = plan_of(store, config, &c.id, &q.window, now)?;
-        let subject = key.as_ref().map_or(c.id.as_str(), |k| k.id.as_str());
-        let scope = if key.is_some() { "key" } else { "customer" };
         let key_id = key.as_ref().map(|k| k.id.as_str());
-        rows.extend(rows_of(
-            store,
-            &c.id,
-            key_id,
-            (scope, subject),
-            &plan,
-            q.by,
-        )?);
+        let of = key_id.map_or(Subject::customer(&c.id), Subject::key);
+        rows.extend(rows_of(store, &c.id, key_id, of, &plan, q.by)?);
     }
     Ok(Report { rows, by: q.by })
 }
@@ -272,7 +265,7 @@ fn report_all(store: &Store, config: &Config, q: &Query, now: i64) -> Result<Rep
         .iter()
         .map(|(c, p)| (c.clone(), p.period.0, p.period.1))
         .collect();
-    let used = store.usage_in_many("customer", &items)?;
+    let used = store.usage_in_many(Scope::Customer, &items)?;
     let rows = plans
         .iter()
         .zip(used)
@@ -289,16 +282,16 @@ fn rows_of(
     store: &Store,
     customer: &str,
     key: Option<&str>,
-    (scope, subject): (&str, &str),
+    of: Subject<'_>,
     plan: &Plan,
     by: ReportBy,
 ) -> Result<Vec<Row>> {
     let (from, to) = plan.period;
-    let whole = || store.usage_in("customer", customer, from, to);
+    let whole = || store.usage_in(Scope::Customer, customer, from, to);
     let mut out = Vec::new();
     match by {
         ReportBy::Customer => {
-            let used = store.usage_in(scope, subject, from, to)?;
+            let used = store.usage_in(of.scope, of.id, from, to)?;
             let whole = if key.is_some() { whole()? } else { used };
             out.push(row(customer, (key, None), plan, (used, whole)));
         }
@@ -313,13 +306,13 @@ fn rows_of(
                     .collect(),
             };
             for k in keys {
-                let used = store.usage_in("key", &k, from, to)?;
+                let used = store.usage_in(Scope::Key, &k, from, to)?;
                 out.push(row(customer, (Some(&k), None), plan, (used, whole)));
             }
         }
         ReportBy::Day => {
             let whole = whole()?;
-            for (day, used) in exact_days(store, (scope, subject), (from, to))? {
+            for (day, used) in exact_days(store, of, (from, to))? {
                 out.push(row(customer, (key, Some(day)), plan, (used, whole)));
             }
         }
@@ -332,15 +325,15 @@ fn rows_of(
 /// exactly.
 pub(crate) fn exact_days(
     store: &Store,
-    (scope, subject): (&str, &str),
+    of: Subject<'_>,
     (from, to): (i64, i64),
 ) -> Result<Vec<(i64, i64)>> {
     let mut out = Vec::new();
-    for (day, _) in store.daily(scope, subject, from.div_euclid(86_400) * 86_400, to)? {
+    for (day, _) in store.daily(of.scope, of.id, from.div_euclid(86_400) * 86_400, to)? {
         let end = day.saturating_add(86_400);
         out.push((
             day,
-            store.usage_in(scope, subject, day.max(from), end.min(to))?,
+            store.usage_in(of.scope, of.id, day.max(from), end.min(to))?,
         ));
     }
     Ok(out)
@@ -379,8 +372,8 @@ pub fn customer_usage(
         return Ok(None);
     }
     let plan = plan_of(store, config, id, &Window::CURRENT, now)?;
-    let used = store.usage_in("customer", id, plan.period.0, plan.period.1)?;
-    let days = exact_days(store, ("customer", id), plan.period)?
+    let used = store.usage_in(Scope::Customer, id, plan.period.0, plan.period.1)?;
+    let days = exact_days(store, Subject::customer(id), plan.period)?
         .into_iter()
         .filter(|&(_, used)| used != 0)
         .map(|(day, used)| Day {
@@ -402,7 +395,7 @@ pub fn alerts(store: &Store, config: &Config, threshold: f64, now: i64) -> Resul
         if plan.quota.is_none() {
             continue;
         }
-        let used = store.usage_in("customer", &c.id, plan.period.0, plan.period.1)?;
+        let used = store.usage_in(Scope::Customer, &c.id, plan.period.0, plan.period.1)?;
         let r = row(&c.id, (None, None), &plan, (used, used));
         if r.percent.is_some_and(|p| p >= threshold) {
             listed.push(r);

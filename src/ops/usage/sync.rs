@@ -640,7 +640,12 @@ mod tests {
         assert_eq!(store.compacted_before().unwrap(), Some(before));
         assert_eq!(
             store
-                .usage_in("customer", "cus_1", 0, 2_000_000_000)
+                .usage_in(
+                    crate::domain::usage::Scope::Customer,
+                    "cus_1",
+                    0,
+                    2_000_000_000
+                )
                 .unwrap(),
             50,
             "rollups keep every call"

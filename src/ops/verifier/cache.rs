@@ -285,7 +285,12 @@ impl Verifier {
                     access_until,
                     period: (from, to),
                     // From the rollups: the cost does not grow with the customer's calls.
-                    used: self.store.usage_in("customer", id, from, to)?,
+                    used: self.store.usage_in(
+                        crate::domain::usage::Scope::Customer,
+                        id,
+                        from,
+                        to,
+                    )?,
                     note,
                     ended,
                 }

@@ -67,7 +67,8 @@ pub enum Kept {
 /// where `fallback` allows. When nothing can keep it and it cannot be shown, nothing is
 /// created.
 pub async fn create_endpoint<S: crate::ops::writes::Stores>(
-    (stores, actor): (&S, crate::ops::writes::Actor<'_>),
+    stores: &S,
+    actor: crate::ops::writes::Actor<'_>,
     stripe: &Writer,
     profile: &str,
     url: &str,
@@ -160,7 +161,8 @@ pub async fn endpoints(
 /// `webhooks endpoint delete`: deletes the endpoint in Stripe, then forgets its secret in
 /// the keyring and the data dir's secret file.
 pub async fn delete_endpoint<S: crate::ops::writes::Stores>(
-    (stores, actor): (&S, crate::ops::writes::Actor<'_>),
+    stores: &S,
+    actor: crate::ops::writes::Actor<'_>,
     stripe: &Writer,
     id: &str,
     profile: &str,

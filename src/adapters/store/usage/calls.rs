@@ -148,7 +148,12 @@ impl Store {
         let used = match charges.used.get(&period) {
             Some(u) => *u,
             None => {
-                let u = self.usage_in("customer", &event.customer_id, from, to)?;
+                let u = self.usage_in(
+                    crate::domain::usage::Scope::Customer,
+                    &event.customer_id,
+                    from,
+                    to,
+                )?;
                 charges.used.insert(period.clone(), u);
                 u
             }

@@ -2,6 +2,7 @@
 //! events at the edges, under the compaction horizon.
 
 use crate::adapters::store::Store;
+use crate::domain::usage::{Grain, Scope};
 use anyhow::Result;
 
 impl Store {
@@ -12,18 +13,18 @@ impl Store {
     /// Where raw events were compacted away (before `compacted_before`), an edge inside an hour
     /// resolves to the hour's start: each compacted hour counts in the period holding its start,
     /// so consecutive periods still add up exactly.
-    pub fn usage_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+    pub fn usage_in(&self, scope: Scope, subject: &str, from: i64, to: i64) -> Result<i64> {
         self.usage_in_span(scope, subject, span(from, to, self.compacted_before()?))
     }
 
-    fn usage_in_span(&self, scope: &str, subject: &str, span: Span) -> Result<i64> {
+    fn usage_in_span(&self, scope: Scope, subject: &str, span: Span) -> Result<i64> {
         match span {
             Span::Empty => Ok(0),
             Span::Raw(from, to) => self.raw_in(scope, subject, from, to),
             Span::Hours { from, h0, h1, to } => checked_sum([
                 self.raw_in(scope, subject, from, h0)?,
                 self.raw_in(scope, subject, h1, to)?,
-                self.rollup_sum(scope, subject, "hour", h0, h1)?,
+                self.rollup_sum(scope, subject, Grain::Hour, h0, h1)?,
             ]),
             Span::Days {
                 from,
@@ -35,9 +36,9 @@ impl Store {
             } => checked_sum([
                 self.raw_in(scope, subject, from, h0)?,
                 self.raw_in(scope, subject, h1, to)?,
-                self.rollup_sum(scope, subject, "day", d0, d1)?,
-                self.rollup_sum(scope, subject, "hour", h0, d0)?,
-                self.rollup_sum(scope, subject, "hour", d1, h1)?,
+                self.rollup_sum(scope, subject, Grain::Day, d0, d1)?,
+                self.rollup_sum(scope, subject, Grain::Hour, h0, d0)?,
+                self.rollup_sum(scope, subject, Grain::Hour, d1, h1)?,
             ]),
         }
     }
@@ -46,7 +47,7 @@ impl Store {
     /// statement answers them all (the same decomposition: raw partial hours at the edges,
     /// hourly rollups to the day boundaries, daily rollups between), where one by one each would
     /// be a dozen round trips; periods too short for that shape are asked one by one.
-    pub fn usage_in_many(&self, scope: &str, items: &[(String, i64, i64)]) -> Result<Vec<i64>> {
+    pub fn usage_in_many(&self, scope: Scope, items: &[(String, i64, i64)]) -> Result<Vec<i64>> {
         if !self.db.is_pg() {
             return items
                 .iter()
@@ -101,7 +102,9 @@ impl Store {
             return Ok(out);
         }
         let sql = usage_many_sql(scope);
-        let sums = self.db.query_arrays(&sql, &subjects, scope, &cols)?;
+        let sums = self
+            .db
+            .query_arrays(&sql, &subjects, scope.as_str(), &cols)?;
         for (n, v) in index.into_iter().zip(sums) {
             out[n] = v;
         }
@@ -109,10 +112,16 @@ impl Store {
     }
 
     /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
-    pub fn daily(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+    pub fn daily(
+        &self,
+        scope: Scope,
+        subject: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>> {
         self.db.query(
             "SELECT day, quantity FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4 ORDER BY day",
-            crate::ps![scope, subject, from, to],
+            crate::ps![scope.as_str(), subject, from, to],
             |r| Ok((r.i64(0)?, r.i64(1)?)),
         )
     }
@@ -121,12 +130,12 @@ impl Store {
     /// `from <= ts < to`. The index is by hour first, so the first hours of the range are one
     /// seek each and any later hours one scan of every event in them; the callers ask for short
     /// ranges (a period's partial-hour edges, the last minute's calls).
-    fn raw_in(&self, scope: &str, subject: &str, from: i64, to: i64) -> Result<i64> {
+    fn raw_in(&self, scope: Scope, subject: &str, from: i64, to: i64) -> Result<i64> {
         const SEEK_HOURS: i64 = 4;
         if to <= from {
             return Ok(0);
         }
-        let (seek, scan) = if scope == "key" {
+        let (seek, scan) = if scope == Scope::Key {
             (
                 "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 = ?1 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?2) AND key_id = ?2 AND ts >= ?3 AND ts < ?4",
                 "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_events WHERE ts / 3600 > ?1 AND ts / 3600 <= ?2 AND customer_id = (SELECT customer_id FROM api_keys WHERE id = ?3) AND key_id = ?3 AND ts >= ?4 AND ts < ?5",
@@ -166,9 +175,9 @@ impl Store {
     /// for buckets starting in `from <= bucket < to`.
     pub fn rollup_sum(
         &self,
-        scope: &str,
+        scope: Scope,
         subject: &str,
-        grain: &str,
+        grain: Grain,
         from: i64,
         to: i64,
     ) -> Result<i64> {
@@ -176,10 +185,10 @@ impl Store {
             return Ok(0);
         }
         let one = |sql: &str, p: &[crate::adapters::store::db::P]| self.db.int(sql, p);
-        if grain == "day" {
+        if grain == Grain::Day {
             return one(
                 "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_daily WHERE scope = ?1 AND subject = ?2 AND day >= ?3 AND day < ?4",
-                crate::ps![scope, subject, from, to],
+                crate::ps![scope.as_str(), subject, from, to],
             );
         }
         // Hours are clustered by day: one seek per day for a short range (a period's edges).
@@ -190,14 +199,14 @@ impl Store {
             for d in (first..=last).step_by(86_400) {
                 total = add(total, one(
                     "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_hourly WHERE day = ?1 AND scope = ?2 AND subject = ?3 AND hour >= ?4 AND hour < ?5",
-                    crate::ps![d, scope, subject, from, to],
+                    crate::ps![d, scope.as_str(), subject, from, to],
                 )?)?;
             }
             return Ok(total);
         }
         one(
             "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM usage_hourly WHERE day >= ?1 AND day <= ?2 AND scope = ?3 AND subject = ?4 AND hour >= ?5 AND hour < ?6",
-            crate::ps![first, last, scope, subject, from, to],
+            crate::ps![first, last, scope.as_str(), subject, from, to],
         )
     }
 
@@ -205,7 +214,7 @@ impl Store {
     /// (tests check the rollups against it).
     #[cfg(test)]
     pub fn usage_sum(&self, customer: &str, from: i64, to: i64) -> Result<i64> {
-        self.raw_in("customer", customer, from, to)
+        self.raw_in(Scope::Customer, customer, from, to)
     }
 
     /// Calls made with a key since `since` (for tests).
@@ -218,16 +227,16 @@ impl Store {
     /// (for tests).
     #[cfg(test)]
     pub fn key_usage(&self, key: &str, from: i64, to: i64) -> Result<i64> {
-        self.raw_in("key", key, from, to)
+        self.raw_in(Scope::Key, key, from, to)
     }
 }
 
 /// The one Postgres statement that sums usage over many long periods at once: per row, the
 /// raw events of the two edge hours, the hourly rollups of the two edge days, and the daily
 /// rollups between.
-fn usage_many_sql(scope: &str) -> String {
+fn usage_many_sql(scope: Scope) -> String {
     // Raw events are indexed by hour, customer, key: a key's are found under its customer.
-    let raw_subject = if scope == "key" {
+    let raw_subject = if scope == Scope::Key {
         "e.customer_id = (SELECT k.customer_id FROM api_keys k WHERE k.id = x.s) AND e.key_id = x.s"
     } else {
         "e.customer_id = x.s"

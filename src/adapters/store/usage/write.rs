@@ -4,6 +4,7 @@
 use super::{conflicts_among, Route, UsageEvent, Written};
 use crate::adapters::store::usage::compaction::horizon;
 use crate::adapters::store::usage::sums::add;
+use crate::domain::usage::{Grain, Scope};
 use anyhow::Result;
 
 /// Inserts events inside the caller's transaction and adds the newly inserted ones to the
@@ -64,16 +65,16 @@ fn identity(e: &UsageEvent) -> (&str, &str) {
 fn add_to_rollups(db: &crate::adapters::store::db::Db, events: &[&UsageEvent]) -> Result<()> {
     use std::collections::HashMap;
     /// Scope, subject, grain, bucket start.
-    type Row<'a> = (&'static str, &'a str, &'static str, i64);
+    type Row<'a> = (Scope, &'a str, Grain, i64);
     let mut sums: HashMap<Row, (i64, i64), Fx> = HashMap::default();
     let mut last_use: HashMap<&str, i64, Fx> = HashMap::default();
     for e in events {
         let hour = e.ts.div_euclid(3600) * 3600;
         let day = e.ts.div_euclid(86_400) * 86_400;
-        let customer = [("customer", e.customer_id.as_str())];
-        let key = e.key_id.as_deref().map(|k| ("key", k));
+        let customer = [(Scope::Customer, e.customer_id.as_str())];
+        let key = e.key_id.as_deref().map(|k| (Scope::Key, k));
         for (scope, subject) in customer.into_iter().chain(key) {
-            for (grain, bucket) in [("hour", hour), ("day", day)] {
+            for (grain, bucket) in [(Grain::Hour, hour), (Grain::Day, day)] {
                 let s = sums.entry((scope, subject, grain, bucket)).or_default();
                 s.0 = add(s.0, e.quantity)?;
                 s.1 += 1;
@@ -88,6 +89,7 @@ fn add_to_rollups(db: &crate::adapters::store::db::Db, events: &[&UsageEvent]) -
     // Postgres take row locks in one order).
     let mut sums: Vec<_> = sums.into_iter().collect();
     sums.sort_unstable_by_key(|&((scope, subject, grain, bucket), _)| {
+        let (grain, scope) = (grain.as_str(), scope.as_str());
         (grain, bucket.div_euclid(86_400), scope, subject, bucket)
     });
     let mut hourly = db.prepare(
@@ -99,11 +101,15 @@ fn add_to_rollups(db: &crate::adapters::store::db::Db, events: &[&UsageEvent]) -
          ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events",
     )?;
     for ((scope, subject, grain, bucket), (q, n)) in &sums {
-        if *grain == "hour" {
-            let day = bucket.div_euclid(86_400) * 86_400;
-            hourly.execute(crate::ps![day, *scope, *subject, *bucket, *q, *n])?;
-        } else {
-            daily.execute(crate::ps![*scope, *subject, *bucket, *q, *n])?;
+        let scope = scope.as_str();
+        match grain {
+            Grain::Hour => {
+                let day = bucket.div_euclid(86_400) * 86_400;
+                hourly.execute(crate::ps![day, scope, *subject, *bucket, *q, *n])?;
+            }
+            Grain::Day => {
+                daily.execute(crate::ps![scope, *subject, *bucket, *q, *n])?;
+            }
         }
     }
     let mut last_use: Vec<_> = last_use.into_iter().collect();

@@ -7,7 +7,7 @@ use super::db::{Db, P, R};
 use super::open_db;
 use anyhow::{Context, Result};
 use arrival::store_one;
-use select::{glob_regex, select_from, select_sql, Arg};
+use select::{glob_regex, select_from, select_sql, Arg, Source};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -451,7 +451,11 @@ impl EventStore {
             status: None,
             ..filter.clone()
         };
-        let from = ("event_conflicts", "event_id", "created, event_id, seq");
+        let from = Source {
+            table: "event_conflicts",
+            id_col: "event_id",
+            order: "created, event_id, seq",
+        };
         let (sql, args) = select_from(from, CONFLICT_COLUMNS, &f, limit, self.db.is_pg());
         let p: Vec<P> = args.iter().map(Arg::p).collect();
         self.db.query(&sql, &p, conflict_row)

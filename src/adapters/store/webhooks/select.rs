@@ -55,7 +55,11 @@ pub(super) fn select_sql(
     pg: bool,
 ) -> (String, Vec<Arg>) {
     select_from(
-        ("events", "id", "created, received_at, id"),
+        Source {
+            table: "events",
+            id_col: "id",
+            order: "created, received_at, id",
+        },
         cols,
         f,
         limit,
@@ -63,9 +67,16 @@ pub(super) fn select_sql(
     )
 }
 
-/// `SELECT cols FROM table WHERE ...` for a filter, the ids matched on `id_col`.
+/// A table a filter selects from: the ids matched on `id_col`, the rows in `order`.
+pub(super) struct Source {
+    pub table: &'static str,
+    pub id_col: &'static str,
+    pub order: &'static str,
+}
+
+/// `SELECT cols FROM table WHERE ...` for a filter, the ids matched on `from.id_col`.
 pub(super) fn select_from(
-    (table, id_col, order): (&str, &str, &str),
+    from: Source,
     cols: &str,
     f: &Filter,
     limit: Option<usize>,
@@ -83,7 +94,7 @@ pub(super) fn select_from(
             .iter()
             .map(|i| mark(&mut args, Arg::T(i.clone())))
             .collect();
-        clauses.push(format!("{id_col} IN ({})", marks.join(", ")));
+        clauses.push(format!("{} IN ({})", from.id_col, marks.join(", ")));
     }
     if let Some(k) = &f.kind {
         if pg {
@@ -106,12 +117,12 @@ pub(super) fn select_from(
         let m = mark(&mut args, Arg::T(st.clone()));
         clauses.push(format!("status = {m}"));
     }
-    let mut sql = format!("SELECT {cols} FROM {table}");
+    let mut sql = format!("SELECT {cols} FROM {}", from.table);
     if !clauses.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&clauses.join(" AND "));
     }
-    sql.push_str(&format!(" ORDER BY {order}"));
+    sql.push_str(&format!(" ORDER BY {}", from.order));
     if let Some(l) = limit {
         sql.push_str(&format!(" LIMIT {l}"));
     }
