@@ -253,7 +253,21 @@ impl Verifier {
             }
         }
         let loaded = self.snapshot(t)?;
-        let state = Arc::new(match self.store.current_subscription(id)? {
+        let state = Arc::new(self.load_customer(id, now)?);
+        self.customers.insert(
+            id.to_string(),
+            Cached {
+                value: state.clone(),
+                loaded,
+            },
+        );
+        Ok(state)
+    }
+
+    /// A customer's state as the store has it now: the subscription, its period at `now`,
+    /// until when it grants access, and the period's usage so far.
+    fn load_customer(&mut self, id: &str, now: i64) -> Result<CustomerState> {
+        Ok(match self.store.current_subscription(id)? {
             None => CustomerState {
                 tier: None,
                 subscription: String::new(),
@@ -295,15 +309,7 @@ impl Verifier {
                     ended,
                 }
             }
-        });
-        self.customers.insert(
-            id.to_string(),
-            Cached {
-                value: state.clone(),
-                loaded,
-            },
-        );
-        Ok(state)
+        })
     }
 
     /// The billing period that holds `now`: the mirror's, or, once it has ended, the next one
