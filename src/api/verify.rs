@@ -86,37 +86,27 @@ impl Service {
     }
 }
 
-/// A verdict as the route answers it: what `keys verify --json` prints, with the status the
-/// API should answer (serialized field by field, without an intermediate document).
+/// A verdict as the route answers it: what `keys verify --json` prints (the verdict's own
+/// JSON), then the status the API should answer.
 #[derive(Serialize)]
 struct VerdictBody<'a> {
-    valid: bool,
-    code: Code,
-    reason: &'a Option<String>,
-    key_id: &'a Option<String>,
-    customer_id: &'a Option<String>,
-    tier: &'a Option<String>,
-    quota: &'a Option<crate::ops::verifier::QuotaView>,
-    rate_limit: &'a Option<crate::ops::verifier::RateView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retry_after: Option<u64>,
+    #[serde(flatten)]
+    verdict: std::borrow::Cow<'a, Verification>,
     status: u16,
 }
 
 /// HTTP 200 with the verdict, or 503 when the store could not say (the store's own words go
 /// to the log, never to the caller).
 fn verdict_answer(v: &Verification) -> Response {
-    let down = (v.code == Code::StoreUnavailable).then(|| Some(STORE_DOWN.to_string()));
+    let verdict = match v.code {
+        Code::StoreUnavailable => std::borrow::Cow::Owned(Verification {
+            reason: Some(STORE_DOWN.to_string()),
+            ..v.clone()
+        }),
+        _ => std::borrow::Cow::Borrowed(v),
+    };
     let body = VerdictBody {
-        valid: v.is_valid(),
-        code: v.code,
-        reason: down.as_ref().unwrap_or(&v.reason),
-        key_id: &v.key_id,
-        customer_id: &v.customer,
-        tier: &v.tier,
-        quota: &v.quota,
-        rate_limit: &v.rate_limit,
-        retry_after: v.retry_after,
+        verdict,
         status: v.code.http_status(),
     };
     let mut r = server::json(StatusCode::OK, &body);
