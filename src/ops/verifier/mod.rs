@@ -32,7 +32,8 @@
 //! [`Verifier::end_snapshot`] and on drop.
 //!
 //! ```no_run
-//! use billctl::domain::keys::{Code, Verifier};
+//! use billctl::domain::keys::Code;
+//! use billctl::ops::verifier::Verifier;
 //! # fn main() -> anyhow::Result<()> {
 //! let config = billctl::domain::config::load(None)?;
 //! let mut verifier = Verifier::open(std::path::Path::new("/var/lib/billctl"), &config)?;
