@@ -14,15 +14,19 @@
 //!    same events into a store with the same keys.
 //! 4. Plain verifies through serve beside `billctl keys verify` as a process per request.
 //! 5. The RSS of a `billctl serve` process after first sight of 100,000 keys.
+//! 6. What a group of 32 recorded calls writes (rows and pages a call, round trips a group on
+//!    Postgres), for one key's calls and for 32 customers' (`written.rs`): counts, not times.
 //!
 //! BENCHMARKS.md records the figures with this command. BILLCTL_BENCH_ONLY=plain|recorded|
-//! events|process|rss runs one part.
+//! events|process|rss|written runs one part.
 
 #[path = "../common/pg.rs"]
 #[allow(dead_code)]
 mod pg;
 #[path = "seed.rs"]
 mod seed;
+#[path = "written.rs"]
+mod written;
 
 use billctl::adapters::server::{self, Handler, Request, Response};
 use billctl::adapters::store::{KeyRecord, Store};
@@ -333,7 +337,35 @@ fn main() -> anyhow::Result<()> {
     if part("rss") {
         rss(&keys, &token, dir.path())?;
     }
+    if part("written") {
+        write_costs(dir.path())?;
+    }
     Ok(())
+}
+
+/// 6. Rows and pages a recorded call writes, and round trips a group, on both stores.
+fn write_costs(dir: &std::path::Path) -> anyhow::Result<()> {
+    let config =
+        billctl::domain::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
+    // A store of its own with a month of history (the other parts' store stays as it was).
+    let own = dir.join("written");
+    let mut sqlite = Store::open(&own)?;
+    let sqlite_keys = seed(&mut sqlite, 2_000)?;
+    let n = written::history(&mut sqlite, &sqlite_keys, now())?;
+    println!("written: stores of 1,000 customers with {n} events of history (a month)");
+    let side = written::Side::sqlite(&own.join("billctl.db"))?;
+    written::report("SQLite", sqlite, side, &sqlite_keys, &config)?;
+    let Some(cluster) = pg::cluster() else {
+        println!("written on Postgres: skipped (no PostgreSQL server binaries)");
+        return Ok(());
+    };
+    let url = cluster.fresh_db();
+    let parsed =
+        billctl::adapters::store::pg::PgUrl::parse(&url, true).map_err(|e| anyhow::anyhow!(e))?;
+    let mut pg_store = Store::open_pg(&parsed)?;
+    let pg_keys = seed(&mut pg_store, 2_000)?;
+    written::history(&mut pg_store, &pg_keys, now())?;
+    written::report("Postgres", pg_store, written::Side::pg(&url)?, &pg_keys, &config)
 }
 
 /// 1. Plain verifies of cached keys against the anchor.

@@ -158,6 +158,19 @@ pub struct Pg {
     url: super::pg::PgUrl,
     /// A transaction is open: a lost connection took it with it, so nothing of it is retried.
     in_tx: bool,
+    /// Round trips to the server so far (each statement, prepare, transaction statement and
+    /// COPY): what the recorder's group commit is measured by.
+    trips: u64,
+}
+
+/// What a connection has done so far (see [`Db::counters`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counters {
+    /// Round trips to the server (Postgres; `None` on SQLite, which runs in-process).
+    pub round_trips: Option<u64>,
+    /// Rows inserted, updated or deleted (SQLite's `total_changes`; `None` on Postgres, whose
+    /// figures come from its own statistics).
+    pub rows_changed: Option<u64>,
 }
 
 /// The database behind a store.
@@ -190,6 +203,7 @@ impl Pg {
             stmts: HashMap::new(),
             url,
             in_tx: false,
+            trips: 0,
         }
     }
 
@@ -243,6 +257,7 @@ impl Pg {
                 }
                 Err(e) => return Err(e),
             };
+            self.trips += 1;
             let client = &mut self.client;
             let e = match off_runtime(|| f(client, &s)) {
                 Ok(v) => return Ok(v),
@@ -278,6 +293,7 @@ impl Pg {
             return Ok(s.clone());
         }
         let text = to_pg(sql);
+        self.trips += 1;
         let client = &mut self.client;
         let s = off_runtime(|| client.prepare(&text))
             .with_context(|| format!("Postgres could not prepare: {sql}"))?;
@@ -329,6 +345,7 @@ impl Prepared<'_> {
             Prepared::S(s) => Ok(s.execute(rusqlite::params_from_iter(p))?),
             Prepared::G(pg, s) => {
                 let mut pg = pg.borrow_mut();
+                pg.trips += 1;
                 let client = &mut pg.client;
                 let s = &*s;
                 Ok(off_runtime(|| client.execute(s, &pg_params(p)))? as usize)
@@ -353,11 +370,13 @@ fn batch(pg: &RefCell<Pg>, sql: &str) -> Result<()> {
         pg.in_tx = false;
     }
     pg.ensure()?;
+    pg.trips += 1;
     let client = &mut pg.client;
     let mut done: Result<()> = off_runtime(|| client.batch_execute(sql)).map_err(Into::into);
     if let Err(e) = &done {
         if begins && pg.lost(e) {
             pg.reconnect()?;
+            pg.trips += 1;
             let client = &mut pg.client;
             done = off_runtime(|| client.batch_execute(sql)).map_err(Into::into);
         }
@@ -425,6 +444,21 @@ impl Db {
         match self {
             Db::Pg(p) => Some(p.borrow().url.tls_asked()),
             Db::Sqlite(_) => None,
+        }
+    }
+
+    /// What this connection has done so far, for measuring a workflow's cost: round trips to
+    /// Postgres, and rows inserted, updated or deleted on SQLite (its `total_changes`).
+    pub fn counters(&self) -> Counters {
+        match self {
+            Db::Sqlite(c) => Counters {
+                round_trips: None,
+                rows_changed: Some(c.total_changes()),
+            },
+            Db::Pg(pg) => Counters {
+                round_trips: Some(pg.borrow().trips),
+                rows_changed: None,
+            },
         }
     }
 
@@ -530,6 +564,8 @@ impl Db {
             Db::Pg(pg) => {
                 let mut pg = pg.borrow_mut();
                 pg.ensure()?;
+                // An unnamed statement: prepared and run, two round trips.
+                pg.trips += 2;
                 let client = &mut pg.client;
                 off_runtime(|| -> Result<Vec<i64>> {
                     let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&texts, &text];
@@ -553,6 +589,7 @@ impl Db {
             Db::Pg(pg) => {
                 let mut pg = pg.borrow_mut();
                 pg.ensure()?;
+                pg.trips += 1;
                 let client = &mut pg.client;
                 off_runtime(|| -> Result<u64> {
                     use std::io::Write;

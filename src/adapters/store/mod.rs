@@ -326,6 +326,12 @@ impl Store {
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
         self.db.row_counts()
     }
+
+    /// What this store's connection has done so far (round trips on Postgres, rows changed on
+    /// SQLite): the measure of a workflow's cost in the tests and benchmarks.
+    pub fn counters(&self) -> db::Counters {
+        self.db.counters()
+    }
 }
 
 impl Store {
