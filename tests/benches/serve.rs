@@ -10,16 +10,23 @@
 //! 2. Recorded verifies at 32 connections on SQLite, beside `Verifier::verify_and_record` with
 //!    one transaction per call (in-process, the same store); then the same on Postgres when
 //!    its server binaries are installed (a throwaway cluster, as the tests start).
-//! 3. Usage events over HTTP (NDJSON, 10,000 a request) beside `billctl usage import` of the
+//! 3. Several hosts on one Postgres (when its server binaries are installed): 1, 2 and 4
+//!    `billctl serve` processes recording verifies on one store, the 32 connections split
+//!    across them, with the CPU the serve processes and the Postgres server each spent, beside
+//!    one transaction per call in-process on the same store; and a 60-a-minute rate limit exact
+//!    across the processes (120 calls at once: 60 valid, 60 stored).
+//! 4. Usage events over HTTP (NDJSON, 10,000 a request) beside `billctl usage import` of the
 //!    same events into a store with the same keys.
-//! 4. Plain verifies through serve beside `billctl keys verify` as a process per request.
-//! 5. The RSS of a `billctl serve` process after first sight of 100,000 keys.
-//! 6. What a group of 32 recorded calls writes (rows and pages a call, round trips a group on
+//! 5. Plain verifies through serve beside `billctl keys verify` as a process per request.
+//! 6. The RSS of a `billctl serve` process after first sight of 100,000 keys.
+//! 7. What a group of 32 recorded calls writes (rows and pages a call, round trips a group on
 //!    Postgres), for one key's calls and for 32 customers' (`written.rs`): counts, not times.
 //!
 //! BENCHMARKS.md records the figures with this command. BILLCTL_BENCH_ONLY=plain|recorded|
-//! events|process|rss|written runs one part.
+//! hosts|events|process|rss|written runs one part.
 
+#[path = "hosts.rs"]
+mod hosts;
 #[path = "../common/pg.rs"]
 #[allow(dead_code)]
 mod pg;
@@ -253,14 +260,28 @@ fn load(
     total: Option<usize>,
     make: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>,
 ) -> anyhow::Result<Load> {
+    let mut one = load_over(&[addr], connections, duration, total, make)?;
+    Ok(one.remove(0))
+}
+
+/// One load run as [`load`]'s, its connections split evenly across `addrs` (connection c to
+/// `addrs[c % addrs.len()]`), all driven at once; what each address answered, in order.
+fn load_over(
+    addrs: &[&str],
+    connections: usize,
+    duration: Duration,
+    total: Option<usize>,
+    make: Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>,
+) -> anyhow::Result<Vec<Load>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let rt = runtime();
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let results = rt.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..connections {
-            let (addr, next, make) = (addr.to_string(), next.clone(), make.clone());
+        for c in 0..connections {
+            let at = c % addrs.len();
+            let (addr, next, make) = (addrs[at].to_string(), next.clone(), make.clone());
             tasks.spawn(async move {
                 let mut s = tokio::net::TcpStream::connect(&addr).await?;
                 s.set_nodelay(true)?;
@@ -281,16 +302,18 @@ fn load(
                     );
                     lat.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
                 }
-                anyhow::Ok(lat)
+                anyhow::Ok((at, lat))
             });
         }
-        let mut all = Vec::new();
+        let mut per = vec![Vec::new(); addrs.len()];
         while let Some(r) = tasks.join_next().await {
-            all.extend(r??);
+            let (at, lat) = r??;
+            per[at].extend(lat);
         }
-        anyhow::Ok(all)
+        anyhow::Ok(per)
     })?;
-    Ok(Load { requests: results.len(), elapsed: start.elapsed(), latencies: results })
+    let elapsed = start.elapsed();
+    Ok(results.into_iter().map(|l| Load { requests: l.len(), elapsed, latencies: l }).collect())
 }
 
 fn post(path: &str, token: &str, body: &[u8]) -> Vec<u8> {
@@ -315,6 +338,16 @@ fn verify_request(token: &str, key: &str, record: bool) -> Vec<u8> {
 fn main() -> anyhow::Result<()> {
     let only = std::env::var("BILLCTL_BENCH_ONLY").ok();
     let part = |p: &str| only.as_deref().is_none_or(|o| o == p);
+    if only.as_deref() == Some("written") {
+        // Its stores are its own: the 100,000-key seed below is not needed.
+        let dir = tempfile::tempdir()?;
+        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+        return write_costs(dir.path());
+    }
+    if only.as_deref() == Some("hosts") {
+        // Its own Postgres store: the SQLite seed below is not needed.
+        return hosts::run();
+    }
     let dir = tempfile::tempdir()?;
     // A private data dir, as billctl makes its own (else every process warns about its mode).
     std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
@@ -327,6 +360,9 @@ fn main() -> anyhow::Result<()> {
     }
     if part("recorded") {
         recorded(&store, &keys, &token, dir.path())?;
+    }
+    if part("hosts") {
+        hosts::run()?;
     }
     if part("events") {
         events(&keys, dir.path())?;
@@ -343,7 +379,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// 6. Rows and pages a recorded call writes, and round trips a group, on both stores.
+/// 7. Rows and pages a recorded call writes, and round trips a group, on both stores.
 fn write_costs(dir: &std::path::Path) -> anyhow::Result<()> {
     let config =
         billctl::domain::config::parse(CONFIG, "bench.toml").map_err(|e| anyhow::anyhow!(e))?;
@@ -501,7 +537,7 @@ fn recorded(
     recorded_rounds("Postgres", &pg_store, &pg_keys, &pg_token)
 }
 
-/// 3. Usage events over HTTP against `billctl usage import` of the same events.
+/// 4. Usage events over HTTP against `billctl usage import` of the same events.
 fn events(keys: &[String], dir: &std::path::Path) -> anyhow::Result<()> {
     let bin = env!("CARGO_BIN_EXE_billctl");
     let now = now();
@@ -577,7 +613,7 @@ fn seed_keys_from(store: &mut Store, keys: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// 4. Plain verifies through serve against `billctl keys verify` as a process per request.
+/// 5. Plain verifies through serve against `billctl keys verify` as a process per request.
 fn process(
     store: &Store,
     keys: &[String],
@@ -620,7 +656,7 @@ fn vm_rss_kb(pid: u32) -> anyhow::Result<u64> {
         .ok_or_else(|| anyhow::anyhow!("no VmRSS"))
 }
 
-/// 5. The RSS of a `billctl serve` process with every key cached.
+/// 6. The RSS of a `billctl serve` process with every key cached.
 fn rss(keys: &[String], token: &str, dir: &std::path::Path) -> anyhow::Result<()> {
     let bin = env!("CARGO_BIN_EXE_billctl");
     let cfg = dir.join("bench.toml");
