@@ -213,9 +213,10 @@
 //! | `adapters/store/keys.rs` | API keys |
 //! | `adapters/store/tokens.rs` | service tokens (hashes only) |
 //! | `adapters/store/usage/mod.rs` | usage events (identity: source and id) and their conflicts; recording a batch |
-//! | `adapters/store/usage/write.rs` | usage written once per identity (rows, or COPY on Postgres), added to the hourly and daily rollups |
+//! | `adapters/store/usage/write.rs` | usage written once per identity (rows, or COPY on Postgres), added to the hourly and daily rollups (one statement per table on Postgres) |
 //! | `adapters/store/usage/sums.rs` | exact usage sums over any period: daily and hourly rollups, raw events at the edges |
 //! | `adapters/store/usage/calls.rs` | recorded calls checked against their rate and quota in the transaction that records them |
+//! | `adapters/store/usage/group.rs` | a group of recorded calls on Postgres in a constant number of round trips (locks, counts, inserts: one statement each) |
 //! | `adapters/store/usage/compaction.rs` | `usage compact`'s horizon, and the raw events dropped behind it |
 //! | `adapters/store/usage_conflicts.rs` | usage conflicts kept apart, and their filtered listing |
 //! | `adapters/store/audit.rs` | the audit log |

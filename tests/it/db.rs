@@ -30,13 +30,13 @@ fn status_shows_path_version_and_counts_and_backup_copies_online() {
     let s = env.cmd("db status --json").ok().json();
     let path = env.data_dir().join("billctl.db");
     assert_eq!(s["path"], path.to_str().unwrap());
-    assert_eq!(s["schema_version"], 13);
+    assert_eq!(s["schema_version"], 14);
     assert_eq!(s["tables"]["catalog_tiers"], 3);
     assert_eq!(s["tables"]["catalog_prices"], 3);
     assert_eq!(mode(env.data_dir()), 0o700);
     assert_eq!(mode(&path), 0o600);
     let human = env.cmd("db status").ok();
-    let said = human.stdout.contains("schema version: 13");
+    let said = human.stdout.contains("schema version: 14");
     assert!(said && human.stdout.contains("catalog_tiers"), "{}", human.stdout);
 
     assert_eq!(s["webhooks"]["schema_version"], 2);

@@ -534,9 +534,9 @@ fn copy_import_takes_duplicates_exactly() {
             "{scope} {subject}"
         );
     }
-    let last: i64 =
-        pg_one(&mut client, "SELECT last_used_at FROM api_keys WHERE id = 'key_a'", &[]);
-    assert_eq!(last, event(1_498).ts);
+    // The key's last use, as the store reads it (its latest daily rollup's last event).
+    let last = store.key("key_a").unwrap().unwrap().last_used_at;
+    assert_eq!(last, Some(event(1_498).ts));
 }
 
 /// Over TCP, the test cluster takes only TLS. billctl connects with TLS through rustls and
@@ -762,6 +762,7 @@ fn usage_identity_migration_reads_cloudevents_sources_from_meta() {
              DROP TABLE usage_conflicts;
              DROP TABLE stripe_writes;
              DROP TABLE event_conflicts;
+             ALTER TABLE usage_daily DROP COLUMN last_ts;
              DELETE FROM billctl_schema WHERE version >= 7;",
         )
         .unwrap();
@@ -955,4 +956,129 @@ fn scope_of(scope: &str) -> billctl::domain::usage::Scope {
         "key" => billctl::domain::usage::Scope::Key,
         _ => billctl::domain::usage::Scope::Customer,
     }
+}
+
+/// A store with `n` customers on a tier without limits, each with an active subscription and
+/// one key; returns the verifier and the keys (customer i's is keys[i]).
+fn recording_verifier(url: &str, n: usize) -> (billctl::ops::verifier::Verifier, Vec<String>) {
+    use billctl::adapters::store::KeyRecord;
+    use billctl::domain::billing::{Customer, MirrorRow};
+    use billctl::domain::mode::Mode;
+    let config = billctl::domain::config::parse(
+        "[tiers.flat]\nname = \"Flat\"\nquota = \"unlimited\"\nrate_limit_per_minute = 1000000\n[tiers.flat.price]\nlookup_key = \"flat_monthly\"\namount = 0\ncurrency = \"usd\"\ninterval = \"month\"\n",
+        "flat.toml",
+    )
+    .unwrap();
+    let mut store = common::pg_store(url);
+    let now = billctl::domain::clock::now();
+    store.claim_mode(Mode::Test).unwrap();
+    let mut keys = Vec::new();
+    let mut records = Vec::new();
+    for i in 0..n {
+        let id = format!("cus_g{i}");
+        let customer = Customer { id: id.clone(), email: None, name: None, created: now };
+        let sub = MirrorRow {
+            id: format!("sub_g{i}"),
+            customer_id: id.clone(),
+            status: "active".into(),
+            tier: "flat".into(),
+            price_id: "price_flat".into(),
+            item_id: format!("si_g{i}"),
+            current_period_start: now - 86_400,
+            current_period_end: now + 29 * 86_400,
+            cancel_at_period_end: false,
+            cancel_at: None,
+            canceled_at: None,
+            ended_at: None,
+            created: now,
+            quantity: 1,
+        };
+        store.record(&customer, &[sub], now).unwrap();
+        let (kid, key) = billctl::domain::keys::generate(Mode::Test).unwrap();
+        records.push(KeyRecord {
+            id: kid,
+            hash: billctl::domain::keys::hash(&key).to_vec(),
+            mode: Mode::Test,
+            customer_id: id,
+            name: None,
+            created_at: now,
+            created_by: "test".into(),
+            expires_at: None,
+            ttl_secs: None,
+            revoked_at: None,
+            revoked_reason: None,
+            last_used_at: None,
+            replaces: None,
+            replaced_by: None,
+        });
+        keys.push(key);
+    }
+    let audit = billctl::adapters::store::Audit {
+        actor: "test",
+        action: "key.issue",
+        key_id: None,
+        customer_id: None,
+        reason: None,
+        detail: None,
+    };
+    store.issue_keys(&records, &audit, now).unwrap();
+    let v = billctl::ops::verifier::Verifier::from_store(store, &config)
+        .unwrap()
+        .with_refresh(std::time::Duration::from_secs(3600));
+    (v, keys)
+}
+
+/// A group of recorded calls takes as many round trips to Postgres with one call as with 32
+/// of one key or 32 of 32 customers (issue 45): the locks, the counts, the calls, each rollup
+/// table and the keys' last use are one statement each for the whole group. Every call is
+/// recorded, and each customer's rollups hold its calls.
+#[test]
+fn a_group_of_recorded_calls_takes_a_constant_number_of_round_trips() {
+    let Some(pg) = common::pg::cluster() else {
+        return;
+    };
+    let url = pg.fresh_db();
+    let (mut v, keys) = recording_verifier(&url, 40);
+    let group = |v: &mut billctl::ops::verifier::Verifier, calls: &[&str]| -> u64 {
+        let calls: Vec<(&str, i64)> = calls.iter().map(|k| (*k, 1)).collect();
+        let before = v.store().counters().round_trips.unwrap();
+        let out = v.verify_and_record_many(&calls);
+        assert!(
+            out.iter().all(|x| x.is_valid()),
+            "{:?}",
+            out.iter().map(|x| x.code).collect::<Vec<_>>()
+        );
+        v.store().counters().round_trips.unwrap() - before
+    };
+    let all: Vec<&str> = keys.iter().map(String::as_str).collect();
+    // The first group of each shape loads the keys and prepares the statements.
+    let one_key = vec![all[0]; 32];
+    let (one, same, many) = (&all[..1], &one_key[..], &all[..32]);
+    for g in [one, same, many, &all[32..]] {
+        group(&mut v, g);
+    }
+    let trips: Vec<(usize, &str, u64)> =
+        [(one, "one call"), (same, "one key's 32 calls"), (many, "32 customers' calls")]
+            .into_iter()
+            .map(|(g, what)| (g.len(), what, group(&mut v, g)))
+            .collect();
+    let first = trips[0].2;
+    for (n, what, t) in &trips {
+        assert_eq!(
+            *t, first,
+            "a group of {what} ({n}) took {t} round trips, one call {first}: {trips:?}"
+        );
+    }
+    assert!(first <= 8, "begin, locks, counts, calls, two rollup tables, keys, commit: {trips:?}");
+    let mut client = pg.client(&url);
+    let recorded: i64 = 1 + 32 + 32 + 8 + 1 + 32 + 32;
+    assert_eq!(pg_one::<i64>(&mut client, "SELECT count(*) FROM usage_events", &[]), recorded);
+    for table in ["usage_hourly", "usage_daily"] {
+        let sql =
+            format!("SELECT CAST(sum(quantity) AS BIGINT) FROM {table} WHERE scope = 'customer'");
+        assert_eq!(pg_one::<i64>(&mut client, &sql, &[]), recorded, "{table}");
+    }
+    // cus_g0 made the first call of each group of one and all of one key's: 1 + 32 + 1 + 1 + 32 + 1.
+    let sql = "SELECT CAST(sum(quantity) AS BIGINT) FROM usage_daily WHERE scope = 'customer' AND subject = 'cus_g0'";
+    assert_eq!(pg_one::<i64>(&mut client, sql, &[]), 68);
 }

@@ -736,3 +736,103 @@ fn every_grouping_shows_the_tiers_quota() {
         }
     }
 }
+
+/// Issue 45's migration (SQLite 14, Postgres 10) on a store written before it: one raw index
+/// instead of two, and a key's last use kept in its daily rollup. Every count and period sum
+/// is the same after it, the last use recorded before it is still read, and a later call moves
+/// it while an earlier one does not. Runs on the suite's backend.
+#[test]
+fn the_one_index_migration_keeps_counts_and_last_use_exact() {
+    use billctl::adapters::store::{Route, Store, UsageEvent};
+    use billctl::domain::usage::Scope;
+    let t0 = 1_790_000_000i64;
+    let events: Vec<UsageEvent> = (0..600i64)
+        .map(|i| UsageEvent {
+            key_id: (i % 4 != 0).then(|| "key_m".to_string()),
+            ..event(format!("m{i}"), if i % 5 == 0 { "cus_n" } else { "cus_m" })
+                .quantity(1 + i % 7)
+                .at(t0 + i * 977)
+        })
+        .collect();
+    let last = events.iter().filter(|e| e.key_id.is_some()).map(|e| e.ts).max().unwrap();
+    // The store as the previous schema wrote it: rollups without `last_ts`, two raw indexes,
+    // and the key's last use in its own column.
+    let env = Env::new();
+    let exec = |sql: &str| match &env.database_url {
+        Some(u) => common::pg::cluster().unwrap().client(u).batch_execute(sql).unwrap(),
+        None => rusqlite::Connection::open(env.data_dir().join("billctl.db"))
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap(),
+    };
+    let rewind = if env.database_url.is_some() {
+        format!(
+            "ALTER TABLE usage_daily DROP COLUMN last_ts; ALTER TABLE usage_daily RESET (fillfactor); ALTER TABLE usage_hourly RESET (fillfactor);
+             UPDATE api_keys SET last_used_at = {last} WHERE id = 'key_m';
+             DELETE FROM billctl_schema WHERE version >= 10;"
+        )
+    } else {
+        format!(
+            "DROP INDEX usage_by_hour;
+             CREATE INDEX usage_by_hour_customer ON usage_events(ts / 3600, customer_id, ts, quantity);
+             CREATE INDEX usage_by_hour_key ON usage_events(ts / 3600, key_id, ts, quantity) WHERE key_id IS NOT NULL;
+             ALTER TABLE usage_daily DROP COLUMN last_ts;
+             UPDATE api_keys SET last_used_at = {last} WHERE id = 'key_m';
+             PRAGMA user_version = 13;"
+        )
+    };
+    let mut store = env.store();
+    let hash = if env.database_url.is_some() { "'\\x00'" } else { "x'00'" };
+    exec(&format!("INSERT INTO api_keys (id, hash, mode, customer_id, created_at, created_by) VALUES ('key_m', {hash}, 'test', 'cus_m', 0, 'test')"));
+    store.record_usage(&events, t0, Route::Import).unwrap();
+    let periods =
+        [(t0 - 10, t0 + 86_400 * 3 + 17), (t0 + 5_000, t0 + 9_000), (t0 + 3_333, t0 + 600 * 977)];
+    let sums = |s: &Store| -> Vec<i64> {
+        let mut out = Vec::new();
+        for (scope, subject) in
+            [(Scope::Customer, "cus_m"), (Scope::Customer, "cus_n"), (Scope::Key, "key_m")]
+        {
+            for (f, t) in periods {
+                out.push(s.usage_in(scope, subject, f, t).unwrap());
+            }
+        }
+        out
+    };
+    let before = sums(&store);
+    let truth: i64 = events.iter().filter(|e| e.customer_id == "cus_m").map(|e| e.quantity).sum();
+    assert_eq!(
+        before[2],
+        events
+            .iter()
+            .filter(|e| e.customer_id == "cus_m" && e.ts >= periods[2].0 && e.ts < periods[2].1)
+            .map(|e| e.quantity)
+            .sum::<i64>()
+    );
+    drop(store);
+    exec(&rewind);
+    let mut store = env.store();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        store.check_schema().unwrap(),
+        "migrated to the current schema"
+    );
+    assert_eq!(sums(&store), before, "every period sum is the same after the migration");
+    let counts: std::collections::HashMap<String, i64> =
+        store.row_counts().unwrap().into_iter().collect();
+    assert_eq!(counts["usage_events"], 600);
+    assert_eq!(store.usage_in(Scope::Customer, "cus_m", 0, i64::MAX / 2).unwrap(), truth);
+    assert_eq!(
+        store.key("key_m").unwrap().unwrap().last_used_at,
+        Some(last),
+        "the last use recorded before the migration is read"
+    );
+    // A later event moves the key's last use; an earlier one does not.
+    let later = UsageEvent { key_id: Some("key_m".into()), ..event("after", "cus_m").at(last + 5) };
+    let earlier =
+        UsageEvent { key_id: Some("key_m".into()), ..event("before", "cus_m").at(t0 + 1) };
+    store.record_usage(&[later], t0, Route::Import).unwrap();
+    assert_eq!(store.key("key_m").unwrap().unwrap().last_used_at, Some(last + 5));
+    store.record_usage(&[earlier], t0, Route::Import).unwrap();
+    assert_eq!(store.key("key_m").unwrap().unwrap().last_used_at, Some(last + 5));
+    assert_eq!(store.usage_in(Scope::Customer, "cus_m", 0, i64::MAX / 2).unwrap(), truth + 2);
+}

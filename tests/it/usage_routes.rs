@@ -172,6 +172,8 @@ const DOORS: &[(&str, &[Route])] = &[
     ("src/adapters/store/usage/mod.rs", &[]),
     ("src/adapters/store/usage/write.rs", &[]),
     ("src/adapters/store/usage/calls.rs", &[Route::Verify]),
+    // A group of recorded calls on Postgres, in one statement per table.
+    ("src/adapters/store/usage/group.rs", &[Route::Verify]),
     ("src/ops/usage/import/record.rs", &[Route::Record]),
     // Commits the import's batches under the route its caller gave.
     ("src/ops/usage/import/writers.rs", &[]),

@@ -550,34 +550,20 @@ impl Db {
         self.query_one(sql, p, |r| r.i64(0))
     }
 
-    /// Postgres: a statement over arrays (`$1` text[], `$2` a text, `$3`... bigint[]) that
-    /// returns one BIGINT per row, in order. Not for SQLite.
-    pub fn query_arrays(
+    /// Postgres: every row of a statement whose parameters are typed values, arrays among
+    /// them (a whole group's rows in one statement, through `unnest`), each read by `f`;
+    /// prepared once, like every statement. Not for SQLite.
+    pub fn pg_rows<T>(
         &self,
         sql: &str,
-        texts: &[String],
-        text: &str,
-        ints: &[Vec<i64>],
-    ) -> Result<Vec<i64>> {
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+        mut f: impl FnMut(&R) -> Result<T>,
+    ) -> Result<Vec<T>> {
         match self {
             Db::Sqlite(_) => anyhow::bail!("array statements are Postgres's"),
             Db::Pg(pg) => {
-                let mut pg = pg.borrow_mut();
-                pg.ensure()?;
-                // An unnamed statement: prepared and run, two round trips.
-                pg.trips += 2;
-                let client = &mut pg.client;
-                off_runtime(|| -> Result<Vec<i64>> {
-                    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&texts, &text];
-                    for c in ints {
-                        params.push(c);
-                    }
-                    Ok(client
-                        .query(sql, &params)?
-                        .iter()
-                        .map(|r| r.get::<_, i64>(0))
-                        .collect())
-                })
+                let rows = pg.borrow_mut().run(sql, |c, s| c.query(s, params))?;
+                rows.iter().map(|r| f(&R::G(r))).collect()
             }
         }
     }

@@ -71,8 +71,21 @@ macro_rules! key_columns {
     };
 }
 
+/// The key columns as read: `last_used_at` is the key's latest daily rollup's last event
+/// (written with the rollups, so a recorded call writes no key row), or the column itself,
+/// which holds the last use recorded before the rollups kept it (schema 14 on SQLite, 10 on
+/// Postgres), whichever is later.
+macro_rules! key_select {
+    () => {
+        "id, hash, mode, customer_id, name, created_at, created_by, expires_at, ttl_secs, revoked_at, revoked_reason,
+         coalesce((SELECT CASE WHEN api_keys.last_used_at IS NULL OR d.last_ts > api_keys.last_used_at THEN d.last_ts ELSE api_keys.last_used_at END
+                   FROM usage_daily d WHERE d.scope = 'key' AND d.subject = api_keys.id ORDER BY d.day DESC LIMIT 1), api_keys.last_used_at),
+         replaces, replaced_by"
+    };
+}
+
 /// The verify hot path: a constant statement, found in the statement cache without formatting.
-const KEY_BY_ID: &str = concat!("SELECT ", key_columns!(), " FROM api_keys WHERE id = ?1");
+const KEY_BY_ID: &str = concat!("SELECT ", key_select!(), " FROM api_keys WHERE id = ?1");
 
 fn key_row(r: &super::db::R) -> Result<KeyRecord> {
     Ok(KeyRecord {
@@ -247,7 +260,7 @@ impl Store {
             Some(c) => self.db.query(
                 concat!(
                     "SELECT ",
-                    key_columns!(),
+                    key_select!(),
                     " FROM api_keys WHERE customer_id = ?1 ORDER BY created_at DESC, id"
                 ),
                 crate::ps![c],
@@ -256,7 +269,7 @@ impl Store {
             None => self.db.query(
                 concat!(
                     "SELECT ",
-                    key_columns!(),
+                    key_select!(),
                     " FROM api_keys ORDER BY created_at DESC, id"
                 ),
                 &[],

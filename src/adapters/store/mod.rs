@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_invoice_finals.sql"),
     include_str!("migrations/0012_usage_identity.sql"),
     include_str!("migrations/0013_stripe_writes.sql"),
+    include_str!("migrations/0014_one_usage_index.sql"),
 ];
 
 /// An open store.

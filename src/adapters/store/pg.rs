@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0007_usage_identity.sql"),
     include_str!("migrations/postgres/0008_stripe_writes.sql"),
     include_str!("migrations/postgres/0009_event_conflicts.sql"),
+    include_str!("migrations/postgres/0010_recorded_groups.sql"),
 ];
 /// The advisory lock key held while migrating: "billctl" in ASCII.
 const MIGRATE_LOCK: i64 = 0x0062_696c_6c63_746c;

@@ -147,9 +147,11 @@ impl Verifier {
         self.seq += 1;
         let event = UsageEvent {
             source: String::new(),
+            // This verifier's origin, then its count: a process's recorded calls take
+            // ascending ids, so the unique index on ids grows at one end (one page a group),
+            // where ids led by the key wrote a page per key.
             event_id: format!(
-                "v-{}-{:016x}-{}",
-                rec.id,
+                "v-{:016x}-{:016x}",
                 *self.origin.get_or_insert_with(rand::random),
                 self.seq
             ),

@@ -27,8 +27,8 @@ pub struct CallLimits {
 pub struct Charges {
     /// The store's `data_version` the counts go with (SQLite); `None`: not to be kept.
     version: Option<i64>,
-    used: std::collections::HashMap<(String, i64, i64), i64>,
-    windows: std::collections::HashMap<String, std::collections::BTreeMap<i64, i64>>,
+    pub(super) used: std::collections::HashMap<(String, i64, i64), i64>,
+    pub(super) windows: std::collections::HashMap<String, std::collections::BTreeMap<i64, i64>>,
 }
 
 /// The most customers and keys whose counts are kept between groups.
@@ -79,6 +79,25 @@ pub enum Charge {
     },
 }
 
+/// What a call's rate counts against, as the counts name it (`k:<key>`, or `c:<customer>` when
+/// the rate is the customer's), and its window `[a minute ago, the allowed skew ahead]`.
+pub(super) fn subject_of(
+    event: &UsageEvent,
+    limits: &CallLimits,
+    now: i64,
+) -> (String, (i64, i64)) {
+    let end = now
+        .checked_add(limits.max_future_skew)
+        .and_then(|t| t.checked_add(1))
+        .unwrap_or(i64::MAX);
+    let subject = if limits.rate_per_customer {
+        format!("c:{}", event.customer_id)
+    } else {
+        format!("k:{}", event.key_id.as_deref().unwrap_or_default())
+    };
+    (subject, (now.saturating_sub(60), end))
+}
+
 impl Store {
     /// Records calls of keys if they keep to their limits, many in one transaction (group
     /// commit): each call's rate window and its customer's usage are counted and checked, and
@@ -106,14 +125,13 @@ impl Store {
         let mut charges = std::mem::take(&mut self.charges);
         let this = &*self;
         let done = this.db.tx(true, |db| {
-            // Postgres: the customers' locks serialise the counts and inserts across hosts
-            // (SQLite's write lock already does).
-            let customers: std::collections::BTreeSet<&str> =
-                calls.iter().map(|(e, _)| e.customer_id.as_str()).collect();
-            for c in customers {
-                db.lock(&format!("usage:{c}"))?;
-            }
             charges.keep_if_alone(db)?;
+            if db.is_pg() {
+                // The customers' locks serialise the counts and inserts across hosts, and
+                // each step is one statement for the whole group (see `group.rs`).
+                return this.record_group_pg(db, &mut charges, calls, now);
+            }
+            // SQLite's write lock serialises the group; its statements run in-process.
             let mut out = Vec::with_capacity(calls.len());
             let mut recorded = Vec::with_capacity(calls.len());
             for (event, limits) in calls {
@@ -135,7 +153,7 @@ impl Store {
 
     /// One call's limits checked against the counts (read once, then followed), and the
     /// counts moved if it keeps to them; the caller inserts the recorded calls.
-    fn charge_one(
+    pub(super) fn charge_one(
         &self,
         charges: &mut Charges,
         event: &UsageEvent,
@@ -161,16 +179,7 @@ impl Store {
         if !crate::domain::billing::fits(used, event.quantity, limits.quota) {
             return Ok(Charge::QuotaExceeded { used });
         }
-        let window_end = now
-            .checked_add(limits.max_future_skew)
-            .and_then(|t| t.checked_add(1))
-            .unwrap_or(i64::MAX);
-        let since = now.saturating_sub(60);
-        let subject = if limits.rate_per_customer {
-            format!("c:{}", event.customer_id)
-        } else {
-            format!("k:{key}")
-        };
+        let (subject, (since, window_end)) = subject_of(event, limits, now);
         if !charges.windows.contains_key(&subject) {
             let seconds = if limits.rate_per_customer {
                 self.customer_seconds(&event.customer_id, since, window_end)?

@@ -6,7 +6,7 @@ use crate::adapters::store::Store;
 use anyhow::Result;
 
 /// The setting that records `usage compact`'s horizon.
-const HORIZON_KEY: &str = "usage.compacted_before";
+pub(super) const HORIZON_KEY: &str = "usage.compacted_before";
 
 pub(super) fn horizon(db: &crate::adapters::store::db::Db) -> Result<Option<i64>> {
     Ok(db

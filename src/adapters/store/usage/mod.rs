@@ -14,6 +14,7 @@
 
 mod calls;
 mod compaction;
+mod group;
 mod sums;
 mod write;
 

@@ -45,8 +45,8 @@ impl Store {
 
     /// [`Store::usage_in`] for many `(subject, from, to)` at once, in order. On Postgres one
     /// statement answers them all (the same decomposition: raw partial hours at the edges,
-    /// hourly rollups to the day boundaries, daily rollups between), where one by one each would
-    /// be a dozen round trips; periods too short for that shape are asked one by one.
+    /// hourly rollups to the day boundaries, daily rollups between; every shape of period,
+    /// short ones too), where one by one each would be a dozen round trips.
     pub fn usage_in_many(&self, scope: Scope, items: &[(String, i64, i64)]) -> Result<Vec<i64>> {
         if !self.db.is_pg() {
             return items
@@ -54,61 +54,18 @@ impl Store {
                 .map(|(s, f, t)| self.usage_in(scope, s, *f, *t))
                 .collect();
         }
-        let horizon = self.compacted_before()?;
-        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
-        let mut out = vec![0i64; items.len()];
-        // Columns of the batch: subject, the two raw edges (hour, from, to), the two hourly
-        // edges (day, from, to), the daily span (from, to).
-        let mut cols: Vec<Vec<i64>> = vec![Vec::new(); 14];
-        let (mut subjects, mut index) = (Vec::new(), Vec::new());
-        for (n, (subject, from, to)) in items.iter().enumerate() {
-            let sp = span(*from, *to, horizon);
-            let Span::Days {
-                from,
-                h0,
-                d0,
-                d1,
-                h1,
-                to,
-            } = sp
-            else {
-                // Shorter periods (or none) have another shape: asked one by one.
-                out[n] = self.usage_in_span(scope, subject, sp)?;
-                continue;
-            };
-            let row = [
-                from / 3600,
-                from,
-                h0,
-                h1 / 3600,
-                h1,
-                to,
-                floor(h0, 86_400),
-                h0,
-                d0,
-                d1,
-                d1,
-                h1,
-                d0,
-                d1,
-            ];
-            for (c, v) in cols.iter_mut().zip(row) {
-                c.push(v);
-            }
-            subjects.push(subject.clone());
-            index.push(n);
+        if items.is_empty() {
+            return Ok(Vec::new());
         }
-        if subjects.is_empty() {
-            return Ok(out);
+        let (subjects, cols) = many_columns(items, self.compacted_before()?);
+        let sql = format!("{} ORDER BY x.n", usage_many_sql(scope, "", 1));
+        let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&subjects];
+        let scope = scope.as_str();
+        params.push(&scope);
+        for c in &cols {
+            params.push(c);
         }
-        let sql = usage_many_sql(scope);
-        let sums = self
-            .db
-            .query_arrays(&sql, &subjects, scope.as_str(), &cols)?;
-        for (n, v) in index.into_iter().zip(sums) {
-            out[n] = v;
-        }
-        Ok(out)
+        self.db.pg_rows(&sql, &params, |r| r.i64(0))
     }
 
     /// Daily totals (day start, quantity) of a subject with days in `[from, to)`.
@@ -231,10 +188,27 @@ impl Store {
     }
 }
 
-/// The one Postgres statement that sums usage over many long periods at once: per row, the
-/// raw events of the two edge hours, the hourly rollups of the two edge days, and the daily
-/// rollups between.
-fn usage_many_sql(scope: Scope) -> String {
+/// The subjects and the 14 columns of [`usage_many_sql`] for `items` under `horizon`.
+pub(super) fn many_columns(
+    items: &[(String, i64, i64)],
+    horizon: Option<i64>,
+) -> (Vec<String>, Vec<Vec<i64>>) {
+    let mut cols: Vec<Vec<i64>> = (0..14).map(|_| Vec::with_capacity(items.len())).collect();
+    for (_, from, to) in items {
+        for (c, v) in cols.iter_mut().zip(span(*from, *to, horizon).columns()) {
+            c.push(v);
+        }
+    }
+    (items.iter().map(|(s, _, _)| s.clone()).collect(), cols)
+}
+
+/// The one Postgres statement that sums usage over many periods at once: per row (`x.n`
+/// numbers them from 1), the raw events of the two edge hours, the hourly rollups of the two
+/// edge days, and the daily rollups between ([`Span::columns`]). `head` goes before the sum
+/// in the select list; the parameters start at `$first`: the subjects (text[]), the scope
+/// (text), then the 14 bigint[] columns.
+pub(super) fn usage_many_sql(scope: Scope, head: &str, first: usize) -> String {
+    let p = |i: usize| format!("${}", first + i);
     // Raw events are indexed by hour, customer, key: a key's are found under its customer.
     let raw_subject = if scope == Scope::Key {
         "e.customer_id = (SELECT k.customer_id FROM api_keys k WHERE k.id = x.s) AND e.key_id = x.s"
@@ -244,18 +218,21 @@ fn usage_many_sql(scope: Scope) -> String {
     let raw = |h: &str, f: &str, t: &str| {
         format!("coalesce((SELECT sum(e.quantity) FROM usage_events e WHERE e.ts / 3600 = x.{h} AND {raw_subject} AND e.ts >= x.{f} AND e.ts < x.{t}), 0)")
     };
+    let scope_p = p(1);
     let hourly = |d: &str, f: &str, t: &str| {
-        format!("coalesce((SELECT sum(u.quantity) FROM usage_hourly u WHERE u.day = x.{d} AND u.scope = $2 AND u.subject = x.s AND u.hour >= x.{f} AND u.hour < x.{t}), 0)")
+        format!("coalesce((SELECT sum(u.quantity) FROM usage_hourly u WHERE u.day = x.{d} AND u.scope = {scope_p} AND u.subject = x.s AND u.hour >= x.{f} AND u.hour < x.{t}), 0)")
     };
+    let arrays: Vec<String> = (2..16).map(|i| format!("{}::bigint[]", p(i))).collect();
     format!(
-        "SELECT CAST({} + {} + {} + {} + coalesce((SELECT sum(d.quantity) FROM usage_daily d WHERE d.scope = $2 AND d.subject = x.s AND d.day >= x.df AND d.day < x.dt), 0) AS BIGINT)
-         FROM unnest($1::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
-           WITH ORDINALITY AS x(s, r1h, r1f, r1t, r2h, r2f, r2t, h1d, h1f, h1t, h2d, h2f, h2t, df, dt, n)
-         ORDER BY x.n",
+        "SELECT {head}CAST({} + {} + {} + {} + coalesce((SELECT sum(d.quantity) FROM usage_daily d WHERE d.scope = {scope_p} AND d.subject = x.s AND d.day >= x.df AND d.day < x.dt), 0) AS BIGINT)
+         FROM unnest({}::text[], {})
+           WITH ORDINALITY AS x(s, r1h, r1f, r1t, r2h, r2f, r2t, h1d, h1f, h1t, h2d, h2f, h2t, df, dt, n)",
         raw("r1h", "r1f", "r1t"),
         raw("r2h", "r2f", "r2t"),
         hourly("h1d", "h1f", "h1t"),
         hourly("h2d", "h2f", "h2t"),
+        p(0),
+        arrays.join(", "),
     )
 }
 
@@ -282,6 +259,70 @@ enum Span {
         h1: i64,
         to: i64,
     },
+}
+
+impl Span {
+    /// The span as five ranges, each within what one seek reads, empty ones included (from =
+    /// to): raw events `[f, t)` within hour `h` (twice), hourly rollups `[f, t)` within day
+    /// `d` (twice), daily rollups `[f, t)`: `[h, f, t, h, f, t, d, f, t, d, f, t, f, t]`, the
+    /// columns of [`usage_many_sql`].
+    fn columns(self) -> [i64; 14] {
+        let ceil = |t: i64, u: i64| t.div_euclid(u) * u + if t.rem_euclid(u) == 0 { 0 } else { u };
+        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+        // The raw edges and the whole hours between them (h0 <= h1 when there are any).
+        let (from, to, h0, h1) = match self {
+            Span::Empty => return [0; 14],
+            Span::Raw(from, to) => {
+                // Within two hours at most: [from, the next hour) and [that hour, to).
+                let h = ceil(from, 3600).min(to);
+                return [
+                    from / 3600,
+                    from,
+                    h,
+                    h / 3600,
+                    h,
+                    to,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                ];
+            }
+            Span::Hours { from, h0, h1, to }
+            | Span::Days {
+                from, h0, h1, to, ..
+            } => (from, to, h0, h1),
+        };
+        let (d0, d1) = match self {
+            Span::Days { d0, d1, .. } => (d0, d1),
+            // Less than a day of whole hours: at most one midnight inside, where both
+            // hourly ranges meet.
+            _ => {
+                let m = ceil(h0, 86_400).min(h1);
+                (m, m)
+            }
+        };
+        [
+            from / 3600,
+            from,
+            h0,
+            h1 / 3600,
+            h1,
+            to,
+            floor(h0, 86_400),
+            h0,
+            d0,
+            floor(d1, 86_400),
+            d1,
+            h1,
+            d0,
+            d1,
+        ]
+    }
 }
 
 /// The decomposition of `[from, to)` under the compaction horizon: where raw events were
@@ -330,4 +371,96 @@ pub(super) fn add(a: i64, b: i64) -> Result<i64> {
 
 fn checked_sum(parts: impl IntoIterator<Item = i64>) -> Result<i64> {
     parts.into_iter().try_fold(0, add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the five ranges of [`Span::columns`] add up to over `events` (ts, quantity), read
+    /// as the statement reads them: raw events by their hour (`ts / 3600`), hourly rollups by
+    /// their day, daily rollups by day.
+    fn by_columns(c: [i64; 14], events: &[(i64, i64)]) -> i64 {
+        let floor = |t: i64, u: i64| t.div_euclid(u) * u;
+        let raw = |h: i64, f: i64, t: i64| -> i64 {
+            events
+                .iter()
+                .filter(|(ts, _)| ts / 3600 == h && *ts >= f && *ts < t)
+                .map(|e| e.1)
+                .sum()
+        };
+        let hourly = |d: i64, f: i64, t: i64| -> i64 {
+            events
+                .iter()
+                .filter(|(ts, _)| {
+                    let hour = floor(*ts, 3600);
+                    floor(hour, 86_400) == d && hour >= f && hour < t
+                })
+                .map(|e| e.1)
+                .sum()
+        };
+        let daily = |f: i64, t: i64| -> i64 {
+            events
+                .iter()
+                .filter(|(ts, _)| floor(*ts, 86_400) >= f && floor(*ts, 86_400) < t)
+                .map(|e| e.1)
+                .sum()
+        };
+        raw(c[0], c[1], c[2])
+            + raw(c[3], c[4], c[5])
+            + hourly(c[6], c[7], c[8])
+            + hourly(c[9], c[10], c[11])
+            + daily(c[12], c[13])
+    }
+
+    #[test]
+    fn every_shape_of_period_sums_exactly_through_the_one_statement_columns() {
+        // Events every 7 minutes over five days, from a midnight; periods of every shape
+        // (inside an hour, across one hour boundary, hours across a midnight, days) with
+        // edges on and off hours and midnights.
+        let base = 1_700_006_400; // a UTC midnight
+        assert_eq!(base % 86_400, 0);
+        let events: Vec<(i64, i64)> = (0..5 * 86_400 / 420)
+            .map(|i| (base + i * 420 + 13, 1 + i % 5))
+            .collect();
+        let edges: Vec<i64> = [
+            0,
+            1,
+            1799,
+            3599,
+            3600,
+            3601,
+            7200,
+            9000,
+            82_800,
+            86_399,
+            86_400,
+            86_401,
+            90_000,
+            2 * 86_400 + 1234,
+            3 * 86_400,
+            4 * 86_400 + 3600,
+        ]
+        .iter()
+        .map(|d| base + d)
+        .collect();
+        let mut shapes = std::collections::HashSet::new();
+        for &from in &edges {
+            for &to in &edges {
+                let truth: i64 = events
+                    .iter()
+                    .filter(|(ts, _)| *ts >= from && *ts < to)
+                    .map(|e| e.1)
+                    .sum();
+                let sp = span(from, to, None);
+                shapes.insert(std::mem::discriminant(&sp));
+                assert_eq!(by_columns(sp.columns(), &events), truth, "[{from}, {to})");
+            }
+        }
+        assert_eq!(
+            shapes.len(),
+            4,
+            "every shape was tried: empty, raw, hours, days"
+        );
+    }
 }

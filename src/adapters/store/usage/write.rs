@@ -60,67 +60,155 @@ fn identity(e: &UsageEvent) -> (&str, &str) {
     (&e.source, &e.event_id)
 }
 
-/// Adds events just inserted to the hourly and daily rollups of their customer and key, and
-/// moves the keys' last use, inside the caller's transaction.
-fn add_to_rollups(db: &crate::adapters::store::db::Db, events: &[&UsageEvent]) -> Result<()> {
-    use std::collections::HashMap;
-    /// Scope, subject, grain, bucket start.
-    type Row<'a> = (Scope, &'a str, Grain, i64);
-    let mut sums: HashMap<Row, (i64, i64), Fx> = HashMap::default();
-    let mut last_use: HashMap<&str, i64, Fx> = HashMap::default();
-    for e in events {
-        let hour = e.ts.div_euclid(3600) * 3600;
-        let day = e.ts.div_euclid(86_400) * 86_400;
-        let customer = [(Scope::Customer, e.customer_id.as_str())];
-        let key = e.key_id.as_deref().map(|k| (Scope::Key, k));
-        for (scope, subject) in customer.into_iter().chain(key) {
-            for (grain, bucket) in [(Grain::Hour, hour), (Grain::Day, day)] {
-                let s = sums.entry((scope, subject, grain, bucket)).or_default();
-                s.0 = add(s.0, e.quantity)?;
-                s.1 += 1;
-            }
-        }
-        if let Some(k) = &e.key_id {
-            let t = last_use.entry(k.as_str()).or_insert(e.ts);
-            *t = (*t).max(e.ts);
-        }
+/// Adds events just inserted to the hourly and daily rollups of their customer and key (the
+/// daily row also keeps its last event's time: a key's last use), inside the caller's
+/// transaction. Each rollup row is written once for the whole batch (its events merged first).
+pub(super) fn add_to_rollups(
+    db: &crate::adapters::store::db::Db,
+    events: &[&UsageEvent],
+) -> Result<()> {
+    let changes = Changes::of(events)?;
+    if db.is_pg() {
+        return changes.write_pg(db);
     }
-    // In key order, so consecutive upserts land on the same pages (and concurrent writers on
-    // Postgres take row locks in one order).
-    let mut sums: Vec<_> = sums.into_iter().collect();
-    sums.sort_unstable_by_key(|&((scope, subject, grain, bucket), _)| {
-        let (grain, scope) = (grain.as_str(), scope.as_str());
-        (grain, bucket.div_euclid(86_400), scope, subject, bucket)
-    });
     let mut hourly = db.prepare(
         "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events",
     )?;
-    let mut daily = db.prepare(
-        "INSERT INTO usage_daily (scope, subject, day, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events",
-    )?;
-    for ((scope, subject, grain, bucket), (q, n)) in &sums {
-        let scope = scope.as_str();
-        match grain {
-            Grain::Hour => {
-                let day = bucket.div_euclid(86_400) * 86_400;
-                hourly.execute(crate::ps![day, scope, *subject, *bucket, *q, *n])?;
-            }
-            Grain::Day => {
-                daily.execute(crate::ps![scope, *subject, *bucket, *q, *n])?;
-            }
-        }
+    let mut daily = db.prepare(DAILY_UPSERT)?;
+    for r in &changes.daily {
+        daily.execute(crate::ps![
+            r.scope.as_str(),
+            r.subject,
+            r.bucket,
+            r.quantity,
+            r.events,
+            r.last
+        ])?;
     }
-    let mut last_use: Vec<_> = last_use.into_iter().collect();
-    last_use.sort_unstable();
-    let mut used = db.prepare(
-        "UPDATE api_keys SET last_used_at = CASE WHEN coalesce(last_used_at, 0) > ?2 THEN last_used_at ELSE ?2 END WHERE id = ?1",
-    )?;
-    for (k, t) in &last_use {
-        used.execute(crate::ps![*k, *t])?;
+    for r in &changes.hourly {
+        let day = r.bucket.div_euclid(86_400) * 86_400;
+        hourly.execute(crate::ps![
+            day,
+            r.scope.as_str(),
+            r.subject,
+            r.bucket,
+            r.quantity,
+            r.events
+        ])?;
     }
     Ok(())
+}
+
+/// A daily rollup row's upsert: its quantity and events added, its last event's time moved
+/// forward (a key's last use is its latest day's `last_ts`, see `keys.rs`).
+const DAILY_UPSERT: &str = "INSERT INTO usage_daily (scope, subject, day, quantity, events, last_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events,
+       last_ts = CASE WHEN usage_daily.last_ts IS NULL OR excluded.last_ts > usage_daily.last_ts THEN excluded.last_ts ELSE usage_daily.last_ts END";
+
+/// One rollup row's change: `quantity` and `events` added to `scope`/`subject`'s bucket
+/// starting at `bucket` (an hour or a day).
+struct RollupChange<'a> {
+    scope: Scope,
+    subject: &'a str,
+    bucket: i64,
+    quantity: i64,
+    events: i64,
+    /// The time of its latest event.
+    last: i64,
+}
+
+/// What a batch of new events changes: its rollup rows, each once, in the one order every
+/// writer takes their locks in (daily rows, then hourly rows, each by day, scope, subject and
+/// bucket), so that consecutive upserts land on the same pages and concurrent writers on
+/// Postgres never wait on each other in a cycle.
+struct Changes<'a> {
+    daily: Vec<RollupChange<'a>>,
+    hourly: Vec<RollupChange<'a>>,
+}
+
+impl<'a> Changes<'a> {
+    fn of(events: &[&'a UsageEvent]) -> Result<Changes<'a>> {
+        use std::collections::HashMap;
+        /// Scope, subject, grain, bucket start.
+        type Row<'a> = (Scope, &'a str, Grain, i64);
+        let mut sums: HashMap<Row, (i64, i64, i64), Fx> = HashMap::default();
+        for e in events {
+            let hour = e.ts.div_euclid(3600) * 3600;
+            let day = e.ts.div_euclid(86_400) * 86_400;
+            let customer = [(Scope::Customer, e.customer_id.as_str())];
+            let key = e.key_id.as_deref().map(|k| (Scope::Key, k));
+            for (scope, subject) in customer.into_iter().chain(key) {
+                for (grain, bucket) in [(Grain::Hour, hour), (Grain::Day, day)] {
+                    let s = sums
+                        .entry((scope, subject, grain, bucket))
+                        .or_insert((0, 0, e.ts));
+                    s.0 = add(s.0, e.quantity)?;
+                    s.1 += 1;
+                    s.2 = s.2.max(e.ts);
+                }
+            }
+        }
+        let mut sums: Vec<_> = sums.into_iter().collect();
+        sums.sort_unstable_by_key(|&((scope, subject, grain, bucket), _)| {
+            let (grain, scope) = (grain.as_str(), scope.as_str());
+            (grain, bucket.div_euclid(86_400), scope, subject, bucket)
+        });
+        let (mut daily, mut hourly) = (Vec::new(), Vec::new());
+        for ((scope, subject, grain, bucket), (quantity, events, last)) in sums {
+            let change = RollupChange {
+                scope,
+                subject,
+                bucket,
+                quantity,
+                events,
+                last,
+            };
+            match grain {
+                Grain::Day => daily.push(change),
+                Grain::Hour => hourly.push(change),
+            }
+        }
+        Ok(Changes { daily, hourly })
+    }
+
+    /// On Postgres: one statement per table, whatever the batch's size (arrays through
+    /// `unnest`, applied in the order above).
+    fn write_pg(&self, db: &crate::adapters::store::db::Db) -> Result<()> {
+        type Cols = (Vec<&'static str>, Vec<String>, Vec<i64>, Vec<i64>, Vec<i64>);
+        let cols = |rows: &[RollupChange]| -> Cols {
+            (
+                rows.iter().map(|r| r.scope.as_str()).collect(),
+                rows.iter().map(|r| r.subject.to_string()).collect(),
+                rows.iter().map(|r| r.bucket).collect(),
+                rows.iter().map(|r| r.quantity).collect(),
+                rows.iter().map(|r| r.events).collect(),
+            )
+        };
+        if !self.daily.is_empty() {
+            let (scope, subject, day, q, n) = cols(&self.daily);
+            let last: Vec<i64> = self.daily.iter().map(|r| r.last).collect();
+            db.pg_rows(
+                "INSERT INTO usage_daily (scope, subject, day, quantity, events, last_ts)
+                 SELECT u.s, u.j, u.d, u.q, u.n, u.l FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) WITH ORDINALITY AS u(s, j, d, q, n, l, o) ORDER BY u.o
+                 ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events,
+                   last_ts = CASE WHEN usage_daily.last_ts IS NULL OR excluded.last_ts > usage_daily.last_ts THEN excluded.last_ts ELSE usage_daily.last_ts END",
+                &[&scope, &subject, &day, &q, &n, &last],
+                |_| Ok(()),
+            )?;
+        }
+        if !self.hourly.is_empty() {
+            let (scope, subject, hour, q, n) = cols(&self.hourly);
+            db.pg_rows(
+                "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events)
+                 SELECT u.h - ((u.h % 86400) + 86400) % 86400, u.s, u.j, u.h, u.q, u.n FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(s, j, h, q, n, o) ORDER BY u.o
+                 ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events",
+                &[&scope, &subject, &hour, &q, &n],
+                |_| Ok(()),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// The batch insert on Postgres, through COPY, in event id order (so that two hosts copying
@@ -254,8 +342,16 @@ fn copy_text(events: &[&UsageEvent], at: i64) -> Vec<u8> {
 /// transaction, so a compaction cannot slip in between): ids before it can no longer be checked
 /// for duplicates.
 fn refuse_before_horizon(db: &crate::adapters::store::db::Db, events: &[UsageEvent]) -> Result<()> {
-    if let Some(h) = horizon(db)? {
-        if let Some(e) = events.iter().find(|e| e.ts < h) {
+    refuse_before_horizon_at(horizon(db)?, events.iter())
+}
+
+/// [`refuse_before_horizon`] with the horizon already read in the transaction.
+pub(super) fn refuse_before_horizon_at<'e>(
+    horizon: Option<i64>,
+    mut events: impl Iterator<Item = &'e UsageEvent>,
+) -> Result<()> {
+    if let Some(h) = horizon {
+        if let Some(e) = events.find(|e| e.ts < h) {
             anyhow::bail!(
                 "event {} at {} is before the compacted horizon {}: raw events (and their ids) before it were dropped by 'usage compact', so it cannot be checked for duplicates",
                 e.event_id,
