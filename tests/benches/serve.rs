@@ -25,6 +25,8 @@
 //! BENCHMARKS.md records the figures with this command. BILLCTL_BENCH_ONLY=plain|recorded|
 //! hosts|events|process|rss|written runs one part.
 
+#[path = "bare.rs"]
+mod bare;
 #[path = "hosts.rs"]
 mod hosts;
 #[path = "../common/pg.rs"]
@@ -487,9 +489,33 @@ fn groups_in_process(store: Store, keys: &[String]) -> anyhow::Result<(f64, f64)
     Ok((distinct, same))
 }
 
-fn recorded_rounds(label: &str, store: &Store, keys: &[String], token: &str) -> anyhow::Result<()> {
+fn recorded_rounds(
+    label: &str,
+    store: &Store,
+    keys: &[String],
+    token: &str,
+    at: &bare::Bare,
+) -> anyhow::Result<()> {
     let (distinct, same) = groups_in_process(store.reopen()?, &keys[..1_000])?;
     println!("recorded verify on {label}, in-process groups of 32: {distinct:.0} us a group of 32 keys ({:.0} calls/s), {same:.0} us a group of one key 32 times ({:.0} calls/s)", 32e6 / distinct, 32e6 / same);
+    // The anchor of the in-process figure: the bare writes of the same groups.
+    let ids: Vec<String> =
+        keys[..1_000].iter().map(|k| keys::parse(k).unwrap().id.to_string()).collect();
+    let calls = |g: usize| -> Vec<(String, String)> {
+        (0..32)
+            .map(|i| (g * 32 + i) % 1_000)
+            .map(|n| (format!("cus_bench{n}"), ids[n].clone()))
+            .collect()
+    };
+    let floor = bare::group_us(at, SLICE / 2, now(), &calls)?;
+    let trips = match at {
+        bare::Bare::Pg(url) => format!(
+            "; eight round trips doing nothing {:.0} us",
+            bare::round_trips_us(url, SLICE / 2)?
+        ),
+        bare::Bare::Sqlite(_) => String::new(),
+    };
+    println!("recorded verify on {label}, anchor: the bare writes of a group of 32 customers' calls (32 events, 128 rollup upserts, one commit) {floor:.0} us{trips}; billctl's group {:.2}x of it", distinct / floor);
     let svc = start_serve(store.reopen()?)?;
     // Every call a different customer (1,000 keys of 1,000 customers, in turn: the worst case
     // for the store's writes), then the calls of 10 customers (a few large ones).
@@ -522,19 +548,20 @@ fn recorded(
     store: &Store,
     keys: &[String],
     token: &str,
-    _dir: &std::path::Path,
+    dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    recorded_rounds("SQLite", store, keys, token)?;
+    recorded_rounds("SQLite", store, keys, token, &bare::Bare::Sqlite(dir.join("billctl.db")))?;
     let Some(cluster) = pg::cluster() else {
         println!("recorded verify on Postgres: skipped (no PostgreSQL server binaries)");
         return Ok(());
     };
-    let url = billctl::adapters::store::pg::PgUrl::parse(&cluster.fresh_db(), true)
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let raw = cluster.fresh_db();
+    let url =
+        billctl::adapters::store::pg::PgUrl::parse(&raw, true).map_err(|e| anyhow::anyhow!(e))?;
     let mut pg_store = Store::open_pg(&url)?;
     let pg_keys = seed(&mut pg_store, 10_000)?;
     let pg_token = crate::token(&mut pg_store)?;
-    recorded_rounds("Postgres", &pg_store, &pg_keys, &pg_token)
+    recorded_rounds("Postgres", &pg_store, &pg_keys, &pg_token, &bare::Bare::Pg(raw))
 }
 
 /// 4. Usage events over HTTP against `billctl usage import` of the same events.
