@@ -71,28 +71,7 @@ fn read_counts(
     now: i64,
     horizon: Option<i64>,
 ) -> Result<()> {
-    let mut periods: Vec<(String, i64, i64)> = Vec::new();
-    let (mut seen, mut rated) = (
-        std::collections::HashSet::new(),
-        std::collections::HashSet::new(),
-    );
-    // Rate subjects: keys and customers, each with its window [from, to).
-    let (mut keys, mut customers) = (Windows::default(), Windows::default());
-    for (e, limits) in calls {
-        let (from, to) = limits.period;
-        if seen.insert((e.customer_id.as_str(), from, to)) {
-            periods.push((e.customer_id.clone(), from, to));
-        }
-        let (subject, window) = subject_of(e, limits, now);
-        let w = if limits.rate_per_customer {
-            &mut customers
-        } else {
-            &mut keys
-        };
-        if rated.insert(subject.clone()) {
-            w.push(subject, window, e);
-        }
-    }
+    let (periods, keys, customers) = what_to_count(calls, now);
     let (subjects, cols) = many_columns(&periods, horizon);
     let sql = format!(
         "{} UNION ALL {} UNION ALL {}",
@@ -121,30 +100,56 @@ fn read_counts(
     }
     for (kind, n, ts, v) in rows {
         let i = usize::try_from(n - 1)?;
-        match kind {
-            0 => used[i].1 = v,
-            1 => {
-                *charges
-                    .windows
-                    .entry(keys.subjects[i].clone())
-                    .or_default()
-                    .entry(ts)
-                    .or_default() += v
+        let subject = match kind {
+            0 => {
+                used[i].1 = v;
+                continue;
             }
-            _ => {
-                *charges
-                    .windows
-                    .entry(customers.subjects[i].clone())
-                    .or_default()
-                    .entry(ts)
-                    .or_default() += v
-            }
-        }
+            1 => &keys.subjects[i],
+            _ => &customers.subjects[i],
+        };
+        *charges
+            .windows
+            .entry(subject.clone())
+            .or_default()
+            .entry(ts)
+            .or_default() += v;
     }
     for (p, v) in used {
         charges.used.insert(p.clone(), v);
     }
     Ok(())
+}
+
+/// The distinct (customer, period)s of a group, and its rate subjects (keys, and customers
+/// whose rate is the customer's), each once, with its window.
+fn what_to_count(
+    calls: &[(UsageEvent, CallLimits)],
+    now: i64,
+) -> (Vec<(String, i64, i64)>, Windows, Windows) {
+    let mut periods: Vec<(String, i64, i64)> = Vec::new();
+    let (mut seen, mut rated) = (
+        std::collections::HashSet::new(),
+        std::collections::HashSet::new(),
+    );
+    // Rate subjects: keys and customers, each with its window [from, to).
+    let (mut keys, mut customers) = (Windows::default(), Windows::default());
+    for (e, limits) in calls {
+        let (from, to) = limits.period;
+        if seen.insert((e.customer_id.as_str(), from, to)) {
+            periods.push((e.customer_id.clone(), from, to));
+        }
+        let (subject, window) = subject_of(e, limits, now);
+        let w = if limits.rate_per_customer {
+            &mut customers
+        } else {
+            &mut keys
+        };
+        if rated.insert(subject.clone()) {
+            w.push(subject, window, e);
+        }
+    }
+    (periods, keys, customers)
 }
 
 /// Rate subjects of one kind for [`window_sql`]: the id each is counted by, and its window.
