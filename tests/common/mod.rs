@@ -423,6 +423,20 @@ impl Env {
         count_at(&self.data_dir(), self.database_url.as_deref(), sql, webhooks)
     }
 
+    /// One text value from a query on this environment's store (`billctl.db`, or Postgres).
+    pub fn text(&self, sql: &str) -> String {
+        match self.database_url.as_deref() {
+            Some(u) => {
+                let mut c = postgres::Client::connect(u, postgres::NoTls).expect("connect");
+                c.query_one(sql, &[]).expect("the query runs").get(0)
+            }
+            None => rusqlite::Connection::open(self.data_dir().join("billctl.db"))
+                .expect("open")
+                .query_row(sql, [], |r| r.get(0))
+                .expect("the query runs"),
+        }
+    }
+
     /// The quantity of a customer's raw usage events, all time (what the rollups must add up
     /// to).
     pub fn usage_total(&self, customer: &str) -> i64 {

@@ -397,3 +397,43 @@ fn verify_64_mib_of_stdin() {
     let peak_mb = usage.max_rss() / 1024;
     assert!(peak_mb < 40, "peak RSS {peak_mb} MB for 64 MiB of stdin");
 }
+
+/// A recorded call's id cannot be foreseen (issue 45's review): events imported ahead of a
+/// running verifier, with ids made from one of its recorded ids by counting on (as the ids'
+/// order would suggest), take no id from its later calls; every call answered VALID is
+/// stored, and no conflict is logged.
+#[test]
+fn recorded_call_ids_cannot_be_taken_ahead_by_an_import() {
+    let f = setup("team");
+    let now = common::now();
+    let config = common::tests2::default_config();
+    let mut v =
+        Verifier::from_store(f.env.store(), &config).unwrap().with_clock(Clock::manual(now * 1000));
+    assert!(v.verify_and_record(&f.key, 1).is_valid());
+    let mut ahead = Vec::new();
+    let id =
+        f.env.text(&format!("SELECT event_id FROM usage_events WHERE key_id = '{}'", f.key_id));
+    let parts: Vec<&str> = id.split('-').collect();
+    let seq = u64::from_str_radix(parts[2], 16).unwrap();
+    for k in 1..=20u64 {
+        let next = format!("v-{}-{:016x}", parts[1], seq + k);
+        ahead.push(format!("{next}-{}", parts.get(3).copied().unwrap_or("0")));
+        ahead.push(next);
+    }
+    let text: String = ahead
+        .iter()
+        .map(|i| {
+            format!(
+                "{{\"id\":\"{i}\",\"key\":\"{}\",\"timestamp\":{},\"quantity\":1}}\n",
+                f.key_id,
+                now - 30
+            )
+        })
+        .collect();
+    let file = f.env.file("ahead.ndjson", &text);
+    f.env.cmd(format!("usage import {} --json", file.display())).ok();
+    let valid = (0..20).filter(|_| v.verify_and_record(&f.key, 1).is_valid()).count();
+    assert_eq!(valid, 20);
+    assert_eq!(f.events(), 1 + 40 + 20, "every answered call is stored beside the imported events");
+    assert_eq!(f.env.count("SELECT count(*) FROM usage_conflicts", false), 0);
+}

@@ -149,11 +149,14 @@ impl Verifier {
             source: String::new(),
             // This verifier's origin, then its count: a process's recorded calls take
             // ascending ids, so the unique index on ids grows at one end (one page a group),
-            // where ids led by the key wrote a page per key.
+            // where ids led by the key wrote a page per key. Then 64 random bits: ids share
+            // one space with imported events, and an id someone could foresee could be
+            // imported first, leaving the call it names answered but not recorded.
             event_id: format!(
-                "v-{:016x}-{:016x}",
+                "v-{:016x}-{:016x}-{:016x}",
                 *self.origin.get_or_insert_with(rand::random),
-                self.seq
+                self.seq,
+                rand::random::<u64>()
             ),
             customer_id: rec.customer_id.clone(),
             key_id: Some(rec.id.clone()),
