@@ -252,8 +252,50 @@ fn check(e: RawEvent) -> Result<RawEvent, String> {
         (None, None) => Err("each event needs a key (key id) or a customer".into()),
         (Some(_), Some(_)) => Err("give key or customer, not both".into()),
         _ if e.id.as_deref() == Some("") => Err("empty id".into()),
-        _ => Ok(e),
+        _ => {
+            let names = [
+                ("id", &e.id),
+                ("source", &e.source),
+                ("type", &e.event_type),
+                ("key", &e.key),
+                ("customer", &e.customer),
+            ];
+            for (field, v) in names {
+                if let Some(v) = v {
+                    stored_text(field, v, MAX_NAME)?;
+                }
+            }
+            if let Some(v) = &e.endpoint {
+                stored_text("endpoint", v, MAX_ENDPOINT)?;
+            }
+            Ok(e)
+        }
     }
+}
+
+/// The longest an event's id, source, type, key or customer may be, in bytes: an id with its
+/// source is one entry of the stores' unique index, which Postgres refuses past 2,704 bytes
+/// (and a refused entry failed the whole batch there while SQLite stored it).
+pub const MAX_NAME: usize = 256;
+
+/// The longest an event's endpoint may be, in bytes.
+pub const MAX_ENDPOINT: usize = 2_048;
+
+/// Refuses an event's text field that both stores cannot keep alike: longer than `max` bytes,
+/// or holding a NUL (Postgres's text has none). Names the field and the bound.
+pub fn stored_text(field: &str, v: &str, max: usize) -> Result<(), String> {
+    if v.len() > max {
+        return Err(format!(
+            "{field}: {} bytes, longer than the {max} allowed",
+            v.len()
+        ));
+    }
+    if v.contains('\0') {
+        return Err(format!(
+            "{field}: holds a NUL character, which the store cannot keep"
+        ));
+    }
+    Ok(())
 }
 
 fn text(v: &Value, field: &str) -> Result<Option<String>, String> {

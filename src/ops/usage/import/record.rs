@@ -40,6 +40,10 @@ pub fn record(
     let key = store.key(key_id)?.ok_or_else(|| {
         anyhow::anyhow!("no API key with id {key_id} (--key takes the key id, not the key)")
     })?;
+    if let Some(id) = id {
+        usage::stored_text("--id", id, usage::MAX_NAME)
+            .map_err(|e| anyhow::anyhow!("invalid {e}"))?;
+    }
     let id = id.map_or_else(random_id, String::from);
     let event = UsageEvent {
         source: String::new(),
