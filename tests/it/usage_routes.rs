@@ -405,7 +405,9 @@ fn every_route_refuses_ids_the_store_cannot_keep() {
         assert!(a.status == 204 || a.status == 400, "{} {}", a.status, a.body);
         a.status == 204
     };
-    let routes: [(Route, &dyn Fn(&str) -> bool, bool); 4] = [
+    // A route, how to send one id by it (true: taken), and whether a NUL can be sent.
+    type Row<'a> = (Route, &'a dyn Fn(&str) -> bool, bool);
+    let routes: [Row; 4] = [
         (Route::Import, &import, true),
         (Route::Record, &record, false),
         (Route::Events, &events, true),
