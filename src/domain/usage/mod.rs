@@ -285,10 +285,8 @@ pub const MAX_ENDPOINT: usize = 2_048;
 /// or holding a NUL (Postgres's text has none). Names the field and the bound.
 pub fn stored_text(field: &str, v: &str, max: usize) -> Result<(), String> {
     if v.len() > max {
-        return Err(format!(
-            "{field}: {} bytes, longer than the {max} allowed",
-            v.len()
-        ));
+        let n = crate::util::plural::count(v.len(), "byte", "bytes");
+        return Err(format!("{field}: {n}, longer than the {max} allowed"));
     }
     if v.contains('\0') {
         return Err(format!(
