@@ -5,6 +5,10 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+/// The benchmarks' store builders (customers on a bench tier, key records), for the tests
+/// that build a store without the command line.
+#[path = "../benches/seed.rs"]
+mod seed;
 
 mod auth;
 mod cli;

@@ -958,70 +958,27 @@ fn scope_of(scope: &str) -> billctl::domain::usage::Scope {
     }
 }
 
-/// A store with `n` customers on a tier without limits, each with an active subscription and
-/// one key; returns the verifier and the keys (customer i's is keys[i]).
+/// A store with `n` customers on a tier without limits (the benchmarks' `cus_bench0..n`),
+/// each with an active subscription and one key; returns the verifier and the keys (customer
+/// i's is keys[i]).
 fn recording_verifier(url: &str, n: usize) -> (billctl::ops::verifier::Verifier, Vec<String>) {
-    use billctl::adapters::store::KeyRecord;
-    use billctl::domain::billing::{Customer, MirrorRow};
     use billctl::domain::mode::Mode;
     let config = billctl::domain::config::parse(
-        "[tiers.flat]\nname = \"Flat\"\nquota = \"unlimited\"\nrate_limit_per_minute = 1000000\n[tiers.flat.price]\nlookup_key = \"flat_monthly\"\namount = 0\ncurrency = \"usd\"\ninterval = \"month\"\n",
-        "flat.toml",
+        "[tiers.bench]\nname = \"Bench\"\nquota = \"unlimited\"\nrate_limit_per_minute = 1000000\n[tiers.bench.price]\nlookup_key = \"bench_monthly\"\namount = 0\ncurrency = \"usd\"\ninterval = \"month\"\n",
+        "bench.toml",
     )
     .unwrap();
     let mut store = common::pg_store(url);
     let now = billctl::domain::clock::now();
     store.claim_mode(Mode::Test).unwrap();
-    let mut keys = Vec::new();
-    let mut records = Vec::new();
+    crate::seed::customers(&mut store, n, now).unwrap();
+    let (mut keys, mut records) = (Vec::new(), Vec::new());
     for i in 0..n {
-        let id = format!("cus_g{i}");
-        let customer = Customer { id: id.clone(), email: None, name: None, created: now };
-        let sub = MirrorRow {
-            id: format!("sub_g{i}"),
-            customer_id: id.clone(),
-            status: "active".into(),
-            tier: "flat".into(),
-            price_id: "price_flat".into(),
-            item_id: format!("si_g{i}"),
-            current_period_start: now - 86_400,
-            current_period_end: now + 29 * 86_400,
-            cancel_at_period_end: false,
-            cancel_at: None,
-            canceled_at: None,
-            ended_at: None,
-            created: now,
-            quantity: 1,
-        };
-        store.record(&customer, &[sub], now).unwrap();
-        let (kid, key) = billctl::domain::keys::generate(Mode::Test).unwrap();
-        records.push(KeyRecord {
-            id: kid,
-            hash: billctl::domain::keys::hash(&key).to_vec(),
-            mode: Mode::Test,
-            customer_id: id,
-            name: None,
-            created_at: now,
-            created_by: "test".into(),
-            expires_at: None,
-            ttl_secs: None,
-            revoked_at: None,
-            revoked_reason: None,
-            last_used_at: None,
-            replaces: None,
-            replaced_by: None,
-        });
+        let (id, key) = billctl::domain::keys::generate(Mode::Test).unwrap();
+        records.push(crate::seed::key_record(id, &key, &format!("cus_bench{i}"), now));
         keys.push(key);
     }
-    let audit = billctl::adapters::store::Audit {
-        actor: "test",
-        action: "key.issue",
-        key_id: None,
-        customer_id: None,
-        reason: None,
-        detail: None,
-    };
-    store.issue_keys(&records, &audit, now).unwrap();
+    store.issue_keys(&records, &crate::seed::AUDIT, now).unwrap();
     let v = billctl::ops::verifier::Verifier::from_store(store, &config)
         .unwrap()
         .with_refresh(std::time::Duration::from_secs(3600));
@@ -1078,7 +1035,7 @@ fn a_group_of_recorded_calls_takes_a_constant_number_of_round_trips() {
             format!("SELECT CAST(sum(quantity) AS BIGINT) FROM {table} WHERE scope = 'customer'");
         assert_eq!(pg_one::<i64>(&mut client, &sql, &[]), recorded, "{table}");
     }
-    // cus_g0 made the first call of each group of one and all of one key's: 1 + 32 + 1 + 1 + 32 + 1.
-    let sql = "SELECT CAST(sum(quantity) AS BIGINT) FROM usage_daily WHERE scope = 'customer' AND subject = 'cus_g0'";
+    // cus_bench0 made the first call of each group of one and all of one key's: 1 + 32 + 1 + 1 + 32 + 1.
+    let sql = "SELECT CAST(sum(quantity) AS BIGINT) FROM usage_daily WHERE scope = 'customer' AND subject = 'cus_bench0'";
     assert_eq!(pg_one::<i64>(&mut client, sql, &[]), 68);
 }
