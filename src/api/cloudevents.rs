@@ -137,6 +137,8 @@ fn to_line(item: &Value, value_property: Option<&[String]>, now: i64) -> Result<
         required("type")?,
         required("subject")?,
     );
+    // The subject becomes the line's key or customer: checked here, so a refusal names it.
+    crate::domain::usage::stored_text("subject", subject, crate::domain::usage::MAX_NAME)?;
     if let Some(ct) = attr("datacontenttype")? {
         if !ct.starts_with("application/json") {
             return Err(format!(

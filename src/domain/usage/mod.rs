@@ -285,7 +285,8 @@ pub const MAX_ENDPOINT: usize = 2_048;
 /// or holding a NUL (Postgres's text has none). Names the field and the bound.
 pub fn stored_text(field: &str, v: &str, max: usize) -> Result<(), String> {
     if v.len() > max {
-        let n = crate::util::plural::count(v.len(), "byte", "bytes");
+        let n = crate::util::plural::grouped(v.len() as u64, "byte", "bytes");
+        let max = crate::util::plural::group(max as u64);
         return Err(format!("{field}: {n}, longer than the {max} allowed"));
     }
     if v.contains('\0') {
