@@ -1,13 +1,14 @@
 //! A group of recorded calls on Postgres in a constant number of round trips, whatever its
 //! size and however many customers are in it: the customers' locks in one statement (with
 //! the compaction horizon), their counts in one (each period's usage and each rate window),
-//! the calls in one, and the rollups and keys' last use in one each (see `write.rs`).
+//! the calls in one, and each rollup table in one (see `write.rs`; a key's last use is its
+//! daily rollup's).
 //! Between the counts and the inserts the calls are charged in memory, one after another,
 //! by the same code as on SQLite ([`Store::charge_one`]): the group stays exact.
 
 use super::calls::{subject_of, CallLimits, Charge, Charges};
 use super::sums::{many_columns, usage_many_sql};
-use super::write::{add_to_rollups, refuse_before_horizon_at};
+use super::write::{add_to_rollups, identity, refuse_before_horizon_at};
 use super::{conflicts_among, Route, UsageEvent};
 use crate::adapters::store::db::Db;
 use crate::adapters::store::Store;
@@ -144,13 +145,13 @@ fn what_to_count(
             periods.push((e.customer_id.clone(), from, to));
         }
         let (subject, window) = subject_of(e, limits, now);
-        let w = if limits.rate_per_customer {
-            &mut customers
+        let (w, id) = if limits.rate_per_customer {
+            (&mut customers, e.customer_id.as_str())
         } else {
-            &mut keys
+            (&mut keys, e.key_id.as_deref().unwrap_or_default())
         };
         if rated.insert(subject.clone()) {
-            w.push(subject, window, e);
+            w.push(subject, id, window);
         }
     }
     (periods, keys, customers)
@@ -167,14 +168,9 @@ struct Windows {
 }
 
 impl Windows {
-    fn push(&mut self, subject: String, (from, to): (i64, i64), e: &UsageEvent) {
-        let id = if subject.starts_with("c:") {
-            e.customer_id.clone()
-        } else {
-            e.key_id.clone().unwrap_or_default()
-        };
+    fn push(&mut self, subject: String, id: &str, (from, to): (i64, i64)) {
         self.subjects.push(subject);
-        self.ids.push(id);
+        self.ids.push(id.to_string());
         self.from.push(from);
         self.to.push(to);
     }
@@ -204,7 +200,7 @@ fn insert_calls(db: &Db, calls: &[&UsageEvent], at: i64, horizon: Option<i64>) -
     }
     refuse_before_horizon_at(horizon, calls.iter().copied())?;
     let mut sorted: Vec<&UsageEvent> = calls.to_vec();
-    sorted.sort_unstable_by(|a, b| (&a.source, &a.event_id).cmp(&(&b.source, &b.event_id)));
+    sorted.sort_unstable_by(|a, b| identity(a).cmp(&identity(b)));
     let text = |f: fn(&UsageEvent) -> &str| sorted.iter().map(|e| f(e)).collect::<Vec<&str>>();
     let opt = |f: fn(&UsageEvent) -> Option<&str>| {
         sorted.iter().map(|e| f(e)).collect::<Vec<Option<&str>>>()

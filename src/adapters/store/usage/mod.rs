@@ -7,7 +7,8 @@
 //! B-tree and keeps its speed as the store grows (BENCHMARKS.md, *Usage at scale*).
 //!
 //! Lock order (Postgres, several hosts on one store): every writer takes its locks in one
-//! order, the usage ids (by bytes), then the rollup rows, then the keys; a recorded call counts,
+//! order, the usage ids (by bytes), then the rollup rows (a key's last use is its daily rollup's,
+//! so no key row is written); a recorded call counts,
 //! checks and inserts under its customer's advisory lock, and a group of recorded calls takes
 //! its customers' locks in sorted order before any count. So overlapping imports, recorded
 //! calls and two hosts' groups wait on each other instead of deadlocking.
@@ -130,7 +131,8 @@ pub(super) fn conflicts_among(
 
 impl Store {
     /// Records usage events that came by `route` (a repeated identity is not recorded again),
-    /// their rollups and the keys' last use, all in one transaction; returns how many were new.
+    /// and their rollups (with the keys' last use), all in one transaction; returns how many were
+    /// new.
     pub fn record_usage(&mut self, events: &[UsageEvent], at: i64, route: Route) -> Result<usize> {
         Ok(self.record_usage_checked(events, at, route)?.inserted)
     }

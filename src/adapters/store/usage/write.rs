@@ -56,7 +56,7 @@ pub(super) fn insert_usage(
 }
 
 /// An event's identity, the pair that is unique in the store.
-fn identity(e: &UsageEvent) -> (&str, &str) {
+pub(super) fn identity(e: &UsageEvent) -> (&str, &str) {
     (&e.source, &e.event_id)
 }
 
@@ -71,10 +71,10 @@ pub(super) fn add_to_rollups(
     if db.is_pg() {
         return changes.write_pg(db);
     }
-    let mut hourly = db.prepare(
-        "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events",
-    )?;
+    let mut hourly = db.prepare(concat!(
+        "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ",
+        hourly_merge!()
+    ))?;
     let mut daily = db.prepare(DAILY_UPSERT)?;
     for r in &changes.daily {
         daily.execute(crate::ps![
@@ -102,9 +102,28 @@ pub(super) fn add_to_rollups(
 
 /// A daily rollup row's upsert: its quantity and events added, its last event's time moved
 /// forward (a key's last use is its latest day's `last_ts`, see `keys.rs`).
-const DAILY_UPSERT: &str = "INSERT INTO usage_daily (scope, subject, day, quantity, events, last_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-     ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events,
-       last_ts = CASE WHEN usage_daily.last_ts IS NULL OR excluded.last_ts > usage_daily.last_ts THEN excluded.last_ts ELSE usage_daily.last_ts END";
+const DAILY_UPSERT: &str = concat!(
+    "INSERT INTO usage_daily (scope, subject, day, quantity, events, last_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ",
+    daily_merge!()
+);
+
+/// How a daily rollup row takes a change, on both stores (one row at a time on SQLite, arrays
+/// on Postgres): quantity and events added, `last_ts` moved forward only.
+macro_rules! daily_merge {
+    () => {
+        "ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events,
+         last_ts = CASE WHEN usage_daily.last_ts IS NULL OR excluded.last_ts > usage_daily.last_ts THEN excluded.last_ts ELSE usage_daily.last_ts END"
+    };
+}
+use daily_merge;
+
+/// How an hourly rollup row takes a change, on both stores: quantity and events added.
+macro_rules! hourly_merge {
+    () => {
+        "ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events"
+    };
+}
+use hourly_merge;
 
 /// One rollup row's change: `quantity` and `events` added to `scope`/`subject`'s bucket
 /// starting at `bucket` (an hour or a day).
@@ -189,10 +208,11 @@ impl<'a> Changes<'a> {
             let (scope, subject, day, q, n) = cols(&self.daily);
             let last: Vec<i64> = self.daily.iter().map(|r| r.last).collect();
             db.pg_rows(
-                "INSERT INTO usage_daily (scope, subject, day, quantity, events, last_ts)
-                 SELECT u.s, u.j, u.d, u.q, u.n, u.l FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) WITH ORDINALITY AS u(s, j, d, q, n, l, o) ORDER BY u.o
-                 ON CONFLICT (scope, subject, day) DO UPDATE SET quantity = usage_daily.quantity + excluded.quantity, events = usage_daily.events + excluded.events,
-                   last_ts = CASE WHEN usage_daily.last_ts IS NULL OR excluded.last_ts > usage_daily.last_ts THEN excluded.last_ts ELSE usage_daily.last_ts END",
+                concat!(
+                    "INSERT INTO usage_daily (scope, subject, day, quantity, events, last_ts)
+                     SELECT u.s, u.j, u.d, u.q, u.n, u.l FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) WITH ORDINALITY AS u(s, j, d, q, n, l, o) ORDER BY u.o ",
+                    daily_merge!()
+                ),
                 &[&scope, &subject, &day, &q, &n, &last],
                 |_| Ok(()),
             )?;
@@ -200,9 +220,11 @@ impl<'a> Changes<'a> {
         if !self.hourly.is_empty() {
             let (scope, subject, hour, q, n) = cols(&self.hourly);
             db.pg_rows(
-                "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events)
-                 SELECT u.h - ((u.h % 86400) + 86400) % 86400, u.s, u.j, u.h, u.q, u.n FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(s, j, h, q, n, o) ORDER BY u.o
-                 ON CONFLICT (day, scope, subject, hour) DO UPDATE SET quantity = usage_hourly.quantity + excluded.quantity, events = usage_hourly.events + excluded.events",
+                concat!(
+                    "INSERT INTO usage_hourly (day, scope, subject, hour, quantity, events)
+                     SELECT u.h - ((u.h % 86400) + 86400) % 86400, u.s, u.j, u.h, u.q, u.n FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(s, j, h, q, n, o) ORDER BY u.o ",
+                    hourly_merge!()
+                ),
                 &[&scope, &subject, &hour, &q, &n],
                 |_| Ok(()),
             )?;
@@ -220,7 +242,7 @@ impl<'a> Changes<'a> {
 /// statement inserts the new events (a repeated id is skipped by the unique constraint, also
 /// within the batch) and returns them, to be added to the rollups like any other batch.
 /// Every path takes its locks in one order (ids by bytes, then the rollup rows as
-/// `add_to_rollups` sorts them, then the keys), so concurrent writers never deadlock.
+/// `add_to_rollups` sorts them), so concurrent writers never deadlock.
 /// Returns how many were new.
 pub(super) fn copy_usage(
     db: &crate::adapters::store::db::Db,
